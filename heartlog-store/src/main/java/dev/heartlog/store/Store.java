@@ -1,0 +1,323 @@
+package dev.heartlog.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The heartlog store: migrations, maintenance and the queries the command line and the server
+ * share. Every query is a {@code .sql} resource with bound parameters.
+ */
+public final class Store {
+
+  /** Where the migrations live on the classpath. */
+  public static final String MIGRATIONS = "classpath:db/heartlog";
+  /** How long logs are kept: the seed's 48 hours. */
+  public static final Duration DEFAULT_RETENTION = Duration.ofHours(48);
+  /** Days of partitions created ahead of time. */
+  public static final int DEFAULT_DAYS_AHEAD = 3;
+  /** Heartbeat silence after which an "active" worker is shown as stale (three 20 s beats). */
+  public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(60);
+
+  private static final int TASK_RECORD_LIMIT = 100_000;
+
+  private final PGSimpleDataSource dataSource;
+  private final String displayUrl;
+
+  private Store(PGSimpleDataSource dataSource, String displayUrl) {
+    this.dataSource = dataSource;
+    this.displayUrl = displayUrl;
+  }
+
+  /**
+   * Opens a store and checks that the database answers.
+   *
+   * @param jdbcUrl a {@code jdbc:postgresql://} URL, with user and password in it or given apart
+   * @param user the user, or {@code null} to take it from the URL
+   * @param password the password, or {@code null}
+   * @throws StoreException when the URL is malformed or the database cannot be reached
+   */
+  public static Store open(String jdbcUrl, String user, String password) {
+    if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
+      throw new StoreException(
+          "the database URL must start with jdbc:postgresql:// (got " + redact(jdbcUrl) + ")", null);
+    }
+    PGSimpleDataSource dataSource = new PGSimpleDataSource();
+    try {
+      dataSource.setURL(jdbcUrl);
+    } catch (IllegalArgumentException e) {
+      throw new StoreException("the database URL " + redact(jdbcUrl) + " is malformed", e);
+    }
+    if (user != null) {
+      dataSource.setUser(user);
+    }
+    if (password != null) {
+      dataSource.setPassword(password);
+    }
+    dataSource.setConnectTimeout(5);
+    dataSource.setApplicationName("heartlog");
+    // Plan each query with its actual values, so optional filters cost nothing.
+    dataSource.setOptions("-c plan_cache_mode=force_custom_plan");
+    Store store = new Store(dataSource, redact(jdbcUrl));
+    store.checkReachable();
+    return store;
+  }
+
+  /** The URL without any password, for messages. */
+  public String displayUrl() {
+    return displayUrl;
+  }
+
+  /**
+   * Applies the migrations that are not applied yet, then creates the coming days' partitions.
+   *
+   * @return how many migrations were applied
+   */
+  public int migrate() {
+    try {
+      return Flyway.configure()
+          .dataSource(dataSource)
+          .locations(MIGRATIONS)
+          .baselineOnMigrate(true)
+          .baselineVersion("0")
+          .load()
+          .migrate()
+          .migrationsExecuted;
+    } catch (RuntimeException e) {
+      throw new StoreException("migrating " + displayUrl + " failed: " + rootMessage(e), e);
+    }
+  }
+
+  /**
+   * Creates the coming days' partitions and drops those past the retention.
+   *
+   * @return a JSON object saying how many partitions were created and dropped
+   */
+  public String maintain(Duration retention, int daysAhead) {
+    return queryOne(
+        "maintain",
+        Map.of("retention_s", retention.toSeconds(), "days_ahead", daysAhead),
+        rs -> rs.getString("result"));
+  }
+
+  /** Records matching the filter: the newest {@code limit}, returned oldest first. */
+  public List<StoredRecord> logs(LogFilter filter) {
+    List<StoredRecord> newestFirst = query("logs", filterValues(filter), Store::storedRecord);
+    Collections.reverse(newestFirst);
+    return newestFirst;
+  }
+
+  /** Records stored after {@code afterId} that match the filter, in storing order. */
+  public List<StoredRecord> logsAfter(long afterId, LogFilter filter) {
+    Map<String, Object> values = filterValues(filter);
+    values.put("after_id", afterId);
+    return query("logs-after", values, Store::storedRecord);
+  }
+
+  /** The newest record id, or 0 for an empty store. */
+  public long lastLogId() {
+    return queryOne("last-log-id", Map.of(), rs -> rs.getLong("id"));
+  }
+
+  /** A task's whole timeline; empty lists when the store has never heard of it. */
+  public TaskTimeline task(String taskId) {
+    LogFilter filter = new LogFilter(null, taskId, null, null, null, null, TASK_RECORD_LIMIT);
+    Map<String, Object> byTask = Map.of("task", taskId);
+    return new TaskTimeline(
+        taskId,
+        logs(filter),
+        query("task-workers", byTask, Store::taskSummary),
+        query("task-heartbeats", byTask, Store::heartbeatPoint));
+  }
+
+  /** One worker with its recent tasks and latest records, or empty for an unknown id. */
+  public Optional<WorkerDetail> worker(String workerId, int recordLimit, int taskLimit) {
+    Map<String, Object> byWorker = Map.of("worker", workerId);
+    List<WorkerHealth> rows = query("worker", byWorker, Store::workerRow);
+    if (rows.isEmpty()) {
+      return Optional.empty();
+    }
+    WorkerHealth health =
+        workers(DEFAULT_STALE_AFTER).stream()
+            .filter(w -> w.id().equals(workerId))
+            .findFirst()
+            .orElse(rows.get(0));
+    List<TaskSummary> tasks =
+        query("worker-tasks", Map.of("worker", workerId, "limit", taskLimit), Store::taskSummary);
+    List<StoredRecord> records =
+        logs(new LogFilter(workerId, null, null, null, null, null, recordLimit));
+    return Optional.of(new WorkerDetail(health, tasks, records));
+  }
+
+  /** Every worker with its health; "active" workers silent for {@code staleAfter} are "stale". */
+  public List<WorkerHealth> workers(Duration staleAfter) {
+    return query("workers", Map.of("stale_after_s", staleAfter.toSeconds()), Store::workerHealth);
+  }
+
+  /** Workers, distinct tasks and records stored, for summaries. */
+  public long[] counts() {
+    return queryOne(
+        "counts",
+        Map.of(),
+        rs -> new long[] {rs.getLong("workers"), rs.getLong("tasks"), rs.getLong("records")});
+  }
+
+  /** Runs one statement given as text; for tests and tools that inspect the store. */
+  public <T> T withConnection(SqlFunction<Connection, T> work) {
+    try (Connection connection = dataSource.getConnection()) {
+      return work.apply(connection);
+    } catch (SQLException e) {
+      throw new StoreException("query on " + displayUrl + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** A function that may throw {@link SQLException}. */
+  @FunctionalInterface
+  public interface SqlFunction<I, O> {
+    O apply(I input) throws SQLException;
+  }
+
+  private static Map<String, Object> filterValues(LogFilter filter) {
+    Map<String, Object> values = new HashMap<>();
+    values.put("worker", filter.workerId());
+    values.put("task", filter.taskId());
+    values.put("levels", filter.levels());
+    values.put("since", filter.since());
+    values.put("until", filter.until());
+    values.put("grep", filter.grep());
+    values.put("limit", filter.limit());
+    return values;
+  }
+
+  private <T> List<T> query(String name, Map<String, ?> values, SqlFunction<ResultSet, T> row) {
+    NamedSql sql = NamedSql.load(name);
+    return withConnection(
+        connection -> {
+          try (PreparedStatement statement = sql.prepare(connection, values);
+              ResultSet rs = statement.executeQuery()) {
+            List<T> rows = new ArrayList<>();
+            while (rs.next()) {
+              rows.add(row.apply(rs));
+            }
+            return rows;
+          }
+        });
+  }
+
+  private <T> T queryOne(String name, Map<String, ?> values, SqlFunction<ResultSet, T> row) {
+    return query(name, values, row).get(0);
+  }
+
+  private void checkReachable() {
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute("SELECT 1");
+    } catch (SQLException e) {
+      throw new StoreException(
+          "cannot reach the database at " + displayUrl + ": " + e.getMessage()
+              + " (check --db-url or HEARTLOG_DB_URL, and that PostgreSQL is running)",
+          e);
+    }
+  }
+
+  private static StoredRecord storedRecord(ResultSet rs) throws SQLException {
+    long seq = rs.getLong("seq");
+    return new StoredRecord(
+        rs.getLong("id"),
+        instant(rs, "timestamp"),
+        instant(rs, "created_at"),
+        rs.getString("level"),
+        rs.getString("message"),
+        rs.getString("source_id"),
+        rs.getString("task_id"),
+        rs.getString("metadata"),
+        rs.getString("exception"),
+        rs.getString("session_id"),
+        rs.wasNull() ? null : seq);
+  }
+
+  private static TaskSummary taskSummary(ResultSet rs) throws SQLException {
+    return new TaskSummary(
+        rs.getString(1), instant(rs, "first_at"), instant(rs, "last_at"), rs.getLong("records"), rs.getLong("errors"));
+  }
+
+  private static HeartbeatPoint heartbeatPoint(ResultSet rs) throws SQLException {
+    return new HeartbeatPoint(
+        rs.getString("worker_id"),
+        instant(rs, "received_at"),
+        rs.getString("status"),
+        integer(rs, "vram_total_mb"),
+        integer(rs, "vram_used_mb"),
+        rs.getInt("records"));
+  }
+
+  private static WorkerHealth workerRow(ResultSet rs) throws SQLException {
+    return new WorkerHealth(
+        rs.getString("id"),
+        rs.getString("status"),
+        instant(rs, "last_heartbeat"),
+        longOrNull(rs, "heartbeat_age_s"),
+        integer(rs, "vram_total_mb"),
+        integer(rs, "vram_used_mb"),
+        rs.getString("current_task_id"),
+        0,
+        0);
+  }
+
+  private static WorkerHealth workerHealth(ResultSet rs) throws SQLException {
+    return new WorkerHealth(
+        rs.getString("id"),
+        rs.getString("health"),
+        instant(rs, "last_heartbeat"),
+        longOrNull(rs, "heartbeat_age_s"),
+        integer(rs, "vram_total_mb"),
+        integer(rs, "vram_used_mb"),
+        rs.getString("current_task_id"),
+        rs.getLong("errors_last_hour"),
+        rs.getLong("warnings_last_hour"));
+  }
+
+  private static Instant instant(ResultSet rs, String column) throws SQLException {
+    Timestamp timestamp = rs.getTimestamp(column);
+    return timestamp == null ? null : timestamp.toInstant();
+  }
+
+  private static Integer integer(ResultSet rs, String column) throws SQLException {
+    int value = rs.getInt(column);
+    return rs.wasNull() ? null : value;
+  }
+
+  private static Long longOrNull(ResultSet rs, String column) throws SQLException {
+    long value = rs.getLong(column);
+    return rs.wasNull() ? null : value;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage();
+  }
+
+  /** The URL with any password value replaced, for messages and logs. */
+  static String redact(String jdbcUrl) {
+    if (jdbcUrl == null) {
+      return "nothing";
+    }
+    return jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1***");
+  }
+}

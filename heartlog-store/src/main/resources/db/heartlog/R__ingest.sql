@@ -1,0 +1,173 @@
+-- The ingest function: one heartbeat with its log records.
+--
+-- Wire contract: the seed's five arguments keep their names and positions; everything after
+-- them has a default, so the seed's 5-argument call and the Python sidecar's call (worker id,
+-- VRAM, logs and status only) both work.
+
+-- A database set up from the seed has the 5-argument function; beside ours, a 5-argument call
+-- would be ambiguous, so it goes.
+DROP FUNCTION IF EXISTS func_worker_heartbeat_with_logs(text, integer, integer, jsonb, text);
+
+-- Maps level names of any vocabulary onto the five the store uses; NULL for an unknown name.
+CREATE OR REPLACE FUNCTION heartlog_level(level_name text)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT CASE upper(btrim(level_name))
+        WHEN 'DEBUG' THEN 'DEBUG'
+        WHEN 'TRACE' THEN 'DEBUG'
+        WHEN 'INFO' THEN 'INFO'
+        WHEN 'WARNING' THEN 'WARNING'
+        WHEN 'WARN' THEN 'WARNING'
+        WHEN 'ERROR' THEN 'ERROR'
+        WHEN 'CRITICAL' THEN 'CRITICAL'
+        WHEN 'FATAL' THEN 'CRITICAL'
+    END
+$$;
+
+-- Stores the records of one batch one at a time, so that one bad record costs only itself.
+-- Called only for a batch whose set-based insert failed. A record that still fails is replaced
+-- by an ERROR row saying which record and why, so the gap is visible in the timeline.
+CREATE OR REPLACE FUNCTION heartlog_insert_logs_one_by_one(
+    worker_id_param text,
+    logs_param jsonb,
+    session_id_param text,
+    OUT inserted integer,
+    OUT rejected integer)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    entry    jsonb;
+    position bigint;
+BEGIN
+    inserted := 0;
+    rejected := 0;
+    FOR entry, position IN
+        SELECT e.value, e.ordinality
+        FROM jsonb_array_elements(
+                 CASE WHEN jsonb_typeof(logs_param) = 'array' THEN logs_param ELSE '[]'::jsonb END)
+             WITH ORDINALITY AS e
+    LOOP
+        BEGIN
+            INSERT INTO system_logs
+                (timestamp, level, message, source_type, source_id, task_id, metadata, session_id, seq)
+            SELECT coalesce(r.timestamp, now()),
+                   coalesce(heartlog_level(r.level), 'INFO'),
+                   coalesce(r.message, ''),
+                   'worker', worker_id_param, r.task_id,
+                   CASE WHEN jsonb_typeof(r.metadata) = 'object' THEN r.metadata ELSE '{}'::jsonb END
+                       || CASE WHEN heartlog_level(r.level) IS NULL AND r.level IS NOT NULL
+                               THEN jsonb_build_object('original_level', r.level)
+                               ELSE '{}'::jsonb END,
+                   session_id_param, r.seq
+            FROM jsonb_to_record(entry) AS r(
+                "timestamp" timestamptz, level text, message text, task_id text, metadata jsonb, seq bigint);
+            inserted := inserted + 1;
+        EXCEPTION WHEN OTHERS THEN
+            rejected := rejected + 1;
+            INSERT INTO system_logs
+                (timestamp, level, message, source_type, source_id, metadata, session_id)
+            VALUES (now(), 'ERROR',
+                    format('heartlog rejected record %s of a batch: %s', position, SQLERRM),
+                    'worker', worker_id_param,
+                    jsonb_build_object('heartlog_rejected', left(entry::text, 4096), 'sqlstate', SQLSTATE),
+                    session_id_param);
+        END;
+    END LOOP;
+END;
+$$;
+
+CREATE OR REPLACE FUNCTION func_worker_heartbeat_with_logs(
+    worker_id_param       text,
+    vram_total_mb_param   integer DEFAULT NULL,
+    vram_used_mb_param    integer DEFAULT NULL,
+    logs_param            jsonb   DEFAULT '[]'::jsonb,
+    current_task_id_param text    DEFAULT NULL,
+    status_param          text    DEFAULT 'active',
+    session_id_param      text    DEFAULT NULL,   -- the agent session (new at each start)
+    batch_seq_param       bigint  DEFAULT NULL,   -- the batch's number within the session
+    metadata_param        jsonb   DEFAULT NULL)   -- the agent's own figures, kept per heartbeat
+RETURNS jsonb
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    record_count   integer := 0;
+    logs_inserted  integer := 0;
+    logs_rejected  integer := 0;
+    last_applied   bigint;
+    is_repeat      boolean := false;
+BEGIN
+    IF worker_id_param IS NULL OR btrim(worker_id_param) = '' THEN
+        RETURN jsonb_build_object('success', false, 'logs_inserted', 0,
+                                  'error', 'worker_id_param must not be empty');
+    END IF;
+    IF jsonb_typeof(logs_param) = 'array' THEN
+        record_count := jsonb_array_length(logs_param);
+    END IF;
+
+    -- The heartbeat itself: the worker row is created on first contact.
+    INSERT INTO workers AS w (id, status, last_heartbeat, vram_total_mb, vram_used_mb, current_task_id)
+    VALUES (worker_id_param, coalesce(status_param, 'active'), now(),
+            vram_total_mb_param, vram_used_mb_param, current_task_id_param)
+    ON CONFLICT (id) DO UPDATE
+        SET status          = excluded.status,
+            last_heartbeat  = excluded.last_heartbeat,
+            vram_total_mb   = coalesce(excluded.vram_total_mb, w.vram_total_mb),
+            vram_used_mb    = coalesce(excluded.vram_used_mb, w.vram_used_mb),
+            current_task_id = excluded.current_task_id;
+
+    -- Exactly once: a batch number at or below the last one applied for this session is a
+    -- retry of a batch already stored (its answer was lost on the way back): acknowledge it,
+    -- store nothing. The session row is locked so that concurrent retries queue up.
+    IF session_id_param IS NOT NULL AND batch_seq_param IS NOT NULL THEN
+        INSERT INTO worker_sessions (worker_id, session_id, last_batch_seq)
+        VALUES (worker_id_param, session_id_param, 0)
+        ON CONFLICT (worker_id, session_id) DO NOTHING;
+        SELECT last_batch_seq INTO last_applied
+        FROM worker_sessions
+        WHERE worker_id = worker_id_param AND session_id = session_id_param
+        FOR UPDATE;
+        IF batch_seq_param <= last_applied THEN
+            is_repeat := true;
+        ELSE
+            UPDATE worker_sessions
+            SET last_batch_seq = batch_seq_param, last_seen_at = now()
+            WHERE worker_id = worker_id_param AND session_id = session_id_param;
+        END IF;
+    END IF;
+
+    IF record_count > 0 AND NOT is_repeat THEN
+        -- The normal case: one set-based insert. One bad record fails it; then the batch is
+        -- stored record by record instead, isolating what fails.
+        BEGIN
+            INSERT INTO system_logs
+                (timestamp, level, message, source_type, source_id, task_id, metadata, session_id, seq)
+            SELECT coalesce(r.timestamp, now()),
+                   coalesce(heartlog_level(r.level), 'INFO'),
+                   coalesce(r.message, ''),
+                   'worker', worker_id_param, r.task_id,
+                   coalesce(r.metadata, '{}'::jsonb)
+                       || CASE WHEN heartlog_level(r.level) IS NULL AND r.level IS NOT NULL
+                               THEN jsonb_build_object('original_level', r.level)
+                               ELSE '{}'::jsonb END,
+                   session_id_param, r.seq
+            FROM jsonb_to_recordset(logs_param) AS r(
+                "timestamp" timestamptz, level text, message text, task_id text, metadata jsonb, seq bigint);
+            GET DIAGNOSTICS logs_inserted = ROW_COUNT;
+        EXCEPTION WHEN OTHERS THEN
+            SELECT o.inserted, o.rejected INTO logs_inserted, logs_rejected
+            FROM heartlog_insert_logs_one_by_one(worker_id_param, logs_param, session_id_param) AS o;
+        END;
+    END IF;
+
+    INSERT INTO worker_heartbeats
+        (worker_id, status, vram_total_mb, vram_used_mb, current_task_id, records, logs_inserted,
+         session_id, batch_seq, metadata)
+    VALUES (worker_id_param, coalesce(status_param, 'active'), vram_total_mb_param, vram_used_mb_param,
+            current_task_id_param, record_count, logs_inserted, session_id_param, batch_seq_param,
+            metadata_param);
+
+    RETURN jsonb_build_object('success', true, 'logs_inserted', logs_inserted,
+                              'logs_rejected', logs_rejected, 'duplicate', is_repeat);
+END;
+$$;

@@ -1,0 +1,109 @@
+-- Partition maintenance and retention.
+--
+-- system_logs has one partition per UTC day of created_at, named system_logs_pYYYYMMDD.
+-- heartlog_maintain() creates the coming days' partitions and drops those past retention;
+-- `heartlog maintain`, `heartlog migrate` and (where the extension exists) pg_cron run it.
+
+-- Creates the partitions of today and the next days_ahead days (UTC) that do not exist yet.
+-- Rows of such a day that already sit in the default partition are moved into the new one in
+-- the same transaction: PostgreSQL refuses to create a partition whose rows are in the default.
+CREATE OR REPLACE FUNCTION heartlog_ensure_partitions(days_ahead integer DEFAULT 3)
+RETURNS integer
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    today   date := (now() AT TIME ZONE 'UTC')::date;
+    day     date;
+    name    text;
+    low     timestamptz;
+    high    timestamptz;
+    created integer := 0;
+BEGIN
+    FOR offset_days IN 0 .. greatest(days_ahead, 0) LOOP
+        day  := today + offset_days;
+        name := 'system_logs_p' || to_char(day, 'YYYYMMDD');
+        low  := day::timestamp AT TIME ZONE 'UTC';
+        high := (day + 1)::timestamp AT TIME ZONE 'UTC';
+        CONTINUE WHEN to_regclass(name) IS NOT NULL;
+
+        EXECUTE format('CREATE TABLE %I (LIKE system_logs INCLUDING DEFAULTS)', name);
+        EXECUTE format(
+            'WITH moved AS (DELETE FROM system_logs_default WHERE created_at >= $1 AND created_at < $2 RETURNING *) '
+            'INSERT INTO %I SELECT * FROM moved', name)
+            USING low, high;
+        EXECUTE format('ALTER TABLE system_logs ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)',
+                       name, low, high);
+        created := created + 1;
+    END LOOP;
+    RETURN created;
+END;
+$$;
+
+-- Drops the day partitions whose whole day lies before now() - retention, and deletes older
+-- rows left in the default partition. Dropping a partition is instant and writes almost no WAL,
+-- unlike DELETE. Returns the number of partitions dropped.
+CREATE OR REPLACE FUNCTION heartlog_drop_old_partitions(retention interval DEFAULT interval '48 hours')
+RETURNS integer
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    cutoff  timestamptz := now() - retention;
+    part    record;
+    dropped integer := 0;
+BEGIN
+    FOR part IN
+        SELECT c.relname AS name,
+               (to_date(substring(c.relname FROM 'system_logs_p(\d{8})$'), 'YYYYMMDD') + 1)::timestamp
+                   AT TIME ZONE 'UTC' AS day_end
+        FROM pg_inherits i
+        JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent = 'system_logs'::regclass
+          AND c.relname ~ '^system_logs_p\d{8}$'
+    LOOP
+        IF part.day_end <= cutoff THEN
+            EXECUTE format('DROP TABLE %I', part.name);
+            dropped := dropped + 1;
+        END IF;
+    END LOOP;
+    DELETE FROM system_logs_default WHERE created_at < cutoff;
+    DELETE FROM worker_heartbeats WHERE received_at < cutoff;
+    DELETE FROM worker_sessions WHERE last_seen_at < cutoff;
+    RETURN dropped;
+END;
+$$;
+
+-- The seed's retention entry point, kept so existing schedulers keep working: 48 hours.
+CREATE OR REPLACE FUNCTION cleanup_old_system_logs()
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    PERFORM heartlog_drop_old_partitions(interval '48 hours');
+END;
+$$;
+
+-- Everything maintenance does, in one call; returns what it did.
+CREATE OR REPLACE FUNCTION heartlog_maintain(
+    retention  interval DEFAULT interval '48 hours',
+    days_ahead integer  DEFAULT 3)
+RETURNS jsonb
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    created integer;
+    dropped integer;
+BEGIN
+    created := heartlog_ensure_partitions(days_ahead);
+    dropped := heartlog_drop_old_partitions(retention);
+    RETURN jsonb_build_object('partitions_created', created, 'partitions_dropped', dropped);
+END;
+$$;
+
+-- Where pg_cron is installed (Supabase has it), maintenance runs hourly inside the database.
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN
+        PERFORM cron.schedule('heartlog-maintain', '17 * * * *', 'SELECT heartlog_maintain()');
+    END IF;
+END;
+$$;

@@ -1,0 +1,20 @@
+-- Records stored after a known id, in the order they were stored: what `--follow` prints next.
+SELECT id,
+       timestamp,
+       created_at,
+       level,
+       message,
+       source_id,
+       task_id,
+       metadata::text        AS metadata,
+       metadata->>'exception' AS exception,
+       session_id,
+       seq
+FROM system_logs
+WHERE id > :after_id
+  AND (:worker::text IS NULL OR source_id = :worker)
+  AND (:task::text IS NULL OR task_id = :task)
+  AND level = ANY (:levels::text[])
+  AND (:grep::text IS NULL OR strpos(lower(message), lower(:grep)) > 0)
+ORDER BY id
+LIMIT :limit

@@ -1,0 +1,24 @@
+-- Log records matching the filters, newest first; callers print them oldest first.
+-- A filter given as NULL does not filter. The store plans each call with its actual values
+-- (plan_cache_mode = force_custom_plan), so `:worker IS NULL OR ...` costs nothing and the
+-- matching index is used.
+SELECT id,
+       timestamp,
+       created_at,
+       level,
+       message,
+       source_id,
+       task_id,
+       metadata::text        AS metadata,
+       metadata->>'exception' AS exception,
+       session_id,
+       seq
+FROM system_logs
+WHERE (:worker::text IS NULL OR source_id = :worker)
+  AND (:task::text IS NULL OR task_id = :task)
+  AND level = ANY (:levels::text[])
+  AND (:since::timestamptz IS NULL OR timestamp >= :since)
+  AND (:until::timestamptz IS NULL OR timestamp < :until)
+  AND (:grep::text IS NULL OR strpos(lower(message), lower(:grep)) > 0)
+ORDER BY timestamp DESC, seq DESC NULLS LAST, id DESC
+LIMIT :limit

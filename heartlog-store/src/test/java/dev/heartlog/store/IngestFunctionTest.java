@@ -1,0 +1,219 @@
+package dev.heartlog.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The ingest function and the schema, called in SQL as deployed clients call them. */
+class IngestFunctionTest {
+
+  /** Calls the function with the named arguments of a JSON request body, as PostgREST does. */
+  private static final String CALL_WITH_BODY =
+      """
+      SELECT func_worker_heartbeat_with_logs(
+               worker_id_param       => b->>'worker_id_param',
+               vram_total_mb_param   => (b->>'vram_total_mb_param')::int,
+               vram_used_mb_param    => (b->>'vram_used_mb_param')::int,
+               logs_param            => coalesce(b->'logs_param', '[]'::jsonb),
+               current_task_id_param => b->>'current_task_id_param',
+               status_param          => coalesce(b->>'status_param', 'active'),
+               session_id_param      => b->>'session_id_param',
+               batch_seq_param       => (b->>'batch_seq_param')::bigint)::text
+      FROM (SELECT ?::jsonb AS b) AS request
+      """;
+
+  private Store store;
+
+  @BeforeEach
+  void freshStore() {
+    store = TestDatabase.freshStore();
+  }
+
+  @Test
+  void migrationCreatesPartitionedTablesAndTodaysPartition() {
+    List<String> partitions =
+        strings(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                + "WHERE i.inhparent = 'system_logs'::regclass ORDER BY 1");
+    String today = single("SELECT 'system_logs_p' || to_char((now() AT TIME ZONE 'UTC')::date, 'YYYYMMDD')");
+
+    assertThat(single("SELECT to_regclass('workers')::text")).isEqualTo("workers");
+    assertThat(single("SELECT to_regclass('worker_heartbeats')::text")).isEqualTo("worker_heartbeats");
+    assertThat(single("SELECT count(*)::text FROM pg_partitioned_table WHERE partrelid = 'system_logs'::regclass"))
+        .isEqualTo("1");
+    assertThat(partitions).contains("system_logs_default", today).hasSize(5);
+  }
+
+  @Test
+  void migratingTwiceAppliesNothingTheSecondTime() {
+    assertThat(store.migrate()).isZero();
+  }
+
+  @Test
+  void seedsExactFiveArgumentCallWorks() {
+    String result = single("SELECT func_worker_heartbeat_with_logs('test', NULL, NULL, '[]'::jsonb, NULL)::text");
+
+    assertThat(result).contains("\"success\": true").contains("\"logs_inserted\": 0");
+    assertThat(single("SELECT status FROM workers WHERE id = 'test'")).isEqualTo("active");
+  }
+
+  @Test
+  void pythonWorkerRequestIsStoredWithTasksLevelsAndTraceback() {
+    String result = callWithBody(Fixtures.read(Fixtures.PYTHON_WORKER_HEARTBEAT));
+
+    assertThat(result).contains("\"success\": true").contains("\"logs_inserted\": 4");
+    assertThat(strings(
+            "SELECT level || '|' || coalesce(task_id, '-') || '|' || "
+                + "to_char(timestamp AT TIME ZONE 'UTC', 'HH24:MI:SS.US') FROM system_logs ORDER BY timestamp"))
+        .containsExactly(
+            "INFO|0f6c2a4e-7d1b-4a53-9a64-2f0c8d7e1b90|21:59:58.123456",
+            "WARNING|0f6c2a4e-7d1b-4a53-9a64-2f0c8d7e1b90|21:59:59.654321",
+            "ERROR|0f6c2a4e-7d1b-4a53-9a64-2f0c8d7e1b90|22:00:01.000001",
+            "INFO|-|22:00:02.500000");
+    assertThat(single("SELECT metadata->>'exception' FROM system_logs WHERE level = 'ERROR'"))
+        .contains("torch.OutOfMemoryError: CUDA out of memory");
+    assertThat(single("SELECT vram_used_mb::text FROM workers WHERE id = 'gpu-20261127-a1b2c3'"))
+        .isEqualTo("23017");
+  }
+
+  @Test
+  void pythonSidecarsCallWithoutTaskArgumentMarksWorkerCrashed() {
+    String result = callWithBody(Fixtures.read(Fixtures.PYTHON_SIDECAR_HEARTBEAT));
+
+    assertThat(result).contains("\"success\": true");
+    assertThat(single("SELECT status FROM workers WHERE id = 'gpu-20261127-a1b2c3'")).isEqualTo("crashed");
+    assertThat(single("SELECT status FROM worker_heartbeats")).isEqualTo("crashed");
+  }
+
+  @Test
+  void repeatedBatchIsAcknowledgedButStoredOnce() {
+    String batch =
+        """
+        {"worker_id_param": "w1", "session_id_param": "s1", "batch_seq_param": 1,
+         "logs_param": [{"timestamp": "2026-11-27T22:00:00.000001Z", "level": "INFO", "message": "once", "seq": 1}]}
+        """;
+
+    String first = callWithBody(batch);
+    String repeat = callWithBody(batch);
+    String next = callWithBody(batch.replace("\"batch_seq_param\": 1", "\"batch_seq_param\": 2"));
+
+    assertThat(first).contains("\"logs_inserted\": 1").contains("\"duplicate\": false");
+    assertThat(repeat).contains("\"success\": true").contains("\"logs_inserted\": 0").contains("\"duplicate\": true");
+    assertThat(next).contains("\"logs_inserted\": 1");
+    assertThat(single("SELECT count(*)::text FROM system_logs")).isEqualTo("2");
+  }
+
+  @Test
+  void oneBadRecordCostsOnlyItselfAndIsReportedAsARejection() {
+    String batch =
+        """
+        {"worker_id_param": "w1", "logs_param": [
+          {"timestamp": "2026-11-27T22:00:00Z", "level": "INFO", "message": "good one"},
+          {"timestamp": "not a time", "level": "INFO", "message": "bad timestamp"},
+          {"timestamp": "2026-11-27T22:00:02Z", "level": "warn", "message": "good two"},
+          {"timestamp": "2026-11-27T22:00:03Z", "level": "SUCCESS", "message": "odd level"}]}
+        """;
+
+    String result = callWithBody(batch);
+
+    assertThat(result).contains("\"success\": true").contains("\"logs_inserted\": 3").contains("\"logs_rejected\": 1");
+    assertThat(strings("SELECT level || ':' || message FROM system_logs WHERE message NOT LIKE 'heartlog%' ORDER BY timestamp"))
+        .containsExactly("INFO:good one", "WARNING:good two", "INFO:odd level");
+    assertThat(single("SELECT metadata->>'original_level' FROM system_logs WHERE message = 'odd level'"))
+        .isEqualTo("SUCCESS");
+    assertThat(single("SELECT level || ':' || message FROM system_logs WHERE message LIKE 'heartlog rejected%'"))
+        .startsWith("ERROR:heartlog rejected record 2 of a batch: invalid input syntax for type timestamp");
+    assertThat(single("SELECT count(*)::text FROM worker_heartbeats")).isEqualTo("1");
+  }
+
+  @Test
+  void skewedWorkerClocksAreKeptAsSentBesideTheReceiveTime() {
+    String batch =
+        """
+        {"worker_id_param": "w1", "logs_param": [
+          {"timestamp": "2001-01-01T00:00:00Z", "level": "INFO", "message": "clock far behind"},
+          {"timestamp": "2099-01-01T00:00:00Z", "level": "INFO", "message": "clock far ahead"}]}
+        """;
+
+    assertThat(callWithBody(batch)).contains("\"logs_inserted\": 2");
+    assertThat(strings("SELECT extract(year FROM timestamp)::text FROM system_logs ORDER BY timestamp"))
+        .containsExactly("2001", "2099");
+    assertThat(single("SELECT count(*)::text FROM system_logs WHERE created_at > now() - interval '1 minute'"))
+        .isEqualTo("2");
+    assertThat(single("SELECT count(*)::text FROM system_logs_default")).isEqualTo("0");
+  }
+
+  @Test
+  void creatingAPartitionMovesThatDaysRowsOutOfTheDefaultPartition() {
+    String today = single("SELECT 'system_logs_p' || to_char((now() AT TIME ZONE 'UTC')::date, 'YYYYMMDD')");
+    execute("DROP TABLE " + today);
+    callWithBody("{\"worker_id_param\": \"w1\", \"logs_param\": [{\"timestamp\": \"2026-11-27T22:00:00Z\", \"level\": \"INFO\", \"message\": \"early\"}]}");
+    assertThat(single("SELECT count(*)::text FROM system_logs_default")).isEqualTo("1");
+
+    String created = single("SELECT heartlog_ensure_partitions()::text");
+
+    assertThat(created).isEqualTo("1");
+    assertThat(single("SELECT count(*)::text FROM system_logs_default")).isEqualTo("0");
+    assertThat(single("SELECT count(*)::text FROM " + today)).isEqualTo("1");
+  }
+
+  @Test
+  void retentionDropsWholeDaysOlderThan48HoursAndKeepsRecentRows() {
+    execute(
+        "CREATE TABLE system_logs_p20200101 PARTITION OF system_logs "
+            + "FOR VALUES FROM ('2020-01-01 00:00+00') TO ('2020-01-02 00:00+00')");
+    execute(
+        "INSERT INTO system_logs (timestamp, level, message, source_type, source_id, created_at) "
+            + "VALUES ('2020-01-01 12:00+00', 'INFO', 'old', 'worker', 'w1', '2020-01-01 12:00+00')");
+    callWithBody("{\"worker_id_param\": \"w1\", \"logs_param\": [{\"timestamp\": \"2026-11-27T22:00:00Z\", \"level\": \"INFO\", \"message\": \"recent\"}]}");
+
+    execute("SELECT cleanup_old_system_logs()");
+
+    assertThat(single("SELECT coalesce(to_regclass('system_logs_p20200101')::text, 'gone')")).isEqualTo("gone");
+    assertThat(strings("SELECT message FROM system_logs")).containsExactly("recent");
+  }
+
+  private String callWithBody(String body) {
+    return store.withConnection(
+        connection -> {
+          try (PreparedStatement statement = connection.prepareStatement(CALL_WITH_BODY)) {
+            statement.setString(1, body);
+            try (ResultSet rs = statement.executeQuery()) {
+              rs.next();
+              return rs.getString(1);
+            }
+          }
+        });
+  }
+
+  private String single(String sql) {
+    List<String> rows = strings(sql);
+    assertThat(rows).hasSize(1);
+    return rows.get(0);
+  }
+
+  private List<String> strings(String sql) {
+    return store.withConnection(connection -> readStrings(connection, sql));
+  }
+
+  private void execute(String sql) {
+    store.withConnection(connection -> connection.createStatement().execute(sql));
+  }
+
+  private static List<String> readStrings(Connection connection, String sql) throws SQLException {
+    try (ResultSet rs = connection.createStatement().executeQuery(sql)) {
+      List<String> rows = new ArrayList<>();
+      while (rs.next()) {
+        rows.add(rs.getString(1));
+      }
+      return rows;
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package dev.heartlog.store;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real PostgreSQL for tests: the server named by {@code HEARTLOG_TEST_JDBC_URL}, else one
+ * embedded server per test JVM. Each call of {@link #freshUrl()} creates a new, empty database,
+ * so test classes never see each other's rows.
+ */
+public final class TestDatabase {
+
+  /** Names a PostgreSQL server to test against instead of the embedded one. */
+  public static final String URL_VARIABLE = "HEARTLOG_TEST_JDBC_URL";
+
+  private static final Pattern DATABASE_IN_URL =
+      Pattern.compile("^(jdbc:postgresql://[^/?]+/)([^?]*)(\\?.*)?$");
+
+  private static String serverUrl;
+
+  private TestDatabase() {}
+
+  /** The JDBC URL of a new, empty database (user and password included). */
+  public static synchronized String freshUrl() {
+    String server = serverUrl();
+    String name = "heartlog_test_" + UUID.randomUUID().toString().replace("-", "");
+    try (Connection connection = DriverManager.getConnection(server);
+        Statement statement = connection.createStatement()) {
+      statement.execute("CREATE DATABASE " + name);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create a test database on " + server, e);
+    }
+    Matcher matcher = DATABASE_IN_URL.matcher(server);
+    if (!matcher.matches()) {
+      throw new IllegalStateException(URL_VARIABLE + " must look like jdbc:postgresql://host:port/db?user=...");
+    }
+    return matcher.group(1) + name + (matcher.group(3) == null ? "" : matcher.group(3));
+  }
+
+  /** A migrated store on a new, empty database. */
+  public static Store freshStore() {
+    Store store = Store.open(freshUrl(), null, null);
+    store.migrate();
+    return store;
+  }
+
+  private static String serverUrl() {
+    if (serverUrl == null) {
+      String configured = System.getenv(URL_VARIABLE);
+      serverUrl = configured != null && !configured.isBlank() ? configured : startEmbedded();
+    }
+    return serverUrl;
+  }
+
+  private static String startEmbedded() {
+    try {
+      EmbeddedPostgres server = EmbeddedPostgres.builder().start();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(server), "test-postgres-stop"));
+      return "jdbc:postgresql://localhost:" + server.getPort() + "/postgres?user=postgres";
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start embedded PostgreSQL for tests", e);
+    }
+  }
+
+  private static void closeQuietly(EmbeddedPostgres server) {
+    try {
+      server.close();
+    } catch (IOException e) {
+      // The JVM is exiting; the temporary data folder goes with it.
+    }
+  }
+}
