@@ -54,7 +54,8 @@ final class HeartbeatLoop implements Runnable {
   private final AtomicLong sentRecords = new AtomicLong();
   private final AtomicLong sentBufferedRecords = new AtomicLong();
 
-  private record Batch(long sequence, List<LogRecord> records, int bufferedRecords) {}
+  /** A batch: records taken from the buffer, plus a drop report when drops were waiting. */
+  private record Batch(long sequence, List<LogRecord> records, List<LogRecord> fromBuffer) {}
 
   HeartbeatLoop(
       AgentConfig config,
@@ -130,11 +131,6 @@ final class HeartbeatLoop implements Runnable {
     }
   }
 
-  int recordsInFlight() {
-    Batch batch = inFlight;
-    return batch == null ? 0 : batch.records().size();
-  }
-
   long heartbeatsSent() {
     return heartbeatsSent.get();
   }
@@ -201,7 +197,8 @@ final class HeartbeatLoop implements Runnable {
         if (batch != null) {
           flushes.incrementAndGet();
           sentRecords.addAndGet(batch.records().size());
-          sentBufferedRecords.addAndGet(batch.bufferedRecords());
+          sentBufferedRecords.addAndGet(batch.fromBuffer().size());
+          buffer.release(batch.fromBuffer());
           inFlight = null;
         }
         if (consecutiveFailures > 0) {
@@ -230,14 +227,14 @@ final class HeartbeatLoop implements Runnable {
   }
 
   private Batch takeBatch() {
-    List<LogRecord> records = buffer.drain(config.maxBatchRecords(), config.maxBatchBytes());
-    int buffered = records.size();
+    List<LogRecord> fromBuffer = buffer.drain(config.maxBatchRecords(), config.maxBatchBytes());
+    List<LogRecord> records = fromBuffer;
     long drops = buffer.takeUnreportedDrops();
     if (drops > 0) {
-      records = new ArrayList<>(records);
+      records = new ArrayList<>(fromBuffer);
       records.add(dropReport(drops));
     }
-    return records.isEmpty() ? null : new Batch(++batchSequence, records, buffered);
+    return records.isEmpty() ? null : new Batch(++batchSequence, records, fromBuffer);
   }
 
   private LogRecord dropReport(long drops) {
@@ -277,7 +274,7 @@ final class HeartbeatLoop implements Runnable {
   }
 
   private int pendingRecords() {
-    return buffer.size() + recordsInFlight();
+    return buffer.held();
   }
 
   private void printStatsWhenDue() {

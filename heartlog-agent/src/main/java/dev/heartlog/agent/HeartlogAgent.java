@@ -3,6 +3,7 @@ package dev.heartlog.agent;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -117,13 +118,30 @@ public final class HeartlogAgent implements AutoCloseable {
    *     changes afterwards
    */
   public void log(Level level, String message, String taskId, Map<String, Object> metadata) {
+    capture(config.clock().instant(), level, message, taskId, metadata);
+  }
+
+  /** Captures a record made earlier (held by {@link Heartlog} before this agent was installed). */
+  void capture(Instant timestamp, Level level, String message, String taskId, Map<String, Object> metadata) {
     if (!isEnabled(level) || Thread.currentThread() == thread) {
       return;
     }
     String task = taskId != null ? taskId : currentTask;
-    buffer.offer(
-        new LogRecord(
-            config.clock().instant(), recordSequence.incrementAndGet(), level, message, task, metadata));
+    buffer.offer(new LogRecord(timestamp, recordSequence.incrementAndGet(), level, message, task, metadata));
+  }
+
+  /**
+   * Whether a logger's records must be left out: heartlog's own and those of the libraries that
+   * ship records (JDBC driver, connection pool, HTTP client). Taking them in would let a store
+   * outage feed the buffer it cannot empty.
+   */
+  public static boolean isPipelineLogger(String loggerName) {
+    return loggerName != null
+        && (loggerName.startsWith("dev.heartlog.")
+            || loggerName.startsWith("org.postgresql")
+            || loggerName.startsWith("com.zaxxer.hikari")
+            || loggerName.startsWith("jdk.internal.httpclient")
+            || loggerName.startsWith("java.net.http"));
   }
 
   /** Whether records of this level are kept: all but DEBUG, and DEBUG in debug mode. */
@@ -161,7 +179,7 @@ public final class HeartlogAgent implements AutoCloseable {
   /** The buffer's counters now. */
   public BufferStats stats() {
     return new BufferStats(
-        buffer.size() + loop.recordsInFlight(),
+        buffer.held(),
         buffer.totalBuffered(),
         loop.flushes(),
         loop.sentRecords(),
@@ -198,6 +216,7 @@ public final class HeartlogAgent implements AutoCloseable {
       return true;
     }
     removeShutdownHook();
+    Heartlog.uninstall(this);
     loop.close(finalStatus);
     try {
       thread.join(Math.max(1, timeout.toMillis()));

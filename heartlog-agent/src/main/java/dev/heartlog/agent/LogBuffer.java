@@ -27,8 +27,11 @@ final class LogBuffer {
   private final long maxBytes;
   private final Runnable onThresholdReached;
 
-  // Guarded by lock.
+  // Guarded by lock. Records taken for a batch still count against the capacity until the store
+  // acknowledges them (release), so memory stays bounded however long the store is away.
   private long bytes;
+  private int inFlightRecords;
+  private long inFlightBytes;
   private long unreportedDrops;
 
   private final AtomicLong totalBuffered = new AtomicLong();
@@ -51,7 +54,7 @@ final class LogBuffer {
     boolean thresholdReached;
     lock.lock();
     try {
-      if (records.size() >= maxRecords || bytes + size > maxBytes) {
+      if (records.size() + inFlightRecords >= maxRecords || bytes + inFlightBytes + size > maxBytes) {
         unreportedDrops++;
         totalDropped.incrementAndGet();
         return false;
@@ -71,7 +74,8 @@ final class LogBuffer {
 
   /**
    * Takes records from the head, oldest first, up to a batch's limits. At least one record is
-   * taken when any waits, even if it alone exceeds {@code maxBatchBytes}.
+   * taken when any waits, even if it alone exceeds {@code maxBatchBytes}. They keep counting
+   * against the capacity until {@link #release(List)}.
    */
   List<LogRecord> drain(int maxBatchRecords, long maxBatchBytes) {
     lock.lock();
@@ -87,7 +91,24 @@ final class LogBuffer {
         batchBytes += size;
         bytes -= size;
       }
+      inFlightRecords += batch.size();
+      inFlightBytes += batchBytes;
       return batch;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Frees the capacity of records the store acknowledged (taken earlier by {@link #drain}). */
+  void release(List<LogRecord> acknowledged) {
+    long released = 0;
+    for (LogRecord record : acknowledged) {
+      released += record.estimatedBytes();
+    }
+    lock.lock();
+    try {
+      inFlightRecords -= acknowledged.size();
+      inFlightBytes -= released;
     } finally {
       lock.unlock();
     }
@@ -115,10 +136,21 @@ final class LogBuffer {
     }
   }
 
+  /** Records waiting to be taken into a batch. */
   int size() {
     lock.lock();
     try {
       return records.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Records held in memory: waiting, plus taken into a batch the store has not acknowledged. */
+  int held() {
+    lock.lock();
+    try {
+      return records.size() + inFlightRecords;
     } finally {
       lock.unlock();
     }

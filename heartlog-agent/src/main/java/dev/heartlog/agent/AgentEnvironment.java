@@ -1,0 +1,157 @@
+package dev.heartlog.agent;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.ServiceLoader;
+
+/**
+ * The one place that reads configuration from the environment and system properties and maps
+ * it onto {@link HeartlogAgent.Builder}. A system property {@code heartlog.x.y} wins over the
+ * environment variable {@code HEARTLOG_X_Y}; the seed's names are read too.
+ *
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><th>variable</th><th>meaning</th></tr>
+ *   <tr><td>{@code HEARTLOG_WORKER_ID}</td><td>the worker id</td></tr>
+ *   <tr><td>{@code HEARTLOG_DB_URL}, {@code HEARTLOG_DB_USER}, {@code HEARTLOG_DB_PASSWORD}</td>
+ *       <td>where heartbeats go (JDBC)</td></tr>
+ *   <tr><td>{@code HEARTBEAT_INTERVAL} or {@code HEARTLOG_HEARTBEAT_INTERVAL}</td>
+ *       <td>seconds between heartbeats ({@code 20}, {@code 20s}, {@code 500ms})</td></tr>
+ *   <tr><td>{@code LOG_BUFFER_SIZE} or {@code HEARTLOG_BUFFER_SIZE}</td>
+ *       <td>records that make a heartbeat due at once</td></tr>
+ *   <tr><td>{@code WAN2GP_DEBUG} or {@code HEARTLOG_DEBUG}</td><td>{@code 1} keeps DEBUG records</td></tr>
+ *   <tr><td>{@code HEARTLOG_NVIDIA_SMI}</td><td>the {@code nvidia-smi} command to run</td></tr>
+ *   <tr><td>{@code HEARTLOG_SHUTDOWN_TIMEOUT}</td><td>how long the final heartbeat may take</td></tr>
+ * </table>
+ */
+public final class AgentEnvironment {
+
+  private final Map<String, String> environment;
+  private final Properties properties;
+
+  private AgentEnvironment(Map<String, String> environment, Properties properties) {
+    this.environment = environment;
+    this.properties = properties;
+  }
+
+  /** The process's environment and system properties. */
+  public static AgentEnvironment current() {
+    return new AgentEnvironment(System.getenv(), System.getProperties());
+  }
+
+  /** Given values; for tests and for callers that hold their own configuration. */
+  public static AgentEnvironment of(Map<String, String> environment, Properties properties) {
+    return new AgentEnvironment(Map.copyOf(environment), properties);
+  }
+
+  /** The value of {@code HEARTLOG_NAME} (or its property {@code heartlog.name}), if set. */
+  public Optional<String> get(String name, String... seedNames) {
+    String property = properties.getProperty(name.toLowerCase(Locale.ROOT).replace('_', '.'));
+    if (property != null && !property.isBlank()) {
+      return Optional.of(property.trim());
+    }
+    String value = environment.get(name);
+    for (int i = 0; (value == null || value.isBlank()) && i < seedNames.length; i++) {
+      value = environment.get(seedNames[i]);
+    }
+    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+  }
+
+  /** The configured destination, if {@code HEARTLOG_DB_URL} is set. */
+  public Optional<Destination> destination() {
+    return get("HEARTLOG_DB_URL")
+        .map(url -> new Destination(url, get("HEARTLOG_DB_USER").orElse(null), get("HEARTLOG_DB_PASSWORD").orElse(null)));
+  }
+
+  /**
+   * A builder with every setting this environment names applied; the caller may override any of
+   * them before {@code build()}.
+   *
+   * @throws IllegalArgumentException when a value is malformed, naming the variable
+   */
+  public HeartlogAgent.Builder agentBuilder() {
+    HeartlogAgent.Builder builder = HeartlogAgent.builder();
+    get("HEARTLOG_WORKER_ID").ifPresent(builder::workerId);
+    get("HEARTLOG_HEARTBEAT_INTERVAL", "HEARTBEAT_INTERVAL")
+        .ifPresent(v -> builder.heartbeatInterval(duration("HEARTBEAT_INTERVAL", v)));
+    get("HEARTLOG_BUFFER_SIZE", "LOG_BUFFER_SIZE").ifPresent(v -> builder.bufferSize(integer("LOG_BUFFER_SIZE", v)));
+    builder.debug(debug());
+    get("HEARTLOG_NVIDIA_SMI").ifPresent(builder::nvidiaSmi);
+    get("HEARTLOG_SHUTDOWN_TIMEOUT")
+        .ifPresent(v -> builder.shutdownTimeout(duration("HEARTLOG_SHUTDOWN_TIMEOUT", v)));
+    destination().ifPresent(d -> builder.transport(transportFor(d)));
+    return builder;
+  }
+
+  /** Whether debug mode is on: {@code HEARTLOG_DEBUG} or the seed's {@code WAN2GP_DEBUG}. */
+  public boolean debug() {
+    return get("HEARTLOG_DEBUG", "WAN2GP_DEBUG").map(AgentEnvironment::truthy).orElse(false);
+  }
+
+  /**
+   * Finds a registered {@link TransportProvider} for the destination.
+   *
+   * @throws IllegalArgumentException when none handles its URL
+   */
+  public static Transport transportFor(Destination destination) {
+    for (TransportProvider provider : ServiceLoader.load(TransportProvider.class, AgentEnvironment.class.getClassLoader())) {
+      Optional<Transport> transport = provider.create(destination);
+      if (transport.isPresent()) {
+        return transport.get();
+      }
+    }
+    throw new IllegalArgumentException(
+        "no transport for " + destination.url() + ": a jdbc:postgresql:// URL needs heartlog-jdbc on the classpath");
+  }
+
+  /**
+   * Parses {@code 20} (seconds), {@code 20s}, {@code 500ms}, {@code 5m} or {@code 1h}.
+   *
+   * @throws IllegalArgumentException naming the setting when the value is none of those
+   */
+  public static Duration duration(String setting, String value) {
+    String text = value.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (text.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+      }
+      char unit = text.charAt(text.length() - 1);
+      String number = Character.isDigit(unit) ? text : text.substring(0, text.length() - 1);
+      double amount = Double.parseDouble(number);
+      double seconds =
+          switch (unit) {
+            case 'm' -> amount * 60;
+            case 'h' -> amount * 3600;
+            case 's' -> amount;
+            default -> {
+              if (!Character.isDigit(unit)) {
+                throw new NumberFormatException();
+              }
+              yield amount;
+            }
+          };
+      return Duration.ofMillis(Math.round(seconds * 1000));
+    } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+      throw new IllegalArgumentException(
+          setting + " must be a duration such as 20, 20s, 500ms or 5m (got '" + value + "')");
+    }
+  }
+
+  private static int integer(String setting, String value) {
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(setting + " must be a whole number (got '" + value + "')");
+    }
+  }
+
+  private static boolean truthy(String value) {
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "1", "true", "yes", "on" -> true;
+      default -> false;
+    };
+  }
+}

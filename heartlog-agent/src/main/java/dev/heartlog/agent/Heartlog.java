@@ -1,0 +1,109 @@
+package dev.heartlog.agent;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The process's agent, where appenders configured by file (Logback's {@code logback.xml}, JUL's
+ * {@code logging.properties}) deliver their records.
+ *
+ * <p>Records captured before an agent is installed (the worker's start-up, say) are held, up to
+ * {@link #PENDING_CAPACITY}, and handed to the agent when it is installed, with their original
+ * timestamps. Past that capacity they are counted as dropped and reported once an agent exists.
+ */
+public final class Heartlog {
+
+  /** Records held before an agent is installed. */
+  public static final int PENDING_CAPACITY = 1_000;
+
+  private static final ReentrantLock LOCK = new ReentrantLock();
+  private static final ArrayDeque<Pending> PENDING = new ArrayDeque<>();
+  private static final AtomicLong PENDING_DROPPED = new AtomicLong();
+  private static final Clock CLOCK = Clock.systemUTC();
+  private static volatile HeartlogAgent agent;
+
+  private record Pending(Instant timestamp, Level level, String message, String taskId, Map<String, Object> metadata) {}
+
+  private Heartlog() {}
+
+  /**
+   * Makes {@code newAgent} the process's agent and hands it the records held so far.
+   *
+   * @throws NullPointerException when {@code newAgent} is null
+   */
+  public static void install(HeartlogAgent newAgent) {
+    LOCK.lock();
+    try {
+      agent = java.util.Objects.requireNonNull(newAgent, "agent");
+      while (!PENDING.isEmpty()) {
+        Pending p = PENDING.pollFirst();
+        newAgent.capture(p.timestamp(), p.level(), p.message(), p.taskId(), p.metadata());
+      }
+      long dropped = PENDING_DROPPED.getAndSet(0);
+      if (dropped > 0) {
+        newAgent.log(
+            Level.WARNING,
+            "heartlog dropped " + dropped + " records logged before the agent started",
+            null,
+            Map.of("heartlog_dropped", dropped, "reason", "no_agent_yet"));
+      }
+    } finally {
+      LOCK.unlock();
+    }
+  }
+
+  /** Forgets {@code installed} if it is the process's agent (called when it shuts down). */
+  public static void uninstall(HeartlogAgent installed) {
+    LOCK.lock();
+    try {
+      if (agent == installed) {
+        agent = null;
+      }
+    } finally {
+      LOCK.unlock();
+    }
+  }
+
+  /** The installed agent, if any. */
+  public static Optional<HeartlogAgent> agent() {
+    return Optional.ofNullable(agent);
+  }
+
+  /**
+   * Hands a record to the installed agent, or holds it until one is installed. Never blocks on
+   * I/O, never throws.
+   */
+  public static void log(Level level, String message, String taskId, Map<String, Object> metadata) {
+    HeartlogAgent current = agent;
+    if (current != null) {
+      current.log(level, message, taskId, metadata);
+      return;
+    }
+    LOCK.lock();
+    try {
+      current = agent;
+      if (current == null) {
+        if (PENDING.size() < PENDING_CAPACITY) {
+          PENDING.addLast(new Pending(CLOCK.instant(), level, message, taskId, metadata));
+        } else {
+          PENDING_DROPPED.incrementAndGet();
+        }
+        return;
+      }
+    } finally {
+      LOCK.unlock();
+    }
+    current.log(level, message, taskId, metadata);
+  }
+
+  /** Whether a record of this level would be kept; before an agent exists, every level is held. */
+  public static boolean isEnabled(Level level) {
+    HeartlogAgent current = agent;
+    return current == null || current.isEnabled(level);
+  }
+}

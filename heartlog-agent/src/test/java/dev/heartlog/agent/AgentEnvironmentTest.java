@@ -1,0 +1,52 @@
+package dev.heartlog.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class AgentEnvironmentTest {
+
+  @Test
+  void durationsAcceptSecondsAndUnits() {
+    assertThat(AgentEnvironment.duration("X", "20")).isEqualTo(Duration.ofSeconds(20));
+    assertThat(AgentEnvironment.duration("X", "1.5s")).isEqualTo(Duration.ofMillis(1500));
+    assertThat(AgentEnvironment.duration("X", "500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(AgentEnvironment.duration("X", "5m")).isEqualTo(Duration.ofMinutes(5));
+    assertThatThrownBy(() -> AgentEnvironment.duration("HEARTBEAT_INTERVAL", "soon"))
+        .hasMessage("HEARTBEAT_INTERVAL must be a duration such as 20, 20s, 500ms or 5m (got 'soon')");
+  }
+
+  @Test
+  void seedNamesWorkAndHeartlogNamesAndPropertiesWin() {
+    Properties properties = new Properties();
+    properties.setProperty("heartlog.worker.id", "from-property");
+    AgentEnvironment environment =
+        AgentEnvironment.of(
+            Map.of("HEARTLOG_WORKER_ID", "from-env", "LOG_BUFFER_SIZE", "50", "WAN2GP_DEBUG", "1",
+                "HEARTBEAT_INTERVAL", "20", "HEARTLOG_HEARTBEAT_INTERVAL", "5"),
+            properties);
+
+    assertThat(environment.get("HEARTLOG_WORKER_ID")).contains("from-property");
+    assertThat(environment.get("HEARTLOG_BUFFER_SIZE", "LOG_BUFFER_SIZE")).contains("50");
+    assertThat(environment.get("HEARTLOG_HEARTBEAT_INTERVAL", "HEARTBEAT_INTERVAL")).contains("5");
+    assertThat(environment.debug()).isTrue();
+  }
+
+  @Test
+  void aBadBufferSizeNamesTheVariable() {
+    AgentEnvironment environment = AgentEnvironment.of(Map.of("LOG_BUFFER_SIZE", "lots"), new Properties());
+
+    assertThatThrownBy(environment::agentBuilder).hasMessage("LOG_BUFFER_SIZE must be a whole number (got 'lots')");
+  }
+
+  @Test
+  void destinationsNeverPrintTheirPassword() {
+    Destination destination = new Destination("jdbc:postgresql://db/x?password=hunter2", "u", "hunter2");
+
+    assertThat(destination.toString()).doesNotContain("hunter2").contains("password=***");
+  }
+}

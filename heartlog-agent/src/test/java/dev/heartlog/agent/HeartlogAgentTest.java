@@ -1,0 +1,202 @@
+package dev.heartlog.agent;
+
+import static dev.heartlog.agent.AgentTestSupport.agent;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class HeartlogAgentTest {
+
+  private final RecordingTransport store = new RecordingTransport();
+
+  @Test
+  void recordsCarryTheCurrentTaskUntilItEndsAndAnExplicitTaskWins() {
+    try (HeartlogAgent agent = agent(store).build()) {
+      agent.log(Level.INFO, "before");
+      agent.startTask("task-1");
+      agent.log(Level.INFO, "during");
+      agent.log(Level.INFO, "explicit", "task-2", Map.of());
+      agent.endTask();
+      agent.log(Level.INFO, "after");
+
+      assertThat(agent.flush(Duration.ofSeconds(10))).isTrue();
+    }
+
+    assertThat(store.storedRecords())
+        .extracting(LogRecord::message, LogRecord::taskId)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("before", null),
+            org.assertj.core.groups.Tuple.tuple("during", "task-1"),
+            org.assertj.core.groups.Tuple.tuple("explicit", "task-2"),
+            org.assertj.core.groups.Tuple.tuple("after", null));
+  }
+
+  @Test
+  void heartbeatsReportTheCurrentTaskAndSequenceNumbersIncrease() {
+    try (HeartlogAgent agent = agent(store).build()) {
+      agent.startTask("task-9");
+      agent.log(Level.INFO, "one");
+      agent.log(Level.INFO, "two");
+      agent.flush(Duration.ofSeconds(10));
+
+      Heartbeat carrying = store.acknowledged.stream().filter(h -> !h.records().isEmpty()).findFirst().orElseThrow();
+      assertThat(carrying.currentTaskId()).isEqualTo("task-9");
+      assertThat(carrying.sessionId()).isEqualTo(agent.sessionId());
+      assertThat(carrying.batchSequence()).isEqualTo(1L);
+      assertThat(carrying.records()).extracting(LogRecord::sequence).containsExactly(1L, 2L);
+    }
+  }
+
+  @Test
+  void debugRecordsAreKeptOnlyInDebugMode() {
+    RecordingTransport debugStore = new RecordingTransport();
+    try (HeartlogAgent quiet = agent(store).build();
+        HeartlogAgent verbose = agent(debugStore).debug(true).build()) {
+      quiet.log(Level.DEBUG, "hidden");
+      quiet.log(Level.INFO, "shown");
+      verbose.log(Level.DEBUG, "kept");
+      quiet.flush(Duration.ofSeconds(10));
+      verbose.flush(Duration.ofSeconds(10));
+    }
+
+    assertThat(store.storedMessages()).containsExactly("shown");
+    assertThat(debugStore.storedMessages()).containsExactly("kept");
+  }
+
+  @Test
+  void aFullBufferSendsAtOnceInsteadOfWaitingForTheInterval() {
+    try (HeartlogAgent agent = agent(store).bufferSize(10).build()) {
+      for (int i = 0; i < 10; i++) {
+        agent.log(Level.INFO, "record " + i);
+      }
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> store.storedRecords().size() == 10);
+      assertThat(agent.stats().totalFlushes()).isPositive();
+    }
+  }
+
+  @Test
+  void recordsSurviveAStoreOutageAndArriveOnceInOrder() {
+    store.down.set(true);
+    try (HeartlogAgent agent = agent(store).heartbeatInterval(Duration.ofMillis(50)).build()) {
+      for (int i = 0; i < 50; i++) {
+        agent.log(Level.INFO, "record " + i);
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> store.received.size() >= 3);
+      assertThat(store.acknowledged.stream().mapToInt(h -> h.records().size()).sum()).isZero();
+      assertThat(agent.stats().currentBufferSize()).isEqualTo(50);
+
+      store.down.set(false);
+      assertThat(agent.flush(Duration.ofSeconds(10))).isTrue();
+      assertThat(agent.stats().totalSent()).isEqualTo(50);
+      assertThat(agent.stats().currentBufferSize()).isZero();
+    }
+
+    assertThat(store.storedMessages()).hasSize(50).first().isEqualTo("record 0");
+    assertThat(store.storedMessages()).doesNotHaveDuplicates().last().isEqualTo("record 49");
+  }
+
+  @Test
+  void aRetriedBatchKeepsItsBatchNumberSoTheStoreCanDeduplicate() {
+    store.down.set(true);
+    try (HeartlogAgent agent = agent(store).heartbeatInterval(Duration.ofMillis(50)).build()) {
+      agent.log(Level.INFO, "only");
+      await().atMost(Duration.ofSeconds(10)).until(() -> store.received.stream().filter(h -> !h.records().isEmpty()).count() >= 2);
+      store.down.set(false);
+      agent.flush(Duration.ofSeconds(10));
+    }
+
+    assertThat(store.received.stream().filter(h -> !h.records().isEmpty()).map(Heartbeat::batchSequence).distinct())
+        .containsExactly(1L);
+  }
+
+  @Test
+  void droppedRecordsAreCountedAndReportedAsAWarningRecord() {
+    store.down.set(true);
+    try (HeartlogAgent agent =
+        agent(store).heartbeatInterval(Duration.ofMillis(50)).bufferSize(5).maxBuffered(5, Long.MAX_VALUE).build()) {
+      for (int i = 0; i < 8; i++) {
+        agent.log(Level.INFO, "record " + i);
+      }
+      assertThat(agent.stats().totalDropped()).isPositive();
+      long dropped = agent.stats().totalDropped();
+
+      store.down.set(false);
+      agent.flush(Duration.ofSeconds(10));
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> store.storedMessages().stream().anyMatch(m -> m.startsWith("heartlog dropped")));
+
+      assertThat(store.storedRecords())
+          .filteredOn(r -> r.message().startsWith("heartlog dropped"))
+          .singleElement()
+          .satisfies(r -> {
+            assertThat(r.level()).isEqualTo(Level.WARNING);
+            assertThat(r.message()).isEqualTo("heartlog dropped " + dropped + " records: buffer full while the store was unreachable");
+          });
+      assertThat(store.storedRecords().size() - 1 + dropped).isEqualTo(8);
+    }
+  }
+
+  @Test
+  void closeSendsWhatIsBufferedWithAFinalStoppedHeartbeatAndIsIdempotent() {
+    HeartlogAgent agent = agent(store).build();
+    agent.log(Level.INFO, "last words");
+
+    boolean finished = agent.shutdown(WorkerStatus.STOPPED, Duration.ofSeconds(5));
+    agent.close();
+
+    assertThat(finished).isTrue();
+    assertThat(store.storedMessages()).containsExactly("last words");
+    assertThat(store.received.get(store.received.size() - 1).status()).isEqualTo(WorkerStatus.STOPPED);
+    assertThat(store.closed).isTrue();
+  }
+
+  @Test
+  void shutdownReturnsWithinItsDeadlineWhenTheStoreHangs() {
+    Transport hanging =
+        heartbeat -> {
+          try {
+            Thread.sleep(60_000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return DeliveryResult.failed("hung");
+        };
+    HeartlogAgent agent = agent(hanging).build();
+    agent.log(Level.INFO, "stuck");
+
+    long started = System.nanoTime();
+    boolean finished = agent.shutdown(WorkerStatus.STOPPED, Duration.ofMillis(300));
+
+    assertThat(finished).isFalse();
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void loggingNeverThrowsEvenWithoutADestination() {
+    try (HeartlogAgent agent = agent(null).bufferSize(5).maxBuffered(10, Long.MAX_VALUE).build()) {
+      for (int i = 0; i < 100; i++) {
+        agent.log(Level.ERROR, "nowhere to go " + i);
+      }
+      assertThat(agent.stats().currentBufferSize()).isEqualTo(10);
+      assertThat(agent.stats().totalDropped()).isEqualTo(90);
+    }
+  }
+
+  @Test
+  void builderRejectsBadValuesWithSentencesThatNameTheSetting() {
+    assertThatThrownBy(() -> HeartlogAgent.builder().workerId(" "))
+        .hasMessage("worker id must not be blank");
+    assertThatThrownBy(() -> HeartlogAgent.builder().heartbeatInterval(Duration.ZERO))
+        .hasMessage("heartbeat interval must be positive");
+    assertThatThrownBy(() -> HeartlogAgent.builder().bufferSize(0)).hasMessage("buffer size must be positive");
+    assertThatThrownBy(() -> HeartlogAgent.builder().build())
+        .hasMessageStartingWith("worker id is required");
+  }
+}

@@ -1,0 +1,46 @@
+package dev.heartlog.agent;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A fake store: keeps every heartbeat it is given and acknowledges it, or fails while {@link
+ * #down} is set, as an unreachable database would.
+ */
+final class RecordingTransport implements Transport {
+
+  final List<Heartbeat> received = new CopyOnWriteArrayList<>();
+  final List<Heartbeat> acknowledged = new CopyOnWriteArrayList<>();
+  final AtomicBoolean down = new AtomicBoolean();
+  final AtomicBoolean closed = new AtomicBoolean();
+
+  @Override
+  public DeliveryResult deliver(Heartbeat heartbeat) {
+    received.add(heartbeat);
+    if (down.get()) {
+      return DeliveryResult.failed("connection refused");
+    }
+    acknowledged.add(heartbeat);
+    return DeliveryResult.stored(heartbeat.records().size());
+  }
+
+  @Override
+  public void close() {
+    closed.set(true);
+  }
+
+  /** Every record the store acknowledged, in order. */
+  List<LogRecord> storedRecords() {
+    List<LogRecord> records = new ArrayList<>();
+    for (Heartbeat heartbeat : acknowledged) {
+      records.addAll(heartbeat.records());
+    }
+    return records;
+  }
+
+  List<String> storedMessages() {
+    return storedRecords().stream().map(LogRecord::message).toList();
+  }
+}

@@ -1,0 +1,60 @@
+package dev.heartlog.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class WorkerLogTest {
+
+  @Test
+  void eachSeedFunctionMapsToItsLevelWithComponentAndKind() {
+    RecordingTransport store = new RecordingTransport();
+    try (HeartlogAgent agent = AgentTestSupport.agent(store).debug(true).build()) {
+      WorkerLog log = WorkerLog.of(agent);
+      agent.startTask("t-1");
+      log.essential("worker", "essential");
+      log.success("worker", "success");
+      log.warning("worker", "warning");
+      log.error("worker", "error", "t-2", new IllegalStateException("boom"));
+      log.critical("worker", "critical");
+      log.debug("worker", "debug");
+      log.progress("generator", "progress");
+      log.status("worker", "status");
+      agent.flush(Duration.ofSeconds(10));
+    }
+
+    assertThat(store.storedRecords())
+        .extracting(LogRecord::message, LogRecord::level, LogRecord::taskId, r -> r.metadata().get("kind"))
+        .containsExactly(
+            tuple("essential", Level.INFO, "t-1", "essential"),
+            tuple("success", Level.INFO, "t-1", "success"),
+            tuple("warning", Level.WARNING, "t-1", "warning"),
+            tuple("error", Level.ERROR, "t-2", "error"),
+            tuple("critical", Level.CRITICAL, "t-1", "critical"),
+            tuple("debug", Level.DEBUG, "t-1", "debug"),
+            tuple("progress", Level.INFO, "t-1", "progress"),
+            tuple("status", Level.INFO, "t-1", "status"));
+    assertThat(store.storedRecords().get(3).metadata().get("exception").toString())
+        .startsWith("java.lang.IllegalStateException: boom");
+    assertThat(store.storedRecords().get(6).metadata()).containsEntry("component", "generator");
+  }
+
+  @Test
+  void echoPrintsTheSeedsConsoleLine() {
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    try (HeartlogAgent agent = AgentTestSupport.agent(new RecordingTransport()).build()) {
+      WorkerLog log = WorkerLog.of(agent, new PrintStream(console, true, StandardCharsets.UTF_8));
+      log.warning("GENERATOR", "Low VRAM headroom", "abc");
+    }
+
+    assertThat(console.toString(StandardCharsets.UTF_8).trim())
+        .matches("\\[\\d\\d:\\d\\d:\\d\\d] WARNING GENERATOR \\[Task abc] Low VRAM headroom");
+  }
+}

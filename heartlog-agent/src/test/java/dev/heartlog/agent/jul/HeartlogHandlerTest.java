@@ -1,0 +1,73 @@
+package dev.heartlog.agent.jul;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heartlog.agent.DeliveryResult;
+import dev.heartlog.agent.GpuProbe;
+import dev.heartlog.agent.Heartbeat;
+import dev.heartlog.agent.Heartlog;
+import dev.heartlog.agent.HeartlogAgent;
+import dev.heartlog.agent.Level;
+import dev.heartlog.agent.LogRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@Timeout(30)
+class HeartlogHandlerTest {
+
+  @ParameterizedTest
+  @CsvSource({"SEVERE, ERROR", "WARNING, WARNING", "INFO, INFO", "CONFIG, INFO", "FINE, DEBUG", "FINEST, DEBUG"})
+  void julLevelsMapOntoTheStoresFive(String jul, Level expected) {
+    assertThat(HeartlogHandler.level(java.util.logging.Level.parse(jul))).isEqualTo(expected);
+  }
+
+  @Test
+  void recordsLoggedBeforeAndAfterInstallReachTheStoreWithParametersFormatted() {
+    List<LogRecord> stored = new CopyOnWriteArrayList<>();
+    Logger logger = Logger.getLogger("test.jul.worker");
+    logger.setUseParentHandlers(false);
+    HeartlogHandler handler = new HeartlogHandler();
+    logger.addHandler(handler);
+    Logger driver = Logger.getLogger("org.postgresql.core");
+    driver.setUseParentHandlers(false);
+    driver.addHandler(handler);
+    try {
+      logger.info("early record");
+      HeartlogAgent agent =
+          HeartlogAgent.builder()
+              .workerId("jul-worker")
+              .transport((Heartbeat h) -> {
+                stored.addAll(h.records());
+                return DeliveryResult.stored(h.records().size());
+              })
+              .gpuProbe(GpuProbe.none())
+              .shutdownHook(false)
+              .diagnostics(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+              .build();
+      Heartlog.install(agent);
+      logger.log(java.util.logging.Level.WARNING, "disk {0} almost full", "/data");
+      logger.log(java.util.logging.Level.SEVERE, "render failed", new RuntimeException("kaput"));
+      driver.warning("connection lost");
+      agent.flush(Duration.ofSeconds(10));
+      agent.close();
+    } finally {
+      logger.removeHandler(handler);
+      driver.removeHandler(handler);
+    }
+
+    assertThat(stored).extracting(LogRecord::message)
+        .containsExactly("early record", "disk /data almost full", "render failed");
+    assertThat(stored.get(2).level()).isEqualTo(Level.ERROR);
+    assertThat(stored.get(2).metadata().get("exception").toString()).contains("RuntimeException: kaput");
+    assertThat(stored.get(1).metadata()).containsEntry("logger", "test.jul.worker");
+  }
+}

@@ -1,0 +1,292 @@
+package dev.heartlog.jdbc;
+
+import dev.heartlog.agent.DeliveryResult;
+import dev.heartlog.agent.Heartbeat;
+import dev.heartlog.agent.IngestResponse;
+import dev.heartlog.agent.Transport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+
+/**
+ * Sends heartbeats over JDBC as one call of {@code func_worker_heartbeat_with_logs} with bind
+ * parameters.
+ *
+ * <p>Where the database lacks heartlog's function it steps down: first to the seed's 5-argument
+ * function, then (SQLSTATE 42883 again) to the seed's fallback, a plain update of the worker's
+ * row. Records are kept in both fallbacks that cannot store them, and the full function is tried
+ * again every {@link Builder#functionRetryInterval(Duration) functionRetryInterval}. A database
+ * that cannot be reached is a {@link DeliveryResult.Outcome#FAILED} result, never an exception.
+ *
+ * <p>Used by the agent's heartbeat thread only; not thread-safe.
+ */
+public final class JdbcTransport implements Transport {
+
+  /** How often a missing function is looked for again: 5 minutes. */
+  public static final Duration DEFAULT_FUNCTION_RETRY_INTERVAL = Duration.ofMinutes(5);
+  /** How long opening a connection may take: 5 seconds. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  /** How long one call may wait for the database's answer: 30 seconds. */
+  public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final String UNDEFINED_FUNCTION = "42883";
+
+  private static final String HEARTBEAT = sql("heartbeat.sql");
+  private static final String HEARTBEAT_SEED = sql("heartbeat-seed.sql");
+  private static final String HEARTBEAT_FALLBACK = sql("heartbeat-fallback.sql");
+
+  /** Which call the database supports, best first. */
+  private enum Mode {
+    HEARTLOG_FUNCTION,
+    SEED_FUNCTION,
+    WORKERS_UPDATE
+  }
+
+  private final String url;
+  private final Properties connectionProperties;
+  private final Duration functionRetryInterval;
+  private final Clock clock;
+
+  private Connection connection;
+  private Mode mode = Mode.HEARTLOG_FUNCTION;
+  private Instant retryFunctionAt = Instant.MIN;
+
+  private JdbcTransport(Builder builder) {
+    this.url = builder.url;
+    this.functionRetryInterval = builder.functionRetryInterval;
+    this.clock = builder.clock;
+    Properties properties = new Properties();
+    if (builder.user != null) {
+      properties.setProperty("user", builder.user);
+    }
+    if (builder.password != null) {
+      properties.setProperty("password", builder.password);
+    }
+    properties.setProperty("connectTimeout", Long.toString(builder.connectTimeout.toSeconds()));
+    properties.setProperty("loginTimeout", Long.toString(builder.connectTimeout.toSeconds()));
+    properties.setProperty("socketTimeout", Long.toString(builder.socketTimeout.toSeconds()));
+    properties.setProperty("tcpKeepAlive", "true");
+    properties.setProperty("ApplicationName", "heartlog-agent");
+    this.connectionProperties = properties;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public DeliveryResult deliver(Heartbeat heartbeat) {
+    if (mode != Mode.HEARTLOG_FUNCTION && !clock.instant().isBefore(retryFunctionAt)) {
+      mode = Mode.HEARTLOG_FUNCTION;
+    }
+    try {
+      Connection open = connection();
+      while (true) {
+        try {
+          return call(open, heartbeat);
+        } catch (SQLException e) {
+          if (!UNDEFINED_FUNCTION.equals(e.getSQLState()) || mode == Mode.WORKERS_UPDATE) {
+            throw e;
+          }
+          mode = mode == Mode.HEARTLOG_FUNCTION ? Mode.SEED_FUNCTION : Mode.WORKERS_UPDATE;
+          retryFunctionAt = clock.instant().plus(functionRetryInterval);
+        }
+      }
+    } catch (SQLException e) {
+      closeConnection();
+      return DeliveryResult.failed(describe(e));
+    }
+  }
+
+  private DeliveryResult call(Connection open, Heartbeat heartbeat) throws SQLException {
+    switch (mode) {
+      case HEARTLOG_FUNCTION -> {
+        try (PreparedStatement statement = open.prepareStatement(HEARTBEAT)) {
+          statement.setString(1, heartbeat.workerId());
+          setInteger(statement, 2, heartbeat.vramTotalMb());
+          setInteger(statement, 3, heartbeat.vramUsedMb());
+          statement.setString(4, heartbeat.logsJson());
+          statement.setString(5, heartbeat.currentTaskId());
+          statement.setString(6, heartbeat.status().wireName());
+          statement.setString(7, heartbeat.sessionId());
+          if (heartbeat.batchSequence() == null) {
+            statement.setNull(8, Types.BIGINT);
+          } else {
+            statement.setLong(8, heartbeat.batchSequence());
+          }
+          statement.setString(9, heartbeat.metadataJson());
+          return IngestResponse.parse(singleString(statement));
+        }
+      }
+      case SEED_FUNCTION -> {
+        try (PreparedStatement statement = open.prepareStatement(HEARTBEAT_SEED)) {
+          statement.setString(1, heartbeat.workerId());
+          setInteger(statement, 2, heartbeat.vramTotalMb());
+          setInteger(statement, 3, heartbeat.vramUsedMb());
+          statement.setString(4, heartbeat.logsJson());
+          statement.setString(5, heartbeat.currentTaskId());
+          return IngestResponse.parse(singleString(statement));
+        }
+      }
+      default -> {
+        try (PreparedStatement statement = open.prepareStatement(HEARTBEAT_FALLBACK)) {
+          statement.setString(1, heartbeat.status().wireName());
+          setInteger(statement, 2, heartbeat.vramTotalMb());
+          setInteger(statement, 3, heartbeat.vramUsedMb());
+          statement.setString(4, heartbeat.currentTaskId());
+          statement.setString(5, heartbeat.workerId());
+          statement.executeUpdate();
+          return DeliveryResult.heartbeatOnly(
+              "func_worker_heartbeat_with_logs is missing in the database (run heartlog migrate); "
+                  + "sent a plain heartbeat");
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closeConnection();
+  }
+
+  @Override
+  public String toString() {
+    return "JdbcTransport[" + url.replaceAll("(?i)(password=)[^&]*", "$1***") + "]";
+  }
+
+  private Connection connection() throws SQLException {
+    if (connection == null || connection.isClosed()) {
+      connection = DriverManager.getConnection(url, connectionProperties);
+      connection.setAutoCommit(true);
+    }
+    return connection;
+  }
+
+  private void closeConnection() {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // Already broken; a new one is opened on the next heartbeat.
+      }
+      connection = null;
+    }
+  }
+
+  private static String singleString(PreparedStatement statement) throws SQLException {
+    try (ResultSet rs = statement.executeQuery()) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
+  private static void setInteger(PreparedStatement statement, int index, Integer value) throws SQLException {
+    if (value == null) {
+      statement.setNull(index, Types.INTEGER);
+    } else {
+      statement.setInt(index, value);
+    }
+  }
+
+  private static String describe(SQLException e) {
+    String state = e.getSQLState() == null ? "" : " [SQLSTATE " + e.getSQLState() + "]";
+    return e.getMessage() + state;
+  }
+
+  private static String sql(String name) {
+    try (InputStream in = JdbcTransport.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing SQL resource " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("(?m)^--.*$", "").trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Builds a {@link JdbcTransport}; only the URL is required. */
+  public static final class Builder {
+    private String url;
+    private String user;
+    private String password;
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration socketTimeout = DEFAULT_SOCKET_TIMEOUT;
+    private Duration functionRetryInterval = DEFAULT_FUNCTION_RETRY_INTERVAL;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /** A {@code jdbc:postgresql://host:port/database} URL. Required. */
+    public Builder url(String url) {
+      if (url == null || !url.startsWith("jdbc:postgresql:")) {
+        throw new IllegalArgumentException("JDBC URL must start with jdbc:postgresql://");
+      }
+      this.url = url;
+      return this;
+    }
+
+    /** The database user, unless the URL names it. */
+    public Builder user(String user) {
+      this.user = user;
+      return this;
+    }
+
+    /** The password, unless the URL has it; never printed. */
+    public Builder password(String password) {
+      this.password = password;
+      return this;
+    }
+
+    /** Default {@link #DEFAULT_CONNECT_TIMEOUT}; whole seconds. */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = atLeastOneSecond(timeout, "connect timeout must be at least one second");
+      return this;
+    }
+
+    /** Default {@link #DEFAULT_SOCKET_TIMEOUT}; whole seconds. */
+    public Builder socketTimeout(Duration timeout) {
+      this.socketTimeout = atLeastOneSecond(timeout, "socket timeout must be at least one second");
+      return this;
+    }
+
+    /** Default {@link #DEFAULT_FUNCTION_RETRY_INTERVAL}. */
+    public Builder functionRetryInterval(Duration interval) {
+      if (interval == null || interval.isNegative()) {
+        throw new IllegalArgumentException("function retry interval must not be negative");
+      }
+      this.functionRetryInterval = interval;
+      return this;
+    }
+
+    /** The clock that times function retries; default the system clock. */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /** @throws IllegalStateException when no URL was set */
+    public JdbcTransport build() {
+      if (url == null) {
+        throw new IllegalStateException("JDBC URL is required");
+      }
+      return new JdbcTransport(this);
+    }
+
+    private static Duration atLeastOneSecond(Duration value, String message) {
+      if (value == null || value.toSeconds() < 1) {
+        throw new IllegalArgumentException(message);
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package dev.heartlog.jdbc;
+
+import dev.heartlog.agent.Destination;
+import dev.heartlog.agent.Transport;
+import dev.heartlog.agent.TransportProvider;
+import java.util.Optional;
+
+/** Makes a {@link JdbcTransport} for {@code jdbc:postgresql:} destinations. */
+public final class JdbcTransportProvider implements TransportProvider {
+
+  @Override
+  public Optional<Transport> create(Destination destination) {
+    if (!destination.url().startsWith("jdbc:postgresql:")) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        JdbcTransport.builder()
+            .url(destination.url())
+            .user(destination.user())
+            .password(destination.password())
+            .build());
+  }
+}

@@ -1,0 +1,197 @@
+package dev.heartlog.logback;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.StackTraceElementProxy;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.UnsynchronizedAppenderBase;
+import dev.heartlog.agent.AgentEnvironment;
+import dev.heartlog.agent.Heartlog;
+import dev.heartlog.agent.HeartlogAgent;
+import dev.heartlog.agent.Level;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A Logback appender that hands every event to the heartlog agent.
+ *
+ * <pre>{@code
+ * <appender name="HEARTLOG" class="dev.heartlog.logback.HeartlogAppender">
+ *   <!-- all optional: without them the appender feeds the agent the application installed,
+ *        or starts one from HEARTLOG_WORKER_ID / HEARTLOG_DB_URL -->
+ *   <workerId>gpu-worker-1</workerId>
+ *   <url>jdbc:postgresql://db:5432/orchestrator</url>
+ *   <includeCallerData>true</includeCallerData>
+ * </appender>
+ * }</pre>
+ *
+ * <p>The message, MDC and exception are captured on the logging thread; the rest happens on the
+ * agent's heartbeat thread. Levels map TRACE/DEBUG to DEBUG, INFO to INFO, WARN to WARNING, ERROR
+ * to ERROR. An MDC entry {@code task_id} files the record under that task. Events of heartlog's
+ * own pipeline (its packages, the JDBC driver, the HTTP client) are left out.
+ */
+public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
+
+  /** The MDC key that names the task a record belongs to. */
+  public static final String TASK_ID_MDC_KEY = "task_id";
+
+  private String workerId;
+  private String url;
+  private String user;
+  private String password;
+  private Boolean debug;
+  private Duration heartbeatInterval;
+  private Integer bufferSize;
+  private boolean includeCallerData;
+  private HeartlogAgent ownedAgent;
+
+  @Override
+  public void start() {
+    boolean configured =
+        workerId != null || url != null || AgentEnvironment.current().get("HEARTLOG_WORKER_ID").isPresent();
+    if (Heartlog.agent().isEmpty() && configured) {
+      try {
+        ownedAgent = buildAgent();
+        Heartlog.install(ownedAgent);
+      } catch (RuntimeException e) {
+        addError("heartlog could not start its agent: " + e.getMessage(), e);
+        return;
+      }
+    }
+    super.start();
+  }
+
+  @Override
+  public void stop() {
+    super.stop();
+    if (ownedAgent != null) {
+      ownedAgent.close();
+      ownedAgent = null;
+    }
+  }
+
+  @Override
+  protected void append(ILoggingEvent event) {
+    if (HeartlogAgent.isPipelineLogger(event.getLoggerName())) {
+      return;
+    }
+    Level level = level(event.getLevel());
+    if (!Heartlog.isEnabled(level)) {
+      return;
+    }
+    Map<String, String> mdc = event.getMDCPropertyMap();
+    Map<String, Object> metadata = new LinkedHashMap<>(4 + mdc.size());
+    metadata.put("logger", event.getLoggerName());
+    metadata.put("thread", event.getThreadName());
+    if (includeCallerData) {
+      StackTraceElement[] caller = event.getCallerData();
+      if (caller != null && caller.length > 0) {
+        metadata.put("class", caller[0].getClassName());
+        metadata.put("method", caller[0].getMethodName());
+        metadata.put("line", caller[0].getLineNumber());
+      }
+    }
+    IThrowableProxy thrown = event.getThrowableProxy();
+    if (thrown != null) {
+      metadata.put("exception", stackTrace(thrown));
+    }
+    String taskId = null;
+    for (Map.Entry<String, String> entry : mdc.entrySet()) {
+      if (TASK_ID_MDC_KEY.equals(entry.getKey())) {
+        taskId = entry.getValue();
+      } else {
+        metadata.put(entry.getKey(), entry.getValue());
+      }
+    }
+    Heartlog.log(level, event.getFormattedMessage(), taskId, metadata);
+  }
+
+  /** Maps a Logback level onto the store's five. */
+  static Level level(ch.qos.logback.classic.Level level) {
+    int value = level.toInt();
+    if (value >= ch.qos.logback.classic.Level.ERROR_INT) {
+      return Level.ERROR;
+    }
+    if (value >= ch.qos.logback.classic.Level.WARN_INT) {
+      return Level.WARNING;
+    }
+    if (value >= ch.qos.logback.classic.Level.INFO_INT) {
+      return Level.INFO;
+    }
+    return Level.DEBUG;
+  }
+
+  private HeartlogAgent buildAgent() {
+    AgentEnvironment environment = AgentEnvironment.current();
+    HeartlogAgent.Builder builder = environment.agentBuilder();
+    if (workerId != null) {
+      builder.workerId(workerId);
+    }
+    if (url != null) {
+      builder.transport(AgentEnvironment.transportFor(new dev.heartlog.agent.Destination(url, user, password)));
+    }
+    if (debug != null) {
+      builder.debug(debug);
+    }
+    if (heartbeatInterval != null) {
+      builder.heartbeatInterval(heartbeatInterval);
+    }
+    if (bufferSize != null) {
+      builder.bufferSize(bufferSize);
+    }
+    return builder.build();
+  }
+
+  private static String stackTrace(IThrowableProxy thrown) {
+    StringBuilder text = new StringBuilder(256);
+    text.append(thrown.getClassName()).append(": ").append(thrown.getMessage());
+    for (StackTraceElementProxy frame : thrown.getStackTraceElementProxyArray()) {
+      text.append("\n\t").append(frame.getSTEAsString());
+    }
+    IThrowableProxy cause = thrown.getCause();
+    return cause == null ? text.toString() : text.append("\nCaused by: ").append(ThrowableProxyUtil.asString(cause)).toString();
+  }
+
+  /** The worker id, when this appender starts the agent itself. */
+  public void setWorkerId(String workerId) {
+    this.workerId = workerId;
+  }
+
+  /** Where heartbeats go ({@code jdbc:postgresql://...}), when this appender starts the agent. */
+  public void setUrl(String url) {
+    this.url = url;
+  }
+
+  public void setUser(String user) {
+    this.user = user;
+  }
+
+  /** Never printed. */
+  public void setPassword(String password) {
+    this.password = password;
+  }
+
+  /** Keep DEBUG records; default from {@code HEARTLOG_DEBUG} / {@code WAN2GP_DEBUG}. */
+  public void setDebug(boolean debug) {
+    this.debug = debug;
+  }
+
+  /** Seconds between heartbeats; default 20. */
+  public void setHeartbeatIntervalSeconds(int seconds) {
+    this.heartbeatInterval = Duration.ofSeconds(seconds);
+  }
+
+  /** Records that make a heartbeat due at once; default 100. */
+  public void setBufferSize(int bufferSize) {
+    this.bufferSize = bufferSize;
+  }
+
+  /**
+   * Capture class, method and line of each call. It walks the caller's stack, so it costs
+   * microseconds per event; default off, as in Logback's own async appender.
+   */
+  public void setIncludeCallerData(boolean includeCallerData) {
+    this.includeCallerData = includeCallerData;
+  }
+}
