@@ -16,8 +16,17 @@ public final class Fixtures {
 
   private Fixtures() {}
 
+  /** The seed design's schema (tables, indexes, 5-argument function), as deployed databases have it. */
+  public static String seedSchema() {
+    return resource("/seed-schema.sql");
+  }
+
   public static String read(String name) {
-    try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + name)) {
+    return resource("/fixtures/" + name);
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = Fixtures.class.getResourceAsStream(name)) {
       if (in == null) {
         throw new IllegalArgumentException("no fixture " + name);
       }

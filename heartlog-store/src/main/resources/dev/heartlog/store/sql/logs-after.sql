@@ -12,9 +12,9 @@ SELECT id,
        seq
 FROM system_logs
 WHERE id > :after_id
-  AND (:worker::text IS NULL OR source_id = :worker)
-  AND (:task::text IS NULL OR task_id = :task)
+  AND (:worker::text IS NULL OR source_id = :worker::text)
+  AND (:task::text IS NULL OR task_id = :task::text)
   AND level = ANY (:levels::text[])
-  AND (:grep::text IS NULL OR strpos(lower(message), lower(:grep)) > 0)
+  AND (:grep::text IS NULL OR strpos(lower(message), lower(:grep::text)) > 0)
 ORDER BY id
 LIMIT :limit

@@ -14,11 +14,11 @@ SELECT id,
        session_id,
        seq
 FROM system_logs
-WHERE (:worker::text IS NULL OR source_id = :worker)
-  AND (:task::text IS NULL OR task_id = :task)
+WHERE (:worker::text IS NULL OR source_id = :worker::text)
+  AND (:task::text IS NULL OR task_id = :task::text)
   AND level = ANY (:levels::text[])
-  AND (:since::timestamptz IS NULL OR timestamp >= :since)
-  AND (:until::timestamptz IS NULL OR timestamp < :until)
-  AND (:grep::text IS NULL OR strpos(lower(message), lower(:grep)) > 0)
+  AND (:since::timestamptz IS NULL OR timestamp >= :since::timestamptz)
+  AND (:until::timestamptz IS NULL OR timestamp < :until::timestamptz)
+  AND (:grep::text IS NULL OR strpos(lower(message), lower(:grep::text)) > 0)
 ORDER BY timestamp DESC, seq DESC NULLS LAST, id DESC
 LIMIT :limit

@@ -1,0 +1,147 @@
+package dev.heartlog.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.heartlog.agent.DeliveryResult;
+import dev.heartlog.agent.GpuReading;
+import dev.heartlog.agent.Heartbeat;
+import dev.heartlog.agent.HeartlogAgent;
+import dev.heartlog.agent.Level;
+import dev.heartlog.agent.LogRecord;
+import dev.heartlog.agent.WorkerStatus;
+import dev.heartlog.store.Fixtures;
+import dev.heartlog.store.Store;
+import dev.heartlog.store.TaskTimeline;
+import dev.heartlog.store.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class JdbcTransportTest {
+
+  private static HeartlogAgent.Builder agent(String url, String workerId) {
+    return HeartlogAgent.builder()
+        .workerId(workerId)
+        .transport(JdbcTransport.builder().url(url).functionRetryInterval(Duration.ZERO).build())
+        .gpuProbe(() -> new GpuReading(81559, 23017, List.of(0), null))
+        .heartbeatInterval(Duration.ofMillis(100))
+        .shutdownHook(false)
+        .diagnostics(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aHeartbeatStoresItsRecordsUnderTheRightTaskWithVram() {
+    String url = TestDatabase.freshUrl();
+    Store store = Store.open(url, null, null);
+    store.migrate();
+
+    try (HeartlogAgent agent = agent(url, "gpu-1").build()) {
+      agent.log(Level.INFO, "idle");
+      agent.startTask("task-42");
+      agent.log(Level.INFO, "claimed task");
+      agent.log(Level.ERROR, "render failed", null, Map.of("exception", "java.lang.OutOfMemoryError: VRAM"));
+      assertThat(agent.flush(Duration.ofSeconds(20))).isTrue();
+      agent.endTask();
+    }
+
+    TaskTimeline task = store.task("task-42");
+    assertThat(task.records()).extracting(r -> r.message()).containsExactly("claimed task", "render failed");
+    assertThat(task.failure()).hasValueSatisfying(r -> assertThat(r.exception()).contains("OutOfMemoryError"));
+    assertThat(task.workers()).extracting(w -> w.id()).containsExactly("gpu-1");
+    assertThat(task.heartbeats()).isNotEmpty().allSatisfy(h -> assertThat(h.vramUsedMb()).isEqualTo(23017));
+    assertThat(store.workers(Store.DEFAULT_STALE_AFTER))
+        .singleElement()
+        .satisfies(w -> assertThat(w.health()).isEqualTo("stopped"));
+  }
+
+  @Test
+  void aRepeatedBatchIsStoredOnce() {
+    String url = TestDatabase.freshUrl();
+    Store store = Store.open(url, null, null);
+    store.migrate();
+    Heartbeat heartbeat =
+        new Heartbeat("w1", "session-1", 1L, WorkerStatus.ACTIVE, null, null, null,
+            List.of(new LogRecord(Instant.now(), 1, Level.INFO, "once", null, Map.of())), Map.of());
+
+    try (JdbcTransport transport = JdbcTransport.builder().url(url).build()) {
+      assertThat(transport.deliver(heartbeat).logsInserted()).isEqualTo(1);
+      assertThat(transport.deliver(heartbeat)).isEqualTo(DeliveryResult.stored(0));
+    }
+
+    assertThat(count(store, "SELECT count(*) FROM system_logs")).isEqualTo(1);
+  }
+
+  @Test
+  void aDatabaseWithOnlyTheSeedsFunctionGetsTheSeedsCall() {
+    String url = TestDatabase.freshUrl();
+    Store store = Store.open(url, null, null);
+    store.withConnection(c -> c.createStatement().execute(Fixtures.seedSchema()));
+    store.withConnection(c -> c.createStatement().execute("INSERT INTO workers (id) VALUES ('seed-worker')"));
+
+    try (HeartlogAgent agent = agent(url, "seed-worker").build()) {
+      agent.startTask("t-7");
+      agent.log(Level.WARNING, "through the seed's function");
+      assertThat(agent.flush(Duration.ofSeconds(20))).isTrue();
+    }
+
+    assertThat(count(store, "SELECT count(*) FROM system_logs WHERE task_id = 't-7' AND level = 'WARNING'"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aMissingFunctionFallsBackToAPlainHeartbeatKeepsRecordsAndDeliversThemOnceItExists() {
+    String url = TestDatabase.freshUrl();
+    Store store = Store.open(url, null, null);
+    store.withConnection(
+        c -> c.createStatement().execute(
+            "CREATE TABLE workers (id text PRIMARY KEY, status text, last_heartbeat timestamptz, "
+                + "vram_total_mb int, vram_used_mb int, current_task_id text);"
+                + "INSERT INTO workers (id) VALUES ('early-worker')"));
+
+    try (HeartlogAgent agent = agent(url, "early-worker").build()) {
+      agent.log(Level.INFO, "logged before the migration");
+      await().atMost(Duration.ofSeconds(20))
+          .until(() -> count(store, "SELECT count(*) FROM workers WHERE last_heartbeat IS NOT NULL") == 1);
+      assertThat(agent.stats().currentBufferSize()).isEqualTo(1);
+      assertThat(count(store, "SELECT vram_used_mb FROM workers")).isEqualTo(23017);
+
+      store.withConnection(c -> c.createStatement().execute("DROP TABLE workers"));
+      store.migrate();
+      assertThat(agent.flush(Duration.ofSeconds(20))).isTrue();
+    }
+
+    assertThat(count(store, "SELECT count(*) FROM system_logs WHERE message = 'logged before the migration'"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void anUnreachableDatabaseIsAFailedResultNotAnException() {
+    try (JdbcTransport transport =
+        JdbcTransport.builder().url("jdbc:postgresql://127.0.0.1:9/nowhere?user=x").connectTimeout(Duration.ofSeconds(1)).build()) {
+      DeliveryResult result =
+          transport.deliver(new Heartbeat("w", "s", null, WorkerStatus.ACTIVE, null, null, null, List.of(), Map.of()));
+
+      assertThat(result.outcome()).isEqualTo(DeliveryResult.Outcome.FAILED);
+      assertThat(result.detail()).contains("Connection").doesNotContain("password");
+    }
+  }
+
+  private static long count(Store store, String sql) {
+    return store.withConnection(
+        c -> {
+          try (ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+          }
+        });
+  }
+}

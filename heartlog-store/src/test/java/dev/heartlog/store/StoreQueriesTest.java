@@ -1,0 +1,146 @@
+package dev.heartlog.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The queries the command line and the server share, on a store filled through the function. */
+class StoreQueriesTest {
+
+  private static Store store;
+
+  @BeforeAll
+  static void fill() {
+    store = TestDatabase.freshStore();
+    heartbeat("gpu-1", "t-1", 24000, """
+        [{"timestamp": "2026-11-27T10:00:00Z", "level": "INFO", "message": "claimed t-1", "task_id": "t-1", "seq": 1},
+         {"timestamp": "2026-11-27T10:00:01Z", "level": "DEBUG", "message": "tensor shapes", "task_id": "t-1", "seq": 2},
+         {"timestamp": "2026-11-27T10:00:02Z", "level": "ERROR", "message": "CUDA out of memory", "task_id": "t-1", "seq": 3,
+          "metadata": {"exception": "torch.OutOfMemoryError: CUDA out of memory"}}]""");
+    heartbeat("gpu-2", "t-2", 1000, """
+        [{"timestamp": "2026-11-27T10:00:00.5Z", "level": "WARNING", "message": "slow disk", "task_id": "t-2", "seq": 1},
+         {"timestamp": "2026-11-27T10:00:03Z", "level": "INFO", "message": "finished t-2", "task_id": "t-2", "seq": 2}]""");
+    store.withConnection(c -> c.createStatement().execute(
+        "INSERT INTO workers (id, status, last_heartbeat) VALUES ('gpu-3', 'active', now() - interval '10 minutes')"));
+  }
+
+  private static void heartbeat(String worker, String task, int vramUsed, String logs) {
+    store.withConnection(c -> {
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT func_worker_heartbeat_with_logs(?, 81559, ?, ?::jsonb, ?)")) {
+        s.setString(1, worker);
+        s.setInt(2, vramUsed);
+        s.setString(3, logs);
+        s.setString(4, task);
+        return s.execute();
+      }
+    });
+  }
+
+  private static List<String> messages(LogFilter filter) {
+    return store.logs(filter).stream().map(StoredRecord::message).toList();
+  }
+
+  @Test
+  void logsAreReturnedOldestFirstAcrossWorkers() {
+    assertThat(messages(LogFilter.all()))
+        .containsExactly("claimed t-1", "slow disk", "tensor shapes", "CUDA out of memory", "finished t-2");
+  }
+
+  @Test
+  void eachFilterNarrowsTheResult() {
+    assertThat(messages(new LogFilter("gpu-2", null, null, null, null, null, 100)))
+        .containsExactly("slow disk", "finished t-2");
+    assertThat(messages(new LogFilter(null, "t-1", "WARNING", null, null, null, 100)))
+        .containsExactly("CUDA out of memory");
+    assertThat(messages(new LogFilter(null, null, null,
+            Instant.parse("2026-11-27T10:00:01Z"), Instant.parse("2026-11-27T10:00:03Z"), null, 100)))
+        .containsExactly("tensor shapes", "CUDA out of memory");
+    assertThat(messages(new LogFilter(null, null, null, null, null, "cuda", 100)))
+        .containsExactly("CUDA out of memory");
+  }
+
+  @Test
+  void theLimitKeepsTheNewest() {
+    assertThat(messages(new LogFilter(null, null, null, null, null, null, 2)))
+        .containsExactly("CUDA out of memory", "finished t-2");
+  }
+
+  @Test
+  void followReadsWhatWasStoredAfterAnId() {
+    long last = store.lastLogId();
+    List<StoredRecord> all = store.logs(LogFilter.all());
+    long firstId = all.stream().mapToLong(StoredRecord::id).min().orElseThrow();
+
+    assertThat(store.logsAfter(last, LogFilter.all())).isEmpty();
+    assertThat(store.logsAfter(firstId, LogFilter.all())).hasSize(4);
+  }
+
+  @Test
+  void aTaskTimelineHasItsRecordsWorkerVramAndFailure() {
+    TaskTimeline task = store.task("t-1");
+
+    assertThat(task.records()).extracting(StoredRecord::message)
+        .containsExactly("claimed t-1", "tensor shapes", "CUDA out of memory");
+    assertThat(task.workers()).singleElement().satisfies(w -> {
+      assertThat(w.id()).isEqualTo("gpu-1");
+      assertThat(w.records()).isEqualTo(3);
+      assertThat(w.failed()).isTrue();
+    });
+    assertThat(task.heartbeats()).extracting(HeartbeatPoint::vramUsedMb).containsExactly(24000);
+    assertThat(task.failure()).hasValueSatisfying(r -> assertThat(r.exception()).contains("OutOfMemoryError"));
+    assertThat(store.task("no-such-task").isEmpty()).isTrue();
+  }
+
+  @Test
+  void fleetHealthShowsStaleWorkersAndProblemCounts() {
+    List<WorkerHealth> workers = store.workers(Duration.ofSeconds(60));
+
+    assertThat(workers).extracting(WorkerHealth::id, WorkerHealth::health)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("gpu-1", "active"),
+            org.assertj.core.groups.Tuple.tuple("gpu-2", "active"),
+            org.assertj.core.groups.Tuple.tuple("gpu-3", "stale"));
+    assertThat(workers.get(0).vramUsedMb()).isEqualTo(24000);
+  }
+
+  @Test
+  void aWorkerHasItsRecentTasksAndRecords() {
+    WorkerDetail worker = store.worker("gpu-2", 50, 10).orElseThrow();
+
+    assertThat(worker.health().health()).isEqualTo("active");
+    assertThat(worker.recentTasks()).extracting(TaskSummary::id).containsExactly("t-2");
+    assertThat(worker.records()).extracting(StoredRecord::message).containsExactly("slow disk", "finished t-2");
+    assertThat(store.worker("nobody", 50, 10)).isEmpty();
+  }
+
+  @Test
+  void maintenanceReportsWhatItDid() {
+    assertThat(store.maintain(Store.DEFAULT_RETENTION, 5)).contains("\"partitions_created\": 2");
+  }
+
+  @Test
+  void badInputGetsOneClearSentence() {
+    assertThatThrownBy(() -> new LogFilter(null, null, "LOUD", null, null, null, 10))
+        .hasMessage("unknown level 'LOUD'; use one of DEBUG, INFO, WARNING, ERROR, CRITICAL");
+    assertThatThrownBy(() -> Store.open("postgres://x", null, null))
+        .hasMessageStartingWith("the database URL must start with jdbc:postgresql://");
+    assertThatThrownBy(() -> Store.open("jdbc:postgresql://127.0.0.1:9/x?user=u&password=secret", null, null))
+        .hasMessageStartingWith("cannot reach the database at jdbc:postgresql://127.0.0.1:9/x?user=u&password=***")
+        .hasMessageNotContaining("secret");
+  }
+
+  @Test
+  void namedParametersLeaveCastsAlone() {
+    NamedSql sql = NamedSql.parse("t", "SELECT :a::text, x::int FROM t WHERE b = :b -- :ignored\n AND c = :a");
+
+    assertThat(sql.jdbcSql()).contains("SELECT ?::text, x::int FROM t WHERE b = ?").contains("AND c = ?");
+    assertThat(sql.parameterOrder()).containsExactly("a", "b", "a");
+  }
+}
