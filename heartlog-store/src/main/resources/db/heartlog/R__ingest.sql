@@ -6,6 +6,9 @@
 
 -- A database set up from the seed has the 5-argument function; beside ours, a 5-argument call
 -- would be ambiguous, so it goes.
+-- IF [NOT] EXISTS clauses below raise notices a migration tool would print as warnings.
+SET LOCAL client_min_messages = warning;
+
 DROP FUNCTION IF EXISTS func_worker_heartbeat_with_logs(text, integer, integer, jsonb, text);
 
 -- Maps level names of any vocabulary onto the five the store uses; NULL for an unknown name.

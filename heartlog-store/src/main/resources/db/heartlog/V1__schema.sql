@@ -6,6 +6,9 @@
 -- against it keeps working.
 
 -- One row per worker; every heartbeat updates it.
+-- IF [NOT] EXISTS clauses below raise notices a migration tool would print as warnings.
+SET LOCAL client_min_messages = warning;
+
 CREATE TABLE IF NOT EXISTS workers (
     id              text PRIMARY KEY,
     status          text NOT NULL DEFAULT 'active',

@@ -12,6 +12,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * The process's agent, where appenders configured by file (Logback's {@code logback.xml}, JUL's
  * {@code logging.properties}) deliver their records.
  *
+ * <p>A process that runs several workers (one per GPU, say) binds each worker's threads to its
+ * agent with {@link #bind(HeartlogAgent)}; records from a bound thread (or a thread it started)
+ * go to that agent, all others to the installed one.
+ *
  * <p>Records captured before an agent is installed (the worker's start-up, say) are held, up to
  * {@link #PENDING_CAPACITY}, and handed to the agent when it is installed, with their original
  * timestamps. Past that capacity they are counted as dropped and reported once an agent exists.
@@ -25,6 +29,7 @@ public final class Heartlog {
   private static final ArrayDeque<Pending> PENDING = new ArrayDeque<>();
   private static final AtomicLong PENDING_DROPPED = new AtomicLong();
   private static final Clock CLOCK = Clock.systemUTC();
+  private static final InheritableThreadLocal<HeartlogAgent> BOUND = new InheritableThreadLocal<>();
   private static volatile HeartlogAgent agent;
 
   private record Pending(Instant timestamp, Level level, String message, String taskId, Map<String, Object> metadata) {}
@@ -69,9 +74,33 @@ public final class Heartlog {
     }
   }
 
-  /** The installed agent, if any. */
+  /** The agent the current thread's records go to: its bound agent, else the installed one. */
   public static Optional<HeartlogAgent> agent() {
-    return Optional.ofNullable(agent);
+    HeartlogAgent bound = BOUND.get();
+    return Optional.ofNullable(bound != null ? bound : agent);
+  }
+
+  /**
+   * Sends the records of the current thread, and of threads it starts from now on, to {@code
+   * worker} until the returned binding is closed.
+   */
+  public static Binding bind(HeartlogAgent worker) {
+    HeartlogAgent previous = BOUND.get();
+    BOUND.set(java.util.Objects.requireNonNull(worker, "agent"));
+    return () -> {
+      if (previous == null) {
+        BOUND.remove();
+      } else {
+        BOUND.set(previous);
+      }
+    };
+  }
+
+  /** Ends a {@link #bind(HeartlogAgent) thread binding}. */
+  @FunctionalInterface
+  public interface Binding extends AutoCloseable {
+    @Override
+    void close();
   }
 
   /**
@@ -79,6 +108,11 @@ public final class Heartlog {
    * I/O, never throws.
    */
   public static void log(Level level, String message, String taskId, Map<String, Object> metadata) {
+    HeartlogAgent bound = BOUND.get();
+    if (bound != null) {
+      bound.log(level, message, taskId, metadata);
+      return;
+    }
     HeartlogAgent current = agent;
     if (current != null) {
       current.log(level, message, taskId, metadata);
@@ -103,7 +137,8 @@ public final class Heartlog {
 
   /** Whether a record of this level would be kept; before an agent exists, every level is held. */
   public static boolean isEnabled(Level level) {
-    HeartlogAgent current = agent;
+    HeartlogAgent bound = BOUND.get();
+    HeartlogAgent current = bound != null ? bound : agent;
     return current == null || current.isEnabled(level);
   }
 }

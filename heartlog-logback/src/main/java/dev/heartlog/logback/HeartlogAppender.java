@@ -44,13 +44,14 @@ public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingE
   private Duration heartbeatInterval;
   private Integer bufferSize;
   private boolean includeCallerData;
+  private boolean startAgent = true;
   private HeartlogAgent ownedAgent;
 
   @Override
   public void start() {
     boolean configured =
         workerId != null || url != null || AgentEnvironment.current().get("HEARTLOG_WORKER_ID").isPresent();
-    if (Heartlog.agent().isEmpty() && configured) {
+    if (startAgent && Heartlog.agent().isEmpty() && configured) {
       try {
         ownedAgent = buildAgent();
         Heartlog.install(ownedAgent);
@@ -185,6 +186,14 @@ public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingE
   /** Records that make a heartbeat due at once; default 100. */
   public void setBufferSize(int bufferSize) {
     this.bufferSize = bufferSize;
+  }
+
+  /**
+   * Whether this appender may start an agent of its own when none is installed and a worker id
+   * is configured; default true. Set false in a process that installs or binds agents itself.
+   */
+  public void setStartAgent(boolean startAgent) {
+    this.startAgent = startAgent;
   }
 
   /**

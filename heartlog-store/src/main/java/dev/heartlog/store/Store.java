@@ -33,6 +33,7 @@ public final class Store {
   public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(60);
 
   private static final int TASK_RECORD_LIMIT = 100_000;
+  private static final String UNDEFINED_TABLE = "42P01";
 
   private final PGSimpleDataSource dataSource;
   private final String displayUrl;
@@ -167,6 +168,11 @@ public final class Store {
     return query("workers", Map.of("stale_after_s", staleAfter.toSeconds()), Store::workerHealth);
   }
 
+  /** Records stored from the given agent sessions: how a run checks what reached the store. */
+  public long recordsOfSessions(String[] sessionIds) {
+    return queryOne("session-records", Map.of("sessions", sessionIds), rs -> rs.getLong("records"));
+  }
+
   /** Workers, distinct tasks and records stored, for summaries. */
   public long[] counts() {
     return queryOne(
@@ -180,6 +186,10 @@ public final class Store {
     try (Connection connection = dataSource.getConnection()) {
       return work.apply(connection);
     } catch (SQLException e) {
+      if (UNDEFINED_TABLE.equals(e.getSQLState())) {
+        throw new StoreException(
+            "the database at " + displayUrl + " has no heartlog tables yet: run heartlog migrate first", e);
+      }
       throw new StoreException("query on " + displayUrl + " failed: " + e.getMessage(), e);
     }
   }

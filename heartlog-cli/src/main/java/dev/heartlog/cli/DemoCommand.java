@@ -1,0 +1,137 @@
+package dev.heartlog.cli;
+
+import dev.heartlog.agent.AgentEnvironment;
+import dev.heartlog.agent.HeartlogAgent;
+import dev.heartlog.agent.jul.HeartlogHandler;
+import dev.heartlog.jdbc.JdbcTransport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "demo",
+    description = "Runs simulated GPU workers that claim tasks and log through Logback, java.util.logging and the "
+        + "WorkerLog facade into the store (one task fails), then prints what was stored and how to look at it.",
+    mixinStandardHelpOptions = true)
+final class DemoCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+  @Mixin StoreOptions storeOptions;
+
+  @Option(names = "--workers", paramLabel = "N", defaultValue = "4", description = "Simulated workers (default ${DEFAULT-VALUE}).")
+  int workers;
+
+  @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "15s",
+      description = "How long the workers run (default ${DEFAULT-VALUE}).")
+  String duration;
+
+  @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "2s",
+      description = "Heartbeat interval; short, so the demo shows several (default ${DEFAULT-VALUE}).")
+  String interval;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (workers < 1 || workers > 64) {
+      throw new ParameterException(spec.commandLine(), "--workers must be between 1 and 64");
+    }
+    Duration runFor = parse("--duration", duration);
+    Duration beat = parse("--interval", interval);
+    PrintWriter out = spec.commandLine().getOut();
+    try (StoreOptions.Opened opened = storeOptions.open()) {
+      out.printf("heartlog demo: %d workers for %s, heartbeat every %s, store %s%n",
+          workers, duration, interval, opened.store().displayUrl());
+      out.flush();
+      java.util.logging.Logger julRoot = java.util.logging.Logger.getLogger("demo");
+      HeartlogHandler handler = new HeartlogHandler();
+      julRoot.addHandler(handler);
+      julRoot.setUseParentHandlers(false);
+      try {
+        return run(opened.jdbcUrl(), runFor, beat, out, opened);
+      } finally {
+        julRoot.removeHandler(handler);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private int run(String jdbcUrl, Duration runFor, Duration beat, PrintWriter out, StoreOptions.Opened opened)
+      throws InterruptedException {
+    Instant end = Instant.now().plus(runFor);
+    List<HeartlogAgent> agents = new ArrayList<>();
+    List<DemoWorker> demoWorkers = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    // Tasks last longer than a heartbeat interval, so each task's VRAM shows in the history.
+    long stepMillis = Math.max(50, Math.min(beat.toMillis() / 4, runFor.toMillis() / 20));
+    for (int i = 1; i <= workers; i++) {
+      SimulatedGpu gpu = new SimulatedGpu();
+      HeartlogAgent agent =
+          HeartlogAgent.builder()
+              .workerId("demo-gpu-" + i)
+              .transport(JdbcTransport.builder().url(jdbcUrl).user(storeOptions.user).password(storeOptions.password).build())
+              .heartbeatInterval(beat)
+              .gpuProbe(gpu)
+              .debug(AgentEnvironment.current().debug())
+              .build();
+      DemoWorker worker = new DemoWorker(agent, gpu, end, i == workers, stepMillis, i);
+      agents.add(agent);
+      demoWorkers.add(worker);
+      Thread thread = new Thread(worker, "demo-gpu-" + i);
+      threads.add(thread);
+      thread.start();
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    long sent = 0;
+    boolean allDelivered = true;
+    for (HeartlogAgent agent : agents) {
+      allDelivered &= agent.shutdown(dev.heartlog.agent.WorkerStatus.STOPPED, Duration.ofSeconds(10));
+      sent += agent.stats().totalSent();
+    }
+    String[] sessions = agents.stream().map(HeartlogAgent::sessionId).toArray(String[]::new);
+    long stored = opened.store().recordsOfSessions(sessions);
+    int tasks = demoWorkers.stream().mapToInt(w -> w.tasks().size()).sum();
+    String failed = demoWorkers.get(demoWorkers.size() - 1).failedTask();
+    printSummary(out, tasks, sent, stored, failed);
+    return allDelivered && stored == sent ? 0 : 1;
+  }
+
+  private void printSummary(PrintWriter out, int tasks, long sent, long stored, String failed) {
+    out.printf("%nDemo finished: %d workers ran %d tasks; %d records sent, %d stored%s.%n",
+        workers, tasks, sent, stored, failed == null ? "" : " (task " + failed + " failed)");
+    String where = storeOptions.isEmbedded()
+        ? (storeOptions.home.toString().equals("heartlog-data") ? "" : " --home " + storeOptions.home)
+        : " --db-url '" + storeOptions.url + "'";
+    out.println("Look at what they did:");
+    out.println("  bin/heartlog workers" + where);
+    out.println("  bin/heartlog worker demo-gpu-1" + where);
+    if (failed != null) {
+      out.println("  bin/heartlog task " + failed + where);
+    }
+    out.println("  bin/heartlog logs --level WARNING" + where);
+  }
+
+  private Duration parse(String option, String value) {
+    try {
+      Duration parsed = AgentEnvironment.duration(option, value);
+      if (parsed.isZero() || parsed.isNegative()) {
+        throw new IllegalArgumentException(option + " must be positive");
+      }
+      return parsed;
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+}

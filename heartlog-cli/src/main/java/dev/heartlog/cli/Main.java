@@ -1,0 +1,66 @@
+package dev.heartlog.cli;
+
+import dev.heartlog.store.StoreException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code heartlog}: the command line over the store. */
+@Command(
+    name = "heartlog",
+    mixinStandardHelpOptions = true,
+    version = "heartlog 0.1.0",
+    description = "Centralized logs of job-queue and GPU workers, shipped on their heartbeat.",
+    subcommands = {
+      DemoCommand.class,
+      LogsCommand.class,
+      TaskCommand.class,
+      WorkerCommand.class,
+      WorkersCommand.class,
+      MigrateCommand.class,
+      MaintainCommand.class,
+    })
+public final class Main implements Runnable {
+
+  /** Exit code of a failure that is not a usage error: store unreachable, unknown id. */
+  static final int FAILURE = 1;
+
+  @Spec CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line; tests call {@code execute} on it with captured writers. */
+  static CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(new Main());
+    commandLine.setExecutionExceptionHandler(
+        (exception, cmd, parseResult) -> {
+          cmd.getErr().println("heartlog: " + sentence(exception));
+          cmd.getErr().flush();
+          return FAILURE;
+        });
+    commandLine.setParameterExceptionHandler(
+        (exception, args) -> {
+          CommandLine cmd = exception.getCommandLine();
+          cmd.getErr().println("heartlog: " + exception.getMessage());
+          cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
+          cmd.getErr().flush();
+          return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        });
+    return commandLine;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  private static String sentence(Exception exception) {
+    if (exception instanceof StoreException || exception instanceof IllegalArgumentException) {
+      return exception.getMessage();
+    }
+    return "unexpected " + exception;
+  }
+}

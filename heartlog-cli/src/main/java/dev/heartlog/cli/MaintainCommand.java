@@ -1,0 +1,41 @@
+package dev.heartlog.cli;
+
+import dev.heartlog.agent.AgentEnvironment;
+import dev.heartlog.store.Store;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "maintain",
+    description = "Creates the coming days' partitions and drops the days past retention. Run it hourly (cron) where pg_cron is missing.",
+    mixinStandardHelpOptions = true)
+final class MaintainCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+  @Mixin StoreOptions storeOptions;
+
+  @Option(names = "--retention", paramLabel = "DURATION", defaultValue = "48h",
+      description = "Keep this much (default ${DEFAULT-VALUE}).")
+  String retention;
+
+  @Option(names = "--days-ahead", paramLabel = "N", defaultValue = "" + Store.DEFAULT_DAYS_AHEAD,
+      description = "Partitions to create ahead of today (default ${DEFAULT-VALUE}).")
+  int daysAhead;
+
+  @Override
+  public Integer call() {
+    try (StoreOptions.Opened opened = storeOptions.open()) {
+      String result = opened.store().maintain(AgentEnvironment.duration("--retention", retention), daysAhead);
+      spec.commandLine().getOut().println(result);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return 0;
+  }
+}

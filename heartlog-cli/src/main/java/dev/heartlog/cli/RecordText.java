@@ -1,0 +1,70 @@
+package dev.heartlog.cli;
+
+import dev.heartlog.store.StoredRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** How records and times read in the terminal. Times are UTC, with microseconds. */
+final class RecordText {
+
+  private static final DateTimeFormatter TIMESTAMP =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+
+  private RecordText() {}
+
+  /** {@code 2026-11-27 22:00:01.000001Z  ERROR     gpu-1  [task t-1]  message}. */
+  static String line(StoredRecord record) {
+    StringBuilder line = new StringBuilder(128)
+        .append(TIMESTAMP.format(record.timestamp())).append("  ")
+        .append(String.format("%-8s", record.level())).append("  ")
+        .append(record.workerId());
+    if (record.taskId() != null) {
+      line.append("  [task ").append(record.taskId()).append(']');
+    }
+    return line.append("  ").append(record.message()).toString();
+  }
+
+  /** A record in a timeline that already names the worker and task: time, level, message. */
+  static String timelineLine(StoredRecord record) {
+    return TIMESTAMP.format(record.timestamp()) + "  " + String.format("%-8s", record.level()) + "  " + record.message();
+  }
+
+  static String timestamp(Instant instant) {
+    return instant == null ? "-" : TIMESTAMP.format(instant);
+  }
+
+  static String clock(Instant instant) {
+    return instant == null ? "-" : CLOCK.format(instant);
+  }
+
+  /** {@code 3s}, {@code 4m 10s}, {@code 2h 5m}. */
+  static String age(Long seconds) {
+    if (seconds == null) {
+      return "never";
+    }
+    return span(Duration.ofSeconds(seconds)) + " ago";
+  }
+
+  static String span(Duration duration) {
+    long seconds = duration.toSeconds();
+    if (seconds < 60) {
+      return duration.toMillis() < 10_000 && seconds < 10
+          ? String.format("%.1fs", duration.toMillis() / 1000.0)
+          : seconds + "s";
+    }
+    if (seconds < 3600) {
+      return seconds / 60 + "m " + seconds % 60 + "s";
+    }
+    return seconds / 3600 + "h " + (seconds % 3600) / 60 + "m";
+  }
+
+  static String vram(Integer used, Integer total) {
+    if (used == null && total == null) {
+      return "-";
+    }
+    return (used == null ? "?" : used) + "/" + (total == null ? "?" : total) + " MiB";
+  }
+}

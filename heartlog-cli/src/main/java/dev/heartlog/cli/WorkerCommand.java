@@ -1,0 +1,78 @@
+package dev.heartlog.cli;
+
+import dev.heartlog.store.StoreJson;
+import dev.heartlog.store.StoredRecord;
+import dev.heartlog.store.TaskSummary;
+import dev.heartlog.store.WorkerDetail;
+import dev.heartlog.store.WorkerHealth;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "worker",
+    description = "Prints a worker's status, last heartbeat and its age, VRAM, recent tasks and its latest records.",
+    mixinStandardHelpOptions = true)
+final class WorkerCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+  @Mixin StoreOptions storeOptions;
+
+  @Parameters(paramLabel = "WORKER_ID", description = "The worker's id.")
+  String workerId;
+
+  @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "Records to show (default ${DEFAULT-VALUE}).")
+  int limit;
+
+  @Option(names = "--json", description = "The worker as one JSON object.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    Optional<WorkerDetail> found;
+    try (StoreOptions.Opened opened = storeOptions.open()) {
+      found = opened.store().worker(workerId, Math.max(1, limit), 10);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (found.isEmpty()) {
+      spec.commandLine().getErr().println("heartlog: no worker " + workerId + " (heartlog workers lists them)");
+      return 1;
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    WorkerDetail worker = found.get();
+    if (json) {
+      out.println(StoreJson.worker(worker));
+      return 0;
+    }
+    WorkerHealth health = worker.health();
+    out.println("Worker " + health.id() + "  " + health.health());
+    out.println("  last heartbeat  " + RecordText.timestamp(health.lastHeartbeat()) + " (" + RecordText.age(health.heartbeatAgeSeconds()) + ")");
+    out.println("  VRAM            " + RecordText.vram(health.vramUsedMb(), health.vramTotalMb()));
+    out.println("  current task    " + (health.currentTaskId() == null ? "-" : health.currentTaskId()));
+    out.println("  last hour       " + health.errorsLastHour() + " errors, " + health.warningsLastHour() + " warnings");
+    out.println();
+    out.println("Recent tasks:");
+    if (worker.recentTasks().isEmpty()) {
+      out.println("  (none)");
+    }
+    for (TaskSummary task : worker.recentTasks()) {
+      out.println("  " + task.id() + "  " + RecordText.clock(task.firstAt()) + " - " + RecordText.clock(task.lastAt())
+          + "  " + task.records() + " records" + (task.failed() ? "  FAILED" : ""));
+    }
+    out.println();
+    out.println("Timeline (latest " + worker.records().size() + "):");
+    for (StoredRecord record : worker.records()) {
+      out.println("  " + RecordText.line(record));
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,60 @@
+package dev.heartlog.cli;
+
+import dev.heartlog.agent.AgentEnvironment;
+import dev.heartlog.store.StoreJson;
+import dev.heartlog.store.WorkerHealth;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "workers",
+    description = "Lists every worker with its health, heartbeat age, VRAM, current task and last hour's errors and warnings.",
+    mixinStandardHelpOptions = true)
+final class WorkersCommand implements Callable<Integer> {
+
+  private static final String ROW = "%-24s %-8s %-12s %-20s %-38s %6s %8s%n";
+
+  @Spec CommandSpec spec;
+  @Mixin StoreOptions storeOptions;
+
+  @Option(names = "--stale-after", paramLabel = "DURATION", defaultValue = "60s",
+      description = "An active worker silent this long is shown as stale (default ${DEFAULT-VALUE}).")
+  String staleAfter;
+
+  @Option(names = "--json", description = "The workers as a JSON array.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    List<WorkerHealth> workers;
+    try (StoreOptions.Opened opened = storeOptions.open()) {
+      workers = opened.store().workers(AgentEnvironment.duration("--stale-after", staleAfter));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(StoreJson.workers(workers));
+      return 0;
+    }
+    if (workers.isEmpty()) {
+      out.println("No workers yet: none has sent a heartbeat to this store.");
+      return 0;
+    }
+    out.printf(ROW, "WORKER", "HEALTH", "HEARTBEAT", "VRAM", "TASK", "ERRORS", "WARNINGS");
+    for (WorkerHealth w : workers) {
+      out.printf(ROW, w.id(), w.health(), RecordText.age(w.heartbeatAgeSeconds()),
+          RecordText.vram(w.vramUsedMb(), w.vramTotalMb()), w.currentTaskId() == null ? "-" : w.currentTaskId(),
+          w.errorsLastHour(), w.warningsLastHour());
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,177 @@
+package dev.heartlog.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.heartlog.store.Store;
+import dev.heartlog.store.TestDatabase;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The demo fills a real database; every reading command then reads it back. */
+@Timeout(120)
+class CommandLineTest {
+
+  private static String url;
+  private static String failedTask;
+  private static Cli.Result demo;
+
+  @BeforeAll
+  static void runDemo() {
+    url = TestDatabase.freshUrl();
+    Store.open(url, null, null).migrate();
+    demo = Cli.run("demo", "--workers", "2", "--duration", "4s", "--interval", "500ms", "--db-url", url);
+    Matcher failed = Pattern.compile("\\(task ([0-9a-f-]{36}) failed\\)").matcher(demo.out());
+    failedTask = failed.find() ? failed.group(1) : null;
+  }
+
+  @Test
+  void theDemoStoresEveryRecordItSentAndNamesTheFailedTask() {
+    Matcher counts = Pattern.compile("(\\d+) records sent, (\\d+) stored").matcher(demo.out());
+
+    assertThat(demo.exitCode()).as(demo.err()).isZero();
+    assertThat(counts.find()).as(demo.out()).isTrue();
+    assertThat(Long.parseLong(counts.group(1))).isPositive().isEqualTo(Long.parseLong(counts.group(2)));
+    assertThat(failedTask).isNotNull();
+    assertThat(demo.out()).contains("bin/heartlog task " + failedTask);
+  }
+
+  @Test
+  void workersListsTheDemoWorkersAsStopped() {
+    Cli.Result result = Cli.run("workers", "--db-url", url);
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).containsPattern("demo-gpu-1\\s+stopped").containsPattern("demo-gpu-2\\s+stopped");
+  }
+
+  @Test
+  void theFailedTasksTimelineShowsItsWorkerVramAndException() {
+    Cli.Result result = Cli.run("task", failedTask, "--db-url", url);
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out())
+        .contains("Task " + failedTask + "  FAILED")
+        .contains("worker    demo-gpu-2")
+        .contains("Claimed task, starting generation")
+        .contains("VRAM      peak")
+        .contains("Failure:")
+        .contains("java.lang.IllegalStateException: CUDA out of memory");
+  }
+
+  @Test
+  void taskJsonIsOneObjectSayingItFailed() throws IOException {
+    Cli.Result result = Cli.run("task", failedTask, "--json", "--db-url", url);
+
+    assertThat(result.out().trim()).startsWith("{").contains("\"outcome\":\"failed\"");
+    assertThat(countJsonValues(result.out())).isEqualTo(1);
+  }
+
+  @Test
+  void workerShowsItsRecentTasksAndTimeline() {
+    Cli.Result result = Cli.run("worker", "demo-gpu-2", "--db-url", url);
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).contains("Worker demo-gpu-2  stopped").contains(failedTask + "  ").contains("FAILED");
+  }
+
+  @Test
+  void logsFilterByWorkerAndLevel() {
+    Cli.Result result = Cli.run("logs", "--worker", "demo-gpu-2", "--level", "ERROR", "--db-url", url);
+
+    assertThat(result.out().lines()).singleElement().asString()
+        .contains("ERROR", "demo-gpu-2", "[task " + failedTask + "]", "Generation failed: CUDA out of memory");
+  }
+
+  @Test
+  void logsJsonShowsAllThreeCapturePathsReachedTheStore() throws IOException {
+    Cli.Result result = Cli.run("logs", "--json", "--limit", "10000", "--db-url", url);
+
+    long lines = result.out().lines().count();
+    assertThat(countJsonValues(result.out())).isEqualTo(lines);
+    assertThat(result.out()).contains("\"logger\": \"demo.worker.demo-gpu-1\"");
+    assertThat(result.out()).contains("\"logger\": \"demo.pipeline.demo-gpu-1\"");
+    assertThat(result.out()).contains("\"component\": \"generator\"");
+  }
+
+  @Test
+  void followPrintsARecordStoredAfterItStarted() throws Exception {
+    StringWriter out = new StringWriter();
+    Thread follower = new Thread(() -> Main.commandLine()
+        .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(new StringWriter(), true))
+        .execute("logs", "--follow", "--worker", "late-worker", "--db-url", url));
+    follower.start();
+    try {
+      await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(follower::isAlive);
+      Store.open(url, null, null).withConnection(c -> {
+        try (PreparedStatement s = c.prepareStatement("SELECT func_worker_heartbeat_with_logs('late-worker', NULL, NULL, "
+            + "'[{\"timestamp\": \"2026-11-27T23:00:00Z\", \"level\": \"INFO\", \"message\": \"arrived late\"}]'::jsonb, NULL)")) {
+          return s.execute();
+        }
+      });
+      await().atMost(Duration.ofSeconds(10)).until(() -> out.toString().contains("arrived late"));
+    } finally {
+      follower.interrupt();
+      follower.join(10_000);
+    }
+  }
+
+  @Test
+  void anUnknownIdIsOneSentenceAndExitCodeOne() {
+    Cli.Result task = Cli.run("task", "no-such-task", "--db-url", url);
+    Cli.Result worker = Cli.run("worker", "no-such-worker", "--db-url", url);
+
+    assertThat(task.exitCode()).isEqualTo(1);
+    assertThat(task.err().trim()).isEqualTo(
+        "heartlog: no records or heartbeats for task no-such-task (check the id; records are kept 48 hours)");
+    assertThat(worker.exitCode()).isEqualTo(1);
+    assertThat(worker.err().trim()).isEqualTo("heartlog: no worker no-such-worker (heartlog workers lists them)");
+  }
+
+  @Test
+  void aBadFlagIsOneSentenceWithAHintAndExitCodeTwo() {
+    Cli.Result level = Cli.run("logs", "--level", "LOUD", "--db-url", url);
+    Cli.Result since = Cli.run("logs", "--since", "yesterday", "--db-url", url);
+
+    assertThat(level.exitCode()).isEqualTo(2);
+    assertThat(level.err().lines()).containsExactly(
+        "heartlog: unknown level 'LOUD'; use one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
+        "Try 'heartlog logs --help' for the options.");
+    assertThat(since.exitCode()).isEqualTo(2);
+    assertThat(since.err()).startsWith("heartlog: Invalid value for option '--since': 'yesterday' is neither an age");
+  }
+
+  @Test
+  void anUnreachableDatabaseIsOneSentenceWithoutAStackTrace() {
+    Cli.Result result = Cli.run("workers", "--db-url", "jdbc:postgresql://127.0.0.1:9/x?user=u&password=secret");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err().lines()).singleElement().asString()
+        .startsWith("heartlog: cannot reach the database at jdbc:postgresql://127.0.0.1:9/x?user=u&password=***")
+        .doesNotContain("secret");
+  }
+
+  private static long countJsonValues(String text) throws IOException {
+    long values = 0;
+    try (JsonParser parser = new JsonFactory().createParser(text)) {
+      JsonToken token;
+      while ((token = parser.nextToken()) != null) {
+        if (token == JsonToken.START_OBJECT) {
+          values++;
+          parser.skipChildren();
+        }
+      }
+    }
+    return values;
+  }
+}

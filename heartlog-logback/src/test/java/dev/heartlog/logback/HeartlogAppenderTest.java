@@ -1,0 +1,114 @@
+package dev.heartlog.logback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import dev.heartlog.agent.DeliveryResult;
+import dev.heartlog.agent.GpuProbe;
+import dev.heartlog.agent.Heartlog;
+import dev.heartlog.agent.HeartlogAgent;
+import dev.heartlog.agent.Level;
+import dev.heartlog.agent.LogRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/** SLF4J calls through the appender configured in logback-test.xml. */
+@Timeout(30)
+class HeartlogAppenderTest {
+
+  private final List<LogRecord> stored = new CopyOnWriteArrayList<>();
+  private HeartlogAgent agent;
+
+  @BeforeEach
+  void installAgent() {
+    agent =
+        HeartlogAgent.builder()
+            .workerId("logback-worker")
+            .transport(h -> {
+              stored.addAll(h.records());
+              return DeliveryResult.stored(h.records().size());
+            })
+            .debug(true)
+            .gpuProbe(GpuProbe.none())
+            .shutdownHook(false)
+            .diagnostics(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+            .build();
+    Heartlog.install(agent);
+  }
+
+  @AfterEach
+  void closeAgent() {
+    agent.close();
+  }
+
+  @Test
+  void levelsMapOntoTheStoresFive() {
+    Logger log = LoggerFactory.getLogger("worker.levels");
+    log.trace("t");
+    log.debug("d");
+    log.info("i");
+    log.warn("w");
+    log.error("e");
+    agent.flush(Duration.ofSeconds(10));
+
+    assertThat(stored).extracting(LogRecord::message, LogRecord::level)
+        .containsExactly(
+            tuple("t", Level.DEBUG), tuple("d", Level.DEBUG), tuple("i", Level.INFO),
+            tuple("w", Level.WARNING), tuple("e", Level.ERROR));
+  }
+
+  @Test
+  void mdcTaskIdWinsOverTheCurrentTaskAndOtherMdcEntriesBecomeMetadata() {
+    Logger log = LoggerFactory.getLogger("worker.tasks");
+    agent.startTask("current-task");
+    log.info("from current task");
+    MDC.put("task_id", "mdc-task");
+    MDC.put("model", "wan2.1");
+    try {
+      log.info("rendering {} frames", 81);
+    } finally {
+      MDC.clear();
+    }
+    agent.flush(Duration.ofSeconds(10));
+
+    assertThat(stored).extracting(LogRecord::message, LogRecord::taskId)
+        .containsExactly(tuple("from current task", "current-task"), tuple("rendering 81 frames", "mdc-task"));
+    assertThat(stored.get(1).metadata())
+        .containsEntry("model", "wan2.1")
+        .containsEntry("logger", "worker.tasks")
+        .containsEntry("method", "mdcTaskIdWinsOverTheCurrentTaskAndOtherMdcEntriesBecomeMetadata")
+        .doesNotContainKey("task_id");
+  }
+
+  @Test
+  void exceptionsTravelAsTextWithTheirCause() {
+    LoggerFactory.getLogger("worker.errors")
+        .error("generation failed", new IllegalStateException("VAE decode", new OutOfMemoryError("CUDA")));
+    agent.flush(Duration.ofSeconds(10));
+
+    assertThat(stored).singleElement().satisfies(r -> assertThat(r.metadata().get("exception").toString())
+        .startsWith("java.lang.IllegalStateException: VAE decode")
+        .contains("Caused by: java.lang.OutOfMemoryError: CUDA"));
+  }
+
+  @Test
+  void recordsOfThePipelineItselfAreLeftOut() {
+    LoggerFactory.getLogger("org.postgresql.core.v3.ConnectionFactoryImpl").warn("Connection refused");
+    LoggerFactory.getLogger("dev.heartlog.agent.Something").warn("internal");
+    LoggerFactory.getLogger("worker.real").warn("kept");
+    agent.flush(Duration.ofSeconds(10));
+
+    assertThat(stored).extracting(LogRecord::message).containsExactly("kept");
+  }
+}

@@ -1,0 +1,173 @@
+package dev.heartlog.store;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The JSON shapes of the store's results, shared by {@code heartlog ... --json} and the server's
+ * query API so that both answer alike. Field names are snake_case, times ISO-8601 UTC.
+ */
+public final class StoreJson {
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private StoreJson() {}
+
+  /** One record as a one-line JSON object (the {@code logs --json} line format). */
+  public static String record(StoredRecord record) {
+    return write(json -> writeRecord(json, record));
+  }
+
+  public static String task(TaskTimeline task) {
+    return write(json -> {
+      json.writeStartObject();
+      json.writeStringField("task_id", task.taskId());
+      json.writeStringField("outcome", task.failure().isPresent() ? "failed" : "ok");
+      field(json, "first_at", task.records().isEmpty() ? null : task.records().get(0).timestamp());
+      field(json, "last_at", task.records().isEmpty() ? null : task.records().get(task.records().size() - 1).timestamp());
+      json.writeArrayFieldStart("workers");
+      for (TaskSummary worker : task.workers()) {
+        writeSummary(json, "worker_id", worker);
+      }
+      json.writeEndArray();
+      json.writeArrayFieldStart("heartbeats");
+      for (HeartbeatPoint point : task.heartbeats()) {
+        writeHeartbeat(json, point);
+      }
+      json.writeEndArray();
+      json.writeFieldName("failure");
+      if (task.failure().isPresent()) {
+        writeRecord(json, task.failure().get());
+      } else {
+        json.writeNull();
+      }
+      json.writeArrayFieldStart("records");
+      for (StoredRecord record : task.records()) {
+        writeRecord(json, record);
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+    });
+  }
+
+  public static String worker(WorkerDetail worker) {
+    return write(json -> {
+      json.writeStartObject();
+      json.writeFieldName("worker");
+      writeHealth(json, worker.health());
+      json.writeArrayFieldStart("recent_tasks");
+      for (TaskSummary task : worker.recentTasks()) {
+        writeSummary(json, "task_id", task);
+      }
+      json.writeEndArray();
+      json.writeArrayFieldStart("records");
+      for (StoredRecord record : worker.records()) {
+        writeRecord(json, record);
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+    });
+  }
+
+  public static String workers(List<WorkerHealth> workers) {
+    return write(json -> {
+      json.writeStartArray();
+      for (WorkerHealth worker : workers) {
+        writeHealth(json, worker);
+      }
+      json.writeEndArray();
+    });
+  }
+
+  private static void writeRecord(JsonGenerator json, StoredRecord record) throws IOException {
+    json.writeStartObject();
+    json.writeNumberField("id", record.id());
+    field(json, "timestamp", record.timestamp());
+    field(json, "received_at", record.receivedAt());
+    json.writeStringField("level", record.level());
+    json.writeStringField("message", record.message());
+    json.writeStringField("worker_id", record.workerId());
+    json.writeStringField("task_id", record.taskId());
+    json.writeStringField("session_id", record.sessionId());
+    if (record.sequence() == null) {
+      json.writeNullField("seq");
+    } else {
+      json.writeNumberField("seq", record.sequence());
+    }
+    json.writeFieldName("metadata");
+    json.writeRawValue(record.metadataJson() == null ? "{}" : record.metadataJson());
+    json.writeEndObject();
+  }
+
+  private static void writeHealth(JsonGenerator json, WorkerHealth worker) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("worker_id", worker.id());
+    json.writeStringField("health", worker.health());
+    field(json, "last_heartbeat", worker.lastHeartbeat());
+    number(json, "heartbeat_age_s", worker.heartbeatAgeSeconds());
+    number(json, "vram_total_mb", worker.vramTotalMb() == null ? null : worker.vramTotalMb().longValue());
+    number(json, "vram_used_mb", worker.vramUsedMb() == null ? null : worker.vramUsedMb().longValue());
+    json.writeStringField("current_task_id", worker.currentTaskId());
+    json.writeNumberField("errors_last_hour", worker.errorsLastHour());
+    json.writeNumberField("warnings_last_hour", worker.warningsLastHour());
+    json.writeEndObject();
+  }
+
+  private static void writeSummary(JsonGenerator json, String idField, TaskSummary summary) throws IOException {
+    json.writeStartObject();
+    json.writeStringField(idField, summary.id());
+    field(json, "first_at", summary.firstAt());
+    field(json, "last_at", summary.lastAt());
+    json.writeNumberField("records", summary.records());
+    json.writeNumberField("errors", summary.errors());
+    json.writeEndObject();
+  }
+
+  private static void writeHeartbeat(JsonGenerator json, HeartbeatPoint point) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("worker_id", point.workerId());
+    field(json, "received_at", point.receivedAt());
+    json.writeStringField("status", point.status());
+    number(json, "vram_total_mb", point.vramTotalMb() == null ? null : point.vramTotalMb().longValue());
+    number(json, "vram_used_mb", point.vramUsedMb() == null ? null : point.vramUsedMb().longValue());
+    json.writeNumberField("records", point.records());
+    json.writeEndObject();
+  }
+
+  private static void field(JsonGenerator json, String name, Instant value) throws IOException {
+    if (value == null) {
+      json.writeNullField(name);
+    } else {
+      json.writeStringField(name, value.toString());
+    }
+  }
+
+  private static void number(JsonGenerator json, String name, Long value) throws IOException {
+    if (value == null) {
+      json.writeNullField(name);
+    } else {
+      json.writeNumberField(name, value);
+    }
+  }
+
+  @FunctionalInterface
+  private interface JsonWriting {
+    void writeTo(JsonGenerator json) throws IOException;
+  }
+
+  private static String write(JsonWriting writing) {
+    Writer out = new StringWriter();
+    try (JsonGenerator json = JSON.createGenerator(out)) {
+      writing.writeTo(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+}
