@@ -2,6 +2,7 @@ package dev.heartlog.agent;
 
 import java.io.PrintStream;
 import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -13,12 +14,17 @@ record AgentConfig(
     String workerId,
     Transport transport,
     Duration heartbeatInterval,
+    Duration maxRetryDelay,
     int bufferSize,
     int maxBufferedRecords,
     long maxBufferedBytes,
     int maxBatchRecords,
     long maxBatchBytes,
     boolean debug,
+    Path spoolDirectory,
+    long spoolMaxBytes,
+    SpoolSync spoolSync,
+    Duration spoolSyncInterval,
     Duration shutdownTimeout,
     Duration statsInterval,
     GpuProbe gpuProbe,

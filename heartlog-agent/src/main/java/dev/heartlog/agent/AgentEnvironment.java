@@ -25,6 +25,10 @@ import java.util.ServiceLoader;
  *   <tr><td>{@code WAN2GP_DEBUG} or {@code HEARTLOG_DEBUG}</td><td>{@code 1} keeps DEBUG records</td></tr>
  *   <tr><td>{@code HEARTLOG_NVIDIA_SMI}</td><td>the {@code nvidia-smi} command to run</td></tr>
  *   <tr><td>{@code HEARTLOG_SHUTDOWN_TIMEOUT}</td><td>how long the final heartbeat may take</td></tr>
+ *   <tr><td>{@code HEARTLOG_SPOOL_DIR}</td><td>the spool's folder, or {@code off}</td></tr>
+ *   <tr><td>{@code HEARTLOG_SPOOL_MAX_BYTES}</td><td>the spool's size bound ({@code 256m}, {@code 1g})</td></tr>
+ *   <tr><td>{@code HEARTLOG_SPOOL_SYNC}</td><td>{@code always}, {@code never} or an interval ({@code 1s})</td></tr>
+ *   <tr><td>{@code HEARTLOG_MAX_RETRY_DELAY}</td><td>longest wait between attempts</td></tr>
  * </table>
  */
 public final class AgentEnvironment {
@@ -82,8 +86,50 @@ public final class AgentEnvironment {
     get("HEARTLOG_NVIDIA_SMI").ifPresent(builder::nvidiaSmi);
     get("HEARTLOG_SHUTDOWN_TIMEOUT")
         .ifPresent(v -> builder.shutdownTimeout(duration("HEARTLOG_SHUTDOWN_TIMEOUT", v)));
+    get("HEARTLOG_MAX_RETRY_DELAY").ifPresent(v -> builder.maxRetryDelay(duration("HEARTLOG_MAX_RETRY_DELAY", v)));
+    get("HEARTLOG_SPOOL_DIR").ifPresent(v -> {
+      if (v.equalsIgnoreCase("off") || v.equalsIgnoreCase("none")) {
+        builder.noSpool();
+      } else {
+        builder.spoolDirectory(java.nio.file.Path.of(v));
+      }
+    });
+    get("HEARTLOG_SPOOL_MAX_BYTES").ifPresent(v -> builder.spoolMaxBytes(bytes("HEARTLOG_SPOOL_MAX_BYTES", v)));
+    get("HEARTLOG_SPOOL_SYNC").ifPresent(v -> applySpoolSync(builder, v));
     destination().ifPresent(d -> builder.transport(transportFor(d)));
     return builder;
+  }
+
+  private static void applySpoolSync(HeartlogAgent.Builder builder, String value) {
+    switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "always" -> builder.spoolSync(SpoolSync.ALWAYS, HeartlogAgent.DEFAULT_SPOOL_SYNC_INTERVAL);
+      case "never" -> builder.spoolSync(SpoolSync.NEVER, HeartlogAgent.DEFAULT_SPOOL_SYNC_INTERVAL);
+      case "interval" -> builder.spoolSync(SpoolSync.INTERVAL, HeartlogAgent.DEFAULT_SPOOL_SYNC_INTERVAL);
+      default -> builder.spoolSync(SpoolSync.INTERVAL, duration("HEARTLOG_SPOOL_SYNC", value));
+    }
+  }
+
+  /**
+   * Parses a size: {@code 1048576}, {@code 512k}, {@code 256m}, {@code 1g} (powers of 1024).
+   *
+   * @throws IllegalArgumentException naming the setting when the value is not a size
+   */
+  public static long bytes(String setting, String value) {
+    String text = value.trim().toLowerCase(Locale.ROOT).replace("ib", "").replace("b", "");
+    long unit = 1;
+    if (!text.isEmpty() && "kmg".indexOf(text.charAt(text.length() - 1)) >= 0) {
+      unit = 1L << (10 * ("kmg".indexOf(text.charAt(text.length() - 1)) + 1));
+      text = text.substring(0, text.length() - 1);
+    }
+    try {
+      long amount = Long.parseLong(text.trim());
+      if (amount <= 0) {
+        throw new NumberFormatException();
+      }
+      return amount * unit;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(setting + " must be a size such as 256m or 1g (got '" + value + "')");
+    }
   }
 
   /** Whether debug mode is on: {@code HEARTLOG_DEBUG} or the seed's {@code WAN2GP_DEBUG}. */

@@ -21,7 +21,12 @@ public record DeliveryResult(Outcome outcome, int logsInserted, String detail) {
      */
     HEARTBEAT_ONLY,
     /** Nothing reached the store (unreachable, refused, timed out). The records are kept. */
-    FAILED
+    FAILED,
+    /**
+     * The store refused this batch for what it contains, and would refuse it again: it is not
+     * retried. Its records are dropped and the drop is reported.
+     */
+    REJECTED
   }
 
   public static DeliveryResult stored(int logsInserted) {
@@ -34,6 +39,10 @@ public record DeliveryResult(Outcome outcome, int logsInserted, String detail) {
 
   public static DeliveryResult failed(String detail) {
     return new DeliveryResult(Outcome.FAILED, 0, detail);
+  }
+
+  public static DeliveryResult rejected(String detail) {
+    return new DeliveryResult(Outcome.REJECTED, 0, detail);
   }
 
   public boolean recordsStored() {

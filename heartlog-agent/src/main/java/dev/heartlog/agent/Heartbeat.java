@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param records the records this heartbeat carries, oldest first
  * @param metadata the agent's own figures (buffer statistics, GPUs counted) for the heartbeat
  *     history
+ * @param encodedLogs {@code records} already in the wire format, or {@code null} to encode them
  */
 public record Heartbeat(
     String workerId,
@@ -28,7 +29,22 @@ public record Heartbeat(
     Integer vramUsedMb,
     String currentTaskId,
     List<LogRecord> records,
-    Map<String, Object> metadata) {
+    Map<String, Object> metadata,
+    String encodedLogs) {
+
+  /** A heartbeat whose records are encoded when a transport asks for them. */
+  public Heartbeat(
+      String workerId,
+      String sessionId,
+      Long batchSequence,
+      WorkerStatus status,
+      Integer vramTotalMb,
+      Integer vramUsedMb,
+      String currentTaskId,
+      List<LogRecord> records,
+      Map<String, Object> metadata) {
+    this(workerId, sessionId, batchSequence, status, vramTotalMb, vramUsedMb, currentTaskId, records, metadata, null);
+  }
 
   public Heartbeat {
     Objects.requireNonNull(workerId, "workerId");
@@ -39,7 +55,7 @@ public record Heartbeat(
 
   /** The records as the JSON array sent as {@code logs_param}, cleaned of what PostgreSQL rejects. */
   public String logsJson() {
-    return RecordJson.logsArray(records);
+    return encodedLogs != null ? encodedLogs : RecordJson.logsArray(records);
   }
 
   /** The metadata as a JSON object. */

@@ -2,6 +2,7 @@ package dev.heartlog.agent;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,26 +11,26 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * The heartbeat thread's work: every interval (or at once when the buffer reaches its flush
- * threshold) it reads GPU memory, takes a batch of records and makes one heartbeat call.
- *
- * <p>One batch is in flight at a time and leaves memory only when the store acknowledged it; a
- * failed call keeps the batch, with its batch number, for the next attempt. While the store is
- * away, attempts back off exponentially (with jitter) up to the heartbeat interval.
+ * The heartbeat thread's work. Each round it cuts the records that are due into batches (all of
+ * them at each interval, or as soon as {@code bufferSize} wait), puts them in the batch queue
+ * (the disk spool, or one batch in memory), and makes one heartbeat call carrying the oldest
+ * batch the store has not acknowledged. After a success it goes on at once while a backlog
+ * remains; after a failure it waits, exponentially longer with jitter up to the maximum retry
+ * delay, and keeps cutting batches into the spool meanwhile so memory stays free.
  */
 final class HeartbeatLoop implements Runnable {
 
-  /** First retry delay after a failed heartbeat; doubles per failure up to the interval. */
+  /** First retry delay after a failed heartbeat; doubles per failure up to the cap. */
   static final Duration FIRST_RETRY_DELAY = Duration.ofMillis(500);
 
   private final AgentConfig config;
   private final LogBuffer buffer;
+  private final BatchQueue queue;
+  private final Drops drops;
   private final Supplier<String> currentTask;
-  private final LongSupplier nextRecordSequence;
   private final Diagnostics diagnostics;
   private final Clock clock;
   private final String sessionId;
@@ -39,35 +40,33 @@ final class HeartbeatLoop implements Runnable {
   private final Condition progress = lock.newCondition();
   // Guarded by lock.
   private boolean beatRequested;
+  private boolean flushRequested;
   private boolean closing;
   private WorkerStatus finalStatus = WorkerStatus.STOPPED;
 
-  // Written by the heartbeat thread only; volatile where other threads read them.
-  private volatile Batch inFlight;
+  // The heartbeat thread's own state.
   private long batchSequence;
   private int consecutiveFailures;
+  private long nextBeatNanos = System.nanoTime();
+  private long nextCutNanos = System.nanoTime();
   private String lastGpuProblem;
   private long lastStatsPrintedAt;
 
   private final AtomicLong heartbeatsSent = new AtomicLong();
   private final AtomicLong flushes = new AtomicLong();
   private final AtomicLong sentRecords = new AtomicLong();
-  private final AtomicLong sentBufferedRecords = new AtomicLong();
+  private final AtomicLong settledBufferedRecords = new AtomicLong();
+  private final AtomicLong retries = new AtomicLong();
+  private volatile String lastError;
+  private volatile Instant lastErrorAt;
 
-  /** A batch: records taken from the buffer, plus a drop report when drops were waiting. */
-  private record Batch(long sequence, List<LogRecord> records, List<LogRecord> fromBuffer) {}
-
-  HeartbeatLoop(
-      AgentConfig config,
-      LogBuffer buffer,
-      Supplier<String> currentTask,
-      LongSupplier nextRecordSequence,
-      Diagnostics diagnostics,
-      String sessionId) {
+  HeartbeatLoop(AgentConfig config, LogBuffer buffer, BatchQueue queue, Drops drops, Supplier<String> currentTask,
+      Diagnostics diagnostics, String sessionId) {
     this.config = config;
     this.buffer = buffer;
+    this.queue = queue;
+    this.drops = drops;
     this.currentTask = currentTask;
-    this.nextRecordSequence = nextRecordSequence;
     this.diagnostics = diagnostics;
     this.clock = config.clock();
     this.sessionId = sessionId;
@@ -76,15 +75,19 @@ final class HeartbeatLoop implements Runnable {
   @Override
   public void run() {
     lastStatsPrintedAt = System.nanoTime();
-    while (!isClosing()) {
-      boolean delivered = beat(WorkerStatus.ACTIVE);
-      printStatsWhenDue();
-      awaitNextBeat(delivered);
+    try {
+      while (!isClosing()) {
+        boolean delivered = round(WorkerStatus.ACTIVE);
+        printStatsWhenDue();
+        awaitNextRound(delivered);
+      }
+      finish();
+    } finally {
+      queue.close();
     }
-    finish();
   }
 
-  /** Asks for a heartbeat now (the buffer reached its flush threshold, or a flush was asked). */
+  /** Asks for a round now (the buffer reached its flush threshold, or a flush was asked). */
   void requestBeat() {
     lock.lock();
     try {
@@ -108,7 +111,8 @@ final class HeartbeatLoop implements Runnable {
   }
 
   /**
-   * Waits until every record buffered before this call has been acknowledged by the store.
+   * Waits until every record buffered before this call is settled: acknowledged by the store,
+   * or dropped and counted.
    *
    * @return {@code false} when the timeout passed first
    */
@@ -116,11 +120,12 @@ final class HeartbeatLoop implements Runnable {
     long deadline = System.nanoTime() + timeout.toNanos();
     lock.lock();
     try {
-      while (sentBufferedRecords.get() < bufferedBefore) {
+      while (settledBufferedRecords.get() + buffer.totalEvicted() < bufferedBefore) {
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
           return false;
         }
+        flushRequested = true;
         beatRequested = true;
         wake.signalAll();
         progress.awaitNanos(remaining);
@@ -143,44 +148,116 @@ final class HeartbeatLoop implements Runnable {
     return sentRecords.get();
   }
 
-  /** Sends final heartbeats with the closing status until nothing is left or time is up. */
+  long retries() {
+    return retries.get();
+  }
+
+  String lastError() {
+    return lastError;
+  }
+
+  Instant lastErrorAt() {
+    return lastErrorAt;
+  }
+
+  /** Cuts everything left, then sends until nothing is left, the store fails, or time is up. */
   private void finish() {
     long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
     WorkerStatus status = finalStatusSnapshot();
+    boolean delivered;
     do {
-      if (!beat(status)) {
-        return;
-      }
-    } while ((inFlight != null || buffer.size() > 0) && System.nanoTime() < deadline);
+      delivered = round(status, true);
+    } while (delivered && (queue.peek() != null || buffer.size() > 0) && System.nanoTime() < deadline);
+    int left = buffer.held();
+    if (queue.pendingBatches() > 0 && queue.durable()) {
+      diagnostics.info(queue.pendingBatches() + " batches stay in the spool for the next start of worker "
+          + config.workerId());
+    } else if (left > 0) {
+      diagnostics.info(left + " records of worker " + config.workerId() + " could not be delivered before shutdown");
+    }
   }
 
-  /** One heartbeat call. Never throws: a scheduled loop that throws stops heartbeating. */
-  private boolean beat(WorkerStatus status) {
+  private boolean round(WorkerStatus status) {
+    return round(status, false);
+  }
+
+  /**
+   * One round: cut what is due, then send one heartbeat if one is due. Never throws: a loop
+   * that throws stops heartbeating.
+   *
+   * @return whether a heartbeat was made and acknowledged
+   */
+  private boolean round(WorkerStatus status, boolean closingRound) {
     try {
-      Batch batch = inFlight != null ? inFlight : takeBatch();
-      inFlight = batch;
-      GpuReading gpu = readGpu();
-      Heartbeat heartbeat =
-          new Heartbeat(
-              config.workerId(),
-              sessionId,
-              batch == null ? null : batch.sequence(),
-              status,
-              gpu.totalMb(),
-              gpu.usedMb(),
-              currentTask.get(),
-              batch == null ? List.of() : batch.records(),
-              heartbeatMetadata(gpu));
-      DeliveryResult result = deliver(heartbeat);
-      heartbeatsSent.incrementAndGet();
-      return handle(result, batch);
+      long now = System.nanoTime();
+      boolean tick = closingRound || takeFlushRequest() || now - nextCutNanos >= 0;
+      if (tick) {
+        nextCutNanos = now + config.heartbeatInterval().toNanos();
+      }
+      cutDueRecords(tick);
+      boolean healthy = consecutiveFailures == 0;
+      boolean beatDue = closingRound || now - nextBeatNanos >= 0 || (healthy && queue.peek() != null);
+      return beatDue && beat(status);
     } catch (RuntimeException e) {
-      diagnostics.problem("beat", "heartbeat failed unexpectedly: " + e);
-      consecutiveFailures++;
+      noteFailure("heartbeat failed unexpectedly: " + e);
       return false;
     } finally {
       signalProgress();
     }
+  }
+
+  /** Moves records into the batch queue: all at a tick, else while a full threshold waits. */
+  private void cutDueRecords(boolean tick) {
+    while (queue.canAccept() && (buffer.isDue() || (tick && (buffer.size() > 0 || hasUnreportedDrops())))) {
+      List<LogRecord> fromBuffer = buffer.drain(config.maxBatchRecords(), config.maxBatchBytes());
+      Map<Drops.Reason, Long> dropCounts = drops.takeUnreported();
+      List<LogRecord> records = fromBuffer;
+      if (!dropCounts.isEmpty()) {
+        records = new ArrayList<>(fromBuffer);
+        for (Map.Entry<Drops.Reason, Long> drop : dropCounts.entrySet()) {
+          records.add(dropReport(drop.getKey(), drop.getValue()));
+        }
+      }
+      if (records.isEmpty()) {
+        return;
+      }
+      Batch batch = Batch.of(sessionId, ++batchSequence, records, fromBuffer);
+      if (!queue.append(batch)) {
+        // Neither the spool nor memory can take it now: put the records back in front.
+        batchSequence--;
+        drops.restore(dropCounts);
+        buffer.putBack(fromBuffer);
+        return;
+      }
+      if (queue.durable()) {
+        buffer.release(fromBuffer);
+      }
+    }
+  }
+
+  private boolean hasUnreportedDrops() {
+    return drops.hasUnreported();
+  }
+
+  /** One heartbeat call carrying the oldest unacknowledged batch, if any. */
+  private boolean beat(WorkerStatus status) {
+    Batch batch = queue.peek();
+    GpuReading gpu = readGpu();
+    Heartbeat heartbeat =
+        new Heartbeat(
+            config.workerId(),
+            batch == null ? sessionId : batch.sessionId(),
+            batch == null ? null : batch.sequence(),
+            status,
+            gpu.totalMb(),
+            gpu.usedMb(),
+            currentTask.get(),
+            batch == null ? List.of() : batch.records(),
+            heartbeatMetadata(gpu),
+            batch == null ? "[]" : batch.logsJson());
+    DeliveryResult result = deliver(heartbeat);
+    heartbeatsSent.incrementAndGet();
+    return handle(result, batch);
   }
 
   private DeliveryResult deliver(Heartbeat heartbeat) {
@@ -197,54 +274,73 @@ final class HeartbeatLoop implements Runnable {
         if (batch != null) {
           flushes.incrementAndGet();
           sentRecords.addAndGet(batch.records().size());
-          sentBufferedRecords.addAndGet(batch.fromBuffer().size());
-          buffer.release(batch.fromBuffer());
-          inFlight = null;
+          settle(batch);
         }
         if (consecutiveFailures > 0) {
           diagnostics.info("store reachable again for worker " + config.workerId());
         }
         consecutiveFailures = 0;
+        nextBeatNanos = System.nanoTime() + config.heartbeatInterval().toNanos();
         diagnostics.resolved("delivery");
+        return true;
+      }
+      case REJECTED -> {
+        if (batch != null) {
+          drops.add(Drops.Reason.REJECTED, batch.records().size());
+          settle(batch);
+        }
+        noteError(result.detail());
+        diagnostics.problem("rejected", "the store rejected a batch of worker " + config.workerId() + " ("
+            + result.detail() + "); its records are dropped and the drop reported");
+        nextBeatNanos = System.nanoTime();
         return true;
       }
       case HEARTBEAT_ONLY -> {
         consecutiveFailures = 0;
-        diagnostics.problem(
-            "function-missing",
-            result.detail() + "; heartbeat sent without records, " + pendingRecords() + " records kept");
+        noteError(result.detail());
+        nextBeatNanos = System.nanoTime() + config.heartbeatInterval().toNanos();
+        diagnostics.problem("function-missing", result.detail() + "; " + pendingRecords() + " records kept");
         return false;
       }
       default -> {
-        consecutiveFailures++;
-        diagnostics.problem(
-            "delivery",
-            "heartbeat for worker " + config.workerId() + " failed (" + result.detail() + "); "
-                + pendingRecords() + " records kept, retrying");
+        noteFailure(result.detail());
         return false;
       }
     }
   }
 
-  private Batch takeBatch() {
-    List<LogRecord> fromBuffer = buffer.drain(config.maxBatchRecords(), config.maxBatchBytes());
-    List<LogRecord> records = fromBuffer;
-    long drops = buffer.takeUnreportedDrops();
-    if (drops > 0) {
-      records = new ArrayList<>(fromBuffer);
-      records.add(dropReport(drops));
+  private void settle(Batch batch) {
+    queue.ack(batch);
+    if (!queue.durable()) {
+      buffer.release(batch.fromBuffer());
     }
-    return records.isEmpty() ? null : new Batch(++batchSequence, records, fromBuffer);
+    if (batch.sessionId().equals(sessionId)) {
+      settledBufferedRecords.addAndGet(batch.bufferedCount());
+    }
   }
 
-  private LogRecord dropReport(long drops) {
+  private void noteFailure(String detail) {
+    consecutiveFailures++;
+    retries.incrementAndGet();
+    noteError(detail);
+    nextBeatNanos = System.nanoTime() + retryDelay().toNanos();
+    diagnostics.problem("delivery", "heartbeat for worker " + config.workerId() + " failed (" + detail + "); "
+        + pendingRecords() + " records kept, retrying");
+  }
+
+  private void noteError(String detail) {
+    lastError = detail;
+    lastErrorAt = clock.instant();
+  }
+
+  private LogRecord dropReport(Drops.Reason reason, long count) {
     return new LogRecord(
         clock.instant(),
-        nextRecordSequence.getAsLong(),
+        buffer.nextSequence(),
         Level.WARNING,
-        "heartlog dropped " + drops + " records: buffer full while the store was unreachable",
+        "heartlog dropped " + count + " records: " + reason.sentence,
         null,
-        Map.of("heartlog_dropped", drops, "reason", "buffer_full"));
+        Map.of("heartlog_dropped", count, "reason", reason.key));
   }
 
   private GpuReading readGpu() {
@@ -262,10 +358,19 @@ final class HeartbeatLoop implements Runnable {
   private Map<String, Object> heartbeatMetadata(GpuReading gpu) {
     Map<String, Object> metadata = new LinkedHashMap<>();
     metadata.put("agent", "heartlog-java");
-    metadata.put("buffered", buffer.size());
+    metadata.put("session_id", sessionId);
+    metadata.put("buffered", buffer.held());
     metadata.put("total_buffered", buffer.totalBuffered());
     metadata.put("total_sent", sentRecords.get());
-    metadata.put("total_dropped", buffer.totalDropped());
+    metadata.put("total_dropped", drops.total());
+    metadata.put("dropped_by_reason", drops.totalsByReason());
+    metadata.put("spooled_batches", queue.pendingBatches());
+    metadata.put("spooled_bytes", queue.pendingBytes());
+    metadata.put("retries", retries.get());
+    if (lastError != null) {
+      metadata.put("last_error", lastError);
+      metadata.put("last_error_at", lastErrorAt.toString());
+    }
     metadata.put("gpus_counted", gpu.gpusCounted());
     if (gpu.problem() != null) {
       metadata.put("gpu_problem", gpu.problem());
@@ -286,26 +391,22 @@ final class HeartbeatLoop implements Runnable {
       lastStatsPrintedAt = now;
       diagnostics.info(
           "worker " + config.workerId() + " active (" + heartbeatsSent.get() + " heartbeats sent); "
-              + "log buffer stats: current " + pendingRecords() + ", buffered "
-              + buffer.totalBuffered() + ", flushes " + flushes.get() + ", sent " + sentRecords.get()
-              + ", dropped " + buffer.totalDropped());
+              + "log buffer stats: current " + pendingRecords() + ", buffered " + buffer.totalBuffered()
+              + ", flushes " + flushes.get() + ", sent " + sentRecords.get() + ", dropped " + drops.total()
+              + ", spooled batches " + queue.pendingBatches());
     }
   }
 
-  private void awaitNextBeat(boolean delivered) {
-    boolean backlog = delivered && buffer.isDue();
+  /** Waits for the next heartbeat or cut, or a request; returns at once while a backlog drains. */
+  private void awaitNextRound(boolean delivered) {
+    boolean backlog = delivered && (queue.peek() != null || buffer.isDue());
     if (backlog) {
       return;
     }
-    boolean backingOff = consecutiveFailures > 0;
-    long waitNanos = backingOff ? retryDelay().toNanos() : config.heartbeatInterval().toNanos();
-    long deadline = System.nanoTime() + waitNanos;
+    long deadline = Math.min(nextBeatNanos, nextCutNanos);
     lock.lock();
     try {
-      while (!closing) {
-        if (beatRequested && !backingOff) {
-          break;
-        }
+      while (!closing && !beatRequested) {
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
           break;
@@ -322,10 +423,21 @@ final class HeartbeatLoop implements Runnable {
   }
 
   private Duration retryDelay() {
-    long base = FIRST_RETRY_DELAY.toMillis() << Math.min(consecutiveFailures - 1, 16);
-    long capped = Math.min(base, config.heartbeatInterval().toMillis());
+    long base = FIRST_RETRY_DELAY.toMillis() << Math.min(consecutiveFailures - 1, 20);
+    long capped = Math.min(base, config.maxRetryDelay().toMillis());
     double jitter = 0.8 + 0.4 * ThreadLocalRandom.current().nextDouble();
     return Duration.ofMillis(Math.max(1, (long) (capped * jitter)));
+  }
+
+  private boolean takeFlushRequest() {
+    lock.lock();
+    try {
+      boolean requested = flushRequested;
+      flushRequested = false;
+      return requested;
+    } finally {
+      lock.unlock();
+    }
   }
 
   private boolean isClosing() {

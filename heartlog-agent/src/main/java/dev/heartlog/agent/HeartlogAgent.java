@@ -1,6 +1,8 @@
 package dev.heartlog.agent;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,7 +10,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The part of heartlog a worker embeds: it takes log records from any thread without blocking,
@@ -46,16 +47,27 @@ public final class HeartlogAgent implements AutoCloseable {
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
   /** How often debug mode prints the buffer statistics: the seed's 5 minutes. */
   public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofMinutes(5);
+  /** Longest wait between attempts while the store is unreachable. */
+  public static final Duration DEFAULT_MAX_RETRY_DELAY = Duration.ofSeconds(20);
+  /** The spool's folder (one subfolder per worker id), under the working folder. */
+  public static final Path DEFAULT_SPOOL_DIRECTORY = Path.of("heartlog-spool");
+  /** Most bytes the spool keeps on disk. */
+  public static final long DEFAULT_SPOOL_MAX_BYTES = 256L * 1024 * 1024;
+  /** How the spool flushes to disk: after every batch. */
+  public static final SpoolSync DEFAULT_SPOOL_SYNC = SpoolSync.ALWAYS;
+  /** The sync interval of {@link SpoolSync#INTERVAL}. */
+  public static final Duration DEFAULT_SPOOL_SYNC_INTERVAL = Duration.ofSeconds(1);
 
   private static final String THREAD_NAME = "heartlog-heartbeat";
 
   private final AgentConfig config;
+  private final Drops drops = new Drops();
   private final LogBuffer buffer;
+  private final BatchQueue queue;
   private final HeartbeatLoop loop;
   private final Thread thread;
   private final Thread shutdownHook;
   private final String sessionId = UUID.randomUUID().toString();
-  private final AtomicLong recordSequence = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile String currentTask;
 
@@ -64,14 +76,10 @@ public final class HeartlogAgent implements AutoCloseable {
     Diagnostics diagnostics = new Diagnostics(config.diagnostics(), config.clock());
     this.buffer =
         new LogBuffer(
-            config.bufferSize(),
-            config.maxBufferedRecords(),
-            config.maxBufferedBytes(),
-            this::onBufferDue);
-    this.loop =
-        new HeartbeatLoop(
-            config, buffer, () -> currentTask, recordSequence::incrementAndGet, diagnostics, sessionId);
-    this.thread = new Thread(loop, THREAD_NAME);
+            config.bufferSize(), config.maxBufferedRecords(), config.maxBufferedBytes(), this::onBufferDue, drops);
+    this.queue = openQueue(config, diagnostics, drops);
+    this.loop = new HeartbeatLoop(config, buffer, queue, drops, () -> currentTask, diagnostics, sessionId);
+    this.thread = new Thread(loop, THREAD_NAME + "-" + config.workerId());
     thread.setDaemon(true);
     this.shutdownHook =
         config.shutdownHook()
@@ -81,8 +89,30 @@ public final class HeartlogAgent implements AutoCloseable {
     diagnostics.info(
         "log buffer initialized (max_size=" + config.bufferSize() + ", will flush with heartbeats every "
             + config.heartbeatInterval().toSeconds() + "s"
-            + (config.transport() == null ? "; no destination configured, records are kept in memory" : "")
+            + (queue instanceof Spool spool ? "; spool " + spool.directory() : "; no spool")
+            + (config.transport() == null ? "; no destination configured, records wait" : "")
             + ")");
+  }
+
+  /** The spool for this worker, or one batch in memory when there is none or it cannot be used. */
+  private static BatchQueue openQueue(AgentConfig config, Diagnostics diagnostics, Drops drops) {
+    if (config.spoolDirectory() == null) {
+      return new MemoryBatchQueue();
+    }
+    Path directory = config.spoolDirectory().resolve(folderName(config.workerId()));
+    try {
+      return Spool.open(directory, config.spoolMaxBytes(), config.spoolSync(), config.spoolSyncInterval(),
+          diagnostics, drops);
+    } catch (IOException | RuntimeException e) {
+      diagnostics.info("spool unusable (" + e.getMessage() + "); records wait in memory only");
+      return new MemoryBatchQueue();
+    }
+  }
+
+  /** A worker id as a folder name: letters, digits, '.', '_' and '-' kept, the rest '_'. */
+  static String folderName(String workerId) {
+    String name = workerId.replaceAll("[^A-Za-z0-9._-]", "_");
+    return name.startsWith(".") ? "_" + name : name;
   }
 
   /** A builder with every default in place; only the worker id is required. */
@@ -127,7 +157,7 @@ public final class HeartlogAgent implements AutoCloseable {
       return;
     }
     String task = taskId != null ? taskId : currentTask;
-    buffer.offer(new LogRecord(timestamp, recordSequence.incrementAndGet(), level, message, task, metadata));
+    buffer.offer(timestamp, level, RecordJson.capMessage(message), task, metadata);
   }
 
   /**
@@ -176,14 +206,20 @@ public final class HeartlogAgent implements AutoCloseable {
     return sessionId;
   }
 
-  /** The buffer's counters now. */
-  public BufferStats stats() {
-    return new BufferStats(
+  /** The agent's counters now. */
+  public AgentStats stats() {
+    return new AgentStats(
         buffer.held(),
         buffer.totalBuffered(),
         loop.flushes(),
         loop.sentRecords(),
-        buffer.totalDropped());
+        drops.total(),
+        drops.totalsByReason(),
+        queue.pendingBatches(),
+        queue.pendingBytes(),
+        loop.retries(),
+        loop.lastError(),
+        loop.lastErrorAt());
   }
 
   /** Heartbeat calls made so far, successful or not. */
@@ -192,7 +228,8 @@ public final class HeartlogAgent implements AutoCloseable {
   }
 
   /**
-   * Sends a heartbeat now and waits until every record captured before this call is stored.
+   * Sends a heartbeat now and waits until every record captured before this call is stored (or
+   * dropped and counted, should memory and spool have overflowed).
    *
    * @return {@code false} when the timeout passed first (the records stay buffered)
    */
@@ -259,6 +296,11 @@ public final class HeartlogAgent implements AutoCloseable {
     private String workerId;
     private Transport transport;
     private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+    private Duration maxRetryDelay = DEFAULT_MAX_RETRY_DELAY;
+    private Path spoolDirectory = DEFAULT_SPOOL_DIRECTORY;
+    private long spoolMaxBytes = DEFAULT_SPOOL_MAX_BYTES;
+    private SpoolSync spoolSync = DEFAULT_SPOOL_SYNC;
+    private Duration spoolSyncInterval = DEFAULT_SPOOL_SYNC_INTERVAL;
     private int bufferSize = DEFAULT_BUFFER_SIZE;
     private int maxBufferedRecords = DEFAULT_MAX_BUFFERED_RECORDS;
     private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
@@ -296,6 +338,51 @@ public final class HeartlogAgent implements AutoCloseable {
     public Builder heartbeatInterval(Duration interval) {
       requirePositive(interval, "heartbeat interval must be positive");
       this.heartbeatInterval = interval;
+      return this;
+    }
+
+    /**
+     * Longest wait between attempts while the store is unreachable; attempts start at 0.5 s and
+     * double, with jitter. Default {@link #DEFAULT_MAX_RETRY_DELAY}.
+     */
+    public Builder maxRetryDelay(Duration delay) {
+      requirePositive(delay, "maximum retry delay must be positive");
+      this.maxRetryDelay = delay;
+      return this;
+    }
+
+    /**
+     * The spool's folder; the worker's batches go to a subfolder named after its id. Default
+     * {@link #DEFAULT_SPOOL_DIRECTORY}, relative to the working folder.
+     */
+    public Builder spoolDirectory(Path directory) {
+      this.spoolDirectory = Objects.requireNonNull(directory, "spool directory must not be null");
+      return this;
+    }
+
+    /** No spool: one batch in flight, in memory; a dead process loses what it held. */
+    public Builder noSpool() {
+      this.spoolDirectory = null;
+      return this;
+    }
+
+    /** Most bytes the spool keeps; default {@link #DEFAULT_SPOOL_MAX_BYTES}. */
+    public Builder spoolMaxBytes(long bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("spool size must be positive");
+      }
+      this.spoolMaxBytes = bytes;
+      return this;
+    }
+
+    /**
+     * When the spool forces its writes to disk: {@code ALWAYS} (default), {@code INTERVAL}
+     * (at most once per {@code interval}) or {@code NEVER}.
+     */
+    public Builder spoolSync(SpoolSync sync, Duration interval) {
+      this.spoolSync = Objects.requireNonNull(sync, "spool sync must not be null");
+      requirePositive(interval, "spool sync interval must be positive");
+      this.spoolSyncInterval = interval;
       return this;
     }
 
@@ -400,12 +487,17 @@ public final class HeartlogAgent implements AutoCloseable {
               workerId,
               transport,
               heartbeatInterval,
+              maxRetryDelay,
               bufferSize,
               Math.max(maxBufferedRecords, bufferSize),
               maxBufferedBytes,
               maxBatchRecords,
               maxBatchBytes,
               debug,
+              spoolDirectory == null ? null : spoolDirectory.toAbsolutePath(),
+              spoolMaxBytes,
+              spoolSync,
+              spoolSyncInterval,
               shutdownTimeout,
               statsInterval,
               gpuProbe,

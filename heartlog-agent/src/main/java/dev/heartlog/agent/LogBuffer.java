@@ -1,8 +1,10 @@
 package dev.heartlog.agent;
 
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -13,55 +15,72 @@ import java.util.concurrent.locks.ReentrantLock;
  * is when a heartbeat becomes due: reaching it calls {@code onThresholdReached} so the heartbeat
  * thread sends now instead of waiting out its interval. Nothing is discarded there, unlike the
  * seed, whose auto-flushed batch was returned to a caller that ignored it. The <em>capacity</em>
- * (records and bytes) bounds memory while the store is away; only past it is a record dropped, and
- * the drop is counted so the heartbeat can report it.
+ * (records and bytes) bounds memory while neither the store nor the spool can take records;
+ * only past it is a record dropped: the oldest record of the least severe level present, so
+ * DEBUG goes before INFO and ERROR last. Every drop is counted for the heartbeat to report.
  *
- * <p>The caller's path takes one short lock and never waits for I/O.
+ * <p>Records wait in one queue per level, each in arrival order; a record's sequence number is
+ * its arrival number, given under the lock, so merging the queues by sequence restores the order
+ * in which records were logged. The caller's path takes one short lock and never waits for I/O.
  */
 final class LogBuffer {
 
+  private static final Level[] LEVELS = Level.values();
+
   private final ReentrantLock lock = new ReentrantLock();
-  private final ArrayDeque<LogRecord> records = new ArrayDeque<>();
+  @SuppressWarnings("unchecked")
+  private final ArrayDeque<LogRecord>[] queues = new ArrayDeque[LEVELS.length];
   private final int flushThreshold;
   private final int maxRecords;
   private final long maxBytes;
   private final Runnable onThresholdReached;
+  private final Drops drops;
 
-  // Guarded by lock. Records taken for a batch still count against the capacity until the store
-  // acknowledges them (release), so memory stays bounded however long the store is away.
+  // Guarded by lock. Records taken for a batch count against the capacity until they are safe
+  // (spooled or acknowledged: release), so memory stays bounded however long the store is away.
+  private long sequence;
+  private int waiting;
   private long bytes;
   private int inFlightRecords;
   private long inFlightBytes;
-  private long unreportedDrops;
 
   private final AtomicLong totalBuffered = new AtomicLong();
   private final AtomicLong totalDropped = new AtomicLong();
+  private final AtomicLong totalEvicted = new AtomicLong();
 
-  LogBuffer(int flushThreshold, int maxRecords, long maxBytes, Runnable onThresholdReached) {
+  LogBuffer(int flushThreshold, int maxRecords, long maxBytes, Runnable onThresholdReached, Drops drops) {
     this.flushThreshold = flushThreshold;
     this.maxRecords = maxRecords;
     this.maxBytes = maxBytes;
     this.onThresholdReached = onThresholdReached;
+    this.drops = drops;
+    for (int i = 0; i < queues.length; i++) {
+      queues[i] = new ArrayDeque<>();
+    }
   }
 
   /**
-   * Adds a record unless the buffer is at capacity.
+   * Makes a record with the next sequence number and adds it. At capacity, the oldest record of
+   * the least severe level present (this one included) is dropped to make room.
    *
-   * @return {@code false} when the record was dropped (and counted)
+   * @return {@code false} when this record was the one dropped
    */
-  boolean offer(LogRecord record) {
-    long size = record.estimatedBytes();
+  boolean offer(Instant timestamp, Level level, String message, String taskId, Map<String, Object> metadata) {
+    long size = LogRecord.estimatedBytes(message, taskId, metadata);
     boolean thresholdReached;
     lock.lock();
     try {
-      if (records.size() + inFlightRecords >= maxRecords || bytes + inFlightBytes + size > maxBytes) {
-        unreportedDrops++;
-        totalDropped.incrementAndGet();
-        return false;
+      while (isFull(size)) {
+        if (!evictBelowOrAt(level)) {
+          drop();
+          return false;
+        }
       }
-      records.addLast(record);
+      LogRecord record = new LogRecord(timestamp, ++sequence, level, message, taskId, metadata);
+      queues[level.ordinal()].addLast(record);
+      waiting++;
       bytes += size;
-      thresholdReached = records.size() == flushThreshold;
+      thresholdReached = waiting == flushThreshold;
     } finally {
       lock.unlock();
     }
@@ -72,22 +91,34 @@ final class LogBuffer {
     return true;
   }
 
+  /** The next sequence number, for records the agent makes itself (drop reports). */
+  long nextSequence() {
+    lock.lock();
+    try {
+      return ++sequence;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /**
-   * Takes records from the head, oldest first, up to a batch's limits. At least one record is
+   * Takes records in the order they were logged, up to a batch's limits. At least one record is
    * taken when any waits, even if it alone exceeds {@code maxBatchBytes}. They keep counting
    * against the capacity until {@link #release(List)}.
    */
   List<LogRecord> drain(int maxBatchRecords, long maxBatchBytes) {
     lock.lock();
     try {
-      List<LogRecord> batch = new ArrayList<>(Math.min(records.size(), maxBatchRecords));
+      List<LogRecord> batch = new ArrayList<>(Math.min(waiting, maxBatchRecords));
       long batchBytes = 0;
-      while (!records.isEmpty() && batch.size() < maxBatchRecords) {
-        long size = records.peekFirst().estimatedBytes();
+      while (waiting > 0 && batch.size() < maxBatchRecords) {
+        ArrayDeque<LogRecord> oldest = oldestQueue();
+        long size = oldest.peekFirst().estimatedBytes();
         if (!batch.isEmpty() && batchBytes + size > maxBatchBytes) {
           break;
         }
-        batch.add(records.pollFirst());
+        batch.add(oldest.pollFirst());
+        waiting--;
         batchBytes += size;
         bytes -= size;
       }
@@ -99,38 +130,37 @@ final class LogBuffer {
     }
   }
 
-  /** Frees the capacity of records the store acknowledged (taken earlier by {@link #drain}). */
-  void release(List<LogRecord> acknowledged) {
+  /** Frees the capacity of records that are safe now (spooled to disk, or acknowledged). */
+  void release(List<LogRecord> records) {
     long released = 0;
-    for (LogRecord record : acknowledged) {
+    for (LogRecord record : records) {
       released += record.estimatedBytes();
     }
     lock.lock();
     try {
-      inFlightRecords -= acknowledged.size();
+      inFlightRecords -= records.size();
       inFlightBytes -= released;
     } finally {
       lock.unlock();
     }
   }
 
-  /** Returns the drops not yet reported to the store and starts counting afresh. */
-  long takeUnreportedDrops() {
+  /**
+   * Returns records taken by {@link #drain} that could not be placed anywhere, in front of the
+   * waiting ones, in their order.
+   */
+  void putBack(List<LogRecord> records) {
     lock.lock();
     try {
-      long drops = unreportedDrops;
-      unreportedDrops = 0;
-      return drops;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Puts back a drop count whose report could not be sent, so it is reported later. */
-  void restoreUnreportedDrops(long drops) {
-    lock.lock();
-    try {
-      unreportedDrops += drops;
+      for (int i = records.size() - 1; i >= 0; i--) {
+        LogRecord record = records.get(i);
+        long size = record.estimatedBytes();
+        queues[record.level().ordinal()].addFirst(record);
+        waiting++;
+        bytes += size;
+        inFlightRecords--;
+        inFlightBytes -= size;
+      }
     } finally {
       lock.unlock();
     }
@@ -140,17 +170,17 @@ final class LogBuffer {
   int size() {
     lock.lock();
     try {
-      return records.size();
+      return waiting;
     } finally {
       lock.unlock();
     }
   }
 
-  /** Records held in memory: waiting, plus taken into a batch the store has not acknowledged. */
+  /** Records held in memory: waiting, plus taken into a batch that is not safe yet. */
   int held() {
     lock.lock();
     try {
-      return records.size() + inFlightRecords;
+      return waiting + inFlightRecords;
     } finally {
       lock.unlock();
     }
@@ -164,7 +194,51 @@ final class LogBuffer {
     return totalBuffered.get();
   }
 
+  /** Records dropped at the buffer: refused, or accepted and evicted later. */
   long totalDropped() {
     return totalDropped.get();
+  }
+
+  /** Records accepted and later evicted to make room: settled, as far as a flush is concerned. */
+  long totalEvicted() {
+    return totalEvicted.get();
+  }
+
+  private boolean isFull(long incomingBytes) {
+    return waiting + inFlightRecords >= maxRecords || bytes + inFlightBytes + incomingBytes > maxBytes;
+  }
+
+  /**
+   * Drops the oldest waiting record of the least severe level, if that level is at or below
+   * {@code incoming}; returns {@code false} when the incoming record is the least severe.
+   */
+  private boolean evictBelowOrAt(Level incoming) {
+    for (int i = 0; i <= incoming.ordinal(); i++) {
+      LogRecord victim = queues[i].pollFirst();
+      if (victim != null) {
+        waiting--;
+        bytes -= victim.estimatedBytes();
+        totalEvicted.incrementAndGet();
+        drop();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void drop() {
+    totalDropped.incrementAndGet();
+    drops.add(Drops.Reason.BUFFER_FULL, 1);
+  }
+
+  private ArrayDeque<LogRecord> oldestQueue() {
+    ArrayDeque<LogRecord> oldest = null;
+    for (ArrayDeque<LogRecord> queue : queues) {
+      LogRecord head = queue.peekFirst();
+      if (head != null && (oldest == null || head.sequence() < oldest.peekFirst().sequence())) {
+        oldest = queue;
+      }
+    }
+    return oldest;
   }
 }

@@ -39,22 +39,36 @@ public record LogRecord(
    * two bytes a character, as the JVM stores them at worst.
    */
   public long estimatedBytes() {
-    long bytes = FIXED_OVERHEAD_BYTES + 2L * message.length();
+    return estimatedBytes(message, taskId, metadata);
+  }
+
+  static long estimatedBytes(String message, String taskId, Map<String, Object> metadata) {
+    long bytes = FIXED_OVERHEAD_BYTES + 2L * (message == null ? 0 : message.length());
     if (taskId != null) {
       bytes += 2L * taskId.length();
     }
-    return bytes + estimatedBytes(metadata);
+    return metadata == null ? bytes : bytes + estimatedBytes(metadata, 1);
   }
 
-  private static long estimatedBytes(Map<?, ?> map) {
+  /**
+   * Counts strings by length and anything else at a flat rate: calling {@code toString()} of a
+   * caller's object on the logging thread could be slow or throw. Nesting deeper than the wire
+   * format keeps is not counted (and not sent), so a self-containing map cannot loop.
+   */
+  private static long estimatedBytes(Map<?, ?> map, int depth) {
     long bytes = 0;
     for (Map.Entry<?, ?> entry : map.entrySet()) {
-      bytes += 32 + 2L * String.valueOf(entry.getKey()).length();
+      bytes += 32;
+      if (entry.getKey() instanceof String key) {
+        bytes += 2L * key.length();
+      }
       Object value = entry.getValue();
-      if (value instanceof Map<?, ?> nested) {
-        bytes += estimatedBytes(nested);
+      if (value instanceof String text) {
+        bytes += 2L * text.length();
+      } else if (value instanceof Map<?, ?> nested && depth < RecordJson.MAX_METADATA_DEPTH) {
+        bytes += estimatedBytes(nested, depth + 1);
       } else if (value != null) {
-        bytes += 2L * value.toString().length();
+        bytes += 32;
       }
     }
     return bytes;

@@ -16,6 +16,7 @@ final class AgentTestSupport {
         .transport(transport)
         .gpuProbe(GpuProbe.none())
         .shutdownHook(false)
+        .noSpool()
         .heartbeatInterval(Duration.ofHours(1))
         .diagnostics(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
   }

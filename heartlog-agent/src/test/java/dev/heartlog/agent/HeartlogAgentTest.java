@@ -137,7 +137,8 @@ class HeartlogAgentTest {
           .singleElement()
           .satisfies(r -> {
             assertThat(r.level()).isEqualTo(Level.WARNING);
-            assertThat(r.message()).isEqualTo("heartlog dropped " + dropped + " records: buffer full while the store was unreachable");
+            assertThat(r.message()).isEqualTo(
+                "heartlog dropped " + dropped + " records: memory and spool were full while the store was unreachable");
           });
       assertThat(store.storedRecords().size() - 1 + dropped).isEqualTo(8);
     }

@@ -18,8 +18,14 @@ import org.junit.jupiter.api.Timeout;
 
 class LogBufferTest {
 
-  private static LogRecord record(long sequence, Level level) {
-    return new LogRecord(Instant.EPOCH, sequence, level, "message " + sequence, null, Map.of());
+  private final Drops drops = new Drops();
+
+  private LogBuffer buffer(int threshold, int maxRecords, long maxBytes, Runnable onThreshold) {
+    return new LogBuffer(threshold, maxRecords, maxBytes, onThreshold, drops);
+  }
+
+  private static boolean offer(LogBuffer buffer, Level level, String message) {
+    return buffer.offer(Instant.EPOCH, level, message, null, Map.of());
   }
 
   @Test
@@ -28,29 +34,36 @@ class LogBufferTest {
     int threads = 8;
     int perThread = 5_000;
     AtomicInteger thresholdCalls = new AtomicInteger();
-    LogBuffer buffer = new LogBuffer(100, threads * perThread, Long.MAX_VALUE, thresholdCalls::incrementAndGet);
+    LogBuffer buffer = buffer(100, threads * perThread, Long.MAX_VALUE, thresholdCalls::incrementAndGet);
     CountDownLatch start = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     for (int t = 0; t < threads; t++) {
-      int base = t * perThread;
-      pool.submit(
-          () -> {
-            start.await();
-            for (int i = 1; i <= perThread; i++) {
-              buffer.offer(record(base + i, Level.INFO));
-            }
-            return null;
-          });
+      int thread = t;
+      pool.submit(() -> {
+        start.await();
+        for (int i = 1; i <= perThread; i++) {
+          offer(buffer, Level.values()[i % 5], thread + ":" + i);
+        }
+        return null;
+      });
     }
-    Set<Long> drained = new HashSet<>();
+    Set<String> drained = new HashSet<>();
+    List<Long> sequences = new ArrayList<>();
     start.countDown();
     pool.shutdown();
     while (!pool.awaitTermination(1, TimeUnit.MILLISECONDS)) {
-      buffer.drain(1_000, Long.MAX_VALUE).forEach(r -> drained.add(r.sequence()));
+      buffer.drain(1_000, Long.MAX_VALUE).forEach(r -> {
+        drained.add(r.message());
+        sequences.add(r.sequence());
+      });
     }
-    buffer.drain(Integer.MAX_VALUE, Long.MAX_VALUE).forEach(r -> drained.add(r.sequence()));
+    buffer.drain(Integer.MAX_VALUE, Long.MAX_VALUE).forEach(r -> {
+      drained.add(r.message());
+      sequences.add(r.sequence());
+    });
 
     assertThat(drained).hasSize(threads * perThread);
+    assertThat(sequences).isSorted().doesNotHaveDuplicates();
     assertThat(buffer.totalBuffered()).isEqualTo(threads * perThread);
     assertThat(buffer.totalDropped()).isZero();
     assertThat(buffer.size()).isZero();
@@ -58,12 +71,23 @@ class LogBufferTest {
   }
 
   @Test
+  void drainReturnsRecordsInTheOrderTheyWereLoggedAcrossLevels() {
+    LogBuffer buffer = buffer(100, 1_000, Long.MAX_VALUE, () -> {});
+    offer(buffer, Level.ERROR, "1");
+    offer(buffer, Level.DEBUG, "2");
+    offer(buffer, Level.INFO, "3");
+    offer(buffer, Level.ERROR, "4");
+
+    assertThat(buffer.drain(100, Long.MAX_VALUE)).extracting(LogRecord::message).containsExactly("1", "2", "3", "4");
+  }
+
+  @Test
   void reachingTheFlushThresholdAsksForAHeartbeatOnceAndKeepsEverything() {
     AtomicInteger thresholdCalls = new AtomicInteger();
-    LogBuffer buffer = new LogBuffer(3, 100, Long.MAX_VALUE, thresholdCalls::incrementAndGet);
+    LogBuffer buffer = buffer(3, 100, Long.MAX_VALUE, thresholdCalls::incrementAndGet);
 
     for (int i = 1; i <= 5; i++) {
-      assertThat(buffer.offer(record(i, Level.INFO))).isTrue();
+      assertThat(offer(buffer, Level.INFO, "r" + i)).isTrue();
     }
 
     assertThat(thresholdCalls.get()).isEqualTo(1);
@@ -72,44 +96,64 @@ class LogBufferTest {
   }
 
   @Test
-  void pastCapacityRecordsAreDroppedAndCountedForTheReport() {
-    LogBuffer buffer = new LogBuffer(2, 3, Long.MAX_VALUE, () -> {});
+  void atCapacityDebugGoesBeforeInfoAndTheOldestFirst() {
+    LogBuffer buffer = buffer(100, 4, Long.MAX_VALUE, () -> {});
+    offer(buffer, Level.INFO, "info-1");
+    offer(buffer, Level.DEBUG, "debug-1");
+    offer(buffer, Level.DEBUG, "debug-2");
+    offer(buffer, Level.ERROR, "error-1");
 
-    List<Boolean> accepted = new ArrayList<>();
-    for (int i = 1; i <= 5; i++) {
-      accepted.add(buffer.offer(record(i, Level.INFO)));
-    }
+    offer(buffer, Level.INFO, "info-2");     // evicts debug-1
+    offer(buffer, Level.WARNING, "warn-1");  // evicts debug-2
+    offer(buffer, Level.INFO, "info-3");     // evicts info-1
+    boolean debugKept = offer(buffer, Level.DEBUG, "debug-3");  // least severe: refused
 
-    assertThat(accepted).containsExactly(true, true, true, false, false);
-    assertThat(buffer.totalDropped()).isEqualTo(2);
-    assertThat(buffer.takeUnreportedDrops()).isEqualTo(2);
-    assertThat(buffer.takeUnreportedDrops()).isZero();
+    assertThat(debugKept).isFalse();
+    assertThat(buffer.drain(100, Long.MAX_VALUE)).extracting(LogRecord::message)
+        .containsExactly("error-1", "info-2", "warn-1", "info-3");
+    assertThat(buffer.totalDropped()).isEqualTo(4);
+    assertThat(buffer.totalEvicted()).isEqualTo(3);
+    assertThat(drops.takeUnreported()).containsEntry(Drops.Reason.BUFFER_FULL, 4L);
+  }
+
+  @Test
+  void errorsAreNeverEvictedForLessSevereRecords() {
+    LogBuffer buffer = buffer(100, 2, Long.MAX_VALUE, () -> {});
+    offer(buffer, Level.ERROR, "error-1");
+    offer(buffer, Level.CRITICAL, "critical-1");
+
+    assertThat(offer(buffer, Level.WARNING, "warning")).isFalse();
+    assertThat(offer(buffer, Level.ERROR, "error-2")).isTrue();
+    assertThat(buffer.drain(100, Long.MAX_VALUE)).extracting(LogRecord::message)
+        .containsExactly("critical-1", "error-2");
   }
 
   @Test
   void theByteBoundHoldsAsWellAsTheRecordBound() {
-    long oneRecord = record(1, Level.INFO).estimatedBytes();
-    LogBuffer buffer = new LogBuffer(100, 1_000, oneRecord * 2, () -> {});
+    long oneRecord = LogRecord.estimatedBytes("r1", null, Map.of());
+    LogBuffer buffer = buffer(100, 1_000, oneRecord * 2, () -> {});
 
-    buffer.offer(record(1, Level.INFO));
-    buffer.offer(record(2, Level.INFO));
-    boolean third = buffer.offer(record(3, Level.INFO));
+    offer(buffer, Level.INFO, "r1");
+    offer(buffer, Level.INFO, "r2");
+    offer(buffer, Level.INFO, "r3");
 
-    assertThat(third).isFalse();
     assertThat(buffer.size()).isEqualTo(2);
+    assertThat(buffer.totalDropped()).isEqualTo(1);
   }
 
   @Test
-  void drainTakesOldestFirstWithinTheBatchLimits() {
-    LogBuffer buffer = new LogBuffer(100, 1_000, Long.MAX_VALUE, () -> {});
-    for (int i = 1; i <= 10; i++) {
-      buffer.offer(record(i, Level.INFO));
+  void drainedRecordsHoldCapacityUntilReleasedAndCanBePutBackInOrder() {
+    LogBuffer buffer = buffer(100, 3, Long.MAX_VALUE, () -> {});
+    for (int i = 1; i <= 3; i++) {
+      offer(buffer, Level.INFO, "r" + i);
     }
+    List<LogRecord> taken = buffer.drain(2, Long.MAX_VALUE);
+    assertThat(buffer.held()).isEqualTo(3);
 
-    List<LogRecord> first = buffer.drain(4, Long.MAX_VALUE);
-    List<LogRecord> second = buffer.drain(100, record(1, Level.INFO).estimatedBytes() * 2);
+    buffer.putBack(taken);
+    assertThat(buffer.drain(100, Long.MAX_VALUE)).extracting(LogRecord::message).containsExactly("r1", "r2", "r3");
 
-    assertThat(first).extracting(LogRecord::sequence).containsExactly(1L, 2L, 3L, 4L);
-    assertThat(second).extracting(LogRecord::sequence).containsExactly(5L, 6L);
+    buffer.release(taken);
+    assertThat(buffer.held()).isEqualTo(1);
   }
 }

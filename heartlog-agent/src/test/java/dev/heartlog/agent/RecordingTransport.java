@@ -6,8 +6,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A fake store: keeps every heartbeat it is given and acknowledges it, or fails while {@link
- * #down} is set, as an unreachable database would.
+ * A fake store: keeps every heartbeat it is given and acknowledges it, fails while {@link #down}
+ * is set, as an unreachable database would, and rejects batches carrying {@link #poison}.
  */
 final class RecordingTransport implements Transport {
 
@@ -15,12 +15,17 @@ final class RecordingTransport implements Transport {
   final List<Heartbeat> acknowledged = new CopyOnWriteArrayList<>();
   final AtomicBoolean down = new AtomicBoolean();
   final AtomicBoolean closed = new AtomicBoolean();
+  /** Records with this message make their batch rejected, as a store refuses bad data. */
+  volatile String poison;
 
   @Override
   public DeliveryResult deliver(Heartbeat heartbeat) {
     received.add(heartbeat);
     if (down.get()) {
       return DeliveryResult.failed("connection refused");
+    }
+    if (poison != null && heartbeat.records().stream().anyMatch(r -> r.message().equals(poison))) {
+      return DeliveryResult.rejected("value too long");
     }
     acknowledged.add(heartbeat);
     return DeliveryResult.stored(heartbeat.records().size());

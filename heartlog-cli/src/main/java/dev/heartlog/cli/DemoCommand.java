@@ -81,6 +81,7 @@ final class DemoCommand implements Callable<Integer> {
               .workerId("demo-gpu-" + i)
               .transport(JdbcTransport.builder().url(jdbcUrl).user(storeOptions.user).password(storeOptions.password).build())
               .heartbeatInterval(beat)
+              .spoolDirectory(storeOptions.home.resolve("spool"))
               .gpuProbe(gpu)
               .debug(AgentEnvironment.current().debug())
               .build();

@@ -104,9 +104,24 @@ public final class JdbcTransport implements Transport {
         }
       }
     } catch (SQLException e) {
+      if (isRejection(e)) {
+        return DeliveryResult.rejected(describe(e));
+      }
       closeConnection();
       return DeliveryResult.failed(describe(e));
     }
+  }
+
+  /**
+   * Whether the database refused the batch for what it contains, so that sending it again would
+   * fail again: data exceptions (class 22), integrity violations (23) and program limits (54),
+   * which heartlog's own function isolates per record but older functions do not. Everything else
+   * (connections, shutdowns, permissions, missing objects) may pass once an operator or the
+   * network fixes it, so it is retried.
+   */
+  static boolean isRejection(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"));
   }
 
   private DeliveryResult call(Connection open, Heartbeat heartbeat) throws SQLException {

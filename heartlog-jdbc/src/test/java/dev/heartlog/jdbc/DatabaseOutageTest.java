@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DatabaseOutageTest {
 
   @TempDir Path dataDirectory;
+  @TempDir Path spool;
 
   @Test
   @Timeout(120)
@@ -48,7 +49,7 @@ class DatabaseOutageTest {
             .transport(JdbcTransport.builder().url(url).connectTimeout(Duration.ofSeconds(1)).build())
             .gpuProbe(GpuProbe.none())
             .heartbeatInterval(Duration.ofMillis(200))
-            .maxBuffered(500_000, 256L * 1024 * 1024)
+            .spoolDirectory(spool)
             .shutdownHook(false)
             .diagnostics(new PrintStream(diagnostics, true, StandardCharsets.UTF_8))
             .build();
@@ -78,7 +79,8 @@ class DatabaseOutageTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> agent.stats().totalSent() > 500);
     server.close();
     long sentWhenStopped = agent.stats().totalSent();
-    await().atMost(Duration.ofSeconds(30)).until(() -> agent.stats().currentBufferSize() > 1_000);
+    // While the database is down, batches pile up in the spool, not in memory.
+    await().atMost(Duration.ofSeconds(30)).until(() -> agent.stats().spooledBatches() > 10);
     assertThat(agent.stats().totalSent()).isEqualTo(sentWhenStopped);
 
     server = start(port);

@@ -18,18 +18,23 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(60)
 class JdbcTransportTest {
 
+  @TempDir static Path spool;
+
   private static HeartlogAgent.Builder agent(String url, String workerId) {
     return HeartlogAgent.builder()
+        .spoolDirectory(spool)
         .workerId(workerId)
         .transport(JdbcTransport.builder().url(url).functionRetryInterval(Duration.ZERO).build())
         .gpuProbe(() -> new GpuReading(81559, 23017, List.of(0), null))
@@ -111,7 +116,7 @@ class JdbcTransportTest {
       agent.log(Level.INFO, "logged before the migration");
       await().atMost(Duration.ofSeconds(20))
           .until(() -> count(store, "SELECT count(*) FROM workers WHERE last_heartbeat IS NOT NULL") == 1);
-      assertThat(agent.stats().currentBufferSize()).isEqualTo(1);
+      assertThat(agent.stats().spooledBatches()).isEqualTo(1);
       assertThat(count(store, "SELECT vram_used_mb FROM workers")).isEqualTo(23017);
 
       store.withConnection(c -> c.createStatement().execute("DROP TABLE workers"));

@@ -42,6 +42,7 @@ class HeartlogAppenderTest {
             .debug(true)
             .gpuProbe(GpuProbe.none())
             .shutdownHook(false)
+            .noSpool()
             .diagnostics(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
             .build();
     Heartlog.install(agent);

@@ -51,6 +51,7 @@ class HeartlogHandlerTest {
               })
               .gpuProbe(GpuProbe.none())
               .shutdownHook(false)
+              .noSpool()
               .diagnostics(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
               .build();
       Heartlog.install(agent);

@@ -1,0 +1,39 @@
+package dev.heartlog.agent;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A snapshot of the agent's counters. The first three are named as the seed's {@code
+ * get_stats()} names them.
+ *
+ * @param currentBufferSize records in memory now: waiting, or in a batch not yet safe
+ * @param totalLogsBuffered records accepted since the agent started
+ * @param totalFlushes heartbeats that carried records and were acknowledged
+ * @param totalSent records the store acknowledged
+ * @param totalDropped records that could not be kept; each is reported to the store
+ * @param droppedByReason {@link #totalDropped} by reason ({@code buffer_full}, {@code rejected},
+ *     {@code spool_unreadable}, {@code no_agent_yet})
+ * @param spooledBatches batches waiting in the spool (or in memory without one)
+ * @param spooledBytes bytes those batches take on disk
+ * @param retries heartbeats that failed and were tried again
+ * @param lastError the last delivery problem, or {@code null}
+ * @param lastErrorAt when it happened, or {@code null}
+ */
+public record AgentStats(
+    int currentBufferSize,
+    long totalLogsBuffered,
+    long totalFlushes,
+    long totalSent,
+    long totalDropped,
+    Map<String, Long> droppedByReason,
+    int spooledBatches,
+    long spooledBytes,
+    long retries,
+    String lastError,
+    Instant lastErrorAt) {
+
+  public AgentStats {
+    droppedByReason = Map.copyOf(droppedByReason);
+  }
+}

@@ -1,0 +1,435 @@
+package dev.heartlog.agent;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32;
+
+/**
+ * The disk spool: batches wait here, in order, until the store acknowledges them. Every batch is
+ * appended before its first send, so a batch survives a store outage of any length (up to the
+ * spool's size) and the death of the process: the next process with the same worker id replays
+ * what is left, and the store's batch numbers make the replay store nothing twice.
+ *
+ * <p>Layout: segment files {@code segment-NNNNNNNNNNNNNNNN.log} of lines {@code <crc32> <json>};
+ * a segment's {@code .ack} file holds the offset up to which the store has it. A line torn by a
+ * crash fails its checksum or lacks its newline and is skipped. {@code spool.lock} keeps a second
+ * process of the same worker out.
+ *
+ * <p>Used by the heartbeat thread only.
+ */
+final class Spool implements BatchQueue {
+
+  /** Size at which the spool starts a new segment file. */
+  static final long SEGMENT_BYTES = 4L * 1024 * 1024;
+  /** After a failed append (full, disk error) appends are tried again after this long. */
+  static final Duration RETRY_AFTER_FULL = Duration.ofSeconds(1);
+
+  private static final String LOCK_FILE = "spool.lock";
+  private static final String PREFIX = "segment-";
+  private static final String SUFFIX = ".log";
+
+  private final Path directory;
+  private final long maxBytes;
+  private final SpoolSync sync;
+  private final Duration syncInterval;
+  private final Diagnostics diagnostics;
+  private final Drops drops;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+
+  private final ArrayDeque<Segment> segments = new ArrayDeque<>();
+  private Segment active;
+  private long nextSegmentNumber;
+  private long totalBytes;
+  private int pendingBatches;
+  private Batch peeked;
+  private long peekedEnd;
+  private long lastSyncNanos = System.nanoTime();
+  private long refuseAppendsUntilNanos;
+
+  private static final class Segment {
+    final Path path;
+    long readOffset;
+    long size;
+    FileChannel writer;
+
+    Segment(Path path, long readOffset, long size) {
+      this.path = path;
+      this.readOffset = readOffset;
+      this.size = size;
+    }
+
+    Path ackPath() {
+      return path.resolveSibling(path.getFileName().toString().replace(SUFFIX, ".ack"));
+    }
+  }
+
+  private Spool(Path directory, long maxBytes, SpoolSync sync, Duration syncInterval, Diagnostics diagnostics,
+      Drops drops, FileChannel lockChannel, FileLock lock) {
+    this.directory = directory;
+    this.maxBytes = maxBytes;
+    this.sync = sync;
+    this.syncInterval = syncInterval;
+    this.diagnostics = diagnostics;
+    this.drops = drops;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+  }
+
+  /**
+   * Opens (or creates) the spool in {@code directory}, finding the batches a previous process
+   * left, and starts a new segment for this one.
+   *
+   * @throws IOException when the folder cannot be used or another process holds it
+   */
+  static Spool open(Path directory, long maxBytes, SpoolSync sync, Duration syncInterval, Diagnostics diagnostics,
+      Drops drops) throws IOException {
+    Files.createDirectories(directory);
+    FileChannel lockChannel =
+        FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = lockChannel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      lockChannel.close();
+      throw new IOException("spool folder " + directory + " is in use by another heartlog agent");
+    }
+    Spool spool = new Spool(directory, maxBytes, sync, syncInterval, diagnostics, drops, lockChannel, lock);
+    try {
+      spool.load();
+      spool.startSegment();
+    } catch (IOException e) {
+      spool.close();
+      throw e;
+    }
+    return spool;
+  }
+
+  @Override
+  public boolean canAccept() {
+    return System.nanoTime() - refuseAppendsUntilNanos >= 0;
+  }
+
+  @Override
+  public boolean append(Batch batch) {
+    if (!canAccept()) {
+      return false;
+    }
+    byte[] line = encode(batch);
+    if (totalBytes + line.length > maxBytes) {
+      refuseAppends();
+      diagnostics.problem("spool-full", "spool " + directory + " is full (" + maxBytes + " bytes); new records wait in memory");
+      return false;
+    }
+    try {
+      if (active.size > 0 && active.size + line.length > SEGMENT_BYTES) {
+        finishActiveSegment();
+        startSegment();
+      }
+      write(active.writer, line, active.size);
+      active.size += line.length;
+      totalBytes += line.length;
+      pendingBatches++;
+      syncIfDue();
+      return true;
+    } catch (IOException e) {
+      undoPartialWrite();
+      refuseAppends();
+      diagnostics.problem("spool-write", "cannot write the spool in " + directory + ": " + e.getMessage()
+          + "; new records wait in memory");
+      return false;
+    }
+  }
+
+  @Override
+  public Batch peek() {
+    while (peeked == null) {
+      Segment oldest = segments.peekFirst();
+      if (oldest == null) {
+        return null;
+      }
+      byte[] line;
+      try {
+        line = readLine(oldest);
+      } catch (IOException e) {
+        diagnostics.problem("spool-read", "cannot read the spool in " + directory + ": " + e.getMessage());
+        return null;
+      }
+      if (line == null) {
+        if (oldest == active) {
+          return null;
+        }
+        deleteSegment(segments.pollFirst());
+        continue;
+      }
+      long end = oldest.readOffset + line.length + 1;
+      Batch batch = decode(line);
+      if (batch == null) {
+        drops.add(Drops.Reason.SPOOL_UNREADABLE, countOccurrences(line, "\"timestamp\""));
+        pendingBatches = Math.max(0, pendingBatches - 1);
+        oldest.readOffset = end;
+        writeAckOffset(oldest);
+        continue;
+      }
+      peeked = batch;
+      peekedEnd = end;
+    }
+    return peeked;
+  }
+
+  @Override
+  public void ack(Batch batch) {
+    if (batch != peeked) {
+      return;
+    }
+    Segment oldest = segments.peekFirst();
+    oldest.readOffset = peekedEnd;
+    peeked = null;
+    pendingBatches = Math.max(0, pendingBatches - 1);
+    refuseAppendsUntilNanos = System.nanoTime();
+    if (oldest != active && oldest.readOffset >= oldest.size) {
+      deleteSegment(segments.pollFirst());
+    } else {
+      writeAckOffset(oldest);
+    }
+  }
+
+  @Override
+  public boolean durable() {
+    return true;
+  }
+
+  @Override
+  public int pendingBatches() {
+    return pendingBatches;
+  }
+
+  @Override
+  public long pendingBytes() {
+    long bytes = 0;
+    for (Segment segment : segments) {
+      bytes += segment.size - segment.readOffset;
+    }
+    return bytes;
+  }
+
+  Path directory() {
+    return directory;
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (active != null && active.writer != null) {
+        if (sync != SpoolSync.NEVER) {
+          active.writer.force(false);
+        }
+        active.writer.close();
+      }
+      if (active != null && active.size == 0 && active.readOffset == 0) {
+        Files.deleteIfExists(active.path);
+      }
+    } catch (IOException e) {
+      diagnostics.problem("spool-close", "could not close the spool cleanly: " + e.getMessage());
+    }
+    try {
+      lock.release();
+      lockChannel.close();
+    } catch (IOException ignored) {
+      // The lock goes with the process anyway.
+    }
+  }
+
+  private void load() throws IOException {
+    List<Path> files = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, PREFIX + "*" + SUFFIX)) {
+      stream.forEach(files::add);
+    }
+    files.sort(null);
+    for (Path file : files) {
+      String name = file.getFileName().toString();
+      long number = Long.parseLong(name.substring(PREFIX.length(), name.length() - SUFFIX.length()));
+      nextSegmentNumber = Math.max(nextSegmentNumber, number + 1);
+      Segment segment = new Segment(file, 0, Files.size(file));
+      segment.readOffset = readAckOffset(segment);
+      segments.addLast(segment);
+      totalBytes += segment.size;
+      pendingBatches += countCompleteLines(segment);
+    }
+    if (pendingBatches > 0) {
+      diagnostics.info("spool " + directory + " holds " + pendingBatches + " batches from an earlier run; replaying them first");
+    }
+  }
+
+  private void startSegment() throws IOException {
+    Path path = directory.resolve(String.format("%s%016d%s", PREFIX, nextSegmentNumber++, SUFFIX));
+    Segment segment = new Segment(path, 0, 0);
+    segment.writer = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    segments.addLast(segment);
+    active = segment;
+  }
+
+  private void finishActiveSegment() throws IOException {
+    if (sync != SpoolSync.NEVER) {
+      active.writer.force(false);
+    }
+    active.writer.close();
+    active.writer = null;
+  }
+
+  private void syncIfDue() throws IOException {
+    long now = System.nanoTime();
+    if (sync == SpoolSync.ALWAYS || (sync == SpoolSync.INTERVAL && now - lastSyncNanos >= syncInterval.toNanos())) {
+      active.writer.force(false);
+      lastSyncNanos = now;
+    }
+  }
+
+  private void undoPartialWrite() {
+    try {
+      active.writer.truncate(active.size);
+    } catch (IOException ignored) {
+      // A torn line left behind fails its checksum on replay and is skipped.
+    }
+  }
+
+  private void refuseAppends() {
+    refuseAppendsUntilNanos = System.nanoTime() + RETRY_AFTER_FULL.toNanos();
+  }
+
+  private void deleteSegment(Segment segment) {
+    try {
+      if (segment.writer != null) {
+        segment.writer.close();
+      }
+      totalBytes -= segment.size;
+      Files.deleteIfExists(segment.path);
+      Files.deleteIfExists(segment.ackPath());
+    } catch (IOException e) {
+      diagnostics.problem("spool-delete", "could not delete spool segment " + segment.path + ": " + e.getMessage());
+    }
+  }
+
+  private void writeAckOffset(Segment segment) {
+    try {
+      Files.writeString(segment.ackPath(), Long.toString(segment.readOffset));
+    } catch (IOException e) {
+      // Without it a restart replays acknowledged batches, which the store recognises.
+      diagnostics.problem("spool-ack", "could not record progress in " + segment.ackPath() + ": " + e.getMessage());
+    }
+  }
+
+  private static long readAckOffset(Segment segment) {
+    try {
+      return Math.min(segment.size, Long.parseLong(Files.readString(segment.ackPath()).trim()));
+    } catch (IOException | NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static int countCompleteLines(Segment segment) throws IOException {
+    int lines = 0;
+    try (FileChannel channel = FileChannel.open(segment.path, StandardOpenOption.READ)) {
+      ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+      long position = segment.readOffset;
+      while (channel.read(chunk.clear(), position) > 0) {
+        chunk.flip();
+        position += chunk.remaining();
+        while (chunk.hasRemaining()) {
+          if (chunk.get() == '\n') {
+            lines++;
+          }
+        }
+      }
+    }
+    return lines;
+  }
+
+  /** The complete line at the segment's read offset, without its newline, or null if none. */
+  private static byte[] readLine(Segment segment) throws IOException {
+    if (segment.readOffset >= segment.size) {
+      return null;
+    }
+    try (FileChannel channel = FileChannel.open(segment.path, StandardOpenOption.READ)) {
+      ByteArrayOutputStream line = new ByteArrayOutputStream();
+      ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+      long position = segment.readOffset;
+      while (channel.read(chunk.clear(), position) > 0) {
+        chunk.flip();
+        int start = chunk.position();
+        while (chunk.hasRemaining()) {
+          if (chunk.get() == '\n') {
+            line.write(chunk.array(), start, chunk.position() - 1 - start);
+            return line.toByteArray();
+          }
+        }
+        line.write(chunk.array(), start, chunk.limit() - start);
+        position += chunk.limit();
+      }
+      return null;
+    }
+  }
+
+  private static void write(FileChannel channel, byte[] bytes, long position) throws IOException {
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    while (buffer.hasRemaining()) {
+      position += channel.write(buffer, position);
+    }
+  }
+
+  // Visible for testing
+  static byte[] encode(Batch batch) {
+    byte[] json = RecordJson.spooledBatch(batch).getBytes(StandardCharsets.UTF_8);
+    CRC32 crc = new CRC32();
+    crc.update(json);
+    byte[] prefix = String.format("%08x ", crc.getValue()).getBytes(StandardCharsets.US_ASCII);
+    byte[] line = new byte[prefix.length + json.length + 1];
+    System.arraycopy(prefix, 0, line, 0, prefix.length);
+    System.arraycopy(json, 0, line, prefix.length, json.length);
+    line[line.length - 1] = '\n';
+    return line;
+  }
+
+  /** The batch of a line, or null when the line is torn or damaged. */
+  static Batch decode(byte[] line) {
+    if (line.length < 10 || line[8] != ' ') {
+      return null;
+    }
+    CRC32 crc = new CRC32();
+    crc.update(line, 9, line.length - 9);
+    String expected = new String(line, 0, 8, StandardCharsets.US_ASCII);
+    if (!expected.equals(String.format("%08x", crc.getValue()))) {
+      return null;
+    }
+    try {
+      return RecordJson.parseSpooledBatch(new String(line, 9, line.length - 9, StandardCharsets.UTF_8));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static long countOccurrences(byte[] line, String needle) {
+    String text = new String(line, StandardCharsets.UTF_8);
+    long count = 0;
+    for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+      count++;
+    }
+    return Math.max(count, 1);
+  }
+}

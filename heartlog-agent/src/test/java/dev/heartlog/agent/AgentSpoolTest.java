@@ -1,0 +1,88 @@
+package dev.heartlog.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class AgentSpoolTest {
+
+  @TempDir Path spoolFolder;
+
+  private HeartlogAgent.Builder agent(RecordingTransport store) {
+    return AgentTestSupport.agent(store)
+        .spoolDirectory(spoolFolder)
+        .heartbeatInterval(Duration.ofMillis(50))
+        .maxRetryDelay(Duration.ofMillis(100));
+  }
+
+  @Test
+  void duringAnOutageBatchesMoveToTheSpoolAndMemoryStaysFree() {
+    RecordingTransport store = new RecordingTransport();
+    store.down.set(true);
+    try (HeartlogAgent agent = agent(store).bufferSize(10).maxBuffered(50, Long.MAX_VALUE).build()) {
+      for (int i = 0; i < 500; i++) {
+        agent.log(Level.INFO, "record " + i);
+        if (i % 10 == 9) {
+          await().atMost(Duration.ofSeconds(10)).until(() -> agent.stats().currentBufferSize() < 40);
+        }
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> agent.stats().currentBufferSize() == 0);
+      assertThat(agent.stats().totalDropped()).isZero();
+      assertThat(agent.stats().spooledBatches()).isPositive();
+
+      store.down.set(false);
+      assertThat(agent.flush(Duration.ofSeconds(20))).isTrue();
+      assertThat(agent.stats().spooledBatches()).isZero();
+    }
+
+    assertThat(store.storedMessages()).hasSize(500).doesNotHaveDuplicates().startsWith("record 0").endsWith("record 499");
+  }
+
+  @Test
+  void theNextAgentOfTheSameWorkerReplaysTheSpoolBeforeItsOwnRecords() {
+    RecordingTransport deadStore = new RecordingTransport();
+    deadStore.down.set(true);
+    HeartlogAgent first = agent(deadStore).bufferSize(5).build();
+    String firstSession = first.sessionId();
+    for (int i = 0; i < 20; i++) {
+      first.log(Level.INFO, "first run " + i);
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> first.stats().currentBufferSize() == 0);
+    first.shutdown(WorkerStatus.STOPPED, Duration.ofMillis(500));
+
+    RecordingTransport store = new RecordingTransport();
+    try (HeartlogAgent second = agent(store).build()) {
+      second.log(Level.INFO, "second run");
+      await().atMost(Duration.ofSeconds(20)).until(() -> store.storedMessages().contains("second run"));
+    }
+
+    assertThat(store.storedMessages()).hasSize(21).first().isEqualTo("first run 0");
+    assertThat(store.storedMessages()).last().isEqualTo("second run");
+    assertThat(store.acknowledged.stream().filter(h -> !h.records().isEmpty()).findFirst().orElseThrow().sessionId())
+        .isEqualTo(firstSession);
+  }
+
+  @Test
+  void aRejectedBatchIsDroppedWithAReportAndDoesNotBlockTheRest() {
+    RecordingTransport store = new RecordingTransport();
+    store.poison = "poison";
+    try (HeartlogAgent agent = agent(store).build()) {
+      agent.log(Level.INFO, "poison");
+      agent.flush(Duration.ofSeconds(10));
+      agent.log(Level.INFO, "after");
+      agent.flush(Duration.ofSeconds(10));
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> store.storedMessages().stream().anyMatch(m -> m.startsWith("heartlog dropped 1 records")));
+      assertThat(agent.stats().droppedByReason()).containsEntry("rejected", 1L);
+      assertThat(agent.stats().lastError()).isEqualTo("value too long");
+    }
+
+    assertThat(store.storedMessages()).contains("after", "heartlog dropped 1 records: the store rejected their batch");
+  }
+}

@@ -1,0 +1,154 @@
+package dev.heartlog.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SpoolTest {
+
+  @TempDir Path folder;
+
+  private final Drops drops = new Drops();
+  private final Diagnostics diagnostics =
+      new Diagnostics(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Clock.systemUTC());
+
+  private Spool open(long maxBytes) throws IOException {
+    return Spool.open(folder, maxBytes, SpoolSync.ALWAYS, Duration.ofSeconds(1), diagnostics, drops);
+  }
+
+  private static Batch batch(String session, long sequence, String... messages) {
+    List<LogRecord> records = new ArrayList<>();
+    long seq = sequence * 100;
+    for (String message : messages) {
+      records.add(new LogRecord(Instant.parse("2026-11-27T22:00:00.000001Z"), ++seq, Level.WARNING, message, "t-1",
+          Map.of("logger", "x", "nested", Map.of("depth", 2L))));
+    }
+    return Batch.of(session, sequence, records, List.of());
+  }
+
+  @Test
+  void batchesComeBackInOrderWithTheirSessionNumberAndRecords() throws IOException {
+    try (Spool spool = open(1 << 20)) {
+      assertThat(spool.append(batch("s1", 1, "a", "b"))).isTrue();
+      assertThat(spool.append(batch("s1", 2, "c"))).isTrue();
+
+      Batch first = spool.peek();
+      assertThat(first.sessionId()).isEqualTo("s1");
+      assertThat(first.sequence()).isEqualTo(1);
+      assertThat(first.records()).extracting(LogRecord::message).containsExactly("a", "b");
+      assertThat(first.records().get(0).metadata()).isEqualTo(Map.of("logger", "x", "nested", Map.of("depth", 2L)));
+      assertThat(first.logsJson()).isEqualTo(batch("s1", 1, "a", "b").logsJson());
+      assertThat(spool.peek()).isSameAs(first);
+
+      spool.ack(first);
+      assertThat(spool.peek().sequence()).isEqualTo(2);
+      assertThat(spool.pendingBatches()).isEqualTo(2 - 1);
+    }
+  }
+
+  @Test
+  void theNextProcessReplaysWhatWasNotAcknowledged() throws IOException {
+    try (Spool spool = open(1 << 20)) {
+      spool.append(batch("old", 1, "a"));
+      spool.append(batch("old", 2, "b"));
+      spool.append(batch("old", 3, "c"));
+      spool.ack(spool.peek());
+    }
+
+    try (Spool reopened = open(1 << 20)) {
+      assertThat(reopened.pendingBatches()).isEqualTo(2);
+      reopened.append(batch("new", 1, "d"));
+      List<String> order = new ArrayList<>();
+      for (Batch b = reopened.peek(); b != null; b = reopened.peek()) {
+        order.add(b.sessionId() + "/" + b.sequence());
+        reopened.ack(b);
+      }
+      assertThat(order).containsExactly("old/2", "old/3", "new/1");
+    }
+  }
+
+  @Test
+  void aLineTornByACrashIsSkippedAndTheRestReplayed() throws IOException {
+    try (Spool spool = open(1 << 20)) {
+      spool.append(batch("s1", 1, "kept"));
+    }
+    Path segment = segments().get(0);
+    Files.write(segment, "0badc0de {\"session_id\":\"s1\",\"batch_seq\":2,\"lo".getBytes(StandardCharsets.UTF_8),
+        StandardOpenOption.APPEND);
+
+    try (Spool reopened = open(1 << 20)) {
+      assertThat(reopened.peek().records()).extracting(LogRecord::message).containsExactly("kept");
+      reopened.ack(reopened.peek());
+      assertThat(reopened.peek()).isNull();
+    }
+  }
+
+  @Test
+  void aDamagedLineIsSkippedAndCountedAsADrop() throws IOException {
+    try (Spool spool = open(1 << 20)) {
+      spool.append(batch("s1", 1, "damaged"));
+      spool.append(batch("s1", 2, "fine"));
+    }
+    Path segment = segments().get(0);
+    byte[] bytes = Files.readAllBytes(segment);
+    bytes[20] ^= 1;
+    Files.write(segment, bytes);
+
+    try (Spool reopened = open(1 << 20)) {
+      assertThat(reopened.peek().records()).extracting(LogRecord::message).containsExactly("fine");
+    }
+    assertThat(drops.takeUnreported()).containsEntry(Drops.Reason.SPOOL_UNREADABLE, 1L);
+  }
+
+  @Test
+  void theSizeBoundRefusesBatchesAndAnAckMakesRoomAgain() throws IOException {
+    long oneBatch = Spool.encode(batch("s1", 1, "x".repeat(1000))).length;
+    try (Spool spool = open(oneBatch * 2)) {
+      assertThat(spool.append(batch("s1", 1, "x".repeat(1000)))).isTrue();
+      assertThat(spool.append(batch("s1", 2, "x".repeat(1000)))).isTrue();
+      assertThat(spool.append(batch("s1", 3, "x".repeat(1000)))).isFalse();
+      assertThat(spool.canAccept()).isFalse();
+    }
+  }
+
+  @Test
+  void fullyAcknowledgedSegmentsAreDeleted() throws IOException {
+    try (Spool spool = open(1 << 20)) {
+      spool.append(batch("s1", 1, "a"));
+    }
+    try (Spool reopened = open(1 << 20)) {
+      reopened.ack(reopened.peek());
+      assertThat(reopened.peek()).isNull();
+      assertThat(segments()).hasSize(1);
+    }
+  }
+
+  @Test
+  void aSecondProcessCannotUseTheSameSpool() throws IOException {
+    try (Spool spool = open(1 << 20)) {
+      assertThatThrownBy(() -> open(1 << 20)).isInstanceOf(IOException.class).hasMessageContaining("in use");
+    }
+  }
+
+  private List<Path> segments() throws IOException {
+    try (Stream<Path> files = Files.list(folder)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".log")).sorted().toList();
+    }
+  }
+}
