@@ -29,6 +29,11 @@ final class HeartbeatLoop implements Runnable {
   private final AgentConfig config;
   private final LogBuffer buffer;
   private final BatchQueue queue;
+  /**
+   * One batch kept in memory when the spool refuses it (full, disk error). It is sent after every
+   * spooled batch, and no batch is cut while it waits, so batches reach the store in number order.
+   */
+  private final MemoryBatchQueue overflow = new MemoryBatchQueue();
   private final Drops drops;
   private final Supplier<String> currentTask;
   private final Diagnostics diagnostics;
@@ -167,7 +172,7 @@ final class HeartbeatLoop implements Runnable {
     boolean delivered;
     do {
       delivered = round(status, true);
-    } while (delivered && (queue.peek() != null || buffer.size() > 0) && System.nanoTime() < deadline);
+    } while (delivered && (oldestBatch() != null || buffer.size() > 0) && System.nanoTime() < deadline);
     int left = buffer.held();
     if (queue.pendingBatches() > 0 && queue.durable()) {
       diagnostics.info(queue.pendingBatches() + " batches stay in the spool for the next start of worker "
@@ -196,7 +201,7 @@ final class HeartbeatLoop implements Runnable {
       }
       cutDueRecords(tick);
       boolean healthy = consecutiveFailures == 0;
-      boolean beatDue = closingRound || now - nextBeatNanos >= 0 || (healthy && queue.peek() != null);
+      boolean beatDue = closingRound || now - nextBeatNanos >= 0 || (healthy && oldestBatch() != null);
       return beatDue && beat(status);
     } catch (RuntimeException e) {
       noteFailure("heartbeat failed unexpectedly: " + e);
@@ -208,7 +213,11 @@ final class HeartbeatLoop implements Runnable {
 
   /** Moves records into the batch queue: all at a tick, else while a full threshold waits. */
   private void cutDueRecords(boolean tick) {
-    while (queue.canAccept() && (buffer.isDue() || (tick && (buffer.size() > 0 || hasUnreportedDrops())))) {
+    while (buffer.isDue() || (tick && (buffer.size() > 0 || hasUnreportedDrops()))) {
+      if (overflow.peek() != null || (!queue.durable() && !queue.canAccept())) {
+        return;
+      }
+      boolean toQueue = queue.canAccept();
       List<LogRecord> fromBuffer = buffer.drain(config.maxBatchRecords(), config.maxBatchBytes());
       Map<Drops.Reason, Long> dropCounts = drops.takeUnreported();
       List<LogRecord> records = fromBuffer;
@@ -222,16 +231,15 @@ final class HeartbeatLoop implements Runnable {
         return;
       }
       Batch batch = Batch.of(sessionId, ++batchSequence, records, fromBuffer);
-      if (!queue.append(batch)) {
-        // Neither the spool nor memory can take it now: put the records back in front.
-        batchSequence--;
-        drops.restore(dropCounts);
-        buffer.putBack(fromBuffer);
-        return;
+      if (toQueue && queue.append(batch)) {
+        if (queue.durable()) {
+          buffer.release(fromBuffer);
+        }
+        continue;
       }
-      if (queue.durable()) {
-        buffer.release(fromBuffer);
-      }
+      // The spool refused it: keep it in memory (its records hold buffer capacity until sent).
+      overflow.append(batch);
+      return;
     }
   }
 
@@ -241,7 +249,7 @@ final class HeartbeatLoop implements Runnable {
 
   /** One heartbeat call carrying the oldest unacknowledged batch, if any. */
   private boolean beat(WorkerStatus status) {
-    Batch batch = queue.peek();
+    Batch batch = oldestBatch();
     GpuReading gpu = readGpu();
     Heartbeat heartbeat =
         new Heartbeat(
@@ -309,10 +317,21 @@ final class HeartbeatLoop implements Runnable {
     }
   }
 
+  /** The spool's oldest batch, else the overflow batch (always newer than anything spooled). */
+  private Batch oldestBatch() {
+    Batch spooled = queue.peek();
+    return spooled != null ? spooled : overflow.peek();
+  }
+
   private void settle(Batch batch) {
-    queue.ack(batch);
-    if (!queue.durable()) {
+    if (batch == overflow.peek()) {
+      overflow.ack(batch);
       buffer.release(batch.fromBuffer());
+    } else {
+      queue.ack(batch);
+      if (!queue.durable()) {
+        buffer.release(batch.fromBuffer());
+      }
     }
     if (batch.sessionId().equals(sessionId)) {
       settledBufferedRecords.addAndGet(batch.bufferedCount());
@@ -399,7 +418,7 @@ final class HeartbeatLoop implements Runnable {
 
   /** Waits for the next heartbeat or cut, or a request; returns at once while a backlog drains. */
   private void awaitNextRound(boolean delivered) {
-    boolean backlog = delivered && (queue.peek() != null || buffer.isDue());
+    boolean backlog = delivered && (oldestBatch() != null || buffer.isDue());
     if (backlog) {
       return;
     }

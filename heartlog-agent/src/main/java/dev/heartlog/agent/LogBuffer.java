@@ -145,27 +145,6 @@ final class LogBuffer {
     }
   }
 
-  /**
-   * Returns records taken by {@link #drain} that could not be placed anywhere, in front of the
-   * waiting ones, in their order.
-   */
-  void putBack(List<LogRecord> records) {
-    lock.lock();
-    try {
-      for (int i = records.size() - 1; i >= 0; i--) {
-        LogRecord record = records.get(i);
-        long size = record.estimatedBytes();
-        queues[record.level().ordinal()].addFirst(record);
-        waiting++;
-        bytes += size;
-        inFlightRecords--;
-        inFlightBytes -= size;
-      }
-    } finally {
-      lock.unlock();
-    }
-  }
-
   /** Records waiting to be taken into a batch. */
   int size() {
     lock.lock();

@@ -205,8 +205,23 @@ final class Spool implements BatchQueue {
     refuseAppendsUntilNanos = System.nanoTime();
     if (oldest != active && oldest.readOffset >= oldest.size) {
       deleteSegment(segments.pollFirst());
+    } else if (oldest == active && oldest.readOffset >= oldest.size) {
+      emptyActiveSegment();
     } else {
       writeAckOffset(oldest);
+    }
+  }
+
+  /** Everything written to the active segment is acknowledged: give its space back. */
+  private void emptyActiveSegment() {
+    try {
+      active.writer.truncate(0);
+      totalBytes -= active.size;
+      active.size = 0;
+      active.readOffset = 0;
+      Files.deleteIfExists(active.ackPath());
+    } catch (IOException e) {
+      writeAckOffset(active);
     }
   }
 

@@ -69,6 +69,21 @@ class AgentSpoolTest {
   }
 
   @Test
+  void whenTheSpoolRefusesBatchesTheyStillGoThroughMemoryInOrder() {
+    RecordingTransport store = new RecordingTransport();
+    try (HeartlogAgent agent = agent(store).spoolMaxBytes(10).bufferSize(10).build()) {
+      for (int i = 0; i < 100; i++) {
+        agent.log(Level.INFO, "record " + i);
+      }
+      assertThat(agent.flush(Duration.ofSeconds(20))).isTrue();
+    }
+
+    assertThat(store.storedMessages()).hasSize(100).startsWith("record 0").endsWith("record 99");
+    assertThat(store.acknowledged.stream().filter(h -> h.batchSequence() != null).map(Heartbeat::batchSequence))
+        .isSorted().doesNotHaveDuplicates();
+  }
+
+  @Test
   void aRejectedBatchIsDroppedWithAReportAndDoesNotBlockTheRest() {
     RecordingTransport store = new RecordingTransport();
     store.poison = "poison";

@@ -140,6 +140,18 @@ class SpoolTest {
   }
 
   @Test
+  void aFullyAcknowledgedActiveSegmentGivesItsSpaceBack() throws IOException {
+    long oneBatch = Spool.encode(batch("s1", 1, "x".repeat(1000))).length;
+    try (Spool spool = open(oneBatch * 2)) {
+      for (long i = 1; i <= 10; i++) {
+        assertThat(spool.append(batch("s1", i, "x".repeat(1000)))).as("batch " + i).isTrue();
+        spool.ack(spool.peek());
+      }
+      assertThat(Files.size(segments().get(0))).isZero();
+    }
+  }
+
+  @Test
   void aSecondProcessCannotUseTheSameSpool() throws IOException {
     try (Spool spool = open(1 << 20)) {
       assertThatThrownBy(() -> open(1 << 20)).isInstanceOf(IOException.class).hasMessageContaining("in use");
