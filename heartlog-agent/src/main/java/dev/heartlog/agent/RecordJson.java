@@ -282,7 +282,8 @@ final class RecordJson {
     String kept = text;
     int cut = 0;
     if (kept.length() > maxChars) {
-      int end = maxChars;
+      // The marker counts against the limit, so a cleaned text is never cut again.
+      int end = maxChars - truncationMarker(kept.length()).length();
       if (Character.isHighSurrogate(kept.charAt(end - 1))) {
         end--;
       }
@@ -293,7 +294,11 @@ final class RecordJson {
     if (bad >= 0) {
       kept = replaceUnstorable(kept, bad);
     }
-    return cut == 0 ? kept : kept + " … [heartlog truncated " + cut + " characters]";
+    return cut == 0 ? kept : kept + truncationMarker(cut);
+  }
+
+  private static String truncationMarker(int cut) {
+    return " … [heartlog truncated " + cut + " characters]";
   }
 
   private static int firstUnstorable(String text) {

@@ -20,10 +20,10 @@ record Ledger(String scenario, long produced, long stored, long reportedDrops, l
 
   private static final String COUNTS =
       """
-      SELECT count(*) FILTER (WHERE NOT metadata ? 'heartlog_dropped'),
+      SELECT count(*) FILTER (WHERE metadata->>'heartlog_dropped' IS NULL),
              coalesce(sum((metadata->>'heartlog_dropped')::bigint), 0),
-             count(*) FILTER (WHERE NOT metadata ? 'heartlog_dropped')
-               - count(DISTINCT (session_id, seq)) FILTER (WHERE NOT metadata ? 'heartlog_dropped')
+             count(*) FILTER (WHERE metadata->>'heartlog_dropped' IS NULL)
+               - count(DISTINCT (session_id, seq)) FILTER (WHERE metadata->>'heartlog_dropped' IS NULL)
       FROM system_logs
       WHERE source_id = ? AND message NOT LIKE 'heartlog rejected record%'
       """;

@@ -1,0 +1,84 @@
+package dev.heartlog.jdbc.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heartlog.agent.GpuProbe;
+import dev.heartlog.agent.HeartlogAgent;
+import dev.heartlog.agent.Level;
+import dev.heartlog.jdbc.JdbcTransport;
+import dev.heartlog.store.Store;
+import dev.heartlog.store.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Scenario 3: the connection drops after the store committed a batch but before its answer
+ * reached the worker (a proxy cuts every third answer). The worker retries the same batch; the
+ * store recognises it and stores nothing twice.
+ */
+class LostAnswerScenarioTest {
+
+  private static final int RECORDS = 3_000;
+
+  @TempDir Path spool;
+
+  @Test
+  @Timeout(120)
+  void aRetryAfterALostAnswerStoresNothingTwice() throws Exception {
+    String direct = TestDatabase.freshUrl();
+    Store.open(direct, null, null).migrate();
+    DatabaseAddress address = DatabaseAddress.of(direct);
+    try (FaultProxy proxy = new FaultProxy(address.port())) {
+      proxy.cutEveryNthAnswer(3);
+      HeartlogAgent agent =
+          HeartlogAgent.builder()
+              .workerId("lost-answer-worker")
+              .transport(JdbcTransport.builder().url(proxy.jdbcUrl(address.database())).build())
+              .gpuProbe(GpuProbe.none())
+              .heartbeatInterval(Duration.ofMillis(100))
+              .maxRetryDelay(Duration.ofMillis(200))
+              .bufferSize(50)
+              .spoolDirectory(spool)
+              .shutdownHook(false)
+              .diagnostics(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+              .build();
+      for (int i = 0; i < RECORDS; i++) {
+        agent.log(Level.INFO, "record " + i);
+        if (i % 50 == 49) {
+          StoreOutageScenarioTest.sleepQuietly(5);
+        }
+      }
+      assertThat(agent.flush(Duration.ofSeconds(60))).isTrue();
+      agent.close();
+
+      Ledger ledger = Ledger.count("3-lost-answer", direct, "lost-answer-worker", RECORDS).assertBalanced();
+      long repeatsRecognised = count(direct,
+          "SELECT count(*) FROM worker_heartbeats WHERE worker_id = 'lost-answer-worker' AND records > 0 AND logs_inserted = 0");
+      writeCuts(ledger, proxy.cuts(), repeatsRecognised);
+      assertThat(proxy.cuts()).as("answers cut after commit").isGreaterThanOrEqualTo(5);
+      assertThat(repeatsRecognised).as("batches the store recognised as repeats").isPositive();
+    }
+  }
+
+  private static void writeCuts(Ledger ledger, int cuts, long repeats) throws Exception {
+    java.nio.file.Files.writeString(Path.of("target", "reliability", ledger.scenario() + ".txt"),
+        String.format("answers_cut_after_commit=%d repeated_batches_recognised=%d%n", cuts, repeats),
+        java.nio.file.StandardOpenOption.APPEND);
+  }
+
+  private static long count(String url, String sql) {
+    return Store.open(url, null, null).withConnection(c -> {
+      try (ResultSet rs = c.createStatement().executeQuery(sql)) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+  }
+}
