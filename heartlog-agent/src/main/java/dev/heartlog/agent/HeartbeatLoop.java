@@ -23,6 +23,12 @@ import java.util.function.Supplier;
  */
 final class HeartbeatLoop implements Runnable {
 
+  /**
+   * Most batches cut in one round. Under a flood of records the round must still get to send;
+   * the rest waits (in memory, bounded) for the next round, which follows at once.
+   */
+  static final int MAX_CUTS_PER_ROUND = 4;
+
   /** First retry delay after a failed heartbeat; doubles per failure up to the cap. */
   static final Duration FIRST_RETRY_DELAY = Duration.ofMillis(500);
 
@@ -213,7 +219,7 @@ final class HeartbeatLoop implements Runnable {
 
   /** Moves records into the batch queue: all at a tick, else while a full threshold waits. */
   private void cutDueRecords(boolean tick) {
-    while (buffer.isDue() || (tick && (buffer.size() > 0 || hasUnreportedDrops()))) {
+    for (int cuts = 0; cuts < MAX_CUTS_PER_ROUND && isCutDue(tick); cuts++) {
       if (overflow.peek() != null || (!queue.durable() && !queue.canAccept())) {
         return;
       }
@@ -241,6 +247,10 @@ final class HeartbeatLoop implements Runnable {
       overflow.append(batch);
       return;
     }
+  }
+
+  private boolean isCutDue(boolean tick) {
+    return buffer.isDue() || (tick && (buffer.size() > 0 || hasUnreportedDrops()));
   }
 
   private boolean hasUnreportedDrops() {

@@ -85,6 +85,7 @@ public final class HeartlogAgent implements AutoCloseable {
         config.shutdownHook()
             ? new Thread(() -> shutdown(WorkerStatus.STOPPED, config.shutdownTimeout()), "heartlog-shutdown")
             : null;
+    Metering.bindIfPresent(this, diagnostics);
     diagnostics.info("centralized logging enabled for worker: " + config.workerId());
     diagnostics.info(
         "log buffer initialized (max_size=" + config.bufferSize() + ", will flush with heartbeats every "

@@ -1,0 +1,39 @@
+package dev.heartlog.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class MicrometerMetersTest {
+
+  @Test
+  void anAgentRegistersItsMetersOnTheGlobalRegistryWhenMicrometerIsPresent() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Metrics.addRegistry(registry);
+    RecordingTransport store = new RecordingTransport();
+    try (HeartlogAgent agent = AgentTestSupport.agent(store).workerId("metered").bufferSize(3).maxBuffered(3, Long.MAX_VALUE).build()) {
+      store.down.set(true);
+      for (int i = 0; i < 5; i++) {
+        agent.log(Level.INFO, "record " + i);
+      }
+      double buffered = registry.get("heartlog.records.buffered").tag("worker", "metered").functionCounter().count();
+      double dropped = registry.get("heartlog.records.dropped").tags("worker", "metered", "reason", "buffer_full")
+          .functionCounter().count();
+      store.down.set(false);
+      agent.flush(Duration.ofSeconds(10));
+
+      assertThat(buffered).isEqualTo(agent.stats().totalLogsBuffered());
+      assertThat(dropped).isEqualTo(2);
+      assertThat(registry.get("heartlog.records.sent").tag("worker", "metered").functionCounter().count())
+          .isEqualTo(agent.stats().totalSent());
+      assertThat(registry.get("heartlog.buffer.records").tag("worker", "metered").gauge().value()).isZero();
+    } finally {
+      Metrics.removeRegistry(registry);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package dev.heartlog.logback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heartlog.store.Store;
+import dev.heartlog.store.TestDatabase;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A worker process whose logback.xml installs Logback's own shutdown hook receives SIGTERM with
+ * records buffered (neither threshold nor interval has sent them): the final flush delivers all
+ * of them within the deadline and the worker ends "stopped".
+ */
+class SigtermTest {
+
+  private static final int RECORDS = 500;
+
+  @TempDir Path workingFolder;
+
+  @Test
+  @Timeout(120)
+  void theFinalFlushCompletesOnSigtermDespiteLogbacksShutdownHook() throws Exception {
+    String url = TestDatabase.freshUrl();
+    Store store = Store.open(url, null, null);
+    store.migrate();
+    Process worker = new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Dlogback.configurationFile=" + Path.of("target", "test-classes", "logback-sigterm.xml").toAbsolutePath(),
+            "-Dheartlog.test.worker=sigterm-worker",
+            "-Dheartlog.test.url=" + url,
+            "-cp", System.getProperty("java.class.path"),
+            SigtermWorkerMain.class.getName(), Integer.toString(RECORDS))
+        .directory(workingFolder.toFile())
+        .redirectErrorStream(true)
+        .start();
+    BufferedReader output = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
+    StringBuilder seen = new StringBuilder();
+    String line;
+    while ((line = output.readLine()) != null && !line.equals("ready")) {
+      seen.append(line).append('\n');
+    }
+    assertThat(line).as(seen.toString()).isEqualTo("ready");
+    assertThat(count(store, "SELECT count(*) FROM system_logs")).as("nothing sent before the signal").isZero();
+
+    worker.destroy();  // SIGTERM
+    assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(count(store, "SELECT count(*) FROM system_logs WHERE source_id = 'sigterm-worker'")).isEqualTo(RECORDS);
+    assertThat(count(store, "SELECT count(*) FROM workers WHERE id = 'sigterm-worker' AND status = 'stopped'")).isEqualTo(1);
+  }
+
+  private static long count(Store store, String sql) {
+    return store.withConnection(c -> {
+      try (ResultSet rs = c.createStatement().executeQuery(sql)) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+  }
+}
