@@ -18,6 +18,10 @@ import java.util.ServiceLoader;
  *   <tr><td>{@code HEARTLOG_WORKER_ID}</td><td>the worker id</td></tr>
  *   <tr><td>{@code HEARTLOG_DB_URL}, {@code HEARTLOG_DB_USER}, {@code HEARTLOG_DB_PASSWORD}</td>
  *       <td>where heartbeats go (JDBC)</td></tr>
+ *   <tr><td>{@code HEARTLOG_URL} and {@code HEARTLOG_KEY}, or {@code SUPABASE_URL} and
+ *       {@code SUPABASE_KEY}</td><td>where heartbeats go (HTTP, PostgREST dialect), unless a
+ *       JDBC URL is set</td></tr>
+ *   <tr><td>{@code HEARTLOG_HTTP_GZIP}</td><td>{@code auto}, {@code on} or {@code off}</td></tr>
  *   <tr><td>{@code HEARTBEAT_INTERVAL} or {@code HEARTLOG_HEARTBEAT_INTERVAL}</td>
  *       <td>seconds between heartbeats ({@code 20}, {@code 20s}, {@code 500ms})</td></tr>
  *   <tr><td>{@code LOG_BUFFER_SIZE} or {@code HEARTLOG_BUFFER_SIZE}</td>
@@ -96,8 +100,37 @@ public final class AgentEnvironment {
     });
     get("HEARTLOG_SPOOL_MAX_BYTES").ifPresent(v -> builder.spoolMaxBytes(bytes("HEARTLOG_SPOOL_MAX_BYTES", v)));
     get("HEARTLOG_SPOOL_SYNC").ifPresent(v -> applySpoolSync(builder, v));
-    destination().ifPresent(d -> builder.transport(transportFor(d)));
+    transport().ifPresent(builder::transport);
     return builder;
+  }
+
+  /**
+   * The transport the environment names: JDBC for {@code HEARTLOG_DB_URL}, else HTTP for
+   * {@code HEARTLOG_URL}/{@code SUPABASE_URL} with its key.
+   *
+   * @throws IllegalArgumentException when a URL is set without what it needs
+   */
+  public Optional<Transport> transport() {
+    Optional<Destination> database = destination();
+    if (database.isPresent()) {
+      return Optional.of(transportFor(database.get()));
+    }
+    Optional<String> url = get("HEARTLOG_URL", "SUPABASE_URL");
+    if (url.isEmpty()) {
+      return Optional.empty();
+    }
+    String key = get("HEARTLOG_KEY", "SUPABASE_KEY", "SUPABASE_SERVICE_ROLE_KEY")
+        .orElseThrow(() -> new IllegalArgumentException(
+            url.get() + " needs a key: set HEARTLOG_KEY (or SUPABASE_KEY)"));
+    PostgrestTransport.Builder http = PostgrestTransport.builder().baseUrl(url.get()).key(key);
+    get("HEARTLOG_HTTP_GZIP").ifPresent(v -> {
+      try {
+        http.gzip(PostgrestTransport.Builder.parseGzip(v));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("HEARTLOG_HTTP_GZIP must be auto, on or off (got '" + v + "')");
+      }
+    });
+    return Optional.of(http.build());
   }
 
   private static void applySpoolSync(HeartlogAgent.Builder builder, String value) {

@@ -8,8 +8,14 @@ package dev.heartlog.agent;
  * @param logsInserted rows the store inserted for this call (0 for a repeat it already had)
  * @param detail a short human-readable reason for anything but {@link Outcome#STORED}, else
  *     {@code null}
+ * @param retryAfter how long the store asked to be left alone (HTTP {@code Retry-After}), or
+ *     {@code null}
  */
-public record DeliveryResult(Outcome outcome, int logsInserted, String detail) {
+public record DeliveryResult(Outcome outcome, int logsInserted, String detail, java.time.Duration retryAfter) {
+
+  public DeliveryResult(Outcome outcome, int logsInserted, String detail) {
+    this(outcome, logsInserted, detail, null);
+  }
 
   /** The three ways a heartbeat can end. */
   public enum Outcome {
@@ -39,6 +45,11 @@ public record DeliveryResult(Outcome outcome, int logsInserted, String detail) {
 
   public static DeliveryResult failed(String detail) {
     return new DeliveryResult(Outcome.FAILED, 0, detail);
+  }
+
+  /** A failure after which the store asked not to be called again for {@code retryAfter}. */
+  public static DeliveryResult failed(String detail, java.time.Duration retryAfter) {
+    return new DeliveryResult(Outcome.FAILED, 0, detail, retryAfter);
   }
 
   public static DeliveryResult rejected(String detail) {

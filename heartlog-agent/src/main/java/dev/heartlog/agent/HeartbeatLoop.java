@@ -322,6 +322,9 @@ final class HeartbeatLoop implements Runnable {
       }
       default -> {
         noteFailure(result.detail());
+        if (result.retryAfter() != null) {
+          nextBeatNanos = Math.max(nextBeatNanos, System.nanoTime() + result.retryAfter().toNanos());
+        }
         return false;
       }
     }

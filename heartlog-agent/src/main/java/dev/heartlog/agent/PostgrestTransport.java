@@ -1,0 +1,363 @@
+package dev.heartlog.agent;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Sends heartbeats over HTTP in PostgREST's RPC dialect, as Supabase clients do: {@code POST
+ * {base}/rest/v1/rpc/func_worker_heartbeat_with_logs} with the named arguments as a JSON object
+ * and the headers {@code apikey} and {@code Authorization: Bearer}. Works against Supabase, a
+ * plain PostgREST, and {@code heartlog serve}.
+ *
+ * <p>Answers are read as PostgREST gives them. 404 with code {@code PGRST202} (no function takes
+ * these arguments) steps down to the seed's five arguments, then to the seed's fallback, {@code
+ * PATCH {base}/rest/v1/workers?id=eq.<id>}; records are kept and the function is tried again
+ * every {@link Builder#functionRetryInterval(Duration) functionRetryInterval}. 408, 429, 5xx and
+ * network errors are failures to retry, honouring {@code Retry-After}. Any other 4xx rejects the
+ * batch: sending it again would not help.
+ *
+ * <p>Bodies over {@link #GZIP_THRESHOLD_BYTES} are gzip-compressed when the server said it
+ * accepts that ({@code Accept-Encoding: gzip} in a response, which {@code heartlog serve} sends),
+ * or always when {@link Builder#gzip(Gzip)} says so. Used by the heartbeat thread only.
+ */
+public final class PostgrestTransport implements Transport {
+
+  /** Bodies larger than this are compressed where the server accepts gzip. */
+  public static final int GZIP_THRESHOLD_BYTES = 8 * 1024;
+  /** How often a missing function is looked for again: 5 minutes. */
+  public static final Duration DEFAULT_FUNCTION_RETRY_INTERVAL = Duration.ofMinutes(5);
+  /** How long one call may take: 30 seconds. */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+  static final String FUNCTION = "func_worker_heartbeat_with_logs";
+  private static final JsonFactory JSON = new JsonFactory();
+
+  /** When request bodies are compressed. */
+  public enum Gzip {
+    /** When the server advertised gzip ({@code Accept-Encoding: gzip} in a response). */
+    AUTO,
+    /** Always, for bodies over the threshold. */
+    ON,
+    /** Never: plain PostgREST rejects compressed bodies. */
+    OFF
+  }
+
+  private enum Mode {
+    HEARTLOG_FUNCTION,
+    SEED_FUNCTION,
+    WORKERS_UPDATE
+  }
+
+  private final URI rpc;
+  private final String restBase;
+  private final String key;
+  private final Gzip gzip;
+  private final Duration requestTimeout;
+  private final Duration functionRetryInterval;
+  private final Clock clock;
+  private final HttpClient client;
+
+  private Mode mode = Mode.HEARTLOG_FUNCTION;
+  private Instant retryFunctionAt = Instant.MIN;
+  private boolean serverAcceptsGzip;
+
+  private PostgrestTransport(Builder builder) {
+    String base = builder.baseUrl.endsWith("/") ? builder.baseUrl.substring(0, builder.baseUrl.length() - 1) : builder.baseUrl;
+    this.restBase = base + "/rest/v1";
+    this.rpc = URI.create(restBase + "/rpc/" + FUNCTION);
+    this.key = builder.key;
+    this.gzip = builder.gzip;
+    this.requestTimeout = builder.requestTimeout;
+    this.functionRetryInterval = builder.functionRetryInterval;
+    this.clock = builder.clock;
+    this.client = HttpClient.newBuilder().connectTimeout(builder.connectTimeout).build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public DeliveryResult deliver(Heartbeat heartbeat) {
+    if (mode != Mode.HEARTLOG_FUNCTION && !clock.instant().isBefore(retryFunctionAt)) {
+      mode = Mode.HEARTLOG_FUNCTION;
+    }
+    try {
+      while (true) {
+        HttpResponse<String> response = mode == Mode.WORKERS_UPDATE ? patchWorker(heartbeat) : callFunction(heartbeat);
+        serverAcceptsGzip |= response.headers().allValues("Accept-Encoding").stream().anyMatch(v -> v.contains("gzip"));
+        int status = response.statusCode();
+        if (status == 404 && "PGRST202".equals(errorField(response.body(), "code")) && mode != Mode.WORKERS_UPDATE) {
+          mode = mode == Mode.HEARTLOG_FUNCTION ? Mode.SEED_FUNCTION : Mode.WORKERS_UPDATE;
+          retryFunctionAt = clock.instant().plus(functionRetryInterval);
+          continue;
+        }
+        return interpret(response);
+      }
+    } catch (IOException e) {
+      return DeliveryResult.failed("cannot reach " + restBase + ": " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return DeliveryResult.failed("interrupted");
+    }
+  }
+
+  private DeliveryResult interpret(HttpResponse<String> response) {
+    int status = response.statusCode();
+    if (status >= 200 && status < 300) {
+      return mode == Mode.WORKERS_UPDATE
+          ? DeliveryResult.heartbeatOnly(FUNCTION + " is missing on the server (404 PGRST202); sent a plain heartbeat")
+          : IngestResponse.parse(response.body());
+    }
+    String detail = "HTTP " + status + describeError(response.body());
+    if (status == 408 || status == 429 || status >= 500) {
+      return DeliveryResult.failed(detail, retryAfter(response));
+    }
+    if (status == 401 || status == 403) {
+      // A key problem: an operator fixes it, and the records should still be there then.
+      return DeliveryResult.failed(detail + " (check the key)");
+    }
+    return DeliveryResult.rejected(detail);
+  }
+
+  private HttpResponse<String> callFunction(Heartbeat heartbeat) throws IOException, InterruptedException {
+    byte[] body = functionBody(heartbeat, mode == Mode.SEED_FUNCTION).getBytes(StandardCharsets.UTF_8);
+    HttpRequest.Builder request = authorized(HttpRequest.newBuilder(rpc)).header("Content-Type", "application/json");
+    if (body.length > GZIP_THRESHOLD_BYTES && (gzip == Gzip.ON || (gzip == Gzip.AUTO && serverAcceptsGzip))) {
+      body = gzipped(body);
+      request.header("Content-Encoding", "gzip");
+    }
+    return client.send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> patchWorker(Heartbeat heartbeat) throws IOException, InterruptedException {
+    URI uri = URI.create(restBase + "/workers?id=eq." + URLEncoder.encode(heartbeat.workerId(), StandardCharsets.UTF_8));
+    HttpRequest request = authorized(HttpRequest.newBuilder(uri))
+        .header("Content-Type", "application/json")
+        .header("Prefer", "return=minimal")
+        .method("PATCH", HttpRequest.BodyPublishers.ofString(workerBody(heartbeat)))
+        .build();
+    return client.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+    return request.timeout(requestTimeout).header("apikey", key).header("Authorization", "Bearer " + key);
+  }
+
+  /** The named arguments; the seed's five only, for servers that have only the seed's function. */
+  static String functionBody(Heartbeat heartbeat, boolean seedArgumentsOnly) {
+    StringWriter out = new StringWriter(heartbeat.logsJson().length() + 512);
+    try (JsonGenerator json = JSON.createGenerator(out)) {
+      json.writeStartObject();
+      json.writeStringField("worker_id_param", heartbeat.workerId());
+      number(json, "vram_total_mb_param", heartbeat.vramTotalMb());
+      number(json, "vram_used_mb_param", heartbeat.vramUsedMb());
+      json.writeFieldName("logs_param");
+      json.writeRawValue(heartbeat.logsJson());
+      json.writeStringField("current_task_id_param", heartbeat.currentTaskId());
+      if (!seedArgumentsOnly) {
+        json.writeStringField("status_param", heartbeat.status().wireName());
+        json.writeStringField("session_id_param", heartbeat.sessionId());
+        if (heartbeat.batchSequence() == null) {
+          json.writeNullField("batch_seq_param");
+        } else {
+          json.writeNumberField("batch_seq_param", heartbeat.batchSequence());
+        }
+        json.writeFieldName("metadata_param");
+        json.writeRawValue(heartbeat.metadataJson());
+      }
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  private String workerBody(Heartbeat heartbeat) {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator json = JSON.createGenerator(out)) {
+      json.writeStartObject();
+      json.writeStringField("last_heartbeat", clock.instant().toString());
+      json.writeStringField("status", heartbeat.status().wireName());
+      // Like the seed's COALESCE: unknown VRAM leaves the stored value alone.
+      if (heartbeat.vramTotalMb() != null) {
+        json.writeNumberField("vram_total_mb", heartbeat.vramTotalMb());
+      }
+      if (heartbeat.vramUsedMb() != null) {
+        json.writeNumberField("vram_used_mb", heartbeat.vramUsedMb());
+      }
+      json.writeStringField("current_task_id", heartbeat.currentTaskId());
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  private static void number(JsonGenerator json, String field, Integer value) throws IOException {
+    if (value == null) {
+      json.writeNullField(field);
+    } else {
+      json.writeNumberField(field, value);
+    }
+  }
+
+  private static byte[] gzipped(byte[] body) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 4);
+    try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+      zip.write(body);
+    }
+    return out.toByteArray();
+  }
+
+  /** A field of PostgREST's error object ({@code code}, {@code message}), or null. */
+  static String errorField(String body, String field) {
+    if (body == null || body.isBlank()) {
+      return null;
+    }
+    try (JsonParser parser = JSON.createParser(body)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (name.equals(field) && value == JsonToken.VALUE_STRING) {
+          return parser.getText();
+        }
+        parser.skipChildren();
+      }
+    } catch (IOException e) {
+      return null;
+    }
+    return null;
+  }
+
+  private static String describeError(String body) {
+    String message = errorField(body, "message");
+    String code = errorField(body, "code");
+    if (message == null) {
+      return "";
+    }
+    return ": " + (code == null ? "" : code + " ") + message;
+  }
+
+  /** {@code Retry-After} as seconds or an HTTP date, or null. */
+  private Duration retryAfter(HttpResponse<?> response) {
+    String value = response.headers().firstValue("Retry-After").orElse(null);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
+    } catch (NumberFormatException notSeconds) {
+      try {
+        Instant until = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        Duration wait = Duration.between(clock.instant(), until);
+        return wait.isNegative() ? Duration.ZERO : wait;
+      } catch (RuntimeException notADate) {
+        return null;
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "PostgrestTransport[" + restBase + ", key=***]";
+  }
+
+  /** Builds a {@link PostgrestTransport}; the base URL and the key are required. */
+  public static final class Builder {
+    private String baseUrl;
+    private String key;
+    private Gzip gzip = Gzip.AUTO;
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private Duration functionRetryInterval = DEFAULT_FUNCTION_RETRY_INTERVAL;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /** The project URL, as {@code SUPABASE_URL} gives it: {@code https://xyz.supabase.co}. */
+    public Builder baseUrl(String url) {
+      if (url == null || !(url.startsWith("http://") || url.startsWith("https://"))) {
+        throw new IllegalArgumentException("the URL must start with http:// or https:// (got " + url + ")");
+      }
+      this.baseUrl = url.trim();
+      return this;
+    }
+
+    /** The API key sent as {@code apikey} and bearer token; never printed. */
+    public Builder key(String key) {
+      if (key == null || key.isBlank()) {
+        throw new IllegalArgumentException("the API key must not be blank");
+      }
+      this.key = key.trim();
+      return this;
+    }
+
+    /** When bodies are compressed; default {@link Gzip#AUTO}. */
+    public Builder gzip(Gzip gzip) {
+      this.gzip = Objects.requireNonNull(gzip, "gzip must not be null");
+      return this;
+    }
+
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = Objects.requireNonNull(timeout);
+      return this;
+    }
+
+    /** Default {@link #DEFAULT_REQUEST_TIMEOUT}. */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = Objects.requireNonNull(timeout);
+      return this;
+    }
+
+    /** Default {@link #DEFAULT_FUNCTION_RETRY_INTERVAL}. */
+    public Builder functionRetryInterval(Duration interval) {
+      if (interval == null || interval.isNegative()) {
+        throw new IllegalArgumentException("function retry interval must not be negative");
+      }
+      this.functionRetryInterval = interval;
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock);
+      return this;
+    }
+
+    /** @throws IllegalStateException when the URL or key is missing */
+    public PostgrestTransport build() {
+      if (baseUrl == null || key == null) {
+        throw new IllegalStateException("the URL and the API key are required (SUPABASE_URL and SUPABASE_KEY, or HEARTLOG_URL and HEARTLOG_KEY)");
+      }
+      return new PostgrestTransport(this);
+    }
+
+    static Gzip parseGzip(String value) {
+      return Gzip.valueOf(value.trim().toUpperCase(Locale.ROOT));
+    }
+  }
+}
