@@ -245,22 +245,21 @@ public final class HeartlogAgent implements AutoCloseable {
 
   /**
    * Stops the agent: sends what is buffered with a final heartbeat of the given status, waiting
-   * at most {@code timeout}. Later calls do nothing and return {@code true}.
+   * at most {@code timeout}. A later call (from another thread too) waits for that shutdown to
+   * finish, at most its own {@code timeout}, and changes nothing else.
    *
    * @return {@code false} when the final heartbeat did not finish within the timeout
    */
   public boolean shutdown(WorkerStatus finalStatus, Duration timeout) {
     if (!closed.compareAndSet(false, true)) {
-      return true;
+      // Another thread (a shutdown hook, say) is shutting down: wait for it as long as asked.
+      joinQuietly(timeout);
+      return !thread.isAlive();
     }
     removeShutdownHook();
     Heartlog.uninstall(this);
     loop.close(finalStatus);
-    try {
-      thread.join(Math.max(1, timeout.toMillis()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    joinQuietly(timeout);
     Transport transport = config.transport();
     if (!thread.isAlive() && transport != null) {
       transport.close();
@@ -272,6 +271,14 @@ public final class HeartlogAgent implements AutoCloseable {
   @Override
   public void close() {
     shutdown(WorkerStatus.STOPPED, config.shutdownTimeout());
+  }
+
+  private void joinQuietly(Duration timeout) {
+    try {
+      thread.join(Math.max(1, timeout.toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void onBufferDue() {

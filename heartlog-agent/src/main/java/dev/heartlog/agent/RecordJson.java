@@ -273,70 +273,8 @@ final class RecordJson {
     }
   }
 
-  /**
-   * Replaces NUL and unpaired surrogates with U+FFFD and cuts text longer than {@code maxChars},
-   * saying how much was cut. Returns the same string when nothing needs cleaning (the common
-   * case), so cleaning costs one scan.
-   */
+  /** @see StorableText#clean(String, int) */
   static String clean(String text, int maxChars) {
-    String kept = text;
-    int cut = 0;
-    if (kept.length() > maxChars) {
-      // The marker counts against the limit, so a cleaned text is never cut again.
-      int end = maxChars - truncationMarker(kept.length()).length();
-      if (Character.isHighSurrogate(kept.charAt(end - 1))) {
-        end--;
-      }
-      cut = kept.length() - end;
-      kept = kept.substring(0, end);
-    }
-    int bad = firstUnstorable(kept);
-    if (bad >= 0) {
-      kept = replaceUnstorable(kept, bad);
-    }
-    return cut == 0 ? kept : kept + truncationMarker(cut);
-  }
-
-  private static String truncationMarker(int cut) {
-    return " … [heartlog truncated " + cut + " characters]";
-  }
-
-  private static int firstUnstorable(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '\u0000') {
-        return i;
-      }
-      if (Character.isSurrogate(c)) {
-        boolean paired =
-            Character.isHighSurrogate(c)
-                && i + 1 < text.length()
-                && Character.isLowSurrogate(text.charAt(i + 1));
-        if (!paired) {
-          return i;
-        }
-        i++;
-      }
-    }
-    return -1;
-  }
-
-  private static String replaceUnstorable(String text, int from) {
-    StringBuilder out = new StringBuilder(text.length()).append(text, 0, from);
-    for (int i = from; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '\u0000') {
-        out.append('\uFFFD');
-      } else if (Character.isHighSurrogate(c)
-          && i + 1 < text.length()
-          && Character.isLowSurrogate(text.charAt(i + 1))) {
-        out.append(c).append(text.charAt(++i));
-      } else if (Character.isSurrogate(c)) {
-        out.append('\uFFFD');
-      } else {
-        out.append(c);
-      }
-    }
-    return out.toString();
+    return StorableText.clean(text, maxChars);
   }
 }

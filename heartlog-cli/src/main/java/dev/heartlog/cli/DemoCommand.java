@@ -69,11 +69,12 @@ final class DemoCommand implements Callable<Integer> {
   private int run(String jdbcUrl, Duration runFor, Duration beat, PrintWriter out, StoreOptions.Opened opened)
       throws InterruptedException {
     Instant end = Instant.now().plus(runFor);
-    List<HeartlogAgent> agents = new ArrayList<>();
+    List<HeartlogAgent> agents = new java.util.concurrent.CopyOnWriteArrayList<>();
     List<DemoWorker> demoWorkers = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     // Tasks last longer than a heartbeat interval, so each task's VRAM shows in the history.
     long stepMillis = Math.max(50, Math.min(beat.toMillis() / 4, runFor.toMillis() / 20));
+    opened.onShutdown(() -> agents.forEach(a -> a.shutdown(dev.heartlog.agent.WorkerStatus.STOPPED, Duration.ofSeconds(10))));
     for (int i = 1; i <= workers; i++) {
       SimulatedGpu gpu = new SimulatedGpu();
       HeartlogAgent agent =

@@ -14,6 +14,8 @@ import picocli.CommandLine.Spec;
     description = "Centralized logs of job-queue and GPU workers, shipped on their heartbeat.",
     subcommands = {
       DemoCommand.class,
+      ServeCommand.class,
+      RunCommand.class,
       LogsCommand.class,
       TaskCommand.class,
       WorkerCommand.class,

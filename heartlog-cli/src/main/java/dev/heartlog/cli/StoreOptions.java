@@ -5,6 +5,8 @@ import dev.heartlog.store.Store;
 import dev.heartlog.store.StoreException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,13 +35,123 @@ final class StoreOptions {
       description = "Folder of the embedded store's data. Default: $HEARTLOG_HOME, else ./heartlog-data.")
   Path home;
 
-  /** An open store, with the embedded server behind it when there is one. */
-  record Opened(Store store, EmbeddedStore embedded, String jdbcUrl) implements AutoCloseable {
+  /**
+   * An open store, with the embedded server (and connection pool) behind it when there is one.
+   * On SIGTERM or Ctrl-C, a shutdown hook first runs the actions a command registered with
+   * {@link #onShutdown} (final heartbeats, stopping a wrapped process) and only then stops the
+   * embedded server, which has no hook of its own for that reason.
+   */
+  static final class Opened implements AutoCloseable {
+    private final Store store;
+    private final EmbeddedStore embedded;
+    private final String jdbcUrl;
+    private final AutoCloseable pool;
+    private final List<Runnable> beforeExit = new CopyOnWriteArrayList<>();
+    private final Thread hook = new Thread(this::exit, "heartlog-exit");
+
+    Opened(Store store, EmbeddedStore embedded, String jdbcUrl, AutoCloseable pool) {
+      this.store = store;
+      this.embedded = embedded;
+      this.jdbcUrl = jdbcUrl;
+      this.pool = pool;
+      Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    Store store() {
+      return store;
+    }
+
+    EmbeddedStore embedded() {
+      return embedded;
+    }
+
+    String jdbcUrl() {
+      return jdbcUrl;
+    }
+
+    /** Runs {@code action} if the JVM is stopped by a signal, before the store is closed. */
+    void onShutdown(Runnable action) {
+      beforeExit.add(action);
+    }
+
+    private void exit() {
+      for (Runnable action : beforeExit) {
+        try {
+          action.run();
+        } catch (RuntimeException e) {
+          System.err.println("heartlog: " + e.getMessage());
+        }
+      }
+      closeResources();
+    }
+
     @Override
     public void close() throws IOException {
-      if (embedded != null) {
-        embedded.close();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        return;  // the hook closes everything, after the registered actions
       }
+      closeResources();
+    }
+
+    private void closeResources() {
+      try {
+        if (pool != null) {
+          pool.close();
+        }
+      } catch (Exception e) {
+        // Closing a pool does not fail in a way worth reporting at exit.
+      }
+      try {
+        if (embedded != null) {
+          embedded.close();
+        }
+      } catch (IOException e) {
+        System.err.println("heartlog: could not stop the embedded PostgreSQL: " + e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Opens the store behind a connection pool, for the server; the embedded store is migrated.
+   *
+   * @throws StoreException when it cannot be reached
+   */
+  Opened openPooled() {
+    if (!isEmbedded()) {
+      Store.open(url, user, password);  // a clear sentence now if unreachable
+    }
+    EmbeddedStore embedded = null;
+    String jdbcUrl = url;
+    if (isEmbedded()) {
+      try {
+        embedded = EmbeddedStore.start(home);
+      } catch (IOException | RuntimeException e) {
+        throw new StoreException(
+            "cannot start the embedded PostgreSQL in " + home.toAbsolutePath() + ": " + e.getMessage(), e);
+      }
+      jdbcUrl = embedded.jdbcUrl();
+      Store.open(jdbcUrl, null, null).migrate();
+    }
+    com.zaxxer.hikari.HikariConfig pool = new com.zaxxer.hikari.HikariConfig();
+    pool.setJdbcUrl(jdbcUrl);
+    if (!isEmbedded()) {
+      pool.setUsername(user);
+      pool.setPassword(password);
+    }
+    pool.setMaximumPoolSize(10);
+    pool.setPoolName("heartlog-serve");
+    pool.setInitializationFailTimeout(-1);
+    pool.addDataSourceProperty("options", "-c plan_cache_mode=force_custom_plan");
+    pool.addDataSourceProperty("ApplicationName", "heartlog-serve");
+    com.zaxxer.hikari.HikariDataSource dataSource = new com.zaxxer.hikari.HikariDataSource(pool);
+    try {
+      return new Opened(Store.open(dataSource, jdbcUrl), embedded, jdbcUrl, dataSource);
+    } catch (RuntimeException e) {
+      dataSource.close();
+      closeQuietly(embedded);
+      throw e;
     }
   }
 
@@ -55,7 +167,7 @@ final class StoreOptions {
    */
   Opened open() {
     if (!isEmbedded()) {
-      return new Opened(Store.open(url, user, password), null, url);
+      return new Opened(Store.open(url, user, password), null, url, null);
     }
     EmbeddedStore embedded;
     try {
@@ -67,7 +179,7 @@ final class StoreOptions {
     try {
       Store store = Store.open(embedded.jdbcUrl(), null, null);
       store.migrate();
-      return new Opened(store, embedded, embedded.jdbcUrl());
+      return new Opened(store, embedded, embedded.jdbcUrl(), null);
     } catch (RuntimeException e) {
       closeQuietly(embedded);
       throw e;
@@ -75,6 +187,9 @@ final class StoreOptions {
   }
 
   private static void closeQuietly(EmbeddedStore embedded) {
+    if (embedded == null) {
+      return;
+    }
     try {
       embedded.close();
     } catch (IOException ignored) {

@@ -24,6 +24,7 @@ public final class EmbeddedStore implements AutoCloseable {
 
   private final EmbeddedPostgres server;
   private final int port;
+  private boolean closed;
 
   private EmbeddedStore(EmbeddedPostgres server, int port) {
     this.server = server;
@@ -48,6 +49,9 @@ public final class EmbeddedStore implements AutoCloseable {
             .setCleanDataDirectory(false)
             .setPGStartupWait(Duration.ofSeconds(60))
             .setServerConfig("max_connections", "200")
+            // No hook of its own: on SIGTERM the server must outlive the final heartbeats, so
+            // whoever opened the store stops it after those (StoreOptions in the command line).
+            .setRegisterShutdownHook(false)
             .start();
     return new EmbeddedStore(server, server.getPort());
   }
@@ -61,10 +65,11 @@ public final class EmbeddedStore implements AutoCloseable {
     return port;
   }
 
-  /** Stops the server if this instance started it. */
+  /** Stops the server if this instance started it; later calls do nothing. */
   @Override
-  public void close() throws IOException {
-    if (server != null) {
+  public synchronized void close() throws IOException {
+    if (server != null && !closed) {
+      closed = true;
       server.close();
     }
   }

@@ -102,6 +102,8 @@ final class NamedSql {
       statement.setLong(index, l);
     } else if (value instanceof Integer n) {
       statement.setInt(index, n);
+    } else if (value instanceof Boolean b) {
+      statement.setBoolean(index, b);
     } else if (value instanceof Instant t) {
       statement.setObject(index, t.atOffset(ZoneOffset.UTC));
     } else if (value instanceof String[] array) {

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -35,10 +36,10 @@ public final class Store {
   private static final int TASK_RECORD_LIMIT = 100_000;
   private static final String UNDEFINED_TABLE = "42P01";
 
-  private final PGSimpleDataSource dataSource;
+  private final DataSource dataSource;
   private final String displayUrl;
 
-  private Store(PGSimpleDataSource dataSource, String displayUrl) {
+  private Store(DataSource dataSource, String displayUrl) {
     this.dataSource = dataSource;
     this.displayUrl = displayUrl;
   }
@@ -75,6 +76,58 @@ public final class Store {
     Store store = new Store(dataSource, redact(jdbcUrl));
     store.checkReachable();
     return store;
+  }
+
+  /**
+   * A store over a data source the caller made (a connection pool, for a server), checked to
+   * answer. The pool should set {@code plan_cache_mode=force_custom_plan} on its connections, as
+   * {@link #open(String, String, String)} does, so optional filters cost nothing.
+   *
+   * @throws StoreException when the database cannot be reached
+   */
+  public static Store open(DataSource dataSource, String jdbcUrl) {
+    Store store = new Store(dataSource, redact(jdbcUrl));
+    store.checkReachable();
+    return store;
+  }
+
+  /**
+   * Calls the ingest function.
+   *
+   * @return the function's answer, a JSON object
+   * @throws StoreException when the call fails; its {@link StoreException#sqlState()} says why
+   */
+  public String ingest(IngestCall call) {
+    Map<String, Object> values = new HashMap<>();
+    values.put("worker_id", call.workerId());
+    values.put("vram_total_mb", call.vramTotalMb());
+    values.put("vram_used_mb", call.vramUsedMb());
+    values.put("logs", call.logsJson());
+    values.put("current_task_id", call.currentTaskId());
+    values.put("status", call.status());
+    values.put("session_id", call.sessionId());
+    values.put("batch_seq", call.batchSequence());
+    values.put("metadata", call.metadataJson());
+    return queryOne("ingest", values, rs -> rs.getString("result"));
+  }
+
+  /**
+   * The seed's fallback heartbeat: updates the worker's row.
+   *
+   * @param fields {@code last_heartbeat}, {@code status}, {@code vram_total_mb}, {@code
+   *     vram_used_mb} (null leaves a field alone) and {@code current_task_id} when {@code setTask}
+   * @return whether the worker exists
+   */
+  public boolean updateWorker(String workerId, Map<String, Object> fields, boolean setTask) {
+    Map<String, Object> values = new HashMap<>();
+    values.put("worker_id", workerId);
+    values.put("last_heartbeat", fields.get("last_heartbeat"));
+    values.put("status", fields.get("status"));
+    values.put("vram_total_mb", fields.get("vram_total_mb"));
+    values.put("vram_used_mb", fields.get("vram_used_mb"));
+    values.put("current_task_id", fields.get("current_task_id"));
+    values.put("set_task", Boolean.toString(setTask));
+    return !query("update-worker", values, rs -> rs.getString("id")).isEmpty();
   }
 
   /** The URL without any password, for messages. */
@@ -188,9 +241,9 @@ public final class Store {
     } catch (SQLException e) {
       if (UNDEFINED_TABLE.equals(e.getSQLState())) {
         throw new StoreException(
-            "the database at " + displayUrl + " has no heartlog tables yet: run heartlog migrate first", e);
+            "the database at " + displayUrl + " has no heartlog tables yet: run heartlog migrate first", e, e.getSQLState());
       }
-      throw new StoreException("query on " + displayUrl + " failed: " + e.getMessage(), e);
+      throw new StoreException("query on " + displayUrl + " failed: " + e.getMessage(), e, e.getSQLState());
     }
   }
 
@@ -239,7 +292,7 @@ public final class Store {
       throw new StoreException(
           "cannot reach the database at " + displayUrl + ": " + e.getMessage()
               + " (check --db-url or HEARTLOG_DB_URL, and that PostgreSQL is running)",
-          e);
+          e, e.getSQLState());
     }
   }
 

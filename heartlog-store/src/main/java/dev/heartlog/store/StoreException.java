@@ -5,7 +5,24 @@ public final class StoreException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
+  private final String sqlState;
+
   public StoreException(String message, Throwable cause) {
+    this(message, cause, null);
+  }
+
+  public StoreException(String message, Throwable cause, String sqlState) {
     super(message, cause);
+    this.sqlState = sqlState;
+  }
+
+  /** PostgreSQL's SQLSTATE of the failure, or {@code null} when it did not come from the database. */
+  public String sqlState() {
+    return sqlState;
+  }
+
+  /** Whether the database could not be reached at all (SQLSTATE class 08, or no answer). */
+  public boolean isUnreachable() {
+    return sqlState == null || sqlState.startsWith("08") || sqlState.startsWith("57P");
   }
 }

@@ -1,0 +1,165 @@
+package dev.heartlog.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The HTTP transport against a small server that answers as PostgREST does: status, JSON error
+ * body with PostgREST's code, and headers.
+ */
+@Timeout(30)
+class PostgrestTransportTest {
+
+  private static final String PGRST202 =
+      "{\"code\":\"PGRST202\",\"details\":\"Searched for the function public.func_worker_heartbeat_with_logs with "
+          + "parameters ...\",\"hint\":null,\"message\":\"Could not find the function "
+          + "public.func_worker_heartbeat_with_logs(...) in the schema cache\"}";
+
+  private HttpServer server;
+  private final List<String> requests = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean functionExists = new AtomicBoolean();
+  private final AtomicReference<String> nextAnswer = new AtomicReference<>();
+  private String base;
+
+  @BeforeEach
+  void start() throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/rest/v1/rpc/func_worker_heartbeat_with_logs", this::rpc);
+    server.createContext("/rest/v1/workers", exchange -> {
+      requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + body(exchange));
+      answer(exchange, 204, "");
+    });
+    server.start();
+    base = "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop(0);
+  }
+
+  private void rpc(HttpExchange exchange) throws IOException {
+    String body = body(exchange);
+    requests.add("POST rpc " + exchange.getRequestHeaders().getFirst("apikey") + " "
+        + exchange.getRequestHeaders().getFirst("Authorization") + " " + body);
+    String scripted = nextAnswer.getAndSet(null);
+    if (scripted != null) {
+      String[] parts = scripted.split(" ", 3);
+      exchange.getResponseHeaders().add("Retry-After", parts[1]);
+      answer(exchange, Integer.parseInt(parts[0]), parts[2]);
+      return;
+    }
+    if (!functionExists.get()) {
+      answer(exchange, 404, PGRST202);
+      return;
+    }
+    int records = body.split("\"message\"", -1).length - 1;
+    answer(exchange, 200, "{\"success\": true, \"logs_inserted\": " + records + "}");
+  }
+
+  @Test
+  void aMissingFunctionStepsDownToTheSeedsArgumentsThenPatchesTheWorkerAndKeepsTheRecords() {
+    PostgrestTransport transport = PostgrestTransport.builder().baseUrl(base).key("secret-key").functionRetryInterval(Duration.ZERO).build();
+    Heartbeat heartbeat = heartbeat("gpu worker/1", "only record");
+
+    DeliveryResult result = transport.deliver(heartbeat);
+
+    assertThat(result.outcome()).isEqualTo(DeliveryResult.Outcome.HEARTBEAT_ONLY);
+    assertThat(requests).hasSize(3);
+    assertThat(requests.get(0)).startsWith("POST rpc secret-key Bearer secret-key {\"worker_id_param\":\"gpu worker/1\"")
+        .contains("\"status_param\":\"active\"").contains("\"batch_seq_param\":1");
+    assertThat(requests.get(1)).contains("\"current_task_id_param\":\"t-1\"}").doesNotContain("status_param");
+    assertThat(requests.get(2)).startsWith("PATCH /rest/v1/workers?id=eq.gpu+worker%2F1 ")
+        .contains("\"status\":\"active\"").contains("\"vram_used_mb\":23017").contains("\"current_task_id\":\"t-1\"");
+
+    functionExists.set(true);
+    assertThat(transport.deliver(heartbeat)).isEqualTo(DeliveryResult.stored(1));
+  }
+
+  @Test
+  void anAgentKeepsItsRecordsThroughTheFallbackAndDeliversThemOnceTheFunctionExists() {
+    RecordingTransport unused = new RecordingTransport();
+    try (HeartlogAgent agent = AgentTestSupport.agent(unused)
+        .transport(PostgrestTransport.builder().baseUrl(base).key("secret-key").functionRetryInterval(Duration.ZERO).build())
+        .heartbeatInterval(Duration.ofMillis(50))
+        .build()) {
+      agent.log(Level.INFO, "kept through the fallback");
+      await().atMost(Duration.ofSeconds(10)).until(() -> requests.stream().anyMatch(r -> r.startsWith("PATCH")));
+      assertThat(agent.stats().currentBufferSize()).isEqualTo(1);
+
+      functionExists.set(true);
+      assertThat(agent.flush(Duration.ofSeconds(10))).isTrue();
+      assertThat(agent.stats().totalSent()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void serverTroubleIsRetriedHonouringRetryAfterAndBadRequestsAreRejected() {
+    functionExists.set(true);
+    PostgrestTransport transport = PostgrestTransport.builder().baseUrl(base).key("k").build();
+
+    nextAnswer.set("503 7 {\"code\":\"PGRST001\",\"message\":\"Database client error\"}");
+    DeliveryResult unavailable = transport.deliver(heartbeat("w", "r"));
+    nextAnswer.set("429 2 {\"message\":\"slow down\"}");
+    DeliveryResult throttled = transport.deliver(heartbeat("w", "r"));
+    nextAnswer.set("400 0 {\"code\":\"22P02\",\"message\":\"invalid input syntax for type integer\"}");
+    DeliveryResult bad = transport.deliver(heartbeat("w", "r"));
+
+    assertThat(unavailable.outcome()).isEqualTo(DeliveryResult.Outcome.FAILED);
+    assertThat(unavailable.retryAfter()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(unavailable.detail()).contains("HTTP 503").contains("PGRST001");
+    assertThat(throttled.retryAfter()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(bad.outcome()).isEqualTo(DeliveryResult.Outcome.REJECTED);
+    assertThat(bad.detail()).contains("22P02");
+  }
+
+  @Test
+  void anUnreachableServerIsAFailureAndTheKeyIsNeverPrinted() {
+    PostgrestTransport transport = PostgrestTransport.builder().baseUrl("http://127.0.0.1:9").key("very-secret").build();
+
+    DeliveryResult result = transport.deliver(heartbeat("w", "r"));
+
+    assertThat(result.outcome()).isEqualTo(DeliveryResult.Outcome.FAILED);
+    assertThat(result.detail()).doesNotContain("very-secret");
+    assertThat(transport.toString()).doesNotContain("very-secret");
+  }
+
+  private static Heartbeat heartbeat(String worker, String message) {
+    LogRecord record = new LogRecord(java.time.Instant.parse("2026-11-27T22:00:00Z"), 1, Level.INFO, message, "t-1", Map.of());
+    return new Heartbeat(worker, "session", 1L, WorkerStatus.ACTIVE, 81559, 23017, "t-1", List.of(record), Map.of());
+  }
+
+  private static String body(HttpExchange exchange) throws IOException {
+    return new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+  }
+
+  private static void answer(HttpExchange exchange, int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().add("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, status == 204 ? -1 : bytes.length);
+    if (status != 204) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+    exchange.close();
+  }
+}

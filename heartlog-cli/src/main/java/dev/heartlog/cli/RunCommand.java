@@ -1,0 +1,223 @@
+package dev.heartlog.cli;
+
+import dev.heartlog.agent.AgentEnvironment;
+import dev.heartlog.agent.HeartlogAgent;
+import dev.heartlog.agent.Level;
+import dev.heartlog.agent.PostgrestTransport;
+import dev.heartlog.agent.WorkerStatus;
+import dev.heartlog.jdbc.JdbcTransport;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.PatternSyntaxException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "run",
+    description = "Runs a worker process (any language) and is its heartbeat sidecar: every stdout/stderr line becomes "
+        + "a record, heartbeats carry them with VRAM, and the last one says stopped or crashed. Exits with the "
+        + "process's exit code.",
+    mixinStandardHelpOptions = true)
+final class RunCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+  @Mixin StoreOptions storeOptions;
+
+  @Option(names = "--worker", paramLabel = "ID", defaultValue = "${env:HEARTLOG_WORKER_ID}",
+      description = "The worker's id (default $HEARTLOG_WORKER_ID).")
+  String workerId;
+
+  @Option(names = "--url", paramLabel = "URL", defaultValue = "${env:HEARTLOG_URL}",
+      description = "Send heartbeats over HTTP to a Supabase project or heartlog serve (default $HEARTLOG_URL, else $SUPABASE_URL).")
+  String url;
+
+  @Option(names = "--key", paramLabel = "KEY", defaultValue = "${env:HEARTLOG_KEY}",
+      description = "The API key for --url (default $HEARTLOG_KEY, else $SUPABASE_KEY).")
+  String key;
+
+  @Option(names = "--interval", paramLabel = "DURATION", description = "Heartbeat interval (default $HEARTBEAT_INTERVAL, else 20s).")
+  String interval;
+
+  @Option(names = "--stderr-level", paramLabel = "LEVEL", defaultValue = "WARNING",
+      description = "Level of stderr lines that name none (default ${DEFAULT-VALUE}).")
+  String stderrLevel;
+
+  @Option(names = "--line-format", paramLabel = "REGEX", defaultValue = ChildLineParser.SEED_FORMAT,
+      description = "Regular expression with named groups level, component, task, message (default: the seed worker's "
+          + "'[HH:MM:SS] LEVEL COMPONENT [Task id] message').")
+  String lineFormat;
+
+  @Option(names = "--task-end", paramLabel = "REGEX", defaultValue = ChildLineParser.DEFAULT_TASK_END,
+      description = "A line matching this ends the current task (default: the seed worker's 'Task completed', 'Task failed', 'Worker idle').")
+  String taskEnd;
+
+  @Option(names = "--debug", description = "Keep DEBUG lines (default $HEARTLOG_DEBUG or $WAN2GP_DEBUG).")
+  boolean debug;
+
+  @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The command to run, after --.")
+  List<String> command;
+
+  private volatile Process child;
+  private final CountDownLatch finished = new CountDownLatch(1);
+  /** Lines of stdout and stderr change the current task one at a time. */
+  private final Object taskLock = new Object();
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ChildLineParser parser = parser();
+    Level stderrDefault = Level.fromName(stderrLevel.toUpperCase(Locale.ROOT));
+    AgentEnvironment environment = AgentEnvironment.current();
+    String worker = workerId;
+    if (worker == null || worker.isBlank()) {
+      throw new ParameterException(spec.commandLine(), "--worker is required (or set HEARTLOG_WORKER_ID)");
+    }
+    StoreOptions.Opened embedded = null;
+    HeartlogAgent.Builder builder = environment.agentBuilder().workerId(worker).shutdownHook(false)
+        .debug(debug || environment.debug());
+    if (interval != null) {
+      builder.heartbeatInterval(AgentEnvironment.duration("--interval", interval));
+    }
+    String httpUrl = url != null ? url : environment.get("SUPABASE_URL").orElse(null);
+    if (httpUrl != null) {
+      String httpKey = key != null ? key : environment.get("SUPABASE_KEY").orElseThrow(
+          () -> new ParameterException(spec.commandLine(), "--url needs --key (or HEARTLOG_KEY / SUPABASE_KEY)"));
+      builder.transport(PostgrestTransport.builder().baseUrl(httpUrl).key(httpKey).build());
+    } else {
+      embedded = storeOptions.open();
+      builder.transport(JdbcTransport.builder().url(embedded.jdbcUrl()).user(storeOptions.user).password(storeOptions.password).build());
+      if (storeOptions.isEmbedded()) {
+        builder.spoolDirectory(storeOptions.home.resolve("spool"));
+      }
+    }
+    HeartlogAgent agent = builder.build();
+    Thread forwarder = new Thread(this::stopChildOnShutdown, "heartlog-run-forward-signal");
+    try {
+      child = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT).start();
+    } catch (IOException e) {
+      agent.log(Level.CRITICAL, "heartlog run could not start " + command.get(0) + ": " + e.getMessage());
+      agent.shutdown(WorkerStatus.CRASHED, Duration.ofSeconds(5));
+      closeQuietly(embedded);
+      throw new IllegalArgumentException("cannot start " + command.get(0) + ": " + e.getMessage());
+    }
+    if (embedded != null) {
+      embedded.onShutdown(this::stopChildOnShutdown);  // before the embedded store stops
+    } else {
+      Runtime.getRuntime().addShutdownHook(forwarder);
+    }
+    Thread out = pump(child.getInputStream(), spec.commandLine().getOut(), "stdout", Level.INFO, parser, agent);
+    Thread err = pump(child.getErrorStream(), spec.commandLine().getErr(), "stderr", stderrDefault, parser, agent);
+    int exitCode = child.waitFor();
+    out.join();
+    err.join();
+    WorkerStatus status = exitCode == 0 ? WorkerStatus.STOPPED : WorkerStatus.CRASHED;
+    if (exitCode != 0) {
+      agent.log(Level.ERROR, describeExit(exitCode), null, Map.of("exit_code", exitCode, "command", String.join(" ", command)));
+    }
+    agent.shutdown(status, Duration.ofSeconds(10));
+    finished.countDown();
+    try {
+      if (embedded == null) {
+        Runtime.getRuntime().removeShutdownHook(forwarder);
+      }
+    } catch (IllegalStateException shuttingDown) {
+      // The forwarder is running; it waits for what was just done.
+    }
+    closeQuietly(embedded);
+    return exitCode;
+  }
+
+  /** On SIGTERM or SIGINT to heartlog run: pass SIGTERM on, and wait for the final heartbeat. */
+  private void stopChildOnShutdown() {
+    Process running = child;
+    if (running != null && running.isAlive()) {
+      // Through the process handle: Process.destroy() would also close the pipes, and the
+      // worker's last lines (its own shutdown messages) would be lost.
+      running.toHandle().destroy();
+      try {
+        if (!running.waitFor(10, TimeUnit.SECONDS)) {
+          running.toHandle().destroyForcibly();
+        }
+        finished.await(15, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private Thread pump(InputStream stream, PrintWriter echo, String name, Level streamDefault, ChildLineParser parser,
+      HeartlogAgent agent) {
+    Thread thread = new Thread(() -> {
+      try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = lines.readLine()) != null) {
+          echo.println(line);
+          echo.flush();
+          record(agent, parser.parse(line, streamDefault, name));
+        }
+      } catch (IOException e) {
+        agent.log(Level.WARNING, "heartlog run stopped reading the process's " + name + ": " + e.getMessage());
+      }
+    }, "heartlog-run-" + name);
+    thread.start();
+    return thread;
+  }
+
+  /** A line naming a task makes it current for the lines that follow, until an end marker. */
+  private void record(HeartlogAgent agent, ChildLineParser.Parsed line) {
+    synchronized (taskLock) {
+      if (line.task() != null && !line.task().equals(agent.currentTask())) {
+        agent.startTask(line.task());
+      }
+      agent.log(line.level(), line.message(), line.task(), line.metadata());
+      if (line.endsTask()) {
+        agent.endTask();
+      }
+    }
+  }
+
+  static String describeExit(int exitCode) {
+    if (exitCode > 128 && exitCode < 160) {
+      int signal = exitCode - 128;
+      return "the worker process was killed by signal " + signal + (signal == 9 ? " (SIGKILL)" : signal == 15 ? " (SIGTERM)" : "")
+          + " (exit code " + exitCode + ")";
+    }
+    return "the worker process exited with code " + exitCode;
+  }
+
+  private ChildLineParser parser() {
+    try {
+      return new ChildLineParser(lineFormat, taskEnd);
+    } catch (PatternSyntaxException e) {
+      throw new ParameterException(spec.commandLine(), "--line-format or --task-end is not a valid regular expression: "
+          + e.getDescription());
+    }
+  }
+
+  private static void closeQuietly(StoreOptions.Opened opened) {
+    if (opened == null) {
+      return;
+    }
+    try {
+      opened.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

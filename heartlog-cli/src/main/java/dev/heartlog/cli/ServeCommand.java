@@ -1,0 +1,101 @@
+package dev.heartlog.cli;
+
+import dev.heartlog.agent.AgentEnvironment;
+import dev.heartlog.server.HeartlogServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "serve",
+    description = "Serves heartbeats in PostgREST's RPC dialect (point a Supabase-configured worker here by changing "
+        + "its URL and key) and a JSON query API, on the embedded store or --db-url. Runs until Ctrl-C.",
+    mixinStandardHelpOptions = true)
+final class ServeCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+  @Mixin StoreOptions storeOptions;
+
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "${env:HEARTLOG_PORT:-7070}",
+      description = "Port to listen on (default ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "${env:HEARTLOG_BIND:-127.0.0.1}",
+      description = "Address to listen on (default ${DEFAULT-VALUE}: this machine only; 0.0.0.0 for all).")
+  String bind;
+
+  @Option(names = "--max-body", paramLabel = "SIZE", defaultValue = "16m",
+      description = "Largest request body, after gzip inflation; larger ones get 413 (default ${DEFAULT-VALUE}).")
+  String maxBody;
+
+  @Option(names = "--keys", paramLabel = "FILE", defaultValue = "${env:HEARTLOG_KEYS_FILE}",
+      description = "Keys file (hashes only; default <home>/keys). HEARTLOG_WRITER_KEYS and HEARTLOG_READER_KEYS add keys.")
+  Path keysFile;
+
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  @Override
+  public Integer call() throws InterruptedException {
+    long maxBodyBytes;
+    try {
+      maxBodyBytes = AgentEnvironment.bytes("--max-body", maxBody);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    StoreOptions.Opened opened = storeOptions.openPooled();
+    HeartlogServer server;
+    try {
+      server = HeartlogServer.builder()
+          .store(opened.store())
+          .keysFile(keysFile != null ? keysFile : storeOptions.home.resolve("keys"))
+          .writerKeys(System.getenv("HEARTLOG_WRITER_KEYS"))
+          .readerKeys(System.getenv("HEARTLOG_READER_KEYS"))
+          .bind(bind)
+          .port(port)
+          .maxBodyBytes(maxBodyBytes)
+          .build()
+          .start();
+    } catch (IOException e) {
+      closeQuietly(opened);
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      closeQuietly(opened);
+      throw e;
+    }
+    opened.onShutdown(() -> {
+      server.close();
+      stopped.countDown();
+    });
+    String base = "http://" + bind + ":" + server.port();
+    out.println("heartlog serve: listening on " + base + " (store " + opened.store().displayUrl() + ")");
+    out.println("  ingest: POST " + base + "/rest/v1/rpc/func_worker_heartbeat_with_logs  (writer key)");
+    out.println("  query:  GET  " + base + "/api/workers, /api/logs, /api/tasks/{id}, /api/workers/{id}  (reader key)");
+    server.createdKeys().ifPresent(keys -> {
+      out.println("Created keys (shown once; only their hashes are kept):");
+      out.println("  writer (any worker): " + keys[0]);
+      out.println("  reader:              " + keys[1]);
+      out.println("  e.g. HEARTLOG_URL=" + base + " HEARTLOG_KEY=" + keys[0] + " ...");
+    });
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  private static void closeQuietly(StoreOptions.Opened opened) {
+    try {
+      opened.close();
+    } catch (IOException ignored) {
+      // Shutting down anyway.
+    }
+  }
+}

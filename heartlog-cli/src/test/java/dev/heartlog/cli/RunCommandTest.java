@@ -1,0 +1,105 @@
+package dev.heartlog.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import dev.heartlog.agent.Level;
+import dev.heartlog.store.LogFilter;
+import dev.heartlog.store.Store;
+import dev.heartlog.store.StoredRecord;
+import dev.heartlog.store.TestDatabase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class RunCommandTest {
+
+  @TempDir Path folder;
+
+  @Test
+  void aWrappedWorkersLinesBecomeRecordsWithLevelsAndTasksAndItsCrashIsReported() throws IOException {
+    String url = TestDatabase.freshUrl();
+    Store store = Store.open(url, null, null);
+    store.migrate();
+    Path script = folder.resolve("worker.sh");
+    Files.writeString(script, String.join("\n",
+        "#!/bin/sh",
+        "echo '[10:00:00] INFO WORKER Worker started, polling for tasks'",
+        "echo '[10:00:01] INFO WORKER [Task task-a] Claimed task, starting generation'",
+        "echo '[10:00:02] WARNING GENERATOR [Task task-a] Low VRAM headroom'",
+        "echo 'plain line inside task a'",
+        "echo '[10:00:03] ✅ WORKER [Task task-a] Task completed'",
+        "echo 'plain line between tasks'",
+        "echo '[10:00:04] INFO WORKER [Task task-b] Claimed task, starting generation'",
+        "echo 'Traceback (most recent call last):' >&2",
+        "echo '[10:00:05] ERROR GENERATOR [Task task-b] CUDA out of memory'",
+        "exit 3",
+        ""));
+
+    Cli.Result result = Cli.run("run", "--worker", "wrapped-1", "--db-url", url, "--interval", "200ms",
+        "--home", folder.resolve("home").toString(), "--", "sh", script.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(3);
+    assertThat(result.out()).contains("[10:00:02] WARNING GENERATOR [Task task-a] Low VRAM headroom");
+    assertThat(result.err()).contains("Traceback (most recent call last):");
+    List<StoredRecord> records = store.logs(new LogFilter("wrapped-1", null, null, null, null, null, 100));
+    // stdout and stderr are two pipes: their relative order cannot be known, each one's is kept.
+    List<StoredRecord> fromStdout = records.stream().filter(r -> !r.metadataJson().contains("stderr")).toList();
+    assertThat(fromStdout).extracting(StoredRecord::message, StoredRecord::level, StoredRecord::taskId)
+        .containsExactly(
+            tuple("Worker started, polling for tasks", "INFO", null),
+            tuple("Claimed task, starting generation", "INFO", "task-a"),
+            tuple("Low VRAM headroom", "WARNING", "task-a"),
+            tuple("plain line inside task a", "INFO", "task-a"),
+            tuple("Task completed", "INFO", "task-a"),
+            tuple("plain line between tasks", "INFO", null),
+            tuple("Claimed task, starting generation", "INFO", "task-b"),
+            tuple("CUDA out of memory", "ERROR", "task-b"),
+            // The process died during task-b, so the crash belongs to task-b's timeline.
+            tuple("the worker process exited with code 3", "ERROR", "task-b"));
+    assertThat(records).filteredOn(r -> r.metadataJson().contains("\"stream\": \"stderr\""))
+        .extracting(StoredRecord::message, StoredRecord::level, StoredRecord::taskId)
+        .containsExactly(tuple("Traceback (most recent call last):", "WARNING", "task-b"));
+    assertThat(fromStdout.get(2).metadataJson()).contains("\"component\": \"GENERATOR\"");
+    assertThat(fromStdout.get(4).metadataJson()).contains("\"kind\": \"success\"");
+    assertThat(store.workers(Store.DEFAULT_STALE_AFTER)).singleElement()
+        .satisfies(w -> assertThat(w.health()).isEqualTo("crashed"));
+  }
+
+  @Test
+  void aCleanExitEndsStoppedWithTheChildsExitCode() {
+    String url = TestDatabase.freshUrl();
+    Store store = Store.open(url, null, null);
+    store.migrate();
+
+    Cli.Result result = Cli.run("run", "--worker", "wrapped-2", "--db-url", url,
+        "--home", folder.resolve("home2").toString(), "--", "sh", "-c", "echo done");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(store.workers(Store.DEFAULT_STALE_AFTER)).singleElement()
+        .satisfies(w -> assertThat(w.health()).isEqualTo("stopped"));
+  }
+
+  @Test
+  void aCustomLineFormatWithNamedGroups() {
+    ChildLineParser parser = new ChildLineParser(
+        "^(?<level>[A-Z]+)\\|(?<task>[^|]*)\\|(?<message>.*)$", ChildLineParser.DEFAULT_TASK_END);
+
+    ChildLineParser.Parsed parsed = parser.parse("ERROR|job-9|disk full", Level.INFO, "stdout");
+
+    assertThat(parsed.level()).isEqualTo(Level.ERROR);
+    assertThat(parsed.task()).isEqualTo("job-9");
+    assertThat(parsed.message()).isEqualTo("disk full");
+  }
+
+  @Test
+  void killedBySignalIsSaidSo() {
+    assertThat(RunCommand.describeExit(137)).isEqualTo("the worker process was killed by signal 9 (SIGKILL) (exit code 137)");
+    assertThat(RunCommand.describeExit(3)).isEqualTo("the worker process exited with code 3");
+  }
+}

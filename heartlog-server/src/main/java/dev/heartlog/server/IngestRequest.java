@@ -1,0 +1,160 @@
+package dev.heartlog.server;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.heartlog.agent.StorableText;
+import dev.heartlog.store.IngestCall;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The named arguments of an RPC call to {@code func_worker_heartbeat_with_logs}, read from the
+ * request body and cleaned of what PostgreSQL would refuse: NUL characters and broken surrogate
+ * pairs (one of them fails the whole call, heartbeat included), strings longer than
+ * {@link #MAX_STRING_CHARS}, JSON nested deeper than {@link #MAX_DEPTH}. Deployed Python workers
+ * do not clean their records; this is where their records are made safe.
+ */
+final class IngestRequest {
+
+  /** Longest string kept anywhere in a request; longer ones are cut with a marker. */
+  static final int MAX_STRING_CHARS = 64 * 1024;
+  /** Deepest JSON nesting kept in logs and metadata; deeper values become a marker. */
+  static final int MAX_DEPTH = 16;
+
+  private static final JsonFactory JSON = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(100_000).build())
+      .build();
+
+  private static final Set<String> ARGUMENTS = Set.of("worker_id_param", "vram_total_mb_param", "vram_used_mb_param",
+      "logs_param", "current_task_id_param", "status_param", "session_id_param", "batch_seq_param", "metadata_param");
+
+  private IngestRequest() {}
+
+  /**
+   * @throws PostgrestError 400 for a body that is not a JSON object or has a value of the wrong
+   *     type, 404 {@code PGRST202} for arguments no function takes
+   */
+  static IngestCall parse(byte[] body) {
+    Set<String> given = new TreeSet<>();
+    String workerId = null;
+    Long vramTotal = null;
+    Long vramUsed = null;
+    String logs = null;
+    String task = null;
+    String status = null;
+    String session = null;
+    Long batch = null;
+    String metadata = null;
+    try (JsonParser parser = JSON.createParser(body)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw PostgrestError.badRequest("PGRST102", "The request body must be a JSON object of named arguments");
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        parser.nextToken();
+        given.add(name);
+        switch (name) {
+          case "worker_id_param" -> workerId = text(parser, name);
+          case "vram_total_mb_param" -> vramTotal = integer(parser, name);
+          case "vram_used_mb_param" -> vramUsed = integer(parser, name);
+          case "logs_param" -> logs = cleanJson(parser);
+          case "current_task_id_param" -> task = text(parser, name);
+          case "status_param" -> status = text(parser, name);
+          case "session_id_param" -> session = text(parser, name);
+          case "batch_seq_param" -> batch = integer(parser, name);
+          case "metadata_param" -> metadata = cleanJson(parser);
+          default -> parser.skipChildren();
+        }
+      }
+    } catch (IOException e) {
+      throw PostgrestError.badRequest("PGRST102", "Invalid JSON in the request body: " + firstLine(e.getMessage()));
+    }
+    if (!ARGUMENTS.containsAll(given) || !given.contains("worker_id_param")) {
+      throw PostgrestError.functionNotFound(String.join(", ", given));
+    }
+    return new IngestCall(workerId, vramTotal, vramUsed, logs, task, status, session, batch, metadata);
+  }
+
+  private static String text(JsonParser parser, String name) throws IOException {
+    JsonToken token = parser.currentToken();
+    if (token == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (!token.isScalarValue()) {
+      throw PostgrestError.badRequest("22P02", name + " must be a string");
+    }
+    return StorableText.clean(parser.getText(), MAX_STRING_CHARS);
+  }
+
+  private static Long integer(JsonParser parser, String name) throws IOException {
+    JsonToken token = parser.currentToken();
+    if (token == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (token == JsonToken.VALUE_NUMBER_INT) {
+      return parser.getLongValue();
+    }
+    if (token == JsonToken.VALUE_STRING) {
+      try {
+        return Long.parseLong(parser.getText().trim());
+      } catch (NumberFormatException e) {
+        // Falls through to the error below.
+      }
+    }
+    throw PostgrestError.badRequest("22P02", "invalid input syntax for type integer: " + name + " = " + parser.getText());
+  }
+
+  /** Copies the current JSON value, cleaning every string and cutting nesting past the limit. */
+  private static String cleanJson(JsonParser parser) throws IOException {
+    if (parser.currentToken() == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    StringWriter out = new StringWriter();
+    try (JsonGenerator json = JSON.createGenerator(out)) {
+      copy(parser, json, 0);
+    }
+    return out.toString();
+  }
+
+  private static void copy(JsonParser parser, JsonGenerator json, int depth) throws IOException {
+    JsonToken token = parser.currentToken();
+    if ((token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) && depth >= MAX_DEPTH) {
+      parser.skipChildren();
+      json.writeString("[heartlog: nested deeper than " + MAX_DEPTH + " levels]");
+      return;
+    }
+    switch (token) {
+      case START_OBJECT -> {
+        json.writeStartObject();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          json.writeFieldName(StorableText.clean(parser.currentName(), 256));
+          parser.nextToken();
+          copy(parser, json, depth + 1);
+        }
+        json.writeEndObject();
+      }
+      case START_ARRAY -> {
+        json.writeStartArray();
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+          copy(parser, json, depth + 1);
+        }
+        json.writeEndArray();
+      }
+      case VALUE_STRING -> json.writeString(StorableText.clean(parser.getText(), MAX_STRING_CHARS));
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> json.writeNumber(parser.getText());
+      case VALUE_TRUE -> json.writeBoolean(true);
+      case VALUE_FALSE -> json.writeBoolean(false);
+      default -> json.writeNull();
+    }
+  }
+
+  private static String firstLine(String message) {
+    int end = message == null ? -1 : message.indexOf('\n');
+    return end < 0 ? String.valueOf(message) : message.substring(0, end);
+  }
+}

@@ -1,0 +1,111 @@
+package dev.heartlog.server;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.heartlog.agent.StorableText;
+import dev.heartlog.store.IngestCall;
+import dev.heartlog.store.Store;
+import dev.heartlog.store.StoreException;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The write side, in PostgREST's dialect: {@code POST /rest/v1/rpc/func_worker_heartbeat_with_logs}
+ * and the seed's fallback {@code PATCH /rest/v1/workers?id=eq.<id>}. A writer key may write only
+ * as the workers its prefix covers.
+ */
+final class IngestRoutes {
+
+  static final String RPC_PATH = "/rest/v1/rpc/func_worker_heartbeat_with_logs";
+  static final String WORKERS_PATH = "/rest/v1/workers";
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private final Store store;
+  private final KeyCheck keys;
+  private final long maxBodyBytes;
+
+  IngestRoutes(Store store, KeyCheck keys, long maxBodyBytes) {
+    this.store = store;
+    this.keys = keys;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  void heartbeat(Context ctx) {
+    ApiKeys.Grant grant = keys.require(ctx, ApiKeys.Role.WRITER);
+    IngestCall call = IngestRequest.parse(RequestBody.read(ctx, maxBodyBytes));
+    requireMayWriteAs(grant, call.workerId());
+    String result;
+    try {
+      result = store.ingest(call);
+    } catch (StoreException e) {
+      throw databaseError(e);
+    }
+    ctx.status(200).contentType("application/json").result(result);
+  }
+
+  void patchWorker(Context ctx) {
+    ApiKeys.Grant grant = keys.require(ctx, ApiKeys.Role.WRITER);
+    String filter = ctx.queryParam("id");
+    if (filter == null || !filter.startsWith("eq.")) {
+      throw PostgrestError.badRequest("PGRST100", "heartlog supports PATCH /rest/v1/workers?id=eq.<worker id> only");
+    }
+    String workerId = filter.substring(3);
+    requireMayWriteAs(grant, workerId);
+    Map<String, Object> fields = readWorkerFields(RequestBody.read(ctx, maxBodyBytes));
+    try {
+      store.updateWorker(workerId, fields, fields.containsKey("current_task_id"));
+    } catch (StoreException e) {
+      throw databaseError(e);
+    }
+    ctx.status(204);
+  }
+
+  private static void requireMayWriteAs(ApiKeys.Grant grant, String workerId) {
+    if (!grant.mayWriteAs(workerId)) {
+      throw new PostgrestError(403, "42501", "This key may not write as worker " + workerId, null,
+          "A writer key writes only as the workers whose id starts with its prefix (" + grant.workerPrefix() + ")");
+    }
+  }
+
+  private static Map<String, Object> readWorkerFields(byte[] body) {
+    Map<String, Object> fields = new HashMap<>();
+    try (JsonParser parser = JSON.createParser(body)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw PostgrestError.badRequest("PGRST102", "The request body must be a JSON object");
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        switch (name) {
+          case "last_heartbeat", "status", "current_task_id" ->
+              fields.put(name, value == JsonToken.VALUE_NULL ? null : StorableText.clean(parser.getText(), 1024));
+          case "vram_total_mb", "vram_used_mb" -> fields.put(name, value == JsonToken.VALUE_NULL ? null : parser.getLongValue());
+          default -> throw PostgrestError.badRequest("PGRST204", "Could not find the '" + name + "' column of 'workers'");
+        }
+      }
+    } catch (IOException e) {
+      throw PostgrestError.badRequest("PGRST102", "Invalid JSON in the request body");
+    }
+    return fields;
+  }
+
+  /** A store failure as PostgREST would answer it: 503 when unreachable, 400 for bad data. */
+  static PostgrestError databaseError(StoreException e) {
+    String state = e.sqlState();
+    String cause = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+    if (e.isUnreachable()) {
+      return new PostgrestError(503, "PGRST001", "Database client error. Retrying the connection.", cause, null);
+    }
+    if ("42883".equals(state) || "42P01".equals(state)) {
+      return new PostgrestError(404, "PGRST202", "The store has no heartlog schema yet: run heartlog migrate", cause, null);
+    }
+    if (state.startsWith("22") || state.startsWith("23")) {
+      return new PostgrestError(400, state, cause, null, null);
+    }
+    return new PostgrestError(500, state, cause, null, null);
+  }
+}

@@ -1,0 +1,123 @@
+package dev.heartlog.server;
+
+import dev.heartlog.store.LogFilter;
+import dev.heartlog.store.Store;
+import dev.heartlog.store.StoreException;
+import dev.heartlog.store.StoreJson;
+import dev.heartlog.store.StoredRecord;
+import dev.heartlog.store.TaskTimeline;
+import dev.heartlog.store.TimeSpec;
+import dev.heartlog.store.WorkerDetail;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The JSON query API over the store's queries, for reader keys. The shapes are those of {@code
+ * heartlog ... --json}:
+ *
+ * <ul>
+ *   <li>{@code GET /api/logs?worker=&task=&level=&since=&until=&grep=&limit=}: an array of records,
+ *       oldest first, the newest {@code limit} (default 100) that match
+ *   <li>{@code GET /api/tasks/{id}}: the task's timeline
+ *   <li>{@code GET /api/workers/{id}}: the worker with its recent tasks and records
+ *   <li>{@code GET /api/workers}: every worker's health
+ * </ul>
+ */
+final class QueryRoutes {
+
+  private final Store store;
+  private final KeyCheck keys;
+  private final Clock clock;
+
+  QueryRoutes(Store store, KeyCheck keys, Clock clock) {
+    this.store = store;
+    this.keys = keys;
+    this.clock = clock;
+  }
+
+  void logs(Context ctx) {
+    keys.require(ctx, ApiKeys.Role.READER);
+    LogFilter filter = filter(ctx);
+    List<StoredRecord> records = guarded(() -> store.logs(filter));
+    json(ctx, records.stream().map(StoreJson::record).collect(Collectors.joining(",", "[", "]")));
+  }
+
+  void task(Context ctx) {
+    keys.require(ctx, ApiKeys.Role.READER);
+    String id = ctx.pathParam("id");
+    TaskTimeline task = guarded(() -> store.task(id));
+    if (task.isEmpty()) {
+      throw new PostgrestError(404, "HL404", "No records or heartbeats for task " + id, null, "Records are kept 48 hours");
+    }
+    json(ctx, StoreJson.task(task));
+  }
+
+  void worker(Context ctx) {
+    keys.require(ctx, ApiKeys.Role.READER);
+    String id = ctx.pathParam("id");
+    int limit = intParam(ctx, "limit", 200);
+    Optional<WorkerDetail> worker = guarded(() -> store.worker(id, limit, 20));
+    json(ctx, StoreJson.worker(worker.orElseThrow(() -> new PostgrestError(404, "HL404", "No worker " + id, null, null))));
+  }
+
+  void workers(Context ctx) {
+    keys.require(ctx, ApiKeys.Role.READER);
+    Duration staleAfter = Duration.ofSeconds(intParam(ctx, "stale_after_s", (int) Store.DEFAULT_STALE_AFTER.toSeconds()));
+    json(ctx, StoreJson.workers(guarded(() -> store.workers(staleAfter))));
+  }
+
+  private LogFilter filter(Context ctx) {
+    try {
+      String level = ctx.queryParam("level");
+      String minimum = level == null || level.isBlank() ? null : level.trim().toUpperCase(Locale.ROOT);
+      return new LogFilter(
+          blankToNull(ctx.queryParam("worker")),
+          blankToNull(ctx.queryParam("task")),
+          "WARN".equals(minimum) ? "WARNING" : minimum,
+          time(ctx.queryParam("since")),
+          time(ctx.queryParam("until")),
+          blankToNull(ctx.queryParam("grep")),
+          intParam(ctx, "limit", LogFilter.DEFAULT_LIMIT));
+    } catch (IllegalArgumentException e) {
+      throw PostgrestError.badRequest("HL400", e.getMessage());
+    }
+  }
+
+  private Instant time(String value) {
+    return value == null || value.isBlank() ? null : TimeSpec.parse(value, clock);
+  }
+
+  private static int intParam(Context ctx, String name, int fallback) {
+    String value = ctx.queryParam(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Math.max(1, Math.min(10_000, Integer.parseInt(value.trim())));
+    } catch (NumberFormatException e) {
+      throw PostgrestError.badRequest("HL400", name + " must be a whole number (got '" + value + "')");
+    }
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+
+  private static <T> T guarded(java.util.function.Supplier<T> query) {
+    try {
+      return query.get();
+    } catch (StoreException e) {
+      throw IngestRoutes.databaseError(e);
+    }
+  }
+
+  private static void json(Context ctx, String body) {
+    ctx.status(200).contentType("application/json").result(body);
+  }
+}

@@ -1,0 +1,240 @@
+package dev.heartlog.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heartlog.agent.GpuReading;
+import dev.heartlog.agent.HeartlogAgent;
+import dev.heartlog.agent.Level;
+import dev.heartlog.agent.PostgrestTransport;
+import dev.heartlog.store.Fixtures;
+import dev.heartlog.store.LogFilter;
+import dev.heartlog.store.Store;
+import dev.heartlog.store.StoredRecord;
+import dev.heartlog.store.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** heartlog serve on a real PostgreSQL, called as deployed clients call it. */
+@Timeout(60)
+class ServerTest {
+
+  static final String WRITER = "hlw_test_writer_key_for_everyone";
+  static final String GPU_WRITER = "hlw_test_writer_key_for_gpu_only";
+  static final String READER = "hlr_test_reader_key_0123456789";
+
+  @TempDir static Path folder;
+  static Store store;
+  static HeartlogServer server;
+  static String base;
+  static final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() throws IOException {
+    store = TestDatabase.freshStore();
+    server = HeartlogServer.builder()
+        .store(store)
+        .keysFile(folder.resolve("keys"))
+        .writerKeys(WRITER + "," + GPU_WRITER + ":gpu-")
+        .readerKeys(READER)
+        .port(0)
+        .maxBodyBytes(256 * 1024)
+        .build()
+        .start();
+    base = "http://127.0.0.1:" + server.port();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  void theAgentsHttpTransportStoresItsRecordsThroughTheServer() {
+    try (HeartlogAgent agent = HeartlogAgent.builder()
+        .workerId("http-worker")
+        .transport(PostgrestTransport.builder().baseUrl(base).key(WRITER).build())
+        .gpuProbe(() -> new GpuReading(81559, 1000, List.of(0), null))
+        .heartbeatInterval(Duration.ofMillis(100))
+        .spoolDirectory(folder.resolve("spool"))
+        .shutdownHook(false)
+        .diagnostics(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+        .build()) {
+      agent.startTask("http-task");
+      for (int i = 0; i < 300; i++) {
+        agent.log(Level.INFO, "over http " + i + " " + "x".repeat(100));
+      }
+      assertThat(agent.flush(Duration.ofSeconds(20))).isTrue();
+    }
+
+    assertThat(store.task("http-task").records()).hasSize(300);
+    assertThat(store.workers(Store.DEFAULT_STALE_AFTER)).filteredOn(w -> w.id().equals("http-worker"))
+        .singleElement().satisfies(w -> assertThat(w.health()).isEqualTo("stopped"));
+  }
+
+  @Test
+  void thePythonWorkersExactRequestSentWithCurlIsStored() throws Exception {
+    Path body = folder.resolve("python-worker-heartbeat.json");
+    Files.writeString(body, Fixtures.read(Fixtures.PYTHON_WORKER_HEARTBEAT));
+    Process curl = new ProcessBuilder("curl", "-s", "-X", "POST", base + IngestRoutes.RPC_PATH,
+        "-H", "apikey: " + WRITER, "-H", "Authorization: Bearer " + WRITER,
+        "-H", "Content-Type: application/json", "-H", "Prefer: return=representation",
+        "--data-binary", "@" + body).redirectErrorStream(true).start();
+    String answer = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(curl.waitFor()).isZero();
+    assertThat(answer).contains("\"success\": true").contains("\"logs_inserted\": 4");
+    List<StoredRecord> records = store.logs(new LogFilter("gpu-20261127-a1b2c3", null, null, null, null, null, 10));
+    assertThat(records).extracting(StoredRecord::message).contains("Generation failed: CUDA out of memory");
+  }
+
+  @Test
+  void theSidecarsCrashedHeartbeatWithoutTaskArgumentIsAccepted() throws Exception {
+    HttpResponse<String> response = post(Fixtures.read(Fixtures.PYTHON_SIDECAR_HEARTBEAT), WRITER);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(store.workers(Store.DEFAULT_STALE_AFTER)).filteredOn(w -> w.id().equals("gpu-20261127-a1b2c3"))
+        .singleElement().satisfies(w -> assertThat(w.health()).isEqualTo("crashed"));
+  }
+
+  @Test
+  void missingAndWrongKeysAreRefused() throws Exception {
+    String body = "{\"worker_id_param\": \"w\", \"logs_param\": []}";
+
+    HttpResponse<String> missing = http.send(HttpRequest.newBuilder(URI.create(base + IngestRoutes.RPC_PATH))
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> wrong = post(body, "hlw_not_a_key_anyone_has");
+    HttpResponse<String> reader = post(body, READER);
+
+    assertThat(missing.statusCode()).isEqualTo(401);
+    assertThat(missing.body()).contains("\"code\":\"PGRST301\"").contains("No API key found in request");
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(reader.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void aWriterKeyCannotWriteAsAnotherWorker() throws Exception {
+    HttpResponse<String> own = post("{\"worker_id_param\": \"gpu-7\", \"logs_param\": []}", GPU_WRITER);
+    HttpResponse<String> other = post("{\"worker_id_param\": \"cpu-1\", \"logs_param\": []}", GPU_WRITER);
+    HttpResponse<String> patchOther = http.send(HttpRequest.newBuilder(URI.create(base + "/rest/v1/workers?id=eq.cpu-1"))
+        .header("apikey", GPU_WRITER).method("PATCH", HttpRequest.BodyPublishers.ofString("{\"status\": \"active\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(own.statusCode()).isEqualTo(200);
+    assertThat(other.statusCode()).isEqualTo(403);
+    assertThat(other.body()).contains("\"code\":\"42501\"").contains("may not write as worker cpu-1");
+    assertThat(patchOther.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void anOversizeBodyIsRefusedWith413() throws Exception {
+    String huge = "{\"worker_id_param\": \"w\", \"logs_param\": [{\"message\": \"" + "x".repeat(300_000) + "\"}]}";
+
+    HttpResponse<String> response = post(huge, WRITER);
+
+    assertThat(response.statusCode()).isEqualTo(413);
+    assertThat(response.body()).contains("larger than 262144 bytes");
+  }
+
+  @Test
+  void nulAndLoneSurrogatesFromOtherClientsAreCleanedNotFatal() throws Exception {
+    String body = "{\"worker_id_param\": \"dirty-worker\", \"logs_param\": ["
+        + "{\"timestamp\": \"2026-11-27T22:00:00Z\", \"level\": \"INFO\", \"message\": \"nul \\u0000 here\"},"
+        + "{\"timestamp\": \"2026-11-27T22:00:01Z\", \"level\": \"INFO\", \"message\": \"lone \\ud800 here\","
+        + " \"metadata\": {\"k\\u0000\": \"v\\u0000\"}}]}";
+
+    HttpResponse<String> response = post(body, WRITER);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(response.body()).contains("\"logs_inserted\": 2");
+    assertThat(store.logs(new LogFilter("dirty-worker", null, null, null, null, null, 10)))
+        .extracting(StoredRecord::message).containsExactly("nul \uFFFD here", "lone \uFFFD here");
+  }
+
+  @Test
+  void aGzipBodyIsAcceptedAndGzipIsAdvertised() throws Exception {
+    ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+    try (GZIPOutputStream zip = new GZIPOutputStream(zipped)) {
+      zip.write(("{\"worker_id_param\": \"zip-worker\", \"logs_param\": [{\"timestamp\": \"2026-11-27T22:00:00Z\","
+          + " \"level\": \"INFO\", \"message\": \"compressed\"}]}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + IngestRoutes.RPC_PATH))
+        .header("apikey", WRITER).header("Content-Encoding", "gzip")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(zipped.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Accept-Encoding")).contains("gzip");
+    assertThat(response.body()).contains("\"logs_inserted\": 1");
+  }
+
+  @Test
+  void argumentsNoFunctionTakesGet404Pgrst202() throws Exception {
+    HttpResponse<String> response = post("{\"worker_id_param\": \"w\", \"colour_param\": \"red\"}", WRITER);
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.body()).contains("\"code\":\"PGRST202\"");
+  }
+
+  @Test
+  void theQueryApiAnswersReadersInTheCommandLinesJsonShapes() throws Exception {
+    post("{\"worker_id_param\": \"api-worker\", \"current_task_id_param\": \"api-task\", \"logs_param\": ["
+        + "{\"timestamp\": \"2026-11-27T22:00:00Z\", \"level\": \"ERROR\", \"message\": \"api failure\", \"task_id\": \"api-task\"}]}", WRITER);
+
+    HttpResponse<String> logs = get("/api/logs?worker=api-worker&level=ERROR", READER);
+    HttpResponse<String> task = get("/api/tasks/api-task", READER);
+    HttpResponse<String> workers = get("/api/workers", READER);
+    HttpResponse<String> unknown = get("/api/tasks/nope", READER);
+    HttpResponse<String> badLevel = get("/api/logs?level=LOUD", READER);
+    HttpResponse<String> asWriter = get("/api/workers", WRITER);
+
+    assertThat(logs.statusCode()).isEqualTo(200);
+    assertThat(logs.body()).startsWith("[{").contains("\"message\":\"api failure\"");
+    assertThat(task.body()).contains("\"outcome\":\"failed\"").contains("\"task_id\":\"api-task\"");
+    assertThat(workers.body()).contains("\"worker_id\":\"api-worker\"");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(badLevel.statusCode()).isEqualTo(400);
+    assertThat(badLevel.body()).contains("unknown level 'LOUD'");
+    assertThat(asWriter.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void keysAreCreatedOnceAndOnlyTheirHashesAreKept() throws IOException {
+    Path keys = folder.resolve("fresh-keys");
+    HeartlogServer first = HeartlogServer.builder().store(store).keysFile(keys).port(0).build();
+    HeartlogServer second = HeartlogServer.builder().store(store).keysFile(keys).port(0).build();
+
+    String[] created = first.createdKeys().orElseThrow();
+    String file = Files.readString(keys);
+    assertThat(second.createdKeys()).isEmpty();
+    assertThat(file).doesNotContain(created[0]).doesNotContain(created[1])
+        .contains("sha256:" + ApiKeys.hash(created[0]) + " *").contains("reader sha256:" + ApiKeys.hash(created[1]));
+  }
+
+  private static HttpResponse<String> post(String body, String key) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create(base + IngestRoutes.RPC_PATH))
+        .header("apikey", key).header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> get(String path, String key) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("apikey", key).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+}

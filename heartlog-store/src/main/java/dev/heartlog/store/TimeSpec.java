@@ -1,0 +1,61 @@
+package dev.heartlog.store;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A point in time as people type it in {@code --since}/{@code --until} and the query API: an age
+ * ({@code 30s}, {@code 15m}, {@code 2h}, {@code 1d}: that long ago) or a timestamp
+ * ({@code 2026-11-27T22:00:00Z}, {@code 2026-11-27 22:00}, {@code 2026-11-27}; UTC unless it
+ * carries an offset).
+ */
+public final class TimeSpec {
+
+  private static final Pattern AGE = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+
+  private TimeSpec() {}
+
+  /**
+   * @throws IllegalArgumentException when the text is neither an age nor a timestamp
+   */
+  public static Instant parse(String text, Clock clock) {
+    String value = text.trim();
+    Matcher age = AGE.matcher(value);
+    if (age.matches()) {
+      long amount = Long.parseLong(age.group(1));
+      Duration ago = switch (age.group(2)) {
+        case "ms" -> Duration.ofMillis(amount);
+        case "s" -> Duration.ofSeconds(amount);
+        case "m" -> Duration.ofMinutes(amount);
+        case "h" -> Duration.ofHours(amount);
+        default -> Duration.ofDays(amount);
+      };
+      return clock.instant().minus(ago);
+    }
+    String iso = value.replace(' ', 'T');
+    try {
+      return OffsetDateTime.parse(iso).toInstant();
+    } catch (DateTimeParseException notWithOffset) {
+      // Try the forms without an offset, read as UTC.
+    }
+    try {
+      return LocalDateTime.parse(iso).toInstant(ZoneOffset.UTC);
+    } catch (DateTimeParseException notLocal) {
+      // Try a bare date.
+    }
+    try {
+      return LocalDate.parse(iso).atStartOfDay().toInstant(ZoneOffset.UTC);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "'" + text + "' is neither an age (30s, 15m, 2h, 1d) nor a timestamp (2026-11-27T22:00:00Z)");
+    }
+  }
+}
