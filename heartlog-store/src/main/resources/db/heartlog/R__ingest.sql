@@ -170,6 +170,12 @@ BEGIN
             current_task_id_param, record_count, logs_inserted, session_id_param, batch_seq_param,
             metadata_param);
 
+    -- Live tail: listeners (heartlog serve) learn that this worker stored records. Delivered
+    -- at commit; costs nothing when nobody listens.
+    IF logs_inserted + logs_rejected > 0 THEN
+        PERFORM pg_notify('heartlog_logs', worker_id_param);
+    END IF;
+
     RETURN jsonb_build_object('success', true, 'logs_inserted', logs_inserted,
                               'logs_rejected', logs_rejected, 'duplicate', is_repeat);
 END;

@@ -4,6 +4,7 @@ import dev.heartlog.agent.AgentEnvironment;
 import dev.heartlog.agent.HeartlogAgent;
 import dev.heartlog.agent.jul.HeartlogHandler;
 import dev.heartlog.jdbc.JdbcTransport;
+import dev.heartlog.server.HeartlogServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,6 +42,13 @@ final class DemoCommand implements Callable<Integer> {
       description = "Heartbeat interval; short, so the demo shows several (default ${DEFAULT-VALUE}).")
   String interval;
 
+  @Option(names = "--serve", description = "Also serve the web viewer while the workers run, and keep serving afterwards "
+      + "(until Ctrl-C); prints the address to open.")
+  boolean serve;
+
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "7070", description = "Port for --serve (default ${DEFAULT-VALUE}).")
+  int port;
+
   @Override
   public Integer call() throws InterruptedException {
     if (workers < 1 || workers > 64) {
@@ -57,13 +66,41 @@ final class DemoCommand implements Callable<Integer> {
       julRoot.addHandler(handler);
       julRoot.setUseParentHandlers(false);
       try {
-        return run(opened.jdbcUrl(), runFor, beat, out, opened);
+        HeartlogServer server = serve ? startServer(opened, out) : null;
+        int result = run(opened.jdbcUrl(), runFor, beat, out, opened);
+        if (server != null) {
+          out.println("Still serving the viewer; Ctrl-C stops it.");
+          out.flush();
+          CountDownLatch stopped = new CountDownLatch(1);
+          opened.onShutdown(() -> {
+            server.close();
+            stopped.countDown();
+          });
+          stopped.await();
+        }
+        return result;
       } finally {
         julRoot.removeHandler(handler);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private HeartlogServer startServer(StoreOptions.Opened opened, PrintWriter out) throws IOException {
+    String readerKey = HeartlogServer.newReaderKey();
+    HeartlogServer server = HeartlogServer.builder()
+        .store(opened.store())
+        .listenTo(opened.jdbcUrl(), storeOptions.isEmbedded() ? null : storeOptions.user,
+            storeOptions.isEmbedded() ? null : storeOptions.password)
+        .keysFile(storeOptions.home.resolve("keys"))
+        .readerKeys(readerKey)
+        .port(port)
+        .build()
+        .start();
+    out.println("Open http://127.0.0.1:" + server.port() + "/?key=" + readerKey + " to watch (this reader key lasts this run)");
+    out.flush();
+    return server;
   }
 
   private int run(String jdbcUrl, Duration runFor, Duration beat, PrintWriter out, StoreOptions.Opened opened)
@@ -123,6 +160,9 @@ final class DemoCommand implements Callable<Integer> {
       out.println("  bin/heartlog task " + failed + where);
     }
     out.println("  bin/heartlog logs --level WARNING" + where);
+    if (!serve) {
+      out.println("Or in the browser: bin/heartlog demo --serve, or bin/heartlog serve" + where + ", then open http://127.0.0.1:7070");
+    }
   }
 
   private Duration parse(String option, String value) {

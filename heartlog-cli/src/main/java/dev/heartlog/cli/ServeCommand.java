@@ -57,6 +57,8 @@ final class ServeCommand implements Callable<Integer> {
     try {
       server = HeartlogServer.builder()
           .store(opened.store())
+          .listenTo(opened.jdbcUrl(), storeOptions.isEmbedded() ? null : storeOptions.user,
+              storeOptions.isEmbedded() ? null : storeOptions.password)
           .keysFile(keysFile != null ? keysFile : storeOptions.home.resolve("keys"))
           .writerKeys(System.getenv("HEARTLOG_WRITER_KEYS"))
           .readerKeys(System.getenv("HEARTLOG_READER_KEYS"))

@@ -39,6 +39,7 @@ public final class HeartlogServer implements AutoCloseable {
   private final ApiKeys.Created created;
   private Javalin app;
   private ScheduledExecutorService maintenance;
+  private LiveTail tail;
 
   private HeartlogServer(Builder config, ApiKeys keys, ApiKeys.Created created) {
     this.config = config;
@@ -50,15 +51,28 @@ public final class HeartlogServer implements AutoCloseable {
     return new Builder();
   }
 
+  /** A new random reader key ({@code hlr_...}), for a caller that passes it to {@link Builder#readerKeys}. */
+  public static String newReaderKey() {
+    return ApiKeys.newKey("hlr_");
+  }
+
   /** Binds and starts serving; returns once requests are accepted. */
   public HeartlogServer start() {
     KeyCheck check = new KeyCheck(keys);
     IngestRoutes ingest = new IngestRoutes(config.store, check, config.maxBodyBytes);
     QueryRoutes query = new QueryRoutes(config.store, check, config.clock);
+    tail = config.jdbcUrl == null ? null
+        : new LiveTail(config.store, config.jdbcUrl, config.user, config.password, config.diagnostics);
     app = Javalin.create(javalin -> {
       javalin.showJavalinBanner = false;
       javalin.http.maxRequestSize = config.maxBodyBytes;
       javalin.useVirtualThreads = false;
+      // The web viewer: static files shipped in the jar, no CDN.
+      javalin.staticFiles.add(files -> {
+        files.hostedPath = "/";
+        files.directory = "/viewer";
+        files.location = io.javalin.http.staticfiles.Location.CLASSPATH;
+      });
     });
     // RFC 7694: tell clients they may compress request bodies.
     app.before(ctx -> ctx.header("Accept-Encoding", "gzip"));
@@ -68,6 +82,17 @@ public final class HeartlogServer implements AutoCloseable {
     app.get("/api/tasks/{id}", query::task);
     app.get("/api/workers", query::workers);
     app.get("/api/workers/{id}", query::worker);
+    app.get("/api/workers/{id}/heartbeats", query::heartbeats);
+    if (tail != null) {
+      app.before("/api/tail", ctx -> check.require(ctx, ApiKeys.Role.READER));
+      app.sse("/api/tail", client -> {
+        client.keepAlive();
+        var ctx = client.ctx();
+        String after = ctx.queryParam("after");
+        tail.subscribe(LiveTail.Subscriber.of(client, ctx.queryParam("worker"), ctx.queryParam("task"),
+            ctx.queryParam("level"), ctx.queryParam("grep")), after == null || after.isBlank() ? null : Long.parseLong(after));
+      });
+    }
     app.exception(PostgrestError.class, (e, ctx) ->
         ctx.status(e.status).contentType("application/json").result(e.json()));
     app.exception(Exception.class, (e, ctx) ->
@@ -90,6 +115,9 @@ public final class HeartlogServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (tail != null) {
+      tail.close();
+    }
     if (maintenance != null) {
       maintenance.shutdownNow();
     }
@@ -120,6 +148,9 @@ public final class HeartlogServer implements AutoCloseable {
   /** Builds a server; only the store is required. Setters validate as values are set. */
   public static final class Builder {
     private Store store;
+    private String jdbcUrl;
+    private String user;
+    private String password;
     private Path keysFile = Path.of("heartlog-data", "keys");
     private String writerKeys;
     private String readerKeys;
@@ -134,6 +165,17 @@ public final class HeartlogServer implements AutoCloseable {
 
     public Builder store(Store store) {
       this.store = Objects.requireNonNull(store, "store must not be null");
+      return this;
+    }
+
+    /**
+     * The store's JDBC URL for the live tail's {@code LISTEN} connection; without it there is no
+     * live tail ({@code /api/tail}).
+     */
+    public Builder listenTo(String jdbcUrl, String user, String password) {
+      this.jdbcUrl = jdbcUrl;
+      this.user = user;
+      this.password = password;
       return this;
     }
 

@@ -66,6 +66,19 @@ final class QueryRoutes {
     json(ctx, StoreJson.worker(worker.orElseThrow(() -> new PostgrestError(404, "HL404", "No worker " + id, null, null))));
   }
 
+  void heartbeats(Context ctx) {
+    keys.require(ctx, ApiKeys.Role.READER);
+    String id = ctx.pathParam("id");
+    String since = ctx.queryParam("since");
+    Instant from;
+    try {
+      from = since == null || since.isBlank() ? clock.instant().minus(Duration.ofHours(6)) : TimeSpec.parse(since, clock);
+    } catch (IllegalArgumentException e) {
+      throw PostgrestError.badRequest("HL400", e.getMessage());
+    }
+    json(ctx, StoreJson.heartbeats(guarded(() -> store.heartbeats(id, from, intParam(ctx, "limit", 5_000)))));
+  }
+
   void workers(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
     Duration staleAfter = Duration.ofSeconds(intParam(ctx, "stale_after_s", (int) Store.DEFAULT_STALE_AFTER.toSeconds()));

@@ -11,6 +11,13 @@ import java.time.Instant;
  * @param vramTotalMb total GPU memory in MiB, or {@code null}
  * @param vramUsedMb used GPU memory in MiB, or {@code null}
  * @param records how many records it carried
+ * @param currentTaskId the task it reported as current, or {@code null}
  */
 public record HeartbeatPoint(
-    String workerId, Instant receivedAt, String status, Integer vramTotalMb, Integer vramUsedMb, int records) {}
+    String workerId,
+    Instant receivedAt,
+    String status,
+    Integer vramTotalMb,
+    Integer vramUsedMb,
+    int records,
+    String currentTaskId) {}

@@ -216,6 +216,11 @@ public final class Store {
     return Optional.of(new WorkerDetail(health, tasks, records));
   }
 
+  /** A worker's heartbeats since a time, oldest first: VRAM over time and the task of each. */
+  public List<HeartbeatPoint> heartbeats(String workerId, Instant since, int limit) {
+    return query("worker-heartbeats", Map.of("worker", workerId, "since", since, "limit", limit), Store::heartbeatPoint);
+  }
+
   /** Every worker with its health; "active" workers silent for {@code staleAfter} are "stale". */
   public List<WorkerHealth> workers(Duration staleAfter) {
     return query("workers", Map.of("stale_after_s", staleAfter.toSeconds()), Store::workerHealth);
@@ -324,7 +329,8 @@ public final class Store {
         rs.getString("status"),
         integer(rs, "vram_total_mb"),
         integer(rs, "vram_used_mb"),
-        rs.getInt("records"));
+        rs.getInt("records"),
+        rs.getString("current_task_id"));
   }
 
   private static WorkerHealth workerRow(ResultSet rs) throws SQLException {

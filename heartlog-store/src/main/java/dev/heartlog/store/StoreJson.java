@@ -75,6 +75,16 @@ public final class StoreJson {
     });
   }
 
+  public static String heartbeats(List<HeartbeatPoint> points) {
+    return write(json -> {
+      json.writeStartArray();
+      for (HeartbeatPoint point : points) {
+        writeHeartbeat(json, point);
+      }
+      json.writeEndArray();
+    });
+  }
+
   public static String workers(List<WorkerHealth> workers) {
     return write(json -> {
       json.writeStartArray();
@@ -137,6 +147,7 @@ public final class StoreJson {
     number(json, "vram_total_mb", point.vramTotalMb() == null ? null : point.vramTotalMb().longValue());
     number(json, "vram_used_mb", point.vramUsedMb() == null ? null : point.vramUsedMb().longValue());
     json.writeNumberField("records", point.records());
+    json.writeStringField("current_task_id", point.currentTaskId());
     json.writeEndObject();
   }
 

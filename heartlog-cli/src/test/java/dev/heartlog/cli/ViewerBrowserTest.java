@@ -1,0 +1,198 @@
+package dev.heartlog.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heartlog.server.HeartlogServer;
+import dev.heartlog.store.Store;
+import dev.heartlog.store.TestDatabase;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web viewer in Debian's headless Chromium, against heartlog serve on a store the demo's
+ * workers filled. Screenshots of each page go to target/screenshots.
+ */
+@Timeout(180)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ViewerBrowserTest {
+
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  private static final String READER = "hlr_browser_test_reader_key_000";
+
+  @TempDir static Path folder;
+  static String url;
+  static String failedTask;
+  static HeartlogServer server;
+  static String base;
+  static WebDriver browser;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        "needs Debian's chromium and chromium-driver (.ci/run installs them)");
+    url = TestDatabase.freshUrl();
+    Store store = Store.open(url, null, null);
+    store.migrate();
+    Cli.Result demo = Cli.run("demo", "--workers", "2", "--duration", "4s", "--interval", "500ms", "--db-url", url,
+        "--home", folder.resolve("home").toString());
+    Matcher failed = Pattern.compile("\\(task ([0-9a-f-]{36}) failed\\)").matcher(demo.out());
+    assertThat(failed.find()).as(demo.out() + demo.err()).isTrue();
+    failedTask = failed.group(1);
+    server = HeartlogServer.builder().store(store).listenTo(url, null, null).keysFile(folder.resolve("keys"))
+        .readerKeys(READER).port(0).build().start();
+    base = "http://127.0.0.1:" + server.port();
+
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--user-data-dir=" + folder.resolve("chromium-profile"), "--window-size=1400,1000");
+    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+    browser = new ChromeDriver(service, options);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aPageWithoutAKeyAsksForOneAndTheKeyFromTheLinkIsRemembered() throws Exception {
+    browser.get(base + "/#/fleet");
+    waitFor(By.id("key-prompt"));
+
+    browser.get(base + "/?key=" + READER + "#/fleet");
+    waitUntilText(By.id("fleet"), "demo-gpu-2");
+    assertThat(browser.getCurrentUrl()).doesNotContain(READER);
+  }
+
+  @Test
+  @Order(2)
+  void theFleetPageListsTheWorkers() throws Exception {
+    browser.get(base + "/#/fleet");
+    WebElement fleet = waitUntilText(By.id("fleet"), "demo-gpu-2");
+
+    assertThat(fleet.getText()).contains("demo-gpu-1").contains("stopped");
+    assertThat(fleet.findElements(By.cssSelector("tbody tr"))).hasSize(2);
+    screenshot("fleet");
+  }
+
+  @Test
+  @Order(3)
+  void openingTheFailedTaskShowsItsException() throws Exception {
+    browser.get(base + "/#/task/" + failedTask);
+    WebElement trace = waitUntilText(By.id("stack-trace"), "IllegalStateException");
+
+    assertThat(trace.getText()).contains("CUDA out of memory");
+    assertThat(browser.findElement(By.id("task-outcome")).getText()).isEqualTo("FAILED");
+    assertThat(browser.findElement(By.id("task-records")).getText()).contains("Claimed task, starting generation");
+    screenshot("task");
+  }
+
+  @Test
+  @Order(4)
+  void aFilterNarrowsTheExploreResultsAndSurvivesAReloadThroughTheUrl() throws Exception {
+    browser.get(base + "/#/explore");
+    int all = waitForRows(By.cssSelector("#explore-records tbody tr"));
+
+    new Select(browser.findElement(By.name("level"))).selectByVisibleText("ERROR");
+    browser.findElement(By.cssSelector("#filters button")).click();
+    waitUntil(() -> browser.getCurrentUrl().contains("level=ERROR")
+        && rows().size() > 0 && rows().size() < all);
+    List<String> levels = rows().stream().map(r -> r.findElement(By.cssSelector(".badge")).getText()).toList();
+    browser.navigate().refresh();
+    waitUntil(() -> rows().size() == levels.size());
+
+    assertThat(levels).isNotEmpty().allMatch(level -> level.equals("ERROR") || level.equals("CRITICAL"));
+    assertThat(new Select(browser.findElement(By.name("level"))).getFirstSelectedOption().getText()).isEqualTo("ERROR");
+    screenshot("explore");
+  }
+
+  @Test
+  @Order(5)
+  void aRecordStoredNowAppearsInLiveTailWithoutAReload() throws Exception {
+    browser.get(base + "/#/worker/demo-gpu-1");
+    waitUntilText(By.id("worker-records"), "Worker shutting down");
+    waitUntilText(By.id("tail-control"), "live");
+    ((JavascriptExecutor) browser).executeScript("window.notReloaded = true;");
+
+    Store.open(url, null, null).withConnection(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT func_worker_heartbeat_with_logs('demo-gpu-1', NULL, NULL, "
+          + "jsonb_build_array(jsonb_build_object('timestamp', now(), 'level', 'WARNING', 'message', 'arrived live')), NULL)")) {
+        return s.execute();
+      }
+    });
+
+    waitUntilText(By.id("worker-records"), "arrived live");
+    assertThat(((JavascriptExecutor) browser).executeScript("return window.notReloaded === true;")).isEqualTo(true);
+    assertThat(browser.findElements(By.cssSelector("#vram-chart .task-span"))).isNotEmpty();
+    screenshot("worker");
+  }
+
+  private List<WebElement> rows() {
+    return browser.findElements(By.cssSelector("#explore-records tbody tr"));
+  }
+
+  private static WebElement waitFor(By locator) {
+    return new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(locator));
+  }
+
+  private static WebElement waitUntilText(By locator, String text) {
+    return new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> {
+      List<WebElement> found = d.findElements(locator);
+      return !found.isEmpty() && found.get(0).getText().contains(text) ? found.get(0) : null;
+    });
+  }
+
+  private static int waitForRows(By locator) {
+    return new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> {
+      int count = d.findElements(locator).size();
+      return count > 0 ? count : null;
+    });
+  }
+
+  private static void waitUntil(java.util.function.BooleanSupplier condition) {
+    new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> condition.getAsBoolean());
+  }
+
+  private static void screenshot(String name) throws Exception {
+    File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+    Path folder = Path.of("target", "screenshots");
+    Files.createDirectories(folder);
+    Files.copy(shot.toPath(), folder.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+  }
+}

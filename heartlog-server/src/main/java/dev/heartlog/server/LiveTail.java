@@ -1,0 +1,180 @@
+package dev.heartlog.server;
+
+import dev.heartlog.store.LogFilter;
+import dev.heartlog.store.Store;
+import dev.heartlog.store.StoreJson;
+import dev.heartlog.store.StoredRecord;
+import io.javalin.http.sse.SseClient;
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * New records, pushed to browsers within a second of being stored. One thread holds a connection
+ * that {@code LISTEN}s on {@code heartlog_logs}, which the ingest function notifies on every
+ * commit that stored records; it then reads the records stored since the last ones it saw and
+ * sends each subscriber (a server-sent-events client) those matching its filter. A poll every
+ * {@link #SAFETY_POLL_MILLIS} covers notifications lost while reconnecting.
+ */
+final class LiveTail implements AutoCloseable {
+
+  static final long SAFETY_POLL_MILLIS = 5_000;
+  /** Ids are given at insert, commits land in any order: re-read this far behind the newest. */
+  private static final long REREAD_WINDOW = 2_000;
+  private static final int MAX_REMEMBERED_IDS = 50_000;
+  private static final int LEVELS_BELOW_ALL = 0;
+
+  /** What one browser follows. Null fields do not filter. */
+  record Subscriber(SseClient client, String worker, String task, int minimumLevel, String grep) {
+
+    boolean wants(StoredRecord record) {
+      return (worker == null || worker.equals(record.workerId()))
+          && (task == null || task.equals(record.taskId()))
+          && LogFilter.LEVELS.indexOf(record.level()) >= minimumLevel
+          && (grep == null || record.message().toLowerCase(Locale.ROOT).contains(grep));
+    }
+
+    static Subscriber of(SseClient client, String worker, String task, String level, String grep) {
+      String minimum = level == null || level.isBlank() ? null : level.trim().toUpperCase(Locale.ROOT);
+      int index = minimum == null ? LEVELS_BELOW_ALL : Math.max(0, LogFilter.LEVELS.indexOf("WARN".equals(minimum) ? "WARNING" : minimum));
+      return new Subscriber(client, blank(worker), blank(task), index,
+          blank(grep) == null ? null : grep.trim().toLowerCase(Locale.ROOT));
+    }
+
+    private static String blank(String value) {
+      return value == null || value.isBlank() ? null : value.trim();
+    }
+  }
+
+  private final Store store;
+  private final String jdbcUrl;
+  private final String user;
+  private final String password;
+  private final PrintStream diagnostics;
+  private final Set<Subscriber> subscribers = new CopyOnWriteArraySet<>();
+  private final LinkedHashSet<Long> sent = new LinkedHashSet<>();
+  private final Thread thread;
+  private volatile boolean running = true;
+  private long newestId;
+
+  LiveTail(Store store, String jdbcUrl, String user, String password, PrintStream diagnostics) {
+    this.store = store;
+    this.jdbcUrl = jdbcUrl;
+    this.user = user;
+    this.password = password;
+    this.diagnostics = diagnostics;
+    this.newestId = store.lastLogId();
+    this.thread = new Thread(this::run, "heartlog-live-tail");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Follows new records for {@code subscriber}, first sending those stored after {@code afterId}. */
+  void subscribe(Subscriber subscriber, Long afterId) {
+    if (afterId != null) {
+      for (StoredRecord record : store.logsAfter(afterId, LogFilter.all())) {
+        if (subscriber.wants(record)) {
+          send(subscriber, record);
+        }
+      }
+    }
+    subscribers.add(subscriber);
+    subscriber.client().onClose(() -> subscribers.remove(subscriber));
+  }
+
+  int subscriberCount() {
+    return subscribers.size();
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+  }
+
+  private void run() {
+    long backoff = 500;
+    while (running) {
+      try (Connection connection = connect()) {
+        backoff = 500;
+        PGConnection listener = connection.unwrap(PGConnection.class);
+        long lastRead = System.currentTimeMillis();
+        while (running) {
+          PGNotification[] notifications = listener.getNotifications(1_000);
+          boolean due = System.currentTimeMillis() - lastRead >= SAFETY_POLL_MILLIS;
+          if ((notifications != null && notifications.length > 0) || due) {
+            dispatchNewRecords();
+            lastRead = System.currentTimeMillis();
+          }
+        }
+      } catch (Exception e) {
+        // Everything is caught: a tail that dies silently is worse than one that retries.
+        if (running) {
+          diagnostics.println("heartlog serve: live tail lost its database connection (" + e.getMessage() + "); retrying");
+          sleep(backoff);
+          backoff = Math.min(backoff * 2, 10_000);
+        }
+      }
+    }
+  }
+
+  private Connection connect() throws SQLException {
+    java.util.Properties properties = new java.util.Properties();
+    if (user != null) {
+      properties.setProperty("user", user);
+    }
+    if (password != null) {
+      properties.setProperty("password", password);
+    }
+    properties.setProperty("ApplicationName", "heartlog-live-tail");
+    Connection connection = DriverManager.getConnection(jdbcUrl, properties);
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("LISTEN heartlog_logs");
+    }
+    return connection;
+  }
+
+  private void dispatchNewRecords() {
+    List<StoredRecord> records = store.logsAfter(Math.max(0, newestId - REREAD_WINDOW),
+        new LogFilter(null, null, null, null, null, null, 5_000));
+    for (StoredRecord record : records) {
+      if (!sent.add(record.id())) {
+        continue;
+      }
+      newestId = Math.max(newestId, record.id());
+      for (Subscriber subscriber : subscribers) {
+        if (subscriber.wants(record)) {
+          send(subscriber, record);
+        }
+      }
+    }
+    while (sent.size() > MAX_REMEMBERED_IDS) {
+      sent.remove(sent.iterator().next());
+    }
+  }
+
+  private void send(Subscriber subscriber, StoredRecord record) {
+    try {
+      subscriber.client().sendEvent("record", StoreJson.record(record), Long.toString(record.id()));
+    } catch (RuntimeException e) {
+      subscribers.remove(subscriber);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,341 @@
+// heartlog web viewer: fleet, worker, task and explore pages over the JSON query API.
+// Plain JavaScript, no build step and no CDN: the machines that run heartlog may be offline.
+'use strict';
+
+const KEY_STORAGE = 'heartlog.readerKey';
+const LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'];
+const view = document.getElementById('view');
+let cleanup = [];          // timers and event sources of the page shown now
+let fleetSort = { column: 'worker_id', ascending: true };
+
+// ---- key and API ------------------------------------------------------------------------------
+
+function readerKey() {
+  const fromUrl = new URLSearchParams(location.search).get('key');
+  if (fromUrl) {
+    localStorage.setItem(KEY_STORAGE, fromUrl);
+    history.replaceState(null, '', location.pathname + location.hash);
+  }
+  return localStorage.getItem(KEY_STORAGE);
+}
+
+class ApiError extends Error {
+  constructor(status, message, hint) { super(message); this.status = status; this.hint = hint; }
+}
+
+async function api(path) {
+  const key = readerKey();
+  if (!key) throw new ApiError(401, 'No reader key yet');
+  let response;
+  try {
+    response = await fetch(path, { headers: { apikey: key } });
+  } catch (e) {
+    throw new ApiError(0, 'heartlog serve does not answer', 'Is it still running? Start it with bin/heartlog serve.');
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    let body = {};
+    try { body = JSON.parse(text); } catch (e) { /* not JSON */ }
+    throw new ApiError(response.status, body.message || response.statusText, body.hint || body.details);
+  }
+  return JSON.parse(text);
+}
+
+// ---- formatting -------------------------------------------------------------------------------
+
+function esc(value) {
+  return String(value ?? '').replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+}
+
+// Local time on the page; the UTC value and the worker's clock skew on hover.
+function time(iso, receivedIso) {
+  if (!iso) return '<span title="never">-</span>';
+  const at = new Date(iso);
+  const pad = (n, w = 2) => String(n).padStart(w, '0');
+  const local = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}.${pad(at.getMilliseconds(), 3)}`;
+  let title = `UTC ${iso}`;
+  if (receivedIso) {
+    const skew = (new Date(receivedIso) - at) / 1000;
+    title += `\nreceived ${receivedIso} (${skew >= 0 ? skew.toFixed(3) + ' s after' : (-skew).toFixed(3) + ' s before'} the worker's time)`;
+  }
+  return `<span title="${esc(title)}">${local}</span>`;
+}
+
+function age(seconds) {
+  if (seconds === null || seconds === undefined) return 'never';
+  if (seconds < 60) return `${seconds}s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${seconds % 60}s ago`;
+  return `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m ago`;
+}
+
+function span(fromIso, toIso) {
+  const seconds = (new Date(toIso) - new Date(fromIso)) / 1000;
+  return seconds < 60 ? `${seconds.toFixed(1)} s` : `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}
+
+function vramBar(used, total) {
+  if (used == null || total == null || total === 0) return '<span class="sub">-</span>';
+  const share = used / total;
+  const cls = share > 0.95 ? 'full' : share > 0.8 ? 'high' : '';
+  return `<span class="bar ${cls}" title="${used} of ${total} MiB"><span style="width:${(share * 100).toFixed(1)}%"></span></span>
+          <span class="num"> ${used.toLocaleString()} / ${total.toLocaleString()} MiB</span>`;
+}
+
+function levelBadge(level) { return `<span class="badge lvl-${esc(level)}">${esc(level)}</span>`; }
+
+function recordRow(r, { showWorker = true, showTask = true } = {}) {
+  const exception = r.metadata && r.metadata.exception;
+  return `<tr class="row-${esc(r.level)}" data-id="${r.id}">
+    <td class="time">${time(r.timestamp, r.received_at)}</td>
+    <td>${levelBadge(r.level)}</td>
+    ${showWorker ? `<td><a href="#/worker/${encodeURIComponent(r.worker_id)}">${esc(r.worker_id)}</a></td>` : ''}
+    ${showTask ? `<td>${r.task_id ? `<a href="#/task/${encodeURIComponent(r.task_id)}">${esc(r.task_id.slice(0, 13))}</a>` : ''}</td>` : ''}
+    <td class="msg">${esc(r.message)}${exception ? `<details><summary>exception</summary><pre>${esc(exception)}</pre></details>` : ''}</td>
+  </tr>`;
+}
+
+function recordsTable(records, options = {}) {
+  const { showWorker = true, showTask = true, id = 'records' } = options;
+  return `<table id="${id}"><thead><tr><th>Time</th><th>Level</th>${showWorker ? '<th>Worker</th>' : ''}${showTask ? '<th>Task</th>' : ''}<th>Message</th></tr></thead>
+    <tbody>${records.map(r => recordRow(r, options)).join('')}</tbody></table>`;
+}
+
+// ---- states -----------------------------------------------------------------------------------
+
+function showError(error) {
+  if (error.status === 401 || error.status === 403) {
+    view.innerHTML = `<div class="notice error" id="key-prompt">
+      <h1>This page needs a reader key</h1>
+      <p>${esc(error.status === 403 ? 'That key cannot read (is it a writer key?).' : 'heartlog serve printed a reader key at its first start; HEARTLOG_READER_KEYS can hold more.')}</p>
+      <form id="key-form"><input id="key-input" size="60" placeholder="hlr_..." autocomplete="off"> <button class="primary">Use this key</button></form>
+    </div>`;
+    document.getElementById('key-form').addEventListener('submit', event => {
+      event.preventDefault();
+      localStorage.setItem(KEY_STORAGE, document.getElementById('key-input').value.trim());
+      route();
+    });
+    return;
+  }
+  const unreachable = error.status === 503 || error.status === 0;
+  view.innerHTML = `<div class="notice error"><h1>${unreachable ? 'The store is unreachable' : 'Something went wrong'}</h1>
+    <p>${esc(error.message)}</p><p>${esc(error.hint || (unreachable ? 'Check that PostgreSQL is running; heartlog serve retries by itself.' : ''))}</p>
+    <p><button onclick="route()">Try again</button></p></div>`;
+}
+
+function loading(what) { view.innerHTML = `<p class="loading">Loading ${esc(what)}…</p>`; }
+
+// ---- live tail (server-sent events fed by PostgreSQL LISTEN/NOTIFY) ----------------------------
+
+function liveTail(params, onRecord, control) {
+  let source = null;
+  let lastId = null;
+  const label = control.querySelector('.live');
+  const button = control.querySelector('button');
+  function open() {
+    const query = new URLSearchParams(params);
+    query.set('apikey', readerKey());
+    if (lastId !== null) query.set('after', lastId);
+    source = new EventSource('/api/tail?' + query.toString());
+    source.addEventListener('record', event => {
+      const record = JSON.parse(event.data);
+      lastId = Math.max(lastId ?? 0, record.id);
+      onRecord(record);
+    });
+    source.onopen = () => { label.classList.add('on'); label.lastChild.textContent = ' live'; };
+    source.onerror = () => { label.classList.remove('on'); label.lastChild.textContent = ' reconnecting…'; };
+  }
+  function close() {
+    if (source) source.close();
+    source = null;
+    label.classList.remove('on');
+    label.lastChild.textContent = ' paused';
+  }
+  button.addEventListener('click', () => {
+    if (source) { close(); button.textContent = 'Resume'; } else { open(); button.textContent = 'Pause'; }
+  });
+  cleanup.push(close);
+  return { open, setLastId: id => { lastId = id; } };
+}
+
+function tailControl() {
+  return `<div class="toolbar" id="tail-control"><span class="live"><span class="dot"></span> connecting…</span><button id="tail-toggle">Pause</button></div>`;
+}
+
+// ---- pages ------------------------------------------------------------------------------------
+
+async function fleetPage() {
+  const render = async () => {
+    const workers = await api('/api/workers');
+    if (!workers.length) {
+      view.innerHTML = `<h1>Fleet</h1><div class="notice" id="empty-fleet">No workers yet: none has sent a heartbeat to this store.
+        <p>Point a worker here with <code>HEARTLOG_URL=${esc(location.origin)}</code> and a writer key, or run <code>bin/heartlog demo</code>.</p></div>`;
+      return;
+    }
+    const column = fleetSort.column;
+    workers.sort((a, b) => {
+      const x = a[column] ?? -1, y = b[column] ?? -1;
+      return (x < y ? -1 : x > y ? 1 : 0) * (fleetSort.ascending ? 1 : -1);
+    });
+    const stale = workers.filter(w => w.health === 'stale').length;
+    const header = (key, label) => `<th data-sort="${key}" class="${column === key ? 'sorted' + (fleetSort.ascending ? ' asc' : '') : ''}">${label}</th>`;
+    view.innerHTML = `<h1>Fleet</h1><div class="sub">${workers.length} workers${stale ? `, <span class="health-stale">${stale} stale</span>` : ''} · refreshes every 5 s</div>
+      <table id="fleet"><thead><tr>${header('worker_id', 'Worker')}${header('health', 'Health')}${header('heartbeat_age_s', 'Heartbeat')}
+        ${header('current_task_id', 'Current task')}${header('vram_used_mb', 'VRAM')}${header('errors_last_hour', 'Errors 1h')}${header('warnings_last_hour', 'Warnings 1h')}</tr></thead>
+      <tbody>${workers.map(w => `<tr class="${w.health === 'stale' ? 'stale' : ''}" data-worker="${esc(w.worker_id)}">
+        <td><a href="#/worker/${encodeURIComponent(w.worker_id)}">${esc(w.worker_id)}</a></td>
+        <td class="health health-${esc(w.health)}">${esc(w.health)}</td>
+        <td class="num" title="${esc(w.last_heartbeat || '')}">${age(w.heartbeat_age_s)}</td>
+        <td>${w.current_task_id ? `<a href="#/task/${encodeURIComponent(w.current_task_id)}">${esc(w.current_task_id)}</a>` : '<span class="sub">idle</span>'}</td>
+        <td>${vramBar(w.vram_used_mb, w.vram_total_mb)}</td>
+        <td class="num ${w.errors_last_hour ? 'lvl-ERROR' : ''}">${w.errors_last_hour}</td>
+        <td class="num ${w.warnings_last_hour ? 'lvl-WARNING' : ''}">${w.warnings_last_hour}</td></tr>`).join('')}</tbody></table>`;
+    view.querySelectorAll('th[data-sort]').forEach(th => th.addEventListener('click', () => {
+      fleetSort = { column: th.dataset.sort, ascending: fleetSort.column === th.dataset.sort ? !fleetSort.ascending : true };
+      render().catch(showError);
+    }));
+  };
+  await render();
+  const timer = setInterval(() => render().catch(showError), 5000);
+  cleanup.push(() => clearInterval(timer));
+}
+
+function vramChart(heartbeats, tasks) {
+  const points = heartbeats.filter(h => h.vram_used_mb != null);
+  if (!heartbeats.length) return '<div class="notice">No heartbeats in the last 6 hours.</div>';
+  const width = 1000, height = 240, left = 56, right = 10, top = 28, bottom = 24;
+  const times = heartbeats.map(h => new Date(h.received_at).getTime());
+  const t0 = Math.min(...times), t1 = Math.max(...times, t0 + 1000);
+  const total = Math.max(...heartbeats.map(h => h.vram_total_mb || 0), ...points.map(p => p.vram_used_mb), 1);
+  const x = t => left + (t - t0) / (t1 - t0) * (width - left - right);
+  const y = mb => top + (1 - mb / total) * (height - top - bottom);
+  const grid = [0, 0.25, 0.5, 0.75, 1].map(f => `<line class="grid" x1="${left}" x2="${width - right}" y1="${y(total * f)}" y2="${y(total * f)}"/>
+      <text class="axis" x="4" y="${y(total * f) + 4}">${Math.round(total * f / 1024)} GiB</text>`).join('');
+  const line = points.map(p => `${x(new Date(p.received_at).getTime()).toFixed(1)},${y(p.vram_used_mb).toFixed(1)}`).join(' ');
+  const spans = tasks.filter(t => new Date(t.last_at).getTime() >= t0).map(t => {
+    const a = Math.max(left, x(new Date(t.first_at).getTime())), b = Math.max(a + 3, x(new Date(t.last_at).getTime()));
+    return `<g class="task-span" data-task="${esc(t.task_id)}"><title>task ${esc(t.task_id)}${t.errors ? ' (failed)' : ''}</title>
+      <rect class="span ${t.errors ? 'failed' : ''}" x="${a}" y="4" width="${b - a}" height="${height - bottom - 4}"/>
+      <text class="span-label" x="${a + 3}" y="16">${esc(t.task_id.slice(0, 8))}</text></g>`;
+  }).join('');
+  const label = d => new Date(d).toLocaleTimeString();
+  return `<svg class="chart" id="vram-chart" viewBox="0 0 ${width} ${height}" preserveAspectRatio="none">
+    ${grid}${spans}<polyline class="used" points="${line}"/>
+    <text class="axis" x="${left}" y="${height - 6}">${label(t0)}</text>
+    <text class="axis" x="${width - right}" y="${height - 6}" text-anchor="end">${label(t1)}</text></svg>`;
+}
+
+async function workerPage(id) {
+  const [detail, heartbeats] = await Promise.all([
+    api(`/api/workers/${encodeURIComponent(id)}`),
+    api(`/api/workers/${encodeURIComponent(id)}/heartbeats?since=6h`)]);
+  const w = detail.worker;
+  view.innerHTML = `<h1>Worker ${esc(w.worker_id)}</h1>
+    <div class="cards">
+      <div class="card"><div class="k">Health</div><div class="v health health-${esc(w.health)}">${esc(w.health)}</div></div>
+      <div class="card"><div class="k">Last heartbeat</div><div class="v" title="${esc(w.last_heartbeat || '')}">${age(w.heartbeat_age_s)}</div></div>
+      <div class="card"><div class="k">VRAM</div><div class="v">${vramBar(w.vram_used_mb, w.vram_total_mb)}</div></div>
+      <div class="card"><div class="k">Current task</div><div class="v">${w.current_task_id ? `<a href="#/task/${encodeURIComponent(w.current_task_id)}">${esc(w.current_task_id.slice(0, 13))}</a>` : 'idle'}</div></div>
+      <div class="card"><div class="k">Last hour</div><div class="v"><span class="lvl-ERROR">${w.errors_last_hour}</span> errors · <span class="lvl-WARNING">${w.warnings_last_hour}</span> warnings</div></div>
+    </div>
+    <h2>VRAM used over the last 6 hours, with the tasks it ran (click one)</h2>${vramChart(heartbeats, detail.recent_tasks)}
+    <h2>Records</h2>${tailControl()}${recordsTable(detail.records, { showWorker: false, id: 'worker-records' })}`;
+  view.querySelectorAll('.task-span').forEach(g => g.addEventListener('click', () => { location.hash = '#/task/' + encodeURIComponent(g.dataset.task); }));
+  const body = view.querySelector('#worker-records tbody');
+  const tail = liveTail({ worker: id }, record => {
+    body.insertAdjacentHTML('beforeend', recordRow(record, { showWorker: false }));
+    body.lastElementChild.classList.add('fresh');
+  }, view.querySelector('#tail-control'));
+  const newest = detail.records.reduce((m, r) => Math.max(m, r.id), 0);
+  if (newest) tail.setLastId(newest);
+  tail.open();
+}
+
+async function taskPage(id) {
+  const task = await api(`/api/tasks/${encodeURIComponent(id)}`);
+  const failed = task.outcome === 'failed';
+  const peak = task.heartbeats.reduce((m, h) => Math.max(m, h.vram_used_mb ?? 0), 0);
+  const total = task.heartbeats.reduce((m, h) => Math.max(m, h.vram_total_mb ?? 0), 0);
+  const failure = task.failure;
+  view.innerHTML = `<h1>Task ${esc(task.task_id)} <span class="badge ${failed ? 'lvl-ERROR' : ''}" id="task-outcome">${failed ? 'FAILED' : 'OK'}</span></h1>
+    <div class="cards">
+      <div class="card"><div class="k">Ran on</div><div class="v">${task.workers.map(w => `<a href="#/worker/${encodeURIComponent(w.worker_id)}">${esc(w.worker_id)}</a>`).join(', ') || '-'}</div></div>
+      <div class="card"><div class="k">Started</div><div class="v">${time(task.first_at)}</div></div>
+      <div class="card"><div class="k">Duration</div><div class="v">${task.first_at ? span(task.first_at, task.last_at) : '-'}</div></div>
+      <div class="card"><div class="k">VRAM peak</div><div class="v">${peak ? `${peak.toLocaleString()} / ${total.toLocaleString()} MiB` : 'unknown'}</div></div>
+      <div class="card"><div class="k">Records</div><div class="v">${task.records.length}</div></div>
+    </div>
+    ${failure ? `<div class="failure" id="task-failure"><strong class="lvl-ERROR">Failed:</strong> ${esc(failure.message)}
+      <div class="sub">${time(failure.timestamp, failure.received_at)} on ${esc(failure.worker_id)}</div>
+      ${failure.metadata && failure.metadata.exception ? `<details open><summary>Stack trace</summary><pre id="stack-trace">${esc(failure.metadata.exception)}</pre></details>` : ''}</div>` : ''}
+    <h2>Timeline</h2>${recordsTable(task.records, { showTask: false, id: 'task-records' })}`;
+}
+
+function exploreParams() {
+  const query = location.hash.includes('?') ? location.hash.slice(location.hash.indexOf('?') + 1) : '';
+  return new URLSearchParams(query);
+}
+
+async function explorePage() {
+  const params = exploreParams();
+  const field = (name, label, attrs = '') => `<label>${label}<input name="${name}" value="${esc(params.get(name) || '')}" ${attrs}></label>`;
+  view.innerHTML = `<h1>Explore</h1>
+    <form class="filters" id="filters">${field('worker', 'Worker')}${field('task', 'Task')}
+      <label>Minimum level<select name="level"><option value="">any</option>${LEVELS.map(l => `<option ${params.get('level') === l ? 'selected' : ''}>${l}</option>`).join('')}</select></label>
+      ${field('since', 'Since', 'placeholder="2h or 2026-11-27T22:00Z" size="18"')}${field('until', 'Until', 'size="18"')}${field('grep', 'Text')}
+      ${field('limit', 'Page size', 'size="5" placeholder="100"')}<button class="primary">Apply</button></form>
+    <div id="results"><p class="loading">Loading records…</p></div>`;
+  view.querySelector('#filters').addEventListener('submit', event => {
+    event.preventDefault();
+    const next = new URLSearchParams();
+    new FormData(event.target).forEach((value, key) => { if (String(value).trim()) next.set(key, String(value).trim()); });
+    location.hash = '#/explore' + (next.toString() ? '?' + next.toString() : '');
+  });
+  const records = await api('/api/logs?' + params.toString());
+  const results = view.querySelector('#results');
+  if (!records.length) {
+    results.innerHTML = `<div class="notice" id="no-results">No records match. Records are kept 48 hours; widen the filters.</div>${tailControl()}<table id="explore-records" hidden><tbody></tbody></table>`;
+  } else {
+    results.innerHTML = `<div class="sub" id="result-count">${records.length} records (newest ${records.length}; <a href="#" id="older">older…</a>)</div>
+      ${tailControl()}${recordsTable(records, { id: 'explore-records' })}`;
+    view.querySelector('#older').addEventListener('click', event => {
+      event.preventDefault();
+      const next = new URLSearchParams(params);
+      next.set('until', records[0].timestamp);
+      location.hash = '#/explore?' + next.toString();
+    });
+  }
+  const body = view.querySelector('#explore-records tbody');
+  const tailParams = {};
+  ['worker', 'task', 'level', 'grep'].forEach(k => { if (params.get(k)) tailParams[k] = params.get(k); });
+  const tail = liveTail(tailParams, record => {
+    view.querySelector('#explore-records').hidden = false;
+    body.insertAdjacentHTML('beforeend', recordRow(record));
+    body.lastElementChild.classList.add('fresh');
+  }, view.querySelector('#tail-control'));
+  const newest = records.reduce((m, r) => Math.max(m, r.id), 0);
+  if (newest) tail.setLastId(newest);
+  if (!params.get('until')) tail.open(); else view.querySelector('#tail-control').hidden = true;
+}
+
+// ---- routing ----------------------------------------------------------------------------------
+
+async function route() {
+  cleanup.forEach(stop => stop());
+  cleanup = [];
+  const hash = location.hash || '#/fleet';
+  const [path] = hash.slice(1).split('?');
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  document.querySelectorAll('nav a').forEach(a => a.classList.toggle('active', a.dataset.nav === parts[0]));
+  try {
+    if (parts[0] === 'worker' && parts[1]) { loading('worker'); await workerPage(parts[1]); }
+    else if (parts[0] === 'task' && parts[1]) { loading('task'); await taskPage(parts[1]); }
+    else if (parts[0] === 'explore') { await explorePage(); }
+    else { loading('fleet'); await fleetPage(); }
+  } catch (error) {
+    showError(error);
+  }
+}
+
+document.getElementById('forget-key').addEventListener('click', () => { localStorage.removeItem(KEY_STORAGE); route(); });
+window.addEventListener('hashchange', route);
+route();
