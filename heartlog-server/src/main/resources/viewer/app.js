@@ -295,9 +295,11 @@ async function explorePage() {
   if (!records.length) {
     results.innerHTML = `<div class="notice" id="no-results">No records match. Records are kept 48 hours; widen the filters.</div>${tailControl()}<table id="explore-records" hidden><tbody></tbody></table>`;
   } else {
-    results.innerHTML = `<div class="sub" id="result-count">${records.length} records (newest ${records.length}; <a href="#" id="older">older…</a>)</div>
+    const pageSize = Number(params.get('limit') || 100);
+    const full = records.length >= pageSize;
+    results.innerHTML = `<div class="sub" id="result-count">${records.length} record${records.length === 1 ? '' : 's'}${full ? ', the newest; <a href="#" id="older">older…</a>' : ''}</div>
       ${tailControl()}${recordsTable(records, { id: 'explore-records' })}`;
-    view.querySelector('#older').addEventListener('click', event => {
+    if (full) view.querySelector('#older').addEventListener('click', event => {
       event.preventDefault();
       const next = new URLSearchParams(params);
       next.set('until', records[0].timestamp);

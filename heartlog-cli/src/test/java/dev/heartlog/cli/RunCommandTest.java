@@ -36,7 +36,11 @@ class RunCommandTest {
         "echo '[10:00:03] ✅ WORKER [Task task-a] Task completed'",
         "echo 'plain line between tasks'",
         "echo '[10:00:04] INFO WORKER [Task task-b] Claimed task, starting generation'",
+        // Two pipes are read by two threads: a worker's lines are apart in time, and the
+        // stderr line must come after the stdout line that made task-b current.
+        "sleep 0.5",
         "echo 'Traceback (most recent call last):' >&2",
+        "sleep 0.5",
         "echo '[10:00:05] ERROR GENERATOR [Task task-b] CUDA out of memory'",
         "exit 3",
         ""));

@@ -1,0 +1,237 @@
+package dev.heartlog.bench;
+
+import dev.heartlog.store.Fixtures;
+import dev.heartlog.store.Store;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.postgresql.PGConnection;
+
+/**
+ * Ingest load generator (issue: "Ingest into PostgreSQL"). Calls the ingest path as a fleet
+ * does, batches of 100 records of realistic size from several connections, against one embedded
+ * PostgreSQL, for each way of storing them, one after the other in the same run:
+ *
+ * <ul>
+ *   <li>{@code heartlog}: heartlog's function (set-based insert into the partitioned table, batch
+ *       dedupe by session and number, per-row isolation only for a failing batch)
+ *   <li>{@code seed}: the seed design's function, one INSERT ... SELECT FROM jsonb_array_elements
+ *       into its unpartitioned table with its four indexes
+ *   <li>{@code row-loop}: one BEGIN ... EXCEPTION block per record into the seed's table, how
+ *       deployed orchestrators isolate bad rows
+ *   <li>{@code copy}: COPY of the same rows into heartlog's table: the ceiling
+ * </ul>
+ *
+ * <p>Usage: {@code java -cp heartlog-bench/target/benchmarks.jar dev.heartlog.bench.IngestLoad
+ * [connections=4] [seconds=20]}. Prints rows/s and table+index bytes per million rows.
+ */
+public final class IngestLoad {
+
+  private static final int BATCH = 100;
+  private static final String[] LEVELS = {"INFO", "INFO", "INFO", "INFO", "INFO", "INFO", "DEBUG", "WARNING", "INFO", "ERROR"};
+  private static final String[] MESSAGES = {
+    "Denoising step %d/30 done in 412 ms, latent 1x16x21x60x104",
+    "Loaded model wan2.1-t2v-14B shard %d of 6 from /models cache",
+    "VAE decode of chunk %d took 1830 ms, peak VRAM 61234 MiB",
+    "Uploaded result segment %d to s3://renders/outputs/2026-11-27/",
+    "Claimed task, starting generation with prompt of %d tokens"};
+
+  private IngestLoad() {}
+
+  public static void main(String[] args) throws Exception {
+    int connections = args.length > 0 ? Integer.parseInt(args[0]) : 4;
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+    try (EmbeddedPostgres server = EmbeddedPostgres.builder()
+        .setServerConfig("max_wal_size", "4GB")
+        .setServerConfig("checkpoint_timeout", "30min")
+        .setServerConfig("shared_buffers", "512MB")
+        .start()) {
+      String admin = "jdbc:postgresql://localhost:" + server.getPort() + "/postgres?user=postgres";
+      System.out.printf("PostgreSQL %s, %d connections, %d s per variant, batches of %d records%n",
+          scalar(admin, "SHOW server_version"), connections, seconds, BATCH);
+      List<String> lines = new ArrayList<>();
+      for (String variant : List.of("seed", "row-loop", "heartlog", "copy", "copy-single")) {
+        String url = freshDatabase(admin, variant.replace('-', '_'));
+        prepare(url, variant);
+        int streams = variant.equals("copy-single") ? 1 : connections;
+        Result result = run(url, variant, streams, seconds);
+        long bytes = Long.parseLong(scalar(url, "SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('system_logs')"));
+        long rows = Long.parseLong(scalar(url, "SELECT count(*) FROM system_logs"));
+        String line = String.format(Locale.ROOT, "| %-11s | %d | %,.0f | %,.0f MB | %,d |",
+            variant, streams, result.rowsPerSecond(), bytes / 1e6 / (rows / 1e6), rows);
+        lines.add(line);
+        System.out.println(line);
+      }
+      System.out.println();
+      System.out.println("| variant | connections | rows/s | table+index bytes per million rows | rows stored |");
+      System.out.println("|---|---|---|---|---|");
+      lines.forEach(System.out::println);
+    }
+  }
+
+  record Result(long rows, double seconds) {
+    double rowsPerSecond() {
+      return rows / seconds;
+    }
+  }
+
+  private static void prepare(String url, String variant) throws Exception {
+    if (variant.equals("heartlog") || variant.startsWith("copy")) {
+      Store.open(url, null, null).migrate();
+    } else {
+      execute(url, Fixtures.seedSchema());
+      if (variant.equals("row-loop")) {
+        execute(url, resource("/bench/row-loop-function.sql"));
+      }
+    }
+    // 1,000 workers, as a fleet has; the seed's function updates rows that must exist.
+    execute(url, "INSERT INTO workers (id) SELECT 'gpu-' || g FROM generate_series(1, 1000) g ON CONFLICT DO NOTHING");
+  }
+
+  private static Result run(String url, String variant, int streams, int seconds) throws Exception {
+    AtomicLong rows = new AtomicLong();
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    long[] window = new long[2];
+    for (int i = 0; i < streams; i++) {
+      int stream = i;
+      Thread thread = new Thread(() -> {
+        try (Connection connection = DriverManager.getConnection(url)) {
+          start.await();
+          long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+          String session = UUID.randomUUID().toString();
+          long batchNumber = 0;
+          while (System.nanoTime() < deadline) {
+            String worker = "gpu-" + (1 + ThreadLocalRandom.current().nextInt(1000));
+            String task = UUID.randomUUID().toString();
+            rows.addAndGet(send(connection, variant, worker, task, session, ++batchNumber, stream));
+          }
+        } catch (Exception e) {
+          throw new IllegalStateException(variant + " stream failed", e);
+        }
+      }, "load-" + variant + "-" + i);
+      threads.add(thread);
+      thread.start();
+    }
+    window[0] = System.nanoTime();
+    start.countDown();
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    window[1] = System.nanoTime();
+    return new Result(rows.get(), (window[1] - window[0]) / 1e9);
+  }
+
+  private static int send(Connection connection, String variant, String worker, String task, String session, long batch,
+      int stream) throws SQLException, IOException {
+    Instant now = Instant.now();
+    switch (variant) {
+      case "heartlog" -> {
+        try (PreparedStatement call = connection.prepareStatement(
+            "SELECT func_worker_heartbeat_with_logs(worker_id_param => ?, vram_total_mb_param => 81559, "
+                + "vram_used_mb_param => 40000, logs_param => ?::jsonb, current_task_id_param => ?, "
+                + "session_id_param => ?, batch_seq_param => ?)")) {
+          call.setString(1, worker);
+          call.setString(2, logsJson(now, task, true));
+          call.setString(3, task);
+          call.setString(4, session);
+          call.setLong(5, batch);
+          call.execute();
+        }
+      }
+      case "seed", "row-loop" -> {
+        String function = variant.equals("seed") ? "func_worker_heartbeat_with_logs" : "func_worker_heartbeat_with_logs_row_loop";
+        try (PreparedStatement call = connection.prepareStatement("SELECT " + function + "(?, 81559, 40000, ?::jsonb, ?)")) {
+          call.setString(1, worker);
+          call.setString(2, logsJson(now, task, false));
+          call.setString(3, task);
+          call.execute();
+        }
+      }
+      default -> {
+        String csv = csv(now, worker, task, session, batch);
+        connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
+            "COPY system_logs (timestamp, level, message, source_type, source_id, task_id, metadata, session_id, seq) "
+                + "FROM STDIN (FORMAT csv)", new StringReader(csv));
+      }
+    }
+    return BATCH;
+  }
+
+  /** 100 records as a worker sends them: microsecond timestamps a few ms apart, ~300 bytes each. */
+  private static String logsJson(Instant now, String task, boolean withSequence) {
+    StringBuilder json = new StringBuilder(BATCH * 330).append('[');
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (int i = 0; i < BATCH; i++) {
+      if (i > 0) {
+        json.append(',');
+      }
+      json.append("{\"timestamp\":\"").append(now.plusNanos(i * 3_217_000L + random.nextInt(1000) * 1000L))
+          .append("\",\"level\":\"").append(LEVELS[random.nextInt(LEVELS.length)])
+          .append("\",\"message\":\"").append(String.format(MESSAGES[random.nextInt(MESSAGES.length)], random.nextInt(1, 100)))
+          .append("\",\"task_id\":\"").append(task)
+          .append("\",\"metadata\":{\"logger\":\"wgp.generator\",\"thread\":\"render-").append(random.nextInt(8))
+          .append("\",\"component\":\"GENERATOR\",\"lineno\":").append(random.nextInt(5000)).append('}');
+      if (withSequence) {
+        json.append(",\"seq\":").append(i + 1);
+      }
+      json.append('}');
+    }
+    return json.append(']').toString();
+  }
+
+  private static String csv(Instant now, String worker, String task, String session, long batch) {
+    StringBuilder csv = new StringBuilder(BATCH * 330);
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (int i = 0; i < BATCH; i++) {
+      csv.append(now.plusNanos(i * 3_217_000L + random.nextInt(1000) * 1000L)).append(',')
+          .append(LEVELS[random.nextInt(LEVELS.length)]).append(',')
+          .append(String.format(MESSAGES[random.nextInt(MESSAGES.length)], random.nextInt(1, 100))).append(",worker,")
+          .append(worker).append(',').append(task).append(",\"{\"\"logger\"\":\"\"wgp.generator\"\",\"\"thread\"\":\"\"render-")
+          .append(random.nextInt(8)).append("\"\",\"\"component\"\":\"\"GENERATOR\"\",\"\"lineno\"\":").append(random.nextInt(5000))
+          .append("}\",").append(session).append(',').append(batch * BATCH + i).append('\n');
+    }
+    return csv.toString();
+  }
+
+  private static String freshDatabase(String admin, String name) throws SQLException {
+    execute(admin, "CREATE DATABASE load_" + name);
+    return admin.replace("/postgres?", "/load_" + name + "?");
+  }
+
+  private static void execute(String url, String sql) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  private static String scalar(String url, String sql) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  private static String resource(String name) throws IOException {
+    try (InputStream in = IngestLoad.class.getResourceAsStream(name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}
