@@ -97,7 +97,7 @@ DECLARE
     record_count   integer := 0;
     logs_inserted  integer := 0;
     logs_rejected  integer := 0;
-    last_applied   bigint;
+    applied        boolean;
     is_repeat      boolean := false;
 BEGIN
     IF worker_id_param IS NULL OR btrim(worker_id_param) = '' THEN
@@ -121,22 +121,16 @@ BEGIN
 
     -- Exactly once: a batch number at or below the last one applied for this session is a
     -- retry of a batch already stored (its answer was lost on the way back): acknowledge it,
-    -- store nothing. The session row is locked so that concurrent retries queue up.
+    -- store nothing. One statement: it inserts or raises the session's number, and returns no
+    -- row when the number is not new. The row lock queues concurrent retries.
     IF session_id_param IS NOT NULL AND batch_seq_param IS NOT NULL THEN
-        INSERT INTO worker_sessions (worker_id, session_id, last_batch_seq)
-        VALUES (worker_id_param, session_id_param, 0)
-        ON CONFLICT (worker_id, session_id) DO NOTHING;
-        SELECT last_batch_seq INTO last_applied
-        FROM worker_sessions
-        WHERE worker_id = worker_id_param AND session_id = session_id_param
-        FOR UPDATE;
-        IF batch_seq_param <= last_applied THEN
-            is_repeat := true;
-        ELSE
-            UPDATE worker_sessions
-            SET last_batch_seq = batch_seq_param, last_seen_at = now()
-            WHERE worker_id = worker_id_param AND session_id = session_id_param;
-        END IF;
+        INSERT INTO worker_sessions AS s (worker_id, session_id, last_batch_seq)
+        VALUES (worker_id_param, session_id_param, batch_seq_param)
+        ON CONFLICT (worker_id, session_id) DO UPDATE
+            SET last_batch_seq = excluded.last_batch_seq, last_seen_at = now()
+            WHERE s.last_batch_seq < excluded.last_batch_seq
+        RETURNING true INTO applied;
+        is_repeat := applied IS NULL;
     END IF;
 
     IF record_count > 0 AND NOT is_repeat THEN
@@ -149,10 +143,10 @@ BEGIN
                    coalesce(heartlog_level(r.level), 'INFO'),
                    coalesce(r.message, ''),
                    'worker', worker_id_param, r.task_id,
-                   coalesce(r.metadata, '{}'::jsonb)
-                       || CASE WHEN heartlog_level(r.level) IS NULL AND r.level IS NOT NULL
-                               THEN jsonb_build_object('original_level', r.level)
-                               ELSE '{}'::jsonb END,
+                   -- Concatenating jsonb copies it: only for the rare unknown level.
+                   CASE WHEN heartlog_level(r.level) IS NULL AND r.level IS NOT NULL
+                        THEN coalesce(r.metadata, '{}'::jsonb) || jsonb_build_object('original_level', r.level)
+                        ELSE coalesce(r.metadata, '{}'::jsonb) END,
                    session_id_param, r.seq
             FROM jsonb_to_recordset(logs_param) AS r(
                 "timestamp" timestamptz, level text, message text, task_id text, metadata jsonb, seq bigint);

@@ -71,7 +71,8 @@ public final class IngestLoad {
         prepare(url, variant);
         int streams = variant.equals("copy-single") ? 1 : connections;
         Result result = run(url, variant, streams, seconds);
-        long bytes = Long.parseLong(scalar(url, "SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('system_logs')"));
+        long bytes = Long.parseLong(scalar(url, "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c WHERE c.oid = 'system_logs'::regclass "
+            + "OR c.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'system_logs'::regclass)"));
         long rows = Long.parseLong(scalar(url, "SELECT count(*) FROM system_logs"));
         String line = String.format(Locale.ROOT, "| %-11s | %d | %,.0f | %,.0f MB | %,d |",
             variant, streams, result.rowsPerSecond(), bytes / 1e6 / (rows / 1e6), rows);
@@ -201,8 +202,8 @@ public final class IngestLoad {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     for (int i = 0; i < BATCH; i++) {
       csv.append(now.plusNanos(i * 3_217_000L + random.nextInt(1000) * 1000L)).append(',')
-          .append(LEVELS[random.nextInt(LEVELS.length)]).append(',')
-          .append(String.format(MESSAGES[random.nextInt(MESSAGES.length)], random.nextInt(1, 100))).append(",worker,")
+          .append(LEVELS[random.nextInt(LEVELS.length)]).append(",\"")
+          .append(String.format(MESSAGES[random.nextInt(MESSAGES.length)], random.nextInt(1, 100))).append("\",worker,")
           .append(worker).append(',').append(task).append(",\"{\"\"logger\"\":\"\"wgp.generator\"\",\"\"thread\"\":\"\"render-")
           .append(random.nextInt(8)).append("\"\",\"\"component\"\":\"\"GENERATOR\"\",\"\"lineno\"\":").append(random.nextInt(5000))
           .append("}\",").append(session).append(',').append(batch * BATCH + i).append('\n');

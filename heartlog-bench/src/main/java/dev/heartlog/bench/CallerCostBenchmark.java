@@ -1,0 +1,151 @@
+package dev.heartlog.bench;
+
+import ch.qos.logback.classic.AsyncAppender;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import dev.heartlog.agent.DeliveryResult;
+import dev.heartlog.agent.GpuProbe;
+import dev.heartlog.agent.Heartlog;
+import dev.heartlog.agent.HeartlogAgent;
+import dev.heartlog.logback.HeartlogAppender;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The caller's cost of one log call through each pipeline, every one shipping to a no-op sink,
+ * in the same run: heartlog's Logback appender, Logback's AsyncAppender ({@code neverBlock}),
+ * Log4j2 with all loggers asynchronous (LMAX Disruptor, queue-full policy Discard so it never
+ * blocks either), and a synchronous no-op Logback appender as the floor. Same message, same
+ * parameters. Run with {@code -prof gc} for bytes per call and {@code -t 1} / {@code -t 2}.
+ *
+ * <p>JMH calls as fast as it can, far beyond any shipper, so every asynchronous pipeline runs
+ * full: what is measured is the caller's cost in overload, each pipeline dropping by its own
+ * policy.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class CallerCostBenchmark {
+
+  /** A Logback pipeline built in code, outside SLF4J's global configuration. */
+  @State(Scope.Benchmark)
+  public static class LogbackPipeline {
+    @Param({"heartlog", "logback-async", "sync-noop"})
+    public String pipeline;
+
+    Logger logger;
+    HeartlogAgent agent;
+    LoggerContext context;
+
+    @Setup(Level.Trial)
+    public void start() {
+      context = new LoggerContext();
+      context.start();
+      logger = context.getLogger("bench.worker");
+      logger.setAdditive(false);
+      logger.setLevel(ch.qos.logback.classic.Level.INFO);
+      switch (pipeline) {
+        case "heartlog" -> {
+          agent = HeartlogAgent.builder()
+              .workerId("bench")
+              .transport(heartbeat -> DeliveryResult.stored(heartbeat.records().size()))
+              .gpuProbe(GpuProbe.none())
+              .noSpool()
+              .heartbeatInterval(Duration.ofSeconds(1))
+              .shutdownHook(false)
+              .diagnostics(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+              .build();
+          Heartlog.install(agent);
+          HeartlogAppender appender = new HeartlogAppender();
+          appender.setContext(context);
+          appender.setStartAgent(false);
+          appender.start();
+          logger.addAppender(appender);
+        }
+        case "logback-async" -> {
+          NoopAppender sink = new NoopAppender();
+          sink.setContext(context);
+          sink.start();
+          AsyncAppender async = new AsyncAppender();
+          async.setContext(context);
+          async.setNeverBlock(true);
+          async.addAppender(sink);
+          async.start();
+          logger.addAppender(async);
+        }
+        default -> {
+          NoopAppender sink = new NoopAppender();
+          sink.setContext(context);
+          sink.start();
+          logger.addAppender(sink);
+        }
+      }
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() {
+      context.stop();
+      if (agent != null) {
+        System.out.println("\n[heartlog] " + agent.stats());
+        agent.close();
+      }
+    }
+  }
+
+  /** Log4j2 with every logger asynchronous; configured by the fork's system properties. */
+  @State(Scope.Benchmark)
+  public static class Log4jPipeline {
+    org.apache.logging.log4j.Logger logger;
+
+    @Setup(Level.Trial)
+    public void start() {
+      logger = org.apache.logging.log4j.LogManager.getLogger("bench.worker");
+    }
+  }
+
+  /** Takes events and does nothing with them: the sink every pipeline ships to. */
+  public static final class NoopAppender extends AppenderBase<ILoggingEvent> {
+    @Override
+    protected void append(ILoggingEvent event) {
+      // A no-op sink.
+    }
+  }
+
+  private static final String MESSAGE = "Rendered frame {} of task {} in {} ms";
+  private static final String TASK = "0f6c2a4e-7d1b-4a53-9a64-2f0c8d7e1b90";
+
+  @Benchmark
+  public void logback(LogbackPipeline state) {
+    state.logger.info(MESSAGE, 42, TASK, 17);
+  }
+
+  @Benchmark
+  @Fork(value = 1, jvmArgsAppend = {
+      "-Dlog4j2.contextSelector=org.apache.logging.log4j.core.async.AsyncLoggerContextSelector",
+      "-Dlog4j2.asyncQueueFullPolicy=Discard",
+      "-Dlog4j2.discardThreshold=TRACE",
+      "-Dlog4j2.configurationFile=bench/log4j2-noop.xml"})
+  public void log4j2AllAsync(Log4jPipeline state) {
+    state.logger.info(MESSAGE, 42, TASK, 17);
+  }
+}
