@@ -62,23 +62,14 @@ public final class PostgrestTransport implements Transport {
     OFF
   }
 
-  private enum Mode {
-    HEARTLOG_FUNCTION,
-    SEED_FUNCTION,
-    WORKERS_UPDATE
-  }
-
   private final URI rpc;
   private final String restBase;
   private final String key;
   private final Gzip gzip;
   private final Duration requestTimeout;
-  private final Duration functionRetryInterval;
   private final Clock clock;
   private final HttpClient client;
-
-  private Mode mode = Mode.HEARTLOG_FUNCTION;
-  private Instant retryFunctionAt = Instant.MIN;
+  private final FunctionLadder ladder;
   private boolean serverAcceptsGzip;
 
   private PostgrestTransport(Builder builder) {
@@ -88,8 +79,8 @@ public final class PostgrestTransport implements Transport {
     this.key = builder.key;
     this.gzip = builder.gzip;
     this.requestTimeout = builder.requestTimeout;
-    this.functionRetryInterval = builder.functionRetryInterval;
     this.clock = builder.clock;
+    this.ladder = new FunctionLadder(builder.functionRetryInterval, builder.clock);
     this.client = HttpClient.newBuilder().connectTimeout(builder.connectTimeout).build();
   }
 
@@ -99,20 +90,19 @@ public final class PostgrestTransport implements Transport {
 
   @Override
   public DeliveryResult deliver(Heartbeat heartbeat) {
-    if (mode != Mode.HEARTLOG_FUNCTION && !clock.instant().isBefore(retryFunctionAt)) {
-      mode = Mode.HEARTLOG_FUNCTION;
-    }
+    ladder.start();
     try {
       while (true) {
-        HttpResponse<String> response = mode == Mode.WORKERS_UPDATE ? patchWorker(heartbeat) : callFunction(heartbeat);
+        FunctionLadder.Step step = ladder.step();
+        HttpResponse<String> response =
+            step == FunctionLadder.Step.WORKERS_UPDATE ? patchWorker(heartbeat) : callFunction(heartbeat, step);
         serverAcceptsGzip |= response.headers().allValues("Accept-Encoding").stream().anyMatch(v -> v.contains("gzip"));
-        int status = response.statusCode();
-        if (status == 404 && "PGRST202".equals(errorField(response.body(), "code")) && mode != Mode.WORKERS_UPDATE) {
-          mode = mode == Mode.HEARTLOG_FUNCTION ? Mode.SEED_FUNCTION : Mode.WORKERS_UPDATE;
-          retryFunctionAt = clock.instant().plus(functionRetryInterval);
+        boolean functionMissing =
+            response.statusCode() == 404 && "PGRST202".equals(errorField(response.body(), "code"));
+        if (functionMissing && step != FunctionLadder.Step.WORKERS_UPDATE && ladder.stepDown()) {
           continue;
         }
-        return interpret(response);
+        return interpret(response, step);
       }
     } catch (IOException e) {
       return DeliveryResult.failed("cannot reach " + restBase + ": " + e);
@@ -122,10 +112,10 @@ public final class PostgrestTransport implements Transport {
     }
   }
 
-  private DeliveryResult interpret(HttpResponse<String> response) {
+  private DeliveryResult interpret(HttpResponse<String> response, FunctionLadder.Step step) {
     int status = response.statusCode();
     if (status >= 200 && status < 300) {
-      return mode == Mode.WORKERS_UPDATE
+      return step == FunctionLadder.Step.WORKERS_UPDATE
           ? DeliveryResult.heartbeatOnly(FUNCTION + " is missing on the server (404 PGRST202); sent a plain heartbeat")
           : IngestResponse.parse(response.body());
     }
@@ -140,8 +130,9 @@ public final class PostgrestTransport implements Transport {
     return DeliveryResult.rejected(detail);
   }
 
-  private HttpResponse<String> callFunction(Heartbeat heartbeat) throws IOException, InterruptedException {
-    byte[] body = functionBody(heartbeat, mode == Mode.SEED_FUNCTION).getBytes(StandardCharsets.UTF_8);
+  private HttpResponse<String> callFunction(Heartbeat heartbeat, FunctionLadder.Step step)
+      throws IOException, InterruptedException {
+    byte[] body = functionBody(heartbeat, step == FunctionLadder.Step.SEED_FUNCTION).getBytes(StandardCharsets.UTF_8);
     HttpRequest.Builder request = authorized(HttpRequest.newBuilder(rpc)).header("Content-Type", "application/json");
     if (body.length > GZIP_THRESHOLD_BYTES && (gzip == Gzip.ON || (gzip == Gzip.AUTO && serverAcceptsGzip))) {
       body = gzipped(body);

@@ -1,6 +1,7 @@
 package dev.heartlog.jdbc;
 
 import dev.heartlog.agent.DeliveryResult;
+import dev.heartlog.agent.FunctionLadder;
 import dev.heartlog.agent.Heartbeat;
 import dev.heartlog.agent.IngestResponse;
 import dev.heartlog.agent.Transport;
@@ -16,7 +17,6 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Properties;
 
 /**
@@ -46,26 +46,15 @@ public final class JdbcTransport implements Transport {
   private static final String HEARTBEAT_SEED = sql("heartbeat-seed.sql");
   private static final String HEARTBEAT_FALLBACK = sql("heartbeat-fallback.sql");
 
-  /** Which call the database supports, best first. */
-  private enum Mode {
-    HEARTLOG_FUNCTION,
-    SEED_FUNCTION,
-    WORKERS_UPDATE
-  }
-
   private final String url;
   private final Properties connectionProperties;
-  private final Duration functionRetryInterval;
-  private final Clock clock;
+  private final FunctionLadder ladder;
 
   private Connection connection;
-  private Mode mode = Mode.HEARTLOG_FUNCTION;
-  private Instant retryFunctionAt = Instant.MIN;
 
   private JdbcTransport(Builder builder) {
     this.url = builder.url;
-    this.functionRetryInterval = builder.functionRetryInterval;
-    this.clock = builder.clock;
+    this.ladder = new FunctionLadder(builder.functionRetryInterval, builder.clock);
     Properties properties = new Properties();
     if (builder.user != null) {
       properties.setProperty("user", builder.user);
@@ -87,20 +76,17 @@ public final class JdbcTransport implements Transport {
 
   @Override
   public DeliveryResult deliver(Heartbeat heartbeat) {
-    if (mode != Mode.HEARTLOG_FUNCTION && !clock.instant().isBefore(retryFunctionAt)) {
-      mode = Mode.HEARTLOG_FUNCTION;
-    }
+    ladder.start();
     try {
       Connection open = connection();
       while (true) {
+        FunctionLadder.Step step = ladder.step();
         try {
-          return call(open, heartbeat);
+          return call(open, heartbeat, step);
         } catch (SQLException e) {
-          if (!UNDEFINED_FUNCTION.equals(e.getSQLState()) || mode == Mode.WORKERS_UPDATE) {
+          if (!UNDEFINED_FUNCTION.equals(e.getSQLState()) || !ladder.stepDown()) {
             throw e;
           }
-          mode = mode == Mode.HEARTLOG_FUNCTION ? Mode.SEED_FUNCTION : Mode.WORKERS_UPDATE;
-          retryFunctionAt = clock.instant().plus(functionRetryInterval);
         }
       }
     } catch (SQLException e) {
@@ -124,8 +110,8 @@ public final class JdbcTransport implements Transport {
     return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"));
   }
 
-  private DeliveryResult call(Connection open, Heartbeat heartbeat) throws SQLException {
-    switch (mode) {
+  private DeliveryResult call(Connection open, Heartbeat heartbeat, FunctionLadder.Step step) throws SQLException {
+    switch (step) {
       case HEARTLOG_FUNCTION -> {
         try (PreparedStatement statement = open.prepareStatement(HEARTBEAT)) {
           statement.setString(1, heartbeat.workerId());
