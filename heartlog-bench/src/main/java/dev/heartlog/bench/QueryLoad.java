@@ -1,0 +1,185 @@
+package dev.heartlog.bench;
+
+import dev.heartlog.store.LogFilter;
+import dev.heartlog.store.Store;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntConsumer;
+
+/**
+ * Queries at volume (issue: "Queries at volume"): fills a store with records over 48 hours from
+ * 1,000 workers running 50 tasks each (50,000 tasks), generated inside PostgreSQL, then times the
+ * store's own queries as the command line and the server run them, and retention: dropping a
+ * day's partition against DELETE of the same rows (time and WAL bytes).
+ *
+ * <p>Usage: {@code java -cp heartlog-bench/target/benchmarks.jar dev.heartlog.bench.QueryLoad
+ * [records=10000000] [samples=200]}.
+ */
+public final class QueryLoad {
+
+  private static final int WORKERS = 1_000;
+  private static final int TASKS_PER_WORKER = 50;
+
+  private QueryLoad() {}
+
+  public static void main(String[] args) throws Exception {
+    long records = args.length > 0 ? Long.parseLong(args[0]) : 10_000_000L;
+    int samples = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+    try (EmbeddedPostgres server = EmbeddedPostgres.builder()
+        .setServerConfig("max_wal_size", "8GB")
+        .setServerConfig("checkpoint_timeout", "30min")
+        .setServerConfig("shared_buffers", "1GB")
+        .setServerConfig("maintenance_work_mem", "512MB")
+        .start()) {
+      String url = "jdbc:postgresql://localhost:" + server.getPort() + "/postgres?user=postgres";
+      Store store = Store.open(url, null, null);
+      store.migrate();
+      long started = System.nanoTime();
+      fill(url, records);
+      System.out.printf(Locale.ROOT, "filled %,d records in %.0f s; %s on disk%n", records,
+          (System.nanoTime() - started) / 1e9, scalar(url, "SELECT pg_size_pretty(sum(pg_total_relation_size(inhrelid))) "
+              + "FROM pg_inherits WHERE inhparent = 'system_logs'::regclass"));
+      long perWorker = records / WORKERS;
+      long rowsPerTask = Math.max(1, perWorker / TASKS_PER_WORKER);
+      ThreadLocalRandom random = ThreadLocalRandom.current();
+      System.out.println();
+      System.out.println("| query | p50 | p95 | rows |");
+      System.out.println("|---|---|---|---|");
+      time("task timeline (`heartlog task`)", samples, i -> store.task(taskId(random.nextInt(WORKERS), random.nextInt(TASKS_PER_WORKER))));
+      time("a worker's last hour (`logs --worker W --since 1h`)", samples, i -> store.logs(
+          new LogFilter("gpu-" + random.nextInt(WORKERS), null, null, Instant.now().minus(Duration.ofHours(1)), null, null, 1_000)));
+      time("errors of the last hour across the fleet (`logs --level ERROR --since 1h`)", samples, i -> store.logs(
+          new LogFilter(null, null, "ERROR", Instant.now().minus(Duration.ofHours(1)), null, null, 1_000)));
+      time("fleet health (`heartlog workers`)", samples, i -> store.workers(Store.DEFAULT_STALE_AFTER));
+      System.out.println();
+      System.out.println("rows per task: " + rowsPerTask + ", per worker: " + perWorker);
+      retention(url);
+    }
+  }
+
+  /** Rows of worker w = g mod 1000; each worker's rows split into 50 consecutive tasks. */
+  private static void fill(String url, long records) throws SQLException {
+    execute(url, "DELETE FROM system_logs");
+    // Partitions for the past two days (maintenance only creates today's and later ones).
+    execute(url, """
+        DO $$
+        DECLARE day date;
+        BEGIN
+          FOR offset_days IN 1 .. 2 LOOP
+            day := (now() AT TIME ZONE 'UTC')::date - offset_days;
+            EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF system_logs FOR VALUES FROM (%L) TO (%L)',
+                'system_logs_p' || to_char(day, 'YYYYMMDD'),
+                day::timestamp AT TIME ZONE 'UTC', (day + 1)::timestamp AT TIME ZONE 'UTC');
+          END LOOP;
+        END $$""");
+    long perWorker = records / WORKERS;
+    long rowsPerTask = Math.max(1, perWorker / TASKS_PER_WORKER);
+    long chunk = 1_000_000;
+    for (long from = 0; from < records; from += chunk) {
+      long to = Math.min(records, from + chunk) - 1;
+      execute(url, String.format(Locale.ROOT, """
+          INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id, metadata, created_at, session_id, seq)
+          SELECT t, lvl, 'Denoising step ' || (g %% 30) || '/30 done in ' || (300 + g %% 500) || ' ms, latent 1x16x21x60x104',
+                 'worker', 'gpu-' || (g %% %1$d), 'task-' || (g %% %1$d) || '-' || ((g / %1$d) / %2$d),
+                 jsonb_build_object('logger', 'wgp.generator', 'thread', 'render-' || (g %% 8), 'lineno', g %% 5000),
+                 t + interval '150 milliseconds', 's-' || (g %% %1$d), g / %1$d
+          FROM (SELECT g,
+                       now() - interval '48 hours' + (g::double precision / %3$d) * interval '48 hours' AS t,
+                       CASE WHEN g %% 50 = 7 THEN 'ERROR' WHEN g %% 12 = 5 THEN 'WARNING'
+                            WHEN g %% 5 = 1 THEN 'DEBUG' ELSE 'INFO' END AS lvl
+                FROM generate_series(%4$d::bigint, %5$d::bigint) g) s""", WORKERS, rowsPerTask, records, from, to));
+    }
+    execute(url, String.format(Locale.ROOT, """
+        INSERT INTO workers (id, status, last_heartbeat, vram_total_mb, vram_used_mb, current_task_id)
+        SELECT 'gpu-' || w, 'active', now() - (w %% 90) * interval '1 second', 81559, 20000 + w * 50,
+               'task-' || w || '-%d' FROM generate_series(0, %d) w
+        ON CONFLICT (id) DO NOTHING""", TASKS_PER_WORKER - 1, WORKERS - 1));
+    // Heartbeats of the last 2 hours, every 20 s per worker (the task timeline reads them).
+    execute(url, String.format(Locale.ROOT, """
+        INSERT INTO worker_heartbeats (worker_id, received_at, status, vram_total_mb, vram_used_mb, current_task_id, records, logs_inserted)
+        SELECT 'gpu-' || w, now() - b * interval '20 seconds', 'active', 81559, 20000 + (b * 37 + w) %% 40000,
+               'task-' || w || '-' || (%d - 1 - b / 360), 20, 20
+        FROM generate_series(0, %d) w, generate_series(0, 359) b""", TASKS_PER_WORKER, WORKERS - 1));
+    execute(url, "ANALYZE");
+  }
+
+  private static String taskId(int worker, int task) {
+    return "task-" + worker + "-" + task;
+  }
+
+  private static void time(String name, int samples, IntConsumer query) {
+    for (int i = 0; i < 20; i++) {
+      query.accept(i);  // warm-up: plans and pages
+    }
+    List<Long> nanos = new ArrayList<>();
+    for (int i = 0; i < samples; i++) {
+      long start = System.nanoTime();
+      query.accept(i);
+      nanos.add(System.nanoTime() - start);
+    }
+    Collections.sort(nanos);
+    System.out.printf(Locale.ROOT, "| %s | %.2f ms | %.2f ms | %d samples |%n", name,
+        nanos.get(nanos.size() / 2) / 1e6, nanos.get((int) (nanos.size() * 0.95)) / 1e6, samples);
+  }
+
+  /** Drops the oldest day's partition, against DELETE of the same rows from a copy. */
+  private static void retention(String url) throws SQLException {
+    String oldest = scalar(url, "SELECT min(c.relname) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+        + "WHERE i.inhparent = 'system_logs'::regclass AND c.relname ~ '^system_logs_p\\d{8}$'");
+    String rows = scalar(url, "SELECT count(*) FROM " + oldest);
+    execute(url, "CREATE TABLE delete_copy (LIKE system_logs INCLUDING DEFAULTS INCLUDING INDEXES)");
+    execute(url, "INSERT INTO delete_copy SELECT * FROM " + oldest);
+    execute(url, "CHECKPOINT");
+    long[] delete = walAndTime(url, "DELETE FROM delete_copy");
+    // A retention that ends exactly where the oldest day ends drops that day's partition only.
+    String dayEnd = "(to_date('" + oldest.substring("system_logs_p".length()) + "', 'YYYYMMDD') + 1)::timestamp AT TIME ZONE 'UTC'";
+    long[] drop = walAndTime(url, "SELECT heartlog_drop_old_partitions(now() - " + dayEnd + ")");
+    System.out.println();
+    System.out.println("| retention of one day (" + rows + " rows) | time | WAL written |");
+    System.out.println("|---|---|---|");
+    System.out.printf(Locale.ROOT, "| DELETE ... WHERE of the same rows | %.2f s | %,d bytes |%n", delete[1] / 1e9, delete[0]);
+    System.out.printf(Locale.ROOT, "| heartlog_drop_old_partitions (DROP TABLE) | %.3f s | %,d bytes |%n", drop[1] / 1e9, drop[0]);
+    System.out.println("partition still there after drop: " + scalar(url, "SELECT to_regclass('" + oldest + "') IS NOT NULL"));
+  }
+
+  private static long[] walAndTime(String url, String sql) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+      String before = single(statement, "SELECT pg_current_wal_insert_lsn()::text");
+      long start = System.nanoTime();
+      statement.execute(sql);
+      long elapsed = System.nanoTime() - start;
+      long bytes = Long.parseLong(single(statement, "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '" + before + "')::bigint"));
+      return new long[] {bytes, elapsed};
+    }
+  }
+
+  private static void execute(String url, String sql) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  private static String scalar(String url, String sql) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+      return single(statement, sql);
+    }
+  }
+
+  private static String single(Statement statement, String sql) throws SQLException {
+    try (ResultSet rs = statement.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+}
