@@ -36,20 +36,35 @@ public final class QueryLoad {
   public static void main(String[] args) throws Exception {
     long records = args.length > 0 ? Long.parseLong(args[0]) : 10_000_000L;
     int samples = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+    java.nio.file.Path data = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "heartlog-queryload");
     try (EmbeddedPostgres server = EmbeddedPostgres.builder()
+        .setDataDirectory(data)
+        .setCleanDataDirectory(false)
         .setServerConfig("max_wal_size", "8GB")
         .setServerConfig("checkpoint_timeout", "30min")
         .setServerConfig("shared_buffers", "1GB")
         .setServerConfig("maintenance_work_mem", "512MB")
         .start()) {
       String url = "jdbc:postgresql://localhost:" + server.getPort() + "/postgres?user=postgres";
-      Store store = Store.open(url, null, null);
-      store.migrate();
-      long started = System.nanoTime();
-      fill(url, records);
-      System.out.printf(Locale.ROOT, "filled %,d records in %.0f s; %s on disk%n", records,
-          (System.nanoTime() - started) / 1e9, scalar(url, "SELECT pg_size_pretty(sum(pg_total_relation_size(inhrelid))) "
-              + "FROM pg_inherits WHERE inhparent = 'system_logs'::regclass"));
+      Store.open(url, null, null).migrate();
+      // Queries run over a pool, as heartlog serve runs them; a connection per query would be
+      // timed otherwise.
+      com.zaxxer.hikari.HikariConfig pool = new com.zaxxer.hikari.HikariConfig();
+      pool.setJdbcUrl(url);
+      pool.setMaximumPoolSize(4);
+      pool.addDataSourceProperty("options", "-c plan_cache_mode=force_custom_plan");
+      com.zaxxer.hikari.HikariDataSource dataSource = new com.zaxxer.hikari.HikariDataSource(pool);
+      Store store = Store.open(dataSource, url);
+      if (Long.parseLong(scalar(url, "SELECT count(*) FROM system_logs")) < records) {
+        long started = System.nanoTime();
+        fill(url, records);
+        System.out.printf(Locale.ROOT, "filled %,d records in %.0f s%n", records, (System.nanoTime() - started) / 1e9);
+      }
+      // What autovacuum does to an insert-only table in time: the visibility map lets index-only
+      // scans skip the heap.
+      execute(url, "VACUUM (ANALYZE) system_logs");
+      System.out.println("on disk: " + scalar(url, "SELECT pg_size_pretty(sum(pg_total_relation_size(inhrelid))) "
+          + "FROM pg_inherits WHERE inhparent = 'system_logs'::regclass"));
       long perWorker = records / WORKERS;
       long rowsPerTask = Math.max(1, perWorker / TASKS_PER_WORKER);
       ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -64,7 +79,14 @@ public final class QueryLoad {
       time("fleet health (`heartlog workers`)", samples, i -> store.workers(Store.DEFAULT_STALE_AFTER));
       System.out.println();
       System.out.println("rows per task: " + rowsPerTask + ", per worker: " + perWorker);
-      retention(url);
+      explain(url, "workers", java.util.Map.of("stale_after_s", 60L));
+      explain(url, "logs", logsValues("gpu-7", null, null, Instant.now().minus(Duration.ofHours(1))));
+      explain(url, "logs", logsValues(null, null, new String[] {"ERROR", "CRITICAL"}, Instant.now().minus(Duration.ofHours(1))));
+      explain(url, "logs", logsValues(null, "task-7-3", null, null));
+      if (args.length > 2 && args[2].equals("retention")) {
+        retention(url);
+      }
+      dataSource.close();
     }
   }
 
@@ -112,6 +134,55 @@ public final class QueryLoad {
                'task-' || w || '-' || (%d - 1 - b / 360), 20, 20
         FROM generate_series(0, %d) w, generate_series(0, 359) b""", TASKS_PER_WORKER, WORKERS - 1));
     execute(url, "ANALYZE");
+  }
+
+  private static java.util.Map<String, Object> logsValues(String worker, String task, String[] levels, Instant since) {
+    java.util.Map<String, Object> values = new java.util.HashMap<>();
+    values.put("worker", worker);
+    values.put("task", task);
+    values.put("levels", levels != null ? levels : LogFilter.LEVELS.toArray(String[]::new));
+    values.put("since", since);
+    values.put("until", null);
+    values.put("grep", null);
+    values.put("limit", 1_000);
+    return values;
+  }
+
+  /** EXPLAIN (ANALYZE, BUFFERS) of one of the store's own query files with these values. */
+  private static void explain(String url, String query, java.util.Map<String, Object> values) throws Exception {
+    String text;
+    try (java.io.InputStream in = Store.class.getResourceAsStream("sql/" + query + ".sql")) {
+      text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).replaceAll("(?m)--.*$", "");
+    }
+    java.util.regex.Matcher names = java.util.regex.Pattern.compile("(?<![:\\w]):([a-z_][a-z0-9_]*)").matcher(text);
+    List<Object> order = new ArrayList<>();
+    StringBuilder sql = new StringBuilder();
+    while (names.find()) {
+      order.add(values.get(names.group(1)));
+      names.appendReplacement(sql, "?");
+    }
+    names.appendTail(sql);
+    try (Connection connection = DriverManager.getConnection(url + "&options=-c%20plan_cache_mode%3Dforce_custom_plan");
+        java.sql.PreparedStatement statement = connection.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + sql)) {
+      for (int i = 0; i < order.size(); i++) {
+        Object value = order.get(i);
+        if (value instanceof String[] array) {
+          statement.setArray(i + 1, connection.createArrayOf("text", array));
+        } else if (value instanceof Instant instant) {
+          statement.setObject(i + 1, instant.atOffset(java.time.ZoneOffset.UTC));
+        } else {
+          statement.setObject(i + 1, value);
+        }
+      }
+      System.out.println();
+      System.out.println("EXPLAIN (ANALYZE, BUFFERS) " + query + " " + values.entrySet().stream()
+          .filter(e -> e.getValue() != null && !(e.getValue() instanceof String[])).map(Object::toString).toList());
+      try (ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          System.out.println("    " + rs.getString(1));
+        }
+      }
+    }
   }
 
   private static String taskId(int worker, int task) {

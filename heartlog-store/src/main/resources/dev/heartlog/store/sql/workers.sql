@@ -1,6 +1,16 @@
 -- Fleet health: every worker, its heartbeat age, and its warnings and errors of the last hour.
 -- A worker that says it is active but has not sent a heartbeat for :stale_after_s seconds is
--- reported as 'stale'.
+-- reported as 'stale'. The last hour's problems are counted once, through the partial index on
+-- WARNING and above, then joined: counting per worker scanned every worker's whole hour.
+WITH problems AS (
+    SELECT source_id,
+           count(*) FILTER (WHERE level IN ('ERROR', 'CRITICAL')) AS errors,
+           count(*) FILTER (WHERE level = 'WARNING')             AS warnings
+    FROM system_logs
+    WHERE timestamp >= now() - interval '1 hour'
+      AND level IN ('WARNING', 'ERROR', 'CRITICAL')
+    GROUP BY source_id
+)
 SELECT w.id,
        CASE WHEN w.status = 'active'
                  AND (w.last_heartbeat IS NULL
@@ -11,15 +21,8 @@ SELECT w.id,
        w.vram_total_mb,
        w.vram_used_mb,
        w.current_task_id,
-       coalesce(c.errors, 0)   AS errors_last_hour,
-       coalesce(c.warnings, 0) AS warnings_last_hour
+       coalesce(p.errors, 0)   AS errors_last_hour,
+       coalesce(p.warnings, 0) AS warnings_last_hour
 FROM workers w
-LEFT JOIN LATERAL (
-    SELECT count(*) FILTER (WHERE l.level IN ('ERROR', 'CRITICAL')) AS errors,
-           count(*) FILTER (WHERE l.level = 'WARNING')             AS warnings
-    FROM system_logs l
-    WHERE l.source_id = w.id
-      AND l.timestamp >= now() - interval '1 hour'
-      AND l.level IN ('WARNING', 'ERROR', 'CRITICAL')
-) c ON true
+LEFT JOIN problems p ON p.source_id = w.id
 ORDER BY w.id
