@@ -7,7 +7,9 @@ import dev.heartlog.store.StoredRecord;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,6 +27,8 @@ final class LogsCommand implements Callable<Integer> {
 
   /** How often {@code --follow} looks for new records. */
   static final Duration FOLLOW_POLL = Duration.ofSeconds(1);
+  /** How far behind the newest id {@code --follow} looks again for records that committed late. */
+  static final long FOLLOW_REREAD_IDS = 2_000;
 
   @Spec CommandSpec spec;
   @Mixin StoreOptions storeOptions;
@@ -72,11 +76,27 @@ final class LogsCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("heartlog: no records match (records are kept 48 hours)");
       }
       out.flush();
+      // Ids are given at insert and transactions commit in any order, so a record with a lower
+      // id can appear after a higher one was printed: re-read a window behind the newest id and
+      // skip the ids already printed.
+      Set<Long> printed = new LinkedHashSet<>();
+      // --limit chose how many to show first; following reads whole windows.
+      LogFilter following = new LogFilter(filter.workerId(), filter.taskId(), filter.minimumLevel(), null, null,
+          filter.grep(), (int) (5 * FOLLOW_REREAD_IDS));
+      if (follow) {
+        // What was stored before following began counts as seen, printed or left out by --limit.
+        store.logsAfter(Math.max(0, lastId - FOLLOW_REREAD_IDS), following).forEach(r -> printed.add(r.id()));
+      }
       while (follow && !Thread.currentThread().isInterrupted()) {
         Thread.sleep(FOLLOW_POLL.toMillis());
-        for (StoredRecord record : store.logsAfter(lastId, filter)) {
-          print(out, record);
-          lastId = Math.max(lastId, record.id());
+        for (StoredRecord record : store.logsAfter(Math.max(0, lastId - FOLLOW_REREAD_IDS), following)) {
+          if (printed.add(record.id())) {
+            print(out, record);
+            lastId = Math.max(lastId, record.id());
+          }
+        }
+        while (printed.size() > 10 * FOLLOW_REREAD_IDS) {
+          printed.remove(printed.iterator().next());
         }
         out.flush();
       }

@@ -109,7 +109,7 @@ class CommandLineTest {
     StringWriter out = new StringWriter();
     Thread follower = new Thread(() -> Main.commandLine()
         .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(new StringWriter(), true))
-        .execute("logs", "--follow", "--worker", "late-worker", "--db-url", url));
+        .execute("logs", "--follow", "--limit", "1", "--db-url", url));
     follower.start();
     try {
       await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(follower::isAlive);
@@ -120,6 +120,8 @@ class CommandLineTest {
         }
       });
       await().atMost(Duration.ofSeconds(10)).until(() -> out.toString().contains("arrived late"));
+      // Only the newest record before following began (--limit 1), then the new one.
+      assertThat(out.toString().lines()).hasSize(2);
     } finally {
       follower.interrupt();
       follower.join(10_000);
