@@ -26,6 +26,8 @@ import java.util.concurrent.locks.ReentrantLock;
 final class LogBuffer {
 
   private static final Level[] LEVELS = Level.values();
+  /** Records taken per lock hold while draining. */
+  private static final int DRAIN_CHUNK = 64;
 
   private final ReentrantLock lock = new ReentrantLock();
   @SuppressWarnings("unchecked")
@@ -107,27 +109,35 @@ final class LogBuffer {
    * against the capacity until {@link #release(List)}.
    */
   List<LogRecord> drain(int maxBatchRecords, long maxBatchBytes) {
-    lock.lock();
-    try {
-      List<LogRecord> batch = new ArrayList<>(Math.min(waiting, maxBatchRecords));
-      long batchBytes = 0;
-      while (waiting > 0 && batch.size() < maxBatchRecords) {
-        ArrayDeque<LogRecord> oldest = oldestQueue();
-        long size = oldest.peekFirst().estimatedBytes();
-        if (!batch.isEmpty() && batchBytes + size > maxBatchBytes) {
-          break;
+    List<LogRecord> batch = new ArrayList<>(Math.min(size(), maxBatchRecords));
+    long batchBytes = 0;
+    boolean more = true;
+    while (more) {
+      // A few records per lock hold: threads that log never wait long for the heartbeat thread.
+      lock.lock();
+      try {
+        int taken = 0;
+        while (waiting > 0 && batch.size() < maxBatchRecords && taken < DRAIN_CHUNK) {
+          ArrayDeque<LogRecord> oldest = oldestQueue();
+          long size = oldest.peekFirst().estimatedBytes();
+          if (!batch.isEmpty() && batchBytes + size > maxBatchBytes) {
+            more = false;
+            break;
+          }
+          batch.add(oldest.pollFirst());
+          waiting--;
+          taken++;
+          batchBytes += size;
+          bytes -= size;
+          inFlightRecords++;
+          inFlightBytes += size;
         }
-        batch.add(oldest.pollFirst());
-        waiting--;
-        batchBytes += size;
-        bytes -= size;
+        more &= waiting > 0 && batch.size() < maxBatchRecords;
+      } finally {
+        lock.unlock();
       }
-      inFlightRecords += batch.size();
-      inFlightBytes += batchBytes;
-      return batch;
-    } finally {
-      lock.unlock();
     }
+    return batch;
   }
 
   /** Frees the capacity of records that are safe now (spooled to disk, or acknowledged). */
