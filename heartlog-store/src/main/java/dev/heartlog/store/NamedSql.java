@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,8 +36,17 @@ final class NamedSql {
     this.parameterOrder = parameterOrder;
   }
 
-  /** Loads {@code sql/<name>.sql} from the store's resources. */
+  private static final ConcurrentHashMap<String, NamedSql> LOADED = new ConcurrentHashMap<>();
+
+  /**
+   * The query in {@code sql/<name>.sql} of the store's resources, read and parsed once: the
+   * server runs some of them on every request.
+   */
   static NamedSql load(String name) {
+    return LOADED.computeIfAbsent(name, NamedSql::read);
+  }
+
+  private static NamedSql read(String name) {
     String resource = "sql/" + name + ".sql";
     try (InputStream in = NamedSql.class.getResourceAsStream(resource)) {
       if (in == null) {
