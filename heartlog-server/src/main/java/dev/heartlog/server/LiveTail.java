@@ -91,10 +91,6 @@ final class LiveTail implements AutoCloseable {
     subscriber.client().onClose(() -> subscribers.remove(subscriber));
   }
 
-  int subscriberCount() {
-    return subscribers.size();
-  }
-
   @Override
   public void close() {
     running = false;

@@ -199,16 +199,12 @@ public final class Store {
 
   /** One worker with its recent tasks and latest records, or empty for an unknown id. */
   public Optional<WorkerDetail> worker(String workerId, int recordLimit, int taskLimit) {
-    Map<String, Object> byWorker = Map.of("worker", workerId);
-    List<WorkerHealth> rows = query("worker", byWorker, Store::workerRow);
+    List<WorkerHealth> rows = query("worker",
+        Map.of("worker", workerId, "stale_after_s", DEFAULT_STALE_AFTER.toSeconds()), Store::workerHealth);
     if (rows.isEmpty()) {
       return Optional.empty();
     }
-    WorkerHealth health =
-        workers(DEFAULT_STALE_AFTER).stream()
-            .filter(w -> w.id().equals(workerId))
-            .findFirst()
-            .orElse(rows.get(0));
+    WorkerHealth health = rows.get(0);
     List<TaskSummary> tasks =
         query("worker-tasks", Map.of("worker", workerId, "limit", taskLimit), Store::taskSummary);
     List<StoredRecord> records =
@@ -229,14 +225,6 @@ public final class Store {
   /** Records stored from the given agent sessions: how a run checks what reached the store. */
   public long recordsOfSessions(String[] sessionIds) {
     return queryOne("session-records", Map.of("sessions", sessionIds), rs -> rs.getLong("records"));
-  }
-
-  /** Workers, distinct tasks and records stored, for summaries. */
-  public long[] counts() {
-    return queryOne(
-        "counts",
-        Map.of(),
-        rs -> new long[] {rs.getLong("workers"), rs.getLong("tasks"), rs.getLong("records")});
   }
 
   /** Runs one statement given as text; for tests and tools that inspect the store. */
@@ -331,19 +319,6 @@ public final class Store {
         integer(rs, "vram_used_mb"),
         rs.getInt("records"),
         rs.getString("current_task_id"));
-  }
-
-  private static WorkerHealth workerRow(ResultSet rs) throws SQLException {
-    return new WorkerHealth(
-        rs.getString("id"),
-        rs.getString("status"),
-        instant(rs, "last_heartbeat"),
-        longOrNull(rs, "heartbeat_age_s"),
-        integer(rs, "vram_total_mb"),
-        integer(rs, "vram_used_mb"),
-        rs.getString("current_task_id"),
-        0,
-        0);
   }
 
   private static WorkerHealth workerHealth(ResultSet rs) throws SQLException {

@@ -121,6 +121,22 @@ class StoreQueriesTest {
   }
 
   @Test
+  void oneWorkersHealthMatchesItsRowInTheFleetView() {
+    Store own = TestDatabase.freshStore();  // the other tests share the class's store
+    own.withConnection(c -> c.createStatement().execute(
+        "SELECT func_worker_heartbeat_with_logs('gpu-9', NULL, NULL, jsonb_build_array("
+            + "jsonb_build_object('timestamp', now(), 'level', 'ERROR', 'message', 'recent failure'),"
+            + "jsonb_build_object('timestamp', now(), 'level', 'WARNING', 'message', 'recent warning'),"
+            + "jsonb_build_object('timestamp', now(), 'level', 'WARNING', 'message', 'another warning')), NULL)"));
+
+    WorkerHealth alone = own.worker("gpu-9", 10, 10).orElseThrow().health();
+
+    assertThat(alone.errorsLastHour()).isEqualTo(1);
+    assertThat(alone.warningsLastHour()).isEqualTo(2);
+    assertThat(own.workers(Store.DEFAULT_STALE_AFTER)).contains(alone);
+  }
+
+  @Test
   void maintenanceReportsWhatItDid() {
     assertThat(store.maintain(Store.DEFAULT_RETENTION, 5)).contains("\"partitions_created\": 2");
   }

@@ -1,10 +1,20 @@
--- One worker's row, with the age of its last heartbeat in seconds.
-SELECT id,
-       status,
-       last_heartbeat,
-       extract(epoch FROM now() - last_heartbeat)::bigint AS heartbeat_age_s,
-       vram_total_mb,
-       vram_used_mb,
-       current_task_id
-FROM workers
-WHERE id = :worker
+-- One worker as the fleet view shows it (the columns of workers.sql), its last hour's problems
+-- counted through its own timeline index.
+SELECT w.id,
+       CASE WHEN w.status = 'active'
+                 AND (w.last_heartbeat IS NULL
+                      OR w.last_heartbeat < now() - make_interval(secs => :stale_after_s))
+            THEN 'stale' ELSE w.status END              AS health,
+       w.last_heartbeat,
+       extract(epoch FROM now() - w.last_heartbeat)::bigint AS heartbeat_age_s,
+       w.vram_total_mb,
+       w.vram_used_mb,
+       w.current_task_id,
+       (SELECT count(*) FROM system_logs l
+        WHERE l.source_id = w.id AND l.timestamp >= now() - interval '1 hour'
+          AND l.level IN ('ERROR', 'CRITICAL'))           AS errors_last_hour,
+       (SELECT count(*) FROM system_logs l
+        WHERE l.source_id = w.id AND l.timestamp >= now() - interval '1 hour'
+          AND l.level = 'WARNING')                        AS warnings_last_hour
+FROM workers w
+WHERE w.id = :worker::text
