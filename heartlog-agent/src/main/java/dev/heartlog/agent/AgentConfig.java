@@ -30,4 +30,5 @@ record AgentConfig(
     GpuProbe gpuProbe,
     boolean shutdownHook,
     Clock clock,
-    PrintStream diagnostics) {}
+    PrintStream diagnostics,
+    HeartbeatScheduler scheduler) {}

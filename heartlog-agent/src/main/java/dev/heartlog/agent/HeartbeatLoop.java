@@ -61,7 +61,8 @@ final class HeartbeatLoop implements Runnable {
   private long nextBeatNanos = System.nanoTime();
   private long nextCutNanos = System.nanoTime();
   private String lastGpuProblem;
-  private long lastStatsPrintedAt;
+  private long lastStatsPrintedAt = System.nanoTime();
+  private volatile Runnable waker = () -> {};
 
   private final AtomicLong heartbeatsSent = new AtomicLong();
   private final AtomicLong flushes = new AtomicLong();
@@ -83,19 +84,59 @@ final class HeartbeatLoop implements Runnable {
     this.sessionId = sessionId;
   }
 
+  /** Runs the loop on a thread of its own until it is closed and has sent its final heartbeats. */
   @Override
   public void run() {
-    lastStatsPrintedAt = System.nanoTime();
     try {
       while (!isClosing()) {
-        boolean delivered = round(WorkerStatus.ACTIVE);
-        printStatsWhenDue();
+        boolean delivered = activeRound();
         awaitNextRound(delivered);
       }
       finish();
     } finally {
       queue.close();
     }
+  }
+
+  /**
+   * Runs one round on a shared thread ({@link HeartbeatScheduler}) and says when the next is due,
+   * instead of waiting for it.
+   *
+   * @return nanoseconds until the next round (0 while a backlog drains or a round was asked
+   *     for), or -1 once the loop was closed and has sent its final heartbeats
+   */
+  long step() {
+    if (isClosing()) {
+      try {
+        finish();
+      } finally {
+        queue.close();
+      }
+      return -1;
+    }
+    boolean delivered = activeRound();
+    if (hasBacklog(delivered)) {
+      return 0;
+    }
+    long deadline = Math.min(nextBeatNanos, nextCutNanos);
+    lock.lock();
+    try {
+      if (closing || beatRequested) {
+        beatRequested = false;
+        return 0;
+      }
+    } finally {
+      lock.unlock();
+    }
+    return Math.max(0, deadline - System.nanoTime());
+  }
+
+  /**
+   * Called after every request for a round, so a loop run by a {@link HeartbeatScheduler} is
+   * scheduled at once; a loop on its own thread is woken by its condition and needs none.
+   */
+  void onWakeRequest(Runnable waker) {
+    this.waker = waker;
   }
 
   /** Asks for a round now (the buffer reached its flush threshold, or a flush was asked). */
@@ -107,6 +148,7 @@ final class HeartbeatLoop implements Runnable {
     } finally {
       lock.unlock();
     }
+    waker.run();
   }
 
   /** Makes the loop send its final heartbeats and end. */
@@ -119,6 +161,7 @@ final class HeartbeatLoop implements Runnable {
     } finally {
       lock.unlock();
     }
+    waker.run();
   }
 
   /**
@@ -139,6 +182,7 @@ final class HeartbeatLoop implements Runnable {
         flushRequested = true;
         beatRequested = true;
         wake.signalAll();
+        waker.run();
         progress.awaitNanos(remaining);
       }
       return true;
@@ -188,8 +232,10 @@ final class HeartbeatLoop implements Runnable {
     }
   }
 
-  private boolean round(WorkerStatus status) {
-    return round(status, false);
+  private boolean activeRound() {
+    boolean delivered = round(WorkerStatus.ACTIVE, false);
+    printStatsWhenDue();
+    return delivered;
   }
 
   /**
@@ -431,8 +477,7 @@ final class HeartbeatLoop implements Runnable {
 
   /** Waits for the next heartbeat or cut, or a request; returns at once while a backlog drains. */
   private void awaitNextRound(boolean delivered) {
-    boolean backlog = delivered && (oldestBatch() != null || buffer.isDue());
-    if (backlog) {
+    if (hasBacklog(delivered)) {
       return;
     }
     long deadline = Math.min(nextBeatNanos, nextCutNanos);
@@ -452,6 +497,11 @@ final class HeartbeatLoop implements Runnable {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Whether the next round should follow at once: the store takes batches and more wait. */
+  private boolean hasBacklog(boolean delivered) {
+    return delivered && (oldestBatch() != null || buffer.isDue());
   }
 
   private Duration retryDelay() {

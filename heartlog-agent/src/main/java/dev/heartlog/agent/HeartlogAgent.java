@@ -65,7 +65,7 @@ public final class HeartlogAgent implements AutoCloseable {
   private final LogBuffer buffer;
   private final BatchQueue queue;
   private final HeartbeatLoop loop;
-  private final Thread thread;
+  private final LoopRunner runner;
   private final Thread shutdownHook;
   private final String sessionId = UUID.randomUUID().toString();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -79,8 +79,10 @@ public final class HeartlogAgent implements AutoCloseable {
             config.bufferSize(), config.maxBufferedRecords(), config.maxBufferedBytes(), this::onBufferDue, drops);
     this.queue = openQueue(config, diagnostics, drops);
     this.loop = new HeartbeatLoop(config, buffer, queue, drops, () -> currentTask, diagnostics, sessionId);
-    this.thread = new Thread(loop, THREAD_NAME + "-" + config.workerId());
-    thread.setDaemon(true);
+    this.runner =
+        config.scheduler() == null
+            ? LoopRunner.ownThread(loop, THREAD_NAME + "-" + config.workerId())
+            : LoopRunner.shared(loop, config.scheduler());
     this.shutdownHook =
         config.shutdownHook()
             ? new Thread(() -> shutdown(WorkerStatus.STOPPED, config.shutdownTimeout()), "heartlog-shutdown")
@@ -122,7 +124,7 @@ public final class HeartlogAgent implements AutoCloseable {
   }
 
   private HeartlogAgent start() {
-    thread.start();
+    runner.start();
     if (shutdownHook != null) {
       Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -154,7 +156,7 @@ public final class HeartlogAgent implements AutoCloseable {
 
   /** Captures a record made earlier (held by {@link Heartlog} before this agent was installed). */
   void capture(Instant timestamp, Level level, String message, String taskId, Map<String, Object> metadata) {
-    if (!isEnabled(level) || Thread.currentThread() == thread) {
+    if (!isEnabled(level) || Thread.currentThread() instanceof HeartbeatScheduler.HeartbeatThread) {
       return;
     }
     String task = taskId != null ? taskId : currentTask;
@@ -253,18 +255,17 @@ public final class HeartlogAgent implements AutoCloseable {
   public boolean shutdown(WorkerStatus finalStatus, Duration timeout) {
     if (!closed.compareAndSet(false, true)) {
       // Another thread (a shutdown hook, say) is shutting down: wait for it as long as asked.
-      joinQuietly(timeout);
-      return !thread.isAlive();
+      return awaitEnd(timeout);
     }
     removeShutdownHook();
     Heartlog.uninstall(this);
     loop.close(finalStatus);
-    joinQuietly(timeout);
+    boolean ended = awaitEnd(timeout);
     Transport transport = config.transport();
-    if (!thread.isAlive() && transport != null) {
+    if (ended && transport != null) {
       transport.close();
     }
-    return !thread.isAlive();
+    return ended;
   }
 
   /** {@link #shutdown(WorkerStatus, Duration) Shuts down} with status "stopped". */
@@ -273,11 +274,12 @@ public final class HeartlogAgent implements AutoCloseable {
     shutdown(WorkerStatus.STOPPED, config.shutdownTimeout());
   }
 
-  private void joinQuietly(Duration timeout) {
+  private boolean awaitEnd(Duration timeout) {
     try {
-      thread.join(Math.max(1, timeout.toMillis()));
+      return runner.awaitEnd(timeout);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return runner.hasEnded();
     }
   }
 
@@ -321,6 +323,7 @@ public final class HeartlogAgent implements AutoCloseable {
     private boolean shutdownHook = true;
     private Clock clock = Clock.systemUTC();
     private PrintStream diagnostics = System.err;
+    private HeartbeatScheduler scheduler;
 
     private Builder() {}
 
@@ -482,6 +485,15 @@ public final class HeartlogAgent implements AutoCloseable {
     }
 
     /**
+     * Runs this agent's heartbeats on a scheduler shared with other agents instead of a thread of
+     * its own; default none (its own thread).
+     */
+    public Builder scheduler(HeartbeatScheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
+      return this;
+    }
+
+    /**
      * Builds the agent and starts its heartbeat thread.
      *
      * @throws IllegalStateException when no worker id was set
@@ -511,7 +523,8 @@ public final class HeartlogAgent implements AutoCloseable {
               gpuProbe,
               shutdownHook,
               clock,
-              diagnostics);
+              diagnostics,
+              scheduler);
       return new HeartlogAgent(config).start();
     }
 

@@ -2,6 +2,8 @@ package dev.heartlog.agent;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -15,12 +17,15 @@ final class RecordingTransport implements Transport {
   final List<Heartbeat> acknowledged = new CopyOnWriteArrayList<>();
   final AtomicBoolean down = new AtomicBoolean();
   final AtomicBoolean closed = new AtomicBoolean();
+  /** The names of the threads that made heartbeat calls. */
+  final Set<String> callingThreads = ConcurrentHashMap.newKeySet();
   /** Records with this message make their batch rejected, as a store refuses bad data. */
   volatile String poison;
 
   @Override
   public DeliveryResult deliver(Heartbeat heartbeat) {
     received.add(heartbeat);
+    callingThreads.add(Thread.currentThread().getName());
     if (down.get()) {
       return DeliveryResult.failed("connection refused");
     }

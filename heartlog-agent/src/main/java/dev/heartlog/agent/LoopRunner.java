@@ -1,0 +1,125 @@
+package dev.heartlog.agent;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/** Where an agent's {@link HeartbeatLoop} runs: a thread of its own, or a shared scheduler. */
+interface LoopRunner {
+
+  void start();
+
+  /** Waits until the loop has ended (after it was closed). */
+  boolean awaitEnd(Duration timeout) throws InterruptedException;
+
+  boolean hasEnded();
+
+  /** The loop on one thread of its own, which waits between rounds. */
+  static LoopRunner ownThread(HeartbeatLoop loop, String name) {
+    Thread thread = new HeartbeatScheduler.HeartbeatThread(loop, name);
+    thread.setDaemon(true);
+    return new LoopRunner() {
+      @Override
+      public void start() {
+        thread.start();
+      }
+
+      @Override
+      public boolean awaitEnd(Duration timeout) throws InterruptedException {
+        thread.join(Math.max(1, timeout.toMillis()));
+        return !thread.isAlive();
+      }
+
+      @Override
+      public boolean hasEnded() {
+        return !thread.isAlive();
+      }
+    };
+  }
+
+  /** The loop as a chain of one-round tasks on a shared scheduler. */
+  static LoopRunner shared(HeartbeatLoop loop, HeartbeatScheduler scheduler) {
+    return new Scheduled(loop, scheduler.executor());
+  }
+
+  /**
+   * Runs one round at a time and schedules the next when it is due. A wake request while a round
+   * runs makes the next one follow at once; while it waits, moves it forward to now.
+   */
+  final class Scheduled implements LoopRunner {
+    private final HeartbeatLoop loop;
+    private final ScheduledThreadPoolExecutor executor;
+    private final CountDownLatch ended = new CountDownLatch(1);
+    // Guarded by this.
+    private ScheduledFuture<?> next;
+    private boolean running;
+    private boolean wakeRequested;
+
+    Scheduled(HeartbeatLoop loop, ScheduledThreadPoolExecutor executor) {
+      this.loop = loop;
+      this.executor = executor;
+      loop.onWakeRequest(this::wake);
+    }
+
+    @Override
+    public synchronized void start() {
+      next = executor.schedule(this::step, 0, TimeUnit.NANOSECONDS);
+    }
+
+    private void wake() {
+      synchronized (this) {
+        wakeRequested = true;
+        if (running || next == null || next.getDelay(TimeUnit.NANOSECONDS) <= 0) {
+          return; // the running round, or one about to start, sees the request
+        }
+        if (next.cancel(false)) {
+          schedule(0);
+        }
+      }
+    }
+
+    private void step() {
+      synchronized (this) {
+        running = true;
+        wakeRequested = false;
+      }
+      long delay = -1;
+      try {
+        delay = loop.step();
+      } finally {
+        synchronized (this) {
+          running = false;
+          if (delay < 0) {
+            next = null;
+            ended.countDown();
+          } else {
+            schedule(wakeRequested ? 0 : delay);
+          }
+        }
+      }
+    }
+
+    /** Guarded by this. */
+    private void schedule(long delayNanos) {
+      try {
+        next = executor.schedule(this::step, delayNanos, TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException schedulerClosed) {
+        next = null;
+        ended.countDown();
+      }
+    }
+
+    @Override
+    public boolean awaitEnd(Duration timeout) throws InterruptedException {
+      return ended.await(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public boolean hasEnded() {
+      return ended.getCount() == 0;
+    }
+  }
+}
