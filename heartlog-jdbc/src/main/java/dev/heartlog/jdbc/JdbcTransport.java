@@ -18,6 +18,7 @@ import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
+import javax.sql.DataSource;
 
 /**
  * Sends heartbeats over JDBC as one call of {@code func_worker_heartbeat_with_logs} with bind
@@ -29,7 +30,11 @@ import java.util.Properties;
  * again every {@link Builder#functionRetryInterval(Duration) functionRetryInterval}. A database
  * that cannot be reached is a {@link DeliveryResult.Outcome#FAILED} result, never an exception.
  *
- * <p>Used by the agent's heartbeat thread only; not thread-safe.
+ * <p>It holds one connection of its own, opened on first use and again after a failure; or, built
+ * with a {@link Builder#dataSource(DataSource) data source}, borrows one for each heartbeat from a
+ * pool the application owns, so many agents in one process share a few connections.
+ *
+ * <p>Used by one agent's heartbeat rounds only, one at a time; not thread-safe.
  */
 public final class JdbcTransport implements Transport {
 
@@ -47,6 +52,7 @@ public final class JdbcTransport implements Transport {
   private static final String HEARTBEAT_FALLBACK = sql("heartbeat-fallback.sql");
 
   private final String url;
+  private final DataSource dataSource;
   private final Properties connectionProperties;
   private final FunctionLadder ladder;
 
@@ -54,6 +60,7 @@ public final class JdbcTransport implements Transport {
 
   private JdbcTransport(Builder builder) {
     this.url = builder.url;
+    this.dataSource = builder.dataSource;
     this.ladder = new FunctionLadder(builder.functionRetryInterval, builder.clock);
     Properties properties = new Properties();
     if (builder.user != null) {
@@ -76,9 +83,28 @@ public final class JdbcTransport implements Transport {
 
   @Override
   public DeliveryResult deliver(Heartbeat heartbeat) {
+    if (dataSource != null) {
+      try (Connection borrowed = dataSource.getConnection()) {
+        return deliver(borrowed, heartbeat);
+      } catch (SQLException e) {
+        return DeliveryResult.failed(describe(e));
+      }
+    }
+    try {
+      DeliveryResult result = deliver(connection(), heartbeat);
+      if (result.outcome() == DeliveryResult.Outcome.FAILED) {
+        closeConnection();
+      }
+      return result;
+    } catch (SQLException e) {
+      closeConnection();
+      return DeliveryResult.failed(describe(e));
+    }
+  }
+
+  private DeliveryResult deliver(Connection open, Heartbeat heartbeat) {
     ladder.start();
     try {
-      Connection open = connection();
       while (true) {
         FunctionLadder.Step step = ladder.step();
         try {
@@ -93,7 +119,6 @@ public final class JdbcTransport implements Transport {
       if (isRejection(e)) {
         return DeliveryResult.rejected(describe(e));
       }
-      closeConnection();
       return DeliveryResult.failed(describe(e));
     }
   }
@@ -163,6 +188,9 @@ public final class JdbcTransport implements Transport {
 
   @Override
   public String toString() {
+    if (dataSource != null) {
+      return "JdbcTransport[" + dataSource + "]";
+    }
     return "JdbcTransport[" + url.replaceAll("(?i)(password=)[^&]*", "$1***") + "]";
   }
 
@@ -215,9 +243,10 @@ public final class JdbcTransport implements Transport {
     }
   }
 
-  /** Builds a {@link JdbcTransport}; only the URL is required. */
+  /** Builds a {@link JdbcTransport}; a URL or a data source is required. */
   public static final class Builder {
     private String url;
+    private DataSource dataSource;
     private String user;
     private String password;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
@@ -233,6 +262,16 @@ public final class JdbcTransport implements Transport {
         throw new IllegalArgumentException("JDBC URL must start with jdbc:postgresql://");
       }
       this.url = url;
+      return this;
+    }
+
+    /**
+     * Borrows a connection from this pool for each heartbeat instead of holding one; for many
+     * agents in one process. The pool's own settings (user, timeouts) apply, and closing the
+     * transport leaves the pool open. Instead of {@link #url(String)}.
+     */
+    public Builder dataSource(DataSource dataSource) {
+      this.dataSource = java.util.Objects.requireNonNull(dataSource, "data source must not be null");
       return this;
     }
 
@@ -275,10 +314,13 @@ public final class JdbcTransport implements Transport {
       return this;
     }
 
-    /** @throws IllegalStateException when no URL was set */
+    /** @throws IllegalStateException when neither a URL nor a data source was set, or both */
     public JdbcTransport build() {
-      if (url == null) {
+      if (url == null && dataSource == null) {
         throw new IllegalStateException("JDBC URL is required");
+      }
+      if (url != null && dataSource != null) {
+        throw new IllegalStateException("set a JDBC URL or a data source, not both");
       }
       return new JdbcTransport(this);
     }
