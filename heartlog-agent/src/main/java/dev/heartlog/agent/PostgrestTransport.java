@@ -81,7 +81,8 @@ public final class PostgrestTransport implements Transport {
     this.requestTimeout = builder.requestTimeout;
     this.clock = builder.clock;
     this.ladder = new FunctionLadder(builder.functionRetryInterval, builder.clock);
-    this.client = HttpClient.newBuilder().connectTimeout(builder.connectTimeout).build();
+    this.client =
+        builder.client != null ? builder.client : HttpClient.newBuilder().connectTimeout(builder.connectTimeout).build();
   }
 
   public static Builder builder() {
@@ -287,8 +288,18 @@ public final class PostgrestTransport implements Transport {
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private Duration functionRetryInterval = DEFAULT_FUNCTION_RETRY_INTERVAL;
     private Clock clock = Clock.systemUTC();
+    private HttpClient client;
 
     private Builder() {}
+
+    /**
+     * Sends through this client instead of one of its own; for many agents in one process, which
+     * then share its connections and its selector thread. Its connect timeout applies.
+     */
+    public Builder httpClient(HttpClient client) {
+      this.client = Objects.requireNonNull(client, "http client must not be null");
+      return this;
+    }
 
     /** The project URL, as {@code SUPABASE_URL} gives it: {@code https://xyz.supabase.co}. */
     public Builder baseUrl(String url) {

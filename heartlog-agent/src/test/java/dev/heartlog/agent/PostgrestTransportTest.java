@@ -142,6 +142,33 @@ class PostgrestTransportTest {
     assertThat(transport.toString()).doesNotContain("very-secret");
   }
 
+  @Test
+  void transportsOfManyAgentsCanShareOneHttpClient() {
+    functionExists.set(true);
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool();
+    java.util.concurrent.atomic.AtomicInteger clientTasks = new java.util.concurrent.atomic.AtomicInteger();
+    java.net.http.HttpClient shared = java.net.http.HttpClient.newBuilder()
+        .executor(task -> {
+          clientTasks.incrementAndGet();
+          threads.execute(task);
+        })
+        .build();
+    try {
+      PostgrestTransport first = PostgrestTransport.builder().baseUrl(base).key("k").httpClient(shared).build();
+      PostgrestTransport second = PostgrestTransport.builder().baseUrl(base).key("k").httpClient(shared).build();
+
+      assertThat(first.deliver(heartbeat("w-1", "one")).outcome()).isEqualTo(DeliveryResult.Outcome.STORED);
+      int afterFirst = clientTasks.get();
+      assertThat(second.deliver(heartbeat("w-2", "two")).outcome()).isEqualTo(DeliveryResult.Outcome.STORED);
+
+      assertThat(afterFirst).as("the first transport ran on the shared client").isPositive();
+      assertThat(clientTasks.get()).as("so did the second").isGreaterThan(afterFirst);
+      assertThat(requests).anyMatch(r -> r.contains("\"w-1\"")).anyMatch(r -> r.contains("\"w-2\""));
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
   private static Heartbeat heartbeat(String worker, String message) {
     LogRecord record = new LogRecord(java.time.Instant.parse("2026-11-27T22:00:00Z"), 1, Level.INFO, message, "t-1", Map.of());
     return new Heartbeat(worker, "session", 1L, WorkerStatus.ACTIVE, 81559, 23017, "t-1", List.of(record), Map.of());
