@@ -5,6 +5,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 
 /**
  * A few heartbeat threads shared by many agents in one process: a host that runs many workers,
@@ -30,8 +31,10 @@ public final class HeartbeatScheduler implements AutoCloseable {
   private static final AtomicInteger POOLS = new AtomicInteger();
 
   private final ScheduledThreadPoolExecutor executor;
+  private final LongConsumer lateness;
 
-  private HeartbeatScheduler(int threads) {
+  private HeartbeatScheduler(int threads, LongConsumer lateness) {
+    this.lateness = lateness;
     int pool = POOLS.incrementAndGet();
     AtomicInteger count = new AtomicInteger();
     ThreadFactory factory = runnable -> {
@@ -45,14 +48,27 @@ public final class HeartbeatScheduler implements AutoCloseable {
 
   /** A scheduler with this many heartbeat threads. */
   public static HeartbeatScheduler create(int threads) {
+    return create(threads, late -> {});
+  }
+
+  /**
+   * A scheduler that tells {@code lateness}, on the heartbeat thread, how many nanoseconds each
+   * round started after it was due: near zero while the threads keep up, growing when they do
+   * not. For monitoring and benchmarks; it must return quickly.
+   */
+  public static HeartbeatScheduler create(int threads, LongConsumer lateness) {
     if (threads <= 0) {
       throw new IllegalArgumentException("a heartbeat scheduler needs at least one thread");
     }
-    return new HeartbeatScheduler(threads);
+    return new HeartbeatScheduler(threads, java.util.Objects.requireNonNull(lateness, "lateness must not be null"));
   }
 
   ScheduledThreadPoolExecutor executor() {
     return executor;
+  }
+
+  void roundStarted(long dueAtNanos) {
+    lateness.accept(Math.max(0, System.nanoTime() - dueAtNanos));
   }
 
   /** Rounds scheduled and not yet run: about one per agent when all is well. */

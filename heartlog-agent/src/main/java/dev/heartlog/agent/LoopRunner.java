@@ -42,7 +42,7 @@ interface LoopRunner {
 
   /** The loop as a chain of one-round tasks on a shared scheduler. */
   static LoopRunner shared(HeartbeatLoop loop, HeartbeatScheduler scheduler) {
-    return new Scheduled(loop, scheduler.executor());
+    return new Scheduled(loop, scheduler);
   }
 
   /**
@@ -51,22 +51,25 @@ interface LoopRunner {
    */
   final class Scheduled implements LoopRunner {
     private final HeartbeatLoop loop;
+    private final HeartbeatScheduler scheduler;
     private final ScheduledThreadPoolExecutor executor;
     private final CountDownLatch ended = new CountDownLatch(1);
     // Guarded by this.
     private ScheduledFuture<?> next;
+    private long nextDueNanos;
     private boolean running;
     private boolean wakeRequested;
 
-    Scheduled(HeartbeatLoop loop, ScheduledThreadPoolExecutor executor) {
+    Scheduled(HeartbeatLoop loop, HeartbeatScheduler scheduler) {
       this.loop = loop;
-      this.executor = executor;
+      this.scheduler = scheduler;
+      this.executor = scheduler.executor();
       loop.onWakeRequest(this::wake);
     }
 
     @Override
     public synchronized void start() {
-      next = executor.schedule(this::step, 0, TimeUnit.NANOSECONDS);
+      schedule(0);
     }
 
     private void wake() {
@@ -82,10 +85,13 @@ interface LoopRunner {
     }
 
     private void step() {
+      long dueAt;
       synchronized (this) {
         running = true;
         wakeRequested = false;
+        dueAt = nextDueNanos;
       }
+      scheduler.roundStarted(dueAt);
       long delay = -1;
       try {
         delay = loop.step();
@@ -105,6 +111,7 @@ interface LoopRunner {
     /** Guarded by this. */
     private void schedule(long delayNanos) {
       try {
+        nextDueNanos = System.nanoTime() + delayNanos;
         next = executor.schedule(this::step, delayNanos, TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException schedulerClosed) {
         next = null;

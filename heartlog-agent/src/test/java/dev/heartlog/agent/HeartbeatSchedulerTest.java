@@ -106,6 +106,17 @@ class HeartbeatSchedulerTest {
   }
 
   @Test
+  void itReportsHowLateEachRoundStarted() {
+    java.util.List<Long> lateness = new java.util.concurrent.CopyOnWriteArrayList<>();
+    RecordingTransport store = new RecordingTransport();
+    try (HeartbeatScheduler scheduler = HeartbeatScheduler.create(1, lateness::add);
+        HeartlogAgent agent = agent(store).heartbeatInterval(Duration.ofMillis(50)).scheduler(scheduler).build()) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> store.received.size() >= 5);
+    }
+    assertThat(lateness).hasSizeGreaterThanOrEqualTo(5).allMatch(nanos -> nanos >= 0 && nanos < 5_000_000_000L);
+  }
+
+  @Test
   void aSchedulerNeedsAThread() {
     assertThatThrownBy(() -> HeartbeatScheduler.create(0)).hasMessageContaining("at least one thread");
   }
