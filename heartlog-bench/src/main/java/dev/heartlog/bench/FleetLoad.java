@@ -1,0 +1,391 @@
+package dev.heartlog.bench;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.heartlog.agent.AgentStats;
+import dev.heartlog.agent.DeliveryResult;
+import dev.heartlog.agent.GpuReading;
+import dev.heartlog.agent.Heartbeat;
+import dev.heartlog.agent.HeartbeatScheduler;
+import dev.heartlog.agent.HeartlogAgent;
+import dev.heartlog.agent.Level;
+import dev.heartlog.agent.PostgrestTransport;
+import dev.heartlog.agent.Transport;
+import dev.heartlog.agent.WorkerStatus;
+import dev.heartlog.jdbc.JdbcTransport;
+import dev.heartlog.server.HeartlogServer;
+import dev.heartlog.store.Store;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A fleet on one machine (issue: "A fleet on one machine"). N simulated workers, each a real
+ * {@link HeartlogAgent} with its own buffer, batches and heartbeat, sharing a few heartbeat
+ * threads ({@link HeartbeatScheduler}) and a few connections, log at a fleet's rate into one
+ * embedded PostgreSQL with heartlog's schema: 100 records per 20 s per worker on average, and
+ * bursts of 1,000 records from a few workers every second.
+ *
+ * <p>Per fleet size: agents start evenly over one heartbeat interval (20 s), run 20 s more to
+ * settle, then {@code seconds} measured. Heartbeat latency is how late a heartbeat's round
+ * started after it was due plus the call until the store answered. The fleet is sustained when
+ * that p99 is under 1 s, nothing was dropped, and the records held in memory did not grow over
+ * the measured window.
+ *
+ * <p>Usage: {@code java -Xmx6g -cp heartlog-bench/target/benchmarks.jar
+ * dev.heartlog.bench.FleetLoad jdbc|http 1000,5000,10000 [seconds=60] [threads=8]
+ * [connections=8]}. {@code http} sends through {@code heartlog serve}'s server, in the same JVM.
+ */
+public final class FleetLoad {
+
+  private static final Duration INTERVAL = Duration.ofSeconds(20);
+  private static final long TICK_MILLIS = 100;
+  /** Mean records per worker per second: 100 per 20 s. */
+  private static final double RECORDS_PER_SECOND = 5.0;
+  /** Workers per second that log a burst, per 10,000 workers. */
+  private static final double BURSTS_PER_SECOND_PER_10K = 5;
+  private static final int BURST = 1_000;
+  private static final String WRITER_KEY = "fleet-load-writer-key";
+  private static final String[] MESSAGES = {
+    "Denoising step %d/30 done in 412 ms, latent 1x16x21x60x104",
+    "Loaded model wan2.1-t2v-14B shard %d of 6 from /models cache",
+    "VAE decode of chunk %d took 1830 ms, peak VRAM 61234 MiB",
+    "Uploaded result segment %d to s3://renders/outputs/2026-11-27/",
+    "Claimed task, starting generation with prompt of %d tokens"};
+
+  /** How late the round now running on this heartbeat thread started. */
+  private static final ThreadLocal<long[]> ROUND_LATENESS = ThreadLocal.withInitial(() -> new long[1]);
+
+  private FleetLoad() {}
+
+  public static void main(String[] args) throws Exception {
+    String kind = args.length > 0 ? args[0] : "jdbc";
+    int[] sizes = Arrays.stream((args.length > 1 ? args[1] : "1000,5000,10000").split(","))
+        .mapToInt(Integer::parseInt).toArray();
+    int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 60;
+    int threads = args.length > 3 ? Integer.parseInt(args[3]) : 8;
+    int connections = args.length > 4 ? Integer.parseInt(args[4]) : 8;
+    if (!kind.equals("jdbc") && !kind.equals("http")) {
+      throw new IllegalArgumentException("the first argument is jdbc or http");
+    }
+    try (EmbeddedPostgres server = EmbeddedPostgres.builder()
+        .setServerConfig("max_wal_size", "4GB")
+        .setServerConfig("checkpoint_timeout", "30min")
+        .setServerConfig("shared_buffers", "512MB")
+        .setServerConfig("max_connections", "200")
+        .start()) {
+      String admin = "jdbc:postgresql://localhost:" + server.getPort() + "/postgres?user=postgres";
+      System.out.printf(Locale.ROOT, "%s: %d heartbeat threads, %d connections, %d s measured per fleet, %d cores%n",
+          kind, threads, connections, seconds, Runtime.getRuntime().availableProcessors());
+      List<String> lines = new ArrayList<>();
+      for (int size : sizes) {
+        String url = freshDatabase(admin, "fleet_" + kind + "_" + size);
+        Store.open(url, null, null).migrate();
+        Result result = run(kind, url, size, seconds, threads, connections);
+        lines.add(result.line());
+        System.out.println(result.line());
+      }
+      System.out.println();
+      System.out.println("| transport | workers | records/s logged | records/s stored | heartbeats/s | heartbeat p50 | p99 | max "
+          + "| call p99 | held at start → end | dropped | stored = sent | sustained |");
+      System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+      lines.forEach(System.out::println);
+    }
+  }
+
+  private static Result run(String kind, String url, int size, int seconds, int threads, int connections)
+      throws Exception {
+    Samples latency = new Samples();
+    Samples calls = new Samples();
+    AtomicLong logged = new AtomicLong();
+    PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+    HikariDataSource pool = pool(url, connections);
+    HeartlogServer httpServer = null;
+    HttpClient http = null;
+    if (kind.equals("http")) {
+      Path keys = Files.createTempDirectory("fleet-keys").resolve("keys");
+      httpServer = HeartlogServer.builder()
+          .store(Store.open(pool, url))
+          .keysFile(keys)
+          .writerKeys(WRITER_KEY)
+          .port(0)
+          .diagnostics(quiet)
+          .build()
+          .start();
+      http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+    HeartbeatScheduler scheduler = HeartbeatScheduler.create(threads, late -> ROUND_LATENESS.get()[0] = late);
+    List<HeartlogAgent> agents = new ArrayList<>(size);
+    ScheduledExecutorService producers = Executors.newScheduledThreadPool(2);
+    Fleet fleet = new Fleet(agents, logged);
+    try {
+      // Start the agents evenly over one interval, as a fleet's workers come up at different times.
+      for (int p = 0; p < 2; p++) {
+        int part = p;
+        producers.scheduleAtFixedRate(() -> fleet.tick(part, 2), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+      }
+      long rampStart = System.nanoTime();
+      for (int i = 0; i < size; i++) {
+        long due = rampStart + INTERVAL.toNanos() * i / size;
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          TimeUnit.NANOSECONDS.sleep(wait);
+        }
+        Transport transport = kind.equals("jdbc")
+            ? JdbcTransport.builder().dataSource(pool).build()
+            : PostgrestTransport.builder().baseUrl("http://127.0.0.1:" + httpServer.port()).key(WRITER_KEY)
+                .gzip(PostgrestTransport.Gzip.OFF).httpClient(http).build();
+        HeartlogAgent agent = HeartlogAgent.builder()
+            .workerId(String.format(Locale.ROOT, "fleet-%05d", i))
+            .transport(new Timed(transport, latency, calls))
+            .scheduler(scheduler)
+            .heartbeatInterval(INTERVAL)
+            .noSpool()
+            .gpuProbe(() -> new GpuReading(81559, 20000 + ThreadLocalRandom.current().nextInt(40000), List.of(0), null))
+            .shutdownHook(false)
+            .diagnostics(quiet)
+            .build();
+        synchronized (agents) {
+          agents.add(agent);
+        }
+      }
+      TimeUnit.SECONDS.sleep(INTERVAL.toSeconds());
+
+      Snapshot start = fleet.snapshot(logged);
+      latency.start();
+      calls.start();
+      Snapshot[] samples = new Snapshot[seconds / 10 + 1];
+      for (int s = 0; s < samples.length - 1; s++) {
+        TimeUnit.SECONDS.sleep(10);
+        samples[s] = fleet.snapshot(logged);
+        System.out.printf(Locale.ROOT, "  %d workers, t=%ds: held %,d, stored %,d, dropped %,d, lateness p99 so far %.0f ms%n",
+            size, (s + 1) * 10, samples[s].held, samples[s].sent, samples[s].dropped, latency.percentile(0.99) / 1e6);
+      }
+      TimeUnit.MILLISECONDS.sleep((seconds % 10) * 1000L);
+      Snapshot end = fleet.snapshot(logged);
+      latency.stop();
+      calls.stop();
+      producers.shutdownNow();
+      producers.awaitTermination(10, TimeUnit.SECONDS);
+
+      double elapsed = (end.nanos - start.nanos) / 1e9;
+      Result result = new Result(kind, size,
+          (end.logged - start.logged) / elapsed,
+          (end.sent - start.sent) / elapsed,
+          (end.heartbeats - start.heartbeats) / elapsed,
+          latency.percentile(0.50), latency.percentile(0.99), latency.percentile(1.0), calls.percentile(0.99),
+          start.held, end.held, end.dropped, 0, 0);
+
+      closeAll(agents);
+      long sent = fleet.snapshot(logged).sent;
+      long stored = count(url);
+      return result.withStored(sent, stored);
+    } finally {
+      producers.shutdownNow();
+      scheduler.close();
+      if (httpServer != null) {
+        httpServer.close();
+      }
+      pool.close();
+    }
+  }
+
+  /** Closes every agent (final heartbeat, status stopped), many at a time. */
+  private static void closeAll(List<HeartlogAgent> agents) throws InterruptedException {
+    ExecutorService closers = Executors.newFixedThreadPool(32);
+    for (HeartlogAgent agent : agents) {
+      closers.execute(() -> agent.shutdown(WorkerStatus.STOPPED, Duration.ofSeconds(60)));
+    }
+    closers.shutdown();
+    closers.awaitTermination(10, TimeUnit.MINUTES);
+  }
+
+  /** The simulated workers' logging: each tick, each worker logs as its rate says. */
+  private static final class Fleet {
+    private final List<HeartlogAgent> agents;
+    private final AtomicLong logged;
+
+    Fleet(List<HeartlogAgent> agents, AtomicLong logged) {
+      this.agents = agents;
+      this.logged = logged;
+    }
+
+    void tick(int part, int parts) {
+      List<HeartlogAgent> started;
+      synchronized (agents) {
+        started = new ArrayList<>(agents);
+      }
+      ThreadLocalRandom random = ThreadLocalRandom.current();
+      double perTick = RECORDS_PER_SECOND * TICK_MILLIS / 1000.0;
+      long count = 0;
+      for (int i = part; i < started.size(); i += parts) {
+        HeartlogAgent agent = started.get(i);
+        // 0.5 records per tick on average: one with probability 0.5.
+        if (random.nextDouble() < perTick) {
+          log(agent, i, random);
+          count++;
+        }
+      }
+      double bursts = BURSTS_PER_SECOND_PER_10K * started.size() / 10_000.0 * TICK_MILLIS / 1000.0 / parts;
+      if (!started.isEmpty() && random.nextDouble() < bursts) {
+        int i = random.nextInt(started.size());
+        for (int r = 0; r < BURST; r++) {
+          log(started.get(i), i, random);
+        }
+        count += BURST;
+      }
+      logged.addAndGet(count);
+    }
+
+    private static void log(HeartlogAgent agent, int worker, ThreadLocalRandom random) {
+      Level level = random.nextInt(50) == 0 ? Level.ERROR : random.nextInt(12) == 0 ? Level.WARNING : Level.INFO;
+      String task = "task-" + worker + "-" + (System.currentTimeMillis() / 120_000);
+      agent.log(level, String.format(Locale.ROOT, MESSAGES[random.nextInt(MESSAGES.length)], random.nextInt(1, 100)),
+          task, Map.of("logger", "wgp.generator", "thread", "render-" + random.nextInt(8), "component", "GENERATOR"));
+    }
+
+    Snapshot snapshot(AtomicLong logged) {
+      List<HeartlogAgent> started;
+      synchronized (agents) {
+        started = new ArrayList<>(agents);
+      }
+      long held = 0;
+      long sent = 0;
+      long dropped = 0;
+      long heartbeats = 0;
+      for (HeartlogAgent agent : started) {
+        AgentStats stats = agent.stats();
+        held += stats.currentBufferSize();
+        sent += stats.totalSent();
+        dropped += stats.totalDropped();
+        heartbeats += agent.heartbeatsSent();
+      }
+      return new Snapshot(System.nanoTime(), logged.get(), held, sent, dropped, heartbeats);
+    }
+  }
+
+  record Snapshot(long nanos, long logged, long held, long sent, long dropped, long heartbeats) {}
+
+  record Result(String kind, int workers, double loggedPerSecond, double storedPerSecond, double heartbeatsPerSecond,
+      long p50, long p99, long max, long callP99, long heldAtStart, long heldAtEnd, long dropped, long sent,
+      long stored) {
+
+    Result withStored(long sent, long stored) {
+      return new Result(kind, workers, loggedPerSecond, storedPerSecond, heartbeatsPerSecond, p50, p99, max, callP99,
+          heldAtStart, heldAtEnd, dropped, sent, stored);
+    }
+
+    /** p99 under 1 s, nothing dropped, and memory not growing (10% of noise allowed). */
+    boolean sustained() {
+      return p99 < 1_000_000_000L && dropped == 0 && heldAtEnd <= heldAtStart * 1.1 + 1_000;
+    }
+
+    String line() {
+      return String.format(Locale.ROOT,
+          "| %s | %,d | %,.0f | %,.0f | %,.0f | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %,d → %,d | %,d | %,d = %,d | %s |",
+          kind, workers, loggedPerSecond, storedPerSecond, heartbeatsPerSecond, p50 / 1e6, p99 / 1e6, max / 1e6,
+          callP99 / 1e6, heldAtStart, heldAtEnd, dropped, sent, stored, sustained() ? "yes" : "no");
+    }
+  }
+
+  /** Times each heartbeat: how late its round started plus the call itself. */
+  private record Timed(Transport inner, Samples latency, Samples calls) implements Transport {
+    @Override
+    public DeliveryResult deliver(Heartbeat heartbeat) {
+      long started = System.nanoTime();
+      DeliveryResult result = inner.deliver(heartbeat);
+      long call = System.nanoTime() - started;
+      calls.add(call);
+      latency.add(ROUND_LATENESS.get()[0] + call);
+      return result;
+    }
+
+    @Override
+    public void close() {
+      inner.close();
+    }
+  }
+
+  /** Durations in nanoseconds, kept while recording. */
+  private static final class Samples {
+    private long[] values = new long[1 << 16];
+    private int size;
+    private boolean recording;
+
+    synchronized void start() {
+      size = 0;
+      recording = true;
+    }
+
+    synchronized void stop() {
+      recording = false;
+    }
+
+    synchronized void add(long nanos) {
+      if (!recording) {
+        return;
+      }
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = nanos;
+    }
+
+    synchronized long percentile(double p) {
+      if (size == 0) {
+        return 0;
+      }
+      long[] sorted = Arrays.copyOf(values, size);
+      Arrays.sort(sorted);
+      int rank = (int) Math.ceil(p * size);  // nearest rank
+      return sorted[Math.max(0, Math.min(size, rank) - 1)];
+    }
+  }
+
+  private static HikariDataSource pool(String url, int connections) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    config.setMaximumPoolSize(connections);
+    config.setMinimumIdle(connections);
+    config.setPoolName("fleet-load");
+    config.addDataSourceProperty("ApplicationName", "heartlog-fleet-load");
+    return new HikariDataSource(config);
+  }
+
+  private static long count(String url) throws Exception {
+    try (Connection connection = DriverManager.getConnection(url);
+        Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery("SELECT count(*) FROM system_logs")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static String freshDatabase(String admin, String name) throws Exception {
+    try (Connection connection = DriverManager.getConnection(admin);
+        Statement statement = connection.createStatement()) {
+      statement.execute("DROP DATABASE IF EXISTS " + name);
+      statement.execute("CREATE DATABASE " + name);
+    }
+    return admin.replace("/postgres?", "/" + name + "?");
+  }
+}
