@@ -108,14 +108,22 @@ public final class Heartlog {
    * I/O, never throws.
    */
   public static void log(Level level, String message, String taskId, Map<String, Object> metadata) {
+    log(null, level, message, taskId, metadata);
+  }
+
+  /**
+   * Hands a record made at {@code timestamp} (a logging framework's own event time; {@code null}
+   * means now) to the installed agent, or holds it until one is installed.
+   */
+  public static void log(Instant timestamp, Level level, String message, String taskId, Map<String, Object> metadata) {
     HeartlogAgent bound = BOUND.get();
     if (bound != null) {
-      bound.log(level, message, taskId, metadata);
+      bound.log(timestamp, level, message, taskId, metadata);
       return;
     }
     HeartlogAgent current = agent;
     if (current != null) {
-      current.log(level, message, taskId, metadata);
+      current.log(timestamp, level, message, taskId, metadata);
       return;
     }
     LOCK.lock();
@@ -123,7 +131,7 @@ public final class Heartlog {
       current = agent;
       if (current == null) {
         if (PENDING.size() < PENDING_CAPACITY) {
-          PENDING.addLast(new Pending(CLOCK.instant(), level, message, taskId, metadata));
+          PENDING.addLast(new Pending(timestamp != null ? timestamp : CLOCK.instant(), level, message, taskId, metadata));
         } else {
           PENDING_DROPPED.incrementAndGet();
         }
@@ -132,7 +140,7 @@ public final class Heartlog {
     } finally {
       LOCK.unlock();
     }
-    current.log(level, message, taskId, metadata);
+    current.log(timestamp, level, message, taskId, metadata);
   }
 
   /** Whether a record of this level would be kept; before an agent exists, every level is held. */

@@ -154,6 +154,16 @@ public final class HeartlogAgent implements AutoCloseable {
     capture(config.clock().instant(), level, message, taskId, metadata);
   }
 
+  /**
+   * Captures a record made at {@code timestamp}: a logging framework's own event time, so the
+   * record carries the moment of the call. {@code null} means now.
+   *
+   * @see #log(Level, String, String, Map)
+   */
+  public void log(Instant timestamp, Level level, String message, String taskId, Map<String, Object> metadata) {
+    capture(timestamp != null ? timestamp : config.clock().instant(), level, message, taskId, metadata);
+  }
+
   /** Captures a record made earlier (held by {@link Heartlog} before this agent was installed). */
   void capture(Instant timestamp, Level level, String message, String taskId, Map<String, Object> metadata) {
     if (!isEnabled(level) || Thread.currentThread() instanceof HeartbeatScheduler.HeartbeatThread) {

@@ -46,7 +46,7 @@ public final class HeartlogHandler extends Handler {
       if (record.getThrown() != null) {
         metadata.put("exception", WorkerLog.stackTrace(record.getThrown()));
       }
-      Heartlog.log(level, MESSAGES.formatMessage(record), null, metadata);
+      Heartlog.log(record.getInstant(), level, MESSAGES.formatMessage(record), null, metadata);
     } catch (RuntimeException e) {
       reportError("heartlog could not capture a record", e, java.util.logging.ErrorManager.WRITE_FAILURE);
     }
