@@ -57,19 +57,29 @@ public record LogRecord(
    */
   private static long estimatedBytes(Map<?, ?> map, int depth) {
     long bytes = 0;
+    if (map instanceof RecordMetadata flat) {
+      for (int i = 0; i < flat.size(); i++) {
+        bytes += estimatedBytes(flat.keyAt(i), flat.valueAt(i), depth);
+      }
+      return bytes;
+    }
     for (Map.Entry<?, ?> entry : map.entrySet()) {
+      bytes += estimatedBytes(entry.getKey(), entry.getValue(), depth);
+    }
+    return bytes;
+  }
+
+  private static long estimatedBytes(Object key, Object value, int depth) {
+    long bytes = 32;
+    if (key instanceof String text) {
+      bytes += 2L * text.length();
+    }
+    if (value instanceof String text) {
+      bytes += 2L * text.length();
+    } else if (value instanceof Map<?, ?> nested && depth < RecordJson.MAX_METADATA_DEPTH) {
+      bytes += estimatedBytes(nested, depth + 1);
+    } else if (value != null) {
       bytes += 32;
-      if (entry.getKey() instanceof String key) {
-        bytes += 2L * key.length();
-      }
-      Object value = entry.getValue();
-      if (value instanceof String text) {
-        bytes += 2L * text.length();
-      } else if (value instanceof Map<?, ?> nested && depth < RecordJson.MAX_METADATA_DEPTH) {
-        bytes += estimatedBytes(nested, depth + 1);
-      } else if (value != null) {
-        bytes += 32;
-      }
     }
     return bytes;
   }

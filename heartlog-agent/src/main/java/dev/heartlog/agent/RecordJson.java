@@ -281,16 +281,29 @@ final class RecordJson {
 
   private static void writeMap(JsonGenerator json, Map<?, ?> map, int depth) throws IOException {
     json.writeStartObject();
-    int keys = 0;
-    for (Map.Entry<?, ?> entry : map.entrySet()) {
-      if (++keys > MAX_METADATA_KEYS) {
-        json.writeNumberField("heartlog_keys_dropped", map.size() - MAX_METADATA_KEYS);
-        break;
+    if (map instanceof RecordMetadata flat) {
+      // Most records' metadata: read in place, no iterator.
+      for (int i = 0; i < Math.min(flat.size(), MAX_METADATA_KEYS); i++) {
+        writeEntry(json, flat.keyAt(i), flat.valueAt(i), depth);
       }
-      json.writeFieldName(clean(describe(entry.getKey()), 256));
-      writeValue(json, entry.getValue(), depth);
+    } else {
+      int keys = 0;
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        if (++keys > MAX_METADATA_KEYS) {
+          break;
+        }
+        writeEntry(json, entry.getKey(), entry.getValue(), depth);
+      }
+    }
+    if (map.size() > MAX_METADATA_KEYS) {
+      json.writeNumberField("heartlog_keys_dropped", map.size() - MAX_METADATA_KEYS);
     }
     json.writeEndObject();
+  }
+
+  private static void writeEntry(JsonGenerator json, Object key, Object value, int depth) throws IOException {
+    json.writeFieldName(clean(describe(key), 256));
+    writeValue(json, value, depth);
   }
 
   private static void writeValue(JsonGenerator json, Object value, int depth) throws IOException {

@@ -33,7 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The caller's cost of one log call through each pipeline, every one shipping to a no-op sink,
  * in the same run: heartlog's Logback appender, Logback's AsyncAppender ({@code neverBlock}),
  * Log4j2 with all loggers asynchronous (LMAX Disruptor, queue-full policy Discard so it never
- * blocks either), and a synchronous no-op Logback appender as the floor. Same message, same
+ * blocks either), the OpenTelemetry SDK's BatchLogRecordProcessor through its Logback appender,
+ * and a synchronous no-op Logback appender as the floor. Same message, same
  * parameters. Run with {@code -prof gc} for bytes per call and {@code -t 1} / {@code -t 2}.
  *
  * <p>JMH calls as fast as it can, far beyond any shipper, so every asynchronous pipeline runs
@@ -50,12 +51,13 @@ public class CallerCostBenchmark {
   /** A Logback pipeline built in code, outside SLF4J's global configuration. */
   @State(Scope.Benchmark)
   public static class LogbackPipeline {
-    @Param({"heartlog", "logback-async", "sync-noop"})
+    @Param({"heartlog", "logback-async", "otel-batch", "sync-noop"})
     public String pipeline;
 
     Logger logger;
     HeartlogAgent agent;
     LoggerContext context;
+    io.opentelemetry.sdk.OpenTelemetrySdk openTelemetry;
 
     @Setup(Level.Trial)
     public void start() {
@@ -96,6 +98,21 @@ public class CallerCostBenchmark {
           async.start();
           logger.addAppender(async);
         }
+        case "otel-batch" -> {
+          // The OpenTelemetry SDK's BatchLogRecordProcessor (defaults: queue 2,048, drops when
+          // full) exporting to a no-op exporter, fed by its Logback appender.
+          openTelemetry = io.opentelemetry.sdk.OpenTelemetrySdk.builder()
+              .setLoggerProvider(io.opentelemetry.sdk.logs.SdkLoggerProvider.builder()
+                  .addLogRecordProcessor(
+                      io.opentelemetry.sdk.logs.export.BatchLogRecordProcessor.builder(new NoopExporter()).build())
+                  .build())
+              .build();
+          var appender = new io.opentelemetry.instrumentation.logback.appender.v1_0.OpenTelemetryAppender();
+          appender.setContext(context);
+          appender.setOpenTelemetry(openTelemetry);
+          appender.start();
+          logger.addAppender(appender);
+        }
         default -> {
           NoopAppender sink = new NoopAppender();
           sink.setContext(context);
@@ -113,6 +130,28 @@ public class CallerCostBenchmark {
         System.out.println("\n[heartlog] " + agent.stats());
         agent.close();
       }
+      if (openTelemetry != null) {
+        openTelemetry.close();
+      }
+    }
+  }
+
+  /** OpenTelemetry's exporter that does nothing: the no-op sink of the OpenTelemetry pipeline. */
+  public static final class NoopExporter implements io.opentelemetry.sdk.logs.export.LogRecordExporter {
+    @Override
+    public io.opentelemetry.sdk.common.CompletableResultCode export(
+        java.util.Collection<io.opentelemetry.sdk.logs.data.LogRecordData> logs) {
+      return io.opentelemetry.sdk.common.CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public io.opentelemetry.sdk.common.CompletableResultCode flush() {
+      return io.opentelemetry.sdk.common.CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public io.opentelemetry.sdk.common.CompletableResultCode shutdown() {
+      return io.opentelemetry.sdk.common.CompletableResultCode.ofSuccess();
     }
   }
 

@@ -9,8 +9,8 @@ import dev.heartlog.agent.AgentEnvironment;
 import dev.heartlog.agent.Heartlog;
 import dev.heartlog.agent.HeartlogAgent;
 import dev.heartlog.agent.Level;
+import dev.heartlog.agent.RecordMetadata;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -82,7 +82,7 @@ public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingE
       return;
     }
     Map<String, String> mdc = event.getMDCPropertyMap();
-    Map<String, Object> metadata = new LinkedHashMap<>(4 + mdc.size());
+    RecordMetadata metadata = new RecordMetadata(2 + mdc.size());
     metadata.put("logger", event.getLoggerName());
     metadata.put("thread", event.getThreadName());
     if (includeCallerData) {

@@ -3,9 +3,8 @@ package dev.heartlog.agent.jul;
 import dev.heartlog.agent.Heartlog;
 import dev.heartlog.agent.HeartlogAgent;
 import dev.heartlog.agent.Level;
+import dev.heartlog.agent.RecordMetadata;
 import dev.heartlog.agent.WorkerLog;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -34,7 +33,7 @@ public final class HeartlogHandler extends Handler {
       if (!Heartlog.isEnabled(level)) {
         return;
       }
-      Map<String, Object> metadata = new LinkedHashMap<>(8);
+      RecordMetadata metadata = new RecordMetadata(4);
       metadata.put("logger", record.getLoggerName());
       metadata.put("thread", Thread.currentThread().getName());
       if (record.getSourceClassName() != null) {
