@@ -41,18 +41,57 @@ final class RecordJson {
   private RecordJson() {}
 
   static String logsArray(List<LogRecord> records) {
-    StringWriter out = new StringWriter(records.size() * 256 + 2);
+    TextBuffer out = TEXT.get();
+    out.text.setLength(0);
     try (JsonGenerator json = JSON.createGenerator(out)) {
       json.writeStartArray();
-      char[] scratch = new char[TIMESTAMP_CHARS];
       for (LogRecord record : records) {
-        writeRecord(json, record, scratch);
+        writeRecord(json, record, out.timestamp);
       }
       json.writeEndArray();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return out.toString();
+    String logs = out.text.toString();
+    if (out.text.capacity() > MAX_KEPT_TEXT_CHARS) {
+      TEXT.remove();
+    }
+    return logs;
+  }
+
+  /** A batch's text buffer kept per heartbeat thread, unless a batch grew it past this. */
+  private static final int MAX_KEPT_TEXT_CHARS = 512 * 1024;
+  private static final ThreadLocal<TextBuffer> TEXT = ThreadLocal.withInitial(TextBuffer::new);
+
+  /**
+   * Where a batch's JSON is written: a builder reused from batch to batch on the same thread,
+   * where a new {@code StringWriter} grew (and copied) its buffer for every batch. An
+   * unsynchronized {@code Writer}; closing it does nothing.
+   */
+  private static final class TextBuffer extends java.io.Writer {
+    final StringBuilder text = new StringBuilder(64 * 1024);
+    final char[] timestamp = new char[TIMESTAMP_CHARS];
+
+    @Override
+    public void write(char[] chars, int offset, int length) {
+      text.append(chars, offset, length);
+    }
+
+    @Override
+    public void write(String string, int offset, int length) {
+      text.append(string, offset, offset + length);
+    }
+
+    @Override
+    public void write(int c) {
+      text.append((char) c);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
   }
 
   static String object(Map<String, Object> map) {

@@ -105,7 +105,7 @@ public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingE
         metadata.put(entry.getKey(), entry.getValue());
       }
     }
-    Heartlog.log(event.getInstant(), level, event.getFormattedMessage(), taskId, metadata);
+    Heartlog.log(event.getInstant(), level, MessageText.of(event), taskId, metadata);
   }
 
   /** Maps a Logback level onto the store's five. */
