@@ -59,8 +59,12 @@ final class RecordJson {
     return logs;
   }
 
-  /** A batch's text buffer kept per heartbeat thread, unless a batch grew it past this. */
-  private static final int MAX_KEPT_TEXT_CHARS = 512 * 1024;
+  /**
+   * A batch's text buffer is kept per heartbeat thread unless a batch grew it past this: room for
+   * the usual batch of 1,000 records (~350,000 characters) after the builder's doublings, at most
+   * about 2 MiB per thread. The rare larger batch (up to {@code maxBatchBytes}) gets its own.
+   */
+  private static final int MAX_KEPT_TEXT_CHARS = 2 * 1024 * 1024 + 1024;
   private static final ThreadLocal<TextBuffer> TEXT = ThreadLocal.withInitial(TextBuffer::new);
 
   /**
