@@ -26,6 +26,25 @@ class RecordJsonTest {
   }
 
   @Test
+  void batchesWrittenOneAfterAnotherOnOneThreadShareNothing() {
+    Instant at = Instant.parse("2026-11-27T22:00:00Z");
+    LogRecord small = new LogRecord(at, 1, Level.INFO, "small", null, Map.of());
+    String alone = RecordJson.logsArray(List.of(small));
+    List<LogRecord> big = new java.util.ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {  // grows the thread's buffer past what it keeps
+      big.add(new LogRecord(at, i, Level.INFO, "record " + i + " " + "x".repeat(100), "t", Map.of("i", i)));
+    }
+
+    String bigJson = RecordJson.logsArray(big);
+    String afterBig = RecordJson.logsArray(List.of(small));
+    String afterBigAgain = RecordJson.logsArray(List.of(small));
+
+    assertThat(RecordJson.parseRecords(bigJson)).hasSize(20_000);
+    assertThat(afterBig).isEqualTo(alone).isEqualTo(afterBigAgain);
+    assertThat(bigJson).startsWith("[{").endsWith("}]").doesNotContain("\"small\"");
+  }
+
+  @Test
   void nulAndBrokenSurrogatesBecomeReplacementCharactersAndPairsSurvive() {
     String text = "a\u0000b\uD800c\uDC00d\uD83D\uDE00e";
 

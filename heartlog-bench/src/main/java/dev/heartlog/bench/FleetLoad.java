@@ -49,7 +49,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * settle, then {@code seconds} measured. Heartbeat latency is how late a heartbeat's round
  * started after it was due plus the call until the store answered. The fleet is sustained when
  * that p99 is under 1 s, nothing was dropped, and the records held in memory did not grow over
- * the measured window.
+ * the measured window. First, as the baseline of the same run, {@link IngestLoad} calls
+ * heartlog's function directly for 20 s with no agents: the store's ceiling on this machine.
  *
  * <p>Usage: {@code java -Xmx6g -cp heartlog-bench/target/benchmarks.jar
  * dev.heartlog.bench.FleetLoad jdbc|http 1000,5000,10000 [seconds=60] [threads=8]
@@ -96,6 +97,13 @@ public final class FleetLoad {
       String admin = "jdbc:postgresql://localhost:" + server.getPort() + "/postgres?user=postgres";
       System.out.printf(Locale.ROOT, "%s: %d heartbeat threads, %d connections, %d s measured per fleet, %d cores%n",
           kind, threads, connections, seconds, Runtime.getRuntime().availableProcessors());
+      // The baseline, same server, same run: heartlog's function called directly by IngestLoad's
+      // generator (100-record batches, as many connections as the fleet has), no agents at all.
+      String ceilingUrl = freshDatabase(admin, "fleet_ceiling");
+      IngestLoad.prepare(ceilingUrl, "heartlog");
+      double ceiling = IngestLoad.run(ceilingUrl, "heartlog", connections, 20).rowsPerSecond();
+      System.out.printf(Locale.ROOT, "ingest ceiling (heartlog's function, %d connections, no agents): %,.0f rows/s%n",
+          connections, ceiling);
       List<String> lines = new ArrayList<>();
       for (int size : sizes) {
         String url = freshDatabase(admin, "fleet_" + kind + "_" + size);
@@ -105,6 +113,7 @@ public final class FleetLoad {
         System.out.println(result.line());
       }
       System.out.println();
+      System.out.printf(Locale.ROOT, "ingest ceiling in this run: %,.0f rows/s%n", ceiling);
       System.out.println("| transport | workers | records/s logged | records/s stored | heartbeats/s | heartbeat p50 | p99 | max "
           + "| call p99 | held at start → end | dropped | stored = sent | sustained |");
       System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");

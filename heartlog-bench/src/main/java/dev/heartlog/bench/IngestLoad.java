@@ -92,7 +92,7 @@ public final class IngestLoad {
     }
   }
 
-  private static void prepare(String url, String variant) throws Exception {
+  static void prepare(String url, String variant) throws Exception {
     if (variant.equals("heartlog") || variant.startsWith("copy")) {
       Store.open(url, null, null).migrate();
     } else {
@@ -105,7 +105,7 @@ public final class IngestLoad {
     execute(url, "INSERT INTO workers (id) SELECT 'gpu-' || g FROM generate_series(1, 1000) g ON CONFLICT DO NOTHING");
   }
 
-  private static Result run(String url, String variant, int streams, int seconds) throws Exception {
+  static Result run(String url, String variant, int streams, int seconds) throws Exception {
     AtomicLong rows = new AtomicLong();
     CountDownLatch start = new CountDownLatch(1);
     List<Thread> threads = new ArrayList<>();
