@@ -1,6 +1,7 @@
 package dev.heartlog.agent;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +61,7 @@ public final class HeartbeatScheduler implements AutoCloseable {
     if (threads <= 0) {
       throw new IllegalArgumentException("a heartbeat scheduler needs at least one thread");
     }
-    return new HeartbeatScheduler(threads, java.util.Objects.requireNonNull(lateness, "lateness must not be null"));
+    return new HeartbeatScheduler(threads, Objects.requireNonNull(lateness, "lateness must not be null"));
   }
 
   ScheduledThreadPoolExecutor executor() {

@@ -54,7 +54,8 @@ interface LoopRunner {
     private final HeartbeatScheduler scheduler;
     private final ScheduledThreadPoolExecutor executor;
     private final CountDownLatch ended = new CountDownLatch(1);
-    // Guarded by this.
+    private final Object lock = new Object();
+    // Guarded by lock.
     private ScheduledFuture<?> next;
     private long nextDueNanos;
     private boolean running;
@@ -68,12 +69,14 @@ interface LoopRunner {
     }
 
     @Override
-    public synchronized void start() {
-      schedule(0);
+    public void start() {
+      synchronized (lock) {
+        schedule(0);
+      }
     }
 
     private void wake() {
-      synchronized (this) {
+      synchronized (lock) {
         wakeRequested = true;
         if (running || next == null || next.getDelay(TimeUnit.NANOSECONDS) <= 0) {
           return; // the running round, or one about to start, sees the request
@@ -86,7 +89,7 @@ interface LoopRunner {
 
     private void step() {
       long dueAt;
-      synchronized (this) {
+      synchronized (lock) {
         running = true;
         wakeRequested = false;
         dueAt = nextDueNanos;
@@ -94,9 +97,10 @@ interface LoopRunner {
       scheduler.roundStarted(dueAt);
       long delay = -1;
       try {
-        delay = loop.step();
+        delay = loop.step();  // never throws: a round catches its own failures
       } finally {
-        synchronized (this) {
+        // Should it throw all the same, the loop ends here as a thread of its own would.
+        synchronized (lock) {
           running = false;
           if (delay < 0) {
             next = null;
@@ -108,7 +112,7 @@ interface LoopRunner {
       }
     }
 
-    /** Guarded by this. */
+    /** Call holding the lock. */
     private void schedule(long delayNanos) {
       try {
         nextDueNanos = System.nanoTime() + delayNanos;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -72,7 +73,7 @@ final class RecordJson {
    * where a new {@code StringWriter} grew (and copied) its buffer for every batch. An
    * unsynchronized {@code Writer}; closing it does nothing.
    */
-  private static final class TextBuffer extends java.io.Writer {
+  private static final class TextBuffer extends Writer {
     final StringBuilder text = new StringBuilder(64 * 1024);
     final char[] timestamp = new char[TIMESTAMP_CHARS];
 

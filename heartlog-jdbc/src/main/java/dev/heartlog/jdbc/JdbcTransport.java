@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Properties;
 import javax.sql.DataSource;
 
@@ -271,7 +272,7 @@ public final class JdbcTransport implements Transport {
      * transport leaves the pool open. Instead of {@link #url(String)}.
      */
     public Builder dataSource(DataSource dataSource) {
-      this.dataSource = java.util.Objects.requireNonNull(dataSource, "data source must not be null");
+      this.dataSource = Objects.requireNonNull(dataSource, "data source must not be null");
       return this;
     }
 
