@@ -37,6 +37,31 @@ public final class StorableText {
     return cut == 0 ? kept : kept + truncationMarker(cut);
   }
 
+  /**
+   * Whether {@link #clean(String, int)} would return these characters unchanged: no NUL, no
+   * unpaired surrogate, at most {@code maxChars}. Reads them in place, for callers that check
+   * before they copy.
+   */
+  public static boolean isStorable(char[] chars, int offset, int length, int maxChars) {
+    if (length > maxChars) {
+      return false;
+    }
+    int end = offset + length;
+    for (int i = offset; i < end; i++) {
+      char c = chars[i];
+      if (c == '\u0000') {
+        return false;
+      }
+      if (Character.isSurrogate(c)) {
+        if (!Character.isHighSurrogate(c) || i + 1 >= end || !Character.isLowSurrogate(chars[i + 1])) {
+          return false;
+        }
+        i++;
+      }
+    }
+    return true;
+  }
+
   private static String truncationMarker(int cut) {
     return " … [heartlog truncated " + cut + " characters]";
   }

@@ -9,6 +9,7 @@ import dev.heartlog.agent.StorableText;
 import dev.heartlog.store.IngestCall;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -62,12 +63,12 @@ final class IngestRequest {
           case "worker_id_param" -> workerId = text(parser, name);
           case "vram_total_mb_param" -> vramTotal = integer(parser, name);
           case "vram_used_mb_param" -> vramUsed = integer(parser, name);
-          case "logs_param" -> logs = cleanJson(parser);
+          case "logs_param" -> logs = cleanJson(parser, body);
           case "current_task_id_param" -> task = text(parser, name);
           case "status_param" -> status = text(parser, name);
           case "session_id_param" -> session = text(parser, name);
           case "batch_seq_param" -> batch = integer(parser, name);
-          case "metadata_param" -> metadata = cleanJson(parser);
+          case "metadata_param" -> metadata = cleanJson(parser, body);
           default -> parser.skipChildren();
         }
       }
@@ -109,11 +110,62 @@ final class IngestRequest {
     throw PostgrestError.badRequest("22P02", "invalid input syntax for type integer: " + name + " = " + parser.getText());
   }
 
-  /** Copies the current JSON value, cleaning every string and cutting nesting past the limit. */
-  private static String cleanJson(JsonParser parser) throws IOException {
-    if (parser.currentToken() == JsonToken.VALUE_NULL) {
+  /**
+   * The current JSON value as text PostgreSQL can store. Most bodies (every heartlog agent's)
+   * need no cleaning: the value is checked in place and its bytes are passed on as they came.
+   * Otherwise it is copied, cleaning every string and cutting nesting past the limit.
+   */
+  private static String cleanJson(JsonParser parser, byte[] body) throws IOException {
+    JsonToken first = parser.currentToken();
+    if (first == JsonToken.VALUE_NULL) {
       return null;
     }
+    if (first == JsonToken.START_OBJECT || first == JsonToken.START_ARRAY) {
+      int start = (int) parser.currentTokenLocation().getByteOffset();
+      boolean storable = isStorableAsSent(parser);
+      int end = (int) parser.currentLocation().getByteOffset();
+      if (storable) {
+        return new String(body, start, end - start, StandardCharsets.UTF_8);
+      }
+      try (JsonParser again = JSON.createParser(body, start, end - start)) {
+        again.nextToken();
+        return copied(again);
+      }
+    }
+    return copied(parser);
+  }
+
+  /**
+   * Reads the object or array at the parser to its end and says whether {@link #copy} would
+   * change nothing in it: every name and string storable and short enough, nesting in bounds.
+   */
+  private static boolean isStorableAsSent(JsonParser parser) throws IOException {
+    boolean storable = true;
+    int depth = 0;
+    JsonToken token = parser.currentToken();
+    while (true) {
+      switch (token) {
+        case START_OBJECT, START_ARRAY -> {
+          storable &= depth < MAX_DEPTH;
+          depth++;
+        }
+        case END_OBJECT, END_ARRAY -> depth--;
+        case FIELD_NAME -> storable &= isStorable(parser, 256);
+        case VALUE_STRING -> storable &= isStorable(parser, MAX_STRING_CHARS);
+        default -> { }
+      }
+      if (depth == 0) {
+        return storable;
+      }
+      token = parser.nextToken();
+    }
+  }
+
+  private static boolean isStorable(JsonParser parser, int maxChars) throws IOException {
+    return StorableText.isStorable(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength(), maxChars);
+  }
+
+  private static String copied(JsonParser parser) throws IOException {
     StringWriter out = new StringWriter();
     try (JsonGenerator json = JSON.createGenerator(out)) {
       copy(parser, json, 0);
