@@ -12,7 +12,12 @@ interface LoopRunner {
 
   void start();
 
-  /** Waits until the loop has ended (after it was closed). */
+  /**
+   * Waits until the loop has ended after it was closed.
+   *
+   * @return {@code false} when the timeout passed first, or the loop could not finish (its
+   *     shared scheduler was closed before it)
+   */
   boolean awaitEnd(Duration timeout) throws InterruptedException;
 
   boolean hasEnded();
@@ -54,6 +59,8 @@ interface LoopRunner {
     private final HeartbeatScheduler scheduler;
     private final ScheduledThreadPoolExecutor executor;
     private final CountDownLatch ended = new CountDownLatch(1);
+    /** Set when the scheduler refused the next round: the loop ended without finishing. */
+    private volatile boolean abandoned;
     private final Object lock = new Object();
     // Guarded by lock.
     private ScheduledFuture<?> next;
@@ -119,13 +126,14 @@ interface LoopRunner {
         next = executor.schedule(this::step, delayNanos, TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException schedulerClosed) {
         next = null;
+        abandoned = true;
         ended.countDown();
       }
     }
 
     @Override
     public boolean awaitEnd(Duration timeout) throws InterruptedException {
-      return ended.await(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+      return ended.await(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS) && !abandoned;
     }
 
     @Override

@@ -117,6 +117,21 @@ class HeartbeatSchedulerTest {
   }
 
   @Test
+  void anAgentWhoseSchedulerWasClosedFirstReturnsFromShutdownAndSaysItDidNotFinish() {
+    RecordingTransport store = new RecordingTransport();
+    HeartbeatScheduler scheduler = HeartbeatScheduler.create(1);
+    HeartlogAgent agent = agent(store).scheduler(scheduler).build();
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.received.size() == 1);
+    agent.log(Level.INFO, "left behind");
+
+    scheduler.close();
+    boolean stopped = agent.shutdown(WorkerStatus.STOPPED, Duration.ofMillis(500));
+
+    assertThat(stopped).as("no thread is left to send the final heartbeat").isFalse();
+    assertThat(store.storedMessages()).doesNotContain("left behind");
+  }
+
+  @Test
   void aSchedulerNeedsAThread() {
     assertThatThrownBy(() -> HeartbeatScheduler.create(0)).hasMessageContaining("at least one thread");
   }
