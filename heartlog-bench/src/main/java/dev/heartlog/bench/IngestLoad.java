@@ -36,10 +36,13 @@ import org.postgresql.PGConnection;
  *   <li>{@code row-loop}: one BEGIN ... EXCEPTION block per record into the seed's table, how
  *       deployed orchestrators isolate bad rows
  *   <li>{@code copy}: COPY of the same rows into heartlog's table: the ceiling
+ *   <li>{@code heartlog-quiet} (only when named): heartlog's function without its {@code
+ *       pg_notify} for the live tail, to see what the notification costs
  * </ul>
  *
  * <p>Usage: {@code java -cp heartlog-bench/target/benchmarks.jar dev.heartlog.bench.IngestLoad
- * [connections=4] [seconds=20]}. Prints rows/s and table+index bytes per million rows.
+ * [connections=4] [seconds=20] [variants=seed,row-loop,heartlog,copy,copy-single]}. Prints rows/s
+ * and table+index bytes per million rows.
  */
 public final class IngestLoad {
 
@@ -66,8 +69,11 @@ public final class IngestLoad {
       System.out.printf("PostgreSQL %s, %d connections, %d s per variant, batches of %d records%n",
           scalar(admin, "SHOW server_version"), connections, seconds, BATCH);
       List<String> lines = new ArrayList<>();
-      for (String variant : List.of("seed", "row-loop", "heartlog", "copy", "copy-single")) {
-        String url = freshDatabase(admin, variant.replace('-', '_'));
+      List<String> variants = args.length > 2 ? List.of(args[2].split(","))
+          : List.of("seed", "row-loop", "heartlog", "copy", "copy-single");
+      for (int i = 0; i < variants.size(); i++) {
+        String variant = variants.get(i);
+        String url = freshDatabase(admin, (i + 1) + "_" + variant.replace('-', '_'));
         prepare(url, variant);
         int streams = variant.equals("copy-single") ? 1 : connections;
         Result result = run(url, variant, streams, seconds);
@@ -93,8 +99,13 @@ public final class IngestLoad {
   }
 
   static void prepare(String url, String variant) throws Exception {
-    if (variant.equals("heartlog") || variant.startsWith("copy")) {
+    if (variant.startsWith("heartlog") || variant.startsWith("copy")) {
       Store.open(url, null, null).migrate();
+      if (variant.equals("heartlog-quiet")) {
+        String function = resource("/db/heartlog/R__ingest.sql")
+            .replace("PERFORM pg_notify('heartlog_logs', worker_id_param);", "NULL;");
+        execute(url, function);
+      }
     } else {
       execute(url, Fixtures.seedSchema());
       if (variant.equals("row-loop")) {
@@ -143,7 +154,7 @@ public final class IngestLoad {
       int stream) throws SQLException, IOException {
     Instant now = Instant.now();
     switch (variant) {
-      case "heartlog" -> {
+      case "heartlog", "heartlog-quiet" -> {
         try (PreparedStatement call = connection.prepareStatement(
             "SELECT func_worker_heartbeat_with_logs(worker_id_param => ?, vram_total_mb_param => 81559, "
                 + "vram_used_mb_param => 40000, logs_param => ?::jsonb, current_task_id_param => ?, "
