@@ -336,37 +336,48 @@ public final class FleetLoad {
 
   /** Durations in nanoseconds, kept while recording. */
   private static final class Samples {
+    private final Object lock = new Object();
     private long[] values = new long[1 << 16];
     private int size;
     private boolean recording;
 
-    synchronized void start() {
-      size = 0;
-      recording = true;
-    }
-
-    synchronized void stop() {
-      recording = false;
-    }
-
-    synchronized void add(long nanos) {
-      if (!recording) {
-        return;
+    void start() {
+      synchronized (lock) {
+        size = 0;
+        recording = true;
       }
-      if (size == values.length) {
-        values = Arrays.copyOf(values, size * 2);
-      }
-      values[size++] = nanos;
     }
 
-    synchronized long percentile(double p) {
-      if (size == 0) {
+    void stop() {
+      synchronized (lock) {
+        recording = false;
+      }
+    }
+
+    void add(long nanos) {
+      synchronized (lock) {
+        if (!recording) {
+          return;
+        }
+        if (size == values.length) {
+          values = Arrays.copyOf(values, size * 2);
+        }
+        values[size++] = nanos;
+      }
+    }
+
+    /** The nearest-rank percentile {@code p} (0..1] of what was recorded; 0 when nothing was. */
+    long percentile(double p) {
+      long[] sorted;
+      synchronized (lock) {
+        sorted = Arrays.copyOf(values, size);
+      }
+      if (sorted.length == 0) {
         return 0;
       }
-      long[] sorted = Arrays.copyOf(values, size);
       Arrays.sort(sorted);
-      int rank = (int) Math.ceil(p * size);  // nearest rank
-      return sorted[Math.max(0, Math.min(size, rank) - 1)];
+      int rank = (int) Math.ceil(p * sorted.length);
+      return sorted[Math.max(0, Math.min(sorted.length, rank) - 1)];
     }
   }
 
