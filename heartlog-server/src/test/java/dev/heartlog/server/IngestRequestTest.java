@@ -49,6 +49,14 @@ class IngestRequestTest {
   }
 
   @Test
+  void aBodyCutInsideItsBatchIsABadRequest() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> parse("{\"worker_id_param\": \"w\", \"logs_param\": [{\"message\": \"cut"))
+        .isInstanceOf(PostgrestError.class)
+        .hasMessageContaining("Invalid JSON");
+  }
+
+  @Test
   void aBatchAtTheDepthLimitIsPassedOnAsSent() {
     String atLimit = "[".repeat(16) + "]".repeat(16);
 
