@@ -21,10 +21,6 @@ import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,12 +62,6 @@ public final class FleetLoad {
   private static final double BURSTS_PER_SECOND_PER_10K = 5;
   private static final int BURST = 1_000;
   private static final String WRITER_KEY = "fleet-load-writer-key";
-  private static final String[] MESSAGES = {
-    "Denoising step %d/30 done in 412 ms, latent 1x16x21x60x104",
-    "Loaded model wan2.1-t2v-14B shard %d of 6 from /models cache",
-    "VAE decode of chunk %d took 1830 ms, peak VRAM 61234 MiB",
-    "Uploaded result segment %d to s3://renders/outputs/2026-11-27/",
-    "Claimed task, starting generation with prompt of %d tokens"};
 
   /** How late the round now running on this heartbeat thread started. */
   private static final ThreadLocal<long[]> ROUND_LATENESS = ThreadLocal.withInitial(() -> new long[1]);
@@ -99,14 +89,14 @@ public final class FleetLoad {
           kind, threads, connections, seconds, Runtime.getRuntime().availableProcessors());
       // The baseline, same server, same run: heartlog's function called directly by IngestLoad's
       // generator (100-record batches, as many connections as the fleet has), no agents at all.
-      String ceilingUrl = freshDatabase(admin, "fleet_ceiling");
+      String ceilingUrl = IngestLoad.freshDatabase(admin, "fleet_ceiling");
       IngestLoad.prepare(ceilingUrl, "heartlog");
       double ceiling = IngestLoad.run(ceilingUrl, "heartlog", connections, 20).rowsPerSecond();
       System.out.printf(Locale.ROOT, "ingest ceiling (heartlog's function, %d connections, no agents): %,.0f rows/s%n",
           connections, ceiling);
       List<String> lines = new ArrayList<>();
       for (int size : sizes) {
-        String url = freshDatabase(admin, "fleet_" + kind + "_" + size);
+        String url = IngestLoad.freshDatabase(admin, "fleet_" + kind + "_" + size);
         Store.open(url, null, null).migrate();
         Result result = run(kind, url, size, seconds, threads, connections);
         lines.add(result.line());
@@ -206,7 +196,7 @@ public final class FleetLoad {
 
       closeAll(agents);
       long sent = fleet.snapshot(logged).sent;
-      long stored = count(url);
+      long stored = Long.parseLong(IngestLoad.scalar(url, "SELECT count(*) FROM system_logs"));
       return result.withStored(sent, stored);
     } finally {
       producers.shutdownNow();
@@ -268,7 +258,7 @@ public final class FleetLoad {
     private static void log(HeartlogAgent agent, int worker, ThreadLocalRandom random) {
       Level level = random.nextInt(50) == 0 ? Level.ERROR : random.nextInt(12) == 0 ? Level.WARNING : Level.INFO;
       String task = "task-" + worker + "-" + (System.currentTimeMillis() / 120_000);
-      agent.log(level, String.format(Locale.ROOT, MESSAGES[random.nextInt(MESSAGES.length)], random.nextInt(1, 100)),
+      agent.log(level, String.format(Locale.ROOT, IngestLoad.MESSAGES[random.nextInt(IngestLoad.MESSAGES.length)], random.nextInt(1, 100)),
           task, Map.of("logger", "wgp.generator", "thread", "render-" + random.nextInt(8), "component", "GENERATOR"));
     }
 
@@ -389,23 +379,5 @@ public final class FleetLoad {
     config.setPoolName("fleet-load");
     config.addDataSourceProperty("ApplicationName", "heartlog-fleet-load");
     return new HikariDataSource(config);
-  }
-
-  private static long count(String url) throws Exception {
-    try (Connection connection = DriverManager.getConnection(url);
-        Statement statement = connection.createStatement();
-        ResultSet rs = statement.executeQuery("SELECT count(*) FROM system_logs")) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  private static String freshDatabase(String admin, String name) throws Exception {
-    try (Connection connection = DriverManager.getConnection(admin);
-        Statement statement = connection.createStatement()) {
-      statement.execute("DROP DATABASE IF EXISTS " + name);
-      statement.execute("CREATE DATABASE " + name);
-    }
-    return admin.replace("/postgres?", "/" + name + "?");
   }
 }

@@ -48,7 +48,8 @@ public final class IngestLoad {
 
   private static final int BATCH = 100;
   private static final String[] LEVELS = {"INFO", "INFO", "INFO", "INFO", "INFO", "INFO", "DEBUG", "WARNING", "INFO", "ERROR"};
-  private static final String[] MESSAGES = {
+  /** Messages of realistic length, as a video-generation worker logs them; FleetLoad's too. */
+  static final String[] MESSAGES = {
     "Denoising step %d/30 done in 412 ms, latent 1x16x21x60x104",
     "Loaded model wan2.1-t2v-14B shard %d of 6 from /models cache",
     "VAE decode of chunk %d took 1830 ms, peak VRAM 61234 MiB",
@@ -222,7 +223,9 @@ public final class IngestLoad {
     return csv.toString();
   }
 
-  private static String freshDatabase(String admin, String name) throws SQLException {
+  /** An empty database {@code load_<name>} on the server {@code admin} reaches; FleetLoad's too. */
+  static String freshDatabase(String admin, String name) throws SQLException {
+    execute(admin, "DROP DATABASE IF EXISTS load_" + name);
     execute(admin, "CREATE DATABASE load_" + name);
     return admin.replace("/postgres?", "/load_" + name + "?");
   }
@@ -233,7 +236,7 @@ public final class IngestLoad {
     }
   }
 
-  private static String scalar(String url, String sql) throws SQLException {
+  static String scalar(String url, String sql) throws SQLException {
     try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement();
         ResultSet rs = statement.executeQuery(sql)) {
       rs.next();
