@@ -4,7 +4,9 @@
 
 const KEY_STORAGE = 'heartlog.readerKey';
 const LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'];
-const view = document.getElementById('view');
+// Each route renders into a fresh container of its own: work that finishes after the user has
+// moved on (an API answer, the fleet's refresh) writes into a container no longer shown.
+const main = document.getElementById('view');
 let cleanup = [];          // timers and event sources of the page shown now
 let fleetSort = { column: 'worker_id', ascending: true };
 
@@ -102,7 +104,7 @@ function recordsTable(records, options = {}) {
 
 // ---- states -----------------------------------------------------------------------------------
 
-function showError(error) {
+function showError(error, view) {
   if (error.status === 401 || error.status === 403) {
     view.innerHTML = `<div class="notice error" id="key-prompt">
       <h1>This page needs a reader key</h1>
@@ -122,7 +124,7 @@ function showError(error) {
     <p><button onclick="route()">Try again</button></p></div>`;
 }
 
-function loading(what) { view.innerHTML = `<p class="loading">Loading ${esc(what)}…</p>`; }
+function loading(what, view) { view.innerHTML = `<p class="loading">Loading ${esc(what)}…</p>`; }
 
 // ---- live tail (server-sent events fed by PostgreSQL LISTEN/NOTIFY) ----------------------------
 
@@ -132,6 +134,7 @@ function liveTail(params, onRecord, control) {
   const label = control.querySelector('.live');
   const button = control.querySelector('button');
   function open() {
+    if (!control.isConnected) return;  // the page was left before it finished loading
     const query = new URLSearchParams(params);
     query.set('apikey', readerKey());
     if (lastId !== null) query.set('after', lastId);
@@ -163,7 +166,7 @@ function tailControl() {
 
 // ---- pages ------------------------------------------------------------------------------------
 
-async function fleetPage() {
+async function fleetPage(view) {
   const render = async () => {
     const workers = await api('/api/workers');
     if (!workers.length) {
@@ -191,11 +194,14 @@ async function fleetPage() {
         <td class="num ${w.warnings_last_hour ? 'lvl-WARNING' : ''}">${w.warnings_last_hour}</td></tr>`).join('')}</tbody></table>`;
     view.querySelectorAll('th[data-sort]').forEach(th => th.addEventListener('click', () => {
       fleetSort = { column: th.dataset.sort, ascending: fleetSort.column === th.dataset.sort ? !fleetSort.ascending : true };
-      render().catch(showError);
+      render().catch(error => showError(error, view));
     }));
   };
   await render();
-  const timer = setInterval(() => render().catch(showError), 5000);
+  const timer = setInterval(() => {
+    if (!view.isConnected) { clearInterval(timer); return; }  // left before it finished loading
+    render().catch(error => showError(error, view));
+  }, 5000);
   cleanup.push(() => clearInterval(timer));
 }
 
@@ -224,7 +230,7 @@ function vramChart(heartbeats, tasks) {
     <text class="axis" x="${width - right}" y="${height - 6}" text-anchor="end">${label(t1)}</text></svg>`;
 }
 
-async function workerPage(id) {
+async function workerPage(id, view) {
   const [detail, heartbeats] = await Promise.all([
     api(`/api/workers/${encodeURIComponent(id)}`),
     api(`/api/workers/${encodeURIComponent(id)}/heartbeats?since=6h`)]);
@@ -250,7 +256,7 @@ async function workerPage(id) {
   tail.open();
 }
 
-async function taskPage(id) {
+async function taskPage(id, view) {
   const task = await api(`/api/tasks/${encodeURIComponent(id)}`);
   const failed = task.outcome === 'failed';
   const peak = task.heartbeats.reduce((m, h) => Math.max(m, h.vram_used_mb ?? 0), 0);
@@ -275,7 +281,7 @@ function exploreParams() {
   return new URLSearchParams(query);
 }
 
-async function explorePage() {
+async function explorePage(view) {
   const params = exploreParams();
   const field = (name, label, attrs = '') => `<label>${label}<input name="${name}" value="${esc(params.get(name) || '')}" ${attrs}></label>`;
   view.innerHTML = `<h1>Explore</h1>
@@ -328,13 +334,15 @@ async function route() {
   const [path] = hash.slice(1).split('?');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   document.querySelectorAll('nav a').forEach(a => a.classList.toggle('active', a.dataset.nav === parts[0]));
+  const view = document.createElement('div');
+  main.replaceChildren(view);
   try {
-    if (parts[0] === 'worker' && parts[1]) { loading('worker'); await workerPage(parts[1]); }
-    else if (parts[0] === 'task' && parts[1]) { loading('task'); await taskPage(parts[1]); }
-    else if (parts[0] === 'explore') { await explorePage(); }
-    else { loading('fleet'); await fleetPage(); }
+    if (parts[0] === 'worker' && parts[1]) { loading('worker', view); await workerPage(parts[1], view); }
+    else if (parts[0] === 'task' && parts[1]) { loading('task', view); await taskPage(parts[1], view); }
+    else if (parts[0] === 'explore') { await explorePage(view); }
+    else { loading('fleet', view); await fleetPage(view); }
   } catch (error) {
-    showError(error);
+    showError(error, view);
   }
 }
 
