@@ -168,25 +168,37 @@ class ViewerBrowserTest {
   }
 
   private static WebElement waitFor(By locator) {
-    return new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(locator));
+    return waiting().until(d -> d.findElement(locator));
   }
 
   private static WebElement waitUntilText(By locator, String text) {
-    return new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> {
+    return waiting().until(d -> {
       List<WebElement> found = d.findElements(locator);
       return !found.isEmpty() && found.get(0).getText().contains(text) ? found.get(0) : null;
     });
   }
 
   private static int waitForRows(By locator) {
-    return new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> {
+    return waiting().until(d -> {
       int count = d.findElements(locator).size();
       return count > 0 ? count : null;
     });
   }
 
   private static void waitUntil(java.util.function.BooleanSupplier condition) {
-    new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> condition.getAsBoolean());
+    waiting().until(d -> condition.getAsBoolean());
+  }
+
+  /** Waits up to 20 s; a timeout says where the browser was and what the page showed. */
+  private static WebDriverWait waiting() {
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    wait.withMessage(() -> {
+      List<WebElement> main = browser.findElements(By.id("view"));
+      String shown = main.isEmpty() ? "(no #view)" : main.get(0).getText();
+      return "at " + browser.getCurrentUrl() + ", the page showing: "
+          + (shown.length() > 600 ? shown.substring(0, 600) + "…" : shown);
+    });
+    return wait;
   }
 
   private static void screenshot(String name) throws Exception {
