@@ -134,6 +134,28 @@ class IngestFunctionTest {
   }
 
   @Test
+  void levelsOfEveryVocabularyMapOntoTheStoresFive() {
+    String batch =
+        """
+        {"worker_id_param": "w1", "logs_param": [
+          {"timestamp": "2026-11-27T22:00:00Z", "level": "CRITICAL", "message": "m0"},
+          {"timestamp": "2026-11-27T22:00:01Z", "level": "warn", "message": "m1"},
+          {"timestamp": "2026-11-27T22:00:02Z", "level": " Error ", "message": "m2"},
+          {"timestamp": "2026-11-27T22:00:03Z", "level": "fatal", "message": "m3"},
+          {"timestamp": "2026-11-27T22:00:04Z", "level": "TRACE", "message": "m4"},
+          {"timestamp": "2026-11-27T22:00:05Z", "level": "info", "message": "m5"},
+          {"timestamp": "2026-11-27T22:00:06Z", "level": "SUCCESS", "message": "m6"},
+          {"timestamp": "2026-11-27T22:00:07Z", "message": "m7"}]}
+        """;
+
+    assertThat(callWithBody(batch)).contains("\"logs_inserted\": 8").contains("\"logs_rejected\": 0");
+    assertThat(strings("SELECT message || ':' || level || ':' || coalesce(metadata->>'original_level', '-') "
+        + "FROM system_logs ORDER BY timestamp"))
+        .containsExactly("m0:CRITICAL:-", "m1:WARNING:-", "m2:ERROR:-", "m3:CRITICAL:-", "m4:DEBUG:-", "m5:INFO:-",
+            "m6:INFO:SUCCESS", "m7:INFO:-");
+  }
+
+  @Test
   void skewedWorkerClocksAreKeptAsSentBesideTheReceiveTime() {
     String batch =
         """
