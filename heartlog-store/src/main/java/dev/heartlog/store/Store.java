@@ -290,7 +290,6 @@ public final class Store {
   }
 
   private static StoredRecord storedRecord(ResultSet rs) throws SQLException {
-    long seq = rs.getLong("seq");
     return new StoredRecord(
         rs.getLong("id"),
         instant(rs, "timestamp"),
@@ -302,7 +301,7 @@ public final class Store {
         rs.getString("metadata"),
         rs.getString("exception"),
         rs.getString("session_id"),
-        rs.wasNull() ? null : seq);
+        longOrNull(rs, "seq"));
   }
 
   private static TaskSummary taskSummary(ResultSet rs) throws SQLException {

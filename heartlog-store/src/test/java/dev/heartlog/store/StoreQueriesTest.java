@@ -2,6 +2,7 @@ package dev.heartlog.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -64,6 +65,13 @@ class StoreQueriesTest {
         .containsExactly("tensor shapes", "CUDA out of memory");
     assertThat(messages(new LogFilter(null, null, null, null, null, "cuda", 100)))
         .containsExactly("CUDA out of memory");
+  }
+
+  @Test
+  void eachRecordKeepsItsSequenceNumberWithOrWithoutASession() {
+    assertThat(store.logs(new LogFilter("gpu-1", null, null, null, null, null, 100)))
+        .extracting(StoredRecord::sessionId, StoredRecord::sequence)
+        .containsExactly(tuple(null, 1L), tuple(null, 2L), tuple(null, 3L));
   }
 
   @Test
