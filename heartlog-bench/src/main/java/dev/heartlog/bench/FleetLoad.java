@@ -258,8 +258,8 @@ public final class FleetLoad {
     private static void log(HeartlogAgent agent, int worker, ThreadLocalRandom random) {
       Level level = random.nextInt(50) == 0 ? Level.ERROR : random.nextInt(12) == 0 ? Level.WARNING : Level.INFO;
       String task = "task-" + worker + "-" + (System.currentTimeMillis() / 120_000);
-      agent.log(level, String.format(Locale.ROOT, IngestLoad.MESSAGES[random.nextInt(IngestLoad.MESSAGES.length)], random.nextInt(1, 100)),
-          task, Map.of("logger", "wgp.generator", "thread", "render-" + random.nextInt(8), "component", "GENERATOR"));
+      agent.log(level, IngestLoad.message(random), task,
+          Map.of("logger", "wgp.generator", "thread", "render-" + random.nextInt(8), "component", "GENERATOR"));
     }
 
     Snapshot snapshot(AtomicLong logged) {
