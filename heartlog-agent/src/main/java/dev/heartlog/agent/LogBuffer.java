@@ -80,7 +80,7 @@ final class LogBuffer {
           return false;
         }
       }
-      LogRecord record = new LogRecord(timestamp, ++sequence, level, message, taskId, metadata);
+      LogRecord record = new LogRecord(timestamp, ++sequence, level, message, taskId, metadata, size);
       queues[level.ordinal()].addLast(record);
       waiting++;
       bytes += size;
