@@ -142,6 +142,25 @@ class LogBufferTest {
   }
 
   @Test
+  void drainedRecordsHoldTheirBytesUntilReleased() {
+    long oneRecord = LogRecord.estimatedBytes("r1", null, Map.of());
+    LogBuffer buffer = buffer(100, 1_000, oneRecord * 2, () -> {});
+    offer(buffer, Level.INFO, "r1");
+    offer(buffer, Level.INFO, "r2");
+
+    List<LogRecord> first = buffer.drain(100, oneRecord);  // the batch's byte limit: one record
+    List<LogRecord> second = buffer.drain(100, oneRecord);
+    assertThat(first).extracting(LogRecord::estimatedBytes).containsExactly(oneRecord);
+    assertThat(offer(buffer, Level.INFO, "r3")).isFalse();  // both still in flight
+
+    buffer.release(first);
+    buffer.release(second);
+    assertThat(offer(buffer, Level.INFO, "r4")).isTrue();
+    assertThat(offer(buffer, Level.INFO, "r5")).isTrue();
+    assertThat(buffer.drain(100, Long.MAX_VALUE)).extracting(LogRecord::message).containsExactly("r4", "r5");
+  }
+
+  @Test
   void drainedRecordsHoldCapacityUntilReleased() {
     LogBuffer buffer = buffer(100, 3, Long.MAX_VALUE, () -> {});
     for (int i = 1; i <= 3; i++) {
