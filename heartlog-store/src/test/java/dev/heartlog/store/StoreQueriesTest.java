@@ -116,6 +116,7 @@ class StoreQueriesTest {
             org.assertj.core.groups.Tuple.tuple("gpu-2", "active"),
             org.assertj.core.groups.Tuple.tuple("gpu-3", "stale"));
     assertThat(workers.get(0).vramUsedMb()).isEqualTo(24000);
+    assertThat(store.worker("gpu-3", 50, 10).orElseThrow().health().health()).isEqualTo("stale");
   }
 
   @Test

@@ -1,10 +1,7 @@
 -- One worker as the fleet view shows it (the columns of workers.sql), its last hour's problems
 -- counted through its own timeline index.
 SELECT w.id,
-       CASE WHEN w.status = 'active'
-                 AND (w.last_heartbeat IS NULL
-                      OR w.last_heartbeat < now() - make_interval(secs => :stale_after_s))
-            THEN 'stale' ELSE w.status END              AS health,
+       heartlog_worker_health(w.status, w.last_heartbeat, make_interval(secs => :stale_after_s)) AS health,
        w.last_heartbeat,
        extract(epoch FROM now() - w.last_heartbeat)::bigint AS heartbeat_age_s,
        w.vram_total_mb,
