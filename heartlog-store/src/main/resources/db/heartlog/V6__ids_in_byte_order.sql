@@ -1,0 +1,15 @@
+-- The worker and task ids of system_logs compare in byte order (collation "C") instead of the
+-- database's language collation. They are identifiers, never sorted for people to read, and
+-- every record inserts both into a B-tree: under a language collation each comparison goes
+-- through strcoll(), in byte order it is a memcmp(). Two gains:
+--   * ingest: in a C.UTF-8 database, 300,000 inserts into a table with these two indexes took
+--     3.78 s instead of 4.27 s (psql, three interleaved pairs); en_US.UTF-8's strcoll() costs more;
+--   * an upgrade of the C library that changes the language collation (as glibc 2.28 did) can
+--     no longer leave these indexes out of order.
+-- Equality is the same under both collations, so no query changes: a comparison between such a
+-- column and a parameter or another text column takes the column's collation.
+-- Only the indexes on these columns are rebuilt (no table rewrite): on a large store run the
+-- migration when it is quiet.
+ALTER TABLE system_logs
+    ALTER COLUMN source_id TYPE text COLLATE "C",
+    ALTER COLUMN task_id TYPE text COLLATE "C";
