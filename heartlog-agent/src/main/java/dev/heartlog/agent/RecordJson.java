@@ -36,6 +36,8 @@ final class RecordJson {
   static final int MAX_METADATA_DEPTH = 8;
   /** Most keys kept in one metadata map. */
   static final int MAX_METADATA_KEYS = 64;
+  /** Most metadata entries written in {@code jsonb}'s key order; larger maps keep their own. */
+  static final int MAX_SORTED_KEYS = 16;
 
   private static final JsonFactory JSON = new JsonFactory();
   // A record's field names and level names, quoted and escaped once: Jackson copies them as they
@@ -329,14 +331,18 @@ final class RecordJson {
     }
   }
 
+  /**
+   * Writes a record's fields in the order {@code jsonb} stores an object's keys (shorter keys
+   * first, then byte order): PostgreSQL sorts the keys of every object it parses into
+   * {@code jsonb}, by insertion sort for so few keys, so keys that arrive in its order cost one
+   * comparison each and no moves. In any other order the sort was 4% of the store's CPU samples
+   * during ingest ({@code perf}, BENCHMARKS.md §2). JSON objects have no order, so readers of the
+   * wire format are not affected.
+   */
   private static void writeRecord(JsonGenerator json, LogRecord record, char[] scratch) throws IOException {
     json.writeStartObject();
-    json.writeFieldName(TIMESTAMP);
-    if (formatTimestamp(record.timestamp(), scratch)) {
-      json.writeString(scratch, 0, TIMESTAMP_CHARS);
-    } else {
-      json.writeString(MICROS.format(record.timestamp()));
-    }
+    json.writeFieldName(SEQ);
+    json.writeNumber(record.sequence());
     json.writeFieldName(LEVEL);
     json.writeString(LEVEL_NAMES[record.level().ordinal()]);
     json.writeFieldName(MESSAGE);
@@ -347,17 +353,22 @@ final class RecordJson {
     } else {
       json.writeString(clean(record.taskId(), 256));
     }
-    json.writeFieldName(SEQ);
-    json.writeNumber(record.sequence());
     json.writeFieldName(METADATA);
     writeMap(json, record.metadata(), 1);
+    json.writeFieldName(TIMESTAMP);
+    if (formatTimestamp(record.timestamp(), scratch)) {
+      json.writeString(scratch, 0, TIMESTAMP_CHARS);
+    } else {
+      json.writeString(MICROS.format(record.timestamp()));
+    }
     json.writeEndObject();
   }
 
   private static void writeMap(JsonGenerator json, Map<?, ?> map, int depth) throws IOException {
     json.writeStartObject();
-    if (map instanceof RecordMetadata flat) {
-      // Most records' metadata: read in place, no iterator.
+    if (map instanceof RecordMetadata flat && flat.size() <= MAX_SORTED_KEYS) {
+      writeInJsonbOrder(json, flat, depth);
+    } else if (map instanceof RecordMetadata flat) {
       for (int i = 0; i < Math.min(flat.size(), MAX_METADATA_KEYS); i++) {
         writeEntry(json, flat.keyAt(i), flat.valueAt(i), depth);
       }
@@ -374,6 +385,38 @@ final class RecordJson {
       json.writeNumberField("heartlog_keys_dropped", map.size() - MAX_METADATA_KEYS);
     }
     json.writeEndObject();
+  }
+
+  /**
+   * Most records' metadata (an appender's few entries), read in place and written in the order
+   * {@code jsonb} stores keys, like a record's own fields (see {@link #writeRecord}): each step
+   * writes the smallest key not yet written, so nothing is allocated; keys of a {@link
+   * RecordMetadata} are unique, so none is skipped.
+   */
+  private static void writeInJsonbOrder(JsonGenerator json, RecordMetadata metadata, int depth) throws IOException {
+    int size = metadata.size();
+    int previous = -1;
+    for (int written = 0; written < size; written++) {
+      int next = -1;
+      for (int i = 0; i < size; i++) {
+        String key = metadata.keyAt(i);
+        if ((previous < 0 || jsonbKeyOrder(key, metadata.keyAt(previous)) > 0)
+            && (next < 0 || jsonbKeyOrder(key, metadata.keyAt(next)) < 0)) {
+          next = i;
+        }
+      }
+      writeEntry(json, metadata.keyAt(next), metadata.valueAt(next), depth);
+      previous = next;
+    }
+  }
+
+  /**
+   * jsonb's order of object keys: shorter first, then by bytes. For ASCII keys, as nearly all
+   * are, characters compare as their bytes do; for others the order may differ from jsonb's,
+   * which costs the store a sort and nothing else.
+   */
+  static int jsonbKeyOrder(String a, String b) {
+    return a.length() != b.length() ? Integer.compare(a.length(), b.length()) : a.compareTo(b);
   }
 
   private static void writeEntry(JsonGenerator json, Object key, Object value, int depth) throws IOException {

@@ -21,8 +21,63 @@ class RecordJsonTest {
 
     assertThat(json)
         .isEqualTo(
-            "[{\"timestamp\":\"2026-11-27T22:00:00.123456Z\",\"level\":\"WARNING\",\"message\":\"low VRAM\","
-                + "\"task_id\":\"t-1\",\"seq\":7,\"metadata\":{\"logger\":\"gen\"}}]");
+            "[{\"seq\":7,\"level\":\"WARNING\",\"message\":\"low VRAM\",\"task_id\":\"t-1\","
+                + "\"metadata\":{\"logger\":\"gen\"},\"timestamp\":\"2026-11-27T22:00:00.123456Z\"}]");
+  }
+
+  @Test
+  void writesARecordsKeysInTheOrderJsonbStoresThem() throws Exception {
+    LogRecord record = new LogRecord(Instant.parse("2026-11-27T22:00:00Z"), 1, Level.INFO, "m", "t", Map.of());
+    List<String> keys = new java.util.ArrayList<>();
+    try (com.fasterxml.jackson.core.JsonParser parser =
+        new com.fasterxml.jackson.core.JsonFactory().createParser(RecordJson.logsArray(List.of(record)))) {
+      parser.nextToken();  // [
+      parser.nextToken();  // {
+      while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        keys.add(parser.getCurrentName());
+        parser.nextToken();
+        parser.skipChildren();
+      }
+    }
+
+    // jsonb's order: shorter keys first, then by bytes (PostgreSQL's lengthCompareJsonbString).
+    List<String> jsonbOrder = new java.util.ArrayList<>(keys);
+    jsonbOrder.sort(java.util.Comparator.comparingInt(String::length).thenComparing(java.util.Comparator.naturalOrder()));
+    assertThat(keys).containsExactly("seq", "level", "message", "task_id", "metadata", "timestamp")
+        .isEqualTo(jsonbOrder);
+  }
+
+  @Test
+  void writesAnAppendersMetadataInJsonbKeyOrderWithEveryEntry() {
+    RecordMetadata metadata = new RecordMetadata(4);
+    metadata.put("thread", "render-1");
+    metadata.put("logger", "wgp.generator");
+    metadata.put("component", "GENERATOR");
+    metadata.put("lineno", 4058);
+    metadata.put("zz", true);
+    LogRecord record = new LogRecord(Instant.parse("2026-11-27T22:00:00Z"), 1, Level.INFO, "m", null, metadata);
+
+    String json = RecordJson.logsArray(List.of(record));
+
+    assertThat(json).contains(
+        "\"metadata\":{\"zz\":true,\"lineno\":4058,\"logger\":\"wgp.generator\",\"thread\":\"render-1\","
+            + "\"component\":\"GENERATOR\"}");
+    assertThat(metadata.keySet()).as("the map itself keeps its order")
+        .containsExactly("thread", "logger", "component", "lineno", "zz");
+  }
+
+  @Test
+  void largeMetadataKeepsItsOwnOrderAndEveryEntry() {
+    RecordMetadata metadata = new RecordMetadata(20);
+    for (int i = 20; i > 0; i--) {
+      metadata.put("k" + i, i);
+    }
+    LogRecord record = new LogRecord(Instant.parse("2026-11-27T22:00:00Z"), 1, Level.INFO, "m", null, metadata);
+
+    Map<String, Object> written = RecordJson.parseRecords(RecordJson.logsArray(List.of(record))).get(0).metadata();
+
+    assertThat(written).hasSize(20);
+    assertThat(written.keySet()).startsWith("k20", "k19");
   }
 
   @Test
