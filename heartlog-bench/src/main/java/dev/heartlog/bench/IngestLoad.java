@@ -1,5 +1,9 @@
 package dev.heartlog.bench;
 
+import dev.heartlog.agent.AgentWire;
+import dev.heartlog.agent.Level;
+import dev.heartlog.agent.LogRecord;
+import dev.heartlog.agent.RecordMetadata;
 import dev.heartlog.store.Fixtures;
 import dev.heartlog.store.Store;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -30,9 +34,11 @@ import org.postgresql.PGConnection;
  *
  * <ul>
  *   <li>{@code heartlog}: heartlog's function (set-based insert into the partitioned table, batch
- *       dedupe by session and number, per-row isolation only for a failing batch)
+ *       dedupe by session and number, per-row isolation only for a failing batch), sent the JSON
+ *       the agent's own writer produces
  *   <li>{@code seed}: the seed design's function, one INSERT ... SELECT FROM jsonb_array_elements
- *       into its unpartitioned table with its four indexes
+ *       into its unpartitioned table with its four indexes, sent the JSON the seed's Python worker
+ *       produces (its field order, no sequence numbers)
  *   <li>{@code row-loop}: one BEGIN ... EXCEPTION block per record into the seed's table, how
  *       deployed orchestrators isolate bad rows
  *   <li>{@code copy}: COPY of the same rows into heartlog's table: the ceiling
@@ -174,7 +180,7 @@ public final class IngestLoad {
                 + "vram_used_mb_param => 40000, logs_param => ?::jsonb, current_task_id_param => ?, "
                 + "session_id_param => ?, batch_seq_param => ?)")) {
           call.setString(1, worker);
-          call.setString(2, logsJson(now, task, true));
+          call.setString(2, agentLogsJson(now, task));
           call.setString(3, task);
           call.setString(4, session);
           call.setLong(5, batch);
@@ -185,7 +191,7 @@ public final class IngestLoad {
         String function = variant.equals("seed") ? "func_worker_heartbeat_with_logs" : "func_worker_heartbeat_with_logs_row_loop";
         try (PreparedStatement call = connection.prepareStatement("SELECT " + function + "(?, 81559, 40000, ?::jsonb, ?)")) {
           call.setString(1, worker);
-          call.setString(2, logsJson(now, task, false));
+          call.setString(2, logsJson(now, task));
           call.setString(3, task);
           call.execute();
         }
@@ -200,8 +206,30 @@ public final class IngestLoad {
     return BATCH;
   }
 
-  /** 100 records as a worker sends them: microsecond timestamps a few ms apart, ~300 bytes each. */
-  private static String logsJson(Instant now, String task, boolean withSequence) {
+  /**
+   * The same kind of 100 records as {@link #logsJson}, written by the agent's own writer (field
+   * order, timestamp format, sequence numbers): what a heartlog agent sends.
+   */
+  private static String agentLogsJson(Instant now, String task) {
+    List<LogRecord> records = new ArrayList<>(BATCH);
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (int i = 0; i < BATCH; i++) {
+      RecordMetadata metadata = new RecordMetadata(4);
+      metadata.put("logger", "wgp.generator");
+      metadata.put("thread", "render-" + random.nextInt(8));
+      metadata.put("component", "GENERATOR");
+      metadata.put("lineno", random.nextInt(5000));
+      records.add(new LogRecord(now.plusNanos(i * 3_217_000L + random.nextInt(1000) * 1000L), i + 1,
+          Level.valueOf(LEVELS[random.nextInt(LEVELS.length)]), message(random), task, metadata));
+    }
+    return AgentWire.logsArray(records);
+  }
+
+  /**
+   * 100 records as the seed's Python worker sends them: microsecond timestamps a few ms apart,
+   * ~300 bytes each, its field order.
+   */
+  private static String logsJson(Instant now, String task) {
     StringBuilder json = new StringBuilder(BATCH * 330).append('[');
     ThreadLocalRandom random = ThreadLocalRandom.current();
     for (int i = 0; i < BATCH; i++) {
@@ -214,9 +242,6 @@ public final class IngestLoad {
           .append("\",\"task_id\":\"").append(task)
           .append("\",\"metadata\":{\"logger\":\"wgp.generator\",\"thread\":\"render-").append(random.nextInt(8))
           .append("\",\"component\":\"GENERATOR\",\"lineno\":").append(random.nextInt(5000)).append('}');
-      if (withSequence) {
-        json.append(",\"seq\":").append(i + 1);
-      }
       json.append('}');
     }
     return json.append(']').toString();

@@ -1,0 +1,18 @@
+package dev.heartlog.agent;
+
+import java.util.List;
+
+/**
+ * The agent's {@code logs_param} text, for load generators outside this package: they send what
+ * an agent sends, byte for byte, rather than a hand-written imitation of it. In this package
+ * because the writer is package-private.
+ */
+public final class AgentWire {
+
+  private AgentWire() {}
+
+  /** The records as one heartbeat's {@code logs_param}, written by the agent's own writer. */
+  public static String logsArray(List<LogRecord> records) {
+    return RecordJson.logsArray(records);
+  }
+}
