@@ -47,8 +47,9 @@ import org.postgresql.PGConnection;
  * </ul>
  *
  * <p>Usage: {@code java -cp heartlog-bench/target/benchmarks.jar dev.heartlog.bench.IngestLoad
- * [connections=4] [seconds=20] [variants=seed,row-loop,heartlog,copy,copy-single]}. Prints rows/s
- * and table+index bytes per million rows.
+ * [connections=4] [seconds=20] [variants=seed,row-loop,heartlog,copy,copy-single] [rounds=5]}: each
+ * variant runs {@code seconds} in all, in {@code rounds} slices taking turns with the others.
+ * Prints rows/s (overall and per round) and table+index bytes per million rows.
  */
 public final class IngestLoad {
 
@@ -80,36 +81,62 @@ public final class IngestLoad {
   public static void main(String[] args) throws Exception {
     int connections = args.length > 0 ? Integer.parseInt(args[0]) : 4;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+    List<String> variants = args.length > 2 ? List.of(args[2].split(","))
+        : List.of("seed", "row-loop", "heartlog", "copy", "copy-single");
+    int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
     try (EmbeddedPostgres server = EmbeddedPostgres.builder()
         .setServerConfig("max_wal_size", "4GB")
         .setServerConfig("checkpoint_timeout", "30min")
         .setServerConfig("shared_buffers", "512MB")
         .start()) {
       String admin = "jdbc:postgresql://localhost:" + server.getPort() + "/postgres?user=postgres";
-      System.out.printf("PostgreSQL %s, %d connections, %d s per variant, batches of %d records%n",
-          scalar(admin, "SHOW server_version"), connections, seconds, BATCH);
-      List<String> lines = new ArrayList<>();
-      List<String> variants = args.length > 2 ? List.of(args[2].split(","))
-          : List.of("seed", "row-loop", "heartlog", "copy", "copy-single");
+      System.out.printf("PostgreSQL %s, %d connections, %d s per variant in %d rounds, batches of %d records%n",
+          scalar(admin, "SHOW server_version"), connections, seconds, rounds, BATCH);
+      List<String> urls = new ArrayList<>();
       for (int i = 0; i < variants.size(); i++) {
-        String variant = variants.get(i);
-        String url = freshDatabase(admin, (i + 1) + "_" + variant.replace('-', '_'));
-        prepare(url, variant);
-        int streams = variant.equals("copy-single") ? 1 : connections;
-        Result result = run(url, variant, streams, seconds);
+        String url = freshDatabase(admin, (i + 1) + "_" + variants.get(i).replace('-', '_'));
+        prepare(url, variants.get(i));
+        urls.add(url);
+      }
+      // The variants take turns, a slice each per round, every round starting with the next
+      // variant, and each slice after a checkpoint: run one after the other, a later variant met
+      // the checkpoint that the earlier ones' WAL brought on, and whatever else the shared
+      // machine was doing just then.
+      long sliceMillis = seconds * 1000L / rounds;
+      Result[][] slices = new Result[variants.size()][rounds];
+      for (int round = 0; round < rounds; round++) {
+        for (int turn = 0; turn < variants.size(); turn++) {
+          int i = (round + turn) % variants.size();
+          String variant = variants.get(i);
+          execute(admin, "CHECKPOINT");
+          slices[i][round] = run(urls.get(i), variant, streams(variant, connections), sliceMillis);
+        }
+      }
+      System.out.println();
+      System.out.println("| variant | connections | rows/s | table+index bytes per million rows | rows stored |"
+          + " rows/s per round |");
+      System.out.println("|---|---|---|---|---|---|");
+      for (int i = 0; i < variants.size(); i++) {
+        String url = urls.get(i);
         long bytes = Long.parseLong(scalar(url, "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c WHERE c.oid = 'system_logs'::regclass "
             + "OR c.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'system_logs'::regclass)"));
         long rows = Long.parseLong(scalar(url, "SELECT count(*) FROM system_logs"));
-        String line = String.format(Locale.ROOT, "| %-11s | %d | %,.0f | %,.0f MB | %,d |",
-            variant, streams, result.rowsPerSecond(), bytes / 1e6 / (rows / 1e6), rows);
-        lines.add(line);
-        System.out.println(line);
+        long sent = 0;
+        double time = 0;
+        StringBuilder perRound = new StringBuilder();
+        for (Result slice : slices[i]) {
+          sent += slice.rows();
+          time += slice.seconds();
+          perRound.append(perRound.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%,.0f", slice.rowsPerSecond()));
+        }
+        System.out.println(String.format(Locale.ROOT, "| %-11s | %d | %,.0f | %,.0f MB | %,d | %s |",
+            variants.get(i), streams(variants.get(i), connections), sent / time, bytes / 1e6 / (rows / 1e6), rows, perRound));
       }
-      System.out.println();
-      System.out.println("| variant | connections | rows/s | table+index bytes per million rows | rows stored |");
-      System.out.println("|---|---|---|---|---|");
-      lines.forEach(System.out::println);
     }
+  }
+
+  private static int streams(String variant, int connections) {
+    return variant.equals("copy-single") ? 1 : connections;
   }
 
   record Result(long rows, double seconds) {
@@ -136,7 +163,7 @@ public final class IngestLoad {
     execute(url, "INSERT INTO workers (id) SELECT 'gpu-' || g FROM generate_series(1, 1000) g ON CONFLICT DO NOTHING");
   }
 
-  static Result run(String url, String variant, int streams, int seconds) throws Exception {
+  static Result run(String url, String variant, int streams, long millis) throws Exception {
     AtomicLong rows = new AtomicLong();
     CountDownLatch start = new CountDownLatch(1);
     List<Thread> threads = new ArrayList<>();
@@ -146,7 +173,7 @@ public final class IngestLoad {
       Thread thread = new Thread(() -> {
         try (Connection connection = DriverManager.getConnection(url)) {
           start.await();
-          long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+          long deadline = System.nanoTime() + millis * 1_000_000L;
           String session = UUID.randomUUID().toString();
           long batchNumber = 0;
           while (System.nanoTime() < deadline) {
