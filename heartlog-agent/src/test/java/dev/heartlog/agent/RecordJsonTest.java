@@ -2,7 +2,12 @@ package dev.heartlog.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,12 +33,11 @@ class RecordJsonTest {
   @Test
   void writesARecordsKeysInTheOrderJsonbStoresThem() throws Exception {
     LogRecord record = new LogRecord(Instant.parse("2026-11-27T22:00:00Z"), 1, Level.INFO, "m", "t", Map.of());
-    List<String> keys = new java.util.ArrayList<>();
-    try (com.fasterxml.jackson.core.JsonParser parser =
-        new com.fasterxml.jackson.core.JsonFactory().createParser(RecordJson.logsArray(List.of(record)))) {
+    List<String> keys = new ArrayList<>();
+    try (JsonParser parser = new JsonFactory().createParser(RecordJson.logsArray(List.of(record)))) {
       parser.nextToken();  // [
       parser.nextToken();  // {
-      while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
         keys.add(parser.getCurrentName());
         parser.nextToken();
         parser.skipChildren();
@@ -41,8 +45,8 @@ class RecordJsonTest {
     }
 
     // jsonb's order: shorter keys first, then by bytes (PostgreSQL's lengthCompareJsonbString).
-    List<String> jsonbOrder = new java.util.ArrayList<>(keys);
-    jsonbOrder.sort(java.util.Comparator.comparingInt(String::length).thenComparing(java.util.Comparator.naturalOrder()));
+    List<String> jsonbOrder = new ArrayList<>(keys);
+    jsonbOrder.sort(Comparator.comparingInt(String::length).thenComparing(Comparator.naturalOrder()));
     assertThat(keys).containsExactly("seq", "level", "message", "task_id", "metadata", "timestamp")
         .isEqualTo(jsonbOrder);
   }
