@@ -10,6 +10,22 @@
 -- column and a parameter or another text column takes the column's collation.
 -- Only the indexes on these columns are rebuilt (no table rewrite): on a large store run the
 -- migration when it is quiet.
-ALTER TABLE system_logs
-    ALTER COLUMN source_id TYPE text COLLATE "C",
-    ALTER COLUMN task_id TYPE text COLLATE "C";
+-- PostgreSQL refuses to change a column that a view, rule or SQL-standard function body of the
+-- orchestrator's uses (SQLSTATE 0A000). The change only makes ingest faster, so then the columns
+-- keep their collation, the migration says why in a warning, and it counts as applied.
+DO $$
+DECLARE
+    reason text;
+    detail text;
+BEGIN
+    ALTER TABLE system_logs
+        ALTER COLUMN source_id TYPE text COLLATE "C",
+        ALTER COLUMN task_id TYPE text COLLATE "C";
+EXCEPTION WHEN feature_not_supported THEN
+    GET STACKED DIAGNOSTICS reason = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
+    RAISE WARNING 'heartlog: system_logs.source_id and task_id keep the database collation: % (%). '
+        'Ingest works as before, only without the byte-order speed-up; to have it, drop that object, '
+        'run ALTER TABLE system_logs ALTER COLUMN source_id TYPE text COLLATE "C", '
+        'ALTER COLUMN task_id TYPE text COLLATE "C", and create the object again.', reason, detail;
+END
+$$;

@@ -1,0 +1,63 @@
+package dev.heartlog.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+
+/** Migrations applied to a store that is not empty or not only heartlog's. */
+class MigrationTest {
+
+  private static final String ID_COLLATIONS =
+      "SELECT string_agg(attname || '=' || attcollation::regcollation::text, ',' ORDER BY attname) "
+          + "FROM pg_attribute WHERE attrelid = 'system_logs'::regclass AND attname IN ('source_id', 'task_id')";
+
+  @Test
+  void aNewStoreComparesWorkerAndTaskIdsInByteOrder() throws SQLException {
+    String url = TestDatabase.freshUrl();
+    Store.open(url, null, null).migrate();
+
+    assertThat(single(url, ID_COLLATIONS)).isEqualTo("source_id=\"C\",task_id=\"C\"");
+  }
+
+  @Test
+  void byteOrderStepsAsideForAViewOnTheIdColumnsAndTheStoreStillIngests() throws SQLException {
+    String url = TestDatabase.freshUrl();
+    Flyway.configure().dataSource(url, null, null).locations(Store.MIGRATIONS)
+        .baselineOnMigrate(true).baselineVersion("0").target("5").load().migrate();
+    execute(url, "CREATE VIEW recent_worker_logs AS SELECT timestamp, source_id, task_id, message FROM system_logs");
+
+    int applied = Store.open(url, null, null).migrate();
+
+    assertThat(applied).isEqualTo(1);
+    assertThat(single(url, "SELECT success::text FROM flyway_schema_history WHERE version = '6'")).isEqualTo("true");
+    assertThat(single(url, ID_COLLATIONS)).isEqualTo("source_id=\"default\",task_id=\"default\"");
+    assertThat(single(url, "SELECT func_worker_heartbeat_with_logs('w1', NULL, NULL, "
+        + "'[{\"level\": \"INFO\", \"message\": \"after the upgrade\", \"task_id\": \"t1\"}]'::jsonb, 't1')->>'logs_inserted'"))
+        .isEqualTo("1");
+    assertThat(single(url, "SELECT message FROM recent_worker_logs WHERE source_id = 'w1' AND task_id = 't1'"))
+        .isEqualTo("after the upgrade");
+  }
+
+  private static void execute(String url, String sql) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  private static String single(String url, String sql) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(url);
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery(sql)) {
+      assertThat(rows.next()).isTrue();
+      String value = rows.getString(1);
+      assertThat(rows.next()).isFalse();
+      return value;
+    }
+  }
+}
