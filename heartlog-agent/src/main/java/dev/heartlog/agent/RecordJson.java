@@ -335,9 +335,9 @@ final class RecordJson {
    * Writes a record's fields in the order {@code jsonb} stores an object's keys (shorter keys
    * first, then byte order): PostgreSQL sorts the keys of every object it parses into
    * {@code jsonb}, by insertion sort for so few keys, so keys that arrive in its order cost one
-   * comparison each and no moves. In any other order the sort was nearly 5% of the store's CPU samples
-   * during ingest ({@code perf}, BENCHMARKS.md §2). JSON objects have no order, so readers of the
-   * wire format are not affected.
+   * comparison each and no moves. In any other order the sort was nearly 5% of the store's CPU
+   * samples during ingest ({@code perf}, BENCHMARKS.md §2). JSON objects have no order, so
+   * readers of the wire format are not affected.
    */
   private static void writeRecord(JsonGenerator json, LogRecord record, char[] scratch) throws IOException {
     json.writeStartObject();
