@@ -42,6 +42,9 @@ import org.postgresql.PGConnection;
  *   <li>{@code row-loop}: one BEGIN ... EXCEPTION block per record into the seed's table, how
  *       deployed orchestrators isolate bad rows
  *   <li>{@code copy}: COPY of the same rows into heartlog's table: the ceiling
+ *   <li>{@code heartlog-seed-order} (only when named): heartlog's function sent the seed's field
+ *       order (plus sequence numbers) instead of the agent's, to see what writing keys in
+ *       jsonb's order saves the store
  *   <li>{@code heartlog-quiet} (only when named): heartlog's function without its {@code
  *       pg_notify} for the live tail, to see what the notification costs
  * </ul>
@@ -201,13 +204,13 @@ public final class IngestLoad {
       int stream) throws SQLException, IOException {
     Instant now = Instant.now();
     switch (variant) {
-      case "heartlog", "heartlog-quiet" -> {
+      case "heartlog", "heartlog-quiet", "heartlog-seed-order" -> {
         try (PreparedStatement call = connection.prepareStatement(
             "SELECT func_worker_heartbeat_with_logs(worker_id_param => ?, vram_total_mb_param => 81559, "
                 + "vram_used_mb_param => 40000, logs_param => ?::jsonb, current_task_id_param => ?, "
                 + "session_id_param => ?, batch_seq_param => ?)")) {
           call.setString(1, worker);
-          call.setString(2, agentLogsJson(now, task));
+          call.setString(2, variant.equals("heartlog-seed-order") ? logsJson(now, task, true) : agentLogsJson(now, task));
           call.setString(3, task);
           call.setString(4, session);
           call.setLong(5, batch);
@@ -218,7 +221,7 @@ public final class IngestLoad {
         String function = variant.equals("seed") ? "func_worker_heartbeat_with_logs" : "func_worker_heartbeat_with_logs_row_loop";
         try (PreparedStatement call = connection.prepareStatement("SELECT " + function + "(?, 81559, 40000, ?::jsonb, ?)")) {
           call.setString(1, worker);
-          call.setString(2, logsJson(now, task));
+          call.setString(2, logsJson(now, task, false));
           call.setString(3, task);
           call.execute();
         }
@@ -254,9 +257,10 @@ public final class IngestLoad {
 
   /**
    * 100 records as the seed's Python worker sends them: microsecond timestamps a few ms apart,
-   * ~300 bytes each, its field order.
+   * ~300 bytes each, its field order; with {@code withSequence} each also gets a {@code seq}
+   * after the others (as heartlog's agent wrote its records before it wrote them in jsonb's order).
    */
-  private static String logsJson(Instant now, String task) {
+  private static String logsJson(Instant now, String task, boolean withSequence) {
     StringBuilder json = new StringBuilder(BATCH * 330).append('[');
     ThreadLocalRandom random = ThreadLocalRandom.current();
     for (int i = 0; i < BATCH; i++) {
@@ -269,6 +273,9 @@ public final class IngestLoad {
           .append("\",\"task_id\":\"").append(task)
           .append("\",\"metadata\":{\"logger\":\"wgp.generator\",\"thread\":\"render-").append(random.nextInt(8))
           .append("\",\"component\":\"GENERATOR\",\"lineno\":").append(random.nextInt(5000)).append('}');
+      if (withSequence) {
+        json.append(",\"seq\":").append(i + 1);
+      }
       json.append('}');
     }
     return json.append(']').toString();
