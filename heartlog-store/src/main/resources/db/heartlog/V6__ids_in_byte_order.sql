@@ -3,7 +3,8 @@
 -- every record inserts both into a B-tree: under a language collation each comparison goes
 -- through strcoll(), in byte order it is a memcmp(). Two gains:
 --   * ingest: in a C.UTF-8 database, 300,000 inserts into a table with these two indexes took
---     3.78 s instead of 4.27 s (psql, three interleaved pairs); en_US.UTF-8's strcoll() costs more;
+--     3.78 s instead of 4.27 s (psql, three interleaved pairs); in an en_US.UTF-8 database the
+--     ingest function stored 14-15% more records per second (IngestLoad, BENCHMARKS.md §2);
 --   * an upgrade of the C library that changes the language collation (as glibc 2.28 did) can
 --     no longer leave these indexes out of order.
 -- Equality is the same under both collations, so no query changes: a comparison between such a

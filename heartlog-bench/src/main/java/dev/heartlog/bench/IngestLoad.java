@@ -311,7 +311,11 @@ public final class IngestLoad {
   /** An empty database {@code load_<name>} on the server {@code admin} reaches; FleetLoad's too. */
   static String freshDatabase(String admin, String name) throws SQLException {
     execute(admin, "DROP DATABASE IF EXISTS load_" + name);
-    execute(admin, "CREATE DATABASE load_" + name);
+    // -Dheartlog.bench.locale=en_US.UTF-8: databases under that locale (the server's own is the
+    // machine's, here C.UTF-8); the locale must be installed on the machine.
+    String locale = System.getProperty("heartlog.bench.locale");
+    execute(admin, "CREATE DATABASE load_" + name
+        + (locale == null ? "" : " TEMPLATE template0 LOCALE '" + locale.replace("'", "") + "'"));
     return admin.replace("/postgres?", "/load_" + name + "?");
   }
 
