@@ -271,7 +271,8 @@ public final class IngestLoad {
   /**
    * 100 records as the seed's Python worker sends them: microsecond timestamps a few ms apart,
    * ~300 bytes each, its field order; with {@code withSequence} each also gets a {@code seq}
-   * after the others (as heartlog's agent wrote its records before it wrote them in jsonb's order).
+   * after the others (close to the order heartlog's agent wrote before it took jsonb's, which
+   * had {@code seq} just before {@code metadata}).
    */
   private static String logsJson(Instant now, String task, boolean withSequence) {
     StringBuilder json = new StringBuilder(BATCH * 330).append('[');
