@@ -366,11 +366,13 @@ final class RecordJson {
 
   private static void writeMap(JsonGenerator json, Map<?, ?> map, int depth) throws IOException {
     json.writeStartObject();
-    if (map instanceof RecordMetadata flat && flat.size() <= MAX_SORTED_KEYS) {
-      writeInJsonbOrder(json, flat, depth);
-    } else if (map instanceof RecordMetadata flat) {
-      for (int i = 0; i < Math.min(flat.size(), MAX_METADATA_KEYS); i++) {
-        writeEntry(json, flat.keyAt(i), flat.valueAt(i), depth);
+    if (map instanceof RecordMetadata flat) {
+      if (flat.size() <= MAX_SORTED_KEYS) {
+        writeInJsonbOrder(json, flat, depth);
+      } else {
+        for (int i = 0; i < Math.min(flat.size(), MAX_METADATA_KEYS); i++) {
+          writeEntry(json, flat.keyAt(i), flat.valueAt(i), depth);
+        }
       }
     } else {
       int keys = 0;
@@ -415,7 +417,7 @@ final class RecordJson {
    * are, characters compare as their bytes do; for others the order may differ from jsonb's,
    * which costs the store a sort and nothing else.
    */
-  static int jsonbKeyOrder(String a, String b) {
+  private static int jsonbKeyOrder(String a, String b) {
     return a.length() != b.length() ? Integer.compare(a.length(), b.length()) : a.compareTo(b);
   }
 
