@@ -71,7 +71,17 @@ public final class QueryLoad {
       System.out.println();
       System.out.println("| query | p50 | p95 | rows |");
       System.out.println("|---|---|---|---|");
-      time("task timeline (`heartlog task`)", samples, i -> store.task(taskId(random.nextInt(WORKERS), random.nextInt(TASKS_PER_WORKER))));
+      // The task timeline against its baseline, taking turns: the same, plus the query that
+      // counted the workers' shares before Store.task counted them from the records it read.
+      timeAlternately(samples,
+          "task timeline (`heartlog task`)",
+          i -> store.task(taskId(random.nextInt(WORKERS), random.nextInt(TASKS_PER_WORKER))),
+          "task timeline with its workers counted by a second query (before)",
+          i -> {
+            String task = taskId(random.nextInt(WORKERS), random.nextInt(TASKS_PER_WORKER));
+            store.task(task);
+            readAll(dataSource, TASK_WORKERS, task);
+          });
       time("a worker's last hour (`logs --worker W --since 1h`)", samples, i -> store.logs(
           new LogFilter("gpu-" + random.nextInt(WORKERS), null, null, Instant.now().minus(Duration.ofHours(1)), null, null, 1_000)));
       time("errors of the last hour across the fleet (`logs --level ERROR --since 1h`)", samples, i -> store.logs(
@@ -185,6 +195,33 @@ public final class QueryLoad {
     }
   }
 
+  /** The workers' shares of a task as the store counted them before (task-workers.sql). */
+  private static final String TASK_WORKERS = """
+      SELECT source_id, min(timestamp) AS first_at, max(timestamp) AS last_at, count(*) AS records,
+             count(*) FILTER (WHERE level IN ('ERROR', 'CRITICAL')) AS errors
+      FROM system_logs
+      WHERE task_id = ?
+      GROUP BY source_id
+      ORDER BY first_at""";
+
+  /** Runs a query and reads every column of every row, as the store's own queries do. */
+  private static void readAll(javax.sql.DataSource dataSource, String sql, String parameter) {
+    try (Connection connection = dataSource.getConnection();
+        java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setString(1, parameter);
+      try (ResultSet rows = statement.executeQuery()) {
+        int columns = rows.getMetaData().getColumnCount();
+        while (rows.next()) {
+          for (int column = 1; column <= columns; column++) {
+            rows.getObject(column);
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static String taskId(int worker, int task) {
     return "task-" + worker + "-" + task;
   }
@@ -202,6 +239,33 @@ public final class QueryLoad {
     Collections.sort(nanos);
     System.out.printf(Locale.ROOT, "| %s | %.2f ms | %.2f ms | %d samples |%n", name,
         nanos.get(nanos.size() / 2) / 1e6, nanos.get((int) (nanos.size() * 0.95)) / 1e6, samples);
+  }
+
+  /** Two queries timed in turns, one sample of each after the other: the same minutes for both. */
+  private static void timeAlternately(int samples, String nameA, IntConsumer a, String nameB, IntConsumer b) {
+    for (int i = 0; i < 20; i++) {
+      a.accept(i);
+      b.accept(i);
+    }
+    List<Long> nanosA = new ArrayList<>();
+    List<Long> nanosB = new ArrayList<>();
+    for (int i = 0; i < samples; i++) {
+      long start = System.nanoTime();
+      a.accept(i);
+      long between = System.nanoTime();
+      b.accept(i);
+      nanosA.add(between - start);
+      nanosB.add(System.nanoTime() - between);
+    }
+    for (List<Long> nanos : List.of(nanosA, nanosB)) {
+      Collections.sort(nanos);
+    }
+    System.out.printf(Locale.ROOT, "| %s | %.2f ms | %.2f ms | %d samples |%n", nameA,
+        nanosA.get(samples / 2) / 1e6, nanosA.get((int) (samples * 0.95)) / 1e6, samples);
+    System.out.printf(Locale.ROOT, "| %s | %.2f ms | %.2f ms | %d samples |%n", nameB,
+        nanosB.get(samples / 2) / 1e6, nanosB.get((int) (samples * 0.95)) / 1e6, samples);
+    System.out.printf(Locale.ROOT, "| ratio of the p50s | %.2f | | |%n",
+        (double) nanosA.get(samples / 2) / nanosB.get(samples / 2));
   }
 
   /** Drops the oldest day's partition, against DELETE of the same rows from a copy. */

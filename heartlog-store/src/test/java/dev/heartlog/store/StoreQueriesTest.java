@@ -107,6 +107,26 @@ class StoreQueriesTest {
   }
 
   @Test
+  void aTasksWorkerSharesCountedFromItsRecordsAreWhatTheStoreCounts() {
+    Store own = TestDatabase.freshStore();  // the other tests share the class's store
+    own.withConnection(c -> c.createStatement().execute("""
+        SELECT func_worker_heartbeat_with_logs('gpu-' || w, NULL, NULL, jsonb_agg(jsonb_build_object(
+                   'timestamp', timestamptz '2026-11-27 10:00:00Z' + ((g * 37 + w * 11) % 90) * interval '1 second'
+                                - w * interval '100 milliseconds',
+                   'level', (ARRAY['INFO', 'ERROR', 'WARNING', 'CRITICAL', 'DEBUG'])[1 + (g * w) % 5],
+                   'message', 'record ' || g, 'task_id', 'shared')), 'shared')
+        FROM generate_series(1, 3) w, generate_series(1, 40) g
+        GROUP BY w"""));
+
+    TaskTimeline task = own.task("shared");
+
+    assertThat(task.records()).hasSize(120);
+    assertThat(task.workers()).hasSize(3)
+        .allSatisfy(share -> assertThat(share.errors()).isPositive())
+        .isEqualTo(own.taskWorkers("shared"));
+  }
+
+  @Test
   void fleetHealthShowsStaleWorkersAndProblemCounts() {
     List<WorkerHealth> workers = store.workers(Duration.ofSeconds(60));
 
