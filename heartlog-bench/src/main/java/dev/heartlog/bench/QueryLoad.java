@@ -73,6 +73,7 @@ public final class QueryLoad {
       System.out.println("|---|---|---|---|");
       // The task timeline against its baseline, taking turns: the same, plus the query that
       // counted the workers' shares before Store.task counted them from the records it read.
+      String taskWorkers = storeQuery("task-workers").replace(":task", "?");
       timeAlternately(samples,
           "task timeline (`heartlog task`)",
           i -> store.task(taskId(random.nextInt(WORKERS), random.nextInt(TASKS_PER_WORKER))),
@@ -80,7 +81,7 @@ public final class QueryLoad {
           i -> {
             String task = taskId(random.nextInt(WORKERS), random.nextInt(TASKS_PER_WORKER));
             store.task(task);
-            readAll(dataSource, TASK_WORKERS, task);
+            readAll(dataSource, taskWorkers, task);
           });
       time("a worker's last hour (`logs --worker W --since 1h`)", samples, i -> store.logs(
           new LogFilter("gpu-" + random.nextInt(WORKERS), null, null, Instant.now().minus(Duration.ofHours(1)), null, null, 1_000)));
@@ -158,12 +159,16 @@ public final class QueryLoad {
     return values;
   }
 
+  /** One of the store's own query files, comments left out. */
+  private static String storeQuery(String query) throws java.io.IOException {
+    try (java.io.InputStream in = Store.class.getResourceAsStream("sql/" + query + ".sql")) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).replaceAll("(?m)--.*$", "");
+    }
+  }
+
   /** EXPLAIN (ANALYZE, BUFFERS) of one of the store's own query files with these values. */
   private static void explain(String url, String query, java.util.Map<String, Object> values) throws Exception {
-    String text;
-    try (java.io.InputStream in = Store.class.getResourceAsStream("sql/" + query + ".sql")) {
-      text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).replaceAll("(?m)--.*$", "");
-    }
+    String text = storeQuery(query);
     java.util.regex.Matcher names = java.util.regex.Pattern.compile("(?<![:\\w]):([a-z_][a-z0-9_]*)").matcher(text);
     List<Object> order = new ArrayList<>();
     StringBuilder sql = new StringBuilder();
@@ -194,15 +199,6 @@ public final class QueryLoad {
       }
     }
   }
-
-  /** The workers' shares of a task as the store counted them before (task-workers.sql). */
-  private static final String TASK_WORKERS = """
-      SELECT source_id, min(timestamp) AS first_at, max(timestamp) AS last_at, count(*) AS records,
-             count(*) FILTER (WHERE level IN ('ERROR', 'CRITICAL')) AS errors
-      FROM system_logs
-      WHERE task_id = ?
-      GROUP BY source_id
-      ORDER BY first_at""";
 
   /** Runs a query and reads every column of every row, as the store's own queries do. */
   private static void readAll(javax.sql.DataSource dataSource, String sql, String parameter) {
