@@ -232,9 +232,14 @@ public final class QueryLoad {
       query.accept(i);
       nanos.add(System.nanoTime() - start);
     }
+    printRow(name, nanos);
+  }
+
+  /** One table row: the p50 and p95 of the samples (sorted here). */
+  private static void printRow(String name, List<Long> nanos) {
     Collections.sort(nanos);
     System.out.printf(Locale.ROOT, "| %s | %.2f ms | %.2f ms | %d samples |%n", name,
-        nanos.get(nanos.size() / 2) / 1e6, nanos.get((int) (nanos.size() * 0.95)) / 1e6, samples);
+        nanos.get(nanos.size() / 2) / 1e6, nanos.get((int) (nanos.size() * 0.95)) / 1e6, nanos.size());
   }
 
   /** Two queries timed in turns, one sample of each after the other: the same minutes for both. */
@@ -253,13 +258,8 @@ public final class QueryLoad {
       nanosA.add(between - start);
       nanosB.add(System.nanoTime() - between);
     }
-    for (List<Long> nanos : List.of(nanosA, nanosB)) {
-      Collections.sort(nanos);
-    }
-    System.out.printf(Locale.ROOT, "| %s | %.2f ms | %.2f ms | %d samples |%n", nameA,
-        nanosA.get(samples / 2) / 1e6, nanosA.get((int) (samples * 0.95)) / 1e6, samples);
-    System.out.printf(Locale.ROOT, "| %s | %.2f ms | %.2f ms | %d samples |%n", nameB,
-        nanosB.get(samples / 2) / 1e6, nanosB.get((int) (samples * 0.95)) / 1e6, samples);
+    printRow(nameA, nanosA);
+    printRow(nameB, nanosB);
     System.out.printf(Locale.ROOT, "| ratio of the p50s | %.2f | | |%n",
         (double) nanosA.get(samples / 2) / nanosB.get(samples / 2));
   }

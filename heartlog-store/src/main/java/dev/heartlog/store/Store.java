@@ -208,9 +208,8 @@ public final class Store {
   static List<TaskSummary> workerShares(List<StoredRecord> records) {
     Map<String, TaskSummary> shares = new LinkedHashMap<>();
     for (StoredRecord record : records) {
-      long error = record.level().equals("ERROR") || record.level().equals("CRITICAL") ? 1 : 0;
       shares.merge(record.workerId(),
-          new TaskSummary(record.workerId(), record.timestamp(), record.timestamp(), 1, error),
+          new TaskSummary(record.workerId(), record.timestamp(), record.timestamp(), 1, record.isError() ? 1 : 0),
           (a, b) -> new TaskSummary(a.id(),
               a.firstAt().isBefore(b.firstAt()) ? a.firstAt() : b.firstAt(),
               a.lastAt().isAfter(b.lastAt()) ? a.lastAt() : b.lastAt(),

@@ -28,4 +28,10 @@ public record StoredRecord(
     String metadataJson,
     String exception,
     String sessionId,
-    Long sequence) {}
+    Long sequence) {
+
+  /** Whether it is an ERROR or CRITICAL record: heartlog's sign that a task failed. */
+  public boolean isError() {
+    return level.equals("ERROR") || level.equals("CRITICAL");
+  }
+}

@@ -18,7 +18,7 @@ public record TaskTimeline(
   public Optional<StoredRecord> failure() {
     for (int i = records.size() - 1; i >= 0; i--) {
       StoredRecord record = records.get(i);
-      if (record.level().equals("ERROR") || record.level().equals("CRITICAL")) {
+      if (record.isError()) {
         return Optional.of(record);
       }
     }
