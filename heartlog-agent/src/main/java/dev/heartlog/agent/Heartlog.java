@@ -143,6 +143,24 @@ public final class Heartlog {
     current.log(timestamp, level, message, taskId, metadata);
   }
 
+  /**
+   * Hands a record whose message is formatted only if it is sent (see {@link MessagePattern}) to
+   * the installed agent; held formatted until one is installed.
+   */
+  public static void log(Instant timestamp, Level level, MessagePattern message, String taskId, Map<String, Object> metadata) {
+    HeartlogAgent bound = BOUND.get();
+    if (bound != null) {
+      bound.log(timestamp, level, message, taskId, metadata);
+      return;
+    }
+    HeartlogAgent current = agent;
+    if (current != null) {
+      current.log(timestamp, level, message, taskId, metadata);
+      return;
+    }
+    log(timestamp, level, message.toString(), taskId, metadata);
+  }
+
   /** Whether a record of this level would be kept; before an agent exists, every level is held. */
   public static boolean isEnabled(Level level) {
     HeartlogAgent bound = BOUND.get();

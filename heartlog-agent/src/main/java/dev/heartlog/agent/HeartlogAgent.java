@@ -164,13 +164,38 @@ public final class HeartlogAgent implements AutoCloseable {
     capture(timestamp != null ? timestamp : config.clock().instant(), level, message, taskId, metadata);
   }
 
+  /**
+   * Captures a record whose message is formatted only if it is sent (see {@link MessagePattern}):
+   * what a logging framework's appender calls for a message with arguments.
+   *
+   * @see #log(Instant, Level, String, String, Map)
+   */
+  public void log(Instant timestamp, Level level, MessagePattern message, String taskId, Map<String, Object> metadata) {
+    if (!isCaptured(level)) {
+      return;
+    }
+    Instant at = timestamp != null ? timestamp : config.clock().instant();
+    String task = taskId != null ? taskId : currentTask;
+    if (message.estimatedLength() > RecordJson.MAX_MESSAGE_CHARS) {
+      // Cut now, as a text message is, so a huge argument does not crowd the buffer out.
+      buffer.offer(at, level, RecordJson.capMessage(message.toString()), task, metadata);
+    } else {
+      buffer.offer(at, level, message, task, metadata);
+    }
+  }
+
   /** Captures a record made earlier (held by {@link Heartlog} before this agent was installed). */
   void capture(Instant timestamp, Level level, String message, String taskId, Map<String, Object> metadata) {
-    if (!isEnabled(level) || Thread.currentThread() instanceof HeartbeatScheduler.HeartbeatThread) {
+    if (!isCaptured(level)) {
       return;
     }
     String task = taskId != null ? taskId : currentTask;
     buffer.offer(timestamp, level, RecordJson.capMessage(message), task, metadata);
+  }
+
+  /** Whether a record of this level, logged on this thread, is taken in. */
+  private boolean isCaptured(Level level) {
+    return isEnabled(level) && !(Thread.currentThread() instanceof HeartbeatScheduler.HeartbeatThread);
   }
 
   /**

@@ -71,7 +71,15 @@ final class LogBuffer {
    * @return {@code false} when this record was the one dropped
    */
   boolean offer(Instant timestamp, Level level, String message, String taskId, Map<String, Object> metadata) {
-    long size = LogRecord.estimatedBytes(message, taskId, metadata);
+    return add(timestamp, level, message, taskId, metadata, LogRecord.estimatedBytes(message, taskId, metadata));
+  }
+
+  /** Like {@link #offer(Instant, Level, String, String, Map)}, the message formatted when it is sent. */
+  boolean offer(Instant timestamp, Level level, MessagePattern message, String taskId, Map<String, Object> metadata) {
+    return add(timestamp, level, message, taskId, metadata, LogRecord.estimatedBytes(message, taskId, metadata));
+  }
+
+  private boolean add(Instant timestamp, Level level, Object message, String taskId, Map<String, Object> metadata, long size) {
     boolean thresholdReached;
     synchronized (lock) {
       while (isFull(size)) {

@@ -62,7 +62,7 @@ final class RecordJson {
     try (JsonGenerator json = JSON.createGenerator(out)) {
       json.writeStartArray();
       for (LogRecord record : records) {
-        writeRecord(json, record, out.timestamp);
+        writeRecord(json, record, out);
       }
       json.writeEndArray();
     } catch (IOException e) {
@@ -71,6 +71,8 @@ final class RecordJson {
     String logs = new String(out.chars, 0, out.length);
     if (out.chars.length > MAX_KEPT_TEXT_CHARS) {
       TEXT.remove();
+    } else {
+      out.shrinkMessage();
     }
     return logs;
   }
@@ -82,6 +84,8 @@ final class RecordJson {
    * gets its own.
    */
   private static final int MAX_KEPT_TEXT_CHARS = 1024 * 1024;
+  /** A message's builder and characters are kept per heartbeat thread up to this size. */
+  private static final int MAX_KEPT_MESSAGE_CHARS = 8 * 1024;
   private static final ThreadLocal<TextBuffer> TEXT = ThreadLocal.withInitial(TextBuffer::new);
 
   /**
@@ -96,6 +100,31 @@ final class RecordJson {
     char[] chars = new char[64 * 1024];
     int length;
     final char[] timestamp = new char[TIMESTAMP_CHARS];
+    /** Where a {@link MessagePattern} is formatted, and its characters for Jackson. */
+    StringBuilder message = new StringBuilder(256);
+    char[] messageChars = new char[256];
+
+    /** Formats the pattern into {@link #messageChars}, returning its length. */
+    int format(MessagePattern pattern) {
+      message.setLength(0);
+      pattern.formatTo(message);
+      int formatted = message.length();
+      if (messageChars.length < formatted) {
+        messageChars = new char[Math.max(formatted, 2 * messageChars.length)];
+      }
+      message.getChars(0, formatted, messageChars, 0);
+      return formatted;
+    }
+
+    /** Lets go of a message's builder and characters that a long message grew. */
+    void shrinkMessage() {
+      if (message.capacity() > MAX_KEPT_MESSAGE_CHARS) {
+        message = new StringBuilder(256);
+      }
+      if (messageChars.length > MAX_KEPT_MESSAGE_CHARS) {
+        messageChars = new char[256];
+      }
+    }
 
     @Override
     public void write(char[] source, int offset, int count) {
@@ -339,14 +368,25 @@ final class RecordJson {
    * samples during ingest ({@code perf}, BENCHMARKS.md §2). JSON objects have no order, so
    * readers of the wire format are not affected.
    */
-  private static void writeRecord(JsonGenerator json, LogRecord record, char[] scratch) throws IOException {
+  private static void writeRecord(JsonGenerator json, LogRecord record, TextBuffer out) throws IOException {
     json.writeStartObject();
     json.writeFieldName(SEQ);
     json.writeNumber(record.sequence());
     json.writeFieldName(LEVEL);
     json.writeString(LEVEL_NAMES[record.level().ordinal()]);
     json.writeFieldName(MESSAGE);
-    json.writeString(clean(record.message(), MAX_MESSAGE_CHARS));
+    MessagePattern pattern = record.messagePattern();
+    if (pattern == null) {
+      json.writeString(clean(record.message(), MAX_MESSAGE_CHARS));
+    } else {
+      // Formatted here, into the thread's characters: no String per message.
+      int length = out.format(pattern);
+      if (StorableText.isStorable(out.messageChars, 0, length, MAX_MESSAGE_CHARS)) {
+        json.writeString(out.messageChars, 0, length);
+      } else {
+        json.writeString(clean(new String(out.messageChars, 0, length), MAX_MESSAGE_CHARS));
+      }
+    }
     json.writeFieldName(TASK_ID);
     if (record.taskId() == null) {
       json.writeNull();
@@ -356,8 +396,8 @@ final class RecordJson {
     json.writeFieldName(METADATA);
     writeMap(json, record.metadata(), 1);
     json.writeFieldName(TIMESTAMP);
-    if (formatTimestamp(record.timestamp(), scratch)) {
-      json.writeString(scratch, 0, TIMESTAMP_CHARS);
+    if (formatTimestamp(record.timestamp(), out.timestamp)) {
+      json.writeString(out.timestamp, 0, TIMESTAMP_CHARS);
     } else {
       json.writeString(MICROS.format(record.timestamp()));
     }

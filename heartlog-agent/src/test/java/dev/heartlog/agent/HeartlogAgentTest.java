@@ -39,6 +39,25 @@ class HeartlogAgentTest {
   }
 
   @Test
+  void aPatternMessageTravelsFormattedAndAHugeOneIsCutWhenCaptured() {
+    try (HeartlogAgent agent = agent(store).build()) {
+      agent.log(null, Level.INFO, MessagePattern.of("frame {} of {}", new Object[] {42, "t-1"}), null, Map.of());
+      String huge = "z".repeat(RecordJson.MAX_MESSAGE_CHARS + 10);
+      agent.log(null, Level.WARNING, MessagePattern.of("huge {}", new Object[] {huge}), null, Map.of());
+
+      assertThat(agent.flush(Duration.ofSeconds(10))).isTrue();
+    }
+
+    List<LogRecord> sent = store.acknowledged.stream()
+        .flatMap(heartbeat -> RecordJson.parseRecords(heartbeat.logsJson()).stream())
+        .toList();
+    assertThat(sent).extracting(LogRecord::message).first().isEqualTo("frame 42 of t-1");
+    assertThat(sent.get(1).message()).startsWith("huge zzz").contains("[heartlog truncated")
+        .hasSizeLessThanOrEqualTo(RecordJson.MAX_MESSAGE_CHARS);
+    assertThat(sent).hasSize(2);
+  }
+
+  @Test
   void heartbeatsReportTheCurrentTaskAndSequenceNumbersIncrease() {
     try (HeartlogAgent agent = agent(store).build()) {
       agent.startTask("task-9");

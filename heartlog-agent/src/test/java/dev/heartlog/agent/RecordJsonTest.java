@@ -104,6 +104,26 @@ class RecordJsonTest {
   }
 
   @Test
+  void aMessagePatternIsWrittenAsItsTextWouldBeAndCleanedTheSameWay() {
+    Instant at = Instant.parse("2026-11-27T22:00:00Z");
+    MessagePattern plain = MessagePattern.of("frame {} of {} in {} ms, {}", new Object[] {42, "t-1", 17L, null});
+    MessagePattern unstorable = MessagePattern.of("bad {} text", new Object[] {"a\u0000b\uD800c"});
+    MessagePattern long1 = MessagePattern.of("{}", new Object[] {"y".repeat(20_000)});
+    List<LogRecord> deferred = new ArrayList<>();
+    List<LogRecord> formatted = new ArrayList<>();
+    for (MessagePattern pattern : List.of(plain, unstorable, long1, plain)) {
+      deferred.add(new LogRecord(at, deferred.size(), Level.INFO, (Object) pattern, null, Map.of(), 0));
+      formatted.add(new LogRecord(at, formatted.size(), Level.INFO, pattern.toString(), null, Map.of(), 0));
+    }
+
+    String json = RecordJson.logsArray(deferred);
+
+    assertThat(json).isEqualTo(RecordJson.logsArray(formatted));
+    assertThat(RecordJson.parseRecords(json)).extracting(LogRecord::message).containsExactly(
+        "frame 42 of t-1 in 17 ms, null", "bad a\uFFFDb\uFFFDc text", "y".repeat(20_000), "frame 42 of t-1 in 17 ms, null");
+  }
+
+  @Test
   void nulAndBrokenSurrogatesBecomeReplacementCharactersAndPairsSurvive() {
     String text = "a\u0000b\uD800c\uDC00d\uD83D\uDE00e";
 

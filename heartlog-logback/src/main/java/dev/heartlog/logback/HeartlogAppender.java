@@ -9,9 +9,12 @@ import dev.heartlog.agent.AgentEnvironment;
 import dev.heartlog.agent.Heartlog;
 import dev.heartlog.agent.HeartlogAgent;
 import dev.heartlog.agent.Level;
+import dev.heartlog.agent.MessagePattern;
 import dev.heartlog.agent.RecordMetadata;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A Logback appender that hands every event to the heartlog agent.
@@ -35,6 +38,10 @@ public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingE
 
   /** The MDC key that names the task a record belongs to. */
   public static final String TASK_ID_MDC_KEY = "task_id";
+
+  /** Loggers whose shared metadata a thread keeps; past this, it starts over. */
+  private static final int MAX_SHARED_PER_THREAD = 256;
+  private static final ThreadLocal<Map<String, RecordMetadata>> LOGGER_AND_THREAD = ThreadLocal.withInitial(HashMap::new);
 
   private String workerId;
   private String url;
@@ -82,6 +89,22 @@ public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingE
       return;
     }
     Map<String, String> mdc = event.getMDCPropertyMap();
+    String taskId = mdc.get(TASK_ID_MDC_KEY);
+    int otherMdcEntries = mdc.size() - (taskId != null || mdc.containsKey(TASK_ID_MDC_KEY) ? 1 : 0);
+    IThrowableProxy thrown = event.getThrowableProxy();
+    RecordMetadata metadata = otherMdcEntries == 0 && thrown == null && !includeCallerData
+        ? loggerAndThread(event)
+        : metadata(event, mdc, thrown);
+    MessagePattern pattern = MessagePattern.of(event.getMessage(), event.getArgumentArray());
+    if (pattern != null) {
+      Heartlog.log(event.getInstant(), level, pattern, taskId, metadata);
+    } else {
+      Heartlog.log(event.getInstant(), level, event.getFormattedMessage(), taskId, metadata);
+    }
+  }
+
+  /** An event's logger, thread, caller, exception and MDC entries other than the task id. */
+  private RecordMetadata metadata(ILoggingEvent event, Map<String, String> mdc, IThrowableProxy thrown) {
     RecordMetadata metadata = new RecordMetadata(2 + mdc.size());
     metadata.put("logger", event.getLoggerName());
     metadata.put("thread", event.getThreadName());
@@ -93,19 +116,37 @@ public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingE
         metadata.put("line", caller[0].getLineNumber());
       }
     }
-    IThrowableProxy thrown = event.getThrowableProxy();
     if (thrown != null) {
       metadata.put("exception", stackTrace(thrown));
     }
-    String taskId = null;
     for (Map.Entry<String, String> entry : mdc.entrySet()) {
-      if (TASK_ID_MDC_KEY.equals(entry.getKey())) {
-        taskId = entry.getValue();
-      } else {
+      if (!TASK_ID_MDC_KEY.equals(entry.getKey())) {
         metadata.put(entry.getKey(), entry.getValue());
       }
     }
-    Heartlog.log(event.getInstant(), level, MessageText.of(event), taskId, metadata);
+    return metadata;
+  }
+
+  /**
+   * The metadata of an event that has nothing but its logger and thread: the same for every such
+   * event a logger makes on a thread, so it is made once and shared by their records, which never
+   * change it. Kept per thread by logger name, and made anew when the thread was renamed.
+   */
+  private static RecordMetadata loggerAndThread(ILoggingEvent event) {
+    Map<String, RecordMetadata> byLogger = LOGGER_AND_THREAD.get();
+    String logger = event.getLoggerName();
+    String thread = event.getThreadName();
+    RecordMetadata shared = byLogger.get(logger);
+    if (shared == null || !Objects.equals(shared.get("thread"), thread)) {
+      if (byLogger.size() >= MAX_SHARED_PER_THREAD) {
+        byLogger.clear();
+      }
+      shared = new RecordMetadata(2);
+      shared.put("logger", logger);
+      shared.put("thread", thread);
+      byLogger.put(logger, shared);
+    }
+    return shared;
   }
 
   /** Maps a Logback level onto the store's five. */

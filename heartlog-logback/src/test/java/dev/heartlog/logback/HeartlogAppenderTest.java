@@ -93,6 +93,45 @@ class HeartlogAppenderTest {
   }
 
   @Test
+  void withoutCallerDataEachRecordCarriesItsLoggerAndThreadAsTheyWereAtTheCall() {
+    // An appender without caller data, as most configurations have it: records with nothing but
+    // logger and thread share their metadata, which must still follow loggers and thread renames.
+    ch.qos.logback.classic.LoggerContext context = new ch.qos.logback.classic.LoggerContext();
+    context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
+    context.start();
+    HeartlogAppender appender = new HeartlogAppender();
+    appender.setContext(context);
+    appender.setStartAgent(false);
+    appender.start();
+    context.getLogger("ROOT").addAppender(appender);
+    String original = Thread.currentThread().getName();
+    try {
+      Thread.currentThread().setName("render-1");
+      context.getLogger("worker.a").info("one {}", 1);
+      context.getLogger("worker.b").info("two");
+      context.getLogger("worker.a").info("three");
+      Thread.currentThread().setName("render-2");
+      context.getLogger("worker.a").info("four {}", 4);
+      context.getMDCAdapter().put("model", "wan2.1");
+      context.getLogger("worker.a").info("five");
+    } finally {
+      Thread.currentThread().setName(original);
+      context.stop();
+    }
+    agent.flush(Duration.ofSeconds(10));
+
+    assertThat(stored).extracting(LogRecord::message, r -> r.metadata().get("logger"), r -> r.metadata().get("thread"))
+        .containsExactly(
+            tuple("one 1", "worker.a", "render-1"),
+            tuple("two", "worker.b", "render-1"),
+            tuple("three", "worker.a", "render-1"),
+            tuple("four 4", "worker.a", "render-2"),
+            tuple("five", "worker.a", "render-2"));
+    assertThat(stored.get(4).metadata()).containsEntry("model", "wan2.1");
+    assertThat(stored.get(3).metadata()).doesNotContainKey("model").doesNotContainKey("method");
+  }
+
+  @Test
   void exceptionsTravelAsTextWithTheirCause() {
     LoggerFactory.getLogger("worker.errors")
         .error("generation failed", new IllegalStateException("VAE decode", new OutOfMemoryError("CUDA")));

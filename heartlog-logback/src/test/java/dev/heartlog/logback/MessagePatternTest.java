@@ -5,18 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.LoggingEvent;
+import dev.heartlog.agent.MessagePattern;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.slf4j.helpers.MessageFormatter;
 
-class MessageTextTest {
+/**
+ * The appender defers formatting to {@link MessagePattern} where it can and leaves the rest to
+ * Logback: either way the text must be SLF4J's.
+ */
+class MessagePatternTest {
 
   private final LoggerContext context = new LoggerContext();
 
+  /** The message as the appender makes it. */
   private String viaHeartlog(String pattern, Object... arguments) {
-    LoggingEvent event = new LoggingEvent("fqcn", context.getLogger("t"), Level.INFO, pattern, null, arguments);
-    return MessageText.of(event);
+    MessagePattern deferred = MessagePattern.of(pattern, arguments);
+    if (deferred != null) {
+      return deferred.toString();
+    }
+    return new LoggingEvent("fqcn", context.getLogger("t"), Level.INFO, pattern, null, arguments).getFormattedMessage();
   }
 
   @Test
@@ -42,6 +51,24 @@ class MessageTextTest {
           .as(pattern)
           .isEqualTo(MessageFormatter.arrayFormat(pattern, arguments).getMessage());
     }
+  }
+
+  @Test
+  void plainArgumentsAreDeferredAndEverythingElseIsNot() {
+    assertThat(MessagePattern.of("Rendered frame {} of task {} in {} ms", new Object[] {42, UUID.randomUUID(), 17L})).isNotNull();
+    assertThat(MessagePattern.of("{}{}", new Object[] {null, 'c'})).isNotNull();
+    assertThat(MessagePattern.of("escaped \\{} {}", new Object[] {"x"})).isNull();
+    assertThat(MessagePattern.of("an object {}", new Object[] {new StringBuilder("changes")})).isNull();
+    assertThat(MessagePattern.of("an array {}", new Object[] {new int[] {1}})).isNull();
+    assertThat(MessagePattern.of("no arguments {}", new Object[0])).isNull();
+  }
+
+  @Test
+  void theCallersArrayIsCopiedSoReusingItChangesNothing() {
+    Object[] arguments = {"first"};
+    MessagePattern deferred = MessagePattern.of("value {}", arguments);
+    arguments[0] = "second";
+    assertThat(deferred).hasToString("value first");
   }
 
   @Test
