@@ -29,7 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * plainJackson}: the same records written the obvious way with Jackson (field names and the level
  * written as strings, timestamps with {@link Instant#toString()}, metadata through its entries) —
  * the same-run baseline. Both write the same text but for the timestamp's format and the
- * cleaning heartlog does (which a plain writer skips).
+ * cleaning heartlog does (which a plain writer skips). {@code heartlogDeferred}: the same batch
+ * with the messages kept as {@link MessagePattern}s, as the Logback appender captures them, so
+ * they are formatted while the batch is written: the formatting moved off the logging thread.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -42,10 +44,12 @@ public class BatchJsonBenchmark {
   private static final JsonFactory JSON = new JsonFactory();
 
   private List<LogRecord> records;
+  private List<LogRecord> deferred;
 
   @Setup
   public void records() {
     records = new ArrayList<>();
+    deferred = new ArrayList<>();
     Instant start = Instant.parse("2026-11-28T05:00:00.123456Z");
     for (int i = 0; i < 100; i++) {
       RecordMetadata metadata = new RecordMetadata(2);
@@ -54,12 +58,25 @@ public class BatchJsonBenchmark {
       records.add(new LogRecord(start.plusNanos(i * 3_217_000L), i + 1, i % 10 == 7 ? Level.WARNING : Level.INFO,
           "Rendered frame " + i + " of task 7d9f6c2e-3b1a-4f0e-9a55-1c2d3e4f5a6b in 17 ms",
           "7d9f6c2e-3b1a-4f0e-9a55-1c2d3e4f5a6b", metadata));
+      LogRecord text = records.get(i);
+      MessagePattern pattern = MessagePattern.of(
+          "Rendered frame {} of task {} in {} ms", new Object[] {i, "7d9f6c2e-3b1a-4f0e-9a55-1c2d3e4f5a6b", 17});
+      deferred.add(new LogRecord(text.timestamp(), text.sequence(), text.level(), (Object) pattern, text.taskId(),
+          text.metadata(), text.estimatedBytes()));
+    }
+    if (!RecordJson.logsArray(deferred).equals(RecordJson.logsArray(records))) {
+      throw new IllegalStateException("the deferred messages must write the same text");
     }
   }
 
   @Benchmark
   public String heartlog() {
     return RecordJson.logsArray(records);
+  }
+
+  @Benchmark
+  public String heartlogDeferred() {
+    return RecordJson.logsArray(deferred);
   }
 
   @Benchmark
