@@ -116,16 +116,12 @@ public final class Heartlog {
    * means now) to the installed agent, or holds it until one is installed.
    */
   public static void log(Instant timestamp, Level level, String message, String taskId, Map<String, Object> metadata) {
-    HeartlogAgent bound = BOUND.get();
-    if (bound != null) {
-      bound.log(timestamp, level, message, taskId, metadata);
+    HeartlogAgent target = target();
+    if (target != null) {
+      target.log(timestamp, level, message, taskId, metadata);
       return;
     }
-    HeartlogAgent current = agent;
-    if (current != null) {
-      current.log(timestamp, level, message, taskId, metadata);
-      return;
-    }
+    HeartlogAgent current;
     LOCK.lock();
     try {
       current = agent;
@@ -148,23 +144,23 @@ public final class Heartlog {
    * the installed agent; held formatted until one is installed.
    */
   public static void log(Instant timestamp, Level level, MessagePattern message, String taskId, Map<String, Object> metadata) {
+    HeartlogAgent target = target();
+    if (target != null) {
+      target.log(timestamp, level, message, taskId, metadata);
+    } else {
+      log(timestamp, level, message.toString(), taskId, metadata);
+    }
+  }
+
+  /** The agent this thread's records go to: the one bound to it, else the installed one, if any. */
+  private static HeartlogAgent target() {
     HeartlogAgent bound = BOUND.get();
-    if (bound != null) {
-      bound.log(timestamp, level, message, taskId, metadata);
-      return;
-    }
-    HeartlogAgent current = agent;
-    if (current != null) {
-      current.log(timestamp, level, message, taskId, metadata);
-      return;
-    }
-    log(timestamp, level, message.toString(), taskId, metadata);
+    return bound != null ? bound : agent;
   }
 
   /** Whether a record of this level would be kept; before an agent exists, every level is held. */
   public static boolean isEnabled(Level level) {
-    HeartlogAgent bound = BOUND.get();
-    HeartlogAgent current = bound != null ? bound : agent;
-    return current == null || current.isEnabled(level);
+    HeartlogAgent target = target();
+    return target == null || target.isEnabled(level);
   }
 }
