@@ -148,7 +148,7 @@ public final class Heartlog {
     if (target != null) {
       target.log(timestamp, level, message, taskId, metadata);
     } else {
-      log(timestamp, level, message.toString(), taskId, metadata);
+      log(timestamp, level, message == null ? null : message.toString(), taskId, metadata);
     }
   }
 

@@ -171,6 +171,10 @@ public final class HeartlogAgent implements AutoCloseable {
    * @see #log(Instant, Level, String, String, Map)
    */
   public void log(Instant timestamp, Level level, MessagePattern message, String taskId, Map<String, Object> metadata) {
+    if (message == null) {
+      log(timestamp, level, (String) null, taskId, metadata);  // an empty message, as for text
+      return;
+    }
     if (!isCaptured(level)) {
       return;
     }

@@ -39,7 +39,7 @@ public final class LogRecord {
 
   public LogRecord(Instant timestamp, long sequence, Level level, String message, String taskId,
       Map<String, Object> metadata, long estimatedBytes) {
-    this(timestamp, sequence, level, (Object) (message == null ? "" : message), taskId, metadata, estimatedBytes);
+    this(timestamp, sequence, level, (Object) message, taskId, metadata, estimatedBytes);
   }
 
   /**
@@ -51,16 +51,16 @@ public final class LogRecord {
     this(timestamp, sequence, level, message, taskId, metadata, estimatedBytes(message, taskId, metadata));
   }
 
-  /** A record whose message is a {@code String} or a {@link MessagePattern}. */
+  /** A record whose message is a {@code String} or a {@link MessagePattern}; {@code null} is empty. */
   LogRecord(Instant timestamp, long sequence, Level level, Object message, String taskId,
       Map<String, Object> metadata, long estimatedBytes) {
-    if (!(message instanceof String || message instanceof MessagePattern)) {
+    if (!(message == null || message instanceof String || message instanceof MessagePattern)) {
       throw new IllegalArgumentException("a message is a String or a MessagePattern: " + message);
     }
     this.timestamp = Objects.requireNonNull(timestamp, "timestamp");
     this.sequence = sequence;
     this.level = Objects.requireNonNull(level, "level");
-    this.message = message;
+    this.message = message == null ? "" : message;
     this.taskId = taskId;
     this.metadata = metadata == null ? Map.of() : metadata;
     this.estimatedBytes = estimatedBytes;

@@ -44,6 +44,7 @@ class HeartlogAgentTest {
       agent.log(null, Level.INFO, MessagePattern.of("frame {} of {}", new Object[] {42, "t-1"}), null, Map.of());
       String huge = "z".repeat(RecordJson.MAX_MESSAGE_CHARS + 10);
       agent.log(null, Level.WARNING, MessagePattern.of("huge {}", new Object[] {huge}), null, Map.of());
+      agent.log(null, Level.INFO, (MessagePattern) null, null, Map.of());  // never throws: an empty message
 
       assertThat(agent.flush(Duration.ofSeconds(10))).isTrue();
     }
@@ -54,7 +55,8 @@ class HeartlogAgentTest {
     assertThat(sent).extracting(LogRecord::message).first().isEqualTo("frame 42 of t-1");
     assertThat(sent.get(1).message()).startsWith("huge zzz").contains("[heartlog truncated")
         .hasSizeLessThanOrEqualTo(RecordJson.MAX_MESSAGE_CHARS);
-    assertThat(sent).hasSize(2);
+    assertThat(sent).hasSize(3);
+    assertThat(sent.get(2).message()).isEmpty();
   }
 
   @Test
