@@ -31,8 +31,8 @@ import java.util.Objects;
  *
  * <p>The MDC, the exception and the message are captured on the logging thread; the rest happens
  * on the agent's heartbeat thread, including the formatting of a message whose arguments are
- * plain immutable values (see {@link MessagePattern}). Levels map TRACE/DEBUG to DEBUG, INFO to INFO, WARN to WARNING, ERROR
- * to ERROR. An MDC entry {@code task_id} files the record under that task. Events of heartlog's
+ * plain immutable values (see {@link MessagePattern}). Levels map TRACE/DEBUG to DEBUG, INFO to
+ * INFO, WARN to WARNING, ERROR to ERROR. An MDC entry {@code task_id} files the record under that task. Events of heartlog's
  * own pipeline (its packages, the JDBC driver, the HTTP client) are left out.
  */
 public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
