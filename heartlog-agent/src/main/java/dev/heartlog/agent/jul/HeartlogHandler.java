@@ -3,10 +3,12 @@ package dev.heartlog.agent.jul;
 import dev.heartlog.agent.Heartlog;
 import dev.heartlog.agent.HeartlogAgent;
 import dev.heartlog.agent.Level;
+import dev.heartlog.agent.MessagePattern;
 import dev.heartlog.agent.RecordMetadata;
 import dev.heartlog.agent.WorkerLog;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
+import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
 import java.util.logging.SimpleFormatter;
 
@@ -16,12 +18,37 @@ import java.util.logging.SimpleFormatter;
  * ({@code handlers = dev.heartlog.agent.jul.HeartlogHandler}) or in code.
  *
  * <p>Levels map SEVERE to ERROR, WARNING to WARNING, INFO and CONFIG to INFO, FINE and below to
- * DEBUG. Metadata carries the logger, the thread, the source class and method when JUL knows
- * them, and the exception's stack trace.
+ * DEBUG. Metadata carries the logger, the thread and the exception's stack trace, and with
+ * {@code includeCallerData} the source class and method. JUL finds those by walking the caller's
+ * stack, which cost more than the rest of the call together (JulCallerCostBenchmark,
+ * BENCHMARKS.md §1), so it is off unless asked for, as in heartlog's Logback appender: {@code
+ * dev.heartlog.agent.jul.HeartlogHandler.includeCallerData = true} in {@code logging.properties},
+ * or {@link #setIncludeCallerData}.
+ *
+ * <p>A message with {@code {0}} parameters of plain immutable types is formatted on the heartbeat
+ * thread, as its record is written into a batch (see {@link MessagePattern#ofMessageFormat}); any
+ * other is formatted here, as JUL's formatters do. The text is the same either way.
  */
 public final class HeartlogHandler extends Handler {
 
   private static final Formatter MESSAGES = new SimpleFormatter();
+
+  private volatile boolean includeCallerData;
+
+  /** A handler configured from {@code logging.properties} ({@code includeCallerData}). */
+  public HeartlogHandler() {
+    String property = HeartlogHandler.class.getName() + ".includeCallerData";
+    includeCallerData = Boolean.parseBoolean(LogManager.getLogManager().getProperty(property));
+  }
+
+  /** Capture the source class and method of each record; JUL walks the caller's stack for them. */
+  public void setIncludeCallerData(boolean includeCallerData) {
+    this.includeCallerData = includeCallerData;
+  }
+
+  public boolean isIncludeCallerData() {
+    return includeCallerData;
+  }
 
   @Override
   public void publish(LogRecord record) {
@@ -36,16 +63,25 @@ public final class HeartlogHandler extends Handler {
       RecordMetadata metadata = new RecordMetadata(4);
       metadata.put("logger", record.getLoggerName());
       metadata.put("thread", Thread.currentThread().getName());
-      if (record.getSourceClassName() != null) {
-        metadata.put("class", record.getSourceClassName());
-      }
-      if (record.getSourceMethodName() != null) {
-        metadata.put("method", record.getSourceMethodName());
+      if (includeCallerData) {
+        if (record.getSourceClassName() != null) {
+          metadata.put("class", record.getSourceClassName());
+        }
+        if (record.getSourceMethodName() != null) {
+          metadata.put("method", record.getSourceMethodName());
+        }
       }
       if (record.getThrown() != null) {
         metadata.put("exception", WorkerLog.stackTrace(record.getThrown()));
       }
-      Heartlog.log(record.getInstant(), level, MESSAGES.formatMessage(record), null, metadata);
+      MessagePattern deferred = record.getResourceBundle() == null
+          ? MessagePattern.ofMessageFormat(record.getMessage(), record.getParameters())
+          : null;
+      if (deferred != null) {
+        Heartlog.log(record.getInstant(), level, deferred, null, metadata);
+      } else {
+        Heartlog.log(record.getInstant(), level, MESSAGES.formatMessage(record), null, metadata);
+      }
     } catch (RuntimeException e) {
       reportError("heartlog could not capture a record", e, java.util.logging.ErrorManager.WRITE_FAILURE);
     }

@@ -9,12 +9,14 @@ import dev.heartlog.agent.Heartlog;
 import dev.heartlog.agent.HeartlogAgent;
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.LogRecord;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.LogManager;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -70,5 +72,54 @@ class HeartlogHandlerTest {
     assertThat(stored.get(2).level()).isEqualTo(Level.ERROR);
     assertThat(stored.get(2).metadata().get("exception").toString()).contains("RuntimeException: kaput");
     assertThat(stored.get(1).metadata()).containsEntry("logger", "test.jul.worker");
+    // Finding the caller walks the stack: only on request.
+    assertThat(stored.get(1).metadata()).doesNotContainKeys("class", "method");
+  }
+
+  @Test
+  void callerDataIsCapturedWhenAskedForInCodeOrInLoggingProperties() throws Exception {
+    HeartlogHandler inCode = new HeartlogHandler();
+    assertThat(inCode.isIncludeCallerData()).isFalse();
+    inCode.setIncludeCallerData(true);
+    LogManager manager = LogManager.getLogManager();
+    manager.readConfiguration(new ByteArrayInputStream(
+        "dev.heartlog.agent.jul.HeartlogHandler.includeCallerData = true\n".getBytes(StandardCharsets.ISO_8859_1)));
+    HeartlogHandler configured;
+    try {
+      configured = new HeartlogHandler();
+    } finally {
+      manager.readConfiguration();
+    }
+    assertThat(configured.isIncludeCallerData()).isTrue();
+
+    List<LogRecord> stored = new CopyOnWriteArrayList<>();
+    Logger logger = Logger.getLogger("test.jul.caller");
+    logger.setUseParentHandlers(false);
+    logger.addHandler(inCode);
+    HeartlogAgent agent =
+        HeartlogAgent.builder()
+            .workerId("jul-caller")
+            .transport((Heartbeat h) -> {
+              stored.addAll(h.records());
+              return DeliveryResult.stored(h.records().size());
+            })
+            .gpuProbe(GpuProbe.none())
+            .shutdownHook(false)
+            .noSpool()
+            .diagnostics(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+            .build();
+    try {
+      Heartlog.install(agent);
+      logger.log(java.util.logging.Level.INFO, "frame {0} rendered", 7);
+      agent.flush(Duration.ofSeconds(10));
+    } finally {
+      logger.removeHandler(inCode);
+      agent.close();
+    }
+
+    assertThat(stored).extracting(LogRecord::message).containsExactly("frame 7 rendered");
+    assertThat(stored.get(0).metadata())
+        .containsEntry("class", HeartlogHandlerTest.class.getName())
+        .containsEntry("method", "callerDataIsCapturedWhenAskedForInCodeOrInLoggingProperties");
   }
 }
