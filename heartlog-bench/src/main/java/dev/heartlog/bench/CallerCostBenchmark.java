@@ -71,16 +71,7 @@ public class CallerCostBenchmark {
       logger.setLevel(ch.qos.logback.classic.Level.INFO);
       switch (pipeline) {
         case "heartlog" -> {
-          agent = HeartlogAgent.builder()
-              .workerId("bench")
-              .transport(heartbeat -> DeliveryResult.stored(heartbeat.records().size()))
-              .gpuProbe(GpuProbe.none())
-              .noSpool()
-              .heartbeatInterval(Duration.ofSeconds(1))
-              .shutdownHook(false)
-              .diagnostics(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
-              .build();
-          Heartlog.install(agent);
+          agent = installNoopSinkAgent();
           HeartlogAppender appender = new HeartlogAppender();
           appender.setContext(context);
           appender.setStartAgent(false);
@@ -172,6 +163,24 @@ public class CallerCostBenchmark {
     protected void append(ILoggingEvent event) {
       // A no-op sink.
     }
+  }
+
+  /**
+   * An agent whose transport stores nothing and says it stored everything, installed for the
+   * logging frameworks' handlers: heartlog's pipeline shipping to a no-op sink.
+   */
+  static HeartlogAgent installNoopSinkAgent() {
+    HeartlogAgent agent = HeartlogAgent.builder()
+        .workerId("bench")
+        .transport(heartbeat -> DeliveryResult.stored(heartbeat.records().size()))
+        .gpuProbe(GpuProbe.none())
+        .noSpool()
+        .heartbeatInterval(Duration.ofSeconds(1))
+        .shutdownHook(false)
+        .diagnostics(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+        .build();
+    Heartlog.install(agent);
+    return agent;
   }
 
   private static final String MESSAGE = "Rendered frame {} of task {} in {} ms";

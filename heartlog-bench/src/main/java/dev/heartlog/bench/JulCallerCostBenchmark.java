@@ -1,14 +1,7 @@
 package dev.heartlog.bench;
 
-import dev.heartlog.agent.DeliveryResult;
-import dev.heartlog.agent.GpuProbe;
-import dev.heartlog.agent.Heartlog;
 import dev.heartlog.agent.HeartlogAgent;
 import dev.heartlog.agent.jul.HeartlogHandler;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -59,16 +52,7 @@ public class JulCallerCostBenchmark {
       logger.setLevel(java.util.logging.Level.INFO);
       Handler handler = switch (pipeline) {
         case "heartlog", "heartlog-caller-data" -> {
-          agent = HeartlogAgent.builder()
-              .workerId("bench")
-              .transport(heartbeat -> DeliveryResult.stored(heartbeat.records().size()))
-              .gpuProbe(GpuProbe.none())
-              .noSpool()
-              .heartbeatInterval(Duration.ofSeconds(1))
-              .shutdownHook(false)
-              .diagnostics(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
-              .build();
-          Heartlog.install(agent);
+          agent = CallerCostBenchmark.installNoopSinkAgent();
           HeartlogHandler heartlog = new HeartlogHandler();
           heartlog.setIncludeCallerData(pipeline.equals("heartlog-caller-data"));
           yield heartlog;

@@ -44,18 +44,7 @@ class HeartlogHandlerTest {
     driver.addHandler(handler);
     try {
       logger.info("early record");
-      HeartlogAgent agent =
-          HeartlogAgent.builder()
-              .workerId("jul-worker")
-              .transport((Heartbeat h) -> {
-                stored.addAll(h.records());
-                return DeliveryResult.stored(h.records().size());
-              })
-              .gpuProbe(GpuProbe.none())
-              .shutdownHook(false)
-              .noSpool()
-              .diagnostics(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
-              .build();
+      HeartlogAgent agent = agentStoringInto(stored);
       Heartlog.install(agent);
       logger.log(java.util.logging.Level.WARNING, "disk {0} almost full", "/data");
       logger.log(java.util.logging.Level.SEVERE, "render failed", new RuntimeException("kaput"));
@@ -96,18 +85,7 @@ class HeartlogHandlerTest {
     Logger logger = Logger.getLogger("test.jul.caller");
     logger.setUseParentHandlers(false);
     logger.addHandler(inCode);
-    HeartlogAgent agent =
-        HeartlogAgent.builder()
-            .workerId("jul-caller")
-            .transport((Heartbeat h) -> {
-              stored.addAll(h.records());
-              return DeliveryResult.stored(h.records().size());
-            })
-            .gpuProbe(GpuProbe.none())
-            .shutdownHook(false)
-            .noSpool()
-            .diagnostics(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
-            .build();
+    HeartlogAgent agent = agentStoringInto(stored);
     try {
       Heartlog.install(agent);
       logger.log(java.util.logging.Level.INFO, "frame {0} rendered", 7);
@@ -121,5 +99,20 @@ class HeartlogHandlerTest {
     assertThat(stored.get(0).metadata())
         .containsEntry("class", HeartlogHandlerTest.class.getName())
         .containsEntry("method", "callerDataIsCapturedWhenAskedForInCodeOrInLoggingProperties");
+  }
+
+  /** An agent whose store is the list: every record it sends ends up there. */
+  private static HeartlogAgent agentStoringInto(List<LogRecord> stored) {
+    return HeartlogAgent.builder()
+        .workerId("jul-worker")
+        .transport((Heartbeat h) -> {
+          stored.addAll(h.records());
+          return DeliveryResult.stored(h.records().size());
+        })
+        .gpuProbe(GpuProbe.none())
+        .shutdownHook(false)
+        .noSpool()
+        .diagnostics(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+        .build();
   }
 }
