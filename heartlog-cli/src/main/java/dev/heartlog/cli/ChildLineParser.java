@@ -1,7 +1,7 @@
 package dev.heartlog.cli;
 
 import dev.heartlog.agent.Level;
-import java.util.LinkedHashMap;
+import dev.heartlog.agent.RecordMetadata;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,20 +30,34 @@ final class ChildLineParser {
 
   private final Pattern format;
   private final Pattern taskEnd;
+  // Which named groups the format has, found once: asking a matcher for a group the pattern does
+  // not have throws, which would cost an exception a line.
+  private final boolean hasLevel;
+  private final boolean hasComponent;
+  private final boolean hasTask;
+  private final boolean hasMessage;
 
   ChildLineParser(String format, String taskEnd) {
     this.format = Pattern.compile(format);
     this.taskEnd = Pattern.compile(taskEnd);
+    this.hasLevel = hasGroup(format, "level");
+    this.hasComponent = hasGroup(format, "component");
+    this.hasTask = hasGroup(format, "task");
+    this.hasMessage = hasGroup(format, "message");
+  }
+
+  private static boolean hasGroup(String format, String name) {
+    return format.contains("(?<" + name + ">");
   }
 
   Parsed parse(String line, Level streamDefault, String stream) {
-    Map<String, Object> metadata = new LinkedHashMap<>();
+    RecordMetadata metadata = new RecordMetadata(4);
     metadata.put("stream", stream);
     Matcher matcher = format.matcher(line);
     if (!matcher.matches()) {
       return new Parsed(streamDefault, line, null, metadata, taskEnd.matcher(line).find());
     }
-    String marker = group(matcher, "level");
+    String marker = hasLevel ? group(matcher, "level") : null;
     Level level = streamDefault;
     if (marker != null) {
       level = levelOf(marker, streamDefault);
@@ -51,17 +65,18 @@ final class ChildLineParser {
       if (kind != null) {
         metadata.put("kind", kind);
       }
-      if (!marker.matches("[A-Za-z]+")) {
+      if (!isLevelName(marker)) {
         metadata.put("marker", marker);
       }
     }
-    String component = group(matcher, "component");
+    String component = hasComponent ? group(matcher, "component") : null;
     if (component != null) {
       metadata.put("component", component);
     }
-    String message = group(matcher, "message");
+    String message = hasMessage ? group(matcher, "message") : null;
     String text = message == null ? line : message;
-    return new Parsed(level, text, group(matcher, "task"), metadata, taskEnd.matcher(text).find());
+    String task = hasTask ? group(matcher, "task") : null;
+    return new Parsed(level, text, task, metadata, taskEnd.matcher(text).find());
   }
 
   private static Level levelOf(String marker, Level fallback) {
@@ -81,7 +96,7 @@ final class ChildLineParser {
       case "⚠":
         return Level.WARNING;
       default:
-        return marker.matches("[A-Za-z]+") ? Level.fromName(marker) : fallback;
+        return isLevelName(marker) ? Level.fromName(marker) : fallback;
     }
   }
 
@@ -93,11 +108,23 @@ final class ChildLineParser {
     };
   }
 
+  /** A marker made of ASCII letters only ({@code INFO}, {@code warn}), not an emoji. */
+  private static boolean isLevelName(String marker) {
+    for (int i = 0; i < marker.length(); i++) {
+      char c = marker.charAt(i);
+      if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z')) {
+        return false;
+      }
+    }
+    return !marker.isEmpty();
+  }
+
   private static String group(Matcher matcher, String name) {
     try {
       String value = matcher.group(name);
       return value == null || value.isBlank() ? null : value.trim();
     } catch (IllegalArgumentException noSuchGroup) {
+      // "(?<name>" in the format's text without being a group (escaped): never a reason to stop.
       return null;
     }
   }

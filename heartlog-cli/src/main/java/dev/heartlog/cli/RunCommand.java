@@ -167,10 +167,16 @@ final class RunCommand implements Callable<Integer> {
       try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
         String line;
         while ((line = lines.readLine()) != null) {
-          echo.println(line);
-          echo.flush();
+          // Shown as soon as the worker pauses, but a burst of lines is written at once, not a
+          // system call a line (println would flush: the writer flushes itself on println).
+          echo.write(line);
+          echo.write(System.lineSeparator());
+          if (!lines.ready()) {
+            echo.flush();
+          }
           record(agent, parser.parse(line, streamDefault, name));
         }
+        echo.flush();
       } catch (IOException e) {
         agent.log(Level.WARNING, "heartlog run stopped reading the process's " + name + ": " + e.getMessage());
       }

@@ -2,15 +2,20 @@ package dev.heartlog.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
+import static org.awaitility.Awaitility.await;
 
 import dev.heartlog.agent.Level;
 import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.StoredRecord;
 import dev.heartlog.store.TestDatabase;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -99,6 +104,45 @@ class RunCommandTest {
     assertThat(parsed.level()).isEqualTo(Level.ERROR);
     assertThat(parsed.task()).isEqualTo("job-9");
     assertThat(parsed.message()).isEqualTo("disk full");
+  }
+
+  @Test
+  void aFormatWithoutSomeGroupsLeavesThemOutAndMarkersAreKept() {
+    ChildLineParser onlyMessage = new ChildLineParser("^>> (?<message>.*)$", ChildLineParser.DEFAULT_TASK_END);
+    ChildLineParser.Parsed parsed = onlyMessage.parse(">> frame 7 done", Level.WARNING, "stderr");
+    assertThat(parsed.level()).isEqualTo(Level.WARNING);
+    assertThat(parsed.task()).isNull();
+    assertThat(parsed.message()).isEqualTo("frame 7 done");
+    assertThat(parsed.metadata()).containsOnlyKeys("stream");
+
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+    assertThat(seed.parse("[10:00:00] ❌ GENERATOR [Task t-1] CUDA out of memory", Level.INFO, "stdout"))
+        .satisfies(p -> assertThat(p.level()).isEqualTo(Level.ERROR))
+        .satisfies(p -> assertThat(p.metadata()).containsEntry("marker", "❌").containsEntry("component", "GENERATOR"));
+    assertThat(seed.parse("[10:00:00] warn GENERATOR low headroom", Level.INFO, "stdout"))
+        .satisfies(p -> assertThat(p.level()).isEqualTo(Level.WARNING))
+        .satisfies(p -> assertThat(p.metadata()).doesNotContainKey("marker"));
+  }
+
+  @Test
+  void aLineIsEchoedWhileTheWorkerPausesNotOnlyWhenItExits() throws Exception {
+    // As a terminal gets it: a buffered writer that flushes only when told to (or on println).
+    StringWriter terminal = new StringWriter();
+    PrintWriter out = new PrintWriter(new BufferedWriter(terminal), true);
+    // The worker prints a line and waits until the test has seen it.
+    Path go = folder.resolve("go");
+    Thread run = new Thread(() -> Main.commandLine().setOut(out).setErr(new PrintWriter(new StringWriter(), true))
+        .execute("run", "--worker", "wrapped-echo", "--db-url", TestDatabase.freshUrl(),
+            "--home", folder.resolve("home-echo").toString(), "--",
+            "sh", "-c", "echo first; while [ ! -f '" + go + "' ]; do sleep 0.1; done; echo second"));
+    run.start();
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> terminal.toString().contains("first"));
+    } finally {
+      Files.createFile(go);
+      run.join();
+    }
+    assertThat(terminal.toString()).contains("first", "second");
   }
 
   @Test
