@@ -6,8 +6,6 @@ import java.io.StringWriter;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The seed worker's own logging functions ({@code essential, success, warning, error, critical,
@@ -118,7 +116,7 @@ public final class WorkerLog {
     if (!agent.isEnabled(level)) {
       return;
     }
-    Map<String, Object> metadata = new LinkedHashMap<>(4);
+    RecordMetadata metadata = new RecordMetadata(3);
     metadata.put("component", component);
     metadata.put("kind", kind);
     if (error != null) {
