@@ -34,6 +34,9 @@ AS $$
     END
 $$;
 
+-- Its answer gained the stored problems (migration V7): a changed result type needs a new function.
+DROP FUNCTION IF EXISTS heartlog_insert_logs_one_by_one(text, jsonb, text);
+
 -- Stores the records of one batch one at a time, so that one bad record costs only itself.
 -- Called only for a batch whose set-based insert failed. A record that still fails is replaced
 -- by an ERROR row saying which record and why, so the gap is visible in the timeline.
@@ -42,12 +45,17 @@ CREATE OR REPLACE FUNCTION heartlog_insert_logs_one_by_one(
     logs_param jsonb,
     session_id_param text,
     OUT inserted integer,
-    OUT rejected integer)
+    OUT rejected integer,
+    OUT problems bigint[])   -- the stored problems, for fleet health (heartlog_problems_by_period)
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    entry    jsonb;
-    position bigint;
+    entry          jsonb;
+    position       bigint;
+    stored_at      timestamptz;
+    stored_level   text;
+    problem_times  bigint[] := '{}';
+    problem_levels text[] := '{}';
 BEGIN
     inserted := 0;
     rejected := 0;
@@ -70,7 +78,8 @@ BEGIN
                                ELSE '{}'::jsonb END,
                    session_id_param, r.seq
             FROM jsonb_to_record(entry) AS r(
-                "timestamp" timestamptz, level text, message text, task_id text, metadata jsonb, seq bigint);
+                "timestamp" timestamptz, level text, message text, task_id text, metadata jsonb, seq bigint)
+            RETURNING timestamp, level INTO stored_at, stored_level;
             inserted := inserted + 1;
         EXCEPTION WHEN OTHERS THEN
             rejected := rejected + 1;
@@ -80,9 +89,15 @@ BEGIN
                     format('heartlog rejected record %s of a batch: %s', position, SQLERRM),
                     'worker', worker_id_param,
                     jsonb_build_object('heartlog_rejected', left(entry::text, 4096), 'sqlstate', SQLSTATE),
-                    session_id_param);
+                    session_id_param)
+            RETURNING timestamp, level INTO stored_at, stored_level;
         END;
+        IF stored_level IN ('WARNING', 'ERROR', 'CRITICAL') THEN
+            problem_times := problem_times || heartlog_count_period(stored_at);
+            problem_levels := problem_levels || stored_level;
+        END IF;
     END LOOP;
+    problems := heartlog_problems_by_period(problem_times, problem_levels);
 END;
 $$;
 
@@ -95,7 +110,8 @@ CREATE OR REPLACE FUNCTION func_worker_heartbeat_with_logs(
     status_param          text    DEFAULT 'active',
     session_id_param      text    DEFAULT NULL,   -- the agent session (new at each start)
     batch_seq_param       bigint  DEFAULT NULL,   -- the batch's number within the session
-    metadata_param        jsonb   DEFAULT NULL)   -- the agent's own figures, kept per heartbeat
+    metadata_param        jsonb   DEFAULT NULL)   -- the agent's own figures, kept per heartbeat;
+                                                  -- its "problem_counts" are the batch's problems
 RETURNS jsonb
 LANGUAGE plpgsql
 AS $$
@@ -103,6 +119,7 @@ DECLARE
     record_count   integer := 0;
     logs_inserted  integer := 0;
     logs_rejected  integer := 0;
+    problems       bigint[];   -- the stored problems per period, for fleet health (V7)
     applied        boolean;
     is_repeat      boolean := false;
 BEGIN
@@ -113,17 +130,6 @@ BEGIN
     IF jsonb_typeof(logs_param) = 'array' THEN
         record_count := jsonb_array_length(logs_param);
     END IF;
-
-    -- The heartbeat itself: the worker row is created on first contact.
-    INSERT INTO workers AS w (id, status, last_heartbeat, vram_total_mb, vram_used_mb, current_task_id)
-    VALUES (worker_id_param, coalesce(status_param, 'active'), now(),
-            vram_total_mb_param, vram_used_mb_param, current_task_id_param)
-    ON CONFLICT (id) DO UPDATE
-        SET status          = excluded.status,
-            last_heartbeat  = excluded.last_heartbeat,
-            vram_total_mb   = coalesce(excluded.vram_total_mb, w.vram_total_mb),
-            vram_used_mb    = coalesce(excluded.vram_used_mb, w.vram_used_mb),
-            current_task_id = excluded.current_task_id;
 
     -- Exactly once: a batch number at or below the last one applied for this session is a
     -- retry of a batch already stored (its answer was lost on the way back): acknowledge it,
@@ -158,10 +164,41 @@ BEGIN
                 "timestamp" timestamptz, level text, message text, task_id text, metadata jsonb, seq bigint);
             GET DIAGNOSTICS logs_inserted = ROW_COUNT;
         EXCEPTION WHEN OTHERS THEN
-            SELECT o.inserted, o.rejected INTO logs_inserted, logs_rejected
+            SELECT o.inserted, o.rejected, o.problems INTO logs_inserted, logs_rejected, problems
             FROM heartlog_insert_logs_one_by_one(worker_id_param, logs_param, session_id_param) AS o;
         END;
+        -- Fleet health's counts (migration V7). A heartlog agent counts its batch's problems
+        -- and sends them in metadata_param ("problem_counts"), which costs the store next to
+        -- nothing; any other sender's are counted here, in a second pass over the records. A
+        -- batch stored one by one had its stored problems counted on the way.
+        IF problems IS NULL THEN
+            problems := heartlog_problem_counts(metadata_param);
+        END IF;
+        IF problems IS NULL THEN
+            SELECT heartlog_problems_by_period(
+                       array_agg(heartlog_count_period(coalesce(r.timestamp, now()))),
+                       array_agg(heartlog_level(r.level)))
+            INTO problems
+            FROM jsonb_to_recordset(logs_param) AS r("timestamp" timestamptz, level text)
+            WHERE heartlog_level(r.level) IN ('WARNING', 'ERROR', 'CRITICAL');
+        END IF;
     END IF;
+
+    -- The heartbeat itself: the worker row is created on first contact.
+    INSERT INTO workers AS w (id, status, last_heartbeat, vram_total_mb, vram_used_mb, current_task_id,
+                              problem_errors, problem_warnings)
+    VALUES (worker_id_param, coalesce(status_param, 'active'), now(),
+            vram_total_mb_param, vram_used_mb_param, current_task_id_param,
+            heartlog_add_problems(NULL, problems, 2), heartlog_add_problems(NULL, problems, 3))
+    ON CONFLICT (id) DO UPDATE
+        SET status          = excluded.status,
+            last_heartbeat  = excluded.last_heartbeat,
+            vram_total_mb   = coalesce(excluded.vram_total_mb, w.vram_total_mb),
+            vram_used_mb    = coalesce(excluded.vram_used_mb, w.vram_used_mb),
+            current_task_id = excluded.current_task_id,
+            -- Fleet health's counts of the last hour's problems (migration V7).
+            problem_errors   = heartlog_add_problems(w.problem_errors, problems, 2),
+            problem_warnings = heartlog_add_problems(w.problem_warnings, problems, 3);
 
     INSERT INTO worker_heartbeats
         (worker_id, status, vram_total_mb, vram_used_mb, current_task_id, records, logs_inserted,

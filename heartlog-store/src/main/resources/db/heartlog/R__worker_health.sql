@@ -9,3 +9,169 @@ AS $$
                      AND (last_heartbeat IS NULL OR last_heartbeat < now() - stale_after)
                 THEN 'stale' ELSE status END
 $$;
+
+-- The 5-minute period a time falls in, as the problem counts of workers number them
+-- (migration V7): seconds since 1970 divided by 300, rounded down. STABLE like date_part() on a
+-- timestamptz: declared IMMUTABLE, PostgreSQL would not inline it, nor then the function below,
+-- and the fleet view would call both as functions for every worker (31 ms instead of 2 for
+-- 1,000 workers in BENCHMARKS.md §3).
+CREATE OR REPLACE FUNCTION heartlog_period(at timestamptz)
+RETURNS bigint
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    SELECT floor(date_part('epoch', at) / 300)::bigint
+$$;
+
+-- The period a stored record counts in: its own, or the one it was stored in if that is
+-- earlier (a record stamped in the future).
+CREATE OR REPLACE FUNCTION heartlog_count_period(stamped timestamptz)
+RETURNS bigint
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    SELECT least(heartlog_period(stamped), heartlog_period(now()))
+$$;
+
+-- A worker's problems (problem_errors or problem_warnings, migration V7) stamped in the periods
+-- from first_period up to now: one subtraction. A SQL function, so it is inlined into the
+-- fleet view.
+CREATE OR REPLACE FUNCTION heartlog_recent_problems(counts bigint[], first_period bigint)
+RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT coalesce(CASE WHEN counts[1] >= first_period
+                         THEN counts[2] - counts[3 + counts[1] - first_period] END, 0)
+$$;
+
+-- A batch's problems as the functions below take and give them: a two-dimensional bigint array,
+-- one row {period, errors, warnings} per 5-minute period (heartlog_count_period), errors being
+-- ERROR and CRITICAL. An empty array: a batch without problems.
+
+-- Adds a batch's problems (one column of them: 2 errors, 3 warnings) to a worker's counts of that
+-- level group (layout in V7__problem_counts_per_worker.sql) and returns the new counts. The rows
+-- may come in any order. A period after the current one counts in the current one (a worker's
+-- clock that runs fast); problems more than 11 periods older than the newest counted are left
+-- out: no window fleet health asks for reaches them (it counts that far back from the records).
+-- Anything but a two-dimensional array of three columns adds nothing.
+CREATE OR REPLACE FUNCTION heartlog_add_problems(counts bigint[], problems bigint[], col integer)
+RETURNS bigint[]
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+AS $$
+DECLARE
+    current_period bigint := heartlog_period(now());
+    newest bigint;
+    total  bigint;
+    ends   bigint[];   -- the total at the end of period newest - j
+    period bigint;
+    added  bigint;
+    shift  integer;
+BEGIN
+    IF problems IS NULL OR array_ndims(problems) IS DISTINCT FROM 2 OR array_length(problems, 2) <> 3 THEN
+        RETURN counts;
+    END IF;
+    IF counts IS NULL THEN
+        newest := NULL;
+        total := 0;
+        ends := array_fill(0::bigint, ARRAY[12]);
+    ELSE
+        newest := counts[1];
+        total := counts[2];
+        ends := counts[3:14];
+    END IF;
+    FOR i IN 1 .. array_length(problems, 1) LOOP
+        period := least(problems[i][1], current_period);
+        added := problems[i][col];
+        CONTINUE WHEN period IS NULL OR added IS NULL OR added <= 0;
+        IF newest IS NULL THEN
+            newest := period;
+        ELSIF period > newest THEN
+            -- The periods between end with the total as it is.
+            shift := least(period - newest, 12);
+            ends := array_fill(total, ARRAY[shift]) || ends[1:12 - shift];
+            newest := period;
+        END IF;
+        IF newest - period < 12 THEN
+            total := total + added;
+            -- A period before the newest (records arriving late): the totals at the ends of the
+            -- periods since then take them in too.
+            FOR j IN 1 .. newest - period LOOP
+                ends[j] := ends[j] + added;
+            END LOOP;
+        END IF;
+    END LOOP;
+    IF newest IS NULL THEN
+        RETURN counts;
+    END IF;
+    RETURN ARRAY[newest, total] || ends;
+END;
+$$;
+
+-- Stored problem records (the periods they count in and their levels) as a batch's problems
+-- (rows {period, errors, warnings}, periods ascending). For a batch whose agent did not count
+-- them, a batch stored one by one, and the recount.
+CREATE OR REPLACE FUNCTION heartlog_problems_by_period(stored_periods bigint[], stored_levels text[])
+RETURNS bigint[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT coalesce(array_agg(ARRAY[p.period, p.errors, p.warnings] ORDER BY p.period), '{}')
+    FROM (SELECT t.period,
+                 count(*) FILTER (WHERE t.level IN ('ERROR', 'CRITICAL')) AS errors,
+                 count(*) FILTER (WHERE t.level = 'WARNING')             AS warnings
+          FROM unnest(stored_periods, stored_levels) AS t(period, level)
+          WHERE t.level IN ('WARNING', 'ERROR', 'CRITICAL')
+          GROUP BY 1) AS p
+$$;
+
+-- The problems a heartlog agent counted in the batch it sends, as the function's metadata_param
+-- carries them: "problem_counts": [[period, errors, warnings], ...], as heartlog_count_period
+-- numbers periods. NULL when absent or not of that shape (up to 1,000 whole numbers of 0 to
+-- 10^15), and the function then counts the batch's records itself.
+CREATE OR REPLACE FUNCTION heartlog_problem_counts(metadata jsonb)
+RETURNS bigint[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT CASE
+        WHEN jsonb_typeof(metadata -> 'problem_counts') = 'array'
+             AND jsonb_array_length(metadata -> 'problem_counts') <= 1000
+             -- strict: in lax mode each [period, errors, warnings] would be unwrapped into
+             -- its three numbers before the test.
+             AND NOT jsonb_path_exists(metadata -> 'problem_counts',
+                 'strict $[*] ? (@.type() != "array" || @.size() != 3
+                          || exists (@[*] ? (@.type() != "number" || @ < 0 || @ > 1e15 || @.floor() != @)))',
+                 silent => true)
+        THEN (SELECT coalesce(array_agg(ARRAY[(e -> 0)::bigint, (e -> 1)::bigint, (e -> 2)::bigint]), '{}')
+              FROM jsonb_array_elements(metadata -> 'problem_counts') AS e)
+    END
+$$;
+
+-- Counts every worker's problems of the last hour again from the stored records. Run by every
+-- `heartlog migrate` (afterMigrate.sql): the counts start right after migration V7, and records
+-- written into system_logs other than through the ingest function (a bulk load) count after
+-- the next one. Heartbeats wait meanwhile (a fraction of a second for 1,000 workers): the lock
+-- lets those under way commit first, so that the count sees their records and none of their
+-- own counting is overwritten. Returns the number of workers counted.
+CREATE OR REPLACE FUNCTION heartlog_recount_problems()
+RETURNS integer
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    counted integer;
+BEGIN
+    LOCK TABLE workers IN SHARE ROW EXCLUSIVE MODE;
+    UPDATE workers w
+    SET problem_errors   = heartlog_add_problems(NULL, p.problems, 2),
+        problem_warnings = heartlog_add_problems(NULL, p.problems, 3)
+    FROM (SELECT w2.id,
+                 heartlog_problems_by_period(
+                     array_agg(heartlog_count_period(l.timestamp)) FILTER (WHERE l.level IS NOT NULL),
+                     array_agg(l.level) FILTER (WHERE l.level IS NOT NULL)) AS problems
+          FROM workers w2
+          LEFT JOIN system_logs l
+                 ON l.source_id = w2.id
+                AND l.timestamp >= to_timestamp((heartlog_period(now()) - 11) * 300)
+                AND l.level IN ('WARNING', 'ERROR', 'CRITICAL')
+          GROUP BY w2.id) AS p
+    WHERE w.id = p.id;
+    GET DIAGNOSTICS counted = ROW_COUNT;
+    RETURN counted;
+END;
+$$;

@@ -317,7 +317,7 @@ final class HeartbeatLoop implements Runnable {
             gpu.usedMb(),
             currentTask.get(),
             batch == null ? List.of() : batch.records(),
-            heartbeatMetadata(gpu),
+            heartbeatMetadata(gpu, batch),
             batch == null ? "[]" : batch.logsJson());
     DeliveryResult result = deliver(heartbeat);
     heartbeatsSent.incrementAndGet();
@@ -433,7 +433,7 @@ final class HeartbeatLoop implements Runnable {
     return reading;
   }
 
-  private Map<String, Object> heartbeatMetadata(GpuReading gpu) {
+  private Map<String, Object> heartbeatMetadata(GpuReading gpu, Batch batch) {
     Map<String, Object> metadata = new LinkedHashMap<>();
     metadata.put("agent", "heartlog-java");
     metadata.put("session_id", sessionId);
@@ -452,6 +452,10 @@ final class HeartbeatLoop implements Runnable {
     metadata.put("gpus_counted", gpu.gpusCounted());
     if (gpu.problem() != null) {
       metadata.put("gpu_problem", gpu.problem());
+    }
+    if (batch != null) {
+      // Fleet health's counts: the store adds them instead of counting the records itself.
+      metadata.put("problem_counts", ProblemCounts.of(batch.records()));
     }
     return metadata;
   }

@@ -1,6 +1,7 @@
 package dev.heartlog.agent;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The agent's {@code logs_param} text, for load generators outside this package: they send what
@@ -10,6 +11,14 @@ import java.util.List;
 public final class AgentWire {
 
   private AgentWire() {}
+
+  /**
+   * The part of a heartbeat's {@code metadata_param} the store reads: the records' problems per
+   * period ({@code problem_counts}), as the agent counts them.
+   */
+  public static String problemCountsMetadata(List<LogRecord> records) {
+    return RecordJson.object(Map.of("problem_counts", ProblemCounts.of(records)));
+  }
 
   /** The records as one heartbeat's {@code logs_param}, written by the agent's own writer. */
   public static String logsArray(List<LogRecord> records) {

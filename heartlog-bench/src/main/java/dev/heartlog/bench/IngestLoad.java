@@ -20,6 +20,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -35,7 +36,8 @@ import org.postgresql.PGConnection;
  * <ul>
  *   <li>{@code heartlog}: heartlog's function (set-based insert into the partitioned table, batch
  *       dedupe by session and number, per-row isolation only for a failing batch), sent the JSON
- *       the agent's own writer produces
+ *       the agent's own writer produces, with the agent's count of the batch's problems in
+ *       {@code metadata_param} (fleet health's counts, migration V7)
  *   <li>{@code seed}: the seed design's function, one INSERT ... SELECT FROM jsonb_array_elements
  *       into its unpartitioned table with its four indexes, sent the JSON the seed's Python worker
  *       produces (its field order, no sequence numbers)
@@ -49,6 +51,10 @@ import org.postgresql.PGConnection;
  *       task ids under the database's collation, as before migration V6
  *   <li>{@code heartlog-quiet} (only when named): heartlog's function without its {@code
  *       pg_notify} for the live tail, to see what the notification costs
+ *   <li>{@code heartlog-uncounted} (only when named): heartlog's function sent no problem counts,
+ *       as from a Python worker, so that it counts the batch's problems itself
+ *   <li>{@code heartlog-no-counts} (only when named): heartlog's function without fleet health's
+ *       problem counts, as before migration V7, to see what keeping them costs
  * </ul>
  *
  * <p>Usage: {@code java -cp heartlog-bench/target/benchmarks.jar dev.heartlog.bench.IngestLoad
@@ -164,6 +170,14 @@ public final class IngestLoad {
         execute(url, "ALTER TABLE system_logs ALTER COLUMN source_id TYPE text COLLATE \"default\", "
             + "ALTER COLUMN task_id TYPE text COLLATE \"default\"");
       }
+      if (variant.equals("heartlog-no-counts")) {
+        // As before migration V7: no problem counts kept for fleet health.
+        execute(url, replaceAll(resource("/db/heartlog/R__ingest.sql"), Map.of(
+            "problems := heartlog_problem_counts(metadata_param);", "problems := '{}';",
+            "heartlog_add_problems(NULL, problems, 2), heartlog_add_problems(NULL, problems, 3)", "NULL, NULL",
+            "heartlog_add_problems(w.problem_errors, problems, 2)", "w.problem_errors",
+            "heartlog_add_problems(w.problem_warnings, problems, 3)", "w.problem_warnings")));
+      }
       if (variant.equals("heartlog-quiet")) {
         String function = resource("/db/heartlog/R__ingest.sql")
             .replace("PERFORM pg_notify('heartlog_logs', worker_id_param);", "NULL;");
@@ -177,6 +191,17 @@ public final class IngestLoad {
     }
     // 1,000 workers, as a fleet has; the seed's function updates rows that must exist.
     execute(url, "INSERT INTO workers (id) SELECT 'gpu-' || g FROM generate_series(1, 1000) g ON CONFLICT DO NOTHING");
+  }
+
+  /** The text with each key replaced by its value; each key must be there. */
+  private static String replaceAll(String text, Map<String, String> replacements) {
+    for (Map.Entry<String, String> replacement : replacements.entrySet()) {
+      if (!text.contains(replacement.getKey())) {
+        throw new IllegalStateException("not in the function any more: " + replacement.getKey());
+      }
+      text = text.replace(replacement.getKey(), replacement.getValue());
+    }
+    return text;
   }
 
   static Result run(String url, String variant, int streams, long millis) throws Exception {
@@ -217,16 +242,21 @@ public final class IngestLoad {
       int stream) throws SQLException, IOException {
     Instant now = Instant.now();
     switch (variant) {
-      case "heartlog", "heartlog-quiet", "heartlog-seed-order", "heartlog-db-collation" -> {
+      case "heartlog", "heartlog-quiet", "heartlog-seed-order", "heartlog-db-collation", "heartlog-uncounted",
+          "heartlog-no-counts" -> {
+        List<LogRecord> records = agentRecords(now, task);
         try (PreparedStatement call = connection.prepareStatement(
             "SELECT func_worker_heartbeat_with_logs(worker_id_param => ?, vram_total_mb_param => 81559, "
                 + "vram_used_mb_param => 40000, logs_param => ?::jsonb, current_task_id_param => ?, "
-                + "session_id_param => ?, batch_seq_param => ?)")) {
+                + "session_id_param => ?, batch_seq_param => ?, metadata_param => ?::jsonb)")) {
           call.setString(1, worker);
-          call.setString(2, variant.equals("heartlog-seed-order") ? logsJson(now, task, true) : agentLogsJson(now, task));
+          call.setString(2, variant.equals("heartlog-seed-order") ? logsJson(now, task, true) : AgentWire.logsArray(records));
           call.setString(3, task);
           call.setString(4, session);
           call.setLong(5, batch);
+          // The agent's count of the batch's problems, which fleet health's counts take; without
+          // it (heartlog-uncounted, as from a Python worker) the store counts the records itself.
+          call.setString(6, variant.equals("heartlog-uncounted") ? null : AgentWire.problemCountsMetadata(records));
           call.execute();
         }
       }
@@ -250,10 +280,10 @@ public final class IngestLoad {
   }
 
   /**
-   * The same kind of 100 records as {@link #logsJson}, written by the agent's own writer (field
-   * order, timestamp format, sequence numbers): what a heartlog agent sends.
+   * The same kind of 100 records as {@link #logsJson}, as a heartlog agent holds them; written by
+   * the agent's own writer (field order, timestamp format, sequence numbers) they are what it sends.
    */
-  private static String agentLogsJson(Instant now, String task) {
+  private static List<LogRecord> agentRecords(Instant now, String task) {
     List<LogRecord> records = new ArrayList<>(BATCH);
     ThreadLocalRandom random = ThreadLocalRandom.current();
     for (int i = 0; i < BATCH; i++) {
@@ -265,7 +295,7 @@ public final class IngestLoad {
       records.add(new LogRecord(now.plusNanos(i * 3_217_000L + random.nextInt(1000) * 1000L), i + 1,
           Level.valueOf(LEVELS[random.nextInt(LEVELS.length)]), message(random), task, metadata));
     }
-    return AgentWire.logsArray(records);
+    return records;
   }
 
   /**

@@ -87,7 +87,11 @@ public final class QueryLoad {
           new LogFilter("gpu-" + random.nextInt(WORKERS), null, null, Instant.now().minus(Duration.ofHours(1)), null, null, 1_000)));
       time("errors of the last hour across the fleet (`logs --level ERROR --since 1h`)", samples, i -> store.logs(
           new LogFilter(null, null, "ERROR", Instant.now().minus(Duration.ofHours(1)), null, null, 1_000)));
-      time("fleet health (`heartlog workers`)", samples, i -> store.workers(Store.DEFAULT_STALE_AFTER));
+      // Fleet health against its baseline, taking turns: the same columns with the problems
+      // counted from the last hour's records, as heartlog did before migration V7.
+      timeAlternately(samples,
+          "fleet health (`heartlog workers`)", i -> store.workers(Store.DEFAULT_STALE_AFTER),
+          "fleet health counted from the records (before V7)", i -> readAll(dataSource, FLEET_HEALTH_FROM_RECORDS));
       System.out.println();
       System.out.println("rows per task: " + rowsPerTask + ", per worker: " + perWorker);
       explain(url, "workers", java.util.Map.of("stale_after_s", 60L));
@@ -144,6 +148,9 @@ public final class QueryLoad {
         SELECT 'gpu-' || w, now() - b * interval '20 seconds', 'active', 81559, 20000 + (b * 37 + w) %% 40000,
                'task-' || w || '-' || (%d - 1 - b / 360), 20, 20
         FROM generate_series(0, %d) w, generate_series(0, 359) b""", TASKS_PER_WORKER, WORKERS - 1));
+    // The records went in around the ingest function, so fleet health's counts (migration V7)
+    // are counted from them, as `heartlog migrate` does after V7.
+    execute(url, "SELECT heartlog_recount_problems()");
     execute(url, "ANALYZE");
   }
 
@@ -200,11 +207,35 @@ public final class QueryLoad {
     }
   }
 
+  /** Fleet health as heartlog counted it before migration V7 (workers.sql of then). */
+  private static final String FLEET_HEALTH_FROM_RECORDS = """
+      WITH problems AS (
+          SELECT source_id,
+                 count(*) FILTER (WHERE level IN ('ERROR', 'CRITICAL')) AS errors,
+                 count(*) FILTER (WHERE level = 'WARNING')             AS warnings
+          FROM system_logs
+          WHERE timestamp >= now() - interval '1 hour'
+            AND level IN ('WARNING', 'ERROR', 'CRITICAL')
+          GROUP BY source_id
+      )
+      SELECT w.id,
+             heartlog_worker_health(w.status, w.last_heartbeat, make_interval(secs => 60)) AS health,
+             w.last_heartbeat,
+             extract(epoch FROM now() - w.last_heartbeat)::bigint AS heartbeat_age_s,
+             w.vram_total_mb, w.vram_used_mb, w.current_task_id,
+             coalesce(p.errors, 0) AS errors_last_hour,
+             coalesce(p.warnings, 0) AS warnings_last_hour
+      FROM workers w
+      LEFT JOIN problems p ON p.source_id = w.id
+      ORDER BY w.id""";
+
   /** Runs a query and reads every column of every row, as the store's own queries do. */
-  private static void readAll(javax.sql.DataSource dataSource, String sql, String parameter) {
+  private static void readAll(javax.sql.DataSource dataSource, String sql, String... parameters) {
     try (Connection connection = dataSource.getConnection();
         java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setString(1, parameter);
+      for (int i = 0; i < parameters.length; i++) {
+        statement.setString(i + 1, parameters[i]);
+      }
       try (ResultSet rows = statement.executeQuery()) {
         int columns = rows.getMetaData().getColumnCount();
         while (rows.next()) {

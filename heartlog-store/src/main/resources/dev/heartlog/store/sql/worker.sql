@@ -1,5 +1,5 @@
--- One worker as the fleet view shows it (the columns of workers.sql), its last hour's problems
--- counted through its own timeline index.
+-- One worker as the fleet view shows it (the columns and the counting of workers.sql), the
+-- records before its counted periods read through its own timeline index.
 SELECT w.id,
        heartlog_worker_health(w.status, w.last_heartbeat, make_interval(secs => :stale_after_s)) AS health,
        w.last_heartbeat,
@@ -7,11 +7,17 @@ SELECT w.id,
        w.vram_total_mb,
        w.vram_used_mb,
        w.current_task_id,
-       (SELECT count(*) FROM system_logs l
-        WHERE l.source_id = w.id AND l.timestamp >= now() - interval '1 hour'
-          AND l.level IN ('ERROR', 'CRITICAL'))           AS errors_last_hour,
-       (SELECT count(*) FROM system_logs l
-        WHERE l.source_id = w.id AND l.timestamp >= now() - interval '1 hour'
-          AND l.level = 'WARNING')                        AS warnings_last_hour
+       heartlog_recent_problems(w.problem_errors, heartlog_period(now()) - 11)
+           + (SELECT count(*) FROM system_logs l
+              WHERE l.source_id = w.id
+                AND l.timestamp >= now() - interval '1 hour'
+                AND l.timestamp < to_timestamp((heartlog_period(now()) - 11) * 300)
+                AND l.level IN ('ERROR', 'CRITICAL'))   AS errors_last_hour,
+       heartlog_recent_problems(w.problem_warnings, heartlog_period(now()) - 11)
+           + (SELECT count(*) FROM system_logs l
+              WHERE l.source_id = w.id
+                AND l.timestamp >= now() - interval '1 hour'
+                AND l.timestamp < to_timestamp((heartlog_period(now()) - 11) * 300)
+                AND l.level = 'WARNING')                AS warnings_last_hour
 FROM workers w
 WHERE w.id = :worker::text

@@ -1,13 +1,16 @@
 -- Fleet health: every worker, its heartbeat age, and its warnings and errors of the last hour.
 -- A worker that says it is active but has not sent a heartbeat for :stale_after_s seconds is
--- reported as 'stale'. The last hour's problems are counted once, through the partial index on
--- WARNING and above, then joined: counting per worker scanned every worker's whole hour.
-WITH problems AS (
+-- reported as 'stale'. The last hour's problems are each worker's counts for the 12 5-minute
+-- periods up to now, kept by the ingest function (migration V7), plus the records of the
+-- minutes between an hour ago and the first of those periods, counted through the problems
+-- index (the "edge": under 5 minutes of the fleet's problems).
+WITH edge AS (
     SELECT source_id,
            count(*) FILTER (WHERE level IN ('ERROR', 'CRITICAL')) AS errors,
            count(*) FILTER (WHERE level = 'WARNING')             AS warnings
     FROM system_logs
     WHERE timestamp >= now() - interval '1 hour'
+      AND timestamp < to_timestamp((heartlog_period(now()) - 11) * 300)
       AND level IN ('WARNING', 'ERROR', 'CRITICAL')
     GROUP BY source_id
 )
@@ -18,8 +21,10 @@ SELECT w.id,
        w.vram_total_mb,
        w.vram_used_mb,
        w.current_task_id,
-       coalesce(p.errors, 0)   AS errors_last_hour,
-       coalesce(p.warnings, 0) AS warnings_last_hour
+       heartlog_recent_problems(w.problem_errors, heartlog_period(now()) - 11)
+           + coalesce(e.errors, 0)   AS errors_last_hour,
+       heartlog_recent_problems(w.problem_warnings, heartlog_period(now()) - 11)
+           + coalesce(e.warnings, 0) AS warnings_last_hour
 FROM workers w
-LEFT JOIN problems p ON p.source_id = w.id
+LEFT JOIN edge e ON e.source_id = w.id
 ORDER BY w.id
