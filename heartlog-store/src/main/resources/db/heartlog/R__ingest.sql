@@ -114,6 +114,11 @@ CREATE OR REPLACE FUNCTION func_worker_heartbeat_with_logs(
                                                   -- its "problem_counts" are the batch's problems
 RETURNS jsonb
 LANGUAGE plpgsql
+-- Plans its statements once per session, whatever the caller's session says: heartlog serve's
+-- and the command line's connections plan every query afresh (plan_cache_mode =
+-- force_custom_plan, for the queries' optional filters), which made each heartbeat through
+-- them about 15% dearer (pgbench, BENCHMARKS.md §2).
+SET plan_cache_mode = auto
 AS $$
 DECLARE
     record_count   integer := 0;
@@ -163,24 +168,37 @@ BEGIN
             FROM jsonb_to_recordset(logs_param) AS r(
                 "timestamp" timestamptz, level text, message text, task_id text, metadata jsonb, seq bigint);
             GET DIAGNOSTICS logs_inserted = ROW_COUNT;
+            -- Fleet health's counts (migration V7): a heartlog agent counts its batch's problems
+            -- and sends them in metadata_param, "problem_counts": [[period, errors, warnings],
+            -- ...], which costs the store next to nothing. Counts that are not whole numbers
+            -- fail this block as a bad record does: the batch is then stored one by one, its
+            -- problems counted on the way.
+            IF jsonb_typeof(metadata_param) = 'object' THEN
+                SELECT r.problem_counts INTO problems
+                FROM jsonb_to_record(metadata_param) AS r(problem_counts bigint[]);
+            END IF;
         EXCEPTION WHEN OTHERS THEN
             SELECT o.inserted, o.rejected, o.problems INTO logs_inserted, logs_rejected, problems
             FROM heartlog_insert_logs_one_by_one(worker_id_param, logs_param, session_id_param) AS o;
         END;
-        -- Fleet health's counts (migration V7). A heartlog agent counts its batch's problems
-        -- and sends them in metadata_param ("problem_counts"), which costs the store next to
-        -- nothing; any other sender's are counted here, in a second pass over the records. A
-        -- batch stored one by one had its stored problems counted on the way.
-        IF problems IS NULL THEN
-            problems := heartlog_problem_counts(metadata_param);
+        -- Any other sender's problems, and counts of another shape than the agent's, are
+        -- counted here, in a second pass over the batch's records.
+        IF problems <> '{}'
+           AND (array_ndims(problems) <> 2 OR array_length(problems, 2) <> 3 OR 0 > ANY (problems)) THEN
+            problems := NULL;
         END IF;
         IF problems IS NULL THEN
-            SELECT heartlog_problems_by_period(
-                       array_agg(heartlog_count_period(coalesce(r.timestamp, now()))),
-                       array_agg(heartlog_level(r.level)))
+            -- Only the problem records' timestamps are parsed (as text the column is not):
+            -- the same text the insert parsed, so the same times.
+            SELECT coalesce(array_agg(ARRAY[p.period, p.errors, p.warnings] ORDER BY p.period), '{}')
             INTO problems
-            FROM jsonb_to_recordset(logs_param) AS r("timestamp" timestamptz, level text)
-            WHERE heartlog_level(r.level) IN ('WARNING', 'ERROR', 'CRITICAL');
+            FROM (SELECT heartlog_count_period(coalesce(r.timestamp::timestamptz, now())) AS period,
+                         count(*) FILTER (WHERE r.level <> 'WARNING') AS errors,
+                         count(*) FILTER (WHERE r.level = 'WARNING')  AS warnings
+                  FROM (SELECT t.timestamp, heartlog_level(t.level) AS level
+                        FROM jsonb_to_recordset(logs_param) AS t("timestamp" text, level text)) AS r
+                  WHERE r.level IN ('WARNING', 'ERROR', 'CRITICAL')
+                  GROUP BY 1) AS p;
         END IF;
     END IF;
 

@@ -52,7 +52,7 @@ $$;
 -- clock that runs fast); problems more than 11 periods older than the newest counted are left
 -- out: no window fleet health asks for reaches them (it counts that far back from the records).
 -- Anything but a two-dimensional array of three columns adds nothing.
-CREATE OR REPLACE FUNCTION heartlog_add_problems(counts bigint[], problems bigint[], col integer)
+CREATE OR REPLACE FUNCTION heartlog_add_problems_loop(counts bigint[], problems bigint[], col integer)
 RETURNS bigint[]
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 AS $$
@@ -105,42 +105,54 @@ BEGIN
 END;
 $$;
 
+-- heartlog_add_problems_loop, with what nearly every heartbeat brings answered in SQL that
+-- PostgreSQL inlines into the ingest function's upsert: no problems, or one period's problems
+-- in the worker's newest period or the one after it. A PL/pgSQL call costs a heartbeat more
+-- than its work, because its expressions are set up again in every transaction (pgbench,
+-- BENCHMARKS.md §3: the four calls of the upsert cost about 45 µs of a 2.2 ms heartbeat).
+CREATE OR REPLACE FUNCTION heartlog_add_problems(counts bigint[], problems bigint[], col integer)
+RETURNS bigint[]
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    SELECT CASE
+        WHEN problems IS NULL OR cardinality(problems) = 0 THEN counts
+        WHEN array_length(problems, 1) <> 1 OR array_length(problems, 2) <> 3 THEN
+            heartlog_add_problems_loop(counts, problems, col)
+        WHEN problems[1][1] IS NULL OR problems[1][col] IS NULL OR problems[1][col] <= 0 THEN counts
+        WHEN counts IS NULL THEN
+            ARRAY[least(problems[1][1], heartlog_period(now())), problems[1][col]]
+                || array_fill(0::bigint, ARRAY[12])
+        WHEN least(problems[1][1], heartlog_period(now())) = counts[1] THEN
+            counts[1:1] || (counts[2] + problems[1][col]) || counts[3:14]
+        WHEN least(problems[1][1], heartlog_period(now())) = counts[1] + 1 THEN
+            ARRAY[counts[1] + 1, counts[2] + problems[1][col], counts[2]] || counts[3:13]
+        ELSE heartlog_add_problems_loop(counts, problems, col)
+    END
+$$;
+
 -- Stored problem records (the periods they count in and their levels) as a batch's problems
 -- (rows {period, errors, warnings}, periods ascending). For a batch whose agent did not count
 -- them, a batch stored one by one, and the recount.
+-- PL/pgSQL, as the next one, because PostgreSQL cannot inline a SQL function with a subquery and
+-- would plan its query anew in every heartbeat's transaction; PL/pgSQL keeps the plan for the
+-- session (IngestLoad, BENCHMARKS.md §2: 17% fewer records per second the SQL way).
 CREATE OR REPLACE FUNCTION heartlog_problems_by_period(stored_periods bigint[], stored_levels text[])
 RETURNS bigint[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 AS $$
+DECLARE
+    problems bigint[];
+BEGIN
     SELECT coalesce(array_agg(ARRAY[p.period, p.errors, p.warnings] ORDER BY p.period), '{}')
+    INTO problems
     FROM (SELECT t.period,
                  count(*) FILTER (WHERE t.level IN ('ERROR', 'CRITICAL')) AS errors,
                  count(*) FILTER (WHERE t.level = 'WARNING')             AS warnings
           FROM unnest(stored_periods, stored_levels) AS t(period, level)
           WHERE t.level IN ('WARNING', 'ERROR', 'CRITICAL')
-          GROUP BY 1) AS p
-$$;
-
--- The problems a heartlog agent counted in the batch it sends, as the function's metadata_param
--- carries them: "problem_counts": [[period, errors, warnings], ...], as heartlog_count_period
--- numbers periods. NULL when absent or not of that shape (up to 1,000 whole numbers of 0 to
--- 10^15), and the function then counts the batch's records itself.
-CREATE OR REPLACE FUNCTION heartlog_problem_counts(metadata jsonb)
-RETURNS bigint[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$
-    SELECT CASE
-        WHEN jsonb_typeof(metadata -> 'problem_counts') = 'array'
-             AND jsonb_array_length(metadata -> 'problem_counts') <= 1000
-             -- strict: in lax mode each [period, errors, warnings] would be unwrapped into
-             -- its three numbers before the test.
-             AND NOT jsonb_path_exists(metadata -> 'problem_counts',
-                 'strict $[*] ? (@.type() != "array" || @.size() != 3
-                          || exists (@[*] ? (@.type() != "number" || @ < 0 || @ > 1e15 || @.floor() != @)))',
-                 silent => true)
-        THEN (SELECT coalesce(array_agg(ARRAY[(e -> 0)::bigint, (e -> 1)::bigint, (e -> 2)::bigint]), '{}')
-              FROM jsonb_array_elements(metadata -> 'problem_counts') AS e)
-    END
+          GROUP BY 1) AS p;
+    RETURN problems;
+END;
 $$;
 
 -- Counts every worker's problems of the last hour again from the stored records. Run by every

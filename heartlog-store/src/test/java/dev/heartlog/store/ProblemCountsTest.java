@@ -132,7 +132,7 @@ class ProblemCountsTest {
   }
 
   @Test
-  void countsNotOfTheAgentsShapeAreLeftAndTheRecordsCounted() {
+  void countsNotOfTheAgentsShapeAreLeftAndTheRecordsCountedInstead() {
     Store store = TestDatabase.freshStore();
     long now = period(Instant.now());
     List<String> malformed = List.of(
@@ -141,11 +141,12 @@ class ProblemCountsTest {
         "{\"problem_counts\": [[" + now + ", 1, 2, 3]]}",
         "{\"problem_counts\": [[" + now + ", -1, 2]]}",
         "{\"problem_counts\": [[" + now + ", 1.5, 2]]}",
-        "{\"problem_counts\": [[\"" + now + "\", 1, 2]]}",
+        "{\"problem_counts\": [[\"x\", 1, 2]]}",
         "{\"problem_counts\": [[" + now + ", 1e300, 2]]}",
         "{\"problem_counts\": [" + now + ", 1, 2]}",
         "{\"problem_counts\": {\"period\": " + now + "}}",
         "{\"problem_counts\": null}",
+        "[[" + now + ", 1, 2]]",
         "{\"agent\": \"python\"}");
     for (int i = 0; i < malformed.size(); i++) {
       String batch = "[" + record("ERROR", Duration.ofMinutes(1), "e") + "," + record("WARNING", Duration.ofMinutes(1), "w")
@@ -156,6 +157,33 @@ class ProblemCountsTest {
 
     assertThat(shownByFleetHealth(store)).hasSize(malformed.size())
         .allSatisfy((worker, counts) -> assertThat(counts).as(worker).isEqualTo(List.of(1L, 1L)));
+  }
+
+  @Test
+  void theCommonCasesAnsweredInSqlAddAsTheLoopDoes() {
+    Store store = TestDatabase.freshStore();
+    // Counts of none, or of two periods ending at n + s; then one period's problems at n + o,
+    // from far outside the window to ahead of the current period n + 1 (clamped to it).
+    List<Long> mismatchesAndCases = store.withConnection(c -> {
+      try (ResultSet rows = c.createStatement().executeQuery("""
+          SELECT count(*) FILTER (WHERE heartlog_add_problems(counts, problems, col)
+                                        IS DISTINCT FROM heartlog_add_problems_loop(counts, problems, col)),
+                 count(*)
+          FROM (SELECT CASE WHEN s < -3 THEN NULL
+                            ELSE heartlog_add_problems_loop(
+                                     heartlog_add_problems_loop(NULL, ARRAY[[n + s - 1, 2, 5]], col),
+                                     ARRAY[[n + s, 3, 1]], col) END AS counts,
+                       ARRAY[[n + o, a, a + 1]] AS problems,
+                       col
+                FROM (SELECT heartlog_period(now()) - 1 AS n) AS current_period,
+                     generate_series(-4, 3) AS s, generate_series(-14, 3) AS o,
+                     generate_series(-1, 2) AS a, generate_series(2, 3) AS col) AS cases""")) {
+        rows.next();
+        return List.of(rows.getLong(1), rows.getLong(2));
+      }
+    });
+
+    assertThat(mismatchesAndCases).isEqualTo(List.of(0L, 8L * 18 * 4 * 2));
   }
 
   @Test
