@@ -117,7 +117,7 @@ LANGUAGE plpgsql
 -- Plans its statements once per session, whatever the caller's session says: heartlog serve's
 -- and the command line's connections plan every query afresh (plan_cache_mode =
 -- force_custom_plan, for the queries' optional filters), which made each heartbeat through
--- them about 15% dearer (pgbench, BENCHMARKS.md §2).
+-- them about 15% dearer (pgbench, BENCHMARKS.md §3, "Counts sent by the agent").
 SET plan_cache_mode = auto
 AS $$
 DECLARE

@@ -107,9 +107,8 @@ $$;
 
 -- heartlog_add_problems_loop, with what nearly every heartbeat brings answered in SQL that
 -- PostgreSQL inlines into the ingest function's upsert: no problems, or one period's problems
--- in the worker's newest period or the one after it. A PL/pgSQL call costs a heartbeat more
--- than its work, because its expressions are set up again in every transaction (pgbench,
--- BENCHMARKS.md §3: the four calls of the upsert cost about 45 µs of a 2.2 ms heartbeat).
+-- in the worker's newest period or the one after it. The upsert adds four times, and a
+-- PL/pgSQL function sets its expressions up again in every transaction.
 CREATE OR REPLACE FUNCTION heartlog_add_problems(counts bigint[], problems bigint[], col integer)
 RETURNS bigint[]
 LANGUAGE sql STABLE PARALLEL SAFE
@@ -133,9 +132,10 @@ $$;
 -- Stored problem records (the periods they count in and their levels) as a batch's problems
 -- (rows {period, errors, warnings}, periods ascending). For a batch whose agent did not count
 -- them, a batch stored one by one, and the recount.
--- PL/pgSQL, as the next one, because PostgreSQL cannot inline a SQL function with a subquery and
--- would plan its query anew in every heartbeat's transaction; PL/pgSQL keeps the plan for the
--- session (IngestLoad, BENCHMARKS.md §2: 17% fewer records per second the SQL way).
+-- PL/pgSQL because PostgreSQL cannot inline a SQL function with a subquery and would plan its
+-- query anew in every heartbeat's transaction; PL/pgSQL keeps the plan for the session (with
+-- the counting written as SQL functions, the ingest function stored 17% fewer records per
+-- second: IngestLoad, BENCHMARKS.md §2, run T).
 CREATE OR REPLACE FUNCTION heartlog_problems_by_period(stored_periods bigint[], stored_levels text[])
 RETURNS bigint[]
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
