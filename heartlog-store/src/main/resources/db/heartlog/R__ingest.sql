@@ -188,8 +188,8 @@ BEGIN
             problems := NULL;
         END IF;
         IF problems IS NULL THEN
-            -- Only the problem records' timestamps are parsed (as text the column is not):
-            -- the same text the insert parsed, so the same times.
+            -- Timestamps read as text and cast only for the problem records: the same text
+            -- the insert parsed, so the same times, and no parsing for the other records.
             SELECT coalesce(array_agg(ARRAY[p.period, p.errors, p.warnings] ORDER BY p.period), '{}')
             INTO problems
             FROM (SELECT heartlog_count_period(coalesce(r.timestamp::timestamptz, now())) AS period,
