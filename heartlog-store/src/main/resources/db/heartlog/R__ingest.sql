@@ -170,9 +170,10 @@ BEGIN
             GET DIAGNOSTICS logs_inserted = ROW_COUNT;
             -- Fleet health's counts (migration V7): a heartlog agent counts its batch's problems
             -- and sends them in metadata_param, "problem_counts": [[period, errors, warnings],
-            -- ...], which costs the store next to nothing. Counts that are not whole numbers
-            -- fail this block as a bad record does: the batch is then stored one by one, its
-            -- problems counted on the way.
+            -- ...]; adding them costs a heartbeat 2-4%, counting the records here about 10%
+            -- (pgbench, BENCHMARKS.md §3). Counts that are not whole numbers fail this block
+            -- as a bad record does: the batch is then stored one by one, its problems counted
+            -- on the way.
             IF jsonb_typeof(metadata_param) = 'object' THEN
                 SELECT r.problem_counts INTO problems
                 FROM jsonb_to_record(metadata_param) AS r(problem_counts bigint[]);
