@@ -91,7 +91,7 @@ public final class FleetLoad {
       // generator (100-record batches, as many connections as the fleet has), no agents at all.
       String ceilingUrl = IngestLoad.freshDatabase(admin, "fleet_ceiling");
       IngestLoad.prepare(ceilingUrl, "heartlog");
-      double ceiling = IngestLoad.run(ceilingUrl, "heartlog", connections, 20_000).rowsPerSecond();
+      double ceiling = IngestLoad.run(ceilingUrl, "heartlog", connections, 20_000, true).rowsPerSecond();
       System.out.printf(Locale.ROOT, "ingest ceiling (heartlog's function, %d connections, no agents): %,.0f rows/s%n",
           connections, ceiling);
       List<String> lines = new ArrayList<>();

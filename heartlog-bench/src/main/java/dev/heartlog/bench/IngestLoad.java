@@ -60,12 +60,15 @@ import org.postgresql.PGConnection;
  * <p>Usage: {@code java -cp heartlog-bench/target/benchmarks.jar dev.heartlog.bench.IngestLoad
  * [connections=4] [seconds=20] [variants=seed,row-loop,heartlog,copy,copy-single] [rounds=5]}: each
  * variant runs {@code seconds} in all, in {@code rounds} slices taking turns with the others,
- * after one uncounted warm-up slice each.
+ * after one uncounted warm-up slice each. Each slice's batches are built before it starts, so
+ * that building them takes none of the 2 cores the store needs while it is timed; {@code
+ * -Dheartlog.bench.generate=live} builds them in the timed loop instead, as runs before 2026-11-28
+ * 17:30 UTC did.
  * Prints rows/s (overall and per round) and table+index bytes per million rows.
  */
 public final class IngestLoad {
 
-  private static final int BATCH = 100;
+  static final int BATCH = 100;
   private static final String[] LEVELS = {"INFO", "INFO", "INFO", "INFO", "INFO", "INFO", "DEBUG", "WARNING", "INFO", "ERROR"};
   /** Messages of realistic length, as a video-generation worker logs them; FleetLoad's too. */
   private static final String[] MESSAGE_PATTERNS = {
@@ -102,13 +105,19 @@ public final class IngestLoad {
         .setServerConfig("shared_buffers", "512MB")
         .start()) {
       String admin = "jdbc:postgresql://localhost:" + server.getPort() + "/postgres?user=postgres";
-      System.out.printf("PostgreSQL %s, %d connections, %d s per variant in %d rounds, batches of %d records%n",
-          scalar(admin, "SHOW server_version"), connections, seconds, rounds, BATCH);
+      System.out.printf("PostgreSQL %s, %d connections, %d s per variant in %d rounds, batches of %d records, %s%n",
+          scalar(admin, "SHOW server_version"), connections, seconds, rounds, BATCH,
+          PGBENCH ? "sent by pgbench from a pool of " + POOL + " batches per variant"
+              : LIVE ? "built live by the sending threads" : "built before each slice");
       List<String> urls = new ArrayList<>();
+      List<PgbenchClient> pgbench = new ArrayList<>();
       for (int i = 0; i < variants.size(); i++) {
         String url = freshDatabase(admin, (i + 1) + "_" + variants.get(i).replace('-', '_'));
         prepare(url, variants.get(i));
         urls.add(url);
+        if (PGBENCH) {
+          pgbench.add(PgbenchClient.prepare(url, variants.get(i), POOL));
+        }
       }
       // The variants take turns, a slice each per round, every round starting with the next
       // variant, and each slice after a checkpoint: run one after the other, a later variant met
@@ -118,7 +127,11 @@ public final class IngestLoad {
       // A slice of each variant first, not counted: the first slice of the run also warmed up the
       // generator's JIT and the server's caches, and was the slowest of its variant's rounds.
       for (int i = 0; i < variants.size(); i++) {
-        run(urls.get(i), variants.get(i), streams(variants.get(i), connections), sliceMillis);
+        if (PGBENCH) {
+          pgbench.get(i).run(streams(variants.get(i), connections), sliceMillis);
+        } else {
+          run(urls.get(i), variants.get(i), streams(variants.get(i), connections), sliceMillis);
+        }
       }
       Result[][] slices = new Result[variants.size()][rounds];
       for (int round = 0; round < rounds; round++) {
@@ -126,7 +139,8 @@ public final class IngestLoad {
           int i = (round + turn) % variants.size();
           String variant = variants.get(i);
           execute(admin, "CHECKPOINT");
-          slices[i][round] = run(urls.get(i), variant, streams(variant, connections), sliceMillis);
+          slices[i][round] = PGBENCH ? pgbench.get(i).run(streams(variant, connections), sliceMillis)
+              : run(urls.get(i), variant, streams(variant, connections), sliceMillis);
         }
       }
       System.out.println();
@@ -148,6 +162,9 @@ public final class IngestLoad {
         }
         System.out.println(String.format(Locale.ROOT, "| %-11s | %d | %,.0f | %,.0f MB | %,d | %s |",
             variants.get(i), streams(variants.get(i), connections), sent / time, bytes / 1e6 / (rows / 1e6), rows, perRound));
+      }
+      if (BUILT_LIVE.get() > 0) {
+        System.out.printf("%,d batches ran past the prepared ones and were built live%n", BUILT_LIVE.get());
       }
     }
   }
@@ -204,24 +221,69 @@ public final class IngestLoad {
     return text;
   }
 
+  /**
+   * Whether batches are built before their slice (the default) or by the sending thread between
+   * calls ({@code -Dheartlog.bench.generate=live}, how every run before 2026-11-28 17:30 UTC
+   * built them). Built live, the generator's JSON and CSV writing took the 2 cores the store
+   * runs on, and took more of them for some variants than for others; a fleet builds its
+   * batches on its own machines.
+   */
+  /**
+   * {@code -Dheartlog.bench.client=pgbench}: the batches are sent by pgbench instead of JDBC
+   * ({@link PgbenchClient}), from a pool of {@code -Dheartlog.bench.pool} (3,000) batches per
+   * variant.
+   */
+  private static final boolean PGBENCH = "pgbench".equals(System.getProperty("heartlog.bench.client"));
+
+  private static final int POOL = Integer.getInteger("heartlog.bench.pool", 3_000);
+
+  private static final boolean LIVE = "live".equals(System.getProperty("heartlog.bench.generate"));
+
+  /** Batches built ahead per stream, for the next slice of each variant: 1.5 times its last. */
+  private static final Map<String, Integer> AHEAD = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Batches that were built live because a slice ran out of prepared ones, over the whole run. */
+  static final AtomicLong BUILT_LIVE = new AtomicLong();
+
   static Result run(String url, String variant, int streams, long millis) throws Exception {
+    return run(url, variant, streams, millis, LIVE);
+  }
+
+  /** With {@code live}, every batch is built by its sending thread between calls. */
+  static Result run(String url, String variant, int streams, long millis, boolean live) throws Exception {
     AtomicLong rows = new AtomicLong();
+    CountDownLatch ready = new CountDownLatch(streams);
     CountDownLatch start = new CountDownLatch(1);
     List<Thread> threads = new ArrayList<>();
     long[] window = new long[2];
+    int ahead = live ? 0 : AHEAD.getOrDefault(variant, 2_000);
     for (int i = 0; i < streams; i++) {
-      int stream = i;
       Thread thread = new Thread(() -> {
         try (Connection connection = DriverManager.getConnection(url)) {
+          String session = UUID.randomUUID().toString();
+          List<Batch> prepared = new ArrayList<>(ahead);
+          for (int b = 1; b <= ahead; b++) {
+            prepared.add(build(variant, session, b));
+          }
+          ready.countDown();
           start.await();
           long deadline = System.nanoTime() + millis * 1_000_000L;
-          String session = UUID.randomUUID().toString();
           long batchNumber = 0;
           while (System.nanoTime() < deadline) {
-            String worker = "gpu-" + (1 + ThreadLocalRandom.current().nextInt(1000));
-            String task = UUID.randomUUID().toString();
-            rows.addAndGet(send(connection, variant, worker, task, session, ++batchNumber, stream));
+            batchNumber++;
+            Batch batch;
+            if (batchNumber <= prepared.size()) {
+              batch = prepared.get((int) batchNumber - 1);
+            } else {
+              batch = build(variant, session, batchNumber);
+              if (!live) {
+                BUILT_LIVE.incrementAndGet();
+              }
+            }
+            send(connection, variant, batch);
+            rows.addAndGet(BATCH);
           }
+          AHEAD.merge(variant, (int) Math.max(200, batchNumber * 3 / 2), Math::max);
         } catch (Exception e) {
           throw new IllegalStateException(variant + " stream failed", e);
         }
@@ -229,6 +291,7 @@ public final class IngestLoad {
       threads.add(thread);
       thread.start();
     }
+    ready.await();
     window[0] = System.nanoTime();
     start.countDown();
     for (Thread thread : threads) {
@@ -238,45 +301,66 @@ public final class IngestLoad {
     return new Result(rows.get(), (window[1] - window[0]) / 1e9);
   }
 
-  private static int send(Connection connection, String variant, String worker, String task, String session, long batch,
-      int stream) throws SQLException, IOException {
+  /**
+   * One batch of 100 records from a worker of the 1,000, with a new task, as the variant sends
+   * it: {@code logs} is the JSON array (the CSV rows for COPY), {@code metadata} the agent's
+   * {@code metadata_param} (heartlog variants only).
+   */
+  record Batch(String worker, String task, String session, long number, String logs, String metadata) {}
+
+  static Batch build(String variant, String session, long number) {
     Instant now = Instant.now();
+    String worker = "gpu-" + (1 + ThreadLocalRandom.current().nextInt(1000));
+    String task = UUID.randomUUID().toString();
     switch (variant) {
       case "heartlog", "heartlog-quiet", "heartlog-seed-order", "heartlog-db-collation", "heartlog-uncounted",
           "heartlog-no-counts" -> {
         List<LogRecord> records = agentRecords(now, task);
+        String logs = variant.equals("heartlog-seed-order") ? logsJson(now, task, true) : AgentWire.logsArray(records);
+        // The agent's count of the batch's problems, which fleet health's counts take; without
+        // it (heartlog-uncounted, as from a Python worker) the store counts the records itself.
+        String metadata = variant.equals("heartlog-uncounted") ? null : AgentWire.problemCountsMetadata(records);
+        return new Batch(worker, task, session, number, logs, metadata);
+      }
+      case "seed", "row-loop" -> {
+        return new Batch(worker, task, session, number, logsJson(now, task, false), null);
+      }
+      default -> {
+        return new Batch(worker, task, session, number, csv(now, worker, task, session, number), null);
+      }
+    }
+  }
+
+  private static void send(Connection connection, String variant, Batch batch) throws SQLException, IOException {
+    switch (variant) {
+      case "heartlog", "heartlog-quiet", "heartlog-seed-order", "heartlog-db-collation", "heartlog-uncounted",
+          "heartlog-no-counts" -> {
         try (PreparedStatement call = connection.prepareStatement(
             "SELECT func_worker_heartbeat_with_logs(worker_id_param => ?, vram_total_mb_param => 81559, "
                 + "vram_used_mb_param => 40000, logs_param => ?::jsonb, current_task_id_param => ?, "
                 + "session_id_param => ?, batch_seq_param => ?, metadata_param => ?::jsonb)")) {
-          call.setString(1, worker);
-          call.setString(2, variant.equals("heartlog-seed-order") ? logsJson(now, task, true) : AgentWire.logsArray(records));
-          call.setString(3, task);
-          call.setString(4, session);
-          call.setLong(5, batch);
-          // The agent's count of the batch's problems, which fleet health's counts take; without
-          // it (heartlog-uncounted, as from a Python worker) the store counts the records itself.
-          call.setString(6, variant.equals("heartlog-uncounted") ? null : AgentWire.problemCountsMetadata(records));
+          call.setString(1, batch.worker());
+          call.setString(2, batch.logs());
+          call.setString(3, batch.task());
+          call.setString(4, batch.session());
+          call.setLong(5, batch.number());
+          call.setString(6, batch.metadata());
           call.execute();
         }
       }
       case "seed", "row-loop" -> {
         String function = variant.equals("seed") ? "func_worker_heartbeat_with_logs" : "func_worker_heartbeat_with_logs_row_loop";
         try (PreparedStatement call = connection.prepareStatement("SELECT " + function + "(?, 81559, 40000, ?::jsonb, ?)")) {
-          call.setString(1, worker);
-          call.setString(2, logsJson(now, task, false));
-          call.setString(3, task);
+          call.setString(1, batch.worker());
+          call.setString(2, batch.logs());
+          call.setString(3, batch.task());
           call.execute();
         }
       }
-      default -> {
-        String csv = csv(now, worker, task, session, batch);
-        connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
-            "COPY system_logs (timestamp, level, message, source_type, source_id, task_id, metadata, session_id, seq) "
-                + "FROM STDIN (FORMAT csv)", new StringReader(csv));
-      }
+      default -> connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
+          "COPY system_logs (timestamp, level, message, source_type, source_id, task_id, metadata, session_id, seq) "
+              + "FROM STDIN (FORMAT csv)", new StringReader(batch.logs()));
     }
-    return BATCH;
   }
 
   /**
