@@ -151,6 +151,20 @@ BEGIN
     END IF;
 
     IF record_count > 0 AND NOT is_repeat THEN
+        -- Fleet health's counts (migration V7): a heartlog agent counts its batch's problems
+        -- and sends them in metadata_param, "problem_counts": [[period, errors, warnings],
+        -- ...]; adding them costs a heartbeat 2-4%, counting the records here about 10%
+        -- (pgbench, BENCHMARKS.md §3). Counts that are not whole numbers are left, and the
+        -- records counted instead (below), in a block of their own: inside the insert's
+        -- block they would have sent a good batch down the record-by-record path.
+        IF jsonb_typeof(metadata_param) = 'object' THEN
+            BEGIN
+                SELECT r.problem_counts INTO problems
+                FROM jsonb_to_record(metadata_param) AS r(problem_counts bigint[]);
+            EXCEPTION WHEN OTHERS THEN
+                problems := NULL;
+            END;
+        END IF;
         -- The normal case: one set-based insert. One bad record fails it; then the batch is
         -- stored record by record instead, isolating what fails.
         BEGIN
@@ -168,16 +182,6 @@ BEGIN
             FROM jsonb_to_recordset(logs_param) AS r(
                 "timestamp" timestamptz, level text, message text, task_id text, metadata jsonb, seq bigint);
             GET DIAGNOSTICS logs_inserted = ROW_COUNT;
-            -- Fleet health's counts (migration V7): a heartlog agent counts its batch's problems
-            -- and sends them in metadata_param, "problem_counts": [[period, errors, warnings],
-            -- ...]; adding them costs a heartbeat 2-4%, counting the records here about 10%
-            -- (pgbench, BENCHMARKS.md §3). Counts that are not whole numbers fail this block
-            -- as a bad record does: the batch is then stored one by one, its problems counted
-            -- on the way.
-            IF jsonb_typeof(metadata_param) = 'object' THEN
-                SELECT r.problem_counts INTO problems
-                FROM jsonb_to_record(metadata_param) AS r(problem_counts bigint[]);
-            END IF;
         EXCEPTION WHEN OTHERS THEN
             SELECT o.inserted, o.rejected, o.problems INTO logs_inserted, logs_rejected, problems
             FROM heartlog_insert_logs_one_by_one(worker_id_param, logs_param, session_id_param) AS o;

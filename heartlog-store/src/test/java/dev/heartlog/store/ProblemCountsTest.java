@@ -71,6 +71,35 @@ class ProblemCountsTest {
     });
   }
 
+  /**
+   * How often a heartbeat with these records and metadata called the record-by-record path
+   * (heartlog_insert_logs_one_by_one), from PostgreSQL's statistics of the transaction; the
+   * heartbeat is rolled back.
+   */
+  private static long recordByRecordCalls(Store store, String worker, String logs, String metadata) {
+    return store.withConnection(c -> {
+      c.setAutoCommit(false);
+      try {
+        c.createStatement().execute("SET LOCAL track_functions = 'pl'");
+        try (PreparedStatement s = c.prepareStatement(
+            "SELECT func_worker_heartbeat_with_logs(?, NULL, NULL, ?::jsonb, NULL, 'active', NULL, NULL, ?::jsonb)")) {
+          s.setString(1, worker);
+          s.setString(2, logs);
+          s.setString(3, metadata);
+          s.execute();
+        }
+        try (ResultSet rows = c.createStatement().executeQuery(
+            "SELECT coalesce(sum(calls), 0) FROM pg_stat_xact_user_functions WHERE funcname = 'heartlog_insert_logs_one_by_one'")) {
+          rows.next();
+          return rows.getLong(1);
+        }
+      } finally {
+        c.rollback();
+        c.setAutoCommit(true);
+      }
+    });
+  }
+
   /** A record stamped {@code age} ago (negative: in the future). */
   private static String record(String level, Duration age, String message) {
     return "{\"timestamp\": \"" + Instant.now().minus(age) + "\", \"level\": \"" + level
@@ -148,12 +177,17 @@ class ProblemCountsTest {
         "{\"problem_counts\": null}",
         "[[" + now + ", 1, 2]]",
         "{\"agent\": \"python\"}");
+    String batch = "[" + record("ERROR", Duration.ofMinutes(1), "e") + "," + record("WARNING", Duration.ofMinutes(1), "w")
+        + "," + record("INFO", Duration.ofMinutes(1), "i") + "]";
     for (int i = 0; i < malformed.size(); i++) {
-      String batch = "[" + record("ERROR", Duration.ofMinutes(1), "e") + "," + record("WARNING", Duration.ofMinutes(1), "w")
-          + "," + record("INFO", Duration.ofMinutes(1), "i") + "]";
       assertThat(heartbeat(store, "gpu-" + i, batch, null, null, malformed.get(i)))
           .as(malformed.get(i)).contains("\"logs_inserted\": 3");
+      // Stored by the one set-based insert: bad counts must not cost the batch the
+      // record-by-record path, which is for bad records.
+      assertThat(recordByRecordCalls(store, "gpu-" + i, batch, malformed.get(i))).as(malformed.get(i)).isZero();
     }
+    String badRecord = "[" + record("ERROR", Duration.ofMinutes(1), "e") + ", {\"timestamp\": \"not a time\"}]";
+    assertThat(recordByRecordCalls(store, "gpu-0", badRecord, malformed.get(0))).as("a bad record").isEqualTo(1);
 
     assertThat(shownByFleetHealth(store)).hasSize(malformed.size())
         .allSatisfy((worker, counts) -> assertThat(counts).as(worker).isEqualTo(List.of(1L, 1L)));
