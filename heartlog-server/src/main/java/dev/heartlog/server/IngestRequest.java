@@ -51,6 +51,7 @@ final class IngestRequest {
     String session = null;
     Long batch = null;
     String metadata = null;
+    ProblemTally problems = new ProblemTally();
     try (JsonParser parser = JSON.createParser(body)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw PostgrestError.badRequest("PGRST102", "The request body must be a JSON object of named arguments");
@@ -63,15 +64,17 @@ final class IngestRequest {
           case "worker_id_param" -> workerId = text(parser, name);
           case "vram_total_mb_param" -> vramTotal = integer(parser, name);
           case "vram_used_mb_param" -> vramUsed = integer(parser, name);
-          case "logs_param" -> logs = cleanJson(parser, body);
+          case "logs_param" -> logs = cleanJson(parser, body, problems);
           case "current_task_id_param" -> task = text(parser, name);
           case "status_param" -> status = text(parser, name);
           case "session_id_param" -> session = text(parser, name);
           case "batch_seq_param" -> batch = integer(parser, name);
-          case "metadata_param" -> metadata = cleanJson(parser, body);
+          case "metadata_param" -> metadata = cleanJson(parser, body, null);
           default -> parser.skipChildren();
         }
       }
+      // The batch's warnings and errors, counted on the way, for fleet health.
+      metadata = problems.metadataWith(metadata);
     } catch (IOException e) {
       throw PostgrestError.badRequest("PGRST102", "Invalid JSON in the request body: " + firstLine(e.getMessage()));
     }
@@ -113,19 +116,27 @@ final class IngestRequest {
   /**
    * The current JSON value as text PostgreSQL can store. Most bodies (every heartlog agent's)
    * need no cleaning: the value is checked in place and its bytes are passed on as they came.
-   * Otherwise it is copied, cleaning every string and cutting nesting past the limit.
+   * Otherwise it is copied, cleaning every string and cutting nesting past the limit. With a
+   * {@code tally}, the value is a batch of records whose problems it counts.
    */
-  private static String cleanJson(JsonParser parser, byte[] body) throws IOException {
+  private static String cleanJson(JsonParser parser, byte[] body, ProblemTally tally) throws IOException {
     JsonToken first = parser.currentToken();
+    if (tally != null && first != JsonToken.START_ARRAY) {
+      tally.giveUp();
+      tally = null;
+    }
     if (first == JsonToken.VALUE_NULL) {
       return null;
     }
     if (first == JsonToken.START_OBJECT || first == JsonToken.START_ARRAY) {
       int start = (int) parser.currentTokenLocation().getByteOffset();
-      boolean storable = isStorableAsSent(parser);
+      boolean storable = isStorableAsSent(parser, tally);
       int end = (int) parser.currentLocation().getByteOffset();
       if (storable) {
         return new String(body, start, end - start, StandardCharsets.UTF_8);
+      }
+      if (tally != null) {
+        tally.giveUp();   // cleaning may change what it read
       }
       try (JsonParser again = JSON.createParser(body, start, end - start)) {
         again.nextToken();
@@ -138,19 +149,50 @@ final class IngestRequest {
   /**
    * Reads the object or array at the parser to its end and says whether {@link #copy} would
    * change nothing in it: every name and string storable and short enough, nesting in bounds.
+   * With a {@code tally}, the value is an array of records: each record's level and timestamp
+   * (its fields at depth 2) go to the tally.
    */
-  private static boolean isStorableAsSent(JsonParser parser) throws IOException {
+  private static boolean isStorableAsSent(JsonParser parser, ProblemTally tally) throws IOException {
     boolean storable = true;
     int depth = 0;
+    String field = null;   // "level" or "timestamp" of a record, whose value comes next
     JsonToken token = parser.currentToken();
     while (true) {
+      if (tally != null && depth == 1 && token != JsonToken.START_OBJECT && token != JsonToken.END_ARRAY) {
+        tally.giveUp();   // an element that is not a record: the store takes the batch one by one
+      }
+      if (field != null && depth == 2) {
+        boolean string = token == JsonToken.VALUE_STRING;
+        char[] text = string ? parser.getTextCharacters() : null;
+        int offset = string ? parser.getTextOffset() : 0;
+        int length = string ? parser.getTextLength() : 0;
+        if (field.equals("level")) {
+          tally.level(text, offset, length);
+        } else {
+          tally.timestamp(text, offset, length);
+        }
+        field = null;
+      }
       switch (token) {
         case START_OBJECT, START_ARRAY -> {
           storable &= depth < MAX_DEPTH;
           depth++;
+          if (tally != null && depth == 2) {
+            tally.startRecord();
+          }
         }
-        case END_OBJECT, END_ARRAY -> depth--;
-        case FIELD_NAME -> storable &= isStorable(parser, 256);
+        case END_OBJECT, END_ARRAY -> {
+          depth--;
+          if (tally != null && depth == 1) {
+            tally.endRecord();
+          }
+        }
+        case FIELD_NAME -> {
+          storable &= isStorable(parser, 256);
+          if (tally != null && depth == 2 && (parser.currentName().equals("level") || parser.currentName().equals("timestamp"))) {
+            field = parser.currentName();
+          }
+        }
         case VALUE_STRING -> storable &= isStorable(parser, MAX_STRING_CHARS);
         default -> { }
       }

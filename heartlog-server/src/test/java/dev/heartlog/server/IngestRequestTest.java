@@ -2,8 +2,10 @@ package dev.heartlog.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.heartlog.store.Fixtures;
 import dev.heartlog.store.IngestCall;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What the server passes on as {@code logs_param}: as sent when storable, cleaned otherwise. */
@@ -23,8 +25,61 @@ class IngestRequestTest {
         + ", \"session_id_param\": \"s\"}");
 
     assertThat(call.logsJson()).isEqualTo(logs);
-    assertThat(call.metadataJson()).isEqualTo(metadata);
+    // The sender's metadata, with the server's count of the batch's problems (none) in front.
+    assertThat(call.metadataJson()).isEqualTo("{\"problem_counts\":[]," + metadata.substring(1));
     assertThat(call.sessionId()).isEqualTo("s");
+  }
+
+  @Test
+  void thePythonWorkersBatchIsSentOnWithItsProblemsCounted() {
+    IngestCall call = parse(Fixtures.read(Fixtures.PYTHON_WORKER_HEARTBEAT));
+
+    // Its WARNING at 21:59:59.654321Z and ERROR at 22:00:01.000001Z, 2026-11-27: the periods
+    // (300-second spans since 1970) 5986055 and 5986056, as Python's
+    // int(datetime.fromisoformat(t).timestamp()) // 300 numbers them.
+    assertThat(call.metadataJson()).isEqualTo("{\"problem_counts\":[[5986055,0,1],[5986056,1,0]]}");
+  }
+
+  @Test
+  void theCountsJoinTheSendersMetadataUnlessItCountedItself() {
+    String batch = "[{\"timestamp\": \"2026-11-27T22:00:01.5+01:00\", \"level\": \" warn \"}, "
+        + "{\"timestamp\": \"2026-11-27T21:00:01Z\", \"level\": \"FATAL\"}, {\"level\": \"INFO\"}]";
+    String counts = "\"problem_counts\":[[5986044,1,1]]";
+
+    assertThat(metadataSent(batch, "{\"agent\": \"python\"}")).isEqualTo("{" + counts + ",\"agent\": \"python\"}");
+    assertThat(metadataSent(batch, " { } ")).isEqualTo("{" + counts + "}");
+    assertThat(metadataSent(batch, null)).isEqualTo("{" + counts + "}");
+    String own = "{\"problem_counts\": [[1, 2, 3]]}";
+    assertThat(metadataSent(batch, own)).as("counted by the sender").isEqualTo(own);
+    assertThat(metadataSent(batch, "[1]")).as("not an object: the store ignores it").isEqualTo("[1]");
+    assertThat(metadataSent("[]", null)).as("no records: nothing to count").isNull();
+  }
+
+  @Test
+  void whereTheStoreMightCountOtherwiseTheServerLeavesTheCountingToIt() {
+    String sure = "{\"timestamp\": \"2026-11-27T22:00:01Z\", \"level\": \"ERROR\"}";
+    List<String> unsure = List.of(
+        "{\"timestamp\": \"2026-11-27T22:00:01\", \"level\": \"ERROR\"}",           // read in the store's time zone
+        "{\"level\": \"WARNING\"}",                                                   // stamped by the store's clock
+        "{\"timestamp\": null, \"level\": \"ERROR\"}",
+        "{\"timestamp\": \"2026-11-27 22:00:01+00\", \"level\": \"ERROR\"}",        // PostgreSQL's own format
+        "{\"timestamp\": \"2026-11-27T22:00:01.0000001Z\", \"level\": \"ERROR\"}",  // finer than microseconds
+        "{\"timestamp\": \"2026-11-27T22:00:01Z\", \"level\": \"critical\"}",       // upper() of i may differ
+        "{\"timestamp\": \"2026-11-27T22:00:01Z\", \"level\": \"ERROR\u00a0\"}",
+        "{\"timestamp\": \"2026-11-27T22:00:01Z\", \"level\": \"ERROR\", \"message\": \"nul \\u0000\"}",  // cleaned
+        "\"a string, not a record\"");
+    assertThat(metadataSent("[" + sure + "]", null)).isEqualTo("{\"problem_counts\":[[5986056,1,0]]}");
+    for (String record : unsure) {
+      assertThat(metadataSent("[" + sure + ", " + record + "]", null)).as(record).isNull();
+    }
+    // A record that is no problem needs no certain time.
+    assertThat(metadataSent("[" + sure + ", {\"level\": \"INFO\"}, {\"level\": 3}]", null))
+        .isEqualTo("{\"problem_counts\":[[5986056,1,0]]}");
+  }
+
+  private static String metadataSent(String logs, String metadata) {
+    return parse("{\"worker_id_param\": \"w\", \"logs_param\": " + logs
+        + (metadata == null ? "" : ", \"metadata_param\": " + metadata) + "}").metadataJson();
   }
 
   @Test

@@ -21,8 +21,17 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -224,6 +233,106 @@ class ServerTest {
     assertThat(second.createdKeys()).isEmpty();
     assertThat(file).doesNotContain(created[0]).doesNotContain(created[1])
         .contains("sha256:" + ApiKeys.hash(created[0]) + " *").contains("reader sha256:" + ApiKeys.hash(created[1]));
+  }
+
+  @Test
+  void batchesWithoutCountsAreCountedByTheServerAsTheStoreWouldCountThem() throws Exception {
+    // Python workers' batches, records stamped over the last 70 minutes and a few minutes
+    // ahead, in level names of every spelling; some with a problem record whose time the
+    // server cannot be sure of, which it leaves for the store to count.
+    Random random = new Random(20261128);
+    String[] levels = {"DEBUG", "INFO", "INFO", "WARNING", "WARN", " warn ", "ERROR", "error", "CRITICAL", "FATAL", "trace", "Notice"};
+    Map<String, Boolean> countedByServer = new HashMap<>();
+    for (int batch = 0; batch < 40; batch++) {
+      String worker = "py-count-" + batch;
+      boolean unsure = batch % 5 == 4;
+      List<String> records = new ArrayList<>();
+      for (int i = 0; i < 1 + random.nextInt(30); i++) {
+        OffsetDateTime at = OffsetDateTime.now(ZoneOffset.ofHours(random.nextInt(3) - 1))
+            .minusSeconds(random.nextInt(70 * 60) - 5 * 60).truncatedTo(ChronoUnit.MICROS);
+        records.add("{\"timestamp\": \"" + at + "\", \"level\": \"" + levels[random.nextInt(levels.length)]
+            + "\", \"message\": \"m" + i + "\"}");
+      }
+      if (unsure) {
+        records.add("{\"level\": \"ERROR\", \"message\": \"no time: the store stamps it\"}");
+      }
+      HttpResponse<String> response = post("{\"worker_id_param\": \"" + worker + "\", \"logs_param\": ["
+          + String.join(", ", records) + "]}", WRITER);
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      countedByServer.put(worker, !unsure);
+    }
+
+    Map<String, List<Long>> shown = new HashMap<>();
+    store.workers(Store.DEFAULT_STALE_AFTER).stream().filter(w -> w.id().startsWith("py-count-"))
+        .forEach(w -> shown.put(w.id(), List.of(w.errorsLastHour(), w.warningsLastHour())));
+    Map<String, List<Long>> counted = new HashMap<>();
+    Map<String, Boolean> sentCounts = new HashMap<>();
+    store.withConnection(c -> {
+      try (ResultSet rows = c.createStatement().executeQuery("""
+          SELECT l.source_id,
+                 count(*) FILTER (WHERE l.level IN ('ERROR', 'CRITICAL')),
+                 count(*) FILTER (WHERE l.level = 'WARNING'),
+                 bool_and(h.metadata ? 'problem_counts')
+          FROM system_logs l JOIN worker_heartbeats h ON h.worker_id = l.source_id
+          WHERE l.source_id LIKE 'py-count-%' AND l.timestamp >= now() - interval '1 hour'
+          GROUP BY l.source_id""")) {
+        while (rows.next()) {
+          counted.put(rows.getString(1), List.of(rows.getLong(2), rows.getLong(3)));
+          sentCounts.put(rows.getString(1), rows.getBoolean(4));
+        }
+      }
+      return null;
+    });
+    assertThat(shown).hasSize(40).isEqualTo(counted);
+    assertThat(sentCounts).isEqualTo(countedByServer);
+  }
+
+  @Test
+  void theServerReadsTimestampsIntoThePeriodsTheStoreReadsThemInto() {
+    List<String> sure = List.of("2026-11-28T17:58:01.123456+00:00", "2026-11-28T17:58:01Z", "2026-11-28T17:59:59.999999Z",
+        "2026-11-28T18:00:00+00:00", "2026-11-28T23:59:59.5-05:30", "2024-02-29T00:00:00+14:00", "2026-12-31T23:59:59-00:00",
+        "1969-12-31T23:59:59.9Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59+15:59", "2026-11-28T17:58:01.1+01:00");
+    List<String> unsure = List.of("2026-11-28 17:58:01+00", "2026-11-28T17:58:01", "2026-11-28T17:58:01.1234567Z",
+        "2026-11-28T17:58:01+0100", "2026-11-28T17:58:01z", "2026-02-29T00:00:00Z", "2026-11-28T24:00:00Z",
+        "2026-11-28T17:58:60Z", "2026-11-28T17:58:01.Z", "2026-11-28T17:58:01+16:00", "0000-01-01T00:00:00Z",
+        " 2026-11-28T17:58:01Z", "2026-11-28T17:58:01Z ", "now", "infinity", "");
+    store.withConnection(c -> {
+      try (PreparedStatement period = c.prepareStatement("SELECT heartlog_period(?::timestamptz)")) {
+        for (String timestamp : sure) {
+          period.setString(1, timestamp);
+          try (ResultSet rows = period.executeQuery()) {
+            rows.next();
+            assertThat(ProblemTally.period(timestamp)).as(timestamp).isEqualTo(rows.getLong(1));
+          }
+        }
+      }
+      return null;
+    });
+    for (String timestamp : unsure) {
+      assertThat(ProblemTally.period(timestamp)).as(timestamp).isNull();
+    }
+  }
+
+  @Test
+  void theServerMapsLevelNamesAsTheStoresFunctionDoes() {
+    List<String> names = List.of("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL", "TRACE", "WARN", "FATAL", "warn",
+        " Warning ", "error", "Fatal", "eRRoR", "\twarn", "warn\n", "NOTICE", "Notice", "info", "critical", "", "  ",
+        "WARNINGS", "ERR", "SEVERE");
+    store.withConnection(c -> {
+      try (PreparedStatement level = c.prepareStatement("SELECT coalesce(heartlog_level(?), 'INFO')")) {
+        for (String name : names) {
+          level.setString(1, name);
+          try (ResultSet rows = level.executeQuery()) {
+            rows.next();
+            // A lower-case i in a problem level's name is left to the store (its upper() is the
+            // locale's); every other name is mapped here as the store maps it.
+            String expected = name.contains("i") && !rows.getString(1).equals("INFO") ? null : rows.getString(1);
+            assertThat(ProblemTally.storedLevel(name)).as("'" + name + "'").isEqualTo(expected);
+          }
+        }
+      }
+      return null;
+    });
   }
 
   private static HttpResponse<String> post(String body, String key) throws IOException, InterruptedException {
