@@ -1,0 +1,63 @@
+package dev.heartlog.server;
+
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What {@code heartlog serve} spends reading one heartbeat of a Python worker (100 records of
+ * ~300 bytes, one in ten a WARNING and one in ten an ERROR, timestamps as Python's {@code
+ * isoformat()} writes them): the body checked, cleaned where needed, and since 2026-11-28 its
+ * problems counted for fleet health (ProblemTally). In the server's package, to call it as the
+ * server does.
+ *
+ * <p>{@code java -jar heartlog-bench/target/benchmarks.jar IngestRequestBenchmark}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(2)
+public class IngestRequestBenchmark {
+
+  private static final String[] LEVELS = {"INFO", "INFO", "INFO", "INFO", "INFO", "INFO", "DEBUG", "WARNING", "INFO", "ERROR"};
+
+  private byte[] body;
+
+  @Setup
+  public void setUp() {
+    Random random = new Random(42);
+    OffsetDateTime start = OffsetDateTime.of(2026, 11, 28, 17, 58, 0, 0, ZoneOffset.UTC);
+    StringBuilder json = new StringBuilder("{\"worker_id_param\": \"gpu-20261127-a1b2c3\", \"vram_total_mb_param\": 81559, "
+        + "\"vram_used_mb_param\": 23017, \"current_task_id_param\": \"0f6c2a4e-7d1b-4a53-9a64-2f0c8d7e1b90\", \"logs_param\": [");
+    for (int i = 0; i < 100; i++) {
+      json.append(i == 0 ? "" : ", ")
+          .append("{\"timestamp\": \"").append(start.plusNanos(i * 3_217_000L + random.nextInt(1000) * 1000L)
+              .truncatedTo(ChronoUnit.MICROS).toString().replace("Z", "+00:00"))
+          .append("\", \"level\": \"").append(LEVELS[random.nextInt(LEVELS.length)])
+          .append("\", \"message\": \"HEADLESS: Denoising step ").append(i % 30)
+          .append("/30 done in 412 ms, latent 1x16x21x60x104\", \"task_id\": \"0f6c2a4e-7d1b-4a53-9a64-2f0c8d7e1b90\", ")
+          .append("\"metadata\": {\"module\": \"wgp\", \"funcName\": \"generate_video\", \"lineno\": ").append(4000 + i).append("}}");
+    }
+    body = json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Benchmark
+  public Object pythonWorkersHeartbeat() {
+    return IngestRequest.parse(body);
+  }
+}
