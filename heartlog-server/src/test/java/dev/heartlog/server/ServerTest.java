@@ -296,18 +296,10 @@ class ServerTest {
         "2026-11-28T17:58:01+0100", "2026-11-28T17:58:01z", "2026-02-29T00:00:00Z", "2026-11-28T24:00:00Z",
         "2026-11-28T17:58:60Z", "2026-11-28T17:58:01.Z", "2026-11-28T17:58:01+16:00", "0000-01-01T00:00:00Z",
         " 2026-11-28T17:58:01Z", "2026-11-28T17:58:01Z ", "now", "infinity", "");
-    store.withConnection(c -> {
-      try (PreparedStatement period = c.prepareStatement("SELECT heartlog_period(?::timestamptz)")) {
-        for (String timestamp : sure) {
-          period.setString(1, timestamp);
-          try (ResultSet rows = period.executeQuery()) {
-            rows.next();
-            assertThat(ProblemTally.period(timestamp)).as(timestamp).isEqualTo(rows.getLong(1));
-          }
-        }
-      }
-      return null;
-    });
+    for (String timestamp : sure) {
+      assertThat(ProblemTally.period(timestamp)).as(timestamp)
+          .isEqualTo(Long.parseLong(storeAnswer("SELECT heartlog_period(?::timestamptz)", timestamp)));
+    }
     for (String timestamp : unsure) {
       assertThat(ProblemTally.period(timestamp)).as(timestamp).isNull();
     }
@@ -318,20 +310,25 @@ class ServerTest {
     List<String> names = List.of("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL", "TRACE", "WARN", "FATAL", "warn",
         " Warning ", "error", "Fatal", "eRRoR", "\twarn", "warn\n", "NOTICE", "Notice", "info", "critical", "", "  ",
         "WARNINGS", "ERR", "SEVERE");
-    store.withConnection(c -> {
-      try (PreparedStatement level = c.prepareStatement("SELECT coalesce(heartlog_level(?), 'INFO')")) {
-        for (String name : names) {
-          level.setString(1, name);
-          try (ResultSet rows = level.executeQuery()) {
-            rows.next();
-            // A lower-case i in a problem level's name is left to the store (its upper() is the
-            // locale's); every other name is mapped here as the store maps it.
-            String expected = name.contains("i") && !rows.getString(1).equals("INFO") ? null : rows.getString(1);
-            assertThat(ProblemTally.storedLevel(name)).as("'" + name + "'").isEqualTo(expected);
-          }
+    for (String name : names) {
+      String stored = storeAnswer("SELECT coalesce(heartlog_level(?), 'INFO')", name);
+      // A lower-case i in a problem level's name is left to the store (its upper() is the
+      // locale's); every other name is mapped here as the store maps it.
+      String expected = name.contains("i") && !stored.equals("INFO") ? null : stored;
+      assertThat(ProblemTally.storedLevel(name)).as("'" + name + "'").isEqualTo(expected);
+    }
+  }
+
+  /** What the store answers to a query of one text argument, as text. */
+  private static String storeAnswer(String sql, String argument) {
+    return store.withConnection(c -> {
+      try (PreparedStatement query = c.prepareStatement(sql)) {
+        query.setString(1, argument);
+        try (ResultSet rows = query.executeQuery()) {
+          rows.next();
+          return rows.getString(1);
         }
       }
-      return null;
     });
   }
 
