@@ -63,7 +63,7 @@ import org.postgresql.PGConnection;
  * after one uncounted warm-up slice each. Each slice's batches are built before it starts, so
  * that building them takes none of the 2 cores the store needs while it is timed; {@code
  * -Dheartlog.bench.generate=live} builds them in the timed loop instead, as runs before 2026-11-28
- * 17:30 UTC did.
+ * 17:10 UTC did.
  * Prints rows/s (overall and per round) and table+index bytes per million rows.
  */
 public final class IngestLoad {
@@ -223,10 +223,10 @@ public final class IngestLoad {
 
   /**
    * Whether batches are built before their slice (the default) or by the sending thread between
-   * calls ({@code -Dheartlog.bench.generate=live}, how every run before 2026-11-28 17:30 UTC
-   * built them). Built live, the generator's JSON and CSV writing took the 2 cores the store
-   * runs on, and took more of them for some variants than for others; a fleet builds its
-   * batches on its own machines.
+   * calls ({@code -Dheartlog.bench.generate=live}, how every run before 2026-11-28 17:10 UTC
+   * built them). Built live, the generator's JSON and CSV writing took a share of the 2 cores
+   * the store runs on while it was timed, each variant building its own kind of batch; a fleet
+   * builds its batches on its own machines.
    */
   /**
    * {@code -Dheartlog.bench.client=pgbench}: the batches are sent by pgbench instead of JDBC
@@ -262,10 +262,13 @@ public final class IngestLoad {
         try (Connection connection = DriverManager.getConnection(url)) {
           String session = UUID.randomUUID().toString();
           List<Batch> prepared = new ArrayList<>(ahead);
-          for (int b = 1; b <= ahead; b++) {
-            prepared.add(build(variant, session, b));
+          try {
+            for (int b = 1; b <= ahead; b++) {
+              prepared.add(build(variant, session, b));
+            }
+          } finally {
+            ready.countDown();   // a stream that failed here must not hold the others
           }
-          ready.countDown();
           start.await();
           long deadline = System.nanoTime() + millis * 1_000_000L;
           long batchNumber = 0;
