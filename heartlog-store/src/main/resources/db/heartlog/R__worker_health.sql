@@ -1,3 +1,9 @@
+-- The first version of fleet health's counts (2026-11-28) read the agent's counts with a
+-- jsonpath check in this function; the ingest function reads them itself now. (IF EXISTS
+-- raises a notice a migration tool would print as a warning.)
+SET LOCAL client_min_messages = warning;
+DROP FUNCTION IF EXISTS heartlog_problem_counts(jsonb);
+
 -- A worker's health as the fleet view and the worker view show it: its own status, except that a
 -- worker saying 'active' whose last heartbeat is older than stale_after (or missing) is 'stale'.
 -- One definition for both queries (worker.sql, workers.sql); a SQL function, so it is inlined.
