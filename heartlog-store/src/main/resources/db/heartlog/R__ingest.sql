@@ -186,8 +186,9 @@ BEGIN
             SELECT o.inserted, o.rejected, o.problems INTO logs_inserted, logs_rejected, problems
             FROM heartlog_insert_logs_one_by_one(worker_id_param, logs_param, session_id_param) AS o;
         END;
-        -- Any other sender's problems, and counts of another shape than the agent's, are
-        -- counted here, in a second pass over the batch's records.
+        -- The problems of a batch sent without counts (a Python worker calling the store
+        -- directly; through heartlog serve, the server counts them), and counts of another
+        -- shape than the agent's, are counted here, in a second pass over the batch's records.
         IF problems <> '{}'
            AND (array_ndims(problems) <> 2 OR array_length(problems, 2) <> 3 OR 0 > ANY (problems)) THEN
             problems := NULL;

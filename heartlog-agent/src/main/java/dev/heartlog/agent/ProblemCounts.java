@@ -12,9 +12,9 @@ import java.util.TreeMap;
  * <p>The store keeps each worker's problems of the last hour as counts per period (migration V7),
  * so that fleet health reads one row per worker instead of counting the hour's records at every
  * look. Counted here, on the heartbeat thread, they cost the store 2-4% of a heartbeat, against
- * about 10% for counting the records itself, which it does for senders that send no counts. A period is the number of
- * whole 300-second spans since 1970, as the store's {@code heartlog_period()} numbers them; errors
- * are ERROR and CRITICAL records.
+ * about 10% for counting the records itself, which it does for senders that send no counts. A
+ * period is the number of whole 300-second spans since 1970, as the store's {@code
+ * heartlog_period()} numbers them; errors are ERROR and CRITICAL records.
  */
 final class ProblemCounts {
 

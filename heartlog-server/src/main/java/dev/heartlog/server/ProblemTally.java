@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.TreeMap;
 
 /**
@@ -89,10 +90,10 @@ final class ProblemTally {
     if (!sure || records == 0) {
       return metadataJson;
     }
-    StringBuilder counts = new StringBuilder("\"problem_counts\":[");
-    byPeriod.forEach((period, errorsAndWarnings) -> counts.append(counts.charAt(counts.length() - 1) == '[' ? "" : ",")
-        .append('[').append(period).append(',').append(errorsAndWarnings[0]).append(',').append(errorsAndWarnings[1]).append(']'));
-    counts.append(']');
+    StringJoiner rows = new StringJoiner(",", "\"problem_counts\":[", "]");
+    byPeriod.forEach((period, errorsAndWarnings) ->
+        rows.add("[" + period + "," + errorsAndWarnings[0] + "," + errorsAndWarnings[1] + "]"));
+    String counts = rows.toString();
     if (metadataJson == null) {
       return "{" + counts + "}";
     }
