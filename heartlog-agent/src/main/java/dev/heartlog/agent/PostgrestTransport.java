@@ -157,7 +157,12 @@ public final class PostgrestTransport implements Transport {
     return request.timeout(requestTimeout).header("apikey", key).header("Authorization", "Bearer " + key);
   }
 
-  /** The named arguments; the seed's five only, for servers that have only the seed's function. */
+  /**
+   * The named arguments; the seed's five only, for servers that have only the seed's function.
+   * The agent's own arguments come before {@code logs_param}: {@code heartlog serve} reads the
+   * body in one pass, and once it has seen the problem counts in {@code metadata_param} it does
+   * not count the batch's records itself.
+   */
   static String functionBody(Heartbeat heartbeat, boolean seedArgumentsOnly) {
     StringWriter out = new StringWriter(heartbeat.logsJson().length() + 512);
     try (JsonGenerator json = JSON.createGenerator(out)) {
@@ -165,8 +170,6 @@ public final class PostgrestTransport implements Transport {
       json.writeStringField("worker_id_param", heartbeat.workerId());
       number(json, "vram_total_mb_param", heartbeat.vramTotalMb());
       number(json, "vram_used_mb_param", heartbeat.vramUsedMb());
-      json.writeFieldName("logs_param");
-      json.writeRawValue(heartbeat.logsJson());
       json.writeStringField("current_task_id_param", heartbeat.currentTaskId());
       if (!seedArgumentsOnly) {
         json.writeStringField("status_param", heartbeat.status().wireName());
@@ -179,6 +182,8 @@ public final class PostgrestTransport implements Transport {
         json.writeFieldName("metadata_param");
         json.writeRawValue(heartbeat.metadataJson());
       }
+      json.writeFieldName("logs_param");
+      json.writeRawValue(heartbeat.logsJson());
       json.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

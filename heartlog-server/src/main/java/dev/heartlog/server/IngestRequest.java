@@ -64,7 +64,7 @@ final class IngestRequest {
           case "worker_id_param" -> workerId = text(parser, name);
           case "vram_total_mb_param" -> vramTotal = integer(parser, name);
           case "vram_used_mb_param" -> vramUsed = integer(parser, name);
-          case "logs_param" -> logs = cleanJson(parser, body, problems);
+          case "logs_param" -> logs = cleanJson(parser, body, ProblemTally.metadataTakesCounts(metadata) ? problems : null);
           case "current_task_id_param" -> task = text(parser, name);
           case "status_param" -> status = text(parser, name);
           case "session_id_param" -> session = text(parser, name);

@@ -25,6 +25,7 @@ import java.util.TreeMap;
 final class ProblemTally {
 
   private static final long PERIOD_SECONDS = 300;
+  private static final JsonFactory JSON = new JsonFactory();
 
   /** The names {@code heartlog_level()} knows, upper case, each followed by what it is stored as. */
   private static final String[] LEVEL_NAMES = {
@@ -226,9 +227,18 @@ final class ProblemTally {
     return value;
   }
 
+  /**
+   * Whether counts could be added to this metadata of a sender's: it is missing, or an object
+   * without counts of its own. When a heartlog agent's metadata comes before its batch, as it
+   * sends it, the server need not count the batch.
+   */
+  static boolean metadataTakesCounts(String metadataJson) throws IOException {
+    return metadataJson == null || topLevelFields(metadataJson) >= 0;
+  }
+
   /** How many fields the JSON object has; -1 when it is not an object or has problem counts. */
   private static int topLevelFields(String json) throws IOException {
-    try (JsonParser parser = new JsonFactory().createParser(json)) {
+    try (JsonParser parser = JSON.createParser(json)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         return -1;
       }

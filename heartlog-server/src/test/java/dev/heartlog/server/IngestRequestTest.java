@@ -53,6 +53,21 @@ class IngestRequestTest {
     assertThat(metadataSent(batch, own)).as("counted by the sender").isEqualTo(own);
     assertThat(metadataSent(batch, "[1]")).as("not an object: the store ignores it").isEqualTo("[1]");
     assertThat(metadataSent("[]", null)).as("no records: nothing to count").isNull();
+
+    // Metadata sent before the batch, as a heartlog agent sends it: the same outcome, and counts
+    // of the sender's own spare the server its count.
+    for (String metadata : List.of("{\"agent\": \"python\"}", " { } ", own, "[1]")) {
+      assertThat(metadataSentFirst(batch, metadata)).as(metadata).isEqualTo(metadataSent(batch, metadata));
+    }
+  }
+
+  @Test
+  void theServerCountsOnlyWhenTheSendersMetadataCanTakeTheCounts() throws Exception {
+    assertThat(ProblemTally.metadataTakesCounts(null)).isTrue();
+    assertThat(ProblemTally.metadataTakesCounts("{}")).isTrue();
+    assertThat(ProblemTally.metadataTakesCounts("{\"agent\": \"python\", \"nested\": {\"problem_counts\": 1}}")).isTrue();
+    assertThat(ProblemTally.metadataTakesCounts("{\"agent\": \"heartlog-java\", \"problem_counts\": []}")).isFalse();
+    assertThat(ProblemTally.metadataTakesCounts("[1]")).isFalse();
   }
 
   @Test
@@ -75,6 +90,11 @@ class IngestRequestTest {
     // A record that is no problem needs no certain time.
     assertThat(metadataSent("[" + sure + ", {\"level\": \"INFO\"}, {\"level\": 3}]", null))
         .isEqualTo("{\"problem_counts\":[[5986056,1,0]]}");
+  }
+
+  private static String metadataSentFirst(String logs, String metadata) {
+    return parse("{\"worker_id_param\": \"w\", \"metadata_param\": " + metadata + ", \"logs_param\": " + logs + "}")
+        .metadataJson();
   }
 
   private static String metadataSent(String logs, String metadata) {
