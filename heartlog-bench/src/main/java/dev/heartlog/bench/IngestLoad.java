@@ -437,6 +437,15 @@ public final class IngestLoad {
     return admin.replace("/postgres?", "/load_" + name + "?");
   }
 
+  /**
+   * Drops a database made by {@link #freshDatabase} once its numbers are in: left behind, its
+   * millions of new rows would be vacuumed by autovacuum while the next measurement runs, on the
+   * same cores. {@code FORCE} ends an autovacuum worker already in it.
+   */
+  static void dropDatabase(String admin, String name) throws SQLException {
+    execute(admin, "DROP DATABASE IF EXISTS load_" + name + " WITH (FORCE)");
+  }
+
   private static void execute(String url, String sql) throws SQLException {
     try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
       statement.execute(sql);
