@@ -42,6 +42,7 @@ class FleetHealthCountsTest {
         .transport(JdbcTransport.builder().url(url).build())
         .gpuProbe(() -> new GpuReading(81559, 23017, List.of(0), null))
         .heartbeatInterval(Duration.ofMillis(100))
+        .noSpool()
         .shutdownHook(false)
         .diagnostics(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
         .build()) {
