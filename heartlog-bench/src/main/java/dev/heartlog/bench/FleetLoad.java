@@ -99,7 +99,8 @@ public final class FleetLoad {
       // A fleet of the first size first, not counted: the ceiling run warms up only the store's
       // side. Measured first, a fleet met the agents' and the server's JIT warm-up during its ramp,
       // then spent its first measured seconds catching up on the backlog that left (runs 25, 27,
-      // 28, 29: p99 1.5-6 s while the records held shrank).
+      // 28, 29: p99 1.5-6 s while the records held shrank). It did not make the first size
+      // reliable: in run 30 stalls of the store mid-run made it miss (BENCHMARKS.md §4).
       if (!Boolean.getBoolean("heartlog.bench.noWarmup")) {
         String url = IngestLoad.freshDatabase(admin, "fleet_warmup");
         Store.open(url, null, null).migrate();

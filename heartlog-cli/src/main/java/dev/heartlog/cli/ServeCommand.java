@@ -34,7 +34,7 @@ final class ServeCommand implements Callable<Integer> {
   String bind;
 
   @Option(names = "--max-body", paramLabel = "SIZE", defaultValue = "16m",
-      description = "Largest request body, after gzip inflation; larger ones get 413 (default ${DEFAULT-VALUE}).")
+      description = "Largest request body, after gzip inflation, 1k to 1g; larger ones get 413 (default ${DEFAULT-VALUE}).")
   String maxBody;
 
   @Option(names = "--keys", paramLabel = "FILE", defaultValue = "${env:HEARTLOG_KEYS_FILE}",

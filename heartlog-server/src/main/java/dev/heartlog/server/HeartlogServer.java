@@ -31,6 +31,8 @@ public final class HeartlogServer implements AutoCloseable {
   public static final String DEFAULT_BIND = "127.0.0.1";
   /** Largest request body accepted (after gzip inflation); larger ones get 413. */
   public static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
+  /** The most {@code --max-body} may be. */
+  static final long MAX_BODY_BYTES_LIMIT = 1024L * 1024 * 1024;
   /** How often the server runs partition maintenance and retention. */
   public static final Duration DEFAULT_MAINTENANCE_INTERVAL = Duration.ofHours(1);
 
@@ -219,6 +221,9 @@ public final class HeartlogServer implements AutoCloseable {
     public Builder maxBodyBytes(long bytes) {
       if (bytes < 1024) {
         throw new IllegalArgumentException("maximum body size must be at least 1024 bytes");
+      }
+      if (bytes > MAX_BODY_BYTES_LIMIT) {
+        throw new IllegalArgumentException("maximum body size must be at most 1g: a body is read into one array");
       }
       this.maxBodyBytes = bytes;
       return this;

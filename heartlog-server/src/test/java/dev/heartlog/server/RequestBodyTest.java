@@ -34,6 +34,13 @@ class RequestBodyTest {
   }
 
   @Test
+  void theLimitFitsOneArray() {
+    assertThat(HeartlogServer.builder().maxBodyBytes(1L << 30)).isNotNull();
+    assertThatThrownBy(() -> HeartlogServer.builder().maxBodyBytes((1L << 30) + 1)).hasMessageContaining("at most 1g");
+    assertThatThrownBy(() -> HeartlogServer.builder().maxBodyBytes(1023)).hasMessageContaining("at least 1024");
+  }
+
+  @Test
   void aBodyShorterThanItsContentLengthOrInAnotherEncodingIsRefused() {
     assertThatThrownBy(() -> RequestBody.read(in(BODY), BODY.length + 1, null, 1 << 20))
         .hasMessageContaining("ended after " + BODY.length + " of the " + (BODY.length + 1) + " bytes")
