@@ -79,12 +79,22 @@ public final class FleetLoad {
     if (!kind.equals("jdbc") && !kind.equals("http")) {
       throw new IllegalArgumentException("the first argument is jdbc or http");
     }
-    try (EmbeddedPostgres server = EmbeddedPostgres.builder()
+    EmbeddedPostgres.Builder store = EmbeddedPostgres.builder()
         .setServerConfig("max_wal_size", "4GB")
         .setServerConfig("checkpoint_timeout", "30min")
         .setServerConfig("shared_buffers", "512MB")
-        .setServerConfig("max_connections", "200")
-        .start()) {
+        .setServerConfig("max_connections", "200");
+    // -Dheartlog.bench.pgLog=FILE: the server's own log appended to FILE, with its checkpoints and
+    // every autovacuum and autoanalyze, to line up with the progress lines' times when heartbeats
+    // ran late.
+    String pgLog = System.getProperty("heartlog.bench.pgLog");
+    if (pgLog != null) {
+      ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(Path.of(pgLog).toFile());
+      store.setOutputRedirector(log).setErrorRedirector(log)
+          .setServerConfig("log_checkpoints", "on")
+          .setServerConfig("log_autovacuum_min_duration", "0");
+    }
+    try (EmbeddedPostgres server = store.start()) {
       String admin = "jdbc:postgresql://localhost:" + server.getPort() + "/postgres?user=postgres";
       System.out.printf(Locale.ROOT, "%s: %d heartbeat threads, %d connections, %d s measured per fleet, %d cores%n",
           kind, threads, connections, seconds, Runtime.getRuntime().availableProcessors());
