@@ -18,6 +18,7 @@ DECLARE
     low     timestamptz;
     high    timestamptz;
     created integer := 0;
+    target  record;
 BEGIN
     FOR offset_days IN 0 .. greatest(days_ahead, 0) LOOP
         day  := today + offset_days;
@@ -27,6 +28,16 @@ BEGIN
         CONTINUE WHEN to_regclass(name) IS NOT NULL;
 
         EXECUTE format('CREATE TABLE %I (LIKE system_logs INCLUDING DEFAULTS)', name);
+        -- A new table takes no per-column statistics targets from system_logs (metadata has
+        -- none, V8): each one set there is set here too.
+        FOR target IN
+            SELECT a.attname, a.attstattarget
+            FROM pg_attribute a
+            WHERE a.attrelid = 'system_logs'::regclass AND a.attnum > 0 AND NOT a.attisdropped
+              AND a.attstattarget >= 0
+        LOOP
+            EXECUTE format('ALTER TABLE %I ALTER COLUMN %I SET STATISTICS %s', name, target.attname, target.attstattarget);
+        END LOOP;
         EXECUTE format(
             'WITH moved AS (DELETE FROM system_logs_default WHERE created_at >= $1 AND created_at < $2 RETURNING *) '
             'INSERT INTO %I SELECT * FROM moved', name)

@@ -195,6 +195,23 @@ class IngestFunctionTest {
   }
 
   @Test
+  void noStatisticsAreGatheredForMetadataInAnyPartitionOldOrNew() {
+    String dayAfterTomorrow = single("SELECT 'system_logs_p' || to_char((now() AT TIME ZONE 'UTC')::date + 2, 'YYYYMMDD')");
+    execute("DROP TABLE " + dayAfterTomorrow);
+    assertThat(single("SELECT heartlog_ensure_partitions()::text")).isEqualTo("1");
+
+    List<String> targets = strings("SELECT a.attrelid::regclass || '=' || a.attstattarget FROM pg_attribute a "
+        + "WHERE a.attname = 'metadata' AND a.attrelid IN (SELECT 'system_logs'::regclass UNION ALL "
+        + "SELECT inhrelid FROM pg_inherits WHERE inhparent = 'system_logs'::regclass UNION ALL "
+        + "SELECT 'worker_heartbeats'::regclass) ORDER BY 1");
+    assertThat(targets).hasSize(7)   // the parent, default, today and three days ahead, heartbeats
+        .contains(dayAfterTomorrow + "=0", "system_logs_default=0", "worker_heartbeats=0")
+        .allSatisfy(target -> assertThat(target).endsWith("=0"));
+    assertThat(single("SELECT attstattarget::text FROM pg_attribute WHERE attrelid = '" + dayAfterTomorrow
+        + "'::regclass AND attname = 'message'")).as("other columns keep the default").isEqualTo("-1");
+  }
+
+  @Test
   void retentionDropsWholeDaysOlderThan48HoursAndKeepsRecentRows() {
     execute(
         "CREATE TABLE system_logs_p20200101 PARTITION OF system_logs "
