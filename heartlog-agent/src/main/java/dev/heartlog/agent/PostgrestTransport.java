@@ -1,11 +1,13 @@
 package dev.heartlog.agent;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -19,6 +21,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.zip.GZIPOutputStream;
@@ -51,6 +55,8 @@ public final class PostgrestTransport implements Transport {
 
   static final String FUNCTION = "func_worker_heartbeat_with_logs";
   private static final JsonFactory JSON = new JsonFactory();
+  private static final byte[] LOGS_PARAM = ",\"logs_param\":".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CLOSING_BRACE = {'}'};
 
   /** When request bodies are compressed. */
   public enum Gzip {
@@ -133,14 +139,13 @@ public final class PostgrestTransport implements Transport {
 
   private HttpResponse<String> callFunction(Heartbeat heartbeat, FunctionLadder.Step step)
       throws IOException, InterruptedException {
-    byte[] body = functionBody(heartbeat, step == FunctionLadder.Step.SEED_FUNCTION).getBytes(StandardCharsets.UTF_8);
+    Body body = functionBody(heartbeat, step == FunctionLadder.Step.SEED_FUNCTION);
     HttpRequest.Builder request = authorized(HttpRequest.newBuilder(rpc)).header("Content-Type", "application/json");
-    if (body.length > GZIP_THRESHOLD_BYTES && (gzip == Gzip.ON || (gzip == Gzip.AUTO && serverAcceptsGzip))) {
-      body = gzipped(body);
+    if (body.size() > GZIP_THRESHOLD_BYTES && (gzip == Gzip.ON || (gzip == Gzip.AUTO && serverAcceptsGzip))) {
+      body = body.gzipped();
       request.header("Content-Encoding", "gzip");
     }
-    return client.send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return client.send(request.POST(body.publisher()).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> patchWorker(Heartbeat heartbeat) throws IOException, InterruptedException {
@@ -162,10 +167,14 @@ public final class PostgrestTransport implements Transport {
    * The agent's own arguments come before {@code logs_param}: {@code heartlog serve} reads the
    * body in one pass, and once it has seen the problem counts in {@code metadata_param} it does
    * not count the batch's records itself.
+   *
+   * <p>The batch's text, already JSON, travels as its own UTF-8 bytes after the other arguments:
+   * one copy of the batch, where a {@code StringWriter}, its {@code String} and that string's
+   * bytes made three, and Jackson's raw writing would encode it a character at a time.
    */
-  static String functionBody(Heartbeat heartbeat, boolean seedArgumentsOnly) {
-    StringWriter out = new StringWriter(heartbeat.logsJson().length() + 512);
-    try (JsonGenerator json = JSON.createGenerator(out)) {
+  static Body functionBody(Heartbeat heartbeat, boolean seedArgumentsOnly) {
+    ByteArrayOutputStream head = new ByteArrayOutputStream(512);
+    try (JsonGenerator json = JSON.createGenerator(head, JsonEncoding.UTF8)) {
       json.writeStartObject();
       json.writeStringField("worker_id_param", heartbeat.workerId());
       number(json, "vram_total_mb_param", heartbeat.vramTotalMb());
@@ -182,13 +191,14 @@ public final class PostgrestTransport implements Transport {
         json.writeFieldName("metadata_param");
         json.writeRawValue(heartbeat.metadataJson());
       }
-      json.writeFieldName("logs_param");
-      json.writeRawValue(heartbeat.logsJson());
       json.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return out.toString();
+    // The object of the other arguments is opened again, without its closing brace, for the last one.
+    byte[] arguments = head.toByteArray();
+    return new Body(List.of(Arrays.copyOf(arguments, arguments.length - 1), LOGS_PARAM,
+        heartbeat.logsJson().getBytes(StandardCharsets.UTF_8), CLOSING_BRACE));
   }
 
   private String workerBody(Heartbeat heartbeat) {
@@ -220,12 +230,32 @@ public final class PostgrestTransport implements Transport {
     }
   }
 
-  private static byte[] gzipped(byte[] body) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 4);
-    try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
-      zip.write(body);
+  /** A request body in parts, sent one after the other without copying them into one array. */
+  record Body(List<byte[]> parts) {
+
+    int size() {
+      return parts.stream().mapToInt(part -> part.length).sum();
     }
-    return out.toByteArray();
+
+    HttpRequest.BodyPublisher publisher() {
+      // concat() knows the total length, so the request has a Content-Length, not chunks.
+      return HttpRequest.BodyPublishers.concat(
+          parts.stream().map(HttpRequest.BodyPublishers::ofByteArray).toArray(HttpRequest.BodyPublisher[]::new));
+    }
+
+    void writeTo(OutputStream out) throws IOException {
+      for (byte[] part : parts) {
+        out.write(part);
+      }
+    }
+
+    Body gzipped() throws IOException {
+      ByteArrayOutputStream zipped = new ByteArrayOutputStream(Math.max(64, size() / 4));
+      try (GZIPOutputStream zip = new GZIPOutputStream(zipped)) {
+        writeTo(zip);
+      }
+      return new Body(List.of(zipped.toByteArray()));
+    }
   }
 
   /** A field of PostgREST's error object ({@code code}, {@code message}), or null. */

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,8 @@ class PostgrestTransportTest {
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final AtomicBoolean functionExists = new AtomicBoolean();
   private final AtomicReference<String> nextAnswer = new AtomicReference<>();
+  private final List<String> encodings = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean acceptsGzip = new AtomicBoolean();
   private String base;
 
   @BeforeEach
@@ -57,7 +60,15 @@ class PostgrestTransportTest {
   }
 
   private void rpc(HttpExchange exchange) throws IOException {
-    String body = body(exchange);
+    String encoding = exchange.getRequestHeaders().getFirst("Content-Encoding");
+    byte[] sent = exchange.getRequestBody().readAllBytes();
+    encodings.add(encoding + ", Content-Length " + exchange.getRequestHeaders().getFirst("Content-Length")
+        + ", " + sent.length + " bytes");
+    String body = new String("gzip".equals(encoding)
+        ? new GZIPInputStream(new java.io.ByteArrayInputStream(sent)).readAllBytes() : sent, StandardCharsets.UTF_8);
+    if (acceptsGzip.get()) {
+      exchange.getResponseHeaders().add("Accept-Encoding", "gzip");
+    }
     requests.add("POST rpc " + exchange.getRequestHeaders().getFirst("apikey") + " "
         + exchange.getRequestHeaders().getFirst("Authorization") + " " + body);
     String scripted = nextAnswer.getAndSet(null);
@@ -113,6 +124,33 @@ class PostgrestTransportTest {
       assertThat(agent.flush(Duration.ofSeconds(10))).isTrue();
       assertThat(agent.stats().totalSent()).isEqualTo(1);
     }
+  }
+
+  @Test
+  void aLargeBodyIsGzippedOnceTheServerAcceptsItAndCarriesEveryCharacterIntact() {
+    functionExists.set(true);
+    acceptsGzip.set(true);
+    PostgrestTransport transport = PostgrestTransport.builder().baseUrl(base).key("k").build();
+    // Three- and four-byte characters make the body longer in UTF-8 than the batch's text is long
+    // in characters, so the body outgrows the array sized for it.
+    String message = "Übergröße — 日本語のログ 🎬 frame ";
+    List<LogRecord> records = new java.util.ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      records.add(new LogRecord(java.time.Instant.parse("2026-11-27T22:00:00Z").plusMillis(i), i + 1, Level.INFO,
+          message + i, "t-1", Map.of()));
+    }
+    Heartbeat heartbeat = new Heartbeat("w", "session", 1L, WorkerStatus.ACTIVE, 81559, 23017, "t-1", records, Map.of());
+
+    assertThat(transport.deliver(heartbeat)).isEqualTo(DeliveryResult.stored(300));
+    assertThat(transport.deliver(heartbeat)).isEqualTo(DeliveryResult.stored(300));
+
+    assertThat(encodings).as("gzip only once the server said it takes it, and never in chunks").hasSize(2)
+        .allMatch(line -> line.matches("\\w+, Content-Length (\\d+), \\1 bytes"), "a Content-Length that is the body's")
+        .satisfies(lines -> assertThat(lines.get(0)).startsWith("null, "), lines -> assertThat(lines.get(1)).startsWith("gzip, "));
+    assertThat(requests.get(0).getBytes(StandardCharsets.UTF_8).length).isGreaterThan(PostgrestTransport.GZIP_THRESHOLD_BYTES);
+    assertThat(requests.get(1)).isEqualTo(requests.get(0))
+        .contains("\"logs_param\":" + heartbeat.logsJson() + "}")
+        .contains(message + "299");
   }
 
   @Test
