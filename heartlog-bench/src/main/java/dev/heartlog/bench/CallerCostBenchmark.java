@@ -28,6 +28,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The caller's cost of one log call through each pipeline, every one shipping to a no-op sink,
@@ -39,7 +40,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>JMH calls as fast as it can, far beyond any shipper, so every asynchronous pipeline runs
  * full: what is measured is the caller's cost in overload, each pipeline dropping by its own
- * policy.
+ * policy. {@code -p pace=N} spaces the calls with {@code Blackhole.consumeCPU(N)} (no allocation)
+ * so that the pipelines keep up and keep every event: the caller's cost at a rate they can ship.
+ * Then ns/op includes the spacing, the floor's too, and B/op is each call's own.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -58,6 +61,7 @@ public class CallerCostBenchmark {
     HeartlogAgent agent;
     LoggerContext context;
     io.opentelemetry.sdk.OpenTelemetrySdk openTelemetry;
+    CountingNoopAppender sink;
 
     @Setup(Level.Trial)
     public void start() {
@@ -79,7 +83,7 @@ public class CallerCostBenchmark {
           logger.addAppender(appender);
         }
         case "logback-async" -> {
-          NoopAppender sink = new NoopAppender();
+          sink = new CountingNoopAppender();
           sink.setContext(context);
           sink.start();
           AsyncAppender async = new AsyncAppender();
@@ -105,10 +109,10 @@ public class CallerCostBenchmark {
           logger.addAppender(appender);
         }
         default -> {
-          NoopAppender sink = new NoopAppender();
-          sink.setContext(context);
-          sink.start();
-          logger.addAppender(sink);
+          NoopAppender noop = new NoopAppender();
+          noop.setContext(context);
+          noop.start();
+          logger.addAppender(noop);
         }
       }
     }
@@ -123,6 +127,10 @@ public class CallerCostBenchmark {
       }
       if (openTelemetry != null) {
         openTelemetry.close();
+      }
+      if (sink != null) {
+        // What AsyncAppender kept: every event that reached its sink; the rest it discarded.
+        System.out.println("\n[logback-async] events that reached the sink: " + sink.events);
       }
     }
   }
@@ -146,6 +154,30 @@ public class CallerCostBenchmark {
     }
   }
 
+  /** The spacing between calls, in {@code Blackhole.consumeCPU} tokens; 0 (the default): none. */
+  @State(Scope.Benchmark)
+  public static class Pace {
+    @Param({"0"})
+    public int pace;
+
+    /** Calls made, counted only when paced: what the sinks' counts are read against. */
+    final java.util.concurrent.atomic.LongAdder calls = new java.util.concurrent.atomic.LongAdder();
+
+    void between() {
+      if (pace > 0) {
+        calls.increment();
+        Blackhole.consumeCPU(pace);
+      }
+    }
+
+    @TearDown(Level.Trial)
+    public void report() {
+      if (pace > 0) {
+        System.out.println("\n[pace] calls made: " + calls.sum());
+      }
+    }
+  }
+
   /** Log4j2 with every logger asynchronous; configured by the fork's system properties. */
   @State(Scope.Benchmark)
   public static class Log4jPipeline {
@@ -162,6 +194,17 @@ public class CallerCostBenchmark {
     @Override
     protected void append(ILoggingEvent event) {
       // A no-op sink.
+    }
+  }
+
+  /** The no-op sink behind AsyncAppender, counting the events its one worker thread hands it. */
+  public static final class CountingNoopAppender extends AppenderBase<ILoggingEvent> {
+    volatile long events;
+
+    @Override
+    @SuppressWarnings("NonAtomicOperationOnVolatileField")  // one writer: AsyncAppender's worker
+    protected void append(ILoggingEvent event) {
+      events++;
     }
   }
 
@@ -187,8 +230,9 @@ public class CallerCostBenchmark {
   private static final String TASK = "0f6c2a4e-7d1b-4a53-9a64-2f0c8d7e1b90";
 
   @Benchmark
-  public void logback(LogbackPipeline state) {
+  public void logback(LogbackPipeline state, Pace pace) {
     state.logger.info(MESSAGE, 42, TASK, 17);
+    pace.between();
   }
 
   @Benchmark
@@ -200,7 +244,8 @@ public class CallerCostBenchmark {
       "-Dlog4j2.isWebapp=false",
       "-Dlog4j2.discardThreshold=TRACE",
       "-Dlog4j2.configurationFile=bench/log4j2-noop.xml"})
-  public void log4j2AllAsync(Log4jPipeline state) {
+  public void log4j2AllAsync(Log4jPipeline state, Pace pace) {
     state.logger.info(MESSAGE, 42, TASK, 17);
+    pace.between();
   }
 }
