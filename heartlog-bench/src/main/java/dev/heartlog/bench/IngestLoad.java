@@ -53,6 +53,9 @@ import org.postgresql.PGConnection;
  *       pg_notify} for the live tail, to see what the notification costs
  *   <li>{@code heartlog-uncounted} (only when named): heartlog's function sent no problem counts,
  *       as from a Python worker, so that it counts the batch's problems itself
+ *   <li>{@code heartlog-json} (only when named): heartlog's function with {@code logs_param}
+ *       of type {@code json} instead of the wire contract's {@code jsonb}, read with {@code
+ *       json_to_recordset}: what the parse of the batch into {@code jsonb} costs the store
  *   <li>{@code heartlog-no-counts} (only when named): heartlog's function without fleet health's
  *       problem counts, as before migration V7, to see what keeping them costs
  * </ul>
@@ -195,6 +198,19 @@ public final class IngestLoad {
             "heartlog_add_problems(w.problem_errors, problems, 2)", "w.problem_errors",
             "heartlog_add_problems(w.problem_warnings, problems, 3)", "w.problem_warnings")));
       }
+      if (variant.equals("heartlog-json")) {
+        // Not a wire heartlog could take: callers that cast their batch to jsonb would no longer
+        // find the function. Measured only to put a number on the parse.
+        execute(url, "DROP FUNCTION func_worker_heartbeat_with_logs(text, integer, integer, jsonb, text, text, text, bigint, jsonb)");
+        execute(url, replaceAll(resource("/db/heartlog/R__ingest.sql"), Map.of(
+            "logs_param            jsonb   DEFAULT '[]'::jsonb", "logs_param            json    DEFAULT '[]'::json",
+            "IF jsonb_typeof(logs_param) = 'array' THEN\n        record_count := jsonb_array_length(logs_param);",
+            "IF json_typeof(logs_param) = 'array' THEN\n        record_count := json_array_length(logs_param);",
+            "FROM jsonb_to_recordset(logs_param) AS r(", "FROM json_to_recordset(logs_param) AS r(",
+            "FROM jsonb_to_recordset(logs_param) AS t(", "FROM json_to_recordset(logs_param) AS t(",
+            "heartlog_insert_logs_one_by_one(worker_id_param, logs_param, session_id_param)",
+            "heartlog_insert_logs_one_by_one(worker_id_param, logs_param::jsonb, session_id_param)")));
+      }
       if (variant.equals("heartlog-quiet")) {
         String function = resource("/db/heartlog/R__ingest.sql")
             .replace("PERFORM pg_notify('heartlog_logs', worker_id_param);", "NULL;");
@@ -208,6 +224,11 @@ public final class IngestLoad {
     }
     // 1,000 workers, as a fleet has; the seed's function updates rows that must exist.
     execute(url, "INSERT INTO workers (id) SELECT 'gpu-' || g FROM generate_series(1, 1000) g ON CONFLICT DO NOTHING");
+  }
+
+  /** The type the variant's function takes its batch as: the wire contract's, but for heartlog-json. */
+  static String logsType(String variant) {
+    return variant.equals("heartlog-json") ? "json" : "jsonb";
   }
 
   /** The text with each key replaced by its value; each key must be there. */
@@ -317,7 +338,7 @@ public final class IngestLoad {
     String task = UUID.randomUUID().toString();
     switch (variant) {
       case "heartlog", "heartlog-quiet", "heartlog-seed-order", "heartlog-db-collation", "heartlog-uncounted",
-          "heartlog-no-counts" -> {
+          "heartlog-no-counts", "heartlog-json" -> {
         List<LogRecord> records = agentRecords(now, task);
         String logs = variant.equals("heartlog-seed-order") ? logsJson(now, task, true) : AgentWire.logsArray(records);
         // The agent's count of the batch's problems, which fleet health's counts take; without
@@ -337,10 +358,10 @@ public final class IngestLoad {
   private static void send(Connection connection, String variant, Batch batch) throws SQLException, IOException {
     switch (variant) {
       case "heartlog", "heartlog-quiet", "heartlog-seed-order", "heartlog-db-collation", "heartlog-uncounted",
-          "heartlog-no-counts" -> {
+          "heartlog-no-counts", "heartlog-json" -> {
         try (PreparedStatement call = connection.prepareStatement(
             "SELECT func_worker_heartbeat_with_logs(worker_id_param => ?, vram_total_mb_param => 81559, "
-                + "vram_used_mb_param => 40000, logs_param => ?::jsonb, current_task_id_param => ?, "
+                + "vram_used_mb_param => 40000, logs_param => ?::" + logsType(variant) + ", current_task_id_param => ?, "
                 + "session_id_param => ?, batch_seq_param => ?, metadata_param => ?::jsonb)")) {
           call.setString(1, batch.worker());
           call.setString(2, batch.logs());

@@ -87,7 +87,8 @@ final class PgbenchClient {
         // A session per pgbench client, its batches numbered by one sequence: every number is
         // new, so every batch is stored, through the same dedupe as the agent's.
         sql = "SELECT func_worker_heartbeat_with_logs(worker_id_param => b.worker, vram_total_mb_param => 81559, "
-            + "vram_used_mb_param => 40000, logs_param => b.logs::jsonb, current_task_id_param => b.task, "
+            + "vram_used_mb_param => 40000, logs_param => b.logs::" + IngestLoad.logsType(variant)
+            + ", current_task_id_param => b.task, "
             + "session_id_param => 'pgbench-' || :client_id, batch_seq_param => nextval('bench_batch_seq'), "
             + "metadata_param => b.metadata::jsonb) FROM bench_batches b WHERE b.id = :i;";
       } else {
