@@ -75,7 +75,7 @@ public class HttpBodyBenchmark {
     return PostgrestTransport.functionBody(heartbeat, false);
   }
 
-  /** The transport's body before 2026-11-29, kept here as the baseline. */
+  /** The transport's body as it was made before, kept here as the baseline. */
   @Benchmark
   public byte[] throughAString() {
     StringWriter out = new StringWriter(heartbeat.logsJson().length() + 512);
