@@ -19,15 +19,17 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
- * New records, pushed to browsers within a second of being stored. One thread holds a connection
- * that {@code LISTEN}s on {@code heartlog_logs}, which the ingest function notifies on every
- * commit that stored records; it then reads the records stored since the last ones it saw and
+ * New records, pushed to browsers within about a second of being stored. One thread holds a
+ * connection that {@code LISTEN}s on {@code heartlog_logs}, which the ingest function notifies
+ * when it stored records (each of its connections at most every 200 ms: a notification makes
+ * commits wait for each other); it then reads the records stored since the last ones it saw and
  * sends each subscriber (a server-sent-events client) those matching its filter. A poll every
- * {@link #SAFETY_POLL_MILLIS} covers notifications lost while reconnecting.
+ * {@link #SAFETY_POLL_MILLIS} finds what was stored without a notification, and what was
+ * notified while reconnecting.
  */
 final class LiveTail implements AutoCloseable {
 
-  static final long SAFETY_POLL_MILLIS = 5_000;
+  static final long SAFETY_POLL_MILLIS = 1_000;
   /** Ids are given at insert, commits land in any order: re-read this far behind the newest. */
   private static final long REREAD_WINDOW = 2_000;
   private static final int MAX_REMEMBERED_IDS = 50_000;
