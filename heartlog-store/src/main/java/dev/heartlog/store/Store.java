@@ -183,9 +183,13 @@ public final class Store {
     return query("logs-after", values, Store::storedRecord);
   }
 
-  /** The newest record id, or 0 for an empty store. */
+  /**
+   * The newest record id; 0 for a store that never stored one. Where no record is stored near the
+   * last id given out (all dropped by retention, say), that id: following starts after it.
+   */
   public long lastLogId() {
-    return queryOne("last-log-id", Map.of(), rs -> rs.getLong("id"));
+    long issued = queryOne("issued-log-id", Map.of(), rs -> rs.getLong("id"));
+    return queryOne("last-log-id", Map.of("issued", issued), rs -> rs.getLong("id"));
   }
 
   /** A task's whole timeline; empty lists when the store has never heard of it. */

@@ -42,6 +42,13 @@ class FollowingReadTest {
 
     String plan = store.withConnection(connection -> explainLogsAfter(connection, newest - 10));
 
+    assertThat(newest).isEqualTo(store.withConnection(connection -> {
+      try (Statement statement = connection.createStatement();
+          ResultSet rows = statement.executeQuery("SELECT max(id) FROM system_logs")) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    }));
     assertThat(store.logsAfter(newest - 10, LogFilter.all())).hasSize(10);
     assertThat(plan).contains("Bitmap Index Scan on " + partition + "_id_idx")
         .doesNotContain("Seq Scan on " + partition + " ");
