@@ -25,7 +25,8 @@ import org.postgresql.PGNotification;
  * commits wait for each other); it then reads the records stored since the last ones it saw and
  * sends each subscriber (a server-sent-events client) those matching its filter. A poll every
  * {@link #SAFETY_POLL_MILLIS} finds what was stored without a notification, and what was
- * notified while reconnecting.
+ * notified while reconnecting. With no subscriber it reads nothing: a fleet's records would
+ * otherwise be read back as fast as they are stored, for nobody.
  */
 final class LiveTail implements AutoCloseable {
 
@@ -74,7 +75,6 @@ final class LiveTail implements AutoCloseable {
     this.user = user;
     this.password = password;
     this.diagnostics = diagnostics;
-    this.newestId = store.lastLogId();
     this.thread = new Thread(this::run, "heartlog-live-tail");
     thread.setDaemon(true);
     thread.start();
@@ -82,6 +82,11 @@ final class LiveTail implements AutoCloseable {
 
   /** Follows new records for {@code subscriber}, first sending those stored after {@code afterId}. */
   void subscribe(Subscriber subscriber, Long afterId) {
+    synchronized (this) {
+      if (subscribers.isEmpty()) {
+        startFollowing();
+      }
+    }
     if (afterId != null) {
       for (StoredRecord record : store.logsAfter(afterId, LogFilter.all())) {
         if (subscriber.wants(record)) {
@@ -109,7 +114,7 @@ final class LiveTail implements AutoCloseable {
         while (running) {
           PGNotification[] notifications = listener.getNotifications(1_000);
           boolean due = System.currentTimeMillis() - lastRead >= SAFETY_POLL_MILLIS;
-          if ((notifications != null && notifications.length > 0) || due) {
+          if (((notifications != null && notifications.length > 0) || due) && !subscribers.isEmpty()) {
             dispatchNewRecords();
             lastRead = System.currentTimeMillis();
           }
@@ -141,7 +146,21 @@ final class LiveTail implements AutoCloseable {
     return connection;
   }
 
-  private void dispatchNewRecords() {
+  /**
+   * Where following starts after a time with no subscriber: the newest records count as sent, so
+   * a new subscriber gets what is stored from now on (and what it asked for by {@code afterId}).
+   */
+  private void startFollowing() {
+    sent.clear();
+    newestId = store.lastLogId();
+    for (StoredRecord record : store.logsAfter(Math.max(0, newestId - REREAD_WINDOW),
+        new LogFilter(null, null, null, null, null, null, 5_000))) {
+      sent.add(record.id());
+      newestId = Math.max(newestId, record.id());
+    }
+  }
+
+  private synchronized void dispatchNewRecords() {
     List<StoredRecord> records = store.logsAfter(Math.max(0, newestId - REREAD_WINDOW),
         new LogFilter(null, null, null, null, null, null, 5_000));
     for (StoredRecord record : records) {

@@ -1,0 +1,101 @@
+package dev.heartlog.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heartlog.store.Store;
+import dev.heartlog.store.TestDatabase;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The live tail ({@code /api/tail}) of a server that listens to its store. It reads nothing while
+ * nobody follows; a browser that starts following gets what is stored from then on.
+ */
+class LiveTailTest {
+
+  private static final String READER = "hlr_live_tail_reader_key_0123456789";
+
+  private String url;
+  private HeartlogServer server;
+  private CompletableFuture<HttpResponse<Stream<String>>> stream;
+
+  @BeforeEach
+  void start() throws IOException {
+    url = TestDatabase.freshUrl();
+    Store store = Store.open(url, null, null);
+    store.migrate();
+    Path keys = Files.createTempDirectory("live-tail-keys").resolve("keys");
+    server = HeartlogServer.builder().store(store).keysFile(keys).readerKeys(READER)
+        .listenTo(url, null, null).port(0).build().start();
+  }
+
+  @AfterEach
+  void stop() {
+    if (stream != null) {
+      stream.cancel(true);
+    }
+    server.close();
+  }
+
+  @Test
+  void aFollowerGetsWhatIsStoredAfterItStartedAndNothingFromBefore() throws Exception {
+    store("stored while nobody followed");
+    BlockingQueue<String> events = follow();
+
+    // The subscription is in place once the first record stored after it arrives.
+    List<String> received = new ArrayList<>();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (received.isEmpty() && System.nanoTime() < deadline) {
+      store("stored while followed");
+      String event = events.poll(500, TimeUnit.MILLISECONDS);
+      if (event != null) {
+        received.add(event);
+      }
+    }
+    events.drainTo(received);
+
+    assertThat(received).isNotEmpty().allSatisfy(event -> assertThat(event).contains("stored while followed"));
+  }
+
+  /** The data lines of an {@code /api/tail} stream, as they arrive. */
+  private BlockingQueue<String> follow() {
+    BlockingQueue<String> events = new LinkedBlockingQueue<>();
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/tail"))
+        .header("apikey", READER).header("Authorization", "Bearer " + READER)
+        .header("Accept", "text/event-stream").build();
+    // HTTP/1.1: the client's default first asks plain HTTP to upgrade to HTTP/2, which the
+    // server's event stream does not answer.
+    stream = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+        .sendAsync(request, HttpResponse.BodyHandlers.ofLines());
+    stream.thenAccept(response -> response.body()
+        .filter(line -> line.startsWith("data:"))
+        .forEach(events::add));
+    return events;
+  }
+
+  private void store(String message) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+      statement.execute("SELECT func_worker_heartbeat_with_logs('gpu-1', NULL, NULL, "
+          + "'[{\"level\": \"INFO\", \"message\": \"" + message + "\"}]'::jsonb, NULL)");
+    }
+  }
+}
