@@ -64,6 +64,12 @@ public final class FleetLoad {
   private static final int BURST = 1_000;
   private static final String WRITER_KEY = "fleet-load-writer-key";
 
+  /**
+   * {@code -Dheartlog.bench.liveTail=true}: the HTTP server runs its live tail, as {@code heartlog
+   * serve} does, listening for the ingest function's notifications and reading the new records.
+   */
+  private static final boolean LIVE_TAIL = Boolean.getBoolean("heartlog.bench.liveTail");
+
   /** How late the round now running on this heartbeat thread started. */
   private static final ThreadLocal<long[]> ROUND_LATENESS = ThreadLocal.withInitial(() -> new long[1]);
 
@@ -150,6 +156,7 @@ public final class FleetLoad {
           .store(Store.open(pool, url))
           .keysFile(keys)
           .writerKeys(WRITER_KEY)
+          .listenTo(LIVE_TAIL ? url : null, null, null)
           .port(0)
           .diagnostics(quiet)
           .build()

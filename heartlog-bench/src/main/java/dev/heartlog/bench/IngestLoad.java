@@ -51,6 +51,9 @@ import org.postgresql.PGConnection;
  *       task ids under the database's collation, as before migration V6
  *   <li>{@code heartlog-quiet} (only when named): heartlog's function without its {@code
  *       pg_notify} for the live tail, to see what the notification costs
+ *   <li>{@code heartlog-notify-every-call} (only when named): heartlog's function with {@code
+ *       heartlog.notify_interval_ms} 0, so every call notifies the live tail, as before the
+ *       notification was limited to one per connection every 200 ms
  *   <li>{@code heartlog-uncounted} (only when named): heartlog's function sent no problem counts,
  *       as from a Python worker, so that it counts the batch's problems itself
  *   <li>{@code heartlog-json} (only when named): heartlog's function with {@code logs_param}
@@ -211,6 +214,11 @@ public final class IngestLoad {
             "heartlog_insert_logs_one_by_one(worker_id_param, logs_param, session_id_param)",
             "heartlog_insert_logs_one_by_one(worker_id_param, logs_param::jsonb, session_id_param)")));
       }
+      if (variant.equals("heartlog-notify-every-call")) {
+        // As before the notification was limited per connection: every call notifies.
+        execute(url, "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET heartlog.notify_interval_ms = 0', "
+            + "current_database()); END $$");
+      }
       if (variant.equals("heartlog-quiet")) {
         String function = resource("/db/heartlog/R__ingest.sql")
             .replace("PERFORM pg_notify('heartlog_logs', worker_id_param);", "NULL;");
@@ -337,7 +345,7 @@ public final class IngestLoad {
     String worker = "gpu-" + (1 + ThreadLocalRandom.current().nextInt(1000));
     String task = UUID.randomUUID().toString();
     switch (variant) {
-      case "heartlog", "heartlog-quiet", "heartlog-seed-order", "heartlog-db-collation", "heartlog-uncounted",
+      case "heartlog", "heartlog-quiet", "heartlog-notify-every-call", "heartlog-seed-order", "heartlog-db-collation", "heartlog-uncounted",
           "heartlog-no-counts", "heartlog-json" -> {
         List<LogRecord> records = agentRecords(now, task);
         String logs = variant.equals("heartlog-seed-order") ? logsJson(now, task, true) : AgentWire.logsArray(records);
@@ -357,7 +365,7 @@ public final class IngestLoad {
 
   private static void send(Connection connection, String variant, Batch batch) throws SQLException, IOException {
     switch (variant) {
-      case "heartlog", "heartlog-quiet", "heartlog-seed-order", "heartlog-db-collation", "heartlog-uncounted",
+      case "heartlog", "heartlog-quiet", "heartlog-notify-every-call", "heartlog-seed-order", "heartlog-db-collation", "heartlog-uncounted",
           "heartlog-no-counts", "heartlog-json" -> {
         try (PreparedStatement call = connection.prepareStatement(
             "SELECT func_worker_heartbeat_with_logs(worker_id_param => ?, vram_total_mb_param => 81559, "
