@@ -188,6 +188,8 @@ public final class Store {
    * last id given out (all dropped by retention, say), that id: following starts after it.
    */
   public long lastLogId() {
+    // Two queries: the id index is chosen only when the planner sees the bound as a value, not
+    // as a subquery's result it cannot estimate.
     long issued = queryOne("issued-log-id", Map.of(), rs -> rs.getLong("id"));
     return queryOne("last-log-id", Map.of("issued", issued), rs -> rs.getLong("id"));
   }
