@@ -61,6 +61,12 @@ import org.postgresql.PGConnection;
  *       json_to_recordset}: what the parse of the batch into {@code jsonb} costs the store
  *   <li>{@code heartlog-no-counts} (only when named): heartlog's function without fleet health's
  *       problem counts, as before migration V7, to see what keeping them costs
+ *   <li>{@code heartlog-bare} (only when named): heartlog's table, called through a function with
+ *       none of heartlog's guarantees: the set-based insert of the records as they come and an
+ *       {@code UPDATE} of the worker's row, as the seed's function does. No batch dedupe, no
+ *       isolation of bad rows, no cleaning of levels, no heartbeat row, no problem counts, no
+ *       live-tail notification: what those cost, and the most any function could store into
+ *       this table
  * </ul>
  *
  * <p>Usage: {@code java -cp heartlog-bench/target/benchmarks.jar dev.heartlog.bench.IngestLoad
@@ -219,6 +225,35 @@ public final class IngestLoad {
         execute(url, "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET heartlog.notify_interval_ms = 0', "
             + "current_database()); END $$");
       }
+      if (variant.equals("heartlog-bare")) {
+        // Measured only: the same signature, so the same calls reach it.
+        execute(url, """
+            CREATE OR REPLACE FUNCTION func_worker_heartbeat_with_logs(
+                worker_id_param text, vram_total_mb_param integer DEFAULT NULL, vram_used_mb_param integer DEFAULT NULL,
+                logs_param jsonb DEFAULT '[]'::jsonb, current_task_id_param text DEFAULT NULL,
+                status_param text DEFAULT 'active', session_id_param text DEFAULT NULL,
+                batch_seq_param bigint DEFAULT NULL, metadata_param jsonb DEFAULT NULL)
+            RETURNS jsonb
+            LANGUAGE plpgsql
+            AS $$
+            DECLARE
+                logs_inserted integer;
+            BEGIN
+                INSERT INTO system_logs
+                    (timestamp, level, message, source_type, source_id, task_id, metadata, session_id, seq)
+                SELECT r.timestamp, r.level, r.message, 'worker', worker_id_param, r.task_id, r.metadata,
+                       session_id_param, r.seq
+                FROM jsonb_to_recordset(logs_param) AS r(
+                    "timestamp" timestamptz, level text, message text, task_id text, metadata jsonb, seq bigint);
+                GET DIAGNOSTICS logs_inserted = ROW_COUNT;
+                UPDATE workers
+                SET last_heartbeat = now(), vram_total_mb = vram_total_mb_param,
+                    vram_used_mb = vram_used_mb_param, current_task_id = current_task_id_param
+                WHERE id = worker_id_param;
+                RETURN jsonb_build_object('success', true, 'logs_inserted', logs_inserted);
+            END;
+            $$""");
+      }
       if (variant.equals("heartlog-quiet")) {
         String function = resource("/db/heartlog/R__ingest.sql")
             .replace("PERFORM pg_notify('heartlog_logs', worker_id_param);", "NULL;");
@@ -346,7 +381,7 @@ public final class IngestLoad {
     String task = UUID.randomUUID().toString();
     switch (variant) {
       case "heartlog", "heartlog-quiet", "heartlog-notify-every-call", "heartlog-seed-order", "heartlog-db-collation", "heartlog-uncounted",
-          "heartlog-no-counts", "heartlog-json" -> {
+          "heartlog-no-counts", "heartlog-json", "heartlog-bare" -> {
         List<LogRecord> records = agentRecords(now, task);
         String logs = variant.equals("heartlog-seed-order") ? logsJson(now, task, true) : AgentWire.logsArray(records);
         // The agent's count of the batch's problems, which fleet health's counts take; without
@@ -366,7 +401,7 @@ public final class IngestLoad {
   private static void send(Connection connection, String variant, Batch batch) throws SQLException, IOException {
     switch (variant) {
       case "heartlog", "heartlog-quiet", "heartlog-notify-every-call", "heartlog-seed-order", "heartlog-db-collation", "heartlog-uncounted",
-          "heartlog-no-counts", "heartlog-json" -> {
+          "heartlog-no-counts", "heartlog-json", "heartlog-bare" -> {
         try (PreparedStatement call = connection.prepareStatement(
             "SELECT func_worker_heartbeat_with_logs(worker_id_param => ?, vram_total_mb_param => 81559, "
                 + "vram_used_mb_param => 40000, logs_param => ?::" + logsType(variant) + ", current_task_id_param => ?, "
