@@ -68,7 +68,18 @@ public final class FleetLoad {
    * {@code -Dheartlog.bench.liveTail=true}: the HTTP server runs its live tail, as {@code heartlog
    * serve} does, listening for the ingest function's notifications and reading the new records.
    */
-  private static final boolean LIVE_TAIL = Boolean.getBoolean("heartlog.bench.liveTail");
+  private static final boolean LIVE_TAIL = Boolean.getBoolean("heartlog.bench.liveTail")
+      || System.getProperty("heartlog.bench.follow") != null;
+
+  /**
+   * {@code -Dheartlog.bench.follow=level=ERROR} (HTTP only; implies the live tail): from the end
+   * of the ramp on, one browser-like client follows {@code /api/tail?level=ERROR}, as someone
+   * watching the fleet's errors would. The run then says how many of the matching records, from
+   * the first it received on, reached it, and how long after they were stored (waiting up to 30 s
+   * after the fleet stopped). Only the {@code level} filter is counted against the store.
+   */
+  private static final String FOLLOW = System.getProperty("heartlog.bench.follow");
+  private static final String READER_KEY = "fleet-load-reader-key";
 
   /** How late the round now running on this heartbeat thread started. */
   private static final ThreadLocal<long[]> ROUND_LATENESS = ThreadLocal.withInitial(() -> new long[1]);
@@ -156,6 +167,7 @@ public final class FleetLoad {
           .store(Store.open(pool, url))
           .keysFile(keys)
           .writerKeys(WRITER_KEY)
+          .readerKeys(READER_KEY)
           .listenTo(LIVE_TAIL ? url : null, null, null)
           .port(0)
           .diagnostics(quiet)
@@ -199,6 +211,7 @@ public final class FleetLoad {
         }
       }
       TimeUnit.SECONDS.sleep(INTERVAL.toSeconds());
+      Follower follower = FOLLOW != null && httpServer != null ? Follower.start(httpServer.port(), url) : null;
 
       Snapshot start = fleet.snapshot(logged);
       latency.start();
@@ -226,6 +239,9 @@ public final class FleetLoad {
           start.held, end.held, end.dropped, 0, 0);
 
       closeAll(agents);
+      if (follower != null) {
+        System.out.println(follower.finish());
+      }
       long sent = fleet.snapshot(logged).sent;
       long stored = Long.parseLong(IngestLoad.scalar(url, "SELECT count(*) FROM system_logs"));
       return result.withStored(sent, stored);
@@ -352,6 +368,71 @@ public final class FleetLoad {
     @Override
     public void close() {
       inner.close();
+    }
+  }
+
+  /** The client of {@code -Dheartlog.bench.follow}: counts the records its stream brings, and their lag. */
+  private static final class Follower {
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("\"id\":(\\d+)");
+    private static final java.util.regex.Pattern RECEIVED_AT =
+        java.util.regex.Pattern.compile("\"received_at\":\"([^\"]+)\"");
+    private final String url;
+    private final AtomicLong firstId = new AtomicLong(-1);
+    private final AtomicLong received = new AtomicLong();
+    private final Samples lag = new Samples();
+    private final java.util.concurrent.CompletableFuture<?> stream;
+
+    private Follower(int port, String url) throws Exception {
+      this.url = url;
+      lag.start();
+      java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create("http://127.0.0.1:" + port + "/api/tail?" + FOLLOW))
+          .header("apikey", READER_KEY).header("Authorization", "Bearer " + READER_KEY)
+          .header("Accept", "text/event-stream").build();
+      // HTTP/1.1: asked to upgrade to HTTP/2 first, the server's event stream never starts.
+      stream = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+          .sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofLines())
+          .thenAccept(response -> response.body().filter(line -> line.startsWith("data:")).forEach(this::record));
+    }
+
+    static Follower start(int port, String url) throws Exception {
+      Follower follower = new Follower(port, url);
+      TimeUnit.SECONDS.sleep(1);   // the subscription is in place before the measured minute
+      return follower;
+    }
+
+    private void record(String line) {
+      if (received.incrementAndGet() == 1) {
+        java.util.regex.Matcher id = ID.matcher(line);
+        firstId.set(id.find() ? Long.parseLong(id.group(1)) : 0);
+      }
+      java.util.regex.Matcher at = RECEIVED_AT.matcher(line);
+      if (at.find()) {
+        lag.add(Duration.between(java.time.OffsetDateTime.parse(at.group(1)).toInstant(), java.time.Instant.now()).toNanos());
+      }
+    }
+
+    /** Waits for the stream to catch up with what was stored, then says what it got. */
+    String finish() throws Exception {
+      String level = FOLLOW.replaceFirst("(?i)^.*level=([A-Za-z]+).*$", "$1").toUpperCase(Locale.ROOT);
+      String levels = switch (level) {
+        case "ERROR" -> "'ERROR', 'CRITICAL'";
+        case "WARNING", "WARN" -> "'WARNING', 'ERROR', 'CRITICAL'";
+        case "CRITICAL" -> "'CRITICAL'";
+        default -> "'DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'";
+      };
+      long expected = Long.parseLong(IngestLoad.scalar(url,
+          "SELECT count(*) FROM system_logs WHERE id >= " + Math.max(0, firstId.get()) + " AND level IN (" + levels + ")"));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (received.get() < expected && System.nanoTime() < deadline) {
+        TimeUnit.MILLISECONDS.sleep(200);
+      }
+      lag.stop();
+      stream.cancel(true);
+      return String.format(Locale.ROOT,
+          "follower (/api/tail?%s): received %,d of the %,d matching records from the first it received on; "
+              + "stored to received p50 %.0f ms, p99 %.0f ms, max %.0f ms",
+          FOLLOW, received.get(), expected, lag.percentile(0.5) / 1e6, lag.percentile(0.99) / 1e6, lag.percentile(1.0) / 1e6);
     }
   }
 

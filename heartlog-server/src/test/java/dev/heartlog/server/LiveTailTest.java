@@ -76,6 +76,55 @@ class LiveTailTest {
     assertThat(received).isNotEmpty().allSatisfy(event -> assertThat(event).contains("stored while followed"));
   }
 
+  @Test
+  void aRecordWhoseTransactionCommitsAfterThousandsOfLaterRecordsStillArrives() throws Exception {
+    BlockingQueue<String> events = follow();
+    awaitFollowing(events);
+
+    try (Connection late = DriverManager.getConnection(url)) {
+      // Its id is given now; its commit comes after 5,000 later records were stored and sent.
+      late.setAutoCommit(false);
+      try (Statement statement = late.createStatement()) {
+        statement.execute("SELECT func_worker_heartbeat_with_logs('gpu-late', NULL, NULL, "
+            + "'[{\"level\": \"ERROR\", \"message\": \"committed late\"}]'::jsonb, NULL)");
+      }
+      try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+        statement.execute("SELECT func_worker_heartbeat_with_logs('gpu-1', NULL, NULL, "
+            + "(SELECT jsonb_agg(jsonb_build_object('level', 'INFO', 'message', 'later ' || g)) "
+            + "FROM generate_series(1, 5000) g), NULL)");
+      }
+      assertThat(awaitEvent(events, "later 5000")).as("the later records reached the follower").isTrue();
+      late.commit();
+    }
+
+    assertThat(awaitEvent(events, "committed late")).isTrue();
+  }
+
+  /** Stores records until the first reaches the follower: its subscription is then in place. */
+  private void awaitFollowing(BlockingQueue<String> events) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (System.nanoTime() < deadline) {
+      store("subscribed yet?");
+      if (events.poll(500, TimeUnit.MILLISECONDS) != null) {
+        events.clear();
+        return;
+      }
+    }
+    throw new AssertionError("the follower got nothing in 15 s");
+  }
+
+  /** Whether an event containing {@code text} arrives within 15 s. */
+  private static boolean awaitEvent(BlockingQueue<String> events, String text) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (System.nanoTime() < deadline) {
+      String event = events.poll(200, TimeUnit.MILLISECONDS);
+      if (event != null && event.contains("\"" + text + "\"")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The data lines of an {@code /api/tail} stream, as they arrive. */
   private BlockingQueue<String> follow() {
     BlockingQueue<String> events = new LinkedBlockingQueue<>();

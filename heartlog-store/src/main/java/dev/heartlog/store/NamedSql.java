@@ -118,6 +118,8 @@ final class NamedSql {
       statement.setObject(index, t.atOffset(ZoneOffset.UTC));
     } else if (value instanceof String[] array) {
       statement.setArray(index, connection.createArrayOf("text", array));
+    } else if (value instanceof Long[] array) {
+      statement.setArray(index, connection.createArrayOf("bigint", array));
     } else {
       throw new IllegalArgumentException("cannot bind a " + value.getClass().getName());
     }

@@ -9,6 +9,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -178,8 +179,17 @@ public final class Store {
 
   /** Records stored after {@code afterId} that match the filter, in storing order. */
   public List<StoredRecord> logsAfter(long afterId, LogFilter filter) {
+    return logsAfter(afterId, List.of(), filter);
+  }
+
+  /**
+   * Records stored after {@code afterId}, and those of the ids {@code alsoIds} (ids at or below
+   * it that a follower has not seen yet), that match the filter, in id order.
+   */
+  public List<StoredRecord> logsAfter(long afterId, Collection<Long> alsoIds, LogFilter filter) {
     Map<String, Object> values = filterValues(filter);
     values.put("after_id", afterId);
+    values.put("also_ids", alsoIds.toArray(Long[]::new));
     return query("logs-after", values, Store::storedRecord);
   }
 

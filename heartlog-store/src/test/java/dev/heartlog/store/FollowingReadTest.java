@@ -50,6 +50,8 @@ class FollowingReadTest {
       }
     }));
     assertThat(store.logsAfter(newest - 10, LogFilter.all())).hasSize(10);
+    assertThat(store.logsAfter(newest - 10, List.of(newest - 50, newest - 40), LogFilter.all()))
+        .extracting(StoredRecord::id).hasSize(12).startsWith(newest - 50, newest - 40);
     assertThat(plan).contains("Bitmap Index Scan on " + partition + "_id_idx")
         .doesNotContain("Seq Scan on " + partition + " ");
   }
@@ -62,6 +64,8 @@ class FollowingReadTest {
       for (int i = 0; i < order.size(); i++) {
         Object value = switch (order.get(i)) {
           case "after_id" -> afterId;
+          // Ids below it a follower still waits for (transactions that had not committed).
+          case "also_ids" -> connection.createArrayOf("bigint", new Long[] {afterId - 50, afterId - 40});
           case "levels" -> connection.createArrayOf("text", new String[] {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"});
           case "limit" -> 5_000;
           default -> null;   // worker, task, grep: not filtered
