@@ -18,22 +18,30 @@ import dev.heartlog.store.Store;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalTime;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A fleet on one machine (issue: "A fleet on one machine"). N simulated workers, each a real
@@ -373,25 +381,25 @@ public final class FleetLoad {
 
   /** The client of {@code -Dheartlog.bench.follow}: counts the records its stream brings, and their lag. */
   private static final class Follower {
-    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("\"id\":(\\d+)");
-    private static final java.util.regex.Pattern RECEIVED_AT =
-        java.util.regex.Pattern.compile("\"received_at\":\"([^\"]+)\"");
+    private static final Pattern ID = Pattern.compile("\"id\":(\\d+)");
+    private static final Pattern RECEIVED_AT =
+        Pattern.compile("\"received_at\":\"([^\"]+)\"");
     private final String url;
     private final AtomicLong firstId = new AtomicLong(-1);
     private final AtomicLong received = new AtomicLong();
     private final Samples lag = new Samples();
-    private final java.util.concurrent.CompletableFuture<?> stream;
+    private final CompletableFuture<?> stream;
 
     private Follower(int port, String url) throws Exception {
       this.url = url;
       lag.start();
-      java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
-              java.net.URI.create("http://127.0.0.1:" + port + "/api/tail?" + FOLLOW))
+      HttpRequest request = HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + port + "/api/tail?" + FOLLOW))
           .header("apikey", READER_KEY).header("Authorization", "Bearer " + READER_KEY)
           .header("Accept", "text/event-stream").build();
       // HTTP/1.1: asked to upgrade to HTTP/2 first, the server's event stream never starts.
       stream = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
-          .sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofLines())
+          .sendAsync(request, HttpResponse.BodyHandlers.ofLines())
           .thenAccept(response -> response.body().filter(line -> line.startsWith("data:")).forEach(this::record));
     }
 
@@ -403,12 +411,12 @@ public final class FleetLoad {
 
     private void record(String line) {
       if (received.incrementAndGet() == 1) {
-        java.util.regex.Matcher id = ID.matcher(line);
+        Matcher id = ID.matcher(line);
         firstId.set(id.find() ? Long.parseLong(id.group(1)) : 0);
       }
-      java.util.regex.Matcher at = RECEIVED_AT.matcher(line);
+      Matcher at = RECEIVED_AT.matcher(line);
       if (at.find()) {
-        lag.add(Duration.between(java.time.OffsetDateTime.parse(at.group(1)).toInstant(), java.time.Instant.now()).toNanos());
+        lag.add(Duration.between(OffsetDateTime.parse(at.group(1)).toInstant(), Instant.now()).toNanos());
       }
     }
 
