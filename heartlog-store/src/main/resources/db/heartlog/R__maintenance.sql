@@ -93,6 +93,38 @@ BEGIN
 END;
 $$;
 
+-- Summarizes the ranges of pages of the id index (migration V9) that were filled since it was
+-- last summarized, in every partition; returns how many, or -1 when a partition's lock was held
+-- (by a VACUUM, which summarizes them itself, say) and that partition was skipped after 10 ms:
+-- waiting longer would make every caller wait, and past deadlock_timeout cancel an autovacuum.
+-- BRIN leaves a new range unsummarized until a VACUUM, and a read by id must read every page of
+-- every unsummarized range: at a fleet's 50,000 records a second, hundreds of thousands of rows
+-- for each read of those following the store (BENCHMARKS.md §8). So those followers (logs
+-- --follow, heartlog serve's live tail) call this before they read. Only the tables' owner may
+-- summarize (SQLSTATE 42501 otherwise).
+CREATE OR REPLACE FUNCTION heartlog_summarize_new_ids()
+RETURNS integer
+LANGUAGE plpgsql
+SET lock_timeout = '10ms'
+AS $$
+DECLARE
+    partition_index regclass;
+    summarized      integer := 0;
+    skipped         boolean := false;
+BEGIN
+    FOR partition_index IN
+        SELECT inhrelid::regclass FROM pg_inherits WHERE inhparent = 'system_logs_id_brin'::regclass
+    LOOP
+        BEGIN
+            summarized := summarized + brin_summarize_new_values(partition_index);
+        EXCEPTION WHEN lock_not_available THEN
+            skipped := true;
+        END;
+    END LOOP;
+    RETURN CASE WHEN skipped THEN -1 ELSE summarized END;
+END;
+$$;
+
 -- Everything maintenance does, in one call; returns what it did.
 CREATE OR REPLACE FUNCTION heartlog_maintain(
     retention  interval DEFAULT interval '48 hours',

@@ -1,13 +1,14 @@
 package dev.heartlog.cli;
 
 import dev.heartlog.store.LogFilter;
+import dev.heartlog.store.RecordFollower;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.StoreJson;
 import dev.heartlog.store.StoredRecord;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.Locale;
@@ -27,8 +28,8 @@ final class LogsCommand implements Callable<Integer> {
 
   /** How often {@code --follow} looks for new records. */
   static final Duration FOLLOW_POLL = Duration.ofSeconds(1);
-  /** How far behind the newest id {@code --follow} looks again for records that committed late. */
-  static final long FOLLOW_REREAD_IDS = 2_000;
+  /** Ids read at most per look; a full read is followed at once by the next. */
+  private static final int FOLLOW_READ_LIMIT = 5_000;
 
   @Spec CommandSpec spec;
   @Mixin StoreOptions storeOptions;
@@ -76,29 +77,24 @@ final class LogsCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("heartlog: no records match (records are kept 48 hours)");
       }
       out.flush();
-      // Ids are given at insert and transactions commit in any order, so a record with a lower
-      // id can appear after a higher one was printed: re-read a window behind the newest id and
-      // skip the ids already printed.
-      Set<Long> printed = new LinkedHashSet<>();
-      // --limit chose how many to show first; following reads whole windows.
-      LogFilter following = new LogFilter(filter.workerId(), filter.taskId(), filter.minimumLevel(), null, null,
-          filter.grep(), (int) (5 * FOLLOW_REREAD_IDS));
       if (follow) {
-        // What was stored before following began counts as seen, printed or left out by --limit.
-        store.logsAfter(Math.max(0, lastId - FOLLOW_REREAD_IDS), following).forEach(r -> printed.add(r.id()));
-      }
-      while (follow && !Thread.currentThread().isInterrupted()) {
-        Thread.sleep(FOLLOW_POLL.toMillis());
-        for (StoredRecord record : store.logsAfter(Math.max(0, lastId - FOLLOW_REREAD_IDS), following)) {
-          if (printed.add(record.id())) {
-            print(out, record);
-            lastId = Math.max(lastId, record.id());
+        // A record stored after lastId may already be among those just printed.
+        Set<Long> shown = new HashSet<>();
+        records.forEach(r -> shown.add(r.id()));
+        RecordFollower follower = new RecordFollower(store, lastId);
+        List<LogFilter> wanted = List.of(filter);
+        while (!Thread.currentThread().isInterrupted()) {
+          RecordFollower.Read next = follower.read(wanted, FOLLOW_READ_LIMIT);
+          for (StoredRecord record : next.records()) {
+            if (!shown.remove(record.id())) {
+              print(out, record);
+            }
+          }
+          out.flush();
+          if (!next.full()) {
+            Thread.sleep(FOLLOW_POLL.toMillis());
           }
         }
-        while (printed.size() > 10 * FOLLOW_REREAD_IDS) {
-          printed.remove(printed.iterator().next());
-        }
-        out.flush();
       }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);

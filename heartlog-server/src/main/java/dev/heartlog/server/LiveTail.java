@@ -1,6 +1,7 @@
 package dev.heartlog.server;
 
 import dev.heartlog.store.LogFilter;
+import dev.heartlog.store.RecordFollower;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.StoreJson;
 import dev.heartlog.store.StoredRecord;
@@ -10,8 +11,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -29,24 +28,15 @@ import org.postgresql.PGNotification;
  * notified while reconnecting. With no subscriber it reads nothing: a fleet's records would
  * otherwise be read back as fast as they are stored, for nobody.
  *
- * <p>Ids are given when a record is inserted, and transactions commit in any order, so a record
- * may become visible after records with higher ids were read. Each id skipped over is waited
- * for ({@link #GAP_WAIT_MILLIS}) and asked for again with every read; a fixed window of ids
- * read again, as before, lost records whenever more ids than the window were given out while a
- * transaction committed (a fleet's heartbeats at 50,000 records a second: 2,000 ids in 40 ms).
- * A read that comes back full is followed at once by the next, so a burst is caught up in
- * seconds rather than at one read per notification or poll.
+ * <p>It reads through a {@link RecordFollower}, which waits for ids that commit late and reads a
+ * record only where some subscriber's worker, task and level want it: following a fleet's errors
+ * does not read back the whole fleet's records. A read that comes back full is followed at once
+ * by the next, so a burst is caught up in seconds rather than at one read per notification or
+ * poll.
  */
 final class LiveTail implements AutoCloseable {
 
   static final long SAFETY_POLL_MILLIS = 1_000;
-  /**
-   * How long an id skipped over is asked for again: its transaction may not have committed yet.
-   * The ids of an insert that was rolled back never come.
-   */
-  static final long GAP_WAIT_MILLIS = 30_000;
-  /** At most this many ids waited for; a larger jump in ids is not waited for. */
-  private static final int MAX_GAPS = 100_000;
   private static final int READ_LIMIT = 5_000;
   /** Reads in a row when they come back full; then the next notification or poll goes on. */
   private static final int MAX_READS_PER_WAKE = 20;
@@ -60,6 +50,15 @@ final class LiveTail implements AutoCloseable {
           && (task == null || task.equals(record.taskId()))
           && LogFilter.LEVELS.indexOf(record.level()) >= minimumLevel
           && (grep == null || record.message().toLowerCase(Locale.ROOT).contains(grep));
+    }
+
+    /**
+     * What the store is asked for on this subscriber's behalf: its worker, task and level. The
+     * text is matched here, by {@link #wants}, as Java lowercases it.
+     */
+    LogFilter storeFilter() {
+      return new LogFilter(worker, task, minimumLevel == LEVELS_BELOW_ALL ? null : LogFilter.LEVELS.get(minimumLevel),
+          null, null, null, 1);
     }
 
     static Subscriber of(SseClient client, String worker, String task, String level, String grep) {
@@ -80,11 +79,9 @@ final class LiveTail implements AutoCloseable {
   private final String password;
   private final PrintStream diagnostics;
   private final Set<Subscriber> subscribers = new CopyOnWriteArraySet<>();
-  /** Ids below {@link #newestId} not seen yet, with when they were first missed, oldest first. */
-  private final LinkedHashMap<Long, Long> gaps = new LinkedHashMap<>();
   private final Thread thread;
   private volatile boolean running = true;
-  private long newestId;
+  private RecordFollower follower;
 
   LiveTail(Store store, String jdbcUrl, String user, String password, PrintStream diagnostics) {
     this.store = store;
@@ -168,41 +165,22 @@ final class LiveTail implements AutoCloseable {
    * a new subscriber gets what is stored from now on (and what it asked for by {@code afterId}).
    */
   private void startFollowing() {
-    gaps.clear();
-    newestId = store.lastLogId();
+    follower = new RecordFollower(store, store.lastLogId());
   }
 
   private synchronized void dispatchNewRecords() {
-    LogFilter everything = new LogFilter(null, null, null, null, null, null, READ_LIMIT);
     for (int read = 0; read < MAX_READS_PER_WAKE; read++) {
-      long now = System.currentTimeMillis();
-      gaps.values().removeIf(missedAt -> now - missedAt > GAP_WAIT_MILLIS);
-      List<StoredRecord> records = store.logsAfter(newestId, gaps.keySet(), everything);
-      for (StoredRecord record : records) {
-        long id = record.id();
-        if (id <= newestId) {
-          if (gaps.remove(id) == null) {
-            continue;   // already sent
-          }
-        } else {
-          if (id - newestId - 1 <= MAX_GAPS) {
-            for (long skipped = newestId + 1; skipped < id; skipped++) {
-              gaps.put(skipped, now);
-            }
-          }
-          newestId = id;
-        }
+      // Per read: a browser that subscribed meanwhile is asked for from this read on.
+      List<LogFilter> wanted = subscribers.stream().map(Subscriber::storeFilter).toList();
+      RecordFollower.Read next = follower.read(wanted, READ_LIMIT);
+      for (StoredRecord record : next.records()) {
         for (Subscriber subscriber : subscribers) {
           if (subscriber.wants(record)) {
             send(subscriber, record);
           }
         }
       }
-      for (Iterator<Long> oldest = gaps.keySet().iterator(); gaps.size() > MAX_GAPS; ) {
-        oldest.next();
-        oldest.remove();
-      }
-      if (records.size() < READ_LIMIT) {
+      if (!next.full()) {
         return;
       }
     }

@@ -36,7 +36,7 @@ class LiveTailTest {
 
   private String url;
   private HeartlogServer server;
-  private CompletableFuture<HttpResponse<Stream<String>>> stream;
+  private final List<CompletableFuture<HttpResponse<Stream<String>>>> streams = new ArrayList<>();
 
   @BeforeEach
   void start() throws IOException {
@@ -50,9 +50,7 @@ class LiveTailTest {
 
   @AfterEach
   void stop() {
-    if (stream != null) {
-      stream.cancel(true);
-    }
+    streams.forEach(stream -> stream.cancel(true));
     server.close();
   }
 
@@ -100,11 +98,45 @@ class LiveTailTest {
     assertThat(awaitEvent(events, "committed late")).isTrue();
   }
 
+  @Test
+  void aFollowerOfOneWorkersErrorsGetsOnlyThoseBesideOneWhoFollowsEverything() throws Exception {
+    BlockingQueue<String> errors = follow("?level=ERROR&worker=gpu-2");
+    awaitFollowing(errors, "gpu-2", "ERROR");
+    BlockingQueue<String> everything = follow("");
+    awaitFollowing(everything, "gpu-1", "INFO");
+
+    store("gpu-2", "INFO", "routine on gpu-2");
+    store("gpu-1", "ERROR", "error on gpu-1");
+    store("gpu-2", "CRITICAL", "critical on gpu-2");
+
+    List<String> received = new ArrayList<>();
+    assertThat(awaitEvent(errors, "critical on gpu-2", received)).isTrue();
+    List<String> all = new ArrayList<>();
+    assertThat(awaitEvent(everything, "critical on gpu-2", all)).isTrue();
+    // Records in id order: the follower of the errors would have had the others before this one.
+    assertThat(withoutProbes(received)).singleElement().asString().contains("critical on gpu-2");
+    assertThat(withoutProbes(all)).hasSize(3)
+        .satisfiesExactly(
+            event -> assertThat(event).contains("routine on gpu-2"),
+            event -> assertThat(event).contains("error on gpu-1"),
+            event -> assertThat(event).contains("critical on gpu-2"));
+  }
+
+  /** The events but those of the records {@link #awaitFollowing} stored. */
+  private static List<String> withoutProbes(List<String> events) {
+    return events.stream().filter(event -> !event.contains("subscribed yet?")).toList();
+  }
+
   /** Stores records until the first reaches the follower: its subscription is then in place. */
   private void awaitFollowing(BlockingQueue<String> events) throws Exception {
+    awaitFollowing(events, "gpu-1", "INFO");
+  }
+
+  /** The same, storing records of this worker and level. */
+  private void awaitFollowing(BlockingQueue<String> events, String worker, String level) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (System.nanoTime() < deadline) {
-      store("subscribed yet?");
+      store(worker, level, "subscribed yet?");
       if (events.poll(500, TimeUnit.MILLISECONDS) != null) {
         events.clear();
         return;
@@ -115,11 +147,20 @@ class LiveTailTest {
 
   /** Whether an event containing {@code text} arrives within 15 s. */
   private static boolean awaitEvent(BlockingQueue<String> events, String text) throws InterruptedException {
+    return awaitEvent(events, text, new ArrayList<>());
+  }
+
+  /** Whether an event containing {@code text} arrives within 15 s; every event polled goes to {@code received}. */
+  private static boolean awaitEvent(BlockingQueue<String> events, String text, List<String> received)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (System.nanoTime() < deadline) {
       String event = events.poll(200, TimeUnit.MILLISECONDS);
-      if (event != null && event.contains("\"" + text + "\"")) {
-        return true;
+      if (event != null) {
+        received.add(event);
+        if (event.contains("\"" + text + "\"")) {
+          return true;
+        }
       }
     }
     return false;
@@ -127,14 +168,21 @@ class LiveTailTest {
 
   /** The data lines of an {@code /api/tail} stream, as they arrive. */
   private BlockingQueue<String> follow() {
+    return follow("");
+  }
+
+  /** The same for the filters in {@code query} ({@code ?level=ERROR}, say). */
+  private BlockingQueue<String> follow(String query) {
     BlockingQueue<String> events = new LinkedBlockingQueue<>();
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/tail"))
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/tail" + query))
         .header("apikey", READER).header("Authorization", "Bearer " + READER)
         .header("Accept", "text/event-stream").build();
     // HTTP/1.1: the client's default first asks plain HTTP to upgrade to HTTP/2, which the
     // server's event stream does not answer.
-    stream = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+    CompletableFuture<HttpResponse<Stream<String>>> stream = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1).build()
         .sendAsync(request, HttpResponse.BodyHandlers.ofLines());
+    streams.add(stream);
     stream.thenAccept(response -> response.body()
         .filter(line -> line.startsWith("data:"))
         .forEach(events::add));
@@ -142,9 +190,13 @@ class LiveTailTest {
   }
 
   private void store(String message) throws SQLException {
+    store("gpu-1", "INFO", message);
+  }
+
+  private void store(String worker, String level, String message) throws SQLException {
     try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
-      statement.execute("SELECT func_worker_heartbeat_with_logs('gpu-1', NULL, NULL, "
-          + "'[{\"level\": \"INFO\", \"message\": \"" + message + "\"}]'::jsonb, NULL)");
+      statement.execute("SELECT func_worker_heartbeat_with_logs('" + worker + "', NULL, NULL, "
+          + "'[{\"level\": \"" + level + "\", \"message\": \"" + message + "\"}]'::jsonb, NULL)");
     }
   }
 }

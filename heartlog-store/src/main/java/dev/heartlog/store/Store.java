@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -179,19 +180,56 @@ public final class Store {
 
   /** Records stored after {@code afterId} that match the filter, in storing order. */
   public List<StoredRecord> logsAfter(long afterId, LogFilter filter) {
-    return logsAfter(afterId, List.of(), filter);
+    Map<String, Object> values = filterValues(filter);
+    values.put("after_id", afterId);
+    return query("logs-after", values, Store::storedRecord);
   }
 
   /**
-   * Records stored after {@code afterId}, and those of the ids {@code alsoIds} (ids at or below
-   * it that a follower has not seen yet), that match the filter, in id order.
+   * One read for those following the store ({@link RecordFollower}): the ids stored after {@code
+   * afterId} up to {@code untilId} and the ids {@code alsoIds} (ids at or below it not seen yet), at
+   * most {@code limit}, in id order, each with its record where one of {@code wanted} may want it,
+   * and without it elsewhere. A filter's worker, task, minimum level and text count; its times and
+   * limit do not. For one filter the records are exactly those it matches. For several, the store
+   * is asked for any of their workers, any of their tasks and any of their levels, and for a text
+   * only where all look for the same one: the caller matches each filter itself.
    */
-  public List<StoredRecord> logsAfter(long afterId, Collection<Long> alsoIds, LogFilter filter) {
-    Map<String, Object> values = filterValues(filter);
+  public List<FollowedId> recordsForFollowers(
+      long afterId, long untilId, Collection<Long> alsoIds, Collection<LogFilter> wanted, int limit) {
+    Map<String, Object> values = new HashMap<>();
     values.put("after_id", afterId);
+    values.put("until_id", untilId);
     values.put("also_ids", alsoIds.toArray(Long[]::new));
-    return query("logs-after", values, Store::storedRecord);
+    values.put("workers", anyOf(wanted, LogFilter::workerId));
+    values.put("tasks", anyOf(wanted, LogFilter::taskId));
+    values.put("levels", wanted.stream().map(LogFilter::levels).max(Comparator.comparingInt(levels -> levels.length))
+        .orElse(new String[0]));
+    List<String> greps = wanted.stream().map(LogFilter::grep).distinct().toList();
+    values.put("grep", greps.size() == 1 ? greps.get(0) : null);
+    values.put("limit", limit);
+    return query("records-for-followers", values,
+        rs -> new FollowedId(rs.getLong("id"), rs.getBoolean("wanted") ? storedRecord(rs) : null));
   }
+
+  /** The filters' values of one field; null (any) where a filter does not filter on it. */
+  private static String[] anyOf(Collection<LogFilter> filters, Function<LogFilter, String> field) {
+    List<String> values = filters.stream().map(field).toList();
+    return values.contains(null) ? null : values.stream().distinct().toArray(String[]::new);
+  }
+
+  /**
+   * Summarizes the ranges of the id index filled since it was last summarized, so that reads by
+   * id (those of {@link RecordFollower}) read only the pages they need; returns how many, or -1
+   * when a partition was skipped because its lock was held (by a VACUUM, say).
+   *
+   * @throws StoreException with SQLSTATE 42501 where this user does not own the tables
+   */
+  int summarizeNewIds() {
+    return queryOne("summarize-new-ids", Map.of(), rs -> rs.getInt("ranges"));
+  }
+
+  /** An id a follower read, with its record where the follower wants it; else {@code record} is null. */
+  public record FollowedId(long id, StoredRecord record) {}
 
   /**
    * The newest record id; 0 for a store that never stored one. Where no record is stored near the
@@ -200,8 +238,16 @@ public final class Store {
   public long lastLogId() {
     // Two queries: the id index is chosen only when the planner sees the bound as a value, not
     // as a subquery's result it cannot estimate.
-    long issued = queryOne("issued-log-id", Map.of(), rs -> rs.getLong("id"));
+    long issued = issuedLogId();
     return queryOne("last-log-id", Map.of("issued", issued), rs -> rs.getLong("id"));
+  }
+
+  /**
+   * The last id the records' id sequence gave out, at or above the newest stored record's; 0 when
+   * the sequence is not readable to this user.
+   */
+  long issuedLogId() {
+    return queryOne("issued-log-id", Map.of(), rs -> rs.getLong("id"));
   }
 
   /** A task's whole timeline; empty lists when the store has never heard of it. */

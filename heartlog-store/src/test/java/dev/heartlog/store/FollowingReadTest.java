@@ -11,8 +11,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * What {@code logs --follow} and the viewer's live tail read every second: the records stored
- * after an id. That read must go to the newest pages through the id index (migration V9), not
+ * What {@code logs --follow} and the viewer's live tail read every second: the ids stored after
+ * an id, with the records their followers want. That read must go to the newest pages through the id index (migration V9), not
  * scan every partition, or following costs more the larger the store.
  */
 class FollowingReadTest {
@@ -40,7 +40,7 @@ class FollowingReadTest {
       }
     });
 
-    String plan = store.withConnection(connection -> explainLogsAfter(connection, newest - 10));
+    String plan = store.withConnection(connection -> explainFollowingRead(connection, newest - 10));
 
     assertThat(newest).isEqualTo(store.withConnection(connection -> {
       try (Statement statement = connection.createStatement();
@@ -50,25 +50,28 @@ class FollowingReadTest {
       }
     }));
     assertThat(store.logsAfter(newest - 10, LogFilter.all())).hasSize(10);
-    assertThat(store.logsAfter(newest - 10, List.of(newest - 50, newest - 40), LogFilter.all()))
-        .extracting(StoredRecord::id).hasSize(12).startsWith(newest - 50, newest - 40);
+    assertThat(store.recordsForFollowers(newest - 10, newest, List.of(newest - 50, newest - 40), List.of(LogFilter.all()), 5_000))
+        .extracting(Store.FollowedId::id).hasSize(12).startsWith(newest - 50, newest - 40);
     assertThat(plan).contains("Bitmap Index Scan on " + partition + "_id_idx")
         .doesNotContain("Seq Scan on " + partition + " ");
   }
 
   /** EXPLAIN of the store's own query file, with what a follower binds. */
-  private static String explainLogsAfter(Connection connection, long afterId) throws SQLException {
-    NamedSql sql = NamedSql.load("logs-after");
+  private static String explainFollowingRead(Connection connection, long afterId) throws SQLException {
+    NamedSql sql = NamedSql.load("records-for-followers");
     try (PreparedStatement statement = connection.prepareStatement("EXPLAIN " + sql.jdbcSql())) {
       List<String> order = sql.parameterOrder();
       for (int i = 0; i < order.size(); i++) {
         Object value = switch (order.get(i)) {
           case "after_id" -> afterId;
+          case "until_id" -> afterId + 5_000;
           // Ids below it a follower still waits for (transactions that had not committed).
           case "also_ids" -> connection.createArrayOf("bigint", new Long[] {afterId - 50, afterId - 40});
-          case "levels" -> connection.createArrayOf("text", new String[] {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"});
+          // One follower of the errors.
+          case "workers", "tasks", "grep" -> null;
+          case "levels" -> connection.createArrayOf("text", new String[] {"ERROR", "CRITICAL"});
           case "limit" -> 5_000;
-          default -> null;   // worker, task, grep: not filtered
+          default -> throw new IllegalStateException("a parameter this test does not know: " + order.get(i));
         };
         statement.setObject(i + 1, value);
       }

@@ -1,6 +1,6 @@
--- Records stored after a known id, in the order they were stored: what `--follow` prints next;
--- and those of the ids in :also_ids (ids below it whose records were not visible yet, because
--- ids are given at insert and transactions commit in any order).
+-- Records stored after a known id, in the order they were stored: what a browser that
+-- reconnects to the live tail missed (its Last-Event-ID). Following itself reads
+-- records-for-followers.sql.
 SELECT id,
        timestamp,
        created_at,
@@ -13,7 +13,7 @@ SELECT id,
        session_id,
        seq
 FROM system_logs
-WHERE (id > :after_id OR id = ANY (:also_ids::bigint[]))
+WHERE id > :after_id
   AND (:worker::text IS NULL OR source_id = :worker::text)
   AND (:task::text IS NULL OR task_id = :task::text)
   AND level = ANY (:levels::text[])
