@@ -36,6 +36,8 @@ public final class RecordFollower {
    * after a partition's lock was found held, or the summary failed.
    */
   static final long SUMMARY_BACKOFF_MILLIS = 1_000;
+  /** Ids before the starting point looked at for transactions still to commit. */
+  static final int STARTING_LOOKBACK_IDS = 5_000;
 
   private final Store store;
   private final LongSupplier clock;
@@ -45,7 +47,11 @@ public final class RecordFollower {
   private boolean maySummarize = true;
   private long nextSummaryAt = Long.MIN_VALUE;
 
-  /** Follows what is stored after {@code afterId}. */
+  /**
+   * Follows what is stored after {@code afterId}, the newest record seen: the records stored after
+   * it, and those of the {@value #STARTING_LOOKBACK_IDS} ids before it whose transactions had not
+   * committed yet (those ids are waited for, as later ones).
+   */
   public RecordFollower(Store store, long afterId) {
     this(store, afterId, System::currentTimeMillis);
   }
@@ -53,8 +59,12 @@ public final class RecordFollower {
   // Visible for testing: the clock that ages the ids waited for.
   RecordFollower(Store store, long afterId, LongSupplier clock) {
     this.store = store;
-    this.newestId = afterId;
     this.clock = clock;
+    this.newestId = Math.max(0, afterId - STARTING_LOOKBACK_IDS);
+    if (newestId < afterId) {
+      // Every id up to afterId was given out: those not visible yet are waited for.
+      readIds(List.of(), STARTING_LOOKBACK_IDS, afterId, clock.getAsLong());
+    }
   }
 
   /** What one read found. */
@@ -76,6 +86,15 @@ public final class RecordFollower {
     summarizeNewIds(now);
     long issued = store.issuedLogId();
     long until = issued > 0 ? Math.min(issued, newestId + limit) : Long.MAX_VALUE;
+    Read read = readIds(wanted, limit, until, now);
+    return until < issued && !read.full() ? new Read(read.records(), true) : read;
+  }
+
+  /**
+   * Reads the ids after the newest seen up to {@code until}, all of them given out (or all there
+   * are, for {@link Long#MAX_VALUE}), and those waited for; at most {@code limit}.
+   */
+  private Read readIds(Collection<LogFilter> wanted, int limit, long until, long now) {
     List<Store.FollowedId> ids = store.recordsForFollowers(newestId, until, gaps.keySet(), wanted, limit);
     List<StoredRecord> records = new ArrayList<>();
     for (Store.FollowedId followed : ids) {
@@ -92,19 +111,17 @@ public final class RecordFollower {
         records.add(followed.record());
       }
     }
-    // A read cut at the limit left ids out; they are read next, by the ids waited for.
-    boolean full = ids.size() >= limit;
     if (until != Long.MAX_VALUE) {
       // Every id up to the read's end was given out: those not seen are still to come.
       waitForIdsBelow(until + 1, now);
       newestId = until;
-      full |= until < issued;
     }
     for (Iterator<Long> oldest = gaps.keySet().iterator(); gaps.size() > MAX_GAPS; ) {
       oldest.next();
       oldest.remove();
     }
-    return new Read(records, full);
+    // A read cut at the limit left ids out; they are read next, by the ids waited for.
+    return new Read(records, ids.size() >= limit);
   }
 
   /**

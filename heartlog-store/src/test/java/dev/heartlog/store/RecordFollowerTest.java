@@ -100,6 +100,20 @@ class RecordFollowerTest {
   }
 
   @Test
+  void aRecordThatCommitsAfterFollowingStartedIsReadEvenWithAnIdBelowTheStart() throws SQLException {
+    try (Connection late = DriverManager.getConnection(url)) {
+      late.setAutoCommit(false);
+      store(late, "gpu-late", "ERROR", "committed after following started");   // its id is given now
+      store("gpu-1", "INFO", "stored before following started");
+      RecordFollower follower = new RecordFollower(store, store.lastLogId());
+      assertThat(follower.waitingFor()).isEqualTo(1);
+      late.commit();
+
+      assertThat(messages(follower.read(EVERYTHING, 100))).containsExactly("committed after following started");
+    }
+  }
+
+  @Test
   void theIdsOfARolledBackInsertAreWaitedForOnlySoLong() throws SQLException {
     AtomicLong clock = new AtomicLong(1_000_000);
     RecordFollower follower = new RecordFollower(store, store.lastLogId(), clock::get);
