@@ -43,14 +43,11 @@ class RecordFollowerTest {
   @Test
   void onlyWhatTheFilterWantsIsReadButEveryIdCountsAsSeen() throws SQLException {
     RecordFollower follower = new RecordFollower(store, store.lastLogId());
-    store("gpu-1", "ERROR", "error on gpu-1");
-    store("gpu-2", "INFO", "routine on gpu-2");
-    store("gpu-2", "WARNING", "warning on gpu-2");
-    store("gpu-2", "CRITICAL", "critical on gpu-2");
+    storeAFleetsRecords();
 
     RecordFollower.Read read = follower.read(List.of(new LogFilter("gpu-2", null, "WARNING", null, null, null, 1)), 100);
 
-    assertThat(messages(read)).containsExactly("warning on gpu-2", "critical on gpu-2");
+    assertThat(messages(read)).containsExactly("warning on gpu-2", "error on gpu-2", "critical on gpu-2");
     assertThat(read.records()).allSatisfy(record -> assertThat(record.workerId()).isEqualTo("gpu-2"));
     assertThat(follower.waitingFor()).as("the ids of the records not wanted count as seen").isZero();
     assertThat(messages(follower.read(EVERYTHING, 100))).as("nothing is read twice, whatever the filter").isEmpty();
@@ -59,11 +56,7 @@ class RecordFollowerTest {
   @Test
   void severalFiltersGetAtLeastWhatEachWants() throws SQLException {
     RecordFollower follower = new RecordFollower(store, store.lastLogId());
-    store("gpu-1", "ERROR", "error on gpu-1");
-    store("gpu-1", "WARNING", "warning on gpu-1");
-    store("gpu-2", "ERROR", "error on gpu-2");
-    store("gpu-2", "CRITICAL", "critical on gpu-2");
-    store("gpu-3", "CRITICAL", "critical on gpu-3");
+    storeAFleetsRecords();
     List<LogFilter> errorsOfGpu1AndCriticalsOfGpu2 = List.of(
         new LogFilter("gpu-1", null, "ERROR", null, null, null, 1),
         new LogFilter("gpu-2", null, "CRITICAL", null, null, null, 1));
@@ -71,6 +64,16 @@ class RecordFollowerTest {
     // The store is asked for either worker's records at either level: the caller sorts them out.
     assertThat(messages(follower.read(errorsOfGpu1AndCriticalsOfGpu2, 100)))
         .containsExactly("error on gpu-1", "error on gpu-2", "critical on gpu-2");
+  }
+
+  /** Records of three workers at every level but DEBUG, in this order. */
+  private void storeAFleetsRecords() throws SQLException {
+    for (String record : List.of("gpu-1 ERROR", "gpu-1 WARNING", "gpu-2 INFO", "gpu-2 WARNING", "gpu-2 ERROR",
+        "gpu-2 CRITICAL", "gpu-3 CRITICAL")) {
+      String worker = record.split(" ")[0];
+      String level = record.split(" ")[1];
+      store(worker, level, level.toLowerCase(java.util.Locale.ROOT).replace("info", "routine") + " on " + worker);
+    }
   }
 
   @Test
