@@ -102,21 +102,37 @@ $$;
 -- for each read of those following the store (BENCHMARKS.md §8). So those followers (logs
 -- --follow, heartlog serve's live tail) call this before they read. Only the tables' owner may
 -- summarize (SQLSTATE 42501 otherwise).
+--
+-- Only full ranges, newest first, back to one summarized already (VACUUM summarizes from the
+-- start). The range still being filled is left: summarized, every record inserted into it would
+-- update its summary, a BRIN WAL record per record, as brin_summarize_new_values would have it.
 CREATE OR REPLACE FUNCTION heartlog_summarize_new_ids()
 RETURNS integer
 LANGUAGE plpgsql
 SET lock_timeout = '10ms'
 AS $$
 DECLARE
-    partition_index regclass;
-    summarized      integer := 0;
-    skipped         boolean := false;
+    partition   record;
+    range_start bigint;
+    summarized  integer := 0;
+    skipped     boolean := false;
 BEGIN
-    FOR partition_index IN
-        SELECT inhrelid::regclass FROM pg_inherits WHERE inhparent = 'system_logs_id_brin'::regclass
+    FOR partition IN
+        SELECT i.indexrelid::regclass AS index,
+               pg_relation_size(i.indrelid) / current_setting('block_size')::bigint AS pages,
+               coalesce((SELECT o.option_value::integer FROM pg_options_to_table(c.reloptions) AS o
+                         WHERE o.option_name = 'pages_per_range'), 128) AS pages_per_range
+        FROM pg_inherits AS h
+        JOIN pg_index AS i ON i.indexrelid = h.inhrelid
+        JOIN pg_class AS c ON c.oid = h.inhrelid
+        WHERE h.inhparent = 'system_logs_id_brin'::regclass
     LOOP
+        range_start := (partition.pages / partition.pages_per_range - 1) * partition.pages_per_range;
         BEGIN
-            summarized := summarized + brin_summarize_new_values(partition_index);
+            WHILE range_start >= 0 AND brin_summarize_range(partition.index, range_start) > 0 LOOP
+                summarized := summarized + 1;
+                range_start := range_start - partition.pages_per_range;
+            END LOOP;
         EXCEPTION WHEN lock_not_available THEN
             skipped := true;
         END;
