@@ -85,7 +85,9 @@ public final class RecordFollower {
     gaps.values().removeIf(missedAt -> now - missedAt > GAP_WAIT_MILLIS);
     summarizeNewIds(now);
     long issued = store.issuedLogId();
-    long until = issued > 0 ? Math.min(issued, newestId + limit) : Long.MAX_VALUE;
+    // Never below the newest seen: a sequence set back (ALTER SEQUENCE ... RESTART) must not make
+    // the follower show again what it showed.
+    long until = issued > 0 ? Math.max(newestId, Math.min(issued, newestId + limit)) : Long.MAX_VALUE;
     Read read = readIds(wanted, limit, until, now);
     return until < issued && !read.full() ? new Read(read.records(), true) : read;
   }
