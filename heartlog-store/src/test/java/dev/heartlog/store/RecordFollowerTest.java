@@ -117,6 +117,21 @@ class RecordFollowerTest {
   }
 
   @Test
+  void whatWasReadIsNotReadAgainWhenTheIdSequenceIsSetBack() throws SQLException {
+    RecordFollower follower = new RecordFollower(store, store.lastLogId());
+    store("gpu-1", "INFO", "first");
+    store("gpu-1", "INFO", "second");
+    assertThat(messages(follower.read(EVERYTHING, 100))).containsExactly("first", "second");
+    long newest = follower.newestId();
+
+    store.withConnection(connection -> connection.createStatement().execute(
+        "SELECT setval(pg_get_serial_sequence('system_logs', 'id'), 1)"));
+
+    assertThat(messages(follower.read(EVERYTHING, 100))).isEmpty();
+    assertThat(follower.newestId()).isEqualTo(newest);
+  }
+
+  @Test
   void theIdsOfARolledBackInsertAreWaitedForOnlySoLong() throws SQLException {
     AtomicLong clock = new AtomicLong(1_000_000);
     RecordFollower follower = new RecordFollower(store, store.lastLogId(), clock::get);
