@@ -28,7 +28,7 @@ final class LogsCommand implements Callable<Integer> {
 
   /** How often {@code --follow} looks for new records. */
   static final Duration FOLLOW_POLL = Duration.ofSeconds(1);
-  /** Ids read at most per look; a full read is followed at once by the next. */
+  /** Ids read at most per look; a full read is followed by the next after a short pause. */
   private static final int FOLLOW_READ_LIMIT = 5_000;
 
   @Spec CommandSpec spec;
@@ -91,9 +91,8 @@ final class LogsCommand implements Callable<Integer> {
             }
           }
           out.flush();
-          if (!next.full()) {
-            Thread.sleep(FOLLOW_POLL.toMillis());
-          }
+          // Behind: read again after a pause four times as long as the read, to spare the store.
+          Thread.sleep(next.full() ? follower.catchUpPauseMillis() : FOLLOW_POLL.toMillis());
         }
       }
     } catch (java.io.IOException e) {

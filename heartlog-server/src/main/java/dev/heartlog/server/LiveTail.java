@@ -30,9 +30,10 @@ import org.postgresql.PGNotification;
  *
  * <p>It reads through a {@link RecordFollower}, which waits for ids that commit late and reads a
  * record only where some subscriber's worker, task and level want it: following a fleet's errors
- * does not read back the whole fleet's records. A read that comes back full is followed at once
- * by the next, so a burst is caught up in seconds rather than at one read per notification or
- * poll.
+ * does not read back the whole fleet's records. A read that comes back full is followed by the
+ * next after a pause four times as long as it took ({@link RecordFollower#catchUpPauseMillis}), so a
+ * burst is caught up in seconds rather than at one read per notification or poll, and a tail
+ * that cannot keep up falls behind rather than take a core from the fleet's heartbeats.
  */
 final class LiveTail implements AutoCloseable {
 
@@ -170,6 +171,15 @@ final class LiveTail implements AutoCloseable {
 
   private synchronized void dispatchNewRecords() {
     for (int read = 0; read < MAX_READS_PER_WAKE; read++) {
+      long pause = follower.catchUpPauseMillis();
+      if (pause > 0) {
+        try {
+          wait(pause);   // releases this monitor: a browser may subscribe meanwhile
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
       // Per read: a browser that subscribed meanwhile is asked for from this read on.
       List<LogFilter> wanted = subscribers.stream().map(Subscriber::storeFilter).toList();
       RecordFollower.Read next = follower.read(wanted, READ_LIMIT);

@@ -169,6 +169,23 @@ class RecordFollowerTest {
   }
 
   @Test
+  void afterAFullReadTheFollowerPausesFourTimesAsLongAsTheReadTook() throws SQLException {
+    // A clock that moves 40 ms at every look: a read looks at its start and at its end.
+    AtomicLong clock = new AtomicLong(1_000_000);
+    RecordFollower follower = new RecordFollower(store, store.lastLogId(), () -> clock.addAndGet(40));
+    for (int i = 1; i <= 5; i++) {
+      store("gpu-1", "INFO", "record " + i);
+    }
+    assertThat(follower.catchUpPauseMillis()).as("before any read").isZero();
+
+    assertThat(follower.read(EVERYTHING, 3).full()).isTrue();
+    assertThat(follower.catchUpPauseMillis()).isEqualTo(4 * 40);
+
+    assertThat(follower.read(EVERYTHING, 3).full()).isFalse();
+    assertThat(follower.catchUpPauseMillis()).as("caught up: the caller waits for new records anyway").isZero();
+  }
+
+  @Test
   void aReadCoversTheNextIdsGivenOutAndWaitsForThoseNotCommittedYet() throws SQLException {
     RecordFollower follower = new RecordFollower(store, store.lastLogId());
     try (Connection late = DriverManager.getConnection(url)) {
