@@ -212,21 +212,30 @@ BEGIN
         END IF;
     END IF;
 
-    -- The heartbeat itself: the worker row is created on first contact.
-    INSERT INTO workers AS w (id, status, last_heartbeat, vram_total_mb, vram_used_mb, current_task_id,
-                              problem_errors, problem_warnings)
-    VALUES (worker_id_param, coalesce(status_param, 'active'), now(),
-            vram_total_mb_param, vram_used_mb_param, current_task_id_param,
-            heartlog_add_problems(NULL, problems, 2), heartlog_add_problems(NULL, problems, 3))
-    ON CONFLICT (id) DO UPDATE
-        SET status          = excluded.status,
-            last_heartbeat  = excluded.last_heartbeat,
-            vram_total_mb   = coalesce(excluded.vram_total_mb, w.vram_total_mb),
-            vram_used_mb    = coalesce(excluded.vram_used_mb, w.vram_used_mb),
-            current_task_id = excluded.current_task_id,
-            -- Fleet health's counts of the last hour's problems (migration V7).
-            problem_errors   = heartlog_add_problems(w.problem_errors, problems, 2),
-            problem_warnings = heartlog_add_problems(w.problem_warnings, problems, 3);
+    -- The heartbeat itself: the worker's row, created on first contact. A plain UPDATE rather
+    -- than INSERT ... ON CONFLICT DO UPDATE: the upsert locks the row before it updates it (one
+    -- more WAL record per heartbeat) and sets up the problem counts' expressions twice; the
+    -- UPDATE costs the function 1.3% fewer instructions per call (callgrind, BENCHMARKS.md §2).
+    -- On first contact the row is inserted and the second pass updates it; a concurrent first
+    -- contact of the same worker inserts nothing (ON CONFLICT DO NOTHING) and updates as well.
+    -- Two passes at most: an orchestrator's trigger that skips the update must not hang the call.
+    FOR pass IN 1 .. 2 LOOP
+        UPDATE workers AS w
+            SET status          = coalesce(status_param, 'active'),
+                last_heartbeat  = now(),
+                vram_total_mb   = coalesce(vram_total_mb_param, w.vram_total_mb),
+                vram_used_mb    = coalesce(vram_used_mb_param, w.vram_used_mb),
+                current_task_id = current_task_id_param,
+                -- Fleet health's counts of the last hour's problems (migration V7).
+                problem_errors   = heartlog_add_problems(w.problem_errors, problems, 2),
+                problem_warnings = heartlog_add_problems(w.problem_warnings, problems, 3)
+            WHERE w.id = worker_id_param;
+        EXIT WHEN FOUND;
+        INSERT INTO workers (id, status, last_heartbeat, vram_total_mb, vram_used_mb, current_task_id)
+        VALUES (worker_id_param, coalesce(status_param, 'active'), now(),
+                vram_total_mb_param, vram_used_mb_param, current_task_id_param)
+        ON CONFLICT (id) DO NOTHING;
+    END LOOP;
 
     INSERT INTO worker_heartbeats
         (worker_id, status, vram_total_mb, vram_used_mb, current_task_id, records, logs_inserted,

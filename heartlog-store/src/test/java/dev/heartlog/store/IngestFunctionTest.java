@@ -3,11 +3,14 @@ package dev.heartlog.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -98,6 +101,63 @@ class IngestFunctionTest {
     assertThat(result).contains("\"success\": true");
     assertThat(single("SELECT status FROM workers WHERE id = 'gpu-20261127-a1b2c3'")).isEqualTo("crashed");
     assertThat(single("SELECT status FROM worker_heartbeats")).isEqualTo("crashed");
+  }
+
+  @Test
+  void aNewWorkersFirstHeartbeatsOnTwoConnectionsAtOnceMakeOneRowAndBothCount() throws Exception {
+    String url = TestDatabase.freshUrl();
+    Store.open(url, null, null).migrate();
+    String call = "SELECT func_worker_heartbeat_with_logs('w-new', 81559, ?)::text";
+    try (Connection first = DriverManager.getConnection(url);
+        Connection second = DriverManager.getConnection(url)) {
+      first.setAutoCommit(false);
+      heartbeat(first, call, 1000);   // inserts the worker's row, not committed yet
+      CompletableFuture<String> secondCall = CompletableFuture.supplyAsync(() -> {
+        try {
+          return heartbeat(second, call, 2000);   // waits for the first to commit
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      Thread.sleep(300);
+      assertThat(secondCall).as("waits for the first transaction").isNotDone();
+      first.commit();
+
+      assertThat(secondCall.get(10, TimeUnit.SECONDS)).contains("\"success\": true");
+      try (ResultSet rs = first.createStatement().executeQuery(
+          "SELECT (SELECT count(*) FROM workers WHERE id = 'w-new'), (SELECT vram_used_mb FROM workers WHERE id = 'w-new'), "
+              + "(SELECT count(*) FROM worker_heartbeats WHERE worker_id = 'w-new')")) {
+        rs.next();
+        assertThat(rs.getInt(1)).isEqualTo(1);
+        assertThat(rs.getInt(2)).as("the second heartbeat updated the row").isEqualTo(2000);
+        assertThat(rs.getInt(3)).isEqualTo(2);
+      }
+    }
+  }
+
+  @Test
+  void aTriggerThatSkipsTheWorkersUpdateDoesNotHangTheHeartbeat() throws SQLException {
+    execute("CREATE FUNCTION skip_updates() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$");
+    execute("CREATE TRIGGER orchestrator_skips BEFORE UPDATE ON workers FOR EACH ROW EXECUTE FUNCTION skip_updates()");
+
+    String first = store.withConnection(connection -> {
+      connection.createStatement().execute("SET statement_timeout = '10s'");
+      heartbeat(connection, "SELECT func_worker_heartbeat_with_logs('w1', 81559, ?)::text", 1000);
+      return heartbeat(connection, "SELECT func_worker_heartbeat_with_logs('w1', 81559, ?)::text", 2000);
+    });
+
+    assertThat(first).contains("\"success\": true");
+    assertThat(single("SELECT count(*)::text FROM worker_heartbeats")).isEqualTo("2");
+  }
+
+  private static String heartbeat(Connection connection, String call, int vramUsed) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(call)) {
+      statement.setInt(1, vramUsed);
+      try (ResultSet rs = statement.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    }
   }
 
   @Test
