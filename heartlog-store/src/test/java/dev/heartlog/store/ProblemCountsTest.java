@@ -194,7 +194,7 @@ class ProblemCountsTest {
   }
 
   @Test
-  void theCommonCasesAnsweredInSqlAddAsTheLoopDoes() {
+  void theCommonCasesAnsweredFirstAddAsTheLoopDoes() {
     Store store = TestDatabase.freshStore();
     // Counts of none, or of two periods ending at n + s; then one period's problems at n + o,
     // from far outside the window to ahead of the current period n + 1 (clamped to it).
