@@ -214,8 +214,9 @@ BEGIN
 
     -- The heartbeat itself: the worker's row, created on first contact. A plain UPDATE rather
     -- than INSERT ... ON CONFLICT DO UPDATE: the upsert locks the row before it updates it (one
-    -- more WAL record per heartbeat) and sets up the problem counts' expressions twice; the
-    -- UPDATE costs the function 1.3% fewer instructions per call (callgrind, BENCHMARKS.md §2).
+    -- more WAL record per heartbeat) and sets up its VALUES and its SET, where the UPDATE costs
+    -- the function 1% fewer instructions per call (callgrind; BENCHMARKS.md, "Part 2 by
+    -- instruction counts").
     -- On first contact the row is inserted and the second pass updates it; a concurrent first
     -- contact of the same worker inserts nothing (ON CONFLICT DO NOTHING) and updates as well.
     -- Two passes at most: an orchestrator's trigger that skips the update must not hang the call.

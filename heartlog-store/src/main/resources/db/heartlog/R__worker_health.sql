@@ -117,7 +117,7 @@ $$;
 -- at each execution, all branches of an inlined CASE included, and for the ingest function's
 -- two additions that was 3.4% of its instructions per call. PL/pgSQL sets up only the
 -- statements it reaches, once per transaction for both additions: 2.1% fewer instructions per
--- call for the whole function (callgrind, BENCHMARKS.md §8, "Part 2 by instruction counts").
+-- call for the whole function (callgrind; BENCHMARKS.md, "Part 2 by instruction counts").
 CREATE OR REPLACE FUNCTION heartlog_add_problems(counts bigint[], problems bigint[], col integer)
 RETURNS bigint[]
 LANGUAGE plpgsql STABLE PARALLEL SAFE
