@@ -31,9 +31,10 @@ import org.postgresql.PGNotification;
  * <p>It reads through a {@link RecordFollower}, which waits for ids that commit late and reads a
  * record only where some subscriber's worker, task and level want it: following a fleet's errors
  * does not read back the whole fleet's records. A read that comes back full is followed by the
- * next after a pause four times as long as it took ({@link RecordFollower#catchUpPauseMillis}), so a
- * burst is caught up in seconds rather than at one read per notification or poll, and a tail
- * that cannot keep up falls behind rather than take a core from the fleet's heartbeats.
+ * next after a pause four times as long as it took ({@link
+ * RecordFollower#catchUpPauseMillis}), so a burst is caught up in seconds rather than at one read
+ * per notification or poll, and a tail that cannot keep up falls behind rather than take a core
+ * from the fleet's heartbeats.
  */
 final class LiveTail implements AutoCloseable {
 
