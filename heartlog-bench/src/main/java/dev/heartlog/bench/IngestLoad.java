@@ -203,7 +203,6 @@ public final class IngestLoad {
         // As before migration V7: no problem counts kept for fleet health.
         execute(url, replaceAll(resource("/db/heartlog/R__ingest.sql"), Map.of(
             "SELECT r.problem_counts INTO problems", "SELECT '{}' INTO problems",
-            "heartlog_add_problems(NULL, problems, 2), heartlog_add_problems(NULL, problems, 3)", "NULL, NULL",
             "heartlog_add_problems(w.problem_errors, problems, 2)", "w.problem_errors",
             "heartlog_add_problems(w.problem_warnings, problems, 3)", "w.problem_warnings")));
       }
