@@ -6,7 +6,11 @@
 #
 # Each database named must hold what IngestLoad's pgbench client builds: heartlog's schema (or
 # another function with its signature), the workers, the pool table bench_batches and the
-# sequence bench_batch_seq. One pgbench client sends one batch per transaction, exactly as
+# sequence bench_batch_seq. IngestPool builds that into an empty database, to be copied with
+# CREATE DATABASE ... TEMPLATE for each variant and round:
+#   java -cp heartlog-bench/target/benchmarks.jar dev.heartlog.bench.IngestPool \
+#     'jdbc:postgresql://localhost:5432/ingest_pool?user=postgres'
+# One pgbench client sends one batch per transaction, exactly as
 # IngestLoad's pgbench client does, and the backend's user and system time are read from
 # /proc/<pid>/stat just before it exits, so the server must run on this machine.
 #
@@ -39,8 +43,11 @@ for round in $(seq 1 "$rounds"); do
     client=$!
     backend=
     while [ -z "$backend" ]; do
+      # The client's connection, by its query: pgbench first opens a connection of its own and
+      # closes it again.
       backend=$(psql -qXAt -d "$db" -c "SELECT pid FROM pg_stat_activity
                                           WHERE application_name = 'pgbench' AND datname = current_database()
+                                            AND query LIKE 'SELECT func_worker_heartbeat_with_logs%'
                                           LIMIT 1")
       if [ -n "$backend" ] && [ ! -e "/proc/$backend/stat" ]; then backend=; fi
       sleep 0.02
