@@ -10,9 +10,9 @@
 # CREATE DATABASE ... TEMPLATE for each variant and round:
 #   java -cp heartlog-bench/target/benchmarks.jar dev.heartlog.bench.IngestPool \
 #     'jdbc:postgresql://localhost:5432/ingest_pool?user=postgres'
-# One pgbench client sends one batch per transaction, exactly as
-# IngestLoad's pgbench client does, and the backend's user and system time are read from
-# /proc/<pid>/stat just before it exits, so the server must run on this machine.
+# One pgbench client sends one batch per transaction, exactly as IngestLoad's pgbench client
+# does, and the backend's user and system time are read from /proc/<pid>/stat just before it
+# exits, so the server must run on this machine.
 #
 # Usage: PGHOST=localhost PGPORT=5432 PGUSER=postgres heartlog-bench/backend-cpu.sh \
 #          <rounds> <calls> <database>...
