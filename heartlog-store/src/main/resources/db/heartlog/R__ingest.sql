@@ -119,8 +119,13 @@ LANGUAGE plpgsql
 -- force_custom_plan, for the queries' optional filters), which made each heartbeat through
 -- them about 15% dearer (pgbench, BENCHMARKS.md §3, "Counts sent by the agent").
 SET plan_cache_mode = auto
+-- Runs as its owner, so that a member of heartlog_writer (V10) needs no right on the tables and
+-- can store nothing but what this function stores. Names resolve in the schema it was created in.
+SECURITY DEFINER
+SET search_path FROM CURRENT
 AS $$
 DECLARE
+    writer_prefix  text;
     record_count   integer := 0;
     logs_inserted  integer := 0;
     logs_rejected  integer := 0;
@@ -135,6 +140,15 @@ BEGIN
     IF worker_id_param IS NULL OR btrim(worker_id_param) = '' THEN
         RETURN jsonb_build_object('success', false, 'logs_inserted', 0,
                                   'error', 'worker_id_param must not be empty');
+    END IF;
+    -- A worker writes only as itself: a login given a prefix by `heartlog grant writer` (V10) may
+    -- send heartbeats only for the worker ids that start with it. session_user is the login,
+    -- whatever role the session has set since.
+    SELECT w.worker_prefix INTO writer_prefix FROM heartlog_writers AS w WHERE w.role_name = session_user;
+    IF FOUND AND NOT starts_with(worker_id_param, writer_prefix) THEN
+        RAISE EXCEPTION 'heartlog: % may write only as workers whose id starts with "%", not as "%"',
+                        session_user, writer_prefix, worker_id_param
+              USING ERRCODE = 'insufficient_privilege';
     END IF;
     IF jsonb_typeof(logs_param) = 'array' THEN
         record_count := jsonb_array_length(logs_param);

@@ -39,6 +39,7 @@ public final class Store {
 
   private static final int TASK_RECORD_LIMIT = 100_000;
   private static final String UNDEFINED_TABLE = "42P01";
+  private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
   private final DataSource dataSource;
   private final String displayUrl;
@@ -145,8 +146,9 @@ public final class Store {
    * @return how many migrations were applied
    */
   public int migrate() {
+    int applied;
     try {
-      return Flyway.configure()
+      applied = Flyway.configure()
           .dataSource(dataSource)
           .locations(MIGRATIONS)
           .baselineOnMigrate(true)
@@ -156,6 +158,106 @@ public final class Store {
           .migrationsExecuted;
     } catch (RuntimeException e) {
       throw new StoreException("migrating " + displayUrl + " failed: " + rootMessage(e), e);
+    }
+    grantRoles();
+    return applied;
+  }
+
+  /**
+   * Gives the roles {@code heartlog_writer} and {@code heartlog_reader} their rights, at every
+   * migrate: a role created after the schema (by a user that may create roles) gets them from the
+   * next one. A user that does not own the schema cannot grant, and is not asked to.
+   */
+  private void grantRoles() {
+    try {
+      withConnection(connection -> {
+        try (Statement statement = connection.createStatement()) {
+          return statement.execute("SELECT heartlog_grant_roles()");
+        }
+      });
+    } catch (StoreException e) {
+      if (!INSUFFICIENT_PRIVILEGE.equals(e.sqlState())) {
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Makes {@code login} a writer: a member of {@code heartlog_writer}, which may call the ingest
+   * function and nothing else, writing only as the workers whose id starts with {@code
+   * workerPrefix} ({@code ""} for any). Run again for a writer, it changes the prefix.
+   *
+   * @param newPassword the password of the login if it has to be created
+   * @return whether the login was created
+   */
+  public boolean grantWriter(String login, String workerPrefix, String newPassword) {
+    return grant(login, newPassword, "SELECT heartlog_grant_writer(?, ?)", workerPrefix);
+  }
+
+  /**
+   * Makes {@code login} a reader: a member of {@code heartlog_reader}, which may read what the
+   * command line, the JSON API and the viewer read, and write nothing.
+   *
+   * @param newPassword the password of the login if it has to be created
+   * @return whether the login was created
+   */
+  public boolean grantReader(String login, String newPassword) {
+    return grant(login, newPassword, "SELECT heartlog_grant_reader(?)", null);
+  }
+
+  /** Takes both roles, and a writer's prefix, from {@code login}; the login itself stays. */
+  public void revoke(String login) {
+    withConnection(connection -> {
+      try (PreparedStatement statement = connection.prepareStatement("SELECT heartlog_revoke(?)")) {
+        statement.setString(1, login);
+        return statement.execute();
+      }
+    });
+  }
+
+  private boolean grant(String login, String newPassword, String grantSql, String workerPrefix) {
+    return withConnection(connection -> {
+      connection.setAutoCommit(false);
+      try {
+        boolean created = !roleExists(connection, login);
+        if (created) {
+          // CREATE ROLE takes no parameters: format() quotes the name and the password.
+          String create;
+          try (PreparedStatement statement =
+              connection.prepareStatement("SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', ?::text, ?::text)")) {
+            statement.setString(1, login);
+            statement.setString(2, newPassword);
+            try (ResultSet rs = statement.executeQuery()) {
+              rs.next();
+              create = rs.getString(1);
+            }
+          }
+          try (Statement statement = connection.createStatement()) {
+            statement.execute(create);
+          }
+        }
+        try (PreparedStatement statement = connection.prepareStatement(grantSql)) {
+          statement.setString(1, login);
+          if (workerPrefix != null) {
+            statement.setString(2, workerPrefix);
+          }
+          statement.execute();
+        }
+        connection.commit();
+        return created;
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      }
+    });
+  }
+
+  private static boolean roleExists(Connection connection, String role) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
+      statement.setString(1, role);
+      try (ResultSet rs = statement.executeQuery()) {
+        return rs.next();
+      }
     }
   }
 

@@ -1,0 +1,200 @@
+package dev.heartlog.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The database roles (DESIGN.md, "Roles"): a writer may call the ingest function and nothing
+ * else, only as its own workers; a reader may read and not write. Each test logs in as the roles
+ * it made, on a real PostgreSQL.
+ */
+class RolesTest {
+
+  private static final String CALL =
+      "SELECT func_worker_heartbeat_with_logs(worker_id_param => ?, logs_param => ?::jsonb)::text";
+  private static final String ONE_RECORD =
+      "[{\"timestamp\": \"2026-11-29T10:00:00.000000Z\", \"level\": \"ERROR\", \"message\": \"CUDA out of memory\","
+          + " \"task_id\": \"task-1\", \"metadata\": {}}]";
+  private static final String PASSWORD = "a password for tests";
+
+  private String url;
+  private Store store;
+  private final List<String> logins = new ArrayList<>();
+
+  @BeforeEach
+  void freshStore() {
+    url = TestDatabase.freshUrl();
+    store = Store.open(url, null, null);
+    store.migrate();
+  }
+
+  @AfterEach
+  void dropLogins() throws SQLException {
+    // Roles belong to the server, which may outlive the test (HEARTLOG_TEST_JDBC_URL).
+    try (Connection owner = DriverManager.getConnection(url); Statement statement = owner.createStatement()) {
+      for (String login : logins) {
+        statement.execute("DROP OWNED BY " + login);
+        statement.execute("DROP ROLE " + login);
+      }
+    }
+  }
+
+  @Test
+  void aWriterWritesOnlyAsItsOwnWorkers() throws SQLException {
+    String writer = login("writer");
+    assertThat(store.grantWriter(writer, "gpu-", PASSWORD)).isTrue();
+
+    try (Connection connection = connectAs(writer)) {
+      assertThat(call(connection, "gpu-7", ONE_RECORD)).contains("\"success\": true", "\"logs_inserted\": 1");
+      assertThatThrownBy(() -> call(connection, "cpu-1", ONE_RECORD))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
+          .hasMessageContaining("may write only as workers whose id starts with \"gpu-\", not as \"cpu-1\"");
+    }
+    assertThat(count("SELECT count(*) FROM system_logs WHERE source_id = 'gpu-7'")).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM workers WHERE id = 'cpu-1'")).isZero();
+  }
+
+  @Test
+  void aWriterCanNeitherReadNorChangeTheTables() throws SQLException {
+    String writer = login("writer");
+    store.grantWriter(writer, "", PASSWORD);
+
+    try (Connection connection = connectAs(writer)) {
+      call(connection, "any-worker", ONE_RECORD);
+      for (String sql : List.of(
+          "SELECT count(*) FROM system_logs",
+          "DELETE FROM system_logs",
+          "UPDATE workers SET status = 'offline'",
+          "INSERT INTO system_logs (level, message, source_type, source_id) VALUES ('INFO', 'forged', 'worker', 'x')",
+          "SELECT heartlog_grant_writer('" + writer + "', 'other-')")) {
+        assertThatThrownBy(() -> execute(connection, sql))
+            .as(sql)
+            .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+      }
+    }
+    assertThat(count("SELECT count(*) FROM system_logs")).isEqualTo(1);
+  }
+
+  @Test
+  void aReaderReadsWhatTheCommandLineReadsAndWritesNothing() throws SQLException {
+    try (Connection owner = DriverManager.getConnection(url)) {
+      call(owner, "gpu-1", ONE_RECORD);
+    }
+    String reader = login("reader");
+    assertThat(store.grantReader(reader, PASSWORD)).isTrue();
+
+    Store asReader = Store.open(url, reader, PASSWORD);
+    assertThat(asReader.logs(new LogFilter(null, null, null, null, null, null, 10)))
+        .extracting(StoredRecord::message).containsExactly("CUDA out of memory");
+    assertThat(asReader.workers(Duration.ofMinutes(1))).extracting(WorkerHealth::id).containsExactly("gpu-1");
+    assertThat(asReader.task("task-1").records()).hasSize(1);
+    assertThat(asReader.worker("gpu-1", 10, 10)).isPresent();
+    assertThat(asReader.lastLogId()).isPositive();
+    assertThat(asReader.summarizeNewIds()).isNotNegative();
+
+    try (Connection connection = connectAs(reader)) {
+      for (String sql : List.of("DELETE FROM system_logs", "UPDATE workers SET status = 'offline'")) {
+        assertThatThrownBy(() -> execute(connection, sql))
+            .as(sql)
+            .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+      }
+      assertThatThrownBy(() -> call(connection, "gpu-1", ONE_RECORD))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+    }
+  }
+
+  @Test
+  void aUserThatCouldInsertRecordsKeepsTheIngestFunctionAndOthersLoseIt() throws SQLException {
+    // An upgrade must not cut off a fleet's existing database user: the function now runs as its
+    // owner, and only those that could store records without it may call it.
+    String fleetUser = login("fleet");
+    String stranger = login("stranger");
+    try (Connection owner = DriverManager.getConnection(url); Statement statement = owner.createStatement()) {
+      statement.execute("CREATE ROLE " + fleetUser + " LOGIN PASSWORD '" + PASSWORD + "'");
+      statement.execute("CREATE ROLE " + stranger + " LOGIN PASSWORD '" + PASSWORD + "'");
+      statement.execute("GRANT INSERT ON system_logs TO " + fleetUser);
+    }
+    store.migrate();
+
+    try (Connection connection = connectAs(fleetUser)) {
+      assertThat(call(connection, "gpu-2", ONE_RECORD)).contains("\"logs_inserted\": 1");
+    }
+    try (Connection connection = connectAs(stranger)) {
+      assertThatThrownBy(() -> call(connection, "gpu-2", ONE_RECORD))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+    }
+  }
+
+  @Test
+  void grantingAgainChangesTheWorkersAndRevokingEndsWriting() throws SQLException {
+    String writer = login("writer");
+    store.grantWriter(writer, "gpu-", PASSWORD);
+    assertThat(store.grantWriter(writer, "cpu-", "unused")).isFalse();
+
+    try (Connection connection = connectAs(writer)) {
+      assertThat(call(connection, "cpu-1", ONE_RECORD)).contains("\"success\": true");
+      assertThatThrownBy(() -> call(connection, "gpu-1", ONE_RECORD)).isInstanceOf(SQLException.class);
+    }
+    store.revoke(writer);
+    try (Connection connection = connectAs(writer)) {
+      assertThatThrownBy(() -> call(connection, "cpu-1", ONE_RECORD))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+    }
+    assertThat(count("SELECT count(*) FROM heartlog_writers")).isZero();
+  }
+
+  /** A role name no other test on this server uses; dropped after the test. */
+  private String login(String kind) {
+    String name = "heartlog_test_" + kind + "_" + UUID.randomUUID().toString().substring(0, 8);
+    logins.add(name);
+    return name;
+  }
+
+  private Connection connectAs(String login) throws SQLException {
+    Properties properties = new Properties();
+    properties.setProperty("user", login);
+    properties.setProperty("password", PASSWORD);
+    return DriverManager.getConnection(url.replaceAll("[?&](user|password)=[^&]*", ""), properties);
+  }
+
+  private static String call(Connection connection, String workerId, String logs) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(CALL)) {
+      statement.setString(1, workerId);
+      statement.setString(2, logs);
+      try (ResultSet rs = statement.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    }
+  }
+
+  private static void execute(Connection connection, String sql) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  private long count(String sql) throws SQLException {
+    try (Connection owner = DriverManager.getConnection(url);
+        Statement statement = owner.createStatement();
+        ResultSet rs = statement.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}
