@@ -22,6 +22,8 @@ import picocli.CommandLine.Spec;
       WorkersCommand.class,
       MigrateCommand.class,
       MaintainCommand.class,
+      GrantCommand.class,
+      RevokeCommand.class,
     })
 public final class Main implements Runnable {
 

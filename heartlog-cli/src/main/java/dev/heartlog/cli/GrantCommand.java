@@ -1,0 +1,105 @@
+package dev.heartlog.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * Gives a database login one of heartlog's roles (DESIGN.md, "Roles"), creating the login with a
+ * new password when it does not exist. Runs as the user that migrated the store.
+ */
+@Command(
+    name = "grant",
+    description = "Makes a database login a writer (may only send heartbeats, as its own workers) or a reader (may only read).",
+    mixinStandardHelpOptions = true,
+    subcommands = {GrantCommand.Writer.class, GrantCommand.Reader.class})
+final class GrantCommand implements Runnable {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "say which role: heartlog grant writer LOGIN --workers PREFIX, or heartlog grant reader LOGIN");
+  }
+
+  @Command(
+      name = "writer",
+      description = "Makes LOGIN a member of heartlog_writer: it may call the ingest function and nothing else, only for worker ids that start with PREFIX.",
+      mixinStandardHelpOptions = true)
+  static final class Writer implements Runnable {
+    @Spec CommandSpec spec;
+    @Mixin StoreOptions storeOptions;
+
+    @Parameters(paramLabel = "LOGIN", description = "The database login; created when missing.")
+    String login;
+
+    @Option(names = "--workers", paramLabel = "PREFIX", required = true,
+        description = "The worker ids it may write as: those starting with PREFIX; '*' for any.")
+    String workers;
+
+    @Override
+    public void run() {
+      String prefix = "*".equals(workers) ? "" : workers;
+      String password = newPassword();
+      try (StoreOptions.Opened opened = storeOptions.open()) {
+        boolean created = opened.store().grantWriter(login, prefix, password);
+        PrintWriter out = spec.commandLine().getOut();
+        printCreated(out, created, login, password);
+        out.println(login + " may send heartbeats as "
+            + (prefix.isEmpty() ? "any worker" : "the workers whose id starts with \"" + prefix + "\"")
+            + ", and do nothing else, on " + opened.store().displayUrl());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  @Command(
+      name = "reader",
+      description = "Makes LOGIN a member of heartlog_reader: it may read what logs, task, worker, workers and heartlog serve read, and write nothing.",
+      mixinStandardHelpOptions = true)
+  static final class Reader implements Runnable {
+    @Spec CommandSpec spec;
+    @Mixin StoreOptions storeOptions;
+
+    @Parameters(paramLabel = "LOGIN", description = "The database login; created when missing.")
+    String login;
+
+    @Override
+    public void run() {
+      String password = newPassword();
+      try (StoreOptions.Opened opened = storeOptions.open()) {
+        boolean created = opened.store().grantReader(login, password);
+        PrintWriter out = spec.commandLine().getOut();
+        printCreated(out, created, login, password);
+        out.println(login + " may read the records, workers and heartbeats, and write nothing, on "
+            + opened.store().displayUrl());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  private static String newPassword() {
+    byte[] bytes = new byte[18];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  private static void printCreated(PrintWriter out, boolean created, String login, String password) {
+    if (created) {
+      out.println("Created login " + login + " with password " + password + " (shown once; keep it in the worker's secrets)");
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package dev.heartlog.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.heartlog.store.Store;
+import dev.heartlog.store.TestDatabase;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@code heartlog grant} and {@code heartlog revoke}, then logging in as what they made. */
+@Timeout(60)
+class GrantCommandTest {
+
+  private static final Pattern CREATED = Pattern.compile("Created login (\\S+) with password (\\S+) ");
+  private static final String CALL = "SELECT func_worker_heartbeat_with_logs(worker_id_param => ?, "
+      + "logs_param => '[{\"level\": \"INFO\", \"message\": \"frame 1 rendered\"}]'::jsonb)::text";
+
+  private String url;
+  private final String writer = "heartlog_cli_writer_" + UUID.randomUUID().toString().substring(0, 8);
+  private final String reader = "heartlog_cli_reader_" + UUID.randomUUID().toString().substring(0, 8);
+
+  @BeforeEach
+  void freshStore() {
+    url = TestDatabase.freshUrl();
+    Store.open(url, null, null).migrate();
+  }
+
+  @AfterEach
+  void dropLogins() throws SQLException {
+    try (Connection owner = DriverManager.getConnection(url); Statement statement = owner.createStatement()) {
+      for (String login : new String[] {writer, reader}) {
+        try (ResultSet exists = statement.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + login + "'")) {
+          if (!exists.next()) {
+            continue;
+          }
+        }
+        statement.execute("DROP OWNED BY " + login);
+        statement.execute("DROP ROLE " + login);
+      }
+    }
+  }
+
+  @Test
+  void aGrantedWriterSendsHeartbeatsAsItsWorkersAndAReaderReadsThem() throws SQLException {
+    Cli.Result grantWriter = Cli.run("grant", "writer", writer, "--workers", "gpu-", "--db-url", url);
+    assertThat(grantWriter.exitCode()).as(grantWriter.err()).isZero();
+    assertThat(grantWriter.out()).contains(writer + " may send heartbeats as the workers whose id starts with \"gpu-\"");
+    String writerPassword = password(grantWriter, writer);
+
+    try (Connection connection = connect(writer, writerPassword)) {
+      assertThat(call(connection, "gpu-3")).contains("\"logs_inserted\": 1");
+      assertThatThrownBy(() -> call(connection, "cpu-3")).isInstanceOf(SQLException.class)
+          .hasMessageContaining("may write only as workers whose id starts with \"gpu-\"");
+    }
+
+    Cli.Result grantReader = Cli.run("grant", "reader", reader, "--db-url", url);
+    assertThat(grantReader.exitCode()).as(grantReader.err()).isZero();
+    String readerUrl = withoutUser(url) + "?user=" + reader + "&password=" + password(grantReader, reader);
+    Cli.Result logs = Cli.run("logs", "--worker", "gpu-3", "--db-url", readerUrl);
+    assertThat(logs.exitCode()).as(logs.err()).isZero();
+    assertThat(logs.out()).contains("frame 1 rendered");
+
+    Cli.Result revoke = Cli.run("revoke", writer, "--db-url", url);
+    assertThat(revoke.exitCode()).as(revoke.err()).isZero();
+    try (Connection connection = connect(writer, writerPassword)) {
+      assertThatThrownBy(() -> call(connection, "gpu-3")).isInstanceOf(SQLException.class)
+          .hasMessageContaining("permission denied");
+    }
+  }
+
+  @Test
+  void grantWithoutARoleSaysWhichToChoose() {
+    Cli.Result result = Cli.run("grant");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).startsWith("heartlog: say which role: heartlog grant writer LOGIN --workers PREFIX");
+  }
+
+  private static String password(Cli.Result result, String login) {
+    Matcher created = CREATED.matcher(result.out());
+    assertThat(created.find()).as(result.out()).isTrue();
+    assertThat(created.group(1)).isEqualTo(login);
+    return created.group(2);
+  }
+
+  private Connection connect(String login, String password) throws SQLException {
+    return DriverManager.getConnection(withoutUser(url), login, password);
+  }
+
+  private static String withoutUser(String url) {
+    return url.replaceAll("\\?.*$", "");
+  }
+
+  private static String call(Connection connection, String workerId) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(CALL)) {
+      statement.setString(1, workerId);
+      try (ResultSet rs = statement.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    }
+  }
+}
