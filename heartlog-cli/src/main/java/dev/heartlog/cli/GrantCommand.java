@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
-import java.util.Base64;
+import java.util.HexFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -91,10 +91,11 @@ final class GrantCommand implements Runnable {
     }
   }
 
+  /** 128 random bits in hex: nothing to quote in a URL, and no leading '-' to pass for an option. */
   private static String newPassword() {
-    byte[] bytes = new byte[18];
+    byte[] bytes = new byte[16];
     RANDOM.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return HexFormat.of().formatHex(bytes);
   }
 
   private static void printCreated(PrintWriter out, boolean created, String login, String password) {
