@@ -129,6 +129,32 @@ class JdbcTransportTest {
   }
 
   @Test
+  void aWriterLoginDeliversAsItsWorkersAndAHeartbeatAsAnotherWorkerFailsWithItsRecordsKept() {
+    String url = TestDatabase.freshUrl();
+    Store store = Store.open(url, null, null);
+    store.migrate();
+    String login = "heartlog_jdbc_writer_" + Long.toHexString(System.nanoTime());
+    store.grantWriter(login, "gpu-", "writer password");
+    String writerUrl = url.replaceAll("\\?.*$", "") + "?user=" + login + "&password=writer%20password";
+
+    try (JdbcTransport transport = JdbcTransport.builder().url(writerUrl).build()) {
+      assertThat(transport.deliver(heartbeat("gpu-5", "mine")).logsInserted()).isEqualTo(1);
+      DeliveryResult refused = transport.deliver(heartbeat("cpu-5", "not mine"));
+      // Failed, not rejected: the agent keeps the records and retries, as for a wrong password.
+      assertThat(refused.outcome()).isEqualTo(DeliveryResult.Outcome.FAILED);
+      assertThat(refused.detail()).contains("may write only as workers whose id starts with \"gpu-\"", "42501");
+    } finally {
+      store.withConnection(c -> c.createStatement().execute("DROP OWNED BY " + login + "; DROP ROLE " + login));
+    }
+    assertThat(count(store, "SELECT count(*) FROM system_logs")).isEqualTo(1);
+  }
+
+  private static Heartbeat heartbeat(String workerId, String message) {
+    return new Heartbeat(workerId, "session-" + workerId, 1L, WorkerStatus.ACTIVE, null, null, null,
+        List.of(new LogRecord(Instant.now(), 1, Level.INFO, message, null, Map.of())), Map.of());
+  }
+
+  @Test
   void anUnreachableDatabaseIsAFailedResultNotAnException() {
     try (JdbcTransport transport =
         JdbcTransport.builder().url("jdbc:postgresql://127.0.0.1:9/nowhere?user=x").connectTimeout(Duration.ofSeconds(1)).build()) {
