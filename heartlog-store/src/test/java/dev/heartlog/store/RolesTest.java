@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -138,6 +139,32 @@ class RolesTest {
       assertThatThrownBy(() -> call(connection, "gpu-2", ONE_RECORD))
           .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
     }
+  }
+
+  @Test
+  void aFleetsDatabaseUserWritesAfterTheUpgradeToV10() throws SQLException {
+    // A store at V9 and a fleet user given the tables as a Supabase project gives them to its
+    // API roles. (Flyway applies the repeatable migrations of this build at any target, so the
+    // function is already this build's here: the user is made after them, as after an upgrade.)
+    String upgraded = TestDatabase.freshUrl();
+    Flyway.configure().dataSource(upgraded, null, null).locations(Store.MIGRATIONS)
+        .baselineOnMigrate(true).baselineVersion("0").target("9").load().migrate();
+    String fleetUser = login("fleet");
+    try (Connection owner = DriverManager.getConnection(upgraded); Statement statement = owner.createStatement()) {
+      statement.execute("CREATE ROLE " + fleetUser + " LOGIN PASSWORD '" + PASSWORD + "'");
+      statement.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO " + fleetUser);
+      statement.execute("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO " + fleetUser);
+    }
+    url = upgraded;
+
+    assertThat(Store.open(upgraded, null, null).migrate()).as("V10").isEqualTo(1);
+
+    try (Connection connection = connectAs(fleetUser)) {
+      assertThat(call(connection, "gpu-8", ONE_RECORD)).contains("\"logs_inserted\": 1");
+    }
+    assertThat(count("SELECT count(*) FROM system_logs WHERE source_id = 'gpu-8'")).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM pg_proc WHERE proname = 'func_worker_heartbeat_with_logs' AND prosecdef"))
+        .isEqualTo(1);
   }
 
   @Test
