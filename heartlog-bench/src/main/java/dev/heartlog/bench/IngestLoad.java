@@ -67,6 +67,8 @@ import org.postgresql.PGConnection;
  *       isolation of bad rows, no cleaning of levels, no heartbeat row, no problem counts, no
  *       live-tail notification: what those cost, and the most any function could store into
  *       this table
+ *   <li>{@code heartlog-invoker} (only when named): heartlog's function as before migration V10,
+ *       with the caller's rights and no writer's worker prefix looked up: what the roles cost
  * </ul>
  *
  * <p>Usage: {@code java -cp heartlog-bench/target/benchmarks.jar dev.heartlog.bench.IngestLoad
@@ -205,6 +207,15 @@ public final class IngestLoad {
             "SELECT r.problem_counts INTO problems", "SELECT '{}' INTO problems",
             "heartlog_add_problems(w.problem_errors, problems, 2)", "w.problem_errors",
             "heartlog_add_problems(w.problem_warnings, problems, 3)", "w.problem_warnings")));
+      }
+      if (variant.equals("heartlog-invoker")) {
+        // As before migration V10: the function runs with the caller's rights, and no login is
+        // held to its workers.
+        execute(url, replaceAll(resource("/db/heartlog/R__ingest.sql"), Map.of(
+            "SECURITY DEFINER\nSET search_path FROM CURRENT\n", "",
+            "SELECT w.worker_prefix INTO writer_prefix FROM heartlog_writers AS w WHERE w.role_name = session_user;\n"
+                + "    IF FOUND AND NOT starts_with(worker_id_param, writer_prefix) THEN",
+            "IF false THEN")));
       }
       if (variant.equals("heartlog-json")) {
         // Not a wire heartlog could take: callers that cast their batch to jsonb would no longer
@@ -380,7 +391,7 @@ public final class IngestLoad {
     String task = UUID.randomUUID().toString();
     switch (variant) {
       case "heartlog", "heartlog-quiet", "heartlog-notify-every-call", "heartlog-seed-order", "heartlog-db-collation", "heartlog-uncounted",
-          "heartlog-no-counts", "heartlog-json", "heartlog-bare" -> {
+          "heartlog-no-counts", "heartlog-json", "heartlog-bare", "heartlog-invoker" -> {
         List<LogRecord> records = agentRecords(now, task);
         String logs = variant.equals("heartlog-seed-order") ? logsJson(now, task, true) : AgentWire.logsArray(records);
         // The agent's count of the batch's problems, which fleet health's counts take; without
@@ -400,7 +411,7 @@ public final class IngestLoad {
   private static void send(Connection connection, String variant, Batch batch) throws SQLException, IOException {
     switch (variant) {
       case "heartlog", "heartlog-quiet", "heartlog-notify-every-call", "heartlog-seed-order", "heartlog-db-collation", "heartlog-uncounted",
-          "heartlog-no-counts", "heartlog-json", "heartlog-bare" -> {
+          "heartlog-no-counts", "heartlog-json", "heartlog-bare", "heartlog-invoker" -> {
         try (PreparedStatement call = connection.prepareStatement(
             "SELECT func_worker_heartbeat_with_logs(worker_id_param => ?, vram_total_mb_param => 81559, "
                 + "vram_used_mb_param => 40000, logs_param => ?::" + logsType(variant) + ", current_task_id_param => ?, "
