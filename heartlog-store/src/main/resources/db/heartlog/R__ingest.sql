@@ -143,11 +143,20 @@ BEGIN
     END IF;
     -- A worker writes only as itself: a login given a prefix by `heartlog grant writer` (V10) may
     -- send heartbeats only for the worker ids that start with it. session_user is the login,
-    -- whatever role the session has set since.
+    -- whatever role the session has set since (PostgREST's authenticator sets its API roles).
+    -- Roles belong to the server: a writer of another heartlog database on it has no prefix here,
+    -- and may not write here at all, unless it may insert records anyway.
     SELECT w.worker_prefix INTO writer_prefix FROM heartlog_writers AS w WHERE w.role_name = session_user;
-    IF FOUND AND NOT starts_with(worker_id_param, writer_prefix) THEN
-        RAISE EXCEPTION 'heartlog: % may write only as workers whose id starts with "%", not as "%"',
-                        session_user, writer_prefix, worker_id_param
+    IF FOUND THEN
+        IF NOT starts_with(worker_id_param, writer_prefix) THEN
+            RAISE EXCEPTION 'heartlog: % may write only as workers whose id starts with "%", not as "%"',
+                            session_user, writer_prefix, worker_id_param
+                  USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    ELSIF NOT has_table_privilege(session_user, 'system_logs'::regclass, 'INSERT')
+          AND pg_has_role(session_user, to_regrole('heartlog_writer'), 'MEMBER') THEN
+        RAISE EXCEPTION 'heartlog: % is a writer without workers in this database; '
+                        'heartlog grant writer gives it some', session_user
               USING ERRCODE = 'insufficient_privilege';
     END IF;
     IF jsonb_typeof(logs_param) = 'array' THEN

@@ -71,6 +71,24 @@ class RolesTest {
   }
 
   @Test
+  void aWriterOfAnotherHeartlogDatabaseOnTheServerMayNotWriteHere() throws SQLException {
+    // Roles belong to the server, so the login is a member of heartlog_writer in every database.
+    String writer = login("writer");
+    store.grantWriter(writer, "gpu-", PASSWORD);
+    String home = url;
+    url = TestDatabase.freshUrl();
+    Store.open(url, null, null).migrate();
+
+    try (Connection connection = connectAs(writer)) {
+      assertThatThrownBy(() -> call(connection, "gpu-7", ONE_RECORD))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
+          .hasMessageContaining("is a writer without workers in this database");
+    }
+    assertThat(count("SELECT count(*) FROM workers")).isZero();
+    url = home;
+  }
+
+  @Test
   void aWriterCanNeitherReadNorChangeTheTables() throws SQLException {
     String writer = login("writer");
     store.grantWriter(writer, "", PASSWORD);
