@@ -1,10 +1,12 @@
 package dev.heartlog.cli;
 
+import dev.heartlog.store.Store;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.function.BiPredicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,17 +53,10 @@ final class GrantCommand implements Runnable {
     @Override
     public void run() {
       String prefix = "*".equals(workers) ? "" : workers;
-      String password = newPassword();
-      try (StoreOptions.Opened opened = storeOptions.open()) {
-        boolean created = opened.store().grantWriter(login, prefix, password);
-        PrintWriter out = spec.commandLine().getOut();
-        printCreated(out, created, login, password);
-        out.println(login + " may send heartbeats as "
-            + (prefix.isEmpty() ? "any worker" : "the workers whose id starts with \"" + prefix + "\"")
-            + ", and do nothing else, on " + opened.store().displayUrl());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      grant(spec, storeOptions, login, (store, password) -> store.grantWriter(login, prefix, password),
+          "may send heartbeats as "
+              + (prefix.isEmpty() ? "any worker" : "the workers whose id starts with \"" + prefix + "\"")
+              + ", and do nothing else");
     }
   }
 
@@ -78,16 +73,8 @@ final class GrantCommand implements Runnable {
 
     @Override
     public void run() {
-      String password = newPassword();
-      try (StoreOptions.Opened opened = storeOptions.open()) {
-        boolean created = opened.store().grantReader(login, password);
-        PrintWriter out = spec.commandLine().getOut();
-        printCreated(out, created, login, password);
-        out.println(login + " may read the records, workers and heartbeats, and write nothing, on "
-            + opened.store().displayUrl());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      grant(spec, storeOptions, login, (store, password) -> store.grantReader(login, password),
+          "may read the records, workers and heartbeats, and write nothing");
     }
   }
 
@@ -98,9 +85,21 @@ final class GrantCommand implements Runnable {
     return HexFormat.of().formatHex(bytes);
   }
 
-  private static void printCreated(PrintWriter out, boolean created, String login, String password) {
-    if (created) {
-      out.println("Created login " + login + " with password " + password + " (shown once; keep it in the worker's secrets)");
+  /**
+   * Runs one grant with a fresh password for the login in case it is created, prints that
+   * password if it was, then what the login may do.
+   */
+  private static void grant(CommandSpec spec, StoreOptions storeOptions, String login,
+      BiPredicate<Store, String> grant, String mayDo) {
+    String password = newPassword();
+    try (StoreOptions.Opened opened = storeOptions.open()) {
+      PrintWriter out = spec.commandLine().getOut();
+      if (grant.test(opened.store(), password)) {
+        out.println("Created login " + login + " with password " + password + " (shown once; keep it in the worker's secrets)");
+      }
+      out.println(login + " " + mayDo + ", on " + opened.store().displayUrl());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }
