@@ -119,10 +119,10 @@ LANGUAGE plpgsql
 -- force_custom_plan, for the queries' optional filters), which made each heartbeat through
 -- them about 15% dearer (pgbench, BENCHMARKS.md §3, "Counts sent by the agent").
 SET plan_cache_mode = auto
--- Runs as its owner, so that a member of heartlog_writer (V10) needs no right on the tables and
--- can store nothing but what this function stores. Names resolve in the schema it was created in.
-SECURITY DEFINER
-SET search_path FROM CURRENT
+-- Once the database has a writer (V10, `heartlog grant writer`), heartlog_grant_roles()
+-- (R__roles.sql) makes it run as its owner, with names resolved in its own schema, where that is
+-- safe: then a member of heartlog_writer needs no right on the tables and can store nothing but
+-- what this function stores.
 AS $$
 DECLARE
     writer_prefix  text;
@@ -146,18 +146,23 @@ BEGIN
     -- whatever role the session has set since (PostgREST's authenticator sets its API roles).
     -- Roles belong to the server: a writer of another heartlog database on it has no prefix here,
     -- and may not write here at all, unless it may insert records anyway.
-    SELECT w.worker_prefix INTO writer_prefix FROM heartlog_writers AS w WHERE w.role_name = session_user;
-    IF FOUND THEN
-        IF NOT starts_with(worker_id_param, writer_prefix) THEN
-            RAISE EXCEPTION 'heartlog: % may write only as workers whose id starts with "%", not as "%"',
-                            session_user, writer_prefix, worker_id_param
+    -- Running as its owner (the database has writers), the function can read heartlog_writers.
+    -- With the caller's rights, a caller that cannot read it cannot be held to a prefix, and
+    -- needs rights on the tables of its own to write.
+    IF has_table_privilege('heartlog_writers'::regclass, 'SELECT') THEN
+        SELECT w.worker_prefix INTO writer_prefix FROM heartlog_writers AS w WHERE w.role_name = session_user;
+        IF FOUND THEN
+            IF NOT starts_with(worker_id_param, writer_prefix) THEN
+                RAISE EXCEPTION 'heartlog: % may write only as workers whose id starts with "%", not as "%"',
+                                session_user, writer_prefix, worker_id_param
+                      USING ERRCODE = 'insufficient_privilege';
+            END IF;
+        ELSIF NOT has_table_privilege(session_user, 'system_logs'::regclass, 'INSERT')
+              AND pg_has_role(session_user, to_regrole('heartlog_writer'), 'MEMBER') THEN
+            RAISE EXCEPTION 'heartlog: % is a writer without workers in this database; '
+                            'heartlog grant writer gives it some', session_user
                   USING ERRCODE = 'insufficient_privilege';
         END IF;
-    ELSIF NOT has_table_privilege(session_user, 'system_logs'::regclass, 'INSERT')
-          AND pg_has_role(session_user, to_regrole('heartlog_writer'), 'MEMBER') THEN
-        RAISE EXCEPTION 'heartlog: % is a writer without workers in this database; '
-                        'heartlog grant writer gives it some', session_user
-              USING ERRCODE = 'insufficient_privilege';
     END IF;
     IF jsonb_typeof(logs_param) = 'array' THEN
         record_count := jsonb_array_length(logs_param);

@@ -101,8 +101,9 @@ $$;
 -- every unsummarized range: at a fleet's 50,000 records a second, hundreds of thousands of rows
 -- for each read of those following the store (BENCHMARKS.md §8). So those followers (logs
 -- --follow, heartlog serve's live tail) call this before they read. Only the tables' owner may
--- summarize, so the function runs as its owner: a follower that connects as a member of
--- heartlog_reader (V10) summarizes too. It does nothing else, so anyone may call it.
+-- summarize (SQLSTATE 42501 otherwise), so heartlog_grant_roles() (R__roles.sql) makes it run
+-- as its owner where that is safe: a follower that connects as a member of heartlog_reader (V10)
+-- summarizes too. It does nothing else, so anyone may call it.
 --
 -- Only full ranges, newest first, back to one summarized already (VACUUM summarizes from the
 -- start). The range still being filled is left: summarized, every record inserted into it would
@@ -111,8 +112,6 @@ CREATE OR REPLACE FUNCTION heartlog_summarize_new_ids()
 RETURNS integer
 LANGUAGE plpgsql
 SET lock_timeout = '10ms'
-SECURITY DEFINER
-SET search_path FROM CURRENT
 AS $$
 DECLARE
     partition   record;

@@ -1,34 +1,91 @@
 -- What the roles of V10 may do, and the functions `heartlog grant` and `heartlog revoke` call.
 SET LOCAL client_min_messages = warning;
 
--- Grants each role of V10 that exists what it needs; run at the end of this file and by every
--- `heartlog migrate`, so a role created after the schema gets its rights from the next migrate.
+-- Why heartlog's functions may not run as their owner here, or NULL when they may.
 --
--- The ingest function runs as its owner, so not everyone may call it any more. Whoever may insert
--- records may call it (so a worker's existing database user keeps working after an upgrade: on
--- Supabase the API's roles, elsewhere whatever user was given the tables), and heartlog_writer.
+-- A function that runs as its owner (SECURITY DEFINER) resolves the names it calls in its
+-- search_path. Whoever may create objects in a schema on that path can plant a function there
+-- that matches a call better than the built-in one, and have it run with the owner's rights
+-- (CVE-2018-1058). So heartlog's functions run as their owner only where nobody but the schema's
+-- owner (and superusers) may create objects in heartlog's schema: PostgreSQL 15's default for
+-- the schema public, not 14's, where everyone may.
+CREATE OR REPLACE FUNCTION heartlog_roles_problem()
+RETURNS text
+LANGUAGE sql STABLE
+AS $$
+    SELECT format('others may create objects in schema %I, where heartlog''s functions resolve names, so '
+                  'they keep running with their callers'' rights and heartlog_writer cannot write; '
+                  'to allow it: REVOKE CREATE ON SCHEMA %I FROM %s (PostgreSQL 15''s default), then heartlog migrate',
+                  n.nspname, n.nspname,
+                  string_agg(CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END, ', '))
+    FROM pg_proc AS p
+    JOIN pg_namespace AS n ON n.oid = p.pronamespace
+    CROSS JOIN aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) AS a
+    LEFT JOIN pg_roles AS r ON r.oid = a.grantee
+    WHERE p.oid = 'func_worker_heartbeat_with_logs(text, integer, integer, jsonb, text, text, text, bigint, jsonb)'::regprocedure
+      AND a.privilege_type = 'CREATE'
+      AND a.grantee <> n.nspowner
+      AND NOT coalesce(r.rolsuper, false)
+    GROUP BY n.nspname
+$$;
+
+-- Grants each role of V10 that exists what it needs; run at the end of this file, by every
+-- `heartlog migrate`, and by heartlog_grant_writer() and heartlog_revoke().
+--
+-- Where heartlog_roles_problem() finds nothing, the id summarizing runs as its owner, and so does
+-- the ingest function once this database has a writer (a row in heartlog_writers): running as its
+-- owner with its own search_path costs each call about 2% CPU (BENCHMARKS.md §8, "Roles"), which a
+-- store without writers does not pay. Then not everyone may call the ingest function any more:
+-- whoever may insert records may (so a worker's existing database user keeps working: on Supabase
+-- the API's roles, elsewhere whatever user was given the tables), and heartlog_writer. Otherwise
+-- it runs with the caller's rights, as before V10, and anyone may call it, as before.
 CREATE OR REPLACE FUNCTION heartlog_grant_roles()
 RETURNS void
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    ingest constant text :=
+    ingest constant regprocedure :=
         'func_worker_heartbeat_with_logs(text, integer, integer, jsonb, text, text, text, bigint, jsonb)';
+    summarize constant regprocedure := 'heartlog_summarize_new_ids()';
+    home name;
+    problem text := heartlog_roles_problem();
+    has_writers boolean := false;
     inserter name;
 BEGIN
-    IF EXISTS (SELECT FROM pg_class AS c, aclexplode(c.relacl) AS a
-               WHERE c.oid = 'system_logs'::regclass AND a.grantee = 0 AND a.privilege_type = 'INSERT') THEN
+    -- Read by EXECUTE: a store migrated only up to V9 (Flyway's target) has no such table yet.
+    IF to_regclass('heartlog_writers') IS NOT NULL THEN
+        EXECUTE 'SELECT EXISTS (SELECT FROM heartlog_writers)' INTO has_writers;
+    END IF;
+    SELECT n.nspname INTO home FROM pg_proc AS p JOIN pg_namespace AS n ON n.oid = p.pronamespace
+    WHERE p.oid = ingest;
+    IF problem IS NOT NULL THEN
+        RAISE WARNING 'heartlog: %', problem;
+        EXECUTE format('ALTER FUNCTION %s SECURITY INVOKER RESET search_path', summarize);
+    ELSE
+        EXECUTE format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = %I, pg_temp', summarize, home);
+    END IF;
+
+    IF problem IS NOT NULL OR NOT has_writers THEN
+        EXECUTE format('ALTER FUNCTION %s SECURITY INVOKER RESET search_path', ingest);
         EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO PUBLIC', ingest);
     ELSE
-        EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', ingest);
+        -- pg_temp last: first, as PostgreSQL has it by default, a caller's temporary table named
+        -- heartlog_writers would be read instead of heartlog's.
+        EXECUTE format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = %I, pg_temp', ingest, home);
+        IF EXISTS (SELECT FROM pg_class AS c, aclexplode(c.relacl) AS a
+                   WHERE c.oid = 'system_logs'::regclass AND a.grantee = 0 AND a.privilege_type = 'INSERT') THEN
+            EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO PUBLIC', ingest);
+        ELSE
+            EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', ingest);
+        END IF;
+        FOR inserter IN
+            SELECT r.rolname FROM pg_roles AS r
+            WHERE NOT r.rolsuper AND r.rolname !~ '^pg_'
+              AND has_table_privilege(r.oid, 'system_logs', 'INSERT')
+        LOOP
+            EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', ingest, inserter);
+        END LOOP;
     END IF;
-    FOR inserter IN
-        SELECT r.rolname FROM pg_roles AS r
-        WHERE NOT r.rolsuper AND r.rolname !~ '^pg_'
-          AND has_table_privilege(r.oid, 'system_logs', 'INSERT')
-    LOOP
-        EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', ingest, inserter);
-    END LOOP;
 
     IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'heartlog_writer') THEN
         EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO heartlog_writer', ingest);
@@ -48,10 +105,17 @@ CREATE OR REPLACE FUNCTION heartlog_grant_writer(login name, worker_prefix text)
 RETURNS void
 LANGUAGE plpgsql
 AS $$
+DECLARE
+    problem text := heartlog_roles_problem();
 BEGIN
+    IF problem IS NOT NULL THEN
+        RAISE EXCEPTION 'heartlog: % is not made a writer: %', login, problem
+              USING ERRCODE = 'insufficient_privilege';
+    END IF;
     EXECUTE format('GRANT heartlog_writer TO %I', login);
     INSERT INTO heartlog_writers (role_name, worker_prefix) VALUES (login, worker_prefix)
     ON CONFLICT (role_name) DO UPDATE SET worker_prefix = excluded.worker_prefix;
+    PERFORM heartlog_grant_roles();   -- the first writer: the ingest function runs as its owner
 END;
 $$;
 
@@ -73,6 +137,7 @@ AS $$
 BEGIN
     EXECUTE format('REVOKE heartlog_writer, heartlog_reader FROM %I', login);
     DELETE FROM heartlog_writers WHERE role_name = login;
+    PERFORM heartlog_grant_roles();   -- the last writer gone: back to the caller's rights
 END;
 $$;
 

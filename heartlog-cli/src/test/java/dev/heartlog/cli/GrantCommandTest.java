@@ -81,6 +81,22 @@ class GrantCommandTest {
   }
 
   @Test
+  void whereOthersMayCreateInTheSchemaMigrateSaysHowToFixItAndGrantWriterRefuses() throws SQLException {
+    try (Connection owner = DriverManager.getConnection(url); Statement statement = owner.createStatement()) {
+      statement.execute("GRANT CREATE ON SCHEMA public TO PUBLIC");   // PostgreSQL 14's default
+    }
+
+    Cli.Result migrate = Cli.run("migrate", "--db-url", url);
+    Cli.Result grant = Cli.run("grant", "writer", writer, "--workers", "gpu-", "--db-url", url);
+
+    assertThat(migrate.exitCode()).isZero();
+    assertThat(migrate.err()).contains("heartlog: warning: others may create objects in schema public",
+        "REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+    assertThat(grant.exitCode()).isEqualTo(1);
+    assertThat(grant.err()).contains(writer + " is not made a writer");
+  }
+
+  @Test
   void grantWithoutARoleSaysWhichToChoose() {
     Cli.Result result = Cli.run("grant");
 

@@ -183,6 +183,15 @@ public final class Store {
   }
 
   /**
+   * Why heartlog's functions keep running with their callers' rights and writers cannot write
+   * (others may create objects in heartlog's schema, PostgreSQL 14's default), with the statement
+   * that fixes it; empty when they run as their owner.
+   */
+  public Optional<String> rolesProblem() {
+    return Optional.ofNullable(queryOne("roles-problem", Map.of(), rs -> rs.getString("problem")));
+  }
+
+  /**
    * Makes {@code login} a writer: a member of {@code heartlog_writer}, which may call the ingest
    * function and nothing else, writing only as the workers whose id starts with {@code
    * workerPrefix} ({@code ""} for any). Run again for a writer, it changes the prefix.
