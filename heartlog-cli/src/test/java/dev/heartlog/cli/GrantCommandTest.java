@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,17 +40,7 @@ class GrantCommandTest {
 
   @AfterEach
   void dropLogins() throws SQLException {
-    try (Connection owner = DriverManager.getConnection(url); Statement statement = owner.createStatement()) {
-      for (String login : new String[] {writer, reader}) {
-        try (ResultSet exists = statement.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + login + "'")) {
-          if (!exists.next()) {
-            continue;
-          }
-        }
-        statement.execute("DROP OWNED BY " + login);
-        statement.execute("DROP ROLE " + login);
-      }
-    }
+    TestDatabase.dropLogins(url, List.of(writer, reader));
   }
 
   @Test

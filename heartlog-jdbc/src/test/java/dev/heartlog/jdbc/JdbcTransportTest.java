@@ -18,6 +18,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -129,7 +130,7 @@ class JdbcTransportTest {
   }
 
   @Test
-  void aWriterLoginDeliversAsItsWorkersAndAHeartbeatAsAnotherWorkerFailsWithItsRecordsKept() {
+  void aWriterLoginDeliversAsItsWorkersAndAHeartbeatAsAnotherWorkerFailsWithItsRecordsKept() throws SQLException {
     String url = TestDatabase.freshUrl();
     Store store = Store.open(url, null, null);
     store.migrate();
@@ -144,7 +145,7 @@ class JdbcTransportTest {
       assertThat(refused.outcome()).isEqualTo(DeliveryResult.Outcome.FAILED);
       assertThat(refused.detail()).contains("may write only as workers whose id starts with \"gpu-\"", "42501");
     } finally {
-      store.withConnection(c -> c.createStatement().execute("DROP OWNED BY " + login + "; DROP ROLE " + login));
+      TestDatabase.dropLogins(url, List.of(login));
     }
     assertThat(count(store, "SELECT count(*) FROM system_logs")).isEqualTo(1);
   }

@@ -46,18 +46,7 @@ class RolesTest {
 
   @AfterEach
   void dropLogins() throws SQLException {
-    // Roles belong to the server, which may outlive the test (HEARTLOG_TEST_JDBC_URL).
-    try (Connection owner = DriverManager.getConnection(url); Statement statement = owner.createStatement()) {
-      for (String login : logins) {
-        try (ResultSet exists = statement.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + login + "'")) {
-          if (!exists.next()) {
-            continue;
-          }
-        }
-        statement.execute("DROP OWNED BY " + login);
-        statement.execute("DROP ROLE " + login);
-      }
-    }
+    TestDatabase.dropLogins(url, logins);
   }
 
   @Test

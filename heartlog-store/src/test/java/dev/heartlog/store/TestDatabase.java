@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Collection;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,6 +52,25 @@ public final class TestDatabase {
     Store store = Store.open(freshUrl(), null, null);
     store.migrate();
     return store;
+  }
+
+  /**
+   * Drops the logins a test made, with what they were granted in the database of {@code url}:
+   * roles belong to the server, which may outlive the tests ({@value #URL_VARIABLE}). Logins that
+   * were never made are skipped.
+   */
+  public static void dropLogins(String url, Collection<String> logins) throws SQLException {
+    try (Connection owner = DriverManager.getConnection(url); Statement statement = owner.createStatement()) {
+      for (String login : logins) {
+        try (ResultSet exists = statement.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + login + "'")) {
+          if (!exists.next()) {
+            continue;
+          }
+        }
+        statement.execute("DROP OWNED BY " + login);
+        statement.execute("DROP ROLE " + login);
+      }
+    }
   }
 
   private static String serverUrl() {
