@@ -146,10 +146,12 @@ BEGIN
     -- whatever role the session has set since (PostgREST's authenticator sets its API roles).
     -- Roles belong to the server: a writer of another heartlog database on it has no prefix here,
     -- and may not write here at all, unless it may insert records anyway.
-    -- Running as its owner (the database has writers), the function can read heartlog_writers.
-    -- With the caller's rights, a caller that cannot read it cannot be held to a prefix, and
-    -- needs rights on the tables of its own to write.
-    IF has_table_privilege('heartlog_writers'::regclass, 'SELECT') THEN
+    -- Only a caller other than the function's owner is held (current_user is the owner while the
+    -- function runs as its owner, and the login's role otherwise): the owner's own calls, most
+    -- of them, cost one comparison. Running as its owner (the database has writers), the
+    -- function can read heartlog_writers; with the caller's rights, a caller that cannot read it
+    -- cannot be held to a prefix, and needs rights on the tables of its own to write.
+    IF current_user <> session_user AND has_table_privilege('heartlog_writers'::regclass, 'SELECT') THEN
         SELECT w.worker_prefix INTO writer_prefix FROM heartlog_writers AS w WHERE w.role_name = session_user;
         IF FOUND THEN
             IF NOT starts_with(worker_id_param, writer_prefix) THEN

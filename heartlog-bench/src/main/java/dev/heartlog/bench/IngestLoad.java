@@ -213,7 +213,8 @@ public final class IngestLoad {
       if (variant.equals("heartlog-invoker")) {
         // As before migration V10: no login is held to its workers.
         execute(url, replaceAll(resource("/db/heartlog/R__ingest.sql"), Map.of(
-            "IF has_table_privilege('heartlog_writers'::regclass, 'SELECT') THEN", "IF false THEN")));
+            "IF current_user <> session_user AND has_table_privilege('heartlog_writers'::regclass, 'SELECT') THEN",
+            "IF false THEN")));
       }
       if (variant.equals("heartlog-json")) {
         // Not a wire heartlog could take: callers that cast their batch to jsonb would no longer
