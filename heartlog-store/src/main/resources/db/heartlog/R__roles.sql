@@ -33,9 +33,10 @@ $$;
 -- `heartlog migrate`, and by heartlog_grant_writer() and heartlog_revoke().
 --
 -- Where heartlog_roles_problem() finds nothing, the id summarizing runs as its owner, and so does
--- the ingest function once this database has a writer (a row in heartlog_writers): running as its
--- owner with its own search_path costs each call about 2% CPU (BENCHMARKS.md §8, "Roles"), which a
--- store without writers does not pay. Then not everyone may call the ingest function any more:
+-- the ingest function once this database has a writer (a row in heartlog_writers): until then a
+-- store keeps the access rules it had before V10, and an upgrade changes no one's rights (nor,
+-- measured, the cost of the owner's calls: BENCHMARKS.md §8, "Roles"). Then not everyone may
+-- call the ingest function any more:
 -- whoever may insert records may (so a worker's existing database user keeps working: on Supabase
 -- the API's roles, elsewhere whatever user was given the tables), and heartlog_writer. Otherwise
 -- it runs with the caller's rights, as before V10, and anyone may call it, as before.
