@@ -126,6 +126,7 @@ SET plan_cache_mode = auto
 AS $$
 DECLARE
     writer_prefix  text;
+    token_prefix   text;
     record_count   integer := 0;
     logs_inserted  integer := 0;
     logs_rejected  integer := 0;
@@ -165,6 +166,19 @@ BEGIN
                             'heartlog grant writer gives it some', session_user
                   USING ERRCODE = 'insufficient_privilege';
         END IF;
+    END IF;
+    -- The same through PostgREST (Supabase): a token made by `heartlog token --workers PREFIX`
+    -- carries the prefix in its claim heartlog_workers, and may write only as the workers whose
+    -- id starts with it. PostgREST verifies the token and hands its claims over as
+    -- request.jwt.claims (request.jwt.claim.<name> before PostgreSQL 14); once a transaction
+    -- that set them has ended, a setting reads '', not NULL. A call without such a claim, any
+    -- call over JDBC among them, is not held by it.
+    token_prefix := coalesce(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'heartlog_workers',
+                             nullif(current_setting('request.jwt.claim.heartlog_workers', true), ''));
+    IF token_prefix IS NOT NULL AND NOT starts_with(worker_id_param, token_prefix) THEN
+        RAISE EXCEPTION 'heartlog: this token may write only as workers whose id starts with "%", not as "%"',
+                        token_prefix, worker_id_param
+              USING ERRCODE = 'insufficient_privilege';
     END IF;
     IF jsonb_typeof(logs_param) = 'array' THEN
         record_count := jsonb_array_length(logs_param);

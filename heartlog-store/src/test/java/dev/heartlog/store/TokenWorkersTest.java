@@ -1,0 +1,119 @@
+package dev.heartlog.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A worker calling through PostgREST (Supabase) with a token from {@code heartlog token --workers
+ * PREFIX} writes only as the workers whose id starts with the prefix. PostgREST verifies the token
+ * and, in the call's transaction, sets its claims with {@code set_config(..., true)}: these tests
+ * set them the same way, on a real PostgreSQL, and call the ingest function as PostgREST would.
+ */
+class TokenWorkersTest {
+
+  private static final String ONE_RECORD =
+      "[{\"timestamp\": \"2026-11-29T10:00:00.000000Z\", \"level\": \"INFO\", \"message\": \"frame 1 rendered\","
+          + " \"task_id\": \"task-1\", \"metadata\": {}}]";
+
+  private String url;
+
+  @BeforeEach
+  void freshStore() {
+    url = TestDatabase.freshUrl();
+    Store.open(url, null, null).migrate();
+  }
+
+  @Test
+  void aTokensClaimHoldsTheCallToItsWorkers() throws SQLException {
+    String claims = "{\"role\": \"authenticated\", \"exp\": 4102444800, \"heartlog_workers\": \"gpu-\"}";
+
+    assertThat(callWithSetting("request.jwt.claims", claims, "gpu-7")).contains("\"logs_inserted\": 1");
+    assertThatThrownBy(() -> callWithSetting("request.jwt.claims", claims, "cpu-1"))
+        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
+        .hasMessageContaining("this token may write only as workers whose id starts with \"gpu-\", not as \"cpu-1\"");
+
+    assertThat(count("SELECT count(*) FROM system_logs WHERE source_id = 'gpu-7'")).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM workers WHERE id = 'cpu-1'")).as("no heartbeat either").isZero();
+  }
+
+  @Test
+  void theClaimAsPostgrestSetsItBeforePostgresql14() throws SQLException {
+    assertThatThrownBy(() -> callWithSetting("request.jwt.claim.heartlog_workers", "gpu-", "cpu-1"))
+        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+    assertThat(callWithSetting("request.jwt.claim.heartlog_workers", "gpu-", "gpu-1")).contains("\"success\": true");
+  }
+
+  @Test
+  void tokensWithoutTheClaimAndCallsWithoutTokensAreNotHeld() throws SQLException {
+    // The project's own keys (anon, service_role) carry no such claim.
+    assertThat(callWithSetting("request.jwt.claims", "{\"role\": \"anon\"}", "any-worker")).contains("\"success\": true");
+    // A connection whose earlier transaction set the claims reads '' afterwards, not NULL: a
+    // pooled connection's next call, over JDBC say, is not held by the token of another.
+    try (Connection connection = DriverManager.getConnection(url)) {
+      connection.setAutoCommit(false);
+      setLocal(connection, "request.jwt.claims", "{\"heartlog_workers\": \"gpu-\"}");
+      connection.commit();
+      connection.setAutoCommit(true);
+      assertThat(stringOf(connection, "SELECT current_setting('request.jwt.claims', true)")).isEmpty();
+      assertThat(call(connection, "cpu-2")).contains("\"logs_inserted\": 1");
+    }
+  }
+
+  /** One PostgREST-like transaction: the setting, then the call. */
+  private String callWithSetting(String name, String value, String workerId) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(url)) {
+      connection.setAutoCommit(false);
+      try {
+        setLocal(connection, name, value);
+        String answer = call(connection, workerId);
+        connection.commit();
+        return answer;
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      }
+    }
+  }
+
+  private static void setLocal(Connection connection, String name, String value) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement("SELECT set_config(?, ?, true)")) {
+      statement.setString(1, name);
+      statement.setString(2, value);
+      statement.execute();
+    }
+  }
+
+  private static String call(Connection connection, String workerId) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(
+        "SELECT func_worker_heartbeat_with_logs(worker_id_param => ?, logs_param => ?::jsonb)::text")) {
+      statement.setString(1, workerId);
+      statement.setString(2, ONE_RECORD);
+      try (ResultSet rs = statement.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    }
+  }
+
+  private static String stringOf(Connection connection, String sql) throws SQLException {
+    try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  private long count(String sql) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(url)) {
+      return Long.parseLong(stringOf(connection, sql));
+    }
+  }
+}
