@@ -21,6 +21,8 @@ import java.util.ServiceLoader;
  *   <tr><td>{@code HEARTLOG_URL} and {@code HEARTLOG_KEY}, or {@code SUPABASE_URL} and
  *       {@code SUPABASE_KEY}</td><td>where heartbeats go (HTTP, PostgREST dialect), unless a
  *       JDBC URL is set</td></tr>
+ *   <tr><td>{@code HEARTLOG_TOKEN}</td><td>a token sent as the bearer over HTTP, the key still as
+ *       {@code apikey} ({@code heartlog token} makes one that holds a worker to its ids)</td></tr>
  *   <tr><td>{@code HEARTLOG_HTTP_GZIP}</td><td>{@code auto}, {@code on} or {@code off}</td></tr>
  *   <tr><td>{@code HEARTBEAT_INTERVAL} or {@code HEARTLOG_HEARTBEAT_INTERVAL}</td>
  *       <td>seconds between heartbeats ({@code 20}, {@code 20s}, {@code 500ms})</td></tr>
@@ -123,6 +125,7 @@ public final class AgentEnvironment {
         .orElseThrow(() -> new IllegalArgumentException(
             url.get() + " needs a key: set HEARTLOG_KEY (or SUPABASE_KEY)"));
     PostgrestTransport.Builder http = PostgrestTransport.builder().baseUrl(url.get()).key(key);
+    get("HEARTLOG_TOKEN").ifPresent(http::token);
     get("HEARTLOG_HTTP_GZIP").ifPresent(v -> {
       try {
         http.gzip(PostgrestTransport.Builder.parseGzip(v));

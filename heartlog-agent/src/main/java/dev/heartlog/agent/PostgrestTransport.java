@@ -30,8 +30,10 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Sends heartbeats over HTTP in PostgREST's RPC dialect, as Supabase clients do: {@code POST
  * {base}/rest/v1/rpc/func_worker_heartbeat_with_logs} with the named arguments as a JSON object
- * and the headers {@code apikey} and {@code Authorization: Bearer}. Works against Supabase, a
- * plain PostgREST, and {@code heartlog serve}.
+ * and the headers {@code apikey} and {@code Authorization: Bearer}: the API key in both, or, with a
+ * {@linkplain Builder#token(String) token}, the token as the bearer (a token from {@code heartlog
+ * token} holds the worker to its ids). Works against Supabase, a plain PostgREST, and {@code
+ * heartlog serve}.
  *
  * <p>Answers are read as PostgREST gives them. 404 with code {@code PGRST202} (no function takes
  * these arguments) steps down to the seed's five arguments, then to the seed's fallback, {@code
@@ -71,6 +73,8 @@ public final class PostgrestTransport implements Transport {
   private final URI rpc;
   private final String restBase;
   private final String key;
+  /** Sent as the bearer when set, else the key is. */
+  private final String token;
   private final Gzip gzip;
   private final Duration requestTimeout;
   private final Clock clock;
@@ -83,6 +87,7 @@ public final class PostgrestTransport implements Transport {
     this.restBase = base + "/rest/v1";
     this.rpc = URI.create(restBase + "/rpc/" + FUNCTION);
     this.key = builder.key;
+    this.token = builder.token;
     this.gzip = builder.gzip;
     this.requestTimeout = builder.requestTimeout;
     this.clock = builder.clock;
@@ -159,7 +164,8 @@ public final class PostgrestTransport implements Transport {
   }
 
   private HttpRequest.Builder authorized(HttpRequest.Builder request) {
-    return request.timeout(requestTimeout).header("apikey", key).header("Authorization", "Bearer " + key);
+    return request.timeout(requestTimeout).header("apikey", key)
+        .header("Authorization", "Bearer " + (token != null ? token : key));
   }
 
   /**
@@ -311,13 +317,14 @@ public final class PostgrestTransport implements Transport {
 
   @Override
   public String toString() {
-    return "PostgrestTransport[" + restBase + ", key=***]";
+    return "PostgrestTransport[" + restBase + ", key=***" + (token == null ? "" : ", token=***") + "]";
   }
 
   /** Builds a {@link PostgrestTransport}; the base URL and the key are required. */
   public static final class Builder {
     private String baseUrl;
     private String key;
+    private String token;
     private Gzip gzip = Gzip.AUTO;
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
@@ -345,12 +352,26 @@ public final class PostgrestTransport implements Transport {
       return this;
     }
 
-    /** The API key sent as {@code apikey} and bearer token; never printed. */
+    /** The API key, sent as {@code apikey}, and as the bearer unless a {@link #token} is set; never printed. */
     public Builder key(String key) {
       if (key == null || key.isBlank()) {
         throw new IllegalArgumentException("the API key must not be blank");
       }
       this.key = key.trim();
+      return this;
+    }
+
+    /**
+     * A token (JWT) sent as the bearer instead of the key, which still goes as {@code apikey}:
+     * Supabase's gateway wants the project's key there and PostgREST reads the token. One from
+     * {@code heartlog token --workers PREFIX} lets the worker write only as the workers whose id
+     * starts with PREFIX. Never printed.
+     */
+    public Builder token(String token) {
+      if (token == null || token.isBlank()) {
+        throw new IllegalArgumentException("the token must not be blank");
+      }
+      this.token = token.trim();
       return this;
     }
 

@@ -174,6 +174,36 @@ class PostgrestTransportTest {
   }
 
   @Test
+  void aTokenTravelsAsTheBearerWithTheKeyAsApikeyAndARefusedWorkerKeepsItsRecords() {
+    functionExists.set(true);
+    PostgrestTransport transport =
+        PostgrestTransport.builder().baseUrl(base).key("project-key").token("worker-token").build();
+
+    assertThat(transport.deliver(heartbeat("gpu-1", "r"))).isEqualTo(DeliveryResult.stored(1));
+    assertThat(requests.get(0)).startsWith("POST rpc project-key Bearer worker-token {");
+    assertThat(transport.toString()).doesNotContain("project-key", "worker-token").contains("token=***");
+
+    // PostgREST's answer when the ingest function refuses the worker its token does not name.
+    nextAnswer.set("403 0 {\"code\":\"42501\",\"message\":\"heartlog: this token may write only as workers whose id "
+        + "starts with \\\"gpu-\\\", not as \\\"cpu-1\\\"\"}");
+    DeliveryResult refused = transport.deliver(heartbeat("cpu-1", "r"));
+    assertThat(refused.outcome()).as("kept for an operator to fix, not dropped").isEqualTo(DeliveryResult.Outcome.FAILED);
+    assertThat(refused.detail()).contains("HTTP 403", "42501");
+  }
+
+  @Test
+  void theEnvironmentsTokenIsSentAsTheBearer() {
+    functionExists.set(true);
+    Transport transport = AgentEnvironment.of(
+            Map.of("SUPABASE_URL", base, "SUPABASE_KEY", "anon-key", "HEARTLOG_TOKEN", "worker-token"), new java.util.Properties())
+        .transport().orElseThrow();
+
+    transport.deliver(heartbeat("gpu-1", "r"));
+
+    assertThat(requests.get(0)).startsWith("POST rpc anon-key Bearer worker-token {");
+  }
+
+  @Test
   void anUnreachableServerIsAFailureAndTheKeyIsNeverPrinted() {
     PostgrestTransport transport = PostgrestTransport.builder().baseUrl("http://127.0.0.1:9").key("very-secret").build();
 
