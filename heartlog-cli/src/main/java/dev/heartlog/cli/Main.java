@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
       MaintainCommand.class,
       GrantCommand.class,
       RevokeCommand.class,
+      TokenCommand.class,
     })
 public final class Main implements Runnable {
 

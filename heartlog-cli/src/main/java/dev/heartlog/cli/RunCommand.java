@@ -52,6 +52,11 @@ final class RunCommand implements Callable<Integer> {
       description = "The API key for --url (default $HEARTLOG_KEY, else $SUPABASE_KEY).")
   String key;
 
+  @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:HEARTLOG_TOKEN}",
+      description = "A token for --url, sent as the bearer with the key as apikey; heartlog token makes one "
+          + "that may write only as this worker's ids (default $HEARTLOG_TOKEN).")
+  String token;
+
   @Option(names = "--interval", paramLabel = "DURATION", description = "Heartbeat interval (default $HEARTBEAT_INTERVAL, else 20s).")
   String interval;
 
@@ -98,7 +103,11 @@ final class RunCommand implements Callable<Integer> {
     if (httpUrl != null) {
       String httpKey = key != null ? key : environment.get("SUPABASE_KEY").orElseThrow(
           () -> new ParameterException(spec.commandLine(), "--url needs --key (or HEARTLOG_KEY / SUPABASE_KEY)"));
-      builder.transport(PostgrestTransport.builder().baseUrl(httpUrl).key(httpKey).build());
+      PostgrestTransport.Builder http = PostgrestTransport.builder().baseUrl(httpUrl).key(httpKey);
+      if (token != null && !token.isBlank()) {
+        http.token(token);
+      }
+      builder.transport(http.build());
     } else {
       embedded = storeOptions.open();
       builder.transport(JdbcTransport.builder().url(embedded.jdbcUrl()).user(storeOptions.user).password(storeOptions.password).build());

@@ -146,6 +146,35 @@ class RunCommandTest {
   }
 
   @Test
+  void overHttpATokenGoesAsTheBearerAndTheKeyAsApikey() throws IOException {
+    // A server answering as PostgREST does; it records what each call was sent with.
+    List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/rest/v1/rpc/func_worker_heartbeat_with_logs", exchange -> {
+      String body = new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      calls.add(exchange.getRequestHeaders().getFirst("apikey") + " | "
+          + exchange.getRequestHeaders().getFirst("Authorization") + " | " + body);
+      byte[] answer = "{\"success\": true, \"logs_inserted\": 1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, answer.length);
+      exchange.getResponseBody().write(answer);
+      exchange.close();
+    });
+    server.start();
+    try {
+      Cli.Result result = Cli.run("run", "--worker", "gpu-7", "--url", "http://127.0.0.1:" + server.getAddress().getPort(),
+          "--key", "project-key", "--token", "worker-token", "--interval", "200ms",
+          "--home", folder.resolve("home").toString(), "--", "sh", "-c", "echo frame 1 rendered");
+
+      assertThat(result.exitCode()).as(result.err()).isZero();
+      assertThat(calls).isNotEmpty().allSatisfy(call -> assertThat(call).startsWith("project-key | Bearer worker-token | "));
+      assertThat(calls).anySatisfy(call -> assertThat(call).contains("frame 1 rendered"));
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
   void killedBySignalIsSaidSo() {
     assertThat(RunCommand.describeExit(137)).isEqualTo("the worker process was killed by signal 9 (SIGKILL) (exit code 137)");
     assertThat(RunCommand.describeExit(3)).isEqualTo("the worker process exited with code 3");
