@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -65,7 +66,7 @@ final class TokenCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String prefix = "*".equals(workers) ? "" : workers;
-    Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     Duration validFor = validity(expires);
     Instant expiresAt = validFor == null ? null : now.plus(validFor);
     String token;
