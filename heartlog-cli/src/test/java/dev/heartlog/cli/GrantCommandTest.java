@@ -7,8 +7,6 @@ import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -25,8 +23,7 @@ import org.junit.jupiter.api.Timeout;
 class GrantCommandTest {
 
   private static final Pattern CREATED = Pattern.compile("Created login (\\S+) with password (\\S+) ");
-  private static final String CALL = "SELECT func_worker_heartbeat_with_logs(worker_id_param => ?, "
-      + "logs_param => '[{\"level\": \"INFO\", \"message\": \"frame 1 rendered\"}]'::jsonb)::text";
+  private static final String ONE_RECORD = "[{\"level\": \"INFO\", \"message\": \"frame 1 rendered\"}]";
 
   private String url;
   private final String writer = "heartlog_cli_writer_" + UUID.randomUUID().toString().substring(0, 8);
@@ -51,8 +48,8 @@ class GrantCommandTest {
     String writerPassword = password(grantWriter, writer);
 
     try (Connection connection = connect(writer, writerPassword)) {
-      assertThat(call(connection, "gpu-3")).contains("\"logs_inserted\": 1");
-      assertThatThrownBy(() -> call(connection, "cpu-3")).isInstanceOf(SQLException.class)
+      assertThat(TestDatabase.heartbeat(connection, "gpu-3", ONE_RECORD)).contains("\"logs_inserted\": 1");
+      assertThatThrownBy(() -> TestDatabase.heartbeat(connection, "cpu-3", ONE_RECORD)).isInstanceOf(SQLException.class)
           .hasMessageContaining("may write only as workers whose id starts with \"gpu-\"");
     }
 
@@ -66,7 +63,7 @@ class GrantCommandTest {
     Cli.Result revoke = Cli.run("revoke", writer, "--db-url", url);
     assertThat(revoke.exitCode()).as(revoke.err()).isZero();
     try (Connection connection = connect(writer, writerPassword)) {
-      assertThatThrownBy(() -> call(connection, "gpu-3")).isInstanceOf(SQLException.class)
+      assertThatThrownBy(() -> TestDatabase.heartbeat(connection, "gpu-3", ONE_RECORD)).isInstanceOf(SQLException.class)
           .hasMessageContaining("permission denied");
     }
   }
@@ -110,13 +107,4 @@ class GrantCommandTest {
     return url.replaceAll("\\?.*$", "");
   }
 
-  private static String call(Connection connection, String workerId) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(CALL)) {
-      statement.setString(1, workerId);
-      try (ResultSet rs = statement.executeQuery()) {
-        rs.next();
-        return rs.getString(1);
-      }
-    }
-  }
 }

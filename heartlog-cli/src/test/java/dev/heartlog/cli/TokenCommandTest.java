@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -115,19 +114,13 @@ class TokenCommandTest {
   private static String callWithClaims(String url, String claims, String workerId) throws SQLException {
     try (Connection connection = DriverManager.getConnection(url)) {
       connection.setAutoCommit(false);
-      try (PreparedStatement set = connection.prepareStatement("SELECT set_config('request.jwt.claims', ?, true)");
-          PreparedStatement call = connection.prepareStatement("SELECT func_worker_heartbeat_with_logs("
-              + "worker_id_param => ?, logs_param => '[{\"level\": \"INFO\", \"message\": \"frame 1\"}]'::jsonb)::text")) {
+      try (PreparedStatement set = connection.prepareStatement("SELECT set_config('request.jwt.claims', ?, true)")) {
         set.setString(1, claims);
         set.execute();
-        call.setString(1, workerId);
-        try (ResultSet rs = call.executeQuery()) {
-          rs.next();
-          String answer = rs.getString(1);
-          connection.commit();
-          return answer;
-        }
       }
+      String answer = TestDatabase.heartbeat(connection, workerId, "[{\"level\": \"INFO\", \"message\": \"frame 1\"}]");
+      connection.commit();
+      return answer;
     }
   }
 

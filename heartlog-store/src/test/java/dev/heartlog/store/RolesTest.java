@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -26,8 +25,6 @@ import org.junit.jupiter.api.Test;
  */
 class RolesTest {
 
-  private static final String CALL =
-      "SELECT func_worker_heartbeat_with_logs(worker_id_param => ?, logs_param => ?::jsonb)::text";
   private static final String ONE_RECORD =
       "[{\"timestamp\": \"2026-11-29T10:00:00.000000Z\", \"level\": \"ERROR\", \"message\": \"CUDA out of memory\","
           + " \"task_id\": \"task-1\", \"metadata\": {}}]";
@@ -55,8 +52,8 @@ class RolesTest {
     assertThat(store.grantWriter(writer, "gpu-", PASSWORD)).isTrue();
 
     try (Connection connection = connectAs(writer)) {
-      assertThat(call(connection, "gpu-7", ONE_RECORD)).contains("\"success\": true", "\"logs_inserted\": 1");
-      assertThatThrownBy(() -> call(connection, "cpu-1", ONE_RECORD))
+      assertThat(TestDatabase.heartbeat(connection, "gpu-7", ONE_RECORD)).contains("\"success\": true", "\"logs_inserted\": 1");
+      assertThatThrownBy(() -> TestDatabase.heartbeat(connection, "cpu-1", ONE_RECORD))
           .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
           .hasMessageContaining("may write only as workers whose id starts with \"gpu-\", not as \"cpu-1\"");
     }
@@ -76,12 +73,12 @@ class RolesTest {
 
     try (Connection connection = connectAs(writer)) {
       // A store without writers runs the function with the caller's rights: no right on the tables.
-      assertThatThrownBy(() -> call(connection, "gpu-7", ONE_RECORD))
+      assertThatThrownBy(() -> TestDatabase.heartbeat(connection, "gpu-7", ONE_RECORD))
           .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
     }
     other.grantWriter(login("writer"), "cpu-", PASSWORD);
     try (Connection connection = connectAs(writer)) {
-      assertThatThrownBy(() -> call(connection, "gpu-7", ONE_RECORD))
+      assertThatThrownBy(() -> TestDatabase.heartbeat(connection, "gpu-7", ONE_RECORD))
           .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
           .hasMessageContaining("is a writer without workers in this database");
     }
@@ -95,7 +92,7 @@ class RolesTest {
     store.grantWriter(writer, "", PASSWORD);
 
     try (Connection connection = connectAs(writer)) {
-      call(connection, "any-worker", ONE_RECORD);
+      TestDatabase.heartbeat(connection, "any-worker", ONE_RECORD);
       for (String sql : List.of(
           "SELECT count(*) FROM system_logs",
           "DELETE FROM system_logs",
@@ -113,7 +110,7 @@ class RolesTest {
   @Test
   void aReaderReadsWhatTheCommandLineReadsAndWritesNothing() throws SQLException {
     try (Connection owner = DriverManager.getConnection(url)) {
-      call(owner, "gpu-1", ONE_RECORD);
+      TestDatabase.heartbeat(owner, "gpu-1", ONE_RECORD);
     }
     String reader = login("reader");
     assertThat(store.grantReader(reader, PASSWORD)).isTrue();
@@ -133,7 +130,7 @@ class RolesTest {
             .as(sql)
             .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
       }
-      assertThatThrownBy(() -> call(connection, "gpu-1", ONE_RECORD))
+      assertThatThrownBy(() -> TestDatabase.heartbeat(connection, "gpu-1", ONE_RECORD))
           .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
     }
   }
@@ -153,10 +150,10 @@ class RolesTest {
     store.migrate();
 
     try (Connection connection = connectAs(fleetUser)) {
-      assertThat(call(connection, "gpu-2", ONE_RECORD)).contains("\"logs_inserted\": 1");
+      assertThat(TestDatabase.heartbeat(connection, "gpu-2", ONE_RECORD)).contains("\"logs_inserted\": 1");
     }
     try (Connection connection = connectAs(stranger)) {
-      assertThatThrownBy(() -> call(connection, "gpu-2", ONE_RECORD))
+      assertThatThrownBy(() -> TestDatabase.heartbeat(connection, "gpu-2", ONE_RECORD))
           .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
     }
   }
@@ -180,7 +177,7 @@ class RolesTest {
     assertThat(Store.open(upgraded, null, null).migrate()).as("V10").isEqualTo(1);
 
     try (Connection connection = connectAs(fleetUser)) {
-      assertThat(call(connection, "gpu-8", ONE_RECORD)).contains("\"logs_inserted\": 1");
+      assertThat(TestDatabase.heartbeat(connection, "gpu-8", ONE_RECORD)).contains("\"logs_inserted\": 1");
     }
     assertThat(count("SELECT count(*) FROM system_logs WHERE source_id = 'gpu-8'")).isEqualTo(1);
   }
@@ -235,7 +232,7 @@ class RolesTest {
     try (Connection connection = connectAs(writer)) {
       execute(connection, "CREATE TEMPORARY TABLE heartlog_writers (role_name name, worker_prefix text)");
       execute(connection, "INSERT INTO heartlog_writers VALUES (session_user, '')");
-      assertThatThrownBy(() -> call(connection, "cpu-1", ONE_RECORD))
+      assertThatThrownBy(() -> TestDatabase.heartbeat(connection, "cpu-1", ONE_RECORD))
           .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
           .hasMessageContaining("whose id starts with \"gpu-\"");
     }
@@ -262,12 +259,12 @@ class RolesTest {
     assertThat(store.grantWriter(writer, "cpu-", "unused")).isFalse();
 
     try (Connection connection = connectAs(writer)) {
-      assertThat(call(connection, "cpu-1", ONE_RECORD)).contains("\"success\": true");
-      assertThatThrownBy(() -> call(connection, "gpu-1", ONE_RECORD)).isInstanceOf(SQLException.class);
+      assertThat(TestDatabase.heartbeat(connection, "cpu-1", ONE_RECORD)).contains("\"success\": true");
+      assertThatThrownBy(() -> TestDatabase.heartbeat(connection, "gpu-1", ONE_RECORD)).isInstanceOf(SQLException.class);
     }
     store.revoke(writer);
     try (Connection connection = connectAs(writer)) {
-      assertThatThrownBy(() -> call(connection, "cpu-1", ONE_RECORD))
+      assertThatThrownBy(() -> TestDatabase.heartbeat(connection, "cpu-1", ONE_RECORD))
           .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
     }
     assertThat(count("SELECT count(*) FROM heartlog_writers")).isZero();
@@ -285,17 +282,6 @@ class RolesTest {
     properties.setProperty("user", login);
     properties.setProperty("password", PASSWORD);
     return DriverManager.getConnection(url.replaceAll("[?&](user|password)=[^&]*", ""), properties);
-  }
-
-  private static String call(Connection connection, String workerId, String logs) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(CALL)) {
-      statement.setString(1, workerId);
-      statement.setString(2, logs);
-      try (ResultSet rs = statement.executeQuery()) {
-        rs.next();
-        return rs.getString(1);
-      }
-    }
   }
 
   private static void execute(Connection connection, String sql) throws SQLException {

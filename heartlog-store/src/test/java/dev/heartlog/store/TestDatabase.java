@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -69,6 +70,22 @@ public final class TestDatabase {
         }
         statement.execute("DROP OWNED BY " + login);
         statement.execute("DROP ROLE " + login);
+      }
+    }
+  }
+
+  /**
+   * Calls the ingest function on {@code connection} with a worker id and its records only, as the
+   * Python sidecar does, and returns its answer as text; a refusal is the {@code SQLException}.
+   */
+  public static String heartbeat(Connection connection, String workerId, String logsJson) throws SQLException {
+    try (PreparedStatement call = connection.prepareStatement(
+        "SELECT func_worker_heartbeat_with_logs(worker_id_param => ?, logs_param => ?::jsonb)::text")) {
+      call.setString(1, workerId);
+      call.setString(2, logsJson);
+      try (ResultSet answer = call.executeQuery()) {
+        answer.next();
+        return answer.getString(1);
       }
     }
   }

@@ -64,7 +64,7 @@ class TokenWorkersTest {
       connection.commit();
       connection.setAutoCommit(true);
       assertThat(stringOf(connection, "SELECT current_setting('request.jwt.claims', true)")).isEmpty();
-      assertThat(call(connection, "cpu-2")).contains("\"logs_inserted\": 1");
+      assertThat(TestDatabase.heartbeat(connection, "cpu-2", ONE_RECORD)).contains("\"logs_inserted\": 1");
     }
   }
 
@@ -74,7 +74,7 @@ class TokenWorkersTest {
       connection.setAutoCommit(false);
       try {
         setLocal(connection, name, value);
-        String answer = call(connection, workerId);
+        String answer = TestDatabase.heartbeat(connection, workerId, ONE_RECORD);
         connection.commit();
         return answer;
       } catch (SQLException e) {
@@ -89,18 +89,6 @@ class TokenWorkersTest {
       statement.setString(1, name);
       statement.setString(2, value);
       statement.execute();
-    }
-  }
-
-  private static String call(Connection connection, String workerId) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(
-        "SELECT func_worker_heartbeat_with_logs(worker_id_param => ?, logs_param => ?::jsonb)::text")) {
-      statement.setString(1, workerId);
-      statement.setString(2, ONE_RECORD);
-      try (ResultSet rs = statement.executeQuery()) {
-        rs.next();
-        return rs.getString(1);
-      }
     }
   }
 
