@@ -52,6 +52,7 @@ DECLARE
     problem text := heartlog_roles_problem();
     has_writers boolean := false;
     inserter name;
+    grantee text;
 BEGIN
     -- Read by EXECUTE: a store migrated only up to V9 (Flyway's target) has no such table yet.
     IF to_regclass('heartlog_writers') IS NOT NULL THEN
@@ -85,6 +86,21 @@ BEGIN
               AND has_table_privilege(r.oid, 'system_logs', 'INSERT')
         LOOP
             EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', ingest, inserter);
+        END LOOP;
+    END IF;
+
+    -- Who may write as which worker is the owner's to read and change, no one else's. Where new
+    -- tables are granted to others by default (Supabase grants its API roles every table made in
+    -- public, so anyone with the project's key could have rewritten it), that is taken back.
+    IF to_regclass('heartlog_writers') IS NOT NULL THEN
+        FOR grantee IN
+            SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END
+            FROM pg_class AS c
+            CROSS JOIN aclexplode(c.relacl) AS a
+            LEFT JOIN pg_roles AS r ON r.oid = a.grantee
+            WHERE c.oid = to_regclass('heartlog_writers') AND a.grantee <> c.relowner
+        LOOP
+            EXECUTE format('REVOKE ALL ON heartlog_writers FROM %s', grantee);
         END LOOP;
     END IF;
 

@@ -238,6 +238,29 @@ class RolesTest {
     }
   }
 
+  @Test
+  void theWritersPrefixesAreTheOwnersAloneWhereNewTablesAreGrantedToOthersByDefault() throws SQLException {
+    // Supabase grants its API roles every table made in the schema public, by default privileges.
+    String apiRole = login("api");
+    url = TestDatabase.freshUrl();
+    try (Connection owner = DriverManager.getConnection(url); Statement statement = owner.createStatement()) {
+      statement.execute("CREATE ROLE " + apiRole + " NOLOGIN");
+      statement.execute("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON TABLES TO " + apiRole);
+      statement.execute("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON TABLES TO PUBLIC");
+    }
+    Store.open(url, null, null).migrate();
+
+    for (String privilege : List.of("SELECT", "INSERT", "UPDATE", "DELETE")) {
+      assertThat(count("SELECT count(*) FROM pg_roles WHERE rolname = '" + apiRole + "' AND has_table_privilege(oid, "
+          + "'heartlog_writers', '" + privilege + "')")).as(privilege).isZero();
+    }
+    assertThat(count("SELECT count(*) FROM aclexplode((SELECT relacl FROM pg_class WHERE relname = 'heartlog_writers')) "
+        + "WHERE grantee = 0")).as("PUBLIC").isZero();
+    // Its other tables are the operator's to lock down: an orchestrator may read workers as that role.
+    assertThat(count("SELECT count(*) FROM pg_roles WHERE rolname = '" + apiRole + "' AND has_table_privilege(oid, "
+        + "'workers', 'SELECT')")).isEqualTo(1);
+  }
+
   /** heartlog's functions that run as their owner, by name. */
   private List<String> definers() throws SQLException {
     List<String> names = new ArrayList<>();
