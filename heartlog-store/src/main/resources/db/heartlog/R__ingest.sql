@@ -125,6 +125,7 @@ SET plan_cache_mode = auto
 -- what this function stores.
 AS $$
 DECLARE
+    writer_role    name;
     writer_prefix  text;
     token_prefix   text;
     record_count   integer := 0;
@@ -143,8 +144,8 @@ BEGIN
                                   'error', 'worker_id_param must not be empty');
     END IF;
     -- A worker writes only as itself: a login given a prefix by `heartlog grant writer` (V10) may
-    -- send heartbeats only for the worker ids that start with it. session_user is the login,
-    -- whatever role the session has set since (PostgREST's authenticator sets its API roles).
+    -- send heartbeats only for the worker ids that start with it. session_user is the login: a
+    -- login with a prefix of its own is held to it, whatever role the session has set since.
     -- Roles belong to the server: a writer of another heartlog database on it has no prefix here,
     -- and may not write here at all, unless it may insert records anyway.
     -- Only a caller other than the function's owner is held (current_user is the owner while the
@@ -153,11 +154,17 @@ BEGIN
     -- function can read heartlog_writers; with the caller's rights, a caller that cannot read it
     -- cannot be held to a prefix, and needs rights on the tables of its own to write.
     IF current_user <> session_user AND has_table_privilege('heartlog_writers'::regclass, 'SELECT') THEN
-        SELECT w.worker_prefix INTO writer_prefix FROM heartlog_writers AS w WHERE w.role_name = session_user;
+        -- PostgREST logs in as one role (authenticator) and switches to the request's (SET ROLE
+        -- authenticated): a login without a prefix of its own is held to that of the role it has
+        -- switched to, which it may only switch to by being a member of it.
+        SELECT w.role_name, w.worker_prefix INTO writer_role, writer_prefix FROM heartlog_writers AS w
+        WHERE w.role_name IN (session_user, current_setting('role'))
+        ORDER BY w.role_name = session_user DESC
+        LIMIT 1;
         IF FOUND THEN
             IF NOT starts_with(worker_id_param, writer_prefix) THEN
                 RAISE EXCEPTION 'heartlog: % may write only as workers whose id starts with "%", not as "%"',
-                                session_user, writer_prefix, worker_id_param
+                                writer_role, writer_prefix, worker_id_param
                       USING ERRCODE = 'insufficient_privilege';
             END IF;
         ELSIF NOT has_table_privilege(session_user, 'system_logs'::regclass, 'INSERT')

@@ -261,6 +261,84 @@ class RolesTest {
         + "'workers', 'SELECT')")).isEqualTo(1);
   }
 
+  @Test
+  void behindPostgrestTheRoleItSwitchesToIsAWriterAndATokenNarrowsIt() throws SQLException {
+    // PostgREST logs in as an authenticator role (NOINHERIT) and switches, per request, to the
+    // role its token names, handing the token's claims over as request.jwt.claims. Locked down as
+    // README says: that role made a writer for any worker, its rights on the tables taken back.
+    String authenticator = login("authenticator");
+    String api = login("api");
+    try (Connection owner = DriverManager.getConnection(url); Statement statement = owner.createStatement()) {
+      statement.execute("CREATE ROLE " + api + " NOLOGIN");
+      statement.execute("CREATE ROLE " + authenticator + " LOGIN NOINHERIT PASSWORD '" + PASSWORD + "'");
+      statement.execute("GRANT " + api + " TO " + authenticator);
+      statement.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO " + api);   // as Supabase grants them
+    }
+    assertThat(store.grantWriter(api, "", PASSWORD)).as("an existing role is not created").isFalse();
+    try (Connection owner = DriverManager.getConnection(url); Statement statement = owner.createStatement()) {
+      statement.execute("REVOKE ALL ON system_logs, workers, worker_heartbeats, worker_sessions FROM " + api);
+    }
+
+    try (Connection connection = connectAs(authenticator)) {
+      assertThat(asPostgrest(connection, api, null, "cpu-1")).contains("\"logs_inserted\": 1");
+      String claims = "{\"role\": \"" + api + "\", \"heartlog_workers\": \"gpu-\"}";
+      assertThat(asPostgrest(connection, api, claims, "gpu-1")).contains("\"logs_inserted\": 1");
+      assertThatThrownBy(() -> asPostgrest(connection, api, claims, "cpu-1"))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
+          .hasMessageContaining("this token may write only as workers whose id starts with \"gpu-\"");
+      for (String sql : List.of("SELECT count(*) FROM system_logs",
+          "INSERT INTO system_logs (level, message, source_type, source_id) VALUES ('INFO', 'forged', 'worker', 'x')",
+          "SELECT count(*) FROM heartlog_writers")) {
+        assertThatThrownBy(() -> asRole(connection, api, sql))
+            .as(sql)
+            .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+      }
+    }
+
+    store.grantWriter(api, "gpu-", PASSWORD);
+    try (Connection connection = connectAs(authenticator)) {
+      assertThatThrownBy(() -> asPostgrest(connection, api, null, "cpu-2"))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
+          .hasMessageContaining(api + " may write only as workers whose id starts with \"gpu-\", not as \"cpu-2\"");
+    }
+    assertThat(count("SELECT count(*) FROM system_logs WHERE source_id IN ('cpu-1', 'gpu-1')")).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM workers WHERE id = 'cpu-2'")).isZero();
+  }
+
+  /** One request as PostgREST makes it: a transaction that sets the role and the claims, then calls. */
+  private static String asPostgrest(Connection connection, String role, String claims, String workerId)
+      throws SQLException {
+    connection.setAutoCommit(false);
+    try {
+      execute(connection, "SET LOCAL ROLE " + role);
+      if (claims != null) {
+        try (java.sql.PreparedStatement set = connection.prepareStatement("SELECT set_config('request.jwt.claims', ?, true)")) {
+          set.setString(1, claims);
+          set.execute();
+        }
+      }
+      String answer = TestDatabase.heartbeat(connection, workerId, ONE_RECORD);
+      connection.commit();
+      return answer;
+    } catch (SQLException e) {
+      connection.rollback();
+      throw e;
+    } finally {
+      connection.setAutoCommit(true);
+    }
+  }
+
+  private static void asRole(Connection connection, String role, String sql) throws SQLException {
+    connection.setAutoCommit(false);
+    try {
+      execute(connection, "SET LOCAL ROLE " + role);
+      execute(connection, sql);
+    } finally {
+      connection.rollback();
+      connection.setAutoCommit(true);
+    }
+  }
+
   /** heartlog's functions that run as their owner, by name. */
   private List<String> definers() throws SQLException {
     List<String> names = new ArrayList<>();
