@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -113,14 +112,8 @@ class TokenCommandTest {
 
   private static String callWithClaims(String url, String claims, String workerId) throws SQLException {
     try (Connection connection = DriverManager.getConnection(url)) {
-      connection.setAutoCommit(false);
-      try (PreparedStatement set = connection.prepareStatement("SELECT set_config('request.jwt.claims', ?, true)")) {
-        set.setString(1, claims);
-        set.execute();
-      }
-      String answer = TestDatabase.heartbeat(connection, workerId, "[{\"level\": \"INFO\", \"message\": \"frame 1\"}]");
-      connection.commit();
-      return answer;
+      return TestDatabase.heartbeatAsPostgrest(connection, null, "request.jwt.claims", claims, workerId,
+          "[{\"level\": \"INFO\", \"message\": \"frame 1\"}]");
     }
   }
 

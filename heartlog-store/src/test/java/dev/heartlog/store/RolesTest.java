@@ -280,10 +280,10 @@ class RolesTest {
     }
 
     try (Connection connection = connectAs(authenticator)) {
-      assertThat(asPostgrest(connection, api, null, "cpu-1")).contains("\"logs_inserted\": 1");
+      assertThat(TestDatabase.heartbeatAsPostgrest(connection, api, null, null, "cpu-1", ONE_RECORD)).contains("\"logs_inserted\": 1");
       String claims = "{\"role\": \"" + api + "\", \"heartlog_workers\": \"gpu-\"}";
-      assertThat(asPostgrest(connection, api, claims, "gpu-1")).contains("\"logs_inserted\": 1");
-      assertThatThrownBy(() -> asPostgrest(connection, api, claims, "cpu-1"))
+      assertThat(TestDatabase.heartbeatAsPostgrest(connection, api, "request.jwt.claims", claims, "gpu-1", ONE_RECORD)).contains("\"logs_inserted\": 1");
+      assertThatThrownBy(() -> TestDatabase.heartbeatAsPostgrest(connection, api, "request.jwt.claims", claims, "cpu-1", ONE_RECORD))
           .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
           .hasMessageContaining("this token may write only as workers whose id starts with \"gpu-\"");
       for (String sql : List.of("SELECT count(*) FROM system_logs",
@@ -297,35 +297,12 @@ class RolesTest {
 
     store.grantWriter(api, "gpu-", PASSWORD);
     try (Connection connection = connectAs(authenticator)) {
-      assertThatThrownBy(() -> asPostgrest(connection, api, null, "cpu-2"))
+      assertThatThrownBy(() -> TestDatabase.heartbeatAsPostgrest(connection, api, null, null, "cpu-2", ONE_RECORD))
           .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
           .hasMessageContaining(api + " may write only as workers whose id starts with \"gpu-\", not as \"cpu-2\"");
     }
     assertThat(count("SELECT count(*) FROM system_logs WHERE source_id IN ('cpu-1', 'gpu-1')")).isEqualTo(2);
     assertThat(count("SELECT count(*) FROM workers WHERE id = 'cpu-2'")).isZero();
-  }
-
-  /** One request as PostgREST makes it: a transaction that sets the role and the claims, then calls. */
-  private static String asPostgrest(Connection connection, String role, String claims, String workerId)
-      throws SQLException {
-    connection.setAutoCommit(false);
-    try {
-      execute(connection, "SET LOCAL ROLE " + role);
-      if (claims != null) {
-        try (java.sql.PreparedStatement set = connection.prepareStatement("SELECT set_config('request.jwt.claims', ?, true)")) {
-          set.setString(1, claims);
-          set.execute();
-        }
-      }
-      String answer = TestDatabase.heartbeat(connection, workerId, ONE_RECORD);
-      connection.commit();
-      return answer;
-    } catch (SQLException e) {
-      connection.rollback();
-      throw e;
-    } finally {
-      connection.setAutoCommit(true);
-    }
   }
 
   private static void asRole(Connection connection, String role, String sql) throws SQLException {

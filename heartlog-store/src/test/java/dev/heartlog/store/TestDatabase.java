@@ -90,6 +90,39 @@ public final class TestDatabase {
     }
   }
 
+  /**
+   * {@link #heartbeat} as PostgREST makes a call: in one transaction, first the role a token names
+   * ({@code SET LOCAL ROLE}; none when {@code null}), then its claims as the transaction's setting
+   * {@code claimsSetting} ({@code request.jwt.claims}; none when {@code null}). Rolled back when it fails.
+   */
+  public static String heartbeatAsPostgrest(Connection connection, String role, String claimsSetting, String claims,
+      String workerId, String logsJson) throws SQLException {
+    boolean autoCommit = connection.getAutoCommit();
+    connection.setAutoCommit(false);
+    try {
+      if (role != null) {
+        try (Statement statement = connection.createStatement()) {
+          statement.execute("SET LOCAL ROLE " + role);
+        }
+      }
+      if (claimsSetting != null) {
+        try (PreparedStatement set = connection.prepareStatement("SELECT set_config(?, ?, true)")) {
+          set.setString(1, claimsSetting);
+          set.setString(2, claims);
+          set.execute();
+        }
+      }
+      String answer = heartbeat(connection, workerId, logsJson);
+      connection.commit();
+      return answer;
+    } catch (SQLException e) {
+      connection.rollback();
+      throw e;
+    } finally {
+      connection.setAutoCommit(autoCommit);
+    }
+  }
+
   private static String serverUrl() {
     if (serverUrl == null) {
       String configured = System.getenv(URL_VARIABLE);

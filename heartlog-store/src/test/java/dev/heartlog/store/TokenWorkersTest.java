@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -59,10 +58,8 @@ class TokenWorkersTest {
     // A connection whose earlier transaction set the claims reads '' afterwards, not NULL: a
     // pooled connection's next call, over JDBC say, is not held by the token of another.
     try (Connection connection = DriverManager.getConnection(url)) {
-      connection.setAutoCommit(false);
-      setLocal(connection, "request.jwt.claims", "{\"heartlog_workers\": \"gpu-\"}");
-      connection.commit();
-      connection.setAutoCommit(true);
+      TestDatabase.heartbeatAsPostgrest(connection, null, "request.jwt.claims", "{\"heartlog_workers\": \"gpu-\"}",
+          "gpu-2", ONE_RECORD);
       assertThat(stringOf(connection, "SELECT current_setting('request.jwt.claims', true)")).isEmpty();
       assertThat(TestDatabase.heartbeat(connection, "cpu-2", ONE_RECORD)).contains("\"logs_inserted\": 1");
     }
@@ -71,24 +68,7 @@ class TokenWorkersTest {
   /** One PostgREST-like transaction: the setting, then the call. */
   private String callWithSetting(String name, String value, String workerId) throws SQLException {
     try (Connection connection = DriverManager.getConnection(url)) {
-      connection.setAutoCommit(false);
-      try {
-        setLocal(connection, name, value);
-        String answer = TestDatabase.heartbeat(connection, workerId, ONE_RECORD);
-        connection.commit();
-        return answer;
-      } catch (SQLException e) {
-        connection.rollback();
-        throw e;
-      }
-    }
-  }
-
-  private static void setLocal(Connection connection, String name, String value) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement("SELECT set_config(?, ?, true)")) {
-      statement.setString(1, name);
-      statement.setString(2, value);
-      statement.execute();
+      return TestDatabase.heartbeatAsPostgrest(connection, null, name, value, workerId, ONE_RECORD);
     }
   }
 
