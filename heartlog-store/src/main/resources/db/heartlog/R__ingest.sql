@@ -125,6 +125,7 @@ SET plan_cache_mode = auto
 -- what this function stores.
 AS $$
 DECLARE
+    acting_role    name;      -- the role the session has switched to (SET ROLE), else its login
     writer_role    name;
     writer_prefix  text;
     token_prefix   text;
@@ -156,9 +157,11 @@ BEGIN
     IF current_user <> session_user AND has_table_privilege('heartlog_writers'::regclass, 'SELECT') THEN
         -- PostgREST logs in as one role (authenticator) and switches to the request's (SET ROLE
         -- authenticated): a login without a prefix of its own is held to that of the role it has
-        -- switched to, which it may only switch to by being a member of it.
+        -- switched to, which it may only switch to by being a member of it; and it is that role
+        -- which may or may not insert records anyway (below).
+        acting_role := coalesce(nullif(current_setting('role'), 'none'), session_user);
         SELECT w.role_name, w.worker_prefix INTO writer_role, writer_prefix FROM heartlog_writers AS w
-        WHERE w.role_name IN (session_user, current_setting('role'))
+        WHERE w.role_name IN (session_user, acting_role)
         ORDER BY w.role_name = session_user DESC
         LIMIT 1;
         IF FOUND THEN
@@ -167,10 +170,10 @@ BEGIN
                                 writer_role, writer_prefix, worker_id_param
                       USING ERRCODE = 'insufficient_privilege';
             END IF;
-        ELSIF NOT has_table_privilege(session_user, 'system_logs'::regclass, 'INSERT')
-              AND pg_has_role(session_user, to_regrole('heartlog_writer'), 'MEMBER') THEN
+        ELSIF NOT has_table_privilege(acting_role, 'system_logs'::regclass, 'INSERT')
+              AND pg_has_role(acting_role, to_regrole('heartlog_writer'), 'MEMBER') THEN
             RAISE EXCEPTION 'heartlog: % is a writer without workers in this database; '
-                            'heartlog grant writer gives it some', session_user
+                            'heartlog grant writer gives it some', acting_role
                   USING ERRCODE = 'insufficient_privilege';
         END IF;
     END IF;

@@ -268,11 +268,13 @@ class RolesTest {
     // README says: that role made a writer for any worker, its rights on the tables taken back.
     String authenticator = login("authenticator");
     String api = login("api");
+    String service = login("service");   // the orchestrator's own key, Supabase's service_role
     try (Connection owner = DriverManager.getConnection(url); Statement statement = owner.createStatement()) {
       statement.execute("CREATE ROLE " + api + " NOLOGIN");
+      statement.execute("CREATE ROLE " + service + " NOLOGIN");
       statement.execute("CREATE ROLE " + authenticator + " LOGIN NOINHERIT PASSWORD '" + PASSWORD + "'");
-      statement.execute("GRANT " + api + " TO " + authenticator);
-      statement.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO " + api);   // as Supabase grants them
+      statement.execute("GRANT " + api + ", " + service + " TO " + authenticator);
+      statement.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO " + api + ", " + service);   // as Supabase grants them
     }
     assertThat(store.grantWriter(api, "", PASSWORD)).as("an existing role is not created").isFalse();
     try (Connection owner = DriverManager.getConnection(url); Statement statement = owner.createStatement()) {
@@ -286,6 +288,9 @@ class RolesTest {
       assertThatThrownBy(() -> TestDatabase.heartbeatAsPostgrest(connection, api, "request.jwt.claims", claims, "cpu-1", ONE_RECORD))
           .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
           .hasMessageContaining("this token may write only as workers whose id starts with \"gpu-\"");
+      // The orchestrator's key still writes: its role may insert records anyway.
+      assertThat(TestDatabase.heartbeatAsPostgrest(connection, service, null, null, "any-worker", ONE_RECORD))
+          .contains("\"logs_inserted\": 1");
       for (String sql : List.of("SELECT count(*) FROM system_logs",
           "INSERT INTO system_logs (level, message, source_type, source_id) VALUES ('INFO', 'forged', 'worker', 'x')",
           "SELECT count(*) FROM heartlog_writers")) {
