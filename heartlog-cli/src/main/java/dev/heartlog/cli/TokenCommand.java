@@ -2,7 +2,6 @@ package dev.heartlog.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +62,16 @@ final class TokenCommand implements Callable<Integer> {
       description = "The secret is base64, as PostgREST's jwt-secret-is-base64 says.")
   boolean secretIsBase64;
 
+  @Option(names = "--signing-key", paramLabel = "FILE",
+      description = "Sign with a private key instead of a secret: a JSON Web Key (as `supabase gen signing-key` "
+          + "prints it, imported into the project's JWT signing keys) or a PKCS#8 PEM; EC P-256 signs ES256, "
+          + "RSA signs RS256.")
+  Path signingKeyFile;
+
+  @Option(names = "--key-id", paramLabel = "KID",
+      description = "The key's id (kid) in the token's header, where the key file has none (a PEM) or another.")
+  String keyId;
+
   @Override
   public Integer call() {
     String prefix = "*".equals(workers) ? "" : workers;
@@ -70,8 +79,10 @@ final class TokenCommand implements Callable<Integer> {
     Duration validFor = validity(expires);
     Instant expiresAt = validFor == null ? null : now.plus(validFor);
     String token;
+    SigningKey key;
     try {
-      token = WorkerToken.make(secret(), prefix, role, audience, now, expiresAt);
+      key = signingKey();
+      token = WorkerToken.make(key, prefix, role, audience, now, expiresAt);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -79,24 +90,38 @@ final class TokenCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     err.println("A token for " + (prefix.isEmpty() ? "any worker" : "the workers whose id starts with \"" + prefix + "\"")
         + ", as role " + role + ", " + (expiresAt == null ? "without expiry" : "valid until " + expiresAt)
-        + ". Give it to the worker as HEARTLOG_TOKEN, with the project's key as HEARTLOG_KEY or SUPABASE_KEY.");
+        + ", signed " + key + ". Give it to the worker as HEARTLOG_TOKEN, with the project's key as HEARTLOG_KEY or "
+        + "SUPABASE_KEY.");
+    if (signingKeyFile != null && key.keyId() == null) {
+      err.println("It names no key (kid): a verifier that holds several keys, as Supabase does, may need one: --key-id.");
+    }
     err.flush();
     return 0;
+  }
+
+  /** The key from --signing-key, else the secret from --secret-file or the environment. */
+  private SigningKey signingKey() {
+    SigningKey key;
+    if (signingKeyFile != null) {
+      if (secretFile != null || secretIsBase64) {
+        throw new ParameterException(spec.commandLine(), "give either --signing-key or a secret, not both");
+      }
+      key = SigningKey.parse(read(signingKeyFile, "the signing key"));
+    } else {
+      key = SigningKey.secret(secret());
+    }
+    return keyId == null ? key : key.withKeyId(keyId);
   }
 
   private byte[] secret() {
     String text;
     if (secretFile != null) {
-      try {
-        text = Files.readString(secretFile, StandardCharsets.UTF_8).strip();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read the JWT secret from " + secretFile, e);
-      }
+      text = read(secretFile, "the JWT secret").strip();
     } else {
       text = System.getenv(SECRET_VARIABLE);
       if (text == null || text.isBlank()) {
         throw new ParameterException(spec.commandLine(),
-            "give the JWT secret PostgREST verifies tokens with: --secret-file FILE or $" + SECRET_VARIABLE);
+            "give the key PostgREST verifies tokens with: --signing-key FILE, --secret-file FILE or $" + SECRET_VARIABLE);
       }
       text = text.strip();
     }
@@ -107,6 +132,14 @@ final class TokenCommand implements Callable<Integer> {
       return Base64.getDecoder().decode(text);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--secret-is-base64, but the secret is not base64");
+    }
+  }
+
+  private String read(Path file, String what) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ParameterException(spec.commandLine(), "cannot read " + what + " from " + file + " (" + e + ")");
     }
   }
 

@@ -9,9 +9,15 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -38,7 +44,7 @@ class TokenCommandTest {
     byte[] key = Base64.getUrlDecoder().decode(
         "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow");
     String token = WorkerToken.signed("{\"typ\":\"JWT\",\r\n \"alg\":\"HS256\"}",
-        "{\"iss\":\"joe\",\r\n \"exp\":1300819380,\r\n \"http://example.com/is_root\":true}", key);
+        "{\"iss\":\"joe\",\r\n \"exp\":1300819380,\r\n \"http://example.com/is_root\":true}", SigningKey.secret(key));
 
     assertThat(token).isEqualTo("eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9"
         + ".eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ"
@@ -96,6 +102,67 @@ class TokenCommandTest {
   }
 
   @Test
+  void signsEs256WithAKeyAsSupabasesCommandLineMakesIt() throws Exception {
+    // `supabase gen signing-key --algorithm ES256` prints one private JSON Web Key such as this;
+    // the project verifies tokens signed with it once it is imported as a JWT signing key.
+    KeyPair pair = SigningKeyTest.p256KeyPair();
+    ECPublicKey publicKey = (ECPublicKey) pair.getPublic();
+    Path keyFile = Files.writeString(folder.resolve("signing_key.json"), "{\"kty\":\"EC\",\"kid\":\"3f1c0f2e-heartlog\","
+        + "\"use\":\"sig\",\"key_ops\":[\"sign\",\"verify\"],\"alg\":\"ES256\",\"ext\":true,"
+        + "\"d\":\"" + base64url(((ECPrivateKey) pair.getPrivate()).getS()) + "\",\"crv\":\"P-256\","
+        + "\"x\":\"" + base64url(publicKey.getW().getAffineX()) + "\",\"y\":\"" + base64url(publicKey.getW().getAffineY()) + "\"}");
+
+    Cli.Result result = Cli.run("token", "--workers", "gpu-", "--signing-key", keyFile.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    String[] parts = result.out().strip().split("\\.");
+    assertThat(decode(parts[0])).isEqualTo(Map.of("alg", "ES256", "typ", "JWT", "kid", "3f1c0f2e-heartlog"));
+    assertThat(decode(parts[1])).containsEntry("heartlog_workers", "gpu-").containsEntry("role", "authenticated");
+    assertThat(SigningKeyTest.verifiesEs256(publicKey, parts[0] + "." + parts[1], parts[2])).isTrue();
+    assertThat(result.err()).contains("signed ES256 by key 3f1c0f2e-heartlog").doesNotContain("--key-id");
+  }
+
+  @Test
+  void signsRs256WithAPemKeyUnderTheIdGiven() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    KeyPair pair = generator.generateKeyPair();
+    Path keyFile = Files.writeString(folder.resolve("key.pem"), SigningKeyTest.pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+
+    Cli.Result withId = Cli.run("token", "--workers", "gpu-", "--signing-key", keyFile.toString(), "--key-id", "fleet-2026");
+    Cli.Result withoutId = Cli.run("token", "--workers", "gpu-", "--signing-key", keyFile.toString());
+
+    assertThat(withId.exitCode()).as(withId.err()).isZero();
+    String[] parts = withId.out().strip().split("\\.");
+    assertThat(decode(parts[0])).isEqualTo(Map.of("alg", "RS256", "typ", "JWT", "kid", "fleet-2026"));
+    Signature verifier = Signature.getInstance("SHA256withRSA");
+    verifier.initVerify(pair.getPublic());
+    verifier.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+    assertThat(verifier.verify(Base64.getUrlDecoder().decode(parts[2]))).isTrue();
+    assertThat(withoutId.exitCode()).isZero();
+    assertThat(decode(withoutId.out().strip().split("\\.")[0])).doesNotContainKey("kid");
+    assertThat(withoutId.err()).contains("It names no key (kid)", "--key-id");
+  }
+
+  @Test
+  void aKeyAndASecretTogetherOrAKeyThatCannotBeReadAreRefused() throws IOException {
+    Path missing = folder.resolve("missing.json");
+    Cli.Result both = Cli.run("token", "--workers", "gpu-", "--signing-key", missing.toString(),
+        "--secret-file", secretFile(SECRET).toString());
+    Cli.Result unreadable = Cli.run("token", "--workers", "gpu-", "--signing-key", missing.toString());
+    Cli.Result publicKey = Cli.run("token", "--workers", "gpu-", "--signing-key",
+        Files.writeString(folder.resolve("public.json"), "{\"kty\":\"RSA\",\"n\":\"AQAB\",\"e\":\"AQAB\"}").toString());
+
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).contains("give either --signing-key or a secret, not both");
+    assertThat(unreadable.exitCode()).isEqualTo(2);
+    assertThat(unreadable.err()).contains("cannot read the signing key from " + missing);
+    assertThat(publicKey.exitCode()).isEqualTo(2);
+    assertThat(publicKey.err()).contains("the signing key is a public key");
+    assertThat(both.out() + unreadable.out() + publicKey.out()).isEmpty();
+  }
+
+  @Test
   void theStoreHoldsACallCarryingTheTokensClaimsToItsWorkers() throws Exception {
     // PostgREST verifies the token and hands its payload to the call as request.jwt.claims; here
     // the payload goes in as it would, on a real PostgreSQL.
@@ -121,6 +188,15 @@ class TokenCommandTest {
     Path file = Files.createTempFile(folder, "jwt-secret", ".txt");
     Files.writeString(file, secret + "\n");
     return file;
+  }
+
+  /** A big-endian unsigned number in the 32 bytes of a P-256 coordinate, base64url, as a JSON Web Key holds it. */
+  private static String base64url(BigInteger number) {
+    byte[] bytes = number.toByteArray();
+    byte[] fixed = new byte[32];
+    int length = Math.min(bytes.length, 32);
+    System.arraycopy(bytes, bytes.length - length, fixed, 32 - length, length);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(fixed);
   }
 
   /** A token part's JSON object, its numbers as {@code Long}. */
