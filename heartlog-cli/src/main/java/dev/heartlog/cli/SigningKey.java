@@ -7,19 +7,24 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.Signature;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPoint;
+import java.security.spec.ECPublicKeySpec;
 import java.security.spec.ECPrivateKeySpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.RSAPrivateCrtKeySpec;
 import java.security.spec.RSAPrivateKeySpec;
+import java.security.spec.RSAPublicKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -115,14 +120,18 @@ final class SigningKey {
         hmac.init(new SecretKeySpec(secret, "HmacSHA256"));
         return hmac.doFinal(input);
       }
-      // The JDK's P1363 format is JWS's R || S; plain SHA256withECDSA would give DER.
-      Signature signature = Signature.getInstance(algorithm.equals("ES256") ? "SHA256withECDSAinP1363Format" : "SHA256withRSA");
+      Signature signature = Signature.getInstance(jdkSignature());
       signature.initSign(privateKey);
       signature.update(input);
       return signature.sign();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("this JDK cannot sign " + algorithm, e);
     }
+  }
+
+  /** The JDK's name of the signature: its P1363 format is JWS's R || S; plain SHA256withECDSA would give DER. */
+  private String jdkSignature() {
+    return algorithm.equals("ES256") ? "SHA256withECDSAinP1363Format" : "SHA256withRSA";
   }
 
   // --- JSON Web Keys ----------------------------------------------------------------------------
@@ -190,20 +199,56 @@ final class SigningKey {
           if (!"P-256".equals(jwk.get("crv"))) {
             throw new IllegalArgumentException("heartlog signs with EC keys on P-256 (ES256), not " + jwk.get("crv"));
           }
-          PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new ECPrivateKeySpec(number(jwk, "d"), P256));
-          yield new SigningKey("ES256", keyId, null, key);
+          KeyFactory factory = KeyFactory.getInstance("EC");
+          SigningKey key = new SigningKey("ES256", keyId, null,
+              factory.generatePrivate(new ECPrivateKeySpec(number(jwk, "d"), P256)));
+          if (jwk.containsKey("x") && jwk.containsKey("y")) {
+            key.checkPair(factory.generatePublic(new ECPublicKeySpec(new ECPoint(number(jwk, "x"), number(jwk, "y")), P256)));
+          }
+          yield key;
         }
         case "RSA" -> {
           RSAPrivateKeySpec spec = jwk.containsKey("p")
               ? new RSAPrivateCrtKeySpec(number(jwk, "n"), number(jwk, "e"), number(jwk, "d"), number(jwk, "p"),
                   number(jwk, "q"), number(jwk, "dp"), number(jwk, "dq"), number(jwk, "qi"))
               : new RSAPrivateKeySpec(number(jwk, "n"), number(jwk, "d"));
-          yield new SigningKey("RS256", keyId, null, checkedRsa(KeyFactory.getInstance("RSA").generatePrivate(spec)));
+          KeyFactory factory = KeyFactory.getInstance("RSA");
+          SigningKey key = new SigningKey("RS256", keyId, null, checkedRsa(factory.generatePrivate(spec)));
+          if (jwk.containsKey("e")) {
+            key.checkPair(factory.generatePublic(new RSAPublicKeySpec(number(jwk, "n"), number(jwk, "e"))));
+          }
+          yield key;
         }
         default -> secret(bytes(jwk, "k")).withKeyId(keyId);
       };
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException("the signing key is not a valid " + type + " key: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Signs a probe and verifies it with the key's public half, as the project will: a JWK whose
+   * private part belongs to another key would otherwise make tokens that every verifier refuses,
+   * found only once they are out in the fleet.
+   */
+  private void checkPair(PublicKey publicKey) {
+    byte[] probe = "heartlog signing key check".getBytes(StandardCharsets.US_ASCII);
+    boolean verified;
+    try {
+      Signature signer = Signature.getInstance(jdkSignature());
+      signer.initSign(privateKey);
+      signer.update(probe);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance(jdkSignature());
+      verifier.initVerify(publicKey);
+      verifier.update(probe);
+      verified = verifier.verify(signature);
+    } catch (GeneralSecurityException e) {
+      verified = false; // an RSA key whose CRT parts disagree fails the JDK's own check of what it signed
+    }
+    if (!verified) {
+      throw new IllegalArgumentException("the signing key's private part does not belong to its public part ("
+          + (algorithm.equals("ES256") ? "\"d\" against \"x\" and \"y\"" : "\"d\" against \"n\" and \"e\"") + ")");
     }
   }
 

@@ -116,6 +116,17 @@ class SigningKeyTest {
         .hasMessageContaining("openssl pkcs8 -topk8 -nocrypt");
     assertThatThrownBy(() -> SigningKey.parse("{\"kty\":\"oct\",\"k\":\"c2hvcnQ\"}")).hasMessageContaining("PostgREST needs at least 32");
     assertThatThrownBy(() -> SigningKey.parse("not a key")).hasMessageContaining("neither a JSON Web Key nor a PEM");
+    // A private part of another key: every verifier would refuse its tokens.
+    String otherD = RFC_EC_KEY.replace("jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI", "AAAQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI");
+    assertThatThrownBy(() -> SigningKey.parse(otherD)).hasMessageContaining("private part does not belong to its public part");
+    String rsaOtherD = "{\"kty\":\"RSA\",\"n\":\"" + member(RFC_RSA_KEY, "n") + "\",\"e\":\"AQAB\",\"d\":\"" + member(RFC_RSA_KEY, "dp") + "\"}";
+    assertThatThrownBy(() -> SigningKey.parse(rsaOtherD)).hasMessageContaining("private part does not belong to its public part");
+  }
+
+  /** A string member of a JSON object written as the keys above are. */
+  private static String member(String json, String name) {
+    int start = json.indexOf("\"" + name + "\":\"") + name.length() + 4;
+    return json.substring(start, json.indexOf('"', start));
   }
 
   static String pem(String label, byte[] der) {
