@@ -1,11 +1,5 @@
 package dev.heartlog.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.AlgorithmParameters;
@@ -25,11 +19,8 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.RSAPrivateCrtKeySpec;
 import java.security.spec.RSAPrivateKeySpec;
 import java.security.spec.RSAPublicKeySpec;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -51,8 +42,6 @@ final class SigningKey {
   static final int MIN_SECRET_BYTES = 32;
   static final int MIN_RSA_BITS = 2048;
 
-  private static final JsonFactory JSON = new JsonFactory();
-  private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
   private static final ECParameterSpec P256 = p256();
 
   private final String algorithm;
@@ -92,7 +81,7 @@ final class SigningKey {
       return fromPem(trimmed);
     }
     if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
-      return fromJwk(privateKeyIn(trimmed));
+      return fromJwk(JsonWebKey.privateKeyIn(trimmed));
     }
     throw new IllegalArgumentException("the signing key is neither a JSON Web Key nor a PEM private key");
   }
@@ -134,54 +123,11 @@ final class SigningKey {
     return algorithm.equals("ES256") ? "SHA256withECDSAinP1363Format" : "SHA256withRSA";
   }
 
-  // --- JSON Web Keys ----------------------------------------------------------------------------
-
-  /** The one private key of a JWK, a JWK set ({"keys": [...]}) or an array of JWKs. */
-  private static Map<String, Object> privateKeyIn(String json) {
-    Object value;
-    try (JsonParser parser = JSON.createParser(json)) {
-      parser.nextToken();
-      value = read(parser);
-      if (parser.nextToken() != null) {
-        throw new IllegalArgumentException("the signing key file holds more than one JSON value");
-      }
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("the signing key is not valid JSON: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // a parser over a String does no I/O
-    }
-    List<?> keys;
-    if (value instanceof Map<?, ?> map && map.get("keys") instanceof List<?> set) {
-      keys = set;
-    } else if (value instanceof List<?> list) {
-      keys = list;
-    } else {
-      keys = List.of(value);
-    }
-    List<Map<String, Object>> privateKeys = new ArrayList<>();
-    for (Object key : keys) {
-      if (!(key instanceof Map<?, ?>)) {
-        throw new IllegalArgumentException("the signing key file holds something other than JSON Web Keys");
-      }
-      @SuppressWarnings("unchecked")
-      Map<String, Object> jwk = (Map<String, Object>) key;
-      if (jwk.containsKey("d") || "oct".equals(jwk.get("kty"))) {
-        privateKeys.add(jwk);
-      }
-    }
-    if (privateKeys.size() == 1) {
-      return privateKeys.get(0);
-    }
-    throw new IllegalArgumentException(privateKeys.isEmpty()
-        ? "the signing key is a public key: signing needs the private key (a JSON Web Key with its \"d\")"
-        : "the signing key file holds " + privateKeys.size() + " private keys; give it the one to sign with");
-  }
-
-  private static SigningKey fromJwk(Map<String, Object> jwk) {
-    String type = text(jwk, "kty");
-    String keyId = jwk.containsKey("kid") ? text(jwk, "kid") : null;
-    if (jwk.containsKey("use") && !"sig".equals(jwk.get("use"))) {
-      throw new IllegalArgumentException("the signing key is for \"use\": " + jwk.get("use") + ", not for signatures");
+  private static SigningKey fromJwk(JsonWebKey jwk) {
+    String type = jwk.text("kty");
+    String keyId = jwk.has("kid") ? jwk.text("kid") : null;
+    if (jwk.has("use") && !"sig".equals(jwk.member("use"))) {
+      throw new IllegalArgumentException("the signing key is for \"use\": " + jwk.member("use") + ", not for signatures");
     }
     String expected = switch (type) {
       case "EC" -> "ES256";
@@ -189,37 +135,37 @@ final class SigningKey {
       case "oct" -> "HS256";
       default -> throw new IllegalArgumentException("heartlog signs with keys of type EC (P-256), RSA or oct, not " + type);
     };
-    if (jwk.containsKey("alg") && !expected.equals(jwk.get("alg"))) {
-      throw new IllegalArgumentException("the signing key is for " + jwk.get("alg") + "; heartlog signs " + type
+    if (jwk.has("alg") && !expected.equals(jwk.member("alg"))) {
+      throw new IllegalArgumentException("the signing key is for " + jwk.member("alg") + "; heartlog signs " + type
           + " keys with " + expected);
     }
     try {
       return switch (type) {
         case "EC" -> {
-          if (!"P-256".equals(jwk.get("crv"))) {
-            throw new IllegalArgumentException("heartlog signs with EC keys on P-256 (ES256), not " + jwk.get("crv"));
+          if (!"P-256".equals(jwk.member("crv"))) {
+            throw new IllegalArgumentException("heartlog signs with EC keys on P-256 (ES256), not " + jwk.member("crv"));
           }
           KeyFactory factory = KeyFactory.getInstance("EC");
           SigningKey key = new SigningKey("ES256", keyId, null,
-              factory.generatePrivate(new ECPrivateKeySpec(number(jwk, "d"), P256)));
-          if (jwk.containsKey("x") && jwk.containsKey("y")) {
-            key.checkPair(factory.generatePublic(new ECPublicKeySpec(new ECPoint(number(jwk, "x"), number(jwk, "y")), P256)));
+              factory.generatePrivate(new ECPrivateKeySpec(jwk.number("d"), P256)));
+          if (jwk.has("x") && jwk.has("y")) {
+            key.checkPair(factory.generatePublic(new ECPublicKeySpec(new ECPoint(jwk.number("x"), jwk.number("y")), P256)));
           }
           yield key;
         }
         case "RSA" -> {
-          RSAPrivateKeySpec spec = jwk.containsKey("p")
-              ? new RSAPrivateCrtKeySpec(number(jwk, "n"), number(jwk, "e"), number(jwk, "d"), number(jwk, "p"),
-                  number(jwk, "q"), number(jwk, "dp"), number(jwk, "dq"), number(jwk, "qi"))
-              : new RSAPrivateKeySpec(number(jwk, "n"), number(jwk, "d"));
+          RSAPrivateKeySpec spec = jwk.has("p")
+              ? new RSAPrivateCrtKeySpec(jwk.number("n"), jwk.number("e"), jwk.number("d"), jwk.number("p"),
+                  jwk.number("q"), jwk.number("dp"), jwk.number("dq"), jwk.number("qi"))
+              : new RSAPrivateKeySpec(jwk.number("n"), jwk.number("d"));
           KeyFactory factory = KeyFactory.getInstance("RSA");
           SigningKey key = new SigningKey("RS256", keyId, null, checkedRsa(factory.generatePrivate(spec)));
-          if (jwk.containsKey("e")) {
-            key.checkPair(factory.generatePublic(new RSAPublicKeySpec(number(jwk, "n"), number(jwk, "e"))));
+          if (jwk.has("e")) {
+            key.checkPair(factory.generatePublic(new RSAPublicKeySpec(jwk.number("n"), jwk.number("e"))));
           }
           yield key;
         }
-        default -> secret(bytes(jwk, "k")).withKeyId(keyId);
+        default -> secret(jwk.bytes("k")).withKeyId(keyId);
       };
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException("the signing key is not a valid " + type + " key: " + e.getMessage());
@@ -250,47 +196,6 @@ final class SigningKey {
       throw new IllegalArgumentException("the signing key's private part does not belong to its public part ("
           + (algorithm.equals("ES256") ? "\"d\" against \"x\" and \"y\"" : "\"d\" against \"n\" and \"e\"") + ")");
     }
-  }
-
-  private static String text(Map<String, Object> jwk, String member) {
-    if (jwk.get(member) instanceof String value && !value.isEmpty()) {
-      return value;
-    }
-    throw new IllegalArgumentException("the signing key has no \"" + member + "\"");
-  }
-
-  private static byte[] bytes(Map<String, Object> jwk, String member) {
-    try {
-      return BASE64URL.decode(text(jwk, member));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("the signing key's \"" + member + "\" is not base64url");
-    }
-  }
-
-  private static BigInteger number(Map<String, Object> jwk, String member) {
-    return new BigInteger(1, bytes(jwk, member));
-  }
-
-  /** A JSON value as maps, lists and strings (numbers and literals as their text). */
-  private static Object read(JsonParser parser) throws IOException {
-    JsonToken token = parser.currentToken();
-    if (token == JsonToken.START_OBJECT) {
-      Map<String, Object> object = new LinkedHashMap<>();
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String name = parser.currentName();
-        parser.nextToken();
-        object.put(name, read(parser));
-      }
-      return object;
-    }
-    if (token == JsonToken.START_ARRAY) {
-      List<Object> array = new ArrayList<>();
-      while (parser.nextToken() != JsonToken.END_ARRAY) {
-        array.add(read(parser));
-      }
-      return array;
-    }
-    return parser.getText();
   }
 
   // --- PEM --------------------------------------------------------------------------------------
