@@ -1,6 +1,5 @@
 package dev.heartlog.cli;
 
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
