@@ -74,7 +74,7 @@ public final class PostgrestTransport implements Transport {
   private final String restBase;
   private final String key;
   /** Sent as the bearer when set, else the key is. */
-  private final String token;
+  private final BearerToken token;
   private final Gzip gzip;
   private final Duration requestTimeout;
   private final Clock clock;
@@ -87,7 +87,7 @@ public final class PostgrestTransport implements Transport {
     this.restBase = base + "/rest/v1";
     this.rpc = URI.create(restBase + "/rpc/" + FUNCTION);
     this.key = builder.key;
-    this.token = builder.token;
+    this.token = builder.token == null ? null : BearerToken.of(builder.token);
     this.gzip = builder.gzip;
     this.requestTimeout = builder.requestTimeout;
     this.clock = builder.clock;
@@ -137,7 +137,7 @@ public final class PostgrestTransport implements Transport {
     }
     if (status == 401 || status == 403) {
       // A key problem: an operator fixes it, and the records should still be there then.
-      return DeliveryResult.failed(detail + " (check the key)");
+      return DeliveryResult.failed(detail + (token == null ? " (check the key)" : token.refusalHint(clock.instant())));
     }
     return DeliveryResult.rejected(detail);
   }
@@ -165,7 +165,7 @@ public final class PostgrestTransport implements Transport {
 
   private HttpRequest.Builder authorized(HttpRequest.Builder request) {
     return request.timeout(requestTimeout).header("apikey", key)
-        .header("Authorization", "Bearer " + (token != null ? token : key));
+        .header("Authorization", "Bearer " + (token != null ? token.value() : key));
   }
 
   /**

@@ -10,7 +10,11 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -189,6 +193,30 @@ class PostgrestTransportTest {
     DeliveryResult refused = transport.deliver(heartbeat("cpu-1", "r"));
     assertThat(refused.outcome()).as("kept for an operator to fix, not dropped").isEqualTo(DeliveryResult.Outcome.FAILED);
     assertThat(refused.detail()).contains("HTTP 403", "42501");
+  }
+
+  @Test
+  void aRefusalSaysWhenTheTokenHasExpired() {
+    // A token's payload as heartlog token writes it, expiring at 2026-11-29T12:00:00Z; PostgREST
+    // answers such a token 401 with its own code for an expired JWT.
+    String payload = Base64.getUrlEncoder().withoutPadding().encodeToString(
+        "{\"role\":\"authenticated\",\"heartlog_workers\":\"gpu-\",\"iat\":1764417600,\"exp\":1795953600}"
+            .getBytes(StandardCharsets.UTF_8));
+    String token = "eyJhbGciOiJFUzI1NiJ9." + payload + ".c2lnbmF0dXJl";
+    nextAnswer.set("401 0 {\"code\":\"PGRST303\",\"message\":\"JWT expired\"}");
+    Instant afterExpiry = Instant.parse("2026-11-29T12:00:01Z");
+    DeliveryResult expired = PostgrestTransport.builder().baseUrl(base).key("project-key").token(token)
+        .clock(Clock.fixed(afterExpiry, ZoneOffset.UTC)).build().deliver(heartbeat("gpu-1", "r"));
+
+    assertThat(expired.outcome()).as("kept until a new token comes").isEqualTo(DeliveryResult.Outcome.FAILED);
+    assertThat(expired.detail()).contains("HTTP 401", "JWT expired",
+        "the token expired at 2026-11-29T12:00:00Z; heartlog token makes a new one");
+
+    nextAnswer.set("401 0 {\"code\":\"PGRST301\",\"message\":\"JWSError JWSInvalidSignature\"}");
+    DeliveryResult badSignature = PostgrestTransport.builder().baseUrl(base).key("project-key").token(token)
+        .clock(Clock.fixed(afterExpiry.minusSeconds(60), ZoneOffset.UTC)).build().deliver(heartbeat("gpu-1", "r"));
+    assertThat(badSignature.detail()).contains("(check the key and the token)").doesNotContain("expired at");
+    assertThat(badSignature.detail() + expired.detail()).doesNotContain(token, "project-key");
   }
 
   @Test
