@@ -170,10 +170,18 @@ BEGIN
                                 writer_role, writer_prefix, worker_id_param
                       USING ERRCODE = 'insufficient_privilege';
             END IF;
-        ELSIF NOT has_table_privilege(acting_role, 'system_logs'::regclass, 'INSERT')
-              AND pg_has_role(acting_role, to_regrole('heartlog_writer'), 'MEMBER') THEN
-            RAISE EXCEPTION 'heartlog: % is a writer without workers in this database; '
-                            'heartlog grant writer gives it some', acting_role
+        ELSIF NOT has_table_privilege(acting_role, 'system_logs'::regclass, 'INSERT') THEN
+            -- Neither a writer with workers nor a role that may insert records anyway. Such a
+            -- role may still hold the call: given it while it could insert (Supabase's anon,
+            -- before README's lockdown took its rights on the tables), it keeps it. Behind
+            -- PostgREST that is the project's key alone, without a token, which every worker has.
+            IF pg_has_role(acting_role, to_regrole('heartlog_writer'), 'MEMBER') THEN
+                RAISE EXCEPTION 'heartlog: % is a writer without workers in this database; '
+                                'heartlog grant writer gives it some', acting_role
+                      USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            RAISE EXCEPTION 'heartlog: % may not write here: it may not insert records, and heartlog grant writer '
+                            'has given it no workers', acting_role
                   USING ERRCODE = 'insufficient_privilege';
         END IF;
     END IF;

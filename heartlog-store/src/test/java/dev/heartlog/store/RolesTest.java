@@ -269,16 +269,19 @@ class RolesTest {
     String authenticator = login("authenticator");
     String api = login("api");
     String service = login("service");   // the orchestrator's own key, Supabase's service_role
+    String anonymous = login("anon");    // the project's key alone, without a token: Supabase's anon
     try (Connection owner = DriverManager.getConnection(url); Statement statement = owner.createStatement()) {
       statement.execute("CREATE ROLE " + api + " NOLOGIN");
       statement.execute("CREATE ROLE " + service + " NOLOGIN");
+      statement.execute("CREATE ROLE " + anonymous + " NOLOGIN");
       statement.execute("CREATE ROLE " + authenticator + " LOGIN NOINHERIT PASSWORD '" + PASSWORD + "'");
-      statement.execute("GRANT " + api + ", " + service + " TO " + authenticator);
-      statement.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO " + api + ", " + service);   // as Supabase grants them
+      statement.execute("GRANT " + api + ", " + service + ", " + anonymous + " TO " + authenticator);
+      // As Supabase grants them.
+      statement.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO " + api + ", " + service + ", " + anonymous);
     }
     assertThat(store.grantWriter(api, "", PASSWORD)).as("an existing role is not created").isFalse();
     try (Connection owner = DriverManager.getConnection(url); Statement statement = owner.createStatement()) {
-      statement.execute("REVOKE ALL ON system_logs, workers, worker_heartbeats, worker_sessions FROM " + api);
+      statement.execute("REVOKE ALL ON system_logs, workers, worker_heartbeats, worker_sessions FROM " + api + ", " + anonymous);
     }
 
     try (Connection connection = connectAs(authenticator)) {
@@ -288,6 +291,12 @@ class RolesTest {
       assertThatThrownBy(() -> TestDatabase.heartbeatAsPostgrest(connection, api, "request.jwt.claims", claims, "cpu-1", ONE_RECORD))
           .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
           .hasMessageContaining("this token may write only as workers whose id starts with \"gpu-\"");
+      // Every worker holds the project's key (it goes as apikey): without a token, as the
+      // anonymous role, it must not write as any worker it likes. That role was given the call
+      // when it could still insert records; it may not any more, and is no writer.
+      assertThatThrownBy(() -> TestDatabase.heartbeatAsPostgrest(connection, anonymous, null, null, "gpu-1", ONE_RECORD))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
+          .hasMessageContaining(anonymous + " may not write here");
       // The orchestrator's key still writes: its role may insert records anyway.
       assertThat(TestDatabase.heartbeatAsPostgrest(connection, service, null, null, "any-worker", ONE_RECORD))
           .contains("\"logs_inserted\": 1");
