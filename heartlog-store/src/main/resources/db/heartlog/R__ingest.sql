@@ -128,7 +128,10 @@ DECLARE
     acting_role    name;      -- the role the session has switched to (SET ROLE), else its login
     writer_role    name;
     writer_prefix  text;
+    token_claims   jsonb;     -- a PostgREST caller's verified token
     token_prefix   text;
+    token_issued   text;
+    revoked_before timestamptz;
     record_count   integer := 0;
     logs_inserted  integer := 0;
     logs_rejected  integer := 0;
@@ -191,12 +194,31 @@ BEGIN
     -- request.jwt.claims (request.jwt.claim.<name> before PostgreSQL 14); once a transaction
     -- that set them has ended, a setting reads '', not NULL. A call without such a claim, any
     -- call over JDBC among them, is not held by it.
-    token_prefix := coalesce(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'heartlog_workers',
+    token_claims := nullif(current_setting('request.jwt.claims', true), '')::jsonb;
+    token_prefix := coalesce(token_claims ->> 'heartlog_workers',
                              nullif(current_setting('request.jwt.claim.heartlog_workers', true), ''));
-    IF token_prefix IS NOT NULL AND NOT starts_with(worker_id_param, token_prefix) THEN
-        RAISE EXCEPTION 'heartlog: this token may write only as workers whose id starts with "%", not as "%"',
-                        token_prefix, worker_id_param
-              USING ERRCODE = 'insufficient_privilege';
+    IF token_prefix IS NOT NULL THEN
+        IF NOT starts_with(worker_id_param, token_prefix) THEN
+            RAISE EXCEPTION 'heartlog: this token may write only as workers whose id starts with "%", not as "%"',
+                            token_prefix, worker_id_param
+                  USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        -- Revoked (V11, `heartlog revoke --tokens`): the tokens for this prefix issued (iat)
+        -- before a time. A token without a readable iat cannot show it is newer. Read where the
+        -- function may read the table: running as its owner, as it does once the database has
+        -- writers, which is when tokens hold anything (README, "tokens").
+        IF has_table_privilege(to_regclass('heartlog_revoked_tokens'), 'SELECT') THEN
+            token_issued := coalesce(token_claims ->> 'iat', nullif(current_setting('request.jwt.claim.iat', true), ''));
+            SELECT r.issued_before INTO revoked_before FROM heartlog_revoked_tokens AS r
+            WHERE r.worker_prefix = token_prefix
+              AND (token_issued IS NULL OR token_issued !~ '^[0-9]{1,12}(\.[0-9]+)?$'
+                   OR to_timestamp(token_issued::numeric) < r.issued_before);
+            IF FOUND THEN
+                RAISE EXCEPTION 'heartlog: the tokens for the workers "%" issued before % are revoked; heartlog token '
+                                'makes a new one', token_prefix, revoked_before
+                      USING ERRCODE = 'insufficient_privilege';
+            END IF;
+        END IF;
     END IF;
     IF jsonb_typeof(logs_param) = 'array' THEN
         record_count := jsonb_array_length(logs_param);

@@ -53,6 +53,7 @@ DECLARE
     has_writers boolean := false;
     inserter name;
     grantee text;
+    owners_only text;
 BEGIN
     -- Read by EXECUTE: a store migrated only up to V9 (Flyway's target) has no such table yet.
     IF to_regclass('heartlog_writers') IS NOT NULL THEN
@@ -89,20 +90,22 @@ BEGIN
         END LOOP;
     END IF;
 
-    -- Who may write as which worker is the owner's to read and change, no one else's. Where new
-    -- tables are granted to others by default (Supabase grants its API roles every table made in
-    -- public, so anyone with the project's key could have rewritten it), that is taken back.
-    IF to_regclass('heartlog_writers') IS NOT NULL THEN
+    -- Who may write as which worker, and which tokens are revoked, is the owner's to read and
+    -- change, no one else's. Where new tables are granted to others by default (Supabase grants
+    -- its API roles every table made in public, so anyone with the project's key could have
+    -- rewritten them), that is taken back.
+    FOREACH owners_only IN ARRAY ARRAY['heartlog_writers', 'heartlog_revoked_tokens'] LOOP
+        CONTINUE WHEN to_regclass(owners_only) IS NULL;   -- a store migrated only part of the way
         FOR grantee IN
             SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END
             FROM pg_class AS c
             CROSS JOIN aclexplode(c.relacl) AS a
             LEFT JOIN pg_roles AS r ON r.oid = a.grantee
-            WHERE c.oid = to_regclass('heartlog_writers') AND a.grantee <> c.relowner
+            WHERE c.oid = to_regclass(owners_only) AND a.grantee <> c.relowner
         LOOP
-            EXECUTE format('REVOKE ALL ON heartlog_writers FROM %s', grantee);
+            EXECUTE format('REVOKE ALL ON %I FROM %s', owners_only, grantee);
         END LOOP;
-    END IF;
+    END LOOP;
 
     IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'heartlog_writer') THEN
         EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO heartlog_writer', ingest);
@@ -158,8 +161,28 @@ BEGIN
 END;
 $$;
 
+-- Refuses every token for worker_prefix (its claim heartlog_workers, exactly) issued before now:
+-- `heartlog revoke --tokens`. Returns that time. A token issued in the same second is refused
+-- too: its iat counts whole seconds.
+-- PL/pgSQL, whose statements are checked when they run: a store migrated only up to an earlier
+-- version (a test of upgrades) has no such table.
+CREATE OR REPLACE FUNCTION heartlog_revoke_tokens(prefix text)
+RETURNS timestamptz
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    cutoff timestamptz;
+BEGIN
+    INSERT INTO heartlog_revoked_tokens AS r (worker_prefix, issued_before)
+    VALUES (prefix, now())
+    ON CONFLICT (worker_prefix) DO UPDATE SET issued_before = excluded.issued_before
+    RETURNING r.issued_before INTO cutoff;
+    RETURN cutoff;
+END;
+$$;
+
 -- Only the schema's owner (who runs migrate) changes who may do what.
 REVOKE EXECUTE ON FUNCTION heartlog_grant_roles(), heartlog_grant_writer(name, text),
-    heartlog_grant_reader(name), heartlog_revoke(name) FROM PUBLIC;
+    heartlog_grant_reader(name), heartlog_revoke(name), heartlog_revoke_tokens(text) FROM PUBLIC;
 
 SELECT heartlog_grant_roles();

@@ -177,6 +177,30 @@ class TokenCommandTest {
         .hasMessageContaining("this token may write only as workers whose id starts with \"gpu-\"");
   }
 
+  @Test
+  void revokingTheTokensForItsWorkersEndsATokensWriting() throws Exception {
+    String url = TestDatabase.freshUrl();
+    Store.open(url, null, null).migrate();
+    String token = Cli.run("token", "--workers", "gpu-7", "--secret-file", secretFile(SECRET).toString()).out().strip();
+    String payload = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
+    assertThat(callWithClaims(url, payload, "gpu-7")).contains("\"success\": true");
+
+    Cli.Result revoke = Cli.run("revoke", "--tokens", "gpu-7", "--db-url", url);
+
+    assertThat(revoke.exitCode()).as(revoke.err()).isZero();
+    assertThat(revoke.out()).contains("Tokens for the workers \"gpu-7\" issued before", "are refused by",
+        "heartlog token makes a new one from the next second on");
+    assertThatThrownBy(() -> callWithClaims(url, payload, "gpu-7"))
+        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
+        .hasMessageContaining("the tokens for the workers \"gpu-7\" issued before");
+
+    Cli.Result neither = Cli.run("revoke", "--db-url", url);
+    Cli.Result both = Cli.run("revoke", "some_login", "--tokens", "gpu-7", "--db-url", url);
+    assertThat(neither.exitCode()).isEqualTo(2);
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(neither.err() + both.err()).contains("give a LOGIN, or --tokens PREFIX, not both");
+  }
+
   private static String callWithClaims(String url, String claims, String workerId) throws SQLException {
     try (Connection connection = DriverManager.getConnection(url)) {
       return TestDatabase.heartbeatAsPostgrest(connection, null, "request.jwt.claims", claims, workerId,

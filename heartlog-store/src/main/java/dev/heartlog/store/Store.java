@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -220,6 +221,25 @@ public final class Store {
       try (PreparedStatement statement = connection.prepareStatement("SELECT heartlog_revoke(?)")) {
         statement.setString(1, login);
         return statement.execute();
+      }
+    });
+  }
+
+  /**
+   * Revokes every token for {@code workerPrefix} (its claim {@code heartlog_workers}, exactly;
+   * {@code ""} for tokens for any worker) issued before now: the ingest function refuses them
+   * from now on. Tokens made later are accepted.
+   *
+   * @return the time before which such tokens are refused
+   */
+  public Instant revokeTokens(String workerPrefix) {
+    return withConnection(connection -> {
+      try (PreparedStatement statement = connection.prepareStatement("SELECT heartlog_revoke_tokens(?)")) {
+        statement.setString(1, workerPrefix);
+        try (ResultSet rs = statement.executeQuery()) {
+          rs.next();
+          return rs.getObject(1, OffsetDateTime.class).toInstant();
+        }
       }
     });
   }

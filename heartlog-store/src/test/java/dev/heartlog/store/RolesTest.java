@@ -174,7 +174,7 @@ class RolesTest {
     }
     url = upgraded;
 
-    assertThat(Store.open(upgraded, null, null).migrate()).as("V10").isEqualTo(1);
+    assertThat(Store.open(upgraded, null, null).migrate()).as("V10 and V11").isEqualTo(2);
 
     try (Connection connection = connectAs(fleetUser)) {
       assertThat(TestDatabase.heartbeat(connection, "gpu-8", ONE_RECORD)).contains("\"logs_inserted\": 1");
@@ -250,12 +250,14 @@ class RolesTest {
     }
     Store.open(url, null, null).migrate();
 
-    for (String privilege : List.of("SELECT", "INSERT", "UPDATE", "DELETE")) {
-      assertThat(count("SELECT count(*) FROM pg_roles WHERE rolname = '" + apiRole + "' AND has_table_privilege(oid, "
-          + "'heartlog_writers', '" + privilege + "')")).as(privilege).isZero();
+    for (String table : List.of("heartlog_writers", "heartlog_revoked_tokens")) {
+      for (String privilege : List.of("SELECT", "INSERT", "UPDATE", "DELETE")) {
+        assertThat(count("SELECT count(*) FROM pg_roles WHERE rolname = '" + apiRole + "' AND has_table_privilege(oid, "
+            + "'" + table + "', '" + privilege + "')")).as(table + " " + privilege).isZero();
+      }
+      assertThat(count("SELECT count(*) FROM aclexplode((SELECT relacl FROM pg_class WHERE relname = '" + table + "')) "
+          + "WHERE grantee = 0")).as(table + " PUBLIC").isZero();
     }
-    assertThat(count("SELECT count(*) FROM aclexplode((SELECT relacl FROM pg_class WHERE relname = 'heartlog_writers')) "
-        + "WHERE grantee = 0")).as("PUBLIC").isZero();
     // Its other tables are the operator's to lock down: an orchestrator may read workers as that role.
     assertThat(count("SELECT count(*) FROM pg_roles WHERE rolname = '" + apiRole + "' AND has_table_privilege(oid, "
         + "'workers', 'SELECT')")).isEqualTo(1);
@@ -297,12 +299,21 @@ class RolesTest {
       assertThatThrownBy(() -> TestDatabase.heartbeatAsPostgrest(connection, anonymous, null, null, "gpu-1", ONE_RECORD))
           .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
           .hasMessageContaining(anonymous + " may not write here");
+      // A token revoked: the function, running as its owner, reads what only the owner may.
+      String issued = "{\"role\": \"" + api + "\", \"heartlog_workers\": \"gpu-\", \"iat\": "
+          + (java.time.Instant.now().getEpochSecond() - 60) + "}";
+      assertThat(TestDatabase.heartbeatAsPostgrest(connection, api, "request.jwt.claims", issued, "gpu-1", ONE_RECORD))
+          .contains("\"logs_inserted\": 1");
+      store.revokeTokens("gpu-");
+      assertThatThrownBy(() -> TestDatabase.heartbeatAsPostgrest(connection, api, "request.jwt.claims", issued, "gpu-1", ONE_RECORD))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
+          .hasMessageContaining("the tokens for the workers \"gpu-\" issued before");
       // The orchestrator's key still writes: its role may insert records anyway.
       assertThat(TestDatabase.heartbeatAsPostgrest(connection, service, null, null, "any-worker", ONE_RECORD))
           .contains("\"logs_inserted\": 1");
       for (String sql : List.of("SELECT count(*) FROM system_logs",
           "INSERT INTO system_logs (level, message, source_type, source_id) VALUES ('INFO', 'forged', 'worker', 'x')",
-          "SELECT count(*) FROM heartlog_writers")) {
+          "SELECT count(*) FROM heartlog_writers", "DELETE FROM heartlog_revoked_tokens")) {
         assertThatThrownBy(() -> asRole(connection, api, sql))
             .as(sql)
             .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
@@ -315,7 +326,7 @@ class RolesTest {
           .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
           .hasMessageContaining(api + " may write only as workers whose id starts with \"gpu-\", not as \"cpu-2\"");
     }
-    assertThat(count("SELECT count(*) FROM system_logs WHERE source_id IN ('cpu-1', 'gpu-1')")).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM system_logs WHERE source_id IN ('cpu-1', 'gpu-1')")).isEqualTo(3);
     assertThat(count("SELECT count(*) FROM workers WHERE id = 'cpu-2'")).isZero();
   }
 

@@ -8,6 +8,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +65,36 @@ class TokenWorkersTest {
       assertThat(stringOf(connection, "SELECT current_setting('request.jwt.claims', true)")).isEmpty();
       assertThat(TestDatabase.heartbeat(connection, "cpu-2", ONE_RECORD)).contains("\"logs_inserted\": 1");
     }
+  }
+
+  @Test
+  void revokedTokensAreRefusedAndNewerOnesAndOtherPrefixesAreNot() throws Exception {
+    long issuedEarlier = Instant.now().getEpochSecond() - 60;
+    String earlier = "{\"role\": \"authenticated\", \"heartlog_workers\": \"gpu-7\", \"iat\": " + issuedEarlier + "}";
+    String otherPrefix = "{\"role\": \"authenticated\", \"heartlog_workers\": \"gpu-\", \"iat\": " + issuedEarlier + "}";
+    String withoutIat = "{\"role\": \"authenticated\", \"heartlog_workers\": \"gpu-7\"}";
+    assertThat(callWithSetting("request.jwt.claims", earlier, "gpu-7")).contains("\"logs_inserted\": 1");
+
+    Instant cutoff = Store.open(url, null, null).revokeTokens("gpu-7");
+
+    for (String claims : List.of(earlier, withoutIat)) {
+      assertThatThrownBy(() -> callWithSetting("request.jwt.claims", claims, "gpu-7"))
+          .as(claims)
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
+          .hasMessageContaining("the tokens for the workers \"gpu-7\" issued before")
+          .hasMessageContaining("are revoked; heartlog token makes a new one");
+    }
+    assertThatThrownBy(() -> callWithSetting("request.jwt.claim.heartlog_workers", "gpu-7", "gpu-7"))
+        .as("the claims as PostgREST sets them before PostgreSQL 14, without iat")
+        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+    long issuedLater = cutoff.getEpochSecond() + 1;
+    assertThat(callWithSetting("request.jwt.claims",
+        "{\"role\": \"authenticated\", \"heartlog_workers\": \"gpu-7\", \"iat\": " + issuedLater + "}", "gpu-7"))
+        .contains("\"logs_inserted\": 1");
+    assertThat(callWithSetting("request.jwt.claims", otherPrefix, "gpu-7")).as("another prefix's token").contains("\"logs_inserted\": 1");
+    assertThat(TestDatabase.heartbeat(DriverManager.getConnection(url), "gpu-7", ONE_RECORD))
+        .as("a call without a token").contains("\"logs_inserted\": 1");
+    assertThat(count("SELECT count(*) FROM system_logs WHERE source_id = 'gpu-7'")).isEqualTo(4);
   }
 
   /** One PostgREST-like transaction: the setting, then the call. */
