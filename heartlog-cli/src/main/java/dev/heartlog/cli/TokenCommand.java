@@ -63,7 +63,7 @@ final class TokenCommand implements Callable<Integer> {
   boolean secretIsBase64;
 
   @Option(names = "--signing-key", paramLabel = "FILE",
-      description = "Sign with a private key instead of a secret: a JSON Web Key (as `supabase gen signing-key` "
+      description = "Sign with a private key instead of a secret: a JSON Web Key (as supabase gen signing-key "
           + "prints it, imported into the project's JWT signing keys) or a PKCS#8 PEM; EC P-256 signs ES256, "
           + "RSA signs RS256.")
   Path signingKeyFile;
