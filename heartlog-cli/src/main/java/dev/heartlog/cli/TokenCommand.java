@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "token",
     description = "Prints a token (JWT) for workers that send heartbeats through PostgREST or Supabase: "
-        + "it may write only as the workers whose id starts with PREFIX.",
+        + "it may write only as the workers whose id starts with PREFIX. heartlog revoke --tokens PREFIX takes such "
+        + "tokens back.",
     mixinStandardHelpOptions = true)
 final class TokenCommand implements Callable<Integer> {
 
