@@ -56,7 +56,7 @@ final class TokenCommand implements Callable<Integer> {
 
   @Option(names = "--secret-file", paramLabel = "FILE",
       description = "A file holding the JWT secret PostgREST verifies tokens with (Supabase: the project's "
-          + "JWT secret); default $" + SECRET_VARIABLE + ".")
+          + "legacy JWT secret); default $" + SECRET_VARIABLE + ".")
   Path secretFile;
 
   @Option(names = "--secret-is-base64",
