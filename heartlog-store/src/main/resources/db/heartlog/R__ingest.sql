@@ -128,6 +128,7 @@ DECLARE
     acting_role    name;      -- the role the session has switched to (SET ROLE), else its login
     writer_role    name;
     writer_prefix  text;
+    writer_token_required boolean;
     token_claims   jsonb;     -- a PostgREST caller's verified token
     token_prefix   text;
     token_issued   text;
@@ -157,13 +158,18 @@ BEGIN
     -- of them, cost one comparison. Running as its owner (the database has writers), the
     -- function can read heartlog_writers; with the caller's rights, a caller that cannot read it
     -- cannot be held to a prefix, and needs rights on the tables of its own to write.
+    -- A PostgREST caller's token (below): its claims, read first, for a writer may require one.
+    token_claims := nullif(current_setting('request.jwt.claims', true), '')::jsonb;
+    token_prefix := coalesce(token_claims ->> 'heartlog_workers',
+                             nullif(current_setting('request.jwt.claim.heartlog_workers', true), ''));
     IF current_user <> session_user AND has_table_privilege('heartlog_writers'::regclass, 'SELECT') THEN
         -- PostgREST logs in as one role (authenticator) and switches to the request's (SET ROLE
         -- authenticated): a login without a prefix of its own is held to that of the role it has
         -- switched to, which it may only switch to by being a member of it; and it is that role
         -- which may or may not insert records anyway (below).
         acting_role := coalesce(nullif(current_setting('role'), 'none'), session_user);
-        SELECT w.role_name, w.worker_prefix INTO writer_role, writer_prefix FROM heartlog_writers AS w
+        SELECT w.role_name, w.worker_prefix, w.token_required INTO writer_role, writer_prefix, writer_token_required
+        FROM heartlog_writers AS w
         WHERE w.role_name IN (session_user, acting_role)
         ORDER BY w.role_name = session_user DESC
         LIMIT 1;
@@ -171,6 +177,12 @@ BEGIN
             IF NOT starts_with(worker_id_param, writer_prefix) THEN
                 RAISE EXCEPTION 'heartlog: % may write only as workers whose id starts with "%", not as "%"',
                                 writer_role, writer_prefix, worker_id_param
+                      USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            -- A role whose tokens others hold too (Supabase's authenticated: every signed-in user
+            -- of the project's app) writes only with a token from `heartlog token` (V11).
+            IF writer_token_required AND token_prefix IS NULL THEN
+                RAISE EXCEPTION 'heartlog: % writes only with a token from heartlog token --workers PREFIX', writer_role
                       USING ERRCODE = 'insufficient_privilege';
             END IF;
         ELSIF NOT has_table_privilege(acting_role, 'system_logs'::regclass, 'INSERT') THEN
@@ -192,11 +204,8 @@ BEGIN
     -- carries the prefix in its claim heartlog_workers, and may write only as the workers whose
     -- id starts with it. PostgREST verifies the token and hands its claims over as
     -- request.jwt.claims (request.jwt.claim.<name> before PostgreSQL 14); once a transaction
-    -- that set them has ended, a setting reads '', not NULL. A call without such a claim, any
-    -- call over JDBC among them, is not held by it.
-    token_claims := nullif(current_setting('request.jwt.claims', true), '')::jsonb;
-    token_prefix := coalesce(token_claims ->> 'heartlog_workers',
-                             nullif(current_setting('request.jwt.claim.heartlog_workers', true), ''));
+    -- that set them has ended, a setting reads '', not NULL (the claims are read above). A call
+    -- without such a claim, any call over JDBC among them, is not held by it.
     IF token_prefix IS NOT NULL THEN
         IF NOT starts_with(worker_id_param, token_prefix) THEN
             RAISE EXCEPTION 'heartlog: this token may write only as workers whose id starts with "%", not as "%"',

@@ -120,8 +120,10 @@ END;
 $$;
 
 -- Makes a login a writer: a member of heartlog_writer that may write only as the workers whose
--- id starts with worker_prefix ('' for any). Run again, it changes the prefix.
-CREATE OR REPLACE FUNCTION heartlog_grant_writer(login name, worker_prefix text)
+-- id starts with worker_prefix ('' for any); with token_required (V11), a role PostgREST switches
+-- to that writes only with a token from `heartlog token`. Run again, it changes both.
+DROP FUNCTION IF EXISTS heartlog_grant_writer(name, text);   -- before token_required
+CREATE OR REPLACE FUNCTION heartlog_grant_writer(login name, worker_prefix text, token_required boolean DEFAULT false)
 RETURNS void
 LANGUAGE plpgsql
 AS $$
@@ -133,8 +135,8 @@ BEGIN
               USING ERRCODE = 'insufficient_privilege';
     END IF;
     EXECUTE format('GRANT heartlog_writer TO %I', login);
-    INSERT INTO heartlog_writers (role_name, worker_prefix) VALUES (login, worker_prefix)
-    ON CONFLICT (role_name) DO UPDATE SET worker_prefix = excluded.worker_prefix;
+    INSERT INTO heartlog_writers (role_name, worker_prefix, token_required) VALUES (login, worker_prefix, token_required)
+    ON CONFLICT (role_name) DO UPDATE SET worker_prefix = excluded.worker_prefix, token_required = excluded.token_required;
     PERFORM heartlog_grant_roles();   -- the first writer: the ingest function runs as its owner
 END;
 $$;
@@ -182,7 +184,7 @@ END;
 $$;
 
 -- Only the schema's owner (who runs migrate) changes who may do what.
-REVOKE EXECUTE ON FUNCTION heartlog_grant_roles(), heartlog_grant_writer(name, text),
+REVOKE EXECUTE ON FUNCTION heartlog_grant_roles(), heartlog_grant_writer(name, text, boolean),
     heartlog_grant_reader(name), heartlog_revoke(name), heartlog_revoke_tokens(text) FROM PUBLIC;
 
 SELECT heartlog_grant_roles();

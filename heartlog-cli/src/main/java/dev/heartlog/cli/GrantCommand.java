@@ -50,13 +50,18 @@ final class GrantCommand implements Runnable {
         description = "The worker ids it may write as: those starting with PREFIX; '*' for any.")
     String workers;
 
+    @Option(names = "--token-required",
+        description = "For a role PostgREST switches to (Supabase: authenticated): it writes only with a token from "
+            + "heartlog token, not with any token of that role, such as those of the project's signed-in users.")
+    boolean tokenRequired;
+
     @Override
     public void run() {
       String prefix = "*".equals(workers) ? "" : workers;
-      grant(spec, storeOptions, login, (store, password) -> store.grantWriter(login, prefix, password),
+      grant(spec, storeOptions, login, (store, password) -> store.grantWriter(login, prefix, tokenRequired, password),
           "may send heartbeats as "
               + (prefix.isEmpty() ? "any worker" : "the workers whose id starts with \"" + prefix + "\"")
-              + ", and do nothing else");
+              + (tokenRequired ? ", only with a token from heartlog token," : ",") + " and do nothing else");
     }
   }
 

@@ -41,6 +41,21 @@ class GrantCommandTest {
   }
 
   @Test
+  void aWriterThatRequiresATokenDoesNotWriteWithoutOne() throws SQLException {
+    Cli.Result grant = Cli.run("grant", "writer", writer, "--workers", "*", "--token-required", "--db-url", url);
+
+    assertThat(grant.exitCode()).as(grant.err()).isZero();
+    assertThat(grant.out()).contains(writer + " may send heartbeats as any worker, only with a token from heartlog token, "
+        + "and do nothing else");
+    try (Connection connection = connect(writer, password(grant, writer))) {
+      assertThatThrownBy(() -> TestDatabase.heartbeat(connection, "gpu-3", ONE_RECORD)).isInstanceOf(SQLException.class)
+          .hasMessageContaining(writer + " writes only with a token from heartlog token");
+      assertThat(TestDatabase.heartbeatAsPostgrest(connection, null, "request.jwt.claims",
+          "{\"heartlog_workers\": \"gpu-\"}", "gpu-3", ONE_RECORD)).contains("\"logs_inserted\": 1");
+    }
+  }
+
+  @Test
   void aGrantedWriterSendsHeartbeatsAsItsWorkersAndAReaderReadsThem() throws SQLException {
     Cli.Result grantWriter = Cli.run("grant", "writer", writer, "--workers", "gpu-", "--db-url", url);
     assertThat(grantWriter.exitCode()).as(grantWriter.err()).isZero();

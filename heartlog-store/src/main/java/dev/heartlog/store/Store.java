@@ -201,7 +201,17 @@ public final class Store {
    * @return whether the login was created
    */
   public boolean grantWriter(String login, String workerPrefix, String newPassword) {
-    return grant(login, newPassword, "SELECT heartlog_grant_writer(?, ?)", workerPrefix);
+    return grantWriter(login, workerPrefix, false, newPassword);
+  }
+
+  /**
+   * Like {@link #grantWriter(String, String, String)}; with {@code tokenRequired}, a role that
+   * PostgREST switches to writes only with a token from {@code heartlog token} (its claim
+   * {@code heartlog_workers}): on Supabase, the project's signed-in users, who hold tokens for
+   * the same role without that claim, may not write.
+   */
+  public boolean grantWriter(String login, String workerPrefix, boolean tokenRequired, String newPassword) {
+    return grant(login, newPassword, "SELECT heartlog_grant_writer(?, ?, ?)", workerPrefix, tokenRequired);
   }
 
   /**
@@ -212,7 +222,7 @@ public final class Store {
    * @return whether the login was created
    */
   public boolean grantReader(String login, String newPassword) {
-    return grant(login, newPassword, "SELECT heartlog_grant_reader(?)", null);
+    return grant(login, newPassword, "SELECT heartlog_grant_reader(?)");
   }
 
   /** Takes both roles, and a writer's prefix, from {@code login}; the login itself stays. */
@@ -244,7 +254,8 @@ public final class Store {
     });
   }
 
-  private boolean grant(String login, String newPassword, String grantSql, String workerPrefix) {
+  /** Runs {@code grantSql} with the login and then {@code arguments} bound, creating the login first if it is missing. */
+  private boolean grant(String login, String newPassword, String grantSql, Object... arguments) {
     return withConnection(connection -> {
       connection.setAutoCommit(false);
       try {
@@ -267,8 +278,8 @@ public final class Store {
         }
         try (PreparedStatement statement = connection.prepareStatement(grantSql)) {
           statement.setString(1, login);
-          if (workerPrefix != null) {
-            statement.setString(2, workerPrefix);
+          for (int i = 0; i < arguments.length; i++) {
+            statement.setObject(i + 2, arguments[i]);
           }
           statement.execute();
         }

@@ -320,13 +320,27 @@ class RolesTest {
       }
     }
 
+    // Every signed-in user of the project's app holds a token for the same role, without the
+    // claim: with --token-required, only the tokens of heartlog token write.
+    store.grantWriter(api, "", true, PASSWORD);
+    try (Connection connection = connectAs(authenticator)) {
+      String appUser = "{\"role\": \"" + api + "\", \"sub\": \"5f0c6e1e-app-user\"}";
+      assertThatThrownBy(() -> TestDatabase.heartbeatAsPostgrest(connection, api, "request.jwt.claims", appUser, "gpu-1", ONE_RECORD))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
+          .hasMessageContaining(api + " writes only with a token from heartlog token --workers PREFIX");
+      String worker = "{\"role\": \"" + api + "\", \"heartlog_workers\": \"cpu-\", \"iat\": "
+          + java.time.Instant.now().getEpochSecond() + "}";
+      assertThat(TestDatabase.heartbeatAsPostgrest(connection, api, "request.jwt.claims", worker, "cpu-1", ONE_RECORD))
+          .contains("\"logs_inserted\": 1");
+    }
+
     store.grantWriter(api, "gpu-", PASSWORD);
     try (Connection connection = connectAs(authenticator)) {
       assertThatThrownBy(() -> TestDatabase.heartbeatAsPostgrest(connection, api, null, null, "cpu-2", ONE_RECORD))
           .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
           .hasMessageContaining(api + " may write only as workers whose id starts with \"gpu-\", not as \"cpu-2\"");
     }
-    assertThat(count("SELECT count(*) FROM system_logs WHERE source_id IN ('cpu-1', 'gpu-1')")).isEqualTo(3);
+    assertThat(count("SELECT count(*) FROM system_logs WHERE source_id IN ('cpu-1', 'gpu-1')")).isEqualTo(4);
     assertThat(count("SELECT count(*) FROM workers WHERE id = 'cpu-2'")).isZero();
   }
 
