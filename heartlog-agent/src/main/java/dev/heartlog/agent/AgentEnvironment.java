@@ -1,5 +1,6 @@
 package dev.heartlog.agent;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -23,6 +24,8 @@ import java.util.ServiceLoader;
  *       JDBC URL is set</td></tr>
  *   <tr><td>{@code HEARTLOG_TOKEN}</td><td>a token sent as the bearer over HTTP, the key still as
  *       {@code apikey} ({@code heartlog token} makes one that holds a worker to its ids)</td></tr>
+ *   <tr><td>{@code HEARTLOG_TOKEN_FILE}</td><td>instead, a file holding the token, read again at
+ *       every heartbeat: a token written there is sent without a restart</td></tr>
  *   <tr><td>{@code HEARTLOG_HTTP_GZIP}</td><td>{@code auto}, {@code on} or {@code off}</td></tr>
  *   <tr><td>{@code HEARTBEAT_INTERVAL} or {@code HEARTLOG_HEARTBEAT_INTERVAL}</td>
  *       <td>seconds between heartbeats ({@code 20}, {@code 20s}, {@code 500ms})</td></tr>
@@ -125,7 +128,11 @@ public final class AgentEnvironment {
         .orElseThrow(() -> new IllegalArgumentException(
             url.get() + " needs a key: set HEARTLOG_KEY (or SUPABASE_KEY)"));
     PostgrestTransport.Builder http = PostgrestTransport.builder().baseUrl(url.get()).key(key);
+    if (get("HEARTLOG_TOKEN").isPresent() && get("HEARTLOG_TOKEN_FILE").isPresent()) {
+      throw new IllegalArgumentException("set HEARTLOG_TOKEN or HEARTLOG_TOKEN_FILE, not both");
+    }
     get("HEARTLOG_TOKEN").ifPresent(http::token);
+    get("HEARTLOG_TOKEN_FILE").map(Path::of).ifPresent(http::tokenFile);
     get("HEARTLOG_HTTP_GZIP").ifPresent(v -> {
       try {
         http.gzip(PostgrestTransport.Builder.parseGzip(v));

@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,8 +74,9 @@ public final class PostgrestTransport implements Transport {
   private final URI rpc;
   private final String restBase;
   private final String key;
-  /** Sent as the bearer when set, else the key is. */
-  private final BearerToken token;
+  /** Sent as the bearer when set, else the key is; from the token file when there is one. */
+  private volatile BearerToken token;
+  private final TokenFile tokenFile;
   private final Gzip gzip;
   private final Duration requestTimeout;
   private final Clock clock;
@@ -88,6 +90,7 @@ public final class PostgrestTransport implements Transport {
     this.rpc = URI.create(restBase + "/rpc/" + FUNCTION);
     this.key = builder.key;
     this.token = builder.token == null ? null : BearerToken.of(builder.token);
+    this.tokenFile = builder.tokenFile == null ? null : new TokenFile(builder.tokenFile);
     this.gzip = builder.gzip;
     this.requestTimeout = builder.requestTimeout;
     this.clock = builder.clock;
@@ -102,6 +105,13 @@ public final class PostgrestTransport implements Transport {
 
   @Override
   public DeliveryResult deliver(Heartbeat heartbeat) {
+    if (tokenFile != null) {
+      try {
+        token = tokenFile.read();
+      } catch (IOException e) {
+        return DeliveryResult.failed("cannot read the token from " + tokenFile + ": " + e);
+      }
+    }
     ladder.start();
     try {
       while (true) {
@@ -317,7 +327,8 @@ public final class PostgrestTransport implements Transport {
 
   @Override
   public String toString() {
-    return "PostgrestTransport[" + restBase + ", key=***" + (token == null ? "" : ", token=***") + "]";
+    return "PostgrestTransport[" + restBase + ", key=***"
+        + (tokenFile != null ? ", token from " + tokenFile : token == null ? "" : ", token=***") + "]";
   }
 
   /** Builds a {@link PostgrestTransport}; the base URL and the key are required. */
@@ -325,6 +336,7 @@ public final class PostgrestTransport implements Transport {
     private String baseUrl;
     private String key;
     private String token;
+    private Path tokenFile;
     private Gzip gzip = Gzip.AUTO;
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
@@ -375,6 +387,17 @@ public final class PostgrestTransport implements Transport {
       return this;
     }
 
+    /**
+     * Like {@link #token}, but read from a file at every heartbeat, so that a token written there
+     * (rotated, or made anew after {@code heartlog revoke --tokens}) is sent from the next
+     * heartbeat on, without a restart. A heartbeat whose token file cannot be read, or is empty,
+     * fails and its records wait.
+     */
+    public Builder tokenFile(Path file) {
+      this.tokenFile = Objects.requireNonNull(file, "token file must not be null");
+      return this;
+    }
+
     /** When bodies are compressed; default {@link Gzip#AUTO}. */
     public Builder gzip(Gzip gzip) {
       this.gzip = Objects.requireNonNull(gzip, "gzip must not be null");
@@ -406,10 +429,13 @@ public final class PostgrestTransport implements Transport {
       return this;
     }
 
-    /** @throws IllegalStateException when the URL or key is missing */
+    /** @throws IllegalStateException when the URL or key is missing, or both a token and a token file are set */
     public PostgrestTransport build() {
       if (baseUrl == null || key == null) {
         throw new IllegalStateException("the URL and the API key are required (SUPABASE_URL and SUPABASE_KEY, or HEARTLOG_URL and HEARTLOG_KEY)");
+      }
+      if (token != null && tokenFile != null) {
+        throw new IllegalStateException("give a token or a token file, not both (HEARTLOG_TOKEN or HEARTLOG_TOKEN_FILE)");
       }
       return new PostgrestTransport(this);
     }

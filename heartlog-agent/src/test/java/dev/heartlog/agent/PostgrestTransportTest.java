@@ -1,6 +1,7 @@
 package dev.heartlog.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -10,6 +11,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The HTTP transport against a small server that answers as PostgREST does: status, JSON error
@@ -217,6 +221,53 @@ class PostgrestTransportTest {
         .clock(Clock.fixed(afterExpiry.minusSeconds(60), ZoneOffset.UTC)).build().deliver(heartbeat("gpu-1", "r"));
     assertThat(badSignature.detail()).contains("(check the key and the token)").doesNotContain("expired at");
     assertThat(badSignature.detail() + expired.detail()).doesNotContain(token, "project-key");
+  }
+
+  @Test
+  void aTokenFileIsReadAtEveryHeartbeatSoARotatedTokenNeedsNoRestart(@TempDir Path folder) throws IOException {
+    functionExists.set(true);
+    Path file = Files.writeString(folder.resolve("token"), "first-token\n");
+    PostgrestTransport transport = PostgrestTransport.builder().baseUrl(base).key("project-key").tokenFile(file).build();
+
+    assertThat(transport.deliver(heartbeat("gpu-1", "r"))).isEqualTo(DeliveryResult.stored(1));
+    Files.writeString(file, "second-token");
+    assertThat(transport.deliver(heartbeat("gpu-1", "r"))).isEqualTo(DeliveryResult.stored(1));
+    assertThat(requests.get(0)).startsWith("POST rpc project-key Bearer first-token {");
+    assertThat(requests.get(1)).startsWith("POST rpc project-key Bearer second-token {");
+    assertThat(transport.toString()).contains("token from " + file).doesNotContain("second-token");
+
+    // A file gone or emptied: the heartbeat fails and its records wait; nothing is sent without it.
+    Files.writeString(file, "  \n");
+    DeliveryResult empty = transport.deliver(heartbeat("gpu-1", "r"));
+    Files.delete(file);
+    DeliveryResult missing = transport.deliver(heartbeat("gpu-1", "r"));
+    assertThat(empty.outcome()).isEqualTo(DeliveryResult.Outcome.FAILED);
+    assertThat(empty.detail()).contains("cannot read the token from " + file, "is empty");
+    assertThat(missing.outcome()).isEqualTo(DeliveryResult.Outcome.FAILED);
+    assertThat(missing.detail()).contains("cannot read the token from " + file, "NoSuchFileException");
+    assertThat(requests).hasSize(2);
+  }
+
+  @Test
+  void aTokenAndATokenFileTogetherAreRefused(@TempDir Path folder) {
+    assertThatThrownBy(() -> PostgrestTransport.builder().baseUrl(base).key("k").token("t").tokenFile(folder.resolve("t")).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("give a token or a token file, not both");
+    assertThatThrownBy(() -> AgentEnvironment.of(Map.of("SUPABASE_URL", base, "SUPABASE_KEY", "k", "HEARTLOG_TOKEN", "t",
+            "HEARTLOG_TOKEN_FILE", folder.resolve("t").toString()), new java.util.Properties()).transport())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("HEARTLOG_TOKEN or HEARTLOG_TOKEN_FILE, not both");
+  }
+
+  @Test
+  void theEnvironmentsTokenFileIsReadForTheBearer(@TempDir Path folder) throws IOException {
+    functionExists.set(true);
+    Path file = Files.writeString(folder.resolve("token"), "file-token");
+    Transport transport = AgentEnvironment.of(
+            Map.of("SUPABASE_URL", base, "SUPABASE_KEY", "anon-key", "HEARTLOG_TOKEN_FILE", file.toString()), new java.util.Properties())
+        .transport().orElseThrow();
+
+    transport.deliver(heartbeat("gpu-1", "r"));
+
+    assertThat(requests.get(0)).startsWith("POST rpc anon-key Bearer file-token {");
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -56,6 +57,11 @@ final class RunCommand implements Callable<Integer> {
       description = "A token for --url, sent as the bearer with the key as apikey; heartlog token makes one "
           + "that may write only as this worker's ids (default $HEARTLOG_TOKEN).")
   String token;
+
+  @Option(names = "--token-file", paramLabel = "FILE", defaultValue = "${env:HEARTLOG_TOKEN_FILE}",
+      description = "Instead of --token, a file holding it, read again at every heartbeat: a token written there "
+          + "is sent without a restart (default $HEARTLOG_TOKEN_FILE).")
+  Path tokenFile;
 
   @Option(names = "--interval", paramLabel = "DURATION", description = "Heartbeat interval (default $HEARTBEAT_INTERVAL, else 20s).")
   String interval;
@@ -104,8 +110,14 @@ final class RunCommand implements Callable<Integer> {
       String httpKey = key != null ? key : environment.get("SUPABASE_KEY").orElseThrow(
           () -> new ParameterException(spec.commandLine(), "--url needs --key (or HEARTLOG_KEY / SUPABASE_KEY)"));
       PostgrestTransport.Builder http = PostgrestTransport.builder().baseUrl(httpUrl).key(httpKey);
+      if (token != null && !token.isBlank() && tokenFile != null) {
+        throw new ParameterException(spec.commandLine(), "give --token or --token-file, not both");
+      }
       if (token != null && !token.isBlank()) {
         http.token(token);
+      }
+      if (tokenFile != null) {
+        http.tokenFile(tokenFile);
       }
       builder.transport(http.build());
     } else {

@@ -147,7 +147,24 @@ class RunCommandTest {
 
   @Test
   void overHttpATokenGoesAsTheBearerAndTheKeyAsApikey() throws IOException {
-    // A server answering as PostgREST does; it records what each call was sent with.
+    assertThat(callsOverHttp("--token", "worker-token"))
+        .allSatisfy(call -> assertThat(call).startsWith("project-key | Bearer worker-token | "));
+  }
+
+  @Test
+  void overHttpATokenFileIsReadForTheBearer() throws IOException {
+    Path tokenFile = Files.writeString(folder.resolve("token"), "token-from-file\n");
+    assertThat(callsOverHttp("--token-file", tokenFile.toString()))
+        .allSatisfy(call -> assertThat(call).startsWith("project-key | Bearer token-from-file | "));
+
+    Cli.Result both = Cli.run("run", "--worker", "gpu-7", "--url", "http://127.0.0.1:9", "--key", "k", "--token", "t",
+        "--token-file", tokenFile.toString(), "--home", folder.resolve("home").toString(), "--", "true");
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).contains("give --token or --token-file, not both");
+  }
+
+  /** What a server answering as PostgREST does was sent while `run` wrapped a one-line worker, with these options. */
+  private List<String> callsOverHttp(String... tokenOptions) throws IOException {
     List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
     com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
         new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
@@ -162,13 +179,16 @@ class RunCommandTest {
     });
     server.start();
     try {
-      Cli.Result result = Cli.run("run", "--worker", "gpu-7", "--url", "http://127.0.0.1:" + server.getAddress().getPort(),
-          "--key", "project-key", "--token", "worker-token", "--interval", "200ms",
-          "--home", folder.resolve("home").toString(), "--", "sh", "-c", "echo frame 1 rendered");
+      List<String> args = new java.util.ArrayList<>(List.of("run", "--worker", "gpu-7", "--url",
+          "http://127.0.0.1:" + server.getAddress().getPort(), "--key", "project-key"));
+      args.addAll(List.of(tokenOptions));
+      args.addAll(List.of("--interval", "200ms", "--home", folder.resolve("home").toString(), "--", "sh", "-c",
+          "echo frame 1 rendered"));
+      Cli.Result result = Cli.run(args.toArray(String[]::new));
 
       assertThat(result.exitCode()).as(result.err()).isZero();
-      assertThat(calls).isNotEmpty().allSatisfy(call -> assertThat(call).startsWith("project-key | Bearer worker-token | "));
-      assertThat(calls).anySatisfy(call -> assertThat(call).contains("frame 1 rendered"));
+      assertThat(calls).isNotEmpty().anySatisfy(call -> assertThat(call).contains("frame 1 rendered"));
+      return calls;
     } finally {
       server.stop(0);
     }
