@@ -7,8 +7,8 @@ SET LOCAL client_min_messages = warning;
 -- search_path. Whoever may create objects in a schema on that path can plant a function there
 -- that matches a call better than the built-in one, and have it run with the owner's rights
 -- (CVE-2018-1058). So heartlog's functions run as their owner only where nobody but the schema's
--- owner (and superusers) may create objects in heartlog's schema: PostgreSQL 15's default for
--- the schema public, not 14's, where everyone may.
+-- owner, the functions' own owner and superusers may create objects in heartlog's schema:
+-- PostgreSQL 15's default for the schema public, not 14's, where everyone may.
 CREATE OR REPLACE FUNCTION heartlog_roles_problem()
 RETURNS text
 LANGUAGE sql STABLE
@@ -25,6 +25,9 @@ AS $$
     WHERE p.oid = 'func_worker_heartbeat_with_logs(text, integer, integer, jsonb, text, text, text, bigint, jsonb)'::regprocedure
       AND a.privilege_type = 'CREATE'
       AND a.grantee <> n.nspowner
+      -- The functions' own owner (an application's database user given CREATE on public, as
+      -- PostgreSQL 15 and later need, then running migrate) gains nothing by planting objects.
+      AND a.grantee <> p.proowner
       AND NOT coalesce(r.rolsuper, false)
     GROUP BY n.nspname
 $$;

@@ -211,6 +211,33 @@ class RolesTest {
   }
 
   @Test
+  void theOwnersOwnRightToCreateInTheSchemaIsNoReasonToKeepTheCallersRights() throws SQLException {
+    // Since PostgreSQL 15 only the schema's owner may create in public, so an application's
+    // database user is commonly given that right outright, and heartlog migrated as that user.
+    // The owner of heartlog's functions planting objects for them gains nothing it lacks.
+    String application = login("app");
+    url = TestDatabase.freshUrl();
+    try (Connection admin = DriverManager.getConnection(url); Statement statement = admin.createStatement()) {
+      statement.execute("CREATE ROLE " + application + " LOGIN PASSWORD '" + PASSWORD + "'");
+      statement.execute("GRANT ALL ON SCHEMA public TO " + application);
+    }
+    Store asApplication = Store.open(url.replaceAll("[?&](user|password)=[^&]*", ""), application, PASSWORD);
+    asApplication.migrate();
+
+    assertThat(asApplication.rolesProblem()).isEmpty();
+    assertThat(definers()).containsExactly("heartlog_summarize_new_ids");
+
+    // Anyone else given the right still is a reason.
+    String other = login("other");
+    try (Connection admin = DriverManager.getConnection(url); Statement statement = admin.createStatement()) {
+      statement.execute("CREATE ROLE " + other + " NOLOGIN");
+      statement.execute("GRANT CREATE ON SCHEMA public TO " + other);
+    }
+    assertThat(asApplication.rolesProblem()).hasValueSatisfying(problem -> assertThat(problem)
+        .contains("REVOKE CREATE ON SCHEMA public FROM " + other).doesNotContain(application));
+  }
+
+  @Test
   void theIngestFunctionRunsAsItsOwnerOnlyWhileTheDatabaseHasAWriter() throws SQLException {
     // Running as its owner costs each call about 2% (BENCHMARKS.md §8): a store without writers
     // does not pay it, and its function runs as before V10.
