@@ -307,6 +307,8 @@ class RolesTest {
       statement.execute("GRANT " + api + ", " + service + ", " + anonymous + " TO " + authenticator);
       // As Supabase grants them.
       statement.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO " + api + ", " + service + ", " + anonymous);
+      // Supabase's default privileges give its API roles every function made in public as well.
+      statement.execute("GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO " + api + ", " + service + ", " + anonymous);
     }
     assertThat(store.grantWriter(api, "", PASSWORD)).as("an existing role is not created").isFalse();
     try (Connection owner = DriverManager.getConnection(url); Statement statement = owner.createStatement()) {
@@ -338,12 +340,18 @@ class RolesTest {
       // The orchestrator's key still writes: its role may insert records anyway.
       assertThat(TestDatabase.heartbeatAsPostgrest(connection, service, null, null, "any-worker", ONE_RECORD))
           .contains("\"logs_inserted\": 1");
+      // Nor may they use heartlog's other functions, which they may call but which run with
+      // their rights: who may write, and which tokens are revoked, stay the owner's to change.
       for (String sql : List.of("SELECT count(*) FROM system_logs",
           "INSERT INTO system_logs (level, message, source_type, source_id) VALUES ('INFO', 'forged', 'worker', 'x')",
-          "SELECT count(*) FROM heartlog_writers", "DELETE FROM heartlog_revoked_tokens")) {
-        assertThatThrownBy(() -> asRole(connection, api, sql))
-            .as(sql)
-            .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+          "SELECT count(*) FROM heartlog_writers", "DELETE FROM heartlog_revoked_tokens",
+          "SELECT heartlog_revoke_tokens('gpu-')", "SELECT heartlog_grant_writer('" + anonymous + "', '')",
+          "SELECT heartlog_revoke('" + api + "')", "SELECT heartlog_grant_roles()")) {
+        for (String role : List.of(api, anonymous)) {
+          assertThatThrownBy(() -> asRole(connection, role, sql))
+              .as(role + ": " + sql)
+              .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+        }
       }
     }
 
