@@ -34,6 +34,39 @@ AS $$
     END
 $$;
 
+-- logs_param as an array of records, for a call that sent something else. What clients get wrong:
+-- a batch encoded twice (a JSON string holding the array's text, as Python's json.dumps(logs)
+-- passed to supabase-py's rpc() sends it) is the array it holds; a lone record (an object, or a
+-- string holding one) is a batch of one. Anything else is a batch of one record that is not a
+-- record, which heartlog_insert_logs_one_by_one stores as a rejection: never dropped unseen.
+-- JSON null, or no logs at all, stays as it is (no records).
+CREATE OR REPLACE FUNCTION heartlog_logs_array(logs jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+DECLARE
+    held jsonb;
+BEGIN
+    IF logs IS NULL OR jsonb_typeof(logs) IN ('array', 'null') THEN
+        RETURN logs;
+    END IF;
+    held := logs;
+    IF jsonb_typeof(logs) = 'string' THEN
+        BEGIN
+            held := (logs #>> '{}')::jsonb;
+        EXCEPTION WHEN OTHERS THEN   -- text that is not JSON: a record that is not a record
+            held := logs;
+        END;
+    END IF;
+    IF jsonb_typeof(held) = 'array' THEN
+        RETURN held;
+    ELSIF jsonb_typeof(held) = 'object' THEN
+        RETURN jsonb_build_array(held);
+    END IF;
+    RETURN jsonb_build_array(logs);
+END;
+$$;
+
 -- Its answer gained the stored problems (migration V7): a changed result type needs a new function.
 DROP FUNCTION IF EXISTS heartlog_insert_logs_one_by_one(text, jsonb, text);
 
@@ -66,6 +99,11 @@ BEGIN
              WITH ORDINALITY AS e
     LOOP
         BEGIN
+            IF jsonb_typeof(entry) <> 'object' THEN
+                RAISE EXCEPTION 'a record must be a JSON object, not %',
+                      CASE jsonb_typeof(entry) WHEN 'null' THEN 'null' WHEN 'array' THEN 'an array'
+                                               ELSE 'a ' || jsonb_typeof(entry) END;
+            END IF;
             INSERT INTO system_logs
                 (timestamp, level, message, source_type, source_id, task_id, metadata, session_id, seq)
             SELECT coalesce(r.timestamp, now()),
@@ -230,6 +268,10 @@ BEGIN
         END IF;
     END IF;
     IF jsonb_typeof(logs_param) = 'array' THEN
+        record_count := jsonb_array_length(logs_param);
+    ELSIF jsonb_typeof(logs_param) <> 'null' THEN
+        -- Not an array (a batch encoded twice, a lone record, no record at all): read as one.
+        logs_param := heartlog_logs_array(logs_param);
         record_count := jsonb_array_length(logs_param);
     END IF;
 

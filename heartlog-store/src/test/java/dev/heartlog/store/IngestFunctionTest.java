@@ -202,6 +202,63 @@ class IngestFunctionTest {
   }
 
   @Test
+  void aBatchEncodedTwiceIsStoredAsTheRecordsItHolds() {
+    // Python's supabase.rpc(..., {"logs_param": json.dumps(logs)}): the array arrives as a JSON
+    // string holding its text.
+    String batch =
+        """
+        {"worker_id_param": "w1", "logs_param":
+          "[{\\"level\\": \\"ERROR\\", \\"message\\": \\"encoded twice\\"}, {\\"level\\": \\"INFO\\", \\"message\\": \\"and stored\\"}]"}
+        """;
+
+    assertThat(callWithBody(batch)).contains("\"logs_inserted\": 2").contains("\"logs_rejected\": 0");
+    assertThat(strings("SELECT level || ':' || message FROM system_logs ORDER BY message DESC"))
+        .containsExactly("ERROR:encoded twice", "INFO:and stored");
+    assertThat(store.workers(Store.DEFAULT_STALE_AFTER))
+        .singleElement()
+        .satisfies(worker -> assertThat(worker.errorsLastHour()).isEqualTo(1));
+    assertThat(single("SELECT records::text FROM worker_heartbeats")).isEqualTo("2");
+  }
+
+  @Test
+  void aLoneRecordSentWithoutItsArrayIsStoredAsABatchOfOne() {
+    String batch = """
+        {"worker_id_param": "w1", "logs_param": {"level": "WARNING", "message": "alone"}}
+        """;
+
+    assertThat(callWithBody(batch)).contains("\"logs_inserted\": 1").contains("\"logs_rejected\": 0");
+    assertThat(single("SELECT level || ':' || message FROM system_logs")).isEqualTo("WARNING:alone");
+  }
+
+  @Test
+  void logsThatHoldNoRecordsAreStoredAsRejectionsNotDropped() {
+    assertThat(callWithBody("""
+        {"worker_id_param": "w1", "logs_param": 42}
+        """)).contains("\"success\": true").contains("\"logs_inserted\": 0").contains("\"logs_rejected\": 1");
+    assertThat(callWithBody("""
+        {"worker_id_param": "w2", "logs_param": "model loaded\\nstep 1/8"}
+        """)).contains("\"logs_inserted\": 0").contains("\"logs_rejected\": 1");
+    assertThat(callWithBody("""
+        {"worker_id_param": "w3", "logs_param": [{"message": "fine"}, null, 7, ["nested"]]}
+        """)).contains("\"logs_inserted\": 1").contains("\"logs_rejected\": 3");
+    // Nothing at all is not a record: no rejection.
+    assertThat(callWithBody("""
+        {"worker_id_param": "w4", "logs_param": null}
+        """)).contains("\"logs_inserted\": 0").contains("\"logs_rejected\": 0");
+
+    assertThat(strings("SELECT source_id || ': ' || message || ' | ' || (metadata->>'heartlog_rejected') FROM system_logs "
+        + "WHERE message LIKE 'heartlog rejected%' ORDER BY source_id, message"))
+        .containsExactly(
+            "w1: heartlog rejected record 1 of a batch: a record must be a JSON object, not a number | 42",
+            "w2: heartlog rejected record 1 of a batch: a record must be a JSON object, not a string"
+                + " | \"model loaded\\nstep 1/8\"",
+            "w3: heartlog rejected record 2 of a batch: a record must be a JSON object, not null | null",
+            "w3: heartlog rejected record 3 of a batch: a record must be a JSON object, not a number | 7",
+            "w3: heartlog rejected record 4 of a batch: a record must be a JSON object, not an array | [\"nested\"]");
+    assertThat(single("SELECT count(*)::text FROM worker_heartbeats")).isEqualTo("4");
+  }
+
+  @Test
   void levelsOfEveryVocabularyMapOntoTheStoresFive() {
     String batch =
         """
