@@ -64,7 +64,7 @@ final class IngestRequest {
           case "worker_id_param" -> workerId = text(parser, name);
           case "vram_total_mb_param" -> vramTotal = integer(parser, name);
           case "vram_used_mb_param" -> vramUsed = integer(parser, name);
-          case "logs_param" -> logs = cleanJson(parser, body, ProblemTally.metadataTakesCounts(metadata) ? problems : null);
+          case "logs_param" -> logs = logs(parser, body, ProblemTally.metadataTakesCounts(metadata) ? problems : null);
           case "current_task_id_param" -> task = text(parser, name);
           case "status_param" -> status = text(parser, name);
           case "session_id_param" -> session = text(parser, name);
@@ -111,6 +111,42 @@ final class IngestRequest {
       }
     }
     throw PostgrestError.badRequest("22P02", "invalid input syntax for type integer: " + name + " = " + parser.getText());
+  }
+
+  /**
+   * {@code logs_param} as text PostgreSQL can store. A batch encoded twice (a JSON string holding
+   * the array's text, as Python's {@code json.dumps(logs)} passed to supabase-py's {@code rpc()}
+   * sends it) is read as the array it holds: cleaned and counted like any other batch, not cut at
+   * a string's length limit. A string that holds no array or object goes on as it is; the store
+   * keeps it as a rejected record.
+   */
+  private static String logs(JsonParser parser, byte[] body, ProblemTally tally) throws IOException {
+    if (parser.currentToken() == JsonToken.VALUE_STRING) {
+      String held = heldJson(parser.getText().getBytes(StandardCharsets.UTF_8), tally);
+      if (held != null) {
+        return held;
+      }
+    }
+    return cleanJson(parser, body, tally);
+  }
+
+  /** The array or object whose whole JSON text these bytes are, cleaned; else null. */
+  private static String heldJson(byte[] text, ProblemTally tally) {
+    try (JsonParser held = JSON.createParser(text)) {
+      JsonToken first = held.nextToken();
+      if (first == JsonToken.START_ARRAY || first == JsonToken.START_OBJECT) {
+        String json = cleanJson(held, text, tally);
+        if (held.nextToken() == null) {
+          return json;
+        }
+      }
+    } catch (IOException e) {
+      // Not JSON: a string after all.
+    }
+    if (tally != null) {
+      tally.giveUp();   // it may have counted part of what is not a batch
+    }
+    return null;
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.heartlog.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.heartlog.store.Fixtures;
 import dev.heartlog.store.IngestCall;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +39,45 @@ class IngestRequestTest {
     // (300-second spans since 1970) 5986055 and 5986056, as Python's
     // int(datetime.fromisoformat(t).timestamp()) // 300 numbers them.
     assertThat(call.metadataJson()).isEqualTo("{\"problem_counts\":[[5986055,0,1],[5986056,1,0]]}");
+  }
+
+  /** The JSON string holding this text, as {@code json.dumps} of a batch makes it. */
+  private static String encodedAgain(String json) {
+    return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(json)) + "\"";
+  }
+
+  @Test
+  void aBatchEncodedTwiceIsPassedOnAsTheArrayItHoldsCountedOrCleaned() {
+    String batch = "[{\"timestamp\": \"2026-11-27T22:00:01.000001+00:00\", \"level\": \"ERROR\", \"message\": \"ab\"}]";
+
+    IngestCall call = parse("{\"worker_id_param\": \"w\", \"logs_param\": " + encodedAgain(batch) + "}");
+    IngestCall withNul = parse("{\"worker_id_param\": \"w\", \"logs_param\": " + encodedAgain(batch.replace("ab", "a\\u0000b")) + "}");
+
+    assertThat(call.logsJson()).isEqualTo(batch);
+    assertThat(call.metadataJson()).isEqualTo("{\"problem_counts\":[[5986056,1,0]]}");
+    assertThat(withNul.logsJson()).isEqualTo(
+        "[{\"timestamp\":\"2026-11-27T22:00:01.000001+00:00\",\"level\":\"ERROR\",\"message\":\"a\uFFFDb\"}]");
+    assertThat(withNul.metadataJson()).as("cleaned: the store counts it").isNull();
+  }
+
+  @Test
+  void aBatchEncodedTwiceIsNotCutAtTheLengthLimitOfAString() {
+    String message = "x".repeat(IngestRequest.MAX_STRING_CHARS - 100);
+    String batch = "[{\"level\": \"INFO\", \"message\": \"" + message + "\"}, {\"level\": \"INFO\", \"message\": \"" + message + "\"}]";
+
+    IngestCall call = parse("{\"worker_id_param\": \"w\", \"logs_param\": " + encodedAgain(batch) + "}");
+
+    assertThat(call.logsJson()).isEqualTo(batch);
+  }
+
+  @Test
+  void aStringThatHoldsNoBatchGoesOnAsAStringForTheStoreToReject() {
+    for (String text : List.of("model loaded", "[1] and more", "[{\"level\": \"ERROR\"", "42")) {
+      IngestCall call = parse("{\"worker_id_param\": \"w\", \"logs_param\": " + encodedAgain(text) + "}");
+
+      assertThat(call.logsJson()).as(text).isEqualTo(encodedAgain(text));
+      assertThat(call.metadataJson()).as("nothing counted from " + text).isNull();
+    }
   }
 
   @Test

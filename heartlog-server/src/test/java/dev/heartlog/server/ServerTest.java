@@ -2,6 +2,9 @@ package dev.heartlog.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.heartlog.agent.GpuReading;
 import dev.heartlog.agent.HeartlogAgent;
 import dev.heartlog.agent.Level;
@@ -110,6 +113,35 @@ class ServerTest {
     assertThat(answer).contains("\"success\": true").contains("\"logs_inserted\": 4");
     List<StoredRecord> records = store.logs(new LogFilter("gpu-20261127-a1b2c3", null, null, null, null, null, 10));
     assertThat(records).extracting(StoredRecord::message).contains("Generation failed: CUDA out of memory");
+  }
+
+  @Test
+  void thePythonWorkersRequestWithItsBatchEncodedTwiceIsStoredAsTheRecords() throws Exception {
+    // What a worker sends that passes json.dumps(logs) to rpc(): logs_param as a JSON string.
+    String fixture = Fixtures.read(Fixtures.PYTHON_WORKER_HEARTBEAT).replace("gpu-20261127-a1b2c3", "python-encoded-twice");
+    int start;
+    int end;
+    try (JsonParser parser = new JsonFactory().createParser(fixture)) {
+      parser.nextToken();   // the body's object
+      while (!"logs_param".equals(parser.nextFieldName())) {
+        parser.nextToken();
+        parser.skipChildren();
+      }
+      parser.nextToken();
+      start = (int) parser.currentTokenLocation().getCharOffset();
+      parser.skipChildren();
+      end = (int) parser.currentLocation().getCharOffset();
+    }
+    String logs = fixture.substring(start, end);
+    String body = fixture.substring(0, start) + "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(logs)) + "\""
+        + fixture.substring(end);
+
+    HttpResponse<String> response = post(body, WRITER);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(response.body()).contains("\"logs_inserted\": 4").contains("\"logs_rejected\": 0");
+    assertThat(store.logs(new LogFilter("python-encoded-twice", null, null, null, null, null, 10)))
+        .extracting(StoredRecord::message).contains("Generation failed: CUDA out of memory");
   }
 
   @Test
