@@ -110,10 +110,10 @@ BEGIN
                    coalesce(heartlog_level(r.level), 'INFO'),
                    coalesce(r.message, ''),
                    'worker', worker_id_param, r.task_id,
-                   CASE WHEN jsonb_typeof(r.metadata) = 'object' THEN r.metadata ELSE '{}'::jsonb END
-                       || CASE WHEN heartlog_level(r.level) IS NULL AND r.level IS NOT NULL
-                               THEN jsonb_build_object('original_level', r.level)
-                               ELSE '{}'::jsonb END,
+                   -- As the set-based insert stores it: a record is stored alike on either path.
+                   CASE WHEN heartlog_level(r.level) IS NULL AND r.level IS NOT NULL
+                        THEN coalesce(r.metadata, '{}'::jsonb) || jsonb_build_object('original_level', r.level)
+                        ELSE coalesce(r.metadata, '{}'::jsonb) END,
                    session_id_param, r.seq
             FROM jsonb_to_record(entry) AS r(
                 "timestamp" timestamptz, level text, message text, task_id text, metadata jsonb, seq bigint)

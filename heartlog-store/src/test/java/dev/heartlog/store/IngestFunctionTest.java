@@ -259,6 +259,23 @@ class IngestFunctionTest {
   }
 
   @Test
+  void aRecordIsStoredAlikeWhetherItsBatchIsStoredAtOnceOrOneByOne() {
+    String records = """
+        {"timestamp": "2026-11-27T22:00:00Z", "level": "INFO", "message": "text", "metadata": "as text"},
+        {"timestamp": "2026-11-27T22:00:01Z", "level": "SUCCESS", "message": "odd", "metadata": {"k": 1}},
+        {"timestamp": "2026-11-27T22:00:02Z", "level": "INFO", "message": "none"}""";
+    String stored = "SELECT message || ' ' || metadata::text FROM system_logs WHERE source_id = '%s' "
+        + "AND message NOT LIKE 'heartlog rejected%%' ORDER BY timestamp";
+
+    callWithBody("{\"worker_id_param\": \"at-once\", \"logs_param\": [" + records + "]}");
+    callWithBody("{\"worker_id_param\": \"one-by-one\", \"logs_param\": [" + records + ", {\"timestamp\": \"bad\"}]}");
+
+    assertThat(strings(stored.formatted("at-once")))
+        .containsExactly("text \"as text\"", "odd {\"k\": 1, \"original_level\": \"SUCCESS\"}", "none {}");
+    assertThat(strings(stored.formatted("one-by-one"))).isEqualTo(strings(stored.formatted("at-once")));
+  }
+
+  @Test
   void levelsOfEveryVocabularyMapOntoTheStoresFive() {
     String batch =
         """
