@@ -67,12 +67,59 @@ BEGIN
 END;
 $$;
 
+-- A record's time as the record-by-record path reads it: text as the set-based insert reads it; a
+-- number as seconds since 1970, or as milli-, micro- or nanoseconds by its size (what clients
+-- that send numbers send: time.time(), Date.now(), ...). NULL for anything else, or a time out
+-- of range.
+CREATE OR REPLACE FUNCTION heartlog_record_time(stamp jsonb)
+RETURNS timestamptz
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    since_1970 numeric;
+BEGIN
+    IF jsonb_typeof(stamp) = 'string' THEN
+        RETURN (stamp #>> '{}')::timestamptz;
+    ELSIF jsonb_typeof(stamp) = 'number' THEN
+        since_1970 := (stamp #>> '{}')::numeric;
+        RETURN to_timestamp((since_1970 / CASE WHEN abs(since_1970) < 1e11 THEN 1
+                                               WHEN abs(since_1970) < 1e14 THEN 1e3
+                                               WHEN abs(since_1970) < 1e17 THEN 1e6
+                                               ELSE 1e9 END)::double precision);
+    END IF;
+    RETURN NULL;
+EXCEPTION WHEN OTHERS THEN
+    RETURN NULL;
+END;
+$$;
+
+-- A record's sequence number as the set-based insert reads it (a whole number, or text holding
+-- one); NULL for anything else.
+CREATE OR REPLACE FUNCTION heartlog_record_seq(seq jsonb)
+RETURNS bigint
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+BEGIN
+    IF jsonb_typeof(seq) IN ('number', 'string') THEN
+        RETURN (seq #>> '{}')::bigint;
+    END IF;
+    RETURN NULL;
+EXCEPTION WHEN OTHERS THEN
+    RETURN NULL;
+END;
+$$;
+
 -- Its answer gained the stored problems (migration V7): a changed result type needs a new function.
 DROP FUNCTION IF EXISTS heartlog_insert_logs_one_by_one(text, jsonb, text);
 
 -- Stores the records of one batch one at a time, so that one bad record costs only itself.
--- Called only for a batch whose set-based insert failed. A record that still fails is replaced
--- by an ERROR row saying which record and why, so the gap is visible in the timeline.
+-- Called only for a batch whose set-based insert failed. What that insert cannot read is cleaned
+-- here: a time or a sequence number that cannot be read is kept as sent in the record's metadata
+-- (original_timestamp, original_seq, beside original_level), the record stamped with its arrival
+-- and left without a number; a time sent as a number is read as one (heartlog_record_time) and
+-- kept as sent too. A record that still fails (not an object, a task id too long to index, an
+-- orchestrator's own constraint) is replaced by an ERROR row saying which record and why, so the
+-- gap is visible in the timeline.
 CREATE OR REPLACE FUNCTION heartlog_insert_logs_one_by_one(
     worker_id_param text,
     logs_param jsonb,
@@ -85,6 +132,10 @@ AS $$
 DECLARE
     entry          jsonb;
     position       bigint;
+    level_name     text;
+    stamped        timestamptz;
+    sequence       bigint;
+    noted          jsonb;       -- what the record's metadata gains: what could not be stored as sent
     stored_at      timestamptz;
     stored_level   text;
     problem_times  bigint[] := '{}';
@@ -104,19 +155,32 @@ BEGIN
                       CASE jsonb_typeof(entry) WHEN 'null' THEN 'null' WHEN 'array' THEN 'an array'
                                                ELSE 'a ' || jsonb_typeof(entry) END;
             END IF;
+            level_name := entry ->> 'level';
+            stamped := heartlog_record_time(entry -> 'timestamp');
+            sequence := heartlog_record_seq(entry -> 'seq');
+            noted := '{}';
+            IF heartlog_level(level_name) IS NULL AND level_name IS NOT NULL THEN
+                noted := noted || jsonb_build_object('original_level', level_name);
+            END IF;
+            IF jsonb_typeof(entry -> 'timestamp') <> 'null'
+               AND (stamped IS NULL OR jsonb_typeof(entry -> 'timestamp') <> 'string') THEN
+                noted := noted || jsonb_build_object('original_timestamp', entry -> 'timestamp');
+            END IF;
+            IF jsonb_typeof(entry -> 'seq') <> 'null' AND sequence IS NULL THEN
+                noted := noted || jsonb_build_object('original_seq', entry -> 'seq');
+            END IF;
             INSERT INTO system_logs
                 (timestamp, level, message, source_type, source_id, task_id, metadata, session_id, seq)
-            SELECT coalesce(r.timestamp, now()),
-                   coalesce(heartlog_level(r.level), 'INFO'),
+            SELECT coalesce(stamped, now()),
+                   coalesce(heartlog_level(level_name), 'INFO'),
                    coalesce(r.message, ''),
                    'worker', worker_id_param, r.task_id,
-                   -- As the set-based insert stores it: a record is stored alike on either path.
-                   CASE WHEN heartlog_level(r.level) IS NULL AND r.level IS NOT NULL
-                        THEN coalesce(r.metadata, '{}'::jsonb) || jsonb_build_object('original_level', r.level)
-                        ELSE coalesce(r.metadata, '{}'::jsonb) END,
-                   session_id_param, r.seq
-            FROM jsonb_to_record(entry) AS r(
-                "timestamp" timestamptz, level text, message text, task_id text, metadata jsonb, seq bigint)
+                   -- As the set-based insert stores it, where it could: metadata that is not an
+                   -- object stays as sent unless something is noted.
+                   CASE WHEN noted = '{}' THEN coalesce(r.metadata, '{}'::jsonb)
+                        ELSE coalesce(r.metadata, '{}'::jsonb) || noted END,
+                   session_id_param, sequence
+            FROM jsonb_to_record(entry) AS r(message text, task_id text, metadata jsonb)
             RETURNING timestamp, level INTO stored_at, stored_level;
             inserted := inserted + 1;
         EXCEPTION WHEN OTHERS THEN

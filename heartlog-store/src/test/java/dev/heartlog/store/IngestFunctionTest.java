@@ -184,7 +184,7 @@ class IngestFunctionTest {
         """
         {"worker_id_param": "w1", "logs_param": [
           {"timestamp": "2026-11-27T22:00:00Z", "level": "INFO", "message": "good one"},
-          {"timestamp": "not a time", "level": "INFO", "message": "bad timestamp"},
+          "not a record",
           {"timestamp": "2026-11-27T22:00:02Z", "level": "warn", "message": "good two"},
           {"timestamp": "2026-11-27T22:00:03Z", "level": "SUCCESS", "message": "odd level"}]}
         """;
@@ -196,9 +196,48 @@ class IngestFunctionTest {
         .containsExactly("INFO:good one", "WARNING:good two", "INFO:odd level");
     assertThat(single("SELECT metadata->>'original_level' FROM system_logs WHERE message = 'odd level'"))
         .isEqualTo("SUCCESS");
-    assertThat(single("SELECT level || ':' || message FROM system_logs WHERE message LIKE 'heartlog rejected%'"))
-        .startsWith("ERROR:heartlog rejected record 2 of a batch: invalid input syntax for type timestamp");
+    assertThat(single("SELECT level || ':' || message || ' | ' || (metadata->>'heartlog_rejected') FROM system_logs "
+        + "WHERE message LIKE 'heartlog rejected%'"))
+        .isEqualTo("ERROR:heartlog rejected record 2 of a batch: a record must be a JSON object, not a string"
+            + " | \"not a record\"");
     assertThat(single("SELECT count(*)::text FROM worker_heartbeats")).isEqualTo("1");
+  }
+
+  @Test
+  void aTimeOrNumberTheSetBasedInsertCannotReadIsCleanedAndKeptAsSentNotRejected() {
+    // 1795816800 s since 1970: 2026-11-27 22:00:00 UTC.
+    String batch =
+        """
+        {"worker_id_param": "w1", "logs_param": [
+          {"timestamp": "not a time", "level": "ERROR", "message": "unreadable time", "seq": "seven", "metadata": {"k": 1}},
+          {"timestamp": 1795816800.5, "message": "seconds", "seq": 2},
+          {"timestamp": 1795816800500, "message": "milliseconds"},
+          {"timestamp": 1795816800500000, "message": "microseconds"},
+          {"timestamp": 1795816800500000000, "message": "nanoseconds"},
+          {"timestamp": true, "message": "a boolean", "seq": 2.5},
+          {"timestamp": "2026-11-27T22:00:01Z", "message": "as sent", "seq": "7"}]}
+        """;
+
+    assertThat(callWithBody(batch)).contains("\"logs_inserted\": 7").contains("\"logs_rejected\": 0");
+
+    assertThat(strings("""
+        SELECT message || ' ' || to_char(timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') || ' ' || coalesce(seq::text, '-')
+               || ' ' || (metadata - 'original_timestamp' - 'original_seq')::text
+               || ' ' || coalesce(metadata->>'original_timestamp', '-') || ' ' || coalesce(metadata->>'original_seq', '-')
+        FROM system_logs WHERE timestamp < now() - interval '1 hour' ORDER BY id"""))
+        .containsExactly(
+            "seconds 2026-11-27 22:00:00.500 2 {} 1795816800.5 -",
+            "milliseconds 2026-11-27 22:00:00.500 - {} 1795816800500 -",
+            "microseconds 2026-11-27 22:00:00.500 - {} 1795816800500000 -",
+            "nanoseconds 2026-11-27 22:00:00.500 - {} 1795816800500000000 -",
+            "as sent 2026-11-27 22:00:01.000 7 {} - -");
+    // What has no readable time is stamped with its arrival.
+    assertThat(strings("""
+        SELECT level || ' ' || message || ' ' || coalesce(seq::text, '-') || ' ' || metadata::text
+        FROM system_logs WHERE timestamp >= now() - interval '1 hour' ORDER BY id"""))
+        .containsExactly(
+            "ERROR unreadable time - {\"k\": 1, \"original_seq\": \"seven\", \"original_timestamp\": \"not a time\"}",
+            "INFO a boolean - {\"original_seq\": 2.5, \"original_timestamp\": true}");
   }
 
   @Test
@@ -268,7 +307,7 @@ class IngestFunctionTest {
         + "AND message NOT LIKE 'heartlog rejected%%' ORDER BY timestamp";
 
     callWithBody("{\"worker_id_param\": \"at-once\", \"logs_param\": [" + records + "]}");
-    callWithBody("{\"worker_id_param\": \"one-by-one\", \"logs_param\": [" + records + ", {\"timestamp\": \"bad\"}]}");
+    callWithBody("{\"worker_id_param\": \"one-by-one\", \"logs_param\": [" + records + ", \"not a record\"]}");
 
     assertThat(strings(stored.formatted("at-once")))
         .containsExactly("text \"as text\"", "odd {\"k\": 1, \"original_level\": \"SUCCESS\"}", "none {}");

@@ -124,8 +124,8 @@ class ProblemCountsTest {
         records.add(record(LEVELS[random.nextInt(LEVELS.length)], Duration.ofSeconds(ageSeconds), "r" + i));
       }
       if (random.nextInt(10) == 0) {
-        // A record the set-based insert rejects: the batch is stored one by one, and the
-        // rejected record becomes an ERROR row stamped now.
+        // A record the set-based insert cannot read: the batch is stored one by one, and that
+        // record is stamped now (its time kept as sent in its metadata).
         records.add("{\"timestamp\": \"not a time\", \"level\": \"INFO\", \"message\": \"bad\"}");
       }
       heartbeat(store, worker, "[" + String.join(",", records) + "]", null, null);
