@@ -6,11 +6,11 @@ import dev.heartlog.agent.Level;
 import dev.heartlog.agent.PostgrestTransport;
 import dev.heartlog.agent.WorkerStatus;
 import dev.heartlog.jdbc.JdbcTransport;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -37,6 +37,11 @@ import picocli.CommandLine.Spec;
         + "process's exit code.",
     mixinStandardHelpOptions = true)
 final class RunCommand implements Callable<Integer> {
+
+  /** How often a progress display that keeps redrawing is recorded (TerminalLines). */
+  static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(10);
+  /** The longest line kept whole: what the agent stores of a message. */
+  static final int MAX_LINE_CHARS = 64 * 1024;
 
   @Spec CommandSpec spec;
   @Mixin StoreOptions storeOptions;
@@ -184,19 +189,29 @@ final class RunCommand implements Callable<Integer> {
 
   private Thread pump(InputStream stream, PrintWriter echo, String name, Level streamDefault, ChildLineParser parser,
       HeartlogAgent agent) {
+    // A line redrawn with carriage returns is a progress display (tqdm, ffmpeg): INFO on either
+    // stream, whatever the stream's default, and kind "progress".
+    TerminalLines lines = new TerminalLines((text, progress) -> {
+      ChildLineParser.Parsed parsed = parser.parse(text, progress ? Level.INFO : streamDefault, name);
+      if (progress) {
+        parsed.metadata().putIfAbsent("kind", "progress");
+      }
+      record(agent, parsed);
+    }, System::nanoTime, PROGRESS_INTERVAL.toNanos(), MAX_LINE_CHARS);
     Thread thread = new Thread(() -> {
-      try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = lines.readLine()) != null) {
-          // Shown as soon as the worker pauses, but a burst of lines is written at once, not a
-          // system call a line (println would flush: the writer flushes itself on println).
-          echo.write(line);
-          echo.write(System.lineSeparator());
-          if (!lines.ready()) {
+      try (Reader reader = new InputStreamReader(stream, StandardCharsets.UTF_8)) {
+        char[] chunk = new char[8192];
+        int read;
+        while ((read = reader.read(chunk)) >= 0) {
+          // Passed on as printed, carriage returns included, so a progress bar still redraws in
+          // place. Flushed as soon as the worker pauses, not a system call a line.
+          echo.write(chunk, 0, read);
+          if (!reader.ready()) {
             echo.flush();
           }
-          record(agent, parser.parse(line, streamDefault, name));
+          lines.accept(chunk, 0, read);
         }
+        lines.end();
         echo.flush();
       } catch (IOException e) {
         agent.log(Level.WARNING, "heartlog run stopped reading the process's " + name + ": " + e.getMessage());

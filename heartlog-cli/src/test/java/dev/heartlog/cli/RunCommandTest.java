@@ -95,6 +95,39 @@ class RunCommandTest {
   }
 
   @Test
+  void aProgressBarIsEchoedAsDrawnAndRecordedAsAFewStatesNotARecordARedraw() throws IOException {
+    String url = TestDatabase.freshUrl();
+    Store store = Store.open(url, null, null);
+    store.migrate();
+    Path script = folder.resolve("bar.sh");
+    Files.writeString(script, String.join("\n",
+        "#!/bin/sh",
+        "echo 'Loading model'",
+        // As tqdm draws on stderr: a carriage return before each state, a newline after the last.
+        "i=1; while [ $i -le 300 ]; do printf '\\r%d/300' $i >&2; i=$((i+1)); done",
+        "printf '\\n' >&2",
+        "echo 'Generation done'",
+        ""));
+
+    Cli.Result result = Cli.run("run", "--worker", "wrapped-bar", "--db-url", url,
+        "--home", folder.resolve("home-bar").toString(), "--", "sh", script.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.err()).contains("\r1/300\r2/300\r3/300").contains("\r300/300\n");
+    List<StoredRecord> records = store.logs(new LogFilter("wrapped-bar", null, null, null, null, null, 1000));
+    List<StoredRecord> bar = records.stream().filter(r -> r.metadataJson().contains("\"stream\": \"stderr\"")).toList();
+    // The first state and the last; a state every 10 s between, where drawing took that long.
+    assertThat(bar).hasSizeBetween(2, 4);
+    assertThat(bar.get(0).message()).isEqualTo("1/300");
+    assertThat(bar.get(bar.size() - 1).message()).isEqualTo("300/300");
+    assertThat(bar).allSatisfy(r -> {
+      assertThat(r.level()).isEqualTo("INFO");
+      assertThat(r.metadataJson()).contains("\"kind\": \"progress\"");
+    });
+    assertThat(records).extracting(StoredRecord::message).contains("Loading model", "Generation done");
+  }
+
+  @Test
   void aCustomLineFormatWithNamedGroups() {
     ChildLineParser parser = new ChildLineParser(
         "^(?<level>[A-Z]+)\\|(?<task>[^|]*)\\|(?<message>.*)$", ChildLineParser.DEFAULT_TASK_END);

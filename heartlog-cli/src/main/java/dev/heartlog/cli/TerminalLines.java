@@ -1,0 +1,116 @@
+package dev.heartlog.cli;
+
+import java.util.function.LongSupplier;
+
+/**
+ * Splits what a wrapped worker prints into the lines a terminal shows. A line ends at {@code \n}
+ * (or {@code \r\n}). A carriage return alone redraws the line: that is how tqdm's bars and
+ * ffmpeg's counters show progress, hundreds of times a task. Such a progress display is passed
+ * on at its first redraw, then at most once per interval while it redraws (its latest state),
+ * and in the state it ends in: a few records a task instead of one per redraw. A line longer than
+ * {@code maxChars} keeps its first {@code maxChars} characters and says how many it lost, so that
+ * a process printing without end cannot fill the memory of its sidecar.
+ *
+ * <p>Not thread-safe: one instance reads one stream.
+ */
+final class TerminalLines {
+
+  /** Where the lines go. {@code progress}: the line was redrawn with carriage returns. */
+  interface Sink {
+    void line(String text, boolean progress);
+  }
+
+  private final Sink sink;
+  private final LongSupplier nanoClock;
+  private final long progressIntervalNanos;
+  private final int maxChars;
+
+  private final StringBuilder current = new StringBuilder();
+  private long lost;                  // characters of the current segment beyond maxChars
+  private boolean carriageReturn;     // the last character was '\r': a redraw, unless '\n' follows
+  private boolean redrawn;            // the current line has been redrawn
+  private String unsentProgress;      // the latest redraw not passed on yet
+  private long progressSentAt;
+  private boolean progressSent;
+
+  TerminalLines(Sink sink, LongSupplier nanoClock, long progressIntervalNanos, int maxChars) {
+    this.sink = sink;
+    this.nanoClock = nanoClock;
+    this.progressIntervalNanos = progressIntervalNanos;
+    this.maxChars = maxChars;
+  }
+
+  void accept(char[] chars, int offset, int length) {
+    for (int i = offset; i < offset + length; i++) {
+      char c = chars[i];
+      if (carriageReturn) {
+        carriageReturn = false;
+        if (c == '\n') {
+          endLine();
+          continue;
+        }
+        redraw();
+      }
+      if (c == '\r') {
+        carriageReturn = true;
+      } else if (c == '\n') {
+        endLine();
+      } else if (current.length() < maxChars) {
+        current.append(c);
+      } else {
+        lost++;
+      }
+    }
+  }
+
+  /** The stream ended: what it printed last, if it ended without a line end. */
+  void end() {
+    if (carriageReturn) {
+      carriageReturn = false;
+      redraw();
+    }
+    if (current.length() > 0 || lost > 0 || redrawn) {
+      endLine();
+    }
+  }
+
+  private void redraw() {
+    String segment = takeSegment();
+    if (segment.isEmpty()) {
+      return;   // a carriage return at the start of a line, as tqdm writes one before each state
+    }
+    redrawn = true;
+    long now = nanoClock.getAsLong();
+    if (!progressSent || now - progressSentAt >= progressIntervalNanos) {
+      sink.line(segment, true);
+      progressSent = true;
+      progressSentAt = now;
+      unsentProgress = null;
+    } else {
+      unsentProgress = segment;
+    }
+  }
+
+  private void endLine() {
+    String text = takeSegment();
+    if (redrawn) {
+      // The state the display ends in: what the line now holds, or, for a display that ended
+      // with a carriage return, the last state drawn, unless that was passed on already.
+      String last = text.isEmpty() ? unsentProgress : text;
+      if (last != null) {
+        sink.line(last, true);
+      }
+    } else {
+      sink.line(text, false);
+    }
+    unsentProgress = null;
+    redrawn = false;
+  }
+
+  private String takeSegment() {
+    String text = lost == 0 ? current.toString() : current + " … [heartlog run truncated " + lost + " characters]";
+    current.setLength(0);
+    lost = 0;
+    return text;
+  }
+}

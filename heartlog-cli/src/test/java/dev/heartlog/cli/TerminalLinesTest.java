@@ -1,0 +1,74 @@
+package dev.heartlog.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class TerminalLinesTest {
+
+  private static final long INTERVAL = TimeUnit.SECONDS.toNanos(10);
+
+  private final List<String> lines = new ArrayList<>();
+  private long now;
+  private final TerminalLines terminal =
+      new TerminalLines((text, progress) -> lines.add((progress ? "progress: " : "") + text), () -> now, INTERVAL, 20);
+
+  private void print(String text) {
+    terminal.accept(text.toCharArray(), 0, text.length());
+  }
+
+  @Test
+  void linesEndAtNewlinesOfEitherKindAndTheLastOneAtTheEndOfTheStream() {
+    print("first\nsecond\r\nthi");
+    print("rd\r");
+    print("\n\nno end");
+    terminal.end();
+
+    assertThat(lines).containsExactly("first", "second", "third", "", "no end");
+  }
+
+  @Test
+  void aProgressBarRedrawnHundredsOfTimesGivesItsFirstStateOnePerIntervalAndItsLast() {
+    for (int i = 1; i <= 300; i++) {
+      print("\r" + i + "/300");   // as tqdm draws: a carriage return, then the state
+      now += TimeUnit.MILLISECONDS.toNanos(100);
+    }
+    print("\n");
+    print("after the bar\n");
+
+    // Redraws are seen when the next one starts: 1/300 at 0.1 s, then the first after 10.1 s, ...
+    assertThat(lines).containsExactly(
+        "progress: 1/300", "progress: 101/300", "progress: 201/300", "progress: 300/300", "after the bar");
+  }
+
+  @Test
+  void aCounterEndingEachStateWithACarriageReturnEndsInItsLastState() {
+    // As ffmpeg draws: the state, then a carriage return; the stream ends without a newline.
+    print("frame=  1 fps=0.0\r");
+    now += TimeUnit.SECONDS.toNanos(1);
+    print("frame=  2 fps=2.0\r");
+    now += TimeUnit.SECONDS.toNanos(1);
+    print("frame=  3 fps=3.0\r");
+    terminal.end();
+
+    assertThat(lines).containsExactly("progress: frame=  1 fps=0.0", "progress: frame=  3 fps=3.0");
+  }
+
+  @Test
+  void aStateAlreadyPassedOnIsNotPassedOnAgainWhenTheLineEnds() {
+    print("loading\r");
+    print("\r\n");
+
+    assertThat(lines).containsExactly("progress: loading");
+  }
+
+  @Test
+  void aLineLongerThanTheLimitKeepsItsStartAndSaysHowMuchItLost() {
+    print("x".repeat(25) + "\n" + "y".repeat(20) + "\n");
+
+    assertThat(lines).containsExactly("x".repeat(20) + " … [heartlog run truncated 5 characters]", "y".repeat(20));
+  }
+}
