@@ -41,25 +41,48 @@ final class TerminalLines {
   }
 
   void accept(char[] chars, int offset, int length) {
-    for (int i = offset; i < offset + length; i++) {
-      char c = chars[i];
+    int end = offset + length;
+    int i = offset;
+    while (i < end) {
       if (carriageReturn) {
         carriageReturn = false;
-        if (c == '\n') {
+        if (chars[i] == '\n') {
           endLine();
+          i++;
           continue;
         }
         redraw();
       }
-      if (c == '\r') {
-        carriageReturn = true;
-      } else if (c == '\n') {
-        endLine();
-      } else if (current.length() < maxChars) {
-        current.append(c);
-      } else {
-        lost++;
+      // The text up to the next line end or carriage return, appended at once.
+      int stop = i;
+      while (stop < end && chars[stop] != '\n' && chars[stop] != '\r') {
+        stop++;
       }
+      if (stop < end && chars[stop] == '\n' && current.length() == 0 && stop - i <= maxChars) {
+        endLine(new String(chars, i, stop - i));   // a whole line in this chunk: one copy, not two
+        i = stop + 1;
+        continue;
+      }
+      append(chars, i, stop - i);
+      if (stop == end) {
+        return;
+      }
+      if (chars[stop] == '\r') {
+        carriageReturn = true;
+      } else {
+        endLine();
+      }
+      i = stop + 1;
+    }
+  }
+
+  private void append(char[] chars, int offset, int length) {
+    int room = maxChars - current.length();
+    if (length <= room) {
+      current.append(chars, offset, length);
+    } else {
+      current.append(chars, offset, room);
+      lost += length - room;
     }
   }
 
@@ -92,7 +115,10 @@ final class TerminalLines {
   }
 
   private void endLine() {
-    String text = takeSegment();
+    endLine(takeSegment());
+  }
+
+  private void endLine(String text) {
     if (redrawn) {
       // The state the display ends in: what the line now holds, or, for a display that ended
       // with a carriage return, the last state drawn, unless that was passed on already.
