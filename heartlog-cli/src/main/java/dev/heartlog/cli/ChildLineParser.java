@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
  * worker's, {@code [HH:MM:SS] LEVEL COMPONENT [Task <id>] message}, where LEVEL is a level name
  * or an emoji marker (✅ success, 🔄/⏳ progress, ❌ error, ⚠️ warning). Another format is a
  * regular expression with the named groups {@code level}, {@code component}, {@code task} and
- * {@code message}, any of them optional. A line that does not match is kept whole at the
- * stream's default level.
+ * {@code message}, any of them optional. A line that does not match is kept whole, at the
+ * level it names near its start ({@link #levelNamedNearStart}), else at the stream's default.
  */
 final class ChildLineParser {
 
@@ -24,6 +24,9 @@ final class ChildLineParser {
   /** Lines that end the current task (the seed worker's own phrases), when no other is given. */
   static final String DEFAULT_TASK_END =
       "(?i)(task (completed|complete|failed|finished|done)|worker idle|polling for tasks)";
+
+  /** How far into a line of another format {@link #levelNamedNearStart} looks for a level name. */
+  static final int LEVEL_NAME_REACH = 48;
 
   /** What one line says. {@code task} is null when the line names none. */
   record Parsed(Level level, String message, String task, Map<String, Object> metadata, boolean endsTask) {}
@@ -55,7 +58,8 @@ final class ChildLineParser {
     metadata.put("stream", stream);
     Matcher matcher = format.matcher(line);
     if (!matcher.matches()) {
-      return new Parsed(streamDefault, line, null, metadata, taskEnd.matcher(line).find());
+      Level named = levelNamedNearStart(line);
+      return new Parsed(named == null ? streamDefault : named, line, null, metadata, taskEnd.matcher(line).find());
     }
     String marker = hasLevel ? group(matcher, "level") : null;
     Level level = streamDefault;
@@ -77,6 +81,44 @@ final class ChildLineParser {
     String text = message == null ? line : message;
     String task = hasTask ? group(matcher, "task") : null;
     return new Parsed(level, text, task, metadata, taskEnd.matcher(text).find());
+  }
+
+  /**
+   * The level a line of another format names near its start, where common formats put it:
+   * Python's logging ({@code INFO:root:...}, {@code ... - WARNING - ...}), loguru ({@code ... |
+   * ERROR    | ...}), {@code [WARN] ...}. A level name in capitals, a word of its own, within the
+   * first {@link #LEVEL_NAME_REACH} characters; null where there is none. (Python's logging
+   * writes to stderr, so without this every record of a Python worker's would be a warning.)
+   */
+  static Level levelNamedNearStart(String line) {
+    int reach = Math.min(line.length(), LEVEL_NAME_REACH);
+    int i = 0;
+    while (i < reach) {
+      if (!isWordChar(line.charAt(i))) {
+        i++;
+        continue;
+      }
+      int start = i;
+      while (i < line.length() && isWordChar(line.charAt(i))) {
+        i++;
+      }
+      Level level = switch (line.substring(start, i)) {
+        case "TRACE", "DEBUG" -> Level.DEBUG;
+        case "INFO" -> Level.INFO;
+        case "WARN", "WARNING" -> Level.WARNING;
+        case "ERROR", "SEVERE" -> Level.ERROR;
+        case "CRITICAL", "FATAL" -> Level.CRITICAL;
+        default -> null;
+      };
+      if (level != null) {
+        return level;
+      }
+    }
+    return null;
+  }
+
+  private static boolean isWordChar(char c) {
+    return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_';
   }
 
   private static Level levelOf(String marker, Level fallback) {

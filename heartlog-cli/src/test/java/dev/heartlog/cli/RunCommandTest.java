@@ -128,6 +128,27 @@ class RunCommandTest {
   }
 
   @Test
+  void aLineOfAnotherFormatTakesTheLevelItNamesNearItsStart() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+    assertThat(List.of(
+            "INFO:root:Loading model wan2.1",                                        // Python's basicConfig
+            "2026-11-29 10:00:00,123 - worker - WARNING - VRAM nearly full",         // a common Python format
+            "2026-11-29 10:00:00.123 | ERROR    | gen:run:42 - CUDA out of memory", // loguru
+            "[DEBUG] step 3",
+            "INFO:     Uvicorn running on http://0.0.0.0:8000",
+            "Traceback (most recent call last):",                                    // none: the stream's
+            "RuntimeError: CUDA error: an illegal memory access",
+            "loaded 3 ERRORS files",
+            "x".repeat(ChildLineParser.LEVEL_NAME_REACH) + " ERROR beyond the reach"))
+        .extracting(line -> seed.parse(line, Level.WARNING, "stderr").level())
+        .containsExactly(Level.INFO, Level.WARNING, Level.ERROR, Level.DEBUG, Level.INFO,
+            Level.WARNING, Level.WARNING, Level.WARNING, Level.WARNING);
+    assertThat(seed.parse("CRITICAL:root:disk full", Level.INFO, "stdout").message())
+        .as("the line is kept whole").isEqualTo("CRITICAL:root:disk full");
+  }
+
+  @Test
   void aCustomLineFormatWithNamedGroups() {
     ChildLineParser parser = new ChildLineParser(
         "^(?<level>[A-Z]+)\\|(?<task>[^|]*)\\|(?<message>.*)$", ChildLineParser.DEFAULT_TASK_END);
