@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -79,10 +80,18 @@ final class TaskCommand implements Callable<Integer> {
       out.println("  worker    " + worker.id() + ": " + worker.records() + " records, errors: " + worker.errors());
     }
     if (!task.heartbeats().isEmpty()) {
-      int peak = task.heartbeats().stream().map(HeartbeatPoint::vramUsedMb).filter(v -> v != null).mapToInt(v -> v).max().orElse(-1);
-      HeartbeatPoint last = task.heartbeats().get(task.heartbeats().size() - 1);
-      out.println("  VRAM      " + (peak < 0 ? "unknown" : "peak " + peak + " MiB") + " of "
-          + (last.vramTotalMb() == null ? "?" : last.vramTotalMb()) + " MiB over " + task.heartbeats().size() + " heartbeats");
+      out.println("  VRAM      " + vram(task.heartbeats()));
     }
+  }
+
+  /** The task's GPU memory as its heartbeats reported it: the peak used, of the total. */
+  static String vram(List<HeartbeatPoint> heartbeats) {
+    int peak = heartbeats.stream().map(HeartbeatPoint::vramUsedMb).filter(v -> v != null).mapToInt(v -> v).max().orElse(-1);
+    Integer total = heartbeats.get(heartbeats.size() - 1).vramTotalMb();
+    String over = heartbeats.size() == 1 ? "1 heartbeat" : heartbeats.size() + " heartbeats";
+    if (peak < 0 && total == null) {
+      return "not reported in " + over + " (no GPU, or nvidia-smi could not read it)";
+    }
+    return (peak < 0 ? "unknown" : "peak " + peak + " MiB") + " of " + (total == null ? "?" : total) + " MiB over " + over;
   }
 }
