@@ -26,14 +26,24 @@ class RunCommandTest {
 
   @TempDir Path folder;
 
+  private static Store migratedStore(String url) {
+    Store store = Store.open(url, null, null);
+    store.migrate();
+    return store;
+  }
+
+  /** A shell script of these lines in the test's folder. */
+  private Path script(String name, String... lines) throws IOException {
+    Path script = folder.resolve(name);
+    Files.writeString(script, "#!/bin/sh\n" + String.join("\n", lines) + "\n");
+    return script;
+  }
+
   @Test
   void aWrappedWorkersLinesBecomeRecordsWithLevelsAndTasksAndItsCrashIsReported() throws IOException {
     String url = TestDatabase.freshUrl();
-    Store store = Store.open(url, null, null);
-    store.migrate();
-    Path script = folder.resolve("worker.sh");
-    Files.writeString(script, String.join("\n",
-        "#!/bin/sh",
+    Store store = migratedStore(url);
+    Path script = script("worker.sh",
         "echo '[10:00:00] INFO WORKER Worker started, polling for tasks'",
         "echo '[10:00:01] INFO WORKER [Task task-a] Claimed task, starting generation'",
         "echo '[10:00:02] WARNING GENERATOR [Task task-a] Low VRAM headroom'",
@@ -47,8 +57,7 @@ class RunCommandTest {
         "echo 'Traceback (most recent call last):' >&2",
         "sleep 0.5",
         "echo '[10:00:05] ERROR GENERATOR [Task task-b] CUDA out of memory'",
-        "exit 3",
-        ""));
+        "exit 3");
 
     Cli.Result result = Cli.run("run", "--worker", "wrapped-1", "--db-url", url, "--interval", "200ms",
         "--home", folder.resolve("home").toString(), "--", "sh", script.toString());
@@ -83,8 +92,7 @@ class RunCommandTest {
   @Test
   void aCleanExitEndsStoppedWithTheChildsExitCode() {
     String url = TestDatabase.freshUrl();
-    Store store = Store.open(url, null, null);
-    store.migrate();
+    Store store = migratedStore(url);
 
     Cli.Result result = Cli.run("run", "--worker", "wrapped-2", "--db-url", url,
         "--home", folder.resolve("home2").toString(), "--", "sh", "-c", "echo done");
@@ -97,17 +105,13 @@ class RunCommandTest {
   @Test
   void aProgressBarIsEchoedAsDrawnAndRecordedAsAFewStatesNotARecordARedraw() throws IOException {
     String url = TestDatabase.freshUrl();
-    Store store = Store.open(url, null, null);
-    store.migrate();
-    Path script = folder.resolve("bar.sh");
-    Files.writeString(script, String.join("\n",
-        "#!/bin/sh",
+    Store store = migratedStore(url);
+    Path script = script("bar.sh",
         "echo 'Loading model'",
         // As tqdm draws on stderr: a carriage return before each state, a newline after the last.
         "i=1; while [ $i -le 300 ]; do printf '\\r%d/300' $i >&2; i=$((i+1)); done",
         "printf '\\n' >&2",
-        "echo 'Generation done'",
-        ""));
+        "echo 'Generation done'");
 
     Cli.Result result = Cli.run("run", "--worker", "wrapped-bar", "--db-url", url,
         "--home", folder.resolve("home-bar").toString(), "--", "sh", script.toString());
