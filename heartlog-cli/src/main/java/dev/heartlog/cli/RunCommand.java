@@ -15,11 +15,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Command;
@@ -38,6 +41,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true)
 final class RunCommand implements Callable<Integer> {
 
+  /** How long a stream's last line waits for a traceback that may follow it (PythonTracebacks). */
+  static final Duration TRACEBACK_QUIET = Duration.ofMillis(200);
   /** How often a progress display that keeps redrawing is recorded (TerminalLines). */
   static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(10);
   /** The longest line kept whole: what the agent stores of a message. */
@@ -94,6 +99,9 @@ final class RunCommand implements Callable<Integer> {
   private final CountDownLatch finished = new CountDownLatch(1);
   /** Lines of stdout and stderr change the current task one at a time. */
   private final Object taskLock = new Object();
+  /** Each stream's tracebacks, and the ERROR line each may be holding. */
+  private PythonTracebacks outTracebacks;
+  private PythonTracebacks errTracebacks;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -147,11 +155,24 @@ final class RunCommand implements Callable<Integer> {
     } else {
       Runtime.getRuntime().addShutdownHook(forwarder);
     }
-    Thread out = pump(child.getInputStream(), spec.commandLine().getOut(), "stdout", Level.INFO, parser, agent);
-    Thread err = pump(child.getErrorStream(), spec.commandLine().getErr(), "stderr", stderrDefault, parser, agent);
+    PythonTracebacks.Sink records = (at, level, message, task, metadata) -> agent.log(at, level, message, task, metadata);
+    outTracebacks = new PythonTracebacks(records, TRACEBACK_QUIET.toNanos(), MAX_LINE_CHARS);
+    errTracebacks = new PythonTracebacks(records, TRACEBACK_QUIET.toNanos(), MAX_LINE_CHARS);
+    ScheduledExecutorService quiet = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "heartlog-run-quiet");
+      thread.setDaemon(true);
+      return thread;
+    });
+    quiet.scheduleWithFixedDelay(() -> {
+      outTracebacks.tick(System.nanoTime());
+      errTracebacks.tick(System.nanoTime());
+    }, 50, 50, TimeUnit.MILLISECONDS);
+    Thread out = pump(child.getInputStream(), spec.commandLine().getOut(), "stdout", Level.INFO, parser, agent, outTracebacks);
+    Thread err = pump(child.getErrorStream(), spec.commandLine().getErr(), "stderr", stderrDefault, parser, agent, errTracebacks);
     int exitCode = child.waitFor();
     out.join();
     err.join();
+    quiet.shutdownNow();
     WorkerStatus status = exitCode == 0 ? WorkerStatus.STOPPED : WorkerStatus.CRASHED;
     if (exitCode != 0) {
       agent.log(Level.ERROR, describeExit(exitCode), null, Map.of("exit_code", exitCode, "command", String.join(" ", command)));
@@ -188,7 +209,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private Thread pump(InputStream stream, PrintWriter echo, String name, Level streamDefault, ChildLineParser parser,
-      HeartlogAgent agent) {
+      HeartlogAgent agent, PythonTracebacks tracebacks) {
     // A line redrawn with carriage returns is a progress display (tqdm, ffmpeg): INFO on either
     // stream, whatever the stream's default, and kind "progress".
     TerminalLines lines = new TerminalLines((text, progress) -> {
@@ -196,7 +217,7 @@ final class RunCommand implements Callable<Integer> {
       if (progress) {
         parsed.metadata().putIfAbsent("kind", "progress");
       }
-      record(agent, parsed);
+      tracebacks.line(arrive(agent, parsed), text);
     }, System::nanoTime, PROGRESS_INTERVAL.toNanos(), MAX_LINE_CHARS);
     Thread thread = new Thread(() -> {
       try (Reader reader = new InputStreamReader(stream, StandardCharsets.UTF_8)) {
@@ -215,23 +236,37 @@ final class RunCommand implements Callable<Integer> {
         echo.flush();
       } catch (IOException e) {
         agent.log(Level.WARNING, "heartlog run stopped reading the process's " + name + ": " + e.getMessage());
+      } finally {
+        tracebacks.end();
       }
     }, "heartlog-run-" + name);
     thread.start();
     return thread;
   }
 
-  /** A line naming a task makes it current for the lines that follow, until an end marker. */
-  private void record(HeartlogAgent agent, ChildLineParser.Parsed line) {
+  /**
+   * A line as it arrives: a line naming a task makes it current for the lines that follow, until
+   * an end marker. The line keeps the task and the time it came with, for PythonTracebacks may
+   * record it a moment later.
+   */
+  private PythonTracebacks.Line arrive(HeartlogAgent agent, ChildLineParser.Parsed line) {
     synchronized (taskLock) {
       if (line.task() != null && !line.task().equals(agent.currentTask())) {
+        releaseHeldLines();
         agent.startTask(line.task());
       }
-      agent.log(line.level(), line.message(), line.task(), line.metadata());
+      String task = line.task() != null ? line.task() : agent.currentTask();
       if (line.endsTask()) {
+        releaseHeldLines();
         agent.endTask();
       }
+      return new PythonTracebacks.Line(Instant.now(), line.level(), line.message(), task, line.metadata(), System.nanoTime());
     }
+  }
+
+  private void releaseHeldLines() {
+    outTracebacks.releaseHeld();
+    errTracebacks.releaseHeld();
   }
 
   static String describeExit(int exitCode) {

@@ -54,7 +54,9 @@ class RunCommandTest {
         // Two pipes are read by two threads: a worker's lines are apart in time, and the
         // stderr line must come after the stdout line that made task-b current.
         "sleep 0.5",
-        "echo 'Traceback (most recent call last):' >&2",
+        // A Python traceback: one record, an ERROR, whose message is the exception line.
+        "printf 'Traceback (most recent call last):\\n  File \"worker.py\", line 410, in process\\n"
+            + "    frames = pipe(prompt)\\nRuntimeError: CUDA error: an illegal memory access\\n' >&2",
         "sleep 0.5",
         "echo '[10:00:05] ERROR GENERATOR [Task task-b] CUDA out of memory'",
         "exit 3");
@@ -82,7 +84,11 @@ class RunCommandTest {
             tuple("the worker process exited with code 3", "ERROR", "task-b"));
     assertThat(records).filteredOn(r -> r.metadataJson().contains("\"stream\": \"stderr\""))
         .extracting(StoredRecord::message, StoredRecord::level, StoredRecord::taskId)
-        .containsExactly(tuple("Traceback (most recent call last):", "WARNING", "task-b"));
+        .containsExactly(tuple("RuntimeError: CUDA error: an illegal memory access", "ERROR", "task-b"));
+    assertThat(records).filteredOn(r -> r.metadataJson().contains("\"stream\": \"stderr\""))
+        .singleElement().extracting(StoredRecord::exception).isEqualTo("Traceback (most recent call last):\n"
+            + "  File \"worker.py\", line 410, in process\n    frames = pipe(prompt)\n"
+            + "RuntimeError: CUDA error: an illegal memory access");
     assertThat(fromStdout.get(2).metadataJson()).contains("\"component\": \"GENERATOR\"");
     assertThat(fromStdout.get(4).metadataJson()).contains("\"kind\": \"success\"");
     assertThat(store.workers(Store.DEFAULT_STALE_AFTER)).singleElement()

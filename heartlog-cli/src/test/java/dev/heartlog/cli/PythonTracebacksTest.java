@@ -1,0 +1,104 @@
+package dev.heartlog.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heartlog.agent.Level;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PythonTracebacksTest {
+
+  private static final long QUIET = 200;
+
+  /** What was recorded: level, message, task, time (seconds), exception or "-". */
+  private final List<String> recorded = new ArrayList<>();
+  private final PythonTracebacks tracebacks = new PythonTracebacks(
+      (at, level, message, task, metadata) -> recorded.add(level + " " + message + " " + task + " " + at.getEpochSecond()
+          + " " + metadata.getOrDefault("exception", "-")),
+      QUIET, 10_000);
+  private long now;
+
+  /** A line arriving now, at the level the parser gave it, in task t-1. */
+  private void print(Level level, String text) {
+    tracebacks.line(new PythonTracebacks.Line(Instant.ofEpochSecond(now), level, text, "t-1", Map.of("stream", "stderr"), now),
+        text);
+    now++;
+  }
+
+  @Test
+  void anUncaughtTracebackIsOneErrorWithTheExceptionLineAsItsMessage() {
+    print(Level.WARNING, "Traceback (most recent call last):");
+    print(Level.WARNING, "  File \"worker.py\", line 410, in process_single_task");
+    print(Level.WARNING, "    frames = pipe(prompt)");
+    print(Level.WARNING, "torch.OutOfMemoryError: CUDA out of memory");
+    print(Level.WARNING, "next line");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "ERROR torch.OutOfMemoryError: CUDA out of memory t-1 0 Traceback (most recent call last):\n"
+            + "  File \"worker.py\", line 410, in process_single_task\n    frames = pipe(prompt)\n"
+            + "torch.OutOfMemoryError: CUDA out of memory",
+        "WARNING next line t-1 4 -");
+  }
+
+  @Test
+  void aTracebackAfterAnErrorLineGoesIntoThatLinesRecord() {
+    print(Level.INFO, "INFO:root:loading");
+    print(Level.ERROR, "ERROR:root:render failed");   // logging.exception("render failed")
+    print(Level.WARNING, "Traceback (most recent call last):");
+    print(Level.WARNING, "  File \"worker.py\", line 3, in <module>");
+    print(Level.WARNING, "ValueError: bad frame");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "INFO INFO:root:loading t-1 0 -",
+        "ERROR ERROR:root:render failed t-1 1 Traceback (most recent call last):\n"
+            + "  File \"worker.py\", line 3, in <module>\nValueError: bad frame");
+  }
+
+  @Test
+  void anErrorLineWaitsForAQuietPeriodThenIsRecordedWithTheTimeItCameOtherLinesAtOnce() {
+    print(Level.ERROR, "ERROR:root:upload failed");
+    tracebacks.tick(now + QUIET - 2);
+    assertThat(recorded).isEmpty();
+
+    tracebacks.tick(now + QUIET);
+    print(Level.INFO, "INFO:root:retrying");
+    assertThat(recorded).containsExactly("ERROR ERROR:root:upload failed t-1 0 -", "INFO INFO:root:retrying t-1 1 -");
+  }
+
+  @Test
+  void aHeldLineIsReleasedWhenAskedBeforeTheTaskChanges() {
+    print(Level.CRITICAL, "CRITICAL:root:disk full");
+    tracebacks.releaseHeld();
+
+    assertThat(recorded).containsExactly("CRITICAL CRITICAL:root:disk full t-1 0 -");
+  }
+
+  @Test
+  void aTracebackCutShortIsRecordedAsFarAsItCame() {
+    print(Level.WARNING, "Traceback (most recent call last):");
+    print(Level.WARNING, "plain line");   // no frame: the traceback ends before it
+    print(Level.WARNING, "Traceback (most recent call last):");
+    print(Level.WARNING, "  File \"x.py\", line 1, in <module>");
+    tracebacks.tick(now + QUIET);          // the process stopped printing mid-traceback
+
+    assertThat(recorded).containsExactly(
+        "ERROR Traceback (most recent call last): t-1 0 Traceback (most recent call last):",
+        "WARNING plain line t-1 1 -",
+        "ERROR Traceback (most recent call last): t-1 2 Traceback (most recent call last):\n"
+            + "  File \"x.py\", line 1, in <module>");
+  }
+
+  @Test
+  void indentedLinesOutsideATracebackAreLinesOfTheirOwn() {
+    print(Level.INFO, "config:");
+    print(Level.INFO, "  steps: 8");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly("INFO config: t-1 0 -", "INFO   steps: 8 t-1 1 -");
+  }
+}
