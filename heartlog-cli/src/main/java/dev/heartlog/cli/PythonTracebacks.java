@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Makes a Python traceback one record, as the seed's Python worker stores it: the lines from
@@ -14,15 +15,23 @@ import java.util.Map;
  * after a line naming ERROR or CRITICAL (what {@code logging.exception} prints) goes into that
  * line's record instead of one of its own, so one failure is one error.
  *
+ * Chained exceptions ("During handling of the above exception, ...") are one traceback, whose
+ * message is the last exception line.
+ *
  * <p>For that, a line naming ERROR or CRITICAL is held until the next line comes or the stream
- * has been quiet for {@code quietNanos} ({@link #tick}), and a traceback until its exception
- * line: their records keep the time and the task of their arrival. Other lines are recorded at
+ * has been quiet for {@code quietNanos} ({@link #tick}), and a traceback until the line after its
+ * exception line: their records keep the time and the task of their arrival. Other lines are recorded at
  * once. One instance reads one stream; {@link #tick} and {@link #releaseHeld} come from other
  * threads.
  */
 final class PythonTracebacks {
 
   static final String START = "Traceback (most recent call last):";
+
+  /** What Python prints between the tracebacks of chained exceptions. */
+  private static final Set<String> CHAINED = Set.of(
+      "During handling of the above exception, another exception occurred:",
+      "The above exception was the direct cause of the following exception:");
 
   /** A line as it arrived: its record, the moment, and the task it was filed under then. */
   record Line(Instant at, Level level, String message, String task, Map<String, Object> metadata, long arrivedNanos) {}
@@ -41,6 +50,8 @@ final class PythonTracebacks {
   private Line tracebackStart;            // the line "Traceback (most recent call last):"
   private Line owner;                     // the ERROR line it belongs to, if any
   private boolean framesSeen;
+  private boolean afterException;         // the exception line came: a chained traceback may follow
+  private String exceptionLine;           // the last exception line, the record's message
   private int tracebackChars;
   private long lastNanos;
 
@@ -53,18 +64,30 @@ final class PythonTracebacks {
   synchronized void line(Line line, String text) {
     lastNanos = line.arrivedNanos();
     if (traceback != null) {
-      boolean frame = !text.isEmpty() && (text.charAt(0) == ' ' || text.charAt(0) == '\t');
-      if (frame && tracebackChars + text.length() <= maxChars) {
+      boolean fits = tracebackChars + text.length() <= maxChars;
+      if (!afterException) {
+        boolean frame = !text.isEmpty() && (text.charAt(0) == ' ' || text.charAt(0) == '\t');
+        if (frame && fits) {
+          add(text);
+          framesSeen = true;
+          return;
+        }
+        if (!frame && framesSeen && !text.isBlank() && fits) {
+          add(text);   // the exception line, "RuntimeError: CUDA out of memory"; a chained one may follow
+          exceptionLine = text;
+          afterException = true;
+          return;
+        }
+      } else if (fits && (text.isBlank() || CHAINED.contains(text))) {
         add(text);
-        framesSeen = true;
+        return;
+      } else if (fits && text.equals(START)) {
+        add(text);     // the next exception of the chain: the last one printed is the message
+        afterException = false;
+        framesSeen = false;
         return;
       }
-      if (!frame && framesSeen && !text.isBlank() && tracebackChars + text.length() <= maxChars) {
-        add(text);   // the exception line: "RuntimeError: CUDA out of memory"
-        recordTraceback(text);
-        return;
-      }
-      recordTraceback(null);   // cut short: what follows is a line of its own
+      recordTraceback();   // what follows is a line of its own
     }
     if (text.equals(START)) {
       owner = held;
@@ -72,6 +95,8 @@ final class PythonTracebacks {
       traceback = new ArrayList<>();
       tracebackStart = line;
       framesSeen = false;
+      afterException = false;
+      exceptionLine = null;
       tracebackChars = 0;
       add(text);
       return;
@@ -98,7 +123,7 @@ final class PythonTracebacks {
       return;
     }
     if (traceback != null) {
-      recordTraceback(null);
+      recordTraceback();
     }
     release();
   }
@@ -106,7 +131,7 @@ final class PythonTracebacks {
   /** The stream ended: records everything held. */
   synchronized void end() {
     if (traceback != null) {
-      recordTraceback(null);
+      recordTraceback();
     }
     release();
   }
@@ -123,7 +148,10 @@ final class PythonTracebacks {
     }
   }
 
-  private void recordTraceback(String exceptionLine) {
+  private void recordTraceback() {
+    while (traceback.get(traceback.size() - 1).isBlank()) {
+      traceback.remove(traceback.size() - 1);   // blank lines after the last exception line
+    }
     RecordMetadata metadata = new RecordMetadata(4);
     Line line = owner != null ? owner : tracebackStart;
     metadata.putAll(line.metadata());

@@ -45,6 +45,27 @@ class PythonTracebacksTest {
   }
 
   @Test
+  void chainedExceptionsAreOneTracebackWhoseMessageIsTheLastException() {
+    print(Level.WARNING, "Traceback (most recent call last):");
+    print(Level.WARNING, "  File \"worker.py\", line 3, in load");
+    print(Level.WARNING, "KeyError: 'model'");
+    print(Level.WARNING, "");
+    print(Level.WARNING, "During handling of the above exception, another exception occurred:");
+    print(Level.WARNING, "");
+    print(Level.WARNING, "Traceback (most recent call last):");
+    print(Level.WARNING, "  File \"worker.py\", line 5, in load");
+    print(Level.WARNING, "RuntimeError: no model to load");
+    print(Level.WARNING, "");
+    tracebacks.tick(now + QUIET);
+
+    assertThat(recorded).containsExactly(
+        "ERROR RuntimeError: no model to load t-1 0 Traceback (most recent call last):\n"
+            + "  File \"worker.py\", line 3, in load\nKeyError: 'model'\n\n"
+            + "During handling of the above exception, another exception occurred:\n\n"
+            + "Traceback (most recent call last):\n  File \"worker.py\", line 5, in load\nRuntimeError: no model to load");
+  }
+
+  @Test
   void aTracebackAfterAnErrorLineGoesIntoThatLinesRecord() {
     print(Level.INFO, "INFO:root:loading");
     print(Level.ERROR, "ERROR:root:render failed");   // logging.exception("render failed")
