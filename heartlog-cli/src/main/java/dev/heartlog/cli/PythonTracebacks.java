@@ -16,7 +16,7 @@ import java.util.Set;
  * line's record instead of one of its own, so one failure is one error.
  *
  * Chained exceptions ("During handling of the above exception, ...") are one traceback, whose
- * message is the last exception line.
+ * message is the last exception line. A blank line outside a traceback is no record at all.
  *
  * <p>For that, a line naming ERROR or CRITICAL is held until the next line comes or the stream
  * has been quiet for {@code quietNanos} ({@link #tick}), and a traceback until the line after its
@@ -102,6 +102,9 @@ final class PythonTracebacks {
       return;
     }
     release();
+    if (text.isBlank()) {
+      return;   // says nothing: not a record (on stderr it was an empty warning)
+    }
     if (line.level().isAtLeast(Level.ERROR)) {
       held = line;
     } else {

@@ -115,6 +115,16 @@ class PythonTracebacksTest {
   }
 
   @Test
+  void aBlankLineIsNoRecord() {
+    print(Level.WARNING, "");
+    print(Level.WARNING, "   ");
+    print(Level.WARNING, "text");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly("WARNING text t-1 2 -");
+  }
+
+  @Test
   void indentedLinesOutsideATracebackAreLinesOfTheirOwn() {
     print(Level.INFO, "config:");
     print(Level.INFO, "  steps: 8");
