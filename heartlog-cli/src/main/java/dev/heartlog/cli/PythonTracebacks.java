@@ -13,16 +13,15 @@ import java.util.Set;
  * {@code Traceback (most recent call last):} to the exception line go into the record's
  * {@code exception}, the exception line is its message, and it is an ERROR. A traceback right
  * after a line naming ERROR or CRITICAL (what {@code logging.exception} prints) goes into that
- * line's record instead of one of its own, so one failure is one error.
- *
- * Chained exceptions ("During handling of the above exception, ...") are one traceback, whose
- * message is the last exception line. A blank line outside a traceback is no record at all.
+ * line's record instead of one of its own, so one failure is one error. Chained exceptions
+ * ("During handling of the above exception, ...") are one traceback, whose message is the last
+ * exception line. A blank line outside a traceback is no record at all.
  *
  * <p>For that, a line naming ERROR or CRITICAL is held until the next line comes or the stream
  * has been quiet for {@code quietNanos} ({@link #tick}), and a traceback until the line after its
- * exception line: their records keep the time and the task of their arrival. Other lines are recorded at
- * once. One instance reads one stream; {@link #tick} and {@link #releaseHeld} come from other
- * threads.
+ * exception line: their records keep the time and the task of their arrival. Other lines are
+ * recorded at once. One instance reads one stream; {@link #tick} and {@link #releaseHeld} come
+ * from other threads.
  */
 final class PythonTracebacks {
 
@@ -45,7 +44,7 @@ final class PythonTracebacks {
   private final long quietNanos;
   private final int maxChars;
 
-  private Line held;                      // the last line, not recorded yet
+  private Line held;                      // an ERROR line, not recorded yet
   private List<String> traceback;         // the traceback being read, from its first line
   private Line tracebackStart;            // the line "Traceback (most recent call last):"
   private Line owner;                     // the ERROR line it belongs to, if any
