@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true)
 final class RunCommand implements Callable<Integer> {
 
-  /** How long a stream's last line waits for a traceback that may follow it (PythonTracebacks). */
+  /** How long a line naming ERROR waits for a traceback that may follow it (PythonTracebacks). */
   static final Duration TRACEBACK_QUIET = Duration.ofMillis(200);
   /** How often a progress display that keeps redrawing is recorded (TerminalLines). */
   static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(10);
