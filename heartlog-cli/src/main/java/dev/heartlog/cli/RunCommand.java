@@ -8,11 +8,8 @@ import dev.heartlog.agent.WorkerStatus;
 import dev.heartlog.jdbc.JdbcTransport;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.Reader;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -95,6 +92,14 @@ final class RunCommand implements Callable<Integer> {
   @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The command to run, after --.")
   List<String> command;
 
+  /**
+   * Where the worker's stdout and stderr are passed on, byte for byte: this process's own, not
+   * picocli's writers, which would re-encode the text in the platform's charset ({@code ?} for
+   * every non-ASCII character in the C locale of many containers). Tests replace them.
+   */
+  OutputStream stdout = System.out;
+  OutputStream stderr = System.err;
+
   private volatile Process child;
   private final CountDownLatch finished = new CountDownLatch(1);
   /** Lines of stdout and stderr change the current task one at a time. */
@@ -167,8 +172,8 @@ final class RunCommand implements Callable<Integer> {
       outTracebacks.tick(System.nanoTime());
       errTracebacks.tick(System.nanoTime());
     }, 50, 50, TimeUnit.MILLISECONDS);
-    Thread out = pump(child.getInputStream(), spec.commandLine().getOut(), "stdout", Level.INFO, parser, agent, outTracebacks);
-    Thread err = pump(child.getErrorStream(), spec.commandLine().getErr(), "stderr", stderrDefault, parser, agent, errTracebacks);
+    Thread out = pump(child.getInputStream(), stdout, "stdout", Level.INFO, parser, agent, outTracebacks);
+    Thread err = pump(child.getErrorStream(), stderr, "stderr", stderrDefault, parser, agent, errTracebacks);
     int exitCode = child.waitFor();
     out.join();
     err.join();
@@ -208,7 +213,7 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private Thread pump(InputStream stream, PrintWriter echo, String name, Level streamDefault, ChildLineParser parser,
+  private Thread pump(InputStream stream, OutputStream echo, String name, Level streamDefault, ChildLineParser parser,
       HeartlogAgent agent, PythonTracebacks tracebacks) {
     // A line redrawn with carriage returns is a progress display (tqdm, ffmpeg): INFO on either
     // stream, whatever the stream's default, and kind "progress".
@@ -220,14 +225,15 @@ final class RunCommand implements Callable<Integer> {
       tracebacks.line(arrive(agent, parsed), text);
     }, System::nanoTime, PROGRESS_INTERVAL.toNanos(), MAX_LINE_CHARS);
     Thread thread = new Thread(() -> {
-      try (Reader reader = new InputStreamReader(stream, StandardCharsets.UTF_8)) {
-        char[] chunk = new char[8192];
+      try (stream) {
+        byte[] chunk = new byte[8192];
         int read;
-        while ((read = reader.read(chunk)) >= 0) {
-          // Passed on as printed, carriage returns included, so a progress bar still redraws in
-          // place. Flushed as soon as the worker pauses, not a system call a line.
+        while ((read = stream.read(chunk)) >= 0) {
+          // Passed on byte for byte: text in any encoding, carriage returns (a progress bar still
+          // redraws in place), even a video written to stdout. Flushed as soon as the worker
+          // pauses, not a system call a line.
           echo.write(chunk, 0, read);
-          if (!reader.ready()) {
+          if (stream.available() == 0) {
             echo.flush();
           }
           lines.accept(chunk, 0, read);

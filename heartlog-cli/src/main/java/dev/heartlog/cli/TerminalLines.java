@@ -1,5 +1,10 @@
 package dev.heartlog.cli;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.function.LongSupplier;
 
 /**
@@ -10,6 +15,10 @@ import java.util.function.LongSupplier;
  * and in the state it ends in: a few records a task instead of one per redraw. A line longer than
  * {@code maxChars} keeps its first {@code maxChars} characters and says how many it lost, so that
  * a process printing without end cannot fill the memory of its sidecar.
+ *
+ * <p>What a worker prints comes as bytes ({@link #accept(byte[], int, int)}), read as UTF-8: a
+ * character split between two reads is put together, and bytes that are not UTF-8 become U+FFFD
+ * in the line (the terminal still gets them as printed; that is the caller's echo).
  *
  * <p>Not thread-safe: one instance reads one stream.
  */
@@ -25,6 +34,12 @@ final class TerminalLines {
   private final long progressIntervalNanos;
   private final int maxChars;
 
+  private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+      .onMalformedInput(CodingErrorAction.REPLACE)
+      .onUnmappableCharacter(CodingErrorAction.REPLACE);
+  private final ByteBuffer splitCharacter = ByteBuffer.allocate(8);   // the start of a character the last read cut
+  private final CharBuffer decoded = CharBuffer.allocate(8192);
+
   private final StringBuilder current = new StringBuilder();
   private long lost;                  // characters of the current segment beyond maxChars
   private boolean carriageReturn;     // the last character was '\r': a redraw, unless '\n' follows
@@ -38,6 +53,38 @@ final class TerminalLines {
     this.nanoClock = nanoClock;
     this.progressIntervalNanos = progressIntervalNanos;
     this.maxChars = maxChars;
+  }
+
+  /** Bytes as the worker printed them. */
+  void accept(byte[] bytes, int offset, int length) {
+    ByteBuffer in = ByteBuffer.wrap(bytes, offset, length);
+    if (splitCharacter.position() > 0) {
+      // Complete the character the last read cut (at most 3 bytes more), then go on in place.
+      while (in.hasRemaining() && splitCharacter.hasRemaining()) {
+        splitCharacter.put(in.get());
+        splitCharacter.flip();
+        decode(splitCharacter, false);
+        splitCharacter.compact();
+        if (splitCharacter.position() == 0) {
+          break;
+        }
+      }
+    }
+    decode(in, false);
+    splitCharacter.put(in);   // an incomplete character at the end: fewer than 4 bytes
+  }
+
+  private void decode(ByteBuffer in, boolean endOfInput) {
+    while (utf8.decode(in, decoded, endOfInput).isOverflow()) {
+      passDecoded();
+    }
+    passDecoded();
+  }
+
+  private void passDecoded() {
+    decoded.flip();
+    accept(decoded.array(), 0, decoded.limit());
+    decoded.clear();
   }
 
   void accept(char[] chars, int offset, int length) {
@@ -88,6 +135,9 @@ final class TerminalLines {
 
   /** The stream ended: what it printed last, if it ended without a line end. */
   void end() {
+    splitCharacter.flip();
+    decode(splitCharacter, true);   // a character the stream cut short becomes U+FFFD
+    splitCharacter.clear();
     if (carriageReturn) {
       carriageReturn = false;
       redraw();

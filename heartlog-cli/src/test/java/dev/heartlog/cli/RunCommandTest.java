@@ -9,10 +9,10 @@ import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.StoredRecord;
 import dev.heartlog.store.TestDatabase;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +20,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 @Timeout(60)
 class RunCommandTest {
@@ -190,23 +191,53 @@ class RunCommandTest {
 
   @Test
   void aLineIsEchoedWhileTheWorkerPausesNotOnlyWhenItExits() throws Exception {
-    // As a terminal gets it: a buffered writer that flushes only when told to (or on println).
-    StringWriter terminal = new StringWriter();
-    PrintWriter out = new PrintWriter(new BufferedWriter(terminal), true);
+    // As a terminal gets it: through a buffer that is written out only when flushed.
+    ByteArrayOutputStream terminal = new ByteArrayOutputStream();
+    CommandLine commandLine = Cli.commandLine(new ByteArrayOutputStream(), new ByteArrayOutputStream());
+    ((RunCommand) commandLine.getSubcommands().get("run").getCommand()).stdout = new BufferedOutputStream(terminal);
     // The worker prints a line and waits until the test has seen it.
     Path go = folder.resolve("go");
-    Thread run = new Thread(() -> Main.commandLine().setOut(out).setErr(new PrintWriter(new StringWriter(), true))
-        .execute("run", "--worker", "wrapped-echo", "--db-url", TestDatabase.freshUrl(),
+    String url = TestDatabase.freshUrl();
+    migratedStore(url);   // else its records would wait in the spool, for the next run of the test
+    Thread run = new Thread(() -> commandLine
+        .execute("run", "--worker", "wrapped-echo", "--db-url", url,
             "--home", folder.resolve("home-echo").toString(), "--",
             "sh", "-c", "echo first; while [ ! -f '" + go + "' ]; do sleep 0.1; done; echo second"));
     run.start();
     try {
-      await().atMost(Duration.ofSeconds(30)).until(() -> terminal.toString().contains("first"));
+      await().atMost(Duration.ofSeconds(30)).until(() -> terminal.toString(StandardCharsets.UTF_8).contains("first"));
     } finally {
       Files.createFile(go);
       run.join();
     }
-    assertThat(terminal.toString()).contains("first", "second");
+    assertThat(terminal.toString(StandardCharsets.UTF_8)).isEqualTo("first\nsecond\n");
+  }
+
+  @Test
+  void whatTheWorkerPrintsIsPassedOnByteForByteAndItsLinesAreReadAsUtf8() throws IOException {
+    String url = TestDatabase.freshUrl();
+    Store store = migratedStore(url);
+    // Not UTF-8 (0xFF, Latin-1's é), a NUL, UTF-8 text, then bytes of every value: a worker may
+    // write a video to stdout for the next process in a pipe.
+    byte[] printed = new byte[300];
+    byte[] text = "bad \u00ff\u00e9 bytes\nnul \u0000 here\n".getBytes(StandardCharsets.ISO_8859_1);
+    System.arraycopy(text, 0, printed, 0, text.length);
+    byte[] utf8 = "[10:00:00] ✅ GEN done é\n".getBytes(StandardCharsets.UTF_8);
+    System.arraycopy(utf8, 0, printed, text.length, utf8.length);
+    for (int i = text.length + utf8.length; i < printed.length; i++) {
+      printed[i] = (byte) i;
+    }
+    Path file = Files.write(folder.resolve("printed.bin"), printed);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int exitCode = Cli.commandLine(out, err).execute("run", "--worker", "wrapped-bytes", "--db-url", url,
+        "--home", folder.resolve("home").toString(), "--", "cat", file.toString());
+
+    assertThat(exitCode).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(out.toByteArray()).isEqualTo(printed);
+    assertThat(store.logs(new LogFilter("wrapped-bytes", null, null, null, null, null, 100)))
+        .extracting(StoredRecord::message).startsWith("bad \uFFFD\uFFFD bytes", "nul \uFFFD here", "done é");
   }
 
   @Test

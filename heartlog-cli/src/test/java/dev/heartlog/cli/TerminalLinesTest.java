@@ -2,6 +2,7 @@ package dev.heartlog.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,27 @@ class TerminalLinesTest {
     terminal.end();
 
     assertThat(lines).containsExactly("first", "second", "third", "", "no end");
+  }
+
+  @Test
+  void bytesAreReadAsUtf8WithACharacterSplitBetweenReadsPutTogether() {
+    byte[] printed = "✅ done é\n€\n".getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < printed.length; i++) {
+      terminal.accept(printed, i, 1);   // a byte a read: every character is split
+    }
+    terminal.end();
+
+    assertThat(lines).containsExactly("✅ done é", "€");
+  }
+
+  @Test
+  void bytesThatAreNotUtf8BecomeReplacementCharactersAndNothingElseIsLost() {
+    byte[] printed = {'a', (byte) 0xFF, 'b', (byte) 0xE9, ' ', 'c', '\n', 'd', (byte) 0xE2, (byte) 0x82};
+    terminal.accept(printed, 0, 8);
+    terminal.accept(printed, 8, 2);   // the stream ends inside a character
+    terminal.end();
+
+    assertThat(lines).containsExactly("a\uFFFDb\uFFFD c", "d\uFFFD");
   }
 
   @Test
