@@ -1,6 +1,10 @@
 package dev.heartlog.cli;
 
 import dev.heartlog.store.StoreException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,6 +44,12 @@ public final class Main implements Runnable {
   /** The configured command line; tests call {@code execute} on it with captured writers. */
   static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new Main());
+    if (StandardCharsets.US_ASCII.equals(Charset.defaultCharset())) {
+      // The C locale of many containers: Java would print every non-ASCII character of a record
+      // (the seed worker's ✅ and ❌, names, paths) as '?'. UTF-8 keeps them, and ASCII is the same.
+      commandLine.setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
+      commandLine.setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
+    }
     commandLine.setExecutionExceptionHandler(
         (exception, cmd, parseResult) -> {
           cmd.getErr().println("heartlog: " + sentence(exception));

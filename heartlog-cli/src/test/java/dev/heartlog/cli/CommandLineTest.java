@@ -11,6 +11,8 @@ import dev.heartlog.store.TestDatabase;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -126,6 +128,26 @@ class CommandLineTest {
       follower.interrupt();
       follower.join(10_000);
     }
+  }
+
+  @Test
+  void inTheCLocaleOfAContainerRecordsPrintInUtf8NotAsQuestionMarks() throws Exception {
+    Store.open(url, null, null).withConnection(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT func_worker_heartbeat_with_logs('ascii-terminal', NULL, NULL, "
+          + "'[{\"timestamp\": \"2026-11-27T23:00:00Z\", \"level\": \"INFO\", \"message\": \"✅ rendu terminé\"}]'::jsonb, NULL)")) {
+        return s.execute();
+      }
+    });
+    // A JVM whose platform charset is ASCII, as in LANG=C: a JVM of its own, since the charset
+    // is fixed when a JVM starts.
+    Process logs = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Dfile.encoding=US-ASCII", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "logs", "--worker", "ascii-terminal", "--db-url", url)
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    byte[] printed = logs.getInputStream().readAllBytes();
+
+    assertThat(logs.waitFor()).isZero();
+    assertThat(new String(printed, StandardCharsets.UTF_8)).contains("✅ rendu terminé");
   }
 
   @Test
