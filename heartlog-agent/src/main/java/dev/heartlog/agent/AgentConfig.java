@@ -21,6 +21,7 @@ record AgentConfig(
     int maxBatchRecords,
     long maxBatchBytes,
     boolean debug,
+    ComponentLevels levels,
     Path spoolDirectory,
     long spoolMaxBytes,
     SpoolSync spoolSync,

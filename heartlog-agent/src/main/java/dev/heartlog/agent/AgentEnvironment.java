@@ -32,6 +32,8 @@ import java.util.ServiceLoader;
  *   <tr><td>{@code LOG_BUFFER_SIZE} or {@code HEARTLOG_BUFFER_SIZE}</td>
  *       <td>records that make a heartbeat due at once</td></tr>
  *   <tr><td>{@code WAN2GP_DEBUG} or {@code HEARTLOG_DEBUG}</td><td>{@code 1} keeps DEBUG records</td></tr>
+ *   <tr><td>{@code HEARTLOG_LEVELS}</td><td>the least severe level kept per component
+ *       ({@code WARNING,GENERATOR=DEBUG}; see {@link ComponentLevels})</td></tr>
  *   <tr><td>{@code HEARTLOG_NVIDIA_SMI}</td><td>the {@code nvidia-smi} command to run</td></tr>
  *   <tr><td>{@code HEARTLOG_SHUTDOWN_TIMEOUT}</td><td>how long the final heartbeat may take</td></tr>
  *   <tr><td>{@code HEARTLOG_SPOOL_DIR}</td><td>the spool's folder, or {@code off}</td></tr>
@@ -92,6 +94,13 @@ public final class AgentEnvironment {
         .ifPresent(v -> builder.heartbeatInterval(duration("HEARTBEAT_INTERVAL", v)));
     get("HEARTLOG_BUFFER_SIZE", "LOG_BUFFER_SIZE").ifPresent(v -> builder.bufferSize(integer("LOG_BUFFER_SIZE", v)));
     builder.debug(debug());
+    get("HEARTLOG_LEVELS").ifPresent(v -> {
+      try {
+        builder.levels(v);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("HEARTLOG_" + e.getMessage().replaceFirst("^levels", "LEVELS"), e);
+      }
+    });
     get("HEARTLOG_NVIDIA_SMI").ifPresent(builder::nvidiaSmi);
     get("HEARTLOG_SHUTDOWN_TIMEOUT")
         .ifPresent(v -> builder.shutdownTimeout(duration("HEARTLOG_SHUTDOWN_TIMEOUT", v)));

@@ -160,7 +160,16 @@ public final class Heartlog {
 
   /** Whether a record of this level would be kept; before an agent exists, every level is held. */
   public static boolean isEnabled(Level level) {
+    return isEnabled(level, null);
+  }
+
+  /**
+   * Whether a record of this level from this component (a logger's name, say) would be kept, by
+   * the agent's {@link HeartlogAgent#levels() levels per component}; before an agent exists,
+   * every record is held, and checked when the agent takes it.
+   */
+  public static boolean isEnabled(Level level, String component) {
     HeartlogAgent target = target();
-    return target == null || target.isEnabled(level);
+    return target == null || target.isEnabled(level, component);
   }
 }

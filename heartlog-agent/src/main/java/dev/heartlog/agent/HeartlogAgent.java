@@ -70,9 +70,11 @@ public final class HeartlogAgent implements AutoCloseable {
   private final String sessionId = UUID.randomUUID().toString();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile String currentTask;
+  private volatile ComponentLevels levels;
 
   private HeartlogAgent(AgentConfig config) {
     this.config = config;
+    this.levels = config.levels();
     Diagnostics diagnostics = new Diagnostics(config.diagnostics(), config.clock());
     this.buffer =
         new LogBuffer(
@@ -95,6 +97,9 @@ public final class HeartlogAgent implements AutoCloseable {
             + (queue instanceof Spool spool ? "; spool " + spool.directory() : "; no spool")
             + (config.transport() == null ? "; no destination configured, records wait" : "")
             + ")");
+    if (!levels.isEmpty()) {
+      diagnostics.info("levels per component: " + levels);
+    }
   }
 
   /** The spool for this worker, or one batch in memory when there is none or it cannot be used. */
@@ -175,7 +180,7 @@ public final class HeartlogAgent implements AutoCloseable {
       log(timestamp, level, (String) null, taskId, metadata);  // an empty message, as for text
       return;
     }
-    if (!isCaptured(level)) {
+    if (!isCaptured(level, metadata)) {
       return;
     }
     Instant at = timestamp != null ? timestamp : config.clock().instant();
@@ -190,16 +195,31 @@ public final class HeartlogAgent implements AutoCloseable {
 
   /** Captures a record made earlier (held by {@link Heartlog} before this agent was installed). */
   void capture(Instant timestamp, Level level, String message, String taskId, Map<String, Object> metadata) {
-    if (!isCaptured(level)) {
+    if (!isCaptured(level, metadata)) {
       return;
     }
     String task = taskId != null ? taskId : currentTask;
     buffer.offer(timestamp, level, RecordJson.capMessage(message), task, metadata);
   }
 
-  /** Whether a record of this level, logged on this thread, is taken in. */
-  private boolean isCaptured(Level level) {
-    return isEnabled(level) && !(Thread.currentThread() instanceof HeartbeatScheduler.HeartbeatThread);
+  /** Whether a record of this level and metadata, logged on this thread, is taken in. */
+  private boolean isCaptured(Level level, Map<String, Object> metadata) {
+    ComponentLevels rules = levels;
+    boolean kept = rules.isEmpty() ? level != Level.DEBUG || config.debug()
+        : rules.keeps(level, component(metadata), config.debug());
+    return kept && !(Thread.currentThread() instanceof HeartbeatScheduler.HeartbeatThread);
+  }
+
+  /** What a record's metadata names as its component: {@code component}, else {@code logger}. */
+  private static String component(Map<String, Object> metadata) {
+    if (metadata == null) {
+      return null;
+    }
+    Object component = metadata.get("component");
+    if (component == null) {
+      component = metadata.get("logger");
+    }
+    return component == null ? null : component.toString();
   }
 
   /**
@@ -216,9 +236,34 @@ public final class HeartlogAgent implements AutoCloseable {
             || loggerName.startsWith("java.net.http"));
   }
 
-  /** Whether records of this level are kept: all but DEBUG, and DEBUG in debug mode. */
+  /**
+   * Whether records of this level that name no component are kept: all but DEBUG, DEBUG too in
+   * debug mode, unless the {@link #levels() levels} set another default.
+   */
   public boolean isEnabled(Level level) {
-    return level != Level.DEBUG || config.debug();
+    return isEnabled(level, null);
+  }
+
+  /**
+   * Whether records of this level from this component (a {@link WorkerLog} component, a logger's
+   * name; {@code null} for none) are kept, by the {@link #levels() levels per component}.
+   */
+  public boolean isEnabled(Level level, String component) {
+    ComponentLevels rules = levels;
+    return rules.isEmpty() ? level != Level.DEBUG || config.debug() : rules.keeps(level, component, config.debug());
+  }
+
+  /** The least severe level kept per component; {@link ComponentLevels#NONE} unless set. */
+  public ComponentLevels levels() {
+    return levels;
+  }
+
+  /**
+   * Changes the levels kept per component while the worker runs, for example to keep one
+   * component's DEBUG records while a problem is looked into. Records already buffered stay.
+   */
+  public void setLevels(ComponentLevels levels) {
+    this.levels = java.util.Objects.requireNonNull(levels, "levels");
   }
 
   /**
@@ -356,6 +401,7 @@ public final class HeartlogAgent implements AutoCloseable {
     private int maxBatchRecords = DEFAULT_MAX_BATCH_RECORDS;
     private long maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
     private boolean debug;
+    private ComponentLevels levels = ComponentLevels.NONE;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private Duration statsInterval = DEFAULT_STATS_INTERVAL;
     private GpuProbe gpuProbe = new NvidiaSmiProbe("nvidia-smi", NvidiaSmiProbe.DEFAULT_TIMEOUT);
@@ -477,6 +523,23 @@ public final class HeartlogAgent implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The least severe level kept for each component, as {@link ComponentLevels#parse} reads
+     * it, for example {@code "WARNING,GENERATOR=DEBUG"}; default none (INFO, DEBUG in debug mode).
+     *
+     * @throws IllegalArgumentException when the list is malformed, saying where
+     */
+    public Builder levels(String levels) {
+      this.levels = ComponentLevels.parse(levels);
+      return this;
+    }
+
+    /** The least severe level kept for each component; see {@link #levels(String)}. */
+    public Builder levels(ComponentLevels levels) {
+      this.levels = java.util.Objects.requireNonNull(levels, "levels");
+      return this;
+    }
+
     /** How long shutdown waits for the final heartbeat; default {@link #DEFAULT_SHUTDOWN_TIMEOUT}. */
     public Builder shutdownTimeout(Duration timeout) {
       requirePositive(timeout, "shutdown timeout must be positive");
@@ -553,6 +616,7 @@ public final class HeartlogAgent implements AutoCloseable {
               maxBatchRecords,
               maxBatchBytes,
               debug,
+              levels,
               spoolDirectory == null ? null : spoolDirectory.toAbsolutePath(),
               spoolMaxBytes,
               spoolSync,

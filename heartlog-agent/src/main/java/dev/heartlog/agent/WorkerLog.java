@@ -113,7 +113,7 @@ public final class WorkerLog {
   }
 
   private void record(String kind, Level level, String component, String message, String taskId, Throwable error) {
-    if (!agent.isEnabled(level)) {
+    if (!agent.isEnabled(level, component)) {
       return;
     }
     RecordMetadata metadata = new RecordMetadata(3);

@@ -44,6 +44,21 @@ class AgentEnvironmentTest {
   }
 
   @Test
+  void levelsPerComponentComeFromHeartlogLevelsAndAMistakeNamesTheVariable() {
+    AgentEnvironment environment = AgentEnvironment.of(Map.of("HEARTLOG_LEVELS", "ERROR,GENERATOR=DEBUG"), new Properties());
+    HeartlogAgent.Builder builder = environment.agentBuilder();
+    try (HeartlogAgent agent = builder.workerId("env-levels").transport(new RecordingTransport()).noSpool()
+        .gpuProbe(GpuProbe.none()).shutdownHook(false).build()) {
+      assertThat(agent.levels()).hasToString("ERROR,GENERATOR=DEBUG");
+      assertThat(agent.isEnabled(Level.DEBUG, "generator")).isTrue();
+      assertThat(agent.isEnabled(Level.WARNING, "QUEUE")).isFalse();
+    }
+
+    AgentEnvironment wrong = AgentEnvironment.of(Map.of("HEARTLOG_LEVELS", "GENERATOR:DEBUG"), new Properties());
+    assertThatThrownBy(wrong::agentBuilder).hasMessageStartingWith("HEARTLOG_LEVELS: 'GENERATOR:DEBUG'");
+  }
+
+  @Test
   void destinationsNeverPrintTheirPassword() {
     Destination destination = new Destination("jdbc:postgresql://db/x?password=hunter2", "u", "hunter2");
 

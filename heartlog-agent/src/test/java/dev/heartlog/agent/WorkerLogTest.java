@@ -47,6 +47,26 @@ class WorkerLogTest {
   }
 
   @Test
+  void levelsPerComponentChooseWhatIsBufferedAndCanChangeWhileTheWorkerRuns() {
+    RecordingTransport store = new RecordingTransport();
+    try (HeartlogAgent agent = AgentTestSupport.agent(store).levels("WARNING,GENERATOR=DEBUG").build()) {
+      WorkerLog log = WorkerLog.of(agent);
+      log.debug("GENERATOR", "step 1 of 30");
+      log.essential("QUEUE", "polled, nothing");
+      log.warning("QUEUE", "queue slow");
+      agent.log(Level.INFO, "a line heartlog run parsed", null, java.util.Map.of("component", "generator"));
+      agent.log(Level.INFO, "a Logback record", null, java.util.Map.of("logger", "com.example.Queue"));
+      agent.setLevels(ComponentLevels.parse("QUEUE=INFO"));
+      log.essential("QUEUE", "polled again");
+      log.debug("GENERATOR", "step 2 of 30");
+      agent.flush(Duration.ofSeconds(10));
+    }
+
+    assertThat(store.storedRecords()).extracting(LogRecord::message)
+        .containsExactly("step 1 of 30", "queue slow", "a line heartlog run parsed", "polled again");
+  }
+
+  @Test
   void echoPrintsTheSeedsConsoleLine() {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     try (HeartlogAgent agent = AgentTestSupport.agent(new RecordingTransport()).build()) {

@@ -57,7 +57,7 @@ public final class HeartlogHandler extends Handler {
     }
     try {
       Level level = level(record.getLevel());
-      if (!Heartlog.isEnabled(level)) {
+      if (!Heartlog.isEnabled(level, record.getLoggerName())) {
         return;
       }
       RecordMetadata metadata = new RecordMetadata(4);

@@ -33,6 +33,34 @@ class HeartlogHandlerTest {
   }
 
   @Test
+  void levelsPerComponentFollowLoggerNames() {
+    List<LogRecord> stored = new CopyOnWriteArrayList<>();
+    Logger render = Logger.getLogger("test.jul.render.Frames");
+    Logger queue = Logger.getLogger("test.jul.queue");
+    render.setUseParentHandlers(false);
+    queue.setUseParentHandlers(false);
+    render.setLevel(java.util.logging.Level.ALL);
+    HeartlogHandler handler = new HeartlogHandler();
+    render.addHandler(handler);
+    queue.addHandler(handler);
+    try {
+      HeartlogAgent agent = agentStoringInto(stored);
+      agent.setLevels(dev.heartlog.agent.ComponentLevels.parse("test.jul=WARNING,test.jul.render=DEBUG"));
+      Heartlog.install(agent);
+      render.fine("frame 7 denoised");
+      queue.info("not kept: below WARNING");
+      queue.warning("queue slow");
+      agent.flush(Duration.ofSeconds(10));
+      agent.close();
+    } finally {
+      render.removeHandler(handler);
+      queue.removeHandler(handler);
+    }
+
+    assertThat(stored).extracting(LogRecord::message).containsExactly("frame 7 denoised", "queue slow");
+  }
+
+  @Test
   void recordsLoggedBeforeAndAfterInstallReachTheStoreWithParametersFormatted() {
     List<LogRecord> stored = new CopyOnWriteArrayList<>();
     Logger logger = Logger.getLogger("test.jul.worker");

@@ -1,0 +1,149 @@
+package dev.heartlog.agent;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The least severe level kept for each component of a worker: the seed's "log levels per
+ * component", fine-grained control over what gets buffered and shipped. A component is what a
+ * record names as its {@code component} (the {@link WorkerLog} facade's argument, the component of
+ * a line {@code heartlog run} parsed, an MDC entry), else its {@code logger} (Logback, JUL).
+ *
+ * <p>Written as a list such as {@code "WARNING, GENERATOR=DEBUG, com.example.noisy=OFF"}:
+ *
+ * <ul>
+ *   <li>{@code name=LEVEL} keeps that component's records of {@code LEVEL} and above. A name also
+ *       covers the names below it, as Logback's logger names do: {@code com.example} covers {@code
+ *       com.example.Render}; the longest name that covers a component decides. Names match in
+ *       any case.
+ *   <li>A level alone is the default for every other component and for records naming none.
+ *       Without one, the default is INFO, or DEBUG in debug mode.
+ *   <li>Levels are the store's five (DEBUG, INFO, WARNING, ERROR, CRITICAL), any name {@link
+ *       Level#fromName} knows (WARN, TRACE, SEVERE, ...), or {@code OFF} for nothing at all.
+ * </ul>
+ *
+ * <p>Immutable; a check costs a comparison per rule, and nothing when there are none.
+ */
+public final class ComponentLevels {
+
+  /** No rules: the agent's default for every component. */
+  public static final ComponentLevels NONE = new ComponentLevels(List.of(), null);
+
+  /** A minimum above CRITICAL: {@code OFF}. */
+  private static final int OFF = Level.CRITICAL.ordinal() + 1;
+
+  private record Rule(String name, int minimum) {}
+
+  private final List<Rule> rules;       // longest name first
+  private final Integer defaultMinimum;   // null: the agent's default
+  private final String text;
+
+  private ComponentLevels(List<Rule> rulesAsGiven, Integer defaultMinimum) {
+    StringBuilder text = new StringBuilder();
+    if (defaultMinimum != null) {
+      text.append(levelName(defaultMinimum));
+    }
+    for (Rule rule : rulesAsGiven) {
+      text.append(text.length() == 0 ? "" : ",").append(rule.name()).append('=').append(levelName(rule.minimum()));
+    }
+    this.text = text.toString();
+    List<Rule> longestFirst = new ArrayList<>(rulesAsGiven);
+    longestFirst.sort(Comparator.comparingInt((Rule rule) -> rule.name().length()).reversed());
+    this.rules = List.copyOf(longestFirst);
+    this.defaultMinimum = defaultMinimum;
+  }
+
+  /**
+   * Reads a list such as {@code "WARNING,GENERATOR=DEBUG"}; blank means no rules.
+   *
+   * @throws IllegalArgumentException saying which entry is wrong and why
+   */
+  public static ComponentLevels parse(String list) {
+    if (list == null || list.isBlank()) {
+      return NONE;
+    }
+    List<Rule> rules = new ArrayList<>();
+    Integer defaultMinimum = null;
+    for (String entry : list.split(",")) {
+      String trimmed = entry.trim();
+      if (trimmed.isEmpty()) {
+        continue;
+      }
+      int equals = trimmed.indexOf('=');
+      if (equals < 0) {
+        if (defaultMinimum != null) {
+          throw new IllegalArgumentException("levels: two default levels ('" + levelName(defaultMinimum) + "' and '"
+              + trimmed + "'); give one, and name=LEVEL for a component");
+        }
+        defaultMinimum = minimum(trimmed, trimmed);
+        continue;
+      }
+      String name = trimmed.substring(0, equals).trim();
+      if (name.isEmpty()) {
+        throw new IllegalArgumentException("levels: '" + trimmed + "' names no component (write name=LEVEL)");
+      }
+      for (Rule rule : rules) {
+        if (rule.name().equalsIgnoreCase(name)) {
+          throw new IllegalArgumentException("levels: component '" + name + "' is given twice");
+        }
+      }
+      rules.add(new Rule(name, minimum(trimmed.substring(equals + 1).trim(), trimmed)));
+    }
+    return rules.isEmpty() && defaultMinimum == null ? NONE : new ComponentLevels(rules, defaultMinimum);
+  }
+
+  /**
+   * Whether a record of {@code level} from {@code component} ({@code null}: none) is kept, in an
+   * agent whose own default keeps DEBUG only in debug mode.
+   */
+  public boolean keeps(Level level, String component, boolean debugMode) {
+    if (component != null) {
+      for (Rule rule : rules) {
+        if (covers(rule.name(), component)) {
+          return level.ordinal() >= rule.minimum();
+        }
+      }
+    }
+    if (defaultMinimum != null) {
+      return level.ordinal() >= defaultMinimum;
+    }
+    return level != Level.DEBUG || debugMode;
+  }
+
+  /** Whether there are no rules, and so every component takes the agent's default. */
+  public boolean isEmpty() {
+    return rules.isEmpty() && defaultMinimum == null;
+  }
+
+  /** {@code name} is {@code component}, or a name above it: {@code com.example} above {@code com.example.Render}. */
+  private static boolean covers(String name, String component) {
+    int length = name.length();
+    return component.regionMatches(true, 0, name, 0, length)
+        && (component.length() == length || component.charAt(length) == '.');
+  }
+
+  private static int minimum(String levelName, String entry) {
+    String upper = levelName.toUpperCase(Locale.ROOT);
+    if (upper.equals("OFF")) {
+      return OFF;
+    }
+    Level level = Level.fromName(upper);
+    if (level == Level.INFO && !upper.equals("INFO") && !upper.equals("CONFIG")) {   // fromName's answer to an unknown name
+      throw new IllegalArgumentException("levels: '" + entry + "': '" + levelName
+          + "' is not a level; use DEBUG, INFO, WARNING, ERROR, CRITICAL or OFF");
+    }
+    return level.ordinal();
+  }
+
+  private static String levelName(int minimum) {
+    return minimum == OFF ? "OFF" : Level.values()[minimum].name();
+  }
+
+  /** The list as {@link #parse} reads it: the default level first, then the rules as given. */
+  @Override
+  public String toString() {
+    return text;
+  }
+}
