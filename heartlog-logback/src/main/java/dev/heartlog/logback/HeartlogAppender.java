@@ -51,6 +51,7 @@ public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingE
   private Boolean debug;
   private Duration heartbeatInterval;
   private Integer bufferSize;
+  private String levels;
   private boolean includeCallerData;
   private boolean startAgent = true;
   private HeartlogAgent ownedAgent;
@@ -86,10 +87,11 @@ public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingE
       return;
     }
     Level level = level(event.getLevel());
-    if (!Heartlog.isEnabled(level)) {
+    Map<String, String> mdc = event.getMDCPropertyMap();
+    String component = mdc.get("component");   // as the agent names a record's component
+    if (!Heartlog.isEnabled(level, component != null ? component : event.getLoggerName())) {
       return;
     }
-    Map<String, String> mdc = event.getMDCPropertyMap();
     String taskId = mdc.get(TASK_ID_MDC_KEY);
     int otherMdcEntries = mdc.size() - (taskId != null || mdc.containsKey(TASK_ID_MDC_KEY) ? 1 : 0);
     IThrowableProxy thrown = event.getThrowableProxy();
@@ -183,6 +185,9 @@ public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingE
     if (bufferSize != null) {
       builder.bufferSize(bufferSize);
     }
+    if (levels != null) {
+      builder.levels(levels);
+    }
     return builder.build();
   }
 
@@ -228,6 +233,15 @@ public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingE
   /** Records that make a heartbeat due at once; default 100. */
   public void setBufferSize(int bufferSize) {
     this.bufferSize = bufferSize;
+  }
+
+  /**
+   * The least severe level kept per component (a logger's name, or an MDC {@code component}),
+   * when this appender starts the agent itself: {@code WARNING,com.example.render=DEBUG}. See
+   * {@code ComponentLevels}; {@code HEARTLOG_LEVELS} otherwise.
+   */
+  public void setLevels(String levels) {
+    this.levels = levels;
   }
 
   /**

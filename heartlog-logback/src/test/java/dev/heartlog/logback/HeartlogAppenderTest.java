@@ -70,6 +70,25 @@ class HeartlogAppenderTest {
   }
 
   @Test
+  void levelsPerComponentFollowLoggerNamesAndAnMdcComponent() {
+    agent.setLevels(dev.heartlog.agent.ComponentLevels.parse("WARNING,worker.render=DEBUG,worker.render.noisy=OFF"));
+    LoggerFactory.getLogger("worker.render.Frames").debug("frame {} denoised", 7);
+    LoggerFactory.getLogger("worker.render.noisy.Poller").error("not kept: OFF");
+    LoggerFactory.getLogger("worker.queue").info("not kept: below WARNING");
+    LoggerFactory.getLogger("worker.queue").warn("queue slow");
+    MDC.put("component", "worker.render");
+    try {
+      LoggerFactory.getLogger("worker.queue").debug("kept: the MDC's component is worker.render");
+    } finally {
+      MDC.clear();
+    }
+    agent.flush(Duration.ofSeconds(10));
+
+    assertThat(stored).extracting(LogRecord::message)
+        .containsExactly("frame 7 denoised", "queue slow", "kept: the MDC's component is worker.render");
+  }
+
+  @Test
   void mdcTaskIdWinsOverTheCurrentTaskAndOtherMdcEntriesBecomeMetadata() {
     Logger log = LoggerFactory.getLogger("worker.tasks");
     agent.startTask("current-task");
