@@ -89,6 +89,12 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--debug", description = "Keep DEBUG lines (default $HEARTLOG_DEBUG or $WAN2GP_DEBUG).")
   boolean debug;
 
+  @Option(names = "--levels", paramLabel = "LIST",
+      description = "The least severe level kept per component, the component a line names: WARNING,GENERATOR=DEBUG "
+          + "keeps GENERATOR's DEBUG lines and only the warnings and errors of the rest; OFF keeps none "
+          + "(default $HEARTLOG_LEVELS).")
+  String levels;
+
   @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The command to run, after --.")
   List<String> command;
 
@@ -122,6 +128,13 @@ final class RunCommand implements Callable<Integer> {
         .debug(debug || environment.debug());
     if (interval != null) {
       builder.heartbeatInterval(AgentEnvironment.duration("--interval", interval));
+    }
+    if (levels != null) {
+      try {
+        builder.levels(levels);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
+      }
     }
     String httpUrl = url != null ? url : environment.get("SUPABASE_URL").orElse(null);
     if (httpUrl != null) {

@@ -97,6 +97,30 @@ class RunCommandTest {
   }
 
   @Test
+  void levelsPerComponentKeepOnlyWhatIsAskedForOfEachComponentALineNames() throws IOException {
+    String url = TestDatabase.freshUrl();
+    Store store = migratedStore(url);
+    Path script = script("components.sh",
+        "echo '[10:00:00] DEBUG GENERATOR step 1 of 30'",
+        "echo '[10:00:01] INFO QUEUE polled, nothing to do'",
+        "echo '[10:00:02] WARNING QUEUE queue slow'",
+        "echo '[10:00:03] INFO HEARTBEAT beat'",
+        "echo 'a line naming no component'");
+
+    Cli.Result result = Cli.run("run", "--worker", "wrapped-levels", "--db-url", url, "--levels", "WARNING,generator=DEBUG",
+        "--home", folder.resolve("home").toString(), "--", "sh", script.toString());
+    Cli.Result wrong = Cli.run("run", "--worker", "wrapped-levels", "--db-url", url, "--levels", "GENERATOR=LOUD",
+        "--home", folder.resolve("home").toString(), "--", "true");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out()).as("every line still shows").contains("INFO HEARTBEAT beat", "a line naming no component");
+    assertThat(store.logs(new LogFilter("wrapped-levels", null, null, null, null, null, 100)))
+        .extracting(StoredRecord::message).containsExactly("step 1 of 30", "queue slow");
+    assertThat(wrong.exitCode()).isEqualTo(2);
+    assertThat(wrong.err()).contains("--levels: 'GENERATOR=LOUD': 'LOUD' is not a level");
+  }
+
+  @Test
   void aCleanExitEndsStoppedWithTheChildsExitCode() {
     String url = TestDatabase.freshUrl();
     Store store = migratedStore(url);
