@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The least severe level kept for each component of a worker: the seed's "log levels per
@@ -24,7 +25,9 @@ import java.util.Locale;
  *       Level#fromName} knows (WARN, TRACE, SEVERE, ...), or {@code OFF} for nothing at all.
  * </ul>
  *
- * <p>Immutable; a check costs a comparison per rule, and nothing when there are none.
+ * <p>Immutable, but for remembering which rule covers each component it has seen (up to 4,096
+ * of them; past that, the rules are tried again on each check): a check costs a hash lookup,
+ * and nothing when there are no rules.
  */
 public final class ComponentLevels {
 
@@ -36,9 +39,15 @@ public final class ComponentLevels {
 
   private record Rule(String name, int minimum) {}
 
+  /** Components whose rule was looked up once: loggers and components are few, and checked on every call. */
+  private static final int MAX_REMEMBERED = 4_096;
+  /** What {@link #ruleFor} answers for a component no rule covers. */
+  private static final int NO_RULE = -1;
+
   private final List<Rule> rules;       // longest name first
   private final Integer defaultMinimum;   // null: the agent's default
   private final String text;
+  private final ConcurrentHashMap<String, Integer> remembered = new ConcurrentHashMap<>();
 
   private ComponentLevels(List<Rule> rulesAsGiven, Integer defaultMinimum) {
     StringBuilder text = new StringBuilder();
@@ -99,17 +108,33 @@ public final class ComponentLevels {
    * agent whose own default keeps DEBUG only in debug mode.
    */
   public boolean keeps(Level level, String component, boolean debugMode) {
-    if (component != null) {
-      for (Rule rule : rules) {
-        if (covers(rule.name(), component)) {
-          return level.ordinal() >= rule.minimum();
-        }
-      }
+    int minimum = component == null || rules.isEmpty() ? NO_RULE : ruleFor(component);
+    if (minimum != NO_RULE) {
+      return level.ordinal() >= minimum;
     }
     if (defaultMinimum != null) {
       return level.ordinal() >= defaultMinimum;
     }
     return level != Level.DEBUG || debugMode;
+  }
+
+  /** The minimum of the rule that covers {@code component}, or {@link #NO_RULE}. */
+  private int ruleFor(String component) {
+    Integer known = remembered.get(component);
+    if (known != null) {
+      return known;
+    }
+    int minimum = NO_RULE;
+    for (Rule rule : rules) {
+      if (covers(rule.name(), component)) {
+        minimum = rule.minimum();
+        break;
+      }
+    }
+    if (remembered.size() < MAX_REMEMBERED) {
+      remembered.put(component, minimum);
+    }
+    return minimum;
   }
 
   /** Whether there are no rules, and so every component takes the agent's default. */
