@@ -75,8 +75,14 @@ public class CallerCostBenchmark {
       logger.setAdditive(false);
       logger.setLevel(ch.qos.logback.classic.Level.INFO);
       switch (pipeline) {
-        case "heartlog" -> {
+        case "heartlog", "heartlog-levels" -> {
           agent = installNoopSinkAgent();
+          if (pipeline.equals("heartlog-levels")) {
+            // Levels per component that keep this logger's INFO records: the same records, each
+            // checked against the rules (longest name first) on the caller's thread.
+            agent.setLevels(dev.heartlog.agent.ComponentLevels.parse(
+                "WARNING,com.example.render.frames=DEBUG,com.example.queue=ERROR,io.netty=OFF,bench=INFO"));
+          }
           HeartlogAppender appender = new HeartlogAppender();
           appender.setContext(context);
           appender.setStartAgent(false);
