@@ -161,7 +161,9 @@ final class RunCommand implements Callable<Integer> {
     HeartlogAgent agent = builder.build();
     Thread forwarder = new Thread(this::stopChildOnShutdown, "heartlog-run-forward-signal");
     try {
-      child = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT).start();
+      ProcessBuilder process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT);
+      unbufferedOutput(process.environment());
+      child = process.start();
     } catch (IOException e) {
       agent.log(Level.CRITICAL, "heartlog run could not start " + command.get(0) + ": " + e.getMessage());
       agent.shutdown(WorkerStatus.CRASHED, Duration.ofSeconds(5));
@@ -206,6 +208,15 @@ final class RunCommand implements Callable<Integer> {
     }
     closeQuietly(embedded);
     return exitCode;
+  }
+
+  /**
+   * Asks the worker to print each line as it comes. Python, what the seed's workers run, holds
+   * stdout in 8 KiB blocks when it goes to a pipe: its lines would arrive minutes late, all at
+   * once, with the times and the task of their arrival. A value the user set is left alone.
+   */
+  static void unbufferedOutput(Map<String, String> environment) {
+    environment.putIfAbsent("PYTHONUNBUFFERED", "1");
   }
 
   /** On SIGTERM or SIGINT to heartlog run: pass SIGTERM on, and wait for the final heartbeat. */

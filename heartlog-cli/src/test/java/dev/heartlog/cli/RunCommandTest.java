@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -235,6 +236,51 @@ class RunCommandTest {
       run.join();
     }
     assertThat(terminal.toString(StandardCharsets.UTF_8)).isEqualTo("first\nsecond\n");
+  }
+
+  @Test
+  void aPythonWorkersLinesArriveAsItPrintsThemNotWhenItExits() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 is needed");
+    String url = TestDatabase.freshUrl();
+    migratedStore(url);
+    Path go = folder.resolve("go");
+    Path worker = Files.writeString(folder.resolve("worker.py"), String.join("\n",
+        "import os, time",
+        "print('first')",
+        "for _ in range(300):",
+        "    if os.path.exists('" + go + "'):",
+        "        break",
+        "    time.sleep(0.1)",
+        "print('second')", ""));
+    // heartlog run in a JVM of its own, whose environment does not ask Python for unbuffered
+    // output (the test's own may: PYTHONUNBUFFERED is often set in containers).
+    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "run", "--worker", "wrapped-python", "--db-url", url, "--home", folder.resolve("home").toString(), "--",
+        "/usr/bin/python3", worker.toString())
+        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().remove("PYTHONUNBUFFERED");
+    Process run = builder.start();
+    try (java.io.BufferedReader out = new java.io.BufferedReader(
+        new java.io.InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8))) {
+      java.util.concurrent.CompletableFuture<String> firstLine = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return out.readLine();
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      // Python waits up to 30 s for the file; held in its buffer, 'first' would come only then.
+      assertThat(firstLine.get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("first");
+      Files.createFile(go);
+      assertThat(out.readLine()).isEqualTo("second");
+    } finally {
+      run.destroy();
+      run.waitFor();
+    }
+    Map<String, String> environment = new java.util.HashMap<>(Map.of("PYTHONUNBUFFERED", ""));
+    RunCommand.unbufferedOutput(environment);
+    assertThat(environment).as("a value the user set is left alone").containsEntry("PYTHONUNBUFFERED", "");
   }
 
   @Test
