@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
  * worker's, {@code [HH:MM:SS] LEVEL COMPONENT [Task <id>] message}, where LEVEL is a level name
  * or an emoji marker (✅ success, 🔄/⏳ progress, ❌ error, ⚠️ warning). Another format is a
  * regular expression with the named groups {@code level}, {@code component}, {@code task} and
- * {@code message}, any of them optional. A line that does not match is kept whole, at the
- * level it names near its start ({@link #levelNamedNearStart}), else at the stream's default.
+ * {@code message}, any of them optional. A line that does not match is read in Python logging's
+ * default format ({@code LEVEL:logger:message}) if it is in it, else kept whole, at the level it
+ * names near its start ({@link #levelNamedNearStart}), else at the stream's default.
  */
 final class ChildLineParser {
 
@@ -58,6 +59,10 @@ final class ChildLineParser {
     metadata.put("stream", stream);
     Matcher matcher = format.matcher(line);
     if (!matcher.matches()) {
+      Parsed python = pythonBasicFormat(line, metadata);
+      if (python != null) {
+        return python;
+      }
       Level named = levelNamedNearStart(line);
       return new Parsed(named == null ? streamDefault : named, line, null, metadata, taskEnd.matcher(line).find());
     }
@@ -81,6 +86,39 @@ final class ChildLineParser {
     String text = message == null ? line : message;
     String task = hasTask ? group(matcher, "task") : null;
     return new Parsed(level, text, task, metadata, taskEnd.matcher(text).find());
+  }
+
+  /**
+   * A line in Python logging's default format ({@code logging.basicConfig()}: {@code
+   * LEVEL:logger:message}, on stderr): its level, its logger as the record's {@code logger} (so
+   * that levels per component and the viewer can tell the loggers apart), and the message after
+   * it. Null for any other line.
+   */
+  private Parsed pythonBasicFormat(String line, RecordMetadata metadata) {
+    int levelEnd = line.indexOf(':');
+    if (levelEnd < 4 || levelEnd > 8) {
+      return null;
+    }
+    Level level = switch (line.substring(0, levelEnd)) {
+      case "DEBUG" -> Level.DEBUG;
+      case "INFO" -> Level.INFO;
+      case "WARNING" -> Level.WARNING;
+      case "ERROR" -> Level.ERROR;
+      case "CRITICAL" -> Level.CRITICAL;
+      default -> null;
+    };
+    int loggerEnd = level == null ? -1 : line.indexOf(':', levelEnd + 1);
+    if (loggerEnd <= levelEnd + 1) {
+      return null;
+    }
+    for (int i = levelEnd + 1; i < loggerEnd; i++) {
+      if (Character.isWhitespace(line.charAt(i))) {
+        return null;   // "INFO:     Uvicorn running on ...": not a logger's name
+      }
+    }
+    metadata.put("logger", line.substring(levelEnd + 1, loggerEnd));
+    String message = line.substring(loggerEnd + 1);
+    return new Parsed(level, message, null, metadata, taskEnd.matcher(message).find());
   }
 
   /**

@@ -180,8 +180,22 @@ class RunCommandTest {
         .extracting(line -> seed.parse(line, Level.WARNING, "stderr").level())
         .containsExactly(Level.INFO, Level.WARNING, Level.ERROR, Level.DEBUG, Level.INFO,
             Level.WARNING, Level.WARNING, Level.WARNING, Level.WARNING);
-    assertThat(seed.parse("CRITICAL:root:disk full", Level.INFO, "stdout").message())
-        .as("the line is kept whole").isEqualTo("CRITICAL:root:disk full");
+    assertThat(seed.parse("2026-11-29 10:00:00,123 - worker - WARNING - VRAM nearly full", Level.INFO, "stdout").message())
+        .as("a line of another format is kept whole").isEqualTo("2026-11-29 10:00:00,123 - worker - WARNING - VRAM nearly full");
+  }
+
+  @Test
+  void pythonLoggingsDefaultFormatGivesTheLevelTheLoggerAndTheMessage() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+    ChildLineParser.Parsed parsed = seed.parse("CRITICAL:diffusers.pipelines:disk full: 0 bytes left", Level.INFO, "stderr");
+    assertThat(parsed.level()).isEqualTo(Level.CRITICAL);
+    assertThat(parsed.message()).isEqualTo("disk full: 0 bytes left");
+    assertThat(parsed.metadata()).containsEntry("logger", "diffusers.pipelines").containsEntry("stream", "stderr");
+    assertThat(seed.parse("INFO:root:", Level.WARNING, "stderr").message()).isEmpty();
+    assertThat(seed.parse("INFO:root:Task completed", Level.WARNING, "stderr").endsTask()).isTrue();
+    assertThat(List.of("INFO:     Uvicorn running on http://0.0.0.0:8000", "NOTICE:root:x", "INFO::x", "WARNING:no second colon"))
+        .allSatisfy(line -> assertThat(seed.parse(line, Level.WARNING, "stderr").message()).isEqualTo(line));
   }
 
   @Test
