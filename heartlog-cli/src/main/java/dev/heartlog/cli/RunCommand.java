@@ -151,12 +151,14 @@ final class RunCommand implements Callable<Integer> {
         http.tokenFile(tokenFile);
       }
       builder.transport(http.build());
+    } else if (!storeOptions.isEmbedded()) {
+      // Not opened here: a database that is down must not keep the worker from starting. The
+      // agent keeps its records in the spool until the database answers.
+      builder.transport(JdbcTransport.builder().url(storeOptions.url).user(storeOptions.user).password(storeOptions.password).build());
     } else {
       embedded = storeOptions.open();
-      builder.transport(JdbcTransport.builder().url(embedded.jdbcUrl()).user(storeOptions.user).password(storeOptions.password).build());
-      if (storeOptions.isEmbedded()) {
-        builder.spoolDirectory(storeOptions.home.resolve("spool"));
-      }
+      builder.transport(JdbcTransport.builder().url(embedded.jdbcUrl()).build());
+      builder.spoolDirectory(storeOptions.home.resolve("spool"));
     }
     HeartlogAgent agent = builder.build();
     Thread forwarder = new Thread(this::stopChildOnShutdown, "heartlog-run-forward-signal");

@@ -122,6 +122,28 @@ class RunCommandTest {
   }
 
   @Test
+  void aDatabaseThatIsDownDoesNotKeepTheWorkerFromRunningAndItsRecordsArriveOnTheNextStart() throws IOException {
+    String worker = "wrapped-db-down-" + java.util.UUID.randomUUID();
+    // Nothing listens on port 1: the database is down.
+    Cli.Result down = Cli.run("run", "--worker", worker, "--db-url", "jdbc:postgresql://127.0.0.1:1/orchestrator",
+        "--", "sh", "-c", "echo rendered while the database was down; exit 4");
+
+    assertThat(down.exitCode()).as(down.err()).isEqualTo(4);
+    assertThat(down.out()).contains("rendered while the database was down");
+    Path spool = Path.of(System.getenv().getOrDefault("HEARTLOG_SPOOL_DIR", "heartlog-spool"), worker);
+    assertThat(spool).as("the records wait in the worker's spool").isNotEmptyDirectory();
+
+    String url = TestDatabase.freshUrl();
+    Store store = migratedStore(url);
+    Cli.Result up = Cli.run("run", "--worker", worker, "--db-url", url, "--", "sh", "-c", "echo rendered after");
+
+    assertThat(up.exitCode()).as(up.err()).isZero();
+    assertThat(store.logs(new LogFilter(worker, null, null, null, null, null, 100)))
+        .extracting(StoredRecord::message)
+        .containsExactly("rendered while the database was down", "the worker process exited with code 4", "rendered after");
+  }
+
+  @Test
   void aCleanExitEndsStoppedWithTheChildsExitCode() {
     String url = TestDatabase.freshUrl();
     Store store = migratedStore(url);
