@@ -16,6 +16,8 @@
 #
 # Usage: PGHOST=localhost PGPORT=5432 PGUSER=postgres heartlog-bench/backend-cpu.sh \
 #          <rounds> <calls> <database>...
+# PGBENCH_PROTOCOL=extended sends each call as an unnamed statement, parsed and planned every
+# time, as a client behind a transaction-mode pooler must (default: prepared, parsed once).
 # A '#' in a database name is replaced by the round's number, so that each round can use a fresh
 # copy (a table that has grown past shared_buffers costs every call more). The databases take
 # turns within each round, each after a CHECKPOINT, and each round starts with the next one: the
@@ -39,7 +41,7 @@ for round in $(seq 1 "$rounds"); do
     name="${names[$(( (round - 1 + turn) % ${#names[@]} ))]}"
     db="${name/\#/$round}"
     psql -qXAt -d "$db" -c "CHECKPOINT"
-    pgbench -n -M prepared -c 1 -t "$calls" -f "$work/call.sql" "$db" > "$work/pgbench.out" 2>&1 &
+    pgbench -n -M "${PGBENCH_PROTOCOL:-prepared}" -c 1 -t "$calls" -f "$work/call.sql" "$db" > "$work/pgbench.out" 2>&1 &
     client=$!
     backend=
     while [ -z "$backend" ]; do

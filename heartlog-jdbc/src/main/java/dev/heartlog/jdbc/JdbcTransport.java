@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
 import javax.sql.DataSource;
+import org.postgresql.PGStatement;
 
 /**
  * Sends heartbeats over JDBC as one call of {@code func_worker_heartbeat_with_logs} with bind
@@ -47,6 +48,10 @@ public final class JdbcTransport implements Transport {
   public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(30);
 
   private static final String UNDEFINED_FUNCTION = "42883";
+  /** "prepared statement S_1 already exists": a transaction-mode pooler gave another backend. */
+  private static final String DUPLICATE_PREPARED_STATEMENT = "42P05";
+  /** "prepared statement S_1 does not exist": the same, the other way round. */
+  private static final String UNKNOWN_PREPARED_STATEMENT = "26000";
 
   private static final String HEARTBEAT = sql("heartbeat.sql");
   private static final String HEARTBEAT_SEED = sql("heartbeat-seed.sql");
@@ -56,6 +61,15 @@ public final class JdbcTransport implements Transport {
   private final DataSource dataSource;
   private final Properties connectionProperties;
   private final FunctionLadder ladder;
+  /**
+   * Set once the database turned out to sit behind a pooler in transaction mode (Supabase's
+   * Supavisor on port 6543, PgBouncer), which hands each transaction whichever backend is free:
+   * a statement the driver prepared by name on one backend is then missing, or already there,
+   * on the next. From then on every call is an unnamed statement, parsed each time, what
+   * Supabase asks of JDBC clients there ({@code prepareThreshold=0}); a direct connection keeps
+   * the driver's named statements, parsed once.
+   */
+  private volatile boolean unnamedStatements;
 
   private Connection connection;
 
@@ -111,6 +125,10 @@ public final class JdbcTransport implements Transport {
         try {
           return call(open, heartbeat, step);
         } catch (SQLException e) {
+          if (isPoolerInTransactionMode(e) && !unnamedStatements) {
+            unnamedStatements = true;   // and again at once: the statement failed before it ran
+            continue;
+          }
           if (!UNDEFINED_FUNCTION.equals(e.getSQLState()) || !ladder.stepDown()) {
             throw e;
           }
@@ -136,10 +154,27 @@ public final class JdbcTransport implements Transport {
     return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"));
   }
 
+  private static boolean isPoolerInTransactionMode(SQLException e) {
+    return DUPLICATE_PREPARED_STATEMENT.equals(e.getSQLState()) || UNKNOWN_PREPARED_STATEMENT.equals(e.getSQLState());
+  }
+
+  /** Whether calls go as unnamed statements, since the database sits behind a transaction-mode pooler. */
+  boolean usesUnnamedStatements() {
+    return unnamedStatements;
+  }
+
+  private PreparedStatement prepare(Connection open, String sql) throws SQLException {
+    PreparedStatement statement = open.prepareStatement(sql);
+    if (unnamedStatements) {
+      statement.unwrap(PGStatement.class).setPrepareThreshold(0);
+    }
+    return statement;
+  }
+
   private DeliveryResult call(Connection open, Heartbeat heartbeat, FunctionLadder.Step step) throws SQLException {
     switch (step) {
       case HEARTLOG_FUNCTION -> {
-        try (PreparedStatement statement = open.prepareStatement(HEARTBEAT)) {
+        try (PreparedStatement statement = prepare(open, HEARTBEAT)) {
           statement.setString(1, heartbeat.workerId());
           setInteger(statement, 2, heartbeat.vramTotalMb());
           setInteger(statement, 3, heartbeat.vramUsedMb());
@@ -157,7 +192,7 @@ public final class JdbcTransport implements Transport {
         }
       }
       case SEED_FUNCTION -> {
-        try (PreparedStatement statement = open.prepareStatement(HEARTBEAT_SEED)) {
+        try (PreparedStatement statement = prepare(open, HEARTBEAT_SEED)) {
           statement.setString(1, heartbeat.workerId());
           setInteger(statement, 2, heartbeat.vramTotalMb());
           setInteger(statement, 3, heartbeat.vramUsedMb());
@@ -167,7 +202,7 @@ public final class JdbcTransport implements Transport {
         }
       }
       default -> {
-        try (PreparedStatement statement = open.prepareStatement(HEARTBEAT_FALLBACK)) {
+        try (PreparedStatement statement = prepare(open, HEARTBEAT_FALLBACK)) {
           statement.setString(1, heartbeat.status().wireName());
           setInteger(statement, 2, heartbeat.vramTotalMb());
           setInteger(statement, 3, heartbeat.vramUsedMb());
