@@ -404,7 +404,9 @@ public final class HeartlogAgent implements AutoCloseable {
     private ComponentLevels levels = ComponentLevels.NONE;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private Duration statsInterval = DEFAULT_STATS_INTERVAL;
-    private GpuProbe gpuProbe = new NvidiaSmiProbe("nvidia-smi", NvidiaSmiProbe.DEFAULT_TIMEOUT);
+    private GpuProbe gpuProbe;   // null: nvidia-smi, with the two settings below
+    private String nvidiaSmi = "nvidia-smi";
+    private String cudaVisibleDevices = System.getenv("CUDA_VISIBLE_DEVICES");
     private boolean shutdownHook = true;
     private Clock clock = Clock.systemUTC();
     private PrintStream diagnostics = System.err;
@@ -565,7 +567,21 @@ public final class HeartlogAgent implements AutoCloseable {
       if (command == null || command.isBlank()) {
         throw new IllegalArgumentException("nvidia-smi command must not be blank");
       }
-      return gpuProbe(new NvidiaSmiProbe(command, NvidiaSmiProbe.DEFAULT_TIMEOUT));
+      this.nvidiaSmi = command;
+      this.gpuProbe = null;
+      return this;
+    }
+
+    /**
+     * The GPUs whose memory this worker reports, written as {@code CUDA_VISIBLE_DEVICES} is
+     * ({@code "3"}, {@code "0,1"}, {@code "GPU-8932f937"}); default the process's {@code
+     * CUDA_VISIBLE_DEVICES}, and every GPU nvidia-smi lists when that is unset. For several
+     * workers in one process, one per GPU. {@code null}: every GPU.
+     */
+    public Builder cudaVisibleDevices(String devices) {
+      this.cudaVisibleDevices = devices;
+      this.gpuProbe = null;
+      return this;
     }
 
     /** Whether a JVM shutdown hook sends the final heartbeat; default on. */
@@ -623,7 +639,7 @@ public final class HeartlogAgent implements AutoCloseable {
               spoolSyncInterval,
               shutdownTimeout,
               statsInterval,
-              gpuProbe,
+              gpuProbe != null ? gpuProbe : new NvidiaSmiProbe(nvidiaSmi, cudaVisibleDevices, NvidiaSmiProbe.DEFAULT_TIMEOUT),
               shutdownHook,
               clock,
               diagnostics,

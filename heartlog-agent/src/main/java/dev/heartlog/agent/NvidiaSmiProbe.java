@@ -10,8 +10,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Reads GPU memory by running {@code nvidia-smi --query-gpu=memory.total,memory.used
- * --format=csv,noheader,nounits}, which prints one {@code total, used} line per GPU the process
- * can see, in index order.
+ * --format=csv,noheader,nounits}, which prints one {@code total, used} line per GPU of the
+ * machine, in index order.
+ *
+ * <p>nvidia-smi lists every GPU of the machine, whatever {@code CUDA_VISIBLE_DEVICES} says, so a
+ * worker given GPU 3 of 8 would report the memory of all eight. Where the variable is set, the
+ * probe asks for each GPU's index and UUID as well ({@code
+ * --query-gpu=index,uuid,memory.total,memory.used}) and counts only the GPUs it names: indexes
+ * (read as nvidia-smi's, which follow the PCI bus, as CUDA's do with {@code
+ * CUDA_DEVICE_ORDER=PCI_BUS_ID}), or UUIDs and their prefixes ({@code GPU-8932f937}). As CUDA
+ * does, it stops at the first entry that is neither; an empty value hides every GPU. MIG
+ * instances ({@code MIG-...}) are not read.
  *
  * <p>Figures of every GPU with readable numbers are summed; a field the driver cannot read
  * ({@code [N/A]}, seen with MIG partitions) leaves that GPU out. A tool that is missing, exits
@@ -25,20 +34,32 @@ final class NvidiaSmiProbe implements GpuProbe {
 
   private static final List<String> ARGUMENTS =
       List.of("--query-gpu=memory.total,memory.used", "--format=csv,noheader,nounits");
+  private static final List<String> ARGUMENTS_WITH_IDS =
+      List.of("--query-gpu=index,uuid,memory.total,memory.used", "--format=csv,noheader,nounits");
 
   private final String command;
+  private final String visibleDevices;
   private final Duration timeout;
 
-  NvidiaSmiProbe(String command, Duration timeout) {
+  /**
+   * @param visibleDevices the process's {@code CUDA_VISIBLE_DEVICES}; {@code null} when unset,
+   *     and then every GPU nvidia-smi lists is counted
+   */
+  NvidiaSmiProbe(String command, String visibleDevices, Duration timeout) {
     this.command = command;
+    this.visibleDevices = visibleDevices;
     this.timeout = timeout;
   }
 
   @Override
   public GpuReading read() {
+    List<String> visible = visibleDevices == null ? null : visibleDevices(visibleDevices);
+    if (visible != null && visible.isEmpty()) {
+      return GpuReading.unavailable("CUDA_VISIBLE_DEVICES='" + visibleDevices + "' leaves no GPU visible");
+    }
     List<String> commandLine = new ArrayList<>();
     commandLine.add(command);
-    commandLine.addAll(ARGUMENTS);
+    commandLine.addAll(visible == null ? ARGUMENTS : ARGUMENTS_WITH_IDS);
     Process process;
     try {
       process = new ProcessBuilder(commandLine).redirectErrorStream(true).start();
@@ -55,7 +76,7 @@ final class NvidiaSmiProbe implements GpuProbe {
       if (process.exitValue() != 0) {
         return GpuReading.unavailable(firstLine(output, command + " exited with " + process.exitValue()));
       }
-      return parse(output);
+      return visible == null ? parse(output) : parseVisible(output, visible);
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
@@ -93,6 +114,77 @@ final class NvidiaSmiProbe implements GpuProbe {
       return GpuReading.unavailable(problem);
     }
     String problem = unreadable == 0 ? null : unreadable + " of " + index + " GPUs unreadable ([N/A])";
+    return new GpuReading(saturated(total), saturated(used), counted, problem);
+  }
+
+  /**
+   * The GPUs {@code CUDA_VISIBLE_DEVICES} names, as CUDA reads it: indexes and UUIDs (or their
+   * prefixes), up to the first entry that is neither; MIG instances are left out.
+   */
+  static List<String> visibleDevices(String value) {
+    List<String> devices = new ArrayList<>();
+    for (String entry : value.split(",", -1)) {
+      String device = entry.trim();
+      if (device.startsWith("MIG-")) {
+        continue;
+      }
+      if (!device.startsWith("GPU-") && !device.matches("\\d+")) {
+        break;
+      }
+      devices.add(device);
+    }
+    return devices;
+  }
+
+  /**
+   * Parses {@code index, uuid, total, used} lines, counting only the GPUs in {@code visible};
+   * visible for testing with captured outputs.
+   */
+  static GpuReading parseVisible(String output, List<String> visible) {
+    long total = 0;
+    long used = 0;
+    List<Integer> counted = new ArrayList<>();
+    List<String> found = new ArrayList<>();
+    int unreadable = 0;
+    for (String line : output.split("\\R")) {
+      String[] fields = line.split(",");
+      Long index = fields.length == 4 ? number(fields[0]) : null;
+      if (index == null) {
+        continue;
+      }
+      String uuid = fields[1].trim();
+      String device = null;
+      for (String wanted : visible) {
+        if (wanted.equals(index.toString()) || wanted.startsWith("GPU-") && uuid.startsWith(wanted)) {
+          device = wanted;
+        }
+      }
+      if (device == null) {
+        continue;
+      }
+      found.add(device);
+      Long lineTotal = number(fields[2]);
+      Long lineUsed = number(fields[3]);
+      if (lineTotal != null && lineUsed != null) {
+        total += lineTotal;
+        used += lineUsed;
+        counted.add(index.intValue());
+      } else {
+        unreadable++;
+      }
+    }
+    List<String> problems = new ArrayList<>();
+    List<String> missing = visible.stream().filter(device -> !found.contains(device)).toList();
+    if (!missing.isEmpty()) {
+      problems.add("nvidia-smi lists no GPU " + String.join(", ", missing) + " of CUDA_VISIBLE_DEVICES");
+    }
+    if (unreadable > 0) {
+      problems.add(unreadable + " of " + found.size() + " GPUs unreadable ([N/A])");
+    }
+    String problem = problems.isEmpty() ? null : String.join("; ", problems);
+    if (counted.isEmpty()) {
+      return GpuReading.unavailable(problem);
+    }
     return new GpuReading(saturated(total), saturated(used), counted, problem);
   }
 

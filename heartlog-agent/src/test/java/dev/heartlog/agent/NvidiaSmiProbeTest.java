@@ -56,7 +56,7 @@ class NvidiaSmiProbeTest {
   void brokenDriverGivesNullsWithTheToolsMessage() throws IOException {
     Path tool = script("echo 'Failed to initialize NVML: Unknown Error'; exit 255");
 
-    GpuReading reading = new NvidiaSmiProbe(tool.toString(), Duration.ofSeconds(5)).read();
+    GpuReading reading = new NvidiaSmiProbe(tool.toString(), null, Duration.ofSeconds(5)).read();
 
     assertThat(reading.totalMb()).isNull();
     assertThat(reading.problem()).isEqualTo("Failed to initialize NVML: Unknown Error");
@@ -64,7 +64,7 @@ class NvidiaSmiProbeTest {
 
   @Test
   void missingToolGivesNulls() {
-    GpuReading reading = new NvidiaSmiProbe(folder.resolve("no-such-tool").toString(), Duration.ofSeconds(5)).read();
+    GpuReading reading = new NvidiaSmiProbe(folder.resolve("no-such-tool").toString(), null, Duration.ofSeconds(5)).read();
 
     assertThat(reading.totalMb()).isNull();
     assertThat(reading.problem()).endsWith("not found");
@@ -74,7 +74,7 @@ class NvidiaSmiProbeTest {
   void aHangingToolIsKilledAtTheTimeout() throws IOException {
     Path tool = script("sleep 30");
 
-    GpuReading reading = new NvidiaSmiProbe(tool.toString(), Duration.ofMillis(200)).read();
+    GpuReading reading = new NvidiaSmiProbe(tool.toString(), null, Duration.ofMillis(200)).read();
 
     assertThat(reading.problem()).contains("did not answer");
   }
@@ -83,9 +83,60 @@ class NvidiaSmiProbeTest {
   void aWorkingToolIsRunWithTheQueryArguments() throws IOException {
     Path tool = script("[ \"$1\" = --query-gpu=memory.total,memory.used ] && [ \"$2\" = --format=csv,noheader,nounits ] && echo '81559, 23017'");
 
-    GpuReading reading = new NvidiaSmiProbe(tool.toString(), Duration.ofSeconds(5)).read();
+    GpuReading reading = new NvidiaSmiProbe(tool.toString(), null, Duration.ofSeconds(5)).read();
 
     assertThat(reading.usedMb()).isEqualTo(23017);
+  }
+
+  /** What nvidia-smi prints for --query-gpu=index,uuid,memory.total,memory.used on a 4-GPU machine. */
+  private static final String FOUR_GPUS = String.join("\n",
+      "0, GPU-8932f937-d72c-4106-c12f-20bd9faed9f6, 81559, 23017",
+      "1, GPU-11111111-2222-3333-4444-555555555555, 81559, 100",
+      "2, GPU-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee, [N/A], [N/A]",
+      "3, GPU-33333333-2222-3333-4444-555555555555, 81559, 70000", "");
+
+  @Test
+  void onlyTheGpusOfCudaVisibleDevicesAreCountedByIndexOrUuid() {
+    GpuReading third = NvidiaSmiProbe.parseVisible(FOUR_GPUS, NvidiaSmiProbe.visibleDevices("3"));
+    assertThat(third.totalMb()).isEqualTo(81559);
+    assertThat(third.usedMb()).isEqualTo(70000);
+    assertThat(third.gpusCounted()).containsExactly(3);
+    assertThat(third.problem()).isNull();
+
+    GpuReading byUuid = NvidiaSmiProbe.parseVisible(FOUR_GPUS, NvidiaSmiProbe.visibleDevices("GPU-8932f937, 1"));
+    assertThat(byUuid.usedMb()).isEqualTo(23117);
+    assertThat(byUuid.gpusCounted()).containsExactly(0, 1);
+
+    GpuReading withUnreadable = NvidiaSmiProbe.parseVisible(FOUR_GPUS, NvidiaSmiProbe.visibleDevices("2,3"));
+    assertThat(withUnreadable.gpusCounted()).containsExactly(3);
+    assertThat(withUnreadable.problem()).isEqualTo("1 of 2 GPUs unreadable ([N/A])");
+
+    GpuReading missing = NvidiaSmiProbe.parseVisible(FOUR_GPUS, NvidiaSmiProbe.visibleDevices("7"));
+    assertThat(missing.totalMb()).isNull();
+    assertThat(missing.problem()).isEqualTo("nvidia-smi lists no GPU 7 of CUDA_VISIBLE_DEVICES");
+  }
+
+  @Test
+  void cudaVisibleDevicesIsReadAsCudaReadsIt() {
+    assertThat(NvidiaSmiProbe.visibleDevices("0,2")).containsExactly("0", "2");
+    assertThat(NvidiaSmiProbe.visibleDevices("1,-1,2")).as("up to the first invalid entry").containsExactly("1");
+    assertThat(NvidiaSmiProbe.visibleDevices("MIG-4a3f,GPU-8932")).containsExactly("GPU-8932");
+    assertThat(NvidiaSmiProbe.visibleDevices("")).isEmpty();
+    assertThat(NvidiaSmiProbe.visibleDevices("NoDevFiles")).isEmpty();
+  }
+
+  @Test
+  void withCudaVisibleDevicesTheToolIsAskedForIndexesAndUuidsToo() throws IOException {
+    Path tool = script("[ \"$1\" = --query-gpu=index,uuid,memory.total,memory.used ] && [ \"$2\" = --format=csv,noheader,nounits ]"
+        + " && printf '0, GPU-a, 81559, 23017\\n1, GPU-b, 81559, 100\\n'");
+
+    GpuReading second = new NvidiaSmiProbe(tool.toString(), "1", Duration.ofSeconds(5)).read();
+    GpuReading none = new NvidiaSmiProbe(tool.toString(), "", Duration.ofSeconds(5)).read();
+
+    assertThat(second.usedMb()).isEqualTo(100);
+    assertThat(second.gpusCounted()).containsExactly(1);
+    assertThat(none.totalMb()).isNull();
+    assertThat(none.problem()).isEqualTo("CUDA_VISIBLE_DEVICES='' leaves no GPU visible");
   }
 
   private Path script(String body) throws IOException {
