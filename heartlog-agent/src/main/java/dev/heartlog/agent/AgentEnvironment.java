@@ -35,6 +35,7 @@ import java.util.ServiceLoader;
  *   <tr><td>{@code HEARTLOG_LEVELS}</td><td>the least severe level kept per component
  *       ({@code WARNING,GENERATOR=DEBUG}; see {@link ComponentLevels})</td></tr>
  *   <tr><td>{@code HEARTLOG_NVIDIA_SMI}</td><td>the {@code nvidia-smi} command to run</td></tr>
+ *   <tr><td>{@code CUDA_VISIBLE_DEVICES}</td><td>the GPUs whose memory is reported (all, unset)</td></tr>
  *   <tr><td>{@code HEARTLOG_SHUTDOWN_TIMEOUT}</td><td>how long the final heartbeat may take</td></tr>
  *   <tr><td>{@code HEARTLOG_SPOOL_DIR}</td><td>the spool's folder, or {@code off}</td></tr>
  *   <tr><td>{@code HEARTLOG_SPOOL_MAX_BYTES}</td><td>the spool's size bound ({@code 256m}, {@code 1g})</td></tr>
@@ -102,6 +103,11 @@ public final class AgentEnvironment {
       }
     });
     get("HEARTLOG_NVIDIA_SMI").ifPresent(builder::nvidiaSmi);
+    // Read as it is, blank included: CUDA_VISIBLE_DEVICES="" hides every GPU.
+    String cudaVisibleDevices = environment.get("CUDA_VISIBLE_DEVICES");
+    if (cudaVisibleDevices != null) {
+      builder.cudaVisibleDevices(cudaVisibleDevices);
+    }
     get("HEARTLOG_SHUTDOWN_TIMEOUT")
         .ifPresent(v -> builder.shutdownTimeout(duration("HEARTLOG_SHUTDOWN_TIMEOUT", v)));
     get("HEARTLOG_MAX_RETRY_DELAY").ifPresent(v -> builder.maxRetryDelay(duration("HEARTLOG_MAX_RETRY_DELAY", v)));

@@ -406,7 +406,7 @@ public final class HeartlogAgent implements AutoCloseable {
     private Duration statsInterval = DEFAULT_STATS_INTERVAL;
     private GpuProbe gpuProbe;   // null: nvidia-smi, with the two settings below
     private String nvidiaSmi = "nvidia-smi";
-    private String cudaVisibleDevices = System.getenv("CUDA_VISIBLE_DEVICES");
+    private String cudaVisibleDevices;
     private boolean shutdownHook = true;
     private Clock clock = Clock.systemUTC();
     private PrintStream diagnostics = System.err;
@@ -574,9 +574,9 @@ public final class HeartlogAgent implements AutoCloseable {
 
     /**
      * The GPUs whose memory this worker reports, written as {@code CUDA_VISIBLE_DEVICES} is
-     * ({@code "3"}, {@code "0,1"}, {@code "GPU-8932f937"}); default the process's {@code
-     * CUDA_VISIBLE_DEVICES}, and every GPU nvidia-smi lists when that is unset. For several
-     * workers in one process, one per GPU. {@code null}: every GPU.
+     * ({@code "3"}, {@code "0,1"}, {@code "GPU-8932f937"}, {@code ""} for none); default
+     * {@code null}, every GPU nvidia-smi lists. {@link AgentEnvironment#agentBuilder()} sets the
+     * process's {@code CUDA_VISIBLE_DEVICES}; several workers in one process give each its GPU.
      */
     public Builder cudaVisibleDevices(String devices) {
       this.cudaVisibleDevices = devices;

@@ -59,6 +59,31 @@ class AgentEnvironmentTest {
   }
 
   @Test
+  void theGpusReportedAreThoseOfCudaVisibleDevicesAnEmptyValueIncluded(@org.junit.jupiter.api.io.TempDir java.nio.file.Path folder)
+      throws java.io.IOException {
+    // A tool that says which GPUs it was asked about: the query with indexes comes only with the variable.
+    java.nio.file.Path tool = java.nio.file.Files.writeString(folder.resolve("nvidia-smi"),
+        "#!/bin/sh\ncase \"$1\" in *index*) printf '0, GPU-a, 100, 10\\n1, GPU-b, 100, 20\\n';; *) printf '100, 10\\n100, 20\\n';; esac\n");
+    tool.toFile().setExecutable(true);
+    java.util.List<String> used = new java.util.ArrayList<>();
+    for (String value : new String[] {null, "1", ""}) {
+      Map<String, String> variables = new java.util.HashMap<>(Map.of("HEARTLOG_NVIDIA_SMI", tool.toString()));
+      if (value != null) {
+        variables.put("CUDA_VISIBLE_DEVICES", value);
+      }
+      RecordingTransport store = new RecordingTransport();
+      try (HeartlogAgent agent = AgentEnvironment.of(variables, new Properties()).agentBuilder().workerId("gpu-env")
+          .transport(store).noSpool().shutdownHook(false).build()) {
+        agent.log(Level.INFO, "a record, so that a heartbeat goes");
+        agent.flush(Duration.ofSeconds(10));
+      }
+      used.add(value + " -> " + store.received.get(0).vramUsedMb());
+    }
+
+    assertThat(used).containsExactly("null -> 30", "1 -> 20", " -> null");
+  }
+
+  @Test
   void destinationsNeverPrintTheirPassword() {
     Destination destination = new Destination("jdbc:postgresql://db/x?password=hunter2", "u", "hunter2");
 
