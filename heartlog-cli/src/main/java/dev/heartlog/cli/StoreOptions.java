@@ -143,7 +143,8 @@ final class StoreOptions {
     pool.setMaximumPoolSize(10);
     pool.setPoolName("heartlog-serve");
     pool.setInitializationFailTimeout(-1);
-    pool.addDataSourceProperty("options", "-c plan_cache_mode=force_custom_plan");
+    // Not as a startup option (-c ...): PgBouncer refuses connections that set one.
+    pool.setConnectionInitSql("SET plan_cache_mode = force_custom_plan");
     pool.addDataSourceProperty("ApplicationName", "heartlog-serve");
     com.zaxxer.hikari.HikariDataSource dataSource = new com.zaxxer.hikari.HikariDataSource(pool);
     try {

@@ -77,8 +77,9 @@ public final class Store {
     }
     dataSource.setConnectTimeout(5);
     dataSource.setApplicationName("heartlog");
-    // Plan each query with its actual values, so optional filters cost nothing.
-    dataSource.setOptions("-c plan_cache_mode=force_custom_plan");
+    // No plan_cache_mode here (a pool's concern, see below): each query opens a connection of
+    // its own, and the driver sends a statement's first executions unnamed, planned with their
+    // actual values. Nor any other startup option: PgBouncer refuses a connection that sets one.
     Store store = new Store(dataSource, redact(jdbcUrl));
     store.checkReachable();
     return store;
@@ -86,8 +87,9 @@ public final class Store {
 
   /**
    * A store over a data source the caller made (a connection pool, for a server), checked to
-   * answer. The pool should set {@code plan_cache_mode=force_custom_plan} on its connections, as
-   * {@link #open(String, String, String)} does, so optional filters cost nothing.
+   * answer. The pool should run {@code SET plan_cache_mode = force_custom_plan} on each new
+   * connection, so that a statement the driver prepared by name is still planned with its
+   * actual values and optional filters cost nothing.
    *
    * @throws StoreException when the database cannot be reached
    */
