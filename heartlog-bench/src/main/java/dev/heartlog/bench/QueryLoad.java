@@ -52,7 +52,7 @@ public final class QueryLoad {
       com.zaxxer.hikari.HikariConfig pool = new com.zaxxer.hikari.HikariConfig();
       pool.setJdbcUrl(url);
       pool.setMaximumPoolSize(4);
-      pool.addDataSourceProperty("options", "-c plan_cache_mode=force_custom_plan");
+      pool.setConnectionInitSql("SET plan_cache_mode = force_custom_plan");   // as heartlog serve's pool
       com.zaxxer.hikari.HikariDataSource dataSource = new com.zaxxer.hikari.HikariDataSource(pool);
       Store store = Store.open(dataSource, url);
       if (Long.parseLong(scalar(url, "SELECT count(*) FROM system_logs")) < records) {
