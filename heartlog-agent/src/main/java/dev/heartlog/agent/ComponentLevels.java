@@ -26,8 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  *
  * <p>Immutable, but for remembering which rule covers each component it has seen (up to 4,096
- * of them; past that, the rules are tried again on each check): a check costs a hash lookup,
- * and nothing when there are no rules.
+ * names of up to 256 characters; past that, the rules are tried again on each check): a check
+ * costs a hash lookup, and nothing when there are no rules.
  */
 public final class ComponentLevels {
 
@@ -41,6 +41,8 @@ public final class ComponentLevels {
 
   /** Components whose rule was looked up once: loggers and components are few, and checked on every call. */
   private static final int MAX_REMEMBERED = 4_096;
+  /** Longer names (a wrapped worker's line may name anything) are not kept: at most 1 MiB in all. */
+  private static final int MAX_REMEMBERED_LENGTH = 256;
   /** What {@link #ruleFor} answers for a component no rule covers. */
   private static final int NO_RULE = -1;
 
@@ -131,7 +133,7 @@ public final class ComponentLevels {
         break;
       }
     }
-    if (remembered.size() < MAX_REMEMBERED) {
+    if (remembered.size() < MAX_REMEMBERED && component.length() <= MAX_REMEMBERED_LENGTH) {
       remembered.put(component, minimum);
     }
     return minimum;
