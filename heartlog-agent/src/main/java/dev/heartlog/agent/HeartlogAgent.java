@@ -205,9 +205,10 @@ public final class HeartlogAgent implements AutoCloseable {
   /** Whether a record of this level and metadata, logged on this thread, is taken in. */
   private boolean isCaptured(Level level, Map<String, Object> metadata) {
     ComponentLevels rules = levels;
-    boolean kept = rules.isEmpty() ? level != Level.DEBUG || config.debug()
-        : rules.keeps(level, component(metadata), config.debug());
-    return kept && !(Thread.currentThread() instanceof HeartbeatScheduler.HeartbeatThread);
+    // The metadata is searched for a component only where there are rules to apply.
+    String component = rules.isEmpty() ? null : component(metadata);
+    return rules.keeps(level, component, config.debug())
+        && !(Thread.currentThread() instanceof HeartbeatScheduler.HeartbeatThread);
   }
 
   /** What a record's metadata names as its component: {@code component}, else {@code logger}. */
@@ -249,8 +250,7 @@ public final class HeartlogAgent implements AutoCloseable {
    * name; {@code null} for none) are kept, by the {@link #levels() levels per component}.
    */
   public boolean isEnabled(Level level, String component) {
-    ComponentLevels rules = levels;
-    return rules.isEmpty() ? level != Level.DEBUG || config.debug() : rules.keeps(level, component, config.debug());
+    return levels.keeps(level, component, config.debug());
   }
 
   /** The least severe level kept per component; {@link ComponentLevels#NONE} unless set. */
