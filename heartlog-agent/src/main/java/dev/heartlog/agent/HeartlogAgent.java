@@ -117,11 +117,27 @@ public final class HeartlogAgent implements AutoCloseable {
     }
   }
 
-  /** A worker id as a folder name: letters, digits, '.', '_' and '-' kept, the rest '_'. */
+  /**
+   * A worker id as a folder name: letters, digits, '.', '_' and '-' kept, the rest '_'. A name
+   * longer than {@value #MAX_FOLDER_NAME} characters keeps its start and ends in a hash of the
+   * whole id, since file systems refuse names over 255 bytes.
+   */
   static String folderName(String workerId) {
     String name = workerId.replaceAll("[^A-Za-z0-9._-]", "_");
-    return name.startsWith(".") ? "_" + name : name;
+    name = name.startsWith(".") ? "_" + name : name;
+    if (name.length() <= MAX_FOLDER_NAME) {
+      return name;
+    }
+    try {
+      byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(workerId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return name.substring(0, MAX_FOLDER_NAME - 33) + "-" + java.util.HexFormat.of().formatHex(hash, 0, 16);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
+
+  private static final int MAX_FOLDER_NAME = 128;
 
   /** A builder with every default in place; only the worker id is required. */
   public static Builder builder() {

@@ -100,4 +100,13 @@ class AgentSpoolTest {
 
     assertThat(store.storedMessages()).contains("after", "heartlog dropped 1 records: the store rejected their batch");
   }
+
+  @Test
+  void aWorkerIdTooLongForAFileNameStillGetsAFolderOfItsOwn() {
+    String longId = "w".repeat(3000);
+
+    assertThat(HeartlogAgent.folderName("gpu-7/a b")).isEqualTo("gpu-7_a_b");
+    assertThat(HeartlogAgent.folderName(longId)).hasSize(128).startsWith("www")
+        .isNotEqualTo(HeartlogAgent.folderName(longId + "x"));
+  }
 }
