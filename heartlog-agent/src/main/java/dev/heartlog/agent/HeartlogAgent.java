@@ -137,7 +137,7 @@ public final class HeartlogAgent implements AutoCloseable {
     }
   }
 
-  private static final int MAX_FOLDER_NAME = 128;
+  private static final int MAX_FOLDER_NAME = 255;   // names that fit are kept as they were
 
   /** A builder with every default in place; only the worker id is required. */
   public static Builder builder() {

@@ -106,7 +106,7 @@ class AgentSpoolTest {
     String longId = "w".repeat(3000);
 
     assertThat(HeartlogAgent.folderName("gpu-7/a b")).isEqualTo("gpu-7_a_b");
-    assertThat(HeartlogAgent.folderName(longId)).hasSize(128).startsWith("www")
+    assertThat(HeartlogAgent.folderName(longId)).hasSize(255).startsWith("www")
         .isNotEqualTo(HeartlogAgent.folderName(longId + "x"));
   }
 }
