@@ -42,6 +42,7 @@ final class HeartbeatLoop implements Runnable {
   private final MemoryBatchQueue overflow = new MemoryBatchQueue();
   private final Drops drops;
   private final Supplier<String> currentTask;
+  private final Supplier<ComponentLevels> levels;
   private final Diagnostics diagnostics;
   private final Clock clock;
   private final String sessionId;
@@ -73,12 +74,13 @@ final class HeartbeatLoop implements Runnable {
   private volatile Instant lastErrorAt;
 
   HeartbeatLoop(AgentConfig config, LogBuffer buffer, BatchQueue queue, Drops drops, Supplier<String> currentTask,
-      Diagnostics diagnostics, String sessionId) {
+      Supplier<ComponentLevels> levels, Diagnostics diagnostics, String sessionId) {
     this.config = config;
     this.buffer = buffer;
     this.queue = queue;
     this.drops = drops;
     this.currentTask = currentTask;
+    this.levels = levels;
     this.diagnostics = diagnostics;
     this.clock = config.clock();
     this.sessionId = sessionId;
@@ -448,6 +450,11 @@ final class HeartbeatLoop implements Runnable {
     if (lastError != null) {
       metadata.put("last_error", lastError);
       metadata.put("last_error_at", lastErrorAt.toString());
+    }
+    ComponentLevels kept = levels.get();
+    if (!kept.isEmpty()) {
+      // So that whoever misses a worker's INFO records in the store can see why.
+      metadata.put("levels", kept.toString());
     }
     metadata.put("gpus_counted", gpu.gpusCounted());
     if (gpu.problem() != null) {

@@ -80,7 +80,7 @@ public final class HeartlogAgent implements AutoCloseable {
         new LogBuffer(
             config.bufferSize(), config.maxBufferedRecords(), config.maxBufferedBytes(), this::onBufferDue, drops);
     this.queue = openQueue(config, diagnostics, drops);
-    this.loop = new HeartbeatLoop(config, buffer, queue, drops, () -> currentTask, diagnostics, sessionId);
+    this.loop = new HeartbeatLoop(config, buffer, queue, drops, () -> currentTask, () -> levels, diagnostics, sessionId);
     this.runner =
         config.scheduler() == null
             ? LoopRunner.ownThread(loop, THREAD_NAME + "-" + config.workerId())

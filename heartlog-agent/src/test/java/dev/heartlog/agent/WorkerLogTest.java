@@ -56,6 +56,7 @@ class WorkerLogTest {
       log.warning("QUEUE", "queue slow");
       agent.log(Level.INFO, "a line heartlog run parsed", null, java.util.Map.of("component", "generator"));
       agent.log(Level.INFO, "a Logback record", null, java.util.Map.of("logger", "com.example.Queue"));
+      agent.flush(Duration.ofSeconds(10));
       agent.setLevels(ComponentLevels.parse("QUEUE=INFO"));
       log.essential("QUEUE", "polled again");
       log.debug("GENERATOR", "step 2 of 30");
@@ -64,6 +65,8 @@ class WorkerLogTest {
 
     assertThat(store.storedRecords()).extracting(LogRecord::message)
         .containsExactly("step 1 of 30", "queue slow", "a line heartlog run parsed", "polled again");
+    assertThat(store.acknowledged).extracting(h -> h.metadata().get("levels"))
+        .as("each heartbeat says which levels were kept").contains("WARNING,GENERATOR=DEBUG", "QUEUE=INFO");
   }
 
   @Test
