@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  * --query-gpu=index,uuid,memory.total,memory.used}) and counts only the GPUs it names: indexes
  * (read as nvidia-smi's, which follow the PCI bus, as CUDA's do with {@code
  * CUDA_DEVICE_ORDER=PCI_BUS_ID}), or UUIDs and their prefixes ({@code GPU-8932f937}). As CUDA
- * does, it stops at the first entry that is neither; an empty value hides every GPU. MIG
- * instances ({@code MIG-...}) are not read.
+ * does, it stops at the first entry that is neither, or that names a GPU the machine lacks; an
+ * empty value hides every GPU. MIG instances ({@code MIG-...}) are not read.
  *
  * <p>Figures of every GPU with readable numbers are summed; a field the driver cannot read
  * ({@code [N/A]}, seen with MIG partitions) leaves that GPU out. A tool that is missing, exits
@@ -137,49 +137,46 @@ final class NvidiaSmiProbe implements GpuProbe {
   }
 
   /**
-   * Parses {@code index, uuid, total, used} lines, counting only the GPUs in {@code visible};
-   * visible for testing with captured outputs.
+   * Parses {@code index, uuid, total, used} lines, counting only the GPUs in {@code visible},
+   * in its order; as CUDA does, a GPU the machine lacks hides itself and every one after it.
+   * Visible for testing with captured outputs.
    */
   static GpuReading parseVisible(String output, List<String> visible) {
+    List<String[]> gpus = new ArrayList<>();
+    for (String line : output.split("\\R")) {
+      String[] fields = line.split(",");
+      if (fields.length == 4 && number(fields[0]) != null) {
+        gpus.add(fields);
+      }
+    }
     long total = 0;
     long used = 0;
     List<Integer> counted = new ArrayList<>();
-    List<String> found = new ArrayList<>();
     int unreadable = 0;
-    for (String line : output.split("\\R")) {
-      String[] fields = line.split(",");
-      Long index = fields.length == 4 ? number(fields[0]) : null;
-      if (index == null) {
-        continue;
+    String missing = null;
+    for (String device : visible) {
+      String[] gpu = gpus.stream().filter(fields -> device.startsWith("GPU-")
+          ? fields[1].trim().startsWith(device) : fields[0].trim().equals(device)).findFirst().orElse(null);
+      if (gpu == null) {
+        missing = device;
+        break;
       }
-      String uuid = fields[1].trim();
-      String device = null;
-      for (String wanted : visible) {
-        if (wanted.equals(index.toString()) || wanted.startsWith("GPU-") && uuid.startsWith(wanted)) {
-          device = wanted;
-        }
-      }
-      if (device == null) {
-        continue;
-      }
-      found.add(device);
-      Long lineTotal = number(fields[2]);
-      Long lineUsed = number(fields[3]);
-      if (lineTotal != null && lineUsed != null) {
-        total += lineTotal;
-        used += lineUsed;
-        counted.add(index.intValue());
+      Long gpuTotal = number(gpu[2]);
+      Long gpuUsed = number(gpu[3]);
+      if (gpuTotal != null && gpuUsed != null) {
+        total += gpuTotal;
+        used += gpuUsed;
+        counted.add(number(gpu[0]).intValue());
       } else {
         unreadable++;
       }
     }
     List<String> problems = new ArrayList<>();
-    List<String> missing = visible.stream().filter(device -> !found.contains(device)).toList();
-    if (!missing.isEmpty()) {
-      problems.add("nvidia-smi lists no GPU " + String.join(", ", missing) + " of CUDA_VISIBLE_DEVICES");
+    if (missing != null) {
+      problems.add("nvidia-smi lists no GPU " + missing + " of CUDA_VISIBLE_DEVICES, which hides it and those after it");
     }
     if (unreadable > 0) {
-      problems.add(unreadable + " of " + found.size() + " GPUs unreadable ([N/A])");
+      problems.add(unreadable + " of " + (counted.size() + unreadable) + " GPUs unreadable ([N/A])");
     }
     String problem = problems.isEmpty() ? null : String.join("; ", problems);
     if (counted.isEmpty()) {

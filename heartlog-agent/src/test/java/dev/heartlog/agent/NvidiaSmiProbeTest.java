@@ -113,7 +113,10 @@ class NvidiaSmiProbeTest {
 
     GpuReading missing = NvidiaSmiProbe.parseVisible(FOUR_GPUS, NvidiaSmiProbe.visibleDevices("7"));
     assertThat(missing.totalMb()).isNull();
-    assertThat(missing.problem()).isEqualTo("nvidia-smi lists no GPU 7 of CUDA_VISIBLE_DEVICES");
+    assertThat(missing.problem()).isEqualTo("nvidia-smi lists no GPU 7 of CUDA_VISIBLE_DEVICES, which hides it and those after it");
+
+    GpuReading beforeTheMissingOne = NvidiaSmiProbe.parseVisible(FOUR_GPUS, NvidiaSmiProbe.visibleDevices("3,7,0"));
+    assertThat(beforeTheMissingOne.gpusCounted()).as("as CUDA: 0 comes after a GPU the machine lacks").containsExactly(3);
   }
 
   @Test
