@@ -170,7 +170,9 @@ final class RunCommand implements Callable<Integer> {
       agent.log(Level.CRITICAL, "heartlog run could not start " + command.get(0) + ": " + e.getMessage());
       agent.shutdown(WorkerStatus.CRASHED, Duration.ofSeconds(5));
       closeQuietly(embedded);
-      throw new IllegalArgumentException("cannot start " + command.get(0) + ": " + e.getMessage());
+      spec.commandLine().getErr().println("heartlog: cannot start " + command.get(0) + ": " + e.getMessage());
+      spec.commandLine().getErr().flush();
+      return cannotStartExitCode(e);
     }
     if (embedded != null) {
       embedded.onShutdown(this::stopChildOnShutdown);  // before the embedded store stops
@@ -299,6 +301,15 @@ final class RunCommand implements Callable<Integer> {
   private void releaseHeldLines() {
     outTracebacks.releaseHeld();
     errTracebacks.releaseHeld();
+  }
+
+  /**
+   * A shell's exit code for a command it could not run, as {@code env}, {@code nohup} and {@code
+   * timeout} give it too: 127 when there is no such program, 126 when it cannot be run.
+   */
+  static int cannotStartExitCode(IOException e) {
+    String message = String.valueOf(e.getMessage());
+    return message.contains("error=2,") ? 127 : 126;
   }
 
   static String describeExit(int exitCode) {

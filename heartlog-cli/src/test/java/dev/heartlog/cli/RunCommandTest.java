@@ -396,6 +396,25 @@ class RunCommandTest {
   }
 
   @Test
+  void aCommandThatCannotStartExitsAsAShellWouldAndIsRecorded() throws IOException {
+    String url = TestDatabase.freshUrl();
+    Store store = migratedStore(url);
+    Path notExecutable = Files.writeString(folder.resolve("not-executable.sh"), "echo never\n");
+
+    Cli.Result missing = Cli.run("run", "--worker", "wrapped-missing", "--db-url", url, "--", folder.resolve("no-such-program").toString());
+    Cli.Result denied = Cli.run("run", "--worker", "wrapped-denied", "--db-url", url, "--", notExecutable.toString());
+
+    assertThat(missing.exitCode()).isEqualTo(127);
+    assertThat(missing.err()).contains("heartlog: cannot start " + folder.resolve("no-such-program"));
+    assertThat(denied.exitCode()).isEqualTo(126);
+    assertThat(store.logs(new LogFilter("wrapped-missing", null, null, null, null, null, 10)))
+        .singleElement().satisfies(r -> {
+          assertThat(r.level()).isEqualTo("CRITICAL");
+          assertThat(r.message()).startsWith("heartlog run could not start");
+        });
+  }
+
+  @Test
   void killedBySignalIsSaidSo() {
     assertThat(RunCommand.describeExit(137)).isEqualTo("the worker process was killed by signal 9 (SIGKILL) (exit code 137)");
     assertThat(RunCommand.describeExit(3)).isEqualTo("the worker process exited with code 3");
