@@ -245,7 +245,8 @@ final class RunCommand implements Callable<Integer> {
       HeartlogAgent agent, PythonTracebacks tracebacks) {
     // A line redrawn with carriage returns is a progress display (tqdm, ffmpeg): INFO on either
     // stream, whatever the stream's default, and kind "progress".
-    TerminalLines lines = new TerminalLines((text, progress) -> {
+    TerminalLines lines = new TerminalLines((printed, progress) -> {
+      String text = AnsiEscapes.strip(printed);   // colours stay on the terminal, not in the record
       ChildLineParser.Parsed parsed = parser.parse(text, progress ? Level.INFO : streamDefault, name);
       if (progress) {
         parsed.metadata().putIfAbsent("kind", "progress");

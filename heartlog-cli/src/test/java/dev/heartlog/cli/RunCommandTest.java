@@ -144,6 +144,24 @@ class RunCommandTest {
   }
 
   @Test
+  void colouredLinesShowInColourAndAreRecordedAsTextAtTheLevelTheyName() throws IOException {
+    String url = TestDatabase.freshUrl();
+    Store store = migratedStore(url);
+    Path script = script("colours.sh",
+        "printf '\\033[32mINFO\\033[0m \\033[1mmodel loaded\\033[0m\\n'",
+        "printf '\\033[31mERROR\\033[0m: CUDA out of memory\\n' >&2");
+
+    Cli.Result result = Cli.run("run", "--worker", "wrapped-colours", "--db-url", url,
+        "--home", folder.resolve("home").toString(), "--", "sh", script.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out()).contains("\u001b[32mINFO\u001b[0m \u001b[1mmodel loaded\u001b[0m");
+    assertThat(store.logs(new LogFilter("wrapped-colours", null, null, null, null, null, 10)))
+        .extracting(StoredRecord::level, StoredRecord::message)
+        .containsExactlyInAnyOrder(tuple("INFO", "INFO model loaded"), tuple("ERROR", "ERROR: CUDA out of memory"));
+  }
+
+  @Test
   void aCleanExitEndsStoppedWithTheChildsExitCode() {
     String url = TestDatabase.freshUrl();
     Store store = migratedStore(url);
