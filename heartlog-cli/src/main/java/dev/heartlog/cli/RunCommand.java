@@ -295,7 +295,8 @@ final class RunCommand implements Callable<Integer> {
         releaseHeldLines();
         agent.endTask();
       }
-      return new PythonTracebacks.Line(Instant.now(), line.level(), line.message(), task, line.metadata(), System.nanoTime());
+      Instant at = line.time() != null ? line.time() : Instant.now();
+      return new PythonTracebacks.Line(at, line.level(), line.message(), task, line.metadata(), System.nanoTime());
     }
   }
 

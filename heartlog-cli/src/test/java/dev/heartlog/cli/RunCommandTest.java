@@ -225,6 +225,64 @@ class RunCommandTest {
   }
 
   @Test
+  void aStructuredLoggersJsonLineGivesLevelMessageTaskLoggerAndExceptionAndKeepsItsOtherFields() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+    // structlog's JSONRenderer, with the task bound to the logger.
+    ChildLineParser.Parsed structlog = seed.parse("{\"event\": \"frame rendered\", \"level\": \"warning\", "
+        + "\"task_id\": \"t-42\", \"frame\": 7, \"timestamp\": \"2026-11-29T16:00:00Z\"}", Level.INFO, "stdout");
+    assertThat(structlog.level()).isEqualTo(Level.WARNING);
+    assertThat(structlog.message()).isEqualTo("frame rendered");
+    assertThat(structlog.task()).isEqualTo("t-42");
+    assertThat(structlog.metadata()).containsEntry("frame", 7).containsEntry("stream", "stdout")
+        .doesNotContainKeys("event", "level", "task_id", "timestamp");
+    assertThat(structlog.time()).as("the line's own time").isEqualTo(java.time.Instant.parse("2026-11-29T16:00:00Z"));
+
+    // python-json-logger with an exception, on stderr.
+    ChildLineParser.Parsed pythonJson = seed.parse("{\"asctime\": \"2026-11-29 16:00:00,123\", \"levelname\": \"ERROR\", "
+        + "\"name\": \"worker.render\", \"message\": \"render failed\", \"exc_info\": \"Traceback (most recent call last):\\n"
+        + "ValueError: bad frame\", \"gpu\": {\"index\": 3, \"free_mb\": 512.5}}", Level.WARNING, "stderr");
+    assertThat(pythonJson.level()).isEqualTo(Level.ERROR);
+    assertThat(pythonJson.message()).isEqualTo("render failed");
+    assertThat(pythonJson.metadata()).containsEntry("logger", "worker.render")
+        .containsEntry("exception", "Traceback (most recent call last):\nValueError: bad frame")
+        .containsEntry("gpu", Map.of("index", 3, "free_mb", 512.5));
+
+    // pino's numeric levels and msg.
+    assertThat(seed.parse("{\"level\":50,\"time\":1764432000123,\"msg\":\"upload failed\"}", Level.INFO, "stdout"))
+        .satisfies(p -> assertThat(p.level()).isEqualTo(Level.ERROR))
+        .satisfies(p -> assertThat(p.message()).isEqualTo("upload failed"))
+        .satisfies(p -> assertThat(p.time()).isEqualTo(java.time.Instant.parse("2025-11-29T16:00:00.123Z")));
+    // python-json-logger's asctime is local time without an offset: kept as a field, not the record's time.
+    assertThat(pythonJson.time()).isNull();
+    assertThat(pythonJson.metadata()).containsEntry("asctime", "2026-11-29 16:00:00,123");
+    // An object without a message field keeps its text; a level no logger uses keeps the stream's.
+    String noMessage = "{\"level\": \"chatty\", \"step\": 3}";
+    assertThat(seed.parse(noMessage, Level.INFO, "stdout"))
+        .satisfies(p -> assertThat(p.message()).isEqualTo(noMessage))
+        .satisfies(p -> assertThat(p.level()).isEqualTo(Level.INFO));
+    // Not one JSON object: kept whole, as any other line.
+    assertThat(List.of("{not json}", "{\"a\": 1} trailing", "[1, 2]", "{\"a\": 1}{\"b\": 2}"))
+        .allSatisfy(line -> assertThat(seed.parse(line, Level.INFO, "stdout").message()).isEqualTo(line));
+  }
+
+  @Test
+  void aJsonLinesTimeIsReadInTheFormsStructuredLoggersWriteIt() {
+    java.time.Instant at = java.time.Instant.parse("2026-11-29T16:00:00.123456Z");
+
+    assertThat(ChildLineParser.jsonTime("2026-11-29T16:00:00.123456Z")).isEqualTo(at);
+    assertThat(ChildLineParser.jsonTime("2026-11-29T17:00:00.123456+01:00")).isEqualTo(at);
+    assertThat(ChildLineParser.jsonTime("2026-11-29 16:00:00.123456+00:00")).as("Python's str(datetime)").isEqualTo(at);
+    assertThat(ChildLineParser.jsonTime(1_795_968_000.123456)).as("seconds").isEqualTo(at);
+    assertThat(ChildLineParser.jsonTime(1_795_968_000_123L)).as("milliseconds").isEqualTo(at.minusNanos(456_000));
+    assertThat(ChildLineParser.jsonTime(1_795_968_000_123_456L)).as("microseconds").isEqualTo(at);
+    assertThat(ChildLineParser.jsonTime(1_795_968_000_123_456_789L)).as("nanoseconds, to the microsecond").isEqualTo(at);
+    assertThat(java.util.Arrays.asList(ChildLineParser.jsonTime("2026-11-29 16:00:00"), ChildLineParser.jsonTime("soon"),
+        ChildLineParser.jsonTime(-5), ChildLineParser.jsonTime(true), ChildLineParser.jsonTime(1.5),
+        ChildLineParser.jsonTime(17))).as("a duration is not a time").containsOnlyNulls();
+  }
+
+  @Test
   void pythonLoggingsDefaultFormatGivesTheLevelTheLoggerAndTheMessage() {
     ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
 
