@@ -3,7 +3,6 @@ package dev.heartlog.cli;
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.RecordMetadata;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -71,7 +70,7 @@ final class ChildLineParser {
     metadata.put("stream", stream);
     Matcher matcher = format.matcher(line);
     if (!matcher.matches()) {
-      Parsed json = jsonLine(line, streamDefault, metadata);
+      Parsed json = JsonLine.parse(line, streamDefault, metadata, taskEnd);
       if (json != null) {
         return json;
       }
@@ -102,123 +101,6 @@ final class ChildLineParser {
     String text = message == null ? line : message;
     String task = hasTask ? group(matcher, "task") : null;
     return new Parsed(level, text, task, metadata, taskEnd.matcher(text).find());
-  }
-
-  /** Field names structured loggers give the level, the message, the task, the logger and the exception. */
-  private static final List<String> LEVEL_FIELDS = List.of("level", "levelname", "severity", "lvl", "log.level");
-  private static final List<String> MESSAGE_FIELDS = List.of("message", "msg", "event", "@message");
-  private static final List<String> TASK_FIELDS = List.of("task_id", "taskId", "task");
-  private static final List<String> LOGGER_FIELDS = List.of("logger", "name", "logger_name", "log.logger");
-  private static final List<String> EXCEPTION_FIELDS = List.of("exception", "exc_info", "stack_trace", "stack");
-  private static final List<String> TIME_FIELDS = List.of("timestamp", "@timestamp", "time", "ts");
-  private static final long SINCE_2001 = 1_000_000_000L;
-
-  /**
-   * A line that is one JSON object (structlog, python-json-logger, pino, zap, ...): the level,
-   * message, task, logger and exception from the fields such loggers name them by, every other
-   * field into the record's metadata. A line without a message field keeps its whole text as the
-   * message. Null for a line that is not a JSON object.
-   */
-  private Parsed jsonLine(String line, Level streamDefault, RecordMetadata metadata) {
-    Map<String, Object> fields = JsonLine.object(line);
-    if (fields == null) {
-      return null;
-    }
-    Object levelValue = take(fields, LEVEL_FIELDS);
-    Level level = levelValue == null ? streamDefault : jsonLevel(levelValue, streamDefault);
-    Object messageValue = take(fields, MESSAGE_FIELDS);
-    String message = messageValue instanceof String text ? text : line;
-    if (messageValue != null && !(messageValue instanceof String)) {
-      fields.put("message", messageValue);   // not text: kept with the fields
-    }
-    Object taskValue = take(fields, TASK_FIELDS);
-    String task = taskValue == null || taskValue.toString().isBlank() ? null : taskValue.toString();
-    Object logger = take(fields, LOGGER_FIELDS);
-    if (logger != null) {
-      metadata.put("logger", logger.toString());
-    }
-    Object exception = take(fields, EXCEPTION_FIELDS);
-    if (exception != null) {
-      metadata.put("exception", exception.toString());
-    }
-    Instant time = null;
-    for (String name : TIME_FIELDS) {
-      time = fields.containsKey(name) ? jsonTime(fields.get(name)) : null;
-      if (time != null) {
-        fields.remove(name);   // it is the record's time; a time that cannot be read stays a field
-        break;
-      }
-    }
-    fields.forEach(metadata::putIfAbsent);
-    return new Parsed(level, message, task, metadata, taskEnd.matcher(message).find(), time);
-  }
-
-  /** Removes and returns the first of {@code names} the object has (with a non-null value). */
-  private static Object take(Map<String, Object> fields, List<String> names) {
-    for (String name : names) {
-      Object value = fields.remove(name);
-      if (value != null) {
-        return value;
-      }
-    }
-    return null;
-  }
-
-  /**
-   * A time written as ISO-8601 with its offset ({@code 2026-11-29T16:00:00.123456Z}, {@code
-   * +01:00}), or as a number since 1970 in seconds, milli-, micro- or nanoseconds by its size
-   * (Python's {@code time.time()}, pino's {@code Date.now()}, zap's seconds), after 2001; null
-   * otherwise (a local time without offset says nothing certain, a small number is a duration).
-   */
-  static Instant jsonTime(Object value) {
-    // Epoch numbers before 2001 (10^9 s) are read as durations or counts, which loggers also
-    // write under these names.
-    if (value instanceof Integer || value instanceof Long) {
-      long n = ((Number) value).longValue();   // exact: no rounding through a double
-      if (n < SINCE_2001) {
-        return null;   // a duration or a count, not a time
-      }
-      // Seconds, milli-, micro- or nanoseconds, by size, as the store reads a numeric time.
-      long perSecond = n < 100_000_000_000L ? 1
-          : n < 100_000_000_000_000L ? 1_000
-          : n < 100_000_000_000_000_000L ? 1_000_000
-          : 1_000_000_000;
-      long micros = (n % perSecond) * 1_000_000 / perSecond;
-      return Instant.ofEpochSecond(n / perSecond, micros * 1_000);
-    }
-    if (value instanceof Double number) {   // seconds with a fraction, as time.time() prints them
-      double seconds = number;
-      if (!(seconds >= SINCE_2001) || seconds >= 1e11) {
-        return null;   // a duration ("time": 1.5), or not seconds
-      }
-      long whole = (long) Math.floor(seconds);
-      return Instant.ofEpochSecond(whole, Math.round((seconds - whole) * 1e6) * 1_000L);
-    }
-    if (value instanceof String text) {
-      try {
-        return java.time.OffsetDateTime.parse(text.trim().replace(' ', 'T')).toInstant();
-      } catch (java.time.format.DateTimeParseException notIso) {
-        return null;
-      }
-    }
-    return null;
-  }
-
-  /** A level written as a name ({@code "warn"}, {@code "ERROR"}) or as pino's number (30 info, 50 error). */
-  private static Level jsonLevel(Object value, Level streamDefault) {
-    if (value instanceof Number number) {
-      int n = number.intValue();
-      return n >= 60 ? Level.CRITICAL : n >= 50 ? Level.ERROR : n >= 40 ? Level.WARNING : n >= 30 ? Level.INFO : Level.DEBUG;
-    }
-    String name = value.toString().trim().toUpperCase(java.util.Locale.ROOT);
-    return switch (name) {
-      case "TRACE", "DEBUG", "FINE", "FINER", "FINEST" -> Level.DEBUG;
-      case "INFO", "NOTICE", "CONFIG", "SUCCESS" -> Level.INFO;
-      case "WARN", "WARNING" -> Level.WARNING;
-      case "ERROR", "ERR", "SEVERE" -> Level.ERROR;
-      case "CRITICAL", "FATAL", "PANIC", "ALERT", "EMERGENCY", "EMERG", "DPANIC" -> Level.CRITICAL;
-      default -> streamDefault;
-    };
   }
 
   /**

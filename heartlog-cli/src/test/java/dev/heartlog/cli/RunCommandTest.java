@@ -270,16 +270,16 @@ class RunCommandTest {
   void aJsonLinesTimeIsReadInTheFormsStructuredLoggersWriteIt() {
     java.time.Instant at = java.time.Instant.parse("2026-11-29T16:00:00.123456Z");
 
-    assertThat(ChildLineParser.jsonTime("2026-11-29T16:00:00.123456Z")).isEqualTo(at);
-    assertThat(ChildLineParser.jsonTime("2026-11-29T17:00:00.123456+01:00")).isEqualTo(at);
-    assertThat(ChildLineParser.jsonTime("2026-11-29 16:00:00.123456+00:00")).as("Python's str(datetime)").isEqualTo(at);
-    assertThat(ChildLineParser.jsonTime(1_795_968_000.123456)).as("seconds").isEqualTo(at);
-    assertThat(ChildLineParser.jsonTime(1_795_968_000_123L)).as("milliseconds").isEqualTo(at.minusNanos(456_000));
-    assertThat(ChildLineParser.jsonTime(1_795_968_000_123_456L)).as("microseconds").isEqualTo(at);
-    assertThat(ChildLineParser.jsonTime(1_795_968_000_123_456_789L)).as("nanoseconds, to the microsecond").isEqualTo(at);
-    assertThat(java.util.Arrays.asList(ChildLineParser.jsonTime("2026-11-29 16:00:00"), ChildLineParser.jsonTime("soon"),
-        ChildLineParser.jsonTime(-5), ChildLineParser.jsonTime(true), ChildLineParser.jsonTime(1.5),
-        ChildLineParser.jsonTime(17))).as("a duration is not a time").containsOnlyNulls();
+    assertThat(JsonLine.time("2026-11-29T16:00:00.123456Z")).isEqualTo(at);
+    assertThat(JsonLine.time("2026-11-29T17:00:00.123456+01:00")).isEqualTo(at);
+    assertThat(JsonLine.time("2026-11-29 16:00:00.123456+00:00")).as("Python's str(datetime)").isEqualTo(at);
+    assertThat(JsonLine.time(1_795_968_000.123456)).as("seconds").isEqualTo(at);
+    assertThat(JsonLine.time(1_795_968_000_123L)).as("milliseconds").isEqualTo(at.minusNanos(456_000));
+    assertThat(JsonLine.time(1_795_968_000_123_456L)).as("microseconds").isEqualTo(at);
+    assertThat(JsonLine.time(1_795_968_000_123_456_789L)).as("nanoseconds, to the microsecond").isEqualTo(at);
+    assertThat(java.util.Arrays.asList(JsonLine.time("2026-11-29 16:00:00"), JsonLine.time("soon"),
+        JsonLine.time(-5), JsonLine.time(true), JsonLine.time(1.5),
+        JsonLine.time(17))).as("a duration is not a time").containsOnlyNulls();
   }
 
   @Test
