@@ -24,7 +24,7 @@ final class JsonLine {
 
   private static final JsonFactory JSON = new JsonFactory();
 
-  /** Field names structured loggers give the level, the message, the task, the logger and the exception. */
+  /** Field names structured loggers give the level, the message, the task, the logger, the exception and the time. */
   private static final List<String> LEVEL_FIELDS = List.of("level", "levelname", "severity", "lvl", "log.level");
   private static final List<String> MESSAGE_FIELDS = List.of("message", "msg", "event", "@message");
   private static final List<String> TASK_FIELDS = List.of("task_id", "taskId", "task");
