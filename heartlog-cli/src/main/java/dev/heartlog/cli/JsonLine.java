@@ -105,11 +105,12 @@ final class JsonLine {
       long micros = (n % perSecond) * 1_000_000 / perSecond;
       return Instant.ofEpochSecond(n / perSecond, micros * 1_000);
     }
-    if (value instanceof Double number) {   // seconds with a fraction, as time.time() prints them
-      double seconds = number;
-      if (!(seconds >= SINCE_2001) || seconds >= 1e11) {
-        return null;   // a duration ("time": 1.5), or not seconds
+    if (value instanceof Double number) {   // with a fraction: time.time()'s seconds, a float's milliseconds
+      double n = number;
+      if (!(n >= SINCE_2001) || Double.isInfinite(n)) {
+        return null;   // a duration ("time": 1.5)
       }
+      double seconds = n / (n < 1e11 ? 1 : n < 1e14 ? 1e3 : n < 1e17 ? 1e6 : 1e9);
       long whole = (long) Math.floor(seconds);
       return Instant.ofEpochSecond(whole, Math.round((seconds - whole) * 1e6) * 1_000L);
     }

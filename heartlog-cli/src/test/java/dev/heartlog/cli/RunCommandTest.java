@@ -275,6 +275,7 @@ class RunCommandTest {
     assertThat(JsonLine.time("2026-11-29 16:00:00.123456+00:00")).as("Python's str(datetime)").isEqualTo(at);
     assertThat(JsonLine.time(1_795_968_000.123456)).as("seconds").isEqualTo(at);
     assertThat(JsonLine.time(1_795_968_000_123L)).as("milliseconds").isEqualTo(at.minusNanos(456_000));
+    assertThat(JsonLine.time(1_795_968_000_123.456)).as("milliseconds with a fraction").isEqualTo(at);
     assertThat(JsonLine.time(1_795_968_000_123_456L)).as("microseconds").isEqualTo(at);
     assertThat(JsonLine.time(1_795_968_000_123_456_789L)).as("nanoseconds, to the microsecond").isEqualTo(at);
     assertThat(java.util.Arrays.asList(JsonLine.time("2026-11-29 16:00:00"), JsonLine.time("soon"),
