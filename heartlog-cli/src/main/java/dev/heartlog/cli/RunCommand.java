@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true)
 final class RunCommand implements Callable<Integer> {
 
-  /** How long a line naming ERROR waits for a traceback that may follow it (PythonTracebacks). */
+  /** How long a line naming ERROR waits for a traceback that may follow it (Tracebacks). */
   static final Duration TRACEBACK_QUIET = Duration.ofMillis(200);
   /** How often a progress display that keeps redrawing is recorded (TerminalLines). */
   static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(10);
@@ -111,8 +111,8 @@ final class RunCommand implements Callable<Integer> {
   /** Lines of stdout and stderr change the current task one at a time. */
   private final Object taskLock = new Object();
   /** Each stream's tracebacks, and the ERROR line each may be holding. */
-  private PythonTracebacks outTracebacks;
-  private PythonTracebacks errTracebacks;
+  private Tracebacks outTracebacks;
+  private Tracebacks errTracebacks;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -179,9 +179,9 @@ final class RunCommand implements Callable<Integer> {
     } else {
       Runtime.getRuntime().addShutdownHook(forwarder);
     }
-    PythonTracebacks.Sink records = (at, level, message, task, metadata) -> agent.log(at, level, message, task, metadata);
-    outTracebacks = new PythonTracebacks(records, TRACEBACK_QUIET.toNanos(), MAX_LINE_CHARS);
-    errTracebacks = new PythonTracebacks(records, TRACEBACK_QUIET.toNanos(), MAX_LINE_CHARS);
+    Tracebacks.Sink records = (at, level, message, task, metadata) -> agent.log(at, level, message, task, metadata);
+    outTracebacks = new Tracebacks(records, TRACEBACK_QUIET.toNanos(), MAX_LINE_CHARS);
+    errTracebacks = new Tracebacks(records, TRACEBACK_QUIET.toNanos(), MAX_LINE_CHARS);
     ScheduledExecutorService quiet = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "heartlog-run-quiet");
       thread.setDaemon(true);
@@ -242,7 +242,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private Thread pump(InputStream stream, OutputStream echo, String name, Level streamDefault, ChildLineParser parser,
-      HeartlogAgent agent, PythonTracebacks tracebacks) {
+      HeartlogAgent agent, Tracebacks tracebacks) {
     // A line redrawn with carriage returns is a progress display (tqdm, ffmpeg): INFO on either
     // stream, whatever the stream's default, and kind "progress".
     TerminalLines lines = new TerminalLines((printed, progress) -> {
@@ -281,10 +281,10 @@ final class RunCommand implements Callable<Integer> {
 
   /**
    * A line as it arrives: a line naming a task makes it current for the lines that follow, until
-   * an end marker. The line keeps the task and the time it came with, for PythonTracebacks may
+   * an end marker. The line keeps the task and the time it came with, for Tracebacks may
    * record it a moment later.
    */
-  private PythonTracebacks.Line arrive(HeartlogAgent agent, ChildLineParser.Parsed line) {
+  private Tracebacks.Line arrive(HeartlogAgent agent, ChildLineParser.Parsed line) {
     synchronized (taskLock) {
       if (line.task() != null && !line.task().equals(agent.currentTask())) {
         releaseHeldLines();
@@ -296,7 +296,7 @@ final class RunCommand implements Callable<Integer> {
         agent.endTask();
       }
       Instant at = line.time() != null ? line.time() : Instant.now();
-      return new PythonTracebacks.Line(at, line.level(), line.message(), task, line.metadata(), System.nanoTime());
+      return new Tracebacks.Line(at, line.level(), line.message(), task, line.metadata(), System.nanoTime());
     }
   }
 

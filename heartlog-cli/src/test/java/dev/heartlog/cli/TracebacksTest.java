@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class PythonTracebacksTest {
+class TracebacksTest {
 
   private static final long QUIET = 200;
 
   /** What was recorded: level, message, task, time (seconds), exception or "-". */
   private final List<String> recorded = new ArrayList<>();
-  private final PythonTracebacks tracebacks = new PythonTracebacks(
+  private final Tracebacks tracebacks = new Tracebacks(
       (at, level, message, task, metadata) -> recorded.add(level + " " + message + " " + task + " " + at.getEpochSecond()
           + " " + metadata.getOrDefault("exception", "-")),
       QUIET, 10_000);
@@ -23,7 +23,7 @@ class PythonTracebacksTest {
 
   /** A line arriving now, at the level the parser gave it, in task t-1. */
   private void print(Level level, String text) {
-    tracebacks.line(new PythonTracebacks.Line(Instant.ofEpochSecond(now), level, text, "t-1", Map.of("stream", "stderr"), now),
+    tracebacks.line(new Tracebacks.Line(Instant.ofEpochSecond(now), level, text, "t-1", Map.of("stream", "stderr"), now),
         text);
     now++;
   }

@@ -23,7 +23,7 @@ import java.util.Set;
  * recorded at once. One instance reads one stream; {@link #tick} and {@link #releaseHeld} come
  * from other threads.
  */
-final class PythonTracebacks {
+final class Tracebacks {
 
   static final String START = "Traceback (most recent call last):";
 
@@ -54,7 +54,7 @@ final class PythonTracebacks {
   private int tracebackChars;
   private long lastNanos;
 
-  PythonTracebacks(Sink sink, long quietNanos, int maxChars) {
+  Tracebacks(Sink sink, long quietNanos, int maxChars) {
     this.sink = sink;
     this.quietNanos = quietNanos;
     this.maxChars = maxChars;
