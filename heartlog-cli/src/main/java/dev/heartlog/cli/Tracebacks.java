@@ -7,21 +7,35 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * Makes a Python traceback one record, as the seed's Python worker stores it: the lines from
- * {@code Traceback (most recent call last):} to the exception line go into the record's
- * {@code exception}, the exception line is its message, and it is an ERROR. A traceback right
- * after a line naming ERROR or CRITICAL (what {@code logging.exception} prints) goes into that
- * line's record instead of one of its own, so one failure is one error. Chained exceptions
- * ("During handling of the above exception, ...") are one traceback, whose message is the last
- * exception line. A blank line outside a traceback is no record at all.
+ * Makes a traceback one record, as the seed's Python worker stores it: the lines of the
+ * traceback go into the record's {@code exception}, its exception line is the message, and it is
+ * an ERROR. Two shapes are read:
  *
- * <p>For that, a line naming ERROR or CRITICAL is held until the next line comes or the stream
- * has been quiet for {@code quietNanos} ({@link #tick}), and a traceback until the line after its
- * exception line: their records keep the time and the task of their arrival. Other lines are
- * recorded at once. One instance reads one stream; {@link #tick} and {@link #releaseHeld} come
- * from other threads.
+ * <ul>
+ *   <li>Python's, from {@code Traceback (most recent call last):} to the exception line. Chained
+ *       exceptions ("During handling of the above exception, ...") are one traceback, whose
+ *       message is the last exception line.
+ *   <li>A stack trace of the JVM or Node.js: an exception line ({@code java.io.IOException:
+ *       disk full}, {@code Exception in thread "main" ...}, {@code TypeError: ...}) followed by
+ *       frames ({@code \tat com.example.Render.run(Render.java:42)}, {@code     at render
+ *       (/app/render.js:12:5)}), with its {@code Caused by:}, {@code Suppressed:} and {@code ...
+ *       12 more} lines. Frames that come with no exception line before them are one record too,
+ *       at the level of their first line.
+ * </ul>
+ *
+ * A traceback right after a line naming ERROR or CRITICAL (what Python's {@code
+ * logging.exception} and Logback's {@code log.error("...", e)} print) goes into that line's
+ * record instead of one of its own, so one failure is one error. A blank line outside a
+ * traceback is no record at all.
+ *
+ * <p>For that, a line naming ERROR or CRITICAL, and a line that may be a stack trace's exception
+ * line, are held until the next line comes or the stream has been quiet for {@code quietNanos}
+ * ({@link #tick}), and a traceback until the first line that is not part of it: their records
+ * keep the time and the task of their arrival. Other lines are recorded at once. One instance
+ * reads one stream; {@link #tick} and {@link #releaseHeld} come from other threads.
  */
 final class Tracebacks {
 
@@ -31,6 +45,26 @@ final class Tracebacks {
   private static final Set<String> CHAINED = Set.of(
       "During handling of the above exception, another exception occurred:",
       "The above exception was the direct cause of the following exception:");
+
+  /**
+   * A frame of a JVM stack trace ({@code at com.example.Render.run(Render.java:42)}, {@code at
+   * java.base/java.lang.Thread.run(Thread.java:833)}) or of Node.js's ({@code at render
+   * (/app/render.js:12:5)}, {@code at /app/render.js:12:5}), indented. "  at 5 fps" is not one.
+   */
+  private static final Pattern FRAME = Pattern.compile("\\s+at (?:\\S+\\(.*\\)|.+ \\(.*\\)|\\S+:\\d+(?::\\d+)?)");
+
+  /** The other lines of a JVM stack trace: causes, suppressed exceptions, frames left out. */
+  private static final Pattern STACK_CONTINUATION = Pattern.compile(
+      "\\s*(?:Caused by|Suppressed): \\S.*|\\s+\\.\\.\\. \\d+ (?:more|common frames omitted)");
+
+  /**
+   * A line that may start a stack trace: a JVM exception's qualified class name ({@code
+   * org.postgresql.util.PSQLException: ...}, also after {@code Exception in thread "main"}), or
+   * a Node.js error ({@code Error: ...}, {@code TypeError [ERR_INVALID_ARG_TYPE]: ...}).
+   */
+  private static final Pattern EXCEPTION_LINE = Pattern.compile(
+      "(?:Exception in thread \".*\" )?(?:[A-Za-z_$][\\w$]*\\.)+[A-Za-z_$][\\w$]*(?::.*)?"
+          + "|(?:Uncaught )?(?:[A-Z][\\w$]*)?(?:Error|Exception)(?: \\[\\w+])?(?::.*)?");
 
   /** A line as it arrived: its record, the moment, and the task it was filed under then. */
   record Line(Instant at, Level level, String message, String task, Map<String, Object> metadata, long arrivedNanos) {}
@@ -45,12 +79,16 @@ final class Tracebacks {
   private final int maxChars;
 
   private Line held;                      // an ERROR line, not recorded yet
+  private Line heldExceptionLine;         // a line that may start a stack trace, with its text
+  private String heldExceptionText;
   private List<String> traceback;         // the traceback being read, from its first line
-  private Line tracebackStart;            // the line "Traceback (most recent call last):"
+  private boolean python;                 // whether it is Python's (else a stack trace)
+  private Line tracebackStart;            // its first line
   private Line owner;                     // the ERROR line it belongs to, if any
   private boolean framesSeen;
-  private boolean afterException;         // the exception line came: a chained traceback may follow
-  private String exceptionLine;           // the last exception line, the record's message
+  private boolean afterException;         // Python's exception line came: a chained traceback may follow
+  private String exceptionLine;           // the record's message
+  private Level tracebackLevel;           // the record's level when it has no owner
   private int tracebackChars;
   private long lastNanos;
 
@@ -64,40 +102,35 @@ final class Tracebacks {
     lastNanos = line.arrivedNanos();
     if (traceback != null) {
       boolean fits = tracebackChars + text.length() <= maxChars;
-      if (!afterException) {
-        boolean frame = !text.isEmpty() && (text.charAt(0) == ' ' || text.charAt(0) == '\t');
-        if (frame && fits) {
-          add(text);
-          framesSeen = true;
-          return;
-        }
-        if (!frame && framesSeen && !text.isBlank() && fits) {
-          add(text);   // the exception line, "RuntimeError: CUDA out of memory"; a chained one may follow
-          exceptionLine = text;
-          afterException = true;
-          return;
-        }
-      } else if (fits && (text.isBlank() || CHAINED.contains(text))) {
-        add(text);
-        return;
-      } else if (fits && text.equals(START)) {
-        add(text);     // the next exception of the chain: the last one printed is the message
-        afterException = false;
-        framesSeen = false;
+      if (fits && (python ? continuesPython(text) : continuesStack(text))) {
         return;
       }
       recordTraceback();   // what follows is a line of its own
     }
+    boolean frame = FRAME.matcher(text).matches();
+    if (heldExceptionLine != null && !frame) {
+      release();           // it did not start a stack trace
+    }
     if (text.equals(START)) {
-      owner = held;
-      held = null;
-      traceback = new ArrayList<>();
-      tracebackStart = line;
-      framesSeen = false;
-      afterException = false;
-      exceptionLine = null;
-      tracebackChars = 0;
+      startTraceback(true, line, START, Level.ERROR);
       add(text);
+      return;
+    }
+    if (frame) {
+      if (heldExceptionLine != null) {
+        startTraceback(false, heldExceptionLine, heldExceptionLine.message(), Level.ERROR);
+        add(heldExceptionText);
+        heldExceptionLine = null;
+        heldExceptionText = null;
+      } else {
+        startTraceback(false, line, text.strip(), line.level());
+      }
+      add(text);
+      return;
+    }
+    if (EXCEPTION_LINE.matcher(text).matches()) {
+      heldExceptionLine = line;   // held with the ERROR line before it, which it may belong to
+      heldExceptionText = text;
       return;
     }
     release();
@@ -112,7 +145,7 @@ final class Tracebacks {
   }
 
   /**
-   * Records the held line now: the current task is about to change, and a held line without a
+   * Records the held lines now: the current task is about to change, and a held line without a
    * task would otherwise be filed under the next one.
    */
   synchronized void releaseHeld() {
@@ -138,15 +171,75 @@ final class Tracebacks {
     release();
   }
 
+  /** Takes a line of a Python traceback; {@code false} when the line is not part of it. */
+  private boolean continuesPython(String text) {
+    if (!afterException) {
+      boolean frame = !text.isEmpty() && (text.charAt(0) == ' ' || text.charAt(0) == '\t');
+      if (frame) {
+        add(text);
+        framesSeen = true;
+        return true;
+      }
+      if (framesSeen && !text.isBlank()) {
+        add(text);   // the exception line, "RuntimeError: CUDA out of memory"; a chained one may follow
+        exceptionLine = text;
+        afterException = true;
+        return true;
+      }
+      return false;
+    }
+    if (text.isBlank() || CHAINED.contains(text)) {
+      add(text);
+      return true;
+    }
+    if (text.equals(START)) {
+      add(text);     // the next exception of the chain: the last one printed is the message
+      afterException = false;
+      framesSeen = false;
+      return true;
+    }
+    return false;
+  }
+
+  /** Takes a line of a JVM or Node.js stack trace; {@code false} when the line is not part of it. */
+  private boolean continuesStack(String text) {
+    if (FRAME.matcher(text).matches() || STACK_CONTINUATION.matcher(text).matches()) {
+      add(text);
+      return true;
+    }
+    return false;
+  }
+
+  /** Starts reading a traceback, which belongs to the held ERROR line if there is one. */
+  private void startTraceback(boolean isPython, Line start, String message, Level level) {
+    owner = held;
+    held = null;
+    traceback = new ArrayList<>();
+    python = isPython;
+    tracebackStart = start;
+    exceptionLine = message;
+    tracebackLevel = level;
+    framesSeen = false;
+    afterException = false;
+    tracebackChars = 0;
+  }
+
   private void add(String text) {
     traceback.add(text);
     tracebackChars += text.length() + 1;
   }
 
+  /** Records the held lines, in the order they came. */
   private void release() {
     if (held != null) {
       sink.record(held.at(), held.level(), held.message(), held.task(), held.metadata());
       held = null;
+    }
+    if (heldExceptionLine != null) {
+      Line line = heldExceptionLine;
+      heldExceptionLine = null;
+      heldExceptionText = null;
+      sink.record(line.at(), line.level(), line.message(), line.task(), line.metadata());
     }
   }
 
@@ -161,8 +254,8 @@ final class Tracebacks {
     if (owner != null) {
       sink.record(owner.at(), owner.level(), owner.message(), owner.task(), metadata);
     } else {
-      Level level = line.level().isAtLeast(Level.ERROR) ? line.level() : Level.ERROR;
-      sink.record(line.at(), level, exceptionLine != null ? exceptionLine : START, line.task(), metadata);
+      Level level = line.level().isAtLeast(tracebackLevel) ? line.level() : tracebackLevel;
+      sink.record(line.at(), level, exceptionLine, line.task(), metadata);
     }
     traceback = null;
     tracebackStart = null;

@@ -144,6 +144,44 @@ class RunCommandTest {
   }
 
   @Test
+  void aWrappedJavaProgramsUncaughtExceptionIsOneErrorWithItsStackTrace() throws IOException {
+    String url = TestDatabase.freshUrl();
+    Store store = migratedStore(url);
+    Path program = folder.resolve("Crash.java");
+    Files.writeString(program, """
+        public class Crash {
+          public static void main(String[] args) {
+            System.out.println("rendering frame 1");
+            try {
+              throw new java.io.IOException("No space left on device");
+            } catch (java.io.IOException e) {
+              throw new IllegalStateException("render failed", e);
+            }
+          }
+        }
+        """);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    Cli.Result result = Cli.run("run", "--worker", "wrapped-java", "--db-url", url,
+        "--home", folder.resolve("home").toString(), "--", java, program.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+    assertThat(result.err()).contains("\tat Crash.main(Crash.java:7)");
+    List<StoredRecord> stderr = store.logs(new LogFilter("wrapped-java", null, null, null, null, null, 100)).stream()
+        .filter(r -> r.metadataJson().contains("\"stream\": \"stderr\"")).toList();
+    assertThat(stderr).singleElement().satisfies(record -> {
+      assertThat(record.level()).isEqualTo("ERROR");
+      assertThat(record.message()).isEqualTo("Exception in thread \"main\" java.lang.IllegalStateException: render failed");
+      // The source launcher's own frames follow; how many depends on the JDK.
+      assertThat(record.exception())
+          .startsWith("Exception in thread \"main\" java.lang.IllegalStateException: render failed\n"
+              + "\tat Crash.main(Crash.java:7)\n")
+          .contains("\nCaused by: java.io.IOException: No space left on device\n\tat Crash.main(Crash.java:5)\n")
+          .doesNotEndWith("\n");
+    });
+  }
+
+  @Test
   void colouredLinesShowInColourAndAreRecordedAsTextAtTheLevelTheyName() throws IOException {
     String url = TestDatabase.freshUrl();
     Store store = migratedStore(url);

@@ -128,8 +128,92 @@ class TracebacksTest {
   void indentedLinesOutsideATracebackAreLinesOfTheirOwn() {
     print(Level.INFO, "config:");
     print(Level.INFO, "  steps: 8");
+    print(Level.INFO, "  at 5 fps");
     tracebacks.end();
 
-    assertThat(recorded).containsExactly("INFO config: t-1 0 -", "INFO   steps: 8 t-1 1 -");
+    assertThat(recorded).containsExactly("INFO config: t-1 0 -", "INFO   steps: 8 t-1 1 -", "INFO   at 5 fps t-1 2 -");
+  }
+  @Test
+  void anUncaughtJavaExceptionIsOneErrorWithItsCausesAndTheLineThatNamesItAsTheMessage() {
+    print(Level.WARNING, "Exception in thread \"main\" java.lang.IllegalStateException: render failed");
+    print(Level.WARNING, "\tat com.example.Render.run(Render.java:42)");
+    print(Level.WARNING, "\tat java.base/java.lang.Thread.run(Thread.java:833)");
+    print(Level.WARNING, "Caused by: java.io.IOException: No space left on device");
+    print(Level.WARNING, "\tat com.example.Render.write(Render.java:90)");
+    print(Level.WARNING, "\t... 2 more");
+    print(Level.WARNING, "next line");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "ERROR Exception in thread \"main\" java.lang.IllegalStateException: render failed t-1 0 "
+            + "Exception in thread \"main\" java.lang.IllegalStateException: render failed\n"
+            + "\tat com.example.Render.run(Render.java:42)\n\tat java.base/java.lang.Thread.run(Thread.java:833)\n"
+            + "Caused by: java.io.IOException: No space left on device\n\tat com.example.Render.write(Render.java:90)\n"
+            + "\t... 2 more",
+        "WARNING next line t-1 6 -");
+  }
+
+  @Test
+  void aStackTraceAfterAnErrorLineGoesIntoThatLinesRecord() {
+    // Logback's default pattern, log.error("render failed", e)
+    print(Level.ERROR, "12:00:00.123 [main] ERROR c.e.Worker - render failed");
+    print(Level.WARNING, "org.postgresql.util.PSQLException: Connection refused");
+    print(Level.WARNING, "\tat org.postgresql.Driver.connect(Driver.java:297)");
+    print(Level.WARNING, "\tSuppressed: java.io.IOException: close failed");
+    print(Level.WARNING, "\t\tat c.e.Worker.close(Worker.java:30)");
+    print(Level.WARNING, "\t\t... 1 common frames omitted");
+    tracebacks.tick(now + QUIET);
+
+    assertThat(recorded).containsExactly(
+        "ERROR 12:00:00.123 [main] ERROR c.e.Worker - render failed t-1 0 "
+            + "org.postgresql.util.PSQLException: Connection refused\n\tat org.postgresql.Driver.connect(Driver.java:297)\n"
+            + "\tSuppressed: java.io.IOException: close failed\n\t\tat c.e.Worker.close(Worker.java:30)\n"
+            + "\t\t... 1 common frames omitted");
+  }
+
+  @Test
+  void aNodeErrorIsOneError() {
+    print(Level.WARNING, "TypeError [ERR_INVALID_ARG_TYPE]: The \"path\" argument must be of type string");
+    print(Level.WARNING, "    at render (/app/render.js:12:5)");
+    print(Level.WARNING, "    at /app/index.js:3:1");
+    print(Level.WARNING, "    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)");
+    print(Level.WARNING, "Error: boom");
+    print(Level.WARNING, "    at Object.<anonymous> (/app/x.js:1:7)");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "ERROR TypeError [ERR_INVALID_ARG_TYPE]: The \"path\" argument must be of type string t-1 0 "
+            + "TypeError [ERR_INVALID_ARG_TYPE]: The \"path\" argument must be of type string\n"
+            + "    at render (/app/render.js:12:5)\n    at /app/index.js:3:1\n"
+            + "    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)",
+        "ERROR Error: boom t-1 4 Error: boom\n    at Object.<anonymous> (/app/x.js:1:7)");
+  }
+
+  @Test
+  void aLineThatOnlyLooksLikeAnExceptionIsALineOfItsOwnInItsPlace() {
+    print(Level.ERROR, "ERROR:root:upload failed");
+    print(Level.INFO, "s3.upload: retrying");   // a qualified name and a colon, but no frames follow
+    print(Level.INFO, "INFO:root:uploaded");
+    print(Level.INFO, "model.safetensors: loaded");
+    tracebacks.tick(now + QUIET);
+
+    assertThat(recorded).containsExactly(
+        "ERROR ERROR:root:upload failed t-1 0 -",
+        "INFO s3.upload: retrying t-1 1 -",
+        "INFO INFO:root:uploaded t-1 2 -",
+        "INFO model.safetensors: loaded t-1 3 -");
+  }
+
+  @Test
+  void framesWithNoExceptionLineAreOneRecordAtTheirLevel() {
+    print(Level.WARNING, "WARN retrying the upload");
+    print(Level.WARNING, "\tat c.e.Upload.send(Upload.java:12)");
+    print(Level.WARNING, "\tat c.e.Upload.run(Upload.java:5)");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "WARNING WARN retrying the upload t-1 0 -",
+        "WARNING at c.e.Upload.send(Upload.java:12) t-1 1 \tat c.e.Upload.send(Upload.java:12)\n"
+            + "\tat c.e.Upload.run(Upload.java:5)");
   }
 }
