@@ -38,6 +38,13 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true)
 final class RunCommand implements Callable<Integer> {
 
+  /**
+   * The logger of the records heartlog run makes itself (the child's exit, a command that cannot
+   * start), so that levels per component can keep or drop them: {@code --levels OFF,heartlog=ERROR}.
+   */
+  static final String OWN_LOGGER = "heartlog.run";
+  private static final Map<String, Object> OWN_RECORD = Map.of("logger", OWN_LOGGER);
+
   /** How long a line naming ERROR waits for a traceback that may follow it (Tracebacks). */
   static final Duration TRACEBACK_QUIET = Duration.ofMillis(200);
   /** How often a progress display that keeps redrawing is recorded (TerminalLines). */
@@ -167,7 +174,7 @@ final class RunCommand implements Callable<Integer> {
       unbufferedOutput(process.environment());
       child = process.start();
     } catch (IOException e) {
-      agent.log(Level.CRITICAL, "heartlog run could not start " + command.get(0) + ": " + e.getMessage());
+      agent.log(Level.CRITICAL, "heartlog run could not start " + command.get(0) + ": " + e.getMessage(), null, OWN_RECORD);
       agent.shutdown(WorkerStatus.CRASHED, Duration.ofSeconds(5));
       closeQuietly(embedded);
       spec.commandLine().getErr().println("heartlog: cannot start " + command.get(0) + ": " + e.getMessage());
@@ -199,7 +206,8 @@ final class RunCommand implements Callable<Integer> {
     quiet.shutdownNow();
     WorkerStatus status = exitCode == 0 ? WorkerStatus.STOPPED : WorkerStatus.CRASHED;
     if (exitCode != 0) {
-      agent.log(Level.ERROR, describeExit(exitCode), null, Map.of("exit_code", exitCode, "command", String.join(" ", command)));
+      agent.log(Level.ERROR, describeExit(exitCode), null,
+          Map.of("logger", OWN_LOGGER, "exit_code", exitCode, "command", String.join(" ", command)));
     }
     agent.shutdown(status, Duration.ofSeconds(10));
     finished.countDown();
@@ -270,7 +278,7 @@ final class RunCommand implements Callable<Integer> {
         lines.end();
         echo.flush();
       } catch (IOException e) {
-        agent.log(Level.WARNING, "heartlog run stopped reading the process's " + name + ": " + e.getMessage());
+        agent.log(Level.WARNING, "heartlog run stopped reading the process's " + name + ": " + e.getMessage(), null, OWN_RECORD);
       } finally {
         tracebacks.end();
       }

@@ -106,14 +106,16 @@ class RunCommandTest {
         "echo '[10:00:01] INFO QUEUE polled, nothing to do'",
         "echo '[10:00:02] WARNING QUEUE queue slow'",
         "echo '[10:00:03] INFO HEARTBEAT beat'",
-        "echo 'a line naming no component'");
+        "echo 'a line naming no component'",
+        "exit 4");
 
-    Cli.Result result = Cli.run("run", "--worker", "wrapped-levels", "--db-url", url, "--levels", "WARNING,generator=DEBUG",
+    // heartlog run's own record of the exit is the logger heartlog.run's.
+    Cli.Result result = Cli.run("run", "--worker", "wrapped-levels", "--db-url", url, "--levels", "WARNING,generator=DEBUG,heartlog=OFF",
         "--home", folder.resolve("home").toString(), "--", "sh", script.toString());
     Cli.Result wrong = Cli.run("run", "--worker", "wrapped-levels", "--db-url", url, "--levels", "GENERATOR=LOUD",
         "--home", folder.resolve("home").toString(), "--", "true");
 
-    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(4);
     assertThat(result.out()).as("every line still shows").contains("INFO HEARTBEAT beat", "a line naming no component");
     assertThat(store.logs(new LogFilter("wrapped-levels", null, null, null, null, null, 100)))
         .extracting(StoredRecord::message).containsExactly("step 1 of 30", "queue slow");
@@ -526,6 +528,7 @@ class RunCommandTest {
         .singleElement().satisfies(r -> {
           assertThat(r.level()).isEqualTo("CRITICAL");
           assertThat(r.message()).startsWith("heartlog run could not start");
+          assertThat(r.metadataJson()).contains("\"logger\": \"heartlog.run\"");
         });
   }
 
