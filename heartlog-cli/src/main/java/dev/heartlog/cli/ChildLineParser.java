@@ -32,6 +32,21 @@ final class ChildLineParser {
   static final int LEVEL_NAME_REACH = 48;
 
   /**
+   * How far it looks for a level set apart by " - ", as Python's most quoted format prints it
+   * ({@code %(asctime)s - %(name)s - %(levelname)s - %(message)s}) after a logger's dotted name.
+   */
+  static final int LEVEL_FIELD_REACH = 160;
+
+  /**
+   * glog's and absl's line ({@code W1129 10:00:00.123456  4242 gpu_device.cc:2019] ...}) and
+   * TensorFlow's ({@code 2026-11-29 10:00:00.123456: I tensorflow/core/util/port.cc:113] ...}),
+   * which GPU workers print on stderr: the level is one letter, I, W, E or F (fatal).
+   */
+  private static final Pattern GLOG = Pattern.compile(
+      "(?:(?<glog>[IWEF])\\d{4} [\\d:.]+\\s+\\d+|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d+: (?<tf>[IWEF]))"
+          + " \\S+:\\d+\\] .*");
+
+  /**
    * What one line says. {@code task} is null when the line names none; {@code time} when it
    * gives no time of its own (a JSON line's {@code timestamp} is the record's time).
    */
@@ -79,6 +94,9 @@ final class ChildLineParser {
         return python;
       }
       Level named = levelNamedNearStart(line);
+      if (named == null) {
+        named = glogLevel(line);
+      }
       return new Parsed(named == null ? streamDefault : named, line, null, metadata, taskEnd.matcher(line).find());
     }
     String marker = hasLevel ? group(matcher, "level") : null;
@@ -140,7 +158,8 @@ final class ChildLineParser {
    * The level a line of another format names near its start, where common formats put it:
    * Python's logging ({@code INFO:root:...}, {@code ... - WARNING - ...}), loguru ({@code ... |
    * ERROR    | ...}), {@code [WARN] ...}. A level name in capitals, a word of its own, within the
-   * first {@link #LEVEL_NAME_REACH} characters; null where there is none. (Python's logging
+   * first {@link #LEVEL_NAME_REACH} characters, or set apart by " - " within the first {@link
+   * #LEVEL_FIELD_REACH}; null where there is none. (Python's logging
    * writes to stderr, so without this every record of a Python worker's would be a warning.)
    */
   static Level levelNamedNearStart(String line) {
@@ -155,19 +174,57 @@ final class ChildLineParser {
       while (i < line.length() && isWordChar(line.charAt(i))) {
         i++;
       }
-      Level level = switch (line.substring(start, i)) {
-        case "TRACE", "DEBUG" -> Level.DEBUG;
-        case "INFO" -> Level.INFO;
-        case "WARN", "WARNING" -> Level.WARNING;
-        case "ERROR", "SEVERE" -> Level.ERROR;
-        case "CRITICAL", "FATAL" -> Level.CRITICAL;
-        default -> null;
-      };
+      Level level = levelName(line.substring(start, i));
+      if (level != null) {
+        return level;
+      }
+    }
+    return levelField(line);
+  }
+
+  /** A level name between " - " and " - " within {@link #LEVEL_FIELD_REACH} characters, or null. */
+  private static Level levelField(String line) {
+    int reach = Math.min(line.length(), LEVEL_FIELD_REACH);
+    for (int start = line.indexOf(" - "); start >= 0 && start < reach; start = line.indexOf(" - ", start + 3)) {
+      int end = line.indexOf(" - ", start + 3);
+      if (end < 0) {
+        return null;
+      }
+      Level level = levelName(line.substring(start + 3, end));
       if (level != null) {
         return level;
       }
     }
     return null;
+  }
+
+  private static Level levelName(String word) {
+    return switch (word) {
+      case "TRACE", "DEBUG" -> Level.DEBUG;
+      case "INFO" -> Level.INFO;
+      case "WARN", "WARNING" -> Level.WARNING;
+      case "ERROR", "SEVERE" -> Level.ERROR;
+      case "CRITICAL", "FATAL" -> Level.CRITICAL;
+      default -> null;
+    };
+  }
+
+  /** The level of a line of glog's, absl's or TensorFlow's ({@link #GLOG}); null for any other line. */
+  static Level glogLevel(String line) {
+    if (line.length() < 8 || !(line.charAt(0) >= '0' && line.charAt(0) <= '9' || "IWEF".indexOf(line.charAt(0)) >= 0)) {
+      return null;   // most lines: no regular expression run
+    }
+    Matcher matcher = GLOG.matcher(line);
+    if (!matcher.matches()) {
+      return null;
+    }
+    String letter = matcher.group("glog") != null ? matcher.group("glog") : matcher.group("tf");
+    return switch (letter) {
+      case "I" -> Level.INFO;
+      case "W" -> Level.WARNING;
+      case "E" -> Level.ERROR;
+      default -> Level.CRITICAL;
+    };
   }
 
   private static boolean isWordChar(char c) {

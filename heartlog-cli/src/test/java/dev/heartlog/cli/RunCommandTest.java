@@ -256,10 +256,24 @@ class RunCommandTest {
             "Traceback (most recent call last):",                                    // none: the stream's
             "RuntimeError: CUDA error: an illegal memory access",
             "loaded 3 ERRORS files",
-            "x".repeat(ChildLineParser.LEVEL_NAME_REACH) + " ERROR beyond the reach"))
+            "x".repeat(ChildLineParser.LEVEL_NAME_REACH) + " ERROR beyond the reach",
+            // The common Python format after a long logger name: the level set apart by " - "
+            "2026-11-29 10:00:00,123 - diffusers.pipelines.pipeline_utils - ERROR - failed to load",
+            "2026-11-29 10:00:00,123 - x - " + "y".repeat(ChildLineParser.LEVEL_FIELD_REACH) + " - ERROR - beyond",
+            "x".repeat(ChildLineParser.LEVEL_NAME_REACH) + " - ERROR rate - 0.1%",   // not a field of its own
+            // glog and absl (JAX, XLA), TensorFlow: one letter
+            "I1129 10:00:00.123456  4242 gpu_device.cc:2019] Created device /gpu:0",
+            "W0000 00:00:1764410400.123456   12345 cuda_executor.cc:1001] could not open file",
+            "E1129 10:00:00.123456  4242 cuda_driver.cc:152] failed call to cuInit",
+            "F1129 10:00:00.123456  4242 gpu_device.cc:99] Check failed: ok",
+            "2026-11-29 10:00:00.123456: I tensorflow/core/util/port.cc:113] oneDNN custom operations are on.",
+            "2026-11-29 10:00:00.123456: E external/xla/xla/stream_executor/cuda/cuda_dnn.cc:9261] Unable to register",
+            "I am not a glog line: 4242 x.cc:1] no"))
         .extracting(line -> seed.parse(line, Level.WARNING, "stderr").level())
         .containsExactly(Level.INFO, Level.WARNING, Level.ERROR, Level.DEBUG, Level.INFO,
-            Level.WARNING, Level.WARNING, Level.WARNING, Level.WARNING);
+            Level.WARNING, Level.WARNING, Level.WARNING, Level.WARNING,
+            Level.ERROR, Level.WARNING, Level.WARNING,
+            Level.INFO, Level.WARNING, Level.ERROR, Level.CRITICAL, Level.INFO, Level.ERROR, Level.WARNING);
     assertThat(seed.parse("2026-11-29 10:00:00,123 - worker - WARNING - VRAM nearly full", Level.INFO, "stdout").message())
         .as("a line of another format is kept whole").isEqualTo("2026-11-29 10:00:00,123 - worker - WARNING - VRAM nearly full");
   }
