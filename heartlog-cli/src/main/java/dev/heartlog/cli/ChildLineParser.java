@@ -37,6 +37,11 @@ final class ChildLineParser {
    */
   static final int LEVEL_FIELD_REACH = 160;
 
+  /** Python's {@code %(asctime)s - %(name)s - %(levelname)s - %(message)s}. */
+  private static final Pattern PYTHON_DASHED = Pattern.compile(
+      "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,\\d{3} - (?<logger>\\S+) - "
+          + "(?<level>DEBUG|INFO|WARNING|ERROR|CRITICAL) - (?<message>.*)");
+
   /**
    * glog's and absl's line ({@code W1129 10:00:00.123456  4242 gpu_device.cc:2019] ...}) and
    * TensorFlow's ({@code 2026-11-29 10:00:00.123456: I tensorflow/core/util/port.cc:113] ...}),
@@ -90,6 +95,9 @@ final class ChildLineParser {
         return json;
       }
       Parsed python = pythonBasicFormat(line, metadata);
+      if (python == null) {
+        python = pythonDashedFormat(line, metadata);
+      }
       if (python != null) {
         return python;
       }
@@ -152,6 +160,25 @@ final class ChildLineParser {
     metadata.put("logger", line.substring(levelEnd + 1, loggerEnd));
     String message = line.substring(loggerEnd + 1);
     return new Parsed(level, message, null, metadata, taskEnd.matcher(message).find());
+  }
+
+  /**
+   * A line in the format Python's logging documentation quotes most ({@code %(asctime)s -
+   * %(name)s - %(levelname)s - %(message)s}): its level, its logger as the record's {@code
+   * logger} and the message after it, as for {@link #pythonBasicFormat}. The line's time is local
+   * time with no zone, so the record keeps the time the line came. Null for any other line.
+   */
+  private Parsed pythonDashedFormat(String line, RecordMetadata metadata) {
+    if (line.length() < 30 || line.charAt(0) < '0' || line.charAt(0) > '9') {
+      return null;   // most lines: no regular expression run
+    }
+    Matcher matcher = PYTHON_DASHED.matcher(line);
+    if (!matcher.matches()) {
+      return null;
+    }
+    metadata.put("logger", matcher.group("logger"));
+    String message = matcher.group("message");
+    return new Parsed(Level.fromName(matcher.group("level")), message, null, metadata, taskEnd.matcher(message).find());
   }
 
   /**

@@ -257,8 +257,8 @@ class RunCommandTest {
             "RuntimeError: CUDA error: an illegal memory access",
             "loaded 3 ERRORS files",
             "x".repeat(ChildLineParser.LEVEL_NAME_REACH) + " ERROR beyond the reach",
-            // The common Python format after a long logger name: the level set apart by " - "
-            "2026-11-29 10:00:00,123 - diffusers.pipelines.pipeline_utils - ERROR - failed to load",
+            // A level set apart by " - " after a long logger name (Python's format, another datefmt)
+            "[2026-11-29T10:00:00] - diffusers.pipelines.pipeline_utils - ERROR - failed to load",
             "2026-11-29 10:00:00,123 - x - " + "y".repeat(ChildLineParser.LEVEL_FIELD_REACH) + " - ERROR - beyond",
             "x".repeat(ChildLineParser.LEVEL_NAME_REACH) + " - ERROR rate - 0.1%",   // not a field of its own
             // glog and absl (JAX, XLA), TensorFlow: one letter
@@ -274,8 +274,8 @@ class RunCommandTest {
             Level.WARNING, Level.WARNING, Level.WARNING, Level.WARNING,
             Level.ERROR, Level.WARNING, Level.WARNING,
             Level.INFO, Level.WARNING, Level.ERROR, Level.CRITICAL, Level.INFO, Level.ERROR, Level.WARNING);
-    assertThat(seed.parse("2026-11-29 10:00:00,123 - worker - WARNING - VRAM nearly full", Level.INFO, "stdout").message())
-        .as("a line of another format is kept whole").isEqualTo("2026-11-29 10:00:00,123 - worker - WARNING - VRAM nearly full");
+    assertThat(seed.parse("2026-11-29 10:00:00.123 | ERROR    | gen:run:42 - CUDA out of memory", Level.INFO, "stdout").message())
+        .as("a line of another format is kept whole").isEqualTo("2026-11-29 10:00:00.123 | ERROR    | gen:run:42 - CUDA out of memory");
   }
 
   @Test
@@ -348,6 +348,22 @@ class RunCommandTest {
     assertThat(seed.parse("INFO:root:", Level.WARNING, "stderr").message()).isEmpty();
     assertThat(seed.parse("INFO:root:Task completed", Level.WARNING, "stderr").endsTask()).isTrue();
     assertThat(List.of("INFO:     Uvicorn running on http://0.0.0.0:8000", "NOTICE:root:x", "INFO::x", "WARNING:no second colon"))
+        .allSatisfy(line -> assertThat(seed.parse(line, Level.WARNING, "stderr").message()).isEqualTo(line));
+  }
+
+  @Test
+  void pythonLoggingsDashedFormatGivesTheLevelTheLoggerAndTheMessage() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+    ChildLineParser.Parsed parsed = seed.parse(
+        "2026-11-29 17:17:42,731 - diffusers.pipelines.pipeline_utils - ERROR - render failed - frame 7", Level.INFO, "stderr");
+    assertThat(parsed.level()).isEqualTo(Level.ERROR);
+    assertThat(parsed.message()).isEqualTo("render failed - frame 7");
+    assertThat(parsed.metadata()).containsEntry("logger", "diffusers.pipelines.pipeline_utils").containsEntry("stream", "stderr");
+    assertThat(parsed.time()).as("local time with no zone: the line's arrival is the record's time").isNull();
+    assertThat(seed.parse("2026-11-29 17:17:42,731 - worker - INFO - Task completed", Level.WARNING, "stderr").endsTask())
+        .isTrue();
+    assertThat(List.of("2026-11-29 17:17:42,731 - worker - NOTICE - x", "2026-11-29 17:17:42 - worker - INFO - x"))
         .allSatisfy(line -> assertThat(seed.parse(line, Level.WARNING, "stderr").message()).isEqualTo(line));
   }
 
