@@ -4,6 +4,7 @@ import dev.heartlog.agent.AgentEnvironment;
 import dev.heartlog.agent.HeartlogAgent;
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.PostgrestTransport;
+import dev.heartlog.agent.RecordMetadata;
 import dev.heartlog.agent.WorkerStatus;
 import dev.heartlog.jdbc.JdbcTransport;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -114,6 +116,10 @@ final class RunCommand implements Callable<Integer> {
   OutputStream stderr = System.err;
 
   private volatile Process child;
+  /** The last traceback or stack trace recorded at ERROR or worse, and its task. */
+  private volatile LastException lastException;
+
+  record LastException(String task, String exception) {}
   private final CountDownLatch finished = new CountDownLatch(1);
   /** Lines of stdout and stderr change the current task one at a time. */
   private final Object taskLock = new Object();
@@ -186,7 +192,12 @@ final class RunCommand implements Callable<Integer> {
     } else {
       Runtime.getRuntime().addShutdownHook(forwarder);
     }
-    Tracebacks.Sink records = (at, level, message, task, metadata) -> agent.log(at, level, message, task, metadata);
+    Tracebacks.Sink records = (at, level, message, task, metadata) -> {
+      if (level.isAtLeast(Level.ERROR) && metadata.get("exception") instanceof String exception) {
+        lastException = new LastException(task, exception);
+      }
+      agent.log(at, level, message, task, metadata);
+    };
     outTracebacks = new Tracebacks(records, TRACEBACK_QUIET.toNanos(), MAX_LINE_CHARS);
     errTracebacks = new Tracebacks(records, TRACEBACK_QUIET.toNanos(), MAX_LINE_CHARS);
     ScheduledExecutorService quiet = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -206,8 +217,7 @@ final class RunCommand implements Callable<Integer> {
     quiet.shutdownNow();
     WorkerStatus status = exitCode == 0 ? WorkerStatus.STOPPED : WorkerStatus.CRASHED;
     if (exitCode != 0) {
-      agent.log(Level.ERROR, describeExit(exitCode), null,
-          Map.of("logger", OWN_LOGGER, "exit_code", exitCode, "command", String.join(" ", command)));
+      agent.log(Level.ERROR, describeExit(exitCode), null, exitMetadata(exitCode, command, lastException, agent.currentTask()));
     }
     agent.shutdown(status, Duration.ofSeconds(10));
     finished.countDown();
@@ -220,6 +230,23 @@ final class RunCommand implements Callable<Integer> {
     }
     closeQuietly(embedded);
     return exitCode;
+  }
+
+  /**
+   * The metadata of the record of a worker that exited with {@code exitCode}. When the last
+   * traceback it printed at ERROR or worse was in the task it dies in, that traceback is the
+   * record's {@code exception} too: a task's failure is its last error, this record, and it
+   * should say why (an uncaught exception's traceback comes just before the exit).
+   */
+  static Map<String, Object> exitMetadata(int exitCode, List<String> command, LastException last, String currentTask) {
+    RecordMetadata metadata = new RecordMetadata(4);
+    metadata.put("logger", OWN_LOGGER);
+    metadata.put("exit_code", exitCode);
+    metadata.put("command", String.join(" ", command));
+    if (last != null && Objects.equals(last.task(), currentTask)) {
+      metadata.put("exception", last.exception());
+    }
+    return metadata;
   }
 
   /**

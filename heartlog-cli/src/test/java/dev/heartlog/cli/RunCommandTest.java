@@ -91,6 +91,11 @@ class RunCommandTest {
         .singleElement().extracting(StoredRecord::exception).isEqualTo("Traceback (most recent call last):\n"
             + "  File \"worker.py\", line 410, in process\n    frames = pipe(prompt)\n"
             + "RuntimeError: CUDA error: an illegal memory access");
+    assertThat(fromStdout.get(8).exception())
+        .as("the crash's record says why: the last traceback of the task it died in")
+        .isEqualTo("Traceback (most recent call last):\n"
+            + "  File \"worker.py\", line 410, in process\n    frames = pipe(prompt)\n"
+            + "RuntimeError: CUDA error: an illegal memory access");
     assertThat(fromStdout.get(2).metadataJson()).contains("\"component\": \"GENERATOR\"");
     assertThat(fromStdout.get(4).metadataJson()).contains("\"kind\": \"success\"");
     assertThat(store.workers(Store.DEFAULT_STALE_AFTER)).singleElement()
@@ -560,6 +565,19 @@ class RunCommandTest {
           assertThat(r.message()).startsWith("heartlog run could not start");
           assertThat(r.metadataJson()).contains("\"logger\": \"heartlog.run\"");
         });
+  }
+
+  @Test
+  void theCrashsRecordCarriesTheLastTracebackOnlyFromTheTaskItDiesIn() {
+    RunCommand.LastException last = new RunCommand.LastException("t-1", "Traceback (most recent call last):\nKeyError: 'x'");
+
+    assertThat(RunCommand.exitMetadata(1, List.of("python3", "w.py"), last, "t-1"))
+        .containsEntry("exception", last.exception()).containsEntry("exit_code", 1)
+        .containsEntry("command", "python3 w.py").containsEntry("logger", "heartlog.run");
+    assertThat(RunCommand.exitMetadata(1, List.of("python3", "w.py"), last, "t-2")).doesNotContainKey("exception");
+    assertThat(RunCommand.exitMetadata(1, List.of("python3", "w.py"), null, null)).doesNotContainKey("exception");
+    assertThat(RunCommand.exitMetadata(1, List.of("w"), new RunCommand.LastException(null, "x"), null))
+        .as("no task then, none now").containsEntry("exception", "x");
   }
 
   @Test
