@@ -3,13 +3,14 @@
 # lines printed by the bare command (the baseline) and by it under `heartlog run` with the
 # embedded store, timed by the child itself from its first line to its last.
 # Usage: heartlog-bench/run-throughput.sh [lines=1000000] [runs=3]
+# LINE='...' heartlog-bench/run-throughput.sh prints that line instead of the seed-format one.
 set -euo pipefail
 lines="${1:-1000000}"
 runs="${2:-3}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-line='[12:00:00] INFO worker [Task t-1] rendered frame 42 of 100 in 17 ms'
+line="${LINE:-[12:00:00] INFO worker [Task t-1] rendered frame 42 of 100 in 17 ms}"
 child="date +child-start-%s.%N >&2; yes '$line' | head -n $lines; date +child-end-%s.%N >&2"
 
 rate() {  # the child's own start and end lines, in the stderr file $1
