@@ -107,7 +107,7 @@ final class Tracebacks {
       }
       recordTraceback();   // what follows is a line of its own
     }
-    boolean frame = FRAME.matcher(text).matches();
+    boolean frame = isFrame(text);
     if (heldExceptionLine != null && !frame) {
       release();           // it did not start a stack trace
     }
@@ -128,7 +128,7 @@ final class Tracebacks {
       add(text);
       return;
     }
-    if (EXCEPTION_LINE.matcher(text).matches()) {
+    if (isExceptionLine(text)) {
       heldExceptionLine = line;   // held with the ERROR line before it, which it may belong to
       heldExceptionText = text;
       return;
@@ -203,11 +203,23 @@ final class Tracebacks {
 
   /** Takes a line of a JVM or Node.js stack trace; {@code false} when the line is not part of it. */
   private boolean continuesStack(String text) {
-    if (FRAME.matcher(text).matches() || STACK_CONTINUATION.matcher(text).matches()) {
+    if (isFrame(text) || STACK_CONTINUATION.matcher(text).matches()) {
       add(text);
       return true;
     }
     return false;
+  }
+
+  // The first character rules most lines out before a regular expression runs: a line of the
+  // seed's format, "[12:00:00] INFO ...", cost a tenth of heartlog run's lines per second without.
+
+  private static boolean isFrame(String text) {
+    return !text.isEmpty() && Character.isWhitespace(text.charAt(0)) && FRAME.matcher(text).matches();
+  }
+
+  private static boolean isExceptionLine(String text) {
+    char first = text.isEmpty() ? ' ' : text.charAt(0);
+    return (Character.isLetter(first) || first == '_' || first == '$') && EXCEPTION_LINE.matcher(text).matches();
   }
 
   /** Starts reading a traceback, which belongs to the held ERROR line if there is one. */
