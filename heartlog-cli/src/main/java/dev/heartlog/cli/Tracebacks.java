@@ -211,7 +211,8 @@ final class Tracebacks {
   }
 
   // The first character rules most lines out before a regular expression runs: a line of the
-  // seed's format, "[12:00:00] INFO ...", cost a tenth of heartlog run's lines per second without.
+  // seed's format, "[12:00:00] INFO ...", cost about 8% of heartlog run's lines per second without
+  // (BENCHMARKS.md §7).
 
   private static boolean isFrame(String text) {
     return !text.isEmpty() && Character.isWhitespace(text.charAt(0)) && FRAME.matcher(text).matches();
