@@ -61,6 +61,10 @@ final class LogsCommand implements Callable<Integer> {
   @Option(names = "--json", description = "One JSON object per line.")
   boolean json;
 
+  @Option(names = "--no-stack-traces",
+      description = "Print each record on one line, without the stack trace or traceback indented below it.")
+  boolean noStackTraces;
+
   @Option(names = {"-f", "--follow"}, description = "Keep printing new records as they are stored (Ctrl-C ends).")
   boolean follow;
 
@@ -114,6 +118,14 @@ final class LogsCommand implements Callable<Integer> {
   }
 
   private void print(PrintWriter out, StoredRecord record) {
-    out.println(json ? StoreJson.record(record) : RecordText.line(record));
+    if (json) {
+      out.println(StoreJson.record(record));
+      return;
+    }
+    out.println(RecordText.line(record));
+    if (!noStackTraces && record.exception() != null) {
+      // As the worker's console showed it, below its record.
+      record.exception().lines().forEach(line -> out.println("    " + line));
+    }
   }
 }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,9 +91,15 @@ class CommandLineTest {
   @Test
   void logsFilterByWorkerAndLevel() {
     Cli.Result result = Cli.run("logs", "--worker", "demo-gpu-2", "--level", "ERROR", "--db-url", url);
+    Cli.Result brief = Cli.run("logs", "--worker", "demo-gpu-2", "--level", "ERROR", "--no-stack-traces", "--db-url", url);
 
-    assertThat(result.out().lines()).singleElement().asString()
+    assertThat(brief.out().lines()).singleElement().asString()
         .contains("ERROR", "demo-gpu-2", "[task " + failedTask + "]", "Generation failed: CUDA out of memory");
+    List<String> lines = result.out().lines().toList();
+    assertThat(lines.get(0)).isEqualTo(brief.out().lines().findFirst().orElseThrow());
+    assertThat(lines.subList(1, lines.size())).as("its stack trace, indented below it").isNotEmpty()
+        .allSatisfy(line -> assertThat(line).startsWith("    "))
+        .first().asString().contains("java.lang.IllegalStateException: CUDA out of memory");
   }
 
   @Test
