@@ -26,16 +26,20 @@ import java.util.regex.Pattern;
  *       at the level of their first line.
  * </ul>
  *
- * A traceback right after a line naming ERROR or CRITICAL (what Python's {@code
+ * <p>A Python warning ({@code file.py:185: FutureWarning: ...}) and the indented line of source
+ * Python prints below it are one record, the source line in its {@code source}.
+ *
+ * <p>A traceback right after a line naming ERROR or CRITICAL (what Python's {@code
  * logging.exception} and Logback's {@code log.error("...", e)} print) goes into that line's
  * record instead of one of its own, so one failure is one error. A blank line outside a
  * traceback is no record at all.
  *
- * <p>For that, a line naming ERROR or CRITICAL, and a line that may be a stack trace's exception
- * line, are held until the next line comes or the stream has been quiet for {@code quietNanos}
- * ({@link #tick}), and a traceback until the first line that is not part of it: their records
- * keep the time and the task of their arrival. Other lines are recorded at once. One instance
- * reads one stream; {@link #tick} and {@link #releaseHeld} come from other threads.
+ * <p>For that, a line naming ERROR or CRITICAL, a line that may be a stack trace's exception
+ * line, and a Python warning are held until the next line comes or the stream has been quiet for
+ * {@code quietNanos} ({@link #tick}), and a traceback until the first line that is not part of
+ * it: their records keep the time and the task of their arrival. Other lines are recorded at
+ * once. One instance reads one stream; {@link #tick} and {@link #releaseHeld} come from other
+ * threads.
  */
 final class Tracebacks {
 
@@ -66,6 +70,13 @@ final class Tracebacks {
       "(?:Exception in thread \".*\" )?(?:[A-Za-z_$][\\w$]*\\.)+[A-Za-z_$][\\w$]*(?::.*)?"
           + "|(?:Uncaught )?(?:[A-Z][\\w$]*)?(?:Error|Exception)(?: \\[\\w+])?(?::.*)?");
 
+  /**
+   * What Python's {@code warnings} module prints ({@code /site-packages/torch/_pytree.py:185:
+   * FutureWarning: ...}), followed by the line of source that warned, indented ({@code
+   * warnings.warn(}), which goes into the warning's record as its {@code source}.
+   */
+  private static final Pattern PYTHON_WARNING = Pattern.compile("\\S.*?:\\d+: [A-Z]\\w*Warning: .*");
+
   /** A line as it arrived: its record, the moment, and the task it was filed under then. */
   record Line(Instant at, Level level, String message, String task, Map<String, Object> metadata, long arrivedNanos) {}
 
@@ -79,6 +90,7 @@ final class Tracebacks {
   private final int maxChars;
 
   private Line held;                      // an ERROR line, not recorded yet
+  private Line heldWarning;               // a Python warning, whose source line may follow
   private Line heldExceptionLine;         // a line that may start a stack trace, with its text
   private String heldExceptionText;
   private List<String> traceback;         // the traceback being read, from its first line
@@ -106,6 +118,18 @@ final class Tracebacks {
         return;
       }
       recordTraceback();   // what follows is a line of its own
+    }
+    if (heldWarning != null) {
+      Line warning = heldWarning;
+      heldWarning = null;
+      if (!text.isBlank() && Character.isWhitespace(text.charAt(0))) {
+        RecordMetadata metadata = new RecordMetadata(warning.metadata().size() + 1);
+        metadata.putAll(warning.metadata());
+        metadata.put("source", text.strip());   // "  warnings.warn(": not a record of its own
+        sink.record(warning.at(), warning.level(), warning.message(), warning.task(), metadata);
+        return;
+      }
+      sink.record(warning.at(), warning.level(), warning.message(), warning.task(), warning.metadata());
     }
     boolean frame = isFrame(text);
     if (heldExceptionLine != null && !frame) {
@@ -136,6 +160,10 @@ final class Tracebacks {
     release();
     if (text.isBlank()) {
       return;   // says nothing: not a record (on stderr it was an empty warning)
+    }
+    if (isPythonWarning(text)) {
+      heldWarning = line;   // its source line may follow
+      return;
     }
     if (line.level().isAtLeast(Level.ERROR)) {
       held = line;
@@ -218,6 +246,10 @@ final class Tracebacks {
     return !text.isEmpty() && Character.isWhitespace(text.charAt(0)) && FRAME.matcher(text).matches();
   }
 
+  private static boolean isPythonWarning(String text) {
+    return !Character.isWhitespace(text.charAt(0)) && text.contains("Warning: ") && PYTHON_WARNING.matcher(text).matches();
+  }
+
   private static boolean isExceptionLine(String text) {
     char first = text.isEmpty() ? ' ' : text.charAt(0);
     return (Character.isLetter(first) || first == '_' || first == '$') && EXCEPTION_LINE.matcher(text).matches();
@@ -247,6 +279,11 @@ final class Tracebacks {
     if (held != null) {
       sink.record(held.at(), held.level(), held.message(), held.task(), held.metadata());
       held = null;
+    }
+    if (heldWarning != null) {
+      Line line = heldWarning;
+      heldWarning = null;
+      sink.record(line.at(), line.level(), line.message(), line.task(), line.metadata());
     }
     if (heldExceptionLine != null) {
       Line line = heldExceptionLine;

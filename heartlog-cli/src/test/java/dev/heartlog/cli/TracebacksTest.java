@@ -216,4 +216,25 @@ class TracebacksTest {
         "WARNING at c.e.Upload.send(Upload.java:12) t-1 1 \tat c.e.Upload.send(Upload.java:12)\n"
             + "\tat c.e.Upload.run(Upload.java:5)");
   }
+  @Test
+  void aPythonWarningAndItsSourceLineAreOneRecord() {
+    List<Map<String, Object>> metadata = new ArrayList<>();
+    Tracebacks warnings = new Tracebacks((at, level, message, task, meta) -> {
+      recorded.add(level + " " + message);
+      metadata.add(meta);
+    }, QUIET, 10_000);
+    String futureWarning = "/usr/lib/python3/site-packages/torch/utils/_pytree.py:185: FutureWarning: optree is too old";
+    String userWarning = "/app/worker.py:12: UserWarning: TypedStorage is deprecated";
+    for (String text : List.of(futureWarning, "  warnings.warn(", userWarning, "INFO:root:loaded", userWarning)) {
+      warnings.line(new Tracebacks.Line(Instant.ofEpochSecond(now), Level.WARNING, text, "t-1", Map.of("stream", "stderr"), now), text);
+      now++;
+    }
+    warnings.tick(now + QUIET);
+
+    assertThat(recorded).containsExactly("WARNING " + futureWarning, "WARNING " + userWarning,
+        "WARNING INFO:root:loaded", "WARNING " + userWarning);
+    assertThat(metadata.get(0)).containsEntry("source", "warnings.warn(").containsEntry("stream", "stderr");
+    assertThat(metadata.get(1)).doesNotContainKey("source");
+    assertThat(metadata.get(3)).doesNotContainKey("source");
+  }
 }
