@@ -2,7 +2,6 @@ package dev.heartlog.logback;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.classic.spi.StackTraceElementProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import dev.heartlog.agent.AgentEnvironment;
@@ -191,14 +190,13 @@ public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingE
     return builder.build();
   }
 
+  /**
+   * The exception as Logback's console prints it: frames, suppressed exceptions, causes and the
+   * frames they share with the exception they caused, without the last line's newline.
+   */
   private static String stackTrace(IThrowableProxy thrown) {
-    StringBuilder text = new StringBuilder(256);
-    text.append(thrown.getClassName()).append(": ").append(thrown.getMessage());
-    for (StackTraceElementProxy frame : thrown.getStackTraceElementProxyArray()) {
-      text.append("\n\t").append(frame.getSTEAsString());
-    }
-    IThrowableProxy cause = thrown.getCause();
-    return cause == null ? text.toString() : text.append("\nCaused by: ").append(ThrowableProxyUtil.asString(cause)).toString();
+    String text = ThrowableProxyUtil.asString(thrown);
+    return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
   }
 
   /** The worker id, when this appender starts the agent itself. */

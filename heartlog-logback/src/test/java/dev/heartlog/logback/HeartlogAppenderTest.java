@@ -151,14 +151,17 @@ class HeartlogAppenderTest {
   }
 
   @Test
-  void exceptionsTravelAsTextWithTheirCause() {
-    LoggerFactory.getLogger("worker.errors")
-        .error("generation failed", new IllegalStateException("VAE decode", new OutOfMemoryError("CUDA")));
+  void exceptionsTravelAsTextWithTheirCauseAndSuppressedExceptions() {
+    IllegalStateException thrown = new IllegalStateException("VAE decode", new OutOfMemoryError("CUDA"));
+    thrown.addSuppressed(new java.io.IOException("closing the frame file failed"));
+    LoggerFactory.getLogger("worker.errors").error("generation failed", thrown);
     agent.flush(Duration.ofSeconds(10));
 
     assertThat(stored).singleElement().satisfies(r -> assertThat(r.metadata().get("exception").toString())
-        .startsWith("java.lang.IllegalStateException: VAE decode")
-        .contains("Caused by: java.lang.OutOfMemoryError: CUDA"));
+        .startsWith("java.lang.IllegalStateException: VAE decode\n\tat dev.heartlog.logback.HeartlogAppenderTest.")
+        .contains("\n\tSuppressed: java.io.IOException: closing the frame file failed\n")
+        .contains("\nCaused by: java.lang.OutOfMemoryError: CUDA\n")
+        .doesNotEndWith("\n"));
   }
 
   @Test
