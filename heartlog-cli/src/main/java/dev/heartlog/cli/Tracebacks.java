@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -77,6 +78,9 @@ final class Tracebacks {
    */
   private static final Pattern PYTHON_WARNING = Pattern.compile("\\S.*?:\\d+: [A-Z]\\w*Warning: .*");
 
+  /** How soon after the line before it a line of an exception's message comes: one burst of output. */
+  static final long MESSAGE_BURST_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
   /** A line as it arrived: its record, the moment, and the task it was filed under then. */
   record Line(Instant at, Level level, String message, String task, Map<String, Object> metadata, long arrivedNanos) {}
 
@@ -99,6 +103,7 @@ final class Tracebacks {
   private Line owner;                     // the ERROR line it belongs to, if any
   private boolean framesSeen;
   private boolean afterException;         // Python's exception line came: a chained traceback may follow
+  private boolean inMessage;              // and the lines since are its message's
   private String exceptionLine;           // the record's message
   private Level tracebackLevel;           // the record's level when it has no owner
   private int tracebackChars;
@@ -111,10 +116,11 @@ final class Tracebacks {
   }
 
   synchronized void line(Line line, String text) {
+    boolean sameBurst = line.arrivedNanos() - lastNanos <= MESSAGE_BURST_NANOS;
     lastNanos = line.arrivedNanos();
     if (traceback != null) {
       boolean fits = tracebackChars + text.length() <= maxChars;
-      if (fits && (python ? continuesPython(text) : continuesStack(text))) {
+      if (fits && (python ? continuesPython(text, sameBurst) : continuesStack(text))) {
         return;
       }
       recordTraceback();   // what follows is a line of its own
@@ -199,8 +205,11 @@ final class Tracebacks {
     release();
   }
 
-  /** Takes a line of a Python traceback; {@code false} when the line is not part of it. */
-  private boolean continuesPython(String text) {
+  /**
+   * Takes a line of a Python traceback; {@code false} when the line is not part of it. {@code
+   * sameBurst}: the line came right after the one before it, as the lines of one traceback do.
+   */
+  private boolean continuesPython(String text, boolean sameBurst) {
     if (!afterException) {
       boolean frame = !text.isEmpty() && (text.charAt(0) == ' ' || text.charAt(0) == '\t');
       if (frame) {
@@ -212,21 +221,39 @@ final class Tracebacks {
         add(text);   // the exception line, "RuntimeError: CUDA out of memory"; a chained one may follow
         exceptionLine = text;
         afterException = true;
+        inMessage = true;
         return true;
       }
       return false;
     }
     if (text.isBlank() || CHAINED.contains(text)) {
       add(text);
+      inMessage = false;
       return true;
     }
     if (text.equals(START)) {
       add(text);     // the next exception of the chain: the last one printed is the message
       afterException = false;
       framesSeen = false;
+      inMessage = false;
+      return true;
+    }
+    if (inMessage && owner == null && sameBurst && continuesMessage(text)) {
+      add(text);
       return true;
     }
     return false;
+  }
+
+  /**
+   * Whether a line right after an exception line is more of its message: PyTorch's CUDA errors
+   * go on for three lines ("CUDA kernel errors might be asynchronously reported ...", "For
+   * debugging consider passing CUDA_LAUNCH_BLOCKING=1", ...). Only for a traceback that no
+   * logged line owns (uncaught, the worker about to exit): after {@code logging.exception} the
+   * next lines are the worker's own. A line naming its level, or a JSON object, is not.
+   */
+  private static boolean continuesMessage(String text) {
+    return text.charAt(0) != '{' && ChildLineParser.levelNamedNearStart(text) == null && ChildLineParser.glogLevel(text) == null;
   }
 
   /** Takes a line of a JVM or Node.js stack trace; {@code false} when the line is not part of it. */
@@ -266,6 +293,7 @@ final class Tracebacks {
     tracebackLevel = level;
     framesSeen = false;
     afterException = false;
+    inMessage = false;
     tracebackChars = 0;
   }
 

@@ -19,13 +19,21 @@ class TracebacksTest {
       (at, level, message, task, metadata) -> recorded.add(level + " " + message + " " + task + " " + at.getEpochSecond()
           + " " + metadata.getOrDefault("exception", "-")),
       QUIET, 10_000);
+  /** The record's time in seconds, and the arrival's in nanoseconds: one apart a line, unless paused. */
   private long now;
+  private long nanos;
 
   /** A line arriving now, at the level the parser gave it, in task t-1. */
   private void print(Level level, String text) {
-    tracebacks.line(new Tracebacks.Line(Instant.ofEpochSecond(now), level, text, "t-1", Map.of("stream", "stderr"), now),
+    tracebacks.line(new Tracebacks.Line(Instant.ofEpochSecond(now), level, text, "t-1", Map.of("stream", "stderr"), nanos),
         text);
     now++;
+    nanos++;
+  }
+
+  /** The worker prints nothing for a while. */
+  private void pause(long pauseNanos) {
+    nanos += pauseNanos;
   }
 
   @Test
@@ -34,6 +42,7 @@ class TracebacksTest {
     print(Level.WARNING, "  File \"worker.py\", line 410, in process_single_task");
     print(Level.WARNING, "    frames = pipe(prompt)");
     print(Level.WARNING, "torch.OutOfMemoryError: CUDA out of memory");
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
     print(Level.WARNING, "next line");
     tracebacks.end();
 
@@ -236,5 +245,45 @@ class TracebacksTest {
     assertThat(metadata.get(0)).containsEntry("source", "warnings.warn(").containsEntry("stream", "stderr");
     assertThat(metadata.get(1)).doesNotContainKey("source");
     assertThat(metadata.get(3)).doesNotContainKey("source");
+  }
+  @Test
+  void theLinesOfAnUncaughtExceptionsMessageThatComeWithItArePartOfIt() {
+    print(Level.WARNING, "Traceback (most recent call last):");
+    print(Level.WARNING, "  File \"worker.py\", line 410, in render");
+    print(Level.WARNING, "RuntimeError: CUDA error: device-side assert triggered");
+    print(Level.WARNING, "CUDA kernel errors might be asynchronously reported at some other API call.");
+    print(Level.WARNING, "For debugging consider passing CUDA_LAUNCH_BLOCKING=1");
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    print(Level.WARNING, "printed later: a line of its own");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "ERROR RuntimeError: CUDA error: device-side assert triggered t-1 0 Traceback (most recent call last):\n"
+            + "  File \"worker.py\", line 410, in render\nRuntimeError: CUDA error: device-side assert triggered\n"
+            + "CUDA kernel errors might be asynchronously reported at some other API call.\n"
+            + "For debugging consider passing CUDA_LAUNCH_BLOCKING=1",
+        "WARNING printed later: a line of its own t-1 5 -");
+  }
+
+  @Test
+  void afterALoggedTracebackOrALineNamingItsLevelTheNextLinesAreTheWorkersOwn() {
+    print(Level.ERROR, "ERROR:root:render failed");   // logging.exception: the worker goes on
+    print(Level.WARNING, "Traceback (most recent call last):");
+    print(Level.WARNING, "  File \"worker.py\", line 3, in render");
+    print(Level.WARNING, "ValueError: bad frame");
+    print(Level.WARNING, "retrying");
+    print(Level.WARNING, "Traceback (most recent call last):");
+    print(Level.WARNING, "  File \"worker.py\", line 3, in render");
+    print(Level.WARNING, "ValueError: bad frame");
+    print(Level.INFO, "INFO:root:retrying");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "ERROR ERROR:root:render failed t-1 0 Traceback (most recent call last):\n"
+            + "  File \"worker.py\", line 3, in render\nValueError: bad frame",
+        "WARNING retrying t-1 4 -",
+        "ERROR ValueError: bad frame t-1 5 Traceback (most recent call last):\n"
+            + "  File \"worker.py\", line 3, in render\nValueError: bad frame",
+        "INFO INFO:root:retrying t-1 8 -");
   }
 }
