@@ -23,8 +23,9 @@ import java.util.regex.Pattern;
  *       disk full}, {@code Exception in thread "main" ...}, {@code TypeError: ...}) followed by
  *       frames ({@code \tat com.example.Render.run(Render.java:42)}, {@code     at render
  *       (/app/render.js:12:5)}), with its {@code Caused by:}, {@code Suppressed:} and {@code ...
- *       12 more} lines. Frames that come with no exception line before them are one record too,
- *       at the level of their first line.
+ *       12 more} lines; for Node.js's uncaught error, also the place, source line and caret
+ *       printed before it and the version after it. Frames that come with no exception line
+ *       before them are one record too, at the level of their first line.
  * </ul>
  *
  * <p>A Python warning ({@code file.py:185: FutureWarning: ...}) and the indented line of source
@@ -78,6 +79,15 @@ final class Tracebacks {
    */
   private static final Pattern PYTHON_WARNING = Pattern.compile("\\S.*?:\\d+: [A-Z]\\w*Warning: .*");
 
+  /** Node.js's first line of an uncaught error: where it was thrown ({@code /app/render.js:12}). */
+  private static final Pattern NODE_LOCATION = Pattern.compile("(?:/|file://|node:)\\S*:\\d+");
+
+  /** The caret Node.js prints under the throwing line of source. */
+  private static final Pattern CARET = Pattern.compile("\\s*\\^+\\s*");
+
+  /** Node.js's last line of an uncaught error: {@code Node.js v20.11.1}. */
+  private static final Pattern NODE_VERSION = Pattern.compile("Node\\.js v\\d+(?:\\.\\d+)*");
+
   /** How soon after the line before it a line of an exception's message comes: one burst of output. */
   static final long MESSAGE_BURST_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -95,6 +105,8 @@ final class Tracebacks {
 
   private Line held;                      // an ERROR line, not recorded yet
   private Line heldWarning;               // a Python warning, whose source line may follow
+  private List<Line> prelude;             // what Node.js prints before an uncaught error, so far
+  private List<String> preludeTexts;
   private Line heldExceptionLine;         // a line that may start a stack trace, with its text
   private String heldExceptionText;
   private List<String> traceback;         // the traceback being read, from its first line
@@ -137,6 +149,23 @@ final class Tracebacks {
       }
       sink.record(warning.at(), warning.level(), warning.message(), warning.task(), warning.metadata());
     }
+    if (prelude != null) {
+      if (continuesPrelude(text)) {
+        prelude.add(line);
+        preludeTexts.add(text);
+        return;
+      }
+      if (prelude.size() >= 3 && isExceptionLine(text)) {
+        // Node.js's uncaught error: where it was thrown, that line of source, a caret, the error.
+        startTraceback(false, prelude.get(0), line.message(), Level.ERROR);
+        preludeTexts.forEach(this::add);
+        add(text);
+        prelude = null;
+        preludeTexts = null;
+        return;
+      }
+      release();           // it was not one
+    }
     boolean frame = isFrame(text);
     if (heldExceptionLine != null && !frame) {
       release();           // it did not start a stack trace
@@ -169,6 +198,11 @@ final class Tracebacks {
     }
     if (isPythonWarning(text)) {
       heldWarning = line;   // its source line may follow
+      return;
+    }
+    if (isNodeLocation(text)) {
+      prelude = new ArrayList<>(List.of(line));   // an uncaught error of Node.js's may follow
+      preludeTexts = new ArrayList<>(List.of(text));
       return;
     }
     if (line.level().isAtLeast(Level.ERROR)) {
@@ -258,7 +292,9 @@ final class Tracebacks {
 
   /** Takes a line of a JVM or Node.js stack trace; {@code false} when the line is not part of it. */
   private boolean continuesStack(String text) {
-    if (isFrame(text) || STACK_CONTINUATION.matcher(text).matches()) {
+    // Blank lines are kept only if more of the trace follows: Node.js ends an uncaught error's
+    // with a blank line and its version.
+    if (isFrame(text) || text.isBlank() || STACK_CONTINUATION.matcher(text).matches() || NODE_VERSION.matcher(text).matches()) {
       add(text);
       return true;
     }
@@ -271,6 +307,22 @@ final class Tracebacks {
 
   private static boolean isFrame(String text) {
     return !text.isEmpty() && Character.isWhitespace(text.charAt(0)) && FRAME.matcher(text).matches();
+  }
+
+  /**
+   * What may come after Node.js's first line of an uncaught error ({@code /app/render.js:12}):
+   * the line of source, the caret under it, blank lines.
+   */
+  private boolean continuesPrelude(String text) {
+    return switch (prelude.size()) {
+      case 1 -> !text.isBlank();
+      case 2 -> CARET.matcher(text).matches();
+      default -> text.isBlank() && prelude.size() < 6;
+    };
+  }
+
+  private static boolean isNodeLocation(String text) {
+    return (text.charAt(0) == '/' || text.startsWith("file://") || text.startsWith("node:")) && NODE_LOCATION.matcher(text).matches();
   }
 
   private static boolean isPythonWarning(String text) {
@@ -312,6 +364,16 @@ final class Tracebacks {
       Line line = heldWarning;
       heldWarning = null;
       sink.record(line.at(), line.level(), line.message(), line.task(), line.metadata());
+    }
+    if (prelude != null) {
+      for (int i = 0; i < prelude.size(); i++) {
+        Line line = prelude.get(i);
+        if (!preludeTexts.get(i).isBlank()) {
+          sink.record(line.at(), line.level(), line.message(), line.task(), line.metadata());
+        }
+      }
+      prelude = null;
+      preludeTexts = null;
     }
     if (heldExceptionLine != null) {
       Line line = heldExceptionLine;

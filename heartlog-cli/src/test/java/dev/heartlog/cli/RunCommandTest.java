@@ -189,6 +189,33 @@ class RunCommandTest {
   }
 
   @Test
+  void aWrappedNodeProgramsUncaughtErrorIsOneErrorWithItsStackTrace() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/node")), "node is needed");
+    String url = TestDatabase.freshUrl();
+    Store store = migratedStore(url);
+    Path program = Files.writeString(folder.resolve("render.js"), """
+        console.log("rendering frame 1");
+        function render() { throw new TypeError("Cannot read properties of undefined (reading 'width')"); }
+        render();
+        """);
+
+    Cli.Result result = Cli.run("run", "--worker", "wrapped-node", "--db-url", url,
+        "--home", folder.resolve("home").toString(), "--", "/usr/bin/node", program.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+    List<StoredRecord> stderr = store.logs(new LogFilter("wrapped-node", null, null, null, null, null, 100)).stream()
+        .filter(r -> r.metadataJson().contains("\"stream\": \"stderr\"")).toList();
+    assertThat(stderr).singleElement().satisfies(record -> {
+      assertThat(record.level()).isEqualTo("ERROR");
+      assertThat(record.message()).isEqualTo("TypeError: Cannot read properties of undefined (reading 'width')");
+      assertThat(record.exception())
+          .startsWith(program + ":2\n")
+          .contains("\nTypeError: Cannot read properties of undefined (reading 'width')\n    at render (" + program + ":2:")
+          .containsPattern("\nNode\\.js v\\d+[.\\d]*$");
+    });
+  }
+
+  @Test
   void colouredLinesShowInColourAndAreRecordedAsTextAtTheLevelTheyName() throws IOException {
     String url = TestDatabase.freshUrl();
     Store store = migratedStore(url);

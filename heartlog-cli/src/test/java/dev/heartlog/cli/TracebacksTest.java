@@ -286,4 +286,26 @@ class TracebacksTest {
             + "  File \"worker.py\", line 3, in render\nValueError: bad frame",
         "INFO INFO:root:retrying t-1 8 -");
   }
+  @Test
+  void aNodeUncaughtErrorIsOneErrorWithWhereItWasThrownAndTheVersion() {
+    List<String> printed = List.of(
+        "/app/render.js:2",
+        "function render() { throw new TypeError(\"Cannot read properties of undefined (reading 'width')\"); }",
+        "                    ^",
+        "",
+        "TypeError: Cannot read properties of undefined (reading 'width')",
+        "    at render (/app/render.js:2:27)",
+        "    at node:internal/main/run_main_module:28:49",
+        "",
+        "Node.js v20.20.2");
+    printed.forEach(text -> print(Level.WARNING, text));
+    print(Level.WARNING, "/data/frames/0001.png:3");   // a place, but no error follows
+    print(Level.WARNING, "next line");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "ERROR TypeError: Cannot read properties of undefined (reading 'width') t-1 0 " + String.join("\n", printed),
+        "WARNING /data/frames/0001.png:3 t-1 9 -",
+        "WARNING next line t-1 10 -");
+  }
 }
