@@ -68,6 +68,10 @@ final class LogsCommand implements Callable<Integer> {
   @Option(names = {"-f", "--follow"}, description = "Keep printing new records as they are stored (Ctrl-C ends).")
   boolean follow;
 
+  /** The stack trace printed last, and its record's time. */
+  private String lastStackTrace;
+  private String lastStackTraceAt;
+
   @Override
   public Integer call() throws InterruptedException {
     LogFilter filter = filter();
@@ -124,8 +128,15 @@ final class LogsCommand implements Callable<Integer> {
     }
     out.println(RecordText.line(record));
     if (!noStackTraces && record.exception() != null) {
-      // As the worker's console showed it, below its record.
-      record.exception().lines().forEach(line -> out.println("    " + line));
+      if (record.exception().equals(lastStackTrace)) {
+        // heartlog run's record of a crash carries the traceback printed just before it.
+        out.println("    (the stack trace of the record at " + lastStackTraceAt + ")");
+      } else {
+        // As the worker's console showed it, below its record.
+        record.exception().lines().forEach(line -> out.println("    " + line));
+        lastStackTrace = record.exception();
+        lastStackTraceAt = RecordText.timestamp(record.timestamp());
+      }
     }
   }
 }

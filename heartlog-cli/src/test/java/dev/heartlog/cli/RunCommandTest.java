@@ -96,6 +96,9 @@ class RunCommandTest {
         .isEqualTo("Traceback (most recent call last):\n"
             + "  File \"worker.py\", line 410, in process\n    frames = pipe(prompt)\n"
             + "RuntimeError: CUDA error: an illegal memory access");
+    assertThat(Cli.run("logs", "--worker", "wrapped-1", "--level", "ERROR", "--db-url", url).out())
+        .as("heartlog logs prints a stack trace once when the crash's record repeats it")
+        .containsOnlyOnce("frames = pipe(prompt)").containsPattern("the worker process exited with code 3\n    \\(the stack trace of the record at 20[-0-9]+ [0-9:.]+Z\\)\n");
     assertThat(fromStdout.get(2).metadataJson()).contains("\"component\": \"GENERATOR\"");
     assertThat(fromStdout.get(4).metadataJson()).contains("\"kind\": \"success\"");
     assertThat(store.workers(Store.DEFAULT_STALE_AFTER)).singleElement()
