@@ -85,6 +85,15 @@ function vramBar(used, total) {
 
 function levelBadge(level) { return `<span class="badge lvl-${esc(level)}">${esc(level)}</span>`; }
 
+/** A record's metadata but its exception (shown on its own): logger, thread, MDC fields, ... */
+function metadataList(metadata) {
+  const entries = Object.entries(metadata || {}).filter(([key]) => key !== 'exception');
+  if (entries.length === 0) return '';
+  const value = v => typeof v === 'string' ? v : JSON.stringify(v);
+  return `<details class="meta"><summary>${esc(entries.map(([key]) => key).join(', '))}</summary>
+    <dl class="kv">${entries.map(([key, v]) => `<dt>${esc(key)}</dt><dd>${esc(value(v))}</dd>`).join('')}</dl></details>`;
+}
+
 function recordRow(r, { showWorker = true, showTask = true } = {}) {
   const exception = r.metadata && r.metadata.exception;
   return `<tr class="row-${esc(r.level)}" data-id="${r.id}">
@@ -92,7 +101,7 @@ function recordRow(r, { showWorker = true, showTask = true } = {}) {
     <td>${levelBadge(r.level)}</td>
     ${showWorker ? `<td><a href="#/worker/${encodeURIComponent(r.worker_id)}">${esc(r.worker_id)}</a></td>` : ''}
     ${showTask ? `<td>${r.task_id ? `<a href="#/task/${encodeURIComponent(r.task_id)}">${esc(r.task_id.slice(0, 13))}</a>` : ''}</td>` : ''}
-    <td class="msg">${esc(r.message)}${exception ? `<details><summary>exception</summary><pre>${esc(exception)}</pre></details>` : ''}</td>
+    <td class="msg">${esc(r.message)}${exception ? `<details><summary>exception</summary><pre>${esc(exception)}</pre></details>` : ''}${metadataList(r.metadata)}</td>
   </tr>`;
 }
 

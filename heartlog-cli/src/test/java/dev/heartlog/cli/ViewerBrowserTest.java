@@ -144,6 +144,24 @@ class ViewerBrowserTest {
 
   @Test
   @Order(5)
+  void aRecordsMetadataOpensBelowItsMessage() throws Exception {
+    browser.get(base + "/#/explore?worker=demo-gpu-1");
+    waitForRows(By.cssSelector("#explore-records tbody tr"));
+    WebElement row = rows().stream().filter(r -> r.getText().contains("Loading model")).findFirst().orElseThrow();
+    WebElement details = row.findElement(By.cssSelector("details.meta"));
+    assertThat(details.getAttribute("open")).as("closed at first").isNull();
+
+    details.findElement(By.tagName("summary")).click();
+
+    waitUntil(() -> details.findElement(By.tagName("dl")).isDisplayed());
+    assertThat(details.findElements(By.tagName("dt"))).extracting(WebElement::getText)
+        .contains("logger", "thread", "class", "method", "line");
+    assertThat(details.findElement(By.tagName("dl")).getText()).contains("demo.worker.demo-gpu-1", "DemoWorker", "runTask");
+    screenshot("metadata");
+  }
+
+  @Test
+  @Order(6)
   void aRecordStoredNowAppearsInLiveTailWithoutAReload() throws Exception {
     browser.get(base + "/#/worker/demo-gpu-1");
     waitUntilText(By.id("worker-records"), "Worker shutting down");
