@@ -186,8 +186,8 @@ final class ChildLineParser {
    * Python's logging ({@code INFO:root:...}, {@code ... - WARNING - ...}), loguru ({@code ... |
    * ERROR    | ...}), {@code [WARN] ...}. A level name in capitals, a word of its own, within the
    * first {@link #LEVEL_NAME_REACH} characters, or set apart by " - " within the first {@link
-   * #LEVEL_FIELD_REACH}; null where there is none. (Python's logging
-   * writes to stderr, so without this every record of a Python worker's would be a warning.)
+   * #LEVEL_FIELD_REACH}; null where there is none. (Python's logging writes to stderr, so
+   * without this every record of a Python worker's would be a warning.)
    */
   static Level levelNamedNearStart(String line) {
     int reach = Math.min(line.length(), LEVEL_NAME_REACH);

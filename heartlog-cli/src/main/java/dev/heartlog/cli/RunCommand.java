@@ -118,8 +118,6 @@ final class RunCommand implements Callable<Integer> {
   private volatile Process child;
   /** The last traceback or stack trace recorded at ERROR or worse, and its task. */
   private volatile LastException lastException;
-
-  record LastException(String task, String exception) {}
   private final CountDownLatch finished = new CountDownLatch(1);
   /** Lines of stdout and stderr change the current task one at a time. */
   private final Object taskLock = new Object();
@@ -231,6 +229,9 @@ final class RunCommand implements Callable<Integer> {
     closeQuietly(embedded);
     return exitCode;
   }
+
+  /** A traceback or stack trace the worker printed, and the task it was recorded in. */
+  record LastException(String task, String exception) {}
 
   /**
    * The metadata of the record of a worker that exited with {@code exitCode}. When the last
