@@ -20,9 +20,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,6 +51,8 @@ final class RunCommand implements Callable<Integer> {
 
   /** How long a line naming ERROR waits for a traceback that may follow it (Tracebacks). */
   static final Duration TRACEBACK_QUIET = Duration.ofMillis(200);
+  /** How long the worker has to exit after heartlog run passed SIGTERM on, before it is killed. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(10);
   /** How often a progress display that keeps redrawing is recorded (TerminalLines). */
   static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(10);
   /** The longest line kept whole: what the agent stores of a message. */
@@ -116,6 +120,8 @@ final class RunCommand implements Callable<Integer> {
   OutputStream stderr = System.err;
 
   private volatile Process child;
+  /** Set when heartlog run was asked to stop (SIGTERM, SIGINT) and passed it on. */
+  private volatile boolean stopRequested;
   /** The last traceback or stack trace recorded at ERROR or worse, and its task. */
   private volatile LastException lastException;
   private final CountDownLatch finished = new CountDownLatch(1);
@@ -213,8 +219,12 @@ final class RunCommand implements Callable<Integer> {
     out.join();
     err.join();
     quiet.shutdownNow();
-    WorkerStatus status = exitCode == 0 ? WorkerStatus.STOPPED : WorkerStatus.CRASHED;
-    if (exitCode != 0) {
+    boolean stopped = stoppedAsAsked(stopRequested, exitCode);
+    WorkerStatus status = stopped ? WorkerStatus.STOPPED : WorkerStatus.CRASHED;
+    if (exitCode != 0 && stopped) {
+      agent.log(Level.INFO, describeExit(exitCode) + ", as heartlog run was asked to stop", null,
+          Map.of("logger", OWN_LOGGER, "exit_code", exitCode, "command", String.join(" ", command)));
+    } else if (exitCode != 0) {
       agent.log(Level.ERROR, describeExit(exitCode), null, exitMetadata(exitCode, command, lastException, agent.currentTask()));
     }
     agent.shutdown(status, Duration.ofSeconds(10));
@@ -259,22 +269,52 @@ final class RunCommand implements Callable<Integer> {
     environment.putIfAbsent("PYTHONUNBUFFERED", "1");
   }
 
-  /** On SIGTERM or SIGINT to heartlog run: pass SIGTERM on, and wait for the final heartbeat. */
+  /**
+   * On SIGTERM or SIGINT to heartlog run: pass SIGTERM on, give the worker {@link #STOP_GRACE} to
+   * exit, kill what is left, and wait for the final heartbeat.
+   *
+   * <p>A launcher between heartlog run and the real worker ({@code sh -c}, a start script)
+   * exits on the SIGTERM without passing it on, and would leave the worker running, orphaned.
+   * So the processes it started that outlive it get the SIGTERM too. Only then: a worker that
+   * stops its own children (a pool, data loader processes) is left to do it.
+   */
   private void stopChildOnShutdown() {
     Process running = child;
     if (running != null && running.isAlive()) {
+      stopRequested = true;
+      // Taken before the launcher exits: after that, its children are no longer its descendants.
+      List<ProcessHandle> started = running.toHandle().descendants().toList();
       // Through the process handle: Process.destroy() would also close the pipes, and the
       // worker's last lines (its own shutdown messages) would be lost.
       running.toHandle().destroy();
+      long deadline = System.nanoTime() + STOP_GRACE.toNanos();
       try {
-        if (!running.waitFor(10, TimeUnit.SECONDS)) {
+        if (!running.waitFor(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
           running.toHandle().destroyForcibly();
+        }
+        List<ProcessHandle> orphans = started.stream().filter(ProcessHandle::isAlive).toList();
+        orphans.forEach(ProcessHandle::destroy);
+        for (ProcessHandle orphan : orphans) {
+          try {
+            orphan.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          } catch (TimeoutException | ExecutionException stillRunning) {
+            orphan.destroyForcibly();
+          }
         }
         finished.await(15, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /**
+   * Whether a worker that exited with {@code exitCode} stopped as it was asked: it exited
+   * cleanly, or was ended by the SIGTERM or SIGINT passed on to it (the default for a program
+   * that handles neither).
+   */
+  static boolean stoppedAsAsked(boolean stopRequested, int exitCode) {
+    return exitCode == 0 || stopRequested && (exitCode == 128 + 15 || exitCode == 128 + 2);
   }
 
   private Thread pump(InputStream stream, OutputStream echo, String name, Level streamDefault, ChildLineParser parser,

@@ -502,6 +502,49 @@ class RunCommandTest {
   }
 
   @Test
+  void sigtermReachesTheWorkerBehindALauncherScriptAndItsStopIsAStop() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 is needed");
+    String url = TestDatabase.freshUrl();
+    Store store = migratedStore(url);
+    Path pidFile = folder.resolve("worker.pid");
+    Path stopped = folder.resolve("worker.stopped");
+    Path worker = Files.writeString(folder.resolve("worker.py"), String.join("\n",
+        "import os, signal, sys, time",
+        "def stop(*_):",
+        "    open('" + stopped + "', 'w').write('SIGTERM')",
+        "    sys.exit(0)",
+        "signal.signal(signal.SIGTERM, stop)",
+        "open('" + pidFile + "', 'w').write(str(os.getpid()))",
+        "while True:",
+        "    time.sleep(0.1)", ""));
+    // A start script: sh runs python as its child and does not pass SIGTERM on.
+    Path launcher = script("start.sh", "echo '[10:00:00] INFO WORKER starting'", "/usr/bin/python3 " + worker,
+        "echo '[10:00:02] INFO WORKER script done'");
+    Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "run", "--worker", "wrapped-launcher", "--db-url", url, "--home", folder.resolve("home").toString(), "--",
+        "sh", launcher.toString())
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(pidFile) && !Files.readString(pidFile).isEmpty());
+    long pythonPid = Long.parseLong(Files.readString(pidFile).trim());
+
+    run.destroy();   // SIGTERM to heartlog run
+    assertThat(run.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+    assertThat(stopped).as("the worker got the SIGTERM, not a SIGKILL after the grace").hasContent("SIGTERM");
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(ProcessHandle.of(pythonPid)
+        .map(ProcessHandle::isAlive).orElse(false)).as("no worker left running").isFalse());
+    assertThat(store.logs(new LogFilter("wrapped-launcher", null, null, null, null, null, 100)))
+        .extracting(StoredRecord::message).contains("starting",
+            "the worker process was killed by signal 15 (SIGTERM) (exit code 143), as heartlog run was asked to stop");
+    assertThat(store.workers(Store.DEFAULT_STALE_AFTER)).filteredOn(w -> w.id().equals("wrapped-launcher"))
+        .singleElement().satisfies(w -> assertThat(w.health()).isEqualTo("stopped"));
+    assertThat(RunCommand.stoppedAsAsked(true, 143)).isTrue();
+    assertThat(RunCommand.stoppedAsAsked(false, 143)).as("not asked: killed by someone else").isFalse();
+    assertThat(RunCommand.stoppedAsAsked(true, 137)).as("killed after it did not stop in time").isFalse();
+  }
+
+  @Test
   void whatTheWorkerPrintsIsPassedOnByteForByteAndItsLinesAreReadAsUtf8() throws IOException {
     String url = TestDatabase.freshUrl();
     Store store = migratedStore(url);
