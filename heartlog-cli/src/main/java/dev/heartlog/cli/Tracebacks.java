@@ -88,6 +88,9 @@ final class Tracebacks {
   /** Node.js's last line of an uncaught error: {@code Node.js v20.11.1}. */
   private static final Pattern NODE_VERSION = Pattern.compile("Node\\.js v\\d+(?:\\.\\d+)*");
 
+  /** How many lines of a JVM exception's message after its first are held for the frames to come. */
+  private static final int MAX_MESSAGE_LINES = 20;
+
   /** How soon after the line before it a line of an exception's message comes: one burst of output. */
   static final long MESSAGE_BURST_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -109,6 +112,8 @@ final class Tracebacks {
   private List<String> preludeTexts;
   private Line heldExceptionLine;         // a line that may start a stack trace, with its text
   private String heldExceptionText;
+  private final List<Line> heldMessageLines = new ArrayList<>();   // and the lines of its message after it
+  private final List<String> heldMessageTexts = new ArrayList<>();
   private List<String> traceback;         // the traceback being read, from its first line
   private boolean python;                 // whether it is Python's (else a stack trace)
   private Line tracebackStart;            // its first line
@@ -168,6 +173,12 @@ final class Tracebacks {
     }
     boolean frame = isFrame(text);
     if (heldExceptionLine != null && !frame) {
+      if (sameBurst && heldMessageLines.size() < MAX_MESSAGE_LINES && continuesMessage(text)) {
+        // More of the exception's message: PSQLException's "  Detail: Key (id)=(42) already exists."
+        heldMessageLines.add(line);
+        heldMessageTexts.add(text);
+        return;
+      }
       release();           // it did not start a stack trace
     }
     if (text.equals(START)) {
@@ -179,8 +190,11 @@ final class Tracebacks {
       if (heldExceptionLine != null) {
         startTraceback(false, heldExceptionLine, heldExceptionLine.message(), Level.ERROR);
         add(heldExceptionText);
+        heldMessageTexts.forEach(this::add);
         heldExceptionLine = null;
         heldExceptionText = null;
+        heldMessageLines.clear();
+        heldMessageTexts.clear();
       } else {
         startTraceback(false, line, text.strip(), line.level());
       }
@@ -282,12 +296,14 @@ final class Tracebacks {
   /**
    * Whether a line right after an exception line is more of its message: PyTorch's CUDA errors
    * go on for three lines ("CUDA kernel errors might be asynchronously reported ...", "For
-   * debugging consider passing CUDA_LAUNCH_BLOCKING=1", ...). Only for a traceback that no
-   * logged line owns (uncaught, the worker about to exit): after {@code logging.exception} the
-   * next lines are the worker's own. A line naming its level, or a JSON object, is not.
+   * debugging consider passing CUDA_LAUNCH_BLOCKING=1", ...), a PSQLException for its "Detail:".
+   * For Python only after a traceback that no logged line owns (uncaught, the worker about to
+   * exit): after {@code logging.exception} the next lines are the worker's own. For the JVM only
+   * until its frames come. A line naming its level, or a JSON object, is not.
    */
   private static boolean continuesMessage(String text) {
-    return text.charAt(0) != '{' && ChildLineParser.levelNamedNearStart(text) == null && ChildLineParser.glogLevel(text) == null;
+    return !text.isBlank() && text.charAt(0) != '{' && !text.equals(START)
+        && ChildLineParser.levelNamedNearStart(text) == null && ChildLineParser.glogLevel(text) == null;
   }
 
   /** Takes a line of a JVM or Node.js stack trace; {@code false} when the line is not part of it. */
@@ -380,6 +396,11 @@ final class Tracebacks {
       heldExceptionLine = null;
       heldExceptionText = null;
       sink.record(line.at(), line.level(), line.message(), line.task(), line.metadata());
+      for (Line message : heldMessageLines) {
+        sink.record(message.at(), message.level(), message.message(), message.task(), message.metadata());
+      }
+      heldMessageLines.clear();
+      heldMessageTexts.clear();
     }
   }
 

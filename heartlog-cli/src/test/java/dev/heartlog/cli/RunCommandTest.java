@@ -165,7 +165,7 @@ class RunCommandTest {
             try {
               throw new java.io.IOException("No space left on device");
             } catch (java.io.IOException e) {
-              throw new IllegalStateException("render failed", e);
+              throw new IllegalStateException("render failed\\n  frame: 42", e);
             }
           }
         }
@@ -185,6 +185,7 @@ class RunCommandTest {
       // The source launcher's own frames follow; how many depends on the JDK.
       assertThat(record.exception())
           .startsWith("Exception in thread \"main\" java.lang.IllegalStateException: render failed\n"
+              + "  frame: 42\n"   // the message's second line
               + "\tat Crash.main(Crash.java:7)\n")
           .contains("\nCaused by: java.io.IOException: No space left on device\n\tat Crash.main(Crash.java:5)\n")
           .doesNotEndWith("\n");

@@ -308,4 +308,22 @@ class TracebacksTest {
         "WARNING /data/frames/0001.png:3 t-1 9 -",
         "WARNING next line t-1 10 -");
   }
+  @Test
+  void aJvmExceptionsMessageOfSeveralLinesStaysWithItsFrames() {
+    print(Level.ERROR, "12:00:00.123 [main] ERROR c.e.Queue - saving the task failed");
+    print(Level.ERROR, "org.postgresql.util.PSQLException: ERROR: duplicate key value violates unique constraint \"tasks_pkey\"");
+    print(Level.WARNING, "  Detail: Key (id)=(42) already exists.");
+    print(Level.WARNING, "\tat org.postgresql.core.v3.QueryExecutorImpl.receiveErrorResponse(QueryExecutorImpl.java:2725)");
+    print(Level.WARNING, "s3.upload: retrying");   // looks like an exception line; what follows is no message
+    print(Level.WARNING, "  in 5 s");
+    tracebacks.tick(nanos + QUIET);
+
+    assertThat(recorded).containsExactly(
+        "ERROR 12:00:00.123 [main] ERROR c.e.Queue - saving the task failed t-1 0 "
+            + "org.postgresql.util.PSQLException: ERROR: duplicate key value violates unique constraint \"tasks_pkey\"\n"
+            + "  Detail: Key (id)=(42) already exists.\n"
+            + "\tat org.postgresql.core.v3.QueryExecutorImpl.receiveErrorResponse(QueryExecutorImpl.java:2725)",
+        "WARNING s3.upload: retrying t-1 4 -",
+        "WARNING   in 5 s t-1 5 -");
+  }
 }
