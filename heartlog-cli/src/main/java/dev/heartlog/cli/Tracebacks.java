@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  *       12 more} lines; for Node.js's uncaught error, also the place, source line and caret
  *       printed before it and the version after it. Frames that come with no exception line
  *       before them are one record too, at the level of their first line.
+ *   <li>A Go program's {@code panic: ...} or {@code fatal error: ...} with its goroutines' stacks.
  * </ul>
  *
  * <p>A Python warning ({@code file.py:185: FutureWarning: ...}) and the indented line of source
@@ -94,6 +95,19 @@ final class Tracebacks {
   /** How soon after the line before it a line of an exception's message comes: one burst of output. */
   static final long MESSAGE_BURST_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
+  /** The shapes of traceback read. */
+  private enum Shape { PYTHON, STACK, GO }
+
+  /**
+   * The lines of a Go program's panic or fatal error after its first ({@code panic: runtime
+   * error: ...}): goroutine headers ({@code goroutine 1 [running]:}), calls ({@code
+   * main.(*Queue).claim(0xc000012345)}) each over its place ({@code \t/app/queue.go:42 +0x1d}),
+   * {@code [signal SIGSEGV: ...]}, {@code created by ...}, {@code exit status 2} from {@code go run}.
+   */
+  private static final Pattern GO_PANIC = Pattern.compile(
+      "goroutine \\d+ .*:|\\[signal .*]|\t.*|\\S+\\(.*\\)|created by .*|exit status \\d+|panic: .*"
+          + "|\\.\\.\\.additional frames elided\\.\\.\\.");
+
   /** A line as it arrived: its record, the moment, and the task it was filed under then. */
   record Line(Instant at, Level level, String message, String task, Map<String, Object> metadata, long arrivedNanos) {}
 
@@ -115,7 +129,7 @@ final class Tracebacks {
   private final List<Line> heldMessageLines = new ArrayList<>();   // and the lines of its message after it
   private final List<String> heldMessageTexts = new ArrayList<>();
   private List<String> traceback;         // the traceback being read, from its first line
-  private boolean python;                 // whether it is Python's (else a stack trace)
+  private Shape shape;                    // whose it is
   private Line tracebackStart;            // its first line
   private Line owner;                     // the ERROR line it belongs to, if any
   private boolean framesSeen;
@@ -137,7 +151,12 @@ final class Tracebacks {
     lastNanos = line.arrivedNanos();
     if (traceback != null) {
       boolean fits = tracebackChars + text.length() <= maxChars;
-      if (fits && (python ? continuesPython(text, sameBurst) : continuesStack(text))) {
+      boolean continues = switch (shape) {
+        case PYTHON -> continuesPython(text, sameBurst);
+        case STACK -> continuesStack(text);
+        case GO -> continuesGoPanic(text);
+      };
+      if (fits && continues) {
         return;
       }
       recordTraceback();   // what follows is a line of its own
@@ -162,7 +181,7 @@ final class Tracebacks {
       }
       if (prelude.size() >= 3 && isExceptionLine(text)) {
         // Node.js's uncaught error: where it was thrown, that line of source, a caret, the error.
-        startTraceback(false, prelude.get(0), line.message(), Level.ERROR);
+        startTraceback(Shape.STACK, prelude.get(0), line.message(), Level.ERROR);
         preludeTexts.forEach(this::add);
         add(text);
         prelude = null;
@@ -182,13 +201,18 @@ final class Tracebacks {
       release();           // it did not start a stack trace
     }
     if (text.equals(START)) {
-      startTraceback(true, line, START, Level.ERROR);
+      startTraceback(Shape.PYTHON, line, START, Level.ERROR);
+      add(text);
+      return;
+    }
+    if (text.startsWith("panic: ") || text.startsWith("fatal error: ")) {
+      startTraceback(Shape.GO, line, line.message(), Level.ERROR);
       add(text);
       return;
     }
     if (frame) {
       if (heldExceptionLine != null) {
-        startTraceback(false, heldExceptionLine, heldExceptionLine.message(), Level.ERROR);
+        startTraceback(Shape.STACK, heldExceptionLine, heldExceptionLine.message(), Level.ERROR);
         add(heldExceptionText);
         heldMessageTexts.forEach(this::add);
         heldExceptionLine = null;
@@ -196,7 +220,7 @@ final class Tracebacks {
         heldMessageLines.clear();
         heldMessageTexts.clear();
       } else {
-        startTraceback(false, line, text.strip(), line.level());
+        startTraceback(Shape.STACK, line, text.strip(), line.level());
       }
       add(text);
       return;
@@ -306,6 +330,15 @@ final class Tracebacks {
         && ChildLineParser.levelNamedNearStart(text) == null && ChildLineParser.glogLevel(text) == null;
   }
 
+  /** Takes a line of a Go program's panic; {@code false} when the line is not part of it. */
+  private boolean continuesGoPanic(String text) {
+    if (text.isBlank() || GO_PANIC.matcher(text).matches()) {
+      add(text);
+      return true;
+    }
+    return false;
+  }
+
   /** Takes a line of a JVM or Node.js stack trace; {@code false} when the line is not part of it. */
   private boolean continuesStack(String text) {
     // Blank lines are kept only if more of the trace follows: Node.js ends an uncaught error's
@@ -351,11 +384,11 @@ final class Tracebacks {
   }
 
   /** Starts reading a traceback, which belongs to the held ERROR line if there is one. */
-  private void startTraceback(boolean isPython, Line start, String message, Level level) {
+  private void startTraceback(Shape kind, Line start, String message, Level level) {
     owner = held;
     held = null;
     traceback = new ArrayList<>();
-    python = isPython;
+    shape = kind;
     tracebackStart = start;
     exceptionLine = message;
     tracebackLevel = level;

@@ -326,4 +326,28 @@ class TracebacksTest {
         "WARNING s3.upload: retrying t-1 4 -",
         "WARNING   in 5 s t-1 5 -");
   }
+  @Test
+  void aGoPanicIsOneErrorWithItsGoroutines() {
+    List<String> printed = List.of(
+        "panic: runtime error: invalid memory address or nil pointer dereference",
+        "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x48f1b2]",
+        "",
+        "goroutine 1 [running]:",
+        "main.(*Queue).claim(0x0, {0x4b2f3e, 0x6})",
+        "\t/app/queue.go:42 +0x12",
+        "main.main()",
+        "\t/app/main.go:20 +0x1d",
+        "",
+        "goroutine 7 [chan receive]:",
+        "main.heartbeat(0xc000012345)",
+        "\t/app/heartbeat.go:15 +0x45",
+        "created by main.main in goroutine 1",
+        "\t/app/main.go:18 +0x85",
+        "exit status 2");
+    printed.forEach(text -> print(Level.WARNING, text));
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "ERROR panic: runtime error: invalid memory address or nil pointer dereference t-1 0 " + String.join("\n", printed));
+  }
 }
