@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -29,8 +30,11 @@ import java.util.regex.Pattern;
  *   <li>A Go program's {@code panic: ...} or {@code fatal error: ...} with its goroutines' stacks.
  * </ul>
  *
- * <p>A Python warning ({@code file.py:185: FutureWarning: ...}) and the indented line of source
- * Python prints below it are one record, the source line in its {@code source}.
+ * <p>Two more kinds of record take two lines. A Python warning ({@code file.py:185:
+ * FutureWarning: ...}) and the indented line of source Python prints below it are one record, the
+ * source line in its {@code source}. So are the two lines of a record of {@code
+ * java.util.logging}'s console handler ({@code Nov 29, 2026 10:00:00 AM com.example.Worker
+ * render}, then {@code INFO: Loading model}), with its level, class and method.
  *
  * <p>A traceback right after a line naming ERROR or CRITICAL (what Python's {@code
  * logging.exception} and Logback's {@code log.error("...", e)} print) goes into that line's
@@ -95,6 +99,18 @@ final class Tracebacks {
   /** How soon after the line before it a line of an exception's message comes: one burst of output. */
   static final long MESSAGE_BURST_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
+  /**
+   * The first line of a record of {@code java.util.logging}'s console handler in its default
+   * format: {@code Nov 29, 2026 10:00:00 AM com.example.Worker render}, the time in English, then
+   * the class and the method. {@link #JUL_LEVEL} is the second.
+   */
+  private static final Pattern JUL_SOURCE = Pattern.compile(
+      "[A-Z][a-z]{2} \\d{1,2}, \\d{4} \\d{1,2}:\\d{2}:\\d{2} [AP]M (?<class>[\\w$.]+)(?: (?<method>\\S+))?");
+
+  /** The second line of a record of {@code java.util.logging}'s: {@code INFO: Loading model}. */
+  private static final Pattern JUL_LEVEL = Pattern.compile(
+      "(?<level>SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST): (?<message>.*)");
+
   /** The shapes of traceback read. */
   private enum Shape { PYTHON, STACK, GO }
 
@@ -122,6 +138,8 @@ final class Tracebacks {
 
   private Line held;                      // an ERROR line, not recorded yet
   private Line heldWarning;               // a Python warning, whose source line may follow
+  private Line heldJulSource;             // java.util.logging's first line of a record, and its text
+  private String heldJulSourceText;
   private List<Line> prelude;             // what Node.js prints before an uncaught error, so far
   private List<String> preludeTexts;
   private Line heldExceptionLine;         // a line that may start a stack trace, with its text
@@ -149,6 +167,22 @@ final class Tracebacks {
   synchronized void line(Line line, String text) {
     boolean sameBurst = line.arrivedNanos() - lastNanos <= MESSAGE_BURST_NANOS;
     lastNanos = line.arrivedNanos();
+    if (heldJulSource != null) {
+      Line source = heldJulSource;
+      String sourceText = heldJulSourceText;
+      heldJulSource = null;
+      heldJulSourceText = null;
+      Matcher julLevel = JUL_LEVEL.matcher(text);
+      if (sameBurst && julLevel.matches()) {
+        take(julRecord(source, sourceText, julLevel), text, sameBurst);   // the two lines are one record
+        return;
+      }
+      sink.record(source.at(), source.level(), source.message(), source.task(), source.metadata());
+    }
+    take(line, text, sameBurst);
+  }
+
+  private void take(Line line, String text, boolean sameBurst) {
     if (traceback != null) {
       boolean fits = tracebackChars + text.length() <= maxChars;
       boolean continues = switch (shape) {
@@ -241,6 +275,11 @@ final class Tracebacks {
     if (isNodeLocation(text)) {
       prelude = new ArrayList<>(List.of(line));   // an uncaught error of Node.js's may follow
       preludeTexts = new ArrayList<>(List.of(text));
+      return;
+    }
+    if (isJulSource(text)) {
+      heldJulSource = line;   // its level and message come on the next line
+      heldJulSourceText = text;
       return;
     }
     if (line.level().isAtLeast(Level.ERROR)) {
@@ -370,6 +409,34 @@ final class Tracebacks {
     };
   }
 
+  private static boolean isJulSource(String text) {
+    return text.charAt(0) >= 'A' && text.charAt(0) <= 'Z' && JUL_SOURCE.matcher(text).matches();
+  }
+
+  /**
+   * The record {@code java.util.logging} printed over two lines: the first line's time, task and
+   * class and method (as the record's {@code logger} and {@code method}), the second's level and
+   * message.
+   */
+  private static Line julRecord(Line source, String sourceText, Matcher julLevel) {
+    Matcher place = JUL_SOURCE.matcher(sourceText);
+    RecordMetadata metadata = new RecordMetadata(source.metadata().size() + 2);
+    metadata.putAll(source.metadata());
+    if (place.matches()) {
+      metadata.put("logger", place.group("class"));
+      if (place.group("method") != null) {
+        metadata.put("method", place.group("method"));
+      }
+    }
+    Level level = switch (julLevel.group("level")) {
+      case "SEVERE" -> Level.ERROR;
+      case "WARNING" -> Level.WARNING;
+      case "INFO" -> Level.INFO;
+      default -> Level.DEBUG;   // CONFIG, FINE, FINER, FINEST
+    };
+    return new Line(source.at(), level, julLevel.group("message"), source.task(), metadata, source.arrivedNanos());
+  }
+
   private static boolean isNodeLocation(String text) {
     return (text.charAt(0) == '/' || text.startsWith("file://") || text.startsWith("node:")) && NODE_LOCATION.matcher(text).matches();
   }
@@ -412,6 +479,12 @@ final class Tracebacks {
     if (heldWarning != null) {
       Line line = heldWarning;
       heldWarning = null;
+      sink.record(line.at(), line.level(), line.message(), line.task(), line.metadata());
+    }
+    if (heldJulSource != null) {
+      Line line = heldJulSource;
+      heldJulSource = null;
+      heldJulSourceText = null;
       sink.record(line.at(), line.level(), line.message(), line.task(), line.metadata());
     }
     if (prelude != null) {

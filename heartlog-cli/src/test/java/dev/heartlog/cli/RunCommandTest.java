@@ -193,6 +193,40 @@ class RunCommandTest {
   }
 
   @Test
+  void aWrappedJavaProgramsJavaUtilLoggingRecordsAreOneRecordEachWithTheirLevels() throws IOException {
+    String url = TestDatabase.freshUrl();
+    Store store = migratedStore(url);
+    Path program = folder.resolve("Render.java");
+    Files.writeString(program, """
+        import java.util.logging.Level;
+        import java.util.logging.Logger;
+
+        public class Render {
+          public static void main(String[] args) {
+            Logger log = Logger.getLogger("render");
+            log.info("Loading model wan2.1");
+            log.warning("VRAM nearly full");
+            log.log(Level.SEVERE, "render failed", new IllegalStateException("CUDA out of memory"));
+          }
+        }
+        """);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    // The console handler's default format, whose date is in the JVM's language: English here.
+    Cli.Result result = Cli.run("run", "--worker", "wrapped-jul", "--db-url", url,
+        "--home", folder.resolve("home").toString(), "--", java, "-Duser.language=en", "-Duser.country=US", program.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = store.logs(new LogFilter("wrapped-jul", null, null, null, null, null, 100));
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "Loading model wan2.1"),
+        tuple("WARNING", "VRAM nearly full"),
+        tuple("ERROR", "render failed"));
+    assertThat(records.get(0).metadataJson()).contains("\"logger\": \"Render\"", "\"method\": \"main\"");
+    assertThat(records.get(2).exception()).startsWith("java.lang.IllegalStateException: CUDA out of memory\n\tat Render.main(");
+  }
+
+  @Test
   void aWrappedNodeProgramsUncaughtErrorIsOneErrorWithItsStackTrace() throws IOException {
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/node")), "node is needed");
     String url = TestDatabase.freshUrl();

@@ -350,4 +350,36 @@ class TracebacksTest {
     assertThat(recorded).containsExactly(
         "ERROR panic: runtime error: invalid memory address or nil pointer dereference t-1 0 " + String.join("\n", printed));
   }
+  @Test
+  void aJavaUtilLoggingRecordOfTwoLinesIsOneWithItsLevelClassAndMethod() {
+    List<Map<String, Object>> metadata = new ArrayList<>();
+    Tracebacks jul = new Tracebacks((at, level, message, task, meta) -> {
+      recorded.add(level + " " + message + " " + at.getEpochSecond() + " " + meta.getOrDefault("exception", "-"));
+      metadata.add(meta);
+    }, QUIET, 10_000);
+    List<String> printed = List.of(
+        "Nov 29, 2026 10:00:00 AM com.example.Worker render",
+        "INFO: Loading model wan2.1",
+        "Nov 29, 2026 10:00:01 AM com.example.Worker render",
+        "SEVERE: render failed",
+        "java.lang.IllegalStateException: CUDA out of memory",
+        "\tat com.example.Worker.render(Worker.java:42)",
+        "Nov 29, 2026 10:00:02 AM com.example.Worker poll",
+        "FINE: nothing to do",
+        "Nov 29, 2026 10:00:03 AM com.example.Worker poll");   // its second line never comes
+    for (String text : printed) {
+      jul.line(new Tracebacks.Line(Instant.ofEpochSecond(now), Level.WARNING, text, "t-1", Map.of("stream", "stderr"), nanos), text);
+      now++;
+      nanos++;
+    }
+    jul.tick(nanos + QUIET);
+
+    assertThat(recorded).containsExactly(
+        "INFO Loading model wan2.1 0 -",
+        "ERROR render failed 2 java.lang.IllegalStateException: CUDA out of memory\n\tat com.example.Worker.render(Worker.java:42)",
+        "DEBUG nothing to do 6 -",
+        "WARNING Nov 29, 2026 10:00:03 AM com.example.Worker poll 8 -");
+    assertThat(metadata.get(0)).containsEntry("logger", "com.example.Worker").containsEntry("method", "render")
+        .containsEntry("stream", "stderr");
+  }
 }
