@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  *       12 more} lines; for Node.js's uncaught error, also the place, source line and caret
  *       printed before it and the version after it. Frames that come with no exception line
  *       before them are one record too, at the level of their first line.
- *   <li>A Go program's {@code panic: ...} or {@code fatal error: ...} with its goroutines' stacks.
+ *   <li>A Go program's {@code panic: ...} or {@code fatal error: ...} with its goroutines' stacks;
+ *       a Rust program's {@code thread 'main' panicked at ...} with its message and backtrace.
  * </ul>
  *
  * <p>Two more kinds of record take two lines. A Python warning ({@code file.py:185:
@@ -112,7 +113,7 @@ final class Tracebacks {
       "(?<level>SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST): (?<message>.*)");
 
   /** The shapes of traceback read. */
-  private enum Shape { PYTHON, STACK, GO }
+  private enum Shape { PYTHON, STACK, GO, RUST }
 
   /**
    * The lines of a Go program's panic or fatal error after its first ({@code panic: runtime
@@ -123,6 +124,16 @@ final class Tracebacks {
   private static final Pattern GO_PANIC = Pattern.compile(
       "goroutine \\d+ .*:|\\[signal .*]|\t.*|\\S+\\(.*\\)|created by .*|exit status \\d+|panic: .*"
           + "|\\.\\.\\.additional frames elided\\.\\.\\.");
+
+  /**
+   * A Rust program's panic: {@code thread 'main' panicked at src/main.rs:2:5:}, with the thread's
+   * id since Rust 1.88 ({@code thread 'main' (4242) panicked at ...}), or the message before the
+   * place before Rust 1.73 ({@code thread 'main' panicked at 'index out of bounds', ...}).
+   */
+  private static final Pattern RUST_PANIC = Pattern.compile("thread '.*'(?: \\(\\d+\\))? panicked at .*");
+
+  /** The lines after a Rust panic's message: its backtrace, and Rust's notes on getting one. */
+  private static final Pattern RUST_BACKTRACE = Pattern.compile("stack backtrace:|\\s+\\d+: .*|\\s+at .*|note: .*");
 
   /** A line as it arrived: its record, the moment, and the task it was filed under then. */
   record Line(Instant at, Level level, String message, String task, Map<String, Object> metadata, long arrivedNanos) {}
@@ -189,6 +200,7 @@ final class Tracebacks {
         case PYTHON -> continuesPython(text, sameBurst);
         case STACK -> continuesStack(text);
         case GO -> continuesGoPanic(text);
+        case RUST -> continuesRustPanic(text, sameBurst);
       };
       if (fits && continues) {
         return;
@@ -242,6 +254,12 @@ final class Tracebacks {
     if (text.startsWith("panic: ") || text.startsWith("fatal error: ")) {
       startTraceback(Shape.GO, line, line.message(), Level.ERROR);
       add(text);
+      return;
+    }
+    if (text.startsWith("thread '") && RUST_PANIC.matcher(text).matches()) {
+      startTraceback(Shape.RUST, line, line.message(), Level.ERROR);
+      add(text);
+      inMessage = text.endsWith(":");   // since Rust 1.73 the message comes on the next line
       return;
     }
     if (frame) {
@@ -373,6 +391,29 @@ final class Tracebacks {
   private boolean continuesGoPanic(String text) {
     if (text.isBlank() || GO_PANIC.matcher(text).matches()) {
       add(text);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Takes a line of a Rust program's panic; {@code false} when the line is not part of it. The
+   * line after {@code thread 'main' panicked at src/main.rs:2:5:} is the panic's message, and
+   * the record's message is the two together.
+   */
+  private boolean continuesRustPanic(String text, boolean sameBurst) {
+    if (inMessage && traceback.size() == 1 && !text.isBlank()) {
+      add(text);
+      exceptionLine = exceptionLine + " " + text;
+      return true;
+    }
+    if (RUST_BACKTRACE.matcher(text).matches()) {
+      add(text);
+      inMessage = false;
+      return true;
+    }
+    if (inMessage && sameBurst && continuesMessage(text)) {
+      add(text);   // a message of several lines
       return true;
     }
     return false;

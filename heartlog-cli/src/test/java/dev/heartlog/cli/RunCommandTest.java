@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -224,6 +225,35 @@ class RunCommandTest {
         tuple("ERROR", "render failed"));
     assertThat(records.get(0).metadataJson()).contains("\"logger\": \"Render\"", "\"method\": \"main\"");
     assertThat(records.get(2).exception()).startsWith("java.lang.IllegalStateException: CUDA out of memory\n\tat Render.main(");
+  }
+
+  @Test
+  void aWrappedRustProgramsPanicIsOneErrorWithItsMessage() throws Exception {
+    Path rustc = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"), new String[] {"/root/.cargo/bin"})
+        .flatMap(Stream::of).map(dir -> Path.of(dir, "rustc")).filter(Files::isExecutable).findFirst().orElse(null);
+    org.junit.jupiter.api.Assumptions.assumeTrue(rustc != null, "rustc is needed");
+    String url = TestDatabase.freshUrl();
+    Store store = migratedStore(url);
+    Path source = Files.writeString(folder.resolve("claim.rs"), """
+        fn claim(queue: &[u32]) -> u32 { queue[5] }
+        fn main() { println!("claimed {}", claim(&[1, 2, 3])); }
+        """);
+    Path program = folder.resolve("claim");
+    Process compile = new ProcessBuilder(rustc.toString(), source.toString(), "-o", program.toString())
+        .redirectErrorStream(true).start();
+    assertThat(compile.waitFor()).as(new String(compile.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+
+    Cli.Result result = Cli.run("run", "--worker", "wrapped-rust", "--db-url", url,
+        "--home", folder.resolve("home").toString(), "--", program.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(101);
+    List<StoredRecord> stderr = store.logs(new LogFilter("wrapped-rust", null, null, null, null, null, 100)).stream()
+        .filter(r -> r.metadataJson().contains("\"stream\": \"stderr\"")).toList();
+    assertThat(stderr).singleElement().satisfies(record -> {
+      assertThat(record.level()).isEqualTo("ERROR");
+      assertThat(record.message()).matches("thread 'main'( \\(\\d+\\))? panicked at .*claim\\.rs:1:\\d+: "
+          + "index out of bounds: the len is 3 but the index is 5");
+    });
   }
 
   @Test

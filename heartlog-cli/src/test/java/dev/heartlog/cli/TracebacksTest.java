@@ -382,4 +382,27 @@ class TracebacksTest {
     assertThat(metadata.get(0)).containsEntry("logger", "com.example.Worker").containsEntry("method", "render")
         .containsEntry("stream", "stderr");
   }
+  @Test
+  void aRustPanicIsOneErrorWhoseMessageIsThePanicsWithItsBacktrace() {
+    List<String> panic = List.of(
+        "thread 'main' (22766) panicked at src/queue.rs:1:30:",
+        "index out of bounds: the len is 3 but the index is 5",
+        "stack backtrace:",
+        "   0: __rustc::rust_begin_unwind",
+        "             at /rustc/59807616e1fa/library/std/src/panicking.rs:689:5",
+        "   1: worker::claim",
+        "note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.");
+    panic.forEach(text -> print(Level.WARNING, text));
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    print(Level.WARNING, "thread 'render' panicked at 'CUDA device not found', src/gpu.rs:12:9");   // before Rust 1.73
+    print(Level.WARNING, "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "ERROR thread 'main' (22766) panicked at src/queue.rs:1:30: index out of bounds: the len is 3 but the index is 5 t-1 0 "
+            + String.join("\n", panic),
+        "ERROR thread 'render' panicked at 'CUDA device not found', src/gpu.rs:12:9 t-1 7 "
+            + "thread 'render' panicked at 'CUDA device not found', src/gpu.rs:12:9\n"
+            + "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace");
+  }
 }
