@@ -405,4 +405,18 @@ class TracebacksTest {
             + "thread 'render' panicked at 'CUDA device not found', src/gpu.rs:12:9\n"
             + "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace");
   }
+  @Test
+  void aLineThatWouldMakeATracebackTooLongIsALineOfItsOwnAndNotPartOfIt() {
+    List<String> records = new ArrayList<>();
+    Tracebacks small = new Tracebacks((at, level, message, task, meta) ->
+        records.add(level + " " + message + " | " + meta.getOrDefault("exception", "-")), QUIET, 60);
+    for (String text : List.of("Traceback (most recent call last):", "  File \"worker.py\", line 410, in render")) {
+      small.line(new Tracebacks.Line(Instant.ofEpochSecond(now), Level.WARNING, text, "t-1", Map.of(), nanos++), text);
+    }
+    small.end();
+
+    assertThat(records).containsExactly(
+        "ERROR Traceback (most recent call last): | Traceback (most recent call last):",
+        "WARNING   File \"worker.py\", line 410, in render | -");
+  }
 }

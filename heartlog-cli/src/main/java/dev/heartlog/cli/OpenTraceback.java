@@ -1,0 +1,146 @@
+package dev.heartlog.cli;
+
+import dev.heartlog.agent.Level;
+import dev.heartlog.agent.RecordMetadata;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A traceback {@link Tracebacks} is reading, line by line, until a line that is not part of it:
+ * its lines so far, and the record they make.
+ */
+final class OpenTraceback {
+
+  /** Whose traceback it is. */
+  enum Shape {
+    /** From {@code Traceback (most recent call last):} to the exception line; chains too. */
+    PYTHON,
+    /** A JVM or Node.js exception line and its frames. */
+    STACK,
+    /** A Go program's panic and its goroutines. */
+    GO,
+    /** A Rust program's panic, its message and its backtrace. */
+    RUST
+  }
+
+  private final Shape shape;
+  private final Tracebacks.Line start;   // its first line
+  private final Tracebacks.Line owner;   // the ERROR line it belongs to, or null
+  private final Level level;             // its record's level when it has no owner
+  private final int maxChars;
+  private final List<String> lines = new ArrayList<>();
+  private int chars;
+  private String message;                // its record's message when it has no owner
+  private boolean framesSeen;            // Python: a frame came
+  private boolean afterException;        // Python: the exception line came; a chained traceback may follow
+  private boolean inMessage;             // the lines since the exception line are its message's
+
+  /**
+   * @param owner the ERROR line printed right before it, whose record it goes into; or null
+   * @param message the record's message when there is no owner
+   * @param level the record's least level when there is no owner
+   */
+  OpenTraceback(Shape shape, Tracebacks.Line start, Tracebacks.Line owner, String message, Level level, int maxChars) {
+    this.shape = shape;
+    this.start = start;
+    this.owner = owner;
+    this.message = message;
+    this.level = level;
+    this.maxChars = maxChars;
+  }
+
+  /** Adds one of the lines it was found to begin with. */
+  void add(String text) {
+    lines.add(text);
+    chars += text.length() + 1;
+  }
+
+  /** Rust since 1.73: the panic's message comes on the line after its first. */
+  void messageFollows() {
+    inMessage = true;
+  }
+
+  /**
+   * Takes the next line if it is part of the traceback, and it still fits in {@code maxChars};
+   * {@code false} (nothing taken) when the line is one of its own. {@code sameBurst}: the line
+   * came right after the one before it, as the lines of one traceback do.
+   */
+  boolean take(String text, boolean sameBurst) {
+    if (chars + text.length() > maxChars) {
+      return false;
+    }
+    boolean part = switch (shape) {
+      case PYTHON -> continuesPython(text, sameBurst);
+      case STACK -> continuesStack(text);
+      case GO -> text.isBlank() || TracebackLines.isGoPanicLine(text);
+      case RUST -> continuesRustPanic(text, sameBurst);
+    };
+    if (part) {
+      add(text);
+    }
+    return part;
+  }
+
+  /** Records it: into its owner's record, or as a record of its own. */
+  void record(Tracebacks.Sink sink) {
+    while (lines.get(lines.size() - 1).isBlank()) {
+      lines.remove(lines.size() - 1);   // blank lines after the last exception line
+    }
+    Tracebacks.Line line = owner != null ? owner : start;
+    RecordMetadata metadata = new RecordMetadata(4);
+    metadata.putAll(line.metadata());
+    metadata.put("exception", String.join("\n", lines));
+    if (owner != null) {
+      sink.record(owner.at(), owner.level(), owner.message(), owner.task(), metadata);
+    } else {
+      sink.record(line.at(), line.level().isAtLeast(level) ? line.level() : level, message, line.task(), metadata);
+    }
+  }
+
+  private boolean continuesPython(String text, boolean sameBurst) {
+    if (!afterException) {
+      if (TracebackLines.isPythonFrame(text)) {
+        framesSeen = true;
+        return true;
+      }
+      if (framesSeen && !text.isBlank()) {
+        message = text;   // the exception line, "RuntimeError: CUDA out of memory"; a chained one may follow
+        afterException = true;
+        inMessage = true;
+        return true;
+      }
+      return false;
+    }
+    if (text.isBlank() || TracebackLines.isPythonChained(text)) {
+      inMessage = false;
+      return true;
+    }
+    if (text.equals(TracebackLines.PYTHON_START)) {
+      afterException = false;   // the next exception of the chain: the last one printed is the message
+      framesSeen = false;
+      inMessage = false;
+      return true;
+    }
+    // An uncaught exception's message of several lines. After logging.exception (an owner), the
+    // next lines are the worker's own.
+    return inMessage && owner == null && sameBurst && TracebackLines.mayContinueMessage(text);
+  }
+
+  private static boolean continuesStack(String text) {
+    // Blank lines are kept only if more of the trace follows: Node.js ends an uncaught error's
+    // with a blank line and its version.
+    return TracebackLines.isFrame(text) || text.isBlank() || TracebackLines.isStackContinuation(text);
+  }
+
+  private boolean continuesRustPanic(String text, boolean sameBurst) {
+    if (inMessage && lines.size() == 1 && !text.isBlank()) {
+      message = message + " " + text;   // the record's message: the place and the panic's message
+      return true;
+    }
+    if (TracebackLines.isRustBacktraceLine(text)) {
+      inMessage = false;
+      return true;
+    }
+    return inMessage && sameBurst && TracebackLines.mayContinueMessage(text);   // a message of several lines
+  }
+}

@@ -1,0 +1,182 @@
+package dev.heartlog.cli;
+
+import dev.heartlog.agent.Level;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What runtimes print, line by line, when a program fails or warns: the shapes {@link Tracebacks}
+ * puts together into one record. Each test looks at the line's first character, or for a fixed
+ * text, before it runs a regular expression: a line of the seed's format, "[12:00:00] INFO ...",
+ * cost about 8% of heartlog run's lines per second without (BENCHMARKS.md §7).
+ */
+final class TracebackLines {
+
+  /** The first line of a Python traceback. */
+  static final String PYTHON_START = "Traceback (most recent call last):";
+
+  /** What Python prints between the tracebacks of chained exceptions. */
+  private static final Set<String> PYTHON_CHAINED = Set.of(
+      "During handling of the above exception, another exception occurred:",
+      "The above exception was the direct cause of the following exception:");
+
+  /**
+   * A frame of a JVM stack trace ({@code at com.example.Render.run(Render.java:42)}, {@code at
+   * java.base/java.lang.Thread.run(Thread.java:833)}) or of Node.js's ({@code at render
+   * (/app/render.js:12:5)}, {@code at /app/render.js:12:5}), indented. "  at 5 fps" is not one.
+   */
+  private static final Pattern FRAME = Pattern.compile("\\s+at (?:\\S+\\(.*\\)|.+ \\(.*\\)|\\S+:\\d+(?::\\d+)?)");
+
+  /** The other lines of a JVM stack trace: causes, suppressed exceptions, frames left out. */
+  private static final Pattern STACK_CONTINUATION = Pattern.compile(
+      "\\s*(?:Caused by|Suppressed): \\S.*|\\s+\\.\\.\\. \\d+ (?:more|common frames omitted)");
+
+  /**
+   * A line that may start a stack trace: a JVM exception's qualified class name ({@code
+   * org.postgresql.util.PSQLException: ...}, also after {@code Exception in thread "main"}), or
+   * a Node.js error ({@code Error: ...}, {@code TypeError [ERR_INVALID_ARG_TYPE]: ...}).
+   */
+  private static final Pattern EXCEPTION_LINE = Pattern.compile(
+      "(?:Exception in thread \".*\" )?(?:[A-Za-z_$][\\w$]*\\.)+[A-Za-z_$][\\w$]*(?::.*)?"
+          + "|(?:Uncaught )?(?:[A-Z][\\w$]*)?(?:Error|Exception)(?: \\[\\w+])?(?::.*)?");
+
+  /** Node.js's first line of an uncaught error: where it was thrown ({@code /app/render.js:12}). */
+  private static final Pattern NODE_LOCATION = Pattern.compile("(?:/|file://|node:)\\S*:\\d+");
+
+  /** The caret Node.js prints under the throwing line of source. */
+  private static final Pattern CARET = Pattern.compile("\\s*\\^+\\s*");
+
+  /** Node.js's last line of an uncaught error: {@code Node.js v20.11.1}. */
+  private static final Pattern NODE_VERSION = Pattern.compile("Node\\.js v\\d+(?:\\.\\d+)*");
+
+  /**
+   * The lines of a Go program's panic or fatal error after its first ({@code panic: runtime
+   * error: ...}): goroutine headers ({@code goroutine 1 [running]:}), calls ({@code
+   * main.(*Queue).claim(0xc000012345)}) each over its place ({@code \t/app/queue.go:42 +0x1d}),
+   * {@code [signal SIGSEGV: ...]}, {@code created by ...}, {@code exit status 2} from {@code go run}.
+   */
+  private static final Pattern GO_PANIC = Pattern.compile(
+      "goroutine \\d+ .*:|\\[signal .*]|\t.*|\\S+\\(.*\\)|created by .*|exit status \\d+|panic: .*"
+          + "|\\.\\.\\.additional frames elided\\.\\.\\.");
+
+  /**
+   * A Rust program's panic: {@code thread 'main' panicked at src/main.rs:2:5:}, with the thread's
+   * id since Rust 1.88 ({@code thread 'main' (4242) panicked at ...}), or the message before the
+   * place before Rust 1.73 ({@code thread 'main' panicked at 'index out of bounds', ...}).
+   */
+  private static final Pattern RUST_PANIC = Pattern.compile("thread '.*'(?: \\(\\d+\\))? panicked at .*");
+
+  /** The lines after a Rust panic's message: its backtrace, and Rust's notes on getting one. */
+  private static final Pattern RUST_BACKTRACE = Pattern.compile("stack backtrace:|\\s+\\d+: .*|\\s+at .*|note: .*");
+
+  /**
+   * What Python's {@code warnings} module prints ({@code /site-packages/torch/_pytree.py:185:
+   * FutureWarning: ...}), followed by the line of source that warned, indented ({@code
+   * warnings.warn(}).
+   */
+  private static final Pattern PYTHON_WARNING = Pattern.compile("\\S.*?:\\d+: [A-Z]\\w*Warning: .*");
+
+  /**
+   * The first line of a record of {@code java.util.logging}'s console handler in its default
+   * format: {@code Nov 29, 2026 10:00:00 AM com.example.Worker render}, the time in English, then
+   * the class and the method. {@link #JUL_LEVEL} is the second.
+   */
+  private static final Pattern JUL_SOURCE = Pattern.compile(
+      "[A-Z][a-z]{2} \\d{1,2}, \\d{4} \\d{1,2}:\\d{2}:\\d{2} [AP]M (?<class>[\\w$.]+)(?: (?<method>\\S+))?");
+
+  /** The second line of a record of {@code java.util.logging}'s: {@code INFO: Loading model}. */
+  private static final Pattern JUL_LEVEL = Pattern.compile(
+      "(?<level>SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST): (?<message>.*)");
+
+  private TracebackLines() {}
+
+  static boolean isPythonChained(String text) {
+    return PYTHON_CHAINED.contains(text);
+  }
+
+  /** A Python traceback's frame or line of source: indented. */
+  static boolean isPythonFrame(String text) {
+    return !text.isEmpty() && (text.charAt(0) == ' ' || text.charAt(0) == '\t');
+  }
+
+  static boolean isFrame(String text) {
+    return !text.isEmpty() && Character.isWhitespace(text.charAt(0)) && FRAME.matcher(text).matches();
+  }
+
+  /** The lines of a JVM or Node.js stack trace after its frames began, frames aside. */
+  static boolean isStackContinuation(String text) {
+    return STACK_CONTINUATION.matcher(text).matches() || text.startsWith("Node.js v") && NODE_VERSION.matcher(text).matches();
+  }
+
+  static boolean isExceptionLine(String text) {
+    char first = text.isEmpty() ? ' ' : text.charAt(0);
+    return (Character.isLetter(first) || first == '_' || first == '$') && EXCEPTION_LINE.matcher(text).matches();
+  }
+
+  static boolean isNodeLocation(String text) {
+    return (text.charAt(0) == '/' || text.startsWith("file://") || text.startsWith("node:"))
+        && NODE_LOCATION.matcher(text).matches();
+  }
+
+  static boolean isCaret(String text) {
+    return CARET.matcher(text).matches();
+  }
+
+  static boolean isGoPanic(String text) {
+    return text.startsWith("panic: ") || text.startsWith("fatal error: ");
+  }
+
+  static boolean isGoPanicLine(String text) {
+    return GO_PANIC.matcher(text).matches();
+  }
+
+  static boolean isRustPanic(String text) {
+    return text.startsWith("thread '") && RUST_PANIC.matcher(text).matches();
+  }
+
+  static boolean isRustBacktraceLine(String text) {
+    return RUST_BACKTRACE.matcher(text).matches();
+  }
+
+  static boolean isPythonWarning(String text) {
+    return !Character.isWhitespace(text.charAt(0)) && text.contains("Warning: ") && PYTHON_WARNING.matcher(text).matches();
+  }
+
+  static boolean isJulSource(String text) {
+    return text.charAt(0) >= 'A' && text.charAt(0) <= 'Z' && JUL_SOURCE.matcher(text).matches();
+  }
+
+  /** The class and method ({@code class}, {@code method}) of a first line of JUL's, else null. */
+  static Matcher julSource(String text) {
+    Matcher matcher = JUL_SOURCE.matcher(text);
+    return matcher.matches() ? matcher : null;
+  }
+
+  /** The level and message ({@code level}, {@code message}) of a second line of JUL's, else null. */
+  static Matcher julLevel(String text) {
+    Matcher matcher = JUL_LEVEL.matcher(text);
+    return matcher.matches() ? matcher : null;
+  }
+
+  /** JUL's level as heartlog's: SEVERE is ERROR; CONFIG, FINE, FINER and FINEST are DEBUG. */
+  static Level julLevelOf(String name) {
+    return switch (name) {
+      case "SEVERE" -> Level.ERROR;
+      case "WARNING" -> Level.WARNING;
+      case "INFO" -> Level.INFO;
+      default -> Level.DEBUG;
+    };
+  }
+
+  /**
+   * Whether a line right after an exception line can be more of its message: PyTorch's CUDA
+   * errors go on for three lines ("CUDA kernel errors might be asynchronously reported ...",
+   * "For debugging consider passing CUDA_LAUNCH_BLOCKING=1", ...), a PSQLException for its
+   * "Detail:". A blank line, a line naming its level, or a JSON object is not.
+   */
+  static boolean mayContinueMessage(String text) {
+    return !text.isBlank() && text.charAt(0) != '{' && !text.equals(PYTHON_START)
+        && ChildLineParser.levelNamedNearStart(text) == null && ChildLineParser.glogLevel(text) == null;
+  }
+}
