@@ -35,6 +35,12 @@ class RunCommandTest {
     return store;
   }
 
+  /** The records a worker's stderr lines made. */
+  private static List<StoredRecord> stderrRecords(Store store, String worker) {
+    return store.logs(new LogFilter(worker, null, null, null, null, null, 100)).stream()
+        .filter(r -> r.metadataJson().contains("\"stream\": \"stderr\"")).toList();
+  }
+
   /** A shell script of these lines in the test's folder. */
   private Path script(String name, String... lines) throws IOException {
     Path script = folder.resolve(name);
@@ -178,8 +184,7 @@ class RunCommandTest {
 
     assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
     assertThat(result.err()).contains("\tat Crash.main(Crash.java:7)");
-    List<StoredRecord> stderr = store.logs(new LogFilter("wrapped-java", null, null, null, null, null, 100)).stream()
-        .filter(r -> r.metadataJson().contains("\"stream\": \"stderr\"")).toList();
+    List<StoredRecord> stderr = stderrRecords(store, "wrapped-java");
     assertThat(stderr).singleElement().satisfies(record -> {
       assertThat(record.level()).isEqualTo("ERROR");
       assertThat(record.message()).isEqualTo("Exception in thread \"main\" java.lang.IllegalStateException: render failed");
@@ -247,8 +252,7 @@ class RunCommandTest {
         "--home", folder.resolve("home").toString(), "--", program.toString());
 
     assertThat(result.exitCode()).as(result.err()).isEqualTo(101);
-    List<StoredRecord> stderr = store.logs(new LogFilter("wrapped-rust", null, null, null, null, null, 100)).stream()
-        .filter(r -> r.metadataJson().contains("\"stream\": \"stderr\"")).toList();
+    List<StoredRecord> stderr = stderrRecords(store, "wrapped-rust");
     assertThat(stderr).singleElement().satisfies(record -> {
       assertThat(record.level()).isEqualTo("ERROR");
       assertThat(record.message()).matches("thread 'main'( \\(\\d+\\))? panicked at .*claim\\.rs:1:\\d+: "
@@ -271,8 +275,7 @@ class RunCommandTest {
         "--home", folder.resolve("home").toString(), "--", "/usr/bin/node", program.toString());
 
     assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
-    List<StoredRecord> stderr = store.logs(new LogFilter("wrapped-node", null, null, null, null, null, 100)).stream()
-        .filter(r -> r.metadataJson().contains("\"stream\": \"stderr\"")).toList();
+    List<StoredRecord> stderr = stderrRecords(store, "wrapped-node");
     assertThat(stderr).singleElement().satisfies(record -> {
       assertThat(record.level()).isEqualTo("ERROR");
       assertThat(record.message()).isEqualTo("TypeError: Cannot read properties of undefined (reading 'width')");
