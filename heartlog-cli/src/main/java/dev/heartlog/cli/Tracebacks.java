@@ -110,82 +110,7 @@ final class Tracebacks {
   }
 
   private void take(Line line, String text, boolean sameBurst) {
-    if (traceback != null) {
-      if (traceback.take(text, sameBurst)) {
-        return;
-      }
-      recordTraceback();   // what follows is a line of its own
-    }
-    if (heldWarning != null) {
-      Line warning = heldWarning;
-      heldWarning = null;
-      if (!text.isBlank() && Character.isWhitespace(text.charAt(0))) {
-        RecordMetadata metadata = new RecordMetadata(warning.metadata().size() + 1);
-        metadata.putAll(warning.metadata());
-        metadata.put("source", text.strip());   // "  warnings.warn(": not a record of its own
-        sink.record(warning.at(), warning.level(), warning.message(), warning.task(), metadata);
-        return;
-      }
-      sink.record(warning.at(), warning.level(), warning.message(), warning.task(), warning.metadata());
-    }
-    if (prelude != null) {
-      if (continuesPrelude(text)) {
-        prelude.add(line);
-        preludeTexts.add(text);
-        return;
-      }
-      if (prelude.size() >= 3 && TracebackLines.isExceptionLine(text)) {
-        // Node.js's uncaught error: where it was thrown, that line of source, a caret, the error.
-        startTraceback(OpenTraceback.Shape.STACK, prelude.get(0), line.message(), Level.ERROR);
-        preludeTexts.forEach(traceback::add);
-        traceback.add(text);
-        prelude = null;
-        preludeTexts = null;
-        return;
-      }
-      release();           // it was not one
-    }
-    boolean frame = TracebackLines.isFrame(text);
-    if (heldExceptionLine != null && !frame) {
-      if (sameBurst && heldMessageLines.size() < MAX_MESSAGE_LINES && TracebackLines.mayContinueMessage(text)) {
-        // More of the exception's message: PSQLException's "  Detail: Key (id)=(42) already exists."
-        heldMessageLines.add(line);
-        heldMessageTexts.add(text);
-        return;
-      }
-      release();           // it did not start a stack trace
-    }
-    if (text.equals(TracebackLines.PYTHON_START)) {
-      startTraceback(OpenTraceback.Shape.PYTHON, line, TracebackLines.PYTHON_START, Level.ERROR);
-      traceback.add(text);
-      return;
-    }
-    if (TracebackLines.isGoPanic(text)) {
-      startTraceback(OpenTraceback.Shape.GO, line, line.message(), Level.ERROR);
-      traceback.add(text);
-      return;
-    }
-    if (TracebackLines.isRustPanic(text)) {
-      startTraceback(OpenTraceback.Shape.RUST, line, line.message(), Level.ERROR);
-      traceback.add(text);
-      if (text.endsWith(":")) {
-        traceback.messageFollows();   // since Rust 1.73 the message comes on the next line
-      }
-      return;
-    }
-    if (frame) {
-      if (heldExceptionLine != null) {
-        startTraceback(OpenTraceback.Shape.STACK, heldExceptionLine, heldExceptionLine.message(), Level.ERROR);
-        traceback.add(heldExceptionText);
-        heldMessageTexts.forEach(traceback::add);
-        heldExceptionLine = null;
-        heldExceptionText = null;
-        heldMessageLines.clear();
-        heldMessageTexts.clear();
-      } else {
-        startTraceback(OpenTraceback.Shape.STACK, line, text.strip(), line.level());
-      }
-      traceback.add(text);
+    if (continuesHeld(line, text, sameBurst) || startsTraceback(line, text)) {
       return;
     }
     if (TracebackLines.isExceptionLine(text)) {
@@ -199,23 +124,99 @@ final class Tracebacks {
     }
     if (TracebackLines.isPythonWarning(text)) {
       heldWarning = line;   // its source line may follow
-      return;
-    }
-    if (TracebackLines.isNodeLocation(text)) {
+    } else if (TracebackLines.isNodeLocation(text)) {
       prelude = new ArrayList<>(List.of(line));   // an uncaught error of Node.js's may follow
       preludeTexts = new ArrayList<>(List.of(text));
-      return;
-    }
-    if (TracebackLines.isJulSource(text)) {
+    } else if (TracebackLines.isJulSource(text)) {
       heldJulSource = line;   // its level and message come on the next line
       heldJulSourceText = text;
-      return;
-    }
-    if (line.level().isAtLeast(Level.ERROR)) {
+    } else if (line.level().isAtLeast(Level.ERROR)) {
       held = line;
     } else {
       sink.record(line.at(), line.level(), line.message(), line.task(), line.metadata());
     }
+  }
+
+  /**
+   * Takes the line into what is open or held, if it belongs there, and records what it shows
+   * to be complete; {@code false} when the line is still to be taken.
+   */
+  private boolean continuesHeld(Line line, String text, boolean sameBurst) {
+    if (traceback != null) {
+      if (traceback.take(text, sameBurst)) {
+        return true;
+      }
+      recordTraceback();   // what follows is a line of its own
+    }
+    if (heldWarning != null) {
+      Line warning = heldWarning;
+      heldWarning = null;
+      if (!text.isBlank() && Character.isWhitespace(text.charAt(0))) {
+        RecordMetadata metadata = new RecordMetadata(warning.metadata().size() + 1);
+        metadata.putAll(warning.metadata());
+        metadata.put("source", text.strip());   // "  warnings.warn(": not a record of its own
+        sink.record(warning.at(), warning.level(), warning.message(), warning.task(), metadata);
+        return true;
+      }
+      sink.record(warning.at(), warning.level(), warning.message(), warning.task(), warning.metadata());
+    }
+    if (prelude != null) {
+      if (continuesPrelude(text)) {
+        prelude.add(line);
+        preludeTexts.add(text);
+        return true;
+      }
+      if (prelude.size() >= 3 && TracebackLines.isExceptionLine(text)) {
+        // Node.js's uncaught error: where it was thrown, that line of source, a caret, the error.
+        startTraceback(OpenTraceback.Shape.STACK, prelude.get(0), line.message(), Level.ERROR);
+        preludeTexts.forEach(traceback::add);
+        traceback.add(text);
+        prelude = null;
+        preludeTexts = null;
+        return true;
+      }
+      release();           // it was not one
+    }
+    if (heldExceptionLine != null && !TracebackLines.isFrame(text)) {
+      if (sameBurst && heldMessageLines.size() < MAX_MESSAGE_LINES && TracebackLines.mayContinueMessage(text)) {
+        // More of the exception's message: PSQLException's "  Detail: Key (id)=(42) already exists."
+        heldMessageLines.add(line);
+        heldMessageTexts.add(text);
+        return true;
+      }
+      release();           // it did not start a stack trace
+    }
+    return false;
+  }
+
+  /** Starts reading a traceback if the line begins one; {@code false} when it does not. */
+  private boolean startsTraceback(Line line, String text) {
+    if (text.equals(TracebackLines.PYTHON_START)) {
+      startTraceback(OpenTraceback.Shape.PYTHON, line, TracebackLines.PYTHON_START, Level.ERROR);
+    } else if (TracebackLines.isGoPanic(text)) {
+      startTraceback(OpenTraceback.Shape.GO, line, line.message(), Level.ERROR);
+    } else if (TracebackLines.isRustPanic(text)) {
+      startTraceback(OpenTraceback.Shape.RUST, line, line.message(), Level.ERROR);
+      if (text.endsWith(":")) {
+        traceback.messageFollows();   // since Rust 1.73 the message comes on the next line
+      }
+    } else if (TracebackLines.isFrame(text)) {
+      if (heldExceptionLine != null) {
+        startTraceback(OpenTraceback.Shape.STACK, heldExceptionLine, heldExceptionLine.message(), Level.ERROR);
+        traceback.add(heldExceptionText);
+        heldMessageTexts.forEach(traceback::add);
+        heldExceptionLine = null;
+        heldExceptionText = null;
+        heldMessageLines.clear();
+        heldMessageTexts.clear();
+      } else {
+        startTraceback(OpenTraceback.Shape.STACK, line, text.strip(), line.level());
+      }
+    } else {
+      return false;
+    }
+    traceback.add(text);
+    return true;
   }
 
   /**
