@@ -15,6 +15,8 @@ final class OpenTraceback {
   enum Shape {
     /** From {@code Traceback (most recent call last):} to the exception line; chains too. */
     PYTHON,
+    /** A Python exception group's: every line indented and marked with | or +. */
+    PYTHON_GROUP,
     /** A JVM or Node.js exception line and its frames. */
     STACK,
     /** A Go program's panic and its goroutines. */
@@ -71,6 +73,7 @@ final class OpenTraceback {
     }
     boolean part = switch (shape) {
       case PYTHON -> continuesPython(text, sameBurst);
+      case PYTHON_GROUP -> continuesPythonGroup(text);
       case STACK -> continuesStack(text);
       case GO -> text.isBlank() || TracebackLines.isGoPanicLine(text);
       case RUST -> continuesRustPanic(text, sameBurst);
@@ -124,6 +127,18 @@ final class OpenTraceback {
     // An uncaught exception's message of several lines. After logging.exception (an owner), the
     // next lines are the worker's own.
     return inMessage && owner == null && sameBurst && TracebackLines.mayContinueMessage(text);
+  }
+
+  private boolean continuesPythonGroup(String text) {
+    if (!TracebackLines.isPythonGroupLine(text)) {
+      return false;
+    }
+    String exception = afterException ? null : TracebackLines.pythonGroupException(text);
+    if (exception != null) {
+      message = exception;   // "ExceptionGroup: render failed (2 sub-exceptions)"
+      afterException = true;
+    }
+    return true;
   }
 
   private static boolean continuesStack(String text) {

@@ -16,6 +16,9 @@ final class TracebackLines {
   /** The first line of a Python traceback. */
   static final String PYTHON_START = "Traceback (most recent call last):";
 
+  /** The first line of a Python exception group's traceback (3.11+: asyncio's TaskGroup raises them). */
+  static final String PYTHON_GROUP_START = "  + Exception Group Traceback (most recent call last):";
+
   /** What Python prints between the tracebacks of chained exceptions. */
   private static final Set<String> PYTHON_CHAINED = Set.of(
       "During handling of the above exception, another exception occurred:",
@@ -98,6 +101,20 @@ final class TracebackLines {
   /** A Python traceback's frame or line of source: indented. */
   static boolean isPythonFrame(String text) {
     return !text.isEmpty() && (text.charAt(0) == ' ' || text.charAt(0) == '\t');
+  }
+
+  /** A line of a Python exception group's traceback after its first: indented, then | or +. */
+  static boolean isPythonGroupLine(String text) {
+    String rest = text.stripLeading();
+    return rest.length() < text.length() && !rest.isEmpty() && (rest.charAt(0) == '|' || rest.charAt(0) == '+');
+  }
+
+  /**
+   * The group's own exception line ({@code   | ExceptionGroup: render failed (2 sub-exceptions)})
+   * without its prefix, or null: the first line at the outermost level that is not a frame.
+   */
+  static String pythonGroupException(String text) {
+    return text.startsWith("  | ") && text.length() > 4 && !Character.isWhitespace(text.charAt(4)) ? text.substring(4) : null;
   }
 
   static boolean isFrame(String text) {

@@ -18,7 +18,7 @@ import java.util.regex.Matcher;
  * <ul>
  *   <li>Python's, from {@code Traceback (most recent call last):} to the exception line. Chained
  *       exceptions ("During handling of the above exception, ...") are one traceback, whose
- *       message is the last exception line.
+ *       message is the last exception line. An exception group's too, its message the group's.
  *   <li>A stack trace of the JVM or Node.js: an exception line ({@code java.io.IOException:
  *       disk full}, {@code Exception in thread "main" ...}, {@code TypeError: ...}) followed by
  *       frames ({@code \tat com.example.Render.run(Render.java:42)}, {@code     at render
@@ -193,6 +193,8 @@ final class Tracebacks {
   private boolean startsTraceback(Line line, String text) {
     if (text.equals(TracebackLines.PYTHON_START)) {
       startTraceback(OpenTraceback.Shape.PYTHON, line, TracebackLines.PYTHON_START, Level.ERROR);
+    } else if (text.equals(TracebackLines.PYTHON_GROUP_START)) {
+      startTraceback(OpenTraceback.Shape.PYTHON_GROUP, line, text.strip(), Level.ERROR);
     } else if (TracebackLines.isGoPanic(text)) {
       startTraceback(OpenTraceback.Shape.GO, line, line.message(), Level.ERROR);
     } else if (TracebackLines.isRustPanic(text)) {

@@ -261,6 +261,35 @@ class RunCommandTest {
   }
 
   @Test
+  void aWrappedPythonWorkersExceptionGroupIsOneErrorAndTheCrashCarriesIt() throws Exception {
+    Path python = Path.of("/usr/bin/python3");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(python)
+        && new ProcessBuilder(python.toString(), "-c", "import sys; sys.exit(sys.version_info < (3, 11))").start().waitFor() == 0,
+        "Python 3.11 or later is needed");
+    String url = TestDatabase.freshUrl();
+    Store store = migratedStore(url);
+    Path worker = Files.writeString(folder.resolve("group.py"), String.join("\n",
+        "def render():",
+        "    raise ExceptionGroup('render failed', [ValueError('bad frame'), RuntimeError('CUDA out of memory')])",
+        "render()", ""));
+
+    Cli.Result result = Cli.run("run", "--worker", "wrapped-group", "--db-url", url,
+        "--home", folder.resolve("home").toString(), "--", python.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+    assertThat(stderrRecords(store, "wrapped-group")).singleElement().satisfies(record -> {
+      assertThat(record.level()).isEqualTo("ERROR");
+      assertThat(record.message()).isEqualTo("ExceptionGroup: render failed (2 sub-exceptions)");
+      assertThat(record.exception()).startsWith("  + Exception Group Traceback (most recent call last):\n")
+          .contains("    | ValueError: bad frame\n", "    | RuntimeError: CUDA out of memory\n");
+    });
+    assertThat(store.logs(new LogFilter("wrapped-group", null, null, null, null, null, 100)))
+        .filteredOn(r -> r.message().startsWith("the worker process exited"))
+        .singleElement().extracting(StoredRecord::exception)
+        .isEqualTo(stderrRecords(store, "wrapped-group").get(0).exception());
+  }
+
+  @Test
   void aWrappedNodeProgramsUncaughtErrorIsOneErrorWithItsStackTrace() throws IOException {
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/node")), "node is needed");
     String url = TestDatabase.freshUrl();

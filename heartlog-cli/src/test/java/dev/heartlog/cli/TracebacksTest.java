@@ -419,4 +419,24 @@ class TracebacksTest {
         "ERROR Traceback (most recent call last): | Traceback (most recent call last):",
         "WARNING   File \"worker.py\", line 410, in render | -");
   }
+  @Test
+  void aPythonExceptionGroupIsOneErrorWhoseMessageIsTheGroups() {
+    List<String> printed = List.of(
+        "  + Exception Group Traceback (most recent call last):",
+        "  |   File \"worker.py\", line 3, in <module>",
+        "  |     render()",
+        "  | ExceptionGroup: render failed (2 sub-exceptions)",
+        "  +-+---------------- 1 ----------------",
+        "    | ValueError: bad frame",
+        "    +---------------- 2 ----------------",
+        "    | RuntimeError: CUDA out of memory",
+        "    +------------------------------------");
+    printed.forEach(text -> print(Level.WARNING, text));
+    print(Level.WARNING, "next line");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "ERROR ExceptionGroup: render failed (2 sub-exceptions) t-1 0 " + String.join("\n", printed),
+        "WARNING next line t-1 9 -");
+  }
 }
