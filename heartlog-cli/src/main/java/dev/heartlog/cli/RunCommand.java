@@ -223,7 +223,7 @@ final class RunCommand implements Callable<Integer> {
     WorkerStatus status = stopped ? WorkerStatus.STOPPED : WorkerStatus.CRASHED;
     if (exitCode != 0 && stopped) {
       agent.log(Level.INFO, describeExit(exitCode) + ", as heartlog run was asked to stop", null,
-          Map.of("logger", OWN_LOGGER, "exit_code", exitCode, "command", String.join(" ", command)));
+          exitMetadata(exitCode, command, null, null));
     } else if (exitCode != 0) {
       agent.log(Level.ERROR, describeExit(exitCode), null, exitMetadata(exitCode, command, lastException, agent.currentTask()));
     }
