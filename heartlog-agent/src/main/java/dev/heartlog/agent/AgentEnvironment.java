@@ -36,6 +36,7 @@ import java.util.ServiceLoader;
  *       ({@code WARNING,GENERATOR=DEBUG}; see {@link ComponentLevels})</td></tr>
  *   <tr><td>{@code HEARTLOG_NVIDIA_SMI}</td><td>the {@code nvidia-smi} command to run</td></tr>
  *   <tr><td>{@code CUDA_VISIBLE_DEVICES}</td><td>the GPUs whose memory is reported (all, unset)</td></tr>
+ *   <tr><td>{@code CUDA_DEVICE_ORDER}</td><td>{@code PCI_BUS_ID}: CUDA numbers the GPUs as nvidia-smi does</td></tr>
  *   <tr><td>{@code HEARTLOG_SHUTDOWN_TIMEOUT}</td><td>how long the final heartbeat may take</td></tr>
  *   <tr><td>{@code HEARTLOG_SPOOL_DIR}</td><td>the spool's folder, or {@code off}</td></tr>
  *   <tr><td>{@code HEARTLOG_SPOOL_MAX_BYTES}</td><td>the spool's size bound ({@code 256m}, {@code 1g})</td></tr>
@@ -108,6 +109,7 @@ public final class AgentEnvironment {
     if (cudaVisibleDevices != null) {
       builder.cudaVisibleDevices(cudaVisibleDevices);
     }
+    get("CUDA_DEVICE_ORDER").ifPresent(builder::cudaDeviceOrder);
     get("HEARTLOG_SHUTDOWN_TIMEOUT")
         .ifPresent(v -> builder.shutdownTimeout(duration("HEARTLOG_SHUTDOWN_TIMEOUT", v)));
     get("HEARTLOG_MAX_RETRY_DELAY").ifPresent(v -> builder.maxRetryDelay(duration("HEARTLOG_MAX_RETRY_DELAY", v)));

@@ -427,7 +427,10 @@ final class HeartbeatLoop implements Runnable {
     GpuReading reading = config.gpuProbe().read();
     String problem = reading.problem();
     if (problem != null && !problem.equals(lastGpuProblem)) {
-      diagnostics.info("GPU memory not available (" + problem + "); heartbeats carry nulls");
+      // A reading can have figures and a problem too: a GPU left out as [N/A], indexes in doubt.
+      diagnostics.info(reading.totalMb() == null
+          ? "GPU memory not available (" + problem + "); heartbeats carry nulls"
+          : "GPU memory read, but " + problem);
     } else if (problem == null && lastGpuProblem != null) {
       diagnostics.info("GPU memory readable again");
     }

@@ -423,6 +423,7 @@ public final class HeartlogAgent implements AutoCloseable {
     private GpuProbe gpuProbe;   // null: nvidia-smi, with the two settings below
     private String nvidiaSmi = "nvidia-smi";
     private String cudaVisibleDevices;
+    private String cudaDeviceOrder;
     private boolean shutdownHook = true;
     private Clock clock = Clock.systemUTC();
     private PrintStream diagnostics = System.err;
@@ -600,6 +601,19 @@ public final class HeartlogAgent implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How CUDA numbers the GPUs that {@link #cudaVisibleDevices} names by index, written as
+     * {@code CUDA_DEVICE_ORDER} is: {@code "PCI_BUS_ID"} as nvidia-smi numbers them; default
+     * {@code null}, CUDA's own default, fastest first. The indexes are read as nvidia-smi's
+     * either way; on a machine of mixed GPU models without {@code PCI_BUS_ID} the heartbeat's
+     * {@code gpu_problem} says so. {@link AgentEnvironment#agentBuilder()} sets the process's.
+     */
+    public Builder cudaDeviceOrder(String order) {
+      this.cudaDeviceOrder = order;
+      this.gpuProbe = null;
+      return this;
+    }
+
     /** Whether a JVM shutdown hook sends the final heartbeat; default on. */
     public Builder shutdownHook(boolean enabled) {
       this.shutdownHook = enabled;
@@ -655,7 +669,7 @@ public final class HeartlogAgent implements AutoCloseable {
               spoolSyncInterval,
               shutdownTimeout,
               statsInterval,
-              gpuProbe != null ? gpuProbe : new NvidiaSmiProbe(nvidiaSmi, cudaVisibleDevices, NvidiaSmiProbe.DEFAULT_TIMEOUT),
+              gpuProbe != null ? gpuProbe : new NvidiaSmiProbe(nvidiaSmi, cudaVisibleDevices, cudaDeviceOrder, NvidiaSmiProbe.DEFAULT_TIMEOUT),
               shutdownHook,
               clock,
               diagnostics,

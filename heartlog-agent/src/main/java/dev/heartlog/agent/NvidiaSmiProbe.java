@@ -16,11 +16,16 @@ import java.util.concurrent.TimeUnit;
  * <p>nvidia-smi lists every GPU of the machine, whatever {@code CUDA_VISIBLE_DEVICES} says, so a
  * worker given GPU 3 of 8 would report the memory of all eight. Where the variable is set, the
  * probe asks for each GPU's index and UUID as well ({@code
- * --query-gpu=index,uuid,memory.total,memory.used}) and counts only the GPUs it names: indexes
- * (read as nvidia-smi's, which follow the PCI bus, as CUDA's do with {@code
- * CUDA_DEVICE_ORDER=PCI_BUS_ID}), or UUIDs and their prefixes ({@code GPU-8932f937}). As CUDA
- * does, it stops at the first entry that is neither, or that names a GPU the machine lacks; an
- * empty value hides every GPU. MIG instances ({@code MIG-...}) are not read.
+ * --query-gpu=index,uuid,memory.total,memory.used,name}) and counts only the GPUs it names:
+ * indexes, or UUIDs and their prefixes ({@code GPU-8932f937}). As CUDA does, it stops at the
+ * first entry that is neither, or that names a GPU the machine lacks; an empty value hides every
+ * GPU. MIG instances ({@code MIG-...}) are not read.
+ *
+ * <p>Indexes are read as nvidia-smi numbers the GPUs, in PCI bus order. CUDA numbers them so
+ * with {@code CUDA_DEVICE_ORDER=PCI_BUS_ID}; by default it puts the fastest first, by a heuristic
+ * it does not document. On a machine of identical GPUs the two orders agree; on one of mixed
+ * models they may not, so there the reading says that its indexes are nvidia-smi's. UUIDs are
+ * the same in both.
  *
  * <p>Figures of every GPU with readable numbers are summed; a field the driver cannot read
  * ({@code [N/A]}, seen with MIG partitions) leaves that GPU out. A tool that is missing, exits
@@ -34,20 +39,24 @@ final class NvidiaSmiProbe implements GpuProbe {
 
   private static final List<String> ARGUMENTS =
       List.of("--query-gpu=memory.total,memory.used", "--format=csv,noheader,nounits");
+  /** The model's name last: it is the one field that could hold a comma. */
   private static final List<String> ARGUMENTS_WITH_IDS =
-      List.of("--query-gpu=index,uuid,memory.total,memory.used", "--format=csv,noheader,nounits");
+      List.of("--query-gpu=index,uuid,memory.total,memory.used,name", "--format=csv,noheader,nounits");
 
   private final String command;
   private final String visibleDevices;
+  private final boolean pciBusOrder;
   private final Duration timeout;
 
   /**
    * @param visibleDevices the process's {@code CUDA_VISIBLE_DEVICES}; {@code null} when unset,
    *     and then every GPU nvidia-smi lists is counted
+   * @param deviceOrder the process's {@code CUDA_DEVICE_ORDER}; {@code null} when unset
    */
-  NvidiaSmiProbe(String command, String visibleDevices, Duration timeout) {
+  NvidiaSmiProbe(String command, String visibleDevices, String deviceOrder, Duration timeout) {
     this.command = command;
     this.visibleDevices = visibleDevices;
+    this.pciBusOrder = deviceOrder != null && deviceOrder.trim().equals("PCI_BUS_ID");
     this.timeout = timeout;
   }
 
@@ -76,7 +85,7 @@ final class NvidiaSmiProbe implements GpuProbe {
       if (process.exitValue() != 0) {
         return GpuReading.unavailable(firstLine(output, command + " exited with " + process.exitValue()));
       }
-      return visible == null ? parse(output) : parseVisible(output, visible);
+      return visible == null ? parse(output) : parseVisible(output, visible, pciBusOrder);
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
@@ -137,15 +146,18 @@ final class NvidiaSmiProbe implements GpuProbe {
   }
 
   /**
-   * Parses {@code index, uuid, total, used} lines, counting only the GPUs in {@code visible},
-   * in its order; as CUDA does, a GPU the machine lacks hides itself and every one after it.
-   * Visible for testing with captured outputs.
+   * Parses {@code index, uuid, total, used, name} lines, counting only the GPUs in {@code
+   * visible}, in its order; as CUDA does, a GPU the machine lacks hides itself and every one
+   * after it. Visible for testing with captured outputs.
+   *
+   * @param pciBusOrder whether CUDA numbers the GPUs as nvidia-smi does ({@code
+   *     CUDA_DEVICE_ORDER=PCI_BUS_ID})
    */
-  static GpuReading parseVisible(String output, List<String> visible) {
+  static GpuReading parseVisible(String output, List<String> visible, boolean pciBusOrder) {
     List<String[]> gpus = new ArrayList<>();
     for (String line : output.split("\\R")) {
-      String[] fields = line.split(",");
-      if (fields.length == 4 && number(fields[0]) != null) {
+      String[] fields = line.split(",", 5);
+      if (fields.length == 5 && number(fields[0]) != null) {
         gpus.add(fields);
       }
     }
@@ -172,6 +184,11 @@ final class NvidiaSmiProbe implements GpuProbe {
       }
     }
     List<String> problems = new ArrayList<>();
+    String models = pciBusOrder ? null : mixedModels(gpus, visible);
+    if (models != null) {
+      problems.add("indexes read in nvidia-smi's order, which CUDA follows only with CUDA_DEVICE_ORDER=PCI_BUS_ID"
+          + " on mixed GPUs (" + models + ")");
+    }
     if (missing != null) {
       problems.add("nvidia-smi lists no GPU " + missing + " of CUDA_VISIBLE_DEVICES, which hides it and those after it");
     }
@@ -183,6 +200,19 @@ final class NvidiaSmiProbe implements GpuProbe {
       return GpuReading.unavailable(problem);
     }
     return new GpuReading(saturated(total), saturated(used), counted, problem);
+  }
+
+  /**
+   * The machine's models, where there are several and {@code visible} names a GPU by index: then
+   * CUDA's default order, fastest first, may number the GPUs otherwise than nvidia-smi. Null
+   * where the orders cannot differ for these entries.
+   */
+  private static String mixedModels(List<String[]> gpus, List<String> visible) {
+    if (visible.stream().allMatch(device -> device.startsWith("GPU-"))) {
+      return null;
+    }
+    List<String> models = gpus.stream().map(fields -> fields[4].trim()).distinct().toList();
+    return models.size() < 2 ? null : String.join(", ", models);
   }
 
   private static Long number(String field) {

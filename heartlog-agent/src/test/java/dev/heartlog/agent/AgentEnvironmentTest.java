@@ -63,7 +63,8 @@ class AgentEnvironmentTest {
       throws java.io.IOException {
     // A tool that says which GPUs it was asked about: the query with indexes comes only with the variable.
     java.nio.file.Path tool = java.nio.file.Files.writeString(folder.resolve("nvidia-smi"),
-        "#!/bin/sh\ncase \"$1\" in *index*) printf '0, GPU-a, 100, 10\\n1, GPU-b, 100, 20\\n';; *) printf '100, 10\\n100, 20\\n';; esac\n");
+        "#!/bin/sh\ncase \"$1\" in *index*) printf '0, GPU-a, 100, 10, NVIDIA H100\\n1, GPU-b, 100, 20, NVIDIA H100\\n';;"
+            + " *) printf '100, 10\\n100, 20\\n';; esac\n");
     tool.toFile().setExecutable(true);
     java.util.List<String> used = new java.util.ArrayList<>();
     for (String value : new String[] {null, "1", ""}) {
@@ -81,6 +82,37 @@ class AgentEnvironmentTest {
     }
 
     assertThat(used).containsExactly("null -> 30", "1 -> 20", " -> null");
+  }
+
+  @Test
+  void cudaDeviceOrderDecidesWhetherIndexesOfMixedGpusAreInDoubt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path folder)
+      throws java.io.IOException {
+    java.nio.file.Path tool = java.nio.file.Files.writeString(folder.resolve("nvidia-smi"),
+        "#!/bin/sh\nprintf '0, GPU-a, 15360, 10, Tesla T4\\n1, GPU-b, 81559, 20, NVIDIA A100-SXM4-80GB\\n'\n");
+    tool.toFile().setExecutable(true);
+    java.util.List<Object> problems = new java.util.ArrayList<>();
+    for (String order : new String[] {null, "PCI_BUS_ID", "FASTEST_FIRST"}) {
+      Map<String, String> variables = new java.util.HashMap<>(Map.of("HEARTLOG_NVIDIA_SMI", tool.toString(), "CUDA_VISIBLE_DEVICES", "1"));
+      if (order != null) {
+        variables.put("CUDA_DEVICE_ORDER", order);
+      }
+      RecordingTransport store = new RecordingTransport();
+      try (HeartlogAgent agent = AgentEnvironment.of(variables, new Properties()).agentBuilder().workerId("gpu-order")
+          .transport(store).noSpool().shutdownHook(false).build()) {
+        agent.log(Level.INFO, "a record, so that a heartbeat goes");
+        agent.flush(Duration.ofSeconds(10));
+      }
+      Heartbeat beat = store.received.get(0);
+      assertThat(beat.vramTotalMb()).as("GPU 1 as nvidia-smi numbers it, whatever the order").isEqualTo(81559);
+      problems.add(beat.metadata().get("gpu_problem"));
+    }
+
+    assertThat(problems).containsExactly(
+        "indexes read in nvidia-smi's order, which CUDA follows only with CUDA_DEVICE_ORDER=PCI_BUS_ID"
+            + " on mixed GPUs (Tesla T4, NVIDIA A100-SXM4-80GB)",
+        null,
+        "indexes read in nvidia-smi's order, which CUDA follows only with CUDA_DEVICE_ORDER=PCI_BUS_ID"
+            + " on mixed GPUs (Tesla T4, NVIDIA A100-SXM4-80GB)");
   }
 
   @Test

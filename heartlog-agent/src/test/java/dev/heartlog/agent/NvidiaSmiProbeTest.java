@@ -56,7 +56,7 @@ class NvidiaSmiProbeTest {
   void brokenDriverGivesNullsWithTheToolsMessage() throws IOException {
     Path tool = script("echo 'Failed to initialize NVML: Unknown Error'; exit 255");
 
-    GpuReading reading = new NvidiaSmiProbe(tool.toString(), null, Duration.ofSeconds(5)).read();
+    GpuReading reading = new NvidiaSmiProbe(tool.toString(), null, null, Duration.ofSeconds(5)).read();
 
     assertThat(reading.totalMb()).isNull();
     assertThat(reading.problem()).isEqualTo("Failed to initialize NVML: Unknown Error");
@@ -64,7 +64,7 @@ class NvidiaSmiProbeTest {
 
   @Test
   void missingToolGivesNulls() {
-    GpuReading reading = new NvidiaSmiProbe(folder.resolve("no-such-tool").toString(), null, Duration.ofSeconds(5)).read();
+    GpuReading reading = new NvidiaSmiProbe(folder.resolve("no-such-tool").toString(), null, null, Duration.ofSeconds(5)).read();
 
     assertThat(reading.totalMb()).isNull();
     assertThat(reading.problem()).endsWith("not found");
@@ -74,7 +74,7 @@ class NvidiaSmiProbeTest {
   void aHangingToolIsKilledAtTheTimeout() throws IOException {
     Path tool = script("sleep 30");
 
-    GpuReading reading = new NvidiaSmiProbe(tool.toString(), null, Duration.ofMillis(200)).read();
+    GpuReading reading = new NvidiaSmiProbe(tool.toString(), null, null, Duration.ofMillis(200)).read();
 
     assertThat(reading.problem()).contains("did not answer");
   }
@@ -83,40 +83,74 @@ class NvidiaSmiProbeTest {
   void aWorkingToolIsRunWithTheQueryArguments() throws IOException {
     Path tool = script("[ \"$1\" = --query-gpu=memory.total,memory.used ] && [ \"$2\" = --format=csv,noheader,nounits ] && echo '81559, 23017'");
 
-    GpuReading reading = new NvidiaSmiProbe(tool.toString(), null, Duration.ofSeconds(5)).read();
+    GpuReading reading = new NvidiaSmiProbe(tool.toString(), null, null, Duration.ofSeconds(5)).read();
 
     assertThat(reading.usedMb()).isEqualTo(23017);
   }
 
-  /** What nvidia-smi prints for --query-gpu=index,uuid,memory.total,memory.used on a 4-GPU machine. */
+  /** What nvidia-smi prints for --query-gpu=index,uuid,memory.total,memory.used,name on a 4-GPU machine. */
   private static final String FOUR_GPUS = String.join("\n",
-      "0, GPU-8932f937-d72c-4106-c12f-20bd9faed9f6, 81559, 23017",
-      "1, GPU-11111111-2222-3333-4444-555555555555, 81559, 100",
-      "2, GPU-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee, [N/A], [N/A]",
-      "3, GPU-33333333-2222-3333-4444-555555555555, 81559, 70000", "");
+      "0, GPU-8932f937-d72c-4106-c12f-20bd9faed9f6, 81559, 23017, NVIDIA A100-SXM4-80GB",
+      "1, GPU-11111111-2222-3333-4444-555555555555, 81559, 100, NVIDIA A100-SXM4-80GB",
+      "2, GPU-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee, [N/A], [N/A], NVIDIA A100-SXM4-80GB",
+      "3, GPU-33333333-2222-3333-4444-555555555555, 81559, 70000, NVIDIA A100-SXM4-80GB", "");
+
+  /** A machine of two models: CUDA's default order may put the second first. */
+  private static final String MIXED_GPUS = String.join("\n",
+      "0, GPU-11111111-2222-3333-4444-555555555555, 15360, 300, Tesla T4",
+      "1, GPU-8932f937-d72c-4106-c12f-20bd9faed9f6, 81559, 23017, NVIDIA A100-SXM4-80GB", "");
 
   @Test
   void onlyTheGpusOfCudaVisibleDevicesAreCountedByIndexOrUuid() {
-    GpuReading third = NvidiaSmiProbe.parseVisible(FOUR_GPUS, NvidiaSmiProbe.visibleDevices("3"));
+    GpuReading third = NvidiaSmiProbe.parseVisible(FOUR_GPUS, NvidiaSmiProbe.visibleDevices("3"), false);
     assertThat(third.totalMb()).isEqualTo(81559);
     assertThat(third.usedMb()).isEqualTo(70000);
     assertThat(third.gpusCounted()).containsExactly(3);
     assertThat(third.problem()).isNull();
 
-    GpuReading byUuid = NvidiaSmiProbe.parseVisible(FOUR_GPUS, NvidiaSmiProbe.visibleDevices("GPU-8932f937, 1"));
+    GpuReading byUuid = NvidiaSmiProbe.parseVisible(FOUR_GPUS, NvidiaSmiProbe.visibleDevices("GPU-8932f937, 1"), false);
     assertThat(byUuid.usedMb()).isEqualTo(23117);
     assertThat(byUuid.gpusCounted()).containsExactly(0, 1);
 
-    GpuReading withUnreadable = NvidiaSmiProbe.parseVisible(FOUR_GPUS, NvidiaSmiProbe.visibleDevices("2,3"));
+    GpuReading withUnreadable = NvidiaSmiProbe.parseVisible(FOUR_GPUS, NvidiaSmiProbe.visibleDevices("2,3"), false);
     assertThat(withUnreadable.gpusCounted()).containsExactly(3);
     assertThat(withUnreadable.problem()).isEqualTo("1 of 2 GPUs unreadable ([N/A])");
 
-    GpuReading missing = NvidiaSmiProbe.parseVisible(FOUR_GPUS, NvidiaSmiProbe.visibleDevices("7"));
+    GpuReading missing = NvidiaSmiProbe.parseVisible(FOUR_GPUS, NvidiaSmiProbe.visibleDevices("7"), false);
     assertThat(missing.totalMb()).isNull();
     assertThat(missing.problem()).isEqualTo("nvidia-smi lists no GPU 7 of CUDA_VISIBLE_DEVICES, which hides it and those after it");
 
-    GpuReading beforeTheMissingOne = NvidiaSmiProbe.parseVisible(FOUR_GPUS, NvidiaSmiProbe.visibleDevices("3,7,0"));
+    GpuReading beforeTheMissingOne = NvidiaSmiProbe.parseVisible(FOUR_GPUS, NvidiaSmiProbe.visibleDevices("3,7,0"), false);
     assertThat(beforeTheMissingOne.gpusCounted()).as("as CUDA: 0 comes after a GPU the machine lacks").containsExactly(3);
+  }
+
+  @Test
+  void onMixedGpusIndexesAreInDoubtUnlessCudaNumbersThemByPciBus() {
+    GpuReading byDefault = NvidiaSmiProbe.parseVisible(MIXED_GPUS, NvidiaSmiProbe.visibleDevices("0"), false);
+    assertThat(byDefault.totalMb()).as("read as nvidia-smi numbers them").isEqualTo(15360);
+    assertThat(byDefault.problem()).isEqualTo("indexes read in nvidia-smi's order, which CUDA follows only with"
+        + " CUDA_DEVICE_ORDER=PCI_BUS_ID on mixed GPUs (Tesla T4, NVIDIA A100-SXM4-80GB)");
+
+    GpuReading byPciBus = NvidiaSmiProbe.parseVisible(MIXED_GPUS, NvidiaSmiProbe.visibleDevices("0"), true);
+    assertThat(byPciBus.totalMb()).isEqualTo(15360);
+    assertThat(byPciBus.problem()).isNull();
+
+    GpuReading byUuid = NvidiaSmiProbe.parseVisible(MIXED_GPUS, NvidiaSmiProbe.visibleDevices("GPU-8932f937"), false);
+    assertThat(byUuid.totalMb()).as("a UUID names one GPU in either order").isEqualTo(81559);
+    assertThat(byUuid.problem()).isNull();
+
+    GpuReading identical = NvidiaSmiProbe.parseVisible(FOUR_GPUS, NvidiaSmiProbe.visibleDevices("1"), false);
+    assertThat(identical.problem()).as("identical GPUs: both orders agree").isNull();
+  }
+
+  @Test
+  void aModelNameWithACommaStaysOneField() {
+    GpuReading reading = NvidiaSmiProbe.parseVisible(
+        "0, GPU-a, 24576, 512, Some GPU, Rev. 2\n1, GPU-b, 24576, 1024, Some GPU, Rev. 2\n",
+        NvidiaSmiProbe.visibleDevices("1"), false);
+
+    assertThat(reading.usedMb()).isEqualTo(1024);
+    assertThat(reading.problem()).isNull();
   }
 
   @Test
@@ -130,11 +164,11 @@ class NvidiaSmiProbeTest {
 
   @Test
   void withCudaVisibleDevicesTheToolIsAskedForIndexesAndUuidsToo() throws IOException {
-    Path tool = script("[ \"$1\" = --query-gpu=index,uuid,memory.total,memory.used ] && [ \"$2\" = --format=csv,noheader,nounits ]"
-        + " && printf '0, GPU-a, 81559, 23017\\n1, GPU-b, 81559, 100\\n'");
+    Path tool = script("[ \"$1\" = --query-gpu=index,uuid,memory.total,memory.used,name ] && [ \"$2\" = --format=csv,noheader,nounits ]"
+        + " && printf '0, GPU-a, 81559, 23017, NVIDIA H100\\n1, GPU-b, 81559, 100, NVIDIA H100\\n'");
 
-    GpuReading second = new NvidiaSmiProbe(tool.toString(), "1", Duration.ofSeconds(5)).read();
-    GpuReading none = new NvidiaSmiProbe(tool.toString(), "", Duration.ofSeconds(5)).read();
+    GpuReading second = new NvidiaSmiProbe(tool.toString(), "1", null, Duration.ofSeconds(5)).read();
+    GpuReading none = new NvidiaSmiProbe(tool.toString(), "", null, Duration.ofSeconds(5)).read();
 
     assertThat(second.usedMb()).isEqualTo(100);
     assertThat(second.gpusCounted()).containsExactly(1);
