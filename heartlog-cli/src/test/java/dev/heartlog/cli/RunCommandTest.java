@@ -261,6 +261,55 @@ class RunCommandTest {
   }
 
   @Test
+  void aWrappedGoProgramsPanicIsOneErrorWithEveryGoroutinesStack() throws Exception {
+    Path go = Path.of("/usr/bin/go");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(go), "go is needed (Debian's golang-go)");
+    String url = TestDatabase.freshUrl();
+    Store store = migratedStore(url);
+    // A panic in a goroutine, with every goroutine's stack (blank lines between them), as
+    // GOTRACEBACK=all prints it.
+    Path source = Files.writeString(folder.resolve("claim.go"), """
+        package main
+
+        import (
+        \t"fmt"
+        \t"runtime/debug"
+        )
+
+        func main() {
+        \tdebug.SetTraceback("all")
+        \tfmt.Println("claimed task 438d8fe8")
+        \tdone := make(chan bool)
+        \tgo func() {
+        \t\tvar frames map[string]int
+        \t\tframes["42"] = 17
+        \t\tdone <- true
+        \t}()
+        \t<-done
+        }
+        """);
+    Path program = folder.resolve("claim");
+    ProcessBuilder build = new ProcessBuilder(go.toString(), "build", "-o", program.toString(), source.toString())
+        .redirectErrorStream(true);
+    build.environment().put("GOCACHE", folder.resolve("gocache").toString());
+    build.environment().put("GOPATH", folder.resolve("gopath").toString());
+    Process compile = build.start();
+    assertThat(compile.waitFor()).as(new String(compile.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+
+    Cli.Result result = Cli.run("run", "--worker", "wrapped-go", "--db-url", url,
+        "--home", folder.resolve("home").toString(), "--", program.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+    assertThat(stderrRecords(store, "wrapped-go")).singleElement().satisfies(record -> {
+      assertThat(record.level()).isEqualTo("ERROR");
+      assertThat(record.message()).isEqualTo("panic: assignment to entry in nil map");
+      assertThat(record.exception()).matches("(?s)panic: assignment to entry in nil map\n\ngoroutine \\d+ \\[running\\]:\n"
+          + "main\\.main\\.func1\\(\\)\n\t.*claim\\.go:14 .*\ncreated by main\\.main.*"
+          + "\n\ngoroutine 1 \\[chan receive\\]:\nmain\\.main\\(\\)\n\t.*claim\\.go:17 .*");
+    });
+  }
+
+  @Test
   void aWrappedPythonWorkersExceptionGroupIsOneErrorAndTheCrashCarriesIt() throws Exception {
     Path python = Path.of("/usr/bin/python3");
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(python)
