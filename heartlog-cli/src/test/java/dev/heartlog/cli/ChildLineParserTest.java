@@ -1,0 +1,166 @@
+package dev.heartlog.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heartlog.agent.Level;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What {@link ChildLineParser} makes of the lines workers print, each format its own test. */
+class ChildLineParserTest {
+
+  @Test
+  void aLineOfAnotherFormatTakesTheLevelItNamesNearItsStart() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+    assertThat(List.of(
+            "INFO:root:Loading model wan2.1",                                        // Python's basicConfig
+            "2026-11-29 10:00:00,123 - worker - WARNING - VRAM nearly full",         // a common Python format
+            "2026-11-29 10:00:00.123 | ERROR    | gen:run:42 - CUDA out of memory", // loguru
+            "[DEBUG] step 3",
+            "INFO:     Uvicorn running on http://0.0.0.0:8000",
+            "Traceback (most recent call last):",                                    // none: the stream's
+            "RuntimeError: CUDA error: an illegal memory access",
+            "loaded 3 ERRORS files",
+            "x".repeat(ChildLineParser.LEVEL_NAME_REACH) + " ERROR beyond the reach",
+            // A level set apart by " - " after a long logger name (Python's format, another datefmt)
+            "[2026-11-29T10:00:00] - diffusers.pipelines.pipeline_utils - ERROR - failed to load",
+            "2026-11-29 10:00:00,123 - x - " + "y".repeat(ChildLineParser.LEVEL_FIELD_REACH) + " - ERROR - beyond",
+            "x".repeat(ChildLineParser.LEVEL_NAME_REACH) + " - ERROR rate - 0.1%",   // not a field of its own
+            // glog and absl (JAX, XLA), TensorFlow: one letter
+            "I1129 10:00:00.123456  4242 gpu_device.cc:2019] Created device /gpu:0",
+            "W0000 00:00:1764410400.123456   12345 cuda_executor.cc:1001] could not open file",
+            "E1129 10:00:00.123456  4242 cuda_driver.cc:152] failed call to cuInit",
+            "F1129 10:00:00.123456  4242 gpu_device.cc:99] Check failed: ok",
+            "2026-11-29 10:00:00.123456: I tensorflow/core/util/port.cc:113] oneDNN custom operations are on.",
+            "2026-11-29 10:00:00.123456: E external/xla/xla/stream_executor/cuda/cuda_dnn.cc:9261] Unable to register",
+            "I am not a glog line: 4242 x.cc:1] no"))
+        .extracting(line -> seed.parse(line, Level.WARNING, "stderr").level())
+        .containsExactly(Level.INFO, Level.WARNING, Level.ERROR, Level.DEBUG, Level.INFO,
+            Level.WARNING, Level.WARNING, Level.WARNING, Level.WARNING,
+            Level.ERROR, Level.WARNING, Level.WARNING,
+            Level.INFO, Level.WARNING, Level.ERROR, Level.CRITICAL, Level.INFO, Level.ERROR, Level.WARNING);
+    assertThat(seed.parse("2026-11-29 10:00:00.123 | ERROR    | gen:run:42 - CUDA out of memory", Level.INFO, "stdout").message())
+        .as("a line of another format is kept whole").isEqualTo("2026-11-29 10:00:00.123 | ERROR    | gen:run:42 - CUDA out of memory");
+  }
+
+  @Test
+  void aStructuredLoggersJsonLineGivesLevelMessageTaskLoggerAndExceptionAndKeepsItsOtherFields() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+    // structlog's JSONRenderer, with the task bound to the logger.
+    ChildLineParser.Parsed structlog = seed.parse("{\"event\": \"frame rendered\", \"level\": \"warning\", "
+        + "\"task_id\": \"t-42\", \"frame\": 7, \"timestamp\": \"2026-11-29T16:00:00Z\"}", Level.INFO, "stdout");
+    assertThat(structlog.level()).isEqualTo(Level.WARNING);
+    assertThat(structlog.message()).isEqualTo("frame rendered");
+    assertThat(structlog.task()).isEqualTo("t-42");
+    assertThat(structlog.metadata()).containsEntry("frame", 7).containsEntry("stream", "stdout")
+        .doesNotContainKeys("event", "level", "task_id", "timestamp");
+    assertThat(structlog.time()).as("the line's own time").isEqualTo(java.time.Instant.parse("2026-11-29T16:00:00Z"));
+
+    // python-json-logger with an exception, on stderr.
+    ChildLineParser.Parsed pythonJson = seed.parse("{\"asctime\": \"2026-11-29 16:00:00,123\", \"levelname\": \"ERROR\", "
+        + "\"name\": \"worker.render\", \"message\": \"render failed\", \"exc_info\": \"Traceback (most recent call last):\\n"
+        + "ValueError: bad frame\", \"gpu\": {\"index\": 3, \"free_mb\": 512.5}}", Level.WARNING, "stderr");
+    assertThat(pythonJson.level()).isEqualTo(Level.ERROR);
+    assertThat(pythonJson.message()).isEqualTo("render failed");
+    assertThat(pythonJson.metadata()).containsEntry("logger", "worker.render")
+        .containsEntry("exception", "Traceback (most recent call last):\nValueError: bad frame")
+        .containsEntry("gpu", Map.of("index", 3, "free_mb", 512.5));
+
+    // pino's numeric levels and msg.
+    assertThat(seed.parse("{\"level\":50,\"time\":1764432000123,\"msg\":\"upload failed\"}", Level.INFO, "stdout"))
+        .satisfies(p -> assertThat(p.level()).isEqualTo(Level.ERROR))
+        .satisfies(p -> assertThat(p.message()).isEqualTo("upload failed"))
+        .satisfies(p -> assertThat(p.time()).isEqualTo(java.time.Instant.parse("2025-11-29T16:00:00.123Z")));
+    // python-json-logger's asctime is local time without an offset: kept as a field, not the record's time.
+    assertThat(pythonJson.time()).isNull();
+    assertThat(pythonJson.metadata()).containsEntry("asctime", "2026-11-29 16:00:00,123");
+    // An object without a message field keeps its text; a level no logger uses keeps the stream's.
+    String noMessage = "{\"level\": \"chatty\", \"step\": 3}";
+    assertThat(seed.parse(noMessage, Level.INFO, "stdout"))
+        .satisfies(p -> assertThat(p.message()).isEqualTo(noMessage))
+        .satisfies(p -> assertThat(p.level()).isEqualTo(Level.INFO));
+    // Not one JSON object: kept whole, as any other line.
+    assertThat(List.of("{not json}", "{\"a\": 1} trailing", "[1, 2]", "{\"a\": 1}{\"b\": 2}"))
+        .allSatisfy(line -> assertThat(seed.parse(line, Level.INFO, "stdout").message()).isEqualTo(line));
+  }
+
+  @Test
+  void aJsonLinesTimeIsReadInTheFormsStructuredLoggersWriteIt() {
+    java.time.Instant at = java.time.Instant.parse("2026-11-29T16:00:00.123456Z");
+
+    assertThat(JsonLine.time("2026-11-29T16:00:00.123456Z")).isEqualTo(at);
+    assertThat(JsonLine.time("2026-11-29T17:00:00.123456+01:00")).isEqualTo(at);
+    assertThat(JsonLine.time("2026-11-29 16:00:00.123456+00:00")).as("Python's str(datetime)").isEqualTo(at);
+    assertThat(JsonLine.time(1_795_968_000.123456)).as("seconds").isEqualTo(at);
+    assertThat(JsonLine.time(1_795_968_000_123L)).as("milliseconds").isEqualTo(at.minusNanos(456_000));
+    assertThat(JsonLine.time(1_795_968_000_123.456)).as("milliseconds with a fraction").isEqualTo(at);
+    assertThat(JsonLine.time(1_795_968_000_123_456L)).as("microseconds").isEqualTo(at);
+    assertThat(JsonLine.time(1_795_968_000_123_456_789L)).as("nanoseconds, to the microsecond").isEqualTo(at);
+    assertThat(java.util.Arrays.asList(JsonLine.time("2026-11-29 16:00:00"), JsonLine.time("soon"),
+        JsonLine.time(-5), JsonLine.time(true), JsonLine.time(1.5),
+        JsonLine.time(17))).as("a duration is not a time").containsOnlyNulls();
+  }
+
+  @Test
+  void pythonLoggingsDefaultFormatGivesTheLevelTheLoggerAndTheMessage() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+    ChildLineParser.Parsed parsed = seed.parse("CRITICAL:diffusers.pipelines:disk full: 0 bytes left", Level.INFO, "stderr");
+    assertThat(parsed.level()).isEqualTo(Level.CRITICAL);
+    assertThat(parsed.message()).isEqualTo("disk full: 0 bytes left");
+    assertThat(parsed.metadata()).containsEntry("logger", "diffusers.pipelines").containsEntry("stream", "stderr");
+    assertThat(seed.parse("INFO:root:", Level.WARNING, "stderr").message()).isEmpty();
+    assertThat(seed.parse("INFO:root:Task completed", Level.WARNING, "stderr").endsTask()).isTrue();
+    assertThat(List.of("INFO:     Uvicorn running on http://0.0.0.0:8000", "NOTICE:root:x", "INFO::x", "WARNING:no second colon"))
+        .allSatisfy(line -> assertThat(seed.parse(line, Level.WARNING, "stderr").message()).isEqualTo(line));
+  }
+
+  @Test
+  void pythonLoggingsDashedFormatGivesTheLevelTheLoggerAndTheMessage() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+    ChildLineParser.Parsed parsed = seed.parse(
+        "2026-11-29 17:17:42,731 - diffusers.pipelines.pipeline_utils - ERROR - render failed - frame 7", Level.INFO, "stderr");
+    assertThat(parsed.level()).isEqualTo(Level.ERROR);
+    assertThat(parsed.message()).isEqualTo("render failed - frame 7");
+    assertThat(parsed.metadata()).containsEntry("logger", "diffusers.pipelines.pipeline_utils").containsEntry("stream", "stderr");
+    assertThat(parsed.time()).as("local time with no zone: the line's arrival is the record's time").isNull();
+    assertThat(seed.parse("2026-11-29 17:17:42,731 - worker - INFO - Task completed", Level.WARNING, "stderr").endsTask())
+        .isTrue();
+    assertThat(List.of("2026-11-29 17:17:42,731 - worker - NOTICE - x", "2026-11-29 17:17:42 - worker - INFO - x"))
+        .allSatisfy(line -> assertThat(seed.parse(line, Level.WARNING, "stderr").message()).isEqualTo(line));
+  }
+
+  @Test
+  void aCustomLineFormatWithNamedGroups() {
+    ChildLineParser parser = new ChildLineParser(
+        "^(?<level>[A-Z]+)\\|(?<task>[^|]*)\\|(?<message>.*)$", ChildLineParser.DEFAULT_TASK_END);
+
+    ChildLineParser.Parsed parsed = parser.parse("ERROR|job-9|disk full", Level.INFO, "stdout");
+
+    assertThat(parsed.level()).isEqualTo(Level.ERROR);
+    assertThat(parsed.task()).isEqualTo("job-9");
+    assertThat(parsed.message()).isEqualTo("disk full");
+  }
+
+  @Test
+  void aFormatWithoutSomeGroupsLeavesThemOutAndMarkersAreKept() {
+    ChildLineParser onlyMessage = new ChildLineParser("^>> (?<message>.*)$", ChildLineParser.DEFAULT_TASK_END);
+    ChildLineParser.Parsed parsed = onlyMessage.parse(">> frame 7 done", Level.WARNING, "stderr");
+    assertThat(parsed.level()).isEqualTo(Level.WARNING);
+    assertThat(parsed.task()).isNull();
+    assertThat(parsed.message()).isEqualTo("frame 7 done");
+    assertThat(parsed.metadata()).containsOnlyKeys("stream");
+
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+    assertThat(seed.parse("[10:00:00] ❌ GENERATOR [Task t-1] CUDA out of memory", Level.INFO, "stdout"))
+        .satisfies(p -> assertThat(p.level()).isEqualTo(Level.ERROR))
+        .satisfies(p -> assertThat(p.metadata()).containsEntry("marker", "❌").containsEntry("component", "GENERATOR"));
+    assertThat(seed.parse("[10:00:00] warn GENERATOR low headroom", Level.INFO, "stdout"))
+        .satisfies(p -> assertThat(p.level()).isEqualTo(Level.WARNING))
+        .satisfies(p -> assertThat(p.metadata()).doesNotContainKey("marker"));
+  }
+}
