@@ -194,6 +194,6 @@ final class TracebackLines {
    */
   static boolean mayContinueMessage(String text) {
     return !text.isBlank() && text.charAt(0) != '{' && !text.equals(PYTHON_START)
-        && ChildLineParser.levelNamedNearStart(text) == null && ChildLineParser.glogLevel(text) == null;
+        && LoggerFormats.levelNamedNearStart(text) == null && LoggerFormats.glogLevel(text) == null;
   }
 }
