@@ -7,8 +7,9 @@ import java.util.regex.Pattern;
 
 /**
  * The lines that runtimes' and libraries' loggers print when nobody configured them: Python's
- * logging ({@code basicConfig()} and the format its documentation quotes most), glog, absl and
- * TensorFlow, and the level a line of any other format names near its start. Each reader gives null for a line not
+ * logging ({@code basicConfig()} and the format its documentation quotes most), Go's {@code log}
+ * package (and {@code log/slog}'s default handler through it), glog, absl and TensorFlow, and the
+ * level a line of any other format names near its start. Each reader gives null for a line not
  * in its format; most lines are turned away by their first character, before any regular
  * expression runs.
  */
@@ -27,6 +28,13 @@ final class LoggerFormats {
   private static final Pattern PYTHON_DASHED = Pattern.compile(
       "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,\\d{3} - (?<logger>\\S+) - "
           + "(?<level>DEBUG|INFO|WARNING|ERROR|CRITICAL) - (?<message>.*)");
+
+  /**
+   * Go's {@code log} package: {@code 2026/11/29 18:38:07 message}, with {@code .123456} under
+   * {@code Lmicroseconds} and {@code main.go:42: } under {@code Lshortfile} or {@code Llongfile}.
+   */
+  private static final Pattern GO_LOG = Pattern.compile(
+      "\\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d{6})? (?:(?<caller>\\S+\\.go:\\d+): )?(?<message>.*)");
 
   /**
    * glog's and absl's line ({@code W1129 10:00:00.123456  4242 gpu_device.cc:2019] ...}) and
@@ -90,6 +98,48 @@ final class LoggerFormats {
     String message = matcher.group("message");
     return new ChildLineParser.Parsed(Level.fromName(matcher.group("level")), message, null, metadata,
         taskEnd.matcher(message).find());
+  }
+
+  /**
+   * A line of Go's {@code log} package. It writes every message to stderr and names no level, so
+   * such a line is INFO unless it names one near its start ({@code [ERROR] ...}); {@code
+   * log/slog}'s default handler writes through it with the level first ({@code INFO frame
+   * rendered frame=7}), and that word is the level and leaves the message. The message is what
+   * follows the time (local, no zone, so the record keeps the time the line came), and the
+   * {@code file.go:42} of {@code Lshortfile} or {@code Llongfile} goes into {@code caller}.
+   */
+  static ChildLineParser.Parsed goLog(String line, RecordMetadata metadata, Pattern taskEnd) {
+    if (line.length() < 20 || line.charAt(4) != '/' || line.charAt(7) != '/' || !startsWithDigit(line)) {
+      return null;
+    }
+    Matcher matcher = GO_LOG.matcher(line);
+    if (!matcher.matches()) {
+      return null;
+    }
+    if (matcher.group("caller") != null) {
+      metadata.put("caller", matcher.group("caller"));
+    }
+    String message = matcher.group("message");
+    int space = message.indexOf(' ');
+    Level level = space > 0 ? slogLevel(message.substring(0, space)) : null;
+    if (level != null) {
+      message = message.substring(space + 1);
+    } else {
+      level = levelNamedNearStart(message);
+    }
+    return new ChildLineParser.Parsed(level == null ? Level.INFO : level, message, null, metadata,
+        taskEnd.matcher(message).find());
+  }
+
+  /** The level names {@code log/slog} writes: DEBUG, INFO, WARN and ERROR. */
+  private static Level slogLevel(String word) {
+    return switch (word) {
+      case "DEBUG" -> Level.DEBUG;
+      case "INFO" -> Level.INFO;
+      case "WARN" -> Level.WARNING;
+      case "ERROR" -> Level.ERROR;
+      default -> null;
+    };
   }
 
   /**

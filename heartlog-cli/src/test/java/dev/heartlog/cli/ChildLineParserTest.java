@@ -163,4 +163,43 @@ class ChildLineParserTest {
         .satisfies(p -> assertThat(p.level()).isEqualTo(Level.WARNING))
         .satisfies(p -> assertThat(p.metadata()).doesNotContainKey("marker"));
   }
+
+  @Test
+  void goLogPackagesLinesAreInfoUnlessTheyNameALevel() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+    // log.Printf with the default flags, on stderr.
+    ChildLineParser.Parsed plain = seed.parse("2026/11/29 18:38:07 rendering 3 frames", Level.WARNING, "stderr");
+    assertThat(plain.level()).as("Go's log names no level and writes everything to stderr").isEqualTo(Level.INFO);
+    assertThat(plain.message()).isEqualTo("rendering 3 frames");
+    assertThat(plain.metadata()).containsOnlyKeys("stream");
+    assertThat(plain.time()).as("local time with no zone: the line's arrival is the record's time").isNull();
+
+    // log.Lmicroseconds | log.Lshortfile, and a level the message names.
+    ChildLineParser.Parsed withFile = seed.parse("2026/11/29 18:38:07.123456 claim.go:42: [ERROR] queue unreachable",
+        Level.WARNING, "stderr");
+    assertThat(withFile.level()).isEqualTo(Level.ERROR);
+    assertThat(withFile.message()).isEqualTo("[ERROR] queue unreachable");
+    assertThat(withFile.metadata()).containsEntry("caller", "claim.go:42");
+    assertThat(seed.parse("2026/11/29 18:38:07 /src/worker/claim.go:42: claimed", Level.WARNING, "stderr").metadata())
+        .as("Llongfile").containsEntry("caller", "/src/worker/claim.go:42");
+
+    // log/slog's default handler writes through log, the level first.
+    assertThat(List.of("2026/11/29 18:38:07 DEBUG step=3", "2026/11/29 18:38:07 INFO frame rendered frame=7",
+            "2026/11/29 18:38:07 WARN low VRAM free_mb=512", "2026/11/29 18:38:07 ERROR render failed err=\"CUDA out of memory\""))
+        .extracting(line -> seed.parse(line, Level.WARNING, "stderr"))
+        .extracting(ChildLineParser.Parsed::level, ChildLineParser.Parsed::message)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(Level.DEBUG, "step=3"),
+            org.assertj.core.groups.Tuple.tuple(Level.INFO, "frame rendered frame=7"),
+            org.assertj.core.groups.Tuple.tuple(Level.WARNING, "low VRAM free_mb=512"),
+            org.assertj.core.groups.Tuple.tuple(Level.ERROR, "render failed err=\"CUDA out of memory\""));
+
+    assertThat(seed.parse("2026/11/29 18:38:07 task completed", Level.WARNING, "stderr").endsTask()).isTrue();
+    // Not Go's format: kept whole at the stream's level.
+    assertThat(List.of("2026/11/29 rendering", "2026-11-29 18:38:07 rendering", "2026/11/29 18:38:07.123 rendering"))
+        .allSatisfy(line -> assertThat(seed.parse(line, Level.WARNING, "stderr"))
+            .satisfies(p -> assertThat(p.message()).isEqualTo(line))
+            .satisfies(p -> assertThat(p.level()).isEqualTo(Level.WARNING)));
+  }
 }
