@@ -260,7 +260,7 @@ class RunCommandTest {
   }
 
   @Test
-  void aWrappedGoProgramsPanicIsOneErrorWithEveryGoroutinesStack() throws Exception {
+  void aWrappedGoProgramsLogLinesAreInfoAndItsPanicIsOneErrorWithEveryGoroutinesStack() throws Exception {
     Path go = Path.of("/usr/bin/go");
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(go), "go is needed (Debian's golang-go)");
     String url = TestDatabase.freshUrl();
@@ -272,12 +272,14 @@ class RunCommandTest {
 
         import (
         \t"fmt"
+        \t"log"
         \t"runtime/debug"
         )
 
         func main() {
         \tdebug.SetTraceback("all")
         \tfmt.Println("claimed task 438d8fe8")
+        \tlog.Printf("rendering %d frames", 3)
         \tdone := make(chan bool)
         \tgo func() {
         \t\tvar frames map[string]int
@@ -299,12 +301,14 @@ class RunCommandTest {
         "--home", folder.resolve("home").toString(), "--", program.toString());
 
     assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
-    assertThat(stderrRecords(store, "wrapped-go")).singleElement().satisfies(record -> {
-      assertThat(record.level()).isEqualTo("ERROR");
+    List<StoredRecord> stderr = stderrRecords(store, "wrapped-go");
+    assertThat(stderr).extracting(StoredRecord::level).containsExactly("INFO", "ERROR");
+    assertThat(stderr.get(0).message()).as("Go's log package, on stderr").isEqualTo("rendering 3 frames");
+    assertThat(stderr.get(1)).satisfies(record -> {
       assertThat(record.message()).isEqualTo("panic: assignment to entry in nil map");
       assertThat(record.exception()).matches("(?s)panic: assignment to entry in nil map\n\ngoroutine \\d+ \\[running\\]:\n"
-          + "main\\.main\\.func1\\(\\)\n\t.*claim\\.go:14 .*\ncreated by main\\.main.*"
-          + "\n\ngoroutine 1 \\[chan receive\\]:\nmain\\.main\\(\\)\n\t.*claim\\.go:17 .*");
+          + "main\\.main\\.func1\\(\\)\n\t.*claim\\.go:16 .*\ncreated by main\\.main.*"
+          + "\n\ngoroutine 1 \\[chan receive\\]:\nmain\\.main\\(\\)\n\t.*claim\\.go:19 .*");
     });
   }
 
