@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * or an emoji marker (✅ success, 🔄/⏳ progress, ❌ error, ⚠️ warning). Another format is a
  * regular expression with the named groups {@code level}, {@code component}, {@code task} and
  * {@code message}, any of them optional. A line that does not match is read as a structured
- * logger's JSON object if it is one, or in the format of a logger nobody configured ({@link
+ * logger's JSON object or logfmt pairs if it is either, or in the format of a logger nobody configured ({@link
  * LoggerFormats}: Python's logging, Go's log, glog) if it is in one, else kept whole, at the level it names
  * near its start ({@link LoggerFormats#levelNamedNearStart}), else at the stream's default.
  */
@@ -67,9 +67,9 @@ final class ChildLineParser {
     metadata.put("stream", stream);
     Matcher matcher = format.matcher(line);
     if (!matcher.matches()) {
-      Parsed json = JsonLine.parse(line, streamDefault, metadata, taskEnd);
-      if (json != null) {
-        return json;
+      Parsed structured = StructuredLine.parse(line, streamDefault, metadata, taskEnd);
+      if (structured != null) {
+        return structured;
       }
       Parsed python = LoggerFormats.pythonBasic(line, metadata, taskEnd);
       if (python == null) {

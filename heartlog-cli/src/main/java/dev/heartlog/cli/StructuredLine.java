@@ -17,10 +17,11 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * A line that is one JSON object, as structured loggers print them (structlog, python-json-logger,
- * loguru's {@code serialize}, pino, zap, logrus), read into a record.
+ * A line a structured logger printed, read into a record: one JSON object (structlog,
+ * python-json-logger, loguru's {@code serialize}, pino, zap, logrus's JSON formatter) or logfmt
+ * pairs ({@link Logfmt}: Go's {@code log/slog} TextHandler, logrus's text formatter, go-kit).
  */
-final class JsonLine {
+final class StructuredLine {
 
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -35,15 +36,19 @@ final class JsonLine {
   private static final long SINCE_2001 = 1_000_000_000L;
 
   /**
-   * The record a JSON line makes: the level, message, task, logger, exception and time from the
-   * fields such loggers name them by, every other field into {@code metadata}. A line without a
-   * message field keeps its whole text as the message. Null for a line that is not one JSON
-   * object.
+   * The record a structured line makes: the level, message, task, logger, exception and time from
+   * the fields such loggers name them by, every other field into {@code metadata}. A line without
+   * a message field keeps its whole text as the message. Null for a line that is neither one JSON
+   * object nor logfmt pairs with a level or a message among them (without one, {@code loss=0.23
+   * step=100} is a line like any other).
    */
   static ChildLineParser.Parsed parse(String line, Level streamDefault, RecordMetadata metadata, Pattern taskEnd) {
     Map<String, Object> fields = object(line);
     if (fields == null) {
-      return null;
+      fields = Logfmt.pairs(line);
+      if (fields == null || !containsAny(fields, LEVEL_FIELDS) && !containsAny(fields, MESSAGE_FIELDS)) {
+        return null;
+      }
     }
     Object levelValue = take(fields, LEVEL_FIELDS);
     Level level = levelValue == null ? streamDefault : level(levelValue, streamDefault);
@@ -72,6 +77,15 @@ final class JsonLine {
     }
     fields.forEach(metadata::putIfAbsent);
     return new ChildLineParser.Parsed(level, message, task, metadata, taskEnd.matcher(message).find(), time);
+  }
+
+  private static boolean containsAny(Map<String, Object> fields, List<String> names) {
+    for (String name : names) {
+      if (fields.containsKey(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Removes and returns the first of {@code names} the object has (with a non-null value). */
@@ -141,7 +155,7 @@ final class JsonLine {
     };
   }
 
-  private JsonLine() {}
+  private StructuredLine() {}
 
   /**
    * The object the line holds, its fields as maps, lists, strings, numbers, booleans and nulls in

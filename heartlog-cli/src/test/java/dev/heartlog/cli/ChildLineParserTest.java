@@ -91,17 +91,17 @@ class ChildLineParserTest {
   void aJsonLinesTimeIsReadInTheFormsStructuredLoggersWriteIt() {
     java.time.Instant at = java.time.Instant.parse("2026-11-29T16:00:00.123456Z");
 
-    assertThat(JsonLine.time("2026-11-29T16:00:00.123456Z")).isEqualTo(at);
-    assertThat(JsonLine.time("2026-11-29T17:00:00.123456+01:00")).isEqualTo(at);
-    assertThat(JsonLine.time("2026-11-29 16:00:00.123456+00:00")).as("Python's str(datetime)").isEqualTo(at);
-    assertThat(JsonLine.time(1_795_968_000.123456)).as("seconds").isEqualTo(at);
-    assertThat(JsonLine.time(1_795_968_000_123L)).as("milliseconds").isEqualTo(at.minusNanos(456_000));
-    assertThat(JsonLine.time(1_795_968_000_123.456)).as("milliseconds with a fraction").isEqualTo(at);
-    assertThat(JsonLine.time(1_795_968_000_123_456L)).as("microseconds").isEqualTo(at);
-    assertThat(JsonLine.time(1_795_968_000_123_456_789L)).as("nanoseconds, to the microsecond").isEqualTo(at);
-    assertThat(java.util.Arrays.asList(JsonLine.time("2026-11-29 16:00:00"), JsonLine.time("soon"),
-        JsonLine.time(-5), JsonLine.time(true), JsonLine.time(1.5),
-        JsonLine.time(17))).as("a duration is not a time").containsOnlyNulls();
+    assertThat(StructuredLine.time("2026-11-29T16:00:00.123456Z")).isEqualTo(at);
+    assertThat(StructuredLine.time("2026-11-29T17:00:00.123456+01:00")).isEqualTo(at);
+    assertThat(StructuredLine.time("2026-11-29 16:00:00.123456+00:00")).as("Python's str(datetime)").isEqualTo(at);
+    assertThat(StructuredLine.time(1_795_968_000.123456)).as("seconds").isEqualTo(at);
+    assertThat(StructuredLine.time(1_795_968_000_123L)).as("milliseconds").isEqualTo(at.minusNanos(456_000));
+    assertThat(StructuredLine.time(1_795_968_000_123.456)).as("milliseconds with a fraction").isEqualTo(at);
+    assertThat(StructuredLine.time(1_795_968_000_123_456L)).as("microseconds").isEqualTo(at);
+    assertThat(StructuredLine.time(1_795_968_000_123_456_789L)).as("nanoseconds, to the microsecond").isEqualTo(at);
+    assertThat(java.util.Arrays.asList(StructuredLine.time("2026-11-29 16:00:00"), StructuredLine.time("soon"),
+        StructuredLine.time(-5), StructuredLine.time(true), StructuredLine.time(1.5),
+        StructuredLine.time(17))).as("a duration is not a time").containsOnlyNulls();
   }
 
   @Test
@@ -198,6 +198,48 @@ class ChildLineParserTest {
     assertThat(seed.parse("2026/11/29 18:38:07 task completed", Level.WARNING, "stderr").endsTask()).isTrue();
     // Not Go's format: kept whole at the stream's level.
     assertThat(List.of("2026/11/29 rendering", "2026-11-29 18:38:07 rendering", "2026/11/29 18:38:07.123 rendering"))
+        .allSatisfy(line -> assertThat(seed.parse(line, Level.WARNING, "stderr"))
+            .satisfies(p -> assertThat(p.message()).isEqualTo(line))
+            .satisfies(p -> assertThat(p.level()).isEqualTo(Level.WARNING)));
+  }
+
+  @Test
+  void logfmtLinesGiveLevelMessageTimeAndKeepTheirOtherPairs() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+    // Go's log/slog TextHandler.
+    ChildLineParser.Parsed slog = seed.parse("time=2026-11-29T18:38:07.123+01:00 level=WARN msg=\"low VRAM\" "
+        + "free_mb=512 task_id=t-42 model=wan2.1", Level.INFO, "stderr");
+    assertThat(slog.level()).isEqualTo(Level.WARNING);
+    assertThat(slog.message()).isEqualTo("low VRAM");
+    assertThat(slog.task()).isEqualTo("t-42");
+    assertThat(slog.time()).isEqualTo(java.time.Instant.parse("2026-11-29T17:38:07.123Z"));
+    assertThat(slog.metadata()).containsEntry("free_mb", "512").containsEntry("model", "wan2.1")
+        .containsEntry("stream", "stderr").doesNotContainKeys("time", "level", "msg", "task_id");
+
+    // logrus's text formatter, not on a terminal: lower-case levels, quoted time, Go's escapes.
+    ChildLineParser.Parsed logrus = seed.parse("time=\"2026-11-29T18:38:07Z\" level=error "
+        + "msg=\"render failed: \\\"frame 7\\\"\\n\\tretrying\" attempt=2 empty=", Level.INFO, "stderr");
+    assertThat(logrus.level()).isEqualTo(Level.ERROR);
+    assertThat(logrus.message()).isEqualTo("render failed: \"frame 7\"\n\tretrying");
+    assertThat(logrus.metadata()).containsEntry("attempt", "2").containsEntry("empty", "");
+
+    // go-kit: ts, caller.
+    ChildLineParser.Parsed goKit = seed.parse("ts=2026-11-29T18:38:07.123456789Z caller=claim.go:42 level=info msg=claimed",
+        Level.WARNING, "stderr");
+    assertThat(goKit.level()).isEqualTo(Level.INFO);
+    assertThat(goKit.message()).isEqualTo("claimed");
+    assertThat(goKit.time()).isEqualTo(java.time.Instant.parse("2026-11-29T18:38:07.123456789Z"));
+    assertThat(goKit.metadata()).containsEntry("caller", "claim.go:42");
+
+    assertThat(seed.parse("level=info msg=\"Task completed\"", Level.WARNING, "stderr").endsTask()).isTrue();
+    assertThat(seed.parse("msg=\"caf\\u00e9\" level=info", Level.WARNING, "stderr").message()).isEqualTo("café");
+    assertThat(seed.parse("msg=C:\\tmp level=info", Level.WARNING, "stderr").message()).as("a bare value is as written")
+        .isEqualTo("C:\\tmp");
+    assertThat(seed.parse("level=info msg=\"\\U0001F3AC take 2\"", Level.WARNING, "stderr").message()).isEqualTo("🎬 take 2");
+    // Not logfmt, or logfmt without a level or a message: kept whole at the stream's level.
+    assertThat(List.of("loss=0.23 step=100", "level=info", "level=info msg=\"never closed", "level=info done",
+            "level=info msg=a=b", "level=info msg=\"a\"b", "level=info msg=\"\\q\"", "x = 1 level=info"))
         .allSatisfy(line -> assertThat(seed.parse(line, Level.WARNING, "stderr"))
             .satisfies(p -> assertThat(p.message()).isEqualTo(line))
             .satisfies(p -> assertThat(p.level()).isEqualTo(Level.WARNING)));
