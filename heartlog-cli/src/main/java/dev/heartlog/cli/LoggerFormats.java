@@ -2,6 +2,7 @@ package dev.heartlog.cli;
 
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.RecordMetadata;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -146,9 +147,11 @@ final class LoggerFormats {
    * The level a line of another format names near its start, where common formats put it:
    * Python's logging ({@code INFO:root:...}, {@code ... - WARNING - ...}), loguru ({@code ... |
    * ERROR    | ...}), {@code [WARN] ...}. A level name in capitals, a word of its own, within the
-   * first {@link #LEVEL_NAME_REACH} characters, or set apart by " - " within the first {@link
-   * #LEVEL_FIELD_REACH}; null where there is none. (Python's logging writes to stderr, so
-   * without this every record of a Python worker's would be a warning.)
+   * first {@link #LEVEL_NAME_REACH} characters, or in any case alone in brackets there
+   * (structlog's console lines, on stdout: {@code 2026-11-29 18:42:45 [error    ] render
+   * failed}), or set apart by " - " within the first {@link #LEVEL_FIELD_REACH}; null where there
+   * is none. (Python's logging writes to stderr, so without this every record of a Python
+   * worker's would be a warning.)
    */
   static Level levelNamedNearStart(String line) {
     int reach = Math.min(line.length(), LEVEL_NAME_REACH);
@@ -163,11 +166,29 @@ final class LoggerFormats {
         i++;
       }
       Level level = levelName(line.substring(start, i));
+      if (level == null && start > 0 && line.charAt(start - 1) == '[') {
+        level = bracketedLevel(line, start, i);
+      }
       if (level != null) {
         return level;
       }
     }
     return levelField(line);
+  }
+
+  /**
+   * The level of a word in any case between {@code [} and {@code ]}, spaces allowed before the
+   * bracket ({@code [info     ]}, {@code [warning]}); null for any other word.
+   */
+  private static Level bracketedLevel(String line, int start, int end) {
+    int close = end;
+    while (close < line.length() && line.charAt(close) == ' ') {
+      close++;
+    }
+    if (close == line.length() || line.charAt(close) != ']') {
+      return null;
+    }
+    return levelName(line.substring(start, end).toUpperCase(Locale.ROOT));
   }
 
   /** A level name between " - " and " - " within {@link #LEVEL_FIELD_REACH} characters, or null. */

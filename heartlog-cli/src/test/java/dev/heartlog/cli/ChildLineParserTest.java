@@ -244,4 +244,26 @@ class ChildLineParserTest {
             .satisfies(p -> assertThat(p.message()).isEqualTo(line))
             .satisfies(p -> assertThat(p.level()).isEqualTo(Level.WARNING)));
   }
+
+  @Test
+  void structlogsConsoleLinesTakeTheLevelInTheirBrackets() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+    // What structlog 22.3's default configuration printed here (Debian's python3-structlog), on stdout.
+    assertThat(List.of(
+            "2026-11-29 18:42:45 [info     ] frame rendered                 frame=7",
+            "2026-11-29 18:42:45 [warning  ] low VRAM                       free_mb=512",
+            "2026-11-29 18:42:45 [error    ] render failed",
+            "2026-11-29 18:42:45 [critical ] disk full",
+            "2026-11-29 18:42:45 [debug    ] step 3",
+            "[warn] lower case in brackets",
+            "[Task t-1] error bars drawn",              // a word in brackets that is no level: the stream's
+            "[info and more] not alone in its brackets",
+            "x".repeat(LoggerFormats.LEVEL_NAME_REACH) + " [error] beyond the reach"))
+        .extracting(line -> seed.parse(line, Level.INFO, "stdout").level())
+        .containsExactly(Level.INFO, Level.WARNING, Level.ERROR, Level.CRITICAL, Level.DEBUG, Level.WARNING,
+            Level.INFO, Level.INFO, Level.INFO);
+    assertThat(seed.parse("2026-11-29 18:42:45 [error    ] render failed", Level.INFO, "stdout").message())
+        .as("kept whole").isEqualTo("2026-11-29 18:42:45 [error    ] render failed");
+  }
 }
