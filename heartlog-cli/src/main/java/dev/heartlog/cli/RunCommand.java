@@ -57,6 +57,8 @@ final class RunCommand implements Callable<Integer> {
   static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(10);
   /** The longest line kept whole: what the agent stores of a message. */
   static final int MAX_LINE_CHARS = 64 * 1024;
+  /** How long before a failed exit a stderr line may have come to say why it failed (StderrTail). */
+  static final Duration LAST_WORDS_WINDOW = Duration.ofSeconds(5);
 
   @Spec CommandSpec spec;
   @Mixin StoreOptions storeOptions;
@@ -124,6 +126,8 @@ final class RunCommand implements Callable<Integer> {
   private volatile boolean stopRequested;
   /** The last traceback or stack trace recorded at ERROR or worse, and its task. */
   private volatile LastException lastException;
+  /** The last lines on stderr, for an exit with an error but no traceback. */
+  private final StderrTail stderrTail = new StderrTail(10, 8 * 1024, LAST_WORDS_WINDOW.toNanos());
   private final CountDownLatch finished = new CountDownLatch(1);
   /** Lines of stdout and stderr change the current task one at a time. */
   private final Object taskLock = new Object();
@@ -199,6 +203,8 @@ final class RunCommand implements Callable<Integer> {
     Tracebacks.Sink records = (at, level, message, task, metadata) -> {
       if (level.isAtLeast(Level.ERROR) && metadata.get("exception") instanceof String exception) {
         lastException = new LastException(task, exception);
+      } else if ("stderr".equals(metadata.get("stream")) && !"progress".equals(metadata.get("kind"))) {
+        stderrTail.add(task, message, System.nanoTime());
       }
       agent.log(at, level, message, task, metadata);
     };
@@ -223,9 +229,11 @@ final class RunCommand implements Callable<Integer> {
     WorkerStatus status = stopped ? WorkerStatus.STOPPED : WorkerStatus.CRASHED;
     if (exitCode != 0 && stopped) {
       agent.log(Level.INFO, describeExit(exitCode) + ", as heartlog run was asked to stop", null,
-          exitMetadata(exitCode, command, null, null));
+          exitMetadata(exitCode, command, null, null, null));
     } else if (exitCode != 0) {
-      agent.log(Level.ERROR, describeExit(exitCode), null, exitMetadata(exitCode, command, lastException, agent.currentTask()));
+      String task = agent.currentTask();
+      agent.log(Level.ERROR, describeExit(exitCode), null,
+          exitMetadata(exitCode, command, lastException, task, stderrTail.before(task, System.nanoTime())));
     }
     agent.shutdown(status, Duration.ofSeconds(10));
     finished.countDown();
@@ -247,15 +255,19 @@ final class RunCommand implements Callable<Integer> {
    * The metadata of the record of a worker that exited with {@code exitCode}. When the last
    * traceback it printed at ERROR or worse was in the task it dies in, that traceback is the
    * record's {@code exception} too: a task's failure is its last error, this record, and it
-   * should say why (an uncaught exception's traceback comes just before the exit).
+   * should say why (an uncaught exception's traceback comes just before the exit). Without one,
+   * the lines it printed on stderr just before it exited ({@code stderrTail}) say why instead.
    */
-  static Map<String, Object> exitMetadata(int exitCode, List<String> command, LastException last, String currentTask) {
+  static Map<String, Object> exitMetadata(int exitCode, List<String> command, LastException last, String currentTask,
+      String stderrTail) {
     RecordMetadata metadata = new RecordMetadata(4);
     metadata.put("logger", OWN_LOGGER);
     metadata.put("exit_code", exitCode);
     metadata.put("command", String.join(" ", command));
     if (last != null && Objects.equals(last.task(), currentTask)) {
       metadata.put("exception", last.exception());
+    } else if (stderrTail != null) {
+      metadata.put("exception", stderrTail);
     }
     return metadata;
   }

@@ -639,13 +639,58 @@ class RunCommandTest {
   void theCrashsRecordCarriesTheLastTracebackOnlyFromTheTaskItDiesIn() {
     RunCommand.LastException last = new RunCommand.LastException("t-1", "Traceback (most recent call last):\nKeyError: 'x'");
 
-    assertThat(RunCommand.exitMetadata(1, List.of("python3", "w.py"), last, "t-1"))
+    assertThat(RunCommand.exitMetadata(1, List.of("python3", "w.py"), last, "t-1", "Killed"))
         .containsEntry("exception", last.exception()).containsEntry("exit_code", 1)
         .containsEntry("command", "python3 w.py").containsEntry("logger", "heartlog.run");
-    assertThat(RunCommand.exitMetadata(1, List.of("python3", "w.py"), last, "t-2")).doesNotContainKey("exception");
-    assertThat(RunCommand.exitMetadata(1, List.of("python3", "w.py"), null, null)).doesNotContainKey("exception");
-    assertThat(RunCommand.exitMetadata(1, List.of("w"), new RunCommand.LastException(null, "x"), null))
+    assertThat(RunCommand.exitMetadata(1, List.of("python3", "w.py"), last, "t-2", null)).doesNotContainKey("exception");
+    assertThat(RunCommand.exitMetadata(1, List.of("python3", "w.py"), null, null, null)).doesNotContainKey("exception");
+    assertThat(RunCommand.exitMetadata(1, List.of("w"), new RunCommand.LastException(null, "x"), null, null))
         .as("no task then, none now").containsEntry("exception", "x");
+    assertThat(RunCommand.exitMetadata(1, List.of("python3", "w.py"), last, "t-2", "model file is truncated"))
+        .as("no traceback in this task: the last words on stderr").containsEntry("exception", "model file is truncated");
+  }
+
+  @Test
+  void theLastWordsOnStderrAreThoseOfTheTaskWithinTheWindowNewestKeptWhole() {
+    long second = 1_000_000_000L;
+    StderrTail tail = new StderrTail(3, 20, 5 * second);
+    tail.add("t-1", "an hour ago", 0);
+    tail.add("t-1", "of the task before", 3_600 * second);
+    tail.add("t-2", "loading", 3_601 * second);
+    tail.add("t-2", "model file is truncated", 3_603 * second);
+
+    assertThat(tail.before("t-2", 3_604 * second)).as("newest kept whole, over the 20 characters").isEqualTo("model file is truncated");
+    tail.add("t-2", "exiting", 3_604 * second);
+    assertThat(tail.before("t-2", 3_604 * second)).isEqualTo("exiting");
+    assertThat(new StderrTail(3, 100, 5 * second)).satisfies(wide -> {
+      wide.add("t-1", "of the task before", 0);
+      wide.add("t-2", "loading", 1 * second);
+      wide.add("t-2", "model file is truncated", 2 * second);
+      assertThat(wide.before("t-2", 3 * second)).isEqualTo("loading\nmodel file is truncated");
+      assertThat(wide.before("t-2", 8 * second)).as("both older than the window").isNull();
+      assertThat(wide.before("t-3", 3 * second)).isNull();
+    });
+  }
+
+  @Test
+  void aWorkerThatExitsWithAnErrorButNoTracebackHasItsLastWordsInTheExitsRecord() throws IOException {
+    String url = TestDatabase.freshUrl();
+    Store store = migratedStore(url);
+    Path worker = script("worker.sh",
+        "echo '[10:00:00] INFO GENERATOR [Task t-exit] Loading model wan2.1'",
+        "echo 'model file /models/wan2.1.safetensors is truncated (1.2 of 14 GB)' >&2",
+        "exit 3");
+
+    Cli.Result result = Cli.run("run", "--worker", "last-words", "--db-url", url,
+        "--home", folder.resolve("home").toString(), "--", "sh", worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(3);
+    assertThat(store.logs(new LogFilter("last-words", null, null, null, null, null, 100)))
+        .filteredOn(r -> r.message().startsWith("the worker process exited"))
+        .singleElement().satisfies(exit -> {
+          assertThat(exit.level()).isEqualTo("ERROR");
+          assertThat(exit.exception()).isEqualTo("model file /models/wan2.1.safetensors is truncated (1.2 of 14 GB)");
+        });
   }
 
   @Test

@@ -1,0 +1,69 @@
+package dev.heartlog.cli;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The last lines a wrapped worker printed on stderr, for the record of its exit. A worker that
+ * exits with an error but no traceback usually says why just before: {@code sys.exit("model file
+ * is truncated")}, Go's {@code log.Fatal}, a shell's {@code command not found}. Those lines are
+ * records of their own, but the exit's record is the task's failure, and it should say why.
+ */
+final class StderrTail {
+
+  private record Line(String task, String text, long nanos) {}
+
+  private final int maxLines;
+  private final int maxChars;
+  private final long windowNanos;
+  private final Object lock = new Object();
+  private final Deque<Line> lines = new ArrayDeque<>();
+
+  /**
+   * @param maxLines how many of the last lines are kept
+   * @param maxChars how many characters they may hold together; the oldest go first
+   * @param windowNanos how long before the exit a line may have come to be one of its reasons
+   */
+  StderrTail(int maxLines, int maxChars, long windowNanos) {
+    this.maxLines = maxLines;
+    this.maxChars = maxChars;
+    this.windowNanos = windowNanos;
+  }
+
+  /** A stderr line as recorded, with its task, at {@code nanos} of {@link System#nanoTime()}. */
+  void add(String task, String text, long nanos) {
+    synchronized (lock) {
+      lines.addLast(new Line(task, text, nanos));
+      if (lines.size() > maxLines) {
+        lines.removeFirst();
+      }
+    }
+  }
+
+  /**
+   * The lines of {@code task} that came within the window before {@code nowNanos}, oldest first,
+   * one a line, the newest kept whole where they hold more than {@code maxChars}; null where
+   * there are none.
+   */
+  String before(String task, long nowNanos) {
+    List<String> recent = new ArrayList<>();
+    int chars = 0;
+    synchronized (lock) {
+      for (var newest = lines.descendingIterator(); newest.hasNext(); ) {
+        Line line = newest.next();
+        if (nowNanos - line.nanos() > windowNanos || !Objects.equals(line.task(), task)) {
+          break;   // older, or of another task: not why this task's worker exited
+        }
+        if (!recent.isEmpty() && chars + line.text().length() > maxChars) {
+          break;
+        }
+        recent.add(0, line.text());
+        chars += line.text().length() + 1;
+      }
+    }
+    return recent.isEmpty() ? null : String.join("\n", recent);
+  }
+}
