@@ -334,7 +334,9 @@ final class RunCommand implements Callable<Integer> {
     // A line redrawn with carriage returns is a progress display (tqdm, ffmpeg): INFO on either
     // stream, whatever the stream's default, and kind "progress".
     TerminalLines lines = new TerminalLines((printed, progress) -> {
-      String text = AnsiEscapes.strip(printed);   // colours stay on the terminal, not in the record
+      // Colours stay on the terminal, not in the record; so do the spaces that pad a line's end
+      // (structlog's console pads every message to a column).
+      String text = AnsiEscapes.strip(printed).stripTrailing();
       ChildLineParser.Parsed parsed = parser.parse(text, progress ? Level.INFO : streamDefault, name);
       if (progress) {
         parsed.metadata().putIfAbsent("kind", "progress");

@@ -678,7 +678,7 @@ class RunCommandTest {
     Store store = migratedStore(url);
     Path worker = script("worker.sh",
         "echo '[10:00:00] INFO GENERATOR [Task t-exit] Loading model wan2.1'",
-        "echo 'model file /models/wan2.1.safetensors is truncated (1.2 of 14 GB)' >&2",
+        "echo 'model file /models/wan2.1.safetensors is truncated (1.2 of 14 GB)    ' >&2",
         "exit 3");
 
     Cli.Result result = Cli.run("run", "--worker", "last-words", "--db-url", url,
@@ -691,6 +691,8 @@ class RunCommandTest {
           assertThat(exit.level()).isEqualTo("ERROR");
           assertThat(exit.exception()).isEqualTo("model file /models/wan2.1.safetensors is truncated (1.2 of 14 GB)");
         });
+    assertThat(stderrRecords(store, "last-words")).extracting(StoredRecord::message)
+        .as("the spaces padding its end left out").containsExactly("model file /models/wan2.1.safetensors is truncated (1.2 of 14 GB)");
   }
 
   @Test
