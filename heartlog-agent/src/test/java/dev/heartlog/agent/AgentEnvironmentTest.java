@@ -58,6 +58,17 @@ class AgentEnvironmentTest {
     assertThatThrownBy(wrong::agentBuilder).hasMessageStartingWith("HEARTLOG_LEVELS: 'GENERATOR:DEBUG'");
   }
 
+  /** The first heartbeat of an agent built from these environment variables. */
+  private static Heartbeat firstHeartbeat(Map<String, String> variables) {
+    RecordingTransport store = new RecordingTransport();
+    try (HeartlogAgent agent = AgentEnvironment.of(variables, new Properties()).agentBuilder().workerId("gpu-env")
+        .transport(store).noSpool().shutdownHook(false).build()) {
+      agent.log(Level.INFO, "a record, so that a heartbeat goes");
+      agent.flush(Duration.ofSeconds(10));
+    }
+    return store.received.get(0);
+  }
+
   @Test
   void theGpusReportedAreThoseOfCudaVisibleDevicesAnEmptyValueIncluded(@org.junit.jupiter.api.io.TempDir java.nio.file.Path folder)
       throws java.io.IOException {
@@ -72,13 +83,7 @@ class AgentEnvironmentTest {
       if (value != null) {
         variables.put("CUDA_VISIBLE_DEVICES", value);
       }
-      RecordingTransport store = new RecordingTransport();
-      try (HeartlogAgent agent = AgentEnvironment.of(variables, new Properties()).agentBuilder().workerId("gpu-env")
-          .transport(store).noSpool().shutdownHook(false).build()) {
-        agent.log(Level.INFO, "a record, so that a heartbeat goes");
-        agent.flush(Duration.ofSeconds(10));
-      }
-      used.add(value + " -> " + store.received.get(0).vramUsedMb());
+      used.add(value + " -> " + firstHeartbeat(variables).vramUsedMb());
     }
 
     assertThat(used).containsExactly("null -> 30", "1 -> 20", " -> null");
@@ -96,13 +101,7 @@ class AgentEnvironmentTest {
       if (order != null) {
         variables.put("CUDA_DEVICE_ORDER", order);
       }
-      RecordingTransport store = new RecordingTransport();
-      try (HeartlogAgent agent = AgentEnvironment.of(variables, new Properties()).agentBuilder().workerId("gpu-order")
-          .transport(store).noSpool().shutdownHook(false).build()) {
-        agent.log(Level.INFO, "a record, so that a heartbeat goes");
-        agent.flush(Duration.ofSeconds(10));
-      }
-      Heartbeat beat = store.received.get(0);
+      Heartbeat beat = firstHeartbeat(variables);
       assertThat(beat.vramTotalMb()).as("GPU 1 as nvidia-smi numbers it, whatever the order").isEqualTo(81559);
       problems.add(beat.metadata().get("gpu_problem"));
     }
