@@ -1,6 +1,7 @@
 package dev.heartlog.cli;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,14 +18,27 @@ final class Logfmt {
 
   /**
    * The pairs of the line in their order; null unless the whole line is at least two pairs (a
-   * word without {@code =}, a stray quote or a second value makes it not logfmt).
+   * word without {@code =}, a stray quote or a second value makes it not logfmt) and one of its
+   * keys is among {@code anyOf}. A line turned away costs no allocation: it is read once to
+   * check it, and only a line taken is read again into the map.
    */
-  static Map<String, Object> pairs(String line) {
-    if (line.indexOf('=') < 0) {
-      return null;   // most lines
+  static Map<String, Object> pairs(String line, List<String> anyOf) {
+    if (line.indexOf('=') < 0 || !read(line, anyOf, null)) {
+      return null;
     }
     Map<String, Object> pairs = new LinkedHashMap<>();
+    read(line, anyOf, pairs);
+    return pairs;
+  }
+
+  /**
+   * Reads the line's pairs into {@code into}, or only checks them where it is null; whether the
+   * line is logfmt of two pairs or more with a key among {@code anyOf}. A key's first value wins.
+   */
+  private static boolean read(String line, List<String> anyOf, Map<String, Object> into) {
     int length = line.length();
+    int count = 0;
+    boolean keyFound = false;
     int i = 0;
     while (true) {
       while (i < length && line.charAt(i) == ' ') {
@@ -38,36 +52,47 @@ final class Logfmt {
         i++;
       }
       if (i == keyStart || i == length || line.charAt(i) != '=') {
-        return null;   // a word of its own, or a key without its =
+        return false;   // a word of its own, or a key without its =
       }
-      String key = line.substring(keyStart, i);
-      i++;
-      String value;
+      int keyEnd = i++;
+      keyFound = keyFound || isAnyOf(line, keyStart, keyEnd, anyOf);
+      int valueStart = i;
+      StringBuilder text = null;
       if (i < length && line.charAt(i) == '"') {
-        StringBuilder text = new StringBuilder();
+        text = into == null ? null : new StringBuilder();
         i = quoted(line, i + 1, text);
         if (i < 0) {
-          return null;
+          return false;
         }
-        value = text.toString();
       } else {
-        int valueStart = i;
         while (i < length && line.charAt(i) > ' ' && line.charAt(i) != '"' && line.charAt(i) != '=') {
           i++;
         }
-        value = line.substring(valueStart, i);
       }
       if (i < length && line.charAt(i) != ' ') {
-        return null;   // "a=b=c", "a=b\"c"
+        return false;   // "a=b=c", "a=b\"c"
       }
-      pairs.putIfAbsent(key, value);
+      count++;
+      if (into != null) {
+        into.putIfAbsent(line.substring(keyStart, keyEnd), text != null ? text.toString() : line.substring(valueStart, i));
+      }
     }
-    return pairs.size() < 2 ? null : pairs;
+    return count >= 2 && keyFound;
+  }
+
+  private static boolean isAnyOf(String line, int start, int end, List<String> names) {
+    for (String name : names) {
+      if (name.length() == end - start && line.startsWith(name, start)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
-   * Reads a quoted value from {@code at} (after its opening quote) into {@code text}; the index
-   * after its closing quote, or -1 where it does not close or holds an escape Go does not write.
+   * Reads a quoted value from {@code at} (after its opening quote) into {@code text}, or only
+   * checks it where {@code text} is null; the index after its closing quote, or -1 where it does
+   * not close or holds an escape Go does not write.
    */
   private static int quoted(String line, int at, StringBuilder text) {
     int i = at;
@@ -76,31 +101,28 @@ final class Logfmt {
       if (c == '"') {
         return i;
       }
-      if (c != '\\') {
-        text.append(c);
-        continue;
-      }
-      if (i == line.length()) {
-        return -1;
-      }
-      char escaped = line.charAt(i++);
-      switch (escaped) {
-        case '"', '\\' -> text.append(escaped);
-        case 'n' -> text.append('\n');
-        case 't' -> text.append('\t');
-        case 'r' -> text.append('\r');
-        case 'x', 'u', 'U' -> {
-          int digits = escaped == 'x' ? 2 : escaped == 'u' ? 4 : 8;
-          int codePoint = hex(line, i, digits);
-          if (codePoint < 0 || !Character.isValidCodePoint(codePoint)) {
-            return -1;
-          }
-          text.appendCodePoint(codePoint);
-          i += digits;
-        }
-        default -> {
+      int codePoint = c;
+      if (c == '\\') {
+        if (i == line.length()) {
           return -1;
         }
+        char escaped = line.charAt(i++);
+        int digits = escaped == 'x' ? 2 : escaped == 'u' ? 4 : escaped == 'U' ? 8 : 0;
+        codePoint = switch (escaped) {
+          case '"', '\\' -> escaped;
+          case 'n' -> '\n';
+          case 't' -> '\t';
+          case 'r' -> '\r';
+          case 'x', 'u', 'U' -> hex(line, i, digits);
+          default -> -1;
+        };
+        if (codePoint < 0 || !Character.isValidCodePoint(codePoint)) {
+          return -1;
+        }
+        i += digits;
+      }
+      if (text != null) {
+        text.appendCodePoint(codePoint);
       }
     }
     return -1;

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A line a structured logger printed, read into a record: one JSON object (structlog,
@@ -32,6 +33,8 @@ final class StructuredLine {
   private static final List<String> LOGGER_FIELDS = List.of("logger", "name", "logger_name", "log.logger");
   private static final List<String> EXCEPTION_FIELDS = List.of("exception", "exc_info", "stack_trace", "stack");
   private static final List<String> TIME_FIELDS = List.of("timestamp", "@timestamp", "time", "ts");
+  /** A logfmt line is a record's only with one of these keys: {@code loss=0.23 step=100} is a line like any other. */
+  private static final List<String> LOGFMT_KEYS = Stream.concat(LEVEL_FIELDS.stream(), MESSAGE_FIELDS.stream()).toList();
   /** Epoch seconds before 2001 are taken for durations or counts, which loggers write under these names too. */
   private static final long SINCE_2001 = 1_000_000_000L;
 
@@ -45,8 +48,8 @@ final class StructuredLine {
   static ChildLineParser.Parsed parse(String line, Level streamDefault, RecordMetadata metadata, Pattern taskEnd) {
     Map<String, Object> fields = object(line);
     if (fields == null) {
-      fields = Logfmt.pairs(line);
-      if (fields == null || !containsAny(fields, LEVEL_FIELDS) && !containsAny(fields, MESSAGE_FIELDS)) {
+      fields = Logfmt.pairs(line, LOGFMT_KEYS);
+      if (fields == null) {
         return null;
       }
     }
@@ -77,15 +80,6 @@ final class StructuredLine {
     }
     fields.forEach(metadata::putIfAbsent);
     return new ChildLineParser.Parsed(level, message, task, metadata, taskEnd.matcher(message).find(), time);
-  }
-
-  private static boolean containsAny(Map<String, Object> fields, List<String> names) {
-    for (String name : names) {
-      if (fields.containsKey(name)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Removes and returns the first of {@code names} the object has (with a non-null value). */
