@@ -162,6 +162,7 @@ public final class QueryLoad {
     values.put("since", since);
     values.put("until", null);
     values.put("grep", null);
+    values.put("component", null);
     values.put("limit", 1_000);
     return values;
   }

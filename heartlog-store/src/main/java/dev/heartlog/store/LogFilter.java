@@ -12,6 +12,9 @@ import java.util.List;
  * @param since only records the worker made at or after this time
  * @param until only records the worker made before this time
  * @param grep only records whose message contains this text, ignoring case
+ * @param component only records of this component or below it, as levels per component name
+ *     them: a record's {@code component}, else its {@code logger}, is this name, or starts with
+ *     it and a dot ({@code diffusers} covers {@code diffusers.pipelines}), in any case
  * @param limit at most this many records, the newest
  */
 public record LogFilter(
@@ -21,6 +24,7 @@ public record LogFilter(
     Instant since,
     Instant until,
     String grep,
+    String component,
     int limit) {
 
   /** The store's levels, least severe first. */
@@ -39,9 +43,27 @@ public record LogFilter(
     }
   }
 
+  /** A filter on everything but the component. */
+  public LogFilter(String workerId, String taskId, String minimumLevel, Instant since, Instant until, String grep, int limit) {
+    this(workerId, taskId, minimumLevel, since, until, grep, null, limit);
+  }
+
   /** Every record, newest {@link #DEFAULT_LIMIT} first. */
   public static LogFilter all() {
     return new LogFilter(null, null, null, null, null, null, DEFAULT_LIMIT);
+  }
+
+  /**
+   * Whether {@code name} (a record's component, else its logger; null: none) is {@link
+   * #component} or below it; true where the filter names none. As the store's queries read it.
+   */
+  public boolean coversComponent(String name) {
+    if (component == null) {
+      return true;
+    }
+    int length = component.length();
+    return name != null && name.regionMatches(true, 0, component, 0, length)
+        && (name.length() == length || name.charAt(length) == '.');
   }
 
   /** The levels at or above {@link #minimumLevel()}. */

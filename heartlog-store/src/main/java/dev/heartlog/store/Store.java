@@ -333,10 +333,10 @@ public final class Store {
    * One read for those following the store ({@link RecordFollower}): the ids stored after {@code
    * afterId} up to {@code untilId} and the ids {@code alsoIds} (ids at or below it not seen yet), at
    * most {@code limit}, in id order, each with its record where one of {@code wanted} may want it,
-   * and without it elsewhere. A filter's worker, task, minimum level and text count; its times and
-   * limit do not. For one filter the records are exactly those it matches. For several, the store
+   * and without it elsewhere. A filter's worker, task, minimum level, text and component count; its
+   * times and limit do not. For one filter the records are exactly those it matches. For several, the store
    * is asked for any of their workers, any of their tasks and any of their levels, and for a text
-   * only where all look for the same one: the caller matches each filter itself.
+   * or a component only where all look for the same one: the caller matches each filter itself.
    */
   public List<FollowedId> recordsForFollowers(
       long afterId, long untilId, Collection<Long> alsoIds, Collection<LogFilter> wanted, int limit) {
@@ -350,6 +350,8 @@ public final class Store {
         .orElse(new String[0]));
     List<String> greps = wanted.stream().map(LogFilter::grep).distinct().toList();
     values.put("grep", greps.size() == 1 ? greps.get(0) : null);
+    List<String> components = wanted.stream().map(LogFilter::component).distinct().toList();
+    values.put("component", components.size() == 1 ? components.get(0) : null);
     values.put("limit", limit);
     return query("records-for-followers", values,
         rs -> new FollowedId(rs.getLong("id"), rs.getBoolean("wanted") ? storedRecord(rs) : null));
@@ -484,6 +486,7 @@ public final class Store {
     values.put("since", filter.since());
     values.put("until", filter.until());
     values.put("grep", filter.grep());
+    values.put("component", filter.component());
     values.put("limit", filter.limit());
     return values;
   }

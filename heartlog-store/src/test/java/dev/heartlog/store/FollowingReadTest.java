@@ -68,7 +68,7 @@ class FollowingReadTest {
           // Ids below it a follower still waits for (transactions that had not committed).
           case "also_ids" -> connection.createArrayOf("bigint", new Long[] {afterId - 50, afterId - 40});
           // One follower of the errors.
-          case "workers", "tasks", "grep" -> null;
+          case "workers", "tasks", "grep", "component" -> null;
           case "levels" -> connection.createArrayOf("text", new String[] {"ERROR", "CRITICAL"});
           case "limit" -> 5_000;
           default -> throw new IllegalStateException("a parameter this test does not know: " + order.get(i));

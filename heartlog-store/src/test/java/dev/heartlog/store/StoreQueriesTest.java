@@ -20,12 +20,15 @@ class StoreQueriesTest {
   static void fill() {
     store = TestDatabase.freshStore();
     heartbeat("gpu-1", "t-1", 24000, """
-        [{"timestamp": "2026-11-27T10:00:00Z", "level": "INFO", "message": "claimed t-1", "task_id": "t-1", "seq": 1},
-         {"timestamp": "2026-11-27T10:00:01Z", "level": "DEBUG", "message": "tensor shapes", "task_id": "t-1", "seq": 2},
+        [{"timestamp": "2026-11-27T10:00:00Z", "level": "INFO", "message": "claimed t-1", "task_id": "t-1", "seq": 1,
+          "metadata": {"logger": "worker.Queue"}},
+         {"timestamp": "2026-11-27T10:00:01Z", "level": "DEBUG", "message": "tensor shapes", "task_id": "t-1", "seq": 2,
+          "metadata": {"component": "GENERATOR", "logger": "diffusers.models"}},
          {"timestamp": "2026-11-27T10:00:02Z", "level": "ERROR", "message": "CUDA out of memory", "task_id": "t-1", "seq": 3,
-          "metadata": {"exception": "torch.OutOfMemoryError: CUDA out of memory"}}]""");
+          "metadata": {"exception": "torch.OutOfMemoryError: CUDA out of memory", "logger": "diffusers.pipelines.wan"}}]""");
     heartbeat("gpu-2", "t-2", 1000, """
-        [{"timestamp": "2026-11-27T10:00:00.5Z", "level": "WARNING", "message": "slow disk", "task_id": "t-2", "seq": 1},
+        [{"timestamp": "2026-11-27T10:00:00.5Z", "level": "WARNING", "message": "slow disk", "task_id": "t-2", "seq": 1,
+          "metadata": {"logger": "diffusersx"}},
          {"timestamp": "2026-11-27T10:00:03Z", "level": "INFO", "message": "finished t-2", "task_id": "t-2", "seq": 2}]""");
     store.withConnection(c -> c.createStatement().execute(
         "INSERT INTO workers (id, status, last_heartbeat) VALUES ('gpu-3', 'active', now() - interval '10 minutes')"));
@@ -65,6 +68,30 @@ class StoreQueriesTest {
         .containsExactly("tensor shapes", "CUDA out of memory");
     assertThat(messages(new LogFilter(null, null, null, null, null, "cuda", 100)))
         .containsExactly("CUDA out of memory");
+  }
+
+  @Test
+  void aComponentFilterTakesTheComponentElseTheLoggerAndTheNamesBelowIt() {
+    assertThat(messages(new LogFilter(null, null, null, null, null, null, "diffusers", 100)))
+        .as("diffusers.pipelines.wan, not diffusersx nor a record whose component is GENERATOR")
+        .containsExactly("CUDA out of memory");
+    assertThat(messages(new LogFilter(null, null, null, null, null, null, "generator", 100))).containsExactly("tensor shapes");
+    assertThat(messages(new LogFilter(null, null, null, null, null, null, "Worker.queue", 100))).containsExactly("claimed t-1");
+    assertThat(messages(new LogFilter(null, null, null, null, null, null, "worker.Queue.x", 100))).isEmpty();
+    assertThat(messages(new LogFilter(null, null, null, null, null, null, "d%", 100))).as("no pattern").isEmpty();
+    assertThat(store.logsAfter(0, new LogFilter("gpu-1", null, null, null, null, null, "diffusers", 100)))
+        .extracting(StoredRecord::message).containsExactly("CUDA out of memory");
+
+    LogFilter diffusers = new LogFilter(null, null, null, null, null, null, "diffusers", 1);
+    assertThat(store.recordsForFollowers(0, Long.MAX_VALUE, List.of(), List.of(diffusers), 100))
+        .as("what a follower of the component reads").hasSize(5)
+        .filteredOn(followed -> followed.record() != null).extracting(followed -> followed.record().message())
+        .containsExactly("CUDA out of memory");
+    assertThat(List.of("diffusers", "DIFFUSERS.pipelines", "diffusers.pipelines.wan"))
+        .allSatisfy(name -> assertThat(diffusers.coversComponent(name)).as(name).isTrue());
+    assertThat(java.util.Arrays.asList("diffusersx", "diff", null))
+        .allSatisfy(name -> assertThat(diffusers.coversComponent(name)).as(String.valueOf(name)).isFalse());
+    assertThat(LogFilter.all().coversComponent(null)).isTrue();
   }
 
   @Test

@@ -18,5 +18,7 @@ WHERE id > :after_id
   AND (:task::text IS NULL OR task_id = :task::text)
   AND level = ANY (:levels::text[])
   AND (:grep::text IS NULL OR strpos(lower(message), lower(:grep::text)) > 0)
+  AND (:component::text IS NULL OR lower(coalesce(metadata->>'component', metadata->>'logger')) = lower(:component::text)
+       OR starts_with(lower(coalesce(metadata->>'component', metadata->>'logger')), lower(:component::text) || '.'))
 ORDER BY id
 LIMIT :limit

@@ -20,5 +20,7 @@ WHERE (:worker::text IS NULL OR source_id = :worker::text)
   AND (:since::timestamptz IS NULL OR timestamp >= :since::timestamptz)
   AND (:until::timestamptz IS NULL OR timestamp < :until::timestamptz)
   AND (:grep::text IS NULL OR strpos(lower(message), lower(:grep::text)) > 0)
+  AND (:component::text IS NULL OR lower(coalesce(metadata->>'component', metadata->>'logger')) = lower(:component::text)
+       OR starts_with(lower(coalesce(metadata->>'component', metadata->>'logger')), lower(:component::text) || '.'))
 ORDER BY timestamp DESC, seq DESC NULLS LAST, id DESC
 LIMIT :limit

@@ -7,7 +7,7 @@
 --
 -- The follower needs every id, to tell an id it has seen from one still to come; it needs the
 -- record only where it may want it: one of :workers (NULL: any), one of :tasks (NULL: any), one
--- of :levels, and :grep in its message (NULL: any). So following a fleet's errors reads a few
+-- of :levels, :grep in its message (NULL: any) and of :component or below it (NULL: any). So following a fleet's errors reads a few
 -- bytes for each of its other records, not each whole record.
 SELECT id,
        wanted,
@@ -25,7 +25,11 @@ FROM (SELECT l.*,
              (:workers::text[] IS NULL OR l.source_id = ANY (:workers::text[]))
              AND (:tasks::text[] IS NULL OR l.task_id = ANY (:tasks::text[]))
              AND l.level = ANY (:levels::text[])
-             AND (:grep::text IS NULL OR strpos(lower(l.message), lower(:grep::text)) > 0) AS wanted
+             AND (:grep::text IS NULL OR strpos(lower(l.message), lower(:grep::text)) > 0)
+             AND (:component::text IS NULL
+                  OR lower(coalesce(l.metadata->>'component', l.metadata->>'logger')) = lower(:component::text)
+                  OR starts_with(lower(coalesce(l.metadata->>'component', l.metadata->>'logger')),
+                                 lower(:component::text) || '.')) AS wanted
       FROM system_logs l
       WHERE (l.id > :after_id AND l.id <= :until_id) OR l.id = ANY (:also_ids::bigint[])
       ORDER BY l.id
