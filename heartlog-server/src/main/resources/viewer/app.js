@@ -297,6 +297,7 @@ async function explorePage(view) {
     <form class="filters" id="filters">${field('worker', 'Worker')}${field('task', 'Task')}
       <label>Minimum level<select name="level"><option value="">any</option>${LEVELS.map(l => `<option ${params.get('level') === l ? 'selected' : ''}>${l}</option>`).join('')}</select></label>
       ${field('since', 'Since', 'placeholder="2h or 2026-11-27T22:00Z" size="18"')}${field('until', 'Until', 'size="18"')}${field('grep', 'Text')}
+      ${field('component', 'Component', 'placeholder="logger or component" size="14"')}
       ${field('limit', 'Page size', 'size="5" placeholder="100"')}<button class="primary">Apply</button></form>
     <div id="results"><p class="loading">Loading records…</p></div>`;
   view.querySelector('#filters').addEventListener('submit', event => {
@@ -323,7 +324,7 @@ async function explorePage(view) {
   }
   const body = view.querySelector('#explore-records tbody');
   const tailParams = {};
-  ['worker', 'task', 'level', 'grep'].forEach(k => { if (params.get(k)) tailParams[k] = params.get(k); });
+  ['worker', 'task', 'level', 'grep', 'component'].forEach(k => { if (params.get(k)) tailParams[k] = params.get(k); });
   const tail = liveTail(tailParams, record => {
     view.querySelector('#explore-records').hidden = false;
     body.insertAdjacentHTML('beforeend', recordRow(record));

@@ -55,6 +55,10 @@ final class LogsCommand implements Callable<Integer> {
   @Option(names = "--grep", paramLabel = "TEXT", description = "Only records whose message contains TEXT (any case).")
   String grep;
 
+  @Option(names = "--component", paramLabel = "NAME",
+      description = "Only records of this component or logger, or below it (diffusers covers diffusers.pipelines; any case).")
+  String component;
+
   @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most N records (default ${DEFAULT-VALUE}).")
   int limit;
 
@@ -115,7 +119,7 @@ final class LogsCommand implements Callable<Integer> {
       minimum = "WARNING";
     }
     try {
-      return new LogFilter(worker, task, minimum, since, until, grep, limit);
+      return new LogFilter(worker, task, minimum, since, until, grep, component, limit);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

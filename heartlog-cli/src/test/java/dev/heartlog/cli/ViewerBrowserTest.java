@@ -144,6 +144,21 @@ class ViewerBrowserTest {
 
   @Test
   @Order(5)
+  void aComponentFilterKeepsTheRecordsOfThatLoggerAndThoseBelowIt() throws Exception {
+    browser.get(base + "/#/explore");
+    int all = waitForRows(By.cssSelector("#explore-records tbody tr"));
+
+    WebElement component = browser.findElement(By.name("component"));
+    component.sendKeys("demo.pipeline");   // the demo's java.util.logging loggers, demo.pipeline.<worker>
+    browser.findElement(By.cssSelector("#filters button")).click();
+    waitUntil(() -> browser.getCurrentUrl().contains("component=demo.pipeline") && rows().size() > 0 && rows().size() < all);
+
+    assertThat(rows()).extracting(row -> row.findElement(By.cssSelector("details.meta dl")).getAttribute("textContent"))
+        .allMatch(metadata -> metadata.contains("demo.pipeline.demo-gpu-"), "the logger is below demo.pipeline");
+  }
+
+  @Test
+  @Order(6)
   void aRecordsMetadataOpensBelowItsMessage() throws Exception {
     browser.get(base + "/#/explore?worker=demo-gpu-1");
     waitForRows(By.cssSelector("#explore-records tbody tr"));
@@ -161,7 +176,7 @@ class ViewerBrowserTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aRecordStoredNowAppearsInLiveTailWithoutAReload() throws Exception {
     browser.get(base + "/#/worker/demo-gpu-1");
     waitUntilText(By.id("worker-records"), "Worker shutting down");

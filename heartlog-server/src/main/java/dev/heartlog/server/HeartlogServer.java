@@ -92,7 +92,7 @@ public final class HeartlogServer implements AutoCloseable {
         var ctx = client.ctx();
         String after = ctx.queryParam("after");
         tail.subscribe(LiveTail.Subscriber.of(client, ctx.queryParam("worker"), ctx.queryParam("task"),
-            ctx.queryParam("level"), ctx.queryParam("grep")), after == null || after.isBlank() ? null : Long.parseLong(after));
+            ctx.queryParam("level"), ctx.queryParam("grep"), ctx.queryParam("component")), after == null || after.isBlank() ? null : Long.parseLong(after));
       });
     }
     app.exception(PostgrestError.class, (e, ctx) ->

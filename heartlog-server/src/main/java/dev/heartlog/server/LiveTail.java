@@ -45,29 +45,30 @@ final class LiveTail implements AutoCloseable {
   private static final int LEVELS_BELOW_ALL = 0;
 
   /** What one browser follows. Null fields do not filter. */
-  record Subscriber(SseClient client, String worker, String task, int minimumLevel, String grep) {
+  record Subscriber(SseClient client, String worker, String task, int minimumLevel, String grep, String component) {
 
     boolean wants(StoredRecord record) {
       return (worker == null || worker.equals(record.workerId()))
           && (task == null || task.equals(record.taskId()))
           && LogFilter.LEVELS.indexOf(record.level()) >= minimumLevel
-          && (grep == null || record.message().toLowerCase(Locale.ROOT).contains(grep));
+          && (grep == null || record.message().toLowerCase(Locale.ROOT).contains(grep))
+          && (component == null || LogFilter.covers(component, record.component()));
     }
 
     /**
-     * What the store is asked for on this subscriber's behalf: its worker, task and level. The
-     * text is matched here, by {@link #wants}, as Java lowercases it.
+     * What the store is asked for on this subscriber's behalf: its worker, task, level and
+     * component. The text is matched here, by {@link #wants}, as Java lowercases it.
      */
     LogFilter storeFilter() {
       return new LogFilter(worker, task, minimumLevel == LEVELS_BELOW_ALL ? null : LogFilter.LEVELS.get(minimumLevel),
-          null, null, null, 1);
+          null, null, null, component, 1);
     }
 
-    static Subscriber of(SseClient client, String worker, String task, String level, String grep) {
+    static Subscriber of(SseClient client, String worker, String task, String level, String grep, String component) {
       String minimum = level == null || level.isBlank() ? null : level.trim().toUpperCase(Locale.ROOT);
       int index = minimum == null ? LEVELS_BELOW_ALL : Math.max(0, LogFilter.LEVELS.indexOf("WARN".equals(minimum) ? "WARNING" : minimum));
       return new Subscriber(client, blank(worker), blank(task), index,
-          blank(grep) == null ? null : grep.trim().toLowerCase(Locale.ROOT));
+          blank(grep) == null ? null : grep.trim().toLowerCase(Locale.ROOT), blank(component));
     }
 
     private static String blank(String value) {

@@ -96,6 +96,7 @@ final class QueryRoutes {
           time(ctx.queryParam("since")),
           time(ctx.queryParam("until")),
           blankToNull(ctx.queryParam("grep")),
+          blankToNull(ctx.queryParam("component")),
           intParam(ctx, "limit", LogFilter.DEFAULT_LIMIT));
     } catch (IllegalArgumentException e) {
       throw PostgrestError.badRequest("HL400", e.getMessage());

@@ -122,6 +122,33 @@ class LiveTailTest {
             event -> assertThat(event).contains("critical on gpu-2"));
   }
 
+  @Test
+  void followersOfComponentsGetTheRecordsOfTheirsAndOfThoseBelowIt() throws Exception {
+    // Two followers of different components: the store is asked for both, each matches its own.
+    BlockingQueue<String> diffusers = follow("?component=diffusers");
+    awaitFollowing(diffusers, "gpu-1", "INFO", "diffusers");
+    BlockingQueue<String> torch = follow("?component=TORCH");
+    awaitFollowing(torch, "gpu-1", "INFO", "torch.cuda");
+
+    store("gpu-1", "INFO", "loaded pipeline", "diffusers.pipelines");
+    store("gpu-1", "INFO", "not a diffusers logger", "diffusersx");
+    store("gpu-1", "WARNING", "cuda warning", "torch.cuda");
+    store("gpu-1", "INFO", "no logger at all", null);
+    store("gpu-1", "INFO", "last", "diffusers");
+    store("gpu-1", "INFO", "last of torch", "torch");
+
+    List<String> ofDiffusers = new ArrayList<>();
+    assertThat(awaitEvent(diffusers, "last", ofDiffusers)).isTrue();
+    List<String> ofTorch = new ArrayList<>();
+    assertThat(awaitEvent(torch, "last of torch", ofTorch)).isTrue();
+    assertThat(withoutProbes(ofDiffusers)).satisfiesExactly(
+        event -> assertThat(event).contains("loaded pipeline"),
+        event -> assertThat(event).contains("\"last\""));
+    assertThat(withoutProbes(ofTorch)).satisfiesExactly(
+        event -> assertThat(event).contains("cuda warning"),
+        event -> assertThat(event).contains("last of torch"));
+  }
+
   /** The events but those of the records {@link #awaitFollowing} stored. */
   private static List<String> withoutProbes(List<String> events) {
     return events.stream().filter(event -> !event.contains("subscribed yet?")).toList();
@@ -134,9 +161,14 @@ class LiveTailTest {
 
   /** The same, storing records of this worker and level. */
   private void awaitFollowing(BlockingQueue<String> events, String worker, String level) throws Exception {
+    awaitFollowing(events, worker, level, null);
+  }
+
+  /** The same, storing records of this worker, level and logger. */
+  private void awaitFollowing(BlockingQueue<String> events, String worker, String level, String logger) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (System.nanoTime() < deadline) {
-      store(worker, level, "subscribed yet?");
+      store(worker, level, "subscribed yet?", logger);
       if (events.poll(500, TimeUnit.MILLISECONDS) != null) {
         events.clear();
         return;
@@ -194,9 +226,14 @@ class LiveTailTest {
   }
 
   private void store(String worker, String level, String message) throws SQLException {
+    store(worker, level, message, null);
+  }
+
+  private void store(String worker, String level, String message, String logger) throws SQLException {
+    String metadata = logger == null ? "" : ", \"metadata\": {\"logger\": \"" + logger + "\"}";
     try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
       statement.execute("SELECT func_worker_heartbeat_with_logs('" + worker + "', NULL, NULL, "
-          + "'[{\"level\": \"" + level + "\", \"message\": \"" + message + "\"}]'::jsonb, NULL)");
+          + "'[{\"level\": \"" + level + "\", \"message\": \"" + message + "\"" + metadata + "}]'::jsonb, NULL)");
     }
   }
 }

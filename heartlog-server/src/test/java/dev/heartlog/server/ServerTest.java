@@ -235,7 +235,9 @@ class ServerTest {
   @Test
   void theQueryApiAnswersReadersInTheCommandLinesJsonShapes() throws Exception {
     post("{\"worker_id_param\": \"api-worker\", \"current_task_id_param\": \"api-task\", \"logs_param\": ["
-        + "{\"timestamp\": \"2026-11-27T22:00:00Z\", \"level\": \"ERROR\", \"message\": \"api failure\", \"task_id\": \"api-task\"}]}", WRITER);
+        + "{\"timestamp\": \"2026-11-27T22:00:00Z\", \"level\": \"ERROR\", \"message\": \"api failure\", \"task_id\": \"api-task\","
+        + " \"metadata\": {\"logger\": \"worker.render\"}},"
+        + "{\"timestamp\": \"2026-11-27T22:00:01Z\", \"level\": \"INFO\", \"message\": \"api note\", \"task_id\": \"api-task\"}]}", WRITER);
 
     HttpResponse<String> logs = get("/api/logs?worker=api-worker&level=ERROR", READER);
     HttpResponse<String> task = get("/api/tasks/api-task", READER);
@@ -243,6 +245,7 @@ class ServerTest {
     HttpResponse<String> unknown = get("/api/tasks/nope", READER);
     HttpResponse<String> badLevel = get("/api/logs?level=LOUD", READER);
     HttpResponse<String> asWriter = get("/api/workers", WRITER);
+    HttpResponse<String> ofComponent = get("/api/logs?worker=api-worker&component=worker", READER);
 
     assertThat(logs.statusCode()).isEqualTo(200);
     assertThat(logs.body()).startsWith("[{").contains("\"message\":\"api failure\"");
@@ -252,6 +255,7 @@ class ServerTest {
     assertThat(badLevel.statusCode()).isEqualTo(400);
     assertThat(badLevel.body()).contains("unknown level 'LOUD'");
     assertThat(asWriter.statusCode()).isEqualTo(403);
+    assertThat(ofComponent.body()).contains("\"message\":\"api failure\"").doesNotContain("api note");
   }
 
   @Test

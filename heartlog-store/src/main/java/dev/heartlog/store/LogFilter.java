@@ -58,6 +58,11 @@ public record LogFilter(
    * #component} or below it; true where the filter names none. As the store's queries read it.
    */
   public boolean coversComponent(String name) {
+    return covers(component, name);
+  }
+
+  /** Whether {@code name} is {@code component} or below it, in any case; true where {@code component} is null. */
+  public static boolean covers(String component, String name) {
     if (component == null) {
       return true;
     }

@@ -1,5 +1,9 @@
 package dev.heartlog.store;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
 import java.time.Instant;
 
 /**
@@ -30,8 +34,42 @@ public record StoredRecord(
     String sessionId,
     Long sequence) {
 
+  private static final JsonFactory JSON = new JsonFactory();
+
   /** Whether it is an ERROR or CRITICAL record: heartlog's sign that a task failed. */
   public boolean isError() {
     return level.equals("ERROR") || level.equals("CRITICAL");
+  }
+
+  /**
+   * Where the record came from, as levels per component and {@link LogFilter#component} read it:
+   * its metadata's {@code component}, else its {@code logger}; null where it has neither.
+   */
+  public String component() {
+    if (metadataJson == null) {
+      return null;
+    }
+    try (JsonParser parser = JSON.createParser(metadataJson)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      String logger = null;
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (value.isScalarValue() && value != JsonToken.VALUE_NULL) {
+          if (field.equals("component")) {
+            return parser.getText();
+          }
+          if (field.equals("logger") && logger == null) {
+            logger = parser.getText();
+          }
+        }
+        parser.skipChildren();
+      }
+      return logger;
+    } catch (IOException notAnObject) {
+      return null;
+    }
   }
 }
