@@ -103,6 +103,17 @@ class CommandLineTest {
   }
 
   @Test
+  void logsFilterByComponent() {
+    Cli.Result pipeline = Cli.run("logs", "--component", "DEMO.pipeline", "--json", "--limit", "10000", "--db-url", url);
+    Cli.Result all = Cli.run("logs", "--json", "--limit", "10000", "--db-url", url);
+
+    assertThat(pipeline.exitCode()).as(pipeline.err()).isZero();
+    assertThat(pipeline.out().lines()).as("the java.util.logging loggers demo.pipeline.<worker>, in any case").isNotEmpty()
+        .allSatisfy(line -> assertThat(line).containsPattern("\"logger\": ?\"demo\\.pipeline\\.demo-gpu-\\d\""));
+    assertThat(pipeline.out().lines().count()).isLessThan(all.out().lines().count());
+  }
+
+  @Test
   void logsJsonShowsAllThreeCapturePathsReachedTheStore() throws IOException {
     Cli.Result result = Cli.run("logs", "--json", "--limit", "10000", "--db-url", url);
 
