@@ -131,10 +131,13 @@ public final class WorkerLog {
     }
   }
 
-  /** The full stack trace of {@code error}, as {@code printStackTrace} writes it. */
+  /**
+   * The full stack trace of {@code error}, as {@code printStackTrace} writes it, without the last
+   * line's line break (as the Logback appender stores one).
+   */
   public static String stackTrace(Throwable error) {
     StringWriter text = new StringWriter();
     error.printStackTrace(new PrintWriter(text));
-    return text.toString();
+    return text.toString().stripTrailing();
   }
 }

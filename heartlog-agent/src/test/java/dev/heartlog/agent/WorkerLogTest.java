@@ -42,7 +42,7 @@ class WorkerLogTest {
             tuple("progress", Level.INFO, "t-1", "progress"),
             tuple("status", Level.INFO, "t-1", "status"));
     assertThat(store.storedRecords().get(3).metadata().get("exception").toString())
-        .startsWith("java.lang.IllegalStateException: boom");
+        .startsWith("java.lang.IllegalStateException: boom").doesNotEndWith("\n").endsWith(")");
     assertThat(store.storedRecords().get(6).metadata()).containsEntry("component", "generator");
   }
 
