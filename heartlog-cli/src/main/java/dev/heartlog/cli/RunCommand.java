@@ -53,6 +53,11 @@ final class RunCommand implements Callable<Integer> {
   static final Duration TRACEBACK_QUIET = Duration.ofMillis(200);
   /** How long the worker has to exit after heartlog run passed SIGTERM on, before it is killed. */
   static final Duration STOP_GRACE = Duration.ofSeconds(10);
+  /**
+   * How long after the worker exits its output is still read while processes it started hold it
+   * open (ChildOutput); after a stop, that long after their {@link #STOP_GRACE}.
+   */
+  static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
   /** How often a progress display that keeps redrawing is recorded (TerminalLines). */
   static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(10);
   /** The longest line kept whole: what the agent stores of a message. */
@@ -183,11 +188,13 @@ final class RunCommand implements Callable<Integer> {
     }
     HeartlogAgent agent = builder.build();
     Thread forwarder = new Thread(this::stopChildOnShutdown, "heartlog-run-forward-signal");
+    ProcessBuilder process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT);
+    unbufferedOutput(process.environment());
+    ChildOutput output = ChildOutput.prepare(process);
     try {
-      ProcessBuilder process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT);
-      unbufferedOutput(process.environment());
       child = process.start();
     } catch (IOException e) {
+      output.close();
       agent.log(Level.CRITICAL, "heartlog run could not start " + command.get(0) + ": " + e.getMessage(), null, OWN_RECORD);
       agent.shutdown(WorkerStatus.CRASHED, Duration.ofSeconds(5));
       closeQuietly(embedded);
@@ -219,11 +226,24 @@ final class RunCommand implements Callable<Integer> {
       outTracebacks.tick(System.nanoTime());
       errTracebacks.tick(System.nanoTime());
     }, 50, 50, TimeUnit.MILLISECONDS);
-    Thread out = pump(child.getInputStream(), stdout, "stdout", Level.INFO, parser, agent, outTracebacks);
-    Thread err = pump(child.getErrorStream(), stderr, "stderr", stderrDefault, parser, agent, errTracebacks);
+    Thread out;
+    Thread err;
+    try {
+      out = pump(output.stdout(child), stdout, "stdout", Level.INFO, parser, agent, outTracebacks);
+      err = pump(output.stderr(child), stderr, "stderr", stderrDefault, parser, agent, errTracebacks);
+    } catch (IOException e) {
+      throw new UncheckedIOException("heartlog run could not read the worker's output", e);
+    }
     int exitCode = child.waitFor();
+    // The processes the worker started may still print (its own worker, behind a launcher, that
+    // got the stop after it): read until they close the output, up to a deadline.
+    long drainUntil = System.nanoTime() + (stopRequested ? STOP_GRACE.plus(OUTPUT_DRAIN) : OUTPUT_DRAIN).toNanos();
+    out.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(drainUntil - System.nanoTime())));
+    err.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(drainUntil - System.nanoTime())));
+    output.stopReading();
     out.join();
     err.join();
+    output.close();
     quiet.shutdownNow();
     boolean stopped = stoppedAsAsked(stopRequested, exitCode);
     WorkerStatus status = stopped ? WorkerStatus.STOPPED : WorkerStatus.CRASHED;

@@ -503,10 +503,18 @@ class RunCommandTest {
     Store store = migratedStore(url);
     Path pidFile = folder.resolve("worker.pid");
     Path stopped = folder.resolve("worker.stopped");
+    // Its stop prints two lines, the second after the launcher has exited: with the JDK's pipes,
+    // closed when the launcher exits, that print failed (BrokenPipeError) and the line was lost.
     Path worker = Files.writeString(folder.resolve("worker.py"), String.join("\n",
         "import os, signal, sys, time",
         "def stop(*_):",
-        "    open('" + stopped + "', 'w').write('SIGTERM')",
+        "    try:",
+        "        print('[10:00:05] INFO WORKER got SIGTERM, finishing frame 42', flush=True)",
+        "        time.sleep(0.5)",
+        "        print('[10:00:06] INFO WORKER shut down cleanly', flush=True)",
+        "        open('" + stopped + "', 'w').write('SIGTERM')",
+        "    except BaseException as e:",
+        "        open('" + stopped + "', 'w').write(repr(e))",
         "    sys.exit(0)",
         "signal.signal(signal.SIGTERM, stop)",
         "open('" + pidFile + "', 'w').write(str(os.getpid()))",
@@ -531,12 +539,36 @@ class RunCommandTest {
         .map(ProcessHandle::isAlive).orElse(false)).as("no worker left running").isFalse());
     assertThat(store.logs(new LogFilter("wrapped-launcher", null, null, null, null, null, 100)))
         .extracting(StoredRecord::message).contains("starting",
+            "got SIGTERM, finishing frame 42", "shut down cleanly",
             "the worker process was killed by signal 15 (SIGTERM) (exit code 143), as heartlog run was asked to stop");
     assertThat(store.workers(Store.DEFAULT_STALE_AFTER)).filteredOn(w -> w.id().equals("wrapped-launcher"))
         .singleElement().satisfies(w -> assertThat(w.health()).isEqualTo("stopped"));
     assertThat(RunCommand.stoppedAsAsked(true, 143)).isTrue();
     assertThat(RunCommand.stoppedAsAsked(false, 143)).as("not asked: killed by someone else").isFalse();
     assertThat(RunCommand.stoppedAsAsked(true, 137)).as("killed after it did not stop in time").isFalse();
+  }
+
+  @Test
+  void aProcessTheWorkerLeftRunningWithItsOutputDoesNotKeepHeartlogRunFromEnding() throws Exception {
+    String url = TestDatabase.freshUrl();
+    Store store = migratedStore(url);
+    Path pidFile = folder.resolve("daemon.pid");
+    // The worker starts a process that keeps its stdout and outlives it, as a daemon would.
+    Path script = script("daemon.sh", "sleep 60 &", "echo $! > " + pidFile, "echo 'worker done'");
+
+    Cli.Result result = Cli.run("run", "--worker", "left-running", "--db-url", url,
+        "--home", folder.resolve("home").toString(), "--", "sh", script.toString());
+
+    long daemon = Long.parseLong(Files.readString(pidFile).trim());
+    try {
+      assertThat(result.exitCode()).as(result.err()).isZero();
+      assertThat(ProcessHandle.of(daemon).map(ProcessHandle::isAlive).orElse(false))
+          .as("heartlog run ended while the process holding the output still ran").isTrue();
+      assertThat(store.logs(new LogFilter("left-running", null, null, null, null, null, 100)))
+          .extracting(StoredRecord::message).contains("worker done");
+    } finally {
+      ProcessHandle.of(daemon).ifPresent(ProcessHandle::destroyForcibly);
+    }
   }
 
   @Test

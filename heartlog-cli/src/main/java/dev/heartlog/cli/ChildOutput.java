@@ -1,0 +1,185 @@
+package dev.heartlog.cli;
+
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Where a wrapped worker's stdout and stderr come from: named pipes that heartlog run reads until
+ * every process holding them has closed them, not the JDK's pipes of the process.
+ *
+ * <p>The JDK closes a process's pipes the moment the process exits. A worker started by a
+ * launcher ({@code sh start.sh}) outlives it when heartlog run is stopped: the launcher exits on
+ * the SIGTERM, the worker gets it after and prints its shutdown messages, and with the JDK's pipes
+ * closed those lines were lost and the worker's next write failed (Python's {@code
+ * BrokenPipeError} in its own SIGTERM handler). Through named pipes the lines arrive, and the
+ * readers end at the end of the output of everything that held it.
+ *
+ * <p>A process started by the worker that never closes its output (a daemon) would hold the end
+ * back forever, so after the worker exits the caller {@linkplain #stopReading() stops reading} at
+ * a deadline, and what such a process writes after that fails as it did before. Where named pipes
+ * cannot be made ({@code mkfifo} missing), the JDK's pipes are used as before.
+ */
+final class ChildOutput implements AutoCloseable {
+
+  private final Path folder;
+  private final Stream out;
+  private final Stream err;
+
+  private ChildOutput(Path folder, Stream out, Stream err) {
+    this.folder = folder;
+    this.out = out;
+    this.err = err;
+  }
+
+  /**
+   * Sets {@code process} to write into two new named pipes and starts opening their reading
+   * ends (an open waits for the writer, which {@link ProcessBuilder#start} opens). Where they
+   * cannot be made, {@code process} keeps the JDK's pipes.
+   */
+  static ChildOutput prepare(ProcessBuilder process) {
+    Path folder = null;
+    try {
+      folder = Files.createTempDirectory("heartlog-run-", PosixFilePermissions.asFileAttribute(
+          PosixFilePermissions.fromString("rwx------")));
+      Path outPipe = folder.resolve("stdout");
+      Path errPipe = folder.resolve("stderr");
+      Process mkfifo = new ProcessBuilder("mkfifo", "-m", "600", outPipe.toString(), errPipe.toString())
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      if (!mkfifo.waitFor(5, TimeUnit.SECONDS) || mkfifo.exitValue() != 0) {
+        mkfifo.destroyForcibly();
+        deleteQuietly(folder);
+        return new ChildOutput(null, null, null);
+      }
+      process.redirectOutput(ProcessBuilder.Redirect.appendTo(outPipe.toFile()));
+      process.redirectError(ProcessBuilder.Redirect.appendTo(errPipe.toFile()));
+      return new ChildOutput(folder, new Stream(outPipe), new Stream(errPipe));
+    } catch (IOException | UnsupportedOperationException e) {
+      deleteQuietly(folder);
+      return new ChildOutput(null, null, null);   // no mkfifo, or no POSIX file system: the JDK's pipes
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      deleteQuietly(folder);
+      return new ChildOutput(null, null, null);
+    }
+  }
+
+  /** Whether the output comes through named pipes. */
+  boolean named() {
+    return folder != null;
+  }
+
+  /** The worker's stdout, once it has started (the JDK's pipe where there are no named ones). */
+  InputStream stdout(Process child) throws IOException {
+    return out == null ? child.getInputStream() : out.opened();
+  }
+
+  /** The worker's stderr, the same way. */
+  InputStream stderr(Process child) throws IOException {
+    return err == null ? child.getErrorStream() : err.opened();
+  }
+
+  /**
+   * Ends the reading: a reader waiting for more gets a line break and then the end, though some
+   * process still holds the pipe. For after the worker exited and its deadline passed.
+   */
+  void stopReading() {
+    if (out != null) {
+      out.stop();
+      err.stop();
+    }
+  }
+
+  @Override
+  public void close() {
+    deleteQuietly(folder);
+  }
+
+  private static void deleteQuietly(Path folder) {
+    if (folder == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(folder.resolve("stdout"));
+      Files.deleteIfExists(folder.resolve("stderr"));
+      Files.deleteIfExists(folder);
+    } catch (IOException leftInTmp) {
+      // A few bytes in the temporary folder; nothing to tell the worker's user.
+    }
+  }
+
+  /** One named pipe's reading end, opened on a thread of its own, and the flag that stops it. */
+  private static final class Stream {
+    private final File pipe;
+    private final CompletableFuture<FileInputStream> opening = new CompletableFuture<>();
+    private volatile boolean stopped;
+
+    Stream(Path pipe) {
+      this.pipe = pipe.toFile();
+      Thread opener = new Thread(() -> {
+        try {
+          opening.complete(new FileInputStream(this.pipe));   // waits until the worker's side is open
+        } catch (IOException e) {
+          opening.completeExceptionally(e);
+        }
+      }, "heartlog-run-open-" + pipe.getFileName());
+      opener.setDaemon(true);
+      opener.start();
+    }
+
+    InputStream opened() throws IOException {
+      FileInputStream in;
+      try {
+        in = opening.get();
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while opening " + pipe, e);
+      }
+      return new InputStream() {
+        @Override
+        public int read() throws IOException {
+          return stopped ? -1 : in.read();
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+          return stopped ? -1 : in.read(bytes, offset, length);
+        }
+
+        @Override
+        public int available() throws IOException {
+          return stopped ? 0 : in.available();
+        }
+
+        @Override
+        public void close() throws IOException {
+          in.close();
+        }
+      };
+    }
+
+    /**
+     * Sets the flag, then writes a line break into the pipe, which wakes a reader waiting in
+     * {@code read}. Opened for reading and writing, which never waits on a named pipe, where
+     * opening for writing alone would wait for a reader that may be gone.
+     */
+    void stop() {
+      stopped = true;
+      try (RandomAccessFile wake = new RandomAccessFile(pipe, "rw")) {
+        wake.write('\n');
+      } catch (IOException e) {
+        // The pipe is gone: then no reader is waiting on it either.
+      }
+    }
+  }
+}
