@@ -59,6 +59,11 @@ final class ChildOutput implements AutoCloseable {
         deleteQuietly(folder);
         return new ChildOutput(null, null, null);
       }
+      // Should heartlog run not reach close() (a JVM that exits at once), they go at its exit:
+      // files before their folder, as deleteOnExit goes in reverse order.
+      folder.toFile().deleteOnExit();
+      outPipe.toFile().deleteOnExit();
+      errPipe.toFile().deleteOnExit();
       process.redirectOutput(ProcessBuilder.Redirect.appendTo(outPipe.toFile()));
       process.redirectError(ProcessBuilder.Redirect.appendTo(errPipe.toFile()));
       return new ChildOutput(folder, new Stream(outPipe), new Stream(errPipe));
