@@ -90,8 +90,12 @@ function metadataList(metadata) {
   const entries = Object.entries(metadata || {}).filter(([key]) => key !== 'exception');
   if (entries.length === 0) return '';
   const value = v => typeof v === 'string' ? v : JSON.stringify(v);
+  // A logger or component opens Explore on the records of it and those below it.
+  const shown = (key, v) => (key === 'logger' || key === 'component') && typeof v === 'string'
+    ? `<a class="component" href="#/explore?component=${encodeURIComponent(v)}" title="the records of ${esc(v)} and below it">${esc(v)}</a>`
+    : esc(value(v));
   return `<details class="meta"><summary>${esc(entries.map(([key]) => key).join(', '))}</summary>
-    <dl class="kv">${entries.map(([key, v]) => `<dt>${esc(key)}</dt><dd>${esc(value(v))}</dd>`).join('')}</dl></details>`;
+    <dl class="kv">${entries.map(([key, v]) => `<dt>${esc(key)}</dt><dd>${shown(key, v)}</dd>`).join('')}</dl></details>`;
 }
 
 function recordRow(r, { showWorker = true, showTask = true } = {}) {

@@ -173,6 +173,12 @@ class ViewerBrowserTest {
         .contains("logger", "thread", "class", "method", "line");
     assertThat(details.findElement(By.tagName("dl")).getText()).contains("demo.worker.demo-gpu-1", "DemoWorker", "runTask");
     screenshot("metadata");
+
+    details.findElement(By.cssSelector("a.component")).click();   // the logger: its records
+    waitUntil(() -> browser.getCurrentUrl().contains("component=demo.worker.demo-gpu-1") && !rows().isEmpty());
+    assertThat(browser.findElement(By.name("component")).getAttribute("value")).isEqualTo("demo.worker.demo-gpu-1");
+    waitUntil(() -> rows().stream().allMatch(r -> r.findElement(By.cssSelector("details.meta dl"))
+        .getAttribute("textContent").contains("demo.worker.demo-gpu-1")));
   }
 
   @Test
