@@ -4,7 +4,6 @@ import dev.heartlog.agent.AgentEnvironment;
 import dev.heartlog.agent.HeartlogAgent;
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.PostgrestTransport;
-import dev.heartlog.agent.RecordMetadata;
 import dev.heartlog.agent.WorkerStatus;
 import dev.heartlog.jdbc.JdbcTransport;
 import java.io.IOException;
@@ -17,7 +16,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -130,7 +128,7 @@ final class RunCommand implements Callable<Integer> {
   /** Set when heartlog run was asked to stop (SIGTERM, SIGINT) and passed it on. */
   private volatile boolean stopRequested;
   /** The last traceback or stack trace recorded at ERROR or worse, and its task. */
-  private volatile LastException lastException;
+  private volatile WorkerExit.LastException lastException;
   /** The last lines on stderr, for an exit with an error but no traceback. */
   private final StderrTail stderrTail = new StderrTail(10, 8 * 1024, LAST_WORDS_WINDOW.toNanos());
   private final CountDownLatch finished = new CountDownLatch(1);
@@ -200,7 +198,7 @@ final class RunCommand implements Callable<Integer> {
       closeQuietly(embedded);
       spec.commandLine().getErr().println("heartlog: cannot start " + command.get(0) + ": " + e.getMessage());
       spec.commandLine().getErr().flush();
-      return cannotStartExitCode(e);
+      return WorkerExit.cannotStartCode(e);
     }
     if (embedded != null) {
       embedded.onShutdown(this::stopChildOnShutdown);  // before the embedded store stops
@@ -209,7 +207,7 @@ final class RunCommand implements Callable<Integer> {
     }
     Tracebacks.Sink records = (at, level, message, task, metadata) -> {
       if (level.isAtLeast(Level.ERROR) && metadata.get("exception") instanceof String exception) {
-        lastException = new LastException(task, exception);
+        lastException = new WorkerExit.LastException(task, exception);
       } else if ("stderr".equals(metadata.get("stream")) && !"progress".equals(metadata.get("kind"))) {
         stderrTail.add(task, message, System.nanoTime());
       }
@@ -245,15 +243,15 @@ final class RunCommand implements Callable<Integer> {
     err.join();
     output.close();
     quiet.shutdownNow();
-    boolean stopped = stoppedAsAsked(stopRequested, exitCode);
+    boolean stopped = WorkerExit.stoppedAsAsked(stopRequested, exitCode);
     WorkerStatus status = stopped ? WorkerStatus.STOPPED : WorkerStatus.CRASHED;
     if (exitCode != 0 && stopped) {
-      agent.log(Level.INFO, describeExit(exitCode) + ", as heartlog run was asked to stop", null,
-          exitMetadata(exitCode, command, null, null, null));
+      agent.log(Level.INFO, WorkerExit.describe(exitCode) + ", as heartlog run was asked to stop", null,
+          WorkerExit.metadata(exitCode, command, null, null, null));
     } else if (exitCode != 0) {
       String task = agent.currentTask();
-      agent.log(Level.ERROR, describeExit(exitCode), null,
-          exitMetadata(exitCode, command, lastException, task, stderrTail.before(task, System.nanoTime())));
+      agent.log(Level.ERROR, WorkerExit.describe(exitCode), null,
+          WorkerExit.metadata(exitCode, command, lastException, task, stderrTail.before(task, System.nanoTime())));
     }
     agent.shutdown(status, Duration.ofSeconds(10));
     finished.countDown();
@@ -266,30 +264,6 @@ final class RunCommand implements Callable<Integer> {
     }
     closeQuietly(embedded);
     return exitCode;
-  }
-
-  /** A traceback or stack trace the worker printed, and the task it was recorded in. */
-  record LastException(String task, String exception) {}
-
-  /**
-   * The metadata of the record of a worker that exited with {@code exitCode}. When the last
-   * traceback it printed at ERROR or worse was in the task it dies in, that traceback is the
-   * record's {@code exception} too: a task's failure is its last error, this record, and it
-   * should say why (an uncaught exception's traceback comes just before the exit). Without one,
-   * the lines it printed on stderr just before it exited ({@code stderrTail}) say why instead.
-   */
-  static Map<String, Object> exitMetadata(int exitCode, List<String> command, LastException last, String currentTask,
-      String stderrTail) {
-    RecordMetadata metadata = new RecordMetadata(4);
-    metadata.put("logger", OWN_LOGGER);
-    metadata.put("exit_code", exitCode);
-    metadata.put("command", String.join(" ", command));
-    if (last != null && Objects.equals(last.task(), currentTask)) {
-      metadata.put("exception", last.exception());
-    } else if (stderrTail != null) {
-      metadata.put("exception", stderrTail);
-    }
-    return metadata;
   }
 
   /**
@@ -338,15 +312,6 @@ final class RunCommand implements Callable<Integer> {
         Thread.currentThread().interrupt();
       }
     }
-  }
-
-  /**
-   * Whether a worker that exited with {@code exitCode} stopped as it was asked: it exited
-   * cleanly, or was ended by the SIGTERM or SIGINT passed on to it (the default for a program
-   * that handles neither).
-   */
-  static boolean stoppedAsAsked(boolean stopRequested, int exitCode) {
-    return exitCode == 0 || stopRequested && (exitCode == 128 + 15 || exitCode == 128 + 2);
   }
 
   private Thread pump(InputStream stream, OutputStream echo, String name, Level streamDefault, ChildLineParser parser,
@@ -413,24 +378,6 @@ final class RunCommand implements Callable<Integer> {
   private void releaseHeldLines() {
     outTracebacks.releaseHeld();
     errTracebacks.releaseHeld();
-  }
-
-  /**
-   * A shell's exit code for a command it could not run, as {@code env}, {@code nohup} and {@code
-   * timeout} give it too: 127 when there is no such program, 126 when it cannot be run.
-   */
-  static int cannotStartExitCode(IOException e) {
-    String message = String.valueOf(e.getMessage());
-    return message.contains("error=2,") ? 127 : 126;
-  }
-
-  static String describeExit(int exitCode) {
-    if (exitCode > 128 && exitCode < 160) {
-      int signal = exitCode - 128;
-      return "the worker process was killed by signal " + signal + (signal == 9 ? " (SIGKILL)" : signal == 15 ? " (SIGTERM)" : "")
-          + " (exit code " + exitCode + ")";
-    }
-    return "the worker process exited with code " + exitCode;
   }
 
   private ChildLineParser parser() {

@@ -543,9 +543,9 @@ class RunCommandTest {
             "the worker process was killed by signal 15 (SIGTERM) (exit code 143), as heartlog run was asked to stop");
     assertThat(store.workers(Store.DEFAULT_STALE_AFTER)).filteredOn(w -> w.id().equals("wrapped-launcher"))
         .singleElement().satisfies(w -> assertThat(w.health()).isEqualTo("stopped"));
-    assertThat(RunCommand.stoppedAsAsked(true, 143)).isTrue();
-    assertThat(RunCommand.stoppedAsAsked(false, 143)).as("not asked: killed by someone else").isFalse();
-    assertThat(RunCommand.stoppedAsAsked(true, 137)).as("killed after it did not stop in time").isFalse();
+    assertThat(WorkerExit.stoppedAsAsked(true, 143)).isTrue();
+    assertThat(WorkerExit.stoppedAsAsked(false, 143)).as("not asked: killed by someone else").isFalse();
+    assertThat(WorkerExit.stoppedAsAsked(true, 137)).as("killed after it did not stop in time").isFalse();
   }
 
   @Test
@@ -669,16 +669,16 @@ class RunCommandTest {
 
   @Test
   void theCrashsRecordCarriesTheLastTracebackOnlyFromTheTaskItDiesIn() {
-    RunCommand.LastException last = new RunCommand.LastException("t-1", "Traceback (most recent call last):\nKeyError: 'x'");
+    WorkerExit.LastException last = new WorkerExit.LastException("t-1", "Traceback (most recent call last):\nKeyError: 'x'");
 
-    assertThat(RunCommand.exitMetadata(1, List.of("python3", "w.py"), last, "t-1", "Killed"))
+    assertThat(WorkerExit.metadata(1, List.of("python3", "w.py"), last, "t-1", "Killed"))
         .containsEntry("exception", last.exception()).containsEntry("exit_code", 1)
         .containsEntry("command", "python3 w.py").containsEntry("logger", "heartlog.run");
-    assertThat(RunCommand.exitMetadata(1, List.of("python3", "w.py"), last, "t-2", null)).doesNotContainKey("exception");
-    assertThat(RunCommand.exitMetadata(1, List.of("python3", "w.py"), null, null, null)).doesNotContainKey("exception");
-    assertThat(RunCommand.exitMetadata(1, List.of("w"), new RunCommand.LastException(null, "x"), null, null))
+    assertThat(WorkerExit.metadata(1, List.of("python3", "w.py"), last, "t-2", null)).doesNotContainKey("exception");
+    assertThat(WorkerExit.metadata(1, List.of("python3", "w.py"), null, null, null)).doesNotContainKey("exception");
+    assertThat(WorkerExit.metadata(1, List.of("w"), new WorkerExit.LastException(null, "x"), null, null))
         .as("no task then, none now").containsEntry("exception", "x");
-    assertThat(RunCommand.exitMetadata(1, List.of("python3", "w.py"), last, "t-2", "model file is truncated"))
+    assertThat(WorkerExit.metadata(1, List.of("python3", "w.py"), last, "t-2", "model file is truncated"))
         .as("no traceback in this task: the last words on stderr").containsEntry("exception", "model file is truncated");
   }
 
@@ -729,7 +729,7 @@ class RunCommandTest {
 
   @Test
   void killedBySignalIsSaidSo() {
-    assertThat(RunCommand.describeExit(137)).isEqualTo("the worker process was killed by signal 9 (SIGKILL) (exit code 137)");
-    assertThat(RunCommand.describeExit(3)).isEqualTo("the worker process exited with code 3");
+    assertThat(WorkerExit.describe(137)).isEqualTo("the worker process was killed by signal 9 (SIGKILL) (exit code 137)");
+    assertThat(WorkerExit.describe(3)).isEqualTo("the worker process exited with code 3");
   }
 }

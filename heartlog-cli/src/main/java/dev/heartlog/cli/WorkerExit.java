@@ -1,0 +1,69 @@
+package dev.heartlog.cli;
+
+import dev.heartlog.agent.RecordMetadata;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How heartlog run records its worker's exit: the message and metadata of the exit's record,
+ * whether the exit was the stop it was asked for, and the exit code of a command that could not
+ * start.
+ */
+final class WorkerExit {
+
+  private WorkerExit() {}
+
+  /** A traceback or stack trace the worker printed, and the task it was recorded in. */
+  record LastException(String task, String exception) {}
+
+  /**
+   * The metadata of the record of a worker that exited with {@code exitCode}. When the last
+   * traceback it printed at ERROR or worse was in the task it dies in, that traceback is the
+   * record's {@code exception} too: a task's failure is its last error, this record, and it
+   * should say why (an uncaught exception's traceback comes just before the exit). Without one,
+   * the lines it printed on stderr just before it exited ({@code stderrTail}) say why instead.
+   */
+  static Map<String, Object> metadata(int exitCode, List<String> command, LastException last, String currentTask,
+      String stderrTail) {
+    RecordMetadata metadata = new RecordMetadata(4);
+    metadata.put("logger", RunCommand.OWN_LOGGER);
+    metadata.put("exit_code", exitCode);
+    metadata.put("command", String.join(" ", command));
+    if (last != null && Objects.equals(last.task(), currentTask)) {
+      metadata.put("exception", last.exception());
+    } else if (stderrTail != null) {
+      metadata.put("exception", stderrTail);
+    }
+    return metadata;
+  }
+
+  /**
+   * Whether a worker that exited with {@code exitCode} stopped as it was asked: it exited
+   * cleanly, or was ended by the SIGTERM or SIGINT passed on to it (the default for a program
+   * that handles neither).
+   */
+  static boolean stoppedAsAsked(boolean stopRequested, int exitCode) {
+    return exitCode == 0 || stopRequested && (exitCode == 128 + 15 || exitCode == 128 + 2);
+  }
+
+  /**
+   * A shell's exit code for a command it could not run, as {@code env}, {@code nohup} and {@code
+   * timeout} give it too: 127 when there is no such program, 126 when it cannot be run.
+   */
+  static int cannotStartCode(IOException e) {
+    String message = String.valueOf(e.getMessage());
+    return message.contains("error=2,") ? 127 : 126;
+  }
+
+  /** The exit's record's message: the exit code, or the signal that killed the worker. */
+  static String describe(int exitCode) {
+    if (exitCode > 128 && exitCode < 160) {
+      int signal = exitCode - 128;
+      return "the worker process was killed by signal " + signal + (signal == 9 ? " (SIGKILL)" : signal == 15 ? " (SIGTERM)" : "")
+          + " (exit code " + exitCode + ")";
+    }
+    return "the worker process exited with code " + exitCode;
+  }
+}
