@@ -17,12 +17,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -124,14 +121,12 @@ final class RunCommand implements Callable<Integer> {
   OutputStream stdout = System.out;
   OutputStream stderr = System.err;
 
-  private volatile Process child;
-  /** Set when heartlog run was asked to stop (SIGTERM, SIGINT) and passed it on. */
-  private volatile boolean stopRequested;
+  /** Passes heartlog run's stop on to the worker (a shutdown hook). */
+  private final WorkerStop stop = new WorkerStop(STOP_GRACE, Duration.ofSeconds(15));
   /** The last traceback or stack trace recorded at ERROR or worse, and its task. */
   private volatile WorkerExit.LastException lastException;
   /** The last lines on stderr, for an exit with an error but no traceback. */
   private final StderrTail stderrTail = new StderrTail(10, 8 * 1024, LAST_WORDS_WINDOW.toNanos());
-  private final CountDownLatch finished = new CountDownLatch(1);
   /** Lines of stdout and stderr change the current task one at a time. */
   private final Object taskLock = new Object();
   /** Each stream's tracebacks, and the ERROR line each may be holding. */
@@ -185,12 +180,14 @@ final class RunCommand implements Callable<Integer> {
       builder.spoolDirectory(storeOptions.home.resolve("spool"));
     }
     HeartlogAgent agent = builder.build();
-    Thread forwarder = new Thread(this::stopChildOnShutdown, "heartlog-run-forward-signal");
+    Thread forwarder = new Thread(stop::stop, "heartlog-run-forward-signal");
     ProcessBuilder process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT);
     unbufferedOutput(process.environment());
     ChildOutput output = ChildOutput.prepare(process);
+    Process child;
     try {
       child = process.start();
+      stop.watch(child);
     } catch (IOException e) {
       output.close();
       agent.log(Level.CRITICAL, "heartlog run could not start " + command.get(0) + ": " + e.getMessage(), null, OWN_RECORD);
@@ -201,7 +198,7 @@ final class RunCommand implements Callable<Integer> {
       return WorkerExit.cannotStartCode(e);
     }
     if (embedded != null) {
-      embedded.onShutdown(this::stopChildOnShutdown);  // before the embedded store stops
+      embedded.onShutdown(stop::stop);  // before the embedded store stops
     } else {
       Runtime.getRuntime().addShutdownHook(forwarder);
     }
@@ -235,7 +232,7 @@ final class RunCommand implements Callable<Integer> {
     int exitCode = child.waitFor();
     // The processes the worker started may still print (its own worker, behind a launcher, that
     // got the stop after it): read until they close the output, up to a deadline.
-    long drainUntil = System.nanoTime() + (stopRequested ? STOP_GRACE.plus(OUTPUT_DRAIN) : OUTPUT_DRAIN).toNanos();
+    long drainUntil = System.nanoTime() + (stop.requested() ? STOP_GRACE.plus(OUTPUT_DRAIN) : OUTPUT_DRAIN).toNanos();
     out.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(drainUntil - System.nanoTime())));
     err.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(drainUntil - System.nanoTime())));
     output.stopReading();
@@ -243,7 +240,7 @@ final class RunCommand implements Callable<Integer> {
     err.join();
     output.close();
     quiet.shutdownNow();
-    boolean stopped = WorkerExit.stoppedAsAsked(stopRequested, exitCode);
+    boolean stopped = WorkerExit.stoppedAsAsked(stop.requested(), exitCode);
     WorkerStatus status = stopped ? WorkerStatus.STOPPED : WorkerStatus.CRASHED;
     if (exitCode != 0 && stopped) {
       agent.log(Level.INFO, WorkerExit.describe(exitCode) + ", as heartlog run was asked to stop", null,
@@ -254,7 +251,7 @@ final class RunCommand implements Callable<Integer> {
           WorkerExit.metadata(exitCode, command, lastException, task, stderrTail.before(task, System.nanoTime())));
     }
     agent.shutdown(status, Duration.ofSeconds(10));
-    finished.countDown();
+    stop.finished();
     try {
       if (embedded == null) {
         Runtime.getRuntime().removeShutdownHook(forwarder);
@@ -273,45 +270,6 @@ final class RunCommand implements Callable<Integer> {
    */
   static void unbufferedOutput(Map<String, String> environment) {
     environment.putIfAbsent("PYTHONUNBUFFERED", "1");
-  }
-
-  /**
-   * On SIGTERM or SIGINT to heartlog run: pass SIGTERM on, give the worker {@link #STOP_GRACE} to
-   * exit, kill what is left, and wait for the final heartbeat.
-   *
-   * <p>A launcher between heartlog run and the real worker ({@code sh -c}, a start script)
-   * exits on the SIGTERM without passing it on, and would leave the worker running, orphaned.
-   * So the processes it started that outlive it get the SIGTERM too. Only then: a worker that
-   * stops its own children (a pool, data loader processes) is left to do it.
-   */
-  private void stopChildOnShutdown() {
-    Process running = child;
-    if (running != null && running.isAlive()) {
-      stopRequested = true;
-      // Taken before the launcher exits: after that, its children are no longer its descendants.
-      List<ProcessHandle> started = running.toHandle().descendants().toList();
-      // Through the process handle: Process.destroy() would also close the pipes, and the
-      // worker's last lines (its own shutdown messages) would be lost.
-      running.toHandle().destroy();
-      long deadline = System.nanoTime() + STOP_GRACE.toNanos();
-      try {
-        if (!running.waitFor(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-          running.toHandle().destroyForcibly();
-        }
-        List<ProcessHandle> orphans = started.stream().filter(ProcessHandle::isAlive).toList();
-        orphans.forEach(ProcessHandle::destroy);
-        for (ProcessHandle orphan : orphans) {
-          try {
-            orphan.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-          } catch (TimeoutException | ExecutionException stillRunning) {
-            orphan.destroyForcibly();
-          }
-        }
-        finished.await(15, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 
   private Thread pump(InputStream stream, OutputStream echo, String name, Level streamDefault, ChildLineParser parser,

@@ -1,0 +1,83 @@
+package dev.heartlog.cli;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * heartlog run's stop: on SIGTERM or SIGINT to heartlog run (its shutdown hook), pass SIGTERM on
+ * to the worker, give it a grace to exit, kill what is left, and wait until heartlog run has sent
+ * the final heartbeat.
+ *
+ * <p>A launcher between heartlog run and the real worker ({@code sh -c}, a start script) exits on
+ * the SIGTERM without passing it on, and would leave the worker running, orphaned. So the
+ * processes it started that outlive it get the SIGTERM too. Only then: a worker that stops its
+ * own children (a pool, data loader processes) is left to do it.
+ */
+final class WorkerStop {
+
+  private final Duration grace;
+  private final Duration finishing;
+  private final CountDownLatch finished = new CountDownLatch(1);
+  private volatile Process worker;
+  private volatile boolean requested;
+
+  /**
+   * @param grace how long the worker and what it started have to exit before they are killed
+   * @param finishing how long the stop then waits for {@link #finished()}
+   */
+  WorkerStop(Duration grace, Duration finishing) {
+    this.grace = grace;
+    this.finishing = finishing;
+  }
+
+  /** The worker process, once it has started. */
+  void watch(Process process) {
+    this.worker = process;
+  }
+
+  /** Whether heartlog run was asked to stop and passed it on. */
+  boolean requested() {
+    return requested;
+  }
+
+  /** heartlog run has recorded the exit and sent the final heartbeat: the stop may end. */
+  void finished() {
+    finished.countDown();
+  }
+
+  /** Passes the stop on and waits as described above; nothing when no worker runs. */
+  void stop() {
+    Process running = worker;
+    if (running == null || !running.isAlive()) {
+      return;
+    }
+    requested = true;
+    // Taken before the launcher exits: after that, its children are no longer its descendants.
+    List<ProcessHandle> started = running.toHandle().descendants().toList();
+    // Through the process handle: Process.destroy() would also close the pipes, and the
+    // worker's last lines (its own shutdown messages) would be lost.
+    running.toHandle().destroy();
+    long deadline = System.nanoTime() + grace.toNanos();
+    try {
+      if (!running.waitFor(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+        running.toHandle().destroyForcibly();
+      }
+      List<ProcessHandle> orphans = started.stream().filter(ProcessHandle::isAlive).toList();
+      orphans.forEach(ProcessHandle::destroy);
+      for (ProcessHandle orphan : orphans) {
+        try {
+          orphan.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException stillRunning) {
+          orphan.destroyForcibly();
+        }
+      }
+      finished.await(finishing.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
