@@ -7,19 +7,14 @@ import dev.heartlog.agent.PostgrestTransport;
 import dev.heartlog.agent.WorkerStatus;
 import dev.heartlog.jdbc.JdbcTransport;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,8 +39,6 @@ final class RunCommand implements Callable<Integer> {
   static final String OWN_LOGGER = "heartlog.run";
   private static final Map<String, Object> OWN_RECORD = Map.of("logger", OWN_LOGGER);
 
-  /** How long a line naming ERROR waits for a traceback that may follow it (Tracebacks). */
-  static final Duration TRACEBACK_QUIET = Duration.ofMillis(200);
   /** How long the worker has to exit after heartlog run passed SIGTERM on, before it is killed. */
   static final Duration STOP_GRACE = Duration.ofSeconds(10);
   /**
@@ -53,12 +46,6 @@ final class RunCommand implements Callable<Integer> {
    * open (ChildOutput); after a stop, that long after their {@link #STOP_GRACE}.
    */
   static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
-  /** How often a progress display that keeps redrawing is recorded (TerminalLines). */
-  static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(10);
-  /** The longest line kept whole: what the agent stores of a message. */
-  static final int MAX_LINE_CHARS = 64 * 1024;
-  /** How long before a failed exit a stderr line may have come to say why it failed (StderrTail). */
-  static final Duration LAST_WORDS_WINDOW = Duration.ofSeconds(5);
 
   @Spec CommandSpec spec;
   @Mixin StoreOptions storeOptions;
@@ -123,15 +110,6 @@ final class RunCommand implements Callable<Integer> {
 
   /** Passes heartlog run's stop on to the worker (a shutdown hook). */
   private final WorkerStop stop = new WorkerStop(STOP_GRACE, Duration.ofSeconds(15));
-  /** The last traceback or stack trace recorded at ERROR or worse, and its task. */
-  private volatile WorkerExit.LastException lastException;
-  /** The last lines on stderr, for an exit with an error but no traceback. */
-  private final StderrTail stderrTail = new StderrTail(10, 8 * 1024, LAST_WORDS_WINDOW.toNanos());
-  /** Lines of stdout and stderr change the current task one at a time. */
-  private final Object taskLock = new Object();
-  /** Each stream's tracebacks, and the ERROR line each may be holding. */
-  private Tracebacks outTracebacks;
-  private Tracebacks errTracebacks;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -202,44 +180,20 @@ final class RunCommand implements Callable<Integer> {
     } else {
       Runtime.getRuntime().addShutdownHook(forwarder);
     }
-    Tracebacks.Sink records = (at, level, message, task, metadata) -> {
-      if (level.isAtLeast(Level.ERROR) && metadata.get("exception") instanceof String exception) {
-        lastException = new WorkerExit.LastException(task, exception);
-      } else if ("stderr".equals(metadata.get("stream")) && !"progress".equals(metadata.get("kind"))) {
-        stderrTail.add(task, message, System.nanoTime());
-      }
-      agent.log(at, level, message, task, metadata);
-    };
-    outTracebacks = new Tracebacks(records, TRACEBACK_QUIET.toNanos(), MAX_LINE_CHARS);
-    errTracebacks = new Tracebacks(records, TRACEBACK_QUIET.toNanos(), MAX_LINE_CHARS);
-    ScheduledExecutorService quiet = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "heartlog-run-quiet");
-      thread.setDaemon(true);
-      return thread;
-    });
-    quiet.scheduleWithFixedDelay(() -> {
-      outTracebacks.tick(System.nanoTime());
-      errTracebacks.tick(System.nanoTime());
-    }, 50, 50, TimeUnit.MILLISECONDS);
-    Thread out;
-    Thread err;
+    WorkerLines lines = new WorkerLines(agent, parser);
     try {
-      out = pump(output.stdout(child), stdout, "stdout", Level.INFO, parser, agent, outTracebacks);
-      err = pump(output.stderr(child), stderr, "stderr", stderrDefault, parser, agent, errTracebacks);
+      lines.start(output.stdout(child), stdout, output.stderr(child), stderr, stderrDefault);
     } catch (IOException e) {
       throw new UncheckedIOException("heartlog run could not read the worker's output", e);
     }
     int exitCode = child.waitFor();
     // The processes the worker started may still print (its own worker, behind a launcher, that
     // got the stop after it): read until they close the output, up to a deadline.
-    long drainUntil = System.nanoTime() + (stop.requested() ? STOP_GRACE.plus(OUTPUT_DRAIN) : OUTPUT_DRAIN).toNanos();
-    out.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(drainUntil - System.nanoTime())));
-    err.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(drainUntil - System.nanoTime())));
+    lines.awaitEnd(System.nanoTime() + (stop.requested() ? STOP_GRACE.plus(OUTPUT_DRAIN) : OUTPUT_DRAIN).toNanos());
     output.stopReading();
-    out.join();
-    err.join();
+    lines.awaitEnd();
     output.close();
-    quiet.shutdownNow();
+    lines.close();
     boolean stopped = WorkerExit.stoppedAsAsked(stop.requested(), exitCode);
     WorkerStatus status = stopped ? WorkerStatus.STOPPED : WorkerStatus.CRASHED;
     if (exitCode != 0 && stopped) {
@@ -248,7 +202,7 @@ final class RunCommand implements Callable<Integer> {
     } else if (exitCode != 0) {
       String task = agent.currentTask();
       agent.log(Level.ERROR, WorkerExit.describe(exitCode), null,
-          WorkerExit.metadata(exitCode, command, lastException, task, stderrTail.before(task, System.nanoTime())));
+          WorkerExit.metadata(exitCode, command, lines.lastException(), task, lines.lastWords(task)));
     }
     agent.shutdown(status, Duration.ofSeconds(10));
     stop.finished();
@@ -270,72 +224,6 @@ final class RunCommand implements Callable<Integer> {
    */
   static void unbufferedOutput(Map<String, String> environment) {
     environment.putIfAbsent("PYTHONUNBUFFERED", "1");
-  }
-
-  private Thread pump(InputStream stream, OutputStream echo, String name, Level streamDefault, ChildLineParser parser,
-      HeartlogAgent agent, Tracebacks tracebacks) {
-    // A line redrawn with carriage returns is a progress display (tqdm, ffmpeg): INFO on either
-    // stream, whatever the stream's default, and kind "progress".
-    TerminalLines lines = new TerminalLines((printed, progress) -> {
-      // Colours stay on the terminal, not in the record; so do the spaces that pad a line's end
-      // (structlog's console pads every message to a column).
-      String text = AnsiEscapes.strip(printed).stripTrailing();
-      ChildLineParser.Parsed parsed = parser.parse(text, progress ? Level.INFO : streamDefault, name);
-      if (progress) {
-        parsed.metadata().putIfAbsent("kind", "progress");
-      }
-      tracebacks.line(arrive(agent, parsed), text);
-    }, System::nanoTime, PROGRESS_INTERVAL.toNanos(), MAX_LINE_CHARS);
-    Thread thread = new Thread(() -> {
-      try (stream) {
-        byte[] chunk = new byte[8192];
-        int read;
-        while ((read = stream.read(chunk)) >= 0) {
-          // Passed on byte for byte: text in any encoding, carriage returns (a progress bar still
-          // redraws in place), even a video written to stdout. Flushed as soon as the worker
-          // pauses, not a system call a line.
-          echo.write(chunk, 0, read);
-          if (stream.available() == 0) {
-            echo.flush();
-          }
-          lines.accept(chunk, 0, read);
-        }
-        lines.end();
-        echo.flush();
-      } catch (IOException e) {
-        agent.log(Level.WARNING, "heartlog run stopped reading the process's " + name + ": " + e.getMessage(), null, OWN_RECORD);
-      } finally {
-        tracebacks.end();
-      }
-    }, "heartlog-run-" + name);
-    thread.start();
-    return thread;
-  }
-
-  /**
-   * A line as it arrives: a line naming a task makes it current for the lines that follow, until
-   * an end marker. The line keeps the task and the time it came with, for Tracebacks may
-   * record it a moment later.
-   */
-  private Tracebacks.Line arrive(HeartlogAgent agent, ChildLineParser.Parsed line) {
-    synchronized (taskLock) {
-      if (line.task() != null && !line.task().equals(agent.currentTask())) {
-        releaseHeldLines();
-        agent.startTask(line.task());
-      }
-      String task = line.task() != null ? line.task() : agent.currentTask();
-      if (line.endsTask()) {
-        releaseHeldLines();
-        agent.endTask();
-      }
-      Instant at = line.time() != null ? line.time() : Instant.now();
-      return new Tracebacks.Line(at, line.level(), line.message(), task, line.metadata(), System.nanoTime());
-    }
-  }
-
-  private void releaseHeldLines() {
-    outTracebacks.releaseHeld();
-    errTracebacks.releaseHeld();
   }
 
   private ChildLineParser parser() {

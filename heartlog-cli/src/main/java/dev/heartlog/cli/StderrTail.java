@@ -4,7 +4,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The last lines a wrapped worker printed on stderr, for the record of its exit. A worker that
@@ -44,9 +43,9 @@ final class StderrTail {
   }
 
   /**
-   * The lines of {@code task} that came within the window before {@code nowNanos}, oldest first,
-   * one a line, the newest kept whole where they hold more than {@code maxChars}; null where
-   * there are none.
+   * The lines of {@code task}, or of no task, that came within the window before {@code
+   * nowNanos}, oldest first, one a line, the newest kept whole where they hold more than {@code
+   * maxChars}; null where there are none.
    */
   String before(String task, long nowNanos) {
     List<String> recent = new ArrayList<>();
@@ -54,8 +53,11 @@ final class StderrTail {
     synchronized (lock) {
       for (var newest = lines.descendingIterator(); newest.hasNext(); ) {
         Line line = newest.next();
-        if (nowNanos - line.nanos() > windowNanos || !Objects.equals(line.task(), task)) {
-          break;   // older, or of another task: not why this task's worker exited
+        if (nowNanos - line.nanos() > windowNanos || line.task() != null && !line.task().equals(task)) {
+          // Older, or of another task: not why this task's worker exited. A line of no task is
+          // kept: stderr is read apart from stdout, so a line printed after the line on stdout
+          // that named the task may be read before it.
+          break;
         }
         if (!recent.isEmpty() && chars + line.text().length() > maxChars) {
           break;

@@ -701,6 +701,9 @@ class RunCommandTest {
       assertThat(wide.before("t-2", 3 * second)).isEqualTo("loading\nmodel file is truncated");
       assertThat(wide.before("t-2", 8 * second)).as("both older than the window").isNull();
       assertThat(wide.before("t-3", 3 * second)).isNull();
+      wide.add(null, "read before the stdout line that named the task", 3 * second);
+      assertThat(wide.before("t-2", 4 * second)).as("a line of no task is kept")
+          .isEqualTo("loading\nmodel file is truncated\nread before the stdout line that named the task");
     });
   }
 

@@ -1,0 +1,176 @@
+package dev.heartlog.cli;
+
+import dev.heartlog.agent.HeartlogAgent;
+import dev.heartlog.agent.Level;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A wrapped worker's stdout and stderr, turned into records: each stream is passed on byte for
+ * byte and read on a thread of its own, split into the lines a terminal shows ({@link
+ * TerminalLines}), parsed ({@link ChildLineParser}), given its task, and joined into tracebacks
+ * ({@link Tracebacks}) before it goes to the agent. It also keeps what the record of the worker's
+ * exit needs: the last traceback and the last lines on stderr.
+ */
+final class WorkerLines implements AutoCloseable {
+
+  /** How long a line naming ERROR waits for a traceback that may follow it (Tracebacks). */
+  static final Duration TRACEBACK_QUIET = Duration.ofMillis(200);
+  /** How often a progress display that keeps redrawing is recorded (TerminalLines). */
+  static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(10);
+  /** The longest line kept whole: what the agent stores of a message. */
+  static final int MAX_LINE_CHARS = 64 * 1024;
+  /** How long before a failed exit a stderr line may have come to say why it failed (StderrTail). */
+  static final Duration LAST_WORDS_WINDOW = Duration.ofSeconds(5);
+
+  private static final Map<String, Object> OWN_RECORD = Map.of("logger", RunCommand.OWN_LOGGER);
+
+  private final HeartlogAgent agent;
+  private final ChildLineParser parser;
+  /** The last traceback or stack trace recorded at ERROR or worse, and its task. */
+  private volatile WorkerExit.LastException lastException;
+  /** The last lines on stderr, for an exit with an error but no traceback. */
+  private final StderrTail stderrTail = new StderrTail(10, 8 * 1024, LAST_WORDS_WINDOW.toNanos());
+  /** Lines of stdout and stderr change the current task one at a time. */
+  private final Object taskLock = new Object();
+  /** Each stream's tracebacks, and the ERROR line each may be holding. */
+  private final Tracebacks outTracebacks;
+  private final Tracebacks errTracebacks;
+  /** Records a held line once nothing followed it for {@link #TRACEBACK_QUIET}. */
+  private final ScheduledExecutorService quiet;
+  private Thread out;
+  private Thread err;
+
+  WorkerLines(HeartlogAgent agent, ChildLineParser parser) {
+    this.agent = agent;
+    this.parser = parser;
+    Tracebacks.Sink records = (at, level, message, task, metadata) -> {
+      if (level.isAtLeast(Level.ERROR) && metadata.get("exception") instanceof String exception) {
+        lastException = new WorkerExit.LastException(task, exception);
+      } else if ("stderr".equals(metadata.get("stream")) && !"progress".equals(metadata.get("kind"))) {
+        stderrTail.add(task, message, System.nanoTime());
+      }
+      agent.log(at, level, message, task, metadata);
+    };
+    outTracebacks = new Tracebacks(records, TRACEBACK_QUIET.toNanos(), MAX_LINE_CHARS);
+    errTracebacks = new Tracebacks(records, TRACEBACK_QUIET.toNanos(), MAX_LINE_CHARS);
+    quiet = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "heartlog-run-quiet");
+      thread.setDaemon(true);
+      return thread;
+    });
+    quiet.scheduleWithFixedDelay(() -> {
+      outTracebacks.tick(System.nanoTime());
+      errTracebacks.tick(System.nanoTime());
+    }, 50, 50, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Starts reading both streams, passing each on to its echo.
+   *
+   * @param stderrDefault the level of a stderr line that names none
+   */
+  void start(InputStream stdout, OutputStream stdoutEcho, InputStream stderr, OutputStream stderrEcho, Level stderrDefault) {
+    out = pump(stdout, stdoutEcho, "stdout", Level.INFO, outTracebacks);
+    err = pump(stderr, stderrEcho, "stderr", stderrDefault, errTracebacks);
+  }
+
+  /** Waits until both streams have ended, or until {@code deadlineNanos} of {@link System#nanoTime()}. */
+  void awaitEnd(long deadlineNanos) throws InterruptedException {
+    out.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
+    err.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
+  }
+
+  /** Waits until both streams have ended. */
+  void awaitEnd() throws InterruptedException {
+    out.join();
+    err.join();
+  }
+
+  /** The last traceback recorded at ERROR or worse, and its task; null before any. */
+  WorkerExit.LastException lastException() {
+    return lastException;
+  }
+
+  /** The stderr lines of {@code task} from just before now, for a failed exit; null where none. */
+  String lastWords(String task) {
+    return stderrTail.before(task, System.nanoTime());
+  }
+
+  @Override
+  public void close() {
+    quiet.shutdownNow();
+  }
+
+  private Thread pump(InputStream stream, OutputStream echo, String name, Level streamDefault, Tracebacks tracebacks) {
+    // A line redrawn with carriage returns is a progress display (tqdm, ffmpeg): INFO on either
+    // stream, whatever the stream's default, and kind "progress".
+    TerminalLines lines = new TerminalLines((printed, progress) -> {
+      // Colours stay on the terminal, not in the record; so do the spaces that pad a line's end
+      // (structlog's console pads every message to a column).
+      String text = AnsiEscapes.strip(printed).stripTrailing();
+      ChildLineParser.Parsed parsed = parser.parse(text, progress ? Level.INFO : streamDefault, name);
+      if (progress) {
+        parsed.metadata().putIfAbsent("kind", "progress");
+      }
+      tracebacks.line(arrive(parsed), text);
+    }, System::nanoTime, PROGRESS_INTERVAL.toNanos(), MAX_LINE_CHARS);
+    Thread thread = new Thread(() -> {
+      try (stream) {
+        byte[] chunk = new byte[8192];
+        int read;
+        while ((read = stream.read(chunk)) >= 0) {
+          // Passed on byte for byte: text in any encoding, carriage returns (a progress bar still
+          // redraws in place), even a video written to stdout. Flushed as soon as the worker
+          // pauses, not a system call a line.
+          echo.write(chunk, 0, read);
+          if (stream.available() == 0) {
+            echo.flush();
+          }
+          lines.accept(chunk, 0, read);
+        }
+        lines.end();
+        echo.flush();
+      } catch (IOException e) {
+        agent.log(Level.WARNING, "heartlog run stopped reading the process's " + name + ": " + e.getMessage(), null, OWN_RECORD);
+      } finally {
+        tracebacks.end();
+      }
+    }, "heartlog-run-" + name);
+    thread.start();
+    return thread;
+  }
+
+  /**
+   * A line as it arrives: a line naming a task makes it current for the lines that follow, until
+   * an end marker. The line keeps the task and the time it came with, for Tracebacks may
+   * record it a moment later.
+   */
+  private Tracebacks.Line arrive(ChildLineParser.Parsed line) {
+    synchronized (taskLock) {
+      if (line.task() != null && !line.task().equals(agent.currentTask())) {
+        releaseHeldLines();
+        agent.startTask(line.task());
+      }
+      String task = line.task() != null ? line.task() : agent.currentTask();
+      if (line.endsTask()) {
+        releaseHeldLines();
+        agent.endTask();
+      }
+      Instant at = line.time() != null ? line.time() : Instant.now();
+      return new Tracebacks.Line(at, line.level(), line.message(), task, line.metadata(), System.nanoTime());
+    }
+  }
+
+  private void releaseHeldLines() {
+    outTracebacks.releaseHeld();
+    errTracebacks.releaseHeld();
+  }
+}
