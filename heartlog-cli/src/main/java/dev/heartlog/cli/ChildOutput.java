@@ -77,11 +77,6 @@ final class ChildOutput implements AutoCloseable {
     }
   }
 
-  /** Whether the output comes through named pipes. */
-  boolean named() {
-    return folder != null;
-  }
-
   /** The worker's stdout, once it has started (the JDK's pipe where there are no named ones). */
   InputStream stdout(Process child) throws IOException {
     return out == null ? child.getInputStream() : out.opened();
