@@ -46,13 +46,18 @@ final class ChildOutput implements AutoCloseable {
    * cannot be made, {@code process} keeps the JDK's pipes.
    */
   static ChildOutput prepare(ProcessBuilder process) {
+    return prepare(process, "mkfifo");
+  }
+
+  /** The same, with the {@code mkfifo} command given; visible for testing the JDK's pipes. */
+  static ChildOutput prepare(ProcessBuilder process, String mkfifoCommand) {
     Path folder = null;
     try {
       folder = Files.createTempDirectory("heartlog-run-", PosixFilePermissions.asFileAttribute(
           PosixFilePermissions.fromString("rwx------")));
       Path outPipe = folder.resolve("stdout");
       Path errPipe = folder.resolve("stderr");
-      Process mkfifo = new ProcessBuilder("mkfifo", "-m", "600", outPipe.toString(), errPipe.toString())
+      Process mkfifo = new ProcessBuilder(mkfifoCommand, "-m", "600", outPipe.toString(), errPipe.toString())
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
       if (!mkfifo.waitFor(5, TimeUnit.SECONDS) || mkfifo.exitValue() != 0) {
         mkfifo.destroyForcibly();
