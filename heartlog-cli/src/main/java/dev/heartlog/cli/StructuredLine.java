@@ -7,8 +7,6 @@ import dev.heartlog.agent.Level;
 import dev.heartlog.agent.RecordMetadata;
 import java.io.IOException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -123,11 +121,7 @@ final class StructuredLine {
       return Instant.ofEpochSecond(whole, Math.round((seconds - whole) * 1e6) * 1_000L);
     }
     if (value instanceof String text) {
-      try {
-        return OffsetDateTime.parse(text.trim().replace(' ', 'T')).toInstant();
-      } catch (DateTimeParseException notIso) {
-        return null;
-      }
+      return IsoTime.parse(text);
     }
     return null;
   }
