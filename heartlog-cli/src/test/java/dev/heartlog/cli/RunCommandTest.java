@@ -1,5 +1,8 @@
 package dev.heartlog.cli;
 
+import static dev.heartlog.cli.WrappedWorkers.exitRecord;
+import static dev.heartlog.cli.WrappedWorkers.migratedStore;
+import static dev.heartlog.cli.WrappedWorkers.stderrRecords;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
@@ -17,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,18 +29,6 @@ import picocli.CommandLine;
 class RunCommandTest {
 
   @TempDir Path folder;
-
-  private static Store migratedStore(String url) {
-    Store store = Store.open(url, null, null);
-    store.migrate();
-    return store;
-  }
-
-  /** The records a worker's stderr lines made. */
-  private static List<StoredRecord> stderrRecords(Store store, String worker) {
-    return store.logs(new LogFilter(worker, null, null, null, null, null, 100)).stream()
-        .filter(r -> r.metadataJson().contains("\"stream\": \"stderr\"")).toList();
-  }
 
   /** A shell script of these lines in the test's folder. */
   private Path script(String name, String... lines) throws IOException {
@@ -157,214 +147,6 @@ class RunCommandTest {
     assertThat(store.logs(new LogFilter(worker, null, null, null, null, null, 100)))
         .extracting(StoredRecord::message)
         .containsExactly("rendered while the database was down", "the worker process exited with code 4", "rendered after");
-  }
-
-  @Test
-  void aWrappedJavaProgramsUncaughtExceptionIsOneErrorWithItsStackTrace() throws IOException {
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
-    Path program = folder.resolve("Crash.java");
-    Files.writeString(program, """
-        public class Crash {
-          public static void main(String[] args) {
-            System.out.println("rendering frame 1");
-            try {
-              throw new java.io.IOException("No space left on device");
-            } catch (java.io.IOException e) {
-              throw new IllegalStateException("render failed\\n  frame: 42", e);
-            }
-          }
-        }
-        """);
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-
-    Cli.Result result = Cli.run("run", "--worker", "wrapped-java", "--db-url", url,
-        "--home", folder.resolve("home").toString(), "--", java, program.toString());
-
-    assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
-    assertThat(result.err()).contains("\tat Crash.main(Crash.java:7)");
-    List<StoredRecord> stderr = stderrRecords(store, "wrapped-java");
-    assertThat(stderr).singleElement().satisfies(record -> {
-      assertThat(record.level()).isEqualTo("ERROR");
-      assertThat(record.message()).isEqualTo("Exception in thread \"main\" java.lang.IllegalStateException: render failed");
-      // The source launcher's own frames follow; how many depends on the JDK.
-      assertThat(record.exception())
-          .startsWith("Exception in thread \"main\" java.lang.IllegalStateException: render failed\n"
-              + "  frame: 42\n"   // the message's second line
-              + "\tat Crash.main(Crash.java:7)\n")
-          .contains("\nCaused by: java.io.IOException: No space left on device\n\tat Crash.main(Crash.java:5)\n")
-          .doesNotEndWith("\n");
-    });
-  }
-
-  @Test
-  void aWrappedJavaProgramsJavaUtilLoggingRecordsAreOneRecordEachWithTheirLevels() throws IOException {
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
-    Path program = folder.resolve("Render.java");
-    Files.writeString(program, """
-        import java.util.logging.Level;
-        import java.util.logging.Logger;
-
-        public class Render {
-          public static void main(String[] args) {
-            Logger log = Logger.getLogger("render");
-            log.info("Loading model wan2.1");
-            log.warning("VRAM nearly full");
-            log.log(Level.SEVERE, "render failed", new IllegalStateException("CUDA out of memory"));
-          }
-        }
-        """);
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-
-    // The console handler's default format, whose date is in the JVM's language: English here.
-    Cli.Result result = Cli.run("run", "--worker", "wrapped-jul", "--db-url", url,
-        "--home", folder.resolve("home").toString(), "--", java, "-Duser.language=en", "-Duser.country=US", program.toString());
-
-    assertThat(result.exitCode()).as(result.err()).isZero();
-    List<StoredRecord> records = store.logs(new LogFilter("wrapped-jul", null, null, null, null, null, 100));
-    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
-        tuple("INFO", "Loading model wan2.1"),
-        tuple("WARNING", "VRAM nearly full"),
-        tuple("ERROR", "render failed"));
-    assertThat(records.get(0).metadataJson()).contains("\"logger\": \"Render\"", "\"method\": \"main\"");
-    assertThat(records.get(2).exception()).startsWith("java.lang.IllegalStateException: CUDA out of memory\n\tat Render.main(");
-  }
-
-  @Test
-  void aWrappedRustProgramsPanicIsOneErrorWithItsMessage() throws Exception {
-    Path rustc = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"), new String[] {"/root/.cargo/bin"})
-        .flatMap(Stream::of).map(dir -> Path.of(dir, "rustc")).filter(Files::isExecutable).findFirst().orElse(null);
-    org.junit.jupiter.api.Assumptions.assumeTrue(rustc != null, "rustc is needed");
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
-    Path source = Files.writeString(folder.resolve("claim.rs"), """
-        fn claim(queue: &[u32]) -> u32 { queue[5] }
-        fn main() { println!("claimed {}", claim(&[1, 2, 3])); }
-        """);
-    Path program = folder.resolve("claim");
-    Process compile = new ProcessBuilder(rustc.toString(), source.toString(), "-o", program.toString())
-        .redirectErrorStream(true).start();
-    assertThat(compile.waitFor()).as(new String(compile.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
-
-    Cli.Result result = Cli.run("run", "--worker", "wrapped-rust", "--db-url", url,
-        "--home", folder.resolve("home").toString(), "--", program.toString());
-
-    assertThat(result.exitCode()).as(result.err()).isEqualTo(101);
-    List<StoredRecord> stderr = stderrRecords(store, "wrapped-rust");
-    assertThat(stderr).singleElement().satisfies(record -> {
-      assertThat(record.level()).isEqualTo("ERROR");
-      assertThat(record.message()).matches("thread 'main'( \\(\\d+\\))? panicked at .*claim\\.rs:1:\\d+: "
-          + "index out of bounds: the len is 3 but the index is 5");
-    });
-  }
-
-  @Test
-  void aWrappedGoProgramsLogLinesAreInfoAndItsPanicIsOneErrorWithEveryGoroutinesStack() throws Exception {
-    Path go = Path.of("/usr/bin/go");
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(go), "go is needed (Debian's golang-go)");
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
-    // A panic in a goroutine, with every goroutine's stack (blank lines between them), as
-    // GOTRACEBACK=all prints it.
-    Path source = Files.writeString(folder.resolve("claim.go"), """
-        package main
-
-        import (
-        \t"fmt"
-        \t"log"
-        \t"runtime/debug"
-        )
-
-        func main() {
-        \tdebug.SetTraceback("all")
-        \tfmt.Println("claimed task 438d8fe8")
-        \tlog.Printf("rendering %d frames", 3)
-        \tdone := make(chan bool)
-        \tgo func() {
-        \t\tvar frames map[string]int
-        \t\tframes["42"] = 17
-        \t\tdone <- true
-        \t}()
-        \t<-done
-        }
-        """);
-    Path program = folder.resolve("claim");
-    ProcessBuilder build = new ProcessBuilder(go.toString(), "build", "-o", program.toString(), source.toString())
-        .redirectErrorStream(true);
-    build.environment().put("GOCACHE", folder.resolve("gocache").toString());
-    build.environment().put("GOPATH", folder.resolve("gopath").toString());
-    Process compile = build.start();
-    assertThat(compile.waitFor()).as(new String(compile.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
-
-    Cli.Result result = Cli.run("run", "--worker", "wrapped-go", "--db-url", url,
-        "--home", folder.resolve("home").toString(), "--", program.toString());
-
-    assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
-    List<StoredRecord> stderr = stderrRecords(store, "wrapped-go");
-    assertThat(stderr).extracting(StoredRecord::level).containsExactly("INFO", "ERROR");
-    assertThat(stderr.get(0).message()).as("Go's log package, on stderr").isEqualTo("rendering 3 frames");
-    assertThat(stderr.get(1)).satisfies(record -> {
-      assertThat(record.message()).isEqualTo("panic: assignment to entry in nil map");
-      assertThat(record.exception()).matches("(?s)panic: assignment to entry in nil map\n\ngoroutine \\d+ \\[running\\]:\n"
-          + "main\\.main\\.func1\\(\\)\n\t.*claim\\.go:16 .*\ncreated by main\\.main.*"
-          + "\n\ngoroutine 1 \\[chan receive\\]:\nmain\\.main\\(\\)\n\t.*claim\\.go:19 .*");
-    });
-  }
-
-  @Test
-  void aWrappedPythonWorkersExceptionGroupIsOneErrorAndTheCrashCarriesIt() throws Exception {
-    Path python = Path.of("/usr/bin/python3");
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(python)
-        && new ProcessBuilder(python.toString(), "-c", "import sys; sys.exit(sys.version_info < (3, 11))").start().waitFor() == 0,
-        "Python 3.11 or later is needed");
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
-    Path worker = Files.writeString(folder.resolve("group.py"), String.join("\n",
-        "def render():",
-        "    raise ExceptionGroup('render failed', [ValueError('bad frame'), RuntimeError('CUDA out of memory')])",
-        "render()", ""));
-
-    Cli.Result result = Cli.run("run", "--worker", "wrapped-group", "--db-url", url,
-        "--home", folder.resolve("home").toString(), "--", python.toString(), worker.toString());
-
-    assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
-    assertThat(stderrRecords(store, "wrapped-group")).singleElement().satisfies(record -> {
-      assertThat(record.level()).isEqualTo("ERROR");
-      assertThat(record.message()).isEqualTo("ExceptionGroup: render failed (2 sub-exceptions)");
-      assertThat(record.exception()).startsWith("  + Exception Group Traceback (most recent call last):\n")
-          .contains("    | ValueError: bad frame\n", "    | RuntimeError: CUDA out of memory\n");
-    });
-    assertThat(store.logs(new LogFilter("wrapped-group", null, null, null, null, null, 100)))
-        .filteredOn(r -> r.message().startsWith("the worker process exited"))
-        .singleElement().extracting(StoredRecord::exception)
-        .isEqualTo(stderrRecords(store, "wrapped-group").get(0).exception());
-  }
-
-  @Test
-  void aWrappedNodeProgramsUncaughtErrorIsOneErrorWithItsStackTrace() throws IOException {
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/node")), "node is needed");
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
-    Path program = Files.writeString(folder.resolve("render.js"), """
-        console.log("rendering frame 1");
-        function render() { throw new TypeError("Cannot read properties of undefined (reading 'width')"); }
-        render();
-        """);
-
-    Cli.Result result = Cli.run("run", "--worker", "wrapped-node", "--db-url", url,
-        "--home", folder.resolve("home").toString(), "--", "/usr/bin/node", program.toString());
-
-    assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
-    List<StoredRecord> stderr = stderrRecords(store, "wrapped-node");
-    assertThat(stderr).singleElement().satisfies(record -> {
-      assertThat(record.level()).isEqualTo("ERROR");
-      assertThat(record.message()).isEqualTo("TypeError: Cannot read properties of undefined (reading 'width')");
-      assertThat(record.exception())
-          .startsWith(program + ":2\n")
-          .contains("\nTypeError: Cannot read properties of undefined (reading 'width')\n    at render (" + program + ":2:")
-          .containsPattern("\nNode\\.js v\\d+[.\\d]*$");
-    });
   }
 
   @Test
@@ -720,12 +502,10 @@ class RunCommandTest {
         "--home", folder.resolve("home").toString(), "--", "sh", worker.toString());
 
     assertThat(result.exitCode()).as(result.err()).isEqualTo(3);
-    assertThat(store.logs(new LogFilter("last-words", null, null, null, null, null, 100)))
-        .filteredOn(r -> r.message().startsWith("the worker process exited"))
-        .singleElement().satisfies(exit -> {
-          assertThat(exit.level()).isEqualTo("ERROR");
-          assertThat(exit.exception()).isEqualTo("model file /models/wan2.1.safetensors is truncated (1.2 of 14 GB)");
-        });
+    assertThat(exitRecord(store, "last-words")).satisfies(exit -> {
+      assertThat(exit.level()).isEqualTo("ERROR");
+      assertThat(exit.exception()).isEqualTo("model file /models/wan2.1.safetensors is truncated (1.2 of 14 GB)");
+    });
     assertThat(stderrRecords(store, "last-words")).extracting(StoredRecord::message)
         .as("the spaces padding its end left out").containsExactly("model file /models/wan2.1.safetensors is truncated (1.2 of 14 GB)");
   }

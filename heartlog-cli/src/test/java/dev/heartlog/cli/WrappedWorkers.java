@@ -1,0 +1,40 @@
+package dev.heartlog.cli;
+
+import dev.heartlog.store.LogFilter;
+import dev.heartlog.store.Store;
+import dev.heartlog.store.StoredRecord;
+import java.util.List;
+
+/** What the tests of {@code heartlog run} read back from the store. */
+final class WrappedWorkers {
+
+  private WrappedWorkers() {}
+
+  /** The store at {@code url}, with heartlog's schema. */
+  static Store migratedStore(String url) {
+    Store store = Store.open(url, null, null);
+    store.migrate();
+    return store;
+  }
+
+  /** Every record stored for a worker, oldest first (100 at most). */
+  static List<StoredRecord> records(Store store, String worker) {
+    return store.logs(new LogFilter(worker, null, null, null, null, null, 100));
+  }
+
+  /** The records a worker's stderr lines made. */
+  static List<StoredRecord> stderrRecords(Store store, String worker) {
+    return records(store, worker).stream()
+        .filter(r -> r.metadataJson().contains("\"stream\": \"stderr\"")).toList();
+  }
+
+  /** The record heartlog run made of the worker's exit. */
+  static StoredRecord exitRecord(Store store, String worker) {
+    List<StoredRecord> exits = records(store, worker).stream()
+        .filter(r -> r.message().startsWith("the worker process exited")).toList();
+    if (exits.size() != 1) {
+      throw new AssertionError("expected one exit record for " + worker + ", found " + exits);
+    }
+    return exits.get(0);
+  }
+}
