@@ -194,6 +194,71 @@ class WrappedProgramsTest {
   }
 
   @Test
+  void aWrappedGoProgramsLogFatalIsItsLastWordsInTheExitsRecord() throws Exception {
+    String url = TestDatabase.freshUrl();
+    Store store = migratedStore(url);
+    // log.Fatalf prints like log.Printf, then exits with 1: nothing in the line says it is fatal.
+    Path program = goBuild(Files.writeString(folder.resolve("load.go"), """
+        package main
+
+        import "log"
+
+        func main() {
+        \tlog.Printf("loading model %s", "wan2.1")
+        \tlog.Fatalf("model file is truncated (%d of %d GB)", 1, 14)
+        }
+        """));
+
+    Cli.Result result = Cli.run("run", "--worker", "wrapped-go-fatal", "--db-url", url,
+        "--home", folder.resolve("home").toString(), "--", program.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+    assertThat(stderrRecords(store, "wrapped-go-fatal")).extracting(StoredRecord::level, StoredRecord::message)
+        .containsExactly(tuple("INFO", "loading model wan2.1"), tuple("INFO", "model file is truncated (1 of 14 GB)"));
+    assertThat(exitRecord(store, "wrapped-go-fatal")).satisfies(exit -> {
+      assertThat(exit.level()).isEqualTo("ERROR");
+      assertThat(exit.message()).isEqualTo("the worker process exited with code 1");
+      assertThat(exit.exception()).as("the stderr lines before the exit, as stored")
+          .isEqualTo("loading model wan2.1\nmodel file is truncated (1 of 14 GB)");
+    });
+  }
+
+  @Test
+  void aWrappedPythonWorkersStructlogLinesTakeTheirLevelsAndItsLoggedExceptionIsOneError() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON)
+        && new ProcessBuilder(PYTHON.toString(), "-c", "import structlog").start().waitFor() == 0,
+        "Python's structlog is needed (Debian's python3-structlog)");
+    String url = TestDatabase.freshUrl();
+    Store store = migratedStore(url);
+    // structlog's default configuration: its console renderer, on stdout.
+    Path worker = Files.writeString(folder.resolve("render.py"), """
+        import structlog
+
+        log = structlog.get_logger()
+        log.info("frame rendered", frame=7)
+        log.warning("low VRAM", free_mb=512)
+        try:
+            {}["frame"]
+        except KeyError:
+            log.exception("render failed")
+        """);
+
+    Cli.Result result = Cli.run("run", "--worker", "wrapped-structlog", "--db-url", url,
+        "--home", folder.resolve("home").toString(), "--", PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-structlog");
+    assertThat(records).extracting(StoredRecord::level).containsExactly("INFO", "WARNING", "ERROR");
+    assertThat(records.get(0).message()).as("kept whole")
+        .matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\[info +\\] frame rendered +frame=7");
+    assertThat(records.get(2)).satisfies(error -> {
+      assertThat(error.message()).matches(".* \\[error +\\] render failed");
+      assertThat(error.exception()).startsWith("Traceback (most recent call last):\n")
+          .contains("render.py\", line 7, in <module>").endsWith("KeyError: 'frame'");
+    });
+  }
+
+  @Test
   void aWrappedPythonWorkersExceptionGroupIsOneErrorAndTheCrashCarriesIt() throws Exception {
     assumeTrue(Files.isExecutable(PYTHON)
         && new ProcessBuilder(PYTHON.toString(), "-c", "import sys; sys.exit(sys.version_info < (3, 11))").start().waitFor() == 0,
