@@ -103,9 +103,25 @@ final class ChildOutput implements AutoCloseable {
     }
   }
 
+  /**
+   * Deletes the named pipes. A worker that never started never opened them: the threads waiting
+   * to open their reading ends are let go first.
+   */
   @Override
   public void close() {
+    if (out != null) {
+      out.release();
+      err.release();
+    }
     deleteQuietly(folder);
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException alreadyGone) {
+      // Nothing was read from it.
+    }
   }
 
   private static void deleteQuietly(Path folder) {
@@ -171,6 +187,17 @@ final class ChildOutput implements AutoCloseable {
           in.close();
         }
       };
+    }
+
+    /**
+     * Lets a thread still waiting to open the reading end go (no worker opened the other), and
+     * closes what it opens; what a reader opened it closes itself.
+     */
+    void release() {
+      if (!opening.isDone()) {
+        stop();
+        opening.thenAccept(ChildOutput::closeQuietly);
+      }
     }
 
     /**

@@ -1,10 +1,12 @@
 package dev.heartlog.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -59,6 +61,23 @@ class ChildOutputTest {
         child.destroyForcibly();
       }
     }
+  }
+
+  @Test
+  void aWorkerThatNeverStartedLeavesNoThreadWaitingToOpenItsOutput() {
+    long waitingBefore = openers();
+    ChildOutput output = ChildOutput.prepare(new ProcessBuilder("no-such-worker"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> openers() == waitingBefore + 2);
+
+    output.close();   // as heartlog run does when the command cannot start
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> openers() == waitingBefore);
+  }
+
+  /** The threads alive that open a named pipe's reading end. */
+  private static long openers() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(thread -> thread.getName().startsWith("heartlog-run-open-")).count();
   }
 
   private static CompletableFuture<String> readAll(InputStream in) {
