@@ -133,10 +133,15 @@ final class Logfmt {
     if (at + digits > line.length()) {
       return -1;
     }
-    try {
-      return Integer.parseUnsignedInt(line.substring(at, at + digits), 16);
-    } catch (NumberFormatException notHex) {
-      return -1;
+    int value = 0;
+    for (int i = at; i < at + digits; i++) {
+      char c = line.charAt(i);
+      int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      if (digit < 0) {
+        return -1;   // Character.digit would take other scripts' digits too
+      }
+      value = value * 16 + digit;
     }
+    return value;   // eight digits past 7FFFFFFF wrap below 0: refused as no code point
   }
 }

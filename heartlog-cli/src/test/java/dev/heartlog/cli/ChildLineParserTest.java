@@ -239,7 +239,8 @@ class ChildLineParserTest {
     assertThat(seed.parse("level=info msg=\"\\U0001F3AC take 2\"", Level.WARNING, "stderr").message()).isEqualTo("🎬 take 2");
     // Not logfmt, or logfmt without a level or a message: kept whole at the stream's level.
     assertThat(List.of("loss=0.23 step=100", "level=info", "level=info msg=\"never closed", "level=info done",
-            "level=info msg=a=b", "level=info msg=\"a\"b", "level=info msg=\"\\q\"", "x = 1 level=info"))
+            "level=info msg=a=b", "level=info msg=\"a\"b", "level=info msg=\"\\q\"", "x = 1 level=info",
+            "level=info msg=\"\\x+1\"", "level=info msg=\"\\u00g9\"", "level=info msg=\"\\UFFFFFFFF\""))
         .allSatisfy(line -> assertThat(seed.parse(line, Level.WARNING, "stderr"))
             .satisfies(p -> assertThat(p.message()).isEqualTo(line))
             .satisfies(p -> assertThat(p.level()).isEqualTo(Level.WARNING)));
