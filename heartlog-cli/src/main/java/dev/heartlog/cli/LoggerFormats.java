@@ -132,9 +132,27 @@ final class LoggerFormats {
         taskEnd.matcher(message).find());
   }
 
-  /** The level names {@code log/slog} writes: DEBUG, INFO, WARN and ERROR. */
-  private static Level slogLevel(String word) {
-    return switch (word) {
+  /**
+   * The level names {@code log/slog} writes: DEBUG, INFO, WARN and ERROR, and a level of a
+   * program's own as the name below it with the distance ({@code INFO+2} for a notice level,
+   * {@code ERROR+4} for a fatal one, {@code DEBUG-4} for a trace one), which is that name's level
+   * here; null for any other word.
+   */
+  static Level slogLevel(String word) {
+    int end = word.length();
+    int sign = Math.max(word.indexOf('+'), word.indexOf('-'));
+    if (sign > 0) {
+      if (sign == end - 1) {
+        return null;
+      }
+      for (int i = sign + 1; i < end; i++) {
+        if (word.charAt(i) < '0' || word.charAt(i) > '9') {
+          return null;
+        }
+      }
+      end = sign;
+    }
+    return switch (end == word.length() ? word : word.substring(0, end)) {
       case "DEBUG" -> Level.DEBUG;
       case "INFO" -> Level.INFO;
       case "WARN" -> Level.WARNING;

@@ -139,7 +139,10 @@ final class StructuredLine {
       case "WARN", "WARNING" -> Level.WARNING;
       case "ERROR", "ERR", "SEVERE" -> Level.ERROR;
       case "CRITICAL", "FATAL", "PANIC", "ALERT", "EMERGENCY", "EMERG", "DPANIC" -> Level.CRITICAL;
-      default -> streamDefault;
+      default -> {
+        Level slog = LoggerFormats.slogLevel(name);   // a level of slog's between its own: ERROR+4
+        yield slog == null ? streamDefault : slog;
+      }
     };
   }
 

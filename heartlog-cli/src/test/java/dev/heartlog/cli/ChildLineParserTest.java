@@ -194,6 +194,17 @@ class ChildLineParserTest {
             org.assertj.core.groups.Tuple.tuple(Level.INFO, "frame rendered frame=7"),
             org.assertj.core.groups.Tuple.tuple(Level.WARNING, "low VRAM free_mb=512"),
             org.assertj.core.groups.Tuple.tuple(Level.ERROR, "render failed err=\"CUDA out of memory\""));
+    // A program's own levels between slog's, as slog names them: the name below, and the distance.
+    assertThat(List.of("2026/11/29 18:38:07 DEBUG-4 polling", "2026/11/29 18:38:07 INFO+2 model swapped",
+            "2026/11/29 18:38:07 ERROR+4 giving up", "2026/11/29 18:38:07 INFO+ x", "2026/11/29 18:38:07 INFO+2a x"))
+        .extracting(line -> seed.parse(line, Level.WARNING, "stderr"))
+        .extracting(ChildLineParser.Parsed::level, ChildLineParser.Parsed::message)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(Level.DEBUG, "polling"),
+            org.assertj.core.groups.Tuple.tuple(Level.INFO, "model swapped"),
+            org.assertj.core.groups.Tuple.tuple(Level.ERROR, "giving up"),
+            org.assertj.core.groups.Tuple.tuple(Level.INFO, "INFO+ x"),
+            org.assertj.core.groups.Tuple.tuple(Level.INFO, "INFO+2a x"));
 
     assertThat(seed.parse("2026/11/29 18:38:07 task completed", Level.WARNING, "stderr").endsTask()).isTrue();
     // Not Go's format: kept whole at the stream's level.
@@ -216,6 +227,10 @@ class ChildLineParserTest {
     assertThat(slog.time()).isEqualTo(java.time.Instant.parse("2026-11-29T17:38:07.123Z"));
     assertThat(slog.metadata()).containsEntry("free_mb", "512").containsEntry("model", "wan2.1")
         .containsEntry("stream", "stderr").doesNotContainKeys("time", "level", "msg", "task_id");
+    assertThat(List.of("level=ERROR+4 msg=\"giving up\"", "level=INFO+2 msg=swapped", "level=DEBUG-4 msg=polling",
+            "level=INFO+two msg=odd"))
+        .extracting(line -> seed.parse(line, Level.WARNING, "stderr").level())
+        .as("slog's levels between its own").containsExactly(Level.ERROR, Level.INFO, Level.DEBUG, Level.WARNING);
 
     // logrus's text formatter, not on a terminal: lower-case levels, quoted time, Go's escapes.
     ChildLineParser.Parsed logrus = seed.parse("time=\"2026-11-29T18:38:07Z\" level=error "
