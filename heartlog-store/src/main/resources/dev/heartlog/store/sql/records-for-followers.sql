@@ -7,8 +7,9 @@
 --
 -- The follower needs every id, to tell an id it has seen from one still to come; it needs the
 -- record only where it may want it: one of :workers (NULL: any), one of :tasks (NULL: any), one
--- of :levels, :grep in its message (NULL: any) and of :component or below it (NULL: any). So following a fleet's errors reads a few
--- bytes for each of its other records, not each whole record.
+-- of :levels, :grep in its message (NULL: any), and of :component or below it (NULL: any). So
+-- following a fleet's errors reads a few bytes for each of its other records, not each whole
+-- record.
 SELECT id,
        wanted,
        CASE WHEN wanted THEN timestamp END                AS timestamp,
