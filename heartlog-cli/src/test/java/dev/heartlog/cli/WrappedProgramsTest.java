@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -29,10 +30,19 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class WrappedProgramsTest {
 
+  private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
   private static final Path GO = Path.of("/usr/bin/go");
   private static final Path PYTHON = Path.of("/usr/bin/python3");
 
   @TempDir Path folder;
+
+  /** {@code heartlog run} of {@code command} as {@code worker}, storing into {@code url}. */
+  private Cli.Result heartlogRun(String worker, String url, String... command) {
+    List<String> args = new ArrayList<>(List.of("run", "--worker", worker, "--db-url", url,
+        "--home", folder.resolve("home").toString(), "--"));
+    args.addAll(List.of(command));
+    return Cli.run(args.toArray(String[]::new));
+  }
 
   /** The Go program of this source, built in the test's folder. */
   private Path goBuild(Path source) throws IOException, InterruptedException {
@@ -65,10 +75,7 @@ class WrappedProgramsTest {
           }
         }
         """);
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-
-    Cli.Result result = Cli.run("run", "--worker", "wrapped-java", "--db-url", url,
-        "--home", folder.resolve("home").toString(), "--", java, program.toString());
+    Cli.Result result = heartlogRun("wrapped-java", url, JAVA, program.toString());
 
     assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
     assertThat(result.err()).contains("\tat Crash.main(Crash.java:7)");
@@ -104,11 +111,8 @@ class WrappedProgramsTest {
           }
         }
         """);
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-
     // The console handler's default format, whose date is in the JVM's language: English here.
-    Cli.Result result = Cli.run("run", "--worker", "wrapped-jul", "--db-url", url,
-        "--home", folder.resolve("home").toString(), "--", java, "-Duser.language=en", "-Duser.country=US", program.toString());
+    Cli.Result result = heartlogRun("wrapped-jul", url, JAVA, "-Duser.language=en", "-Duser.country=US", program.toString());
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     List<StoredRecord> records = records(store, "wrapped-jul");
@@ -136,8 +140,7 @@ class WrappedProgramsTest {
         .redirectErrorStream(true).start();
     assertThat(compile.waitFor()).as(new String(compile.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
 
-    Cli.Result result = Cli.run("run", "--worker", "wrapped-rust", "--db-url", url,
-        "--home", folder.resolve("home").toString(), "--", program.toString());
+    Cli.Result result = heartlogRun("wrapped-rust", url, program.toString());
 
     assertThat(result.exitCode()).as(result.err()).isEqualTo(101);
     List<StoredRecord> stderr = stderrRecords(store, "wrapped-rust");
@@ -178,8 +181,7 @@ class WrappedProgramsTest {
         """);
     Path program = goBuild(source);
 
-    Cli.Result result = Cli.run("run", "--worker", "wrapped-go", "--db-url", url,
-        "--home", folder.resolve("home").toString(), "--", program.toString());
+    Cli.Result result = heartlogRun("wrapped-go", url, program.toString());
 
     assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
     List<StoredRecord> stderr = stderrRecords(store, "wrapped-go");
@@ -209,8 +211,7 @@ class WrappedProgramsTest {
         }
         """));
 
-    Cli.Result result = Cli.run("run", "--worker", "wrapped-go-fatal", "--db-url", url,
-        "--home", folder.resolve("home").toString(), "--", program.toString());
+    Cli.Result result = heartlogRun("wrapped-go-fatal", url, program.toString());
 
     assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
     assertThat(stderrRecords(store, "wrapped-go-fatal")).extracting(StoredRecord::level, StoredRecord::message)
@@ -243,8 +244,7 @@ class WrappedProgramsTest {
             log.exception("render failed")
         """);
 
-    Cli.Result result = Cli.run("run", "--worker", "wrapped-structlog", "--db-url", url,
-        "--home", folder.resolve("home").toString(), "--", PYTHON.toString(), worker.toString());
+    Cli.Result result = heartlogRun("wrapped-structlog", url, PYTHON.toString(), worker.toString());
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     List<StoredRecord> records = records(store, "wrapped-structlog");
@@ -270,8 +270,7 @@ class WrappedProgramsTest {
         "    raise ExceptionGroup('render failed', [ValueError('bad frame'), RuntimeError('CUDA out of memory')])",
         "render()", ""));
 
-    Cli.Result result = Cli.run("run", "--worker", "wrapped-group", "--db-url", url,
-        "--home", folder.resolve("home").toString(), "--", PYTHON.toString(), worker.toString());
+    Cli.Result result = heartlogRun("wrapped-group", url, PYTHON.toString(), worker.toString());
 
     assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
     assertThat(stderrRecords(store, "wrapped-group")).singleElement().satisfies(record -> {
@@ -295,8 +294,7 @@ class WrappedProgramsTest {
         render();
         """);
 
-    Cli.Result result = Cli.run("run", "--worker", "wrapped-node", "--db-url", url,
-        "--home", folder.resolve("home").toString(), "--", "/usr/bin/node", program.toString());
+    Cli.Result result = heartlogRun("wrapped-node", url, "/usr/bin/node", program.toString());
 
     assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
     List<StoredRecord> stderr = stderrRecords(store, "wrapped-node");
