@@ -58,7 +58,7 @@ final class GrantCommand implements Runnable {
     @Override
     public void run() {
       String prefix = "*".equals(workers) ? "" : workers;
-      grant(spec, storeOptions, login, (store, password) -> store.grantWriter(login, prefix, tokenRequired, password),
+      grant(spec, storeOptions, login, (store, password) -> store.roles().grantWriter(login, prefix, tokenRequired, password),
           "may send heartbeats as "
               + (prefix.isEmpty() ? "any worker" : "the workers whose id starts with \"" + prefix + "\"")
               + (tokenRequired ? ", only with a token from heartlog token," : ",") + " and do nothing else");
@@ -78,7 +78,7 @@ final class GrantCommand implements Runnable {
 
     @Override
     public void run() {
-      grant(spec, storeOptions, login, (store, password) -> store.grantReader(login, password),
+      grant(spec, storeOptions, login, (store, password) -> store.roles().grantReader(login, password),
           "may read the records, workers and heartbeats, and write nothing");
     }
   }

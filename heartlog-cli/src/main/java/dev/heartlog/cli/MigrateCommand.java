@@ -23,7 +23,7 @@ final class MigrateCommand implements Callable<Integer> {
       int applied = opened.store().migrate();
       spec.commandLine().getOut().println(
           (applied == 0 ? "Schema up to date" : "Applied " + applied + " migration(s)") + " on " + opened.store().displayUrl());
-      opened.store().rolesProblem().ifPresent(problem -> spec.commandLine().getErr().println("heartlog: warning: " + problem));
+      opened.store().roles().problem().ifPresent(problem -> spec.commandLine().getErr().println("heartlog: warning: " + problem));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -41,12 +41,12 @@ final class RevokeCommand implements Callable<Integer> {
     }
     try (StoreOptions.Opened opened = storeOptions.open()) {
       if (login != null) {
-        opened.store().revoke(login);
+        opened.store().roles().revoke(login);
         spec.commandLine().getOut().println(login + " may no longer write or read through heartlog's roles on "
             + opened.store().displayUrl());
       } else {
         String prefix = "*".equals(tokens) ? "" : tokens;
-        Instant cutoff = opened.store().revokeTokens(prefix);
+        Instant cutoff = opened.store().roles().revokeTokens(prefix);
         spec.commandLine().getOut().println("Tokens for " + (prefix.isEmpty() ? "any worker" : "the workers \"" + prefix + "\"")
             + " issued before " + cutoff + " are refused by " + opened.store().displayUrl()
             + " from now on; heartlog token makes a new one from the next second on.");

@@ -135,7 +135,7 @@ class JdbcTransportTest {
     Store store = Store.open(url, null, null);
     store.migrate();
     String login = "heartlog_jdbc_writer_" + Long.toHexString(System.nanoTime());
-    store.grantWriter(login, "gpu-", "writer password");
+    store.roles().grantWriter(login, "gpu-", "writer password");
     String writerUrl = url.replaceAll("\\?.*$", "") + "?user=" + login + "&password=writer%20password";
 
     try (JdbcTransport transport = JdbcTransport.builder().url(writerUrl).build()) {

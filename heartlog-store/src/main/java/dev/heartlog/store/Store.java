@@ -5,10 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -40,7 +38,6 @@ public final class Store {
 
   private static final int TASK_RECORD_LIMIT = 100_000;
   private static final String UNDEFINED_TABLE = "42P01";
-  private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
   private final DataSource dataSource;
   private final String displayUrl;
@@ -162,145 +159,13 @@ public final class Store {
     } catch (RuntimeException e) {
       throw new StoreException("migrating " + displayUrl + " failed: " + rootMessage(e), e);
     }
-    grantRoles();
+    roles().grantTheirRights();
     return applied;
   }
 
-  /**
-   * Gives the roles {@code heartlog_writer} and {@code heartlog_reader} their rights, at every
-   * migrate: a role created after the schema (by a user that may create roles) gets them from the
-   * next one. A user that does not own the schema cannot grant, and is not asked to.
-   */
-  private void grantRoles() {
-    try {
-      withConnection(connection -> {
-        try (Statement statement = connection.createStatement()) {
-          return statement.execute("SELECT heartlog_grant_roles()");
-        }
-      });
-    } catch (StoreException e) {
-      if (!INSUFFICIENT_PRIVILEGE.equals(e.sqlState())) {
-        throw e;
-      }
-    }
-  }
-
-  /**
-   * Why heartlog's functions keep running with their callers' rights and writers cannot write
-   * (others may create objects in heartlog's schema, PostgreSQL 14's default), with the statement
-   * that fixes it; empty when they run as their owner.
-   */
-  public Optional<String> rolesProblem() {
-    return Optional.ofNullable(queryOne("roles-problem", Map.of(), rs -> rs.getString("problem")));
-  }
-
-  /**
-   * Makes {@code login} a writer: a member of {@code heartlog_writer}, which may call the ingest
-   * function and nothing else, writing only as the workers whose id starts with {@code
-   * workerPrefix} ({@code ""} for any). Run again for a writer, it changes the prefix.
-   *
-   * @param newPassword the password of the login if it has to be created
-   * @return whether the login was created
-   */
-  public boolean grantWriter(String login, String workerPrefix, String newPassword) {
-    return grantWriter(login, workerPrefix, false, newPassword);
-  }
-
-  /**
-   * Like {@link #grantWriter(String, String, String)}; with {@code tokenRequired}, a role that
-   * PostgREST switches to writes only with a token from {@code heartlog token} (its claim
-   * {@code heartlog_workers}): on Supabase, the project's signed-in users, who hold tokens for
-   * the same role without that claim, may not write.
-   */
-  public boolean grantWriter(String login, String workerPrefix, boolean tokenRequired, String newPassword) {
-    return grant(login, newPassword, "SELECT heartlog_grant_writer(?, ?, ?)", workerPrefix, tokenRequired);
-  }
-
-  /**
-   * Makes {@code login} a reader: a member of {@code heartlog_reader}, which may read what the
-   * command line, the JSON API and the viewer read, and write nothing.
-   *
-   * @param newPassword the password of the login if it has to be created
-   * @return whether the login was created
-   */
-  public boolean grantReader(String login, String newPassword) {
-    return grant(login, newPassword, "SELECT heartlog_grant_reader(?)");
-  }
-
-  /** Takes both roles, and a writer's prefix, from {@code login}; the login itself stays. */
-  public void revoke(String login) {
-    withConnection(connection -> {
-      try (PreparedStatement statement = connection.prepareStatement("SELECT heartlog_revoke(?)")) {
-        statement.setString(1, login);
-        return statement.execute();
-      }
-    });
-  }
-
-  /**
-   * Revokes every token for {@code workerPrefix} (its claim {@code heartlog_workers}, exactly;
-   * {@code ""} for tokens for any worker) issued before now: the ingest function refuses them
-   * from now on. Tokens made later are accepted.
-   *
-   * @return the time before which such tokens are refused
-   */
-  public Instant revokeTokens(String workerPrefix) {
-    return withConnection(connection -> {
-      try (PreparedStatement statement = connection.prepareStatement("SELECT heartlog_revoke_tokens(?)")) {
-        statement.setString(1, workerPrefix);
-        try (ResultSet rs = statement.executeQuery()) {
-          rs.next();
-          return rs.getObject(1, OffsetDateTime.class).toInstant();
-        }
-      }
-    });
-  }
-
-  /** Runs {@code grantSql} with the login and then {@code arguments} bound, creating the login first if it is missing. */
-  private boolean grant(String login, String newPassword, String grantSql, Object... arguments) {
-    return withConnection(connection -> {
-      connection.setAutoCommit(false);
-      try {
-        boolean created = !roleExists(connection, login);
-        if (created) {
-          // CREATE ROLE takes no parameters: format() quotes the name and the password.
-          String create;
-          try (PreparedStatement statement =
-              connection.prepareStatement("SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', ?::text, ?::text)")) {
-            statement.setString(1, login);
-            statement.setString(2, newPassword);
-            try (ResultSet rs = statement.executeQuery()) {
-              rs.next();
-              create = rs.getString(1);
-            }
-          }
-          try (Statement statement = connection.createStatement()) {
-            statement.execute(create);
-          }
-        }
-        try (PreparedStatement statement = connection.prepareStatement(grantSql)) {
-          statement.setString(1, login);
-          for (int i = 0; i < arguments.length; i++) {
-            statement.setObject(i + 2, arguments[i]);
-          }
-          statement.execute();
-        }
-        connection.commit();
-        return created;
-      } catch (SQLException e) {
-        connection.rollback();
-        throw e;
-      }
-    });
-  }
-
-  private static boolean roleExists(Connection connection, String role) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
-      statement.setString(1, role);
-      try (ResultSet rs = statement.executeQuery()) {
-        return rs.next();
-      }
-    }
+  /** Who may write and read this store: the roles, their logins, revoked tokens. */
+  public Roles roles() {
+    return new Roles(this);
   }
 
   /**
@@ -317,7 +182,7 @@ public final class Store {
 
   /** Records matching the filter: the newest {@code limit}, returned oldest first. */
   public List<StoredRecord> logs(LogFilter filter) {
-    List<StoredRecord> newestFirst = query("logs", filterValues(filter), Store::storedRecord);
+    List<StoredRecord> newestFirst = query("logs", filterValues(filter), Rows::storedRecord);
     Collections.reverse(newestFirst);
     return newestFirst;
   }
@@ -326,7 +191,7 @@ public final class Store {
   public List<StoredRecord> logsAfter(long afterId, LogFilter filter) {
     Map<String, Object> values = filterValues(filter);
     values.put("after_id", afterId);
-    return query("logs-after", values, Store::storedRecord);
+    return query("logs-after", values, Rows::storedRecord);
   }
 
   /**
@@ -354,7 +219,7 @@ public final class Store {
     values.put("component", components.size() == 1 ? components.get(0) : null);
     values.put("limit", limit);
     return query("records-for-followers", values,
-        rs -> new FollowedId(rs.getLong("id"), rs.getBoolean("wanted") ? storedRecord(rs) : null));
+        rs -> new FollowedId(rs.getLong("id"), rs.getBoolean("wanted") ? Rows.storedRecord(rs) : null));
   }
 
   /** The filters' values of one field; null (any) where a filter does not filter on it. */
@@ -402,43 +267,26 @@ public final class Store {
     List<StoredRecord> records = logs(filter);
     // Under the limit the records are all of the task's, so its workers' shares are counted
     // from them instead of reading the same rows from the table again (BENCHMARKS.md §3).
-    List<TaskSummary> workers = records.size() < TASK_RECORD_LIMIT ? workerShares(records) : taskWorkers(taskId);
+    List<TaskSummary> workers = records.size() < TASK_RECORD_LIMIT ? TaskSummary.sharesOf(records) : taskWorkers(taskId);
     return new TaskTimeline(
-        taskId, records, workers, query("task-heartbeats", Map.of("task", taskId), Store::heartbeatPoint));
+        taskId, records, workers, query("task-heartbeats", Map.of("task", taskId), Rows::heartbeatPoint));
   }
 
   /** Each worker's share of a task's records, counted by the store. */
   List<TaskSummary> taskWorkers(String taskId) {
-    return query("task-workers", Map.of("task", taskId), Store::taskSummary);
-  }
-
-  /** Each worker's share of these records, as task-workers.sql counts it: first share first. */
-  static List<TaskSummary> workerShares(List<StoredRecord> records) {
-    Map<String, TaskSummary> shares = new LinkedHashMap<>();
-    for (StoredRecord record : records) {
-      shares.merge(record.workerId(),
-          new TaskSummary(record.workerId(), record.timestamp(), record.timestamp(), 1, record.isError() ? 1 : 0),
-          (a, b) -> new TaskSummary(a.id(),
-              a.firstAt().isBefore(b.firstAt()) ? a.firstAt() : b.firstAt(),
-              a.lastAt().isAfter(b.lastAt()) ? a.lastAt() : b.lastAt(),
-              a.records() + b.records(),
-              a.errors() + b.errors()));
-    }
-    List<TaskSummary> byFirst = new ArrayList<>(shares.values());
-    byFirst.sort(Comparator.comparing(TaskSummary::firstAt).thenComparing(TaskSummary::id));
-    return byFirst;
+    return query("task-workers", Map.of("task", taskId), Rows::taskSummary);
   }
 
   /** One worker with its recent tasks and latest records, or empty for an unknown id. */
   public Optional<WorkerDetail> worker(String workerId, int recordLimit, int taskLimit) {
     List<WorkerHealth> rows = query("worker",
-        Map.of("worker", workerId, "stale_after_s", DEFAULT_STALE_AFTER.toSeconds()), Store::workerHealth);
+        Map.of("worker", workerId, "stale_after_s", DEFAULT_STALE_AFTER.toSeconds()), Rows::workerHealth);
     if (rows.isEmpty()) {
       return Optional.empty();
     }
     WorkerHealth health = rows.get(0);
     List<TaskSummary> tasks =
-        query("worker-tasks", Map.of("worker", workerId, "limit", taskLimit), Store::taskSummary);
+        query("worker-tasks", Map.of("worker", workerId, "limit", taskLimit), Rows::taskSummary);
     List<StoredRecord> records =
         logs(new LogFilter(workerId, null, null, null, null, null, recordLimit));
     return Optional.of(new WorkerDetail(health, tasks, records));
@@ -446,12 +294,12 @@ public final class Store {
 
   /** A worker's heartbeats since a time, oldest first: VRAM over time and the task of each. */
   public List<HeartbeatPoint> heartbeats(String workerId, Instant since, int limit) {
-    return query("worker-heartbeats", Map.of("worker", workerId, "since", since, "limit", limit), Store::heartbeatPoint);
+    return query("worker-heartbeats", Map.of("worker", workerId, "since", since, "limit", limit), Rows::heartbeatPoint);
   }
 
   /** Every worker with its health; "active" workers silent for {@code staleAfter} are "stale". */
   public List<WorkerHealth> workers(Duration staleAfter) {
-    return query("workers", Map.of("stale_after_s", staleAfter.toSeconds()), Store::workerHealth);
+    return query("workers", Map.of("stale_after_s", staleAfter.toSeconds()), Rows::workerHealth);
   }
 
   /** Records stored from the given agent sessions: how a run checks what reached the store. */
@@ -506,7 +354,7 @@ public final class Store {
         });
   }
 
-  private <T> T queryOne(String name, Map<String, ?> values, SqlFunction<ResultSet, T> row) {
+  <T> T queryOne(String name, Map<String, ?> values, SqlFunction<ResultSet, T> row) {
     return query(name, values, row).get(0);
   }
 
@@ -520,65 +368,6 @@ public final class Store {
               + " (check --db-url or HEARTLOG_DB_URL, and that PostgreSQL is running)",
           e, e.getSQLState());
     }
-  }
-
-  private static StoredRecord storedRecord(ResultSet rs) throws SQLException {
-    return new StoredRecord(
-        rs.getLong("id"),
-        instant(rs, "timestamp"),
-        instant(rs, "created_at"),
-        rs.getString("level"),
-        rs.getString("message"),
-        rs.getString("source_id"),
-        rs.getString("task_id"),
-        rs.getString("metadata"),
-        rs.getString("exception"),
-        rs.getString("session_id"),
-        longOrNull(rs, "seq"));
-  }
-
-  private static TaskSummary taskSummary(ResultSet rs) throws SQLException {
-    return new TaskSummary(
-        rs.getString(1), instant(rs, "first_at"), instant(rs, "last_at"), rs.getLong("records"), rs.getLong("errors"));
-  }
-
-  private static HeartbeatPoint heartbeatPoint(ResultSet rs) throws SQLException {
-    return new HeartbeatPoint(
-        rs.getString("worker_id"),
-        instant(rs, "received_at"),
-        rs.getString("status"),
-        integer(rs, "vram_total_mb"),
-        integer(rs, "vram_used_mb"),
-        rs.getInt("records"),
-        rs.getString("current_task_id"));
-  }
-
-  private static WorkerHealth workerHealth(ResultSet rs) throws SQLException {
-    return new WorkerHealth(
-        rs.getString("id"),
-        rs.getString("health"),
-        instant(rs, "last_heartbeat"),
-        longOrNull(rs, "heartbeat_age_s"),
-        integer(rs, "vram_total_mb"),
-        integer(rs, "vram_used_mb"),
-        rs.getString("current_task_id"),
-        rs.getLong("errors_last_hour"),
-        rs.getLong("warnings_last_hour"));
-  }
-
-  private static Instant instant(ResultSet rs, String column) throws SQLException {
-    Timestamp timestamp = rs.getTimestamp(column);
-    return timestamp == null ? null : timestamp.toInstant();
-  }
-
-  private static Integer integer(ResultSet rs, String column) throws SQLException {
-    int value = rs.getInt(column);
-    return rs.wasNull() ? null : value;
-  }
-
-  private static Long longOrNull(ResultSet rs, String column) throws SQLException {
-    long value = rs.getLong(column);
-    return rs.wasNull() ? null : value;
   }
 
   private static String rootMessage(Throwable e) {

@@ -49,7 +49,7 @@ class RolesTest {
   @Test
   void aWriterWritesOnlyAsItsOwnWorkers() throws SQLException {
     String writer = login("writer");
-    assertThat(store.grantWriter(writer, "gpu-", PASSWORD)).isTrue();
+    assertThat(store.roles().grantWriter(writer, "gpu-", PASSWORD)).isTrue();
 
     try (Connection connection = connectAs(writer)) {
       assertThat(TestDatabase.heartbeat(connection, "gpu-7", ONE_RECORD)).contains("\"success\": true", "\"logs_inserted\": 1");
@@ -65,7 +65,7 @@ class RolesTest {
   void aWriterOfAnotherHeartlogDatabaseOnTheServerMayNotWriteHere() throws SQLException {
     // Roles belong to the server, so the login is a member of heartlog_writer in every database.
     String writer = login("writer");
-    store.grantWriter(writer, "gpu-", PASSWORD);
+    store.roles().grantWriter(writer, "gpu-", PASSWORD);
     String home = url;
     url = TestDatabase.freshUrl();
     Store other = Store.open(url, null, null);
@@ -76,7 +76,7 @@ class RolesTest {
       assertThatThrownBy(() -> TestDatabase.heartbeat(connection, "gpu-7", ONE_RECORD))
           .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
     }
-    other.grantWriter(login("writer"), "cpu-", PASSWORD);
+    other.roles().grantWriter(login("writer"), "cpu-", PASSWORD);
     try (Connection connection = connectAs(writer)) {
       assertThatThrownBy(() -> TestDatabase.heartbeat(connection, "gpu-7", ONE_RECORD))
           .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
@@ -89,7 +89,7 @@ class RolesTest {
   @Test
   void aWriterCanNeitherReadNorChangeTheTables() throws SQLException {
     String writer = login("writer");
-    store.grantWriter(writer, "", PASSWORD);
+    store.roles().grantWriter(writer, "", PASSWORD);
 
     try (Connection connection = connectAs(writer)) {
       TestDatabase.heartbeat(connection, "any-worker", ONE_RECORD);
@@ -113,7 +113,7 @@ class RolesTest {
       TestDatabase.heartbeat(owner, "gpu-1", ONE_RECORD);
     }
     String reader = login("reader");
-    assertThat(store.grantReader(reader, PASSWORD)).isTrue();
+    assertThat(store.roles().grantReader(reader, PASSWORD)).isTrue();
 
     Store asReader = Store.open(url, reader, PASSWORD);
     assertThat(asReader.logs(new LogFilter(null, null, null, null, null, null, 10)))
@@ -146,7 +146,7 @@ class RolesTest {
       statement.execute("CREATE ROLE " + stranger + " LOGIN PASSWORD '" + PASSWORD + "'");
       statement.execute("GRANT INSERT ON system_logs TO " + fleetUser);
     }
-    store.grantWriter(login("writer"), "gpu-", PASSWORD);   // the function now runs as its owner
+    store.roles().grantWriter(login("writer"), "gpu-", PASSWORD);   // the function now runs as its owner
     store.migrate();
 
     try (Connection connection = connectAs(fleetUser)) {
@@ -192,10 +192,10 @@ class RolesTest {
     store.migrate();
 
     assertThat(definers()).isEmpty();
-    assertThat(store.rolesProblem()).hasValueSatisfying(problem -> assertThat(problem)
+    assertThat(store.roles().problem()).hasValueSatisfying(problem -> assertThat(problem)
         .contains("others may create objects in schema public", "REVOKE CREATE ON SCHEMA public FROM PUBLIC"));
     String writer = login("writer");
-    assertThatThrownBy(() -> store.grantWriter(writer, "gpu-", PASSWORD))
+    assertThatThrownBy(() -> store.roles().grantWriter(writer, "gpu-", PASSWORD))
         .isInstanceOf(StoreException.class).hasMessageContaining(writer + " is not made a writer");
     assertThat(count("SELECT count(*) FROM pg_roles WHERE rolname = '" + writer + "'")).as("login not left behind").isZero();
 
@@ -204,9 +204,9 @@ class RolesTest {
     }
     store.migrate();
 
-    assertThat(store.rolesProblem()).isEmpty();
+    assertThat(store.roles().problem()).isEmpty();
     assertThat(definers()).containsExactly("heartlog_summarize_new_ids");
-    assertThat(store.grantWriter(writer, "gpu-", PASSWORD)).isTrue();
+    assertThat(store.roles().grantWriter(writer, "gpu-", PASSWORD)).isTrue();
     assertThat(definers()).containsExactly("func_worker_heartbeat_with_logs", "heartlog_summarize_new_ids");
   }
 
@@ -224,7 +224,7 @@ class RolesTest {
     Store asApplication = Store.open(url.replaceAll("[?&](user|password)=[^&]*", ""), application, PASSWORD);
     asApplication.migrate();
 
-    assertThat(asApplication.rolesProblem()).isEmpty();
+    assertThat(asApplication.roles().problem()).isEmpty();
     assertThat(definers()).containsExactly("heartlog_summarize_new_ids");
 
     // Anyone else given the right still is a reason.
@@ -233,7 +233,7 @@ class RolesTest {
       statement.execute("CREATE ROLE " + other + " NOLOGIN");
       statement.execute("GRANT CREATE ON SCHEMA public TO " + other);
     }
-    assertThat(asApplication.rolesProblem()).hasValueSatisfying(problem -> assertThat(problem)
+    assertThat(asApplication.roles().problem()).hasValueSatisfying(problem -> assertThat(problem)
         .contains("REVOKE CREATE ON SCHEMA public FROM " + other).doesNotContain(application));
   }
 
@@ -243,10 +243,10 @@ class RolesTest {
     // does not pay it, and its function runs as before V10.
     assertThat(definers()).containsExactly("heartlog_summarize_new_ids");
     String writer = login("writer");
-    store.grantWriter(writer, "gpu-", PASSWORD);
+    store.roles().grantWriter(writer, "gpu-", PASSWORD);
     assertThat(definers()).containsExactly("func_worker_heartbeat_with_logs", "heartlog_summarize_new_ids");
 
-    store.revoke(writer);
+    store.roles().revoke(writer);
 
     assertThat(definers()).containsExactly("heartlog_summarize_new_ids");
   }
@@ -254,7 +254,7 @@ class RolesTest {
   @Test
   void aWritersOwnTemporaryTableOfPrefixesIsNotRead() throws SQLException {
     String writer = login("writer");
-    store.grantWriter(writer, "gpu-", PASSWORD);
+    store.roles().grantWriter(writer, "gpu-", PASSWORD);
 
     try (Connection connection = connectAs(writer)) {
       execute(connection, "CREATE TEMPORARY TABLE heartlog_writers (role_name name, worker_prefix text)");
@@ -310,7 +310,7 @@ class RolesTest {
       // Supabase's default privileges give its API roles every function made in public as well.
       statement.execute("GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO " + api + ", " + service + ", " + anonymous);
     }
-    assertThat(store.grantWriter(api, "", PASSWORD)).as("an existing role is not created").isFalse();
+    assertThat(store.roles().grantWriter(api, "", PASSWORD)).as("an existing role is not created").isFalse();
     try (Connection owner = DriverManager.getConnection(url); Statement statement = owner.createStatement()) {
       statement.execute("REVOKE ALL ON system_logs, workers, worker_heartbeats, worker_sessions FROM " + api + ", " + anonymous);
     }
@@ -333,7 +333,7 @@ class RolesTest {
           + (java.time.Instant.now().getEpochSecond() - 60) + "}";
       assertThat(TestDatabase.heartbeatAsPostgrest(connection, api, "request.jwt.claims", issued, "gpu-1", ONE_RECORD))
           .contains("\"logs_inserted\": 1");
-      store.revokeTokens("gpu-");
+      store.roles().revokeTokens("gpu-");
       assertThatThrownBy(() -> TestDatabase.heartbeatAsPostgrest(connection, api, "request.jwt.claims", issued, "gpu-1", ONE_RECORD))
           .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
           .hasMessageContaining("the tokens for the workers \"gpu-\" issued before");
@@ -357,7 +357,7 @@ class RolesTest {
 
     // Every signed-in user of the project's app holds a token for the same role, without the
     // claim: with --token-required, only the tokens of heartlog token write.
-    store.grantWriter(api, "", true, PASSWORD);
+    store.roles().grantWriter(api, "", true, PASSWORD);
     try (Connection connection = connectAs(authenticator)) {
       String appUser = "{\"role\": \"" + api + "\", \"sub\": \"5f0c6e1e-app-user\"}";
       assertThatThrownBy(() -> TestDatabase.heartbeatAsPostgrest(connection, api, "request.jwt.claims", appUser, "gpu-1", ONE_RECORD))
@@ -369,7 +369,7 @@ class RolesTest {
           .contains("\"logs_inserted\": 1");
     }
 
-    store.grantWriter(api, "gpu-", PASSWORD);
+    store.roles().grantWriter(api, "gpu-", PASSWORD);
     try (Connection connection = connectAs(authenticator)) {
       assertThatThrownBy(() -> TestDatabase.heartbeatAsPostgrest(connection, api, null, null, "cpu-2", ONE_RECORD))
           .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
@@ -407,14 +407,14 @@ class RolesTest {
   @Test
   void grantingAgainChangesTheWorkersAndRevokingEndsWriting() throws SQLException {
     String writer = login("writer");
-    store.grantWriter(writer, "gpu-", PASSWORD);
-    assertThat(store.grantWriter(writer, "cpu-", "unused")).isFalse();
+    store.roles().grantWriter(writer, "gpu-", PASSWORD);
+    assertThat(store.roles().grantWriter(writer, "cpu-", "unused")).isFalse();
 
     try (Connection connection = connectAs(writer)) {
       assertThat(TestDatabase.heartbeat(connection, "cpu-1", ONE_RECORD)).contains("\"success\": true");
       assertThatThrownBy(() -> TestDatabase.heartbeat(connection, "gpu-1", ONE_RECORD)).isInstanceOf(SQLException.class);
     }
-    store.revoke(writer);
+    store.roles().revoke(writer);
     try (Connection connection = connectAs(writer)) {
       assertThatThrownBy(() -> TestDatabase.heartbeat(connection, "cpu-1", ONE_RECORD))
           .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));

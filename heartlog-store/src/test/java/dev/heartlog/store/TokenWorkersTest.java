@@ -75,7 +75,7 @@ class TokenWorkersTest {
     String withoutIat = "{\"role\": \"authenticated\", \"heartlog_workers\": \"gpu-7\"}";
     assertThat(callWithSetting("request.jwt.claims", earlier, "gpu-7")).contains("\"logs_inserted\": 1");
 
-    Instant cutoff = Store.open(url, null, null).revokeTokens("gpu-7");
+    Instant cutoff = Store.open(url, null, null).roles().revokeTokens("gpu-7");
 
     for (String claims : List.of(earlier, withoutIat)) {
       assertThatThrownBy(() -> callWithSetting("request.jwt.claims", claims, "gpu-7"))

@@ -1,0 +1,71 @@
+package dev.heartlog.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+
+/** The store's records read from the rows its queries return, by the queries' column names. */
+final class Rows {
+
+  private Rows() {}
+
+  static StoredRecord storedRecord(ResultSet rs) throws SQLException {
+    return new StoredRecord(
+        rs.getLong("id"),
+        instant(rs, "timestamp"),
+        instant(rs, "created_at"),
+        rs.getString("level"),
+        rs.getString("message"),
+        rs.getString("source_id"),
+        rs.getString("task_id"),
+        rs.getString("metadata"),
+        rs.getString("exception"),
+        rs.getString("session_id"),
+        longOrNull(rs, "seq"));
+  }
+
+  static TaskSummary taskSummary(ResultSet rs) throws SQLException {
+    return new TaskSummary(
+        rs.getString(1), instant(rs, "first_at"), instant(rs, "last_at"), rs.getLong("records"), rs.getLong("errors"));
+  }
+
+  static HeartbeatPoint heartbeatPoint(ResultSet rs) throws SQLException {
+    return new HeartbeatPoint(
+        rs.getString("worker_id"),
+        instant(rs, "received_at"),
+        rs.getString("status"),
+        integer(rs, "vram_total_mb"),
+        integer(rs, "vram_used_mb"),
+        rs.getInt("records"),
+        rs.getString("current_task_id"));
+  }
+
+  static WorkerHealth workerHealth(ResultSet rs) throws SQLException {
+    return new WorkerHealth(
+        rs.getString("id"),
+        rs.getString("health"),
+        instant(rs, "last_heartbeat"),
+        longOrNull(rs, "heartbeat_age_s"),
+        integer(rs, "vram_total_mb"),
+        integer(rs, "vram_used_mb"),
+        rs.getString("current_task_id"),
+        rs.getLong("errors_last_hour"),
+        rs.getLong("warnings_last_hour"));
+  }
+
+  private static Instant instant(ResultSet rs, String column) throws SQLException {
+    Timestamp timestamp = rs.getTimestamp(column);
+    return timestamp == null ? null : timestamp.toInstant();
+  }
+
+  private static Integer integer(ResultSet rs, String column) throws SQLException {
+    int value = rs.getInt(column);
+    return rs.wasNull() ? null : value;
+  }
+
+  private static Long longOrNull(ResultSet rs, String column) throws SQLException {
+    long value = rs.getLong(column);
+    return rs.wasNull() ? null : value;
+  }
+}
