@@ -3,14 +3,11 @@ package dev.heartlog.agent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -23,23 +20,13 @@ import java.util.function.Supplier;
  */
 final class HeartbeatLoop implements Runnable {
 
-  /**
-   * Most batches cut in one round. Under a flood of records the round must still get to send;
-   * the rest waits (in memory, bounded) for the next round, which follows at once.
-   */
-  static final int MAX_CUTS_PER_ROUND = 4;
-
   /** First retry delay after a failed heartbeat; doubles per failure up to the cap. */
   static final Duration FIRST_RETRY_DELAY = Duration.ofMillis(500);
 
   private final AgentConfig config;
   private final LogBuffer buffer;
-  private final BatchQueue queue;
-  /**
-   * One batch kept in memory when the spool refuses it (full, disk error). It is sent after every
-   * spooled batch, and no batch is cut while it waits, so batches reach the store in number order.
-   */
-  private final MemoryBatchQueue overflow = new MemoryBatchQueue();
+  private final Outbox outbox;
+  private final LoopRequests requests = new LoopRequests();
   private final Drops drops;
   private final Supplier<String> currentTask;
   private final Supplier<ComponentLevels> levels;
@@ -47,28 +34,16 @@ final class HeartbeatLoop implements Runnable {
   private final Clock clock;
   private final String sessionId;
 
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition wake = lock.newCondition();
-  private final Condition progress = lock.newCondition();
-  // Guarded by lock.
-  private boolean beatRequested;
-  private boolean flushRequested;
-  private boolean closing;
-  private WorkerStatus finalStatus = WorkerStatus.STOPPED;
-
   // The heartbeat thread's own state.
-  private long batchSequence;
   private int consecutiveFailures;
   private long nextBeatNanos = System.nanoTime();
   private long nextCutNanos = System.nanoTime();
   private String lastGpuProblem;
   private long lastStatsPrintedAt = System.nanoTime();
-  private volatile Runnable waker = () -> {};
 
   private final AtomicLong heartbeatsSent = new AtomicLong();
   private final AtomicLong flushes = new AtomicLong();
   private final AtomicLong sentRecords = new AtomicLong();
-  private final AtomicLong settledBufferedRecords = new AtomicLong();
   private final AtomicLong retries = new AtomicLong();
   private volatile String lastError;
   private volatile Instant lastErrorAt;
@@ -77,7 +52,7 @@ final class HeartbeatLoop implements Runnable {
       Supplier<ComponentLevels> levels, Diagnostics diagnostics, String sessionId) {
     this.config = config;
     this.buffer = buffer;
-    this.queue = queue;
+    this.outbox = new Outbox(config, buffer, queue, drops, sessionId);
     this.drops = drops;
     this.currentTask = currentTask;
     this.levels = levels;
@@ -90,13 +65,13 @@ final class HeartbeatLoop implements Runnable {
   @Override
   public void run() {
     try {
-      while (!isClosing()) {
+      while (!requests.isClosing()) {
         boolean delivered = activeRound();
         awaitNextRound(delivered);
       }
       finish();
     } finally {
-      queue.close();
+      outbox.close();
     }
   }
 
@@ -108,11 +83,11 @@ final class HeartbeatLoop implements Runnable {
    *     for), or -1 once the loop was closed and has sent its final heartbeats
    */
   long step() {
-    if (isClosing()) {
+    if (requests.isClosing()) {
       try {
         finish();
       } finally {
-        queue.close();
+        outbox.close();
       }
       return -1;
     }
@@ -121,14 +96,8 @@ final class HeartbeatLoop implements Runnable {
       return 0;
     }
     long deadline = Math.min(nextBeatNanos, nextCutNanos);
-    lock.lock();
-    try {
-      if (closing || beatRequested) {
-        beatRequested = false;
-        return 0;
-      }
-    } finally {
-      lock.unlock();
+    if (requests.takeBeatRequest()) {
+      return 0;
     }
     return Math.max(0, deadline - System.nanoTime());
   }
@@ -138,32 +107,17 @@ final class HeartbeatLoop implements Runnable {
    * scheduled at once; a loop on its own thread is woken by its condition and needs none.
    */
   void onWakeRequest(Runnable waker) {
-    this.waker = waker;
+    requests.onWakeRequest(waker);
   }
 
   /** Asks for a round now (the buffer reached its flush threshold, or a flush was asked). */
   void requestBeat() {
-    lock.lock();
-    try {
-      beatRequested = true;
-      wake.signalAll();
-    } finally {
-      lock.unlock();
-    }
-    waker.run();
+    requests.requestBeat();
   }
 
   /** Makes the loop send its final heartbeats and end. */
   void close(WorkerStatus status) {
-    lock.lock();
-    try {
-      closing = true;
-      finalStatus = status;
-      wake.signalAll();
-    } finally {
-      lock.unlock();
-    }
-    waker.run();
+    requests.close(status);
   }
 
   /**
@@ -173,24 +127,8 @@ final class HeartbeatLoop implements Runnable {
    * @return {@code false} when the timeout passed first
    */
   boolean awaitDelivered(long bufferedBefore, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    lock.lock();
-    try {
-      while (settledBufferedRecords.get() + buffer.totalEvicted() < bufferedBefore) {
-        long remaining = deadline - System.nanoTime();
-        if (remaining <= 0) {
-          return false;
-        }
-        flushRequested = true;
-        beatRequested = true;
-        wake.signalAll();
-        waker.run();
-        progress.awaitNanos(remaining);
-      }
-      return true;
-    } finally {
-      lock.unlock();
-    }
+    return requests.flushUntil(
+        () -> outbox.settledBufferedRecords() + buffer.totalEvicted() >= bufferedBefore, timeout);
   }
 
   long heartbeatsSent() {
@@ -220,14 +158,14 @@ final class HeartbeatLoop implements Runnable {
   /** Cuts everything left, then sends until nothing is left, the store fails, or time is up. */
   private void finish() {
     long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
-    WorkerStatus status = finalStatusSnapshot();
+    WorkerStatus status = requests.finalStatus();
     boolean delivered;
     do {
       delivered = round(status, true);
-    } while (delivered && (oldestBatch() != null || buffer.size() > 0) && System.nanoTime() < deadline);
+    } while (delivered && (outbox.oldest() != null || buffer.size() > 0) && System.nanoTime() < deadline);
     int left = buffer.held();
-    if (queue.pendingBatches() > 0 && queue.durable()) {
-      diagnostics.info(queue.pendingBatches() + " batches stay in the spool for the next start of worker "
+    if (outbox.pendingBatches() > 0 && outbox.durable()) {
+      diagnostics.info(outbox.pendingBatches() + " batches stay in the spool for the next start of worker "
           + config.workerId());
     } else if (left > 0) {
       diagnostics.info(left + " records of worker " + config.workerId() + " could not be delivered before shutdown");
@@ -249,65 +187,25 @@ final class HeartbeatLoop implements Runnable {
   private boolean round(WorkerStatus status, boolean closingRound) {
     try {
       long now = System.nanoTime();
-      boolean tick = closingRound || takeFlushRequest() || now - nextCutNanos >= 0;
+      boolean tick = closingRound || requests.takeFlushRequest() || now - nextCutNanos >= 0;
       if (tick) {
         nextCutNanos = now + config.heartbeatInterval().toNanos();
       }
-      cutDueRecords(tick);
+      outbox.cutDue(tick);
       boolean healthy = consecutiveFailures == 0;
-      boolean beatDue = closingRound || now - nextBeatNanos >= 0 || (healthy && oldestBatch() != null);
+      boolean beatDue = closingRound || now - nextBeatNanos >= 0 || (healthy && outbox.oldest() != null);
       return beatDue && beat(status);
     } catch (RuntimeException e) {
       noteFailure("heartbeat failed unexpectedly: " + e);
       return false;
     } finally {
-      signalProgress();
+      requests.signalProgress();
     }
-  }
-
-  /** Moves records into the batch queue: all at a tick, else while a full threshold waits. */
-  private void cutDueRecords(boolean tick) {
-    for (int cuts = 0; cuts < MAX_CUTS_PER_ROUND && isCutDue(tick); cuts++) {
-      if (overflow.peek() != null || (!queue.durable() && !queue.canAccept())) {
-        return;
-      }
-      boolean toQueue = queue.canAccept();
-      List<LogRecord> fromBuffer = buffer.drain(config.maxBatchRecords(), config.maxBatchBytes());
-      Map<Drops.Reason, Long> dropCounts = drops.takeUnreported();
-      List<LogRecord> records = fromBuffer;
-      if (!dropCounts.isEmpty()) {
-        records = new ArrayList<>(fromBuffer);
-        for (Map.Entry<Drops.Reason, Long> drop : dropCounts.entrySet()) {
-          records.add(dropReport(drop.getKey(), drop.getValue()));
-        }
-      }
-      if (records.isEmpty()) {
-        return;
-      }
-      Batch batch = Batch.of(sessionId, ++batchSequence, records, fromBuffer);
-      if (toQueue && queue.append(batch)) {
-        if (queue.durable()) {
-          buffer.release(fromBuffer);
-        }
-        continue;
-      }
-      // The spool refused it: keep it in memory (its records hold buffer capacity until sent).
-      overflow.append(batch);
-      return;
-    }
-  }
-
-  private boolean isCutDue(boolean tick) {
-    return buffer.isDue() || (tick && (buffer.size() > 0 || hasUnreportedDrops()));
-  }
-
-  private boolean hasUnreportedDrops() {
-    return drops.hasUnreported();
   }
 
   /** One heartbeat call carrying the oldest unacknowledged batch, if any. */
   private boolean beat(WorkerStatus status) {
-    Batch batch = oldestBatch();
+    Batch batch = outbox.oldest();
     GpuReading gpu = readGpu();
     Heartbeat heartbeat =
         new Heartbeat(
@@ -340,7 +238,7 @@ final class HeartbeatLoop implements Runnable {
         if (batch != null) {
           flushes.incrementAndGet();
           sentRecords.addAndGet(batch.records().size());
-          settle(batch);
+          outbox.settle(batch);
         }
         if (consecutiveFailures > 0) {
           diagnostics.info("store reachable again for worker " + config.workerId());
@@ -353,7 +251,7 @@ final class HeartbeatLoop implements Runnable {
       case REJECTED -> {
         if (batch != null) {
           drops.add(Drops.Reason.REJECTED, batch.records().size());
-          settle(batch);
+          outbox.settle(batch);
         }
         noteError(result.detail());
         diagnostics.problem("rejected", "the store rejected a batch of worker " + config.workerId() + " ("
@@ -378,27 +276,6 @@ final class HeartbeatLoop implements Runnable {
     }
   }
 
-  /** The spool's oldest batch, else the overflow batch (always newer than anything spooled). */
-  private Batch oldestBatch() {
-    Batch spooled = queue.peek();
-    return spooled != null ? spooled : overflow.peek();
-  }
-
-  private void settle(Batch batch) {
-    if (batch == overflow.peek()) {
-      overflow.ack(batch);
-      buffer.release(batch.fromBuffer());
-    } else {
-      queue.ack(batch);
-      if (!queue.durable()) {
-        buffer.release(batch.fromBuffer());
-      }
-    }
-    if (batch.sessionId().equals(sessionId)) {
-      settledBufferedRecords.addAndGet(batch.bufferedCount());
-    }
-  }
-
   private void noteFailure(String detail) {
     consecutiveFailures++;
     retries.incrementAndGet();
@@ -411,16 +288,6 @@ final class HeartbeatLoop implements Runnable {
   private void noteError(String detail) {
     lastError = detail;
     lastErrorAt = clock.instant();
-  }
-
-  private LogRecord dropReport(Drops.Reason reason, long count) {
-    return new LogRecord(
-        clock.instant(),
-        buffer.nextSequence(),
-        Level.WARNING,
-        "heartlog dropped " + count + " records: " + reason.sentence,
-        null,
-        Map.of("heartlog_dropped", count, "reason", reason.key));
   }
 
   private GpuReading readGpu() {
@@ -447,8 +314,8 @@ final class HeartbeatLoop implements Runnable {
     metadata.put("total_sent", sentRecords.get());
     metadata.put("total_dropped", drops.total());
     metadata.put("dropped_by_reason", drops.totalsByReason());
-    metadata.put("spooled_batches", queue.pendingBatches());
-    metadata.put("spooled_bytes", queue.pendingBytes());
+    metadata.put("spooled_batches", outbox.pendingBatches());
+    metadata.put("spooled_bytes", outbox.pendingBytes());
     metadata.put("retries", retries.get());
     if (lastError != null) {
       metadata.put("last_error", lastError);
@@ -485,7 +352,7 @@ final class HeartbeatLoop implements Runnable {
           "worker " + config.workerId() + " active (" + heartbeatsSent.get() + " heartbeats sent); "
               + "log buffer stats: current " + pendingRecords() + ", buffered " + buffer.totalBuffered()
               + ", flushes " + flushes.get() + ", sent " + sentRecords.get() + ", dropped " + drops.total()
-              + ", spooled batches " + queue.pendingBatches());
+              + ", spooled batches " + outbox.pendingBatches());
     }
   }
 
@@ -494,28 +361,12 @@ final class HeartbeatLoop implements Runnable {
     if (hasBacklog(delivered)) {
       return;
     }
-    long deadline = Math.min(nextBeatNanos, nextCutNanos);
-    lock.lock();
-    try {
-      while (!closing && !beatRequested) {
-        long remaining = deadline - System.nanoTime();
-        if (remaining <= 0) {
-          break;
-        }
-        wake.awaitNanos(remaining);
-      }
-      beatRequested = false;
-    } catch (InterruptedException e) {
-      closing = true;
-      Thread.currentThread().interrupt();
-    } finally {
-      lock.unlock();
-    }
+    requests.awaitRequest(Math.min(nextBeatNanos, nextCutNanos));
   }
 
   /** Whether the next round should follow at once: the store takes batches and more wait. */
   private boolean hasBacklog(boolean delivered) {
-    return delivered && (oldestBatch() != null || buffer.isDue());
+    return delivered && (outbox.oldest() != null || buffer.isDue());
   }
 
   private Duration retryDelay() {
@@ -523,43 +374,5 @@ final class HeartbeatLoop implements Runnable {
     long capped = Math.min(base, config.maxRetryDelay().toMillis());
     double jitter = 0.8 + 0.4 * ThreadLocalRandom.current().nextDouble();
     return Duration.ofMillis(Math.max(1, (long) (capped * jitter)));
-  }
-
-  private boolean takeFlushRequest() {
-    lock.lock();
-    try {
-      boolean requested = flushRequested;
-      flushRequested = false;
-      return requested;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private boolean isClosing() {
-    lock.lock();
-    try {
-      return closing;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private WorkerStatus finalStatusSnapshot() {
-    lock.lock();
-    try {
-      return finalStatus;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private void signalProgress() {
-    lock.lock();
-    try {
-      progress.signalAll();
-    } finally {
-      lock.unlock();
-    }
   }
 }

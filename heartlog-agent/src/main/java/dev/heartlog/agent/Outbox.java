@@ -1,0 +1,132 @@
+package dev.heartlog.agent;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The batches on their way to the store. Records are cut from the buffer into numbered batches,
+ * with a report of any records dropped since the last one, and kept in the batch queue (the disk
+ * spool, or one batch in memory) until the store acknowledges them. Used by the heartbeat thread;
+ * only {@link #settledBufferedRecords} is read by others.
+ */
+final class Outbox {
+
+  /**
+   * Most batches cut in one round. Under a flood of records the round must still get to send;
+   * the rest waits (in memory, bounded) for the next round, which follows at once.
+   */
+  static final int MAX_CUTS_PER_ROUND = 4;
+
+  private final AgentConfig config;
+  private final LogBuffer buffer;
+  private final BatchQueue queue;
+  /**
+   * One batch kept in memory when the spool refuses it (full, disk error). It is sent after every
+   * spooled batch, and no batch is cut while it waits, so batches reach the store in number order.
+   */
+  private final MemoryBatchQueue overflow = new MemoryBatchQueue();
+  private final Drops drops;
+  private final String sessionId;
+  private long batchSequence;
+  private final AtomicLong settledBufferedRecords = new AtomicLong();
+
+  Outbox(AgentConfig config, LogBuffer buffer, BatchQueue queue, Drops drops, String sessionId) {
+    this.config = config;
+    this.buffer = buffer;
+    this.queue = queue;
+    this.drops = drops;
+    this.sessionId = sessionId;
+  }
+
+  /** Moves records into batches: all of them at a tick, else while a full threshold waits. */
+  void cutDue(boolean tick) {
+    for (int cuts = 0; cuts < MAX_CUTS_PER_ROUND && isCutDue(tick); cuts++) {
+      if (overflow.peek() != null || (!queue.durable() && !queue.canAccept())) {
+        return;
+      }
+      boolean toQueue = queue.canAccept();
+      List<LogRecord> fromBuffer = buffer.drain(config.maxBatchRecords(), config.maxBatchBytes());
+      Map<Drops.Reason, Long> dropCounts = drops.takeUnreported();
+      List<LogRecord> records = fromBuffer;
+      if (!dropCounts.isEmpty()) {
+        records = new ArrayList<>(fromBuffer);
+        for (Map.Entry<Drops.Reason, Long> drop : dropCounts.entrySet()) {
+          records.add(dropReport(drop.getKey(), drop.getValue()));
+        }
+      }
+      if (records.isEmpty()) {
+        return;
+      }
+      Batch batch = Batch.of(sessionId, ++batchSequence, records, fromBuffer);
+      if (toQueue && queue.append(batch)) {
+        if (queue.durable()) {
+          buffer.release(fromBuffer);
+        }
+        continue;
+      }
+      // The spool refused it: keep it in memory (its records hold buffer capacity until sent).
+      overflow.append(batch);
+      return;
+    }
+  }
+
+  /** The spool's oldest batch, else the overflow batch (always newer than anything spooled). */
+  Batch oldest() {
+    Batch spooled = queue.peek();
+    return spooled != null ? spooled : overflow.peek();
+  }
+
+  /** Removes a batch the store answered for (stored, or rejected and counted as dropped). */
+  void settle(Batch batch) {
+    if (batch == overflow.peek()) {
+      overflow.ack(batch);
+      buffer.release(batch.fromBuffer());
+    } else {
+      queue.ack(batch);
+      if (!queue.durable()) {
+        buffer.release(batch.fromBuffer());
+      }
+    }
+    if (batch.sessionId().equals(sessionId)) {
+      settledBufferedRecords.addAndGet(batch.bufferedCount());
+    }
+  }
+
+  /** How many of this session's buffered records are settled; with the evicted, how far delivery got. */
+  long settledBufferedRecords() {
+    return settledBufferedRecords.get();
+  }
+
+  /** Whether batches outlive the process (a spool). */
+  boolean durable() {
+    return queue.durable();
+  }
+
+  int pendingBatches() {
+    return queue.pendingBatches();
+  }
+
+  long pendingBytes() {
+    return queue.pendingBytes();
+  }
+
+  void close() {
+    queue.close();
+  }
+
+  private boolean isCutDue(boolean tick) {
+    return buffer.isDue() || (tick && (buffer.size() > 0 || drops.hasUnreported()));
+  }
+
+  private LogRecord dropReport(Drops.Reason reason, long count) {
+    return new LogRecord(
+        config.clock().instant(),
+        buffer.nextSequence(),
+        Level.WARNING,
+        "heartlog dropped " + count + " records: " + reason.sentence,
+        null,
+        Map.of("heartlog_dropped", count, "reason", reason.key));
+  }
+}
