@@ -2,8 +2,6 @@ package dev.heartlog.agent;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -12,10 +10,8 @@ import java.io.Writer;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -166,136 +162,6 @@ final class RecordJson {
       throw new UncheckedIOException(e);
     }
     return out.toString();
-  }
-
-  /**
-   * A batch as one spool line: {@code {"session_id":..,"batch_seq":..,"buffered":..,"logs":[..]}},
-   * the logs exactly as they are sent.
-   */
-  static String spooledBatch(Batch batch) {
-    StringWriter out = new StringWriter(batch.logsJson().length() + 96);
-    try (JsonGenerator json = JSON.createGenerator(out)) {
-      json.writeStartObject();
-      json.writeStringField("session_id", batch.sessionId());
-      json.writeNumberField("batch_seq", batch.sequence());
-      json.writeNumberField("buffered", batch.bufferedCount());
-      json.writeFieldName("logs");
-      json.writeRawValue(batch.logsJson());
-      json.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toString();
-  }
-
-  /**
-   * Reads a spool line written by {@link #spooledBatch(Batch)} back into a batch.
-   *
-   * @throws IllegalArgumentException when the line is not such a batch
-   */
-  static Batch parseSpooledBatch(String line) {
-    int logsAt = line.indexOf(",\"logs\":");
-    if (!line.startsWith("{") || logsAt < 0 || !line.endsWith("}")) {
-      throw new IllegalArgumentException("not a spooled batch");
-    }
-    String logs = line.substring(logsAt + ",\"logs\":".length(), line.length() - 1);
-    String sessionId = null;
-    long sequence = -1;
-    int buffered = 0;
-    try (JsonParser parser = JSON.createParser(line.substring(0, logsAt) + "}")) {
-      parser.nextToken();
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String field = parser.currentName();
-        parser.nextToken();
-        if (field.equals("session_id")) {
-          sessionId = parser.getText();
-        } else if (field.equals("batch_seq")) {
-          sequence = parser.getLongValue();
-        } else if (field.equals("buffered")) {
-          buffered = parser.getIntValue();
-        }
-      }
-    } catch (IOException e) {
-      throw new IllegalArgumentException("not a spooled batch", e);
-    }
-    if (sessionId == null || sequence < 0) {
-      throw new IllegalArgumentException("spooled batch lacks its session or number");
-    }
-    return new Batch(sessionId, sequence, parseRecords(logs), List.of(), logs, buffered);
-  }
-
-  /** Reads records in the wire format back; for spooled batches. */
-  static List<LogRecord> parseRecords(String logsJson) {
-    List<LogRecord> records = new ArrayList<>();
-    try (JsonParser parser = JSON.createParser(logsJson)) {
-      if (parser.nextToken() != JsonToken.START_ARRAY) {
-        throw new IllegalArgumentException("logs must be a JSON array");
-      }
-      while (parser.nextToken() == JsonToken.START_OBJECT) {
-        records.add(parseRecord(parser));
-      }
-    } catch (IOException e) {
-      throw new IllegalArgumentException("unreadable logs: " + e.getMessage(), e);
-    }
-    return records;
-  }
-
-  private static LogRecord parseRecord(JsonParser parser) throws IOException {
-    Instant timestamp = null;
-    long sequence = 0;
-    Level level = Level.INFO;
-    String message = "";
-    String taskId = null;
-    Map<String, Object> metadata = Map.of();
-    while (parser.nextToken() == JsonToken.FIELD_NAME) {
-      String field = parser.currentName();
-      JsonToken value = parser.nextToken();
-      switch (field) {
-        case "timestamp" -> timestamp = Instant.parse(parser.getText());
-        case "seq" -> sequence = parser.getLongValue();
-        case "level" -> level = Level.fromName(parser.getText());
-        case "message" -> message = parser.getText();
-        case "task_id" -> taskId = value == JsonToken.VALUE_NULL ? null : parser.getText();
-        case "metadata" -> metadata = parseMap(parser);
-        default -> parser.skipChildren();
-      }
-    }
-    return new LogRecord(timestamp == null ? Instant.EPOCH : timestamp, sequence, level, message, taskId, metadata);
-  }
-
-  private static Map<String, Object> parseMap(JsonParser parser) throws IOException {
-    Map<String, Object> map = new LinkedHashMap<>();
-    while (parser.nextToken() == JsonToken.FIELD_NAME) {
-      String key = parser.currentName();
-      parser.nextToken();
-      map.put(key, parseValue(parser));
-    }
-    return map;
-  }
-
-  private static Object parseValue(JsonParser parser) throws IOException {
-    switch (parser.currentToken()) {
-      case START_OBJECT:
-        return parseMap(parser);
-      case START_ARRAY:
-        List<Object> list = new ArrayList<>();
-        while (parser.nextToken() != JsonToken.END_ARRAY) {
-          list.add(parseValue(parser));
-        }
-        return list;
-      case VALUE_NUMBER_INT:
-        return parser.getLongValue();
-      case VALUE_NUMBER_FLOAT:
-        return parser.getDoubleValue();
-      case VALUE_TRUE:
-        return Boolean.TRUE;
-      case VALUE_FALSE:
-        return Boolean.FALSE;
-      case VALUE_NULL:
-        return null;
-      default:
-        return parser.getText();
-    }
   }
 
   /**

@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.CRC32;
 
 /**
  * The disk spool: batches wait here, in order, until the store acknowledges them. Every batch is
@@ -131,7 +129,7 @@ final class Spool implements BatchQueue {
     if (!canAccept()) {
       return false;
     }
-    byte[] line = encode(batch);
+    byte[] line = SpoolLine.encode(batch);
     if (totalBytes + line.length > maxBytes) {
       refuseAppends();
       diagnostics.problem("spool-full", "spool " + directory + " is full (" + maxBytes + " bytes); new records wait in memory");
@@ -179,9 +177,9 @@ final class Spool implements BatchQueue {
         continue;
       }
       long end = oldest.readOffset + line.length + 1;
-      Batch batch = decode(line);
+      Batch batch = SpoolLine.decode(line);
       if (batch == null) {
-        drops.add(Drops.Reason.SPOOL_UNREADABLE, countOccurrences(line, "\"timestamp\""));
+        drops.add(Drops.Reason.SPOOL_UNREADABLE, SpoolLine.recordsIn(line));
         pendingBatches = Math.max(0, pendingBatches - 1);
         oldest.readOffset = end;
         writeAckOffset(oldest);
@@ -406,45 +404,5 @@ final class Spool implements BatchQueue {
     while (buffer.hasRemaining()) {
       position += channel.write(buffer, position);
     }
-  }
-
-  // Visible for testing
-  static byte[] encode(Batch batch) {
-    byte[] json = RecordJson.spooledBatch(batch).getBytes(StandardCharsets.UTF_8);
-    CRC32 crc = new CRC32();
-    crc.update(json);
-    byte[] prefix = String.format("%08x ", crc.getValue()).getBytes(StandardCharsets.US_ASCII);
-    byte[] line = new byte[prefix.length + json.length + 1];
-    System.arraycopy(prefix, 0, line, 0, prefix.length);
-    System.arraycopy(json, 0, line, prefix.length, json.length);
-    line[line.length - 1] = '\n';
-    return line;
-  }
-
-  /** The batch of a line, or null when the line is torn or damaged. */
-  static Batch decode(byte[] line) {
-    if (line.length < 10 || line[8] != ' ') {
-      return null;
-    }
-    CRC32 crc = new CRC32();
-    crc.update(line, 9, line.length - 9);
-    String expected = new String(line, 0, 8, StandardCharsets.US_ASCII);
-    if (!expected.equals(String.format("%08x", crc.getValue()))) {
-      return null;
-    }
-    try {
-      return RecordJson.parseSpooledBatch(new String(line, 9, line.length - 9, StandardCharsets.UTF_8));
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
-
-  private static long countOccurrences(byte[] line, String needle) {
-    String text = new String(line, StandardCharsets.UTF_8);
-    long count = 0;
-    for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
-      count++;
-    }
-    return Math.max(count, 1);
   }
 }

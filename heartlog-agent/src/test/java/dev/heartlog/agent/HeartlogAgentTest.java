@@ -50,7 +50,7 @@ class HeartlogAgentTest {
     }
 
     List<LogRecord> sent = store.acknowledged.stream()
-        .flatMap(heartbeat -> RecordJson.parseRecords(heartbeat.logsJson()).stream())
+        .flatMap(heartbeat -> SpoolLine.parseRecords(heartbeat.logsJson()).stream())
         .toList();
     assertThat(sent).extracting(LogRecord::message).first().isEqualTo("frame 42 of t-1");
     assertThat(sent.get(1).message()).startsWith("huge zzz").contains("[heartlog truncated")

@@ -78,7 +78,7 @@ class RecordJsonTest {
     }
     LogRecord record = new LogRecord(Instant.parse("2026-11-27T22:00:00Z"), 1, Level.INFO, "m", null, metadata);
 
-    Map<String, Object> written = RecordJson.parseRecords(RecordJson.logsArray(List.of(record))).get(0).metadata();
+    Map<String, Object> written = SpoolLine.parseRecords(RecordJson.logsArray(List.of(record))).get(0).metadata();
 
     assertThat(written).hasSize(20);
     assertThat(written.keySet()).startsWith("k20", "k19");
@@ -98,7 +98,7 @@ class RecordJsonTest {
     String afterBig = RecordJson.logsArray(List.of(small));
     String afterBigAgain = RecordJson.logsArray(List.of(small));
 
-    assertThat(RecordJson.parseRecords(bigJson)).hasSize(20_000);
+    assertThat(SpoolLine.parseRecords(bigJson)).hasSize(20_000);
     assertThat(afterBig).isEqualTo(alone).isEqualTo(afterBigAgain);
     assertThat(bigJson).startsWith("[{").endsWith("}]").doesNotContain("\"small\"");
   }
@@ -119,7 +119,7 @@ class RecordJsonTest {
     String json = RecordJson.logsArray(deferred);
 
     assertThat(json).isEqualTo(RecordJson.logsArray(formatted));
-    assertThat(RecordJson.parseRecords(json)).extracting(LogRecord::message).containsExactly(
+    assertThat(SpoolLine.parseRecords(json)).extracting(LogRecord::message).containsExactly(
         "frame 42 of t-1 in 17 ms, null", "bad a\uFFFDb\uFFFDc text", "y".repeat(20_000), "frame 42 of t-1 in 17 ms, null");
   }
 

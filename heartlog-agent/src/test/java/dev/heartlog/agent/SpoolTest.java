@@ -118,7 +118,7 @@ class SpoolTest {
 
   @Test
   void theSizeBoundRefusesBatchesAndAnAckMakesRoomAgain() throws IOException {
-    long oneBatch = Spool.encode(batch("s1", 1, "x".repeat(1000))).length;
+    long oneBatch = SpoolLine.encode(batch("s1", 1, "x".repeat(1000))).length;
     try (Spool spool = open(oneBatch * 2)) {
       assertThat(spool.append(batch("s1", 1, "x".repeat(1000)))).isTrue();
       assertThat(spool.append(batch("s1", 2, "x".repeat(1000)))).isTrue();
@@ -141,7 +141,7 @@ class SpoolTest {
 
   @Test
   void aFullyAcknowledgedActiveSegmentGivesItsSpaceBack() throws IOException {
-    long oneBatch = Spool.encode(batch("s1", 1, "x".repeat(1000))).length;
+    long oneBatch = SpoolLine.encode(batch("s1", 1, "x".repeat(1000))).length;
     try (Spool spool = open(oneBatch * 2)) {
       for (long i = 1; i <= 10; i++) {
         assertThat(spool.append(batch("s1", i, "x".repeat(1000)))).as("batch " + i).isTrue();
