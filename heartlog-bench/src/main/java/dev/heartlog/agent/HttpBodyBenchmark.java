@@ -71,8 +71,8 @@ public class HttpBodyBenchmark {
   }
 
   @Benchmark
-  public PostgrestTransport.Body functionBody() {
-    return PostgrestTransport.functionBody(heartbeat, false);
+  public RequestBody functionBody() {
+    return RequestBody.rpcArguments(heartbeat, false);
   }
 
   /** The transport's body as it was made before, kept here as the baseline. */
