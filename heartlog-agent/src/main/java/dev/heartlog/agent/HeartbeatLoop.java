@@ -17,6 +17,9 @@ import java.util.function.Supplier;
  * batch the store has not acknowledged. After a success it goes on at once while a backlog
  * remains; after a failure it waits, exponentially longer with jitter up to the maximum retry
  * delay, and keeps cutting batches into the spool meanwhile so memory stays free.
+ *
+ * <p>The batches are kept by its {@link Outbox}; what other threads ask of it (a round, a
+ * flush, the close) comes through its {@link LoopRequests}.
  */
 final class HeartbeatLoop implements Runnable {
 
