@@ -1,8 +1,6 @@
 package dev.heartlog.agent;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -48,8 +46,8 @@ final class Spool implements BatchQueue {
   private final FileChannel lockChannel;
   private final FileLock lock;
 
-  private final ArrayDeque<Segment> segments = new ArrayDeque<>();
-  private Segment active;
+  private final ArrayDeque<SpoolSegment> segments = new ArrayDeque<>();
+  private SpoolSegment active;
   private long nextSegmentNumber;
   private long totalBytes;
   private int pendingBatches;
@@ -57,23 +55,6 @@ final class Spool implements BatchQueue {
   private long peekedEnd;
   private long lastSyncNanos = System.nanoTime();
   private long refuseAppendsUntilNanos;
-
-  private static final class Segment {
-    final Path path;
-    long readOffset;
-    long size;
-    FileChannel writer;
-
-    Segment(Path path, long readOffset, long size) {
-      this.path = path;
-      this.readOffset = readOffset;
-      this.size = size;
-    }
-
-    Path ackPath() {
-      return path.resolveSibling(path.getFileName().toString().replace(SUFFIX, ".ack"));
-    }
-  }
 
   private Spool(Path directory, long maxBytes, SpoolSync sync, Duration syncInterval, Diagnostics diagnostics,
       Drops drops, FileChannel lockChannel, FileLock lock) {
@@ -140,8 +121,7 @@ final class Spool implements BatchQueue {
         finishActiveSegment();
         startSegment();
       }
-      write(active.writer, line, active.size);
-      active.size += line.length;
+      active.append(line);
       totalBytes += line.length;
       pendingBatches++;
       syncIfDue();
@@ -158,13 +138,13 @@ final class Spool implements BatchQueue {
   @Override
   public Batch peek() {
     while (peeked == null) {
-      Segment oldest = segments.peekFirst();
+      SpoolSegment oldest = segments.peekFirst();
       if (oldest == null) {
         return null;
       }
       byte[] line;
       try {
-        line = readLine(oldest);
+        line = oldest.readLine();
       } catch (IOException e) {
         diagnostics.problem("spool-read", "cannot read the spool in " + directory + ": " + e.getMessage());
         return null;
@@ -196,7 +176,7 @@ final class Spool implements BatchQueue {
     if (batch != peeked) {
       return;
     }
-    Segment oldest = segments.peekFirst();
+    SpoolSegment oldest = segments.peekFirst();
     oldest.readOffset = peekedEnd;
     peeked = null;
     pendingBatches = Math.max(0, pendingBatches - 1);
@@ -236,7 +216,7 @@ final class Spool implements BatchQueue {
   @Override
   public long pendingBytes() {
     long bytes = 0;
-    for (Segment segment : segments) {
+    for (SpoolSegment segment : segments) {
       bytes += segment.size - segment.readOffset;
     }
     return bytes;
@@ -279,11 +259,10 @@ final class Spool implements BatchQueue {
       String name = file.getFileName().toString();
       long number = Long.parseLong(name.substring(PREFIX.length(), name.length() - SUFFIX.length()));
       nextSegmentNumber = Math.max(nextSegmentNumber, number + 1);
-      Segment segment = new Segment(file, 0, Files.size(file));
-      segment.readOffset = readAckOffset(segment);
+      SpoolSegment segment = SpoolSegment.found(file);
       segments.addLast(segment);
       totalBytes += segment.size;
-      pendingBatches += countCompleteLines(segment);
+      pendingBatches += segment.countCompleteLines();
     }
     if (pendingBatches > 0) {
       diagnostics.info("spool " + directory + " holds " + pendingBatches + " batches from an earlier run; replaying them first");
@@ -292,8 +271,7 @@ final class Spool implements BatchQueue {
 
   private void startSegment() throws IOException {
     Path path = directory.resolve(String.format("%s%016d%s", PREFIX, nextSegmentNumber++, SUFFIX));
-    Segment segment = new Segment(path, 0, 0);
-    segment.writer = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    SpoolSegment segment = SpoolSegment.create(path);
     segments.addLast(segment);
     active = segment;
   }
@@ -326,7 +304,7 @@ final class Spool implements BatchQueue {
     refuseAppendsUntilNanos = System.nanoTime() + RETRY_AFTER_FULL.toNanos();
   }
 
-  private void deleteSegment(Segment segment) {
+  private void deleteSegment(SpoolSegment segment) {
     try {
       if (segment.writer != null) {
         segment.writer.close();
@@ -339,70 +317,12 @@ final class Spool implements BatchQueue {
     }
   }
 
-  private void writeAckOffset(Segment segment) {
+  private void writeAckOffset(SpoolSegment segment) {
     try {
-      Files.writeString(segment.ackPath(), Long.toString(segment.readOffset));
+      segment.writeAck();
     } catch (IOException e) {
       // Without it a restart replays acknowledged batches, which the store recognises.
       diagnostics.problem("spool-ack", "could not record progress in " + segment.ackPath() + ": " + e.getMessage());
-    }
-  }
-
-  private static long readAckOffset(Segment segment) {
-    try {
-      return Math.min(segment.size, Long.parseLong(Files.readString(segment.ackPath()).trim()));
-    } catch (IOException | NumberFormatException e) {
-      return 0;
-    }
-  }
-
-  private static int countCompleteLines(Segment segment) throws IOException {
-    int lines = 0;
-    try (FileChannel channel = FileChannel.open(segment.path, StandardOpenOption.READ)) {
-      ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
-      long position = segment.readOffset;
-      while (channel.read(chunk.clear(), position) > 0) {
-        chunk.flip();
-        position += chunk.remaining();
-        while (chunk.hasRemaining()) {
-          if (chunk.get() == '\n') {
-            lines++;
-          }
-        }
-      }
-    }
-    return lines;
-  }
-
-  /** The complete line at the segment's read offset, without its newline, or null if none. */
-  private static byte[] readLine(Segment segment) throws IOException {
-    if (segment.readOffset >= segment.size) {
-      return null;
-    }
-    try (FileChannel channel = FileChannel.open(segment.path, StandardOpenOption.READ)) {
-      ByteArrayOutputStream line = new ByteArrayOutputStream();
-      ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
-      long position = segment.readOffset;
-      while (channel.read(chunk.clear(), position) > 0) {
-        chunk.flip();
-        int start = chunk.position();
-        while (chunk.hasRemaining()) {
-          if (chunk.get() == '\n') {
-            line.write(chunk.array(), start, chunk.position() - 1 - start);
-            return line.toByteArray();
-          }
-        }
-        line.write(chunk.array(), start, chunk.limit() - start);
-        position += chunk.limit();
-      }
-      return null;
-    }
-  }
-
-  private static void write(FileChannel channel, byte[] bytes, long position) throws IOException {
-    ByteBuffer buffer = ByteBuffer.wrap(bytes);
-    while (buffer.hasRemaining()) {
-      position += channel.write(buffer, position);
     }
   }
 }
