@@ -7,9 +7,6 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -47,8 +44,6 @@ final class RecordJson {
   private static final SerializedString[] LEVEL_NAMES = Arrays.stream(Level.values())
       .map(level -> new SerializedString(level.name()))
       .toArray(SerializedString[]::new);
-  private static final DateTimeFormatter MICROS =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
   private RecordJson() {}
 
@@ -95,7 +90,7 @@ final class RecordJson {
   private static final class TextBuffer extends Writer {
     char[] chars = new char[64 * 1024];
     int length;
-    final char[] timestamp = new char[TIMESTAMP_CHARS];
+    final char[] timestamp = new char[WireTimestamp.CHARS];
     /** Where a {@link MessagePattern} is formatted, and its characters for Jackson. */
     StringBuilder message = new StringBuilder(256);
     char[] messageChars = new char[256];
@@ -172,60 +167,6 @@ final class RecordJson {
     return message != null && message.length() > MAX_MESSAGE_CHARS ? clean(message, MAX_MESSAGE_CHARS) : message;
   }
 
-  /** The timestamp as sent: ISO-8601 in UTC with exactly six fraction digits. */
-  static String timestamp(Instant instant) {
-    char[] text = new char[TIMESTAMP_CHARS];
-    return formatTimestamp(instant, text) ? new String(text) : MICROS.format(instant);
-  }
-
-  /** Length of {@code 2026-11-27T22:00:00.123456Z}. */
-  private static final int TIMESTAMP_CHARS = 27;
-
-  /**
-   * Writes {@link #timestamp(Instant)} into {@code text} without allocating: it runs once per
-   * record sent. Returns {@code false} for years outside 0000–9999, left to the formatter.
-   */
-  static boolean formatTimestamp(Instant instant, char[] text) {
-    long seconds = instant.getEpochSecond();
-    long days = Math.floorDiv(seconds, 86_400);
-    int secondOfDay = (int) Math.floorMod(seconds, 86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's days_from_civil, inverted).
-    long z = days + 719_468;
-    long era = Math.floorDiv(z, 146_097);
-    long dayOfEra = z - era * 146_097;
-    long yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
-    long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-    long shiftedMonth = (5 * dayOfYear + 2) / 153;
-    int day = (int) (dayOfYear - (153 * shiftedMonth + 2) / 5 + 1);
-    int month = (int) (shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9);
-    long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-    if (year < 0 || year > 9_999) {
-      return false;
-    }
-    digits(text, 0, (int) year, 4);
-    text[4] = '-';
-    digits(text, 5, month, 2);
-    text[7] = '-';
-    digits(text, 8, day, 2);
-    text[10] = 'T';
-    digits(text, 11, secondOfDay / 3_600, 2);
-    text[13] = ':';
-    digits(text, 14, secondOfDay / 60 % 60, 2);
-    text[16] = ':';
-    digits(text, 17, secondOfDay % 60, 2);
-    text[19] = '.';
-    digits(text, 20, instant.getNano() / 1_000, 6);
-    text[26] = 'Z';
-    return true;
-  }
-
-  private static void digits(char[] text, int at, int value, int width) {
-    for (int i = at + width - 1; i >= at; i--) {
-      text[i] = (char) ('0' + value % 10);
-      value /= 10;
-    }
-  }
-
   /**
    * Writes a record's fields in the order {@code jsonb} stores an object's keys (shorter keys
    * first, then byte order): PostgreSQL sorts the keys of every object it parses into
@@ -262,10 +203,10 @@ final class RecordJson {
     json.writeFieldName(METADATA);
     writeMap(json, record.metadata(), 1);
     json.writeFieldName(TIMESTAMP);
-    if (formatTimestamp(record.timestamp(), out.timestamp)) {
-      json.writeString(out.timestamp, 0, TIMESTAMP_CHARS);
+    if (WireTimestamp.formatInto(record.timestamp(), out.timestamp)) {
+      json.writeString(out.timestamp, 0, WireTimestamp.CHARS);
     } else {
-      json.writeString(MICROS.format(record.timestamp()));
+      json.writeString(WireTimestamp.format(record.timestamp()));
     }
     json.writeEndObject();
   }
