@@ -82,6 +82,10 @@ final class ServeCommand implements Callable<Integer> {
     out.println("heartlog serve: listening on " + base + " (store " + opened.store().displayUrl() + ")");
     out.println("  ingest: POST " + base + "/rest/v1/rpc/func_worker_heartbeat_with_logs  (writer key)");
     out.println("  query:  GET  " + base + "/api/workers, /api/logs, /api/tasks/{id}, /api/workers/{id}  (reader key)");
+    if (!opened.namedStatements()) {
+      out.println("  a pooler or proxy sits between heartlog and PostgreSQL: statements go unnamed, "
+          + "and the live tail polls every second");
+    }
     server.createdKeys().ifPresent(keys -> {
       out.println("Created keys (shown once; only their hashes are kept):");
       out.println("  writer (any worker): " + keys[0]);

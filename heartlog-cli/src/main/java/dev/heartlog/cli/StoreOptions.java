@@ -46,14 +46,20 @@ final class StoreOptions {
     private final EmbeddedStore embedded;
     private final String jdbcUrl;
     private final AutoCloseable pool;
+    private final boolean namedStatements;
     private final List<Runnable> beforeExit = new CopyOnWriteArrayList<>();
     private final Thread hook = new Thread(this::exit, "heartlog-exit");
 
     Opened(Store store, EmbeddedStore embedded, String jdbcUrl, AutoCloseable pool) {
+      this(store, embedded, jdbcUrl, pool, true);
+    }
+
+    Opened(Store store, EmbeddedStore embedded, String jdbcUrl, AutoCloseable pool, boolean namedStatements) {
       this.store = store;
       this.embedded = embedded;
       this.jdbcUrl = jdbcUrl;
       this.pool = pool;
+      this.namedStatements = namedStatements;
       Runtime.getRuntime().addShutdownHook(hook);
     }
 
@@ -67,6 +73,11 @@ final class StoreOptions {
 
     String jdbcUrl() {
       return jdbcUrl;
+    }
+
+    /** Whether the pool names its statements; see {@link PoolStatements}. */
+    boolean namedStatements() {
+      return namedStatements;
     }
 
     /** Runs {@code action} if the JVM is stopped by a signal, before the store is closed. */
@@ -119,8 +130,9 @@ final class StoreOptions {
    * @throws StoreException when it cannot be reached
    */
   Opened openPooled() {
+    Store direct = null;
     if (!isEmbedded()) {
-      Store.open(url, user, password);  // a clear sentence now if unreachable
+      direct = Store.open(url, user, password);  // a clear sentence now if unreachable
     }
     EmbeddedStore embedded = null;
     String jdbcUrl = url;
@@ -132,8 +144,10 @@ final class StoreOptions {
             "cannot start the embedded PostgreSQL in " + home.toAbsolutePath() + ": " + e.getMessage(), e);
       }
       jdbcUrl = embedded.jdbcUrl();
-      Store.open(jdbcUrl, null, null).migrate();
+      direct = Store.open(jdbcUrl, null, null);
+      direct.migrate();
     }
+    boolean named = PoolStatements.mayBeNamed(jdbcUrl, direct.serverPort());
     com.zaxxer.hikari.HikariConfig pool = new com.zaxxer.hikari.HikariConfig();
     pool.setJdbcUrl(jdbcUrl);
     if (!isEmbedded()) {
@@ -143,12 +157,19 @@ final class StoreOptions {
     pool.setMaximumPoolSize(10);
     pool.setPoolName("heartlog-serve");
     pool.setInitializationFailTimeout(-1);
-    // Not as a startup option (-c ...): PgBouncer refuses connections that set one.
-    pool.setConnectionInitSql("SET plan_cache_mode = force_custom_plan");
+    if (named) {
+      // Named statements still planned with their actual values, so the queries' optional
+      // filters cost nothing. Not as a startup option (-c ...): PgBouncer refuses one.
+      pool.setConnectionInitSql("SET plan_cache_mode = force_custom_plan");
+    } else {
+      // Unnamed statements are planned with their actual values anyway. No session setting
+      // either: a pooler in transaction mode would leave it on backends other clients get.
+      pool.addDataSourceProperty("prepareThreshold", "0");
+    }
     pool.addDataSourceProperty("ApplicationName", "heartlog-serve");
     com.zaxxer.hikari.HikariDataSource dataSource = new com.zaxxer.hikari.HikariDataSource(pool);
     try {
-      return new Opened(Store.open(dataSource, jdbcUrl), embedded, jdbcUrl, dataSource);
+      return new Opened(Store.open(dataSource, jdbcUrl), embedded, jdbcUrl, dataSource, named);
     } catch (RuntimeException e) {
       dataSource.close();
       closeQuietly(embedded);

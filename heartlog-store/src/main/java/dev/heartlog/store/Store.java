@@ -83,9 +83,11 @@ public final class Store {
 
   /**
    * A store over a data source the caller made (a connection pool, for a server), checked to
-   * answer. The pool should run {@code SET plan_cache_mode = force_custom_plan} on each new
-   * connection, so that a statement the driver prepared by name is still planned with its
-   * actual values and optional filters cost nothing.
+   * answer. Each statement should be planned with its actual values, so that the queries'
+   * optional filters cost nothing: on a direct connection the pool runs {@code SET
+   * plan_cache_mode = force_custom_plan} on each new connection, for the statements the driver
+   * prepares by name; behind a pooler in transaction mode it sends only unnamed statements
+   * (pgjdbc's {@code prepareThreshold=0}), which are planned so anyway, and named ones would break.
    *
    * @throws StoreException when the database cannot be reached
    */
@@ -304,6 +306,21 @@ public final class Store {
   /** Records stored from the given agent sessions: how a run checks what reached the store. */
   public long recordsOfSessions(String[] sessionIds) {
     return queryOne("session-records", Map.of("sessions", sessionIds), rs -> rs.getLong("records"));
+  }
+
+  /**
+   * The port the server says it listens on ({@code inet_server_port()}): where it differs from
+   * the one connected to, a pooler or a proxy sits in between. Null over a Unix socket.
+   */
+  public Integer serverPort() {
+    return withConnection(connection -> {
+      try (Statement statement = connection.createStatement();
+          ResultSet rs = statement.executeQuery("SELECT inet_server_port()")) {
+        rs.next();
+        int port = rs.getInt(1);
+        return rs.wasNull() ? null : port;
+      }
+    });
   }
 
   /** Runs one statement given as text; for tests and tools that inspect the store. */

@@ -1,7 +1,7 @@
 -- Log records matching the filters, newest first; callers print them oldest first.
 -- A filter given as NULL does not filter. The store plans each call with its actual values
--- (plan_cache_mode = force_custom_plan), so `:worker IS NULL OR ...` costs nothing and the
--- matching index is used.
+-- (plan_cache_mode = force_custom_plan, or an unnamed statement), so `:worker IS NULL OR ...`
+-- costs nothing and the matching index is used.
 SELECT id,
        timestamp,
        created_at,
