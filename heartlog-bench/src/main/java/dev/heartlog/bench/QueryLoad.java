@@ -55,6 +55,13 @@ public final class QueryLoad {
       pool.setConnectionInitSql("SET plan_cache_mode = force_custom_plan");   // as heartlog serve's pool
       com.zaxxer.hikari.HikariDataSource dataSource = new com.zaxxer.hikari.HikariDataSource(pool);
       Store store = Store.open(dataSource, url);
+      // heartlog serve's pool behind a pooler or proxy (PoolStatements): unnamed statements only.
+      com.zaxxer.hikari.HikariConfig unnamedPool = new com.zaxxer.hikari.HikariConfig();
+      unnamedPool.setJdbcUrl(url);
+      unnamedPool.setMaximumPoolSize(4);
+      unnamedPool.addDataSourceProperty("prepareThreshold", "0");
+      com.zaxxer.hikari.HikariDataSource unnamedDataSource = new com.zaxxer.hikari.HikariDataSource(unnamedPool);
+      Store storeUnnamed = Store.open(unnamedDataSource, url);
       if (Long.parseLong(scalar(url, "SELECT count(*) FROM system_logs")) < records) {
         long started = System.nanoTime();
         fill(url, records);
@@ -92,6 +99,28 @@ public final class QueryLoad {
       timeAlternately(samples,
           "fleet health (`heartlog workers`)", i -> store.workers(Store.DEFAULT_STALE_AFTER),
           "fleet health counted from the records (before V7)", i -> readAll(dataSource, FLEET_HEALTH_FROM_RECORDS));
+      // The same four over the pool heartlog serve makes behind a pooler, taking turns: what sending
+      // every statement unnamed (parsed each time) costs against naming it after 5 executions.
+      System.out.println();
+      System.out.println("| unnamed statements (heartlog serve behind a pooler), then named (direct) | p50 | p95 | rows |");
+      System.out.println("|---|---|---|---|");
+      timeInTurns(samples,
+          "task timeline, unnamed", () -> storeUnnamed.task(taskId(random.nextInt(WORKERS), random.nextInt(TASKS_PER_WORKER))),
+          "task timeline, named", () -> store.task(taskId(random.nextInt(WORKERS), random.nextInt(TASKS_PER_WORKER))));
+      timeInTurns(samples,
+          "a worker's last hour, unnamed", () -> storeUnnamed.logs(new LogFilter("gpu-" + random.nextInt(WORKERS), null, null,
+              Instant.now().minus(Duration.ofHours(1)), null, null, 1_000)),
+          "a worker's last hour, named", () -> store.logs(new LogFilter("gpu-" + random.nextInt(WORKERS), null, null,
+              Instant.now().minus(Duration.ofHours(1)), null, null, 1_000)));
+      timeInTurns(samples,
+          "errors of the last hour across the fleet, unnamed", () -> storeUnnamed.logs(
+              new LogFilter(null, null, "ERROR", Instant.now().minus(Duration.ofHours(1)), null, null, 1_000)),
+          "errors of the last hour across the fleet, named", () -> store.logs(
+              new LogFilter(null, null, "ERROR", Instant.now().minus(Duration.ofHours(1)), null, null, 1_000)));
+      timeInTurns(samples,
+          "fleet health, unnamed", () -> storeUnnamed.workers(Store.DEFAULT_STALE_AFTER),
+          "fleet health, named", () -> store.workers(Store.DEFAULT_STALE_AFTER));
+      unnamedDataSource.close();
       System.out.println();
       System.out.println("rows per task: " + rowsPerTask + ", per worker: " + perWorker);
       explain(url, "workers", java.util.Map.of("stale_after_s", 60L));
@@ -289,6 +318,33 @@ public final class QueryLoad {
       b.accept(i);
       nanosA.add(between - start);
       nanosB.add(System.nanoTime() - between);
+    }
+    printRow(nameA, nanosA);
+    printRow(nameB, nanosB);
+    System.out.printf(Locale.ROOT, "| ratio of the p50s | %.2f | | |%n",
+        (double) nanosA.get(samples / 2) / nanosB.get(samples / 2));
+  }
+
+  /**
+   * Two ways of running the same query timed in turns, each with its own random target (the one
+   * run second must not find the other's pages just read), and each first in every other pair.
+   */
+  private static void timeInTurns(int samples, String nameA, Runnable a, String nameB, Runnable b) {
+    for (int i = 0; i < 20; i++) {
+      a.run();
+      b.run();
+    }
+    List<Long> nanosA = new ArrayList<>();
+    List<Long> nanosB = new ArrayList<>();
+    for (int i = 0; i < samples; i++) {
+      boolean aFirst = i % 2 == 0;
+      long start = System.nanoTime();
+      (aFirst ? a : b).run();
+      long between = System.nanoTime();
+      (aFirst ? b : a).run();
+      long end = System.nanoTime();
+      nanosA.add(aFirst ? between - start : end - between);
+      nanosB.add(aFirst ? end - between : between - start);
     }
     printRow(nameA, nanosA);
     printRow(nameB, nanosB);
