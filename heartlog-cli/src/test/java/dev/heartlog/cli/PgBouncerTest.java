@@ -90,9 +90,7 @@ class PgBouncerTest {
   void serveStoresReadsAndTailsThroughAPoolerInTransactionMode() throws Exception {
     String url = storeWithOneRecord();
     try (TestPgBouncer pgbouncer = TestPgBouncer.start(url, "transaction")) {
-      StoreOptions options = new StoreOptions();
-      options.url = pgbouncer.url();
-      try (StoreOptions.Opened opened = options.openPooled();
+      try (StoreOptions.Opened opened = openPooled(pgbouncer.url());
           HeartlogServer server = HeartlogServer.builder().store(opened.store())
               .listenTo(opened.jdbcUrl(), null, null)
               .keysFile(Files.createTempDirectory("pooled-keys").resolve("keys"))
@@ -149,9 +147,7 @@ class PgBouncerTest {
   void behindAPoolerTheServersPoolSendsOnlyUnnamedStatements() throws Exception {
     String url = storeWithOneRecord();
     try (TestPgBouncer pgbouncer = TestPgBouncer.start(url, "session")) {
-      StoreOptions options = new StoreOptions();
-      options.url = pgbouncer.url();
-      try (StoreOptions.Opened opened = options.openPooled()) {
+      try (StoreOptions.Opened opened = openPooled(pgbouncer.url())) {
         assertThat(opened.namedStatements()).isFalse();
         assertThat(preparedByName(opened.store())).isEmpty();
         assertThat(planCacheMode(opened.store())).as("no session setting left on the backend").isEqualTo("auto");
@@ -163,13 +159,18 @@ class PgBouncerTest {
   @Test
   void onADirectConnectionTheServersPoolNamesStatementsPlannedWithTheirValues() throws Exception {
     String url = storeWithOneRecord();
-    StoreOptions options = new StoreOptions();
-    options.url = url;
-    try (StoreOptions.Opened opened = options.openPooled()) {
+    try (StoreOptions.Opened opened = openPooled(url)) {
       assertThat(opened.namedStatements()).isTrue();
       assertThat(preparedByName(opened.store())).isNotEmpty();
       assertThat(planCacheMode(opened.store())).isEqualTo("force_custom_plan");
     }
+  }
+
+  /** The store as {@code heartlog serve} opens it, behind its connection pool. */
+  private static StoreOptions.Opened openPooled(String url) {
+    StoreOptions options = new StoreOptions();
+    options.url = url;
+    return options.openPooled();
   }
 
   /** The statements prepared by name on one of the store's connections after it ran one 10 times. */
