@@ -82,6 +82,8 @@ final class ServeCommand implements Callable<Integer> {
     out.println("heartlog serve: listening on " + base + " (store " + opened.store().displayUrl() + ")");
     out.println("  ingest: POST " + base + "/rest/v1/rpc/func_worker_heartbeat_with_logs  (writer key)");
     out.println("  query:  GET  " + base + "/api/workers, /api/logs, /api/tasks/{id}, /api/workers/{id}  (reader key)");
+    out.println("  tail:   GET  " + base + "/api/tail (server-sent events), or ws://" + bind + ":" + server.port()
+        + "/api/tail (WebSocket)  (reader key)");
     if (!opened.namedStatements()) {
       out.println("  a pooler or proxy sits between heartlog and PostgreSQL: statements go unnamed, "
           + "and the live tail polls every second");

@@ -86,14 +86,7 @@ public final class HeartlogServer implements AutoCloseable {
     app.get("/api/workers/{id}", query::worker);
     app.get("/api/workers/{id}/heartbeats", query::heartbeats);
     if (tail != null) {
-      app.before("/api/tail", ctx -> check.require(ctx, ApiKeys.Role.READER));
-      app.sse("/api/tail", client -> {
-        client.keepAlive();
-        var ctx = client.ctx();
-        String after = ctx.queryParam("after");
-        tail.subscribe(LiveTail.Subscriber.of(client, ctx.queryParam("worker"), ctx.queryParam("task"),
-            ctx.queryParam("level"), ctx.queryParam("grep"), ctx.queryParam("component")), after == null || after.isBlank() ? null : Long.parseLong(after));
-      });
+      new TailRoutes(tail, check).register(app);
     }
     app.exception(PostgrestError.class, (e, ctx) ->
         ctx.status(e.status).contentType("application/json").result(e.json()));

@@ -3,16 +3,13 @@ package dev.heartlog.server;
 import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.RecordFollower;
 import dev.heartlog.store.Store;
-import dev.heartlog.store.StoreJson;
 import dev.heartlog.store.StoredRecord;
-import io.javalin.http.sse.SseClient;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
 import org.postgresql.PGConnection;
@@ -23,7 +20,7 @@ import org.postgresql.PGNotification;
  * connection that {@code LISTEN}s on {@code heartlog_logs}, which the ingest function notifies
  * when it stored records (each of its connections at most every 200 ms: a notification makes
  * commits wait for each other); it then reads the records stored since the last ones it saw and
- * sends each subscriber (a server-sent-events client) those matching its filter. A poll every
+ * sends each subscriber (a browser's server-sent events, or a WebSocket) those matching its filter. A poll every
  * {@link #SAFETY_POLL_MILLIS} finds what was stored without a notification, and what was
  * notified while reconnecting. With no subscriber it reads nothing: a fleet's records would
  * otherwise be read back as fast as they are stored, for nobody.
@@ -42,39 +39,25 @@ final class LiveTail implements AutoCloseable {
   private static final int READ_LIMIT = 5_000;
   /** Reads in a row when they come back full; then the next notification or poll goes on. */
   private static final int MAX_READS_PER_WAKE = 20;
-  private static final int LEVELS_BELOW_ALL = 0;
+  /** The most records a follower that comes back is sent of what it missed: the newest. */
+  static final int MISSED_LIMIT = 10_000;
+  /**
+   * How far back, in ids, what a follower missed is looked for: the records of the last 100,000
+   * ids, about half a minute of a 10,000-worker fleet and minutes of a smaller one. It bounds the
+   * rows read for one follower coming back.
+   */
+  static final long MISSED_IDS = 100_000;
 
-  /** What one browser follows. Null fields do not filter. */
-  record Subscriber(SseClient client, String worker, String task, int minimumLevel, String grep, String component) {
-
-    boolean wants(StoredRecord record) {
-      return (worker == null || worker.equals(record.workerId()))
-          && (task == null || task.equals(record.taskId()))
-          && LogFilter.LEVELS.indexOf(record.level()) >= minimumLevel
-          && (grep == null || record.message().toLowerCase(Locale.ROOT).contains(grep))
-          && (component == null || LogFilter.covers(component, record.component()));
-    }
-
-    /**
-     * What the store is asked for on this subscriber's behalf: its worker, task, level and
-     * component. The text is matched here, by {@link #wants}, as Java lowercases it.
-     */
-    LogFilter storeFilter() {
-      return new LogFilter(worker, task, minimumLevel == LEVELS_BELOW_ALL ? null : LogFilter.LEVELS.get(minimumLevel),
-          null, null, null, component, 1);
-    }
-
-    static Subscriber of(SseClient client, String worker, String task, String level, String grep, String component) {
-      String minimum = level == null || level.isBlank() ? null : level.trim().toUpperCase(Locale.ROOT);
-      int index = minimum == null ? LEVELS_BELOW_ALL : Math.max(0, LogFilter.LEVELS.indexOf("WARN".equals(minimum) ? "WARNING" : minimum));
-      return new Subscriber(client, blank(worker), blank(task), index,
-          blank(grep) == null ? null : grep.trim().toLowerCase(Locale.ROOT), blank(component));
-    }
-
-    private static String blank(String value) {
-      return value == null || value.isBlank() ? null : value.trim();
-    }
+  /**
+   * Where a follower's records go: its server-sent-events stream or its WebSocket. Called by one
+   * thread at a time; throws when the follower is gone, which ends its subscription.
+   */
+  interface Sink {
+    void send(StoredRecord record) throws Exception;
   }
+
+  /** One follower: what it asks for, and where its records go. */
+  private record Subscriber(TailRequest request, Sink sink) {}
 
   private final Store store;
   private final String jdbcUrl;
@@ -97,22 +80,23 @@ final class LiveTail implements AutoCloseable {
     thread.start();
   }
 
-  /** Follows new records for {@code subscriber}, first sending those stored after {@code afterId}. */
-  void subscribe(Subscriber subscriber, Long afterId) {
+  /**
+   * Sends {@code sink} the new records {@code request} wants, first those stored after its {@code
+   * afterId}, until the returned action ends it (call it when the follower goes).
+   */
+  Runnable subscribe(TailRequest request, Sink sink) {
+    Subscriber subscriber = new Subscriber(request, sink);
+    // Between two reads: what was sent to the others so far is what the follower missed.
     synchronized (this) {
       if (subscribers.isEmpty()) {
         startFollowing();
       }
-    }
-    if (afterId != null) {
-      for (StoredRecord record : store.logsAfter(afterId, LogFilter.all())) {
-        if (subscriber.wants(record)) {
-          send(subscriber, record);
-        }
+      if (request.afterId() != null && !sendMissed(subscriber, request.afterId())) {
+        return () -> { };
       }
+      subscribers.add(subscriber);
     }
-    subscribers.add(subscriber);
-    subscriber.client().onClose(() -> subscribers.remove(subscriber));
+    return () -> subscribers.remove(subscriber);
   }
 
   @Override
@@ -183,11 +167,11 @@ final class LiveTail implements AutoCloseable {
         }
       }
       // Per read: a browser that subscribed meanwhile is asked for from this read on.
-      List<LogFilter> wanted = subscribers.stream().map(Subscriber::storeFilter).toList();
+      List<LogFilter> wanted = subscribers.stream().map(subscriber -> subscriber.request().storeFilter(1)).toList();
       RecordFollower.Read next = follower.read(wanted, READ_LIMIT);
       for (StoredRecord record : next.records()) {
         for (Subscriber subscriber : subscribers) {
-          if (subscriber.wants(record)) {
+          if (subscriber.request().wants(record)) {
             send(subscriber, record);
           }
         }
@@ -198,11 +182,37 @@ final class LiveTail implements AutoCloseable {
     }
   }
 
-  private void send(Subscriber subscriber, StoredRecord record) {
+  /**
+   * Sends a follower that comes back the records it wants that were stored after {@code afterId}
+   * and up to where following has read, so that it continues where it left off: the newest
+   * {@value #MISSED_LIMIT} of them, among the last {@value #MISSED_IDS} ids. Those following
+   * still waits for (transactions not committed yet) it sends later, to everyone.
+   *
+   * @return false when the follower is gone
+   */
+  private boolean sendMissed(Subscriber subscriber, long afterId) {
+    long untilId = follower.newestId();
+    if (afterId >= untilId) {
+      return true;
+    }
+    List<StoredRecord> missed = store.logsAfter(Math.max(afterId, untilId - MISSED_IDS), untilId,
+        subscriber.request().storeFilter(MISSED_LIMIT));
+    for (StoredRecord record : missed) {
+      if (subscriber.request().wants(record) && !follower.waitsFor(record.id()) && !send(subscriber, record)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether the record was sent; a follower that is gone is unsubscribed. */
+  private boolean send(Subscriber subscriber, StoredRecord record) {
     try {
-      subscriber.client().sendEvent("record", StoreJson.record(record), Long.toString(record.id()));
-    } catch (RuntimeException e) {
+      subscriber.sink().send(record);
+      return true;
+    } catch (Exception e) {
       subscribers.remove(subscriber);
+      return false;
     }
   }
 

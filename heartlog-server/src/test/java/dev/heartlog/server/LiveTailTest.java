@@ -1,6 +1,7 @@
 package dev.heartlog.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
@@ -9,6 +10,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,16 +23,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The live tail ({@code /api/tail}) of a server that listens to its store. It reads nothing while
- * nobody follows; a browser that starts following gets what is stored from then on.
+ * The live tail ({@code /api/tail}) of a server that listens to its store, as server-sent events
+ * and as a WebSocket. It reads nothing while nobody follows; a browser that starts following gets
+ * what is stored from then on.
  */
 class LiveTailTest {
 
@@ -37,6 +46,7 @@ class LiveTailTest {
   private String url;
   private HeartlogServer server;
   private final List<CompletableFuture<HttpResponse<Stream<String>>>> streams = new ArrayList<>();
+  private final List<WebSocket> sockets = new ArrayList<>();
 
   @BeforeEach
   void start() throws IOException {
@@ -51,6 +61,7 @@ class LiveTailTest {
   @AfterEach
   void stop() {
     streams.forEach(stream -> stream.cancel(true));
+    sockets.forEach(WebSocket::abort);
     server.close();
   }
 
@@ -149,6 +160,98 @@ class LiveTailTest {
         event -> assertThat(event).contains("last of torch"));
   }
 
+  @Test
+  void aWebSocketGetsEachNewRecordItWantsAsOneJsonMessage() throws Exception {
+    BlockingQueue<String> errors = connect("?level=error&worker=gpu-2&apikey=" + READER);
+    awaitFollowing(errors, "gpu-2", "ERROR");
+
+    store("gpu-2", "INFO", "routine on gpu-2");
+    store("gpu-1", "ERROR", "error on gpu-1");
+    store("gpu-2", "CRITICAL", "critical on gpu-2");
+
+    List<String> received = new ArrayList<>();
+    assertThat(awaitEvent(errors, "critical on gpu-2", received)).isTrue();
+    assertThat(withoutProbes(received)).singleElement().asString()
+        .startsWith("{\"id\":").endsWith("}")
+        .contains("\"level\":\"CRITICAL\"", "\"worker_id\":\"gpu-2\"");
+  }
+
+  @Test
+  void aBrowserThatComesBackAfterAnIdIsSentWhatItMissedThoughTheFleetStoredMuchMore() throws Exception {
+    BlockingQueue<String> first = follow("?worker=gpu-3");
+    awaitFollowing(first, "gpu-3", "INFO");
+    store("gpu-3", "INFO", "seen before the pause");
+    List<String> seen = new ArrayList<>();
+    assertThat(awaitEvent(first, "seen before the pause", seen)).isTrue();
+    long lastId = id(seen.get(seen.size() - 1));
+    streams.forEach(stream -> stream.cancel(true));
+
+    store("gpu-3", "INFO", "missed one");
+    storeMany("gpu-4", 300);
+    store("gpu-3", "WARNING", "missed two");
+    BlockingQueue<String> again = follow("?worker=gpu-3&after=" + lastId);
+
+    List<String> missed = new ArrayList<>();
+    assertThat(awaitEvent(again, "missed two", missed)).isTrue();
+    assertThat(missed).satisfiesExactly(
+        event -> assertThat(event).contains("\"missed one\""),
+        event -> assertThat(event).contains("\"missed two\""));
+  }
+
+  @Test
+  void aWebSocketThatComesBackAfterAnIdIsSentWhatItMissed() throws Exception {
+    BlockingQueue<String> first = connect("?level=WARNING&apikey=" + READER);
+    awaitFollowing(first, "gpu-5", "WARNING");
+    store("gpu-5", "ERROR", "seen before the drop");
+    List<String> seen = new ArrayList<>();
+    assertThat(awaitEvent(first, "seen before the drop", seen)).isTrue();
+    long lastId = id(seen.get(seen.size() - 1));
+    sockets.forEach(WebSocket::abort);
+
+    store("gpu-5", "WARNING", "missed");
+    store("gpu-5", "INFO", "not wanted");
+    BlockingQueue<String> again = connect("?level=WARNING&after=" + lastId + "&apikey=" + READER);
+    store("gpu-6", "ERROR", "new");
+
+    List<String> received = new ArrayList<>();
+    assertThat(awaitEvent(again, "new", received)).isTrue();
+    assertThat(withoutProbes(received)).satisfiesExactly(
+        event -> assertThat(event).contains("\"missed\""),
+        event -> assertThat(event).contains("\"new\""));
+  }
+
+  @Test
+  void theTailRefusesAMissingKeyAndFiltersItCannotReadBeforeItOpens() throws Exception {
+    assertThat(handshakeStatus("?worker=gpu-1")).isEqualTo(401);
+    assertThat(handshakeStatus("?apikey=hlr_not_a_key_of_this_server_0000000")).isEqualTo(401);
+    assertThat(handshakeStatus("?level=LOUD&apikey=" + READER)).isEqualTo(400);
+    assertThat(handshakeStatus("?after=yesterday&apikey=" + READER)).isEqualTo(400);
+
+    HttpResponse<String> events = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/tail?level=LOUD"))
+            .header("apikey", READER).header("Accept", "text/event-stream").build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(events.statusCode()).isEqualTo(400);
+    assertThat(events.body()).contains("unknown level 'LOUD'");
+  }
+
+  @Test
+  void aQuietWebSocketIsPingedSoThatItIsNotClosedAsIdle() throws Exception {
+    BlockingQueue<String> pings = new LinkedBlockingQueue<>();
+    WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
+        .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/api/tail?apikey=" + READER), new WebSocket.Listener() {
+          @Override
+          public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+            pings.add("ping");
+            return WebSocket.Listener.super.onPing(webSocket, message);
+          }
+        }).join();
+    sockets.add(socket);
+
+    assertThat(pings.poll(TailRoutes.PING_INTERVAL_SECONDS + 10, TimeUnit.SECONDS)).isEqualTo("ping");
+    assertThat(socket.isInputClosed()).isFalse();
+  }
+
   /** The events but those of the records {@link #awaitFollowing} stored. */
   private static List<String> withoutProbes(List<String> events) {
     return events.stream().filter(event -> !event.contains("subscribed yet?")).toList();
@@ -219,6 +322,49 @@ class LiveTailTest {
         .filter(line -> line.startsWith("data:"))
         .forEach(events::add));
     return events;
+  }
+
+  /** The messages of a WebSocket to {@code /api/tail}, as they arrive. */
+  private BlockingQueue<String> connect(String query) {
+    BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
+        .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/api/tail" + query), new WebSocket.Listener() {
+          private final StringBuilder message = new StringBuilder();
+
+          @Override
+          public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            message.append(data);
+            if (last) {
+              messages.add(message.toString());
+              message.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+          }
+        }).join();
+    sockets.add(socket);
+    return messages;
+  }
+
+  /** The status a WebSocket handshake to {@code /api/tail} with {@code query} was refused with. */
+  private int handshakeStatus(String query) {
+    Throwable refused = catchThrowable(() -> connect(query));
+    assertThat(refused).isInstanceOf(CompletionException.class).hasCauseInstanceOf(WebSocketHandshakeException.class);
+    return ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode();
+  }
+
+  private static long id(String record) {
+    Matcher id = Pattern.compile("\\{\"id\":(\\d+),").matcher(record);
+    assertThat(id.find()).as("a record that starts with its id: %s", record).isTrue();
+    return Long.parseLong(id.group(1));
+  }
+
+  private void storeMany(String worker, int records) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+      statement.execute("SELECT func_worker_heartbeat_with_logs('" + worker + "', NULL, NULL, "
+          + "(SELECT jsonb_agg(jsonb_build_object('level', 'INFO', 'message', 'many ' || g)) "
+          + "FROM generate_series(1, " + records + ") g), NULL)");
+    }
   }
 
   private void store(String message) throws SQLException {

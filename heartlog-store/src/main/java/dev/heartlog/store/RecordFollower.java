@@ -187,6 +187,14 @@ public final class RecordFollower {
     return newestId;
   }
 
+  /**
+   * Whether {@code id}, at or below {@link #newestId}, is still waited for: its record, once
+   * committed, comes in a later read.
+   */
+  public boolean waitsFor(long id) {
+    return gaps.containsKey(id);
+  }
+
   /** How many ids below {@link #newestId} are still waited for. */
   public int waitingFor() {
     return gaps.size();

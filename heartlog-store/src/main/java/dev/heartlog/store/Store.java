@@ -188,10 +188,15 @@ public final class Store {
     return newestFirst;
   }
 
-  /** Records stored after {@code afterId} that match the filter, in storing order. */
-  public List<StoredRecord> logsAfter(long afterId, LogFilter filter) {
+  /**
+   * What a follower that reconnects missed: the records stored after {@code afterId} up to {@code
+   * untilId} that match the filter (its times aside), the newest {@code limit} of them, in storing
+   * order.
+   */
+  public List<StoredRecord> logsAfter(long afterId, long untilId, LogFilter filter) {
     Map<String, Object> values = filterValues(filter);
     values.put("after_id", afterId);
+    values.put("until_id", untilId);
     return query("logs-after", values, Rows::storedRecord);
   }
 

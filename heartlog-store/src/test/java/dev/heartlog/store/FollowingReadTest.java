@@ -49,7 +49,7 @@ class FollowingReadTest {
         return rows.getLong(1);
       }
     }));
-    assertThat(store.logsAfter(newest - 10, LogFilter.all())).hasSize(10);
+    assertThat(store.logsAfter(newest - 10, Long.MAX_VALUE, LogFilter.all())).hasSize(10);
     assertThat(store.recordsForFollowers(newest - 10, newest, List.of(newest - 50, newest - 40), List.of(LogFilter.all()), 5_000))
         .extracting(Store.FollowedId::id).hasSize(12).startsWith(newest - 50, newest - 40);
     assertThat(plan).contains("Bitmap Index Scan on " + partition + "_id_idx")

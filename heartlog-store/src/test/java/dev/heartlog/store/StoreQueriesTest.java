@@ -79,7 +79,7 @@ class StoreQueriesTest {
     assertThat(messages(new LogFilter(null, null, null, null, null, null, "Worker.queue", 100))).containsExactly("claimed t-1");
     assertThat(messages(new LogFilter(null, null, null, null, null, null, "worker.Queue.x", 100))).isEmpty();
     assertThat(messages(new LogFilter(null, null, null, null, null, null, "d%", 100))).as("no pattern").isEmpty();
-    assertThat(store.logsAfter(0, new LogFilter("gpu-1", null, null, null, null, null, "diffusers", 100)))
+    assertThat(store.logsAfter(0, Long.MAX_VALUE, new LogFilter("gpu-1", null, null, null, null, null, "diffusers", 100)))
         .extracting(StoredRecord::message).containsExactly("CUDA out of memory");
 
     LogFilter diffusers = new LogFilter(null, null, null, null, null, null, "diffusers", 1);
@@ -113,8 +113,13 @@ class StoreQueriesTest {
     List<StoredRecord> all = store.logs(LogFilter.all());
     long firstId = all.stream().mapToLong(StoredRecord::id).min().orElseThrow();
 
-    assertThat(store.logsAfter(last, LogFilter.all())).isEmpty();
-    assertThat(store.logsAfter(firstId, LogFilter.all())).hasSize(4);
+    assertThat(store.logsAfter(last, Long.MAX_VALUE, LogFilter.all())).isEmpty();
+    assertThat(store.logsAfter(firstId, Long.MAX_VALUE, LogFilter.all())).hasSize(4);
+    List<StoredRecord> afterFirst = store.logs(LogFilter.all()).stream().filter(record -> record.id() > firstId)
+        .sorted(java.util.Comparator.comparingLong(StoredRecord::id)).toList();
+    assertThat(store.logsAfter(firstId, afterFirst.get(2).id(), new LogFilter(null, null, null, null, null, null, 2)))
+        .as("the newest two up to the third after the first, in storing order")
+        .containsExactly(afterFirst.get(1), afterFirst.get(2));
   }
 
   @Test
