@@ -202,6 +202,33 @@ class ViewerBrowserTest {
     screenshot("worker");
   }
 
+  @Test
+  @Order(8)
+  void resumingTheLiveTailShowsWhatWasStoredWhileItWasPaused() throws Exception {
+    browser.get(base + "/#/worker/demo-gpu-2");
+    waitUntilText(By.id("worker-records"), "Worker shutting down");
+    waitUntilText(By.id("tail-control"), "live");
+    browser.findElement(By.id("tail-toggle")).click();
+    waitUntilText(By.id("tail-control"), "paused");
+
+    // More of the fleet's records than the tail once looked through for what a browser missed.
+    Store.open(url, null, null).withConnection(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT func_worker_heartbeat_with_logs(?, NULL, NULL, ?::jsonb, NULL)")) {
+        s.setString(1, "demo-gpu-3");
+        s.setString(2, "[" + String.join(",", java.util.Collections.nCopies(300, "{\"message\": \"another worker's\"}")) + "]");
+        s.execute();
+        s.setString(1, "demo-gpu-2");
+        s.setString(2, "[{\"level\": \"ERROR\", \"message\": \"stored while paused\"}]");
+        return s.execute();
+      }
+    });
+    assertThat(browser.findElement(By.id("worker-records")).getText()).doesNotContain("stored while paused");
+
+    browser.findElement(By.id("tail-toggle")).click();
+    waitUntilText(By.id("worker-records"), "stored while paused");
+    waitUntilText(By.id("tail-control"), "live");
+  }
+
   private List<WebElement> rows() {
     return browser.findElements(By.cssSelector("#explore-records tbody tr"));
   }
