@@ -346,7 +346,7 @@ public final class JdbcTransport implements Transport {
 
     /** The clock that times function retries; default the system clock. */
     public Builder clock(Clock clock) {
-      this.clock = clock;
+      this.clock = Objects.requireNonNull(clock, "clock must not be null");
       return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.heartlog.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.heartlog.agent.DeliveryResult;
@@ -165,6 +166,18 @@ class JdbcTransportTest {
       assertThat(result.outcome()).isEqualTo(DeliveryResult.Outcome.FAILED);
       assertThat(result.detail()).contains("Connection").doesNotContain("password");
     }
+  }
+
+  @Test
+  void theBuilderRefusesSettingsItCannotUseWhenTheyAreSet() {
+    JdbcTransport.Builder builder = JdbcTransport.builder();
+
+    assertThatThrownBy(() -> builder.clock(null)).isInstanceOf(NullPointerException.class).hasMessage("clock must not be null");
+    assertThatThrownBy(() -> builder.connectTimeout(Duration.ofMillis(500)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("connect timeout must be at least one second");
+    assertThatThrownBy(() -> builder.functionRetryInterval(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("function retry interval must not be negative");
+    assertThatThrownBy(builder::build).isInstanceOf(IllegalStateException.class).hasMessage("JDBC URL is required");
   }
 
   private static long count(Store store, String sql) {
