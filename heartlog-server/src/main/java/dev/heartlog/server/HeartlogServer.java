@@ -42,6 +42,7 @@ public final class HeartlogServer implements AutoCloseable {
   private Javalin app;
   private ScheduledExecutorService maintenance;
   private LiveTail tail;
+  private TailRoutes tailRoutes;
 
   private HeartlogServer(Builder config, ApiKeys keys, ApiKeys.Created created) {
     this.config = config;
@@ -86,7 +87,8 @@ public final class HeartlogServer implements AutoCloseable {
     app.get("/api/workers/{id}", query::worker);
     app.get("/api/workers/{id}/heartbeats", query::heartbeats);
     if (tail != null) {
-      new TailRoutes(tail, check).register(app);
+      tailRoutes = new TailRoutes(tail, check);
+      tailRoutes.register(app);
     }
     app.exception(PostgrestError.class, (e, ctx) ->
         ctx.status(e.status).contentType("application/json").result(e.json()));
@@ -112,6 +114,9 @@ public final class HeartlogServer implements AutoCloseable {
   public void close() {
     if (tail != null) {
       tail.close();
+    }
+    if (tailRoutes != null) {
+      tailRoutes.close();
     }
     if (maintenance != null) {
       maintenance.shutdownNow();

@@ -6,6 +6,9 @@ import io.javalin.http.Context;
 import io.javalin.websocket.WsContext;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,8 +33,18 @@ final class TailRoutes {
 
   private final LiveTail tail;
   private final KeyCheck keys;
-  /** How to end each open WebSocket's subscription, by its session id. */
+  /** How to end each open WebSocket's subscription and pings, by its session id. */
   private final Map<String, Runnable> sockets = new ConcurrentHashMap<>();
+  /**
+   * Pings the WebSockets. Javalin's own automatic pings run on a thread of the JVM that is not a
+   * daemon and never ends: a program that had served a WebSocket did not exit when its server
+   * was closed.
+   */
+  private final ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(task -> {
+    Thread thread = new Thread(task, "heartlog-tail-pings");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   TailRoutes(LiveTail tail, KeyCheck keys) {
     this.tail = tail;
@@ -49,9 +62,13 @@ final class TailRoutes {
     app.wsBeforeUpgrade(PATH, this::check);
     app.ws(PATH, ws -> {
       ws.onConnect(socket -> {
-        socket.enableAutomaticPings(PING_INTERVAL_SECONDS, TimeUnit.SECONDS);
-        TailRequest request = TailRequest.of(socket::queryParam);
-        sockets.put(socket.sessionId(), tail.subscribe(request, record -> socket.send(StoreJson.record(record))));
+        Future<?> pings = pinger.scheduleAtFixedRate(() -> ping(socket), PING_INTERVAL_SECONDS, PING_INTERVAL_SECONDS,
+            TimeUnit.SECONDS);
+        Runnable unsubscribe = tail.subscribe(TailRequest.of(socket::queryParam), record -> socket.send(StoreJson.record(record)));
+        sockets.put(socket.sessionId(), () -> {
+          pings.cancel(false);
+          unsubscribe.run();
+        });
       });
       ws.onClose(this::end);
       ws.onError(this::end);
@@ -68,11 +85,24 @@ final class TailRoutes {
     }
   }
 
+  /** Ends the WebSockets' pings; for when the server stops. */
+  void close() {
+    pinger.shutdownNow();
+  }
+
   private void end(WsContext socket) {
-    socket.disableAutomaticPings();
-    Runnable unsubscribe = sockets.remove(socket.sessionId());
-    if (unsubscribe != null) {
-      unsubscribe.run();
+    Runnable end = sockets.remove(socket.sessionId());
+    if (end != null) {
+      end.run();
+    }
+  }
+
+  /** A ping; one that fails (the socket is closing) is left to the socket's close. */
+  private static void ping(WsContext socket) {
+    try {
+      socket.sendPing();
+    } catch (RuntimeException closing) {
+      // onClose or onError ends the pings.
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.heartlog.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
@@ -19,8 +20,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -29,6 +32,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -236,10 +240,14 @@ class LiveTailTest {
   }
 
   @Test
-  void aQuietWebSocketIsPingedSoThatItIsNotClosedAsIdle() throws Exception {
+  void aQuietWebSocketIsPingedAndTheServerLeavesNoThreadBehindThatKeepsTheProgramRunning() throws Exception {
+    Set<Thread> before = nonDaemonThreads();
+    HeartlogServer own = HeartlogServer.builder().store(Store.open(url, null, null))
+        .keysFile(Files.createTempDirectory("live-tail-keys").resolve("keys")).readerKeys(READER)
+        .listenTo(url, null, null).port(0).build().start();
     BlockingQueue<String> pings = new LinkedBlockingQueue<>();
     WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-        .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/api/tail?apikey=" + READER), new WebSocket.Listener() {
+        .buildAsync(URI.create("ws://127.0.0.1:" + own.port() + "/api/tail?apikey=" + READER), new WebSocket.Listener() {
           @Override
           public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
             pings.add("ping");
@@ -250,6 +258,15 @@ class LiveTailTest {
 
     assertThat(pings.poll(TailRoutes.PING_INTERVAL_SECONDS + 10, TimeUnit.SECONDS)).isEqualTo("ping");
     assertThat(socket.isInputClosed()).isFalse();
+
+    own.close();
+    await().pollInSameThread().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(nonDaemonThreads())
+        .as("threads that would keep a program that closed its server from exiting").isSubsetOf(before));
+  }
+
+  private static Set<Thread> nonDaemonThreads() {
+    return Thread.getAllStackTraces().keySet().stream().filter(thread -> !thread.isDaemon() && thread.isAlive())
+        .collect(Collectors.toSet());
   }
 
   /** The events but those of the records {@link #awaitFollowing} stored. */
