@@ -22,6 +22,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -87,6 +89,8 @@ public final class FleetLoad {
    * after the fleet stopped). Only the {@code level} filter is counted against the store.
    */
   private static final String FOLLOW = System.getProperty("heartlog.bench.follow");
+  /** With {@code -Dheartlog.bench.followOver=websocket} the follower takes the tail's WebSocket. */
+  private static final boolean FOLLOW_OVER_WEBSOCKET = "websocket".equals(System.getProperty("heartlog.bench.followOver"));
   private static final String READER_KEY = "fleet-load-reader-key";
 
   /** How late the round now running on this heartbeat thread started. */
@@ -393,6 +397,25 @@ public final class FleetLoad {
     private Follower(int port, String url) throws Exception {
       this.url = url;
       lag.start();
+      if (FOLLOW_OVER_WEBSOCKET) {
+        stream = HttpClient.newHttpClient().newWebSocketBuilder()
+            .buildAsync(URI.create("ws://127.0.0.1:" + port + "/api/tail?" + FOLLOW + "&apikey=" + READER_KEY),
+                new WebSocket.Listener() {
+                  private final StringBuilder message = new StringBuilder();
+
+                  @Override
+                  public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+                    message.append(data);
+                    if (last) {
+                      record(message.toString());
+                      message.setLength(0);
+                    }
+                    socket.request(1);
+                    return null;
+                  }
+                });
+        return;
+      }
       HttpRequest request = HttpRequest.newBuilder(
               URI.create("http://127.0.0.1:" + port + "/api/tail?" + FOLLOW))
           .header("apikey", READER_KEY).header("Authorization", "Bearer " + READER_KEY)
@@ -437,8 +460,11 @@ public final class FleetLoad {
       }
       lag.stop();
       stream.cancel(true);
+      if (FOLLOW_OVER_WEBSOCKET) {
+        ((WebSocket) stream.join()).abort();
+      }
       return String.format(Locale.ROOT,
-          "follower (/api/tail?%s): received %,d of the %,d matching records from the first it received on; "
+          "follower (/api/tail?%s" + (FOLLOW_OVER_WEBSOCKET ? ", WebSocket" : ", server-sent events") + "): received %,d of the %,d matching records from the first it received on; "
               + "stored to received p50 %.0f ms, p99 %.0f ms, max %.0f ms",
           FOLLOW, received.get(), expected, lag.percentile(0.5) / 1e6, lag.percentile(0.99) / 1e6, lag.percentile(1.0) / 1e6);
     }
