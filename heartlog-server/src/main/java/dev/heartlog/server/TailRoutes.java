@@ -62,9 +62,9 @@ final class TailRoutes {
     app.wsBeforeUpgrade(PATH, this::check);
     app.ws(PATH, ws -> {
       ws.onConnect(socket -> {
+        Runnable unsubscribe = tail.subscribe(TailRequest.of(socket::queryParam), record -> socket.send(StoreJson.record(record)));
         Future<?> pings = pinger.scheduleAtFixedRate(() -> ping(socket), PING_INTERVAL_SECONDS, PING_INTERVAL_SECONDS,
             TimeUnit.SECONDS);
-        Runnable unsubscribe = tail.subscribe(TailRequest.of(socket::queryParam), record -> socket.send(StoreJson.record(record)));
         sockets.put(socket.sessionId(), () -> {
           pings.cancel(false);
           unsubscribe.run();
@@ -97,12 +97,16 @@ final class TailRoutes {
     }
   }
 
-  /** A ping; one that fails (the socket is closing) is left to the socket's close. */
-  private static void ping(WsContext socket) {
+  /** A ping; a socket found closed has its subscription and pings ended, should its close have come first. */
+  private void ping(WsContext socket) {
+    if (!socket.session.isOpen()) {
+      end(socket);
+      return;
+    }
     try {
       socket.sendPing();
     } catch (RuntimeException closing) {
-      // onClose or onError ends the pings.
+      // onClose or onError ends the pings, or the next ping does.
     }
   }
 }
