@@ -20,7 +20,8 @@ import org.postgresql.PGNotification;
  * connection that {@code LISTEN}s on {@code heartlog_logs}, which the ingest function notifies
  * when it stored records (each of its connections at most every 200 ms: a notification makes
  * commits wait for each other); it then reads the records stored since the last ones it saw and
- * sends each subscriber (a browser's server-sent events, or a WebSocket) those matching its filter. A poll every
+ * queues for each subscriber (a browser's server-sent events, or a WebSocket) those matching its
+ * filter; each subscriber's own thread sends them ({@link TailSubscriber}). A poll every
  * {@link #SAFETY_POLL_MILLIS} finds what was stored without a notification, and what was
  * notified while reconnecting. With no subscriber it reads nothing: a fleet's records would
  * otherwise be read back as fast as they are stored, for nobody.
@@ -48,23 +49,21 @@ final class LiveTail implements AutoCloseable {
    */
   static final long MISSED_IDS = 100_000;
 
-  /**
-   * Where a follower's records go: its server-sent-events stream or its WebSocket. Called by one
-   * thread at a time; throws when the follower is gone, which ends its subscription.
-   */
+  /** Where a follower's records go: its server-sent-events stream or its WebSocket. */
   interface Sink {
+    /** Sends one record, by the follower's own thread; throws when the follower is gone. */
     void send(StoredRecord record) throws Exception;
-  }
 
-  /** One follower: what it asks for, and where its records go. */
-  private record Subscriber(TailRequest request, Sink sink) {}
+    /** Ends the stream or socket, saying why where it can: the follower fell too far behind. */
+    void close(String reason);
+  }
 
   private final Store store;
   private final String jdbcUrl;
   private final String user;
   private final String password;
   private final PrintStream diagnostics;
-  private final Set<Subscriber> subscribers = new CopyOnWriteArraySet<>();
+  private final Set<TailSubscriber> subscribers = new CopyOnWriteArraySet<>();
   private final Thread thread;
   private volatile boolean running = true;
   private RecordFollower follower;
@@ -85,24 +84,25 @@ final class LiveTail implements AutoCloseable {
    * afterId}, until the returned action ends it (call it when the follower goes).
    */
   Runnable subscribe(TailRequest request, Sink sink) {
-    Subscriber subscriber = new Subscriber(request, sink);
+    TailSubscriber subscriber = new TailSubscriber(request, sink, subscribers::remove);
     // Between two reads: what was sent to the others so far is what the follower missed.
     synchronized (this) {
       if (subscribers.isEmpty()) {
         startFollowing();
       }
-      if (request.afterId() != null && !sendMissed(subscriber, request.afterId())) {
-        return () -> { };
-      }
       subscribers.add(subscriber);
+      if (request.afterId() != null) {
+        sendMissed(subscriber, request.afterId());
+      }
     }
-    return () -> subscribers.remove(subscriber);
+    return subscriber::end;
   }
 
   @Override
   public void close() {
     running = false;
     thread.interrupt();
+    subscribers.forEach(TailSubscriber::end);
   }
 
   private void run() {
@@ -170,9 +170,9 @@ final class LiveTail implements AutoCloseable {
       List<LogFilter> wanted = subscribers.stream().map(subscriber -> subscriber.request().storeFilter(1)).toList();
       RecordFollower.Read next = follower.read(wanted, READ_LIMIT);
       for (StoredRecord record : next.records()) {
-        for (Subscriber subscriber : subscribers) {
+        for (TailSubscriber subscriber : subscribers) {
           if (subscriber.request().wants(record)) {
-            send(subscriber, record);
+            subscriber.offer(record);
           }
         }
       }
@@ -187,32 +187,18 @@ final class LiveTail implements AutoCloseable {
    * and up to where following has read, so that it continues where it left off: the newest
    * {@value #MISSED_LIMIT} of them, among the last {@value #MISSED_IDS} ids. Those following
    * still waits for (transactions not committed yet) it sends later, to everyone.
-   *
-   * @return false when the follower is gone
    */
-  private boolean sendMissed(Subscriber subscriber, long afterId) {
+  private void sendMissed(TailSubscriber subscriber, long afterId) {
     long untilId = follower.newestId();
     if (afterId >= untilId) {
-      return true;
+      return;
     }
     List<StoredRecord> missed = store.logsAfter(Math.max(afterId, untilId - MISSED_IDS), untilId,
         subscriber.request().storeFilter(MISSED_LIMIT));
     for (StoredRecord record : missed) {
-      if (subscriber.request().wants(record) && !follower.waitsFor(record.id()) && !send(subscriber, record)) {
-        return false;
+      if (subscriber.request().wants(record) && !follower.waitsFor(record.id())) {
+        subscriber.offer(record);
       }
-    }
-    return true;
-  }
-
-  /** Whether the record was sent; a follower that is gone is unsubscribed. */
-  private boolean send(Subscriber subscriber, StoredRecord record) {
-    try {
-      subscriber.sink().send(record);
-      return true;
-    } catch (Exception e) {
-      subscribers.remove(subscriber);
-      return false;
     }
   }
 

@@ -1,8 +1,10 @@
 package dev.heartlog.server;
 
 import dev.heartlog.store.StoreJson;
+import dev.heartlog.store.StoredRecord;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.websocket.WsCloseStatus;
 import io.javalin.websocket.WsContext;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,17 +12,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * The live tail at {@code /api/tail}, two ways: a plain {@code GET} answers with server-sent
  * events (what a browser's {@code EventSource} reads, one event {@code record} per record), and
  * the same address asked to upgrade ({@code ws://host:7070/api/tail?...}) opens a WebSocket that
  * gets each record as one text message. Either way a record is the JSON object {@code /api/logs}
- * lists, with its {@code id}; a follower that reconnects with {@code ?after=<id>} is sent what it
- * missed. Both take the filters of {@link TailRequest} and need a reader key, which may come as
- * {@code ?apikey=} since browsers send no headers with either. A filter that cannot be read is
- * refused with 400 before the stream or the socket opens. The WebSocket ignores what the client
- * sends.
+ * lists, with its {@code id}; a follower that reconnects with {@code ?after=<id>} (or an event
+ * stream's {@code Last-Event-ID}) is sent what it missed. Both take the filters of {@link
+ * TailRequest} and need a reader key, which may come as {@code ?apikey=} since browsers send no
+ * headers with either. A filter that cannot be read is refused with 400 before the stream or the
+ * socket opens. The WebSocket ignores what the client sends.
  */
 final class TailRoutes {
 
@@ -55,14 +58,33 @@ final class TailRoutes {
     app.before(PATH, this::check);
     app.sse(PATH, client -> {
       client.keepAlive();
-      TailRequest request = TailRequest.of(client.ctx()::queryParam);
-      client.onClose(tail.subscribe(request,
-          record -> client.sendEvent("record", StoreJson.record(record), Long.toString(record.id()))));
+      TailRequest request = TailRequest.of(eventStreamParams(client.ctx()));
+      client.onClose(tail.subscribe(request, new LiveTail.Sink() {
+        @Override
+        public void send(StoredRecord record) {
+          client.sendEvent("record", StoreJson.record(record), Long.toString(record.id()));
+        }
+
+        @Override
+        public void close(String reason) {
+          client.close();   // a browser's EventSource comes back by itself, with the ids it had
+        }
+      }));
     });
     app.wsBeforeUpgrade(PATH, this::check);
     app.ws(PATH, ws -> {
       ws.onConnect(socket -> {
-        Runnable unsubscribe = tail.subscribe(TailRequest.of(socket::queryParam), record -> socket.send(StoreJson.record(record)));
+        Runnable unsubscribe = tail.subscribe(TailRequest.of(socket::queryParam), new LiveTail.Sink() {
+          @Override
+          public void send(StoredRecord record) {
+            socket.send(StoreJson.record(record));
+          }
+
+          @Override
+          public void close(String reason) {
+            socket.closeSession(WsCloseStatus.TRY_AGAIN_LATER, reason);
+          }
+        });
         Future<?> pings = pinger.scheduleAtFixedRate(() -> ping(socket), PING_INTERVAL_SECONDS, PING_INTERVAL_SECONDS,
             TimeUnit.SECONDS);
         sockets.put(socket.sessionId(), () -> {
@@ -75,11 +97,21 @@ final class TailRoutes {
     });
   }
 
+  /**
+   * The query of an event stream, with {@code after} taken from {@code Last-Event-ID} where the
+   * browser sends one: an {@code EventSource} that lost its stream comes back by itself, to the
+   * same address, saying the id of the last record it received.
+   */
+  private static UnaryOperator<String> eventStreamParams(Context ctx) {
+    String lastEventId = ctx.header("Last-Event-ID");
+    return name -> "after".equals(name) && lastEventId != null && !lastEventId.isBlank() ? lastEventId : ctx.queryParam(name);
+  }
+
   /** Before the stream or the socket opens: the key, then the filters. */
   private void check(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
     try {
-      TailRequest.of(ctx::queryParam);
+      TailRequest.of(eventStreamParams(ctx));
     } catch (IllegalArgumentException e) {
       throw PostgrestError.badRequest("HL400", e.getMessage());
     }

@@ -225,6 +225,63 @@ class LiveTailTest {
   }
 
   @Test
+  void aFollowerThatStopsReadingHoldsUpNoOtherAndIsEnded() throws Exception {
+    BlockingQueue<String> ends = new LinkedBlockingQueue<>();
+    WebSocket stalled = HttpClient.newHttpClient().newWebSocketBuilder()
+        .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/api/tail?apikey=" + READER), new WebSocket.Listener() {
+          @Override
+          public void onOpen(WebSocket webSocket) {
+            // Asks for no message: it reads nothing, and the server's writes to it fill the buffers.
+          }
+
+          @Override
+          public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            ends.add(statusCode + " " + reason);
+            return null;
+          }
+
+          @Override
+          public void onError(WebSocket webSocket, Throwable error) {
+            ends.add("error " + error);
+          }
+        }).join();
+    sockets.add(stalled);
+    BlockingQueue<String> other = follow("?worker=gpu-watch");
+    awaitFollowing(other, "gpu-watch", "INFO");
+
+    // More records than it may fall behind, about 1 KB each: some megabytes fill the buffers.
+    int batches = TailSubscriber.QUEUED_RECORDS / 2_000 + 6;
+    for (int batch = 0; batch < batches; batch++) {
+      try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+        statement.execute("SELECT func_worker_heartbeat_with_logs('gpu-flood', NULL, NULL, "
+            + "(SELECT jsonb_agg(jsonb_build_object('level', 'INFO', 'message', 'flood ' || g || repeat('x', 1000))) "
+            + "FROM generate_series(1, 2000) g), NULL)");
+      }
+    }
+    store("gpu-watch", "INFO", "after the flood");
+
+    assertThat(awaitEvent(other, "after the flood")).as("the other follower's record arrived").isTrue();
+    stalled.request(Long.MAX_VALUE);   // reads what reached it, then its end
+    assertThat(ends.poll(30, TimeUnit.SECONDS)).as("the stalled follower was ended").isNotNull();
+  }
+
+  @Test
+  void aBrowserWhoseStreamDroppedComesBackWithTheLastEventIdItReceived() throws Exception {
+    BlockingQueue<String> first = follow("?worker=gpu-7");
+    awaitFollowing(first, "gpu-7", "INFO");
+    store("gpu-7", "INFO", "seen before the drop");
+    List<String> seen = new ArrayList<>();
+    assertThat(awaitEvent(first, "seen before the drop", seen)).isTrue();
+    long lastId = id(seen.get(seen.size() - 1));
+    streams.forEach(stream -> stream.cancel(true));
+
+    store("gpu-7", "WARNING", "missed");
+    BlockingQueue<String> again = follow("?worker=gpu-7", "Last-Event-ID", Long.toString(lastId));
+
+    assertThat(awaitEvent(again, "missed")).isTrue();
+  }
+
+  @Test
   void theTailRefusesAMissingKeyAndFiltersItCannotReadBeforeItOpens() throws Exception {
     assertThat(handshakeStatus("?worker=gpu-1")).isEqualTo(401);
     assertThat(handshakeStatus("?apikey=hlr_not_a_key_of_this_server_0000000")).isEqualTo(401);
@@ -323,12 +380,13 @@ class LiveTailTest {
     return follow("");
   }
 
-  /** The same for the filters in {@code query} ({@code ?level=ERROR}, say). */
-  private BlockingQueue<String> follow(String query) {
+  /** The same for the filters in {@code query} ({@code ?level=ERROR}, say), with headers (name, value, ...). */
+  private BlockingQueue<String> follow(String query, String... headers) {
     BlockingQueue<String> events = new LinkedBlockingQueue<>();
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/tail" + query))
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/tail" + query))
         .header("apikey", READER).header("Authorization", "Bearer " + READER)
-        .header("Accept", "text/event-stream").build();
+        .header("Accept", "text/event-stream");
+    HttpRequest request = (headers.length == 0 ? builder : builder.headers(headers)).build();
     // HTTP/1.1: the client's default first asks plain HTTP to upgrade to HTTP/2, which the
     // server's event stream does not answer.
     CompletableFuture<HttpResponse<Stream<String>>> stream = HttpClient.newBuilder()

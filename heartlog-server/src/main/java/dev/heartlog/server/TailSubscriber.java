@@ -1,0 +1,82 @@
+package dev.heartlog.server;
+
+import dev.heartlog.store.StoredRecord;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * One follower of the live tail: what it asks for, and a thread of its own that sends it its
+ * records from a bounded queue. The tail only queues, so a follower that reads slowly, or not at
+ * all, holds up no one else: one WebSocket that stopped reading had kept the tail's other
+ * followers from any new record for more than 15 s, its writes blocked until the server's idle
+ * timeout. A follower {@value #QUEUED_RECORDS} records behind is ended, told why where its way
+ * out can say; it comes back with {@code after=<its last id>}.
+ */
+final class TailSubscriber {
+
+  /** Records queued for one follower: what a follower that comes back is sent, twice. */
+  static final int QUEUED_RECORDS = 2 * LiveTail.MISSED_LIMIT;
+
+  private static final AtomicLong NUMBERS = new AtomicLong();
+
+  private final TailRequest request;
+  private final LiveTail.Sink sink;
+  private final Consumer<TailSubscriber> onEnd;
+  private final BlockingQueue<StoredRecord> queue = new ArrayBlockingQueue<>(QUEUED_RECORDS);
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private final Thread sender;
+
+  /** @param onEnd given this follower once when it ends, whichever way */
+  TailSubscriber(TailRequest request, LiveTail.Sink sink, Consumer<TailSubscriber> onEnd) {
+    this.request = request;
+    this.sink = sink;
+    this.onEnd = onEnd;
+    this.sender = new Thread(this::sendQueued, "heartlog-tail-follower-" + NUMBERS.incrementAndGet());
+    sender.setDaemon(true);
+    sender.start();
+  }
+
+  TailRequest request() {
+    return request;
+  }
+
+  /** Queues a record it wants; a follower this far behind is ended instead. */
+  void offer(StoredRecord record) {
+    if (!ended.get() && !queue.offer(record)) {
+      end();
+      // Its sender is likely blocked in a write that ends only at the server's idle timeout:
+      // the stream or socket is closed from elsewhere.
+      Thread closer = new Thread(() -> sink.close("heartlog: this follower fell " + QUEUED_RECORDS
+          + " records behind; follow again with after=<the last id received>"), "heartlog-tail-close");
+      closer.setDaemon(true);
+      closer.start();
+    }
+  }
+
+  /** Stops sending; what is queued is dropped. */
+  void end() {
+    if (ended.compareAndSet(false, true)) {
+      sender.interrupt();
+      queue.clear();
+      onEnd.accept(this);
+    }
+  }
+
+  private void sendQueued() {
+    try {
+      while (!ended.get()) {
+        StoredRecord record = queue.take();
+        if (!ended.get()) {
+          sink.send(record);
+        }
+      }
+    } catch (InterruptedException ended) {
+      // end()
+    } catch (Exception gone) {
+      end();   // the browser or socket went away
+    }
+  }
+}
