@@ -123,13 +123,7 @@ class LiveTailTest extends LiveTailTestBase {
 
   @Test
   void aBrowserThatComesBackAfterAnIdIsSentWhatItMissedThoughTheFleetStoredMuchMore() throws Exception {
-    BlockingQueue<String> first = follow("?worker=gpu-3");
-    awaitFollowing(first, "gpu-3", "INFO");
-    store("gpu-3", "INFO", "seen before the pause");
-    List<String> seen = new ArrayList<>();
-    assertThat(awaitEvent(first, "seen before the pause", seen)).isTrue();
-    long lastId = id(seen.get(seen.size() - 1));
-    streams.forEach(stream -> stream.cancel(true));
+    long lastId = followUntilAndDrop("gpu-3", "seen before the pause");
 
     store("gpu-3", "INFO", "missed one");
     storeMany("gpu-4", 300);
@@ -186,13 +180,7 @@ class LiveTailTest extends LiveTailTestBase {
 
   @Test
   void aBrowserWhoseStreamDroppedComesBackWithTheLastEventIdItReceived() throws Exception {
-    BlockingQueue<String> first = follow("?worker=gpu-7");
-    awaitFollowing(first, "gpu-7", "INFO");
-    store("gpu-7", "INFO", "seen before the drop");
-    List<String> seen = new ArrayList<>();
-    assertThat(awaitEvent(first, "seen before the drop", seen)).isTrue();
-    long lastId = id(seen.get(seen.size() - 1));
-    streams.forEach(stream -> stream.cancel(true));
+    long lastId = followUntilAndDrop("gpu-7", "seen before the drop");
 
     store("gpu-7", "WARNING", "missed");
     BlockingQueue<String> again = follow("?worker=gpu-7", "Last-Event-ID", Long.toString(lastId));

@@ -63,6 +63,20 @@ abstract class LiveTailTestBase {
     server.close();
   }
 
+  /**
+   * Follows the worker's records over an event stream until the one with {@code text} arrives,
+   * then drops the stream; returns that record's id, the last the browser had.
+   */
+  long followUntilAndDrop(String worker, String text) throws Exception {
+    BlockingQueue<String> first = follow("?worker=" + worker);
+    awaitFollowing(first, worker, "INFO");
+    store(worker, "INFO", text);
+    List<String> seen = new ArrayList<>();
+    assertThat(awaitEvent(first, text, seen)).isTrue();
+    streams.forEach(stream -> stream.cancel(true));
+    return id(seen.get(seen.size() - 1));
+  }
+
   /** The events but those of the records {@link #awaitFollowing} stored. */
   static List<String> withoutProbes(List<String> events) {
     return events.stream().filter(event -> !event.contains("subscribed yet?")).toList();
