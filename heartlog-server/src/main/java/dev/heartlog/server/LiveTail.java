@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.function.Supplier;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -84,17 +85,17 @@ final class LiveTail implements AutoCloseable {
    * afterId}, until the returned action ends it (call it when the follower goes).
    */
   Runnable subscribe(TailRequest request, Sink sink) {
-    TailSubscriber subscriber = new TailSubscriber(request, sink, subscribers::remove);
+    TailSubscriber subscriber;
     // Between two reads: what was sent to the others so far is what the follower missed.
     synchronized (this) {
       if (subscribers.isEmpty()) {
         startFollowing();
       }
+      Supplier<List<StoredRecord>> missed = request.afterId() == null ? List::of : missedSince(request);
+      subscriber = new TailSubscriber(request, missed, sink, subscribers::remove);
       subscribers.add(subscriber);
-      if (request.afterId() != null) {
-        sendMissed(subscriber, request.afterId());
-      }
     }
+    subscriber.start();
     return subscriber::end;
   }
 
@@ -183,23 +184,22 @@ final class LiveTail implements AutoCloseable {
   }
 
   /**
-   * Sends a follower that comes back the records it wants that were stored after {@code afterId}
-   * and up to where following has read, so that it continues where it left off: the newest
+   * What a follower that comes back missed: the records it wants stored after its {@code afterId}
+   * and up to where following has read now, so that it continues where it left off; the newest
    * {@value #MISSED_LIMIT} of them, among the last {@value #MISSED_IDS} ids. Those following
-   * still waits for (transactions not committed yet) it sends later, to everyone.
+   * still waits for (transactions not committed yet) come later, to everyone. Where following
+   * stands is taken now, under the lock; the read is left to the follower's own thread.
    */
-  private void sendMissed(TailSubscriber subscriber, long afterId) {
+  private Supplier<List<StoredRecord>> missedSince(TailRequest request) {
     long untilId = follower.newestId();
-    if (afterId >= untilId) {
-      return;
+    long fromId = Math.max(request.afterId(), untilId - MISSED_IDS);
+    if (fromId >= untilId) {
+      return List::of;
     }
-    List<StoredRecord> missed = store.logsAfter(Math.max(afterId, untilId - MISSED_IDS), untilId,
-        subscriber.request().storeFilter(MISSED_LIMIT));
-    for (StoredRecord record : missed) {
-      if (subscriber.request().wants(record) && !follower.waitsFor(record.id())) {
-        subscriber.offer(record);
-      }
-    }
+    Set<Long> comingLater = follower.idsWaitedFor(fromId, untilId);
+    return () -> store.logsAfter(fromId, untilId, request.storeFilter(MISSED_LIMIT)).stream()
+        .filter(record -> request.wants(record) && !comingLater.contains(record.id()))
+        .toList();
   }
 
   private static void sleep(long millis) {

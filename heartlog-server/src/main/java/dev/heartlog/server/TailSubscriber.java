@@ -1,11 +1,13 @@
 package dev.heartlog.server;
 
 import dev.heartlog.store.StoredRecord;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One follower of the live tail: what it asks for, and a thread of its own that sends it its
@@ -14,6 +16,11 @@ import java.util.function.Consumer;
  * followers from any new record for more than 15 s, its writes blocked until the server's idle
  * timeout. A follower {@value #QUEUED_RECORDS} records behind is ended, told why where its way
  * out can say; it comes back with {@code after=<its last id>}.
+ *
+ * <p>A follower that comes back is first sent what it missed, read from the store by its own
+ * thread too: the records stored meanwhile wait in its queue. Read by the tail, under its lock,
+ * that read had held up every other follower, up to 1.5 s for one that follows the fleet's
+ * errors from a cold cache (BENCHMARKS.md §8).
  */
 final class TailSubscriber {
 
@@ -23,19 +30,30 @@ final class TailSubscriber {
   private static final AtomicLong NUMBERS = new AtomicLong();
 
   private final TailRequest request;
+  private final Supplier<List<StoredRecord>> missed;
   private final LiveTail.Sink sink;
   private final Consumer<TailSubscriber> onEnd;
   private final BlockingQueue<StoredRecord> queue = new ArrayBlockingQueue<>(QUEUED_RECORDS);
   private final AtomicBoolean ended = new AtomicBoolean();
   private final Thread sender;
 
-  /** @param onEnd given this follower once when it ends, whichever way */
-  TailSubscriber(TailRequest request, LiveTail.Sink sink, Consumer<TailSubscriber> onEnd) {
+  /**
+   * @param missed read by the follower's thread before it sends anything else: what a follower
+   *     that comes back missed, in id order
+   * @param onEnd given this follower once when it ends, whichever way
+   */
+  TailSubscriber(TailRequest request, Supplier<List<StoredRecord>> missed, LiveTail.Sink sink,
+      Consumer<TailSubscriber> onEnd) {
     this.request = request;
+    this.missed = missed;
     this.sink = sink;
     this.onEnd = onEnd;
-    this.sender = new Thread(this::sendQueued, "heartlog-tail-follower-" + NUMBERS.incrementAndGet());
+    this.sender = new Thread(this::send, "heartlog-tail-follower-" + NUMBERS.incrementAndGet());
     sender.setDaemon(true);
+  }
+
+  /** Starts sending; call it once the tail offers it records, so that its end finds it there. */
+  void start() {
     sender.start();
   }
 
@@ -49,11 +67,15 @@ final class TailSubscriber {
       end();
       // Its sender is likely blocked in a write that ends only at the server's idle timeout:
       // the stream or socket is closed from elsewhere.
-      Thread closer = new Thread(() -> sink.close("heartlog: this follower fell " + QUEUED_RECORDS
-          + " records behind; follow again with after=<the last id received>"), "heartlog-tail-close");
-      closer.setDaemon(true);
-      closer.start();
+      closeFromElsewhere("heartlog: this follower fell " + QUEUED_RECORDS
+          + " records behind; follow again with after=<the last id received>");
     }
+  }
+
+  private void closeFromElsewhere(String reason) {
+    Thread closer = new Thread(() -> sink.close(reason), "heartlog-tail-close");
+    closer.setDaemon(true);
+    closer.start();
   }
 
   /** Stops sending; what is queued is dropped. */
@@ -65,8 +87,23 @@ final class TailSubscriber {
     }
   }
 
-  private void sendQueued() {
+  private void send() {
+    List<StoredRecord> backlog;
     try {
+      backlog = missed.get();
+    } catch (RuntimeException e) {
+      end();
+      closeFromElsewhere("heartlog: could not read what this follower missed (" + e.getMessage()
+          + "); follow again with after=<the last id received>");
+      return;
+    }
+    try {
+      for (StoredRecord record : backlog) {
+        if (ended.get()) {
+          return;
+        }
+        sink.send(record);
+      }
       while (!ended.get()) {
         StoredRecord record = queue.take();
         if (!ended.get()) {

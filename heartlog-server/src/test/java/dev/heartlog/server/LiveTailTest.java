@@ -130,11 +130,18 @@ class LiveTailTest extends LiveTailTestBase {
     store("gpu-3", "WARNING", "missed two");
     BlockingQueue<String> again = follow("?worker=gpu-3&after=" + lastId);
 
-    List<String> missed = new ArrayList<>();
-    assertThat(awaitEvent(again, "missed two", missed)).isTrue();
-    assertThat(missed).satisfiesExactly(
+    // Stored while it comes back: before or after its subscription, it comes once, after those.
+    store("gpu-3", "INFO", "stored as it came back");
+
+    List<String> received = new ArrayList<>();
+    assertThat(awaitEvent(again, "stored as it came back", received)).isTrue();
+    store("gpu-3", "INFO", "stored after");
+    assertThat(awaitEvent(again, "stored after", received)).isTrue();
+    assertThat(received).satisfiesExactly(
         event -> assertThat(event).contains("\"missed one\""),
-        event -> assertThat(event).contains("\"missed two\""));
+        event -> assertThat(event).contains("\"missed two\""),
+        event -> assertThat(event).contains("\"stored as it came back\""),
+        event -> assertThat(event).contains("\"stored after\""));
   }
 
   @Test

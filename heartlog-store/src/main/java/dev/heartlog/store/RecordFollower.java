@@ -2,9 +2,11 @@ package dev.heartlog.store;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -188,11 +190,17 @@ public final class RecordFollower {
   }
 
   /**
-   * Whether {@code id}, at or below {@link #newestId}, is still waited for: its record, once
-   * committed, comes in a later read.
+   * The ids above {@code afterId} and at or below {@code untilId} still waited for, as they are
+   * now: their records, once committed, come in a later read. A copy, for another thread.
    */
-  public boolean waitsFor(long id) {
-    return gaps.containsKey(id);
+  public Set<Long> idsWaitedFor(long afterId, long untilId) {
+    Set<Long> waited = new HashSet<>();
+    for (long id : gaps.keySet()) {
+      if (id > afterId && id <= untilId) {
+        waited.add(id);
+      }
+    }
+    return waited;
   }
 
   /** How many ids below {@link #newestId} are still waited for. */
