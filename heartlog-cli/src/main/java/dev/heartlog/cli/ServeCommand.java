@@ -41,13 +41,22 @@ final class ServeCommand implements Callable<Integer> {
       description = "Keys file (hashes only; default <home>/keys). HEARTLOG_WRITER_KEYS and HEARTLOG_READER_KEYS add keys.")
   Path keysFile;
 
+  @Option(names = "--tail-max-queued", paramLabel = "RECORDS", defaultValue = "" + HeartlogServer.DEFAULT_TAIL_MAX_QUEUED,
+      description = "Most records the live tail holds for its followers together, at least 1000; beyond it the "
+          + "follower furthest behind is ended, and may follow again with after=<its last id> (default ${DEFAULT-VALUE}).")
+  int tailMaxQueued;
+
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   @Override
   public Integer call() throws InterruptedException {
-    long maxBodyBytes;
-    try {
-      maxBodyBytes = AgentEnvironment.bytes("--max-body", maxBody);
+    HeartlogServer.Builder settings;
+    try {   // checked before the store is opened (an embedded one takes seconds to start)
+      settings = HeartlogServer.builder()
+          .bind(bind)
+          .port(port)
+          .maxBodyBytes(AgentEnvironment.bytes("--max-body", maxBody))
+          .tailMaxQueued(tailMaxQueued);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -55,16 +64,13 @@ final class ServeCommand implements Callable<Integer> {
     StoreOptions.Opened opened = storeOptions.openPooled();
     HeartlogServer server;
     try {
-      server = HeartlogServer.builder()
+      server = settings
           .store(opened.store())
           .listenTo(opened.jdbcUrl(), storeOptions.isEmbedded() ? null : storeOptions.user,
               storeOptions.isEmbedded() ? null : storeOptions.password)
           .keysFile(keysFile != null ? keysFile : storeOptions.home.resolve("keys"))
           .writerKeys(System.getenv("HEARTLOG_WRITER_KEYS"))
           .readerKeys(System.getenv("HEARTLOG_READER_KEYS"))
-          .bind(bind)
-          .port(port)
-          .maxBodyBytes(maxBodyBytes)
           .build()
           .start();
     } catch (IOException e) {

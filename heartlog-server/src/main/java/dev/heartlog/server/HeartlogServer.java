@@ -33,6 +33,12 @@ public final class HeartlogServer implements AutoCloseable {
   public static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
   /** The most {@code --max-body} may be. */
   static final long MAX_BODY_BYTES_LIMIT = 1024L * 1024 * 1024;
+  /**
+   * The most records queued for the live tail's followers together, about 100 MB of records of
+   * 1 KB; beyond it the follower furthest behind is ended. Each follower may fall behind by at
+   * most 20,000 records of its own.
+   */
+  public static final int DEFAULT_TAIL_MAX_QUEUED = 100_000;
   /** How often the server runs partition maintenance and retention. */
   public static final Duration DEFAULT_MAINTENANCE_INTERVAL = Duration.ofHours(1);
 
@@ -65,7 +71,8 @@ public final class HeartlogServer implements AutoCloseable {
     IngestRoutes ingest = new IngestRoutes(config.store, check, config.maxBodyBytes);
     QueryRoutes query = new QueryRoutes(config.store, check, config.clock);
     tail = config.jdbcUrl == null ? null
-        : new LiveTail(config.store, config.jdbcUrl, config.user, config.password, config.diagnostics);
+        : new LiveTail(config.store, config.jdbcUrl, config.user, config.password, config.tailMaxQueued,
+            config.diagnostics);
     app = Javalin.create(javalin -> {
       javalin.showJavalinBanner = false;
       javalin.http.maxRequestSize = config.maxBodyBytes;
@@ -158,6 +165,7 @@ public final class HeartlogServer implements AutoCloseable {
     private int port = DEFAULT_PORT;
     private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private Duration maintenanceInterval = DEFAULT_MAINTENANCE_INTERVAL;
+    private int tailMaxQueued = DEFAULT_TAIL_MAX_QUEUED;
     private Clock clock = Clock.systemUTC();
     private PrintStream diagnostics = System.err;
 
@@ -233,6 +241,15 @@ public final class HeartlogServer implements AutoCloseable {
         throw new IllegalArgumentException("maintenance interval must be positive");
       }
       this.maintenanceInterval = interval;
+      return this;
+    }
+
+    /** The most records queued for the live tail's followers together; default {@link #DEFAULT_TAIL_MAX_QUEUED}. */
+    public Builder tailMaxQueued(int records) {
+      if (records < 1_000) {
+        throw new IllegalArgumentException("the live tail's queue must hold at least 1000 records");
+      }
+      this.tailMaxQueued = records;
       return this;
     }
 

@@ -9,9 +9,11 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -65,12 +67,20 @@ final class LiveTail implements AutoCloseable {
   private final String password;
   private final PrintStream diagnostics;
   private final Set<TailSubscriber> subscribers = new CopyOnWriteArraySet<>();
+  /** Records queued for all followers together, and the most there may be. */
+  private final AtomicInteger queued = new AtomicInteger();
+  private final int maxQueued;
   private final Thread thread;
   private volatile boolean running = true;
   private RecordFollower follower;
 
-  LiveTail(Store store, String jdbcUrl, String user, String password, PrintStream diagnostics) {
+  /**
+   * @param maxQueued the most records queued for all followers together; beyond it the follower
+   *     furthest behind is ended
+   */
+  LiveTail(Store store, String jdbcUrl, String user, String password, int maxQueued, PrintStream diagnostics) {
     this.store = store;
+    this.maxQueued = maxQueued;
     this.jdbcUrl = jdbcUrl;
     this.user = user;
     this.password = password;
@@ -92,7 +102,7 @@ final class LiveTail implements AutoCloseable {
         startFollowing();
       }
       Supplier<List<StoredRecord>> missed = request.afterId() == null ? List::of : missedSince(request);
-      subscriber = new TailSubscriber(request, missed, sink, subscribers::remove);
+      subscriber = new TailSubscriber(request, missed, sink, subscribers::remove, queued);
       subscribers.add(subscriber);
     }
     subscriber.start();
@@ -176,11 +186,26 @@ final class LiveTail implements AutoCloseable {
             subscriber.offer(record);
           }
         }
+        if (queued.get() > maxQueued) {
+          endFurthestBehind();
+        }
       }
       if (!next.full()) {
         return;
       }
     }
+  }
+
+  /**
+   * Ends the follower with the most records queued, which holds the most memory and would be the
+   * last to catch up: {@link TailSubscriber} bounds each follower's queue, this bounds them all.
+   */
+  private void endFurthestBehind() {
+    subscribers.stream().max(Comparator.comparingInt(TailSubscriber::queued))
+        .filter(furthest -> furthest.queued() > 0)
+        .ifPresent(furthest ->
+        furthest.endBehind("heartlog: the live tail's followers fell " + maxQueued + " records behind"
+            + " together, this one the furthest; follow again with after=<the last id received>"));
   }
 
   /**

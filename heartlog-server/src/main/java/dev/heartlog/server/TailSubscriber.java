@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -33,6 +34,7 @@ final class TailSubscriber {
   private final Supplier<List<StoredRecord>> missed;
   private final LiveTail.Sink sink;
   private final Consumer<TailSubscriber> onEnd;
+  private final AtomicInteger queuedForAll;
   private final BlockingQueue<StoredRecord> queue = new ArrayBlockingQueue<>(QUEUED_RECORDS);
   private final AtomicBoolean ended = new AtomicBoolean();
   private final Thread sender;
@@ -41,13 +43,15 @@ final class TailSubscriber {
    * @param missed read by the follower's thread before it sends anything else: what a follower
    *     that comes back missed, in id order
    * @param onEnd given this follower once when it ends, whichever way
+   * @param queuedForAll the records queued for all the tail's followers, which this one's add to
    */
   TailSubscriber(TailRequest request, Supplier<List<StoredRecord>> missed, LiveTail.Sink sink,
-      Consumer<TailSubscriber> onEnd) {
+      Consumer<TailSubscriber> onEnd, AtomicInteger queuedForAll) {
     this.request = request;
     this.missed = missed;
     this.sink = sink;
     this.onEnd = onEnd;
+    this.queuedForAll = queuedForAll;
     this.sender = new Thread(this::send, "heartlog-tail-follower-" + NUMBERS.incrementAndGet());
     sender.setDaemon(true);
   }
@@ -63,13 +67,28 @@ final class TailSubscriber {
 
   /** Queues a record it wants; a follower this far behind is ended instead. */
   void offer(StoredRecord record) {
-    if (!ended.get() && !queue.offer(record)) {
-      end();
-      // Its sender is likely blocked in a write that ends only at the server's idle timeout:
-      // the stream or socket is closed from elsewhere.
-      closeFromElsewhere("heartlog: this follower fell " + QUEUED_RECORDS
+    if (ended.get()) {
+      return;
+    }
+    if (queue.offer(record)) {
+      queuedForAll.incrementAndGet();
+    } else {
+      endBehind("heartlog: this follower fell " + QUEUED_RECORDS
           + " records behind; follow again with after=<the last id received>");
     }
+  }
+
+  /** The records queued for it: how far behind it is. */
+  int queued() {
+    return queue.size();
+  }
+
+  /** Ends a follower too far behind, telling it why where its way out can. */
+  void endBehind(String reason) {
+    end();
+    // Its sender is likely blocked in a write that ends only at the server's idle timeout: the
+    // stream or socket is closed from elsewhere.
+    closeFromElsewhere(reason);
   }
 
   private void closeFromElsewhere(String reason) {
@@ -82,7 +101,9 @@ final class TailSubscriber {
   void end() {
     if (ended.compareAndSet(false, true)) {
       sender.interrupt();
-      queue.clear();
+      while (queue.poll() != null) {
+        queuedForAll.decrementAndGet();
+      }
       onEnd.accept(this);
     }
   }
@@ -106,6 +127,7 @@ final class TailSubscriber {
       }
       while (!ended.get()) {
         StoredRecord record = queue.take();
+        queuedForAll.decrementAndGet();
         if (!ended.get()) {
           sink.send(record);
         }

@@ -13,7 +13,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -147,42 +146,39 @@ class LiveTailTest extends LiveTailTestBase {
   @Test
   void aFollowerThatStopsReadingHoldsUpNoOtherAndIsEnded() throws Exception {
     BlockingQueue<String> ends = new LinkedBlockingQueue<>();
-    WebSocket stalled = HttpClient.newHttpClient().newWebSocketBuilder()
-        .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/api/tail?apikey=" + READER), new WebSocket.Listener() {
-          @Override
-          public void onOpen(WebSocket webSocket) {
-            // Asks for no message: it reads nothing, and the server's writes to it fill the buffers.
-          }
-
-          @Override
-          public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            ends.add(statusCode + " " + reason);
-            return null;
-          }
-
-          @Override
-          public void onError(WebSocket webSocket, Throwable error) {
-            ends.add("error " + error);
-          }
-        }).join();
-    sockets.add(stalled);
+    WebSocket stalled = stalledFollower(ends);
     BlockingQueue<String> other = follow("?worker=gpu-watch");
     awaitFollowing(other, "gpu-watch", "INFO");
 
-    // More records than it may fall behind, about 1 KB each: some megabytes fill the buffers.
-    int batches = TailSubscriber.QUEUED_RECORDS / 2_000 + 6;
-    for (int batch = 0; batch < batches; batch++) {
-      try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
-        statement.execute("SELECT func_worker_heartbeat_with_logs('gpu-flood', NULL, NULL, "
-            + "(SELECT jsonb_agg(jsonb_build_object('level', 'INFO', 'message', 'flood ' || g || repeat('x', 1000))) "
-            + "FROM generate_series(1, 2000) g), NULL)");
-      }
-    }
+    flood(TailSubscriber.QUEUED_RECORDS / FLOOD_BATCH + 6);   // more than it may fall behind
     store("gpu-watch", "INFO", "after the flood");
 
     assertThat(awaitEvent(other, "after the flood")).as("the other follower's record arrived").isTrue();
     stalled.request(Long.MAX_VALUE);   // reads what reached it, then its end
-    assertThat(ends.poll(30, TimeUnit.SECONDS)).as("the stalled follower was ended").isNotNull();
+    assertThat(ends.poll(30, TimeUnit.SECONDS)).as("the stalled follower was ended")
+        .isNotNull().contains("1013").contains("this follower fell");
+  }
+
+  @Test
+  void followersThatFallBehindTogetherAreEndedFurthestFirstBeforeEachReachesItsOwnLimit() throws Exception {
+    restartWithTailMaxQueued(3_000);
+    BlockingQueue<String> ends = new LinkedBlockingQueue<>();
+    WebSocket stalled = stalledFollower(ends);
+    WebSocket alsoStalled = stalledFollower(ends);
+    BlockingQueue<String> other = follow("?worker=gpu-watch");
+    awaitFollowing(other, "gpu-watch", "INFO");
+
+    // As much as above: without the bound for all, each would be ended only at its own limit.
+    flood(TailSubscriber.QUEUED_RECORDS / FLOOD_BATCH + 6);
+    store("gpu-watch", "INFO", "after the flood");
+
+    assertThat(awaitEvent(other, "after the flood")).as("the follower that kept up was kept").isTrue();
+    stalled.request(Long.MAX_VALUE);
+    alsoStalled.request(Long.MAX_VALUE);
+    for (int end = 0; end < 2; end++) {
+      assertThat(ends.poll(30, TimeUnit.SECONDS)).as("a stalled follower was ended")
+          .isNotNull().contains("1013").contains("fell 3000 records behind together, this one the furthest");
+    }
   }
 
   @Test

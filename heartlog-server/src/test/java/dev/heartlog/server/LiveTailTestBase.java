@@ -41,19 +41,34 @@ abstract class LiveTailTestBase {
 
   static final String READER = "hlr_live_tail_reader_key_0123456789";
 
-  String url;
-  HeartlogServer server;
   final List<CompletableFuture<HttpResponse<Stream<String>>>> streams = new ArrayList<>();
   final List<WebSocket> sockets = new ArrayList<>();
+
+  /** Records per heartbeat of {@link #flood}. */
+  static final int FLOOD_BATCH = 2_000;
+
+  String url;
+  HeartlogServer server;
+  private Store store;
+  private Path keys;
 
   @BeforeEach
   void start() throws IOException {
     url = TestDatabase.freshUrl();
-    Store store = Store.open(url, null, null);
+    store = Store.open(url, null, null);
     store.migrate();
-    Path keys = Files.createTempDirectory("live-tail-keys").resolve("keys");
-    server = HeartlogServer.builder().store(store).keysFile(keys).readerKeys(READER)
-        .listenTo(url, null, null).port(0).build().start();
+    keys = Files.createTempDirectory("live-tail-keys").resolve("keys");
+    server = serverSettings().build().start();
+  }
+
+  private HeartlogServer.Builder serverSettings() {
+    return HeartlogServer.builder().store(store).keysFile(keys).readerKeys(READER).listenTo(url, null, null).port(0);
+  }
+
+  /** Replaces the server by one whose live tail queues at most {@code records} for its followers together. */
+  void restartWithTailMaxQueued(int records) throws IOException {
+    server.close();
+    server = serverSettings().tailMaxQueued(records).build().start();
   }
 
   @AfterEach
@@ -170,6 +185,44 @@ abstract class LiveTailTestBase {
         }).join();
     sockets.add(socket);
     return messages;
+  }
+
+  /**
+   * A WebSocket follower of everything that reads nothing until asked, so the server's writes to
+   * it fill the buffers; how it ended ("code reason", or "error ...") goes to {@code ends}.
+   */
+  WebSocket stalledFollower(BlockingQueue<String> ends) {
+    WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
+        .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/api/tail?apikey=" + READER), new WebSocket.Listener() {
+          @Override
+          public void onOpen(WebSocket webSocket) {
+            // Asks for no message.
+          }
+
+          @Override
+          public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            ends.add(statusCode + " " + reason);
+            return null;
+          }
+
+          @Override
+          public void onError(WebSocket webSocket, Throwable error) {
+            ends.add("error " + error);
+          }
+        }).join();
+    sockets.add(socket);
+    return socket;
+  }
+
+  /** Stores {@code batches} heartbeats of {@value #FLOOD_BATCH} records of about 1 KB each, of worker gpu-flood. */
+  void flood(int batches) throws SQLException {
+    for (int batch = 0; batch < batches; batch++) {
+      try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+        statement.execute("SELECT func_worker_heartbeat_with_logs('gpu-flood', NULL, NULL, "
+            + "(SELECT jsonb_agg(jsonb_build_object('level', 'INFO', 'message', 'flood ' || g || repeat('x', 1000))) "
+            + "FROM generate_series(1, " + FLOOD_BATCH + ") g), NULL)");
+      }
+    }
   }
 
   /** The status a WebSocket handshake to {@code /api/tail} with {@code query} was refused with. */
