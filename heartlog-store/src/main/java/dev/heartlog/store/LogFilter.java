@@ -71,6 +71,11 @@ public record LogFilter(
         && (name.length() == length || name.charAt(length) == '.');
   }
 
+  /** Whether only WARNING and more severe records are asked for: what the problems' index holds. */
+  boolean warningsAndAbove() {
+    return minimumLevel != null && LEVELS.indexOf(minimumLevel) >= LEVELS.indexOf("WARNING");
+  }
+
   /** The levels at or above {@link #minimumLevel()}. */
   String[] levels() {
     int from = minimumLevel == null ? 0 : LEVELS.indexOf(minimumLevel);

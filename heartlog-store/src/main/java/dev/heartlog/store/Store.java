@@ -36,6 +36,14 @@ public final class Store {
   public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(60);
 
   private static final int TASK_RECORD_LIMIT = 100_000;
+  /**
+   * The windows {@link #logs} looks for the newest records in, before the whole range: from a
+   * second (a 10,000-worker fleet stores 50,000 records in it) to an hour, whose rows are a small
+   * part of 48 hours' (a 6-hour window made a rare filter's answer about 1.4 times as slow as the
+   * whole range read alone; BENCHMARKS.md §3).
+   */
+  private static final List<Duration> NEWEST_RECORD_WINDOWS = List.of(
+      Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofHours(1));
   private static final String UNDEFINED_TABLE = "42P01";
 
   private final DataSource dataSource;
@@ -181,9 +189,44 @@ public final class Store {
         rs -> rs.getString("result"));
   }
 
-  /** Records matching the filter: the newest {@code limit}, returned oldest first. */
+  /**
+   * Records matching the filter: the newest {@code limit}, returned oldest first.
+   *
+   * <p>Records of every level have no B-tree on their time, only a BRIN index (cheaper to write,
+   * and ingest is what the store does most): without a worker, a task or a level of WARNING or
+   * above, whose indexes read newest first, the newest records were found by sorting every record
+   * of the time range, 5 s for a fleet's 10 million of 48 hours (BENCHMARKS.md §3, "The fleet's
+   * newest records"). Those are looked for in windows back from {@code until}, else from the
+   * newest of the records stored last, growing until one holds {@code limit} records, and in the
+   * whole range last. A window bounds the records' time from below only, so whatever it ends at,
+   * the answer is the same; the newest records of a fleet, busy or quiet for hours, are found in
+   * the first windows, and a rare record costs the whole range's read and the windows' before it.
+   */
   public List<StoredRecord> logs(LogFilter filter) {
-    List<StoredRecord> newestFirst = query("logs", filterValues(filter), Rows::storedRecord);
+    Map<String, Object> values = filterValues(filter);
+    List<StoredRecord> newestFirst = null;
+    if (filter.workerId() == null && filter.taskId() == null && !filter.warningsAndAbove()) {
+      Instant end = filter.until() != null ? filter.until()
+          : queryOne("newest-stored-time", Map.of("issued", issuedLogId()), rs -> rs.getTimestamp("newest").toInstant());
+      values.put("window_end", end);
+      Duration range = filter.since() == null ? null : Duration.between(filter.since(), end);
+      for (Duration window : NEWEST_RECORD_WINDOWS) {
+        if (range != null && window.compareTo(range) >= 0) {
+          break;   // the whole range is read next anyway
+        }
+        values.put("window_s", window.toSeconds());
+        List<StoredRecord> newest = query("logs", values, Rows::storedRecord);
+        if (newest.size() >= filter.limit()) {
+          newestFirst = newest;
+          break;
+        }
+      }
+    }
+    if (newestFirst == null) {
+      values.put("window_s", null);
+      values.put("window_end", null);
+      newestFirst = query("logs", values, Rows::storedRecord);
+    }
     Collections.reverse(newestFirst);
     return newestFirst;
   }

@@ -1,7 +1,9 @@
 -- Log records matching the filters, newest first; callers print them oldest first.
 -- A filter given as NULL does not filter. The store plans each call with its actual values
 -- (plan_cache_mode = force_custom_plan, or an unnamed statement), so `:worker IS NULL OR ...`
--- costs nothing and the matching index is used.
+-- costs nothing and the matching index is used. :window_s, where given, looks only that many
+-- seconds back from :window_end, for Store.logs's search of the newest records by growing
+-- windows; it bounds the records' time from below only.
 SELECT id,
        timestamp,
        created_at,
@@ -19,6 +21,8 @@ WHERE (:worker::text IS NULL OR source_id = :worker::text)
   AND level = ANY (:levels::text[])
   AND (:since::timestamptz IS NULL OR timestamp >= :since::timestamptz)
   AND (:until::timestamptz IS NULL OR timestamp < :until::timestamptz)
+  AND (:window_s::bigint IS NULL
+       OR timestamp >= :window_end::timestamptz - make_interval(secs => :window_s::bigint))
   AND (:grep::text IS NULL OR strpos(lower(message), lower(:grep::text)) > 0)
   AND (:component::text IS NULL OR lower(coalesce(metadata->>'component', metadata->>'logger')) = lower(:component::text)
        OR starts_with(lower(coalesce(metadata->>'component', metadata->>'logger')), lower(:component::text) || '.'))
