@@ -1,0 +1,129 @@
+package dev.heartlog.bench;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.heartlog.store.LogFilter;
+import dev.heartlog.store.Store;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * What the viewer's pages read as they open, on the store {@link QueryLoad} filled (run it
+ * first): the Explore page (and a bare {@code heartlog logs}), the fleet's newest records with no
+ * worker, task or level; and a worker's page, its recent tasks and records.
+ *
+ * <p>QueryLoad's records end when it was filled, so for the Explore page "now" is taken as the
+ * newest record's time ({@code until}); also timed: the same without {@code until}, and a
+ * component no record has (every window read, then the whole range). For a worker's page, one of
+ * QueryLoad's workers (10,000 records in 48 hours) and a worker at the issue's rate (100 records
+ * per 20 s: 864,000 in 48 hours, in tasks of 4,320), in a database of its own on the same server,
+ * made at the first run and kept.
+ *
+ * <p>It uses only the store's public reads: the baseline is the build before, run in turn with
+ * the same source ({@code java -cp <that build's benchmarks.jar> ViewerPagesLoad.java}).
+ *
+ * <p>Usage: {@code java -cp heartlog-bench/target/benchmarks.jar
+ * dev.heartlog.bench.ViewerPagesLoad [samples=20]}.
+ */
+public final class ViewerPagesLoad {
+
+  private static final String HEAVY_WORKER = "gpu-at-the-issues-rate";
+
+  private ViewerPagesLoad() {}
+
+  public static void main(String[] args) throws Exception {
+    int samples = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+    Path data = Path.of(System.getProperty("java.io.tmpdir"), "heartlog-queryload");
+    try (EmbeddedPostgres server = EmbeddedPostgres.builder()
+        .setDataDirectory(data)
+        .setCleanDataDirectory(false)
+        .setServerConfig("shared_buffers", "1GB")
+        .start()) {
+      String url = "jdbc:postgresql://localhost:" + server.getPort() + "/postgres?user=postgres";
+      HikariConfig pool = new HikariConfig();   // as heartlog serve's pool
+      pool.setJdbcUrl(url);
+      pool.setMaximumPoolSize(4);
+      pool.setConnectionInitSql("SET plan_cache_mode = force_custom_plan");
+      try (HikariDataSource dataSource = new HikariDataSource(pool)) {
+        Store store = Store.open(dataSource, url);
+        Instant end = Instant.parse(newestTime(dataSource, "SELECT max(timestamp) FROM system_logs")).plusMillis(1);
+        System.out.println("records end at " + end + "; now " + Instant.now());
+        System.out.println();
+        System.out.println("| the newest 100 records of the fleet (Explore) | p50 | p95 | max | samples |");
+        System.out.println("|---|---|---|---|---|");
+        time("until the newest record (a live fleet's now)", samples,
+            () -> store.logs(new LogFilter(null, null, null, null, end, null, 100)).size());
+        time("until the newest record, level INFO", samples,
+            () -> store.logs(new LogFilter(null, null, "INFO", null, end, null, 100)).size());
+        time("without until (the newest record " + java.time.Duration.between(end, Instant.now()).toMinutes()
+            + " min ago)", samples, () -> store.logs(new LogFilter(null, null, null, null, null, null, 100)).size());
+        time("until the newest record, a component no record has", samples,
+            () -> store.logs(new LogFilter(null, null, null, null, end, null, "no.such.component", 100)).size());
+        System.out.println();
+        System.out.println("| a worker's page: 20 recent tasks, 100 records | p50 | p95 | max | samples |");
+        System.out.println("|---|---|---|---|---|");
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        time("one of QueryLoad's workers, at random", samples,
+            () -> store.worker("gpu-" + random.nextInt(1_000), 100, 20).orElseThrow().recentTasks().size());
+        // The worker at the issue's rate in a database of its own: added to QueryLoad's, its
+        // records, once deleted, would leave the newest ids empty and the id index's ranges wide.
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+          ResultSet exists = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = 'heavy_worker'");
+          if (!exists.next()) {
+            statement.execute("CREATE DATABASE heavy_worker");
+          }
+        }
+        String heavyUrl = "jdbc:postgresql://localhost:" + server.getPort() + "/heavy_worker?user=postgres";
+        Store heavy = Store.open(heavyUrl, null, null);
+        heavy.migrate();
+        try (Connection connection = java.sql.DriverManager.getConnection(heavyUrl);
+            Statement statement = connection.createStatement()) {
+          ResultSet count = statement.executeQuery("SELECT count(*) FROM system_logs");
+          count.next();
+          if (count.getLong(1) == 0) {
+            statement.execute("INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id, "
+                + "metadata, session_id, seq) SELECT now() - interval '48 hours' + g * interval '200 ms', "
+                + "CASE WHEN g % 50 = 0 THEN 'ERROR' ELSE 'INFO' END, 'step ' || g || ' of the render', 'worker', '"
+                + HEAVY_WORKER + "', 'heavy-task-' || (g / 4320), '{\"logger\": \"wgp.generator\"}', 'heavy', g "
+                + "FROM generate_series(0, 863999) g");
+            statement.execute("INSERT INTO workers (id, status, last_heartbeat) VALUES ('" + HEAVY_WORKER + "', 'active', now())");
+            statement.execute("VACUUM ANALYZE system_logs");
+          }
+        }
+        time("a worker at the issue's rate (864,000 records, a store of its own)", samples,
+            () -> heavy.worker(HEAVY_WORKER, 100, 20).orElseThrow().recentTasks().size());
+      }
+    }
+  }
+
+  private static String newestTime(HikariDataSource dataSource, String sql) throws java.sql.SQLException {
+    try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery(sql)) {
+      rs.next();
+      return rs.getObject(1, java.time.OffsetDateTime.class).toInstant().toString();
+    }
+  }
+
+  private static void time(String name, int samples, Supplier<Integer> query) {
+    int rows = query.get();   // warm-up: plans and pages
+    List<Long> nanos = new ArrayList<>();
+    for (int i = 0; i < samples; i++) {
+      long start = System.nanoTime();
+      rows = query.get();
+      nanos.add(System.nanoTime() - start);
+    }
+    Collections.sort(nanos);
+    System.out.printf(Locale.ROOT, "| %s (%d rows) | %.1f ms | %.1f ms | %.1f ms | %d |%n", name, rows,
+        nanos.get(nanos.size() / 2) / 1e6, nanos.get((int) (nanos.size() * 0.95)) / 1e6,
+        nanos.get(nanos.size() - 1) / 1e6, samples);
+  }
+}
