@@ -204,8 +204,9 @@ final class LiveTail implements AutoCloseable {
     subscribers.stream().max(Comparator.comparingInt(TailSubscriber::queued))
         .filter(furthest -> furthest.queued() > 0)
         .ifPresent(furthest ->
-        furthest.endBehind("heartlog: the live tail's followers fell " + maxQueued + " records behind"
-            + " together, this one the furthest; follow again with after=<the last id received>"));
+        // A WebSocket's close reason holds at most 123 bytes.
+        furthest.endBehind("heartlog: followers fell " + maxQueued + " records behind together, this one furthest;"
+            + " follow again with after=<last id received>"));
   }
 
   /**
@@ -222,9 +223,16 @@ final class LiveTail implements AutoCloseable {
       return List::of;
     }
     Set<Long> comingLater = follower.idsWaitedFor(fromId, untilId);
-    return () -> store.logsAfter(fromId, untilId, request.storeFilter(MISSED_LIMIT)).stream()
-        .filter(record -> request.wants(record) && !comingLater.contains(record.id()))
-        .toList();
+    return () -> {
+      try {
+        return store.logsAfter(fromId, untilId, request.storeFilter(MISSED_LIMIT)).stream()
+            .filter(record -> request.wants(record) && !comingLater.contains(record.id()))
+            .toList();
+      } catch (RuntimeException e) {
+        diagnostics.println("heartlog serve: live tail could not read what a follower missed (" + e.getMessage() + ")");
+        throw e;
+      }
+    };
   }
 
   private static void sleep(long millis) {

@@ -112,10 +112,9 @@ final class TailSubscriber {
     List<StoredRecord> backlog;
     try {
       backlog = missed.get();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException e) {   // the store is down: said in the server's diagnostics
       end();
-      closeFromElsewhere("heartlog: could not read what this follower missed (" + e.getMessage()
-          + "); follow again with after=<the last id received>");
+      closeFromElsewhere("heartlog: could not read what this follower missed; follow again with after=<the last id received>");
       return;
     }
     try {

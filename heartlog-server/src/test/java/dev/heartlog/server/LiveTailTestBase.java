@@ -192,8 +192,13 @@ abstract class LiveTailTestBase {
    * it fill the buffers; how it ended ("code reason", or "error ...") goes to {@code ends}.
    */
   WebSocket stalledFollower(BlockingQueue<String> ends) {
+    return stalledFollower("?apikey=" + READER, ends);
+  }
+
+  /** The same with the filters in {@code query}, the key among them. */
+  WebSocket stalledFollower(String query, BlockingQueue<String> ends) {
     WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-        .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/api/tail?apikey=" + READER), new WebSocket.Listener() {
+        .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/api/tail" + query), new WebSocket.Listener() {
           @Override
           public void onOpen(WebSocket webSocket) {
             // Asks for no message.

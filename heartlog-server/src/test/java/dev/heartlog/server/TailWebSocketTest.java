@@ -9,6 +9,9 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +65,36 @@ class TailWebSocketTest extends LiveTailTestBase {
     assertThat(withoutProbes(received)).satisfiesExactly(
         event -> assertThat(event).contains("\"missed\""),
         event -> assertThat(event).contains("\"new\""));
+  }
+
+  @Test
+  void aFollowerThatComesBackWhileTheStoreIsDownIsToldToTryAgainAndNoOtherIsEnded() throws Exception {
+    BlockingQueue<String> other = connect("?worker=gpu-8&apikey=" + READER);
+    awaitFollowing(other, "gpu-8", "INFO");
+    store("gpu-8", "INFO", "seen before the store went down");
+    List<String> seen = new ArrayList<>();
+    assertThat(awaitEvent(other, "seen before the store went down", seen)).isTrue();
+    long lastId = id(seen.get(seen.size() - 1));
+    store("gpu-8", "INFO", "missed by the one coming back");   // read by following: to be read again for it
+    assertThat(awaitEvent(other, "missed by the one coming back")).isTrue();
+
+    int nameStart = url.lastIndexOf('/') + 1;
+    int nameEnd = url.contains("?") ? url.indexOf('?') : url.length();
+    String database = url.substring(nameStart, nameEnd);
+    String serverDatabase = url.substring(0, nameStart) + "postgres" + url.substring(nameEnd);
+    try (Connection admin = DriverManager.getConnection(serverDatabase); Statement statement = admin.createStatement()) {
+      statement.execute("ALTER DATABASE " + database + " ALLOW_CONNECTIONS false");   // what it missed cannot be read
+      try {
+        BlockingQueue<String> ends = new LinkedBlockingQueue<>();
+        stalledFollower("?worker=gpu-8&after=" + lastId + "&apikey=" + READER, ends).request(Long.MAX_VALUE);
+        assertThat(ends.poll(15, TimeUnit.SECONDS)).as("how the returning follower ended")
+            .isEqualTo("1013 heartlog: could not read what this follower missed; follow again with after=<the last id received>");
+      } finally {
+        statement.execute("ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");
+      }
+    }
+    store("gpu-8", "INFO", "stored once the store was back");
+    assertThat(awaitEvent(other, "stored once the store was back")).as("the other follower still follows").isTrue();
   }
 
   @Test
