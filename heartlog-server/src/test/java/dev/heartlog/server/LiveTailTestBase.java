@@ -85,10 +85,16 @@ abstract class LiveTailTestBase {
   long followUntilAndDrop(String worker, String text) throws Exception {
     BlockingQueue<String> first = follow("?worker=" + worker);
     awaitFollowing(first, worker, "INFO");
-    store(worker, "INFO", text);
-    List<String> seen = new ArrayList<>();
-    assertThat(awaitEvent(first, text, seen)).isTrue();
+    long id = storeAndAwaitId(first, worker, "INFO", text);
     streams.forEach(stream -> stream.cancel(true));
+    return id;
+  }
+
+  /** Stores a record, waits for the follower to get it, and returns its id. */
+  long storeAndAwaitId(BlockingQueue<String> events, String worker, String level, String message) throws Exception {
+    store(worker, level, message);
+    List<String> seen = new ArrayList<>();
+    assertThat(awaitEvent(events, message, seen)).as("the follower got \"%s\"", message).isTrue();
     return id(seen.get(seen.size() - 1));
   }
 

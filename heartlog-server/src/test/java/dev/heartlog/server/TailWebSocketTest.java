@@ -49,10 +49,7 @@ class TailWebSocketTest extends LiveTailTestBase {
   void aWebSocketThatComesBackAfterAnIdIsSentWhatItMissed() throws Exception {
     BlockingQueue<String> first = connect("?level=WARNING&apikey=" + READER);
     awaitFollowing(first, "gpu-5", "WARNING");
-    store("gpu-5", "ERROR", "seen before the drop");
-    List<String> seen = new ArrayList<>();
-    assertThat(awaitEvent(first, "seen before the drop", seen)).isTrue();
-    long lastId = id(seen.get(seen.size() - 1));
+    long lastId = storeAndAwaitId(first, "gpu-5", "ERROR", "seen before the drop");
     sockets.forEach(WebSocket::abort);
 
     store("gpu-5", "WARNING", "missed");
@@ -71,10 +68,7 @@ class TailWebSocketTest extends LiveTailTestBase {
   void aFollowerThatComesBackWhileTheStoreIsDownIsToldToTryAgainAndNoOtherIsEnded() throws Exception {
     BlockingQueue<String> other = connect("?worker=gpu-8&apikey=" + READER);
     awaitFollowing(other, "gpu-8", "INFO");
-    store("gpu-8", "INFO", "seen before the store went down");
-    List<String> seen = new ArrayList<>();
-    assertThat(awaitEvent(other, "seen before the store went down", seen)).isTrue();
-    long lastId = id(seen.get(seen.size() - 1));
+    long lastId = storeAndAwaitId(other, "gpu-8", "INFO", "seen before the store went down");
     store("gpu-8", "INFO", "missed by the one coming back");   // read by following: to be read again for it
     assertThat(awaitEvent(other, "missed by the one coming back")).isTrue();
 
