@@ -201,12 +201,12 @@ final class LiveTail implements AutoCloseable {
    * last to catch up: {@link TailSubscriber} bounds each follower's queue, this bounds them all.
    */
   private void endFurthestBehind() {
+    // A WebSocket's close reason holds at most 123 bytes.
+    String reason = "heartlog: followers fell " + maxQueued + " records behind together, this one furthest;"
+        + " follow again with after=<last id received>";
     subscribers.stream().max(Comparator.comparingInt(TailSubscriber::queued))
         .filter(furthest -> furthest.queued() > 0)
-        .ifPresent(furthest ->
-        // A WebSocket's close reason holds at most 123 bytes.
-        furthest.endBehind("heartlog: followers fell " + maxQueued + " records behind together, this one furthest;"
-            + " follow again with after=<last id received>"));
+        .ifPresent(furthest -> furthest.endBehind(reason));
   }
 
   /**

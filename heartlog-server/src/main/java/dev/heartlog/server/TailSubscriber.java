@@ -113,8 +113,10 @@ final class TailSubscriber {
     try {
       backlog = missed.get();
     } catch (RuntimeException e) {   // the store is down: said in the server's diagnostics
-      end();
-      closeFromElsewhere("heartlog: could not read what this follower missed; follow again with after=<the last id received>");
+      if (!ended.get()) {   // not a read cut short by the follower's going
+        end();
+        closeFromElsewhere("heartlog: could not read what this follower missed; follow again with after=<the last id received>");
+      }
       return;
     }
     try {
