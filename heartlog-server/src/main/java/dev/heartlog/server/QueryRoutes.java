@@ -22,8 +22,9 @@ import java.util.stream.Collectors;
  * heartlog ... --json}:
  *
  * <ul>
- *   <li>{@code GET /api/logs?worker=&task=&level=&since=&until=&grep=&limit=}: an array of records,
- *       oldest first, the newest {@code limit} (default 100) that match
+ *   <li>{@code GET /api/logs?worker=&task=&level=&since=&until=&grep=&component=&limit=&before=}: an
+ *       array of records, oldest first, the newest {@code limit} (default 100) that match; with
+ *       {@code before=<id>}, those that come after that record in the listing (the next page)
  *   <li>{@code GET /api/tasks/{id}}: the task's timeline
  *   <li>{@code GET /api/workers/{id}}: the worker with its recent tasks and records
  *   <li>{@code GET /api/workers}: every worker's health
@@ -44,7 +45,8 @@ final class QueryRoutes {
   void logs(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
     LogFilter filter = filter(ctx);
-    List<StoredRecord> records = guarded(() -> store.logs(filter));
+    Long before = longParam(ctx, "before");
+    List<StoredRecord> records = guarded(() -> before == null ? store.logs(filter) : store.logsBefore(filter, before));
     json(ctx, records.stream().map(StoreJson::record).collect(Collectors.joining(",", "[", "]")));
   }
 
@@ -116,6 +118,15 @@ final class QueryRoutes {
       return Math.max(1, Math.min(10_000, Integer.parseInt(value.trim())));
     } catch (NumberFormatException e) {
       throw PostgrestError.badRequest("HL400", name + " must be a whole number (got '" + value + "')");
+    }
+  }
+
+  private static Long longParam(Context ctx, String name) {
+    String value = blankToNull(ctx.queryParam(name));
+    try {
+      return value == null ? null : Long.valueOf(value);
+    } catch (NumberFormatException e) {
+      throw PostgrestError.badRequest("HL400", name + " must be a record's id, a whole number (got '" + value + "')");
     }
   }
 

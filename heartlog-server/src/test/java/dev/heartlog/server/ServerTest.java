@@ -246,6 +246,11 @@ class ServerTest {
     HttpResponse<String> badLevel = get("/api/logs?level=LOUD", READER);
     HttpResponse<String> asWriter = get("/api/workers", WRITER);
     HttpResponse<String> ofComponent = get("/api/logs?worker=api-worker&component=worker", READER);
+    java.util.regex.Matcher noteId = java.util.regex.Pattern.compile("\\{\"id\":(\\d+),[^}]*\"api note\"")
+        .matcher(get("/api/logs?worker=api-worker", READER).body());
+    assertThat(noteId.find()).isTrue();
+    HttpResponse<String> beforeNote = get("/api/logs?worker=api-worker&before=" + noteId.group(1), READER);
+    HttpResponse<String> badBefore = get("/api/logs?before=yesterday", READER);
 
     assertThat(logs.statusCode()).isEqualTo(200);
     assertThat(logs.body()).startsWith("[{").contains("\"message\":\"api failure\"");
@@ -256,6 +261,9 @@ class ServerTest {
     assertThat(badLevel.body()).contains("unknown level 'LOUD'");
     assertThat(asWriter.statusCode()).isEqualTo(403);
     assertThat(ofComponent.body()).contains("\"message\":\"api failure\"").doesNotContain("api note");
+    assertThat(beforeNote.body()).as("the page after the note").contains("\"message\":\"api failure\"").doesNotContain("api note");
+    assertThat(badBefore.statusCode()).isEqualTo(400);
+    assertThat(badBefore.body()).contains("before must be a record's id");
   }
 
   @Test

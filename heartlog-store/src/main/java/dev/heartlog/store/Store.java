@@ -203,10 +203,36 @@ public final class Store {
    * the first windows, and a rare record costs the whole range's read and the windows' before it.
    */
   public List<StoredRecord> logs(LogFilter filter) {
+    return logs(filter, filterValues(filter), null);
+  }
+
+  /**
+   * The page after a record's: those matching the filter that come after record {@code id} in
+   * the listing's order (older, and of its time those after it, which {@code until} alone would
+   * skip), the newest {@code limit}, returned oldest first. Empty when that record is gone.
+   */
+  public List<StoredRecord> logsBefore(LogFilter filter, long id) {
+    List<Position> found = query("log-position", Map.of("id", id),
+        rs -> new Position(rs.getTimestamp("timestamp").toInstant(), (Long) rs.getObject("seq")));
+    if (found.isEmpty()) {
+      return List.of();
+    }
+    Position position = found.get(0);
     Map<String, Object> values = filterValues(filter);
+    values.put("before_id", id);
+    values.put("before_ts", position.timestamp());
+    values.put("before_seq", position.seq());
+    return logs(filter, values, position.timestamp());
+  }
+
+  /** Where a record stands in the listing's order: its time, then its sequence number. */
+  private record Position(Instant timestamp, Long seq) {}
+
+  private List<StoredRecord> logs(LogFilter filter, Map<String, Object> values, Instant before) {
     List<StoredRecord> newestFirst = null;
     if (filter.workerId() == null && filter.taskId() == null && !filter.warningsAndAbove()) {
       Instant end = filter.until() != null ? filter.until()
+          : before != null ? before
           : queryOne("newest-stored-time", Map.of("issued", issuedLogId()), rs -> rs.getTimestamp("newest").toInstant());
       values.put("window_end", end);
       Duration range = filter.since() == null ? null : Duration.between(filter.since(), end);
@@ -400,6 +426,9 @@ public final class Store {
     values.put("grep", filter.grep());
     values.put("component", filter.component());
     values.put("limit", filter.limit());
+    values.put("before_id", null);
+    values.put("before_ts", null);
+    values.put("before_seq", null);
     return values;
   }
 
