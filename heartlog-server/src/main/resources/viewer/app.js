@@ -321,8 +321,10 @@ async function explorePage(view) {
       ${tailControl()}${recordsTable(records, { id: 'explore-records' })}`;
     if (full) view.querySelector('#older').addEventListener('click', event => {
       event.preventDefault();
+      // After the oldest record shown, by its id: records of its very time not shown yet come
+      // next, which until=<its time> would skip.
       const next = new URLSearchParams(params);
-      next.set('until', records[0].timestamp);
+      next.set('before', records[0].id);
       location.hash = '#/explore?' + next.toString();
     });
   }
@@ -336,7 +338,7 @@ async function explorePage(view) {
   }, view.querySelector('#tail-control'));
   const newest = records.reduce((m, r) => Math.max(m, r.id), 0);
   if (newest) tail.setLastId(newest);
-  if (!params.get('until')) tail.open(); else view.querySelector('#tail-control').hidden = true;
+  if (!params.get('until') && !params.get('before')) tail.open(); else view.querySelector('#tail-control').hidden = true;
 }
 
 // ---- routing ----------------------------------------------------------------------------------

@@ -229,6 +229,29 @@ class ViewerBrowserTest {
     waitUntilText(By.id("tail-control"), "live");
   }
 
+  @Test
+  @Order(9)
+  void olderRecordsOfTheSameTimeAsThePagesLastAreOnTheNextPage() throws Exception {
+    // 30 records of one time, as a tight logging loop stamps them; pages of 20 end among them.
+    Store.open(url, null, null).withConnection(c -> c.createStatement().execute(
+        "SELECT func_worker_heartbeat_with_logs('tied-worker', NULL, NULL, (SELECT jsonb_agg(jsonb_build_object("
+            + "'timestamp', '2026-11-30T00:00:00.000001Z', 'message', 'tied ' || g, 'seq', g)) "
+            + "FROM generate_series(1, 30) g), NULL)"));
+    browser.get(base + "/#/explore?worker=tied-worker&limit=20");
+    waitUntil(() -> rows().size() == 20);
+    List<String> first = rows().stream().map(WebElement::getText).toList();
+
+    browser.findElement(By.id("older")).click();
+    waitUntil(() -> browser.getCurrentUrl().contains("before=") && rows().size() == 10);
+    List<String> second = rows().stream().map(WebElement::getText).toList();
+
+    List<String> shown = new java.util.ArrayList<>(second);
+    shown.addAll(first);
+    assertThat(shown).hasSize(30).doesNotHaveDuplicates()
+        .allMatch(row -> row.contains("tied "), "a record of the tied worker");
+    assertThat(browser.findElement(By.id("tail-control")).isDisplayed()).as("no live tail on an older page").isFalse();
+  }
+
   private List<WebElement> rows() {
     return browser.findElements(By.cssSelector("#explore-records tbody tr"));
   }
