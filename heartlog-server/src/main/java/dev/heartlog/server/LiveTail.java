@@ -13,7 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -43,7 +43,11 @@ final class LiveTail implements AutoCloseable {
   private static final int READ_LIMIT = 5_000;
   /** Reads in a row when they come back full; then the next notification or poll goes on. */
   private static final int MAX_READS_PER_WAKE = 20;
-  /** The most records a follower that comes back is sent of what it missed: the newest. */
+  /**
+   * The most records a follower that comes back is sent of what it missed, the newest; at most
+   * half the bound on the records queued for all followers, so that no follower is ended for
+   * what it missed alone, again each time it comes back.
+   */
   static final int MISSED_LIMIT = 10_000;
   /**
    * How far back, in ids, what a follower missed is looked for: the records of the last 100,000
@@ -51,6 +55,12 @@ final class LiveTail implements AutoCloseable {
    * rows read for one follower coming back.
    */
   static final long MISSED_IDS = 100_000;
+  /**
+   * Reads of what followers that come back missed, at once. After a restart every browser comes
+   * back within seconds; each read holding one of the server's pooled connections (ten, by
+   * default), the ingest calls waited behind them (BENCHMARKS.md §8).
+   */
+  static final int MISSED_READS_AT_ONCE = 2;
 
   /** Where a follower's records go: its server-sent-events stream or its WebSocket. */
   interface Sink {
@@ -67,9 +77,11 @@ final class LiveTail implements AutoCloseable {
   private final String password;
   private final PrintStream diagnostics;
   private final Set<TailSubscriber> subscribers = new CopyOnWriteArraySet<>();
-  /** Records queued for all followers together, and the most there may be. */
-  private final AtomicInteger queued = new AtomicInteger();
-  private final int maxQueued;
+  private final Semaphore missedReads = new Semaphore(MISSED_READS_AT_ONCE, true);
+  private final QueuedRecords queued;
+  /** Held while the follower furthest behind is chosen and ended. */
+  private final Object endingOne = new Object();
+  private final int missedLimit;
   private final Thread thread;
   private volatile boolean running = true;
   private RecordFollower follower;
@@ -80,7 +92,8 @@ final class LiveTail implements AutoCloseable {
    */
   LiveTail(Store store, String jdbcUrl, String user, String password, int maxQueued, PrintStream diagnostics) {
     this.store = store;
-    this.maxQueued = maxQueued;
+    this.queued = new QueuedRecords(maxQueued, this::endFurthestBehind);
+    this.missedLimit = Math.min(MISSED_LIMIT, maxQueued / 2);
     this.jdbcUrl = jdbcUrl;
     this.user = user;
     this.password = password;
@@ -107,6 +120,11 @@ final class LiveTail implements AutoCloseable {
     }
     subscriber.start();
     return subscriber::end;
+  }
+
+  /** Followers that came back waiting for their turn to read what they missed. */
+  int missedReadsWaiting() {
+    return missedReads.getQueueLength();
   }
 
   @Override
@@ -186,9 +204,6 @@ final class LiveTail implements AutoCloseable {
             subscriber.offer(record);
           }
         }
-        if (queued.get() > maxQueued) {
-          endFurthestBehind();
-        }
       }
       if (!next.full()) {
         return;
@@ -199,22 +214,30 @@ final class LiveTail implements AutoCloseable {
   /**
    * Ends the follower with the most records queued, which holds the most memory and would be the
    * last to catch up: {@link TailSubscriber} bounds each follower's queue, this bounds them all.
+   * Called by the tail's thread as it queues new records, and by a follower's as it counts what it
+   * missed; one at a time, so that two do not each end one for the same excess.
    */
   private void endFurthestBehind() {
-    // A WebSocket's close reason holds at most 123 bytes.
-    String reason = "heartlog: followers fell " + maxQueued + " records behind together, this one furthest;"
-        + " follow again with after=<last id received>";
-    subscribers.stream().max(Comparator.comparingInt(TailSubscriber::queued))
-        .filter(furthest -> furthest.queued() > 0)
-        .ifPresent(furthest -> furthest.endBehind(reason));
+    synchronized (endingOne) {
+      if (!queued.overBound()) {
+        return;
+      }
+      // A WebSocket's close reason holds at most 123 bytes.
+      String reason = "heartlog: followers fell " + queued.max() + " records behind together, this one furthest;"
+          + " follow again with after=<last id received>";
+      subscribers.stream().max(Comparator.comparingInt(TailSubscriber::queued))
+          .filter(furthest -> furthest.queued() > 0)
+          .ifPresent(furthest -> furthest.endBehind(reason));
+    }
   }
 
   /**
    * What a follower that comes back missed: the records it wants stored after its {@code afterId}
    * and up to where following has read now, so that it continues where it left off; the newest
-   * {@value #MISSED_LIMIT} of them, among the last {@value #MISSED_IDS} ids. Those following
+   * {@value #MISSED_LIMIT} of them (fewer with a small bound), among the last {@value #MISSED_IDS} ids. Those following
    * still waits for (transactions not committed yet) come later, to everyone. Where following
-   * stands is taken now, under the lock; the read is left to the follower's own thread.
+   * stands is taken now, under the lock; the read is left to the follower's own thread, in turn
+   * with those of the others coming back ({@value #MISSED_READS_AT_ONCE} at once).
    */
   private Supplier<List<StoredRecord>> missedSince(TailRequest request) {
     long untilId = follower.newestId();
@@ -225,12 +248,20 @@ final class LiveTail implements AutoCloseable {
     Set<Long> comingLater = follower.idsWaitedFor(fromId, untilId);
     return () -> {
       try {
-        return store.logsAfter(fromId, untilId, request.storeFilter(MISSED_LIMIT)).stream()
+        missedReads.acquire();
+      } catch (InterruptedException ended) {   // the follower went while it waited its turn
+        Thread.currentThread().interrupt();
+        return List.of();
+      }
+      try {
+        return store.logsAfter(fromId, untilId, request.storeFilter(missedLimit)).stream()
             .filter(record -> request.wants(record) && !comingLater.contains(record.id()))
             .toList();
       } catch (RuntimeException e) {
         diagnostics.println("heartlog serve: live tail could not read what a follower missed (" + e.getMessage() + ")");
         throw e;
+      } finally {
+        missedReads.release();
       }
     };
   }

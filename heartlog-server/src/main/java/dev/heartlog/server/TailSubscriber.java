@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  * <p>A follower that comes back is first sent what it missed, read from the store by its own
  * thread too: the records stored meanwhile wait in its queue. Read by the tail, under its lock,
  * that read had held up every other follower, up to 1.5 s for one that follows the fleet's
- * errors from a cold cache (BENCHMARKS.md §8).
+ * errors from a cold cache (BENCHMARKS.md §8). What it missed counts, until sent, among the
+ * records queued for all followers ({@link QueuedRecords}) as its queue does.
  */
 final class TailSubscriber {
 
@@ -34,8 +35,10 @@ final class TailSubscriber {
   private final Supplier<List<StoredRecord>> missed;
   private final LiveTail.Sink sink;
   private final Consumer<TailSubscriber> onEnd;
-  private final AtomicInteger queuedForAll;
+  private final QueuedRecords queuedForAll;
   private final BlockingQueue<StoredRecord> queue = new ArrayBlockingQueue<>(QUEUED_RECORDS);
+  /** Of what it missed, the records read and not sent yet: counted for all too, and in how far behind it is. */
+  private final AtomicInteger missedLeft = new AtomicInteger();
   private final AtomicBoolean ended = new AtomicBoolean();
   private final Thread sender;
 
@@ -46,7 +49,7 @@ final class TailSubscriber {
    * @param queuedForAll the records queued for all the tail's followers, which this one's add to
    */
   TailSubscriber(TailRequest request, Supplier<List<StoredRecord>> missed, LiveTail.Sink sink,
-      Consumer<TailSubscriber> onEnd, AtomicInteger queuedForAll) {
+      Consumer<TailSubscriber> onEnd, QueuedRecords queuedForAll) {
     this.request = request;
     this.missed = missed;
     this.sink = sink;
@@ -71,16 +74,16 @@ final class TailSubscriber {
       return;
     }
     if (queue.offer(record)) {
-      queuedForAll.incrementAndGet();
+      queuedForAll.added(1);
     } else {
       endBehind("heartlog: this follower fell " + QUEUED_RECORDS
           + " records behind; follow again with after=<the last id received>");
     }
   }
 
-  /** The records queued for it: how far behind it is. */
+  /** The records queued for it, and those of what it missed not sent yet: how far behind it is. */
   int queued() {
-    return queue.size();
+    return queue.size() + missedLeft.get();
   }
 
   /** Ends a follower too far behind, telling it why where its way out can. */
@@ -102,8 +105,9 @@ final class TailSubscriber {
     if (ended.compareAndSet(false, true)) {
       sender.interrupt();
       while (queue.poll() != null) {
-        queuedForAll.decrementAndGet();
+        queuedForAll.removed(1);
       }
+      queuedForAll.removed(missedLeft.getAndSet(0));
       onEnd.accept(this);
     }
   }
@@ -119,16 +123,27 @@ final class TailSubscriber {
       }
       return;
     }
+    // Counted before it is sent, which may end this follower if it is now the furthest behind.
+    // Each of missedLeft's records is taken off the count once: here, by end() or as it is sent.
+    missedLeft.set(backlog.size());
+    queuedForAll.added(backlog.size());
+    if (ended.get()) {
+      queuedForAll.removed(missedLeft.getAndSet(0));   // those end() did not take off, if it came before the set
+      return;
+    }
     try {
       for (StoredRecord record : backlog) {
         if (ended.get()) {
           return;
         }
         sink.send(record);
+        if (missedLeft.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {   // not after end() took them all off
+          queuedForAll.removed(1);
+        }
       }
       while (!ended.get()) {
         StoredRecord record = queue.take();
-        queuedForAll.decrementAndGet();
+        queuedForAll.removed(1);
         if (!ended.get()) {
           sink.send(record);
         }

@@ -1,0 +1,281 @@
+package dev.heartlog.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.heartlog.store.Store;
+import dev.heartlog.store.StoredRecord;
+import dev.heartlog.store.TestDatabase;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * Followers that come back together, as every browser does within seconds of {@code heartlog
+ * serve} restarting: their reads of what they missed take turns, so that they leave the server's
+ * pooled connections to the workers' heartbeats, and what they missed counts towards the bound on
+ * the records queued for all followers. The tail runs over a real store; its followers are sinks
+ * in this test, one that stops reading among them.
+ */
+class ReturningFollowersTest {
+
+  private String url;
+  private GatedReads reads;
+  private LiveTail tail;
+  private final List<CountDownLatch> stalls = new ArrayList<>();
+
+  @BeforeEach
+  void openStore() {
+    url = TestDatabase.freshUrl();
+    Store.open(url, null, null).migrate();
+    reads = new GatedReads(url);
+  }
+
+  @AfterEach
+  void closeTail() {
+    reads.open();
+    stalls.forEach(CountDownLatch::countDown);
+    tail.close();
+  }
+
+  @Test
+  void followersThatComeBackTogetherReadWhatTheyMissedTwoAtATime() throws Exception {
+    startTail(100_000);
+    BlockingQueue<StoredRecord> first = follow(null);
+    long missed = storeAndAwait(first, "gpu-1", "missed by those coming back");
+
+    reads.close();
+    List<BlockingQueue<StoredRecord>> returning = new ArrayList<>();
+    for (int follower = 0; follower < 5; follower++) {
+      returning.add(follow(missed - 1));
+    }
+
+    await().atMost(Duration.ofSeconds(15))
+        .until(() -> reads.waiting() + tail.missedReadsWaiting() == returning.size());
+    assertThat(reads.waiting()).as("reads of what was missed under way at once").isEqualTo(LiveTail.MISSED_READS_AT_ONCE);
+    reads.open();
+    for (BlockingQueue<StoredRecord> follower : returning) {
+      StoredRecord record = follower.poll(15, TimeUnit.SECONDS);
+      assertThat(record).as("a returning follower was sent what it missed").isNotNull();
+      assertThat(record.id()).isEqualTo(missed);
+    }
+  }
+
+  @Test
+  void whatFollowersMissedCountsTowardsTheBoundOnAllTheyHaveQueued() throws Exception {
+    startTail(1_000);   // so a follower that comes back is sent at most 500 of what it missed
+    BlockingQueue<StoredRecord> watching = follow(null, "gpu-watch");
+    long before = storeAndAwait(watching, "gpu-watch", "before the burst");
+    storeMany("gpu-burst", 600);
+    storeAndAwait(watching, "gpu-watch", "after the burst");
+
+    // Three that stopped reading come back together: 500 each, 1,500 held for a bound of 1,000.
+    List<String> ends = new ArrayList<>();
+    for (int follower = 0; follower < 3; follower++) {
+      followStalled(before, ends);
+    }
+
+    await().atMost(Duration.ofSeconds(15)).until(() -> !snapshot(ends).isEmpty());
+    assertThat(snapshot(ends).get(0)).isEqualTo(
+        "heartlog: followers fell 1000 records behind together, this one furthest; follow again with after=<last id received>");
+    long newest = storeAndAwait(watching, "gpu-watch", "the follower that kept up was kept");
+    assertThat(newest).isGreaterThan(before);
+  }
+
+  @Test
+  void aFollowerIsNeverEndedForWhatItMissedAloneHoweverSmallTheBound() throws Exception {
+    startTail(1_000);
+    BlockingQueue<StoredRecord> watching = follow(null, "gpu-watch");
+    long before = storeAndAwait(watching, "gpu-watch", "before the burst");
+    storeMany("gpu-burst", 1_500);
+    long after = storeAndAwait(watching, "gpu-watch", "after the burst");
+
+    List<String> ends = new ArrayList<>();
+    BlockingQueue<StoredRecord> returning = new LinkedBlockingQueue<>();
+    tail.subscribe(new TailRequest(null, null, 0, null, null, before), sink(returning, ends));
+
+    List<StoredRecord> received = new ArrayList<>();
+    while (received.isEmpty() || received.get(received.size() - 1).id() != after) {
+      StoredRecord record = returning.poll(15, TimeUnit.SECONDS);
+      assertThat(record).as("a record of what it missed, %d received; ended: %s", received.size(), snapshot(ends)).isNotNull();
+      received.add(record);
+    }
+    assertThat(received).as("the newest half of the bound").hasSize(500);
+    assertThat(snapshot(ends)).isEmpty();
+  }
+
+  private void startTail(int maxQueued) {
+    tail = new LiveTail(Store.open(reads, url), url, null, null, maxQueued, new PrintStream(System.err, true));
+  }
+
+  /** A follower of everything (or of one worker) that reads all it is sent; after an id, or from now on. */
+  private BlockingQueue<StoredRecord> follow(Long afterId, String... worker) {
+    BlockingQueue<StoredRecord> records = new LinkedBlockingQueue<>();
+    tail.subscribe(new TailRequest(worker.length == 0 ? null : worker[0], null, 0, null, null, afterId),
+        sink(records, new ArrayList<>()));
+    return records;
+  }
+
+  /** A follower of everything after an id that reads nothing: its first record's sending waits until it is ended. */
+  private void followStalled(long afterId, List<String> ends) {
+    CountDownLatch stalled = new CountDownLatch(1);
+    stalls.add(stalled);
+    tail.subscribe(new TailRequest(null, null, 0, null, null, afterId), new LiveTail.Sink() {
+      @Override
+      public void send(StoredRecord record) throws InterruptedException {
+        stalled.await();
+        throw new InterruptedException("the follower is gone");
+      }
+
+      @Override
+      public void close(String reason) {
+        synchronized (ends) {
+          ends.add(reason);
+        }
+        stalled.countDown();
+      }
+    });
+  }
+
+  private static LiveTail.Sink sink(BlockingQueue<StoredRecord> records, List<String> ends) {
+    return new LiveTail.Sink() {
+      @Override
+      public void send(StoredRecord record) {
+        records.add(record);
+      }
+
+      @Override
+      public void close(String reason) {
+        synchronized (ends) {
+          ends.add(reason);
+        }
+      }
+    };
+  }
+
+  private static List<String> snapshot(List<String> ends) {
+    synchronized (ends) {
+      return List.copyOf(ends);
+    }
+  }
+
+  /** Stores a record and returns its id once {@code follower} received it. */
+  private long storeAndAwait(BlockingQueue<StoredRecord> follower, String worker, String message) throws Exception {
+    storeMany(worker, 1, message);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (System.nanoTime() < deadline) {
+      StoredRecord record = follower.poll(500, TimeUnit.MILLISECONDS);
+      if (record != null && record.message().equals(message)) {
+        return record.id();
+      }
+    }
+    throw new AssertionError("the follower got no \"" + message + "\" in 15 s");
+  }
+
+  private void storeMany(String worker, int records) throws SQLException {
+    storeMany(worker, records, "burst");
+  }
+
+  private void storeMany(String worker, int records, String message) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+      statement.execute("SELECT func_worker_heartbeat_with_logs('" + worker + "', NULL, NULL, "
+          + "(SELECT jsonb_agg(jsonb_build_object('level', 'INFO', 'message', '" + message + "')) "
+          + "FROM generate_series(1, " + records + ") g), NULL)");
+    }
+  }
+
+  /**
+   * The store's connections, real ones; those asked for by followers' own threads (their reads of
+   * what they missed) wait at a gate while it is closed, and are counted there.
+   */
+  private static final class GatedReads implements DataSource {
+    private final PGSimpleDataSource database = new PGSimpleDataSource();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private volatile CountDownLatch gate = new CountDownLatch(0);
+
+    GatedReads(String url) {
+      database.setURL(url);
+    }
+
+    void close() {
+      gate = new CountDownLatch(1);
+    }
+
+    void open() {
+      gate.countDown();
+    }
+
+    int waiting() {
+      return waiting.get();
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+      if (Thread.currentThread().getName().startsWith("heartlog-tail-follower-")) {
+        waiting.incrementAndGet();
+        try {
+          gate.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new SQLException("interrupted at the gate", e);
+        } finally {
+          waiting.decrementAndGet();
+        }
+      }
+      return database.getConnection();
+    }
+
+    @Override
+    public Connection getConnection(String user, String password) throws SQLException {
+      return getConnection();
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+      return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {}
+
+    @Override
+    public void setLoginTimeout(int seconds) {}
+
+    @Override
+    public int getLoginTimeout() {
+      return 0;
+    }
+
+    @Override
+    public Logger getParentLogger() {
+      return Logger.getGlobal();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws SQLException {
+      throw new SQLException("not a wrapper");
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) {
+      return false;
+    }
+  }
+}
