@@ -57,10 +57,12 @@ final class LiveTail implements AutoCloseable {
   static final long MISSED_IDS = 100_000;
   /**
    * Reads of what followers that come back missed, at once. After a restart every browser comes
-   * back within seconds; each read holding one of the server's pooled connections (ten, by
-   * default), the ingest calls waited behind them (BENCHMARKS.md §8).
+   * back within seconds: 50 reading at once took the server's ten pooled connections and the
+   * store's cores from the workers' heartbeats, whose p99 went from 15 ms to 1.5-2.6 s; one at a
+   * time, 120-170 ms, the last follower caught up half a second later (BENCHMARKS.md §8, "Followers
+   * that come back together").
    */
-  static final int MISSED_READS_AT_ONCE = 2;
+  static final int MISSED_READS_AT_ONCE = 1;
 
   /** Where a follower's records go: its server-sent-events stream or its WebSocket. */
   interface Sink {
@@ -237,7 +239,7 @@ final class LiveTail implements AutoCloseable {
    * {@value #MISSED_LIMIT} of them (fewer with a small bound), among the last {@value #MISSED_IDS} ids. Those following
    * still waits for (transactions not committed yet) come later, to everyone. Where following
    * stands is taken now, under the lock; the read is left to the follower's own thread, in turn
-   * with those of the others coming back ({@value #MISSED_READS_AT_ONCE} at once).
+   * with those of the others coming back ({@value #MISSED_READS_AT_ONCE} at a time).
    */
   private Supplier<List<StoredRecord>> missedSince(TailRequest request) {
     long untilId = follower.newestId();

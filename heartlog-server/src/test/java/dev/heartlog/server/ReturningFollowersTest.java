@@ -56,7 +56,7 @@ class ReturningFollowersTest {
   }
 
   @Test
-  void followersThatComeBackTogetherReadWhatTheyMissedTwoAtATime() throws Exception {
+  void followersThatComeBackTogetherReadWhatTheyMissedOneAtATime() throws Exception {
     startTail(100_000);
     BlockingQueue<StoredRecord> first = follow(null);
     long missed = storeAndAwait(first, "gpu-1", "missed by those coming back");
