@@ -1,21 +1,16 @@
 package dev.heartlog.store;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -36,22 +31,17 @@ public final class Store {
   public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(60);
 
   private static final int TASK_RECORD_LIMIT = 100_000;
-  /**
-   * The windows {@link #logs} looks for the newest records in, before the whole range: from a
-   * second (a 10,000-worker fleet stores 50,000 records in it) to an hour, whose rows are a small
-   * part of 48 hours' (a 6-hour window made a rare filter's answer about 1.4 times as slow as the
-   * whole range read alone; BENCHMARKS.md §3).
-   */
-  private static final List<Duration> NEWEST_RECORD_WINDOWS = List.of(
-      Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofHours(1));
-  private static final String UNDEFINED_TABLE = "42P01";
 
   private final DataSource dataSource;
   private final String displayUrl;
+  private final Queries queries;
+  private final RecordReads reads;
 
   private Store(DataSource dataSource, String displayUrl) {
     this.dataSource = dataSource;
     this.displayUrl = displayUrl;
+    this.queries = new Queries(dataSource, displayUrl);
+    this.reads = new RecordReads(queries);
   }
 
   /**
@@ -190,20 +180,13 @@ public final class Store {
   }
 
   /**
-   * Records matching the filter: the newest {@code limit}, returned oldest first.
-   *
-   * <p>Records of every level have no B-tree on their time, only a BRIN index (cheaper to write,
-   * and ingest is what the store does most): without a worker, a task or a level of WARNING or
-   * above, whose indexes read newest first, the newest records were found by sorting every record
-   * of the time range, 5 s for a fleet's 10 million of 48 hours (BENCHMARKS.md §3, "The fleet's
-   * newest records"). Those are looked for in windows back from {@code until}, else from the
-   * newest of the records stored last, growing until one holds {@code limit} records, and in the
-   * whole range last. A window bounds the records' time from below only, so whatever it ends at,
-   * the answer is the same; the newest records of a fleet, busy or quiet for hours, are found in
-   * the first windows, and a rare record costs the whole range's read and the windows' before it.
+   * Records matching the filter: the newest {@code limit}, returned oldest first. Without a
+   * worker, a task or a level of WARNING or above, which have indexes that read newest first,
+   * they are looked for in windows of time back from the newest records before the whole range is
+   * read (BENCHMARKS.md §3, "The fleet's newest records").
    */
   public List<StoredRecord> logs(LogFilter filter) {
-    return logs(filter, filterValues(filter), null);
+    return reads.logs(filter);
   }
 
   /**
@@ -212,49 +195,7 @@ public final class Store {
    * skip), the newest {@code limit}, returned oldest first. Empty when that record is gone.
    */
   public List<StoredRecord> logsBefore(LogFilter filter, long id) {
-    List<Position> found = query("log-position", Map.of("id", id),
-        rs -> new Position(rs.getTimestamp("timestamp").toInstant(), (Long) rs.getObject("seq")));
-    if (found.isEmpty()) {
-      return List.of();
-    }
-    Position position = found.get(0);
-    Map<String, Object> values = filterValues(filter);
-    values.put("before_id", id);
-    values.put("before_ts", position.timestamp());
-    values.put("before_seq", position.seq());
-    return logs(filter, values, position.timestamp());
-  }
-
-  /** Where a record stands in the listing's order: its time, then its sequence number. */
-  private record Position(Instant timestamp, Long seq) {}
-
-  private List<StoredRecord> logs(LogFilter filter, Map<String, Object> values, Instant before) {
-    List<StoredRecord> newestFirst = null;
-    if (filter.workerId() == null && filter.taskId() == null && !filter.warningsAndAbove()) {
-      Instant end = filter.until() != null ? filter.until()
-          : before != null ? before
-          : queryOne("newest-stored-time", Map.of("issued", issuedLogId()), rs -> rs.getTimestamp("newest").toInstant());
-      values.put("window_end", end);
-      Duration range = filter.since() == null ? null : Duration.between(filter.since(), end);
-      for (Duration window : NEWEST_RECORD_WINDOWS) {
-        if (range != null && window.compareTo(range) >= 0) {
-          break;   // the whole range is read next anyway
-        }
-        values.put("window_s", window.toSeconds());
-        List<StoredRecord> newest = query("logs", values, Rows::storedRecord);
-        if (newest.size() >= filter.limit()) {
-          newestFirst = newest;
-          break;
-        }
-      }
-    }
-    if (newestFirst == null) {
-      values.put("window_s", null);
-      values.put("window_end", null);
-      newestFirst = query("logs", values, Rows::storedRecord);
-    }
-    Collections.reverse(newestFirst);
-    return newestFirst;
+    return reads.logsBefore(filter, id);
   }
 
   /**
@@ -263,55 +204,27 @@ public final class Store {
    * order.
    */
   public List<StoredRecord> logsAfter(long afterId, long untilId, LogFilter filter) {
-    Map<String, Object> values = filterValues(filter);
-    values.put("after_id", afterId);
-    values.put("until_id", untilId);
-    return query("logs-after", values, Rows::storedRecord);
+    return reads.logsAfter(afterId, untilId, filter);
   }
 
   /**
    * One read for those following the store ({@link RecordFollower}): the ids stored after {@code
    * afterId} up to {@code untilId} and the ids {@code alsoIds} (ids at or below it not seen yet), at
    * most {@code limit}, in id order, each with its record where one of {@code wanted} may want it,
-   * and without it elsewhere. A filter's worker, task, minimum level, text and component count; its
-   * times and limit do not. For one filter the records are exactly those it matches. For several, the store
-   * is asked for any of their workers, any of their tasks and any of their levels, and for a text
-   * or a component only where all look for the same one: the caller matches each filter itself.
+   * and without it elsewhere. For several filters the caller matches each one itself.
    */
   public List<FollowedId> recordsForFollowers(
       long afterId, long untilId, Collection<Long> alsoIds, Collection<LogFilter> wanted, int limit) {
-    Map<String, Object> values = new HashMap<>();
-    values.put("after_id", afterId);
-    values.put("until_id", untilId);
-    values.put("also_ids", alsoIds.toArray(Long[]::new));
-    values.put("workers", anyOf(wanted, LogFilter::workerId));
-    values.put("tasks", anyOf(wanted, LogFilter::taskId));
-    values.put("levels", wanted.stream().map(LogFilter::levels).max(Comparator.comparingInt(levels -> levels.length))
-        .orElse(new String[0]));
-    List<String> greps = wanted.stream().map(LogFilter::grep).distinct().toList();
-    values.put("grep", greps.size() == 1 ? greps.get(0) : null);
-    List<String> components = wanted.stream().map(LogFilter::component).distinct().toList();
-    values.put("component", components.size() == 1 ? components.get(0) : null);
-    values.put("limit", limit);
-    return query("records-for-followers", values,
-        rs -> new FollowedId(rs.getLong("id"), rs.getBoolean("wanted") ? Rows.storedRecord(rs) : null));
-  }
-
-  /** The filters' values of one field; null (any) where a filter does not filter on it. */
-  private static String[] anyOf(Collection<LogFilter> filters, Function<LogFilter, String> field) {
-    List<String> values = filters.stream().map(field).toList();
-    return values.contains(null) ? null : values.stream().distinct().toArray(String[]::new);
+    return reads.recordsForFollowers(afterId, untilId, alsoIds, wanted, limit);
   }
 
   /**
-   * Summarizes the ranges of the id index filled since it was last summarized, so that reads by
-   * id (those of {@link RecordFollower}) read only the pages they need; returns how many, or -1
-   * when a partition was skipped because its lock was held (by a VACUUM, say).
+   * Summarizes the id index's ranges filled since last; -1 when a partition's lock was held.
    *
    * @throws StoreException with SQLSTATE 42501 where this user does not own the tables
    */
   int summarizeNewIds() {
-    return queryOne("summarize-new-ids", Map.of(), rs -> rs.getInt("ranges"));
+    return reads.summarizeNewIds();
   }
 
   /** An id a follower read, with its record where the follower wants it; else {@code record} is null. */
@@ -322,10 +235,7 @@ public final class Store {
    * last id given out (all dropped by retention, say), that id: following starts after it.
    */
   public long lastLogId() {
-    // Two queries: the id index is chosen only when the planner sees the bound as a value, not
-    // as a subquery's result it cannot estimate.
-    long issued = issuedLogId();
-    return queryOne("last-log-id", Map.of("issued", issued), rs -> rs.getLong("id"));
+    return reads.lastLogId();
   }
 
   /**
@@ -333,7 +243,7 @@ public final class Store {
    * the sequence is not readable to this user.
    */
   long issuedLogId() {
-    return queryOne("issued-log-id", Map.of(), rs -> rs.getLong("id"));
+    return reads.issuedLogId();
   }
 
   /** A task's whole timeline; empty lists when the store has never heard of it. */
@@ -399,15 +309,7 @@ public final class Store {
 
   /** Runs one statement given as text; for tests and tools that inspect the store. */
   public <T> T withConnection(SqlFunction<Connection, T> work) {
-    try (Connection connection = dataSource.getConnection()) {
-      return work.apply(connection);
-    } catch (SQLException e) {
-      if (UNDEFINED_TABLE.equals(e.getSQLState())) {
-        throw new StoreException(
-            "the database at " + displayUrl + " has no heartlog tables yet: run heartlog migrate first", e, e.getSQLState());
-      }
-      throw new StoreException("query on " + displayUrl + " failed: " + e.getMessage(), e, e.getSQLState());
-    }
+    return queries.withConnection(work);
   }
 
   /** A function that may throw {@link SQLException}. */
@@ -416,39 +318,12 @@ public final class Store {
     O apply(I input) throws SQLException;
   }
 
-  private static Map<String, Object> filterValues(LogFilter filter) {
-    Map<String, Object> values = new HashMap<>();
-    values.put("worker", filter.workerId());
-    values.put("task", filter.taskId());
-    values.put("levels", filter.levels());
-    values.put("since", filter.since());
-    values.put("until", filter.until());
-    values.put("grep", filter.grep());
-    values.put("component", filter.component());
-    values.put("limit", filter.limit());
-    values.put("before_id", null);
-    values.put("before_ts", null);
-    values.put("before_seq", null);
-    return values;
-  }
-
   private <T> List<T> query(String name, Map<String, ?> values, SqlFunction<ResultSet, T> row) {
-    NamedSql sql = NamedSql.load(name);
-    return withConnection(
-        connection -> {
-          try (PreparedStatement statement = sql.prepare(connection, values);
-              ResultSet rs = statement.executeQuery()) {
-            List<T> rows = new ArrayList<>();
-            while (rs.next()) {
-              rows.add(row.apply(rs));
-            }
-            return rows;
-          }
-        });
+    return queries.query(name, values, row);
   }
 
   <T> T queryOne(String name, Map<String, ?> values, SqlFunction<ResultSet, T> row) {
-    return query(name, values, row).get(0);
+    return queries.queryOne(name, values, row);
   }
 
   private void checkReachable() {

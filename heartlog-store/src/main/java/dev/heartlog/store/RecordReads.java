@@ -1,0 +1,193 @@
+package dev.heartlog.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The store's reads of records: a listing's newest records and its older pages, what a follower
+ * that comes back missed, and what those following the store read ({@link RecordFollower}).
+ */
+final class RecordReads {
+
+  /**
+   * The windows {@link #logs} looks for the newest records in, before the whole range: from a
+   * second (a 10,000-worker fleet stores 50,000 records in it) to an hour, whose rows are a small
+   * part of 48 hours' (a 6-hour window made a rare filter's answer about 1.4 times as slow as the
+   * whole range read alone; BENCHMARKS.md §3).
+   */
+  private static final List<Duration> NEWEST_RECORD_WINDOWS = List.of(
+      Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofHours(1));
+
+  private final Queries queries;
+
+  RecordReads(Queries queries) {
+    this.queries = queries;
+  }
+
+  /**
+   * Records matching the filter: the newest {@code limit}, returned oldest first.
+   *
+   * <p>Records of every level have no B-tree on their time, only a BRIN index (cheaper to write,
+   * and ingest is what the store does most): without a worker, a task or a level of WARNING or
+   * above, whose indexes read newest first, the newest records were found by sorting every record
+   * of the time range, 5 s for a fleet's 10 million of 48 hours (BENCHMARKS.md §3, "The fleet's
+   * newest records"). Those are looked for in windows back from {@code until}, else from the
+   * newest of the records stored last, growing until one holds {@code limit} records, and in the
+   * whole range last. A window bounds the records' time from below only, so whatever it ends at,
+   * the answer is the same; the newest records of a fleet, busy or quiet for hours, are found in
+   * the first windows, and a rare record costs the whole range's read and the windows' before it.
+   */
+  List<StoredRecord> logs(LogFilter filter) {
+    return logs(filter, filterValues(filter), null);
+  }
+
+  /**
+   * The page after a record's: those matching the filter that come after record {@code id} in
+   * the listing's order (older, and of its time those after it, which {@code until} alone would
+   * skip), the newest {@code limit}, returned oldest first. Empty when that record is gone.
+   */
+  List<StoredRecord> logsBefore(LogFilter filter, long id) {
+    List<Position> found = queries.query("log-position", Map.of("id", id),
+        rs -> new Position(rs.getTimestamp("timestamp").toInstant(), (Long) rs.getObject("seq")));
+    if (found.isEmpty()) {
+      return List.of();
+    }
+    Position position = found.get(0);
+    Map<String, Object> values = filterValues(filter);
+    values.put("before_id", id);
+    values.put("before_ts", position.timestamp());
+    values.put("before_seq", position.seq());
+    return logs(filter, values, position.timestamp());
+  }
+
+  /** Where a record stands in the listing's order: its time, then its sequence number. */
+  private record Position(Instant timestamp, Long seq) {}
+
+  private List<StoredRecord> logs(LogFilter filter, Map<String, Object> values, Instant before) {
+    List<StoredRecord> newestFirst = null;
+    if (filter.workerId() == null && filter.taskId() == null && !filter.warningsAndAbove()) {
+      Instant end = filter.until() != null ? filter.until()
+          : before != null ? before
+          : queries.queryOne("newest-stored-time", Map.of("issued", issuedLogId()), rs -> rs.getTimestamp("newest").toInstant());
+      values.put("window_end", end);
+      Duration range = filter.since() == null ? null : Duration.between(filter.since(), end);
+      for (Duration window : NEWEST_RECORD_WINDOWS) {
+        if (range != null && window.compareTo(range) >= 0) {
+          break;   // the whole range is read next anyway
+        }
+        values.put("window_s", window.toSeconds());
+        List<StoredRecord> newest = queries.query("logs", values, Rows::storedRecord);
+        if (newest.size() >= filter.limit()) {
+          newestFirst = newest;
+          break;
+        }
+      }
+    }
+    if (newestFirst == null) {
+      values.put("window_s", null);
+      values.put("window_end", null);
+      newestFirst = queries.query("logs", values, Rows::storedRecord);
+    }
+    Collections.reverse(newestFirst);
+    return newestFirst;
+  }
+
+  /**
+   * What a follower that reconnects missed: the records stored after {@code afterId} up to {@code
+   * untilId} that match the filter (its times aside), the newest {@code limit} of them, in storing
+   * order.
+   */
+  List<StoredRecord> logsAfter(long afterId, long untilId, LogFilter filter) {
+    Map<String, Object> values = filterValues(filter);
+    values.put("after_id", afterId);
+    values.put("until_id", untilId);
+    return queries.query("logs-after", values, Rows::storedRecord);
+  }
+
+  /**
+   * One read for those following the store ({@link RecordFollower}): the ids stored after {@code
+   * afterId} up to {@code untilId} and the ids {@code alsoIds} (ids at or below it not seen yet), at
+   * most {@code limit}, in id order, each with its record where one of {@code wanted} may want it,
+   * and without it elsewhere. A filter's worker, task, minimum level, text and component count; its
+   * times and limit do not. For one filter the records are exactly those it matches. For several, the store
+   * is asked for any of their workers, any of their tasks and any of their levels, and for a text
+   * or a component only where all look for the same one: the caller matches each filter itself.
+   */
+  List<Store.FollowedId> recordsForFollowers(
+      long afterId, long untilId, Collection<Long> alsoIds, Collection<LogFilter> wanted, int limit) {
+    Map<String, Object> values = new HashMap<>();
+    values.put("after_id", afterId);
+    values.put("until_id", untilId);
+    values.put("also_ids", alsoIds.toArray(Long[]::new));
+    values.put("workers", anyOf(wanted, LogFilter::workerId));
+    values.put("tasks", anyOf(wanted, LogFilter::taskId));
+    values.put("levels", wanted.stream().map(LogFilter::levels).max(Comparator.comparingInt(levels -> levels.length))
+        .orElse(new String[0]));
+    List<String> greps = wanted.stream().map(LogFilter::grep).distinct().toList();
+    values.put("grep", greps.size() == 1 ? greps.get(0) : null);
+    List<String> components = wanted.stream().map(LogFilter::component).distinct().toList();
+    values.put("component", components.size() == 1 ? components.get(0) : null);
+    values.put("limit", limit);
+    return queries.query("records-for-followers", values,
+        rs -> new Store.FollowedId(rs.getLong("id"), rs.getBoolean("wanted") ? Rows.storedRecord(rs) : null));
+  }
+
+  /** The filters' values of one field; null (any) where a filter does not filter on it. */
+  private static String[] anyOf(Collection<LogFilter> filters, Function<LogFilter, String> field) {
+    List<String> values = filters.stream().map(field).toList();
+    return values.contains(null) ? null : values.stream().distinct().toArray(String[]::new);
+  }
+
+  /**
+   * Summarizes the ranges of the id index filled since it was last summarized, so that reads by
+   * id (those of {@link RecordFollower}) read only the pages they need; returns how many, or -1
+   * when a partition was skipped because its lock was held (by a VACUUM, say).
+   *
+   * @throws StoreException with SQLSTATE 42501 where this user does not own the tables
+   */
+  int summarizeNewIds() {
+    return queries.queryOne("summarize-new-ids", Map.of(), rs -> rs.getInt("ranges"));
+  }
+
+  /**
+   * The newest record id; 0 for a store that never stored one. Where no record is stored near the
+   * last id given out (all dropped by retention, say), that id: following starts after it.
+   */
+  long lastLogId() {
+    // Two queries: the id index is chosen only when the planner sees the bound as a value, not
+    // as a subquery's result it cannot estimate.
+    long issued = issuedLogId();
+    return queries.queryOne("last-log-id", Map.of("issued", issued), rs -> rs.getLong("id"));
+  }
+
+  /**
+   * The last id the records' id sequence gave out, at or above the newest stored record's; 0 when
+   * the sequence is not readable to this user.
+   */
+  long issuedLogId() {
+    return queries.queryOne("issued-log-id", Map.of(), rs -> rs.getLong("id"));
+  }
+
+  private static Map<String, Object> filterValues(LogFilter filter) {
+    Map<String, Object> values = new HashMap<>();
+    values.put("worker", filter.workerId());
+    values.put("task", filter.taskId());
+    values.put("levels", filter.levels());
+    values.put("since", filter.since());
+    values.put("until", filter.until());
+    values.put("grep", filter.grep());
+    values.put("component", filter.component());
+    values.put("limit", filter.limit());
+    values.put("before_id", null);
+    values.put("before_ts", null);
+    values.put("before_seq", null);
+    return values;
+  }
+}
