@@ -56,6 +56,62 @@ class FollowingReadTest {
         .doesNotContain("Seq Scan on " + partition + " ");
   }
 
+  @Test
+  void whatAFollowerOfTheErrorsMissedIsReadThroughTheIdIndexNotTheErrorsOfTheDay() {
+    Store store = TestDatabase.freshStore();
+    store.withConnection(connection -> {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("INSERT INTO system_logs (timestamp, level, message, source_type, source_id) "
+            + "SELECT now(), CASE WHEN g % 50 = 7 THEN 'ERROR' ELSE 'INFO' END, 'record ' || g, 'worker', 'gpu-' || (g % 100) "
+            + "FROM generate_series(1, " + RECORDS + ") g");
+        statement.execute("ANALYZE system_logs");
+      }
+      return null;
+    });
+    long newest = store.lastLogId();
+    long after = newest - RECORDS / 2;   // a follower coming back, the errors of half the records
+
+    String plan = store.withConnection(connection -> explainMissedRead(connection, after, newest));
+
+    // Every error of the day, 4,000 here, was read from their index to keep those of the window:
+    // on a day's errors of a large fleet that took seconds.
+    assertThat(plan).contains("_id_idx").doesNotContain("errors").doesNotContain("problems");
+    LogFilter errors = new LogFilter(null, null, "ERROR", null, null, null, 10_000);
+    assertThat(store.logsAfter(after, newest, errors)).hasSize(RECORDS / 2 / 50)
+        .allSatisfy(record -> assertThat(record.level()).isEqualTo("ERROR"))
+        .extracting(StoredRecord::id).isSorted().allSatisfy(id -> assertThat(id).isBetween(after + 1, newest));
+  }
+
+  /** EXPLAIN of what a follower of the errors coming back missed, as the store reads it. */
+  private static String explainMissedRead(Connection connection, long afterId, long untilId) throws SQLException {
+    NamedSql sql = NamedSql.load("logs-after");
+    try (PreparedStatement statement = connection.prepareStatement("EXPLAIN " + sql.jdbcSql())) {
+      List<String> order = sql.parameterOrder();
+      for (int i = 0; i < order.size(); i++) {
+        Object value = switch (order.get(i)) {
+          case "after_id" -> afterId;
+          case "until_id" -> untilId;
+          case "worker", "task", "grep", "component" -> null;
+          case "levels" -> connection.createArrayOf("text", new String[] {"ERROR", "CRITICAL"});
+          case "limit" -> 10_000;
+          default -> throw new IllegalStateException("a parameter this test does not know: " + order.get(i));
+        };
+        statement.setObject(i + 1, value);
+      }
+      return plan(statement);
+    }
+  }
+
+  private static String plan(PreparedStatement statement) throws SQLException {
+    StringBuilder plan = new StringBuilder();
+    try (ResultSet rows = statement.executeQuery()) {
+      while (rows.next()) {
+        plan.append(rows.getString(1)).append('\n');
+      }
+    }
+    return plan.toString();
+  }
+
   /** EXPLAIN of the store's own query file, with what a follower binds. */
   private static String explainFollowingRead(Connection connection, long afterId) throws SQLException {
     NamedSql sql = NamedSql.load("records-for-followers");
@@ -75,13 +131,7 @@ class FollowingReadTest {
         };
         statement.setObject(i + 1, value);
       }
-      StringBuilder plan = new StringBuilder();
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          plan.append(rows.getString(1)).append('\n');
-        }
-      }
-      return plan.toString();
+      return plan(statement);
     }
   }
 }
