@@ -13,8 +13,9 @@ import java.util.Objects;
  * microseconds); {@code sequence}, the record's number within this agent session, starting at 1
  * (with the session id it orders records that share a timestamp); {@code level}; {@code message};
  * {@code taskId}, the task the record belongs to, or {@code null}; {@code metadata}: logger,
- * thread, method, line, exception text, MDC entries and the like, values strings, numbers,
- * booleans or nested maps of those; {@code estimatedBytes}, an estimate of the memory the record
+ * thread, method, line, exception text, MDC entries and the like, values strings, numbers (of
+ * any of the JDK's types: written as JSON numbers by {@code RecordJson}), booleans or nested maps
+ * of those; {@code estimatedBytes}, an estimate of the memory the record
  * holds, used to bound the buffer in bytes. The estimate is kept with the record because the
  * buffer needs it when the record is added, taken into a batch and released: counting a metadata
  * map three times, once inside the buffer's lock, was a seventh of a 6,000-worker FleetLoad's JVM

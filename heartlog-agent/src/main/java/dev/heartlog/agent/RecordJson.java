@@ -7,10 +7,15 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Writes records in the wire format of {@code logs_param}, cleaning on the way what PostgreSQL
@@ -31,6 +36,13 @@ final class RecordJson {
   static final int MAX_METADATA_KEYS = 64;
   /** Most metadata entries written in {@code jsonb}'s key order; larger maps keep their own. */
   static final int MAX_SORTED_KEYS = 16;
+  /**
+   * Most digits of a {@code BigDecimal} written as a number, before the point and after; a
+   * longer one is written as text (see {@link #fitsJsonb}).
+   */
+  static final int MAX_EXACT_NUMBER_DIGITS = 1_000;
+  /** The same for a {@code BigInteger}, in bits: about 1,000 digits. */
+  static final int MAX_EXACT_NUMBER_BITS = 3_300;
 
   private static final JsonFactory JSON = new JsonFactory();
   // A record's field names and level names, quoted and escaped once: Jackson copies them as they
@@ -278,10 +290,17 @@ final class RecordJson {
       json.writeNull();
     } else if (value instanceof Boolean b) {
       json.writeBoolean(b);
-    } else if (value instanceof Integer || value instanceof Long || value instanceof Short) {
+    } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte
+        || value instanceof AtomicInteger || value instanceof AtomicLong || value instanceof LongAdder) {
       json.writeNumber(((Number) value).longValue());
     } else if (value instanceof Double d && Double.isFinite(d)) {
       json.writeNumber(d);
+    } else if (value instanceof Float f && Float.isFinite(f)) {
+      json.writeNumber(f);   // as its own shortest text: 0.1f is 0.1, not 0.10000000149011612
+    } else if (value instanceof BigInteger big && big.bitLength() <= MAX_EXACT_NUMBER_BITS) {
+      json.writeNumber(big);
+    } else if (value instanceof BigDecimal decimal && fitsJsonb(decimal)) {
+      json.writeNumber(decimal);
     } else if (value instanceof Map<?, ?> || value instanceof Collection<?>) {
       if (depth >= MAX_METADATA_DEPTH) {
         json.writeString("[heartlog: nested deeper than " + MAX_METADATA_DEPTH + " levels]");
@@ -297,6 +316,15 @@ final class RecordJson {
     } else {
       json.writeString(clean(describe(value), MAX_VALUE_CHARS));
     }
+  }
+
+  /**
+   * Whether jsonb takes this decimal as a number, with room: it refuses more than 131,072 digits
+   * before the point or 16,383 after, and one such value would fail the whole heartbeat's logs.
+   * Beyond a thousand digits either side the value is written as text.
+   */
+  private static boolean fitsJsonb(BigDecimal decimal) {
+    return decimal.precision() - decimal.scale() <= MAX_EXACT_NUMBER_DIGITS && decimal.scale() <= MAX_EXACT_NUMBER_DIGITS;
   }
 
   /** A value's text; a {@code toString()} that throws must not make its batch unsendable. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -173,6 +174,16 @@ final class SpoolLine {
     return map;
   }
 
+  /**
+   * A number with a fraction or an exponent as RecordJson wrote it: a double where the double
+   * writes the same value again (0.1, 2.5E-7), else the decimal itself, which a double would
+   * change (a BigDecimal of 30 digits; one beyond a double's range).
+   */
+  private static Number decimal(BigDecimal exact) {
+    double value = exact.doubleValue();
+    return Double.isFinite(value) && new BigDecimal(Double.toString(value)).compareTo(exact) == 0 ? value : exact;
+  }
+
   private static Object parseValue(JsonParser parser) throws IOException {
     switch (parser.currentToken()) {
       case START_OBJECT:
@@ -183,10 +194,10 @@ final class SpoolLine {
           list.add(parseValue(parser));
         }
         return list;
-      case VALUE_NUMBER_INT:
-        return parser.getLongValue();
+      case VALUE_NUMBER_INT:   // as RecordJson wrote it: a long, or a BigInteger beyond
+        return parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? parser.getBigIntegerValue() : parser.getLongValue();
       case VALUE_NUMBER_FLOAT:
-        return parser.getDoubleValue();
+        return decimal(parser.getDecimalValue());
       case VALUE_TRUE:
         return Boolean.TRUE;
       case VALUE_FALSE:

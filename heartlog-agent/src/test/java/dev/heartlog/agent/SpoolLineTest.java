@@ -53,6 +53,26 @@ class SpoolLineTest {
   }
 
   @Test
+  void numbersComeBackAsTheSameNumbersThoughNoLongOrDoubleHoldsThem() {
+    Map<String, Object> metadata = new java.util.LinkedHashMap<>();
+    metadata.put("loss", 0.1f);
+    metadata.put("seed", java.math.BigInteger.TWO.pow(100));
+    metadata.put("price", new java.math.BigDecimal("0.1000000000000000055511151231257827"));
+    metadata.put("huge", new java.math.BigDecimal("1E+400"));
+    List<LogRecord> records = List.of(new LogRecord(AT, 1, Level.INFO, "epoch done", null, metadata));
+    Batch sent = Batch.of("session-1", 1, records, records);
+
+    Batch read = SpoolLine.decode(withoutNewline(SpoolLine.encode(sent)));
+
+    assertThat(read).as("the line was read back").isNotNull();
+    // A batch read back is written again when it is split to fit a heartbeat.
+    assertThat(RecordJson.logsArray(read.records())).isEqualTo(sent.logsJson());
+    assertThat(read.records().get(0).metadata()).containsEntry("loss", 0.1).containsEntry("seed", java.math.BigInteger.TWO.pow(100))
+        .containsEntry("price", new java.math.BigDecimal("0.1000000000000000055511151231257827"))
+        .containsEntry("huge", new java.math.BigDecimal("1E+400"));
+  }
+
+  @Test
   void aLineWithAWrongChecksumOrNoBatchInItIsRefused() {
     byte[] line = withoutNewline(SpoolLine.encode(batchOf("kept")));
     line[line.length - 3] ^= 1;

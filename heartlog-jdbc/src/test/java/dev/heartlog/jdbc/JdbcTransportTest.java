@@ -88,6 +88,44 @@ class JdbcTransportTest {
   }
 
   @Test
+  void numbersInMetadataOfEveryJavaTypeAreStoredAsJsonbNumbersWithTheirValue() {
+    String url = TestDatabase.freshUrl();
+    Store store = Store.open(url, null, null);
+    store.migrate();
+    java.util.concurrent.atomic.LongAdder frames = new java.util.concurrent.atomic.LongAdder();
+    frames.add(240);
+    Map<String, Object> metadata = new java.util.LinkedHashMap<>();
+    metadata.put("loss", 0.1f);
+    metadata.put("ratio", 0.25);
+    metadata.put("gpu", (byte) 1);
+    metadata.put("batch", (short) 16);
+    metadata.put("frames", frames);
+    metadata.put("steps", new java.util.concurrent.atomic.AtomicLong(9_000_000_000L));
+    metadata.put("seed", java.math.BigInteger.TWO.pow(100));
+    metadata.put("price", new java.math.BigDecimal("0.1000000000000000055511151231257827"));
+    metadata.put("not_a_number", Double.NaN);
+    metadata.put("beyond_jsonb", new java.math.BigDecimal("1E+200000"));
+    Heartbeat heartbeat = new Heartbeat("w1", "session-1", 1L, WorkerStatus.ACTIVE, null, null, null,
+        List.of(new LogRecord(Instant.now(), 1, Level.INFO, "epoch done", null, metadata)), Map.of());
+
+    try (JdbcTransport transport = JdbcTransport.builder().url(url).build()) {
+      assertThat(transport.deliver(heartbeat).logsInserted()).isEqualTo(1);
+    }
+
+    String stored = store.withConnection(c -> {
+      try (ResultSet rs = c.createStatement().executeQuery("SELECT string_agg(key || ' ' || jsonb_typeof(value) || ' ' || "
+          + "value::text, '; ' ORDER BY key) FROM system_logs, jsonb_each(metadata)")) {
+        rs.next();
+        return rs.getString(1);
+      }
+    });
+    // jsonb keeps a number's digits as written: the float's own 0.1, the decimal's every digit.
+    assertThat(stored).isEqualTo("batch number 16; beyond_jsonb string \"1E+200000\"; frames number 240; gpu number 1; "
+        + "loss number 0.1; not_a_number string \"NaN\"; price number 0.1000000000000000055511151231257827; "
+        + "ratio number 0.25; seed number 1267650600228229401496703205376; steps number 9000000000");
+  }
+
+  @Test
   void aDatabaseWithOnlyTheSeedsFunctionGetsTheSeedsCall() {
     String url = TestDatabase.freshUrl();
     Store store = Store.open(url, null, null);
