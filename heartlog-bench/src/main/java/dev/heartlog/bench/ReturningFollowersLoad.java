@@ -3,6 +3,7 @@ package dev.heartlog.bench;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.heartlog.server.HeartlogServer;
+import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.Store;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.OutputStream;
@@ -86,7 +87,8 @@ public final class ReturningFollowersLoad {
             .build()
             .start();
         try {
-          measure(http.port(), url, followers, filter);
+          long[] window = measure(http.port(), url, followers, filter);
+          timeOneRead(Store.open(dataSource, url), window[0], window[1], filter);
         } finally {
           http.close();
         }
@@ -94,14 +96,13 @@ public final class ReturningFollowersLoad {
     }
   }
 
-  private static void measure(int port, String url, int followers, String filter) throws Exception {
+  /** @return the ids the followers' reads covered: after, up to */
+  private static long[] measure(int port, String url, int followers, String filter) throws Exception {
     Heartbeats heartbeats = new Heartbeats(port);
     heartbeats.start();
     TimeUnit.SECONDS.sleep(10);   // warm-up: the server's and the clients' JIT
     long baselineStart = System.nanoTime();
     TimeUnit.SECONDS.sleep(15);
-    long herdStart = System.nanoTime();
-
     long newest = Long.parseLong(scalar(url, "SELECT max(id) FROM system_logs"));
     long after = newest - 100_000;
     String levels = filter.contains("level=ERROR") ? "('ERROR', 'CRITICAL')" : "('DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL')";
@@ -110,7 +111,10 @@ public final class ReturningFollowersLoad {
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     List<AtomicLong> received = new ArrayList<>();
     List<CompletableFuture<?>> streams = new ArrayList<>();
+    long[] connectedAt = new long[followers];
+    long[] firstAt = new long[followers];
     long[] doneAt = new long[followers];
+    long herdStart = System.nanoTime();
     for (int i = 0; i < followers; i++) {
       AtomicLong count = new AtomicLong();
       received.add(count);
@@ -119,8 +123,11 @@ public final class ReturningFollowersLoad {
               "http://127.0.0.1:" + port + "/api/tail?" + filter + "&after=" + after + "&apikey=" + READER_KEY))
           .header("Accept", "text/event-stream").build();
       streams.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofLines())
-          .thenAccept(response -> response.body().filter(line -> line.startsWith("data:")).forEach(line -> {
-            count.incrementAndGet();
+          .thenAccept(response -> response.body().peek(line -> connectedAt[follower] = connectedAt[follower] == 0
+              ? System.nanoTime() : connectedAt[follower]).filter(line -> line.startsWith("data:")).forEach(line -> {
+            if (count.incrementAndGet() == 1) {
+              firstAt[follower] = System.nanoTime();
+            }
             // Caught up: a record stored after they came back, sent after all it missed.
             if (doneAt[follower] == 0 && id(line) > newest) {
               doneAt[follower] = System.nanoTime();
@@ -144,8 +151,32 @@ public final class ReturningFollowersLoad {
     System.out.println("|---|---|---|---|---|---|");
     System.out.println(heartbeats.line("15 s before the followers came back", baselineStart, herdStart));
     System.out.println(heartbeats.line("from their coming back until the last had caught up (at least 5 s)", herdStart, herdEnd));
+    System.out.printf(Locale.ROOT, "after they came back, seconds (median, last): first line %s, first record %s, caught up %s%n",
+        spread(connectedAt, herdStart), spread(firstAt, herdStart), spread(doneAt, herdStart));
     System.out.printf(Locale.ROOT, "followers caught up: %d of %d; the last %s after they came back%n",
         complete, followers, complete == followers ? String.format(Locale.ROOT, "%.2f s", (lastDone - herdStart) / 1e9) : "not within 60 s");
+    return new long[] {after, newest};
+  }
+
+  private static String spread(long[] at, long start) {
+    double[] seconds = Arrays.stream(at).filter(t -> t != 0).mapToDouble(t -> (t - start) / 1e9).sorted().toArray();
+    return seconds.length == 0 ? "none" : String.format(Locale.ROOT, "%.2f, %.2f (%d)", seconds[seconds.length / 2],
+        seconds[seconds.length - 1], seconds.length);
+  }
+
+  /** What one follower's read of what it missed costs, alone, once the heartbeats have stopped: the store's own read. */
+  private static void timeOneRead(Store store, long after, long newest, String filter) {
+    LogFilter wanted = new LogFilter(null, null, filter.contains("level=ERROR") ? "ERROR" : null, null, null, null, 10_000);
+    long[] nanos = new long[7];
+    int records = 0;
+    for (int i = 0; i < nanos.length; i++) {
+      long start = System.nanoTime();
+      records = store.logsAfter(after, newest, wanted).size();
+      nanos[i] = System.nanoTime() - start;
+    }
+    Arrays.sort(nanos);
+    System.out.printf(Locale.ROOT, "one follower's read of what it missed (Store.logsAfter, %,d records), alone: "
+        + "median %.1f ms, min %.1f ms, of %d%n", records, nanos[nanos.length / 2] / 1e6, nanos[0] / 1e6, nanos.length);
   }
 
   private static long id(String dataLine) {

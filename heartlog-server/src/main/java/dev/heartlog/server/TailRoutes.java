@@ -6,6 +6,8 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.websocket.WsCloseStatus;
 import io.javalin.websocket.WsContext;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -61,8 +63,17 @@ final class TailRoutes {
       TailRequest request = TailRequest.of(eventStreamParams(client.ctx()));
       client.onClose(tail.subscribe(request, new LiveTail.Sink() {
         @Override
-        public void send(StoredRecord record) {
-          client.sendEvent("record", StoreJson.record(record), Long.toString(record.id()));
+        public void send(StoredRecord record) throws IOException {
+          // Written here rather than by client.sendEvent: Javalin's reads each event's data back
+          // through readers of its own, 24 KB or more of buffers an event, most of what a server
+          // sending followers what they missed allocated (BENCHMARKS.md §8).
+          try {
+            client.ctx().res().getOutputStream().write(event("record", record.id(), StoreJson.record(record)));
+            client.ctx().res().flushBuffer();
+          } catch (IOException gone) {
+            client.close();   // ends the stream, and the subscription with it
+            throw gone;
+          }
         }
 
         @Override
@@ -105,6 +116,21 @@ final class TailRoutes {
   private static UnaryOperator<String> eventStreamParams(Context ctx) {
     String lastEventId = ctx.header("Last-Event-ID");
     return name -> "after".equals(name) && lastEventId != null && !lastEventId.isBlank() ? lastEventId : ctx.queryParam(name);
+  }
+
+  /**
+   * One server-sent event, as an {@code EventSource} reads it: its id (sent back as {@code
+   * Last-Event-ID} when the browser reconnects), its type, and its data, one {@code data:} line
+   * for each line of it.
+   */
+  static byte[] event(String type, long id, String data) {
+    StringBuilder event = new StringBuilder(data.length() + 48)
+        .append("id: ").append(id).append("\nevent: ").append(type).append('\n');
+    boolean oneLine = data.indexOf('\n') < 0 && data.indexOf('\r') < 0;   // a record's JSON always is
+    for (String line : oneLine ? new String[] {data} : data.split("\r\n|\r|\n", -1)) {
+      event.append("data: ").append(line).append('\n');
+    }
+    return event.append('\n').toString().getBytes(StandardCharsets.UTF_8);
   }
 
   /** Before the stream or the socket opens: the key, then the filters. */
