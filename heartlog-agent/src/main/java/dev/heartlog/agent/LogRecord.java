@@ -1,6 +1,8 @@
 package dev.heartlog.agent;
 
+import java.lang.reflect.Array;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
 
@@ -138,8 +140,8 @@ public final class LogRecord {
   }
 
   /**
-   * Counts strings by length and anything else at a flat rate: calling {@code toString()} of a
-   * caller's object on the logging thread could be slow or throw. Nesting deeper than the wire
+   * Counts strings by length and anything else at a flat rate, a list or an array by its size:
+   * calling {@code toString()} of a caller's object on the logging thread could be slow or throw. Nesting deeper than the wire
    * format keeps is not counted (and not sent), so a self-containing map cannot loop.
    */
   private static long estimatedBytes(Map<?, ?> map, int depth) {
@@ -165,6 +167,10 @@ public final class LogRecord {
       bytes += 2L * text.length();
     } else if (value instanceof Map<?, ?> nested && depth < RecordJson.MAX_METADATA_DEPTH) {
       bytes += estimatedBytes(nested, depth + 1);
+    } else if (value instanceof Collection<?> || (value != null && value.getClass().isArray())) {
+      // Its size, not its elements: up to the elements written, at the flat rate.
+      int size = value instanceof Collection<?> collection ? collection.size() : Array.getLength(value);
+      bytes += 32 + 32L * Math.min(size, RecordJson.MAX_METADATA_ELEMENTS);
     } else if (value != null) {
       bytes += 32;
     }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Arrays;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.IntStream;
 
 /**
  * Writes records in the wire format of {@code logs_param}, cleaning on the way what PostgreSQL
@@ -34,6 +36,8 @@ final class RecordJson {
   static final int MAX_METADATA_DEPTH = 8;
   /** Most keys kept in one metadata map. */
   static final int MAX_METADATA_KEYS = 64;
+  /** Most elements kept of one metadata list or array. */
+  static final int MAX_METADATA_ELEMENTS = 1_000;
   /** Most metadata entries written in {@code jsonb}'s key order; larger maps keep their own. */
   static final int MAX_SORTED_KEYS = 16;
   /**
@@ -301,21 +305,38 @@ final class RecordJson {
       json.writeNumber(big);
     } else if (value instanceof BigDecimal decimal && fitsJsonb(decimal)) {
       json.writeNumber(decimal);
-    } else if (value instanceof Map<?, ?> || value instanceof Collection<?>) {
+    } else if (value instanceof Map<?, ?> || value instanceof Collection<?> || value.getClass().isArray()) {
       if (depth >= MAX_METADATA_DEPTH) {
         json.writeString("[heartlog: nested deeper than " + MAX_METADATA_DEPTH + " levels]");
       } else if (value instanceof Map<?, ?> nested) {
         writeMap(json, nested, depth + 1);
-      } else {
-        json.writeStartArray();
-        for (Object element : (Collection<?>) value) {
-          writeValue(json, element, depth + 1);
-        }
-        json.writeEndArray();
+      } else if (value instanceof Collection<?> collection) {
+        writeArray(json, collection, collection.size(), depth);
+      } else {   // an array, of objects or of primitives: its elements, not "[I@1b6d3586"
+        int length = Array.getLength(value);
+        writeArray(json, () -> IntStream.range(0, length).mapToObj(i -> Array.get(value, i)).iterator(), length, depth);
       }
     } else {
       json.writeString(clean(describe(value), MAX_VALUE_CHARS));
     }
+  }
+
+  /**
+   * The first {@value #MAX_METADATA_ELEMENTS} elements, then, where there were more, a text that
+   * says how many more.
+   */
+  private static void writeArray(JsonGenerator json, Iterable<?> elements, int size, int depth) throws IOException {
+    json.writeStartArray();
+    int written = 0;
+    for (Object element : elements) {
+      if (written == MAX_METADATA_ELEMENTS) {
+        json.writeString("[heartlog: " + (size - written) + " more elements dropped]");
+        break;
+      }
+      writeValue(json, element, depth + 1);
+      written++;
+    }
+    json.writeEndArray();
   }
 
   /**

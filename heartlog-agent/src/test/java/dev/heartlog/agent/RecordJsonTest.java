@@ -154,6 +154,34 @@ class RecordJsonTest {
   }
 
   @Test
+  void arraysInMetadataAreWrittenAsTheirElementsNotAsJavasArrayName() {
+    Map<String, Object> metadata = new java.util.LinkedHashMap<>();
+    metadata.put("shape", new int[] {1080, 1920});
+    metadata.put("losses", new double[] {0.5, 0.25});
+    metadata.put("flags", new boolean[] {true, false});
+    metadata.put("devices", new String[] {"cuda:0", null});
+    metadata.put("nested", new Object[] {new long[] {1L}, List.of("a")});
+
+    assertThat(RecordJson.object(metadata)).isEqualTo("{\"shape\":[1080,1920],\"losses\":[0.5,0.25],"
+        + "\"flags\":[true,false],\"devices\":[\"cuda:0\",null],\"nested\":[[1],[\"a\"]]}");
+  }
+
+  @Test
+  void aListOrArrayKeepsItsFirstThousandElementsAndSaysHowManyMoreWereDropped() {
+    List<Integer> frames = java.util.stream.IntStream.range(0, 1_500).boxed().toList();
+    Map<String, Object> metadata = Map.of("frames", frames, "pixels", new byte[5_000]);
+
+    String json = RecordJson.object(metadata);
+
+    assertThat(json).contains(",999,\"[heartlog: 500 more elements dropped]\"]")
+        .contains(",0,\"[heartlog: 4000 more elements dropped]\"]").doesNotContain(",1000,");
+    LogRecord withList = new LogRecord(Instant.EPOCH, 1, Level.INFO, "m", null, Map.of("frames", frames));
+    LogRecord withFew = new LogRecord(Instant.EPOCH, 1, Level.INFO, "m", null, Map.of("frames", List.of(1, 2)));
+    assertThat(withList.estimatedBytes()).as("a long list counts for the elements sent")
+        .isGreaterThan(withFew.estimatedBytes() + 30_000);
+  }
+
+  @Test
   void deepMetadataIsCutAtTheDepthLimit() {
     Map<String, Object> root = new HashMap<>();
     Map<String, Object> current = root;
