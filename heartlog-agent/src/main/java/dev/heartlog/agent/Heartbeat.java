@@ -60,6 +60,6 @@ public record Heartbeat(
 
   /** The metadata as a JSON object. */
   public String metadataJson() {
-    return RecordJson.object(metadata);
+    return MetadataJson.object(metadata);
   }
 }

@@ -165,12 +165,12 @@ public final class LogRecord {
     }
     if (value instanceof String text) {
       bytes += 2L * text.length();
-    } else if (value instanceof Map<?, ?> nested && depth < RecordJson.MAX_METADATA_DEPTH) {
+    } else if (value instanceof Map<?, ?> nested && depth < MetadataJson.MAX_METADATA_DEPTH) {
       bytes += estimatedBytes(nested, depth + 1);
     } else if (value instanceof Collection<?> || (value != null && value.getClass().isArray())) {
       // Its size, not its elements: up to the elements written, at the flat rate.
       int size = value instanceof Collection<?> collection ? collection.size() : Array.getLength(value);
-      bytes += 32 + 32L * Math.min(size, RecordJson.MAX_METADATA_ELEMENTS);
+      bytes += 32 + 32L * Math.min(size, MetadataJson.MAX_METADATA_ELEMENTS);
     } else if (value != null) {
       bytes += 32;
     }

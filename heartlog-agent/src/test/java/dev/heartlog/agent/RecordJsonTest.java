@@ -162,7 +162,7 @@ class RecordJsonTest {
     metadata.put("devices", new String[] {"cuda:0", null});
     metadata.put("nested", new Object[] {new long[] {1L}, List.of("a")});
 
-    assertThat(RecordJson.object(metadata)).isEqualTo("{\"shape\":[1080,1920],\"losses\":[0.5,0.25],"
+    assertThat(MetadataJson.object(metadata)).isEqualTo("{\"shape\":[1080,1920],\"losses\":[0.5,0.25],"
         + "\"flags\":[true,false],\"devices\":[\"cuda:0\",null],\"nested\":[[1],[\"a\"]]}");
   }
 
@@ -171,7 +171,7 @@ class RecordJsonTest {
     List<Integer> frames = java.util.stream.IntStream.range(0, 1_500).boxed().toList();
     Map<String, Object> metadata = Map.of("frames", frames, "pixels", new byte[5_000]);
 
-    String json = RecordJson.object(metadata);
+    String json = MetadataJson.object(metadata);
 
     assertThat(json).contains(",999,\"[heartlog: 500 more elements dropped]\"]")
         .contains(",0,\"[heartlog: 4000 more elements dropped]\"]").doesNotContain(",1000,");
@@ -191,9 +191,9 @@ class RecordJsonTest {
       current = next;
     }
 
-    String json = RecordJson.object(root);
+    String json = MetadataJson.object(root);
 
     assertThat(json).contains("[heartlog: nested deeper than 8 levels]");
-    assertThat(json.chars().filter(c -> c == '{').count()).isEqualTo(RecordJson.MAX_METADATA_DEPTH);
+    assertThat(json.chars().filter(c -> c == '{').count()).isEqualTo(MetadataJson.MAX_METADATA_DEPTH);
   }
 }

@@ -17,7 +17,7 @@ public final class AgentWire {
    * period ({@code problem_counts}), as the agent counts them.
    */
   public static String problemCountsMetadata(List<LogRecord> records) {
-    return RecordJson.object(Map.of("problem_counts", ProblemCounts.of(records)));
+    return MetadataJson.object(Map.of("problem_counts", ProblemCounts.of(records)));
   }
 
   /** The records as one heartbeat's {@code logs_param}, written by the agent's own writer. */
