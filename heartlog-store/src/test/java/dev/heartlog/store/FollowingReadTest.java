@@ -21,16 +21,7 @@ class FollowingReadTest {
 
   @Test
   void theRecordsAfterAnIdAreReadThroughTheIdIndex() {
-    Store store = TestDatabase.freshStore();
-    store.withConnection(connection -> {
-      try (Statement statement = connection.createStatement()) {
-        statement.execute("INSERT INTO system_logs (timestamp, level, message, source_type, source_id) "
-            + "SELECT now(), 'INFO', 'record ' || g, 'worker', 'gpu-' || (g % 100) "
-            + "FROM generate_series(1, " + RECORDS + ") g");
-        statement.execute("ANALYZE system_logs");
-      }
-      return null;
-    });
+    Store store = storeOf("'INFO'");
     long newest = store.lastLogId();
     String partition = store.withConnection(connection -> {
       try (Statement statement = connection.createStatement();
@@ -58,16 +49,7 @@ class FollowingReadTest {
 
   @Test
   void whatAFollowerOfTheErrorsMissedIsReadThroughTheIdIndexNotTheErrorsOfTheDay() {
-    Store store = TestDatabase.freshStore();
-    store.withConnection(connection -> {
-      try (Statement statement = connection.createStatement()) {
-        statement.execute("INSERT INTO system_logs (timestamp, level, message, source_type, source_id) "
-            + "SELECT now(), CASE WHEN g % 50 = 7 THEN 'ERROR' ELSE 'INFO' END, 'record ' || g, 'worker', 'gpu-' || (g % 100) "
-            + "FROM generate_series(1, " + RECORDS + ") g");
-        statement.execute("ANALYZE system_logs");
-      }
-      return null;
-    });
+    Store store = storeOf("CASE WHEN g % 50 = 7 THEN 'ERROR' ELSE 'INFO' END");
     long newest = store.lastLogId();
     long after = newest - RECORDS / 2;   // a follower coming back, the errors of half the records
 
@@ -80,6 +62,21 @@ class FollowingReadTest {
     assertThat(store.logsAfter(after, newest, errors)).hasSize(RECORDS / 2 / 50)
         .allSatisfy(record -> assertThat(record.level()).isEqualTo("ERROR"))
         .extracting(StoredRecord::id).isSorted().allSatisfy(id -> assertThat(id).isBetween(after + 1, newest));
+  }
+
+  /** A fresh store of {@value #RECORDS} records of now from 100 workers, each of the level {@code level} gives record g. */
+  private static Store storeOf(String level) {
+    Store store = TestDatabase.freshStore();
+    store.withConnection(connection -> {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("INSERT INTO system_logs (timestamp, level, message, source_type, source_id) "
+            + "SELECT now(), " + level + ", 'record ' || g, 'worker', 'gpu-' || (g % 100) "
+            + "FROM generate_series(1, " + RECORDS + ") g");
+        statement.execute("ANALYZE system_logs");
+      }
+      return null;
+    });
+    return store;
   }
 
   /** EXPLAIN of what a follower of the errors coming back missed, as the store reads it. */
