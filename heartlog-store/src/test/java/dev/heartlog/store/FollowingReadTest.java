@@ -7,7 +7,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -81,54 +83,53 @@ class FollowingReadTest {
 
   /** EXPLAIN of what a follower of the errors coming back missed, as the store reads it. */
   private static String explainMissedRead(Connection connection, long afterId, long untilId) throws SQLException {
-    NamedSql sql = NamedSql.load("logs-after");
-    try (PreparedStatement statement = connection.prepareStatement("EXPLAIN " + sql.jdbcSql())) {
-      List<String> order = sql.parameterOrder();
-      for (int i = 0; i < order.size(); i++) {
-        Object value = switch (order.get(i)) {
-          case "after_id" -> afterId;
-          case "until_id" -> untilId;
-          case "worker", "task", "grep", "component" -> null;
-          case "levels" -> connection.createArrayOf("text", new String[] {"ERROR", "CRITICAL"});
-          case "limit" -> 10_000;
-          default -> throw new IllegalStateException("a parameter this test does not know: " + order.get(i));
-        };
-        statement.setObject(i + 1, value);
-      }
-      return plan(statement);
-    }
-  }
-
-  private static String plan(PreparedStatement statement) throws SQLException {
-    StringBuilder plan = new StringBuilder();
-    try (ResultSet rows = statement.executeQuery()) {
-      while (rows.next()) {
-        plan.append(rows.getString(1)).append('\n');
-      }
-    }
-    return plan.toString();
+    Map<String, Object> values = new HashMap<>();
+    values.put("after_id", afterId);
+    values.put("until_id", untilId);
+    values.put("worker", null);
+    values.put("task", null);
+    values.put("grep", null);
+    values.put("component", null);
+    values.put("levels", connection.createArrayOf("text", new String[] {"ERROR", "CRITICAL"}));
+    values.put("limit", 10_000);
+    return explain(connection, "logs-after", values);
   }
 
   /** EXPLAIN of the store's own query file, with what a follower binds. */
   private static String explainFollowingRead(Connection connection, long afterId) throws SQLException {
-    NamedSql sql = NamedSql.load("records-for-followers");
+    Map<String, Object> values = new HashMap<>();
+    values.put("after_id", afterId);
+    values.put("until_id", afterId + 5_000);
+    // Ids below it a follower still waits for (transactions that had not committed).
+    values.put("also_ids", connection.createArrayOf("bigint", new Long[] {afterId - 50, afterId - 40}));
+    // One follower of the errors.
+    values.put("workers", null);
+    values.put("tasks", null);
+    values.put("grep", null);
+    values.put("component", null);
+    values.put("levels", connection.createArrayOf("text", new String[] {"ERROR", "CRITICAL"}));
+    values.put("limit", 5_000);
+    return explain(connection, "records-for-followers", values);
+  }
+
+  /** The plan of query {@code name} with {@code values} bound, each of its parameters given one. */
+  private static String explain(Connection connection, String name, Map<String, Object> values) throws SQLException {
+    NamedSql sql = NamedSql.load(name);
     try (PreparedStatement statement = connection.prepareStatement("EXPLAIN " + sql.jdbcSql())) {
       List<String> order = sql.parameterOrder();
       for (int i = 0; i < order.size(); i++) {
-        Object value = switch (order.get(i)) {
-          case "after_id" -> afterId;
-          case "until_id" -> afterId + 5_000;
-          // Ids below it a follower still waits for (transactions that had not committed).
-          case "also_ids" -> connection.createArrayOf("bigint", new Long[] {afterId - 50, afterId - 40});
-          // One follower of the errors.
-          case "workers", "tasks", "grep", "component" -> null;
-          case "levels" -> connection.createArrayOf("text", new String[] {"ERROR", "CRITICAL"});
-          case "limit" -> 5_000;
-          default -> throw new IllegalStateException("a parameter this test does not know: " + order.get(i));
-        };
-        statement.setObject(i + 1, value);
+        if (!values.containsKey(order.get(i))) {
+          throw new IllegalStateException("a parameter this test does not know: " + order.get(i));
+        }
+        statement.setObject(i + 1, values.get(order.get(i)));
       }
-      return plan(statement);
+      StringBuilder plan = new StringBuilder();
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          plan.append(rows.getString(1)).append('\n');
+        }
+      }
+      return plan.toString();
     }
   }
 }
