@@ -30,6 +30,7 @@ import java.util.function.UnaryOperator;
 final class TailRoutes {
 
   static final String PATH = "/api/tail";
+  private static final String EVENT_STREAM = "text/event-stream";
   /**
    * How often a WebSocket is pinged. Its answers keep a quiet tail (no record for minutes) from
    * being closed as idle, by the server's 30 s idle timeout or by proxies on the way.
@@ -57,7 +58,10 @@ final class TailRoutes {
   }
 
   void register(Javalin app) {
-    app.before(PATH, this::check);
+    app.before(PATH, ctx -> {
+      check(ctx);
+      requireEventStream(ctx);
+    });
     app.sse(PATH, client -> {
       client.keepAlive();
       TailRequest request = TailRequest.of(eventStreamParams(client.ctx()));
@@ -140,6 +144,20 @@ final class TailRoutes {
       TailRequest.of(eventStreamParams(ctx));
     } catch (IllegalArgumentException e) {
       throw PostgrestError.badRequest("HL400", e.getMessage());
+    }
+  }
+
+  /**
+   * Refuses, with a sentence saying what to send, a {@code GET} that does not ask for an event
+   * stream: Javalin opens one only for {@code Accept: text/event-stream}, exactly what an {@code
+   * EventSource} sends, and answered anything else (curl's {@code *}{@code /*}) with an empty 200.
+   * A WebSocket's upgrade passes.
+   */
+  private static void requireEventStream(Context ctx) {
+    if (!EVENT_STREAM.equals(ctx.header("Accept")) && !"websocket".equalsIgnoreCase(ctx.header("Upgrade"))) {
+      throw new PostgrestError(406, "HL406", "the live tail is a stream of server-sent events: ask for it with the header "
+          + "Accept: " + EVENT_STREAM + " (an EventSource does), or open a WebSocket to the same address",
+          null, "curl -N -H 'Accept: " + EVENT_STREAM + "' '<this address>'");
     }
   }
 

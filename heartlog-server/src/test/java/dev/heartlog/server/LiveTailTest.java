@@ -205,4 +205,17 @@ class LiveTailTest extends LiveTailTestBase {
     assertThat(events.statusCode()).isEqualTo(400);
     assertThat(events.body()).contains("unknown level 'LOUD'");
   }
+
+  @Test
+  void aGetThatDoesNotAskForAnEventStreamIsToldHowRatherThanAnsweredEmpty() throws Exception {
+    HttpResponse<String> asCurlAsks = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/tail?apikey=" + READER))
+            .header("Accept", "*/*").build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(asCurlAsks.statusCode()).isEqualTo(406);
+    assertThat(asCurlAsks.body()).contains("Accept: text/event-stream").contains("curl -N -H 'Accept: text/event-stream'");
+    BlockingQueue<String> stillFollowed = connect("?apikey=" + READER);   // the WebSocket's upgrade passes
+    awaitFollowing(stillFollowed);
+  }
 }
