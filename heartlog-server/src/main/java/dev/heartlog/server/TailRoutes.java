@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
- * The live tail at {@code /api/tail}, two ways: a plain {@code GET} answers with server-sent
- * events (what a browser's {@code EventSource} reads, one event {@code record} per record), and
+ * The live tail at {@code /api/tail}, two ways: a {@code GET} with {@code Accept:
+ * text/event-stream} answers with server-sent events (what a browser's {@code EventSource} asks
+ * for and reads, one event {@code record} per record; without that header, 406), and
  * the same address asked to upgrade ({@code ws://host:7070/api/tail?...}) opens a WebSocket that
  * gets each record as one text message. Either way a record is the JSON object {@code /api/logs}
  * lists, with its {@code id}; a follower that reconnects with {@code ?after=<id>} (or an event
