@@ -59,8 +59,8 @@ final class LiveTail implements AutoCloseable {
    * Reads of what followers that come back missed, at once. After a restart every browser comes
    * back within seconds: 50 reading at once took the server's ten pooled connections and the
    * store's cores from the workers' heartbeats, whose p99 went from 15 ms to 1.5-2.6 s; one at a
-   * time, 120-170 ms, the last follower caught up half a second later (BENCHMARKS.md §8, "Followers
-   * that come back together").
+   * time, 120-170 ms (about 90 ms once the tail wrote its own events), and the last follower still
+   * caught up in seconds (BENCHMARKS.md §8, "Followers that come back together").
    */
   static final int MISSED_READS_AT_ONCE = 1;
 
