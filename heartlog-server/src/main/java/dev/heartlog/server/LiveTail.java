@@ -13,7 +13,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
-import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -55,14 +54,6 @@ final class LiveTail implements AutoCloseable {
    * rows read for one follower coming back.
    */
   static final long MISSED_IDS = 100_000;
-  /**
-   * Reads of what followers that come back missed, at once. After a restart every browser comes
-   * back within seconds: 50 reading at once took the server's ten pooled connections and the
-   * store's cores from the workers' heartbeats, whose p99 went from 15 ms to 1.5-2.6 s; one at a
-   * time, 120-170 ms (about 90 ms once the tail wrote its own events), and the last follower still
-   * caught up in seconds (BENCHMARKS.md §8, "Followers that come back together").
-   */
-  static final int MISSED_READS_AT_ONCE = 1;
 
   /** Where a follower's records go: its server-sent-events stream or its WebSocket. */
   interface Sink {
@@ -79,11 +70,10 @@ final class LiveTail implements AutoCloseable {
   private final String password;
   private final PrintStream diagnostics;
   private final Set<TailSubscriber> subscribers = new CopyOnWriteArraySet<>();
-  private final Semaphore missedReads = new Semaphore(MISSED_READS_AT_ONCE, true);
+  private final MissedReads missedReads;
   private final QueuedRecords queued;
   /** Held while the follower furthest behind is chosen and ended. */
   private final Object endingOne = new Object();
-  private final int missedLimit;
   private final Thread thread;
   private volatile boolean running = true;
   private RecordFollower follower;
@@ -95,7 +85,7 @@ final class LiveTail implements AutoCloseable {
   LiveTail(Store store, String jdbcUrl, String user, String password, int maxQueued, PrintStream diagnostics) {
     this.store = store;
     this.queued = new QueuedRecords(maxQueued, this::endFurthestBehind);
-    this.missedLimit = Math.min(MISSED_LIMIT, maxQueued / 2);
+    this.missedReads = new MissedReads(store, Math.min(MISSED_LIMIT, maxQueued / 2), queued, diagnostics);
     this.jdbcUrl = jdbcUrl;
     this.user = user;
     this.password = password;
@@ -116,7 +106,7 @@ final class LiveTail implements AutoCloseable {
       if (subscribers.isEmpty()) {
         startFollowing();
       }
-      Supplier<List<StoredRecord>> missed = request.afterId() == null ? List::of : missedSince(request);
+      Supplier<MissedReads.Backlog> missed = request.afterId() == null ? () -> MissedReads.Backlog.NONE : missedSince(request);
       subscriber = new TailSubscriber(request, missed, sink, subscribers::remove, queued);
       subscribers.add(subscriber);
     }
@@ -124,9 +114,14 @@ final class LiveTail implements AutoCloseable {
     return subscriber::end;
   }
 
-  /** Followers that came back waiting for their turn to read what they missed. */
-  int missedReadsWaiting() {
-    return missedReads.getQueueLength();
+  /** The records queued for all followers now, those of what they missed among them. */
+  int queuedForAll() {
+    return queued.count();
+  }
+
+  /** The reads of what followers that come back missed. */
+  MissedReads missedReads() {
+    return missedReads;
   }
 
   @Override
@@ -134,6 +129,7 @@ final class LiveTail implements AutoCloseable {
     running = false;
     thread.interrupt();
     subscribers.forEach(TailSubscriber::end);
+    missedReads.close();
   }
 
   private void run() {
@@ -236,34 +232,25 @@ final class LiveTail implements AutoCloseable {
   /**
    * What a follower that comes back missed: the records it wants stored after its {@code afterId}
    * and up to where following has read now, so that it continues where it left off; the newest
-   * {@value #MISSED_LIMIT} of them (fewer with a small bound), among the last {@value #MISSED_IDS} ids. Those following
-   * still waits for (transactions not committed yet) come later, to everyone. Where following
-   * stands is taken now, under the lock; the read is left to the follower's own thread, in turn
-   * with those of the others coming back ({@value #MISSED_READS_AT_ONCE} at a time).
+   * {@value #MISSED_LIMIT} of them (fewer with a small bound), among the last {@value #MISSED_IDS}
+   * ids. Those following still waits for (transactions not committed yet) come later, to
+   * everyone. Where following stands is taken now, under the lock; the follower's own thread waits
+   * for the read, which {@link MissedReads} makes one at a time and shares among those that come
+   * back together.
    */
-  private Supplier<List<StoredRecord>> missedSince(TailRequest request) {
+  private Supplier<MissedReads.Backlog> missedSince(TailRequest request) {
     long untilId = follower.newestId();
     long fromId = Math.max(request.afterId(), untilId - MISSED_IDS);
     if (fromId >= untilId) {
-      return List::of;
+      return () -> MissedReads.Backlog.NONE;
     }
     Set<Long> comingLater = follower.idsWaitedFor(fromId, untilId);
     return () -> {
       try {
-        missedReads.acquire();
-      } catch (InterruptedException ended) {   // the follower went while it waited its turn
+        return missedReads.read(request, fromId, untilId, comingLater);
+      } catch (InterruptedException ended) {   // the follower went while it waited
         Thread.currentThread().interrupt();
-        return List.of();
-      }
-      try {
-        return store.logsAfter(fromId, untilId, request.storeFilter(missedLimit)).stream()
-            .filter(record -> request.wants(record) && !comingLater.contains(record.id()))
-            .toList();
-      } catch (RuntimeException e) {
-        diagnostics.println("heartlog serve: live tail could not read what a follower missed (" + e.getMessage() + ")");
-        throw e;
-      } finally {
-        missedReads.release();
+        return MissedReads.Backlog.NONE;
       }
     };
   }

@@ -37,6 +37,11 @@ final class QueuedRecords {
     return count.get() > max;
   }
 
+  /** The records queued now. */
+  int count() {
+    return count.get();
+  }
+
   int max() {
     return max;
   }

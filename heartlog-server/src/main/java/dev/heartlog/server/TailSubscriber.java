@@ -1,7 +1,6 @@
 package dev.heartlog.server;
 
 import dev.heartlog.store.StoredRecord;
-import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,11 +17,12 @@ import java.util.function.Supplier;
  * timeout. A follower {@value #QUEUED_RECORDS} records behind is ended, told why where its way
  * out can say; it comes back with {@code after=<its last id>}.
  *
- * <p>A follower that comes back is first sent what it missed, read from the store by its own
- * thread too: the records stored meanwhile wait in its queue. Read by the tail, under its lock,
- * that read had held up every other follower, up to 1.5 s for one that follows the fleet's
- * errors from a cold cache (BENCHMARKS.md §8). What it missed counts, until sent, among the
- * records queued for all followers ({@link QueuedRecords}) as its queue does.
+ * <p>A follower that comes back is first sent what it missed, waited for by its own thread too
+ * ({@link MissedReads}): the records stored meanwhile wait in its queue. Read by the tail, under
+ * its lock, that read had held up every other follower, up to 1.5 s for one that follows the
+ * fleet's errors from a cold cache (BENCHMARKS.md §8). What it missed counts, until sent, among
+ * the records queued for all followers ({@link QueuedRecords}) as its queue does; a read shared
+ * with others counts once for all of them ({@link MissedReads.Backlog}).
  */
 final class TailSubscriber {
 
@@ -32,13 +32,14 @@ final class TailSubscriber {
   private static final AtomicLong NUMBERS = new AtomicLong();
 
   private final TailRequest request;
-  private final Supplier<List<StoredRecord>> missed;
+  private final Supplier<MissedReads.Backlog> missed;
   private final LiveTail.Sink sink;
   private final Consumer<TailSubscriber> onEnd;
   private final QueuedRecords queuedForAll;
   private final BlockingQueue<StoredRecord> queue = new ArrayBlockingQueue<>(QUEUED_RECORDS);
-  /** Of what it missed, the records read and not sent yet: counted for all too, and in how far behind it is. */
+  /** Of what it missed, the records read and not sent yet: how far behind it is, with its queue. */
   private final AtomicInteger missedLeft = new AtomicInteger();
+  private volatile MissedReads.Backlog backlog = MissedReads.Backlog.NONE;
   private final AtomicBoolean ended = new AtomicBoolean();
   private final Thread sender;
 
@@ -48,7 +49,7 @@ final class TailSubscriber {
    * @param onEnd given this follower once when it ends, whichever way
    * @param queuedForAll the records queued for all the tail's followers, which this one's add to
    */
-  TailSubscriber(TailRequest request, Supplier<List<StoredRecord>> missed, LiveTail.Sink sink,
+  TailSubscriber(TailRequest request, Supplier<MissedReads.Backlog> missed, LiveTail.Sink sink,
       Consumer<TailSubscriber> onEnd, QueuedRecords queuedForAll) {
     this.request = request;
     this.missed = missed;
@@ -81,9 +82,12 @@ final class TailSubscriber {
     }
   }
 
-  /** The records queued for it, and those of what it missed not sent yet: how far behind it is. */
+  /**
+   * The records queued for it, and its share of those of what it missed not sent yet (all of
+   * them, unless it shares their read with others): what ending it would free.
+   */
   int queued() {
-    return queue.size() + missedLeft.get();
+    return queue.size() + missedLeft.get() / backlog.sharedBy();
   }
 
   /** Ends a follower too far behind, telling it why where its way out can. */
@@ -107,15 +111,16 @@ final class TailSubscriber {
       while (queue.poll() != null) {
         queuedForAll.removed(1);
       }
-      queuedForAll.removed(missedLeft.getAndSet(0));
+      missedLeft.set(0);
+      backlog.release();
       onEnd.accept(this);
     }
   }
 
   private void send() {
-    List<StoredRecord> backlog;
+    MissedReads.Backlog missedRecords;
     try {
-      backlog = missed.get();
+      missedRecords = missed.get();
     } catch (RuntimeException e) {   // the store is down: said in the server's diagnostics
       if (!ended.get()) {   // not a read cut short by the follower's going
         end();
@@ -124,23 +129,30 @@ final class TailSubscriber {
       return;
     }
     // Counted before it is sent, which may end this follower if it is now the furthest behind.
-    // Each of missedLeft's records is taken off the count once: here, by end() or as it is sent.
-    missedLeft.set(backlog.size());
-    queuedForAll.added(backlog.size());
+    // Held here and let go once sent, or by end(), whichever comes first: once either way.
+    backlog = missedRecords;
+    missedLeft.set(missedRecords.records().size());
+    missedRecords.hold();
     if (ended.get()) {
-      queuedForAll.removed(missedLeft.getAndSet(0));   // those end() did not take off, if it came before the set
+      missedRecords.release();   // end() came before it was held, and did not
       return;
     }
     try {
-      for (StoredRecord record : backlog) {
-        if (ended.get()) {
-          return;
+      missedRecords.awaitTurn();
+      try {
+        for (StoredRecord record : missedRecords.records()) {
+          if (ended.get()) {
+            return;
+          }
+          sink.send(record);
+          missedLeft.updateAndGet(left -> Math.max(0, left - 1));   // not below what end() left
+          missedRecords.sentOne();
         }
-        sink.send(record);
-        if (missedLeft.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {   // not after end() took them all off
-          queuedForAll.removed(1);
-        }
+      } finally {
+        missedRecords.endTurn();
       }
+      missedRecords.release();
+      backlog = MissedReads.Backlog.NONE;   // let go of the read's records, too
       while (!ended.get()) {
         StoredRecord record = queue.take();
         queuedForAll.removed(1);

@@ -3,11 +3,11 @@ package dev.heartlog.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.StoredRecord;
 import dev.heartlog.store.TestDatabase;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -20,19 +20,16 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Followers that come back together, as every browser does within seconds of {@code heartlog
- * serve} restarting: their reads of what they missed take turns, so that they leave the server's
- * pooled connections to the workers' heartbeats, and what they missed counts towards the bound on
- * the records queued for all followers. The tail runs over a real store; its followers are sinks
- * in this test, one that stops reading among them.
+ * serve} restarting: their reads of what they missed take turns and are shared, so that they
+ * leave the server's pooled connections to the workers' heartbeats, and what they missed counts
+ * towards the bound on the records queued for all followers. The tail runs over a real store;
+ * its followers are sinks in this test, one that stops reading among them.
  */
 class ReturningFollowersTest {
 
@@ -56,26 +53,30 @@ class ReturningFollowersTest {
   }
 
   @Test
-  void followersThatComeBackTogetherReadWhatTheyMissedOneAtATime() throws Exception {
+  void followersThatComeBackTogetherShareTheReadsOfWhatTheyMissedOneAtATime() throws Exception {
     startTail(100_000);
     BlockingQueue<StoredRecord> first = follow(null);
     long missed = storeAndAwait(first, "gpu-1", "missed by those coming back");
 
     reads.close();
     List<BlockingQueue<StoredRecord>> returning = new ArrayList<>();
-    for (int follower = 0; follower < 5; follower++) {
-      returning.add(follow(missed - 1));
+    returning.add(follow(missed - 1));
+    await().atMost(Duration.ofSeconds(15)).until(() -> reads.waiting() == 1);
+    // While the first one's read is under way, five more come back: four of everything, one of gpu-1.
+    for (int follower = 0; follower < 4; follower++) {
+      returning.add(follow(missed - 1 - follower));
     }
+    returning.add(follow(missed - 1, "gpu-1"));
 
-    await().atMost(Duration.ofSeconds(15))
-        .until(() -> reads.waiting() + tail.missedReadsWaiting() == returning.size());
-    assertThat(reads.waiting()).as("reads of what was missed under way at once").isEqualTo(LiveTail.MISSED_READS_AT_ONCE);
+    await().atMost(Duration.ofSeconds(15)).until(() -> tail.missedReads().waiting() == returning.size());
+    assertThat(reads.waiting()).as("reads of what was missed under way at once").isEqualTo(1);
     reads.open();
     for (BlockingQueue<StoredRecord> follower : returning) {
       StoredRecord record = follower.poll(15, TimeUnit.SECONDS);
       assertThat(record).as("a returning follower was sent what it missed").isNotNull();
       assertThat(record.id()).isEqualTo(missed);
     }
+    assertThat(reads.taken()).as("reads: the first, one shared by the four of everything, gpu-1's").isEqualTo(3);
   }
 
   @Test
@@ -86,17 +87,44 @@ class ReturningFollowersTest {
     storeMany("gpu-burst", 600);
     storeAndAwait(watching, "gpu-watch", "after the burst");
 
-    // Three that stopped reading come back together: 500 each, 1,500 held for a bound of 1,000.
+    // Three that stopped reading come back together, each reading its own: 500 each, 1,500 held
+    // for a bound of 1,000.
     List<String> ends = new ArrayList<>();
-    for (int follower = 0; follower < 3; follower++) {
-      followStalled(before, ends);
-    }
+    followStalled(new TailRequest(null, null, 0, null, null, before), ends);
+    followStalled(new TailRequest(null, null, LogFilter.LEVELS.indexOf("INFO"), null, null, before), ends);
+    followStalled(new TailRequest("gpu-burst", null, 0, null, null, before), ends);
 
     await().atMost(Duration.ofSeconds(15)).until(() -> !snapshot(ends).isEmpty());
     assertThat(snapshot(ends).get(0)).isEqualTo(
         "heartlog: followers fell 1000 records behind together, this one furthest; follow again with after=<last id received>");
     long newest = storeAndAwait(watching, "gpu-watch", "the follower that kept up was kept");
     assertThat(newest).isGreaterThan(before);
+  }
+
+  @Test
+  void followersSharingAReadOfWhatTheyMissedCountItOnce() throws Exception {
+    startTail(1_000);
+    BlockingQueue<StoredRecord> watching = follow(null, "gpu-watch");
+    long before = storeAndAwait(watching, "gpu-watch", "before the burst");
+    storeMany("gpu-burst", 600);
+    storeAndAwait(watching, "gpu-watch", "after the burst");
+
+    // While one follower's read is under way, three that stopped reading come back and share the next.
+    reads.close();
+    follow(before, "gpu-watch");
+    await().atMost(Duration.ofSeconds(15)).until(() -> reads.waiting() == 1);
+    List<String> ends = new ArrayList<>();
+    AtomicInteger stalledSending = new AtomicInteger();
+    for (int follower = 0; follower < 3; follower++) {
+      followStalled(new TailRequest(null, null, 0, null, null, before), ends, stalledSending);
+    }
+    await().atMost(Duration.ofSeconds(15)).until(() -> tail.missedReads().waiting() == 4);
+    reads.open();
+
+    await().atMost(Duration.ofSeconds(15)).until(() -> stalledSending.get() == 3);
+    await().atMost(Duration.ofSeconds(15)).until(() -> tail.queuedForAll() == 500);   // not 1,500
+    assertThat(snapshot(ends)).isEmpty();
+    assertThat(reads.taken()).isEqualTo(2);
   }
 
   @Test
@@ -133,13 +161,19 @@ class ReturningFollowersTest {
     return records;
   }
 
-  /** A follower of everything after an id that reads nothing: its first record's sending waits until it is ended. */
-  private void followStalled(long afterId, List<String> ends) {
+  /** A follower that reads nothing: its first record's sending waits until it is ended. */
+  private void followStalled(TailRequest request, List<String> ends) {
+    followStalled(request, ends, new AtomicInteger());
+  }
+
+  /** The same, counting in {@code sending} the followers stalled in their first record's sending. */
+  private void followStalled(TailRequest request, List<String> ends, AtomicInteger sending) {
     CountDownLatch stalled = new CountDownLatch(1);
     stalls.add(stalled);
-    tail.subscribe(new TailRequest(null, null, 0, null, null, afterId), new LiveTail.Sink() {
+    tail.subscribe(request, new LiveTail.Sink() {
       @Override
       public void send(StoredRecord record) throws InterruptedException {
+        sending.incrementAndGet();
         stalled.await();
         throw new InterruptedException("the follower is gone");
       }
@@ -198,84 +232,6 @@ class ReturningFollowersTest {
       statement.execute("SELECT func_worker_heartbeat_with_logs('" + worker + "', NULL, NULL, "
           + "(SELECT jsonb_agg(jsonb_build_object('level', 'INFO', 'message', '" + message + "')) "
           + "FROM generate_series(1, " + records + ") g), NULL)");
-    }
-  }
-
-  /**
-   * The store's connections, real ones; those asked for by followers' own threads (their reads of
-   * what they missed) wait at a gate while it is closed, and are counted there.
-   */
-  private static final class GatedReads implements DataSource {
-    private final PGSimpleDataSource database = new PGSimpleDataSource();
-    private final AtomicInteger waiting = new AtomicInteger();
-    private volatile CountDownLatch gate = new CountDownLatch(0);
-
-    GatedReads(String url) {
-      database.setURL(url);
-    }
-
-    void close() {
-      gate = new CountDownLatch(1);
-    }
-
-    void open() {
-      gate.countDown();
-    }
-
-    int waiting() {
-      return waiting.get();
-    }
-
-    @Override
-    public Connection getConnection() throws SQLException {
-      if (Thread.currentThread().getName().startsWith("heartlog-tail-follower-")) {
-        waiting.incrementAndGet();
-        try {
-          gate.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new SQLException("interrupted at the gate", e);
-        } finally {
-          waiting.decrementAndGet();
-        }
-      }
-      return database.getConnection();
-    }
-
-    @Override
-    public Connection getConnection(String user, String password) throws SQLException {
-      return getConnection();
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-      return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {}
-
-    @Override
-    public void setLoginTimeout(int seconds) {}
-
-    @Override
-    public int getLoginTimeout() {
-      return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() {
-      return Logger.getGlobal();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-      throw new SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) {
-      return false;
     }
   }
 }
