@@ -167,6 +167,8 @@ public final class LogRecord {
       bytes += 2L * text.length();
     } else if (value instanceof Map<?, ?> nested && depth < MetadataJson.MAX_METADATA_DEPTH) {
       bytes += estimatedBytes(nested, depth + 1);
+    } else if (value instanceof byte[] array) {
+      bytes += 16 + array.length;   // held whole, though at most 24 KB of it is sent
     } else if (value instanceof Collection<?> || (value != null && value.getClass().isArray())) {
       // Its size, not its elements: up to the elements written, at the flat rate.
       int size = value instanceof Collection<?> collection ? collection.size() : Array.getLength(value);

@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,7 +19,8 @@ import java.util.stream.IntStream;
 
 /**
  * A record's metadata (and a heartbeat's) as JSON: any map of strings, numbers of the JDK's
- * types, booleans, lists, arrays and maps of those, written as {@code jsonb} can store it. It is
+ * types, booleans, lists, arrays and maps of those, written as {@code jsonb} can store it; a
+ * {@code byte[]} as base64. It is
  * capped in depth, keys and elements, each cap said in what is written; text is cleaned of what
  * PostgreSQL refuses; other objects are written as their text.
  */
@@ -40,6 +43,8 @@ final class MetadataJson {
   static final int MAX_EXACT_NUMBER_DIGITS = 1_000;
   /** The same for a {@code BigInteger}, in bits: about 1,000 digits. */
   static final int MAX_EXACT_NUMBER_BITS = 3_300;
+  /** Most bytes of a {@code byte[]} kept, in base64: about {@link #MAX_VALUE_CHARS} characters. */
+  static final int MAX_BASE64_BYTES = MAX_VALUE_CHARS / 4 * 3 - 48;
 
 
   private static final JsonFactory JSON = new JsonFactory();
@@ -140,6 +145,8 @@ final class MetadataJson {
       json.writeNumber(big);
     } else if (value instanceof BigDecimal decimal && fitsJsonb(decimal)) {
       json.writeNumber(decimal);
+    } else if (value instanceof byte[] bytes) {
+      json.writeString(base64(bytes));
     } else if (value instanceof Map<?, ?> || value instanceof Collection<?> || value.getClass().isArray()) {
       if (depth >= MAX_METADATA_DEPTH) {
         json.writeString("[heartlog: nested deeper than " + MAX_METADATA_DEPTH + " levels]");
@@ -172,6 +179,19 @@ final class MetadataJson {
       written++;
     }
     json.writeEndArray();
+  }
+
+  /**
+   * Bytes as base64, as Jackson and Logstash's encoders write them: a digest or a payload's bytes
+   * reads as one text, not as a thousand numbers. The first {@value #MAX_BASE64_BYTES} are kept,
+   * then a text says how many more were dropped.
+   */
+  private static String base64(byte[] bytes) {
+    if (bytes.length <= MAX_BASE64_BYTES) {
+      return Base64.getEncoder().encodeToString(bytes);
+    }
+    return Base64.getEncoder().encodeToString(Arrays.copyOf(bytes, MAX_BASE64_BYTES))
+        + " [heartlog: " + (bytes.length - MAX_BASE64_BYTES) + " more bytes dropped]";
   }
 
   /**

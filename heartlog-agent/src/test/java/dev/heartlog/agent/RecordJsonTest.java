@@ -167,9 +167,25 @@ class RecordJsonTest {
   }
 
   @Test
+  void bytesAreWrittenAsBase64AndALongRunKeepsItsFirstBytesSayingHowManyMoreWereDropped() {
+    byte[] digest = {(byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef, 0, 1};
+    byte[] payload = new byte[MetadataJson.MAX_BASE64_BYTES + 1_000];
+    java.util.Arrays.fill(payload, (byte) 7);
+
+    assertThat(MetadataJson.object(Map.of("digest", digest))).isEqualTo("{\"digest\":\"3q2+7wAB\"}");
+    String kept = MetadataJson.object(Map.of("payload", payload));
+    String base64 = kept.substring("{\"payload\":\"".length(), kept.indexOf(' '));
+    assertThat(java.util.Base64.getDecoder().decode(base64)).hasSize(MetadataJson.MAX_BASE64_BYTES).containsOnly(7);
+    assertThat(kept).endsWith(" [heartlog: 1000 more bytes dropped]\"}")
+        .hasSizeLessThan(MetadataJson.MAX_VALUE_CHARS + 20);
+    LogRecord holding = new LogRecord(Instant.EPOCH, 1, Level.INFO, "m", null, Map.of("payload", new byte[1_000_000]));
+    assertThat(holding.estimatedBytes()).as("the bytes it holds").isGreaterThan(1_000_000);
+  }
+
+  @Test
   void aListOrArrayKeepsItsFirstThousandElementsAndSaysHowManyMoreWereDropped() {
     List<Integer> frames = java.util.stream.IntStream.range(0, 1_500).boxed().toList();
-    Map<String, Object> metadata = Map.of("frames", frames, "pixels", new byte[5_000]);
+    Map<String, Object> metadata = Map.of("frames", frames, "pixels", new short[5_000]);
 
     String json = MetadataJson.object(metadata);
 
