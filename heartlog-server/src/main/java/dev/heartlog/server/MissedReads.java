@@ -41,6 +41,11 @@ final class MissedReads implements AutoCloseable {
    * microseconds.
    */
   static final long SENDING_STALL_MILLIS = 250;
+  /**
+   * How long a follower's turn at sending what it missed lasts while others wait ({@link
+   * SendingTurns}). Sending the 2,000 records of ReturningFollowersLoad takes well under it.
+   */
+  static final long SENDING_SLICE_MILLIS = 100;
 
   private final Store store;
   private final int limit;
@@ -55,7 +60,7 @@ final class MissedReads implements AutoCloseable {
   private final Map<LogFilter, SharedRead> next = new HashMap<>();
   private final AtomicInteger waiting = new AtomicInteger();
   private final AtomicInteger reads = new AtomicInteger();
-  private final SendingTurns sendingTurns = new SendingTurns(SENDING_STALL_MILLIS);
+  private final SendingTurns sendingTurns = new SendingTurns(SENDING_STALL_MILLIS, SENDING_SLICE_MILLIS);
 
   /**
    * @param limit the most records a follower is sent of what it missed, the newest
@@ -226,7 +231,7 @@ final class MissedReads implements AutoCloseable {
 
     /**
      * After each record sent: waits for another turn if the follower lost its own, its sending
-     * stalled.
+     * stalled or its slice over.
      *
      * @throws InterruptedException when the follower goes while it waits
      */

@@ -8,19 +8,27 @@ import java.util.concurrent.TimeUnit;
  * in the order they asked, each by its own sending thread. A follower whose sending stalls (a
  * browser that stopped reading: its write blocks until it is ended or times out) loses its turn
  * to the next once it has sent nothing for the stall's length, and waits for another turn when it
- * goes on; one that stopped reading must not keep the others from what they missed.
+ * goes on; one that stopped reading must not keep the others from what they missed. A turn lasts
+ * at most a slice while others wait, then the follower waits at the back of the line: a browser
+ * far away, reading 10,000 records slowly, takes its share and no more.
  */
 final class SendingTurns {
 
   private final long stallNanos;
+  private final long sliceNanos;
   /** The threads waiting for a turn, first come first. */
   private final ArrayDeque<Thread> line = new ArrayDeque<>();   // guarded by this
   private Thread holder;   // guarded by this
   private long lastSent;   // guarded by this
+  private long turnStarted;   // guarded by this
 
-  /** @param stallMillis how long a follower may send nothing before it loses its turn */
-  SendingTurns(long stallMillis) {
+  /**
+   * @param stallMillis how long a follower may send nothing before it loses its turn
+   * @param sliceMillis how long a turn lasts while others wait
+   */
+  SendingTurns(long stallMillis, long sliceMillis) {
     this.stallNanos = TimeUnit.MILLISECONDS.toNanos(stallMillis);
+    this.sliceNanos = TimeUnit.MILLISECONDS.toNanos(sliceMillis);
   }
 
   /**
@@ -47,18 +55,24 @@ final class SendingTurns {
     line.poll();
     holder = self;
     lastSent = System.nanoTime();
+    turnStarted = lastSent;
     notifyAll();   // the next in line now watches this turn
   }
 
   /**
    * Says the calling thread sent a record: whether it still has its turn. Without it (it had
-   * stalled), it waits for another before it sends more.
+   * stalled, or its slice is over and others wait), it waits for another before it sends more.
    */
   synchronized boolean sent() {
     if (holder != Thread.currentThread()) {
       return false;
     }
     lastSent = System.nanoTime();
+    if (!line.isEmpty() && lastSent - turnStarted >= sliceNanos) {
+      holder = null;
+      notifyAll();
+      return false;
+    }
     return true;
   }
 

@@ -24,7 +24,7 @@ class SendingTurnsTest {
 
   @Test
   void followersHaveTheirTurnsOneAtATimeInTheOrderTheyAsked() throws Exception {
-    SendingTurns sendingTurns = new SendingTurns(60_000);
+    SendingTurns sendingTurns = new SendingTurns(60_000, 60_000);
     CountDownLatch firstDone = new CountDownLatch(1);
     follower("first", sendingTurns, firstDone);
     await().atMost(Duration.ofSeconds(10)).until(() -> turns.contains("first"));
@@ -41,7 +41,7 @@ class SendingTurnsTest {
 
   @Test
   void aFollowerThatStopsSendingLosesItsTurnToTheNext() throws Exception {
-    SendingTurns sendingTurns = new SendingTurns(200);
+    SendingTurns sendingTurns = new SendingTurns(200, 60_000);
     CountDownLatch stalled = new CountDownLatch(1);
     Thread stalling = follower("stalling", sendingTurns, stalled);
     await().atMost(Duration.ofSeconds(10)).until(() -> turns.contains("stalling"));
@@ -53,7 +53,7 @@ class SendingTurnsTest {
 
   @Test
   void oneThatStalledAndGoesOnWaitsForAnotherTurn() throws Exception {
-    SendingTurns sendingTurns = new SendingTurns(100);
+    SendingTurns sendingTurns = new SendingTurns(100, 60_000);
     sendingTurns.await();
     CountDownLatch othersDone = new CountDownLatch(1);
     follower("other", sendingTurns, othersDone);
@@ -67,8 +67,25 @@ class SendingTurnsTest {
   }
 
   @Test
+  void aFollowerThatKeepsSendingPastItsSliceWhileOthersWaitGoesToTheBackOfTheLine() throws Exception {
+    SendingTurns sendingTurns = new SendingTurns(60_000, 50);
+    sendingTurns.await();
+    assertThat(sendingTurns.sent()).as("no one waits: the turn goes on past its slice").isTrue();
+    follower("next", sendingTurns, new CountDownLatch(0));
+    awaitWaiting("next");
+
+    // It goes on sending: once its slice is over, it has lost its turn to the one waiting.
+    await().pollInSameThread().pollInterval(Duration.ofMillis(5)).atMost(Duration.ofSeconds(10))
+        .until(() -> !sendingTurns.sent());
+    await().atMost(Duration.ofSeconds(10)).until(() -> turns.contains("next"));
+    sendingTurns.await();   // once next's turn has ended
+    assertThat(sendingTurns.sent()).isTrue();
+    sendingTurns.end();
+  }
+
+  @Test
   void aFollowerThatGoesWhileItWaitsLeavesTheLine() throws Exception {
-    SendingTurns sendingTurns = new SendingTurns(60_000);
+    SendingTurns sendingTurns = new SendingTurns(60_000, 60_000);
     CountDownLatch firstDone = new CountDownLatch(1);
     follower("first", sendingTurns, firstDone);
     await().atMost(Duration.ofSeconds(10)).until(() -> turns.contains("first"));
