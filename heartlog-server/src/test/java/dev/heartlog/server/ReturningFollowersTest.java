@@ -81,11 +81,8 @@ class ReturningFollowersTest {
 
   @Test
   void whatFollowersMissedCountsTowardsTheBoundOnAllTheyHaveQueued() throws Exception {
-    startTail(1_000);   // so a follower that comes back is sent at most 500 of what it missed
-    BlockingQueue<StoredRecord> watching = follow(null, "gpu-watch");
-    long before = storeAndAwait(watching, "gpu-watch", "before the burst");
-    storeMany("gpu-burst", 600);
-    storeAndAwait(watching, "gpu-watch", "after the burst");
+    Burst burst = burstWatchedByOne(600);   // a bound of 1,000: a returning follower is sent at most 500
+    long before = burst.before();
 
     // Three that stopped reading come back together, each reading its own: 500 each, 1,500 held
     // for a bound of 1,000.
@@ -97,17 +94,13 @@ class ReturningFollowersTest {
     await().atMost(Duration.ofSeconds(15)).until(() -> !snapshot(ends).isEmpty());
     assertThat(snapshot(ends).get(0)).isEqualTo(
         "heartlog: followers fell 1000 records behind together, this one furthest; follow again with after=<last id received>");
-    long newest = storeAndAwait(watching, "gpu-watch", "the follower that kept up was kept");
+    long newest = storeAndAwait(burst.watching(), "gpu-watch", "the follower that kept up was kept");
     assertThat(newest).isGreaterThan(before);
   }
 
   @Test
   void followersSharingAReadOfWhatTheyMissedCountItOnce() throws Exception {
-    startTail(1_000);
-    BlockingQueue<StoredRecord> watching = follow(null, "gpu-watch");
-    long before = storeAndAwait(watching, "gpu-watch", "before the burst");
-    storeMany("gpu-burst", 600);
-    storeAndAwait(watching, "gpu-watch", "after the burst");
+    long before = burstWatchedByOne(600).before();
 
     // While one follower's read is under way, three that stopped reading come back and share the next.
     reads.close();
@@ -129,11 +122,9 @@ class ReturningFollowersTest {
 
   @Test
   void aFollowerIsNeverEndedForWhatItMissedAloneHoweverSmallTheBound() throws Exception {
-    startTail(1_000);
-    BlockingQueue<StoredRecord> watching = follow(null, "gpu-watch");
-    long before = storeAndAwait(watching, "gpu-watch", "before the burst");
-    storeMany("gpu-burst", 1_500);
-    long after = storeAndAwait(watching, "gpu-watch", "after the burst");
+    Burst burst = burstWatchedByOne(1_500);
+    long before = burst.before();
+    long after = burst.after();
 
     List<String> ends = new ArrayList<>();
     BlockingQueue<StoredRecord> returning = new LinkedBlockingQueue<>();
@@ -147,6 +138,19 @@ class ReturningFollowersTest {
     }
     assertThat(received).as("the newest half of the bound").hasSize(500);
     assertThat(snapshot(ends)).isEmpty();
+  }
+
+  /** A burst of gpu-burst's records stored between two of gpu-watch's, and the follower of gpu-watch that received them. */
+  private record Burst(BlockingQueue<StoredRecord> watching, long before, long after) {}
+
+  /** Starts the tail with a bound of 1,000, a follower of gpu-watch, and stores a burst of {@code records}. */
+  private Burst burstWatchedByOne(int records) throws Exception {
+    startTail(1_000);
+    BlockingQueue<StoredRecord> watching = follow(null, "gpu-watch");
+    long before = storeAndAwait(watching, "gpu-watch", "before the burst");
+    storeMany("gpu-burst", records);
+    long after = storeAndAwait(watching, "gpu-watch", "after the burst");
+    return new Burst(watching, before, after);
   }
 
   private void startTail(int maxQueued) {
