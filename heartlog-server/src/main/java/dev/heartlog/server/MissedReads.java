@@ -110,7 +110,9 @@ final class MissedReads implements AutoCloseable {
 
   @Override
   public void close() {
-    reader.shutdownNow();
+    for (Runnable notRun : reader.shutdownNow()) {   // their followers, if any are left, are told
+      ((ReadTask) notRun).read.records.completeExceptionally(new IllegalStateException("the live tail is closed"));
+    }
   }
 
   /** The read a follower's range joins: the next one of its filter, or one of its own. */
@@ -118,7 +120,7 @@ final class MissedReads implements AutoCloseable {
     SharedRead read = alone ? null : next.get(filter);
     if (read == null) {
       SharedRead toRun = new SharedRead(filter);
-      reader.execute(() -> run(toRun));   // refused once the tail is closed: then none is left waiting
+      reader.execute(new ReadTask(toRun));   // refused once the tail is closed: then none is left waiting
       read = toRun;
       if (!alone) {
         next.put(filter, read);
@@ -190,6 +192,20 @@ final class MissedReads implements AutoCloseable {
       }
     }
     return low;
+  }
+
+  /** A read to make, in its turn on the reader's thread. */
+  private final class ReadTask implements Runnable {
+    final SharedRead read;
+
+    ReadTask(SharedRead read) {
+      this.read = read;
+    }
+
+    @Override
+    public void run() {
+      MissedReads.this.run(read);
+    }
   }
 
   /**

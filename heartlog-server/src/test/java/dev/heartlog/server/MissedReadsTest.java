@@ -175,6 +175,22 @@ class MissedReadsTest {
     assertThat(reads.reads()).as("the first, the one the other two shared").isEqualTo(2);
   }
 
+  @Test
+  void followersWaitingWhenTheTailClosesAreToldSo() throws Exception {
+    connections.close();
+    Future<MissedReads.Backlog> first = comeBack(everything(), 0, 1000);
+    await().atMost(Duration.ofSeconds(15)).until(() -> connections.waiting() == 1);
+    Future<MissedReads.Backlog> waiting = comeBack(everything(), 0, 900);
+    await().atMost(Duration.ofSeconds(15)).until(() -> reads.waiting() == 2);
+
+    reads.close();
+
+    assertThatThrownBy(() -> waiting.get(15, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class).cause().hasMessage("the live tail is closed");
+    assertThatThrownBy(() -> first.get(15, TimeUnit.SECONDS)).as("the read under way, interrupted")
+        .isInstanceOf(ExecutionException.class).cause().hasMessageContaining("interrupted");
+  }
+
   private static TailRequest everything() {
     return new TailRequest(null, null, 0, null, null, null);
   }
