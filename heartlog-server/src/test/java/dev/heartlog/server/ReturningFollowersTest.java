@@ -121,6 +121,38 @@ class ReturningFollowersTest {
   }
 
   @Test
+  void pastTheBoundTheFollowerEndedIsTheOneWhoseEndFreesTheMostNotOneSharingItsRead() throws Exception {
+    startTail(1_000);
+    BlockingQueue<StoredRecord> watching = follow(null, "gpu-watch");
+    long before = storeAndAwait(watching, "gpu-watch", "before the burst");
+    storeMany("gpu-burst", 300);
+    storeMany("gpu-other", 100);
+    storeAndAwait(watching, "gpu-watch", "after the burst");
+
+    // Two that stopped reading share a read of 401 records; a third reads its own 300, of gpu-burst.
+    reads.close();
+    follow(before, "gpu-watch");
+    await().atMost(Duration.ofSeconds(15)).until(() -> reads.waiting() == 1);
+    List<String> sharingEnds = new ArrayList<>();
+    List<String> aloneEnds = new ArrayList<>();
+    AtomicInteger stalledSending = new AtomicInteger();
+    followStalled(new TailRequest(null, null, 0, null, null, before), sharingEnds, stalledSending);
+    followStalled(new TailRequest(null, null, 0, null, null, before), sharingEnds, stalledSending);
+    followStalled(new TailRequest("gpu-burst", null, 0, null, null, before), aloneEnds, stalledSending);
+    await().atMost(Duration.ofSeconds(15)).until(() -> tail.missedReads().waiting() == 4);
+    reads.open();
+    await().atMost(Duration.ofSeconds(15)).until(() -> stalledSending.get() == 3);
+    assertThat(tail.queuedForAll()).isEqualTo(701);
+
+    // 250 more for all three: past 1,000 at about 100 each. Ending the one alone frees its 300
+    // and its queue; ending one of the two sharing would free its queue alone.
+    storeMany("gpu-burst", 250);
+    await().atMost(Duration.ofSeconds(15)).until(() -> !snapshot(aloneEnds).isEmpty());
+    storeAndAwait(watching, "gpu-watch", "once all were queued");
+    assertThat(snapshot(sharingEnds)).isEmpty();
+  }
+
+  @Test
   void aFollowerIsNeverEndedForWhatItMissedAloneHoweverSmallTheBound() throws Exception {
     Burst burst = burstWatchedByOne(1_500);
     long before = burst.before();
