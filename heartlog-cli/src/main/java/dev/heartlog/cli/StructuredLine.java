@@ -29,7 +29,9 @@ final class StructuredLine {
   private static final List<String> MESSAGE_FIELDS = List.of("message", "msg", "event", "@message");
   private static final List<String> TASK_FIELDS = List.of("task_id", "taskId", "task");
   private static final List<String> LOGGER_FIELDS = List.of("logger", "name", "logger_name", "log.logger");
-  private static final List<String> EXCEPTION_FIELDS = List.of("exception", "exc_info", "stack_trace", "stack");
+  private static final List<String> EXCEPTION_FIELDS = List.of("exception", "exc_info", "stack_trace", "stack", "stacktrace");
+  /** Where pino and bunyan put a logged {@code Error}: an object with its {@code stack}. */
+  private static final List<String> ERROR_FIELDS = List.of("err", "error");
   private static final List<String> TIME_FIELDS = List.of("timestamp", "@timestamp", "time", "ts");
   /** A logfmt line is a record's only with one of these keys: {@code loss=0.23 step=100} is a line like any other. */
   private static final List<String> LOGFMT_KEYS = Stream.concat(LEVEL_FIELDS.stream(), MESSAGE_FIELDS.stream()).toList();
@@ -65,6 +67,9 @@ final class StructuredLine {
       metadata.put("logger", logger.toString());
     }
     Object exception = take(fields, EXCEPTION_FIELDS);
+    if (exception == null) {
+      exception = takeErrorsStack(fields);
+    }
     if (exception != null) {
       metadata.put("exception", exception.toString());
     }
@@ -78,6 +83,23 @@ final class StructuredLine {
     }
     fields.forEach(metadata::putIfAbsent);
     return new ChildLineParser.Parsed(level, message, task, metadata, taskEnd.matcher(message).find(), time);
+  }
+
+  /**
+   * The stack of a logged error, as pino and bunyan write one ({@code "err": {"type": "Error",
+   * "message": "...", "stack": "Error: ...\n    at ..."}}): taken out of its object, whose other
+   * fields stay. Null where there is none.
+   */
+  private static String takeErrorsStack(Map<String, Object> fields) {
+    for (String name : ERROR_FIELDS) {
+      if (fields.get(name) instanceof Map<?, ?> error && error.get("stack") instanceof String stack && !stack.isBlank()) {
+        Map<Object, Object> rest = new LinkedHashMap<>(error);
+        rest.remove("stack");
+        fields.put(name, rest);
+        return stack;
+      }
+    }
+    return null;
   }
 
   /** Removes and returns the first of {@code names} the object has (with a non-null value). */

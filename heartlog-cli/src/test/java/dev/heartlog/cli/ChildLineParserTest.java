@@ -74,6 +74,20 @@ class ChildLineParserTest {
         .satisfies(p -> assertThat(p.level()).isEqualTo(Level.ERROR))
         .satisfies(p -> assertThat(p.message()).isEqualTo("upload failed"))
         .satisfies(p -> assertThat(p.time()).isEqualTo(java.time.Instant.parse("2025-11-29T16:00:00.123Z")));
+    // pino 10.4.0's logger.error(new Error(...), msg), as printed: the error's stack is the exception.
+    ChildLineParser.Parsed pinoError = seed.parse("{\"level\":50,\"time\":1796017299806,\"pid\":1196,\"hostname\":\"vm\","
+        + "\"err\":{\"type\":\"Error\",\"message\":\"CUDA out of memory\",\"stack\":\"Error: CUDA out of memory\\n"
+        + "    at Object.<anonymous> (/tmp/pino/render.js:4:14)\\n    at Module._compile (node:internal/modules/cjs/loader:1521:14)\"},"
+        + "\"msg\":\"generation failed\"}", Level.INFO, "stdout");
+    assertThat(pinoError.message()).isEqualTo("generation failed");
+    assertThat(pinoError.metadata()).containsEntry("exception", "Error: CUDA out of memory\n"
+            + "    at Object.<anonymous> (/tmp/pino/render.js:4:14)\n    at Module._compile (node:internal/modules/cjs/loader:1521:14)")
+        .containsEntry("err", Map.of("type", "Error", "message", "CUDA out of memory"));
+    // zap's stack trace, and an error that is only text, which stays a field.
+    ChildLineParser.Parsed zapError = seed.parse("{\"level\":\"error\",\"ts\":1796017299.806,\"msg\":\"upload failed\","
+        + "\"error\":\"connection reset\",\"stacktrace\":\"main.upload\\n\\t/app/upload.go:42\"}", Level.INFO, "stderr");
+    assertThat(zapError.metadata()).containsEntry("exception", "main.upload\n\t/app/upload.go:42")
+        .containsEntry("error", "connection reset");
     // python-json-logger's asctime is local time without an offset: kept as a field, not the record's time.
     assertThat(pythonJson.time()).isNull();
     assertThat(pythonJson.metadata()).containsEntry("asctime", "2026-11-29 16:00:00,123");
