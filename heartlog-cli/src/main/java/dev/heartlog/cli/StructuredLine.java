@@ -47,6 +47,10 @@ final class StructuredLine {
    */
   static ChildLineParser.Parsed parse(String line, Level streamDefault, RecordMetadata metadata, Pattern taskEnd) {
     Map<String, Object> fields = object(line);
+    Map<String, Object> loguru = fields == null ? null : LoguruRecord.flatten(fields);
+    if (loguru != null) {
+      fields = loguru;
+    }
     if (fields == null) {
       fields = Logfmt.pairs(line, LOGFMT_KEYS);
       if (fields == null) {

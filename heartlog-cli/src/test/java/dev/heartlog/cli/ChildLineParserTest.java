@@ -102,6 +102,31 @@ class ChildLineParserTest {
   }
 
   @Test
+  void logurusSerializedRecordsGiveTheirLevelMessageTimeTaskAndTraceback() throws Exception {
+    ChildLineParser parser = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+    // As loguru 0.6.0 prints them with serialize=True, to stderr: logger.bind(task_id=..., frame=5),
+    // then .info("rendering frame 5") and .exception("generation failed") in an except block.
+    List<String> lines;
+    try (var in = getClass().getResourceAsStream("/loggers/loguru-0.6.0-serialize.jsonl")) {
+      lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    }
+    ChildLineParser.Parsed info = parser.parse(lines.get(0), Level.WARNING, "stderr");
+    ChildLineParser.Parsed error = parser.parse(lines.get(1), Level.WARNING, "stderr");
+
+    assertThat(info.level()).isEqualTo(Level.INFO);
+    assertThat(info.message()).isEqualTo("rendering frame 5");
+    assertThat(info.task()).isEqualTo("task-lg-1");
+    assertThat(info.time()).isAfter(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+    assertThat(info.metadata()).containsEntry("logger", "__main__").containsEntry("frame", 5)
+        .containsEntry("function", "<module>").containsEntry("line", 6).containsEntry("thread", "MainThread")
+        .doesNotContainKeys("text", "record", "exception");
+    assertThat(error.level()).isEqualTo(Level.ERROR);
+    assertThat(error.message()).isEqualTo("generation failed");
+    assertThat(error.metadata().get("exception")).asString()
+        .startsWith("Traceback (most recent call last):").endsWith("ZeroDivisionError: division by zero");
+  }
+
+  @Test
   void aJsonLinesTimeIsReadInTheFormsStructuredLoggersWriteIt() {
     java.time.Instant at = java.time.Instant.parse("2026-11-29T16:00:00.123456Z");
 
