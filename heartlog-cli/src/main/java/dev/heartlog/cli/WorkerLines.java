@@ -112,11 +112,17 @@ final class WorkerLines implements AutoCloseable {
   private Thread pump(InputStream stream, OutputStream echo, String name, Level streamDefault, Tracebacks tracebacks) {
     // A line redrawn with carriage returns is a progress display (tqdm, ffmpeg): INFO on either
     // stream, whatever the stream's default, and kind "progress".
+    RichLogLines rich = new RichLogLines();
     TerminalLines lines = new TerminalLines((printed, progress) -> {
       // Colours stay on the terminal, not in the record; so do the spaces that pad a line's end
       // (structlog's console pads every message to a column).
       String text = AnsiEscapes.strip(printed).stripTrailing();
-      ChildLineParser.Parsed parsed = parser.parse(text, progress ? Level.INFO : streamDefault, name);
+      ChildLineParser.Parsed parsed = rich.parse(text, name);
+      if (parsed == null) {
+        Level level = progress ? Level.INFO : rich.levelFor(text, streamDefault);
+        text = rich.unindent(text);
+        parsed = parser.parse(text, level, name);
+      }
       if (progress) {
         parsed.metadata().putIfAbsent("kind", "progress");
       }

@@ -233,8 +233,10 @@ class WrappedProgramsTest {
         "Python's structlog is needed (Debian's python3-structlog)");
     String url = TestDatabase.freshUrl();
     Store store = migratedStore(url);
-    // structlog's default configuration: its console renderer, on stdout.
+    // structlog's default configuration: its console renderer, on stdout. Where rich is
+    // installed, structlog draws its tracebacks in boxes instead, which are not joined: hidden.
     Path worker = Files.writeString(folder.resolve("render.py"), """
+        import sys; sys.modules["rich"] = None
         import structlog
 
         log = structlog.get_logger()
@@ -256,8 +258,42 @@ class WrappedProgramsTest {
     assertThat(records.get(2)).satisfies(error -> {
       assertThat(error.message()).matches(".* \\[error +\\] render failed");
       assertThat(error.exception()).startsWith("Traceback (most recent call last):\n")
-          .contains("render.py\", line 7, in <module>").endsWith("KeyError: 'frame'");
+          .contains("render.py\", line 8, in <module>").endsWith("KeyError: 'frame'");
     });
+  }
+
+  @Test
+  void aWrappedPythonWorkersRichHandlerColumnsGiveLevelsMessagesAndOneErrorWithItsTraceback() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON)
+        && new ProcessBuilder(PYTHON.toString(), "-c", "import rich.logging").start().waitFor() == 0,
+        "Python's rich is needed (Debian's python3-rich)");
+    String url = TestDatabase.freshUrl();
+    Store store = migratedStore(url);
+    // Run as -c: rich wraps what is longer than its column (80 wide, to a pipe), a traceback's
+    // line naming a long path among them, and the lines of a wrapped traceback are not joined.
+    String worker = """
+        import logging
+        from rich.logging import RichHandler
+
+        logging.basicConfig(level="INFO", format="%(message)s", handlers=[RichHandler()])
+        log = logging.getLogger("render")
+        log.info("rendering frame 7")
+        log.warning("VRAM nearly full")
+        try:
+            {}["frame"]
+        except KeyError:
+            log.exception("render failed")
+        """;
+
+    Cli.Result result = heartlogRun("wrapped-rich", url, PYTHON.toString(), "-c", worker);
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-rich");
+    assertThat(records).extracting(StoredRecord::level).containsExactly("INFO", "WARNING", "ERROR");
+    assertThat(records).extracting(StoredRecord::message)
+        .containsExactly("rendering frame 7", "VRAM nearly full", "render failed");
+    assertThat(records.get(2).exception()).startsWith("Traceback (most recent call last):\n")
+        .contains("File \"<string>\", line 9, in <module>").endsWith("KeyError: 'frame'");
   }
 
   @Test
