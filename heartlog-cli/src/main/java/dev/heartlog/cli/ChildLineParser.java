@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * regular expression with the named groups {@code level}, {@code component}, {@code task} and
  * {@code message}, any of them optional. A line that does not match is read as a structured
  * logger's JSON object or logfmt pairs if it is either, or in the format of a logger nobody configured ({@link
- * LoggerFormats}: Python's logging, Go's log, glog) if it is in one, else kept whole, at the level it names
+ * LoggerFormats}: Python's logging, Logback's and Log4j2's consoles, Go's log, glog) if it is in one, else kept whole, at the level it names
  * near its start ({@link LoggerFormats#levelNamedNearStart}), else at the stream's default.
  */
 final class ChildLineParser {
@@ -81,6 +81,10 @@ final class ChildLineParser {
       Parsed go = LoggerFormats.goLog(line, metadata, taskEnd);
       if (go != null) {
         return go;
+      }
+      Parsed java = LoggerFormats.javaDefault(line, metadata, taskEnd);
+      if (java != null) {
+        return java;
       }
       Level named = LoggerFormats.levelNamedNearStart(line);
       if (named == null) {

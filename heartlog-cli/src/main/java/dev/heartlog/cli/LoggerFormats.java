@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * The lines that runtimes' and libraries' loggers print when nobody configured them: Python's
- * logging ({@code basicConfig()} and the format its documentation quotes most), Go's {@code log}
+ * logging ({@code basicConfig()} and the format its documentation quotes most), Logback's and
+ * Log4j2's consoles, Go's {@code log}
  * package (and {@code log/slog}'s default handler through it), glog, absl and TensorFlow, and the
  * level a line of any other format names near its start. Each reader gives null for a line not
  * in its format; most lines are turned away by their first character, before any regular
@@ -46,7 +47,43 @@ final class LoggerFormats {
       "(?:(?<glog>[IWEF])\\d{4} [\\d:.]+\\s+\\d+|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d+: (?<tf>[IWEF]))"
           + " \\S+:\\d+\\] .*");
 
+  /**
+   * Logback's console line when nobody configured it ({@code 06:01:16.016 [main] INFO
+   * com.example.Worker -- message}; ` - ` before 1.5) and Log4j2's default ({@code [%t] %-5level
+   * %logger{36} - %msg}).
+   */
+  private static final Pattern JAVA_DEFAULT = Pattern.compile(
+      "\\d\\d:\\d\\d:\\d\\d\\.\\d{3} \\[(?<thread>[^\\]]*)\\] (?<level>TRACE|DEBUG|INFO|WARN|ERROR|FATAL) +"
+          + "(?<logger>\\S+) --? (?<message>.*)");
+
   private LoggerFormats() {}
+
+  /**
+   * A line of Logback's or Log4j2's console when nobody configured it: its level, its logger as
+   * the record's {@code logger}, its thread, and the message after them. The time has no date or
+   * zone, so the record keeps the time the line came; a stack trace below it joins it ({@link
+   * Tracebacks}).
+   */
+  static ChildLineParser.Parsed javaDefault(String line, RecordMetadata metadata, Pattern taskEnd) {
+    if (line.length() < 24 || line.charAt(2) != ':' || line.charAt(8) != '.' || !startsWithDigit(line)) {
+      return null;
+    }
+    Matcher matcher = JAVA_DEFAULT.matcher(line);
+    if (!matcher.matches()) {
+      return null;
+    }
+    Level level = switch (matcher.group("level")) {
+      case "TRACE", "DEBUG" -> Level.DEBUG;
+      case "INFO" -> Level.INFO;
+      case "WARN" -> Level.WARNING;
+      case "ERROR" -> Level.ERROR;
+      default -> Level.CRITICAL;   // FATAL
+    };
+    metadata.put("logger", matcher.group("logger"));
+    metadata.put("thread", matcher.group("thread"));
+    String message = matcher.group("message");
+    return new ChildLineParser.Parsed(level, message, null, metadata, taskEnd.matcher(message).find());
+  }
 
   /**
    * A line in Python logging's default format ({@code logging.basicConfig()}: {@code

@@ -158,6 +158,29 @@ class ChildLineParserTest {
   }
 
   @Test
+  void logbacksAndLog4jsUnconfiguredConsolesGiveTheLevelTheLoggerTheThreadAndTheMessage() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+    // Logback 1.5.18 with no configuration, as printed; Log4j2's default pattern; Logback before 1.5.
+    ChildLineParser.Parsed logback = seed.parse(
+        "06:01:16.020 [main] WARN com.example.render.Worker -- VRAM nearly full", Level.INFO, "stdout");
+    ChildLineParser.Parsed log4j = seed.parse(
+        "06:01:16.020 [render-pool-2] ERROR com.example.render.Worker - generation failed - frame 7", Level.INFO, "stdout");
+    ChildLineParser.Parsed older = seed.parse("06:01:16.020 [main] DEBUG c.e.render.Worker - Task completed", Level.INFO, "stdout");
+
+    assertThat(logback.level()).isEqualTo(Level.WARNING);
+    assertThat(logback.message()).isEqualTo("VRAM nearly full");
+    assertThat(logback.metadata()).containsEntry("logger", "com.example.render.Worker").containsEntry("thread", "main");
+    assertThat(log4j.level()).isEqualTo(Level.ERROR);
+    assertThat(log4j.message()).isEqualTo("generation failed - frame 7");
+    assertThat(log4j.metadata()).containsEntry("thread", "render-pool-2");
+    assertThat(older.level()).isEqualTo(Level.DEBUG);
+    assertThat(older.endsTask()).isTrue();
+    assertThat(seed.parse("06:01:16.020 [main] NOTICE x -- y", Level.INFO, "stdout").message())
+        .isEqualTo("06:01:16.020 [main] NOTICE x -- y");
+  }
+
+  @Test
   void pythonLoggingsDashedFormatGivesTheLevelTheLoggerAndTheMessage() {
     ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
 
