@@ -106,7 +106,7 @@ final class LiveTail implements AutoCloseable {
       if (subscribers.isEmpty()) {
         startFollowing();
       }
-      Supplier<MissedReads.Backlog> missed = request.afterId() == null ? () -> MissedReads.Backlog.NONE : missedSince(request);
+      Supplier<Backlog> missed = request.afterId() == null ? () -> Backlog.NONE : missedSince(request);
       subscriber = new TailSubscriber(request, missed, sink, subscribers::remove, queued);
       subscribers.add(subscriber);
     }
@@ -238,11 +238,11 @@ final class LiveTail implements AutoCloseable {
    * for the read, which {@link MissedReads} makes one at a time and shares among those that come
    * back together.
    */
-  private Supplier<MissedReads.Backlog> missedSince(TailRequest request) {
+  private Supplier<Backlog> missedSince(TailRequest request) {
     long untilId = follower.newestId();
     long fromId = Math.max(request.afterId(), untilId - MISSED_IDS);
     if (fromId >= untilId) {
-      return () -> MissedReads.Backlog.NONE;
+      return () -> Backlog.NONE;
     }
     Set<Long> comingLater = follower.idsWaitedFor(fromId, untilId);
     return () -> {
@@ -250,7 +250,7 @@ final class LiveTail implements AutoCloseable {
         return missedReads.read(request, fromId, untilId, comingLater);
       } catch (InterruptedException ended) {   // the follower went while it waited
         Thread.currentThread().interrupt();
-        return MissedReads.Backlog.NONE;
+        return Backlog.NONE;
       }
     };
   }

@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * its lock, that read had held up every other follower, up to 1.5 s for one that follows the
  * fleet's errors from a cold cache (BENCHMARKS.md §8). What it missed counts, until sent, among
  * the records queued for all followers ({@link QueuedRecords}) as its queue does; a read shared
- * with others counts once for all of them ({@link MissedReads.Backlog}).
+ * with others counts once for all of them ({@link Backlog}).
  */
 final class TailSubscriber {
 
@@ -32,14 +32,14 @@ final class TailSubscriber {
   private static final AtomicLong NUMBERS = new AtomicLong();
 
   private final TailRequest request;
-  private final Supplier<MissedReads.Backlog> missed;
+  private final Supplier<Backlog> missed;
   private final LiveTail.Sink sink;
   private final Consumer<TailSubscriber> onEnd;
   private final QueuedRecords queuedForAll;
   private final BlockingQueue<StoredRecord> queue = new ArrayBlockingQueue<>(QUEUED_RECORDS);
   /** Of what it missed, the records read and not sent yet: how far behind it is, with its queue. */
   private final AtomicInteger missedLeft = new AtomicInteger();
-  private volatile MissedReads.Backlog backlog = MissedReads.Backlog.NONE;
+  private volatile Backlog backlog = Backlog.NONE;
   private final AtomicBoolean ended = new AtomicBoolean();
   private final Thread sender;
 
@@ -49,7 +49,7 @@ final class TailSubscriber {
    * @param onEnd given this follower once when it ends, whichever way
    * @param queuedForAll the records queued for all the tail's followers, which this one's add to
    */
-  TailSubscriber(TailRequest request, Supplier<MissedReads.Backlog> missed, LiveTail.Sink sink,
+  TailSubscriber(TailRequest request, Supplier<Backlog> missed, LiveTail.Sink sink,
       Consumer<TailSubscriber> onEnd, QueuedRecords queuedForAll) {
     this.request = request;
     this.missed = missed;
@@ -118,7 +118,7 @@ final class TailSubscriber {
   }
 
   private void send() {
-    MissedReads.Backlog missedRecords;
+    Backlog missedRecords;
     try {
       missedRecords = missed.get();
     } catch (RuntimeException e) {   // the store is down: said in the server's diagnostics
@@ -152,7 +152,7 @@ final class TailSubscriber {
         missedRecords.endTurn();
       }
       missedRecords.release();
-      backlog = MissedReads.Backlog.NONE;   // let go of the read's records, too
+      backlog = Backlog.NONE;   // let go of the read's records, too
       while (!ended.get()) {
         StoredRecord record = queue.take();
         queuedForAll.removed(1);

@@ -69,13 +69,13 @@ class MissedReadsTest {
   @Test
   void followersThatComeBackDuringAReadShareTheNextAndEachGetsItsOwnRange() throws Exception {
     connections.close();
-    Future<MissedReads.Backlog> first = comeBack(everything(), 0, 500);
+    Future<Backlog> first = comeBack(everything(), 0, 500);
     await().atMost(Duration.ofSeconds(15)).until(() -> connections.waiting() == 1);
 
     TailRequest steps7 = new TailRequest(null, null, 0, "7", null, null);
-    Future<MissedReads.Backlog> wide = comeBack(everything(), 100, 1000);
-    Future<MissedReads.Backlog> narrow = comeBack(steps7, 900, 1000);
-    Future<MissedReads.Backlog> endingEarlier = comeBack(everything(), 0, 950);
+    Future<Backlog> wide = comeBack(everything(), 100, 1000);
+    Future<Backlog> narrow = comeBack(steps7, 900, 1000);
+    Future<Backlog> endingEarlier = comeBack(everything(), 0, 950);
     await().atMost(Duration.ofSeconds(15)).until(() -> reads.waiting() == 4);
     connections.open();
 
@@ -90,14 +90,14 @@ class MissedReadsTest {
   @Test
   void followersOfTheSameStoreFilterShareWhateverTheirTextAndOthersReadTheirOwn() throws Exception {
     connections.close();
-    Future<MissedReads.Backlog> first = comeBack(everything(), 0, 1000);
+    Future<Backlog> first = comeBack(everything(), 0, 1000);
     await().atMost(Duration.ofSeconds(15)).until(() -> connections.waiting() == 1);
 
     TailRequest errors = new TailRequest(null, null, LogFilter.LEVELS.indexOf("ERROR"), null, null, null);
     TailRequest errorsOfStep9 = new TailRequest(null, null, LogFilter.LEVELS.indexOf("ERROR"), "9", null, null);
-    Future<MissedReads.Backlog> allErrors = comeBack(errors, 0, 1000);
-    Future<MissedReads.Backlog> someErrors = comeBack(errorsOfStep9, 800, 1000);
-    Future<MissedReads.Backlog> anotherWorker = comeBack(new TailRequest("gpu-2", null, 0, null, null, null), 0, 1000);
+    Future<Backlog> allErrors = comeBack(errors, 0, 1000);
+    Future<Backlog> someErrors = comeBack(errorsOfStep9, 800, 1000);
+    Future<Backlog> anotherWorker = comeBack(new TailRequest("gpu-2", null, 0, null, null, null), 0, 1000);
     await().atMost(Duration.ofSeconds(15)).until(() -> reads.waiting() == 4);
     connections.open();
 
@@ -111,20 +111,20 @@ class MissedReadsTest {
   @Test
   void aSharedReadCountsOnceAmongTheRecordsQueuedWhileAnyFollowerHoldsIt() throws Exception {
     connections.close();
-    Future<MissedReads.Backlog> first = comeBack(everything(), 0, 1000);
+    Future<Backlog> first = comeBack(everything(), 0, 1000);
     await().atMost(Duration.ofSeconds(15)).until(() -> connections.waiting() == 1);
-    List<Future<MissedReads.Backlog>> sharing = List.of(
+    List<Future<Backlog>> sharing = List.of(
         comeBack(everything(), 900, 1000), comeBack(everything(), 920, 1000), comeBack(everything(), 950, 1000));
     await().atMost(Duration.ofSeconds(15)).until(() -> reads.waiting() == 4);
     connections.open();
     first.get(15, TimeUnit.SECONDS);
-    List<MissedReads.Backlog> backlogs = new ArrayList<>();
-    for (Future<MissedReads.Backlog> follower : sharing) {
+    List<Backlog> backlogs = new ArrayList<>();
+    for (Future<Backlog> follower : sharing) {
       backlogs.add(follower.get(15, TimeUnit.SECONDS));
     }
     assertThat(backlogs).extracting(backlog -> backlog.records().size()).containsExactly(100, 80, 50);
 
-    backlogs.forEach(MissedReads.Backlog::hold);
+    backlogs.forEach(Backlog::hold);
     backlogs.get(0).hold();   // a second hold by the same follower counts nothing
     assertThat(queued.count()).as("the shared read's 100 records, once").isEqualTo(100);
     assertThat(backlogs).allSatisfy(backlog -> assertThat(backlog.sharedBy()).isEqualTo(3));
@@ -139,9 +139,9 @@ class MissedReadsTest {
   @Test
   void aReadAllOfWhoseFollowersWentIsNotMade() throws Exception {
     connections.close();
-    Future<MissedReads.Backlog> first = comeBack(everything(), 0, 1000);
+    Future<Backlog> first = comeBack(everything(), 0, 1000);
     await().atMost(Duration.ofSeconds(15)).until(() -> connections.waiting() == 1);
-    Future<MissedReads.Backlog> gone = comeBack(new TailRequest("gpu-1", null, 0, null, null, null), 0, 1000);
+    Future<Backlog> gone = comeBack(new TailRequest("gpu-1", null, 0, null, null, null), 0, 1000);
     await().atMost(Duration.ofSeconds(15)).until(() -> reads.waiting() == 2);
 
     gone.cancel(true);   // interrupts its thread, as a follower's end() does
@@ -158,17 +158,17 @@ class MissedReadsTest {
   @Test
   void aStoreThatCannotBeReadFailsEveryFollowerOfTheRead() throws Exception {
     connections.close();
-    Future<MissedReads.Backlog> first = comeBack(everything(), 0, 1000);
+    Future<Backlog> first = comeBack(everything(), 0, 1000);
     await().atMost(Duration.ofSeconds(15)).until(() -> connections.waiting() == 1);
-    Future<MissedReads.Backlog> second = comeBack(everything(), 0, 900);
-    Future<MissedReads.Backlog> third = comeBack(everything(), 500, 1000);
+    Future<Backlog> second = comeBack(everything(), 0, 900);
+    Future<Backlog> third = comeBack(everything(), 500, 1000);
     await().atMost(Duration.ofSeconds(15)).until(() -> reads.waiting() == 3);
     try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
       statement.execute("ALTER TABLE system_logs RENAME TO system_logs_away");
     }
     connections.open();
 
-    for (Future<MissedReads.Backlog> follower : List.of(first, second, third)) {
+    for (Future<Backlog> follower : List.of(first, second, third)) {
       assertThatThrownBy(() -> follower.get(15, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class).cause().hasMessageContaining("has no heartlog tables");
     }
@@ -178,9 +178,9 @@ class MissedReadsTest {
   @Test
   void followersWaitingWhenTheTailClosesAreToldSo() throws Exception {
     connections.close();
-    Future<MissedReads.Backlog> first = comeBack(everything(), 0, 1000);
+    Future<Backlog> first = comeBack(everything(), 0, 1000);
     await().atMost(Duration.ofSeconds(15)).until(() -> connections.waiting() == 1);
-    Future<MissedReads.Backlog> waiting = comeBack(everything(), 0, 900);
+    Future<Backlog> waiting = comeBack(everything(), 0, 900);
     await().atMost(Duration.ofSeconds(15)).until(() -> reads.waiting() == 2);
 
     reads.close();
@@ -196,7 +196,7 @@ class MissedReadsTest {
   }
 
   /** A follower coming back with the range of ids between the {@code from}th and the {@code until}th record stored. */
-  private Future<MissedReads.Backlog> comeBack(TailRequest request, int from, int until) {
+  private Future<Backlog> comeBack(TailRequest request, int from, int until) {
     long fromId = from == 0 ? 0 : stored.get(from - 1).id();
     long untilId = stored.get(until - 1).id();
     return followers.submit(() -> reads.read(request, fromId, untilId, Set.of()));
@@ -214,7 +214,7 @@ class MissedReadsTest {
         .filter(request::wants).map(StoredRecord::id).toList();
   }
 
-  private static List<Long> ids(Future<MissedReads.Backlog> follower) throws Exception {
+  private static List<Long> ids(Future<Backlog> follower) throws Exception {
     return follower.get(15, TimeUnit.SECONDS).records().stream().map(StoredRecord::id).toList();
   }
 }
