@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * The agent's configuration once built and validated; see {@link HeartlogAgent.Builder} for each
+ * The agent's configuration once built and validated; see {@link HeartlogAgentBuilder} for each
  * setting's meaning and default. The transport's secrets stay inside the transport, so printing
  * this record shows none.
  */

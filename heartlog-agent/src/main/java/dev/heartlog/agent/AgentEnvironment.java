@@ -10,7 +10,7 @@ import java.util.ServiceLoader;
 
 /**
  * The one place that reads configuration from the environment and system properties and maps
- * it onto {@link HeartlogAgent.Builder}. A system property {@code heartlog.x.y} wins over the
+ * it onto {@link HeartlogAgentBuilder}. A system property {@code heartlog.x.y} wins over the
  * environment variable {@code HEARTLOG_X_Y}; the seed's names are read too.
  *
  * <table>
@@ -89,8 +89,8 @@ public final class AgentEnvironment {
    *
    * @throws IllegalArgumentException when a value is malformed, naming the variable
    */
-  public HeartlogAgent.Builder agentBuilder() {
-    HeartlogAgent.Builder builder = HeartlogAgent.builder();
+  public HeartlogAgentBuilder agentBuilder() {
+    HeartlogAgentBuilder builder = HeartlogAgent.builder();
     get("HEARTLOG_WORKER_ID").ifPresent(builder::workerId);
     get("HEARTLOG_HEARTBEAT_INTERVAL", "HEARTBEAT_INTERVAL")
         .ifPresent(v -> builder.heartbeatInterval(duration("HEARTBEAT_INTERVAL", v)));
@@ -160,7 +160,7 @@ public final class AgentEnvironment {
     return Optional.of(http.build());
   }
 
-  private static void applySpoolSync(HeartlogAgent.Builder builder, String value) {
+  private static void applySpoolSync(HeartlogAgentBuilder builder, String value) {
     switch (value.trim().toLowerCase(Locale.ROOT)) {
       case "always" -> builder.spoolSync(SpoolSync.ALWAYS, HeartlogAgent.DEFAULT_SPOOL_SYNC_INTERVAL);
       case "never" -> builder.spoolSync(SpoolSync.NEVER, HeartlogAgent.DEFAULT_SPOOL_SYNC_INTERVAL);

@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }</pre>
  *
  * <p>Logging calls never block on I/O and never throw. Records reach the store on the next
- * heartbeat, or at once when {@link Builder#bufferSize(int) bufferSize} records are waiting.
+ * heartbeat, or at once when {@link HeartlogAgentBuilder#bufferSize(int) bufferSize} records are
+ * waiting.
  */
 public final class HeartlogAgent implements AutoCloseable {
 
@@ -140,16 +141,18 @@ public final class HeartlogAgent implements AutoCloseable {
   private static final int MAX_FOLDER_NAME = 255;   // names that fit are kept as they were
 
   /** A builder with every default in place; only the worker id is required. */
-  public static Builder builder() {
-    return new Builder();
+  public static HeartlogAgentBuilder builder() {
+    return new HeartlogAgentBuilder();
   }
 
-  private HeartlogAgent start() {
-    runner.start();
-    if (shutdownHook != null) {
-      Runtime.getRuntime().addShutdownHook(shutdownHook);
+  /** Makes the agent of a built configuration and starts its heartbeats. */
+  static HeartlogAgent start(AgentConfig config) {
+    HeartlogAgent agent = new HeartlogAgent(config);
+    agent.runner.start();
+    if (agent.shutdownHook != null) {
+      Runtime.getRuntime().addShutdownHook(agent.shutdownHook);
     }
-    return this;
+    return agent;
   }
 
   /**
@@ -395,292 +398,6 @@ public final class HeartlogAgent implements AutoCloseable {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException alreadyShuttingDown) {
       // The JVM runs its hooks now; ours will find the agent closed.
-    }
-  }
-
-  /**
-   * Builds an agent. Each setter validates its value and throws {@link IllegalArgumentException}
-   * with a sentence naming what to fix.
-   */
-  public static final class Builder {
-    private String workerId;
-    private Transport transport;
-    private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
-    private Duration maxRetryDelay = DEFAULT_MAX_RETRY_DELAY;
-    private Path spoolDirectory = DEFAULT_SPOOL_DIRECTORY;
-    private long spoolMaxBytes = DEFAULT_SPOOL_MAX_BYTES;
-    private SpoolSync spoolSync = DEFAULT_SPOOL_SYNC;
-    private Duration spoolSyncInterval = DEFAULT_SPOOL_SYNC_INTERVAL;
-    private int bufferSize = DEFAULT_BUFFER_SIZE;
-    private int maxBufferedRecords = DEFAULT_MAX_BUFFERED_RECORDS;
-    private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
-    private int maxBatchRecords = DEFAULT_MAX_BATCH_RECORDS;
-    private long maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
-    private boolean debug;
-    private ComponentLevels levels = ComponentLevels.NONE;
-    private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
-    private Duration statsInterval = DEFAULT_STATS_INTERVAL;
-    private GpuProbe gpuProbe;   // null: nvidia-smi, with the two settings below
-    private String nvidiaSmi = "nvidia-smi";
-    private String cudaVisibleDevices;
-    private String cudaDeviceOrder;
-    private boolean shutdownHook = true;
-    private Clock clock = Clock.systemUTC();
-    private PrintStream diagnostics = System.err;
-    private HeartbeatScheduler scheduler;
-
-    private Builder() {}
-
-    /** The worker's id, as the orchestrator knows it. Required. */
-    public Builder workerId(String workerId) {
-      if (workerId == null || workerId.isBlank()) {
-        throw new IllegalArgumentException("worker id must not be blank");
-      }
-      this.workerId = workerId.trim();
-      return this;
-    }
-
-    /**
-     * Where heartbeats go. Without one the agent keeps records in memory (bounded) and its
-     * heartbeats fail quietly until it is given one at the next start.
-     */
-    public Builder transport(Transport transport) {
-      this.transport = transport;
-      return this;
-    }
-
-    /** Time between heartbeats; default {@link #DEFAULT_HEARTBEAT_INTERVAL}. */
-    public Builder heartbeatInterval(Duration interval) {
-      requirePositive(interval, "heartbeat interval must be positive");
-      this.heartbeatInterval = interval;
-      return this;
-    }
-
-    /**
-     * Longest wait between attempts while the store is unreachable; attempts start at 0.5 s and
-     * double, with jitter. Default {@link #DEFAULT_MAX_RETRY_DELAY}.
-     */
-    public Builder maxRetryDelay(Duration delay) {
-      requirePositive(delay, "maximum retry delay must be positive");
-      this.maxRetryDelay = delay;
-      return this;
-    }
-
-    /**
-     * The spool's folder; the worker's batches go to a subfolder named after its id. Default
-     * {@link #DEFAULT_SPOOL_DIRECTORY}, relative to the working folder.
-     */
-    public Builder spoolDirectory(Path directory) {
-      this.spoolDirectory = Objects.requireNonNull(directory, "spool directory must not be null");
-      return this;
-    }
-
-    /** No spool: one batch in flight, in memory; a dead process loses what it held. */
-    public Builder noSpool() {
-      this.spoolDirectory = null;
-      return this;
-    }
-
-    /** Most bytes the spool keeps; default {@link #DEFAULT_SPOOL_MAX_BYTES}. */
-    public Builder spoolMaxBytes(long bytes) {
-      if (bytes <= 0) {
-        throw new IllegalArgumentException("spool size must be positive");
-      }
-      this.spoolMaxBytes = bytes;
-      return this;
-    }
-
-    /**
-     * When the spool forces its writes to disk: {@code ALWAYS} (default), {@code INTERVAL}
-     * (at most once per {@code interval}) or {@code NEVER}.
-     */
-    public Builder spoolSync(SpoolSync sync, Duration interval) {
-      this.spoolSync = Objects.requireNonNull(sync, "spool sync must not be null");
-      requirePositive(interval, "spool sync interval must be positive");
-      this.spoolSyncInterval = interval;
-      return this;
-    }
-
-    /** Records waiting that make a heartbeat due at once; default {@link #DEFAULT_BUFFER_SIZE}. */
-    public Builder bufferSize(int records) {
-      if (records <= 0) {
-        throw new IllegalArgumentException("buffer size must be positive");
-      }
-      this.bufferSize = records;
-      return this;
-    }
-
-    /**
-     * Memory bounds while the store is away; defaults {@link #DEFAULT_MAX_BUFFERED_RECORDS} and
-     * {@link #DEFAULT_MAX_BUFFERED_BYTES}. Past them records are dropped, counted and reported.
-     */
-    public Builder maxBuffered(int records, long bytes) {
-      if (records <= 0 || bytes <= 0) {
-        throw new IllegalArgumentException("buffer capacity must be positive");
-      }
-      this.maxBufferedRecords = records;
-      this.maxBufferedBytes = bytes;
-      return this;
-    }
-
-    /**
-     * Bounds of one heartbeat's batch; defaults {@link #DEFAULT_MAX_BATCH_RECORDS} and {@link
-     * #DEFAULT_MAX_BATCH_BYTES}.
-     */
-    public Builder maxBatch(int records, long bytes) {
-      if (records <= 0 || bytes <= 0) {
-        throw new IllegalArgumentException("batch limits must be positive");
-      }
-      this.maxBatchRecords = records;
-      this.maxBatchBytes = bytes;
-      return this;
-    }
-
-    /** Keep DEBUG records and print buffer statistics every 5 minutes; default off. */
-    public Builder debug(boolean debug) {
-      this.debug = debug;
-      return this;
-    }
-
-    /**
-     * The least severe level kept for each component, as {@link ComponentLevels#parse} reads
-     * it, for example {@code "WARNING,GENERATOR=DEBUG"}; default none (INFO, DEBUG in debug mode).
-     *
-     * @throws IllegalArgumentException when the list is malformed, saying where
-     */
-    public Builder levels(String levels) {
-      this.levels = ComponentLevels.parse(levels);
-      return this;
-    }
-
-    /** The least severe level kept for each component; see {@link #levels(String)}. */
-    public Builder levels(ComponentLevels levels) {
-      this.levels = java.util.Objects.requireNonNull(levels, "levels");
-      return this;
-    }
-
-    /** How long shutdown waits for the final heartbeat; default {@link #DEFAULT_SHUTDOWN_TIMEOUT}. */
-    public Builder shutdownTimeout(Duration timeout) {
-      requirePositive(timeout, "shutdown timeout must be positive");
-      this.shutdownTimeout = timeout;
-      return this;
-    }
-
-    /** How often debug mode prints statistics; default {@link #DEFAULT_STATS_INTERVAL}. */
-    public Builder statsInterval(Duration interval) {
-      requirePositive(interval, "statistics interval must be positive");
-      this.statsInterval = interval;
-      return this;
-    }
-
-    /** Reads GPU memory; default runs {@code nvidia-smi} with a 5 s timeout. */
-    public Builder gpuProbe(GpuProbe probe) {
-      this.gpuProbe = Objects.requireNonNull(probe, "gpu probe must not be null");
-      return this;
-    }
-
-    /** Uses {@code nvidia-smi} at this path or command name. */
-    public Builder nvidiaSmi(String command) {
-      if (command == null || command.isBlank()) {
-        throw new IllegalArgumentException("nvidia-smi command must not be blank");
-      }
-      this.nvidiaSmi = command;
-      this.gpuProbe = null;
-      return this;
-    }
-
-    /**
-     * The GPUs whose memory this worker reports, written as {@code CUDA_VISIBLE_DEVICES} is
-     * ({@code "3"}, {@code "0,1"}, {@code "GPU-8932f937"}, {@code ""} for none); default
-     * {@code null}, every GPU nvidia-smi lists. {@link AgentEnvironment#agentBuilder()} sets the
-     * process's {@code CUDA_VISIBLE_DEVICES}; several workers in one process give each its GPU.
-     */
-    public Builder cudaVisibleDevices(String devices) {
-      this.cudaVisibleDevices = devices;
-      this.gpuProbe = null;
-      return this;
-    }
-
-    /**
-     * How CUDA numbers the GPUs that {@link #cudaVisibleDevices} names by index, written as
-     * {@code CUDA_DEVICE_ORDER} is: {@code "PCI_BUS_ID"} as nvidia-smi numbers them; default
-     * {@code null}, CUDA's own default, fastest first. The indexes are read as nvidia-smi's
-     * either way; on a machine of mixed GPU models without {@code PCI_BUS_ID} the heartbeat's
-     * {@code gpu_problem} says so. {@link AgentEnvironment#agentBuilder()} sets the process's.
-     */
-    public Builder cudaDeviceOrder(String order) {
-      this.cudaDeviceOrder = order;
-      this.gpuProbe = null;
-      return this;
-    }
-
-    /** Whether a JVM shutdown hook sends the final heartbeat; default on. */
-    public Builder shutdownHook(boolean enabled) {
-      this.shutdownHook = enabled;
-      return this;
-    }
-
-    /** The clock records are stamped with; default the system clock in UTC. */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock must not be null");
-      return this;
-    }
-
-    /** Where heartlog's own messages go; default stderr. */
-    public Builder diagnostics(PrintStream out) {
-      this.diagnostics = Objects.requireNonNull(out, "diagnostics stream must not be null");
-      return this;
-    }
-
-    /**
-     * Runs this agent's heartbeats on a scheduler shared with other agents instead of a thread of
-     * its own; default none (its own thread).
-     */
-    public Builder scheduler(HeartbeatScheduler scheduler) {
-      this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
-      return this;
-    }
-
-    /**
-     * Builds the agent and starts its heartbeat thread.
-     *
-     * @throws IllegalStateException when no worker id was set
-     */
-    public HeartlogAgent build() {
-      if (workerId == null) {
-        throw new IllegalStateException("worker id is required (set HEARTLOG_WORKER_ID or workerId)");
-      }
-      AgentConfig config =
-          new AgentConfig(
-              workerId,
-              transport,
-              heartbeatInterval,
-              maxRetryDelay,
-              bufferSize,
-              Math.max(maxBufferedRecords, bufferSize),
-              maxBufferedBytes,
-              maxBatchRecords,
-              maxBatchBytes,
-              debug,
-              levels,
-              spoolDirectory == null ? null : spoolDirectory.toAbsolutePath(),
-              spoolMaxBytes,
-              spoolSync,
-              spoolSyncInterval,
-              shutdownTimeout,
-              statsInterval,
-              gpuProbe != null ? gpuProbe : new NvidiaSmiProbe(nvidiaSmi, cudaVisibleDevices, cudaDeviceOrder, NvidiaSmiProbe.DEFAULT_TIMEOUT),
-              shutdownHook,
-              clock,
-              diagnostics,
-              scheduler);
-      return new HeartlogAgent(config).start();
-    }
-
-    private static void requirePositive(Duration value, String message) {
-      if (value == null || value.isZero() || value.isNegative()) {
-        throw new IllegalArgumentException(message);
-      }
     }
   }
 }

@@ -46,7 +46,7 @@ class AgentEnvironmentTest {
   @Test
   void levelsPerComponentComeFromHeartlogLevelsAndAMistakeNamesTheVariable() {
     AgentEnvironment environment = AgentEnvironment.of(Map.of("HEARTLOG_LEVELS", "ERROR,GENERATOR=DEBUG"), new Properties());
-    HeartlogAgent.Builder builder = environment.agentBuilder();
+    HeartlogAgentBuilder builder = environment.agentBuilder();
     try (HeartlogAgent agent = builder.workerId("env-levels").transport(new RecordingTransport()).noSpool()
         .gpuProbe(GpuProbe.none()).shutdownHook(false).build()) {
       assertThat(agent.levels()).hasToString("ERROR,GENERATOR=DEBUG");

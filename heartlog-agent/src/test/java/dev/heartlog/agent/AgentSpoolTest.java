@@ -14,7 +14,7 @@ class AgentSpoolTest {
 
   @TempDir Path spoolFolder;
 
-  private HeartlogAgent.Builder agent(RecordingTransport store) {
+  private HeartlogAgentBuilder agent(RecordingTransport store) {
     return AgentTestSupport.agent(store)
         .spoolDirectory(spoolFolder)
         .heartbeatInterval(Duration.ofMillis(50))

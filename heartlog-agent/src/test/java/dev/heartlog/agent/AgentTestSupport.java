@@ -10,7 +10,7 @@ final class AgentTestSupport {
 
   private AgentTestSupport() {}
 
-  static HeartlogAgent.Builder agent(Transport transport) {
+  static HeartlogAgentBuilder agent(Transport transport) {
     return HeartlogAgent.builder()
         .workerId("test-worker")
         .transport(transport)

@@ -2,6 +2,7 @@ package dev.heartlog.cli;
 
 import dev.heartlog.agent.AgentEnvironment;
 import dev.heartlog.agent.HeartlogAgent;
+import dev.heartlog.agent.HeartlogAgentBuilder;
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.PostgrestTransport;
 import dev.heartlog.agent.WorkerStatus;
@@ -121,7 +122,7 @@ final class RunCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--worker is required (or set HEARTLOG_WORKER_ID)");
     }
     StoreOptions.Opened embedded = null;
-    HeartlogAgent.Builder builder = environment.agentBuilder().workerId(worker).shutdownHook(false)
+    HeartlogAgentBuilder builder = environment.agentBuilder().workerId(worker).shutdownHook(false)
         .debug(debug || environment.debug());
     if (interval != null) {
       builder.heartbeatInterval(AgentEnvironment.duration("--interval", interval));

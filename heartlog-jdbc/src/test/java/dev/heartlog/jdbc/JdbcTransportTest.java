@@ -8,6 +8,7 @@ import dev.heartlog.agent.DeliveryResult;
 import dev.heartlog.agent.GpuReading;
 import dev.heartlog.agent.Heartbeat;
 import dev.heartlog.agent.HeartlogAgent;
+import dev.heartlog.agent.HeartlogAgentBuilder;
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.LogRecord;
 import dev.heartlog.agent.WorkerStatus;
@@ -34,7 +35,7 @@ class JdbcTransportTest {
 
   @TempDir static Path spool;
 
-  private static HeartlogAgent.Builder agent(String url, String workerId) {
+  private static HeartlogAgentBuilder agent(String url, String workerId) {
     return HeartlogAgent.builder()
         .spoolDirectory(spool)
         .workerId(workerId)

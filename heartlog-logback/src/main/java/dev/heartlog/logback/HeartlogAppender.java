@@ -7,6 +7,7 @@ import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import dev.heartlog.agent.AgentEnvironment;
 import dev.heartlog.agent.Heartlog;
 import dev.heartlog.agent.HeartlogAgent;
+import dev.heartlog.agent.HeartlogAgentBuilder;
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.MessagePattern;
 import dev.heartlog.agent.RecordMetadata;
@@ -168,7 +169,7 @@ public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingE
 
   private HeartlogAgent buildAgent() {
     AgentEnvironment environment = AgentEnvironment.current();
-    HeartlogAgent.Builder builder = environment.agentBuilder();
+    HeartlogAgentBuilder builder = environment.agentBuilder();
     if (workerId != null) {
       builder.workerId(workerId);
     }
