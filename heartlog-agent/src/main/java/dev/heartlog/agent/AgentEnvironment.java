@@ -144,7 +144,7 @@ public final class AgentEnvironment {
     String key = get("HEARTLOG_KEY", "SUPABASE_KEY", "SUPABASE_SERVICE_ROLE_KEY")
         .orElseThrow(() -> new IllegalArgumentException(
             url.get() + " needs a key: set HEARTLOG_KEY (or SUPABASE_KEY)"));
-    PostgrestTransport.Builder http = PostgrestTransport.builder().baseUrl(url.get()).key(key);
+    PostgrestTransportBuilder http = PostgrestTransport.builder().baseUrl(url.get()).key(key);
     if (get("HEARTLOG_TOKEN").isPresent() && get("HEARTLOG_TOKEN_FILE").isPresent()) {
       throw new IllegalArgumentException("set HEARTLOG_TOKEN or HEARTLOG_TOKEN_FILE, not both");
     }
@@ -152,7 +152,7 @@ public final class AgentEnvironment {
     get("HEARTLOG_TOKEN_FILE").map(Path::of).ifPresent(http::tokenFile);
     get("HEARTLOG_HTTP_GZIP").ifPresent(v -> {
       try {
-        http.gzip(PostgrestTransport.Builder.parseGzip(v));
+        http.gzip(PostgrestTransportBuilder.parseGzip(v));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("HEARTLOG_HTTP_GZIP must be auto, on or off (got '" + v + "')");
       }

@@ -10,33 +10,31 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Locale;
-import java.util.Objects;
 
 /**
  * Sends heartbeats over HTTP in PostgREST's RPC dialect, as Supabase clients do: {@code POST
  * {base}/rest/v1/rpc/func_worker_heartbeat_with_logs} with the named arguments as a JSON object
  * and the headers {@code apikey} and {@code Authorization: Bearer}: the API key in both, or, with a
- * {@linkplain Builder#token(String) token}, the token as the bearer (a token from {@code heartlog
- * token} holds the worker to its ids). Works against Supabase, a plain PostgREST, and {@code
- * heartlog serve}.
+ * {@linkplain PostgrestTransportBuilder#token(String) token}, the token as the bearer (a token
+ * from {@code heartlog token} holds the worker to its ids). Works against Supabase, a plain
+ * PostgREST, and {@code heartlog serve}.
  *
  * <p>Answers are read as PostgREST gives them. 404 with code {@code PGRST202} (no function takes
  * these arguments) steps down to the seed's five arguments, then to the seed's fallback, {@code
  * PATCH {base}/rest/v1/workers?id=eq.<id>}; records are kept and the function is tried again
- * every {@link Builder#functionRetryInterval(Duration) functionRetryInterval}. 408, 429, 5xx and
- * network errors are failures to retry, honouring {@code Retry-After}. Any other 4xx rejects the
- * batch: sending it again would not help.
+ * every {@link PostgrestTransportBuilder#functionRetryInterval(Duration) functionRetryInterval}.
+ * 408, 429, 5xx and network errors are failures to retry, honouring {@code Retry-After}. Any other
+ * 4xx rejects the batch: sending it again would not help.
  *
  * <p>Bodies over {@link #GZIP_THRESHOLD_BYTES} are gzip-compressed when the server said it
  * accepts that ({@code Accept-Encoding: gzip} in a response, which {@code heartlog serve} sends),
- * or always when {@link Builder#gzip(Gzip)} says so. Used by the heartbeat thread only.
+ * or always when {@link PostgrestTransportBuilder#gzip(Gzip)} says so. Used by the heartbeat
+ * thread only.
  */
 public final class PostgrestTransport implements Transport {
 
@@ -73,7 +71,7 @@ public final class PostgrestTransport implements Transport {
   private final FunctionLadder ladder;
   private boolean serverAcceptsGzip;
 
-  private PostgrestTransport(Builder builder) {
+  PostgrestTransport(PostgrestTransportBuilder builder) {
     String base = builder.baseUrl.endsWith("/") ? builder.baseUrl.substring(0, builder.baseUrl.length() - 1) : builder.baseUrl;
     this.restBase = base + "/rest/v1";
     this.rpc = URI.create(restBase + "/rpc/" + FUNCTION);
@@ -88,8 +86,8 @@ public final class PostgrestTransport implements Transport {
         builder.client != null ? builder.client : HttpClient.newBuilder().connectTimeout(builder.connectTimeout).build();
   }
 
-  public static Builder builder() {
-    return new Builder();
+  public static PostgrestTransportBuilder builder() {
+    return new PostgrestTransportBuilder();
   }
 
   @Override
@@ -222,119 +220,5 @@ public final class PostgrestTransport implements Transport {
   public String toString() {
     return "PostgrestTransport[" + restBase + ", key=***"
         + (tokenFile != null ? ", token from " + tokenFile : token == null ? "" : ", token=***") + "]";
-  }
-
-  /** Builds a {@link PostgrestTransport}; the base URL and the key are required. */
-  public static final class Builder {
-    private String baseUrl;
-    private String key;
-    private String token;
-    private Path tokenFile;
-    private Gzip gzip = Gzip.AUTO;
-    private Duration connectTimeout = Duration.ofSeconds(5);
-    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
-    private Duration functionRetryInterval = DEFAULT_FUNCTION_RETRY_INTERVAL;
-    private Clock clock = Clock.systemUTC();
-    private HttpClient client;
-
-    private Builder() {}
-
-    /**
-     * Sends through this client instead of one of its own; for many agents in one process, which
-     * then share its connections and its selector thread. Its connect timeout applies.
-     */
-    public Builder httpClient(HttpClient client) {
-      this.client = Objects.requireNonNull(client, "http client must not be null");
-      return this;
-    }
-
-    /** The project URL, as {@code SUPABASE_URL} gives it: {@code https://xyz.supabase.co}. */
-    public Builder baseUrl(String url) {
-      if (url == null || !(url.startsWith("http://") || url.startsWith("https://"))) {
-        throw new IllegalArgumentException("the URL must start with http:// or https:// (got " + url + ")");
-      }
-      this.baseUrl = url.trim();
-      return this;
-    }
-
-    /** The API key, sent as {@code apikey}, and as the bearer unless a {@link #token} is set; never printed. */
-    public Builder key(String key) {
-      if (key == null || key.isBlank()) {
-        throw new IllegalArgumentException("the API key must not be blank");
-      }
-      this.key = key.trim();
-      return this;
-    }
-
-    /**
-     * A token (JWT) sent as the bearer instead of the key, which still goes as {@code apikey}:
-     * Supabase's gateway wants the project's key there and PostgREST reads the token. One from
-     * {@code heartlog token --workers PREFIX} lets the worker write only as the workers whose id
-     * starts with PREFIX. Never printed.
-     */
-    public Builder token(String token) {
-      if (token == null || token.isBlank()) {
-        throw new IllegalArgumentException("the token must not be blank");
-      }
-      this.token = token.trim();
-      return this;
-    }
-
-    /**
-     * Like {@link #token}, but read from a file at every heartbeat, so that a token written there
-     * (rotated, or made anew after {@code heartlog revoke --tokens}) is sent from the next
-     * heartbeat on, without a restart. A heartbeat whose token file cannot be read, or is empty,
-     * fails and its records wait.
-     */
-    public Builder tokenFile(Path file) {
-      this.tokenFile = Objects.requireNonNull(file, "token file must not be null");
-      return this;
-    }
-
-    /** When bodies are compressed; default {@link Gzip#AUTO}. */
-    public Builder gzip(Gzip gzip) {
-      this.gzip = Objects.requireNonNull(gzip, "gzip must not be null");
-      return this;
-    }
-
-    public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = Objects.requireNonNull(timeout);
-      return this;
-    }
-
-    /** Default {@link #DEFAULT_REQUEST_TIMEOUT}. */
-    public Builder requestTimeout(Duration timeout) {
-      this.requestTimeout = Objects.requireNonNull(timeout);
-      return this;
-    }
-
-    /** Default {@link #DEFAULT_FUNCTION_RETRY_INTERVAL}. */
-    public Builder functionRetryInterval(Duration interval) {
-      if (interval == null || interval.isNegative()) {
-        throw new IllegalArgumentException("function retry interval must not be negative");
-      }
-      this.functionRetryInterval = interval;
-      return this;
-    }
-
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock);
-      return this;
-    }
-
-    /** @throws IllegalStateException when the URL or key is missing, or both a token and a token file are set */
-    public PostgrestTransport build() {
-      if (baseUrl == null || key == null) {
-        throw new IllegalStateException("the URL and the API key are required (SUPABASE_URL and SUPABASE_KEY, or HEARTLOG_URL and HEARTLOG_KEY)");
-      }
-      if (token != null && tokenFile != null) {
-        throw new IllegalStateException("give a token or a token file, not both (HEARTLOG_TOKEN or HEARTLOG_TOKEN_FILE)");
-      }
-      return new PostgrestTransport(this);
-    }
-
-    static Gzip parseGzip(String value) {
-      return Gzip.valueOf(value.trim().toUpperCase(Locale.ROOT));
-    }
   }
 }

@@ -5,6 +5,7 @@ import dev.heartlog.agent.HeartlogAgent;
 import dev.heartlog.agent.HeartlogAgentBuilder;
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.PostgrestTransport;
+import dev.heartlog.agent.PostgrestTransportBuilder;
 import dev.heartlog.agent.WorkerStatus;
 import dev.heartlog.jdbc.JdbcTransport;
 import java.io.IOException;
@@ -138,7 +139,7 @@ final class RunCommand implements Callable<Integer> {
     if (httpUrl != null) {
       String httpKey = key != null ? key : environment.get("SUPABASE_KEY").orElseThrow(
           () -> new ParameterException(spec.commandLine(), "--url needs --key (or HEARTLOG_KEY / SUPABASE_KEY)"));
-      PostgrestTransport.Builder http = PostgrestTransport.builder().baseUrl(httpUrl).key(httpKey);
+      PostgrestTransportBuilder http = PostgrestTransport.builder().baseUrl(httpUrl).key(httpKey);
       if (token != null && !token.isBlank() && tokenFile != null) {
         throw new ParameterException(spec.commandLine(), "give --token or --token-file, not both");
       }

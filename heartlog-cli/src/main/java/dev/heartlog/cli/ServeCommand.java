@@ -2,6 +2,7 @@ package dev.heartlog.cli;
 
 import dev.heartlog.agent.AgentEnvironment;
 import dev.heartlog.server.HeartlogServer;
+import dev.heartlog.server.HeartlogServerBuilder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -50,7 +51,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    HeartlogServer.Builder settings;
+    HeartlogServerBuilder settings;
     try {   // checked before the store is opened (an embedded one takes seconds to start)
       settings = HeartlogServer.builder()
           .bind(bind)

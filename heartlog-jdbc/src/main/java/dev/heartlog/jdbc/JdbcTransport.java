@@ -15,9 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.postgresql.PGStatement;
@@ -29,12 +27,14 @@ import org.postgresql.PGStatement;
  * <p>Where the database lacks heartlog's function it steps down: first to the seed's 5-argument
  * function, then (SQLSTATE 42883 again) to the seed's fallback, a plain update of the worker's
  * row. Records are kept in both fallbacks that cannot store them, and the full function is tried
- * again every {@link Builder#functionRetryInterval(Duration) functionRetryInterval}. A database
- * that cannot be reached is a {@link DeliveryResult.Outcome#FAILED} result, never an exception.
+ * again every {@link JdbcTransportBuilder#functionRetryInterval(Duration)
+ * functionRetryInterval}. A database that cannot be reached is a {@link
+ * DeliveryResult.Outcome#FAILED} result, never an exception.
  *
  * <p>It holds one connection of its own, opened on first use and again after a failure; or, built
- * with a {@link Builder#dataSource(DataSource) data source}, borrows one for each heartbeat from a
- * pool the application owns, so many agents in one process share a few connections.
+ * with a {@link JdbcTransportBuilder#dataSource(DataSource) data source}, borrows one for each
+ * heartbeat from a pool the application owns, so many agents in one process share a few
+ * connections.
  *
  * <p>Used by one agent's heartbeat rounds only, one at a time; not thread-safe.
  */
@@ -73,7 +73,7 @@ public final class JdbcTransport implements Transport {
 
   private Connection connection;
 
-  private JdbcTransport(Builder builder) {
+  JdbcTransport(JdbcTransportBuilder builder) {
     this.url = builder.url;
     this.dataSource = builder.dataSource;
     this.ladder = new FunctionLadder(builder.functionRetryInterval, builder.clock);
@@ -92,8 +92,8 @@ public final class JdbcTransport implements Transport {
     this.connectionProperties = properties;
   }
 
-  public static Builder builder() {
-    return new Builder();
+  public static JdbcTransportBuilder builder() {
+    return new JdbcTransportBuilder();
   }
 
   @Override
@@ -276,96 +276,6 @@ public final class JdbcTransport implements Transport {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("(?m)^--.*$", "").trim();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Builds a {@link JdbcTransport}; a URL or a data source is required. */
-  public static final class Builder {
-    private String url;
-    private DataSource dataSource;
-    private String user;
-    private String password;
-    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-    private Duration socketTimeout = DEFAULT_SOCKET_TIMEOUT;
-    private Duration functionRetryInterval = DEFAULT_FUNCTION_RETRY_INTERVAL;
-    private Clock clock = Clock.systemUTC();
-
-    private Builder() {}
-
-    /** A {@code jdbc:postgresql://host:port/database} URL. Required. */
-    public Builder url(String url) {
-      if (url == null || !url.startsWith("jdbc:postgresql:")) {
-        throw new IllegalArgumentException("JDBC URL must start with jdbc:postgresql://");
-      }
-      this.url = url;
-      return this;
-    }
-
-    /**
-     * Borrows a connection from this pool for each heartbeat instead of holding one; for many
-     * agents in one process. The pool's own settings (user, timeouts) apply, and closing the
-     * transport leaves the pool open. Instead of {@link #url(String)}.
-     */
-    public Builder dataSource(DataSource dataSource) {
-      this.dataSource = Objects.requireNonNull(dataSource, "data source must not be null");
-      return this;
-    }
-
-    /** The database user, unless the URL names it. */
-    public Builder user(String user) {
-      this.user = user;
-      return this;
-    }
-
-    /** The password, unless the URL has it; never printed. */
-    public Builder password(String password) {
-      this.password = password;
-      return this;
-    }
-
-    /** Default {@link #DEFAULT_CONNECT_TIMEOUT}; whole seconds. */
-    public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = atLeastOneSecond(timeout, "connect timeout must be at least one second");
-      return this;
-    }
-
-    /** Default {@link #DEFAULT_SOCKET_TIMEOUT}; whole seconds. */
-    public Builder socketTimeout(Duration timeout) {
-      this.socketTimeout = atLeastOneSecond(timeout, "socket timeout must be at least one second");
-      return this;
-    }
-
-    /** Default {@link #DEFAULT_FUNCTION_RETRY_INTERVAL}. */
-    public Builder functionRetryInterval(Duration interval) {
-      if (interval == null || interval.isNegative()) {
-        throw new IllegalArgumentException("function retry interval must not be negative");
-      }
-      this.functionRetryInterval = interval;
-      return this;
-    }
-
-    /** The clock that times function retries; default the system clock. */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock must not be null");
-      return this;
-    }
-
-    /** @throws IllegalStateException when neither a URL nor a data source was set, or both */
-    public JdbcTransport build() {
-      if (url == null && dataSource == null) {
-        throw new IllegalStateException("JDBC URL is required");
-      }
-      if (url != null && dataSource != null) {
-        throw new IllegalStateException("set a JDBC URL or a data source, not both");
-      }
-      return new JdbcTransport(this);
-    }
-
-    private static Duration atLeastOneSecond(Duration value, String message) {
-      if (value == null || value.toSeconds() < 1) {
-        throw new IllegalArgumentException(message);
-      }
-      return value;
     }
   }
 }

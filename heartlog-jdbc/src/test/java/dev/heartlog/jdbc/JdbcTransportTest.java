@@ -209,7 +209,7 @@ class JdbcTransportTest {
 
   @Test
   void theBuilderRefusesSettingsItCannotUseWhenTheyAreSet() {
-    JdbcTransport.Builder builder = JdbcTransport.builder();
+    JdbcTransportBuilder builder = JdbcTransport.builder();
 
     assertThatThrownBy(() -> builder.clock(null)).isInstanceOf(NullPointerException.class).hasMessage("clock must not be null");
     assertThatThrownBy(() -> builder.connectTimeout(Duration.ofMillis(500)))

@@ -2,12 +2,7 @@ package dev.heartlog.server;
 
 import dev.heartlog.store.Store;
 import io.javalin.Javalin;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +37,7 @@ public final class HeartlogServer implements AutoCloseable {
   /** How often the server runs partition maintenance and retention. */
   public static final Duration DEFAULT_MAINTENANCE_INTERVAL = Duration.ofHours(1);
 
-  private final Builder config;
+  private final HeartlogServerBuilder config;
   private final ApiKeys keys;
   private final ApiKeys.Created created;
   private Javalin app;
@@ -50,17 +45,17 @@ public final class HeartlogServer implements AutoCloseable {
   private LiveTail tail;
   private TailRoutes tailRoutes;
 
-  private HeartlogServer(Builder config, ApiKeys keys, ApiKeys.Created created) {
+  HeartlogServer(HeartlogServerBuilder config, ApiKeys keys, ApiKeys.Created created) {
     this.config = config;
     this.keys = keys;
     this.created = created;
   }
 
-  public static Builder builder() {
-    return new Builder();
+  public static HeartlogServerBuilder builder() {
+    return new HeartlogServerBuilder();
   }
 
-  /** A new random reader key ({@code hlr_...}), for a caller that passes it to {@link Builder#readerKeys}. */
+  /** A new random reader key ({@code hlr_...}), for a caller that passes it to {@link HeartlogServerBuilder#readerKeys}. */
   public static String newReaderKey() {
     return ApiKeys.newKey("hlr_");
   }
@@ -149,133 +144,6 @@ public final class HeartlogServer implements AutoCloseable {
       config.store.maintain(Store.DEFAULT_RETENTION, Store.DEFAULT_DAYS_AHEAD);
     } catch (Exception e) {
       config.diagnostics.println("heartlog serve: maintenance failed, will retry: " + e.getMessage());
-    }
-  }
-
-  /** Builds a server; only the store is required. Setters validate as values are set. */
-  public static final class Builder {
-    private Store store;
-    private String jdbcUrl;
-    private String user;
-    private String password;
-    private Path keysFile = Path.of("heartlog-data", "keys");
-    private String writerKeys;
-    private String readerKeys;
-    private String bind = DEFAULT_BIND;
-    private int port = DEFAULT_PORT;
-    private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
-    private Duration maintenanceInterval = DEFAULT_MAINTENANCE_INTERVAL;
-    private int tailMaxQueued = DEFAULT_TAIL_MAX_QUEUED;
-    private Clock clock = Clock.systemUTC();
-    private PrintStream diagnostics = System.err;
-
-    private Builder() {}
-
-    public Builder store(Store store) {
-      this.store = Objects.requireNonNull(store, "store must not be null");
-      return this;
-    }
-
-    /**
-     * The store's JDBC URL for the live tail's {@code LISTEN} connection; without it there is no
-     * live tail ({@code /api/tail}).
-     */
-    public Builder listenTo(String jdbcUrl, String user, String password) {
-      this.jdbcUrl = jdbcUrl;
-      this.user = user;
-      this.password = password;
-      return this;
-    }
-
-    /** Where key hashes are kept; created with one key of each role on a first start with none. */
-    public Builder keysFile(Path file) {
-      this.keysFile = Objects.requireNonNull(file, "keys file must not be null");
-      return this;
-    }
-
-    /** Writer keys in plain text, {@code key[:worker-prefix],...} ({@code HEARTLOG_WRITER_KEYS}). */
-    public Builder writerKeys(String keys) {
-      this.writerKeys = keys;
-      return this;
-    }
-
-    /** Reader keys in plain text, {@code key,...} ({@code HEARTLOG_READER_KEYS}). */
-    public Builder readerKeys(String keys) {
-      this.readerKeys = keys;
-      return this;
-    }
-
-    /** Address to bind; default {@link #DEFAULT_BIND}. */
-    public Builder bind(String address) {
-      if (address == null || address.isBlank()) {
-        throw new IllegalArgumentException("bind address must not be blank");
-      }
-      this.bind = address;
-      return this;
-    }
-
-    /** Port; default {@link #DEFAULT_PORT}, 0 for any free port. */
-    public Builder port(int port) {
-      if (port < 0 || port > 65_535) {
-        throw new IllegalArgumentException("port must be between 0 and 65535");
-      }
-      this.port = port;
-      return this;
-    }
-
-    /** Largest request body; default {@link #DEFAULT_MAX_BODY_BYTES}. */
-    public Builder maxBodyBytes(long bytes) {
-      if (bytes < 1024) {
-        throw new IllegalArgumentException("maximum body size must be at least 1024 bytes");
-      }
-      if (bytes > MAX_BODY_BYTES_LIMIT) {
-        throw new IllegalArgumentException("maximum body size must be at most 1g: a body is read into one array");
-      }
-      this.maxBodyBytes = bytes;
-      return this;
-    }
-
-    /** Default {@link #DEFAULT_MAINTENANCE_INTERVAL}. */
-    public Builder maintenanceInterval(Duration interval) {
-      if (interval == null || interval.isZero() || interval.isNegative()) {
-        throw new IllegalArgumentException("maintenance interval must be positive");
-      }
-      this.maintenanceInterval = interval;
-      return this;
-    }
-
-    /** The most records queued for the live tail's followers together; default {@link #DEFAULT_TAIL_MAX_QUEUED}. */
-    public Builder tailMaxQueued(int records) {
-      if (records < 1_000) {
-        throw new IllegalArgumentException("the live tail's queue must hold at least 1000 records");
-      }
-      this.tailMaxQueued = records;
-      return this;
-    }
-
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock);
-      return this;
-    }
-
-    public Builder diagnostics(PrintStream out) {
-      this.diagnostics = Objects.requireNonNull(out);
-      return this;
-    }
-
-    /**
-     * Loads (or creates) the keys; call {@link HeartlogServer#start()} to serve.
-     *
-     * @throws IOException when the keys file cannot be read or written
-     * @throws IllegalArgumentException for a malformed key
-     */
-    public HeartlogServer build() throws IOException {
-      if (store == null) {
-        throw new IllegalStateException("a store is required");
-      }
-      ApiKeys.Created[] created = new ApiKeys.Created[1];
-      ApiKeys keys = ApiKeys.load(keysFile, writerKeys, readerKeys, created);
-      return new HeartlogServer(this, keys, created[0]);
     }
   }
 }

@@ -61,7 +61,7 @@ abstract class LiveTailTestBase {
     server = serverSettings().build().start();
   }
 
-  private HeartlogServer.Builder serverSettings() {
+  private HeartlogServerBuilder serverSettings() {
     return HeartlogServer.builder().store(store).keysFile(keys).readerKeys(READER).listenTo(url, null, null).port(0);
   }
 

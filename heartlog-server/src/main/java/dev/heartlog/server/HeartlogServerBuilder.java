@@ -1,0 +1,137 @@
+package dev.heartlog.server;
+
+import dev.heartlog.store.Store;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/** Builds a server; only the store is required. Setters validate as values are set. */
+public final class HeartlogServerBuilder {
+  // Package-private: HeartlogServer reads them.
+  Store store;
+  String jdbcUrl;
+  String user;
+  String password;
+  Path keysFile = Path.of("heartlog-data", "keys");
+  String writerKeys;
+  String readerKeys;
+  String bind = HeartlogServer.DEFAULT_BIND;
+  int port = HeartlogServer.DEFAULT_PORT;
+  long maxBodyBytes = HeartlogServer.DEFAULT_MAX_BODY_BYTES;
+  Duration maintenanceInterval = HeartlogServer.DEFAULT_MAINTENANCE_INTERVAL;
+  int tailMaxQueued = HeartlogServer.DEFAULT_TAIL_MAX_QUEUED;
+  Clock clock = Clock.systemUTC();
+  PrintStream diagnostics = System.err;
+
+  HeartlogServerBuilder() {}
+
+  public HeartlogServerBuilder store(Store store) {
+    this.store = Objects.requireNonNull(store, "store must not be null");
+    return this;
+  }
+
+  /**
+   * The store's JDBC URL for the live tail's {@code LISTEN} connection; without it there is no
+   * live tail ({@code /api/tail}).
+   */
+  public HeartlogServerBuilder listenTo(String jdbcUrl, String user, String password) {
+    this.jdbcUrl = jdbcUrl;
+    this.user = user;
+    this.password = password;
+    return this;
+  }
+
+  /** Where key hashes are kept; created with one key of each role on a first start with none. */
+  public HeartlogServerBuilder keysFile(Path file) {
+    this.keysFile = Objects.requireNonNull(file, "keys file must not be null");
+    return this;
+  }
+
+  /** Writer keys in plain text, {@code key[:worker-prefix],...} ({@code HEARTLOG_WRITER_KEYS}). */
+  public HeartlogServerBuilder writerKeys(String keys) {
+    this.writerKeys = keys;
+    return this;
+  }
+
+  /** Reader keys in plain text, {@code key,...} ({@code HEARTLOG_READER_KEYS}). */
+  public HeartlogServerBuilder readerKeys(String keys) {
+    this.readerKeys = keys;
+    return this;
+  }
+
+  /** Address to bind; default {@link HeartlogServer#DEFAULT_BIND}. */
+  public HeartlogServerBuilder bind(String address) {
+    if (address == null || address.isBlank()) {
+      throw new IllegalArgumentException("bind address must not be blank");
+    }
+    this.bind = address;
+    return this;
+  }
+
+  /** Port; default {@link HeartlogServer#DEFAULT_PORT}, 0 for any free port. */
+  public HeartlogServerBuilder port(int port) {
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("port must be between 0 and 65535");
+    }
+    this.port = port;
+    return this;
+  }
+
+  /** Largest request body; default {@link HeartlogServer#DEFAULT_MAX_BODY_BYTES}. */
+  public HeartlogServerBuilder maxBodyBytes(long bytes) {
+    if (bytes < 1024) {
+      throw new IllegalArgumentException("maximum body size must be at least 1024 bytes");
+    }
+    if (bytes > HeartlogServer.MAX_BODY_BYTES_LIMIT) {
+      throw new IllegalArgumentException("maximum body size must be at most 1g: a body is read into one array");
+    }
+    this.maxBodyBytes = bytes;
+    return this;
+  }
+
+  /** Default {@link HeartlogServer#DEFAULT_MAINTENANCE_INTERVAL}. */
+  public HeartlogServerBuilder maintenanceInterval(Duration interval) {
+    if (interval == null || interval.isZero() || interval.isNegative()) {
+      throw new IllegalArgumentException("maintenance interval must be positive");
+    }
+    this.maintenanceInterval = interval;
+    return this;
+  }
+
+  /** The most records queued for the live tail's followers together; default {@link HeartlogServer#DEFAULT_TAIL_MAX_QUEUED}. */
+  public HeartlogServerBuilder tailMaxQueued(int records) {
+    if (records < 1_000) {
+      throw new IllegalArgumentException("the live tail's queue must hold at least 1000 records");
+    }
+    this.tailMaxQueued = records;
+    return this;
+  }
+
+  public HeartlogServerBuilder clock(Clock clock) {
+    this.clock = Objects.requireNonNull(clock);
+    return this;
+  }
+
+  public HeartlogServerBuilder diagnostics(PrintStream out) {
+    this.diagnostics = Objects.requireNonNull(out);
+    return this;
+  }
+
+  /**
+   * Loads (or creates) the keys; call {@link HeartlogServer#start()} to serve.
+   *
+   * @throws IOException when the keys file cannot be read or written
+   * @throws IllegalArgumentException for a malformed key
+   */
+  public HeartlogServer build() throws IOException {
+    if (store == null) {
+      throw new IllegalStateException("a store is required");
+    }
+    ApiKeys.Created[] created = new ApiKeys.Created[1];
+    ApiKeys keys = ApiKeys.load(keysFile, writerKeys, readerKeys, created);
+    return new HeartlogServer(this, keys, created[0]);
+  }
+}
