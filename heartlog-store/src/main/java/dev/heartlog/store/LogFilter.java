@@ -78,6 +78,11 @@ public record LogFilter(
 
   /** The levels at or above {@link #minimumLevel()}. */
   String[] levels() {
+    return levelsFrom(minimumLevel);
+  }
+
+  /** The levels at or above {@code minimumLevel}, one of {@link #LEVELS}; all for {@code null}. */
+  static String[] levelsFrom(String minimumLevel) {
     int from = minimumLevel == null ? 0 : LEVELS.indexOf(minimumLevel);
     return LEVELS.subList(from, LEVELS.size()).toArray(String[]::new);
   }

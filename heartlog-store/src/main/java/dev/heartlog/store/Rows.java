@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 
 /** The store's records read from the rows its queries return, by the queries' column names. */
 final class Rows {
@@ -28,6 +29,17 @@ final class Rows {
   static TaskSummary taskSummary(ResultSet rs) throws SQLException {
     return new TaskSummary(
         rs.getString(1), instant(rs, "first_at"), instant(rs, "last_at"), rs.getLong("records"), rs.getLong("errors"));
+  }
+
+  static RecentTask recentTask(ResultSet rs) throws SQLException {
+    return new RecentTask(
+        rs.getString("task_id"),
+        List.of((String[]) rs.getArray("workers").getArray()),
+        instant(rs, "first_at"),
+        instant(rs, "last_at"),
+        rs.getLong("records"),
+        rs.getLong("errors"),
+        rs.getString("failure"));
   }
 
   static HeartbeatPoint heartbeatPoint(ResultSet rs) throws SQLException {

@@ -277,6 +277,20 @@ public final class Store {
     return Optional.of(new WorkerDetail(health, tasks, records));
   }
 
+  /**
+   * The tasks with records in the filter's range, the most recently active first (with {@link
+   * TaskFilter#failedOnly()}, the latest failure first), each summed up from all of its records.
+   */
+  public List<RecentTask> tasks(TaskFilter filter) {
+    Map<String, Object> values = new HashMap<>();
+    values.put("worker", filter.workerId());
+    values.put("levels", filter.levels());
+    values.put("since", filter.since());
+    values.put("until", filter.until());
+    values.put("limit", filter.limit());
+    return query("tasks", values, Rows::recentTask);
+  }
+
   /** A worker's heartbeats since a time, oldest first: VRAM over time and the task of each. */
   public List<HeartbeatPoint> heartbeats(String workerId, Instant since, int limit) {
     return query("worker-heartbeats", Map.of("worker", workerId, "since", since, "limit", limit), Rows::heartbeatPoint);

@@ -75,6 +75,30 @@ public final class StoreJson {
     });
   }
 
+  /** The fleet's list of tasks ({@code heartlog tasks --json}, {@code GET /api/tasks}). */
+  public static String tasks(List<RecentTask> tasks) {
+    return write(json -> {
+      json.writeStartArray();
+      for (RecentTask task : tasks) {
+        json.writeStartObject();
+        json.writeStringField("task_id", task.id());
+        json.writeStringField("outcome", task.failed() ? "failed" : "ok");
+        json.writeArrayFieldStart("workers");
+        for (String worker : task.workers()) {
+          json.writeString(worker);
+        }
+        json.writeEndArray();
+        field(json, "first_at", task.firstAt());
+        field(json, "last_at", task.lastAt());
+        json.writeNumberField("records", task.records());
+        json.writeNumberField("errors", task.errors());
+        json.writeStringField("failure", task.failure());
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+    });
+  }
+
   public static String heartbeats(List<HeartbeatPoint> points) {
     return write(json -> {
       json.writeStartArray();

@@ -1,0 +1,31 @@
+package dev.heartlog.store;
+
+import java.time.Instant;
+
+/**
+ * Which tasks {@code heartlog tasks} (and {@code GET /api/tasks}) lists: those with records in a
+ * time range. A {@code null} field does not filter.
+ *
+ * @param workerId only tasks this worker logged for
+ * @param since only tasks with records the worker made at or after this time
+ * @param until only tasks with records made before this time
+ * @param failedOnly only tasks with an ERROR or CRITICAL record in the range: heartlog's sign
+ *     that a task failed
+ * @param limit at most this many tasks, the most recently active
+ */
+public record TaskFilter(String workerId, Instant since, Instant until, boolean failedOnly, int limit) {
+
+  /** Tasks when no limit is given. */
+  public static final int DEFAULT_LIMIT = 50;
+
+  public TaskFilter {
+    if (limit <= 0) {
+      throw new IllegalArgumentException("limit must be positive");
+    }
+  }
+
+  /** The levels of the records that pick a task. */
+  String[] levels() {
+    return LogFilter.levelsFrom(failedOnly ? "ERROR" : null);
+  }
+}
