@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
       RunCommand.class,
       LogsCommand.class,
       TaskCommand.class,
+      TasksCommand.class,
       WorkerCommand.class,
       WorkersCommand.class,
       MigrateCommand.class,

@@ -11,6 +11,8 @@ final class RecordText {
 
   private static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter SECOND =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
   private RecordText() {}
@@ -34,6 +36,11 @@ final class RecordText {
 
   static String timestamp(Instant instant) {
     return instant == null ? "-" : TIMESTAMP.format(instant);
+  }
+
+  /** {@code 2026-11-27 22:00:01Z}: a time in a listing, where microseconds are noise. */
+  static String second(Instant instant) {
+    return instant == null ? "-" : SECOND.format(instant);
   }
 
   static String clock(Instant instant) {

@@ -81,6 +81,36 @@ class CommandLineTest {
   }
 
   @Test
+  void tasksFailedListsTheFailedTaskWithItsWorkerAndError() {
+    Cli.Result failed = Cli.run("tasks", "--failed", "--db-url", url);
+    Cli.Result all = Cli.run("tasks", "--since", "1h", "--db-url", url);
+
+    assertThat(failed.exitCode()).as(failed.err()).isZero();
+    assertThat(failed.out().lines().toList()).as(failed.out()).hasSize(2);
+    assertThat(failed.out().lines().skip(1).findFirst().orElseThrow())
+        .startsWith(failedTask + " ")
+        .containsPattern("failed\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ")
+        .contains("demo-gpu-2", "Generation failed: CUDA out of memory");
+    assertThat(all.out().lines().skip(1).toList())
+        .as("every demo task, the failed one among them; ok ones end with their workers")
+        .hasSizeGreaterThan(1)
+        .anySatisfy(line -> assertThat(line).startsWith(failedTask + " "))
+        .anySatisfy(line -> assertThat(line).contains(" ok ").endsWith("demo-gpu-1"));
+  }
+
+  @Test
+  void tasksJsonIsOneArrayAndAnEmptyRangeSaysSo() throws IOException {
+    Cli.Result json = Cli.run("tasks", "--failed", "--json", "--db-url", url);
+    Cli.Result none = Cli.run("tasks", "--worker", "demo-gpu-1", "--failed", "--db-url", url);
+
+    assertThat(json.out().trim()).startsWith("[{\"task_id\":\"" + failedTask + "\",\"outcome\":\"failed\"")
+        .contains("\"workers\":[\"demo-gpu-2\"]", "\"failure\":\"Generation failed: CUDA out of memory\"");
+    assertThat(countJsonValues(json.out())).isEqualTo(1);
+    assertThat(none.exitCode()).isZero();
+    assertThat(none.out()).startsWith("No failed tasks of worker demo-gpu-1 logged since ");
+  }
+
+  @Test
   void workerShowsItsRecentTasksAndTimeline() {
     Cli.Result result = Cli.run("worker", "demo-gpu-2", "--db-url", url);
 

@@ -1,0 +1,82 @@
+package dev.heartlog.cli;
+
+import dev.heartlog.store.RecentTask;
+import dev.heartlog.store.StoreJson;
+import dev.heartlog.store.TaskFilter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "tasks",
+    description = "Lists the tasks that logged in a time range (the last hour unless told), the most recently "
+        + "active first: outcome, start, duration, records, workers, and a failed task's last error.",
+    mixinStandardHelpOptions = true)
+final class TasksCommand implements Callable<Integer> {
+
+  private static final String ROW = "%-38s %-7s %-20s %9s %8s  %-20s %s";
+
+  @Spec CommandSpec spec;
+  @Mixin StoreOptions storeOptions;
+
+  @Option(names = "--since", paramLabel = "TIME", converter = TimeArgument.class, defaultValue = "1h",
+      description = "Tasks with records made at or after TIME: an age (30s, 15m, 2h, 1d) or a timestamp "
+          + "(default ${DEFAULT-VALUE}).")
+  Instant since;
+
+  @Option(names = "--until", paramLabel = "TIME", converter = TimeArgument.class,
+      description = "Tasks with records made before TIME (same forms as --since).")
+  Instant until;
+
+  @Option(names = "--worker", paramLabel = "ID", description = "Only the tasks this worker logged for.")
+  String worker;
+
+  @Option(names = "--failed",
+      description = "Only the tasks with an ERROR or CRITICAL record in the range, the latest failure first.")
+  boolean failed;
+
+  @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "Tasks to show (default ${DEFAULT-VALUE}).")
+  int limit;
+
+  @Option(names = "--json", description = "The tasks as a JSON array.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    TaskFilter filter = new TaskFilter(worker, since, until, failed, Math.max(1, limit));
+    List<RecentTask> tasks;
+    try (StoreOptions.Opened opened = storeOptions.open()) {
+      tasks = opened.store().tasks(filter);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(StoreJson.tasks(tasks));
+      return 0;
+    }
+    if (tasks.isEmpty()) {
+      out.println("No " + (failed ? "failed tasks" : "tasks") + (worker == null ? "" : " of worker " + worker)
+          + " logged since " + RecordText.second(since) + (until == null ? "" : " before " + RecordText.second(until))
+          + ".");
+      return 0;
+    }
+    out.println(String.format(ROW, "TASK", "OUTCOME", "STARTED", "DURATION", "RECORDS", "WORKERS", "FAILURE"));
+    for (RecentTask task : tasks) {
+      String row = String.format(ROW, task.id(), task.failed() ? "failed" : "ok", RecordText.second(task.firstAt()),
+          RecordText.span(Duration.between(task.firstAt(), task.lastAt())), task.records(),
+          String.join(",", task.workers()), task.failure() == null ? "" : task.failure());
+      out.println(row.stripTrailing());   // an ok task has no failure to show
+    }
+    return 0;
+  }
+}
