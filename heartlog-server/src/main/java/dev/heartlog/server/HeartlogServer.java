@@ -84,6 +84,7 @@ public final class HeartlogServer implements AutoCloseable {
     app.post(IngestRoutes.RPC_PATH, ingest::heartbeat);
     app.patch(IngestRoutes.WORKERS_PATH, ingest::patchWorker);
     app.get("/api/logs", query::logs);
+    app.get("/api/tasks", query::tasks);
     app.get("/api/tasks/{id}", query::task);
     app.get("/api/workers", query::workers);
     app.get("/api/workers/{id}", query::worker);

@@ -5,6 +5,7 @@ import dev.heartlog.store.Store;
 import dev.heartlog.store.StoreException;
 import dev.heartlog.store.StoreJson;
 import dev.heartlog.store.StoredRecord;
+import dev.heartlog.store.TaskFilter;
 import dev.heartlog.store.TaskTimeline;
 import dev.heartlog.store.TimeSpec;
 import dev.heartlog.store.WorkerDetail;
@@ -25,6 +26,9 @@ import java.util.stream.Collectors;
  *   <li>{@code GET /api/logs?worker=&task=&level=&since=&until=&grep=&component=&limit=&before=}: an
  *       array of records, oldest first, the newest {@code limit} (default 100) that match; with
  *       {@code before=<id>}, those that come after that record in the listing (the next page)
+ *   <li>{@code GET /api/tasks?since=&until=&worker=&failed=&limit=}: the tasks that logged in the
+ *       range (the last hour unless {@code since} says otherwise), the most recently active first;
+ *       with {@code failed=true} only those with an error in it
  *   <li>{@code GET /api/tasks/{id}}: the task's timeline
  *   <li>{@code GET /api/workers/{id}}: the worker with its recent tasks and records
  *   <li>{@code GET /api/workers}: every worker's health
@@ -48,6 +52,23 @@ final class QueryRoutes {
     Long before = longParam(ctx, "before");
     List<StoredRecord> records = guarded(() -> before == null ? store.logs(filter) : store.logsBefore(filter, before));
     json(ctx, records.stream().map(StoreJson::record).collect(Collectors.joining(",", "[", "]")));
+  }
+
+  void tasks(Context ctx) {
+    keys.require(ctx, ApiKeys.Role.READER);
+    TaskFilter filter;
+    try {
+      Instant since = time(ctx.queryParam("since"));
+      filter = new TaskFilter(
+          blankToNull(ctx.queryParam("worker")),
+          since != null ? since : clock.instant().minus(Duration.ofHours(1)),
+          time(ctx.queryParam("until")),
+          booleanParam(ctx, "failed"),
+          intParam(ctx, "limit", TaskFilter.DEFAULT_LIMIT));
+    } catch (IllegalArgumentException e) {
+      throw PostgrestError.badRequest("HL400", e.getMessage());
+    }
+    json(ctx, StoreJson.tasks(guarded(() -> store.tasks(filter))));
   }
 
   void task(Context ctx) {
@@ -119,6 +140,17 @@ final class QueryRoutes {
     } catch (NumberFormatException e) {
       throw PostgrestError.badRequest("HL400", name + " must be a whole number (got '" + value + "')");
     }
+  }
+
+  private static boolean booleanParam(Context ctx, String name) {
+    String value = blankToNull(ctx.queryParam(name));
+    if (value == null || value.equalsIgnoreCase("false")) {
+      return false;
+    }
+    if (value.equalsIgnoreCase("true")) {
+      return true;
+    }
+    throw PostgrestError.badRequest("HL400", name + " must be true or false (got '" + value + "')");
   }
 
   private static Long longParam(Context ctx, String name) {

@@ -267,6 +267,31 @@ class ServerTest {
   }
 
   @Test
+  void theTaskListIsTheLastHoursTasksUnlessSinceSaysOtherwise() throws Exception {
+    java.time.Instant now = java.time.Instant.now();
+    post("{\"worker_id_param\": \"list-worker\", \"logs_param\": ["
+        + "{\"timestamp\": \"2026-11-27T22:00:00Z\", \"level\": \"INFO\", \"message\": \"long ago\", \"task_id\": \"list-old\"},"
+        + "{\"timestamp\": \"" + now.minusSeconds(120) + "\", \"level\": \"INFO\", \"message\": \"fine\", \"task_id\": \"list-ok\"},"
+        + "{\"timestamp\": \"" + now.minusSeconds(60) + "\", \"level\": \"ERROR\", \"message\": \"render failed\","
+        + " \"task_id\": \"list-failed\"}]}", WRITER);
+
+    HttpResponse<String> lastHour = get("/api/tasks?worker=list-worker", READER);
+    HttpResponse<String> failed = get("/api/tasks?worker=list-worker&failed=true", READER);
+    HttpResponse<String> sinceThen = get("/api/tasks?worker=list-worker&since=2026-11-27T00:00:00Z&limit=5", READER);
+    HttpResponse<String> badFlag = get("/api/tasks?failed=maybe", READER);
+    HttpResponse<String> asWriter = get("/api/tasks", WRITER);
+
+    assertThat(lastHour.statusCode()).isEqualTo(200);
+    assertThat(lastHour.body()).startsWith("[{\"task_id\":\"list-failed\",\"outcome\":\"failed\",\"workers\":[\"list-worker\"]")
+        .contains("{\"task_id\":\"list-ok\",\"outcome\":\"ok\"").doesNotContain("list-old");
+    assertThat(failed.body()).contains("\"failure\":\"render failed\"").doesNotContain("list-ok");
+    assertThat(sinceThen.body()).contains("list-failed", "list-ok", "list-old");
+    assertThat(badFlag.statusCode()).isEqualTo(400);
+    assertThat(badFlag.body()).contains("failed must be true or false (got 'maybe')");
+    assertThat(asWriter.statusCode()).isEqualTo(403);
+  }
+
+  @Test
   void keysAreCreatedOnceAndOnlyTheirHashesAreKept() throws IOException {
     Path keys = folder.resolve("fresh-keys");
     HeartlogServer first = HeartlogServer.builder().store(store).keysFile(keys).port(0).build();
