@@ -1,4 +1,4 @@
-// heartlog web viewer: fleet, worker, task and explore pages over the JSON query API.
+// heartlog web viewer: fleet, tasks, worker, task and explore pages over the JSON query API.
 // Plain JavaScript, no build step and no CDN: the machines that run heartlog may be offline.
 'use strict';
 
@@ -194,7 +194,7 @@ async function fleetPage(view) {
     });
     const stale = workers.filter(w => w.health === 'stale').length;
     const header = (key, label) => `<th data-sort="${key}" class="${column === key ? 'sorted' + (fleetSort.ascending ? ' asc' : '') : ''}">${label}</th>`;
-    view.innerHTML = `<h1>Fleet</h1><div class="sub">${workers.length} workers${stale ? `, <span class="health-stale">${stale} stale</span>` : ''} · refreshes every 5 s</div>
+    view.innerHTML = `<h1>Fleet</h1><div class="sub">${workers.length} workers${stale ? `, <span class="health-stale">${stale} stale</span>` : ''} · refreshes every 5 s · <a href="#/tasks?failed=true" id="failed-tasks">the last hour's failed tasks</a></div>
       <table id="fleet"><thead><tr>${header('worker_id', 'Worker')}${header('health', 'Health')}${header('heartbeat_age_s', 'Heartbeat')}
         ${header('current_task_id', 'Current task')}${header('vram_used_mb', 'VRAM')}${header('errors_last_hour', 'Errors 1h')}${header('warnings_last_hour', 'Warnings 1h')}</tr></thead>
       <tbody>${workers.map(w => `<tr class="${w.health === 'stale' ? 'stale' : ''}" data-worker="${esc(w.worker_id)}">
@@ -289,13 +289,14 @@ async function taskPage(id, view) {
     <h2>Timeline</h2>${recordsTable(task.records, { showTask: false, id: 'task-records' })}`;
 }
 
-function exploreParams() {
+// The query after the page's path in the hash: #/explore?level=ERROR.
+function hashParams() {
   const query = location.hash.includes('?') ? location.hash.slice(location.hash.indexOf('?') + 1) : '';
   return new URLSearchParams(query);
 }
 
 async function explorePage(view) {
-  const params = exploreParams();
+  const params = hashParams();
   const field = (name, label, attrs = '') => `<label>${label}<input name="${name}" value="${esc(params.get(name) || '')}" ${attrs}></label>`;
   view.innerHTML = `<h1>Explore</h1>
     <form class="filters" id="filters">${field('worker', 'Worker')}${field('task', 'Task')}
@@ -341,6 +342,41 @@ async function explorePage(view) {
   if (!params.get('until') && !params.get('before')) tail.open(); else view.querySelector('#tail-control').hidden = true;
 }
 
+async function tasksPage(view) {
+  const params = hashParams();
+  const failed = params.get('failed') === 'true';
+  const since = params.get('since') || '1h';
+  view.innerHTML = `<h1>Tasks</h1><div class="sub">The tasks with records since ${esc(since)}, the most recently active first${failed ? ' (failed: the latest failure first)' : ''}</div>
+    <form class="filters" id="task-filters"><label>Worker<input name="worker" value="${esc(params.get('worker') || '')}"></label>
+      <label>Since<input name="since" value="${esc(since)}" placeholder="1h or 2026-11-27T22:00Z" size="18"></label>
+      <label class="check"><span><input type="checkbox" name="failed" value="true" ${failed ? 'checked' : ''}> failed only</span></label>
+      <button class="primary">Apply</button></form>
+    <div id="task-results"><p class="loading">Loading tasks…</p></div>`;
+  view.querySelector('#task-filters').addEventListener('submit', event => {
+    event.preventDefault();
+    const next = new URLSearchParams();
+    new FormData(event.target).forEach((value, key) => { if (String(value).trim()) next.set(key, String(value).trim()); });
+    location.hash = '#/tasks?' + next.toString();
+  });
+  const query = new URLSearchParams({ since, limit: '200' });
+  if (params.get('worker')) query.set('worker', params.get('worker'));
+  if (failed) query.set('failed', 'true');
+  const tasks = await api('/api/tasks?' + query.toString());
+  const results = view.querySelector('#task-results');
+  if (!tasks.length) {
+    results.innerHTML = `<div class="notice" id="no-tasks">No ${failed ? 'failed ' : ''}tasks logged since ${esc(since)}. Records are kept 48 hours.</div>`;
+    return;
+  }
+  const link = (page, id) => `<a href="#/${page}/${encodeURIComponent(id)}">${esc(id)}</a>`;
+  results.innerHTML = `<table id="tasks"><thead><tr><th>Task</th><th>Outcome</th><th>Started</th><th>Duration</th><th>Records</th><th>Workers</th><th>Failure</th></tr></thead>
+    <tbody>${tasks.map(task => `<tr class="${task.outcome === 'failed' ? 'row-ERROR' : ''}" data-task="${esc(task.task_id)}">
+      <td>${link('task', task.task_id)}</td>
+      <td>${task.outcome === 'failed' ? '<span class="badge lvl-ERROR">FAILED</span>' : '<span class="badge">ok</span>'}</td>
+      <td class="time">${time(task.first_at)}</td><td class="num">${span(task.first_at, task.last_at)}</td>
+      <td class="num">${task.records}</td><td>${task.workers.map(w => link('worker', w)).join(', ')}</td>
+      <td class="msg">${esc(task.failure || '')}</td></tr>`).join('')}</tbody></table>`;
+}
+
 // ---- routing ----------------------------------------------------------------------------------
 
 async function route() {
@@ -356,6 +392,7 @@ async function route() {
     if (parts[0] === 'worker' && parts[1]) { loading('worker', view); await workerPage(parts[1], view); }
     else if (parts[0] === 'task' && parts[1]) { loading('task', view); await taskPage(parts[1], view); }
     else if (parts[0] === 'explore') { await explorePage(view); }
+    else if (parts[0] === 'tasks') { await tasksPage(view); }
     else { loading('fleet', view); await fleetPage(view); }
   } catch (error) {
     showError(error, view);

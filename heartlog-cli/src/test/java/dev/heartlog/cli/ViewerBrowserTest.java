@@ -124,6 +124,26 @@ class ViewerBrowserTest {
   }
 
   @Test
+  @Order(3)   // reads only, as the test above
+  void theFleetsFailedTasksLinkListsTheFailedTaskWhichOpensItsTimeline() throws Exception {
+    browser.get(base + "/#/tasks");
+    int all = waitForRows(By.cssSelector("#tasks tbody tr"));
+
+    browser.get(base + "/#/fleet");
+    waitFor(By.id("failed-tasks")).click();
+    waitUntil(() -> browser.getCurrentUrl().contains("failed=true")
+        && browser.findElements(By.cssSelector("#tasks tbody tr")).size() == 1);
+    WebElement failed = browser.findElement(By.cssSelector("#tasks tbody tr"));
+
+    assertThat(all).as("every task of the demo's last hour").isGreaterThan(1);
+    assertThat(failed.getText()).contains(failedTask, "FAILED", "demo-gpu-2", "Generation failed: CUDA out of memory");
+    assertThat(browser.findElement(By.name("failed")).isSelected()).isTrue();
+    screenshot("tasks");
+    failed.findElement(By.linkText(failedTask)).click();
+    waitUntilText(By.id("task-outcome"), "FAILED");
+  }
+
+  @Test
   @Order(4)
   void aFilterNarrowsTheExploreResultsAndSurvivesAReloadThroughTheUrl() throws Exception {
     browser.get(base + "/#/explore");
