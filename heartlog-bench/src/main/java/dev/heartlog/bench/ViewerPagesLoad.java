@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.Store;
+import dev.heartlog.store.TaskFilter;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -68,6 +69,23 @@ public final class ViewerPagesLoad {
             + " min ago)", samples, () -> store.logs(new LogFilter(null, null, null, null, null, null, 100)).size());
         time("until the newest record, a component no record has", samples,
             () -> store.logs(new LogFilter(null, null, null, null, end, null, "no.such.component", 100)).size());
+        // The Tasks page over the data's last hour, against the query of part 3 it is nearest to
+        // (the errors of the last hour across the fleet) in the same run.
+        Instant hourBefore = end.minus(java.time.Duration.ofHours(1));
+        System.out.println();
+        System.out.println("| the Tasks page (`heartlog tasks`), the data's last hour | p50 | p95 | max | samples |");
+        System.out.println("|---|---|---|---|---|");
+        time("the fleet's tasks, the 200 most recently active (the page)", samples,
+            () -> store.tasks(new TaskFilter(null, hourBefore, end, false, 200)).size());
+        time("the fleet's tasks, the 50 most recently active (`heartlog tasks`)", samples,
+            () -> store.tasks(new TaskFilter(null, hourBefore, end, false, TaskFilter.DEFAULT_LIMIT)).size());
+        time("failed only (`heartlog tasks --failed`, the Fleet page's link)", samples,
+            () -> store.tasks(new TaskFilter(null, hourBefore, end, true, 200)).size());
+        java.util.concurrent.ThreadLocalRandom pick = java.util.concurrent.ThreadLocalRandom.current();
+        time("one worker's, at random (`heartlog tasks --worker W`)", samples,
+            () -> store.tasks(new TaskFilter("gpu-" + pick.nextInt(1_000), hourBefore, end, false, 200)).size());
+        time("baseline: the errors of the last hour across the fleet (`logs --level ERROR`, part 3)", samples,
+            () -> store.logs(new LogFilter(null, null, "ERROR", hourBefore, end, null, 1_000)).size());
         System.out.println();
         System.out.println("| a worker's page: 20 recent tasks, 100 records | p50 | p95 | max | samples |");
         System.out.println("|---|---|---|---|---|");
