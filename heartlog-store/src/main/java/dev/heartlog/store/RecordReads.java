@@ -71,32 +71,61 @@ final class RecordReads {
   private record Position(Instant timestamp, Long seq) {}
 
   private List<StoredRecord> logs(LogFilter filter, Map<String, Object> values, Instant before) {
-    List<StoredRecord> newestFirst = null;
-    if (filter.workerId() == null && filter.taskId() == null && !filter.warningsAndAbove()) {
-      Instant end = filter.until() != null ? filter.until()
-          : before != null ? before
+    boolean windows = filter.workerId() == null && filter.taskId() == null && !filter.warningsAndAbove();
+    Instant end = filter.until() != null ? filter.until() : before;
+    List<StoredRecord> newestFirst =
+        inNewestWindows(windows, "logs", values, Rows::storedRecord, end, filter.since(), filter.limit());
+    Collections.reverse(newestFirst);
+    return newestFirst;
+  }
+
+  /**
+   * The tasks with records in the filter's range, the most recently active first, each summed up
+   * from all of its records. Across the fleet they are picked in the windows of {@link #logs}:
+   * the tasks with records in a window back from the range's end were active more recently than
+   * any other, so a window that holds {@code limit} tasks holds the range's first {@code limit},
+   * and a busy fleet's hour is not read whole for them. A worker's records are read by its own
+   * index, and failures by the errors index, whole range at once: failed tasks are few, so the
+   * windows would rarely fill and cost their reads on top (BENCHMARKS.md §3, "The Tasks page").
+   */
+  List<RecentTask> tasks(TaskFilter filter) {
+    Map<String, Object> values = new HashMap<>();
+    values.put("worker", filter.workerId());
+    values.put("levels", filter.levels());
+    values.put("since", filter.since());
+    values.put("until", filter.until());
+    values.put("limit", filter.limit());
+    return inNewestWindows(filter.workerId() == null && !filter.failedOnly(), "tasks", values, Rows::recentTask,
+        filter.until(), filter.since(), filter.limit());
+  }
+
+  /**
+   * Runs query {@code name} in the {@link #NEWEST_RECORD_WINDOWS} back from {@code end} (else
+   * from the newest record stored) until one answers {@code limit} rows, and on the whole range
+   * from {@code since} last, or at once where {@code windows} is false. The query bounds the
+   * records' time from below by {@code :window_s} before {@code :window_end} where they are set.
+   */
+  private <T> List<T> inNewestWindows(boolean windows, String name, Map<String, Object> values,
+      Store.SqlFunction<java.sql.ResultSet, T> row, Instant end, Instant since, int limit) {
+    if (windows) {
+      Instant windowEnd = end != null ? end
           : queries.queryOne("newest-stored-time", Map.of("issued", issuedLogId()), rs -> rs.getTimestamp("newest").toInstant());
-      values.put("window_end", end);
-      Duration range = filter.since() == null ? null : Duration.between(filter.since(), end);
+      values.put("window_end", windowEnd);
+      Duration range = since == null ? null : Duration.between(since, windowEnd);
       for (Duration window : NEWEST_RECORD_WINDOWS) {
         if (range != null && window.compareTo(range) >= 0) {
           break;   // the whole range is read next anyway
         }
         values.put("window_s", window.toSeconds());
-        List<StoredRecord> newest = queries.query("logs", values, Rows::storedRecord);
-        if (newest.size() >= filter.limit()) {
-          newestFirst = newest;
-          break;
+        List<T> found = queries.query(name, values, row);
+        if (found.size() >= limit) {
+          return found;
         }
       }
     }
-    if (newestFirst == null) {
-      values.put("window_s", null);
-      values.put("window_end", null);
-      newestFirst = queries.query("logs", values, Rows::storedRecord);
-    }
-    Collections.reverse(newestFirst);
-    return newestFirst;
+    values.put("window_s", null);
+    values.put("window_end", null);
+    return queries.query(name, values, row);
   }
 
   /**

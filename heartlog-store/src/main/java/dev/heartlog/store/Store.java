@@ -282,13 +282,7 @@ public final class Store {
    * TaskFilter#failedOnly()}, the latest failure first), each summed up from all of its records.
    */
   public List<RecentTask> tasks(TaskFilter filter) {
-    Map<String, Object> values = new HashMap<>();
-    values.put("worker", filter.workerId());
-    values.put("levels", filter.levels());
-    values.put("since", filter.since());
-    values.put("until", filter.until());
-    values.put("limit", filter.limit());
-    return query("tasks", values, Rows::recentTask);
+    return reads.tasks(filter);
   }
 
   /** A worker's heartbeats since a time, oldest first: VRAM over time and the task of each. */

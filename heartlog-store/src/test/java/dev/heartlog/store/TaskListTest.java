@@ -107,6 +107,18 @@ class TaskListTest {
   }
 
   @Test
+  void aLimitThatTheNewestRecordsFillIsTheWholeRangesFirstTasksSummedUpWhole() {
+    // Two tasks logged in the last ten minutes: a limit of 2 is answered from that window alone.
+    List<RecentTask> whole = store.tasks(new TaskFilter(null, HOUR_AGO, null, false, 50));
+    List<RecentTask> failures = store.tasks(new TaskFilter(null, HOUR_AGO, null, true, 50));
+
+    assertThat(store.tasks(new TaskFilter(null, HOUR_AGO, null, false, 2))).isEqualTo(whole.subList(0, 2));
+    assertThat(store.tasks(new TaskFilter(null, HOUR_AGO, null, true, 1))).isEqualTo(failures.subList(0, 1));
+    assertThat(store.tasks(new TaskFilter(null, null, null, false, 2)).get(1).records())
+        .as("t-long's records of two hours ago count too").isEqualTo(4);
+  }
+
+  @Test
   void aLimitBelowOneIsRefused() {
     assertThatThrownBy(() -> new TaskFilter(null, null, null, false, 0))
         .isInstanceOf(IllegalArgumentException.class)

@@ -3,7 +3,9 @@
 -- its records in the range, and then summed up from all of its records, those outside the range
 -- too, as `heartlog task` shows it: a task that began before :since shows when it began.
 -- A filter given as NULL does not filter; each call is planned with its values, so the error
--- levels read the errors index and a worker its timeline index.
+-- levels read the errors index and a worker its timeline index. :window_s, where given, picks
+-- only among the records of that many seconds back from :window_end (Store.tasks's search in
+-- growing windows, as Store.logs's); it bounds their time from below only.
 WITH picked AS (
     SELECT task_id,
            max(timestamp) AS latest
@@ -13,6 +15,8 @@ WITH picked AS (
       AND level = ANY (:levels::text[])
       AND (:since::timestamptz IS NULL OR timestamp >= :since::timestamptz)
       AND (:until::timestamptz IS NULL OR timestamp < :until::timestamptz)
+      AND (:window_s::bigint IS NULL
+           OR timestamp >= :window_end::timestamptz - make_interval(secs => :window_s::bigint))
     GROUP BY task_id
     ORDER BY latest DESC, task_id
     LIMIT :limit
