@@ -37,7 +37,7 @@ public final class HeartlogServer implements AutoCloseable {
   /** How often the server runs partition maintenance and retention. */
   public static final Duration DEFAULT_MAINTENANCE_INTERVAL = Duration.ofHours(1);
 
-  private final HeartlogServerBuilder config;
+  private final ServerConfig config;
   private final ApiKeys keys;
   private final ApiKeys.Created created;
   private Javalin app;
@@ -45,7 +45,7 @@ public final class HeartlogServer implements AutoCloseable {
   private LiveTail tail;
   private TailRoutes tailRoutes;
 
-  HeartlogServer(HeartlogServerBuilder config, ApiKeys keys, ApiKeys.Created created) {
+  HeartlogServer(ServerConfig config, ApiKeys keys, ApiKeys.Created created) {
     this.config = config;
     this.keys = keys;
     this.created = created;
@@ -63,14 +63,14 @@ public final class HeartlogServer implements AutoCloseable {
   /** Binds and starts serving; returns once requests are accepted. */
   public HeartlogServer start() {
     KeyCheck check = new KeyCheck(keys);
-    IngestRoutes ingest = new IngestRoutes(config.store, check, config.maxBodyBytes);
-    QueryRoutes query = new QueryRoutes(config.store, check, config.clock);
-    tail = config.jdbcUrl == null ? null
-        : new LiveTail(config.store, config.jdbcUrl, config.user, config.password, config.tailMaxQueued,
-            config.diagnostics);
+    IngestRoutes ingest = new IngestRoutes(config.store(), check, config.maxBodyBytes());
+    QueryRoutes query = new QueryRoutes(config.store(), check, config.clock());
+    tail = config.jdbcUrl() == null ? null
+        : new LiveTail(config.store(), config.jdbcUrl(), config.user(), config.password(), config.tailMaxQueued(),
+            config.diagnostics());
     app = Javalin.create(javalin -> {
       javalin.showJavalinBanner = false;
-      javalin.http.maxRequestSize = config.maxBodyBytes;
+      javalin.http.maxRequestSize = config.maxBodyBytes();
       javalin.useVirtualThreads = false;
       // The web viewer: static files shipped in the jar, no CDN.
       javalin.staticFiles.add(files -> {
@@ -98,7 +98,7 @@ public final class HeartlogServer implements AutoCloseable {
     app.exception(Exception.class, (e, ctx) ->
         ctx.status(500).contentType("application/json").result(
             new PostgrestError(500, "HL500", "Internal error: " + e, null, null).json()));
-    app.start(config.bind, config.port);
+    app.start(config.bind(), config.port());
     startMaintenance();
     return this;
   }
@@ -135,16 +135,16 @@ public final class HeartlogServer implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     });
-    long period = config.maintenanceInterval.toMillis();
+    long period = config.maintenanceInterval().toMillis();
     maintenance.scheduleWithFixedDelay(this::maintainQuietly, period, period, TimeUnit.MILLISECONDS);
   }
 
   /** Catches everything: a scheduled task that throws is silently cancelled by its executor. */
   private void maintainQuietly() {
     try {
-      config.store.maintain(Store.DEFAULT_RETENTION, Store.DEFAULT_DAYS_AHEAD);
+      config.store().maintain(Store.DEFAULT_RETENTION, Store.DEFAULT_DAYS_AHEAD);
     } catch (Exception e) {
-      config.diagnostics.println("heartlog serve: maintenance failed, will retry: " + e.getMessage());
+      config.diagnostics().println("heartlog serve: maintenance failed, will retry: " + e.getMessage());
     }
   }
 }

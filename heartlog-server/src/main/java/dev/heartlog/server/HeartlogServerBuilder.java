@@ -10,21 +10,20 @@ import java.util.Objects;
 
 /** Builds a server; only the store is required. Setters validate as values are set. */
 public final class HeartlogServerBuilder {
-  // Package-private: HeartlogServer reads them.
-  Store store;
-  String jdbcUrl;
-  String user;
-  String password;
-  Path keysFile = Path.of("heartlog-data", "keys");
-  String writerKeys;
-  String readerKeys;
-  String bind = HeartlogServer.DEFAULT_BIND;
-  int port = HeartlogServer.DEFAULT_PORT;
-  long maxBodyBytes = HeartlogServer.DEFAULT_MAX_BODY_BYTES;
-  Duration maintenanceInterval = HeartlogServer.DEFAULT_MAINTENANCE_INTERVAL;
-  int tailMaxQueued = HeartlogServer.DEFAULT_TAIL_MAX_QUEUED;
-  Clock clock = Clock.systemUTC();
-  PrintStream diagnostics = System.err;
+  private Store store;
+  private String jdbcUrl;
+  private String user;
+  private String password;
+  private Path keysFile = Path.of("heartlog-data", "keys");
+  private String writerKeys;
+  private String readerKeys;
+  private String bind = HeartlogServer.DEFAULT_BIND;
+  private int port = HeartlogServer.DEFAULT_PORT;
+  private long maxBodyBytes = HeartlogServer.DEFAULT_MAX_BODY_BYTES;
+  private Duration maintenanceInterval = HeartlogServer.DEFAULT_MAINTENANCE_INTERVAL;
+  private int tailMaxQueued = HeartlogServer.DEFAULT_TAIL_MAX_QUEUED;
+  private Clock clock = Clock.systemUTC();
+  private PrintStream diagnostics = System.err;
 
   HeartlogServerBuilder() {}
 
@@ -132,6 +131,8 @@ public final class HeartlogServerBuilder {
     }
     ApiKeys.Created[] created = new ApiKeys.Created[1];
     ApiKeys keys = ApiKeys.load(keysFile, writerKeys, readerKeys, created);
-    return new HeartlogServer(this, keys, created[0]);
+    ServerConfig config = new ServerConfig(store, jdbcUrl, user, password, bind, port, maxBodyBytes,
+        maintenanceInterval, tailMaxQueued, clock, diagnostics);
+    return new HeartlogServer(config, keys, created[0]);
   }
 }

@@ -292,6 +292,26 @@ class ServerTest {
   }
 
   @Test
+  void aBuilderUsedAgainChangesNoServerItBuiltBefore() throws Exception {
+    HeartlogServerBuilder builder = HeartlogServer.builder().store(store).keysFile(folder.resolve("reuse-keys"))
+        .writerKeys(WRITER).port(0).maxBodyBytes(2048);
+    try (HeartlogServer small = builder.build()) {
+      builder.maxBodyBytes(16L * 1024 * 1024);
+      small.start();
+      String body = "{\"worker_id_param\": \"reuse-worker\", \"logs_param\": [{\"timestamp\": \"2026-11-27T22:00:00Z\","
+          + " \"level\": \"INFO\", \"message\": \"" + "x".repeat(4096) + "\"}]}";
+
+      HttpResponse<String> response = http.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + small.port() + IngestRoutes.RPC_PATH))
+              .header("apikey", WRITER).header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+          HttpResponse.BodyHandlers.ofString());
+
+      assertThat(response.statusCode()).as("the 2 KiB limit it was built with").isEqualTo(413);
+    }
+  }
+
+  @Test
   void keysAreCreatedOnceAndOnlyTheirHashesAreKept() throws IOException {
     Path keys = folder.resolve("fresh-keys");
     HeartlogServer first = HeartlogServer.builder().store(store).keysFile(keys).port(0).build();

@@ -1,0 +1,29 @@
+package dev.heartlog.server;
+
+import dev.heartlog.store.Store;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * A server's settings once built: a builder used again afterwards changes no server it built.
+ * See {@link HeartlogServerBuilder} for each setting.
+ */
+record ServerConfig(
+    Store store,
+    String jdbcUrl,
+    String user,
+    String password,
+    String bind,
+    int port,
+    long maxBodyBytes,
+    Duration maintenanceInterval,
+    int tailMaxQueued,
+    Clock clock,
+    PrintStream diagnostics) {
+
+  @Override
+  public String toString() {
+    return "ServerConfig[" + store.displayUrl() + ", " + bind + ":" + port + ", password=***]";
+  }
+}
