@@ -1,0 +1,204 @@
+// heartlog web viewer, its pages: fleet, tasks, worker, task and explore, each drawn from the JSON
+// query API. The helpers they use (api, esc, time, recordsTable, liveTail, ...) and the routing
+// that picks a page are in app.js, which loads after this file and shows the first page.
+'use strict';
+
+let fleetSort = { column: 'worker_id', ascending: true };
+
+async function fleetPage(view) {
+  const render = async () => {
+    const workers = await api('/api/workers');
+    if (!workers.length) {
+      view.innerHTML = `<h1>Fleet</h1><div class="notice" id="empty-fleet">No workers yet: none has sent a heartbeat to this store.
+        <p>Point a worker here with <code>HEARTLOG_URL=${esc(location.origin)}</code> and a writer key, or run <code>bin/heartlog demo</code>.</p></div>`;
+      return;
+    }
+    const column = fleetSort.column;
+    workers.sort((a, b) => {
+      const x = a[column] ?? -1, y = b[column] ?? -1;
+      return (x < y ? -1 : x > y ? 1 : 0) * (fleetSort.ascending ? 1 : -1);
+    });
+    const stale = workers.filter(w => w.health === 'stale').length;
+    const header = (key, label) => `<th data-sort="${key}" class="${column === key ? 'sorted' + (fleetSort.ascending ? ' asc' : '') : ''}">${label}</th>`;
+    view.innerHTML = `<h1>Fleet</h1><div class="sub">${workers.length} workers${stale ? `, <span class="health-stale">${stale} stale</span>` : ''} · refreshes every 5 s · <a href="#/tasks?failed=true" id="failed-tasks">the last hour's failed tasks</a></div>
+      <table id="fleet"><thead><tr>${header('worker_id', 'Worker')}${header('health', 'Health')}${header('heartbeat_age_s', 'Heartbeat')}
+        ${header('current_task_id', 'Current task')}${header('vram_used_mb', 'VRAM')}${header('errors_last_hour', 'Errors 1h')}${header('warnings_last_hour', 'Warnings 1h')}</tr></thead>
+      <tbody>${workers.map(w => `<tr class="${w.health === 'stale' ? 'stale' : ''}" data-worker="${esc(w.worker_id)}">
+        <td><a href="#/worker/${encodeURIComponent(w.worker_id)}">${esc(w.worker_id)}</a></td>
+        <td class="health health-${esc(w.health)}">${esc(w.health)}</td>
+        <td class="num" title="${esc(w.last_heartbeat || '')}">${age(w.heartbeat_age_s)}</td>
+        <td>${w.current_task_id ? `<a href="#/task/${encodeURIComponent(w.current_task_id)}">${esc(w.current_task_id)}</a>` : '<span class="sub">idle</span>'}</td>
+        <td>${vramBar(w.vram_used_mb, w.vram_total_mb)}</td>
+        <td class="num ${w.errors_last_hour ? 'lvl-ERROR' : ''}">${w.errors_last_hour}</td>
+        <td class="num ${w.warnings_last_hour ? 'lvl-WARNING' : ''}">${w.warnings_last_hour}</td></tr>`).join('')}</tbody></table>`;
+    view.querySelectorAll('th[data-sort]').forEach(th => th.addEventListener('click', () => {
+      fleetSort = { column: th.dataset.sort, ascending: fleetSort.column === th.dataset.sort ? !fleetSort.ascending : true };
+      render().catch(error => showError(error, view));
+    }));
+  };
+  await render();
+  const timer = setInterval(() => {
+    if (!view.isConnected) { clearInterval(timer); return; }  // left before it finished loading
+    render().catch(error => showError(error, view));
+  }, 5000);
+  cleanup.push(() => clearInterval(timer));
+}
+
+function vramChart(heartbeats, tasks) {
+  const points = heartbeats.filter(h => h.vram_used_mb != null);
+  if (!heartbeats.length) return '<div class="notice">No heartbeats in the last 6 hours.</div>';
+  const width = 1000, height = 240, left = 56, right = 10, top = 28, bottom = 24;
+  const times = heartbeats.map(h => new Date(h.received_at).getTime());
+  const t0 = Math.min(...times), t1 = Math.max(...times, t0 + 1000);
+  const total = Math.max(...heartbeats.map(h => h.vram_total_mb || 0), ...points.map(p => p.vram_used_mb), 1);
+  const x = t => left + (t - t0) / (t1 - t0) * (width - left - right);
+  const y = mb => top + (1 - mb / total) * (height - top - bottom);
+  const grid = [0, 0.25, 0.5, 0.75, 1].map(f => `<line class="grid" x1="${left}" x2="${width - right}" y1="${y(total * f)}" y2="${y(total * f)}"/>
+      <text class="axis" x="4" y="${y(total * f) + 4}">${Math.round(total * f / 1024)} GiB</text>`).join('');
+  const line = points.map(p => `${x(new Date(p.received_at).getTime()).toFixed(1)},${y(p.vram_used_mb).toFixed(1)}`).join(' ');
+  const spans = tasks.filter(t => new Date(t.last_at).getTime() >= t0).map(t => {
+    const a = Math.max(left, x(new Date(t.first_at).getTime())), b = Math.max(a + 3, x(new Date(t.last_at).getTime()));
+    return `<g class="task-span" data-task="${esc(t.task_id)}"><title>task ${esc(t.task_id)}${t.errors ? ' (failed)' : ''}</title>
+      <rect class="span ${t.errors ? 'failed' : ''}" x="${a}" y="4" width="${b - a}" height="${height - bottom - 4}"/>
+      <text class="span-label" x="${a + 3}" y="16">${esc(t.task_id.slice(0, 8))}</text></g>`;
+  }).join('');
+  const label = d => new Date(d).toLocaleTimeString();
+  return `<svg class="chart" id="vram-chart" viewBox="0 0 ${width} ${height}" preserveAspectRatio="none">
+    ${grid}${spans}<polyline class="used" points="${line}"/>
+    <text class="axis" x="${left}" y="${height - 6}">${label(t0)}</text>
+    <text class="axis" x="${width - right}" y="${height - 6}" text-anchor="end">${label(t1)}</text></svg>`;
+}
+
+async function workerPage(id, view) {
+  const [detail, heartbeats] = await Promise.all([
+    api(`/api/workers/${encodeURIComponent(id)}`),
+    api(`/api/workers/${encodeURIComponent(id)}/heartbeats?since=6h`)]);
+  const w = detail.worker;
+  view.innerHTML = `<h1>Worker ${esc(w.worker_id)}</h1>
+    <div class="cards">
+      <div class="card"><div class="k">Health</div><div class="v health health-${esc(w.health)}">${esc(w.health)}</div></div>
+      <div class="card"><div class="k">Last heartbeat</div><div class="v" title="${esc(w.last_heartbeat || '')}">${age(w.heartbeat_age_s)}</div></div>
+      <div class="card"><div class="k">VRAM</div><div class="v">${vramBar(w.vram_used_mb, w.vram_total_mb)}</div></div>
+      <div class="card"><div class="k">Current task</div><div class="v">${w.current_task_id ? `<a href="#/task/${encodeURIComponent(w.current_task_id)}">${esc(w.current_task_id.slice(0, 13))}</a>` : 'idle'}</div></div>
+      <div class="card"><div class="k">Last hour</div><div class="v"><span class="lvl-ERROR">${w.errors_last_hour}</span> errors · <span class="lvl-WARNING">${w.warnings_last_hour}</span> warnings</div></div>
+    </div>
+    <h2>VRAM used over the last 6 hours, with the tasks it ran (click one)</h2>${vramChart(heartbeats, detail.recent_tasks)}
+    <h2>Records</h2>${tailControl()}${recordsTable(detail.records, { showWorker: false, id: 'worker-records' })}`;
+  view.querySelectorAll('.task-span').forEach(g => g.addEventListener('click', () => { location.hash = '#/task/' + encodeURIComponent(g.dataset.task); }));
+  const body = view.querySelector('#worker-records tbody');
+  const tail = liveTail({ worker: id }, record => {
+    body.insertAdjacentHTML('beforeend', recordRow(record, { showWorker: false }));
+    body.lastElementChild.classList.add('fresh');
+  }, view.querySelector('#tail-control'));
+  const newest = detail.records.reduce((m, r) => Math.max(m, r.id), 0);
+  if (newest) tail.setLastId(newest);
+  tail.open();
+}
+
+async function taskPage(id, view) {
+  const task = await api(`/api/tasks/${encodeURIComponent(id)}`);
+  const failed = task.outcome === 'failed';
+  const peak = task.heartbeats.reduce((m, h) => Math.max(m, h.vram_used_mb ?? 0), 0);
+  const total = task.heartbeats.reduce((m, h) => Math.max(m, h.vram_total_mb ?? 0), 0);
+  const failure = task.failure;
+  view.innerHTML = `<h1>Task ${esc(task.task_id)} <span class="badge ${failed ? 'lvl-ERROR' : ''}" id="task-outcome">${failed ? 'FAILED' : 'OK'}</span></h1>
+    <div class="cards">
+      <div class="card"><div class="k">Ran on</div><div class="v">${task.workers.map(w => `<a href="#/worker/${encodeURIComponent(w.worker_id)}">${esc(w.worker_id)}</a>`).join(', ') || '-'}</div></div>
+      <div class="card"><div class="k">Started</div><div class="v">${time(task.first_at)}</div></div>
+      <div class="card"><div class="k">Duration</div><div class="v">${task.first_at ? span(task.first_at, task.last_at) : '-'}</div></div>
+      <div class="card"><div class="k">VRAM peak</div><div class="v">${peak ? `${peak.toLocaleString()} / ${total.toLocaleString()} MiB` : 'unknown'}</div></div>
+      <div class="card"><div class="k">Records</div><div class="v">${task.records.length}</div></div>
+    </div>
+    ${failure ? `<div class="failure" id="task-failure"><strong class="lvl-ERROR">Failed:</strong> ${esc(failure.message)}
+      <div class="sub">${time(failure.timestamp, failure.received_at)} on ${esc(failure.worker_id)}</div>
+      ${failure.metadata && failure.metadata.exception ? `<details open><summary>Stack trace</summary><pre id="stack-trace">${esc(failure.metadata.exception)}</pre></details>` : ''}</div>` : ''}
+    <h2>Timeline</h2>${recordsTable(task.records, { showTask: false, id: 'task-records' })}`;
+}
+
+// The query after the page's path in the hash: #/explore?level=ERROR.
+function hashParams() {
+  const query = location.hash.includes('?') ? location.hash.slice(location.hash.indexOf('?') + 1) : '';
+  return new URLSearchParams(query);
+}
+
+async function explorePage(view) {
+  const params = hashParams();
+  const field = (name, label, attrs = '') => `<label>${label}<input name="${name}" value="${esc(params.get(name) || '')}" ${attrs}></label>`;
+  view.innerHTML = `<h1>Explore</h1>
+    <form class="filters" id="filters">${field('worker', 'Worker')}${field('task', 'Task')}
+      <label>Minimum level<select name="level"><option value="">any</option>${LEVELS.map(l => `<option ${params.get('level') === l ? 'selected' : ''}>${l}</option>`).join('')}</select></label>
+      ${field('since', 'Since', 'placeholder="2h or 2026-11-27T22:00Z" size="18"')}${field('until', 'Until', 'size="18"')}${field('grep', 'Text')}
+      ${field('component', 'Component', 'placeholder="logger or component" size="14"')}
+      ${field('limit', 'Page size', 'size="5" placeholder="100"')}<button class="primary">Apply</button></form>
+    <div id="results"><p class="loading">Loading records…</p></div>`;
+  view.querySelector('#filters').addEventListener('submit', event => {
+    event.preventDefault();
+    const next = new URLSearchParams();
+    new FormData(event.target).forEach((value, key) => { if (String(value).trim()) next.set(key, String(value).trim()); });
+    location.hash = '#/explore' + (next.toString() ? '?' + next.toString() : '');
+  });
+  const records = await api('/api/logs?' + params.toString());
+  const results = view.querySelector('#results');
+  if (!records.length) {
+    results.innerHTML = `<div class="notice" id="no-results">No records match. Records are kept 48 hours; widen the filters.</div>${tailControl()}<table id="explore-records" hidden><tbody></tbody></table>`;
+  } else {
+    const pageSize = Number(params.get('limit') || 100);
+    const full = records.length >= pageSize;
+    results.innerHTML = `<div class="sub" id="result-count">${records.length} record${records.length === 1 ? '' : 's'}${full ? ', the newest; <a href="#" id="older">older…</a>' : ''}</div>
+      ${tailControl()}${recordsTable(records, { id: 'explore-records' })}`;
+    if (full) view.querySelector('#older').addEventListener('click', event => {
+      event.preventDefault();
+      // After the oldest record shown, by its id: records of its very time not shown yet come
+      // next, which until=<its time> would skip.
+      const next = new URLSearchParams(params);
+      next.set('before', records[0].id);
+      location.hash = '#/explore?' + next.toString();
+    });
+  }
+  const body = view.querySelector('#explore-records tbody');
+  const tailParams = {};
+  ['worker', 'task', 'level', 'grep', 'component'].forEach(k => { if (params.get(k)) tailParams[k] = params.get(k); });
+  const tail = liveTail(tailParams, record => {
+    view.querySelector('#explore-records').hidden = false;
+    body.insertAdjacentHTML('beforeend', recordRow(record));
+    body.lastElementChild.classList.add('fresh');
+  }, view.querySelector('#tail-control'));
+  const newest = records.reduce((m, r) => Math.max(m, r.id), 0);
+  if (newest) tail.setLastId(newest);
+  if (!params.get('until') && !params.get('before')) tail.open(); else view.querySelector('#tail-control').hidden = true;
+}
+
+async function tasksPage(view) {
+  const params = hashParams();
+  const failed = params.get('failed') === 'true';
+  const since = params.get('since') || '1h';
+  view.innerHTML = `<h1>Tasks</h1><div class="sub">The tasks with records since ${esc(since)}, the most recently active first${failed ? ' (failed: the latest failure first)' : ''}</div>
+    <form class="filters" id="task-filters"><label>Worker<input name="worker" value="${esc(params.get('worker') || '')}"></label>
+      <label>Since<input name="since" value="${esc(since)}" placeholder="1h or 2026-11-27T22:00Z" size="18"></label>
+      <label class="check"><span><input type="checkbox" name="failed" value="true" ${failed ? 'checked' : ''}> failed only</span></label>
+      <button class="primary">Apply</button></form>
+    <div id="task-results"><p class="loading">Loading tasks…</p></div>`;
+  view.querySelector('#task-filters').addEventListener('submit', event => {
+    event.preventDefault();
+    const next = new URLSearchParams();
+    new FormData(event.target).forEach((value, key) => { if (String(value).trim()) next.set(key, String(value).trim()); });
+    location.hash = '#/tasks?' + next.toString();
+  });
+  const query = new URLSearchParams({ since, limit: '200' });
+  if (params.get('worker')) query.set('worker', params.get('worker'));
+  if (failed) query.set('failed', 'true');
+  const tasks = await api('/api/tasks?' + query.toString());
+  const results = view.querySelector('#task-results');
+  if (!tasks.length) {
+    results.innerHTML = `<div class="notice" id="no-tasks">No ${failed ? 'failed ' : ''}tasks logged since ${esc(since)}. Records are kept 48 hours.</div>`;
+    return;
+  }
+  const link = (page, id) => `<a href="#/${page}/${encodeURIComponent(id)}">${esc(id)}</a>`;
+  results.innerHTML = `<table id="tasks"><thead><tr><th>Task</th><th>Outcome</th><th>Started</th><th>Duration</th><th>Records</th><th>Workers</th><th>Failure</th></tr></thead>
+    <tbody>${tasks.map(task => `<tr class="${task.outcome === 'failed' ? 'row-ERROR' : ''}" data-task="${esc(task.task_id)}">
+      <td>${link('task', task.task_id)}</td>
+      <td>${task.outcome === 'failed' ? '<span class="badge lvl-ERROR">FAILED</span>' : '<span class="badge">ok</span>'}</td>
+      <td class="time">${time(task.first_at)}</td><td class="num">${span(task.first_at, task.last_at)}</td>
+      <td class="num">${task.records}</td><td>${task.workers.map(w => link('worker', w)).join(', ')}</td>
+      <td class="msg">${esc(task.failure || '')}</td></tr>`).join('')}</tbody></table>`;
+}
