@@ -74,9 +74,20 @@ final class TasksCommand implements Callable<Integer> {
     for (RecentTask task : tasks) {
       String row = String.format(ROW, task.id(), task.failed() ? "failed" : "ok", RecordText.second(task.firstAt()),
           RecordText.span(Duration.between(task.firstAt(), task.lastAt())), task.records(),
-          String.join(",", task.workers()), task.failure() == null ? "" : task.failure());
+          String.join(",", task.workers()), firstLine(task.failure()));
       out.println(row.stripTrailing());   // an ok task has no failure to show
     }
     return 0;
   }
+
+  /** A failure's message on the task's one line: its first line, cut; `heartlog task` shows it whole. */
+  static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    String line = message.strip().lines().findFirst().orElse("");
+    return line.length() <= MAX_FAILURE_CHARS ? line : line.substring(0, MAX_FAILURE_CHARS - 1) + "…";
+  }
+
+  private static final int MAX_FAILURE_CHARS = 160;
 }

@@ -111,6 +111,14 @@ class CommandLineTest {
   }
 
   @Test
+  void aFailureOfSeveralLinesOrAVeryLongOneKeepsItsTasksLineOneLine() {
+    assertThat(TasksCommand.firstLine("RuntimeError: CUDA error: out of memory\nCUDA kernel errors might be asynchronous"))
+        .isEqualTo("RuntimeError: CUDA error: out of memory");
+    assertThat(TasksCommand.firstLine("x".repeat(500))).hasSize(160).endsWith("x…");
+    assertThat(TasksCommand.firstLine(null)).isEmpty();
+  }
+
+  @Test
   void workerShowsItsRecentTasksAndTimeline() {
     Cli.Result result = Cli.run("worker", "demo-gpu-2", "--db-url", url);
 
