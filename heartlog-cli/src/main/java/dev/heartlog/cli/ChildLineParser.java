@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * regular expression with the named groups {@code level}, {@code component}, {@code task} and
  * {@code message}, any of them optional. A line that does not match is read as a structured
  * logger's JSON object or logfmt pairs if it is either, or in the format of a logger nobody configured ({@link
- * LoggerFormats}: Python's logging, Logback's and Log4j2's consoles, Go's log, glog) if it is in one, else kept whole, at the level it names
+ * LoggerFormats}: Python's logging, Logback's and Log4j2's consoles, Go's log, glog) or of a Celery worker ({@link
+ * CeleryLines}) if it is in one, else kept whole, at the level it names
  * near its start ({@link LoggerFormats#levelNamedNearStart}), else at the stream's default.
  */
 final class ChildLineParser {
@@ -28,11 +29,33 @@ final class ChildLineParser {
   static final String DEFAULT_TASK_END =
       "(?i)(task (completed|complete|failed|finished|done)|worker idle|polling for tasks)";
 
+  /** Whose a line's task is. */
+  enum TaskScope {
+    /**
+     * The worker's: a line naming a task makes it the current one, for the lines that follow
+     * until a line ends it; a line naming none is the current task's. The seed worker's lines.
+     */
+    CURRENT,
+    /**
+     * The line's process's ({@code process} in its metadata), one of a pool's that run tasks at
+     * once: as {@link #CURRENT}, but for that process's lines only (a Celery worker's).
+     */
+    PROCESS,
+    /** The line's own: the task it names, or none; it changes no current task. */
+    LINE
+  }
+
   /**
    * What one line says. {@code task} is null when the line names none; {@code time} when it
    * gives no time of its own (a JSON line's {@code timestamp} is the record's time).
    */
-  record Parsed(Level level, String message, String task, Map<String, Object> metadata, boolean endsTask, Instant time) {
+  record Parsed(Level level, String message, String task, Map<String, Object> metadata, boolean endsTask, Instant time,
+      TaskScope scope) {
+
+    /** A line whose task, if it names one, becomes the worker's current task. */
+    Parsed(Level level, String message, String task, Map<String, Object> metadata, boolean endsTask, Instant time) {
+      this(level, message, task, metadata, endsTask, time, TaskScope.CURRENT);
+    }
 
     /** A line that gives no time of its own: the record takes the time the line arrived. */
     Parsed(Level level, String message, String task, Map<String, Object> metadata, boolean endsTask) {
@@ -67,6 +90,10 @@ final class ChildLineParser {
     metadata.put("stream", stream);
     Matcher matcher = format.matcher(line);
     if (!matcher.matches()) {
+      Parsed celery = CeleryLines.parse(line, metadata);
+      if (celery != null) {
+        return celery;
+      }
       Parsed structured = StructuredLine.parse(line, streamDefault, metadata, taskEnd);
       if (structured != null) {
         return structured;

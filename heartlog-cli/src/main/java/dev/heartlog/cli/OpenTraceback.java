@@ -25,6 +25,8 @@ final class OpenTraceback {
     RUST
   }
 
+  private static final String BILLIARD_QUOTE = "\"\"\"";
+
   private final Shape shape;
   private final Tracebacks.Line start;   // its first line
   private final Tracebacks.Line owner;   // the ERROR line it belongs to, or null
@@ -36,6 +38,7 @@ final class OpenTraceback {
   private boolean framesSeen;            // Python: a frame came
   private boolean afterException;        // Python: the exception line came; a chained traceback may follow
   private boolean inMessage;             // the lines since the exception line are its message's
+  private boolean quoted;                // Python: inside billiard's quoted copy of the traceback
 
   /**
    * @param owner the ERROR line printed right before it, whose record it goes into; or null
@@ -115,6 +118,13 @@ final class OpenTraceback {
       return false;
     }
     if (text.isBlank() || TracebackLines.isPythonChained(text)) {
+      inMessage = false;
+      return true;
+    }
+    if (text.equals(BILLIARD_QUOTE) && (quoted || message.endsWith("ExceptionWithTraceback:"))) {
+      // Celery 5.2's pool (billiard) prints the task's own traceback again, between """ lines,
+      // after its ExceptionWithTraceback: the same failure, so the same record.
+      quoted = !quoted;
       inMessage = false;
       return true;
     }

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,6 +41,8 @@ final class WorkerLines implements AutoCloseable {
   private final StderrTail stderrTail = new StderrTail(10, 8 * 1024, LAST_WORDS_WINDOW.toNanos());
   /** Lines of stdout and stderr change the current task one at a time. */
   private final Object taskLock = new Object();
+  /** The task each process of a worker's pool runs now, by the lines that say so (Celery's). */
+  private final Map<String, String> processTasks = new HashMap<>();
   /** Each stream's tracebacks, and the ERROR line each may be holding. */
   private final Tracebacks outTracebacks;
   private final Tracebacks errTracebacks;
@@ -156,23 +159,56 @@ final class WorkerLines implements AutoCloseable {
 
   /**
    * A line as it arrives: a line naming a task makes it current for the lines that follow, until
-   * an end marker. The line keeps the task and the time it came with, for Tracebacks may
-   * record it a moment later.
+   * an end marker; for the lines of its process only, where the line says so ({@link
+   * ChildLineParser.TaskScope}), and the worker's current task is then the one a process began
+   * last. The line keeps the task and the time it came with, for Tracebacks may record it a
+   * moment later.
    */
   private Tracebacks.Line arrive(ChildLineParser.Parsed line) {
     synchronized (taskLock) {
-      if (line.task() != null && !line.task().equals(agent.currentTask())) {
-        releaseHeldLines();
-        agent.startTask(line.task());
-      }
-      String task = line.task() != null ? line.task() : agent.currentTask();
-      if (line.endsTask()) {
-        releaseHeldLines();
-        agent.endTask();
-      }
+      String task = switch (line.scope()) {
+        case CURRENT -> currentTask(line);
+        case PROCESS -> processTask(line);
+        case LINE -> line.task();
+      };
       Instant at = line.time() != null ? line.time() : Instant.now();
       return new Tracebacks.Line(at, line.level(), line.message(), task, line.metadata(), System.nanoTime());
     }
+  }
+
+  private String currentTask(ChildLineParser.Parsed line) {
+    if (line.task() != null && !line.task().equals(agent.currentTask())) {
+      startTask(line.task());
+    }
+    String task = line.task() != null ? line.task() : agent.currentTask();
+    if (line.endsTask()) {
+      releaseHeldLines();
+      agent.endTask();
+    }
+    return task;
+  }
+
+  private String processTask(ChildLineParser.Parsed line) {
+    String process = String.valueOf(line.metadata().get("process"));
+    String task = line.task() != null ? line.task() : processTasks.get(process);
+    if (task == null) {
+      return null;
+    }
+    if (line.endsTask()) {
+      processTasks.remove(process);
+      if (task.equals(agent.currentTask())) {
+        releaseHeldLines();
+        agent.endTask();
+      }
+    } else if (!task.equals(processTasks.put(process, task))) {
+      startTask(task);
+    }
+    return task;
+  }
+
+  private void startTask(String task) {
+    releaseHeldLines();
+    agent.startTask(task);
   }
 
   private void releaseHeldLines() {
