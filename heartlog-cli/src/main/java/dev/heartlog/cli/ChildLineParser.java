@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
  * regular expression with the named groups {@code level}, {@code component}, {@code task} and
  * {@code message}, any of them optional. A line that does not match is read as a structured
  * logger's JSON object or logfmt pairs if it is either, or in the format of a logger nobody configured ({@link
- * LoggerFormats}: Python's logging, Logback's and Log4j2's consoles, Go's log, glog) or of a Celery worker ({@link
- * CeleryLines}) if it is in one, else kept whole, at the level it names
+ * LoggerFormats}: Python's logging, Logback's and Log4j2's consoles, Go's log, glog) or of a Celery or RQ worker
+ * ({@link CeleryLines}, {@link RqLines}) if it is in one, else kept whole, at the level it names
  * near its start ({@link LoggerFormats#levelNamedNearStart}), else at the stream's default.
  */
 final class ChildLineParser {
@@ -90,9 +90,12 @@ final class ChildLineParser {
     metadata.put("stream", stream);
     Matcher matcher = format.matcher(line);
     if (!matcher.matches()) {
-      Parsed celery = CeleryLines.parse(line, metadata);
-      if (celery != null) {
-        return celery;
+      Parsed queue = CeleryLines.parse(line, metadata);
+      if (queue == null) {
+        queue = RqLines.parse(line, metadata);
+      }
+      if (queue != null) {
+        return queue;
       }
       Parsed structured = StructuredLine.parse(line, streamDefault, metadata, taskEnd);
       if (structured != null) {
