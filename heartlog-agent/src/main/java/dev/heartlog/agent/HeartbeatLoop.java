@@ -2,12 +2,7 @@ package dev.heartlog.agent;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -18,8 +13,10 @@ import java.util.function.Supplier;
  * remains; after a failure it waits, exponentially longer with jitter up to the maximum retry
  * delay, and keeps cutting batches into the spool meanwhile so memory stays free.
  *
- * <p>The batches are kept by its {@link Outbox}; what other threads ask of it (a round, a
- * flush, the close) comes through its {@link LoopRequests}.
+ * <p>The batches are kept by its {@link Outbox}, and what a heartbeat says besides its batch is
+ * made by its {@link HeartbeatContents}; what other threads ask of it (a round, a flush, the
+ * close) comes through its {@link LoopRequests}, and what it has done is counted in its {@link
+ * DeliveryCounters}.
  */
 final class HeartbeatLoop implements Runnable {
 
@@ -31,25 +28,16 @@ final class HeartbeatLoop implements Runnable {
   private final Outbox outbox;
   private final LoopRequests requests = new LoopRequests();
   private final Drops drops;
-  private final Supplier<String> currentTask;
-  private final Supplier<ComponentLevels> levels;
+  private final DeliveryCounters counters = new DeliveryCounters();
+  private final HeartbeatContents contents;
   private final Diagnostics diagnostics;
   private final Clock clock;
-  private final String sessionId;
 
   // The heartbeat thread's own state.
   private int consecutiveFailures;
   private long nextBeatNanos = System.nanoTime();
   private long nextCutNanos = System.nanoTime();
-  private String lastGpuProblem;
   private long lastStatsPrintedAt = System.nanoTime();
-
-  private final AtomicLong heartbeatsSent = new AtomicLong();
-  private final AtomicLong flushes = new AtomicLong();
-  private final AtomicLong sentRecords = new AtomicLong();
-  private final AtomicLong retries = new AtomicLong();
-  private volatile String lastError;
-  private volatile Instant lastErrorAt;
 
   HeartbeatLoop(AgentConfig config, LogBuffer buffer, BatchQueue queue, Drops drops, Supplier<String> currentTask,
       Supplier<ComponentLevels> levels, Diagnostics diagnostics, String sessionId) {
@@ -57,11 +45,9 @@ final class HeartbeatLoop implements Runnable {
     this.buffer = buffer;
     this.outbox = new Outbox(config, buffer, queue, drops, sessionId);
     this.drops = drops;
-    this.currentTask = currentTask;
-    this.levels = levels;
+    this.contents = new HeartbeatContents(config, sessionId, buffer, outbox, drops, counters, currentTask, levels, diagnostics);
     this.diagnostics = diagnostics;
     this.clock = config.clock();
-    this.sessionId = sessionId;
   }
 
   /** Runs the loop on a thread of its own until it is closed and has sent its final heartbeats. */
@@ -134,28 +120,9 @@ final class HeartbeatLoop implements Runnable {
         () -> outbox.settledBufferedRecords() + buffer.totalEvicted() >= bufferedBefore, timeout);
   }
 
-  long heartbeatsSent() {
-    return heartbeatsSent.get();
-  }
-
-  long flushes() {
-    return flushes.get();
-  }
-
-  long sentRecords() {
-    return sentRecords.get();
-  }
-
-  long retries() {
-    return retries.get();
-  }
-
-  String lastError() {
-    return lastError;
-  }
-
-  Instant lastErrorAt() {
-    return lastErrorAt;
+  /** What the loop has done so far. */
+  DeliveryCounters counters() {
+    return counters;
   }
 
   /** Cuts everything left, then sends until nothing is left, the store fails, or time is up. */
@@ -209,21 +176,8 @@ final class HeartbeatLoop implements Runnable {
   /** One heartbeat call carrying the oldest unacknowledged batch, if any. */
   private boolean beat(WorkerStatus status) {
     Batch batch = outbox.oldest();
-    GpuReading gpu = readGpu();
-    Heartbeat heartbeat =
-        new Heartbeat(
-            config.workerId(),
-            batch == null ? sessionId : batch.sessionId(),
-            batch == null ? null : batch.sequence(),
-            status,
-            gpu.totalMb(),
-            gpu.usedMb(),
-            currentTask.get(),
-            batch == null ? List.of() : batch.records(),
-            heartbeatMetadata(gpu, batch),
-            batch == null ? "[]" : batch.logsJson());
-    DeliveryResult result = deliver(heartbeat);
-    heartbeatsSent.incrementAndGet();
+    DeliveryResult result = deliver(contents.of(status, batch));
+    counters.heartbeatSent();
     return handle(result, batch);
   }
 
@@ -239,8 +193,7 @@ final class HeartbeatLoop implements Runnable {
     switch (result.outcome()) {
       case STORED -> {
         if (batch != null) {
-          flushes.incrementAndGet();
-          sentRecords.addAndGet(batch.records().size());
+          counters.batchStored(batch.records().size());
           outbox.settle(batch);
         }
         if (consecutiveFailures > 0) {
@@ -281,7 +234,7 @@ final class HeartbeatLoop implements Runnable {
 
   private void noteFailure(String detail) {
     consecutiveFailures++;
-    retries.incrementAndGet();
+    counters.retried();
     noteError(detail);
     nextBeatNanos = System.nanoTime() + retryDelay().toNanos();
     diagnostics.problem("delivery", "heartbeat for worker " + config.workerId() + " failed (" + detail + "); "
@@ -289,55 +242,7 @@ final class HeartbeatLoop implements Runnable {
   }
 
   private void noteError(String detail) {
-    lastError = detail;
-    lastErrorAt = clock.instant();
-  }
-
-  private GpuReading readGpu() {
-    GpuReading reading = config.gpuProbe().read();
-    String problem = reading.problem();
-    if (problem != null && !problem.equals(lastGpuProblem)) {
-      // A reading can have figures and a problem too: a GPU left out as [N/A], indexes in doubt.
-      diagnostics.info(reading.totalMb() == null
-          ? "GPU memory not available (" + problem + "); heartbeats carry nulls"
-          : "GPU memory read, but " + problem);
-    } else if (problem == null && lastGpuProblem != null) {
-      diagnostics.info("GPU memory readable again");
-    }
-    lastGpuProblem = problem;
-    return reading;
-  }
-
-  private Map<String, Object> heartbeatMetadata(GpuReading gpu, Batch batch) {
-    Map<String, Object> metadata = new LinkedHashMap<>();
-    metadata.put("agent", "heartlog-java");
-    metadata.put("session_id", sessionId);
-    metadata.put("buffered", buffer.held());
-    metadata.put("total_buffered", buffer.totalBuffered());
-    metadata.put("total_sent", sentRecords.get());
-    metadata.put("total_dropped", drops.total());
-    metadata.put("dropped_by_reason", drops.totalsByReason());
-    metadata.put("spooled_batches", outbox.pendingBatches());
-    metadata.put("spooled_bytes", outbox.pendingBytes());
-    metadata.put("retries", retries.get());
-    if (lastError != null) {
-      metadata.put("last_error", lastError);
-      metadata.put("last_error_at", lastErrorAt.toString());
-    }
-    ComponentLevels kept = levels.get();
-    if (!kept.isEmpty()) {
-      // So that whoever misses a worker's INFO records in the store can see why.
-      metadata.put("levels", kept.toString());
-    }
-    metadata.put("gpus_counted", gpu.gpusCounted());
-    if (gpu.problem() != null) {
-      metadata.put("gpu_problem", gpu.problem());
-    }
-    if (batch != null) {
-      // Fleet health's counts: the store adds them instead of counting the records itself.
-      metadata.put("problem_counts", ProblemCounts.of(batch.records()));
-    }
-    return metadata;
+    counters.error(detail, clock.instant());
   }
 
   private int pendingRecords() {
@@ -352,9 +257,9 @@ final class HeartbeatLoop implements Runnable {
     if (now - lastStatsPrintedAt >= config.statsInterval().toNanos()) {
       lastStatsPrintedAt = now;
       diagnostics.info(
-          "worker " + config.workerId() + " active (" + heartbeatsSent.get() + " heartbeats sent); "
+          "worker " + config.workerId() + " active (" + counters.heartbeats() + " heartbeats sent); "
               + "log buffer stats: current " + pendingRecords() + ", buffered " + buffer.totalBuffered()
-              + ", flushes " + flushes.get() + ", sent " + sentRecords.get() + ", dropped " + drops.total()
+              + ", flushes " + counters.flushes() + ", sent " + counters.sentRecords() + ", dropped " + drops.total()
               + ", spooled batches " + outbox.pendingBatches());
     }
   }

@@ -317,20 +317,20 @@ public final class HeartlogAgent implements AutoCloseable {
     return new AgentStats(
         buffer.held(),
         buffer.totalBuffered(),
-        loop.flushes(),
-        loop.sentRecords(),
+        loop.counters().flushes(),
+        loop.counters().sentRecords(),
         drops.total(),
         drops.totalsByReason(),
         queue.pendingBatches(),
         queue.pendingBytes(),
-        loop.retries(),
-        loop.lastError(),
-        loop.lastErrorAt());
+        loop.counters().retries(),
+        loop.counters().lastError(),
+        loop.counters().lastErrorAt());
   }
 
   /** Heartbeat calls made so far, successful or not. */
   public long heartbeatsSent() {
-    return loop.heartbeatsSent();
+    return loop.counters().heartbeats();
   }
 
   /**

@@ -1,0 +1,68 @@
+package dev.heartlog.agent;
+
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the heartbeat thread has done so far: heartbeats, batches and records stored, retries,
+ * and the last error. Written by the heartbeat thread only; read from any thread (the agent's
+ * statistics, the heartbeat's own metadata).
+ */
+final class DeliveryCounters {
+
+  private final AtomicLong heartbeats = new AtomicLong();
+  private final AtomicLong flushes = new AtomicLong();
+  private final AtomicLong sentRecords = new AtomicLong();
+  private final AtomicLong retries = new AtomicLong();
+  private volatile String lastError;
+  private volatile Instant lastErrorAt;
+
+  void heartbeatSent() {
+    heartbeats.incrementAndGet();
+  }
+
+  /** A batch of {@code records} was stored. */
+  void batchStored(int records) {
+    flushes.incrementAndGet();
+    sentRecords.addAndGet(records);
+  }
+
+  void retried() {
+    retries.incrementAndGet();
+  }
+
+  void error(String detail, Instant at) {
+    lastError = detail;
+    lastErrorAt = at;
+  }
+
+  /** Heartbeat calls made, successful or not. */
+  long heartbeats() {
+    return heartbeats.get();
+  }
+
+  /** Batches stored. */
+  long flushes() {
+    return flushes.get();
+  }
+
+  /** Records stored. */
+  long sentRecords() {
+    return sentRecords.get();
+  }
+
+  /** Heartbeats that failed and are tried again. */
+  long retries() {
+    return retries.get();
+  }
+
+  /** The last failure's or refusal's detail; null before any. */
+  String lastError() {
+    return lastError;
+  }
+
+  /** When {@link #lastError()} happened; null before any. */
+  Instant lastErrorAt() {
+    return lastErrorAt;
+  }
+}

@@ -1,0 +1,101 @@
+package dev.heartlog.agent;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * What one heartbeat says besides its batch: the GPU's memory, the current task, and the agent's
+ * own state in its metadata (buffer, drops, spool, retries, the levels kept), so that whoever
+ * reads a worker's heartbeats can tell why records are missing. The heartbeat thread's.
+ */
+final class HeartbeatContents {
+
+  private final AgentConfig config;
+  private final String sessionId;
+  private final LogBuffer buffer;
+  private final Outbox outbox;
+  private final Drops drops;
+  private final DeliveryCounters counters;
+  private final Supplier<String> currentTask;
+  private final Supplier<ComponentLevels> levels;
+  private final Diagnostics diagnostics;
+  private String lastGpuProblem;
+
+  HeartbeatContents(AgentConfig config, String sessionId, LogBuffer buffer, Outbox outbox, Drops drops,
+      DeliveryCounters counters, Supplier<String> currentTask, Supplier<ComponentLevels> levels, Diagnostics diagnostics) {
+    this.config = config;
+    this.sessionId = sessionId;
+    this.buffer = buffer;
+    this.outbox = outbox;
+    this.drops = drops;
+    this.counters = counters;
+    this.currentTask = currentTask;
+    this.levels = levels;
+    this.diagnostics = diagnostics;
+  }
+
+  /** The heartbeat of this moment, carrying {@code batch} (null: none). */
+  Heartbeat of(WorkerStatus status, Batch batch) {
+    GpuReading gpu = readGpu();
+    return new Heartbeat(
+        config.workerId(),
+        batch == null ? sessionId : batch.sessionId(),
+        batch == null ? null : batch.sequence(),
+        status,
+        gpu.totalMb(),
+        gpu.usedMb(),
+        currentTask.get(),
+        batch == null ? List.of() : batch.records(),
+        metadata(gpu, batch),
+        batch == null ? "[]" : batch.logsJson());
+  }
+
+  private GpuReading readGpu() {
+    GpuReading reading = config.gpuProbe().read();
+    String problem = reading.problem();
+    if (problem != null && !problem.equals(lastGpuProblem)) {
+      // A reading can have figures and a problem too: a GPU left out as [N/A], indexes in doubt.
+      diagnostics.info(reading.totalMb() == null
+          ? "GPU memory not available (" + problem + "); heartbeats carry nulls"
+          : "GPU memory read, but " + problem);
+    } else if (problem == null && lastGpuProblem != null) {
+      diagnostics.info("GPU memory readable again");
+    }
+    lastGpuProblem = problem;
+    return reading;
+  }
+
+  private Map<String, Object> metadata(GpuReading gpu, Batch batch) {
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("agent", "heartlog-java");
+    metadata.put("session_id", sessionId);
+    metadata.put("buffered", buffer.held());
+    metadata.put("total_buffered", buffer.totalBuffered());
+    metadata.put("total_sent", counters.sentRecords());
+    metadata.put("total_dropped", drops.total());
+    metadata.put("dropped_by_reason", drops.totalsByReason());
+    metadata.put("spooled_batches", outbox.pendingBatches());
+    metadata.put("spooled_bytes", outbox.pendingBytes());
+    metadata.put("retries", counters.retries());
+    if (counters.lastError() != null) {
+      metadata.put("last_error", counters.lastError());
+      metadata.put("last_error_at", counters.lastErrorAt().toString());
+    }
+    ComponentLevels kept = levels.get();
+    if (!kept.isEmpty()) {
+      // So that whoever misses a worker's INFO records in the store can see why.
+      metadata.put("levels", kept.toString());
+    }
+    metadata.put("gpus_counted", gpu.gpusCounted());
+    if (gpu.problem() != null) {
+      metadata.put("gpu_problem", gpu.problem());
+    }
+    if (batch != null) {
+      // Fleet health's counts: the store adds them instead of counting the records itself.
+      metadata.put("problem_counts", ProblemCounts.of(batch.records()));
+    }
+    return metadata;
+  }
+}
