@@ -1,5 +1,6 @@
 package dev.heartlog.store;
 
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -106,7 +107,7 @@ final class RecordReads {
    * records' time from below by {@code :window_s} before {@code :window_end} where they are set.
    */
   private <T> List<T> inNewestWindows(boolean windows, String name, Map<String, Object> values,
-      Store.SqlFunction<java.sql.ResultSet, T> row, Instant end, Instant since, int limit) {
+      Store.SqlFunction<ResultSet, T> row, Instant end, Instant since, int limit) {
     if (windows) {
       Instant windowEnd = end != null ? end
           : queries.queryOne("newest-stored-time", Map.of("issued", issuedLogId()), rs -> rs.getTimestamp("newest").toInstant());
