@@ -47,6 +47,11 @@ final class ServeCommand implements Callable<Integer> {
           + "follower furthest behind is ended, and may follow again with after=<its last id> (default ${DEFAULT-VALUE}).")
   int tailMaxQueued;
 
+  @Option(names = "--retention", paramLabel = "DURATION", defaultValue = "${env:HEARTLOG_RETENTION:-48h}",
+      description = "Keep records and heartbeats this long; the hourly maintenance drops a day once all of it is "
+          + "older (default ${DEFAULT-VALUE}).")
+  String retention;
+
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   @Override
@@ -57,7 +62,8 @@ final class ServeCommand implements Callable<Integer> {
           .bind(bind)
           .port(port)
           .maxBodyBytes(AgentEnvironment.bytes("--max-body", maxBody))
-          .tailMaxQueued(tailMaxQueued);
+          .tailMaxQueued(tailMaxQueued)
+          .retention(AgentEnvironment.duration("--retention", retention));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -88,7 +94,8 @@ final class ServeCommand implements Callable<Integer> {
     String base = "http://" + bind + ":" + server.port();
     out.println("heartlog serve: listening on " + base + " (store " + opened.store().displayUrl() + ")");
     out.println("  ingest: POST " + base + "/rest/v1/rpc/func_worker_heartbeat_with_logs  (writer key)");
-    out.println("  query:  GET  " + base + "/api/workers, /api/logs, /api/tasks/{id}, /api/workers/{id}  (reader key)");
+    out.println("  query:  GET  " + base + "/api/workers, /api/logs, /api/tasks, /api/tasks/{id}, /api/workers/{id}"
+        + "  (reader key)");
     out.println("  tail:   GET  " + base + "/api/tail (server-sent events), or ws://" + bind + ":" + server.port()
         + "/api/tail (WebSocket)  (reader key)");
     if (!opened.namedStatements()) {

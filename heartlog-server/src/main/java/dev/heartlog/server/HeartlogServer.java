@@ -142,7 +142,7 @@ public final class HeartlogServer implements AutoCloseable {
   /** Catches everything: a scheduled task that throws is silently cancelled by its executor. */
   private void maintainQuietly() {
     try {
-      config.store().maintain(Store.DEFAULT_RETENTION, Store.DEFAULT_DAYS_AHEAD);
+      config.store().maintain(config.retention(), Store.DEFAULT_DAYS_AHEAD);
     } catch (Exception e) {
       config.diagnostics().println("heartlog serve: maintenance failed, will retry: " + e.getMessage());
     }

@@ -21,6 +21,7 @@ public final class HeartlogServerBuilder {
   private int port = HeartlogServer.DEFAULT_PORT;
   private long maxBodyBytes = HeartlogServer.DEFAULT_MAX_BODY_BYTES;
   private Duration maintenanceInterval = HeartlogServer.DEFAULT_MAINTENANCE_INTERVAL;
+  private Duration retention = Store.DEFAULT_RETENTION;
   private int tailMaxQueued = HeartlogServer.DEFAULT_TAIL_MAX_QUEUED;
   private Clock clock = Clock.systemUTC();
   private PrintStream diagnostics = System.err;
@@ -91,6 +92,18 @@ public final class HeartlogServerBuilder {
     return this;
   }
 
+  /**
+   * How long records and heartbeats are kept; default {@link Store#DEFAULT_RETENTION}, 48 hours.
+   * Maintenance drops a day's partition once all of it is older than this.
+   */
+  public HeartlogServerBuilder retention(Duration retention) {
+    if (retention == null || retention.isZero() || retention.isNegative()) {
+      throw new IllegalArgumentException("retention must be positive");
+    }
+    this.retention = retention;
+    return this;
+  }
+
   /** Default {@link HeartlogServer#DEFAULT_MAINTENANCE_INTERVAL}. */
   public HeartlogServerBuilder maintenanceInterval(Duration interval) {
     if (interval == null || interval.isZero() || interval.isNegative()) {
@@ -132,7 +145,7 @@ public final class HeartlogServerBuilder {
     ApiKeys.Created[] created = new ApiKeys.Created[1];
     ApiKeys keys = ApiKeys.load(keysFile, writerKeys, readerKeys, created);
     ServerConfig config = new ServerConfig(store, jdbcUrl, user, password, bind, port, maxBodyBytes,
-        maintenanceInterval, tailMaxQueued, clock, diagnostics);
+        maintenanceInterval, retention, tailMaxQueued, clock, diagnostics);
     return new HeartlogServer(config, keys, created[0]);
   }
 }

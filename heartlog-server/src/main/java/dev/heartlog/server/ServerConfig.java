@@ -18,6 +18,7 @@ record ServerConfig(
     int port,
     long maxBodyBytes,
     Duration maintenanceInterval,
+    Duration retention,
     int tailMaxQueued,
     Clock clock,
     PrintStream diagnostics) {

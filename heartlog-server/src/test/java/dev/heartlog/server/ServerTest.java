@@ -1,6 +1,8 @@
 package dev.heartlog.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -289,6 +291,37 @@ class ServerTest {
     assertThat(badFlag.statusCode()).isEqualTo(400);
     assertThat(badFlag.body()).contains("failed must be true or false (got 'maybe')");
     assertThat(asWriter.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void maintenanceKeepsWhatIsNewerThanTheRetentionItWasGiven() throws Exception {
+    store.withConnection(c -> c.createStatement().execute("""
+        INSERT INTO worker_heartbeats (worker_id, received_at, status, records, logs_inserted)
+        VALUES ('retention-30h', now() - interval '30 hours', 'active', 0, 0),
+               ('retention-20h', now() - interval '20 hours', 'active', 0, 0)"""));
+    HeartlogServer server = HeartlogServer.builder().store(store).keysFile(folder.resolve("retention-keys")).port(0)
+        .retention(Duration.ofHours(24)).maintenanceInterval(Duration.ofMillis(100)).build();
+
+    try (server) {
+      server.start();
+      await().atMost(Duration.ofSeconds(20)).until(() -> heartbeatsOf("retention-30h") == 0);
+    }
+
+    assertThat(heartbeatsOf("retention-20h")).as("20 hours old, within the 24").isEqualTo(1);
+    assertThatThrownBy(() -> HeartlogServer.builder().retention(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("retention must be positive");
+  }
+
+  private static long heartbeatsOf(String worker) {
+    return store.withConnection(c -> {
+      try (var statement = c.prepareStatement("SELECT count(*) FROM worker_heartbeats WHERE worker_id = ?")) {
+        statement.setString(1, worker);
+        try (var rs = statement.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      }
+    });
   }
 
   @Test
