@@ -50,15 +50,27 @@ BEGIN
 END;
 $$;
 
--- Drops the day partitions whose whole day lies before now() - retention, and deletes older
--- rows left in the default partition. Dropping a partition is instant and writes almost no WAL,
--- unlike DELETE. Returns the number of partitions dropped.
-CREATE OR REPLACE FUNCTION heartlog_drop_old_partitions(retention interval DEFAULT interval '48 hours')
+-- How long the store keeps records: the database's heartlog.retention (ALTER DATABASE ... SET
+-- heartlog.retention = '7 days'), else the seed's 48 hours. One setting for every way
+-- maintenance runs: pg_cron's hourly job, heartlog serve, heartlog maintain and the seed's
+-- cleanup_old_system_logs(), unless a caller names another retention.
+CREATE OR REPLACE FUNCTION heartlog_retention()
+RETURNS interval
+LANGUAGE sql STABLE
+AS $$
+    SELECT coalesce(nullif(current_setting('heartlog.retention', true), '')::interval, interval '48 hours')
+$$;
+
+-- Drops the day partitions whose whole day lies before now() - retention (NULL: the store's,
+-- heartlog_retention()), and deletes older rows left in the default partition. Dropping a
+-- partition is instant and writes almost no WAL, unlike DELETE. Returns the number of partitions
+-- dropped.
+CREATE OR REPLACE FUNCTION heartlog_drop_old_partitions(retention interval DEFAULT NULL)
 RETURNS integer
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    cutoff  timestamptz := now() - retention;
+    cutoff  timestamptz := now() - coalesce(retention, heartlog_retention());
     part    record;
     dropped integer := 0;
 BEGIN
@@ -83,13 +95,14 @@ BEGIN
 END;
 $$;
 
--- The seed's retention entry point, kept so existing schedulers keep working: 48 hours.
+-- The seed's retention entry point, kept so existing schedulers keep working: the store's
+-- retention, 48 hours unless heartlog.retention says otherwise.
 CREATE OR REPLACE FUNCTION cleanup_old_system_logs()
 RETURNS void
 LANGUAGE plpgsql
 AS $$
 BEGIN
-    PERFORM heartlog_drop_old_partitions(interval '48 hours');
+    PERFORM heartlog_drop_old_partitions();
 END;
 $$;
 
@@ -145,18 +158,20 @@ $$;
 
 -- Everything maintenance does, in one call; returns what it did.
 CREATE OR REPLACE FUNCTION heartlog_maintain(
-    retention  interval DEFAULT interval '48 hours',
+    retention  interval DEFAULT NULL,
     days_ahead integer  DEFAULT 3)
 RETURNS jsonb
 LANGUAGE plpgsql
 AS $$
 DECLARE
+    kept    interval := coalesce(retention, heartlog_retention());
     created integer;
     dropped integer;
 BEGIN
     created := heartlog_ensure_partitions(days_ahead);
-    dropped := heartlog_drop_old_partitions(retention);
-    RETURN jsonb_build_object('partitions_created', created, 'partitions_dropped', dropped);
+    dropped := heartlog_drop_old_partitions(kept);
+    RETURN jsonb_build_object('partitions_created', created, 'partitions_dropped', dropped,
+                              'retention', kept::text);
 END;
 $$;
 

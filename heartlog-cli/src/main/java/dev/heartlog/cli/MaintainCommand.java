@@ -20,8 +20,8 @@ final class MaintainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin StoreOptions storeOptions;
 
-  @Option(names = "--retention", paramLabel = "DURATION", defaultValue = "48h",
-      description = "Keep this much (default ${DEFAULT-VALUE}).")
+  @Option(names = "--retention", paramLabel = "DURATION",
+      description = "Keep this much (default: the database's heartlog.retention, else 48h).")
   String retention;
 
   @Option(names = "--days-ahead", paramLabel = "N", defaultValue = "" + Store.DEFAULT_DAYS_AHEAD,
@@ -31,7 +31,8 @@ final class MaintainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (StoreOptions.Opened opened = storeOptions.open()) {
-      String result = opened.store().maintain(AgentEnvironment.duration("--retention", retention), daysAhead);
+      String result = opened.store().maintain(
+          retention == null ? null : AgentEnvironment.duration("--retention", retention), daysAhead);
       spec.commandLine().getOut().println(result);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -47,9 +47,9 @@ final class ServeCommand implements Callable<Integer> {
           + "follower furthest behind is ended, and may follow again with after=<its last id> (default ${DEFAULT-VALUE}).")
   int tailMaxQueued;
 
-  @Option(names = "--retention", paramLabel = "DURATION", defaultValue = "${env:HEARTLOG_RETENTION:-48h}",
+  @Option(names = "--retention", paramLabel = "DURATION", defaultValue = "${env:HEARTLOG_RETENTION}",
       description = "Keep records and heartbeats this long; the hourly maintenance drops a day once all of it is "
-          + "older (default ${DEFAULT-VALUE}).")
+          + "older (default: the database's heartlog.retention, else 48h).")
   String retention;
 
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -62,8 +62,10 @@ final class ServeCommand implements Callable<Integer> {
           .bind(bind)
           .port(port)
           .maxBodyBytes(AgentEnvironment.bytes("--max-body", maxBody))
-          .tailMaxQueued(tailMaxQueued)
-          .retention(AgentEnvironment.duration("--retention", retention));
+          .tailMaxQueued(tailMaxQueued);
+      if (retention != null) {
+        settings.retention(AgentEnvironment.duration("--retention", retention));
+      }
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

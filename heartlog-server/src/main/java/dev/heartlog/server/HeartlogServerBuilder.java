@@ -21,7 +21,7 @@ public final class HeartlogServerBuilder {
   private int port = HeartlogServer.DEFAULT_PORT;
   private long maxBodyBytes = HeartlogServer.DEFAULT_MAX_BODY_BYTES;
   private Duration maintenanceInterval = HeartlogServer.DEFAULT_MAINTENANCE_INTERVAL;
-  private Duration retention = Store.DEFAULT_RETENTION;
+  private Duration retention;   // null: the store's own
   private int tailMaxQueued = HeartlogServer.DEFAULT_TAIL_MAX_QUEUED;
   private Clock clock = Clock.systemUTC();
   private PrintStream diagnostics = System.err;
@@ -93,8 +93,9 @@ public final class HeartlogServerBuilder {
   }
 
   /**
-   * How long records and heartbeats are kept; default {@link Store#DEFAULT_RETENTION}, 48 hours.
-   * Maintenance drops a day's partition once all of it is older than this.
+   * How long records and heartbeats are kept; default the store's own: the database's {@code
+   * heartlog.retention}, else {@link Store#DEFAULT_RETENTION}, 48 hours. Maintenance drops a
+   * day's partition once all of it is older than this.
    */
   public HeartlogServerBuilder retention(Duration retention) {
     if (retention == null || retention.isZero() || retention.isNegative()) {

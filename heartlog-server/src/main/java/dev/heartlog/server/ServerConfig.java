@@ -7,7 +7,7 @@ import java.time.Duration;
 
 /**
  * A server's settings once built: a builder used again afterwards changes no server it built.
- * See {@link HeartlogServerBuilder} for each setting.
+ * See {@link HeartlogServerBuilder} for each setting; a null {@code retention} is the store's own.
  */
 record ServerConfig(
     Store store,

@@ -170,13 +170,15 @@ public final class Store {
   /**
    * Creates the coming days' partitions and drops those past the retention.
    *
-   * @return a JSON object saying how many partitions were created and dropped
+   * @param retention how long records are kept; {@code null} keeps the store's own: the
+   *     database's {@code heartlog.retention}, else {@link #DEFAULT_RETENTION}
+   * @return a JSON object saying how many partitions were created and dropped, and the retention
    */
   public String maintain(Duration retention, int daysAhead) {
-    return queryOne(
-        "maintain",
-        Map.of("retention_s", retention.toSeconds(), "days_ahead", daysAhead),
-        rs -> rs.getString("result"));
+    Map<String, Object> values = new HashMap<>();
+    values.put("retention_s", retention == null ? null : retention.toSeconds());
+    values.put("days_ahead", daysAhead);
+    return queryOne("maintain", values, rs -> rs.getString("result"));
   }
 
   /**

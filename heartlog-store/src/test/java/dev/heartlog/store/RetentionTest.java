@@ -1,0 +1,88 @@
+package dev.heartlog.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How long the store keeps what it holds: 48 hours, the database's {@code heartlog.retention}
+ * where it is set, or what a caller of maintenance names.
+ */
+class RetentionTest {
+
+  private final Store store = TestDatabase.freshStore();
+
+  /** One heartbeat row per age, in hours: retention deletes them as it deletes records. */
+  private void heartbeatsAged(int... hours) {
+    for (int age : hours) {
+      store.withConnection(c -> {
+        try (PreparedStatement insert = c.prepareStatement("""
+            INSERT INTO worker_heartbeats (worker_id, received_at, status, records, logs_inserted)
+            VALUES (?, now() - make_interval(hours => ?), 'active', 0, 0)""")) {
+          insert.setString(1, "aged-" + age + "h");
+          insert.setInt(2, age);
+          return insert.execute();
+        }
+      });
+    }
+  }
+
+  private List<String> heartbeatsLeft() {
+    return store.withConnection(c -> {
+      try (ResultSet rows = c.createStatement().executeQuery(
+          "SELECT worker_id FROM worker_heartbeats WHERE worker_id LIKE 'aged-%' ORDER BY received_at")) {
+        List<String> left = new java.util.ArrayList<>();
+        while (rows.next()) {
+          left.add(rows.getString(1));
+        }
+        return left;
+      }
+    });
+  }
+
+  private void setDatabaseRetention(String value) {
+    store.withConnection(c -> c.createStatement().execute(
+        "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET heartlog.retention = %L', current_database(), '"
+            + value + "'); END $$"));
+  }
+
+  @Test
+  void withoutASettingTheStoreKeeps48Hours() {
+    heartbeatsAged(60, 30, 20);
+
+    String result = store.maintain(null, 3);
+
+    assertThat(result).contains("\"retention\": \"48:00:00\"");
+    assertThat(heartbeatsLeft()).containsExactly("aged-30h", "aged-20h");
+  }
+
+  @Test
+  void theDatabasesSettingIsWhatMaintenanceAndTheSeedsCleanupKeep() {
+    setDatabaseRetention("24 hours");
+    heartbeatsAged(30, 20);
+
+    String result = store.maintain(null, 3);
+
+    assertThat(result).contains("\"retention\": \"24:00:00\"");
+    assertThat(heartbeatsLeft()).containsExactly("aged-20h");
+
+    heartbeatsAged(26);
+    store.withConnection(c -> c.createStatement().execute("SELECT cleanup_old_system_logs()"));
+    assertThat(heartbeatsLeft()).as("the seed's entry point keeps the setting too").containsExactly("aged-20h");
+  }
+
+  @Test
+  void aRetentionTheCallerNamesWinsOverTheSetting() {
+    setDatabaseRetention("7 days");
+    heartbeatsAged(30, 20);
+
+    String result = store.maintain(Duration.ofHours(24), 3);
+
+    assertThat(result).contains("\"retention\": \"24:00:00\"");
+    assertThat(heartbeatsLeft()).containsExactly("aged-20h");
+  }
+}
