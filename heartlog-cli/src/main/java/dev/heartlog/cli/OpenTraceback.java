@@ -26,6 +26,7 @@ final class OpenTraceback {
   }
 
   private static final String BILLIARD_QUOTE = "\"\"\"";
+  private static final String BILLIARD_EXCEPTION = "ExceptionWithTraceback()";
 
   private final Shape shape;
   private final Tracebacks.Line start;   // its first line
@@ -39,6 +40,7 @@ final class OpenTraceback {
   private boolean afterException;        // Python: the exception line came; a chained traceback may follow
   private boolean inMessage;             // the lines since the exception line are its message's
   private boolean quoted;                // Python: inside billiard's quoted copy of the traceback
+  private boolean billiardCopy;          // Python: billiard's copy came
 
   /**
    * @param owner the ERROR line printed right before it, whose record it goes into; or null
@@ -97,10 +99,22 @@ final class OpenTraceback {
     metadata.putAll(line.metadata());
     metadata.put("exception", String.join("\n", lines));
     if (owner != null) {
-      sink.record(owner.at(), owner.level(), owner.message(), owner.task(), metadata);
+      sink.record(owner.at(), owner.level(), ownerMessage(), owner.task(), metadata);
     } else {
       sink.record(line.at(), line.level().isAtLeast(level) ? line.level() : level, message, line.task(), metadata);
     }
+  }
+
+  /**
+   * The owner line's message; where billiard's copy of the traceback came, with the exception it
+   * names instead of the {@code ExceptionWithTraceback()} Celery 5.2 logs ("Task render.render[...]
+   * raised unexpected: RuntimeError: CUDA out of memory"), so a task's failure says what failed.
+   */
+  private String ownerMessage() {
+    String text = owner.message();
+    return billiardCopy && text.endsWith(BILLIARD_EXCEPTION)
+        ? text.substring(0, text.length() - BILLIARD_EXCEPTION.length()) + message
+        : text;
   }
 
   private boolean continuesPython(String text, boolean sameBurst) {
@@ -125,6 +139,7 @@ final class OpenTraceback {
       // Celery 5.2's pool (billiard) prints the task's own traceback again, between """ lines,
       // after its ExceptionWithTraceback: the same failure, so the same record.
       quoted = !quoted;
+      billiardCopy = true;
       inMessage = false;
       return true;
     }

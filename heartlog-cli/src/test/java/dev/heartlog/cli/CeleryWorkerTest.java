@@ -121,7 +121,9 @@ class CeleryWorkerTest {
     assertThat(errors).as("one error: the quoted copy of the traceback Celery's pool prints joins it").singleElement()
         .satisfies(error -> {
           assertThat(error.taskId()).isEqualTo(taskOfFrame.get("13"));
-          assertThat(error.message()).startsWith("Task render.render[" + taskOfFrame.get("13") + "] raised unexpected");
+          assertThat(error.message()).as("the exception billiard's copy names, not ExceptionWithTraceback()")
+              .isEqualTo("Task render.render[" + taskOfFrame.get("13")
+                  + "] raised unexpected: RuntimeError: CUDA out of memory on frame 13");
           assertThat(error.exception()).contains("RuntimeError: CUDA out of memory on frame 13");
         });
     assertThat(store.tasks(new TaskFilter("celery-pool", null, null, true, 10)))
