@@ -119,6 +119,24 @@ public final class ViewerPagesLoad {
         }
         time("a worker at the issue's rate (864,000 records, a store of its own)", samples,
             () -> heavy.worker(HEAVY_WORKER, 100, 20).orElseThrow().recentTasks().size());
+        // The task list where each task has thousands of records: summing them up is the work.
+        Instant heavyEnd;
+        try (Connection connection = java.sql.DriverManager.getConnection(heavyUrl);
+            Statement statement = connection.createStatement();
+            ResultSet newest = statement.executeQuery("SELECT max(timestamp) FROM system_logs")) {
+          newest.next();
+          heavyEnd = newest.getObject(1, java.time.OffsetDateTime.class).toInstant().plusMillis(1);
+        }
+        Instant heavyHour = heavyEnd.minus(java.time.Duration.ofHours(1));
+        System.out.println();
+        System.out.println("| the task list, tasks of 4,320 records (the worker at the issue's rate) | p50 | p95 | max | samples |");
+        System.out.println("|---|---|---|---|---|");
+        time("its 20 most recent tasks of 48 hours (`tasks --worker W --since 48h --limit 20`)", samples,
+            () -> heavy.tasks(new TaskFilter(HEAVY_WORKER, null, null, false, 20)).size());
+        time("its tasks of its last hour (`tasks --worker W`)", samples,
+            () -> heavy.tasks(new TaskFilter(HEAVY_WORKER, heavyHour, heavyEnd, false, 50)).size());
+        time("the store's tasks of its last hour (`tasks`, the Tasks page's way)", samples,
+            () -> heavy.tasks(new TaskFilter(null, heavyHour, heavyEnd, false, 50)).size());
       }
     }
   }

@@ -21,15 +21,26 @@ WITH picked AS (
     ORDER BY latest DESC, task_id
     LIMIT :limit
 )
-SELECT l.task_id,
-       min(l.timestamp)                                           AS first_at,
-       max(l.timestamp)                                           AS last_at,
-       count(*)                                                   AS records,
-       count(*) FILTER (WHERE l.level IN ('ERROR', 'CRITICAL'))   AS errors,
-       array_agg(DISTINCT l.source_id)                            AS workers,
-       (array_agg(l.message ORDER BY l.timestamp DESC, l.id DESC)
-            FILTER (WHERE l.level IN ('ERROR', 'CRITICAL')))[1]   AS failure
+-- Each picked task is summed up by its own read of the task index (a lateral subquery): joined
+-- instead, the planner read the whole table once it expected thousands of records a task
+-- (275 ms against 8 ms for the pick, for a worker's tasks of 4,320 records; BENCHMARKS.md §3).
+SELECT p.task_id,
+       s.first_at,
+       s.last_at,
+       s.records,
+       s.errors,
+       s.workers,
+       s.failure
 FROM picked p
-JOIN system_logs l ON l.task_id = p.task_id
-GROUP BY l.task_id, p.latest
-ORDER BY p.latest DESC, l.task_id
+CROSS JOIN LATERAL (
+    SELECT min(l.timestamp)                                           AS first_at,
+           max(l.timestamp)                                           AS last_at,
+           count(*)                                                   AS records,
+           count(*) FILTER (WHERE l.level IN ('ERROR', 'CRITICAL'))   AS errors,
+           array_agg(DISTINCT l.source_id)                            AS workers,
+           (array_agg(l.message ORDER BY l.timestamp DESC, l.id DESC)
+                FILTER (WHERE l.level IN ('ERROR', 'CRITICAL')))[1]   AS failure
+    FROM system_logs l
+    WHERE l.task_id = p.task_id
+) s
+ORDER BY p.latest DESC, p.task_id
