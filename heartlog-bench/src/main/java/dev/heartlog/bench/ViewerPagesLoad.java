@@ -137,7 +137,75 @@ public final class ViewerPagesLoad {
             () -> heavy.tasks(new TaskFilter(HEAVY_WORKER, heavyHour, heavyEnd, false, 50)).size());
         time("the store's tasks of its last hour (`tasks`, the Tasks page's way)", samples,
             () -> heavy.tasks(new TaskFilter(null, heavyHour, heavyEnd, false, 50)).size());
+        incident(server.getPort(), samples);
       }
+    }
+  }
+
+  /**
+   * The task list in an incident: an hour in which every task of a fleet fails, and a fifth of
+   * its records are errors (a retry loop's "CUDA out of memory"), where the failures are what
+   * {@code heartlog tasks --failed} is run for. 1,000 workers, 2,000,000 records, 10,000 tasks of
+   * 200 records, 400,000 errors, in a database of its own made at the first run and kept.
+   */
+  private static void incident(int port, int samples) throws Exception {
+    String url = "jdbc:postgresql://localhost:" + port + "/failing_fleet?user=postgres";
+    try (Connection connection = java.sql.DriverManager.getConnection(
+            "jdbc:postgresql://localhost:" + port + "/postgres?user=postgres");
+        Statement statement = connection.createStatement()) {
+      ResultSet exists = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = 'failing_fleet'");
+      if (!exists.next()) {
+        statement.execute("CREATE DATABASE failing_fleet");
+      }
+    }
+    Store.open(url, null, null).migrate();
+    HikariConfig pool = new HikariConfig();   // as heartlog serve's pool
+    pool.setJdbcUrl(url);
+    pool.setMaximumPoolSize(4);
+    pool.setConnectionInitSql("SET plan_cache_mode = force_custom_plan");
+    try (HikariDataSource dataSource = new HikariDataSource(pool);
+        Connection connection = java.sql.DriverManager.getConnection(url);
+        Statement statement = connection.createStatement()) {
+      ResultSet count = statement.executeQuery("SELECT count(*) FROM system_logs");
+      count.next();
+      if (count.getLong(1) == 0) {
+        // Record g is worker g % 1000's record g / 1000, in its task (g / 1000) / 200; every fifth
+        // record of a worker is an error.
+        statement.execute("INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id, "
+            + "metadata, session_id, seq) SELECT now() - interval '1 hour' + g * interval '1.8 ms', "
+            + "CASE WHEN (g / 1000) % 5 = 0 THEN 'ERROR' ELSE 'INFO' END, "
+            + "CASE WHEN (g / 1000) % 5 = 0 THEN 'CUDA out of memory, retrying' ELSE 'step ' || g / 1000 END, "
+            + "'worker', 'gpu-' || g % 1000, 'incident-' || g % 1000 || '-' || (g / 1000) / 200, "
+            + "'{\"logger\": \"wgp.generator\"}', 'incident-' || g % 1000, g / 1000 "
+            + "FROM generate_series(0, 1999999) g");
+        statement.execute("VACUUM ANALYZE system_logs");
+      }
+      timeIncident(Store.open(dataSource, url), Instant.parse(newestTime(url)).plusMillis(1), samples);
+    }
+  }
+
+  private static void timeIncident(Store store, Instant end, int samples) {
+    Instant hour = end.minus(java.time.Duration.ofHours(1));
+    System.out.println();
+    System.out.println("| an incident: every task fails, a fifth of the records are errors (2,000,000 in an hour) "
+        + "| p50 | p95 | max | samples |");
+    System.out.println("|---|---|---|---|---|");
+    time("failed only, the 50 latest (`heartlog tasks --failed`)", samples,
+        () -> store.tasks(new TaskFilter(null, hour, end, true, TaskFilter.DEFAULT_LIMIT)).size());
+    time("failed only, the 200 latest (the Fleet page's link)", samples,
+        () -> store.tasks(new TaskFilter(null, hour, end, true, 200)).size());
+    time("the 50 most recently active (`heartlog tasks`)", samples,
+        () -> store.tasks(new TaskFilter(null, hour, end, false, TaskFilter.DEFAULT_LIMIT)).size());
+    time("baseline: the newest 1,000 errors of the hour (`logs --level ERROR`)", samples,
+        () -> store.logs(new LogFilter(null, null, "ERROR", hour, end, null, 1_000)).size());
+  }
+
+  private static String newestTime(String url) throws java.sql.SQLException {
+    try (Connection connection = java.sql.DriverManager.getConnection(url);
+        Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery("SELECT max(timestamp) FROM system_logs")) {
+      rs.next();
+      return rs.getObject(1, java.time.OffsetDateTime.class).toInstant().toString();
     }
   }
 

@@ -7,12 +7,14 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
  * Runs the store's {@code .sql} resources ({@link NamedSql}) with bound values, each on a
- * connection of its own from the store's data source, and turns their failures into a {@link
- * StoreException} that names the database (without its password).
+ * connection of its own from the store's data source (or all on one, {@link #onOneConnection}),
+ * and turns their failures into a {@link StoreException} that names the database (without its
+ * password).
  */
 final class Queries {
 
@@ -20,10 +22,28 @@ final class Queries {
 
   private final DataSource dataSource;
   private final String displayUrl;
+  private final Connection held;   // the one connection of onOneConnection's queries, or null
 
   Queries(DataSource dataSource, String displayUrl) {
+    this(dataSource, displayUrl, null);
+  }
+
+  private Queries(DataSource dataSource, String displayUrl, Connection held) {
     this.dataSource = dataSource;
     this.displayUrl = displayUrl;
+    this.held = held;
+  }
+
+  /**
+   * Runs {@code work}, whose queries all take one connection: a read of several steps (the
+   * growing windows of {@link RecordReads}) pays for one. Without a pool ({@code heartlog logs},
+   * {@code heartlog tasks}) each connection is a new one, a TLS handshake away on a remote store.
+   */
+  <T> T onOneConnection(Function<Queries, T> work) {
+    if (held != null) {
+      return work.apply(this);
+    }
+    return withConnection(connection -> work.apply(new Queries(dataSource, displayUrl, connection)));
   }
 
   /** The rows of query {@code name}, each made by {@code row}. */
@@ -48,8 +68,13 @@ final class Queries {
   }
 
   <T> T withConnection(Store.SqlFunction<Connection, T> work) {
-    try (Connection connection = dataSource.getConnection()) {
-      return work.apply(connection);
+    try {
+      if (held != null) {
+        return work.apply(held);
+      }
+      try (Connection connection = dataSource.getConnection()) {
+        return work.apply(connection);
+      }
     } catch (SQLException e) {
       if (UNDEFINED_TABLE.equals(e.getSQLState())) {
         throw new StoreException(

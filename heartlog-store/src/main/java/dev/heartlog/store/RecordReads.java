@@ -46,7 +46,7 @@ final class RecordReads {
    * the first windows, and a rare record costs the whole range's read and the windows' before it.
    */
   List<StoredRecord> logs(LogFilter filter) {
-    return logs(filter, filterValues(filter), null);
+    return queries.onOneConnection(q -> logs(q, filter, filterValues(filter), null));
   }
 
   /**
@@ -55,39 +55,42 @@ final class RecordReads {
    * skip), the newest {@code limit}, returned oldest first. Empty when that record is gone.
    */
   List<StoredRecord> logsBefore(LogFilter filter, long id) {
-    List<Position> found = queries.query("log-position", Map.of("id", id),
-        rs -> new Position(rs.getTimestamp("timestamp").toInstant(), (Long) rs.getObject("seq")));
-    if (found.isEmpty()) {
-      return List.of();
-    }
-    Position position = found.get(0);
-    Map<String, Object> values = filterValues(filter);
-    values.put("before_id", id);
-    values.put("before_ts", position.timestamp());
-    values.put("before_seq", position.seq());
-    return logs(filter, values, position.timestamp());
+    return queries.onOneConnection(q -> {
+      List<Position> found = q.query("log-position", Map.of("id", id),
+          rs -> new Position(rs.getTimestamp("timestamp").toInstant(), (Long) rs.getObject("seq")));
+      if (found.isEmpty()) {
+        return List.of();
+      }
+      Position position = found.get(0);
+      Map<String, Object> values = filterValues(filter);
+      values.put("before_id", id);
+      values.put("before_ts", position.timestamp());
+      values.put("before_seq", position.seq());
+      return logs(q, filter, values, position.timestamp());
+    });
   }
 
   /** Where a record stands in the listing's order: its time, then its sequence number. */
   private record Position(Instant timestamp, Long seq) {}
 
-  private List<StoredRecord> logs(LogFilter filter, Map<String, Object> values, Instant before) {
+  private List<StoredRecord> logs(Queries q, LogFilter filter, Map<String, Object> values, Instant before) {
     boolean windows = filter.workerId() == null && filter.taskId() == null && !filter.warningsAndAbove();
     Instant end = filter.until() != null ? filter.until() : before;
     List<StoredRecord> newestFirst =
-        inNewestWindows(windows, "logs", values, Rows::storedRecord, end, filter.since(), filter.limit());
+        inNewestWindows(q, windows, "logs", values, Rows::storedRecord, end, filter.since(), filter.limit());
     Collections.reverse(newestFirst);
     return newestFirst;
   }
 
   /**
    * The tasks with records in the filter's range, the most recently active first, each summed up
-   * from all of its records. Across the fleet they are picked in the windows of {@link #logs}:
-   * the tasks with records in a window back from the range's end were active more recently than
-   * any other, so a window that holds {@code limit} tasks holds the range's first {@code limit},
-   * and a busy fleet's hour is not read whole for them. A worker's records are read by its own
-   * index, and failures by the errors index, whole range at once: failed tasks are few, so the
-   * windows would rarely fill and cost their reads on top (BENCHMARKS.md §3, "The Tasks page").
+   * from all of its records. Without a worker they are picked in the windows of {@link #logs}
+   * (failures too, by the errors index): the tasks with records in a window back from the range's
+   * end were active more recently than any other, so a window that holds {@code limit} tasks
+   * holds the range's first {@code limit}, and a busy fleet's hour, or an incident's many errors,
+   * is not read whole for them. Only the list is picked in each window, and summed up once: where
+   * no window fills (a healthy fleet's few failures), the windows cost their reads of the errors
+   * index and no more. A worker's records are read by its own index, over the whole range.
    */
   List<RecentTask> tasks(TaskFilter filter) {
     Map<String, Object> values = new HashMap<>();
@@ -96,8 +99,14 @@ final class RecordReads {
     values.put("since", filter.since());
     values.put("until", filter.until());
     values.put("limit", filter.limit());
-    return inNewestWindows(filter.workerId() == null && !filter.failedOnly(), "tasks", values, Rows::recentTask,
-        filter.until(), filter.since(), filter.limit());
+    return queries.onOneConnection(q -> {
+      List<String> picked = inNewestWindows(q, filter.workerId() == null, "recent-tasks", values,
+          rs -> rs.getString("task_id"), filter.until(), filter.since(), filter.limit());
+      if (picked.isEmpty()) {
+        return List.of();
+      }
+      return q.query("task-summaries", Map.of("tasks", picked.toArray(String[]::new)), Rows::recentTask);
+    });
   }
 
   /**
@@ -106,11 +115,11 @@ final class RecordReads {
    * from {@code since} last, or at once where {@code windows} is false. The query bounds the
    * records' time from below by {@code :window_s} before {@code :window_end} where they are set.
    */
-  private <T> List<T> inNewestWindows(boolean windows, String name, Map<String, Object> values,
+  private static <T> List<T> inNewestWindows(Queries q, boolean windows, String name, Map<String, Object> values,
       Store.SqlFunction<ResultSet, T> row, Instant end, Instant since, int limit) {
     if (windows) {
       Instant windowEnd = end != null ? end
-          : queries.queryOne("newest-stored-time", Map.of("issued", issuedLogId()), rs -> rs.getTimestamp("newest").toInstant());
+          : q.queryOne("newest-stored-time", Map.of("issued", issuedLogId(q)), rs -> rs.getTimestamp("newest").toInstant());
       values.put("window_end", windowEnd);
       Duration range = since == null ? null : Duration.between(since, windowEnd);
       for (Duration window : NEWEST_RECORD_WINDOWS) {
@@ -118,7 +127,7 @@ final class RecordReads {
           break;   // the whole range is read next anyway
         }
         values.put("window_s", window.toSeconds());
-        List<T> found = queries.query(name, values, row);
+        List<T> found = q.query(name, values, row);
         if (found.size() >= limit) {
           return found;
         }
@@ -126,7 +135,7 @@ final class RecordReads {
     }
     values.put("window_s", null);
     values.put("window_end", null);
-    return queries.query(name, values, row);
+    return q.query(name, values, row);
   }
 
   /**
@@ -193,8 +202,10 @@ final class RecordReads {
   long lastLogId() {
     // Two queries: the id index is chosen only when the planner sees the bound as a value, not
     // as a subquery's result it cannot estimate.
-    long issued = issuedLogId();
-    return queries.queryOne("last-log-id", Map.of("issued", issued), rs -> rs.getLong("id"));
+    return queries.onOneConnection(q -> {
+      long issued = issuedLogId(q);
+      return q.queryOne("last-log-id", Map.of("issued", issued), rs -> rs.getLong("id"));
+    });
   }
 
   /**
@@ -202,7 +213,11 @@ final class RecordReads {
    * the sequence is not readable to this user.
    */
   long issuedLogId() {
-    return queries.queryOne("issued-log-id", Map.of(), rs -> rs.getLong("id"));
+    return issuedLogId(queries);
+  }
+
+  private static long issuedLogId(Queries q) {
+    return q.queryOne("issued-log-id", Map.of(), rs -> rs.getLong("id"));
   }
 
   private static Map<String, Object> filterValues(LogFilter filter) {

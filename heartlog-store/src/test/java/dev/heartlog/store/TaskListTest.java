@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -116,6 +120,24 @@ class TaskListTest {
     assertThat(store.tasks(new TaskFilter(null, HOUR_AGO, null, true, 1))).isEqualTo(failures.subList(0, 1));
     assertThat(store.tasks(new TaskFilter(null, null, null, false, 2)).get(1).records())
         .as("t-long's records of two hours ago count too").isEqualTo(4);
+  }
+
+  @Test
+  void aPickedTaskWithNoRecordLeftIsLeftOutOfTheSummariesTheOthersKeepTheirOrder() {
+    // Retention may drop a task's records between its pick and its summing up.
+    List<String> summed = store.withConnection(c -> {
+      try (PreparedStatement statement = NamedSql.load("task-summaries")
+              .prepare(c, Map.of("tasks", new String[] {"t-ok", "t-dropped", "t-crit"}));
+          ResultSet rs = statement.executeQuery()) {
+        List<String> ids = new ArrayList<>();
+        while (rs.next()) {
+          ids.add(rs.getString("task_id"));
+        }
+        return ids;
+      }
+    });
+
+    assertThat(summed).containsExactly("t-ok", "t-crit");
   }
 
   @Test

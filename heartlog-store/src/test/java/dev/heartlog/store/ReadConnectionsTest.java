@@ -1,0 +1,111 @@
+package dev.heartlog.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * A read of several steps takes one connection: without a pool ({@code heartlog logs}, {@code
+ * heartlog tasks}) every connection is a new one, a TLS handshake away on a remote store, and the
+ * newest records' windows are up to six queries.
+ */
+class ReadConnectionsTest {
+
+  private static final Instant NOW = Instant.now();
+
+  private static Store store;
+  private static final AtomicInteger opened = new AtomicInteger();
+
+  @BeforeAll
+  static void fill() {
+    String url = TestDatabase.freshUrl();
+    Store.open(url, null, null).migrate();
+    PGSimpleDataSource direct = new PGSimpleDataSource();
+    direct.setURL(url);
+    store = Store.open(new CountingDataSource(direct), url);
+    store.withConnection(c -> TestDatabase.heartbeat(c, "gpu-1",
+        "[{\"timestamp\": \"" + NOW.minus(Duration.ofMinutes(30)) + "\", \"level\": \"ERROR\", "
+            + "\"message\": \"CUDA out of memory\", \"task_id\": \"t-1\"}]"));
+  }
+
+  @Test
+  void theNewestRecordsSearchedInEveryWindowTakeOneConnection() {
+    int before = opened.get();
+
+    // A component no record has: every window is read, then the whole range.
+    assertThat(store.logs(new LogFilter(null, null, null, null, null, null, "no.such.component", 100))).isEmpty();
+
+    assertThat(opened.get() - before).isEqualTo(1);
+  }
+
+  @Test
+  void aTaskListPickedInEveryWindowAndSummedUpTakesOneConnection() {
+    int before = opened.get();
+
+    assertThat(store.tasks(new TaskFilter(null, NOW.minus(Duration.ofHours(1)), null, true, 50)))
+        .extracting(RecentTask::id).containsExactly("t-1");
+
+    assertThat(opened.get() - before).isEqualTo(1);
+  }
+
+  /** A data source that counts the connections it opens. */
+  private record CountingDataSource(DataSource inner) implements DataSource {
+    @Override
+    public Connection getConnection() throws SQLException {
+      opened.incrementAndGet();
+      return inner.getConnection();
+    }
+
+    @Override
+    public Connection getConnection(String user, String password) throws SQLException {
+      opened.incrementAndGet();
+      return inner.getConnection(user, password);
+    }
+
+    @Override
+    public PrintWriter getLogWriter() throws SQLException {
+      return inner.getLogWriter();
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) throws SQLException {
+      inner.setLogWriter(out);
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) throws SQLException {
+      inner.setLoginTimeout(seconds);
+    }
+
+    @Override
+    public int getLoginTimeout() throws SQLException {
+      return inner.getLoginTimeout();
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+      return inner.getParentLogger();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws SQLException {
+      return inner.unwrap(type);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) throws SQLException {
+      return inner.isWrapperFor(type);
+    }
+  }
+}
