@@ -13,7 +13,9 @@ import java.nio.file.Path;
 final class TokenFile {
 
   private final Path path;
-  private BearerToken current;
+  // Read by the heartbeat thread alone, or by several at once sharing a transport; two that
+  // parse the same new text at once keep equal tokens, so no lock is needed.
+  private volatile BearerToken current;
 
   TokenFile(Path path) {
     this.path = path;
@@ -25,15 +27,17 @@ final class TokenFile {
    * @throws IOException when the file cannot be read or is empty: the heartbeat then fails, and
    *     its records wait, as for a store that cannot be reached
    */
-  synchronized BearerToken read() throws IOException {
+  BearerToken read() throws IOException {
     String text = Files.readString(path, StandardCharsets.UTF_8).strip();
     if (text.isEmpty()) {
       throw new IOException("the token file " + path + " is empty");
     }
-    if (current == null || !current.value().equals(text)) {
-      current = BearerToken.of(text);
+    BearerToken token = current;
+    if (token == null || !token.value().equals(text)) {
+      token = BearerToken.of(text);
+      current = token;
     }
-    return current;
+    return token;
   }
 
   @Override

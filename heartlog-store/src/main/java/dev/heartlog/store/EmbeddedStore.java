@@ -24,6 +24,7 @@ public final class EmbeddedStore implements AutoCloseable {
 
   private final EmbeddedPostgres server;
   private final int port;
+  private final Object closeLock = new Object();   // a second close waits until the server is down
   private boolean closed;
 
   private EmbeddedStore(EmbeddedPostgres server, int port) {
@@ -67,10 +68,12 @@ public final class EmbeddedStore implements AutoCloseable {
 
   /** Stops the server if this instance started it; later calls do nothing. */
   @Override
-  public synchronized void close() throws IOException {
-    if (server != null && !closed) {
-      closed = true;
-      server.close();
+  public void close() throws IOException {
+    synchronized (closeLock) {
+      if (server != null && !closed) {
+        closed = true;
+        server.close();
+      }
     }
   }
 
