@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -118,6 +119,26 @@ public final class ComponentLevels {
       return level.ordinal() >= defaultMinimum;
     }
     return level != Level.DEBUG || debugMode;
+  }
+
+  /**
+   * Whether a record of {@code level} with this metadata is kept: its component is what the
+   * metadata names {@code component}, else {@code logger}. The metadata is searched only where
+   * there are rules to apply.
+   */
+  boolean keepsRecord(Level level, Map<String, Object> metadata, boolean debugMode) {
+    return keeps(level, rules.isEmpty() ? null : component(metadata), debugMode);
+  }
+
+  private static String component(Map<String, Object> metadata) {
+    if (metadata == null) {
+      return null;
+    }
+    Object component = metadata.get("component");
+    if (component == null) {
+      component = metadata.get("logger");
+    }
+    return component == null ? null : component.toString();
   }
 
   /** The minimum of the rule that covers {@code component}, or {@link #NO_RULE}. */

@@ -1,9 +1,6 @@
 package dev.heartlog.agent;
 
-import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -80,7 +77,7 @@ public final class HeartlogAgent implements AutoCloseable {
     this.buffer =
         new LogBuffer(
             config.bufferSize(), config.maxBufferedRecords(), config.maxBufferedBytes(), this::onBufferDue, drops);
-    this.queue = openQueue(config, diagnostics, drops);
+    this.queue = WorkerSpool.open(config, diagnostics, drops);
     this.loop = new HeartbeatLoop(config, buffer, queue, drops, () -> currentTask, () -> levels, diagnostics, sessionId);
     this.runner =
         config.scheduler() == null
@@ -102,43 +99,6 @@ public final class HeartlogAgent implements AutoCloseable {
       diagnostics.info("levels per component: " + levels);
     }
   }
-
-  /** The spool for this worker, or one batch in memory when there is none or it cannot be used. */
-  private static BatchQueue openQueue(AgentConfig config, Diagnostics diagnostics, Drops drops) {
-    if (config.spoolDirectory() == null) {
-      return new MemoryBatchQueue();
-    }
-    Path directory = config.spoolDirectory().resolve(folderName(config.workerId()));
-    try {
-      return Spool.open(directory, config.spoolMaxBytes(), config.spoolSync(), config.spoolSyncInterval(),
-          diagnostics, drops);
-    } catch (IOException | RuntimeException e) {
-      diagnostics.info("spool unusable (" + e.getMessage() + "); records wait in memory only");
-      return new MemoryBatchQueue();
-    }
-  }
-
-  /**
-   * A worker id as a folder name: letters, digits, '.', '_' and '-' kept, the rest '_'. A name
-   * longer than {@value #MAX_FOLDER_NAME} characters keeps its start and ends in a hash of the
-   * whole id, since file systems refuse names over 255 bytes.
-   */
-  static String folderName(String workerId) {
-    String name = workerId.replaceAll("[^A-Za-z0-9._-]", "_");
-    name = name.startsWith(".") ? "_" + name : name;
-    if (name.length() <= MAX_FOLDER_NAME) {
-      return name;
-    }
-    try {
-      byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
-          .digest(workerId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return name.substring(0, MAX_FOLDER_NAME - 33) + "-" + java.util.HexFormat.of().formatHex(hash, 0, 16);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
-  }
-
-  private static final int MAX_FOLDER_NAME = 255;   // names that fit are kept as they were
 
   /** A builder with every default in place; only the worker id is required. */
   public static HeartlogAgentBuilder builder() {
@@ -223,23 +183,8 @@ public final class HeartlogAgent implements AutoCloseable {
 
   /** Whether a record of this level and metadata, logged on this thread, is taken in. */
   private boolean isCaptured(Level level, Map<String, Object> metadata) {
-    ComponentLevels rules = levels;
-    // The metadata is searched for a component only where there are rules to apply.
-    String component = rules.isEmpty() ? null : component(metadata);
-    return rules.keeps(level, component, config.debug())
+    return levels.keepsRecord(level, metadata, config.debug())
         && !(Thread.currentThread() instanceof HeartbeatScheduler.HeartbeatThread);
-  }
-
-  /** What a record's metadata names as its component: {@code component}, else {@code logger}. */
-  private static String component(Map<String, Object> metadata) {
-    if (metadata == null) {
-      return null;
-    }
-    Object component = metadata.get("component");
-    if (component == null) {
-      component = metadata.get("logger");
-    }
-    return component == null ? null : component.toString();
   }
 
   /**
@@ -282,7 +227,7 @@ public final class HeartlogAgent implements AutoCloseable {
    * component's DEBUG records while a problem is looked into. Records already buffered stay.
    */
   public void setLevels(ComponentLevels levels) {
-    this.levels = java.util.Objects.requireNonNull(levels, "levels");
+    this.levels = Objects.requireNonNull(levels, "levels");
   }
 
   /**

@@ -105,8 +105,8 @@ class AgentSpoolTest {
   void aWorkerIdTooLongForAFileNameStillGetsAFolderOfItsOwn() {
     String longId = "w".repeat(3000);
 
-    assertThat(HeartlogAgent.folderName("gpu-7/a b")).isEqualTo("gpu-7_a_b");
-    assertThat(HeartlogAgent.folderName(longId)).hasSize(255).startsWith("www")
-        .isNotEqualTo(HeartlogAgent.folderName(longId + "x"));
+    assertThat(WorkerSpool.folderName("gpu-7/a b")).isEqualTo("gpu-7_a_b");
+    assertThat(WorkerSpool.folderName(longId)).hasSize(255).startsWith("www")
+        .isNotEqualTo(WorkerSpool.folderName(longId + "x"));
   }
 }
