@@ -2,13 +2,11 @@ package dev.heartlog.bench;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.heartlog.agent.AgentStats;
 import dev.heartlog.agent.DeliveryResult;
 import dev.heartlog.agent.GpuReading;
 import dev.heartlog.agent.Heartbeat;
 import dev.heartlog.agent.HeartbeatScheduler;
 import dev.heartlog.agent.HeartlogAgent;
-import dev.heartlog.agent.Level;
 import dev.heartlog.agent.PostgrestTransport;
 import dev.heartlog.agent.Transport;
 import dev.heartlog.agent.WorkerStatus;
@@ -18,32 +16,21 @@ import dev.heartlog.store.Store;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalTime;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A fleet on one machine (issue: "A fleet on one machine"). N simulated workers, each a real
@@ -66,12 +53,6 @@ import java.util.regex.Pattern;
 public final class FleetLoad {
 
   private static final Duration INTERVAL = Duration.ofSeconds(20);
-  private static final long TICK_MILLIS = 100;
-  /** Mean records per worker per second: 100 per 20 s. */
-  private static final double RECORDS_PER_SECOND = 5.0;
-  /** Workers per second that log a burst, per 10,000 workers. */
-  private static final double BURSTS_PER_SECOND_PER_10K = 5;
-  private static final int BURST = 1_000;
   private static final String WRITER_KEY = "fleet-load-writer-key";
 
   /**
@@ -129,10 +110,10 @@ public final class FleetLoad {
           kind, threads, connections, seconds, Runtime.getRuntime().availableProcessors());
       // The baseline, same server, same run: heartlog's function called directly by IngestLoad's
       // generator (100-record batches, as many connections as the fleet has), no agents at all.
-      String ceilingUrl = IngestLoad.freshDatabase(admin, "fleet_ceiling");
-      IngestLoad.prepare(ceilingUrl, "heartlog");
+      String ceilingUrl = BenchDatabase.freshDatabase(admin, "fleet_ceiling");
+      IngestVariants.prepare(ceilingUrl, "heartlog");
       double ceiling = IngestLoad.run(ceilingUrl, "heartlog", connections, 20_000, true).rowsPerSecond();
-      IngestLoad.dropDatabase(admin, "fleet_ceiling");
+      BenchDatabase.dropDatabase(admin, "fleet_ceiling");
       System.out.printf(Locale.ROOT, "ingest ceiling (heartlog's function, %d connections, no agents): %,.0f rows/s%n",
           connections, ceiling);
       // A fleet of the first size first, not counted: the ceiling run warms up only the store's
@@ -141,17 +122,17 @@ public final class FleetLoad {
       // 28, 29: p99 1.5-6 s while the records held shrank). It did not make the first size
       // reliable: in run 30 stalls of the store mid-run made it miss (BENCHMARKS.md §4).
       if (!Boolean.getBoolean("heartlog.bench.noWarmup")) {
-        String url = IngestLoad.freshDatabase(admin, "fleet_warmup");
+        String url = BenchDatabase.freshDatabase(admin, "fleet_warmup");
         Store.open(url, null, null).migrate();
         System.out.println("warm-up, not counted: " + run(kind, url, sizes[0], 10, threads, connections).line());
-        IngestLoad.dropDatabase(admin, "fleet_warmup");
+        BenchDatabase.dropDatabase(admin, "fleet_warmup");
       }
       List<String> lines = new ArrayList<>();
       for (int size : sizes) {
-        String url = IngestLoad.freshDatabase(admin, "fleet_" + kind + "_" + size);
+        String url = BenchDatabase.freshDatabase(admin, "fleet_" + kind + "_" + size);
         Store.open(url, null, null).migrate();
-        Result result = run(kind, url, size, seconds, threads, connections);
-        IngestLoad.dropDatabase(admin, "fleet_" + kind + "_" + size);
+        FleetResult result = run(kind, url, size, seconds, threads, connections);
+        BenchDatabase.dropDatabase(admin, "fleet_" + kind + "_" + size);
         lines.add(result.line());
         System.out.println(result.line());
       }
@@ -164,7 +145,7 @@ public final class FleetLoad {
     }
   }
 
-  private static Result run(String kind, String url, int size, int seconds, int threads, int connections)
+  private static FleetResult run(String kind, String url, int size, int seconds, int threads, int connections)
       throws Exception {
     Samples latency = new Samples();
     Samples calls = new Samples();
@@ -190,12 +171,13 @@ public final class FleetLoad {
     HeartbeatScheduler scheduler = HeartbeatScheduler.create(threads, late -> ROUND_LATENESS.get()[0] = late);
     List<HeartlogAgent> agents = new ArrayList<>(size);
     ScheduledExecutorService producers = Executors.newScheduledThreadPool(2);
-    Fleet fleet = new Fleet(agents, logged);
+    SimulatedFleet fleet = new SimulatedFleet(agents, logged);
     try {
       // Start the agents evenly over one interval, as a fleet's workers come up at different times.
       for (int p = 0; p < 2; p++) {
         int part = p;
-        producers.scheduleAtFixedRate(() -> fleet.tick(part, 2), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        producers.scheduleAtFixedRate(
+            () -> fleet.tick(part, 2), SimulatedFleet.TICK_MILLIS, SimulatedFleet.TICK_MILLIS, TimeUnit.MILLISECONDS);
       }
       long rampStart = System.nanoTime();
       for (int i = 0; i < size; i++) {
@@ -223,39 +205,41 @@ public final class FleetLoad {
         }
       }
       TimeUnit.SECONDS.sleep(INTERVAL.toSeconds());
-      Follower follower = FOLLOW != null && httpServer != null ? Follower.start(httpServer.port(), url) : null;
+      TailFollower follower = FOLLOW != null && httpServer != null
+          ? TailFollower.start(httpServer.port(), FOLLOW, FOLLOW_OVER_WEBSOCKET, READER_KEY, url)
+          : null;
 
-      Snapshot start = fleet.snapshot(logged);
+      SimulatedFleet.Snapshot start = fleet.snapshot(logged);
       latency.start();
       calls.start();
-      Snapshot[] samples = new Snapshot[seconds / 10 + 1];
+      SimulatedFleet.Snapshot[] samples = new SimulatedFleet.Snapshot[seconds / 10 + 1];
       for (int s = 0; s < samples.length - 1; s++) {
         TimeUnit.SECONDS.sleep(10);
         samples[s] = fleet.snapshot(logged);
         System.out.printf(Locale.ROOT, "  %tT %d workers, t=%ds: held %,d, stored %,d, dropped %,d, lateness p99 so far %.0f ms%n",
-            LocalTime.now(), size, (s + 1) * 10, samples[s].held, samples[s].sent, samples[s].dropped, latency.percentile(0.99) / 1e6);
+            LocalTime.now(), size, (s + 1) * 10, samples[s].held(), samples[s].sent(), samples[s].dropped(), latency.percentile(0.99) / 1e6);
       }
       TimeUnit.MILLISECONDS.sleep((seconds % 10) * 1000L);
-      Snapshot end = fleet.snapshot(logged);
+      SimulatedFleet.Snapshot end = fleet.snapshot(logged);
       latency.stop();
       calls.stop();
       producers.shutdownNow();
       producers.awaitTermination(10, TimeUnit.SECONDS);
 
-      double elapsed = (end.nanos - start.nanos) / 1e9;
-      Result result = new Result(kind, size,
-          (end.logged - start.logged) / elapsed,
-          (end.sent - start.sent) / elapsed,
-          (end.heartbeats - start.heartbeats) / elapsed,
+      double elapsed = (end.nanos() - start.nanos()) / 1e9;
+      FleetResult result = new FleetResult(kind, size,
+          (end.logged() - start.logged()) / elapsed,
+          (end.sent() - start.sent()) / elapsed,
+          (end.heartbeats() - start.heartbeats()) / elapsed,
           latency.percentile(0.50), latency.percentile(0.99), latency.percentile(1.0), calls.percentile(0.99),
-          start.held, end.held, end.dropped, 0, 0);
+          start.held(), end.held(), end.dropped(), 0, 0);
 
       closeAll(agents);
       if (follower != null) {
         System.out.println(follower.finish());
       }
-      long sent = fleet.snapshot(logged).sent;
-      long stored = Long.parseLong(IngestLoad.scalar(url, "SELECT count(*) FROM system_logs"));
+      long sent = fleet.snapshot(logged).sent();
+      long stored = Long.parseLong(BenchDatabase.scalar(url, "SELECT count(*) FROM system_logs"));
       return result.withStored(sent, stored);
     } finally {
       producers.shutdownNow();
@@ -277,94 +261,6 @@ public final class FleetLoad {
     closers.awaitTermination(10, TimeUnit.MINUTES);
   }
 
-  /** The simulated workers' logging: each tick, each worker logs as its rate says. */
-  private static final class Fleet {
-    private final List<HeartlogAgent> agents;
-    private final AtomicLong logged;
-
-    Fleet(List<HeartlogAgent> agents, AtomicLong logged) {
-      this.agents = agents;
-      this.logged = logged;
-    }
-
-    void tick(int part, int parts) {
-      List<HeartlogAgent> started;
-      synchronized (agents) {
-        started = new ArrayList<>(agents);
-      }
-      ThreadLocalRandom random = ThreadLocalRandom.current();
-      double perTick = RECORDS_PER_SECOND * TICK_MILLIS / 1000.0;
-      long count = 0;
-      for (int i = part; i < started.size(); i += parts) {
-        HeartlogAgent agent = started.get(i);
-        // 0.5 records per tick on average: one with probability 0.5.
-        if (random.nextDouble() < perTick) {
-          log(agent, i, random);
-          count++;
-        }
-      }
-      double bursts = BURSTS_PER_SECOND_PER_10K * started.size() / 10_000.0 * TICK_MILLIS / 1000.0 / parts;
-      if (!started.isEmpty() && random.nextDouble() < bursts) {
-        int i = random.nextInt(started.size());
-        for (int r = 0; r < BURST; r++) {
-          log(started.get(i), i, random);
-        }
-        count += BURST;
-      }
-      logged.addAndGet(count);
-    }
-
-    private static void log(HeartlogAgent agent, int worker, ThreadLocalRandom random) {
-      Level level = random.nextInt(50) == 0 ? Level.ERROR : random.nextInt(12) == 0 ? Level.WARNING : Level.INFO;
-      String task = "task-" + worker + "-" + (System.currentTimeMillis() / 120_000);
-      agent.log(level, IngestLoad.message(random), task,
-          Map.of("logger", "wgp.generator", "thread", "render-" + random.nextInt(8), "component", "GENERATOR"));
-    }
-
-    Snapshot snapshot(AtomicLong logged) {
-      List<HeartlogAgent> started;
-      synchronized (agents) {
-        started = new ArrayList<>(agents);
-      }
-      long held = 0;
-      long sent = 0;
-      long dropped = 0;
-      long heartbeats = 0;
-      for (HeartlogAgent agent : started) {
-        AgentStats stats = agent.stats();
-        held += stats.currentBufferSize();
-        sent += stats.totalSent();
-        dropped += stats.totalDropped();
-        heartbeats += agent.heartbeatsSent();
-      }
-      return new Snapshot(System.nanoTime(), logged.get(), held, sent, dropped, heartbeats);
-    }
-  }
-
-  record Snapshot(long nanos, long logged, long held, long sent, long dropped, long heartbeats) {}
-
-  record Result(String kind, int workers, double loggedPerSecond, double storedPerSecond, double heartbeatsPerSecond,
-      long p50, long p99, long max, long callP99, long heldAtStart, long heldAtEnd, long dropped, long sent,
-      long stored) {
-
-    Result withStored(long sent, long stored) {
-      return new Result(kind, workers, loggedPerSecond, storedPerSecond, heartbeatsPerSecond, p50, p99, max, callP99,
-          heldAtStart, heldAtEnd, dropped, sent, stored);
-    }
-
-    /** p99 under 1 s, nothing dropped, and memory not growing (10% of noise allowed). */
-    boolean sustained() {
-      return p99 < 1_000_000_000L && dropped == 0 && heldAtEnd <= heldAtStart * 1.1 + 1_000;
-    }
-
-    String line() {
-      return String.format(Locale.ROOT,
-          "| %s | %,d | %,.0f | %,.0f | %,.0f | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %,d → %,d | %,d | %,d = %,d | %s |",
-          kind, workers, loggedPerSecond, storedPerSecond, heartbeatsPerSecond, p50 / 1e6, p99 / 1e6, max / 1e6,
-          callP99 / 1e6, heldAtStart, heldAtEnd, dropped, sent, stored, sustained() ? "yes" : "no");
-    }
-  }
-
   /** Times each heartbeat: how late its round started plus the call itself. */
   private record Timed(Transport inner, Samples latency, Samples calls) implements Transport {
     @Override
@@ -380,140 +276,6 @@ public final class FleetLoad {
     @Override
     public void close() {
       inner.close();
-    }
-  }
-
-  /** The client of {@code -Dheartlog.bench.follow}: counts the records its stream brings, and their lag. */
-  private static final class Follower {
-    private static final Pattern ID = Pattern.compile("\"id\":(\\d+)");
-    private static final Pattern RECEIVED_AT =
-        Pattern.compile("\"received_at\":\"([^\"]+)\"");
-    private final String url;
-    private final AtomicLong firstId = new AtomicLong(-1);
-    private final AtomicLong received = new AtomicLong();
-    private final Samples lag = new Samples();
-    private final CompletableFuture<?> stream;
-
-    private Follower(int port, String url) throws Exception {
-      this.url = url;
-      lag.start();
-      if (FOLLOW_OVER_WEBSOCKET) {
-        stream = HttpClient.newHttpClient().newWebSocketBuilder()
-            .buildAsync(URI.create("ws://127.0.0.1:" + port + "/api/tail?" + FOLLOW + "&apikey=" + READER_KEY),
-                new WebSocket.Listener() {
-                  private final StringBuilder message = new StringBuilder();
-
-                  @Override
-                  public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-                    message.append(data);
-                    if (last) {
-                      record(message.toString());
-                      message.setLength(0);
-                    }
-                    socket.request(1);
-                    return null;
-                  }
-                });
-        return;
-      }
-      HttpRequest request = HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + port + "/api/tail?" + FOLLOW))
-          .header("apikey", READER_KEY).header("Authorization", "Bearer " + READER_KEY)
-          .header("Accept", "text/event-stream").build();
-      // HTTP/1.1: asked to upgrade to HTTP/2 first, the server's event stream never starts.
-      stream = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
-          .sendAsync(request, HttpResponse.BodyHandlers.ofLines())
-          .thenAccept(response -> response.body().filter(line -> line.startsWith("data:")).forEach(this::record));
-    }
-
-    static Follower start(int port, String url) throws Exception {
-      Follower follower = new Follower(port, url);
-      TimeUnit.SECONDS.sleep(1);   // the subscription is in place before the measured minute
-      return follower;
-    }
-
-    private void record(String line) {
-      if (received.incrementAndGet() == 1) {
-        Matcher id = ID.matcher(line);
-        firstId.set(id.find() ? Long.parseLong(id.group(1)) : 0);
-      }
-      Matcher at = RECEIVED_AT.matcher(line);
-      if (at.find()) {
-        lag.add(Duration.between(OffsetDateTime.parse(at.group(1)).toInstant(), Instant.now()).toNanos());
-      }
-    }
-
-    /** Waits for the stream to catch up with what was stored, then says what it got. */
-    String finish() throws Exception {
-      String level = FOLLOW.replaceFirst("(?i)^.*level=([A-Za-z]+).*$", "$1").toUpperCase(Locale.ROOT);
-      String levels = switch (level) {
-        case "ERROR" -> "'ERROR', 'CRITICAL'";
-        case "WARNING", "WARN" -> "'WARNING', 'ERROR', 'CRITICAL'";
-        case "CRITICAL" -> "'CRITICAL'";
-        default -> "'DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'";
-      };
-      long expected = Long.parseLong(IngestLoad.scalar(url,
-          "SELECT count(*) FROM system_logs WHERE id >= " + Math.max(0, firstId.get()) + " AND level IN (" + levels + ")"));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (received.get() < expected && System.nanoTime() < deadline) {
-        TimeUnit.MILLISECONDS.sleep(200);
-      }
-      lag.stop();
-      stream.cancel(true);
-      if (FOLLOW_OVER_WEBSOCKET) {
-        ((WebSocket) stream.join()).abort();
-      }
-      return String.format(Locale.ROOT,
-          "follower (/api/tail?%s" + (FOLLOW_OVER_WEBSOCKET ? ", WebSocket" : ", server-sent events") + "): received %,d of the %,d matching records from the first it received on; "
-              + "stored to received p50 %.0f ms, p99 %.0f ms, max %.0f ms",
-          FOLLOW, received.get(), expected, lag.percentile(0.5) / 1e6, lag.percentile(0.99) / 1e6, lag.percentile(1.0) / 1e6);
-    }
-  }
-
-  /** Durations in nanoseconds, kept while recording. */
-  private static final class Samples {
-    private final Object lock = new Object();
-    private long[] values = new long[1 << 16];
-    private int size;
-    private boolean recording;
-
-    void start() {
-      synchronized (lock) {
-        size = 0;
-        recording = true;
-      }
-    }
-
-    void stop() {
-      synchronized (lock) {
-        recording = false;
-      }
-    }
-
-    void add(long nanos) {
-      synchronized (lock) {
-        if (!recording) {
-          return;
-        }
-        if (size == values.length) {
-          values = Arrays.copyOf(values, size * 2);
-        }
-        values[size++] = nanos;
-      }
-    }
-
-    /** The nearest-rank percentile {@code p} (0..1] of what was recorded; 0 when nothing was. */
-    long percentile(double p) {
-      long[] sorted;
-      synchronized (lock) {
-        sorted = Arrays.copyOf(values, size);
-      }
-      if (sorted.length == 0) {
-        return 0;
-      }
-      Arrays.sort(sorted);
-      int rank = (int) Math.ceil(p * sorted.length);
-      return sorted[Math.max(0, Math.min(sorted.length, rank) - 1)];
     }
   }
 

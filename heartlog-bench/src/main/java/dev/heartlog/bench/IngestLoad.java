@@ -1,30 +1,23 @@
 package dev.heartlog.bench;
 
-import dev.heartlog.agent.AgentWire;
-import dev.heartlog.agent.Level;
-import dev.heartlog.agent.LogRecord;
-import dev.heartlog.agent.RecordMetadata;
-import dev.heartlog.store.Fixtures;
-import dev.heartlog.store.Store;
+import static dev.heartlog.bench.BenchDatabase.execute;
+import static dev.heartlog.bench.BenchDatabase.freshDatabase;
+import static dev.heartlog.bench.BenchDatabase.scalar;
+import static dev.heartlog.bench.IngestVariants.logsType;
+
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.postgresql.PGConnection;
 
@@ -84,30 +77,8 @@ import org.postgresql.PGConnection;
  */
 public final class IngestLoad {
 
-  static final int BATCH = 100;
-  private static final String[] LEVELS = {"INFO", "INFO", "INFO", "INFO", "INFO", "INFO", "DEBUG", "WARNING", "INFO", "ERROR"};
-  /** Messages of realistic length, as a video-generation worker logs them; FleetLoad's too. */
-  private static final String[] MESSAGE_PATTERNS = {
-    "Denoising step %d/30 done in 412 ms, latent 1x16x21x60x104",
-    "Loaded model wan2.1-t2v-14B shard %d of 6 from /models cache",
-    "VAE decode of chunk %d took 1830 ms, peak VRAM 61234 MiB",
-    "Uploaded result segment %d to s3://renders/outputs/2026-11-27/",
-    "Claimed task, starting generation with prompt of %d tokens"};
-  /**
-   * Every pattern with every number from 1 to 99, formatted once. Formatting per record with
-   * {@code String.format} was a third of FleetLoad's JVM time (JFR), taken from the 2 cores the
-   * store shares: the simulated application's cost, not heartlog's or the store's.
-   */
-  private static final String[] MESSAGES = java.util.stream.IntStream.range(0, MESSAGE_PATTERNS.length * 99)
-      .mapToObj(i -> String.format(Locale.ROOT, MESSAGE_PATTERNS[i / 99], 1 + i % 99))
-      .toArray(String[]::new);
-
+  static final int BATCH = IngestBatches.BATCH;
   private IngestLoad() {}
-
-  /** A message picked at random, as a worker's would vary. */
-  static String message(ThreadLocalRandom random) {
-    return MESSAGES[random.nextInt(MESSAGES.length)];
-  }
 
   public static void main(String[] args) throws Exception {
     int connections = args.length > 0 ? Integer.parseInt(args[0]) : 4;
@@ -129,7 +100,7 @@ public final class IngestLoad {
       List<PgbenchClient> pgbench = new ArrayList<>();
       for (int i = 0; i < variants.size(); i++) {
         String url = freshDatabase(admin, (i + 1) + "_" + variants.get(i).replace('-', '_'));
-        prepare(url, variants.get(i));
+        IngestVariants.prepare(url, variants.get(i));
         urls.add(url);
         if (PGBENCH) {
           pgbench.add(PgbenchClient.prepare(url, variants.get(i), POOL));
@@ -195,118 +166,6 @@ public final class IngestLoad {
     }
   }
 
-  static void prepare(String url, String variant) throws Exception {
-    if (variant.startsWith("heartlog") || variant.startsWith("copy")) {
-      Store.open(url, null, null).migrate();
-      if (variant.equals("heartlog-db-collation")) {
-        // As before migration V6: the ids compare under the database's collation.
-        execute(url, "ALTER TABLE system_logs ALTER COLUMN source_id TYPE text COLLATE \"default\", "
-            + "ALTER COLUMN task_id TYPE text COLLATE \"default\"");
-      }
-      if (variant.equals("heartlog-no-counts")) {
-        // As before migration V7: no problem counts kept for fleet health.
-        execute(url, replaceAll(resource("/db/heartlog/R__ingest.sql"), Map.of(
-            "SELECT r.problem_counts INTO problems", "SELECT '{}' INTO problems",
-            "heartlog_add_problems(w.problem_errors, problems, 2)", "w.problem_errors",
-            "heartlog_add_problems(w.problem_warnings, problems, 3)", "w.problem_warnings")));
-      }
-      if (variant.equals("heartlog-invoker")) {
-        // As before migration V10: no login is held to its workers.
-        execute(url, replaceAll(resource("/db/heartlog/R__ingest.sql"), Map.of(
-            "IF current_user <> session_user AND has_table_privilege('heartlog_writers'::regclass, 'SELECT') THEN",
-            "IF false THEN")));
-      }
-      if (variant.equals("heartlog-json")) {
-        // Not a wire heartlog could take: callers that cast their batch to jsonb would no longer
-        // find the function. Measured only to put a number on the parse.
-        execute(url, "DROP FUNCTION func_worker_heartbeat_with_logs(text, integer, integer, jsonb, text, text, text, bigint, jsonb)");
-        execute(url, replaceAll(resource("/db/heartlog/R__ingest.sql"), Map.of(
-            "logs_param            jsonb   DEFAULT '[]'::jsonb", "logs_param            json    DEFAULT '[]'::json",
-            "IF jsonb_typeof(logs_param) = 'array' THEN\n        record_count := jsonb_array_length(logs_param);",
-            "IF json_typeof(logs_param) = 'array' THEN\n        record_count := json_array_length(logs_param);",
-            "FROM jsonb_to_recordset(logs_param) AS r(", "FROM json_to_recordset(logs_param) AS r(",
-            "FROM jsonb_to_recordset(logs_param) AS t(", "FROM json_to_recordset(logs_param) AS t(",
-            "heartlog_insert_logs_one_by_one(worker_id_param, logs_param, session_id_param)",
-            "heartlog_insert_logs_one_by_one(worker_id_param, logs_param::jsonb, session_id_param)")));
-      }
-      if (variant.equals("heartlog-notify-every-call")) {
-        // As before the notification was limited per connection: every call notifies.
-        execute(url, "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET heartlog.notify_interval_ms = 0', "
-            + "current_database()); END $$");
-      }
-      if (variant.equals("heartlog-bare")) {
-        // Measured only: the same signature, so the same calls reach it.
-        execute(url, """
-            CREATE OR REPLACE FUNCTION func_worker_heartbeat_with_logs(
-                worker_id_param text, vram_total_mb_param integer DEFAULT NULL, vram_used_mb_param integer DEFAULT NULL,
-                logs_param jsonb DEFAULT '[]'::jsonb, current_task_id_param text DEFAULT NULL,
-                status_param text DEFAULT 'active', session_id_param text DEFAULT NULL,
-                batch_seq_param bigint DEFAULT NULL, metadata_param jsonb DEFAULT NULL)
-            RETURNS jsonb
-            LANGUAGE plpgsql
-            AS $$
-            DECLARE
-                logs_inserted integer;
-            BEGIN
-                INSERT INTO system_logs
-                    (timestamp, level, message, source_type, source_id, task_id, metadata, session_id, seq)
-                SELECT r.timestamp, r.level, r.message, 'worker', worker_id_param, r.task_id, r.metadata,
-                       session_id_param, r.seq
-                FROM jsonb_to_recordset(logs_param) AS r(
-                    "timestamp" timestamptz, level text, message text, task_id text, metadata jsonb, seq bigint);
-                GET DIAGNOSTICS logs_inserted = ROW_COUNT;
-                UPDATE workers
-                SET last_heartbeat = now(), vram_total_mb = vram_total_mb_param,
-                    vram_used_mb = vram_used_mb_param, current_task_id = current_task_id_param
-                WHERE id = worker_id_param;
-                RETURN jsonb_build_object('success', true, 'logs_inserted', logs_inserted);
-            END;
-            $$""");
-      }
-      if (variant.equals("heartlog-quiet")) {
-        String function = resource("/db/heartlog/R__ingest.sql")
-            .replace("PERFORM pg_notify('heartlog_logs', worker_id_param);", "NULL;");
-        execute(url, function);
-      }
-      if (variant.equals("heartlog-writers")) {
-        // A store with a writer login: the function runs as its owner (README, "Database roles").
-        // The load's own connections are the owner's, as for the other variants.
-        execute(url, "INSERT INTO heartlog_writers VALUES ('heartlog_bench_writer', 'bench-')");
-        execute(url, "SELECT heartlog_grant_roles()");
-      }
-    } else {
-      execute(url, Fixtures.seedSchema());
-      if (variant.equals("row-loop")) {
-        execute(url, resource("/bench/row-loop-function.sql"));
-      }
-    }
-    // 1,000 workers, as a fleet has; the seed's function updates rows that must exist.
-    execute(url, "INSERT INTO workers (id) SELECT 'gpu-' || g FROM generate_series(1, 1000) g ON CONFLICT DO NOTHING");
-  }
-
-  /** The type the variant's function takes its batch as: the wire contract's, but for heartlog-json. */
-  static String logsType(String variant) {
-    return variant.equals("heartlog-json") ? "json" : "jsonb";
-  }
-
-  /** The text with each key replaced by its value; each key must be there. */
-  private static String replaceAll(String text, Map<String, String> replacements) {
-    for (Map.Entry<String, String> replacement : replacements.entrySet()) {
-      if (!text.contains(replacement.getKey())) {
-        throw new IllegalStateException("not in the function any more: " + replacement.getKey());
-      }
-      text = text.replace(replacement.getKey(), replacement.getValue());
-    }
-    return text;
-  }
-
-  /**
-   * Whether batches are built before their slice (the default) or by the sending thread between
-   * calls ({@code -Dheartlog.bench.generate=live}, how every run before 2026-11-28 17:10 UTC
-   * built them). Built live, the generator's JSON and CSV writing took a share of the 2 cores
-   * the store runs on while it was timed, each variant building its own kind of batch; a fleet
-   * builds its batches on its own machines.
-   */
   /**
    * {@code -Dheartlog.bench.client=pgbench}: the batches are sent by pgbench instead of JDBC
    * ({@link PgbenchClient}), from a pool of {@code -Dheartlog.bench.pool} (3,000) batches per
@@ -316,6 +175,13 @@ public final class IngestLoad {
 
   private static final int POOL = Integer.getInteger("heartlog.bench.pool", 3_000);
 
+  /**
+   * Whether batches are built before their slice (the default) or by the sending thread between
+   * calls ({@code -Dheartlog.bench.generate=live}, how every run before 2026-11-28 17:10 UTC
+   * built them). Built live, the generator's JSON and CSV writing took a share of the 2 cores
+   * the store runs on while it was timed, each variant building its own kind of batch; a fleet
+   * builds its batches on its own machines.
+   */
   private static final boolean LIVE = "live".equals(System.getProperty("heartlog.bench.generate"));
 
   /** Batches built ahead per stream, for the next slice of each variant: 1.5 times its last. */
@@ -340,10 +206,10 @@ public final class IngestLoad {
       Thread thread = new Thread(() -> {
         try (Connection connection = DriverManager.getConnection(url)) {
           String session = UUID.randomUUID().toString();
-          List<Batch> prepared = new ArrayList<>(ahead);
+          List<IngestBatches.Batch> prepared = new ArrayList<>(ahead);
           try {
             for (int b = 1; b <= ahead; b++) {
-              prepared.add(build(variant, session, b));
+              prepared.add(IngestBatches.build(variant, session, b));
             }
           } finally {
             ready.countDown();   // a stream that failed here must not hold the others
@@ -353,11 +219,11 @@ public final class IngestLoad {
           long batchNumber = 0;
           while (System.nanoTime() < deadline) {
             batchNumber++;
-            Batch batch;
+            IngestBatches.Batch batch;
             if (batchNumber <= prepared.size()) {
               batch = prepared.get((int) batchNumber - 1);
             } else {
-              batch = build(variant, session, batchNumber);
+              batch = IngestBatches.build(variant, session, batchNumber);
               if (!live) {
                 BUILT_LIVE.incrementAndGet();
               }
@@ -383,37 +249,7 @@ public final class IngestLoad {
     return new Result(rows.get(), (window[1] - window[0]) / 1e9);
   }
 
-  /**
-   * One batch of 100 records from a worker of the 1,000, with a new task, as the variant sends
-   * it: {@code logs} is the JSON array (the CSV rows for COPY), {@code metadata} the agent's
-   * {@code metadata_param} (heartlog variants only).
-   */
-  record Batch(String worker, String task, String session, long number, String logs, String metadata) {}
-
-  static Batch build(String variant, String session, long number) {
-    Instant now = Instant.now();
-    String worker = "gpu-" + (1 + ThreadLocalRandom.current().nextInt(1000));
-    String task = UUID.randomUUID().toString();
-    switch (variant) {
-      case "heartlog", "heartlog-quiet", "heartlog-notify-every-call", "heartlog-seed-order", "heartlog-db-collation", "heartlog-uncounted",
-          "heartlog-no-counts", "heartlog-json", "heartlog-bare", "heartlog-invoker", "heartlog-writers" -> {
-        List<LogRecord> records = agentRecords(now, task);
-        String logs = variant.equals("heartlog-seed-order") ? logsJson(now, task, true) : AgentWire.logsArray(records);
-        // The agent's count of the batch's problems, which fleet health's counts take; without
-        // it (heartlog-uncounted, as from a Python worker) the store counts the records itself.
-        String metadata = variant.equals("heartlog-uncounted") ? null : AgentWire.problemCountsMetadata(records);
-        return new Batch(worker, task, session, number, logs, metadata);
-      }
-      case "seed", "row-loop" -> {
-        return new Batch(worker, task, session, number, logsJson(now, task, false), null);
-      }
-      default -> {
-        return new Batch(worker, task, session, number, csv(now, worker, task, session, number), null);
-      }
-    }
-  }
-
-  private static void send(Connection connection, String variant, Batch batch) throws SQLException, IOException {
+  private static void send(Connection connection, String variant, IngestBatches.Batch batch) throws SQLException, IOException {
     switch (variant) {
       case "heartlog", "heartlog-quiet", "heartlog-notify-every-call", "heartlog-seed-order", "heartlog-db-collation", "heartlog-uncounted",
           "heartlog-no-counts", "heartlog-json", "heartlog-bare", "heartlog-invoker", "heartlog-writers" -> {
@@ -442,106 +278,6 @@ public final class IngestLoad {
       default -> connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
           "COPY system_logs (timestamp, level, message, source_type, source_id, task_id, metadata, session_id, seq) "
               + "FROM STDIN (FORMAT csv)", new StringReader(batch.logs()));
-    }
-  }
-
-  /**
-   * The same kind of 100 records as {@link #logsJson}, as a heartlog agent holds them; written by
-   * the agent's own writer (field order, timestamp format, sequence numbers) they are what it sends.
-   */
-  private static List<LogRecord> agentRecords(Instant now, String task) {
-    List<LogRecord> records = new ArrayList<>(BATCH);
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    for (int i = 0; i < BATCH; i++) {
-      RecordMetadata metadata = new RecordMetadata(4);
-      metadata.put("logger", "wgp.generator");
-      metadata.put("thread", "render-" + random.nextInt(8));
-      metadata.put("component", "GENERATOR");
-      metadata.put("lineno", random.nextInt(5000));
-      records.add(new LogRecord(now.plusNanos(i * 3_217_000L + random.nextInt(1000) * 1000L), i + 1,
-          Level.valueOf(LEVELS[random.nextInt(LEVELS.length)]), message(random), task, metadata));
-    }
-    return records;
-  }
-
-  /**
-   * 100 records as the seed's Python worker sends them: microsecond timestamps a few ms apart,
-   * ~300 bytes each, its field order; with {@code withSequence} each also gets a {@code seq}
-   * after the others (close to the order heartlog's agent wrote before it took jsonb's, which
-   * had {@code seq} just before {@code metadata}).
-   */
-  private static String logsJson(Instant now, String task, boolean withSequence) {
-    StringBuilder json = new StringBuilder(BATCH * 330).append('[');
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    for (int i = 0; i < BATCH; i++) {
-      if (i > 0) {
-        json.append(',');
-      }
-      json.append("{\"timestamp\":\"").append(now.plusNanos(i * 3_217_000L + random.nextInt(1000) * 1000L))
-          .append("\",\"level\":\"").append(LEVELS[random.nextInt(LEVELS.length)])
-          .append("\",\"message\":\"").append(message(random))
-          .append("\",\"task_id\":\"").append(task)
-          .append("\",\"metadata\":{\"logger\":\"wgp.generator\",\"thread\":\"render-").append(random.nextInt(8))
-          .append("\",\"component\":\"GENERATOR\",\"lineno\":").append(random.nextInt(5000)).append('}');
-      if (withSequence) {
-        json.append(",\"seq\":").append(i + 1);
-      }
-      json.append('}');
-    }
-    return json.append(']').toString();
-  }
-
-  private static String csv(Instant now, String worker, String task, String session, long batch) {
-    StringBuilder csv = new StringBuilder(BATCH * 330);
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    for (int i = 0; i < BATCH; i++) {
-      csv.append(now.plusNanos(i * 3_217_000L + random.nextInt(1000) * 1000L)).append(',')
-          .append(LEVELS[random.nextInt(LEVELS.length)]).append(",\"")
-          .append(message(random)).append("\",worker,")
-          .append(worker).append(',').append(task).append(",\"{\"\"logger\"\":\"\"wgp.generator\"\",\"\"thread\"\":\"\"render-")
-          .append(random.nextInt(8)).append("\"\",\"\"component\"\":\"\"GENERATOR\"\",\"\"lineno\"\":").append(random.nextInt(5000))
-          .append("}\",").append(session).append(',').append(batch * BATCH + i).append('\n');
-    }
-    return csv.toString();
-  }
-
-  /** An empty database {@code load_<name>} on the server {@code admin} reaches; FleetLoad's too. */
-  static String freshDatabase(String admin, String name) throws SQLException {
-    execute(admin, "DROP DATABASE IF EXISTS load_" + name);
-    // -Dheartlog.bench.locale=en_US.UTF-8: databases under that locale (the server's own is the
-    // machine's, here C.UTF-8); the locale must be installed on the machine.
-    String locale = System.getProperty("heartlog.bench.locale");
-    execute(admin, "CREATE DATABASE load_" + name
-        + (locale == null ? "" : " TEMPLATE template0 LOCALE '" + locale.replace("'", "") + "'"));
-    return admin.replace("/postgres?", "/load_" + name + "?");
-  }
-
-  /**
-   * Drops a database made by {@link #freshDatabase} once its numbers are in: left behind, its
-   * millions of new rows would be vacuumed by autovacuum while the next measurement runs, on the
-   * same cores. {@code FORCE} ends an autovacuum worker already in it.
-   */
-  static void dropDatabase(String admin, String name) throws SQLException {
-    execute(admin, "DROP DATABASE IF EXISTS load_" + name + " WITH (FORCE)");
-  }
-
-  private static void execute(String url, String sql) throws SQLException {
-    try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
-      statement.execute(sql);
-    }
-  }
-
-  static String scalar(String url, String sql) throws SQLException {
-    try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement();
-        ResultSet rs = statement.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
-    }
-  }
-
-  private static String resource(String name) throws IOException {
-    try (InputStream in = IngestLoad.class.getResourceAsStream(name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 }

@@ -29,18 +29,18 @@ final class IngestPool {
     }
     String url = args[0];
     int batches = args.length > 1 ? Integer.parseInt(args[1]) : 3_000;
-    IngestLoad.prepare(url, "heartlog");
+    IngestVariants.prepare(url, "heartlog");
     PgbenchClient.prepare(url, "heartlog", batches);
     // The period most batches count their problems in (building the pool may cross into the next).
-    String period = IngestLoad.scalar(url, "SELECT (metadata::jsonb -> 'problem_counts' -> 0 ->> 0)::bigint AS p "
+    String period = BenchDatabase.scalar(url, "SELECT (metadata::jsonb -> 'problem_counts' -> 0 ->> 0)::bigint AS p "
         + "FROM bench_batches GROUP BY p ORDER BY count(*) DESC LIMIT 1");
-    IngestLoad.scalar(url, "WITH counted AS (UPDATE workers SET "
+    BenchDatabase.scalar(url, "WITH counted AS (UPDATE workers SET "
         + "problem_errors = ARRAY[" + period + ", 0] || array_fill(0::bigint, ARRAY[12]), "
         + "problem_warnings = ARRAY[" + period + ", 0] || array_fill(0::bigint, ARRAY[12]) RETURNING 1) "
         + "SELECT count(*) FROM counted");
     System.out.printf("%s: heartlog's schema, %s workers (problem counts in period %s), %s batches in bench_batches%n",
         url.replaceAll("password=[^&]*", "password=..."),
-        IngestLoad.scalar(url, "SELECT count(*) FROM workers"), period,
-        IngestLoad.scalar(url, "SELECT count(*) FROM bench_batches"));
+        BenchDatabase.scalar(url, "SELECT count(*) FROM workers"), period,
+        BenchDatabase.scalar(url, "SELECT count(*) FROM bench_batches"));
   }
 }

@@ -53,7 +53,7 @@ final class PgbenchClient {
     String sql;
     if (variant.startsWith("copy")) {
       for (int i = 1; i <= pool; i++) {
-        Files.writeString(dir.resolve("batch-" + i + ".csv"), IngestLoad.build(variant, "pgbench-pool", i).logs(),
+        Files.writeString(dir.resolve("batch-" + i + ".csv"), IngestBatches.build(variant, "pgbench-pool", i).logs(),
             StandardCharsets.UTF_8);
       }
       // pgbench puts :i into the file name (simple protocol: the text is substituted as it is).
@@ -68,7 +68,7 @@ final class PgbenchClient {
         statement.execute("CREATE SEQUENCE bench_batch_seq");
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO bench_batches VALUES (?, ?, ?, ?, ?)")) {
           for (int i = 1; i <= pool; i++) {
-            IngestLoad.Batch batch = IngestLoad.build(variant, "pgbench-pool", i);
+            IngestBatches.Batch batch = IngestBatches.build(variant, "pgbench-pool", i);
             insert.setInt(1, i);
             insert.setString(2, batch.worker());
             insert.setString(3, batch.task());
@@ -87,7 +87,7 @@ final class PgbenchClient {
         // A session per pgbench client, its batches numbered by one sequence: every number is
         // new, so every batch is stored, through the same dedupe as the agent's.
         sql = "SELECT func_worker_heartbeat_with_logs(worker_id_param => b.worker, vram_total_mb_param => 81559, "
-            + "vram_used_mb_param => 40000, logs_param => b.logs::" + IngestLoad.logsType(variant)
+            + "vram_used_mb_param => 40000, logs_param => b.logs::" + IngestVariants.logsType(variant)
             + ", current_task_id_param => b.task, "
             + "session_id_param => 'pgbench-' || :client_id, batch_seq_param => nextval('bench_batch_seq'), "
             + "metadata_param => b.metadata::jsonb) FROM bench_batches b WHERE b.id = :i;";
@@ -122,7 +122,7 @@ final class PgbenchClient {
       throw new IllegalStateException("pgbench failed for " + variant + " (exit " + exit + "):\n" + output);
     }
     double transactionsPerSecond = Double.parseDouble(tps.group(1));
-    return new IngestLoad.Result(Math.round(transactionsPerSecond * seconds * IngestLoad.BATCH), seconds);
+    return new IngestLoad.Result(Math.round(transactionsPerSecond * seconds * IngestBatches.BATCH), seconds);
   }
 
   @Override

@@ -1,5 +1,12 @@
 package dev.heartlog.bench;
 
+import static dev.heartlog.bench.BenchDatabase.execute;
+import static dev.heartlog.bench.BenchDatabase.scalar;
+import static dev.heartlog.bench.BenchDatabase.single;
+import static dev.heartlog.bench.QueryTimings.time;
+import static dev.heartlog.bench.QueryTimings.timeAlternately;
+import static dev.heartlog.bench.QueryTimings.timeInTurns;
+
 import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.Store;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -11,11 +18,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.IntConsumer;
 
 /**
  * Queries at volume (issue: "Queries at volume"): fills a store with records over 48 hours from
@@ -283,76 +288,6 @@ public final class QueryLoad {
     return "task-" + worker + "-" + task;
   }
 
-  private static void time(String name, int samples, IntConsumer query) {
-    for (int i = 0; i < 20; i++) {
-      query.accept(i);  // warm-up: plans and pages
-    }
-    List<Long> nanos = new ArrayList<>();
-    for (int i = 0; i < samples; i++) {
-      long start = System.nanoTime();
-      query.accept(i);
-      nanos.add(System.nanoTime() - start);
-    }
-    printRow(name, nanos);
-  }
-
-  /** One table row: the p50 and p95 of the samples (sorted here). */
-  private static void printRow(String name, List<Long> nanos) {
-    Collections.sort(nanos);
-    System.out.printf(Locale.ROOT, "| %s | %.2f ms | %.2f ms | %d samples |%n", name,
-        nanos.get(nanos.size() / 2) / 1e6, nanos.get((int) (nanos.size() * 0.95)) / 1e6, nanos.size());
-  }
-
-  /** Two queries timed in turns, one sample of each after the other: the same minutes for both. */
-  private static void timeAlternately(int samples, String nameA, IntConsumer a, String nameB, IntConsumer b) {
-    for (int i = 0; i < 20; i++) {
-      a.accept(i);
-      b.accept(i);
-    }
-    List<Long> nanosA = new ArrayList<>();
-    List<Long> nanosB = new ArrayList<>();
-    for (int i = 0; i < samples; i++) {
-      long start = System.nanoTime();
-      a.accept(i);
-      long between = System.nanoTime();
-      b.accept(i);
-      nanosA.add(between - start);
-      nanosB.add(System.nanoTime() - between);
-    }
-    printRow(nameA, nanosA);
-    printRow(nameB, nanosB);
-    System.out.printf(Locale.ROOT, "| ratio of the p50s | %.2f | | |%n",
-        (double) nanosA.get(samples / 2) / nanosB.get(samples / 2));
-  }
-
-  /**
-   * Two ways of running the same query timed in turns, each with its own random target (the one
-   * run second must not find the other's pages just read), and each first in every other pair.
-   */
-  private static void timeInTurns(int samples, String nameA, Runnable a, String nameB, Runnable b) {
-    for (int i = 0; i < 20; i++) {
-      a.run();
-      b.run();
-    }
-    List<Long> nanosA = new ArrayList<>();
-    List<Long> nanosB = new ArrayList<>();
-    for (int i = 0; i < samples; i++) {
-      boolean aFirst = i % 2 == 0;
-      long start = System.nanoTime();
-      (aFirst ? a : b).run();
-      long between = System.nanoTime();
-      (aFirst ? b : a).run();
-      long end = System.nanoTime();
-      nanosA.add(aFirst ? between - start : end - between);
-      nanosB.add(aFirst ? end - between : between - start);
-    }
-    printRow(nameA, nanosA);
-    printRow(nameB, nanosB);
-    System.out.printf(Locale.ROOT, "| ratio of the p50s | %.2f | | |%n",
-        (double) nanosA.get(samples / 2) / nanosB.get(samples / 2));
-  }
-
-  /** Drops the oldest day's partition, against DELETE of the same rows from a copy. */
   private static void retention(String url) throws SQLException {
     String oldest = scalar(url, "SELECT min(c.relname) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
         + "WHERE i.inhparent = 'system_logs'::regclass AND c.relname ~ '^system_logs_p\\d{8}$'");
@@ -380,25 +315,6 @@ public final class QueryLoad {
       long elapsed = System.nanoTime() - start;
       long bytes = Long.parseLong(single(statement, "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '" + before + "')::bigint"));
       return new long[] {bytes, elapsed};
-    }
-  }
-
-  private static void execute(String url, String sql) throws SQLException {
-    try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
-      statement.execute(sql);
-    }
-  }
-
-  private static String scalar(String url, String sql) throws SQLException {
-    try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
-      return single(statement, sql);
-    }
-  }
-
-  private static String single(Statement statement, String sql) throws SQLException {
-    try (ResultSet rs = statement.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
     }
   }
 }

@@ -15,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,10 +102,10 @@ public final class ReturningFollowersLoad {
     TimeUnit.SECONDS.sleep(10);   // warm-up: the server's and the clients' JIT
     long baselineStart = System.nanoTime();
     TimeUnit.SECONDS.sleep(15);
-    long newest = Long.parseLong(scalar(url, "SELECT max(id) FROM system_logs"));
+    long newest = Long.parseLong(BenchDatabase.scalar(url, "SELECT max(id) FROM system_logs"));
     long after = newest - 100_000;
     String levels = filter.contains("level=ERROR") ? "('ERROR', 'CRITICAL')" : "('DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL')";
-    long missed = Long.parseLong(scalar(url, "SELECT least(10000, count(*)) FROM system_logs WHERE id > " + after
+    long missed = Long.parseLong(BenchDatabase.scalar(url, "SELECT least(10000, count(*)) FROM system_logs WHERE id > " + after
         + " AND id <= " + newest + " AND level IN " + levels));
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     List<AtomicLong> received = new ArrayList<>();
@@ -261,15 +260,8 @@ public final class ReturningFollowersLoad {
         failed = calls.stream().filter(call -> call[0] >= from && call[0] < until && call[2] == 0).count();
       }
       return String.format(Locale.ROOT, "| %s | %,d | %.1f ms | %.1f ms | %.1f ms | %d |", name, nanos.length,
-          percentile(nanos, 0.5) / 1e6, percentile(nanos, 0.99) / 1e6, percentile(nanos, 1.0) / 1e6, failed);
-    }
-
-    private static long percentile(long[] sorted, double p) {
-      if (sorted.length == 0) {
-        return 0;
-      }
-      int rank = (int) Math.ceil(p * sorted.length);
-      return sorted[Math.max(0, Math.min(sorted.length, rank) - 1)];
+          Samples.percentile(nanos, 0.5) / 1e6, Samples.percentile(nanos, 0.99) / 1e6,
+          Samples.percentile(nanos, 1.0) / 1e6, failed);
     }
   }
 
@@ -283,14 +275,6 @@ public final class ReturningFollowersLoad {
           + "'task-' || (g % 1000) || '-' || (g / 40000), '{\"logger\": \"wgp.generator\"}', 'fill-' || (g % 1000), g "
           + "FROM generate_series(1, " + records + ") g");
       statement.execute("VACUUM ANALYZE system_logs");
-    }
-  }
-
-  private static String scalar(String url, String sql) throws Exception {
-    try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement();
-        ResultSet rs = statement.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
     }
   }
 }
