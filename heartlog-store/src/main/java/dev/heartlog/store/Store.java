@@ -251,32 +251,42 @@ public final class Store {
   /** A task's whole timeline; empty lists when the store has never heard of it. */
   public TaskTimeline task(String taskId) {
     LogFilter filter = new LogFilter(null, taskId, null, null, null, null, TASK_RECORD_LIMIT);
-    List<StoredRecord> records = logs(filter);
-    // Under the limit the records are all of the task's, so its workers' shares are counted
-    // from them instead of reading the same rows from the table again (BENCHMARKS.md §3).
-    List<TaskSummary> workers = records.size() < TASK_RECORD_LIMIT ? TaskSummary.sharesOf(records) : taskWorkers(taskId);
-    return new TaskTimeline(
-        taskId, records, workers, query("task-heartbeats", Map.of("task", taskId), Rows::heartbeatPoint));
+    // One connection for the whole timeline, as for every read of several queries.
+    return queries.onOneConnection(q -> {
+      List<StoredRecord> records = new RecordReads(q).logs(filter);
+      // Under the limit the records are all of the task's, so its workers' shares are counted
+      // from them instead of reading the same rows from the table again (BENCHMARKS.md §3).
+      List<TaskSummary> workers =
+          records.size() < TASK_RECORD_LIMIT ? TaskSummary.sharesOf(records) : taskWorkers(q, taskId);
+      return new TaskTimeline(
+          taskId, records, workers, q.query("task-heartbeats", Map.of("task", taskId), Rows::heartbeatPoint));
+    });
   }
 
   /** Each worker's share of a task's records, counted by the store. */
   List<TaskSummary> taskWorkers(String taskId) {
-    return query("task-workers", Map.of("task", taskId), Rows::taskSummary);
+    return taskWorkers(queries, taskId);
+  }
+
+  private static List<TaskSummary> taskWorkers(Queries q, String taskId) {
+    return q.query("task-workers", Map.of("task", taskId), Rows::taskSummary);
   }
 
   /** One worker with its recent tasks and latest records, or empty for an unknown id. */
   public Optional<WorkerDetail> worker(String workerId, int recordLimit, int taskLimit) {
-    List<WorkerHealth> rows = query("worker",
-        Map.of("worker", workerId, "stale_after_s", DEFAULT_STALE_AFTER.toSeconds()), Rows::workerHealth);
-    if (rows.isEmpty()) {
-      return Optional.empty();
-    }
-    WorkerHealth health = rows.get(0);
-    List<TaskSummary> tasks =
-        query("worker-tasks", Map.of("worker", workerId, "limit", taskLimit), Rows::taskSummary);
-    List<StoredRecord> records =
-        logs(new LogFilter(workerId, null, null, null, null, null, recordLimit));
-    return Optional.of(new WorkerDetail(health, tasks, records));
+    return queries.onOneConnection(q -> {
+      List<WorkerHealth> rows = q.query("worker",
+          Map.of("worker", workerId, "stale_after_s", DEFAULT_STALE_AFTER.toSeconds()), Rows::workerHealth);
+      if (rows.isEmpty()) {
+        return Optional.empty();
+      }
+      WorkerHealth health = rows.get(0);
+      List<TaskSummary> tasks =
+          q.query("worker-tasks", Map.of("worker", workerId, "limit", taskLimit), Rows::taskSummary);
+      List<StoredRecord> records =
+          new RecordReads(q).logs(new LogFilter(workerId, null, null, null, null, null, recordLimit));
+      return Optional.of(new WorkerDetail(health, tasks, records));
+    });
   }
 
   /**

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * A read of several steps takes one connection: without a pool ({@code heartlog logs}, {@code
- * heartlog tasks}) every connection is a new one, a TLS handshake away on a remote store, and the
- * newest records' windows are up to six queries.
+ * A read of several queries takes one connection: without a pool ({@code heartlog logs}, {@code
+ * heartlog tasks}, {@code heartlog task}, {@code heartlog worker}) every connection is a new one,
+ * a TLS handshake away on a remote store, and the newest records' windows are up to eight queries.
  */
 class ReadConnectionsTest {
 
@@ -57,6 +57,17 @@ class ReadConnectionsTest {
         .extracting(RecentTask::id).containsExactly("t-1");
 
     assertThat(opened.get() - before).isEqualTo(1);
+  }
+
+  @Test
+  void aTasksTimelineAndAWorkersPageTakeOneConnectionEach() {
+    int before = opened.get();
+    assertThat(store.task("t-1").records()).hasSize(1);
+    int afterTask = opened.get();
+    assertThat(store.worker("gpu-1", 100, 20)).hasValueSatisfying(worker -> assertThat(worker.records()).hasSize(1));
+
+    assertThat(afterTask - before).as("the task's records, its heartbeats").isEqualTo(1);
+    assertThat(opened.get() - afterTask).as("the worker, its tasks, its records").isEqualTo(1);
   }
 
   /** A data source that counts the connections it opens. */
