@@ -1,18 +1,21 @@
 package dev.heartlog.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The ingest function and the schema, called in SQL as deployed clients call them. */
 class IngestFunctionTest {
@@ -104,12 +107,14 @@ class IngestFunctionTest {
   }
 
   @Test
+  @Timeout(60)
   void aNewWorkersFirstHeartbeatsOnTwoConnectionsAtOnceMakeOneRowAndBothCount() throws Exception {
     String url = TestDatabase.freshUrl();
     Store.open(url, null, null).migrate();
     String call = "SELECT func_worker_heartbeat_with_logs('w-new', 81559, ?)::text";
     try (Connection first = DriverManager.getConnection(url);
         Connection second = DriverManager.getConnection(url)) {
+      int secondPid = backendPid(second);
       first.setAutoCommit(false);
       heartbeat(first, call, 1000);   // inserts the worker's row, not committed yet
       CompletableFuture<String> secondCall = CompletableFuture.supplyAsync(() -> {
@@ -119,7 +124,9 @@ class IngestFunctionTest {
           throw new IllegalStateException(e);
         }
       });
-      Thread.sleep(300);
+      try (Connection observer = DriverManager.getConnection(url)) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> waitsOnALock(observer, secondPid));
+      }
       assertThat(secondCall).as("waits for the first transaction").isNotDone();
       first.commit();
 
@@ -131,6 +138,24 @@ class IngestFunctionTest {
         assertThat(rs.getInt(1)).isEqualTo(1);
         assertThat(rs.getInt(2)).as("the second heartbeat updated the row").isEqualTo(2000);
         assertThat(rs.getInt(3)).isEqualTo(2);
+      }
+    }
+  }
+
+  private static int backendPid(Connection connection) throws SQLException {
+    try (ResultSet rs = connection.createStatement().executeQuery("SELECT pg_backend_pid()")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  /** Whether the server says the backend {@code pid} is waiting for a lock another holds. */
+  private static boolean waitsOnALock(Connection observer, int pid) throws SQLException {
+    try (PreparedStatement statement = observer.prepareStatement(
+        "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = ?")) {
+      statement.setInt(1, pid);
+      try (ResultSet rs = statement.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
       }
     }
   }
