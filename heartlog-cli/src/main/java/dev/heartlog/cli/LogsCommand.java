@@ -80,7 +80,7 @@ final class LogsCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     LogFilter filter = filter();
     PrintWriter out = spec.commandLine().getOut();
-    try (StoreOptions.Opened opened = storeOptions.open()) {
+    try (StoreOptions.Opened opened = follow ? storeOptions.openHeld() : storeOptions.open()) {
       Store store = opened.store();
       long lastId = store.lastLogId();
       List<StoredRecord> records = store.logs(filter);

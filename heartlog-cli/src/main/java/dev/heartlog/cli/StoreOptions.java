@@ -130,6 +130,25 @@ final class StoreOptions {
    * @throws StoreException when it cannot be reached
    */
   Opened openPooled() {
+    return openPooled(SERVE_POOL_SIZE, 0, "heartlog-serve");
+  }
+
+  /**
+   * Opens the store behind a pool that holds one connection open, for a command that keeps
+   * reading ({@code logs --follow}): opened for each read, a remote store's connections would
+   * cost a TLS handshake and a server process each, several times a second. A second connection
+   * is opened only while one read waits for another.
+   *
+   * @throws StoreException when it cannot be reached
+   */
+  Opened openHeld() {
+    return openPooled(2, 1, "heartlog-follow");
+  }
+
+  /** The server's connections: enough for its request threads, the live tail and maintenance. */
+  private static final int SERVE_POOL_SIZE = 10;
+
+  private Opened openPooled(int size, int minimumIdle, String name) {
     Store direct = null;
     if (!isEmbedded()) {
       direct = Store.open(url, user, password);  // a clear sentence now if unreachable
@@ -154,8 +173,11 @@ final class StoreOptions {
       pool.setUsername(user);
       pool.setPassword(password);
     }
-    pool.setMaximumPoolSize(10);
-    pool.setPoolName("heartlog-serve");
+    pool.setMaximumPoolSize(size);
+    if (minimumIdle > 0) {
+      pool.setMinimumIdle(minimumIdle);
+    }
+    pool.setPoolName(name);
     pool.setInitializationFailTimeout(-1);
     if (named) {
       // Named statements still planned with their actual values, so the queries' optional
@@ -166,7 +188,7 @@ final class StoreOptions {
       // either: a pooler in transaction mode would leave it on backends other clients get.
       pool.addDataSourceProperty("prepareThreshold", "0");
     }
-    pool.addDataSourceProperty("ApplicationName", "heartlog-serve");
+    pool.addDataSourceProperty("ApplicationName", name);
     com.zaxxer.hikari.HikariDataSource dataSource = new com.zaxxer.hikari.HikariDataSource(pool);
     try {
       return new Opened(Store.open(dataSource, jdbcUrl), embedded, jdbcUrl, dataSource, named);

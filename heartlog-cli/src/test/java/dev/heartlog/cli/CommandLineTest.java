@@ -14,8 +14,11 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -184,6 +187,58 @@ class CommandLineTest {
       follower.interrupt();
       follower.join(10_000);
     }
+  }
+
+  @Test
+  @Timeout(60)
+  void followReadsOnOneConnectionItHoldsNotANewOneEachSecond() throws Exception {
+    StringWriter out = new StringWriter();
+    Thread follower = new Thread(() -> Main.commandLine()
+        .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(new StringWriter(), true))
+        .execute("logs", "--follow", "--limit", "1", "--db-url", url));
+    Store store = Store.open(url, null, null);
+    Set<Integer> followerConnections = new HashSet<>();
+    follower.start();
+    try {
+      // Two records, each printed by a later read: the follower's connections are watched
+      // throughout, a read a second.
+      for (String message : List.of("held 1", "held 2")) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+          followerConnections.addAll(followerConnections(store));
+          return !followerConnections.isEmpty();
+        });
+        store.withConnection(c -> {
+          try (PreparedStatement s = c.prepareStatement("SELECT func_worker_heartbeat_with_logs('held-worker', NULL, "
+              + "NULL, jsonb_build_array(jsonb_build_object('timestamp', now(), 'level', 'INFO', 'message', ?::text)), NULL)")) {
+            s.setString(1, message);
+            return s.execute();
+          }
+        });
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+          followerConnections.addAll(followerConnections(store));
+          return out.toString().contains(message);
+        });
+      }
+
+      assertThat(followerConnections).as("the server processes of the follower's connections").hasSize(1);
+    } finally {
+      follower.interrupt();
+      follower.join(10_000);
+    }
+  }
+
+  /** The server processes of {@code logs --follow}'s connections to the test database now. */
+  private static Set<Integer> followerConnections(Store store) {
+    return store.withConnection(c -> {
+      Set<Integer> pids = new HashSet<>();
+      try (ResultSet rs = c.createStatement().executeQuery("SELECT pid FROM pg_stat_activity "
+          + "WHERE application_name = 'heartlog-follow' AND datname = current_database()")) {
+        while (rs.next()) {
+          pids.add(rs.getInt(1));
+        }
+      }
+      return pids;
+    });
   }
 
   @Test
