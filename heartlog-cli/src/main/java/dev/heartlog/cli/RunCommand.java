@@ -99,6 +99,11 @@ final class RunCommand implements Callable<Integer> {
           + "(default $HEARTLOG_LEVELS).")
   String levels;
 
+  @Option(names = "--columns", paramLabel = "N",
+      description = "Tell the command its output is N columns wide ($COLUMNS): Python's rich, and other libraries "
+          + "that fit their output to the terminal, wrap at 80 columns in a pipe, and a long message becomes several records.")
+  Integer columns;
+
   @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The command to run, after --.")
   List<String> command;
 
@@ -115,6 +120,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    if (columns != null && columns <= 0) {
+      throw new ParameterException(spec.commandLine(), "--columns must be a positive number of columns (got " + columns + ")");
+    }
     ChildLineParser parser = parser();
     Level stderrDefault = Level.fromName(stderrLevel.toUpperCase(Locale.ROOT));
     AgentEnvironment environment = AgentEnvironment.current();
@@ -163,6 +171,9 @@ final class RunCommand implements Callable<Integer> {
     Thread forwarder = new Thread(stop::stop, "heartlog-run-forward-signal");
     ProcessBuilder process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT);
     unbufferedOutput(process.environment());
+    if (columns != null) {
+      process.environment().put("COLUMNS", Integer.toString(columns));
+    }
     ChildOutput output = ChildOutput.prepare(process);
     Process child;
     try {

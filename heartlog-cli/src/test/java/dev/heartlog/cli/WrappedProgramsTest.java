@@ -38,8 +38,14 @@ class WrappedProgramsTest {
 
   /** {@code heartlog run} of {@code command} as {@code worker}, storing into {@code url}. */
   private Cli.Result heartlogRun(String worker, String url, String... command) {
+    return heartlogRun(worker, url, List.of(), command);
+  }
+
+  private Cli.Result heartlogRun(String worker, String url, List<String> options, String... command) {
     List<String> args = new ArrayList<>(List.of("run", "--worker", worker, "--db-url", url,
-        "--home", folder.resolve("home").toString(), "--"));
+        "--home", folder.resolve("home").toString()));
+    args.addAll(options);
+    args.add("--");
     args.addAll(List.of(command));
     return Cli.run(args.toArray(String[]::new));
   }
@@ -294,6 +300,44 @@ class WrappedProgramsTest {
         .containsExactly("rendering frame 7", "VRAM nearly full", "render failed");
     assertThat(records.get(2).exception()).startsWith("Traceback (most recent call last):\n")
         .contains("File \"<string>\", line 9, in <module>").endsWith("KeyError: 'frame'");
+  }
+
+  @Test
+  void aWrappedRichWorkerToldItsColumnsPrintsALongMessageAndATracebacksLongLinesUnwrapped() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON)
+        && new ProcessBuilder(PYTHON.toString(), "-c", "import rich.logging").start().waitFor() == 0,
+        "Python's rich is needed (Debian's python3-rich)");
+    String url = TestDatabase.freshUrl();
+    Store store = migratedStore(url);
+    String message = "rendering frame 7 of 240 with the prompt 'a lighthouse in a storm, volumetric light, 35 mm'";
+    Path worker = Files.writeString(folder.resolve("a_worker_in_a_folder_whose_name_is_long_enough_to_wrap.py"), """
+        import logging
+        from rich.logging import RichHandler
+
+        logging.basicConfig(level="INFO", format="%(message)s", handlers=[RichHandler()])
+        log = logging.getLogger("render")
+        log.info("MESSAGE")
+        try:
+            {}["frame"]
+        except KeyError:
+            log.exception("render failed")
+        """.replace("MESSAGE", message));
+
+    Cli.Result wrapped = heartlogRun("rich-80", url, PYTHON.toString(), worker.toString());
+    Cli.Result wide = heartlogRun("rich-300", url, List.of("--columns", "300"), PYTHON.toString(), worker.toString());
+
+    assertThat(wrapped.exitCode()).as(wrapped.err()).isZero();
+    assertThat(wide.exitCode()).as(wide.err()).isZero();
+    assertThat(records(store, "rich-80")).as("80 columns: the message is cut into records")
+        .hasSizeGreaterThan(2).first().extracting(StoredRecord::message).isNotEqualTo(message);
+    List<StoredRecord> records = records(store, "rich-300");
+    assertThat(records).extracting(StoredRecord::message).containsExactly(message, "render failed");
+    assertThat(records.get(1).exception()).startsWith("Traceback (most recent call last):\n")
+        .contains(worker + "\", line 8, in <module>").endsWith("KeyError: 'frame'");
+
+    Cli.Result none = heartlogRun("rich-0", url, List.of("--columns", "0"), "true");
+    assertThat(none.exitCode()).isEqualTo(2);
+    assertThat(none.err()).contains("--columns must be a positive number of columns (got 0)");
   }
 
   @Test
