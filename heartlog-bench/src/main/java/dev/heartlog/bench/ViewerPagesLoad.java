@@ -8,7 +8,9 @@ import dev.heartlog.store.TaskFilter;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,13 +52,9 @@ public final class ViewerPagesLoad {
         .setServerConfig("shared_buffers", "1GB")
         .start()) {
       String url = "jdbc:postgresql://localhost:" + server.getPort() + "/postgres?user=postgres";
-      HikariConfig pool = new HikariConfig();   // as heartlog serve's pool
-      pool.setJdbcUrl(url);
-      pool.setMaximumPoolSize(4);
-      pool.setConnectionInitSql("SET plan_cache_mode = force_custom_plan");
-      try (HikariDataSource dataSource = new HikariDataSource(pool)) {
+      try (HikariDataSource dataSource = pool(url)) {
         Store store = Store.open(dataSource, url);
-        Instant end = Instant.parse(newestTime(dataSource, "SELECT max(timestamp) FROM system_logs")).plusMillis(1);
+        Instant end = justAfterNewest(url);
         System.out.println("records end at " + end + "; now " + Instant.now());
         System.out.println();
         System.out.println("| the newest 100 records of the fleet (Explore) | p50 | p95 | max | samples |");
@@ -92,41 +90,20 @@ public final class ViewerPagesLoad {
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         time("one of QueryLoad's workers, at random", samples,
             () -> store.worker("gpu-" + random.nextInt(1_000), 100, 20).orElseThrow().recentTasks().size());
-        // The worker at the rate in a database of its own: added to QueryLoad's, its
-        // records, once deleted, would leave the newest ids empty and the id index's ranges wide.
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-          ResultSet exists = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = 'heavy_worker'");
-          if (!exists.next()) {
-            statement.execute("CREATE DATABASE heavy_worker");
-          }
-        }
-        String heavyUrl = "jdbc:postgresql://localhost:" + server.getPort() + "/heavy_worker?user=postgres";
-        Store heavy = Store.open(heavyUrl, null, null);
-        heavy.migrate();
-        try (Connection connection = java.sql.DriverManager.getConnection(heavyUrl);
-            Statement statement = connection.createStatement()) {
-          ResultSet count = statement.executeQuery("SELECT count(*) FROM system_logs");
-          count.next();
-          if (count.getLong(1) == 0) {
-            statement.execute("INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id, "
+        // The worker at the rate, in a database of its own.
+        String heavyUrl = databaseOfItsOwn(server.getPort(), "heavy_worker",
+            "INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id, "
                 + "metadata, session_id, seq) SELECT now() - interval '48 hours' + g * interval '200 ms', "
                 + "CASE WHEN g % 50 = 0 THEN 'ERROR' ELSE 'INFO' END, 'step ' || g || ' of the render', 'worker', '"
                 + HEAVY_WORKER + "', 'heavy-task-' || (g / 4320), '{\"logger\": \"wgp.generator\"}', 'heavy', g "
-                + "FROM generate_series(0, 863999) g");
-            statement.execute("INSERT INTO workers (id, status, last_heartbeat) VALUES ('" + HEAVY_WORKER + "', 'active', now())");
-            statement.execute("VACUUM ANALYZE system_logs");
-          }
-        }
+                + "FROM generate_series(0, 863999) g",
+            "INSERT INTO workers (id, status, last_heartbeat) VALUES ('" + HEAVY_WORKER + "', 'active', now())");
+        // Opened as the command line opens a store: a new connection for each read.
+        Store heavy = Store.open(heavyUrl, null, null);
         time("a worker at the issue's rate (864,000 records, a store of its own)", samples,
             () -> heavy.worker(HEAVY_WORKER, 100, 20).orElseThrow().recentTasks().size());
         // The task list where each task has thousands of records: summing them up is the work.
-        Instant heavyEnd;
-        try (Connection connection = java.sql.DriverManager.getConnection(heavyUrl);
-            Statement statement = connection.createStatement();
-            ResultSet newest = statement.executeQuery("SELECT max(timestamp) FROM system_logs")) {
-          newest.next();
-          heavyEnd = newest.getObject(1, java.time.OffsetDateTime.class).toInstant().plusMillis(1);
-        }
+        Instant heavyEnd = justAfterNewest(heavyUrl);
         Instant heavyHour = heavyEnd.minus(java.time.Duration.ofHours(1));
         System.out.println();
         System.out.println("| the task list, tasks of 4,320 records (the worker at the issue's rate) | p50 | p95 | max | samples |");
@@ -149,38 +126,18 @@ public final class ViewerPagesLoad {
    * 200 records, 400,000 errors, in a database of its own made at the first run and kept.
    */
   private static void incident(int port, int samples) throws Exception {
-    String url = "jdbc:postgresql://localhost:" + port + "/failing_fleet?user=postgres";
-    try (Connection connection = java.sql.DriverManager.getConnection(
-            "jdbc:postgresql://localhost:" + port + "/postgres?user=postgres");
-        Statement statement = connection.createStatement()) {
-      ResultSet exists = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = 'failing_fleet'");
-      if (!exists.next()) {
-        statement.execute("CREATE DATABASE failing_fleet");
-      }
-    }
-    Store.open(url, null, null).migrate();
-    HikariConfig pool = new HikariConfig();   // as heartlog serve's pool
-    pool.setJdbcUrl(url);
-    pool.setMaximumPoolSize(4);
-    pool.setConnectionInitSql("SET plan_cache_mode = force_custom_plan");
-    try (HikariDataSource dataSource = new HikariDataSource(pool);
-        Connection connection = java.sql.DriverManager.getConnection(url);
-        Statement statement = connection.createStatement()) {
-      ResultSet count = statement.executeQuery("SELECT count(*) FROM system_logs");
-      count.next();
-      if (count.getLong(1) == 0) {
-        // Record g is worker g % 1000's record g / 1000, in its task (g / 1000) / 200; every fifth
-        // record of a worker is an error.
-        statement.execute("INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id, "
+    // Record g is worker g % 1000's record g / 1000, in its task (g / 1000) / 200; every fifth
+    // record of a worker is an error.
+    String url = databaseOfItsOwn(port, "failing_fleet",
+        "INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id, "
             + "metadata, session_id, seq) SELECT now() - interval '1 hour' + g * interval '1.8 ms', "
             + "CASE WHEN (g / 1000) % 5 = 0 THEN 'ERROR' ELSE 'INFO' END, "
             + "CASE WHEN (g / 1000) % 5 = 0 THEN 'CUDA out of memory, retrying' ELSE 'step ' || g / 1000 END, "
             + "'worker', 'gpu-' || g % 1000, 'incident-' || g % 1000 || '-' || (g / 1000) / 200, "
             + "'{\"logger\": \"wgp.generator\"}', 'incident-' || g % 1000, g / 1000 "
             + "FROM generate_series(0, 1999999) g");
-        statement.execute("VACUUM ANALYZE system_logs");
-      }
-      timeIncident(Store.open(dataSource, url), Instant.parse(newestTime(url)).plusMillis(1), samples);
+    try (HikariDataSource dataSource = pool(url)) {
+      timeIncident(Store.open(dataSource, url), justAfterNewest(url), samples);
     }
   }
 
@@ -200,20 +157,45 @@ public final class ViewerPagesLoad {
         () -> store.logs(new LogFilter(null, null, "ERROR", hour, end, null, 1_000)).size());
   }
 
-  private static String newestTime(String url) throws java.sql.SQLException {
-    try (Connection connection = java.sql.DriverManager.getConnection(url);
-        Statement statement = connection.createStatement();
-        ResultSet rs = statement.executeQuery("SELECT max(timestamp) FROM system_logs")) {
-      rs.next();
-      return rs.getObject(1, java.time.OffsetDateTime.class).toInstant().toString();
+  /**
+   * A database of QueryLoad's server for one of these stores, migrated, and filled by {@code fill}
+   * at the first run and kept: added to QueryLoad's own, its records, once deleted, would leave the
+   * newest ids empty and the id index's ranges wide. Its URL.
+   */
+  private static String databaseOfItsOwn(int port, String name, String... fill) throws SQLException {
+    try (Connection connection = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres?user=postgres");
+        Statement statement = connection.createStatement()) {
+      ResultSet exists = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'");
+      if (!exists.next()) {
+        statement.execute("CREATE DATABASE " + name);
+      }
     }
+    String url = "jdbc:postgresql://localhost:" + port + "/" + name + "?user=postgres";
+    Store.open(url, null, null).migrate();
+    if (Long.parseLong(BenchDatabase.scalar(url, "SELECT count(*) FROM system_logs")) == 0) {
+      for (String statement : fill) {
+        BenchDatabase.execute(url, statement);
+      }
+      BenchDatabase.execute(url, "VACUUM ANALYZE system_logs");
+    }
+    return url;
   }
 
-  private static String newestTime(HikariDataSource dataSource, String sql) throws java.sql.SQLException {
-    try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
-        ResultSet rs = statement.executeQuery(sql)) {
+  /** A pool as heartlog serve's: each statement planned with its values. */
+  private static HikariDataSource pool(String url) {
+    HikariConfig pool = new HikariConfig();
+    pool.setJdbcUrl(url);
+    pool.setMaximumPoolSize(4);
+    pool.setConnectionInitSql("SET plan_cache_mode = force_custom_plan");
+    return new HikariDataSource(pool);
+  }
+
+  /** Just after the newest record's time: "now" for a store whose records ended when it was filled. */
+  private static Instant justAfterNewest(String url) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery("SELECT max(timestamp) FROM system_logs")) {
       rs.next();
-      return rs.getObject(1, java.time.OffsetDateTime.class).toInstant().toString();
+      return rs.getObject(1, java.time.OffsetDateTime.class).toInstant().plusMillis(1);
     }
   }
 
