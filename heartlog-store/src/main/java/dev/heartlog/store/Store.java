@@ -11,8 +11,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.postgresql.Driver;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -71,9 +73,17 @@ public final class Store {
     }
     dataSource.setConnectTimeout(5);
     dataSource.setApplicationName("heartlog");
-    // No plan_cache_mode here (a pool's concern, see below): each query opens a connection of
-    // its own, and the driver sends a statement's first executions unnamed, planned with their
-    // actual values. Nor any other startup option: PgBouncer refuses a connection that sets one.
+    // Every statement unnamed, so planned with its actual values, and safe behind a pooler in
+    // transaction mode (Supabase's port 6543), where a statement prepared by name on one server
+    // connection may be executed on another. A read of several queries runs them on one
+    // connection, the same statement up to six times, and the driver names a statement from its
+    // fifth execution on a connection. prepareThreshold in the URL decides instead.
+    // No plan_cache_mode (a pool's concern, see below), nor any other startup option: PgBouncer
+    // refuses a connection that sets one.
+    Properties urlProperties = Driver.parseURL(jdbcUrl, null);
+    if (urlProperties == null || urlProperties.getProperty("prepareThreshold") == null) {
+      dataSource.setPrepareThreshold(0);
+    }
     Store store = new Store(dataSource, redact(jdbcUrl));
     store.checkReachable();
     return store;

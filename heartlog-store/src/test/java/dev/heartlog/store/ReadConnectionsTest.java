@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -24,12 +28,13 @@ class ReadConnectionsTest {
 
   private static final Instant NOW = Instant.now();
 
+  private static String url;
   private static Store store;
   private static final AtomicInteger opened = new AtomicInteger();
 
   @BeforeAll
   static void fill() {
-    String url = TestDatabase.freshUrl();
+    url = TestDatabase.freshUrl();
     Store.open(url, null, null).migrate();
     PGSimpleDataSource direct = new PGSimpleDataSource();
     direct.setURL(url);
@@ -68,6 +73,45 @@ class ReadConnectionsTest {
 
     assertThat(afterTask - before).as("the task's records, its heartbeats").isEqualTo(1);
     assertThat(opened.get() - afterTask).as("the worker, its tasks, its records").isEqualTo(1);
+  }
+
+  @Test
+  void theCommandLinesStoreNamesNoStatementSoAPoolerInTransactionModeCanPassItsReadsOn() {
+    Store direct = Store.open(url, null, null);
+
+    // A read of the newest records in every window runs the same statement six times on one
+    // connection; by default the driver would prepare it by name from the fifth, and a pooler in
+    // transaction mode could send its execution to a server connection that never saw it.
+    List<String> named = direct.withConnection(c -> {
+      for (int i = 0; i < 6; i++) {
+        try (PreparedStatement statement = c.prepareStatement("SELECT count(*) FROM system_logs WHERE level = ?")) {
+          statement.setString(1, "ERROR");
+          statement.executeQuery().close();
+        }
+      }
+      List<String> statements = new ArrayList<>();
+      try (ResultSet rs = c.createStatement().executeQuery("SELECT name FROM pg_prepared_statements")) {
+        while (rs.next()) {
+          statements.add(rs.getString(1));
+        }
+      }
+      return statements;
+    });
+
+    assertThat(named).isEmpty();
+    String urlNamingFromTheFifth = url + (url.contains("?") ? "&" : "?") + "prepareThreshold=5";
+    int namedByTheUrlsThreshold = Store.open(urlNamingFromTheFifth, null, null).withConnection(c -> {
+      for (int i = 0; i < 6; i++) {
+        try (PreparedStatement statement = c.prepareStatement("SELECT 1")) {
+          statement.executeQuery().close();
+        }
+      }
+      try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM pg_prepared_statements")) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    });
+    assertThat(namedByTheUrlsThreshold).as("prepareThreshold in the URL decides").isEqualTo(1);
   }
 
   /** A data source that counts the connections it opens. */
