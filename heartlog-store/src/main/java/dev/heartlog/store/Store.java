@@ -11,11 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
-import org.postgresql.Driver;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The heartlog store: migrations, maintenance and the queries the command line and the server
@@ -32,18 +29,19 @@ public final class Store {
   /** Heartbeat silence after which an "active" worker is shown as stale (three 20 s beats). */
   public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(60);
 
-  private static final int TASK_RECORD_LIMIT = 100_000;
 
   private final DataSource dataSource;
   private final String displayUrl;
   private final Queries queries;
   private final RecordReads reads;
+  private final PageReads pages;
 
   private Store(DataSource dataSource, String displayUrl) {
     this.dataSource = dataSource;
     this.displayUrl = displayUrl;
     this.queries = new Queries(dataSource, displayUrl);
     this.reads = new RecordReads(queries);
+    this.pages = new PageReads(queries);
   }
 
   /**
@@ -59,32 +57,7 @@ public final class Store {
       throw new StoreException(
           "the database URL must start with jdbc:postgresql:// (got " + redact(jdbcUrl) + ")", null);
     }
-    PGSimpleDataSource dataSource = new PGSimpleDataSource();
-    try {
-      dataSource.setURL(jdbcUrl);
-    } catch (IllegalArgumentException e) {
-      throw new StoreException("the database URL " + redact(jdbcUrl) + " is malformed", e);
-    }
-    if (user != null) {
-      dataSource.setUser(user);
-    }
-    if (password != null) {
-      dataSource.setPassword(password);
-    }
-    dataSource.setConnectTimeout(5);
-    dataSource.setApplicationName("heartlog");
-    // Every statement unnamed, so planned with its actual values, and safe behind a pooler in
-    // transaction mode (Supabase's port 6543), where a statement prepared by name on one server
-    // connection may be executed on another. A read of several queries runs them on one
-    // connection, the same statement up to six times, and the driver names a statement from its
-    // fifth execution on a connection. prepareThreshold in the URL decides instead.
-    // No plan_cache_mode (a pool's concern, see below), nor any other startup option: PgBouncer
-    // refuses a connection that sets one.
-    Properties urlProperties = Driver.parseURL(jdbcUrl, null);
-    if (urlProperties == null || urlProperties.getProperty("prepareThreshold") == null) {
-      dataSource.setPrepareThreshold(0);
-    }
-    Store store = new Store(dataSource, redact(jdbcUrl));
+    Store store = new Store(DirectDataSource.of(jdbcUrl, user, password), redact(jdbcUrl));
     store.checkReachable();
     return store;
   }
@@ -260,43 +233,17 @@ public final class Store {
 
   /** A task's whole timeline; empty lists when the store has never heard of it. */
   public TaskTimeline task(String taskId) {
-    LogFilter filter = new LogFilter(null, taskId, null, null, null, null, TASK_RECORD_LIMIT);
-    // One connection for the whole timeline, as for every read of several queries.
-    return queries.onOneConnection(q -> {
-      List<StoredRecord> records = new RecordReads(q).logs(filter);
-      // Under the limit the records are all of the task's, so its workers' shares are counted
-      // from them instead of reading the same rows from the table again (BENCHMARKS.md §3).
-      List<TaskSummary> workers =
-          records.size() < TASK_RECORD_LIMIT ? TaskSummary.sharesOf(records) : taskWorkers(q, taskId);
-      return new TaskTimeline(
-          taskId, records, workers, q.query("task-heartbeats", Map.of("task", taskId), Rows::heartbeatPoint));
-    });
+    return pages.task(taskId);
   }
 
   /** Each worker's share of a task's records, counted by the store. */
   List<TaskSummary> taskWorkers(String taskId) {
-    return taskWorkers(queries, taskId);
-  }
-
-  private static List<TaskSummary> taskWorkers(Queries q, String taskId) {
-    return q.query("task-workers", Map.of("task", taskId), Rows::taskSummary);
+    return pages.taskWorkers(taskId);
   }
 
   /** One worker with its recent tasks and latest records, or empty for an unknown id. */
   public Optional<WorkerDetail> worker(String workerId, int recordLimit, int taskLimit) {
-    return queries.onOneConnection(q -> {
-      List<WorkerHealth> rows = q.query("worker",
-          Map.of("worker", workerId, "stale_after_s", DEFAULT_STALE_AFTER.toSeconds()), Rows::workerHealth);
-      if (rows.isEmpty()) {
-        return Optional.empty();
-      }
-      WorkerHealth health = rows.get(0);
-      List<TaskSummary> tasks =
-          q.query("worker-tasks", Map.of("worker", workerId, "limit", taskLimit), Rows::taskSummary);
-      List<StoredRecord> records =
-          new RecordReads(q).logs(new LogFilter(workerId, null, null, null, null, null, recordLimit));
-      return Optional.of(new WorkerDetail(health, tasks, records));
-    });
+    return pages.worker(workerId, recordLimit, taskLimit);
   }
 
   /**
