@@ -16,6 +16,9 @@ import picocli.CommandLine.Option;
  */
 final class StoreOptions {
 
+  /** The server's connections: enough for its request threads, the live tail and maintenance. */
+  private static final int SERVE_POOL_SIZE = 10;
+
   @Option(
       names = "--db-url",
       paramLabel = "URL",
@@ -130,7 +133,7 @@ final class StoreOptions {
    * @throws StoreException when it cannot be reached
    */
   Opened openPooled() {
-    return openPooled(SERVE_POOL_SIZE, 0, "heartlog-serve");
+    return openPooled(SERVE_POOL_SIZE, false, "heartlog-serve");
   }
 
   /**
@@ -142,13 +145,11 @@ final class StoreOptions {
    * @throws StoreException when it cannot be reached
    */
   Opened openHeld() {
-    return openPooled(2, 1, "heartlog-follow");
+    return openPooled(2, true, "heartlog-follow");
   }
 
-  /** The server's connections: enough for its request threads, the live tail and maintenance. */
-  private static final int SERVE_POOL_SIZE = 10;
-
-  private Opened openPooled(int size, int minimumIdle, String name) {
+  /** With {@code forACommand}, one connection is kept open, and a store gone away is said soon. */
+  private Opened openPooled(int size, boolean forACommand, String name) {
     Store direct = null;
     if (!isEmbedded()) {
       direct = Store.open(url, user, password);  // a clear sentence now if unreachable
@@ -174,8 +175,10 @@ final class StoreOptions {
       pool.setPassword(password);
     }
     pool.setMaximumPoolSize(size);
-    if (minimumIdle > 0) {
-      pool.setMinimumIdle(minimumIdle);
+    if (forACommand) {
+      pool.setMinimumIdle(1);
+      // Within the 5 s a direct connection waits (Store.open), not after the pool's 30.
+      pool.setConnectionTimeout(5_000);
     }
     pool.setPoolName(name);
     pool.setInitializationFailTimeout(-1);

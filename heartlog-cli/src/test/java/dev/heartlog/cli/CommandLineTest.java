@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.heartlog.store.EmbeddedStore;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import java.io.IOException;
@@ -19,11 +20,14 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The demo fills a real database; every reading command then reads it back. */
 @Timeout(120)
@@ -225,6 +229,26 @@ class CommandLineTest {
       follower.interrupt();
       follower.join(10_000);
     }
+  }
+
+  @Test
+  @Timeout(120)
+  void followEndsWithOneSentenceWhenTheStoreGoesAway(@TempDir Path home) throws Exception {
+    // A server of its own, which the test stops.
+    EmbeddedStore server = EmbeddedStore.start(home);
+    CompletableFuture<Cli.Result> following;
+    try {
+      Store store = Store.open(server.jdbcUrl(), null, null);
+      store.migrate();
+      following = CompletableFuture.supplyAsync(() -> Cli.run("logs", "--follow", "--db-url", server.jdbcUrl()));
+      await().atMost(Duration.ofSeconds(20)).until(() -> !followerConnections(store).isEmpty() || following.isDone());
+    } finally {
+      server.close();
+    }
+
+    Cli.Result result = following.get(60, TimeUnit.SECONDS);
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err()).startsWith("heartlog: query on jdbc:postgresql://localhost:").hasLineCount(1);
   }
 
   /** The server processes of {@code logs --follow}'s connections to the test database now. */

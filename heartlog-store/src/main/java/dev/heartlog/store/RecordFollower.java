@@ -170,6 +170,9 @@ public final class RecordFollower {
         nextSummaryAt = now + SUMMARY_BACKOFF_MILLIS;   // a VACUUM holds a partition: it summarizes
       }
     } catch (StoreException e) {
+      if (e.sqlState() != null && e.sqlState().startsWith("08")) {
+        throw e;   // the store cannot be reached: the read itself would wait for it again
+      }
       maySummarize = !"42501".equals(e.sqlState());   // not the owner: never
       nextSummaryAt = now + SUMMARY_BACKOFF_MILLIS;
     }
