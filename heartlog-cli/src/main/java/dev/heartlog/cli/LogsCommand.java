@@ -82,7 +82,8 @@ final class LogsCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (StoreOptions.Opened opened = follow ? storeOptions.openHeld() : storeOptions.open()) {
       Store store = opened.store();
-      long lastId = store.lastLogId();
+      // Read before the records are listed, so that following misses none stored meanwhile.
+      long lastId = follow ? store.lastLogId() : 0;
       List<StoredRecord> records = store.logs(filter);
       records.forEach(r -> print(out, r));
       if (records.isEmpty() && !json && !follow) {
