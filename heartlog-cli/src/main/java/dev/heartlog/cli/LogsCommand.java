@@ -3,6 +3,7 @@ package dev.heartlog.cli;
 import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.RecordFollower;
 import dev.heartlog.store.Store;
+import dev.heartlog.store.StoreException;
 import dev.heartlog.store.StoreJson;
 import dev.heartlog.store.StoredRecord;
 import java.io.PrintWriter;
@@ -81,37 +82,52 @@ final class LogsCommand implements Callable<Integer> {
     LogFilter filter = filter();
     PrintWriter out = spec.commandLine().getOut();
     try (StoreOptions.Opened opened = follow ? storeOptions.openHeld() : storeOptions.open()) {
-      Store store = opened.store();
-      // Read before the records are listed, so that following misses none stored meanwhile.
-      long lastId = follow ? store.lastLogId() : 0;
-      List<StoredRecord> records = store.logs(filter);
-      records.forEach(r -> print(out, r));
-      if (records.isEmpty() && !json && !follow) {
-        spec.commandLine().getErr().println("heartlog: no records match (records are kept 48 hours)");
-      }
-      out.flush();
-      if (follow) {
-        // A record stored after lastId may already be among those just printed.
-        Set<Long> shown = new HashSet<>();
-        records.forEach(r -> shown.add(r.id()));
-        RecordFollower follower = new RecordFollower(store, lastId);
-        List<LogFilter> wanted = List.of(filter);
-        while (!Thread.currentThread().isInterrupted()) {
-          RecordFollower.Read next = follower.read(wanted, FOLLOW_READ_LIMIT);
-          for (StoredRecord record : next.records()) {
-            if (!shown.remove(record.id())) {
-              print(out, record);
-            }
-          }
-          out.flush();
-          // Behind: read again after a pause four times as long as the read, to spare the store.
-          Thread.sleep(next.full() ? follower.catchUpPauseMillis() : FOLLOW_POLL.toMillis());
+      SignalStop stop = SignalStop.on(opened);
+      try {
+        Store store = opened.store();
+        // Read before the records are listed, so that following misses none stored meanwhile.
+        long lastId = follow ? store.lastLogId() : 0;
+        List<StoredRecord> records = store.logs(filter);
+        records.forEach(r -> print(out, r));
+        if (records.isEmpty() && !json && !follow) {
+          spec.commandLine().getErr().println("heartlog: no records match (records are kept 48 hours)");
         }
+        out.flush();
+        if (follow) {
+          follow(store, filter, lastId, records, out, stop);
+        }
+      } catch (InterruptedException | StoreException e) {
+        if (!stop.requested()) {
+          throw e;
+        }
+      } finally {
+        stop.done();
       }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
     return 0;
+  }
+
+  /** Prints the records stored after {@code lastId} as they come, until interrupted or stopped. */
+  private void follow(Store store, LogFilter filter, long lastId, List<StoredRecord> printed, PrintWriter out,
+      SignalStop stop) throws InterruptedException {
+    // A record stored after lastId may already be among those just printed.
+    Set<Long> shown = new HashSet<>();
+    printed.forEach(r -> shown.add(r.id()));
+    RecordFollower follower = new RecordFollower(store, lastId);
+    List<LogFilter> wanted = List.of(filter);
+    while (!stop.requested() && !Thread.currentThread().isInterrupted()) {
+      RecordFollower.Read next = follower.read(wanted, FOLLOW_READ_LIMIT);
+      for (StoredRecord record : next.records()) {
+        if (!shown.remove(record.id())) {
+          print(out, record);
+        }
+      }
+      out.flush();
+      // Behind: read again after a pause four times as long as the read, to spare the store.
+      Thread.sleep(next.full() ? follower.catchUpPauseMillis() : FOLLOW_POLL.toMillis());
+    }
   }
 
   private LogFilter filter() {

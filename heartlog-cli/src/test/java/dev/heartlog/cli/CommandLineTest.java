@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -283,6 +284,38 @@ class CommandLineTest {
 
     assertThat(logs.waitFor()).isZero();
     assertThat(new String(printed, StandardCharsets.UTF_8)).contains("✅ rendu terminé");
+  }
+
+  @Test
+  @Timeout(120)
+  void followStoppedByASignalSaysNothingOnStderr(@TempDir Path home) throws Exception {
+    // Ctrl-C or SIGTERM: the shutdown closes the follower's pool, and stops the embedded server
+    // it started, while its loop may still read. A JVM of its own, since a signal ends the process.
+    Path stderr = home.resolve("stderr");
+    Process following = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "logs", "--follow", "--home", home.toString())
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile()).start();
+    Path pidFile = home.resolve("postgres").resolve("postmaster.pid");
+    await().atMost(Duration.ofSeconds(60))   // the server says "ready" on its pid file's last line
+        .until(() -> Files.exists(pidFile) && Files.readAllLines(pidFile).stream().anyMatch(l -> l.strip().equals("ready")));
+    try (EmbeddedStore joined = EmbeddedStore.start(home)) {   // joins the follower's server
+      Store store = Store.open(joined.jdbcUrl(), null, null);
+      // In its loop: its connection has run a follow read (a signal while the store is still
+      // opening is said as a failure to open it).
+      await().atMost(Duration.ofSeconds(60)).until(() -> store.withConnection(c -> {
+        try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM pg_stat_activity "
+            + "WHERE application_name = 'heartlog-follow' AND query LIKE '%CASE WHEN wanted%'")) {
+          rs.next();
+          return rs.getInt(1) > 0;
+        }
+      }));
+    }
+
+    following.toHandle().destroy();   // SIGTERM
+
+    assertThat(following.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(Files.readString(stderr)).isEmpty();
   }
 
   @Test
