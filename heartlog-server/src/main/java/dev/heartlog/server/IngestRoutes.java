@@ -9,8 +9,12 @@ import dev.heartlog.store.Store;
 import dev.heartlog.store.StoreException;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The write side, in PostgREST's dialect: {@code POST /rest/v1/rpc/func_worker_heartbeat_with_logs}
@@ -47,6 +51,11 @@ final class IngestRoutes {
     ctx.status(200).contentType("application/json").result(result);
   }
 
+  /**
+   * Updates the worker's row. Answers as PostgREST does: 204 and no body, or, asked for with
+   * {@code Prefer: return=representation} (supabase-py's {@code update()} always asks), 200 and
+   * the updated rows, {@code []} for an unknown worker, with the columns {@code select=} names.
+   */
   void patchWorker(Context ctx) {
     ApiKeys.Grant grant = keys.require(ctx, ApiKeys.Role.WRITER);
     String filter = ctx.queryParam("id");
@@ -56,12 +65,33 @@ final class IngestRoutes {
     String workerId = filter.substring(3);
     requireMayWriteAs(grant, workerId);
     Map<String, Object> fields = readWorkerFields(RequestBody.read(ctx, maxBodyBytes));
+    Optional<String> row;
     try {
-      store.updateWorker(workerId, fields, fields.containsKey("current_task_id"));
+      row = store.updateWorker(workerId, fields, fields.containsKey("current_task_id"), selectedColumns(ctx));
     } catch (StoreException e) {
       throw databaseError(e);
     }
-    ctx.status(204);
+    if (wantsRepresentation(ctx)) {
+      ctx.status(200).contentType("application/json; charset=utf-8").result(row.map(r -> "[" + r + "]").orElse("[]"));
+    } else {
+      ctx.status(204);
+    }
+  }
+
+  /** Whether a {@code Prefer} header asks for the changed rows: {@code return=representation}. */
+  private static boolean wantsRepresentation(Context ctx) {
+    return Collections.list(ctx.req().getHeaders("Prefer")).stream()
+        .flatMap(header -> Arrays.stream(header.split(",")))
+        .anyMatch(preference -> preference.strip().equalsIgnoreCase("return=representation"));
+  }
+
+  /** The column names of {@code select=}; null for all ({@code select=*} or none). */
+  private static List<String> selectedColumns(Context ctx) {
+    String select = ctx.queryParam("select");
+    if (select == null || select.isBlank() || select.strip().equals("*")) {
+      return null;
+    }
+    return Arrays.stream(select.split(",")).map(String::strip).filter(name -> !name.isEmpty()).toList();
   }
 
   private static void requireMayWriteAs(ApiKeys.Grant grant, String workerId) {

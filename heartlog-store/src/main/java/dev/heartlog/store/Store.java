@@ -103,9 +103,13 @@ public final class Store {
    *
    * @param fields {@code last_heartbeat}, {@code status}, {@code vram_total_mb}, {@code
    *     vram_used_mb} (null leaves a field alone) and {@code current_task_id} when {@code setTask}
-   * @return whether the worker exists
+   * @param columns the columns to answer, in this order (PostgREST's {@code select=}); {@code
+   *     null} for all of them, in the table's order
+   * @return the worker's row after the update as a JSON object, as PostgREST represents it; empty
+   *     when no worker has this id
    */
-  public boolean updateWorker(String workerId, Map<String, Object> fields, boolean setTask) {
+  public Optional<String> updateWorker(
+      String workerId, Map<String, Object> fields, boolean setTask, List<String> columns) {
     Map<String, Object> values = new HashMap<>();
     values.put("worker_id", workerId);
     values.put("last_heartbeat", fields.get("last_heartbeat"));
@@ -114,7 +118,8 @@ public final class Store {
     values.put("vram_used_mb", fields.get("vram_used_mb"));
     values.put("current_task_id", fields.get("current_task_id"));
     values.put("set_task", Boolean.toString(setTask));
-    return !query("update-worker", values, rs -> rs.getString("id")).isEmpty();
+    values.put("columns", columns == null ? null : columns.toArray(String[]::new));
+    return query("update-worker", values, rs -> rs.getString("representation")).stream().findFirst();
   }
 
   /** The URL without any password, for messages. */

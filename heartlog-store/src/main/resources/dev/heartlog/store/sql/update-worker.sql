@@ -1,10 +1,25 @@
 -- The seed's fallback heartbeat (PATCH /rest/v1/workers?id=eq.<id>): fields a client left out
 -- (NULL) keep their value.
-UPDATE workers
-SET last_heartbeat  = coalesce(:last_heartbeat::timestamptz, now()),
-    status          = coalesce(:status::text, status),
-    vram_total_mb   = coalesce(:vram_total_mb::integer, vram_total_mb),
-    vram_used_mb    = coalesce(:vram_used_mb::integer, vram_used_mb),
-    current_task_id = CASE WHEN :set_task::boolean THEN :current_task_id::text ELSE current_task_id END
-WHERE id = :worker_id::text
-RETURNING id
+-- Answers the updated row as PostgREST represents it (Prefer: return=representation), which
+-- clients such as supabase-py ask for by default: its columns in the table's order, an
+-- orchestrator's own among them, or only those :columns names (PostgREST's select=), in that
+-- order; a name the table has no column for is left out.
+WITH updated AS (
+    UPDATE workers
+    SET last_heartbeat  = coalesce(:last_heartbeat::timestamptz, now()),
+        status          = coalesce(:status::text, status),
+        vram_total_mb   = coalesce(:vram_total_mb::integer, vram_total_mb),
+        vram_used_mb    = coalesce(:vram_used_mb::integer, vram_used_mb),
+        current_task_id = CASE WHEN :set_task::boolean THEN :current_task_id::text ELSE current_task_id END
+    WHERE id = :worker_id::text
+    RETURNING workers.*
+)
+-- The columns named are joined as text: json_object_agg would keep their order but write spaces
+-- PostgREST's rows do not have.
+SELECT CASE WHEN :columns::text[] IS NULL THEN to_json(u)::text
+            ELSE '{' || coalesce((SELECT string_agg(to_json(c.name)::text || ':' || (to_json(u) -> c.name)::text, ','
+                                                     ORDER BY c.position)
+                                  FROM unnest(:columns::text[]) WITH ORDINALITY AS c (name, position)
+                                  WHERE to_jsonb(u) -> c.name IS NOT NULL), '') || '}'
+       END AS representation
+FROM updated AS u

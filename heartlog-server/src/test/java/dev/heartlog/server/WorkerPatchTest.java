@@ -1,0 +1,145 @@
+package dev.heartlog.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heartlog.store.Store;
+import dev.heartlog.store.TestDatabase;
+import dev.heartlog.store.WorkerHealth;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The seed's fallback heartbeat, {@code PATCH /rest/v1/workers?id=eq.<id>}, answered as PostgREST
+ * answers it: what supabase-py's {@code table("workers").update(...).eq("id", ...)} sends (its
+ * headers as it sends them, {@code Prefer: return=representation} among them) and what a plain
+ * client without that header gets.
+ */
+@Timeout(60)
+class WorkerPatchTest {
+
+  private static final String WRITER = "hlw_patch_test_writer_key";
+
+  @TempDir static Path folder;
+  static Store store;
+  static HeartlogServer server;
+  static String base;
+  static final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() throws IOException {
+    store = TestDatabase.freshStore();
+    server = HeartlogServer.builder()
+        .store(store)
+        .keysFile(folder.resolve("keys"))
+        .writerKeys(WRITER)
+        .readerKeys("hlr_patch_test_reader_key")
+        .port(0)
+        .build()
+        .start();
+    base = "http://127.0.0.1:" + server.port();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  void supabasePysUpdateGetsTheUpdatedRowBack() throws Exception {
+    registerWorker("py-worker-1");
+
+    HttpResponse<String> response = patch("py-worker-1", "",
+        "{\"status\": \"active\", \"last_heartbeat\": \"2026-11-30T10:00:00.123456+00:00\", "
+            + "\"vram_total_mb\": 81559, \"vram_used_mb\": 23017, \"current_task_id\": \"task-9\"}",
+        "return=representation");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+    // Every column, in the table's order, as PostgREST's to_json of the row writes them.
+    assertThat(response.body())
+        .startsWith("[{\"id\":\"py-worker-1\",\"status\":\"active\",\"last_heartbeat\":\"2026-11-30T10:00:00.123456+00:00\","
+            + "\"vram_total_mb\":81559,\"vram_used_mb\":23017,\"current_task_id\":\"task-9\",\"created_at\":")
+        .endsWith("}]");
+    assertThat(worker("py-worker-1").vramUsedMb()).isEqualTo(23017);
+    assertThat(worker("py-worker-1").currentTaskId()).isEqualTo("task-9");
+  }
+
+  @Test
+  void selectNamesTheColumnsAnsweredInItsOrder() throws Exception {
+    registerWorker("js-worker-1");
+
+    HttpResponse<String> response = patch("js-worker-1", "&select=vram_used_mb,id,no_such_column",
+        "{\"vram_used_mb\": 512}", "count=exact, return=representation");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("[{\"vram_used_mb\":512,\"id\":\"js-worker-1\"}]");
+  }
+
+  @Test
+  void withoutPreferTheUpdateAnswers204AndNoBody() throws Exception {
+    registerWorker("curl-worker-1");
+
+    HttpResponse<String> response = patch("curl-worker-1", "", "{\"status\": \"busy\", \"vram_used_mb\": 7}", null);
+
+    assertThat(response.statusCode()).isEqualTo(204);
+    assertThat(response.body()).isEmpty();
+    assertThat(statusOf("curl-worker-1")).isEqualTo("busy");
+    assertThat(worker("curl-worker-1").vramUsedMb()).isEqualTo(7);
+  }
+
+  @Test
+  void anUnknownWorkerIsAnEmptyListAsInPostgrest() throws Exception {
+    HttpResponse<String> response = patch("never-registered", "", "{\"status\": \"active\"}", "return=representation");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("[]");
+    assertThat(store.workers(Store.DEFAULT_STALE_AFTER)).noneMatch(w -> w.id().equals("never-registered"));
+  }
+
+  /** The orchestrator's row for a worker, as the seed's deployments have it before any heartbeat. */
+  private static void registerWorker(String id) {
+    store.withConnection(connection -> {
+      try (Statement statement = connection.createStatement()) {
+        return statement.executeUpdate("INSERT INTO workers (id, status) VALUES ('" + id + "', 'inactive')");
+      }
+    });
+  }
+
+  private static String statusOf(String id) {
+    return store.withConnection(connection -> {
+      try (Statement statement = connection.createStatement();
+           ResultSet row = statement.executeQuery("SELECT status FROM workers WHERE id = '" + id + "'")) {
+        return row.next() ? row.getString(1) : null;
+      }
+    });
+  }
+
+  private static WorkerHealth worker(String id) {
+    return store.workers(Store.DEFAULT_STALE_AFTER).stream().filter(w -> w.id().equals(id)).findFirst().orElseThrow();
+  }
+
+  private static HttpResponse<String> patch(String workerId, String query, String body, String prefer) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/rest/v1/workers?id=eq." + workerId + query))
+        .header("apiKey", WRITER)
+        .header("Authorization", "Bearer " + WRITER)
+        .header("Accept-Profile", "public")
+        .header("Content-Profile", "public")
+        .header("Content-Type", "application/json")
+        .method("PATCH", HttpRequest.BodyPublishers.ofString(body));
+    if (prefer != null) {
+      request.header("Prefer", prefer);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
