@@ -45,6 +45,7 @@ final class IngestRequest {
     String workerId = null;
     Long vramTotal = null;
     Long vramUsed = null;
+    VramFigures vram = new VramFigures();
     String logs = null;
     String task = null;
     String status = null;
@@ -62,8 +63,8 @@ final class IngestRequest {
         given.add(name);
         switch (name) {
           case "worker_id_param" -> workerId = text(parser, name);
-          case "vram_total_mb_param" -> vramTotal = integer(parser, name);
-          case "vram_used_mb_param" -> vramUsed = integer(parser, name);
+          case "vram_total_mb_param" -> vramTotal = vram.read(parser, name);
+          case "vram_used_mb_param" -> vramUsed = vram.read(parser, name);
           case "logs_param" -> logs = logs(parser, body, ProblemTally.metadataTakesCounts(metadata) ? problems : null);
           case "current_task_id_param" -> task = text(parser, name);
           case "status_param" -> status = text(parser, name);
@@ -74,7 +75,7 @@ final class IngestRequest {
         }
       }
       // The batch's warnings and errors, counted on the way, for fleet health.
-      metadata = problems.metadataWith(metadata);
+      metadata = problems.metadataWith(vram.metadataWith(metadata));
     } catch (IOException e) {
       throw PostgrestError.badRequest("PGRST102", "Invalid JSON in the request body: " + firstLine(e.getMessage()));
     }

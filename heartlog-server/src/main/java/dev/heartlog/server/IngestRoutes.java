@@ -113,7 +113,7 @@ final class IngestRoutes {
         switch (name) {
           case "last_heartbeat", "status", "current_task_id" ->
               fields.put(name, value == JsonToken.VALUE_NULL ? null : StorableText.clean(parser.getText(), 1024));
-          case "vram_total_mb", "vram_used_mb" -> fields.put(name, value == JsonToken.VALUE_NULL ? null : parser.getLongValue());
+          case "vram_total_mb", "vram_used_mb" -> fields.put(name, value == JsonToken.VALUE_NULL ? null : mebibytes(parser, name));
           default -> throw PostgrestError.badRequest("PGRST204", "Could not find the '" + name + "' column of 'workers'");
         }
       }
@@ -121,6 +121,16 @@ final class IngestRoutes {
       throw PostgrestError.badRequest("PGRST102", "Invalid JSON in the request body");
     }
     return fields;
+  }
+
+  /** A VRAM figure of the PATCH, a fraction rounded (as {@link VramFigures} reads a heartbeat's). */
+  private static Integer mebibytes(JsonParser parser, String name) throws IOException {
+    JsonToken token = parser.currentToken();
+    Integer figure = token.isNumeric() || token == JsonToken.VALUE_STRING ? VramFigures.mebibytes(parser.getText().strip()) : null;
+    if (figure == null) {
+      throw PostgrestError.badRequest("22P02", "invalid input syntax for type integer: " + name + " = " + parser.getText());
+    }
+    return figure;
   }
 
   /** A store failure as PostgREST would answer it: 503 when unreachable, 400 for bad data. */

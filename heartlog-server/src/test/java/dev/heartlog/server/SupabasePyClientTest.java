@@ -2,6 +2,7 @@ package dev.heartlog.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.heartlog.store.Fixtures;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import dev.heartlog.store.WorkerHealth;
@@ -20,13 +21,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The seed's fallback heartbeat, {@code PATCH /rest/v1/workers?id=eq.<id>}, answered as PostgREST
- * answers it: what supabase-py's {@code table("workers").update(...).eq("id", ...)} sends (its
- * headers as it sends them, {@code Prefer: return=representation} among them) and what a plain
- * client without that header gets.
+ * What a Python worker sends through supabase-py (its headers as it sends them), answered as
+ * PostgREST answers it, or better where PostgREST would lose the worker's records: the seed's
+ * fallback heartbeat, {@code PATCH /rest/v1/workers?id=eq.<id>} ({@code
+ * table("workers").update(...).eq("id", ...)}, with {@code Prefer: return=representation}, and a
+ * plain client without that header), and VRAM figures PostgreSQL's integer would refuse.
  */
 @Timeout(60)
-class WorkerPatchTest {
+class SupabasePyClientTest {
 
   private static final String WRITER = "hlw_patch_test_writer_key";
 
@@ -105,6 +107,52 @@ class WorkerPatchTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEqualTo("[]");
     assertThat(store.workers(Store.DEFAULT_STALE_AFTER)).noneMatch(w -> w.id().equals("never-registered"));
+  }
+
+  @Test
+  void aFractionOfVramIsRoundedAndFiguresNoIntegerHoldsAreKeptAsSentTheRecordsStored() throws Exception {
+    String python = Fixtures.read(Fixtures.PYTHON_WORKER_HEARTBEAT);
+    // torch.cuda.memory_allocated() / 2**20, and the total in bytes where MiB were meant.
+    String fractions = python.replace("\"gpu-20261127-a1b2c3\"", "\"py-fraction\"")
+        .replace("\"vram_used_mb_param\": 23017", "\"vram_used_mb_param\": 23017.5")
+        .replace("\"vram_total_mb_param\": 81559", "\"vram_total_mb_param\": 85520809984");
+    assertThat(fractions).contains("23017.5").contains("85520809984");
+
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + IngestRoutes.RPC_PATH))
+        .header("apiKey", WRITER).header("Authorization", "Bearer " + WRITER).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(fractions)).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("\"logs_inserted\": 4");
+    assertThat(worker("py-fraction").vramUsedMb()).isEqualTo(23018);
+    assertThat(worker("py-fraction").vramTotalMb()).isNull();
+    assertThat(lastHeartbeatMetadata("py-fraction"))
+        .contains("\"original_vram_total_mb_param\": \"85520809984\"")
+        .doesNotContain("vram_used_mb_param");
+  }
+
+  @Test
+  void aPatchsFractionOfVramIsRoundedAndTextThatIsNoFigureRefused() throws Exception {
+    registerWorker("patch-fraction");
+
+    HttpResponse<String> fraction = patch("patch-fraction", "", "{\"vram_used_mb\": \"1023.7\"}", null);
+    HttpResponse<String> text = patch("patch-fraction", "", "{\"vram_used_mb\": \"lots\", \"status\": \"busy\"}", null);
+
+    assertThat(fraction.statusCode()).isEqualTo(204);
+    assertThat(worker("patch-fraction").vramUsedMb()).isEqualTo(1024);
+    assertThat(text.statusCode()).isEqualTo(400);
+    assertThat(text.body()).contains("\"code\":\"22P02\"").contains("vram_used_mb = lots");
+    assertThat(statusOf("patch-fraction")).as("nothing of a refused PATCH is applied").isEqualTo("inactive");
+  }
+
+  private static String lastHeartbeatMetadata(String id) {
+    return store.withConnection(connection -> {
+      try (Statement statement = connection.createStatement();
+           ResultSet row = statement.executeQuery(
+               "SELECT metadata::text FROM worker_heartbeats WHERE worker_id = '" + id + "' ORDER BY received_at DESC LIMIT 1")) {
+        return row.next() ? row.getString(1) : null;
+      }
+    });
   }
 
   /** The orchestrator's row for a worker, as the seed's deployments have it before any heartbeat. */
