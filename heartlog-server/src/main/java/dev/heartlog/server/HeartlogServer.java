@@ -2,7 +2,9 @@ package dev.heartlog.server;
 
 import dev.heartlog.store.Store;
 import io.javalin.Javalin;
+import io.javalin.http.HandlerType;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -83,6 +85,10 @@ public final class HeartlogServer implements AutoCloseable {
     app.before(ctx -> ctx.header("Accept-Encoding", "gzip"));
     app.post(IngestRoutes.RPC_PATH, ingest::heartbeat);
     app.patch(IngestRoutes.WORKERS_PATH, ingest::patchWorker);
+    for (HandlerType method : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PATCH, HandlerType.PUT,
+        HandlerType.DELETE)) {
+      app.addHttpHandler(method, "/rest/v1/<path>", ingest::notServed);   // after the paths served
+    }
     app.get("/api/logs", query::logs);
     app.get("/api/tasks", query::tasks);
     app.get("/api/tasks/{id}", query::task);

@@ -94,6 +94,26 @@ final class IngestRoutes {
     return Arrays.stream(select.split(",")).map(String::strip).filter(name -> !name.isEmpty()).toList();
   }
 
+  /**
+   * Any other PostgREST path a Supabase client may call: an error in PostgREST's shape, which
+   * the client reads (supabase-py's {@code APIError}), saying what heartlog serve answers, where
+   * a plain 404 page left it "JSON could not be generated".
+   */
+  void notServed(Context ctx) {
+    String name = ctx.path().substring("/rest/v1/".length());
+    String served = "heartlog serve answers POST " + RPC_PATH + " and PATCH " + WORKERS_PATH
+        + "?id=eq.<worker id>; records are read at /api/logs";
+    if (name.startsWith("rpc/") && !ctx.path().equals(RPC_PATH)) {
+      throw new PostgrestError(404, "PGRST202",
+          "Could not find the function public." + name.substring(4) + " in the schema cache", null, served);
+    }
+    if (ctx.path().equals(RPC_PATH) || name.equals("workers")) {
+      throw new PostgrestError(405, "PGRST117", "Unsupported HTTP method: " + ctx.method(), null, served);
+    }
+    throw new PostgrestError(404, "PGRST205", "Could not find the table 'public." + name + "' in the schema cache", null,
+        served);
+  }
+
   private static void requireMayWriteAs(ApiKeys.Grant grant, String workerId) {
     if (!grant.mayWriteAs(workerId)) {
       throw new PostgrestError(403, "42501", "This key may not write as worker " + workerId, null,

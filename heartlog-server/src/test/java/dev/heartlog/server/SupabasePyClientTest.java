@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -143,6 +144,31 @@ class SupabasePyClientTest {
     assertThat(text.statusCode()).isEqualTo(400);
     assertThat(text.body()).contains("\"code\":\"22P02\"").contains("vram_used_mb = lots");
     assertThat(statusOf("patch-fraction")).as("nothing of a refused PATCH is applied").isEqualTo("inactive");
+  }
+
+  @Test
+  void otherPostgrestPathsAreAnsweredInPostgrestsShapeSayingWhatIsServed() throws Exception {
+    HttpResponse<String> otherFunction = send("POST", "/rest/v1/rpc/claim_task", "{}");
+    HttpResponse<String> otherTable = send("POST", "/rest/v1/tasks", "{\"id\": \"t\"}");
+    HttpResponse<String> readWorkers = send("GET", "/rest/v1/workers?select=*", null);
+
+    assertThat(otherFunction.statusCode()).isEqualTo(404);
+    assertThat(otherFunction.body()).contains("\"code\":\"PGRST202\"")
+        .contains("Could not find the function public.claim_task in the schema cache")
+        .contains("heartlog serve answers POST /rest/v1/rpc/func_worker_heartbeat_with_logs");
+    assertThat(otherTable.statusCode()).isEqualTo(404);
+    assertThat(otherTable.body()).contains("\"code\":\"PGRST205\"").contains("'public.tasks'");
+    assertThat(readWorkers.statusCode()).isEqualTo(405);
+    assertThat(readWorkers.body()).contains("\"code\":\"PGRST117\"").contains("Unsupported HTTP method: GET");
+    assertThat(List.of(otherFunction, otherTable, readWorkers))
+        .allSatisfy(r -> assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json"));
+  }
+
+  private static HttpResponse<String> send(String method, String path, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(base + path))
+        .header("apiKey", WRITER).header("Authorization", "Bearer " + WRITER).header("Content-Type", "application/json")
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+        .build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static String lastHeartbeatMetadata(String id) {
