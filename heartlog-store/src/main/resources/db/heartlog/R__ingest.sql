@@ -67,13 +67,15 @@ BEGIN
 END;
 $$;
 
--- A record's time as the record-by-record path reads it: text as the set-based insert reads it; a
--- number as seconds since 1970, or as milli-, micro- or nanoseconds by its size (what clients
--- that send numbers send: time.time(), Date.now(), ...). NULL for anything else, or a time out
--- of range.
+-- A record's time as the record-by-record path reads it: text as the set-based insert reads it
+-- (without an offset, in UTC, as in func_worker_heartbeat_with_logs); a number as seconds since
+-- 1970, or as milli-, micro- or nanoseconds by its size (what clients that send numbers send:
+-- time.time(), Date.now(), ...). NULL for anything else, or a time out of range. The seed's
+-- fallback heartbeat through heartlog serve reads its last_heartbeat with it too.
 CREATE OR REPLACE FUNCTION heartlog_record_time(stamp jsonb)
 RETURNS timestamptz
 LANGUAGE plpgsql STABLE
+SET TimeZone = 'UTC'
 AS $$
 DECLARE
     since_1970 numeric;
@@ -221,6 +223,11 @@ LANGUAGE plpgsql
 -- force_custom_plan, for the queries' optional filters), which made each heartbeat through
 -- them about 15% dearer (pgbench, BENCHMARKS.md §3, "Counts sent by the agent").
 SET plan_cache_mode = auto
+-- A record's time without an offset (Python's datetime.utcnow().isoformat()) is UTC, however it
+-- came: read in the caller's session zone, it was an hour or more off through heartlog serve on
+-- a machine set to another zone (its JDBC sessions take the machine's), and through PostgREST it
+-- depended on the database's default.
+SET TimeZone = 'UTC'
 -- Once the database has a writer (V10, `heartlog grant writer`), heartlog_grant_roles()
 -- (R__roles.sql) makes it run as its owner, with names resolved in its own schema, where that is
 -- safe: then a member of heartlog_writer needs no right on the tables and can store nothing but

@@ -62,7 +62,7 @@ class IngestFunctionTest {
     // heartlog serve's connections plan every query afresh (force_custom_plan); the function
     // must not inherit that for its own statements.
     assertThat(single("SELECT array_to_string(proconfig, ',') FROM pg_proc "
-        + "WHERE proname = 'func_worker_heartbeat_with_logs'")).isEqualTo("plan_cache_mode=auto");
+        + "WHERE proname = 'func_worker_heartbeat_with_logs'")).isEqualTo("plan_cache_mode=auto,TimeZone=UTC");
   }
 
   @Test

@@ -1,12 +1,13 @@
 -- The seed's fallback heartbeat (PATCH /rest/v1/workers?id=eq.<id>): fields a client left out
--- (NULL) keep their value.
+-- (NULL) keep their value. Its time is read as a record's (heartlog_record_time: without an
+-- offset, UTC); one that cannot be read is the time it arrived.
 -- Answers the updated row as PostgREST represents it (Prefer: return=representation), which
 -- clients such as supabase-py ask for by default: its columns in the table's order, an
 -- orchestrator's own among them, or only those :columns names (PostgREST's select=), in that
 -- order; a name the table has no column for is left out.
 WITH updated AS (
     UPDATE workers
-    SET last_heartbeat  = coalesce(:last_heartbeat::timestamptz, now()),
+    SET last_heartbeat  = coalesce(heartlog_record_time(to_jsonb(:last_heartbeat::text)), now()),
         status          = coalesce(:status::text, status),
         vram_total_mb   = coalesce(:vram_total_mb::integer, vram_total_mb),
         vram_used_mb    = coalesce(:vram_used_mb::integer, vram_used_mb),
