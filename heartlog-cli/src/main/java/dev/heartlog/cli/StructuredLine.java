@@ -3,6 +3,7 @@ package dev.heartlog.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.RecordMetadata;
 import java.io.IOException;
@@ -22,7 +23,12 @@ import java.util.stream.Stream;
  */
 final class StructuredLine {
 
-  private static final JsonFactory JSON = new JsonFactory();
+  /**
+   * Takes NaN and Infinity for numbers: Python's json.dumps writes them so by default (structlog's
+   * JSONRenderer, a training loss gone NaN), and a line that holds one is still that logger's
+   * record, not text. They are kept as the strings "NaN", "Infinity", "-Infinity".
+   */
+  private static final JsonFactory JSON = JsonFactory.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
   /** Field names structured loggers give the level, the message, the task, the logger, the exception and the time. */
   private static final List<String> LEVEL_FIELDS = List.of("level", "levelname", "severity", "lvl", "log.level");

@@ -269,6 +269,34 @@ class WrappedProgramsTest {
   }
 
   @Test
+  void aWrappedPythonWorkersJsonLinesWithNanOrInfinityAreStillItsRecordsTheNumbersKeptAsText() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON)
+        && new ProcessBuilder(PYTHON.toString(), "-c", "import structlog").start().waitFor() == 0,
+        "Python's structlog is needed (Debian's python3-structlog)");
+    String url = TestDatabase.freshUrl();
+    Store store = migratedStore(url);
+    // structlog's JSONRenderer uses json.dumps, which writes a float's NaN and Infinity as bare
+    // NaN and Infinity: no JSON, but what every such worker prints when a training loss diverges.
+    Path worker = Files.writeString(folder.resolve("train.py"), """
+        import structlog
+
+        structlog.configure(processors=[structlog.processors.add_log_level, structlog.processors.JSONRenderer()])
+        log = structlog.get_logger()
+        log.info("step done", step=1199, loss=0.25)
+        log.warning("loss diverged", step=1200, loss=float("nan"), lr=float("inf"), grad=float("-inf"))
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-nan", url, PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-nan");
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message)
+        .containsExactly(tuple("INFO", "step done"), tuple("WARNING", "loss diverged"));
+    assertThat(records.get(1).metadataJson())
+        .contains("\"loss\": \"NaN\"", "\"lr\": \"Infinity\"", "\"grad\": \"-Infinity\"", "\"step\": 1200");
+  }
+
+  @Test
   void aWrappedPythonWorkersRichHandlerColumnsGiveLevelsMessagesAndOneErrorWithItsTraceback() throws Exception {
     assumeTrue(Files.isExecutable(PYTHON)
         && new ProcessBuilder(PYTHON.toString(), "-c", "import rich.logging").start().waitFor() == 0,

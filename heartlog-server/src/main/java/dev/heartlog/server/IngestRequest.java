@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import dev.heartlog.agent.StorableText;
 import dev.heartlog.store.IngestCall;
 import java.io.IOException;
@@ -27,8 +28,12 @@ final class IngestRequest {
   /** Deepest JSON nesting kept in logs and metadata; deeper values become a marker. */
   static final int MAX_DEPTH = 16;
 
+  // NaN and Infinity: what Python's json.dumps writes for such a float by default (a training
+  // loss gone NaN, in the heartbeat of a worker that posts its own JSON). PostgreSQL's JSON has no
+  // such numbers, so they are kept as the strings "NaN", "Infinity", "-Infinity" (copy below).
   private static final JsonFactory JSON = JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(100_000).build())
+      .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
       .build();
 
   private static final Set<String> ARGUMENTS = Set.of("worker_id_param", "vram_total_mb_param", "vram_used_mb_param",
@@ -231,6 +236,7 @@ final class IngestRequest {
           }
         }
         case VALUE_STRING -> storable &= isStorable(parser, MAX_STRING_CHARS);
+        case VALUE_NUMBER_FLOAT -> storable &= !parser.isNaN();   // NaN or Infinity
         default -> { }
       }
       if (depth == 0) {
@@ -277,7 +283,14 @@ final class IngestRequest {
         json.writeEndArray();
       }
       case VALUE_STRING -> json.writeString(StorableText.clean(parser.getText(), MAX_STRING_CHARS));
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> json.writeNumber(parser.getText());
+      case VALUE_NUMBER_INT -> json.writeNumber(parser.getText());
+      case VALUE_NUMBER_FLOAT -> {
+        if (parser.isNaN()) {
+          json.writeString(parser.getText());   // NaN, Infinity, -Infinity: no JSON number holds them
+        } else {
+          json.writeNumber(parser.getText());
+        }
+      }
       case VALUE_TRUE -> json.writeBoolean(true);
       case VALUE_FALSE -> json.writeBoolean(false);
       default -> json.writeNull();

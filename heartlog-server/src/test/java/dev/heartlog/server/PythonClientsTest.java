@@ -3,6 +3,7 @@ package dev.heartlog.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heartlog.store.Fixtures;
+import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import dev.heartlog.store.WorkerHealth;
@@ -22,14 +23,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What a Python worker sends through supabase-py (its headers as it sends them), answered as
- * PostgREST answers it, or better where PostgREST would lose the worker's records: the seed's
- * fallback heartbeat, {@code PATCH /rest/v1/workers?id=eq.<id>} ({@code
- * table("workers").update(...).eq("id", ...)}, with {@code Prefer: return=representation}, and a
- * plain client without that header), and VRAM figures PostgreSQL's integer would refuse.
+ * What Python workers send (through supabase-py, with its headers as it sends them, or as JSON of
+ * their own from {@code json.dumps}), answered as PostgREST answers it, or better where PostgREST
+ * would lose the worker's records: the seed's fallback heartbeat, {@code PATCH
+ * /rest/v1/workers?id=eq.<id>} ({@code table("workers").update(...).eq("id", ...)}, with {@code
+ * Prefer: return=representation}, and a plain client without that header), VRAM figures
+ * PostgreSQL's integer would refuse, and the NaN and Infinity {@code json.dumps} writes.
  */
 @Timeout(60)
-class SupabasePyClientTest {
+class PythonClientsTest {
 
   private static final String WRITER = "hlw_patch_test_writer_key";
 
@@ -144,6 +146,25 @@ class SupabasePyClientTest {
     assertThat(text.statusCode()).isEqualTo(400);
     assertThat(text.body()).contains("\"code\":\"22P02\"").contains("vram_used_mb = lots");
     assertThat(statusOf("patch-fraction")).as("nothing of a refused PATCH is applied").isEqualTo("inactive");
+  }
+
+  @Test
+  void theNanAndInfinityOfPythonsJsonDumpsAreStoredAsTextNotRefused() throws Exception {
+    // json.dumps({"loss": float("nan")}) writes {"loss": NaN}: not JSON, which PostgREST refuses
+    // with the whole heartbeat.
+    String body = "{\"worker_id_param\": \"py-nan\", \"logs_param\": [{\"timestamp\": \"2026-11-30T10:00:00+00:00\", "
+        + "\"level\": \"WARNING\", \"message\": \"loss diverged\", \"metadata\": {\"loss\": NaN, \"lr\": Infinity, "
+        + "\"grad\": -Infinity, \"step\": 1200, \"scale\": 0.5}}], \"metadata_param\": {\"mean_loss\": NaN}}";
+
+    HttpResponse<String> response = send("POST", IngestRoutes.RPC_PATH, body);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(response.body()).contains("\"logs_inserted\": 1");
+    assertThat(store.logs(new LogFilter("py-nan", null, null, null, null, null, 10)))
+        .singleElement().satisfies(record -> assertThat(record.metadataJson())
+            .contains("\"loss\": \"NaN\"", "\"lr\": \"Infinity\"", "\"grad\": \"-Infinity\"", "\"step\": 1200",
+                "\"scale\": 0.5"));
+    assertThat(lastHeartbeatMetadata("py-nan")).contains("\"mean_loss\": \"NaN\"");
   }
 
   @Test
