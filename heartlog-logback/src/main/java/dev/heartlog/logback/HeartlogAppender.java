@@ -32,12 +32,13 @@ import java.util.Objects;
  * <p>The MDC, the exception and the message are captured on the logging thread; the rest happens
  * on the agent's heartbeat thread, including the formatting of a message whose arguments are
  * plain immutable values (see {@link MessagePattern}). Levels map TRACE/DEBUG to DEBUG, INFO to
- * INFO, WARN to WARNING, ERROR to ERROR. An MDC entry {@code task_id} files the record under that task. Events of heartlog's
+ * INFO, WARN to WARNING, ERROR to ERROR. An MDC entry {@code task_id} (or the key {@link
+ * #setTaskMdcKey} names) files the record under that task. Events of heartlog's
  * own pipeline (its packages, the JDBC driver, the HTTP client) are left out.
  */
 public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
-  /** The MDC key that names the task a record belongs to. */
+  /** The MDC key that names the task a record belongs to, unless {@link #setTaskMdcKey} names another. */
   public static final String TASK_ID_MDC_KEY = "task_id";
 
   /** Loggers whose shared metadata a thread keeps; past this, it starts over. */
@@ -53,6 +54,7 @@ public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingE
   private Integer bufferSize;
   private String levels;
   private boolean includeCallerData;
+  private String taskMdcKey = TASK_ID_MDC_KEY;
   private boolean startAgent = true;
   private HeartlogAgent ownedAgent;
 
@@ -92,8 +94,8 @@ public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingE
     if (!Heartlog.isEnabled(level, component != null ? component : event.getLoggerName())) {
       return;
     }
-    String taskId = mdc.get(TASK_ID_MDC_KEY);
-    int otherMdcEntries = mdc.size() - (taskId != null || mdc.containsKey(TASK_ID_MDC_KEY) ? 1 : 0);
+    String taskId = mdc.get(taskMdcKey);
+    int otherMdcEntries = mdc.size() - (taskId != null || mdc.containsKey(taskMdcKey) ? 1 : 0);
     IThrowableProxy thrown = event.getThrowableProxy();
     RecordMetadata metadata = otherMdcEntries == 0 && thrown == null && !includeCallerData
         ? loggerAndThread(event)
@@ -123,7 +125,7 @@ public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingE
       metadata.put("exception", stackTrace(thrown));
     }
     for (Map.Entry<String, String> entry : mdc.entrySet()) {
-      if (!TASK_ID_MDC_KEY.equals(entry.getKey())) {
+      if (!taskMdcKey.equals(entry.getKey())) {
         metadata.put(entry.getKey(), entry.getValue());
       }
     }
@@ -249,6 +251,19 @@ public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingE
    */
   public void setStartAgent(boolean startAgent) {
     this.startAgent = startAgent;
+  }
+
+  /**
+   * The MDC key under which the worker's code already puts the task it runs ({@code jobId},
+   * {@code requestId}); default {@value #TASK_ID_MDC_KEY}. A record with that entry is filed
+   * under its task, and the entry is not repeated in the metadata.
+   */
+  public void setTaskMdcKey(String key) {
+    if (key == null || key.isBlank()) {
+      addError("taskMdcKey must not be empty; keeping " + taskMdcKey);
+      return;
+    }
+    this.taskMdcKey = key.strip();
   }
 
   /**

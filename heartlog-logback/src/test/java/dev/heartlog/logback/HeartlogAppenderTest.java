@@ -112,6 +112,40 @@ class HeartlogAppenderTest {
   }
 
   @Test
+  void taskMdcKeyFilesRecordsUnderTheTaskTheWorkersOwnMdcEntryNames() {
+    ch.qos.logback.classic.LoggerContext context = new ch.qos.logback.classic.LoggerContext();
+    context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
+    context.start();
+    HeartlogAppender appender = new HeartlogAppender();
+    appender.setContext(context);
+    appender.setStartAgent(false);
+    appender.setTaskMdcKey("jobId");
+    appender.setTaskMdcKey(" ");   // refused: the key stays jobId
+    appender.start();
+    context.getLogger("ROOT").addAppender(appender);
+    try {
+      context.getMDCAdapter().put("jobId", "job-77");
+      context.getMDCAdapter().put("queue", "renders");
+      context.getLogger("worker.jobs").info("claimed");
+      context.getMDCAdapter().clear();
+      context.getMDCAdapter().put("task_id", "not-a-task-here");
+      context.getLogger("worker.jobs").info("between jobs");
+    } finally {
+      context.getMDCAdapter().clear();
+      context.stop();
+    }
+    agent.flush(Duration.ofSeconds(10));
+
+    assertThat(stored).extracting(LogRecord::message, LogRecord::taskId)
+        .containsExactly(tuple("claimed", "job-77"), tuple("between jobs", null));
+    assertThat(stored.get(0).metadata()).containsEntry("queue", "renders").doesNotContainKey("jobId");
+    assertThat(stored.get(1).metadata()).as("another key is an entry like any other")
+        .containsEntry("task_id", "not-a-task-here");
+    assertThat(context.getStatusManager().getCopyOfStatusList())
+        .anySatisfy(status -> assertThat(status.getMessage()).isEqualTo("taskMdcKey must not be empty; keeping jobId"));
+  }
+
+  @Test
   void withoutCallerDataEachRecordCarriesItsLoggerAndThreadAsTheyWereAtTheCall() {
     // An appender without caller data, as most configurations have it: records with nothing but
     // logger and thread share their metadata, which must still follow loggers and thread renames.
