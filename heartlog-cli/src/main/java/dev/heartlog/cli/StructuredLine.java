@@ -33,7 +33,8 @@ final class StructuredLine {
   /** Field names structured loggers give the level, the message, the task, the logger, the exception and the time. */
   private static final List<String> LEVEL_FIELDS = List.of("level", "levelname", "severity", "lvl", "log.level");
   private static final List<String> MESSAGE_FIELDS = List.of("message", "msg", "event", "@message");
-  private static final List<String> TASK_FIELDS = List.of("task_id", "taskId", "task");
+  // A job queue's job is the task: RQ's and most queues' job_id, bound to a structured logger.
+  private static final List<String> TASK_FIELDS = List.of("task_id", "taskId", "task", "job_id", "jobId");
   private static final List<String> LOGGER_FIELDS = List.of("logger", "name", "logger_name", "log.logger");
   private static final List<String> EXCEPTION_FIELDS = List.of("exception", "exc_info", "stack_trace", "stack", "stacktrace");
   /** Where pino and bunyan put a logged {@code Error}: an object with its {@code stack}. */

@@ -59,6 +59,11 @@ class ChildLineParserTest {
         .doesNotContainKeys("event", "level", "task_id", "timestamp");
     assertThat(structlog.time()).as("the line's own time").isEqualTo(java.time.Instant.parse("2026-11-29T16:00:00Z"));
 
+    // A job queue's job, bound to the logger as job_id (structlog.contextvars in an RQ worker).
+    assertThat(seed.parse("{\"event\": \"job started\", \"level\": \"info\", \"job_id\": \"b7c1\", \"queue\": \"renders\"}",
+        Level.INFO, "stdout")).satisfies(p -> assertThat(p.task()).isEqualTo("b7c1"))
+        .satisfies(p -> assertThat(p.metadata()).containsEntry("queue", "renders").doesNotContainKey("job_id"));
+
     // python-json-logger with an exception, on stderr.
     ChildLineParser.Parsed pythonJson = seed.parse("{\"asctime\": \"2026-11-29 16:00:00,123\", \"levelname\": \"ERROR\", "
         + "\"name\": \"worker.render\", \"message\": \"render failed\", \"exc_info\": \"Traceback (most recent call last):\\n"
