@@ -121,9 +121,7 @@ class PythonClientsTest {
         .replace("\"vram_total_mb_param\": 81559", "\"vram_total_mb_param\": 85520809984");
     assertThat(fractions).contains("23017.5").contains("85520809984");
 
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + IngestRoutes.RPC_PATH))
-        .header("apiKey", WRITER).header("Authorization", "Bearer " + WRITER).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(fractions)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = send("POST", IngestRoutes.RPC_PATH, fractions);
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).contains("\"logs_inserted\": 4");
