@@ -28,6 +28,7 @@ class VramFiguresTest {
     assertThat(VramFigures.mebibytes("0x10")).isNull();
     assertThat(VramFigures.mebibytes("12d")).as("Java reads it as a double; PostgreSQL does not").isNull();
     assertThat(VramFigures.mebibytes("")).isNull();
+    assertThat(VramFigures.mebibytes("[N/A]")).as("nvidia-smi's field it cannot read (MIG), passed on as text").isNull();
   }
 
   @Test
