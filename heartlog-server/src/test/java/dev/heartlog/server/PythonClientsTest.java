@@ -71,11 +71,11 @@ class PythonClientsTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
-    // Every column, in the table's order, as PostgREST's to_json of the row writes them.
+    // The seed's heartbeat columns, as PostgREST's to_json of the row writes them; not the
+    // orchestrator's own (its secret among them), which a writer key has no business reading.
     assertThat(response.body())
-        .startsWith("[{\"id\":\"py-worker-1\",\"status\":\"active\",\"last_heartbeat\":\"2026-11-30T10:00:00.123456+00:00\","
-            + "\"vram_total_mb\":81559,\"vram_used_mb\":23017,\"current_task_id\":\"task-9\",\"created_at\":")
-        .endsWith("}]");
+        .isEqualTo("[{\"id\":\"py-worker-1\",\"status\":\"active\",\"last_heartbeat\":\"2026-11-30T10:00:00.123456+00:00\","
+            + "\"vram_total_mb\":81559,\"vram_used_mb\":23017,\"current_task_id\":\"task-9\"}]");
     assertThat(worker("py-worker-1").vramUsedMb()).isEqualTo(23017);
     assertThat(worker("py-worker-1").currentTaskId()).isEqualTo("task-9");
   }
@@ -84,7 +84,7 @@ class PythonClientsTest {
   void selectNamesTheColumnsAnsweredInItsOrder() throws Exception {
     registerWorker("js-worker-1");
 
-    HttpResponse<String> response = patch("js-worker-1", "&select=vram_used_mb,id,no_such_column",
+    HttpResponse<String> response = patch("js-worker-1", "&select=vram_used_mb,id,no_such_column,ssh_key",
         "{\"vram_used_mb\": 512}", "count=exact, return=representation");
 
     assertThat(response.statusCode()).isEqualTo(200);
@@ -200,11 +200,16 @@ class PythonClientsTest {
     });
   }
 
-  /** The orchestrator's row for a worker, as the seed's deployments have it before any heartbeat. */
+  /**
+   * The orchestrator's row for a worker, as the seed's deployments have it before any heartbeat,
+   * with a column of the orchestrator's own that holds a secret.
+   */
   private static void registerWorker(String id) {
     store.withConnection(connection -> {
       try (Statement statement = connection.createStatement()) {
-        return statement.executeUpdate("INSERT INTO workers (id, status) VALUES ('" + id + "', 'inactive')");
+        statement.execute("ALTER TABLE workers ADD COLUMN IF NOT EXISTS ssh_key text");
+        return statement.executeUpdate(
+            "INSERT INTO workers (id, status, ssh_key) VALUES ('" + id + "', 'inactive', 'secret-of-" + id + "')");
       }
     });
   }

@@ -104,7 +104,8 @@ public final class Store {
    * @param fields {@code last_heartbeat}, {@code status}, {@code vram_total_mb}, {@code
    *     vram_used_mb} (null leaves a field alone) and {@code current_task_id} when {@code setTask}
    * @param columns the columns to answer, in this order (PostgREST's {@code select=}); {@code
-   *     null} for all of them, in the table's order
+   *     null} for all the seed's heartbeat columns: id, status, last_heartbeat, vram_total_mb,
+   *     vram_used_mb, current_task_id (never an orchestrator's other columns)
    * @return the worker's row after the update as a JSON object, as PostgREST represents it; empty
    *     when no worker has this id
    */

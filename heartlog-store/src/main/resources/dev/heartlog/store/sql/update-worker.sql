@@ -2,9 +2,9 @@
 -- (NULL) keep their value. Its time is read as a record's (heartlog_record_time: without an
 -- offset, UTC); one that cannot be read is the time it arrived.
 -- Answers the updated row as PostgREST represents it (Prefer: return=representation), which
--- clients such as supabase-py ask for by default: its columns in the table's order, an
--- orchestrator's own among them, or only those :columns names (PostgREST's select=), in that
--- order; a name the table has no column for is left out.
+-- clients such as supabase-py ask for by default: the seed's heartbeat columns, or only those of
+-- them :columns names (PostgREST's select=), in that order. Not an orchestrator's other columns
+-- of the table: the caller holds a writer key, which a whole fleet may share, not a reader's.
 WITH updated AS (
     UPDATE workers
     SET last_heartbeat  = coalesce(heartlog_record_time(to_jsonb(:last_heartbeat::text)), now()),
@@ -13,7 +13,7 @@ WITH updated AS (
         vram_used_mb    = coalesce(:vram_used_mb::integer, vram_used_mb),
         current_task_id = CASE WHEN :set_task::boolean THEN :current_task_id::text ELSE current_task_id END
     WHERE id = :worker_id::text
-    RETURNING workers.*
+    RETURNING id, status, last_heartbeat, vram_total_mb, vram_used_mb, current_task_id
 )
 -- The columns named are joined as text: json_object_agg would keep their order but write spaces
 -- PostgREST's rows do not have.
