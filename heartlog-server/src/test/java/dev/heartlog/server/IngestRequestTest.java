@@ -114,7 +114,6 @@ class IngestRequestTest {
   void whereTheStoreMightCountOtherwiseTheServerLeavesTheCountingToIt() {
     String sure = "{\"timestamp\": \"2026-11-27T22:00:01Z\", \"level\": \"ERROR\"}";
     List<String> unsure = List.of(
-        "{\"timestamp\": \"2026-11-27T22:00:01\", \"level\": \"ERROR\"}",           // read in the store's time zone
         "{\"level\": \"WARNING\"}",                                                   // stamped by the store's clock
         "{\"timestamp\": null, \"level\": \"ERROR\"}",
         "{\"timestamp\": \"2026-11-27 22:00:01+00\", \"level\": \"ERROR\"}",        // PostgreSQL's own format
@@ -124,6 +123,9 @@ class IngestRequestTest {
         "{\"timestamp\": \"2026-11-27T22:00:01Z\", \"level\": \"ERROR\", \"message\": \"nul \\u0000\"}",  // cleaned
         "\"a string, not a record\"");
     assertThat(metadataSent("[" + sure + "]", null)).isEqualTo("{\"problem_counts\":[[5986056,1,0]]}");
+    // Without an offset: UTC, as the ingest function reads it whatever the session's time zone.
+    assertThat(metadataSent("[" + sure + ", {\"timestamp\": \"2026-11-27T22:00:01.25\", \"level\": \"ERROR\"}]", null))
+        .isEqualTo("{\"problem_counts\":[[5986056,2,0]]}");
     for (String record : unsure) {
       assertThat(metadataSent("[" + sure + ", " + record + "]", null)).as(record).isNull();
     }

@@ -15,6 +15,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -163,6 +166,22 @@ class PythonClientsTest {
             .contains("\"loss\": \"NaN\"", "\"lr\": \"Infinity\"", "\"grad\": \"-Infinity\"", "\"step\": 1200",
                 "\"scale\": 0.5"));
     assertThat(lastHeartbeatMetadata("py-nan")).contains("\"mean_loss\": \"NaN\"");
+  }
+
+  @Test
+  void aProblemTimedWithoutAnOffsetCountsInItsUtcHourForFleetHealth() throws Exception {
+    // datetime.utcnow().isoformat(): counted by the server as UTC, as the store reads the time.
+    String now = LocalDateTime.now(ZoneOffset.UTC).minusMinutes(1).truncatedTo(ChronoUnit.MICROS).toString();
+    String body = "{\"worker_id_param\": \"py-naive\", \"logs_param\": ["
+        + "{\"timestamp\": \"" + now + "\", \"level\": \"ERROR\", \"message\": \"render failed\"},"
+        + "{\"timestamp\": \"" + now + "\", \"level\": \"WARNING\", \"message\": \"low VRAM\"}]}";
+
+    HttpResponse<String> response = send("POST", IngestRoutes.RPC_PATH, body);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(lastHeartbeatMetadata("py-naive")).as("counted by the server").contains("problem_counts");
+    assertThat(worker("py-naive").errorsLastHour()).isEqualTo(1);
+    assertThat(worker("py-naive").warningsLastHour()).isEqualTo(1);
   }
 
   @Test
