@@ -113,16 +113,10 @@ class HeartlogAppenderTest {
 
   @Test
   void taskMdcKeyFilesRecordsUnderTheTaskTheWorkersOwnMdcEntryNames() {
-    ch.qos.logback.classic.LoggerContext context = new ch.qos.logback.classic.LoggerContext();
-    context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
-    context.start();
-    HeartlogAppender appender = new HeartlogAppender();
-    appender.setContext(context);
-    appender.setStartAgent(false);
-    appender.setTaskMdcKey("jobId");
-    appender.setTaskMdcKey(" ");   // refused: the key stays jobId
-    appender.start();
-    context.getLogger("ROOT").addAppender(appender);
+    ch.qos.logback.classic.LoggerContext context = contextWithAppender(appender -> {
+      appender.setTaskMdcKey("jobId");
+      appender.setTaskMdcKey(" ");   // refused: the key stays jobId
+    });
     try {
       context.getMDCAdapter().put("jobId", "job-77");
       context.getMDCAdapter().put("queue", "renders");
@@ -149,14 +143,7 @@ class HeartlogAppenderTest {
   void withoutCallerDataEachRecordCarriesItsLoggerAndThreadAsTheyWereAtTheCall() {
     // An appender without caller data, as most configurations have it: records with nothing but
     // logger and thread share their metadata, which must still follow loggers and thread renames.
-    ch.qos.logback.classic.LoggerContext context = new ch.qos.logback.classic.LoggerContext();
-    context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
-    context.start();
-    HeartlogAppender appender = new HeartlogAppender();
-    appender.setContext(context);
-    appender.setStartAgent(false);
-    appender.start();
-    context.getLogger("ROOT").addAppender(appender);
+    ch.qos.logback.classic.LoggerContext context = contextWithAppender(appender -> { });
     String original = Thread.currentThread().getName();
     try {
       Thread.currentThread().setName("render-1");
@@ -206,5 +193,24 @@ class HeartlogAppenderTest {
     agent.flush(Duration.ofSeconds(10));
 
     assertThat(stored).extracting(LogRecord::message).containsExactly("kept");
+  }
+
+  /**
+   * A Logback context of its own whose root logger writes to a started appender that feeds the
+   * installed agent, configured by {@code configure} before it starts (not through
+   * logback-test.xml).
+   */
+  private static ch.qos.logback.classic.LoggerContext contextWithAppender(
+      java.util.function.Consumer<HeartlogAppender> configure) {
+    ch.qos.logback.classic.LoggerContext context = new ch.qos.logback.classic.LoggerContext();
+    context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
+    context.start();
+    HeartlogAppender appender = new HeartlogAppender();
+    appender.setContext(context);
+    appender.setStartAgent(false);
+    configure.accept(appender);
+    appender.start();
+    context.getLogger("ROOT").addAppender(appender);
+    return context;
   }
 }
