@@ -67,47 +67,141 @@ BEGIN
 END;
 $$;
 
--- A record's time as the record-by-record path reads it: text as the set-based insert reads it
--- (without an offset, in UTC, as in func_worker_heartbeat_with_logs); a number as seconds since
--- 1970, or as milli-, micro- or nanoseconds by its size (what clients that send numbers send:
--- time.time(), Date.now(), ...). NULL for anything else, or a time out of range. The seed's
--- fallback heartbeat through heartlog serve reads its last_heartbeat with it too.
-CREATE OR REPLACE FUNCTION heartlog_record_time(stamp jsonb)
+-- Text as a time, as the set-based insert reads it (without an offset, in UTC, as in
+-- func_worker_heartbeat_with_logs); NULL for text that is no time. The seed's fallback heartbeat
+-- through heartlog serve reads its last_heartbeat with it too.
+CREATE OR REPLACE FUNCTION heartlog_text_time(stamp text)
 RETURNS timestamptz
 LANGUAGE plpgsql STABLE
 SET TimeZone = 'UTC'
 AS $$
+BEGIN
+    RETURN stamp::timestamptz;
+EXCEPTION WHEN OTHERS THEN
+    RETURN NULL;
+END;
+$$;
+
+-- A record's time as the record-by-record path reads it: text as heartlog_text_time reads it; a
+-- number as seconds since 1970, or as milli-, micro- or nanoseconds by its size (what clients
+-- that send numbers send: time.time(), Date.now(), ...). NULL for anything else, or a time out
+-- of range (the bounds are to_timestamp's). A number is read without an exception block, which
+-- costs a subtransaction a call: a batch of numbers is read in heartlog_insert_logs_cleaned's one
+-- statement at 0.3 times the work of a subtransaction per record (BENCHMARKS.md §2, "Times sent
+-- as numbers").
+CREATE OR REPLACE FUNCTION heartlog_record_time(stamp jsonb)
+RETURNS timestamptz
+LANGUAGE plpgsql STABLE
+AS $$
 DECLARE
-    since_1970 numeric;
+    seconds numeric;
 BEGIN
     IF jsonb_typeof(stamp) = 'string' THEN
-        RETURN (stamp #>> '{}')::timestamptz;
+        RETURN heartlog_text_time(stamp #>> '{}');
     ELSIF jsonb_typeof(stamp) = 'number' THEN
-        since_1970 := (stamp #>> '{}')::numeric;
-        RETURN to_timestamp((since_1970 / CASE WHEN abs(since_1970) < 1e11 THEN 1
-                                               WHEN abs(since_1970) < 1e14 THEN 1e3
-                                               WHEN abs(since_1970) < 1e17 THEN 1e6
-                                               ELSE 1e9 END)::double precision);
+        seconds := (stamp #>> '{}')::numeric;
+        seconds := seconds / CASE WHEN abs(seconds) < 1e11 THEN 1
+                                  WHEN abs(seconds) < 1e14 THEN 1e3
+                                  WHEN abs(seconds) < 1e17 THEN 1e6
+                                  ELSE 1e9 END;
+        IF seconds >= -210866803200 AND seconds < 9224318015999 THEN
+            RETURN to_timestamp(seconds::double precision);
+        END IF;
     END IF;
     RETURN NULL;
+END;
+$$;
+
+-- Text as a sequence number, as the set-based insert reads it; NULL for text that is none.
+CREATE OR REPLACE FUNCTION heartlog_text_seq(seq text)
+RETURNS bigint
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+BEGIN
+    RETURN seq::bigint;
 EXCEPTION WHEN OTHERS THEN
     RETURN NULL;
 END;
 $$;
 
 -- A record's sequence number as the set-based insert reads it (a whole number, or text holding
--- one); NULL for anything else.
+-- one); NULL for anything else. Plain digits, what agents send, are read without an exception
+-- block.
 CREATE OR REPLACE FUNCTION heartlog_record_seq(seq jsonb)
 RETURNS bigint
 LANGUAGE plpgsql IMMUTABLE
 AS $$
 BEGIN
     IF jsonb_typeof(seq) IN ('number', 'string') THEN
-        RETURN (seq #>> '{}')::bigint;
+        IF (seq #>> '{}') ~ '^-?[0-9]{1,18}$' THEN
+            RETURN (seq #>> '{}')::bigint;
+        END IF;
+        RETURN heartlog_text_seq(seq #>> '{}');
     END IF;
     RETURN NULL;
-EXCEPTION WHEN OTHERS THEN
-    RETURN NULL;
+END;
+$$;
+
+-- A record as the store keeps it when the set-based insert could not read its batch: what that
+-- insert cannot read is cleaned. A time or a sequence number that cannot be read is kept as sent
+-- in the record's metadata (original_timestamp, original_seq, beside original_level for a level
+-- no vocabulary knows), the record stamped with its arrival and left without a number; a time
+-- sent as a number is read as one (heartlog_record_time) and kept as sent too. Metadata that is
+-- not an object stays as sent unless something is noted. Fails for an entry that is not an
+-- object. The one definition of both paths below; a SQL table function, so that it is inlined
+-- into heartlog_insert_logs_cleaned's one statement.
+CREATE OR REPLACE FUNCTION heartlog_record_row(entry jsonb)
+RETURNS TABLE (stamped timestamptz, level text, message text, task_id text, metadata jsonb, seq bigint)
+LANGUAGE sql STABLE
+AS $$
+    SELECT coalesce(t.stamped, now()),
+           coalesce(heartlog_level(entry ->> 'level'), 'INFO'),
+           coalesce(r.message, ''),
+           r.task_id,
+           CASE WHEN n.noted = '{}' THEN coalesce(r.metadata, '{}'::jsonb)
+                ELSE coalesce(r.metadata, '{}'::jsonb) || n.noted END,
+           t.sequence
+    FROM jsonb_to_record(entry) AS r(message text, task_id text, metadata jsonb)
+    CROSS JOIN LATERAL (SELECT heartlog_record_time(entry -> 'timestamp') AS stamped,
+                               heartlog_record_seq(entry -> 'seq') AS sequence) AS t
+    CROSS JOIN LATERAL (
+        SELECT CASE WHEN heartlog_level(entry ->> 'level') IS NULL AND entry ->> 'level' IS NOT NULL
+                    THEN jsonb_build_object('original_level', entry ->> 'level') ELSE '{}'::jsonb END
+            || CASE WHEN jsonb_typeof(entry -> 'timestamp') <> 'null'
+                         AND (t.stamped IS NULL OR jsonb_typeof(entry -> 'timestamp') <> 'string')
+                    THEN jsonb_build_object('original_timestamp', entry -> 'timestamp') ELSE '{}'::jsonb END
+            || CASE WHEN jsonb_typeof(entry -> 'seq') <> 'null' AND t.sequence IS NULL
+                    THEN jsonb_build_object('original_seq', entry -> 'seq') ELSE '{}'::jsonb END AS noted) AS n
+$$;
+
+-- Stores a batch the set-based insert could not read, still in one statement, each record
+-- cleaned as heartlog_record_row cleans it: a batch whose times are numbers (Python's
+-- record.created, Date.now()) took the record-by-record path below on every call, 4.6 times the
+-- work of one statement (BENCHMARKS.md §2, "Times sent as numbers"). Fails as a whole where a
+-- record still fails (not an object, a task id too long to index); that batch goes record by
+-- record. PL/pgSQL, so that its statement is planned once per session.
+CREATE OR REPLACE FUNCTION heartlog_insert_logs_cleaned(
+    worker_id_param text,
+    logs_param jsonb,
+    session_id_param text,
+    OUT inserted integer,
+    OUT problems bigint[])   -- the stored problems, for fleet health (heartlog_problems_by_period)
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    WITH stored AS (
+        INSERT INTO system_logs
+            (timestamp, level, message, source_type, source_id, task_id, metadata, session_id, seq)
+        SELECT w.stamped, w.level, w.message, 'worker', worker_id_param, w.task_id, w.metadata,
+               session_id_param, w.seq
+        FROM jsonb_array_elements(logs_param) WITH ORDINALITY AS e (entry, position)
+        CROSS JOIN LATERAL heartlog_record_row(e.entry) AS w
+        ORDER BY e.position
+        RETURNING timestamp, level)
+    SELECT count(*)::integer,
+           heartlog_problems_by_period(array_agg(heartlog_count_period(stored.timestamp)), array_agg(stored.level))
+    INTO inserted, problems
+    FROM stored;
 END;
 $$;
 
@@ -115,13 +209,10 @@ $$;
 DROP FUNCTION IF EXISTS heartlog_insert_logs_one_by_one(text, jsonb, text);
 
 -- Stores the records of one batch one at a time, so that one bad record costs only itself.
--- Called only for a batch whose set-based insert failed. What that insert cannot read is cleaned
--- here: a time or a sequence number that cannot be read is kept as sent in the record's metadata
--- (original_timestamp, original_seq, beside original_level), the record stamped with its arrival
--- and left without a number; a time sent as a number is read as one (heartlog_record_time) and
--- kept as sent too. A record that still fails (not an object, a task id too long to index, an
--- orchestrator's own constraint) is replaced by an ERROR row saying which record and why, so the
--- gap is visible in the timeline.
+-- Called only for a batch that neither the set-based insert nor heartlog_insert_logs_cleaned
+-- could store. Each record is cleaned as heartlog_record_row cleans it. A record that still fails
+-- (not an object, a task id too long to index, an orchestrator's own constraint) is replaced by
+-- an ERROR row saying which record and why, so the gap is visible in the timeline.
 CREATE OR REPLACE FUNCTION heartlog_insert_logs_one_by_one(
     worker_id_param text,
     logs_param jsonb,
@@ -134,10 +225,6 @@ AS $$
 DECLARE
     entry          jsonb;
     position       bigint;
-    level_name     text;
-    stamped        timestamptz;
-    sequence       bigint;
-    noted          jsonb;       -- what the record's metadata gains: what could not be stored as sent
     stored_at      timestamptz;
     stored_level   text;
     problem_times  bigint[] := '{}';
@@ -157,32 +244,11 @@ BEGIN
                       CASE jsonb_typeof(entry) WHEN 'null' THEN 'null' WHEN 'array' THEN 'an array'
                                                ELSE 'a ' || jsonb_typeof(entry) END;
             END IF;
-            level_name := entry ->> 'level';
-            stamped := heartlog_record_time(entry -> 'timestamp');
-            sequence := heartlog_record_seq(entry -> 'seq');
-            noted := '{}';
-            IF heartlog_level(level_name) IS NULL AND level_name IS NOT NULL THEN
-                noted := noted || jsonb_build_object('original_level', level_name);
-            END IF;
-            IF jsonb_typeof(entry -> 'timestamp') <> 'null'
-               AND (stamped IS NULL OR jsonb_typeof(entry -> 'timestamp') <> 'string') THEN
-                noted := noted || jsonb_build_object('original_timestamp', entry -> 'timestamp');
-            END IF;
-            IF jsonb_typeof(entry -> 'seq') <> 'null' AND sequence IS NULL THEN
-                noted := noted || jsonb_build_object('original_seq', entry -> 'seq');
-            END IF;
             INSERT INTO system_logs
                 (timestamp, level, message, source_type, source_id, task_id, metadata, session_id, seq)
-            SELECT coalesce(stamped, now()),
-                   coalesce(heartlog_level(level_name), 'INFO'),
-                   coalesce(r.message, ''),
-                   'worker', worker_id_param, r.task_id,
-                   -- As the set-based insert stores it, where it could: metadata that is not an
-                   -- object stays as sent unless something is noted.
-                   CASE WHEN noted = '{}' THEN coalesce(r.metadata, '{}'::jsonb)
-                        ELSE coalesce(r.metadata, '{}'::jsonb) || noted END,
-                   session_id_param, sequence
-            FROM jsonb_to_record(entry) AS r(message text, task_id text, metadata jsonb)
+            SELECT w.stamped, w.level, w.message, 'worker', worker_id_param, w.task_id, w.metadata,
+                   session_id_param, w.seq
+            FROM heartlog_record_row(entry) AS w
             RETURNING timestamp, level INTO stored_at, stored_level;
             inserted := inserted + 1;
         EXCEPTION WHEN OTHERS THEN
@@ -393,8 +459,15 @@ BEGIN
                 "timestamp" timestamptz, level text, message text, task_id text, metadata jsonb, seq bigint);
             GET DIAGNOSTICS logs_inserted = ROW_COUNT;
         EXCEPTION WHEN OTHERS THEN
-            SELECT o.inserted, o.rejected, o.problems INTO logs_inserted, logs_rejected, problems
-            FROM heartlog_insert_logs_one_by_one(worker_id_param, logs_param, session_id_param) AS o;
+            -- Read again as the record-by-record path reads each record, still in one
+            -- statement; only a batch that fails that too is stored record by record.
+            BEGIN
+                SELECT c.inserted, c.problems INTO logs_inserted, problems
+                FROM heartlog_insert_logs_cleaned(worker_id_param, logs_param, session_id_param) AS c;
+            EXCEPTION WHEN OTHERS THEN
+                SELECT o.inserted, o.rejected, o.problems INTO logs_inserted, logs_rejected, problems
+                FROM heartlog_insert_logs_one_by_one(worker_id_param, logs_param, session_id_param) AS o;
+            END;
         END;
         -- The problems of a batch sent without counts (a Python worker calling the store
         -- directly; through heartlog serve, the server counts them), and counts of another

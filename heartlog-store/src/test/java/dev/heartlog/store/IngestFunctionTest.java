@@ -323,20 +323,32 @@ class IngestFunctionTest {
   }
 
   @Test
-  void aRecordIsStoredAlikeWhetherItsBatchIsStoredAtOnceOrOneByOne() {
+  void aRecordIsStoredAlikeWhetherItsBatchIsStoredAtOnceCleanedOrOneByOne() {
     String records = """
         {"timestamp": "2026-11-27T22:00:00Z", "level": "INFO", "message": "text", "metadata": "as text"},
         {"timestamp": "2026-11-27T22:00:01Z", "level": "SUCCESS", "message": "odd", "metadata": {"k": 1}},
         {"timestamp": "2026-11-27T22:00:02Z", "level": "INFO", "message": "none"}""";
-    String stored = "SELECT message || ' ' || metadata::text FROM system_logs WHERE source_id = '%s' "
-        + "AND message NOT LIKE 'heartlog rejected%%' ORDER BY timestamp";
+    // A time sent as a number (Python's record.created): the set-based insert cannot read it.
+    String numeric = ", {\"timestamp\": " + System.currentTimeMillis() / 1000.0
+        + ", \"level\": \"WARNING\", \"message\": \"numeric\", \"seq\": \"4\"}";
+    String stored = "SELECT message || ' ' || level || ' ' || coalesce(seq::text, '-') || ' ' || metadata::text "
+        + "FROM system_logs WHERE source_id = '%s' AND message NOT LIKE 'heartlog rejected%%' ORDER BY timestamp";
 
     callWithBody("{\"worker_id_param\": \"at-once\", \"logs_param\": [" + records + "]}");
-    callWithBody("{\"worker_id_param\": \"one-by-one\", \"logs_param\": [" + records + ", \"not a record\"]}");
+    callWithBody("{\"worker_id_param\": \"cleaned\", \"logs_param\": [" + records + numeric + "]}");
+    // One record that fails however it is read: the batch goes record by record.
+    callWithBody("{\"worker_id_param\": \"one-by-one\", \"logs_param\": [" + records + numeric + ", \"not a record\"]}");
 
-    assertThat(strings(stored.formatted("at-once")))
-        .containsExactly("text \"as text\"", "odd {\"k\": 1, \"original_level\": \"SUCCESS\"}", "none {}");
-    assertThat(strings(stored.formatted("one-by-one"))).isEqualTo(strings(stored.formatted("at-once")));
+    assertThat(strings(stored.formatted("at-once"))).containsExactly(
+        "text INFO - \"as text\"", "odd INFO - {\"k\": 1, \"original_level\": \"SUCCESS\"}", "none INFO - {}");
+    List<String> cleaned = strings(stored.formatted("cleaned"));
+    assertThat(cleaned).startsWith(strings(stored.formatted("at-once")).toArray(String[]::new))
+        .last().asString().startsWith("numeric WARNING 4 {\"original_timestamp\": ");
+    assertThat(strings(stored.formatted("one-by-one"))).isEqualTo(cleaned);
+    // Either way the stored WARNING counts in the worker's last hour.
+    assertThat(store.workers(Store.DEFAULT_STALE_AFTER))
+        .filteredOn(w -> w.id().equals("cleaned") || w.id().equals("one-by-one"))
+        .extracting(WorkerHealth::warningsLastHour).containsExactly(1L, 1L);
   }
 
   @Test

@@ -20,6 +20,9 @@ import org.junit.jupiter.api.Test;
  */
 class ProblemCountsTest {
 
+  private static final String CLEANED = "heartlog_insert_logs_cleaned";
+  private static final String ONE_BY_ONE = "heartlog_insert_logs_one_by_one";
+
   private static final String[] LEVELS = {"DEBUG", "INFO", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL", "FATAL"};
 
   /** Exact counts from the records, as fleet health counted before V7: worker -> {errors, warnings}. */
@@ -72,11 +75,12 @@ class ProblemCountsTest {
   }
 
   /**
-   * How often a heartbeat with these records and metadata called the record-by-record path
-   * (heartlog_insert_logs_one_by_one), from PostgreSQL's statistics of the transaction; the
-   * heartbeat is rolled back.
+   * How often a heartbeat with these records and metadata completed a call of {@code function}
+   * (heartlog_insert_logs_cleaned, the batch read again; heartlog_insert_logs_one_by_one, the
+   * record-by-record path), from PostgreSQL's statistics of the transaction; a call that failed
+   * is rolled back with its count. The heartbeat is rolled back.
    */
-  private static long recordByRecordCalls(Store store, String worker, String logs, String metadata) {
+  private static long callsOf(String function, Store store, String worker, String logs, String metadata) {
     return store.withConnection(c -> {
       c.setAutoCommit(false);
       try {
@@ -88,10 +92,13 @@ class ProblemCountsTest {
           s.setString(3, metadata);
           s.execute();
         }
-        try (ResultSet rows = c.createStatement().executeQuery(
-            "SELECT coalesce(sum(calls), 0) FROM pg_stat_xact_user_functions WHERE funcname = 'heartlog_insert_logs_one_by_one'")) {
-          rows.next();
-          return rows.getLong(1);
+        try (PreparedStatement calls = c.prepareStatement(
+            "SELECT coalesce(sum(calls), 0) FROM pg_stat_xact_user_functions WHERE funcname = ?")) {
+          calls.setString(1, function);
+          try (ResultSet rows = calls.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+          }
         }
       } finally {
         c.rollback();
@@ -182,12 +189,18 @@ class ProblemCountsTest {
     for (int i = 0; i < malformed.size(); i++) {
       assertThat(heartbeat(store, "gpu-" + i, batch, null, null, malformed.get(i)))
           .as(malformed.get(i)).contains("\"logs_inserted\": 3");
-      // Stored by the one set-based insert: bad counts must not cost the batch the
-      // record-by-record path, which is for bad records.
-      assertThat(recordByRecordCalls(store, "gpu-" + i, batch, malformed.get(i))).as(malformed.get(i)).isZero();
+      // Stored by the one set-based insert: bad counts must not cost the batch the paths that
+      // are for bad records.
+      for (String fallback : List.of(CLEANED, ONE_BY_ONE)) {
+        assertThat(callsOf(fallback, store, "gpu-" + i, batch, malformed.get(i))).as(malformed.get(i)).isZero();
+      }
     }
-    String badRecord = "[" + record("ERROR", Duration.ofMinutes(1), "e") + ", {\"timestamp\": \"not a time\"}]";
-    assertThat(recordByRecordCalls(store, "gpu-0", badRecord, malformed.get(0))).as("a bad record").isEqualTo(1);
+    String badTime = "[" + record("ERROR", Duration.ofMinutes(1), "e") + ", {\"timestamp\": \"not a time\"}]";
+    assertThat(callsOf(CLEANED, store, "gpu-0", badTime, malformed.get(0))).as("a time to clean: read again").isEqualTo(1);
+    assertThat(callsOf(ONE_BY_ONE, store, "gpu-0", badTime, malformed.get(0))).isZero();
+    String notARecord = "[" + record("ERROR", Duration.ofMinutes(1), "e") + ", \"not a record\"]";
+    assertThat(callsOf(ONE_BY_ONE, store, "gpu-0", notARecord, malformed.get(0))).as("a bad record: record by record")
+        .isEqualTo(1);
 
     assertThat(shownByFleetHealth(store)).hasSize(malformed.size())
         .allSatisfy((worker, counts) -> assertThat(counts).as(worker).isEqualTo(List.of(1L, 1L)));
