@@ -86,9 +86,9 @@ $$;
 -- number as seconds since 1970, or as milli-, micro- or nanoseconds by its size (what clients
 -- that send numbers send: time.time(), Date.now(), ...). NULL for anything else, or a time out
 -- of range (the bounds are to_timestamp's). A number is read without an exception block, which
--- costs a subtransaction a call: a batch of numbers is read in heartlog_insert_logs_cleaned's one
--- statement at 0.3 times the work of a subtransaction per record (BENCHMARKS.md §2, "Times sent
--- as numbers").
+-- costs a subtransaction a call: with one, 200 heartbeats of 100 numeric times took 434-474 ms in
+-- heartlog_insert_logs_cleaned, without it 308-358 ms (BENCHMARKS.md §2, "Times sent as
+-- numbers"). PL/pgSQL: as a SQL function it was not inlined, and took 771-821 ms.
 CREATE OR REPLACE FUNCTION heartlog_record_time(stamp jsonb)
 RETURNS timestamptz
 LANGUAGE plpgsql STABLE
@@ -176,8 +176,9 @@ $$;
 
 -- Stores a batch the set-based insert could not read, still in one statement, each record
 -- cleaned as heartlog_record_row cleans it: a batch whose times are numbers (Python's
--- record.created, Date.now()) took the record-by-record path below on every call, 4.6 times the
--- work of one statement (BENCHMARKS.md §2, "Times sent as numbers"). Fails as a whole where a
+-- record.created, Date.now()) took the record-by-record path below on every call, 200 heartbeats
+-- of 100 records in 506-518 ms against 133-144 ms for ISO times; read again in one statement,
+-- 308-358 ms (BENCHMARKS.md §2, "Times sent as numbers"). Fails as a whole where a
 -- record still fails (not an object, a task id too long to index); that batch goes record by
 -- record. PL/pgSQL, so that its statement is planned once per session.
 CREATE OR REPLACE FUNCTION heartlog_insert_logs_cleaned(
