@@ -240,10 +240,11 @@ class IngestFunctionTest {
           {"timestamp": 1795816800500000, "message": "microseconds"},
           {"timestamp": 1795816800500000000, "message": "nanoseconds"},
           {"timestamp": true, "message": "a boolean", "seq": 2.5},
+          {"timestamp": 9.3e21, "message": "beyond any time", "seq": 12345678901234567890},
           {"timestamp": "2026-11-27T22:00:01Z", "message": "as sent", "seq": "7"}]}
         """;
 
-    assertThat(callWithBody(batch)).contains("\"logs_inserted\": 7").contains("\"logs_rejected\": 0");
+    assertThat(callWithBody(batch)).contains("\"logs_inserted\": 8").contains("\"logs_rejected\": 0");
 
     assertThat(strings("""
         SELECT message || ' ' || to_char(timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') || ' ' || coalesce(seq::text, '-')
@@ -262,7 +263,8 @@ class IngestFunctionTest {
         FROM system_logs WHERE timestamp >= now() - interval '1 hour' ORDER BY id"""))
         .containsExactly(
             "ERROR unreadable time - {\"k\": 1, \"original_seq\": \"seven\", \"original_timestamp\": \"not a time\"}",
-            "INFO a boolean - {\"original_seq\": 2.5, \"original_timestamp\": true}");
+            "INFO a boolean - {\"original_seq\": 2.5, \"original_timestamp\": true}",
+            "INFO beyond any time - {\"original_seq\": 12345678901234567890, \"original_timestamp\": 9300000000000000000000}");
   }
 
   @Test
