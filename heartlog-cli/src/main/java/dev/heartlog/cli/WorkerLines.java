@@ -116,16 +116,19 @@ final class WorkerLines implements AutoCloseable {
     // A line redrawn with carriage returns is a progress display (tqdm, ffmpeg): INFO on either
     // stream, whatever the stream's default, and kind "progress".
     RichLogLines rich = new RichLogLines();
+    MessageLines message = new MessageLines(streamDefault);
+    long[] reads = {0};   // the read a line came in (its last part, for a line read in pieces)
     TerminalLines lines = new TerminalLines((printed, progress) -> {
       // Colours stay on the terminal, not in the record; so do the spaces that pad a line's end
       // (structlog's console pads every message to a column).
       String text = AnsiEscapes.strip(printed).stripTrailing();
       ChildLineParser.Parsed parsed = rich.parse(text, name);
       if (parsed == null) {
-        Level level = progress ? Level.INFO : rich.levelFor(text, streamDefault);
+        Level level = progress ? Level.INFO : rich.levelFor(text, message.levelOfALineWithout(reads[0]));
         text = rich.unindent(text);
         parsed = parser.parse(text, level, name);
       }
+      message.took(parsed.level(), reads[0]);
       if (progress) {
         parsed.metadata().putIfAbsent("kind", "progress");
       }
@@ -136,6 +139,7 @@ final class WorkerLines implements AutoCloseable {
         byte[] chunk = new byte[8192];
         int read;
         while ((read = stream.read(chunk)) >= 0) {
+          reads[0]++;
           // Passed on byte for byte: text in any encoding, carriage returns (a progress bar still
           // redraws in place), even a video written to stdout. Flushed as soon as the worker
           // pauses, not a system call a line.

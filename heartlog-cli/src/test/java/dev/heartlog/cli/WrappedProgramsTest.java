@@ -269,6 +269,35 @@ class WrappedProgramsTest {
   }
 
   @Test
+  void theFurtherLinesOfAPythonLogMessageOnStderrKeepItsLevelAndAreNoWarnings() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
+    String url = TestDatabase.freshUrl();
+    Store store = migratedStore(url);
+    // logging.basicConfig writes to stderr, each record in one write; the pauses make the later
+    // lines writes, and reads, of their own.
+    Path worker = Files.writeString(folder.resolve("config.py"), """
+        import logging, sys, time
+        logging.basicConfig(level=logging.DEBUG)
+        log = logging.getLogger("render")
+        log.info("config loaded:\\n  model=wan2.1\\n  frames=81")
+        time.sleep(0.3)
+        log.error("upload failed:\\n  status=503")
+        time.sleep(0.3)
+        print("  printed on its own", file=sys.stderr, flush=True)
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-lines", url, PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(stderrRecords(store, "wrapped-lines")).extracting(StoredRecord::level, StoredRecord::message)
+        .containsExactly(
+            tuple("INFO", "config loaded:"), tuple("INFO", "  model=wan2.1"), tuple("INFO", "  frames=81"),
+            // An ERROR's further lines are not counted as more errors: the stream's level, as before.
+            tuple("ERROR", "upload failed:"), tuple("WARNING", "  status=503"),
+            tuple("WARNING", "  printed on its own"));
+  }
+
+  @Test
   void aWrappedPythonWorkersJsonLinesWithNanOrInfinityAreStillItsRecordsTheNumbersKeptAsText() throws Exception {
     assumeTrue(Files.isExecutable(PYTHON)
         && new ProcessBuilder(PYTHON.toString(), "-c", "import structlog").start().waitFor() == 0,

@@ -1,0 +1,36 @@
+package dev.heartlog.cli;
+
+import dev.heartlog.agent.Level;
+
+/**
+ * The level a line of one stream takes when it names none. Usually the stream's ({@code
+ * --stderr-level}, WARNING for stderr); but a line read in the same read as a record of a lower
+ * level, right after it, is the rest of that record's message: Python's {@code logging} writes
+ * {@code log.info("config:\n  model=wan2.1")} to stderr in one write, and its second line was
+ * stored as a WARNING. Such a line takes the record's level. Never a higher one: an ERROR's
+ * further lines stay at the stream's level, as a WARNING's do, so fleet health counts no more
+ * problems than before. A line of a later read (the worker's next write, unless it outran the
+ * reading) takes the stream's level again.
+ */
+final class MessageLines {
+
+  private final Level streamDefault;
+  private Level previous;
+  private long previousRead;
+
+  MessageLines(Level streamDefault) {
+    this.streamDefault = streamDefault;
+  }
+
+  /** The level for a line of read number {@code read} that names none. */
+  Level levelOfALineWithout(long read) {
+    boolean sameWrite = previous != null && read == previousRead;
+    return sameWrite && !previous.isAtLeast(streamDefault) ? previous : streamDefault;
+  }
+
+  /** The line of read number {@code read} was recorded at {@code level}. */
+  void took(Level level, long read) {
+    previous = level;
+    previousRead = read;
+  }
+}
