@@ -22,8 +22,8 @@ final class MessageLines {
     this.streamDefault = streamDefault;
   }
 
-  /** The level for a line of read number {@code read} that names none. */
-  Level levelOfALineWithout(long read) {
+  /** The level of a line of read number {@code read} that names none of its own. */
+  Level defaultLevel(long read) {
     boolean sameWrite = previous != null && read == previousRead;
     return sameWrite && !previous.isAtLeast(streamDefault) ? previous : streamDefault;
   }

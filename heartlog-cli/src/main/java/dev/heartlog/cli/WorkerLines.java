@@ -124,7 +124,7 @@ final class WorkerLines implements AutoCloseable {
       String text = AnsiEscapes.strip(printed).stripTrailing();
       ChildLineParser.Parsed parsed = rich.parse(text, name);
       if (parsed == null) {
-        Level level = progress ? Level.INFO : rich.levelFor(text, message.levelOfALineWithout(reads[0]));
+        Level level = progress ? Level.INFO : rich.levelFor(text, message.defaultLevel(reads[0]));
         text = rich.unindent(text);
         parsed = parser.parse(text, level, name);
       }
