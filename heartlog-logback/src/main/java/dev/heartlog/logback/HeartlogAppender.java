@@ -1,8 +1,6 @@
 package dev.heartlog.logback;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import dev.heartlog.agent.AgentEnvironment;
 import dev.heartlog.agent.Heartlog;
@@ -12,9 +10,6 @@ import dev.heartlog.agent.Level;
 import dev.heartlog.agent.MessagePattern;
 import dev.heartlog.agent.RecordMetadata;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * A Logback appender that hands every event to the heartlog agent.
@@ -29,21 +24,18 @@ import java.util.Objects;
  * </appender>
  * }</pre>
  *
- * <p>The MDC, the exception and the message are captured on the logging thread; the rest happens
- * on the agent's heartbeat thread, including the formatting of a message whose arguments are
- * plain immutable values (see {@link MessagePattern}). Levels map TRACE/DEBUG to DEBUG, INFO to
- * INFO, WARN to WARNING, ERROR to ERROR. An MDC entry {@code task_id} (or the key {@link
- * #setTaskMdcKey} names) files the record under that task. Events of heartlog's
- * own pipeline (its packages, the JDBC driver, the HTTP client) are left out.
+ * <p>The MDC, the key-value pairs of SLF4J's fluent API, the markers, the exception and the
+ * message are captured on the logging thread (see {@link EventMetadata}); the rest happens on the
+ * agent's heartbeat thread, including the formatting of a message whose arguments are plain
+ * immutable values (see {@link MessagePattern}). Levels map TRACE/DEBUG to DEBUG, INFO to INFO,
+ * WARN to WARNING, ERROR to ERROR. A key-value pair or MDC entry {@code task_id} (or the key
+ * {@link #setTaskMdcKey} names) files the record under that task. Events of heartlog's own
+ * pipeline (its packages, the JDBC driver, the HTTP client) are left out.
  */
 public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
   /** The MDC key that names the task a record belongs to, unless {@link #setTaskMdcKey} names another. */
   public static final String TASK_ID_MDC_KEY = "task_id";
-
-  /** Loggers whose shared metadata a thread keeps; past this, it starts over. */
-  private static final int MAX_SHARED_PER_THREAD = 256;
-  private static final ThreadLocal<Map<String, RecordMetadata>> LOGGER_AND_THREAD = ThreadLocal.withInitial(HashMap::new);
 
   private String workerId;
   private String url;
@@ -89,69 +81,18 @@ public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingE
       return;
     }
     Level level = level(event.getLevel());
-    Map<String, String> mdc = event.getMDCPropertyMap();
-    String component = mdc.get("component");   // as the agent names a record's component
+    String component = EventMetadata.named(event, "component");   // as the agent names a record's component
     if (!Heartlog.isEnabled(level, component != null ? component : event.getLoggerName())) {
       return;
     }
-    String taskId = mdc.get(taskMdcKey);
-    int otherMdcEntries = mdc.size() - (taskId != null || mdc.containsKey(taskMdcKey) ? 1 : 0);
-    IThrowableProxy thrown = event.getThrowableProxy();
-    RecordMetadata metadata = otherMdcEntries == 0 && thrown == null && !includeCallerData
-        ? loggerAndThread(event)
-        : metadata(event, mdc, thrown);
+    String taskId = EventMetadata.named(event, taskMdcKey);
+    RecordMetadata metadata = EventMetadata.of(event, taskMdcKey, includeCallerData);
     MessagePattern pattern = MessagePattern.of(event.getMessage(), event.getArgumentArray());
     if (pattern != null) {
       Heartlog.log(event.getInstant(), level, pattern, taskId, metadata);
     } else {
       Heartlog.log(event.getInstant(), level, event.getFormattedMessage(), taskId, metadata);
     }
-  }
-
-  /** An event's logger, thread, caller, exception and MDC entries other than the task id. */
-  private RecordMetadata metadata(ILoggingEvent event, Map<String, String> mdc, IThrowableProxy thrown) {
-    RecordMetadata metadata = new RecordMetadata(2 + mdc.size());
-    metadata.put("logger", event.getLoggerName());
-    metadata.put("thread", event.getThreadName());
-    if (includeCallerData) {
-      StackTraceElement[] caller = event.getCallerData();
-      if (caller != null && caller.length > 0) {
-        metadata.put("class", caller[0].getClassName());
-        metadata.put("method", caller[0].getMethodName());
-        metadata.put("line", caller[0].getLineNumber());
-      }
-    }
-    if (thrown != null) {
-      metadata.put("exception", stackTrace(thrown));
-    }
-    for (Map.Entry<String, String> entry : mdc.entrySet()) {
-      if (!taskMdcKey.equals(entry.getKey())) {
-        metadata.put(entry.getKey(), entry.getValue());
-      }
-    }
-    return metadata;
-  }
-
-  /**
-   * The metadata of an event that has nothing but its logger and thread: the same for every such
-   * event a logger makes on a thread, so it is made once and shared by their records, which never
-   * change it. Kept per thread by logger name, and made anew when the thread was renamed.
-   */
-  private static RecordMetadata loggerAndThread(ILoggingEvent event) {
-    Map<String, RecordMetadata> byLogger = LOGGER_AND_THREAD.get();
-    String logger = event.getLoggerName();
-    String thread = event.getThreadName();
-    RecordMetadata shared = byLogger.get(logger);
-    if (shared == null || !Objects.equals(shared.get("thread"), thread)) {
-      if (byLogger.size() >= MAX_SHARED_PER_THREAD) {
-        byLogger.clear();
-      }
-      shared = new RecordMetadata(2);
-      shared.put("logger", logger);
-      shared.put("thread", thread);
-      byLogger.put(logger, shared);
-    }
-    return shared;
   }
 
   /** Maps a Logback level onto the store's five. */
@@ -191,15 +132,6 @@ public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingE
       builder.levels(levels);
     }
     return builder.build();
-  }
-
-  /**
-   * The exception as Logback's console prints it: frames, suppressed exceptions, causes and the
-   * frames they share with the exception they caused, without the last line's newline.
-   */
-  private static String stackTrace(IThrowableProxy thrown) {
-    String text = ThrowableProxyUtil.asString(thrown);
-    return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
   }
 
   /** The worker id, when this appender starts the agent itself. */

@@ -140,6 +140,55 @@ class HeartlogAppenderTest {
   }
 
   @Test
+  void keyValuePairsOfTheFluentApiBecomeMetadataAndCanNameTheTask() {
+    ch.qos.logback.classic.LoggerContext context = contextWithAppender(appender -> { });
+    List<Integer> frames = new java.util.ArrayList<>(List.of(1, 2));
+    try {
+      context.getMDCAdapter().put("task_id", "mdc-task");
+      context.getMDCAdapter().put("model", "wan2.1");
+      context.getLogger("worker.kv").atInfo()
+          .addKeyValue("task_id", 4711L)
+          .addKeyValue("frame", 12)
+          .addKeyValue("fps", 23.976)
+          .addKeyValue("model", "wan2.2")
+          .addKeyValue("frames", frames)
+          .addKeyValue(null, "a pair without a key")
+          .log("frame encoded");
+      frames.add(3);   // after the call: the record keeps what the call saw
+      context.getMDCAdapter().clear();
+      context.getLogger("worker.kv").atWarn().addMarker(org.slf4j.MarkerFactory.getMarker("BILLING"))
+          .log("quota near");
+    } finally {
+      context.getMDCAdapter().clear();
+      context.stop();
+    }
+    agent.flush(Duration.ofSeconds(10));
+
+    assertThat(stored).extracting(LogRecord::message, LogRecord::taskId)
+        .containsExactly(tuple("frame encoded", "4711"), tuple("quota near", null));
+    assertThat(stored.get(0).metadata())
+        .containsEntry("frame", 12)
+        .containsEntry("fps", 23.976)
+        .as("the call's pair wins over the thread's MDC entry").containsEntry("model", "wan2.2")
+        .containsEntry("frames", "[1, 2]")
+        .containsEntry("null", "a pair without a key")
+        .containsEntry("logger", "worker.kv")
+        .doesNotContainKey("task_id");
+    assertThat(stored.get(1).metadata()).containsEntry("markers", List.of("BILLING"));
+  }
+
+  @Test
+  void aKeyValuePairNamingTheComponentDecidesItsLevel() {
+    agent.setLevels(dev.heartlog.agent.ComponentLevels.parse("WARNING,worker.render=DEBUG"));
+    Logger log = LoggerFactory.getLogger("worker.queue");
+    log.atDebug().addKeyValue("component", "worker.render").log("kept: the pair's component is worker.render");
+    log.debug("not kept: worker.queue is below WARNING");
+    agent.flush(Duration.ofSeconds(10));
+
+    assertThat(stored).extracting(LogRecord::message).containsExactly("kept: the pair's component is worker.render");
+  }
+
+  @Test
   void withoutCallerDataEachRecordCarriesItsLoggerAndThreadAsTheyWereAtTheCall() {
     // An appender without caller data, as most configurations have it: records with nothing but
     // logger and thread share their metadata, which must still follow loggers and thread renames.

@@ -1,0 +1,146 @@
+package dev.heartlog.logback;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import dev.heartlog.agent.RecordMetadata;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import org.slf4j.Marker;
+import org.slf4j.event.KeyValuePair;
+
+/**
+ * What a Logback event carries besides its message, read on the logging thread into a record's
+ * metadata: logger, thread, caller, exception, markers, MDC entries and the key-value pairs of
+ * SLF4J's fluent API ({@code log.atInfo().addKeyValue("frame", 12).log(...)}), later entries
+ * replacing earlier ones of the same key. The entry that names the task is not among them: it
+ * files the record under its task instead.
+ */
+final class EventMetadata {
+
+  /** Loggers whose shared metadata a thread keeps; past this, it starts over. */
+  private static final int MAX_SHARED_PER_THREAD = 256;
+  private static final ThreadLocal<Map<String, RecordMetadata>> LOGGER_AND_THREAD = ThreadLocal.withInitial(HashMap::new);
+
+  private EventMetadata() {}
+
+  /**
+   * What an event names under {@code key} (its task, its component): its key-value pair of that
+   * key, which is the call's own, else its MDC entry; {@code null} when it names nothing there.
+   */
+  static String named(ILoggingEvent event, String key) {
+    List<KeyValuePair> pairs = event.getKeyValuePairs();
+    if (pairs != null) {
+      for (KeyValuePair pair : pairs) {
+        if (key.equals(pair.key) && pair.value != null) {
+          return pair.value.toString();
+        }
+      }
+    }
+    return event.getMDCPropertyMap().get(key);
+  }
+
+  /** The metadata of an event; {@code taskKey}'s entries are left out. */
+  static RecordMetadata of(ILoggingEvent event, String taskKey, boolean includeCallerData) {
+    Map<String, String> mdc = event.getMDCPropertyMap();
+    List<KeyValuePair> pairs = event.getKeyValuePairs();
+    List<Marker> markers = event.getMarkerList();
+    IThrowableProxy thrown = event.getThrowableProxy();
+    boolean onlyTheTask = mdc.size() == (mdc.containsKey(taskKey) ? 1 : 0);
+    if (onlyTheTask && isEmpty(pairs) && isEmpty(markers) && thrown == null && !includeCallerData) {
+      return loggerAndThread(event);
+    }
+    RecordMetadata metadata = new RecordMetadata(2 + mdc.size() + (pairs == null ? 0 : pairs.size()));
+    metadata.put("logger", event.getLoggerName());
+    metadata.put("thread", event.getThreadName());
+    if (includeCallerData) {
+      StackTraceElement[] caller = event.getCallerData();
+      if (caller != null && caller.length > 0) {
+        metadata.put("class", caller[0].getClassName());
+        metadata.put("method", caller[0].getMethodName());
+        metadata.put("line", caller[0].getLineNumber());
+      }
+    }
+    if (thrown != null) {
+      metadata.put("exception", stackTrace(thrown));
+    }
+    if (!isEmpty(markers)) {
+      metadata.put("markers", markers.stream().map(Marker::getName).toList());
+    }
+    for (Map.Entry<String, String> entry : mdc.entrySet()) {
+      if (!taskKey.equals(entry.getKey())) {
+        metadata.put(entry.getKey(), entry.getValue());
+      }
+    }
+    if (pairs != null) {
+      for (KeyValuePair pair : pairs) {
+        if (!taskKey.equals(pair.key)) {
+          metadata.put(String.valueOf(pair.key), asCaptured(pair.value));
+        }
+      }
+    }
+    return metadata;
+  }
+
+  /**
+   * A key-value pair's value as the record keeps it: a value that cannot change (a string, a
+   * number of the JDK's, a boolean, a UUID) as it is, so a number stays a number in the store;
+   * anything else as its text now, on the logging thread, as the call saw it, since the batch is
+   * written later on another thread.
+   */
+  private static Object asCaptured(Object value) {
+    boolean unchangeable = value == null
+        || value instanceof String
+        || value instanceof Integer
+        || value instanceof Long
+        || value instanceof Short
+        || value instanceof Byte
+        || value instanceof Double
+        || value instanceof Float
+        || value instanceof BigInteger
+        || value instanceof BigDecimal
+        || value instanceof Boolean
+        || value instanceof UUID;
+    return unchangeable ? value : String.valueOf(value);
+  }
+
+  private static boolean isEmpty(List<?> list) {
+    return list == null || list.isEmpty();
+  }
+
+  /**
+   * The metadata of an event that has nothing but its logger and thread: the same for every such
+   * event a logger makes on a thread, so it is made once and shared by their records, which never
+   * change it. Kept per thread by logger name, and made anew when the thread was renamed.
+   */
+  private static RecordMetadata loggerAndThread(ILoggingEvent event) {
+    Map<String, RecordMetadata> byLogger = LOGGER_AND_THREAD.get();
+    String logger = event.getLoggerName();
+    String thread = event.getThreadName();
+    RecordMetadata shared = byLogger.get(logger);
+    if (shared == null || !Objects.equals(shared.get("thread"), thread)) {
+      if (byLogger.size() >= MAX_SHARED_PER_THREAD) {
+        byLogger.clear();
+      }
+      shared = new RecordMetadata(2);
+      shared.put("logger", logger);
+      shared.put("thread", thread);
+      byLogger.put(logger, shared);
+    }
+    return shared;
+  }
+
+  /**
+   * The exception as Logback's console prints it: frames, suppressed exceptions, causes and the
+   * frames they share with the exception they caused, without the last line's newline.
+   */
+  private static String stackTrace(IThrowableProxy thrown) {
+    String text = ThrowableProxyUtil.asString(thrown);
+    return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+  }
+}
