@@ -1,7 +1,10 @@
 package dev.heartlog.store;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What {@code heartlog logs} (and the query API) selects. A {@code null} field does not filter.
@@ -15,6 +18,8 @@ import java.util.List;
  * @param component only records of this component or below it, as levels per component name
  *     them: a record's {@code component}, else its {@code logger}, is this name, or starts with
  *     it and a dot ({@code diffusers} covers {@code diffusers.pipelines}), in any case
+ * @param metadata only records whose metadata has each of these keys (top-level) with this value
+ *     as text: {@code frame=12} matches the number 12 and the string "12"; empty: no filter
  * @param limit at most this many records, the newest
  */
 public record LogFilter(
@@ -25,6 +30,7 @@ public record LogFilter(
     Instant until,
     String grep,
     String component,
+    Map<String, String> metadata,
     int limit) {
 
   /** The store's levels, least severe first. */
@@ -41,11 +47,23 @@ public record LogFilter(
     if (limit <= 0) {
       throw new IllegalArgumentException("limit must be positive");
     }
+    metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+    for (Map.Entry<String, String> wanted : metadata.entrySet()) {
+      if (wanted.getKey() == null || wanted.getKey().isEmpty() || wanted.getValue() == null) {
+        throw new IllegalArgumentException("a metadata filter needs a key and a value (key=value)");
+      }
+    }
   }
 
-  /** A filter on everything but the component. */
+  /** A filter on everything but the metadata. */
+  public LogFilter(String workerId, String taskId, String minimumLevel, Instant since, Instant until, String grep,
+      String component, int limit) {
+    this(workerId, taskId, minimumLevel, since, until, grep, component, Map.of(), limit);
+  }
+
+  /** A filter on everything but the component and the metadata. */
   public LogFilter(String workerId, String taskId, String minimumLevel, Instant since, Instant until, String grep, int limit) {
-    this(workerId, taskId, minimumLevel, since, until, grep, null, limit);
+    this(workerId, taskId, minimumLevel, since, until, grep, null, Map.of(), limit);
   }
 
   /** Every record, newest {@link #DEFAULT_LIMIT} first. */
@@ -69,6 +87,46 @@ public record LogFilter(
     int length = component.length();
     return name != null && name.regionMatches(true, 0, component, 0, length)
         && (name.length() == length || name.charAt(length) == '.');
+  }
+
+  /**
+   * Whether a record's metadata has every key of {@link #metadata} with its value; true where the
+   * filter names none. As the store's queries read it: the text of a string, number or boolean
+   * value, as {@code metadata->>key} gives it; a null, an object or a list matches nothing.
+   */
+  public boolean matchesMetadata(StoredRecord record) {
+    return matchesMetadata(metadata, record);
+  }
+
+  /** Whether a record's metadata has every key of {@code wanted} with its value, as {@link #matchesMetadata(StoredRecord)}. */
+  public static boolean matchesMetadata(Map<String, String> wanted, StoredRecord record) {
+    if (wanted.isEmpty()) {
+      return true;
+    }
+    Map<String, String> values = record.metadataTexts(wanted.keySet());
+    return wanted.entrySet().stream().allMatch(entry -> entry.getValue().equals(values.get(entry.getKey())));
+  }
+
+  /**
+   * A metadata filter from {@code key=value} texts ({@code model=wan2.1}), as the query API and
+   * the live tail take them: split at the first {@code =}, the key trimmed, the value as it is;
+   * blank texts are skipped, a later key replaces an earlier one.
+   *
+   * @throws IllegalArgumentException for a text without {@code =} or without a key
+   */
+  public static Map<String, String> metadataOf(List<String> keyValues) {
+    Map<String, String> metadata = new LinkedHashMap<>();
+    for (String keyValue : keyValues == null ? List.<String>of() : keyValues) {
+      if (keyValue == null || keyValue.isBlank()) {
+        continue;
+      }
+      int equals = keyValue.indexOf('=');
+      if (equals <= 0 || keyValue.substring(0, equals).isBlank()) {
+        throw new IllegalArgumentException("meta must be key=value, as model=wan2.1 (got '" + keyValue + "')");
+      }
+      metadata.put(keyValue.substring(0, equals).trim(), keyValue.substring(equals + 1));
+    }
+    return metadata;
   }
 
   /** Whether only WARNING and more severe records are asked for: what the problems' index holds. */

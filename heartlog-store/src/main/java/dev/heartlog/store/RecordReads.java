@@ -154,10 +154,10 @@ final class RecordReads {
    * One read for those following the store ({@link RecordFollower}): the ids stored after {@code
    * afterId} up to {@code untilId} and the ids {@code alsoIds} (ids at or below it not seen yet), at
    * most {@code limit}, in id order, each with its record where one of {@code wanted} may want it,
-   * and without it elsewhere. A filter's worker, task, minimum level, text and component count; its
+   * and without it elsewhere. A filter's worker, task, minimum level, text, component and metadata count; its
    * times and limit do not. For one filter the records are exactly those it matches. For several, the store
-   * is asked for any of their workers, any of their tasks and any of their levels, and for a text
-   * or a component only where all look for the same one: the caller matches each filter itself.
+   * is asked for any of their workers, any of their tasks and any of their levels, and for a text,
+   * a component or metadata only where all look for the same: the caller matches each filter itself.
    */
   List<Store.FollowedId> recordsForFollowers(
       long afterId, long untilId, Collection<Long> alsoIds, Collection<LogFilter> wanted, int limit) {
@@ -173,6 +173,8 @@ final class RecordReads {
     values.put("grep", greps.size() == 1 ? greps.get(0) : null);
     List<String> components = wanted.stream().map(LogFilter::component).distinct().toList();
     values.put("component", components.size() == 1 ? components.get(0) : null);
+    List<Map<String, String>> metadata = wanted.stream().map(LogFilter::metadata).distinct().toList();
+    putMetadata(values, metadata.size() == 1 ? metadata.get(0) : Map.of());
     values.put("limit", limit);
     return queries.query("records-for-followers", values,
         rs -> new Store.FollowedId(rs.getLong("id"), rs.getBoolean("wanted") ? Rows.storedRecord(rs) : null));
@@ -220,6 +222,12 @@ final class RecordReads {
     return q.queryOne("issued-log-id", Map.of(), rs -> rs.getLong("id"));
   }
 
+  /** A filter's metadata as the queries take it: its keys and values, in the same order; null for none. */
+  private static void putMetadata(Map<String, Object> values, Map<String, String> metadata) {
+    values.put("meta_keys", metadata.isEmpty() ? null : metadata.keySet().toArray(String[]::new));
+    values.put("meta_values", metadata.isEmpty() ? null : metadata.values().toArray(String[]::new));
+  }
+
   private static Map<String, Object> filterValues(LogFilter filter) {
     Map<String, Object> values = new HashMap<>();
     values.put("worker", filter.workerId());
@@ -229,6 +237,7 @@ final class RecordReads {
     values.put("until", filter.until());
     values.put("grep", filter.grep());
     values.put("component", filter.component());
+    putMetadata(values, filter.metadata());
     values.put("limit", filter.limit());
     values.put("before_id", null);
     values.put("before_ts", null);

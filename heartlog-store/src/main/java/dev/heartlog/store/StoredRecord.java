@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * A log record as the store keeps it.
@@ -35,6 +38,7 @@ public record StoredRecord(
     Long sequence) {
 
   private static final JsonFactory JSON = new JsonFactory();
+  private static final Set<String> COMPONENT_KEYS = Set.of("component", "logger");
 
   /** Whether it is an ERROR or CRITICAL record: heartlog's sign that a task failed. */
   public boolean isError() {
@@ -46,30 +50,35 @@ public record StoredRecord(
    * its metadata's {@code component}, else its {@code logger}; null where it has neither.
    */
   public String component() {
-    if (metadataJson == null) {
-      return null;
+    Map<String, String> texts = metadataTexts(COMPONENT_KEYS);
+    return texts.getOrDefault("component", texts.get("logger"));
+  }
+
+  /**
+   * The text of each of these top-level metadata keys whose value is a string, number or boolean,
+   * as {@code metadata->>key} gives it; keys that are missing, null, objects or lists are left
+   * out. Empty where the metadata is not an object.
+   */
+  public Map<String, String> metadataTexts(Set<String> keys) {
+    if (metadataJson == null || keys.isEmpty()) {
+      return Map.of();
     }
+    Map<String, String> texts = new HashMap<>();
     try (JsonParser parser = JSON.createParser(metadataJson)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
-        return null;
+        return Map.of();
       }
-      String logger = null;
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      while (parser.nextToken() == JsonToken.FIELD_NAME && texts.size() < keys.size()) {
         String field = parser.currentName();
         JsonToken value = parser.nextToken();
-        if (value.isScalarValue() && value != JsonToken.VALUE_NULL) {
-          if (field.equals("component")) {
-            return parser.getText();
-          }
-          if (field.equals("logger") && logger == null) {
-            logger = parser.getText();
-          }
+        if (value.isScalarValue() && value != JsonToken.VALUE_NULL && keys.contains(field)) {
+          texts.put(field, parser.getText());
         }
         parser.skipChildren();
       }
-      return logger;
+      return texts;
     } catch (IOException notAnObject) {
-      return null;
+      return texts;
     }
   }
 }

@@ -26,6 +26,10 @@ FROM (SELECT id,
         AND (:grep::text IS NULL OR strpos(lower(message), lower(:grep::text)) > 0)
         AND (:component::text IS NULL OR lower(coalesce(metadata->>'component', metadata->>'logger')) = lower(:component::text)
              OR starts_with(lower(coalesce(metadata->>'component', metadata->>'logger')), lower(:component::text) || '.'))
+        AND (:meta_keys::text[] IS NULL
+             OR NOT EXISTS (SELECT FROM unnest(:meta_keys::text[], :meta_values::text[]) AS pair (key, value)
+                            WHERE jsonb_typeof(metadata -> pair.key) NOT IN ('string', 'number', 'boolean')
+                               OR metadata ->> pair.key IS DISTINCT FROM pair.value))
       ORDER BY id DESC
       LIMIT :limit) AS newest
 ORDER BY id

@@ -6,6 +6,9 @@
 -- windows; it bounds the records' time from below only. :before_id, with :before_ts and
 -- :before_seq, keeps only the records that come after that record in this order (the next
 -- page): those of its time too that come after it, which a bound on time alone would skip.
+-- :meta_keys and :meta_values, where given, keep the records whose metadata has each key with
+-- its value as text (a string, number or boolean: `frame` 12 matches '12'); no index serves
+-- them, so they narrow what the other filters read.
 SELECT id,
        timestamp,
        created_at,
@@ -34,5 +37,9 @@ WHERE (:worker::text IS NULL OR source_id = :worker::text)
   AND (:grep::text IS NULL OR strpos(lower(message), lower(:grep::text)) > 0)
   AND (:component::text IS NULL OR lower(coalesce(metadata->>'component', metadata->>'logger')) = lower(:component::text)
        OR starts_with(lower(coalesce(metadata->>'component', metadata->>'logger')), lower(:component::text) || '.'))
+  AND (:meta_keys::text[] IS NULL
+       OR NOT EXISTS (SELECT FROM unnest(:meta_keys::text[], :meta_values::text[]) AS pair (key, value)
+                      WHERE jsonb_typeof(metadata -> pair.key) NOT IN ('string', 'number', 'boolean')
+                         OR metadata ->> pair.key IS DISTINCT FROM pair.value))
 ORDER BY timestamp DESC, seq DESC NULLS LAST, id DESC
 LIMIT :limit

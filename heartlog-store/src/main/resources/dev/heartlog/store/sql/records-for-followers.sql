@@ -7,7 +7,8 @@
 --
 -- The follower needs every id, to tell an id it has seen from one still to come; it needs the
 -- record only where it may want it: one of :workers (NULL: any), one of :tasks (NULL: any), one
--- of :levels, :grep in its message (NULL: any), and of :component or below it (NULL: any). So
+-- of :levels, :grep in its message (NULL: any), of :component or below it (NULL: any), and with
+-- each of :meta_keys in its metadata with its :meta_values (NULL: any). So
 -- following a fleet's errors reads a few bytes for each of its other records, not each whole
 -- record.
 SELECT id,
@@ -30,7 +31,11 @@ FROM (SELECT l.*,
              AND (:component::text IS NULL
                   OR lower(coalesce(l.metadata->>'component', l.metadata->>'logger')) = lower(:component::text)
                   OR starts_with(lower(coalesce(l.metadata->>'component', l.metadata->>'logger')),
-                                 lower(:component::text) || '.')) AS wanted
+                                 lower(:component::text) || '.'))
+             AND (:meta_keys::text[] IS NULL
+                  OR NOT EXISTS (SELECT FROM unnest(:meta_keys::text[], :meta_values::text[]) AS pair (key, value)
+                                 WHERE jsonb_typeof(l.metadata -> pair.key) NOT IN ('string', 'number', 'boolean')
+                                    OR l.metadata ->> pair.key IS DISTINCT FROM pair.value)) AS wanted
       FROM system_logs l
       WHERE (l.id > :after_id AND l.id <= :until_id) OR l.id = ANY (:also_ids::bigint[])
       ORDER BY l.id

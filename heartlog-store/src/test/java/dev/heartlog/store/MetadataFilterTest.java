@@ -1,0 +1,111 @@
+package dev.heartlog.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.PreparedStatement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Records picked by what their metadata says: the model, the frame, the queue a worker names. */
+class MetadataFilterTest {
+
+  private static Store store;
+
+  @BeforeAll
+  static void fill() {
+    store = TestDatabase.freshStore();
+    store.withConnection(c -> {
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT func_worker_heartbeat_with_logs('gpu-1', 81559, 1000, ?::jsonb, 't-1')")) {
+        s.setString(1, """
+            [{"timestamp": "2026-11-27T10:00:00Z", "level": "INFO", "message": "wan2.1 frame 12 as a number",
+              "metadata": {"model": "wan2.1", "frame": 12, "fps": 23.976, "preview": true}},
+             {"timestamp": "2026-11-27T10:00:01Z", "level": "INFO", "message": "wan2.2 frame 12 as text",
+              "metadata": {"model": "wan2.2", "frame": "12"}},
+             {"timestamp": "2026-11-27T10:00:02Z", "level": "INFO", "message": "frame as a list and a null",
+              "metadata": {"model": null, "frame": [12]}},
+             {"timestamp": "2026-11-27T10:00:03Z", "level": "INFO", "message": "no metadata"},
+             {"timestamp": "2026-11-27T10:00:04Z", "level": "ERROR", "message": "wan2.1 failed",
+              "metadata": {"model": "wan2.1", "gpu": {"name": "H200"}, "note": "caf\\u00e9 \\"quoted\\""}}]""");
+        return s.execute();
+      }
+    });
+  }
+
+  private static List<String> messages(Map<String, String> metadata) {
+    return store.logs(filter(metadata, 100)).stream().map(StoredRecord::message).toList();
+  }
+
+  private static LogFilter filter(Map<String, String> metadata, int limit) {
+    return new LogFilter(null, null, null, null, null, null, null, metadata, limit);
+  }
+
+  @Test
+  void aKeyMatchesItsValueAsTextWhetherStoredAsNumberTextOrBoolean() {
+    assertThat(messages(Map.of("model", "wan2.1"))).containsExactly("wan2.1 frame 12 as a number", "wan2.1 failed");
+    assertThat(messages(Map.of("frame", "12"))).containsExactly("wan2.1 frame 12 as a number", "wan2.2 frame 12 as text");
+    assertThat(messages(Map.of("fps", "23.976"))).containsExactly("wan2.1 frame 12 as a number");
+    assertThat(messages(Map.of("preview", "true"))).containsExactly("wan2.1 frame 12 as a number");
+    assertThat(messages(Map.of("note", "café \"quoted\""))).containsExactly("wan2.1 failed");
+    assertThat(messages(Map.of("model", "WAN2.1"))).as("values match exactly, in their case").isEmpty();
+  }
+
+  @Test
+  void everyKeyMustMatch() {
+    Map<String, String> both = new LinkedHashMap<>();
+    both.put("frame", "12");
+    both.put("model", "wan2.2");
+    assertThat(messages(both)).containsExactly("wan2.2 frame 12 as text");
+    both.put("model", "wan2.3");
+    assertThat(messages(both)).isEmpty();
+  }
+
+  @Test
+  void nullsListsAndObjectsMatchNothing() {
+    assertThat(messages(Map.of("frame", "[12]"))).isEmpty();
+    assertThat(messages(Map.of("gpu", "{\"name\": \"H200\"}"))).isEmpty();
+    assertThat(messages(Map.of("model", "null"))).isEmpty();
+    assertThat(messages(Map.of("model", ""))).isEmpty();
+  }
+
+  @Test
+  void theJavaMatchOfTheLiveTailAgreesWithTheStoresForEveryRecordAndFilter() {
+    List<StoredRecord> all = store.logs(LogFilter.all());
+    List<Map<String, String>> filters = List.of(Map.of("model", "wan2.1"), Map.of("frame", "12"), Map.of("fps", "23.976"),
+        Map.of("preview", "true"), Map.of("frame", "[12]"), Map.of("model", "null"), Map.of("gpu", "{\"name\": \"H200\"}"),
+        Map.of("note", "café \"quoted\""), Map.of("missing", "x"));
+    for (Map<String, String> metadata : filters) {
+      assertThat(all.stream().filter(record -> LogFilter.matchesMetadata(metadata, record)).map(StoredRecord::message))
+          .as(metadata.toString())
+          .containsExactlyElementsOf(messages(metadata));
+    }
+  }
+
+  @Test
+  void followersAndThoseComingBackReadTheSameRecords() {
+    LogFilter wan21 = filter(Map.of("model", "wan2.1"), 100);
+    assertThat(store.logsAfter(0, Long.MAX_VALUE, wan21)).extracting(StoredRecord::message)
+        .containsExactly("wan2.1 frame 12 as a number", "wan2.1 failed");
+    assertThat(store.recordsForFollowers(0, Long.MAX_VALUE, List.of(), List.of(wan21), 100))
+        .hasSize(5)
+        .filteredOn(followed -> followed.record() != null).extracting(followed -> followed.record().message())
+        .containsExactly("wan2.1 frame 12 as a number", "wan2.1 failed");
+    LogFilter frame12 = filter(Map.of("frame", "12"), 100);
+    assertThat(store.recordsForFollowers(0, Long.MAX_VALUE, List.of(), List.of(wan21, frame12), 100))
+        .as("followers asking for different metadata: each matches its own, the store sends what any may want")
+        .filteredOn(followed -> followed.record() != null).hasSize(5);
+  }
+
+  @Test
+  void keyValueTextsAreSplitAtTheFirstEqualsSign() {
+    assertThat(LogFilter.metadataOf(List.of("model=wan2.1", " frame =12", "", "expr=a=b", "empty=")))
+        .containsExactly(Map.entry("model", "wan2.1"), Map.entry("frame", "12"), Map.entry("expr", "a=b"),
+            Map.entry("empty", ""));
+    assertThatThrownBy(() -> LogFilter.metadataOf(List.of("model"))).hasMessageContaining("key=value");
+    assertThatThrownBy(() -> LogFilter.metadataOf(List.of("=wan2.1"))).hasMessageContaining("key=value");
+  }
+}
