@@ -1,10 +1,12 @@
 package dev.heartlog.store;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * What {@code heartlog logs} (and the query API) selects. A {@code null} field does not filter.
@@ -18,8 +20,8 @@ import java.util.Map;
  * @param component only records of this component or below it, as levels per component name
  *     them: a record's {@code component}, else its {@code logger}, is this name, or starts with
  *     it and a dot ({@code diffusers} covers {@code diffusers.pipelines}), in any case
- * @param metadata only records whose metadata has each of these keys (top-level) with this value
- *     as text: {@code frame=12} matches the number 12 and the string "12"; empty: no filter
+ * @param metadata only records whose metadata has each of these keys (top-level) with this value:
+ *     {@code frame=12} matches the number 12 (and 12.0) and the string "12"; empty: no filter
  * @param limit at most this many records, the newest
  */
 public record LogFilter(
@@ -35,6 +37,12 @@ public record LogFilter(
 
   /** The store's levels, least severe first. */
   public static final List<String> LEVELS = List.of("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL");
+
+  /**
+   * A metadata value that is compared with stored numbers as a number; the same pattern is in
+   * the queries (logs.sql). Its digits are bounded so that PostgreSQL's numeric always reads it.
+   */
+  static final Pattern NUMBER = Pattern.compile("-?[0-9]{1,100}(\\.[0-9]{1,100})?([eE][-+]?[0-9]{1,3})?");
 
   /** Records when no limit is given. */
   public static final int DEFAULT_LIMIT = 100;
@@ -91,8 +99,9 @@ public record LogFilter(
 
   /**
    * Whether a record's metadata has every key of {@link #metadata} with its value; true where the
-   * filter names none. As the store's queries read it: the text of a string, number or boolean
-   * value, as {@code metadata->>key} gives it; a null, an object or a list matches nothing.
+   * filter names none. As the store's queries read it: a string or boolean matches its text; a
+   * number matches a value that reads as a number equal to it ({@code 24} matches 24.0); a null,
+   * an object or a list matches nothing.
    */
   public boolean matchesMetadata(StoredRecord record) {
     return matchesMetadata(metadata, record);
@@ -103,8 +112,15 @@ public record LogFilter(
     if (wanted.isEmpty()) {
       return true;
     }
-    Map<String, String> values = record.metadataTexts(wanted.keySet());
-    return wanted.entrySet().stream().allMatch(entry -> entry.getValue().equals(values.get(entry.getKey())));
+    Map<String, Object> values = record.metadataScalars(wanted.keySet());
+    return wanted.entrySet().stream().allMatch(entry -> matches(values.get(entry.getKey()), entry.getValue()));
+  }
+
+  private static boolean matches(Object stored, String wanted) {
+    if (stored instanceof BigDecimal number) {
+      return NUMBER.matcher(wanted).matches() && number.compareTo(new BigDecimal(wanted)) == 0;
+    }
+    return wanted.equals(stored);
   }
 
   /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -50,35 +51,36 @@ public record StoredRecord(
    * its metadata's {@code component}, else its {@code logger}; null where it has neither.
    */
   public String component() {
-    Map<String, String> texts = metadataTexts(COMPONENT_KEYS);
-    return texts.getOrDefault("component", texts.get("logger"));
+    Map<String, Object> values = metadataScalars(COMPONENT_KEYS);
+    Object component = values.getOrDefault("component", values.get("logger"));
+    return component instanceof BigDecimal number ? number.toPlainString() : (String) component;
   }
 
   /**
-   * The text of each of these top-level metadata keys whose value is a string, number or boolean,
-   * as {@code metadata->>key} gives it; keys that are missing, null, objects or lists are left
-   * out. Empty where the metadata is not an object.
+   * The values of these top-level metadata keys that are strings, numbers or booleans: a number
+   * as a {@code BigDecimal}, a string or boolean as its text ({@code metadata->>key}'s); keys that
+   * are missing, null, objects or lists are left out. Empty where the metadata is not an object.
    */
-  public Map<String, String> metadataTexts(Set<String> keys) {
+  public Map<String, Object> metadataScalars(Set<String> keys) {
     if (metadataJson == null || keys.isEmpty()) {
       return Map.of();
     }
-    Map<String, String> texts = new HashMap<>();
+    Map<String, Object> values = new HashMap<>();
     try (JsonParser parser = JSON.createParser(metadataJson)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         return Map.of();
       }
-      while (parser.nextToken() == JsonToken.FIELD_NAME && texts.size() < keys.size()) {
+      while (parser.nextToken() == JsonToken.FIELD_NAME && values.size() < keys.size()) {
         String field = parser.currentName();
         JsonToken value = parser.nextToken();
         if (value.isScalarValue() && value != JsonToken.VALUE_NULL && keys.contains(field)) {
-          texts.put(field, parser.getText());
+          values.put(field, value.isNumeric() ? new BigDecimal(parser.getText()) : parser.getText());
         }
         parser.skipChildren();
       }
-      return texts;
-    } catch (IOException notAnObject) {
-      return texts;
+      return values;
+    } catch (IOException | NumberFormatException notAnObject) {
+      return values;
     }
   }
 }

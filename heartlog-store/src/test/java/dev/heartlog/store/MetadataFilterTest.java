@@ -45,13 +45,23 @@ class MetadataFilterTest {
   }
 
   @Test
-  void aKeyMatchesItsValueAsTextWhetherStoredAsNumberTextOrBoolean() {
+  void aKeyMatchesItsTextOrItsNumberWhetherStoredAsNumberTextOrBoolean() {
     assertThat(messages(Map.of("model", "wan2.1"))).containsExactly("wan2.1 frame 12 as a number", "wan2.1 failed");
     assertThat(messages(Map.of("frame", "12"))).containsExactly("wan2.1 frame 12 as a number", "wan2.2 frame 12 as text");
     assertThat(messages(Map.of("fps", "23.976"))).containsExactly("wan2.1 frame 12 as a number");
     assertThat(messages(Map.of("preview", "true"))).containsExactly("wan2.1 frame 12 as a number");
     assertThat(messages(Map.of("note", "café \"quoted\""))).containsExactly("wan2.1 failed");
     assertThat(messages(Map.of("model", "WAN2.1"))).as("values match exactly, in their case").isEmpty();
+  }
+
+  @Test
+  void aStoredNumberMatchesAnyValueThatReadsAsTheSameNumber() {
+    assertThat(messages(Map.of("frame", "12.0"))).as("the number 12, not the text 12")
+        .containsExactly("wan2.1 frame 12 as a number");
+    assertThat(messages(Map.of("frame", "1.2e1"))).containsExactly("wan2.1 frame 12 as a number");
+    assertThat(messages(Map.of("fps", "23.9760"))).containsExactly("wan2.1 frame 12 as a number");
+    assertThat(messages(Map.of("frame", "12 "))).isEmpty();
+    assertThat(messages(Map.of("frame", "1e99999"))).as("not read as a number: no error either").isEmpty();
   }
 
   @Test
@@ -76,6 +86,7 @@ class MetadataFilterTest {
   void theJavaMatchOfTheLiveTailAgreesWithTheStoresForEveryRecordAndFilter() {
     List<StoredRecord> all = store.logs(LogFilter.all());
     List<Map<String, String>> filters = List.of(Map.of("model", "wan2.1"), Map.of("frame", "12"), Map.of("fps", "23.976"),
+        Map.of("frame", "12.0"), Map.of("frame", "1.2e1"), Map.of("fps", "23.9760"), Map.of("frame", "1e99999"),
         Map.of("preview", "true"), Map.of("frame", "[12]"), Map.of("model", "null"), Map.of("gpu", "{\"name\": \"H200\"}"),
         Map.of("note", "café \"quoted\""), Map.of("missing", "x"));
     for (Map<String, String> metadata : filters) {

@@ -28,8 +28,13 @@ FROM (SELECT id,
              OR starts_with(lower(coalesce(metadata->>'component', metadata->>'logger')), lower(:component::text) || '.'))
         AND (:meta_keys::text[] IS NULL
              OR NOT EXISTS (SELECT FROM unnest(:meta_keys::text[], :meta_values::text[]) AS pair (key, value)
-                            WHERE jsonb_typeof(metadata -> pair.key) NOT IN ('string', 'number', 'boolean')
-                               OR metadata ->> pair.key IS DISTINCT FROM pair.value))
+                            WHERE NOT CASE jsonb_typeof(metadata -> pair.key)
+                                          WHEN 'number' THEN CASE WHEN pair.value ~ '^-?[0-9]{1,100}(\.[0-9]{1,100})?([eE][-+]?[0-9]{1,3})?$'
+                                                                  THEN (metadata ->> pair.key)::numeric = pair.value::numeric
+                                                                  ELSE false END
+                                          WHEN 'string' THEN metadata ->> pair.key = pair.value
+                                          WHEN 'boolean' THEN metadata ->> pair.key = pair.value
+                                          ELSE false END))
       ORDER BY id DESC
       LIMIT :limit) AS newest
 ORDER BY id

@@ -34,8 +34,13 @@ FROM (SELECT l.*,
                                  lower(:component::text) || '.'))
              AND (:meta_keys::text[] IS NULL
                   OR NOT EXISTS (SELECT FROM unnest(:meta_keys::text[], :meta_values::text[]) AS pair (key, value)
-                                 WHERE jsonb_typeof(l.metadata -> pair.key) NOT IN ('string', 'number', 'boolean')
-                                    OR l.metadata ->> pair.key IS DISTINCT FROM pair.value)) AS wanted
+                                 WHERE NOT CASE jsonb_typeof(l.metadata -> pair.key)
+                                               WHEN 'number' THEN CASE WHEN pair.value ~ '^-?[0-9]{1,100}(\.[0-9]{1,100})?([eE][-+]?[0-9]{1,3})?$'
+                                                                       THEN (l.metadata ->> pair.key)::numeric = pair.value::numeric
+                                                                       ELSE false END
+                                               WHEN 'string' THEN l.metadata ->> pair.key = pair.value
+                                               WHEN 'boolean' THEN l.metadata ->> pair.key = pair.value
+                                               ELSE false END)) AS wanted
       FROM system_logs l
       WHERE (l.id > :after_id AND l.id <= :until_id) OR l.id = ANY (:also_ids::bigint[])
       ORDER BY l.id
