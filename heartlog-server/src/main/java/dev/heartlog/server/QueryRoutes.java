@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * heartlog ... --json}:
  *
  * <ul>
- *   <li>{@code GET /api/logs?worker=&task=&level=&since=&until=&grep=&component=&limit=&before=}: an
+ *   <li>{@code GET /api/logs?worker=&task=&level=&since=&until=&grep=&component=&meta=&limit=&before=}: an
  *       array of records, oldest first, the newest {@code limit} (default 100) that match; with
  *       {@code before=<id>}, those that come after that record in the listing (the next page)
  *   <li>{@code GET /api/tasks?since=&until=&worker=&failed=&limit=}: the tasks that logged in the
@@ -120,6 +120,7 @@ final class QueryRoutes {
           time(ctx.queryParam("until")),
           blankToNull(ctx.queryParam("grep")),
           blankToNull(ctx.queryParam("component")),
+          LogFilter.metadataOf(ctx.queryParams("meta")),
           intParam(ctx, "limit", LogFilter.DEFAULT_LIMIT));
     } catch (IllegalArgumentException e) {
       throw PostgrestError.badRequest("HL400", e.getMessage());

@@ -2,28 +2,43 @@ package dev.heartlog.server;
 
 import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.StoredRecord;
+import java.util.List;
 import java.util.Locale;
-import java.util.function.UnaryOperator;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What one follower of the live tail asks for, read from the query of {@code /api/tail} (the
  * same for its server-sent events and its WebSocket): {@code worker}, {@code task}, {@code
- * level} (the least severe), {@code grep}, {@code component}, and {@code after}, the id of the
- * last record it has, to be sent what was stored since. Blank or missing parameters do not
- * filter.
+ * level} (the least severe), {@code grep}, {@code component}, {@code meta} ({@code key=value},
+ * repeated for more keys), and {@code after}, the id of the last record it has, to be sent what
+ * was stored since. Blank or missing parameters do not filter.
  *
  * @param minimumLevel an index into {@link LogFilter#LEVELS}; 0 keeps every level
  * @param grep lowercased
+ * @param metadata as {@link LogFilter#metadata}
  * @param afterId null: only what is stored from now on
  */
-record TailRequest(String worker, String task, int minimumLevel, String grep, String component, Long afterId) {
+record TailRequest(
+    String worker, String task, int minimumLevel, String grep, String component, Map<String, String> metadata,
+    Long afterId) {
+
+  TailRequest {
+    metadata = Map.copyOf(metadata);
+  }
+
+  /** A follower that asks for no metadata. */
+  TailRequest(String worker, String task, int minimumLevel, String grep, String component, Long afterId) {
+    this(worker, task, minimumLevel, grep, component, Map.of(), afterId);
+  }
 
   /**
-   * @param queryParam a query parameter's value by its name, null when missing
+   * @param queryParams a query parameter's values by its name, empty when missing
    * @throws IllegalArgumentException for a level that is not one of {@link LogFilter#LEVELS}
-   *     (or WARN), or an {@code after} that is not a whole number
+   *     (or WARN), an {@code after} that is not a whole number, or a {@code meta} without a key
    */
-  static TailRequest of(UnaryOperator<String> queryParam) {
+  static TailRequest of(Function<String, List<String>> queryParams) {
+    Function<String, String> queryParam = name -> queryParams.apply(name).stream().findFirst().orElse(null);
     String level = blank(queryParam.apply("level"));
     int minimumLevel = 0;
     if (level != null) {
@@ -45,7 +60,8 @@ record TailRequest(String worker, String task, int minimumLevel, String grep, St
     }
     String grep = blank(queryParam.apply("grep"));
     return new TailRequest(blank(queryParam.apply("worker")), blank(queryParam.apply("task")), minimumLevel,
-        grep == null ? null : grep.toLowerCase(Locale.ROOT), blank(queryParam.apply("component")), afterId);
+        grep == null ? null : grep.toLowerCase(Locale.ROOT), blank(queryParam.apply("component")),
+        LogFilter.metadataOf(queryParams.apply("meta")), afterId);
   }
 
   /** Whether this follower wants {@code record}. */
@@ -54,17 +70,18 @@ record TailRequest(String worker, String task, int minimumLevel, String grep, St
         && (task == null || task.equals(record.taskId()))
         && LogFilter.LEVELS.indexOf(record.level()) >= minimumLevel
         && (grep == null || record.message().toLowerCase(Locale.ROOT).contains(grep))
-        && (component == null || LogFilter.covers(component, record.component()));
+        && (component == null || LogFilter.covers(component, record.component()))
+        && (metadata.isEmpty() || LogFilter.matchesMetadata(metadata, record));
   }
 
   /**
-   * What the store is asked for on this follower's behalf: its worker, task, level and
-   * component, at most {@code limit} records. The text is matched by {@link #wants}, as Java
+   * What the store is asked for on this follower's behalf: its worker, task, level, component and
+   * metadata, at most {@code limit} records. The text is matched by {@link #wants}, as Java
    * lowercases it.
    */
   LogFilter storeFilter(int limit) {
     return new LogFilter(worker, task, minimumLevel == 0 ? null : LogFilter.LEVELS.get(minimumLevel),
-        null, null, null, component, limit);
+        null, null, null, component, metadata, limit);
   }
 
   private static String blank(String value) {

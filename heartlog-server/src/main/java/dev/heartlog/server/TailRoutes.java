@@ -8,13 +8,14 @@ import io.javalin.websocket.WsCloseStatus;
 import io.javalin.websocket.WsContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 
 /**
  * The live tail at {@code /api/tail}, two ways: a {@code GET} with {@code Accept:
@@ -90,7 +91,7 @@ final class TailRoutes {
     app.wsBeforeUpgrade(PATH, this::check);
     app.ws(PATH, ws -> {
       ws.onConnect(socket -> {
-        Runnable unsubscribe = tail.subscribe(TailRequest.of(socket::queryParam), new LiveTail.Sink() {
+        Runnable unsubscribe = tail.subscribe(TailRequest.of(socket::queryParams), new LiveTail.Sink() {
           @Override
           public void send(StoredRecord record) {
             socket.send(StoreJson.record(record));
@@ -118,9 +119,11 @@ final class TailRoutes {
    * browser sends one: an {@code EventSource} that lost its stream comes back by itself, to the
    * same address, saying the id of the last record it received.
    */
-  private static UnaryOperator<String> eventStreamParams(Context ctx) {
+  private static Function<String, List<String>> eventStreamParams(Context ctx) {
     String lastEventId = ctx.header("Last-Event-ID");
-    return name -> "after".equals(name) && lastEventId != null && !lastEventId.isBlank() ? lastEventId : ctx.queryParam(name);
+    return name -> "after".equals(name) && lastEventId != null && !lastEventId.isBlank()
+        ? List.of(lastEventId)
+        : ctx.queryParams(name);
   }
 
   /**

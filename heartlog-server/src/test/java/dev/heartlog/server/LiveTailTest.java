@@ -121,6 +121,33 @@ class LiveTailTest extends LiveTailTestBase {
   }
 
   @Test
+  void followersOfMetadataGetTheRecordsWhoseMetadataHasEveryKeyTheyAskFor() throws Exception {
+    // Different metadata: the store is asked for any record, each follower matches its own.
+    BlockingQueue<String> wan21 = follow("?meta=model=wan2.1");
+    awaitFollowingWithMetadata(wan21, "gpu-1", "INFO", "{\"model\": \"wan2.1\"}");
+    BlockingQueue<String> frame12OfWan22 = follow("?meta=model=wan2.2&meta=frame=12");
+    awaitFollowingWithMetadata(frame12OfWan22, "gpu-1", "INFO", "{\"model\": \"wan2.2\", \"frame\": 12}");
+
+    storeWithMetadata("gpu-1", "INFO", "wan2.1 frame 3", "{\"model\": \"wan2.1\", \"frame\": 3}");
+    storeWithMetadata("gpu-1", "INFO", "wan2.2 frame 3", "{\"model\": \"wan2.2\", \"frame\": 3}");
+    storeWithMetadata("gpu-1", "INFO", "wan2.2 frame 12", "{\"model\": \"wan2.2\", \"frame\": \"12\"}");
+    storeWithMetadata("gpu-1", "INFO", "no metadata", null);
+    storeWithMetadata("gpu-1", "INFO", "last of wan2.1", "{\"model\": \"wan2.1\"}");
+    storeWithMetadata("gpu-1", "INFO", "last of wan2.2", "{\"model\": \"wan2.2\", \"frame\": 12}");
+
+    List<String> ofWan21 = new ArrayList<>();
+    assertThat(awaitEvent(wan21, "last of wan2.1", ofWan21)).isTrue();
+    List<String> ofFrame12 = new ArrayList<>();
+    assertThat(awaitEvent(frame12OfWan22, "last of wan2.2", ofFrame12)).isTrue();
+    assertThat(withoutProbes(ofWan21)).satisfiesExactly(
+        event -> assertThat(event).contains("wan2.1 frame 3"),
+        event -> assertThat(event).contains("last of wan2.1"));
+    assertThat(withoutProbes(ofFrame12)).satisfiesExactly(
+        event -> assertThat(event).contains("wan2.2 frame 12"),
+        event -> assertThat(event).contains("last of wan2.2"));
+  }
+
+  @Test
   void aBrowserThatComesBackAfterAnIdIsSentWhatItMissedThoughTheFleetStoredMuchMore() throws Exception {
     long lastId = followUntilAndDrop("gpu-3", "seen before the pause");
 
@@ -197,6 +224,7 @@ class LiveTailTest extends LiveTailTestBase {
     assertThat(handshakeStatus("?apikey=hlr_not_a_key_of_this_server_0000000")).isEqualTo(401);
     assertThat(handshakeStatus("?level=LOUD&apikey=" + READER)).isEqualTo(400);
     assertThat(handshakeStatus("?after=yesterday&apikey=" + READER)).isEqualTo(400);
+    assertThat(handshakeStatus("?meta=model&apikey=" + READER)).isEqualTo(400);
 
     HttpResponse<String> events = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/tail?level=LOUD"))

@@ -115,9 +115,15 @@ abstract class LiveTailTestBase {
 
   /** The same, storing records of this worker, level and logger. */
   void awaitFollowing(BlockingQueue<String> events, String worker, String level, String logger) throws Exception {
+    awaitFollowingWithMetadata(events, worker, level, logger == null ? null : "{\"logger\": \"" + logger + "\"}");
+  }
+
+  /** The same, storing records of this worker, level and metadata (a JSON object). */
+  void awaitFollowingWithMetadata(BlockingQueue<String> events, String worker, String level, String metadataJson)
+      throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (System.nanoTime() < deadline) {
-      store(worker, level, "subscribed yet?", logger);
+      storeWithMetadata(worker, level, "subscribed yet?", metadataJson);
       if (events.poll(500, TimeUnit.MILLISECONDS) != null) {
         events.clear();
         return;
@@ -266,7 +272,12 @@ abstract class LiveTailTestBase {
   }
 
   void store(String worker, String level, String message, String logger) throws SQLException {
-    String metadata = logger == null ? "" : ", \"metadata\": {\"logger\": \"" + logger + "\"}";
+    storeWithMetadata(worker, level, message, logger == null ? null : "{\"logger\": \"" + logger + "\"}");
+  }
+
+  /** Stores a record of this worker and level, with this metadata (a JSON object) or none. */
+  void storeWithMetadata(String worker, String level, String message, String metadataJson) throws SQLException {
+    String metadata = metadataJson == null ? "" : ", \"metadata\": " + metadataJson;
     try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
       statement.execute("SELECT func_worker_heartbeat_with_logs('" + worker + "', NULL, NULL, "
           + "'[{\"level\": \"" + level + "\", \"message\": \"" + message + "\"" + metadata + "}]'::jsonb, NULL)");

@@ -238,8 +238,9 @@ class ServerTest {
   void theQueryApiAnswersReadersInTheCommandLinesJsonShapes() throws Exception {
     post("{\"worker_id_param\": \"api-worker\", \"current_task_id_param\": \"api-task\", \"logs_param\": ["
         + "{\"timestamp\": \"2026-11-27T22:00:00Z\", \"level\": \"ERROR\", \"message\": \"api failure\", \"task_id\": \"api-task\","
-        + " \"metadata\": {\"logger\": \"worker.render\"}},"
-        + "{\"timestamp\": \"2026-11-27T22:00:01Z\", \"level\": \"INFO\", \"message\": \"api note\", \"task_id\": \"api-task\"}]}", WRITER);
+        + " \"metadata\": {\"logger\": \"worker.render\", \"model\": \"wan2.1\", \"frame\": 12}},"
+        + "{\"timestamp\": \"2026-11-27T22:00:01Z\", \"level\": \"INFO\", \"message\": \"api note\", \"task_id\": \"api-task\","
+        + " \"metadata\": {\"model\": \"wan2.1\"}}]}", WRITER);
 
     HttpResponse<String> logs = get("/api/logs?worker=api-worker&level=ERROR", READER);
     HttpResponse<String> task = get("/api/tasks/api-task", READER);
@@ -253,6 +254,9 @@ class ServerTest {
     assertThat(noteId.find()).isTrue();
     HttpResponse<String> beforeNote = get("/api/logs?worker=api-worker&before=" + noteId.group(1), READER);
     HttpResponse<String> badBefore = get("/api/logs?before=yesterday", READER);
+    HttpResponse<String> ofModel = get("/api/logs?worker=api-worker&meta=model=wan2.1", READER);
+    HttpResponse<String> ofFrame = get("/api/logs?worker=api-worker&meta=model=wan2.1&meta=frame%3D12", READER);
+    HttpResponse<String> badMeta = get("/api/logs?meta=model", READER);
 
     assertThat(logs.statusCode()).isEqualTo(200);
     assertThat(logs.body()).startsWith("[{").contains("\"message\":\"api failure\"");
@@ -266,6 +270,10 @@ class ServerTest {
     assertThat(beforeNote.body()).as("the page after the note").contains("\"message\":\"api failure\"").doesNotContain("api note");
     assertThat(badBefore.statusCode()).isEqualTo(400);
     assertThat(badBefore.body()).contains("before must be a record's id");
+    assertThat(ofModel.body()).contains("api failure").contains("api note");
+    assertThat(ofFrame.body()).contains("api failure").doesNotContain("api note");
+    assertThat(badMeta.statusCode()).isEqualTo(400);
+    assertThat(badMeta.body()).contains("meta must be key=value");
   }
 
   @Test
