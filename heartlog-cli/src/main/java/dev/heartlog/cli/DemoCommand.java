@@ -161,6 +161,7 @@ final class DemoCommand implements Callable<Integer> {
       out.println("  bin/heartlog task " + failed + where);
     }
     out.println("  bin/heartlog logs --level WARNING" + where);
+    out.println("  bin/heartlog logs --meta model=hunyuan-video" + where);
     if (!serve) {
       out.println("Or in the browser: bin/heartlog demo --serve, or bin/heartlog serve" + where + ", then open http://127.0.0.1:7070");
     }

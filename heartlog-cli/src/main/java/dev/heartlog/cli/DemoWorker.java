@@ -65,7 +65,10 @@ final class DemoWorker implements Runnable {
     agent.startTask(task);
     try {
       log.essential("worker", "Claimed task, starting generation");
-      slf4j.info("Loading model {} ({} frames at 480p)", model, 49 + 16 * random.nextInt(3));
+      int frames = 49 + 16 * random.nextInt(3);
+      // SLF4J's fluent API: the key-value pairs become the record's metadata (heartlog logs --meta).
+      slf4j.atInfo().addKeyValue("model", model).addKeyValue("frames", frames)
+          .log("Loading model {} ({} frames at 480p)", model, frames);
       slf4j.debug("Sampler: unipc, 30 steps, guidance 5.0");
       jul.info("Prompt encoded with T5 text encoder");
       gpu.use(18_000 + random.nextInt(6_000));

@@ -10,9 +10,11 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,6 +61,12 @@ final class LogsCommand implements Callable<Integer> {
   @Option(names = "--component", paramLabel = "NAME",
       description = "Only records of this component or logger, or below it (diffusers covers diffusers.pipelines; any case).")
   String component;
+
+  @Option(names = "--meta", paramLabel = "KEY=VALUE",
+      description = "Only records whose metadata has KEY with this VALUE (model=wan2.1; frame=12 matches the"
+          + " number and the text). Repeat it for more keys: all must match. Combine it with --since, --worker or"
+          + " --task on a large store: no index serves it.")
+  Map<String, String> metadata = new LinkedHashMap<>();
 
   @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most N records (default ${DEFAULT-VALUE}).")
   int limit;
@@ -136,7 +144,7 @@ final class LogsCommand implements Callable<Integer> {
       minimum = "WARNING";
     }
     try {
-      return new LogFilter(worker, task, minimum, since, until, grep, component, limit);
+      return new LogFilter(worker, task, minimum, since, until, grep, component, metadata, limit);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -160,6 +160,29 @@ class CommandLineTest {
   }
 
   @Test
+  void logsFilterByMetadata() {
+    // The demo logs each task's model and frame count as SLF4J key-value pairs.
+    Cli.Result loading = Cli.run("logs", "--grep", "Loading model", "--json", "--limit", "10000", "--db-url", url);
+    java.util.regex.Matcher first = java.util.regex.Pattern.compile("\"model\": ?\"([^\"]+)\"").matcher(loading.out());
+    assertThat(first.find()).as(loading.out()).isTrue();
+    String model = first.group(1);
+
+    Cli.Result ofModel = Cli.run("logs", "--meta", "model=" + model, "--json", "--limit", "10000", "--db-url", url);
+    Cli.Result none = Cli.run("logs", "--meta", "model=" + model, "--meta", "frames=0", "--db-url", url);
+    Cli.Result bad = Cli.run("logs", "--meta", "model", "--db-url", url);
+
+    assertThat(ofModel.exitCode()).as(ofModel.err()).isZero();
+    assertThat(ofModel.out().lines()).as("the loading records of that model, and no other record")
+        .isNotEmpty()
+        .containsExactlyElementsOf(loading.out().lines().filter(line -> line.contains("Loading model " + model + " ")).toList());
+    assertThat(ofModel.out()).as("frames, a number in the metadata").containsPattern("\"frames\": \\d+");
+    assertThat(none.out()).isEmpty();
+    assertThat(none.err()).contains("no records match");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err()).contains("KEY=VALUE");
+  }
+
+  @Test
   void logsJsonShowsAllThreeCapturePathsReachedTheStore() throws IOException {
     Cli.Result result = Cli.run("logs", "--json", "--limit", "10000", "--db-url", url);
 

@@ -272,6 +272,34 @@ class ViewerBrowserTest {
     assertThat(browser.findElement(By.id("tail-control")).isDisplayed()).as("no live tail on an older page").isFalse();
   }
 
+  @Test
+  @Order(10)
+  void aMetadataValueOpensTheRecordsWithTheSameValueAndTheLiveTailKeepsToThem() throws Exception {
+    browser.get(base + "/#/explore?worker=demo-gpu-1");
+    waitForRows(By.cssSelector("#explore-records tbody tr"));
+    WebElement row = rows().stream().filter(r -> r.getText().contains("Loading model")).findFirst().orElseThrow();
+    row.findElement(By.cssSelector("details.meta summary")).click();
+    WebElement model = row.findElement(By.xpath(".//dt[text()='model']/following-sibling::dd[1]/a"));
+    String name = model.getText();
+
+    model.click();   // the demo's SLF4J key-value pair: the records of that model, from every worker
+    waitUntil(() -> browser.getCurrentUrl().contains("meta=model%3D") && !rows().isEmpty()
+        && rows().stream().allMatch(r -> r.getText().contains("Loading model " + name + " ")));
+    assertThat(browser.findElement(By.name("meta")).getAttribute("value")).isEqualTo("model=" + name);
+    waitUntilText(By.id("tail-control"), "live");
+
+    Store.open(url, null, null).withConnection(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT func_worker_heartbeat_with_logs('demo-gpu-1', NULL, NULL, "
+          + "jsonb_build_array(jsonb_build_object('message', 'another model live', 'metadata', jsonb_build_object('model', 'x')),"
+          + " jsonb_build_object('message', 'this model live', 'metadata', jsonb_build_object('model', ?::text))), NULL)")) {
+        s.setString(1, name);
+        return s.execute();
+      }
+    });
+    waitUntilText(By.id("explore-records"), "this model live");
+    assertThat(browser.findElement(By.id("explore-records")).getText()).doesNotContain("another model live");
+  }
+
   private List<WebElement> rows() {
     return browser.findElements(By.cssSelector("#explore-records tbody tr"));
   }
