@@ -91,10 +91,14 @@ function metadataList(metadata) {
   const entries = Object.entries(metadata || {}).filter(([key]) => key !== 'exception');
   if (entries.length === 0) return '';
   const value = v => typeof v === 'string' ? v : JSON.stringify(v);
-  // A logger or component opens Explore on the records of it and those below it.
+  // A logger or component opens Explore on the records of it and those below it; any other
+  // string, number or boolean on the records whose metadata has the same.
+  const scalar = v => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
   const shown = (key, v) => (key === 'logger' || key === 'component') && typeof v === 'string'
     ? `<a class="component" href="#/explore?component=${encodeURIComponent(v)}" title="the records of ${esc(v)} and below it">${esc(v)}</a>`
-    : esc(value(v));
+    : scalar(v)
+      ? `<a class="meta-value" href="#/explore?${new URLSearchParams([['meta', `${key}=${value(v)}`]])}" title="the records whose ${esc(key)} is ${esc(value(v))}">${esc(value(v))}</a>`
+      : esc(value(v));
   return `<details class="meta"><summary>${esc(entries.map(([key]) => key).join(', '))}</summary>
     <dl class="kv">${entries.map(([key, v]) => `<dt>${esc(key)}</dt><dd>${shown(key, v)}</dd>`).join('')}</dl></details>`;
 }

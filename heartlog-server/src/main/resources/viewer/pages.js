@@ -129,12 +129,13 @@ async function explorePage(view) {
       <label>Minimum level<select name="level"><option value="">any</option>${LEVELS.map(l => `<option ${params.get('level') === l ? 'selected' : ''}>${l}</option>`).join('')}</select></label>
       ${field('since', 'Since', 'placeholder="2h or 2026-11-27T22:00Z" size="18"')}${field('until', 'Until', 'size="18"')}${field('grep', 'Text')}
       ${field('component', 'Component', 'placeholder="logger or component" size="14"')}
+      ${(params.getAll('meta').length ? params.getAll('meta') : ['']).map(pair => `<label>Metadata<input name="meta" value="${esc(pair)}" placeholder="key=value" size="16"></label>`).join('')}
       ${field('limit', 'Page size', 'size="5" placeholder="100"')}<button class="primary">Apply</button></form>
     <div id="results"><p class="loading">Loading records…</p></div>`;
   view.querySelector('#filters').addEventListener('submit', event => {
     event.preventDefault();
     const next = new URLSearchParams();
-    new FormData(event.target).forEach((value, key) => { if (String(value).trim()) next.set(key, String(value).trim()); });
+    new FormData(event.target).forEach((value, key) => { if (String(value).trim()) next.append(key, String(value).trim()); });
     location.hash = '#/explore' + (next.toString() ? '?' + next.toString() : '');
   });
   const records = await api('/api/logs?' + params.toString());
@@ -156,8 +157,8 @@ async function explorePage(view) {
     });
   }
   const body = view.querySelector('#explore-records tbody');
-  const tailParams = {};
-  ['worker', 'task', 'level', 'grep', 'component'].forEach(k => { if (params.get(k)) tailParams[k] = params.get(k); });
+  const tailParams = [];
+  ['worker', 'task', 'level', 'grep', 'component', 'meta'].forEach(k => params.getAll(k).filter(v => v).forEach(v => tailParams.push([k, v])));
   const tail = liveTail(tailParams, record => {
     view.querySelector('#explore-records').hidden = false;
     body.insertAdjacentHTML('beforeend', recordRow(record));
