@@ -1,6 +1,7 @@
 package dev.heartlog.server;
 
 import dev.heartlog.store.LogFilter;
+import dev.heartlog.store.MetadataFilter;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.StoreException;
 import dev.heartlog.store.StoreJson;
@@ -120,7 +121,7 @@ final class QueryRoutes {
           time(ctx.queryParam("until")),
           blankToNull(ctx.queryParam("grep")),
           blankToNull(ctx.queryParam("component")),
-          LogFilter.metadataOf(ctx.queryParams("meta")),
+          MetadataFilter.parse(ctx.queryParams("meta")),
           intParam(ctx, "limit", LogFilter.DEFAULT_LIMIT));
     } catch (IllegalArgumentException e) {
       throw PostgrestError.badRequest("HL400", e.getMessage());

@@ -1,6 +1,7 @@
 package dev.heartlog.server;
 
 import dev.heartlog.store.LogFilter;
+import dev.heartlog.store.MetadataFilter;
 import dev.heartlog.store.StoredRecord;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +17,7 @@ import java.util.function.Function;
  *
  * @param minimumLevel an index into {@link LogFilter#LEVELS}; 0 keeps every level
  * @param grep lowercased
- * @param metadata as {@link LogFilter#metadata}
+ * @param metadata as {@link LogFilter#metadata}, matched as {@link MetadataFilter} says
  * @param afterId null: only what is stored from now on
  */
 record TailRequest(
@@ -61,7 +62,7 @@ record TailRequest(
     String grep = blank(queryParam.apply("grep"));
     return new TailRequest(blank(queryParam.apply("worker")), blank(queryParam.apply("task")), minimumLevel,
         grep == null ? null : grep.toLowerCase(Locale.ROOT), blank(queryParam.apply("component")),
-        LogFilter.metadataOf(queryParams.apply("meta")), afterId);
+        MetadataFilter.parse(queryParams.apply("meta")), afterId);
   }
 
   /** Whether this follower wants {@code record}. */
@@ -71,7 +72,7 @@ record TailRequest(
         && LogFilter.LEVELS.indexOf(record.level()) >= minimumLevel
         && (grep == null || record.message().toLowerCase(Locale.ROOT).contains(grep))
         && (component == null || LogFilter.covers(component, record.component()))
-        && (metadata.isEmpty() || LogFilter.matchesMetadata(metadata, record));
+        && (metadata.isEmpty() || MetadataFilter.matches(metadata, record));
   }
 
   /**

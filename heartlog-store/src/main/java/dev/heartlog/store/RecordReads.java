@@ -222,10 +222,9 @@ final class RecordReads {
     return q.queryOne("issued-log-id", Map.of(), rs -> rs.getLong("id"));
   }
 
-  /** A filter's metadata as the queries take it: its keys and values, in the same order; null for none. */
+  /** A filter's metadata as the queries take it: the objects one of which it contains; null for none. */
   private static void putMetadata(Map<String, Object> values, Map<String, String> metadata) {
-    values.put("meta_keys", metadata.isEmpty() ? null : metadata.keySet().toArray(String[]::new));
-    values.put("meta_values", metadata.isEmpty() ? null : metadata.values().toArray(String[]::new));
+    values.put("meta", metadata.isEmpty() ? null : MetadataFilter.containedObjects(metadata));
   }
 
   private static Map<String, Object> filterValues(LogFilter filter) {

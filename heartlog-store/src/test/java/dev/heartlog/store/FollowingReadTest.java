@@ -90,6 +90,7 @@ class FollowingReadTest {
     values.put("task", null);
     values.put("grep", null);
     values.put("component", null);
+    values.put("meta", null);
     values.put("levels", connection.createArrayOf("text", new String[] {"ERROR", "CRITICAL"}));
     values.put("limit", 10_000);
     return explain(connection, "logs-after", values);
@@ -107,6 +108,7 @@ class FollowingReadTest {
     values.put("tasks", null);
     values.put("grep", null);
     values.put("component", null);
+    values.put("meta", null);
     values.put("levels", connection.createArrayOf("text", new String[] {"ERROR", "CRITICAL"}));
     values.put("limit", 5_000);
     return explain(connection, "records-for-followers", values);

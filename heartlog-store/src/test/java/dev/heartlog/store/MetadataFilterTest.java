@@ -90,7 +90,7 @@ class MetadataFilterTest {
         Map.of("preview", "true"), Map.of("frame", "[12]"), Map.of("model", "null"), Map.of("gpu", "{\"name\": \"H200\"}"),
         Map.of("note", "café \"quoted\""), Map.of("missing", "x"));
     for (Map<String, String> metadata : filters) {
-      assertThat(all.stream().filter(record -> LogFilter.matchesMetadata(metadata, record)).map(StoredRecord::message))
+      assertThat(all.stream().filter(record -> MetadataFilter.matches(metadata, record)).map(StoredRecord::message))
           .as(metadata.toString())
           .containsExactlyElementsOf(messages(metadata));
     }
@@ -113,10 +113,28 @@ class MetadataFilterTest {
 
   @Test
   void keyValueTextsAreSplitAtTheFirstEqualsSign() {
-    assertThat(LogFilter.metadataOf(List.of("model=wan2.1", " frame =12", "", "expr=a=b", "empty=")))
+    assertThat(MetadataFilter.parse(List.of("model=wan2.1", " frame =12", "", "expr=a=b", "empty=")))
         .containsExactly(Map.entry("model", "wan2.1"), Map.entry("frame", "12"), Map.entry("expr", "a=b"),
             Map.entry("empty", ""));
-    assertThatThrownBy(() -> LogFilter.metadataOf(List.of("model"))).hasMessageContaining("key=value");
-    assertThatThrownBy(() -> LogFilter.metadataOf(List.of("=wan2.1"))).hasMessageContaining("key=value");
+    assertThatThrownBy(() -> MetadataFilter.parse(List.of("model"))).hasMessageContaining("key=value");
+    assertThatThrownBy(() -> MetadataFilter.parse(List.of("=wan2.1"))).hasMessageContaining("key=value");
+    assertThatThrownBy(() -> MetadataFilter.parse(List.of("model=wan\0"))).hasMessageContaining("NUL");
+    assertThatThrownBy(() -> MetadataFilter.parse(java.util.stream.IntStream.range(0, 9).mapToObj(i -> "k" + i + "=v").toList()))
+        .hasMessageContaining("at most 8 keys");
+  }
+
+  @Test
+  void theStoreIsAskedForEveryWayOfWritingTheValuesAsJson() {
+    Map<String, String> wanted = new LinkedHashMap<>();
+    wanted.put("model", "wan \"2.1\"");
+    wanted.put("frame", "012");
+    wanted.put("preview", "true");
+    assertThat(MetadataFilter.containedObjects(wanted)).containsExactly(
+        "{\"model\": \"wan \\\"2.1\\\"\", \"frame\": \"012\", \"preview\": \"true\"}",
+        "{\"model\": \"wan \\\"2.1\\\"\", \"frame\": \"012\", \"preview\": true}",
+        "{\"model\": \"wan \\\"2.1\\\"\", \"frame\": 12, \"preview\": \"true\"}",
+        "{\"model\": \"wan \\\"2.1\\\"\", \"frame\": 12, \"preview\": true}");
+    assertThat(messages(Map.of("frame", "012"))).as("012 is no JSON, but reads as 12")
+        .containsExactly("wan2.1 frame 12 as a number");
   }
 }

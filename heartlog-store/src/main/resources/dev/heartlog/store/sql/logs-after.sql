@@ -26,15 +26,7 @@ FROM (SELECT id,
         AND (:grep::text IS NULL OR strpos(lower(message), lower(:grep::text)) > 0)
         AND (:component::text IS NULL OR lower(coalesce(metadata->>'component', metadata->>'logger')) = lower(:component::text)
              OR starts_with(lower(coalesce(metadata->>'component', metadata->>'logger')), lower(:component::text) || '.'))
-        AND (:meta_keys::text[] IS NULL
-             OR NOT EXISTS (SELECT FROM unnest(:meta_keys::text[], :meta_values::text[]) AS pair (key, value)
-                            WHERE NOT CASE jsonb_typeof(metadata -> pair.key)
-                                          WHEN 'number' THEN CASE WHEN pair.value ~ '^-?[0-9]{1,100}(\.[0-9]{1,100})?([eE][-+]?[0-9]{1,3})?$'
-                                                                  THEN (metadata ->> pair.key)::numeric = pair.value::numeric
-                                                                  ELSE false END
-                                          WHEN 'string' THEN metadata ->> pair.key = pair.value
-                                          WHEN 'boolean' THEN metadata ->> pair.key = pair.value
-                                          ELSE false END))
+        AND (:meta::jsonb[] IS NULL OR metadata @> ANY (:meta::jsonb[]))
       ORDER BY id DESC
       LIMIT :limit) AS newest
 ORDER BY id

@@ -6,10 +6,9 @@
 -- windows; it bounds the records' time from below only. :before_id, with :before_ts and
 -- :before_seq, keeps only the records that come after that record in this order (the next
 -- page): those of its time too that come after it, which a bound on time alone would skip.
--- :meta_keys and :meta_values, where given, keep the records whose metadata has each key with
--- its value: a string or boolean as its text, a number equal to a value that reads as one (the
--- pattern is LogFilter.NUMBER's: `frame` 12 and 12.0 match '12'). No index serves them, so they
--- narrow what the other filters read.
+-- :meta, where given, keeps the records whose metadata contains one of its objects: every way
+-- of writing the wanted values as JSON (MetadataFilter). No index serves it, so it narrows what
+-- the other filters read.
 SELECT id,
        timestamp,
        created_at,
@@ -38,14 +37,6 @@ WHERE (:worker::text IS NULL OR source_id = :worker::text)
   AND (:grep::text IS NULL OR strpos(lower(message), lower(:grep::text)) > 0)
   AND (:component::text IS NULL OR lower(coalesce(metadata->>'component', metadata->>'logger')) = lower(:component::text)
        OR starts_with(lower(coalesce(metadata->>'component', metadata->>'logger')), lower(:component::text) || '.'))
-  AND (:meta_keys::text[] IS NULL
-       OR NOT EXISTS (SELECT FROM unnest(:meta_keys::text[], :meta_values::text[]) AS pair (key, value)
-                      WHERE NOT CASE jsonb_typeof(metadata -> pair.key)
-                                    WHEN 'number' THEN CASE WHEN pair.value ~ '^-?[0-9]{1,100}(\.[0-9]{1,100})?([eE][-+]?[0-9]{1,3})?$'
-                                                            THEN (metadata ->> pair.key)::numeric = pair.value::numeric
-                                                            ELSE false END
-                                    WHEN 'string' THEN metadata ->> pair.key = pair.value
-                                    WHEN 'boolean' THEN metadata ->> pair.key = pair.value
-                                    ELSE false END))
+  AND (:meta::jsonb[] IS NULL OR metadata @> ANY (:meta::jsonb[]))
 ORDER BY timestamp DESC, seq DESC NULLS LAST, id DESC
 LIMIT :limit

@@ -8,7 +8,7 @@
 -- The follower needs every id, to tell an id it has seen from one still to come; it needs the
 -- record only where it may want it: one of :workers (NULL: any), one of :tasks (NULL: any), one
 -- of :levels, :grep in its message (NULL: any), of :component or below it (NULL: any), and with
--- each of :meta_keys in its metadata with its :meta_values (NULL: any). So
+-- metadata containing one of :meta (NULL: any). So
 -- following a fleet's errors reads a few bytes for each of its other records, not each whole
 -- record.
 SELECT id,
@@ -32,15 +32,7 @@ FROM (SELECT l.*,
                   OR lower(coalesce(l.metadata->>'component', l.metadata->>'logger')) = lower(:component::text)
                   OR starts_with(lower(coalesce(l.metadata->>'component', l.metadata->>'logger')),
                                  lower(:component::text) || '.'))
-             AND (:meta_keys::text[] IS NULL
-                  OR NOT EXISTS (SELECT FROM unnest(:meta_keys::text[], :meta_values::text[]) AS pair (key, value)
-                                 WHERE NOT CASE jsonb_typeof(l.metadata -> pair.key)
-                                               WHEN 'number' THEN CASE WHEN pair.value ~ '^-?[0-9]{1,100}(\.[0-9]{1,100})?([eE][-+]?[0-9]{1,3})?$'
-                                                                       THEN (l.metadata ->> pair.key)::numeric = pair.value::numeric
-                                                                       ELSE false END
-                                               WHEN 'string' THEN l.metadata ->> pair.key = pair.value
-                                               WHEN 'boolean' THEN l.metadata ->> pair.key = pair.value
-                                               ELSE false END)) AS wanted
+             AND (:meta::jsonb[] IS NULL OR l.metadata @> ANY (:meta::jsonb[])) AS wanted
       FROM system_logs l
       WHERE (l.id > :after_id AND l.id <= :until_id) OR l.id = ANY (:also_ids::bigint[])
       ORDER BY l.id
