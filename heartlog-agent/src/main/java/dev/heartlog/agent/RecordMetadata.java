@@ -1,5 +1,7 @@
 package dev.heartlog.agent;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Arrays;
@@ -7,6 +9,7 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * A record's metadata as an appender builds it: a few entries (logger, thread, MDC) in insertion
@@ -21,6 +24,27 @@ public final class RecordMetadata extends AbstractMap<String, Object> {
 
   private Object[] entries; // key 0, value 0, key 1, value 1, ...
   private int size;
+
+  /**
+   * A value as a record keeps it when it is given now but written later, on the heartbeat
+   * thread: one that cannot change (a string, a number of the JDK's, a boolean, a UUID) as it is,
+   * so a number stays a number in the store; anything else as its text now.
+   */
+  public static Object captured(Object value) {
+    boolean unchangeable = value == null
+        || value instanceof String
+        || value instanceof Integer
+        || value instanceof Long
+        || value instanceof Short
+        || value instanceof Byte
+        || value instanceof Double
+        || value instanceof Float
+        || value instanceof BigInteger
+        || value instanceof BigDecimal
+        || value instanceof Boolean
+        || value instanceof UUID;
+    return unchangeable ? value : String.valueOf(value);
+  }
 
   /** An empty map with room for {@code expectedEntries} before it grows. */
   public RecordMetadata(int expectedEntries) {

@@ -6,6 +6,10 @@ import java.io.StringWriter;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * The seed worker's own logging functions ({@code essential, success, warning, error, critical,
@@ -14,6 +18,9 @@ import java.time.format.DateTimeFormatter;
  *
  * <p>With an echo stream, each call also prints the seed's console line, {@code [HH:MM:SS] LEVEL
  * COMPONENT [Task id] message}, which {@code heartlog run} parses back when it wraps a process.
+ *
+ * <p>{@link #with} gives a facade whose records also carry fields of context, the seed's
+ * "structured metadata" (model name, task type): {@code log.with("model", "wan2.1")}.
  */
 public final class WorkerLog {
 
@@ -21,20 +28,44 @@ public final class WorkerLog {
 
   private final HeartlogAgent agent;
   private final PrintStream echo;
+  private final Map<String, Object> fields;   // unmodifiable, in the order given
 
-  private WorkerLog(HeartlogAgent agent, PrintStream echo) {
+  private WorkerLog(HeartlogAgent agent, PrintStream echo, Map<String, Object> fields) {
     this.agent = agent;
     this.echo = echo;
+    this.fields = fields;
   }
 
   /** A facade that only captures. */
   public static WorkerLog of(HeartlogAgent agent) {
-    return new WorkerLog(java.util.Objects.requireNonNull(agent, "agent"), null);
+    return new WorkerLog(Objects.requireNonNull(agent, "agent"), null, Map.of());
   }
 
   /** A facade that captures and prints each line to {@code echo}, as the seed's console does. */
   public static WorkerLog of(HeartlogAgent agent, PrintStream echo) {
-    return new WorkerLog(java.util.Objects.requireNonNull(agent, "agent"), echo);
+    return new WorkerLog(Objects.requireNonNull(agent, "agent"), echo, Map.of());
+  }
+
+  /** This facade, its records also carrying {@code key} with {@code value} (see {@link #with(Map)}). */
+  public WorkerLog with(String key, Object value) {
+    Map<String, Object> field = new LinkedHashMap<>();
+    field.put(key, value);
+    return with(field);
+  }
+
+  /**
+   * This facade, its records also carrying these fields in their metadata (after those it
+   * already has; a key given again takes the new value): {@code log.with(Map.of("model",
+   * "wan2.1", "task_type", "t2v"))}, to be found with {@code heartlog logs --meta model=wan2.1}.
+   * A value that cannot change (a string, a JDK number, a boolean, a UUID) is kept as it is, any
+   * other as its text now. A record's own {@code component}, {@code kind} and {@code exception}
+   * are not replaced. This facade is not changed.
+   */
+  public WorkerLog with(Map<String, ?> more) {
+    Map<String, Object> all = new LinkedHashMap<>(fields);
+    more.forEach((key, value) -> all.put(Objects.requireNonNull(key, "field keys must not be null"),
+        RecordMetadata.captured(value)));
+    return new WorkerLog(agent, echo, Collections.unmodifiableMap(all));
   }
 
   /** An important step of the worker's work, always kept (INFO). */
@@ -116,7 +147,8 @@ public final class WorkerLog {
     if (!agent.isEnabled(level, component)) {
       return;
     }
-    RecordMetadata metadata = new RecordMetadata(3);
+    RecordMetadata metadata = new RecordMetadata(3 + fields.size());
+    fields.forEach(metadata::put);
     metadata.put("component", component);
     metadata.put("kind", kind);
     if (error != null) {

@@ -47,6 +47,32 @@ class WorkerLogTest {
   }
 
   @Test
+  void withGivesAFacadeWhoseRecordsCarryFieldsOfContext() {
+    RecordingTransport store = new RecordingTransport();
+    java.util.List<String> loras = new java.util.ArrayList<>(java.util.List.of("style-a"));
+    try (HeartlogAgent agent = AgentTestSupport.agent(store).build()) {
+      WorkerLog log = WorkerLog.of(agent);
+      WorkerLog render = log.with("model", "wan2.1").with(java.util.Map.of("frames", 81, "loras", loras));
+      WorkerLog again = render.with("model", "wan2.2").with("component", "not the record's");
+      loras.add("added later");   // after with: the records keep what with saw
+      render.essential("generator", "rendering");
+      again.error("generator", "failed", null, new IllegalStateException("boom"));
+      log.essential("worker", "plain");
+      agent.flush(Duration.ofSeconds(10));
+    }
+
+    assertThat(store.storedRecords()).extracting(LogRecord::message).containsExactly("rendering", "failed", "plain");
+    assertThat(store.storedRecords().get(0).metadata())
+        .containsEntry("model", "wan2.1").containsEntry("frames", 81).containsEntry("loras", "[style-a]")
+        .containsEntry("component", "generator").containsEntry("kind", "essential");
+    assertThat(store.storedRecords().get(1).metadata())
+        .containsEntry("model", "wan2.2").containsEntry("frames", 81)
+        .as("a record's own component is not replaced").containsEntry("component", "generator")
+        .containsKey("exception");
+    assertThat(store.storedRecords().get(2).metadata()).containsOnlyKeys("component", "kind");
+  }
+
+  @Test
   void levelsPerComponentChooseWhatIsBufferedAndCanChangeWhileTheWorkerRuns() {
     RecordingTransport store = new RecordingTransport();
     try (HeartlogAgent agent = AgentTestSupport.agent(store).levels("WARNING,GENERATOR=DEBUG").build()) {

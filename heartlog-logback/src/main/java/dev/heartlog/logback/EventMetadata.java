@@ -4,13 +4,10 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import dev.heartlog.agent.RecordMetadata;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import org.slf4j.Marker;
 import org.slf4j.event.KeyValuePair;
 
@@ -80,33 +77,11 @@ final class EventMetadata {
     if (pairs != null) {
       for (KeyValuePair pair : pairs) {
         if (!taskKey.equals(pair.key)) {
-          metadata.put(String.valueOf(pair.key), asCaptured(pair.value));
+          metadata.put(String.valueOf(pair.key), RecordMetadata.captured(pair.value));   // read later, elsewhere
         }
       }
     }
     return metadata;
-  }
-
-  /**
-   * A key-value pair's value as the record keeps it: a value that cannot change (a string, a
-   * number of the JDK's, a boolean, a UUID) as it is, so a number stays a number in the store;
-   * anything else as its text now, on the logging thread, as the call saw it, since the batch is
-   * written later on another thread.
-   */
-  private static Object asCaptured(Object value) {
-    boolean unchangeable = value == null
-        || value instanceof String
-        || value instanceof Integer
-        || value instanceof Long
-        || value instanceof Short
-        || value instanceof Byte
-        || value instanceof Double
-        || value instanceof Float
-        || value instanceof BigInteger
-        || value instanceof BigDecimal
-        || value instanceof Boolean
-        || value instanceof UUID;
-    return unchangeable ? value : String.valueOf(value);
   }
 
   private static boolean isEmpty(List<?> list) {
