@@ -1,8 +1,12 @@
 package dev.heartlog.bench;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -32,6 +36,27 @@ final class BenchDatabase {
    */
   static void dropDatabase(String admin, String name) throws SQLException {
     execute(admin, "DROP DATABASE IF EXISTS load_" + name + " WITH (FORCE)");
+  }
+
+  /**
+   * QueryLoad's store, started on the data QueryLoad filled and keeps in {@code
+   * java.io.tmpdir/heartlog-queryload}, for the load generators that read it.
+   */
+  static EmbeddedPostgres queryLoadServer() throws IOException {
+    return EmbeddedPostgres.builder()
+        .setDataDirectory(Path.of(System.getProperty("java.io.tmpdir"), "heartlog-queryload"))
+        .setCleanDataDirectory(false)
+        .setServerConfig("shared_buffers", "1GB")
+        .start();
+  }
+
+  /** A pool as {@code heartlog serve}'s: a few connections, each query planned with its values. */
+  static HikariDataSource servePool(String url) {
+    HikariConfig pool = new HikariConfig();
+    pool.setJdbcUrl(url);
+    pool.setMaximumPoolSize(4);
+    pool.setConnectionInitSql("SET plan_cache_mode = force_custom_plan");
+    return new HikariDataSource(pool);
   }
 
   static void execute(String url, String sql) throws SQLException {

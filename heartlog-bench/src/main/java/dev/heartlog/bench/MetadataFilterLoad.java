@@ -1,11 +1,9 @@
 package dev.heartlog.bench;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.Store;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,18 +29,9 @@ public final class MetadataFilterLoad {
 
   public static void main(String[] args) throws Exception {
     int samples = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-    Path data = Path.of(System.getProperty("java.io.tmpdir"), "heartlog-queryload");
-    try (EmbeddedPostgres server = EmbeddedPostgres.builder()
-        .setDataDirectory(data)
-        .setCleanDataDirectory(false)
-        .setServerConfig("shared_buffers", "1GB")
-        .start()) {
+    try (EmbeddedPostgres server = BenchDatabase.queryLoadServer()) {
       String url = "jdbc:postgresql://localhost:" + server.getPort() + "/postgres?user=postgres";
-      HikariConfig config = new HikariConfig();
-      config.setJdbcUrl(url);
-      config.setMaximumPoolSize(4);
-      config.setConnectionInitSql("SET plan_cache_mode = force_custom_plan");
-      try (HikariDataSource pool = new HikariDataSource(config)) {
+      try (HikariDataSource pool = BenchDatabase.servePool(url)) {
         Store store = Store.open(pool, url);
         Instant end = Instant.parse(BenchDatabase.scalar(url,
             "SELECT to_char(max(timestamp) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM system_logs"))

@@ -1,12 +1,10 @@
 package dev.heartlog.bench;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TaskFilter;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -45,14 +43,9 @@ public final class ViewerPagesLoad {
 
   public static void main(String[] args) throws Exception {
     int samples = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-    Path data = Path.of(System.getProperty("java.io.tmpdir"), "heartlog-queryload");
-    try (EmbeddedPostgres server = EmbeddedPostgres.builder()
-        .setDataDirectory(data)
-        .setCleanDataDirectory(false)
-        .setServerConfig("shared_buffers", "1GB")
-        .start()) {
+    try (EmbeddedPostgres server = BenchDatabase.queryLoadServer()) {
       String url = "jdbc:postgresql://localhost:" + server.getPort() + "/postgres?user=postgres";
-      try (HikariDataSource dataSource = pool(url)) {
+      try (HikariDataSource dataSource = BenchDatabase.servePool(url)) {
         Store store = Store.open(dataSource, url);
         Instant end = justAfterNewest(url);
         System.out.println("records end at " + end + "; now " + Instant.now());
@@ -136,7 +129,7 @@ public final class ViewerPagesLoad {
             + "'worker', 'gpu-' || g % 1000, 'incident-' || g % 1000 || '-' || (g / 1000) / 200, "
             + "'{\"logger\": \"wgp.generator\"}', 'incident-' || g % 1000, g / 1000 "
             + "FROM generate_series(0, 1999999) g");
-    try (HikariDataSource dataSource = pool(url)) {
+    try (HikariDataSource dataSource = BenchDatabase.servePool(url)) {
       timeIncident(Store.open(dataSource, url), justAfterNewest(url), samples);
     }
   }
@@ -182,14 +175,6 @@ public final class ViewerPagesLoad {
   }
 
   /** A pool as heartlog serve's: each statement planned with its values. */
-  private static HikariDataSource pool(String url) {
-    HikariConfig pool = new HikariConfig();
-    pool.setJdbcUrl(url);
-    pool.setMaximumPoolSize(4);
-    pool.setConnectionInitSql("SET plan_cache_mode = force_custom_plan");
-    return new HikariDataSource(pool);
-  }
-
   /** Just after the newest record's time: "now" for a store whose records ended when it was filled. */
   private static Instant justAfterNewest(String url) throws SQLException {
     try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement();
