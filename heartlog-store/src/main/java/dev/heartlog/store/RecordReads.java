@@ -100,6 +100,15 @@ final class RecordReads {
     values.put("until", filter.until());
     values.put("limit", filter.limit());
     return queries.onOneConnection(q -> {
+      values.put("tasks", null);
+      if (!filter.metadata().isEmpty()) {
+        putMetadata(values, filter.metadata());
+        List<String> described = q.query("described-tasks", values, rs -> rs.getString("task_id"));
+        if (described.isEmpty()) {
+          return List.of();
+        }
+        values.put("tasks", described.toArray(String[]::new));
+      }
       List<String> picked = inNewestWindows(q, filter.workerId() == null, "recent-tasks", values,
           rs -> rs.getString("task_id"), filter.until(), filter.since(), filter.limit());
       if (picked.isEmpty()) {

@@ -1,6 +1,9 @@
 package dev.heartlog.store;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Which tasks {@code heartlog tasks} (and {@code GET /api/tasks}) lists: those with records in a
@@ -11,9 +14,13 @@ import java.time.Instant;
  * @param until only tasks with records made before this time
  * @param failedOnly only tasks with an ERROR or CRITICAL record in the range: heartlog's sign
  *     that a task failed
+ * @param metadata only tasks with a record in the range (of the worker, where one is given) whose
+ *     metadata has each of these keys with its value, as {@link MetadataFilter} matches them; the
+ *     record that failed a task need not be that one. Empty: no filter
  * @param limit at most this many tasks, the most recently active
  */
-public record TaskFilter(String workerId, Instant since, Instant until, boolean failedOnly, int limit) {
+public record TaskFilter(
+    String workerId, Instant since, Instant until, boolean failedOnly, Map<String, String> metadata, int limit) {
 
   /** Tasks when no limit is given. */
   public static final int DEFAULT_LIMIT = 50;
@@ -22,6 +29,13 @@ public record TaskFilter(String workerId, Instant since, Instant until, boolean 
     if (limit <= 0) {
       throw new IllegalArgumentException("limit must be positive");
     }
+    metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+    MetadataFilter.check(metadata);
+  }
+
+  /** A filter on everything but the metadata. */
+  public TaskFilter(String workerId, Instant since, Instant until, boolean failedOnly, int limit) {
+    this(workerId, since, until, failedOnly, Map.of(), limit);
   }
 
   /** The levels of the records that pick a task. */

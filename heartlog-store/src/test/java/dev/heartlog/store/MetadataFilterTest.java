@@ -31,9 +31,25 @@ class MetadataFilterTest {
              {"timestamp": "2026-11-27T10:00:03Z", "level": "INFO", "message": "no metadata"},
              {"timestamp": "2026-11-27T10:00:04Z", "level": "ERROR", "message": "wan2.1 failed",
               "metadata": {"model": "wan2.1", "gpu": {"name": "H200"}, "note": "caf\\u00e9 \\"quoted\\""}}]""");
+        s.execute();
+      }
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT func_worker_heartbeat_with_logs('gpu-2', 81559, 1000, ?::jsonb, NULL)")) {
+        s.setString(1, """
+            [{"timestamp": "2026-11-27T11:00:00Z", "level": "INFO", "message": "claimed render-a", "task_id": "render-a",
+              "metadata": {"queue": "renders"}},
+             {"timestamp": "2026-11-27T11:00:01Z", "level": "INFO", "message": "claimed render-b", "task_id": "render-b",
+              "metadata": {"queue": "renders"}},
+             {"timestamp": "2026-11-27T11:00:02Z", "level": "ERROR", "message": "render-a failed", "task_id": "render-a"},
+             {"timestamp": "2026-11-27T11:00:03Z", "level": "ERROR", "message": "upload-c failed", "task_id": "upload-c",
+              "metadata": {"queue": "uploads"}}]""");
         return s.execute();
       }
     });
+  }
+
+  private static List<String> taskIds(String worker, boolean failedOnly, Map<String, String> metadata) {
+    return store.tasks(new TaskFilter(worker, null, null, failedOnly, metadata, 50)).stream().map(RecentTask::id).toList();
   }
 
   private static List<String> messages(Map<String, String> metadata) {
@@ -101,14 +117,26 @@ class MetadataFilterTest {
     LogFilter wan21 = filter(Map.of("model", "wan2.1"), 100);
     assertThat(store.logsAfter(0, Long.MAX_VALUE, wan21)).extracting(StoredRecord::message)
         .containsExactly("wan2.1 frame 12 as a number", "wan2.1 failed");
+    int stored = store.logs(LogFilter.all()).size();
     assertThat(store.recordsForFollowers(0, Long.MAX_VALUE, List.of(), List.of(wan21), 100))
-        .hasSize(5)
+        .hasSize(stored)
         .filteredOn(followed -> followed.record() != null).extracting(followed -> followed.record().message())
         .containsExactly("wan2.1 frame 12 as a number", "wan2.1 failed");
     LogFilter frame12 = filter(Map.of("frame", "12"), 100);
     assertThat(store.recordsForFollowers(0, Long.MAX_VALUE, List.of(), List.of(wan21, frame12), 100))
         .as("followers asking for different metadata: each matches its own, the store sends what any may want")
-        .filteredOn(followed -> followed.record() != null).hasSize(5);
+        .filteredOn(followed -> followed.record() != null).hasSize(stored);
+  }
+
+  @Test
+  void tasksAreThoseWithARecordOfTheMetadataWhicheverRecordFailedThem() {
+    assertThat(taskIds(null, false, Map.of("queue", "renders"))).containsExactly("render-a", "render-b");
+    assertThat(taskIds(null, true, Map.of("queue", "renders"))).as("its error names no queue").containsExactly("render-a");
+    assertThat(taskIds(null, true, Map.of("queue", "uploads"))).containsExactly("upload-c");
+    assertThat(taskIds("gpu-1", false, Map.of("queue", "renders"))).isEmpty();
+    assertThat(taskIds(null, false, Map.of())).containsExactly("upload-c", "render-a", "render-b");
+    assertThat(store.tasks(new TaskFilter(null, null, null, false, Map.of("queue", "renders"), 50)).get(0).records())
+        .as("a task is summed up from all its records").isEqualTo(2);
   }
 
   @Test

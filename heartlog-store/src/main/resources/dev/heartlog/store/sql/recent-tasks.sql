@@ -6,6 +6,7 @@
 -- levels read the errors index and a worker its timeline index. :window_s, where given, picks
 -- only among the records of that many seconds back from :window_end (RecordReads.tasks's search
 -- in growing windows, as for the newest records); it bounds their time from below only.
+-- :tasks, where given, picks only among those tasks (described-tasks.sql's, for a metadata filter).
 SELECT task_id,
        max(timestamp) AS latest
 FROM system_logs
@@ -16,6 +17,7 @@ WHERE task_id IS NOT NULL
   AND (:until::timestamptz IS NULL OR timestamp < :until::timestamptz)
   AND (:window_s::bigint IS NULL
        OR timestamp >= :window_end::timestamptz - make_interval(secs => :window_s::bigint))
+  AND (:tasks::text[] IS NULL OR task_id = ANY (:tasks::text[]))
 GROUP BY task_id
 ORDER BY latest DESC, task_id
 LIMIT :limit
