@@ -176,18 +176,20 @@ async function tasksPage(view) {
   view.innerHTML = `<h1>Tasks</h1><div class="sub">The tasks with records since ${esc(since)}, the most recently active first${failed ? ' (failed: the latest failure first)' : ''}</div>
     <form class="filters" id="task-filters"><label>Worker<input name="worker" value="${esc(params.get('worker') || '')}"></label>
       <label>Since<input name="since" value="${esc(since)}" placeholder="1h or 2026-11-27T22:00Z" size="18"></label>
+      ${(params.getAll('meta').length ? params.getAll('meta') : ['']).map(pair => `<label>Metadata<input name="meta" value="${esc(pair)}" placeholder="key=value" size="16"></label>`).join('')}
       <label class="check"><span><input type="checkbox" name="failed" value="true" ${failed ? 'checked' : ''}> failed only</span></label>
       <button class="primary">Apply</button></form>
     <div id="task-results"><p class="loading">Loading tasks…</p></div>`;
   view.querySelector('#task-filters').addEventListener('submit', event => {
     event.preventDefault();
     const next = new URLSearchParams();
-    new FormData(event.target).forEach((value, key) => { if (String(value).trim()) next.set(key, String(value).trim()); });
+    new FormData(event.target).forEach((value, key) => { if (String(value).trim()) next.append(key, String(value).trim()); });
     location.hash = '#/tasks?' + next.toString();
   });
   const query = new URLSearchParams({ since, limit: '200' });
   if (params.get('worker')) query.set('worker', params.get('worker'));
   if (failed) query.set('failed', 'true');
+  params.getAll('meta').filter(pair => pair).forEach(pair => query.append('meta', pair));
   const tasks = await api('/api/tasks?' + query.toString());
   const results = view.querySelector('#task-results');
   if (!tasks.length) {

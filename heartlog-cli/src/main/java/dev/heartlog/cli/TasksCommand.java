@@ -8,12 +8,15 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -44,6 +47,11 @@ final class TasksCommand implements Callable<Integer> {
       description = "Only the tasks with an ERROR or CRITICAL record in the range, the latest failure first.")
   boolean failed;
 
+  @Option(names = "--meta", paramLabel = "KEY=VALUE",
+      description = "Only the tasks with a record in the range whose metadata has KEY with this VALUE (model=wan2.1),"
+          + " as logs --meta matches it; with --failed, the tasks of that model that failed. Repeat it for more keys.")
+  Map<String, String> metadata = new LinkedHashMap<>();
+
   @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "Tasks to show (default ${DEFAULT-VALUE}).")
   int limit;
 
@@ -52,7 +60,12 @@ final class TasksCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    TaskFilter filter = new TaskFilter(worker, since, until, failed, Math.max(1, limit));
+    TaskFilter filter;
+    try {
+      filter = new TaskFilter(worker, since, until, failed, metadata, Math.max(1, limit));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     List<RecentTask> tasks;
     try (StoreOptions.Opened opened = storeOptions.open()) {
       tasks = opened.store().tasks(filter);

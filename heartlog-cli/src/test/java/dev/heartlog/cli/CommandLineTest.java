@@ -183,6 +183,23 @@ class CommandLineTest {
   }
 
   @Test
+  void tasksFilterByMetadataThoughTheRecordThatFailedThemNamesNoModel() {
+    Cli.Result loading = Cli.run("logs", "--task", failedTask, "--grep", "Loading model", "--json", "--db-url", url);
+    java.util.regex.Matcher named = java.util.regex.Pattern.compile("\"model\": ?\"([^\"]+)\"").matcher(loading.out());
+    assertThat(named.find()).as(loading.out()).isTrue();
+    String model = named.group(1);
+    String another = java.util.stream.Stream.of("wan2.1-t2v-14B", "wan2.1-i2v-480p", "hunyuan-video")
+        .filter(name -> !name.equals(model)).findFirst().orElseThrow();
+
+    Cli.Result ofModel = Cli.run("tasks", "--failed", "--meta", "model=" + model, "--since", "1d", "--db-url", url);
+    Cli.Result ofAnother = Cli.run("tasks", "--failed", "--meta", "model=" + another, "--since", "1d", "--db-url", url);
+
+    assertThat(ofModel.exitCode()).as(ofModel.err()).isZero();
+    assertThat(ofModel.out()).contains(failedTask, "Generation failed: CUDA out of memory");
+    assertThat(ofAnother.out()).doesNotContain(failedTask);
+  }
+
+  @Test
   void logsJsonShowsAllThreeCapturePathsReachedTheStore() throws IOException {
     Cli.Result result = Cli.run("logs", "--json", "--limit", "10000", "--db-url", url);
 

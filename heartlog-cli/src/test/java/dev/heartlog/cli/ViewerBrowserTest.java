@@ -298,6 +298,20 @@ class ViewerBrowserTest {
     });
     waitUntilText(By.id("explore-records"), "this model live");
     assertThat(browser.findElement(By.id("explore-records")).getText()).doesNotContain("another model live");
+
+    // The Tasks page takes the same filter: the tasks that loaded this model.
+    browser.get(base + "/#/tasks?since=1d");
+    waitForRows(By.cssSelector("#tasks tbody tr"));
+    browser.findElement(By.name("meta")).sendKeys("model=" + name);
+    browser.findElement(By.cssSelector("#task-filters button")).click();
+    List<String> expected = Store.open(url, null, null)
+        .tasks(new dev.heartlog.store.TaskFilter(null, java.time.Instant.now().minus(Duration.ofDays(1)), null, false,
+            java.util.Map.of("model", name), 200))
+        .stream().map(dev.heartlog.store.RecentTask::id).toList();
+    assertThat(expected).isNotEmpty();
+    waitUntil(() -> browser.getCurrentUrl().contains("meta=model%3D")
+        && browser.findElements(By.cssSelector("#tasks tbody tr")).stream().map(taskRow -> taskRow.getAttribute("data-task"))
+            .toList().equals(expected));
   }
 
   private List<WebElement> rows() {

@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  *   <li>{@code GET /api/logs?worker=&task=&level=&since=&until=&grep=&component=&meta=&limit=&before=}: an
  *       array of records, oldest first, the newest {@code limit} (default 100) that match; with
  *       {@code before=<id>}, those that come after that record in the listing (the next page)
- *   <li>{@code GET /api/tasks?since=&until=&worker=&failed=&limit=}: the tasks that logged in the
+ *   <li>{@code GET /api/tasks?since=&until=&worker=&failed=&meta=&limit=}: the tasks that logged in the
  *       range (the last hour unless {@code since} says otherwise), the most recently active first;
  *       with {@code failed=true} only those with an error in it
  *   <li>{@code GET /api/tasks/{id}}: the task's timeline
@@ -65,6 +65,7 @@ final class QueryRoutes {
           since != null ? since : clock.instant().minus(Duration.ofHours(1)),
           time(ctx.queryParam("until")),
           booleanParam(ctx, "failed"),
+          MetadataFilter.parse(ctx.queryParams("meta")),
           intParam(ctx, "limit", TaskFilter.DEFAULT_LIMIT));
     } catch (IllegalArgumentException e) {
       throw PostgrestError.badRequest("HL400", e.getMessage());

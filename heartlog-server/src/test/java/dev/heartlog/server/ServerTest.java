@@ -257,6 +257,8 @@ class ServerTest {
     HttpResponse<String> ofModel = get("/api/logs?worker=api-worker&meta=model=wan2.1", READER);
     HttpResponse<String> ofFrame = get("/api/logs?worker=api-worker&meta=model=wan2.1&meta=frame%3D12", READER);
     HttpResponse<String> badMeta = get("/api/logs?meta=model", READER);
+    HttpResponse<String> tasksOfModel = get("/api/tasks?since=2026-11-27T00:00:00Z&meta=model=wan2.1", READER);
+    HttpResponse<String> tasksOfAnother = get("/api/tasks?since=2026-11-27T00:00:00Z&meta=model=wan2.2", READER);
 
     assertThat(logs.statusCode()).isEqualTo(200);
     assertThat(logs.body()).startsWith("[{").contains("\"message\":\"api failure\"");
@@ -274,6 +276,8 @@ class ServerTest {
     assertThat(ofFrame.body()).contains("api failure").doesNotContain("api note");
     assertThat(badMeta.statusCode()).isEqualTo(400);
     assertThat(badMeta.body()).contains("meta must be key=value");
+    assertThat(tasksOfModel.body()).contains("\"task_id\":\"api-task\"");
+    assertThat(tasksOfAnother.body()).isEqualTo("[]");
   }
 
   @Test
