@@ -3,6 +3,7 @@ package dev.heartlog.bench;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.Store;
+import dev.heartlog.store.TaskFilter;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,8 +18,9 @@ import java.util.function.Supplier;
  * What a metadata filter ({@code heartlog logs --meta key=value}) costs on QueryLoad's store (10
  * million records of 48 hours, run QueryLoad first), against the filter nearest to it that no
  * index serves either, the component, in turns in the same run: a value no record has, so that
- * both read the same rows, over the fleet's 48 hours and over one worker's; and the fleet's newest
- * 100 records with a common value against no filter at all.
+ * both read the same rows, over the fleet's 48 hours and over one worker's; the fleet's newest
+ * 100 records with a common value against no filter at all; and the task list of the data's last
+ * hour with a metadata filter against none.
  *
  * <p>Usage: {@code java -cp heartlog-bench/target/benchmarks.jar
  * dev.heartlog.bench.MetadataFilterLoad [samples=10]}.
@@ -58,6 +60,23 @@ public final class MetadataFilterLoad {
             () -> store.logs(filter(null, "no.such.component", Map.of(), end)).size(),
             "the fleet's 48 hours, a metadata value no record has",
             () -> store.logs(filter(null, null, Map.of("thread", "no-such-thread"), end)).size());
+        // The task list of the data's last hour (`heartlog tasks --meta`, the Tasks page's field).
+        Instant hour = end.minus(java.time.Duration.ofHours(1));
+        inTurns(samples,
+            "the hour's 50 most recently active tasks, no filter",
+            () -> store.tasks(new TaskFilter(null, hour, end, false, Map.of(), 50)).size(),
+            "the same, `--meta thread=render-3` (the tasks of 1 worker in 8)",
+            () -> store.tasks(new TaskFilter(null, hour, end, false, Map.of("thread", "render-3"), 50)).size());
+        inTurns(samples,
+            "the hour's 50 most recently active tasks, no filter",
+            () -> store.tasks(new TaskFilter(null, hour, end, false, Map.of(), 50)).size(),
+            "the same, `--meta lineno=4999` (one worker's tasks have such records)",
+            () -> store.tasks(new TaskFilter(null, hour, end, false, Map.of("lineno", "4999"), 50)).size());
+        inTurns(samples,
+            "the hour's failed tasks (`--failed`), no filter",
+            () -> store.tasks(new TaskFilter(null, hour, end, true, Map.of(), 50)).size(),
+            "the same, `--meta thread=render-3`",
+            () -> store.tasks(new TaskFilter(null, hour, end, true, Map.of("thread", "render-3"), 50)).size());
         inTurns(samples,
             "the fleet's 48 hours, a metadata number no record has (`lineno=5000`)",
             () -> store.logs(filter(null, null, Map.of("lineno", "5000"), end)).size(),
