@@ -96,11 +96,41 @@ function metadataList(metadata) {
   const scalar = v => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
   const shown = (key, v) => (key === 'logger' || key === 'component') && typeof v === 'string'
     ? `<a class="component" href="#/explore?component=${encodeURIComponent(v)}" title="the records of ${esc(v)} and below it">${esc(v)}</a>`
-    : scalar(v)
-      ? `<a class="meta-value" href="#/explore?${new URLSearchParams([['meta', `${key}=${value(v)}`]])}" title="the records whose ${esc(key)} is ${esc(value(v))}">${esc(value(v))}</a>`
-      : esc(value(v));
+    : scalar(v) ? metaLink(key, v) : esc(value(v));
   return `<details class="meta"><summary>${esc(entries.map(([key]) => key).join(', '))}</summary>
     <dl class="kv">${entries.map(([key, v]) => `<dt>${esc(key)}</dt><dd>${shown(key, v)}</dd>`).join('')}</dl></details>`;
+}
+
+// Metadata that says where a record came from, not what the work was about.
+const ORIGIN_KEYS = new Set(['logger', 'thread', 'class', 'method', 'line', 'exception', 'component', 'kind',
+  'markers', 'stream', 'source', 'file', 'function', 'process', 'caller']);
+
+/** A link to the records whose metadata has this key with this value (as `heartlog logs --meta`). */
+function metaLink(key, v) {
+  const text = typeof v === 'string' ? v : JSON.stringify(v);
+  return `<a class="meta-value" href="#/explore?${new URLSearchParams([['meta', `${key}=${text}`]])}" title="the records whose ${esc(key)} is ${esc(text)}">${esc(text)}</a>`;
+}
+
+/**
+ * What a task's records say it was about: each metadata key but those of origin, with the
+ * string, number or boolean values its records gave it (the model, the frames), each a link.
+ */
+function taskContext(records) {
+  const values = new Map();
+  for (const r of records) {
+    for (const [key, v] of Object.entries(r.metadata || {})) {
+      if (ORIGIN_KEYS.has(key) || !['string', 'number', 'boolean'].includes(typeof v)) continue;
+      if (!values.has(key)) values.set(key, new Set());
+      values.get(key).add(v);
+    }
+  }
+  if (values.size === 0) return '';
+  const shown = [...values].map(([key, set]) => {
+    const list = [...set];
+    const more = list.length > 3 ? ` <span class="sub">+${list.length - 3} more</span>` : '';
+    return `<dt>${esc(key)}</dt><dd>${list.slice(0, 3).map(v => metaLink(key, v)).join(', ')}${more}</dd>`;
+  });
+  return `<h2>Context</h2><dl class="kv" id="task-context">${shown.join('')}</dl>`;
 }
 
 function recordRow(r, { showWorker = true, showTask = true } = {}) {

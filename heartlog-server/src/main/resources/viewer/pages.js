@@ -112,6 +112,7 @@ async function taskPage(id, view) {
     ${failure ? `<div class="failure" id="task-failure"><strong class="lvl-ERROR">Failed:</strong> ${esc(failure.message)}
       <div class="sub">${time(failure.timestamp, failure.received_at)} on ${esc(failure.worker_id)}</div>
       ${failure.metadata && failure.metadata.exception ? `<details open><summary>Stack trace</summary><pre id="stack-trace">${esc(failure.metadata.exception)}</pre></details>` : ''}</div>` : ''}
+    ${taskContext(task.records)}
     <h2>Timeline</h2>${recordsTable(task.records, { showTask: false, id: 'task-records' })}`;
 }
 

@@ -120,6 +120,11 @@ class ViewerBrowserTest {
     assertThat(trace.getText()).contains("CUDA out of memory");
     assertThat(browser.findElement(By.id("task-outcome")).getText()).isEqualTo("FAILED");
     assertThat(browser.findElement(By.id("task-records")).getText()).contains("Claimed task, starting generation");
+    // What the task was about, from its records' metadata: the model and frames it loaded.
+    assertThat(browser.findElements(By.cssSelector("#task-context dt"))).extracting(WebElement::getText)
+        .containsExactly("model", "frames");
+    assertThat(browser.findElement(By.cssSelector("#task-context dd a.meta-value")).getAttribute("href"))
+        .contains("#/explore?meta=model%3D");
     screenshot("task");
   }
 
