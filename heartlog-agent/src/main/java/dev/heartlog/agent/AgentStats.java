@@ -12,8 +12,8 @@ import java.util.Map;
  * @param totalFlushes heartbeats that carried records and were acknowledged
  * @param totalSent records the store acknowledged
  * @param totalDropped records that could not be kept; each is reported to the store
- * @param droppedByReason {@link #totalDropped} by reason ({@code buffer_full}, {@code rejected},
- *     {@code spool_unreadable}, {@code no_agent_yet})
+ * @param droppedByReason {@link #totalDropped} by reason ({@code buffer_full}, {@code burst},
+ *     {@code rejected}, {@code spool_unreadable}, {@code no_agent_yet})
  * @param spooledBatches batches waiting in the spool (or in memory without one)
  * @param spooledBytes bytes those batches take on disk
  * @param retries heartbeats that failed and were tried again

@@ -13,7 +13,8 @@ final class Drops {
 
   /** Why records were dropped, with the sentence the report uses. */
   enum Reason {
-    BUFFER_FULL("buffer_full", "memory and spool were full while the store was unreachable"),
+    BUFFER_FULL("buffer_full", "memory and spool were full (or the spool off) while the store did not take them"),
+    BURST("burst", "they came faster than the agent could write them to its spool"),
     REJECTED("rejected", "the store rejected their batch"),
     SPOOL_UNREADABLE("spool_unreadable", "their spooled batch could not be read back"),
     NO_AGENT_YET("no_agent_yet", "they were logged before the agent started and did not fit");
@@ -29,6 +30,17 @@ final class Drops {
 
   private final Map<Reason, AtomicLong> unreported = new ConcurrentHashMap<>();
   private final Map<Reason, AtomicLong> totals = new ConcurrentHashMap<>();
+  private volatile Reason whenMemoryIsFull = Reason.BUFFER_FULL;
+
+  /** Why a record that finds memory full is dropped now: set by the heartbeat thread. */
+  void whenMemoryIsFull(Reason reason) {
+    whenMemoryIsFull = reason;
+  }
+
+  /** Counts one record dropped because memory was full, for the reason of the moment. */
+  void addMemoryFull() {
+    add(whenMemoryIsFull, 1);
+  }
 
   void add(Reason reason, long records) {
     if (records <= 0) {

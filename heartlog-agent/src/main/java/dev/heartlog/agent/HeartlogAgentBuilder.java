@@ -262,36 +262,44 @@ public final class HeartlogAgentBuilder {
    * @throws IllegalStateException when no worker id was set
    */
   public HeartlogAgent build() {
+    return HeartlogAgent.start(config());
+  }
+
+  /**
+   * The configuration {@link #build()} starts an agent with.
+   *
+   * @throws IllegalStateException when no worker id was set
+   */
+  // Visible for testing
+  AgentConfig config() {
     if (workerId == null) {
       throw new IllegalStateException("worker id is required (set HEARTLOG_WORKER_ID or workerId)");
     }
-    AgentConfig config =
-        new AgentConfig(
-            workerId,
-            transport,
-            heartbeatInterval,
-            maxRetryDelay,
-            bufferSize,
-            Math.max(maxBufferedRecords, bufferSize),
-            maxBufferedBytes,
-            maxBatchRecords,
-            maxBatchBytes,
-            debug,
-            levels,
-            spoolDirectory == null ? null : spoolDirectory.toAbsolutePath(),
-            spoolMaxBytes,
-            spoolSync,
-            spoolSyncInterval,
-            shutdownTimeout,
-            statsInterval,
-            gpuProbe != null
-                ? gpuProbe
-                : new NvidiaSmiProbe(nvidiaSmi, cudaVisibleDevices, cudaDeviceOrder, NvidiaSmiProbe.DEFAULT_TIMEOUT),
-            shutdownHook,
-            clock,
-            diagnostics,
-            scheduler);
-    return HeartlogAgent.start(config);
+    return new AgentConfig(
+        workerId,
+        transport,
+        heartbeatInterval,
+        maxRetryDelay,
+        bufferSize,
+        Math.max(maxBufferedRecords, bufferSize),
+        maxBufferedBytes,
+        maxBatchRecords,
+        maxBatchBytes,
+        debug,
+        levels,
+        spoolDirectory == null ? null : spoolDirectory.toAbsolutePath(),
+        spoolMaxBytes,
+        spoolSync,
+        spoolSyncInterval,
+        shutdownTimeout,
+        statsInterval,
+        gpuProbe != null
+            ? gpuProbe
+            : new NvidiaSmiProbe(nvidiaSmi, cudaVisibleDevices, cudaDeviceOrder, NvidiaSmiProbe.DEFAULT_TIMEOUT),
+        shutdownHook,
+        clock,
+        diagnostics,
+        scheduler);
   }
 
   private static void requirePositive(Duration value, String message) {

@@ -172,6 +172,13 @@ final class LogBuffer {
     return size() >= flushThreshold;
   }
 
+  /** Whether enough records wait to fill a batch of these limits. */
+  boolean holdsWholeBatch(int maxBatchRecords, long maxBatchBytes) {
+    synchronized (lock) {
+      return waiting >= maxBatchRecords || bytes >= maxBatchBytes;
+    }
+  }
+
   long totalBuffered() {
     return totalBuffered.get();
   }
@@ -210,7 +217,7 @@ final class LogBuffer {
 
   private void drop() {
     totalDropped.incrementAndGet();
-    drops.add(Drops.Reason.BUFFER_FULL, 1);
+    drops.addMemoryFull();
   }
 
   private ArrayDeque<LogRecord> oldestQueue() {

@@ -1,5 +1,6 @@
 package dev.heartlog.agent;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +15,13 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Outbox {
 
   /**
-   * Most batches cut in one round. Under a flood of records the round must still get to send;
-   * the rest waits (in memory, bounded) for the next round, which follows at once.
+   * Longest a round goes on cutting batches into the spool while whole batches wait. Records
+   * past memory's capacity are dropped, and the spool takes a batch in a few milliseconds where
+   * the store takes tens: rounds that cut four batches before each send dropped 13–21% of a
+   * burst of 50,000 lines that the spool had room for (BENCHMARKS.md §7, "A burst faster than
+   * the store"). The round still sends after it.
    */
-  static final int MAX_CUTS_PER_ROUND = 4;
+  static final Duration MAX_CUT_TIME = Duration.ofMillis(100);
 
   private final AgentConfig config;
   private final LogBuffer buffer;
@@ -29,20 +33,41 @@ final class Outbox {
   private final MemoryBatchQueue overflow = new MemoryBatchQueue();
   private final Drops drops;
   private final String sessionId;
+  private final Duration maxCutTime;
   private long batchSequence;
   private final AtomicLong settledBufferedRecords = new AtomicLong();
 
   Outbox(AgentConfig config, LogBuffer buffer, BatchQueue queue, Drops drops, String sessionId) {
+    this(config, buffer, queue, drops, sessionId, MAX_CUT_TIME);
+  }
+
+  // Visible for testing
+  Outbox(AgentConfig config, LogBuffer buffer, BatchQueue queue, Drops drops, String sessionId, Duration maxCutTime) {
     this.config = config;
     this.buffer = buffer;
     this.queue = queue;
     this.drops = drops;
     this.sessionId = sessionId;
+    this.maxCutTime = maxCutTime;
+    noteWhyMemoryMayFill();
   }
 
-  /** Moves records into batches: all of them at a tick, else while a full threshold waits. */
+  /**
+   * Moves records into batches: a batch of what waits at a tick or once the flush threshold is
+   * reached; then, into the spool, one more batch after another while a whole batch waits, for
+   * up to {@link #MAX_CUT_TIME}.
+   */
   void cutDue(boolean tick) {
-    for (int cuts = 0; cuts < MAX_CUTS_PER_ROUND && isCutDue(tick); cuts++) {
+    try {
+      cutBatches(tick);
+    } finally {
+      noteWhyMemoryMayFill();
+    }
+  }
+
+  private void cutBatches(boolean tick) {
+    long deadline = System.nanoTime() + maxCutTime.toNanos();
+    for (int cuts = 0; isCutDue(tick) && (cuts == 0 || wholeBatchWaitsBefore(deadline)); cuts++) {
       if (overflow.peek() != null || (!queue.durable() && !queue.canAccept())) {
         return;
       }
@@ -114,6 +139,19 @@ final class Outbox {
 
   void close() {
     queue.close();
+  }
+
+  private boolean wholeBatchWaitsBefore(long deadline) {
+    return buffer.holdsWholeBatch(config.maxBatchRecords(), config.maxBatchBytes()) && System.nanoTime() - deadline < 0;
+  }
+
+  /**
+   * A record that finds memory full was dropped because records came faster than the spool took
+   * them, or because there was no room left but memory: the report says which.
+   */
+  private void noteWhyMemoryMayFill() {
+    boolean spoolTakesBatches = queue.durable() && queue.canAccept() && overflow.peek() == null;
+    drops.whenMemoryIsFull(spoolTakesBatches ? Drops.Reason.BURST : Drops.Reason.BUFFER_FULL);
   }
 
   private boolean isCutDue(boolean tick) {
