@@ -145,9 +145,14 @@ function recordRow(r, { showWorker = true, showTask = true } = {}) {
 }
 
 function recordsTable(records, options = {}) {
+  return recordsTableOf(records.map(r => recordRow(r, options)).join(''), options);
+}
+
+/** The table of recordsTable around rows already made (recordRow's, with the same options). */
+function recordsTableOf(rows, options = {}) {
   const { showWorker = true, showTask = true, id = 'records' } = options;
   return `<table id="${id}"><thead><tr><th>Time</th><th>Level</th>${showWorker ? '<th>Worker</th>' : ''}${showTask ? '<th>Task</th>' : ''}<th>Message</th></tr></thead>
-    <tbody>${records.map(r => recordRow(r, options)).join('')}</tbody></table>`;
+    <tbody>${rows}</tbody></table>`;
 }
 
 // ---- states -----------------------------------------------------------------------------------

@@ -113,7 +113,52 @@ async function taskPage(id, view) {
       <div class="sub">${time(failure.timestamp, failure.received_at)} on ${esc(failure.worker_id)}</div>
       ${failure.metadata && failure.metadata.exception ? `<details open><summary>Stack trace</summary><pre id="stack-trace">${esc(failure.metadata.exception)}</pre></details>` : ''}</div>` : ''}
     ${taskContext(task.records)}
-    <h2>Timeline</h2>${recordsTable(task.records, { showTask: false, id: 'task-records' })}`;
+    <h2>Timeline</h2>${timeline(task.records)}`;
+  showOnDemand(view, task);
+}
+
+// A long task's timeline shows its first and last records and the rest on demand: a browser
+// took about 14 s to show 32,000 rows of it, most of that laying out the table (BENCHMARKS.md
+// §3, "A long task's page").
+const TIMELINE_ALL = 2000;    // up to this many records, all are shown
+const TIMELINE_EDGE = 500;    // past it, this many at each end
+const TIMELINE_STEP = 1000;   // and this many more at each "show the next"
+const TIMELINE_OPTIONS = { showTask: false, id: 'task-records' };
+
+function timeline(records) {
+  if (records.length <= TIMELINE_ALL) return recordsTable(records, TIMELINE_OPTIONS);
+  const rows = list => list.map(r => recordRow(r, TIMELINE_OPTIONS)).join('');
+  return recordsTableOf(rows(records.slice(0, TIMELINE_EDGE)) + '<tr id="timeline-gap"><td colspan="4"></td></tr>'
+    + rows(records.slice(-TIMELINE_EDGE)), TIMELINE_OPTIONS);
+}
+
+/** Fills the timeline's gap, if it has one, with what it hides and the buttons that show it. */
+function showOnDemand(view, task) {
+  const gap = view.querySelector('#timeline-gap');
+  if (!gap) return;
+  const end = task.records.length - TIMELINE_EDGE;   // the first record shown after the gap
+  let next = TIMELINE_EDGE;                           // the first record the gap hides
+  function describe() {
+    const hidden = task.records.slice(next, end);
+    const problems = ['WARNING', 'ERROR', 'CRITICAL']
+      .map(level => [level, hidden.filter(r => r.level === level).length]).filter(([, n]) => n > 0);
+    gap.firstElementChild.innerHTML = `<div class="toolbar">${hidden.length.toLocaleString()} records not shown${problems.length
+      ? ` (${problems.map(([level, n]) => `${n.toLocaleString()} ${level}`).join(', ')})` : ''}
+      <button id="timeline-next">Show the next ${Math.min(TIMELINE_STEP, hidden.length).toLocaleString()}</button>
+      <button id="timeline-all">Show all ${hidden.length.toLocaleString()}</button>
+      <a href="#/explore?task=${encodeURIComponent(task.task_id)}">Search them in Explore</a></div>`;
+  }
+  function show(count) {
+    const upTo = Math.min(end, next + count);
+    gap.insertAdjacentHTML('beforebegin', task.records.slice(next, upTo).map(r => recordRow(r, TIMELINE_OPTIONS)).join(''));
+    next = upTo;
+    if (next >= end) gap.remove(); else describe();
+  }
+  gap.addEventListener('click', event => {
+    if (event.target.id === 'timeline-next') show(TIMELINE_STEP);
+    if (event.target.id === 'timeline-all') show(end - next);
+  });
+  describe();
 }
 
 // The query after the page's path in the hash: #/explore?level=ERROR.

@@ -319,6 +319,45 @@ class ViewerBrowserTest {
             .toList().equals(expected));
   }
 
+  @Test
+  @Order(11)
+  void aLongTasksTimelineShowsBothEndsAndTheRestOnDemand() throws Exception {
+    // 2,600 records, one warning among those the page first leaves out.
+    Store.open(url, null, null).withConnection(c -> c.createStatement().execute(
+        "SELECT func_worker_heartbeat_with_logs('long-worker', NULL, NULL, (SELECT jsonb_agg(jsonb_build_object("
+            + "'timestamp', now() - interval '1 hour' + g * interval '1 second', 'message', 'step ' || g, "
+            + "'level', CASE WHEN g = 1800 THEN 'WARNING' ELSE 'INFO' END, 'task_id', 'long-task', 'seq', g)) "
+            + "FROM generate_series(1, 2600) g), NULL)"));
+    String timeline = "#task-records tbody tr";
+    browser.get(base + "/#/task/long-task");
+    WebElement gap = waitUntilText(By.id("timeline-gap"), "records not shown");
+
+    assertThat(gap.getText()).contains("1,600 records not shown (1 WARNING)");
+    assertThat(messages(timeline)).hasSize(1_001).startsWith("step 1").endsWith("step 2600")
+        .contains("step 500", "step 2101").doesNotContain("step 501", "step 2100");
+
+    browser.findElement(By.id("timeline-next")).click();
+    waitUntilText(By.id("timeline-gap"), "600 records not shown");
+    assertThat(messages(timeline)).hasSize(2_001).contains("step 501", "step 1500").doesNotContain("step 1501");
+
+    browser.findElement(By.id("timeline-all")).click();
+    waitUntil(() -> browser.findElements(By.id("timeline-gap")).isEmpty());
+    List<String> all = messages(timeline);
+    assertThat(all).hasSize(2_600);
+    assertThat(all).isEqualTo(java.util.stream.IntStream.rangeClosed(1, 2600).mapToObj(i -> "step " + i).toList());
+  }
+
+  /**
+   * The messages of a table's rows, in order, a row without one (the timeline's gap) as "": read
+   * in one script, since asking the driver row by row takes seconds per thousand rows.
+   */
+  @SuppressWarnings("unchecked")
+  private static List<String> messages(String rows) {
+    return (List<String>) ((JavascriptExecutor) browser).executeScript(
+        "return [...document.querySelectorAll(arguments[0])].map(r => r.querySelector('td.msg')?.textContent.trim() ?? '')",
+        rows);
+  }
+
   private List<WebElement> rows() {
     return browser.findElements(By.cssSelector("#explore-records tbody tr"));
   }
