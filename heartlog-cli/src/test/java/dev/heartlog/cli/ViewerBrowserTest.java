@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.heartlog.server.HeartlogServer;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
@@ -25,15 +22,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The web viewer in Debian's headless Chromium, against heartlog serve on a store the demo's
@@ -43,8 +34,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ViewerBrowserTest {
 
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final String READER = "hlr_browser_test_reader_key_000";
 
   @TempDir static Path folder;
@@ -52,12 +41,12 @@ class ViewerBrowserTest {
   static String failedTask;
   static HeartlogServer server;
   static String base;
+  static HeadlessChromium chromium;
   static WebDriver browser;
 
   @BeforeAll
   static void start() throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "needs Debian's chromium and chromium-driver (.ci/run installs them)");
+    Assumptions.assumeTrue(HeadlessChromium.installed(), "needs Debian's chromium and chromium-driver (.ci/run installs them)");
     url = TestDatabase.freshUrl();
     Store store = Store.open(url, null, null);
     store.migrate();
@@ -70,19 +59,14 @@ class ViewerBrowserTest {
         .readerKeys(READER).port(0).build().start();
     base = "http://127.0.0.1:" + server.port();
 
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--user-data-dir=" + folder.resolve("chromium-profile"), "--window-size=1400,1000");
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
-    browser = new ChromeDriver(service, options);
+    chromium = new HeadlessChromium(folder.resolve("chromium-profile"));
+    browser = chromium.driver();
   }
 
   @AfterAll
   static void stop() {
-    if (browser != null) {
-      browser.quit();
+    if (chromium != null) {
+      chromium.close();
     }
     if (server != null) {
       server.close();
@@ -93,10 +77,10 @@ class ViewerBrowserTest {
   @Order(1)
   void aPageWithoutAKeyAsksForOneAndTheKeyFromTheLinkIsRemembered() throws Exception {
     browser.get(base + "/#/fleet");
-    waitFor(By.id("key-prompt"));
+    chromium.waitFor(By.id("key-prompt"));
 
     browser.get(base + "/?key=" + READER + "#/fleet");
-    waitUntilText(By.id("fleet"), "demo-gpu-2");
+    chromium.waitUntilText(By.id("fleet"), "demo-gpu-2");
     assertThat(browser.getCurrentUrl()).doesNotContain(READER);
   }
 
@@ -104,18 +88,18 @@ class ViewerBrowserTest {
   @Order(2)
   void theFleetPageListsTheWorkers() throws Exception {
     browser.get(base + "/#/fleet");
-    WebElement fleet = waitUntilText(By.id("fleet"), "demo-gpu-2");
+    WebElement fleet = chromium.waitUntilText(By.id("fleet"), "demo-gpu-2");
 
     assertThat(fleet.getText()).contains("demo-gpu-1").contains("stopped");
     assertThat(fleet.findElements(By.cssSelector("tbody tr"))).hasSize(2);
-    screenshot("fleet");
+    chromium.screenshot("fleet");
   }
 
   @Test
   @Order(3)
   void openingTheFailedTaskShowsItsException() throws Exception {
     browser.get(base + "/#/task/" + failedTask);
-    WebElement trace = waitUntilText(By.id("stack-trace"), "IllegalStateException");
+    WebElement trace = chromium.waitUntilText(By.id("stack-trace"), "IllegalStateException");
 
     assertThat(trace.getText()).contains("CUDA out of memory");
     assertThat(browser.findElement(By.id("task-outcome")).getText()).isEqualTo("FAILED");
@@ -125,58 +109,58 @@ class ViewerBrowserTest {
         .containsExactly("model", "frames");
     assertThat(browser.findElement(By.cssSelector("#task-context dd a.meta-value")).getAttribute("href"))
         .contains("#/explore?meta=model%3D");
-    screenshot("task");
+    chromium.screenshot("task");
   }
 
   @Test
   @Order(3)   // reads only, as the test above
   void theFleetsFailedTasksLinkListsTheFailedTaskWhichOpensItsTimeline() throws Exception {
     browser.get(base + "/#/tasks");
-    int all = waitForRows(By.cssSelector("#tasks tbody tr"));
+    int all = chromium.waitForRows(By.cssSelector("#tasks tbody tr"));
 
     browser.get(base + "/#/fleet");
-    waitFor(By.id("failed-tasks")).click();
-    waitUntil(() -> browser.getCurrentUrl().contains("failed=true")
+    chromium.waitFor(By.id("failed-tasks")).click();
+    chromium.waitUntil(() -> browser.getCurrentUrl().contains("failed=true")
         && browser.findElements(By.cssSelector("#tasks tbody tr")).size() == 1);
     WebElement failed = browser.findElement(By.cssSelector("#tasks tbody tr"));
 
     assertThat(all).as("every task of the demo's last hour").isGreaterThan(1);
     assertThat(failed.getText()).contains(failedTask, "FAILED", "demo-gpu-2", "Generation failed: CUDA out of memory");
     assertThat(browser.findElement(By.name("failed")).isSelected()).isTrue();
-    screenshot("tasks");
+    chromium.screenshot("tasks");
     failed.findElement(By.linkText(failedTask)).click();
-    waitUntilText(By.id("task-outcome"), "FAILED");
+    chromium.waitUntilText(By.id("task-outcome"), "FAILED");
   }
 
   @Test
   @Order(4)
   void aFilterNarrowsTheExploreResultsAndSurvivesAReloadThroughTheUrl() throws Exception {
     browser.get(base + "/#/explore");
-    int all = waitForRows(By.cssSelector("#explore-records tbody tr"));
+    int all = chromium.waitForRows(By.cssSelector("#explore-records tbody tr"));
 
     new Select(browser.findElement(By.name("level"))).selectByVisibleText("ERROR");
     browser.findElement(By.cssSelector("#filters button")).click();
-    waitUntil(() -> browser.getCurrentUrl().contains("level=ERROR")
+    chromium.waitUntil(() -> browser.getCurrentUrl().contains("level=ERROR")
         && rows().size() > 0 && rows().size() < all);
     List<String> levels = rows().stream().map(r -> r.findElement(By.cssSelector(".badge")).getText()).toList();
     browser.navigate().refresh();
-    waitUntil(() -> rows().size() == levels.size());
+    chromium.waitUntil(() -> rows().size() == levels.size());
 
     assertThat(levels).isNotEmpty().allMatch(level -> level.equals("ERROR") || level.equals("CRITICAL"));
     assertThat(new Select(browser.findElement(By.name("level"))).getFirstSelectedOption().getText()).isEqualTo("ERROR");
-    screenshot("explore");
+    chromium.screenshot("explore");
   }
 
   @Test
   @Order(5)
   void aComponentFilterKeepsTheRecordsOfThatLoggerAndThoseBelowIt() throws Exception {
     browser.get(base + "/#/explore");
-    int all = waitForRows(By.cssSelector("#explore-records tbody tr"));
+    int all = chromium.waitForRows(By.cssSelector("#explore-records tbody tr"));
 
     WebElement component = browser.findElement(By.name("component"));
     component.sendKeys("demo.pipeline");   // the demo's java.util.logging loggers, demo.pipeline.<worker>
     browser.findElement(By.cssSelector("#filters button")).click();
-    waitUntil(() -> browser.getCurrentUrl().contains("component=demo.pipeline") && rows().size() > 0 && rows().size() < all);
+    chromium.waitUntil(() -> browser.getCurrentUrl().contains("component=demo.pipeline") && rows().size() > 0 && rows().size() < all);
 
     assertThat(rows()).extracting(row -> row.findElement(By.cssSelector("details.meta dl")).getAttribute("textContent"))
         .allMatch(metadata -> metadata.contains("demo.pipeline.demo-gpu-"), "the logger is below demo.pipeline");
@@ -186,23 +170,23 @@ class ViewerBrowserTest {
   @Order(6)
   void aRecordsMetadataOpensBelowItsMessage() throws Exception {
     browser.get(base + "/#/explore?worker=demo-gpu-1");
-    waitForRows(By.cssSelector("#explore-records tbody tr"));
+    chromium.waitForRows(By.cssSelector("#explore-records tbody tr"));
     WebElement row = rows().stream().filter(r -> r.getText().contains("Loading model")).findFirst().orElseThrow();
     WebElement details = row.findElement(By.cssSelector("details.meta"));
     assertThat(details.getAttribute("open")).as("closed at first").isNull();
 
     details.findElement(By.tagName("summary")).click();
 
-    waitUntil(() -> details.findElement(By.tagName("dl")).isDisplayed());
+    chromium.waitUntil(() -> details.findElement(By.tagName("dl")).isDisplayed());
     assertThat(details.findElements(By.tagName("dt"))).extracting(WebElement::getText)
         .contains("logger", "thread", "class", "method", "line");
     assertThat(details.findElement(By.tagName("dl")).getText()).contains("demo.worker.demo-gpu-1", "DemoWorker", "runTask");
-    screenshot("metadata");
+    chromium.screenshot("metadata");
 
     details.findElement(By.cssSelector("a.component")).click();   // the logger: its records
-    waitUntil(() -> browser.getCurrentUrl().contains("component=demo.worker.demo-gpu-1") && !rows().isEmpty());
+    chromium.waitUntil(() -> browser.getCurrentUrl().contains("component=demo.worker.demo-gpu-1") && !rows().isEmpty());
     assertThat(browser.findElement(By.name("component")).getAttribute("value")).isEqualTo("demo.worker.demo-gpu-1");
-    waitUntil(() -> rows().stream().allMatch(r -> r.findElement(By.cssSelector("details.meta dl"))
+    chromium.waitUntil(() -> rows().stream().allMatch(r -> r.findElement(By.cssSelector("details.meta dl"))
         .getAttribute("textContent").contains("demo.worker.demo-gpu-1")));
   }
 
@@ -210,8 +194,8 @@ class ViewerBrowserTest {
   @Order(7)
   void aRecordStoredNowAppearsInLiveTailWithoutAReload() throws Exception {
     browser.get(base + "/#/worker/demo-gpu-1");
-    waitUntilText(By.id("worker-records"), "Worker shutting down");
-    waitUntilText(By.id("tail-control"), "live");
+    chromium.waitUntilText(By.id("worker-records"), "Worker shutting down");
+    chromium.waitUntilText(By.id("tail-control"), "live");
     ((JavascriptExecutor) browser).executeScript("window.notReloaded = true;");
 
     Store.open(url, null, null).withConnection(c -> {
@@ -221,20 +205,20 @@ class ViewerBrowserTest {
       }
     });
 
-    waitUntilText(By.id("worker-records"), "arrived live");
+    chromium.waitUntilText(By.id("worker-records"), "arrived live");
     assertThat(((JavascriptExecutor) browser).executeScript("return window.notReloaded === true;")).isEqualTo(true);
     assertThat(browser.findElements(By.cssSelector("#vram-chart .task-span"))).isNotEmpty();
-    screenshot("worker");
+    chromium.screenshot("worker");
   }
 
   @Test
   @Order(8)
   void resumingTheLiveTailShowsWhatWasStoredWhileItWasPaused() throws Exception {
     browser.get(base + "/#/worker/demo-gpu-2");
-    waitUntilText(By.id("worker-records"), "Worker shutting down");
-    waitUntilText(By.id("tail-control"), "live");
+    chromium.waitUntilText(By.id("worker-records"), "Worker shutting down");
+    chromium.waitUntilText(By.id("tail-control"), "live");
     browser.findElement(By.id("tail-toggle")).click();
-    waitUntilText(By.id("tail-control"), "paused");
+    chromium.waitUntilText(By.id("tail-control"), "paused");
 
     // More of the fleet's records than the tail once looked through for what a browser missed.
     Store.open(url, null, null).withConnection(c -> {
@@ -250,8 +234,8 @@ class ViewerBrowserTest {
     assertThat(browser.findElement(By.id("worker-records")).getText()).doesNotContain("stored while paused");
 
     browser.findElement(By.id("tail-toggle")).click();
-    waitUntilText(By.id("worker-records"), "stored while paused");
-    waitUntilText(By.id("tail-control"), "live");
+    chromium.waitUntilText(By.id("worker-records"), "stored while paused");
+    chromium.waitUntilText(By.id("tail-control"), "live");
   }
 
   @Test
@@ -263,11 +247,11 @@ class ViewerBrowserTest {
             + "'timestamp', '2026-11-30T00:00:00.000001Z', 'message', 'tied ' || g, 'seq', g)) "
             + "FROM generate_series(1, 30) g), NULL)"));
     browser.get(base + "/#/explore?worker=tied-worker&limit=20");
-    waitUntil(() -> rows().size() == 20);
+    chromium.waitUntil(() -> rows().size() == 20);
     List<String> first = rows().stream().map(WebElement::getText).toList();
 
     browser.findElement(By.id("older")).click();
-    waitUntil(() -> browser.getCurrentUrl().contains("before=") && rows().size() == 10);
+    chromium.waitUntil(() -> browser.getCurrentUrl().contains("before=") && rows().size() == 10);
     List<String> second = rows().stream().map(WebElement::getText).toList();
 
     List<String> shown = new java.util.ArrayList<>(second);
@@ -281,17 +265,17 @@ class ViewerBrowserTest {
   @Order(10)
   void aMetadataValueOpensTheRecordsWithTheSameValueAndTheLiveTailKeepsToThem() throws Exception {
     browser.get(base + "/#/explore?worker=demo-gpu-1");
-    waitForRows(By.cssSelector("#explore-records tbody tr"));
+    chromium.waitForRows(By.cssSelector("#explore-records tbody tr"));
     WebElement row = rows().stream().filter(r -> r.getText().contains("Loading model")).findFirst().orElseThrow();
     row.findElement(By.cssSelector("details.meta summary")).click();
     WebElement model = row.findElement(By.xpath(".//dt[text()='model']/following-sibling::dd[1]/a"));
     String name = model.getText();
 
     model.click();   // the demo's SLF4J key-value pair: the records of that model, from every worker
-    waitUntil(() -> browser.getCurrentUrl().contains("meta=model%3D") && !rows().isEmpty()
+    chromium.waitUntil(() -> browser.getCurrentUrl().contains("meta=model%3D") && !rows().isEmpty()
         && rows().stream().allMatch(r -> r.getText().contains("Loading model " + name + " ")));
     assertThat(browser.findElement(By.name("meta")).getAttribute("value")).isEqualTo("model=" + name);
-    waitUntilText(By.id("tail-control"), "live");
+    chromium.waitUntilText(By.id("tail-control"), "live");
 
     Store.open(url, null, null).withConnection(c -> {
       try (PreparedStatement s = c.prepareStatement("SELECT func_worker_heartbeat_with_logs('demo-gpu-1', NULL, NULL, "
@@ -301,12 +285,12 @@ class ViewerBrowserTest {
         return s.execute();
       }
     });
-    waitUntilText(By.id("explore-records"), "this model live");
+    chromium.waitUntilText(By.id("explore-records"), "this model live");
     assertThat(browser.findElement(By.id("explore-records")).getText()).doesNotContain("another model live");
 
     // The Tasks page takes the same filter: the tasks that loaded this model.
     browser.get(base + "/#/tasks?since=1d");
-    waitForRows(By.cssSelector("#tasks tbody tr"));
+    chromium.waitForRows(By.cssSelector("#tasks tbody tr"));
     browser.findElement(By.name("meta")).sendKeys("model=" + name);
     browser.findElement(By.cssSelector("#task-filters button")).click();
     List<String> expected = Store.open(url, null, null)
@@ -314,92 +298,12 @@ class ViewerBrowserTest {
             java.util.Map.of("model", name), 200))
         .stream().map(dev.heartlog.store.RecentTask::id).toList();
     assertThat(expected).isNotEmpty();
-    waitUntil(() -> browser.getCurrentUrl().contains("meta=model%3D")
+    chromium.waitUntil(() -> browser.getCurrentUrl().contains("meta=model%3D")
         && browser.findElements(By.cssSelector("#tasks tbody tr")).stream().map(taskRow -> taskRow.getAttribute("data-task"))
             .toList().equals(expected));
   }
 
-  @Test
-  @Order(11)
-  void aLongTasksTimelineShowsBothEndsAndTheRestOnDemand() throws Exception {
-    // 2,600 records, one warning among those the page first leaves out.
-    Store.open(url, null, null).withConnection(c -> c.createStatement().execute(
-        "SELECT func_worker_heartbeat_with_logs('long-worker', NULL, NULL, (SELECT jsonb_agg(jsonb_build_object("
-            + "'timestamp', now() - interval '1 hour' + g * interval '1 second', 'message', 'step ' || g, "
-            + "'level', CASE WHEN g = 1800 THEN 'WARNING' ELSE 'INFO' END, 'task_id', 'long-task', 'seq', g)) "
-            + "FROM generate_series(1, 2600) g), NULL)"));
-    String timeline = "#task-records tbody tr";
-    browser.get(base + "/#/task/long-task");
-    WebElement gap = waitUntilText(By.id("timeline-gap"), "records not shown");
-
-    assertThat(gap.getText()).contains("1,600 records not shown (1 WARNING)");
-    assertThat(messages(timeline)).hasSize(1_001).startsWith("step 1").endsWith("step 2600")
-        .contains("step 500", "step 2101").doesNotContain("step 501", "step 2100");
-
-    browser.findElement(By.id("timeline-next")).click();
-    waitUntilText(By.id("timeline-gap"), "600 records not shown");
-    assertThat(messages(timeline)).hasSize(2_001).contains("step 501", "step 1500").doesNotContain("step 1501");
-
-    browser.findElement(By.id("timeline-all")).click();
-    waitUntil(() -> browser.findElements(By.id("timeline-gap")).isEmpty());
-    List<String> all = messages(timeline);
-    assertThat(all).hasSize(2_600);
-    assertThat(all).isEqualTo(java.util.stream.IntStream.rangeClosed(1, 2600).mapToObj(i -> "step " + i).toList());
-  }
-
-  /**
-   * The messages of a table's rows, in order, a row without one (the timeline's gap) as "": read
-   * in one script, since asking the driver row by row takes seconds per thousand rows.
-   */
-  @SuppressWarnings("unchecked")
-  private static List<String> messages(String rows) {
-    return (List<String>) ((JavascriptExecutor) browser).executeScript(
-        "return [...document.querySelectorAll(arguments[0])].map(r => r.querySelector('td.msg')?.textContent.trim() ?? '')",
-        rows);
-  }
-
   private List<WebElement> rows() {
     return browser.findElements(By.cssSelector("#explore-records tbody tr"));
-  }
-
-  private static WebElement waitFor(By locator) {
-    return waiting().until(d -> d.findElement(locator));
-  }
-
-  private static WebElement waitUntilText(By locator, String text) {
-    return waiting().until(d -> {
-      List<WebElement> found = d.findElements(locator);
-      return !found.isEmpty() && found.get(0).getText().contains(text) ? found.get(0) : null;
-    });
-  }
-
-  private static int waitForRows(By locator) {
-    return waiting().until(d -> {
-      int count = d.findElements(locator).size();
-      return count > 0 ? count : null;
-    });
-  }
-
-  private static void waitUntil(java.util.function.BooleanSupplier condition) {
-    waiting().until(d -> condition.getAsBoolean());
-  }
-
-  /** Waits up to 20 s; a timeout says where the browser was and what the page showed. */
-  private static WebDriverWait waiting() {
-    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-    wait.withMessage(() -> {
-      List<WebElement> main = browser.findElements(By.id("view"));
-      String shown = main.isEmpty() ? "(no #view)" : main.get(0).getText();
-      return "at " + browser.getCurrentUrl() + ", the page showing: "
-          + (shown.length() > 600 ? shown.substring(0, 600) + "…" : shown);
-    });
-    return wait;
-  }
-
-  private static void screenshot(String name) throws Exception {
-    File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-    Path folder = Path.of("target", "screenshots");
-    Files.createDirectories(folder);
-    Files.copy(shot.toPath(), folder.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
   }
 }

@@ -1,0 +1,86 @@
+package dev.heartlog.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heartlog.server.HeartlogServer;
+import dev.heartlog.store.Store;
+import dev.heartlog.store.TestDatabase;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The viewer's pages of many records, in Debian's headless Chromium: a long task's timeline.
+ */
+@Timeout(180)
+class LongPagesBrowserTest {
+
+  private static final String READER = "hlr_long_pages_test_reader_key_0";
+
+  @TempDir static Path folder;
+  static Store store;
+  static HeartlogServer server;
+  static String base;
+  static HeadlessChromium chromium;
+  static WebDriver browser;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Assumptions.assumeTrue(HeadlessChromium.installed(), "needs Debian's chromium and chromium-driver (.ci/run installs them)");
+    String url = TestDatabase.freshUrl();
+    store = Store.open(url, null, null);
+    store.migrate();
+    server = HeartlogServer.builder().store(store).listenTo(url, null, null).keysFile(folder.resolve("keys"))
+        .readerKeys(READER).port(0).build().start();
+    base = "http://127.0.0.1:" + server.port();
+    chromium = new HeadlessChromium(folder.resolve("chromium-profile"));
+    browser = chromium.driver();
+    browser.get(base + "/?key=" + READER + "#/fleet");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (chromium != null) {
+      chromium.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void aLongTasksTimelineShowsBothEndsAndTheRestOnDemand() throws Exception {
+    // 2,600 records, one warning among those the page first leaves out.
+    store.withConnection(c -> c.createStatement().execute(
+        "SELECT func_worker_heartbeat_with_logs('long-worker', NULL, NULL, (SELECT jsonb_agg(jsonb_build_object("
+            + "'timestamp', now() - interval '1 hour' + g * interval '1 second', 'message', 'step ' || g, "
+            + "'level', CASE WHEN g = 1800 THEN 'WARNING' ELSE 'INFO' END, 'task_id', 'long-task', 'seq', g)) "
+            + "FROM generate_series(1, 2600) g), NULL)"));
+    String timeline = "#task-records tbody tr";
+    browser.get(base + "/#/task/long-task");
+    WebElement gap = chromium.waitUntilText(By.id("timeline-gap"), "records not shown");
+
+    assertThat(gap.getText()).contains("1,600 records not shown (1 WARNING)");
+    assertThat(chromium.messages(timeline)).hasSize(1_001).startsWith("step 1").endsWith("step 2600")
+        .contains("step 500", "step 2101").doesNotContain("step 501", "step 2100");
+
+    browser.findElement(By.id("timeline-next")).click();
+    chromium.waitUntilText(By.id("timeline-gap"), "600 records not shown");
+    assertThat(chromium.messages(timeline)).hasSize(2_001).contains("step 501", "step 1500").doesNotContain("step 1501");
+
+    browser.findElement(By.id("timeline-all")).click();
+    chromium.waitUntil(() -> browser.findElements(By.id("timeline-gap")).isEmpty());
+    List<String> all = chromium.messages(timeline);
+    assertThat(all).hasSize(2_600);
+    assertThat(all).isEqualTo(IntStream.rangeClosed(1, 2600).mapToObj(i -> "step " + i).toList());
+  }
+}
