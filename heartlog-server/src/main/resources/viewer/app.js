@@ -214,7 +214,26 @@ function liveTail(params, onRecord, control) {
 }
 
 function tailControl() {
-  return `<div class="toolbar" id="tail-control"><span class="live"><span class="dot"></span> connecting…</span><button id="tail-toggle">Pause</button></div>`;
+  return `<div class="toolbar" id="tail-control"><span class="live"><span class="dot"></span> connecting…</span><button id="tail-toggle">Pause</button>
+    <span id="tail-trimmed" hidden></span></div>`;
+}
+
+// A page left following a busy worker keeps only its newest rows: a table of tens of thousands
+// of rows takes a browser seconds to lay out (BENCHMARKS.md §3, "A long task's page"), and
+// would grow for as long as the page stays open.
+const TAIL_KEEP = 2000;
+
+/** Adds a record's row at the end of a followed table, dropping its oldest past TAIL_KEEP rows. */
+function appendLiveRow(table, html) {
+  const body = table.tBodies[0];
+  const keep = Math.max(TAIL_KEEP, Number(table.dataset.keep ??= body.rows.length));
+  body.insertAdjacentHTML('beforeend', html);
+  body.lastElementChild.classList.add('fresh');
+  if (body.rows.length <= keep) return;
+  while (body.rows.length > keep) body.firstElementChild.remove();
+  const note = document.getElementById('tail-trimmed');
+  note.hidden = false;
+  note.textContent = `the newest ${keep.toLocaleString()} records are kept here; older ones are left out`;
 }
 
 // ---- routing ----------------------------------------------------------------------------------

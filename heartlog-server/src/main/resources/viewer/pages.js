@@ -85,11 +85,9 @@ async function workerPage(id, view) {
     <h2>VRAM used over the last 6 hours, with the tasks it ran (click one)</h2>${vramChart(heartbeats, detail.recent_tasks)}
     <h2>Records</h2>${tailControl()}${recordsTable(detail.records, { showWorker: false, id: 'worker-records' })}`;
   view.querySelectorAll('.task-span').forEach(g => g.addEventListener('click', () => { location.hash = '#/task/' + encodeURIComponent(g.dataset.task); }));
-  const body = view.querySelector('#worker-records tbody');
-  const tail = liveTail({ worker: id }, record => {
-    body.insertAdjacentHTML('beforeend', recordRow(record, { showWorker: false }));
-    body.lastElementChild.classList.add('fresh');
-  }, view.querySelector('#tail-control'));
+  const table = view.querySelector('#worker-records');
+  const tail = liveTail({ worker: id }, record => appendLiveRow(table, recordRow(record, { showWorker: false })),
+    view.querySelector('#tail-control'));
   const newest = detail.records.reduce((m, r) => Math.max(m, r.id), 0);
   if (newest) tail.setLastId(newest);
   tail.open();
@@ -202,13 +200,12 @@ async function explorePage(view) {
       location.hash = '#/explore?' + next.toString();
     });
   }
-  const body = view.querySelector('#explore-records tbody');
+  const table = view.querySelector('#explore-records');
   const tailParams = [];
   ['worker', 'task', 'level', 'grep', 'component', 'meta'].forEach(k => params.getAll(k).filter(v => v).forEach(v => tailParams.push([k, v])));
   const tail = liveTail(tailParams, record => {
-    view.querySelector('#explore-records').hidden = false;
-    body.insertAdjacentHTML('beforeend', recordRow(record));
-    body.lastElementChild.classList.add('fresh');
+    table.hidden = false;
+    appendLiveRow(table, recordRow(record));
   }, view.querySelector('#tail-control'));
   const newest = records.reduce((m, r) => Math.max(m, r.id), 0);
   if (newest) tail.setLastId(newest);

@@ -19,7 +19,8 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
 /**
- * The viewer's pages of many records, in Debian's headless Chromium: a long task's timeline.
+ * The viewer's pages of many records, in Debian's headless Chromium: a long task's timeline, and
+ * a followed page that would otherwise grow for as long as it stays open.
  */
 @Timeout(180)
 class LongPagesBrowserTest {
@@ -82,5 +83,23 @@ class LongPagesBrowserTest {
     List<String> all = chromium.messages(timeline);
     assertThat(all).hasSize(2_600);
     assertThat(all).isEqualTo(IntStream.rangeClosed(1, 2600).mapToObj(i -> "step " + i).toList());
+  }
+
+  @Test
+  void aFollowedPageKeepsItsNewestRowsAndSaysItLeftTheOlderOut() throws Exception {
+    String heartbeat = "SELECT func_worker_heartbeat_with_logs('busy-worker', NULL, NULL, (SELECT jsonb_agg("
+        + "jsonb_build_object('message', 'live ' || g, 'seq', g)) FROM generate_series(?, ?) g), NULL)";
+    store.withConnection(c -> c.createStatement().execute(heartbeat.replace("?, ?", "0, 0")));
+    browser.get(base + "/#/worker/busy-worker");
+    chromium.waitUntilText(By.id("worker-records"), "live 0");
+    chromium.waitUntilText(By.id("tail-control"), "live");
+    assertThat(browser.findElement(By.id("tail-trimmed")).isDisplayed()).isFalse();
+
+    store.withConnection(c -> c.createStatement().execute(heartbeat.replace("?, ?", "1, 2100")));
+
+    chromium.waitUntilText(By.id("tail-trimmed"), "the newest 2,000 records are kept here");
+    chromium.waitUntil(() -> chromium.messages("#worker-records tbody tr").contains("live 2100"));
+    List<String> shown = chromium.messages("#worker-records tbody tr");
+    assertThat(shown).hasSize(2_000).startsWith("live 101").endsWith("live 2100");
   }
 }
