@@ -37,6 +37,12 @@ import java.util.stream.Collectors;
  */
 final class QueryRoutes {
 
+  /**
+   * The largest a number parameter is read as: an answer holds at most 10,000 records (tasks,
+   * heartbeats), whatever {@code limit} asks, and {@code stale_after_s} is at most 10,000 s.
+   */
+  static final int LARGEST_NUMBER = 10_000;
+
   private final Store store;
   private final KeyCheck keys;
   private final Clock clock;
@@ -133,16 +139,25 @@ final class QueryRoutes {
     return value == null || value.isBlank() ? null : TimeSpec.parse(value, clock);
   }
 
+  /**
+   * A positive whole number, a larger one than {@link #LARGEST_NUMBER} read as that; {@code
+   * fallback} when absent.
+   */
   private static int intParam(Context ctx, String name, int fallback) {
     String value = ctx.queryParam(name);
     if (value == null || value.isBlank()) {
       return fallback;
     }
+    long number;
     try {
-      return Math.max(1, Math.min(10_000, Integer.parseInt(value.trim())));
+      number = Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
       throw PostgrestError.badRequest("HL400", name + " must be a whole number (got '" + value + "')");
     }
+    if (number < 1) {
+      throw PostgrestError.badRequest("HL400", name + " must be positive (got '" + value + "')");
+    }
+    return (int) Math.min(LARGEST_NUMBER, number);
   }
 
   private static boolean booleanParam(Context ctx, String name) {
