@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * is when a heartbeat becomes due: reaching it calls {@code onThresholdReached} so the heartbeat
  * thread sends now instead of waiting out its interval. Nothing is discarded there, unlike the
  * seed, whose auto-flushed batch was returned to a caller that ignored it. The <em>capacity</em>
- * (records and bytes) bounds memory while neither the store nor the spool can take records;
- * only past it is a record dropped: the oldest record of the least severe level present, so
+ * (records and bytes) bounds memory while neither the store nor the spool can take records, or
+ * while records come faster than the spool takes them; only past it is a record dropped: the oldest record of the least severe level present, so
  * DEBUG goes before INFO and ERROR last. Every drop is counted for the heartbeat to report.
  *
  * <p>Records wait in one queue per level, each in arrival order; a record's sequence number is
