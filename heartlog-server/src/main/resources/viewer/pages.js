@@ -5,41 +5,76 @@
 
 let fleetSort = { column: 'worker_id', ascending: true };
 
+// The Fleet page draws the first 500 workers of its order unless asked for all: a browser took
+// 2.6–2.9 s to draw 10,000, again at every refresh (BENCHMARKS.md §3, "The Fleet page of a large
+// fleet"). Counts by health, and the filters, cover every worker.
+const FLEET_ROWS = 500;
+
 async function fleetPage(view) {
+  const params = hashParams();
+  const health = params.get('health') || '';
+  const match = (params.get('worker') || '').trim();
+  let showAll = false;
+  view.innerHTML = `<h1>Fleet</h1><div class="sub" id="fleet-summary"></div>
+    <form class="filters" id="fleet-filters"><label>Worker<input name="worker" value="${esc(match)}" placeholder="part of its id"></label>
+      <input type="hidden" name="health" value="${esc(health)}"><button class="primary">Apply</button></form>
+    <div id="fleet-results"><p class="loading">Loading fleet…</p></div>`;
+  view.querySelector('#fleet-filters').addEventListener('submit', event => {
+    event.preventDefault();
+    const next = new URLSearchParams([...new FormData(event.target)].filter(([, v]) => v));
+    location.hash = '#/fleet' + (next.toString() ? '?' + next : '');
+  });
+  const summary = view.querySelector('#fleet-summary');
+  const results = view.querySelector('#fleet-results');
   const render = async () => {
     const workers = await api('/api/workers');
     if (!workers.length) {
-      view.innerHTML = `<h1>Fleet</h1><div class="notice" id="empty-fleet">No workers yet: none has sent a heartbeat to this store.
+      results.innerHTML = `<div class="notice" id="empty-fleet">No workers yet: none has sent a heartbeat to this store.
         <p>Point a worker here with <code>HEARTLOG_URL=${esc(location.origin)}</code> and a writer key, or run <code>bin/heartlog demo</code>.</p></div>`;
       return;
     }
+    const counts = new Map();
+    workers.forEach(w => counts.set(w.health, (counts.get(w.health) || 0) + 1));
+    const filterLink = h => new URLSearchParams([...(match ? [['worker', match]] : []), ...(h ? [['health', h]] : [])]).toString();
+    summary.innerHTML = `${workers.length.toLocaleString()} workers: ${[...counts].map(([h, n]) =>
+      `<a href="#/fleet?${filterLink(h)}" class="health-${esc(h)}" data-health="${esc(h)}">${n.toLocaleString()} ${esc(h)}</a>`).join(', ')}${health
+      ? ` · showing the ${esc(health)} ones, <a href="#/fleet?${filterLink('')}" id="all-health">show every health</a>` : ''}
+      · refreshes every 5 s · <a href="#/tasks?failed=true" id="failed-tasks">the last hour's failed tasks</a>`;
+    const needle = match.toLowerCase();
+    const shown = workers.filter(w => (!health || w.health === health) && (!needle || w.worker_id.toLowerCase().includes(needle)));
     const column = fleetSort.column;
-    workers.sort((a, b) => {
+    shown.sort((a, b) => {
       const x = a[column] ?? -1, y = b[column] ?? -1;
       return (x < y ? -1 : x > y ? 1 : 0) * (fleetSort.ascending ? 1 : -1);
     });
-    const stale = workers.filter(w => w.health === 'stale').length;
+    const drawn = showAll ? shown : shown.slice(0, FLEET_ROWS);
     const header = (key, label) => `<th data-sort="${key}" class="${column === key ? 'sorted' + (fleetSort.ascending ? ' asc' : '') : ''}">${label}</th>`;
-    view.innerHTML = `<h1>Fleet</h1><div class="sub">${workers.length} workers${stale ? `, <span class="health-stale">${stale} stale</span>` : ''} · refreshes every 5 s · <a href="#/tasks?failed=true" id="failed-tasks">the last hour's failed tasks</a></div>
-      <table id="fleet"><thead><tr>${header('worker_id', 'Worker')}${header('health', 'Health')}${header('heartbeat_age_s', 'Heartbeat')}
+    results.innerHTML = `<table id="fleet"><thead><tr>${header('worker_id', 'Worker')}${header('health', 'Health')}${header('heartbeat_age_s', 'Heartbeat')}
         ${header('current_task_id', 'Current task')}${header('vram_used_mb', 'VRAM')}${header('errors_last_hour', 'Errors 1h')}${header('warnings_last_hour', 'Warnings 1h')}</tr></thead>
-      <tbody>${workers.map(w => `<tr class="${w.health === 'stale' ? 'stale' : ''}" data-worker="${esc(w.worker_id)}">
+      <tbody>${drawn.map(w => `<tr class="${w.health === 'stale' ? 'stale' : ''}" data-worker="${esc(w.worker_id)}">
         <td><a href="#/worker/${encodeURIComponent(w.worker_id)}">${esc(w.worker_id)}</a></td>
         <td class="health health-${esc(w.health)}">${esc(w.health)}</td>
         <td class="num" title="${esc(w.last_heartbeat || '')}">${age(w.heartbeat_age_s)}</td>
         <td>${w.current_task_id ? `<a href="#/task/${encodeURIComponent(w.current_task_id)}">${esc(w.current_task_id)}</a>` : '<span class="sub">idle</span>'}</td>
         <td>${vramBar(w.vram_used_mb, w.vram_total_mb)}</td>
         <td class="num ${w.errors_last_hour ? 'lvl-ERROR' : ''}">${w.errors_last_hour}</td>
-        <td class="num ${w.warnings_last_hour ? 'lvl-WARNING' : ''}">${w.warnings_last_hour}</td></tr>`).join('')}</tbody></table>`;
-    view.querySelectorAll('th[data-sort]').forEach(th => th.addEventListener('click', () => {
+        <td class="num ${w.warnings_last_hour ? 'lvl-WARNING' : ''}">${w.warnings_last_hour}</td></tr>`).join('')}</tbody></table>
+      ${drawn.length < shown.length ? `<div class="toolbar" id="fleet-more">the first ${drawn.length.toLocaleString()} of ${shown.length.toLocaleString()} in this order
+        <button id="fleet-all">Show all</button> (slow for thousands, at every refresh)</div>` : ''}
+      ${shown.length === 0 ? '<div class="notice" id="no-workers">No worker matches.</div>' : ''}`;
+    results.querySelectorAll('th[data-sort]').forEach(th => th.addEventListener('click', () => {
       fleetSort = { column: th.dataset.sort, ascending: fleetSort.column === th.dataset.sort ? !fleetSort.ascending : true };
-      render().catch(error => showError(error, view));
+      render().catch(error => showError(error, results));
     }));
+    results.querySelector('#fleet-all')?.addEventListener('click', () => {
+      showAll = true;
+      render().catch(error => showError(error, results));
+    });
   };
   await render();
   const timer = setInterval(() => {
     if (!view.isConnected) { clearInterval(timer); return; }  // left before it finished loading
-    render().catch(error => showError(error, view));
+    render().catch(error => showError(error, results));
   }, 5000);
   cleanup.push(() => clearInterval(timer));
 }

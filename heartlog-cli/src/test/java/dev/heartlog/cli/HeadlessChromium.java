@@ -73,6 +73,15 @@ final class HeadlessChromium implements AutoCloseable {
   }
 
   /**
+   * Clicks the element once it is there, found and clicked in one script: a page that draws
+   * itself again (the Fleet page, every 5 s) may replace an element between a find and a click.
+   */
+  void clickWhenThere(String css) {
+    waiting().until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+        "const e = document.querySelector(arguments[0]); if (e) e.click(); return e !== null;", css));
+  }
+
+  /**
    * The messages of a table's rows, in order, a row without one (the timeline's gap) as "": read
    * in one script, since asking the driver row by row takes seconds per thousand rows.
    */

@@ -19,8 +19,8 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
 /**
- * The viewer's pages of many records, in Debian's headless Chromium: a long task's timeline, and
- * a followed page that would otherwise grow for as long as it stays open.
+ * The viewer's pages of many rows, in Debian's headless Chromium: a long task's timeline, a
+ * followed page that would otherwise grow for as long as it stays open, and a large fleet.
  */
 @Timeout(180)
 class LongPagesBrowserTest {
@@ -101,5 +101,30 @@ class LongPagesBrowserTest {
     chromium.waitUntil(() -> chromium.messages("#worker-records tbody tr").contains("live 2100"));
     List<String> shown = chromium.messages("#worker-records tbody tr");
     assertThat(shown).hasSize(2_000).startsWith("live 101").endsWith("live 2100");
+  }
+
+  @Test
+  void aLargeFleetShowsItsFirst500WorkersWithCountsAndFiltersThatCoverThemAll() throws Exception {
+    // 600 workers, two of them crashed.
+    store.withConnection(c -> c.createStatement().execute(
+        "SELECT count(func_worker_heartbeat_with_logs('many-' || lpad(g::text, 4, '0'), 81559, 20000, '[]'::jsonb, NULL, "
+            + "CASE WHEN g IN (7, 599) THEN 'crashed' ELSE 'active' END)) FROM generate_series(1, 600) g"));
+    String fleet = "#fleet tbody tr";
+    browser.get(base + "/#/fleet?worker=many-");
+    chromium.waitUntilText(By.id("fleet-more"), "the first 500 of 600 in this order");
+
+    assertThat(browser.findElements(By.cssSelector(fleet))).hasSize(500);
+    assertThat(browser.findElement(By.id("fleet-summary")).getText()).contains("2 crashed");
+
+    chromium.clickWhenThere("#fleet-summary a[data-health=crashed]");
+    chromium.waitUntil(() -> browser.getCurrentUrl().contains("health=crashed")
+        && browser.findElements(By.cssSelector(fleet)).size() == 2);
+    assertThat(browser.findElements(By.cssSelector(fleet))).extracting(row -> row.getAttribute("data-worker"))
+        .containsExactly("many-0007", "many-0599");
+
+    browser.get(base + "/#/fleet?worker=many-");
+    chromium.clickWhenThere("#fleet-all");
+    chromium.waitUntil(() -> browser.findElements(By.cssSelector(fleet)).size() == 600);
+    assertThat(browser.findElements(By.id("fleet-more"))).isEmpty();
   }
 }
