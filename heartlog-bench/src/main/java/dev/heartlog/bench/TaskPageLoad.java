@@ -5,18 +5,12 @@ import dev.heartlog.agent.HeartlogAgent;
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.PostgrestTransport;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * How long the viewer's Task page takes to show a long task in Debian's headless Chromium, for
@@ -40,23 +34,8 @@ public final class TaskPageLoad {
     String task = sendTask(servers.get(0), System.getenv("HEARTLOG_WRITER_KEY"), records);
     System.out.println("task " + task + ": " + records + " records; " + rounds + " rounds, servers in turns");
 
-    Map<String, List<Double>> millis = new java.util.LinkedHashMap<>();
-    ChromeDriver browser = chromium();
-    try {
-      for (String server : servers) {
-        browser.get(server + "/?key=" + System.getenv("HEARTLOG_READER_KEY") + "#/fleet");
-        millis.put(server, new ArrayList<>());
-      }
-      for (int round = 0; round < rounds; round++) {
-        for (String server : servers) {
-          millis.get(server).add(timePage(browser, server, task));
-        }
-      }
-    } finally {
-      browser.quit();
-    }
-    millis.forEach((server, times) -> System.out.println(server + ": " + String.join(" / ",
-        times.stream().map(ms -> String.format(Locale.ROOT, "%.0f ms", ms)).toList())));
+    BrowserTiming.inTurns(servers, System.getenv("HEARTLOG_READER_KEY"), "#/task/" + task,
+        "const t = document.querySelector('#task-records'); return t !== null && t.tBodies[0].rows.length > 0", rounds);
   }
 
   /** Sends one task's records as one worker, a thousand per heartbeat, and waits for them all. */
@@ -82,28 +61,5 @@ public final class TaskPageLoad {
       }
     }
     return task;
-  }
-
-  private static ChromeDriver chromium() {
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(new File("/usr/bin/chromium"));
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1400,1000");
-    return new ChromeDriver(
-        new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver")).build(), options);
-  }
-
-  /** From asking for the task's page (after another page) to the first rows of its timeline. */
-  private static double timePage(ChromeDriver browser, String server, String task) throws InterruptedException {
-    browser.get(server + "/#/fleet");
-    Thread.sleep(1_000);
-    long start = System.nanoTime();
-    browser.get(server + "/#/task/" + task);
-    while (((Number) browser.executeScript(
-        "const t = document.querySelector('#task-records'); return t ? t.querySelectorAll('tbody tr').length : 0"))
-        .longValue() == 0) {
-      Thread.sleep(20);
-    }
-    return (System.nanoTime() - start) / 1e6;
   }
 }
