@@ -31,6 +31,8 @@ import java.util.ServiceLoader;
  *       <td>seconds between heartbeats ({@code 20}, {@code 20s}, {@code 500ms})</td></tr>
  *   <tr><td>{@code LOG_BUFFER_SIZE} or {@code HEARTLOG_BUFFER_SIZE}</td>
  *       <td>records that make a heartbeat due at once</td></tr>
+ *   <tr><td>{@code HEARTLOG_MAX_BUFFERED_RECORDS}, {@code HEARTLOG_MAX_BUFFERED_BYTES}</td>
+ *       <td>the most records, and bytes ({@code 64m}), kept in memory</td></tr>
  *   <tr><td>{@code WAN2GP_DEBUG} or {@code HEARTLOG_DEBUG}</td><td>{@code 1} keeps DEBUG records</td></tr>
  *   <tr><td>{@code HEARTLOG_LEVELS}</td><td>the least severe level kept per component
  *       ({@code WARNING,GENERATOR=DEBUG}; see {@link ComponentLevels})</td></tr>
@@ -95,6 +97,7 @@ public final class AgentEnvironment {
     get("HEARTLOG_HEARTBEAT_INTERVAL", "HEARTBEAT_INTERVAL")
         .ifPresent(v -> builder.heartbeatInterval(duration("HEARTBEAT_INTERVAL", v)));
     get("HEARTLOG_BUFFER_SIZE", "LOG_BUFFER_SIZE").ifPresent(v -> builder.bufferSize(integer("LOG_BUFFER_SIZE", v)));
+    applyMaxBuffered(builder);
     builder.debug(debug());
     get("HEARTLOG_LEVELS").ifPresent(v -> {
       try {
@@ -192,6 +195,17 @@ public final class AgentEnvironment {
     }
   }
 
+  /** The memory's capacity where either variable is set; the other keeps its default. */
+  private void applyMaxBuffered(HeartlogAgentBuilder builder) {
+    Optional<String> records = get("HEARTLOG_MAX_BUFFERED_RECORDS");
+    Optional<String> bytes = get("HEARTLOG_MAX_BUFFERED_BYTES");
+    if (records.isPresent() || bytes.isPresent()) {
+      builder.maxBuffered(
+          records.map(v -> positive("HEARTLOG_MAX_BUFFERED_RECORDS", v)).orElse(HeartlogAgent.DEFAULT_MAX_BUFFERED_RECORDS),
+          bytes.map(v -> bytes("HEARTLOG_MAX_BUFFERED_BYTES", v)).orElse(HeartlogAgent.DEFAULT_MAX_BUFFERED_BYTES));
+    }
+  }
+
   /** Whether debug mode is on: {@code HEARTLOG_DEBUG} or the seed's {@code WAN2GP_DEBUG}. */
   public boolean debug() {
     return get("HEARTLOG_DEBUG", "WAN2GP_DEBUG").map(AgentEnvironment::truthy).orElse(false);
@@ -244,6 +258,14 @@ public final class AgentEnvironment {
       throw new IllegalArgumentException(
           setting + " must be a duration such as 20, 20s, 500ms or 5m (got '" + value + "')");
     }
+  }
+
+  private static int positive(String setting, String value) {
+    int number = integer(setting, value);
+    if (number <= 0) {
+      throw new IllegalArgumentException(setting + " must be positive (got '" + value + "')");
+    }
+    return number;
   }
 
   private static int integer(String setting, String value) {

@@ -44,6 +44,23 @@ class AgentEnvironmentTest {
   }
 
   @Test
+  void memorysCapacityComesFromEitherVariableTheOtherKeepingItsDefault() {
+    AgentConfig both = AgentEnvironment.of(Map.of("HEARTLOG_WORKER_ID", "w", "HEARTLOG_MAX_BUFFERED_RECORDS", "100000",
+        "HEARTLOG_MAX_BUFFERED_BYTES", "128m"), new Properties()).agentBuilder().config();
+    AgentConfig records = AgentEnvironment.of(Map.of("HEARTLOG_WORKER_ID", "w", "HEARTLOG_MAX_BUFFERED_RECORDS", "50000"),
+        new Properties()).agentBuilder().config();
+
+    assertThat(both.maxBufferedRecords()).isEqualTo(100_000);
+    assertThat(both.maxBufferedBytes()).isEqualTo(128L << 20);
+    assertThat(records.maxBufferedRecords()).isEqualTo(50_000);
+    assertThat(records.maxBufferedBytes()).isEqualTo(HeartlogAgent.DEFAULT_MAX_BUFFERED_BYTES);
+    assertThatThrownBy(AgentEnvironment.of(Map.of("HEARTLOG_MAX_BUFFERED_RECORDS", "0"), new Properties())::agentBuilder)
+        .hasMessage("HEARTLOG_MAX_BUFFERED_RECORDS must be positive (got '0')");
+    assertThatThrownBy(AgentEnvironment.of(Map.of("HEARTLOG_MAX_BUFFERED_BYTES", "lots"), new Properties())::agentBuilder)
+        .hasMessage("HEARTLOG_MAX_BUFFERED_BYTES must be a size such as 256m or 1g (got 'lots')");
+  }
+
+  @Test
   void levelsPerComponentComeFromHeartlogLevelsAndAMistakeNamesTheVariable() {
     AgentEnvironment environment = AgentEnvironment.of(Map.of("HEARTLOG_LEVELS", "ERROR,GENERATOR=DEBUG"), new Properties());
     HeartlogAgentBuilder builder = environment.agentBuilder();
