@@ -29,6 +29,11 @@ final class WorkersCommand implements Callable<Integer> {
       description = "An active worker silent this long is shown as stale (default ${DEFAULT-VALUE}).")
   String staleAfter;
 
+  @Option(names = "--health", split = ",", paramLabel = "HEALTH",
+      description = "Only the workers of this health: active, stale, stopped, crashed (or another status workers "
+          + "send); several with commas (--health stale,crashed).")
+  List<String> healths = List.of();
+
   @Option(names = "--json", description = "The workers as a JSON array.")
   boolean json;
 
@@ -36,7 +41,8 @@ final class WorkersCommand implements Callable<Integer> {
   public Integer call() {
     List<WorkerHealth> workers;
     try (StoreOptions.Opened opened = storeOptions.open()) {
-      workers = opened.store().workers(AgentEnvironment.duration("--stale-after", staleAfter));
+      workers = WorkerHealth.withHealth(
+          opened.store().workers(AgentEnvironment.duration("--stale-after", staleAfter)), healths);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -46,7 +52,9 @@ final class WorkersCommand implements Callable<Integer> {
       return 0;
     }
     if (workers.isEmpty()) {
-      out.println("No workers yet: none has sent a heartbeat to this store.");
+      out.println(healths.isEmpty()
+          ? "No workers yet: none has sent a heartbeat to this store."
+          : "No worker is " + String.join(" or ", healths) + ".");
       return 0;
     }
     out.printf(ROW, "WORKER", "HEALTH", "HEARTBEAT", "VRAM", "TASK", "ERRORS", "WARNINGS");

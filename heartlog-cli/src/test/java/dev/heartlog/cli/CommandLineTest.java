@@ -67,6 +67,16 @@ class CommandLineTest {
   }
 
   @Test
+  void workersHealthKeepsTheWorkersOfThatHealth() {
+    Cli.Result stopped = Cli.run("workers", "--health", "STOPPED,crashed", "--db-url", url);
+    Cli.Result stale = Cli.run("workers", "--health", "stale", "--db-url", url);
+
+    assertThat(stopped.out()).containsPattern("demo-gpu-1\\s+stopped").containsPattern("demo-gpu-2\\s+stopped");
+    assertThat(stale.exitCode()).isZero();
+    assertThat(stale.out()).isEqualTo("No worker is stale." + System.lineSeparator());
+  }
+
+  @Test
   void theFailedTasksTimelineShowsItsWorkerVramAndException() {
     Cli.Result result = Cli.run("task", failedTask, "--db-url", url);
 

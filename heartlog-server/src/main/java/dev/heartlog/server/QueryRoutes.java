@@ -10,6 +10,7 @@ import dev.heartlog.store.TaskFilter;
 import dev.heartlog.store.TaskTimeline;
 import dev.heartlog.store.TimeSpec;
 import dev.heartlog.store.WorkerDetail;
+import dev.heartlog.store.WorkerHealth;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,7 +33,8 @@ import java.util.stream.Collectors;
  *       with {@code failed=true} only those with an error in it
  *   <li>{@code GET /api/tasks/{id}}: the task's timeline
  *   <li>{@code GET /api/workers/{id}}: the worker with its recent tasks and records
- *   <li>{@code GET /api/workers}: every worker's health
+ *   <li>{@code GET /api/workers?health=}: every worker's health, or only those of the healths
+ *       given ({@code health=stale,crashed})
  * </ul>
  */
 final class QueryRoutes {
@@ -113,7 +115,9 @@ final class QueryRoutes {
   void workers(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
     Duration staleAfter = Duration.ofSeconds(intParam(ctx, "stale_after_s", (int) Store.DEFAULT_STALE_AFTER.toSeconds()));
-    json(ctx, StoreJson.workers(guarded(() -> store.workers(staleAfter))));
+    List<String> healths = ctx.queryParams("health").stream()
+        .flatMap(h -> java.util.Arrays.stream(h.split(","))).filter(h -> !h.isBlank()).toList();
+    json(ctx, StoreJson.workers(WorkerHealth.withHealth(guarded(() -> store.workers(staleAfter)), healths)));
   }
 
   private LogFilter filter(Context ctx) {

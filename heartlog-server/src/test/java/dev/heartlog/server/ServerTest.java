@@ -258,6 +258,8 @@ class ServerTest {
     HttpResponse<String> ofFrame = get("/api/logs?worker=api-worker&meta=model=wan2.1&meta=frame%3D12", READER);
     HttpResponse<String> badMeta = get("/api/logs?meta=model", READER);
     HttpResponse<String> noLimit = get("/api/logs?limit=0", READER);
+    HttpResponse<String> crashed = get("/api/workers?health=crashed", READER);
+    HttpResponse<String> activeOrStale = get("/api/workers?health=stale,active", READER);
     HttpResponse<String> hugeLimit = get("/api/logs?worker=api-worker&limit=99999999999", READER);
     HttpResponse<String> tasksOfModel = get("/api/tasks?since=2026-11-27T00:00:00Z&meta=model=wan2.1", READER);
     HttpResponse<String> tasksOfAnother = get("/api/tasks?since=2026-11-27T00:00:00Z&meta=model=wan2.2", READER);
@@ -278,6 +280,8 @@ class ServerTest {
     assertThat(ofFrame.body()).contains("api failure").doesNotContain("api note");
     assertThat(badMeta.statusCode()).isEqualTo(400);
     assertThat(badMeta.body()).contains("meta must be key=value");
+    assertThat(crashed.body()).isEqualTo("[]");
+    assertThat(activeOrStale.body()).contains("\"worker_id\":\"api-worker\"");
     assertThat(noLimit.statusCode()).isEqualTo(400);
     assertThat(noLimit.body()).contains("limit must be positive (got '0')");
     assertThat(hugeLimit.statusCode()).as("read as the largest page").isEqualTo(200);

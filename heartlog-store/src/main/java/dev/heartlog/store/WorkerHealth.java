@@ -1,6 +1,11 @@
 package dev.heartlog.store;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * One worker as the fleet view shows it.
@@ -25,4 +30,14 @@ public record WorkerHealth(
     Integer vramUsedMb,
     String currentTaskId,
     long errorsLastHour,
-    long warningsLastHour) {}
+    long warningsLastHour) {
+
+  /** The workers whose health is one of {@code healths} (any case); all of them when it is empty. */
+  public static List<WorkerHealth> withHealth(List<WorkerHealth> workers, Collection<String> healths) {
+    if (healths.isEmpty()) {
+      return workers;
+    }
+    Set<String> wanted = healths.stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    return workers.stream().filter(w -> wanted.contains(w.health().toLowerCase(Locale.ROOT))).toList();
+  }
+}
