@@ -2,7 +2,6 @@ package dev.heartlog.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.heartlog.server.HeartlogServer;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import java.nio.file.Path;
@@ -29,7 +28,7 @@ class LongPagesBrowserTest {
 
   @TempDir static Path folder;
   static Store store;
-  static HeartlogServer server;
+  static ViewerUnderTest viewer;
   static String base;
   static HeadlessChromium chromium;
   static WebDriver browser;
@@ -40,21 +39,17 @@ class LongPagesBrowserTest {
     String url = TestDatabase.freshUrl();
     store = Store.open(url, null, null);
     store.migrate();
-    server = HeartlogServer.builder().store(store).listenTo(url, null, null).keysFile(folder.resolve("keys"))
-        .readerKeys(READER).port(0).build().start();
-    base = "http://127.0.0.1:" + server.port();
-    chromium = new HeadlessChromium(folder.resolve("chromium-profile"));
+    viewer = ViewerUnderTest.start(store, url, READER, folder);
+    base = viewer.base();
+    chromium = viewer.chromium();
     browser = chromium.driver();
     browser.get(base + "/?key=" + READER + "#/fleet");
   }
 
   @AfterAll
   static void stop() {
-    if (chromium != null) {
-      chromium.close();
-    }
-    if (server != null) {
-      server.close();
+    if (viewer != null) {
+      viewer.close();
     }
   }
 

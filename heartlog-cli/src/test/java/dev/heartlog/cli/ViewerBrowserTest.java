@@ -2,7 +2,6 @@ package dev.heartlog.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.heartlog.server.HeartlogServer;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import java.nio.file.Path;
@@ -39,7 +38,7 @@ class ViewerBrowserTest {
   @TempDir static Path folder;
   static String url;
   static String failedTask;
-  static HeartlogServer server;
+  static ViewerUnderTest viewer;
   static String base;
   static HeadlessChromium chromium;
   static WebDriver browser;
@@ -55,21 +54,16 @@ class ViewerBrowserTest {
     Matcher failed = Pattern.compile("\\(task ([0-9a-f-]{36}) failed\\)").matcher(demo.out());
     assertThat(failed.find()).as(demo.out() + demo.err()).isTrue();
     failedTask = failed.group(1);
-    server = HeartlogServer.builder().store(store).listenTo(url, null, null).keysFile(folder.resolve("keys"))
-        .readerKeys(READER).port(0).build().start();
-    base = "http://127.0.0.1:" + server.port();
-
-    chromium = new HeadlessChromium(folder.resolve("chromium-profile"));
+    viewer = ViewerUnderTest.start(store, url, READER, folder);
+    base = viewer.base();
+    chromium = viewer.chromium();
     browser = chromium.driver();
   }
 
   @AfterAll
   static void stop() {
-    if (chromium != null) {
-      chromium.close();
-    }
-    if (server != null) {
-      server.close();
+    if (viewer != null) {
+      viewer.close();
     }
   }
 
