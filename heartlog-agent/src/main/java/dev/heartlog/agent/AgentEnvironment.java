@@ -81,8 +81,12 @@ public final class AgentEnvironment {
 
   /** The configured destination, if {@code HEARTLOG_DB_URL} is set. */
   public Optional<Destination> destination() {
-    return get("HEARTLOG_DB_URL")
-        .map(url -> new Destination(url, get("HEARTLOG_DB_USER").orElse(null), get("HEARTLOG_DB_PASSWORD").orElse(null)));
+    return get("HEARTLOG_DB_URL").map(url -> {
+      String user = get("HEARTLOG_DB_USER").orElse(null);
+      String password = get("HEARTLOG_DB_PASSWORD").orElse(null);
+      // A postgresql:// URI (libpq's, Supabase's) becomes the JDBC URL the driver takes.
+      return PostgresUrl.isPostgres(url) ? PostgresUrl.destination(url, user, password) : new Destination(url, user, password);
+    });
   }
 
   /**

@@ -7,7 +7,8 @@ import java.util.Objects;
  * TransportProvider} turns it into a {@link Transport}. {@link #toString()} never shows the
  * password.
  *
- * @param url a {@code jdbc:postgresql://} URL (with {@code heartlog-jdbc} on the classpath)
+ * @param url a {@code jdbc:postgresql://} URL, or a {@code postgresql://} URI ({@link PostgresUrl}),
+ *     with {@code heartlog-jdbc} on the classpath
  * @param user the database user, or {@code null} to take it from the URL
  * @param password the password or API key, or {@code null}
  */
@@ -19,7 +20,7 @@ public record Destination(String url, String user, String password) {
 
   @Override
   public String toString() {
-    return "Destination[url=" + url.replaceAll("(?i)(password=)[^&]*", "$1***")
+    return "Destination[url=" + PostgresUrl.redact(url)
         + ", user=" + user + ", password=" + (password == null ? "none" : "***") + "]";
   }
 }

@@ -2,6 +2,7 @@ package dev.heartlog.cli;
 
 import dev.heartlog.agent.AgentEnvironment;
 import dev.heartlog.agent.HeartlogAgent;
+import dev.heartlog.agent.PostgresUrl;
 import dev.heartlog.agent.jul.HeartlogHandler;
 import dev.heartlog.jdbc.JdbcTransport;
 import dev.heartlog.server.HeartlogServer;
@@ -91,8 +92,7 @@ final class DemoCommand implements Callable<Integer> {
     String readerKey = HeartlogServer.newReaderKey();
     HeartlogServer server = HeartlogServer.builder()
         .store(opened.store())
-        .listenTo(opened.jdbcUrl(), storeOptions.isEmbedded() ? null : storeOptions.user,
-            storeOptions.isEmbedded() ? null : storeOptions.password)
+        .listenTo(opened.jdbcUrl(), opened.database().user(), opened.database().password())
         .keysFile(storeOptions.home.resolve("keys"))
         .readerKeys(readerKey)
         .port(port)
@@ -117,7 +117,7 @@ final class DemoCommand implements Callable<Integer> {
       HeartlogAgent agent =
           HeartlogAgent.builder()
               .workerId("demo-gpu-" + i)
-              .transport(JdbcTransport.builder().url(jdbcUrl).user(storeOptions.user).password(storeOptions.password).build())
+              .transport(JdbcTransport.builder().url(jdbcUrl).user(opened.database().user()).password(opened.database().password()).build())
               .heartbeatInterval(beat)
               .spoolDirectory(storeOptions.home.resolve("spool"))
               .gpuProbe(gpu)
@@ -152,7 +152,7 @@ final class DemoCommand implements Callable<Integer> {
         workers, tasks, sent, stored, failed == null ? "" : " (task " + failed + " failed)");
     String where = storeOptions.isEmbedded()
         ? (storeOptions.home.toString().equals("heartlog-data") ? "" : " --home " + storeOptions.home)
-        : " --db-url '" + storeOptions.url + "'";
+        : " --db-url '" + PostgresUrl.redact(storeOptions.url) + "'";
     out.println("Look at what they did:");
     out.println("  bin/heartlog workers" + where);
     out.println("  bin/heartlog worker demo-gpu-1" + where);

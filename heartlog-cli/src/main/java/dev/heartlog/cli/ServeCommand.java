@@ -75,8 +75,7 @@ final class ServeCommand implements Callable<Integer> {
     try {
       server = settings
           .store(opened.store())
-          .listenTo(opened.jdbcUrl(), storeOptions.isEmbedded() ? null : storeOptions.user,
-              storeOptions.isEmbedded() ? null : storeOptions.password)
+          .listenTo(opened.jdbcUrl(), opened.database().user(), opened.database().password())
           .keysFile(keysFile != null ? keysFile : storeOptions.home.resolve("keys"))
           .writerKeys(System.getenv("HEARTLOG_WRITER_KEYS"))
           .readerKeys(System.getenv("HEARTLOG_READER_KEYS"))

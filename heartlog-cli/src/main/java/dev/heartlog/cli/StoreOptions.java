@@ -1,5 +1,7 @@
 package dev.heartlog.cli;
 
+import dev.heartlog.agent.Destination;
+import dev.heartlog.agent.PostgresUrl;
 import dev.heartlog.store.EmbeddedStore;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.StoreException;
@@ -10,7 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import picocli.CommandLine.Option;
 
 /**
- * Where a command finds its store: {@code --db-url} (or {@code HEARTLOG_DB_URL}), else the
+ * Where a command finds its store: {@code --db-url} (or {@code HEARTLOG_DB_URL}: a JDBC URL, or
+ * the {@code postgresql://} URI libpq and Supabase give), else the
  * embedded PostgreSQL whose data lives in {@code --home} (or {@code HEARTLOG_HOME}, default
  * {@code ./heartlog-data}).
  */
@@ -23,7 +26,8 @@ final class StoreOptions {
       names = "--db-url",
       paramLabel = "URL",
       defaultValue = "${env:HEARTLOG_DB_URL}",
-      description = "PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db). Default: $HEARTLOG_DB_URL, else the embedded store.")
+      description = "PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db), or the URI psql and Supabase show "
+          + "(postgresql://user:password@host:5432/db). Default: $HEARTLOG_DB_URL, else the embedded store.")
   String url;
 
   @Option(names = "--db-user", paramLabel = "USER", defaultValue = "${env:HEARTLOG_DB_USER}",
@@ -47,20 +51,20 @@ final class StoreOptions {
   static final class Opened implements AutoCloseable {
     private final Store store;
     private final EmbeddedStore embedded;
-    private final String jdbcUrl;
+    private final Destination database;
     private final AutoCloseable pool;
     private final boolean namedStatements;
     private final List<Runnable> beforeExit = new CopyOnWriteArrayList<>();
     private final Thread hook = new Thread(this::exit, "heartlog-exit");
 
-    Opened(Store store, EmbeddedStore embedded, String jdbcUrl, AutoCloseable pool) {
-      this(store, embedded, jdbcUrl, pool, true);
+    Opened(Store store, EmbeddedStore embedded, Destination database, AutoCloseable pool) {
+      this(store, embedded, database, pool, true);
     }
 
-    Opened(Store store, EmbeddedStore embedded, String jdbcUrl, AutoCloseable pool, boolean namedStatements) {
+    Opened(Store store, EmbeddedStore embedded, Destination database, AutoCloseable pool, boolean namedStatements) {
       this.store = store;
       this.embedded = embedded;
-      this.jdbcUrl = jdbcUrl;
+      this.database = database;
       this.pool = pool;
       this.namedStatements = namedStatements;
       Runtime.getRuntime().addShutdownHook(hook);
@@ -75,7 +79,12 @@ final class StoreOptions {
     }
 
     String jdbcUrl() {
-      return jdbcUrl;
+      return database.url();
+    }
+
+    /** The database's JDBC URL with its user and password (none for the embedded store). */
+    Destination database() {
+      return database;
     }
 
     /** Whether the pool names its statements; see {@link PoolStatements}. */
@@ -151,11 +160,12 @@ final class StoreOptions {
   /** With {@code forACommand}, one connection is kept open, and a store gone away is said soon. */
   private Opened openPooled(int size, boolean forACommand, String name) {
     Store direct = null;
+    Destination database = null;
     if (!isEmbedded()) {
-      direct = Store.open(url, user, password);  // a clear sentence now if unreachable
+      database = database();
+      direct = Store.open(database.url(), database.user(), database.password());  // a clear sentence now if unreachable
     }
     EmbeddedStore embedded = null;
-    String jdbcUrl = url;
     if (isEmbedded()) {
       try {
         embedded = EmbeddedStore.start(home);
@@ -163,17 +173,16 @@ final class StoreOptions {
         throw new StoreException(
             "cannot start the embedded PostgreSQL in " + home.toAbsolutePath() + ": " + e.getMessage(), e);
       }
-      jdbcUrl = embedded.jdbcUrl();
-      direct = Store.open(jdbcUrl, null, null);
+      database = new Destination(embedded.jdbcUrl(), null, null);
+      direct = Store.open(database.url(), null, null);
       direct.migrate();
     }
+    String jdbcUrl = database.url();
     boolean named = PoolStatements.mayBeNamed(jdbcUrl, direct.serverPort());
     com.zaxxer.hikari.HikariConfig pool = new com.zaxxer.hikari.HikariConfig();
     pool.setJdbcUrl(jdbcUrl);
-    if (!isEmbedded()) {
-      pool.setUsername(user);
-      pool.setPassword(password);
-    }
+    pool.setUsername(database.user());
+    pool.setPassword(database.password());
     pool.setMaximumPoolSize(size);
     if (forACommand) {
       pool.setMinimumIdle(1);
@@ -194,7 +203,7 @@ final class StoreOptions {
     pool.addDataSourceProperty("ApplicationName", name);
     com.zaxxer.hikari.HikariDataSource dataSource = new com.zaxxer.hikari.HikariDataSource(pool);
     try {
-      return new Opened(Store.open(dataSource, jdbcUrl), embedded, jdbcUrl, dataSource, named);
+      return new Opened(Store.open(dataSource, jdbcUrl), embedded, database, dataSource, named);
     } catch (RuntimeException e) {
       dataSource.close();
       closeQuietly(embedded);
@@ -207,6 +216,20 @@ final class StoreOptions {
   }
 
   /**
+   * The configured database as the JDBC driver takes it: a {@code postgresql://} URI (libpq's,
+   * Supabase's dashboard's) becomes its JDBC URL, with its user and password apart.
+   *
+   * @throws StoreException when the URL is neither form, naming it without its password
+   */
+  private Destination database() {
+    try {
+      return PostgresUrl.destination(url, user, password);
+    } catch (IllegalArgumentException e) {
+      throw new StoreException(e.getMessage(), null);
+    }
+  }
+
+  /**
    * Opens the store. The embedded store is started (or joined, if another heartlog process runs
    * it) and migrated; a configured database is used as it is.
    *
@@ -214,7 +237,8 @@ final class StoreOptions {
    */
   Opened open() {
     if (!isEmbedded()) {
-      return new Opened(Store.open(url, user, password), null, url, null);
+      Destination database = database();
+      return new Opened(Store.open(database.url(), database.user(), database.password()), null, database, null);
     }
     EmbeddedStore embedded;
     try {
@@ -226,7 +250,7 @@ final class StoreOptions {
     try {
       Store store = Store.open(embedded.jdbcUrl(), null, null);
       store.migrate();
-      return new Opened(store, embedded, embedded.jdbcUrl(), null);
+      return new Opened(store, embedded, new Destination(embedded.jdbcUrl(), null, null), null);
     } catch (RuntimeException e) {
       closeQuietly(embedded);
       throw e;

@@ -394,6 +394,22 @@ class CommandLineTest {
   }
 
   @Test
+  void theUriPsqlAndSupabaseShowWorksAsTheDatabaseUrlAndItsPasswordIsNeverPrinted() {
+    String uri = TestDatabase.asUri(url);
+
+    Cli.Result workers = Cli.run("workers", "--db-url", uri);
+    Cli.Result otherScheme = Cli.run("workers", "--db-url", "mysql://root:hunter2@127.0.0.1:9/x");
+    Cli.Result unreachable = Cli.run("workers", "--db-url", "postgresql://root:hunter2@127.0.0.1:9/x");
+
+    assertThat(workers.exitCode()).as(workers.err()).isZero();
+    assertThat(workers.out()).containsPattern("demo-gpu-1\\s+stopped");
+    assertThat(otherScheme.exitCode()).isEqualTo(1);
+    assertThat(otherScheme.err()).contains("mysql://root:***@127.0.0.1:9/x").doesNotContain("hunter2");
+    assertThat(unreachable.exitCode()).isEqualTo(1);
+    assertThat(unreachable.err()).contains("127.0.0.1:9").doesNotContain("hunter2");
+  }
+
+  @Test
   void anUnreachableDatabaseIsOneSentenceWithoutAStackTrace() {
     Cli.Result result = Cli.run("workers", "--db-url", "jdbc:postgresql://127.0.0.1:9/x?user=u&password=secret");
 

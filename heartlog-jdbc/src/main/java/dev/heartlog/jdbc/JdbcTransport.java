@@ -1,9 +1,11 @@
 package dev.heartlog.jdbc;
 
 import dev.heartlog.agent.DeliveryResult;
+import dev.heartlog.agent.Destination;
 import dev.heartlog.agent.FunctionLadder;
 import dev.heartlog.agent.Heartbeat;
 import dev.heartlog.agent.IngestResponse;
+import dev.heartlog.agent.PostgresUrl;
 import dev.heartlog.agent.Transport;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,15 +76,16 @@ public final class JdbcTransport implements Transport {
   private Connection connection;
 
   JdbcTransport(JdbcTransportBuilder builder) {
-    this.url = builder.url;
+    Destination destination = builder.url == null ? null : PostgresUrl.destination(builder.url, builder.user, builder.password);
+    this.url = destination == null ? null : destination.url();
     this.dataSource = builder.dataSource;
     this.ladder = new FunctionLadder(builder.functionRetryInterval, builder.clock);
     Properties properties = new Properties();
-    if (builder.user != null) {
-      properties.setProperty("user", builder.user);
+    if (destination != null && destination.user() != null) {
+      properties.setProperty("user", destination.user());
     }
-    if (builder.password != null) {
-      properties.setProperty("password", builder.password);
+    if (destination != null && destination.password() != null) {
+      properties.setProperty("password", destination.password());
     }
     properties.setProperty("connectTimeout", Long.toString(builder.connectTimeout.toSeconds()));
     properties.setProperty("loginTimeout", Long.toString(builder.connectTimeout.toSeconds()));
@@ -227,7 +230,7 @@ public final class JdbcTransport implements Transport {
     if (dataSource != null) {
       return "JdbcTransport[" + dataSource + "]";
     }
-    return "JdbcTransport[" + url.replaceAll("(?i)(password=)[^&]*", "$1***") + "]";
+    return "JdbcTransport[" + PostgresUrl.redact(url) + "]";
   }
 
   private Connection connection() throws SQLException {

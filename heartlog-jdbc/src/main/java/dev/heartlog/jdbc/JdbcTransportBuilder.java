@@ -1,5 +1,6 @@
 package dev.heartlog.jdbc;
 
+import dev.heartlog.agent.PostgresUrl;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -19,10 +20,16 @@ public final class JdbcTransportBuilder {
 
   JdbcTransportBuilder() {}
 
-  /** A {@code jdbc:postgresql://host:port/database} URL. Required. */
+  /**
+   * A {@code jdbc:postgresql://host:port/database} URL, or the {@code
+   * postgresql://user:password@host:port/database} URI libpq and Supabase give ({@link
+   * PostgresUrl}). Required, unless a data source is given.
+   *
+   * @throws IllegalArgumentException when it is neither
+   */
   public JdbcTransportBuilder url(String url) {
-    if (url == null || !url.startsWith("jdbc:postgresql:")) {
-      throw new IllegalArgumentException("JDBC URL must start with jdbc:postgresql://");
+    if (!PostgresUrl.isPostgres(url)) {
+      throw new IllegalArgumentException("JDBC URL must start with jdbc:postgresql:// (or be a postgresql:// URI)");
     }
     this.url = url;
     return this;

@@ -1,16 +1,17 @@
 package dev.heartlog.jdbc;
 
 import dev.heartlog.agent.Destination;
+import dev.heartlog.agent.PostgresUrl;
 import dev.heartlog.agent.Transport;
 import dev.heartlog.agent.TransportProvider;
 import java.util.Optional;
 
-/** Makes a {@link JdbcTransport} for {@code jdbc:postgresql:} destinations. */
+/** Makes a {@link JdbcTransport} for {@code jdbc:postgresql:} and {@code postgresql://} destinations. */
 public final class JdbcTransportProvider implements TransportProvider {
 
   @Override
   public Optional<Transport> create(Destination destination) {
-    if (!destination.url().startsWith("jdbc:postgresql:")) {
+    if (!PostgresUrl.isPostgres(destination.url())) {
       return Optional.empty();
     }
     return Optional.of(

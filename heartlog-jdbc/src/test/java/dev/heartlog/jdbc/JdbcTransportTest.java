@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.heartlog.agent.AgentEnvironment;
 import dev.heartlog.agent.DeliveryResult;
 import dev.heartlog.agent.GpuReading;
 import dev.heartlog.agent.Heartbeat;
@@ -86,6 +87,29 @@ class JdbcTransportTest {
     }
 
     assertThat(count(store, "SELECT count(*) FROM system_logs")).isEqualTo(1);
+  }
+
+  @Test
+  void aPostgresqlUriDeliversToTheSameDatabaseFromTheBuilderAndFromHeartlogDbUrl() {
+    String url = TestDatabase.freshUrl();
+    Store store = Store.open(url, null, null);
+    store.migrate();
+    // What Supabase's dashboard shows, postgresql://user:password@host:port/db.
+    String uri = TestDatabase.asUri(url);
+    AgentEnvironment environment = AgentEnvironment.of(Map.of("HEARTLOG_DB_URL", uri), new java.util.Properties());
+
+    try (JdbcTransport built = JdbcTransport.builder().url(uri).build();
+        JdbcTransport configured = (JdbcTransport) environment.transport().orElseThrow()) {
+      assertThat(built.deliver(heartbeatOf("uri-worker", "from the builder")).logsInserted()).isEqualTo(1);
+      assertThat(configured.deliver(heartbeatOf("uri-worker", "from the environment")).logsInserted()).isEqualTo(1);
+      assertThat(built.toString()).startsWith("JdbcTransport[jdbc:postgresql://");
+    }
+    assertThat(count(store, "SELECT count(*) FROM system_logs WHERE source_id = 'uri-worker'")).isEqualTo(2);
+  }
+
+  private static Heartbeat heartbeatOf(String workerId, String message) {
+    return new Heartbeat(workerId, "session-" + message, 1L, WorkerStatus.ACTIVE, null, null, null,
+        List.of(new LogRecord(Instant.now(), 1, Level.INFO, message, null, Map.of())), Map.of());
   }
 
   @Test

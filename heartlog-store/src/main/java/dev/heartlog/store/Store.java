@@ -54,8 +54,9 @@ public final class Store {
    */
   public static Store open(String jdbcUrl, String user, String password) {
     if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
-      throw new StoreException(
-          "the database URL must start with jdbc:postgresql:// (got " + redact(jdbcUrl) + ")", null);
+      // Only the scheme is shown: the rest may hold a password (user:password@host).
+      throw new StoreException("the database URL must start with jdbc:postgresql:// (got "
+          + (jdbcUrl == null ? "none" : "one starting with '" + jdbcUrl.replaceFirst("(?s)(^[^/]*//?).*", "$1") + "'") + ")", null);
     }
     Store store = new Store(DirectDataSource.of(jdbcUrl, user, password), redact(jdbcUrl));
     store.checkReachable();

@@ -48,6 +48,23 @@ public final class TestDatabase {
     return matcher.group(1) + name + (matcher.group(3) == null ? "" : matcher.group(3));
   }
 
+  /**
+   * A test database's JDBC URL ({@code jdbc:postgresql://host:port/db?user=u&password=p}) written
+   * as the URI psql and Supabase show: {@code postgresql://u:p@host:port/db}.
+   */
+  public static String asUri(String jdbcUrl) {
+    Matcher url = Pattern.compile("^jdbc:postgresql://([^/]+)/([^?]+)\\?(.*)$").matcher(jdbcUrl);
+    if (!url.matches()) {
+      throw new IllegalArgumentException("not a test database's URL: " + jdbcUrl);
+    }
+    java.util.Map<String, String> parameters = new java.util.HashMap<>();
+    for (String pair : url.group(3).split("&")) {
+      parameters.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+    }
+    return "postgresql://" + parameters.get("user") + (parameters.containsKey("password") ? ":" + parameters.get("password") : "")
+        + "@" + url.group(1) + "/" + url.group(2);
+  }
+
   /** A migrated store on a new, empty database. */
   public static Store freshStore() {
     Store store = Store.open(freshUrl(), null, null);

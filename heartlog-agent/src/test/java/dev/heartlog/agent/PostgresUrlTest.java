@@ -1,0 +1,59 @@
+package dev.heartlog.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class PostgresUrlTest {
+
+  @Test
+  void supabasesUriBecomesItsJdbcUrlWithTheUserAndDecodedPasswordApart() {
+    Destination pooler = PostgresUrl.destination(
+        "postgresql://postgres.abcdefgh:p%40ss%2Fw+rd@aws-0-eu-central-1.pooler.supabase.com:6543/postgres?sslmode=require",
+        null, null);
+
+    assertThat(pooler.url()).isEqualTo("jdbc:postgresql://aws-0-eu-central-1.pooler.supabase.com:6543/postgres?sslmode=require");
+    assertThat(pooler.user()).isEqualTo("postgres.abcdefgh");
+    assertThat(pooler.password()).as("%XX decoded, a plus kept").isEqualTo("p@ss/w+rd");
+  }
+
+  @Test
+  void theUrisOwnUserWinsAndWhatItLacksIsTakenFromWhatWasGivenApart() {
+    Destination withUser = PostgresUrl.destination("postgres://worker@db.internal/heartlog", "other", "from-env");
+    Destination bare = PostgresUrl.destination("postgresql://db1:5432,db2:5432/heartlog", "given", "secret");
+
+    assertThat(withUser.url()).isEqualTo("jdbc:postgresql://db.internal/heartlog");
+    assertThat(withUser.user()).isEqualTo("worker");
+    assertThat(withUser.password()).isEqualTo("from-env");
+    assertThat(bare.url()).isEqualTo("jdbc:postgresql://db1:5432,db2:5432/heartlog");
+    assertThat(bare.user()).isEqualTo("given");
+    assertThat(bare.password()).isEqualTo("secret");
+  }
+
+  @Test
+  void aJdbcUrlIsKeptAsItIs() {
+    Destination jdbc = PostgresUrl.destination("jdbc:postgresql://localhost:5432/x?user=u", null, "p");
+
+    assertThat(jdbc).isEqualTo(new Destination("jdbc:postgresql://localhost:5432/x?user=u", null, "p"));
+  }
+
+  @Test
+  void anythingElseIsRefusedWithoutShowingItsPassword() {
+    assertThatThrownBy(() -> PostgresUrl.destination("mysql://root:hunter2@db/x", null, null))
+        .hasMessage("a database address must start with jdbc:postgresql:// or postgresql:// (got 'mysql://root:***@db/x')");
+    assertThatThrownBy(() -> PostgresUrl.destination("postgresql://u:hunter2@/x", null, null))
+        .hasMessageContaining("needs a host").hasMessageNotContaining("hunter2");
+    assertThatThrownBy(() -> PostgresUrl.destination("postgresql://u:50%off@db/x", null, null))
+        .hasMessageContaining("write % as %25").hasMessageNotContaining("50%off");
+  }
+
+  @Test
+  void redactHidesBothKindsOfPassword() {
+    assertThat(PostgresUrl.redact("postgresql://postgres:s3cr@t@db:5432/postgres?sslmode=require"))
+        .isEqualTo("postgresql://postgres:***@db:5432/postgres?sslmode=require");
+    assertThat(PostgresUrl.redact("jdbc:postgresql://db/x?user=u&password=hunter2&ssl=true"))
+        .isEqualTo("jdbc:postgresql://db/x?user=u&password=***&ssl=true");
+    assertThat(PostgresUrl.redact("postgresql://postgres@db/x")).isEqualTo("postgresql://postgres@db/x");
+  }
+}
