@@ -139,7 +139,10 @@ public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingE
     this.workerId = workerId;
   }
 
-  /** Where heartbeats go ({@code jdbc:postgresql://...}), when this appender starts the agent. */
+  /**
+   * Where heartbeats go ({@code jdbc:postgresql://...}, or the {@code postgresql://user:password@host/db}
+   * URI psql and Supabase show), when this appender starts the agent.
+   */
   public void setUrl(String url) {
     this.url = url;
   }
