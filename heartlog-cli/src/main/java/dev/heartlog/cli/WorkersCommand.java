@@ -7,7 +7,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,11 +62,16 @@ final class WorkersCommand implements Callable<Integer> {
       return 0;
     }
     out.printf(ROW, "WORKER", "HEALTH", "HEARTBEAT", "VRAM", "TASK", "ERRORS", "WARNINGS");
+    Map<String, Integer> byHealth = new TreeMap<>();
     for (WorkerHealth w : workers) {
       out.printf(ROW, w.id(), w.health(), RecordText.age(w.heartbeatAgeSeconds()),
           RecordText.vram(w.vramUsedMb(), w.vramTotalMb()), w.currentTaskId() == null ? "-" : w.currentTaskId(),
           w.errorsLastHour(), w.warningsLastHour());
+      byHealth.merge(w.health(), 1, Integer::sum);
     }
+    // Below a long list, what it adds up to: "1,204 workers: 1,180 active, 3 crashed, 21 stale".
+    out.printf(Locale.ROOT, "%n%,d workers: %s%n", workers.size(), byHealth.entrySet().stream()
+        .map(e -> String.format(Locale.ROOT, "%,d %s", e.getValue(), e.getKey())).collect(Collectors.joining(", ")));
     return 0;
   }
 }

@@ -64,6 +64,11 @@ class CommandLineTest {
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.out()).containsPattern("demo-gpu-1\\s+stopped").containsPattern("demo-gpu-2\\s+stopped");
+    // Below the table, what it adds up to (other tests of this class add workers of their own).
+    List<String> lines = result.out().strip().lines().toList();
+    long rows = lines.stream().skip(1).takeWhile(line -> !line.isBlank()).count();
+    long stopped = lines.stream().skip(1).takeWhile(line -> !line.isBlank()).filter(line -> line.contains(" stopped ")).count();
+    assertThat(lines.get(lines.size() - 1)).startsWith(rows + " workers: ").contains(stopped + " stopped");
   }
 
   @Test
