@@ -297,7 +297,9 @@ class CommandLineTest {
       Store store = Store.open(server.jdbcUrl(), null, null);
       store.migrate();
       following = CompletableFuture.supplyAsync(() -> Cli.run("logs", "--follow", "--db-url", server.jdbcUrl()));
-      await().atMost(Duration.ofSeconds(20)).until(() -> !followerConnections(store).isEmpty() || following.isDone());
+      // Until it follows: its connection has read the records, not only opened (stopping the
+      // server while the command still opens the store is another message, "cannot reach").
+      await().atMost(Duration.ofSeconds(20)).until(() -> hasReadRecords(store) || following.isDone());
     } finally {
       server.close();
     }
@@ -305,6 +307,21 @@ class CommandLineTest {
     Cli.Result result = following.get(60, TimeUnit.SECONDS);
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.err()).startsWith("heartlog: query on jdbc:postgresql://localhost:").hasLineCount(1);
+  }
+
+  /**
+   * Whether a connection of {@code logs --follow} has run a query past opening the store: its
+   * last query (shown while idle too) is neither the pool's setting nor the reachability check.
+   */
+  private static boolean hasReadRecords(Store store) {
+    return store.withConnection(c -> {
+      try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM pg_stat_activity "
+          + "WHERE application_name = 'heartlog-follow' AND datname = current_database() "
+          + "AND query ~* '^\\s*select' AND query !~* '^\\s*select 1\\s*$'")) {
+        rs.next();
+        return rs.getLong(1) > 0;
+      }
+    });
   }
 
   /** The server processes of {@code logs --follow}'s connections to the test database now. */
