@@ -15,6 +15,7 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -116,7 +117,7 @@ final class QueryRoutes {
     keys.require(ctx, ApiKeys.Role.READER);
     Duration staleAfter = Duration.ofSeconds(intParam(ctx, "stale_after_s", (int) Store.DEFAULT_STALE_AFTER.toSeconds()));
     List<String> healths = ctx.queryParams("health").stream()
-        .flatMap(h -> java.util.Arrays.stream(h.split(","))).filter(h -> !h.isBlank()).toList();
+        .flatMap(h -> Arrays.stream(h.split(","))).filter(h -> !h.isBlank()).toList();
     json(ctx, StoreJson.workers(WorkerHealth.withHealth(guarded(() -> store.workers(staleAfter)), healths)));
   }
 
