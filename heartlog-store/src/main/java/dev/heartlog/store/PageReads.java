@@ -1,8 +1,12 @@
 package dev.heartlog.store;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The reads behind a task's page and a worker's page ({@code heartlog task}, {@code heartlog
@@ -10,7 +14,7 @@ import java.util.Optional;
  */
 final class PageReads {
 
-  /** Most records a task's timeline holds. */
+  /** Most records a task's whole timeline holds: past that, its newest. */
   private static final int TASK_RECORD_LIMIT = 100_000;
 
   private final Queries queries;
@@ -19,27 +23,78 @@ final class PageReads {
     this.queries = queries;
   }
 
-  /** A task's whole timeline; empty lists when the store has never heard of it. */
+  /**
+   * A task's timeline: every record up to {@value #TASK_RECORD_LIMIT}, past that the newest, with
+   * the older ones counted. Empty lists when the store has never heard of the task.
+   */
   TaskTimeline task(String taskId) {
-    LogFilter filter = new LogFilter(null, taskId, null, null, null, null, TASK_RECORD_LIMIT);
+    return task(taskId, 0, TASK_RECORD_LIMIT);
+  }
+
+  /**
+   * A task's timeline with its first {@code first} and last {@code last} records and those between
+   * them counted (a long task's page), or every record where the task has no more than that.
+   */
+  TaskTimeline task(String taskId, int first, int last) {
     return queries.onOneConnection(q -> {
-      List<StoredRecord> records = new RecordReads(q).logs(filter);
-      // Under the limit the records are all of the task's, so its workers' shares are counted
-      // from them instead of reading the same rows from the table again (BENCHMARKS.md §3).
-      List<TaskSummary> workers =
-          records.size() < TASK_RECORD_LIMIT ? TaskSummary.sharesOf(records) : taskWorkers(q, taskId);
-      return new TaskTimeline(
-          taskId, records, workers, q.query("task-heartbeats", Map.of("task", taskId), Rows::heartbeatPoint));
+      List<StoredRecord> head = first == 0 ? List.of() : recordsAfter(q, taskId, null, first);
+      List<StoredRecord> tail = last == 0 ? List.of() : newest(q, taskId, null, last);
+      List<HeartbeatPoint> heartbeats = q.query("task-heartbeats", Map.of("task", taskId), Rows::heartbeatPoint);
+      // Where one end holds fewer records than asked, it holds them all, and what they add up to
+      // is counted from them instead of reading the same rows from the table again (BENCHMARKS.md §3).
+      if (head.size() < first) {
+        return TaskTimeline.whole(taskId, head, heartbeats);
+      }
+      if (tail.size() < last) {
+        return TaskTimeline.whole(taskId, tail, heartbeats);
+      }
+      Set<Long> inHead = head.stream().map(StoredRecord::id).collect(Collectors.toSet());
+      List<StoredRecord> records = new ArrayList<>(head);
+      tail.stream().filter(r -> !inHead.contains(r.id())).forEach(records::add);
+      TaskCounts counts = TaskCounts.read(q, taskId);
+      long total = counts.workers().stream().mapToLong(TaskSummary::records).sum();
+      StoredRecord lastError = tail.stream().filter(StoredRecord::isError).reduce((a, b) -> b)
+          .orElseGet(() -> newest(q, taskId, "ERROR", 1).stream().findFirst().orElse(null));
+      return new TaskTimeline(taskId, List.copyOf(records), head.size(), Math.max(0, total - records.size()),
+          lastError, counts.levels(), counts.workers(), heartbeats);
     });
+  }
+
+  /**
+   * The task's records that come after record {@code afterId} in its timeline, the first {@code
+   * limit}; empty when that record is gone.
+   */
+  List<StoredRecord> taskRecordsAfter(String taskId, long afterId, int limit) {
+    return queries.onOneConnection(q -> recordsAfter(q, taskId, afterId, limit));
   }
 
   /** Each worker's share of a task's records, counted by the store. */
   List<TaskSummary> taskWorkers(String taskId) {
-    return taskWorkers(queries, taskId);
+    return TaskCounts.read(queries, taskId).workers();
   }
 
-  private static List<TaskSummary> taskWorkers(Queries q, String taskId) {
-    return q.query("task-workers", Map.of("task", taskId), Rows::taskSummary);
+  /** The task's first {@code limit} records, or those after record {@code afterId}. */
+  private static List<StoredRecord> recordsAfter(Queries q, String taskId, Long afterId, int limit) {
+    Map<String, Object> values = new HashMap<>();
+    values.put("task", taskId);
+    values.put("limit", limit);
+    values.put("after_id", afterId);
+    values.put("after_ts", null);
+    values.put("after_seq", null);
+    if (afterId != null) {
+      RecordReads.Position position = RecordReads.Position.of(q, afterId);
+      if (position == null) {
+        return List.of();
+      }
+      values.put("after_ts", position.timestamp());
+      values.put("after_seq", position.seq());
+    }
+    return q.query("task-records-after", values, Rows::storedRecord);
+  }
+
+  /** The task's newest {@code limit} records of at least {@code minimumLevel} (null: any), oldest first. */
+  private static List<StoredRecord> newest(Queries q, String taskId, String minimumLevel, int limit) {
+    return new RecordReads(q).logs(new LogFilter(null, taskId, minimumLevel, null, null, null, limit));
   }
 
   /** One worker with its recent tasks and latest records, or empty for an unknown id. */

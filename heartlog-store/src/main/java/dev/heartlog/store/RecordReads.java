@@ -56,12 +56,10 @@ final class RecordReads {
    */
   List<StoredRecord> logsBefore(LogFilter filter, long id) {
     return queries.onOneConnection(q -> {
-      List<Position> found = q.query("log-position", Map.of("id", id),
-          rs -> new Position(rs.getTimestamp("timestamp").toInstant(), (Long) rs.getObject("seq")));
-      if (found.isEmpty()) {
+      Position position = Position.of(q, id);
+      if (position == null) {
         return List.of();
       }
-      Position position = found.get(0);
       Map<String, Object> values = filterValues(filter);
       values.put("before_id", id);
       values.put("before_ts", position.timestamp());
@@ -71,7 +69,15 @@ final class RecordReads {
   }
 
   /** Where a record stands in the listing's order: its time, then its sequence number. */
-  private record Position(Instant timestamp, Long seq) {}
+  record Position(Instant timestamp, Long seq) {
+
+    /** Where record {@code id} stands; null when it is gone (or never was). */
+    static Position of(Queries q, long id) {
+      List<Position> found = q.query("log-position", Map.of("id", id),
+          rs -> new Position(rs.getTimestamp("timestamp").toInstant(), (Long) rs.getObject("seq")));
+      return found.isEmpty() ? null : found.get(0);
+    }
+  }
 
   private List<StoredRecord> logs(Queries q, LogFilter filter, Map<String, Object> values, Instant before) {
     boolean windows = filter.workerId() == null && filter.taskId() == null && !filter.warningsAndAbove();

@@ -238,9 +238,28 @@ public final class Store {
     return reads.issuedLogId();
   }
 
-  /** A task's whole timeline; empty lists when the store has never heard of it. */
+  /**
+   * A task's timeline: every record up to 100,000, past that the newest, with the older ones
+   * counted ({@link TaskTimeline#leftOut}). Empty lists when the store has never heard of it.
+   */
   public TaskTimeline task(String taskId) {
     return pages.task(taskId);
+  }
+
+  /**
+   * A task's timeline with only its first {@code first} and last {@code last} records, those
+   * between them counted; every record where the task has no more than that.
+   */
+  public TaskTimeline task(String taskId, int first, int last) {
+    return pages.task(taskId, first, last);
+  }
+
+  /**
+   * The next page of a task's timeline: its records that come after record {@code afterId}, the
+   * first {@code limit}, in order; empty when that record is gone (dropped by retention).
+   */
+  public List<StoredRecord> taskRecordsAfter(String taskId, long afterId, int limit) {
+    return pages.taskRecordsAfter(taskId, afterId, limit);
   }
 
   /** Each worker's share of a task's records, counted by the store. */

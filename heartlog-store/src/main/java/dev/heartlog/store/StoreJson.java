@@ -29,8 +29,16 @@ public final class StoreJson {
       json.writeStartObject();
       json.writeStringField("task_id", task.taskId());
       json.writeStringField("outcome", task.failure().isPresent() ? "failed" : "ok");
-      field(json, "first_at", task.records().isEmpty() ? null : task.records().get(0).timestamp());
-      field(json, "last_at", task.records().isEmpty() ? null : task.records().get(task.records().size() - 1).timestamp());
+      field(json, "first_at", task.firstAt());
+      field(json, "last_at", task.lastAt());
+      json.writeNumberField("record_count", task.recordCount());
+      json.writeNumberField("records_left_out", task.leftOut());
+      json.writeNumberField("left_out_at", task.leftOutAt());
+      json.writeObjectFieldStart("levels");
+      for (var level : task.levels().entrySet()) {
+        json.writeNumberField(level.getKey(), level.getValue());
+      }
+      json.writeEndObject();
       json.writeArrayFieldStart("workers");
       for (TaskSummary worker : task.workers()) {
         writeSummary(json, "worker_id", worker);

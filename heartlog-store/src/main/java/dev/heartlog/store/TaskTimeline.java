@@ -1,31 +1,64 @@
 package dev.heartlog.store;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Everything the store knows about one task.
+ * Everything the store knows about one task. Its records are all of them, or for a long task
+ * only some, with the others counted: {@link #leftOut} records belong at {@link #leftOutAt}.
  *
  * @param taskId the task
- * @param records its records in order (worker time, then sequence)
+ * @param records its records in order (worker time, then sequence), all or some
+ * @param leftOutAt where in {@code records} those left out belong: before the record at this index
+ * @param leftOut how many of the task's records are not in {@code records}
+ * @param lastError the last ERROR or CRITICAL record of the whole task, or null for none
+ * @param levels how many records of each level the whole task has, least severe first
  * @param workers the workers that ran it, each with its share of the records
  * @param heartbeats the heartbeats sent while it was current, with VRAM
  */
 public record TaskTimeline(
-    String taskId, List<StoredRecord> records, List<TaskSummary> workers, List<HeartbeatPoint> heartbeats) {
+    String taskId,
+    List<StoredRecord> records,
+    int leftOutAt,
+    long leftOut,
+    StoredRecord lastError,
+    Map<String, Long> levels,
+    List<TaskSummary> workers,
+    List<HeartbeatPoint> heartbeats) {
+
+  /** A timeline that holds every record of the task. */
+  static TaskTimeline whole(String taskId, List<StoredRecord> records, List<HeartbeatPoint> heartbeats) {
+    TaskCounts counts = TaskCounts.of(records);
+    StoredRecord lastError = null;
+    for (int i = records.size() - 1; i >= 0 && lastError == null; i--) {
+      lastError = records.get(i).isError() ? records.get(i) : null;
+    }
+    return new TaskTimeline(taskId, records, records.size(), 0, lastError, counts.levels(), counts.workers(), heartbeats);
+  }
 
   /** The last ERROR or CRITICAL record: why the task failed, if it did. */
   public Optional<StoredRecord> failure() {
-    for (int i = records.size() - 1; i >= 0; i--) {
-      StoredRecord record = records.get(i);
-      if (record.isError()) {
-        return Optional.of(record);
-      }
-    }
-    return Optional.empty();
+    return Optional.ofNullable(lastError);
+  }
+
+  /** How many records the task has, those left out included. */
+  public long recordCount() {
+    return records.size() + leftOut;
+  }
+
+  /** When the task's first record was made; null for a task known only by its heartbeats. */
+  public Instant firstAt() {
+    return workers.stream().map(TaskSummary::firstAt).min(Instant::compareTo).orElse(null);
+  }
+
+  /** When the task's last record was made; null for a task known only by its heartbeats. */
+  public Instant lastAt() {
+    return workers.stream().map(TaskSummary::lastAt).max(Instant::compareTo).orElse(null);
   }
 
   public boolean isEmpty() {
-    return records.isEmpty() && heartbeats.isEmpty();
+    return records.isEmpty() && leftOut == 0 && heartbeats.isEmpty();
   }
 }
