@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -32,7 +33,11 @@ import java.util.stream.Collectors;
  *   <li>{@code GET /api/tasks?since=&until=&worker=&failed=&meta=&limit=}: the tasks that logged in the
  *       range (the last hour unless {@code since} says otherwise), the most recently active first;
  *       with {@code failed=true} only those with an error in it
- *   <li>{@code GET /api/tasks/{id}}: the task's timeline
+ *   <li>{@code GET /api/tasks/{id}?first=&last=}: the task's timeline, with every record up to
+ *       100,000 (past that the newest); with {@code first} and {@code last}, only that many at each
+ *       end, and those between them counted ({@code records_left_out} at {@code left_out_at})
+ *   <li>{@code GET /api/tasks/{id}/records?after=&limit=}: the next page of a task's timeline, the
+ *       first {@code limit} (default 1,000) of its records that come after record {@code after}
  *   <li>{@code GET /api/workers/{id}}: the worker with its recent tasks and records
  *   <li>{@code GET /api/workers?health=}: every worker's health, or only those of the healths
  *       given ({@code health=stale,crashed})
@@ -85,11 +90,27 @@ final class QueryRoutes {
   void task(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
     String id = ctx.pathParam("id");
-    TaskTimeline task = guarded(() -> store.task(id));
+    Integer first = optionalCount(ctx, "first");
+    Integer last = optionalCount(ctx, "last");
+    TaskTimeline task = guarded(() -> first == null && last == null
+        ? store.task(id)
+        : store.task(id, first == null ? 0 : first, last == null ? 0 : last));
     if (task.isEmpty()) {
       throw new PostgrestError(404, "HL404", "No records or heartbeats for task " + id, null, "Records are kept 48 hours");
     }
     json(ctx, StoreJson.task(task));
+  }
+
+  void taskRecords(Context ctx) {
+    keys.require(ctx, ApiKeys.Role.READER);
+    String id = ctx.pathParam("id");
+    Long after = longParam(ctx, "after");
+    if (after == null) {
+      throw PostgrestError.badRequest("HL400", "after must name the record the page follows (after=<id>)");
+    }
+    int limit = intParam(ctx, "limit", 1_000);
+    List<StoredRecord> records = guarded(() -> store.taskRecordsAfter(id, after, limit));
+    json(ctx, records.stream().map(StoreJson::record).collect(Collectors.joining(",", "[", "]")));
   }
 
   void worker(Context ctx) {
@@ -165,6 +186,23 @@ final class QueryRoutes {
     return (int) Math.min(LARGEST_NUMBER, number);
   }
 
+  /** How many records to show at one end of a task: 0 or more, at most {@link #LARGEST_NUMBER}; null when absent. */
+  private static Integer optionalCount(Context ctx, String name) {
+    String value = blankToNull(ctx.queryParam(name));
+    if (value == null) {
+      return null;
+    }
+    try {
+      long number = Long.parseLong(value);
+      if (number >= 0) {
+        return (int) Math.min(LARGEST_NUMBER, number);
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw PostgrestError.badRequest("HL400", name + " must be a whole number, 0 or more (got '" + value + "')");
+  }
+
   private static boolean booleanParam(Context ctx, String name) {
     String value = blankToNull(ctx.queryParam(name));
     if (value == null || value.equalsIgnoreCase("false")) {
@@ -189,7 +227,7 @@ final class QueryRoutes {
     return value == null || value.isBlank() ? null : value.trim();
   }
 
-  private static <T> T guarded(java.util.function.Supplier<T> query) {
+  private static <T> T guarded(Supplier<T> query) {
     try {
       return query.get();
     } catch (StoreException e) {
