@@ -1,6 +1,7 @@
 package dev.heartlog.cli;
 
 import dev.heartlog.store.HeartbeatPoint;
+import dev.heartlog.store.Store;
 import dev.heartlog.store.StoreJson;
 import dev.heartlog.store.StoredRecord;
 import dev.heartlog.store.TaskSummary;
@@ -10,7 +11,9 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,7 +23,7 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "task",
-    description = "Prints a task's whole timeline: the worker that ran it, its records in order, VRAM during it, and the error if it failed.",
+    description = "Prints a task's whole timeline: the worker that ran it, its records in order (all of them, however many), VRAM during it, and the error if it failed.",
     mixinStandardHelpOptions = true)
 final class TaskCommand implements Callable<Integer> {
 
@@ -30,17 +33,23 @@ final class TaskCommand implements Callable<Integer> {
   @Parameters(paramLabel = "TASK_ID", description = "The task's id.")
   String taskId;
 
-  @Option(names = "--json", description = "The timeline as one JSON object.")
+  @Option(names = "--json", description = "The timeline as one JSON object: every record up to 100,000, past that the newest, with the rest counted (records_left_out).")
   boolean json;
+
+  /** Records read at a time: a timeline of any length is printed page by page. */
+  static final int PAGE = 10_000;
 
   @Override
   public Integer call() {
-    TaskTimeline task;
     try (StoreOptions.Opened opened = storeOptions.open()) {
-      task = opened.store().task(taskId);
+      return print(opened.store());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private int print(Store store) {
+    TaskTimeline task = json ? store.task(taskId) : store.task(taskId, PAGE, PAGE);
     if (task.isEmpty()) {
       spec.commandLine().getErr().println(
           "heartlog: no records or heartbeats for task " + taskId + " (check the id; records are kept 48 hours)");
@@ -54,9 +63,14 @@ final class TaskCommand implements Callable<Integer> {
     printSummary(out, task);
     out.println();
     out.println("Timeline:");
-    for (StoredRecord record : task.records()) {
-      out.println("  " + RecordText.timelineLine(record));
+    List<StoredRecord> beforeGap = task.records().subList(0, task.leftOutAt());
+    List<StoredRecord> afterGap = task.records().subList(task.leftOutAt(), task.records().size());
+    beforeGap.forEach(record -> printRecord(out, record));
+    if (task.leftOut() > 0 && !beforeGap.isEmpty()) {
+      printBetween(out, store, beforeGap.get(beforeGap.size() - 1),
+          afterGap.stream().map(StoredRecord::id).collect(Collectors.toSet()));
     }
+    afterGap.forEach(record -> printRecord(out, record));
     task.failure().ifPresent(failure -> {
       out.println();
       out.println("Failure:");
@@ -68,13 +82,30 @@ final class TaskCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The records between the timeline's two ends, read a page at a time, up to one of {@code ending}. */
+  private void printBetween(PrintWriter out, Store store, StoredRecord from, Set<Long> ending) {
+    List<StoredRecord> page;
+    do {
+      page = store.taskRecordsAfter(taskId, from.id(), PAGE);
+      for (StoredRecord record : page) {
+        if (ending.contains(record.id())) {
+          return;
+        }
+        printRecord(out, record);
+        from = record;
+      }
+    } while (page.size() == PAGE);
+  }
+
+  private static void printRecord(PrintWriter out, StoredRecord record) {
+    out.println("  " + RecordText.timelineLine(record));
+  }
+
   private static void printSummary(PrintWriter out, TaskTimeline task) {
     out.println("Task " + task.taskId() + "  " + (task.failure().isPresent() ? "FAILED" : "ok"));
-    if (!task.records().isEmpty()) {
-      StoredRecord first = task.records().get(0);
-      StoredRecord last = task.records().get(task.records().size() - 1);
-      out.println("  from      " + RecordText.timestamp(first.timestamp()) + " to " + RecordText.timestamp(last.timestamp())
-          + " (" + RecordText.span(Duration.between(first.timestamp(), last.timestamp())) + ")");
+    if (task.firstAt() != null) {
+      out.println("  from      " + RecordText.timestamp(task.firstAt()) + " to " + RecordText.timestamp(task.lastAt())
+          + " (" + RecordText.span(Duration.between(task.firstAt(), task.lastAt())) + ")");
     }
     for (TaskSummary worker : task.workers()) {
       out.println("  worker    " + worker.id() + ": " + worker.records() + " records, errors: " + worker.errors());
