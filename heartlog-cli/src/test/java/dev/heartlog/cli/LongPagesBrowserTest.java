@@ -53,31 +53,52 @@ class LongPagesBrowserTest {
     }
   }
 
-  @Test
-  void aLongTasksTimelineShowsBothEndsAndTheRestOnDemand() throws Exception {
-    // 2,600 records, one warning among those the page first leaves out.
+  /** A task of {@code records} records, "step 1" on, a WARNING at step 1800. */
+  private static void longTask(String taskId, int records) {
     store.withConnection(c -> c.createStatement().execute(
         "SELECT func_worker_heartbeat_with_logs('long-worker', NULL, NULL, (SELECT jsonb_agg(jsonb_build_object("
             + "'timestamp', now() - interval '1 hour' + g * interval '1 second', 'message', 'step ' || g, "
-            + "'level', CASE WHEN g = 1800 THEN 'WARNING' ELSE 'INFO' END, 'task_id', 'long-task', 'seq', g)) "
-            + "FROM generate_series(1, 2600) g), NULL)"));
+            + "'level', CASE WHEN g = 1800 THEN 'WARNING' ELSE 'INFO' END, 'task_id', '" + taskId + "', 'seq', g)) "
+            + "FROM generate_series(1, " + records + ") g), NULL)"));
+  }
+
+  private static List<String> steps(int from, int to) {
+    return IntStream.rangeClosed(from, to).mapToObj(i -> "step " + i).toList();
+  }
+
+  @Test
+  void aLongTasksTimelineShowsBothEndsAndTheRestOnDemand() throws Exception {
+    // The page reads the first and last 500 records, and the rest as it shows them.
+    longTask("long-task", 3000);
     String timeline = "#task-records tbody tr";
     browser.get(base + "/#/task/long-task");
     WebElement gap = chromium.waitUntilText(By.id("timeline-gap"), "records not shown");
 
-    assertThat(gap.getText()).contains("1,600 records not shown (1 WARNING)");
-    assertThat(chromium.messages(timeline)).hasSize(1_001).startsWith("step 1").endsWith("step 2600")
-        .contains("step 500", "step 2101").doesNotContain("step 501", "step 2100");
+    assertThat(gap.getText()).contains("2,000 records not shown (1 WARNING)");
+    assertThat(browser.findElement(By.id("task-record-count")).getText()).isEqualTo("3,000");
+    assertThat(chromium.messages(timeline)).hasSize(1_001).startsWith("step 1").endsWith("step 3000")
+        .contains("step 500", "step 2501").doesNotContain("step 501", "step 2500");
 
     browser.findElement(By.id("timeline-next")).click();
-    chromium.waitUntilText(By.id("timeline-gap"), "600 records not shown");
+    chromium.waitUntilText(By.id("timeline-gap"), "1,000 records not shown (1 WARNING)");
     assertThat(chromium.messages(timeline)).hasSize(2_001).contains("step 501", "step 1500").doesNotContain("step 1501");
 
-    browser.findElement(By.id("timeline-all")).click();
+    // The next 1,000 are all the gap holds: it closes without asking for more.
+    chromium.clickWhenThere("#timeline-next");
     chromium.waitUntil(() -> browser.findElements(By.id("timeline-gap")).isEmpty());
-    List<String> all = chromium.messages(timeline);
-    assertThat(all).hasSize(2_600);
-    assertThat(all).isEqualTo(IntStream.rangeClosed(1, 2600).mapToObj(i -> "step " + i).toList());
+    assertThat(chromium.messages(timeline)).isEqualTo(steps(1, 3000));
+  }
+
+  @Test
+  void showAllFillsALongTasksGapInOrder() throws Exception {
+    longTask("long-task-2", 2600);
+    browser.get(base + "/#/task/long-task-2");
+    chromium.waitUntilText(By.id("timeline-gap"), "1,600 records not shown");
+
+    chromium.clickWhenThere("#timeline-all");
+    chromium.waitUntil(() -> browser.findElements(By.id("timeline-gap")).isEmpty());
+
+    assertThat(chromium.messages("#task-records tbody tr")).isEqualTo(steps(1, 2600));
   }
 
   @Test
