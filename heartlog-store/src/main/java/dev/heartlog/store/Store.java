@@ -280,7 +280,7 @@ public final class Store {
     return reads.tasks(filter);
   }
 
-  /** A worker's heartbeats since a time, oldest first: VRAM over time and the task of each. */
+  /** A worker's newest {@code limit} heartbeats since a time, oldest first: VRAM over time and the task of each. */
   public List<HeartbeatPoint> heartbeats(String workerId, Instant since, int limit) {
     return query("worker-heartbeats", Map.of("worker", workerId, "since", since, "limit", limit), Rows::heartbeatPoint);
   }

@@ -159,6 +159,22 @@ class StoreQueriesTest {
   }
 
   @Test
+  void aWorkersHeartbeatsPastTheLimitAreItsNewestOldestFirst() {
+    store.withConnection(c -> c.createStatement().execute("""
+        INSERT INTO worker_heartbeats (worker_id, received_at, status, vram_used_mb, records, logs_inserted)
+        SELECT 'beating', now() - (10 - g) * interval '1 minute', 'active', 1000 * g, 0, 0
+        FROM generate_series(1, 9) g"""));
+
+    List<HeartbeatPoint> newest = store.heartbeats("beating", Instant.now().minus(Duration.ofHours(1)), 3);
+    List<HeartbeatPoint> all = store.heartbeats("beating", Instant.now().minus(Duration.ofHours(1)), 100);
+    List<HeartbeatPoint> recent = store.heartbeats("beating", Instant.now().minus(Duration.ofSeconds(150)), 100);
+
+    assertThat(newest).extracting(HeartbeatPoint::vramUsedMb).containsExactly(7000, 8000, 9000);
+    assertThat(all).extracting(HeartbeatPoint::vramUsedMb).hasSize(9).startsWith(1000).endsWith(9000);
+    assertThat(recent).extracting(HeartbeatPoint::vramUsedMb).containsExactly(8000, 9000);
+  }
+
+  @Test
   void fleetHealthShowsStaleWorkersAndProblemCounts() {
     List<WorkerHealth> workers = store.workers(Duration.ofSeconds(60));
 
