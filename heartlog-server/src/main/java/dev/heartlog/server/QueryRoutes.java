@@ -12,6 +12,12 @@ import dev.heartlog.store.TimeSpec;
 import dev.heartlog.store.WorkerDetail;
 import dev.heartlog.store.WorkerHealth;
 import io.javalin.http.Context;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,8 +40,9 @@ import java.util.stream.Collectors;
  *       range (the last hour unless {@code since} says otherwise), the most recently active first;
  *       with {@code failed=true} only those with an error in it
  *   <li>{@code GET /api/tasks/{id}?first=&last=}: the task's timeline, with every record up to
- *       100,000 (past that the newest); with {@code first} and {@code last}, only that many at each
- *       end, and those between them counted ({@code records_left_out} at {@code left_out_at})
+ *       10,000 (past that the newest, the older counted in {@code records_left_out}); with {@code
+ *       first} and {@code last}, only that many at each end, and those between them counted ({@code
+ *       records_left_out} at {@code left_out_at})
  *   <li>{@code GET /api/tasks/{id}/records?after=&limit=}: the next page of a task's timeline, the
  *       first {@code limit} (default 1,000) of its records that come after record {@code after}
  *   <li>{@code GET /api/workers/{id}}: the worker with its recent tasks and records
@@ -92,13 +99,21 @@ final class QueryRoutes {
     String id = ctx.pathParam("id");
     Integer first = optionalCount(ctx, "first");
     Integer last = optionalCount(ctx, "last");
+    // Without first or last, the newest LARGEST_NUMBER records, as other answers hold at most
+    // that: four answers of 100,000 records at once (35 MB of JSON each) ran a server with a
+    // 256 MB heap out of memory.
     TaskTimeline task = guarded(() -> first == null && last == null
-        ? store.task(id)
+        ? store.task(id, 0, LARGEST_NUMBER)
         : store.task(id, first == null ? 0 : first, last == null ? 0 : last));
     if (task.isEmpty()) {
       throw new PostgrestError(404, "HL404", "No records or heartbeats for task " + id, null, "Records are kept 48 hours");
     }
-    json(ctx, StoreJson.task(task));
+    ctx.status(200).contentType("application/json");
+    try (Writer out = new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8))) {
+      StoreJson.task(task, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);   // the client went away
+    }
   }
 
   void taskRecords(Context ctx) {

@@ -31,7 +31,10 @@ class TaskApiTest {
   static HeartlogServer server;
   static final HttpClient http = HttpClient.newHttpClient();
 
-  /** Task "long-api": 2,500 records, "step 0" to "step 2499", an ERROR at step 1200. */
+  /**
+   * Task "long-api": 2,500 records, "step 0" to "step 2499", an ERROR at step 1200. Task
+   * "longer-api": 10,050 records, "step 0" to "step 10049".
+   */
   @BeforeAll
   static void start() throws IOException {
     Store store = TestDatabase.freshStore();
@@ -39,7 +42,11 @@ class TaskApiTest {
         INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id, seq)
         SELECT timestamptz '2026-11-27 10:00:00Z' + g * interval '1 second',
                CASE WHEN g = 1200 THEN 'ERROR' ELSE 'INFO' END, 'step ' || g, 'worker', 'gpu-1', 'long-api', g
-        FROM generate_series(0, 2499) g"""));
+        FROM generate_series(0, 2499) g;
+        INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id, seq)
+        SELECT timestamptz '2026-11-27 10:00:00Z' + g * interval '1 second', 'INFO', 'step ' || g, 'worker', 'gpu-2',
+               'longer-api', g
+        FROM generate_series(0, 10049) g"""));
     server = HeartlogServer.builder().store(store).keysFile(folder.resolve("keys")).readerKeys(READER).port(0)
         .build().start();
   }
@@ -86,6 +93,16 @@ class TaskApiTest {
 
     assertThat(values(whole, "message")).hasSize(2501).endsWith("step 2498", "step 2499");
     assertThat(whole).contains("\"record_count\":2500", "\"records_left_out\":0");
+  }
+
+  @Test
+  void theWholeTimelineOfMoreThan10000RecordsIsItsNewest10000() throws Exception {
+    String whole = get("/api/tasks/longer-api").body();
+
+    List<String> messages = values(whole, "message");
+    assertThat(messages).hasSize(10_000).startsWith("step 50").endsWith("step 10049");
+    assertThat(whole).contains("\"record_count\":10050", "\"records_left_out\":50", "\"left_out_at\":0",
+        "\"first_at\":\"2026-11-27T10:00:00Z\"");
   }
 
   @Test

@@ -25,7 +25,17 @@ public final class StoreJson {
   }
 
   public static String task(TaskTimeline task) {
-    return write(json -> {
+    StringWriter out = new StringWriter();
+    task(task, out);
+    return out.toString();
+  }
+
+  /**
+   * Writes a task's timeline to {@code out} as it goes: a timeline of 100,000 records is about
+   * 35 MB of JSON, which as one string took several times that in memory (BENCHMARKS.md §3).
+   */
+  public static void task(TaskTimeline task, Writer out) {
+    write(out, json -> {
       json.writeStartObject();
       json.writeStringField("task_id", task.taskId());
       json.writeStringField("outcome", task.failure().isPresent() ? "failed" : "ok");
@@ -206,11 +216,17 @@ public final class StoreJson {
 
   private static String write(JsonWriting writing) {
     Writer out = new StringWriter();
+    write(out, writing);
+    return out.toString();
+  }
+
+  /** Writes to {@code out} and flushes it, leaving it open. */
+  private static void write(Writer out, JsonWriting writing) {
     try (JsonGenerator json = JSON.createGenerator(out)) {
+      json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
       writing.writeTo(json);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return out.toString();
   }
 }
