@@ -79,6 +79,7 @@ async function fleetPage(view) {
   cleanup.push(() => clearInterval(timer));
 }
 
+/** VRAM used over time, a line for each worker of the heartbeats, with the tasks drawn as spans. */
 function vramChart(heartbeats, tasks) {
   const points = heartbeats.filter(h => h.vram_used_mb != null);
   if (!heartbeats.length) return '<div class="notice">No heartbeats in the last 6 hours.</div>';
@@ -90,7 +91,10 @@ function vramChart(heartbeats, tasks) {
   const y = mb => top + (1 - mb / total) * (height - top - bottom);
   const grid = [0, 0.25, 0.5, 0.75, 1].map(f => `<line class="grid" x1="${left}" x2="${width - right}" y1="${y(total * f)}" y2="${y(total * f)}"/>
       <text class="axis" x="4" y="${y(total * f) + 4}">${Math.round(total * f / 1024)} GiB</text>`).join('');
-  const line = points.map(p => `${x(new Date(p.received_at).getTime()).toFixed(1)},${y(p.vram_used_mb).toFixed(1)}`).join(' ');
+  const workers = [...new Set(points.map(p => p.worker_id))];
+  const lines = workers.map(worker => `<polyline class="used" data-worker="${esc(worker)}" points="${points
+    .filter(p => p.worker_id === worker)
+    .map(p => `${x(new Date(p.received_at).getTime()).toFixed(1)},${y(p.vram_used_mb).toFixed(1)}`).join(' ')}"><title>${esc(worker)}</title></polyline>`).join('');
   const spans = tasks.filter(t => new Date(t.last_at).getTime() >= t0).map(t => {
     const a = Math.max(left, x(new Date(t.first_at).getTime())), b = Math.max(a + 3, x(new Date(t.last_at).getTime()));
     return `<g class="task-span" data-task="${esc(t.task_id)}"><title>task ${esc(t.task_id)}${t.errors ? ' (failed)' : ''}</title>
@@ -99,7 +103,7 @@ function vramChart(heartbeats, tasks) {
   }).join('');
   const label = d => new Date(d).toLocaleTimeString();
   return `<svg class="chart" id="vram-chart" viewBox="0 0 ${width} ${height}" preserveAspectRatio="none">
-    ${grid}${spans}<polyline class="used" points="${line}"/>
+    ${grid}${spans}${lines}
     <text class="axis" x="${left}" y="${height - 6}">${label(t0)}</text>
     <text class="axis" x="${width - right}" y="${height - 6}" text-anchor="end">${label(t1)}</text></svg>`;
 }
@@ -134,9 +138,11 @@ async function taskPage(id, view) {
   const peak = task.heartbeats.reduce((m, h) => Math.max(m, h.vram_used_mb ?? 0), 0);
   const total = task.heartbeats.reduce((m, h) => Math.max(m, h.vram_total_mb ?? 0), 0);
   const failure = task.failure;
+  // The workers that logged for it, else (a task that logged nothing) those that reported it as their task.
+  const ranOn = task.workers.length ? task.workers.map(w => w.worker_id) : [...new Set(task.heartbeats.map(h => h.worker_id))];
   view.innerHTML = `<h1>Task ${esc(task.task_id)} <span class="badge ${failed ? 'lvl-ERROR' : ''}" id="task-outcome">${failed ? 'FAILED' : 'OK'}</span></h1>
     <div class="cards">
-      <div class="card"><div class="k">Ran on</div><div class="v">${task.workers.map(w => `<a href="#/worker/${encodeURIComponent(w.worker_id)}">${esc(w.worker_id)}</a>`).join(', ') || '-'}</div></div>
+      <div class="card"><div class="k">Ran on</div><div class="v" id="task-workers">${ranOn.map(w => `<a href="#/worker/${encodeURIComponent(w)}">${esc(w)}</a>`).join(', ') || '-'}</div></div>
       <div class="card"><div class="k">Started</div><div class="v">${time(task.first_at)}</div></div>
       <div class="card"><div class="k">Duration</div><div class="v">${task.first_at ? span(task.first_at, task.last_at) : '-'}</div></div>
       <div class="card"><div class="k">VRAM peak</div><div class="v">${peak ? `${peak.toLocaleString()} / ${total.toLocaleString()} MiB` : 'unknown'}</div></div>
@@ -145,6 +151,8 @@ async function taskPage(id, view) {
     ${failure ? `<div class="failure" id="task-failure"><strong class="lvl-ERROR">Failed:</strong> ${esc(failure.message)}
       <div class="sub">${time(failure.timestamp, failure.received_at)} on ${esc(failure.worker_id)}</div>
       ${failure.metadata && failure.metadata.exception ? `<details open><summary>Stack trace</summary><pre id="stack-trace">${esc(failure.metadata.exception)}</pre></details>` : ''}</div>` : ''}
+    ${task.heartbeats.filter(h => h.vram_used_mb != null).length > 1
+      ? `<h2>VRAM used while it ran</h2>${vramChart(task.heartbeats, [])}` : ''}
     ${taskContext(task.records)}
     <h2>Timeline</h2>${timeline(task)}`;
   showOnDemand(view, task);

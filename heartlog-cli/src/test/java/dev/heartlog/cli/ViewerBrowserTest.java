@@ -297,6 +297,27 @@ class ViewerBrowserTest {
             .toList().equals(expected));
   }
 
+  @Test
+  @Order(11)   // adds workers the Fleet page's test does not expect
+  void aTasksPageDrawsTheVramOfEachWorkerThatRanIt() throws Exception {
+    // Task "vram-task" ran on one worker, then on another, where its memory grew.
+    Store.open(url, null, null).withConnection(c -> c.createStatement().execute("""
+        INSERT INTO worker_heartbeats (worker_id, received_at, status, vram_total_mb, vram_used_mb, current_task_id,
+                                       records, logs_inserted)
+        SELECT worker, now() - (5 - n) * interval '20 seconds', 'active', 81559, used, 'vram-task', 0, 0
+        FROM (VALUES (1, 'vram-a', 21000), (2, 'vram-a', 22000), (3, 'vram-b', 30000), (4, 'vram-b', 60000)) AS beats(n, worker, used)"""));
+
+    browser.get(base + "/#/task/vram-task");
+    chromium.waitFor(By.cssSelector("#vram-chart polyline"));
+
+    assertThat(browser.findElements(By.cssSelector("#vram-chart polyline")))
+        .extracting(line -> line.getAttribute("data-worker"), line -> line.getAttribute("points").split(" ").length)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("vram-a", 2), org.assertj.core.groups.Tuple.tuple("vram-b", 2));
+    assertThat(browser.findElement(By.id("task-workers")).getText()).as("from its heartbeats: it logged nothing")
+        .isEqualTo("vram-a, vram-b");
+    chromium.screenshot("task-vram");
+  }
+
   private List<WebElement> rows() {
     return browser.findElements(By.cssSelector("#explore-records tbody tr"));
   }
