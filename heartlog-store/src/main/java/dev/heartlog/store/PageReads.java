@@ -1,5 +1,7 @@
 package dev.heartlog.store;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,6 +15,13 @@ import java.util.stream.Collectors;
  * worker} and the viewer's): several queries each, run on one connection.
  */
 final class PageReads {
+
+  /**
+   * The windows back from a worker's newest record that its latest tasks are looked for in,
+   * before all of its records: an hour holds a busy worker's latest 20, and 6 hours those its
+   * page draws.
+   */
+  private static final List<Duration> TASK_WINDOWS = List.of(Duration.ofHours(1), Duration.ofHours(6));
 
   /** Most records a task's whole timeline holds: past that, its newest. */
   private static final int TASK_RECORD_LIMIT = 100_000;
@@ -73,6 +82,25 @@ final class PageReads {
     return TaskCounts.read(queries, taskId).workers();
   }
 
+  /**
+   * A worker's {@code limit} latest begun tasks, each with its share of the worker's records.
+   * A task begun in a window back from the worker's newest record began after any task begun
+   * before it: where {@code limit} tasks began in the window, they are the latest. Else the window
+   * widens, and all of the worker's records are read last.
+   */
+  private static List<TaskSummary> latestTasks(Queries q, String workerId, int limit) {
+    Instant newest = q.queryOne("worker-newest-time", Map.of("worker", workerId), rs -> Rows.instant(rs, "newest"));
+    for (Duration window : newest == null ? List.<Duration>of() : TASK_WINDOWS) {
+      List<TaskSummary> begunInIt = q.query("worker-recent-tasks",
+          Map.of("worker", workerId, "window_s", window.toSeconds(), "window_end", newest, "limit", limit),
+          Rows::taskSummary);
+      if (begunInIt.size() >= limit) {
+        return begunInIt;
+      }
+    }
+    return q.query("worker-tasks", Map.of("worker", workerId, "limit", limit), Rows::taskSummary);
+  }
+
   /** The task's first {@code limit} records, or those after record {@code afterId}. */
   private static List<StoredRecord> recordsAfter(Queries q, String taskId, Long afterId, int limit) {
     Map<String, Object> values = new HashMap<>();
@@ -106,8 +134,7 @@ final class PageReads {
         return Optional.empty();
       }
       WorkerHealth health = rows.get(0);
-      List<TaskSummary> tasks =
-          q.query("worker-tasks", Map.of("worker", workerId, "limit", taskLimit), Rows::taskSummary);
+      List<TaskSummary> tasks = latestTasks(q, workerId, taskLimit);
       List<StoredRecord> records =
           new RecordReads(q).logs(new LogFilter(workerId, null, null, null, null, null, recordLimit));
       return Optional.of(new WorkerDetail(health, tasks, records));

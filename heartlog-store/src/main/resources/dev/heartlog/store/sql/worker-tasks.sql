@@ -1,4 +1,5 @@
--- A worker's most recent tasks, from its records.
+-- A worker's most recent tasks, from all of its records (worker-recent-tasks.sql looks among its
+-- newest first).
 SELECT task_id,
        min(timestamp)                                         AS first_at,
        max(timestamp)                                         AS last_at,
@@ -8,5 +9,5 @@ FROM system_logs
 WHERE source_id = :worker
   AND task_id IS NOT NULL
 GROUP BY task_id
-ORDER BY first_at DESC
+ORDER BY first_at DESC, task_id
 LIMIT :limit

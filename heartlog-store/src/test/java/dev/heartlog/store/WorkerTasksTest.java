@@ -1,0 +1,88 @@
+package dev.heartlog.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A worker's latest tasks on its page, looked for among its newest records first: the same
+ * answer as all of its records give, whatever the limit.
+ */
+class WorkerTasksTest {
+
+  private static Store store;
+
+  /**
+   * Worker "busy", its times back from its newest record: 25 old tasks 20 hours back; "mid" 7
+   * hours back, half an hour long; "long", begun 8 hours back and still logging; five new tasks
+   * in the last 50 minutes. Another worker logs for "long" and "new-4" too, and for tasks of its own.
+   */
+  @BeforeAll
+  static void fill() {
+    store = TestDatabase.freshStore();
+    store.withConnection(c -> c.createStatement().execute("""
+        INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id)
+        SELECT timestamptz '2026-11-27 20:00:00Z' - back, level, 'record', 'worker', worker, task
+        FROM (SELECT interval '20 hours' - (t * 10 + r) * interval '1 minute' AS back, 'INFO' AS level,
+                     'busy' AS worker, 'old-' || t AS task
+              FROM generate_series(1, 25) t, generate_series(0, 9) r
+              UNION ALL
+              SELECT interval '7 hours' - r * interval '3 minutes', 'ERROR', 'busy', 'mid' FROM generate_series(0, 10) r
+              UNION ALL
+              SELECT interval '8 hours' - r * interval '30 minutes', 'INFO', 'busy', 'long' FROM generate_series(0, 16) r
+              UNION ALL
+              SELECT interval '50 minutes' - (t * 10 + r) * interval '1 minute', 'INFO', 'busy', 'new-' || t
+              FROM generate_series(0, 4) t, generate_series(0, 5) r
+              UNION ALL
+              SELECT interval '9 hours', 'INFO', 'other', 'long'
+              UNION ALL
+              SELECT interval '1 minute', 'INFO', 'other', 'new-4'
+              UNION ALL
+              SELECT interval '10 minutes' * g, 'INFO', 'other', 'other-' || g FROM generate_series(1, 30) g) AS records;
+        INSERT INTO workers (id, status, last_heartbeat) VALUES ('busy', 'active', now()), ('other', 'active', now())
+        """));
+  }
+
+  /** The worker's tasks from all of its records, the latest begun first: what the page must show. */
+  private static List<TaskSummary> fromAllRecords(int limit) {
+    return store.withConnection(c -> {
+      List<TaskSummary> tasks = new ArrayList<>();
+      try (var rs = c.createStatement().executeQuery("""
+          SELECT task_id, min(timestamp) AS first_at, max(timestamp) AS last_at, count(*) AS records,
+                 count(*) FILTER (WHERE level IN ('ERROR', 'CRITICAL')) AS errors
+          FROM system_logs WHERE source_id = 'busy' GROUP BY task_id ORDER BY first_at DESC, task_id""" + " LIMIT " + limit)) {
+        while (rs.next()) {
+          tasks.add(Rows.taskSummary(rs));
+        }
+      }
+      return tasks;
+    });
+  }
+
+  @Test
+  void theLatestTasksAreThoseAllOfTheWorkersRecordsGiveForEveryLimit() {
+    for (int limit : new int[] {1, 5, 6, 7, 8, 20, 100}) {
+      assertThat(store.worker("busy", 10, limit).orElseThrow().recentTasks()).as("limit %d", limit)
+          .isEqualTo(fromAllRecords(limit));
+    }
+  }
+
+  @Test
+  void aTaskBegunBeforeTheWindowIsNotTakenForOneBegunInIt() {
+    // The last hour holds the five new tasks and "long", but "mid" began after "long" did.
+    assertThat(store.worker("busy", 10, 6).orElseThrow().recentTasks()).extracting(TaskSummary::id)
+        .containsExactly("new-4", "new-3", "new-2", "new-1", "new-0", "mid");
+  }
+
+  @Test
+  void aTasksShareIsTheWorkersOwnRecords() {
+    for (int limit : new int[] {5, 100}) {   // found in the last hour, and among all records
+      List<TaskSummary> tasks = store.worker("busy", 10, limit).orElseThrow().recentTasks();
+      assertThat(tasks).filteredOn(task -> task.id().equals("new-4")).singleElement()
+          .satisfies(task -> assertThat(task.records()).isEqualTo(6));
+    }
+  }
+}
