@@ -86,19 +86,47 @@ final class PageReads {
    * A worker's {@code limit} latest begun tasks, each with its share of the worker's records.
    * A task begun in a window back from the worker's newest record began after any task begun
    * before it: where {@code limit} tasks began in the window, they are the latest. Else the window
-   * widens, and all of the worker's records are read last.
+   * widens, unless at the rate tasks began in it the wider one would not hold them either (a
+   * worker of a task an hour: its 48 hours are few records), and all of the worker's records are
+   * read last.
    */
   private static List<TaskSummary> latestTasks(Queries q, String workerId, int limit) {
     Instant newest = q.queryOne("worker-newest-time", Map.of("worker", workerId), rs -> Rows.instant(rs, "newest"));
+    Duration previous = null;
+    int begunInPrevious = 0;
     for (Duration window : newest == null ? List.<Duration>of() : TASK_WINDOWS) {
-      List<TaskSummary> begunInIt = q.query("worker-recent-tasks",
-          Map.of("worker", workerId, "window_s", window.toSeconds(), "window_end", newest, "limit", limit),
-          Rows::taskSummary);
+      if (previous != null && (double) begunInPrevious * window.toSeconds() / previous.toSeconds() < limit) {
+        break;
+      }
+      List<TaskSummary> inWindow = q.query("worker-recent-tasks",
+          Map.of("worker", workerId, "window_s", window.toSeconds(), "window_end", newest), Rows::taskSummary);
+      List<TaskSummary> begunInIt = begunIn(q, workerId, inWindow, newest.minus(window), limit);
       if (begunInIt.size() >= limit) {
         return begunInIt;
       }
+      previous = window;
+      begunInPrevious = begunInIt.size();
     }
     return q.query("worker-tasks", Map.of("worker", workerId, "limit", limit), Rows::taskSummary);
+  }
+
+  /**
+   * The first {@code limit} of a window's tasks (latest first record first) that the worker did
+   * not log for before {@code start}: for those, the window's records are all of the worker's.
+   * Checked a few at a time, the latest first, as most of the latest began in the window.
+   */
+  private static List<TaskSummary> begunIn(
+      Queries q, String workerId, List<TaskSummary> inWindow, Instant start, int limit) {
+    List<TaskSummary> begunInIt = new ArrayList<>();
+    int next = 0;
+    while (begunInIt.size() < limit && next < inWindow.size()) {
+      List<TaskSummary> batch = inWindow.subList(next, Math.min(inWindow.size(), next + limit - begunInIt.size()));
+      Set<String> earlier = Set.copyOf(q.query("tasks-begun-before", Map.of("worker", workerId, "before", start,
+          "tasks", batch.stream().map(TaskSummary::id).toArray(String[]::new)), rs -> rs.getString("task_id")));
+      batch.stream().filter(task -> !earlier.contains(task.id())).forEach(begunInIt::add);
+      next += batch.size();
+    }
+    return begunInIt;
   }
 
   /** The task's first {@code limit} records, or those after record {@code afterId}. */
