@@ -154,72 +154,12 @@ async function taskPage(id, view) {
     ${task.heartbeats.filter(h => h.vram_used_mb != null).length > 1
       ? `<h2>VRAM used while it ran</h2>${vramChart(task.heartbeats, [])}` : ''}
     ${taskContext(task.records)}
-    <h2>Timeline</h2>${timeline(task)}`;
-  showOnDemand(view, task);
-}
-
-// A long task's timeline shows its first and last records and the rest on demand: a browser
-// took about 14 s to show 32,000 rows of it, most of that laying out the table, and the page
-// then still read every record (BENCHMARKS.md §3, "A long task's page"). The API answers with
-// the task's ends and counts what lies between them; the gap reads it a page at a time.
-const TIMELINE_EDGE = 500;    // records shown at each end of a longer task
-const TIMELINE_STEP = 1000;   // and this many more at each "show the next"
-const TIMELINE_PAGE = 9999;   // the most one read of the gap shows: with the one after it, the API's largest page
-const TIMELINE_OPTIONS = { showTask: false, id: 'task-records' };
-
-function timeline(task) {
-  if (task.records_left_out === 0) return recordsTable(task.records, TIMELINE_OPTIONS);
-  const rows = list => list.map(r => recordRow(r, TIMELINE_OPTIONS)).join('');
-  return recordsTableOf(rows(task.records.slice(0, task.left_out_at)) + '<tr id="timeline-gap"><td colspan="4"></td></tr>'
-    + rows(task.records.slice(task.left_out_at)), TIMELINE_OPTIONS);
-}
-
-/** Fills the timeline's gap, if it has one, with what it hides and the buttons that read it. */
-function showOnDemand(view, task) {
-  const gap = view.querySelector('#timeline-gap');
-  if (!gap) return;
-  const afterGap = new Set(task.records.slice(task.left_out_at).map(r => r.id));
-  let last = task.records[task.left_out_at - 1];      // the record the gap follows
-  let hidden = task.records_left_out;
-  const hiddenOf = { ...task.levels };                 // the gap's count of each level
-  task.records.forEach(r => { hiddenOf[r.level] -= 1; });
-  function describe() {
-    const problems = ['WARNING', 'ERROR', 'CRITICAL'].filter(level => hiddenOf[level] > 0);
-    gap.firstElementChild.innerHTML = `<div class="toolbar">${hidden.toLocaleString()} records not shown${problems.length
-      ? ` (${problems.map(level => `${hiddenOf[level].toLocaleString()} ${level}`).join(', ')})` : ''}
-      <button id="timeline-next">Show the next ${Math.min(TIMELINE_STEP, hidden).toLocaleString()}</button>
-      <button id="timeline-all">Show all ${hidden.toLocaleString()}</button>
-      <a href="#/explore?task=${encodeURIComponent(task.task_id)}">Search them in Explore</a></div>`;
-  }
-  /**
-   * Reads and shows up to count more of the gap's records, and the one after them to see whether
-   * the gap is closed (it is when that one is shown already, or there is none); false once it is.
-   */
-  async function show(count) {
-    const page = await api(`/api/tasks/${encodeURIComponent(task.task_id)}/records?after=${last.id}&limit=${count + 1}`);
-    const ending = page.findIndex(r => afterGap.has(r.id));
-    const shown = page.slice(0, Math.min(count, ending < 0 ? page.length : ending));
-    gap.insertAdjacentHTML('beforebegin', shown.map(r => recordRow(r, TIMELINE_OPTIONS)).join(''));
-    shown.forEach(r => { hiddenOf[r.level] -= 1; });
-    hidden = Math.max(0, hidden - shown.length);
-    if (shown.length) last = shown[shown.length - 1];
-    const next = page[shown.length];
-    if (!next || afterGap.has(next.id)) { gap.remove(); return false; }
-    describe();
-    return true;
-  }
-  gap.addEventListener('click', async event => {
-    if (!['timeline-next', 'timeline-all'].includes(event.target.id)) return;
-    gap.querySelectorAll('button').forEach(b => { b.disabled = true; });
-    try {
-      if (event.target.id === 'timeline-next') await show(TIMELINE_STEP);
-      else while (await show(TIMELINE_PAGE)) { /* the next page */ }
-    } catch (e) {
-      gap.firstElementChild.insertAdjacentHTML('beforeend', `<span class="lvl-ERROR"> ${esc(e.message)}</span>`);
-      gap.querySelectorAll('button').forEach(b => { b.disabled = false; });
-    }
-  });
-  describe();
+    <h2>Timeline</h2>${tailControl()}${timeline(task)}`;
+  const follow = followTimeline(view, task);
+  const tail = liveTail({ task: id }, follow.append, view.querySelector('#tail-control'));
+  const newest = task.records.reduce((m, r) => Math.max(m, r.id), 0);
+  if (newest) tail.setLastId(newest);
+  tail.open();
 }
 
 // The query after the page's path in the hash: #/explore?level=ERROR.

@@ -55,11 +55,16 @@ class LongPagesBrowserTest {
 
   /** A task of {@code records} records, "step 1" on, a WARNING at step 1800. */
   private static void longTask(String taskId, int records) {
+    longTask(taskId, 1, records);
+  }
+
+  /** Steps {@code from} to {@code to} of a task, one heartbeat, a second apart; a WARNING at step 1800. */
+  private static void longTask(String taskId, int from, int to) {
     store.withConnection(c -> c.createStatement().execute(
         "SELECT func_worker_heartbeat_with_logs('long-worker', NULL, NULL, (SELECT jsonb_agg(jsonb_build_object("
             + "'timestamp', now() - interval '1 hour' + g * interval '1 second', 'message', 'step ' || g, "
             + "'level', CASE WHEN g = 1800 THEN 'WARNING' ELSE 'INFO' END, 'task_id', '" + taskId + "', 'seq', g)) "
-            + "FROM generate_series(1, " + records + ") g), NULL)"));
+            + "FROM generate_series(" + from + ", " + to + ") g), NULL)"));
   }
 
   private static List<String> steps(int from, int to) {
@@ -99,6 +104,29 @@ class LongPagesBrowserTest {
     chromium.waitUntil(() -> browser.findElements(By.id("timeline-gap")).isEmpty());
 
     assertThat(chromium.messages("#task-records tbody tr")).isEqualTo(steps(1, 2600));
+  }
+
+  @Test
+  void aRunningTasksPageAddsItsNewRecordsAndPutsThoseOverItsRowsIntoTheGap() throws Exception {
+    longTask("live-task", 1, 600);
+    String timeline = "#task-records tbody tr";
+    browser.get(base + "/#/task/live-task");
+    chromium.waitUntilText(By.id("tail-control"), "live");
+    assertThat(chromium.messages(timeline)).hasSize(600);
+
+    // 1,500 more while the page is open: it keeps 2,000 rows, the first 500 and the newest 1,500.
+    longTask("live-task", 601, 2100);
+
+    chromium.waitUntil(() -> chromium.messages(timeline).contains("step 2100"));
+    chromium.waitUntilText(By.id("timeline-gap"), "100 records not shown");
+    assertThat(chromium.messages(timeline)).hasSize(2_001).startsWith("step 1").endsWith("step 2100")
+        .contains("step 500", "step 601").doesNotContain("step 501", "step 600");
+    assertThat(browser.findElement(By.id("task-record-count")).getText()).isEqualTo("2,100");
+    assertThat(browser.findElement(By.id("timeline-gap")).getText()).doesNotContain("WARNING");
+
+    chromium.clickWhenThere("#timeline-all");
+    chromium.waitUntil(() -> browser.findElements(By.id("timeline-gap")).isEmpty());
+    assertThat(chromium.messages(timeline)).isEqualTo(steps(1, 2100));
   }
 
   @Test
