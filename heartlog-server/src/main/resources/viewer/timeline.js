@@ -24,17 +24,19 @@ function gapRow() {
 /**
  * The timeline's gap, with what it hides and the buttons that read it, and its live end: returns
  * append(record), for the records the live tail brings. A followed timeline keeps TIMELINE_KEEP
- * rows: past it, the rows after the gap (after the first TIMELINE_EDGE, where there is none yet)
- * go into the gap, which reads them again on demand.
+ * rows, or as many as its reader asked to see (every one, once they asked for all): past that,
+ * the rows after the gap (after the first TIMELINE_EDGE, where there is none yet) go into the
+ * gap, which reads them again on demand.
  */
 function followTimeline(view, task) {
   const body = view.querySelector('#task-records').tBodies[0];
-  const count = view.querySelector('#task-record-count');
+  const countCard = view.querySelector('#task-record-count');
   const shown = new Set(task.records.map(r => r.id));
   const hiddenOf = { ...task.levels };                 // the gap's count of each level
   task.records.forEach(r => { hiddenOf[r.level] -= 1; });
   let hidden = task.records_left_out;
-  let records = task.record_count;
+  let recordCount = task.record_count;
+  let keep = TIMELINE_KEEP;   // rows kept as records come: more once the reader asked to see more, all once all
   let gap = body.querySelector('#timeline-gap');
   let cursor = null;   // the last of the gap's records read, shown or skipped; null: the row before the gap
   if (gap) describe();
@@ -66,10 +68,12 @@ function followTimeline(view, task) {
     gap.insertAdjacentHTML('beforebegin', revealed.map(r => recordRow(r, TIMELINE_OPTIONS)).join(''));
     revealed.forEach(r => { hiddenOf[r.level] -= 1; shown.add(r.id); });
     hidden = Math.max(0, hidden - revealed.length);
+    keep = Math.max(keep, body.rows.length - 1);
     if (revealed.length === inGap.length && (ending >= 0 || page.length <= count)) {
       gap.remove();
       gap = null;
       cursor = null;
+      keep = Infinity;   // the reader asked to see every record: none goes back into a gap
       return false;
     }
     describe();
@@ -88,9 +92,9 @@ function followTimeline(view, task) {
     }
   });
 
-  /** Moves the rows past TIMELINE_KEEP that follow the gap into it. */
+  /** Moves the rows past those it keeps that follow the gap into it. */
   function keepRows() {
-    let over = body.rows.length - (gap ? 1 : 0) - TIMELINE_KEEP;
+    let over = body.rows.length - (gap ? 1 : 0) - keep;
     if (over <= 0) return;
     if (!gap) {
       body.rows[TIMELINE_EDGE - 1].insertAdjacentHTML('afterend', gapRow());
@@ -113,7 +117,7 @@ function followTimeline(view, task) {
       shown.add(record.id);
       body.insertAdjacentHTML('beforeend', recordRow(record, TIMELINE_OPTIONS));
       body.lastElementChild.classList.add('fresh');
-      count.textContent = (records += 1).toLocaleString();
+      countCard.textContent = (recordCount += 1).toLocaleString();
       keepRows();
     },
   };

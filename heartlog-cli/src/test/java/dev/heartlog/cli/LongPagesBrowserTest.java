@@ -127,6 +127,11 @@ class LongPagesBrowserTest {
     chromium.clickWhenThere("#timeline-all");
     chromium.waitUntil(() -> browser.findElements(By.id("timeline-gap")).isEmpty());
     assertThat(chromium.messages(timeline)).isEqualTo(steps(1, 2100));
+
+    // Having asked to see all of them, the reader keeps them as the next record comes.
+    longTask("live-task", 2101, 2101);
+    chromium.waitUntil(() -> chromium.messages(timeline).contains("step 2101"));
+    assertThat(chromium.messages(timeline)).isEqualTo(steps(1, 2101));
   }
 
   @Test
