@@ -98,8 +98,8 @@ final class PageReads {
       if (previous != null && (double) begunInPrevious * window.toSeconds() / previous.toSeconds() < limit) {
         break;
       }
-      List<TaskSummary> inWindow = q.query("worker-recent-tasks",
-          Map.of("worker", workerId, "window_s", window.toSeconds(), "window_end", newest), Rows::taskSummary);
+      // Every task the window names, without a limit: begunIn picks among them.
+      List<TaskSummary> inWindow = q.query("worker-tasks", workerTasks(workerId, window, newest, null), Rows::taskSummary);
       List<TaskSummary> begunInIt = begunIn(q, workerId, inWindow, newest.minus(window), limit);
       if (begunInIt.size() >= limit) {
         return begunInIt;
@@ -107,7 +107,17 @@ final class PageReads {
       previous = window;
       begunInPrevious = begunInIt.size();
     }
-    return q.query("worker-tasks", Map.of("worker", workerId, "limit", limit), Rows::taskSummary);
+    return q.query("worker-tasks", workerTasks(workerId, null, null, limit), Rows::taskSummary);
+  }
+
+  /** The values of worker-tasks.sql: its records in a window back from {@code end}, or all (null). */
+  private static Map<String, Object> workerTasks(String workerId, Duration window, Instant end, Integer limit) {
+    Map<String, Object> values = new HashMap<>();
+    values.put("worker", workerId);
+    values.put("window_s", window == null ? null : window.toSeconds());
+    values.put("window_end", end);
+    values.put("limit", limit);
+    return values;
   }
 
   /**

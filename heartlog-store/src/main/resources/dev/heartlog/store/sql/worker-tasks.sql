@@ -1,13 +1,19 @@
--- A worker's most recent tasks, from all of its records (worker-recent-tasks.sql looks among its
--- newest first).
+-- A worker's most recent tasks, the latest begun first, each with the worker's records of it.
+-- With :window_s, only its records in that many seconds back from :window_end (its newest
+-- record's time) are read, and every task they name is answered (:limit is NULL): for a task the
+-- worker began in the window these are all of its records of it, and tasks-begun-before.sql finds
+-- the others (PageReads). A busy worker's 48 hours (864,000 records) took 204-219 ms to group
+-- whole for its 20 latest tasks (BENCHMARKS.md §3, "A busy worker's latest tasks").
 SELECT task_id,
        min(timestamp)                                         AS first_at,
        max(timestamp)                                         AS last_at,
        count(*)                                               AS records,
        count(*) FILTER (WHERE level IN ('ERROR', 'CRITICAL')) AS errors
 FROM system_logs
-WHERE source_id = :worker
+WHERE source_id = :worker::text
   AND task_id IS NOT NULL
+  AND (:window_s::bigint IS NULL
+       OR timestamp >= :window_end::timestamptz - make_interval(secs => :window_s::bigint))
 GROUP BY task_id
 ORDER BY first_at DESC, task_id
-LIMIT :limit
+LIMIT :limit::bigint
