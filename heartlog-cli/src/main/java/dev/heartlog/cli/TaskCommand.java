@@ -84,15 +84,16 @@ final class TaskCommand implements Callable<Integer> {
 
   /** The records between the timeline's two ends, read a page at a time, up to one of {@code ending}. */
   private void printBetween(PrintWriter out, Store store, StoredRecord from, Set<Long> ending) {
+    long after = from.id();
     List<StoredRecord> page;
     do {
-      page = store.taskRecordsAfter(taskId, from.id(), PAGE);
+      page = store.taskRecordsAfter(taskId, after, PAGE);
       for (StoredRecord record : page) {
         if (ending.contains(record.id())) {
           return;
         }
         printRecord(out, record);
-        from = record;
+        after = record.id();
       }
     } while (page.size() == PAGE);
   }
