@@ -5,24 +5,46 @@
 -- Each task is read by its own lateral subquery through the task index: joined instead, the
 -- planner read the whole table once it expected thousands of records a task (275 ms against
 -- 8 ms for the pick, for a worker's tasks of 4,320 records; BENCHMARKS.md §3).
+-- Its records are grouped by worker first, in a hash table of a row or two, and the groups then
+-- summed: array_agg(DISTINCT ...) and an ordered array_agg over the records sorted every record
+-- of the task (20 tasks of 100,000 records: 650-680 ms against 866-1,146; BENCHMARKS.md §3,
+-- "The Tasks page with long tasks"). The failure, the message of the latest error (the greatest
+-- id among errors made at that time), is then found by its time through the errors index.
 SELECT t.task_id,
        s.first_at,
        s.last_at,
        s.records,
        s.errors,
        s.workers,
-       s.failure
+       f.message AS failure
 FROM unnest(:tasks::text[]) WITH ORDINALITY AS t (task_id, position)
 CROSS JOIN LATERAL (
-    SELECT min(l.timestamp)                                           AS first_at,
-           max(l.timestamp)                                           AS last_at,
-           count(*)                                                   AS records,
-           count(*) FILTER (WHERE l.level IN ('ERROR', 'CRITICAL'))   AS errors,
-           array_agg(DISTINCT l.source_id)                            AS workers,
-           (array_agg(l.message ORDER BY l.timestamp DESC, l.id DESC)
-                FILTER (WHERE l.level IN ('ERROR', 'CRITICAL')))[1]   AS failure
-    FROM system_logs l
-    WHERE l.task_id = t.task_id
+    SELECT min(w.first_at)                          AS first_at,
+           max(w.last_at)                           AS last_at,
+           sum(w.records)::bigint                   AS records,
+           sum(w.errors)::bigint                    AS errors,
+           array_agg(w.source_id ORDER BY w.source_id) AS workers,
+           max(w.failed_at)                         AS failed_at
+    FROM (
+        SELECT l.source_id,
+               min(l.timestamp)                                                 AS first_at,
+               max(l.timestamp)                                                 AS last_at,
+               count(*)                                                         AS records,
+               count(*) FILTER (WHERE l.level IN ('ERROR', 'CRITICAL'))         AS errors,
+               max(l.timestamp) FILTER (WHERE l.level IN ('ERROR', 'CRITICAL')) AS failed_at
+        FROM system_logs l
+        WHERE l.task_id = t.task_id
+        GROUP BY l.source_id
+    ) w
 ) s
+LEFT JOIN LATERAL (
+    SELECT e.message
+    FROM system_logs e
+    WHERE e.task_id = t.task_id
+      AND e.timestamp = s.failed_at
+      AND e.level IN ('ERROR', 'CRITICAL')
+    ORDER BY e.id DESC
+    LIMIT 1
+) f ON true
 WHERE s.records > 0
 ORDER BY t.position
