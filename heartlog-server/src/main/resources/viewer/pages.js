@@ -84,9 +84,10 @@ function vramChart(heartbeats, tasks) {
   const points = heartbeats.filter(h => h.vram_used_mb != null);
   if (!heartbeats.length) return '<div class="notice">No heartbeats in the last 6 hours.</div>';
   const width = 1000, height = 240, left = 56, right = 10, top = 28, bottom = 24;
+  // Folded, not spread into Math.max: a call's arguments overflow the stack past about 100,000.
   const times = heartbeats.map(h => new Date(h.received_at).getTime());
-  const t0 = Math.min(...times), t1 = Math.max(...times, t0 + 1000);
-  const total = Math.max(...heartbeats.map(h => h.vram_total_mb || 0), ...points.map(p => p.vram_used_mb), 1);
+  const t0 = times.reduce((m, t) => Math.min(m, t)), t1 = times.reduce((m, t) => Math.max(m, t), t0 + 1000);
+  const total = heartbeats.reduce((m, h) => Math.max(m, h.vram_total_mb || 0, h.vram_used_mb || 0), 1);
   const x = t => left + (t - t0) / (t1 - t0) * (width - left - right);
   const y = mb => top + (1 - mb / total) * (height - top - bottom);
   const grid = [0, 0.25, 0.5, 0.75, 1].map(f => `<line class="grid" x1="${left}" x2="${width - right}" y1="${y(total * f)}" y2="${y(total * f)}"/>
@@ -101,7 +102,8 @@ function vramChart(heartbeats, tasks) {
       <rect class="span ${t.errors ? 'failed' : ''}" x="${a}" y="4" width="${b - a}" height="${height - bottom - 4}"/>
       <text class="span-label" x="${a + 3}" y="16">${esc(t.task_id.slice(0, 8))}</text></g>`;
   }).join('');
-  const label = d => new Date(d).toLocaleTimeString();
+  // A chart over more than a day names the days too.
+  const label = d => t1 - t0 > 86400000 ? new Date(d).toLocaleString() : new Date(d).toLocaleTimeString();
   return `<svg class="chart" id="vram-chart" viewBox="0 0 ${width} ${height}" preserveAspectRatio="none">
     ${grid}${spans}${lines}
     <text class="axis" x="${left}" y="${height - 6}">${label(t0)}</text>
@@ -144,8 +146,8 @@ async function taskPage(id, view) {
     <div class="cards">
       <div class="card"><div class="k">Ran on</div><div class="v" id="task-workers">${ranOn.map(w => `<a href="#/worker/${encodeURIComponent(w)}">${esc(w)}</a>`).join(', ') || '-'}</div></div>
       <div class="card"><div class="k">Started</div><div class="v">${time(task.first_at)}</div></div>
-      <div class="card"><div class="k">Duration</div><div class="v">${task.first_at ? span(task.first_at, task.last_at) : '-'}</div></div>
-      <div class="card"><div class="k">VRAM peak</div><div class="v">${peak ? `${peak.toLocaleString()} / ${total.toLocaleString()} MiB` : 'unknown'}</div></div>
+      <div class="card"><div class="k">Duration</div><div class="v" id="task-duration">${task.first_at ? span(task.first_at, task.last_at) : '-'}</div></div>
+      <div class="card"><div class="k">VRAM peak</div><div class="v" id="task-vram-peak">${peak ? `${peak.toLocaleString()} / ${total.toLocaleString()} MiB` : 'unknown'}</div></div>
       <div class="card"><div class="k">Records</div><div class="v" id="task-record-count">${task.record_count.toLocaleString()}</div></div>
     </div>
     ${failure ? `<div class="failure" id="task-failure"><strong class="lvl-ERROR">Failed:</strong> ${esc(failure.message)}

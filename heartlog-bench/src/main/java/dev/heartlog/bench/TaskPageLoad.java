@@ -17,7 +17,8 @@ import java.util.UUID;
  * two or more running {@code heartlog serve}s of different builds on one store (the baseline's
  * first), taking turns: from asking for the page to the first rows of its timeline. It first
  * sends one task of the given number of records through the first server's ingest endpoint, as
- * a worker's agent does, a thousand at a time.
+ * a worker's agent does, a thousand at a time; with {@code -Dheartlog.bench.task=ID} it opens that
+ * task of the store instead (one made with {@code psql}: a task that heartbeat for 48 hours).
  *
  * <p>Usage: {@code HEARTLOG_WRITER_KEY=hlw_... HEARTLOG_READER_KEY=hlr_... java -cp
  * heartlog-bench/target/benchmarks.jar dev.heartlog.bench.TaskPageLoad <records> <rounds> <url>
@@ -31,8 +32,13 @@ public final class TaskPageLoad {
     int records = Integer.parseInt(args[0]);
     int rounds = Integer.parseInt(args[1]);
     List<String> servers = List.of(args).subList(2, args.length);
-    String task = sendTask(servers.get(0), System.getenv("HEARTLOG_WRITER_KEY"), records);
-    System.out.println("task " + task + ": " + records + " records; " + rounds + " rounds, servers in turns");
+    String task = System.getProperty("heartlog.bench.task");
+    if (task == null) {
+      task = sendTask(servers.get(0), System.getenv("HEARTLOG_WRITER_KEY"), records);
+      System.out.println("task " + task + ": " + records + " records; " + rounds + " rounds, servers in turns");
+    } else {
+      System.out.println("task " + task + " of the store; " + rounds + " rounds, servers in turns");
+    }
 
     BrowserTiming.inTurns(servers, System.getenv("HEARTLOG_READER_KEY"), "#/task/" + task,
         "const t = document.querySelector('#task-records'); return t !== null && t.tBodies[0].rows.length > 0", rounds);

@@ -112,15 +112,19 @@ final class TaskCommand implements Callable<Integer> {
       out.println("  worker    " + worker.id() + ": " + worker.records() + " records, errors: " + worker.errors());
     }
     if (!task.heartbeats().isEmpty()) {
-      out.println("  VRAM      " + vram(task.heartbeats()));
+      out.println("  VRAM      " + vram(task.heartbeats(), task.heartbeatCount()));
     }
   }
 
-  /** The task's GPU memory as its heartbeats reported it: the peak used, of the total. */
-  static String vram(List<HeartbeatPoint> heartbeats) {
+  /**
+   * The task's GPU memory as its heartbeats reported it: the peak used, of the total. The store
+   * keeps the peak among the heartbeats it thins ({@link TaskTimeline#heartbeats}); {@code sent}
+   * is how many there were.
+   */
+  static String vram(List<HeartbeatPoint> heartbeats, long sent) {
     int peak = heartbeats.stream().map(HeartbeatPoint::vramUsedMb).filter(v -> v != null).mapToInt(v -> v).max().orElse(-1);
     Integer total = heartbeats.get(heartbeats.size() - 1).vramTotalMb();
-    String over = heartbeats.size() == 1 ? "1 heartbeat" : heartbeats.size() + " heartbeats";
+    String over = sent == 1 ? "1 heartbeat" : sent + " heartbeats";
     if (peak < 0 && total == null) {
       return "not reported in " + over + " (no GPU, or nvidia-smi could not read it)";
     }

@@ -135,6 +135,39 @@ class LongPagesBrowserTest {
   }
 
   @Test
+  void aTaskThatRanForTwoDaysShowsItsHoursAndTheVramPeakOfEachSpanOfItsHeartbeats() throws Exception {
+    // A render that heartbeat every 2 s for 47 h 45 min: 85,950 heartbeats, the task's answer keeps
+    // 1,000. Its page drew nothing before, every heartbeat an argument of Math.max ("Maximum call
+    // stack size exceeded").
+    store.withConnection(c -> c.createStatement().execute("""
+        INSERT INTO worker_heartbeats (worker_id, received_at, status, vram_total_mb, vram_used_mb, current_task_id,
+                                       records, logs_inserted)
+        SELECT 'render-1', now() - interval '47 hours 45 minutes' + i * interval '2 seconds', 'active', 81559,
+               20000 + i % 900 * 40 + CASE WHEN i = 51234 THEN 20000 ELSE 0 END, 'two-days', 0, 0
+        FROM generate_series(0, 85949) AS i;
+        SELECT func_worker_heartbeat_with_logs('render-1', NULL, NULL, jsonb_build_array(
+            jsonb_build_object('timestamp', now() - interval '47 hours 45 minutes', 'message', 'render started',
+                               'task_id', 'two-days'),
+            jsonb_build_object('timestamp', now(), 'message', 'render finished', 'task_id', 'two-days')), NULL);
+        """));
+    browser.get(base + "/#/task/two-days");
+    chromium.waitFor(By.cssSelector("#vram-chart polyline"));
+
+    assertThat(browser.findElement(By.id("task-duration")).getText()).isEqualTo("47 h 45 min");
+    assertThat(browser.findElement(By.id("task-vram-peak")).getText()).as("the spike, kept in its span")
+        .isEqualTo("73,360 / 81,559 MiB");
+    assertThat(browser.findElement(By.cssSelector("#vram-chart polyline")).getAttribute("points").split(" "))
+        .hasSize(1_000);
+    List<WebElement> axis = browser.findElements(By.cssSelector("#vram-chart text.axis"));
+    assertThat(axis.get(axis.size() - 2).getText()).as("a chart of two days names the day").containsPattern("\\d{4}");
+    // The chart of more heartbeats than a call takes arguments (as many workers side by side would send).
+    assertThat(((org.openqa.selenium.JavascriptExecutor) browser).executeScript("""
+        return vramChart(Array.from({length: 200000}, (_, i) => ({worker_id: 'w' + i % 2, vram_total_mb: 81559,
+            vram_used_mb: i % 1000, received_at: new Date(1.8e12 + i * 1000).toISOString()})), [])
+          .split('<polyline').length - 1""")).isEqualTo(2L);
+  }
+
+  @Test
   void aFollowedPageKeepsItsNewestRowsAndSaysItLeftTheOlderOut() throws Exception {
     String heartbeat = "SELECT func_worker_heartbeat_with_logs('busy-worker', NULL, NULL, (SELECT jsonb_agg("
         + "jsonb_build_object('message', 'live ' || g, 'seq', g)) FROM generate_series(?, ?) g), NULL)";

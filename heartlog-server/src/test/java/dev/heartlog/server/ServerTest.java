@@ -266,7 +266,8 @@ class ServerTest {
 
     assertThat(logs.statusCode()).isEqualTo(200);
     assertThat(logs.body()).startsWith("[{").contains("\"message\":\"api failure\"");
-    assertThat(task.body()).contains("\"outcome\":\"failed\"").contains("\"task_id\":\"api-task\"");
+    assertThat(task.body()).contains("\"outcome\":\"failed\"").contains("\"task_id\":\"api-task\"")
+        .as("the one heartbeat that reported the task").contains("\"heartbeat_count\":1");
     assertThat(workers.body()).contains("\"worker_id\":\"api-worker\"");
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(badLevel.statusCode()).isEqualTo(400);

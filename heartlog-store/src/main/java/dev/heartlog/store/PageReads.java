@@ -48,7 +48,7 @@ final class PageReads {
     return queries.onOneConnection(q -> {
       List<StoredRecord> head = first == 0 ? List.of() : recordsAfter(q, taskId, null, first);
       List<StoredRecord> tail = last == 0 ? List.of() : newest(q, taskId, null, last);
-      List<HeartbeatPoint> heartbeats = q.query("task-heartbeats", Map.of("task", taskId), Rows::heartbeatPoint);
+      TaskHeartbeats heartbeats = TaskHeartbeats.read(q, taskId);
       // Where one end holds fewer records than asked, it holds them all, and what they add up to
       // is counted from them instead of reading the same rows from the table again (BENCHMARKS.md §3).
       if (head.size() < first) {
@@ -65,7 +65,7 @@ final class PageReads {
       StoredRecord lastError = tail.stream().filter(StoredRecord::isError).reduce((a, b) -> b)
           .orElseGet(() -> newest(q, taskId, "ERROR", 1).stream().findFirst().orElse(null));
       return new TaskTimeline(taskId, List.copyOf(records), head.size(), Math.max(0, total - records.size()),
-          lastError, counts.levels(), counts.workers(), heartbeats);
+          lastError, counts.levels(), counts.workers(), heartbeats.points(), heartbeats.sent());
     });
   }
 

@@ -59,6 +59,7 @@ public final class StoreJson {
         writeHeartbeat(json, point);
       }
       json.writeEndArray();
+      json.writeNumberField("heartbeat_count", task.heartbeatCount());
       json.writeFieldName("failure");
       if (task.failure().isPresent()) {
         writeRecord(json, task.failure().get());

@@ -16,7 +16,9 @@ import java.util.Optional;
  * @param lastError the last ERROR or CRITICAL record of the whole task, or null for none
  * @param levels how many records of each level the whole task has, least severe first
  * @param workers the workers that ran it, each with its share of the records
- * @param heartbeats the heartbeats sent while it was current, with VRAM
+ * @param heartbeats the heartbeats sent while it was current, with VRAM: all of them, or past
+ *     1,000, of each worker's in each of 1,000 spans of them, the one of the most VRAM used
+ * @param heartbeatCount how many heartbeats were sent while it was current
  */
 public record TaskTimeline(
     String taskId,
@@ -26,16 +28,18 @@ public record TaskTimeline(
     StoredRecord lastError,
     Map<String, Long> levels,
     List<TaskSummary> workers,
-    List<HeartbeatPoint> heartbeats) {
+    List<HeartbeatPoint> heartbeats,
+    long heartbeatCount) {
 
   /** A timeline that holds every record of the task. */
-  static TaskTimeline whole(String taskId, List<StoredRecord> records, List<HeartbeatPoint> heartbeats) {
+  static TaskTimeline whole(String taskId, List<StoredRecord> records, TaskHeartbeats heartbeats) {
     TaskCounts counts = TaskCounts.of(records);
     StoredRecord lastError = null;
     for (int i = records.size() - 1; i >= 0 && lastError == null; i--) {
       lastError = records.get(i).isError() ? records.get(i) : null;
     }
-    return new TaskTimeline(taskId, records, records.size(), 0, lastError, counts.levels(), counts.workers(), heartbeats);
+    return new TaskTimeline(taskId, records, records.size(), 0, lastError, counts.levels(), counts.workers(),
+        heartbeats.points(), heartbeats.sent());
   }
 
   /** The last ERROR or CRITICAL record: why the task failed, if it did. */

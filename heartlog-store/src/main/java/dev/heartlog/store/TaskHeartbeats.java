@@ -1,0 +1,26 @@
+package dev.heartlog.store;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The heartbeats sent while a task was current, as task-heartbeats.sql keeps them: all of them,
+ * or past {@value #POINTS}, of each worker's heartbeats in each of {@value #POINTS} spans of them
+ * in the order they came, the one of the most VRAM used.
+ *
+ * @param points the heartbeats kept, oldest first
+ * @param sent how many heartbeats were sent while the task was current
+ */
+record TaskHeartbeats(List<HeartbeatPoint> points, long sent) {
+
+  /** The spans a task's heartbeats are cut into past as many: more than a chart's width in pixels. */
+  static final int POINTS = 1_000;
+
+  private record Row(HeartbeatPoint point, long sent) {}
+
+  static TaskHeartbeats read(Queries q, String taskId) {
+    List<Row> rows = q.query("task-heartbeats", Map.of("task", taskId, "points", POINTS),
+        rs -> new Row(Rows.heartbeatPoint(rs), rs.getLong("sent")));
+    return new TaskHeartbeats(rows.stream().map(Row::point).toList(), rows.isEmpty() ? 0 : rows.get(0).sent());
+  }
+}
