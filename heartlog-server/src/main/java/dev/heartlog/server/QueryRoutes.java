@@ -42,10 +42,14 @@ import java.util.stream.Collectors;
  *   <li>{@code GET /api/tasks/{id}?first=&last=}: the task's timeline, with every record up to
  *       10,000 (past that the newest, the older counted in {@code records_left_out}); with {@code
  *       first} and {@code last}, only that many at each end, and those between them counted ({@code
- *       records_left_out} at {@code left_out_at})
+ *       records_left_out} at {@code left_out_at}); past 1,000 heartbeats, of each worker's in each of
+ *       1,000 spans of them, the one of the most VRAM used ({@code heartbeat_count}: all of them)
  *   <li>{@code GET /api/tasks/{id}/records?after=&limit=}: the next page of a task's timeline, the
  *       first {@code limit} (default 1,000) of its records that come after record {@code after}
  *   <li>{@code GET /api/workers/{id}}: the worker with its recent tasks and records
+ *   <li>{@code GET /api/workers/{id}/heartbeats?since=&limit=}: its heartbeats since then (6 hours
+ *       unless told), oldest first; past {@code limit} (default 5,000), the one of the most VRAM
+ *       used in each of {@code limit} spans of them
  *   <li>{@code GET /api/workers?health=}: every worker's health, or only those of the healths
  *       given ({@code health=stale,crashed})
  * </ul>

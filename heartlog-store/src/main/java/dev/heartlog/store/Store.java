@@ -280,9 +280,12 @@ public final class Store {
     return reads.tasks(filter);
   }
 
-  /** A worker's newest {@code limit} heartbeats since a time, oldest first: VRAM over time and the task of each. */
+  /**
+   * A worker's heartbeats since a time, oldest first: VRAM over time and the task of each. Past
+   * {@code limit}, the one of the most VRAM used in each of {@code limit} spans of them.
+   */
   public List<HeartbeatPoint> heartbeats(String workerId, Instant since, int limit) {
-    return query("worker-heartbeats", Map.of("worker", workerId, "since", since, "limit", limit), Rows::heartbeatPoint);
+    return query("heartbeats", TaskHeartbeats.heartbeatsOf(null, workerId, since, limit), Rows::heartbeatPoint);
   }
 
   /** Every worker with its health; "active" workers silent for {@code staleAfter} are "stale". */

@@ -159,19 +159,23 @@ class StoreQueriesTest {
   }
 
   @Test
-  void aWorkersHeartbeatsPastTheLimitAreItsNewestOldestFirst() {
+  void aWorkersHeartbeatsPastTheLimitAreThePeakOfEachSpanOfTheRangeOldestFirst() {
     store.withConnection(c -> c.createStatement().execute("""
         INSERT INTO worker_heartbeats (worker_id, received_at, status, vram_used_mb, records, logs_inserted)
-        SELECT 'beating', now() - (10 - g) * interval '1 minute', 'active', 1000 * g, 0, 0
+        SELECT 'beating', now() - (10 - g) * interval '1 minute', 'active',
+               (ARRAY[3000, 9000, 1000, 2000, 8000, 4000, 7000, 5000, 6000])[g], 0, 0
         FROM generate_series(1, 9) g"""));
 
-    List<HeartbeatPoint> newest = store.heartbeats("beating", Instant.now().minus(Duration.ofHours(1)), 3);
+    List<HeartbeatPoint> thinned = store.heartbeats("beating", Instant.now().minus(Duration.ofHours(1)), 3);
     List<HeartbeatPoint> all = store.heartbeats("beating", Instant.now().minus(Duration.ofHours(1)), 100);
     List<HeartbeatPoint> recent = store.heartbeats("beating", Instant.now().minus(Duration.ofSeconds(150)), 100);
 
-    assertThat(newest).extracting(HeartbeatPoint::vramUsedMb).containsExactly(7000, 8000, 9000);
-    assertThat(all).extracting(HeartbeatPoint::vramUsedMb).hasSize(9).startsWith(1000).endsWith(9000);
-    assertThat(recent).extracting(HeartbeatPoint::vramUsedMb).containsExactly(8000, 9000);
+    assertThat(thinned).as("spans of 3 over the whole hour, not its newest 3")
+        .extracting(HeartbeatPoint::vramUsedMb).containsExactly(9000, 8000, 7000);
+    assertThat(thinned).extracting(HeartbeatPoint::receivedAt)
+        .containsExactly(all.get(1).receivedAt(), all.get(4).receivedAt(), all.get(6).receivedAt());
+    assertThat(all).extracting(HeartbeatPoint::vramUsedMb).hasSize(9).startsWith(3000, 9000).endsWith(6000);
+    assertThat(recent).extracting(HeartbeatPoint::vramUsedMb).containsExactly(5000, 6000);
   }
 
   @Test
