@@ -95,14 +95,20 @@ final class LogsCommand implements Callable<Integer> {
         Store store = opened.store();
         // Read before the records are listed, so that following misses none stored meanwhile.
         long lastId = follow ? store.lastLogId() : 0;
-        List<StoredRecord> records = store.logs(filter);
-        records.forEach(r -> print(out, r));
-        if (records.isEmpty() && !json && !follow) {
+        // Those stored since lastId, which following would otherwise print again.
+        Set<Long> storedSince = new HashSet<>();
+        long listed = PagedListing.eachOldestFirst(store, filter, PagedListing.PAGE, record -> {
+          print(out, record);
+          if (follow && record.id() > lastId) {
+            storedSince.add(record.id());
+          }
+        });
+        if (listed == 0 && !json && !follow) {
           spec.commandLine().getErr().println("heartlog: no records match (records are kept 48 hours)");
         }
         out.flush();
         if (follow) {
-          follow(store, filter, lastId, records, out, stop);
+          follow(store, filter, lastId, storedSince, out, stop);
         }
       } catch (InterruptedException | StoreException e) {
         if (!stop.requested()) {
@@ -118,11 +124,9 @@ final class LogsCommand implements Callable<Integer> {
   }
 
   /** Prints the records stored after {@code lastId} as they come, until interrupted or stopped. */
-  private void follow(Store store, LogFilter filter, long lastId, List<StoredRecord> printed, PrintWriter out,
+  private void follow(Store store, LogFilter filter, long lastId, Set<Long> shown, PrintWriter out,
       SignalStop stop) throws InterruptedException {
     // A record stored after lastId may already be among those just printed.
-    Set<Long> shown = new HashSet<>();
-    printed.forEach(r -> shown.add(r.id()));
     RecordFollower follower = new RecordFollower(store, lastId);
     List<LogFilter> wanted = List.of(filter);
     while (!stop.requested() && !Thread.currentThread().isInterrupted()) {
