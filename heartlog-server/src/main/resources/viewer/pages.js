@@ -79,6 +79,12 @@ async function fleetPage(view) {
   cleanup.push(() => clearInterval(timer));
 }
 
+/** A task's id as its span's label: whole where it fits (about 6 units a character), else cut with an ellipsis. */
+function fitted(id, width) {
+  const chars = Math.max(4, Math.floor((width - 6) / 6));
+  return id.length <= chars ? id : `${id.slice(0, chars - 1)}…`;
+}
+
 /** VRAM used over time, a line for each worker of the heartbeats, with the tasks drawn as spans. */
 function vramChart(heartbeats, tasks) {
   const points = heartbeats.filter(h => h.vram_used_mb != null);
@@ -100,7 +106,7 @@ function vramChart(heartbeats, tasks) {
     const a = Math.max(left, x(new Date(t.first_at).getTime())), b = Math.max(a + 3, x(new Date(t.last_at).getTime()));
     return `<g class="task-span" data-task="${esc(t.task_id)}"><title>task ${esc(t.task_id)}${t.errors ? ' (failed)' : ''}</title>
       <rect class="span ${t.errors ? 'failed' : ''}" x="${a}" y="4" width="${b - a}" height="${height - bottom - 4}"/>
-      <text class="span-label" x="${a + 3}" y="16">${esc(t.task_id.slice(0, 8))}</text></g>`;
+      <text class="span-label" x="${a + 3}" y="16">${esc(fitted(t.task_id, b - a))}</text></g>`;
   }).join('');
   // A chart over more than a day names the days too.
   const label = d => t1 - t0 > 86400000 ? new Date(d).toLocaleString() : new Date(d).toLocaleTimeString();

@@ -143,14 +143,14 @@ class LongPagesBrowserTest {
         INSERT INTO worker_heartbeats (worker_id, received_at, status, vram_total_mb, vram_used_mb, current_task_id,
                                        records, logs_inserted)
         SELECT 'render-1', now() - interval '47 hours 45 minutes' + i * interval '2 seconds', 'active', 81559,
-               20000 + i % 900 * 40 + CASE WHEN i = 51234 THEN 20000 ELSE 0 END, 'two-days', 0, 0
+               20000 + i % 900 * 40 + CASE WHEN i = 51234 THEN 20000 ELSE 0 END, 'render-two-days', 0, 0
         FROM generate_series(0, 85949) AS i;
         SELECT func_worker_heartbeat_with_logs('render-1', NULL, NULL, jsonb_build_array(
             jsonb_build_object('timestamp', now() - interval '47 hours 45 minutes', 'message', 'render started',
-                               'task_id', 'two-days'),
-            jsonb_build_object('timestamp', now(), 'message', 'render finished', 'task_id', 'two-days')), NULL);
+                               'task_id', 'render-two-days'),
+            jsonb_build_object('timestamp', now(), 'message', 'render finished', 'task_id', 'render-two-days')), NULL);
         """));
-    browser.get(base + "/#/task/two-days");
+    browser.get(base + "/#/task/render-two-days");
     chromium.waitFor(By.cssSelector("#vram-chart polyline"));
 
     assertThat(browser.findElement(By.id("task-duration")).getText()).isEqualTo("47 h 45 min");
@@ -160,6 +160,12 @@ class LongPagesBrowserTest {
         .hasSize(1_000);
     List<WebElement> axis = browser.findElements(By.cssSelector("#vram-chart text.axis"));
     assertThat(axis.get(axis.size() - 2).getText()).as("a chart of two days names the day").containsPattern("\\d{4}");
+    // Its worker's chart: 6 hours of 2 s heartbeats (10,800) in 5,000 points, the task's whole id on its span.
+    browser.get(base + "/#/worker/render-1");
+    chromium.waitFor(By.cssSelector("#vram-chart polyline"));
+    assertThat(browser.findElement(By.cssSelector("#vram-chart polyline")).getAttribute("points").split(" "))
+        .hasSize(5_000);
+    assertThat(browser.findElement(By.cssSelector("#vram-chart .span-label")).getText()).isEqualTo("render-two-days");
     // The chart of more heartbeats than a call takes arguments (as many workers side by side would send).
     assertThat(((org.openqa.selenium.JavascriptExecutor) browser).executeScript("""
         return vramChart(Array.from({length: 200000}, (_, i) => ({worker_id: 'w' + i % 2, vram_total_mb: 81559,
