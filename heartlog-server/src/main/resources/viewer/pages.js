@@ -256,6 +256,6 @@ async function tasksPage(view) {
       <td>${link('task', task.task_id)}</td>
       <td>${task.outcome === 'failed' ? '<span class="badge lvl-ERROR">FAILED</span>' : '<span class="badge">ok</span>'}</td>
       <td class="time">${time(task.first_at)}</td><td class="num">${span(task.first_at, task.last_at)}</td>
-      <td class="num">${task.records}</td><td>${task.workers.map(w => link('worker', w)).join(', ')}</td>
+      <td class="num">${task.records.toLocaleString()}</td><td>${task.workers.map(w => link('worker', w)).join(', ')}</td>
       <td class="msg">${esc(task.failure || '')}</td></tr>`).join('')}</tbody></table>`;
 }

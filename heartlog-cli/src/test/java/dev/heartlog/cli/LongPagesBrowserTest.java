@@ -104,6 +104,10 @@ class LongPagesBrowserTest {
     chromium.waitUntil(() -> browser.findElements(By.id("timeline-gap")).isEmpty());
 
     assertThat(chromium.messages("#task-records tbody tr")).isEqualTo(steps(1, 2600));
+    // The task list counts its records as the task's page does.
+    browser.get(base + "/#/tasks?since=2h");
+    WebElement row = chromium.waitFor(By.cssSelector("#tasks tr[data-task=long-task-2]"));
+    assertThat(row.findElements(By.cssSelector("td.num")).get(1).getText()).isEqualTo("2,600");
   }
 
   @Test
