@@ -10,7 +10,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -33,7 +36,7 @@ final class TaskCommand implements Callable<Integer> {
   @Parameters(paramLabel = "TASK_ID", description = "The task's id.")
   String taskId;
 
-  @Option(names = "--json", description = "The timeline as one JSON object: every record up to 100,000, past that the newest, with the rest counted (records_left_out).")
+  @Option(names = "--json", description = "The timeline as one JSON object, every record in order, however many.")
   boolean json;
 
   /** Records read at a time: a timeline of any length is printed page by page. */
@@ -49,27 +52,28 @@ final class TaskCommand implements Callable<Integer> {
   }
 
   private int print(Store store) {
-    TaskTimeline task = json ? store.task(taskId) : store.task(taskId, PAGE, PAGE);
+    TaskTimeline task = store.task(taskId, PAGE, PAGE);
     if (task.isEmpty()) {
       spec.commandLine().getErr().println(
           "heartlog: no records or heartbeats for task " + taskId + " (check the id; records are kept 48 hours)");
       return 1;
     }
     PrintWriter out = spec.commandLine().getOut();
+    List<StoredRecord> beforeGap = task.records().subList(0, task.leftOutAt());
+    List<StoredRecord> afterGap = task.records().subList(task.leftOutAt(), task.records().size());
+    Iterable<StoredRecord> between = task.leftOut() == 0 || beforeGap.isEmpty() ? List.of()
+        : () -> new Between(store, beforeGap.get(beforeGap.size() - 1),
+            afterGap.stream().map(StoredRecord::id).collect(Collectors.toSet()));
     if (json) {
-      out.println(StoreJson.task(task));
+      StoreJson.task(task, between, out);
+      out.println();
       return 0;
     }
     printSummary(out, task);
     out.println();
     out.println("Timeline:");
-    List<StoredRecord> beforeGap = task.records().subList(0, task.leftOutAt());
-    List<StoredRecord> afterGap = task.records().subList(task.leftOutAt(), task.records().size());
     beforeGap.forEach(record -> printRecord(out, record));
-    if (task.leftOut() > 0 && !beforeGap.isEmpty()) {
-      printBetween(out, store, beforeGap.get(beforeGap.size() - 1),
-          afterGap.stream().map(StoredRecord::id).collect(Collectors.toSet()));
-    }
+    between.forEach(record -> printRecord(out, record));
     afterGap.forEach(record -> printRecord(out, record));
     task.failure().ifPresent(failure -> {
       out.println();
@@ -82,20 +86,53 @@ final class TaskCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The records between the timeline's two ends, read a page at a time, up to one of {@code ending}. */
-  private void printBetween(PrintWriter out, Store store, StoredRecord from, Set<Long> ending) {
-    long after = from.id();
-    List<StoredRecord> page;
-    do {
-      page = store.taskRecordsAfter(taskId, after, PAGE);
-      for (StoredRecord record : page) {
-        if (ending.contains(record.id())) {
-          return;
-        }
-        printRecord(out, record);
-        after = record.id();
+  /**
+   * The records between a timeline's two ends, in order, read a page at a time: those after
+   * {@code from} up to the first of {@code ending}, the end read with the timeline.
+   */
+  private final class Between implements Iterator<StoredRecord> {
+    private final Store store;
+    private final Set<Long> ending;
+    private Iterator<StoredRecord> page = Collections.emptyIterator();
+    private long after;
+    private boolean lastPage;
+    private StoredRecord next;
+
+    Between(Store store, StoredRecord from, Set<Long> ending) {
+      this.store = store;
+      this.ending = ending;
+      this.after = from.id();
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (next == null && !page.hasNext() && !lastPage) {
+        List<StoredRecord> read = store.taskRecordsAfter(taskId, after, PAGE);
+        lastPage = read.size() < PAGE;
+        page = read.iterator();
       }
-    } while (page.size() == PAGE);
+      if (next == null && page.hasNext()) {
+        StoredRecord candidate = page.next();
+        if (ending.contains(candidate.id())) {
+          lastPage = true;
+          page = Collections.emptyIterator();
+        } else {
+          next = candidate;
+          after = candidate.id();
+        }
+      }
+      return next != null;
+    }
+
+    @Override
+    public StoredRecord next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      StoredRecord record = next;
+      next = null;
+      return record;
+    }
   }
 
   private static void printRecord(PrintWriter out, StoredRecord record) {

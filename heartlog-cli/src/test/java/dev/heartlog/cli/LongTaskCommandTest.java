@@ -4,8 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -13,10 +20,13 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class LongTaskCommandTest {
 
-  @Test
-  void aLongTasksTimelineIsPrintedWholeInOrderOnce() {
-    String url = TestDatabase.freshUrl();
-    int records = 2 * TaskCommand.PAGE + TaskCommand.PAGE / 2 + 3;
+  private static final int RECORDS = 2 * TaskCommand.PAGE + TaskCommand.PAGE / 2 + 3;
+
+  private static String url;
+
+  @BeforeAll
+  static void fill() {
+    url = TestDatabase.freshUrl();
     Store store = Store.open(url, null, null);
     store.migrate();
     // Two records a second: pages end between records of the same time too.
@@ -24,7 +34,12 @@ class LongTaskCommandTest {
         INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id, seq)
         SELECT timestamptz '2026-11-27 10:00:00Z' + (g / 2) * interval '1 second',
                CASE WHEN g = 7 THEN 'ERROR' ELSE 'INFO' END, 'step ' || g, 'worker', 'gpu-1', 'long-cli', g
-        FROM generate_series(0, %d) g""".formatted(records - 1)));
+        FROM generate_series(0, %d) g""".formatted(RECORDS - 1)));
+  }
+
+  @Test
+  void aLongTasksTimelineIsPrintedWholeInOrderOnce() {
+    int records = RECORDS;
 
     Cli.Result result = Cli.run("task", "long-cli", "--db-url", url);
 
@@ -38,5 +53,39 @@ class LongTaskCommandTest {
         .contains("from      2026-11-27 10:00:00.000000Z to 2026-11-27 13:28:21.000000Z (3h 28m)")
         .contains("worker    gpu-1: " + records + " records, errors: 1")
         .contains("Failure:" + System.lineSeparator() + "  2026-11-27 10:00:03.000000Z");
+  }
+
+  @Test
+  void aLongTasksJsonHoldsEveryRecordInOrderOnce() throws Exception {
+    Cli.Result result = Cli.run("task", "long-cli", "--db-url", url, "--json");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<String> messages = new ArrayList<>();
+    Map<String, Long> counts = new HashMap<>();
+    try (JsonParser json = new JsonFactory().createParser(result.out())) {
+      int depth = 0;
+      String arrayAtTop = null;
+      for (JsonToken token = json.nextToken(); token != null; token = json.nextToken()) {
+        if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+          depth++;
+        } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
+          depth--;
+        } else if (token == JsonToken.FIELD_NAME && depth == 1) {
+          arrayAtTop = json.currentName();
+          if (json.nextToken() == JsonToken.VALUE_NUMBER_INT) {
+            counts.put(arrayAtTop, json.getLongValue());
+          } else if (json.currentToken() == JsonToken.START_ARRAY || json.currentToken() == JsonToken.START_OBJECT) {
+            depth++;
+          }
+        } else if (token == JsonToken.FIELD_NAME && depth == 3 && "records".equals(arrayAtTop)
+            && json.currentName().equals("message")) {
+          messages.add(json.nextTextValue());
+        }
+      }
+    }
+
+    assertThat(messages).isEqualTo(IntStream.range(0, RECORDS).mapToObj(g -> "step " + g).toList());
+    assertThat(counts).containsEntry("record_count", (long) RECORDS).containsEntry("records_left_out", 0L)
+        .containsEntry("left_out_at", (long) RECORDS);
   }
 }

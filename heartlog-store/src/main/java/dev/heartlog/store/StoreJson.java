@@ -35,6 +35,16 @@ public final class StoreJson {
    * 35 MB of JSON, which as one string took several times that in memory (BENCHMARKS.md §3).
    */
   public static void task(TaskTimeline task, Writer out) {
+    task(task, List.of(), out);
+  }
+
+  /**
+   * Writes a task's timeline to {@code out} with {@code between}, the records that belong where
+   * it left records out, each written as it comes (read a page at a time, a timeline of any length
+   * is written in the memory of one page). {@code records_left_out} then counts those still
+   * missing, and {@code left_out_at} is where they belong.
+   */
+  public static void task(TaskTimeline task, Iterable<StoredRecord> between, Writer out) {
     write(out, json -> {
       json.writeStartObject();
       json.writeStringField("task_id", task.taskId());
@@ -42,8 +52,6 @@ public final class StoreJson {
       field(json, "first_at", task.firstAt());
       field(json, "last_at", task.lastAt());
       json.writeNumberField("record_count", task.recordCount());
-      json.writeNumberField("records_left_out", task.leftOut());
-      json.writeNumberField("left_out_at", task.leftOutAt());
       json.writeObjectFieldStart("levels");
       for (var level : task.levels().entrySet()) {
         json.writeNumberField(level.getKey(), level.getValue());
@@ -67,10 +75,23 @@ public final class StoreJson {
         json.writeNull();
       }
       json.writeArrayFieldStart("records");
-      for (StoredRecord record : task.records()) {
+      List<StoredRecord> records = task.records();
+      for (StoredRecord record : records.subList(0, task.leftOutAt())) {
+        writeRecord(json, record);
+      }
+      long written = 0;
+      for (StoredRecord record : between) {
+        writeRecord(json, record);
+        written++;
+      }
+      for (StoredRecord record : records.subList(task.leftOutAt(), records.size())) {
         writeRecord(json, record);
       }
       json.writeEndArray();
+      long missing = Math.max(0, task.leftOut() - written);
+      json.writeNumberField("records_left_out", missing);
+      // As for a whole timeline, none left out belong at the end.
+      json.writeNumberField("left_out_at", missing == 0 ? records.size() + written : task.leftOutAt() + written);
       json.writeEndObject();
     });
   }
