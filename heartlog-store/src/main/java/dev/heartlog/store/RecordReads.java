@@ -26,6 +26,13 @@ final class RecordReads {
   private static final List<Duration> NEWEST_RECORD_WINDOWS = List.of(
       Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofHours(1));
 
+  /**
+   * The windows back from a worker's newest record its task list is picked in, before the whole
+   * range: an hour holds a busy worker's latest tasks (5 records a second, a task every 15
+   * minutes), 6 hours the 20 a page shows.
+   */
+  private static final List<Duration> WORKER_TASK_WINDOWS = List.of(Duration.ofHours(1), Duration.ofHours(6));
+
   private final Queries queries;
 
   RecordReads(Queries queries) {
@@ -96,7 +103,8 @@ final class RecordReads {
    * holds the range's first {@code limit}, and a busy fleet's hour, or an incident's many errors,
    * is not read whole for them. Only the list is picked in each window, and summed up once: where
    * no window fills (a healthy fleet's few failures), the windows cost their reads of the errors
-   * index and no more. A worker's records are read by its own index, over the whole range.
+   * index and no more. A worker's are picked among its records of an hour back from its newest
+   * (or the range's end), then of 6 hours, then of the whole range ({@link #workerTasks}).
    */
   List<RecentTask> tasks(TaskFilter filter) {
     Map<String, Object> values = new HashMap<>();
@@ -115,13 +123,45 @@ final class RecordReads {
         }
         values.put("tasks", described.toArray(String[]::new));
       }
-      List<String> picked = inNewestWindows(q, filter.workerId() == null, "recent-tasks", values,
-          rs -> rs.getString("task_id"), filter.until(), filter.since(), filter.limit());
+      List<String> picked = filter.workerId() != null ? workerTasks(q, filter, values)
+          : inNewestWindows(q, true, "recent-tasks", values, rs -> rs.getString("task_id"), filter.until(),
+              filter.since(), filter.limit());
       if (picked.isEmpty()) {
         return List.of();
       }
       return q.query("task-summaries", Map.of("tasks", picked.toArray(String[]::new)), Rows::recentTask);
     });
+  }
+
+  /**
+   * A worker's task list, picked in the {@link #WORKER_TASK_WINDOWS} back from the end of its
+   * records in the range before the whole range, as the fleet's is in its windows. Where the tasks
+   * of one window, at their rate, would not fill the list in the next, that window is skipped: a
+   * worker of long tasks reads its hour, then its range (the 6 hours would be read for nothing).
+   */
+  private static List<String> workerTasks(Queries q, TaskFilter filter, Map<String, Object> values) {
+    Instant newest = q.queryOne("worker-newest-time", Map.of("worker", filter.workerId()), rs -> Rows.instant(rs, "newest"));
+    Instant end = filter.until() != null && (newest == null || filter.until().isBefore(newest)) ? filter.until() : newest;
+    int found = 0;
+    Duration searched = null;
+    for (Duration window : end == null ? List.<Duration>of() : WORKER_TASK_WINDOWS) {
+      boolean wholeRangeNext = filter.since() != null && !filter.since().isBefore(end.minus(window));
+      boolean cannotFill = searched != null && (long) found * window.dividedBy(searched) < filter.limit();
+      if (wholeRangeNext || cannotFill) {
+        break;
+      }
+      values.put("window_end", end);
+      values.put("window_s", window.toSeconds());
+      List<String> picked = q.query("recent-tasks", values, rs -> rs.getString("task_id"));
+      if (picked.size() >= filter.limit()) {
+        return picked;
+      }
+      found = picked.size();
+      searched = window;
+    }
+    values.put("window_s", null);
+    values.put("window_end", null);
+    return q.query("recent-tasks", values, rs -> rs.getString("task_id"));
   }
 
   /**

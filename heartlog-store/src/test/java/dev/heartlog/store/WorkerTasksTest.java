@@ -2,14 +2,18 @@ package dev.heartlog.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A worker's latest tasks on its page, looked for among its newest records first: the same
- * answer as all of its records give, whatever the limit.
+ * A worker's latest tasks on its page, and its task list ({@code heartlog tasks --worker}), looked
+ * for among its newest records first: the same answer as all of its records give, whatever the
+ * limit and the range.
  */
 class WorkerTasksTest {
 
@@ -84,5 +88,58 @@ class WorkerTasksTest {
       assertThat(tasks).filteredOn(task -> task.id().equals("new-4")).singleElement()
           .satisfies(task -> assertThat(task.records()).isEqualTo(6));
     }
+  }
+
+  /** The worker's tasks with records in the range, the most recently active first, from all of them. */
+  private static List<String> listFromAllRecords(Instant since, Instant until, boolean failed, int limit) {
+    return store.withConnection(c -> {
+      List<String> tasks = new ArrayList<>();
+      try (var statement = c.prepareStatement("""
+          SELECT task_id FROM system_logs
+          WHERE source_id = 'busy' AND task_id IS NOT NULL
+            AND (?::timestamptz IS NULL OR timestamp >= ?::timestamptz)
+            AND (?::timestamptz IS NULL OR timestamp < ?::timestamptz)
+            AND (NOT ? OR level IN ('ERROR', 'CRITICAL'))
+          GROUP BY task_id ORDER BY max(timestamp) DESC, task_id LIMIT ?""")) {
+        java.sql.Timestamp from = since == null ? null : java.sql.Timestamp.from(since);
+        java.sql.Timestamp to = until == null ? null : java.sql.Timestamp.from(until);
+        statement.setTimestamp(1, from);
+        statement.setTimestamp(2, from);
+        statement.setTimestamp(3, to);
+        statement.setTimestamp(4, to);
+        statement.setBoolean(5, failed);
+        statement.setInt(6, limit);
+        try (var rs = statement.executeQuery()) {
+          while (rs.next()) {
+            tasks.add(rs.getString(1));
+          }
+        }
+      }
+      return tasks;
+    });
+  }
+
+  @Test
+  void theTaskListOfAWorkerIsWhatAllOfItsRecordsGiveForEveryLimitAndRange() {
+    Instant newest = Instant.parse("2026-11-27T20:00:00Z");
+    List<Instant> sinces = java.util.Arrays.asList(null, newest.minus(Duration.ofMinutes(30)),
+        newest.minus(Duration.ofHours(10)), newest.minus(Duration.ofHours(30)));
+    List<Instant> untils = java.util.Arrays.asList(null, newest.minus(Duration.ofMinutes(20)),
+        newest.minus(Duration.ofHours(6)), newest.plus(Duration.ofHours(1)));
+    int checked = 0;
+    for (Instant since : sinces) {
+      for (Instant until : untils) {
+        for (boolean failed : new boolean[] {false, true}) {
+          for (int limit : new int[] {1, 5, 6, 7, 8, 20, 100}) {
+            List<String> listed = store.tasks(new TaskFilter("busy", since, until, failed, Map.of(), limit)).stream()
+                .map(RecentTask::id).toList();
+            assertThat(listed).as("since %s, until %s, failed %s, limit %d", since, until, failed, limit)
+                .isEqualTo(listFromAllRecords(since, until, failed, limit));
+            checked += listed.isEmpty() ? 0 : 1;
+          }
+        }
+      }
+    }
+    assertThat(checked).as("ranges that list tasks").isGreaterThan(100);
   }
 }
