@@ -123,7 +123,8 @@ async function workerPage(id, view) {
   const w = detail.worker;
   view.innerHTML = `<h1>Worker ${esc(w.worker_id)}</h1>
     <div class="cards">
-      <div class="card"><div class="k">Health</div><div class="v health health-${esc(w.health)}">${esc(w.health)}</div></div>
+      <div class="card"><div class="k">Health</div><div class="v health health-${esc(w.health)}"${w.health === 'unknown'
+        ? ' title="No row in workers: the orchestrator removed it. Its records and heartbeats are kept."' : ''}>${esc(w.health)}</div></div>
       <div class="card"><div class="k">Last heartbeat</div><div class="v" title="${esc(w.last_heartbeat || '')}">${age(w.heartbeat_age_s)}</div></div>
       <div class="card"><div class="k">VRAM</div><div class="v">${vramBar(w.vram_used_mb, w.vram_total_mb)}</div></div>
       <div class="card"><div class="k">Current task</div><div class="v">${w.current_task_id ? `<a href="#/task/${encodeURIComponent(w.current_task_id)}">${esc(w.current_task_id.slice(0, 13))}</a>` : 'idle'}</div></div>

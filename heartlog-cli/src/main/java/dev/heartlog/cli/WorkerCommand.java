@@ -54,7 +54,8 @@ final class WorkerCommand implements Callable<Integer> {
       return 0;
     }
     WorkerHealth health = worker.health();
-    out.println("Worker " + health.id() + "  " + health.health());
+    out.println("Worker " + health.id() + "  " + health.health()
+        + (health.health().equals("unknown") ? " (no row in workers: the orchestrator removed it; its records are kept)" : ""));
     out.println("  last heartbeat  " + RecordText.timestamp(health.lastHeartbeat()) + " (" + RecordText.age(health.heartbeatAgeSeconds()) + ")");
     out.println("  VRAM            " + RecordText.vram(health.vramUsedMb(), health.vramTotalMb()));
     out.println("  current task    " + (health.currentTaskId() == null ? "-" : health.currentTaskId()));

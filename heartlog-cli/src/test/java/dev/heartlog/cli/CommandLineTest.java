@@ -150,6 +150,26 @@ class CommandLineTest {
   }
 
   @Test
+  void aWorkerWhoseRowWasRemovedShowsItsRecordsWithItsHealthUnknown() {
+    String own = TestDatabase.freshUrl();
+    Store store = Store.open(own, null, null);
+    store.migrate();
+    store.withConnection(c -> c.createStatement().execute("""
+        SELECT func_worker_heartbeat_with_logs('scaled-away', NULL, NULL, jsonb_build_array(
+            jsonb_build_object('timestamp', now(), 'level', 'ERROR', 'message', 'instance preempted')), NULL);
+        DELETE FROM workers WHERE id = 'scaled-away';
+        """));
+
+    Cli.Result result = Cli.run("worker", "scaled-away", "--db-url", own);
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out())
+        .contains("Worker scaled-away  unknown (no row in workers: the orchestrator removed it; its records are kept)")
+        .contains("last hour       1 errors, 0 warnings")
+        .contains("instance preempted");
+  }
+
+  @Test
   void logsFilterByWorkerAndLevel() {
     Cli.Result result = Cli.run("logs", "--worker", "demo-gpu-2", "--level", "ERROR", "--db-url", url);
     Cli.Result brief = Cli.run("logs", "--worker", "demo-gpu-2", "--level", "ERROR", "--no-stack-traces", "--db-url", url);

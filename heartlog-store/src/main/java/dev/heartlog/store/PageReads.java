@@ -163,11 +163,18 @@ final class PageReads {
     return new RecordReads(q).logs(new LogFilter(null, taskId, minimumLevel, null, null, null, limit));
   }
 
-  /** One worker with its recent tasks and latest records, or empty for an unknown id. */
+  /**
+   * One worker with its recent tasks and latest records, or empty for an id the store has no row,
+   * record or heartbeat of. A worker whose row the orchestrator removed has health "unknown".
+   */
   Optional<WorkerDetail> worker(String workerId, int recordLimit, int taskLimit) {
     return queries.onOneConnection(q -> {
       List<WorkerHealth> rows = q.query("worker",
           Map.of("worker", workerId, "stale_after_s", Store.DEFAULT_STALE_AFTER.toSeconds()), Rows::workerHealth);
+      if (rows.isEmpty()) {
+        // Its row removed by the orchestrator, its records still kept: shown, its health unknown.
+        rows = q.query("worker-without-row", Map.of("worker", workerId), Rows::workerHealth);
+      }
       if (rows.isEmpty()) {
         return Optional.empty();
       }

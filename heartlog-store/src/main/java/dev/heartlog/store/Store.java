@@ -267,7 +267,10 @@ public final class Store {
     return pages.taskWorkers(taskId);
   }
 
-  /** One worker with its recent tasks and latest records, or empty for an unknown id. */
+  /**
+   * One worker with its recent tasks and latest records, or empty for an id the store has no row,
+   * record or heartbeat of. A worker whose row the orchestrator removed has health "unknown".
+   */
   public Optional<WorkerDetail> worker(String workerId, int recordLimit, int taskLimit) {
     return pages.worker(workerId, recordLimit, taskLimit);
   }

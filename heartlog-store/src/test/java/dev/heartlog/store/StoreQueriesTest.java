@@ -218,6 +218,41 @@ class StoreQueriesTest {
   }
 
   @Test
+  void aWorkerWhoseRowTheOrchestratorRemovedStillHasItsPageWithItsHealthUnknown() {
+    Store own = TestDatabase.freshStore();
+    own.withConnection(c -> c.createStatement().execute("""
+        SELECT func_worker_heartbeat_with_logs('gpu-gone', 81559, 20000, '[]'::jsonb, 't-8');
+        UPDATE worker_heartbeats SET received_at = received_at - interval '1 minute' WHERE worker_id = 'gpu-gone';
+        SELECT func_worker_heartbeat_with_logs('gpu-gone', 81559, 30000, jsonb_build_array(
+            jsonb_build_object('timestamp', now(), 'level', 'ERROR', 'message', 'CUDA error: device lost', 'task_id', 't-9'),
+            jsonb_build_object('timestamp', now(), 'level', 'WARNING', 'message', 'ECC errors', 'task_id', 't-9')), 't-9');
+        SELECT func_worker_heartbeat_with_logs('records-only', NULL, NULL, jsonb_build_array(
+            jsonb_build_object('timestamp', now(), 'level', 'INFO', 'message', 'hello')), NULL);
+        -- An instance scaled away: the orchestrator deletes its row; its records and heartbeats stay.
+        DELETE FROM workers WHERE id IN ('gpu-gone', 'records-only');
+        DELETE FROM worker_heartbeats WHERE worker_id = 'records-only';
+        """));
+
+    WorkerDetail gone = own.worker("gpu-gone", 10, 10).orElseThrow();
+    WorkerHealth recordsOnly = own.worker("records-only", 10, 10).orElseThrow().health();
+
+    assertThat(gone.health()).satisfies(h -> {
+      assertThat(h.health()).isEqualTo("unknown");
+      assertThat(h.lastHeartbeat()).isNotNull();
+      assertThat(h.vramUsedMb()).isEqualTo(30000);
+      assertThat(h.currentTaskId()).isEqualTo("t-9");
+      assertThat(h.errorsLastHour()).isEqualTo(1);
+      assertThat(h.warningsLastHour()).isEqualTo(1);
+    });
+    assertThat(gone.recentTasks()).extracting(TaskSummary::id).containsExactly("t-9");
+    assertThat(gone.records()).extracting(StoredRecord::message).containsExactly("CUDA error: device lost", "ECC errors");
+    assertThat(recordsOnly.health()).isEqualTo("unknown");
+    assertThat(recordsOnly.lastHeartbeat()).isNull();
+    assertThat(own.workers(Store.DEFAULT_STALE_AFTER)).as("the fleet is the workers' rows").isEmpty();
+    assertThat(own.worker("never-seen", 10, 10)).isEmpty();
+  }
+
+  @Test
   void maintenanceReportsWhatItDid() {
     assertThat(store.maintain(Store.DEFAULT_RETENTION, 5)).contains("\"partitions_created\": 2");
   }

@@ -1,0 +1,26 @@
+-- A worker the store has records or heartbeats of but no row in `workers` for: the orchestrator
+-- removed it (an instance scaled away), while its records and heartbeats are kept their 48 hours
+-- for a post-mortem. Its health is 'unknown'; its last heartbeat, VRAM and task are those of its
+-- newest heartbeat; its problems of the last hour are counted from its records. No row when the
+-- store has neither.
+SELECT :worker::text                                                   AS id,
+       'unknown'                                                       AS health,
+       h.received_at                                                   AS last_heartbeat,
+       extract(epoch FROM now() - h.received_at)::bigint               AS heartbeat_age_s,
+       h.vram_total_mb,
+       h.vram_used_mb,
+       h.current_task_id,
+       (SELECT count(*) FROM system_logs l
+        WHERE l.source_id = :worker::text AND l.timestamp >= now() - interval '1 hour'
+          AND l.level IN ('ERROR', 'CRITICAL'))                         AS errors_last_hour,
+       (SELECT count(*) FROM system_logs l
+        WHERE l.source_id = :worker::text AND l.timestamp >= now() - interval '1 hour'
+          AND l.level = 'WARNING')                                      AS warnings_last_hour
+FROM (SELECT 1) AS one
+LEFT JOIN LATERAL (SELECT received_at, vram_total_mb, vram_used_mb, current_task_id
+                   FROM worker_heartbeats
+                   WHERE worker_id = :worker::text
+                   ORDER BY received_at DESC
+                   LIMIT 1) AS h ON true
+WHERE h.received_at IS NOT NULL
+   OR EXISTS (SELECT 1 FROM system_logs WHERE source_id = :worker::text)
