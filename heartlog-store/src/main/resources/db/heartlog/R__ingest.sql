@@ -313,6 +313,9 @@ DECLARE
     logs_inserted  integer := 0;
     logs_rejected  integer := 0;
     problems       bigint[];   -- the stored problems per period, for fleet health (V7)
+    problems_sent  boolean := false;  -- counted by the agent, in its clock's periods
+    sent_at_ms     numeric;    -- the agent's clock when it sent this heartbeat
+    skew_ms        bigint;     -- its clock minus the store's (V12); NULL: it did not say
     applied        boolean;
     is_repeat      boolean := false;
     now_ms         bigint;     -- the live tail's notification: now, when this session last
@@ -427,6 +430,16 @@ BEGIN
         is_repeat := applied IS NULL;
     END IF;
 
+    -- The worker's clock (V12): a heartlog agent sends its time with each heartbeat. A JSON
+    -- number always reads as numeric, so no exception block is needed; one of no plausible time
+    -- (before 1970, after the year 5138) says nothing.
+    IF jsonb_typeof(metadata_param -> 'sent_at_ms') = 'number' THEN
+        sent_at_ms := (metadata_param ->> 'sent_at_ms')::numeric;
+        IF sent_at_ms BETWEEN 0 AND 1e14 THEN
+            skew_ms := round(sent_at_ms - extract(epoch FROM now()) * 1000);
+        END IF;
+    END IF;
+
     IF record_count > 0 AND NOT is_repeat THEN
         -- Fleet health's counts (migration V7): a heartlog agent counts its batch's problems
         -- and sends them in metadata_param, "problem_counts": [[period, errors, warnings],
@@ -438,6 +451,7 @@ BEGIN
             BEGIN
                 SELECT r.problem_counts INTO problems
                 FROM jsonb_to_record(metadata_param) AS r(problem_counts bigint[]);
+                problems_sent := problems IS NOT NULL;
             EXCEPTION WHEN OTHERS THEN
                 problems := NULL;
             END;
@@ -476,6 +490,14 @@ BEGIN
         IF problems <> '{}'
            AND (array_ndims(problems) <> 2 OR array_length(problems, 2) <> 3 OR 0 > ANY (problems)) THEN
             problems := NULL;
+            problems_sent := false;
+        END IF;
+        -- The agent's counts are in its clock's periods: a clock 2.5 minutes or more off moves
+        -- them into the store's, whole periods at a time, so that a worker whose clock runs
+        -- hours behind has this minute's errors in the last hour. (Counts the store makes,
+        -- below and in the paths that clean a batch, stay in the records' times.)
+        IF problems_sent AND abs(skew_ms) >= 150000 THEN
+            problems := heartlog_shift_problems(problems, -round(skew_ms / 300000.0)::bigint);
         END IF;
         IF problems IS NULL THEN
             -- Timestamps read as text and cast only for the problem records: the same text
@@ -507,6 +529,7 @@ BEGIN
                 vram_total_mb   = coalesce(vram_total_mb_param, w.vram_total_mb),
                 vram_used_mb    = coalesce(vram_used_mb_param, w.vram_used_mb),
                 current_task_id = current_task_id_param,
+                clock_skew_ms   = skew_ms,
                 -- Fleet health's counts of the last hour's problems (migration V7).
                 problem_errors   = heartlog_add_problems(w.problem_errors, problems, 2),
                 problem_warnings = heartlog_add_problems(w.problem_warnings, problems, 3)

@@ -148,6 +148,29 @@ BEGIN
 END;
 $$;
 
+-- A batch's problems (rows {period, errors, warnings}) moved by a number of periods: an agent
+-- counts them in its own clock's periods, and the ingest function moves them into the store's
+-- when the agent's clock is off by 2.5 minutes or more (workers.clock_skew_ms, migration V12),
+-- so that a worker whose clock runs behind still has its errors of the last hour counted in it.
+-- Anything but a two-dimensional array of three columns is returned as it is.
+CREATE OR REPLACE FUNCTION heartlog_shift_problems(problems bigint[], periods bigint)
+RETURNS bigint[]
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+AS $$
+DECLARE
+    shifted bigint[] := problems;
+BEGIN
+    IF periods IS NULL OR periods = 0 OR problems IS NULL
+       OR array_ndims(problems) IS DISTINCT FROM 2 OR array_length(problems, 2) <> 3 THEN
+        RETURN problems;
+    END IF;
+    FOR i IN array_lower(problems, 1) .. array_upper(problems, 1) LOOP
+        shifted[i][array_lower(problems, 2)] := problems[i][array_lower(problems, 2)] + periods;
+    END LOOP;
+    RETURN shifted;
+END;
+$$;
+
 -- Stored problem records (the periods they count in and their levels) as a batch's problems
 -- (rows {period, errors, warnings}, periods ascending). For a batch whose agent did not count
 -- them, a batch stored one by one, and the recount.
@@ -193,12 +216,14 @@ BEGIN
         problem_warnings = heartlog_add_problems(NULL, p.problems, 3)
     FROM (SELECT w2.id,
                  heartlog_problems_by_period(
-                     array_agg(heartlog_count_period(l.timestamp)) FILTER (WHERE l.level IS NOT NULL),
+                     array_agg(heartlog_count_period(l.timestamp - w2.skew)) FILTER (WHERE l.level IS NOT NULL),
                      array_agg(l.level) FILTER (WHERE l.level IS NOT NULL)) AS problems
-          FROM workers w2
+          -- A worker's records in the store's time: its own, less its clock's skew (V12).
+          FROM (SELECT w3.id, make_interval(secs => coalesce(w3.clock_skew_ms, 0) / 1000.0) AS skew
+                FROM workers w3) AS w2
           LEFT JOIN system_logs l
                  ON l.source_id = w2.id
-                AND l.timestamp >= to_timestamp((heartlog_period(now()) - 11) * 300)
+                AND l.timestamp >= to_timestamp((heartlog_period(now()) - 11) * 300) + w2.skew
                 AND l.level IN ('WARNING', 'ERROR', 'CRITICAL')
           GROUP BY w2.id) AS p
     WHERE w.id = p.id;

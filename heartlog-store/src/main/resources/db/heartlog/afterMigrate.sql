@@ -1,12 +1,13 @@
 -- Runs after every `heartlog migrate`: the coming days' partitions exist before records arrive.
 SELECT heartlog_ensure_partitions();
 
--- Fleet health's problem counts (migration V7) counted again from the stored records. (A
--- migration told to stop before V7, as a test of upgrades does, has no counts yet.)
+-- Fleet health's problem counts (migration V7) counted again from the stored records, in the
+-- store's time (V12). (A migration told to stop before V12, as a test of upgrades does, counts
+-- at its next migration.)
 DO $$
 BEGIN
     IF EXISTS (SELECT FROM pg_attribute
-               WHERE attrelid = 'workers'::regclass AND attname = 'problem_errors' AND NOT attisdropped) THEN
+               WHERE attrelid = 'workers'::regclass AND attname = 'clock_skew_ms' AND NOT attisdropped) THEN
         PERFORM heartlog_recount_problems();
     END IF;
 END $$;

@@ -63,7 +63,8 @@ final class Rows {
         integer(rs, "vram_used_mb"),
         rs.getString("current_task_id"),
         rs.getLong("errors_last_hour"),
-        rs.getLong("warnings_last_hour"));
+        rs.getLong("warnings_last_hour"),
+        longOrNull(rs, "clock_skew_ms"));
   }
 
   static Instant instant(ResultSet rs, String column) throws SQLException {

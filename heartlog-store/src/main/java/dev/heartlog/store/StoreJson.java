@@ -190,6 +190,7 @@ public final class StoreJson {
     json.writeStringField("current_task_id", worker.currentTaskId());
     json.writeNumberField("errors_last_hour", worker.errorsLastHour());
     json.writeNumberField("warnings_last_hour", worker.warningsLastHour());
+    number(json, "clock_skew_ms", worker.clockSkewMs());
     json.writeEndObject();
   }
 

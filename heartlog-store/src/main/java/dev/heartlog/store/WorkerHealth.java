@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
  * @param currentTaskId the task it reported last, or {@code null}
  * @param errorsLastHour ERROR and CRITICAL records of the last hour
  * @param warningsLastHour WARNING records of the last hour
+ * @param clockSkewMs the worker's clock minus the store's at its last heartbeat, in milliseconds
+ *     (negative: behind), or {@code null} when that heartbeat did not say (the seed's workers)
  */
 public record WorkerHealth(
     String id,
@@ -30,7 +32,16 @@ public record WorkerHealth(
     Integer vramUsedMb,
     String currentTaskId,
     long errorsLastHour,
-    long warningsLastHour) {
+    long warningsLastHour,
+    Long clockSkewMs) {
+
+  /** Skew below this is the network's delay or ordinary drift, not a clock to tell anyone about. */
+  public static final long NOTABLE_SKEW_MS = 2_000;
+
+  /** Whether the worker's clock is off by enough that its records' times mislead. */
+  public boolean clockSkewed() {
+    return clockSkewMs != null && Math.abs(clockSkewMs) >= NOTABLE_SKEW_MS;
+  }
 
   /** The workers whose health is one of {@code healths} (any case); all of them when it is empty. */
   public static List<WorkerHealth> withHealth(List<WorkerHealth> workers, Collection<String> healths) {

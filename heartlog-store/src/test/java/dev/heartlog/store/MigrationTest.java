@@ -34,7 +34,7 @@ class MigrationTest {
 
     int applied = Store.open(url, null, null).migrate();
 
-    assertThat(applied).as("V6 to V11").isEqualTo(6);
+    assertThat(applied).as("V6 to V12").isEqualTo(7);
     assertThat(single(url, "SELECT success::text FROM flyway_schema_history WHERE version = '6'")).isEqualTo("true");
     assertThat(single(url, ID_COLLATIONS)).isEqualTo("source_id=\"default\",task_id=\"default\"");
     assertThat(single(url, "SELECT func_worker_heartbeat_with_logs('w1', NULL, NULL, "

@@ -96,10 +96,17 @@ public final class TestDatabase {
    * Python sidecar does, and returns its answer as text; a refusal is the {@code SQLException}.
    */
   public static String heartbeat(Connection connection, String workerId, String logsJson) throws SQLException {
-    try (PreparedStatement call = connection.prepareStatement(
-        "SELECT func_worker_heartbeat_with_logs(worker_id_param => ?, logs_param => ?::jsonb)::text")) {
+    return heartbeat(connection, workerId, logsJson, null);
+  }
+
+  /** {@link #heartbeat} with the agent's metadata ({@code metadata_param}; none when {@code null}). */
+  public static String heartbeat(Connection connection, String workerId, String logsJson, String metadataJson)
+      throws SQLException {
+    try (PreparedStatement call = connection.prepareStatement("SELECT func_worker_heartbeat_with_logs("
+        + "worker_id_param => ?, logs_param => ?::jsonb, metadata_param => ?::jsonb)::text")) {
       call.setString(1, workerId);
       call.setString(2, logsJson);
+      call.setString(3, metadataJson);
       try (ResultSet answer = call.executeQuery()) {
         answer.next();
         return answer.getString(1);

@@ -15,9 +15,14 @@ SELECT :worker::text                                                   AS id,
           AND l.level IN ('ERROR', 'CRITICAL'))                         AS errors_last_hour,
        (SELECT count(*) FROM system_logs l
         WHERE l.source_id = :worker::text AND l.timestamp >= now() - interval '1 hour'
-          AND l.level = 'WARNING')                                      AS warnings_last_hour
+          AND l.level = 'WARNING')                                      AS warnings_last_hour,
+       -- Its clock at that heartbeat against the store's, as the ingest function reads it (V12).
+       CASE WHEN jsonb_typeof(h.metadata -> 'sent_at_ms') = 'number'
+                 AND (h.metadata ->> 'sent_at_ms')::numeric BETWEEN 0 AND 1e14
+            THEN round((h.metadata ->> 'sent_at_ms')::numeric - extract(epoch FROM h.received_at) * 1000)::bigint
+       END                                                             AS clock_skew_ms
 FROM (SELECT 1) AS one
-LEFT JOIN LATERAL (SELECT received_at, vram_total_mb, vram_used_mb, current_task_id
+LEFT JOIN LATERAL (SELECT received_at, vram_total_mb, vram_used_mb, current_task_id, metadata
                    FROM worker_heartbeats
                    WHERE worker_id = :worker::text
                    ORDER BY received_at DESC

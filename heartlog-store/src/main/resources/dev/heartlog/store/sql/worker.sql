@@ -18,6 +18,7 @@ SELECT w.id,
               WHERE l.source_id = w.id
                 AND l.timestamp >= now() - interval '1 hour'
                 AND l.timestamp < to_timestamp((heartlog_period(now()) - 11) * 300)
-                AND l.level = 'WARNING')                AS warnings_last_hour
+                AND l.level = 'WARNING')                AS warnings_last_hour,
+       w.clock_skew_ms
 FROM workers w
 WHERE w.id = :worker::text

@@ -1,0 +1,12 @@
+-- A worker's clock against the store's. A record keeps the worker's own time (`timestamp`), so a
+-- worker whose clock runs hours behind logs "hours ago": its errors of this minute were missing
+-- from fleet health's last hour and from every look at the last hour, with nothing to say why.
+-- A heartlog agent sends its clock with each heartbeat (metadata_param's "sent_at_ms",
+-- milliseconds since 1970); the ingest function keeps here how far it was from the store's
+-- (R__ingest.sql), so that fleet health and a worker's page can say so, and counts the worker's
+-- problems in the store's time.
+--
+-- The worker's clock minus the store's, in milliseconds, at its last heartbeat: negative for a
+-- clock behind. NULL when the last heartbeat did not say (the seed's workers, a heartbeat
+-- without the agent's metadata).
+ALTER TABLE workers ADD COLUMN IF NOT EXISTS clock_skew_ms bigint;
