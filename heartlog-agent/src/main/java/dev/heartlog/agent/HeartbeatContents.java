@@ -71,6 +71,10 @@ final class HeartbeatContents {
     Map<String, Object> metadata = new LinkedHashMap<>();
     metadata.put("agent", "heartlog-java");
     metadata.put("session_id", sessionId);
+    // The worker's clock as it sends: the store keeps how far it is from its own, which fleet
+    // health shows and its counts of the worker's problems allow for (a clock hours behind put
+    // this minute's errors hours back, out of the last hour).
+    metadata.put("sent_at_ms", config.clock().millis());
     metadata.put("buffered", buffer.held());
     metadata.put("total_buffered", buffer.totalBuffered());
     metadata.put("total_sent", counters.sentRecords());

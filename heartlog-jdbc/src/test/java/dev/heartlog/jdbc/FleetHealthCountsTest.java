@@ -1,10 +1,12 @@
 package dev.heartlog.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.heartlog.agent.GpuReading;
 import dev.heartlog.agent.HeartlogAgent;
 import dev.heartlog.agent.Level;
+import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import dev.heartlog.store.WorkerHealth;
@@ -12,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -80,5 +83,32 @@ class FleetHealthCountsTest {
     assertThat(batchesWithCounts).as("heartbeats that carried the agent's counts").isGreaterThanOrEqualTo(8);
     assertThat(counted.get(0) + counted.get(1)).isPositive();
     assertThat(List.of(worker.errorsLastHour(), worker.warningsLastHour())).isEqualTo(counted);
+  }
+
+  @Test
+  void aWorkerWhoseClockRunsThreeHoursBehindHasItsErrorInTheLastHourAndItsClockShown() {
+    String url = TestDatabase.freshUrl();
+    Store store = Store.open(url, null, null);
+    store.migrate();
+    Duration behind = Duration.ofHours(3);
+
+    try (HeartlogAgent agent = HeartlogAgent.builder()
+        .workerId("gpu-1")
+        .transport(JdbcTransport.builder().url(url).build())
+        .clock(Clock.offset(Clock.systemUTC(), behind.negated()))
+        .heartbeatInterval(Duration.ofMillis(100))
+        .noSpool()
+        .shutdownHook(false)
+        .diagnostics(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+        .build()) {
+      agent.log(Level.ERROR, "CUDA out of memory", null, Map.of());
+      assertThat(agent.flush(Duration.ofSeconds(20))).isTrue();
+    }
+
+    WorkerHealth worker = store.workers(Store.DEFAULT_STALE_AFTER).get(0);
+    assertThat(worker.clockSkewMs()).isCloseTo(-behind.toMillis(), within(30_000L));
+    assertThat(worker.errorsLastHour()).isEqualTo(1);
+    assertThat(store.logs(new LogFilter(null, null, null, Instant.now().minus(Duration.ofHours(1)), null, null, 10)))
+        .as("its record keeps its time").isEmpty();
   }
 }
