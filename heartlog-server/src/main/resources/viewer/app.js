@@ -71,6 +71,18 @@ function age(seconds) {
   return `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m ago`;
 }
 
+/**
+ * A worker's clock against the store's (clock_skew_ms), where it is off by 2 s or more: its
+ * records carry its own times, so a clock behind puts them back in time. Empty otherwise.
+ */
+function clockSkew(skewMs, id) {
+  if (skewMs === null || skewMs === undefined || Math.abs(skewMs) < 2000) return '';
+  const off = span(new Date(0).toISOString(), new Date(Math.abs(skewMs)).toISOString());
+  return `<span class="skew" ${id ? `id="${id}" ` : ''}title="The worker's clock is ${off} ${skewMs < 0 ? 'behind' : 'ahead of'} the store's. `
+    + `Its records carry its own times, so they show ${off} ${skewMs < 0 ? 'earlier' : 'later'} than they came; the last hour's counts allow for it.">`
+    + `clock ${off} ${skewMs < 0 ? 'behind' : 'ahead'}</span>`;
+}
+
 /** How long from one time to another: 4.2 s, 12 min 5 s, 47 h 45 min. */
 function span(fromIso, toIso) {
   const seconds = (new Date(toIso) - new Date(fromIso)) / 1000;

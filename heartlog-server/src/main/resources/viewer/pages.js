@@ -54,7 +54,7 @@ async function fleetPage(view) {
       <tbody>${drawn.map(w => `<tr class="${w.health === 'stale' ? 'stale' : ''}" data-worker="${esc(w.worker_id)}">
         <td><a href="#/worker/${encodeURIComponent(w.worker_id)}">${esc(w.worker_id)}</a></td>
         <td class="health health-${esc(w.health)}">${esc(w.health)}</td>
-        <td class="num" title="${esc(w.last_heartbeat || '')}">${age(w.heartbeat_age_s)}</td>
+        <td class="num" title="${esc(w.last_heartbeat || '')}">${age(w.heartbeat_age_s)}${clockSkew(w.clock_skew_ms)}</td>
         <td>${w.current_task_id ? `<a href="#/task/${encodeURIComponent(w.current_task_id)}">${esc(w.current_task_id)}</a>` : '<span class="sub">idle</span>'}</td>
         <td>${vramBar(w.vram_used_mb, w.vram_total_mb)}</td>
         <td class="num ${w.errors_last_hour ? 'lvl-ERROR' : ''}">${w.errors_last_hour}</td>
@@ -125,7 +125,7 @@ async function workerPage(id, view) {
     <div class="cards">
       <div class="card"><div class="k">Health</div><div class="v health health-${esc(w.health)}"${w.health === 'unknown'
         ? ' title="No row in workers: the orchestrator removed it. Its records and heartbeats are kept."' : ''}>${esc(w.health)}</div></div>
-      <div class="card"><div class="k">Last heartbeat</div><div class="v" title="${esc(w.last_heartbeat || '')}">${age(w.heartbeat_age_s)}</div></div>
+      <div class="card"><div class="k">Last heartbeat</div><div class="v"><span title="${esc(w.last_heartbeat || '')}">${age(w.heartbeat_age_s)}</span>${clockSkew(w.clock_skew_ms, 'worker-clock')}</div></div>
       <div class="card"><div class="k">VRAM</div><div class="v">${vramBar(w.vram_used_mb, w.vram_total_mb)}</div></div>
       <div class="card"><div class="k">Current task</div><div class="v">${w.current_task_id ? `<a href="#/task/${encodeURIComponent(w.current_task_id)}">${esc(w.current_task_id.slice(0, 13))}</a>` : 'idle'}</div></div>
       <div class="card"><div class="k">Last hour</div><div class="v"><span class="lvl-ERROR">${w.errors_last_hour}</span> errors · <span class="lvl-WARNING">${w.warnings_last_hour}</span> warnings</div></div>

@@ -68,6 +68,11 @@ final class RecordText {
     return seconds / 3600 + "h " + (seconds % 3600) / 60 + "m";
   }
 
+  /** A worker's clock against the store's: {@code 3h 0m behind}, {@code 4.5s ahead}. */
+  static String skew(long skewMs) {
+    return span(Duration.ofMillis(Math.abs(skewMs))) + (skewMs < 0 ? " behind" : " ahead");
+  }
+
   static String vram(Integer used, Integer total) {
     if (used == null && total == null) {
       return "-";

@@ -57,6 +57,11 @@ final class WorkerCommand implements Callable<Integer> {
     out.println("Worker " + health.id() + "  " + health.health()
         + (health.health().equals("unknown") ? " (no row in workers: the orchestrator removed it; its records are kept)" : ""));
     out.println("  last heartbeat  " + RecordText.timestamp(health.lastHeartbeat()) + " (" + RecordText.age(health.heartbeatAgeSeconds()) + ")");
+    if (health.clockSkewed()) {
+      out.println("  clock           " + RecordText.skew(health.clockSkewMs())
+          + (health.clockSkewMs() < 0 ? " the store's" : " of the store's")
+          + ": its records carry its own times, which --since reads");
+    }
     out.println("  VRAM            " + RecordText.vram(health.vramUsedMb(), health.vramTotalMb()));
     out.println("  current task    " + (health.currentTaskId() == null ? "-" : health.currentTaskId()));
     out.println("  last hour       " + health.errorsLastHour() + " errors, " + health.warningsLastHour() + " warnings");

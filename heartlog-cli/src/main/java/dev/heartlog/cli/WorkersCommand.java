@@ -6,6 +6,7 @@ import dev.heartlog.store.WorkerHealth;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Spec;
 final class WorkersCommand implements Callable<Integer> {
 
   private static final String ROW = "%-24s %-8s %-12s %-20s %-38s %6s %8s%n";
+  private static final int SKEWED_SHOWN = 10;
 
   @Spec CommandSpec spec;
   @Mixin StoreOptions storeOptions;
@@ -69,9 +71,32 @@ final class WorkersCommand implements Callable<Integer> {
           w.errorsLastHour(), w.warningsLastHour());
       byHealth.merge(w.health(), 1, Integer::sum);
     }
+    printSkewedClocks(out, workers);
     // Below a long list, what it adds up to: "1,204 workers: 1,180 active, 3 crashed, 21 stale".
     out.printf(Locale.ROOT, "%n%,d workers: %s%n", workers.size(), byHealth.entrySet().stream()
         .map(e -> String.format(Locale.ROOT, "%,d %s", e.getValue(), e.getKey())).collect(Collectors.joining(", ")));
     return 0;
+  }
+
+  /**
+   * The workers whose clock is off the store's, furthest first. Their records carry their own
+   * times, so a clock hours behind puts this minute's records hours back, where {@code --since
+   * 1h} does not look; the counts above allow for it, a listing of records cannot.
+   */
+  private static void printSkewedClocks(PrintWriter out, List<WorkerHealth> workers) {
+    List<WorkerHealth> skewed = workers.stream().filter(WorkerHealth::clockSkewed)
+        .sorted(Comparator.comparingLong((WorkerHealth w) -> Math.abs(w.clockSkewMs())).reversed()).toList();
+    if (skewed.isEmpty()) {
+      return;
+    }
+    out.printf(Locale.ROOT, "%n%s clock is off the store's; %s records carry %s own times, which --since reads:%n",
+        skewed.size() == 1 ? "1 worker's" : String.format(Locale.ROOT, "%,d workers'", skewed.size()),
+        skewed.size() == 1 ? "its" : "their", skewed.size() == 1 ? "its" : "their");
+    for (WorkerHealth w : skewed.subList(0, Math.min(skewed.size(), SKEWED_SHOWN))) {
+      out.printf("  %-24s %s%n", w.id(), RecordText.skew(w.clockSkewMs()));
+    }
+    if (skewed.size() > SKEWED_SHOWN) {
+      out.printf(Locale.ROOT, "  and %,d more (--json: clock_skew_ms)%n", skewed.size() - SKEWED_SHOWN);
+    }
   }
 }

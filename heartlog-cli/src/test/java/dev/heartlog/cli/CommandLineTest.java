@@ -170,6 +170,36 @@ class CommandLineTest {
   }
 
   @Test
+  void aWorkerWhoseClockRunsBehindIsNamedWithItsSkewAndItsErrorCountsInTheLastHour() {
+    String own = TestDatabase.freshUrl();
+    Store store = Store.open(own, null, null);
+    store.migrate();
+    // Heartbeats as heartlog agents send them, one of a clock three hours behind the store's.
+    store.withConnection(c -> c.createStatement().execute("""
+        SELECT func_worker_heartbeat_with_logs(w.id, NULL, NULL, jsonb_build_array(
+                   jsonb_build_object('timestamp', now() - w.behind, 'level', 'ERROR', 'message', 'CUDA out of memory')),
+                   NULL, 'active', 's-' || w.id, 1, jsonb_build_object(
+                   'sent_at_ms', floor(extract(epoch FROM now() - w.behind) * 1000),
+                   'problem_counts', jsonb_build_array(jsonb_build_array(heartlog_period(now() - w.behind), 1, 0))))
+        FROM (VALUES ('slow-clock', interval '3 hours'), ('on-time', interval '0')) AS w(id, behind);
+        """));
+
+    Cli.Result workers = Cli.run("workers", "--db-url", own);
+    Cli.Result worker = Cli.run("worker", "slow-clock", "--db-url", own);
+
+    assertThat(workers.exitCode()).as(workers.err()).isZero();
+    assertThat(workers.out())
+        .containsPattern("slow-clock\\s+active .* 1\\s+0\\n")
+        .contains("1 worker's clock is off the store's; its records carry its own times, which --since reads:")
+        .containsPattern("\\n  slow-clock\\s+3h 0m behind\\n")
+        .doesNotContainPattern("\\n  on-time ");
+    assertThat(worker.out())
+        .contains("clock           3h 0m behind the store's: its records carry its own times, which --since reads")
+        .contains("last hour       1 errors, 0 warnings");
+    assertThat(Cli.run("worker", "on-time", "--db-url", own).out()).doesNotContain("clock ");
+  }
+
+  @Test
   void logsFilterByWorkerAndLevel() {
     Cli.Result result = Cli.run("logs", "--worker", "demo-gpu-2", "--level", "ERROR", "--db-url", url);
     Cli.Result brief = Cli.run("logs", "--worker", "demo-gpu-2", "--level", "ERROR", "--no-stack-traces", "--db-url", url);

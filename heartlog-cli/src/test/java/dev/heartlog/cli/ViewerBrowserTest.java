@@ -318,6 +318,31 @@ class ViewerBrowserTest {
     chromium.screenshot("task-vram");
   }
 
+  @Test
+  @Order(12)   // adds a worker the Fleet page's test does not expect
+  void aWorkerWhoseClockRunsBehindSaysSoOnTheFleetAndWorkerPages() throws Exception {
+    // A heartlog agent's heartbeat from a clock three hours behind the store's.
+    Store.open(url, null, null).withConnection(c -> c.createStatement().execute("""
+        SELECT func_worker_heartbeat_with_logs('slow-clock', NULL, NULL, jsonb_build_array(
+                   jsonb_build_object('timestamp', now() - interval '3 hours', 'level', 'ERROR', 'message', 'CUDA out of memory')),
+                   NULL, 'active', 's-slow-clock', 1, jsonb_build_object(
+                   'sent_at_ms', floor(extract(epoch FROM now() - interval '3 hours') * 1000),
+                   'problem_counts', jsonb_build_array(jsonb_build_array(heartlog_period(now() - interval '3 hours'), 1, 0))))"""));
+
+    browser.get(base + "/#/worker/slow-clock");
+    WebElement clock = chromium.waitFor(By.id("worker-clock"));
+
+    assertThat(clock.getText()).isEqualTo("clock 3 h 0 min behind");
+    assertThat(clock.getAttribute("title")).contains("3 h 0 min behind the store's", "last hour's counts allow for it");
+    chromium.screenshot("worker-clock");
+
+    browser.get(base + "/#/fleet");
+    WebElement row = chromium.waitFor(By.cssSelector("#fleet tr[data-worker='slow-clock']"));
+    assertThat(row.findElement(By.cssSelector(".skew")).getText()).isEqualTo("clock 3 h 0 min behind");
+    assertThat(row.findElements(By.cssSelector("td")).get(5).getText()).as("its error, in the last hour").isEqualTo("1");
+    assertThat(browser.findElements(By.cssSelector("#fleet tr[data-worker='demo-gpu-1'] .skew"))).as("a clock on time").isEmpty();
+  }
+
   private List<WebElement> rows() {
     return browser.findElements(By.cssSelector("#explore-records tbody tr"));
   }
