@@ -31,7 +31,7 @@ trap 'rm -rf "$work"' EXIT
 pool=$(psql -qXAt -d "${1/\#/1}" -c "SELECT count(*) FROM bench_batches")
 cat > "$work/call.sql" <<SQL
 \\set i random(1, $pool)
-SELECT func_worker_heartbeat_with_logs(worker_id_param => b.worker, vram_total_mb_param => 81559, vram_used_mb_param => 40000, logs_param => b.logs::jsonb, current_task_id_param => b.task, session_id_param => 'pgbench-' || :client_id, batch_seq_param => nextval('bench_batch_seq'), metadata_param => b.metadata::jsonb) FROM bench_batches b WHERE b.id = :i;
+SELECT func_worker_heartbeat_with_logs(worker_id_param => b.worker, vram_total_mb_param => 81559, vram_used_mb_param => 40000, logs_param => b.logs::jsonb, current_task_id_param => b.task, session_id_param => 'pgbench-' || :client_id, batch_seq_param => nextval('bench_batch_seq'), metadata_param => ('{"sent_at_ms":' || floor(extract(epoch FROM clock_timestamp()) * 1000) || ',' || substr(b.metadata, 2))::jsonb) FROM bench_batches b WHERE b.id = :i;
 SQL
 
 echo "round database calls/s cpu_us_per_call user_us sys_us"

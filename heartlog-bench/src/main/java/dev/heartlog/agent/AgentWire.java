@@ -20,6 +20,19 @@ public final class AgentWire {
     return MetadataJson.object(Map.of("problem_counts", ProblemCounts.of(records)));
   }
 
+  /**
+   * {@code metadata} (an object, as {@link #problemCountsMetadata} writes it) with the worker's
+   * clock in front, as the agent sends it with every heartbeat ({@code sent_at_ms}); the store
+   * compares it with its own. {@code null} stays {@code null}.
+   */
+  public static String withClock(String metadata, long sentAtMs) {
+    if (metadata == null) {
+      return null;
+    }
+    String rest = metadata.substring(1).strip();
+    return "{\"sent_at_ms\":" + sentAtMs + (rest.equals("}") ? "" : ",") + rest;
+  }
+
   /** The records as one heartbeat's {@code logs_param}, written by the agent's own writer. */
   public static String logsArray(List<LogRecord> records) {
     return RecordJson.logsArray(records);

@@ -5,6 +5,7 @@ import static dev.heartlog.bench.BenchDatabase.freshDatabase;
 import static dev.heartlog.bench.BenchDatabase.scalar;
 import static dev.heartlog.bench.IngestVariants.logsType;
 
+import dev.heartlog.agent.AgentWire;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.StringReader;
@@ -262,7 +263,7 @@ public final class IngestLoad {
           call.setString(3, batch.task());
           call.setString(4, batch.session());
           call.setLong(5, batch.number());
-          call.setString(6, batch.metadata());
+          call.setString(6, AgentWire.withClock(batch.metadata(), System.currentTimeMillis()));
           call.execute();
         }
       }

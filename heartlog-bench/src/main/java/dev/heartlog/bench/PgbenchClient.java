@@ -32,6 +32,13 @@ import java.util.regex.Pattern;
  */
 final class PgbenchClient {
 
+  /**
+   * The agent's metadata as each call sends it: the pool's, with the worker's clock read as the
+   * call is made in front ({@code sent_at_ms}), one text cast to {@code jsonb} as the wire's is.
+   */
+  private static final String CLOCKED_METADATA = "('{\"sent_at_ms\":' || floor(extract(epoch FROM clock_timestamp()) * 1000)"
+      + " || ',' || substr(b.metadata, 2))::jsonb";
+
   private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
 
   private final String variant;
@@ -90,7 +97,7 @@ final class PgbenchClient {
             + "vram_used_mb_param => 40000, logs_param => b.logs::" + IngestVariants.logsType(variant)
             + ", current_task_id_param => b.task, "
             + "session_id_param => 'pgbench-' || :client_id, batch_seq_param => nextval('bench_batch_seq'), "
-            + "metadata_param => b.metadata::jsonb) FROM bench_batches b WHERE b.id = :i;";
+            + "metadata_param => " + CLOCKED_METADATA + ") FROM bench_batches b WHERE b.id = :i;";
       } else {
         String function = variant.equals("seed") ? "func_worker_heartbeat_with_logs" : "func_worker_heartbeat_with_logs_row_loop";
         sql = "SELECT " + function + "(b.worker, 81559, 40000, b.logs::jsonb, b.task) FROM bench_batches b WHERE b.id = :i;";
