@@ -197,6 +197,12 @@ class CommandLineTest {
         .contains("clock           3h 0m behind the store's: its records carry its own times, which --since reads")
         .contains("last hour       1 errors, 0 warnings");
     assertThat(Cli.run("worker", "on-time", "--db-url", own).out()).doesNotContain("clock ");
+
+    Cli.Result lastMinutes = Cli.run("logs", "--worker", "slow-clock", "--since", "10m", "--db-url", own);
+    assertThat(lastMinutes.out()).isEmpty();
+    assertThat(lastMinutes.err()).contains("heartlog: no records match", "heartlog: slow-clock's clock is 3h 0m behind the "
+        + "store's; its records carry its own times, so what it logged in that range is stamped 3h 0m earlier");
+    assertThat(Cli.run("logs", "--worker", "on-time", "--since", "10m", "--db-url", own).err()).isEmpty();
   }
 
   @Test

@@ -169,20 +169,30 @@ final class PageReads {
    */
   Optional<WorkerDetail> worker(String workerId, int recordLimit, int taskLimit) {
     return queries.onOneConnection(q -> {
-      List<WorkerHealth> rows = q.query("worker",
-          Map.of("worker", workerId, "stale_after_s", Store.DEFAULT_STALE_AFTER.toSeconds()), Rows::workerHealth);
-      if (rows.isEmpty()) {
-        // Its row removed by the orchestrator, its records still kept: shown, its health unknown.
-        rows = q.query("worker-without-row", Map.of("worker", workerId), Rows::workerHealth);
-      }
-      if (rows.isEmpty()) {
+      Optional<WorkerHealth> found = health(q, workerId);
+      if (found.isEmpty()) {
         return Optional.empty();
       }
-      WorkerHealth health = rows.get(0);
+      WorkerHealth health = found.get();
       List<TaskSummary> tasks = latestTasks(q, workerId, taskLimit);
       List<StoredRecord> records =
           new RecordReads(q).logs(new LogFilter(workerId, null, null, null, null, null, recordLimit));
       return Optional.of(new WorkerDetail(health, tasks, records));
     });
+  }
+
+  /** One worker as the fleet view shows it, or empty for an id the store knows nothing of. */
+  Optional<WorkerHealth> health(String workerId) {
+    return queries.onOneConnection(q -> health(q, workerId));
+  }
+
+  private static Optional<WorkerHealth> health(Queries q, String workerId) {
+    List<WorkerHealth> rows = q.query("worker",
+        Map.of("worker", workerId, "stale_after_s", Store.DEFAULT_STALE_AFTER.toSeconds()), Rows::workerHealth);
+    if (rows.isEmpty()) {
+      // Its row removed by the orchestrator, its records still kept: shown, its health unknown.
+      rows = q.query("worker-without-row", Map.of("worker", workerId), Rows::workerHealth);
+    }
+    return rows.stream().findFirst();
   }
 }

@@ -275,6 +275,11 @@ public final class Store {
     return pages.worker(workerId, recordLimit, taskLimit);
   }
 
+  /** One worker as {@link #workers} shows it, or empty for an id the store knows nothing of. */
+  public Optional<WorkerHealth> workerHealth(String workerId) {
+    return pages.health(workerId);
+  }
+
   /**
    * The tasks with records in the filter's range, the most recently active first (with {@link
    * TaskFilter#failedOnly()}, the latest failure first), each summed up from all of its records.
