@@ -149,13 +149,22 @@ function taskContext(records) {
   return `<h2>Context</h2><dl class="kv" id="task-context">${shown.join('')}</dl>`;
 }
 
+/**
+ * A task id where a column is narrow: a UUID's first two groups (13 characters), with "…" and
+ * the whole id on hover when it was cut, so that "render/shot-12" is not shown as "render/shot-1".
+ */
+function shortTaskId(id) {
+  if (id.length <= 14) return esc(id);
+  return `<span title="${esc(id)}">${esc(id.slice(0, 13))}…</span>`;
+}
+
 function recordRow(r, { showWorker = true, showTask = true } = {}) {
   const exception = r.metadata && r.metadata.exception;
   return `<tr class="row-${esc(r.level)}" data-id="${r.id}">
     <td class="time">${time(r.timestamp, r.received_at)}</td>
     <td>${levelBadge(r.level)}</td>
     ${showWorker ? `<td><a href="#/worker/${encodeURIComponent(r.worker_id)}">${esc(r.worker_id)}</a></td>` : ''}
-    ${showTask ? `<td>${r.task_id ? `<a href="#/task/${encodeURIComponent(r.task_id)}">${esc(r.task_id.slice(0, 13))}</a>` : ''}</td>` : ''}
+    ${showTask ? `<td>${r.task_id ? `<a href="#/task/${encodeURIComponent(r.task_id)}">${shortTaskId(r.task_id)}</a>` : ''}</td>` : ''}
     <td class="msg">${esc(r.message)}${exception ? `<details><summary>exception</summary><pre>${esc(exception)}</pre></details>` : ''}${metadataList(r.metadata)}</td>
   </tr>`;
 }

@@ -127,7 +127,7 @@ async function workerPage(id, view) {
         ? ' title="No row in workers: the orchestrator removed it. Its records and heartbeats are kept."' : ''}>${esc(w.health)}</div></div>
       <div class="card"><div class="k">Last heartbeat</div><div class="v"><span title="${esc(w.last_heartbeat || '')}">${age(w.heartbeat_age_s)}</span>${clockSkew(w.clock_skew_ms, 'worker-clock')}</div></div>
       <div class="card"><div class="k">VRAM</div><div class="v">${vramBar(w.vram_used_mb, w.vram_total_mb)}</div></div>
-      <div class="card"><div class="k">Current task</div><div class="v">${w.current_task_id ? `<a href="#/task/${encodeURIComponent(w.current_task_id)}">${esc(w.current_task_id.slice(0, 13))}</a>` : 'idle'}</div></div>
+      <div class="card"><div class="k">Current task</div><div class="v">${w.current_task_id ? `<a href="#/task/${encodeURIComponent(w.current_task_id)}">${shortTaskId(w.current_task_id)}</a>` : 'idle'}</div></div>
       <div class="card"><div class="k">Last hour</div><div class="v"><span class="lvl-ERROR">${w.errors_last_hour}</span> errors · <span class="lvl-WARNING">${w.warnings_last_hour}</span> warnings</div></div>
     </div>
     <h2>VRAM used over the last 6 hours, with the tasks it ran (click one)</h2>${vramChart(heartbeats, detail.recent_tasks)}

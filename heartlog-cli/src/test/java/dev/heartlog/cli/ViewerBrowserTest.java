@@ -343,6 +343,31 @@ class ViewerBrowserTest {
     assertThat(browser.findElements(By.cssSelector("#fleet tr[data-worker='demo-gpu-1'] .skew"))).as("a clock on time").isEmpty();
   }
 
+  @Test
+  @Order(13)   // adds a worker the Fleet page's test does not expect
+  void aLongTaskIdCutShortSaysSoAndOpensTheWholeOne() throws Exception {
+    String task = "render/shot-12 #3?x=1";
+    Store.open(url, null, null).withConnection(c -> {
+      try (java.sql.PreparedStatement s = c.prepareStatement("SELECT func_worker_heartbeat_with_logs('odd-ids', NULL, NULL, "
+          + "jsonb_build_array(jsonb_build_object('level', 'ERROR', 'message', 'shot failed', 'task_id', ?::text)), ?)")) {
+        s.setString(1, task);
+        s.setString(2, task);
+        return s.execute();
+      }
+    });
+
+    browser.get(base + "/#/worker/odd-ids");
+    WebElement current = chromium.waitUntilText(By.cssSelector(".card a[href^='#/task/']"), "render/shot-1");
+    WebElement inRecord = chromium.waitFor(By.cssSelector("#worker-records a[href^='#/task/']"));
+
+    assertThat(current.getText()).isEqualTo("render/shot-1…");
+    assertThat(current.findElement(By.cssSelector("span")).getAttribute("title")).isEqualTo(task);
+    assertThat(inRecord.getText()).isEqualTo("render/shot-1…");
+    current.click();
+    assertThat(chromium.waitFor(By.id("task-outcome")).getText()).isEqualTo("FAILED");
+    assertThat(browser.findElement(By.tagName("h1")).getText()).contains(task);
+  }
+
   private List<WebElement> rows() {
     return browser.findElements(By.cssSelector("#explore-records tbody tr"));
   }
