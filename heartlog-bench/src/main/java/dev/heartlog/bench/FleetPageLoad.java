@@ -43,8 +43,10 @@ public final class FleetPageLoad {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<Integer>> answers = IntStream.rangeClosed(1, workers).mapToObj(i -> pool.submit(() -> {
+        // With the clock an agent sends, so that each worker's row has its skew, as an agent's has.
         String body = String.format(Locale.ROOT, "{\"worker_id_param\": \"fleet-page-%05d\", \"vram_total_mb_param\": 81559,"
-            + " \"vram_used_mb_param\": %d, \"logs_param\": []}", i, 20_000 + i);
+            + " \"vram_used_mb_param\": %d, \"metadata_param\": {\"sent_at_ms\": %d}, \"logs_param\": []}",
+            i, 20_000 + i, System.currentTimeMillis());
         HttpRequest request = HttpRequest.newBuilder(rpc).header("apikey", writerKey)
             .header("Authorization", "Bearer " + writerKey).header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body)).build();
