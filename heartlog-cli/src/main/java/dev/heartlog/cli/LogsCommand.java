@@ -6,7 +6,6 @@ import dev.heartlog.store.Store;
 import dev.heartlog.store.StoreException;
 import dev.heartlog.store.StoreJson;
 import dev.heartlog.store.StoredRecord;
-import dev.heartlog.store.WorkerHealth;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -107,7 +106,7 @@ final class LogsCommand implements Callable<Integer> {
         if (listed == 0 && !json && !follow) {
           spec.commandLine().getErr().println("heartlog: no records match (records are kept 48 hours)");
         }
-        noteSkewedClock(store);
+        noteSkewedClocks(store);
         out.flush();
         if (follow) {
           follow(store, filter, lastId, storedSince, out, stop);
@@ -126,20 +125,20 @@ final class LogsCommand implements Callable<Integer> {
   }
 
   /**
-   * A range of times asked of one worker whose clock is off the store's reads its records by
-   * their own times, which are off as much: says so on stderr, so that a worker 3 hours behind
-   * whose --since 10m lists nothing is not taken for a worker that logged nothing.
+   * A range of times reads records by their own times: says whose clocks put records off it
+   * (SkewedClocks), so that a worker 3 hours behind whose --since 10m lists nothing is not taken
+   * for a worker that logged nothing.
    */
-  private void noteSkewedClock(Store store) {
-    if (worker == null || (since == null && until == null)) {
+  private void noteSkewedClocks(Store store) {
+    if (since == null && until == null) {
       return;
     }
-    store.workerHealth(worker).filter(WorkerHealth::clockSkewed).ifPresent(health -> {
-      String off = RecordText.skew(health.clockSkewMs());
-      spec.commandLine().getErr().println("heartlog: " + worker + "'s clock is " + off
-          + (health.clockSkewMs() < 0 ? " the store's" : " of the store's") + "; its records carry its own times, so what it logged in"
-          + " that range is stamped " + off.replace(" behind", " earlier").replace(" ahead", " later"));
-    });
+    PrintWriter err = spec.commandLine().getErr();
+    if (worker != null) {
+      SkewedClocks.noteWorker(store, worker, err);
+    } else {
+      SkewedClocks.noteFleet(store, err);
+    }
   }
 
   /** Prints the records stored after {@code lastId} as they come, until interrupted or stopped. */

@@ -69,6 +69,12 @@ final class TasksCommand implements Callable<Integer> {
     List<RecentTask> tasks;
     try (StoreOptions.Opened opened = storeOptions.open()) {
       tasks = opened.store().tasks(filter);
+      // Tasks are found by their records' times, which are their workers' own.
+      if (worker == null) {
+        SkewedClocks.noteFleet(opened.store(), spec.commandLine().getErr());
+      } else {
+        SkewedClocks.noteWorker(opened.store(), worker, spec.commandLine().getErr());
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -203,6 +203,13 @@ class CommandLineTest {
     assertThat(lastMinutes.err()).contains("heartlog: no records match", "heartlog: slow-clock's clock is 3h 0m behind the "
         + "store's; its records carry its own times, so what it logged in that range is stamped 3h 0m earlier");
     assertThat(Cli.run("logs", "--worker", "on-time", "--since", "10m", "--db-url", own).err()).isEmpty();
+    // Across the fleet: fleet health counts slow-clock's error of the last hour; the failed tasks
+    // of the hour, found by their records' times, say why they miss it.
+    String fleetNote = "heartlog: 1 worker's clock is a minute or more off the store's, so its records sit as far off this "
+        + "range: slow-clock (3h 0m behind); heartlog workers lists clocks";
+    assertThat(Cli.run("tasks", "--failed", "--db-url", own).err()).isEqualTo(fleetNote + System.lineSeparator());
+    assertThat(Cli.run("logs", "--since", "1h", "--db-url", own).err()).isEqualTo(fleetNote + System.lineSeparator());
+    assertThat(Cli.run("logs", "--db-url", own).err()).as("no range asked").isEmpty();
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -299,6 +300,19 @@ public final class Store {
   /** Every worker with its health; "active" workers silent for {@code staleAfter} are "stale". */
   public List<WorkerHealth> workers(Duration staleAfter) {
     return query("workers", Map.of("stale_after_s", staleAfter.toSeconds()), Rows::workerHealth);
+  }
+
+  /**
+   * The workers whose clock was {@code atLeast} or more off the store's at their last heartbeat,
+   * the furthest first: worker id to its clock minus the store's, in milliseconds.
+   */
+  public Map<String, Long> skewedClocks(Duration atLeast) {
+    Map<String, Long> skews = new LinkedHashMap<>();
+    for (Map.Entry<String, Long> skew : query("skewed-clocks", Map.of("min_ms", atLeast.toMillis()),
+        rs -> Map.entry(rs.getString("id"), rs.getLong("clock_skew_ms")))) {
+      skews.put(skew.getKey(), skew.getValue());
+    }
+    return skews;
   }
 
   /** Records stored from the given agent sessions: how a run checks what reached the store. */

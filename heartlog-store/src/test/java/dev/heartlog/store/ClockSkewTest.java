@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -111,5 +112,20 @@ class ClockSkewTest {
     store.migrate();
 
     assertThat(health(store, "slow-clock").errorsLastHour()).isEqualTo(2);
+  }
+
+  @Test
+  void theSkewedClocksAreTheWorkersOffByAtLeastTheGivenSkewTheFurthestFirst() {
+    Store store = TestDatabase.freshStore();
+    heartbeatFrom(store, "a-little-ahead", Instant.now().plus(Duration.ofMinutes(10)));
+    heartbeatFrom(store, "far-behind", Instant.now().minus(THREE_HOURS));
+    heartbeatFrom(store, "on-time", Instant.now());
+    store.withConnection(c -> TestDatabase.heartbeat(c, "seed-worker", "[]"));
+
+    Map<String, Long> skewed = store.skewedClocks(Duration.ofMinutes(1));
+
+    assertThat(skewed.keySet()).containsExactly("far-behind", "a-little-ahead");
+    assertThat(skewed.get("a-little-ahead")).isCloseTo(Duration.ofMinutes(10).toMillis(), within(SLACK_MS));
+    assertThat(store.skewedClocks(Duration.ofHours(1))).containsOnlyKeys("far-behind");
   }
 }
