@@ -83,6 +83,25 @@ function clockSkew(skewMs, id) {
     + `clock ${off} ${skewMs < 0 ? 'behind' : 'ahead'}</span>`;
 }
 
+/**
+ * A notice naming the workers (from /api/clocks) whose clocks put their records a minute or more
+ * off a range of times, the furthest three; `only`: that worker alone. Empty where none is.
+ */
+function skewedClocksNotice(clocks, only) {
+  const shown = only ? clocks.filter(c => c.worker_id === only) : clocks;
+  if (!shown.length) return '';
+  const off = c => {
+    const text = span(new Date(0).toISOString(), new Date(Math.abs(c.clock_skew_ms)).toISOString());
+    return `${text} ${c.clock_skew_ms < 0 ? 'behind' : 'ahead'}`;
+  };
+  const link = c => `<a href="#/worker/${encodeURIComponent(c.worker_id)}">${esc(c.worker_id)}</a>`;
+  const named = shown.slice(0, 3).map(c => `${link(c)} (${off(c)})`).join(', ')
+    + (shown.length > 3 ? ` and ${(shown.length - 3).toLocaleString()} more` : '');
+  return `<div class="notice" id="skewed-clocks">${shown.length === 1 ? "A worker's clock is" : `${shown.length.toLocaleString()} workers' clocks are`}
+    a minute or more off the store's: ${named}. Records carry their workers' own times, so ${shown.length === 1 ? 'its records' : 'theirs'}
+    sit as far off this range; the Fleet page counts ${shown.length === 1 ? 'its' : 'their'} errors in the last hour all the same.</div>`;
+}
+
 /** How long from one time to another: 4.2 s, 12 min 5 s, 47 h 45 min. */
 function span(fromIso, toIso) {
   const seconds = (new Date(toIso) - new Date(fromIso)) / 1000;

@@ -245,14 +245,15 @@ async function tasksPage(view) {
   if (params.get('worker')) query.set('worker', params.get('worker'));
   if (failed) query.set('failed', 'true');
   params.getAll('meta').filter(pair => pair).forEach(pair => query.append('meta', pair));
-  const tasks = await api('/api/tasks?' + query.toString());
+  const [tasks, clocks] = await Promise.all([api('/api/tasks?' + query.toString()), api('/api/clocks')]);
   const results = view.querySelector('#task-results');
+  const clockNotice = skewedClocksNotice(clocks, params.get('worker'));
   if (!tasks.length) {
-    results.innerHTML = `<div class="notice" id="no-tasks">No ${failed ? 'failed ' : ''}tasks logged since ${esc(since)}. Records are kept 48 hours.</div>`;
+    results.innerHTML = `<div class="notice" id="no-tasks">No ${failed ? 'failed ' : ''}tasks logged since ${esc(since)}. Records are kept 48 hours.</div>${clockNotice}`;
     return;
   }
   const link = (page, id) => `<a href="#/${page}/${encodeURIComponent(id)}">${esc(id)}</a>`;
-  results.innerHTML = `<table id="tasks"><thead><tr><th>Task</th><th>Outcome</th><th>Started</th><th>Duration</th><th>Records</th><th>Workers</th><th>Failure</th></tr></thead>
+  results.innerHTML = `${clockNotice}<table id="tasks"><thead><tr><th>Task</th><th>Outcome</th><th>Started</th><th>Duration</th><th>Records</th><th>Workers</th><th>Failure</th></tr></thead>
     <tbody>${tasks.map(task => `<tr class="${task.outcome === 'failed' ? 'row-ERROR' : ''}" data-task="${esc(task.task_id)}">
       <td>${link('task', task.task_id)}</td>
       <td>${task.outcome === 'failed' ? '<span class="badge lvl-ERROR">FAILED</span>' : '<span class="badge">ok</span>'}</td>

@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
  */
 final class SkewedClocks {
 
-  static final Duration NOTABLE = Duration.ofMinutes(1);
+  static final Duration NOTABLE = WorkerHealth.RANGE_SKEW;
   private static final int NAMED = 3;
 
   private SkewedClocks() {}

@@ -341,6 +341,16 @@ class ViewerBrowserTest {
     assertThat(row.findElement(By.cssSelector(".skew")).getText()).isEqualTo("clock 3 h 0 min behind");
     assertThat(row.findElements(By.cssSelector("td")).get(5).getText()).as("its error, in the last hour").isEqualTo("1");
     assertThat(browser.findElements(By.cssSelector("#fleet tr[data-worker='demo-gpu-1'] .skew"))).as("a clock on time").isEmpty();
+
+    // Fleet health counts its error in the last hour; the last hour's failed tasks say why its is not among them.
+    browser.get(base + "/#/tasks?failed=true");
+    assertThat(chromium.waitFor(By.id("skewed-clocks")).getText())
+        .contains("A worker's clock is a minute or more off the store's: slow-clock (3 h 0 min behind).")
+        .contains("its records sit as far off this range");
+    chromium.screenshot("tasks-clock");
+    browser.get(base + "/#/tasks?worker=demo-gpu-1");
+    chromium.waitFor(By.id("tasks"));
+    assertThat(browser.findElements(By.id("skewed-clocks"))).as("another worker's tasks").isEmpty();
   }
 
   @Test

@@ -94,6 +94,7 @@ public final class HeartlogServer implements AutoCloseable {
     app.get("/api/tasks/{id}", query::task);
     app.get("/api/tasks/{id}/records", query::taskRecords);
     app.get("/api/workers", query::workers);
+    app.get("/api/clocks", query::clocks);
     app.get("/api/workers/{id}", query::worker);
     app.get("/api/workers/{id}/heartbeats", query::heartbeats);
     if (tail != null) {

@@ -161,6 +161,15 @@ final class QueryRoutes {
     json(ctx, StoreJson.workers(WorkerHealth.withHealth(guarded(() -> store.workers(staleAfter)), healths)));
   }
 
+  /**
+   * The workers whose clock is a minute or more off the store's, the furthest first: their
+   * records carry their own times, so a range of times misses what they logged in it.
+   */
+  void clocks(Context ctx) {
+    keys.require(ctx, ApiKeys.Role.READER);
+    json(ctx, StoreJson.clocks(guarded(() -> store.skewedClocks(WorkerHealth.RANGE_SKEW))));
+  }
+
   private LogFilter filter(Context ctx) {
     try {
       String level = ctx.queryParam("level");

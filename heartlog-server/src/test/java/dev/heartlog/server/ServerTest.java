@@ -235,6 +235,22 @@ class ServerTest {
   }
 
   @Test
+  void theClocksAreTheWorkersWhoseClockIsAMinuteOrMoreOffTheFurthestFirst() throws Exception {
+    long now = System.currentTimeMillis();
+    for (String[] worker : new String[][] {{"clock-behind", "-10800000"}, {"clock-ahead", "600000"}, {"clock-right", "0"}}) {
+      post("{\"worker_id_param\": \"" + worker[0] + "\", \"logs_param\": [], \"metadata_param\": {\"sent_at_ms\": "
+          + (now + Long.parseLong(worker[1])) + "}}", WRITER);
+    }
+
+    HttpResponse<String> clocks = get("/api/clocks", READER);
+
+    assertThat(clocks.statusCode()).isEqualTo(200);
+    assertThat(clocks.body()).matches("\\[\\{\"worker_id\":\"clock-behind\",\"clock_skew_ms\":-108\\d{5}},"
+        + "\\{\"worker_id\":\"clock-ahead\",\"clock_skew_ms\":(599|600)\\d{3}}]");
+    assertThat(get("/api/clocks", WRITER).statusCode()).isEqualTo(403);
+  }
+
+  @Test
   void theQueryApiAnswersReadersInTheCommandLinesJsonShapes() throws Exception {
     post("{\"worker_id_param\": \"api-worker\", \"current_task_id_param\": \"api-task\", \"logs_param\": ["
         + "{\"timestamp\": \"2026-11-27T22:00:00Z\", \"level\": \"ERROR\", \"message\": \"api failure\", \"task_id\": \"api-task\","

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The JSON shapes of the store's results, shared by {@code heartlog ... --json} and the server's
@@ -144,6 +145,20 @@ public final class StoreJson {
       json.writeStartArray();
       for (HeartbeatPoint point : points) {
         writeHeartbeat(json, point);
+      }
+      json.writeEndArray();
+    });
+  }
+
+  /** The workers whose clocks are off the store's (worker id to skew in ms), in their order. */
+  public static String clocks(Map<String, Long> skews) {
+    return write(json -> {
+      json.writeStartArray();
+      for (Map.Entry<String, Long> skew : skews.entrySet()) {
+        json.writeStartObject();
+        json.writeStringField("worker_id", skew.getKey());
+        json.writeNumberField("clock_skew_ms", skew.getValue());
+        json.writeEndObject();
       }
       json.writeEndArray();
     });

@@ -1,5 +1,6 @@
 package dev.heartlog.store;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -37,6 +38,13 @@ public record WorkerHealth(
 
   /** Skew below this is the network's delay or ordinary drift, not a clock to tell anyone about. */
   public static final long NOTABLE_SKEW_MS = 2_000;
+
+  /**
+   * Skew from which a worker's records sit noticeably off a range of times asked of them (its
+   * tasks of the last hour): said where such a range is read. Less moves no record out of any
+   * range worth asking, so a fleet's ordinary drift says nothing.
+   */
+  public static final Duration RANGE_SKEW = Duration.ofMinutes(1);
 
   /** Whether the worker's clock is off by enough that its records' times mislead. */
   public boolean clockSkewed() {
