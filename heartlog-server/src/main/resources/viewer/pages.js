@@ -194,14 +194,17 @@ async function explorePage(view) {
     new FormData(event.target).forEach((value, key) => { if (String(value).trim()) next.append(key, String(value).trim()); });
     location.hash = '#/explore' + (next.toString() ? '?' + next.toString() : '');
   });
-  const records = await api('/api/logs?' + params.toString());
+  // A range of times reads records by their workers' own times: whose clocks put theirs off it.
+  const ranged = params.get('since') || params.get('until');
+  const [records, clocks] = await Promise.all([api('/api/logs?' + params.toString()), ranged ? api('/api/clocks') : []]);
   const results = view.querySelector('#results');
+  const clockNotice = skewedClocksNotice(clocks, params.get('worker'));
   if (!records.length) {
-    results.innerHTML = `<div class="notice" id="no-results">No records match. Records are kept 48 hours; widen the filters.</div>${tailControl()}<table id="explore-records" hidden><tbody></tbody></table>`;
+    results.innerHTML = `<div class="notice" id="no-results">No records match. Records are kept 48 hours; widen the filters.</div>${clockNotice}${tailControl()}<table id="explore-records" hidden><tbody></tbody></table>`;
   } else {
     const pageSize = Number(params.get('limit') || 100);
     const full = records.length >= pageSize;
-    results.innerHTML = `<div class="sub" id="result-count">${records.length} record${records.length === 1 ? '' : 's'}${full ? ', the newest; <a href="#" id="older">older…</a>' : ''}</div>
+    results.innerHTML = `${clockNotice}<div class="sub" id="result-count">${records.length} record${records.length === 1 ? '' : 's'}${full ? ', the newest; <a href="#" id="older">older…</a>' : ''}</div>
       ${tailControl()}${recordsTable(records, { id: 'explore-records' })}`;
     if (full) view.querySelector('#older').addEventListener('click', event => {
       event.preventDefault();

@@ -351,6 +351,13 @@ class ViewerBrowserTest {
     browser.get(base + "/#/tasks?worker=demo-gpu-1");
     chromium.waitFor(By.id("tasks"));
     assertThat(browser.findElements(By.id("skewed-clocks"))).as("another worker's tasks").isEmpty();
+    // Its records of the last 10 minutes, none at its own times.
+    browser.get(base + "/#/explore?worker=slow-clock&since=10m");
+    chromium.waitFor(By.id("no-results"));
+    assertThat(browser.findElement(By.id("skewed-clocks")).getText()).contains("slow-clock (3 h 0 min behind)");
+    browser.get(base + "/#/explore?worker=slow-clock");
+    chromium.waitFor(By.id("explore-records"));
+    assertThat(browser.findElements(By.id("skewed-clocks"))).as("no range asked").isEmpty();
   }
 
   @Test
