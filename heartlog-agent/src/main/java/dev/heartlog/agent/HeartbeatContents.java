@@ -12,6 +12,9 @@ import java.util.function.Supplier;
  */
 final class HeartbeatContents {
 
+  /** A GPU reading that took this long is taken again only after this many times as long. */
+  private static final long SLOW_READING_FACTOR = 60;
+
   private final AgentConfig config;
   private final String sessionId;
   private final LogBuffer buffer;
@@ -22,6 +25,8 @@ final class HeartbeatContents {
   private final Supplier<ComponentLevels> levels;
   private final Diagnostics diagnostics;
   private String lastGpuProblem;
+  private GpuReading lastReading;
+  private long nextReadingNanos;   // when the GPU is read again; until then heartbeats carry lastReading
 
   HeartbeatContents(AgentConfig config, String sessionId, LogBuffer buffer, Outbox outbox, Drops drops,
       DeliveryCounters counters, Supplier<String> currentTask, Supplier<ComponentLevels> levels, Diagnostics diagnostics) {
@@ -52,8 +57,23 @@ final class HeartbeatContents {
         batch == null ? "[]" : batch.logsJson());
   }
 
+  /**
+   * The GPU's memory, read at most once a heartbeat interval: the heartbeats of a burst, sent back
+   * to back, carry the interval's reading. nvidia-smi takes a tenth of a second on a healthy
+   * machine, and on one whose driver is wedged it hangs until its timeout (5 s): read for every
+   * heartbeat, it held up a burst's delivery 5 s a batch, and the buffer dropped what came
+   * meanwhile. A reading that took long is taken again only after 60 times as long (5 minutes
+   * after a timeout), so that the GPU costs the heartbeat thread at most about 2% of its time.
+   */
   private GpuReading readGpu() {
+    long start = System.nanoTime();
+    if (lastReading != null && start - nextReadingNanos < 0) {
+      return lastReading;
+    }
     GpuReading reading = config.gpuProbe().read();
+    long took = System.nanoTime() - start;
+    nextReadingNanos = start + Math.max(config.heartbeatInterval().toNanos(), took * SLOW_READING_FACTOR);
+    lastReading = reading;
     String problem = reading.problem();
     if (problem != null && !problem.equals(lastGpuProblem)) {
       // A reading can have figures and a problem too: a GPU left out as [N/A], indexes in doubt.
