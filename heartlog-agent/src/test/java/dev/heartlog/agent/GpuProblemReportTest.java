@@ -34,6 +34,19 @@ class GpuProblemReportTest {
     assertThat(store.acknowledged.get(0).metadata()).containsEntry("gpu_problem", "Failed to initialize NVML: Unknown Error");
   }
 
+  /** A GPU of 23,017 MiB used, each reading counted and taking {@code millis}. */
+  private static GpuProbe counted(AtomicInteger readings, long millis) {
+    return () -> {
+      readings.incrementAndGet();
+      try {
+        Thread.sleep(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return new GpuReading(81559, 23017, List.of(0), null);
+    };
+  }
+
   @Test
   void theGpuIsReadOnceAnIntervalThoughABurstSendsHeartbeatsBackToBack() {
     // nvidia-smi takes a tenth of a second on a healthy machine and hangs until its timeout (5 s)
@@ -43,10 +56,7 @@ class GpuProblemReportTest {
     AtomicInteger readings = new AtomicInteger();
     try (HeartlogAgent agent = AgentTestSupport.agent(store)
         .heartbeatInterval(Duration.ofMinutes(10))
-        .gpuProbe(() -> {
-          readings.incrementAndGet();
-          return new GpuReading(81559, 23017, List.of(0), null);
-        })
+        .gpuProbe(counted(readings, 0))
         .build()) {
       for (int i = 0; i < 2_000; i++) {
         agent.log(Level.INFO, "frame " + i);
@@ -67,15 +77,7 @@ class GpuProblemReportTest {
     AtomicInteger readings = new AtomicInteger();
     try (HeartlogAgent agent = AgentTestSupport.agent(store)
         .heartbeatInterval(Duration.ofMillis(50))
-        .gpuProbe(() -> {
-          readings.incrementAndGet();
-          try {
-            Thread.sleep(300);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          return new GpuReading(81559, 23017, List.of(0), null);
-        })
+        .gpuProbe(counted(readings, 300))
         .build()) {
       await().atMost(Duration.ofSeconds(10)).until(() -> store.acknowledged.size() >= 20);
     }

@@ -149,16 +149,22 @@ class CommandLineTest {
     assertThat(result.out()).contains("Worker demo-gpu-2  stopped").contains(failedTask + "  ").contains("FAILED");
   }
 
-  @Test
-  void aWorkerWhoseRowWasRemovedShowsItsRecordsWithItsHealthUnknown() {
+  /** A store of its own, migrated, that {@code sql} has filled; its URL. */
+  private static String storeFilledBy(String sql) {
     String own = TestDatabase.freshUrl();
     Store store = Store.open(own, null, null);
     store.migrate();
-    store.withConnection(c -> c.createStatement().execute("""
+    store.withConnection(c -> c.createStatement().execute(sql));
+    return own;
+  }
+
+  @Test
+  void aWorkerWhoseRowWasRemovedShowsItsRecordsWithItsHealthUnknown() {
+    String own = storeFilledBy("""
         SELECT func_worker_heartbeat_with_logs('scaled-away', NULL, NULL, jsonb_build_array(
             jsonb_build_object('timestamp', now(), 'level', 'ERROR', 'message', 'instance preempted')), NULL);
         DELETE FROM workers WHERE id = 'scaled-away';
-        """));
+        """);
 
     Cli.Result result = Cli.run("worker", "scaled-away", "--db-url", own);
 
@@ -171,18 +177,15 @@ class CommandLineTest {
 
   @Test
   void aWorkerWhoseClockRunsBehindIsNamedWithItsSkewAndItsErrorCountsInTheLastHour() {
-    String own = TestDatabase.freshUrl();
-    Store store = Store.open(own, null, null);
-    store.migrate();
     // Heartbeats as heartlog agents send them, one of a clock three hours behind the store's.
-    store.withConnection(c -> c.createStatement().execute("""
+    String own = storeFilledBy("""
         SELECT func_worker_heartbeat_with_logs(w.id, NULL, NULL, jsonb_build_array(
                    jsonb_build_object('timestamp', now() - w.behind, 'level', 'ERROR', 'message', 'CUDA out of memory')),
                    NULL, 'active', 's-' || w.id, 1, jsonb_build_object(
                    'sent_at_ms', floor(extract(epoch FROM now() - w.behind) * 1000),
                    'problem_counts', jsonb_build_array(jsonb_build_array(heartlog_period(now() - w.behind), 1, 0))))
         FROM (VALUES ('slow-clock', interval '3 hours'), ('on-time', interval '0')) AS w(id, behind);
-        """));
+        """);
 
     Cli.Result workers = Cli.run("workers", "--db-url", own);
     Cli.Result worker = Cli.run("worker", "slow-clock", "--db-url", own);
