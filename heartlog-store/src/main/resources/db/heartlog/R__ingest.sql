@@ -475,7 +475,9 @@ BEGIN
             GET DIAGNOSTICS logs_inserted = ROW_COUNT;
         EXCEPTION WHEN OTHERS THEN
             -- Read again as the record-by-record path reads each record, still in one
-            -- statement; only a batch that fails that too is stored record by record.
+            -- statement; only a batch that fails that too is stored record by record. Either
+            -- counts the problems it stored itself, in the records' times.
+            problems_sent := false;
             BEGIN
                 SELECT c.inserted, c.problems INTO logs_inserted, problems
                 FROM heartlog_insert_logs_cleaned(worker_id_param, logs_param, session_id_param) AS c;

@@ -128,4 +128,21 @@ class ClockSkewTest {
     assertThat(skewed.get("a-little-ahead")).isCloseTo(Duration.ofMinutes(10).toMillis(), within(SLACK_MS));
     assertThat(store.skewedClocks(Duration.ofHours(1))).containsOnlyKeys("far-behind");
   }
+
+  @Test
+  void aBatchTheStoreHadToCleanIsCountedInItsRecordsTimesNotMovedAsTheAgentsCountsAre() {
+    // A clock 3 hours ahead, and a record whose time cannot be read: the store reads the batch
+    // again, cleaning it, and counts its problems itself, a record stamped ahead counting now.
+    Store store = TestDatabase.freshStore();
+    Instant workerNow = Instant.now().plus(THREE_HOURS);
+    String logs = "[{\"timestamp\": \"" + workerNow + "\", \"level\": \"ERROR\", \"message\": \"CUDA out of memory\"},"
+        + " {\"timestamp\": \"not a time\", \"level\": \"INFO\", \"message\": \"frame 7\"}]";
+    String metadata = "{\"sent_at_ms\": " + workerNow.toEpochMilli() + ", \"problem_counts\": [["
+        + Math.floorDiv(workerNow.getEpochSecond(), 300) + ", 1, 0]]}";
+    String answer = store.withConnection(c -> TestDatabase.heartbeat(c, "fast-clock", logs, metadata));
+
+    assertThat(answer).contains("\"logs_inserted\": 2");
+
+    assertThat(health(store, "fast-clock").errorsLastHour()).isEqualTo(1);
+  }
 }
