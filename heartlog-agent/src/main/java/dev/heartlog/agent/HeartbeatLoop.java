@@ -34,6 +34,8 @@ final class HeartbeatLoop implements Runnable {
   private final Clock clock;
 
   // The heartbeat thread's own state.
+  /** Where a loop on a thread of its own makes its calls; null on a shared scheduler. */
+  private SendingThread sender;
   private int consecutiveFailures;
   private long nextBeatNanos = System.nanoTime();
   private long nextCutNanos = System.nanoTime();
@@ -53,6 +55,7 @@ final class HeartbeatLoop implements Runnable {
   /** Runs the loop on a thread of its own until it is closed and has sent its final heartbeats. */
   @Override
   public void run() {
+    sender = new SendingThread(Thread.currentThread().getName() + "-calls");
     try {
       while (!requests.isClosing()) {
         boolean delivered = activeRound();
@@ -60,6 +63,7 @@ final class HeartbeatLoop implements Runnable {
       }
       finish();
     } finally {
+      sender.close();
       outbox.close();
     }
   }
@@ -186,7 +190,11 @@ final class HeartbeatLoop implements Runnable {
     if (transport == null) {
       return DeliveryResult.failed("no destination configured");
     }
-    return transport.deliver(heartbeat);
+    if (sender == null) {
+      return transport.deliver(heartbeat);
+    }
+    // While the call waits on the store, records go on into the spool, so memory stays free.
+    return sender.deliver(transport, heartbeat, () -> outbox.cutDue(false));
   }
 
   private boolean handle(DeliveryResult result, Batch batch) {

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +41,45 @@ class AgentSpoolTest {
       store.down.set(false);
       assertThat(agent.flush(Duration.ofSeconds(20))).isTrue();
       assertThat(agent.stats().spooledBatches()).isZero();
+    }
+
+    assertThat(store.storedMessages()).hasSize(500).doesNotHaveDuplicates().startsWith("record 0").endsWith("record 499");
+  }
+
+  @Test
+  void whileACallWaitsOnTheStoreRecordsGoOnIntoTheSpoolAndMemoryStaysFree() throws Exception {
+    // A store that holds the first call carrying records, as a lock or a network dropping
+    // packets does: the loop that made the call used to cut nothing into the spool meanwhile.
+    RecordingTransport store = new RecordingTransport();
+    CountDownLatch callWaits = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Transport heldStore = heartbeat -> {
+      if (!heartbeat.records().isEmpty() && callWaits.getCount() > 0) {
+        callWaits.countDown();
+        try {
+          release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return store.deliver(heartbeat);
+    };
+    try (HeartlogAgent agent = agent(store).transport(heldStore).bufferSize(10).maxBuffered(50, Long.MAX_VALUE).build()) {
+      agent.log(Level.INFO, "record 0");
+      agent.flush(Duration.ofMillis(1));
+      assertThat(callWaits.await(10, TimeUnit.SECONDS)).isTrue();
+      for (int i = 1; i < 500; i++) {
+        agent.log(Level.INFO, "record " + i);
+        if (i % 10 == 9) {
+          await().atMost(Duration.ofSeconds(10)).until(() -> agent.stats().currentBufferSize() < 40);
+        }
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> agent.stats().currentBufferSize() == 0);
+      assertThat(agent.stats().totalDropped()).isZero();
+      assertThat(agent.stats().spooledBatches()).isGreaterThan(1);
+
+      release.countDown();
+      assertThat(agent.flush(Duration.ofSeconds(20))).isTrue();
     }
 
     assertThat(store.storedMessages()).hasSize(500).doesNotHaveDuplicates().startsWith("record 0").endsWith("record 499");
