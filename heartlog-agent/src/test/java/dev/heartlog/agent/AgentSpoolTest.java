@@ -23,19 +23,27 @@ class AgentSpoolTest {
         .maxRetryDelay(Duration.ofMillis(100));
   }
 
+  /**
+   * Logs "record from" to "record to - 1", waiting after every 10 for memory (50 records) to
+   * empty into the spool; then all of them are in the spool, and none was dropped.
+   */
+  private static void logIntoTheSpool(HeartlogAgent agent, int from, int to) {
+    for (int i = from; i < to; i++) {
+      agent.log(Level.INFO, "record " + i);
+      if (i % 10 == 9) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> agent.stats().currentBufferSize() < 40);
+      }
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> agent.stats().currentBufferSize() == 0);
+    assertThat(agent.stats().totalDropped()).isZero();
+  }
+
   @Test
   void duringAnOutageBatchesMoveToTheSpoolAndMemoryStaysFree() {
     RecordingTransport store = new RecordingTransport();
     store.down.set(true);
     try (HeartlogAgent agent = agent(store).bufferSize(10).maxBuffered(50, Long.MAX_VALUE).build()) {
-      for (int i = 0; i < 500; i++) {
-        agent.log(Level.INFO, "record " + i);
-        if (i % 10 == 9) {
-          await().atMost(Duration.ofSeconds(10)).until(() -> agent.stats().currentBufferSize() < 40);
-        }
-      }
-      await().atMost(Duration.ofSeconds(10)).until(() -> agent.stats().currentBufferSize() == 0);
-      assertThat(agent.stats().totalDropped()).isZero();
+      logIntoTheSpool(agent, 0, 500);
       assertThat(agent.stats().spooledBatches()).isPositive();
 
       store.down.set(false);
@@ -68,14 +76,7 @@ class AgentSpoolTest {
       agent.log(Level.INFO, "record 0");
       agent.flush(Duration.ofMillis(1));
       assertThat(callWaits.await(10, TimeUnit.SECONDS)).isTrue();
-      for (int i = 1; i < 500; i++) {
-        agent.log(Level.INFO, "record " + i);
-        if (i % 10 == 9) {
-          await().atMost(Duration.ofSeconds(10)).until(() -> agent.stats().currentBufferSize() < 40);
-        }
-      }
-      await().atMost(Duration.ofSeconds(10)).until(() -> agent.stats().currentBufferSize() == 0);
-      assertThat(agent.stats().totalDropped()).isZero();
+      logIntoTheSpool(agent, 1, 500);
       assertThat(agent.stats().spooledBatches()).isGreaterThan(1);
 
       release.countDown();
