@@ -71,13 +71,18 @@ function age(seconds) {
   return `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m ago`;
 }
 
+/** How far a clock is off, whichever way: 3 h 0 min. */
+function skewSpan(skewMs) {
+  return span(new Date(0).toISOString(), new Date(Math.abs(skewMs)).toISOString());
+}
+
 /**
  * A worker's clock against the store's (clock_skew_ms), where it is off by 2 s or more: its
  * records carry its own times, so a clock behind puts them back in time. Empty otherwise.
  */
 function clockSkew(skewMs, id) {
   if (skewMs === null || skewMs === undefined || Math.abs(skewMs) < 2000) return '';
-  const off = span(new Date(0).toISOString(), new Date(Math.abs(skewMs)).toISOString());
+  const off = skewSpan(skewMs);
   return `<span class="skew" ${id ? `id="${id}" ` : ''}title="The worker's clock is ${off} ${skewMs < 0 ? 'behind' : 'ahead of'} the store's. `
     + `Its records carry its own times, so they show ${off} ${skewMs < 0 ? 'earlier' : 'later'} than they came; the last hour's counts allow for it.">`
     + `clock ${off} ${skewMs < 0 ? 'behind' : 'ahead'}</span>`;
@@ -90,10 +95,7 @@ function clockSkew(skewMs, id) {
 function skewedClocksNotice(clocks, only) {
   const shown = only ? clocks.filter(c => c.worker_id === only) : clocks;
   if (!shown.length) return '';
-  const off = c => {
-    const text = span(new Date(0).toISOString(), new Date(Math.abs(c.clock_skew_ms)).toISOString());
-    return `${text} ${c.clock_skew_ms < 0 ? 'behind' : 'ahead'}`;
-  };
+  const off = c => `${skewSpan(c.clock_skew_ms)} ${c.clock_skew_ms < 0 ? 'behind' : 'ahead'}`;
   const link = c => `<a href="#/worker/${encodeURIComponent(c.worker_id)}">${esc(c.worker_id)}</a>`;
   const named = shown.slice(0, 3).map(c => `${link(c)} (${off(c)})`).join(', ')
     + (shown.length > 3 ? ` and ${(shown.length - 3).toLocaleString()} more` : '');
