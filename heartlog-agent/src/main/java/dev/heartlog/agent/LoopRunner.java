@@ -6,6 +6,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /** Where an agent's {@link HeartbeatLoop} runs: a thread of its own, or a shared scheduler. */
 interface LoopRunner {
@@ -53,6 +54,10 @@ interface LoopRunner {
   /**
    * Runs one round at a time and schedules the next when it is due. A wake request while a round
    * runs makes the next one follow at once; while it waits, moves it forward to now.
+   *
+   * <p>Each scheduled round carries the number of its scheduling, and runs only if no later one
+   * replaced it: {@code cancel(false)} also "succeeds" on a task the executor has just begun to
+   * run, and that round must then step aside rather than run beside its replacement.
    */
   final class Scheduled implements LoopRunner {
     private final HeartbeatLoop loop;
@@ -64,6 +69,8 @@ interface LoopRunner {
     private final Object lock = new Object();
     // Guarded by lock.
     private ScheduledFuture<?> next;
+    /** The number of the latest scheduling: a round of an earlier one was replaced. */
+    private long scheduling;
     private long nextDueNanos;
     private boolean running;
     private boolean wakeRequested;
@@ -73,6 +80,7 @@ interface LoopRunner {
       this.scheduler = scheduler;
       this.executor = scheduler.executor();
       loop.onWakeRequest(this::wake);
+      loop.onCallEnded(this::callEnded);
     }
 
     @Override
@@ -94,17 +102,41 @@ interface LoopRunner {
       }
     }
 
-    private void step() {
+    private void step(long ofScheduling) {
       long dueAt;
       synchronized (lock) {
+        if (ofScheduling != scheduling || running) {
+          return; // replaced after the executor took it: the replacement runs instead
+        }
         running = true;
         wakeRequested = false;
         dueAt = nextDueNanos;
       }
-      scheduler.roundStarted(dueAt);
+      run(() -> loop.step(dueAt));
+    }
+
+    /**
+     * Called on the sending thread whose call ended: takes the answer right there, unless a round
+     * runs or is about to, which then takes it. This spares a second hand-over per heartbeat.
+     */
+    private void callEnded() {
+      synchronized (lock) {
+        if (running || next == null || !next.cancel(false)) {
+          wakeRequested = true;
+          return;
+        }
+        scheduling++; // the cancelled round, should it have begun all the same, steps aside
+        running = true;
+        wakeRequested = false;
+      }
+      run(loop::takeEndedCall);
+    }
+
+    /** Runs a round this thread claimed ({@code running} set), then schedules the next. */
+    private void run(LongSupplier round) {
       long delay = -1;
       try {
-        delay = loop.step();  // never throws: a round catches its own failures
+        delay = round.getAsLong();  // never throws: a round catches its own failures
       } finally {
         // Should it throw all the same, the loop ends here as a thread of its own would.
         synchronized (lock) {
@@ -123,7 +155,8 @@ interface LoopRunner {
     private void schedule(long delayNanos) {
       try {
         nextDueNanos = System.nanoTime() + delayNanos;
-        next = executor.schedule(this::step, delayNanos, TimeUnit.NANOSECONDS);
+        long number = ++scheduling;
+        next = executor.schedule(() -> step(number), delayNanos, TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException schedulerClosed) {
         next = null;
         abandoned = true;
