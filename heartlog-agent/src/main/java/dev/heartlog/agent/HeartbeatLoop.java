@@ -1,8 +1,6 @@
 package dev.heartlog.agent;
 
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 /**
@@ -14,10 +12,10 @@ import java.util.function.Supplier;
  * delay, and keeps cutting batches into the spool meanwhile so memory stays free.
  *
  * <p>The batches are kept by its {@link Outbox}, and what a heartbeat says besides its batch is
- * made by its {@link HeartbeatContents}; the calls run on a {@link SendingThread}, and what the
- * loop does with their answers (settling, retrying) is decided by its {@link Answers}. What
- * other threads ask of it (a round, a flush, the close) comes through its {@link LoopRequests},
- * and what it has done is counted in its {@link DeliveryCounters}.
+ * made by its {@link HeartbeatContents}; what the loop does with each answer (settling,
+ * retrying) is decided by its {@link Answers}. What other threads ask of it (a round, a flush,
+ * the close) comes through its {@link LoopRequests}, and what it has done is counted in its
+ * {@link DeliveryCounters}.
  */
 final class HeartbeatLoop implements Runnable {
 
@@ -32,10 +30,8 @@ final class HeartbeatLoop implements Runnable {
   private final Diagnostics diagnostics;
 
   // The heartbeat thread's own state.
-  /** Where the loop makes its calls: the shared scheduler's sending threads, or, once run, its own. */
+  /** Where a loop on a thread of its own makes its calls; null on a shared scheduler. */
   private SendingThread sender;
-  /** A shared scheduler's call while it is in flight; null otherwise. */
-  private CallInFlight callInFlight;
   private long nextCutNanos = System.nanoTime();
   private long lastStatsPrintedAt = System.nanoTime();
 
@@ -48,13 +44,12 @@ final class HeartbeatLoop implements Runnable {
     this.answers = new Answers(config, buffer, outbox, drops, counters, diagnostics);
     this.contents = new HeartbeatContents(config, sessionId, buffer, outbox, drops, counters, currentTask, levels, diagnostics);
     this.diagnostics = diagnostics;
-    this.sender = config.scheduler() == null ? null : config.scheduler().sendingThreads();
   }
 
   /** Runs the loop on a thread of its own until it is closed and has sent its final heartbeats. */
   @Override
   public void run() {
-    sender = SendingThread.own(Thread.currentThread().getName() + "-calls");
+    sender = new SendingThread(Thread.currentThread().getName() + "-calls");
     try {
       while (!requests.isClosing()) {
         boolean delivered = activeRound();
@@ -69,25 +64,12 @@ final class HeartbeatLoop implements Runnable {
 
   /**
    * Runs one round on a shared thread ({@link HeartbeatScheduler}) and says when the next is due,
-   * instead of waiting for it. The round does not wait for its heartbeat call either: the call
-   * runs on the scheduler's sending threads while this thread serves other agents, and the rounds
-   * that run meanwhile (at the buffer's threshold, at each cut) go on cutting records into the
-   * spool. The call's answer is taken on its sending thread as it ends ({@link #takeEndedCall}),
-   * or by the next round if one runs then.
+   * instead of waiting for it.
    *
-   * @param dueAtNanos when this round was due ({@link System#nanoTime}), for the scheduler's
-   *     heartbeat latency
    * @return nanoseconds until the next round (0 while a backlog drains or a round was asked
    *     for), or -1 once the loop was closed and has sent its final heartbeats
    */
-  long step(long dueAtNanos) {
-    if (callInFlight != null) {
-      if (!callInFlight.answer().isDone()) {
-        cutWhileTheCallWaits();
-        return Math.max(0, nextCutNanos - System.nanoTime()); // the call's end wakes the loop sooner
-      }
-      return nextStepAfter(takeAnswer());
-    }
+  long step() {
     if (requests.isClosing()) {
       try {
         finish();
@@ -96,34 +78,15 @@ final class HeartbeatLoop implements Runnable {
       }
       return -1;
     }
-    boolean delivered = startRound(dueAtNanos);
-    printStatsWhenDue();
-    if (callInFlight != null) {
-      return Math.max(0, nextCutNanos - System.nanoTime());
-    }
-    return nextStepAfter(delivered);
-  }
-
-  /**
-   * The round a call's end runs on its sending thread: takes the call's answer and nothing more,
-   * so that a sending thread never waits on another call (the final heartbeats, made by {@link
-   * #step} on a round thread).
-   *
-   * @return nanoseconds until the next round, as {@link #step} says; 0 when there was no ended
-   *     call to take, so that a round thread runs the next round at once
-   */
-  long takeEndedCall() {
-    if (callInFlight == null || !callInFlight.answer().isDone()) {
+    boolean delivered = activeRound();
+    if (hasBacklog(delivered)) {
       return 0;
     }
-    return nextStepAfter(takeAnswer());
-  }
-
-  private long nextStepAfter(boolean delivered) {
-    if (hasBacklog(delivered) || requests.takeBeatRequest()) {
+    long deadline = Math.min(answers.nextBeatNanos(), nextCutNanos);
+    if (requests.takeBeatRequest()) {
       return 0;
     }
-    return Math.max(0, Math.min(answers.nextBeatNanos(), nextCutNanos) - System.nanoTime());
+    return Math.max(0, deadline - System.nanoTime());
   }
 
   /**
@@ -132,14 +95,6 @@ final class HeartbeatLoop implements Runnable {
    */
   void onWakeRequest(Runnable waker) {
     requests.onWakeRequest(waker);
-  }
-
-  /**
-   * Called on the sending thread once a call started by {@link #step} has ended, so that a loop
-   * run by a {@link HeartbeatScheduler} takes the answer in its next round.
-   */
-  void onCallEnded(Runnable hook) {
-    requests.onCallEnded(hook);
   }
 
   /** Asks for a round now (the buffer reached its flush threshold, or a flush was asked). */
@@ -199,101 +154,40 @@ final class HeartbeatLoop implements Runnable {
    */
   private boolean round(WorkerStatus status, boolean closingRound) {
     try {
-      return cut(closingRound) && beat(status);
+      long now = System.nanoTime();
+      boolean tick = closingRound || requests.takeFlushRequest() || now - nextCutNanos >= 0;
+      if (tick) {
+        nextCutNanos = now + config.heartbeatInterval().toNanos();
+      }
+      outbox.cutDue(tick);
+      boolean beatDue =
+          closingRound || now - answers.nextBeatNanos() >= 0 || (answers.healthy() && outbox.oldest() != null);
+      return beatDue && beat(status);
     } catch (RuntimeException e) {
       answers.failed("heartbeat failed unexpectedly: " + e);
       return false;
     } finally {
       requests.signalProgress();
     }
-  }
-
-  /**
-   * Cuts the records that are due into batches: all of them at each interval or when a flush
-   * was asked, else whole batches.
-   *
-   * @return whether a heartbeat is due
-   */
-  private boolean cut(boolean closingRound) {
-    long now = System.nanoTime();
-    boolean tick = closingRound || requests.takeFlushRequest() || now - nextCutNanos >= 0;
-    if (tick) {
-      nextCutNanos = now + config.heartbeatInterval().toNanos();
-    }
-    outbox.cutDue(tick);
-    return closingRound || now - answers.nextBeatNanos() >= 0 || (answers.healthy() && outbox.oldest() != null);
   }
 
   /** One heartbeat call carrying the oldest unacknowledged batch, if any. */
   private boolean beat(WorkerStatus status) {
     Batch batch = outbox.oldest();
-    Heartbeat heartbeat = contents.of(status, batch);
+    DeliveryResult result = deliver(contents.of(status, batch));
+    return answers.handle(result, batch);
+  }
+
+  private DeliveryResult deliver(Heartbeat heartbeat) {
     Transport transport = config.transport();
     if (transport == null) {
-      return answers.handle(DeliveryResult.failed("no destination configured"), batch);
+      return DeliveryResult.failed("no destination configured");
+    }
+    if (sender == null) {
+      return transport.deliver(heartbeat);
     }
     // While the call waits on the store, records go on into the spool, so memory stays free.
-    return answers.handle(sender.deliver(transport, heartbeat, () -> outbox.cutDue(false)), batch);
-  }
-
-  /**
-   * A shared scheduler's round: like {@link #round}, but it starts its heartbeat call and returns.
-   *
-   * @return whether a heartbeat was made and acknowledged in this round (never, when a call started)
-   */
-  private boolean startRound(long dueAtNanos) {
-    try {
-      if (!cut(false)) {
-        return false;
-      }
-      Batch batch = outbox.oldest();
-      Heartbeat heartbeat = contents.of(WorkerStatus.ACTIVE, batch);
-      Transport transport = config.transport();
-      if (transport == null) {
-        return answers.handle(DeliveryResult.failed("no destination configured"), batch);
-      }
-      HeartbeatScheduler scheduler = config.scheduler();
-      callInFlight = new CallInFlight(batch, sender.start(transport, heartbeat, () -> {
-        scheduler.answered(dueAtNanos);
-        requests.callEnded();
-      }));
-      return false;
-    } catch (RuntimeException e) {
-      answers.failed("heartbeat failed unexpectedly: " + e);
-      return false;
-    } finally {
-      requests.signalProgress();
-    }
-  }
-
-  /** A shared scheduler's round while its call waits: records go on into the spool. */
-  private void cutWhileTheCallWaits() {
-    try {
-      cut(false);
-    } catch (RuntimeException e) {
-      diagnostics.problem("cut", "cutting records of worker " + config.workerId() + " failed: " + e);
-    }
-  }
-
-  /** The answer of the call that ended, handled as a round handles its call's answer. */
-  private boolean takeAnswer() {
-    CallInFlight call = callInFlight;
-    callInFlight = null;
-    try {
-      return answers.handle(call.answer().get(), call.batch());
-    } catch (ExecutionException e) {
-      answers.failed("heartbeat failed unexpectedly: " + e.getCause());
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      answers.failed("heartbeat interrupted");
-      return false;
-    } catch (RuntimeException e) {
-      answers.failed("heartbeat failed unexpectedly: " + e);
-      return false;
-    } finally {
-      requests.signalProgress();
-    }
+    return sender.deliver(transport, heartbeat, () -> outbox.cutDue(false));
   }
 
   private void printStatsWhenDue() {
@@ -323,7 +217,4 @@ final class HeartbeatLoop implements Runnable {
   private boolean hasBacklog(boolean delivered) {
     return delivered && (outbox.oldest() != null || buffer.isDue());
   }
-
-  /** A heartbeat call on its way, and the batch it carries (null for a heartbeat alone). */
-  private record CallInFlight(Batch batch, Future<DeliveryResult> answer) {}
 }

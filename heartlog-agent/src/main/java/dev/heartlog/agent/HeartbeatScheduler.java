@@ -2,10 +2,8 @@ package dev.heartlog.agent;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
@@ -25,79 +23,53 @@ import java.util.function.LongConsumer;
  * }</pre>
  *
  * <p>An agent on a shared scheduler behaves as one with its own thread: the same rounds, the same
- * retries, the same final heartbeat. A round does not wait for its heartbeat call: the call runs
- * on one of the scheduler's sending threads, as many as it has round threads, while the round
- * threads go on with the other agents' rounds and with this agent's, cutting its records into
- * its spool. A call that waits on the store (a lock, a network that drops packets) therefore
- * neither holds up the other agents' rounds nor makes a burst overflow memory meanwhile. Give the
- * scheduler about as many threads as calls should be in flight at once (and a transport that
- * does not hold one connection per agent, such as a JDBC transport over a pool).
+ * retries, the same final heartbeat. A round occupies a thread while its heartbeat call is in
+ * flight, so give the scheduler about as many threads as calls should be in flight at once (and
+ * a transport that does not hold one connection per agent, such as a JDBC transport over a pool).
  */
 public final class HeartbeatScheduler implements AutoCloseable {
 
   private static final AtomicInteger POOLS = new AtomicInteger();
 
-  /** How long an idle sending thread is kept. */
-  private static final Duration SENDING_THREAD_KEEP_ALIVE = Duration.ofSeconds(60);
-
   private final ScheduledThreadPoolExecutor executor;
-  /**
-   * Where the rounds' calls run. A round waits for its call, so no more calls are in flight than
-   * there are heartbeat threads, and as many sending threads never leave one queued.
-   */
-  private final ThreadPoolExecutor sending;
-  private final LongConsumer heartbeatLatency;
+  private final LongConsumer lateness;
 
-  private HeartbeatScheduler(int threads, LongConsumer heartbeatLatency) {
-    this.heartbeatLatency = heartbeatLatency;
-    String prefix = "heartlog-heartbeats-" + POOLS.incrementAndGet();
-    this.executor = new ScheduledThreadPoolExecutor(threads, daemons(prefix + "-"));
-    executor.setRemoveOnCancelPolicy(true);
-    this.sending = new ThreadPoolExecutor(threads, threads, SENDING_THREAD_KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS,
-        new LinkedBlockingQueue<>(), daemons(prefix + "-calls-"));
-    sending.allowCoreThreadTimeOut(true);
-  }
-
-  private static ThreadFactory daemons(String namePrefix) {
+  private HeartbeatScheduler(int threads, LongConsumer lateness) {
+    this.lateness = lateness;
+    int pool = POOLS.incrementAndGet();
     AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new HeartbeatThread(runnable, namePrefix + count.incrementAndGet());
+    ThreadFactory factory = runnable -> {
+      Thread thread = new HeartbeatThread(runnable, "heartlog-heartbeats-" + pool + "-" + count.incrementAndGet());
       thread.setDaemon(true);
       return thread;
     };
+    this.executor = new ScheduledThreadPoolExecutor(threads, factory);
+    executor.setRemoveOnCancelPolicy(true);
   }
 
-  /** A scheduler with this many heartbeat threads, and as many sending threads. */
+  /** A scheduler with this many heartbeat threads. */
   public static HeartbeatScheduler create(int threads) {
-    return create(threads, latency -> {});
+    return create(threads, late -> {});
   }
 
   /**
-   * A scheduler that tells {@code heartbeatLatency}, for each heartbeat call its rounds start, how
-   * many nanoseconds passed from the time the round was due until the store answered: about the
-   * call's own time while the threads keep up, growing when rounds start late or calls queue for
-   * a sending thread. It runs on the sending thread, for monitoring and benchmarks, and must
-   * return quickly.
+   * A scheduler that tells {@code lateness}, on the heartbeat thread, how many nanoseconds each
+   * round started after it was due: near zero while the threads keep up, growing when they do
+   * not. For monitoring and benchmarks; it must return quickly.
    */
-  public static HeartbeatScheduler create(int threads, LongConsumer heartbeatLatency) {
+  public static HeartbeatScheduler create(int threads, LongConsumer lateness) {
     if (threads <= 0) {
       throw new IllegalArgumentException("a heartbeat scheduler needs at least one thread");
     }
-    return new HeartbeatScheduler(
-        threads, Objects.requireNonNull(heartbeatLatency, "heartbeatLatency must not be null"));
+    return new HeartbeatScheduler(threads, Objects.requireNonNull(lateness, "lateness must not be null"));
   }
 
   ScheduledThreadPoolExecutor executor() {
     return executor;
   }
 
-  SendingThread sendingThreads() {
-    return SendingThread.sharing(sending);
-  }
-
-  /** A call started by a round due at {@code dueAtNanos} ({@link System#nanoTime}) was answered now. */
-  void answered(long dueAtNanos) {
-    heartbeatLatency.accept(Math.max(0, System.nanoTime() - dueAtNanos));
+  void roundStarted(long dueAtNanos) {
+    lateness.accept(Math.max(0, System.nanoTime() - dueAtNanos));
   }
 
   /** Rounds scheduled and not yet run: about one per agent when all is well. */
@@ -112,14 +84,11 @@ public final class HeartbeatScheduler implements AutoCloseable {
   @Override
   public void close() {
     executor.shutdownNow();
-    sending.shutdownNow();
   }
 
   /** Waits for the threads to end after {@link #close()}. */
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    return executor.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS)
-        && sending.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    return executor.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** The thread type of every heartbeat thread: records logged on one are not captured. */

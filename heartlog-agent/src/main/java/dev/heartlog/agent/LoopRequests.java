@@ -22,7 +22,6 @@ final class LoopRequests {
   private boolean closing;
   private WorkerStatus finalStatus = WorkerStatus.STOPPED;
   private volatile Runnable waker = () -> {};
-  private volatile Runnable callEndedHook = () -> {};
 
   /** Called after every request for a round. */
   void onWakeRequest(Runnable waker) {
@@ -81,16 +80,6 @@ final class LoopRequests {
   }
 
   // The loop's side.
-
-  /** Called when a heartbeat call the loop started (on a shared scheduler) has ended. */
-  void onCallEnded(Runnable hook) {
-    this.callEndedHook = hook;
-  }
-
-  /** Tells a loop run by a {@link HeartbeatScheduler} that a heartbeat call it started has ended. */
-  void callEnded() {
-    callEndedHook.run();
-  }
 
   /** Whether a flush was asked since the last call: everything buffered is cut at once. */
   boolean takeFlushRequest() {

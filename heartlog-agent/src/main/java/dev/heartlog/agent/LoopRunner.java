@@ -6,7 +6,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 
 /** Where an agent's {@link HeartbeatLoop} runs: a thread of its own, or a shared scheduler. */
 interface LoopRunner {
@@ -57,7 +56,8 @@ interface LoopRunner {
    *
    * <p>Each scheduled round carries the number of its scheduling, and runs only if no later one
    * replaced it: {@code cancel(false)} also "succeeds" on a task the executor has just begun to
-   * run, and that round must then step aside rather than run beside its replacement.
+   * run (a round that became due between the wake's look at its delay and the cancel), and that
+   * round must then step aside rather than run beside its replacement.
    */
   final class Scheduled implements LoopRunner {
     private final HeartbeatLoop loop;
@@ -80,7 +80,6 @@ interface LoopRunner {
       this.scheduler = scheduler;
       this.executor = scheduler.executor();
       loop.onWakeRequest(this::wake);
-      loop.onCallEnded(this::callEnded);
     }
 
     @Override
@@ -112,31 +111,10 @@ interface LoopRunner {
         wakeRequested = false;
         dueAt = nextDueNanos;
       }
-      run(() -> loop.step(dueAt));
-    }
-
-    /**
-     * Called on the sending thread whose call ended: takes the answer right there, unless a round
-     * runs or is about to, which then takes it. This spares a second hand-over per heartbeat.
-     */
-    private void callEnded() {
-      synchronized (lock) {
-        if (running || next == null || !next.cancel(false)) {
-          wakeRequested = true;
-          return;
-        }
-        scheduling++; // the cancelled round, should it have begun all the same, steps aside
-        running = true;
-        wakeRequested = false;
-      }
-      run(loop::takeEndedCall);
-    }
-
-    /** Runs a round this thread claimed ({@code running} set), then schedules the next. */
-    private void run(LongSupplier round) {
+      scheduler.roundStarted(dueAt);
       long delay = -1;
       try {
-        delay = round.getAsLong();  // never throws: a round catches its own failures
+        delay = loop.step();  // never throws: a round catches its own failures
       } finally {
         // Should it throw all the same, the loop ends here as a thread of its own would.
         synchronized (lock) {

@@ -10,8 +10,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 @Timeout(60)
 class AgentSpoolTest {
@@ -56,12 +54,10 @@ class AgentSpoolTest {
     assertThat(store.storedMessages()).hasSize(500).doesNotHaveDuplicates().startsWith("record 0").endsWith("record 499");
   }
 
-  @ParameterizedTest(name = "on a shared scheduler: {0}")
-  @ValueSource(booleans = {false, true})
-  void whileACallWaitsOnTheStoreRecordsGoOnIntoTheSpoolAndMemoryStaysFree(boolean sharedScheduler) throws Exception {
+  @Test
+  void whileACallWaitsOnTheStoreRecordsGoOnIntoTheSpoolAndMemoryStaysFree() throws Exception {
     // A store that holds the first call carrying records, as a lock or a network dropping
-    // packets does: the loop that made the call used to cut nothing into the spool meanwhile,
-    // whether on its own thread or on a scheduler's.
+    // packets does: the loop that made the call used to cut nothing into the spool meanwhile.
     RecordingTransport store = new RecordingTransport();
     CountDownLatch callWaits = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
@@ -76,9 +72,7 @@ class AgentSpoolTest {
       }
       return store.deliver(heartbeat);
     };
-    HeartlogAgentBuilder builder = agent(store).transport(heldStore).bufferSize(10).maxBuffered(50, Long.MAX_VALUE);
-    try (HeartbeatScheduler scheduler = HeartbeatScheduler.create(1);
-        HeartlogAgent agent = (sharedScheduler ? builder.scheduler(scheduler) : builder).build()) {
+    try (HeartlogAgent agent = agent(store).transport(heldStore).bufferSize(10).maxBuffered(50, Long.MAX_VALUE).build()) {
       agent.log(Level.INFO, "record 0");
       agent.flush(Duration.ofMillis(1));
       assertThat(callWaits.await(10, TimeUnit.SECONDS)).isTrue();

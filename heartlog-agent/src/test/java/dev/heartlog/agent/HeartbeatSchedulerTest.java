@@ -10,9 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 class HeartbeatSchedulerTest {
 
   @Test
-  void manyAgentsShareTwoRoundThreadsAndTwoSendingThreadsAndEachDeliversEveryRecordInOrder() {
+  void manyAgentsShareTwoThreadsAndEachDeliversEveryRecordInOrder() {
     int agents = 200;
     Set<String> heartbeatThreads = ConcurrentHashMap.newKeySet();
     List<RecordingTransport> stores = new ArrayList<>();
@@ -32,7 +29,7 @@ class HeartbeatSchedulerTest {
         stores.add(store);
         started.add(agent(store).workerId("worker-" + i).bufferSize(10).scheduler(scheduler).build());
       }
-      assertThat(Thread.activeCount() - threadsBefore).isLessThanOrEqualTo(4);
+      assertThat(Thread.activeCount() - threadsBefore).isLessThanOrEqualTo(2);
 
       for (int round = 0; round < 25; round++) {
         for (HeartlogAgent agent : started) {
@@ -49,7 +46,7 @@ class HeartbeatSchedulerTest {
     }
 
     stores.forEach(store -> heartbeatThreads.addAll(store.callingThreads));
-    assertThat(heartbeatThreads).hasSizeLessThanOrEqualTo(2).allMatch(name -> name.matches("heartlog-heartbeats-\\d+-calls-\\d"));
+    assertThat(heartbeatThreads).hasSizeLessThanOrEqualTo(2).allMatch(name -> name.startsWith("heartlog-heartbeats-"));
     for (int i = 0; i < agents; i++) {
       List<String> expected = new ArrayList<>();
       for (int round = 0; round < 25; round++) {
@@ -97,46 +94,6 @@ class HeartbeatSchedulerTest {
   }
 
   @Test
-  void aCallsAnswerIsTakenWhileEveryRoundThreadIsBusy() throws Exception {
-    RecordingTransport store = new RecordingTransport();
-    CountDownLatch callStarted = new CountDownLatch(1);
-    CountDownLatch releaseCall = new CountDownLatch(1);
-    Transport heldStore = heartbeat -> {
-      if (!heartbeat.records().isEmpty()) {
-        callStarted.countDown();
-        awaitQuietly(releaseCall);
-      }
-      return store.deliver(heartbeat);
-    };
-    try (HeartbeatScheduler scheduler = HeartbeatScheduler.create(1);
-        HeartlogAgent agent = agent(store).transport(heldStore).bufferSize(1).scheduler(scheduler).build()) {
-      agent.log(Level.INFO, "one");
-      assertThat(callStarted.await(10, TimeUnit.SECONDS)).isTrue();
-      CountDownLatch roundThreadBusy = new CountDownLatch(1);
-      CountDownLatch freeRoundThread = new CountDownLatch(1);
-      scheduler.executor().submit(() -> {
-        roundThreadBusy.countDown();
-        awaitQuietly(freeRoundThread);
-      });
-      assertThat(roundThreadBusy.await(10, TimeUnit.SECONDS)).isTrue();
-
-      releaseCall.countDown();
-      // The sending thread takes the answer: the batch is settled with the only round thread busy.
-      await().atMost(Duration.ofSeconds(10)).until(() -> agent.stats().totalSent() == 1);
-      freeRoundThread.countDown();
-    }
-    assertThat(store.storedMessages()).containsExactly("one");
-  }
-
-  private static void awaitQuietly(CountDownLatch latch) {
-    try {
-      latch.await(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  @Test
   void recordsLoggedOnAHeartbeatThreadAreLeftOut() throws Exception {
     RecordingTransport store = new RecordingTransport();
     try (HeartbeatScheduler scheduler = HeartbeatScheduler.create(1);
@@ -149,24 +106,14 @@ class HeartbeatSchedulerTest {
   }
 
   @Test
-  void itReportsEachHeartbeatsLatencyFromItsRoundsDueTimeToTheAnswer() {
-    List<Long> latencies = new CopyOnWriteArrayList<>();
+  void itReportsHowLateEachRoundStarted() {
+    java.util.List<Long> lateness = new java.util.concurrent.CopyOnWriteArrayList<>();
     RecordingTransport store = new RecordingTransport();
-    Transport slowStore = heartbeat -> {
-      try {
-        Thread.sleep(30);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return store.deliver(heartbeat);
-    };
-    try (HeartbeatScheduler scheduler = HeartbeatScheduler.create(1, latencies::add);
-        HeartlogAgent agent =
-            agent(store).transport(slowStore).heartbeatInterval(Duration.ofMillis(50)).scheduler(scheduler).build()) {
-      await().atMost(Duration.ofSeconds(10)).until(() -> latencies.size() >= 5);
+    try (HeartbeatScheduler scheduler = HeartbeatScheduler.create(1, lateness::add);
+        HeartlogAgent agent = agent(store).heartbeatInterval(Duration.ofMillis(50)).scheduler(scheduler).build()) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> store.received.size() >= 5);
     }
-    // The answer, not the round's start: each includes the store's 30 ms.
-    assertThat(latencies).allMatch(nanos -> nanos >= 30_000_000L && nanos < 5_000_000_000L);
+    assertThat(lateness).hasSizeGreaterThanOrEqualTo(5).allMatch(nanos -> nanos >= 0 && nanos < 5_000_000_000L);
   }
 
   @Test
