@@ -40,6 +40,7 @@ final class OpenTraceback {
   private boolean afterException;        // Python: the exception line came; a chained traceback may follow
   private boolean inMessage;             // the lines since the exception line are its message's
   private boolean quoted;                // Python: inside billiard's quoted copy of the traceback
+  private boolean backtraceSeen;         // Rust: "stack backtrace:" came
   private boolean billiardCopy;          // Python: billiard's copy came
 
   /**
@@ -87,6 +88,14 @@ final class OpenTraceback {
       add(text);
     }
     return part;
+  }
+
+  /**
+   * Whether its lines may come far apart: a Rust backtrace is symbolized as it is printed, and on
+   * a loaded machine its last line came 300 ms after the one before it.
+   */
+  boolean printsSlowly() {
+    return backtraceSeen;
   }
 
   /** Records it: into its owner's record, or as a record of its own. */
@@ -179,6 +188,7 @@ final class OpenTraceback {
     }
     if (TracebackLines.isRustBacktraceLine(text)) {
       inMessage = false;
+      backtraceSeen |= text.equals("stack backtrace:");
       return true;
     }
     return inMessage && sameBurst && TracebackLines.mayContinueMessage(text);   // a message of several lines

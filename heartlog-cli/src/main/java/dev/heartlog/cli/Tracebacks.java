@@ -56,6 +56,12 @@ final class Tracebacks {
   /** How soon after the line before it a line of an exception's message comes: one burst of output. */
   static final long MESSAGE_BURST_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
+  /**
+   * How many quiet periods a traceback whose lines may come far apart ({@link
+   * OpenTraceback#printsSlowly}) waits for its next line: 1 s with {@code heartlog run}'s 200 ms.
+   */
+  static final int SLOW_TRACEBACK_QUIET = 5;
+
   /** A line as it arrived: its record, the moment, and the task it was filed under then. */
   record Line(Instant at, Level level, String message, String task, Map<String, Object> metadata, long arrivedNanos) {}
 
@@ -231,10 +237,11 @@ final class Tracebacks {
     }
   }
 
-  /** Records what has waited for a quiet period. */
+  /** Records what has waited for a quiet period ({@link #SLOW_TRACEBACK_QUIET} times as long for a slow traceback). */
   void tick(long nowNanos) {
     synchronized (lock) {
-      if (nowNanos - lastNanos < quietNanos) {
+      long quiet = traceback != null && traceback.printsSlowly() ? quietNanos * SLOW_TRACEBACK_QUIET : quietNanos;
+      if (nowNanos - lastNanos < quiet) {
         return;
       }
       end();

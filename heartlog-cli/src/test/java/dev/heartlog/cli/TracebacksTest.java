@@ -406,6 +406,24 @@ class TracebacksTest {
             + "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace");
   }
   @Test
+  void aRustBacktraceWhoseLastLineComesLateIsStillOneRecord() {
+    print(Level.WARNING, "thread 'main' (7105) panicked at src/queue.rs:1:34:");
+    print(Level.WARNING, "index out of bounds: the len is 3 but the index is 5");
+    print(Level.WARNING, "stack backtrace:");
+    print(Level.WARNING, "   0: claim::claim");
+    tracebacks.tick(nanos + QUIET);   // quiet as long as a held line waits, while it symbolizes
+    assertThat(recorded).isEmpty();
+
+    pause(QUIET + QUIET / 2);
+    print(Level.WARNING, "note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.");
+    tracebacks.tick(nanos + QUIET * Tracebacks.SLOW_TRACEBACK_QUIET);
+
+    assertThat(recorded).singleElement().asString()
+        .startsWith("ERROR thread 'main' (7105) panicked at src/queue.rs:1:34: index out of bounds")
+        .endsWith("   0: claim::claim\nnote: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.");
+  }
+
+  @Test
   void aLineThatWouldMakeATracebackTooLongIsALineOfItsOwnAndNotPartOfIt() {
     List<String> records = new ArrayList<>();
     Tracebacks small = new Tracebacks((at, level, message, task, meta) ->
