@@ -1,6 +1,7 @@
 package dev.heartlog.agent;
 
 import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -16,6 +17,13 @@ import java.util.function.Supplier;
  * retrying) is decided by its {@link Answers}. What other threads ask of it (a round, a flush,
  * the close) comes through its {@link LoopRequests}, and what it has done is counted in its
  * {@link DeliveryCounters}.
+ *
+ * <p>On a shared {@link HeartbeatScheduler} a round makes its call only when the scheduler has a
+ * call free ({@link CallSlots}); otherwise its heartbeat waits in line. While it waits, in line or
+ * in its call, records are cut into the spool as they become due ({@link #cutWhileCalling()} runs
+ * on another of the scheduler's threads; the round lock keeps it apart from the rest of the
+ * round). Without a spool a round takes its call before it cuts, and waits in line with its
+ * records in memory: a cut would free nothing, and the batch then sent carries all that waited.
  */
 final class HeartbeatLoop implements Runnable {
 
@@ -32,6 +40,13 @@ final class HeartbeatLoop implements Runnable {
   // The heartbeat thread's own state.
   /** Where a loop on a thread of its own makes its calls; null on a shared scheduler. */
   private SendingThread sender;
+  /** The shared scheduler's calls, and this loop's place in their line; null on a thread of its own. */
+  private CallSlots calls;
+  private CallSlots.Ticket ticket;
+  /** Held by a round on a shared scheduler, except while its call waits on the store. */
+  private final ReentrantLock roundLock = new ReentrantLock();
+  private volatile boolean calling;
+  private volatile boolean waitingForCall;
   private long nextCutNanos = System.nanoTime();
   private long lastStatsPrintedAt = System.nanoTime();
 
@@ -70,23 +85,80 @@ final class HeartbeatLoop implements Runnable {
    *     for), or -1 once the loop was closed and has sent its final heartbeats
    */
   long step() {
-    if (requests.isClosing()) {
-      try {
-        finish();
-      } finally {
-        outbox.close();
+    roundLock.lock();
+    try {
+      if (requests.isClosing()) {
+        try {
+          if (calls != null) {
+            calls.leave(ticket);
+          }
+          finish();
+        } finally {
+          outbox.close();
+        }
+        return -1;
       }
-      return -1;
+      boolean delivered = activeRound();
+      if (hasBacklog(delivered)) {
+        return 0;
+      }
+      if (requests.takeBeatRequest()) {
+        return 0;
+      }
+      long now = System.nanoTime();
+      if (waitingForCall) {
+        // Woken when its call is free. Meanwhile only a spool's cut at the interval is due: without
+        // a spool the round that has the call cuts, and a tick already due waits for it.
+        long untilCut = nextCutNanos - now;
+        return untilCut > 0 ? untilCut : config.heartbeatInterval().toNanos();
+      }
+      return Math.max(0, Math.min(answers.nextBeatNanos(), nextCutNanos) - now);
+    } finally {
+      roundLock.unlock();
     }
-    boolean delivered = activeRound();
-    if (hasBacklog(delivered)) {
-      return 0;
+  }
+
+  /**
+   * Makes this loop's calls take turns with the other loops of a shared scheduler: {@code wake}
+   * runs a round soon, and is called when a call was kept for this loop.
+   */
+  void shareCalls(CallSlots calls, Runnable wake) {
+    this.calls = calls;
+    this.ticket = new CallSlots.Ticket(wake);
+  }
+
+  /** Whether the last round's heartbeat is waiting in line for a call. */
+  boolean waitsForCall() {
+    return waitingForCall;
+  }
+
+  /** Whether records are cut while the heartbeat waits for its call or its answer: into a spool. */
+  boolean cutsWhileWaiting() {
+    return outbox.durable();
+  }
+
+  /** Whether a round is waiting for its heartbeat call to be answered. */
+  boolean isCalling() {
+    return calling;
+  }
+
+  /**
+   * Cuts the records that are due into the queue while this loop's call waits on the store; does
+   * nothing when a round holds the loop. For another thread of a shared scheduler.
+   */
+  void cutWhileCalling() {
+    if (!cutsWhileWaiting() || !roundLock.tryLock()) {
+      return;
     }
-    long deadline = Math.min(answers.nextBeatNanos(), nextCutNanos);
-    if (requests.takeBeatRequest()) {
-      return 0;
+    try {
+      if (calling) {
+        outbox.cutDue(false);
+      }
+    } catch (RuntimeException e) {
+      diagnostics.info("cutting records while a heartbeat call waits failed: " + e);
+    } finally {
+      roundLock.unlock();
     }
-    return Math.max(0, deadline - System.nanoTime());
   }
 
   /**
@@ -153,8 +225,19 @@ final class HeartbeatLoop implements Runnable {
    * @return whether a heartbeat was made and acknowledged
    */
   private boolean round(WorkerStatus status, boolean closingRound) {
+    waitingForCall = false;
+    boolean holdsCall = false;
     try {
       long now = System.nanoTime();
+      // On a shared scheduler calls take turns; final heartbeats do not wait for the others.
+      boolean takesTurns = calls != null && !closingRound;
+      if (takesTurns && !cutsWhileWaiting() && beatWillBeDue(now)) {
+        // Without a spool a cut frees nothing: cut once the call is ours, so the batch carries all that waited.
+        if (!takeCall()) {
+          return false;
+        }
+        holdsCall = true;
+      }
       boolean tick = closingRound || requests.takeFlushRequest() || now - nextCutNanos >= 0;
       if (tick) {
         nextCutNanos = now + config.heartbeatInterval().toNanos();
@@ -162,13 +245,37 @@ final class HeartbeatLoop implements Runnable {
       outbox.cutDue(tick);
       boolean beatDue =
           closingRound || now - answers.nextBeatNanos() >= 0 || (answers.healthy() && outbox.oldest() != null);
-      return beatDue && beat(status);
+      if (!beatDue) {
+        return false;
+      }
+      if (takesTurns && !holdsCall) {
+        if (!takeCall()) {
+          return false;
+        }
+        holdsCall = true;
+      }
+      return beat(status);
     } catch (RuntimeException e) {
       answers.failed("heartbeat failed unexpectedly: " + e);
       return false;
     } finally {
+      if (holdsCall) {
+        calls.release();
+      }
       requests.signalProgress();
     }
+  }
+
+  /** Whether this round will make a heartbeat call, judged before it cuts anything. */
+  private boolean beatWillBeDue(long now) {
+    boolean tick = requests.hasFlushRequest() || now - nextCutNanos >= 0;
+    return now - answers.nextBeatNanos() >= 0 || (answers.healthy() && (outbox.oldest() != null || outbox.wouldCut(tick)));
+  }
+
+  /** Takes one of the shared scheduler's calls, or puts this loop in line for one. */
+  private boolean takeCall() {
+    waitingForCall = !calls.tryTake(ticket);
+    return !waitingForCall;
   }
 
   /** One heartbeat call carrying the oldest unacknowledged batch, if any. */
@@ -184,7 +291,15 @@ final class HeartbeatLoop implements Runnable {
       return DeliveryResult.failed("no destination configured");
     }
     if (sender == null) {
-      return transport.deliver(heartbeat);
+      // On a shared scheduler: another thread may cut records meanwhile (cutWhileCalling).
+      calling = true;
+      roundLock.unlock();
+      try {
+        return transport.deliver(heartbeat);
+      } finally {
+        roundLock.lock();
+        calling = false;
+      }
     }
     // While the call waits on the store, records go on into the spool, so memory stays free.
     return sender.deliver(transport, heartbeat, () -> outbox.cutDue(false));

@@ -24,18 +24,23 @@ import java.util.function.LongConsumer;
  *
  * <p>An agent on a shared scheduler behaves as one with its own thread: the same rounds, the same
  * retries, the same final heartbeat. A round occupies a thread while its heartbeat call is in
- * flight, so give the scheduler about as many threads as calls should be in flight at once (and
- * a transport that does not hold one connection per agent, such as a JDBC transport over a pool).
+ * flight, and the scheduler lets one fewer call than it has threads wait on the store at once, so
+ * that a thread stays free to cut the records of every agent into its spool while the calls wait
+ * (a heartbeat that finds every call taken waits in line, without holding a thread). Give it one
+ * thread more than the calls that should be in flight at once (and a transport that does not hold
+ * one connection per agent, such as a JDBC transport over a pool).
  */
 public final class HeartbeatScheduler implements AutoCloseable {
 
   private static final AtomicInteger POOLS = new AtomicInteger();
 
   private final ScheduledThreadPoolExecutor executor;
+  private final CallSlots calls;
   private final LongConsumer lateness;
 
   private HeartbeatScheduler(int threads, LongConsumer lateness) {
     this.lateness = lateness;
+    this.calls = CallSlots.forThreads(threads);
     int pool = POOLS.incrementAndGet();
     AtomicInteger count = new AtomicInteger();
     ThreadFactory factory = runnable -> {
@@ -55,7 +60,8 @@ public final class HeartbeatScheduler implements AutoCloseable {
   /**
    * A scheduler that tells {@code lateness}, on the heartbeat thread, how many nanoseconds each
    * round started after it was due: near zero while the threads keep up, growing when they do
-   * not. For monitoring and benchmarks; it must return quickly.
+   * not. A round whose heartbeat waited in line for a call counts from the time that heartbeat
+   * fell due. For monitoring and benchmarks; it must return quickly.
    */
   public static HeartbeatScheduler create(int threads, LongConsumer lateness) {
     if (threads <= 0) {
@@ -68,6 +74,10 @@ public final class HeartbeatScheduler implements AutoCloseable {
     return executor;
   }
 
+  CallSlots calls() {
+    return calls;
+  }
+
   void roundStarted(long dueAtNanos) {
     lateness.accept(Math.max(0, System.nanoTime() - dueAtNanos));
   }
@@ -75,6 +85,11 @@ public final class HeartbeatScheduler implements AutoCloseable {
   /** Rounds scheduled and not yet run: about one per agent when all is well. */
   public int scheduledRounds() {
     return executor.getQueue().size();
+  }
+
+  /** Heartbeats due and waiting in line for a call: zero while the store keeps up. */
+  public int heartbeatsWaitingForACall() {
+    return calls.waiting();
   }
 
   /**

@@ -93,6 +93,16 @@ final class LoopRequests {
     }
   }
 
+  /** Whether a flush was asked and not yet taken. */
+  boolean hasFlushRequest() {
+    lock.lock();
+    try {
+      return flushRequested;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Whether a round was asked since the last call, or the loop is closing. */
   boolean takeBeatRequest() {
     lock.lock();

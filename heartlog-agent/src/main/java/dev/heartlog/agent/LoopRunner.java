@@ -54,6 +54,10 @@ interface LoopRunner {
    * Runs one round at a time and schedules the next when it is due. A wake request while a round
    * runs makes the next one follow at once; while it waits, moves it forward to now.
    *
+   * <p>While the round waits in its heartbeat call, a wake request (the buffer reached its
+   * threshold) runs a cut of the loop's records on another thread of the scheduler, which keeps
+   * one free for that ({@link CallSlots}).
+   *
    * <p>Each scheduled round carries the number of its scheduling, and runs only if no later one
    * replaced it: {@code cancel(false)} also "succeeds" on a task the executor has just begun to
    * run (a round that became due between the wake's look at its delay and the cancel), and that
@@ -72,14 +76,20 @@ interface LoopRunner {
     /** The number of the latest scheduling: a round of an earlier one was replaced. */
     private long scheduling;
     private long nextDueNanos;
+    /** When the heartbeat now waiting in line for a call fell due; NOT_WAITING otherwise. */
+    private long waitingSinceNanos = NOT_WAITING;
     private boolean running;
     private boolean wakeRequested;
+    private boolean cutPending;
+
+    private static final long NOT_WAITING = Long.MIN_VALUE;
 
     Scheduled(HeartbeatLoop loop, HeartbeatScheduler scheduler) {
       this.loop = loop;
       this.scheduler = scheduler;
       this.executor = scheduler.executor();
       loop.onWakeRequest(this::wake);
+      loop.shareCalls(scheduler.calls(), this::wake);
     }
 
     @Override
@@ -92,6 +102,12 @@ interface LoopRunner {
     private void wake() {
       synchronized (lock) {
         wakeRequested = true;
+        if (running && loop.isCalling()) {
+          if (loop.cutsWhileWaiting()) {
+            cutMeanwhile();
+          }
+          return; // the round sees the request once its call is answered
+        }
         if (running || next == null || next.getDelay(TimeUnit.NANOSECONDS) <= 0) {
           return; // the running round, or one about to start, sees the request
         }
@@ -109,7 +125,7 @@ interface LoopRunner {
         }
         running = true;
         wakeRequested = false;
-        dueAt = nextDueNanos;
+        dueAt = waitingSinceNanos == NOT_WAITING ? nextDueNanos : waitingSinceNanos;
       }
       scheduler.roundStarted(dueAt);
       long delay = -1;
@@ -119,6 +135,11 @@ interface LoopRunner {
         // Should it throw all the same, the loop ends here as a thread of its own would.
         synchronized (lock) {
           running = false;
+          if (!loop.waitsForCall()) {
+            waitingSinceNanos = NOT_WAITING;
+          } else if (waitingSinceNanos == NOT_WAITING) {
+            waitingSinceNanos = dueAt;
+          }
           if (delay < 0) {
             next = null;
             ended.countDown();
@@ -126,6 +147,24 @@ interface LoopRunner {
             schedule(wakeRequested ? 0 : delay);
           }
         }
+      }
+    }
+
+    /** Call holding the lock. One cut at a time: the next wake request asks for another. */
+    private void cutMeanwhile() {
+      if (cutPending) {
+        return;
+      }
+      cutPending = true;
+      try {
+        executor.execute(() -> {
+          synchronized (lock) {
+            cutPending = false;
+          }
+          loop.cutWhileCalling();
+        });
+      } catch (RejectedExecutionException schedulerClosed) {
+        cutPending = false;
       }
     }
 

@@ -154,6 +154,11 @@ final class Outbox {
     drops.whenMemoryIsFull(spoolTakesBatches ? Drops.Reason.BURST : Drops.Reason.BUFFER_FULL);
   }
 
+  /** Whether {@link #cutDue} would cut a batch now. */
+  boolean wouldCut(boolean tick) {
+    return isCutDue(tick) && overflow.peek() == null && (queue.durable() || queue.canAccept());
+  }
+
   private boolean isCutDue(boolean tick) {
     return buffer.isDue() || (tick && (buffer.size() > 0 || drops.hasUnreported()));
   }

@@ -5,8 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,6 +87,59 @@ class AgentSpoolTest {
     }
 
     assertThat(store.storedMessages()).hasSize(500).doesNotHaveDuplicates().startsWith("record 0").endsWith("record 499");
+  }
+
+  @Test
+  void onASharedSchedulerRecordsGoOnIntoTheSpoolsWhileCallsWaitOnTheStore() throws Exception {
+    // Three agents on two threads, and a store that holds every call carrying records: with a
+    // thread waiting in each call, no round was left to cut records, and memory overflowed.
+    RecordingTransport store = new RecordingTransport();
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger heldCalls = new AtomicInteger();
+    Transport heldStore = heartbeat -> {
+      if (!heartbeat.records().isEmpty() && release.getCount() > 0) {
+        heldCalls.incrementAndGet();
+        try {
+          release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return store.deliver(heartbeat);
+    };
+    List<HeartlogAgent> agents = new ArrayList<>();
+    try (HeartbeatScheduler scheduler = HeartbeatScheduler.create(2)) {
+      for (int i = 0; i < 3; i++) {
+        agents.add(agent(store).workerId("worker-" + i).spoolDirectory(spoolFolder.resolve("worker-" + i))
+            .transport(heldStore).scheduler(scheduler).bufferSize(10).maxBuffered(50, Long.MAX_VALUE).build());
+      }
+      for (HeartlogAgent agent : agents) {
+        agent.log(Level.INFO, "record 0");
+        agent.flush(Duration.ofMillis(1));
+      }
+      // One call waits on the store; the other two heartbeats wait in line, holding no thread.
+      await().atMost(Duration.ofSeconds(10)).until(() -> scheduler.heartbeatsWaitingForACall() == 2);
+      assertThat(heldCalls).hasValue(1);
+
+      for (HeartlogAgent agent : agents) {
+        logIntoTheSpool(agent, 1, 500); // the agent whose call waits too
+      }
+      release.countDown();
+      for (HeartlogAgent agent : agents) {
+        assertThat(agent.flush(Duration.ofSeconds(20))).isTrue();
+        agent.close();
+      }
+    }
+
+    for (int i = 0; i < 3; i++) {
+      String worker = "worker-" + i;
+      List<String> stored = store.acknowledged.stream()
+          .filter(heartbeat -> heartbeat.workerId().equals(worker))
+          .flatMap(heartbeat -> heartbeat.records().stream())
+          .map(LogRecord::message)
+          .toList();
+      assertThat(stored).as(worker).hasSize(500).doesNotHaveDuplicates().startsWith("record 0").endsWith("record 499");
+    }
   }
 
   @Test

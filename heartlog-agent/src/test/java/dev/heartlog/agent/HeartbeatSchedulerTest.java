@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -90,6 +93,82 @@ class HeartbeatSchedulerTest {
       store.down.set(false);
       assertThat(agent.flush(Duration.ofSeconds(10))).isTrue();
       assertThat(store.storedMessages()).containsExactly("kept 1", "kept 2");
+    }
+  }
+
+  @Test
+  void withoutASpoolAHeartbeatThatWaitedForACallCarriesEveryRecordThatWaited() throws Exception {
+    // One call at a time on two threads; the store holds the first call carrying records.
+    RecordingTransport store = new RecordingTransport();
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Transport heldStore = heartbeat -> {
+      if (!heartbeat.records().isEmpty() && release.getCount() > 0) {
+        held.countDown();
+        try {
+          release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return store.deliver(heartbeat);
+    };
+    try (HeartbeatScheduler scheduler = HeartbeatScheduler.create(2);
+        HeartlogAgent calling = agent(heldStore).workerId("calling").scheduler(scheduler).build();
+        HeartlogAgent waiting = agent(heldStore).workerId("waiting").bufferSize(10).scheduler(scheduler).build()) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> store.received.size() == 2); // the first heartbeats
+      calling.log(Level.INFO, "held");
+      calling.flush(Duration.ofMillis(1));
+      assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+      for (int i = 0; i < 35; i++) {
+        waiting.log(Level.INFO, "waited " + i); // at 10, 20 and 30 a round finds the call taken
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> scheduler.heartbeatsWaitingForACall() == 1);
+
+      release.countDown();
+      assertThat(waiting.flush(Duration.ofSeconds(10))).isTrue();
+      List<List<LogRecord>> batches = store.acknowledged.stream()
+          .filter(heartbeat -> heartbeat.workerId().equals("waiting") && !heartbeat.records().isEmpty())
+          .map(Heartbeat::records)
+          .toList();
+      assertThat(batches.get(0)).as("the first batch, cut once the call was free").hasSize(35);
+    }
+  }
+
+  @Test
+  void aHeartbeatWaitingInLineRunsNoRoundsUntilItsCallIsFree() throws Exception {
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    RecordingTransport store = new RecordingTransport();
+    Transport heldStore = heartbeat -> {
+      if (heartbeat.workerId().equals("calling") && !heartbeat.records().isEmpty() && release.getCount() > 0) {
+        held.countDown();
+        try {
+          release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return store.deliver(heartbeat);
+    };
+    AtomicInteger rounds = new AtomicInteger();
+    try (HeartbeatScheduler scheduler = HeartbeatScheduler.create(2, late -> rounds.incrementAndGet());
+        HeartlogAgent calling = agent(heldStore).workerId("calling").scheduler(scheduler).build()) {
+      calling.log(Level.INFO, "held");
+      calling.flush(Duration.ofMillis(1));
+      assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+      try (HeartlogAgent waiting =
+          agent(heldStore).workerId("waiting").heartbeatInterval(Duration.ofMillis(300)).scheduler(scheduler).build()) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> scheduler.heartbeatsWaitingForACall() == 1);
+        int before = rounds.get();
+        Thread.sleep(1_000);
+        // Its heartbeat and cut are due, but nothing can be done before the call is free: a round
+        // at each interval at most, not a round after round on the free thread.
+        assertThat(rounds.get() - before).isLessThanOrEqualTo(10);
+
+        release.countDown();
+        assertThat(waiting.flush(Duration.ofSeconds(10))).isTrue();
+      }
     }
   }
 
