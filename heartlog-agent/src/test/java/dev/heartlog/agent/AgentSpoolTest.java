@@ -7,9 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,30 +56,18 @@ class AgentSpoolTest {
 
   @Test
   void whileACallWaitsOnTheStoreRecordsGoOnIntoTheSpoolAndMemoryStaysFree() throws Exception {
-    // A store that holds the first call carrying records, as a lock or a network dropping
-    // packets does: the loop that made the call used to cut nothing into the spool meanwhile.
-    RecordingTransport store = new RecordingTransport();
-    CountDownLatch callWaits = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    Transport heldStore = heartbeat -> {
-      if (!heartbeat.records().isEmpty() && callWaits.getCount() > 0) {
-        callWaits.countDown();
-        try {
-          release.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      return store.deliver(heartbeat);
-    };
+    // A store that holds the call carrying records, as a lock or a network dropping packets
+    // does: the loop that made the call used to cut nothing into the spool meanwhile.
+    HeldStore heldStore = new HeldStore(worker -> true);
+    RecordingTransport store = heldStore.store;
     try (HeartlogAgent agent = agent(store).transport(heldStore).bufferSize(10).maxBuffered(50, Long.MAX_VALUE).build()) {
       agent.log(Level.INFO, "record 0");
       agent.flush(Duration.ofMillis(1));
-      assertThat(callWaits.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(heldStore.awaitHeld(Duration.ofSeconds(10))).isTrue();
       logIntoTheSpool(agent, 1, 500);
       assertThat(agent.stats().spooledBatches()).isGreaterThan(1);
 
-      release.countDown();
+      heldStore.release();
       assertThat(agent.flush(Duration.ofSeconds(20))).isTrue();
     }
 
@@ -93,20 +78,8 @@ class AgentSpoolTest {
   void onASharedSchedulerRecordsGoOnIntoTheSpoolsWhileCallsWaitOnTheStore() throws Exception {
     // Three agents on two threads, and a store that holds every call carrying records: with a
     // thread waiting in each call, no round was left to cut records, and memory overflowed.
-    RecordingTransport store = new RecordingTransport();
-    CountDownLatch release = new CountDownLatch(1);
-    AtomicInteger heldCalls = new AtomicInteger();
-    Transport heldStore = heartbeat -> {
-      if (!heartbeat.records().isEmpty() && release.getCount() > 0) {
-        heldCalls.incrementAndGet();
-        try {
-          release.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      return store.deliver(heartbeat);
-    };
+    HeldStore heldStore = new HeldStore(worker -> true);
+    RecordingTransport store = heldStore.store;
     List<HeartlogAgent> agents = new ArrayList<>();
     try (HeartbeatScheduler scheduler = HeartbeatScheduler.create(2)) {
       for (int i = 0; i < 3; i++) {
@@ -119,12 +92,12 @@ class AgentSpoolTest {
       }
       // One call waits on the store; the other two heartbeats wait in line, holding no thread.
       await().atMost(Duration.ofSeconds(10)).until(() -> scheduler.heartbeatsWaitingForACall() == 2);
-      assertThat(heldCalls).hasValue(1);
+      assertThat(heldStore.heldCalls).hasValue(1);
 
       for (HeartlogAgent agent : agents) {
         logIntoTheSpool(agent, 1, 500); // the agent whose call waits too
       }
-      release.countDown();
+      heldStore.release();
       for (HeartlogAgent agent : agents) {
         assertThat(agent.flush(Duration.ofSeconds(20))).isTrue();
         agent.close();

@@ -10,8 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -98,34 +96,22 @@ class HeartbeatSchedulerTest {
 
   @Test
   void withoutASpoolAHeartbeatThatWaitedForACallCarriesEveryRecordThatWaited() throws Exception {
-    // One call at a time on two threads; the store holds the first call carrying records.
-    RecordingTransport store = new RecordingTransport();
-    CountDownLatch held = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    Transport heldStore = heartbeat -> {
-      if (!heartbeat.records().isEmpty() && release.getCount() > 0) {
-        held.countDown();
-        try {
-          release.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      return store.deliver(heartbeat);
-    };
+    // One call at a time on two threads; the store holds the calls carrying records.
+    HeldStore heldStore = new HeldStore(worker -> true);
+    RecordingTransport store = heldStore.store;
     try (HeartbeatScheduler scheduler = HeartbeatScheduler.create(2);
         HeartlogAgent calling = agent(heldStore).workerId("calling").scheduler(scheduler).build();
         HeartlogAgent waiting = agent(heldStore).workerId("waiting").bufferSize(10).scheduler(scheduler).build()) {
       await().atMost(Duration.ofSeconds(10)).until(() -> store.received.size() == 2); // the first heartbeats
       calling.log(Level.INFO, "held");
       calling.flush(Duration.ofMillis(1));
-      assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(heldStore.awaitHeld(Duration.ofSeconds(10))).isTrue();
       for (int i = 0; i < 35; i++) {
         waiting.log(Level.INFO, "waited " + i); // at 10, 20 and 30 a round finds the call taken
       }
       await().atMost(Duration.ofSeconds(10)).until(() -> scheduler.heartbeatsWaitingForACall() == 1);
 
-      release.countDown();
+      heldStore.release();
       assertThat(waiting.flush(Duration.ofSeconds(10))).isTrue();
       List<List<LogRecord>> batches = store.acknowledged.stream()
           .filter(heartbeat -> heartbeat.workerId().equals("waiting") && !heartbeat.records().isEmpty())
@@ -137,26 +123,13 @@ class HeartbeatSchedulerTest {
 
   @Test
   void aHeartbeatWaitingInLineRunsNoRoundsUntilItsCallIsFree() throws Exception {
-    CountDownLatch held = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    RecordingTransport store = new RecordingTransport();
-    Transport heldStore = heartbeat -> {
-      if (heartbeat.workerId().equals("calling") && !heartbeat.records().isEmpty() && release.getCount() > 0) {
-        held.countDown();
-        try {
-          release.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      return store.deliver(heartbeat);
-    };
+    HeldStore heldStore = new HeldStore(worker -> worker.equals("calling"));
     AtomicInteger rounds = new AtomicInteger();
     try (HeartbeatScheduler scheduler = HeartbeatScheduler.create(2, late -> rounds.incrementAndGet());
         HeartlogAgent calling = agent(heldStore).workerId("calling").scheduler(scheduler).build()) {
       calling.log(Level.INFO, "held");
       calling.flush(Duration.ofMillis(1));
-      assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(heldStore.awaitHeld(Duration.ofSeconds(10))).isTrue();
       try (HeartlogAgent waiting =
           agent(heldStore).workerId("waiting").heartbeatInterval(Duration.ofMillis(300)).scheduler(scheduler).build()) {
         await().atMost(Duration.ofSeconds(10)).until(() -> scheduler.heartbeatsWaitingForACall() == 1);
@@ -166,7 +139,7 @@ class HeartbeatSchedulerTest {
         // at each interval at most, not a round after round on the free thread.
         assertThat(rounds.get() - before).isLessThanOrEqualTo(10);
 
-        release.countDown();
+        heldStore.release();
         assertThat(waiting.flush(Duration.ofSeconds(10))).isTrue();
       }
     }

@@ -1,0 +1,49 @@
+package dev.heartlog.agent;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * A store that holds every call carrying records of the chosen workers until {@link #release()},
+ * as a locked table or a network dropping packets does; then stores into {@link #store}.
+ */
+final class HeldStore implements Transport {
+
+  final RecordingTransport store = new RecordingTransport();
+  /** Calls that were held. */
+  final AtomicInteger heldCalls = new AtomicInteger();
+  private final Predicate<String> holdsWorker;
+  private final CountDownLatch firstHeld = new CountDownLatch(1);
+  private final CountDownLatch released = new CountDownLatch(1);
+
+  HeldStore(Predicate<String> holdsWorker) {
+    this.holdsWorker = holdsWorker;
+  }
+
+  @Override
+  public DeliveryResult deliver(Heartbeat heartbeat) {
+    if (!heartbeat.records().isEmpty() && holdsWorker.test(heartbeat.workerId()) && released.getCount() > 0) {
+      heldCalls.incrementAndGet();
+      firstHeld.countDown();
+      try {
+        released.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return store.deliver(heartbeat);
+  }
+
+  /** Waits until a call is held. */
+  boolean awaitHeld(Duration timeout) throws InterruptedException {
+    return firstHeld.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Lets the held calls through, and every call after them. */
+  void release() {
+    released.countDown();
+  }
+}
