@@ -1,7 +1,6 @@
 package dev.heartlog.agent;
 
 import java.time.Duration;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -19,11 +18,11 @@ import java.util.function.Supplier;
  * {@link DeliveryCounters}.
  *
  * <p>On a shared {@link HeartbeatScheduler} a round makes its call only when the scheduler has a
- * call free ({@link CallSlots}); otherwise its heartbeat waits in line. While it waits, in line or
- * in its call, records are cut into the spool as they become due ({@link #cutWhileCalling()} runs
- * on another of the scheduler's threads; the round lock keeps it apart from the rest of the
- * round). Without a spool a round takes its call before it cuts, and waits in line with its
- * records in memory: a cut would free nothing, and the batch then sent carries all that waited.
+ * call free; otherwise its heartbeat waits in line ({@link SharedCalls}). While it waits, in line
+ * or in its call, records are cut into the spool as they become due ({@link #cutWhileCalling()}
+ * runs on another of the scheduler's threads). Without a spool a round takes its call before it
+ * cuts, and waits in line with its records in memory: a cut would free nothing, and the batch
+ * then sent carries all that waited.
  */
 final class HeartbeatLoop implements Runnable {
 
@@ -40,13 +39,8 @@ final class HeartbeatLoop implements Runnable {
   // The heartbeat thread's own state.
   /** Where a loop on a thread of its own makes its calls; null on a shared scheduler. */
   private SendingThread sender;
-  /** The shared scheduler's calls, and this loop's place in their line; null on a thread of its own. */
-  private CallSlots calls;
-  private CallSlots.Ticket ticket;
-  /** Held by a round on a shared scheduler, except while its call waits on the store. */
-  private final ReentrantLock roundLock = new ReentrantLock();
-  private volatile boolean calling;
-  private volatile boolean waitingForCall;
+  /** How a loop on a shared scheduler makes its calls; null on a thread of its own. */
+  private SharedCalls shared;
   private long nextCutNanos = System.nanoTime();
   private long lastStatsPrintedAt = System.nanoTime();
 
@@ -85,13 +79,11 @@ final class HeartbeatLoop implements Runnable {
    *     for), or -1 once the loop was closed and has sent its final heartbeats
    */
   long step() {
-    roundLock.lock();
+    shared.startRound();
     try {
       if (requests.isClosing()) {
         try {
-          if (calls != null) {
-            calls.leave(ticket);
-          }
+          shared.leave();
           finish();
         } finally {
           outbox.close();
@@ -106,7 +98,7 @@ final class HeartbeatLoop implements Runnable {
         return 0;
       }
       long now = System.nanoTime();
-      if (waitingForCall) {
+      if (shared.waiting()) {
         // Woken when its call is free. Meanwhile only a spool's cut at the interval is due: without
         // a spool the round that has the call cuts, and a tick already due waits for it.
         long untilCut = nextCutNanos - now;
@@ -114,7 +106,7 @@ final class HeartbeatLoop implements Runnable {
       }
       return Math.max(0, Math.min(answers.nextBeatNanos(), nextCutNanos) - now);
     } finally {
-      roundLock.unlock();
+      shared.endRound();
     }
   }
 
@@ -122,14 +114,9 @@ final class HeartbeatLoop implements Runnable {
    * Makes this loop's calls take turns with the other loops of a shared scheduler: {@code wake}
    * runs a round soon, and is called when a call was kept for this loop.
    */
-  void shareCalls(CallSlots calls, Runnable wake) {
-    this.calls = calls;
-    this.ticket = new CallSlots.Ticket(wake);
-  }
-
-  /** Whether the last round's heartbeat is waiting in line for a call. */
-  boolean waitsForCall() {
-    return waitingForCall;
+  SharedCalls shareCalls(CallSlots calls, Runnable wake) {
+    shared = new SharedCalls(calls, wake);
+    return shared;
   }
 
   /** Whether records are cut while the heartbeat waits for its call or its answer: into a spool. */
@@ -137,28 +124,21 @@ final class HeartbeatLoop implements Runnable {
     return outbox.durable();
   }
 
-  /** Whether a round is waiting for its heartbeat call to be answered. */
-  boolean isCalling() {
-    return calling;
-  }
-
   /**
-   * Cuts the records that are due into the queue while this loop's call waits on the store; does
+   * Cuts the records that are due into the spool while this loop's call waits on the store; does
    * nothing when a round holds the loop. For another thread of a shared scheduler.
    */
   void cutWhileCalling() {
-    if (!cutsWhileWaiting() || !roundLock.tryLock()) {
+    if (!cutsWhileWaiting()) {
       return;
     }
-    try {
-      if (calling) {
+    shared.cutMeanwhile(() -> {
+      try {
         outbox.cutDue(false);
+      } catch (RuntimeException e) {
+        diagnostics.info("cutting records while a heartbeat call waits failed: " + e);
       }
-    } catch (RuntimeException e) {
-      diagnostics.info("cutting records while a heartbeat call waits failed: " + e);
-    } finally {
-      roundLock.unlock();
-    }
+    });
   }
 
   /**
@@ -225,15 +205,14 @@ final class HeartbeatLoop implements Runnable {
    * @return whether a heartbeat was made and acknowledged
    */
   private boolean round(WorkerStatus status, boolean closingRound) {
-    waitingForCall = false;
     boolean holdsCall = false;
     try {
       long now = System.nanoTime();
       // On a shared scheduler calls take turns; final heartbeats do not wait for the others.
-      boolean takesTurns = calls != null && !closingRound;
+      boolean takesTurns = shared != null && !closingRound;
       if (takesTurns && !cutsWhileWaiting() && beatWillBeDue(now)) {
         // Without a spool a cut frees nothing: cut once the call is ours, so the batch carries all that waited.
-        if (!takeCall()) {
+        if (!shared.take()) {
           return false;
         }
         holdsCall = true;
@@ -249,7 +228,7 @@ final class HeartbeatLoop implements Runnable {
         return false;
       }
       if (takesTurns && !holdsCall) {
-        if (!takeCall()) {
+        if (!shared.take()) {
           return false;
         }
         holdsCall = true;
@@ -260,7 +239,7 @@ final class HeartbeatLoop implements Runnable {
       return false;
     } finally {
       if (holdsCall) {
-        calls.release();
+        shared.release();
       }
       requests.signalProgress();
     }
@@ -270,12 +249,6 @@ final class HeartbeatLoop implements Runnable {
   private boolean beatWillBeDue(long now) {
     boolean tick = requests.hasFlushRequest() || now - nextCutNanos >= 0;
     return now - answers.nextBeatNanos() >= 0 || (answers.healthy() && (outbox.oldest() != null || outbox.wouldCut(tick)));
-  }
-
-  /** Takes one of the shared scheduler's calls, or puts this loop in line for one. */
-  private boolean takeCall() {
-    waitingForCall = !calls.tryTake(ticket);
-    return !waitingForCall;
   }
 
   /** One heartbeat call carrying the oldest unacknowledged batch, if any. */
@@ -290,16 +263,9 @@ final class HeartbeatLoop implements Runnable {
     if (transport == null) {
       return DeliveryResult.failed("no destination configured");
     }
-    if (sender == null) {
-      // On a shared scheduler: another thread may cut records meanwhile (cutWhileCalling).
-      calling = true;
-      roundLock.unlock();
-      try {
-        return transport.deliver(heartbeat);
-      } finally {
-        roundLock.lock();
-        calling = false;
-      }
+    if (shared != null) {
+      // Another of the scheduler's threads may cut records meanwhile (cutWhileCalling).
+      return shared.deliver(transport, heartbeat);
     }
     // While the call waits on the store, records go on into the spool, so memory stays free.
     return sender.deliver(transport, heartbeat, () -> outbox.cutDue(false));

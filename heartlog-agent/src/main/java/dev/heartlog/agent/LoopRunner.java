@@ -65,6 +65,7 @@ interface LoopRunner {
    */
   final class Scheduled implements LoopRunner {
     private final HeartbeatLoop loop;
+    private final SharedCalls calls;
     private final HeartbeatScheduler scheduler;
     private final ScheduledThreadPoolExecutor executor;
     private final CountDownLatch ended = new CountDownLatch(1);
@@ -88,8 +89,8 @@ interface LoopRunner {
       this.loop = loop;
       this.scheduler = scheduler;
       this.executor = scheduler.executor();
+      this.calls = loop.shareCalls(scheduler.calls(), this::wake);
       loop.onWakeRequest(this::wake);
-      loop.shareCalls(scheduler.calls(), this::wake);
     }
 
     @Override
@@ -102,7 +103,7 @@ interface LoopRunner {
     private void wake() {
       synchronized (lock) {
         wakeRequested = true;
-        if (running && loop.isCalling()) {
+        if (running && calls.isCalling()) {
           if (loop.cutsWhileWaiting()) {
             cutMeanwhile();
           }
@@ -135,7 +136,7 @@ interface LoopRunner {
         // Should it throw all the same, the loop ends here as a thread of its own would.
         synchronized (lock) {
           running = false;
-          if (!loop.waitsForCall()) {
+          if (!calls.waiting()) {
             waitingSinceNanos = NOT_WAITING;
           } else if (waitingSinceNanos == NOT_WAITING) {
             waitingSinceNanos = dueAt;
