@@ -37,7 +37,10 @@ final class HeartbeatLoop implements Runnable {
   private final Diagnostics diagnostics;
 
   // The heartbeat thread's own state.
-  /** Where a loop on a thread of its own makes its calls; null on a shared scheduler. */
+  /**
+   * Where a loop on a thread of its own makes its calls, so that it cuts records into the spool
+   * meanwhile; null on a shared scheduler, and without a spool, where such a cut frees nothing.
+   */
   private SendingThread sender;
   /** How a loop on a shared scheduler makes its calls; null on a thread of its own. */
   private SharedCalls shared;
@@ -58,7 +61,7 @@ final class HeartbeatLoop implements Runnable {
   /** Runs the loop on a thread of its own until it is closed and has sent its final heartbeats. */
   @Override
   public void run() {
-    sender = new SendingThread(Thread.currentThread().getName() + "-calls");
+    sender = cutsWhileWaiting() ? new SendingThread(Thread.currentThread().getName() + "-calls") : null;
     try {
       while (!requests.isClosing()) {
         boolean delivered = activeRound();
@@ -66,7 +69,9 @@ final class HeartbeatLoop implements Runnable {
       }
       finish();
     } finally {
-      sender.close();
+      if (sender != null) {
+        sender.close();
+      }
       outbox.close();
     }
   }
@@ -267,8 +272,11 @@ final class HeartbeatLoop implements Runnable {
       // Another of the scheduler's threads may cut records meanwhile (cutWhileCalling).
       return shared.deliver(transport, heartbeat);
     }
-    // While the call waits on the store, records go on into the spool, so memory stays free.
-    return sender.deliver(transport, heartbeat, () -> outbox.cutDue(false));
+    if (sender != null) {
+      // While the call waits on the store, records go on into the spool, so memory stays free.
+      return sender.deliver(transport, heartbeat, () -> outbox.cutDue(false));
+    }
+    return transport.deliver(heartbeat);
   }
 
   private void printStatsWhenDue() {

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(30)
 class HeartlogAgentTest {
@@ -94,6 +96,22 @@ class HeartlogAgentTest {
 
     assertThat(store.storedMessages()).containsExactly("shown");
     assertThat(debugStore.storedMessages()).containsExactly("kept");
+  }
+
+  @Test
+  void anAgentOnItsOwnThreadCallsFromASecondThreadOnlyWhenItHasASpoolToCutInto(@TempDir Path spools) {
+    RecordingTransport spooling = new RecordingTransport();
+    try (HeartlogAgent withoutSpool = agent(store).workerId("memory-only").build();
+        HeartlogAgent withSpool = agent(spooling).workerId("spooling").spoolDirectory(spools).build()) {
+      withoutSpool.log(Level.INFO, "one");
+      withSpool.log(Level.INFO, "one");
+      assertThat(withoutSpool.flush(Duration.ofSeconds(10))).isTrue();
+      assertThat(withSpool.flush(Duration.ofSeconds(10))).isTrue();
+    }
+
+    // Without a spool a cut while the call waits frees no memory: no second thread for it.
+    assertThat(store.callingThreads).containsExactly("heartlog-heartbeat-memory-only");
+    assertThat(spooling.callingThreads).containsExactly("heartlog-heartbeat-spooling-calls");
   }
 
   @Test
