@@ -6,7 +6,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * How a {@link HeartbeatLoop} on a shared {@link HeartbeatScheduler} makes its heartbeat calls:
  * in turn with the other loops of the scheduler ({@link CallSlots}), and letting another of the
  * scheduler's threads cut its records into the spool while its call waits on the store. A loop
- * on a thread of its own has a {@link SendingThread} for that instead.
+ * on a thread of its own has a {@link SendingThread} for that instead, if it has a spool.
  *
  * <p>A round holds the round lock from its start to its end, except while its call waits on the
  * store. A cut from another thread runs only in that window, so it never meets the rest of the
