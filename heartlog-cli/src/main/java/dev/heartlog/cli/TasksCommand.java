@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "tasks",
-    description = "Lists the tasks that logged in a time range (the last hour unless told), the most recently "
+    description = "Lists the tasks that logged in a time range (the last hour, or the hour before --until, unless told), the most recently "
         + "active first: outcome, start, duration, records, workers, and a failed task's last error.",
     mixinStandardHelpOptions = true)
 final class TasksCommand implements Callable<Integer> {
@@ -31,9 +31,9 @@ final class TasksCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin StoreOptions storeOptions;
 
-  @Option(names = "--since", paramLabel = "TIME", converter = TimeArgument.class, defaultValue = "1h",
+  @Option(names = "--since", paramLabel = "TIME", converter = TimeArgument.class,
       description = "Tasks with records made at or after TIME: an age (30s, 15m, 2h, 1d) or a timestamp "
-          + "(default ${DEFAULT-VALUE}).")
+          + "(default: an hour before --until, else the last hour).")
   Instant since;
 
   @Option(names = "--until", paramLabel = "TIME", converter = TimeArgument.class,
@@ -62,7 +62,8 @@ final class TasksCommand implements Callable<Integer> {
   public Integer call() {
     TaskFilter filter;
     try {
-      filter = new TaskFilter(worker, since, until, failed, metadata, Math.max(1, limit));
+      filter = new TaskFilter(worker, TaskFilter.sinceOrDefault(since, until, Instant.now()), until, failed, metadata,
+          Math.max(1, limit));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -85,7 +86,7 @@ final class TasksCommand implements Callable<Integer> {
     }
     if (tasks.isEmpty()) {
       out.println("No " + (failed ? "failed tasks" : "tasks") + (worker == null ? "" : " of worker " + worker)
-          + " logged since " + RecordText.second(since) + (until == null ? "" : " before " + RecordText.second(until))
+          + " logged since " + RecordText.second(filter.since()) + (until == null ? "" : " before " + RecordText.second(until))
           + ".");
       return 0;
     }

@@ -134,6 +134,32 @@ class CommandLineTest {
   }
 
   @Test
+  void tasksUntilAlonePicksTheHourBeforeItAndASinceAfterUntilIsABadFlag() {
+    String own = storeFilledBy("""
+        SELECT func_worker_heartbeat_with_logs('earlier-worker', NULL, NULL, jsonb_build_array(
+            jsonb_build_object('timestamp', now() - interval '90 minutes', 'level', 'INFO', 'message', 'rendered',
+                               'task_id', 'task-90m-ago'),
+            jsonb_build_object('timestamp', now() - interval '5 minutes', 'level', 'INFO', 'message', 'rendered',
+                               'task_id', 'task-5m-ago')), NULL);
+        """);
+
+    Cli.Result hourBefore = Cli.run("tasks", "--until", "1h", "--db-url", own);
+    Cli.Result lastHour = Cli.run("tasks", "--db-url", own);
+    Cli.Result swappedTasks = Cli.run("tasks", "--since", "30m", "--until", "1h", "--db-url", own);
+    Cli.Result swappedLogs = Cli.run("logs", "--since", "30m", "--until", "1h", "--db-url", own);
+
+    assertThat(hourBefore.exitCode()).as(hourBefore.err()).isZero();
+    assertThat(hourBefore.out()).contains("task-90m-ago").doesNotContain("task-5m-ago");
+    assertThat(lastHour.out()).contains("task-5m-ago").doesNotContain("task-90m-ago");
+    for (Cli.Result swapped : List.of(swappedTasks, swappedLogs)) {
+      assertThat(swapped.exitCode()).isEqualTo(2);
+      assertThat(swapped.out()).isEmpty();
+      assertThat(swapped.err()).startsWith("heartlog: since (").contains(") is after until (",
+          "since 1h until 30m is the half hour that ended 30 minutes ago");
+    }
+  }
+
+  @Test
   void aFailureOfSeveralLinesOrAVeryLongOneKeepsItsTasksLineOneLine() {
     assertThat(TasksCommand.firstLine("RuntimeError: CUDA error: out of memory\nCUDA kernel errors might be asynchronous"))
         .isEqualTo("RuntimeError: CUDA error: out of memory");

@@ -37,7 +37,8 @@ import java.util.stream.Collectors;
  *       array of records, oldest first, the newest {@code limit} (default 100) that match; with
  *       {@code before=<id>}, those that come after that record in the listing (the next page)
  *   <li>{@code GET /api/tasks?since=&until=&worker=&failed=&meta=&limit=}: the tasks that logged in the
- *       range (the last hour unless {@code since} says otherwise), the most recently active first;
+ *       range (the hour before {@code until}, else the last hour, unless {@code since} says
+ *       otherwise; a {@code since} after {@code until} is refused), the most recently active first;
  *       with {@code failed=true} only those with an error in it
  *   <li>{@code GET /api/tasks/{id}?first=&last=}: the task's timeline, with every record up to
  *       10,000 (past that the newest, the older counted in {@code records_left_out}); with {@code
@@ -84,11 +85,11 @@ final class QueryRoutes {
     keys.require(ctx, ApiKeys.Role.READER);
     TaskFilter filter;
     try {
-      Instant since = time(ctx.queryParam("since"));
+      Instant until = time(ctx.queryParam("until"));
       filter = new TaskFilter(
           blankToNull(ctx.queryParam("worker")),
-          since != null ? since : clock.instant().minus(Duration.ofHours(1)),
-          time(ctx.queryParam("until")),
+          TaskFilter.sinceOrDefault(time(ctx.queryParam("since")), until, clock.instant()),
+          until,
           booleanParam(ctx, "failed"),
           MetadataFilter.parse(ctx.queryParams("meta")),
           intParam(ctx, "limit", TaskFilter.DEFAULT_LIMIT));

@@ -308,10 +308,12 @@ class ServerTest {
   }
 
   @Test
-  void theTaskListIsTheLastHoursTasksUnlessSinceSaysOtherwise() throws Exception {
+  void theTaskListIsTheHourBeforeItsEndUnlessSinceSaysOtherwise() throws Exception {
     java.time.Instant now = java.time.Instant.now();
     post("{\"worker_id_param\": \"list-worker\", \"logs_param\": ["
         + "{\"timestamp\": \"2026-11-27T22:00:00Z\", \"level\": \"INFO\", \"message\": \"long ago\", \"task_id\": \"list-old\"},"
+        + "{\"timestamp\": \"" + now.minusSeconds(90 * 60) + "\", \"level\": \"INFO\", \"message\": \"earlier\","
+        + " \"task_id\": \"list-90m\"},"
         + "{\"timestamp\": \"" + now.minusSeconds(120) + "\", \"level\": \"INFO\", \"message\": \"fine\", \"task_id\": \"list-ok\"},"
         + "{\"timestamp\": \"" + now.minusSeconds(60) + "\", \"level\": \"ERROR\", \"message\": \"render failed\","
         + " \"task_id\": \"list-failed\"}]}", WRITER);
@@ -319,12 +321,20 @@ class ServerTest {
     HttpResponse<String> lastHour = get("/api/tasks?worker=list-worker", READER);
     HttpResponse<String> failed = get("/api/tasks?worker=list-worker&failed=true", READER);
     HttpResponse<String> sinceThen = get("/api/tasks?worker=list-worker&since=2026-11-27T00:00:00Z&limit=5", READER);
+    HttpResponse<String> hourBefore = get("/api/tasks?worker=list-worker&until=1h", READER);
+    HttpResponse<String> swapped = get("/api/tasks?worker=list-worker&since=30m&until=1h", READER);
+    HttpResponse<String> swappedLogs = get("/api/logs?worker=list-worker&since=30m&until=1h", READER);
     HttpResponse<String> badFlag = get("/api/tasks?failed=maybe", READER);
     HttpResponse<String> asWriter = get("/api/tasks", WRITER);
 
     assertThat(lastHour.statusCode()).isEqualTo(200);
     assertThat(lastHour.body()).startsWith("[{\"task_id\":\"list-failed\",\"outcome\":\"failed\",\"workers\":[\"list-worker\"]")
-        .contains("{\"task_id\":\"list-ok\",\"outcome\":\"ok\"").doesNotContain("list-old");
+        .contains("{\"task_id\":\"list-ok\",\"outcome\":\"ok\"").doesNotContain("list-old", "list-90m");
+    assertThat(hourBefore.body()).contains("list-90m").doesNotContain("list-ok", "list-old");
+    for (HttpResponse<String> refused : List.of(swapped, swappedLogs)) {
+      assertThat(refused.statusCode()).isEqualTo(400);
+      assertThat(refused.body()).contains("\"code\":\"HL400\"", ") is after until (", "so nothing can match");
+    }
     assertThat(failed.body()).contains("\"failure\":\"render failed\"").doesNotContain("list-ok");
     assertThat(sinceThen.body()).contains("list-failed", "list-ok", "list-old");
     assertThat(badFlag.statusCode()).isEqualTo(400);

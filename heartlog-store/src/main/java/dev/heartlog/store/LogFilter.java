@@ -1,6 +1,7 @@
 package dev.heartlog.store;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.Map;
  * @param taskId only this task's records
  * @param minimumLevel only records at least this severe: DEBUG, INFO, WARNING, ERROR, CRITICAL
  * @param since only records the worker made at or after this time
- * @param until only records the worker made before this time
+ * @param until only records the worker made before this time; not before {@code since}
  * @param grep only records whose message contains this text, ignoring case
  * @param component only records of this component or below it, as levels per component name
  *     them: a record's {@code component}, else its {@code logger}, is this name, or starts with
@@ -47,8 +48,22 @@ public record LogFilter(
     if (limit <= 0) {
       throw new IllegalArgumentException("limit must be positive");
     }
+    checkRange(since, until);
     metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     MetadataFilter.check(metadata);
+  }
+
+  /**
+   * Refuses a range that ends before it begins. Nothing could match it, and it is nearly always two
+   * ages given the wrong way round ({@code --since 30m --until 1h}), which would otherwise list
+   * nothing and look like a worker that logged nothing.
+   */
+  static void checkRange(Instant since, Instant until) {
+    if (since != null && until != null && since.isAfter(until)) {
+      throw new IllegalArgumentException("since (" + since.truncatedTo(ChronoUnit.SECONDS) + ") is after until ("
+          + until.truncatedTo(ChronoUnit.SECONDS) + "), so nothing can match; ages count back from now: "
+          + "since 1h until 30m is the half hour that ended 30 minutes ago");
+    }
   }
 
   /** A filter on everything but the metadata. */

@@ -1,5 +1,6 @@
 package dev.heartlog.store;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -11,7 +12,7 @@ import java.util.Map;
  *
  * @param workerId only tasks this worker logged for
  * @param since only tasks with records the worker made at or after this time
- * @param until only tasks with records made before this time
+ * @param until only tasks with records made before this time; not before {@code since}
  * @param failedOnly only tasks with an ERROR or CRITICAL record in the range: heartlog's sign
  *     that a task failed
  * @param metadata only tasks with a record in the range (of the worker, where one is given) whose
@@ -25,10 +26,14 @@ public record TaskFilter(
   /** Tasks when no limit is given. */
   public static final int DEFAULT_LIMIT = 50;
 
+  /** How far back the list reads when no {@code since} is given: an hour before its end. */
+  public static final Duration DEFAULT_RANGE = Duration.ofHours(1);
+
   public TaskFilter {
     if (limit <= 0) {
       throw new IllegalArgumentException("limit must be positive");
     }
+    LogFilter.checkRange(since, until);
     metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     MetadataFilter.check(metadata);
   }
@@ -36,6 +41,15 @@ public record TaskFilter(
   /** A filter on everything but the metadata. */
   public TaskFilter(String workerId, Instant since, Instant until, boolean failedOnly, int limit) {
     this(workerId, since, until, failedOnly, Map.of(), limit);
+  }
+
+  /**
+   * {@code since}, or where none is given the {@link #DEFAULT_RANGE} before {@code until} (before
+   * {@code now} where that is not given either): {@code tasks --until 2h} lists the tasks of the
+   * hour before, not an empty range from an hour ago back to two.
+   */
+  public static Instant sinceOrDefault(Instant since, Instant until, Instant now) {
+    return since != null ? since : (until != null ? until : now).minus(DEFAULT_RANGE);
   }
 
   /** The levels of the records that pick a task. */

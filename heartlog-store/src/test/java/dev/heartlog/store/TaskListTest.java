@@ -141,6 +141,31 @@ class TaskListTest {
   }
 
   @Test
+  void aRangeThatEndsBeforeItBeginsIsRefusedAndOneOfNoLengthIsNot() {
+    Instant until = Instant.parse("2026-12-01T03:13:34.5Z");
+    Instant since = until.plus(Duration.ofMinutes(30));
+
+    assertThatThrownBy(() -> new TaskFilter(null, since, until, false, 10))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("since (2026-12-01T03:43:34Z) is after until (2026-12-01T03:13:34Z), so nothing can match;");
+    assertThatThrownBy(() -> new LogFilter(null, null, null, since, until, null, 10))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("since 1h until 30m is the half hour that ended 30 minutes ago");
+    assertThat(new LogFilter(null, null, null, until, until, null, 10).until()).isEqualTo(until);
+    assertThat(new TaskFilter(null, since, null, false, 10).since()).isEqualTo(since);
+  }
+
+  @Test
+  void withoutSinceTheTaskListReadsTheHourBeforeItsEnd() {
+    Instant now = Instant.parse("2026-12-01T04:00:00Z");
+    Instant twoHoursAgo = now.minus(Duration.ofHours(2));
+
+    assertThat(TaskFilter.sinceOrDefault(null, twoHoursAgo, now)).isEqualTo(now.minus(Duration.ofHours(3)));
+    assertThat(TaskFilter.sinceOrDefault(null, null, now)).isEqualTo(now.minus(Duration.ofHours(1)));
+    assertThat(TaskFilter.sinceOrDefault(twoHoursAgo, null, now)).isEqualTo(twoHoursAgo);
+  }
+
+  @Test
   void aLimitBelowOneIsRefused() {
     assertThatThrownBy(() -> new TaskFilter(null, null, null, false, 0))
         .isInstanceOf(IllegalArgumentException.class)
