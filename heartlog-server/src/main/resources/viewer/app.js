@@ -223,6 +223,13 @@ function showError(error, view) {
     <p><button onclick="route()">Try again</button></p></div>`;
 }
 
+// A filter the server refused (400: a time it cannot read, a range that ends before it begins):
+// its reason where the results go, the form left as it was to mend it. Anything else is the page's.
+function showRefusedFilter(error, results) {
+  if (error.status !== 400) throw error;
+  results.innerHTML = `<div class="notice error" id="filter-error"><p>${esc(error.message)}</p>${error.hint ? `<p>${esc(error.hint)}</p>` : ''}</div>`;
+}
+
 function loading(what, view) { view.innerHTML = `<p class="loading">Loading ${esc(what)}…</p>`; }
 
 // ---- live tail (server-sent events fed by PostgreSQL LISTEN/NOTIFY) ----------------------------

@@ -196,8 +196,14 @@ async function explorePage(view) {
   });
   // A range of times reads records by their workers' own times: whose clocks put theirs off it.
   const ranged = params.get('since') || params.get('until');
-  const [records, clocks] = await Promise.all([api('/api/logs?' + params.toString()), ranged ? api('/api/clocks') : []]);
   const results = view.querySelector('#results');
+  let records, clocks;
+  try {
+    [records, clocks] = await Promise.all([api('/api/logs?' + params.toString()), ranged ? api('/api/clocks') : []]);
+  } catch (error) {
+    showRefusedFilter(error, results);
+    return;
+  }
   const clockNotice = skewedClocksNotice(clocks, params.get('worker'));
   if (!records.length) {
     results.innerHTML = `<div class="notice" id="no-results">No records match. Records are kept 48 hours; widen the filters.</div>${clockNotice}${tailControl()}<table id="explore-records" hidden><tbody></tbody></table>`;
@@ -248,8 +254,14 @@ async function tasksPage(view) {
   if (params.get('worker')) query.set('worker', params.get('worker'));
   if (failed) query.set('failed', 'true');
   params.getAll('meta').filter(pair => pair).forEach(pair => query.append('meta', pair));
-  const [tasks, clocks] = await Promise.all([api('/api/tasks?' + query.toString()), api('/api/clocks')]);
   const results = view.querySelector('#task-results');
+  let tasks, clocks;
+  try {
+    [tasks, clocks] = await Promise.all([api('/api/tasks?' + query.toString()), api('/api/clocks')]);
+  } catch (error) {
+    showRefusedFilter(error, results);
+    return;
+  }
   const clockNotice = skewedClocksNotice(clocks, params.get('worker'));
   if (!tasks.length) {
     results.innerHTML = `<div class="notice" id="no-tasks">No ${failed ? 'failed ' : ''}tasks logged since ${esc(since)}. Records are kept 48 hours.</div>${clockNotice}`;

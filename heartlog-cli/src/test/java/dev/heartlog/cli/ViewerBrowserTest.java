@@ -385,6 +385,31 @@ class ViewerBrowserTest {
     assertThat(browser.findElement(By.tagName("h1")).getText()).contains(task);
   }
 
+  @Test
+  @Order(14)
+  void aFilterTheServerRefusesSaysWhyBesideTheFormKeptToMendIt() throws Exception {
+    browser.get(base + "/#/explore?worker=demo-gpu-1&since=30m&until=1h");
+    WebElement refused = chromium.waitFor(By.id("filter-error"));
+
+    assertThat(refused.getText()).contains(") is after until (", "since 1h until 30m is the half hour that ended 30 minutes ago");
+    assertThat(browser.findElement(By.name("worker")).getAttribute("value")).isEqualTo("demo-gpu-1");
+    WebElement since = browser.findElement(By.name("since"));
+    assertThat(since.getAttribute("value")).isEqualTo("30m");
+    chromium.screenshot("explore-refused");
+
+    // Mended in the form, the same page lists the worker's records.
+    since.clear();
+    since.sendKeys("1d");
+    browser.findElement(By.name("until")).clear();
+    browser.findElement(By.cssSelector("#filters button")).click();
+    chromium.waitForRows(By.cssSelector("#explore-records tbody tr"));
+    assertThat(browser.findElements(By.id("filter-error"))).isEmpty();
+
+    browser.get(base + "/#/tasks?since=yesterday");
+    assertThat(chromium.waitFor(By.id("filter-error")).getText()).contains("'yesterday' is neither an age");
+    assertThat(browser.findElement(By.name("since")).getAttribute("value")).isEqualTo("yesterday");
+  }
+
   private List<WebElement> rows() {
     return browser.findElements(By.cssSelector("#explore-records tbody tr"));
   }
