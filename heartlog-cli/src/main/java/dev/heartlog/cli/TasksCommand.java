@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "tasks",
-    description = "Lists the tasks that logged in a time range (the last hour, or the hour before --until, unless told), the most recently "
-        + "active first: outcome, start, duration, records, workers, and a failed task's last error.",
+    description = "Lists the tasks that logged in a time range (the last hour, or the hour before --until, unless "
+        + "told), the most recently active first: outcome, start, duration, records, workers, and a failed task's "
+        + "last error.",
     mixinStandardHelpOptions = true)
 final class TasksCommand implements Callable<Integer> {
 
