@@ -157,7 +157,7 @@ final class StoreOptions {
     return openPooled(2, true, "heartlog-follow");
   }
 
-  /** With {@code forACommand}, one connection is kept open, and a store gone away is said soon. */
+  /** With {@code forACommand}, one connection stays open while reads use it, and a store gone away is said soon. */
   private Opened openPooled(int size, boolean forACommand, String name) {
     Store direct = null;
     Destination database = null;
@@ -185,7 +185,10 @@ final class StoreOptions {
     pool.setPassword(database.password());
     pool.setMaximumPoolSize(size);
     if (forACommand) {
-      pool.setMinimumIdle(1);
+      // None kept idle beyond what reads return: HikariCP tops the idle connections up to its
+      // minimum, so a minimum of 1 opened a second connection whenever its housekeeper found the
+      // one connection busy in a read. A connection used every second stays open all the same.
+      pool.setMinimumIdle(0);
       // Within the 5 s a direct connection waits (Store.open), not after the pool's 30.
       pool.setConnectionTimeout(5_000);
     }
