@@ -36,7 +36,7 @@ async function fleetPage(view) {
     const counts = new Map();
     workers.forEach(w => counts.set(w.health, (counts.get(w.health) || 0) + 1));
     const filterLink = h => new URLSearchParams([...(match ? [['worker', match]] : []), ...(h ? [['health', h]] : [])]).toString();
-    summary.innerHTML = `${workers.length.toLocaleString()} workers: ${[...counts].map(([h, n]) =>
+    summary.innerHTML = `${workers.length.toLocaleString()} worker${workers.length === 1 ? '' : 's'}: ${[...counts].map(([h, n]) =>
       `<a href="#/fleet?${filterLink(h)}" class="health-${esc(h)}" data-health="${esc(h)}">${n.toLocaleString()} ${esc(h)}</a>`).join(', ')}${health
       ? ` · showing the ${esc(health)} ones, <a href="#/fleet?${filterLink('')}" id="all-health">show every health</a>` : ''}
       · refreshes every 5 s · <a href="#/tasks?failed=true" id="failed-tasks">the last hour's failed tasks</a>`;

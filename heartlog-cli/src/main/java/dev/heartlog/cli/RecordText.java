@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 /** How records and times read in the terminal. Times are UTC, with microseconds. */
 final class RecordText {
@@ -48,6 +49,11 @@ final class RecordText {
   }
 
   /** {@code 3s}, {@code 4m 10s}, {@code 2h 5m}. */
+  /** {@code 1 worker}, {@code 1,204 workers}: a count and its noun, made plural with an s. */
+  static String count(long n, String noun) {
+    return String.format(Locale.ROOT, "%,d %s%s", n, noun, n == 1 ? "" : "s");
+  }
+
   static String age(Long seconds) {
     if (seconds == null) {
       return "never";

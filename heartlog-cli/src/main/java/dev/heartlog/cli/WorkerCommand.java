@@ -64,7 +64,8 @@ final class WorkerCommand implements Callable<Integer> {
     }
     out.println("  VRAM            " + RecordText.vram(health.vramUsedMb(), health.vramTotalMb()));
     out.println("  current task    " + (health.currentTaskId() == null ? "-" : health.currentTaskId()));
-    out.println("  last hour       " + health.errorsLastHour() + " errors, " + health.warningsLastHour() + " warnings");
+    out.println("  last hour       " + RecordText.count(health.errorsLastHour(), "error") + ", "
+        + RecordText.count(health.warningsLastHour(), "warning"));
     out.println();
     out.println("Recent tasks:");
     if (worker.recentTasks().isEmpty()) {

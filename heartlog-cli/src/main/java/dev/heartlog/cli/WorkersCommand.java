@@ -73,7 +73,7 @@ final class WorkersCommand implements Callable<Integer> {
     }
     printSkewedClocks(out, workers);
     // Below a long list, what it adds up to: "1,204 workers: 1,180 active, 3 crashed, 21 stale".
-    out.printf(Locale.ROOT, "%n%,d workers: %s%n", workers.size(), byHealth.entrySet().stream()
+    out.printf(Locale.ROOT, "%n%s: %s%n", RecordText.count(workers.size(), "worker"), byHealth.entrySet().stream()
         .map(e -> String.format(Locale.ROOT, "%,d %s", e.getValue(), e.getKey())).collect(Collectors.joining(", ")));
     return 0;
   }

@@ -185,6 +185,18 @@ class CommandLineTest {
   }
 
   @Test
+  void oneWorkerAndOneErrorAreCountedInTheSingular() {
+    String own = storeFilledBy("""
+        SELECT func_worker_heartbeat_with_logs('lone-worker', NULL, NULL, jsonb_build_array(
+            jsonb_build_object('timestamp', now(), 'level', 'ERROR', 'message', 'CUDA out of memory')), NULL, 'active');
+        """);
+
+    assertThat(Cli.run("workers", "--db-url", own).out()).endsWith(
+        System.lineSeparator() + "1 worker: 1 active" + System.lineSeparator());
+    assertThat(Cli.run("worker", "lone-worker", "--db-url", own).out()).contains("last hour       1 error, 0 warnings");
+  }
+
+  @Test
   void aWorkerWhoseRowWasRemovedShowsItsRecordsWithItsHealthUnknown() {
     String own = storeFilledBy("""
         SELECT func_worker_heartbeat_with_logs('scaled-away', NULL, NULL, jsonb_build_array(
@@ -197,7 +209,7 @@ class CommandLineTest {
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(result.out())
         .contains("Worker scaled-away  unknown (no row in workers: the orchestrator removed it; its records are kept)")
-        .contains("last hour       1 errors, 0 warnings")
+        .contains("last hour       1 error, 0 warnings")
         .contains("instance preempted");
   }
 
@@ -224,7 +236,7 @@ class CommandLineTest {
         .doesNotContainPattern("\\n  on-time ");
     assertThat(worker.out())
         .contains("clock           3h 0m behind the store's: its records carry its own times, which --since reads")
-        .contains("last hour       1 errors, 0 warnings");
+        .contains("last hour       1 error, 0 warnings");
     assertThat(Cli.run("worker", "on-time", "--db-url", own).out()).doesNotContain("clock ");
 
     Cli.Result lastMinutes = Cli.run("logs", "--worker", "slow-clock", "--since", "10m", "--db-url", own);
