@@ -101,6 +101,10 @@ public final class HeartlogServer implements AutoCloseable {
       tailRoutes = new TailRoutes(tail, check);
       tailRoutes.register(app);
     }
+    for (HandlerType method : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PATCH, HandlerType.PUT,
+        HandlerType.DELETE)) {
+      app.addHttpHandler(method, "/api/<path>", QueryRoutes::notServed);   // after the paths served
+    }
     app.exception(PostgrestError.class, (e, ctx) ->
         ctx.status(e.status).contentType("application/json").result(e.json()));
     app.exception(Exception.class, (e, ctx) ->

@@ -171,6 +171,19 @@ final class QueryRoutes {
     json(ctx, StoreJson.clocks(guarded(() -> store.skewedClocks(WorkerHealth.RANGE_SKEW))));
   }
 
+  /**
+   * Any other path or method under {@code /api}: an error in the API's JSON shape, saying what it
+   * answers, where Javalin's was a text page that a client parsing JSON could not read.
+   */
+  static void notServed(Context ctx) {
+    String served = "The API answers GET /api/logs, /api/tasks, /api/tasks/{id}, /api/tasks/{id}/records, "
+        + "/api/workers, /api/workers/{id}, /api/workers/{id}/heartbeats, /api/clocks and /api/tail";
+    if (!ctx.method().name().equals("GET")) {
+      throw new PostgrestError(405, "HL405", "The API answers GET only, not " + ctx.method().name(), null, served);
+    }
+    throw new PostgrestError(404, "HL404", "No endpoint GET " + ctx.path(), null, served);
+  }
+
   private LogFilter filter(Context ctx) {
     try {
       String level = ctx.queryParam("level");

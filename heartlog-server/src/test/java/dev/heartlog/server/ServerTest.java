@@ -503,6 +503,22 @@ class ServerTest {
     });
   }
 
+  @Test
+  void aPathOrMethodTheApiDoesNotAnswerIsAJsonErrorSayingWhatItAnswers() throws Exception {
+    HttpResponse<String> unknown = get("/api/heartbeats/gpu-1", READER);
+    HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(base + "/api/logs")).header("apikey", READER)
+        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> served = get("/api/workers", READER);
+
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+    assertThat(unknown.body()).contains("\"code\":\"HL404\"", "No endpoint GET /api/heartbeats/gpu-1",
+        "/api/workers/{id}/heartbeats");
+    assertThat(posted.statusCode()).isEqualTo(405);
+    assertThat(posted.body()).contains("\"code\":\"HL405\"", "The API answers GET only, not POST");
+    assertThat(served.statusCode()).as("the paths served come first").isEqualTo(200);
+  }
+
   private static HttpResponse<String> post(String body, String key) throws IOException, InterruptedException {
     return http.send(HttpRequest.newBuilder(URI.create(base + IngestRoutes.RPC_PATH))
         .header("apikey", key).header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
