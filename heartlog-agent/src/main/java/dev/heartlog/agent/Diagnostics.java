@@ -24,6 +24,12 @@ final class Diagnostics {
     this.clock = clock;
   }
 
+  /** {@code 1 batch}, {@code 3 batches}: a count and its noun, plural with an s (es after an s, ch or x). */
+  static String count(long n, String noun) {
+    String plural = noun.endsWith("s") || noun.endsWith("ch") || noun.endsWith("x") ? noun + "es" : noun + "s";
+    return n + " " + (n == 1 ? noun : plural);
+  }
+
   /** Prints a message unconditionally (start-up, statistics). */
   void info(String message) {
     out.println("heartlog: " + message);

@@ -190,10 +190,12 @@ final class HeartbeatLoop implements Runnable {
     } while (delivered && (outbox.oldest() != null || buffer.size() > 0) && System.nanoTime() < deadline);
     int left = buffer.held();
     if (outbox.pendingBatches() > 0 && outbox.durable()) {
-      diagnostics.info(outbox.pendingBatches() + " batches stay in the spool for the next start of worker "
-          + config.workerId());
+      int batches = outbox.pendingBatches();
+      diagnostics.info(Diagnostics.count(batches, "batch") + (batches == 1 ? " stays" : " stay")
+          + " in the spool for the next start of worker " + config.workerId());
     } else if (left > 0) {
-      diagnostics.info(left + " records of worker " + config.workerId() + " could not be delivered before shutdown");
+      diagnostics.info(Diagnostics.count(left, "record") + " of worker " + config.workerId()
+          + " could not be delivered before shutdown");
     }
   }
 

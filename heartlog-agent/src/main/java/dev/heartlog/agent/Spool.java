@@ -265,7 +265,8 @@ final class Spool implements BatchQueue {
       pendingBatches += segment.countCompleteLines();
     }
     if (pendingBatches > 0) {
-      diagnostics.info("spool " + directory + " holds " + pendingBatches + " batches from an earlier run; replaying them first");
+      diagnostics.info("spool " + directory + " holds " + Diagnostics.count(pendingBatches, "batch")
+          + " from an earlier run; replaying " + (pendingBatches == 1 ? "it" : "them") + " first");
     }
   }
 

@@ -3,6 +3,9 @@ package dev.heartlog.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,6 +55,28 @@ class AgentSpoolTest {
     }
 
     assertThat(store.storedMessages()).hasSize(500).doesNotHaveDuplicates().startsWith("record 0").endsWith("record 499");
+  }
+
+  @Test
+  void aWorkerStoppedDuringAnOutageSaysWhatStaysInTheSpoolAndTheNextStartReplaysIt() {
+    RecordingTransport store = new RecordingTransport();
+    store.down.set(true);
+    ByteArrayOutputStream first = new ByteArrayOutputStream();
+    try (HeartlogAgent agent = agent(store).shutdownTimeout(Duration.ofMillis(300))
+        .diagnostics(new PrintStream(first, true, StandardCharsets.UTF_8)).build()) {
+      agent.log(Level.ERROR, "render failed");
+      await().atMost(Duration.ofSeconds(10)).until(() -> agent.stats().spooledBatches() == 1);
+    }
+    ByteArrayOutputStream second = new ByteArrayOutputStream();
+    store.down.set(false);
+    try (HeartlogAgent agent = agent(store).diagnostics(new PrintStream(second, true, StandardCharsets.UTF_8)).build()) {
+      assertThat(agent.flush(Duration.ofSeconds(10))).isTrue();
+    }
+
+    assertThat(first.toString(StandardCharsets.UTF_8))
+        .contains("heartlog: 1 batch stays in the spool for the next start of worker test-worker");
+    assertThat(second.toString(StandardCharsets.UTF_8)).contains(" holds 1 batch from an earlier run; replaying it first");
+    assertThat(store.storedMessages()).containsExactly("render failed");
   }
 
   @Test
