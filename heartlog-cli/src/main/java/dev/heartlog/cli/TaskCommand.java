@@ -146,7 +146,8 @@ final class TaskCommand implements Callable<Integer> {
           + " (" + RecordText.span(Duration.between(task.firstAt(), task.lastAt())) + ")");
     }
     for (TaskSummary worker : task.workers()) {
-      out.println("  worker    " + worker.id() + ": " + worker.records() + " records, errors: " + worker.errors());
+      out.println("  worker    " + worker.id() + ": " + RecordText.count(worker.records(), "record") + ", errors: "
+          + worker.errors());
     }
     if (!task.heartbeats().isEmpty()) {
       out.println("  VRAM      " + vram(task.heartbeats(), task.heartbeatCount()));

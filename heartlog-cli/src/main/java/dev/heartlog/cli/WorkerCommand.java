@@ -73,7 +73,7 @@ final class WorkerCommand implements Callable<Integer> {
     }
     for (TaskSummary task : worker.recentTasks()) {
       out.println("  " + task.id() + "  " + RecordText.clock(task.firstAt()) + " - " + RecordText.clock(task.lastAt())
-          + "  " + task.records() + " records" + (task.failed() ? "  FAILED" : ""));
+          + "  " + RecordText.count(task.records(), "record") + (task.failed() ? "  FAILED" : ""));
     }
     out.println();
     out.println("Timeline (latest " + worker.records().size() + "):");

@@ -188,12 +188,14 @@ class CommandLineTest {
   void oneWorkerAndOneErrorAreCountedInTheSingular() {
     String own = storeFilledBy("""
         SELECT func_worker_heartbeat_with_logs('lone-worker', NULL, NULL, jsonb_build_array(
-            jsonb_build_object('timestamp', now(), 'level', 'ERROR', 'message', 'CUDA out of memory')), NULL, 'active');
+            jsonb_build_object('timestamp', now(), 'level', 'ERROR', 'message', 'CUDA out of memory',
+                               'task_id', 'lone-task')), NULL, 'active');
         """);
 
     assertThat(Cli.run("workers", "--db-url", own).out()).endsWith(
         System.lineSeparator() + "1 worker: 1 active" + System.lineSeparator());
     assertThat(Cli.run("worker", "lone-worker", "--db-url", own).out()).contains("last hour       1 error, 0 warnings");
+    assertThat(Cli.run("task", "lone-task", "--db-url", own).out()).contains("worker    lone-worker: 1 record, errors: 1");
   }
 
   @Test

@@ -51,7 +51,7 @@ class LongTaskCommandTest {
     assertThat(result.out())
         .contains("Task long-cli  FAILED")
         .contains("from      2026-11-27 10:00:00.000000Z to 2026-11-27 13:28:21.000000Z (3h 28m)")
-        .contains("worker    gpu-1: " + records + " records, errors: 1")
+        .contains(String.format(java.util.Locale.ROOT, "worker    gpu-1: %,d records, errors: 1", records))
         .contains("Failure:" + System.lineSeparator() + "  2026-11-27 10:00:03.000000Z");
   }
 
