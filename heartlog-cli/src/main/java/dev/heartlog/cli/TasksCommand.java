@@ -33,7 +33,7 @@ final class TasksCommand implements Callable<Integer> {
   @Mixin StoreOptions storeOptions;
 
   @Option(names = "--since", paramLabel = "TIME", converter = TimeArgument.class,
-      description = "Tasks with records made at or after TIME: an age (30s, 15m, 2h, 1d) or a timestamp "
+      description = "Tasks with records made at or after TIME: an age (30s, 15m, 2h, 1d, 1h30m) or a timestamp "
           + "(default: an hour before --until, else the last hour).")
   Instant since;
 

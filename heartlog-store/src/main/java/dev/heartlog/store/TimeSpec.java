@@ -1,6 +1,7 @@
 package dev.heartlog.store;
 
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -13,32 +14,29 @@ import java.util.regex.Pattern;
 
 /**
  * A point in time as people type it in {@code --since}/{@code --until} and the query API: an age
- * ({@code 30s}, {@code 15m}, {@code 2h}, {@code 1d}: that long ago) or a timestamp
- * ({@code 2026-11-27T22:00:00Z}, {@code 2026-11-27 22:00}, {@code 2026-11-27}; UTC unless it
- * carries an offset).
+ * ({@code 30s}, {@code 15m}, {@code 2h}, {@code 1d}, or several added up, {@code 1h30m}: that long
+ * ago) or a timestamp ({@code 2026-11-27T22:00:00Z}, {@code 2026-11-27 22:00}, {@code 2026-11-27};
+ * UTC unless it carries an offset).
  */
 public final class TimeSpec {
 
-  private static final Pattern AGE = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+  private static final Pattern AGE = Pattern.compile("(?:\\d+(?:ms|s|m|h|d))+");
+  private static final Pattern AGE_PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
   private TimeSpec() {}
 
   /**
-   * @throws IllegalArgumentException when the text is neither an age nor a timestamp
+   * @throws IllegalArgumentException when the text is neither an age nor a timestamp, or an age
+   *     reaches back further than a time can
    */
   public static Instant parse(String text, Clock clock) {
     String value = text.trim();
-    Matcher age = AGE.matcher(value);
-    if (age.matches()) {
-      long amount = Long.parseLong(age.group(1));
-      Duration ago = switch (age.group(2)) {
-        case "ms" -> Duration.ofMillis(amount);
-        case "s" -> Duration.ofSeconds(amount);
-        case "m" -> Duration.ofMinutes(amount);
-        case "h" -> Duration.ofHours(amount);
-        default -> Duration.ofDays(amount);
-      };
-      return clock.instant().minus(ago);
+    if (AGE.matcher(value).matches()) {
+      try {
+        return clock.instant().minus(age(value));
+      } catch (ArithmeticException | DateTimeException | NumberFormatException e) {
+        throw new IllegalArgumentException("'" + text + "' is too long an age");
+      }
     }
     String iso = value.replace(' ', 'T');
     try {
@@ -55,7 +53,24 @@ public final class TimeSpec {
       return LocalDate.parse(iso).atStartOfDay().toInstant(ZoneOffset.UTC);
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(
-          "'" + text + "' is neither an age (30s, 15m, 2h, 1d) nor a timestamp (2026-11-27T22:00:00Z)");
+          "'" + text + "' is neither an age (30s, 15m, 2h, 1d, 1h30m) nor a timestamp (2026-11-27T22:00:00Z)");
     }
+  }
+
+  /** The parts of an age added up: {@code 1h30m} is 90 minutes. */
+  private static Duration age(String value) {
+    Duration total = Duration.ZERO;
+    Matcher part = AGE_PART.matcher(value);
+    while (part.find()) {
+      long amount = Long.parseLong(part.group(1));
+      total = total.plus(switch (part.group(2)) {
+        case "ms" -> Duration.ofMillis(amount);
+        case "s" -> Duration.ofSeconds(amount);
+        case "m" -> Duration.ofMinutes(amount);
+        case "h" -> Duration.ofHours(amount);
+        default -> Duration.ofDays(amount);
+      });
+    }
+    return total;
   }
 }

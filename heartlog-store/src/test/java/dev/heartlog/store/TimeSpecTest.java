@@ -1,0 +1,47 @@
+package dev.heartlog.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class TimeSpecTest {
+
+  private static final Instant NOW = Instant.parse("2026-12-01T04:00:00Z");
+  private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+  @Test
+  void anAgeIsThatLongAgoAndSeveralPartsAddUp() {
+    assertThat(TimeSpec.parse("30s", CLOCK)).isEqualTo(NOW.minusSeconds(30));
+    assertThat(TimeSpec.parse(" 2h ", CLOCK)).isEqualTo(NOW.minus(Duration.ofHours(2)));
+    assertThat(TimeSpec.parse("1h30m", CLOCK)).isEqualTo(NOW.minus(Duration.ofMinutes(90)));
+    assertThat(TimeSpec.parse("1d12h", CLOCK)).isEqualTo(NOW.minus(Duration.ofHours(36)));
+    assertThat(TimeSpec.parse("1m500ms", CLOCK)).isEqualTo(NOW.minusMillis(60_500));
+  }
+
+  @Test
+  void aTimestampIsUtcUnlessItCarriesAnOffset() {
+    assertThat(TimeSpec.parse("2026-11-27T22:00:00Z", CLOCK)).isEqualTo(Instant.parse("2026-11-27T22:00:00Z"));
+    assertThat(TimeSpec.parse("2026-11-27 22:00", CLOCK)).isEqualTo(Instant.parse("2026-11-27T22:00:00Z"));
+    assertThat(TimeSpec.parse("2026-11-27T22:00+01:00", CLOCK)).isEqualTo(Instant.parse("2026-11-27T21:00:00Z"));
+    assertThat(TimeSpec.parse("2026-11-27", CLOCK)).isEqualTo(Instant.parse("2026-11-27T00:00:00Z"));
+  }
+
+  @Test
+  void whatIsNeitherOrReachesBeyondAnyTimeIsOneSentence() {
+    assertThatThrownBy(() -> TimeSpec.parse("yesterday", CLOCK)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("'yesterday' is neither an age (30s, 15m, 2h, 1d, 1h30m) nor a timestamp (2026-11-27T22:00:00Z)");
+    assertThatThrownBy(() -> TimeSpec.parse("1h30", CLOCK)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("'1h30' is neither an age");
+    // Past Instant's range, past a long's days, past a long's digits: not a DateTimeException
+    // the query API would answer with 500.
+    for (String age : new String[] {"9999999999999d", "106751991167300d1d", "99999999999999999999d"}) {
+      assertThatThrownBy(() -> TimeSpec.parse(age, CLOCK)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("'" + age + "' is too long an age");
+    }
+  }
+}
