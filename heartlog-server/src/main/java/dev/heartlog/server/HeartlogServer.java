@@ -30,6 +30,10 @@ public final class HeartlogServer implements AutoCloseable {
   public static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
   /** The most {@code --max-body} may be. */
   static final long MAX_BODY_BYTES_LIMIT = 1024L * 1024 * 1024;
+
+  /** The methods a path the server does not serve is answered for, with an error in JSON. */
+  private static final List<HandlerType> ANSWERED_METHODS =
+      List.of(HandlerType.GET, HandlerType.POST, HandlerType.PATCH, HandlerType.PUT, HandlerType.DELETE);
   /**
    * The most records queued for the live tail's followers together, about 100 MB of records of
    * 1 KB; beyond it the follower furthest behind is ended. Each follower may fall behind by at
@@ -85,8 +89,7 @@ public final class HeartlogServer implements AutoCloseable {
     app.before(ctx -> ctx.header("Accept-Encoding", "gzip"));
     app.post(IngestRoutes.RPC_PATH, ingest::heartbeat);
     app.patch(IngestRoutes.WORKERS_PATH, ingest::patchWorker);
-    for (HandlerType method : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PATCH, HandlerType.PUT,
-        HandlerType.DELETE)) {
+    for (HandlerType method : ANSWERED_METHODS) {
       app.addHttpHandler(method, "/rest/v1/<path>", ingest::notServed);   // after the paths served
     }
     app.get("/api/logs", query::logs);
@@ -101,8 +104,7 @@ public final class HeartlogServer implements AutoCloseable {
       tailRoutes = new TailRoutes(tail, check);
       tailRoutes.register(app);
     }
-    for (HandlerType method : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PATCH, HandlerType.PUT,
-        HandlerType.DELETE)) {
+    for (HandlerType method : ANSWERED_METHODS) {
       app.addHttpHandler(method, "/api/<path>", QueryRoutes::notServed);   // after the paths served
     }
     app.exception(PostgrestError.class, (e, ctx) ->
