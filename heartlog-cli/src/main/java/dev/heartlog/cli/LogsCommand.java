@@ -88,6 +88,12 @@ final class LogsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    if (follow && until != null) {
+      // Following prints what is stored from now on; --until would keep only what was stamped
+      // before a time, and so print nothing, or go on past it. The viewer's tail is off there too.
+      throw new ParameterException(spec.commandLine(),
+          "--follow prints records as they are stored from now on; it does not go with --until");
+    }
     LogFilter filter = filter();
     PrintWriter out = spec.commandLine().getOut();
     try (StoreOptions.Opened opened = follow ? storeOptions.openHeld() : storeOptions.open()) {

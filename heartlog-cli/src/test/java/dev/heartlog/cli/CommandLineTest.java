@@ -512,6 +512,7 @@ class CommandLineTest {
   void aBadFlagIsOneSentenceWithAHintAndExitCodeTwo() {
     Cli.Result level = Cli.run("logs", "--level", "LOUD", "--db-url", url);
     Cli.Result since = Cli.run("logs", "--since", "yesterday", "--db-url", url);
+    Cli.Result followUntil = Cli.run("logs", "--follow", "--until", "1h", "--db-url", url);
 
     assertThat(level.exitCode()).isEqualTo(2);
     assertThat(level.err().lines()).containsExactly(
@@ -519,6 +520,9 @@ class CommandLineTest {
         "Try 'heartlog logs --help' for the options.");
     assertThat(since.exitCode()).isEqualTo(2);
     assertThat(since.err()).startsWith("heartlog: Invalid value for option '--since': 'yesterday' is neither an age");
+    assertThat(followUntil.exitCode()).isEqualTo(2);
+    assertThat(followUntil.err()).startsWith(
+        "heartlog: --follow prints records as they are stored from now on; it does not go with --until");
   }
 
   @Test
