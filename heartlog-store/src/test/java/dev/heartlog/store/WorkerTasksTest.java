@@ -129,6 +129,9 @@ class WorkerTasksTest {
     int checked = 0;
     for (Instant since : sinces) {
       for (Instant until : untils) {
+        if (since != null && until != null && since.isAfter(until)) {
+          continue;   // a range that ends before it begins is refused (TaskListTest)
+        }
         for (boolean failed : new boolean[] {false, true}) {
           for (int limit : new int[] {1, 5, 6, 7, 8, 20, 100}) {
             List<String> listed = store.tasks(new TaskFilter("busy", since, until, failed, Map.of(), limit)).stream()
