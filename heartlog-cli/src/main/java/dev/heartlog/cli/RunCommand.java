@@ -118,6 +118,20 @@ final class RunCommand implements Callable<Integer> {
   /** Passes heartlog run's stop on to the worker (a shutdown hook). */
   private final WorkerStop stop = new WorkerStop(STOP_GRACE, Duration.ofSeconds(15));
 
+  /** {@code --interval} read, or a bad flag (exit 2) before the worker starts. */
+  private Duration positiveInterval() {
+    Duration every;
+    try {
+      every = AgentEnvironment.duration("--interval", interval);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (every.isZero() || every.isNegative()) {
+      throw new ParameterException(spec.commandLine(), "--interval must be positive (got '" + interval + "')");
+    }
+    return every;
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     if (columns != null && columns <= 0) {
@@ -134,7 +148,7 @@ final class RunCommand implements Callable<Integer> {
     HeartlogAgentBuilder builder = environment.agentBuilder().workerId(worker).shutdownHook(false)
         .debug(debug || environment.debug());
     if (interval != null) {
-      builder.heartbeatInterval(AgentEnvironment.duration("--interval", interval));
+      builder.heartbeatInterval(positiveInterval());
     }
     if (levels != null) {
       try {

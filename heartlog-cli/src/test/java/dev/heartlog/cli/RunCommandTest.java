@@ -128,6 +128,22 @@ class RunCommandTest {
   }
 
   @Test
+  void aBadIntervalIsABadFlagAndTheWorkerIsNotStarted() throws IOException {
+    Path ran = folder.resolve("ran");
+    Path script = script("touch.sh", "touch " + ran);
+
+    for (String interval : List.of("0s", "banana")) {
+      Cli.Result result = Cli.run("run", "--worker", "wrapped-interval", "--interval", interval,
+          "--home", folder.resolve("home").toString(), "--", "sh", script.toString());
+
+      assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+      assertThat(result.err()).startsWith("heartlog: --interval must be ")
+          .contains("'" + interval + "'", "Try 'heartlog run --help' for the options.");
+    }
+    assertThat(ran).doesNotExist();
+  }
+
+  @Test
   void aDatabaseThatIsDownDoesNotKeepTheWorkerFromRunningAndItsRecordsArriveOnTheNextStart() throws IOException {
     String worker = "wrapped-db-down-" + java.util.UUID.randomUUID();
     // Nothing listens on port 1: the database is down.
