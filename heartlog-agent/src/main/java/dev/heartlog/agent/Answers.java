@@ -83,7 +83,8 @@ final class Answers {
         consecutiveFailures = 0;
         noteError(result.detail());
         nextBeatNanos = System.nanoTime() + config.heartbeatInterval().toNanos();
-        diagnostics.problem("function-missing", result.detail() + "; " + Diagnostics.count(buffer.held(), "record") + " kept");
+        diagnostics.problem("function-missing",
+            result.detail() + "; " + Diagnostics.count(buffer.held(), "record", "records") + " kept");
         return false;
       }
       default -> {
@@ -103,7 +104,7 @@ final class Answers {
     noteError(detail);
     nextBeatNanos = System.nanoTime() + retryDelay().toNanos();
     diagnostics.problem("delivery", "heartbeat for worker " + config.workerId() + " failed (" + detail + "); "
-        + Diagnostics.count(buffer.held(), "record") + " kept, retrying");
+        + Diagnostics.count(buffer.held(), "record", "records") + " kept, retrying");
   }
 
   private void noteError(String detail) {

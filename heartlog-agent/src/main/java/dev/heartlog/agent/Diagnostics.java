@@ -24,10 +24,9 @@ final class Diagnostics {
     this.clock = clock;
   }
 
-  /** {@code 1 batch}, {@code 3 batches}: a count and its noun, plural with an s (es after an s, ch or x). */
-  static String count(long n, String noun) {
-    String plural = noun.endsWith("s") || noun.endsWith("ch") || noun.endsWith("x") ? noun + "es" : noun + "s";
-    return n + " " + (n == 1 ? noun : plural);
+  /** {@code 1 batch}, {@code 3 batches}: a count and its noun in the number it takes. */
+  static String count(long n, String one, String many) {
+    return n + " " + (n == 1 ? one : many);
   }
 
   /** Prints a message unconditionally (start-up, statistics). */

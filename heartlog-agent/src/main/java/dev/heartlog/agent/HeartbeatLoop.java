@@ -191,10 +191,10 @@ final class HeartbeatLoop implements Runnable {
     int left = buffer.held();
     if (outbox.pendingBatches() > 0 && outbox.durable()) {
       int batches = outbox.pendingBatches();
-      diagnostics.info(Diagnostics.count(batches, "batch") + (batches == 1 ? " stays" : " stay")
+      diagnostics.info(Diagnostics.count(batches, "batch", "batches") + (batches == 1 ? " stays" : " stay")
           + " in the spool for the next start of worker " + config.workerId());
     } else if (left > 0) {
-      diagnostics.info(Diagnostics.count(left, "record") + " of worker " + config.workerId()
+      diagnostics.info(Diagnostics.count(left, "record", "records") + " of worker " + config.workerId()
           + " could not be delivered before shutdown");
     }
   }

@@ -265,7 +265,7 @@ final class Spool implements BatchQueue {
       pendingBatches += segment.countCompleteLines();
     }
     if (pendingBatches > 0) {
-      diagnostics.info("spool " + directory + " holds " + Diagnostics.count(pendingBatches, "batch")
+      diagnostics.info("spool " + directory + " holds " + Diagnostics.count(pendingBatches, "batch", "batches")
           + " from an earlier run; replaying " + (pendingBatches == 1 ? "it" : "them") + " first");
     }
   }
