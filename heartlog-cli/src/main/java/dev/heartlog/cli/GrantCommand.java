@@ -59,7 +59,7 @@ final class GrantCommand implements Runnable {
     public void run() {
       String prefix = "*".equals(workers) ? "" : workers;
       grant(spec, storeOptions, login, (store, password) -> store.roles().grantWriter(login, prefix, tokenRequired, password),
-          "may send heartbeats as "
+          "keep it in the workers' secrets", "may send heartbeats as "
               + (prefix.isEmpty() ? "any worker" : "the workers whose id starts with \"" + prefix + "\"")
               + (tokenRequired ? ", only with a token from heartlog token," : ",") + " and do nothing else");
     }
@@ -79,7 +79,7 @@ final class GrantCommand implements Runnable {
     @Override
     public void run() {
       grant(spec, storeOptions, login, (store, password) -> store.roles().grantReader(login, password),
-          "may read the records, workers and heartbeats, and write nothing");
+          "give it to whoever reads the logs", "may read the records, workers and heartbeats, and write nothing");
     }
   }
 
@@ -92,15 +92,15 @@ final class GrantCommand implements Runnable {
 
   /**
    * Runs one grant with a fresh password for the login in case it is created, prints that
-   * password if it was, then what the login may do.
+   * password if it was, with where to keep it, then what the login may do.
    */
   private static void grant(CommandSpec spec, StoreOptions storeOptions, String login,
-      BiPredicate<Store, String> grant, String mayDo) {
+      BiPredicate<Store, String> grant, String keepIt, String mayDo) {
     String password = newPassword();
     try (StoreOptions.Opened opened = storeOptions.open()) {
       PrintWriter out = spec.commandLine().getOut();
       if (grant.test(opened.store(), password)) {
-        out.println("Created login " + login + " with password " + password + " (shown once; keep it in the worker's secrets)");
+        out.println("Created login " + login + " with password " + password + " (shown once; " + keepIt + ")");
       }
       out.println(login + " " + mayDo + ", on " + opened.store().displayUrl());
     } catch (IOException e) {

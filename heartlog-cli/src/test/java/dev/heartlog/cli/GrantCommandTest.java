@@ -59,7 +59,8 @@ class GrantCommandTest {
   void aGrantedWriterSendsHeartbeatsAsItsWorkersAndAReaderReadsThem() throws SQLException {
     Cli.Result grantWriter = Cli.run("grant", "writer", writer, "--workers", "gpu-", "--db-url", url);
     assertThat(grantWriter.exitCode()).as(grantWriter.err()).isZero();
-    assertThat(grantWriter.out()).contains(writer + " may send heartbeats as the workers whose id starts with \"gpu-\"");
+    assertThat(grantWriter.out()).contains(writer + " may send heartbeats as the workers whose id starts with \"gpu-\"")
+        .contains("(shown once; keep it in the workers' secrets)");
     String writerPassword = password(grantWriter, writer);
 
     try (Connection connection = connect(writer, writerPassword)) {
@@ -70,6 +71,7 @@ class GrantCommandTest {
 
     Cli.Result grantReader = Cli.run("grant", "reader", reader, "--db-url", url);
     assertThat(grantReader.exitCode()).as(grantReader.err()).isZero();
+    assertThat(grantReader.out()).as("a reader's password is not a worker's").contains("(shown once; give it to whoever reads the logs)");
     String readerUrl = withoutUser(url) + "?user=" + reader + "&password=" + password(grantReader, reader);
     Cli.Result logs = Cli.run("logs", "--worker", "gpu-3", "--db-url", readerUrl);
     assertThat(logs.exitCode()).as(logs.err()).isZero();
