@@ -184,14 +184,14 @@ final class LogsCommand implements Callable<Integer> {
       out.println(StoreJson.record(record));
       return;
     }
-    out.println(RecordText.line(record));
+    out.println(RecordText.line(record, noStackTraces));
     if (!noStackTraces && record.exception() != null) {
       if (record.exception().equals(lastStackTrace)) {
         // heartlog run's record of a crash carries the traceback printed just before it.
         out.println("    (the stack trace of the record at " + lastStackTraceAt + ")");
       } else {
         // As the worker's console showed it, below its record.
-        record.exception().lines().forEach(line -> out.println("    " + line));
+        record.exception().lines().forEach(line -> out.println(RecordText.INDENT + RecordText.printable(line)));
         lastStackTrace = record.exception();
         lastStackTraceAt = RecordText.timestamp(record.timestamp());
       }

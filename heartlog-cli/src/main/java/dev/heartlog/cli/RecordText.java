@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /** How records and times read in the terminal. Times are UTC, with microseconds. */
 final class RecordText {
@@ -16,23 +17,88 @@ final class RecordText {
       DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
+  private static final Pattern LINE_BREAK = Pattern.compile("\r?\n");
+
   private RecordText() {}
 
-  /** {@code 2026-11-27 22:00:01.000001Z  ERROR     gpu-1  [task t-1]  message}. */
+  /** What a message's further lines, and a stack trace's lines, are indented by below their record. */
+  static final String INDENT = "    ";
+
+  /**
+   * {@code 2026-11-27 22:00:01.000001Z  ERROR     gpu-1  [task t-1]  message}, a message of
+   * several lines with its further lines indented below it.
+   */
   static String line(StoredRecord record) {
+    return line(record, false);
+  }
+
+  /** As {@link #line(StoredRecord)}; with {@code oneLine}, a message's line breaks are written {@code \n}. */
+  static String line(StoredRecord record, boolean oneLine) {
     StringBuilder line = new StringBuilder(128)
         .append(TIMESTAMP.format(record.timestamp())).append("  ")
         .append(String.format("%-8s", record.level())).append("  ")
-        .append(record.workerId());
+        .append(printable(record.workerId()));
     if (record.taskId() != null) {
-      line.append("  [task ").append(record.taskId()).append(']');
+      line.append("  [task ").append(printable(record.taskId())).append(']');
     }
-    return line.append("  ").append(record.message()).toString();
+    return line.append("  ").append(message(record.message(), oneLine)).toString();
   }
 
   /** A record in a timeline that already names the worker and task: time, level, message. */
   static String timelineLine(StoredRecord record) {
-    return TIMESTAMP.format(record.timestamp()) + "  " + String.format("%-8s", record.level()) + "  " + record.message();
+    return TIMESTAMP.format(record.timestamp()) + "  " + String.format("%-8s", record.level()) + "  "
+        + message(record.message(), false);
+  }
+
+  /**
+   * Text from the store as a terminal may show it. Records come from many workers, and a
+   * terminal acts on the control characters it is sent: ESC starts the sequences that recolour,
+   * retitle or rewrite it, and one record could hide the records above it. Every control
+   * character but the tab (the rest of C0, DEL and C1) is written as {@code \x1b}; line breaks
+   * too, so that an id or a line of a stack trace stays one line.
+   */
+  static String printable(String text) {
+    if (text == null) {
+      return null;
+    }
+    StringBuilder shown = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean control = (c < 0x20 && c != '\t') || (c >= 0x7f && c <= 0x9f);
+      if (control && shown == null) {
+        shown = new StringBuilder(text.length() + 16).append(text, 0, i);
+      }
+      if (control) {
+        shown.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
+      } else if (shown != null) {
+        shown.append(c);
+      }
+    }
+    return shown == null ? text : shown.toString();
+  }
+
+  /**
+   * A message {@link #printable}, its lines (after {@code \n} or {@code \r\n}; line breaks at its
+   * end left out) indented below the first, or joined by {@code \n}.
+   */
+  private static String message(String message, boolean oneLine) {
+    int end = message.length();
+    while (end > 0 && (message.charAt(end - 1) == '\n' || message.charAt(end - 1) == '\r')) {
+      end--;
+    }
+    String text = message.substring(0, end);
+    if (text.indexOf('\n') < 0) {
+      return printable(text);
+    }
+    String[] lines = LINE_BREAK.split(text, -1);
+    StringBuilder shown = new StringBuilder(message.length() + 8 * lines.length);
+    for (int i = 0; i < lines.length; i++) {
+      if (i > 0) {
+        shown.append(oneLine ? "\\n" : System.lineSeparator() + INDENT);
+      }
+      shown.append(printable(lines[i]));
+    }
+    return shown.toString();
   }
 
   static String timestamp(Instant instant) {

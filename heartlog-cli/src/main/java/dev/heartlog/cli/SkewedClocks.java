@@ -28,7 +28,7 @@ final class SkewedClocks {
       return;
     }
     String named = skews.entrySet().stream().limit(NAMED)
-        .map(skew -> skew.getKey() + " (" + RecordText.skew(skew.getValue()) + ")").collect(Collectors.joining(", "));
+        .map(skew -> RecordText.printable(skew.getKey()) + " (" + RecordText.skew(skew.getValue()) + ")").collect(Collectors.joining(", "));
     String more = skews.size() > NAMED ? " and " + (skews.size() - NAMED) + " more" : "";
     err.println(skews.size() == 1
         ? "heartlog: 1 worker's clock is a minute or more off the store's, so its records sit as far off this range: "

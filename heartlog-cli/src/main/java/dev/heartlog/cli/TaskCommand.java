@@ -80,7 +80,7 @@ final class TaskCommand implements Callable<Integer> {
       out.println("Failure:");
       out.println("  " + RecordText.line(failure));
       if (failure.exception() != null) {
-        failure.exception().lines().forEach(line -> out.println("    " + line));
+        failure.exception().lines().forEach(line -> out.println(RecordText.INDENT + RecordText.printable(line)));
       }
     });
     return 0;
@@ -140,13 +140,13 @@ final class TaskCommand implements Callable<Integer> {
   }
 
   private static void printSummary(PrintWriter out, TaskTimeline task) {
-    out.println("Task " + task.taskId() + "  " + (task.failure().isPresent() ? "FAILED" : "ok"));
+    out.println("Task " + RecordText.printable(task.taskId()) + "  " + (task.failure().isPresent() ? "FAILED" : "ok"));
     if (task.firstAt() != null) {
       out.println("  from      " + RecordText.timestamp(task.firstAt()) + " to " + RecordText.timestamp(task.lastAt())
           + " (" + RecordText.span(Duration.between(task.firstAt(), task.lastAt())) + ")");
     }
     for (TaskSummary worker : task.workers()) {
-      out.println("  worker    " + worker.id() + ": " + RecordText.count(worker.records(), "record") + ", errors: "
+      out.println("  worker    " + RecordText.printable(worker.id()) + ": " + RecordText.count(worker.records(), "record") + ", errors: "
           + worker.errors());
     }
     if (!task.heartbeats().isEmpty()) {

@@ -93,9 +93,9 @@ final class TasksCommand implements Callable<Integer> {
     }
     out.println(String.format(ROW, "TASK", "OUTCOME", "STARTED", "DURATION", "RECORDS", "WORKERS", "FAILURE"));
     for (RecentTask task : tasks) {
-      String row = String.format(ROW, task.id(), task.failed() ? "failed" : "ok", RecordText.second(task.firstAt()),
+      String row = String.format(ROW, RecordText.printable(task.id()), task.failed() ? "failed" : "ok", RecordText.second(task.firstAt()),
           RecordText.span(Duration.between(task.firstAt(), task.lastAt())), task.records(),
-          String.join(",", task.workers()), firstLine(task.failure()));
+          RecordText.printable(String.join(",", task.workers())), RecordText.printable(firstLine(task.failure())));
       out.println(row.stripTrailing());   // an ok task has no failure to show
     }
     return 0;

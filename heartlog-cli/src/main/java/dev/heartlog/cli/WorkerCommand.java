@@ -54,7 +54,7 @@ final class WorkerCommand implements Callable<Integer> {
       return 0;
     }
     WorkerHealth health = worker.health();
-    out.println("Worker " + health.id() + "  " + health.health()
+    out.println("Worker " + RecordText.printable(health.id()) + "  " + RecordText.printable(health.health())
         + (health.health().equals("unknown") ? " (no row in workers: the orchestrator removed it; its records are kept)" : ""));
     out.println("  last heartbeat  " + RecordText.timestamp(health.lastHeartbeat()) + " (" + RecordText.age(health.heartbeatAgeSeconds()) + ")");
     if (health.clockSkewed()) {
@@ -63,7 +63,7 @@ final class WorkerCommand implements Callable<Integer> {
           + ": its records carry its own times, which --since reads");
     }
     out.println("  VRAM            " + RecordText.vram(health.vramUsedMb(), health.vramTotalMb()));
-    out.println("  current task    " + (health.currentTaskId() == null ? "-" : health.currentTaskId()));
+    out.println("  current task    " + (health.currentTaskId() == null ? "-" : RecordText.printable(health.currentTaskId())));
     out.println("  last hour       " + RecordText.count(health.errorsLastHour(), "error") + ", "
         + RecordText.count(health.warningsLastHour(), "warning"));
     out.println();
@@ -72,7 +72,7 @@ final class WorkerCommand implements Callable<Integer> {
       out.println("  (none)");
     }
     for (TaskSummary task : worker.recentTasks()) {
-      out.println("  " + task.id() + "  " + RecordText.clock(task.firstAt()) + " - " + RecordText.clock(task.lastAt())
+      out.println("  " + RecordText.printable(task.id()) + "  " + RecordText.clock(task.firstAt()) + " - " + RecordText.clock(task.lastAt())
           + "  " + RecordText.count(task.records(), "record") + (task.failed() ? "  FAILED" : ""));
     }
     out.println();

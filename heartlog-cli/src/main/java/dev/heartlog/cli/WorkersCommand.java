@@ -66,10 +66,10 @@ final class WorkersCommand implements Callable<Integer> {
     out.printf(ROW, "WORKER", "HEALTH", "HEARTBEAT", "VRAM", "TASK", "ERRORS", "WARNINGS");
     Map<String, Integer> byHealth = new TreeMap<>();
     for (WorkerHealth w : workers) {
-      out.printf(ROW, w.id(), w.health(), RecordText.age(w.heartbeatAgeSeconds()),
-          RecordText.vram(w.vramUsedMb(), w.vramTotalMb()), w.currentTaskId() == null ? "-" : w.currentTaskId(),
-          w.errorsLastHour(), w.warningsLastHour());
-      byHealth.merge(w.health(), 1, Integer::sum);
+      out.printf(ROW, RecordText.printable(w.id()), RecordText.printable(w.health()), RecordText.age(w.heartbeatAgeSeconds()),
+          RecordText.vram(w.vramUsedMb(), w.vramTotalMb()),
+          w.currentTaskId() == null ? "-" : RecordText.printable(w.currentTaskId()), w.errorsLastHour(), w.warningsLastHour());
+      byHealth.merge(RecordText.printable(w.health()), 1, Integer::sum);
     }
     printSkewedClocks(out, workers);
     // Below a long list, what it adds up to: "1,204 workers: 1,180 active, 3 crashed, 21 stale".
@@ -93,7 +93,7 @@ final class WorkersCommand implements Callable<Integer> {
         skewed.size() == 1 ? "1 worker's" : String.format(Locale.ROOT, "%,d workers'", skewed.size()),
         skewed.size() == 1 ? "its" : "their", skewed.size() == 1 ? "its" : "their");
     for (WorkerHealth w : skewed.subList(0, Math.min(skewed.size(), SKEWED_SHOWN))) {
-      out.printf("  %-24s %s%n", w.id(), RecordText.skew(w.clockSkewMs()));
+      out.printf("  %-24s %s%n", RecordText.printable(w.id()), RecordText.skew(w.clockSkewMs()));
     }
     if (skewed.size() > SKEWED_SHOWN) {
       out.printf(Locale.ROOT, "  and %,d more (--json: clock_skew_ms)%n", skewed.size() - SKEWED_SHOWN);

@@ -185,6 +185,29 @@ class CommandLineTest {
   }
 
   @Test
+  void controlCharactersAreShownNotSentToTheTerminalAndAMessagesFurtherLinesAreIndented() {
+    // A worker's id, task and message with ESC sequences that would retitle and clear the
+    // reader's terminal, a message of Windows line breaks, a stack trace line with a bell.
+    String own = storeFilledBy("""
+        SELECT func_worker_heartbeat_with_logs(E'evil\\u001b]0;pwned\\u0007', NULL, NULL, jsonb_build_array(
+            jsonb_build_object('timestamp', '2026-12-01T05:00:00Z', 'level', 'ERROR', 'task_id', E't\\u001b[2J',
+                               'message', E'render failed\\r\\n\\tat step 3\\r\\n',
+                               'metadata', jsonb_build_object('exception', E'Traceback\\nValueError: \\u0007bad'))), NULL);
+        """);
+    String n = System.lineSeparator();
+
+    Cli.Result logs = Cli.run("logs", "--db-url", own);
+    Cli.Result oneLine = Cli.run("logs", "--no-stack-traces", "--db-url", own);
+    Cli.Result workers = Cli.run("workers", "--db-url", own);
+
+    assertThat(logs.out()).isEqualTo("2026-12-01 05:00:00.000000Z  ERROR     evil\\x1b]0;pwned\\x07  [task t\\x1b[2J]  "
+        + "render failed" + n + "    \tat step 3" + n + "    Traceback" + n + "    ValueError: \\x07bad" + n);
+    assertThat(oneLine.out()).isEqualTo("2026-12-01 05:00:00.000000Z  ERROR     evil\\x1b]0;pwned\\x07  [task t\\x1b[2J]  "
+        + "render failed\\n\tat step 3" + n);
+    assertThat(workers.out()).contains("evil\\x1b]0;pwned\\x07 ").doesNotContain("\u001b", "\u0007");
+  }
+
+  @Test
   void oneWorkerAndOneErrorAreCountedInTheSingular() {
     String own = storeFilledBy("""
         SELECT func_worker_heartbeat_with_logs('lone-worker', NULL, NULL, jsonb_build_array(
