@@ -186,7 +186,7 @@ function recordRow(r, { showWorker = true, showTask = true } = {}) {
     <td>${levelBadge(r.level)}</td>
     ${showWorker ? `<td><a href="#/worker/${encodeURIComponent(r.worker_id)}">${esc(r.worker_id)}</a></td>` : ''}
     ${showTask ? `<td>${r.task_id ? `<a href="#/task/${encodeURIComponent(r.task_id)}">${shortTaskId(r.task_id)}</a>` : ''}</td>` : ''}
-    <td class="msg">${esc(r.message)}${exception ? `<details><summary>exception</summary><pre>${esc(exception)}</pre></details>` : ''}${metadataList(r.metadata)}</td>
+    <td class="msg"><span class="text">${esc(String(r.message ?? '').replace(/[\r\n]+$/, ''))}</span>${exception ? `<details><summary>exception</summary><pre>${esc(exception)}</pre></details>` : ''}${metadataList(r.metadata)}</td>
   </tr>`;
 }
 

@@ -410,6 +410,19 @@ class ViewerBrowserTest {
     assertThat(browser.findElement(By.name("since")).getAttribute("value")).isEqualTo("yesterday");
   }
 
+  @Test
+  @Order(15)   // adds a worker the Fleet page's test does not expect
+  void aMessageOfSeveralLinesKeepsItsLineBreaksAndIndents() throws Exception {
+    Store.open(url, null, null).withConnection(c -> c.createStatement().execute("""
+        SELECT func_worker_heartbeat_with_logs('table-printer', NULL, NULL, jsonb_build_array(
+            jsonb_build_object('level', 'INFO', 'message', E'epoch  loss\\n    1  0.52\\n    2  0.31\\n')), NULL)"""));
+
+    browser.get(base + "/#/explore?worker=table-printer");
+    WebElement text = chromium.waitFor(By.cssSelector("#explore-records td.msg .text"));
+
+    assertThat(text.getText()).isEqualTo("epoch  loss\n    1  0.52\n    2  0.31");
+  }
+
   private List<WebElement> rows() {
     return browser.findElements(By.cssSelector("#explore-records tbody tr"));
   }
