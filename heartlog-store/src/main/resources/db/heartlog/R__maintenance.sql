@@ -64,16 +64,23 @@ $$;
 -- Drops the day partitions whose whole day lies before now() - retention (NULL: the store's,
 -- heartlog_retention()), and deletes older rows left in the default partition. Dropping a
 -- partition is instant and writes almost no WAL, unlike DELETE. Returns the number of partitions
--- dropped.
+-- dropped. A retention under an hour is refused and nothing is deleted: it is a mistake, such
+-- as heartlog.retention = '48', which PostgreSQL reads as 48 seconds, and it would delete every
+-- earlier day and every heartbeat as they arrive.
 CREATE OR REPLACE FUNCTION heartlog_drop_old_partitions(retention interval DEFAULT NULL)
 RETURNS integer
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    cutoff  timestamptz := now() - coalesce(retention, heartlog_retention());
+    kept    interval := coalesce(retention, heartlog_retention());
+    cutoff  timestamptz := now() - kept;
     part    record;
     dropped integer := 0;
 BEGIN
+    IF kept < interval '1 hour' THEN
+        RAISE EXCEPTION 'heartlog: a retention of % is under an hour; nothing was deleted', kept
+            USING HINT = 'Give its unit: heartlog.retention = ''48 hours'' or ''7 days'', --retention 48h or 7d';
+    END IF;
     FOR part IN
         SELECT c.relname AS name,
                (to_date(substring(c.relname FROM 'system_logs_p(\d{8})$'), 'YYYYMMDD') + 1)::timestamp

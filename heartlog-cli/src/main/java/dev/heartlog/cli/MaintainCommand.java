@@ -1,14 +1,16 @@
 package dev.heartlog.cli;
 
-import dev.heartlog.agent.AgentEnvironment;
 import dev.heartlog.store.Store;
+import dev.heartlog.store.TimeSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -21,7 +23,8 @@ final class MaintainCommand implements Callable<Integer> {
   @Mixin StoreOptions storeOptions;
 
   @Option(names = "--retention", paramLabel = "DURATION",
-      description = "Keep this much (default: the database's heartlog.retention, else 48h).")
+      description = "Keep this much, with its unit: 48h, 7d, at least 1h (default: the database's "
+          + "heartlog.retention, else 48h).")
   String retention;
 
   @Option(names = "--days-ahead", paramLabel = "N", defaultValue = "" + Store.DEFAULT_DAYS_AHEAD,
@@ -30,9 +33,9 @@ final class MaintainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Duration kept = retention == null ? null : ServeCommand.retention(spec, retention);
     try (StoreOptions.Opened opened = storeOptions.open()) {
-      String result = opened.store().maintain(
-          retention == null ? null : AgentEnvironment.duration("--retention", retention), daysAhead);
+      String result = opened.store().maintain(kept, daysAhead);
       spec.commandLine().getOut().println(result);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -3,10 +3,13 @@ package dev.heartlog.cli;
 import dev.heartlog.agent.AgentEnvironment;
 import dev.heartlog.server.HeartlogServer;
 import dev.heartlog.server.HeartlogServerBuilder;
+import dev.heartlog.store.Store;
+import dev.heartlog.store.TimeSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -48,11 +51,29 @@ final class ServeCommand implements Callable<Integer> {
   int tailMaxQueued;
 
   @Option(names = "--retention", paramLabel = "DURATION", defaultValue = "${env:HEARTLOG_RETENTION}",
-      description = "Keep records and heartbeats this long; the hourly maintenance drops a day once all of it is "
-          + "older (default: the database's heartlog.retention, else 48h).")
+      description = "Keep records and heartbeats this long, with its unit: 48h, 7d, at least 1h; the hourly "
+          + "maintenance drops a day once all of it is older (default: the database's heartlog.retention, else 48h).")
   String retention;
 
   private final CountDownLatch stopped = new CountDownLatch(1);
+
+  /**
+   * {@code --retention} (of serve and maintain): a length with its unit, an hour or more, or a bad
+   * flag. A bare {@code 48} would be 48 seconds, and maintenance would delete every earlier day.
+   */
+  static Duration retention(CommandSpec spec, String text) {
+    Duration kept;
+    try {
+      kept = TimeSpec.length("--retention", text);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (kept.compareTo(Store.MIN_RETENTION) < 0) {
+      throw new ParameterException(spec.commandLine(), "--retention must be at least 1h (got '" + text
+          + "'): what is older is deleted, records and heartbeats alike");
+    }
+    return kept;
+  }
 
   @Override
   public Integer call() throws InterruptedException {
@@ -64,7 +85,7 @@ final class ServeCommand implements Callable<Integer> {
           .maxBodyBytes(AgentEnvironment.bytes("--max-body", maxBody))
           .tailMaxQueued(tailMaxQueued);
       if (retention != null) {
-        settings.retention(AgentEnvironment.duration("--retention", retention));
+        settings.retention(retention(spec, retention));
       }
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -536,6 +536,9 @@ class CommandLineTest {
     Cli.Result level = Cli.run("logs", "--level", "LOUD", "--db-url", url);
     Cli.Result since = Cli.run("logs", "--since", "yesterday", "--db-url", url);
     Cli.Result followUntil = Cli.run("logs", "--follow", "--until", "1h", "--db-url", url);
+    Cli.Result bareRetention = Cli.run("maintain", "--retention", "48", "--db-url", url);
+    Cli.Result shortRetention = Cli.run("serve", "--retention", "30m", "--db-url", url);
+    Cli.Result weekRetention = Cli.run("maintain", "--retention", "7d", "--db-url", url);
 
     assertThat(level.exitCode()).isEqualTo(2);
     assertThat(level.err().lines()).containsExactly(
@@ -544,6 +547,13 @@ class CommandLineTest {
     assertThat(since.exitCode()).isEqualTo(2);
     assertThat(since.err()).startsWith("heartlog: Invalid value for option '--since': 'yesterday' is neither an age");
     assertThat(followUntil.exitCode()).isEqualTo(2);
+    assertThat(bareRetention.exitCode()).isEqualTo(2);
+    assertThat(bareRetention.err()).startsWith(
+        "heartlog: --retention must be a length of time with its unit, such as 48h, 7d or 1d12h (got '48')");
+    assertThat(shortRetention.exitCode()).isEqualTo(2);
+    assertThat(shortRetention.err()).startsWith("heartlog: --retention must be at least 1h (got '30m')");
+    assertThat(weekRetention.exitCode()).as(weekRetention.err()).isZero();
+    assertThat(weekRetention.out()).contains("\"retention\": \"168:00:00\"");
     assertThat(followUntil.err()).startsWith(
         "heartlog: --follow prints records as they are stored from now on; it does not go with --until");
   }

@@ -98,8 +98,8 @@ public final class HeartlogServerBuilder {
    * day's partition once all of it is older than this.
    */
   public HeartlogServerBuilder retention(Duration retention) {
-    if (retention == null || retention.isZero() || retention.isNegative()) {
-      throw new IllegalArgumentException("retention must be positive");
+    if (retention == null || retention.compareTo(Store.MIN_RETENTION) < 0) {
+      throw new IllegalArgumentException("retention must be an hour or more (got " + retention + ")");
     }
     this.retention = retention;
     return this;

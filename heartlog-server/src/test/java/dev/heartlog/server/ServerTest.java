@@ -358,7 +358,9 @@ class ServerTest {
 
     assertThat(heartbeatsOf("retention-20h")).as("20 hours old, within the 24").isEqualTo(1);
     assertThatThrownBy(() -> HeartlogServer.builder().retention(Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("retention must be positive");
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("retention must be an hour or more (got PT0S)");
+    assertThatThrownBy(() -> HeartlogServer.builder().retention(Duration.ofSeconds(48)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("retention must be an hour or more (got PT48S)");
   }
 
   private static long heartbeatsOf(String worker) {

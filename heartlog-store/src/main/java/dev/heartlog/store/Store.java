@@ -25,6 +25,11 @@ public final class Store {
   public static final String MIGRATIONS = "classpath:db/heartlog";
   /** How long logs are kept: the seed's 48 hours. */
   public static final Duration DEFAULT_RETENTION = Duration.ofHours(48);
+  /**
+   * The shortest retention maintenance accepts: a shorter one is a mistake (a bare {@code 48} is
+   * 48 seconds) that would delete every earlier day and every heartbeat.
+   */
+  public static final Duration MIN_RETENTION = Duration.ofHours(1);
   /** Days of partitions created ahead of time. */
   public static final int DEFAULT_DAYS_AHEAD = 3;
   /** Heartbeat silence after which an "active" worker is shown as stale (three 20 s beats). */
@@ -164,8 +169,12 @@ public final class Store {
    * @param retention how long records are kept; {@code null} keeps the store's own: the
    *     database's {@code heartlog.retention}, else {@link #DEFAULT_RETENTION}
    * @return a JSON object saying how many partitions were created and dropped, and the retention
+   * @throws IllegalArgumentException for a retention under {@link #MIN_RETENTION}
    */
   public String maintain(Duration retention, int daysAhead) {
+    if (retention != null && retention.compareTo(MIN_RETENTION) < 0) {
+      throw new IllegalArgumentException("a retention under an hour deletes records as they arrive (got " + retention + ")");
+    }
     Map<String, Object> values = new HashMap<>();
     values.put("retention_s", retention == null ? null : retention.toSeconds());
     values.put("days_ahead", daysAhead);

@@ -57,6 +57,25 @@ public final class TimeSpec {
     }
   }
 
+  /**
+   * A length of time written as an age is: {@code 48h}, {@code 7d}, {@code 1d12h}; its unit is
+   * required. For {@code --retention}, where a bare {@code 48} would be read as seconds.
+   *
+   * @throws IllegalArgumentException naming {@code setting} when the text is not such a length
+   */
+  public static Duration length(String setting, String text) {
+    String value = text.trim();
+    if (AGE.matcher(value).matches()) {
+      try {
+        return age(value);
+      } catch (ArithmeticException | NumberFormatException e) {
+        throw new IllegalArgumentException(setting + " is too long (got '" + text + "')");
+      }
+    }
+    throw new IllegalArgumentException(
+        setting + " must be a length of time with its unit, such as 48h, 7d or 1d12h (got '" + text + "')");
+  }
+
   /** The parts of an age added up: {@code 1h30m} is 90 minutes. */
   private static Duration age(String value) {
     Duration total = Duration.ZERO;

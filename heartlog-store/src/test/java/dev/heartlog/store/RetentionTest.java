@@ -1,6 +1,7 @@
 package dev.heartlog.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -73,6 +74,23 @@ class RetentionTest {
     heartbeatsAged(26);
     store.withConnection(c -> c.createStatement().execute("SELECT cleanup_old_system_logs()"));
     assertThat(heartbeatsLeft()).as("the seed's entry point keeps the setting too").containsExactly("aged-20h");
+  }
+
+  @Test
+  void aRetentionUnderAnHourIsRefusedAndDeletesNothing() {
+    // '48' meant as hours is 48 seconds to PostgreSQL: it would drop every earlier day.
+    setDatabaseRetention("48");
+    heartbeatsAged(30, 20, 0);
+
+    assertThatThrownBy(() -> store.maintain(null, 3)).hasMessageContaining("heartlog: a retention of 00:00:48 is under an hour");
+    assertThatThrownBy(() -> store.withConnection(c -> c.createStatement().execute("SELECT cleanup_old_system_logs()")))
+        .hasMessageContaining("nothing was deleted");
+    assertThatThrownBy(() -> store.maintain(Duration.ofMinutes(30), 3)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a retention under an hour deletes records as they arrive (got PT30M)");
+    assertThat(heartbeatsLeft()).containsExactly("aged-30h", "aged-20h", "aged-0h");
+
+    assertThat(store.maintain(Duration.ofHours(1), 3)).contains("\"retention\": \"01:00:00\"");
+    assertThat(heartbeatsLeft()).as("an hour is kept: the newest").containsExactly("aged-0h");
   }
 
   @Test

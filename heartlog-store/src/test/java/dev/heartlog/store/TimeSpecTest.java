@@ -32,6 +32,15 @@ class TimeSpecTest {
   }
 
   @Test
+  void aLengthOfTimeNeedsItsUnit() {
+    assertThat(TimeSpec.length("--retention", "7d")).isEqualTo(Duration.ofDays(7));
+    assertThat(TimeSpec.length("--retention", "1d12h")).isEqualTo(Duration.ofHours(36));
+    assertThatThrownBy(() -> TimeSpec.length("--retention", "48")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--retention must be a length of time with its unit, such as 48h, 7d or 1d12h (got '48')");
+    assertThatThrownBy(() -> TimeSpec.length("--retention", "99999999999999999999d")).hasMessageContaining("is too long");
+  }
+
+  @Test
   void whatIsNeitherOrReachesBeyondAnyTimeIsOneSentence() {
     assertThatThrownBy(() -> TimeSpec.parse("yesterday", CLOCK)).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("'yesterday' is neither an age (30s, 15m, 2h, 1d, 1h30m) nor a timestamp (2026-11-27T22:00:00Z)");
