@@ -1,7 +1,6 @@
 package dev.heartlog.cli;
 
 import dev.heartlog.store.Store;
-import dev.heartlog.store.TimeSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -10,7 +9,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -33,7 +31,7 @@ final class MaintainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Duration kept = retention == null ? null : ServeCommand.retention(spec, retention);
+    Duration kept = retention == null ? null : RetentionOption.parse(spec, retention);
     try (StoreOptions.Opened opened = storeOptions.open()) {
       String result = opened.store().maintain(kept, daysAhead);
       spec.commandLine().getOut().println(result);

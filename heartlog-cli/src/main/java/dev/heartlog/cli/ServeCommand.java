@@ -3,13 +3,10 @@ package dev.heartlog.cli;
 import dev.heartlog.agent.AgentEnvironment;
 import dev.heartlog.server.HeartlogServer;
 import dev.heartlog.server.HeartlogServerBuilder;
-import dev.heartlog.store.Store;
-import dev.heartlog.store.TimeSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -57,24 +54,6 @@ final class ServeCommand implements Callable<Integer> {
 
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  /**
-   * {@code --retention} (of serve and maintain): a length with its unit, an hour or more, or a bad
-   * flag. A bare {@code 48} would be 48 seconds, and maintenance would delete every earlier day.
-   */
-  static Duration retention(CommandSpec spec, String text) {
-    Duration kept;
-    try {
-      kept = TimeSpec.length("--retention", text);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
-    if (kept.compareTo(Store.MIN_RETENTION) < 0) {
-      throw new ParameterException(spec.commandLine(), "--retention must be at least 1h (got '" + text
-          + "'): what is older is deleted, records and heartbeats alike");
-    }
-    return kept;
-  }
-
   @Override
   public Integer call() throws InterruptedException {
     HeartlogServerBuilder settings;
@@ -85,7 +64,7 @@ final class ServeCommand implements Callable<Integer> {
           .maxBodyBytes(AgentEnvironment.bytes("--max-body", maxBody))
           .tailMaxQueued(tailMaxQueued);
       if (retention != null) {
-        settings.retention(retention(spec, retention));
+        settings.retention(RetentionOption.parse(spec, retention));
       }
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
