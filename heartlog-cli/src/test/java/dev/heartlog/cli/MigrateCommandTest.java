@@ -1,0 +1,48 @@
+package dev.heartlog.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heartlog.store.Fixtures;
+import dev.heartlog.store.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@code heartlog migrate} on a database set up from the seed design, as its user reads it. */
+@Timeout(60)
+class MigrateCommandTest {
+
+  @Test
+  void whatTheDatabaseSaysWhileMigratingIsPrintedAsTheCommandsOwnWarnings() throws SQLException {
+    String url = TestDatabase.freshUrl();
+    try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+      statement.execute(Fixtures.seedSchema());
+      statement.execute("INSERT INTO system_logs (level, message, source_type, source_id) "
+          + "VALUES ('INFO', 'rendered', 'worker', 'gpu-1'), ('ERROR', 'out of memory', 'worker', 'gpu-1')");
+    }
+
+    // Flyway logs the database's warnings through Logback, whose console appender writes to System.err.
+    ByteArrayOutputStream logged = new ByteArrayOutputStream();
+    PrintStream stderr = System.err;
+    System.setErr(new PrintStream(logged, true, StandardCharsets.UTF_8));
+    Cli.Result migrate;
+    try {
+      migrate = Cli.run("migrate", "--db-url", url);
+    } finally {
+      System.setErr(stderr);
+    }
+
+    assertThat(migrate.exitCode()).as(migrate.err()).isZero();
+    assertThat(logged.toString(StandardCharsets.UTF_8)).isEqualTo(
+        "heartlog: warning: moved 2 record(s) of the last 2 days from the seed design's system_logs into heartlog's"
+            + System.lineSeparator());
+    assertThat(Cli.run("logs", "--worker", "gpu-1", "--no-stack-traces", "--db-url", url).out())
+        .contains("INFO      gpu-1  rendered", "ERROR     gpu-1  out of memory");
+  }
+}
