@@ -4,12 +4,30 @@
 -- them has a default, so the seed's 5-argument call and the Python sidecar's call (worker id,
 -- VRAM, logs and status only) both work.
 
--- A database set up from the seed has the 5-argument function; beside ours, a 5-argument call
--- would be ambiguous, so it goes.
 -- IF [NOT] EXISTS clauses below raise notices a migration tool would print as warnings.
 SET LOCAL client_min_messages = warning;
 
-DROP FUNCTION IF EXISTS func_worker_heartbeat_with_logs(text, integer, integer, jsonb, text);
+-- Every other func_worker_heartbeat_with_logs of this schema goes. Beside ours, whose arguments
+-- after the worker id all have defaults, any of them makes the calls both take ambiguous, and
+-- every heartbeat then fails with "function func_worker_heartbeat_with_logs(...) is not unique".
+-- A database set up from the seed has the 5-argument one; deployments that serve the Python
+-- sidecar's call added its status_param as a sixth.
+DO $$
+DECLARE
+    other text;
+BEGIN
+    FOR other IN
+        SELECT p.oid::regprocedure::text FROM pg_proc p
+         WHERE p.proname = 'func_worker_heartbeat_with_logs'
+           AND p.pronamespace = current_schema()::regnamespace
+           AND oidvectortypes(p.proargtypes) <> 'text, integer, integer, jsonb, text, text, text, bigint, jsonb'
+    LOOP
+        EXECUTE format('DROP FUNCTION %s', other);
+        RAISE WARNING 'heartlog: %, which was there before, is replaced by heartlog''s, which takes the same calls',
+            other;
+    END LOOP;
+END
+$$;
 
 -- Maps level names of any vocabulary onto the five the store uses; NULL for an unknown name.
 -- The five names themselves, what agents send, are answered before upper(): case mapping is the

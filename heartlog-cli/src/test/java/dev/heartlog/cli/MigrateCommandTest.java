@@ -40,7 +40,9 @@ class MigrateCommandTest {
 
     assertThat(migrate.exitCode()).as(migrate.err()).isZero();
     assertThat(logged.toString(StandardCharsets.UTF_8)).isEqualTo(
-        "heartlog: warning: moved 2 record(s) of the last 2 days from the seed design's system_logs into heartlog's"
+        "heartlog: warning: func_worker_heartbeat_with_logs(text,integer,integer,jsonb,text), which was there before, "
+            + "is replaced by heartlog's, which takes the same calls" + System.lineSeparator()
+            + "heartlog: warning: moved 2 record(s) of the last 2 days from the seed design's system_logs into heartlog's"
             + System.lineSeparator());
     assertThat(Cli.run("logs", "--worker", "gpu-1", "--no-stack-traces", "--db-url", url).out())
         .contains("INFO      gpu-1  rendered", "ERROR     gpu-1  out of memory");

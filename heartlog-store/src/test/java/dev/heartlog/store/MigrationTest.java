@@ -44,6 +44,21 @@ class MigrationTest {
         .isEqualTo("after the upgrade");
   }
 
+  @Test
+  void theIngestFunctionStaysWhenItsMigrationRunsAgain() throws SQLException {
+    String url = TestDatabase.freshUrl();
+    Store.open(url, null, null).migrate();
+    String oid = "SELECT string_agg(oid::text, ',') FROM pg_proc WHERE proname = 'func_worker_heartbeat_with_logs'";
+    String before = single(url, oid);
+    // As after an upgrade that changed R__ingest.sql: Flyway applies it again.
+    execute(url, "UPDATE flyway_schema_history SET checksum = 0 WHERE script = 'R__ingest.sql'");
+
+    Store.open(url, null, null).migrate();
+
+    assertThat(single(url, "SELECT count(*)::text FROM flyway_schema_history WHERE script = 'R__ingest.sql'")).isEqualTo("2");
+    assertThat(single(url, oid)).as("replaced in place, not dropped (which would drop its grants)").isEqualTo(before);
+  }
+
   private static void execute(String url, String sql) throws SQLException {
     try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
       statement.execute(sql);

@@ -69,6 +69,26 @@ class SeedDatabaseMigrationTest {
   }
 
   @Test
+  void aDeploymentsOwnVariantOfTheFunctionGoesSoThatNeitherCallIsAmbiguous() throws SQLException {
+    String url = TestDatabase.freshUrl();
+    // What orchestrators that serve the Python sidecar's call have: the seed's function with a sixth argument.
+    execute(url, Fixtures.seedSchema().replace("  current_task_id_param TEXT\n",
+        "  current_task_id_param TEXT DEFAULT NULL,\n  status_param TEXT DEFAULT 'active'\n"));
+    assertThat(rows(url, "SELECT pg_get_function_identity_arguments(oid) FROM pg_proc WHERE proname = 'func_worker_heartbeat_with_logs'"))
+        .singleElement().asString().endsWith("status_param text");
+
+    Store.open(url, null, null).migrate();
+
+    assertThat(rows(url, "SELECT func_worker_heartbeat_with_logs('gpu-1', 81559, 23017, "
+        + "'[{\"level\": \"INFO\", \"message\": \"the seed worker''s call\"}]'::jsonb, 't1')->>'logs_inserted'"))
+        .containsExactly("1");
+    assertThat(rows(url, "SELECT func_worker_heartbeat_with_logs(worker_id_param => 'gpu-1', vram_total_mb_param => 81559, "
+        + "vram_used_mb_param => 0, logs_param => '[]'::jsonb, status_param => 'crashed')->>'success'"))
+        .as("the sidecar's call").containsExactly("true");
+    assertThat(rows(url, "SELECT status FROM workers WHERE id = 'gpu-1'")).containsExactly("crashed");
+  }
+
+  @Test
   void aViewOnTheSeedsTableStopsTheMigrationAndNamesTheView() throws SQLException {
     String url = TestDatabase.freshUrl();
     execute(url, Fixtures.seedSchema());
