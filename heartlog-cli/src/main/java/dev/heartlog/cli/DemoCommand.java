@@ -151,8 +151,8 @@ final class DemoCommand implements Callable<Integer> {
     out.printf("%nDemo finished: %d workers ran %d tasks; %d records sent, %d stored%s.%n",
         workers, tasks, sent, stored, failed == null ? "" : " (task " + failed + " failed)");
     String where = storeOptions.isEmbedded()
-        ? (storeOptions.home.toString().equals("heartlog-data") ? "" : " --home " + storeOptions.home)
-        : " --db-url '" + PostgresUrl.redact(storeOptions.url) + "'";
+        ? (storeOptions.home.toString().equals("heartlog-data") ? "" : " --home " + shellWord(storeOptions.home.toString()))
+        : " --db-url " + shellWord(PostgresUrl.redact(storeOptions.url));
     out.println("Look at what they did:");
     out.println("  bin/heartlog workers" + where);
     out.println("  bin/heartlog worker demo-gpu-1" + where);
@@ -165,6 +165,11 @@ final class DemoCommand implements Callable<Integer> {
     if (!serve) {
       out.println("Or in the browser: bin/heartlog demo --serve, or bin/heartlog serve" + where + ", then open http://127.0.0.1:7070");
     }
+  }
+
+  /** {@code text} as one word of a shell command to copy: as it is, or in single quotes. */
+  static String shellWord(String text) {
+    return text.matches("[A-Za-z0-9_./:=@%+,-]+") ? text : "'" + text.replace("'", "'\\''") + "'";
   }
 
   private Duration parse(String option, String value) {

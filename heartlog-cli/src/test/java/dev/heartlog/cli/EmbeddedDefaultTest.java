@@ -2,6 +2,7 @@ package dev.heartlog.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,17 +20,27 @@ class EmbeddedDefaultTest {
 
   @Test
   @Timeout(180)
-  void demoThenTaskReadTheSameEmbeddedStore() {
-    Cli.Result demo = Cli.run("demo", "--home", home.toString(), "--workers", "1", "--duration", "3s", "--interval", "500ms");
+  void demoThenTaskReadTheSameEmbeddedStore() throws Exception {
+    Path folder = home.resolve("my fleet's logs");
+    Cli.Result demo = Cli.run("demo", "--home", folder.toString(), "--workers", "1", "--duration", "3s", "--interval", "500ms");
     Matcher failed = Pattern.compile("\\(task ([0-9a-f-]{36}) failed\\)").matcher(demo.out());
     assertThat(demo.exitCode()).as(demo.err()).isZero();
     assertThat(failed.find()).as(demo.out()).isTrue();
-    assertThat(demo.out()).contains("bin/heartlog task " + failed.group(1) + " --home " + home);
+    Matcher command = Pattern.compile("bin/heartlog (task " + failed.group(1) + " .*)").matcher(demo.out());
+    assertThat(command.find()).as(demo.out()).isTrue();
 
-    Cli.Result task = Cli.run("task", failed.group(1), "--home", home.toString());
+    // The command the demo prints, as a shell splits it when the user pastes it.
+    Cli.Result task = Cli.run(shellWords(command.group(1)));
 
     assertThat(task.exitCode()).as(task.err()).isZero();
     assertThat(task.out()).contains("FAILED").contains("CUDA out of memory");
-    assertThat(home.resolve("postgres").resolve("PG_VERSION")).exists();
+    assertThat(folder.resolve("postgres").resolve("PG_VERSION")).exists();
+  }
+
+  private static String[] shellWords(String commandLine) throws Exception {
+    Process shell = new ProcessBuilder("sh", "-c", "printf '%s\\0' " + commandLine).start();
+    String words = new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(shell.waitFor()).isZero();
+    return words.substring(0, words.length() - 1).split("\\x00");
   }
 }
