@@ -336,6 +336,7 @@ DECLARE
     skew_ms        bigint;     -- its clock minus the store's (V12); NULL: it did not say
     applied        boolean;
     is_repeat      boolean := false;
+    worker_row_error text;    -- why the orchestrator's workers table refused the heartbeat
     now_ms         bigint;     -- the live tail's notification: now, when this session last
     notified_at    text;       -- notified, and how often it may
     notify_every   text;
@@ -542,24 +543,33 @@ BEGIN
     -- On first contact the row is inserted and the second pass updates it; a concurrent first
     -- contact of the same worker inserts nothing (ON CONFLICT DO NOTHING) and updates as well.
     -- Two passes at most: an orchestrator's trigger that skips the update must not hang the call.
-    FOR pass IN 1 .. 2 LOOP
-        UPDATE workers AS w
-            SET status          = coalesce(status_param, 'active'),
-                last_heartbeat  = now(),
-                vram_total_mb   = coalesce(vram_total_mb_param, w.vram_total_mb),
-                vram_used_mb    = coalesce(vram_used_mb_param, w.vram_used_mb),
-                current_task_id = current_task_id_param,
-                clock_skew_ms   = skew_ms,
-                -- Fleet health's counts of the last hour's problems (migration V7).
-                problem_errors   = heartlog_add_problems(w.problem_errors, problems, 2),
-                problem_warnings = heartlog_add_problems(w.problem_warnings, problems, 3)
-            WHERE w.id = worker_id_param;
-        EXIT WHEN FOUND;
-        INSERT INTO workers (id, status, last_heartbeat, vram_total_mb, vram_used_mb, current_task_id)
-        VALUES (worker_id_param, coalesce(status_param, 'active'), now(),
-                vram_total_mb_param, vram_used_mb_param, current_task_id_param)
-        ON CONFLICT (id) DO NOTHING;
-    END LOOP;
+    -- The orchestrator owns `workers`, and its table may refuse what a heartbeat writes there: a
+    -- status its CHECK does not list ('stopped'), or a new worker without a column it requires
+    -- (NOT NULL, no default). The seed's function only ever updated the row with 'active', so
+    -- such a table never refused its heartbeats. Here the records and the heartbeat's history
+    -- are stored all the same, and the answer says why the row was not written.
+    BEGIN
+        FOR pass IN 1 .. 2 LOOP
+            UPDATE workers AS w
+                SET status          = coalesce(status_param, 'active'),
+                    last_heartbeat  = now(),
+                    vram_total_mb   = coalesce(vram_total_mb_param, w.vram_total_mb),
+                    vram_used_mb    = coalesce(vram_used_mb_param, w.vram_used_mb),
+                    current_task_id = current_task_id_param,
+                    clock_skew_ms   = skew_ms,
+                    -- Fleet health's counts of the last hour's problems (migration V7).
+                    problem_errors   = heartlog_add_problems(w.problem_errors, problems, 2),
+                    problem_warnings = heartlog_add_problems(w.problem_warnings, problems, 3)
+                WHERE w.id = worker_id_param;
+            EXIT WHEN FOUND;
+            INSERT INTO workers (id, status, last_heartbeat, vram_total_mb, vram_used_mb, current_task_id)
+            VALUES (worker_id_param, coalesce(status_param, 'active'), now(),
+                    vram_total_mb_param, vram_used_mb_param, current_task_id_param)
+            ON CONFLICT (id) DO NOTHING;
+        END LOOP;
+    EXCEPTION WHEN integrity_constraint_violation THEN
+        GET STACKED DIAGNOSTICS worker_row_error = MESSAGE_TEXT;
+    END;
 
     INSERT INTO worker_heartbeats
         (worker_id, status, vram_total_mb, vram_used_mb, current_task_id, records, logs_inserted,
@@ -592,6 +602,11 @@ BEGIN
         END IF;
     END IF;
 
+    IF worker_row_error IS NOT NULL THEN
+        RETURN jsonb_build_object('success', true, 'logs_inserted', logs_inserted,
+                                  'logs_rejected', logs_rejected, 'duplicate', is_repeat,
+                                  'worker_row_error', worker_row_error);
+    END IF;
     RETURN jsonb_build_object('success', true, 'logs_inserted', logs_inserted,
                               'logs_rejected', logs_rejected, 'duplicate', is_repeat);
 END;

@@ -66,6 +66,11 @@ final class Answers {
         consecutiveFailures = 0;
         nextBeatNanos = System.nanoTime() + config.heartbeatInterval().toNanos();
         diagnostics.resolved("delivery");
+        if (result.detail() != null) {
+          noteError(result.detail());
+          diagnostics.problem("worker-row", "heartbeat for worker " + config.workerId() + " stored its records, but "
+              + result.detail());
+        }
         return true;
       }
       case REJECTED -> {

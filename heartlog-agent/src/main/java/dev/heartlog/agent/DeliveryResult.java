@@ -6,8 +6,8 @@ package dev.heartlog.agent;
  *
  * @param outcome what happened
  * @param logsInserted rows the store inserted for this call (0 for a repeat it already had)
- * @param detail a short human-readable reason for anything but {@link Outcome#STORED}, else
- *     {@code null}
+ * @param detail a short human-readable reason for anything but {@link Outcome#STORED}; for
+ *     {@code STORED}, {@code null}, or why the worker's row in {@code workers} was not written
  * @param retryAfter how long the store asked to be left alone (HTTP {@code Retry-After}), or
  *     {@code null}
  */
@@ -37,6 +37,15 @@ public record DeliveryResult(Outcome outcome, int logsInserted, String detail, j
 
   public static DeliveryResult stored(int logsInserted) {
     return new DeliveryResult(Outcome.STORED, logsInserted, null);
+  }
+
+  /**
+   * Stored, records and all, but the orchestrator's {@code workers} table refused the worker's
+   * row (a status its CHECK does not list, a column it requires): {@code reason} is the
+   * database's message.
+   */
+  public static DeliveryResult storedWithoutWorkerRow(int logsInserted, String reason) {
+    return new DeliveryResult(Outcome.STORED, logsInserted, "the workers table refused the worker's row: " + reason);
   }
 
   public static DeliveryResult heartbeatOnly(String detail) {

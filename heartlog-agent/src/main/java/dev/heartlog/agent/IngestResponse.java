@@ -7,7 +7,7 @@ import java.io.IOException;
 
 /**
  * Reads the JSON object {@code func_worker_heartbeat_with_logs} returns ({@code success},
- * {@code logs_inserted}, optionally {@code error}) into a {@link DeliveryResult}. Every transport
+ * {@code logs_inserted}, optionally {@code error} or {@code worker_row_error}) into a {@link DeliveryResult}. Every transport
  * judges success the same way, as the seed does: by the {@code success} field.
  */
 public final class IngestResponse {
@@ -18,7 +18,8 @@ public final class IngestResponse {
 
   /**
    * @param json the function's result; {@code null} or malformed counts as a failure
-   * @return {@link DeliveryResult#stored(int)} when {@code success} is true, else a failure with
+   * @return {@link DeliveryResult#stored(int)} when {@code success} is true (with the reason when
+   *     the orchestrator's {@code workers} table refused the heartbeat's row), else a failure with
    *     the store's {@code error} text
    */
   public static DeliveryResult parse(String json) {
@@ -28,6 +29,7 @@ public final class IngestResponse {
     boolean success = false;
     int inserted = 0;
     String error = null;
+    String workerRowError = null;
     try (JsonParser parser = JSON.createParser(json)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         return DeliveryResult.failed("the ingest function returned " + abbreviate(json));
@@ -39,11 +41,15 @@ public final class IngestResponse {
           case "success" -> success = value == JsonToken.VALUE_TRUE;
           case "logs_inserted" -> inserted = value.isNumeric() ? parser.getIntValue() : 0;
           case "error", "message" -> error = value == JsonToken.VALUE_STRING ? parser.getText() : error;
+          case "worker_row_error" -> workerRowError = value == JsonToken.VALUE_STRING ? parser.getText() : null;
           default -> parser.skipChildren();
         }
       }
     } catch (IOException e) {
       return DeliveryResult.failed("the ingest function returned " + abbreviate(json));
+    }
+    if (success && workerRowError != null) {
+      return DeliveryResult.storedWithoutWorkerRow(inserted, workerRowError);
     }
     return success
         ? DeliveryResult.stored(inserted)

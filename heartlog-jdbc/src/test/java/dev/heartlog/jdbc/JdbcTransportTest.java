@@ -168,6 +168,31 @@ class JdbcTransportTest {
   }
 
   @Test
+  void aWorkersTableThatRefusesTheStopStillStoresTheLastRecordsAndTheAgentSaysWhy() {
+    String url = TestDatabase.freshUrl();
+    Store store = Store.open(url, null, null);
+    // An orchestrator's table whose CHECK knows no 'stopped', the status of an agent's last heartbeat.
+    store.withConnection(c -> c.createStatement().execute("CREATE TABLE workers (id text PRIMARY KEY, status text "
+        + "CHECK (status IN ('active', 'crashed')), last_heartbeat timestamptz, vram_total_mb int, vram_used_mb int, "
+        + "current_task_id text)"));
+    store.migrate();
+    ByteArrayOutputStream said = new ByteArrayOutputStream();
+
+    HeartlogAgent agent = agent(url, "gpu-9").diagnostics(new PrintStream(said, true, StandardCharsets.UTF_8)).build();
+    agent.log(Level.INFO, "frame 1 rendered");
+    assertThat(agent.flush(Duration.ofSeconds(20))).isTrue();
+    agent.log(Level.INFO, "model unloaded");
+    agent.close();
+
+    assertThat(count(store, "SELECT count(*) FROM system_logs WHERE message IN ('frame 1 rendered', 'model unloaded')"))
+        .isEqualTo(2);
+    assertThat(agent.stats().totalDropped()).isZero();
+    assertThat(agent.stats().spooledBatches()).isZero();
+    assertThat(said.toString(StandardCharsets.UTF_8)).contains("heartlog: heartbeat for worker gpu-9 stored its records, "
+        + "but the workers table refused the worker's row: new row for relation \"workers\" violates check constraint");
+  }
+
+  @Test
   void aMissingFunctionFallsBackToAPlainHeartbeatKeepsRecordsAndDeliversThemOnceItExists() {
     String url = TestDatabase.freshUrl();
     Store store = Store.open(url, null, null);

@@ -1,0 +1,82 @@
+package dev.heartlog.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The orchestrator owns {@code workers}, and its table may be stricter than the seed's: a CHECK
+ * on the statuses it knows, a column every worker it registers has. A heartbeat it refuses still
+ * stores its records.
+ */
+class OrchestratorWorkersTableTest {
+
+  private String url;
+
+  @BeforeEach
+  void orchestratorsTableThenMigrate() throws SQLException {
+    url = TestDatabase.freshUrl();
+    execute("CREATE TABLE workers (id text PRIMARY KEY, "
+        + "status text NOT NULL DEFAULT 'spawning' CHECK (status IN ('spawning', 'active', 'crashed', 'terminated')), "
+        + "instance_type text NOT NULL, last_heartbeat timestamptz, vram_total_mb int, vram_used_mb int, current_task_id text)");
+    execute("INSERT INTO workers (id, instance_type) VALUES ('gpu-1', 'H100')");
+    Store.open(url, null, null).migrate();
+  }
+
+  @Test
+  void aStatusTheTableDoesNotListStoresTheRecordsAndSaysWhyTheRowStayed() throws SQLException {
+    String answer = heartbeat("gpu-1", "active", "[{\"level\": \"INFO\", \"message\": \"frame 1 rendered\"}]");
+    assertThat(answer).doesNotContain("worker_row_error");
+
+    answer = heartbeat("gpu-1", "stopped", "[{\"level\": \"WARNING\", \"message\": \"shutting down\"}]");
+
+    assertThat(answer).contains("\"success\": true", "\"logs_inserted\": 1",
+        "\"worker_row_error\": \"new row for relation \\\"workers\\\" violates check constraint \\\"workers_status_check\\\"\"");
+    assertThat(single("SELECT string_agg(message, ', ' ORDER BY id) FROM system_logs"))
+        .isEqualTo("frame 1 rendered, shutting down");
+    assertThat(single("SELECT string_agg(status, ', ' ORDER BY received_at) FROM worker_heartbeats"))
+        .as("the heartbeat history has it").isEqualTo("active, stopped");
+    assertThat(single("SELECT status || ' ' || instance_type FROM workers")).isEqualTo("active H100");
+  }
+
+  @Test
+  void aWorkerTheOrchestratorNeverRegisteredStoresItsRecords() throws SQLException {
+    String answer = heartbeat("dev-laptop", "active", "[{\"level\": \"ERROR\", \"message\": \"CUDA not available\"}]");
+
+    assertThat(answer).contains("\"logs_inserted\": 1",
+        "\"worker_row_error\": \"null value in column \\\"instance_type\\\" of relation \\\"workers\\\" violates not-null constraint\"");
+    assertThat(single("SELECT source_id || ': ' || message FROM system_logs")).isEqualTo("dev-laptop: CUDA not available");
+    assertThat(single("SELECT count(*)::text FROM workers WHERE id = 'dev-laptop'")).isEqualTo("0");
+  }
+
+  private String heartbeat(String worker, String status, String logs) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(url);
+        Statement statement = connection.createStatement();
+        ResultSet answer = statement.executeQuery("SELECT func_worker_heartbeat_with_logs(worker_id_param => '" + worker
+            + "', logs_param => '" + logs + "'::jsonb, status_param => '" + status + "')::text")) {
+      answer.next();
+      return answer.getString(1);
+    }
+  }
+
+  private void execute(String sql) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  private String single(String sql) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(url);
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery(sql)) {
+      assertThat(rows.next()).isTrue();
+      return rows.getString(1);
+    }
+  }
+}
