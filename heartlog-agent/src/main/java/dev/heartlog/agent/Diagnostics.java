@@ -29,6 +29,12 @@ final class Diagnostics {
     return n + " " + (n == 1 ? one : many);
   }
 
+  /** {@code 20s}, or {@code 500ms} for a length that is no whole number of seconds. */
+  static String length(Duration length) {
+    long millis = length.toMillis();
+    return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+  }
+
   /** Prints a message unconditionally (start-up, statistics). */
   void info(String message) {
     out.println("heartlog: " + message);

@@ -91,7 +91,7 @@ public final class HeartlogAgent implements AutoCloseable {
     diagnostics.info("centralized logging enabled for worker: " + config.workerId());
     diagnostics.info(
         "log buffer initialized (max_size=" + config.bufferSize() + ", will flush with heartbeats every "
-            + config.heartbeatInterval().toSeconds() + "s"
+            + Diagnostics.length(config.heartbeatInterval())
             + (queue instanceof Spool spool ? "; spool " + spool.directory() : "; no spool")
             + (config.transport() == null ? "; no destination configured, records wait" : "")
             + ")");

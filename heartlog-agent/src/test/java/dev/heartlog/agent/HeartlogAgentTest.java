@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +41,19 @@ class HeartlogAgentTest {
             org.assertj.core.groups.Tuple.tuple("during", "task-1"),
             org.assertj.core.groups.Tuple.tuple("explicit", "task-2"),
             org.assertj.core.groups.Tuple.tuple("after", null));
+  }
+
+  @Test
+  void theStartMessageSaysTheHeartbeatIntervalAsSet() {
+    for (Duration interval : List.of(Duration.ofSeconds(20), Duration.ofMillis(500))) {
+      ByteArrayOutputStream said = new ByteArrayOutputStream();
+      try (HeartlogAgent agent = agent(store).heartbeatInterval(interval)
+          .diagnostics(new PrintStream(said, true, StandardCharsets.UTF_8)).build()) {
+        assertThat(said.toString(StandardCharsets.UTF_8)).contains(
+            "heartlog: log buffer initialized (max_size=100, will flush with heartbeats every "
+                + (interval.toMillis() == 500 ? "500ms" : "20s") + "; no spool)");
+      }
+    }
   }
 
   @Test
