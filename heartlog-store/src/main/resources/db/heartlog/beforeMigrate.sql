@@ -47,3 +47,27 @@ BEGIN
     RAISE NOTICE 'heartlog: the seed design''s system_logs is now system_logs_seed';
 END
 $$;
+
+-- An orchestrator's `workers` whose ids are not text (a uuid column): heartbeats name their
+-- worker by text ("gpu-20261127-a1b2c3", the seed's `id TEXT`), and every statement that looks a
+-- worker up would fail with "operator does not exist: uuid = text", after the migrations had
+-- been applied. Stop before anything changes, and say what to do.
+DO $$
+DECLARE
+    id_type text;
+BEGIN
+    IF to_regclass('workers') IS NULL THEN
+        RETURN;
+    END IF;
+    SELECT format_type(a.atttypid, a.atttypmod) INTO id_type
+      FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+     WHERE a.attrelid = 'workers'::regclass AND a.attname = 'id' AND NOT a.attisdropped
+       AND t.typcategory <> 'S';
+    IF id_type IS NOT NULL THEN
+        RAISE EXCEPTION 'heartlog: workers.id is %, and heartbeats name their worker by text (the seed design''s id TEXT)',
+            id_type
+            USING HINT = 'Change it (ALTER TABLE workers ALTER COLUMN id TYPE text, and the columns that refer '
+                         'to it), then run heartlog migrate again.';
+    END IF;
+END
+$$;

@@ -1,6 +1,7 @@
 package dev.heartlog.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -57,6 +58,21 @@ class MigrationTest {
 
     assertThat(single(url, "SELECT count(*)::text FROM flyway_schema_history WHERE script = 'R__ingest.sql'")).isEqualTo("2");
     assertThat(single(url, oid)).as("replaced in place, not dropped (which would drop its grants)").isEqualTo(before);
+  }
+
+  @Test
+  void anOrchestratorsWorkersTableWithUuidIdsStopsTheMigrationBeforeAnythingChanges() throws SQLException {
+    String url = TestDatabase.freshUrl();
+    execute(url, "CREATE TABLE workers (id uuid PRIMARY KEY, status text, last_heartbeat timestamptz)");
+
+    assertThatThrownBy(() -> Store.open(url, null, null).migrate())
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("workers.id is uuid, and heartbeats name their worker by text");
+
+    assertThat(single(url, "SELECT count(*)::text FROM pg_class WHERE relname IN ('system_logs', 'worker_heartbeats')"))
+        .isEqualTo("0");
+    execute(url, "ALTER TABLE workers ALTER COLUMN id TYPE text");
+    assertThat(Store.open(url, null, null).migrate()).as("after the hint's change").isPositive();
   }
 
   private static void execute(String url, String sql) throws SQLException {
