@@ -48,26 +48,32 @@ BEGIN
 END
 $$;
 
--- An orchestrator's `workers` whose ids are not text (a uuid column): heartbeats name their
--- worker by text ("gpu-20261127-a1b2c3", the seed's `id TEXT`), and every statement that looks a
--- worker up would fail with "operator does not exist: uuid = text", after the migrations had
--- been applied. Stop before anything changes, and say what to do.
+-- An orchestrator's `workers` with columns of other types than the seed's: a uuid id, an enum
+-- status, a uuid task. Every heartbeat writes them with text (the worker id as named,
+-- "gpu-20261127-a1b2c3"; its status; the task id as sent), and would fail on them ("operator does
+-- not exist: uuid = text", "column status is of type worker_status but expression is of type
+-- text"), as the migration itself would, after applying everything. Stop before anything
+-- changes, and say which columns and what to do.
 DO $$
 DECLARE
-    id_type text;
+    mismatched text;
 BEGIN
     IF to_regclass('workers') IS NULL THEN
         RETURN;
     END IF;
-    SELECT format_type(a.atttypid, a.atttypmod) INTO id_type
+    SELECT string_agg(format('workers.%s is %s', a.attname, format_type(a.atttypid, a.atttypmod)), ', '
+                      ORDER BY a.attnum)
+      INTO mismatched
       FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
-     WHERE a.attrelid = 'workers'::regclass AND a.attname = 'id' AND NOT a.attisdropped
-       AND t.typcategory <> 'S';
-    IF id_type IS NOT NULL THEN
-        RAISE EXCEPTION 'heartlog: workers.id is %, and heartbeats name their worker by text (the seed design''s id TEXT)',
-            id_type
-            USING HINT = 'Change it (ALTER TABLE workers ALTER COLUMN id TYPE text, and the columns that refer '
-                         'to it), then run heartlog migrate again.';
+     WHERE a.attrelid = 'workers'::regclass AND NOT a.attisdropped
+       AND ((a.attname IN ('id', 'status', 'current_task_id') AND t.typcategory <> 'S')
+            OR (a.attname IN ('vram_total_mb', 'vram_used_mb') AND t.typcategory <> 'N')
+            OR (a.attname = 'last_heartbeat' AND t.typcategory <> 'D'));
+    IF mismatched IS NOT NULL THEN
+        RAISE EXCEPTION 'heartlog: %, which heartbeats cannot write: they write the seed design''s types '
+            '(id, status and current_task_id text, the VRAM columns integer, last_heartbeat timestamptz)', mismatched
+            USING HINT = 'Change those columns to these types (ALTER TABLE workers ALTER COLUMN id TYPE text, and '
+                         'any column that refers to it), then run heartlog migrate again.';
     END IF;
 END
 $$;

@@ -61,17 +61,21 @@ class MigrationTest {
   }
 
   @Test
-  void anOrchestratorsWorkersTableWithUuidIdsStopsTheMigrationBeforeAnythingChanges() throws SQLException {
+  void anOrchestratorsWorkersTableOfOtherTypesStopsTheMigrationBeforeAnythingChanges() throws SQLException {
     String url = TestDatabase.freshUrl();
-    execute(url, "CREATE TABLE workers (id uuid PRIMARY KEY, status text, last_heartbeat timestamptz)");
+    execute(url, "CREATE TYPE worker_status AS ENUM ('active', 'stopped', 'crashed')");
+    execute(url, "CREATE TABLE workers (id uuid PRIMARY KEY, status worker_status, last_heartbeat timestamptz, "
+        + "vram_total_mb bigint, current_task_id uuid)");
 
     assertThatThrownBy(() -> Store.open(url, null, null).migrate())
         .isInstanceOf(StoreException.class)
-        .hasMessageContaining("workers.id is uuid, and heartbeats name their worker by text");
+        .hasMessageContaining("heartlog: workers.id is uuid, workers.status is worker_status, "
+            + "workers.current_task_id is uuid, which heartbeats cannot write");
 
     assertThat(single(url, "SELECT count(*)::text FROM pg_class WHERE relname IN ('system_logs', 'worker_heartbeats')"))
         .isEqualTo("0");
-    execute(url, "ALTER TABLE workers ALTER COLUMN id TYPE text");
+    execute(url, "ALTER TABLE workers ALTER COLUMN id TYPE text, ALTER COLUMN status TYPE text, "
+        + "ALTER COLUMN current_task_id TYPE text");
     assertThat(Store.open(url, null, null).migrate()).as("after the hint's change").isPositive();
   }
 
