@@ -1,5 +1,35 @@
--- Runs before every `heartlog migrate`.
---
+-- Runs before every `heartlog migrate`. Each check stops the migration before anything changes.
+
+-- An orchestrator's `workers` with columns of other types than the seed's: a uuid id, an enum
+-- status, a uuid task. Every heartbeat writes the seed's types there (the worker id as named,
+-- "gpu-20261127-a1b2c3", its status and its task as text), and would fail on such columns
+-- ("operator does not exist: uuid = text", "column status is of type worker_status but
+-- expression is of type text"), as the migration itself would, after applying everything. Say
+-- which columns, and what to do.
+DO $$
+DECLARE
+    mismatched text;
+BEGIN
+    IF to_regclass('workers') IS NULL THEN
+        RETURN;
+    END IF;
+    SELECT string_agg(format('workers.%s is %s', a.attname, format_type(a.atttypid, a.atttypmod)), ', '
+                      ORDER BY a.attnum)
+      INTO mismatched
+      FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+     WHERE a.attrelid = 'workers'::regclass AND NOT a.attisdropped
+       AND ((a.attname IN ('id', 'status', 'current_task_id') AND t.typcategory <> 'S')
+            OR (a.attname IN ('vram_total_mb', 'vram_used_mb') AND t.typcategory <> 'N')
+            OR (a.attname = 'last_heartbeat' AND t.typcategory <> 'D'));
+    IF mismatched IS NOT NULL THEN
+        RAISE EXCEPTION 'heartlog: %, which heartbeats cannot write: they write the seed design''s types '
+            '(id, status and current_task_id text, the VRAM columns integer, last_heartbeat timestamptz)', mismatched
+            USING HINT = 'Change those columns to these types (ALTER TABLE workers ALTER COLUMN id TYPE text, and '
+                         'any column that refers to it), then run heartlog migrate again.';
+    END IF;
+END
+$$;
+
 -- A database set up from the seed design already has a system_logs: a plain table, where
 -- heartlog's is partitioned by day (V1 would stop at "relation system_logs already exists").
 -- The seed's table is renamed system_logs_seed, out of V1's way; after the migrations,
@@ -45,35 +75,5 @@ BEGIN
         EXECUTE format('ALTER SEQUENCE %s RENAME TO system_logs_seed_id_seq', id_sequence);
     END IF;
     RAISE NOTICE 'heartlog: the seed design''s system_logs is now system_logs_seed';
-END
-$$;
-
--- An orchestrator's `workers` with columns of other types than the seed's: a uuid id, an enum
--- status, a uuid task. Every heartbeat writes them with text (the worker id as named,
--- "gpu-20261127-a1b2c3"; its status; the task id as sent), and would fail on them ("operator does
--- not exist: uuid = text", "column status is of type worker_status but expression is of type
--- text"), as the migration itself would, after applying everything. Stop before anything
--- changes, and say which columns and what to do.
-DO $$
-DECLARE
-    mismatched text;
-BEGIN
-    IF to_regclass('workers') IS NULL THEN
-        RETURN;
-    END IF;
-    SELECT string_agg(format('workers.%s is %s', a.attname, format_type(a.atttypid, a.atttypmod)), ', '
-                      ORDER BY a.attnum)
-      INTO mismatched
-      FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
-     WHERE a.attrelid = 'workers'::regclass AND NOT a.attisdropped
-       AND ((a.attname IN ('id', 'status', 'current_task_id') AND t.typcategory <> 'S')
-            OR (a.attname IN ('vram_total_mb', 'vram_used_mb') AND t.typcategory <> 'N')
-            OR (a.attname = 'last_heartbeat' AND t.typcategory <> 'D'));
-    IF mismatched IS NOT NULL THEN
-        RAISE EXCEPTION 'heartlog: %, which heartbeats cannot write: they write the seed design''s types '
-            '(id, status and current_task_id text, the VRAM columns integer, last_heartbeat timestamptz)', mismatched
-            USING HINT = 'Change those columns to these types (ALTER TABLE workers ALTER COLUMN id TYPE text, and '
-                         'any column that refers to it), then run heartlog migrate again.';
-    END IF;
 END
 $$;
