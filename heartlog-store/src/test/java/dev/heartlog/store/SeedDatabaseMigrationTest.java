@@ -29,9 +29,7 @@ class SeedDatabaseMigrationTest {
 
   @Test
   void theSeedsRecordsOfTheRetentionMoveIntoHeartlogsTableAndOlderOnesStayBehind() throws SQLException {
-    String url = TestDatabase.freshUrl();
-    execute(url, Fixtures.seedSchema());
-    execute(url, SEED_RECORDS);
+    String url = seedDatabase();
 
     Store.open(url, null, null).migrate();
 
@@ -53,10 +51,7 @@ class SeedDatabaseMigrationTest {
 
   @Test
   void theSeedsTableGoesOnceItIsEmptyAndTheSeedsCallStoresIntoHeartlogs() throws SQLException {
-    String url = TestDatabase.freshUrl();
-    execute(url, Fixtures.seedSchema());
-    execute(url, SEED_RECORDS);
-    execute(url, "DELETE FROM system_logs WHERE message = 'three days old'");
+    String url = seedDatabase("DELETE FROM system_logs WHERE message = 'three days old'");
 
     Store.open(url, null, null).migrate();
 
@@ -90,10 +85,8 @@ class SeedDatabaseMigrationTest {
 
   @Test
   void aViewOnTheSeedsTableStopsTheMigrationAndNamesTheView() throws SQLException {
-    String url = TestDatabase.freshUrl();
-    execute(url, Fixtures.seedSchema());
-    execute(url, SEED_RECORDS);
-    execute(url, "CREATE VIEW recent_errors AS SELECT timestamp, source_id, message FROM system_logs WHERE level = 'ERROR'");
+    String url = seedDatabase(
+        "CREATE VIEW recent_errors AS SELECT timestamp, source_id, message FROM system_logs WHERE level = 'ERROR'");
 
     assertThatThrownBy(() -> Store.open(url, null, null).migrate())
         .isInstanceOf(StoreException.class)
@@ -102,6 +95,17 @@ class SeedDatabaseMigrationTest {
     assertThat(rows(url, "SELECT relkind::text FROM pg_class WHERE oid = 'system_logs'::regclass"))
         .as("the seed's table is left as it was").containsExactly("r");
     assertThat(rows(url, "SELECT count(*)::text FROM recent_errors")).containsExactly("1");
+  }
+
+  /** A new database set up from the seed design, holding {@link #SEED_RECORDS}, then {@code more} run on it. */
+  private static String seedDatabase(String... more) throws SQLException {
+    String url = TestDatabase.freshUrl();
+    execute(url, Fixtures.seedSchema());
+    execute(url, SEED_RECORDS);
+    for (String statement : more) {
+      execute(url, statement);
+    }
+    return url;
   }
 
   private static void execute(String url, String sql) throws SQLException {
