@@ -4,11 +4,13 @@
 -- which moves its records of the store's retention period (heartlog_retention()) into
 -- heartlog's system_logs, so that `heartlog task`, `worker` and the viewer show what workers
 -- logged before the switch. Their levels are cleaned as the ingest function cleans them (an
--- unknown name is INFO, with the original in metadata.original_level); the store's receive time
--- is the seed's created_at. Records older than the retention stay where they are, which the
--- seed's cleanup would have deleted: heartlog does not read them, and says how many there are.
--- The table is dropped once it is empty. Moving (DELETE ... RETURNING into the INSERT, one
--- statement) makes a second call, or one after a failed migration, copy nothing twice.
+-- unknown name is INFO, with the original in metadata.original_level); the store's receive
+-- time is the seed's created_at. Columns the orchestrator added to the seed's table are kept
+-- in each record's metadata, under their names. Records older than the retention stay where
+-- they are, which the seed's cleanup would have deleted: heartlog does not read them, and says
+-- how many there are. The table is dropped once it is empty. Moving (DELETE ... RETURNING into
+-- the INSERT, one statement) makes a second call, or one after a failed migration, copy
+-- nothing twice.
 -- Returns how many records it moved.
 CREATE OR REPLACE FUNCTION heartlog_adopt_seed_logs()
 RETURNS bigint
@@ -22,20 +24,38 @@ BEGIN
         RETURN 0;
     END IF;
 
+    -- Each row is read through to_jsonb(), so that a seed table without some of the seed's
+    -- columns moves too, and so that columns the orchestrator added to it (a run id, a version)
+    -- are kept in the record's metadata rather than lost.
     WITH taken AS (
-        DELETE FROM system_logs_seed
-         WHERE coalesce(created_at, "timestamp") >= now() - heartlog_retention()
-        RETURNING *)
+        DELETE FROM system_logs_seed AS s
+         WHERE coalesce((to_jsonb(s) ->> 'created_at')::timestamptz, s."timestamp") >= now() - heartlog_retention()
+        RETURNING to_jsonb(s) AS row),
+    seed AS (
+        SELECT (row ->> 'id')::bigint AS seed_id,
+               (row ->> 'timestamp')::timestamptz AS stamped,
+               row ->> 'level' AS level,
+               row ->> 'message' AS message,
+               coalesce(row ->> 'source_type', 'worker') AS source_type,
+               row ->> 'source_id' AS source_id,
+               row ->> 'task_id' AS task_id,
+               coalesce(nullif(row -> 'metadata', 'null'::jsonb), '{}'::jsonb) AS metadata,
+               jsonb_strip_nulls(row - ARRAY['id', 'timestamp', 'level', 'message', 'source_type', 'source_id',
+                                             'task_id', 'metadata', 'created_at']) AS added,
+               coalesce((row ->> 'created_at')::timestamptz, (row ->> 'timestamp')::timestamptz) AS received
+          FROM taken)
     INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id, metadata, created_at)
-    SELECT t."timestamp",
-           coalesce(heartlog_level(t.level), 'INFO'),
-           t.message, t.source_type, t.source_id, t.task_id,
-           CASE WHEN heartlog_level(t.level) IS NULL
-                THEN coalesce(t.metadata, '{}'::jsonb) || jsonb_build_object('original_level', t.level)
-                ELSE coalesce(t.metadata, '{}'::jsonb) END,
-           coalesce(t.created_at, t."timestamp")
-      FROM taken t
-     ORDER BY t.id;   -- new ids in the seed's order
+    SELECT stamped,
+           coalesce(heartlog_level(level), 'INFO'),
+           message, source_type, source_id, task_id,
+           CASE WHEN heartlog_level(level) IS NULL OR added <> '{}'::jsonb
+                THEN metadata || added
+                     || CASE WHEN heartlog_level(level) IS NULL
+                             THEN jsonb_build_object('original_level', level) ELSE '{}'::jsonb END
+                ELSE metadata END,
+           received
+      FROM seed
+     ORDER BY seed_id;   -- new ids in the seed's order
     GET DIAGNOSTICS moved = ROW_COUNT;
     IF moved > 0 THEN
         RAISE WARNING 'heartlog: moved % record(s) of the last % from the seed design''s system_logs into heartlog''s',

@@ -28,15 +28,17 @@ class SeedDatabaseMigrationTest {
       + "(now() - interval '1 hour', 'ERROR', 'CUDA out of memory', 'worker', 'gpu-2', 't2', '{}', NULL)";
 
   @Test
-  void theSeedsRecordsOfTheRetentionMoveIntoHeartlogsTableAndOlderOnesStayBehind() throws SQLException {
-    String url = seedDatabase();
+  void theSeedsRecordsOfTheRetentionMoveIntoHeartlogsTableWithTheirAddedColumnsAndOlderOnesStayBehind() throws SQLException {
+    // A column the orchestrator added to the seed's table.
+    String url = seedDatabase("ALTER TABLE system_logs ADD COLUMN run_id text",
+        "UPDATE system_logs SET run_id = 'r-7' WHERE message = 'claimed task'");
 
     Store.open(url, null, null).migrate();
 
     assertThat(rows(url, "SELECT relkind::text FROM pg_class WHERE oid = 'system_logs'::regclass")).containsExactly("p");
     assertThat(rows(url, "SELECT source_id || ' ' || task_id || ' ' || level || ' ' || message || ' ' || metadata::text "
         + "FROM system_logs ORDER BY id")).containsExactly(
-            "gpu-1 t1 INFO claimed task {\"step\": 1}",
+            "gpu-1 t1 INFO claimed task {\"step\": 1, \"run_id\": \"r-7\"}",
             "gpu-1 t1 WARNING VRAM nearly full {}",
             "gpu-1 t1 INFO frames written {\"original_level\": \"SUCCESS\"}",
             "gpu-2 t2 ERROR CUDA out of memory {}");
