@@ -87,12 +87,16 @@ public final class IngestLoad {
     List<String> variants = args.length > 2 ? List.of(args[2].split(","))
         : List.of("seed", "row-loop", "heartlog", "copy", "copy-single");
     int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
-    try (EmbeddedPostgres server = EmbeddedPostgres.builder()
+    // -Dheartlog.bench.server=jdbc:postgresql://host:5432/postgres?user=postgres&password=...: a
+    // server of one's own instead of the embedded one (pgbench then takes its password from
+    // PGPASSWORD; COPY reads files the server's user must be able to read).
+    String external = System.getProperty("heartlog.bench.server");
+    try (EmbeddedPostgres server = external != null ? null : EmbeddedPostgres.builder()
         .setServerConfig("max_wal_size", "4GB")
         .setServerConfig("checkpoint_timeout", "30min")
         .setServerConfig("shared_buffers", "512MB")
         .start()) {
-      String admin = "jdbc:postgresql://localhost:" + server.getPort() + "/postgres?user=postgres";
+      String admin = external != null ? external : "jdbc:postgresql://localhost:" + server.getPort() + "/postgres?user=postgres";
       System.out.printf("PostgreSQL %s, %d connections, %d s per variant in %d rounds, batches of %d records, %s%n",
           scalar(admin, "SHOW server_version"), connections, seconds, rounds, BATCH,
           PGBENCH ? "sent by pgbench from a pool of " + POOL + " batches per variant"
