@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 
 /**
  * The heartlog store: migrations, maintenance and the queries the command line and the server
@@ -41,6 +40,7 @@ public final class Store {
   private final Queries queries;
   private final RecordReads reads;
   private final PageReads pages;
+  private final Migrations migrations;
 
   private Store(DataSource dataSource, String displayUrl) {
     this.dataSource = dataSource;
@@ -48,6 +48,7 @@ public final class Store {
     this.queries = new Queries(dataSource, displayUrl);
     this.reads = new RecordReads(queries);
     this.pages = new PageReads(queries);
+    this.migrations = new Migrations(dataSource, displayUrl);
   }
 
   /**
@@ -141,21 +142,20 @@ public final class Store {
    * @return how many migrations were applied
    */
   public int migrate() {
-    int applied;
-    try {
-      applied = Flyway.configure()
-          .dataSource(dataSource)
-          .locations(MIGRATIONS)
-          .baselineOnMigrate(true)
-          .baselineVersion("0")
-          .load()
-          .migrate()
-          .migrationsExecuted;
-    } catch (RuntimeException e) {
-      throw new StoreException("migrating " + displayUrl + " failed: " + rootMessage(e), e);
-    }
+    int applied = migrations.migrate();
     roles().grantTheirRights();
     return applied;
+  }
+
+  /**
+   * How the store's schema stands against this build's migrations, without changing anything: a
+   * server started before {@code heartlog migrate} (or after an upgrade that brought new
+   * migrations) says so at once instead of in its answers.
+   *
+   * @throws StoreException when the schema history cannot be read
+   */
+  public SchemaStatus schemaStatus() {
+    return migrations.status();
   }
 
   /** Who may write and read this store: the roles, their logins, revoked tokens. */
@@ -373,14 +373,6 @@ public final class Store {
               + " (check --db-url or HEARTLOG_DB_URL, and that PostgreSQL is running)",
           e, e.getSQLState());
     }
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root.getMessage();
   }
 
   /** The URL with any password value replaced, for messages and logs. */
