@@ -3,10 +3,14 @@ package dev.heartlog.cli;
 import dev.heartlog.agent.AgentEnvironment;
 import dev.heartlog.server.HeartlogServer;
 import dev.heartlog.server.HeartlogServerBuilder;
+import dev.heartlog.store.SchemaStatus;
+import dev.heartlog.store.Store;
+import dev.heartlog.store.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -110,8 +114,45 @@ final class ServeCommand implements Callable<Integer> {
       out.println("  e.g. HEARTLOG_URL=" + base + " HEARTLOG_KEY=" + keys[0] + " ...");
     });
     out.flush();
+    if (opened.embedded() == null) {   // the embedded store was migrated as it started
+      PrintWriter err = spec.commandLine().getErr();
+      schemaWarning(opened.store()).ifPresent(warning -> err.println("heartlog serve: warning: " + warning));
+      err.flush();
+    }
     stopped.await();
     return 0;
+  }
+
+  /**
+   * What to say at start about a database that {@code heartlog migrate} has not prepared for this
+   * heartlog: until it has, workers' heartbeats are refused and every page fails, and the reason
+   * would otherwise show only in their answers. Empty when the schema is current, and when the
+   * schema history cannot be read (a role that may only read the logs).
+   */
+  static Optional<String> schemaWarning(Store store) {
+    SchemaStatus status;
+    try {
+      status = store.schemaStatus();
+    } catch (StoreException cannotTell) {
+      return Optional.empty();
+    }
+    String migrate = "run heartlog migrate --db-url with the same URL";
+    if (status.missing()) {
+      return Optional.of(store.displayUrl() + " has no heartlog schema yet, so heartbeats and queries fail: " + migrate);
+    }
+    if (status.newer()) {
+      return Optional.of(store.displayUrl() + " was migrated by a newer heartlog (schema version " + status.version()
+          + "): this server may fail its calls; serve with that heartlog");
+    }
+    if (status.onlyFunctionsDiffer()) {
+      return Optional.of(store.displayUrl() + " holds other versions of heartlog's functions ("
+          + String.join(", ", status.pending()) + ") than this heartlog's: after an upgrade, " + migrate);
+    }
+    if (!status.upToDate()) {
+      return Optional.of(store.displayUrl() + " was migrated by an older heartlog (" + String.join(", ", status.pending())
+          + " not applied yet): " + migrate);
+    }
+    return Optional.empty();
   }
 
   private static void closeQuietly(StoreOptions.Opened opened) {

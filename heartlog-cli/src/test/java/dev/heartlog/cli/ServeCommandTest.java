@@ -1,0 +1,115 @@
+package dev.heartlog.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.heartlog.store.Store;
+import dev.heartlog.store.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What {@code heartlog serve} says at start about a database {@code heartlog migrate} has not prepared. */
+class ServeCommandTest {
+
+  @Test
+  @Timeout(120)
+  void aServerOnADatabaseNeverMigratedSaysSoAtStart(@TempDir Path home) throws Exception {
+    String url = TestDatabase.freshUrl();
+    Path stderr = home.resolve("stderr");
+    // A JVM of its own: serve runs until a signal ends the process.
+    Process serve = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "serve", "--port", "0", "--db-url", url, "--home", home.toString())
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile()).start();
+    try {
+      await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(stderr).contains("\n"));
+    } finally {
+      serve.toHandle().destroy();   // SIGTERM
+      assertThat(serve.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    }
+
+    assertThat(Files.readString(stderr)).isEqualTo("heartlog serve: warning: " + url
+        + " has no heartlog schema yet, so heartbeats and queries fail: run heartlog migrate --db-url with the same URL"
+        + System.lineSeparator());
+  }
+
+  @Test
+  void aMigratedStoreGivesNoWarning() {
+    Store store = TestDatabase.freshStore();
+
+    assertThat(ServeCommand.schemaWarning(store)).isEmpty();
+  }
+
+  @Test
+  void aStoreAnOlderHeartlogMigratedIsToldToMigrate() throws SQLException {
+    String url = TestDatabase.freshUrl();
+    Store store = Store.open(url, null, null);
+    store.migrate();
+    execute(url, "DELETE FROM flyway_schema_history WHERE version = '12'");
+
+    assertThat(ServeCommand.schemaWarning(store)).contains(url
+        + " was migrated by an older heartlog (V12 worker clock skew not applied yet): run heartlog migrate --db-url with the same URL");
+  }
+
+  @Test
+  void aChangedFunctionAloneIsNotCalledOlder() throws SQLException {
+    String url = TestDatabase.freshUrl();
+    Store store = Store.open(url, null, null);
+    store.migrate();
+    execute(url, "UPDATE flyway_schema_history SET checksum = 0 WHERE script = 'R__ingest.sql'");
+
+    assertThat(ServeCommand.schemaWarning(store)).contains(url
+        + " holds other versions of heartlog's functions (R ingest) than this heartlog's: after an upgrade, "
+        + "run heartlog migrate --db-url with the same URL");
+  }
+
+  @Test
+  void aStoreANewerHeartlogMigratedIsNotToldToMigrateBack() throws SQLException {
+    String url = TestDatabase.freshUrl();
+    Store store = Store.open(url, null, null);
+    store.migrate();
+    // As a newer heartlog leaves it: a version this one does not know, and its own ingest function.
+    execute(url, "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum, "
+        + "installed_by, execution_time, success) VALUES (1000, '13', 'from a newer heartlog', 'SQL', "
+        + "'V13__from_a_newer_heartlog.sql', 1, 'postgres', 1, true)");
+    execute(url, "UPDATE flyway_schema_history SET checksum = 0 WHERE script = 'R__ingest.sql'");
+
+    assertThat(ServeCommand.schemaWarning(store)).contains(url
+        + " was migrated by a newer heartlog (schema version 13): this server may fail its calls; serve with that heartlog");
+  }
+
+  @Test
+  void aRoleThatMayNotReadTheHistoryGetsNoWarning() throws SQLException {
+    String url = TestDatabase.freshUrl();
+    Store.open(url, null, null).migrate();
+    execute(url, "DELETE FROM flyway_schema_history WHERE version = '12'");   // the owner would be told to migrate
+    execute(url, "DROP ROLE IF EXISTS serve_test_outsider");
+    execute(url, "CREATE ROLE serve_test_outsider LOGIN PASSWORD 'outsider'");
+    try {
+      Store outsider = Store.open(url, "serve_test_outsider", "outsider");
+      assertThatThrownBy(() -> outsider.withConnection(c -> c.createStatement().executeQuery("SELECT 1 FROM flyway_schema_history")))
+          .hasMessageContaining("permission denied");
+
+      assertThat(ServeCommand.schemaWarning(outsider)).isEmpty();
+    } finally {
+      execute(url, "DROP OWNED BY serve_test_outsider");
+      execute(url, "DROP ROLE serve_test_outsider");
+    }
+  }
+
+  private static void execute(String url, String sql) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+}
