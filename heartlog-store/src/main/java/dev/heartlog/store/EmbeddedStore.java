@@ -50,6 +50,12 @@ public final class EmbeddedStore implements AutoCloseable {
             .setCleanDataDirectory(false)
             .setPGStartupWait(Duration.ofSeconds(60))
             .setServerConfig("max_connections", "200")
+            // zonky's builder, made for tests, turns both off (fsync with the server's -F). Without
+            // fsync a power loss can corrupt the whole store; without synchronous_commit a commit
+            // returns before its WAL is on disk, and a power loss can lose heartbeats the store has
+            // acknowledged, which their agents no longer keep.
+            .setServerConfig("fsync", "on")
+            .setServerConfig("synchronous_commit", "on")
             // No hook of its own: on SIGTERM the server must outlive the final heartbeats, so
             // whoever opened the store stops it after those (StoreOptions in the command line).
             .setRegisterShutdownHook(false)
