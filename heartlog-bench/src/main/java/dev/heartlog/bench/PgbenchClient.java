@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -55,7 +56,10 @@ final class PgbenchClient {
 
   /** Builds the variant's pool of {@code pool} batches and its pgbench script. */
   static PgbenchClient prepare(String url, String variant, int pool) throws SQLException, IOException {
-    Path dir = Files.createTempDirectory("heartlog-pgbench-" + variant + "-");
+    // Readable by all: COPY's server process reads the batch files, and a server of one's own
+    // (-Dheartlog.bench.server) runs as another user than the benchmark (Debian's: postgres).
+    Path dir = Files.createTempDirectory("heartlog-pgbench-" + variant + "-",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     dir.toFile().deleteOnExit();
     String sql;
     if (variant.startsWith("copy")) {
