@@ -39,6 +39,24 @@ final class BenchDatabase {
   }
 
   /**
+   * The load generators' embedded servers keep the test settings of zonky's builder unless told:
+   * {@code fsync} off (the server's {@code -F}) and {@code synchronous_commit} off, so a commit
+   * never waits for the disk. With {@code -Dheartlog.bench.durable=true} they run as heartlog's
+   * embedded store and a production server do, with both on.
+   */
+  static EmbeddedPostgres.Builder durableIfAsked(EmbeddedPostgres.Builder server) {
+    if (Boolean.getBoolean("heartlog.bench.durable")) {
+      server.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on");
+    }
+    return server;
+  }
+
+  /** What the server does about the disk, for a run's first line. */
+  static String durability(String admin) throws SQLException {
+    return "fsync " + scalar(admin, "SHOW fsync") + ", synchronous_commit " + scalar(admin, "SHOW synchronous_commit");
+  }
+
+  /**
    * QueryLoad's store, started on the data QueryLoad filled and keeps in {@code
    * java.io.tmpdir/heartlog-queryload}, for the load generators that read it.
    */

@@ -89,11 +89,11 @@ public final class FleetLoad {
     if (!kind.equals("jdbc") && !kind.equals("http")) {
       throw new IllegalArgumentException("the first argument is jdbc or http");
     }
-    EmbeddedPostgres.Builder store = EmbeddedPostgres.builder()
+    EmbeddedPostgres.Builder store = BenchDatabase.durableIfAsked(EmbeddedPostgres.builder()
         .setServerConfig("max_wal_size", "4GB")
         .setServerConfig("checkpoint_timeout", "30min")
         .setServerConfig("shared_buffers", "512MB")
-        .setServerConfig("max_connections", "200");
+        .setServerConfig("max_connections", "200"));
     // -Dheartlog.bench.pgLog=FILE: the server's own log appended to FILE, with its checkpoints and
     // every autovacuum and autoanalyze, to line up with the progress lines' times when heartbeats
     // ran late.
@@ -106,8 +106,8 @@ public final class FleetLoad {
     }
     try (EmbeddedPostgres server = store.start()) {
       String admin = "jdbc:postgresql://localhost:" + server.getPort() + "/postgres?user=postgres";
-      System.out.printf(Locale.ROOT, "%s: %d heartbeat threads, %d connections, %d s measured per fleet, %d cores%n",
-          kind, threads, connections, seconds, Runtime.getRuntime().availableProcessors());
+      System.out.printf(Locale.ROOT, "%s: %d heartbeat threads, %d connections, %d s measured per fleet, %d cores, %s%n",
+          kind, threads, connections, seconds, Runtime.getRuntime().availableProcessors(), BenchDatabase.durability(admin));
       // The baseline, same server, same run: heartlog's function called directly by IngestLoad's
       // generator (100-record batches, as many connections as the fleet has), no agents at all.
       String ceilingUrl = BenchDatabase.freshDatabase(admin, "fleet_ceiling");

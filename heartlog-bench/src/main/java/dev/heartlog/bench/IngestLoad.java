@@ -91,14 +91,14 @@ public final class IngestLoad {
     // server of one's own instead of the embedded one (pgbench then takes its password from
     // PGPASSWORD; COPY reads files the server's user must be able to read).
     String external = System.getProperty("heartlog.bench.server");
-    try (EmbeddedPostgres server = external != null ? null : EmbeddedPostgres.builder()
+    try (EmbeddedPostgres server = external != null ? null : BenchDatabase.durableIfAsked(EmbeddedPostgres.builder()
         .setServerConfig("max_wal_size", "4GB")
         .setServerConfig("checkpoint_timeout", "30min")
-        .setServerConfig("shared_buffers", "512MB")
+        .setServerConfig("shared_buffers", "512MB"))
         .start()) {
       String admin = external != null ? external : "jdbc:postgresql://localhost:" + server.getPort() + "/postgres?user=postgres";
-      System.out.printf("PostgreSQL %s, %d connections, %d s per variant in %d rounds, batches of %d records, %s%n",
-          scalar(admin, "SHOW server_version"), connections, seconds, rounds, BATCH,
+      System.out.printf("PostgreSQL %s (%s), %d connections, %d s per variant in %d rounds, batches of %d records, %s%n",
+          scalar(admin, "SHOW server_version"), BenchDatabase.durability(admin), connections, seconds, rounds, BATCH,
           PGBENCH ? "sent by pgbench from a pool of " + POOL + " batches per variant"
               : LIVE ? "built live by the sending threads" : "built before each slice");
       List<String> urls = new ArrayList<>();
