@@ -104,7 +104,7 @@ public final class IngestLoad {
       List<String> urls = new ArrayList<>();
       List<PgbenchClient> pgbench = new ArrayList<>();
       for (int i = 0; i < variants.size(); i++) {
-        String url = freshDatabase(admin, (i + 1) + "_" + variants.get(i).replace('-', '_'));
+        String url = freshDatabase(admin, databaseName(i, variants.get(i)));
         IngestVariants.prepare(url, variants.get(i));
         urls.add(url);
         if (PGBENCH) {
@@ -158,7 +158,16 @@ public final class IngestLoad {
       if (BUILT_LIVE.get() > 0) {
         System.out.printf("%,d batches ran past the prepared ones and were built live%n", BUILT_LIVE.get());
       }
+      if (external != null) {   // a server of one's own outlives the run: leave it as it was
+        for (int i = 0; i < variants.size(); i++) {
+          BenchDatabase.dropDatabase(admin, databaseName(i, variants.get(i)));
+        }
+      }
     }
+  }
+
+  private static String databaseName(int index, String variant) {
+    return (index + 1) + "_" + variant.replace('-', '_');
   }
 
   private static int streams(String variant, int connections) {
