@@ -43,4 +43,20 @@ class EmbeddedDefaultTest {
     assertThat(shell.waitFor()).isZero();
     return words.substring(0, words.length() - 1).split("\\x00");
   }
+
+  @Test
+  @Timeout(120)
+  void anEmptyPgportInTheEnvironmentIsNamedInsteadOfAMinutesWait() throws Exception {
+    ProcessBuilder workers = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "workers", "--home", home.toString());
+    workers.environment().put("PGPORT", "");   // as `export PGPORT=` in a profile, or an env file's `PGPORT=`
+    workers.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    Process process = workers.start();
+    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(process.waitFor()).isEqualTo(1);
+    assertThat(err).isEqualTo("heartlog: cannot start the embedded PostgreSQL in " + home.toAbsolutePath()
+        + ": the environment's PGPORT ('') is no port, and PostgreSQL will not start with it: unset it, or give --db-url"
+        + System.lineSeparator());
+  }
 }

@@ -43,6 +43,7 @@ public final class EmbeddedStore implements AutoCloseable {
     if (running.isPresent()) {
       return new EmbeddedStore(null, running.get());
     }
+    checkPortVariable(System.getenv("PGPORT"));
     Files.createDirectories(dataDirectory);
     EmbeddedPostgres server =
         EmbeddedPostgres.builder()
@@ -61,6 +62,28 @@ public final class EmbeddedStore implements AutoCloseable {
             .setRegisterShutdownHook(false)
             .start();
     return new EmbeddedStore(server, server.getPort());
+  }
+
+  /**
+   * PostgreSQL reads {@code PGPORT} from its environment before its command line, and a value
+   * that is no port stops it at once; the library starting it would then wait a minute and say
+   * only that it gave up. A valid one does no harm: the server is given a port of its own.
+   */
+  static void checkPortVariable(String pgport) throws IOException {
+    if (pgport == null) {
+      return;
+    }
+    boolean valid;
+    try {
+      int port = Integer.parseInt(pgport.strip());
+      valid = port >= 1 && port <= 65535;
+    } catch (NumberFormatException e) {
+      valid = false;
+    }
+    if (!valid) {
+      throw new IOException("the environment's PGPORT ('" + pgport + "') is no port, and PostgreSQL will not start "
+          + "with it: unset it, or give --db-url");
+    }
   }
 
   /** The JDBC URL of the server's {@code postgres} database, user {@code postgres}. */

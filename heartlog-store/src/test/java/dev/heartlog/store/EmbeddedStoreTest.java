@@ -1,7 +1,9 @@
 package dev.heartlog.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -22,6 +24,19 @@ class EmbeddedStoreTest {
     try (EmbeddedStore store = EmbeddedStore.start(home)) {
       assertThat(settings(store.jdbcUrl(), "synchronous_commit", "fsync", "full_page_writes"))
           .containsExactly(Map.entry("synchronous_commit", "on"), Map.entry("fsync", "on"), Map.entry("full_page_writes", "on"));
+    }
+  }
+
+  @Test
+  void aPgportThatIsNoPortIsRefusedBeforeTheServerStarts() throws IOException {
+    EmbeddedStore.checkPortVariable(null);
+    EmbeddedStore.checkPortVariable("5433");   // psql's; the server is given its own with -p
+
+    for (String bad : new String[] {"", "postgres", "70000", "0"}) {
+      assertThatThrownBy(() -> EmbeddedStore.checkPortVariable(bad))
+          .isInstanceOf(IOException.class)
+          .hasMessage("the environment's PGPORT ('" + bad + "') is no port, and PostgreSQL will not start with it: "
+              + "unset it, or give --db-url");
     }
   }
 
