@@ -9,6 +9,7 @@ import dev.heartlog.store.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -83,13 +84,23 @@ final class ServeCommand implements Callable<Integer> {
           .keysFile(keysFile != null ? keysFile : storeOptions.home.resolve("keys"))
           .writerKeys(System.getenv("HEARTLOG_WRITER_KEYS"))
           .readerKeys(System.getenv("HEARTLOG_READER_KEYS"))
-          .build()
-          .start();
+          .build();
     } catch (IOException e) {
       closeQuietly(opened);
       throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
       closeQuietly(opened);
+      throw e;
+    }
+    try {
+      server.start();
+    } catch (RuntimeException e) {
+      closeQuietly(opened);
+      printCreatedKeys(server, out, null);   // stored already: shown now or never
+      if (e instanceof UncheckedIOException io && io.getCause() instanceof BindException taken) {
+        throw new IllegalArgumentException(taken.getMessage() + ": stop what listens there (another heartlog serve?), "
+            + "or give --port or --bind", e);
+      }
       throw e;
     }
     opened.onShutdown(() -> {
@@ -107,13 +118,7 @@ final class ServeCommand implements Callable<Integer> {
       out.println("  a pooler or proxy sits between heartlog and PostgreSQL: statements go unnamed, "
           + "and the live tail polls every second");
     }
-    server.createdKeys().ifPresent(keys -> {
-      out.println("Created keys (shown once; only their hashes are kept):");
-      out.println("  writer (any worker): " + keys[0]);
-      out.println("  reader:              " + keys[1]);
-      out.println("  e.g. HEARTLOG_URL=" + base + " HEARTLOG_KEY=" + keys[0] + " ...");
-    });
-    out.flush();
+    printCreatedKeys(server, out, base);
     if (opened.embedded() == null) {   // the embedded store was migrated as it started
       PrintWriter err = spec.commandLine().getErr();
       schemaWarning(opened.store()).ifPresent(warning -> err.println("heartlog serve: warning: " + warning));
@@ -121,6 +126,19 @@ final class ServeCommand implements Callable<Integer> {
     }
     stopped.await();
     return 0;
+  }
+
+  /** The keys made because none existed: their hashes are stored, so this is the one chance to see them. */
+  private static void printCreatedKeys(HeartlogServer server, PrintWriter out, String base) {
+    server.createdKeys().ifPresent(keys -> {
+      out.println("Created keys (shown once; only their hashes are kept):");
+      out.println("  writer (any worker): " + keys[0]);
+      out.println("  reader:              " + keys[1]);
+      if (base != null) {
+        out.println("  e.g. HEARTLOG_URL=" + base + " HEARTLOG_KEY=" + keys[0] + " ...");
+      }
+    });
+    out.flush();
   }
 
   /**

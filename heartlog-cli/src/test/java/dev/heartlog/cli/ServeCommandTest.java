@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -41,6 +43,24 @@ class ServeCommandTest {
     assertThat(Files.readString(stderr)).isEqualTo("heartlog serve: warning: " + url
         + " has no heartlog schema yet, so heartbeats and queries fail: run heartlog migrate --db-url with the same URL"
         + System.lineSeparator());
+  }
+
+  @Test
+  @Timeout(120)
+  void aPortInUseIsOneSentenceAndTheKeysMadeAreStillShown(@TempDir Path home) throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      int port = taken.getLocalPort();
+
+      Cli.Result serve = Cli.run("serve", "--port", Integer.toString(port), "--home", home.toString());
+
+      assertThat(serve.exitCode()).isEqualTo(1);
+      assertThat(serve.err()).isEqualTo("heartlog: cannot listen on 127.0.0.1:" + port + " (Address already in use): "
+          + "stop what listens there (another heartlog serve?), or give --port or --bind" + System.lineSeparator());
+      // The first start made the keys, whose hashes are kept: a later start will not show them again.
+      assertThat(serve.out()).startsWith("Created keys (shown once; only their hashes are kept):")
+          .containsPattern("writer \\(any worker\\): hlw_\\S+").containsPattern("reader: +hlr_\\S+");
+      assertThat(home.resolve("keys")).exists();
+    }
   }
 
   @Test

@@ -3,6 +3,11 @@ package dev.heartlog.server;
 import dev.heartlog.store.Store;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -66,8 +71,14 @@ public final class HeartlogServer implements AutoCloseable {
     return ApiKeys.newKey("hlr_");
   }
 
-  /** Binds and starts serving; returns once requests are accepted. */
+  /**
+   * Binds and starts serving; returns once requests are accepted.
+   *
+   * @throws UncheckedIOException with a {@link BindException} when the address is taken (another
+   *     server on the port) or not this machine's
+   */
   public HeartlogServer start() {
+    checkAddressFree(config.bind(), config.port());
     KeyCheck check = new KeyCheck(keys);
     IngestRoutes ingest = new IngestRoutes(config.store(), check, config.maxBodyBytes());
     QueryRoutes query = new QueryRoutes(config.store(), check, config.clock());
@@ -112,9 +123,33 @@ public final class HeartlogServer implements AutoCloseable {
     app.exception(Exception.class, (e, ctx) ->
         ctx.status(500).contentType("application/json").result(
             new PostgrestError(500, "HL500", "Internal error: " + e, null, null).json()));
-    app.start(config.bind(), config.port());
+    try {
+      app.start(config.bind(), config.port());
+    } catch (RuntimeException e) {   // taken since the check: the live tail must not outlive this
+      close();
+      throw e;
+    }
     startMaintenance();
     return this;
+  }
+
+  /**
+   * Fails before anything starts when the address cannot be bound, with a sentence instead of
+   * Javalin's logged error and exception, and before the live tail starts listening.
+   */
+  private static void checkAddressFree(String bind, int port) {
+    if (port == 0) {
+      return;
+    }
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);   // as Jetty binds: a socket of a stopped server in TIME_WAIT is no obstacle
+      probe.bind(new InetSocketAddress(bind, port));
+    } catch (IOException e) {
+      BindException taken = new BindException("cannot listen on " + bind + ":" + port + " ("
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
+      taken.initCause(e);
+      throw new UncheckedIOException(taken);
+    }
   }
 
   /** The port bound (useful with port 0). */
