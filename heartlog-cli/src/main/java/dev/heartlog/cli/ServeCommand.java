@@ -98,8 +98,9 @@ final class ServeCommand implements Callable<Integer> {
       closeQuietly(opened);
       printCreatedKeys(server, out, null);   // stored already: shown now or never
       if (e instanceof UncheckedIOException io && io.getCause() instanceof BindException taken) {
-        throw new IllegalArgumentException(taken.getMessage() + ": stop what listens there (another heartlog serve?), "
-            + "or give --port or --bind", e);
+        throw new IllegalArgumentException(taken.getMessage() + (taken.getMessage().contains("in use")
+            ? ": stop what listens there (another heartlog serve?), or give --port or --bind"
+            : ": give --bind an address of this machine (127.0.0.1; 0.0.0.0 for all of its addresses)"), e);
       }
       throw e;
     }

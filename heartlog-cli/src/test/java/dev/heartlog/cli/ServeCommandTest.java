@@ -64,6 +64,17 @@ class ServeCommandTest {
   }
 
   @Test
+  void anAddressNotOfThisMachineIsOneSentence() {
+    String url = TestDatabase.freshUrl();
+
+    Cli.Result serve = Cli.run("serve", "--bind", "192.0.2.1", "--port", "7070", "--db-url", url);   // TEST-NET-1
+
+    assertThat(serve.exitCode()).isEqualTo(1);
+    assertThat(serve.err()).isEqualTo("heartlog: cannot listen on 192.0.2.1:7070 (Cannot assign requested address): "
+        + "give --bind an address of this machine (127.0.0.1; 0.0.0.0 for all of its addresses)" + System.lineSeparator());
+  }
+
+  @Test
   void aMigratedStoreGivesNoWarning() {
     Store store = TestDatabase.freshStore();
 
