@@ -1,11 +1,14 @@
 package dev.heartlog.store;
 
+import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 
 /** heartlog's Flyway migrations of one store: applying them, and reading how far behind it is. */
 final class Migrations {
@@ -23,7 +26,11 @@ final class Migrations {
     try {
       return flyway().migrate().migrationsExecuted;
     } catch (RuntimeException e) {
-      throw new StoreException("migrating " + displayUrl + " failed: " + rootMessage(e), e);
+      String hint = "42501".equals(sqlState(e))
+          ? " (migrate needs a user who may create tables and functions in the schema: the database's owner, "
+              + "or one granted CREATE on it)"
+          : "";
+      throw new StoreException("migrating " + displayUrl + " failed: " + rootMessage(e) + hint, e);
     }
   }
 
@@ -59,11 +66,30 @@ final class Migrations {
     return prefix + " " + migration.getDescription();
   }
 
+  /**
+   * The innermost cause's message. For a PostgreSQL error, the server's words with their detail
+   * and hint, without the statement position and PL/pgSQL context that mean nothing to a user.
+   */
   static String rootMessage(Throwable e) {
+    Throwable root = root(e);
+    if (root instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
+      ServerErrorMessage server = psql.getServerErrorMessage();
+      return server.getSeverity() + ": " + server.getMessage()
+          + (server.getDetail() == null ? "" : "\n  Detail: " + server.getDetail())
+          + (server.getHint() == null ? "" : "\n  Hint: " + server.getHint());
+    }
+    return root.getMessage();
+  }
+
+  private static String sqlState(Throwable e) {
+    return root(e) instanceof SQLException sql ? sql.getSQLState() : null;
+  }
+
+  private static Throwable root(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    return root.getMessage();
+    return root;
   }
 }

@@ -76,6 +76,23 @@ class MigrationTest {
   }
 
   @Test
+  void aUserWhoMayNotCreateTablesIsToldWhoMay() throws SQLException {
+    String url = TestDatabase.freshUrl();
+    execute(url, "DROP ROLE IF EXISTS migration_test_lowly");
+    execute(url, "CREATE ROLE migration_test_lowly LOGIN PASSWORD 'lowly'");   // PostgreSQL 15+: no CREATE on public
+    try {
+      Store lowly = Store.open(url, "migration_test_lowly", "lowly");
+
+      assertThatThrownBy(lowly::migrate).isInstanceOf(StoreException.class).hasMessage("migrating " + url
+          + " failed: ERROR: permission denied for schema public (migrate needs a user who may create tables and "
+          + "functions in the schema: the database's owner, or one granted CREATE on it)");
+    } finally {
+      execute(url, "DROP OWNED BY migration_test_lowly");
+      execute(url, "DROP ROLE migration_test_lowly");
+    }
+  }
+
+  @Test
   void theIngestFunctionStaysWhenItsMigrationRunsAgain() throws SQLException {
     String url = TestDatabase.freshUrl();
     Store.open(url, null, null).migrate();
