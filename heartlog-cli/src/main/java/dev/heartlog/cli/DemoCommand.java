@@ -96,8 +96,12 @@ final class DemoCommand implements Callable<Integer> {
         .keysFile(storeOptions.home.resolve("keys"))
         .readerKeys(readerKey)
         .port(port)
-        .build()
-        .start();
+        .build();
+    try {
+      server.start();
+    } catch (RuntimeException e) {
+      throw ServeCommand.cannotListen(e, "--port");
+    }
     out.println("Open http://127.0.0.1:" + server.port() + "/?key=" + readerKey + " to watch (this reader key lasts this run)");
     out.flush();
     return server;

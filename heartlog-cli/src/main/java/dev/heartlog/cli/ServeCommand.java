@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -97,23 +99,21 @@ final class ServeCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       closeQuietly(opened);
       printCreatedKeys(server, out, null);   // stored already: shown now or never
-      if (e instanceof UncheckedIOException io && io.getCause() instanceof BindException taken) {
-        throw new IllegalArgumentException(taken.getMessage() + (taken.getMessage().contains("in use")
-            ? ": stop what listens there (another heartlog serve?), or give --port or --bind"
-            : ": give --bind an address of this machine (127.0.0.1; 0.0.0.0 for all of its addresses)"), e);
-      }
-      throw e;
+      throw cannotListen(e, "--port or --bind");
     }
     opened.onShutdown(() -> {
       server.close();
       stopped.countDown();
     });
-    String base = "http://" + bind + ":" + server.port();
-    out.println("heartlog serve: listening on " + base + " (store " + opened.store().displayUrl() + ")");
+    String host = urlHost(bind);
+    String base = "http://" + host + ":" + server.port();
+    boolean everyAddress = !host.equals(bind) && !host.equals("[" + bind + "]");
+    out.println("heartlog serve: listening on " + base + (everyAddress ? ", every address of this machine" : "")
+        + " (store " + opened.store().displayUrl() + ")");
     out.println("  ingest: POST " + base + "/rest/v1/rpc/func_worker_heartbeat_with_logs  (writer key)");
     out.println("  query:  GET  " + base + "/api/workers, /api/logs, /api/tasks, /api/tasks/{id}, /api/workers/{id}"
         + "  (reader key)");
-    out.println("  tail:   GET  " + base + "/api/tail (server-sent events), or ws://" + bind + ":" + server.port()
+    out.println("  tail:   GET  " + base + "/api/tail (server-sent events), or ws://" + host + ":" + server.port()
         + "/api/tail (WebSocket)  (reader key)");
     if (!opened.namedStatements()) {
       out.println("  a pooler or proxy sits between heartlog and PostgreSQL: statements go unnamed, "
@@ -127,6 +127,37 @@ final class ServeCommand implements Callable<Integer> {
     }
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The host for the addresses printed at start: workers and browsers cannot reach {@code
+   * 0.0.0.0} or {@code ::}, which mean every address of this machine, so its name stands for
+   * them; an IPv6 address goes in brackets.
+   */
+  static String urlHost(String bind) {
+    try {
+      if (InetAddress.getByName(bind).isAnyLocalAddress()) {
+        return InetAddress.getLocalHost().getHostName();
+      }
+    } catch (UnknownHostException e) {
+      // A name that does not resolve was refused when binding; as given.
+    }
+    return bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind;
+  }
+
+  /**
+   * A server's failed start, as one sentence when its address could not be bound: taken (another
+   * heartlog serve?) or not this machine's. Other failures are returned as they are.
+   *
+   * @param options the options that choose the address, for the hint
+   */
+  static RuntimeException cannotListen(RuntimeException failure, String options) {
+    if (failure instanceof UncheckedIOException io && io.getCause() instanceof BindException taken) {
+      return new IllegalArgumentException(taken.getMessage() + (taken.getMessage().contains("in use")
+          ? ": stop what listens there (another heartlog serve?), or give " + options
+          : ": give --bind an address of this machine (127.0.0.1; 0.0.0.0 for all of its addresses)"), failure);
+    }
+    return failure;
   }
 
   /** The keys made because none existed: their hashes are stored, so this is the one chance to see them. */

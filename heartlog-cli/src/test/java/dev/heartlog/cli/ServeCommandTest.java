@@ -75,6 +75,17 @@ class ServeCommandTest {
   }
 
   @Test
+  void addressesPrintedForEveryAddressNameThisMachine() throws Exception {
+    String name = InetAddress.getLocalHost().getHostName();
+
+    assertThat(ServeCommand.urlHost("0.0.0.0")).isEqualTo(name);
+    assertThat(ServeCommand.urlHost("::")).isEqualTo(name);
+    assertThat(ServeCommand.urlHost("::1")).isEqualTo("[::1]");
+    assertThat(ServeCommand.urlHost("127.0.0.1")).isEqualTo("127.0.0.1");
+    assertThat(ServeCommand.urlHost("localhost")).isEqualTo("localhost");
+  }
+
+  @Test
   void aMigratedStoreGivesNoWarning() {
     Store store = TestDatabase.freshStore();
 
