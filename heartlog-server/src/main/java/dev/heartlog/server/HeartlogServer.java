@@ -135,12 +135,10 @@ public final class HeartlogServer implements AutoCloseable {
 
   /**
    * Fails before anything starts when the address cannot be bound, with a sentence instead of
-   * Javalin's logged error and exception, and before the live tail starts listening.
+   * Javalin's logged error and exception, and before the live tail starts listening. Port 0
+   * (any free one) checks the address alone.
    */
   private static void checkAddressFree(String bind, int port) {
-    if (port == 0) {
-      return;
-    }
     try (ServerSocket probe = new ServerSocket()) {
       probe.setReuseAddress(true);   // as Jetty binds: a socket of a stopped server in TIME_WAIT is no obstacle
       probe.bind(new InetSocketAddress(bind, port));
