@@ -59,4 +59,20 @@ class EmbeddedDefaultTest {
         + ": the environment's PGPORT ('') is no port, and PostgreSQL will not start with it: unset it, or give --db-url"
         + System.lineSeparator());
   }
+
+  @Test
+  @Timeout(120)
+  void whenTheServerWillNotStartItsOwnReasonIsSaid() throws Exception {
+    ProcessBuilder workers = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "workers", "--home", home.toString());
+    workers.environment().put("PGDATESTYLE", "nonsense");   // read by initdb and the server before their options
+    workers.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    Process process = workers.start();
+    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(process.waitFor()).isEqualTo(1);
+    assertThat(err).isEqualTo("heartlog: cannot start the embedded PostgreSQL in " + home.toAbsolutePath()
+        + ": FATAL: invalid value for parameter \"DateStyle\": \"nonsense\" (its log: "
+        + home.toAbsolutePath().resolve("postgres.log") + ")" + System.lineSeparator());
+  }
 }

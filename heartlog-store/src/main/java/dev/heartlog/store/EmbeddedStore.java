@@ -2,6 +2,7 @@ package dev.heartlog.store;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,8 @@ public final class EmbeddedStore implements AutoCloseable {
 
   /** The data folder when neither {@code --home} nor {@code HEARTLOG_HOME} says otherwise. */
   public static final Path DEFAULT_HOME = Path.of("heartlog-data");
+  /** The server's own log, in the data folder beside its data. */
+  public static final String LOG_FILE = "postgres.log";
 
   private final EmbeddedPostgres server;
   private final int port;
@@ -45,8 +48,14 @@ public final class EmbeddedStore implements AutoCloseable {
     }
     checkPortVariable(System.getenv("PGPORT"));
     Files.createDirectories(dataDirectory);
-    EmbeddedPostgres server =
+    // The server's (and initdb's) own output, which the library would log where the command line
+    // shows nothing: kept for whoever needs it, and read back when the server does not start.
+    Path log = home.toAbsolutePath().resolve(LOG_FILE);
+    long logged = Files.exists(log) ? Files.size(log) : 0;
+    EmbeddedPostgres.Builder builder =
         EmbeddedPostgres.builder()
+            .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .setDataDirectory(dataDirectory)
             .setCleanDataDirectory(false)
             .setPGStartupWait(Duration.ofSeconds(60))
@@ -59,9 +68,35 @@ public final class EmbeddedStore implements AutoCloseable {
             .setServerConfig("synchronous_commit", "on")
             // No hook of its own: on SIGTERM the server must outlive the final heartbeats, so
             // whoever opened the store stops it after those (StoreOptions in the command line).
-            .setRegisterShutdownHook(false)
-            .start();
+            .setRegisterShutdownHook(false);
+    EmbeddedPostgres server;
+    try {
+      server = builder.start();
+    } catch (IOException | RuntimeException e) {
+      Optional<String> fatal = fatalLine(log, logged);
+      if (fatal.isEmpty()) {
+        throw e;
+      }
+      throw new IOException(fatal.get() + " (its log: " + log + ")", e);
+    }
     return new EmbeddedStore(server, server.getPort());
+  }
+
+  /** The last line saying why the server stopped, of those written to the log since {@code from}. */
+  static Optional<String> fatalLine(Path log, long from) throws IOException {
+    if (!Files.exists(log)) {
+      return Optional.empty();
+    }
+    try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+      file.seek(Math.min(from, file.length()));
+      byte[] written = new byte[(int) Math.min(file.length() - file.getFilePointer(), 1 << 20)];
+      file.readFully(written);
+      // "2026-12-01 12:35:53.084 GMT [2729] FATAL:  invalid value for parameter ..."
+      return new String(written, StandardCharsets.UTF_8).lines()
+          .filter(line -> line.contains("FATAL:  ") || line.contains("PANIC:  "))
+          .map(line -> line.substring(line.indexOf(line.contains("FATAL:  ") ? "FATAL:  " : "PANIC:  ")).replaceFirst(":  ", ": "))
+          .reduce((first, second) -> second);
+    }
   }
 
   /**

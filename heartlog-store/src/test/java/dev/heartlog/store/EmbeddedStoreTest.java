@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -25,6 +27,22 @@ class EmbeddedStoreTest {
       assertThat(settings(store.jdbcUrl(), "synchronous_commit", "fsync", "full_page_writes"))
           .containsExactly(Map.entry("synchronous_commit", "on"), Map.entry("fsync", "on"), Map.entry("full_page_writes", "on"));
     }
+    assertThat(Files.readString(home.resolve(EmbeddedStore.LOG_FILE)))
+        .as("the server's own output, kept in the home folder").contains("database system is ready to accept connections");
+  }
+
+  @Test
+  void whyTheServerStoppedIsReadFromWhatThisStartLogged(@TempDir Path home) throws IOException {
+    Path log = home.resolve(EmbeddedStore.LOG_FILE);
+    Files.writeString(log, "2026-11-30 09:00:00.000 GMT [11] FATAL:  an earlier start's reason\n");
+    long before = Files.size(log);
+    Files.writeString(log, "waiting for server to start....2026-12-01 12:36:23.596 GMT [3227] FATAL:  invalid value for "
+        + "parameter \"DateStyle\": \"nonsense\"\n2026-12-01 12:36:23.596 GMT [3227] DETAIL:  Unrecognized key word\n"
+        + "pg_ctl: could not start server\n", StandardOpenOption.APPEND);
+
+    assertThat(EmbeddedStore.fatalLine(log, before)).contains("FATAL: invalid value for parameter \"DateStyle\": \"nonsense\"");
+    assertThat(EmbeddedStore.fatalLine(log, Files.size(log))).isEmpty();
+    assertThat(EmbeddedStore.fatalLine(home.resolve("no-such.log"), 0)).isEmpty();
   }
 
   @Test
