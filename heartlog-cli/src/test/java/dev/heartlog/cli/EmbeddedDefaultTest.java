@@ -47,32 +47,30 @@ class EmbeddedDefaultTest {
   @Test
   @Timeout(120)
   void anEmptyPgportInTheEnvironmentIsNamedInsteadOfAMinutesWait() throws Exception {
-    ProcessBuilder workers = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "workers", "--home", home.toString());
-    workers.environment().put("PGPORT", "");   // as `export PGPORT=` in a profile, or an env file's `PGPORT=`
-    workers.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    Process process = workers.start();
-    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-
-    assertThat(process.waitFor()).isEqualTo(1);
-    assertThat(err).isEqualTo("heartlog: cannot start the embedded PostgreSQL in " + home.toAbsolutePath()
-        + ": the environment's PGPORT ('') is no port, and PostgreSQL will not start with it: unset it, or give --db-url"
-        + System.lineSeparator());
+    // As `export PGPORT=` in a profile, or an env file's `PGPORT=`.
+    assertThat(failedWorkersCommandWith("PGPORT", "")).isEqualTo("heartlog: cannot start the embedded PostgreSQL in "
+        + home.toAbsolutePath() + ": the environment's PGPORT ('') is no port, and PostgreSQL will not start with it: "
+        + "unset it, or give --db-url" + System.lineSeparator());
   }
 
   @Test
   @Timeout(120)
   void whenTheServerWillNotStartItsOwnReasonIsSaid() throws Exception {
+    // Read by initdb and the server before their options.
+    assertThat(failedWorkersCommandWith("PGDATESTYLE", "nonsense")).isEqualTo("heartlog: cannot start the embedded "
+        + "PostgreSQL in " + home.toAbsolutePath() + ": FATAL: invalid value for parameter \"DateStyle\": \"nonsense\" "
+        + "(its log: " + home.toAbsolutePath().resolve("postgres.log") + ")" + System.lineSeparator());
+  }
+
+  /** {@code heartlog workers} on the embedded store, in a JVM with one more environment variable: its stderr, once it failed. */
+  private String failedWorkersCommandWith(String variable, String value) throws Exception {
     ProcessBuilder workers = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName(), "workers", "--home", home.toString());
-    workers.environment().put("PGDATESTYLE", "nonsense");   // read by initdb and the server before their options
+    workers.environment().put(variable, value);
     workers.redirectOutput(ProcessBuilder.Redirect.DISCARD);
     Process process = workers.start();
     String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-
-    assertThat(process.waitFor()).isEqualTo(1);
-    assertThat(err).isEqualTo("heartlog: cannot start the embedded PostgreSQL in " + home.toAbsolutePath()
-        + ": FATAL: invalid value for parameter \"DateStyle\": \"nonsense\" (its log: "
-        + home.toAbsolutePath().resolve("postgres.log") + ")" + System.lineSeparator());
+    assertThat(process.waitFor()).as(err).isEqualTo(1);
+    return err;
   }
 }
