@@ -1,11 +1,10 @@
--- Runs before every `heartlog migrate`. Each check stops the migration before anything changes.
-
--- An orchestrator's `workers` with columns of other types than the seed's: a uuid id, an enum
--- status, a uuid task. Every heartbeat writes the seed's types there (the worker id as named,
--- "gpu-20261127-a1b2c3", its status and its task as text), and would fail on such columns
--- ("operator does not exist: uuid = text", "column status is of type worker_status but
--- expression is of type text"), as the migration itself would, after applying everything. Say
--- which columns, and what to do.
+-- An orchestrator's `workers` with columns of other types than the seed's. The status and the
+-- task may be of any type: heartbeats write them through their columns' own input functions (an
+-- enum status, a uuid or bigint task id; R__ingest.sql). The others they write as the seed's
+-- types, and would fail on a table of others: the worker id as named ("gpu-20261127-a1b2c3")
+-- compared with a uuid id ("operator does not exist: uuid = text"), the VRAM figures as
+-- integers, the time as a timestamp. The migration itself would fail there too, after applying
+-- everything. Say which columns, and what to do.
 DO $$
 DECLARE
     mismatched text;
@@ -18,14 +17,14 @@ BEGIN
       INTO mismatched
       FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
      WHERE a.attrelid = 'workers'::regclass AND NOT a.attisdropped
-       AND ((a.attname IN ('id', 'status', 'current_task_id') AND t.typcategory <> 'S')
+       AND ((a.attname = 'id' AND t.typcategory <> 'S')
             OR (a.attname IN ('vram_total_mb', 'vram_used_mb') AND t.typcategory <> 'N')
             OR (a.attname = 'last_heartbeat' AND t.typcategory <> 'D'));
     IF mismatched IS NOT NULL THEN
         RAISE EXCEPTION 'heartlog: %, which heartbeats cannot write: they write the seed design''s types '
-            '(id, status and current_task_id text, the VRAM columns integer, last_heartbeat timestamptz)', mismatched
-            USING HINT = 'Change those columns to these types (ALTER TABLE workers ALTER COLUMN id TYPE text, and '
-                         'any column that refers to it), then run heartlog migrate again.';
+            '(id text, the VRAM columns integer, last_heartbeat timestamptz)', mismatched
+            USING HINT = 'Change those columns to these types (for the id: ALTER TABLE workers ALTER COLUMN id TYPE '
+                         'text, and any column that refers to it), then run heartlog migrate again.';
     END IF;
 END
 $$;

@@ -5,13 +5,18 @@
 -- clients such as supabase-py ask for by default: the seed's heartbeat columns, or only those of
 -- them :columns names (PostgREST's select=), in that order. Not an orchestrator's other columns
 -- of the table: the caller holds a writer key, which a whole fleet may share, not a reader's.
+-- The status and the task are read by their columns' own types, as PostgREST reads a PATCH: an
+-- orchestrator's enum status, a uuid task id (R__ingest.sql).
 WITH updated AS (
-    UPDATE workers
+    UPDATE workers AS w
     SET last_heartbeat  = coalesce(heartlog_record_time(to_jsonb(:last_heartbeat::text)), now()),
-        status          = coalesce(:status::text, status),
+        (status, current_task_id) =
+            (SELECT coalesce(given.status, w.status),
+                    CASE WHEN :set_task::boolean THEN given.current_task_id ELSE w.current_task_id END
+             FROM jsonb_populate_record(NULL::workers,
+                      jsonb_build_object('status', :status::text, 'current_task_id', :current_task_id::text)) AS given),
         vram_total_mb   = coalesce(:vram_total_mb::integer, vram_total_mb),
-        vram_used_mb    = coalesce(:vram_used_mb::integer, vram_used_mb),
-        current_task_id = CASE WHEN :set_task::boolean THEN :current_task_id::text ELSE current_task_id END
+        vram_used_mb    = coalesce(:vram_used_mb::integer, vram_used_mb)
     WHERE id = :worker_id::text
     RETURNING id, status, last_heartbeat, vram_total_mb, vram_used_mb, current_task_id
 )

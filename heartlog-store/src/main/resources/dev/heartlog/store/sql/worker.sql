@@ -1,7 +1,7 @@
 -- One worker as the fleet view shows it (the columns and the counting of workers.sql), the
 -- records before its counted periods read through its own timeline index.
 SELECT w.id,
-       heartlog_worker_health(w.status, w.last_heartbeat, make_interval(secs => :stale_after_s)) AS health,
+       heartlog_worker_health(w.status::text, w.last_heartbeat, make_interval(secs => :stale_after_s)) AS health,
        w.last_heartbeat,
        extract(epoch FROM now() - w.last_heartbeat)::bigint AS heartbeat_age_s,
        w.vram_total_mb,

@@ -16,7 +16,7 @@ WITH edge AS (
     GROUP BY source_id
 )
 SELECT w.id,
-       heartlog_worker_health(w.status, w.last_heartbeat, make_interval(secs => :stale_after_s)) AS health,
+       heartlog_worker_health(w.status::text, w.last_heartbeat, make_interval(secs => :stale_after_s)) AS health,
        w.last_heartbeat,
        extract(epoch FROM now() - w.last_heartbeat)::bigint AS heartbeat_age_s,
        w.vram_total_mb,
