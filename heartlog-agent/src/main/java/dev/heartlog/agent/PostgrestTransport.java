@@ -136,6 +136,12 @@ public final class PostgrestTransport implements Transport {
       // A key problem: an operator fixes it, and the records should still be there then.
       return DeliveryResult.failed(detail + (token == null ? " (check the key)" : token.refusalHint(clock.instant())));
     }
+    if (step == FunctionLadder.Step.WORKERS_UPDATE) {
+      // The worker's row refused (a status its enum does not list): the PATCH carried no
+      // records, so none are dropped for it.
+      return DeliveryResult.failed(FUNCTION + " is missing on the server, and the workers table refused the plain "
+          + "heartbeat: " + detail);
+    }
     return DeliveryResult.rejected(detail);
   }
 

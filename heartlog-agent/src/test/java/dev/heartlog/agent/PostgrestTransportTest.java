@@ -46,6 +46,7 @@ class PostgrestTransportTest {
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final AtomicBoolean functionExists = new AtomicBoolean();
   private final AtomicReference<String> nextAnswer = new AtomicReference<>();
+  private final AtomicReference<String> workersRefusal = new AtomicReference<>();
   private final List<String> encodings = new CopyOnWriteArrayList<>();
   private final AtomicBoolean acceptsGzip = new AtomicBoolean();
   private String base;
@@ -56,7 +57,8 @@ class PostgrestTransportTest {
     server.createContext("/rest/v1/rpc/func_worker_heartbeat_with_logs", this::rpc);
     server.createContext("/rest/v1/workers", exchange -> {
       requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + body(exchange));
-      answer(exchange, 204, "");
+      String refusal = workersRefusal.get();
+      answer(exchange, refusal == null ? 204 : 400, refusal == null ? "" : refusal);
     });
     server.start();
     base = "http://127.0.0.1:" + server.getAddress().getPort();
@@ -115,6 +117,20 @@ class PostgrestTransportTest {
 
     functionExists.set(true);
     assertThat(transport.deliver(heartbeat)).isEqualTo(DeliveryResult.stored(1));
+  }
+
+  @Test
+  void aPlainHeartbeatTheWorkersTableRefusesIsAFailureThatKeepsTheRecords() {
+    // PostgREST's answer when the orchestrator's enum status has no 'stopped'.
+    workersRefusal.set("{\"code\":\"22P02\",\"details\":null,\"hint\":null,"
+        + "\"message\":\"invalid input value for enum worker_status: \\\"stopped\\\"\"}");
+    PostgrestTransport transport = PostgrestTransport.builder().baseUrl(base).key("k").build();
+
+    DeliveryResult result = transport.deliver(heartbeat("gpu-1", "last record"));
+
+    assertThat(result.outcome()).as("not REJECTED: the PATCH carried no records").isEqualTo(DeliveryResult.Outcome.FAILED);
+    assertThat(result.detail()).contains("the workers table refused the plain heartbeat: HTTP 400")
+        .contains("invalid input value for enum worker_status");
   }
 
   @Test

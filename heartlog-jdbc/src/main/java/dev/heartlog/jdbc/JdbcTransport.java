@@ -206,15 +206,25 @@ public final class JdbcTransport implements Transport {
       }
       default -> {
         try (PreparedStatement statement = prepare(open, HEARTBEAT_FALLBACK)) {
-          statement.setString(1, heartbeat.status().wireName());
+          // The status and the task untyped: the server reads them as their columns' types (an
+          // orchestrator's enum status, a uuid task id), as PostgREST reads the seed's PATCH.
+          statement.setObject(1, heartbeat.status().wireName(), Types.OTHER);
           setInteger(statement, 2, heartbeat.vramTotalMb());
           setInteger(statement, 3, heartbeat.vramUsedMb());
-          statement.setString(4, heartbeat.currentTaskId());
+          statement.setObject(4, heartbeat.currentTaskId(), Types.OTHER);
           statement.setString(5, heartbeat.workerId());
           statement.executeUpdate();
           return DeliveryResult.heartbeatOnly(
               "func_worker_heartbeat_with_logs is missing in the database (run heartlog migrate); "
                   + "sent a plain heartbeat");
+        } catch (SQLException e) {
+          if (isRejection(e)) {
+            // The worker's row refused (a status its enum does not list): the update carried no
+            // records, so none are dropped for it.
+            return DeliveryResult.failed("func_worker_heartbeat_with_logs is missing in the database (run heartlog "
+                + "migrate), and the workers table refused the plain heartbeat: " + describe(e));
+          }
+          throw e;
         }
       }
     }
