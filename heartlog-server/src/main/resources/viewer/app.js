@@ -80,6 +80,13 @@ function skewSpan(skewMs) {
  * A worker's clock against the store's (clock_skew_ms), where it is off by 2 s or more: its
  * records carry its own times, so a clock behind puts them back in time. Empty otherwise.
  */
+/** A note that the orchestrator's workers table refused the worker's row, with the database's reason. */
+function rowRefused(reason, id) {
+  if (!reason) return '';
+  return `<span class="skew row-refused" ${id ? `id="${id}" ` : ''}title="The orchestrator's workers table refused this `
+    + `worker's row at its latest heartbeats: ${esc(reason)}. Its records are stored.">row refused</span>`;
+}
+
 function clockSkew(skewMs, id) {
   if (skewMs === null || skewMs === undefined || Math.abs(skewMs) < 2000) return '';
   const off = skewSpan(skewMs);

@@ -579,6 +579,16 @@ BEGIN
         END LOOP;
     EXCEPTION WHEN integrity_constraint_violation OR data_exception OR raise_exception THEN
         GET STACKED DIAGNOSTICS worker_row_error = MESSAGE_TEXT;
+        -- Kept for fleet health (V13), which lists the rows of workers and would not show a
+        -- worker the orchestrator never registered. A caller that may store records but not
+        -- write this table (no writers, the caller's own rights) still stores them.
+        BEGIN
+            INSERT INTO worker_row_refusals (worker_id, refused_at, reason)
+            VALUES (worker_id_param, now(), worker_row_error)
+            ON CONFLICT (worker_id) DO UPDATE SET refused_at = excluded.refused_at, reason = excluded.reason;
+        EXCEPTION WHEN insufficient_privilege THEN
+            NULL;
+        END;
     END;
 
     INSERT INTO worker_heartbeats

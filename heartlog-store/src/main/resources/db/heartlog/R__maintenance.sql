@@ -98,6 +98,7 @@ BEGIN
     DELETE FROM system_logs_default WHERE created_at < cutoff;
     DELETE FROM worker_heartbeats WHERE received_at < cutoff;
     DELETE FROM worker_sessions WHERE last_seen_at < cutoff;
+    DELETE FROM worker_row_refusals WHERE refused_at < cutoff;
     RETURN dropped;
 END;
 $$;

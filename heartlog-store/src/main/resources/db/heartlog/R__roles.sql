@@ -115,6 +115,9 @@ BEGIN
     END IF;
     IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'heartlog_reader') THEN
         GRANT SELECT ON system_logs, workers, worker_heartbeats, worker_sessions TO heartlog_reader;
+        IF to_regclass('worker_row_refusals') IS NOT NULL THEN   -- a store migrated only up to V12
+            GRANT SELECT ON worker_row_refusals TO heartlog_reader;
+        END IF;
         -- The records' id sequence: where following starts (issued-log-id.sql).
         EXECUTE format('GRANT SELECT ON SEQUENCE %s TO heartlog_reader',
                        pg_get_serial_sequence('system_logs', 'id'));

@@ -57,6 +57,10 @@ final class WorkerCommand implements Callable<Integer> {
     out.println("Worker " + RecordText.printable(health.id()) + "  " + RecordText.printable(health.health())
         + (health.health().equals("unknown") ? " (no row in workers: the orchestrator removed it; its records are kept)" : ""));
     out.println("  last heartbeat  " + RecordText.timestamp(health.lastHeartbeat()) + " (" + RecordText.age(health.heartbeatAgeSeconds()) + ")");
+    if (health.workerRowError() != null) {
+      out.println("  workers row     refused by the orchestrator's table, its records stored: "
+          + RecordText.printable(health.workerRowError()));
+    }
     if (health.clockSkewed()) {
       out.println("  clock           " + RecordText.skew(health.clockSkewMs())
           + (health.clockSkewMs() < 0 ? " the store's" : " of the store's")

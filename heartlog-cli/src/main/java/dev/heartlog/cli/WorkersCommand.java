@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 final class WorkersCommand implements Callable<Integer> {
 
   private static final String ROW = "%-24s %-8s %-12s %-20s %-38s %6s %8s%n";
-  private static final int SKEWED_SHOWN = 10;
+  private static final int NOTES_SHOWN = 10;
 
   @Spec CommandSpec spec;
   @Mixin StoreOptions storeOptions;
@@ -72,10 +72,33 @@ final class WorkersCommand implements Callable<Integer> {
       byHealth.merge(RecordText.printable(w.health()), 1, Integer::sum);
     }
     printSkewedClocks(out, workers);
+    printRefusedRows(out, workers);
     // Below a long list, what it adds up to: "1,204 workers: 1,180 active, 3 crashed, 21 stale".
     out.printf(Locale.ROOT, "%n%s: %s%n", RecordText.count(workers.size(), "worker"), byHealth.entrySet().stream()
         .map(e -> String.format(Locale.ROOT, "%,d %s", e.getValue(), e.getKey())).collect(Collectors.joining(", ")));
     return 0;
+  }
+
+  /**
+   * The workers whose row the orchestrator's {@code workers} table refused at their latest
+   * heartbeats (a status its enum does not list; a worker it never registered, listed only
+   * because of this), with the database's reason. Their records are stored.
+   */
+  private static void printRefusedRows(PrintWriter out, List<WorkerHealth> workers) {
+    List<WorkerHealth> refused = workers.stream().filter(w -> w.workerRowError() != null).toList();
+    if (refused.isEmpty()) {
+      return;
+    }
+    out.printf(Locale.ROOT, "%n%s refused by the orchestrator's table; %s records are stored:%n",
+        refused.size() == 1 ? "1 worker's row in workers was"
+            : String.format(Locale.ROOT, "%,d workers' rows in workers were", refused.size()),
+        refused.size() == 1 ? "its" : "their");
+    for (WorkerHealth w : refused.subList(0, Math.min(refused.size(), NOTES_SHOWN))) {
+      out.printf("  %-24s %s%n", RecordText.printable(w.id()), RecordText.printable(w.workerRowError()));
+    }
+    if (refused.size() > NOTES_SHOWN) {
+      out.printf(Locale.ROOT, "  and %,d more (--json: worker_row_error)%n", refused.size() - NOTES_SHOWN);
+    }
   }
 
   /**
@@ -92,11 +115,11 @@ final class WorkersCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "%n%s clock is off the store's; %s records carry %s own times, which --since reads:%n",
         skewed.size() == 1 ? "1 worker's" : String.format(Locale.ROOT, "%,d workers'", skewed.size()),
         skewed.size() == 1 ? "its" : "their", skewed.size() == 1 ? "its" : "their");
-    for (WorkerHealth w : skewed.subList(0, Math.min(skewed.size(), SKEWED_SHOWN))) {
+    for (WorkerHealth w : skewed.subList(0, Math.min(skewed.size(), NOTES_SHOWN))) {
       out.printf("  %-24s %s%n", RecordText.printable(w.id()), RecordText.skew(w.clockSkewMs()));
     }
-    if (skewed.size() > SKEWED_SHOWN) {
-      out.printf(Locale.ROOT, "  and %,d more (--json: clock_skew_ms)%n", skewed.size() - SKEWED_SHOWN);
+    if (skewed.size() > NOTES_SHOWN) {
+      out.printf(Locale.ROOT, "  and %,d more (--json: clock_skew_ms)%n", skewed.size() - NOTES_SHOWN);
     }
   }
 }

@@ -93,8 +93,8 @@ class ServeCommandTest {
 
   @Test
   void aStoreAnOlderHeartlogMigratedIsToldToMigrate() throws SQLException {
-    assertThat(warningAfter("DELETE FROM flyway_schema_history WHERE version = '12'")).contains(
-        "URL was migrated by an older heartlog (V12 worker clock skew not applied yet): run heartlog migrate --db-url with the same URL");
+    assertThat(warningAfter("DELETE FROM flyway_schema_history WHERE version = '13'")).contains(
+        "URL was migrated by an older heartlog (V13 worker row refusals not applied yet): run heartlog migrate --db-url with the same URL");
   }
 
   @Test
@@ -109,17 +109,17 @@ class ServeCommandTest {
     // As a newer heartlog leaves it: a version this one does not know, and its own ingest function.
     assertThat(warningAfter(
         "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum, "
-            + "installed_by, execution_time, success) VALUES (1000, '13', 'from a newer heartlog', 'SQL', "
-            + "'V13__from_a_newer_heartlog.sql', 1, 'postgres', 1, true)",
+            + "installed_by, execution_time, success) VALUES (1000, '14', 'from a newer heartlog', 'SQL', "
+            + "'V14__from_a_newer_heartlog.sql', 1, 'postgres', 1, true)",
         "UPDATE flyway_schema_history SET checksum = 0 WHERE script = 'R__ingest.sql'")).contains(
-        "URL was migrated by a newer heartlog (schema version 13): this server may fail its calls; serve with that heartlog");
+        "URL was migrated by a newer heartlog (schema version 14): this server may fail its calls; serve with that heartlog");
   }
 
   @Test
   void aRoleThatMayNotReadTheHistoryGetsNoWarning() throws SQLException {
     String url = TestDatabase.freshUrl();
     Store.open(url, null, null).migrate();
-    execute(url, "DELETE FROM flyway_schema_history WHERE version = '12'");   // the owner would be told to migrate
+    execute(url, "DELETE FROM flyway_schema_history WHERE version = '13'");   // the owner would be told to migrate
     execute(url, "DROP ROLE IF EXISTS serve_test_outsider");
     execute(url, "CREATE ROLE serve_test_outsider LOGIN PASSWORD 'outsider'");
     try {

@@ -423,6 +423,27 @@ class ViewerBrowserTest {
     assertThat(text.getText()).isEqualTo("epoch  loss\n    1  0.52\n    2  0.31");
   }
 
+  @Test
+  @Order(16)   // adds a worker the Fleet page's test does not expect
+  void aWorkerWhoseRowTheOrchestratorsTableRefusedSaysSoOnTheFleetAndWorkerPages() throws Exception {
+    // As the ingest function leaves a heartbeat whose row a stricter workers table refused.
+    Store.open(url, null, null).withConnection(c -> c.createStatement().execute("""
+        INSERT INTO worker_heartbeats (worker_id, status, records, logs_inserted) VALUES ('unregistered-gpu', 'active', 0, 0);
+        INSERT INTO worker_row_refusals (worker_id, refused_at, reason)
+        VALUES ('unregistered-gpu', now(), 'null value in column "instance_type" of relation "workers"')"""));
+
+    browser.get(base + "/#/fleet");
+    WebElement row = chromium.waitFor(By.cssSelector("#fleet tr[data-worker='unregistered-gpu']"));
+
+    WebElement note = row.findElement(By.cssSelector(".row-refused"));
+    assertThat(note.getText()).isEqualTo("row refused");
+    assertThat(note.getAttribute("title")).contains("refused this worker's row", "\"instance_type\"", "Its records are stored");
+    assertThat(browser.findElements(By.cssSelector("#fleet tr[data-worker='demo-gpu-1'] .row-refused"))).isEmpty();
+    browser.get(base + "/#/worker/unregistered-gpu");
+    assertThat(chromium.waitFor(By.id("worker-row-refused")).getAttribute("title")).contains("\"instance_type\"");
+    chromium.screenshot("worker-row-refused");
+  }
+
   private List<WebElement> rows() {
     return browser.findElements(By.cssSelector("#explore-records tbody tr"));
   }

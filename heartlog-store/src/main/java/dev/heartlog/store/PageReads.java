@@ -187,11 +187,11 @@ final class PageReads {
   }
 
   private static Optional<WorkerHealth> health(Queries q, String workerId) {
-    List<WorkerHealth> rows = q.query("worker",
-        Map.of("worker", workerId, "stale_after_s", Store.DEFAULT_STALE_AFTER.toSeconds()), Rows::workerHealth);
+    Map<String, Object> values = Map.of("worker", workerId, "stale_after_s", Store.DEFAULT_STALE_AFTER.toSeconds());
+    List<WorkerHealth> rows = q.query("worker", values, Rows::workerHealth);
     if (rows.isEmpty()) {
-      // Its row removed by the orchestrator, its records still kept: shown, its health unknown.
-      rows = q.query("worker-without-row", Map.of("worker", workerId), Rows::workerHealth);
+      // Its row removed by the orchestrator, or refused by its table: shown from its heartbeats.
+      rows = q.query("worker-without-row", values, Rows::workerHealth);
     }
     return rows.stream().findFirst();
   }

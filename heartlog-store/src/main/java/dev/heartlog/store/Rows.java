@@ -64,7 +64,8 @@ final class Rows {
         rs.getString("current_task_id"),
         rs.getLong("errors_last_hour"),
         rs.getLong("warnings_last_hour"),
-        longOrNull(rs, "clock_skew_ms"));
+        longOrNull(rs, "clock_skew_ms"),
+        rs.getString("worker_row_error"));
   }
 
   static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -206,6 +206,10 @@ public final class StoreJson {
     json.writeNumberField("errors_last_hour", worker.errorsLastHour());
     json.writeNumberField("warnings_last_hour", worker.warningsLastHour());
     number(json, "clock_skew_ms", worker.clockSkewMs());
+    // Only where there is one: a fleet's answer would otherwise carry a null per worker.
+    if (worker.workerRowError() != null) {
+      json.writeStringField("worker_row_error", worker.workerRowError());
+    }
     json.writeEndObject();
   }
 

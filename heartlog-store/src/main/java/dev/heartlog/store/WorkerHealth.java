@@ -23,6 +23,9 @@ import java.util.stream.Collectors;
  * @param warningsLastHour WARNING records of the last hour
  * @param clockSkewMs the worker's clock minus the store's at its last heartbeat, in milliseconds
  *     (negative: behind), or {@code null} when that heartbeat did not say (the seed's workers)
+ * @param workerRowError why the orchestrator's {@code workers} table refused the worker's row at
+ *     a heartbeat since the last that wrote it (a status its enum does not list, a worker it
+ *     never registered), or {@code null}
  */
 public record WorkerHealth(
     String id,
@@ -34,7 +37,8 @@ public record WorkerHealth(
     String currentTaskId,
     long errorsLastHour,
     long warningsLastHour,
-    Long clockSkewMs) {
+    Long clockSkewMs,
+    String workerRowError) {
 
   /** Skew below this is the network's delay or ordinary drift, not a clock to tell anyone about. */
   public static final long NOTABLE_SKEW_MS = 2_000;

@@ -35,7 +35,7 @@ class MigrationTest {
 
     int applied = Store.open(url, null, null).migrate();
 
-    assertThat(applied).as("V6 to V12").isEqualTo(7);
+    assertThat(applied).as("V6 to V13").isEqualTo(8);
     assertThat(single(url, "SELECT success::text FROM flyway_schema_history WHERE version = '6'")).isEqualTo("true");
     assertThat(single(url, ID_COLLATIONS)).isEqualTo("source_id=\"default\",task_id=\"default\"");
     assertThat(single(url, "SELECT func_worker_heartbeat_with_logs('w1', NULL, NULL, "
@@ -52,26 +52,26 @@ class MigrationTest {
 
     SchemaStatus never = store.schemaStatus();
     assertThat(never.missing()).isTrue();
-    assertThat(never.pending()).startsWith("V1 schema").contains("V12 worker clock skew", "R ingest");
+    assertThat(never.pending()).startsWith("V1 schema").contains("V13 worker row refusals", "R ingest");
     assertThat(single(url, "SELECT count(*)::text FROM pg_tables WHERE schemaname = 'public'"))
         .as("reading the status creates no table, not even Flyway's history").isEqualTo("0");
 
     store.migrate();
-    assertThat(store.schemaStatus()).isEqualTo(new SchemaStatus("12", java.util.List.of(), false));
+    assertThat(store.schemaStatus()).isEqualTo(new SchemaStatus("13", java.util.List.of(), false));
     assertThat(store.schemaStatus().upToDate()).isTrue();
 
     // As a store migrated by an older heartlog: the newest migration and a changed ingest function to come.
-    execute(url, "DELETE FROM flyway_schema_history WHERE version = '12'");
+    execute(url, "DELETE FROM flyway_schema_history WHERE version = '13'");
     execute(url, "UPDATE flyway_schema_history SET checksum = 0 WHERE script = 'R__ingest.sql'");
     SchemaStatus behind = store.schemaStatus();
-    assertThat(behind.version()).isEqualTo("11");
-    assertThat(behind.pending()).containsExactly("V12 worker clock skew", "R ingest");
+    assertThat(behind.version()).isEqualTo("12");
+    assertThat(behind.pending()).containsExactly("V13 worker row refusals", "R ingest");
     assertThat(behind.missing() || behind.upToDate()).isFalse();
     assertThat(behind.newer()).isFalse();
 
     execute(url, "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum, "
-        + "installed_by, execution_time, success) VALUES (1000, '13', 'from a newer heartlog', 'SQL', "
-        + "'V13__from_a_newer_heartlog.sql', 1, 'postgres', 1, true)");
+        + "installed_by, execution_time, success) VALUES (1000, '14', 'from a newer heartlog', 'SQL', "
+        + "'V14__from_a_newer_heartlog.sql', 1, 'postgres', 1, true)");
     assertThat(store.schemaStatus().newer()).as("a version this build does not know").isTrue();
   }
 

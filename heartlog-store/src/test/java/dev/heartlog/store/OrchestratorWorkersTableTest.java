@@ -7,6 +7,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +55,43 @@ class OrchestratorWorkersTableTest {
         "\"worker_row_error\": \"null value in column \\\"instance_type\\\" of relation \\\"workers\\\" violates not-null constraint\"");
     assertThat(single("SELECT source_id || ': ' || message FROM system_logs")).isEqualTo("dev-laptop: CUDA not available");
     assertThat(single("SELECT count(*)::text FROM workers WHERE id = 'dev-laptop'")).isEqualTo("0");
+  }
+
+  @Test
+  void fleetHealthListsAWorkerWhoseRowWasRefusedWithWhyUntilAHeartbeatWritesItAgain() throws SQLException {
+    Store store = Store.open(url, null, null);
+    heartbeat("dev-laptop", "active", "[{\"level\": \"ERROR\", \"message\": \"CUDA not available\"}]");
+    heartbeat("gpu-1", "active", "[{\"level\": \"INFO\", \"message\": \"frame 1 rendered\"}]");
+    heartbeat("gpu-1", "stopped", "[{\"level\": \"INFO\", \"message\": \"shutting down\"}]");
+
+    List<WorkerHealth> fleet = store.workers(Duration.ofMinutes(1));
+
+    assertThat(fleet).extracting(WorkerHealth::id).containsExactly("dev-laptop", "gpu-1");
+    WorkerHealth unregistered = fleet.get(0);
+    assertThat(unregistered.health()).as("its heartbeat's status").isEqualTo("active");
+    assertThat(unregistered.errorsLastHour()).isEqualTo(1);
+    assertThat(unregistered.workerRowError()).startsWith("null value in column \"instance_type\"");
+    assertThat(fleet.get(1).workerRowError()).contains("violates check constraint \"workers_status_check\"");
+    assertThat(store.workerHealth("dev-laptop").orElseThrow())
+        .extracting(WorkerHealth::health, WorkerHealth::workerRowError)
+        .containsExactly("active", unregistered.workerRowError());
+    assertThat(StoreJson.workers(fleet)).contains("\"worker_row_error\":\"null value in column");
+
+    heartbeat("gpu-1", "active", "[{\"level\": \"INFO\", \"message\": \"back\"}]");
+
+    assertThat(store.workers(Duration.ofMinutes(1)).get(1).workerRowError()).as("written since").isNull();
+    assertThat(StoreJson.workers(store.workers(Duration.ofMinutes(1))).split("worker_row_error", -1)).hasSize(2);
+  }
+
+  @Test
+  void retentionForgetsARefusalAsOldAsTheRecordsItDrops() throws SQLException {
+    Store store = Store.open(url, null, null);
+    heartbeat("dev-laptop", "active", "[{\"level\": \"INFO\", \"message\": \"hello\"}]");
+    execute("UPDATE worker_row_refusals SET refused_at = now() - interval '3 days'");
+
+    store.maintain(Duration.ofHours(48), 1);
+
+    assertThat(single("SELECT count(*)::text FROM worker_row_refusals")).isEqualTo("0");
   }
 
   private String heartbeat(String worker, String status, String logs) throws SQLException {

@@ -1,10 +1,13 @@
 -- A worker the store has records or heartbeats of but no row in `workers` for: the orchestrator
 -- removed it (an instance scaled away), while its records and heartbeats are kept their 48 hours
--- for a post-mortem. Its health is 'unknown'; its last heartbeat, VRAM and task are those of its
--- newest heartbeat; its problems of the last hour are counted from its records. No row when the
--- store has neither.
+-- for a post-mortem, or its table refused the row (a worker it never registered; V13). Its
+-- health is 'unknown', or for a refused row its newest heartbeat's status; its last heartbeat,
+-- VRAM and task are those of its newest heartbeat; its problems of the last hour are counted
+-- from its records. No row when the store has neither.
 SELECT :worker::text                                                   AS id,
-       'unknown'                                                       AS health,
+       CASE WHEN r.reason IS NULL THEN 'unknown'
+            ELSE heartlog_worker_health(h.status, h.received_at, make_interval(secs => :stale_after_s))
+       END                                                             AS health,
        h.received_at                                                   AS last_heartbeat,
        extract(epoch FROM now() - h.received_at)::bigint               AS heartbeat_age_s,
        h.vram_total_mb,
@@ -20,9 +23,11 @@ SELECT :worker::text                                                   AS id,
        CASE WHEN jsonb_typeof(h.metadata -> 'sent_at_ms') = 'number'
                  AND (h.metadata ->> 'sent_at_ms')::numeric BETWEEN 0 AND 1e14
             THEN round((h.metadata ->> 'sent_at_ms')::numeric - extract(epoch FROM h.received_at) * 1000)::bigint
-       END                                                             AS clock_skew_ms
+       END                                                             AS clock_skew_ms,
+       r.reason                                                        AS worker_row_error
 FROM (SELECT 1) AS one
-LEFT JOIN LATERAL (SELECT received_at, vram_total_mb, vram_used_mb, current_task_id, metadata
+LEFT JOIN worker_row_refusals r ON r.worker_id = :worker::text
+LEFT JOIN LATERAL (SELECT status, received_at, vram_total_mb, vram_used_mb, current_task_id, metadata
                    FROM worker_heartbeats
                    WHERE worker_id = :worker::text
                    ORDER BY received_at DESC

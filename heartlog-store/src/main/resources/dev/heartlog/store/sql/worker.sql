@@ -6,7 +6,7 @@ SELECT w.id,
        extract(epoch FROM now() - w.last_heartbeat)::bigint AS heartbeat_age_s,
        w.vram_total_mb,
        w.vram_used_mb,
-       w.current_task_id,
+       w.current_task_id::text AS current_task_id,
        heartlog_recent_problems(w.problem_errors, heartlog_period(now()) - 11)
            + (SELECT count(*) FROM system_logs l
               WHERE l.source_id = w.id
@@ -19,6 +19,9 @@ SELECT w.id,
                 AND l.timestamp >= now() - interval '1 hour'
                 AND l.timestamp < to_timestamp((heartlog_period(now()) - 11) * 300)
                 AND l.level = 'WARNING')                AS warnings_last_hour,
-       w.clock_skew_ms
+       w.clock_skew_ms,
+       r.reason AS worker_row_error
 FROM workers w
+-- Its row refused by the orchestrator's table at a heartbeat since the last that wrote it (V13).
+LEFT JOIN worker_row_refusals r ON r.worker_id = w.id AND r.refused_at > coalesce(w.last_heartbeat, '-infinity')
 WHERE w.id = :worker::text

@@ -21,12 +21,40 @@ SELECT w.id,
        extract(epoch FROM now() - w.last_heartbeat)::bigint AS heartbeat_age_s,
        w.vram_total_mb,
        w.vram_used_mb,
-       w.current_task_id,
+       w.current_task_id::text AS current_task_id,
        heartlog_recent_problems(w.problem_errors, heartlog_period(now()) - 11)
            + coalesce(e.errors, 0)   AS errors_last_hour,
        heartlog_recent_problems(w.problem_warnings, heartlog_period(now()) - 11)
            + coalesce(e.warnings, 0) AS warnings_last_hour,
-       w.clock_skew_ms
+       w.clock_skew_ms,
+       r.reason AS worker_row_error
 FROM workers w
 LEFT JOIN edge e ON e.source_id = w.id
-ORDER BY w.id
+-- Its row refused by the orchestrator's table at a heartbeat since the last that wrote it (V13).
+LEFT JOIN worker_row_refusals r ON r.worker_id = w.id AND r.refused_at > coalesce(w.last_heartbeat, '-infinity')
+UNION ALL
+-- The workers the orchestrator's table refused a row and has none of (one it never registered),
+-- as their newest heartbeat shows them, their problems counted from their records. Few, if any.
+SELECT r.worker_id,
+       heartlog_worker_health(h.status, h.received_at, make_interval(secs => :stale_after_s)),
+       h.received_at,
+       extract(epoch FROM now() - h.received_at)::bigint,
+       h.vram_total_mb,
+       h.vram_used_mb,
+       h.current_task_id,
+       (SELECT count(*) FROM system_logs l
+        WHERE l.source_id = r.worker_id AND l.timestamp >= now() - interval '1 hour'
+          AND l.level IN ('ERROR', 'CRITICAL')),
+       (SELECT count(*) FROM system_logs l
+        WHERE l.source_id = r.worker_id AND l.timestamp >= now() - interval '1 hour'
+          AND l.level = 'WARNING'),
+       NULL,
+       r.reason
+FROM worker_row_refusals r
+JOIN LATERAL (SELECT status, received_at, vram_total_mb, vram_used_mb, current_task_id
+              FROM worker_heartbeats
+              WHERE worker_id = r.worker_id
+              ORDER BY received_at DESC
+              LIMIT 1) AS h ON true
+WHERE NOT EXISTS (SELECT FROM workers w WHERE w.id = r.worker_id)
+ORDER BY id
