@@ -3,6 +3,8 @@ package dev.heartlog.store;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
@@ -12,6 +14,9 @@ import org.postgresql.util.ServerErrorMessage;
 
 /** heartlog's Flyway migrations of one store: applying them, and reading how far behind it is. */
 final class Migrations {
+
+  /** PostgreSQL's refusal to change an object of another user's: "must be owner of table workers". */
+  private static final Pattern MUST_BE_OWNER = Pattern.compile("must be owner of ([^\\n]+)");
 
   private final DataSource dataSource;
   private final String displayUrl;
@@ -26,12 +31,25 @@ final class Migrations {
     try {
       return flyway().migrate().migrationsExecuted;
     } catch (RuntimeException e) {
-      String hint = "42501".equals(sqlState(e))
-          ? " (migrate needs a user who may create tables and functions in the schema: the database's owner, "
-              + "or one granted CREATE on it)"
-          : "";
-      throw new StoreException("migrating " + displayUrl + " failed: " + rootMessage(e) + hint, e);
+      String message = rootMessage(e);
+      String hint = "42501".equals(sqlState(e)) ? permissionHint(message) : "";
+      throw new StoreException("migrating " + displayUrl + " failed: " + message + hint, e);
     }
+  }
+
+  /**
+   * Who may migrate, for a permission the server refused: the owner of an object migrate must
+   * change (an orchestrator's {@code workers}, made by another user), else a user who may create
+   * in the schema.
+   */
+  static String permissionHint(String message) {
+    Matcher owner = MUST_BE_OWNER.matcher(message);
+    if (owner.find()) {
+      return " (migrate changes " + owner.group(1) + ", which only its owner may: run it as the user who owns it, "
+          + "or a member of that user's role)";
+    }
+    return " (migrate needs a user who may create tables and functions in the schema: the database's owner, "
+        + "or one granted CREATE on it)";
   }
 
   /**

@@ -76,6 +76,25 @@ class MigrationTest {
   }
 
   @Test
+  void aUserWhoDoesNotOwnTheOrchestratorsWorkersTableIsToldToMigrateAsItsOwner() throws SQLException {
+    String url = TestDatabase.freshUrl();
+    execute(url, "CREATE TABLE workers (id text PRIMARY KEY, status text, last_heartbeat timestamptz)");
+    execute(url, "DROP ROLE IF EXISTS migration_test_creator");
+    execute(url, "CREATE ROLE migration_test_creator LOGIN PASSWORD 'creator'");
+    execute(url, "GRANT CREATE ON SCHEMA public TO migration_test_creator");
+    try {
+      Store creator = Store.open(url, "migration_test_creator", "creator");
+
+      assertThatThrownBy(creator::migrate).isInstanceOf(StoreException.class).hasMessage("migrating " + url
+          + " failed: ERROR: must be owner of table workers (migrate changes table workers, which only its owner may: "
+          + "run it as the user who owns it, or a member of that user's role)");
+    } finally {
+      execute(url, "DROP OWNED BY migration_test_creator");
+      execute(url, "DROP ROLE migration_test_creator");
+    }
+  }
+
+  @Test
   void aUserWhoMayNotCreateTablesIsToldWhoMay() throws SQLException {
     String url = TestDatabase.freshUrl();
     execute(url, "DROP ROLE IF EXISTS migration_test_lowly");
