@@ -26,6 +26,17 @@ BEGIN
             USING HINT = 'Change those columns to these types (for the id: ALTER TABLE workers ALTER COLUMN id TYPE '
                          'text, and any column that refers to it), then run heartlog migrate again.';
     END IF;
+    -- A new worker's first heartbeat creates its row with INSERT ... ON CONFLICT (id), which
+    -- needs a unique index on the id alone (not partial, not deferrable); without one every
+    -- heartbeat of a worker not in the table would fail, records and all.
+    IF NOT EXISTS (SELECT FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+                   WHERE i.indrelid = 'workers'::regclass AND a.attname = 'id' AND i.indisunique
+                     AND i.indimmediate AND i.indnkeyatts = 1 AND i.indpred IS NULL) THEN
+        RAISE EXCEPTION 'heartlog: workers.id has no unique index, which a new worker''s first heartbeat needs to '
+            'create its row'
+            USING HINT = 'Add one (ALTER TABLE workers ADD PRIMARY KEY (id), or CREATE UNIQUE INDEX ON workers (id)), '
+                         'then run heartlog migrate again.';
+    END IF;
 END
 $$;
 

@@ -76,6 +76,25 @@ class MigrationTest {
   }
 
   @Test
+  void anOrchestratorsWorkersTableWithoutAUniqueIdStopsTheMigrationBeforeAnythingChanges() throws SQLException {
+    String url = TestDatabase.freshUrl();
+    execute(url, "CREATE TABLE workers (id text, status text, last_heartbeat timestamptz)");
+    execute(url, "CREATE UNIQUE INDEX workers_live_id ON workers (id) WHERE status <> 'terminated'");
+
+    assertThatThrownBy(() -> Store.open(url, null, null).migrate())
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("ERROR: heartlog: workers.id has no unique index, which a new worker's first heartbeat "
+            + "needs to create its row\n  Hint: Add one (ALTER TABLE workers ADD PRIMARY KEY (id)");
+    assertThat(single(url, "SELECT count(*)::text FROM pg_class WHERE relname = 'system_logs'")).isEqualTo("0");
+
+    execute(url, "ALTER TABLE workers ADD PRIMARY KEY (id)");
+    Store.open(url, null, null).migrate();
+    assertThat(single(url, "SELECT func_worker_heartbeat_with_logs('new-worker', NULL, NULL, "
+        + "'[{\"level\": \"INFO\", \"message\": \"first contact\"}]'::jsonb)->>'logs_inserted'")).isEqualTo("1");
+    assertThat(single(url, "SELECT status FROM workers WHERE id = 'new-worker'")).isEqualTo("active");
+  }
+
+  @Test
   void aUserWhoDoesNotOwnTheOrchestratorsWorkersTableIsToldToMigrateAsItsOwner() throws SQLException {
     String url = TestDatabase.freshUrl();
     execute(url, "CREATE TABLE workers (id text PRIMARY KEY, status text, last_heartbeat timestamptz)");
