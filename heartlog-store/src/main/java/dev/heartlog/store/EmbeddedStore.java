@@ -6,6 +6,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -26,6 +27,8 @@ public final class EmbeddedStore implements AutoCloseable {
   public static final Path DEFAULT_HOME = Path.of("heartlog-data");
   /** The server's own log, in the data folder beside its data. */
   public static final String LOG_FILE = "postgres.log";
+  /** The size from which a start sets the server's log aside (a checkpoint logs ~250 bytes). */
+  static final long LOG_KEPT_BYTES = 10L << 20;
   /** A log line saying why the server stopped: "2026-12-01 12:35:53.084 GMT [2729] FATAL:  invalid value ...". */
   private static final Pattern STOPPED_BECAUSE = Pattern.compile("\\b(FATAL|PANIC):  (.*)");
 
@@ -55,6 +58,7 @@ public final class EmbeddedStore implements AutoCloseable {
     // The server's (and initdb's) own output, which the library would log where the command line
     // shows nothing: kept for whoever needs it, and read back when the server does not start.
     Path log = home.toAbsolutePath().resolve(LOG_FILE);
+    setAsideIfLarger(log, LOG_KEPT_BYTES);
     long logged = Files.exists(log) ? Files.size(log) : 0;
     EmbeddedPostgres.Builder builder =
         EmbeddedPostgres.builder()
@@ -84,6 +88,17 @@ public final class EmbeddedStore implements AutoCloseable {
       throw new IOException(fatal.get() + " (its log: " + log + ")", e);
     }
     return new EmbeddedStore(server, server.getPort());
+  }
+
+  /**
+   * Moves the server's log to {@code postgres.log.1} (replacing an older one) once it has
+   * reached {@code limit} bytes. The server holds the file open while it runs, so this is done
+   * at a start: a store that runs for months keeps at most two such files.
+   */
+  static void setAsideIfLarger(Path log, long limit) throws IOException {
+    if (Files.exists(log) && Files.size(log) >= limit) {
+      Files.move(log, log.resolveSibling(log.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
+    }
   }
 
   /** The last line saying why the server stopped, of those written to the log since {@code from}. */

@@ -46,6 +46,22 @@ class EmbeddedStoreTest {
   }
 
   @Test
+  void aLogThatReachedTheLimitIsSetAsideReplacingTheOneBefore(@TempDir Path home) throws IOException {
+    Path log = home.resolve(EmbeddedStore.LOG_FILE);
+    Path before = home.resolve(EmbeddedStore.LOG_FILE + ".1");
+    Files.writeString(before, "the log set aside last time\n");
+    Files.writeString(log, "123456789\n");
+
+    EmbeddedStore.setAsideIfLarger(log, 11);
+    assertThat(log).hasContent("123456789");
+    EmbeddedStore.setAsideIfLarger(log, 10);
+
+    assertThat(log).doesNotExist();
+    assertThat(before).hasContent("123456789");
+    EmbeddedStore.setAsideIfLarger(log, 10);   // a first start: no log yet
+  }
+
+  @Test
   void aPgportThatIsNoPortIsRefusedBeforeTheServerStarts() throws IOException {
     EmbeddedStore.checkPortVariable(null);
     EmbeddedStore.checkPortVariable("5433");   // psql's; the server is given its own with -p
