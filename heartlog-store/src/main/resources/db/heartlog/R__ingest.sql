@@ -547,9 +547,11 @@ BEGIN
     -- The orchestrator owns `workers`, and its table may refuse what a heartbeat writes there: a
     -- status its CHECK or its enum type does not list ('stopped'), a task id its column cannot
     -- read, a new worker without a column it requires (NOT NULL, no default), a trigger of its
-    -- own that raises. The seed's function only ever updated the row with 'active', so such a
-    -- table never refused its heartbeats. Here the records and the heartbeat's history are
-    -- stored all the same, and the answer says why the row was not written.
+    -- own that raises, row-level security (Supabase's tables have it on) that lets the caller
+    -- read the table but not write it. The seed's function only ever updated the row with
+    -- 'active', so such a table never refused its heartbeats. Here the records and the
+    -- heartbeat's history are stored all the same, and the answer says why the row was not
+    -- written.
     -- The status and the task are written as the table's own types (an enum status, a uuid or
     -- bigint task id): jsonb_populate_record reads each through its column's input function, as
     -- PostgREST does for the seed's PATCH. A text parameter written there directly would stop
@@ -577,7 +579,7 @@ BEGIN
             VALUES (worker_id_param, given.status, now(), vram_total_mb_param, vram_used_mb_param, given.current_task_id)
             ON CONFLICT (id) DO NOTHING;
         END LOOP;
-    EXCEPTION WHEN integrity_constraint_violation OR data_exception OR raise_exception THEN
+    EXCEPTION WHEN integrity_constraint_violation OR data_exception OR raise_exception OR insufficient_privilege THEN
         GET STACKED DIAGNOSTICS worker_row_error = MESSAGE_TEXT;
         -- Kept for fleet health (V13), which lists the rows of workers and would not show a
         -- worker the orchestrator never registered. A caller that may store records but not

@@ -84,6 +84,37 @@ class OrchestratorWorkersTableTest {
   }
 
   @Test
+  void aCallerThatRowLevelSecurityKeepsFromWritingWorkersStoresItsRecords() throws SQLException {
+    // As on Supabase: row-level security on the orchestrator's table, which lets the API's
+    // roles read it; the function runs with the caller's rights (no writers in this store).
+    execute("ALTER TABLE workers ENABLE ROW LEVEL SECURITY");
+    execute("CREATE POLICY workers_are_read ON workers FOR SELECT USING (true)");
+    execute("DROP ROLE IF EXISTS orchestrator_test_api");
+    execute("CREATE ROLE orchestrator_test_api LOGIN PASSWORD 'api'");
+    execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO orchestrator_test_api");
+    execute("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO orchestrator_test_api");
+    String asApi = url.replace("user=postgres", "user=orchestrator_test_api&password=api");
+    try {
+      String answer;
+      try (Connection connection = DriverManager.getConnection(asApi);
+          ResultSet rows = connection.createStatement().executeQuery("SELECT func_worker_heartbeat_with_logs("
+              + "'gpu-2', NULL, NULL, '[{\"level\": \"INFO\", \"message\": \"frame 1 rendered\"}]'::jsonb)::text")) {
+        rows.next();
+        answer = rows.getString(1);
+      }
+
+      assertThat(answer).contains("\"logs_inserted\": 1",
+          "\"worker_row_error\": \"new row violates row-level security policy for table \\\"workers\\\"\"");
+      assertThat(single("SELECT source_id || ': ' || message FROM system_logs")).isEqualTo("gpu-2: frame 1 rendered");
+      assertThat(Store.open(url, null, null).workers(Duration.ofMinutes(1))).extracting(WorkerHealth::id)
+          .containsExactly("gpu-1", "gpu-2");
+    } finally {
+      execute("DROP OWNED BY orchestrator_test_api");
+      execute("DROP ROLE orchestrator_test_api");
+    }
+  }
+
+  @Test
   void retentionForgetsARefusalAsOldAsTheRecordsItDrops() throws SQLException {
     Store store = Store.open(url, null, null);
     heartbeat("dev-laptop", "active", "[{\"level\": \"INFO\", \"message\": \"hello\"}]");
