@@ -2,12 +2,11 @@ package dev.heartlog.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static dev.heartlog.store.TestDatabase.execute;
+import static dev.heartlog.store.TestDatabase.single;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
@@ -98,35 +97,35 @@ class MigrationTest {
   void aUserWhoDoesNotOwnTheOrchestratorsWorkersTableIsToldToMigrateAsItsOwner() throws SQLException {
     String url = TestDatabase.freshUrl();
     execute(url, "CREATE TABLE workers (id text PRIMARY KEY, status text, last_heartbeat timestamptz)");
-    execute(url, "DROP ROLE IF EXISTS migration_test_creator");
-    execute(url, "CREATE ROLE migration_test_creator LOGIN PASSWORD 'creator'");
-    execute(url, "GRANT CREATE ON SCHEMA public TO migration_test_creator");
-    try {
-      Store creator = Store.open(url, "migration_test_creator", "creator");
 
-      assertThatThrownBy(creator::migrate).isInstanceOf(StoreException.class).hasMessage("migrating " + url
-          + " failed: ERROR: must be owner of table workers (migrate changes table workers, which only its owner may: "
-          + "run it as the user who owns it, or a member of that user's role)");
-    } finally {
-      execute(url, "DROP OWNED BY migration_test_creator");
-      execute(url, "DROP ROLE migration_test_creator");
-    }
+    assertThat(migrationFailureAs(url, "migration_test_creator", "GRANT CREATE ON SCHEMA public TO migration_test_creator"))
+        .isEqualTo("migrating " + url + " failed: ERROR: must be owner of table workers (migrate changes table workers, "
+            + "which only its owner may: run it as the user who owns it, or a member of that user's role)");
   }
 
   @Test
   void aUserWhoMayNotCreateTablesIsToldWhoMay() throws SQLException {
     String url = TestDatabase.freshUrl();
-    execute(url, "DROP ROLE IF EXISTS migration_test_lowly");
-    execute(url, "CREATE ROLE migration_test_lowly LOGIN PASSWORD 'lowly'");   // PostgreSQL 15+: no CREATE on public
-    try {
-      Store lowly = Store.open(url, "migration_test_lowly", "lowly");
 
-      assertThatThrownBy(lowly::migrate).isInstanceOf(StoreException.class).hasMessage("migrating " + url
-          + " failed: ERROR: permission denied for schema public (migrate needs a user who may create tables and "
-          + "functions in the schema: the database's owner, or one granted CREATE on it)");
+    // PostgreSQL 15+: a new login has no CREATE on public.
+    assertThat(migrationFailureAs(url, "migration_test_lowly")).isEqualTo("migrating " + url
+        + " failed: ERROR: permission denied for schema public (migrate needs a user who may create tables and "
+        + "functions in the schema: the database's owner, or one granted CREATE on it)");
+  }
+
+  /** What migrate says to a new login that may do only what {@code grants} (SQL) give it. */
+  private static String migrationFailureAs(String url, String login, String... grants) throws SQLException {
+    execute(url, "DROP ROLE IF EXISTS " + login);
+    execute(url, "CREATE ROLE " + login + " LOGIN PASSWORD 'migration test'");
+    try {
+      for (String grant : grants) {
+        execute(url, grant);
+      }
+      Store store = Store.open(url, login, "migration test");
+      return catchThrowableOfType(store::migrate, StoreException.class).getMessage();
     } finally {
-      execute(url, "DROP OWNED BY migration_test_lowly");
-      execute(url, "DROP ROLE migration_test_lowly");
+      execute(url, "DROP OWNED BY " + login);
+      execute(url, "DROP ROLE " + login);
     }
   }
 
@@ -161,22 +160,5 @@ class MigrationTest {
     execute(url, "ALTER TABLE workers ALTER COLUMN id TYPE text, ALTER COLUMN vram_used_mb TYPE integer USING NULL");
     assertThat(Store.open(url, null, null).migrate()).as("after the hint's change; the enum and the uuid task stay")
         .isPositive();
-  }
-
-  private static void execute(String url, String sql) throws SQLException {
-    try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
-      statement.execute(sql);
-    }
-  }
-
-  private static String single(String url, String sql) throws SQLException {
-    try (Connection connection = DriverManager.getConnection(url);
-        Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery(sql)) {
-      assertThat(rows.next()).isTrue();
-      String value = rows.getString(1);
-      assertThat(rows.next()).isFalse();
-      return value;
-    }
   }
 }

@@ -136,17 +136,10 @@ class OrchestratorWorkersTableTest {
   }
 
   private void execute(String sql) throws SQLException {
-    try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
-      statement.execute(sql);
-    }
+    TestDatabase.execute(url, sql);
   }
 
   private String single(String sql) throws SQLException {
-    try (Connection connection = DriverManager.getConnection(url);
-        Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery(sql)) {
-      assertThat(rows.next()).isTrue();
-      return rows.getString(1);
-    }
+    return TestDatabase.single(url, sql);
   }
 }

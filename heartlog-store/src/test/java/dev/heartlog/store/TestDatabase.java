@@ -91,6 +91,22 @@ public final class TestDatabase {
     }
   }
 
+  /** Runs {@code sql} (one statement or several) on its own connection to {@code url}. */
+  public static void execute(String url, String sql) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  /** The first column of the one row {@code sql} answers, as text; {@code null} for no row. */
+  public static String single(String url, String sql) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(url);
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery(sql)) {
+      return rows.next() ? rows.getString(1) : null;
+    }
+  }
+
   /**
    * Calls the ingest function on {@code connection} with a worker id and its records only, as the
    * Python sidecar does, and returns its answer as text; a refusal is the {@code SQLException}.
