@@ -1,10 +1,10 @@
 package dev.heartlog.store;
 
+import static dev.heartlog.store.TestDatabase.execute;
+import static dev.heartlog.store.TestDatabase.single;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static dev.heartlog.store.TestDatabase.execute;
-import static dev.heartlog.store.TestDatabase.single;
 
 import java.sql.SQLException;
 import org.flywaydb.core.Flyway;
