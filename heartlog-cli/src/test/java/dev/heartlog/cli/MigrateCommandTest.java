@@ -27,6 +27,33 @@ class MigrateCommandTest {
           + "VALUES ('INFO', 'rendered', 'worker', 'gpu-1'), ('ERROR', 'out of memory', 'worker', 'gpu-1')");
     }
 
+    assertThat(migrationWarnings(url)).isEqualTo(
+        "heartlog: warning: func_worker_heartbeat_with_logs(text,integer,integer,jsonb,text), which was there before, "
+            + "is replaced by heartlog's, which takes the same calls" + System.lineSeparator()
+            + "heartlog: warning: moved 2 record(s) of the last 2 days from the seed design's system_logs into heartlog's"
+            + System.lineSeparator());
+    assertThat(Cli.run("logs", "--worker", "gpu-1", "--no-stack-traces", "--db-url", url).out())
+        .contains("INFO      gpu-1  rendered", "ERROR     gpu-1  out of memory");
+  }
+
+  @Test
+  void anEnumStatusWithoutTheStatusesAgentsSendIsToldHowToAddThemAtEveryMigrate() throws SQLException {
+    String url = TestDatabase.freshUrl();
+    TestDatabase.execute(url, "CREATE TYPE worker_status AS ENUM ('spawning', 'active', 'terminated');"
+        + "CREATE TABLE workers (id text PRIMARY KEY, status worker_status NOT NULL DEFAULT 'spawning')");
+    String warning = "heartlog: warning: workers.status is the enum worker_status, which has no 'crashed' or 'stopped': "
+        + "heartbeats with that status store their records but leave the worker's row, and heartlog workers says why "
+        + "(to take them: ALTER TYPE worker_status ADD VALUE 'crashed'; ALTER TYPE worker_status ADD VALUE 'stopped')"
+        + System.lineSeparator();
+
+    assertThat(migrationWarnings(url)).isEqualTo(warning);
+    assertThat(migrationWarnings(url)).as("again, with nothing to apply").isEqualTo(warning);
+    TestDatabase.execute(url, "ALTER TYPE worker_status ADD VALUE 'crashed'; ALTER TYPE worker_status ADD VALUE 'stopped'");
+    assertThat(migrationWarnings(url)).isEmpty();
+  }
+
+  /** What {@code heartlog migrate} warns of, once it has succeeded. */
+  private static String migrationWarnings(String url) {
     // Flyway logs the database's warnings through Logback, whose console appender writes to System.err.
     ByteArrayOutputStream logged = new ByteArrayOutputStream();
     PrintStream stderr = System.err;
@@ -37,14 +64,7 @@ class MigrateCommandTest {
     } finally {
       System.setErr(stderr);
     }
-
     assertThat(migrate.exitCode()).as(migrate.err()).isZero();
-    assertThat(logged.toString(StandardCharsets.UTF_8)).isEqualTo(
-        "heartlog: warning: func_worker_heartbeat_with_logs(text,integer,integer,jsonb,text), which was there before, "
-            + "is replaced by heartlog's, which takes the same calls" + System.lineSeparator()
-            + "heartlog: warning: moved 2 record(s) of the last 2 days from the seed design's system_logs into heartlog's"
-            + System.lineSeparator());
-    assertThat(Cli.run("logs", "--worker", "gpu-1", "--no-stack-traces", "--db-url", url).out())
-        .contains("INFO      gpu-1  rendered", "ERROR     gpu-1  out of memory");
+    return logged.toString(StandardCharsets.UTF_8);
   }
 }
