@@ -16,29 +16,62 @@ BEGIN
     END IF;
 END $$;
 
--- An orchestrator's enum status that lacks a status agents send ('stopped' at shutdown,
--- 'crashed' when `heartlog run`'s worker dies): those heartbeats store their records but leave
--- the row (R__ingest.sql), and fleet health says so. Said at every migrate, with the fix, in
--- the message itself (heartlog migrate prints a warning's message, not its hint).
+-- An orchestrator's workers.status that refuses a status agents send ('stopped' at shutdown,
+-- 'crashed' when `heartlog run`'s worker dies): an enum without it, or a CHECK on the status
+-- alone that does not list it. Those heartbeats store their records but leave the row
+-- (R__ingest.sql), and fleet health says so. Said at every migrate, with the fix, in the message
+-- itself (heartlog migrate prints a warning's message, not its hint).
 DO $$
 DECLARE
-    status_type regtype;
-    missing     text[];
+    status_type  regtype;
+    status_enum  boolean;
+    status_attnum smallint;
+    sent         text;
+    accepted     boolean;
+    check_expr   text;
+    refused      text[] := '{}';
+    refused_list text;
 BEGIN
-    SELECT a.atttypid::regtype INTO status_type
+    SELECT a.atttypid::regtype, t.typtype = 'e', a.attnum INTO status_type, status_enum, status_attnum
     FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
-    WHERE a.attrelid = 'workers'::regclass AND a.attname = 'status' AND NOT a.attisdropped AND t.typtype = 'e';
+    WHERE a.attrelid = 'workers'::regclass AND a.attname = 'status' AND NOT a.attisdropped;
     IF status_type IS NULL THEN
         RETURN;
     END IF;
-    SELECT array_agg(sent ORDER BY sent) INTO missing
-    FROM unnest(ARRAY['active', 'crashed', 'stopped']) AS sent
-    WHERE NOT EXISTS (SELECT FROM pg_enum WHERE enumtypid = status_type AND enumlabel = sent);
-    IF missing IS NOT NULL THEN
+    FOREACH sent IN ARRAY ARRAY['active', 'crashed', 'stopped'] LOOP
+        accepted := true;
+        IF status_enum THEN
+            accepted := EXISTS (SELECT FROM pg_enum WHERE enumtypid = status_type AND enumlabel = sent);
+        ELSE
+            -- Each CHECK on the status alone, evaluated for this value as an insert would (NULL passes).
+            FOR check_expr IN SELECT pg_get_expr(c.conbin, c.conrelid) FROM pg_constraint c
+                              WHERE c.conrelid = 'workers'::regclass AND c.contype = 'c' AND c.conkey = ARRAY[status_attnum]
+            LOOP
+                BEGIN
+                    EXECUTE format('SELECT coalesce((%s), true) FROM (SELECT %L::%s AS status) AS workers',
+                                   check_expr, sent, status_type) INTO accepted;
+                EXCEPTION WHEN OTHERS THEN
+                    accepted := true;   -- an expression this cannot evaluate alone: no warning
+                END;
+                EXIT WHEN NOT accepted;
+            END LOOP;
+        END IF;
+        IF NOT accepted THEN
+            refused := refused || sent;
+        END IF;
+    END LOOP;
+    IF cardinality(refused) = 0 THEN
+        RETURN;
+    END IF;
+    refused_list := (SELECT string_agg(quote_literal(r), ' or ') FROM unnest(refused) AS r);
+    IF status_enum THEN
         RAISE WARNING 'heartlog: workers.status is the enum %, which has no %: heartbeats with that status store '
             'their records but leave the worker''s row, and heartlog workers says why (to take them: %)',
-            status_type,
-            (SELECT string_agg(quote_literal(m), ' or ') FROM unnest(missing) AS m),
-            (SELECT string_agg(format('ALTER TYPE %s ADD VALUE %L', status_type, m), '; ') FROM unnest(missing) AS m);
+            status_type, refused_list,
+            (SELECT string_agg(format('ALTER TYPE %s ADD VALUE %L', status_type, r), '; ') FROM unnest(refused) AS r);
+    ELSE
+        RAISE WARNING 'heartlog: workers.status has a CHECK that refuses %: heartbeats with that status store '
+            'their records but leave the worker''s row, and heartlog workers says why (to take them, let the CHECK '
+            'list them)', refused_list;
     END IF;
 END $$;

@@ -52,6 +52,19 @@ class MigrateCommandTest {
     assertThat(migrationWarnings(url)).isEmpty();
   }
 
+  @Test
+  void aCheckOnTheStatusThatRefusesTheStatusesAgentsSendIsNamed() throws SQLException {
+    String url = TestDatabase.freshUrl();
+    TestDatabase.execute(url, "CREATE TABLE workers (id text PRIMARY KEY, "
+        + "status text CHECK (status IN ('spawning', 'active', 'crashed', 'terminated')), last_heartbeat timestamptz)");
+
+    assertThat(migrationWarnings(url)).isEqualTo("heartlog: warning: workers.status has a CHECK that refuses 'stopped': "
+        + "heartbeats with that status store their records but leave the worker's row, and heartlog workers says why "
+        + "(to take them, let the CHECK list them)" + System.lineSeparator());
+    TestDatabase.execute(url, "ALTER TABLE workers DROP CONSTRAINT workers_status_check, ADD CHECK (status <> 'terminating')");
+    assertThat(migrationWarnings(url)).as("a CHECK that takes them").isEmpty();
+  }
+
   /** What {@code heartlog migrate} warns of, once it has succeeded. */
   private static String migrationWarnings(String url) {
     // Flyway logs the database's warnings through Logback, whose console appender writes to System.err.
