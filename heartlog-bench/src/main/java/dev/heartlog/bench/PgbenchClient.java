@@ -1,6 +1,8 @@
 package dev.heartlog.bench;
 
+import java.io.File;
 import java.io.IOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -119,13 +122,18 @@ final class PgbenchClient {
       throw new IllegalArgumentException("not a JDBC URL pgbench can follow: " + url);
     }
     long seconds = Math.max(1, Math.round(millis / 1000.0));
-    List<String> command = List.of("pgbench", "-n", "-h", address.group(1), "-p", address.group(2), "-U", "postgres",
+    List<String> command = List.of("pgbench", "-n", "-h", address.group(1), "-p", address.group(2),
+        "-U", urlParameter("user").orElse("postgres"),
         "-c", String.valueOf(streams), "-j", String.valueOf(Math.min(streams, 2)), "-T", String.valueOf(seconds),
         // COPY takes the simple protocol, where :i is substituted into the file name; the
         // functions' calls are prepared once per connection, as the JDBC driver does.
         "-M", variant.startsWith("copy") ? "simple" : "prepared",
         "-f", script.toString(), address.group(3));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder pgbench = new ProcessBuilder(command).redirectErrorStream(true)
+        // The URL's password, where pgbench reads one; and never a prompt that would wait forever.
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    urlParameter("password").ifPresent(password -> pgbench.environment().put("PGPASSWORD", password));
+    Process process = pgbench.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     int exit = process.waitFor();
     Matcher tps = TPS.matcher(output);
@@ -134,6 +142,20 @@ final class PgbenchClient {
     }
     double transactionsPerSecond = Double.parseDouble(tps.group(1));
     return new IngestLoad.Result(Math.round(transactionsPerSecond * seconds * IngestBatches.BATCH), seconds);
+  }
+
+  /** A parameter of the JDBC URL's query ({@code user}, {@code password}), decoded. */
+  private Optional<String> urlParameter(String name) {
+    int query = url.indexOf('?');
+    if (query < 0) {
+      return Optional.empty();
+    }
+    for (String pair : url.substring(query + 1).split("&")) {
+      if (pair.startsWith(name + "=")) {
+        return Optional.of(URLDecoder.decode(pair.substring(name.length() + 1), StandardCharsets.UTF_8));
+      }
+    }
+    return Optional.empty();
   }
 
   @Override
