@@ -16,6 +16,20 @@ AS $$
                 THEN 'stale' ELSE status END
 $$;
 
+-- A worker's clock against the store's at one heartbeat (worker_heartbeats' metadata and
+-- received_at), as the ingest function reads it into workers.clock_skew_ms (V12): for fleet
+-- health's workers shown from their heartbeats rather than their row. NULL for a heartbeat
+-- without the agent's clock (the seed's Python workers send none).
+CREATE OR REPLACE FUNCTION heartlog_heartbeat_skew_ms(metadata jsonb, received_at timestamptz)
+RETURNS bigint
+LANGUAGE sql STABLE PARALLEL SAFE   -- STABLE as extract() on a timestamptz is, so that it is inlined
+AS $$
+    SELECT CASE WHEN jsonb_typeof(metadata -> 'sent_at_ms') = 'number'
+                     AND (metadata ->> 'sent_at_ms')::numeric BETWEEN 0 AND 1e14
+                THEN round((metadata ->> 'sent_at_ms')::numeric - extract(epoch FROM received_at) * 1000)::bigint
+           END
+$$;
+
 -- The 5-minute period a time falls in, as the problem counts of workers number them
 -- (migration V7): seconds since 1970 divided by 300, rounded down. STABLE like date_part() on a
 -- timestamptz: declared IMMUTABLE, PostgreSQL would not inline it, nor then the function below,

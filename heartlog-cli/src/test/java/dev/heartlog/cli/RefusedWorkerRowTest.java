@@ -39,6 +39,7 @@ class RefusedWorkerRowTest {
     assertThat(workers.exitCode()).as(workers.err()).isZero();
     assertThat(workers.out())
         .containsPattern("dev-laptop\\s+active .* 1\\s+0\\n")
+        .containsPattern("gpu-1\\s+stopped .* 1\\s+0\\n")
         .contains("2 workers' rows in workers were refused by the orchestrator's table; their records are stored:")
         .contains("\n  dev-laptop               null value in column \"instance_type\" of relation \"workers\" "
             + "violates not-null constraint\n")

@@ -190,8 +190,9 @@ final class PageReads {
     Map<String, Object> values = Map.of("worker", workerId, "stale_after_s", Store.DEFAULT_STALE_AFTER.toSeconds());
     List<WorkerHealth> rows = q.query("worker", values, Rows::workerHealth);
     if (rows.isEmpty()) {
-      // Its row removed by the orchestrator, or refused by its table: shown from its heartbeats.
-      rows = q.query("worker-without-row", values, Rows::workerHealth);
+      // Its row removed by the orchestrator, or refused by its table since the row was last
+      // written: shown from its heartbeats.
+      rows = q.query("worker-from-heartbeats", values, Rows::workerHealth);
     }
     return rows.stream().findFirst();
   }

@@ -62,7 +62,7 @@ class OrchestratorWorkersTableTest {
     Store store = Store.open(url, null, null);
     heartbeat("dev-laptop", "active", "[{\"level\": \"ERROR\", \"message\": \"CUDA not available\"}]");
     heartbeat("gpu-1", "active", "[{\"level\": \"INFO\", \"message\": \"frame 1 rendered\"}]");
-    heartbeat("gpu-1", "stopped", "[{\"level\": \"INFO\", \"message\": \"shutting down\"}]");
+    heartbeat("gpu-1", "stopped", "[{\"level\": \"WARNING\", \"message\": \"shutting down\"}]");
 
     List<WorkerHealth> fleet = store.workers(Duration.ofMinutes(1));
 
@@ -71,7 +71,13 @@ class OrchestratorWorkersTableTest {
     assertThat(unregistered.health()).as("its heartbeat's status").isEqualTo("active");
     assertThat(unregistered.errorsLastHour()).isEqualTo(1);
     assertThat(unregistered.workerRowError()).startsWith("null value in column \"instance_type\"");
-    assertThat(fleet.get(1).workerRowError()).contains("violates check constraint \"workers_status_check\"");
+    WorkerHealth stopped = fleet.get(1);
+    assertThat(stopped.workerRowError()).contains("violates check constraint \"workers_status_check\"");
+    assertThat(stopped.health()).as("what it said, not its row's 'active'").isEqualTo("stopped");
+    assertThat(stopped.warningsLastHour()).as("counted from the records the refused row did not count").isEqualTo(1);
+    assertThat(store.workerHealth("gpu-1").orElseThrow())
+        .extracting(WorkerHealth::health, WorkerHealth::warningsLastHour, WorkerHealth::workerRowError)
+        .containsExactly("stopped", 1L, stopped.workerRowError());
     assertThat(store.workerHealth("dev-laptop").orElseThrow())
         .extracting(WorkerHealth::health, WorkerHealth::workerRowError)
         .containsExactly("active", unregistered.workerRowError());
@@ -79,8 +85,24 @@ class OrchestratorWorkersTableTest {
 
     heartbeat("gpu-1", "active", "[{\"level\": \"INFO\", \"message\": \"back\"}]");
 
-    assertThat(store.workers(Duration.ofMinutes(1)).get(1).workerRowError()).as("written since").isNull();
+    WorkerHealth back = store.workers(Duration.ofMinutes(1)).get(1);
+    assertThat(back.workerRowError()).as("written since").isNull();
+    assertThat(back.health()).isEqualTo("active");
+    assertThat(store.workerHealth("gpu-1").orElseThrow().workerRowError()).isNull();
     assertThat(StoreJson.workers(store.workers(Duration.ofMinutes(1))).split("worker_row_error", -1)).hasSize(2);
+  }
+
+  @Test
+  void aRefusedWorkersClockIsReadFromItsNewestHeartbeat() throws SQLException {
+    Store store = Store.open(url, null, null);
+    execute("SELECT func_worker_heartbeat_with_logs(worker_id_param => 'dev-laptop', logs_param => '[]'::jsonb, "
+        + "metadata_param => jsonb_build_object('sent_at_ms', round(extract(epoch FROM now()) * 1000) + 90000))");
+
+    WorkerHealth fleetsView = store.workers(Duration.ofMinutes(1)).get(0);
+
+    assertThat(fleetsView.id()).isEqualTo("dev-laptop");
+    assertThat(fleetsView.clockSkewMs()).as("90 s ahead, as the ingest function reads a row's").isBetween(89_000L, 91_000L);
+    assertThat(store.workerHealth("dev-laptop").orElseThrow().clockSkewMs()).isEqualTo(fleetsView.clockSkewMs());
   }
 
   @Test

@@ -1,5 +1,7 @@
 -- One worker as the fleet view shows it (the columns and the counting of workers.sql), the
--- records before its counted periods read through its own timeline index.
+-- records before its counted periods read through its own timeline index. No row for a worker
+-- whose row the orchestrator's table refused since it was last written (V13): it is shown from
+-- its heartbeats (worker-from-heartbeats.sql), as the fleet view shows it.
 SELECT w.id,
        heartlog_worker_health(w.status::text, w.last_heartbeat, make_interval(secs => :stale_after_s)) AS health,
        w.last_heartbeat,
@@ -20,8 +22,8 @@ SELECT w.id,
                 AND l.timestamp < to_timestamp((heartlog_period(now()) - 11) * 300)
                 AND l.level = 'WARNING')                AS warnings_last_hour,
        w.clock_skew_ms,
-       r.reason AS worker_row_error
+       NULL AS worker_row_error
 FROM workers w
--- Its row refused by the orchestrator's table at a heartbeat since the last that wrote it (V13).
-LEFT JOIN worker_row_refusals r ON r.worker_id = w.id AND r.refused_at > coalesce(w.last_heartbeat, '-infinity')
 WHERE w.id = :worker::text
+  AND NOT EXISTS (SELECT FROM worker_row_refusals r
+                  WHERE r.worker_id = w.id AND r.refused_at > coalesce(w.last_heartbeat, '-infinity'))

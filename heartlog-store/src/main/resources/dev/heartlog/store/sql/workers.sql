@@ -14,6 +14,16 @@ WITH edge AS (
       AND timestamp < to_timestamp((heartlog_period(now()) - 11) * 300)
       AND level IN ('WARNING', 'ERROR', 'CRITICAL')
     GROUP BY source_id
+),
+-- The workers whose row the orchestrator's table refused at a heartbeat since the last that
+-- wrote it (V13): one it never registered, or one whose status it does not list ('stopped').
+-- Their row, if any, is older than what they said since, so they are shown from their newest
+-- heartbeat, as worker-from-heartbeats.sql shows one. Few, if any.
+refused AS (
+    SELECT r.worker_id, r.reason
+    FROM worker_row_refusals r
+    LEFT JOIN workers w ON w.id = r.worker_id
+    WHERE r.refused_at > coalesce(w.last_heartbeat, '-infinity')
 )
 SELECT w.id,
        heartlog_worker_health(w.status::text, w.last_heartbeat, make_interval(secs => :stale_after_s)) AS health,
@@ -27,15 +37,13 @@ SELECT w.id,
        heartlog_recent_problems(w.problem_warnings, heartlog_period(now()) - 11)
            + coalesce(e.warnings, 0) AS warnings_last_hour,
        w.clock_skew_ms,
-       r.reason AS worker_row_error
+       NULL AS worker_row_error
 FROM workers w
 LEFT JOIN edge e ON e.source_id = w.id
--- Its row refused by the orchestrator's table at a heartbeat since the last that wrote it (V13).
-LEFT JOIN worker_row_refusals r ON r.worker_id = w.id AND r.refused_at > coalesce(w.last_heartbeat, '-infinity')
+WHERE NOT EXISTS (SELECT FROM refused f WHERE f.worker_id = w.id)
 UNION ALL
--- The workers the orchestrator's table refused a row and has none of (one it never registered),
--- as their newest heartbeat shows them, their problems counted from their records. Few, if any.
-SELECT r.worker_id,
+-- Their problems are counted from their records: a refused row kept none of the heartbeat's.
+SELECT f.worker_id,
        heartlog_worker_health(h.status, h.received_at, make_interval(secs => :stale_after_s)),
        h.received_at,
        extract(epoch FROM now() - h.received_at)::bigint,
@@ -43,18 +51,17 @@ SELECT r.worker_id,
        h.vram_used_mb,
        h.current_task_id,
        (SELECT count(*) FROM system_logs l
-        WHERE l.source_id = r.worker_id AND l.timestamp >= now() - interval '1 hour'
+        WHERE l.source_id = f.worker_id AND l.timestamp >= now() - interval '1 hour'
           AND l.level IN ('ERROR', 'CRITICAL')),
        (SELECT count(*) FROM system_logs l
-        WHERE l.source_id = r.worker_id AND l.timestamp >= now() - interval '1 hour'
+        WHERE l.source_id = f.worker_id AND l.timestamp >= now() - interval '1 hour'
           AND l.level = 'WARNING'),
-       NULL,
-       r.reason
-FROM worker_row_refusals r
-JOIN LATERAL (SELECT status, received_at, vram_total_mb, vram_used_mb, current_task_id
+       heartlog_heartbeat_skew_ms(h.metadata, h.received_at),
+       f.reason
+FROM refused f
+JOIN LATERAL (SELECT status, received_at, vram_total_mb, vram_used_mb, current_task_id, metadata
               FROM worker_heartbeats
-              WHERE worker_id = r.worker_id
+              WHERE worker_id = f.worker_id
               ORDER BY received_at DESC
               LIMIT 1) AS h ON true
-WHERE NOT EXISTS (SELECT FROM workers w WHERE w.id = r.worker_id)
 ORDER BY id

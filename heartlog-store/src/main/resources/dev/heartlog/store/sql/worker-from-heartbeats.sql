@@ -1,9 +1,10 @@
--- A worker the store has records or heartbeats of but no row in `workers` for: the orchestrator
--- removed it (an instance scaled away), while its records and heartbeats are kept their 48 hours
--- for a post-mortem, or its table refused the row (a worker it never registered; V13). Its
--- health is 'unknown', or for a refused row its newest heartbeat's status; its last heartbeat,
--- VRAM and task are those of its newest heartbeat; its problems of the last hour are counted
--- from its records. No row when the store has neither.
+-- A worker shown from its heartbeats rather than its row in `workers`. Either it has no row: the
+-- orchestrator removed it (an instance scaled away), while its records and heartbeats are kept
+-- their 48 hours for a post-mortem. Or the orchestrator's table refused its row at a heartbeat
+-- since the last that wrote it (V13): a worker it never registered, a status it does not list
+-- ('stopped'). Its health is its newest heartbeat's status for a refused row, else 'unknown'; its
+-- last heartbeat, VRAM and task are those of its newest heartbeat; its problems of the last hour
+-- are counted from its records. No row when the store has neither.
 SELECT :worker::text                                                   AS id,
        CASE WHEN r.reason IS NULL THEN 'unknown'
             ELSE heartlog_worker_health(h.status, h.received_at, make_interval(secs => :stale_after_s))
@@ -20,10 +21,7 @@ SELECT :worker::text                                                   AS id,
         WHERE l.source_id = :worker::text AND l.timestamp >= now() - interval '1 hour'
           AND l.level = 'WARNING')                                      AS warnings_last_hour,
        -- Its clock at that heartbeat against the store's, as the ingest function reads it (V12).
-       CASE WHEN jsonb_typeof(h.metadata -> 'sent_at_ms') = 'number'
-                 AND (h.metadata ->> 'sent_at_ms')::numeric BETWEEN 0 AND 1e14
-            THEN round((h.metadata ->> 'sent_at_ms')::numeric - extract(epoch FROM h.received_at) * 1000)::bigint
-       END                                                             AS clock_skew_ms,
+       heartlog_heartbeat_skew_ms(h.metadata, h.received_at)           AS clock_skew_ms,
        r.reason                                                        AS worker_row_error
 FROM (SELECT 1) AS one
 LEFT JOIN worker_row_refusals r ON r.worker_id = :worker::text
