@@ -8,9 +8,23 @@
 DO $$
 DECLARE
     mismatched text;
+    kind       "char";
 BEGIN
     IF to_regclass('workers') IS NULL THEN
         RETURN;
+    END IF;
+    -- An orchestrator's `workers` that is a view (say over a table of its own) or a foreign
+    -- table: migrate adds heartlog's columns to it (V7, V12), and would stop there, at the first
+    -- ALTER TABLE, or before it at the unique index below, whose hint a view cannot follow.
+    SELECT relkind INTO kind FROM pg_class WHERE oid = 'workers'::regclass;
+    IF kind NOT IN ('r', 'p') THEN
+        RAISE EXCEPTION 'heartlog: workers is %, where heartlog needs the table itself: migrate adds columns '
+            'to it, and heartbeats write each worker''s row there',
+            CASE kind WHEN 'v' THEN 'a view' WHEN 'm' THEN 'a materialized view' WHEN 'f' THEN 'a foreign table'
+                      ELSE 'not a table' END
+            USING HINT = 'Run heartlog in the schema of the table the orchestrator keeps its workers in: '
+                         'currentSchema=<that schema> in the JDBC URL of migrate, of the other commands and of '
+                         'the agents.';
     END IF;
     SELECT string_agg(format('workers.%s is %s', a.attname, format_type(a.atttypid, a.atttypmod)), ', '
                       ORDER BY a.attnum)

@@ -94,6 +94,29 @@ class MigrationTest {
   }
 
   @Test
+  void anOrchestratorsWorkersViewIsRefusedSayingToRunHeartlogInTheSchemaOfItsTable() throws SQLException {
+    String url = TestDatabase.freshUrl();
+    execute(url, "CREATE SCHEMA orch");
+    execute(url, "CREATE TABLE orch.workers (id text PRIMARY KEY, status text, last_heartbeat timestamptz)");
+    execute(url, "CREATE VIEW workers AS SELECT * FROM orch.workers");
+
+    assertThatThrownBy(() -> Store.open(url, null, null).migrate())
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("ERROR: heartlog: workers is a view, where heartlog needs the table itself: migrate adds "
+            + "columns to it, and heartbeats write each worker's row there\n  Hint: Run heartlog in the schema of the "
+            + "table the orchestrator keeps its workers in: currentSchema=<that schema> in the JDBC URL");
+    assertThat(single(url, "SELECT count(*)::text FROM pg_class WHERE relname = 'system_logs'")).isEqualTo("0");
+
+    Store inOrch = Store.open(url + "&currentSchema=orch", null, null);
+    inOrch.migrate();
+    inOrch.withConnection(c -> c.createStatement().execute("SELECT func_worker_heartbeat_with_logs('gpu-1', NULL, NULL, "
+        + "'[{\"level\": \"ERROR\", \"message\": \"CUDA out of memory\"}]'::jsonb)"));
+    assertThat(inOrch.workers(Store.DEFAULT_STALE_AFTER)).singleElement()
+        .extracting(WorkerHealth::id, WorkerHealth::errorsLastHour).containsExactly("gpu-1", 1L);
+    assertThat(single(url, "SELECT status FROM workers WHERE id = 'gpu-1'")).as("through the view").isEqualTo("active");
+  }
+
+  @Test
   void aUserWhoDoesNotOwnTheOrchestratorsWorkersTableIsToldToMigrateAsItsOwner() throws SQLException {
     String url = TestDatabase.freshUrl();
     execute(url, "CREATE TABLE workers (id text PRIMARY KEY, status text, last_heartbeat timestamptz)");
