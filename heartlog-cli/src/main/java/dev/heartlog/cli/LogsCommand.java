@@ -1,6 +1,7 @@
 package dev.heartlog.cli;
 
 import dev.heartlog.store.LogFilter;
+import dev.heartlog.store.MetadataFilter;
 import dev.heartlog.store.RecordFollower;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.StoreException;
@@ -10,10 +11,9 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -67,7 +67,7 @@ final class LogsCommand implements Callable<Integer> {
       description = "Only records whose metadata has KEY with this VALUE (model=wan2.1; frame=12 matches the"
           + " number and the text). Repeat it for more keys: all must match. Combine it with --since, --worker or"
           + " --task on a large store: no index serves it.")
-  Map<String, String> metadata = new LinkedHashMap<>();
+  List<String> metadata = new ArrayList<>();
 
   @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most N records (default ${DEFAULT-VALUE}).")
   int limit;
@@ -173,7 +173,7 @@ final class LogsCommand implements Callable<Integer> {
       minimum = "WARNING";
     }
     try {
-      return new LogFilter(worker, task, minimum, since, until, grep, component, metadata, limit);
+      return new LogFilter(worker, task, minimum, since, until, grep, component, MetadataFilter.parse(metadata), limit);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

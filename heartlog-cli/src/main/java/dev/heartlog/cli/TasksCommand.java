@@ -1,5 +1,6 @@
 package dev.heartlog.cli;
 
+import dev.heartlog.store.MetadataFilter;
 import dev.heartlog.store.RecentTask;
 import dev.heartlog.store.StoreJson;
 import dev.heartlog.store.TaskFilter;
@@ -8,9 +9,8 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,7 +51,7 @@ final class TasksCommand implements Callable<Integer> {
   @Option(names = "--meta", paramLabel = "KEY=VALUE",
       description = "Only the tasks with a record in the range whose metadata has KEY with this VALUE (model=wan2.1),"
           + " as logs --meta matches it; with --failed, the tasks of that model that failed. Repeat it for more keys.")
-  Map<String, String> metadata = new LinkedHashMap<>();
+  List<String> metadata = new ArrayList<>();
 
   @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "Tasks to show (default ${DEFAULT-VALUE}).")
   int limit;
@@ -63,8 +63,8 @@ final class TasksCommand implements Callable<Integer> {
   public Integer call() {
     TaskFilter filter;
     try {
-      filter = new TaskFilter(worker, TaskFilter.sinceOrDefault(since, until, Instant.now()), until, failed, metadata,
-          Math.max(1, limit));
+      filter = new TaskFilter(worker, TaskFilter.sinceOrDefault(since, until, Instant.now()), until, failed,
+          MetadataFilter.parse(metadata), limit);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -37,9 +38,12 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (limit <= 0) {
+      throw new ParameterException(spec.commandLine(), "limit must be positive");   // as logs and tasks say it
+    }
     Optional<WorkerDetail> found;
     try (StoreOptions.Opened opened = storeOptions.open()) {
-      found = opened.store().worker(workerId, Math.max(1, limit), 10);
+      found = opened.store().worker(workerId, limit, 10);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

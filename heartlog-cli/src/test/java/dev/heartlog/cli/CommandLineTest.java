@@ -323,7 +323,7 @@ class CommandLineTest {
     assertThat(none.out()).isEmpty();
     assertThat(none.err()).contains("no records match");
     assertThat(bad.exitCode()).isEqualTo(2);
-    assertThat(bad.err()).contains("KEY=VALUE");
+    assertThat(bad.err()).startsWith("heartlog: meta must be key=value, as model=wan2.1 (got 'model')\n");
   }
 
   @Test
@@ -539,6 +539,8 @@ class CommandLineTest {
     Cli.Result bareRetention = Cli.run("maintain", "--retention", "48", "--db-url", url);
     Cli.Result shortRetention = Cli.run("serve", "--retention", "30m", "--db-url", url);
     Cli.Result weekRetention = Cli.run("maintain", "--retention", "7d", "--db-url", url);
+    List<Cli.Result> noneAsked = List.of(Cli.run("logs", "--limit", "0", "--db-url", url),
+        Cli.run("tasks", "--limit", "0", "--db-url", url), Cli.run("worker", "demo-gpu-1", "--limit", "-1", "--db-url", url));
 
     assertThat(level.exitCode()).isEqualTo(2);
     assertThat(level.err().lines()).containsExactly(
@@ -556,6 +558,10 @@ class CommandLineTest {
     assertThat(weekRetention.out()).contains("\"retention\": \"168:00:00\"");
     assertThat(followUntil.err()).startsWith(
         "heartlog: --follow prints records as they are stored from now on; it does not go with --until");
+    assertThat(noneAsked).allSatisfy(limit -> {
+      assertThat(limit.exitCode()).isEqualTo(2);
+      assertThat(limit.err()).startsWith("heartlog: limit must be positive\n");
+    });
   }
 
   @Test
