@@ -177,14 +177,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private Duration parse(String option, String value) {
-    try {
-      Duration parsed = AgentEnvironment.duration(option, value);
-      if (parsed.isZero() || parsed.isNegative()) {
-        throw new IllegalArgumentException(option + " must be positive");
-      }
-      return parsed;
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
+    return DurationOption.positive(spec, option, value);
   }
+
 }

@@ -120,17 +120,9 @@ final class RunCommand implements Callable<Integer> {
 
   /** {@code --interval} read, or a bad flag (exit 2) before the worker starts. */
   private Duration positiveInterval() {
-    Duration every;
-    try {
-      every = AgentEnvironment.duration("--interval", interval);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
-    if (every.isZero() || every.isNegative()) {
-      throw new ParameterException(spec.commandLine(), "--interval must be positive (got '" + interval + "')");
-    }
-    return every;
+    return DurationOption.positive(spec, "--interval", interval);
   }
+
 
   @Override
   public Integer call() throws InterruptedException {

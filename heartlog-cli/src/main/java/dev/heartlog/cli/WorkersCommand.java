@@ -1,11 +1,11 @@
 package dev.heartlog.cli;
 
-import dev.heartlog.agent.AgentEnvironment;
 import dev.heartlog.store.StoreJson;
 import dev.heartlog.store.WorkerHealth;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -45,10 +45,10 @@ final class WorkersCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Duration staleAfterTime = DurationOption.positive(spec, "--stale-after", staleAfter);
     List<WorkerHealth> workers;
     try (StoreOptions.Opened opened = storeOptions.open()) {
-      workers = WorkerHealth.withHealth(
-          opened.store().workers(AgentEnvironment.duration("--stale-after", staleAfter)), healths);
+      workers = WorkerHealth.withHealth(opened.store().workers(staleAfterTime), healths);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -539,6 +539,8 @@ class CommandLineTest {
     Cli.Result bareRetention = Cli.run("maintain", "--retention", "48", "--db-url", url);
     Cli.Result shortRetention = Cli.run("serve", "--retention", "30m", "--db-url", url);
     Cli.Result weekRetention = Cli.run("maintain", "--retention", "7d", "--db-url", url);
+    Cli.Result staleAtOnce = Cli.run("workers", "--stale-after", "-5s", "--db-url", url);
+    Cli.Result staleWhen = Cli.run("workers", "--stale-after", "a while", "--db-url", url);
     List<Cli.Result> noneAsked = List.of(Cli.run("logs", "--limit", "0", "--db-url", url),
         Cli.run("tasks", "--limit", "0", "--db-url", url), Cli.run("worker", "demo-gpu-1", "--limit", "-1", "--db-url", url));
 
@@ -558,6 +560,10 @@ class CommandLineTest {
     assertThat(weekRetention.out()).contains("\"retention\": \"168:00:00\"");
     assertThat(followUntil.err()).startsWith(
         "heartlog: --follow prints records as they are stored from now on; it does not go with --until");
+    assertThat(staleAtOnce.exitCode()).isEqualTo(2);
+    assertThat(staleAtOnce.err()).startsWith("heartlog: --stale-after must be positive (got '-5s')\n");
+    assertThat(staleWhen.exitCode()).isEqualTo(2);
+    assertThat(staleWhen.err()).startsWith("heartlog: --stale-after must be a duration such as 20, 20s, 500ms or 5m");
     assertThat(noneAsked).allSatisfy(limit -> {
       assertThat(limit.exitCode()).isEqualTo(2);
       assertThat(limit.err()).startsWith("heartlog: limit must be positive\n");
