@@ -16,6 +16,27 @@ AS $$
                 THEN 'stale' ELSE status END
 $$;
 
+-- workers.last_heartbeat as a point in time. heartlog's own column is a timestamptz; an
+-- orchestrator's may be a `timestamp` without a zone, which heartbeats write in UTC (the ingest
+-- function runs in UTC, as the seed's function ran in Supabase's UTC sessions). Compared with
+-- now() as it is, such a column is read in the caller's session zone, which pgjdbc sets to the
+-- machine's: on a machine in New York a worker that had just sent a heartbeat was 5 hours in the
+-- future, in Berlin an hour stale. The overload for the column's type is picked when a query
+-- is planned; both are inlined, so heartlog's own column costs nothing.
+CREATE OR REPLACE FUNCTION heartlog_heartbeat_time(at timestamptz)
+RETURNS timestamptz
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT at
+$$;
+
+CREATE OR REPLACE FUNCTION heartlog_heartbeat_time(at timestamp)
+RETURNS timestamptz
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT at AT TIME ZONE 'UTC'
+$$;
+
 -- A worker's clock against the store's at one heartbeat (worker_heartbeats' metadata and
 -- received_at), as the ingest function reads it into workers.clock_skew_ms (V12): for fleet
 -- health's workers shown from their heartbeats rather than their row. NULL for a heartbeat

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
+import java.util.TimeZone;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +72,28 @@ class OrchestratorTypesTest {
     assertThat(agent.stats().spooledBatches()).isEqualTo(1);
     assertThat(said.toString(StandardCharsets.UTF_8)).contains("and the workers table refused the plain heartbeat: "
         + "ERROR: invalid input value for enum worker_status: \"stopped\"");
+  }
+
+  @Test
+  void withoutTheFunctionThePlainHeartbeatWritesATimestampWithoutAZoneInUtcFromAMachineInAnotherZone() {
+    String url = TestDatabase.freshUrl();
+    Store store = Store.open(url, null, null);
+    store.withConnection(c -> c.createStatement().execute("CREATE TABLE workers (id text PRIMARY KEY, status text, "
+        + "last_heartbeat timestamp, vram_total_mb int, vram_used_mb int, current_task_id text);"
+        + "INSERT INTO workers (id) VALUES ('gpu-3')"));
+    TimeZone machines = TimeZone.getDefault();
+    TimeZone.setDefault(TimeZone.getTimeZone("America/New_York"));   // the agent's session takes it (pgjdbc)
+    try {
+      HeartlogAgent agent = agent(url, new ByteArrayOutputStream());
+      await().atMost(Duration.ofSeconds(20))
+          .until(() -> text(store, "SELECT status FROM workers WHERE last_heartbeat IS NOT NULL"), "active"::equals);
+      agent.close();
+    } finally {
+      TimeZone.setDefault(machines);
+    }
+
+    assertThat(text(store, "SELECT (abs(extract(epoch FROM (now() AT TIME ZONE 'UTC') - last_heartbeat)) < 30)::text "
+        + "FROM workers")).as("UTC, as the function writes it, not New York's wall clock").isEqualTo("true");
   }
 
   private static Store orchestratorsTable(String url) {

@@ -5,16 +5,20 @@
 -- clients such as supabase-py ask for by default: the seed's heartbeat columns, or only those of
 -- them :columns names (PostgREST's select=), in that order. Not an orchestrator's other columns
 -- of the table: the caller holds a writer key, which a whole fleet may share, not a reader's.
--- The status and the task are read by their columns' own types, as PostgREST reads a PATCH: an
--- orchestrator's enum status, a uuid task id (R__ingest.sql).
+-- The status, the task and the time are read by their columns' own types, as PostgREST reads a
+-- PATCH: an orchestrator's enum status, a uuid task id (R__ingest.sql), a `timestamp` without a
+-- zone, which takes the time in UTC, as heartbeats write it, whatever zone the session is in
+-- (R__worker_health.sql): written as text with its offset, which such a column ignores.
 WITH updated AS (
     UPDATE workers AS w
-    SET last_heartbeat  = coalesce(heartlog_record_time(to_jsonb(:last_heartbeat::text)), now()),
-        (status, current_task_id) =
-            (SELECT coalesce(given.status, w.status),
+    SET (last_heartbeat, status, current_task_id) =
+            (SELECT given.last_heartbeat,
+                    coalesce(given.status, w.status),
                     CASE WHEN :set_task::boolean THEN given.current_task_id ELSE w.current_task_id END
-             FROM jsonb_populate_record(NULL::workers,
-                      jsonb_build_object('status', :status::text, 'current_task_id', :current_task_id::text)) AS given),
+             FROM jsonb_populate_record(NULL::workers, jsonb_build_object(
+                      'last_heartbeat', to_char(coalesce(heartlog_record_time(to_jsonb(:last_heartbeat::text)), now())
+                                                    AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00',
+                      'status', :status::text, 'current_task_id', :current_task_id::text)) AS given),
         vram_total_mb   = coalesce(:vram_total_mb::integer, vram_total_mb),
         vram_used_mb    = coalesce(:vram_used_mb::integer, vram_used_mb)
     WHERE id = :worker_id::text

@@ -3,9 +3,11 @@
 -- whose row the orchestrator's table refused since it was last written (V13): it is shown from
 -- its heartbeats (worker-from-heartbeats.sql), as the fleet view shows it.
 SELECT w.id,
-       heartlog_worker_health(w.status::text, w.last_heartbeat, make_interval(secs => :stale_after_s)) AS health,
-       w.last_heartbeat,
-       extract(epoch FROM now() - w.last_heartbeat)::bigint AS heartbeat_age_s,
+       -- last_heartbeat read as a time whatever the column's type (R__worker_health.sql).
+       heartlog_worker_health(w.status::text, heartlog_heartbeat_time(w.last_heartbeat),
+                              make_interval(secs => :stale_after_s)) AS health,
+       heartlog_heartbeat_time(w.last_heartbeat) AS last_heartbeat,
+       extract(epoch FROM now() - heartlog_heartbeat_time(w.last_heartbeat))::bigint AS heartbeat_age_s,
        w.vram_total_mb,
        w.vram_used_mb,
        w.current_task_id::text AS current_task_id,
@@ -26,4 +28,5 @@ SELECT w.id,
 FROM workers w
 WHERE w.id = :worker::text
   AND NOT EXISTS (SELECT FROM worker_row_refusals r
-                  WHERE r.worker_id = w.id AND r.refused_at > coalesce(w.last_heartbeat, '-infinity'))
+                  WHERE r.worker_id = w.id
+                    AND r.refused_at > coalesce(heartlog_heartbeat_time(w.last_heartbeat), '-infinity'))
