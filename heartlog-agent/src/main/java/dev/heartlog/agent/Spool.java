@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The disk spool: batches wait here, in order, until the store acknowledges them. Every batch is
@@ -271,7 +272,8 @@ final class Spool implements BatchQueue {
   }
 
   private void startSegment() throws IOException {
-    Path path = directory.resolve(String.format("%s%016d%s", PREFIX, nextSegmentNumber++, SUFFIX));
+    // Locale.ROOT: in some locales (ar-EG, fa-IR) %d writes digits other than ASCII's.
+    Path path = directory.resolve(String.format(Locale.ROOT, "%s%016d%s", PREFIX, nextSegmentNumber++, SUFFIX));
     SpoolSegment segment = SpoolSegment.create(path);
     segments.addLast(segment);
     active = segment;

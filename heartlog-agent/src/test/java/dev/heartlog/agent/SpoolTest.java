@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -125,6 +126,20 @@ class SpoolTest {
       assertThat(spool.append(batch("s1", 3, "x".repeat(1000)))).isFalse();
       assertThat(spool.canAccept()).isFalse();
     }
+  }
+
+  @Test
+  void segmentNamesAreInAsciiDigitsOnAMachineWhoseLocaleWritesOthers() throws IOException {
+    Locale machines = Locale.getDefault();
+    Locale.setDefault(Locale.forLanguageTag("ar-EG"));   // String.format("%d") writes Arabic-Indic digits there
+    try (Spool spool = open(1 << 20)) {
+      spool.append(batch("s1", 1, "a"));
+    } finally {
+      Locale.setDefault(machines);
+    }
+
+    assertThat(segments()).extracting(path -> path.getFileName().toString())
+        .containsExactly("segment-0000000000000000.log");
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -59,7 +60,7 @@ final class DemoCommand implements Callable<Integer> {
     Duration beat = parse("--interval", interval);
     PrintWriter out = spec.commandLine().getOut();
     try (StoreOptions.Opened opened = storeOptions.open()) {
-      out.printf("heartlog demo: %d workers for %s, heartbeat every %s, store %s%n",
+      out.printf(Locale.ROOT, "heartlog demo: %d workers for %s, heartbeat every %s, store %s%n",
           workers, duration, interval, opened.store().displayUrl());
       out.flush();
       java.util.logging.Logger julRoot = java.util.logging.Logger.getLogger("demo");
@@ -152,7 +153,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private void printSummary(PrintWriter out, int tasks, long sent, long stored, String failed) {
-    out.printf("%nDemo finished: %d workers ran %d tasks; %d records sent, %d stored%s.%n",
+    out.printf(Locale.ROOT, "%nDemo finished: %d workers ran %d tasks; %d records sent, %d stored%s.%n",
         workers, tasks, sent, stored, failed == null ? "" : " (task " + failed + " failed)");
     String where = storeOptions.isEmbedded()
         ? (storeOptions.home.toString().equals("heartlog-data") ? "" : " --home " + shellWord(storeOptions.home.toString()))

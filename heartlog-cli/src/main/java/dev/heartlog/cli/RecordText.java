@@ -131,7 +131,7 @@ final class RecordText {
     long seconds = duration.toSeconds();
     if (seconds < 60) {
       return duration.toMillis() < 10_000 && seconds < 10
-          ? String.format("%.1fs", duration.toMillis() / 1000.0)
+          ? String.format(Locale.ROOT, "%.1fs", duration.toMillis() / 1000.0)
           : seconds + "s";
     }
     if (seconds < 3600) {

@@ -1,6 +1,7 @@
 package dev.heartlog.server;
 
 import io.javalin.http.Context;
+import java.util.Locale;
 
 /**
  * Finds the key of a request, as Supabase clients send it ({@code apikey} header or {@code
@@ -26,7 +27,7 @@ final class KeyCheck {
     ApiKeys.Grant grant = keys.grantOf(presented).orElseThrow(() ->
         new PostgrestError(401, "PGRST301", "Invalid API key", null, "Check the key heartlog serve printed or its keys file"));
     if (grant.role() != role) {
-      throw new PostgrestError(403, "42501", "A " + grant.role().name().toLowerCase() + " key cannot do this",
+      throw new PostgrestError(403, "42501", "A " + grant.role().name().toLowerCase(Locale.ROOT) + " key cannot do this",
           null, role == ApiKeys.Role.WRITER ? "Heartbeats need a writer key" : "The query API needs a reader key");
     }
     return grant;
