@@ -62,7 +62,8 @@ class OrchestratorWorkersTableTest {
     Store store = Store.open(url, null, null);
     heartbeat("dev-laptop", "active", "[{\"level\": \"ERROR\", \"message\": \"CUDA not available\"}]");
     heartbeat("gpu-1", "active", "[{\"level\": \"INFO\", \"message\": \"frame 1 rendered\"}]");
-    heartbeat("gpu-1", "stopped", "[{\"level\": \"WARNING\", \"message\": \"shutting down\"}]");
+    execute("SELECT func_worker_heartbeat_with_logs('gpu-1', 81559, 20000, '[]'::jsonb)");
+    heartbeat("gpu-1", "stopped", "[{\"level\": \"WARNING\", \"message\": \"shutting down\"}]");   // no VRAM
 
     List<WorkerHealth> fleet = store.workers(Duration.ofMinutes(1));
 
@@ -75,9 +76,11 @@ class OrchestratorWorkersTableTest {
     assertThat(stopped.workerRowError()).contains("violates check constraint \"workers_status_check\"");
     assertThat(stopped.health()).as("what it said, not its row's 'active'").isEqualTo("stopped");
     assertThat(stopped.warningsLastHour()).as("counted from the records the refused row did not count").isEqualTo(1);
+    assertThat(stopped.vramUsedMb()).as("the row's, which the heartbeat without figures left").isEqualTo(20000);
     assertThat(store.workerHealth("gpu-1").orElseThrow())
-        .extracting(WorkerHealth::health, WorkerHealth::warningsLastHour, WorkerHealth::workerRowError)
-        .containsExactly("stopped", 1L, stopped.workerRowError());
+        .extracting(WorkerHealth::health, WorkerHealth::warningsLastHour, WorkerHealth::workerRowError,
+            WorkerHealth::vramUsedMb)
+        .containsExactly("stopped", 1L, stopped.workerRowError(), 20000);
     assertThat(store.workerHealth("dev-laptop").orElseThrow())
         .extracting(WorkerHealth::health, WorkerHealth::workerRowError)
         .containsExactly("active", unregistered.workerRowError());

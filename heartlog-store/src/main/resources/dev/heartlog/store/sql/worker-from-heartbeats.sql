@@ -11,8 +11,9 @@ SELECT :worker::text                                                   AS id,
        END                                                             AS health,
        h.received_at                                                   AS last_heartbeat,
        extract(epoch FROM now() - h.received_at)::bigint               AS heartbeat_age_s,
-       h.vram_total_mb,
-       h.vram_used_mb,
+       -- A heartbeat without VRAM figures leaves the row's, if any, as the ingest function does.
+       coalesce(h.vram_total_mb, w.vram_total_mb)                      AS vram_total_mb,
+       coalesce(h.vram_used_mb, w.vram_used_mb)                        AS vram_used_mb,
        h.current_task_id,
        (SELECT count(*) FROM system_logs l
         WHERE l.source_id = :worker::text AND l.timestamp >= now() - interval '1 hour'
@@ -25,6 +26,7 @@ SELECT :worker::text                                                   AS id,
        r.reason                                                        AS worker_row_error
 FROM (SELECT 1) AS one
 LEFT JOIN worker_row_refusals r ON r.worker_id = :worker::text
+LEFT JOIN workers w ON w.id = :worker::text
 LEFT JOIN LATERAL (SELECT status, received_at, vram_total_mb, vram_used_mb, current_task_id, metadata
                    FROM worker_heartbeats
                    WHERE worker_id = :worker::text

@@ -20,7 +20,7 @@ WITH edge AS (
 -- Their row, if any, is older than what they said since, so they are shown from their newest
 -- heartbeat, as worker-from-heartbeats.sql shows one. Few, if any.
 refused AS (
-    SELECT r.worker_id, r.reason
+    SELECT r.worker_id, r.reason, w.vram_total_mb, w.vram_used_mb
     FROM worker_row_refusals r
     LEFT JOIN workers w ON w.id = r.worker_id
     WHERE r.refused_at > coalesce(heartlog_heartbeat_time(w.last_heartbeat), '-infinity')
@@ -49,8 +49,9 @@ SELECT f.worker_id,
        heartlog_worker_health(h.status, h.received_at, make_interval(secs => :stale_after_s)),
        h.received_at,
        extract(epoch FROM now() - h.received_at)::bigint,
-       h.vram_total_mb,
-       h.vram_used_mb,
+       -- A heartbeat without VRAM figures leaves the row's, as the ingest function does.
+       coalesce(h.vram_total_mb, f.vram_total_mb),
+       coalesce(h.vram_used_mb, f.vram_used_mb),
        h.current_task_id,
        (SELECT count(*) FROM system_logs l
         WHERE l.source_id = f.worker_id AND l.timestamp >= now() - interval '1 hour'
