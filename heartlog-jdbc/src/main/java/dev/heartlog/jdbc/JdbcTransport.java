@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.postgresql.PGStatement;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 
 /**
  * Sends heartbeats over JDBC as one call of {@code func_worker_heartbeat_with_logs} with bind
@@ -132,7 +134,7 @@ public final class JdbcTransport implements Transport {
             unnamedStatements = true;   // and again at once: the statement failed before it ran
             continue;
           }
-          if (!UNDEFINED_FUNCTION.equals(e.getSQLState()) || !ladder.stepDown()) {
+          if (!UNDEFINED_FUNCTION.equals(e.getSQLState()) || raisedInsideFunction(e) || !ladder.stepDown()) {
             throw e;
           }
         }
@@ -278,7 +280,23 @@ public final class JdbcTransport implements Transport {
 
   private static String describe(SQLException e) {
     String state = e.getSQLState() == null ? "" : " [SQLSTATE " + e.getSQLState() + "]";
+    if (UNDEFINED_FUNCTION.equals(e.getSQLState()) && raisedInsideFunction(e)) {
+      state += " (inside func_worker_heartbeat_with_logs, which exists: has the workers table changed since heartlog "
+          + "migrate? migrate checks its columns' types)";
+    }
     return e.getMessage() + state;
+  }
+
+  /**
+   * Whether the database raised the error inside a function (its CONTEXT names it), rather than
+   * at the statement's own call. An undefined function or operator there is not a missing
+   * heartlog function: an orchestrator that retyped workers.id to uuid after migrate makes the
+   * function's update fail with "operator does not exist: uuid = text" (42883), and stepping down
+   * to the fallbacks would hide that behind them until the function is tried again.
+   */
+  private static boolean raisedInsideFunction(SQLException e) {
+    ServerErrorMessage server = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
+    return server != null && server.getWhere() != null && !server.getWhere().isBlank();
   }
 
   private static String sql(String name) {

@@ -219,6 +219,26 @@ class JdbcTransportTest {
   }
 
   @Test
+  void anOperatorMissingInsideTheFunctionIsAFailureThatSaysSoNotAMissingFunction() {
+    String url = TestDatabase.freshUrl();
+    Store store = Store.open(url, null, null);
+    store.migrate();
+    // An orchestrator retypes workers.id after migrate: "operator does not exist: uuid = text".
+    store.withConnection(c -> c.createStatement().execute("ALTER TABLE workers ALTER COLUMN id TYPE uuid USING id::uuid"));
+
+    try (JdbcTransport transport = JdbcTransport.builder().url(url).build()) {
+      DeliveryResult first = transport.deliver(heartbeat("gpu-1", "frame 1"));
+      DeliveryResult second = transport.deliver(heartbeat("gpu-1", "frame 1"));
+
+      assertThat(first.outcome()).isEqualTo(DeliveryResult.Outcome.FAILED);
+      assertThat(first.detail()).contains("operator does not exist: uuid = text", "[SQLSTATE 42883]",
+          "inside func_worker_heartbeat_with_logs, which exists: has the workers table changed since heartlog migrate?");
+      assertThat(second.detail()).as("still the function's call, not a fallback's").isEqualTo(first.detail());
+    }
+    assertThat(count(store, "SELECT count(*) FROM system_logs")).isZero();
+  }
+
+  @Test
   void aWriterLoginDeliversAsItsWorkersAndAHeartbeatAsAnotherWorkerFailsWithItsRecordsKept() throws SQLException {
     String url = TestDatabase.freshUrl();
     Store store = Store.open(url, null, null);

@@ -1,5 +1,8 @@
 package dev.heartlog.store;
 
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
 /** A store operation failed; the message is one sentence a user can act on. */
 public final class StoreException extends RuntimeException {
 
@@ -19,6 +22,17 @@ public final class StoreException extends RuntimeException {
   /** PostgreSQL's SQLSTATE of the failure, or {@code null} when it did not come from the database. */
   public String sqlState() {
     return sqlState;
+  }
+
+  /**
+   * Whether the database raised the failure inside a function (its CONTEXT names one) rather than
+   * at the statement's own call: an undefined function there (42883) is not a missing heartlog
+   * function but one the function's statements could not find, such as an operator for an
+   * orchestrator's retyped column.
+   */
+  public boolean raisedInsideFunction() {
+    ServerErrorMessage server = getCause() instanceof PSQLException p ? p.getServerErrorMessage() : null;
+    return server != null && server.getWhere() != null && !server.getWhere().isBlank();
   }
 
   /** Whether the database could not be reached at all (SQLSTATE class 08, or no answer). */
