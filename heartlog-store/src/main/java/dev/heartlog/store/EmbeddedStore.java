@@ -10,6 +10,11 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -79,7 +84,7 @@ public final class EmbeddedStore implements AutoCloseable {
             .setRegisterShutdownHook(false);
     EmbeddedPostgres server;
     try {
-      server = builder.start();
+      server = awaitStart(builder::start, log, logged, dataDirectory);
     } catch (IOException | RuntimeException e) {
       Optional<String> fatal = fatalLine(log, logged);
       if (fatal.isEmpty()) {
@@ -88,6 +93,47 @@ public final class EmbeddedStore implements AutoCloseable {
       throw new IOException(fatal.get() + " (its log: " + log + ")", e);
     }
     return new EmbeddedStore(server, server.getPort());
+  }
+
+  /**
+   * Runs {@code start} on a thread of its own and waits for it, reading the server's log
+   * meanwhile. The library waits up to a minute for the server to take connections, even for a
+   * server that has already stopped: PostgreSQL reads variables such as {@code PGDATESTYLE} from
+   * its environment before its command line, and an invalid one stops it at once. So once the log
+   * has said, since {@code from}, why a server stopped, and no server of {@code dataDirectory} is
+   * alive at two looks a quarter of a second apart, that reason is the answer; the library's
+   * thread is left to give up on its own. (While a server recovers, the library's own attempts
+   * to connect log "FATAL: the database system is starting up": that server is alive.)
+   */
+  static <T> T awaitStart(Callable<T> start, Path log, long from, Path dataDirectory) throws IOException {
+    FutureTask<T> starting = new FutureTask<>(start);
+    Thread thread = new Thread(starting, "heartlog-embedded-postgres-start");
+    thread.setDaemon(true);
+    thread.start();
+    Optional<String> seenStopped = Optional.empty();
+    while (true) {
+      try {
+        return starting.get(250, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException stillStarting) {
+        Optional<String> stopped =
+            runningServerPort(dataDirectory).isPresent() ? Optional.empty() : fatalLine(log, from);
+        if (stopped.isPresent() && stopped.equals(seenStopped)) {
+          throw new IOException(stopped.get() + " (its log: " + log + ")");
+        }
+        seenStopped = stopped;
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof IOException io) {
+          throw io;
+        }
+        if (e.getCause() instanceof RuntimeException runtime) {
+          throw runtime;
+        }
+        throw new IOException(e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while the embedded PostgreSQL was starting", e);
+      }
+    }
   }
 
   /**

@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +44,44 @@ class EmbeddedStoreTest {
     assertThat(EmbeddedStore.fatalLine(log, before)).contains("FATAL: invalid value for parameter \"DateStyle\": \"nonsense\"");
     assertThat(EmbeddedStore.fatalLine(log, Files.size(log))).isEmpty();
     assertThat(EmbeddedStore.fatalLine(home.resolve("no-such.log"), 0)).isEmpty();
+  }
+
+  @Test
+  @Timeout(30)
+  void aServerThatStoppedAtOnceIsReportedWithItsReasonWhileTheLibraryStillWaits(@TempDir Path home) throws IOException {
+    Path log = home.resolve(EmbeddedStore.LOG_FILE);
+    Files.writeString(log, "2026-11-30 09:00:00.000 GMT [11] FATAL:  an earlier start's reason\n");
+    long from = Files.size(log);
+    Files.writeString(log, "2026-12-01 15:21:20.122 GMT [22395] FATAL:  invalid value for parameter \"DateStyle\": "
+        + "\"bogus\"\npg_ctl: could not start server\n", StandardOpenOption.APPEND);
+    CountDownLatch never = new CountDownLatch(1);   // as zonky, still waiting for connections
+
+    assertThatThrownBy(() -> EmbeddedStore.awaitStart(() -> {
+      never.await();
+      return null;
+    }, log, from, home.resolve("postgres")))
+        .isInstanceOf(IOException.class)
+        .hasMessage("FATAL: invalid value for parameter \"DateStyle\": \"bogus\" (its log: " + log + ")");
+  }
+
+  @Test
+  @Timeout(30)
+  void aServerThatIsAliveIsWaitedForThoughItsLogSaysFatal(@TempDir Path home) throws Exception {
+    Path log = home.resolve(EmbeddedStore.LOG_FILE);
+    Files.writeString(log, "2026-12-01 15:21:20.122 GMT [22395] FATAL:  the database system is starting up\n");
+    Path data = Files.createDirectories(home.resolve("postgres"));
+    // A live postmaster's lock file: this JVM's pid, the port on line 4.
+    Files.writeString(data.resolve("postmaster.pid"), ProcessHandle.current().pid() + "\n" + data + "\n0\n5432\n");
+
+    String started = EmbeddedStore.awaitStart(() -> {
+      Thread.sleep(1_000);   // four of the watcher's looks at the log
+      return "started";
+    }, log, 0, data);
+
+    assertThat(started).isEqualTo("started");
+    assertThatThrownBy(() -> EmbeddedStore.awaitStart(() -> {
+      throw new IOException("initdb failed");
+    }, log, 0, data)).isInstanceOf(IOException.class).hasMessage("initdb failed");
   }
 
   @Test
