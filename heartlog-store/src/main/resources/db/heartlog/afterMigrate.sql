@@ -1,3 +1,36 @@
+-- heartlog's columns of the orchestrator's `workers`, put back where the table has lost them: an
+-- orchestrator that rebuilt its table after heartlog migrate (DROP and CREATE from its own
+-- schema) left every heartbeat failing inside the function ("column problem_errors of relation
+-- workers does not exist"), and the migrations that add them had run already. Each column as its
+-- migration added it, once that migration has been applied (a migration stopped at an earlier
+-- target adds only the earlier ones); nothing is altered, and no lock taken, when none is missing.
+DO $$
+DECLARE
+    applied integer := (SELECT max(version::integer) FROM flyway_schema_history
+                        WHERE success AND version ~ '^[0-9]+$');
+    needed  text[] := ARRAY[['1', 'status', 'text DEFAULT ''active'''], ['1', 'last_heartbeat', 'timestamptz'],
+                            ['1', 'vram_total_mb', 'integer'], ['1', 'vram_used_mb', 'integer'],
+                            ['1', 'current_task_id', 'text'], ['7', 'problem_errors', 'bigint[]'],
+                            ['7', 'problem_warnings', 'bigint[]'], ['12', 'clock_skew_ms', 'bigint']];
+    added   text[] := '{}';
+BEGIN
+    IF to_regclass('workers') IS NULL OR applied IS NULL THEN
+        RETURN;
+    END IF;
+    FOR i IN 1 .. array_length(needed, 1) LOOP
+        IF applied >= needed[i][1]::integer
+           AND NOT EXISTS (SELECT FROM pg_attribute WHERE attrelid = 'workers'::regclass
+                           AND attname = needed[i][2] AND NOT attisdropped) THEN
+            EXECUTE format('ALTER TABLE workers ADD COLUMN %I %s', needed[i][2], needed[i][3]);
+            added := added || needed[i][2];
+        END IF;
+    END LOOP;
+    IF added <> '{}' THEN
+        RAISE WARNING 'heartlog: workers had lost columns heartbeats write, and has them again: %',
+            array_to_string(added, ', ');
+    END IF;
+END $$;
+
 -- Runs after every `heartlog migrate`: the coming days' partitions exist before records arrive.
 SELECT heartlog_ensure_partitions();
 

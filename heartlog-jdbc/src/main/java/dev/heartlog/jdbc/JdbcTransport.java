@@ -52,6 +52,7 @@ public final class JdbcTransport implements Transport {
   public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(30);
 
   private static final String UNDEFINED_FUNCTION = "42883";
+  private static final String UNDEFINED_COLUMN = "42703";
   /** "prepared statement S_1 already exists": a transaction-mode pooler gave another backend. */
   private static final String DUPLICATE_PREPARED_STATEMENT = "42P05";
   /** "prepared statement S_1 does not exist": the same, the other way round. */
@@ -280,9 +281,10 @@ public final class JdbcTransport implements Transport {
 
   private static String describe(SQLException e) {
     String state = e.getSQLState() == null ? "" : " [SQLSTATE " + e.getSQLState() + "]";
-    if (UNDEFINED_FUNCTION.equals(e.getSQLState()) && raisedInsideFunction(e)) {
+    boolean undefined = UNDEFINED_FUNCTION.equals(e.getSQLState()) || UNDEFINED_COLUMN.equals(e.getSQLState());
+    if (undefined && raisedInsideFunction(e)) {
       state += " (inside func_worker_heartbeat_with_logs, which exists: has the workers table changed since heartlog "
-          + "migrate? migrate checks its columns' types)";
+          + "migrate? Run it again: it checks the table's columns and puts heartlog's back)";
     }
     return e.getMessage() + state;
   }

@@ -160,12 +160,13 @@ final class IngestRoutes {
     if (e.isUnreachable()) {
       return new PostgrestError(503, "PGRST001", "Database client error. Retrying the connection.", cause, null);
     }
-    if (("42883".equals(state) || "42P01".equals(state)) && e.raisedInsideFunction()) {
+    if (("42883".equals(state) || "42P01".equals(state) || "42703".equals(state)) && e.raisedInsideFunction()) {
       // The function exists; something its statements use does not ("operator does not exist:
-      // uuid = text" once an orchestrator retyped workers.id after migrate).
+      // uuid = text" once an orchestrator retyped workers.id after migrate, a column of heartlog's
+      // gone with a workers table the orchestrator rebuilt).
       return new PostgrestError(500, state, cause, null,
           "Raised inside func_worker_heartbeat_with_logs, which exists: has the workers table changed since "
-              + "heartlog migrate? migrate checks its columns' types");
+              + "heartlog migrate? Run it again: it checks the table's columns and puts heartlog's back");
     }
     if ("42883".equals(state) || "42P01".equals(state)) {
       return new PostgrestError(404, "PGRST202", "The store has no heartlog schema yet: run heartlog migrate", cause, null);

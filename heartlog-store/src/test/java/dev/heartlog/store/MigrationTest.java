@@ -94,6 +94,25 @@ class MigrationTest {
   }
 
   @Test
+  void aWorkersTableTheOrchestratorRebuiltAfterMigrateGetsHeartlogsColumnsBackAtTheNextMigrate() throws SQLException {
+    String url = TestDatabase.freshUrl();
+    Store store = Store.open(url, null, null);
+    store.migrate();
+    execute(url, "DROP TABLE workers");
+    execute(url, "CREATE TABLE workers (id text PRIMARY KEY, status text NOT NULL DEFAULT 'spawning', region text)");
+    String heartbeat = "SELECT func_worker_heartbeat_with_logs('gpu-1', 81559, 20000, "
+        + "'[{\"level\": \"ERROR\", \"message\": \"CUDA out of memory\"}]'::jsonb)->>'logs_inserted'";
+    assertThatThrownBy(() -> single(url, heartbeat)).hasMessageContaining("does not exist");
+
+    store.migrate();
+
+    assertThat(single(url, heartbeat)).isEqualTo("1");
+    assertThat(store.workers(Store.DEFAULT_STALE_AFTER)).singleElement()
+        .extracting(WorkerHealth::health, WorkerHealth::vramUsedMb, WorkerHealth::errorsLastHour)
+        .containsExactly("active", 20000, 1L);
+  }
+
+  @Test
   void anOrchestratorsWorkersViewIsRefusedSayingToRunHeartlogInTheSchemaOfItsTable() throws SQLException {
     String url = TestDatabase.freshUrl();
     execute(url, "CREATE SCHEMA orch");
