@@ -142,7 +142,31 @@ public final class PostgrestTransport implements Transport {
       return DeliveryResult.failed(FUNCTION + " is missing on the server, and the workers table refused the plain "
           + "heartbeat: " + detail);
     }
+    if (!refusesTheBatch(status, errorField(response.body(), "code"))) {
+      // Not the batch's fault: sent again once an operator fixes the server, it is stored.
+      return DeliveryResult.failed(detail);
+    }
     return DeliveryResult.rejected(detail);
+  }
+
+  /**
+   * Whether a 4xx answer refuses the batch for what it holds, so that sending it again would
+   * fail again: PostgreSQL's data exceptions, integrity violations and program limits (SQLSTATE
+   * classes 22, 23, 54, as the JDBC transport reads them), PostgREST's refusals of the request
+   * itself ({@code PGRST1xx}), a body too large (413). Not so an object the function's statements
+   * cannot find, which PostgREST answers with 404 or 400 ({@code 42883} "operator does not exist:
+   * uuid = text" once an orchestrator retyped workers.id, {@code 42703} a column of a workers
+   * table it rebuilt), nor a 404 page of a wrong URL: an operator fixes those, and the records
+   * are kept until then rather than dropped.
+   */
+  static boolean refusesTheBatch(int status, String code) {
+    if (status == 413) {
+      return true;
+    }
+    if (code == null) {
+      return false;
+    }
+    return code.startsWith("22") || code.startsWith("23") || code.startsWith("54") || code.startsWith("PGRST1");
   }
 
   private HttpResponse<String> callFunction(Heartbeat heartbeat, FunctionLadder.Step step)
