@@ -198,13 +198,13 @@ class PostgrestTransportTest {
   }
 
   @Test
-  void anObjectMissingInsideTheFunctionOrAWrongUrlKeepsTheRecordsWhereABadBatchIsRejected() {
+  void anObjectMissingInsideTheFunctionOrAWrongUrlOrARedirectKeepsTheRecordsWhereABadBatchIsRejected() {
     functionExists.set(true);
     PostgrestTransport transport = PostgrestTransport.builder().baseUrl(base).key("k").build();
     // PostgREST's answers (its documentation's status table): 42883 is 404, 42703 is 400.
     String[] keptAnswers = {"404 0 {\"code\":\"42883\",\"message\":\"operator does not exist: uuid = text\"}",
         "400 0 {\"code\":\"42703\",\"message\":\"column \\\"problem_errors\\\" of relation \\\"workers\\\" does not exist\"}",
-        "404 0 <html>Not Found</html>"};
+        "404 0 <html>Not Found</html>", "301 0 Moved Permanently"};
     for (String answer : keptAnswers) {
       nextAnswer.set(answer);
       assertThat(transport.deliver(heartbeat("w", "r")).outcome()).as(answer).isEqualTo(DeliveryResult.Outcome.FAILED);
