@@ -129,7 +129,8 @@ public final class PostgrestTransport implements Transport {
           : IngestResponse.parse(response.body());
     }
     String detail = "HTTP " + status + describeError(response.body());
-    if (status == 408 || status == 429 || status >= 500) {
+    boolean programLimit = String.valueOf(errorField(response.body(), "code")).startsWith("54");
+    if ((status == 408 || status == 429 || status >= 500) && !programLimit) {
       return DeliveryResult.failed(detail, retryAfter(response));
     }
     if (status == 401 || status == 403) {
@@ -150,10 +151,12 @@ public final class PostgrestTransport implements Transport {
   }
 
   /**
-   * Whether a 4xx answer refuses the batch for what it holds, so that sending it again would
-   * fail again: PostgreSQL's data exceptions, integrity violations and program limits (SQLSTATE
-   * classes 22, 23, 54, as the JDBC transport reads them), PostgREST's refusals of the request
-   * itself ({@code PGRST1xx}), a body too large (413). Not so an object the function's statements
+   * Whether an answer refuses the batch for what it holds, so that sending it again would fail
+   * again: PostgreSQL's data exceptions, integrity violations and program limits (SQLSTATE
+   * classes 22, 23, 54, as the JDBC transport reads them; PostgREST answers the last with 500,
+   * and such a batch would otherwise be sent again forever, ahead of every batch behind it),
+   * PostgREST's refusals of the request itself ({@code PGRST1xx}), a body too large (413). Not
+   * so an object the function's statements
    * cannot find, which PostgREST answers with 404 or 400 ({@code 42883} "operator does not exist:
    * uuid = text" once an orchestrator retyped workers.id, {@code 42703} a column of a workers
    * table it rebuilt), nor a 404 page of a wrong URL: an operator fixes those, and the records

@@ -210,7 +210,8 @@ class PostgrestTransportTest {
       assertThat(transport.deliver(heartbeat("w", "r")).outcome()).as(answer).isEqualTo(DeliveryResult.Outcome.FAILED);
     }
     String[] rejectedAnswers = {"400 0 {\"code\":\"23514\",\"message\":\"violates check constraint\"}",
-        "400 0 {\"code\":\"PGRST102\",\"message\":\"Empty or invalid json\"}", "413 0 {\"message\":\"too large\"}"};
+        "400 0 {\"code\":\"PGRST102\",\"message\":\"Empty or invalid json\"}", "413 0 {\"message\":\"too large\"}",
+        "500 0 {\"code\":\"54001\",\"message\":\"stack depth limit exceeded\"}"};
     for (String answer : rejectedAnswers) {
       nextAnswer.set(answer);
       assertThat(transport.deliver(heartbeat("w", "r")).outcome()).as(answer).isEqualTo(DeliveryResult.Outcome.REJECTED);
