@@ -73,6 +73,9 @@ public final class PostgrestTransport implements Transport {
 
   PostgrestTransport(PostgrestTransportBuilder builder) {
     String base = builder.baseUrl.endsWith("/") ? builder.baseUrl.substring(0, builder.baseUrl.length() - 1) : builder.baseUrl;
+    // The project's URL, as Supabase's clients take it; its REST URL, pasted from the dashboard's
+    // API settings, is read as the same (it had every heartbeat answered 404).
+    base = base.endsWith("/rest/v1") ? base.substring(0, base.length() - "/rest/v1".length()) : base;
     this.restBase = base + "/rest/v1";
     this.rpc = URI.create(restBase + "/rpc/" + FUNCTION);
     this.key = builder.key;

@@ -219,6 +219,17 @@ class PostgrestTransportTest {
   }
 
   @Test
+  void theProjectsRestUrlIsReadAsTheProjectsUrl() {
+    functionExists.set(true);
+    PostgrestTransport transport = PostgrestTransport.builder().baseUrl(base + "/rest/v1/").key("k").build();
+
+    DeliveryResult result = transport.deliver(heartbeat("w", "r"));
+
+    assertThat(result.outcome()).as(result.detail()).isEqualTo(DeliveryResult.Outcome.STORED);
+    assertThat(result.logsInserted()).isEqualTo(1);
+  }
+
+  @Test
   void aTokenTravelsAsTheBearerWithTheKeyAsApikeyAndARefusedWorkerKeepsItsRecords() {
     functionExists.set(true);
     PostgrestTransport transport =
