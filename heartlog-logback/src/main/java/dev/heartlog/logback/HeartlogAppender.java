@@ -1,6 +1,7 @@
 package dev.heartlog.logback;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import dev.heartlog.agent.AgentEnvironment;
 import dev.heartlog.agent.Heartlog;
@@ -52,6 +53,10 @@ public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingE
 
   @Override
   public void start() {
+    workerId = defined("workerId", workerId);
+    url = defined("url", url);
+    user = defined("user", user);
+    password = defined("password", password);
     boolean configured =
         workerId != null || url != null || AgentEnvironment.current().get("HEARTLOG_WORKER_ID").isPresent();
     if (startAgent && Heartlog.agent().isEmpty() && configured) {
@@ -93,6 +98,22 @@ public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingE
     } else {
       Heartlog.log(event.getInstant(), level, event.getFormattedMessage(), taskId, metadata);
     }
+  }
+
+  /**
+   * The setting as given, or null where it came from a variable that is not set: Logback writes
+   * {@code <url>${HEARTLOG_DB_URL}</url>} as {@code HEARTLOG_DB_URL_IS_UNDEFINED} then, which
+   * named no transport and kept the appender from starting. Without a URL the agent keeps its
+   * records (in its spool) until a destination is configured, as an agent built without one does.
+   */
+  private String defined(String setting, String value) {
+    if (value == null || !value.endsWith(CoreConstants.UNDEFINED_PROPERTY_SUFFIX)) {
+      return value;
+    }
+    String variable = value.substring(0, value.length() - CoreConstants.UNDEFINED_PROPERTY_SUFFIX.length());
+    addWarn("heartlog: <" + setting + "> is ${" + variable + "}, and " + variable + " is not set: read as not given"
+        + (setting.equals("url") ? " (the agent keeps its records until a destination is configured)" : ""));
+    return null;
   }
 
   /** Maps a Logback level onto the store's five. */
