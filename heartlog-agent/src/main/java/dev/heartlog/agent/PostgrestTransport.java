@@ -132,8 +132,8 @@ public final class PostgrestTransport implements Transport {
           : IngestResponse.parse(response.body());
     }
     String detail = "HTTP " + status + describeError(response.body());
-    boolean programLimit = String.valueOf(errorField(response.body(), "code")).startsWith("54");
-    if ((status == 408 || status == 429 || status >= 500) && !programLimit) {
+    String code = errorField(response.body(), "code");
+    if ((status == 408 || status == 429 || status >= 500) && !refusesTheBatch(status, code)) {
       return DeliveryResult.failed(detail, retryAfter(response));
     }
     if (status == 401 || status == 403) {
@@ -146,7 +146,7 @@ public final class PostgrestTransport implements Transport {
       return DeliveryResult.failed(FUNCTION + " is missing on the server, and the workers table refused the plain "
           + "heartbeat: " + detail);
     }
-    if (!refusesTheBatch(status, errorField(response.body(), "code"))) {
+    if (!refusesTheBatch(status, code)) {
       // Not the batch's fault: sent again once an operator fixes the server, it is stored.
       return DeliveryResult.failed(detail);
     }
@@ -158,12 +158,11 @@ public final class PostgrestTransport implements Transport {
    * again: PostgreSQL's data exceptions, integrity violations and program limits (SQLSTATE
    * classes 22, 23, 54, as the JDBC transport reads them; PostgREST answers the last with 500,
    * and such a batch would otherwise be sent again forever, ahead of every batch behind it),
-   * PostgREST's refusals of the request itself ({@code PGRST1xx}), a body too large (413). Not
-   * so an object the function's statements
-   * cannot find, which PostgREST answers with 404 or 400 ({@code 42883} "operator does not exist:
-   * uuid = text" once an orchestrator retyped workers.id, {@code 42703} a column of a workers
-   * table it rebuilt), nor a 404 page of a wrong URL: an operator fixes those, and the records
-   * are kept until then rather than dropped.
+   * PostgREST's refusals of the request itself ({@code PGRST1xx}, 4xx), a body too large (413).
+   * Not so an object the function's statements cannot find, which PostgREST answers with 404 or
+   * 400 ({@code 42883} "operator does not exist: uuid = text" once an orchestrator retyped
+   * workers.id, {@code 42703} a column of a workers table it rebuilt), nor a 404 page of a wrong
+   * URL: an operator fixes those, and the records are kept until then rather than dropped.
    */
   static boolean refusesTheBatch(int status, String code) {
     if (status == 413) {
@@ -172,7 +171,8 @@ public final class PostgrestTransport implements Transport {
     if (code == null) {
       return false;
     }
-    return code.startsWith("22") || code.startsWith("23") || code.startsWith("54") || code.startsWith("PGRST1");
+    return code.startsWith("22") || code.startsWith("23") || code.startsWith("54")
+        || (code.startsWith("PGRST1") && status < 500);
   }
 
   private HttpResponse<String> callFunction(Heartbeat heartbeat, FunctionLadder.Step step)
