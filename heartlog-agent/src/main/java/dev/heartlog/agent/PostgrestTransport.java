@@ -132,6 +132,11 @@ public final class PostgrestTransport implements Transport {
           : IngestResponse.parse(response.body());
     }
     String detail = "HTTP " + status + describeError(response.body());
+    if (status >= 300 && status < 400) {
+      // Not followed (a POST redirected may arrive as a GET): the URL to give instead.
+      detail += response.headers().firstValue("Location")
+          .map(to -> " (moved to " + to + ": set the URL to it)").orElse("");
+    }
     String code = errorField(response.body(), "code");
     if ((status == 408 || status == 429 || status >= 500) && !refusesTheBatch(status, code)) {
       return DeliveryResult.failed(detail, retryAfter(response));

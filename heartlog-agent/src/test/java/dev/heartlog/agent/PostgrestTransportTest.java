@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +86,9 @@ class PostgrestTransportTest {
     if (scripted != null) {
       String[] parts = scripted.split(" ", 3);
       exchange.getResponseHeaders().add("Retry-After", parts[1]);
+      if (parts[0].startsWith("3")) {
+        exchange.getResponseHeaders().add("Location", "https://project.example.co/rest/v1/rpc/func_worker_heartbeat_with_logs");
+      }
       answer(exchange, Integer.parseInt(parts[0]), parts[2]);
       return;
     }
@@ -205,10 +209,14 @@ class PostgrestTransportTest {
     String[] keptAnswers = {"404 0 {\"code\":\"42883\",\"message\":\"operator does not exist: uuid = text\"}",
         "400 0 {\"code\":\"42703\",\"message\":\"column \\\"problem_errors\\\" of relation \\\"workers\\\" does not exist\"}",
         "404 0 <html>Not Found</html>", "301 0 Moved Permanently"};
+    List<String> details = new ArrayList<>();
     for (String answer : keptAnswers) {
       nextAnswer.set(answer);
-      assertThat(transport.deliver(heartbeat("w", "r")).outcome()).as(answer).isEqualTo(DeliveryResult.Outcome.FAILED);
+      DeliveryResult kept = transport.deliver(heartbeat("w", "r"));
+      assertThat(kept.outcome()).as(answer).isEqualTo(DeliveryResult.Outcome.FAILED);
+      details.add(kept.detail());
     }
+    assertThat(details.get(3)).contains("HTTP 301", "moved to https://project.example.co/rest/v1/rpc/");
     String[] rejectedAnswers = {"400 0 {\"code\":\"23514\",\"message\":\"violates check constraint\"}",
         "400 0 {\"code\":\"PGRST102\",\"message\":\"Empty or invalid json\"}", "413 0 {\"message\":\"too large\"}",
         "500 0 {\"code\":\"54001\",\"message\":\"stack depth limit exceeded\"}"};
