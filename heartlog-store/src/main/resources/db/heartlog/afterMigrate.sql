@@ -108,3 +108,17 @@ BEGIN
             'list them)', refused_list;
     END IF;
 END $$;
+
+-- A database in an encoding other than UTF8 (or SQL_ASCII, which takes any bytes): the server
+-- converts a heartbeat's text into it before the function runs, and one character it cannot hold
+-- (an emoji in a message, a name in Chinese) fails the call, heartbeat and every record of the
+-- batch, which the agent then drops with a report. Said at every migrate.
+DO $$
+BEGIN
+    IF current_setting('server_encoding') NOT IN ('UTF8', 'SQL_ASCII') THEN
+        RAISE WARNING 'heartlog: this database''s encoding is %, which cannot hold every character workers log: '
+            'a batch with one it lacks (an emoji, a name in Chinese) is refused whole, and its records are dropped '
+            'with a report (heartlog needs a UTF8 database: CREATE DATABASE ... ENCODING ''UTF8'' TEMPLATE template0)',
+            current_setting('server_encoding');
+    END IF;
+END $$;

@@ -65,6 +65,17 @@ class MigrateCommandTest {
     assertThat(migrationWarnings(url)).as("a CHECK that takes them").isEmpty();
   }
 
+  @Test
+  void aDatabaseThatCannotHoldEveryCharacterIsSaidToDropTheBatchesThatHoldOne() {
+    String url = TestDatabase.freshUrl("ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+
+    assertThat(migrationWarnings(url)).isEqualTo("heartlog: warning: this database's encoding is LATIN1, which cannot "
+        + "hold every character workers log: a batch with one it lacks (an emoji, a name in Chinese) is refused whole, "
+        + "and its records are dropped with a report (heartlog needs a UTF8 database: CREATE DATABASE ... ENCODING "
+        + "'UTF8' TEMPLATE template0)" + System.lineSeparator());
+    assertThat(migrationWarnings(TestDatabase.freshUrl())).as("a UTF8 database").isEmpty();
+  }
+
   /** What {@code heartlog migrate} warns of, once it has succeeded. */
   private static String migrationWarnings(String url) {
     // Flyway logs the database's warnings through Logback, whose console appender writes to System.err.

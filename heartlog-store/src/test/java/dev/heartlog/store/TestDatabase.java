@@ -32,12 +32,17 @@ public final class TestDatabase {
   private TestDatabase() {}
 
   /** The JDBC URL of a new, empty database (user and password included). */
-  public static synchronized String freshUrl() {
+  public static String freshUrl() {
+    return freshUrl("");
+  }
+
+  /** The same, created with these options of CREATE DATABASE ({@code ENCODING 'LATIN1' ...}). */
+  public static synchronized String freshUrl(String createOptions) {
     String server = serverUrl();
     String name = "heartlog_test_" + UUID.randomUUID().toString().replace("-", "");
     try (Connection connection = DriverManager.getConnection(server);
         Statement statement = connection.createStatement()) {
-      statement.execute("CREATE DATABASE " + name);
+      statement.execute("CREATE DATABASE " + name + " " + createOptions);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create a test database on " + server, e);
     }
