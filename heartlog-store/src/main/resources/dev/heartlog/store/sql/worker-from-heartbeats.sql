@@ -3,8 +3,9 @@
 -- their 48 hours for a post-mortem. Or the orchestrator's table refused its row at a heartbeat
 -- since the last that wrote it (V13): a worker it never registered, a status it does not list
 -- ('stopped'). Its health is its newest heartbeat's status for a refused row, else 'unknown'; its
--- last heartbeat, VRAM and task are those of its newest heartbeat; its problems of the last hour
--- are counted from its records. No row when the store has neither.
+-- last heartbeat and task are those of its newest heartbeat, its VRAM too unless that heartbeat
+-- sent none (then the row's, if any); its problems of the last hour are counted from its records.
+-- No row when the store has neither.
 SELECT :worker::text                                                   AS id,
        CASE WHEN r.reason IS NULL THEN 'unknown'
             ELSE heartlog_worker_health(h.status, h.received_at, make_interval(secs => :stale_after_s))
