@@ -9,6 +9,9 @@ import java.util.Optional;
 /** Makes a {@link JdbcTransport} for {@code jdbc:postgresql:} and {@code postgresql://} destinations. */
 public final class JdbcTransportProvider implements TransportProvider {
 
+  /** Made by {@link java.util.ServiceLoader}, on the class path and the module path alike. */
+  public JdbcTransportProvider() {}
+
   @Override
   public Optional<Transport> create(Destination destination) {
     if (!PostgresUrl.isPostgres(destination.url())) {

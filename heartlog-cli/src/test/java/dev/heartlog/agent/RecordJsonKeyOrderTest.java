@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The agent writes keys in the order {@code jsonb} stores them, so PostgreSQL's key sort has
  * nothing to move (RecordJson): checked here against a real PostgreSQL rather than against our
- * reading of its rule. In this package because the writer is package-private.
+ * reading of its rule. In this package because the writer is package-private; among the command
+ * line's tests because they have the agent and a PostgreSQL and compile on the class path
+ * (heartlog-jdbc's compile inside its module, where this package is the agent module's).
  */
 class RecordJsonKeyOrderTest {
 
