@@ -4,47 +4,97 @@
 -- heartlog_maintain() creates the coming days' partitions and drops those past retention;
 -- `heartlog maintain`, `heartlog migrate` and (where the extension exists) pg_cron run it.
 
--- Creates the partitions of today and the next days_ahead days (UTC) that do not exist yet.
--- Rows of such a day that already sit in the default partition are moved into the new one in
--- the same transaction: PostgreSQL refuses to create a partition whose rows are in the default.
+-- Runs one statement that needs a strong lock on system_logs or one of its partitions, waiting
+-- at most 100 ms for its locks at a time, up to 10 times half a second apart; returns whether it
+-- ran (a statement that did not run changed nothing). A lock request that waits holds up every
+-- later request on the same table: DROP of a partition (ACCESS EXCLUSIVE on system_logs) queued
+-- behind a reader that holds the table for a minute, an export or a dump, would stall every
+-- heartbeat that carries records for that minute, and ATTACH (ACCESS EXCLUSIVE on the default
+-- partition) every reader. Maintenance that cannot have its locks is left to the next run.
+CREATE OR REPLACE FUNCTION heartlog_run_with_brief_locks(statement text)
+RETURNS boolean
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    previous text := current_setting('lock_timeout');
+BEGIN
+    FOR attempt IN 1 .. 10 LOOP
+        BEGIN
+            PERFORM set_config('lock_timeout', '100ms', true);
+            EXECUTE statement;
+            PERFORM set_config('lock_timeout', previous, true);
+            RETURN true;
+        EXCEPTION WHEN lock_not_available THEN
+            -- The block is rolled back, the statement's work and lock_timeout's setting with it.
+            IF attempt < 10 THEN
+                PERFORM pg_sleep(0.5);
+            END IF;
+        END;
+    END LOOP;
+    RETURN false;
+END;
+$$;
+
+-- The days, from today (UTC) to days_ahead days on, that have no partition yet.
+CREATE OR REPLACE FUNCTION heartlog_missing_partitions(days_ahead integer)
+RETURNS SETOF date
+LANGUAGE sql STABLE
+AS $$
+    SELECT day::date
+    FROM generate_series((now() AT TIME ZONE 'UTC')::date,
+                         (now() AT TIME ZONE 'UTC')::date + greatest(days_ahead, 0), interval '1 day') AS day
+    WHERE to_regclass('system_logs_p' || to_char(day, 'YYYYMMDD')) IS NULL
+    ORDER BY day
+$$;
+
+-- Creates the partition of one UTC day. Rows of that day that already sit in the default
+-- partition are moved into it in the same transaction: PostgreSQL refuses to attach a partition
+-- whose rows are in the default.
+CREATE OR REPLACE FUNCTION heartlog_create_day_partition(day date)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    name   text := 'system_logs_p' || to_char(day, 'YYYYMMDD');
+    low    timestamptz := day::timestamp AT TIME ZONE 'UTC';
+    high   timestamptz := (day + 1)::timestamp AT TIME ZONE 'UTC';
+    target record;
+BEGIN
+    EXECUTE format('CREATE TABLE %I (LIKE system_logs INCLUDING DEFAULTS)', name);
+    -- A new table takes no per-column statistics targets from system_logs (metadata has
+    -- none, V8): each one set there is set here too.
+    FOR target IN
+        SELECT a.attname, a.attstattarget
+        FROM pg_attribute a
+        WHERE a.attrelid = 'system_logs'::regclass AND a.attnum > 0 AND NOT a.attisdropped
+          AND a.attstattarget >= 0
+    LOOP
+        EXECUTE format('ALTER TABLE %I ALTER COLUMN %I SET STATISTICS %s', name, target.attname, target.attstattarget);
+    END LOOP;
+    EXECUTE format(
+        'WITH moved AS (DELETE FROM system_logs_default WHERE created_at >= $1 AND created_at < $2 RETURNING *) '
+        'INSERT INTO %I SELECT * FROM moved', name)
+        USING low, high;
+    EXECUTE format('ALTER TABLE system_logs ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)',
+                   name, low, high);
+END;
+$$;
+
+-- Creates the partitions of today and the next days_ahead days (UTC) that do not exist yet;
+-- returns how many it created. A day whose partition could not have its locks in time is left
+-- to the next run (heartlog_run_with_brief_locks); its rows wait in the default partition.
 CREATE OR REPLACE FUNCTION heartlog_ensure_partitions(days_ahead integer DEFAULT 3)
 RETURNS integer
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    today   date := (now() AT TIME ZONE 'UTC')::date;
     day     date;
-    name    text;
-    low     timestamptz;
-    high    timestamptz;
     created integer := 0;
-    target  record;
 BEGIN
-    FOR offset_days IN 0 .. greatest(days_ahead, 0) LOOP
-        day  := today + offset_days;
-        name := 'system_logs_p' || to_char(day, 'YYYYMMDD');
-        low  := day::timestamp AT TIME ZONE 'UTC';
-        high := (day + 1)::timestamp AT TIME ZONE 'UTC';
-        CONTINUE WHEN to_regclass(name) IS NOT NULL;
-
-        EXECUTE format('CREATE TABLE %I (LIKE system_logs INCLUDING DEFAULTS)', name);
-        -- A new table takes no per-column statistics targets from system_logs (metadata has
-        -- none, V8): each one set there is set here too.
-        FOR target IN
-            SELECT a.attname, a.attstattarget
-            FROM pg_attribute a
-            WHERE a.attrelid = 'system_logs'::regclass AND a.attnum > 0 AND NOT a.attisdropped
-              AND a.attstattarget >= 0
-        LOOP
-            EXECUTE format('ALTER TABLE %I ALTER COLUMN %I SET STATISTICS %s', name, target.attname, target.attstattarget);
-        END LOOP;
-        EXECUTE format(
-            'WITH moved AS (DELETE FROM system_logs_default WHERE created_at >= $1 AND created_at < $2 RETURNING *) '
-            'INSERT INTO %I SELECT * FROM moved', name)
-            USING low, high;
-        EXECUTE format('ALTER TABLE system_logs ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)',
-                       name, low, high);
-        created := created + 1;
+    FOR day IN SELECT heartlog_missing_partitions(days_ahead) LOOP
+        IF heartlog_run_with_brief_locks(format('SELECT heartlog_create_day_partition(%L)', day)) THEN
+            created := created + 1;
+        END IF;
     END LOOP;
     RETURN created;
 END;
@@ -61,12 +111,31 @@ AS $$
     SELECT coalesce(nullif(current_setting('heartlog.retention', true), '')::interval, interval '48 hours')
 $$;
 
+-- The day partitions whose whole day lies before now() - retention.
+CREATE OR REPLACE FUNCTION heartlog_expired_partitions(retention interval)
+RETURNS SETOF text
+LANGUAGE sql STABLE
+AS $$
+    SELECT c.relname::text
+    FROM pg_inherits i
+    JOIN pg_class c ON c.oid = i.inhrelid
+    WHERE i.inhparent = 'system_logs'::regclass
+      AND c.relname ~ '^system_logs_p\d{8}$'
+      AND (to_date(substring(c.relname FROM 'system_logs_p(\d{8})$'), 'YYYYMMDD') + 1)::timestamp
+              AT TIME ZONE 'UTC' <= now() - retention
+    ORDER BY c.relname
+$$;
+
 -- Drops the day partitions whose whole day lies before now() - retention (NULL: the store's,
 -- heartlog_retention()), and deletes older rows left in the default partition. Dropping a
 -- partition is instant and writes almost no WAL, unlike DELETE. Returns the number of partitions
 -- dropped. A retention under an hour is refused and nothing is deleted: it is a mistake, such
 -- as heartlog.retention = '48', which PostgreSQL reads as 48 seconds, and it would delete every
 -- earlier day and every heartbeat as they arrive.
+--
+-- The partitions are dropped last, in one statement, and only with brief lock waits
+-- (heartlog_run_with_brief_locks): from the DROP to the end of the caller's transaction, every
+-- heartbeat that carries records waits for system_logs.
 CREATE OR REPLACE FUNCTION heartlog_drop_old_partitions(retention interval DEFAULT NULL)
 RETURNS integer
 LANGUAGE plpgsql
@@ -74,32 +143,21 @@ AS $$
 DECLARE
     kept    interval := coalesce(retention, heartlog_retention());
     cutoff  timestamptz := now() - kept;
-    part    record;
-    dropped integer := 0;
+    expired text[];
 BEGIN
     IF kept < interval '1 hour' THEN
         RAISE EXCEPTION 'heartlog: a retention of % is under an hour; nothing was deleted', kept
             USING HINT = 'Give its unit: heartlog.retention = ''48 hours'' or ''7 days'', --retention 48h or 7d';
     END IF;
-    FOR part IN
-        SELECT c.relname AS name,
-               (to_date(substring(c.relname FROM 'system_logs_p(\d{8})$'), 'YYYYMMDD') + 1)::timestamp
-                   AT TIME ZONE 'UTC' AS day_end
-        FROM pg_inherits i
-        JOIN pg_class c ON c.oid = i.inhrelid
-        WHERE i.inhparent = 'system_logs'::regclass
-          AND c.relname ~ '^system_logs_p\d{8}$'
-    LOOP
-        IF part.day_end <= cutoff THEN
-            EXECUTE format('DROP TABLE %I', part.name);
-            dropped := dropped + 1;
-        END IF;
-    END LOOP;
     DELETE FROM system_logs_default WHERE created_at < cutoff;
     DELETE FROM worker_heartbeats WHERE received_at < cutoff;
     DELETE FROM worker_sessions WHERE last_seen_at < cutoff;
     DELETE FROM worker_row_refusals WHERE refused_at < cutoff;
-    RETURN dropped;
+    SELECT array_agg(format('%I', name)) INTO expired FROM heartlog_expired_partitions(kept) AS name;
+    IF expired IS NULL OR NOT heartlog_run_with_brief_locks('DROP TABLE ' || array_to_string(expired, ', ')) THEN
+        RETURN 0;
+    END IF;
+    RETURN cardinality(expired);
 END;
 $$;
 
@@ -164,7 +222,11 @@ BEGIN
 END;
 $$;
 
--- Everything maintenance does, in one call; returns what it did.
+-- Everything maintenance does, in one call; returns what it did. partitions_in_use counts the
+-- partitions it should have created or dropped but could not have the locks for in time (a long
+-- read of system_logs held them): the next run does them. The new ones are made first: from the
+-- ATTACH to the end of the transaction only readers wait (for the default partition), and from
+-- the DROP heartbeats too, so the DROP comes last.
 CREATE OR REPLACE FUNCTION heartlog_maintain(
     retention  interval DEFAULT NULL,
     days_ahead integer  DEFAULT 3)
@@ -179,6 +241,8 @@ BEGIN
     created := heartlog_ensure_partitions(days_ahead);
     dropped := heartlog_drop_old_partitions(kept);
     RETURN jsonb_build_object('partitions_created', created, 'partitions_dropped', dropped,
+                              'partitions_in_use', (SELECT count(*) FROM heartlog_missing_partitions(days_ahead))
+                                                 + (SELECT count(*) FROM heartlog_expired_partitions(kept)),
                               'retention', kept::text);
 END;
 $$;
