@@ -1,5 +1,6 @@
 package dev.heartlog.cli;
 
+import dev.heartlog.store.Maintenance;
 import dev.heartlog.store.Store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,11 +34,19 @@ final class MaintainCommand implements Callable<Integer> {
   public Integer call() {
     Duration kept = retention == null ? null : RetentionOption.parse(spec, retention);
     try (StoreOptions.Opened opened = storeOptions.open()) {
-      String result = opened.store().maintain(kept, daysAhead);
-      spec.commandLine().getOut().println(result);
+      Maintenance result = opened.store().maintain(kept, daysAhead);
+      spec.commandLine().getOut().println(result.summary());
+      if (result.partitionsInUse() > 0) {
+        spec.commandLine().getErr().println("heartlog: " + partitions(result.partitionsInUse())
+            + " left for the next run: a long read of system_logs held the locks needed to create or drop them");
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return 0;
+  }
+
+  static String partitions(int count) {
+    return count == 1 ? "1 partition" : count + " partitions";
   }
 }

@@ -1,5 +1,6 @@
 package dev.heartlog.server;
 
+import dev.heartlog.store.Maintenance;
 import dev.heartlog.store.Store;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
@@ -189,7 +190,12 @@ public final class HeartlogServer implements AutoCloseable {
   /** Catches everything: a scheduled task that throws is silently cancelled by its executor. */
   private void maintainQuietly() {
     try {
-      config.store().maintain(config.retention(), Store.DEFAULT_DAYS_AHEAD);
+      Maintenance result = config.store().maintain(config.retention(), Store.DEFAULT_DAYS_AHEAD);
+      if (result.partitionsInUse() > 0) {
+        int left = result.partitionsInUse();
+        config.diagnostics().println("heartlog serve: maintenance left " + (left == 1 ? "1 partition" : left + " partitions")
+            + " for its next run: a long read of system_logs held the locks needed to create or drop them");
+      }
     } catch (Exception e) {
       config.diagnostics().println("heartlog serve: maintenance failed, will retry: " + e.getMessage());
     }

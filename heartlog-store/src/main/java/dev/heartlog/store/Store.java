@@ -168,17 +168,18 @@ public final class Store {
    *
    * @param retention how long records are kept; {@code null} keeps the store's own: the
    *     database's {@code heartlog.retention}, else {@link #DEFAULT_RETENTION}
-   * @return a JSON object saying how many partitions were created and dropped, and the retention
+   * @return how many partitions were created and dropped, and the retention, as a JSON object, and
+   *     how many were left to the next run because a long read held their locks
    * @throws IllegalArgumentException for a retention under {@link #MIN_RETENTION}
    */
-  public String maintain(Duration retention, int daysAhead) {
+  public Maintenance maintain(Duration retention, int daysAhead) {
     if (retention != null && retention.compareTo(MIN_RETENTION) < 0) {
       throw new IllegalArgumentException("a retention under an hour deletes records as they arrive (got " + retention + ")");
     }
     Map<String, Object> values = new HashMap<>();
     values.put("retention_s", retention == null ? null : retention.toSeconds());
     values.put("days_ahead", daysAhead);
-    return queryOne("maintain", values, rs -> rs.getString("result"));
+    return queryOne("maintain", values, rs -> new Maintenance(rs.getString("result"), rs.getInt("partitions_in_use")));
   }
 
   /**

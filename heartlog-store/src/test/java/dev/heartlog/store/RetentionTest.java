@@ -55,7 +55,7 @@ class RetentionTest {
   void withoutASettingTheStoreKeeps48Hours() {
     heartbeatsAged(60, 30, 20);
 
-    String result = store.maintain(null, 3);
+    String result = store.maintain(null, 3).summary();
 
     assertThat(result).contains("\"retention\": \"48:00:00\"");
     assertThat(heartbeatsLeft()).containsExactly("aged-30h", "aged-20h");
@@ -66,7 +66,7 @@ class RetentionTest {
     setDatabaseRetention("24 hours");
     heartbeatsAged(30, 20);
 
-    String result = store.maintain(null, 3);
+    String result = store.maintain(null, 3).summary();
 
     assertThat(result).contains("\"retention\": \"24:00:00\"");
     assertThat(heartbeatsLeft()).containsExactly("aged-20h");
@@ -89,7 +89,7 @@ class RetentionTest {
         .hasMessage("a retention under an hour deletes records as they arrive (got PT30M)");
     assertThat(heartbeatsLeft()).containsExactly("aged-30h", "aged-20h", "aged-0h");
 
-    assertThat(store.maintain(Duration.ofHours(1), 3)).contains("\"retention\": \"01:00:00\"");
+    assertThat(store.maintain(Duration.ofHours(1), 3).summary()).contains("\"retention\": \"01:00:00\"");
     assertThat(heartbeatsLeft()).as("an hour is kept: the newest").containsExactly("aged-0h");
   }
 
@@ -98,7 +98,7 @@ class RetentionTest {
     setDatabaseRetention("7 days");
     heartbeatsAged(30, 20);
 
-    String result = store.maintain(Duration.ofHours(24), 3);
+    String result = store.maintain(Duration.ofHours(24), 3).summary();
 
     assertThat(result).contains("\"retention\": \"24:00:00\"");
     assertThat(heartbeatsLeft()).containsExactly("aged-20h");

@@ -254,7 +254,7 @@ class StoreQueriesTest {
 
   @Test
   void maintenanceReportsWhatItDid() {
-    assertThat(store.maintain(Store.DEFAULT_RETENTION, 5)).contains("\"partitions_created\": 2");
+    assertThat(store.maintain(Store.DEFAULT_RETENTION, 5).summary()).contains("\"partitions_created\": 2");
   }
 
   @Test
