@@ -49,7 +49,10 @@ $$;
 
 -- Creates the partition of one UTC day. Rows of that day that already sit in the default
 -- partition are moved into it in the same transaction: PostgreSQL refuses to attach a partition
--- whose rows are in the default.
+-- whose rows are in the default. The default partition is locked first, as the ATTACH would
+-- lock it: a heartbeat that stored a row of that day there between the move and the ATTACH
+-- made the ATTACH fail, and with it all of maintenance, on every run while heartbeats came (a
+-- store catching up on a day whose partition was missing). Its records wait for the move.
 CREATE OR REPLACE FUNCTION heartlog_create_day_partition(day date)
 RETURNS void
 LANGUAGE plpgsql
@@ -60,6 +63,7 @@ DECLARE
     high   timestamptz := (day + 1)::timestamp AT TIME ZONE 'UTC';
     target record;
 BEGIN
+    LOCK TABLE system_logs_default IN ACCESS EXCLUSIVE MODE;
     EXECUTE format('CREATE TABLE %I (LIKE system_logs INCLUDING DEFAULTS)', name);
     -- A new table takes no per-column statistics targets from system_logs (metadata has
     -- none, V8): each one set there is set here too.
