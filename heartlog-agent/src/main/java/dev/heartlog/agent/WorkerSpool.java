@@ -2,6 +2,10 @@ package dev.heartlog.agent;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,9 +31,24 @@ final class WorkerSpool {
       return Spool.open(directory, config.spoolMaxBytes(), config.spoolSync(), config.spoolSyncInterval(),
           diagnostics, drops);
     } catch (IOException | RuntimeException e) {
-      diagnostics.info("spool unusable (" + e.getMessage() + "); records wait in memory only");
+      diagnostics.info("spool unusable (" + reason(e) + "); records wait in memory only");
       return new MemoryBatchQueue();
     }
+  }
+
+  /**
+   * Why the spool could not be used. The JDK's exceptions for a path that is missing, refused or
+   * taken by a file carry the path alone ({@code /var/lib/heartlog}), which says nothing of why.
+   */
+  static String reason(Exception e) {
+    if (e instanceof FileSystemException f && f.getReason() == null && f.getOtherFile() == null) {
+      String why = e instanceof AccessDeniedException ? "permission denied"
+          : e instanceof NoSuchFileException ? "does not exist and could not be created"
+          : e instanceof FileAlreadyExistsException ? "a file of that name is in the way"
+          : e.getClass().getSimpleName();
+      return f.getFile() + ": " + why;
+    }
+    return e.getMessage();
   }
 
   /**

@@ -205,4 +205,19 @@ class AgentSpoolTest {
     assertThat(WorkerSpool.folderName(longId)).hasSize(255).startsWith("www")
         .isNotEqualTo(WorkerSpool.folderName(longId + "x"));
   }
+
+  @Test
+  void aSpoolFolderItCannotMakeIsReportedWithWhyAndTheRecordsStillGo() throws Exception {
+    java.nio.file.Files.writeString(spoolFolder.resolve("test-worker"), "not a folder");
+    RecordingTransport store = new RecordingTransport();
+    ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
+    try (HeartlogAgent agent = agent(store).diagnostics(new PrintStream(diagnostics, true, StandardCharsets.UTF_8)).build()) {
+      agent.log(Level.INFO, "without a spool");
+      assertThat(agent.flush(Duration.ofSeconds(10))).isTrue();
+    }
+
+    assertThat(diagnostics.toString(StandardCharsets.UTF_8)).contains("heartlog: spool unusable ("
+        + spoolFolder.resolve("test-worker") + ": a file of that name is in the way); records wait in memory only");
+    assertThat(store.storedMessages()).containsExactly("without a spool");
+  }
 }
