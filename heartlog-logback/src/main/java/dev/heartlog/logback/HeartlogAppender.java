@@ -4,6 +4,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import dev.heartlog.agent.AgentEnvironment;
+import dev.heartlog.agent.ComponentLevels;
 import dev.heartlog.agent.Heartlog;
 import dev.heartlog.agent.HeartlogAgent;
 import dev.heartlog.agent.HeartlogAgentBuilder;
@@ -50,6 +51,7 @@ public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingE
   private String taskMdcKey = TASK_ID_MDC_KEY;
   private boolean startAgent = true;
   private HeartlogAgent ownedAgent;
+  private AgentHandover.Settings ownedSettings;
 
   @Override
   public void start() {
@@ -59,10 +61,19 @@ public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingE
     password = defined("password", password);
     boolean configured =
         workerId != null || url != null || AgentEnvironment.current().get("HEARTLOG_WORKER_ID").isPresent();
-    if (startAgent && Heartlog.agent().isEmpty() && configured) {
+    if (startAgent && configured) {
       try {
-        ownedAgent = buildAgent();
-        Heartlog.install(ownedAgent);
+        ComponentLevels keptLevels = configuredLevels();
+        ownedSettings = new AgentHandover.Settings(workerId, url, user, password, debug, heartbeatInterval, bufferSize);
+        // Logback configured again (a changed logback.xml, Spring Boot's start): the agent the
+        // appender it replaces started carries on, with these levels.
+        ownedAgent = AgentHandover.claim(ownedSettings).orElse(null);
+        if (ownedAgent != null) {
+          ownedAgent.setLevels(keptLevels);
+        } else if (Heartlog.agent().isEmpty()) {
+          ownedAgent = buildAgent();
+          Heartlog.install(ownedAgent);
+        }
       } catch (RuntimeException e) {
         addError("heartlog could not start its agent: " + e.getMessage(), e);
         return;
@@ -71,13 +82,25 @@ public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingE
     super.start();
   }
 
+  /**
+   * Stops taking Logback's events. The agent this appender started goes on for a few seconds for
+   * the appender Logback makes next, if it is configured again, and is closed otherwise.
+   */
   @Override
   public void stop() {
     super.stop();
     if (ownedAgent != null) {
-      ownedAgent.close();
+      AgentHandover.release(ownedAgent, ownedSettings);
       ownedAgent = null;
     }
+  }
+
+  /** The levels this appender's agent keeps: its own setting, else {@code HEARTLOG_LEVELS}. */
+  private ComponentLevels configuredLevels() {
+    if (levels != null) {
+      return ComponentLevels.parse(levels);
+    }
+    return AgentEnvironment.current().get("HEARTLOG_LEVELS").map(ComponentLevels::parse).orElse(ComponentLevels.NONE);
   }
 
   @Override
