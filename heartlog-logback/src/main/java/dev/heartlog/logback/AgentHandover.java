@@ -4,9 +4,9 @@ import dev.heartlog.agent.Heartlog;
 import dev.heartlog.agent.HeartlogAgent;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,15 +31,24 @@ final class AgentHandover {
 
   private record Released(HeartlogAgent agent, Settings settings, ScheduledFuture<?> closing) {}
 
-  private static final ScheduledExecutorService CLOSER = Executors.newSingleThreadScheduledExecutor(task -> {
-    Thread thread = new Thread(task, "heartlog-appender-handover");
-    thread.setDaemon(true);
-    return thread;
-  });
+  /** Its thread ends a second after its last task, so that none is left behind an undeployed application. */
+  private static final ScheduledExecutorService CLOSER = closer();
 
   private static Released released;   // guarded by AgentHandover.class
 
   private AgentHandover() {}
+
+  private static ScheduledExecutorService closer() {
+    ScheduledThreadPoolExecutor closer = new ScheduledThreadPoolExecutor(1, task -> {
+      Thread thread = new Thread(task, "heartlog-appender-handover");
+      thread.setDaemon(true);
+      return thread;
+    });
+    closer.setRemoveOnCancelPolicy(true);
+    closer.setKeepAliveTime(1, TimeUnit.SECONDS);
+    closer.allowCoreThreadTimeOut(true);
+    return closer;
+  }
 
   /** Keeps {@code agent} for {@link #WINDOW}, then closes it unless an appender claimed it. */
   static void release(HeartlogAgent agent, Settings settings) {
