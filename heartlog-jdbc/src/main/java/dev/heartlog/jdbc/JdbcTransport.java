@@ -64,6 +64,7 @@ public final class JdbcTransport implements Transport {
 
   private final String url;
   private final DataSource dataSource;
+  private boolean connectionLost;   // by the last attempt
   private final Properties connectionProperties;
   private final FunctionLadder ladder;
   /**
@@ -106,46 +107,70 @@ public final class JdbcTransport implements Transport {
   public DeliveryResult deliver(Heartbeat heartbeat) {
     if (dataSource != null) {
       try (Connection borrowed = dataSource.getConnection()) {
-        return deliver(borrowed, heartbeat);
+        return result(() -> send(borrowed, heartbeat));
       } catch (SQLException e) {
         return DeliveryResult.failed(describe(e));
       }
     }
-    try {
-      DeliveryResult result = deliver(connection(), heartbeat);
-      if (result.outcome() == DeliveryResult.Outcome.FAILED) {
-        closeConnection();
-      }
-      return result;
-    } catch (SQLException e) {
+    boolean held = connection != null;   // since an earlier heartbeat
+    DeliveryResult result = result(() -> send(connection(), heartbeat));
+    if (result.outcome() == DeliveryResult.Outcome.FAILED) {
       closeConnection();
-      return DeliveryResult.failed(describe(e));
+      if (held && connectionLost) {
+        // The connection held since the last heartbeat was closed meanwhile: by the server's
+        // idle_session_timeout, a pooler's or a load balancer's idle timeout, a restart. The call
+        // did not run on it (and a batch that did is stored once: it carries its session and
+        // number), so it goes again at once on a new connection rather than as a failure.
+        result = result(() -> send(connection(), heartbeat));
+        if (result.outcome() == DeliveryResult.Outcome.FAILED) {
+          closeConnection();
+        }
+      }
+    }
+    return result;
+  }
+
+  /** One attempt, as a delivery result; notes in {@link #connectionLost} whether it lost its connection. */
+  private DeliveryResult result(Attempt attempt) {
+    connectionLost = false;
+    try {
+      return attempt.send();
+    } catch (SQLException e) {
+      connectionLost = isLostConnection(e);
+      return isRejection(e) ? DeliveryResult.rejected(describe(e)) : DeliveryResult.failed(describe(e));
     }
   }
 
-  private DeliveryResult deliver(Connection open, Heartbeat heartbeat) {
+  private interface Attempt {
+    DeliveryResult send() throws SQLException;
+  }
+
+  private DeliveryResult send(Connection open, Heartbeat heartbeat) throws SQLException {
     ladder.start();
-    try {
-      while (true) {
-        FunctionLadder.Step step = ladder.step();
-        try {
-          return call(open, heartbeat, step);
-        } catch (SQLException e) {
-          if (isPoolerInTransactionMode(e) && !unnamedStatements) {
-            unnamedStatements = true;   // and again at once: the statement failed before it ran
-            continue;
-          }
-          if (!UNDEFINED_FUNCTION.equals(e.getSQLState()) || raisedInsideFunction(e) || !ladder.stepDown()) {
-            throw e;
-          }
+    while (true) {
+      FunctionLadder.Step step = ladder.step();
+      try {
+        return call(open, heartbeat, step);
+      } catch (SQLException e) {
+        if (isPoolerInTransactionMode(e) && !unnamedStatements) {
+          unnamedStatements = true;   // and again at once: the statement failed before it ran
+          continue;
+        }
+        if (!UNDEFINED_FUNCTION.equals(e.getSQLState()) || raisedInsideFunction(e) || !ladder.stepDown()) {
+          throw e;
         }
       }
-    } catch (SQLException e) {
-      if (isRejection(e)) {
-        return DeliveryResult.rejected(describe(e));
-      }
-      return DeliveryResult.failed(describe(e));
     }
+  }
+
+  /**
+   * Whether the connection was gone: a connection exception (class 08, which pgjdbc also gives an
+   * I/O error on its socket), or the server ending the session (57P01 to 57P05: shutdown, idle
+   * session timeout).
+   */
+  static boolean isLostConnection(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && (state.startsWith("08") || state.startsWith("57P0"));
   }
 
   /**
