@@ -10,11 +10,7 @@ import dev.heartlog.agent.LogRecord;
 import dev.heartlog.agent.WorkerStatus;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -38,7 +34,7 @@ class LostConnectionTest {
 
   @Test
   void aHeartbeatAfterTheServersIdleSessionTimeoutGoesThroughOnANewConnection() throws SQLException {
-    execute("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET idle_session_timeout = ''1s''', current_database()); END $$");
+    TestDatabase.execute(url, "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET idle_session_timeout = ''1s''', current_database()); END $$");
     try (JdbcTransport transport = JdbcTransport.builder().url(url).build()) {
       assertThat(transport.deliver(heartbeat(1, "before the timeout"))).isEqualTo(DeliveryResult.stored(1));
       await().atMost(Duration.ofSeconds(20)).until(() -> otherSessions() == 0);   // the server ended it
@@ -52,7 +48,7 @@ class LostConnectionTest {
   void aHeartbeatAfterItsSessionWasTerminatedGoesThroughOnANewConnectionAndIsStoredOnce() throws SQLException {
     try (JdbcTransport transport = JdbcTransport.builder().url(url).build()) {
       assertThat(transport.deliver(heartbeat(1, "before the restart"))).isEqualTo(DeliveryResult.stored(1));
-      execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+      TestDatabase.execute(url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
           + "WHERE datname = current_database() AND pid <> pg_backend_pid()");   // as a restart or failover does
       await().atMost(Duration.ofSeconds(20)).until(() -> otherSessions() == 0);
 
@@ -73,17 +69,6 @@ class LostConnectionTest {
   }
 
   private long count(String sql) throws SQLException {
-    try (Connection connection = DriverManager.getConnection(url);
-        Statement statement = connection.createStatement();
-        ResultSet rs = statement.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  private void execute(String sql) throws SQLException {
-    try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
-      statement.execute(sql);
-    }
+    return Long.parseLong(TestDatabase.single(url, sql));
   }
 }

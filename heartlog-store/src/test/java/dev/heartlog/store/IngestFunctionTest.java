@@ -114,7 +114,7 @@ class IngestFunctionTest {
     String call = "SELECT func_worker_heartbeat_with_logs('w-new', 81559, ?)::text";
     try (Connection first = DriverManager.getConnection(url);
         Connection second = DriverManager.getConnection(url)) {
-      int secondPid = backendPid(second);
+      int secondPid = TestDatabase.backendPid(second);
       first.setAutoCommit(false);
       heartbeat(first, call, 1000);   // inserts the worker's row, not committed yet
       CompletableFuture<String> secondCall = CompletableFuture.supplyAsync(() -> {
@@ -125,7 +125,7 @@ class IngestFunctionTest {
         }
       });
       try (Connection observer = DriverManager.getConnection(url)) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> waitsOnALock(observer, secondPid));
+        await().atMost(Duration.ofSeconds(10)).until(() -> TestDatabase.waitsOnALock(observer, secondPid));
       }
       assertThat(secondCall).as("waits for the first transaction").isNotDone();
       first.commit();
@@ -138,24 +138,6 @@ class IngestFunctionTest {
         assertThat(rs.getInt(1)).isEqualTo(1);
         assertThat(rs.getInt(2)).as("the second heartbeat updated the row").isEqualTo(2000);
         assertThat(rs.getInt(3)).isEqualTo(2);
-      }
-    }
-  }
-
-  private static int backendPid(Connection connection) throws SQLException {
-    try (ResultSet rs = connection.createStatement().executeQuery("SELECT pg_backend_pid()")) {
-      rs.next();
-      return rs.getInt(1);
-    }
-  }
-
-  /** Whether the server says the backend {@code pid} is waiting for a lock another holds. */
-  private static boolean waitsOnALock(Connection observer, int pid) throws SQLException {
-    try (PreparedStatement statement = observer.prepareStatement(
-        "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = ?")) {
-      statement.setInt(1, pid);
-      try (ResultSet rs = statement.executeQuery()) {
-        return rs.next() && rs.getBoolean(1);
       }
     }
   }

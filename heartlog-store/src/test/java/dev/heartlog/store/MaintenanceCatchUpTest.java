@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
@@ -35,8 +34,8 @@ class MaintenanceCatchUpTest {
   @Test
   @Timeout(120)
   void maintenanceCatchesUpOnTodayWhileHeartbeatsStoreTodaysRecords() throws Exception {
-    execute("DROP TABLE system_logs_p" + DateTimeFormatter.BASIC_ISO_DATE.format(LocalDate.now(ZoneOffset.UTC)));
-    execute("SELECT func_worker_heartbeat_with_logs(worker_id_param => 'before-' || g, logs_param => "
+    TestDatabase.execute(url, "DROP TABLE system_logs_p" + DateTimeFormatter.BASIC_ISO_DATE.format(LocalDate.now(ZoneOffset.UTC)));
+    TestDatabase.execute(url, "SELECT func_worker_heartbeat_with_logs(worker_id_param => 'before-' || g, logs_param => "
         + "(SELECT jsonb_agg(jsonb_build_object('level', 'INFO', 'message', 'm' || i, 'timestamp', now())) "
         + "FROM generate_series(1, 100) AS i)) FROM generate_series(1, 50) AS g");
     assertThat(count("SELECT count(*) FROM system_logs_default")).isEqualTo(5_000);
@@ -75,17 +74,6 @@ class MaintenanceCatchUpTest {
   }
 
   private long count(String sql) throws SQLException {
-    try (Connection connection = DriverManager.getConnection(url);
-        Statement statement = connection.createStatement();
-        ResultSet result = statement.executeQuery(sql)) {
-      result.next();
-      return result.getLong(1);
-    }
-  }
-
-  private void execute(String sql) throws SQLException {
-    try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
-      statement.execute(sql);
-    }
+    return Long.parseLong(TestDatabase.single(url, sql));
   }
 }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -41,7 +40,7 @@ class MaintenanceLocksTest {
   @Timeout(120)
   void heartbeatsGoOnWhileTheDropOfAnExpiredPartitionWaitsForALongRead() throws Exception {
     LocalDate expired = LocalDate.now(ZoneOffset.UTC).minusDays(5);
-    execute("CREATE TABLE system_logs_p" + DAY.format(expired) + " PARTITION OF system_logs "
+    TestDatabase.execute(url, "CREATE TABLE system_logs_p" + DAY.format(expired) + " PARTITION OF system_logs "
         + "FOR VALUES FROM ('" + expired + " 00:00+00') TO ('" + expired.plusDays(1) + " 00:00+00')");
 
     try (Connection reader = longRead()) {
@@ -69,7 +68,7 @@ class MaintenanceLocksTest {
   @Timeout(120)
   void readsGoOnWhileTheAttachOfANewDaysPartitionWaitsForALongRead() throws Exception {
     LocalDate lastAhead = LocalDate.now(ZoneOffset.UTC).plusDays(3);
-    execute("DROP TABLE system_logs_p" + DAY.format(lastAhead));
+    TestDatabase.execute(url, "DROP TABLE system_logs_p" + DAY.format(lastAhead));
 
     try (Connection reader = longRead()) {
       CompletableFuture<String> maintenance = maintainWhenItWaits();
@@ -103,7 +102,7 @@ class MaintenanceLocksTest {
   /** Starts maintenance on a connection of its own and returns once it waits for a lock. */
   private CompletableFuture<String> maintainWhenItWaits() throws SQLException {
     Connection connection = DriverManager.getConnection(url);
-    int pid = backendPid(connection);
+    int pid = TestDatabase.backendPid(connection);
     CompletableFuture<String> maintenance = CompletableFuture.supplyAsync(() -> {
       try (connection; Statement statement = connection.createStatement();
           ResultSet result = statement.executeQuery("SELECT heartlog_maintain()::text")) {
@@ -116,47 +115,20 @@ class MaintenanceLocksTest {
     try (Connection observer = DriverManager.getConnection(url)) {
       // Each of its waits lasts 100 ms, half a second apart.
       await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
-          .until(() -> waitsOnALock(observer, pid));
+          .until(() -> TestDatabase.waitsOnALock(observer, pid));
     }
     return maintenance;
   }
 
-  private boolean partitionExists(LocalDate day) {
-    return call("SELECT to_regclass('system_logs_p" + DAY.format(day) + "') IS NOT NULL").equals("t");
+  private boolean partitionExists(LocalDate day) throws SQLException {
+    return TestDatabase.single(url, "SELECT to_regclass('system_logs_p" + DAY.format(day) + "') IS NOT NULL").equals("t");
   }
 
   private String call(String sql) {
-    try (Connection connection = DriverManager.getConnection(url);
-        Statement statement = connection.createStatement();
-        ResultSet result = statement.executeQuery(sql)) {
-      result.next();
-      return result.getString(1);
+    try {
+      return TestDatabase.single(url, sql);
     } catch (SQLException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private void execute(String sql) throws SQLException {
-    try (Connection connection = DriverManager.getConnection(url);
-        Statement statement = connection.createStatement()) {
-      statement.execute(sql);
-    }
-  }
-
-  private static int backendPid(Connection connection) throws SQLException {
-    try (ResultSet rs = connection.createStatement().executeQuery("SELECT pg_backend_pid()")) {
-      rs.next();
-      return rs.getInt(1);
-    }
-  }
-
-  private static boolean waitsOnALock(Connection observer, int pid) throws SQLException {
-    try (PreparedStatement statement = observer.prepareStatement(
-        "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = ?")) {
-      statement.setInt(1, pid);
-      try (ResultSet rs = statement.executeQuery()) {
-        return rs.next() && rs.getBoolean(1);
-      }
     }
   }
 }

@@ -103,6 +103,25 @@ public final class TestDatabase {
     }
   }
 
+  /** The server process behind {@code connection}. */
+  public static int backendPid(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("SELECT pg_backend_pid()")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  /** Whether the server says the backend {@code pid} is waiting for a lock another holds. */
+  public static boolean waitsOnALock(Connection observer, int pid) throws SQLException {
+    try (PreparedStatement statement = observer.prepareStatement(
+        "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = ?")) {
+      statement.setInt(1, pid);
+      try (ResultSet rs = statement.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
+      }
+    }
+  }
+
   /** The first column of the one row {@code sql} answers, as text; {@code null} for no row. */
   public static String single(String url, String sql) throws SQLException {
     try (Connection connection = DriverManager.getConnection(url);
