@@ -64,7 +64,6 @@ public final class JdbcTransport implements Transport {
 
   private final String url;
   private final DataSource dataSource;
-  private boolean connectionLost;   // by the last attempt
   private final Properties connectionProperties;
   private final FunctionLadder ladder;
   /**
@@ -78,6 +77,7 @@ public final class JdbcTransport implements Transport {
   private volatile boolean unnamedStatements;
 
   private Connection connection;
+  private boolean connectionLost;   // by the last attempt on it
 
   JdbcTransport(JdbcTransportBuilder builder) {
     Destination destination = builder.url == null ? null : PostgresUrl.destination(builder.url, builder.user, builder.password);
