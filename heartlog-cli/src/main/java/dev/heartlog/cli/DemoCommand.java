@@ -116,6 +116,10 @@ final class DemoCommand implements Callable<Integer> {
     List<Thread> threads = new ArrayList<>();
     // Tasks last longer than a heartbeat interval, so each task's VRAM shows in the history.
     long stepMillis = Math.max(50, Math.min(beat.toMillis() / 4, runFor.toMillis() / 20));
+    // SLF4J starts on its first use. Started by two worker threads at once, it holds the calls of
+    // the second and replays them later on the first, before that thread is bound to its agent:
+    // the failed task lost its "Loading model" record that way. Started here, before any worker.
+    org.slf4j.LoggerFactory.getILoggerFactory();
     opened.onShutdown(() -> agents.forEach(a -> a.shutdown(dev.heartlog.agent.WorkerStatus.STOPPED, Duration.ofSeconds(10))));
     for (int i = 1; i <= workers; i++) {
       SimulatedGpu gpu = new SimulatedGpu();
@@ -128,7 +132,7 @@ final class DemoCommand implements Callable<Integer> {
               .gpuProbe(gpu)
               .debug(AgentEnvironment.current().debug())
               .build();
-      DemoWorker worker = new DemoWorker(agent, gpu, end, i == workers, stepMillis, i);
+      DemoWorker worker = new DemoWorker(agent, gpu, end, i == workers, stepMillis, beat, i);
       agents.add(agent);
       demoWorkers.add(worker);
       Thread thread = new Thread(worker, "demo-gpu-" + i);

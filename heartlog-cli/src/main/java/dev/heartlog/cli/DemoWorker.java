@@ -3,6 +3,7 @@ package dev.heartlog.cli;
 import dev.heartlog.agent.Heartlog;
 import dev.heartlog.agent.HeartlogAgent;
 import dev.heartlog.agent.WorkerLog;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,16 +29,19 @@ final class DemoWorker implements Runnable {
   private final Instant end;
   private final boolean failFirstTask;
   private final long stepMillis;
+  private final Duration beat;
   private final Random random;
   private final List<String> tasks = new ArrayList<>();
   private volatile String failedTask;
 
-  DemoWorker(HeartlogAgent agent, SimulatedGpu gpu, Instant end, boolean failFirstTask, long stepMillis, long seed) {
+  DemoWorker(HeartlogAgent agent, SimulatedGpu gpu, Instant end, boolean failFirstTask, long stepMillis, Duration beat,
+      long seed) {
     this.agent = agent;
     this.gpu = gpu;
     this.end = end;
     this.failFirstTask = failFirstTask;
     this.stepMillis = stepMillis;
+    this.beat = beat;
     this.random = new Random(seed);
   }
 
@@ -63,6 +67,7 @@ final class DemoWorker implements Runnable {
     String model = MODELS[random.nextInt(MODELS.length)];
     tasks.add(task);
     agent.startTask(task);
+    long flushesAtStart = agent.stats().totalFlushes();
     try {
       log.essential("worker", "Claimed task, starting generation");
       int frames = 49 + 16 * random.nextInt(3);
@@ -77,6 +82,7 @@ final class DemoWorker implements Runnable {
         gpu.use(gpu.used() + 2_000 + random.nextInt(3_000));
         log.progress("generator", "Denoising step " + step + "/" + STEPS, task);
         if (fail && step == FAILING_STEP) {
+          awaitAHeartbeatDuringTheTask(flushesAtStart);
           gpu.use(SimulatedGpu.TOTAL_MB - 300);
           IllegalStateException error =
               new IllegalStateException("CUDA out of memory. Tried to allocate 2.00 GiB (simulated)");
@@ -94,6 +100,18 @@ final class DemoWorker implements Runnable {
     } finally {
       agent.endTask();
       gpu.use(1_200 + random.nextInt(400));
+    }
+  }
+
+  /**
+   * Waits until a heartbeat sent after the task began has been acknowledged (the second since it
+   * began), so that the failed task's page always shows its VRAM. On a loaded machine a heartbeat
+   * can come later than its interval, and the task would otherwise fail between two of them.
+   */
+  private void awaitAHeartbeatDuringTheTask(long flushesAtStart) {
+    long deadline = System.nanoTime() + 3 * beat.toNanos();
+    while (agent.stats().totalFlushes() < flushesAtStart + 2 && System.nanoTime() < deadline) {
+      pause(10);
     }
   }
 

@@ -42,7 +42,7 @@ class CommandLineTest {
   static void runDemo() {
     url = TestDatabase.freshUrl();
     Store.open(url, null, null).migrate();
-    demo = Cli.run("demo", "--workers", "2", "--duration", "4s", "--interval", "500ms", "--db-url", url);
+    demo = Cli.runInItsOwnJvm("demo", "--workers", "2", "--duration", "4s", "--interval", "500ms", "--db-url", url);
     Matcher failed = Pattern.compile("\\(task ([0-9a-f-]{36}) failed\\)").matcher(demo.out());
     failedTask = failed.find() ? failed.group(1) : null;
   }
@@ -90,6 +90,7 @@ class CommandLineTest {
         .contains("Task " + failedTask + "  FAILED")
         .contains("worker    demo-gpu-2")
         .contains("Claimed task, starting generation")
+        .as("logged through SLF4J as the demo's logging started").contains("Loading model")
         .contains("VRAM      peak")
         .contains("Failure:")
         .contains("java.lang.IllegalStateException: CUDA out of memory");
