@@ -122,3 +122,10 @@ BEGIN
             current_setting('server_encoding');
     END IF;
 END $$;
+
+-- PostgREST (Supabase's REST API, or one of one's own) keeps the database's functions in a cache:
+-- until told, it answers a call of a function that migrate created with 404 PGRST202, and agents
+-- over HTTP take that as a store without it, stepping down to the seed's function (no dedupe)
+-- for as long as PostgREST runs. This is how PostgREST's documentation says to tell it. Where
+-- nothing listens on the channel, the notification goes nowhere.
+NOTIFY pgrst, 'reload schema';

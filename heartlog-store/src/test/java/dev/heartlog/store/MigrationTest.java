@@ -5,10 +5,15 @@ import static dev.heartlog.store.TestDatabase.single;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /** Migrations applied to a store that is not empty or not only heartlog's. */
 class MigrationTest {
@@ -23,6 +28,21 @@ class MigrationTest {
     Store.open(url, null, null).migrate();
 
     assertThat(single(url, ID_COLLATIONS)).isEqualTo("source_id=\"C\",task_id=\"C\"");
+  }
+
+  @Test
+  void migrateTellsAListeningPostgrestToReloadItsSchema() throws SQLException {
+    String url = TestDatabase.freshUrl();
+    try (Connection postgrest = DriverManager.getConnection(url)) {
+      postgrest.createStatement().execute("LISTEN pgrst");
+
+      Store.open(url, null, null).migrate();
+
+      // Notifications arrive with the next answer from the server; the wait is for a slow machine.
+      PGNotification[] received = postgrest.unwrap(PGConnection.class).getNotifications(10_000);
+      assertThat(received).extracting(PGNotification::getName, PGNotification::getParameter)
+          .containsExactly(tuple("pgrst", "reload schema"));
+    }
   }
 
   @Test
