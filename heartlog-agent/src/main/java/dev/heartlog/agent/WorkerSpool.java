@@ -5,8 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -14,10 +16,20 @@ import java.util.HexFormat;
 /**
  * Where a worker's batches wait for the store: its {@link Spool} in a folder of its own under the
  * spool directory, so that workers sharing a machine (and a working folder) never share a spool.
+ *
+ * <p>The folder is named after the worker id, with what a file name cannot hold replaced, so two
+ * ids can share a name ({@code render/1} and {@code render_1}; {@code GPU-1} and {@code gpu-1} on
+ * a file system that ignores case). The folder's {@value #OWNER_FILE} file names the worker it
+ * belongs to; a worker that finds another's name there spools in a folder whose name ends in a
+ * hash of its id. Without it, the second worker replayed the first one's batches as its own.
  */
 final class WorkerSpool {
 
+  /** The file in a spool folder that names the worker whose folder it is. */
+  static final String OWNER_FILE = "worker-id";
+
   private static final int MAX_FOLDER_NAME = 255;   // names that fit are kept as they were
+  private static final int HASH_SUFFIX = 33;         // '-' and 32 hex digits
 
   private WorkerSpool() {}
 
@@ -26,13 +38,52 @@ final class WorkerSpool {
     if (config.spoolDirectory() == null) {
       return new MemoryBatchQueue();
     }
-    Path directory = config.spoolDirectory().resolve(folderName(config.workerId()));
+    String workerId = config.workerId();
+    Path directory = config.spoolDirectory().resolve(folderName(workerId));
     try {
-      return Spool.open(directory, config.spoolMaxBytes(), config.spoolSync(), config.spoolSyncInterval(),
+      String owner = owner(directory);
+      if (owner != null && !owner.equals(workerId)) {
+        Path own = config.spoolDirectory().resolve(folderOfItsOwn(workerId));
+        diagnostics.info("spool folder " + directory + " belongs to worker " + owner + "; this worker spools in " + own);
+        directory = own;
+      }
+      Spool spool = Spool.open(directory, config.spoolMaxBytes(), config.spoolSync(), config.spoolSyncInterval(),
           diagnostics, drops);
+      claim(directory, workerId, diagnostics);
+      return spool;
     } catch (IOException | RuntimeException e) {
       diagnostics.info("spool unusable (" + reason(e) + "); records wait in memory only");
       return new MemoryBatchQueue();
+    }
+  }
+
+  /** The worker a spool folder belongs to; null for a new folder, or one made before folders were named. */
+  static String owner(Path directory) throws IOException {
+    if (!Files.isDirectory(directory)) {
+      return null;   // Spool.open makes it, or says why it cannot
+    }
+    try {
+      return Files.readString(directory.resolve(OWNER_FILE), StandardCharsets.UTF_8).strip();
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Names the worker in a folder that names none yet; the spool's lock is held. Written whole
+   * (a temporary file moved into place), so that a crash never leaves half a name. A folder that
+   * cannot say whose it is still works as a spool.
+   */
+  private static void claim(Path directory, String workerId, Diagnostics diagnostics) {
+    Path ownerFile = directory.resolve(OWNER_FILE);
+    if (Files.exists(ownerFile)) {
+      return;
+    }
+    try {
+      Path written = Files.writeString(directory.resolve(OWNER_FILE + ".new"), workerId + "\n", StandardCharsets.UTF_8);
+      Files.move(written, ownerFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      diagnostics.info("could not name worker " + workerId + " in its spool folder (" + reason(e) + ")");
     }
   }
 
@@ -59,12 +110,20 @@ final class WorkerSpool {
   static String folderName(String workerId) {
     String name = workerId.replaceAll("[^A-Za-z0-9._-]", "_");
     name = name.startsWith(".") ? "_" + name : name;
-    if (name.length() <= MAX_FOLDER_NAME) {
-      return name;
-    }
+    return name.length() <= MAX_FOLDER_NAME ? name : withHash(name, workerId);
+  }
+
+  /** The folder of a worker whose {@link #folderName} belongs to another: the name with a hash of the id. */
+  static String folderOfItsOwn(String workerId) {
+    String name = folderName(workerId);
+    return name.length() <= MAX_FOLDER_NAME ? withHash(name, workerId) : name;   // a long one has it already
+  }
+
+  private static String withHash(String name, String workerId) {
     try {
       byte[] hash = MessageDigest.getInstance("SHA-256").digest(workerId.getBytes(StandardCharsets.UTF_8));
-      return name.substring(0, MAX_FOLDER_NAME - 33) + "-" + HexFormat.of().formatHex(hash, 0, 16);
+      String start = name.substring(0, Math.min(name.length(), MAX_FOLDER_NAME - HASH_SUFFIX));
+      return start + "-" + HexFormat.of().formatHex(hash, 0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }

@@ -1,6 +1,7 @@
 package dev.heartlog.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
@@ -10,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -204,6 +207,35 @@ class AgentSpoolTest {
     assertThat(WorkerSpool.folderName("gpu-7/a b")).isEqualTo("gpu-7_a_b");
     assertThat(WorkerSpool.folderName(longId)).hasSize(255).startsWith("www")
         .isNotEqualTo(WorkerSpool.folderName(longId + "x"));
+  }
+
+  @Test
+  void twoWorkerIdsWithTheSameFolderNameKeepTheirSpoolsApart() {
+    RecordingTransport store = new RecordingTransport();
+    store.down.set(true);
+    ByteArrayOutputStream second = new ByteArrayOutputStream();
+    for (String id : List.of("render/1", "render_1")) {   // both would spool in render_1
+      try (HeartlogAgent agent = agent(store).workerId(id).shutdownTimeout(Duration.ofMillis(300))
+          .diagnostics(new PrintStream(second, true, StandardCharsets.UTF_8)).build()) {
+        agent.log(Level.INFO, "logged by " + id);
+        await().atMost(Duration.ofSeconds(10))
+            .until(() -> agent.stats().currentBufferSize() == 0 && agent.stats().spooledBatches() > 0);
+      }
+    }
+    store.down.set(false);
+    try (HeartlogAgent underscore = agent(store).workerId("render_1").build();
+        HeartlogAgent slash = agent(store).workerId("render/1").build()) {
+      assertThat(underscore.flush(Duration.ofSeconds(10))).isTrue();
+      assertThat(slash.flush(Duration.ofSeconds(10))).isTrue();
+    }
+
+    Map<String, List<String>> storedByWorker = store.acknowledged.stream().collect(Collectors.groupingBy(
+        Heartbeat::workerId, Collectors.flatMapping(h -> h.records().stream().map(LogRecord::message), Collectors.toList())));
+    assertThat(storedByWorker).containsOnly(
+        entry("render/1", List.of("logged by render/1")), entry("render_1", List.of("logged by render_1")));
+    assertThat(second.toString(StandardCharsets.UTF_8)).as("the first to start keeps the folder")
+        .contains("spool folder " + spoolFolder.resolve("render_1") + " belongs to worker render/1; this worker spools in "
+            + spoolFolder.resolve(WorkerSpool.folderOfItsOwn("render_1")));
   }
 
   @Test
