@@ -113,12 +113,14 @@ public final class Heartlog {
 
   /**
    * Hands a record made at {@code timestamp} (a logging framework's own event time; {@code null}
-   * means now) to the installed agent, or holds it until one is installed.
+   * means now) to the installed agent, or holds it until one is installed. Without a {@code
+   * taskId} it is filed under the task that ran at {@code timestamp} ({@link HeartlogAgent#taskAt}),
+   * which is the current one unless the event comes late, as from behind an asynchronous appender.
    */
   public static void log(Instant timestamp, Level level, String message, String taskId, Map<String, Object> metadata) {
     HeartlogAgent target = target();
     if (target != null) {
-      target.log(timestamp, level, message, taskId, metadata);
+      target.log(timestamp, level, message, taskOf(target, timestamp, taskId), metadata);
       return;
     }
     HeartlogAgent current;
@@ -136,7 +138,7 @@ public final class Heartlog {
     } finally {
       LOCK.unlock();
     }
-    current.log(timestamp, level, message, taskId, metadata);
+    current.log(timestamp, level, message, taskOf(current, timestamp, taskId), metadata);
   }
 
   /**
@@ -146,10 +148,14 @@ public final class Heartlog {
   public static void log(Instant timestamp, Level level, MessagePattern message, String taskId, Map<String, Object> metadata) {
     HeartlogAgent target = target();
     if (target != null) {
-      target.log(timestamp, level, message, taskId, metadata);
+      target.log(timestamp, level, message, taskOf(target, timestamp, taskId), metadata);
     } else {
       log(timestamp, level, message == null ? null : message.toString(), taskId, metadata);
     }
+  }
+
+  private static String taskOf(HeartlogAgent target, Instant timestamp, String taskId) {
+    return taskId != null || timestamp == null ? taskId : target.taskAt(timestamp);
   }
 
   /** The agent this thread's records go to: the one bound to it, else the installed one, if any. */

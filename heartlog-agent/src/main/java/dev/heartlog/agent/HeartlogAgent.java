@@ -67,7 +67,7 @@ public final class HeartlogAgent implements AutoCloseable {
   private final Thread shutdownHook;
   private final String sessionId = UUID.randomUUID().toString();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private volatile String currentTask;
+  private final TaskHistory tasks = new TaskHistory();
   private volatile ComponentLevels levels;
 
   private HeartlogAgent(AgentConfig config) {
@@ -78,7 +78,7 @@ public final class HeartlogAgent implements AutoCloseable {
         new LogBuffer(
             config.bufferSize(), config.maxBufferedRecords(), config.maxBufferedBytes(), this::onBufferDue, drops);
     this.queue = WorkerSpool.open(config, diagnostics, drops);
-    this.loop = new HeartbeatLoop(config, buffer, queue, drops, () -> currentTask, () -> levels, diagnostics, sessionId);
+    this.loop = new HeartbeatLoop(config, buffer, queue, drops, tasks::current, () -> levels, diagnostics, sessionId);
     this.runner =
         config.scheduler() == null
             ? LoopRunner.ownThread(loop, THREAD_NAME + "-" + config.workerId())
@@ -163,7 +163,7 @@ public final class HeartlogAgent implements AutoCloseable {
       return;
     }
     Instant at = timestamp != null ? timestamp : config.clock().instant();
-    String task = taskId != null ? taskId : currentTask;
+    String task = taskId != null ? taskId : tasks.current();
     if (message.estimatedLength() > RecordJson.MAX_MESSAGE_CHARS) {
       // Cut now, as a text message is, so a huge argument does not crowd the buffer out.
       buffer.offer(at, level, RecordJson.capMessage(message.toString()), task, metadata);
@@ -177,7 +177,7 @@ public final class HeartlogAgent implements AutoCloseable {
     if (!isCaptured(level, metadata)) {
       return;
     }
-    String task = taskId != null ? taskId : currentTask;
+    String task = taskId != null ? taskId : tasks.current();
     buffer.offer(timestamp, level, RecordJson.capMessage(message), task, metadata);
   }
 
@@ -235,17 +235,27 @@ public final class HeartlogAgent implements AutoCloseable {
    * heartbeats report it as the current task.
    */
   public void startTask(String taskId) {
-    currentTask = taskId;
+    tasks.set(taskId);
   }
 
   /** Clears the current task; call it when the task ends, whether it succeeded or failed. */
   public void endTask() {
-    currentTask = null;
+    tasks.set(null);
   }
 
   /** The task set by {@link #startTask(String)}, or {@code null}. */
   public String currentTask() {
-    return currentTask;
+    return tasks.current();
+  }
+
+  /**
+   * The task the worker ran at {@code time} (by the system clock, as logging frameworks stamp
+   * their events): the current one, unless it began later; then the one that ran at that time,
+   * if it ended less than a minute ago; else {@code null}. An appender that is handed its events
+   * late (behind Logback's {@code AsyncAppender}) files them by it.
+   */
+  public String taskAt(Instant time) {
+    return tasks.at(time);
   }
 
   public String workerId() {
