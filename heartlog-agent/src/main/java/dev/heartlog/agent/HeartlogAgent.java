@@ -43,6 +43,11 @@ public final class HeartlogAgent implements AutoCloseable {
   public static final long DEFAULT_MAX_BATCH_BYTES = 4L * 1024 * 1024;
   /** How long shutdown waits for the final heartbeat. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+  /**
+   * At the JVM's exit, how long the worker's own shutdown hooks may go without logging before the
+   * final heartbeat is sent (see {@link #shutdown}).
+   */
+  public static final Duration SHUTDOWN_QUIET = Duration.ofSeconds(1);
   /** How often debug mode prints the buffer statistics: the seed's 5 minutes. */
   public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofMinutes(5);
   /** Longest wait between attempts while the store is unreachable. */
@@ -308,6 +313,11 @@ public final class HeartlogAgent implements AutoCloseable {
    * at most {@code timeout}. A later call (from another thread too) waits for that shutdown to
    * finish, at most its own {@code timeout}, and changes nothing else.
    *
+   * <p>Called by the agent's JVM shutdown hook, it first delivers what the worker's own shutdown
+   * hooks log as they stop it (they run beside this one), until they have logged nothing for
+   * {@link #SHUTDOWN_QUIET}, for at most half the timeout. The JVM ends only once every hook
+   * has; before, what a worker logged a moment after the signal was lost.
+   *
    * @return {@code false} when the final heartbeat did not finish within the timeout
    */
   public boolean shutdown(WorkerStatus finalStatus, Duration timeout) {
@@ -315,10 +325,14 @@ public final class HeartlogAgent implements AutoCloseable {
       // Another thread (a shutdown hook, say) is shutting down: wait for it as long as asked.
       return awaitEnd(timeout);
     }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    if (shutdownHook != null && Thread.currentThread() == shutdownHook) {
+      deliverWhileShutdownHooksLog(System.nanoTime() + timeout.toNanos() / 2);
+    }
     removeShutdownHook();
     Heartlog.uninstall(this);
     loop.close(finalStatus);
-    boolean ended = awaitEnd(timeout);
+    boolean ended = awaitEnd(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     Transport transport = config.transport();
     if (ended && transport != null) {
       transport.close();
@@ -330,6 +344,22 @@ public final class HeartlogAgent implements AutoCloseable {
   @Override
   public void close() {
     shutdown(WorkerStatus.STOPPED, config.shutdownTimeout());
+  }
+
+  /** Delivers records as they come until none came for {@link #SHUTDOWN_QUIET}, or the deadline. */
+  private void deliverWhileShutdownHooksLog(long deadlineNanos) {
+    long delivered = -1;
+    while (buffer.totalBuffered() != delivered && System.nanoTime() < deadlineNanos) {
+      delivered = buffer.totalBuffered();
+      flush(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));
+      long pause = Math.min(SHUTDOWN_QUIET.toNanos(), deadlineNanos - System.nanoTime());
+      try {
+        java.util.concurrent.TimeUnit.NANOSECONDS.sleep(Math.max(0, pause));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   private boolean awaitEnd(Duration timeout) {
