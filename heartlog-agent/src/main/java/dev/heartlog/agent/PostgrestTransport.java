@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -68,6 +70,8 @@ public final class PostgrestTransport implements Transport {
   private final Duration requestTimeout;
   private final Clock clock;
   private final HttpClient client;
+  /** The environment's proxy the client goes through, or null. */
+  private final InetSocketAddress proxy;
   private final FunctionLadder ladder;
   private boolean serverAcceptsGzip;
 
@@ -85,8 +89,22 @@ public final class PostgrestTransport implements Transport {
     this.requestTimeout = builder.requestTimeout;
     this.clock = builder.clock;
     this.ladder = new FunctionLadder(builder.functionRetryInterval, builder.clock);
-    this.client =
-        builder.client != null ? builder.client : HttpClient.newBuilder().connectTimeout(builder.connectTimeout).build();
+    this.proxy = builder.client != null || jvmProxyConfigured() ? null
+        : EnvironmentProxy.forTarget(rpc, builder.environment).orElse(null);
+    this.client = builder.client != null ? builder.client : client(builder.connectTimeout, proxy);
+  }
+
+  private static HttpClient client(Duration connectTimeout, InetSocketAddress proxy) {
+    HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(connectTimeout);
+    if (proxy != null) {
+      client.proxy(ProxySelector.of(proxy));
+    }
+    return client.build();
+  }
+
+  /** Whether the JVM's proxy properties are set, which the JDK's client follows by itself. */
+  private static boolean jvmProxyConfigured() {
+    return System.getProperty("https.proxyHost") != null || System.getProperty("http.proxyHost") != null;
   }
 
   public static PostgrestTransportBuilder builder() {
@@ -117,7 +135,8 @@ public final class PostgrestTransport implements Transport {
         return interpret(response, step);
       }
     } catch (IOException e) {
-      return DeliveryResult.failed("cannot reach " + restBase + ": " + e);
+      return DeliveryResult.failed("cannot reach " + restBase + (proxy == null ? "" : " through the proxy " + proxyName())
+          + ": " + e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return DeliveryResult.failed("interrupted");
@@ -257,9 +276,13 @@ public final class PostgrestTransport implements Transport {
     }
   }
 
+  private String proxyName() {
+    return proxy.getHostString() + ":" + proxy.getPort();
+  }
+
   @Override
   public String toString() {
-    return "PostgrestTransport[" + restBase + ", key=***"
+    return "PostgrestTransport[" + restBase + (proxy == null ? "" : ", proxy " + proxyName()) + ", key=***"
         + (tokenFile != null ? ", token from " + tokenFile : token == null ? "" : ", token=***") + "]";
   }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /** Builds a {@link PostgrestTransport}; the base URL and the key are required. */
@@ -21,6 +22,8 @@ public final class PostgrestTransportBuilder {
   Duration functionRetryInterval = PostgrestTransport.DEFAULT_FUNCTION_RETRY_INTERVAL;
   Clock clock = Clock.systemUTC();
   HttpClient client;
+  /** Where the proxy variables are read; the process's environment but in tests. */
+  Map<String, String> environment = System.getenv();
 
   PostgrestTransportBuilder() {}
 
@@ -107,7 +110,21 @@ public final class PostgrestTransportBuilder {
     return this;
   }
 
-  /** @throws IllegalStateException when the URL or key is missing, or both a token and a token file are set */
+  /** Reads the proxy variables ({@code https_proxy}, {@code no_proxy}) from this map instead of the environment. */
+  PostgrestTransportBuilder environment(Map<String, String> environment) {
+    this.environment = Objects.requireNonNull(environment);
+    return this;
+  }
+
+  /**
+   * Without an {@link #httpClient} of the caller's, requests go through the proxy the environment
+   * names for the URL ({@code https_proxy}, {@code http_proxy}, {@code no_proxy}, as curl reads
+   * them), unless the JVM's own proxy properties ({@code https.proxyHost}) are set, which the
+   * JDK's client follows.
+   *
+   * @throws IllegalStateException when the URL or key is missing, or both a token and a token file are set
+   * @throws IllegalArgumentException when a proxy variable cannot be used (see {@link EnvironmentProxy})
+   */
   public PostgrestTransport build() {
     if (baseUrl == null || key == null) {
       throw new IllegalStateException("the URL and the API key are required (SUPABASE_URL and SUPABASE_KEY, or HEARTLOG_URL and HEARTLOG_KEY)");
