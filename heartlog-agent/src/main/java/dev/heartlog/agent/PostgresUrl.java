@@ -18,6 +18,12 @@ public final class PostgresUrl {
   private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)(password=)[^&]*");
   /** A URI's password: after the user and its colon, up to the last {@code @} before the path. */
   private static final Pattern URI_PASSWORD = Pattern.compile("(://[^/?@:]*:)[^/?]*@");
+  /**
+   * A password with an unescaped {@code /} or {@code ?}, which ends no URI's password: up to the
+   * last {@code @} of the address. It may hide more than the password (an {@code @} in a
+   * parameter), never less.
+   */
+  private static final Pattern URI_PASSWORD_UNESCAPED = Pattern.compile("(://[^/?@:]*:)[^@]*@(?=[^@]*$)");
 
   private PostgresUrl() {}
 
@@ -44,6 +50,14 @@ public final class PostgresUrl {
       return new Destination(url, user, password);
     }
     String rest = url.substring(url.indexOf("://") + 3);
+    int firstAt = rest.indexOf('@');
+    if (firstAt >= 0 && firstOf(rest, '/', '?') < firstAt) {
+      // libpq would not read it either: a '/' or '?' ends the host part. Read as a JDBC URL, such
+      // a password was shown whole in the driver's warning and in heartlog's own message.
+      throw new IllegalArgumentException("a postgresql:// address with a '/' or '?' before its '@' cannot be read: "
+          + "write a '/', '?', '@' or '%' in the user or password as %2F, %3F, %40 or %25, as libpq requires ('"
+          + redact(url) + "')");
+    }
     int authorityEnd = firstOf(rest, '/', '?');
     String authority = rest.substring(0, authorityEnd);
     int at = authority.lastIndexOf('@');
@@ -68,7 +82,9 @@ public final class PostgresUrl {
     if (url == null) {
       return null;
     }
-    return URI_PASSWORD.matcher(PASSWORD_PARAMETER.matcher(url).replaceAll("$1***")).replaceAll("$1***@");
+    String redacted = PASSWORD_PARAMETER.matcher(url).replaceAll("$1***");
+    java.util.regex.Matcher password = URI_PASSWORD.matcher(redacted);
+    return password.find() ? password.replaceAll("$1***@") : URI_PASSWORD_UNESCAPED.matcher(redacted).replaceAll("$1***@");
   }
 
   private static int firstOf(String text, char a, char b) {

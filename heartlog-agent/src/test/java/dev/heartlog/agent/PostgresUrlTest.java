@@ -3,6 +3,7 @@ package dev.heartlog.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PostgresUrlTest {
@@ -46,6 +47,21 @@ class PostgresUrlTest {
         .hasMessageContaining("needs a host").hasMessageNotContaining("hunter2");
     assertThatThrownBy(() -> PostgresUrl.destination("postgresql://u:50%off@db/x", null, null))
         .hasMessageContaining("write % as %25").hasMessageNotContaining("50%off");
+  }
+
+  @Test
+  void aPasswordWithAnUnescapedSlashOrQuestionMarkIsRefusedWithoutShowingIt() {
+    // A generated password (base64 has '/') pasted into the URI as it is: libpq cannot read it
+    // either. Read as a JDBC URL, it was shown whole in the driver's warning and heartlog's message.
+    for (String url : List.of("postgresql://postgres:s3cr3t/pw@db.project.supabase.co:5432/postgres",
+        "postgres://postgres:s3cr3t?pw@db:5432/postgres?sslmode=require")) {
+      assertThatThrownBy(() -> PostgresUrl.destination(url, null, null))
+          .hasMessageContaining("as %2F, %3F, %40 or %25").hasMessageNotContaining("s3cr3t");
+      assertThat(PostgresUrl.redact(url)).doesNotContain("s3cr3t");
+    }
+    Destination escaped = PostgresUrl.destination("postgresql://postgres:s3cr3t%2Fpw@db:5432/postgres", null, null);
+    assertThat(escaped.password()).isEqualTo("s3cr3t/pw");
+    assertThat(escaped.url()).isEqualTo("jdbc:postgresql://db:5432/postgres");
   }
 
   @Test
