@@ -251,7 +251,7 @@ function liveTail(params, onRecord, control) {
     const query = new URLSearchParams(params);
     query.set('apikey', readerKey());
     if (lastId !== null) query.set('after', lastId);
-    source = new EventSource('/api/tail?' + query.toString());
+    source = new EventSource('api/tail?' + query.toString());
     source.addEventListener('record', event => {
       const record = JSON.parse(event.data);
       lastId = Math.max(lastId ?? 0, record.id);

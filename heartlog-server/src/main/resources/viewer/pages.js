@@ -27,7 +27,7 @@ async function fleetPage(view) {
   const summary = view.querySelector('#fleet-summary');
   const results = view.querySelector('#fleet-results');
   const render = async () => {
-    const workers = await api('/api/workers');
+    const workers = await api('api/workers');
     if (!workers.length) {
       results.innerHTML = `<div class="notice" id="empty-fleet">No workers yet: none has sent a heartbeat to this store.
         <p>Point a worker here with <code>HEARTLOG_URL=${esc(location.origin)}</code> and a writer key, or run <code>bin/heartlog demo</code>.</p></div>`;
@@ -118,8 +118,8 @@ function vramChart(heartbeats, tasks) {
 
 async function workerPage(id, view) {
   const [detail, heartbeats] = await Promise.all([
-    api(`/api/workers/${encodeURIComponent(id)}`),
-    api(`/api/workers/${encodeURIComponent(id)}/heartbeats?since=6h`)]);
+    api(`api/workers/${encodeURIComponent(id)}`),
+    api(`api/workers/${encodeURIComponent(id)}/heartbeats?since=6h`)]);
   const w = detail.worker;
   view.innerHTML = `<h1>Worker ${esc(w.worker_id)}</h1>
     <div class="cards">
@@ -142,7 +142,7 @@ async function workerPage(id, view) {
 }
 
 async function taskPage(id, view) {
-  const task = await api(`/api/tasks/${encodeURIComponent(id)}?first=${TIMELINE_EDGE}&last=${TIMELINE_EDGE}`);
+  const task = await api(`api/tasks/${encodeURIComponent(id)}?first=${TIMELINE_EDGE}&last=${TIMELINE_EDGE}`);
   const failed = task.outcome === 'failed';
   const peak = task.heartbeats.reduce((m, h) => Math.max(m, h.vram_used_mb ?? 0), 0);
   const total = task.heartbeats.reduce((m, h) => Math.max(m, h.vram_total_mb ?? 0), 0);
@@ -199,7 +199,7 @@ async function explorePage(view) {
   const results = view.querySelector('#results');
   let records, clocks;
   try {
-    [records, clocks] = await Promise.all([api('/api/logs?' + params.toString()), ranged ? api('/api/clocks') : []]);
+    [records, clocks] = await Promise.all([api('api/logs?' + params.toString()), ranged ? api('api/clocks') : []]);
   } catch (error) {
     showRefusedFilter(error, results);
     return;
@@ -257,7 +257,7 @@ async function tasksPage(view) {
   const results = view.querySelector('#task-results');
   let tasks, clocks;
   try {
-    [tasks, clocks] = await Promise.all([api('/api/tasks?' + query.toString()), api('/api/clocks')]);
+    [tasks, clocks] = await Promise.all([api('api/tasks?' + query.toString()), api('api/clocks')]);
   } catch (error) {
     showRefusedFilter(error, results);
     return;

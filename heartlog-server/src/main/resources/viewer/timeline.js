@@ -59,7 +59,7 @@ function followTimeline(view, task) {
   async function show(count) {
     const after = cursor ?? gap.previousElementSibling.dataset.id;
     const end = Number(gap.nextElementSibling?.dataset.id);
-    const page = await api(`/api/tasks/${encodeURIComponent(task.task_id)}/records?after=${after}&limit=${count + 1}`);
+    const page = await api(`api/tasks/${encodeURIComponent(task.task_id)}/records?after=${after}&limit=${count + 1}`);
     const ending = page.findIndex(r => r.id === end);
     const read = ending < 0 ? page : page.slice(0, ending);
     const inGap = read.filter(r => !shown.has(r.id));
