@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -28,6 +29,7 @@ public final class Heartlog {
   private static final ReentrantLock LOCK = new ReentrantLock();
   private static final ArrayDeque<Pending> PENDING = new ArrayDeque<>();
   private static final AtomicLong PENDING_DROPPED = new AtomicLong();
+  private static final AtomicInteger SLF4J_APPENDERS = new AtomicInteger();
   private static final Clock CLOCK = Clock.systemUTC();
   private static final InheritableThreadLocal<HeartlogAgent> BOUND = new InheritableThreadLocal<>();
   private static volatile HeartlogAgent agent;
@@ -60,6 +62,26 @@ public final class Heartlog {
     } finally {
       LOCK.unlock();
     }
+  }
+
+  /**
+   * Says that an appender of SLF4J's backend (heartlog's Logback appender) has started, and takes
+   * records. With {@code jul-to-slf4j}'s bridge installed (Spring Boot installs it), records of
+   * {@code java.util.logging} reach heartlog through it, and {@link
+   * dev.heartlog.agent.jul.HeartlogHandler} leaves them to it rather than storing each twice.
+   */
+  public static void slf4jAppenderStarted() {
+    SLF4J_APPENDERS.incrementAndGet();
+  }
+
+  /** Says that an appender {@link #slf4jAppenderStarted} counted has stopped. */
+  public static void slf4jAppenderStopped() {
+    SLF4J_APPENDERS.decrementAndGet();
+  }
+
+  /** Whether an appender of SLF4J's backend takes records now. */
+  public static boolean hasSlf4jAppender() {
+    return SLF4J_APPENDERS.get() > 0;
   }
 
   /** Forgets {@code installed} if it is the process's agent (called when it shuts down). */

@@ -80,6 +80,7 @@ public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingE
       }
     }
     super.start();
+    Heartlog.slf4jAppenderStarted();
   }
 
   /**
@@ -88,6 +89,9 @@ public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingE
    */
   @Override
   public void stop() {
+    if (isStarted()) {
+      Heartlog.slf4jAppenderStopped();
+    }
     super.stop();
     if (ownedAgent != null) {
       AgentHandover.release(ownedAgent, ownedSettings);

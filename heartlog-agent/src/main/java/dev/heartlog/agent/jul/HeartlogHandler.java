@@ -33,7 +33,13 @@ public final class HeartlogHandler extends Handler {
 
   private static final Formatter MESSAGES = new SimpleFormatter();
 
+  /** The name of jul-to-slf4j's handler, which passes JUL's records on to SLF4J. */
+  static final String SLF4J_BRIDGE = "org.slf4j.bridge.SLF4JBridgeHandler";
+  private static final long BRIDGE_CHECK_NANOS = 1_000_000_000L;
+
   private volatile boolean includeCallerData;
+  private volatile boolean bridged;
+  private volatile long bridgeCheckedAt = System.nanoTime() - BRIDGE_CHECK_NANOS;
 
   /** A handler configured from {@code logging.properties} ({@code includeCallerData}). */
   public HeartlogHandler() {
@@ -52,7 +58,8 @@ public final class HeartlogHandler extends Handler {
 
   @Override
   public void publish(LogRecord record) {
-    if (record == null || HeartlogAgent.isPipelineLogger(record.getLoggerName()) || !isLoggable(record)) {
+    if (record == null || HeartlogAgent.isPipelineLogger(record.getLoggerName()) || !isLoggable(record)
+        || reachesHeartlogThroughSlf4j()) {
       return;
     }
     try {
@@ -85,6 +92,25 @@ public final class HeartlogHandler extends Handler {
     } catch (RuntimeException e) {
       reportError("heartlog could not capture a record", e, java.util.logging.ErrorManager.WRITE_FAILURE);
     }
+  }
+
+  /**
+   * Whether JUL's records also go to SLF4J through jul-to-slf4j's bridge on the root logger, where
+   * heartlog's Logback appender takes them: stored from here too, each was stored twice (Spring
+   * Boot installs the bridge beside any handler already there). The root's handlers are looked at
+   * once a second at most.
+   */
+  private boolean reachesHeartlogThroughSlf4j() {
+    if (!Heartlog.hasSlf4jAppender()) {
+      return false;
+    }
+    long now = System.nanoTime();
+    if (now - bridgeCheckedAt >= BRIDGE_CHECK_NANOS) {
+      bridged = java.util.Arrays.stream(java.util.logging.Logger.getLogger("").getHandlers())
+          .anyMatch(handler -> handler.getClass().getName().equals(SLF4J_BRIDGE));
+      bridgeCheckedAt = now;
+    }
+    return bridged;
   }
 
   /** Maps a JUL level onto the store's five. */
