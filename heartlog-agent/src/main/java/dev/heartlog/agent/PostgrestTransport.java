@@ -136,7 +136,7 @@ public final class PostgrestTransport implements Transport {
       }
     } catch (IOException e) {
       return DeliveryResult.failed("cannot reach " + restBase + (proxy == null ? "" : " through the proxy " + proxyName())
-          + ": " + e);
+          + ": " + e + untrustedCertificateHint(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return DeliveryResult.failed("interrupted");
@@ -274,6 +274,23 @@ public final class PostgrestTransport implements Transport {
         return null;
       }
     }
+  }
+
+  /**
+   * What to do when this JVM does not trust the server's certificate: curl and Python trust the
+   * machine's certificate authorities, the JVM its own trust store, so a proxy that inspects TLS
+   * (or a server with a private authority) failed here alone, with the JDK's words only.
+   */
+  static String untrustedCertificateHint(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.security.cert.CertPathValidatorException
+          || cause instanceof java.security.cert.CertPathBuilderException) {
+        return " (this JVM does not trust the server's certificate, as behind a proxy that inspects TLS or with a "
+            + "private certificate authority: add that authority to the JVM's trust store, or name one with "
+            + "-Djavax.net.ssl.trustStore=... in JAVA_TOOL_OPTIONS)";
+      }
+    }
+    return "";
   }
 
   private String proxyName() {
