@@ -325,14 +325,16 @@ public final class HeartlogAgent implements AutoCloseable {
       // Another thread (a shutdown hook, say) is shutting down: wait for it as long as asked.
       return awaitEnd(timeout);
     }
-    long deadline = System.nanoTime() + timeout.toNanos();
+    Duration left = timeout;
     if (shutdownHook != null && Thread.currentThread() == shutdownHook) {
-      deliverWhileShutdownHooksLog(System.nanoTime() + timeout.toNanos() / 2);
+      long start = System.nanoTime();
+      deliverWhileShutdownHooksLog(start + timeout.toNanos() / 2);
+      left = timeout.minusNanos(System.nanoTime() - start);
     }
     removeShutdownHook();
     Heartlog.uninstall(this);
     loop.close(finalStatus);
-    boolean ended = awaitEnd(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    boolean ended = awaitEnd(left.isNegative() ? Duration.ZERO : left);
     Transport transport = config.transport();
     if (ended && transport != null) {
       transport.close();

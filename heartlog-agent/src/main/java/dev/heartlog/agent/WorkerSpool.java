@@ -63,7 +63,8 @@ final class WorkerSpool {
       return null;   // Spool.open makes it, or says why it cannot
     }
     try {
-      return Files.readString(directory.resolve(OWNER_FILE), StandardCharsets.UTF_8).strip();
+      String written = Files.readString(directory.resolve(OWNER_FILE), StandardCharsets.UTF_8);
+      return written.endsWith("\n") ? written.substring(0, written.length() - 1) : written;   // ids may hold spaces
     } catch (NoSuchFileException e) {
       return null;
     }
