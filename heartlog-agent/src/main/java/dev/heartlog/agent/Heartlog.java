@@ -118,6 +118,37 @@ public final class Heartlog {
     };
   }
 
+  /**
+   * The task, bound when it runs to the agent the calling thread's records go to now: for work
+   * handed to a pool that threads of several workers share ({@code CompletableFuture.runAsync},
+   * a parallel stream's, an executor made once). A pool's thread takes the binding of the thread
+   * that happened to start it, and keeps it, so an unwrapped task's records go to that worker.
+   */
+  public static Runnable wrap(Runnable task) {
+    HeartlogAgent caller = BOUND.get();
+    if (caller == null) {
+      return task;
+    }
+    return () -> {
+      try (Binding binding = bind(caller)) {
+        task.run();
+      }
+    };
+  }
+
+  /** {@link #wrap(Runnable)} for a task with a result. */
+  public static <T> java.util.concurrent.Callable<T> wrap(java.util.concurrent.Callable<T> task) {
+    HeartlogAgent caller = BOUND.get();
+    if (caller == null) {
+      return task;
+    }
+    return () -> {
+      try (Binding binding = bind(caller)) {
+        return task.call();
+      }
+    };
+  }
+
   /** Ends a {@link #bind(HeartlogAgent) thread binding}. */
   @FunctionalInterface
   public interface Binding extends AutoCloseable {
