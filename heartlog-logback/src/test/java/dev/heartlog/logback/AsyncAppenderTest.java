@@ -46,11 +46,13 @@ class AsyncAppenderTest {
           <appender name="HEARTLOG" class="dev.heartlog.logback.HeartlogAppender">
             <workerId>async-worker</workerId>
             <url>%s</url>
+            <includeCallerData>true</includeCallerData>
           </appender>
           <appender name="ASYNC" class="ch.qos.logback.classic.AsyncAppender">
             <neverBlock>true</neverBlock>
             <discardingThreshold>0</discardingThreshold>
             <queueSize>100000</queueSize>
+            <includeCallerData>true</includeCallerData>
             <appender-ref ref="HEARTLOG"/>
           </appender>
           <root level="INFO"><appender-ref ref="ASYNC"/></root>
@@ -83,6 +85,9 @@ class AsyncAppenderTest {
     assertThat(TestDatabase.single(url, "SELECT count(*) FROM system_logs WHERE source_id = 'async-worker' "
         + "AND message LIKE 'rendered %' AND task_id IS DISTINCT FROM substr(message, 10)"))
         .as("records filed under another task than theirs").isEqualTo("0");
+    assertThat(TestDatabase.single(url, "SELECT count(*) FROM system_logs WHERE source_id = 'async-worker' "
+        + "AND message LIKE 'rendered %' AND metadata ->> 'class' = '" + AsyncAppenderTest.class.getName() + "'"))
+        .as("caller data, which the AsyncAppender took on the logging thread").isEqualTo("2000");
     assertThat(TestDatabase.single(url, "SELECT coalesce(task_id, 'none') FROM system_logs "
         + "WHERE source_id = 'async-worker' AND message = 'between tasks'")).isEqualTo("none");
   }
