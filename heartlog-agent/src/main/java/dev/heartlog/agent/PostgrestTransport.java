@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 
 /**
  * Sends heartbeats over HTTP in PostgREST's RPC dialect, as Supabase clients do: {@code POST
@@ -122,18 +123,7 @@ public final class PostgrestTransport implements Transport {
     }
     ladder.start();
     try {
-      while (true) {
-        FunctionLadder.Step step = ladder.step();
-        HttpResponse<String> response =
-            step == FunctionLadder.Step.WORKERS_UPDATE ? patchWorker(heartbeat) : callFunction(heartbeat, step);
-        serverAcceptsGzip |= response.headers().allValues("Accept-Encoding").stream().anyMatch(v -> v.contains("gzip"));
-        boolean functionMissing =
-            response.statusCode() == 404 && "PGRST202".equals(errorField(response.body(), "code"));
-        if (functionMissing && step != FunctionLadder.Step.WORKERS_UPDATE && ladder.stepDown()) {
-          continue;
-        }
-        return interpret(response, step);
-      }
+      return send(heartbeat);
     } catch (IOException e) {
       return DeliveryResult.failed("cannot reach " + restBase + (proxy == null ? "" : " through the proxy " + proxyName())
           + ": " + e + untrustedCertificateHint(e));
@@ -141,6 +131,51 @@ public final class PostgrestTransport implements Transport {
       Thread.currentThread().interrupt();
       return DeliveryResult.failed("interrupted");
     }
+  }
+
+  /** One heartbeat call, stepping down while the function is missing; a body too large goes in parts. */
+  private DeliveryResult send(Heartbeat heartbeat) throws IOException, InterruptedException {
+    while (true) {
+      FunctionLadder.Step step = ladder.step();
+      HttpResponse<String> response =
+          step == FunctionLadder.Step.WORKERS_UPDATE ? patchWorker(heartbeat) : callFunction(heartbeat, step);
+      serverAcceptsGzip |= response.headers().allValues("Accept-Encoding").stream().anyMatch(v -> v.contains("gzip"));
+      boolean functionMissing =
+          response.statusCode() == 404 && "PGRST202".equals(errorField(response.body(), "code"));
+      if (functionMissing && step != FunctionLadder.Step.WORKERS_UPDATE && ladder.stepDown()) {
+        continue;
+      }
+      if (response.statusCode() == 413 && step != FunctionLadder.Step.WORKERS_UPDATE
+          && !heartbeat.records().isEmpty() && !TooLarge.isReport(heartbeat.records())) {
+        return sendInParts(heartbeat);
+      }
+      return interpret(response, step);
+    }
+  }
+
+  /**
+   * Sends the records of a body the server, or a proxy in front of it, refused as too large (413;
+   * nginx takes 1 MiB by default) in two halves, each halved again while refused; before, the
+   * batch was dropped. Only the last part carries the batch's number, which marks the batch
+   * applied: a part sent again after a lost answer or a crash may be stored twice, never lost. A
+   * record refused alone is replaced by a short one saying so ({@link TooLarge}).
+   */
+  private DeliveryResult sendInParts(Heartbeat heartbeat) throws IOException, InterruptedException {
+    List<LogRecord> records = heartbeat.records();
+    if (records.size() == 1) {
+      return send(TooLarge.withRecords(heartbeat, List.of(TooLarge.report(records.get(0))), heartbeat.batchSequence()));
+    }
+    int half = records.size() / 2;
+    DeliveryResult first = send(TooLarge.withRecords(heartbeat, records.subList(0, half), null));
+    if (first.outcome() != DeliveryResult.Outcome.STORED) {
+      return first;
+    }
+    DeliveryResult second = send(TooLarge.withRecords(heartbeat, records.subList(half, records.size()),
+        heartbeat.batchSequence()));
+    if (second.outcome() != DeliveryResult.Outcome.STORED) {
+      return second;
+    }
+    return DeliveryResult.stored(first.logsInserted() + second.logsInserted());
   }
 
   private DeliveryResult interpret(HttpResponse<String> response, FunctionLadder.Step step) {

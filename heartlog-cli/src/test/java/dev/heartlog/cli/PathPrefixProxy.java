@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -20,15 +21,21 @@ import java.util.concurrent.Executors;
  * A reverse proxy that serves a server under a path, as nginx does with {@code location
  * /heartlog/ { proxy_pass http://127.0.0.1:7070/; }}: a request for {@code /heartlog/x} is sent
  * on as {@code /x}, and its answer passed back as it comes (an event stream too). A request
- * outside the path is answered 404 and kept in {@link #outside}.
+ * outside the path is answered 404 and kept in {@link #outside}; a body over {@link #maxBody},
+ * 413 as nginx answers it.
  */
 final class PathPrefixProxy implements AutoCloseable {
 
-  private static final List<String> REQUEST_HEADERS = List.of("apikey", "accept", "last-event-id", "content-type");
+  private static final List<String> REQUEST_HEADERS =
+      List.of("apikey", "authorization", "accept", "last-event-id", "content-type", "content-encoding", "prefer");
   private static final List<String> ANSWER_HEADERS = List.of("content-type", "cache-control");
 
   final List<String> forwarded = new CopyOnWriteArrayList<>();
   final List<String> outside = new CopyOnWriteArrayList<>();
+  /** The sizes of the bodies refused as larger than {@link #maxBody}. */
+  final List<Integer> refused = new CopyOnWriteArrayList<>();
+  /** The largest request body passed on, as nginx's {@code client_max_body_size}. */
+  volatile int maxBody = Integer.MAX_VALUE;
   private final HttpServer server;
   private final ExecutorService threads = Executors.newCachedThreadPool();
   private final HttpClient client = HttpClient.newHttpClient();
@@ -58,10 +65,19 @@ final class PathPrefixProxy implements AutoCloseable {
       exchange.close();
       return;
     }
+    byte[] body = exchange.getRequestBody().readAllBytes();
+    if (body.length > maxBody) {
+      refused.add(body.length);
+      byte[] page = "<html><body><h1>413 Request Entity Too Large</h1></body></html>".getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(413, page.length);
+      exchange.getResponseBody().write(page);
+      exchange.close();
+      return;
+    }
     forwarded.add(path);
     String onward = target + "/" + path.substring(prefix.length()) + (query == null ? "" : "?" + query);
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(onward))
-        .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(exchange.getRequestBody().readAllBytes()));
+        .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
     for (String name : REQUEST_HEADERS) {
       String value = exchange.getRequestHeaders().getFirst(name);
       if (value != null) {
@@ -74,9 +90,9 @@ final class PathPrefixProxy implements AutoCloseable {
         answer.headers().firstValue(name).ifPresent(value -> exchange.getResponseHeaders().add(name, value));
       }
       exchange.sendResponseHeaders(answer.statusCode(), 0);
-      try (InputStream body = answer.body(); OutputStream out = exchange.getResponseBody()) {
+      try (InputStream answered = answer.body(); OutputStream out = exchange.getResponseBody()) {
         byte[] buffer = new byte[8192];
-        for (int n; (n = body.read(buffer)) != -1; ) {
+        for (int n; (n = answered.read(buffer)) != -1; ) {
           out.write(buffer, 0, n);
           out.flush();   // an event stream's events as they come
         }
