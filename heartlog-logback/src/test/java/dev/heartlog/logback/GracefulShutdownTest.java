@@ -3,9 +3,6 @@ package dev.heartlog.logback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heartlog.store.TestDatabase;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -25,23 +22,8 @@ class GracefulShutdownTest {
   void whatTheWorkersOwnShutdownHookLogsWhileItFinishesIsStored() throws Exception {
     String url = TestDatabase.freshUrl();
     dev.heartlog.store.Store.open(url, null, null).migrate();
-    Process worker = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Dlogback.configurationFile=" + Path.of("target", "test-classes", "logback-graceful.xml").toAbsolutePath(),
-            "-Dheartlog.test.worker=graceful-worker",
-            "-Dheartlog.test.url=" + url,
-            "-cp", System.getProperty("java.class.path"),
-            GracefulWorkerMain.class.getName(), "600")
-        .directory(workingFolder.toFile())
-        .redirectErrorStream(true)
-        .start();
-    BufferedReader output = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
-    StringBuilder seen = new StringBuilder();
-    String line;
-    while ((line = output.readLine()) != null && !line.equals("ready")) {
-      seen.append(line).append('\n');
-    }
-    assertThat(line).as(seen.toString()).isEqualTo("ready");
+    Process worker = WorkerProcess.startAndAwaitReady(workingFolder, "logback-graceful.xml", "graceful-worker", url,
+        GracefulWorkerMain.class, "600");
 
     worker.destroy();  // SIGTERM
     assertThat(worker.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.util.concurrent.TimeUnit;
@@ -31,23 +28,8 @@ class SigtermTest {
     String url = TestDatabase.freshUrl();
     Store store = Store.open(url, null, null);
     store.migrate();
-    Process worker = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Dlogback.configurationFile=" + Path.of("target", "test-classes", "logback-sigterm.xml").toAbsolutePath(),
-            "-Dheartlog.test.worker=sigterm-worker",
-            "-Dheartlog.test.url=" + url,
-            "-cp", System.getProperty("java.class.path"),
-            SigtermWorkerMain.class.getName(), Integer.toString(RECORDS))
-        .directory(workingFolder.toFile())
-        .redirectErrorStream(true)
-        .start();
-    BufferedReader output = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
-    StringBuilder seen = new StringBuilder();
-    String line;
-    while ((line = output.readLine()) != null && !line.equals("ready")) {
-      seen.append(line).append('\n');
-    }
-    assertThat(line).as(seen.toString()).isEqualTo("ready");
+    Process worker = WorkerProcess.startAndAwaitReady(workingFolder, "logback-sigterm.xml", "sigterm-worker", url,
+        SigtermWorkerMain.class, Integer.toString(RECORDS));
     assertThat(count(store, "SELECT count(*) FROM system_logs")).as("nothing sent before the signal").isZero();
 
     worker.destroy();  // SIGTERM
