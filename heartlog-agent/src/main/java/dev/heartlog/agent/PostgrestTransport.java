@@ -175,7 +175,8 @@ public final class PostgrestTransport implements Transport {
     if (second.outcome() != DeliveryResult.Outcome.STORED) {
       return second;
     }
-    return DeliveryResult.stored(first.logsInserted() + second.logsInserted());
+    String note = second.detail() != null ? second.detail() : first.detail();   // the worker's row refused, say
+    return new DeliveryResult(DeliveryResult.Outcome.STORED, first.logsInserted() + second.logsInserted(), note);
   }
 
   private DeliveryResult interpret(HttpResponse<String> response, FunctionLadder.Step step) {
