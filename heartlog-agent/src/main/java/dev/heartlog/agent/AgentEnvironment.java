@@ -39,7 +39,8 @@ import java.util.ServiceLoader;
  *   <tr><td>{@code HEARTLOG_NVIDIA_SMI}</td><td>the {@code nvidia-smi} command to run</td></tr>
  *   <tr><td>{@code CUDA_VISIBLE_DEVICES}</td><td>the GPUs whose memory is reported (all, unset)</td></tr>
  *   <tr><td>{@code CUDA_DEVICE_ORDER}</td><td>{@code PCI_BUS_ID}: CUDA numbers the GPUs as nvidia-smi does</td></tr>
- *   <tr><td>{@code HEARTLOG_SHUTDOWN_TIMEOUT}</td><td>how long the final heartbeat may take</td></tr>
+ *   <tr><td>{@code HEARTLOG_SHUTDOWN_TIMEOUT}</td><td>how long shutdown may take (at the JVM's exit, half of it
+ *       for what the worker's own shutdown hooks still log)</td></tr>
  *   <tr><td>{@code HEARTLOG_SPOOL_DIR}</td><td>the spool's folder, or {@code off}</td></tr>
  *   <tr><td>{@code HEARTLOG_SPOOL_MAX_BYTES}</td><td>the spool's size bound ({@code 256m}, {@code 1g})</td></tr>
  *   <tr><td>{@code HEARTLOG_SPOOL_SYNC}</td><td>{@code always}, {@code never} or an interval ({@code 1s})</td></tr>

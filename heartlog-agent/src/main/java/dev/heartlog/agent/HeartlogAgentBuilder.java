@@ -173,7 +173,8 @@ public final class HeartlogAgentBuilder {
 
   /**
    * How long shutdown waits for the final heartbeat; default {@link
-   * HeartlogAgent#DEFAULT_SHUTDOWN_TIMEOUT}.
+   * HeartlogAgent#DEFAULT_SHUTDOWN_TIMEOUT}. At the JVM's exit, up to half of it goes first to
+   * what the worker's own shutdown hooks still log (see {@link HeartlogAgent#shutdown}).
    */
   public HeartlogAgentBuilder shutdownTimeout(Duration timeout) {
     requirePositive(timeout, "shutdown timeout must be positive");
