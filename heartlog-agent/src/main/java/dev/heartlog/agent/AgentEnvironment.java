@@ -18,7 +18,8 @@ import java.util.ServiceLoader;
  *   <tr><th>variable</th><th>meaning</th></tr>
  *   <tr><td>{@code HEARTLOG_WORKER_ID}</td><td>the worker id</td></tr>
  *   <tr><td>{@code HEARTLOG_DB_URL}, {@code HEARTLOG_DB_USER}, {@code HEARTLOG_DB_PASSWORD}</td>
- *       <td>where heartbeats go (JDBC)</td></tr>
+ *       <td>where heartbeats go (JDBC); without a user or password there, or in the URL,
+ *       {@code PGUSER} and {@code PGPASSWORD}, as psql reads them, then {@code ~/.pgpass}</td></tr>
  *   <tr><td>{@code HEARTLOG_URL} and {@code HEARTLOG_KEY}, or {@code SUPABASE_URL} and
  *       {@code SUPABASE_KEY}</td><td>where heartbeats go (HTTP, PostgREST dialect), unless a
  *       JDBC URL is set</td></tr>
@@ -83,8 +84,9 @@ public final class AgentEnvironment {
   /** The configured destination, if {@code HEARTLOG_DB_URL} is set. */
   public Optional<Destination> destination() {
     return get("HEARTLOG_DB_URL").map(url -> {
-      String user = get("HEARTLOG_DB_USER").orElse(null);
-      String password = get("HEARTLOG_DB_PASSWORD").orElse(null);
+      // psql's variables come after heartlog's own; the URL's user and password win over both.
+      String user = get("HEARTLOG_DB_USER", "PGUSER").orElse(null);
+      String password = get("HEARTLOG_DB_PASSWORD", "PGPASSWORD").orElse(null);
       // A postgresql:// URI (libpq's, Supabase's) becomes the JDBC URL the driver takes.
       return PostgresUrl.isPostgres(url) ? PostgresUrl.destination(url, user, password) : new Destination(url, user, password);
     });

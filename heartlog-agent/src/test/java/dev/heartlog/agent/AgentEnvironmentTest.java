@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -129,6 +130,32 @@ class AgentEnvironmentTest {
         null,
         "indexes read in nvidia-smi's order, which CUDA follows only with CUDA_DEVICE_ORDER=PCI_BUS_ID"
             + " on mixed GPUs (Tesla T4, NVIDIA A100-SXM4-80GB)");
+  }
+
+  @Test
+  void psqlsUserAndPasswordAreTakenWhenNeitherHeartlogsNorTheUrlNamesThem() {
+    Map<String, String> psql = Map.of("HEARTLOG_DB_URL", "postgresql://db:5432/x", "PGUSER", "worker", "PGPASSWORD", "pg");
+
+    assertThat(destination(psql)).isEqualTo(new Destination("jdbc:postgresql://db:5432/x", "worker", "pg"));
+    assertThat(destination(with(psql, "HEARTLOG_DB_USER", "hl", "HEARTLOG_DB_PASSWORD", "hl-pw")))
+        .isEqualTo(new Destination("jdbc:postgresql://db:5432/x", "hl", "hl-pw"));
+    assertThat(destination(with(psql, "HEARTLOG_DB_URL", "postgresql://owner:secret@db:5432/x")))
+        .isEqualTo(new Destination("jdbc:postgresql://db:5432/x", "owner", "secret"));
+    assertThat(destination(Map.of("HEARTLOG_DB_URL", "postgresql://db:5432/x")))
+        .as("neither: the driver reads ~/.pgpass")
+        .isEqualTo(new Destination("jdbc:postgresql://db:5432/x", null, null));
+  }
+
+  private static Destination destination(Map<String, String> variables) {
+    return AgentEnvironment.of(variables, new Properties()).destination().orElseThrow();
+  }
+
+  private static Map<String, String> with(Map<String, String> variables, String... more) {
+    Map<String, String> all = new HashMap<>(variables);
+    for (int i = 0; i < more.length; i += 2) {
+      all.put(more[i], more[i + 1]);
+    }
+    return all;
   }
 
   @Test

@@ -30,12 +30,14 @@ final class StoreOptions {
           + "(postgresql://user:password@host:5432/db). Default: $HEARTLOG_DB_URL, else the embedded store.")
   String url;
 
-  @Option(names = "--db-user", paramLabel = "USER", defaultValue = "${env:HEARTLOG_DB_USER}",
-      description = "Database user, unless the URL names it. Default: $HEARTLOG_DB_USER.")
+  @Option(names = "--db-user", paramLabel = "USER", defaultValue = "${env:HEARTLOG_DB_USER:-${env:PGUSER}}",
+      description = "Database user, unless the URL names it. Default: $HEARTLOG_DB_USER, else $PGUSER (as psql).")
   String user;
 
-  @Option(names = "--db-password", paramLabel = "PASSWORD", defaultValue = "${env:HEARTLOG_DB_PASSWORD}",
-      description = "Database password. Default: $HEARTLOG_DB_PASSWORD (prefer it: flags show in ps).")
+  @Option(names = "--db-password", paramLabel = "PASSWORD", defaultValue = "${env:HEARTLOG_DB_PASSWORD:-${env:PGPASSWORD}}",
+      description = "Database password, unless the URL holds it. Default: $HEARTLOG_DB_PASSWORD, else $PGPASSWORD "
+          + "(as psql; prefer either: flags show in ps), else the line for the host, port, database and user in "
+          + "~/.pgpass or $PGPASSFILE.")
   String password;
 
   @Option(names = "--home", paramLabel = "DIR", defaultValue = "${env:HEARTLOG_HOME:-heartlog-data}",

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
 
@@ -35,11 +36,22 @@ final class Cli {
    * as it does for a user, not already started by the tests before.
    */
   static Result runInItsOwnJvm(String... args) {
+    return runInItsOwnJvm(Map.of(), args);
+  }
+
+  /**
+   * As {@link #runInItsOwnJvm(String...)}, with these database variables in its environment
+   * instead of the tests' own: every {@code PG*} and {@code HEARTLOG_DB_*} variable is left out.
+   */
+  static Result runInItsOwnJvm(Map<String, String> databaseVariables, String... args) {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(List.of(args));
     try {
-      Process process = new ProcessBuilder(command).start();
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().keySet().removeIf(name -> name.startsWith("PG") || name.startsWith("HEARTLOG_DB_"));
+      builder.environment().putAll(databaseVariables);
+      Process process = builder.start();
       CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
       String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       return new Result(process.waitFor(), out, new String(err.join(), StandardCharsets.UTF_8));

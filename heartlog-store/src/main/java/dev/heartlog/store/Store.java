@@ -33,7 +33,8 @@ public final class Store {
   public static final int DEFAULT_DAYS_AHEAD = 3;
   /** Heartbeat silence after which an "active" worker is shown as stale (three 20 s beats). */
   public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(60);
-
+  /** SQLSTATE of a password the server refused. */
+  private static final String INVALID_PASSWORD = "28P01";
 
   private final DataSource dataSource;
   private final String displayUrl;
@@ -369,11 +370,18 @@ public final class Store {
         Statement statement = connection.createStatement()) {
       statement.execute("SELECT 1");
     } catch (SQLException e) {
-      throw new StoreException(
-          "cannot reach the database at " + displayUrl + ": " + e.getMessage()
-              + " (check --db-url or HEARTLOG_DB_URL, and that PostgreSQL is running)",
+      throw new StoreException("cannot reach the database at " + displayUrl + ": " + e.getMessage() + " (" + hint(e) + ")",
           e, e.getSQLState());
     }
+  }
+
+  /** What to check, for a connection refused: a password missing or wrong, else the address. */
+  private static String hint(SQLException e) {
+    boolean noPassword = e.getMessage() != null && e.getMessage().contains("no password was provided");
+    if (noPassword || INVALID_PASSWORD.equals(e.getSQLState())) {
+      return "give the password in the URL, --db-password, HEARTLOG_DB_PASSWORD or PGPASSWORD, or a line in ~/.pgpass";
+    }
+    return "check --db-url or HEARTLOG_DB_URL, and that PostgreSQL is running";
   }
 
   /** The URL with any password value replaced, for messages and logs. */
