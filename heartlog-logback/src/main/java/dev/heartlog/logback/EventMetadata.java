@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.time.Instant;
 import org.slf4j.Marker;
 import org.slf4j.event.KeyValuePair;
 
@@ -24,14 +25,35 @@ final class EventMetadata {
   private static final int MAX_SHARED_PER_THREAD = 256;
   private static final ThreadLocal<Map<String, RecordMetadata>> LOGGER_AND_THREAD = ThreadLocal.withInitial(HashMap::new);
 
+  /**
+   * Whether events have SLF4J 2's key-value pairs, a list of markers and an {@link Instant}, as
+   * from Logback 1.3 on. Logback 1.2 (Spring Boot 2's, on SLF4J 1.7) has none of them: called
+   * there, each threw {@link NoSuchMethodError} out of the worker's own log call.
+   */
+  static final boolean SLF4J_2_EVENTS = hasMethod("getKeyValuePairs");
+
   private EventMetadata() {}
+
+  private static boolean hasMethod(String name) {
+    try {
+      ILoggingEvent.class.getMethod(name);
+      return true;
+    } catch (NoSuchMethodException e) {
+      return false;
+    }
+  }
+
+  /** When the event was made: to the nanosecond from Logback 1.3 on, to the millisecond before. */
+  static Instant instant(ILoggingEvent event) {
+    return SLF4J_2_EVENTS ? event.getInstant() : Instant.ofEpochMilli(event.getTimeStamp());
+  }
 
   /**
    * What an event names under {@code key} (its task, its component): its key-value pair of that
    * key, which is the call's own, else its MDC entry; {@code null} when it names nothing there.
    */
   static String named(ILoggingEvent event, String key) {
-    List<KeyValuePair> pairs = event.getKeyValuePairs();
+    List<KeyValuePair> pairs = keyValuePairs(event);
     if (pairs != null) {
       for (KeyValuePair pair : pairs) {
         if (key.equals(pair.key) && pair.value != null) {
@@ -45,8 +67,8 @@ final class EventMetadata {
   /** The metadata of an event; {@code taskKey}'s entries are left out. */
   static RecordMetadata of(ILoggingEvent event, String taskKey, boolean includeCallerData) {
     Map<String, String> mdc = event.getMDCPropertyMap();
-    List<KeyValuePair> pairs = event.getKeyValuePairs();
-    List<Marker> markers = event.getMarkerList();
+    List<KeyValuePair> pairs = keyValuePairs(event);
+    List<Marker> markers = markers(event);
     IThrowableProxy thrown = event.getThrowableProxy();
     boolean onlyTheTask = mdc.size() == (mdc.containsKey(taskKey) ? 1 : 0);
     if (onlyTheTask && isEmpty(pairs) && isEmpty(markers) && thrown == null && !includeCallerData) {
@@ -82,6 +104,19 @@ final class EventMetadata {
       }
     }
     return metadata;
+  }
+
+  private static List<KeyValuePair> keyValuePairs(ILoggingEvent event) {
+    return SLF4J_2_EVENTS ? event.getKeyValuePairs() : null;
+  }
+
+  @SuppressWarnings("deprecation")  // Logback 1.2's only way to a marker; later ones keep it
+  private static List<Marker> markers(ILoggingEvent event) {
+    if (SLF4J_2_EVENTS) {
+      return event.getMarkerList();
+    }
+    Marker marker = event.getMarker();
+    return marker == null ? null : List.of(marker);
   }
 
   private static boolean isEmpty(List<?> list) {

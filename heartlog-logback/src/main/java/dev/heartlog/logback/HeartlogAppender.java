@@ -121,9 +121,9 @@ public final class HeartlogAppender extends UnsynchronizedAppenderBase<ILoggingE
     RecordMetadata metadata = EventMetadata.of(event, taskMdcKey, includeCallerData);
     MessagePattern pattern = MessagePattern.of(event.getMessage(), event.getArgumentArray());
     if (pattern != null) {
-      Heartlog.log(event.getInstant(), level, pattern, taskId, metadata);
+      Heartlog.log(EventMetadata.instant(event), level, pattern, taskId, metadata);
     } else {
-      Heartlog.log(event.getInstant(), level, event.getFormattedMessage(), taskId, metadata);
+      Heartlog.log(EventMetadata.instant(event), level, event.getFormattedMessage(), taskId, metadata);
     }
   }
 

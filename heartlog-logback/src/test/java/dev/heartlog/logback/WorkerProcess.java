@@ -22,10 +22,16 @@ final class WorkerProcess {
   /** Starts {@code main} with {@code args} in {@code folder} and waits until it prints "ready". */
   static Process startAndAwaitReady(Path folder, String logbackFile, String worker, String url, Class<?> main,
       String... args) throws IOException {
+    return startAndAwaitReady(System.getProperty("java.class.path"), folder, logbackFile, worker, url, main, args);
+  }
+
+  /** As above, on {@code classPath} instead of the tests' own. */
+  static Process startAndAwaitReady(String classPath, Path folder, String logbackFile, String worker, String url,
+      Class<?> main, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Dlogback.configurationFile=" + Path.of("target", "test-classes", logbackFile).toAbsolutePath(),
         "-Dheartlog.test.worker=" + worker, "-Dheartlog.test.url=" + url,
-        "-cp", System.getProperty("java.class.path"), main.getName()));
+        "-cp", classPath, main.getName()));
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true).start();
     BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
