@@ -41,7 +41,9 @@ final class Cli {
 
   /**
    * As {@link #runInItsOwnJvm(String...)}, with these database variables in its environment
-   * instead of the tests' own: every {@code PG*} and {@code HEARTLOG_DB_*} variable is left out.
+   * instead of the tests' own: every {@code PG*} and {@code HEARTLOG_DB_*} variable is left out,
+   * and the password file is an empty one unless {@code PGPASSFILE} is given, so that the
+   * machine's {@code ~/.pgpass} plays no part.
    */
   static Result runInItsOwnJvm(Map<String, String> databaseVariables, String... args) {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -50,6 +52,7 @@ final class Cli {
     try {
       ProcessBuilder builder = new ProcessBuilder(command);
       builder.environment().keySet().removeIf(name -> name.startsWith("PG") || name.startsWith("HEARTLOG_DB_"));
+      builder.environment().put("PGPASSFILE", "/dev/null");
       builder.environment().putAll(databaseVariables);
       Process process = builder.start();
       CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
