@@ -597,6 +597,16 @@ class CommandLineTest {
         .doesNotContain("secret");
   }
 
+  @Test
+  void aHostThatDoesNotResolveIsNamed() {
+    Cli.Result result = Cli.run("workers", "--db-url", "postgresql://u:secret@orchestrator-db.invalid:5432/x");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err()).isEqualTo("heartlog: cannot reach the database at jdbc:postgresql://orchestrator-db.invalid:5432/x: "
+        + "The connection attempt failed. (unknown host orchestrator-db.invalid) (check --db-url or HEARTLOG_DB_URL, and "
+        + "that PostgreSQL is running)" + System.lineSeparator());
+  }
+
   private static long countJsonValues(String text) throws IOException {
     long values = 0;
     try (JsonParser parser = new JsonFactory().createParser(text)) {

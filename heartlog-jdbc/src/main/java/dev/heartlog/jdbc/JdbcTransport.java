@@ -304,14 +304,15 @@ public final class JdbcTransport implements Transport {
     }
   }
 
-  private static String describe(SQLException e) {
+  /** The failure as the agent reports it: the driver's message, what it leaves out, its SQLSTATE. */
+  private String describe(SQLException e) {
     String state = e.getSQLState() == null ? "" : " [SQLSTATE " + e.getSQLState() + "]";
     boolean undefined = UNDEFINED_FUNCTION.equals(e.getSQLState()) || UNDEFINED_COLUMN.equals(e.getSQLState());
     if (undefined && raisedInsideFunction(e)) {
       state += " (inside func_worker_heartbeat_with_logs, which exists: has the workers table changed since heartlog "
           + "migrate? Run it again: it checks the table's columns and puts heartlog's back)";
     }
-    return e.getMessage() + state;
+    return e.getMessage() + PostgresUrl.unreachableDetail(url, e) + state;
   }
 
   /**

@@ -278,6 +278,18 @@ class JdbcTransportTest {
   }
 
   @Test
+  void aHostThatDoesNotResolveIsNamedWhereTheDriverSaysOnlyThatTheAttemptFailed() {
+    try (JdbcTransport transport = JdbcTransport.builder().url("postgresql://worker:secret@orchestrator-db.invalid/x")
+        .connectTimeout(Duration.ofSeconds(1)).build()) {
+      DeliveryResult result =
+          transport.deliver(new Heartbeat("w", "s", null, WorkerStatus.ACTIVE, null, null, null, List.of(), Map.of()));
+
+      assertThat(result.detail())
+          .isEqualTo("The connection attempt failed. (unknown host orchestrator-db.invalid) [SQLSTATE 08001]");
+    }
+  }
+
+  @Test
   void theBuilderRefusesSettingsItCannotUseWhenTheyAreSet() {
     JdbcTransportBuilder builder = JdbcTransport.builder();
 

@@ -1,5 +1,6 @@
 package dev.heartlog.store;
 
+import dev.heartlog.agent.PostgresUrl;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -370,8 +371,8 @@ public final class Store {
         Statement statement = connection.createStatement()) {
       statement.execute("SELECT 1");
     } catch (SQLException e) {
-      throw new StoreException("cannot reach the database at " + displayUrl + ": " + e.getMessage() + " (" + hint(e) + ")",
-          e, e.getSQLState());
+      throw new StoreException("cannot reach the database at " + displayUrl + ": " + e.getMessage()
+          + PostgresUrl.unreachableDetail(displayUrl, e) + " (" + hint(e) + ")", e, e.getSQLState());
     }
   }
 
