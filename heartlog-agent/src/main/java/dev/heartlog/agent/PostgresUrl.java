@@ -1,14 +1,7 @@
 package dev.heartlog.agent;
 
-import java.io.IOException;
-import java.net.NoRouteToHostException;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.net.URLDecoder;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -32,50 +25,7 @@ public final class PostgresUrl {
    */
   private static final Pattern URI_PASSWORD_UNESCAPED = Pattern.compile("(://[^/?@:]*:)[^@]*@(?=[^@]*$)");
 
-  /** Supabase's direct address, {@code db.<project ref>.supabase.co}, in either form. */
-  private static final Pattern SUPABASE_DIRECT = Pattern.compile("(?i)//(?:[^/@]*@)?db\\.([a-z0-9]+)\\.supabase\\.co\\b");
-
   private PostgresUrl() {}
-
-  /**
-   * What a failed connection's message leaves out, to be appended to it: the network's own reason
-   * (the JDBC driver says only "The connection attempt failed." for an unknown host, an
-   * unreachable network or a timeout), and where Supabase's direct address, which has only an
-   * IPv6 address unless the project bought one, cannot be reached, what to connect to instead.
-   * Empty when the message says it all.
-   *
-   * @param url where the connection went, in either form (its password may be hidden)
-   * @param failure the exception of the failed connection
-   */
-  public static String unreachableDetail(String url, Throwable failure) {
-    Throwable network = failure;
-    while (network != null && !(network instanceof IOException)) {
-      network = network.getCause();
-    }
-    if (network == null) {
-      return "";
-    }
-    String reason = network instanceof UnknownHostException ? "unknown host " + network.getMessage() : network.getMessage();
-    String detail = reason == null || String.valueOf(failure.getMessage()).contains(reason) ? "" : " (" + reason + ")";
-    Matcher supabase = url == null ? null : SUPABASE_DIRECT.matcher(url);
-    if (supabase != null && supabase.find() && mayLackIpv6(network)) {
-      String ref = supabase.group(1).toLowerCase(Locale.ROOT);
-      detail += " Supabase's direct address, db." + ref + ".supabase.co, has only an IPv6 address: from a network "
-          + "without IPv6, use the Session pooler's URI, which the project's Connect button shows (its host "
-          + "ends in .pooler.supabase.com; port 5432, user postgres." + ref + ").";
-    }
-    return detail;
-  }
-
-  /** A failure an IPv4-only network gives for an address that is IPv6 only; not a refusal. */
-  private static boolean mayLackIpv6(Throwable network) {
-    if (network instanceof UnknownHostException || network instanceof NoRouteToHostException
-        || network instanceof SocketTimeoutException) {
-      return true;
-    }
-    return network instanceof SocketException   // ConnectException too: "Network is unreachable"
-        && String.valueOf(network.getMessage()).toLowerCase(Locale.ROOT).contains("unreachable");
-  }
 
   /** Whether the address is a {@code jdbc:postgresql:} URL or a {@code postgres(ql)://} URI. */
   public static boolean isPostgres(String url) {

@@ -3,9 +3,6 @@ package dev.heartlog.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -74,41 +71,5 @@ class PostgresUrlTest {
     assertThat(PostgresUrl.redact("jdbc:postgresql://db/x?user=u&password=hunter2&ssl=true"))
         .isEqualTo("jdbc:postgresql://db/x?user=u&password=***&ssl=true");
     assertThat(PostgresUrl.redact("postgresql://postgres@db/x")).isEqualTo("postgresql://postgres@db/x");
-  }
-
-  @Test
-  void supabasesDirectAddressOutOfReachFromANetworkWithoutIpv6IsToldToUseTheSessionPooler() {
-    String direct = "jdbc:postgresql://db.abcdefghij.supabase.co:5432/postgres";
-    String pooler = " Supabase's direct address, db.abcdefghij.supabase.co, has only an IPv6 address: from a network "
-        + "without IPv6, use the Session pooler's URI, which the project's Connect button shows (its host "
-        + "ends in .pooler.supabase.com; port 5432, user postgres.abcdefghij).";
-
-    assertThat(PostgresUrl.unreachableDetail(direct, attemptFailed(new UnknownHostException("db.abcdefghij.supabase.co"))))
-        .isEqualTo(" (unknown host db.abcdefghij.supabase.co)" + pooler);
-    assertThat(PostgresUrl.unreachableDetail("postgresql://postgres:***@DB.ABCDEFGHIJ.supabase.co:5432/postgres",
-        attemptFailed(new ConnectException("Network is unreachable"))))
-        .isEqualTo(" (Network is unreachable)" + pooler);
-    assertThat(PostgresUrl.unreachableDetail(direct, attemptFailed(new SocketTimeoutException("Connect timed out"))))
-        .isEqualTo(" (Connect timed out)" + pooler);
-  }
-
-  @Test
-  void otherFailuresGetTheirNetworkReasonOnly() {
-    String direct = "jdbc:postgresql://db.abcdefghij.supabase.co:5432/postgres";
-
-    assertThat(PostgresUrl.unreachableDetail(direct, attemptFailed(new ConnectException("Connection refused"))))
-        .as("refused: the address was reached").isEqualTo(" (Connection refused)");
-    assertThat(PostgresUrl.unreachableDetail("jdbc:postgresql://aws-0-eu-central-1.pooler.supabase.com:5432/postgres",
-        attemptFailed(new UnknownHostException("aws-0-eu-central-1.pooler.supabase.com"))))
-        .isEqualTo(" (unknown host aws-0-eu-central-1.pooler.supabase.com)");
-    assertThat(PostgresUrl.unreachableDetail(direct, new IllegalStateException("FATAL: password authentication failed")))
-        .as("no network cause").isEmpty();
-    assertThat(PostgresUrl.unreachableDetail(direct,
-        new IllegalStateException("Connection to db:5432 refused: Connection refused", new ConnectException("Connection refused"))))
-        .as("already said").isEmpty();
-  }
-
-  private static Exception attemptFailed(Exception network) {
-    return new IllegalStateException("The connection attempt failed.", network);
   }
 }

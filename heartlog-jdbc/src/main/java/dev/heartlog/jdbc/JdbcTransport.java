@@ -1,5 +1,6 @@
 package dev.heartlog.jdbc;
 
+import dev.heartlog.agent.ConnectionFailure;
 import dev.heartlog.agent.DeliveryResult;
 import dev.heartlog.agent.Destination;
 import dev.heartlog.agent.FunctionLadder;
@@ -312,7 +313,7 @@ public final class JdbcTransport implements Transport {
       state += " (inside func_worker_heartbeat_with_logs, which exists: has the workers table changed since heartlog "
           + "migrate? Run it again: it checks the table's columns and puts heartlog's back)";
     }
-    return e.getMessage() + PostgresUrl.unreachableDetail(url, e) + state;
+    return e.getMessage() + ConnectionFailure.detail(url, e) + state;
   }
 
   /**

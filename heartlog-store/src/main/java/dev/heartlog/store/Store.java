@@ -1,6 +1,6 @@
 package dev.heartlog.store;
 
-import dev.heartlog.agent.PostgresUrl;
+import dev.heartlog.agent.ConnectionFailure;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -372,7 +372,7 @@ public final class Store {
       statement.execute("SELECT 1");
     } catch (SQLException e) {
       throw new StoreException("cannot reach the database at " + displayUrl + ": " + e.getMessage()
-          + PostgresUrl.unreachableDetail(displayUrl, e) + " (" + hint(e) + ")", e, e.getSQLState());
+          + ConnectionFailure.detail(displayUrl, e) + " (" + hint(e) + ")", e, e.getSQLState());
     }
   }
 
