@@ -106,12 +106,15 @@ public final class HeartlogServer implements AutoCloseable {
     }
     app.get("/api/logs", query::logs);
     app.get("/api/tasks", query::tasks);
-    app.get("/api/tasks/{id}", query::task);
-    app.get("/api/tasks/{id}/records", query::taskRecords);
+    // An id may hold a '/' ("render/clip-7"): the viewer writes it %2F, which nginx decodes before
+    // passing the path on when its proxy_pass names a URI (as it must to serve under a path), so
+    // <id> takes slashes. The longer paths come first: the first path that matches answers.
+    app.get("/api/tasks/<id>/records", query::taskRecords);
+    app.get("/api/tasks/<id>", query::task);
     app.get("/api/workers", query::workers);
     app.get("/api/clocks", query::clocks);
-    app.get("/api/workers/{id}", query::worker);
-    app.get("/api/workers/{id}/heartbeats", query::heartbeats);
+    app.get("/api/workers/<id>/heartbeats", query::heartbeats);
+    app.get("/api/workers/<id>", query::worker);
     if (tail != null) {
       tailRoutes = new TailRoutes(tail, check);
       tailRoutes.register(app);
