@@ -3,15 +3,10 @@ package dev.heartlog.logback;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
-import dev.heartlog.agent.DeliveryResult;
-import dev.heartlog.agent.GpuProbe;
 import dev.heartlog.agent.Heartlog;
 import dev.heartlog.agent.HeartlogAgent;
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.LogRecord;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,19 +27,7 @@ class HeartlogAppenderTest {
 
   @BeforeEach
   void installAgent() {
-    agent =
-        HeartlogAgent.builder()
-            .workerId("logback-worker")
-            .transport(h -> {
-              stored.addAll(h.records());
-              return DeliveryResult.stored(h.records().size());
-            })
-            .debug(true)
-            .gpuProbe(GpuProbe.none())
-            .shutdownHook(false)
-            .noSpool()
-            .diagnostics(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
-            .build();
+    agent = StoringAgent.builder("logback-worker", stored).debug(true).build();
     Heartlog.install(agent);
   }
 

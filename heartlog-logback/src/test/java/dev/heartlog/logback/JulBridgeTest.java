@@ -2,15 +2,10 @@ package dev.heartlog.logback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.heartlog.agent.DeliveryResult;
-import dev.heartlog.agent.GpuProbe;
 import dev.heartlog.agent.Heartlog;
 import dev.heartlog.agent.HeartlogAgent;
 import dev.heartlog.agent.LogRecord;
 import dev.heartlog.agent.jul.HeartlogHandler;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,14 +35,7 @@ class JulBridgeTest {
     // Logback configured, with heartlog's appender, before any record: as in a Spring Boot worker,
     // which installs the bridge once it has configured Logback.
     org.slf4j.LoggerFactory.getILoggerFactory();
-    agent = HeartlogAgent.builder().workerId("bridged-worker")
-        .transport(h -> {
-          stored.addAll(h.records());
-          return DeliveryResult.stored(h.records().size());
-        })
-        .gpuProbe(GpuProbe.none()).shutdownHook(false).noSpool()
-        .diagnostics(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
-        .build();
+    agent = StoringAgent.builder("bridged-worker", stored).build();
     Heartlog.install(agent);
     handler = new HeartlogHandler();
     root.addHandler(handler);

@@ -3,15 +3,10 @@ package dev.heartlog.logback;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
-import dev.heartlog.agent.DeliveryResult;
-import dev.heartlog.agent.GpuProbe;
 import dev.heartlog.agent.Heartlog;
 import dev.heartlog.agent.HeartlogAgent;
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.LogRecord;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,14 +32,7 @@ class Log4jApiTest {
 
   @BeforeEach
   void installAgent() {
-    agent = HeartlogAgent.builder().workerId("log4j-worker")
-        .transport(h -> {
-          stored.addAll(h.records());
-          return DeliveryResult.stored(h.records().size());
-        })
-        .gpuProbe(GpuProbe.none()).shutdownHook(false).noSpool()
-        .diagnostics(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
-        .build();
+    agent = StoringAgent.builder("log4j-worker", stored).build();
     Heartlog.install(agent);
   }
 
