@@ -31,8 +31,13 @@ final class TestNginx implements AutoCloseable {
     return Files.isExecutable(NGINX);
   }
 
-  /** Serves {@code backend} (such as {@code http://127.0.0.1:7070/}) at {@code location} (such as {@code /heartlog/}). */
-  static TestNginx start(Path folder, String location, String backend) throws IOException, InterruptedException {
+  /**
+   * Serves {@code backend} (such as {@code http://127.0.0.1:7070/}) at {@code location} (such as
+   * {@code /heartlog/}), with these further directives for the server, such as {@code
+   * client_max_body_size 32k}.
+   */
+  static TestNginx start(Path folder, String location, String backend, String... serverDirectives)
+      throws IOException, InterruptedException {
     int port;
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort();
@@ -50,6 +55,7 @@ final class TestNginx implements AutoCloseable {
         "  proxy_temp_path " + folder.resolve("proxy") + ";",
         "  server {",
         "    listen 127.0.0.1:" + port + ";",
+        String.join("\n", java.util.Arrays.stream(serverDirectives).map(d -> "    " + d + ";").toList()),
         "    location " + location + " { proxy_pass " + backend + "; }",
         "  }",
         "}", ""));
