@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 /**
  * What the JDBC driver's message of a failed connection leaves out, for the agent's heartbeat
  * errors and the command line's messages alike. The driver says only "The connection attempt
- * failed." for an unknown host, an unreachable network or a timeout; and on Supabase two
+ * failed." for an unknown host, an unreachable network or a timeout. A server or pooler out of
+ * connections says so, not that a fleet of JDBC workers holds one each. And on Supabase two
  * mistakes look like something else: its direct address has only an IPv6 address (unless the
  * project bought an IPv4 one), and its shared pooler answers a user without the project's ref
  * with "Tenant or user not found".
@@ -42,7 +43,13 @@ public final class ConnectionFailure {
           + "without IPv6, use the Session pooler's URI, which the project's Connect button shows (its host "
           + "ends in .pooler.supabase.com; port 5432, user postgres." + ref + ").";
     }
-    if (SUPABASE_POOLER.matcher(address).find() && String.valueOf(failure.getMessage()).contains("Tenant or user not found")) {
+    String message = String.valueOf(failure.getMessage());
+    if (message.contains("too many clients already") || message.contains("max clients reached")
+        || message.contains("Max client connections reached")) {
+      detail += " A JDBC worker keeps a server connection from one heartbeat to the next: a fleet larger than the "
+          + "server's connections connects through a pooler in transaction mode (Supabase's port 6543), or over HTTP.";
+    }
+    if (SUPABASE_POOLER.matcher(address).find() && message.contains("Tenant or user not found")) {
       detail += " On Supabase's shared pooler the user is postgres.<project ref> (a role of your own: its name, a dot "
           + "and the ref), and the host is the one the project's Connect button shows: the aws-<n> in front of the "
           + "region is not always 0.";

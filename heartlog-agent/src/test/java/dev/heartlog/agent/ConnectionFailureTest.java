@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What a failed connection's message leaves out. The exceptions are those pgjdbc throws: its
  * "The connection attempt failed." with the network's exception as the cause, and the server's
- * (or pooler's) FATAL message. JdbcTransportTest and CommandLineTest see a real unknown host.
+ * (or pooler's) FATAL message. JdbcTransportTest and CommandLineTest see a real unknown host,
+ * ServerOutOfConnectionsTest a real server out of connections.
  */
 class ConnectionFailureTest {
 
@@ -40,6 +41,14 @@ class ConnectionFailureTest {
             + "region is not always 0.");
     assertThat(ConnectionFailure.detail("jdbc:postgresql://pgbouncer.internal:6432/x",
         new IllegalStateException("FATAL: Tenant or user not found"))).as("another pooler's").isEmpty();
+  }
+
+  @Test
+  void supabasesSessionPoolerOutOfClientsIsToldOfTheTransactionMode() {
+    assertThat(ConnectionFailure.detail(POOLER, new IllegalStateException(
+        "FATAL: (EMAXCONNSESSION) max clients reached in session mode - max clients are limited to pool_size: 15")))
+        .isEqualTo(" A JDBC worker keeps a server connection from one heartbeat to the next: a fleet larger than the "
+            + "server's connections connects through a pooler in transaction mode (Supabase's port 6543), or over HTTP.");
   }
 
   @Test
