@@ -41,11 +41,15 @@ final class RunCommand implements Callable<Integer> {
   static final String OWN_LOGGER = "heartlog.run";
   private static final Map<String, Object> OWN_RECORD = Map.of("logger", OWN_LOGGER);
 
-  /** How long the worker has to exit after heartlog run passed SIGTERM on, before it is killed. */
-  static final Duration STOP_GRACE = Duration.ofSeconds(10);
+  /**
+   * How long the worker has to exit after heartlog run passed SIGTERM on, before it is killed, by
+   * default: 2 s less than the 10 s {@code docker stop} and Compose give a container before they
+   * kill it, so that heartlog run has the time to record the exit and send the last heartbeat.
+   */
+  static final Duration STOP_GRACE = Duration.ofSeconds(8);
   /**
    * How long after the worker exits its output is still read while processes it started hold it
-   * open (ChildOutput); after a stop, that long after their {@link #STOP_GRACE}.
+   * open (ChildOutput); after a stop, that long after their grace ({@code --stop-grace}).
    */
   static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
 
@@ -115,8 +119,14 @@ final class RunCommand implements Callable<Integer> {
   OutputStream stdout = System.out;
   OutputStream stderr = System.err;
 
+  @Option(names = "--stop-grace", paramLabel = "DURATION", defaultValue = "${env:HEARTLOG_STOP_GRACE}",
+      description = "How long the worker has to exit after the SIGTERM heartlog run passes on, before it is killed "
+          + "(default $HEARTLOG_STOP_GRACE, else 8s: within docker stop's 10 s). Leave heartlog run 2 s of what "
+          + "stops it: 28s for Kubernetes' 30 s.")
+  String stopGrace;
+
   /** Passes heartlog run's stop on to the worker (a shutdown hook). */
-  private final WorkerStop stop = new WorkerStop(STOP_GRACE, Duration.ofSeconds(15));
+  private WorkerStop stop;
 
   /** {@code --interval} read, or a bad flag (exit 2) before the worker starts. */
   private Duration positiveInterval() {
@@ -130,6 +140,8 @@ final class RunCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--columns must be a positive number of columns (got " + columns + ")");
     }
     ChildLineParser parser = parser();
+    Duration grace = stopGrace == null ? STOP_GRACE : DurationOption.positive(spec, "--stop-grace", stopGrace);
+    stop = new WorkerStop(grace, Duration.ofSeconds(15));
     Level stderrDefault = Level.fromName(stderrLevel.toUpperCase(Locale.ROOT));
     AgentEnvironment environment = AgentEnvironment.current();
     String worker = workerId;
@@ -184,7 +196,7 @@ final class RunCommand implements Callable<Integer> {
     Process child;
     try {
       child = process.start();
-      stop.watch(child);
+      stop.watch(child, () -> agent.flush(WorkerStop.SHIPPING_PERIOD));
     } catch (IOException e) {
       output.close();
       agent.log(Level.CRITICAL, "heartlog run could not start " + command.get(0) + ": " + e.getMessage(), null, OWN_RECORD);
@@ -208,7 +220,7 @@ final class RunCommand implements Callable<Integer> {
     int exitCode = child.waitFor();
     // The processes the worker started may still print (its own worker, behind a launcher, that
     // got the stop after it): read until they close the output, up to a deadline.
-    lines.awaitEnd(System.nanoTime() + (stop.requested() ? STOP_GRACE.plus(OUTPUT_DRAIN) : OUTPUT_DRAIN).toNanos());
+    lines.awaitEnd(System.nanoTime() + (stop.requested() ? grace.plus(OUTPUT_DRAIN) : OUTPUT_DRAIN).toNanos());
     output.stopReading();
     lines.awaitEnd();
     output.close();

@@ -19,10 +19,14 @@ import java.util.concurrent.TimeoutException;
  */
 final class WorkerStop {
 
+  /** How often the records are shipped while the worker stops. */
+  static final Duration SHIPPING_PERIOD = Duration.ofSeconds(1);
+
   private final Duration grace;
   private final Duration finishing;
   private final CountDownLatch finished = new CountDownLatch(1);
   private volatile Process worker;
+  private volatile Runnable shipRecords = () -> { };
   private volatile boolean requested;
 
   /**
@@ -34,8 +38,16 @@ final class WorkerStop {
     this.finishing = finishing;
   }
 
-  /** The worker process, once it has started. */
-  void watch(Process process) {
+  /**
+   * The worker process, once it has started.
+   *
+   * @param shipRecords sends what the worker has logged so far, waiting at most about {@link
+   *     #SHIPPING_PERIOD}: run when the stop is passed on and then every period until the worker
+   *     has exited. A container's stop ({@code docker stop}) kills heartlog run too, after its
+   *     own timeout: what was shipped by then is not lost with it.
+   */
+  void watch(Process process, Runnable shipRecords) {
+    this.shipRecords = shipRecords;
     this.worker = process;
   }
 
@@ -63,8 +75,13 @@ final class WorkerStop {
     running.toHandle().destroy();
     long deadline = System.nanoTime() + grace.toNanos();
     try {
-      if (!running.waitFor(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-        running.toHandle().destroyForcibly();
+      shipRecords.run();
+      while (!running.waitFor(Math.min(SHIPPING_PERIOD.toNanos(), deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        if (System.nanoTime() - deadline >= 0) {
+          running.toHandle().destroyForcibly();
+          break;
+        }
+        shipRecords.run();
       }
       List<ProcessHandle> orphans = started.stream().filter(ProcessHandle::isAlive).toList();
       orphans.forEach(ProcessHandle::destroy);
