@@ -211,6 +211,12 @@ final class RunCommand implements Callable<Integer> {
     } else {
       Runtime.getRuntime().addShutdownHook(forwarder);
     }
+    UnreapedProcesses unreaped = UnreapedProcesses.watch(child.toHandle(), count -> {
+      String warning = UnreapedProcesses.warning(count);
+      agent.log(Level.WARNING, warning, null, Map.of("logger", OWN_LOGGER, "unreaped_processes", count));
+      spec.commandLine().getErr().println("heartlog: " + warning);
+      spec.commandLine().getErr().flush();
+    });
     WorkerLines lines = new WorkerLines(agent, parser);
     try {
       lines.start(output.stdout(child), stdout, output.stderr(child), stderr, stderrDefault);
@@ -218,6 +224,7 @@ final class RunCommand implements Callable<Integer> {
       throw new UncheckedIOException("heartlog run could not read the worker's output", e);
     }
     int exitCode = child.waitFor();
+    unreaped.close();
     // The processes the worker started may still print (its own worker, behind a launcher, that
     // got the stop after it): read until they close the output, up to a deadline.
     lines.awaitEnd(System.nanoTime() + (stop.requested() ? grace.plus(OUTPUT_DRAIN) : OUTPUT_DRAIN).toNanos());

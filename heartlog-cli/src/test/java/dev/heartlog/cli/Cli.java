@@ -46,7 +46,20 @@ final class Cli {
    * machine's {@code ~/.pgpass} plays no part.
    */
   static Result runInItsOwnJvm(Map<String, String> databaseVariables, String... args) {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    return runInItsOwnJvm(List.of(), databaseVariables, args);
+  }
+
+  /**
+   * As {@link #runInItsOwnJvm(String...)}, its JVM started by this launcher ({@code unshare
+   * --pid --fork}, to be a container's first process).
+   */
+  static Result runInItsOwnJvm(List<String> launcher, String... args) {
+    return runInItsOwnJvm(launcher, Map.of(), args);
+  }
+
+  private static Result runInItsOwnJvm(List<String> launcher, Map<String, String> databaseVariables, String... args) {
+    List<String> command = new ArrayList<>(launcher);
+    command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(List.of(args));
     try {
