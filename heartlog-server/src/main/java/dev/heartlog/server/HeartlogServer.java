@@ -56,6 +56,7 @@ public final class HeartlogServer implements AutoCloseable {
   private ScheduledExecutorService maintenance;
   private LiveTail tail;
   private TailRoutes tailRoutes;
+  private HealthRoutes health;
 
   HeartlogServer(ServerConfig config, ApiKeys keys, ApiKeys.Created created) {
     this.config = config;
@@ -99,6 +100,8 @@ public final class HeartlogServer implements AutoCloseable {
     });
     // RFC 7694: tell clients they may compress request bodies.
     app.before(ctx -> ctx.header("Accept-Encoding", "gzip"));
+    health = new HealthRoutes(config.store(), config.diagnostics());
+    health.register(app);
     app.post(IngestRoutes.RPC_PATH, ingest::heartbeat);
     app.patch(IngestRoutes.WORKERS_PATH, ingest::patchWorker);
     for (HandlerType method : ANSWERED_METHODS) {
@@ -174,6 +177,9 @@ public final class HeartlogServer implements AutoCloseable {
     }
     if (maintenance != null) {
       maintenance.shutdownNow();
+    }
+    if (health != null) {
+      health.close();
     }
     if (app != null) {
       app.stop();

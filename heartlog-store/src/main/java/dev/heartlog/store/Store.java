@@ -366,7 +366,12 @@ public final class Store {
     return queries.queryOne(name, values, row);
   }
 
-  private void checkReachable() {
+  /**
+   * Checks that the database answers a statement now.
+   *
+   * @throws StoreException when it does not, saying why and what to check
+   */
+  public void checkReachable() {
     try (Connection connection = dataSource.getConnection();
         Statement statement = connection.createStatement()) {
       statement.execute("SELECT 1");
