@@ -25,7 +25,22 @@ public final class ConnectionFailure {
   /** Supabase's shared pooler, {@code aws-<n>-<region>.pooler.supabase.com}. */
   private static final Pattern SUPABASE_POOLER = Pattern.compile("(?i)//(?:[^/@]*@)?[^/?@:,]*\\.pooler\\.supabase\\.com\\b");
 
+  /** The SQLSTATE of a write refused by a read-only database: a standby, a read replica. */
+  public static final String READ_ONLY = "25006";
+
   private ConnectionFailure() {}
+
+  /**
+   * What to append to a write the database refused as read-only (SQLSTATE 25006: a heartbeat,
+   * a migration, maintenance): the URL names a standby, such as a read replica's address
+   * (Supabase, RDS and Cloud SQL give each replica one of its own). Empty for any other SQLSTATE.
+   */
+  public static String readOnlyHint(String sqlState) {
+    return READ_ONLY.equals(sqlState)
+        ? " (the database is read-only: the URL names a standby, such as a read replica, or default_transaction_read_only "
+            + "is on; give the primary's URL)"
+        : "";
+  }
 
   /**
    * What to append to the failure's own message; empty when it says it all.

@@ -193,6 +193,7 @@ public final class PostgrestTransport implements Transport {
           .map(to -> " (moved to " + to + ": set the URL to it)").orElse("");
     }
     String code = errorField(response.body(), "code");
+    detail += ConnectionFailure.readOnlyHint(code);
     if ((status == 408 || status == 429 || status >= 500) && !refusesTheBatch(status, code)) {
       return DeliveryResult.failed(detail, retryAfter(response));
     }

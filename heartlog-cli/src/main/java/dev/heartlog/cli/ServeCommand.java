@@ -119,6 +119,10 @@ final class ServeCommand implements Callable<Integer> {
       out.println("  a pooler or proxy sits between heartlog and PostgreSQL: statements go unnamed, "
           + "and the live tail polls every second");
     }
+    if (opened.embedded() == null && opened.store().isStandby()) {
+      out.println("  the store is a standby (read replica): queries, the viewer and the live tail work; heartbeats "
+          + "sent here fail, and maintenance and retention are left to the primary");
+    }
     printCreatedKeys(server, out, base);
     if (opened.embedded() == null) {   // the embedded store was migrated as it started
       PrintWriter err = spec.commandLine().getErr();

@@ -313,7 +313,7 @@ public final class JdbcTransport implements Transport {
       state += " (inside func_worker_heartbeat_with_logs, which exists: has the workers table changed since heartlog "
           + "migrate? Run it again: it checks the table's columns and puts heartlog's back)";
     }
-    return e.getMessage() + ConnectionFailure.detail(url, e) + state;
+    return e.getMessage() + ConnectionFailure.detail(url, e) + state + ConnectionFailure.readOnlyHint(e.getSQLState());
   }
 
   /**

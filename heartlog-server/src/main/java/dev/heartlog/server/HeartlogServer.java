@@ -57,6 +57,8 @@ public final class HeartlogServer implements AutoCloseable {
   private LiveTail tail;
   private TailRoutes tailRoutes;
   private HealthRoutes health;
+  /** Whether maintenance has said it leaves a standby to its primary: once. */
+  private boolean saidStandby;
 
   HeartlogServer(ServerConfig config, ApiKeys keys, ApiKeys.Created created) {
     this.config = config;
@@ -199,6 +201,16 @@ public final class HeartlogServer implements AutoCloseable {
   /** Catches everything: a scheduled task that throws is silently cancelled by its executor. */
   private void maintainQuietly() {
     try {
+      if (config.store().isStandby()) {
+        // Read-only: the primary's own maintenance (another heartlog serve, heartlog maintain,
+        // pg_cron) creates and drops the partitions, and the standby replays it.
+        if (!saidStandby) {
+          saidStandby = true;
+          config.diagnostics().println("heartlog serve: the database is a standby (read replica): maintenance and "
+              + "retention are left to the primary's (a heartlog serve or heartlog maintain on it, or pg_cron)");
+        }
+        return;
+      }
       Maintenance result = config.store().maintain(config.retention(), Store.DEFAULT_DAYS_AHEAD);
       if (result.partitionsInUse() > 0) {
         int left = result.partitionsInUse();

@@ -174,6 +174,11 @@ final class IngestRoutes {
     if (state.startsWith("22") || state.startsWith("23")) {
       return new PostgrestError(400, state, cause, null, null);
     }
+    if ("25006".equals(state)) {
+      // As PostgREST answers it. Not the batch's fault: an agent keeps it and sends it again.
+      return new PostgrestError(405, state, cause, null,
+          "The database is read-only: a standby (read replica). Send heartbeats to a heartlog serve on the primary");
+    }
     return new PostgrestError(500, state, cause, null, null);
   }
 }

@@ -39,6 +39,8 @@ import org.postgresql.PGNotification;
 final class LiveTail implements AutoCloseable {
 
   static final long SAFETY_POLL_MILLIS = 1_000;
+  /** What a standby answers LISTEN with ("cannot execute LISTEN during recovery"). */
+  private static final String READ_ONLY_SQL_TRANSACTION = "25006";
   private static final int READ_LIMIT = 5_000;
   /** Reads in a row when they come back full; then the next notification or poll goes on. */
   private static final int MAX_READS_PER_WAKE = 20;
@@ -76,6 +78,8 @@ final class LiveTail implements AutoCloseable {
   private final Object endingOne = new Object();
   private final Thread thread;
   private volatile boolean running = true;
+  /** Whether it has said that the database is a standby, where it cannot LISTEN: once. */
+  private boolean saidStandby;
   private RecordFollower follower;
 
   /**
@@ -170,6 +174,18 @@ final class LiveTail implements AutoCloseable {
     Connection connection = DriverManager.getConnection(jdbcUrl, properties);
     try (Statement statement = connection.createStatement()) {
       statement.execute("LISTEN heartlog_logs");
+    } catch (SQLException e) {
+      if (!READ_ONLY_SQL_TRANSACTION.equals(e.getSQLState())) {
+        connection.close();
+        throw e;
+      }
+      // A standby (a read replica) takes no LISTEN, and the primary's notifications do not reach
+      // it anyway: the poll alone finds the records as they are replayed.
+      if (!saidStandby) {
+        saidStandby = true;
+        diagnostics.println("heartlog serve: the database is a standby (read replica), which takes no LISTEN: "
+            + "the live tail reads new records once a second");
+      }
     }
     return connection;
   }

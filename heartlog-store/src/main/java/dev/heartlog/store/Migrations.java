@@ -1,5 +1,6 @@
 package dev.heartlog.store;
 
+import dev.heartlog.agent.ConnectionFailure;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
@@ -32,7 +33,7 @@ final class Migrations {
       return flyway().migrate().migrationsExecuted;
     } catch (RuntimeException e) {
       String message = rootMessage(e);
-      String hint = "42501".equals(sqlState(e)) ? permissionHint(message) : "";
+      String hint = "42501".equals(sqlState(e)) ? permissionHint(message) : ConnectionFailure.readOnlyHint(sqlState(e));
       throw new StoreException("migrating " + displayUrl + " failed: " + message + hint, e);
     }
   }

@@ -1,5 +1,6 @@
 package dev.heartlog.store;
 
+import dev.heartlog.agent.ConnectionFailure;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -80,7 +81,8 @@ final class Queries {
         throw new StoreException(
             "the database at " + displayUrl + " has no heartlog tables yet: run heartlog migrate first", e, e.getSQLState());
       }
-      throw new StoreException("query on " + displayUrl + " failed: " + e.getMessage(), e, e.getSQLState());
+      throw new StoreException("query on " + displayUrl + " failed: " + e.getMessage()
+          + ConnectionFailure.readOnlyHint(e.getSQLState()), e, e.getSQLState());
     }
   }
 }

@@ -347,6 +347,20 @@ public final class Store {
     });
   }
 
+  /**
+   * Whether the database is a standby ({@code pg_is_in_recovery()}): a read replica, where
+   * queries work and heartbeats, migrations and maintenance fail as read-only.
+   */
+  public boolean isStandby() {
+    return withConnection(connection -> {
+      try (Statement statement = connection.createStatement();
+          ResultSet rs = statement.executeQuery("SELECT pg_is_in_recovery()")) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    });
+  }
+
   /** Runs one statement given as text; for tests and tools that inspect the store. */
   public <T> T withConnection(SqlFunction<Connection, T> work) {
     return queries.withConnection(work);
