@@ -35,6 +35,19 @@ BEGIN
 END;
 $$;
 
+-- Whether this transaction may do maintenance: one run at a time, whoever calls it (pg_cron's
+-- hourly job, each heartlog serve behind a load balancer, heartlog maintain). Two at once found
+-- the same day's partition missing, and the second failed creating it ("relation ... already
+-- exists"), and all of its maintenance with it. A run that finds another under way leaves the
+-- work to that one rather than wait for it: a session left idle in a transaction after
+-- maintenance would otherwise hold up every later run. The lock ends with the transaction.
+CREATE OR REPLACE FUNCTION heartlog_maintenance_turn()
+RETURNS boolean
+LANGUAGE sql VOLATILE
+AS $$
+    SELECT pg_try_advisory_xact_lock(hashtext('heartlog maintenance'))
+$$;
+
 -- The days, from today (UTC) to days_ahead days on, that have no partition yet.
 CREATE OR REPLACE FUNCTION heartlog_missing_partitions(days_ahead integer)
 RETURNS SETOF date
@@ -95,6 +108,9 @@ DECLARE
     day     date;
     created integer := 0;
 BEGIN
+    IF NOT heartlog_maintenance_turn() THEN
+        RETURN 0;   -- another run is under way, and creates them
+    END IF;
     FOR day IN SELECT heartlog_missing_partitions(days_ahead) LOOP
         IF heartlog_run_with_brief_locks(format('SELECT heartlog_create_day_partition(%L)', day)) THEN
             created := created + 1;
@@ -152,6 +168,9 @@ BEGIN
     IF kept < interval '1 hour' THEN
         RAISE EXCEPTION 'heartlog: a retention of % is under an hour; nothing was deleted', kept
             USING HINT = 'Give its unit: heartlog.retention = ''48 hours'' or ''7 days'', --retention 48h or 7d';
+    END IF;
+    IF NOT heartlog_maintenance_turn() THEN
+        RETURN 0;   -- another run is under way, and drops them
     END IF;
     DELETE FROM system_logs_default WHERE created_at < cutoff;
     DELETE FROM worker_heartbeats WHERE received_at < cutoff;
@@ -226,7 +245,8 @@ BEGIN
 END;
 $$;
 
--- Everything maintenance does, in one call; returns what it did. partitions_in_use counts the
+-- Everything maintenance does, in one call; returns what it did, or that it did nothing because
+-- another run was under way ("skipped"). partitions_in_use counts the
 -- partitions it should have created or dropped but could not have the locks for in time (a long
 -- read of system_logs held them): the next run does them. The new ones are made first: from the
 -- ATTACH to the end of the transaction only readers wait (for the default partition), and from
@@ -242,6 +262,10 @@ DECLARE
     created integer;
     dropped integer;
 BEGIN
+    IF NOT heartlog_maintenance_turn() THEN
+        RETURN jsonb_build_object('partitions_created', 0, 'partitions_dropped', 0, 'partitions_in_use', 0,
+                                  'retention', kept::text, 'skipped', 'another maintenance run is under way');
+    END IF;
     created := heartlog_ensure_partitions(days_ahead);
     dropped := heartlog_drop_old_partitions(kept);
     RETURN jsonb_build_object('partitions_created', created, 'partitions_dropped', dropped,
