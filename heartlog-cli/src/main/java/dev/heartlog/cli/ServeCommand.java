@@ -78,12 +78,13 @@ final class ServeCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     StoreOptions.Opened opened = storeOptions.openPooled();
+    Path keys = keysFile != null ? keysFile : storeOptions.home.resolve("keys");
     HeartlogServer server;
     try {
       server = settings
           .store(opened.store())
           .listenTo(opened.jdbcUrl(), opened.database().user(), opened.database().password())
-          .keysFile(keysFile != null ? keysFile : storeOptions.home.resolve("keys"))
+          .keysFile(keys)
           .writerKeys(System.getenv("HEARTLOG_WRITER_KEYS"))
           .readerKeys(System.getenv("HEARTLOG_READER_KEYS"))
           .build();
@@ -98,7 +99,7 @@ final class ServeCommand implements Callable<Integer> {
       server.start();
     } catch (RuntimeException e) {
       closeQuietly(opened);
-      printCreatedKeys(server, out, null);   // stored already: shown now or never
+      printCreatedKeys(server, out, null, opened.embedded() == null ? keys : null);   // stored already: shown now or never
       throw cannotListen(e, "--port or --bind");
     }
     opened.onShutdown(() -> {
@@ -123,7 +124,7 @@ final class ServeCommand implements Callable<Integer> {
       out.println("  the store is a standby (read replica): queries, the viewer and the live tail work; heartbeats "
           + "sent here fail, and maintenance and retention are left to the primary");
     }
-    printCreatedKeys(server, out, base);
+    printCreatedKeys(server, out, base, opened.embedded() == null ? keys : null);
     if (opened.embedded() == null) {   // the embedded store was migrated as it started
       PrintWriter err = spec.commandLine().getErr();
       schemaWarning(opened.store()).ifPresent(warning -> err.println("heartlog serve: warning: " + warning));
@@ -164,14 +165,28 @@ final class ServeCommand implements Callable<Integer> {
     return failure;
   }
 
-  /** The keys made because none existed: their hashes are stored, so this is the one chance to see them. */
-  private static void printCreatedKeys(HeartlogServer server, PrintWriter out, String base) {
+  /**
+   * The keys made because none existed: their hashes are stored, so this is the one chance to see
+   * them.
+   *
+   * @param keptApart the keys file, for a store of the server's own (not the embedded one, whose
+   *     folder holds both): the keys are in that file only, and other servers of the store, behind
+   *     the same load balancer, or this one started again without the file (a container without a
+   *     volume), would make keys of their own, refusing the workers given these
+   */
+  private static void printCreatedKeys(HeartlogServer server, PrintWriter out, String base, Path keptApart) {
     server.createdKeys().ifPresent(keys -> {
       out.println("Created keys (shown once; only their hashes are kept):");
       out.println("  writer (any worker): " + keys[0]);
       out.println("  reader:              " + keys[1]);
       if (base != null) {
         out.println("  e.g. HEARTLOG_URL=" + base + " HEARTLOG_KEY=" + keys[0] + " ...");
+      }
+      if (keptApart != null) {
+        out.println("  Their hashes are kept in " + keptApart.toAbsolutePath() + ", on this machine only: another heartlog "
+            + "serve of this store, or this one started again without that file (a container without a volume), makes "
+            + "keys of its own and refuses these. Give every server the same keys instead: HEARTLOG_WRITER_KEYS="
+            + keys[0] + " HEARTLOG_READER_KEYS=" + keys[1]);
       }
     });
     out.flush();

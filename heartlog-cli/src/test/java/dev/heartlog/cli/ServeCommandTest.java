@@ -15,6 +15,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -59,8 +61,27 @@ class ServeCommandTest {
           + "stop what listens there (another heartlog serve?), or give --port or --bind" + System.lineSeparator());
       // The first start made the keys, whose hashes are kept: a later start will not show them again.
       assertThat(serve.out()).startsWith("Created keys (shown once; only their hashes are kept):")
-          .containsPattern("writer \\(any worker\\): hlw_\\S+").containsPattern("reader: +hlr_\\S+");
+          .containsPattern("writer \\(any worker\\): hlw_\\S+").containsPattern("reader: +hlr_\\S+")
+          .as("the embedded store's folder holds its keys too").doesNotContain("on this machine only");
       assertThat(home.resolve("keys")).exists();
+    }
+  }
+
+  @Test
+  void keysMadeForAStoreOfItsOwnAreSaidToBeThisMachinesOnlyWithHowToGiveEveryServerThem(@TempDir Path home)
+      throws Exception {
+    String url = TestDatabase.freshUrl();
+    Store.open(url, null, null).migrate();
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      Cli.Result serve = Cli.run("serve", "--port", Integer.toString(taken.getLocalPort()), "--db-url", url,
+          "--home", home.toString());
+
+      assertThat(serve.exitCode()).isEqualTo(1);
+      Matcher keys = Pattern.compile("writer \\(any worker\\): (hlw_\\S+)\\R.*reader: +(hlr_\\S+)",
+          Pattern.DOTALL).matcher(serve.out());
+      assertThat(keys.find()).as(serve.out()).isTrue();
+      assertThat(serve.out()).contains("Their hashes are kept in " + home.resolve("keys").toAbsolutePath()
+          + ", on this machine only", "HEARTLOG_WRITER_KEYS=" + keys.group(1) + " HEARTLOG_READER_KEYS=" + keys.group(2));
     }
   }
 
