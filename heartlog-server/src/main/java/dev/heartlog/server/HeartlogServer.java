@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code heartlog serve}: ingest in PostgREST's RPC dialect (a worker configured for Supabase
  * can be pointed here by changing only the URL and key), a JSON query API, and maintenance of
- * the store. Stateless apart from the store, so several can run behind a load balancer.
+ * the store. Stateless apart from the store and its keys, so several given the same keys can run
+ * behind a load balancer.
  *
  * <pre>{@code
  * try (HeartlogServer server = HeartlogServer.builder().store(store).keysFile(home.resolve("keys")).build()) {
