@@ -3,6 +3,8 @@ package dev.heartlog.agent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +38,8 @@ final class NvidiaSmiProbe implements GpuProbe {
 
   /** How long one reading may take before the tool is killed. */
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+  /** There while the NVIDIA kernel driver is loaded, in a GPU container too. */
+  static final Path DRIVER = Path.of("/proc/driver/nvidia/version");
 
   private static final List<String> ARGUMENTS =
       List.of("--query-gpu=memory.total,memory.used", "--format=csv,noheader,nounits");
@@ -47,6 +51,7 @@ final class NvidiaSmiProbe implements GpuProbe {
   private final String visibleDevices;
   private final boolean pciBusOrder;
   private final Duration timeout;
+  private final Path driver;
 
   /**
    * @param visibleDevices the process's {@code CUDA_VISIBLE_DEVICES}; {@code null} when unset,
@@ -54,10 +59,30 @@ final class NvidiaSmiProbe implements GpuProbe {
    * @param deviceOrder the process's {@code CUDA_DEVICE_ORDER}; {@code null} when unset
    */
   NvidiaSmiProbe(String command, String visibleDevices, String deviceOrder, Duration timeout) {
+    this(command, visibleDevices, deviceOrder, timeout, DRIVER);
+  }
+
+  /** The same, with the file whose presence says the NVIDIA driver is loaded; for tests. */
+  NvidiaSmiProbe(String command, String visibleDevices, String deviceOrder, Duration timeout, Path driver) {
     this.command = command;
     this.visibleDevices = visibleDevices;
     this.pciBusOrder = deviceOrder != null && deviceOrder.trim().equals("PCI_BUS_ID");
     this.timeout = timeout;
+    this.driver = driver;
+  }
+
+  /**
+   * Why the tool is missing where the driver is loaded: a container started without the driver's
+   * utility capability gets the GPUs and CUDA but not nvidia-smi (an image or a pod that sets
+   * {@code NVIDIA_DRIVER_CAPABILITIES=compute}).
+   */
+  private String notFound() {
+    if (!Files.exists(driver)) {
+      return command + " not found";
+    }
+    return command + " not found, though the NVIDIA driver is loaded (" + driver + "): in a container, the driver's "
+        + "tools come with its utility capability (NVIDIA_DRIVER_CAPABILITIES=compute,utility, or all); elsewhere, "
+        + "put nvidia-smi on the PATH or name it in HEARTLOG_NVIDIA_SMI";
   }
 
   @Override
@@ -73,7 +98,7 @@ final class NvidiaSmiProbe implements GpuProbe {
     try {
       process = new ProcessBuilder(commandLine).redirectErrorStream(true).start();
     } catch (IOException e) {
-      return GpuReading.unavailable(command + " not found");
+      return GpuReading.unavailable(notFound());
     }
     try {
       process.getOutputStream().close();

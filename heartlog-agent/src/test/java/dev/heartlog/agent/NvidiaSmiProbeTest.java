@@ -64,10 +64,25 @@ class NvidiaSmiProbeTest {
 
   @Test
   void missingToolGivesNulls() {
-    GpuReading reading = new NvidiaSmiProbe(folder.resolve("no-such-tool").toString(), null, null, Duration.ofSeconds(5)).read();
+    GpuReading reading = new NvidiaSmiProbe(folder.resolve("no-such-tool").toString(), null, null, Duration.ofSeconds(5),
+        folder.resolve("no-driver")).read();
 
     assertThat(reading.totalMb()).isNull();
-    assertThat(reading.problem()).endsWith("not found");
+    assertThat(reading.problem()).endsWith("no-such-tool not found");
+  }
+
+  @Test
+  void aMissingToolWhereTheDriverIsLoadedSaysWhatAContainerLacks() throws IOException {
+    // As in a container given the GPUs without the driver's utility capability: /proc/driver/nvidia
+    // is there, nvidia-smi is not.
+    Path driver = Files.writeString(folder.resolve("version"), "NVRM version: NVIDIA UNIX x86_64 Kernel Module  550.54.15\n");
+
+    GpuReading reading = new NvidiaSmiProbe(folder.resolve("no-such-tool").toString(), null, null, Duration.ofSeconds(5),
+        driver).read();
+
+    assertThat(reading.totalMb()).isNull();
+    assertThat(reading.problem()).contains("no-such-tool not found, though the NVIDIA driver is loaded (" + driver + ")",
+        "NVIDIA_DRIVER_CAPABILITIES=compute,utility", "HEARTLOG_NVIDIA_SMI");
   }
 
   @Test
