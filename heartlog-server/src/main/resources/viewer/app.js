@@ -87,6 +87,14 @@ function rowRefused(reason, id) {
     + `worker's row at its latest heartbeats: ${esc(reason)}. Its records are stored.">row refused</span>`;
 }
 
+/** A worker id several processes send heartbeats as at once (shared_id_at, within 10 minutes). */
+function sharedId(at, id) {
+  if (!at) return '';
+  return `<span class="skew shared-id" ${id ? `id="${id}" ` : ''}title="Several processes send heartbeats as this worker `
+    + `at once (last at ${esc(at)}): replicas given one worker id, or a worker started twice. Its status, task and VRAM `
+    + `are whichever sent last. Give each process its own worker id.">shared id</span>`;
+}
+
 function clockSkew(skewMs, id) {
   if (skewMs === null || skewMs === undefined || Math.abs(skewMs) < 2000) return '';
   const off = skewSpan(skewMs);

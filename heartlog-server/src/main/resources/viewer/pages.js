@@ -53,7 +53,7 @@ async function fleetPage(view) {
         ${header('current_task_id', 'Current task')}${header('vram_used_mb', 'VRAM')}${header('errors_last_hour', 'Errors 1h')}${header('warnings_last_hour', 'Warnings 1h')}</tr></thead>
       <tbody>${drawn.map(w => `<tr class="${w.health === 'stale' ? 'stale' : ''}" data-worker="${esc(w.worker_id)}">
         <td><a href="#/worker/${encodeURIComponent(w.worker_id)}">${esc(w.worker_id)}</a></td>
-        <td class="health health-${esc(w.health)}">${esc(w.health)}${rowRefused(w.worker_row_error)}</td>
+        <td class="health health-${esc(w.health)}">${esc(w.health)}${rowRefused(w.worker_row_error)}${sharedId(w.shared_id_at)}</td>
         <td class="num" title="${esc(w.last_heartbeat || '')}">${age(w.heartbeat_age_s)}${clockSkew(w.clock_skew_ms)}</td>
         <td>${w.current_task_id ? `<a href="#/task/${encodeURIComponent(w.current_task_id)}">${esc(w.current_task_id)}</a>` : '<span class="sub">idle</span>'}</td>
         <td>${vramBar(w.vram_used_mb, w.vram_total_mb)}</td>
@@ -124,7 +124,7 @@ async function workerPage(id, view) {
   view.innerHTML = `<h1>Worker ${esc(w.worker_id)}</h1>
     <div class="cards">
       <div class="card"><div class="k">Health</div><div class="v health health-${esc(w.health)}"${w.health === 'unknown'
-        ? ' title="No row in workers: the orchestrator removed it. Its records and heartbeats are kept."' : ''}>${esc(w.health)}${rowRefused(w.worker_row_error, 'worker-row-refused')}</div></div>
+        ? ' title="No row in workers: the orchestrator removed it. Its records and heartbeats are kept."' : ''}>${esc(w.health)}${rowRefused(w.worker_row_error, 'worker-row-refused')}${sharedId(w.shared_id_at, 'worker-shared-id')}</div></div>
       <div class="card"><div class="k">Last heartbeat</div><div class="v"><span title="${esc(w.last_heartbeat || '')}">${age(w.heartbeat_age_s)}</span>${clockSkew(w.clock_skew_ms, 'worker-clock')}</div></div>
       <div class="card"><div class="k">VRAM</div><div class="v">${vramBar(w.vram_used_mb, w.vram_total_mb)}</div></div>
       <div class="card"><div class="k">Current task</div><div class="v">${w.current_task_id ? `<a href="#/task/${encodeURIComponent(w.current_task_id)}">${shortTaskId(w.current_task_id)}</a>` : 'idle'}</div></div>

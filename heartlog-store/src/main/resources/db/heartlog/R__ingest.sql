@@ -572,7 +572,20 @@ BEGIN
                     clock_skew_ms   = skew_ms,
                     -- Fleet health's counts of the last hour's problems (migration V7).
                     problem_errors   = heartlog_add_problems(w.problem_errors, problems, 2),
-                    problem_warnings = heartlog_add_problems(w.problem_warnings, problems, 3)
+                    problem_warnings = heartlog_add_problems(w.problem_warnings, problems, 3),
+                    -- Several processes under one id (V15): this heartbeat's session is not the
+                    -- last one's, yet it sent heartbeats in the last 10 minutes, so it went on
+                    -- sending while the other did. Looked up only when the session changed: at
+                    -- a restart, and at each heartbeat of an id that several processes share.
+                    shared_id_at     = CASE
+                        WHEN session_id_param IS NOT NULL AND w.heartlog_session IS NOT NULL
+                             AND w.heartlog_session <> session_id_param
+                             AND EXISTS (SELECT FROM worker_heartbeats h
+                                         WHERE h.worker_id = worker_id_param
+                                           AND h.received_at > now() - interval '10 minutes'
+                                           AND h.session_id = session_id_param)
+                        THEN now() ELSE w.shared_id_at END,
+                    heartlog_session = coalesce(session_id_param, w.heartlog_session)
                 WHERE w.id = worker_id_param;
             EXIT WHEN FOUND;
             INSERT INTO workers (id, status, last_heartbeat, vram_total_mb, vram_used_mb, current_task_id)

@@ -11,7 +11,8 @@ DECLARE
     needed  text[] := ARRAY[['1', 'status', 'text DEFAULT ''active'''], ['1', 'last_heartbeat', 'timestamptz'],
                             ['1', 'vram_total_mb', 'integer'], ['1', 'vram_used_mb', 'integer'],
                             ['1', 'current_task_id', 'text'], ['7', 'problem_errors', 'bigint[]'],
-                            ['7', 'problem_warnings', 'bigint[]'], ['12', 'clock_skew_ms', 'bigint']];
+                            ['7', 'problem_warnings', 'bigint[]'], ['12', 'clock_skew_ms', 'bigint'],
+                            ['15', 'heartlog_session', 'text'], ['15', 'shared_id_at', 'timestamptz']];
     added   text[] := '{}';
 BEGIN
     IF to_regclass('workers') IS NULL OR applied IS NULL THEN

@@ -65,6 +65,11 @@ final class WorkerCommand implements Callable<Integer> {
       out.println("  workers row     refused by the orchestrator's table, its records stored: "
           + RecordText.printable(health.workerRowError()));
     }
+    if (health.sharedIdAt() != null) {
+      out.println("  shared id       several processes send heartbeats as this worker at once (last "
+          + RecordText.timestamp(health.sharedIdAt()) + "): give each its own worker id; status, task and VRAM here "
+          + "are whichever sent last");
+    }
     if (health.clockSkewed()) {
       out.println("  clock           " + RecordText.skew(health.clockSkewMs())
           + (health.clockSkewMs() < 0 ? " the store's" : " of the store's")

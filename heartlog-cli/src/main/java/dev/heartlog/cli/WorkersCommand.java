@@ -73,6 +73,7 @@ final class WorkersCommand implements Callable<Integer> {
     }
     printSkewedClocks(out, workers);
     printRefusedRows(out, workers);
+    printSharedIds(out, workers);
     // Below a long list, what it adds up to: "1,204 workers: 1,180 active, 3 crashed, 21 stale".
     out.printf(Locale.ROOT, "%n%s: %s%n", RecordText.count(workers.size(), "worker"), byHealth.entrySet().stream()
         .map(e -> String.format(Locale.ROOT, "%,d %s", e.getValue(), e.getKey())).collect(Collectors.joining(", ")));
@@ -98,6 +99,28 @@ final class WorkersCommand implements Callable<Integer> {
     }
     if (refused.size() > NOTES_SHOWN) {
       out.printf(Locale.ROOT, "  and %,d more (--json: worker_row_error)%n", refused.size() - NOTES_SHOWN);
+    }
+  }
+
+  /**
+   * The worker ids several processes send heartbeats as at once: a Deployment's replicas given
+   * one id, a worker started twice. Their row mixes the processes' statuses, tasks and VRAM, and
+   * the fleet counts one worker for them.
+   */
+  private static void printSharedIds(PrintWriter out, List<WorkerHealth> workers) {
+    List<WorkerHealth> shared = workers.stream().filter(w -> w.sharedIdAt() != null).toList();
+    if (shared.isEmpty()) {
+      return;
+    }
+    out.printf(Locale.ROOT, "%n%s sent by several processes at once (give each process its own worker id; "
+            + "%s status, task and VRAM are whichever sent last):%n",
+        shared.size() == 1 ? "1 worker id is" : String.format(Locale.ROOT, "%,d worker ids are", shared.size()),
+        shared.size() == 1 ? "its" : "their");
+    for (WorkerHealth w : shared.subList(0, Math.min(shared.size(), NOTES_SHOWN))) {
+      out.printf("  %-24s last seen shared %s%n", RecordText.printable(w.id()), RecordText.timestamp(w.sharedIdAt()));
+    }
+    if (shared.size() > NOTES_SHOWN) {
+      out.printf(Locale.ROOT, "  and %,d more (--json: shared_id_at)%n", shared.size() - NOTES_SHOWN);
     }
   }
 

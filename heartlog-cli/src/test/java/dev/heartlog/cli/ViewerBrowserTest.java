@@ -444,6 +444,27 @@ class ViewerBrowserTest {
     chromium.screenshot("worker-row-refused");
   }
 
+  @Test
+  @Order(17)   // adds a worker the Fleet page's test does not expect
+  void aWorkerIdTwoProcessesShareSaysSoOnTheFleetAndWorkerPages() throws Exception {
+    // Two replicas given one worker id, each an agent session, taking turns.
+    for (String session : List.of("replica-a", "replica-b", "replica-a")) {
+      Store.open(url, null, null).withConnection(c -> c.createStatement().execute(
+          "SELECT func_worker_heartbeat_with_logs(worker_id_param => 'replicated-gpu', session_id_param => '" + session + "')"));
+    }
+
+    browser.get(base + "/#/fleet");
+    WebElement row = chromium.waitFor(By.cssSelector("#fleet tr[data-worker='replicated-gpu']"));
+
+    WebElement note = row.findElement(By.cssSelector(".shared-id"));
+    assertThat(note.getText()).isEqualTo("shared id");
+    assertThat(note.getAttribute("title")).contains("Several processes send heartbeats as this worker",
+        "Give each process its own worker id");
+    assertThat(browser.findElements(By.cssSelector("#fleet tr[data-worker='demo-gpu-1'] .shared-id"))).isEmpty();
+    browser.get(base + "/#/worker/replicated-gpu");
+    assertThat(chromium.waitFor(By.id("worker-shared-id")).getText()).isEqualTo("shared id");
+  }
+
   private List<WebElement> rows() {
     return browser.findElements(By.cssSelector("#explore-records tbody tr"));
   }

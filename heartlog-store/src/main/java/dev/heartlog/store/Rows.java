@@ -65,7 +65,8 @@ final class Rows {
         rs.getLong("errors_last_hour"),
         rs.getLong("warnings_last_hour"),
         longOrNull(rs, "clock_skew_ms"),
-        rs.getString("worker_row_error"));
+        rs.getString("worker_row_error"),
+        instant(rs, "shared_id_at"));
   }
 
   static Instant instant(ResultSet rs, String column) throws SQLException {

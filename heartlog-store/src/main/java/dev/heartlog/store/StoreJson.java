@@ -210,6 +210,9 @@ public final class StoreJson {
     if (worker.workerRowError() != null) {
       json.writeStringField("worker_row_error", worker.workerRowError());
     }
+    if (worker.sharedIdAt() != null) {
+      field(json, "shared_id_at", worker.sharedIdAt());
+    }
     json.writeEndObject();
   }
 

@@ -26,6 +26,9 @@ import java.util.stream.Collectors;
  * @param workerRowError why the orchestrator's {@code workers} table refused the worker's row at
  *     a heartbeat since the last that wrote it (a status its enum does not list, a worker it
  *     never registered), or {@code null}
+ * @param sharedIdAt when, in the last 10 minutes, a heartbeat last showed that several processes
+ *     send heartbeats as this worker at once (replicas given one id, a worker started twice): its
+ *     row then mixes their statuses, tasks and VRAM; {@code null} when none did
  */
 public record WorkerHealth(
     String id,
@@ -38,7 +41,8 @@ public record WorkerHealth(
     long errorsLastHour,
     long warningsLastHour,
     Long clockSkewMs,
-    String workerRowError) {
+    String workerRowError,
+    Instant sharedIdAt) {
 
   /** Skew below this is the network's delay or ordinary drift, not a clock to tell anyone about. */
   public static final long NOTABLE_SKEW_MS = 2_000;

@@ -174,7 +174,7 @@ class RolesTest {
     }
     url = upgraded;
 
-    assertThat(Store.open(upgraded, null, null).migrate()).as("V10 to V14").isEqualTo(5);
+    assertThat(Store.open(upgraded, null, null).migrate()).as("V10 to V15").isEqualTo(6);
 
     try (Connection connection = connectAs(fleetUser)) {
       assertThat(TestDatabase.heartbeat(connection, "gpu-8", ONE_RECORD)).contains("\"logs_inserted\": 1");

@@ -24,6 +24,7 @@ SELECT :worker::text                                                   AS id,
           AND l.level = 'WARNING')                                      AS warnings_last_hour,
        -- Its clock at that heartbeat against the store's, as the ingest function reads it (V12).
        heartlog_heartbeat_skew_ms(h.metadata, h.received_at)           AS clock_skew_ms,
+       NULL::timestamptz                                               AS shared_id_at,
        r.reason                                                        AS worker_row_error
 FROM (SELECT 1) AS one
 LEFT JOIN worker_row_refusals r ON r.worker_id = :worker::text

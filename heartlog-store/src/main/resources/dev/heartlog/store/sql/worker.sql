@@ -24,6 +24,8 @@ SELECT w.id,
                 AND l.timestamp < to_timestamp((heartlog_period(now()) - 11) * 300)
                 AND l.level = 'WARNING')                AS warnings_last_hour,
        w.clock_skew_ms,
+       -- Several processes send heartbeats under this id (V15): in the last 10 minutes.
+       CASE WHEN w.shared_id_at > now() - interval '10 minutes' THEN w.shared_id_at END AS shared_id_at,
        NULL AS worker_row_error
 FROM workers w
 WHERE w.id = :worker::text

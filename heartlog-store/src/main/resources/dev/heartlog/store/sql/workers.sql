@@ -39,6 +39,8 @@ SELECT w.id,
        heartlog_recent_problems(w.problem_warnings, heartlog_period(now()) - 11)
            + coalesce(e.warnings, 0) AS warnings_last_hour,
        w.clock_skew_ms,
+       -- Several processes send heartbeats under this id (V15): in the last 10 minutes.
+       CASE WHEN w.shared_id_at > now() - interval '10 minutes' THEN w.shared_id_at END AS shared_id_at,
        NULL AS worker_row_error
 FROM workers w
 LEFT JOIN edge e ON e.source_id = w.id
@@ -60,6 +62,7 @@ SELECT f.worker_id,
         WHERE l.source_id = f.worker_id AND l.timestamp >= now() - interval '1 hour'
           AND l.level = 'WARNING'),
        heartlog_heartbeat_skew_ms(h.metadata, h.received_at),
+       NULL,
        f.reason
 FROM refused f
 JOIN LATERAL (SELECT status, received_at, vram_total_mb, vram_used_mb, current_task_id, metadata
