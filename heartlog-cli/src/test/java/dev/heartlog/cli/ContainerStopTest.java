@@ -29,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ContainerStopTest {
 
   @TempDir Path folder;
+  private final String url = TestDatabase.freshUrl();
+  private final Store store = migratedStore(url);
 
   /** A worker that goes on printing numbered lines after SIGTERM, each also written to a file. */
   private Path stubbornWorker(Path printed) throws IOException {
@@ -41,7 +43,7 @@ class ContainerStopTest {
         ""));
   }
 
-  private Process start(String workerId, String url, Path worker, String... options) throws IOException {
+  private Process start(String workerId, Path worker, String... options) throws IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName(),
         "run", "--worker", workerId, "--db-url", url));
@@ -60,13 +62,17 @@ class ContainerStopTest {
     return Files.readAllLines(printed).stream().map(n -> "line " + n).toList();
   }
 
+  /** heartlog run wrapping the stubborn worker, once the worker has printed 10 lines. */
+  private Process startPrinting(String workerId, Path printed, String... options) throws IOException {
+    Process run = start(workerId, stubbornWorker(printed), options);
+    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(printed) && Files.readAllLines(printed).size() >= 10);
+    return run;
+  }
+
   @Test
   void dockerStopsItWithinItsTenSecondsAndEveryLineAndTheWorkersEndAreStored() throws Exception {
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
     Path printed = folder.resolve("printed");
-    Process run = start("docker-stopped", url, stubbornWorker(printed));
-    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(printed) && Files.readAllLines(printed).size() >= 10);
+    Process run = startPrinting("docker-stopped", printed);
 
     run.destroy();   // docker stop: SIGTERM, then SIGKILL 10 s later
     boolean endedInTime = run.waitFor(10, TimeUnit.SECONDS);
@@ -81,11 +87,8 @@ class ContainerStopTest {
 
   @Test
   void killedSoonerThanItsGraceItHasShippedWhatCameBeforeTheStop() throws Exception {
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
     Path printed = folder.resolve("printed");
-    Process run = start("killed-early", url, stubbornWorker(printed));
-    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(printed) && Files.readAllLines(printed).size() >= 10);
+    Process run = startPrinting("killed-early", printed);
 
     List<String> beforeTheStop = linesPrinted(printed);
     run.destroy();   // docker stop -t 3: SIGTERM, and SIGKILL to everything 3 s later
@@ -100,11 +103,8 @@ class ContainerStopTest {
 
   @Test
   void stopGraceSetsTheWorkersTimeToStop() throws Exception {
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
     Path printed = folder.resolve("printed");
-    Process run = start("given-less", url, stubbornWorker(printed), "--stop-grace", "2s");
-    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(printed) && Files.readAllLines(printed).size() >= 10);
+    Process run = startPrinting("given-less", printed, "--stop-grace", "2s");
 
     run.destroy();
     boolean ended = run.waitFor(RunCommand.STOP_GRACE.toSeconds() - 2, TimeUnit.SECONDS);
