@@ -116,6 +116,7 @@ final class ServeCommand implements Callable<Integer> {
         + "  (reader key)");
     out.println("  tail:   GET  " + base + "/api/tail (server-sent events), or ws://" + host + ":" + server.port()
         + "/api/tail (WebSocket)  (reader key)");
+    out.println("  probes: GET  " + base + "/healthz (serving), " + base + "/readyz (the database answers)  (no key)");
     if (!opened.namedStatements()) {
       out.println("  a pooler or proxy sits between heartlog and PostgreSQL: statements go unnamed, "
           + "and the live tail polls every second");

@@ -8,6 +8,10 @@ import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -30,14 +34,22 @@ class ServeCommandTest {
   @Timeout(120)
   void aServerOnADatabaseNeverMigratedSaysSoAtStart(@TempDir Path home) throws Exception {
     String url = TestDatabase.freshUrl();
+    Path stdout = home.resolve("stdout");
     Path stderr = home.resolve("stderr");
     // A JVM of its own: serve runs until a signal ends the process.
     Process serve = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName(),
         "serve", "--port", "0", "--db-url", url, "--home", home.toString())
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile()).start();
+        .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
     try {
       await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(stderr).contains("\n"));
+      // The probes it names answer, with no key: the server itself serves, whatever its database.
+      Matcher probe = Pattern.compile("probes: GET  (http://\\S+/healthz) \\(serving\\), \\S+/readyz")
+          .matcher(Files.readString(stdout));
+      assertThat(probe.find()).as(Files.readString(stdout)).isTrue();
+      assertThat(HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create(probe.group(1))).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
     } finally {
       serve.toHandle().destroy();   // SIGTERM
       assertThat(serve.waitFor(60, TimeUnit.SECONDS)).isTrue();
