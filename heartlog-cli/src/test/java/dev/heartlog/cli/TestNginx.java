@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,7 +56,7 @@ final class TestNginx implements AutoCloseable {
         "  proxy_temp_path " + folder.resolve("proxy") + ";",
         "  server {",
         "    listen 127.0.0.1:" + port + ";",
-        String.join("\n", java.util.Arrays.stream(serverDirectives).map(d -> "    " + d + ";").toList()),
+        String.join("\n", Arrays.stream(serverDirectives).map(d -> "    " + d + ";").toList()),
         "    location " + location + " { proxy_pass " + backend + "; }",
         "  }",
         "}", ""));
