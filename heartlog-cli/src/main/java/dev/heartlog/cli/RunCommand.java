@@ -42,9 +42,10 @@ final class RunCommand implements Callable<Integer> {
   private static final Map<String, Object> OWN_RECORD = Map.of("logger", OWN_LOGGER);
 
   /**
-   * How long the worker has to exit after heartlog run passed SIGTERM on, before it is killed, by
-   * default: 2 s less than the 10 s {@code docker stop} and Compose give a container before they
-   * kill it, so that heartlog run has the time to record the exit and send the last heartbeat.
+   * How long the worker has to exit after heartlog run passed SIGTERM (or SIGINT) on, before it is
+   * killed, by default: 2 s less than the 10 s {@code docker stop} and Compose give a container
+   * before they kill it, so that heartlog run has the time to record the exit and send the last
+   * heartbeat.
    */
   static final Duration STOP_GRACE = Duration.ofSeconds(8);
   /**
@@ -120,7 +121,7 @@ final class RunCommand implements Callable<Integer> {
   OutputStream stderr = System.err;
 
   @Option(names = "--stop-grace", paramLabel = "DURATION", defaultValue = "${env:HEARTLOG_STOP_GRACE}",
-      description = "How long the worker has to exit after the SIGTERM heartlog run passes on, before it is killed "
+      description = "How long the worker has to exit after the SIGTERM or SIGINT heartlog run passes on, before it is killed "
           + "(default $HEARTLOG_STOP_GRACE, else 8s: within docker stop's 10 s). Leave heartlog run 2 s of what "
           + "stops it: 28s for Kubernetes' 30 s.")
   String stopGrace;
@@ -186,6 +187,8 @@ final class RunCommand implements Callable<Integer> {
       builder.spoolDirectory(storeOptions.home.resolve("spool"));
     }
     HeartlogAgent agent = builder.build();
+    WorkerSignals signals = WorkerSignals.install(stop,
+        (signal, sentence) -> agent.log(Level.INFO, sentence, null, Map.of("logger", OWN_LOGGER, "signal", signal)));
     Thread forwarder = new Thread(stop::stop, "heartlog-run-forward-signal");
     ProcessBuilder process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT);
     unbufferedOutput(process.environment());
@@ -197,6 +200,7 @@ final class RunCommand implements Callable<Integer> {
     try {
       child = process.start();
       stop.watch(child, () -> agent.flush(WorkerStop.SHIPPING_PERIOD));
+      signals.watch(child);
     } catch (IOException e) {
       output.close();
       agent.log(Level.CRITICAL, "heartlog run could not start " + command.get(0) + ": " + e.getMessage(), null, OWN_RECORD);
@@ -232,11 +236,11 @@ final class RunCommand implements Callable<Integer> {
     lines.awaitEnd();
     output.close();
     lines.close();
-    boolean stopped = WorkerExit.stoppedAsAsked(stop.requested(), exitCode);
+    boolean stopped = WorkerExit.stoppedAsAsked(stop.requested(), exitCode) || signals.endedBySignalPassedOn(exitCode);
     WorkerStatus status = stopped ? WorkerStatus.STOPPED : WorkerStatus.CRASHED;
     if (exitCode != 0 && stopped) {
-      agent.log(Level.INFO, WorkerExit.describe(exitCode) + ", as heartlog run was asked to stop", null,
-          WorkerExit.metadata(exitCode, command, null, null, null));
+      String why = stop.requested() ? ", as heartlog run was asked to stop" : ", the signal passed on to it";
+      agent.log(Level.INFO, WorkerExit.describe(exitCode) + why, null, WorkerExit.metadata(exitCode, command, null, null, null));
     } else if (exitCode != 0) {
       String task = agent.currentTask();
       agent.log(Level.ERROR, WorkerExit.describe(exitCode), null,
@@ -249,7 +253,12 @@ final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().removeShutdownHook(forwarder);
       }
     } catch (IllegalStateException shuttingDown) {
-      // The forwarder is running; it waits for what was just done.
+      // A signal stopped heartlog run, and the JVM would exit with its code (143 for SIGTERM),
+      // not the worker's: a worker that finished its task and exited 0 would count as failed (a
+      // Kubernetes Job's pod). The forwarder has nothing left to wait for, nor the JVM to do.
+      System.out.flush();
+      System.err.flush();
+      Runtime.getRuntime().halt(exitCode);
     }
     closeQuietly(embedded);
     return exitCode;

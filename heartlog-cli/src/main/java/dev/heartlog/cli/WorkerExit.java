@@ -57,12 +57,16 @@ final class WorkerExit {
     return message.contains("error=2,") ? 127 : 126;
   }
 
+  /** Linux's names of the signals 1 to 15, those a worker is killed by. */
+  private static final List<String> SIGNALS = List.of("HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE",
+      "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM");
+
   /** The exit's record's message: the exit code, or the signal that killed the worker. */
   static String describe(int exitCode) {
     if (exitCode > 128 && exitCode < 160) {
       int signal = exitCode - 128;
-      return "the worker process was killed by signal " + signal + (signal == 9 ? " (SIGKILL)" : signal == 15 ? " (SIGTERM)" : "")
-          + " (exit code " + exitCode + ")";
+      String name = signal <= SIGNALS.size() ? " (SIG" + SIGNALS.get(signal - 1) + ")" : "";
+      return "the worker process was killed by signal " + signal + name + " (exit code " + exitCode + ")";
     }
     return "the worker process exited with code " + exitCode;
   }

@@ -8,13 +8,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * heartlog run's stop: on SIGTERM or SIGINT to heartlog run (its shutdown hook), pass SIGTERM on
- * to the worker, give it a grace to exit, kill what is left, and wait until heartlog run has sent
- * the final heartbeat.
+ * heartlog run's stop: on SIGTERM or SIGINT to heartlog run (its shutdown hook), pass the signal
+ * on to the worker, give it a grace to exit, kill what is left, and wait until heartlog run has
+ * sent the final heartbeat.
  *
  * <p>A launcher between heartlog run and the real worker ({@code sh -c}, a start script) exits on
- * the SIGTERM without passing it on, and would leave the worker running, orphaned. So the
- * processes it started that outlive it get the SIGTERM too. Only then: a worker that stops its
+ * the signal without passing it on, and would leave the worker running, orphaned. So the
+ * processes it started that outlive it get the signal too. Only then: a worker that stops its
  * own children (a pool, data loader processes) is left to do it.
  */
 final class WorkerStop {
@@ -28,6 +28,8 @@ final class WorkerStop {
   private volatile Process worker;
   private volatile Runnable shipRecords = () -> { };
   private volatile boolean requested;
+  private volatile String signal = "TERM";
+  private volatile boolean workerHasIt;
 
   /**
    * @param grace how long the worker and what it started have to exit before they are killed
@@ -51,6 +53,15 @@ final class WorkerStop {
     this.worker = process;
   }
 
+  /**
+   * The stop is by this signal ({@code INT}; SIGTERM unless said): the worker is sent it, unless
+   * it {@code hasIt} already (a Ctrl-C in the terminal they share).
+   */
+  void stopWith(String signal, boolean hasIt) {
+    this.signal = signal;
+    this.workerHasIt = hasIt;
+  }
+
   /** Whether heartlog run was asked to stop and passed it on. */
   boolean requested() {
     return requested;
@@ -70,9 +81,7 @@ final class WorkerStop {
     requested = true;
     // Taken before the launcher exits: after that, its children are no longer its descendants.
     List<ProcessHandle> started = running.toHandle().descendants().toList();
-    // Through the process handle: Process.destroy() would also close the pipes, and the
-    // worker's last lines (its own shutdown messages) would be lost.
-    running.toHandle().destroy();
+    passOn(running.toHandle());
     long deadline = System.nanoTime() + grace.toNanos();
     try {
       shipRecords.run();
@@ -84,7 +93,7 @@ final class WorkerStop {
         shipRecords.run();
       }
       List<ProcessHandle> orphans = started.stream().filter(ProcessHandle::isAlive).toList();
-      orphans.forEach(ProcessHandle::destroy);
+      orphans.forEach(this::passOn);
       for (ProcessHandle orphan : orphans) {
         try {
           orphan.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -95,6 +104,18 @@ final class WorkerStop {
       finished.await(finishing.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private void passOn(ProcessHandle process) {
+    if (workerHasIt) {
+      return;
+    }
+    // SIGTERM through the process handle: Process.destroy() would also close the pipes, and the
+    // worker's last lines (its own shutdown messages) would be lost. Where no other signal can be
+    // sent, SIGTERM still stops it.
+    if (signal.equals("TERM") || !WorkerSignals.send(process, signal)) {
+      process.destroy();
     }
   }
 }

@@ -79,6 +79,7 @@ class ContainerStopTest {
     run.destroyForcibly();
 
     assertThat(endedInTime).as("heartlog run ended before docker stop's SIGKILL").isTrue();
+    assertThat(run.exitValue()).as("the worker's exit code, not 143 for the SIGTERM heartlog run got").isEqualTo(137);
     assertThat(stored(store, "docker-stopped")).containsAll(linesPrinted(printed))
         .contains("got SIGTERM, finishing the frame", "the worker process was killed by signal 9 (SIGKILL) (exit code 137)");
     assertThat(store.workers(Store.DEFAULT_STALE_AFTER)).filteredOn(w -> w.id().equals("docker-stopped"))

@@ -529,6 +529,12 @@ class RunCommandTest {
   @Test
   void killedBySignalIsSaidSo() {
     assertThat(WorkerExit.describe(137)).isEqualTo("the worker process was killed by signal 9 (SIGKILL) (exit code 137)");
+    assertThat(WorkerExit.describe(129)).isEqualTo("the worker process was killed by signal 1 (SIGHUP) (exit code 129)");
+    assertThat(WorkerExit.describe(139)).as("a CUDA worker's segfault")
+        .isEqualTo("the worker process was killed by signal 11 (SIGSEGV) (exit code 139)");
+    assertThat(WorkerExit.describe(143)).isEqualTo("the worker process was killed by signal 15 (SIGTERM) (exit code 143)");
+    assertThat(WorkerExit.describe(162)).isEqualTo("the worker process exited with code 162");
+    assertThat(WorkerExit.describe(150)).isEqualTo("the worker process was killed by signal 22 (exit code 150)");
     assertThat(WorkerExit.describe(3)).isEqualTo("the worker process exited with code 3");
   }
 }
