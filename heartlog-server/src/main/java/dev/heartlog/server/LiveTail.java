@@ -118,6 +118,11 @@ final class LiveTail implements AutoCloseable {
     return subscriber::end;
   }
 
+  /** The newest record stored now: a follower asking now is sent what comes after it. */
+  long newestRecordId() {
+    return store.lastLogId();
+  }
+
   /** The records queued for all followers now, those of what they missed among them. */
   int queuedForAll() {
     return queued.count();

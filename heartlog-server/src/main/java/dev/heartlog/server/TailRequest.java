@@ -65,6 +65,17 @@ record TailRequest(
         MetadataFilter.parse(queryParams.apply("meta")), afterId);
   }
 
+  /**
+   * This request, or, when it names no {@code after}, the same sent what was stored after {@code
+   * newestWhenAsked}, the newest record when it came: a stream's headers (and a WebSocket's
+   * upgrade) go out before the follower is set up, and a record stored between the two was not
+   * sent. Null leaves it as it is.
+   */
+  TailRequest from(Long newestWhenAsked) {
+    return afterId != null || newestWhenAsked == null ? this
+        : new TailRequest(worker, task, minimumLevel, grep, component, metadata, newestWhenAsked);
+  }
+
   /** Whether this follower wants {@code record}. */
   boolean wants(StoredRecord record) {
     return (worker == null || worker.equals(record.workerId()))
