@@ -13,6 +13,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -59,6 +60,11 @@ final class ServeCommand implements Callable<Integer> {
           + "maintenance drops a day once all of it is older (default: the database's heartlog.retention, else 48h).")
   String retention;
 
+  @Option(names = "--cors-origins", paramLabel = "LIST", split = ",", defaultValue = "${env:HEARTLOG_CORS_ORIGINS}",
+      description = "The origins of web pages a browser lets call this server, its key still needed: "
+          + "https://ops.example.com,http://localhost:3000, or * for any (default $HEARTLOG_CORS_ORIGINS, else none).")
+  List<String> corsOrigins;
+
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   @Override
@@ -69,7 +75,8 @@ final class ServeCommand implements Callable<Integer> {
           .bind(bind)
           .port(port)
           .maxBodyBytes(AgentEnvironment.bytes("--max-body", maxBody))
-          .tailMaxQueued(tailMaxQueued);
+          .tailMaxQueued(tailMaxQueued)
+          .corsOrigins(corsOrigins == null ? List.of() : corsOrigins);
       if (retention != null) {
         settings.retention(RetentionOption.parse(spec, retention));
       }
@@ -117,6 +124,9 @@ final class ServeCommand implements Callable<Integer> {
     out.println("  tail:   GET  " + base + "/api/tail (server-sent events), or ws://" + host + ":" + server.port()
         + "/api/tail (WebSocket)  (reader key)");
     out.println("  probes: GET  " + base + "/healthz (serving), " + base + "/readyz (the database answers)  (no key)");
+    if (!server.corsOrigins().isEmpty()) {
+      out.println("  cors:   pages on " + String.join(", ", server.corsOrigins()) + " may call it from a browser, with a key");
+    }
     if (!opened.namedStatements()) {
       out.println("  a pooler or proxy sits between heartlog and PostgreSQL: statements go unnamed, "
           + "and the live tail polls every second");

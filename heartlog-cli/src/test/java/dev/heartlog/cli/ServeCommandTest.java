@@ -98,6 +98,16 @@ class ServeCommandTest {
   }
 
   @Test
+  void aCorsOriginNoBrowserSendsIsAUsageErrorBeforeTheStoreOpens() {
+    Cli.Result serve = Cli.run("serve", "--cors-origins", "https://ops.example.com,localhost:3000", "--db-url",
+        "jdbc:postgresql://127.0.0.1:1/nowhere");
+
+    assertThat(serve.exitCode()).isEqualTo(2);
+    assertThat(serve.err()).startsWith("heartlog: CORS origin 'localhost:3000' is no origin; give it as the page's "
+        + "location.origin shows it, with its scheme: http://localhost:3000" + System.lineSeparator());
+  }
+
+  @Test
   void anAddressNotOfThisMachineIsOneSentence() {
     String url = TestDatabase.freshUrl();
 

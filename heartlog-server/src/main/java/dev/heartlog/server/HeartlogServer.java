@@ -4,6 +4,7 @@ import dev.heartlog.store.Maintenance;
 import dev.heartlog.store.Store;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
+import io.javalin.plugin.bundled.CorsPluginConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -100,6 +101,9 @@ public final class HeartlogServer implements AutoCloseable {
         files.directory = "/viewer";
         files.location = io.javalin.http.staticfiles.Location.CLASSPATH;
       });
+      if (!config.corsOrigins().isEmpty()) {
+        javalin.bundledPlugins.enableCors(cors -> cors.addRule(this::allowOrigins));
+      }
     });
     // RFC 7694: tell clients they may compress request bodies.
     app.before(ctx -> ctx.header("Accept-Encoding", "gzip"));
@@ -165,6 +169,11 @@ public final class HeartlogServer implements AutoCloseable {
     return app.port();
   }
 
+  /** The origins whose pages a browser lets call this server, as browsers send them; none by default. */
+  public List<String> corsOrigins() {
+    return config.corsOrigins();
+  }
+
   /** Keys made because none existed, to show once; empty otherwise. */
   public java.util.Optional<String[]> createdKeys() {
     return created == null ? java.util.Optional.empty() : java.util.Optional.of(new String[] {created.writerKey(), created.readerKey()});
@@ -187,6 +196,17 @@ public final class HeartlogServer implements AutoCloseable {
     if (app != null) {
       app.stop();
     }
+  }
+
+  /** The origins whose pages a browser lets call this server (CORS), with the key. */
+  private void allowOrigins(CorsPluginConfig.CorsRule rule) {
+    List<String> origins = config.corsOrigins();
+    if (origins.contains(CorsOrigins.ANY)) {
+      rule.anyHost();
+    } else {
+      rule.allowHost(origins.get(0), origins.subList(1, origins.size()).toArray(String[]::new));
+    }
+    rule.maxAge = (int) Duration.ofMinutes(10).toSeconds();   // a browser asks again after that
   }
 
   private void startMaintenance() {

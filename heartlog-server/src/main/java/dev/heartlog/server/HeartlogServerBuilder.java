@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /** Builds a server; only the store is required. Setters validate as values are set. */
@@ -23,6 +24,7 @@ public final class HeartlogServerBuilder {
   private Duration maintenanceInterval = HeartlogServer.DEFAULT_MAINTENANCE_INTERVAL;
   private Duration retention;   // null: the store's own
   private int tailMaxQueued = HeartlogServer.DEFAULT_TAIL_MAX_QUEUED;
+  private List<String> corsOrigins = List.of();
   private Clock clock = Clock.systemUTC();
   private PrintStream diagnostics = System.err;
 
@@ -123,6 +125,18 @@ public final class HeartlogServerBuilder {
     return this;
   }
 
+  /**
+   * The origins of the web pages that may call the server from a browser ({@code
+   * https://ops.example.com}, {@code http://localhost:3000}, or {@code *} for any); none by
+   * default. Each call still needs its key.
+   *
+   * @throws IllegalArgumentException for one that is no origin (a path, no scheme)
+   */
+  public HeartlogServerBuilder corsOrigins(List<String> origins) {
+    this.corsOrigins = CorsOrigins.checked(Objects.requireNonNull(origins, "origins must not be null"));
+    return this;
+  }
+
   public HeartlogServerBuilder clock(Clock clock) {
     this.clock = Objects.requireNonNull(clock);
     return this;
@@ -146,7 +160,7 @@ public final class HeartlogServerBuilder {
     ApiKeys.Created[] created = new ApiKeys.Created[1];
     ApiKeys keys = ApiKeys.load(keysFile, writerKeys, readerKeys, created);
     ServerConfig config = new ServerConfig(store, jdbcUrl, user, password, bind, port, maxBodyBytes,
-        maintenanceInterval, retention, tailMaxQueued, clock, diagnostics);
+        maintenanceInterval, retention, tailMaxQueued, corsOrigins, clock, diagnostics);
     return new HeartlogServer(config, keys, created[0]);
   }
 }

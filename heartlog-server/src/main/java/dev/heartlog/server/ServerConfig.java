@@ -4,6 +4,7 @@ import dev.heartlog.store.Store;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A server's settings once built: a builder used again afterwards changes no server it built.
@@ -20,6 +21,7 @@ record ServerConfig(
     Duration maintenanceInterval,
     Duration retention,
     int tailMaxQueued,
+    List<String> corsOrigins,
     Clock clock,
     PrintStream diagnostics) {
 
