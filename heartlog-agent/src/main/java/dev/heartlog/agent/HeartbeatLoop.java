@@ -140,7 +140,7 @@ final class HeartbeatLoop implements Runnable {
     shared.cutMeanwhile(() -> {
       try {
         outbox.cutDue(false);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {   // as a round's: the scheduler's thread goes on
         diagnostics.info("cutting records while a heartbeat call waits failed: " + e);
       }
     });
@@ -241,7 +241,11 @@ final class HeartbeatLoop implements Runnable {
         holdsCall = true;
       }
       return beat(status);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // An Error too: an OutOfMemoryError when the worker's heap runs short (this thread
+      // allocates a batch's megabytes at once), a NoSuchMethodError from a library of another
+      // version on the worker's class path. It ended the loop, and a worker that went on
+      // running sent no heartbeat again (ErrorInAHeartbeatTest). Its records stay for the next.
       answers.failed("heartbeat failed unexpectedly: " + e);
       return false;
     } finally {

@@ -40,34 +40,27 @@ final class SendingThread implements AutoCloseable {
   DeliveryResult deliver(Transport transport, Heartbeat heartbeat, Runnable meanwhile) {
     Future<DeliveryResult> call = thread.submit(() -> transport.deliver(heartbeat));
     boolean interrupted = false;
-    RuntimeException failedMeanwhile = null;
+    Throwable failedMeanwhile = null;
     try {
       while (true) {
         try {
           DeliveryResult result = call.get(MEANWHILE_EVERY_MILLIS, TimeUnit.MILLISECONDS);
           if (failedMeanwhile != null) {
-            throw failedMeanwhile;
+            throw unchecked(failedMeanwhile);
           }
           return result;
         } catch (TimeoutException e) {
           if (failedMeanwhile == null) {
             try {
               meanwhile.run();
-            } catch (RuntimeException thrown) {
+            } catch (RuntimeException | Error thrown) {   // an Error too: the call is still to be waited for
               failedMeanwhile = thrown;
             }
           }
         } catch (InterruptedException e) {
           interrupted = true;
         } catch (ExecutionException e) {
-          Throwable cause = e.getCause();
-          if (cause instanceof RuntimeException runtime) {
-            throw runtime;
-          }
-          if (cause instanceof Error error) {
-            throw error;
-          }
-          throw new IllegalStateException("heartbeat call failed", cause);
+          throw unchecked(e.getCause());
         }
       }
     } finally {
@@ -75,6 +68,17 @@ final class SendingThread implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** What a call or the work meanwhile threw, to throw again as it was where it can be. */
+  private static RuntimeException unchecked(Throwable thrown) {
+    if (thrown instanceof RuntimeException runtime) {
+      return runtime;
+    }
+    if (thrown instanceof Error error) {
+      throw error;
+    }
+    return new IllegalStateException("heartbeat call failed", thrown);
   }
 
   @Override
