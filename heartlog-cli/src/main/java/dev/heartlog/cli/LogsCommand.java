@@ -115,7 +115,7 @@ final class LogsCommand implements Callable<Integer> {
         }
         noteSkewedClocks(store);
         out.flush();
-        if (follow) {
+        if (follow && !readerWentAway(out)) {
           follow(store, filter, lastId, storedSince, out, stop);
         }
       } catch (InterruptedException | StoreException e) {
@@ -162,9 +162,23 @@ final class LogsCommand implements Callable<Integer> {
         }
       }
       out.flush();
+      if (readerWentAway(out)) {
+        return;
+      }
       // Behind: read again after a pause four times as long as the read, to spare the store.
       Thread.sleep(next.full() ? follower.catchUpPauseMillis() : FOLLOW_POLL.toMillis());
     }
+  }
+
+  /**
+   * Whether what this command prints goes nowhere any more: the program reading it exited ({@code
+   * logs --follow | head -20}, {@code | grep -m 1 ...}). Java ignores the SIGPIPE that ends a C
+   * program there, and its writes fail silently, so following went on for ever. It ends quietly
+   * at its first write after the reader went, as ripgrep does; with no record to print, it learns
+   * of it only when one comes.
+   */
+  private static boolean readerWentAway(PrintWriter out) {
+    return out.checkError();
   }
 
   private LogFilter filter() {

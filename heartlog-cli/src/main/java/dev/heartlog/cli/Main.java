@@ -1,7 +1,6 @@
 package dev.heartlog.cli;
 
 import dev.heartlog.store.StoreException;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -45,12 +44,14 @@ public final class Main implements Runnable {
   /** The configured command line; tests call {@code execute} on it with captured writers. */
   static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new Main());
-    if (StandardCharsets.US_ASCII.equals(Charset.defaultCharset())) {
-      // The C locale of many containers: Java would print every non-ASCII character of a record
-      // (the seed worker's ✅ and ❌, names, paths) as '?'. UTF-8 keeps them, and ASCII is the same.
-      commandLine.setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
-      commandLine.setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
-    }
+    // The C locale of many containers: Java would print every non-ASCII character of a record
+    // (the seed worker's ✅ and ❌, names, paths) as '?'. UTF-8 keeps them, and ASCII is the same.
+    Charset charset = StandardCharsets.US_ASCII.equals(Charset.defaultCharset()) ? StandardCharsets.UTF_8
+        : Charset.defaultCharset();
+    // Straight onto System.out, not through a writer of picocli's: checkError() then sees a pipe
+    // whose reader went away (LogsCommand).
+    commandLine.setOut(new PrintWriter(System.out, true, charset));
+    commandLine.setErr(new PrintWriter(System.err, true, charset));
     commandLine.setExecutionExceptionHandler(
         (exception, cmd, parseResult) -> {
           cmd.getErr().println("heartlog: " + sentence(exception));

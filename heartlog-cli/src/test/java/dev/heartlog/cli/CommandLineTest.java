@@ -9,7 +9,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.heartlog.store.EmbeddedStore;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -376,6 +378,47 @@ class CommandLineTest {
     } finally {
       follower.interrupt();
       follower.join(10_000);
+    }
+  }
+
+  /**
+   * {@code logs --follow | head -n 2}: once the program reading it has its lines and exits,
+   * following ends at its next record. Java ignores the SIGPIPE that ends a C program there; the
+   * follower went on for ever, printing into the closed pipe. Here the test reads two lines and
+   * closes its end of the pipe, as head does. ({@code --limit 1}: at most one line before
+   * following, so that it is following that meets the closed pipe.)
+   */
+  @Test
+  @Timeout(60)
+  void followEndsOnceTheProgramReadingItExits() throws Exception {
+    Process follower = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "logs", "--follow", "--limit", "1", "--worker", "busy-worker", "--db-url", url)
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Thread busyWorker = new Thread(() -> {
+      Store store = Store.open(url, null, null);
+      for (int i = 0; !Thread.currentThread().isInterrupted(); i++) {
+        String message = "frame " + i;
+        store.withConnection(c -> c.createStatement().execute("SELECT func_worker_heartbeat_with_logs('busy-worker', NULL, "
+            + "NULL, jsonb_build_array(jsonb_build_object('timestamp', now(), 'level', 'INFO', 'message', '" + message + "')))"));
+        try {
+          TimeUnit.MILLISECONDS.sleep(200);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    busyWorker.start();
+    try {
+      BufferedReader printed = new BufferedReader(new InputStreamReader(follower.getInputStream(), StandardCharsets.UTF_8));
+      assertThat(List.of(printed.readLine(), printed.readLine())).allMatch(line -> line.contains("busy-worker  frame "));
+      printed.close();   // as head -n 2 exits
+
+      assertThat(follower.waitFor(20, TimeUnit.SECONDS)).as("following ended").isTrue();
+      assertThat(follower.exitValue()).isZero();
+    } finally {
+      busyWorker.interrupt();
+      follower.destroyForcibly();
     }
   }
 
