@@ -342,6 +342,18 @@ public final class HeartlogAgent implements AutoCloseable {
     return ended;
   }
 
+  /**
+   * At the JVM's exit, waits until this agent's own shutdown hook has delivered what the other
+   * hooks log and sent the final heartbeat, at most the shutdown timeout; returns at once for an
+   * agent without that hook, or one already shut down. For what would take logging away from
+   * the other hooks meanwhile ({@link dev.heartlog.agent.jul.HeartlogLogManager}).
+   */
+  public void awaitShutdownHook() {
+    if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+      awaitEnd(config.shutdownTimeout());
+    }
+  }
+
   /** {@link #shutdown(WorkerStatus, Duration) Shuts down} with status "stopped". */
   @Override
   public void close() {

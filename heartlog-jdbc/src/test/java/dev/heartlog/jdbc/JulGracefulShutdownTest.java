@@ -1,0 +1,71 @@
+package dev.heartlog.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heartlog.agent.jul.HeartlogLogManager;
+import dev.heartlog.store.Store;
+import dev.heartlog.store.TestDatabase;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A worker that logs through {@code java.util.logging} gets SIGTERM, and its shutdown hook logs
+ * as it finishes its task. The JDK's own hook resets JUL beside it, taking heartlog's handler
+ * away; with {@link HeartlogLogManager} the handlers stay until the agent has delivered.
+ */
+@Timeout(120)
+class JulGracefulShutdownTest {
+
+  private final String url = TestDatabase.freshUrl();
+
+  JulGracefulShutdownTest() {
+    Store.open(url, null, null).migrate();
+  }
+
+  @Test
+  void withHeartlogsLogManagerWhatTheWorkersShutdownHookLogsIsStored() throws Exception {
+    stopGracefully("jul-managed", "-Djava.util.logging.manager=" + HeartlogLogManager.class.getName());
+
+    assertThat(messages("jul-managed"))
+        .isEqualTo("worker started | asked to stop, finishing the task | task finished, exiting");
+    assertThat(TestDatabase.single(url, "SELECT status FROM workers WHERE id = 'jul-managed'")).isEqualTo("stopped");
+  }
+
+  /** What the README says: the JDK's hook takes the handler away, and the hook's last record is lost. */
+  @Test
+  void withJulsOwnLogManagerTheHooksLastRecordIsLost() throws Exception {
+    stopGracefully("jul-plain");
+
+    assertThat(messages("jul-plain")).startsWith("worker started").doesNotContain("task finished, exiting");
+  }
+
+  private void stopGracefully(String workerId, String... jvmOptions) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(List.of(jvmOptions));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), JulGracefulWorkerMain.class.getName(), url, workerId));
+    Process worker = new ProcessBuilder(command).redirectErrorStream(true).start();
+    BufferedReader output = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
+    String line;
+    while ((line = output.readLine()) != null && !line.equals("ready")) {
+      // JUL's console lines, heartlog's start-up lines
+    }
+    Thread drain = new Thread(() -> output.lines().forEach(ignored -> { }));
+    drain.setDaemon(true);
+    drain.start();
+
+    worker.destroy();   // SIGTERM
+    assertThat(worker.waitFor(60, TimeUnit.SECONDS)).isTrue();
+  }
+
+  private String messages(String workerId) throws Exception {
+    return TestDatabase.single(url, "SELECT string_agg(message, ' | ' ORDER BY seq, id) FROM system_logs "
+        + "WHERE source_id = '" + workerId + "'");
+  }
+}
