@@ -238,8 +238,8 @@ public final class HeartlogServer implements AutoCloseable {
         config.diagnostics().println("heartlog serve: maintenance left " + (left == 1 ? "1 partition" : left + " partitions")
             + " for its next run: a long read of system_logs held the locks needed to create or drop them");
       }
-    } catch (Exception e) {
-      config.diagnostics().println("heartlog serve: maintenance failed, will retry: " + e.getMessage());
+    } catch (Exception | Error e) {   // an OutOfMemoryError too: it would end retention for good
+      config.diagnostics().println("heartlog serve: maintenance failed, will retry: " + e);
     }
   }
 }

@@ -156,8 +156,9 @@ final class LiveTail implements AutoCloseable {
             lastRead = System.currentTimeMillis();
           }
         }
-      } catch (Exception e) {
-        // Everything is caught: a tail that dies silently is worse than one that retries.
+      } catch (Exception | Error e) {
+        // Everything is caught, an OutOfMemoryError of a large read too: a tail that dies
+        // silently is worse than one that retries.
         if (running) {
           diagnostics.println("heartlog serve: live tail lost its database connection (" + e.getMessage() + "); retrying");
           sleep(backoff);
