@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -210,8 +211,10 @@ final class RunCommand implements Callable<Integer> {
       spec.commandLine().getErr().flush();
       return WorkerExit.cannotStartCode(e);
     }
+    AtomicInteger workerExit = new AtomicInteger(-1);
     if (embedded != null) {
       embedded.onShutdown(stop::stop);  // before the embedded store stops
+      embedded.exitStatusAfterASignal(workerExit::get);   // the worker's code, as below
     } else {
       Runtime.getRuntime().addShutdownHook(forwarder);
     }
@@ -247,6 +250,7 @@ final class RunCommand implements Callable<Integer> {
           WorkerExit.metadata(exitCode, command, lines.lastException(), task, lines.lastWords(task)));
     }
     agent.shutdown(status, Duration.ofSeconds(10));
+    workerExit.set(exitCode);
     stop.finished();
     try {
       if (embedded == null) {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntSupplier;
 import picocli.CommandLine.Option;
 
 /**
@@ -58,6 +59,7 @@ final class StoreOptions {
     private final boolean namedStatements;
     private final List<Runnable> beforeExit = new CopyOnWriteArrayList<>();
     private final Thread hook = new Thread(this::exit, "heartlog-exit");
+    private volatile IntSupplier exitStatus;
 
     Opened(Store store, EmbeddedStore embedded, Destination database, AutoCloseable pool) {
       this(store, embedded, database, pool, true);
@@ -99,6 +101,15 @@ final class StoreOptions {
       beforeExit.add(action);
     }
 
+    /**
+     * Once a signal's actions have run and the store is closed, the JVM exits with what {@code
+     * status} gives, not the signal's code (143 for SIGTERM); a negative status leaves the
+     * signal's. For heartlog run, which exits with its worker's code.
+     */
+    void exitStatusAfterASignal(IntSupplier status) {
+      exitStatus = status;
+    }
+
     private void exit() {
       for (Runnable action : beforeExit) {
         try {
@@ -108,6 +119,12 @@ final class StoreOptions {
         }
       }
       closeResources();
+      int status = exitStatus == null ? -1 : exitStatus.getAsInt();
+      if (status >= 0) {
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(status);   // everything is closed: nothing is left for the JVM to do
+      }
     }
 
     @Override

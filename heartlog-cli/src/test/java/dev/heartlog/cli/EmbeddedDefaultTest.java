@@ -1,9 +1,13 @@
 package dev.heartlog.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -60,6 +64,34 @@ class EmbeddedDefaultTest {
     assertThat(failedWorkersCommandWith("PGDATESTYLE", "nonsense")).isEqualTo("heartlog: cannot start the embedded "
         + "PostgreSQL in " + home.toAbsolutePath() + ": FATAL: invalid value for parameter \"DateStyle\": \"nonsense\" "
         + "(its log: " + home.toAbsolutePath().resolve("postgres.log") + ")" + System.lineSeparator());
+  }
+
+  /**
+   * heartlog run on the embedded store, stopped by SIGTERM: it exits with its worker's code, as
+   * on a store of its own (ContainerStopTest), once the embedded PostgreSQL has stopped, not
+   * with the 143 of the signal.
+   */
+  @Test
+  @Timeout(120)
+  void stoppedBySigtermHeartlogRunExitsWithItsWorkersCode() throws Exception {
+    Path ready = home.resolve("ready");
+    Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--home", home.toString(),
+        "--worker", "embedded-stop", "--", "sh", "-c",
+        "trap 'echo stopping cleanly; exit 0' TERM; touch " + ready + "; while true; do sleep 0.1; done")
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(ready));
+
+      run.destroy();   // SIGTERM
+
+      assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(run.exitValue()).as("the worker's 0, not 143").isZero();
+    } finally {
+      run.destroyForcibly();
+    }
+    Cli.Result logs = Cli.run("logs", "--worker", "embedded-stop", "--home", home.toString());
+    assertThat(logs.out()).contains("stopping cleanly");
   }
 
   /** {@code heartlog workers} on the embedded store, in a JVM with one more environment variable: its stderr, once it failed. */
