@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The agent's configuration once built and validated; see {@link HeartlogAgentBuilder} for each
@@ -32,4 +33,5 @@ record AgentConfig(
     boolean shutdownHook,
     Clock clock,
     PrintStream diagnostics,
-    HeartbeatScheduler scheduler) {}
+    HeartbeatScheduler scheduler,
+    List<String> startWarnings) {}

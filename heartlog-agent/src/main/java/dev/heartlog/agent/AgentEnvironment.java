@@ -2,6 +2,7 @@ package dev.heartlog.agent;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -68,6 +69,14 @@ public final class AgentEnvironment {
     return new AgentEnvironment(Map.copyOf(environment), properties);
   }
 
+  /**
+   * A sentence for each {@code HEARTLOG_*} variable set here that heartlog does not read (a
+   * misspelt setting, otherwise ignored without a word), naming the one it likely meant.
+   */
+  public List<String> unknownVariables() {
+    return HeartlogVariables.unknown(environment);
+  }
+
   /** The value of {@code HEARTLOG_NAME} (or its property {@code heartlog.name}), if set. */
   public Optional<String> get(String name, String... seedNames) {
     String property = properties.getProperty(name.toLowerCase(Locale.ROOT).replace('_', '.'));
@@ -99,7 +108,7 @@ public final class AgentEnvironment {
    * @throws IllegalArgumentException when a value is malformed, naming the variable
    */
   public HeartlogAgentBuilder agentBuilder() {
-    HeartlogAgentBuilder builder = HeartlogAgent.builder();
+    HeartlogAgentBuilder builder = HeartlogAgent.builder().startWarnings(unknownVariables());
     get("HEARTLOG_WORKER_ID").ifPresent(builder::workerId);
     get("HEARTLOG_HEARTBEAT_INTERVAL", "HEARTBEAT_INTERVAL")
         .ifPresent(v -> builder.heartbeatInterval(duration("HEARTBEAT_INTERVAL", v)));

@@ -94,6 +94,7 @@ public final class HeartlogAgent implements AutoCloseable {
             : null;
     Metering.bindIfPresent(this, diagnostics);
     diagnostics.info("centralized logging enabled for worker: " + config.workerId());
+    config.startWarnings().forEach(warning -> diagnostics.info("warning: " + warning));
     diagnostics.info(
         "log buffer initialized (max_size=" + config.bufferSize() + ", will flush with heartbeats every "
             + Diagnostics.length(config.heartbeatInterval())

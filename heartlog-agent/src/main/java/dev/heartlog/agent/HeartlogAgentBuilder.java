@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -20,6 +21,7 @@ public final class HeartlogAgentBuilder {
   private SpoolSync spoolSync = HeartlogAgent.DEFAULT_SPOOL_SYNC;
   private Duration spoolSyncInterval = HeartlogAgent.DEFAULT_SPOOL_SYNC_INTERVAL;
   private int bufferSize = HeartlogAgent.DEFAULT_BUFFER_SIZE;
+  private List<String> startWarnings = List.of();
   private int maxBufferedRecords = HeartlogAgent.DEFAULT_MAX_BUFFERED_RECORDS;
   private long maxBufferedBytes = HeartlogAgent.DEFAULT_MAX_BUFFERED_BYTES;
   private int maxBatchRecords = HeartlogAgent.DEFAULT_MAX_BATCH_RECORDS;
@@ -300,7 +302,14 @@ public final class HeartlogAgentBuilder {
         shutdownHook,
         clock,
         diagnostics,
-        scheduler);
+        scheduler,
+        startWarnings);
+  }
+
+  /** Said on the diagnostics as the agent starts: the environment's variables it does not read. */
+  HeartlogAgentBuilder startWarnings(List<String> warnings) {
+    this.startWarnings = List.copyOf(warnings);
+    return this;
   }
 
   private static void requirePositive(Duration value, String message) {

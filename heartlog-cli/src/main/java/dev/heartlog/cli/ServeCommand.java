@@ -136,11 +136,12 @@ final class ServeCommand implements Callable<Integer> {
           + "sent here fail, and maintenance and retention are left to the primary");
     }
     printCreatedKeys(server, out, base, opened.embedded() == null ? keys : null);
+    PrintWriter err = spec.commandLine().getErr();
     if (opened.embedded() == null) {   // the embedded store was migrated as it started
-      PrintWriter err = spec.commandLine().getErr();
       schemaWarning(opened.store()).ifPresent(warning -> err.println("heartlog serve: warning: " + warning));
-      err.flush();
     }
+    AgentEnvironment.current().unknownVariables().forEach(warning -> err.println("heartlog serve: warning: " + warning));
+    err.flush();
     stopped.await();
     return 0;
   }

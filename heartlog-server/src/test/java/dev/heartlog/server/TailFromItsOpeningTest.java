@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class TailFromItsOpeningTest extends LiveTailTestBase {
 
-  private static final int ROUNDS = 6;
+  private static final int ROUNDS = 4;
 
   @Test
   void anEventStreamGetsTheRecordStoredAsItsHeadersArrive() throws Exception {
