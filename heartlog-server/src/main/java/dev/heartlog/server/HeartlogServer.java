@@ -48,6 +48,12 @@ public final class HeartlogServer implements AutoCloseable {
    * most 20,000 records of its own.
    */
   public static final int DEFAULT_TAIL_MAX_QUEUED = 100_000;
+  /**
+   * How long a live tail's event stream goes without a record before it is sent a comment line
+   * that keeps it open through proxies: half nginx's 60 s {@code proxy_read_timeout}, and within
+   * the 30 s of the shortest load balancers.
+   */
+  static final Duration TAIL_KEEP_ALIVE = Duration.ofSeconds(15);
   /** How often the server runs partition maintenance and retention. */
   public static final Duration DEFAULT_MAINTENANCE_INTERVAL = Duration.ofHours(1);
 
@@ -126,7 +132,7 @@ public final class HeartlogServer implements AutoCloseable {
     app.get("/api/workers/<id>/heartbeats", query::heartbeats);
     app.get("/api/workers/<id>", query::worker);
     if (tail != null) {
-      tailRoutes = new TailRoutes(tail, check);
+      tailRoutes = new TailRoutes(tail, check, config.tailKeepAlive());
       tailRoutes.register(app);
     }
     for (HandlerType method : ANSWERED_METHODS) {

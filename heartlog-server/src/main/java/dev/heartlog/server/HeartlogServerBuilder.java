@@ -25,6 +25,7 @@ public final class HeartlogServerBuilder {
   private Duration retention;   // null: the store's own
   private int tailMaxQueued = HeartlogServer.DEFAULT_TAIL_MAX_QUEUED;
   private List<String> corsOrigins = List.of();
+  private Duration tailKeepAlive = HeartlogServer.TAIL_KEEP_ALIVE;
   private Clock clock = Clock.systemUTC();
   private PrintStream diagnostics = System.err;
 
@@ -137,6 +138,12 @@ public final class HeartlogServerBuilder {
     return this;
   }
 
+  /** How long a quiet event stream of the live tail waits for its keep-alive comment; for tests. */
+  HeartlogServerBuilder tailKeepAlive(Duration quiet) {
+    this.tailKeepAlive = Objects.requireNonNull(quiet);
+    return this;
+  }
+
   public HeartlogServerBuilder clock(Clock clock) {
     this.clock = Objects.requireNonNull(clock);
     return this;
@@ -160,7 +167,7 @@ public final class HeartlogServerBuilder {
     ApiKeys.Created[] created = new ApiKeys.Created[1];
     ApiKeys keys = ApiKeys.load(keysFile, writerKeys, readerKeys, created);
     ServerConfig config = new ServerConfig(store, jdbcUrl, user, password, bind, port, maxBodyBytes,
-        maintenanceInterval, retention, tailMaxQueued, corsOrigins, clock, diagnostics);
+        maintenanceInterval, retention, tailMaxQueued, corsOrigins, tailKeepAlive, clock, diagnostics);
     return new HeartlogServer(config, keys, created[0]);
   }
 }

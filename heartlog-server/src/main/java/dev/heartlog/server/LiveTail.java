@@ -5,6 +5,7 @@ import dev.heartlog.store.RecordFollower;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.StoredRecord;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -64,6 +65,17 @@ final class LiveTail implements AutoCloseable {
 
     /** Ends the stream or socket, saying why where it can: the follower fell too far behind. */
     void close(String reason);
+
+    /**
+     * How long the follower may go without a record before {@link #keepAlive} is called, by its
+     * own thread; null: never (a WebSocket is pinged apart).
+     */
+    default Duration keepAliveAfter() {
+      return null;
+    }
+
+    /** Sends what keeps a quiet stream open through proxies, and tells nothing to its reader. */
+    default void keepAlive() throws Exception {}
   }
 
   private final Store store;

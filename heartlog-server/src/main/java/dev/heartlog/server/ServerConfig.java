@@ -22,6 +22,7 @@ record ServerConfig(
     Duration retention,
     int tailMaxQueued,
     List<String> corsOrigins,
+    Duration tailKeepAlive,
     Clock clock,
     PrintStream diagnostics) {
 

@@ -8,6 +8,7 @@ import io.javalin.websocket.WsCloseStatus;
 import io.javalin.websocket.WsContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,6 +45,9 @@ final class TailRoutes {
 
   private final LiveTail tail;
   private final KeyCheck keys;
+  private final Duration keepAlive;
+  /** An event stream's comment: its reader (an EventSource) ignores it. */
+  private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
   /** How to end each open WebSocket's subscription and pings, by its session id. */
   private final Map<String, Runnable> sockets = new ConcurrentHashMap<>();
   /**
@@ -57,9 +61,15 @@ final class TailRoutes {
     return thread;
   });
 
-  TailRoutes(LiveTail tail, KeyCheck keys) {
+  /**
+   * @param keepAlive how long an event stream may go without a record before it is sent a comment
+   *     line, which its reader ignores: a proxy closes a stream quiet for longer than its read
+   *     timeout (nginx's {@code proxy_read_timeout}, 60 s; a load balancer's idle timeout)
+   */
+  TailRoutes(LiveTail tail, KeyCheck keys, Duration keepAlive) {
     this.tail = tail;
     this.keys = keys;
+    this.keepAlive = keepAlive;
   }
 
   void register(Javalin app) {
@@ -89,6 +99,17 @@ final class TailRoutes {
         @Override
         public void close(String reason) {
           client.close();   // a browser's EventSource comes back by itself, with the ids it had
+        }
+
+        @Override
+        public Duration keepAliveAfter() {
+          return keepAlive;
+        }
+
+        @Override
+        public void keepAlive() throws IOException {
+          client.ctx().res().getOutputStream().write(KEEP_ALIVE);
+          client.ctx().res().flushBuffer();
         }
       }));
     });

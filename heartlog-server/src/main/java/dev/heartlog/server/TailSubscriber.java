@@ -1,8 +1,10 @@
 package dev.heartlog.server;
 
 import dev.heartlog.store.StoredRecord;
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -153,8 +155,14 @@ final class TailSubscriber {
       }
       missedRecords.release();
       backlog = Backlog.NONE;   // let go of the read's records, too
+      Duration keepAliveAfter = sink.keepAliveAfter();
       while (!ended.get()) {
-        StoredRecord record = queue.take();
+        StoredRecord record = keepAliveAfter == null ? queue.take()
+            : queue.poll(keepAliveAfter.toMillis(), TimeUnit.MILLISECONDS);
+        if (record == null) {
+          sink.keepAlive();   // quiet for that long: on this thread, as every write to the follower
+          continue;
+        }
         queuedForAll.removed(1);
         if (!ended.get()) {
           sink.send(record);

@@ -18,6 +18,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -63,6 +64,12 @@ abstract class LiveTailTestBase {
 
   private HeartlogServerBuilder serverSettings() {
     return HeartlogServer.builder().store(store).keysFile(keys).readerKeys(READER).listenTo(url, null, null).port(0);
+  }
+
+  /** Replaces the server by one whose event streams are sent a keep-alive after {@code quiet} without a record. */
+  void restartWithTailKeepAlive(Duration quiet) throws IOException {
+    server.close();
+    server = serverSettings().tailKeepAlive(quiet).build().start();
   }
 
   /** Replaces the server by one whose live tail queues at most {@code records} for its followers together. */
