@@ -127,6 +127,12 @@ final class RunCommand implements Callable<Integer> {
           + "stops it: 28s for Kubernetes' 30 s.")
   String stopGrace;
 
+  @Option(names = "--stop-signal", paramLabel = "SIGNAL", defaultValue = "${env:HEARTLOG_STOP_SIGNAL}",
+      description = "The signal that stops the worker, whichever stopped heartlog run (SIGTERM or SIGINT): INT for a "
+          + "Python worker that cleans up on KeyboardInterrupt under Kubernetes or docker stop, which send SIGTERM "
+          + "(default $HEARTLOG_STOP_SIGNAL, else the signal heartlog run got).")
+  String stopSignal;
+
   /** Passes heartlog run's stop on to the worker (a shutdown hook). */
   private WorkerStop stop;
 
@@ -143,7 +149,11 @@ final class RunCommand implements Callable<Integer> {
     }
     ChildLineParser parser = parser();
     Duration grace = stopGrace == null ? STOP_GRACE : DurationOption.positive(spec, "--stop-grace", stopGrace);
-    stop = new WorkerStop(grace, Duration.ofSeconds(15));
+    try {
+      stop = new WorkerStop(grace, Duration.ofSeconds(15), stopSignal == null ? null : WorkerSignals.stopSignal(stopSignal));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     Level stderrDefault = Level.fromName(stderrLevel.toUpperCase(Locale.ROOT));
     AgentEnvironment environment = AgentEnvironment.current();
     String worker = workerId;
@@ -239,7 +249,8 @@ final class RunCommand implements Callable<Integer> {
     lines.awaitEnd();
     output.close();
     lines.close();
-    boolean stopped = WorkerExit.stoppedAsAsked(stop.requested(), exitCode) || signals.endedBySignalPassedOn(exitCode);
+    boolean stopped = WorkerExit.stoppedAsAsked(stop.requested(), exitCode) || signals.endedBySignalPassedOn(exitCode)
+        || (stop.requested() && exitCode == 128 + WorkerExit.signalNumber(stop.sentSignal()));
     WorkerStatus status = stopped ? WorkerStatus.STOPPED : WorkerStatus.CRASHED;
     if (exitCode != 0 && stopped) {
       String why = stop.requested() ? ", as heartlog run was asked to stop" : ", the signal passed on to it";

@@ -61,6 +61,16 @@ final class WorkerExit {
   private static final List<String> SIGNALS = List.of("HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE",
       "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM");
 
+  /** The name of signal {@code number}, 1 to 15 ({@code INT} for 2). */
+  static String signalName(int number) {
+    return SIGNALS.get(number - 1);
+  }
+
+  /** The number of the signal {@code name} ({@code INT}: 2), one of Linux's first 15. */
+  static int signalNumber(String name) {
+    return SIGNALS.indexOf(name) + 1;
+  }
+
   /** The exit's record's message: the exit code, or the signal that killed the worker. */
   static String describe(int exitCode) {
     if (exitCode > 128 && exitCode < 160) {

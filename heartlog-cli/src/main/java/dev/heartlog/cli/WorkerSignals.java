@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +81,28 @@ final class WorkerSignals {
         // Left to the JVM, as before.
       }
     }
+  }
+
+  /** The signals {@code --stop-signal} takes: those a worker may stop on gracefully. */
+  static final List<String> STOP_SIGNALS = List.of("TERM", "INT", "QUIT", "HUP", "USR1", "USR2");
+
+  /**
+   * The signal {@code text} names for {@code --stop-signal}: {@code INT}, {@code SIGINT} or
+   * {@code 2}, in any case.
+   *
+   * @throws IllegalArgumentException naming those it may be
+   */
+  static String stopSignal(String text) {
+    String name = text.strip().toUpperCase(Locale.ROOT);
+    name = name.startsWith("SIG") ? name.substring(3) : name;
+    if (name.matches("[0-9]{1,2}") && Integer.parseInt(name) >= 1 && Integer.parseInt(name) <= 15) {
+      name = WorkerExit.signalName(Integer.parseInt(name));
+    }
+    if (!STOP_SIGNALS.contains(name)) {
+      throw new IllegalArgumentException("--stop-signal must be one of " + String.join(", ", STOP_SIGNALS)
+          + " (or SIGINT, 2, ...), not '" + text + "'");
+    }
+    return name;
   }
 
   /** The worker, once it has started: signals before that are not passed on. */

@@ -24,6 +24,8 @@ final class WorkerStop {
 
   private final Duration grace;
   private final Duration finishing;
+  /** The signal every stop sends ({@code --stop-signal}); null: the one heartlog run got. */
+  private final String stopSignal;
   private final CountDownLatch finished = new CountDownLatch(1);
   private volatile Process worker;
   private volatile Runnable shipRecords = () -> { };
@@ -34,10 +36,13 @@ final class WorkerStop {
   /**
    * @param grace how long the worker and what it started have to exit before they are killed
    * @param finishing how long the stop then waits for {@link #finished()}
+   * @param stopSignal the signal the worker is stopped with ({@code INT}) whichever heartlog run
+   *     got; null: the one it got
    */
-  WorkerStop(Duration grace, Duration finishing) {
+  WorkerStop(Duration grace, Duration finishing, String stopSignal) {
     this.grace = grace;
     this.finishing = finishing;
+    this.stopSignal = stopSignal;
   }
 
   /**
@@ -59,7 +64,12 @@ final class WorkerStop {
    */
   void stopWith(String signal, boolean hasIt) {
     this.signal = signal;
-    this.workerHasIt = hasIt;
+    this.workerHasIt = hasIt && (stopSignal == null || stopSignal.equals(signal));
+  }
+
+  /** The signal the worker is sent to stop it, {@code TERM} when no signal was. */
+  String sentSignal() {
+    return stopSignal != null ? stopSignal : signal;
   }
 
   /** Whether heartlog run was asked to stop and passed it on. */
@@ -114,7 +124,8 @@ final class WorkerStop {
     // SIGTERM through the process handle: Process.destroy() would also close the pipes, and the
     // worker's last lines (its own shutdown messages) would be lost. Where no other signal can be
     // sent, SIGTERM still stops it.
-    if (signal.equals("TERM") || !WorkerSignals.send(process, signal)) {
+    String sent = sentSignal();
+    if (sent.equals("TERM") || !WorkerSignals.send(process, sent)) {
       process.destroy();
     }
   }

@@ -120,6 +120,33 @@ class WorkerSignalsTest {
     assertThat(terminal.exitValue()).as("heartlog run's, the worker's").isZero();
   }
 
+  /** Kubernetes and docker stop send SIGTERM; a worker that cleans up on Ctrl-C is given SIGINT. */
+  @Test
+  void stopSignalStopsTheWorkerWithItWhicheverSignalHeartlogRunGot() throws Exception {
+    List<String> command = new ArrayList<>(heartlogRun("rewritten", REQUEUES_ON_CTRL_C));
+    command.add(command.indexOf("--"), "--stop-signal");
+    command.add(command.indexOf("--"), "SIGINT");
+    Process run = start(command);
+    awaitReady();
+
+    signal(run, "TERM");
+
+    assertThat(run.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(messages("rewritten")).contains("asked to stop: putting task 42 back in the queue", "task 42 requeued");
+    assertThat(health("rewritten")).isEqualTo("stopped");
+    assertThat(run.exitValue()).isZero();
+  }
+
+  @Test
+  void stopSignalTakesTheNamesAndNumbersOfTheSignalsAWorkerStopsOn() {
+    assertThat(WorkerSignals.stopSignal("sigint")).isEqualTo("INT");
+    assertThat(WorkerSignals.stopSignal(" SIGTERM ")).isEqualTo("TERM");
+    assertThat(WorkerSignals.stopSignal("2")).isEqualTo("INT");
+    assertThat(WorkerSignals.stopSignal("quit")).isEqualTo("QUIT");
+    assertThat(Cli.run("run", "--worker", "w", "--stop-signal", "KILL", "--", "true").err())
+        .startsWith("heartlog: --stop-signal must be one of TERM, INT, QUIT, HUP, USR1, USR2 (or SIGINT, 2, ...), not 'KILL'");
+  }
+
   @Test
   void hupAndUserSignalsArePassedOnAndHeartlogRunGoesOn() throws Exception {
     Process run = start(heartlogRun("reloads", RELOADS_ON_HUP));
