@@ -21,8 +21,9 @@ import java.util.concurrent.TimeoutException;
  *
  * <ul>
  *   <li>{@code GET /healthz}: 200 while the server answers HTTP at all.
- *   <li>{@code GET /readyz}: 200 when the database answers a statement within {@link #TIMEOUT},
- *       503 otherwise: heartbeats sent here now would fail, send them to another server.
+ *   <li>{@code GET /readyz}: 200 when the database answers within {@link #TIMEOUT} and holds
+ *       heartlog's schema, 503 otherwise: heartbeats sent here now would fail, send them to
+ *       another server (a deployment whose migration job has not run yet).
  * </ul>
  */
 final class HealthRoutes implements AutoCloseable {
@@ -60,7 +61,7 @@ final class HealthRoutes implements AutoCloseable {
   }
 
   private void readiness(Context ctx) {
-    Future<?> check = checks.submit(store::checkReachable);
+    Future<?> check = checks.submit(store::checkReady);
     String unavailable;
     try {
       check.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

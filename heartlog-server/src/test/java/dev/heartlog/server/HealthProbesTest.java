@@ -85,6 +85,23 @@ class HealthProbesTest {
     }
   }
 
+  /** A deployment whose migration job has not run yet: the server answers, but every heartbeat would fail. */
+  @Test
+  void aDatabaseWithoutHeartlogsSchemaIsNotReadyUntilMigrated() throws Exception {
+    String url = TestDatabase.freshUrl();
+    Store store = Store.open(url, null, null);
+    try (HeartlogServer server = server(store)) {
+      HttpResponse<String> unmigrated = probe(server, "/readyz");
+
+      assertThat(unmigrated.statusCode()).isEqualTo(503);
+      assertThat(diagnostics.toString(StandardCharsets.UTF_8)).contains("not ready (/readyz answers 503): the database at ")
+          .contains("has no heartlog schema yet (no system_logs, or no func_worker_heartbeat_with_logs): run heartlog migrate");
+
+      store.migrate();
+      assertThat(probe(server, "/readyz").statusCode()).isEqualTo(200);
+    }
+  }
+
   @Test
   void aDatabaseThatDoesNotAnswerInTimeIsNotReady() throws Exception {
     String url = TestDatabase.freshUrl();

@@ -395,6 +395,28 @@ public final class Store {
     }
   }
 
+  /**
+   * As {@link #checkReachable()}, and that heartlog's schema is there, its records' table and
+   * ingest function: a server on a database not migrated yet answers, but every heartbeat fails.
+   *
+   * @throws StoreException saying which, when not
+   */
+  public void checkReady() {
+    checkReachable();
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet migrated = statement.executeQuery("SELECT to_regclass('system_logs') IS NOT NULL AND EXISTS "
+            + "(SELECT 1 FROM pg_proc WHERE proname = 'func_worker_heartbeat_with_logs' AND pg_function_is_visible(oid))")) {
+      if (migrated.next() && !migrated.getBoolean(1)) {
+        throw new StoreException("the database at " + displayUrl + " has no heartlog schema yet (no system_logs, or no "
+            + "func_worker_heartbeat_with_logs): run heartlog migrate", null, null);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the schema of the database at " + displayUrl + ": " + e.getMessage(), e,
+          e.getSQLState());
+    }
+  }
+
   /** What to check, for a connection refused: a password missing or wrong, else the address. */
   private static String hint(SQLException e) {
     boolean noPassword = e.getMessage() != null && e.getMessage().contains("no password was provided");
