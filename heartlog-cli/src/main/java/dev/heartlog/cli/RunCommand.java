@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.PatternSyntaxException;
@@ -207,6 +208,7 @@ final class RunCommand implements Callable<Integer> {
       process.environment().put("COLUMNS", Integer.toString(columns));
     }
     ChildOutput output = ChildOutput.prepare(process);
+    Optional<OutOfMemoryKills> outOfMemoryKills = OutOfMemoryKills.now();
     Process child;
     try {
       child = process.start();
@@ -257,8 +259,9 @@ final class RunCommand implements Callable<Integer> {
       agent.log(Level.INFO, WorkerExit.describe(exitCode) + why, null, WorkerExit.metadata(exitCode, command, null, null, null));
     } else if (exitCode != 0) {
       String task = agent.currentTask();
-      agent.log(Level.ERROR, WorkerExit.describe(exitCode), null,
-          WorkerExit.metadata(exitCode, command, lines.lastException(), task, lines.lastWords(task)));
+      Optional<String> outOfMemory = exitCode == 128 + 9 ? outOfMemoryKills.flatMap(OutOfMemoryKills::since) : Optional.empty();
+      agent.log(Level.ERROR, WorkerExit.describe(exitCode) + outOfMemory.orElse(""), null,
+          WorkerExit.metadata(exitCode, command, lines.lastException(), task, lines.lastWords(task), outOfMemory.isPresent()));
     }
     agent.shutdown(status, Duration.ofSeconds(10));
     workerExit.set(exitCode);

@@ -27,9 +27,18 @@ final class WorkerExit {
    */
   static Map<String, Object> metadata(int exitCode, List<String> command, LastException last, String currentTask,
       String stderrTail) {
-    RecordMetadata metadata = new RecordMetadata(4);
+    return metadata(exitCode, command, last, currentTask, stderrTail, false);
+  }
+
+  /** As above; {@code outOfMemory}: the kernel's out-of-memory killer ended it ({@code oom_killed}). */
+  static Map<String, Object> metadata(int exitCode, List<String> command, LastException last, String currentTask,
+      String stderrTail, boolean outOfMemory) {
+    RecordMetadata metadata = new RecordMetadata(5);
     metadata.put("logger", RunCommand.OWN_LOGGER);
     metadata.put("exit_code", exitCode);
+    if (outOfMemory) {
+      metadata.put("oom_killed", true);
+    }
     metadata.put("command", String.join(" ", command));
     if (last != null && Objects.equals(last.task(), currentTask)) {
       metadata.put("exception", last.exception());

@@ -1,0 +1,109 @@
+package dev.heartlog.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Whether the kernel's out-of-memory killer ended the worker: the count of its kills in heartlog
+ * run's memory cgroup (the container's, or a systemd service's), read as the worker starts and
+ * again once it is killed by SIGKILL. Exit code 137 alone says only "SIGKILL"; in a container it
+ * is most often the memory limit, and a GPU worker that loads a model into the host's memory hits
+ * it. cgroup v2 counts in {@code memory.events}, v1 in {@code memory.oom_control} (kernel 4.13 and
+ * later); elsewhere, or where neither can be read, nothing is said.
+ */
+final class OutOfMemoryKills {
+
+  private final Path counter;
+  private final Path limit;
+  private final long before;
+
+  private OutOfMemoryKills(Path counter, Path limit, long before) {
+    this.counter = counter;
+    this.limit = limit;
+    this.before = before;
+  }
+
+  /** The counter of this process's memory cgroup as it is now; empty where there is none to read. */
+  static Optional<OutOfMemoryKills> now() {
+    return now(Path.of("/proc/self/cgroup"), Path.of("/sys/fs/cgroup"));
+  }
+
+  // Visible for testing: another process's cgroup file and another mount.
+  static Optional<OutOfMemoryKills> now(Path cgroupFile, Path mount) {
+    try {
+      for (String line : Files.readAllLines(cgroupFile)) {
+        String[] fields = line.split(":", 3);   // hierarchy-id:controllers:path
+        if (fields.length < 3) {
+          continue;
+        }
+        Optional<OutOfMemoryKills> found = fields[0].equals("0") && fields[1].isEmpty()
+            ? at(mount, fields[2], "memory.events", "memory.max")
+            : List.of(fields[1].split(",")).contains("memory")
+                ? at(mount.resolve("memory"), fields[2], "memory.oom_control", "memory.limit_in_bytes")
+                : Optional.empty();
+        if (found.isPresent()) {
+          return found;
+        }
+      }
+    } catch (IOException | RuntimeException unreadable) {
+      // No cgroup to read here: nothing is said.
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The counter in the cgroup's folder under {@code root}; else at {@code root} itself, where a
+   * container sees its own cgroup, though {@code /proc/self/cgroup} names the host's path.
+   */
+  private static Optional<OutOfMemoryKills> at(Path root, String cgroup, String counterFile, String limitFile) {
+    for (Path folder : List.of(root.resolve(cgroup.replaceFirst("^/", "")), root)) {
+      Path counter = folder.resolve(counterFile);
+      OptionalLong kills = kills(counter);
+      if (kills.isPresent()) {
+        return Optional.of(new OutOfMemoryKills(counter, folder.resolve(limitFile), kills.getAsLong()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The {@code oom_kill} line of a counter file. */
+  private static OptionalLong kills(Path counter) {
+    try {
+      for (String line : Files.readAllLines(counter)) {
+        if (line.startsWith("oom_kill ")) {
+          return OptionalLong.of(Long.parseLong(line.substring("oom_kill ".length()).trim()));
+        }
+      }
+    } catch (IOException | RuntimeException unreadable) {
+      // Not this cgroup's file.
+    }
+    return OptionalLong.empty();
+  }
+
+  /**
+   * What to add to the record of a worker killed by SIGKILL when the out-of-memory killer killed
+   * a process of this cgroup since {@link #now()}; empty otherwise.
+   */
+  Optional<String> since() {
+    OptionalLong after = kills(counter);
+    if (after.isEmpty() || after.getAsLong() <= before) {
+      return Optional.empty();
+    }
+    long kills = after.getAsLong() - before;
+    return Optional.of("; the kernel's out-of-memory killer ended it: its memory cgroup" + limitText() + " counted "
+        + kills + " more OOM kill" + (kills == 1 ? "" : "s") + " (" + counter + ")");
+  }
+
+  private String limitText() {
+    try {
+      long bytes = Long.parseLong(Files.readString(limit).trim());
+      return bytes >= Long.MAX_VALUE / 2 ? "" : ", limited to " + bytes / (1024 * 1024) + " MiB,";
+    } catch (IOException | RuntimeException noLimit) {
+      return "";   // "max" in cgroup v2, or nothing to read
+    }
+  }
+}

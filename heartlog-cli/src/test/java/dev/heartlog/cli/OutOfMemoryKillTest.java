@@ -1,0 +1,96 @@
+package dev.heartlog.cli;
+
+import static dev.heartlog.cli.WrappedWorkers.migratedStore;
+import static dev.heartlog.cli.WrappedWorkers.records;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.heartlog.store.Store;
+import dev.heartlog.store.StoredRecord;
+import dev.heartlog.store.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A worker the kernel's out-of-memory killer ends (exit code 137, as for any SIGKILL) is said to
+ * have run out of memory, and how much its cgroup allowed: in a container that is most often why
+ * a worker dies without a word, a GPU worker loading a model into the host's memory.
+ */
+@Timeout(120)
+class OutOfMemoryKillTest {
+
+  @TempDir Path folder;
+
+  /** A real cgroup (v1, as this machine's) limited to 400 MiB, and a Python worker that fills 1 GiB. */
+  @Test
+  void aWorkerTheOutOfMemoryKillerEndedIsSaidToHaveRunOutOfMemory() throws Exception {
+    Path cgroup = ownMemoryCgroup().resolve("heartlog-oom-test-" + System.nanoTime());
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 is needed");
+    try {
+      Files.createDirectory(cgroup);
+    } catch (Exception e) {
+      assumeTrue(false, "needs a memory cgroup (v1) it may create: root, as CI runs (" + e + ")");
+    }
+    try {
+      Files.writeString(cgroup.resolve("memory.limit_in_bytes"), Long.toString(400L * 1024 * 1024));
+      String url = TestDatabase.freshUrl();
+      Store store = migratedStore(url);
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Process run = new ProcessBuilder("/bin/sh", "-c", "echo $$ > \"$0\"/cgroup.procs && exec \"$1\" -Xmx64m -cp \"$2\" "
+          + Main.class.getName() + " run --worker short-of-memory --db-url \"$3\" -- /usr/bin/python3 -c "
+          + "'print(\"loading the model\", flush=True); model = b\"x\" * (1 << 30)'",
+          cgroup.toString(), java, System.getProperty("java.class.path"), url)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+
+      assertThat(run.waitFor(90, TimeUnit.SECONDS)).isTrue();
+      assertThat(run.exitValue()).isEqualTo(137);
+      List<StoredRecord> stored = records(store, "short-of-memory");
+      assertThat(stored).extracting(StoredRecord::message).contains("loading the model");
+      assertThat(stored).filteredOn(r -> r.level().equals("ERROR")).singleElement().satisfies(exit -> {
+        assertThat(exit.message()).startsWith("the worker process was killed by signal 9 (SIGKILL) (exit code 137); "
+            + "the kernel's out-of-memory killer ended it: its memory cgroup, limited to 400 MiB, counted 1 more OOM kill");
+        assertThat(exit.metadataJson()).contains("\"oom_killed\": true");
+      });
+    } finally {
+      Files.deleteIfExists(cgroup);   // empty once its processes have exited
+    }
+  }
+
+  /** Counted in a cgroup v2's memory.events, read from the files a container sees. */
+  @Test
+  void cgroupTwoCountsInMemoryEvents() throws Exception {
+    Path mount = Files.createDirectories(folder.resolve("sys/fs/cgroup"));
+    Path proc = Files.writeString(folder.resolve("cgroup"), "0::/\n");
+    Files.writeString(mount.resolve("memory.max"), Long.toString(8L << 30) + "\n");
+    Files.writeString(mount.resolve("memory.events"), "low 0\nhigh 0\nmax 12\noom 1\noom_kill 1\n");
+
+    OutOfMemoryKills kills = OutOfMemoryKills.now(proc, mount).orElseThrow();
+    assertThat(kills.since()).as("no kill since").isEmpty();
+
+    Files.writeString(mount.resolve("memory.events"), "low 0\nhigh 0\nmax 40\noom 3\noom_kill 3\n");
+    assertThat(kills.since()).hasValue("; the kernel's out-of-memory killer ended it: its memory cgroup, limited to "
+        + "8192 MiB, counted 2 more OOM kills (" + mount.resolve("memory.events") + ")");
+  }
+
+  /** Where there is no cgroup to read (not Linux, a sandbox), nothing is said. */
+  @Test
+  void withoutACgroupNothingIsSaid() {
+    assertThat(OutOfMemoryKills.now(folder.resolve("no-such-file"), folder)).isEmpty();
+  }
+
+  private static Path ownMemoryCgroup() throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+      String[] fields = line.split(":", 3);
+      if (fields.length == 3 && List.of(fields[1].split(",")).contains("memory")) {
+        return Path.of("/sys/fs/cgroup/memory", fields[2]);
+      }
+    }
+    assumeTrue(false, "no cgroup v1 memory controller here");
+    return null;
+  }
+}
