@@ -201,7 +201,11 @@ final class RunCommand implements Callable<Integer> {
     HeartlogAgent agent = builder.build();
     WorkerSignals signals = WorkerSignals.install(stop,
         (signal, sentence) -> agent.log(Level.INFO, sentence, null, Map.of("logger", OWN_LOGGER, "signal", signal)));
-    Thread forwarder = new Thread(stop::stop, "heartlog-run-forward-signal");
+    AtomicInteger workerExit = new AtomicInteger(-1);
+    Thread forwarder = new Thread(() -> {
+      stop.stop();
+      exitWithTheWorkersCode(workerExit.get());
+    }, "heartlog-run-forward-signal");
     ProcessBuilder process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT);
     unbufferedOutput(process.environment());
     if (columns != null) {
@@ -223,7 +227,6 @@ final class RunCommand implements Callable<Integer> {
       spec.commandLine().getErr().flush();
       return WorkerExit.cannotStartCode(e);
     }
-    AtomicInteger workerExit = new AtomicInteger(-1);
     if (embedded != null) {
       embedded.onShutdown(stop::stop);  // before the embedded store stops
       embedded.exitStatusAfterASignal(workerExit::get);   // the worker's code, as below
@@ -271,15 +274,25 @@ final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().removeShutdownHook(forwarder);
       }
     } catch (IllegalStateException shuttingDown) {
-      // A signal stopped heartlog run, and the JVM would exit with its code (143 for SIGTERM),
-      // not the worker's: a worker that finished its task and exited 0 would count as failed (a
-      // Kubernetes Job's pod). The forwarder has nothing left to wait for, nor the JVM to do.
+      // The forwarder is running; it ends the JVM with the worker's code now that it is known.
+    }
+    closeQuietly(embedded);
+    return exitCode;
+  }
+
+  /**
+   * Ends the JVM stopped by a signal with the worker's exit code, not the signal's (143 for
+   * SIGTERM): a worker that finished its task and exited 0 would count as failed (a Kubernetes
+   * Job's pod). Called by the shutdown hook once everything is done, before it returns: the JVM
+   * ends with the signal's code as soon as its hooks have. A negative code (the worker's exit was
+   * not waited for) leaves the signal's.
+   */
+  private static void exitWithTheWorkersCode(int exitCode) {
+    if (exitCode >= 0) {
       System.out.flush();
       System.err.flush();
       Runtime.getRuntime().halt(exitCode);
     }
-    closeQuietly(embedded);
-    return exitCode;
   }
 
   /**
