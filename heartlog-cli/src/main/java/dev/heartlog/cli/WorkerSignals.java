@@ -110,12 +110,17 @@ final class WorkerSignals {
     worker = process.toHandle();
   }
 
-  /** Whether the worker was ended by a signal passed on to it: what it was asked. */
-  boolean endedBySignalPassedOn(int exitCode) {
+  /**
+   * Whether the worker was ended by a signal passed on to it: what it was asked. Waits for a
+   * signal being passed on: the worker may die of it, and its exit be seen, before {@code kill}
+   * returns, and that signal's record is to come before the exit's.
+   */
+  synchronized boolean endedBySignalPassedOn(int exitCode) {
     return passedOn.contains(exitCode - 128);
   }
 
-  private void passOn(Signal signal) {
+  /** One signal at a time, in the order they came (the JDK handles each on a thread of its own). */
+  private synchronized void passOn(Signal signal) {
     ProcessHandle running = worker;
     if (running == null || !running.isAlive()) {
       return;
