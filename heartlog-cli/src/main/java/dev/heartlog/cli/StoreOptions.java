@@ -7,6 +7,7 @@ import dev.heartlog.store.Store;
 import dev.heartlog.store.StoreException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntSupplier;
@@ -22,6 +23,18 @@ final class StoreOptions {
 
   /** The server's connections: enough for its request threads, the live tail and maintenance. */
   private static final int SERVE_POOL_SIZE = 10;
+
+  /**
+   * How long a pooled connection waits for the database's answer before it is given up as dead.
+   * A failover or a network that drops a connection's packets leaves a query waiting for an
+   * answer that never comes, until the kernel gives up on the connection (about 15 minutes on
+   * Linux); the connection meanwhile counts as in use, and once every connection of the server's
+   * pool waited so, the server answered nothing, a database that answered again or not. As long
+   * as a heartbeat's own call waits ({@code PostgrestTransport}'s 30 s), and far longer than any
+   * of the server's queries takes. A {@code socketTimeout} in the URL (pgjdbc's, in seconds)
+   * wins.
+   */
+  static final Duration POOLED_SOCKET_TIMEOUT = Duration.ofSeconds(30);
 
   @Option(
       names = "--db-url",
@@ -40,6 +53,9 @@ final class StoreOptions {
           + "(as psql; prefer either: flags show in ps), else the line for the host, port, database and user in "
           + "~/.pgpass or $PGPASSFILE.")
   String password;
+
+  /** {@link #POOLED_SOCKET_TIMEOUT}, shorter in tests. */
+  Duration pooledSocketTimeout = POOLED_SOCKET_TIMEOUT;
 
   @Option(names = "--home", paramLabel = "DIR", defaultValue = "${env:HEARTLOG_HOME:-heartlog-data}",
       description = "Folder of the embedded store's data. Default: $HEARTLOG_HOME, else ./heartlog-data.")
@@ -94,6 +110,11 @@ final class StoreOptions {
     /** Whether the pool names its statements; see {@link PoolStatements}. */
     boolean namedStatements() {
       return namedStatements;
+    }
+
+    /** A connection of the pool; only a store opened with one ({@link #openPooled()}) has one. */
+    java.sql.Connection pooledConnection() throws java.sql.SQLException {
+      return ((javax.sql.DataSource) pool).getConnection();
     }
 
     /** Runs {@code action} if the JVM is stopped by a signal, before the store is closed. */
@@ -223,6 +244,7 @@ final class StoreOptions {
       pool.addDataSourceProperty("prepareThreshold", "0");
     }
     pool.addDataSourceProperty("ApplicationName", name);
+    pool.addDataSourceProperty("socketTimeout", Long.toString(pooledSocketTimeout.toSeconds()));
     com.zaxxer.hikari.HikariDataSource dataSource = new com.zaxxer.hikari.HikariDataSource(pool);
     try {
       return new Opened(Store.open(dataSource, jdbcUrl), embedded, database, dataSource, named);
