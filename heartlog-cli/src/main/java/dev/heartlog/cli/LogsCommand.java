@@ -31,6 +31,8 @@ final class LogsCommand implements Callable<Integer> {
 
   /** How often {@code --follow} looks for new records. */
   static final Duration FOLLOW_POLL = Duration.ofSeconds(1);
+  /** How often {@code --follow} tries again while the store does not answer. */
+  static final Duration FOLLOW_RETRY = Duration.ofSeconds(2);
   /** Ids read at most per look; a full read is followed by the next after a short pause. */
   private static final int FOLLOW_READ_LIMIT = 5_000;
 
@@ -148,14 +150,42 @@ final class LogsCommand implements Callable<Integer> {
     }
   }
 
-  /** Prints the records stored after {@code lastId} as they come, until interrupted or stopped. */
+  /**
+   * Prints the records stored after {@code lastId} as they come, until interrupted or stopped.
+   * A store that stops answering (a restart, a failover, a network gone a while) is said once on
+   * stderr and tried again every {@link #FOLLOW_RETRY}; once it answers, following goes on from
+   * the last record printed, so what was stored meanwhile (the spools' records) is printed then.
+   */
   private void follow(Store store, LogFilter filter, long lastId, Set<Long> shown, PrintWriter out,
       SignalStop stop) throws InterruptedException {
     // A record stored after lastId may already be among those just printed.
     RecordFollower follower = new RecordFollower(store, lastId);
     List<LogFilter> wanted = List.of(filter);
+    PrintWriter err = spec.commandLine().getErr();
+    Instant unansweredSince = null;
     while (!stop.requested() && !Thread.currentThread().isInterrupted()) {
-      RecordFollower.Read next = follower.read(wanted, FOLLOW_READ_LIMIT);
+      RecordFollower.Read next;
+      try {
+        next = follower.read(wanted, FOLLOW_READ_LIMIT);   // a read that fails leaves the follower as it was
+      } catch (StoreException e) {
+        if (!e.isUnreachable() || stop.requested()) {
+          throw e;
+        }
+        if (unansweredSince == null) {
+          unansweredSince = Instant.now();
+          err.println("heartlog: " + e.getMessage() + "; still following, trying again every "
+              + FOLLOW_RETRY.toSeconds() + " s (Ctrl-C ends)");
+          err.flush();
+        }
+        Thread.sleep(FOLLOW_RETRY.toMillis());
+        continue;
+      }
+      if (unansweredSince != null) {
+        err.println("heartlog: the store answers again after " + Duration.between(unansweredSince, Instant.now()).toSeconds()
+            + " s; following on from the last record printed");
+        err.flush();
+        unansweredSince = null;
+      }
       for (StoredRecord record : next.records()) {
         if (!shown.remove(record.id())) {
           print(out, record);

@@ -1,36 +1,22 @@
 package dev.heartlog.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.heartlog.store.EmbeddedStore;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The demo fills a real database; every reading command then reads it back. */
 @Timeout(120)
@@ -358,160 +344,6 @@ class CommandLineTest {
   }
 
   @Test
-  void followPrintsARecordStoredAfterItStarted() throws Exception {
-    StringWriter out = new StringWriter();
-    Thread follower = new Thread(() -> Main.commandLine()
-        .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(new StringWriter(), true))
-        .execute("logs", "--follow", "--limit", "1", "--db-url", url));
-    follower.start();
-    try {
-      await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(follower::isAlive);
-      Store.open(url, null, null).withConnection(c -> {
-        try (PreparedStatement s = c.prepareStatement("SELECT func_worker_heartbeat_with_logs('late-worker', NULL, NULL, "
-            + "'[{\"timestamp\": \"2026-11-27T23:00:00Z\", \"level\": \"INFO\", \"message\": \"arrived late\"}]'::jsonb, NULL)")) {
-          return s.execute();
-        }
-      });
-      await().atMost(Duration.ofSeconds(10)).until(() -> out.toString().contains("arrived late"));
-      // Only the newest record before following began (--limit 1), then the new one.
-      assertThat(out.toString().lines()).hasSize(2);
-    } finally {
-      follower.interrupt();
-      follower.join(10_000);
-    }
-  }
-
-  /**
-   * {@code logs --follow | head -n 2}: once the program reading it has its lines and exits,
-   * following ends at its next record. Java ignores the SIGPIPE that ends a C program there; the
-   * follower went on for ever, printing into the closed pipe. Here the test reads two lines and
-   * closes its end of the pipe, as head does. ({@code --limit 1}: at most one line before
-   * following, so that it is following that meets the closed pipe.)
-   */
-  @Test
-  @Timeout(60)
-  void followEndsOnceTheProgramReadingItExits() throws Exception {
-    Process follower = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "logs", "--follow", "--limit", "1", "--worker", "busy-worker", "--db-url", url)
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    Thread busyWorker = new Thread(() -> {
-      Store store = Store.open(url, null, null);
-      for (int i = 0; !Thread.currentThread().isInterrupted(); i++) {
-        String message = "frame " + i;
-        store.withConnection(c -> c.createStatement().execute("SELECT func_worker_heartbeat_with_logs('busy-worker', NULL, "
-            + "NULL, jsonb_build_array(jsonb_build_object('timestamp', now(), 'level', 'INFO', 'message', '" + message + "')))"));
-        try {
-          TimeUnit.MILLISECONDS.sleep(200);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    });
-    busyWorker.start();
-    try {
-      BufferedReader printed = new BufferedReader(new InputStreamReader(follower.getInputStream(), StandardCharsets.UTF_8));
-      assertThat(List.of(printed.readLine(), printed.readLine())).allMatch(line -> line.contains("busy-worker  frame "));
-      printed.close();   // as head -n 2 exits
-
-      assertThat(follower.waitFor(20, TimeUnit.SECONDS)).as("following ended").isTrue();
-      assertThat(follower.exitValue()).isZero();
-    } finally {
-      busyWorker.interrupt();
-      follower.destroyForcibly();
-    }
-  }
-
-  @Test
-  @Timeout(60)
-  void followReadsOnOneConnectionItHoldsNotANewOneEachSecond() throws Exception {
-    StringWriter out = new StringWriter();
-    Thread follower = new Thread(() -> Main.commandLine()
-        .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(new StringWriter(), true))
-        .execute("logs", "--follow", "--limit", "1", "--db-url", url));
-    Store store = Store.open(url, null, null);
-    Set<Integer> followerConnections = new HashSet<>();
-    follower.start();
-    try {
-      // Two records, each printed by a later read: the follower's connections are watched
-      // throughout, a read a second.
-      for (String message : List.of("held 1", "held 2")) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-          followerConnections.addAll(followerConnections(store));
-          return !followerConnections.isEmpty();
-        });
-        store.withConnection(c -> {
-          try (PreparedStatement s = c.prepareStatement("SELECT func_worker_heartbeat_with_logs('held-worker', NULL, "
-              + "NULL, jsonb_build_array(jsonb_build_object('timestamp', now(), 'level', 'INFO', 'message', ?::text)), NULL)")) {
-            s.setString(1, message);
-            return s.execute();
-          }
-        });
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
-          followerConnections.addAll(followerConnections(store));
-          return out.toString().contains(message);
-        });
-      }
-
-      assertThat(followerConnections).as("the server processes of the follower's connections").hasSize(1);
-    } finally {
-      follower.interrupt();
-      follower.join(10_000);
-    }
-  }
-
-  @Test
-  @Timeout(120)
-  void followEndsWithOneSentenceWhenTheStoreGoesAway(@TempDir Path home) throws Exception {
-    // A server of its own, which the test stops.
-    EmbeddedStore server = EmbeddedStore.start(home);
-    CompletableFuture<Cli.Result> following;
-    try {
-      Store store = Store.open(server.jdbcUrl(), null, null);
-      store.migrate();
-      following = CompletableFuture.supplyAsync(() -> Cli.run("logs", "--follow", "--db-url", server.jdbcUrl()));
-      // Until it follows: its connection has read the records, not only opened (stopping the
-      // server while the command still opens the store is another message, "cannot reach").
-      await().atMost(Duration.ofSeconds(20)).until(() -> hasReadRecords(store) || following.isDone());
-    } finally {
-      server.close();
-    }
-
-    Cli.Result result = following.get(60, TimeUnit.SECONDS);
-    assertThat(result.exitCode()).isEqualTo(1);
-    assertThat(result.err()).startsWith("heartlog: query on jdbc:postgresql://localhost:").hasLineCount(1);
-  }
-
-  /**
-   * Whether a connection of {@code logs --follow} has run a query past opening the store: its
-   * last query (shown while idle too) is neither the pool's setting nor the reachability check.
-   */
-  private static boolean hasReadRecords(Store store) {
-    return store.withConnection(c -> {
-      try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM pg_stat_activity "
-          + "WHERE application_name = 'heartlog-follow' AND datname = current_database() "
-          + "AND query ~* '^\\s*select' AND query !~* '^\\s*select 1\\s*$'")) {
-        rs.next();
-        return rs.getLong(1) > 0;
-      }
-    });
-  }
-
-  /** The server processes of {@code logs --follow}'s connections to the test database now. */
-  private static Set<Integer> followerConnections(Store store) {
-    return store.withConnection(c -> {
-      Set<Integer> pids = new HashSet<>();
-      try (ResultSet rs = c.createStatement().executeQuery("SELECT pid FROM pg_stat_activity "
-          + "WHERE application_name = 'heartlog-follow' AND datname = current_database()")) {
-        while (rs.next()) {
-          pids.add(rs.getInt(1));
-        }
-      }
-      return pids;
-    });
-  }
-
-  @Test
   void inTheCLocaleOfAContainerRecordsPrintInUtf8NotAsQuestionMarks() throws Exception {
     Store.open(url, null, null).withConnection(c -> {
       try (PreparedStatement s = c.prepareStatement("SELECT func_worker_heartbeat_with_logs('ascii-terminal', NULL, NULL, "
@@ -529,38 +361,6 @@ class CommandLineTest {
 
     assertThat(logs.waitFor()).isZero();
     assertThat(new String(printed, StandardCharsets.UTF_8)).contains("✅ rendu terminé");
-  }
-
-  @Test
-  @Timeout(120)
-  void followStoppedByASignalSaysNothingOnStderr(@TempDir Path home) throws Exception {
-    // Ctrl-C or SIGTERM: the shutdown closes the follower's pool, and stops the embedded server
-    // it started, while its loop may still read. A JVM of its own, since a signal ends the process.
-    Path stderr = home.resolve("stderr");
-    Process following = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "logs", "--follow", "--home", home.toString())
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile()).start();
-    Path pidFile = home.resolve("postgres").resolve("postmaster.pid");
-    await().atMost(Duration.ofSeconds(60))   // the server says "ready" on its pid file's last line
-        .until(() -> Files.exists(pidFile) && Files.readAllLines(pidFile).stream().anyMatch(l -> l.strip().equals("ready")));
-    try (EmbeddedStore joined = EmbeddedStore.start(home)) {   // joins the follower's server
-      Store store = Store.open(joined.jdbcUrl(), null, null);
-      // In its loop: its connection has run a follow read (a signal while the store is still
-      // opening is said as a failure to open it).
-      await().atMost(Duration.ofSeconds(60)).until(() -> store.withConnection(c -> {
-        try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM pg_stat_activity "
-            + "WHERE application_name = 'heartlog-follow' AND query LIKE '%CASE WHEN wanted%'")) {
-          rs.next();
-          return rs.getInt(1) > 0;
-        }
-      }));
-    }
-
-    following.toHandle().destroy();   // SIGTERM
-
-    assertThat(following.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(Files.readString(stderr)).isEmpty();
   }
 
   @Test
