@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -191,6 +192,54 @@ class ServeCommandTest {
   private static void execute(String url, String sql) throws SQLException {
     try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
       statement.execute(sql);
+    }
+  }
+
+  /**
+   * Started beside its PostgreSQL (Compose's {@code depends_on}, a pod's containers), the server
+   * comes up before the database takes connections. Before, it exited with code 1 ("cannot reach
+   * the database"), and stayed down; now it says so once and waits for the database.
+   */
+  @Test
+  @Timeout(120)
+  void aServerStartedBeforeItsDatabaseWaitsForIt(@TempDir Path home) throws Exception {
+    int databasePort;
+    try (ServerSocket free = new ServerSocket(0)) {
+      databasePort = free.getLocalPort();
+    }
+    Path stdout = home.resolve("stdout");
+    Path stderr = home.resolve("stderr");
+    Process serve = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "--port", "0",
+        "--db-url", "jdbc:postgresql://localhost:" + databasePort + "/postgres?user=postgres", "--home", home.toString())
+        .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+    EmbeddedPostgres database = null;
+    try {
+      await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(stderr).contains("until it answers") || !serve.isAlive());
+      assertThat(serve.isAlive()).isTrue();
+
+      database = EmbeddedPostgres.builder().setDataDirectory(home.resolve("postgres")).setPort(databasePort).start();
+      Store.open(database.getJdbcUrl("postgres", "postgres"), null, null).migrate();
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(stdout).contains("probes:"));
+      Matcher readiness = Pattern.compile("(http://\\S+/readyz)").matcher(Files.readString(stdout));
+      assertThat(readiness.find()).isTrue();
+      await().atMost(Duration.ofSeconds(10)).until(() -> HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create(readiness.group(1))).build(), HttpResponse.BodyHandlers.ofString())
+          .statusCode() == 200);
+      assertThat(Files.readString(stderr).lines()).satisfiesExactly(
+          waiting -> assertThat(waiting).isEqualTo("heartlog serve: cannot reach the database at jdbc:postgresql://"
+              + "localhost:" + databasePort + "/postgres?user=postgres: Connection to localhost:" + databasePort
+              + " refused. Check that the hostname and port are correct and that the postmaster is accepting TCP/IP "
+              + "connections. (Connection refused) (check --db-url or HEARTLOG_DB_URL, and that PostgreSQL is running); "
+              + "trying again every 2 s until it answers (Ctrl-C ends)"),
+          answered -> assertThat(answered).matches("heartlog serve: the database answers, after \\d+ s"));
+    } finally {
+      serve.toHandle().destroy();
+      assertThat(serve.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      if (database != null) {
+        database.close();
+      }
     }
   }
 }
