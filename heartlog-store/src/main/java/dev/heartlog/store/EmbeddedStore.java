@@ -3,10 +3,13 @@ package dev.heartlog.store;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -37,6 +40,10 @@ public final class EmbeddedStore implements AutoCloseable {
   /** A log line saying why the server stopped: "2026-12-01 12:35:53.084 GMT [2729] FATAL:  invalid value ...". */
   private static final Pattern STOPPED_BECAUSE = Pattern.compile("\\b(FATAL|PANIC):  (.*)");
 
+  /** Held while a process looks for the folder's server and starts it; beside the server's log. */
+  static final String START_LOCK_FILE = "postgres.start-lock";
+  private static final Object START_LOCK = new Object();
+
   private final EmbeddedPostgres server;
   private final int port;
   private final Object closeLock = new Object();   // a second close waits until the server is down
@@ -53,6 +60,21 @@ public final class EmbeddedStore implements AutoCloseable {
    * @throws IOException when the server cannot start (for example the folder is not writable)
    */
   public static EmbeddedStore start(Path home) throws IOException {
+    // One heartlog process at a time looks for the folder's server and starts it, so that those
+    // started together (workers under heartlog run, after a reboot) join the one that started it.
+    // Looking at the same moment, each started a server of its own: all but one failed ("could
+    // not lock .../epg-lock"), and on a new folder, where initdb runs first, every one failed.
+    Files.createDirectories(home.toAbsolutePath());
+    synchronized (START_LOCK) {   // a file lock is the JVM's: its threads wait here
+      try (FileChannel lockFile = FileChannel.open(home.toAbsolutePath().resolve(START_LOCK_FILE),
+              StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock started = lockFile.lock()) {
+        return startOrJoin(home);
+      }
+    }
+  }
+
+  private static EmbeddedStore startOrJoin(Path home) throws IOException {
     Path dataDirectory = home.toAbsolutePath().resolve("postgres");
     Optional<Integer> running = runningServerPort(dataDirectory);
     if (running.isPresent()) {

@@ -3,7 +3,10 @@ package dev.heartlog.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -11,9 +14,14 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +38,39 @@ class EmbeddedStoreTest {
     }
     assertThat(Files.readString(home.resolve(EmbeddedStore.LOG_FILE)))
         .as("the server's own output, kept in the home folder").contains("database system is ready to accept connections");
+  }
+
+  /**
+   * Workers started together under {@code heartlog run} on one folder (a supervisor after a
+   * reboot): each process looked for the folder's server at the same moment, found none, and
+   * started one. All but one failed ("could not lock .../epg-lock"); on a new folder, where initdb
+   * runs first, all three of three did, by hand. Now they take turns, and the later ones join.
+   */
+  @Test
+  @Timeout(180)
+  void processesStartedTogetherOnANewFolderShareOneServer(@TempDir Path home) throws Exception {
+    List<Process> processes = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        processes.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", System.getProperty("java.class.path"), EmbeddedStoreProcess.class.getName(), home.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT).start());
+      }
+      Set<String> ports = new HashSet<>();
+      for (Process process : processes) {
+        String line = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        assertThat(line).as("what a process printed first").startsWith("port ");
+        ports.add(line);
+      }
+      assertThat(ports).as("one server, which each process uses").hasSize(1);
+    } finally {
+      for (Process process : processes) {
+        process.getOutputStream().close();   // each closes the store; the one that started it stops it
+      }
+      for (Process process : processes) {
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      }
+    }
   }
 
   @Test

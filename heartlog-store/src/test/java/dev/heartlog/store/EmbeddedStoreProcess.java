@@ -1,0 +1,22 @@
+package dev.heartlog.store;
+
+import java.nio.file.Path;
+
+/**
+ * A heartlog process's use of the embedded store, for {@link EmbeddedStoreTest}: starts (or joins)
+ * the server of the folder given, prints its port, and closes it once its standard input ends.
+ */
+final class EmbeddedStoreProcess {
+
+  private EmbeddedStoreProcess() {}
+
+  public static void main(String[] args) throws Exception {
+    try (EmbeddedStore store = EmbeddedStore.start(Path.of(args[0]))) {
+      System.out.println("port " + store.port());
+      System.out.flush();
+      while (System.in.read() >= 0) {
+        // until the test closes the pipe
+      }
+    }
+  }
+}
