@@ -1,6 +1,7 @@
 package dev.heartlog.cli;
 
 import dev.heartlog.agent.AgentEnvironment;
+import dev.heartlog.agent.DeliveryResult;
 import dev.heartlog.agent.HeartlogAgent;
 import dev.heartlog.agent.HeartlogAgentBuilder;
 import dev.heartlog.agent.Level;
@@ -8,6 +9,7 @@ import dev.heartlog.agent.PostgrestTransport;
 import dev.heartlog.agent.PostgrestTransportBuilder;
 import dev.heartlog.agent.WorkerStatus;
 import dev.heartlog.jdbc.JdbcTransport;
+import dev.heartlog.store.StoreException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -194,9 +196,19 @@ final class RunCommand implements Callable<Integer> {
       // agent keeps its records in the spool until the database answers.
       builder.transport(JdbcTransport.builder().url(storeOptions.url).user(storeOptions.user).password(storeOptions.password).build());
     } else {
-      embedded = storeOptions.open();
-      builder.transport(JdbcTransport.builder().url(embedded.jdbcUrl()).build());
-      builder.spoolDirectory(storeOptions.home.resolve("spool"));
+      Path spool = storeOptions.home.resolve("spool");
+      try {
+        embedded = storeOptions.open();
+        builder.transport(JdbcTransport.builder().url(embedded.jdbcUrl()).build());
+      } catch (StoreException e) {
+        // An embedded server that will not start is a store that is down, as a database is: the
+        // worker runs all the same, and its records wait in the spool for the next start.
+        spec.commandLine().getErr().println("heartlog: " + e.getMessage() + "; the worker runs all the same, and its "
+            + "records wait in " + spool.toAbsolutePath() + " for a start of this worker that finds the store");
+        spec.commandLine().getErr().flush();
+        builder.transport(heartbeat -> DeliveryResult.failed("the embedded PostgreSQL did not start"));
+      }
+      builder.spoolDirectory(spool);
     }
     HeartlogAgent agent = builder.build();
     WorkerSignals signals = WorkerSignals.install(stop,

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,6 +65,33 @@ class EmbeddedDefaultTest {
     assertThat(failedWorkersCommandWith("PGDATESTYLE", "nonsense")).isEqualTo("heartlog: cannot start the embedded "
         + "PostgreSQL in " + home.toAbsolutePath() + ": FATAL: invalid value for parameter \"DateStyle\": \"nonsense\" "
         + "(its log: " + home.toAbsolutePath().resolve("postgres.log") + ")" + System.lineSeparator());
+  }
+
+  /**
+   * An embedded server that will not start is a store that is down: heartlog run runs the worker
+   * all the same, and its records wait in the spool for the next start of that worker. Before,
+   * heartlog run exited with code 1 without running the worker.
+   */
+  @Test
+  @Timeout(180)
+  void aWorkerRunsThoughTheEmbeddedServerWillNotStartAndItsRecordsComeLater() {
+    Cli.Result withoutStore = Cli.runInItsOwnJvm(Map.of("PGPORT", ""), "run", "--home", home.toString(),
+        "--worker", "no-store", "--", "sh", "-c", "echo rendered frame 1");
+
+    assertThat(withoutStore.exitCode()).as(withoutStore.err()).isZero();
+    assertThat(withoutStore.out()).isEqualTo("rendered frame 1\n");
+    assertThat(withoutStore.err()).contains("heartlog: cannot start the embedded PostgreSQL in " + home.toAbsolutePath()
+        + ": the environment's PGPORT ('') is no port, and PostgreSQL will not start with it: unset it, or give --db-url; "
+        + "the worker runs all the same, and its records wait in " + home.toAbsolutePath().resolve("spool")
+        + " for a start of this worker that finds the store");
+
+    Cli.Result withStore = Cli.runInItsOwnJvm("run", "--home", home.toString(), "--worker", "no-store", "--",
+        "sh", "-c", "echo rendered frame 2");
+    Cli.Result logs = Cli.run("logs", "--worker", "no-store", "--home", home.toString());
+
+    assertThat(withStore.exitCode()).as(withStore.err()).isZero();
+    assertThat(logs.out().lines().map(line -> line.replaceAll("^.*no-store  ", "")))
+        .containsExactly("rendered frame 1", "rendered frame 2");
   }
 
   /**
