@@ -152,9 +152,10 @@ final class LogsCommand implements Callable<Integer> {
 
   /**
    * Prints the records stored after {@code lastId} as they come, until interrupted or stopped.
-   * A store that stops answering (a restart, a failover, a network gone a while) is said once on
-   * stderr and tried again every {@link #FOLLOW_RETRY}; once it answers, following goes on from
+   * A database that stops answering (a restart, a failover, a network gone a while) is said once
+   * on stderr and tried again every {@link #FOLLOW_RETRY}; once it answers, following goes on from
    * the last record printed, so what was stored meanwhile (the spools' records) is printed then.
+   * The embedded store's server does not come back on its port: following it ends.
    */
   private void follow(Store store, LogFilter filter, long lastId, Set<Long> shown, PrintWriter out,
       SignalStop stop) throws InterruptedException {
@@ -170,6 +171,12 @@ final class LogsCommand implements Callable<Integer> {
       } catch (StoreException e) {
         if (!e.isUnreachable() || stop.requested()) {
           throw e;
+        }
+        if (storeOptions.isEmbedded()) {
+          // Joined, it stopped with the command that started it, and a new start takes another
+          // port: waiting for it would wait for ever.
+          throw new StoreException("the embedded PostgreSQL in " + storeOptions.home.toAbsolutePath() + " no longer "
+              + "answers (the command that started it stops it when it ends): " + e.getMessage(), e, e.sqlState());
         }
         if (unansweredSince == null) {
           unansweredSince = Instant.now();

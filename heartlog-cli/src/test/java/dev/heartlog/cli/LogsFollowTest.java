@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -188,6 +189,31 @@ class LogsFollowTest {
       follower.join(10_000);
       server.close();
     }
+  }
+
+  /**
+   * Following the embedded store that another command started: that command stops the server as
+   * it ends, and a new start takes another port, so following ends, saying why, rather than
+   * trying again for ever.
+   */
+  @Test
+  @Timeout(120)
+  void followingAnEmbeddedStoreAnotherCommandStartedEndsWithIt(@TempDir Path home) throws Exception {
+    EmbeddedStore started = EmbeddedStore.start(home);
+    CompletableFuture<Cli.Result> following;
+    try {
+      Store store = Store.open(started.jdbcUrl(), null, null);
+      store.migrate();
+      following = CompletableFuture.supplyAsync(() -> Cli.run("logs", "--follow", "--home", home.toString()));
+      await().atMost(Duration.ofSeconds(20)).until(() -> isFollowing(store) || following.isDone());
+    } finally {
+      started.close();
+    }
+
+    Cli.Result result = following.get(60, TimeUnit.SECONDS);
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err()).startsWith("heartlog: the embedded PostgreSQL in " + home.toAbsolutePath()
+        + " no longer answers (the command that started it stops it when it ends): ").hasLineCount(1);
   }
 
   private static EmbeddedPostgres startServer(Path data, int port) throws IOException {
