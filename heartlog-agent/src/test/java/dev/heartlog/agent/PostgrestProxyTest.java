@@ -80,16 +80,21 @@ class PostgrestProxyTest {
 
   @Test
   void aProxyThatIsDownIsNamedInTheFailure() throws IOException {
-    int closedPort = proxy.port();
-    proxy.close();
-    PostgrestTransport transport = PostgrestTransport.builder().baseUrl(base).key("k")
-        .environment(Map.of("http_proxy", "127.0.0.1:" + closedPort)).build();
+    // A port bound but not listening refuses connections, and stays this test's: a port closed
+    // here could be taken meanwhile by a server of another test JVM (two run at once), once a
+    // proxy of another test, which forwarded the heartbeat to this store.
+    try (Socket reserved = new Socket()) {
+      reserved.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      int closedPort = reserved.getLocalPort();
+      PostgrestTransport transport = PostgrestTransport.builder().baseUrl(base).key("k")
+          .environment(Map.of("http_proxy", "127.0.0.1:" + closedPort)).build();
 
-    DeliveryResult result = transport.deliver(heartbeat());
+      DeliveryResult result = transport.deliver(heartbeat());
 
-    assertThat(result.outcome()).isEqualTo(DeliveryResult.Outcome.FAILED);
-    assertThat(result.detail()).startsWith("cannot reach " + base + "/rest/v1 through the proxy 127.0.0.1:" + closedPort + ": ");
-    assertThat(stored).isEmpty();
+      assertThat(result.outcome()).isEqualTo(DeliveryResult.Outcome.FAILED);
+      assertThat(result.detail()).startsWith("cannot reach " + base + "/rest/v1 through the proxy 127.0.0.1:" + closedPort + ": ");
+      assertThat(stored).isEmpty();
+    }
   }
 
   private static Heartbeat heartbeat() {
