@@ -8,11 +8,9 @@ import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,12 +152,9 @@ class LogsFollowTest {
   @Test
   @Timeout(120)
   void followGoesOnThroughARestartOfTheStore(@TempDir Path data) throws Exception {
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
+    int port = PortedPostgres.freePort();
     // A server of its own, stopped and started again on the same port, as a restart leaves it.
-    EmbeddedPostgres server = startServer(data, port);
+    EmbeddedPostgres server = PortedPostgres.start(data, port);
     String restartedUrl = "jdbc:postgresql://localhost:" + port + "/postgres?user=postgres";
     Store store = Store.open(restartedUrl, null, null);
     store.migrate();
@@ -175,7 +170,7 @@ class LogsFollowTest {
       await().atMost(Duration.ofSeconds(20)).until(() -> isFollowing(store));
       server.close();
       await().atMost(Duration.ofSeconds(30)).until(() -> err.toString().contains("still following"));
-      server = startServer(data, port);
+      server = PortedPostgres.start(data, port);
       heartbeat(restartedUrl, "restarted-worker", "stored after the restart");
 
       await().atMost(Duration.ofSeconds(30)).until(() -> out.toString().contains("stored after the restart"));
@@ -214,10 +209,6 @@ class LogsFollowTest {
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.err()).startsWith("heartlog: the embedded PostgreSQL in " + home.toAbsolutePath()
         + " no longer answers (the command that started it stops it when it ends): ").hasLineCount(1);
-  }
-
-  private static EmbeddedPostgres startServer(Path data, int port) throws IOException {
-    return EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
   }
 
   /**

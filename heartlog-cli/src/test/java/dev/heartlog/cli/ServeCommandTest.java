@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -37,11 +38,7 @@ class ServeCommandTest {
     String url = TestDatabase.freshUrl();
     Path stdout = home.resolve("stdout");
     Path stderr = home.resolve("stderr");
-    // A JVM of its own: serve runs until a signal ends the process.
-    Process serve = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "serve", "--port", "0", "--db-url", url, "--home", home.toString())
-        .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+    Process serve = startServe(url, home, stdout, stderr);
     try {
       await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(stderr).contains("\n"));
       // The probes it names answer, with no key: the server itself serves, whatever its database.
@@ -203,22 +200,16 @@ class ServeCommandTest {
   @Test
   @Timeout(120)
   void aServerStartedBeforeItsDatabaseWaitsForIt(@TempDir Path home) throws Exception {
-    int databasePort;
-    try (ServerSocket free = new ServerSocket(0)) {
-      databasePort = free.getLocalPort();
-    }
+    int databasePort = PortedPostgres.freePort();
     Path stdout = home.resolve("stdout");
     Path stderr = home.resolve("stderr");
-    Process serve = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "--port", "0",
-        "--db-url", "jdbc:postgresql://localhost:" + databasePort + "/postgres?user=postgres", "--home", home.toString())
-        .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+    Process serve = startServe("jdbc:postgresql://localhost:" + databasePort + "/postgres?user=postgres", home, stdout, stderr);
     EmbeddedPostgres database = null;
     try {
       await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(stderr).contains("until it answers") || !serve.isAlive());
       assertThat(serve.isAlive()).isTrue();
 
-      database = EmbeddedPostgres.builder().setDataDirectory(home.resolve("postgres")).setPort(databasePort).start();
+      database = PortedPostgres.start(home.resolve("postgres"), databasePort);
       Store.open(database.getJdbcUrl("postgres", "postgres"), null, null).migrate();
 
       await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(stdout).contains("probes:"));
@@ -241,5 +232,16 @@ class ServeCommandTest {
         database.close();
       }
     }
+  }
+
+  /**
+   * {@code heartlog serve --port 0} on {@code url}, in a JVM of its own (serve runs until a signal
+   * ends the process), its output going to the files given.
+   */
+  private static Process startServe(String url, Path home, Path stdout, Path stderr) throws IOException {
+    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "serve", "--port", "0", "--db-url", url, "--home", home.toString())
+        .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
   }
 }
