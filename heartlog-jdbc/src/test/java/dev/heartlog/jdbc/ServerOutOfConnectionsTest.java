@@ -1,6 +1,7 @@
 package dev.heartlog.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.heartlog.agent.DeliveryResult;
 import dev.heartlog.agent.Heartbeat;
@@ -12,6 +13,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +47,12 @@ class ServerOutOfConnectionsTest {
             "[SQLSTATE 53300]");
 
         fleet.remove(0).close();
-        assertThat(transport.deliver(heartbeat("frame 1")).logsInserted()).isEqualTo(1);
+        // The server frees the slot when that connection's backend has exited, a moment after
+        // close() returns; a worker's next heartbeat comes 20 s later.
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+            assertThat(transport.deliver(heartbeat("frame 1")))
+                .extracting(DeliveryResult::outcome, DeliveryResult::logsInserted)
+                .containsExactly(DeliveryResult.Outcome.STORED, 1));
       } finally {
         for (Connection connection : fleet) {
           connection.close();
