@@ -173,10 +173,10 @@ final class LogsCommand implements Callable<Integer> {
           throw e;
         }
         if (storeOptions.isEmbedded()) {
-          // Joined, it stopped with the command that started it, and a new start takes another
-          // port: waiting for it would wait for ever.
+          // While this command uses it, no heartlog command stops it: it was killed, or stopped
+          // by hand, and a new start takes another port, so waiting for it would wait for ever.
           throw new StoreException("the embedded PostgreSQL in " + storeOptions.home.toAbsolutePath() + " no longer "
-              + "answers (the command that started it stops it when it ends): " + e.getMessage(), e, e.sqlState());
+              + "answers (killed, or stopped by hand; a new start takes another port): " + e.getMessage(), e, e.sqlState());
         }
         if (unansweredSince == null) {
           unansweredSince = Instant.now();

@@ -187,28 +187,28 @@ class LogsFollowTest {
   }
 
   /**
-   * Following the embedded store that another command started: that command stops the server as
-   * it ends, and a new start takes another port, so following ends, saying why, rather than
-   * trying again for ever.
+   * Following the embedded store whose server was killed (the out-of-memory killer, a {@code
+   * kill -9}): no heartlog command stops it while this one uses it, and a new start takes another
+   * port, so following ends, saying why, rather than trying again for ever.
    */
   @Test
   @Timeout(120)
-  void followingAnEmbeddedStoreAnotherCommandStartedEndsWithIt(@TempDir Path home) throws Exception {
-    EmbeddedStore started = EmbeddedStore.start(home);
-    CompletableFuture<Cli.Result> following;
-    try {
+  void followingAnEmbeddedStoreWhoseServerWasKilledEnds(@TempDir Path home) throws Exception {
+    try (EmbeddedStore started = EmbeddedStore.start(home)) {
       Store store = Store.open(started.jdbcUrl(), null, null);
       store.migrate();
-      following = CompletableFuture.supplyAsync(() -> Cli.run("logs", "--follow", "--home", home.toString()));
+      CompletableFuture<Cli.Result> following =
+          CompletableFuture.supplyAsync(() -> Cli.run("logs", "--follow", "--home", home.toString()));
       await().atMost(Duration.ofSeconds(20)).until(() -> isFollowing(store) || following.isDone());
-    } finally {
-      started.close();
-    }
 
-    Cli.Result result = following.get(60, TimeUnit.SECONDS);
-    assertThat(result.exitCode()).isEqualTo(1);
-    assertThat(result.err()).startsWith("heartlog: the embedded PostgreSQL in " + home.toAbsolutePath()
-        + " no longer answers (the command that started it stops it when it ends): ").hasLineCount(1);
+      long postmaster = Long.parseLong(Files.readAllLines(home.resolve("postgres/postmaster.pid")).get(0).strip());
+      ProcessHandle.of(postmaster).orElseThrow().destroyForcibly();
+
+      Cli.Result result = following.get(60, TimeUnit.SECONDS);
+      assertThat(result.exitCode()).isEqualTo(1);
+      assertThat(result.err()).startsWith("heartlog: the embedded PostgreSQL in " + home.toAbsolutePath()
+          + " no longer answers (killed, or stopped by hand; a new start takes another port): ").hasLineCount(1);
+    }
   }
 
   /**

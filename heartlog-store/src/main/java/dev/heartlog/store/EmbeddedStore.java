@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -27,7 +29,10 @@ import java.util.regex.Pattern;
  *
  * <p>When another heartlog process already runs the server of that folder (for example {@code
  * heartlog demo} while {@code heartlog logs --follow} runs elsewhere), this connects to it
- * instead of starting a second one, and {@link #close()} leaves it running.
+ * instead of starting a second one. Whichever process uses it last stops it: each holds a shared
+ * lock on {@value #USERS_LOCK_FILE} while it uses the server, and {@link #close()} stops the
+ * server only where no other process holds one. The operating system lets go of a killed
+ * process's lock, so a server whose users were all killed runs on until the next user closes.
  */
 public final class EmbeddedStore implements AutoCloseable {
 
@@ -42,15 +47,20 @@ public final class EmbeddedStore implements AutoCloseable {
 
   /** Held while a process looks for the folder's server and starts it; beside the server's log. */
   static final String START_LOCK_FILE = "postgres.start-lock";
+  /** Held shared by each process that uses the folder's server; beside the start lock. */
+  static final String USERS_LOCK_FILE = "postgres.users";
   private static final Object START_LOCK = new Object();
+  /** This JVM's use of each folder's server (guarded by START_LOCK). */
+  private static final Map<Path, ServerUse> IN_USE = new HashMap<>();
+  /** The servers this JVM started and left running for other processes (guarded by START_LOCK). */
+  private static final Map<Path, EmbeddedPostgres> LEFT_RUNNING = new HashMap<>();
 
-  private final EmbeddedPostgres server;
+  private final Path home;
   private final int port;
-  private final Object closeLock = new Object();   // a second close waits until the server is down
-  private boolean closed;
+  private boolean closed;   // guarded by START_LOCK
 
-  private EmbeddedStore(EmbeddedPostgres server, int port) {
-    this.server = server;
+  private EmbeddedStore(Path home, int port) {
+    this.home = home;
     this.port = port;
   }
 
@@ -64,22 +74,50 @@ public final class EmbeddedStore implements AutoCloseable {
     // started together (workers under heartlog run, after a reboot) join the one that started it.
     // Looking at the same moment, each started a server of its own: all but one failed ("could
     // not lock .../epg-lock"), and on a new folder, where initdb runs first, every one failed.
-    Files.createDirectories(home.toAbsolutePath());
+    Path folder = home.toAbsolutePath().normalize();
+    Files.createDirectories(folder);
     synchronized (START_LOCK) {   // a file lock is the JVM's: its threads wait here
-      try (FileChannel lockFile = FileChannel.open(home.toAbsolutePath().resolve(START_LOCK_FILE),
-              StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-          FileLock started = lockFile.lock()) {
-        return startOrJoin(home);
+      ServerUse use = IN_USE.get(folder);
+      if (use == null) {
+        try (FileChannel lockFile = startLockOf(folder); FileLock turn = lockFile.lock()) {
+          use = startOrJoin(folder);
+        }
+        IN_USE.put(folder, use);
       }
+      use.users++;
+      return new EmbeddedStore(folder, use.port());
     }
   }
 
-  private static EmbeddedStore startOrJoin(Path home) throws IOException {
-    Path dataDirectory = home.toAbsolutePath().resolve("postgres");
-    Optional<Integer> running = runningServerPort(dataDirectory);
-    if (running.isPresent()) {
-      return new EmbeddedStore(null, running.get());
+  private static FileChannel startLockOf(Path folder) throws IOException {
+    return FileChannel.open(folder.resolve(START_LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+  }
+
+  /** Starts the folder's server, or joins the one another process runs, as this JVM's use of it. */
+  private static ServerUse startOrJoin(Path home) throws IOException {
+    // A server this JVM started and left running for another process, which has stopped it
+    // since: its library object still holds the data folder's lock, which a new start takes.
+    EmbeddedPostgres leftRunning = LEFT_RUNNING.remove(home);
+    Optional<Integer> running = runningServerPort(home.resolve("postgres"));
+    if (leftRunning != null && running.isEmpty()) {
+      leftRunning.close();
+      leftRunning = null;
     }
+    FileChannel users = FileChannel.open(home.resolve(USERS_LOCK_FILE),
+        StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);   // read: a shared lock
+    try {
+      EmbeddedPostgres server = running.isPresent() ? leftRunning : startServer(home);
+      int port = running.isPresent() ? running.get() : server.getPort();
+      // Free: a process holds it alone only while it holds the start lock too.
+      return new ServerUse(home, server, port, users, users.lock(0, Long.MAX_VALUE, true));
+    } catch (IOException | RuntimeException e) {
+      users.close();
+      throw e;
+    }
+  }
+
+  private static EmbeddedPostgres startServer(Path home) throws IOException {
+    Path dataDirectory = home.resolve("postgres");
     checkPortVariable(System.getenv("PGPORT"));
     Files.createDirectories(dataDirectory);
     // The server's (and initdb's) own output, which the library would log where the command line
@@ -104,9 +142,8 @@ public final class EmbeddedStore implements AutoCloseable {
             // No hook of its own: on SIGTERM the server must outlive the final heartbeats, so
             // whoever opened the store stops it after those (StoreOptions in the command line).
             .setRegisterShutdownHook(false);
-    EmbeddedPostgres server;
     try {
-      server = awaitStart(builder::start, log, logged, dataDirectory);
+      return awaitStart(builder::start, log, logged, dataDirectory);
     } catch (IOException | RuntimeException e) {
       Optional<String> fatal = fatalLine(log, logged);
       if (fatal.isEmpty()) {
@@ -114,7 +151,6 @@ public final class EmbeddedStore implements AutoCloseable {
       }
       throw new IOException(fatal.get() + " (its log: " + log + ")", e);
     }
-    return new EmbeddedStore(server, server.getPort());
   }
 
   /**
@@ -217,13 +253,32 @@ public final class EmbeddedStore implements AutoCloseable {
     return port;
   }
 
-  /** Stops the server if this instance started it; later calls do nothing. */
+  /**
+   * Ends this use of the server, and stops the server if no other use of it, in this JVM or
+   * another process, is left. Later calls do nothing.
+   */
   @Override
   public void close() throws IOException {
-    synchronized (closeLock) {
-      if (server != null && !closed) {
-        closed = true;
-        server.close();
+    synchronized (START_LOCK) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      ServerUse use = IN_USE.get(home);
+      if (use == null || --use.users > 0) {
+        return;
+      }
+      IN_USE.remove(home);
+      // An interrupted thread can take no file lock (the JDK closes the channel instead), nor
+      // wait for pg_ctl, and the server would be left running: a thread interrupted to end it
+      // (a follower's, a test's) closes its store all the same.
+      boolean interrupted = Thread.interrupted();
+      try (FileChannel lockFile = startLockOf(home); FileLock turn = lockFile.lock()) {   // none joins meanwhile
+        use.leave().ifPresent(server -> LEFT_RUNNING.put(home, server));
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
   }
@@ -232,7 +287,7 @@ public final class EmbeddedStore implements AutoCloseable {
    * Reads the port of a live server from its {@code postmaster.pid} (line 4), if the process
    * named on line 1 is alive.
    */
-  private static Optional<Integer> runningServerPort(Path dataDirectory) {
+  static Optional<Integer> runningServerPort(Path dataDirectory) {
     Path pidFile = dataDirectory.resolve("postmaster.pid");
     try {
       if (!Files.isRegularFile(pidFile)) {

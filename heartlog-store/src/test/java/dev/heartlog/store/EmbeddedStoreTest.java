@@ -3,10 +3,7 @@ package dev.heartlog.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -52,25 +49,22 @@ class EmbeddedStoreTest {
     List<Process> processes = new ArrayList<>();
     try {
       for (int i = 0; i < 3; i++) {
-        processes.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", System.getProperty("java.class.path"), EmbeddedStoreProcess.class.getName(), home.toString())
-            .redirectError(ProcessBuilder.Redirect.INHERIT).start());
+        processes.add(EmbeddedStoreUsersTest.startUsing(home));
       }
-      Set<String> ports = new HashSet<>();
+      Set<Integer> ports = new HashSet<>();
       for (Process process : processes) {
-        String line = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)).readLine();
-        assertThat(line).as("what a process printed first").startsWith("port ");
-        ports.add(line);
+        ports.add(EmbeddedStoreUsersTest.portPrintedBy(process));
       }
       assertThat(ports).as("one server, which each process uses").hasSize(1);
     } finally {
       for (Process process : processes) {
-        process.getOutputStream().close();   // each closes the store; the one that started it stops it
+        process.getOutputStream().close();   // each closes the store; the last one stops the server
       }
       for (Process process : processes) {
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
       }
     }
+    assertThat(home.resolve("postgres/postmaster.pid")).doesNotExist();
   }
 
   @Test

@@ -1,0 +1,117 @@
+package dev.heartlog.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedded server runs while any heartlog process uses it, and the last of them to end stops
+ * it. Before, the process that started it stopped it as it ended, and the others' heartbeats
+ * failed from then on (their records waited in their spools for their next start).
+ */
+@Timeout(180)
+class EmbeddedStoreUsersTest {
+
+  @Test
+  void theServerOutlivesTheProcessThatStartedItWhileAnotherUsesIt(@TempDir Path home) throws Exception {
+    EmbeddedStore started = EmbeddedStore.start(home);
+    Process joined = startUsing(home);
+    try {
+      assertThat(portPrintedBy(joined)).isEqualTo(started.port());
+
+      started.close();
+
+      assertThat(answers(started.port())).as("the server, once its starter has closed").isTrue();
+    } finally {
+      joined.getOutputStream().close();   // it closes its store, the last user
+      assertThat(joined.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(home.resolve("postgres/postmaster.pid")).as("stopped by the last user").doesNotExist();
+    try (EmbeddedStore again = EmbeddedStore.start(home)) {   // this JVM's first start holds no lock of the folder
+      assertThat(answers(again.port())).isTrue();
+    }
+  }
+
+  @Test
+  void theLastUserStopsTheServerThoughTheProcessThatStartedItWasKilled(@TempDir Path home) throws Exception {
+    Process starter = startUsing(home);
+    int port = portPrintedBy(starter);
+    EmbeddedStore joined = EmbeddedStore.start(home);
+    assertThat(joined.port()).isEqualTo(port);
+
+    starter.destroyForcibly();   // SIGKILL: the system lets go of its lock
+    assertThat(starter.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(answers(port)).as("the server, once its starter was killed").isTrue();
+    ProcessHandle postmaster = ProcessHandle.of(Long.parseLong(
+        Files.readAllLines(home.resolve("postgres/postmaster.pid")).get(0).strip())).orElseThrow();
+
+    joined.close();
+
+    assertThat(postmaster.isAlive()).as("the server once its last user closed").isFalse();
+    assertThat(home.resolve("postgres/postmaster.pid")).doesNotExist();
+  }
+
+  @Test
+  void aServerOpenedTwiceInOneProcessRunsUntilBothAreClosed(@TempDir Path home) throws Exception {
+    EmbeddedStore first = EmbeddedStore.start(home);
+    EmbeddedStore second = EmbeddedStore.start(home);
+
+    first.close();
+    assertThat(answers(second.port())).isTrue();
+    second.close();
+
+    assertThat(home.resolve("postgres/postmaster.pid")).doesNotExist();
+    try (EmbeddedStore again = EmbeddedStore.start(home)) {   // a new start, on the same folder
+      assertThat(answers(again.port())).isTrue();
+    }
+  }
+
+  @Test
+  void aStoreClosedOnAnInterruptedThreadStopsItsServer(@TempDir Path home) throws Exception {
+    EmbeddedStore store = EmbeddedStore.start(home);
+
+    Thread.currentThread().interrupt();
+    try {
+      store.close();
+      assertThat(Thread.currentThread().isInterrupted()).as("still interrupted").isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+
+    assertThat(home.resolve("postgres/postmaster.pid")).doesNotExist();
+  }
+
+  /** A JVM of its own that starts or joins the folder's server, until its standard input is closed. */
+  static Process startUsing(Path home) throws IOException {
+    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), EmbeddedStoreProcess.class.getName(), home.toString())
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
+  /** The port a process of {@link #startUsing} printed once its store was open. */
+  static int portPrintedBy(Process process) throws IOException {
+    String line = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)).readLine();
+    assertThat(line).as("what the process printed first").startsWith("port ");
+    return Integer.parseInt(line.substring("port ".length()));
+  }
+
+  private static boolean answers(int port) {
+    try (Connection connection = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres?user=postgres")) {
+      return connection.isValid(5);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+}
