@@ -155,9 +155,11 @@ final class LiveTail implements AutoCloseable {
 
   private void run() {
     long backoff = 500;
+    ConnectionLoss loss = new ConnectionLoss(diagnostics);
     while (running) {
       try (Connection connection = connect()) {
         backoff = 500;
+        loss.connected();
         PGConnection listener = connection.unwrap(PGConnection.class);
         long lastRead = System.currentTimeMillis();
         while (running) {
@@ -172,7 +174,7 @@ final class LiveTail implements AutoCloseable {
         // Everything is caught, an OutOfMemoryError of a large read too: a tail that dies
         // silently is worse than one that retries.
         if (running) {
-          diagnostics.println("heartlog serve: live tail lost its database connection (" + e.getMessage() + "); retrying");
+          loss.failed(e.getMessage());
           sleep(backoff);
           backoff = Math.min(backoff * 2, 10_000);
         }
