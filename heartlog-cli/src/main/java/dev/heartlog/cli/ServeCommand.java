@@ -13,7 +13,6 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -67,7 +66,6 @@ final class ServeCommand implements Callable<Integer> {
   List<String> corsOrigins;
 
   /** How often a server whose database cannot be reached at start tries again. */
-  private static final Duration DATABASE_RETRY = Duration.ofSeconds(2);
 
   private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -88,7 +86,10 @@ final class ServeCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     PrintWriter out = spec.commandLine().getOut();
-    StoreOptions.Opened opened = openWhenTheDatabaseAnswers(spec.commandLine().getErr());
+    // A database started beside the server (Compose's depends_on, a pod's two containers) is
+    // waited for: exiting, the server stayed down, or Kubernetes restarted it after ever longer waits.
+    StoreOptions.Opened opened = storeOptions.isEmbedded() ? storeOptions.openPooled()
+        : new DatabaseWait("heartlog serve", spec.commandLine().getErr()).open(storeOptions::openPooled, null);
     Path keys = keysFile != null ? keysFile : storeOptions.home.resolve("keys");
     HeartlogServer server;
     try {
@@ -148,39 +149,6 @@ final class ServeCommand implements Callable<Integer> {
     err.flush();
     stopped.await();
     return 0;
-  }
-
-  /**
-   * Opens the store, waiting for a database that cannot be reached yet: started beside its
-   * PostgreSQL (Docker Compose's {@code depends_on}, a pod's containers), the server would
-   * otherwise exit before the database takes connections, and stay down (or, restarted by
-   * Kubernetes, wait ever longer between starts). Said once on stderr; a refusal that waiting does
-   * not mend (a wrong password, no such database) ends the command at once.
-   */
-  private StoreOptions.Opened openWhenTheDatabaseAnswers(PrintWriter err) throws InterruptedException {
-    long waitingSince = 0;
-    while (true) {
-      try {
-        StoreOptions.Opened opened = storeOptions.openPooled();
-        if (waitingSince != 0) {
-          err.println("heartlog serve: the database answers, after " + (System.nanoTime() - waitingSince) / 1_000_000_000
-              + " s");
-          err.flush();
-        }
-        return opened;
-      } catch (StoreException e) {
-        if (storeOptions.isEmbedded() || !e.isUnreachable()) {
-          throw e;
-        }
-        if (waitingSince == 0) {
-          waitingSince = System.nanoTime();
-          err.println("heartlog serve: " + e.getMessage() + "; trying again every " + DATABASE_RETRY.toSeconds()
-              + " s until it answers (Ctrl-C ends)");
-          err.flush();
-        }
-        Thread.sleep(DATABASE_RETRY.toMillis());
-      }
-    }
   }
 
   /**

@@ -1,18 +1,27 @@
 package dev.heartlog.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.heartlog.store.Fixtures;
 import dev.heartlog.store.TestDatabase;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code heartlog migrate} on a database set up from the seed design, as its user reads it. */
 @Timeout(60)
@@ -74,6 +83,63 @@ class MigrateCommandTest {
         + "and its records are dropped with a report (heartlog needs a UTF8 database: CREATE DATABASE ... ENCODING "
         + "'UTF8' TEMPLATE template0)" + System.lineSeparator());
     assertThat(migrationWarnings(TestDatabase.freshUrl())).as("a UTF8 database").isEmpty();
+  }
+
+  /**
+   * A migration job started beside its database (Compose's {@code depends_on}, an init container)
+   * waits for it with {@code --wait}; without it, such a job failed, and in Compose, where a job
+   * that failed is not run again, the server that depends on it never started.
+   */
+  @Test
+  @Timeout(120)
+  void withWaitAMigrationWaitsForADatabaseStartedAfterIt(@TempDir Path folder) throws Exception {
+    int port = PortedPostgres.freePort();
+    String url = "jdbc:postgresql://localhost:" + port + "/postgres?user=postgres";
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CompletableFuture<Integer> migrating = CompletableFuture.supplyAsync(() -> Main.commandLine()
+        .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+        .execute("migrate", "--db-url", url, "--wait", "60s"));
+    EmbeddedPostgres database = null;
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> err.toString().contains("for up to 60 s") || migrating.isDone());
+
+      database = PortedPostgres.start(folder.resolve("postgres"), port);
+
+      assertThat(migrating.get(60, TimeUnit.SECONDS)).as(err.toString()).isZero();
+      assertThat(out.toString()).startsWith("Applied ");
+      assertThat(err.toString().lines()).satisfiesExactly(
+          waiting -> assertThat(waiting).startsWith("heartlog migrate: cannot reach the database at " + url)
+              .endsWith("; trying again every 2 s for up to 60 s (Ctrl-C ends)"),
+          answered -> assertThat(answered).matches("heartlog migrate: the database answers, after \\d+ s"));
+    } finally {
+      if (database != null) {
+        database.close();
+      }
+    }
+  }
+
+  @Test
+  void withWaitADatabaseThatNeverAnswersFailsOnceTheTimeIsUp() throws Exception {
+    int port = PortedPostgres.freePort();
+
+    Cli.Result migrate = Cli.run("migrate", "--db-url", "jdbc:postgresql://localhost:" + port + "/postgres?user=postgres",
+        "--wait", "3s");
+
+    assertThat(migrate.exitCode()).isEqualTo(1);
+    assertThat(migrate.err().lines()).satisfiesExactly(
+        waiting -> assertThat(waiting).endsWith("; trying again every 2 s for up to 3 s (Ctrl-C ends)"),
+        failed -> assertThat(failed).startsWith("heartlog: cannot reach the database").matches(".* \\(still, after waiting \\d+ s\\)"));
+  }
+
+  @Test
+  void withWaitWhatWaitingCannotMendFailsAtOnce() {
+    String missing = TestDatabase.freshUrl().replaceFirst("^(jdbc:postgresql://[^/]+/)[^?]+", "$1no_such_database");
+
+    Cli.Result migrate = Cli.run("migrate", "--db-url", missing, "--wait", "60s");
+
+    assertThat(migrate.exitCode()).isEqualTo(1);
+    assertThat(migrate.err()).contains("no_such_database").doesNotContain("trying again");
   }
 
   /** What {@code heartlog migrate} warns of, once it has succeeded. */
