@@ -1,19 +1,13 @@
 package dev.heartlog.cli;
 
 import dev.heartlog.agent.AgentEnvironment;
-import dev.heartlog.agent.DeliveryResult;
 import dev.heartlog.agent.HeartlogAgent;
 import dev.heartlog.agent.HeartlogAgentBuilder;
 import dev.heartlog.agent.Level;
-import dev.heartlog.agent.PostgrestTransport;
-import dev.heartlog.agent.PostgrestTransportBuilder;
 import dev.heartlog.agent.WorkerStatus;
-import dev.heartlog.jdbc.JdbcTransport;
-import dev.heartlog.store.StoreException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -60,28 +54,11 @@ final class RunCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin StoreOptions storeOptions;
+  @Mixin RunDestination destination;
 
   @Option(names = "--worker", paramLabel = "ID", defaultValue = "${env:HEARTLOG_WORKER_ID}",
       description = "The worker's id (default $HEARTLOG_WORKER_ID).")
   String workerId;
-
-  @Option(names = "--url", paramLabel = "URL", defaultValue = "${env:HEARTLOG_URL}",
-      description = "Send heartbeats over HTTP to a Supabase project or heartlog serve (default $HEARTLOG_URL, else $SUPABASE_URL).")
-  String url;
-
-  @Option(names = "--key", paramLabel = "KEY", defaultValue = "${env:HEARTLOG_KEY}",
-      description = "The API key for --url (default $HEARTLOG_KEY, else $SUPABASE_KEY).")
-  String key;
-
-  @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:HEARTLOG_TOKEN}",
-      description = "A token for --url, sent as the bearer with the key as apikey; heartlog token makes one "
-          + "that may write only as this worker's ids (default $HEARTLOG_TOKEN).")
-  String token;
-
-  @Option(names = "--token-file", paramLabel = "FILE", defaultValue = "${env:HEARTLOG_TOKEN_FILE}",
-      description = "Instead of --token, a file holding it, read again at every heartbeat: a token written there "
-          + "is sent without a restart (default $HEARTLOG_TOKEN_FILE).")
-  Path tokenFile;
 
   @Option(names = "--interval", paramLabel = "DURATION", description = "Heartbeat interval (default $HEARTBEAT_INTERVAL, else 20s).")
   String interval;
@@ -163,7 +140,6 @@ final class RunCommand implements Callable<Integer> {
     if (worker == null || worker.isBlank()) {
       throw new ParameterException(spec.commandLine(), "--worker is required (or set HEARTLOG_WORKER_ID)");
     }
-    StoreOptions.Opened embedded = null;
     HeartlogAgentBuilder builder = environment.agentBuilder().workerId(worker).shutdownHook(false)
         .debug(debug || environment.debug());
     if (interval != null) {
@@ -176,40 +152,7 @@ final class RunCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
       }
     }
-    String httpUrl = url != null ? url : environment.get("SUPABASE_URL").orElse(null);
-    if (httpUrl != null) {
-      String httpKey = key != null ? key : environment.get("SUPABASE_KEY").orElseThrow(
-          () -> new ParameterException(spec.commandLine(), "--url needs --key (or HEARTLOG_KEY / SUPABASE_KEY)"));
-      PostgrestTransportBuilder http = PostgrestTransport.builder().baseUrl(httpUrl).key(httpKey);
-      if (token != null && !token.isBlank() && tokenFile != null) {
-        throw new ParameterException(spec.commandLine(), "give --token or --token-file, not both");
-      }
-      if (token != null && !token.isBlank()) {
-        http.token(token);
-      }
-      if (tokenFile != null) {
-        http.tokenFile(tokenFile);
-      }
-      builder.transport(http.build());
-    } else if (!storeOptions.isEmbedded()) {
-      // Not opened here: a database that is down must not keep the worker from starting. The
-      // agent keeps its records in the spool until the database answers.
-      builder.transport(JdbcTransport.builder().url(storeOptions.url).user(storeOptions.user).password(storeOptions.password).build());
-    } else {
-      Path spool = storeOptions.home.resolve("spool");
-      try {
-        embedded = storeOptions.open();
-        builder.transport(JdbcTransport.builder().url(embedded.jdbcUrl()).build());
-      } catch (StoreException e) {
-        // An embedded server that will not start is a store that is down, as a database is: the
-        // worker runs all the same, and its records wait in the spool for the next start.
-        spec.commandLine().getErr().println("heartlog: " + e.getMessage() + "; the worker runs all the same, and its "
-            + "records wait in " + spool.toAbsolutePath() + " for a start of this worker that finds the store");
-        spec.commandLine().getErr().flush();
-        builder.transport(heartbeat -> DeliveryResult.failed("the embedded PostgreSQL did not start"));
-      }
-      builder.spoolDirectory(spool);
-    }
+    StoreOptions.Opened embedded = destination.setTransport(builder, environment, storeOptions, spec);
     HeartlogAgent agent = builder.build();
     WorkerSignals signals = WorkerSignals.install(stop,
         (signal, sentence) -> agent.log(Level.INFO, sentence, null, Map.of("logger", OWN_LOGGER, "signal", signal)));
@@ -266,19 +209,7 @@ final class RunCommand implements Callable<Integer> {
     lines.awaitEnd();
     output.close();
     lines.close();
-    boolean stopped = WorkerExit.stoppedAsAsked(stop.requested(), exitCode) || signals.endedBySignalPassedOn(exitCode)
-        || (stop.requested() && exitCode == 128 + WorkerExit.signalNumber(stop.sentSignal()));
-    WorkerStatus status = stopped ? WorkerStatus.STOPPED : WorkerStatus.CRASHED;
-    if (exitCode != 0 && stopped) {
-      String why = stop.requested() ? ", as heartlog run was asked to stop" : ", the signal passed on to it";
-      agent.log(Level.INFO, WorkerExit.describe(exitCode) + why, null, WorkerExit.metadata(exitCode, command, null, null, null));
-    } else if (exitCode != 0) {
-      String task = agent.currentTask();
-      Optional<String> outOfMemory = exitCode == 128 + 9 ? outOfMemoryKills.flatMap(OutOfMemoryKills::since) : Optional.empty();
-      agent.log(Level.ERROR, WorkerExit.describe(exitCode) + outOfMemory.orElse(""), null,
-          WorkerExit.metadata(exitCode, command, lines.lastException(), task, lines.lastWords(task), outOfMemory.isPresent()));
-    }
-    agent.shutdown(status, Duration.ofSeconds(10));
+    agent.shutdown(recordExit(agent, exitCode, signals, lines, outOfMemoryKills), Duration.ofSeconds(10));
     workerExit.set(exitCode);
     stop.finished();
     try {
@@ -290,6 +221,28 @@ final class RunCommand implements Callable<Integer> {
     }
     closeQuietly(embedded);
     return exitCode;
+  }
+
+  /**
+   * Logs how the worker ended, unless it exited 0: a stop as asked (or by a signal passed on) at
+   * INFO, anything else at ERROR with its last exception and last words.
+   *
+   * @return the status the worker ends with
+   */
+  private WorkerStatus recordExit(HeartlogAgent agent, int exitCode, WorkerSignals signals, WorkerLines lines,
+      Optional<OutOfMemoryKills> outOfMemoryKills) {
+    boolean stopped = WorkerExit.stoppedAsAsked(stop.requested(), exitCode) || signals.endedBySignalPassedOn(exitCode)
+        || (stop.requested() && exitCode == 128 + WorkerExit.signalNumber(stop.sentSignal()));
+    if (exitCode != 0 && stopped) {
+      String why = stop.requested() ? ", as heartlog run was asked to stop" : ", the signal passed on to it";
+      agent.log(Level.INFO, WorkerExit.describe(exitCode) + why, null, WorkerExit.metadata(exitCode, command, null, null, null));
+    } else if (exitCode != 0) {
+      String task = agent.currentTask();
+      Optional<String> outOfMemory = exitCode == 128 + 9 ? outOfMemoryKills.flatMap(OutOfMemoryKills::since) : Optional.empty();
+      agent.log(Level.ERROR, WorkerExit.describe(exitCode) + outOfMemory.orElse(""), null,
+          WorkerExit.metadata(exitCode, command, lines.lastException(), task, lines.lastWords(task), outOfMemory.isPresent()));
+    }
+    return stopped ? WorkerStatus.STOPPED : WorkerStatus.CRASHED;
   }
 
   /**
