@@ -12,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -98,7 +97,7 @@ public final class EmbeddedStore implements AutoCloseable {
     // A server this JVM started and left running for another process, which has stopped it
     // since: its library object still holds the data folder's lock, which a new start takes.
     EmbeddedPostgres leftRunning = LEFT_RUNNING.remove(home);
-    Optional<Integer> running = runningServerPort(home.resolve("postgres"));
+    Optional<Integer> running = PostmasterPid.runningServerPort(home.resolve("postgres"));
     if (leftRunning != null && running.isEmpty()) {
       leftRunning.close();
       leftRunning = null;
@@ -124,6 +123,7 @@ public final class EmbeddedStore implements AutoCloseable {
     // shows nothing: kept for whoever needs it, and read back when the server does not start.
     Path log = home.toAbsolutePath().resolve(LOG_FILE);
     setAsideIfLarger(log, LOG_KEPT_BYTES);
+    PostmasterPid.removeIfStale(dataDirectory, log);
     long logged = Files.exists(log) ? Files.size(log) : 0;
     EmbeddedPostgres.Builder builder =
         EmbeddedPostgres.builder()
@@ -174,7 +174,7 @@ public final class EmbeddedStore implements AutoCloseable {
         return starting.get(250, TimeUnit.MILLISECONDS);
       } catch (TimeoutException stillStarting) {
         Optional<String> stopped =
-            runningServerPort(dataDirectory).isPresent() ? Optional.empty() : fatalLine(log, from);
+            PostmasterPid.runningServerPort(dataDirectory).isPresent() ? Optional.empty() : fatalLine(log, from);
         if (stopped.isPresent() && stopped.equals(seenStopped)) {
           throw new IOException(stopped.get() + " (its log: " + log + ")");
         }
@@ -280,28 +280,6 @@ public final class EmbeddedStore implements AutoCloseable {
           Thread.currentThread().interrupt();
         }
       }
-    }
-  }
-
-  /**
-   * Reads the port of a live server from its {@code postmaster.pid} (line 4), if the process
-   * named on line 1 is alive.
-   */
-  static Optional<Integer> runningServerPort(Path dataDirectory) {
-    Path pidFile = dataDirectory.resolve("postmaster.pid");
-    try {
-      if (!Files.isRegularFile(pidFile)) {
-        return Optional.empty();
-      }
-      List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
-      if (lines.size() < 4) {
-        return Optional.empty();
-      }
-      long pid = Long.parseLong(lines.get(0).trim());
-      boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-      return alive ? Optional.of(Integer.parseInt(lines.get(3).trim())) : Optional.empty();
-    } catch (IOException | NumberFormatException e) {
-      return Optional.empty();
     }
   }
 }

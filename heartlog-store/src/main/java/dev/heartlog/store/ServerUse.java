@@ -4,9 +4,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +74,7 @@ final class ServerUse {
    * SIGINT to the postmaster named in its {@code postmaster.pid}, then waits for it to exit.
    */
   private static void stopStartedElsewhere(Path dataDirectory) throws IOException {
-    Optional<ProcessHandle> postmaster = postmaster(dataDirectory);
+    Optional<ProcessHandle> postmaster = PostmasterPid.knownServer(dataDirectory);
     if (postmaster.isEmpty()) {
       return;   // stopped (or killed) already
     }
@@ -89,21 +87,6 @@ final class ServerUse {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
       // Still shutting down (a long checkpoint): PostgreSQL finishes on its own.
-    }
-  }
-
-  /**
-   * The live server process its {@code postmaster.pid} names: a {@code postgres} program, so that
-   * a number the system has given to another process since a server was killed is never signalled.
-   */
-  private static Optional<ProcessHandle> postmaster(Path dataDirectory) {
-    Path pidFile = dataDirectory.resolve("postmaster.pid");
-    try {
-      List<String> lines = Files.readAllLines(pidFile);
-      return lines.isEmpty() ? Optional.empty() : ProcessHandle.of(Long.parseLong(lines.get(0).strip()))
-          .filter(process -> process.info().command().filter(command -> command.endsWith("/postgres")).isPresent());
-    } catch (IOException | NumberFormatException e) {
-      return Optional.empty();
     }
   }
 }

@@ -105,18 +105,64 @@ class EmbeddedStoreTest {
     Path log = home.resolve(EmbeddedStore.LOG_FILE);
     Files.writeString(log, "2026-12-01 15:21:20.122 GMT [22395] FATAL:  the database system is starting up\n");
     Path data = Files.createDirectories(home.resolve("postgres"));
-    // A live postmaster's lock file: this JVM's pid, the port on line 4.
-    Files.writeString(data.resolve("postmaster.pid"), ProcessHandle.current().pid() + "\n" + data + "\n0\n5432\n");
+    // A live postmaster's lock file: a process of a program named postgres, the port on line 4.
+    Process server = programNamedPostgres(home);
+    String started;
+    try {
+      Files.writeString(data.resolve("postmaster.pid"), server.pid() + "\n" + data + "\n0\n5432\n");
 
-    String started = EmbeddedStore.awaitStart(() -> {
-      Thread.sleep(1_000);   // four of the watcher's looks at the log
-      return "started";
-    }, log, 0, data);
+      started = EmbeddedStore.awaitStart(() -> {
+        Thread.sleep(1_000);   // four of the watcher's looks at the log
+        return "started";
+      }, log, 0, data);
+    } finally {
+      server.destroy();
+    }
 
     assertThat(started).isEqualTo("started");
     assertThatThrownBy(() -> EmbeddedStore.awaitStart(() -> {
       throw new IOException("initdb failed");
     }, log, 0, data)).isInstanceOf(IOException.class).hasMessage("initdb failed");
+  }
+
+  /**
+   * A machine or container restarted after its server died with it: the server's {@code
+   * postmaster.pid} names a number that another process has now (here this JVM). Taken for the
+   * server, every command tried its old port and failed, saying to check --db-url; and
+   * PostgreSQL refuses to start while a process of its user has the number its lock file names
+   * (not here, where the tests' root runs the server as another user).
+   */
+  @Test
+  @Timeout(120)
+  void aPidFileWhoseNumberAnotherProgramHasNowIsSetAsideAndTheServerStarted(@TempDir Path home) throws Exception {
+    try (EmbeddedStore first = EmbeddedStore.start(home)) {
+      assertThat(first.port()).isPositive();   // made the data folder
+    }
+    Path pidFile = home.resolve("postgres/postmaster.pid");
+    int deadPort = freePort();
+    Files.writeString(pidFile, ProcessHandle.current().pid() + "\n" + home.resolve("postgres") + "\n1764650000\n"
+        + deadPort + "\n/tmp\nlocalhost\n  5432001         0\nready   \n");
+
+    try (EmbeddedStore store = EmbeddedStore.start(home)) {
+      assertThat(store.port()).isNotEqualTo(deadPort);
+      assertThat(settings(store.jdbcUrl(), "fsync")).containsEntry("fsync", "on");
+    }
+    assertThat(Files.readString(home.resolve(EmbeddedStore.LOG_FILE))).contains("heartlog: removed postmaster.pid, left "
+        + "by a server that no longer runs (process " + ProcessHandle.current().pid() + " has ended, or runs another program now)");
+  }
+
+  /** A process of a program named {@code postgres} (a copy of {@code sleep}), as a live server is to {@code ps}. */
+  private static Process programNamedPostgres(Path folder) throws IOException {
+    Path program = folder.resolve("bin/postgres");
+    Files.createDirectories(program.getParent());
+    Files.copy(Path.of("/bin/sleep"), program);
+    return new ProcessBuilder(program.toString(), "60").start();
+  }
+
+  private static int freePort() throws IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   @Test
