@@ -130,6 +130,7 @@ public final class EmbeddedStore implements AutoCloseable {
             .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .setDataDirectory(dataDirectory)
+            .setOverrideWorkingDirectory(ProgramsFolder.choose(home).toFile())
             .setCleanDataDirectory(false)
             .setPGStartupWait(Duration.ofSeconds(60))
             .setServerConfig("max_connections", "200")
