@@ -56,6 +56,14 @@ public final class EmbeddedStore implements AutoCloseable {
    * every command failed, {@code heartlog demo} first.
    */
   private static final List<String> FALLBACK_LOCALES = List.of("C.UTF-8", "C");
+  /**
+   * initdb as root: the library runs PostgreSQL's programs as another user with {@code unshare -U}
+   * where it may, but a container's default seccomp profile (Docker's) refuses that.
+   */
+  private static final String INITDB_AS_ROOT = "initdb: cannot be run as root";
+  private static final String AS_ROOT_HINT = ": PostgreSQL runs as a user other than root, and this machine does not "
+      + "let root start it as one (unshare -U, which a container's default seccomp profile refuses): run heartlog "
+      + "as another user (docker run --user 1000:1000), or give --db-url";
 
   /** Held while a process looks for the folder's server and starts it; beside the server's log. */
   static final String START_LOCK_FILE = "postgres.start-lock";
@@ -172,7 +180,8 @@ public final class EmbeddedStore implements AutoCloseable {
         if (fatal.isEmpty()) {
           throw e;
         }
-        throw new IOException(fatal.get() + " (its log: " + log + ")", e);
+        throw new IOException(fatal.get() + (fatal.get().equals(INITDB_AS_ROOT) ? AS_ROOT_HINT : "")
+            + " (its log: " + log + ")", e);
       }
     }
   }
