@@ -2,9 +2,6 @@ package dev.heartlog.agent;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -52,7 +49,7 @@ final class WorkerSpool {
       claim(directory, workerId, diagnostics);
       return spool;
     } catch (IOException | RuntimeException e) {
-      diagnostics.info("spool unusable (" + reason(e) + "); records wait in memory only");
+      diagnostics.info("spool unusable (" + FileErrors.describe(e) + "); records wait in memory only");
       return new MemoryBatchQueue();
     }
   }
@@ -84,23 +81,8 @@ final class WorkerSpool {
       Path written = Files.writeString(directory.resolve(OWNER_FILE + ".new"), workerId + "\n", StandardCharsets.UTF_8);
       Files.move(written, ownerFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
-      diagnostics.info("could not name worker " + workerId + " in its spool folder (" + reason(e) + ")");
+      diagnostics.info("could not name worker " + workerId + " in its spool folder (" + FileErrors.describe(e) + ")");
     }
-  }
-
-  /**
-   * Why the spool could not be used. The JDK's exceptions for a path that is missing, refused or
-   * taken by a file carry the path alone ({@code /var/lib/heartlog}), which says nothing of why.
-   */
-  static String reason(Exception e) {
-    if (e instanceof FileSystemException f && f.getReason() == null && f.getOtherFile() == null) {
-      String why = e instanceof AccessDeniedException ? "permission denied"
-          : e instanceof NoSuchFileException ? "does not exist and could not be created"
-          : e instanceof FileAlreadyExistsException ? "a file of that name is in the way"
-          : e.getClass().getSimpleName();
-      return f.getFile() + ": " + why;
-    }
-    return e.getMessage();
   }
 
   /**

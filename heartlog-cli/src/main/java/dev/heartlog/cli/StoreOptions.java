@@ -1,11 +1,13 @@
 package dev.heartlog.cli;
 
 import dev.heartlog.agent.Destination;
+import dev.heartlog.agent.FileErrors;
 import dev.heartlog.agent.PostgresUrl;
 import dev.heartlog.store.EmbeddedStore;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.StoreException;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -207,12 +209,7 @@ final class StoreOptions {
     }
     EmbeddedStore embedded = null;
     if (isEmbedded()) {
-      try {
-        embedded = EmbeddedStore.start(home);
-      } catch (IOException | RuntimeException e) {
-        throw new StoreException(
-            "cannot start the embedded PostgreSQL in " + home.toAbsolutePath() + ": " + e.getMessage(), e);
-      }
+      embedded = startEmbedded();
       database = new Destination(embedded.jdbcUrl(), null, null);
       direct = Store.open(database.url(), null, null);
       direct.migrate();
@@ -284,13 +281,7 @@ final class StoreOptions {
       Destination database = database();
       return new Opened(Store.open(database.url(), database.user(), database.password()), null, database, null);
     }
-    EmbeddedStore embedded;
-    try {
-      embedded = EmbeddedStore.start(home);
-    } catch (IOException | RuntimeException e) {
-      throw new StoreException(
-          "cannot start the embedded PostgreSQL in " + home.toAbsolutePath() + ": " + e.getMessage(), e);
-    }
+    EmbeddedStore embedded = startEmbedded();
     try {
       Store store = Store.open(embedded.jdbcUrl(), null, null);
       store.migrate();
@@ -298,6 +289,23 @@ final class StoreOptions {
     } catch (RuntimeException e) {
       closeQuietly(embedded);
       throw e;
+    }
+  }
+
+  /**
+   * Starts (or joins) the embedded store of {@code --home}.
+   *
+   * @throws StoreException saying why it cannot, and for a folder heartlog may not make or write
+   *     in, what to give instead
+   */
+  private EmbeddedStore startEmbedded() {
+    try {
+      return EmbeddedStore.start(home);
+    } catch (IOException | RuntimeException e) {
+      String hint = e instanceof FileSystemException
+          ? "; give --home (or HEARTLOG_HOME) a folder heartlog may write in, or --db-url" : "";
+      throw new StoreException("cannot start the embedded PostgreSQL in " + home.toAbsolutePath() + ": "
+          + FileErrors.describe(e) + hint, e);
     }
   }
 

@@ -49,6 +49,24 @@ class EmbeddedDefaultTest {
     return words.substring(0, words.length() - 1).split("\\x00");
   }
 
+  /**
+   * A home folder heartlog cannot make (a read-only checkout, a path through a file): the JDK's
+   * exception carried the path alone, and the command said "cannot start the embedded PostgreSQL
+   * in /srv/ro/heartlog-data: /srv/ro/heartlog-data".
+   */
+  @Test
+  void aHomeFolderThatCannotBeMadeIsSaidWithWhatToGiveInstead() throws Exception {
+    Path file = Files.writeString(home.resolve("a-file"), "");
+    Path under = file.resolve("heartlog-data");
+
+    Cli.Result result = Cli.run("workers", "--home", under.toString());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err()).isEqualTo("heartlog: cannot start the embedded PostgreSQL in " + under + ": " + under
+        + ": Not a directory; give --home (or HEARTLOG_HOME) a folder heartlog may write in, or --db-url"
+        + System.lineSeparator());
+  }
+
   @Test
   @Timeout(120)
   void anEmptyPgportInTheEnvironmentIsNamedInsteadOfAMinutesWait() throws Exception {
