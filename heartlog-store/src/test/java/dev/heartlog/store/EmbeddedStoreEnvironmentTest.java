@@ -26,7 +26,7 @@ class EmbeddedStoreEnvironmentTest {
   @Test
   @Timeout(120)
   void aLocaleTheMachineLacksGivesWayToCUtf8(@TempDir Path home) throws Exception {
-    ProcessBuilder using = using(home).redirectError(ProcessBuilder.Redirect.INHERIT);
+    ProcessBuilder using = EmbeddedStoreProcess.launcher(home).redirectError(ProcessBuilder.Redirect.INHERIT);
     using.environment().keySet().removeIf(name -> name.equals("LANG") || name.startsWith("LC_"));
     using.environment().put("LC_CTYPE", "UTF-8");
     Process store = using.start();
@@ -65,7 +65,7 @@ class EmbeddedStoreEnvironmentTest {
         Files.createSymbolicLink(bin.resolve(program), found);
       }
     }
-    ProcessBuilder using = using(home.resolve("home")).redirectErrorStream(true);
+    ProcessBuilder using = EmbeddedStoreProcess.launcher(home.resolve("home")).redirectErrorStream(true);
     using.environment().put("PATH", bin.toString());
     Process store = using.start();
     String said = new String(store.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -75,11 +75,5 @@ class EmbeddedStoreEnvironmentTest {
     assertThat(said).contains("initdb: cannot be run as root: PostgreSQL runs as a user other than root, and this "
         + "machine does not let root start it as one (unshare -U, which a container's default seccomp profile "
         + "refuses): run heartlog as another user (docker run --user 1000:1000), or give --db-url");
-  }
-
-  /** A JVM of its own that starts the store of {@code home}, prints its port and closes it once its input ends. */
-  private static ProcessBuilder using(Path home) {
-    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), EmbeddedStoreProcess.class.getName(), home.toString());
   }
 }

@@ -1,6 +1,8 @@
 package dev.heartlog.store;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A heartlog process's use of the embedded store, for {@link EmbeddedStoreTest}: starts (or joins)
@@ -9,6 +11,15 @@ import java.nio.file.Path;
 final class EmbeddedStoreProcess {
 
   private EmbeddedStoreProcess() {}
+
+  /** This in a JVM of its own on {@code home}, with {@code jvmOptions} ({@code -Djava.io.tmpdir=...}). */
+  static ProcessBuilder launcher(Path home, String... jvmOptions) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(List.of(jvmOptions));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), EmbeddedStoreProcess.class.getName(),
+        home.toString()));
+    return new ProcessBuilder(command);
+  }
 
   public static void main(String[] args) throws Exception {
     try (EmbeddedStore store = EmbeddedStore.start(Path.of(args[0]))) {

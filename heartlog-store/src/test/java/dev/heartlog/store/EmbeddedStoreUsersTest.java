@@ -95,9 +95,7 @@ class EmbeddedStoreUsersTest {
 
   /** A JVM of its own that starts or joins the folder's server, until its standard input is closed. */
   static Process startUsing(Path home) throws IOException {
-    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), EmbeddedStoreProcess.class.getName(), home.toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    return EmbeddedStoreProcess.launcher(home).redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 
   /** The port a process of {@link #startUsing} printed once its store was open. */

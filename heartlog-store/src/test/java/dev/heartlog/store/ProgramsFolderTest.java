@@ -46,9 +46,8 @@ class ProgramsFolderTest {
         + new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     Path home = folder.resolve("home");
     try {
-      Process store = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), EmbeddedStoreProcess.class.getName(),
-          home.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      Process store = EmbeddedStoreProcess.launcher(home, "-Djava.io.tmpdir=" + tmp)
+          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
       String first = new BufferedReader(new InputStreamReader(store.getInputStream(), StandardCharsets.UTF_8)).readLine();
       store.getOutputStream().close();
       assertThat(store.waitFor(60, TimeUnit.SECONDS)).isTrue();
