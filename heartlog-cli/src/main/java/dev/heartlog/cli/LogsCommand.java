@@ -155,7 +155,7 @@ final class LogsCommand implements Callable<Integer> {
    * A database that stops answering (a restart, a failover, a network gone a while) is said once
    * on stderr and tried again every {@link #FOLLOW_RETRY}; once it answers, following goes on from
    * the last record printed, so what was stored meanwhile (the spools' records) is printed then.
-   * The embedded store's server does not come back on its port: following it ends.
+   * The embedded store's server, killed while this follows it, is started again on its port.
    */
   private void follow(Store store, LogFilter filter, long lastId, Set<Long> shown, PrintWriter out,
       SignalStop stop) throws InterruptedException {
@@ -171,12 +171,6 @@ final class LogsCommand implements Callable<Integer> {
       } catch (StoreException e) {
         if (!e.isUnreachable() || stop.requested()) {
           throw e;
-        }
-        if (storeOptions.isEmbedded()) {
-          // While this command uses it, no heartlog command stops it: it was killed, or stopped
-          // by hand, and a new start takes another port, so waiting for it would wait for ever.
-          throw new StoreException("the embedded PostgreSQL in " + storeOptions.home.toAbsolutePath() + " no longer "
-              + "answers (killed, or stopped by hand; a new start takes another port): " + e.getMessage(), e, e.sqlState());
         }
         if (unansweredSince == null) {
           unansweredSince = Instant.now();

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
 
@@ -61,8 +60,8 @@ final class PostmasterPid {
     if (Files.isRegularFile(pidFile) && runningServerPort(dataDirectory).isEmpty()) {
       String pid = Files.readAllLines(pidFile, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
       Files.delete(pidFile);
-      Files.writeString(log, "heartlog: removed postmaster.pid, left by a server that no longer runs (process " + pid
-          + " has ended, or runs another program now)\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      EmbeddedStore.note(log, "removed postmaster.pid, left by a server that no longer runs (process " + pid
+          + " has ended, or runs another program now)");
     }
   }
 

@@ -21,8 +21,9 @@ final class ServerUse {
   private static final long STOP_WAIT_SECONDS = 10;
 
   private final Path home;
-  private final EmbeddedPostgres server;   // null where another process started it
+  private EmbeddedPostgres server;   // null where another process started it (guarded by EmbeddedStore's start lock)
   private final int port;
+  private volatile ServerWatch watch;
   private final FileChannel usersFile;
   private final FileLock shared;
   /** The stores open on it in this JVM (guarded by EmbeddedStore's start lock). */
@@ -40,6 +41,37 @@ final class ServerUse {
     return port;
   }
 
+  Path home() {
+    return home;
+  }
+
+  /** The watch that has the server started again where it stops while this JVM uses it. */
+  void watch(ServerWatch watch) {
+    this.watch = watch;
+  }
+
+  boolean watching() {
+    return watch != null && watch.watching();
+  }
+
+  /**
+   * The server this JVM started again, in place of the one it started before, if any: that one's
+   * library object still holds the data folder's lock, which the new start takes, so it is closed
+   * first ({@link #forgetStopped}).
+   */
+  void restarted(EmbeddedPostgres again) {
+    server = again;
+  }
+
+  /** Lets go of the library object of a server that has stopped (its lock of the data folder). */
+  void forgetStopped() throws IOException {
+    if (server != null) {
+      EmbeddedPostgres stopped = server;
+      server = null;
+      stopped.close();   // pg_ctl stop finds no server; the lock is released
+    }
+  }
+
   /**
    * Lets go of this JVM's share and stops the server if no other process holds one. Called with
    * the folder's start lock held, so that no process joins meanwhile.
@@ -47,6 +79,9 @@ final class ServerUse {
    * @return the server this JVM started, left running because another process still uses it
    */
   Optional<EmbeddedPostgres> leave() throws IOException {
+    if (watch != null) {
+      watch.close();
+    }
     try {
       shared.release();
       FileLock alone = usersFile.tryLock();   // exclusive: refused while another process holds a share

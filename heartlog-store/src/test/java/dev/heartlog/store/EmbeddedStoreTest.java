@@ -76,13 +76,13 @@ class EmbeddedStoreTest {
         + "parameter \"DateStyle\": \"nonsense\"\n2026-12-01 12:36:23.596 GMT [3227] DETAIL:  Unrecognized key word\n"
         + "pg_ctl: could not start server\n", StandardOpenOption.APPEND);
 
-    assertThat(EmbeddedStore.fatalLine(log, before)).contains("FATAL: invalid value for parameter \"DateStyle\": \"nonsense\"");
-    assertThat(EmbeddedStore.fatalLine(log, Files.size(log))).isEmpty();
-    assertThat(EmbeddedStore.fatalLine(home.resolve("no-such.log"), 0)).isEmpty();
+    assertThat(ServerStart.fatalLine(log, before)).contains("FATAL: invalid value for parameter \"DateStyle\": \"nonsense\"");
+    assertThat(ServerStart.fatalLine(log, Files.size(log))).isEmpty();
+    assertThat(ServerStart.fatalLine(home.resolve("no-such.log"), 0)).isEmpty();
     long beforeInitdb = Files.size(log);
     Files.writeString(log, "creating directory /data/postgres ... initdb: error: could not create directory "
         + "\"/data/postgres\": No space left on device\n", StandardOpenOption.APPEND);
-    assertThat(EmbeddedStore.fatalLine(log, beforeInitdb))
+    assertThat(ServerStart.fatalLine(log, beforeInitdb))
         .contains("initdb: could not create directory \"/data/postgres\": No space left on device");
   }
 
@@ -96,7 +96,7 @@ class EmbeddedStoreTest {
         + "\"bogus\"\npg_ctl: could not start server\n", StandardOpenOption.APPEND);
     CountDownLatch never = new CountDownLatch(1);   // as zonky, still waiting for connections
 
-    assertThatThrownBy(() -> EmbeddedStore.awaitStart(() -> {
+    assertThatThrownBy(() -> ServerStart.awaitStart(() -> {
       never.await();
       return null;
     }, log, from, home.resolve("postgres")))
@@ -116,7 +116,7 @@ class EmbeddedStoreTest {
     try {
       Files.writeString(data.resolve("postmaster.pid"), server.pid() + "\n" + data + "\n0\n5432\n");
 
-      started = EmbeddedStore.awaitStart(() -> {
+      started = ServerStart.awaitStart(() -> {
         Thread.sleep(1_000);   // four of the watcher's looks at the log
         return "started";
       }, log, 0, data);
@@ -125,7 +125,7 @@ class EmbeddedStoreTest {
     }
 
     assertThat(started).isEqualTo("started");
-    assertThatThrownBy(() -> EmbeddedStore.awaitStart(() -> {
+    assertThatThrownBy(() -> ServerStart.awaitStart(() -> {
       throw new IOException("initdb failed");
     }, log, 0, data)).isInstanceOf(IOException.class).hasMessage("initdb failed");
   }
@@ -177,22 +177,22 @@ class EmbeddedStoreTest {
     Files.writeString(before, "the log set aside last time\n");
     Files.writeString(log, "123456789\n");
 
-    EmbeddedStore.setAsideIfLarger(log, 11);
+    ServerStart.setAsideIfLarger(log, 11);
     assertThat(log).hasContent("123456789");
-    EmbeddedStore.setAsideIfLarger(log, 10);
+    ServerStart.setAsideIfLarger(log, 10);
 
     assertThat(log).doesNotExist();
     assertThat(before).hasContent("123456789");
-    EmbeddedStore.setAsideIfLarger(log, 10);   // a first start: no log yet
+    ServerStart.setAsideIfLarger(log, 10);   // a first start: no log yet
   }
 
   @Test
   void aPgportThatIsNoPortIsRefusedBeforeTheServerStarts() throws IOException {
-    EmbeddedStore.checkPortVariable(null);
-    EmbeddedStore.checkPortVariable("5433");   // psql's; the server is given its own with -p
+    ServerStart.checkPortVariable(null);
+    ServerStart.checkPortVariable("5433");   // psql's; the server is given its own with -p
 
     for (String bad : new String[] {"", "postgres", "70000", "0"}) {
-      assertThatThrownBy(() -> EmbeddedStore.checkPortVariable(bad))
+      assertThatThrownBy(() -> ServerStart.checkPortVariable(bad))
           .isInstanceOf(IOException.class)
           .hasMessage("the environment's PGPORT ('" + bad + "') is no port, and PostgreSQL will not start with it: "
               + "unset it, or give --db-url");

@@ -1,6 +1,7 @@
 package dev.heartlog.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -91,6 +93,32 @@ class EmbeddedStoreUsersTest {
     }
 
     assertThat(home.resolve("postgres/postmaster.pid")).doesNotExist();
+  }
+
+  /**
+   * The server killed while in use (the out-of-memory killer, a {@code kill -9}): started again on
+   * its port, so that the connections of the commands using it come back. Before, a serve on the
+   * embedded store answered 503 until it was restarted.
+   */
+  @Test
+  void aServerKilledWhileInUseStartsAgainOnItsPort(@TempDir Path home) throws Exception {
+    try (EmbeddedStore store = EmbeddedStore.start(home)) {
+      ProcessHandle killed = postmaster(home);
+
+      killed.destroyForcibly();
+
+      assertThat(killed.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+      await().atMost(Duration.ofSeconds(60)).until(() -> answers(store.port()));
+      assertThat(postmaster(home).pid()).isNotEqualTo(killed.pid());
+    }
+    assertThat(home.resolve("postgres/postmaster.pid")).as("stopped by its last user").doesNotExist();
+    assertThat(Files.readString(home.resolve(EmbeddedStore.LOG_FILE)))
+        .contains("heartlog: the server had stopped while in use; started again on port ");
+  }
+
+  private static ProcessHandle postmaster(Path home) throws IOException {
+    return ProcessHandle.of(Long.parseLong(Files.readAllLines(home.resolve("postgres/postmaster.pid")).get(0).strip()))
+        .orElseThrow();
   }
 
   /** A JVM of its own that starts or joins the folder's server, until its standard input is closed. */
