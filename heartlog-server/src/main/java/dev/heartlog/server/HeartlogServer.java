@@ -65,6 +65,7 @@ public final class HeartlogServer implements AutoCloseable {
   private LiveTail tail;
   private TailRoutes tailRoutes;
   private HealthRoutes health;
+  private StoreGuard guard;
   /** Whether maintenance has said it leaves a standby to its primary: once. */
   private boolean saidStandby;
 
@@ -92,8 +93,9 @@ public final class HeartlogServer implements AutoCloseable {
   public HeartlogServer start() {
     checkAddressFree(config.bind(), config.port());
     KeyCheck check = new KeyCheck(keys);
-    IngestRoutes ingest = new IngestRoutes(config.store(), check, config.maxBodyBytes());
-    QueryRoutes query = new QueryRoutes(config.store(), check, config.clock());
+    guard = new StoreGuard(config.store(), config.storeRequestLimit(), config.diagnostics());
+    IngestRoutes ingest = new IngestRoutes(config.store(), guard, check, config.maxBodyBytes());
+    QueryRoutes query = new QueryRoutes(config.store(), guard, check, config.clock());
     tail = config.jdbcUrl() == null ? null
         : new LiveTail(config.store(), config.jdbcUrl(), config.user(), config.password(), config.tailMaxQueued(),
             config.diagnostics());
@@ -138,8 +140,12 @@ public final class HeartlogServer implements AutoCloseable {
     for (HandlerType method : ANSWERED_METHODS) {
       app.addHttpHandler(method, "/api/<path>", QueryRoutes::notServed);   // after the paths served
     }
-    app.exception(PostgrestError.class, (e, ctx) ->
-        ctx.status(e.status).contentType("application/json").result(e.json()));
+    app.exception(PostgrestError.class, (e, ctx) -> {
+      if (e.retryAfter != null) {
+        ctx.header("Retry-After", Long.toString(e.retryAfter.toSeconds()));
+      }
+      ctx.status(e.status).contentType("application/json").result(e.json());
+    });
     app.exception(Exception.class, (e, ctx) ->
         ctx.status(500).contentType("application/json").result(
             new PostgrestError(500, "HL500", "Internal error: " + e, null, null).json()));
@@ -198,6 +204,9 @@ public final class HeartlogServer implements AutoCloseable {
     }
     if (health != null) {
       health.close();
+    }
+    if (guard != null) {
+      guard.close();
     }
     if (app != null) {
       app.stop();

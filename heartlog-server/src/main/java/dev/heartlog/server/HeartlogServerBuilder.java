@@ -26,6 +26,7 @@ public final class HeartlogServerBuilder {
   private int tailMaxQueued = HeartlogServer.DEFAULT_TAIL_MAX_QUEUED;
   private List<String> corsOrigins = List.of();
   private Duration tailKeepAlive = HeartlogServer.TAIL_KEEP_ALIVE;
+  private int storeRequestLimit = StoreGuard.DEFAULT_LIMIT;
   private Clock clock = Clock.systemUTC();
   private PrintStream diagnostics = System.err;
 
@@ -144,6 +145,15 @@ public final class HeartlogServerBuilder {
     return this;
   }
 
+  /** How many requests may use or wait for the store at once before more are answered 503; for tests. */
+  HeartlogServerBuilder storeRequestLimit(int requests) {
+    if (requests < 1) {
+      throw new IllegalArgumentException("the store request limit must be at least 1 (got " + requests + ")");
+    }
+    this.storeRequestLimit = requests;
+    return this;
+  }
+
   public HeartlogServerBuilder clock(Clock clock) {
     this.clock = Objects.requireNonNull(clock);
     return this;
@@ -167,7 +177,7 @@ public final class HeartlogServerBuilder {
     ApiKeys.Created[] created = new ApiKeys.Created[1];
     ApiKeys keys = ApiKeys.load(keysFile, writerKeys, readerKeys, created);
     ServerConfig config = new ServerConfig(store, jdbcUrl, user, password, bind, port, maxBodyBytes,
-        maintenanceInterval, retention, tailMaxQueued, corsOrigins, tailKeepAlive, clock, diagnostics);
+        maintenanceInterval, retention, tailMaxQueued, corsOrigins, tailKeepAlive, storeRequestLimit, clock, diagnostics);
     return new HeartlogServer(config, keys, created[0]);
   }
 }

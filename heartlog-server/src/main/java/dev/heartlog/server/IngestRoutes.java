@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.heartlog.agent.StorableText;
 import dev.heartlog.store.IngestCall;
 import dev.heartlog.store.Store;
-import dev.heartlog.store.StoreException;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.Arrays;
@@ -29,11 +28,13 @@ final class IngestRoutes {
   private static final JsonFactory JSON = new JsonFactory();
 
   private final Store store;
+  private final StoreGuard guard;
   private final KeyCheck keys;
   private final long maxBodyBytes;
 
-  IngestRoutes(Store store, KeyCheck keys, long maxBodyBytes) {
+  IngestRoutes(Store store, StoreGuard guard, KeyCheck keys, long maxBodyBytes) {
     this.store = store;
+    this.guard = guard;
     this.keys = keys;
     this.maxBodyBytes = maxBodyBytes;
   }
@@ -42,12 +43,7 @@ final class IngestRoutes {
     ApiKeys.Grant grant = keys.require(ctx, ApiKeys.Role.WRITER);
     IngestCall call = IngestRequest.parse(RequestBody.read(ctx, maxBodyBytes));
     requireMayWriteAs(grant, call.workerId());
-    String result;
-    try {
-      result = store.ingest(call);
-    } catch (StoreException e) {
-      throw databaseError(e);
-    }
+    String result = guard.call(() -> store.ingest(call));
     ctx.status(200).contentType("application/json").result(result);
   }
 
@@ -65,12 +61,8 @@ final class IngestRoutes {
     String workerId = filter.substring(3);
     requireMayWriteAs(grant, workerId);
     Map<String, Object> fields = readWorkerFields(RequestBody.read(ctx, maxBodyBytes));
-    Optional<String> row;
-    try {
-      row = store.updateWorker(workerId, fields, fields.containsKey("current_task_id"), selectedColumns(ctx));
-    } catch (StoreException e) {
-      throw databaseError(e);
-    }
+    Optional<String> row = guard.call(() ->
+        store.updateWorker(workerId, fields, fields.containsKey("current_task_id"), selectedColumns(ctx)));
     if (wantsRepresentation(ctx)) {
       ctx.status(200).contentType("application/json; charset=utf-8").result(row.map(r -> "[" + r + "]").orElse("[]"));
     } else {
@@ -151,34 +143,5 @@ final class IngestRoutes {
       throw PostgrestError.badRequest("22P02", "invalid input syntax for type integer: " + name + " = " + parser.getText());
     }
     return figure;
-  }
-
-  /** A store failure as PostgREST would answer it: 503 when unreachable, 400 for bad data. */
-  static PostgrestError databaseError(StoreException e) {
-    String state = e.sqlState();
-    String cause = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
-    if (e.isUnreachable()) {
-      return new PostgrestError(503, "PGRST001", "Database client error. Retrying the connection.", cause, null);
-    }
-    if (("42883".equals(state) || "42P01".equals(state) || "42703".equals(state)) && e.raisedInsideFunction()) {
-      // The function exists; something its statements use does not ("operator does not exist:
-      // uuid = text" once an orchestrator retyped workers.id after migrate, a column of heartlog's
-      // gone with a workers table the orchestrator rebuilt).
-      return new PostgrestError(500, state, cause, null,
-          "Raised inside func_worker_heartbeat_with_logs, which exists: has the workers table changed since "
-              + "heartlog migrate? Run it again: it checks the table's columns and puts heartlog's back");
-    }
-    if ("42883".equals(state) || "42P01".equals(state)) {
-      return new PostgrestError(404, "PGRST202", "The store has no heartlog schema yet: run heartlog migrate", cause, null);
-    }
-    if (state.startsWith("22") || state.startsWith("23")) {
-      return new PostgrestError(400, state, cause, null, null);
-    }
-    if ("25006".equals(state)) {
-      // As PostgREST answers it. Not the batch's fault: an agent keeps it and sends it again.
-      return new PostgrestError(405, state, cause, null,
-          "The database is read-only: a standby (read replica). Send heartbeats to a heartlog serve on the primary");
-    }
-    return new PostgrestError(500, state, cause, null, null);
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 
 /**
  * An error answered in PostgREST's shape, {@code {"code", "details", "hint", "message"}}, so
@@ -19,6 +20,8 @@ final class PostgrestError extends RuntimeException {
   final String code;
   final String details;
   final String hint;
+  /** How long the client is asked to wait before sending again ({@code Retry-After}); null for no header. */
+  Duration retryAfter;
 
   PostgrestError(int status, String code, String message, String details, String hint) {
     super(message);
@@ -26,6 +29,12 @@ final class PostgrestError extends RuntimeException {
     this.code = code;
     this.details = details;
     this.hint = hint;
+  }
+
+  /** This error, answered with {@code Retry-After}. */
+  PostgrestError retryAfter(Duration wait) {
+    this.retryAfter = wait;
+    return this;
   }
 
   static PostgrestError badRequest(String code, String message) {

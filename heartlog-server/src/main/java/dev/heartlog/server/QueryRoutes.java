@@ -3,7 +3,6 @@ package dev.heartlog.server;
 import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.MetadataFilter;
 import dev.heartlog.store.Store;
-import dev.heartlog.store.StoreException;
 import dev.heartlog.store.StoreJson;
 import dev.heartlog.store.StoredRecord;
 import dev.heartlog.store.TaskFilter;
@@ -64,11 +63,13 @@ final class QueryRoutes {
   static final int LARGEST_NUMBER = 10_000;
 
   private final Store store;
+  private final StoreGuard guard;
   private final KeyCheck keys;
   private final Clock clock;
 
-  QueryRoutes(Store store, KeyCheck keys, Clock clock) {
+  QueryRoutes(Store store, StoreGuard guard, KeyCheck keys, Clock clock) {
     this.store = store;
+    this.guard = guard;
     this.keys = keys;
     this.clock = clock;
   }
@@ -269,12 +270,8 @@ final class QueryRoutes {
     return value == null || value.isBlank() ? null : value.trim();
   }
 
-  private static <T> T guarded(Supplier<T> query) {
-    try {
-      return query.get();
-    } catch (StoreException e) {
-      throw IngestRoutes.databaseError(e);
-    }
+  private <T> T guarded(Supplier<T> query) {
+    return guard.call(query);
   }
 
   private static void json(Context ctx, String body) {

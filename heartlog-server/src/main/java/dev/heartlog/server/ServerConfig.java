@@ -23,6 +23,7 @@ record ServerConfig(
     int tailMaxQueued,
     List<String> corsOrigins,
     Duration tailKeepAlive,
+    int storeRequestLimit,
     Clock clock,
     PrintStream diagnostics) {
 

@@ -1,5 +1,6 @@
 package dev.heartlog.store;
 
+import java.sql.SQLTransientConnectionException;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
@@ -33,6 +34,15 @@ public final class StoreException extends RuntimeException {
   public boolean raisedInsideFunction() {
     ServerErrorMessage server = getCause() instanceof PSQLException p ? p.getServerErrorMessage() : null;
     return server != null && server.getWhere() != null && !server.getWhere().isBlank();
+  }
+
+  /**
+   * Whether a connection pool had none free within its wait while the database itself answered:
+   * the pool's (HikariCP's) {@link SQLTransientConnectionException} with no failure to connect
+   * behind it. Its connections were all busy: the database is slow, or asked too much at once.
+   */
+  public boolean isPoolTimeout() {
+    return sqlState == null && getCause() instanceof SQLTransientConnectionException timeout && timeout.getCause() == null;
   }
 
   /** Whether the database could not be reached at all (SQLSTATE class 08, or no answer). */

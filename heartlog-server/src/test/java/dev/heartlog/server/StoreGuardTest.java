@@ -1,0 +1,183 @@
+package dev.heartlog.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.heartlog.store.Store;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Requests that need the store while it is down or cannot keep up: answered at once rather than
+ * each holding a web server thread for the pool's wait. A PostgreSQL of the test's own, stopped
+ * and started again on its port as a restarted database is.
+ */
+@Timeout(120)
+class StoreGuardTest {
+
+  private static final String WRITER = "hlw_store_guard_writer_key_01234";
+  private static final HttpClient http = HttpClient.newHttpClient();
+
+  @TempDir Path folder;
+  private final ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
+  private EmbeddedPostgres postgres;
+  private HikariDataSource pool;
+  private HeartlogServer server;
+
+  @AfterEach
+  void close() throws IOException {
+    if (server != null) {
+      server.close();
+    }
+    if (pool != null) {
+      pool.close();
+    }
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  @Test
+  void whileTheDatabaseIsDownRequestsAreAnswered503AtOnceUntilItAnswersAgain() throws Exception {
+    int port = freePort();
+    postgres = start(port);
+    serve(port, 2, Duration.ofMillis(1_500), StoreGuard.DEFAULT_LIMIT);
+    assertThat(heartbeat("gpu-1").statusCode()).isEqualTo(200);
+
+    postgres.close();
+    HttpResponse<String> tried = heartbeat("gpu-1");
+    HttpResponse<String> answeredAtOnce = heartbeat("gpu-1");
+
+    assertThat(tried.statusCode()).isEqualTo(503);
+    assertThat(tried.body()).as("tried, and failed with the driver's reason (the connection cut, or refused)")
+        .contains("\"code\":\"PGRST001\"").containsPattern("terminating connection|refused")
+        .doesNotContain("has not answered for");
+    String reason = details(tried);
+    assertThat(answeredAtOnce.statusCode()).isEqualTo(503);
+    assertThat(answeredAtOnce.body()).as("not tried: the outage's reason, and why")
+        .contains("\"code\":\"PGRST001\"", "\"details\":\"" + reason + "\"", "\"hint\":\"The database has not answered for ");
+    assertThat(answeredAtOnce.headers().firstValue("Retry-After")).hasValue("5");
+    assertThat(said()).containsOnlyOnce("heartlog serve: the database does not answer (" + reason + ")");
+
+    postgres = start(port);
+    await().atMost(Duration.ofSeconds(30)).until(() -> said().contains("the database answers again"));
+
+    assertThat(said()).containsPattern("the database answers again after \\d+ s; 1 request was answered 503 at once meanwhile");
+    HttpResponse<String> after = heartbeat("gpu-1");
+    assertThat(after.statusCode()).isEqualTo(200);
+    assertThat(after.body()).contains("\"logs_inserted\": 1");
+  }
+
+  @Test
+  void moreRequestsThanTheLimitWaitingForTheDatabaseAreAnswered503AtOnce() throws Exception {
+    int port = freePort();
+    postgres = start(port);
+    serve(port, 1, Duration.ofSeconds(60), 2);
+    CompletableFuture<HttpResponse<String>> first;
+    CompletableFuture<HttpResponse<String>> second;
+    HttpResponse<String> third;
+    try (Connection held = pool.getConnection()) {   // the pool's one connection, busy
+      first = heartbeatAsync("gpu-1");
+      second = heartbeatAsync("gpu-2");
+      await().atMost(Duration.ofSeconds(20)).until(() -> pool.getHikariPoolMXBean().getThreadsAwaitingConnection() == 2);
+
+      third = heartbeat("gpu-3");
+
+      assertThat(first).as("still waiting for the connection").isNotDone();
+    }
+    assertThat(third.statusCode()).isEqualTo(503);
+    assertThat(third.body()).contains("\"code\":\"HL503\"", "Too many requests wait for the database",
+        "2 requests already use or wait for it");
+    assertThat(third.headers().firstValue("Retry-After")).hasValue("5");
+    assertThat(first.get().statusCode()).as("sent on once the connection was free").isEqualTo(200);
+    assertThat(second.get().statusCode()).isEqualTo(200);
+    assertThat(said()).contains("heartlog serve: 2 requests already use or wait for the database; more are answered 503",
+        "heartlog serve: the database keeps up again; 1 request was answered 503 at once meanwhile");
+  }
+
+  @Test
+  void aPoolWithNoConnectionFreeInTimeIs504AndNoOutage() throws Exception {
+    int port = freePort();
+    postgres = start(port);
+    serve(port, 1, Duration.ofMillis(500), StoreGuard.DEFAULT_LIMIT);
+    HttpResponse<String> waited;
+    try (Connection held = pool.getConnection()) {
+      waited = heartbeat("gpu-1");
+    }
+
+    assertThat(waited.statusCode()).isEqualTo(504);
+    assertThat(waited.body()).contains("\"code\":\"PGRST003\"", "Timed out acquiring connection from connection pool.");
+    assertThat(heartbeat("gpu-1").statusCode()).as("the database answers: nothing to wait out").isEqualTo(200);
+    assertThat(said()).doesNotContain("does not answer");
+  }
+
+  /** A server on a pool of {@code connections} that waits {@code wait} for one, as serve's does. */
+  private void serve(int port, int connections, Duration wait, int limit) throws Exception {
+    String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres";
+    Store.open(url, null, null).migrate();
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    config.setMaximumPoolSize(connections);
+    config.setConnectionTimeout(wait.toMillis());
+    config.setInitializationFailTimeout(-1);
+    pool = new HikariDataSource(config);
+    server = HeartlogServer.builder().store(Store.open(pool, url)).keysFile(folder.resolve("keys")).writerKeys(WRITER)
+        .port(0).storeRequestLimit(limit).diagnostics(new PrintStream(diagnostics, true, StandardCharsets.UTF_8))
+        .build().start();
+  }
+
+  private HttpRequest heartbeatRequest(String worker) {
+    String body = "{\"worker_id_param\":\"" + worker + "\",\"logs_param\":[{\"timestamp\":\"2026-12-02T08:00:00Z\","
+        + "\"level\":\"INFO\",\"message\":\"rendering\"}]}";
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + IngestRoutes.RPC_PATH))
+        .header("apikey", WRITER).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+  }
+
+  private HttpResponse<String> heartbeat(String worker) throws Exception {
+    return http.send(heartbeatRequest(worker), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private CompletableFuture<HttpResponse<String>> heartbeatAsync(String worker) {
+    return http.sendAsync(heartbeatRequest(worker), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String details(HttpResponse<String> answer) {
+    java.util.regex.Matcher details = java.util.regex.Pattern.compile("\"details\":\"([^\"]*)\"").matcher(answer.body());
+    assertThat(details.find()).as("details in " + answer.body()).isTrue();
+    return details.group(1);
+  }
+
+  private String said() {
+    return diagnostics.toString(StandardCharsets.UTF_8);
+  }
+
+  private EmbeddedPostgres start(int port) throws IOException {
+    return EmbeddedPostgres.builder().setDataDirectory(folder.resolve("data")).setCleanDataDirectory(false)
+        .setPort(port).start();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket free = new ServerSocket(0)) {
+      return free.getLocalPort();
+    }
+  }
+}
