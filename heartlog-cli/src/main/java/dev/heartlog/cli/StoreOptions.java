@@ -25,6 +25,13 @@ final class StoreOptions {
 
   /** The server's connections: enough for its request threads, the live tail and maintenance. */
   private static final int SERVE_POOL_SIZE = 10;
+  /**
+   * How long a server's request waits for a pooled connection before it is answered (504 while
+   * the database answers but every connection is busy, 503 when it cannot be reached): a third of
+   * a heartbeat's own 30 s wait, where HikariCP's 30 s default made each request of a fleet
+   * hold a web server thread for all of it while the database was down.
+   */
+  private static final long SERVE_CONNECTION_WAIT_MS = 10_000;
 
   /**
    * How long a pooled connection waits for the database's answer before it is given up as dead.
@@ -228,6 +235,8 @@ final class StoreOptions {
       pool.setMinimumIdle(0);
       // Within the 5 s a direct connection waits (Store.open), not after the pool's 30.
       pool.setConnectionTimeout(5_000);
+    } else {
+      pool.setConnectionTimeout(SERVE_CONNECTION_WAIT_MS);
     }
     pool.setPoolName(name);
     pool.setInitializationFailTimeout(-1);
