@@ -2,7 +2,7 @@
 # What heartlog serve prints on stderr while its database is away: serve on Debian's PostgreSQL
 # 15 (pg_ctlcluster, run as root), three reads, the database stopped for about 80 s while reads
 # keep coming, started again; then serve's stderr, counted and shown. README, "What an outage
-# prints": 110 lines before 9a393e3, 3 after.
+# prints": 110 lines before 9a393e3, 3 after it, 5 once the requests were answered at once (StoreGuard).
 # Usage: heartlog-bench/serve-outage.sh [heartlog.jar] [jdbc-url of a migrated database]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
