@@ -40,7 +40,7 @@ final class HealthRoutes implements AutoCloseable {
   private final PrintStream diagnostics;
   /**
    * One check at a time: a database that does not answer holds a check for as long as a pooled
-   * connection is waited for (30 s), and the probes that come meanwhile wait behind it, time out
+   * connection is waited for (10 s in serve), and the probes that come meanwhile wait behind it, time out
    * and are dropped, rather than each holding a thread of its own.
    */
   private final ExecutorService checks = Executors.newSingleThreadExecutor(runnable -> {
