@@ -3,7 +3,6 @@ package dev.heartlog.server;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.StoreException;
 import java.io.PrintStream;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -71,7 +70,7 @@ final class StoreGuard implements AutoCloseable {
    * Runs {@code work} on the store, or answers at once.
    *
    * @throws PostgrestError 503 while the database is known to be unreachable or {@link #limit}
-   *     requests already use it, and the store's failure as {@link #answer} words it
+   *     requests already use it, and the store's failure as {@link DatabaseErrors#answer} words it
    */
   <T> T call(Supplier<T> work) {
     Outage known = outage.get();
@@ -88,9 +87,9 @@ final class StoreGuard implements AutoCloseable {
       return work.get();
     } catch (StoreException e) {
       if (e.isUnreachable() && !e.isPoolTimeout() && outagesEnded.get() == outagesBefore) {
-        begin(new Outage(System.nanoTime(), reason(e)));
+        begin(new Outage(System.nanoTime(), DatabaseErrors.reason(e)));
       }
-      throw answer(e);
+      throw DatabaseErrors.answer(e);
     } finally {
       using.release();
       if (turnedAway.get() > 0 && using.availablePermits() >= limit / 2 && outage.get() == null) {
@@ -155,54 +154,6 @@ final class StoreGuard implements AutoCloseable {
   private PostgrestError busy() {
     return new PostgrestError(503, "HL503", "Too many requests wait for the database", null,
         limit + " requests already use or wait for it; send again later").retryAfter(RETRY_AFTER);
-  }
-
-  /** A store failure as PostgREST would answer it: 503 when unreachable, 504 when the pool had no connection in time, 400 for bad data. */
-  static PostgrestError answer(StoreException e) {
-    String state = e.sqlState();
-    String cause = reason(e);
-    if (e.isPoolTimeout()) {
-      return new PostgrestError(504, "PGRST003", "Timed out acquiring connection from connection pool.", cause, null)
-          .retryAfter(RETRY_AFTER);
-    }
-    if (e.isUnreachable()) {
-      return new PostgrestError(503, "PGRST001", "Database client error. Retrying the connection.", cause, null)
-          .retryAfter(RETRY_AFTER);
-    }
-    if (("42883".equals(state) || "42P01".equals(state) || "42703".equals(state)) && e.raisedInsideFunction()) {
-      // The function exists; something its statements use does not ("operator does not exist:
-      // uuid = text" once an orchestrator retyped workers.id after migrate, a column of heartlog's
-      // gone with a workers table the orchestrator rebuilt).
-      return new PostgrestError(500, state, cause, null,
-          "Raised inside func_worker_heartbeat_with_logs, which exists: has the workers table changed since "
-              + "heartlog migrate? Run it again: it checks the table's columns and puts heartlog's back");
-    }
-    if ("42883".equals(state) || "42P01".equals(state)) {
-      return new PostgrestError(404, "PGRST202", "The store has no heartlog schema yet: run heartlog migrate", cause, null);
-    }
-    if (state.startsWith("22") || state.startsWith("23")) {
-      return new PostgrestError(400, state, cause, null, null);
-    }
-    if ("25006".equals(state)) {
-      // As PostgREST answers it. Not the batch's fault: an agent keeps it and sends it again.
-      return new PostgrestError(405, state, cause, null,
-          "The database is read-only: a standby (read replica). Send heartbeats to a heartlog serve on the primary");
-    }
-    return new PostgrestError(500, state, cause, null, null);
-  }
-
-  /**
-   * The database's or its driver's words: the innermost {@link SQLException} behind the failure
-   * (behind the pool's "Connection is not available" stands pgjdbc's "Connection to ... refused").
-   */
-  private static String reason(StoreException e) {
-    Throwable words = e;
-    for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
-      if (cause instanceof SQLException) {
-        words = cause;
-      }
-    }
-    return words.getMessage();
   }
 
   @Override
