@@ -23,7 +23,9 @@ function readerKey() {
 }
 
 class ApiError extends Error {
-  constructor(status, message, hint) { super(message); this.status = status; this.hint = hint; }
+  constructor(status, message, hint, code, details) {
+    super(message); this.status = status; this.hint = hint; this.code = code; this.details = details;
+  }
 }
 
 async function api(path) {
@@ -39,7 +41,7 @@ async function api(path) {
   if (!response.ok) {
     let body = {};
     try { body = JSON.parse(text); } catch (e) { /* not JSON */ }
-    throw new ApiError(response.status, body.message || response.statusText, body.hint || body.details);
+    throw new ApiError(response.status, body.message || response.statusText, body.hint, body.code, body.details);
   }
   return JSON.parse(text);
 }
@@ -232,17 +234,24 @@ function showError(error, view) {
     });
     return;
   }
-  const unreachable = error.status === 503 || error.status === 0;
-  view.innerHTML = `<div class="notice error"><h1>${unreachable ? 'The store is unreachable' : 'Something went wrong'}</h1>
-    <p>${esc(error.message)}</p><p>${esc(error.hint || (unreachable ? 'Check that PostgreSQL is running; heartlog serve retries by itself.' : ''))}</p>
-    <p><button onclick="route()">Try again</button></p></div>`;
+  // Unreachable: the server, or its database (PGRST001). Busy or short of a resource (503 too many
+  // requests waiting, 504 no connection free in time, 503 a full disk): the database answers.
+  const unreachable = error.status === 0 || error.code === 'PGRST001';
+  const busy = !unreachable && (error.status === 503 || error.status === 504);
+  const heading = unreachable ? 'The store is unreachable' : busy ? 'The store cannot answer now' : 'Something went wrong';
+  const fallback = unreachable ? 'Check that PostgreSQL is running; heartlog serve retries by itself.'
+    : busy ? 'Try again in a few seconds.' : '';
+  view.innerHTML = `<div class="notice error" id="page-error"><h1>${heading}</h1>
+    <p>${esc(error.message)}</p>${error.details ? `<p class="details">${esc(error.details)}</p>` : ''}
+    <p>${esc(error.hint || fallback)}</p>
+    <p><button id="try-again" onclick="route()">Try again</button></p></div>`;
 }
 
 // A filter the server refused (400: a time it cannot read, a range that ends before it begins):
 // its reason where the results go, the form left as it was to mend it. Anything else is the page's.
 function showRefusedFilter(error, results) {
   if (error.status !== 400) throw error;
-  results.innerHTML = `<div class="notice error" id="filter-error"><p>${esc(error.message)}</p>${error.hint ? `<p>${esc(error.hint)}</p>` : ''}</div>`;
+  results.innerHTML = `<div class="notice error" id="filter-error"><p>${esc(error.message)}</p>${error.hint || error.details ? `<p>${esc(error.hint || error.details)}</p>` : ''}</div>`;
 }
 
 function loading(what, view) { view.innerHTML = `<p class="loading">Loading ${esc(what)}…</p>`; }
