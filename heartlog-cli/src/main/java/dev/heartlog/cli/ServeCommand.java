@@ -31,6 +31,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true)
 final class ServeCommand implements Callable<Integer> {
 
+  /** The server's connections by default: enough for a fleet of 10,000 on a database nearby (BENCHMARKS.md §4). */
+  static final int DEFAULT_DB_POOL = 10;
+  static final int MAX_DB_POOL = 1_000;
+  /** How many requests may use or wait for the store for each connection, before more are answered at once. */
+  static final int REQUESTS_PER_CONNECTION = 10;
+
   @Spec CommandSpec spec;
   @Mixin StoreOptions storeOptions;
 
@@ -50,6 +56,12 @@ final class ServeCommand implements Callable<Integer> {
       description = "Keys file (hashes only; default <home>/keys). HEARTLOG_WRITER_KEYS and HEARTLOG_READER_KEYS add keys.")
   Path keysFile;
 
+  @Option(names = "--db-pool", paramLabel = "CONNECTIONS", defaultValue = "${env:HEARTLOG_DB_POOL:-" + DEFAULT_DB_POOL + "}",
+      description = "Connections to the database, 1 to " + MAX_DB_POOL + "; up to ten requests for each wait for one, "
+          + "more are answered 503 at once (default ${DEFAULT-VALUE}). More for a database far away, whose calls "
+          + "take longer; no more than its max_connections (or its pooler's) leaves room for.")
+  int dbPool;
+
   @Option(names = "--tail-max-queued", paramLabel = "RECORDS", defaultValue = "" + HeartlogServer.DEFAULT_TAIL_MAX_QUEUED,
       description = "Most records the live tail holds for its followers together, at least 1000; beyond it the "
           + "follower furthest behind is ended, and may follow again with after=<its last id> (default ${DEFAULT-VALUE}).")
@@ -65,8 +77,6 @@ final class ServeCommand implements Callable<Integer> {
           + "https://ops.example.com,http://localhost:3000, or * for any (default $HEARTLOG_CORS_ORIGINS, else none).")
   List<String> corsOrigins;
 
-  /** How often a server whose database cannot be reached at start tries again. */
-
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   @Override
@@ -79,6 +89,10 @@ final class ServeCommand implements Callable<Integer> {
           .maxBodyBytes(AgentEnvironment.bytes("--max-body", maxBody))
           .tailMaxQueued(tailMaxQueued)
           .corsOrigins(corsOrigins == null ? List.of() : corsOrigins);
+      if (dbPool < 1 || dbPool > MAX_DB_POOL) {
+        throw new IllegalArgumentException("--db-pool must be 1 to " + MAX_DB_POOL + " connections (got " + dbPool + ")");
+      }
+      settings.storeRequestLimit(dbPool * REQUESTS_PER_CONNECTION);
       if (retention != null) {
         settings.retention(RetentionOption.parse(spec, retention));
       }
@@ -88,8 +102,8 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     // A database started beside the server (Compose's depends_on, a pod's two containers) is
     // waited for: exiting, the server stayed down, or Kubernetes restarted it after ever longer waits.
-    StoreOptions.Opened opened = storeOptions.isEmbedded() ? storeOptions.openPooled()
-        : new DatabaseWait("heartlog serve", spec.commandLine().getErr()).open(storeOptions::openPooled, null);
+    StoreOptions.Opened opened = storeOptions.isEmbedded() ? storeOptions.openPooled(dbPool)
+        : new DatabaseWait("heartlog serve", spec.commandLine().getErr()).open(() -> storeOptions.openPooled(dbPool), null);
     Path keys = keysFile != null ? keysFile : storeOptions.home.resolve("keys");
     HeartlogServer server;
     try {

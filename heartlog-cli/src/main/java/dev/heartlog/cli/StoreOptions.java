@@ -23,8 +23,6 @@ import picocli.CommandLine.Option;
  */
 final class StoreOptions {
 
-  /** The server's connections: enough for its request threads, the live tail and maintenance. */
-  private static final int SERVE_POOL_SIZE = 10;
   /**
    * How long a server's request waits for a pooled connection before it is answered (504 while
    * the database answers but every connection is busy, 503 when it cannot be reached): a third of
@@ -121,7 +119,7 @@ final class StoreOptions {
       return namedStatements;
     }
 
-    /** A connection of the pool; only a store opened with one ({@link #openPooled()}) has one. */
+    /** A connection of the pool; only a store opened with one ({@link #openPooled(int)}) has one. */
     java.sql.Connection pooledConnection() throws java.sql.SQLException {
       return ((javax.sql.DataSource) pool).getConnection();
     }
@@ -186,12 +184,12 @@ final class StoreOptions {
   }
 
   /**
-   * Opens the store behind a connection pool, for the server; the embedded store is migrated.
+   * Opens the store behind a pool of {@code connections}, for the server; the embedded store is migrated.
    *
    * @throws StoreException when it cannot be reached
    */
-  Opened openPooled() {
-    return openPooled(SERVE_POOL_SIZE, false, "heartlog-serve");
+  Opened openPooled(int connections) {
+    return openPooled(connections, false, "heartlog-serve");
   }
 
   /**

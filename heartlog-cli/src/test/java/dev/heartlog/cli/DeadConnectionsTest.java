@@ -44,7 +44,7 @@ class DeadConnectionsTest {
     options.pooledSocketTimeout = SOCKET_TIMEOUT;
     List<Integer> stopped = new ArrayList<>();
     ExecutorService queries = Executors.newCachedThreadPool();
-    try (StoreOptions.Opened opened = options.openPooled()) {
+    try (StoreOptions.Opened opened = options.openPooled(ServeCommand.DEFAULT_DB_POOL)) {
       // Every connection of the pool under way, as under a fleet's heartbeats, when the database
       // stops answering them.
       List<Connection> underWay = new ArrayList<>();

@@ -170,7 +170,7 @@ class PgBouncerTest {
   private static StoreOptions.Opened openPooled(String url) {
     StoreOptions options = new StoreOptions();
     options.url = url;
-    return options.openPooled();
+    return options.openPooled(ServeCommand.DEFAULT_DB_POOL);
   }
 
   /** The statements prepared by name on one of the store's connections after it ran one 10 times. */

@@ -95,6 +95,42 @@ class ServeCommandTest {
     }
   }
 
+  /** A database far away takes longer a call, so a fleet needs more of its connections at once. */
+  @Test
+  @Timeout(120)
+  void dbPoolSetsHowManyConnectionsTheServerHolds(@TempDir Path home) throws Exception {
+    String url = TestDatabase.freshUrl();
+    Store.open(url, null, null).migrate();
+    Process serve = startServe(url, home, home.resolve("stdout"), home.resolve("stderr"), "--db-pool", "3");
+    try {
+      // HikariCP keeps as many open as it may hold: the pool's size, once it has filled it.
+      await().atMost(Duration.ofSeconds(60)).until(() -> serveConnections(url) == 3);
+      Thread.sleep(1_000);
+      assertThat(serveConnections(url)).as("no more than that").isEqualTo(3);
+    } finally {
+      serve.destroy();
+      serve.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aDbPoolOfNoConnectionsIsAUsageErrorBeforeTheStoreOpens() {
+    Cli.Result serve = Cli.run("serve", "--db-pool", "0", "--db-url", "jdbc:postgresql://127.0.0.1:1/nowhere");
+
+    assertThat(serve.exitCode()).isEqualTo(2);
+    assertThat(serve.err()).startsWith("heartlog: --db-pool must be 1 to 1000 connections (got 0)" + System.lineSeparator());
+  }
+
+  private static long serveConnections(String url) throws SQLException {
+    String database = url.replaceFirst("^jdbc:postgresql://[^/]+/([^?]+).*$", "$1");
+    try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement();
+        java.sql.ResultSet count = statement.executeQuery("SELECT count(*) FROM pg_stat_activity "
+            + "WHERE application_name = 'heartlog-serve' AND datname = '" + database + "'")) {
+      count.next();
+      return count.getLong(1);
+    }
+  }
+
   @Test
   void aCorsOriginNoBrowserSendsIsAUsageErrorBeforeTheStoreOpens() {
     Cli.Result serve = Cli.run("serve", "--cors-origins", "https://ops.example.com,localhost:3000", "--db-url",
@@ -238,10 +274,12 @@ class ServeCommandTest {
    * {@code heartlog serve --port 0} on {@code url}, in a JVM of its own (serve runs until a signal
    * ends the process), its output going to the files given.
    */
-  private static Process startServe(String url, Path home, Path stdout, Path stderr) throws IOException {
-    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "serve", "--port", "0", "--db-url", url, "--home", home.toString())
-        .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+  private static Process startServe(String url, Path home, Path stdout, Path stderr, String... options)
+      throws IOException {
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+        Main.class.getName(), "serve", "--port", "0", "--db-url", url, "--home", home.toString()));
+    command.addAll(java.util.List.of(options));
+    return new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
   }
 }

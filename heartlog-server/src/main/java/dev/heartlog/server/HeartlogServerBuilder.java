@@ -145,8 +145,11 @@ public final class HeartlogServerBuilder {
     return this;
   }
 
-  /** How many requests may use or wait for the store at once before more are answered 503; for tests. */
-  HeartlogServerBuilder storeRequestLimit(int requests) {
+  /**
+   * How many requests may use or wait for the store at once; more are answered 503 at once
+   * (default 100, ten for each of serve's ten connections by default).
+   */
+  public HeartlogServerBuilder storeRequestLimit(int requests) {
     if (requests < 1) {
       throw new IllegalArgumentException("the store request limit must be at least 1 (got " + requests + ")");
     }
