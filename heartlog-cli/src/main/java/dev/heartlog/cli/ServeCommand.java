@@ -31,7 +31,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true)
 final class ServeCommand implements Callable<Integer> {
 
-  /** The server's connections by default: enough for a fleet of 10,000 on a database nearby (BENCHMARKS.md §4). */
+  /**
+   * The server's connections by default. A fleet of 10,000 over HTTP held on 8, on a database on
+   * the same machine, in some runs of BENCHMARKS.md §4 (that 2-core machine was the limit, not the pool).
+   */
   static final int DEFAULT_DB_POOL = 10;
   static final int MAX_DB_POOL = 1_000;
   /** How many requests may use or wait for the store for each connection, before more are answered at once. */
