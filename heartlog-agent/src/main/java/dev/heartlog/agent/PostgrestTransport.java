@@ -49,6 +49,8 @@ public final class PostgrestTransport implements Transport {
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
   static final String FUNCTION = "func_worker_heartbeat_with_logs";
+  /** The most characters of an error's message, details or hint that a failure's description keeps. */
+  static final int LONGEST_ERROR_PART = 300;
   private static final JsonFactory JSON = new JsonFactory();
 
   /** When request bodies are compressed. */
@@ -285,13 +287,32 @@ public final class PostgrestTransport implements Transport {
     return null;
   }
 
-  private static String describeError(String body) {
+  /**
+   * The error's code and message, then its details and hint, which say what the message often
+   * does not: behind PostgREST's "Database client error" the host that refused, behind a full
+   * disk "Check free disk space.". Each of the three is cut at {@link #LONGEST_ERROR_PART}.
+   */
+  static String describeError(String body) {
     String message = errorField(body, "message");
     String code = errorField(body, "code");
     if (message == null) {
       return "";
     }
-    return ": " + (code == null ? "" : code + " ") + message;
+    StringBuilder said = new StringBuilder(": ").append(code == null ? "" : code + " ").append(shortened(message));
+    String details = errorField(body, "details");
+    if (details != null && !details.isBlank()) {
+      said.append(" (").append(shortened(details)).append(')');
+    }
+    String hint = errorField(body, "hint");
+    if (hint != null && !hint.isBlank()) {
+      said.append(" Hint: ").append(shortened(hint));
+    }
+    return said.toString();
+  }
+
+  private static String shortened(String text) {
+    String line = text.strip().replaceAll("\\s*\\R\\s*", " ");
+    return line.length() <= LONGEST_ERROR_PART ? line : line.substring(0, LONGEST_ERROR_PART) + "...";
   }
 
   /** {@code Retry-After} as seconds or an HTTP date, or null. */

@@ -181,6 +181,23 @@ class PostgrestTransportTest {
         .contains(message + "299");
   }
 
+  /** As heartlog serve answers a full disk and a stopped database: the message alone says little. */
+  @Test
+  void aFailureSaysTheErrorsDetailsAndHintOnOneLine() {
+    String fullDisk = PostgrestTransport.describeError("{\"code\":\"53100\",\"details\":null,"
+        + "\"hint\":\"Check free disk space.\",\"message\":\"could not extend file \\\"base/5/16528\\\": No space left on device\"}");
+    String stopped = PostgrestTransport.describeError("{\"code\":\"PGRST001\",\"details\":\"Connection to db.example.com:5432 "
+        + "refused.\\nCheck that the hostname and port are correct\",\"hint\":null,\"message\":\"Database client error. "
+        + "Retrying the connection.\"}");
+    String long_ = PostgrestTransport.describeError("{\"code\":\"XX000\",\"message\":\"" + "x".repeat(1_000) + "\"}");
+
+    assertThat(fullDisk).isEqualTo(": 53100 could not extend file \"base/5/16528\": No space left on device "
+        + "Hint: Check free disk space.");
+    assertThat(stopped).isEqualTo(": PGRST001 Database client error. Retrying the connection. "
+        + "(Connection to db.example.com:5432 refused. Check that the hostname and port are correct)");
+    assertThat(long_).hasSize(": XX000 ".length() + PostgrestTransport.LONGEST_ERROR_PART + "...".length());
+  }
+
   @Test
   void serverTroubleIsRetriedHonouringRetryAfterAndBadRequestsAreRejected() {
     functionExists.set(true);
