@@ -313,7 +313,28 @@ public final class JdbcTransport implements Transport {
       state += " (inside func_worker_heartbeat_with_logs, which exists: has the workers table changed since heartlog "
           + "migrate? Run it again: it checks the table's columns and puts heartlog's back)";
     }
-    return e.getMessage() + ConnectionFailure.detail(url, e) + state + ConnectionFailure.readOnlyHint(e.getSQLState());
+    return serverWords(e) + ConnectionFailure.detail(url, e) + state + ConnectionFailure.readOnlyHint(e.getSQLState());
+  }
+
+  /**
+   * The database's message, detail and hint on one line, without the statement context pgjdbc
+   * adds to its message: for an error inside the ingest function, its SQL (a full disk's was
+   * 1,030 characters on 13 lines, in the worker's stderr at each failed heartbeat).
+   */
+  private static String serverWords(SQLException e) {
+    ServerErrorMessage server = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
+    if (server == null || server.getMessage() == null) {
+      return e.getMessage();
+    }
+    StringBuilder words = new StringBuilder(server.getSeverity() == null ? "ERROR" : server.getSeverity())
+        .append(": ").append(server.getMessage());
+    if (server.getDetail() != null) {
+      words.append(" (").append(server.getDetail()).append(')');
+    }
+    if (server.getHint() != null) {
+      words.append(" Hint: ").append(server.getHint());
+    }
+    return words.toString();
   }
 
   /**

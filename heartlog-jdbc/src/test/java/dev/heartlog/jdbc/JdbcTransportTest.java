@@ -239,6 +239,23 @@ class JdbcTransportTest {
     assertThat(count(store, "SELECT count(*) FROM system_logs")).isZero();
   }
 
+  /** A full disk: a failure (the records kept), said on one line. */
+  @Test
+  void aFullDiskIsAFailureSaidInTheDatabasesWordsWithoutTheFunctionsSql() {
+    String url = TestDatabase.freshUrl();
+    Store store = Store.open(url, null, null);
+    store.migrate();
+    TestDatabase.raiseDiskFullOnInsert(store);
+
+    try (JdbcTransport transport = JdbcTransport.builder().url(url).build()) {
+      DeliveryResult full = transport.deliver(heartbeat("gpu-1", "frame 1"));
+
+      assertThat(full.outcome()).isEqualTo(DeliveryResult.Outcome.FAILED);
+      assertThat(full.detail()).isEqualTo("ERROR: could not extend file \"base/5/16528\": No space left on device "
+          + "Hint: Check free disk space. [SQLSTATE 53100]");
+    }
+  }
+
   @Test
   void aWriterLoginDeliversAsItsWorkersAndAHeartbeatAsAnotherWorkerFailsWithItsRecordsKept() throws SQLException {
     String url = TestDatabase.freshUrl();

@@ -13,11 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * What a heartbeat is answered when the database refuses it for a reason of its own. A full disk
- * is raised here by a trigger with PostgreSQL's SQLSTATE, message and hint for it (53100), as a
- * database whose disk filled answered heartbeats by hand (a 200 MB tmpfs, filled with dd).
- */
+/** What a heartbeat is answered when the database refuses it for a reason of its own. */
 @Timeout(60)
 class DatabaseErrorsTest {
 
@@ -28,14 +24,7 @@ class DatabaseErrorsTest {
   @Test
   void aFullDiskIs503WithTheDatabasesWordsAndNotTheFunctionsSql() throws Exception {
     Store store = TestDatabase.freshStore();
-    store.withConnection(c -> c.createStatement().execute("""
-        CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          RAISE EXCEPTION 'could not extend file "base/5/16528": No space left on device'
-            USING ERRCODE = 'disk_full', HINT = 'Check free disk space.';
-        END $$;
-        CREATE TRIGGER disk_full BEFORE INSERT ON system_logs FOR EACH ROW EXECUTE FUNCTION disk_full();
-        """));
+    TestDatabase.raiseDiskFullOnInsert(store);
     try (HeartlogServer server = HeartlogServer.builder().store(store).keysFile(folder.resolve("keys"))
         .writerKeys(WRITER).port(0).build().start()) {
       HttpResponse<String> answer = HttpClient.newHttpClient().send(

@@ -78,6 +78,22 @@ public final class TestDatabase {
   }
 
   /**
+   * Makes every insert into {@code system_logs} of {@code store} fail as on a full disk: PostgreSQL's
+   * SQLSTATE (53100), message and hint for it, as a store on a 200 MB tmpfs filled with dd answered
+   * heartbeats by hand.
+   */
+  public static void raiseDiskFullOnInsert(Store store) {
+    store.withConnection(c -> c.createStatement().execute("""
+        CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          RAISE EXCEPTION 'could not extend file "base/5/16528": No space left on device'
+            USING ERRCODE = 'disk_full', HINT = 'Check free disk space.';
+        END $$;
+        CREATE TRIGGER disk_full BEFORE INSERT ON system_logs FOR EACH ROW EXECUTE FUNCTION disk_full();
+        """));
+  }
+
+  /**
    * Drops the logins a test made, with what they were granted in the database of {@code url}:
    * roles belong to the server, which may outlive the tests ({@value #URL_VARIABLE}). Logins that
    * were never made are skipped.
