@@ -8,6 +8,7 @@ import dev.heartlog.agent.PostgrestTransportBuilder;
 import dev.heartlog.jdbc.JdbcTransport;
 import dev.heartlog.store.StoreException;
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -66,8 +67,20 @@ final class RunDestination {
       builder.transport(JdbcTransport.builder().url(storeOptions.url).user(storeOptions.user).password(storeOptions.password).build());
       return null;
     }
-    Path spool = storeOptions.home.resolve("spool");
-    builder.spoolDirectory(spool);
+    // The home folder's spool, beside the store, unless HEARTLOG_SPOOL_DIR names another (a
+    // larger disk than the home's) or turns it off; before, the home's was used all the same.
+    Optional<String> spoolVariable = environment.get("HEARTLOG_SPOOL_DIR");
+    String later = " for a start of this worker that finds the store";
+    String whereTheyWait;
+    if (spoolVariable.isEmpty()) {
+      Path spool = storeOptions.home.resolve("spool");
+      builder.spoolDirectory(spool);
+      whereTheyWait = "wait in " + spool.toAbsolutePath() + later;
+    } else if (spoolVariable.get().equalsIgnoreCase("off") || spoolVariable.get().equalsIgnoreCase("none")) {
+      whereTheyWait = "wait in memory only, and are lost at its exit (HEARTLOG_SPOOL_DIR is " + spoolVariable.get() + ")";
+    } else {
+      whereTheyWait = "wait in " + Path.of(spoolVariable.get()).toAbsolutePath() + later;
+    }
     try {
       StoreOptions.Opened embedded = storeOptions.open();
       builder.transport(JdbcTransport.builder().url(embedded.jdbcUrl()).build());
@@ -76,7 +89,7 @@ final class RunDestination {
       // An embedded server that will not start is a store that is down, as a database is: the
       // worker runs all the same, and its records wait in the spool for the next start.
       spec.commandLine().getErr().println("heartlog: " + e.getMessage() + "; the worker runs all the same, and its "
-          + "records wait in " + spool.toAbsolutePath() + " for a start of this worker that finds the store");
+          + "records " + whereTheyWait);
       spec.commandLine().getErr().flush();
       builder.transport(heartbeat -> DeliveryResult.failed("the embedded PostgreSQL did not start"));
       return null;

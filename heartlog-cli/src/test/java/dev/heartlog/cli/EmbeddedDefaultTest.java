@@ -93,8 +93,9 @@ class EmbeddedDefaultTest {
   @Test
   @Timeout(180)
   void aWorkerRunsThoughTheEmbeddedServerWillNotStartAndItsRecordsComeLater() {
-    Cli.Result withoutStore = Cli.runInItsOwnJvm(Map.of("PGPORT", ""), "run", "--home", home.toString(),
-        "--worker", "no-store", "--", "sh", "-c", "echo rendered frame 1");
+    // Without HEARTLOG_SPOOL_DIR (the tests' own is set for every test; blank is unset).
+    Cli.Result withoutStore = Cli.runInItsOwnJvm(Map.of("PGPORT", "", "HEARTLOG_SPOOL_DIR", ""), "run", "--home",
+        home.toString(), "--worker", "no-store", "--", "sh", "-c", "echo rendered frame 1");
 
     assertThat(withoutStore.exitCode()).as(withoutStore.err()).isZero();
     assertThat(withoutStore.out()).isEqualTo("rendered frame 1\n");
@@ -103,12 +104,35 @@ class EmbeddedDefaultTest {
         + "the worker runs all the same, and its records wait in " + home.toAbsolutePath().resolve("spool")
         + " for a start of this worker that finds the store");
 
-    Cli.Result withStore = Cli.runInItsOwnJvm("run", "--home", home.toString(), "--worker", "no-store", "--",
-        "sh", "-c", "echo rendered frame 2");
+    Cli.Result withStore = Cli.runInItsOwnJvm(Map.of("HEARTLOG_SPOOL_DIR", ""), "run", "--home", home.toString(),
+        "--worker", "no-store", "--", "sh", "-c", "echo rendered frame 2");
     Cli.Result logs = Cli.run("logs", "--worker", "no-store", "--home", home.toString());
 
     assertThat(withStore.exitCode()).as(withStore.err()).isZero();
     assertThat(logs.out().lines().map(line -> line.replaceAll("^.*no-store  ", "")))
+        .containsExactly("rendered frame 1", "rendered frame 2");
+  }
+
+  /** HEARTLOG_SPOOL_DIR (a larger disk than the home's) holds them instead; before, the home's spool did all the same. */
+  @Test
+  @Timeout(180)
+  void theSpoolFolderTheEnvironmentNamesHoldsTheRecordsOfAWorkerWithoutItsStore() throws Exception {
+    Path elsewhere = home.resolve("larger-disk").resolve("spool");
+    Cli.Result withoutStore = Cli.runInItsOwnJvm(Map.of("PGPORT", "", "HEARTLOG_SPOOL_DIR", elsewhere.toString()), "run",
+        "--home", home.toString(), "--worker", "spooled-elsewhere", "--", "sh", "-c", "echo rendered frame 1");
+
+    assertThat(withoutStore.exitCode()).as(withoutStore.err()).isZero();
+    assertThat(withoutStore.err()).contains("the worker runs all the same, and its records wait in "
+        + elsewhere.toAbsolutePath() + " for a start of this worker that finds the store");
+    assertThat(elsewhere.resolve("spooled-elsewhere")).isDirectoryContaining(path -> path.toFile().length() > 0);
+    assertThat(home.resolve("spool").resolve("spooled-elsewhere")).doesNotExist();
+
+    Cli.Result withStore = Cli.runInItsOwnJvm(Map.of("HEARTLOG_SPOOL_DIR", elsewhere.toString()), "run",
+        "--home", home.toString(), "--worker", "spooled-elsewhere", "--", "sh", "-c", "echo rendered frame 2");
+    Cli.Result logs = Cli.run("logs", "--worker", "spooled-elsewhere", "--home", home.toString());
+
+    assertThat(withStore.exitCode()).as(withStore.err()).isZero();
+    assertThat(logs.out().lines().map(line -> line.replaceAll("^.*spooled-elsewhere  ", "")))
         .containsExactly("rendered frame 1", "rendered frame 2");
   }
 
