@@ -89,7 +89,7 @@ final class Answers {
         noteError(result.detail());
         nextBeatNanos = System.nanoTime() + config.heartbeatInterval().toNanos();
         diagnostics.problem("function-missing",
-            result.detail() + "; " + Diagnostics.count(buffer.held(), "record", "records") + " kept");
+            result.detail() + "; kept: " + kept());
         return false;
       }
       default -> {
@@ -108,8 +108,18 @@ final class Answers {
     counters.retried();
     noteError(detail);
     nextBeatNanos = System.nanoTime() + retryDelay().toNanos();
-    diagnostics.problem("delivery", "heartbeat for worker " + config.workerId() + " failed (" + detail + "); "
-        + Diagnostics.count(buffer.held(), "record", "records") + " kept, retrying");
+    diagnostics.problem("delivery", "heartbeat for worker " + config.workerId() + " failed (" + detail + "); kept: "
+        + kept() + "; retrying");
+  }
+
+  /**
+   * What waits for the store: the records in memory, and the batches in the spool where there is
+   * one. The records alone said "0 records kept" while the failed batch lay safe in the spool.
+   */
+  private String kept() {
+    String inMemory = Diagnostics.count(buffer.held(), "record", "records") + " in memory";
+    int spooled = outbox.durable() ? outbox.pendingBatches() : 0;
+    return spooled == 0 ? inMemory : inMemory + ", " + Diagnostics.count(spooled, "batch", "batches") + " in the spool";
   }
 
   private void noteError(String detail) {

@@ -82,6 +82,26 @@ class AgentSpoolTest {
     assertThat(store.storedMessages()).containsExactly("render failed");
   }
 
+  /** Before, the failure said "0 records kept" while the batch lay safe in the spool. */
+  @Test
+  void aFailedHeartbeatSaysTheBatchesTheSpoolKeepsBesideTheRecordsInMemory() {
+    RecordingTransport store = new RecordingTransport();
+    store.down.set(true);
+    try (HeartlogAgent agent = agent(store).shutdownTimeout(Duration.ofMillis(300)).build()) {
+      agent.log(Level.ERROR, "render failed");
+      await().atMost(Duration.ofSeconds(10)).until(() -> agent.stats().spooledBatches() == 1);
+    }
+    ByteArrayOutputStream said = new ByteArrayOutputStream();
+    try (HeartlogAgent agent = agent(store).shutdownTimeout(Duration.ofMillis(300))
+        .diagnostics(new PrintStream(said, true, StandardCharsets.UTF_8)).build()) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> said.toString(StandardCharsets.UTF_8).contains("failed ("));
+    }
+
+    assertThat(said.toString(StandardCharsets.UTF_8))
+        .containsPattern("heartlog: heartbeat for worker test-worker failed \\(.*\\); kept: 0 records in memory, "
+            + "1 batch in the spool; retrying");
+  }
+
   @Test
   void whileACallWaitsOnTheStoreRecordsGoOnIntoTheSpoolAndMemoryStaysFree() throws Exception {
     // A store that holds the call carrying records, as a lock or a network dropping packets
