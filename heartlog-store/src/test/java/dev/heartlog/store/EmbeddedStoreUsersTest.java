@@ -6,13 +6,20 @@ import static org.awaitility.Awaitility.await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -114,6 +121,60 @@ class EmbeddedStoreUsersTest {
     assertThat(home.resolve("postgres/postmaster.pid")).as("stopped by its last user").doesNotExist();
     assertThat(Files.readString(home.resolve(EmbeddedStore.LOG_FILE)))
         .contains("heartlog: the server had stopped while in use; started again on port ");
+  }
+
+  /**
+   * A start again that fails (here its port taken, as by another program while the server was
+   * down; by hand, a disk too full for the server's WAL) is tried again until the cause is gone,
+   * and said on the process's stderr, once for each reason, as the start that follows is. Before,
+   * the library kept its lock on the data folder after the failed start, and every later start
+   * failed with an OverlappingFileLockException ("did not start again: null") until the JVM ended:
+   * a serve stayed without its store after its disk had been freed; and only the server's log said so.
+   */
+  @Test
+  @Timeout(240)
+  void aServerThatFailedToStartAgainStartsOnceTheCauseIsGoneAndSaysBoth(@TempDir Path home) throws Exception {
+    Path stderr = home.resolve("stderr");
+    Process using = EmbeddedStoreProcess.launcher(home).redirectError(stderr.toFile()).start();
+    List<ServerSocket> taken = new ArrayList<>();
+    try {
+      int port = portPrintedBy(using);
+      // The start lock, held by this process, keeps the other's watch from starting the server
+      // again until its port is taken.
+      try (FileChannel lockFile = FileChannel.open(home.resolve(EmbeddedStore.START_LOCK_FILE), StandardOpenOption.WRITE);
+          FileLock turn = lockFile.lock()) {
+        ProcessHandle killed = postmaster(home);
+        killed.destroyForcibly();
+        killed.onExit().get(30, TimeUnit.SECONDS);
+        for (InetAddress address : InetAddress.getAllByName("localhost")) {
+          taken.add(new ServerSocket(port, 50, address));
+        }
+      }
+      await().atMost(Duration.ofSeconds(60)).until(() -> log(home).split("did not start again", -1).length > 2);
+      for (ServerSocket socket : taken) {
+        socket.close();
+      }
+
+      await().atMost(Duration.ofSeconds(150)).until(() -> log(home).contains("started again on port " + port));
+      assertThat(answers(port)).isTrue();
+      assertThat(log(home)).contains("could not create any TCP/IP sockets").doesNotContain("did not start again: null");
+      assertThat(Files.readString(stderr)).as("tried twice or more, said once")
+          .containsOnlyOnce("heartlog: the embedded PostgreSQL in " + home + " stopped while in use, and does not start "
+              + "again: FATAL: could not create any TCP/IP sockets (its log: " + home.resolve(EmbeddedStore.LOG_FILE)
+              + "); trying again")
+          .contains("heartlog: the embedded PostgreSQL in " + home + " had stopped while in use; started again on port "
+              + port);
+    } finally {
+      for (ServerSocket socket : taken) {
+        socket.close();
+      }
+      using.getOutputStream().close();
+      using.waitFor(60, TimeUnit.SECONDS);
+    }
+  }
+
+  private static String log(Path home) throws IOException {
+    return Files.readString(home.resolve(EmbeddedStore.LOG_FILE));
   }
 
   private static ProcessHandle postmaster(Path home) throws IOException {
