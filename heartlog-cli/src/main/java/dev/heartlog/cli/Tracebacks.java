@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
+import java.util.stream.Stream;
 
 /**
  * Makes a traceback one record, as the seed's Python worker stores it: the lines of the
@@ -88,6 +89,8 @@ final class Tracebacks {
   private final List<String> heldMessageTexts = new ArrayList<>();
   private OpenTraceback traceback;        // the traceback being read, if any
   private long lastNanos;
+  private boolean reading;                // the reading thread is passing on a read's lines
+  private long readNanos;                 // when it began or ended the last
 
   Tracebacks(Sink sink, long quietNanos, int maxChars) {
     this.sink = sink;
@@ -228,12 +231,39 @@ final class Tracebacks {
   }
 
   /**
-   * Records the held lines now: the current task is about to change, and a held line without a
-   * task would otherwise be filed under the next one.
+   * The current task is about to change: records the held lines now if one of them has no task,
+   * since the agent would file it under the next one. Lines that arrived with a task keep it and
+   * stay held: the other stream's thread may start the next task before this stream's thread has
+   * read the traceback that follows an ERROR line, as rq's burst worker's next job did under load
+   * (seen in CI), and the traceback then became a record of its own under the next job.
    */
   void releaseHeld() {
     synchronized (lock) {
-      release();
+      if (holdsALineWithoutTask()) {
+        release();
+      }
+    }
+  }
+
+  private boolean holdsALineWithoutTask() {
+    return Stream.of(held, heldWarning, heldJulSource, heldExceptionLine).anyMatch(Tracebacks::withoutTask)
+        || (prelude != null && prelude.stream().anyMatch(Tracebacks::withoutTask))
+        || heldMessageLines.stream().anyMatch(Tracebacks::withoutTask);
+  }
+
+  private static boolean withoutTask(Line line) {
+    return line != null && line.task() == null;
+  }
+
+  /**
+   * The reading thread begins ({@code true}) or has ended ({@code false}) passing on the lines of
+   * one read: meanwhile the stream is not quiet, however long that thread is kept from running (a
+   * busy machine), and a held ERROR line waits for the traceback already read behind it.
+   */
+  void reading(boolean reading, long nowNanos) {
+    synchronized (lock) {
+      this.reading = reading;
+      readNanos = nowNanos;
     }
   }
 
@@ -241,7 +271,7 @@ final class Tracebacks {
   void tick(long nowNanos) {
     synchronized (lock) {
       long quiet = traceback != null && traceback.printsSlowly() ? quietNanos * SLOW_TRACEBACK_QUIET : quietNanos;
-      if (nowNanos - lastNanos < quiet) {
+      if (reading || nowNanos - Math.max(lastNanos, readNanos) < quiet) {
         return;
       }
       end();

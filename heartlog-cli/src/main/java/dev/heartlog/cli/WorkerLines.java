@@ -147,7 +147,12 @@ final class WorkerLines implements AutoCloseable {
           if (stream.available() == 0) {
             echo.flush();
           }
-          lines.accept(chunk, 0, read);
+          tracebacks.reading(true, System.nanoTime());
+          try {
+            lines.accept(chunk, 0, read);
+          } finally {
+            tracebacks.reading(false, System.nanoTime());
+          }
         }
         lines.end();
         echo.flush();

@@ -100,12 +100,47 @@ class TracebacksTest {
     assertThat(recorded).containsExactly("ERROR ERROR:root:upload failed t-1 0 -", "INFO INFO:root:retrying t-1 1 -");
   }
 
+  /** The reading thread kept from running between two lines of one read, as on a busy machine. */
   @Test
-  void aHeldLineIsReleasedWhenAskedBeforeTheTaskChanges() {
-    print(Level.CRITICAL, "CRITICAL:root:disk full");
+  void whileTheLinesOfAReadArePassedOnTheStreamIsNotQuiet() {
+    tracebacks.reading(true, nanos);
+    print(Level.ERROR, "ERROR:root:render failed");
+    tracebacks.tick(nanos + 10 * QUIET);   // the other lines of the read not passed on yet
+    print(Level.WARNING, "Traceback (most recent call last):");
+    print(Level.WARNING, "  File \"worker.py\", line 3, in <module>");
+    print(Level.WARNING, "ValueError: bad frame");
+    tracebacks.reading(false, nanos);
+    tracebacks.tick(nanos + QUIET);
+
+    assertThat(recorded).containsExactly("ERROR ERROR:root:render failed t-1 0 Traceback (most recent call last):\n"
+        + "  File \"worker.py\", line 3, in <module>\nValueError: bad frame");
+  }
+
+  @Test
+  void aHeldLineWithoutATaskIsReleasedWhenAskedBeforeTheTaskChanges() {
+    tracebacks.line(new Tracebacks.Line(Instant.ofEpochSecond(now), Level.CRITICAL, "CRITICAL:root:disk full", null,
+        Map.of("stream", "stderr"), nanos), "CRITICAL:root:disk full");
     tracebacks.releaseHeld();
 
-    assertThat(recorded).containsExactly("CRITICAL CRITICAL:root:disk full t-1 0 -");
+    assertThat(recorded).containsExactly("CRITICAL CRITICAL:root:disk full null 0 -");
+  }
+
+  /**
+   * rq's burst worker: the ERROR line and its traceback on stderr, the next job's start on stdout,
+   * whose thread changed the task before this stream's thread read the traceback (CI, under load).
+   */
+  @Test
+  void aHeldLineWithItsTaskStaysHeldWhenTheTaskChangesAndTakesTheTracebackAfter() {
+    print(Level.ERROR, "[Job j-13]: exception raised while executing (jobs.render)");
+    tracebacks.releaseHeld();
+    print(Level.WARNING, "Traceback (most recent call last):");
+    print(Level.WARNING, "  File \"jobs.py\", line 9, in render");
+    print(Level.WARNING, "RuntimeError: CUDA out of memory on frame 13");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly("ERROR [Job j-13]: exception raised while executing (jobs.render) t-1 0 "
+        + "Traceback (most recent call last):\n  File \"jobs.py\", line 9, in render\n"
+        + "RuntimeError: CUDA out of memory on frame 13");
   }
 
   @Test
