@@ -147,7 +147,7 @@ public final class HeartlogServerBuilder {
 
   /**
    * How many requests may use or wait for the store at once; more are answered 503 at once
-   * (default 100, ten for each of serve's ten connections by default).
+   * (default 100: ten for each of serve's connections, ten by default).
    */
   public HeartlogServerBuilder storeRequestLimit(int requests) {
     if (requests < 1) {

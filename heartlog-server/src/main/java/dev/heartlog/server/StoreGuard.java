@@ -32,8 +32,8 @@ import java.util.function.Supplier;
 final class StoreGuard implements AutoCloseable {
 
   /**
-   * How many requests may use or wait for the store at once: ten for each of the serve pool's
-   * ten connections, well within the web server's 250 threads.
+   * How many requests may use or wait for the store at once by default: ten for each of serve's
+   * ten connections (its {@code --db-pool} sets both), well within the web server's 250 threads.
    */
   static final int DEFAULT_LIMIT = 100;
   /** How long a client answered at once is asked to wait; heartlog's agents wait for their next heartbeat anyway. */
