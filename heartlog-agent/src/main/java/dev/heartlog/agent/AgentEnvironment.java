@@ -77,6 +77,11 @@ public final class AgentEnvironment {
     return HeartlogVariables.unknown(environment);
   }
 
+  /** Whether a value of {@code HEARTLOG_SPOOL_DIR} turns the spool off: {@code off} or {@code none}, in any case. */
+  public static boolean turnsSpoolOff(String spoolDir) {
+    return spoolDir.equalsIgnoreCase("off") || spoolDir.equalsIgnoreCase("none");
+  }
+
   /** The value of {@code HEARTLOG_NAME} (or its property {@code heartlog.name}), if set. */
   public Optional<String> get(String name, String... seedNames) {
     String property = properties.getProperty(name.toLowerCase(Locale.ROOT).replace('_', '.'));
@@ -133,7 +138,7 @@ public final class AgentEnvironment {
         .ifPresent(v -> builder.shutdownTimeout(duration("HEARTLOG_SHUTDOWN_TIMEOUT", v)));
     get("HEARTLOG_MAX_RETRY_DELAY").ifPresent(v -> builder.maxRetryDelay(duration("HEARTLOG_MAX_RETRY_DELAY", v)));
     get("HEARTLOG_SPOOL_DIR").ifPresent(v -> {
-      if (v.equalsIgnoreCase("off") || v.equalsIgnoreCase("none")) {
+      if (turnsSpoolOff(v)) {
         builder.noSpool();
       } else {
         builder.spoolDirectory(java.nio.file.Path.of(v));

@@ -76,7 +76,7 @@ final class RunDestination {
       Path spool = storeOptions.home.resolve("spool");
       builder.spoolDirectory(spool);
       whereTheyWait = "wait in " + spool.toAbsolutePath() + later;
-    } else if (spoolVariable.get().equalsIgnoreCase("off") || spoolVariable.get().equalsIgnoreCase("none")) {
+    } else if (AgentEnvironment.turnsSpoolOff(spoolVariable.get())) {
       whereTheyWait = "wait in memory only, and are lost at its exit (HEARTLOG_SPOOL_DIR is " + spoolVariable.get() + ")";
     } else {
       whereTheyWait = "wait in " + Path.of(spoolVariable.get()).toAbsolutePath() + later;
