@@ -177,12 +177,8 @@ public final class ComponentLevels {
     if (upper.equals("OFF")) {
       return OFF;
     }
-    Level level = Level.fromName(upper);
-    if (level == Level.INFO && !upper.equals("INFO") && !upper.equals("CONFIG")) {   // fromName's answer to an unknown name
-      throw new IllegalArgumentException("levels: '" + entry + "': '" + levelName
-          + "' is not a level; use DEBUG, INFO, WARNING, ERROR, CRITICAL or OFF");
-    }
-    return level.ordinal();
+    return Level.named(upper).orElseThrow(() -> new IllegalArgumentException("levels: '" + entry + "': '"
+        + levelName + "' is not a level; use DEBUG, INFO, WARNING, ERROR, CRITICAL or OFF")).ordinal();
   }
 
   private static String levelName(int minimum) {

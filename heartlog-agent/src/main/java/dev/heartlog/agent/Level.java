@@ -1,6 +1,7 @@
 package dev.heartlog.agent;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The five levels a heartlog store knows, with Python's names because deployed schemas and the
@@ -26,27 +27,38 @@ public enum Level {
    *     lost for its level
    */
   public static Level fromName(String name) {
-    if (name == null) {
-      return INFO;
-    }
+    return name == null ? INFO : named(name).orElse(INFO);
+  }
+
+  /**
+   * The level a name from any common logging vocabulary means, as {@link #fromName} maps it, or
+   * empty for a name none uses: for what a person typed ({@code --level severe}), where a typo
+   * should be said rather than read as INFO.
+   *
+   * @param name a level name in any case, surrounding blanks ignored
+   */
+  public static Optional<Level> named(String name) {
     switch (name.trim().toUpperCase(Locale.ROOT)) {
       case "TRACE":
       case "DEBUG":
       case "FINE":
       case "FINER":
       case "FINEST":
-        return DEBUG;
+        return Optional.of(DEBUG);
+      case "INFO":
+      case "CONFIG":
+        return Optional.of(INFO);
       case "WARN":
       case "WARNING":
-        return WARNING;
+        return Optional.of(WARNING);
       case "ERROR":
       case "SEVERE":
-        return ERROR;
+        return Optional.of(ERROR);
       case "CRITICAL":
       case "FATAL":
-        return CRITICAL;
+        return Optional.of(CRITICAL);
       default:
-        return INFO;
+        return Optional.empty();
     }
   }
 

@@ -15,4 +15,17 @@ class LevelTest {
   void namesOfEveryVocabularyMapOntoTheStoresFive(String name, Level expected) {
     assertThat(Level.fromName(name)).isEqualTo(expected);
   }
+
+  @ParameterizedTest
+  @CsvSource({"' severe ', ERROR", "fatal, CRITICAL", "Warn, WARNING", "CONFIG, INFO", "finest, DEBUG", "info, INFO"})
+  void aNamedLevelIsReadInAnyVocabularyAndCase(String name, Level expected) {
+    assertThat(Level.named(name)).contains(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"SUCCESS", "warnig", "LOUD", "''"})
+  void aNameNoVocabularyUsesNamesNoLevelThoughItIsStoredAsInfo(String name) {
+    assertThat(Level.named(name)).isEmpty();
+    assertThat(Level.fromName(name)).isEqualTo(Level.INFO);
+  }
 }

@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -46,7 +45,7 @@ final class LogsCommand implements Callable<Integer> {
   String task;
 
   @Option(names = "--level", paramLabel = "LEVEL",
-      description = "Minimum level: DEBUG, INFO, WARNING (or WARN), ERROR, CRITICAL.")
+      description = "Minimum level: DEBUG, INFO, WARNING, ERROR, CRITICAL, in any case (or WARN, SEVERE, FATAL, TRACE).")
   String level;
 
   @Option(names = "--since", paramLabel = "TIME", converter = TimeArgument.class,
@@ -213,12 +212,8 @@ final class LogsCommand implements Callable<Integer> {
   }
 
   private LogFilter filter() {
-    String minimum = level == null ? null : level.trim().toUpperCase(Locale.ROOT);
-    if ("WARN".equals(minimum)) {
-      minimum = "WARNING";
-    }
     try {
-      return new LogFilter(worker, task, minimum, since, until, grep, component, MetadataFilter.parse(metadata), limit);
+      return new LogFilter(worker, task, LogFilter.minimumLevel(level), since, until, grep, component, MetadataFilter.parse(metadata), limit);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

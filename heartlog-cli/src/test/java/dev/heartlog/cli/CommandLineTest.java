@@ -271,9 +271,11 @@ class CommandLineTest {
   void logsFilterByWorkerAndLevel() {
     Cli.Result result = Cli.run("logs", "--worker", "demo-gpu-2", "--level", "ERROR", "--db-url", url);
     Cli.Result brief = Cli.run("logs", "--worker", "demo-gpu-2", "--level", "ERROR", "--no-stack-traces", "--db-url", url);
+    Cli.Result asJavaNamesIt = Cli.run("logs", "--worker", "demo-gpu-2", "--level", "severe", "--no-stack-traces", "--db-url", url);
 
     assertThat(brief.out().lines()).singleElement().asString()
         .contains("ERROR", "demo-gpu-2", "[task " + failedTask + "]", "Generation failed: CUDA out of memory");
+    assertThat(asJavaNamesIt.out()).as("java.util.logging's SEVERE, stored as ERROR").isEqualTo(brief.out());
     List<String> lines = result.out().lines().toList();
     assertThat(lines.get(0)).isEqualTo(brief.out().lines().findFirst().orElseThrow());
     assertThat(lines.subList(1, lines.size())).as("its stack trace, indented below it").isNotEmpty()
@@ -390,7 +392,7 @@ class CommandLineTest {
 
     assertThat(level.exitCode()).isEqualTo(2);
     assertThat(level.err().lines()).containsExactly(
-        "heartlog: unknown level 'LOUD'; use one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
+        "heartlog: unknown level 'LOUD'; use one of DEBUG, INFO, WARNING, ERROR, CRITICAL (or WARN, SEVERE, FATAL, TRACE)",
         "Try 'heartlog logs --help' for the options.");
     assertThat(since.exitCode()).isEqualTo(2);
     assertThat(since.err()).startsWith("heartlog: Invalid value for option '--since': 'yesterday' is neither an age");

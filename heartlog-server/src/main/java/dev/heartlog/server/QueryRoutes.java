@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -187,12 +186,10 @@ final class QueryRoutes {
 
   private LogFilter filter(Context ctx) {
     try {
-      String level = ctx.queryParam("level");
-      String minimum = level == null || level.isBlank() ? null : level.trim().toUpperCase(Locale.ROOT);
       return new LogFilter(
           blankToNull(ctx.queryParam("worker")),
           blankToNull(ctx.queryParam("task")),
-          "WARN".equals(minimum) ? "WARNING" : minimum,
+          LogFilter.minimumLevel(ctx.queryParam("level")),
           time(ctx.queryParam("since")),
           time(ctx.queryParam("until")),
           blankToNull(ctx.queryParam("grep")),

@@ -35,21 +35,13 @@ record TailRequest(
 
   /**
    * @param queryParams a query parameter's values by its name, empty when missing
-   * @throws IllegalArgumentException for a level that is not one of {@link LogFilter#LEVELS}
-   *     (or WARN), an {@code after} that is not a whole number, or a {@code meta} without a key
+   * @throws IllegalArgumentException for a level {@link LogFilter#minimumLevel} does not know,
+   *     an {@code after} that is not a whole number, or a {@code meta} without a key
    */
   static TailRequest of(Function<String, List<String>> queryParams) {
     Function<String, String> queryParam = name -> queryParams.apply(name).stream().findFirst().orElse(null);
-    String level = blank(queryParam.apply("level"));
-    int minimumLevel = 0;
-    if (level != null) {
-      String name = level.toUpperCase(Locale.ROOT);
-      minimumLevel = LogFilter.LEVELS.indexOf("WARN".equals(name) ? "WARNING" : name);
-      if (minimumLevel < 0) {
-        throw new IllegalArgumentException(
-            "unknown level '" + level + "'; use one of " + String.join(", ", LogFilter.LEVELS));
-      }
-    }
+    String level = LogFilter.minimumLevel(queryParam.apply("level"));
+    int minimumLevel = level == null ? 0 : LogFilter.LEVELS.indexOf(level);
     String after = blank(queryParam.apply("after"));
     Long afterId = null;
     if (after != null) {

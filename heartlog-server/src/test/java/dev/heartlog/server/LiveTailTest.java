@@ -71,7 +71,7 @@ class LiveTailTest extends LiveTailTestBase {
 
   @Test
   void aFollowerOfOneWorkersErrorsGetsOnlyThoseBesideOneWhoFollowsEverything() throws Exception {
-    BlockingQueue<String> errors = follow("?level=ERROR&worker=gpu-2");
+    BlockingQueue<String> errors = follow("?level=severe&worker=gpu-2");   // java.util.logging's name for ERROR
     awaitFollowing(errors, "gpu-2", "ERROR");
     BlockingQueue<String> everything = follow("");
     awaitFollowing(everything, "gpu-1", "INFO");

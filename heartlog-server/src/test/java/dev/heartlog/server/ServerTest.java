@@ -259,6 +259,8 @@ class ServerTest {
         + " \"metadata\": {\"model\": \"wan2.1\"}}]}", WRITER);
 
     HttpResponse<String> logs = get("/api/logs?worker=api-worker&level=ERROR", READER);
+    HttpResponse<String> asLog4jNamesIt = get("/api/logs?worker=api-worker&level=fatal", READER);
+    HttpResponse<String> asJavaNamesIt = get("/api/logs?worker=api-worker&level=severe", READER);
     HttpResponse<String> task = get("/api/tasks/api-task", READER);
     HttpResponse<String> workers = get("/api/workers", READER);
     HttpResponse<String> unknown = get("/api/tasks/nope", READER);
@@ -288,6 +290,8 @@ class ServerTest {
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(badLevel.statusCode()).isEqualTo(400);
     assertThat(badLevel.body()).contains("unknown level 'LOUD'");
+    assertThat(asLog4jNamesIt.body()).as("FATAL is CRITICAL, which api failure is not").isEqualTo("[]");
+    assertThat(asJavaNamesIt.body()).isEqualTo(logs.body());
     assertThat(asWriter.statusCode()).isEqualTo(403);
     assertThat(ofComponent.body()).contains("\"message\":\"api failure\"").doesNotContain("api note");
     assertThat(beforeNote.body()).as("the page after the note").contains("\"message\":\"api failure\"").doesNotContain("api note");

@@ -1,5 +1,6 @@
 package dev.heartlog.store;
 
+import dev.heartlog.agent.Level;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collections;
@@ -51,6 +52,25 @@ public record LogFilter(
     checkRange(since, until);
     metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     MetadataFilter.check(metadata);
+  }
+
+  /**
+   * The store's level a reader's minimum level names ({@code --level}, the query API's and the
+   * live tail's {@code level=}), in any case and in any vocabulary the agents map from: {@code
+   * warn}, {@code severe} and {@code fatal} read as WARNING, ERROR and CRITICAL, as the records
+   * of a Logback or {@code java.util.logging} worker were stored.
+   *
+   * @param name what was given; null or blank: no minimum
+   * @return one of {@link #LEVELS}, or null for no minimum
+   * @throws IllegalArgumentException for a name no vocabulary uses, with the levels to use
+   */
+  public static String minimumLevel(String name) {
+    if (name == null || name.isBlank()) {
+      return null;
+    }
+    return Level.named(name).map(Level::name).orElseThrow(() -> new IllegalArgumentException(
+        "unknown level '" + name.trim() + "'; use one of " + String.join(", ", LEVELS)
+        + " (or WARN, SEVERE, FATAL, TRACE)"));
   }
 
   /**

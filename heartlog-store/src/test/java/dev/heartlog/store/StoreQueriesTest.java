@@ -258,9 +258,22 @@ class StoreQueriesTest {
   }
 
   @Test
+  void aReadersMinimumLevelIsReadInTheVocabulariesTheAgentsStoreFrom() {
+    assertThat(LogFilter.minimumLevel(" severe ")).isEqualTo("ERROR");
+    assertThat(LogFilter.minimumLevel("Fatal")).isEqualTo("CRITICAL");
+    assertThat(LogFilter.minimumLevel("warn")).isEqualTo("WARNING");
+    assertThat(LogFilter.minimumLevel("trace")).isEqualTo("DEBUG");
+    assertThat(LogFilter.minimumLevel("  ")).as("none given").isNull();
+    assertThat(messages(new LogFilter("gpu-1", null, LogFilter.minimumLevel("severe"), null, null, null, 10)))
+        .containsExactly("CUDA out of memory");
+  }
+
+  @Test
   void badInputGetsOneClearSentence() {
     assertThatThrownBy(() -> new LogFilter(null, null, "LOUD", null, null, null, 10))
         .hasMessage("unknown level 'LOUD'; use one of DEBUG, INFO, WARNING, ERROR, CRITICAL");
+    assertThatThrownBy(() -> LogFilter.minimumLevel(" LOUD "))
+        .hasMessage("unknown level 'LOUD'; use one of DEBUG, INFO, WARNING, ERROR, CRITICAL (or WARN, SEVERE, FATAL, TRACE)");
     assertThatThrownBy(() -> Store.open("postgres://x", null, null))
         .hasMessageStartingWith("the database URL must start with jdbc:postgresql://");
     assertThatThrownBy(() -> Store.open("jdbc:postgresql://127.0.0.1:9/x?user=u&password=secret", null, null))
