@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -134,7 +133,8 @@ final class RunCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    Level stderrDefault = Level.fromName(stderrLevel.toUpperCase(Locale.ROOT));
+    Level stderrDefault = Level.named(stderrLevel).orElseThrow(() -> new ParameterException(spec.commandLine(),
+        "--stderr-level: '" + stderrLevel + "' is not a level; use DEBUG, INFO, WARNING, ERROR or CRITICAL"));
     AgentEnvironment environment = AgentEnvironment.current();
     String worker = workerId;
     if (worker == null || worker.isBlank()) {

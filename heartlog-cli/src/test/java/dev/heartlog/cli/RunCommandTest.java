@@ -118,6 +118,8 @@ class RunCommandTest {
         "--home", folder.resolve("home").toString(), "--", "sh", script.toString());
     Cli.Result wrong = Cli.run("run", "--worker", "wrapped-levels", "--db-url", url, "--levels", "GENERATOR=LOUD",
         "--home", folder.resolve("home").toString(), "--", "true");
+    Cli.Result misspelt = Cli.run("run", "--worker", "wrapped-levels", "--db-url", url, "--stderr-level", "WARNIG",
+        "--home", folder.resolve("home").toString(), "--", "true");
 
     assertThat(result.exitCode()).as(result.err()).isEqualTo(4);
     assertThat(result.out()).as("every line still shows").contains("INFO HEARTBEAT beat", "a line naming no component");
@@ -125,6 +127,8 @@ class RunCommandTest {
         .extracting(StoredRecord::message).containsExactly("step 1 of 30", "queue slow");
     assertThat(wrong.exitCode()).isEqualTo(2);
     assertThat(wrong.err()).contains("--levels: 'GENERATOR=LOUD': 'LOUD' is not a level");
+    assertThat(misspelt.exitCode()).as("before, every stderr line was stored as INFO").isEqualTo(2);
+    assertThat(misspelt.err()).contains("--stderr-level: 'WARNIG' is not a level");
   }
 
   @Test
