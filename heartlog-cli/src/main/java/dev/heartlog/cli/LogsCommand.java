@@ -49,8 +49,8 @@ final class LogsCommand implements Callable<Integer> {
   String level;
 
   @Option(names = "--since", paramLabel = "TIME", converter = TimeArgument.class,
-      description = "Only records made at or after TIME: an age (30s, 15m, 2h, 1d, 1h30m) or a timestamp "
-          + "(2026-11-27T22:00:00Z).")
+      description = "Only records made at or after TIME: an age (30s, 15m, 2h, 1d, 1h30m), a timestamp "
+          + "(2026-11-27T22:00:00Z), a time of day (22:00, its last time; UTC) or today or yesterday.")
   Instant since;
 
   @Option(names = "--until", paramLabel = "TIME", converter = TimeArgument.class,

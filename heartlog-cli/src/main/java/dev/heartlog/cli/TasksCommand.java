@@ -33,8 +33,8 @@ final class TasksCommand implements Callable<Integer> {
   @Mixin StoreOptions storeOptions;
 
   @Option(names = "--since", paramLabel = "TIME", converter = TimeArgument.class,
-      description = "Tasks with records made at or after TIME: an age (30s, 15m, 2h, 1d, 1h30m) or a timestamp "
-          + "(default: an hour before --until, else the last hour).")
+      description = "Tasks with records made at or after TIME: an age (30s, 15m, 2h, 1d, 1h30m), a timestamp, "
+          + "a time of day (22:00, UTC) or today or yesterday (default: an hour before --until, else the last hour).")
   Instant since;
 
   @Option(names = "--until", paramLabel = "TIME", converter = TimeArgument.class,

@@ -380,7 +380,7 @@ class CommandLineTest {
   @Test
   void aBadFlagIsOneSentenceWithAHintAndExitCodeTwo() {
     Cli.Result level = Cli.run("logs", "--level", "LOUD", "--db-url", url);
-    Cli.Result since = Cli.run("logs", "--since", "yesterday", "--db-url", url);
+    Cli.Result since = Cli.run("logs", "--since", "last week", "--db-url", url);
     Cli.Result followUntil = Cli.run("logs", "--follow", "--until", "1h", "--db-url", url);
     Cli.Result bareRetention = Cli.run("maintain", "--retention", "48", "--db-url", url);
     Cli.Result shortRetention = Cli.run("serve", "--retention", "30m", "--db-url", url);
@@ -395,7 +395,7 @@ class CommandLineTest {
         "heartlog: unknown level 'LOUD'; use one of DEBUG, INFO, WARNING, ERROR, CRITICAL (or WARN, SEVERE, FATAL, TRACE)",
         "Try 'heartlog logs --help' for the options.");
     assertThat(since.exitCode()).isEqualTo(2);
-    assertThat(since.err()).startsWith("heartlog: Invalid value for option '--since': 'yesterday' is neither an age");
+    assertThat(since.err()).startsWith("heartlog: Invalid value for option '--since': 'last week' is neither an age");
     assertThat(followUntil.exitCode()).isEqualTo(2);
     assertThat(bareRetention.exitCode()).isEqualTo(2);
     assertThat(bareRetention.err()).startsWith(

@@ -6,27 +6,36 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.OffsetTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A point in time as people type it in {@code --since}/{@code --until} and the query API: an age
  * ({@code 30s}, {@code 15m}, {@code 2h}, {@code 1d}, or several added up, {@code 1h30m}: that long
- * ago) or a timestamp ({@code 2026-11-27T22:00:00Z}, {@code 2026-11-27 22:00}, {@code 2026-11-27};
- * UTC unless it carries an offset).
+ * ago), a timestamp ({@code 2026-11-27T22:00:00Z}, {@code 2026-11-27 22:00}, {@code 2026-11-27}),
+ * a time of day ({@code 10:50}, {@code 10:50:30}: its last time, today's or, if that is still to
+ * come, yesterday's, as in an incident one types the time a graph showed), or {@code today} or
+ * {@code yesterday} (their midnight). All UTC unless they carry an offset ({@code 10:50+01:00}),
+ * as the records are listed.
  */
 public final class TimeSpec {
 
   private static final Pattern AGE = Pattern.compile("(?:\\d+(?:ms|s|m|h|d))+");
   private static final Pattern AGE_PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+  /** {@code 10:50}, {@code 9:50:30.5}, {@code 10:50+01:00}: what {@link #lastTimeOfDay} reads. */
+  private static final Pattern TIME_OF_DAY =
+      Pattern.compile("(?<time>\\d{1,2}:\\d\\d(?::\\d\\d(?:\\.\\d+)?)?)(?<offset>Z|[+-]\\d\\d:\\d\\d)?");
 
   private TimeSpec() {}
 
   /**
-   * @throws IllegalArgumentException when the text is neither an age nor a timestamp, or an age
+   * @throws IllegalArgumentException when the text is none of these, or an age
    *     reaches back further than a time can
    */
   public static Instant parse(String text, Clock clock) {
@@ -37,6 +46,18 @@ public final class TimeSpec {
       } catch (ArithmeticException | DateTimeException | NumberFormatException e) {
         throw new IllegalArgumentException("'" + text + "' is too long an age");
       }
+    }
+    switch (value.toLowerCase(Locale.ROOT)) {
+      case "today":
+        return LocalDate.now(clock.withZone(ZoneOffset.UTC)).atStartOfDay().toInstant(ZoneOffset.UTC);
+      case "yesterday":
+        return LocalDate.now(clock.withZone(ZoneOffset.UTC)).minusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+      default:
+        break;
+    }
+    Matcher timeOfDay = TIME_OF_DAY.matcher(value);
+    if (timeOfDay.matches()) {
+      return lastTimeOfDay(timeOfDay, clock);
     }
     String iso = value.replace(' ', 'T');
     try {
@@ -52,9 +73,25 @@ public final class TimeSpec {
     try {
       return LocalDate.parse(iso).atStartOfDay().toInstant(ZoneOffset.UTC);
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(
-          "'" + text + "' is neither an age (30s, 15m, 2h, 1d, 1h30m) nor a timestamp (2026-11-27T22:00:00Z)");
+      throw new IllegalArgumentException("'" + text + "' is neither an age (30s, 15m, 2h, 1d, 1h30m), a timestamp "
+          + "(2026-11-27T22:00:00Z), a time of day (22:00, UTC) nor today or yesterday");
     }
+  }
+
+  /** The last time the clock showed this time of day, in its offset: today's, else yesterday's. */
+  private static Instant lastTimeOfDay(Matcher timeOfDay, Clock clock) {
+    String time = timeOfDay.group("time");
+    String offset = timeOfDay.group("offset");
+    OffsetTime asked;
+    try {
+      asked = LocalTime.parse(time.indexOf(':') == 1 ? "0" + time : time)   // 9:50 as 09:50
+          .atOffset(offset == null ? ZoneOffset.UTC : ZoneOffset.of(offset));
+    } catch (DateTimeException e) {
+      throw new IllegalArgumentException("'" + timeOfDay.group() + "' is not a time of day (22:00, 22:00:30, 22:00+01:00)");
+    }
+    Instant now = clock.instant();
+    Instant today = asked.atDate(now.atOffset(asked.getOffset()).toLocalDate()).toInstant();
+    return today.isAfter(now) ? today.minus(Duration.ofDays(1)) : today;
   }
 
   /**

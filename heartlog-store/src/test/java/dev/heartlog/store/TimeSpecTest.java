@@ -32,6 +32,21 @@ class TimeSpecTest {
   }
 
   @Test
+  void aTimeOfDayIsItsLastTimeTodayOrYesterdayUtcUnlessItCarriesAnOffset() {
+    assertThat(TimeSpec.parse("03:15", CLOCK)).as("earlier today").isEqualTo(Instant.parse("2026-12-01T03:15:00Z"));
+    assertThat(TimeSpec.parse("4:00", CLOCK)).as("now").isEqualTo(NOW);
+    assertThat(TimeSpec.parse("22:30:15.5", CLOCK)).as("still to come today: yesterday's")
+        .isEqualTo(Instant.parse("2026-11-30T22:30:15.500Z"));
+    assertThat(TimeSpec.parse("04:30+01:00", CLOCK)).as("03:30 UTC").isEqualTo(Instant.parse("2026-12-01T03:30:00Z"));
+    assertThat(TimeSpec.parse("05:30+01:00", CLOCK)).as("04:30 UTC, to come: yesterday's")
+        .isEqualTo(Instant.parse("2026-11-30T04:30:00Z"));
+    assertThat(TimeSpec.parse("today", CLOCK)).isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
+    assertThat(TimeSpec.parse("Yesterday", CLOCK)).isEqualTo(Instant.parse("2026-11-30T00:00:00Z"));
+    assertThatThrownBy(() -> TimeSpec.parse("25:00", CLOCK)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("'25:00' is not a time of day (22:00, 22:00:30, 22:00+01:00)");
+  }
+
+  @Test
   void aLengthOfTimeNeedsItsUnit() {
     assertThat(TimeSpec.length("--retention", "7d")).isEqualTo(Duration.ofDays(7));
     assertThat(TimeSpec.length("--retention", "1d12h")).isEqualTo(Duration.ofHours(36));
@@ -42,8 +57,9 @@ class TimeSpecTest {
 
   @Test
   void whatIsNeitherOrReachesBeyondAnyTimeIsOneSentence() {
-    assertThatThrownBy(() -> TimeSpec.parse("yesterday", CLOCK)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("'yesterday' is neither an age (30s, 15m, 2h, 1d, 1h30m) nor a timestamp (2026-11-27T22:00:00Z)");
+    assertThatThrownBy(() -> TimeSpec.parse("last week", CLOCK)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("'last week' is neither an age (30s, 15m, 2h, 1d, 1h30m), a timestamp (2026-11-27T22:00:00Z), "
+            + "a time of day (22:00, UTC) nor today or yesterday");
     assertThatThrownBy(() -> TimeSpec.parse("1h30", CLOCK)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("'1h30' is neither an age");
     // Past Instant's range, past a long's days, past a long's digits: not a DateTimeException
