@@ -97,7 +97,7 @@ public final class HeartlogServer implements AutoCloseable {
     IngestRoutes ingest = new IngestRoutes(config.store(), guard, check, config.maxBodyBytes());
     QueryRoutes query = new QueryRoutes(config.store(), guard, check, config.clock());
     tail = config.jdbcUrl() == null ? null
-        : new LiveTail(config.store(), config.jdbcUrl(), config.user(), config.password(), config.tailMaxQueued(),
+        : new LiveTail(config.store(), guard, config.jdbcUrl(), config.user(), config.password(), config.tailMaxQueued(),
             config.diagnostics());
     app = Javalin.create(javalin -> {
       javalin.showJavalinBanner = false;

@@ -79,6 +79,8 @@ final class LiveTail implements AutoCloseable {
   }
 
   private final Store store;
+  /** The server's: a follower's reads are answered at once while the database is known to be down. */
+  private final StoreGuard guard;
   private final String jdbcUrl;
   private final String user;
   private final String password;
@@ -98,10 +100,12 @@ final class LiveTail implements AutoCloseable {
    * @param maxQueued the most records queued for all followers together; beyond it the follower
    *     furthest behind is ended
    */
-  LiveTail(Store store, String jdbcUrl, String user, String password, int maxQueued, PrintStream diagnostics) {
+  LiveTail(Store store, StoreGuard guard, String jdbcUrl, String user, String password, int maxQueued,
+      PrintStream diagnostics) {
     this.store = store;
+    this.guard = guard;
     this.queued = new QueuedRecords(maxQueued, this::endFurthestBehind);
-    this.missedReads = new MissedReads(store, Math.min(MISSED_LIMIT, maxQueued / 2), queued, diagnostics);
+    this.missedReads = new MissedReads(store, guard, Math.min(MISSED_LIMIT, maxQueued / 2), queued, diagnostics);
     this.jdbcUrl = jdbcUrl;
     this.user = user;
     this.password = password;
@@ -132,7 +136,7 @@ final class LiveTail implements AutoCloseable {
 
   /** The newest record stored now: a follower asking now is sent what comes after it. */
   long newestRecordId() {
-    return store.lastLogId();
+    return guard.call(store::lastLogId);
   }
 
   /** The records queued for all followers now, those of what they missed among them. */
@@ -215,7 +219,7 @@ final class LiveTail implements AutoCloseable {
    * a new subscriber gets what is stored from now on (and what it asked for by {@code afterId}).
    */
   private void startFollowing() {
-    follower = new RecordFollower(store, store.lastLogId());
+    follower = new RecordFollower(store, guard.call(store::lastLogId));
   }
 
   private synchronized void dispatchNewRecords() {

@@ -48,6 +48,7 @@ final class MissedReads implements AutoCloseable {
   static final long SENDING_SLICE_MILLIS = 100;
 
   private final Store store;
+  private final StoreGuard guard;
   private final int limit;
   private final QueuedRecords queued;
   private final PrintStream diagnostics;
@@ -66,8 +67,9 @@ final class MissedReads implements AutoCloseable {
    * @param limit the most records a follower is sent of what it missed, the newest
    * @param queued the records queued for all the tail's followers, which those read add to
    */
-  MissedReads(Store store, int limit, QueuedRecords queued, PrintStream diagnostics) {
+  MissedReads(Store store, StoreGuard guard, int limit, QueuedRecords queued, PrintStream diagnostics) {
     this.store = store;
+    this.guard = guard;
     this.limit = limit;
     this.queued = queued;
     this.diagnostics = diagnostics;
@@ -146,7 +148,13 @@ final class MissedReads implements AutoCloseable {
     }
     try {
       reads.incrementAndGet();
-      read.records.complete(store.logsAfter(fromId, untilId, read.filter));
+      read.records.complete(guard.call(() -> store.logsAfter(fromId, untilId, read.filter)));
+    } catch (PostgrestError e) {
+      if (e.status != 503) {   // a 503 is the database down or too busy, which the guard says once for all requests
+        diagnostics.println("heartlog serve: live tail could not read what followers missed (" + e.getMessage()
+            + (e.details == null ? "" : ": " + e.details) + ")");
+      }
+      read.records.completeExceptionally(e);
     } catch (RuntimeException e) {
       diagnostics.println("heartlog serve: live tail could not read what followers missed (" + e.getMessage() + ")");
       read.records.completeExceptionally(e);

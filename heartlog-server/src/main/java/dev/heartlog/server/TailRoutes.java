@@ -46,6 +46,8 @@ final class TailRoutes {
   private final LiveTail tail;
   private final KeyCheck keys;
   private final Duration keepAlive;
+  /** Why a follower was ended as it came: the store did not answer. At most 123 bytes, a WebSocket's close reason. */
+  static final String NOT_FOLLOWING = "heartlog: the store does not answer now; follow again with after=<the last id received>";
   /** An event stream's comment: its reader (an EventSource) ignores it. */
   private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
   /** How to end each open WebSocket's subscription and pings, by its session id. */
@@ -81,7 +83,7 @@ final class TailRoutes {
     app.sse(PATH, client -> {
       client.keepAlive();
       TailRequest request = TailRequest.of(eventStreamParams(client.ctx())).from(client.ctx().attribute(NEWEST_WHEN_ASKED));
-      client.onClose(tail.subscribe(request, new LiveTail.Sink() {
+      LiveTail.Sink sink = new LiveTail.Sink() {
         @Override
         public void send(StoredRecord record) throws IOException {
           // Written here rather than by client.sendEvent: Javalin's reads each event's data back
@@ -111,7 +113,15 @@ final class TailRoutes {
           client.ctx().res().getOutputStream().write(KEEP_ALIVE);
           client.ctx().res().flushBuffer();
         }
-      }));
+      };
+      try {
+        client.onClose(tail.subscribe(request, sink));
+      } catch (RuntimeException storeDown) {   // where following starts could not be read
+        // Said as a comment, which an EventSource ignores before it comes back by itself; before,
+        // the error's JSON was written into the stream.
+        client.sendComment(NOT_FOLLOWING);
+        client.close();
+      }
     });
     app.wsBeforeUpgrade(PATH, ctx -> {
       check(ctx);
@@ -120,17 +130,23 @@ final class TailRoutes {
     app.ws(PATH, ws -> {
       ws.onConnect(socket -> {
         TailRequest request = TailRequest.of(socket::queryParams).from(socket.attribute(NEWEST_WHEN_ASKED));
-        Runnable unsubscribe = tail.subscribe(request, new LiveTail.Sink() {
-          @Override
-          public void send(StoredRecord record) {
-            socket.send(StoreJson.record(record));
-          }
+        Runnable unsubscribe;
+        try {
+          unsubscribe = tail.subscribe(request, new LiveTail.Sink() {
+            @Override
+            public void send(StoredRecord record) {
+              socket.send(StoreJson.record(record));
+            }
 
-          @Override
-          public void close(String reason) {
-            socket.closeSession(WsCloseStatus.TRY_AGAIN_LATER, reason);
-          }
-        });
+            @Override
+            public void close(String reason) {
+              socket.closeSession(WsCloseStatus.TRY_AGAIN_LATER, reason);
+            }
+          });
+        } catch (RuntimeException storeDown) {   // where following starts could not be read
+          socket.closeSession(WsCloseStatus.TRY_AGAIN_LATER, NOT_FOLLOWING);
+          return;
+        }
         Future<?> pings = pinger.scheduleAtFixedRate(() -> ping(socket), PING_INTERVAL_SECONDS, PING_INTERVAL_SECONDS,
             TimeUnit.SECONDS);
         sockets.put(socket.sessionId(), () -> {

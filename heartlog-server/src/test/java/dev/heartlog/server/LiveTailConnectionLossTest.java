@@ -28,7 +28,9 @@ class LiveTailConnectionLossTest {
     Store store = Store.open(url, null, null);
     store.migrate();
     ByteArrayOutputStream said = new ByteArrayOutputStream();
-    try (LiveTail tail = new LiveTail(store, url, null, null, 1_000, new PrintStream(said, true, StandardCharsets.UTF_8))) {
+    PrintStream diagnostics = new PrintStream(said, true, StandardCharsets.UTF_8);
+    try (StoreGuard guard = new StoreGuard(store, StoreGuard.DEFAULT_LIMIT, diagnostics);
+        LiveTail tail = new LiveTail(store, guard, url, null, null, 1_000, diagnostics)) {
       await().atMost(Duration.ofSeconds(30)).until(() -> tailConnections(maintenance, database) == 1);
 
       TestDatabase.execute(maintenance, "ALTER DATABASE " + database + " ALLOW_CONNECTIONS false");

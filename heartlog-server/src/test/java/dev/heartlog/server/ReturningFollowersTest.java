@@ -186,7 +186,10 @@ class ReturningFollowersTest {
   }
 
   private void startTail(int maxQueued) {
-    tail = new LiveTail(Store.open(reads, url), url, null, null, maxQueued, new PrintStream(System.err, true));
+    Store store = Store.open(reads, url);
+    PrintStream diagnostics = new PrintStream(System.err, true);
+    tail = new LiveTail(store, new StoreGuard(store, StoreGuard.DEFAULT_LIMIT, diagnostics), url, null, null, maxQueued,
+        diagnostics);
   }
 
   /** A follower of everything (or of one worker) that reads all it is sent; after an id, or from now on. */

@@ -15,11 +15,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 class StoreGuardTest {
 
   private static final String WRITER = "hlw_store_guard_writer_key_01234";
-  private static final HttpClient http = HttpClient.newHttpClient();
+  private static final String READER = "hlr_store_guard_reader_key_01234";
+  private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @TempDir Path folder;
   private final ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
@@ -129,6 +134,46 @@ class StoreGuardTest {
     assertThat(said()).doesNotContain("does not answer");
   }
 
+  @Test
+  void followersThatComeBackWhileTheDatabaseIsDownAreEndedAtOnceRatherThanOneAfterAnother() throws Exception {
+    int port = freePort();
+    postgres = start(port);
+    serve(port, 2, Duration.ofMillis(1_500), StoreGuard.DEFAULT_LIMIT);
+    assertThat(heartbeat("gpu-1").statusCode()).isEqualTo(200);
+
+    postgres.close();
+    assertThat(heartbeat("gpu-1").statusCode()).as("the outage found").isEqualTo(503);
+    List<CompletableFuture<HttpResponse<String>>> followers = new ArrayList<>();
+    for (int follower = 1; follower <= 3; follower++) {   // browsers whose streams dropped, each following a worker
+      followers.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+              + "/api/tail?after=1&worker=gpu-" + follower)).header("apikey", READER)
+          .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofString()));
+    }
+    CompletableFuture<String> socketEnd = new CompletableFuture<>();
+    http.newWebSocketBuilder().header("apikey", READER).buildAsync(URI.create("ws://127.0.0.1:" + server.port()
+        + "/api/tail?after=1&worker=gpu-4"), new WebSocket.Listener() {
+          @Override
+          public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
+            socketEnd.complete(statusCode + " " + reason);
+            return null;
+          }
+        });
+    for (CompletableFuture<HttpResponse<String>> follower : followers) {
+      assertThat(follower.get().body()).as("a comment, which an EventSource ignores before it comes back by itself")
+          .isEqualTo(": " + TailRoutes.NOT_FOLLOWING + "\n");
+    }
+    assertThat(socketEnd.get()).isEqualTo("1013 " + TailRoutes.NOT_FOLLOWING);
+    postgres = start(port);
+    await().atMost(Duration.ofSeconds(30)).until(() -> said().contains("the database answers again"));
+
+    // Before, each follower's reads waited for the pool, one follower after another (the start of
+    // following is read under the tail's lock): 20 followers took 200 s of 10 s waits.
+    java.util.regex.Matcher answered = java.util.regex.Pattern.compile("(\\d+) requests? (was|were) answered 503 at once")
+        .matcher(said());
+    assertThat(answered.find()).as(said()).isTrue();
+    assertThat(Integer.parseInt(answered.group(1))).as("the followers' reads, answered at once").isGreaterThanOrEqualTo(4);
+  }
+
   /** A server on a pool of {@code connections} that waits {@code wait} for one, as serve's does. */
   private void serve(int port, int connections, Duration wait, int limit) throws Exception {
     String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres";
@@ -140,7 +185,7 @@ class StoreGuardTest {
     config.setInitializationFailTimeout(-1);
     pool = new HikariDataSource(config);
     server = HeartlogServer.builder().store(Store.open(pool, url)).keysFile(folder.resolve("keys")).writerKeys(WRITER)
-        .port(0).storeRequestLimit(limit).diagnostics(new PrintStream(diagnostics, true, StandardCharsets.UTF_8))
+        .readerKeys(READER).listenTo(url, null, null).port(0).storeRequestLimit(limit).diagnostics(new PrintStream(diagnostics, true, StandardCharsets.UTF_8))
         .build().start();
   }
 
