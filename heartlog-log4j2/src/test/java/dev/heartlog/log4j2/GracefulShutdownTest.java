@@ -1,0 +1,52 @@
+package dev.heartlog.log4j2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heartlog.store.Store;
+import dev.heartlog.store.TestDatabase;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A Log4j 2 worker in a JVM of its own that stops gracefully on SIGTERM: its own shutdown hook,
+ * which runs beside heartlog's, logs as it finishes its task. Those records are the ones that say
+ * how the worker stopped.
+ */
+class GracefulShutdownTest {
+
+  @TempDir Path workingFolder;
+
+  @Test
+  @Timeout(120)
+  void whatTheWorkersOwnShutdownHookLogsWhileItFinishesIsStored() throws Exception {
+    String url = TestDatabase.freshUrl();
+    Store.open(url, null, null).migrate();
+    Process worker = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Dlog4j2.configurationFile=" + Path.of("target", "test-classes", "log4j2-graceful.xml").toAbsolutePath(),
+        "-Dheartlog.test.worker=log4j-graceful", "-Dheartlog.test.url=" + url,
+        "-cp", System.getProperty("java.class.path"), GracefulWorkerMain.class.getName(), "600"))
+        .directory(workingFolder.toFile()).redirectErrorStream(true).start();
+    BufferedReader output = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
+    StringBuilder seen = new StringBuilder();
+    String line;
+    while ((line = output.readLine()) != null && !line.equals("ready")) {
+      seen.append(line).append('\n');
+    }
+    assertThat(line).as(seen.toString()).isEqualTo("ready");
+
+    worker.destroy();  // SIGTERM
+    assertThat(worker.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(TestDatabase.single(url, "SELECT string_agg(message, ' | ' ORDER BY seq, id) FROM system_logs "
+        + "WHERE source_id = 'log4j-graceful'"))
+        .isEqualTo("worker started | asked to stop, finishing the task | task finished, exiting");
+    assertThat(TestDatabase.single(url, "SELECT status FROM workers WHERE id = 'log4j-graceful'")).isEqualTo("stopped");
+  }
+}
