@@ -35,7 +35,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * in the same run: heartlog's Logback appender, Logback's AsyncAppender ({@code neverBlock}),
  * Log4j2 with all loggers asynchronous (LMAX Disruptor, queue-full policy Discard so it never
  * blocks either), the OpenTelemetry SDK's BatchLogRecordProcessor through its Logback appender,
- * and a synchronous no-op Logback appender as the floor. Same message, same
+ * and a synchronous no-op Logback appender as the floor; and Log4j2's synchronous loggers into
+ * heartlog's Log4j2 appender ({@code log4j2Heartlog}). Same message, same
  * parameters. Run with {@code -prof gc} for bytes per call and {@code -t 1} / {@code -t 2}.
  *
  * <p>JMH calls as fast as it can, far beyond any shipper, so every asynchronous pipeline runs
@@ -196,6 +197,25 @@ public class CallerCostBenchmark {
     }
   }
 
+  /** Log4j2's synchronous loggers into heartlog's Log4j2 appender; configured by the fork's system properties. */
+  @State(Scope.Benchmark)
+  public static class Log4jHeartlogPipeline {
+    org.apache.logging.log4j.Logger logger;
+    HeartlogAgent agent;
+
+    @Setup(Level.Trial)
+    public void start() {
+      agent = installNoopSinkAgent();
+      logger = org.apache.logging.log4j.LogManager.getLogger("bench.worker");
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() {
+      System.out.println("\n[heartlog-log4j2] " + agent.stats());
+      agent.close();
+    }
+  }
+
   /** Takes events and does nothing with them: the sink every pipeline ships to. */
   public static final class NoopAppender extends AppenderBase<ILoggingEvent> {
     @Override
@@ -252,6 +272,13 @@ public class CallerCostBenchmark {
       "-Dlog4j2.discardThreshold=TRACE",
       "-Dlog4j2.configurationFile=bench/log4j2-noop.xml"})
   public void log4j2AllAsync(Log4jPipeline state, Pace pace) {
+    state.logger.info(MESSAGE, 42, TASK, 17);
+    pace.between();
+  }
+
+  @Benchmark
+  @Fork(value = 1, jvmArgsAppend = {"-Dlog4j2.isWebapp=false", "-Dlog4j2.configurationFile=bench/log4j2-heartlog.xml"})
+  public void log4j2Heartlog(Log4jHeartlogPipeline state, Pace pace) {
     state.logger.info(MESSAGE, 42, TASK, 17);
     pace.between();
   }

@@ -1,6 +1,7 @@
 package dev.heartlog.log4j2;
 
 import dev.heartlog.agent.Level;
+import dev.heartlog.agent.MessagePattern;
 import dev.heartlog.agent.RecordMetadata;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -8,13 +9,16 @@ import java.time.Instant;
 import java.util.List;
 import org.apache.logging.log4j.Marker;
 import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.message.Message;
+import org.apache.logging.log4j.message.ParameterizedMessage;
+import org.apache.logging.log4j.message.ReusableParameterizedMessage;
 import org.apache.logging.log4j.util.ReadOnlyStringMap;
 
 /**
  * What a Log4j event carries, read on the logging thread into a record: its level, its time to
  * the nanosecond where the clock gives it, and as metadata its logger, thread, exception, marker,
- * source location (where the logger was configured with {@code includeLocation}) and
- * thread-context entries. Log4j reuses an event once the appender returns (its garbage-free mode),
+ * source location (where the appender and the logger are configured with {@code includeLocation})
+ * and thread-context entries. Log4j reuses an event once the appender returns (its garbage-free mode),
  * so nothing of it is kept.
  */
 final class EventRecord {
@@ -39,6 +43,18 @@ final class EventRecord {
     return Level.DEBUG;
   }
 
+  /**
+   * A {@code {}} message's pattern and a copy of its arguments, to be formatted only if the record
+   * is sent; null for any other message, or one {@link MessagePattern} cannot defer (arguments
+   * that may change, escapes). Log4j's {@code {}} formatting is SLF4J's for such messages.
+   */
+  static MessagePattern pattern(Message message) {
+    if (message instanceof ParameterizedMessage || message instanceof ReusableParameterizedMessage) {
+      return MessagePattern.of(message.getFormat(), message.getParameters());
+    }
+    return null;
+  }
+
   /** When the event was made. */
   static Instant instant(LogEvent event) {
     org.apache.logging.log4j.core.time.Instant made = event.getInstant();
@@ -52,12 +68,13 @@ final class EventRecord {
   }
 
   /** The metadata of an event; the entry under {@code taskKey} is left out, since it files the record. */
-  static RecordMetadata metadata(LogEvent event, String taskKey) {
+  static RecordMetadata metadata(LogEvent event, String taskKey, boolean includeLocation) {
     ReadOnlyStringMap context = event.getContextData();
     RecordMetadata metadata = new RecordMetadata(4 + context.size());
     metadata.put("logger", event.getLoggerName());
     metadata.put("thread", event.getThreadName());
-    StackTraceElement source = event.isIncludeLocation() ? event.getSource() : null;
+    // Log4j finds the source by walking the caller's stack, microseconds a call: only when asked.
+    StackTraceElement source = includeLocation && event.isIncludeLocation() ? event.getSource() : null;
     if (source != null) {
       metadata.put("class", source.getClassName());
       metadata.put("method", source.getMethodName());

@@ -7,6 +7,7 @@ import dev.heartlog.agent.Heartlog;
 import dev.heartlog.agent.HeartlogAgent;
 import dev.heartlog.agent.HeartlogAgentBuilder;
 import dev.heartlog.agent.Level;
+import dev.heartlog.agent.MessagePattern;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.core.Appender;
@@ -34,9 +35,12 @@ import org.apache.logging.log4j.core.config.plugins.PluginBuilderFactory;
  * }</pre>
  *
  * <p>The event is read on the logging thread (Log4j may reuse it once this returns; see {@link
- * EventRecord}); the agent buffers the record without blocking and ships it on its heartbeat.
+ * EventRecord}); the agent buffers the record without blocking and ships it on its heartbeat. A
+ * {@code {}} message whose arguments are plain immutable values is formatted on the heartbeat
+ * thread, as the Logback appender's is (see {@link MessagePattern}).
  * Levels map TRACE/DEBUG to DEBUG, INFO to INFO, WARN to WARNING, ERROR to ERROR and FATAL to
- * CRITICAL; a custom level by its severity. A thread-context entry {@code task_id} (or the key
+ * CRITICAL; a custom level by its severity. The source location only with {@code
+ * includeLocation="true"}. A thread-context entry {@code task_id} (or the key
  * {@code taskKey} names) files the record under that task. Events of heartlog's own pipeline (its
  * packages, the JDBC driver, the HTTP client) are left out.
  */
@@ -50,6 +54,7 @@ public final class HeartlogAppender extends AbstractAppender {
   private final String levels;
   private final String taskKey;
   private final boolean startAgent;
+  private final boolean includeLocation;
 
   private HeartlogAppender(Builder builder) {
     super(builder.getName(), builder.getFilter(), null, builder.isIgnoreExceptions(), builder.getPropertyArray());
@@ -58,6 +63,7 @@ public final class HeartlogAppender extends AbstractAppender {
     this.levels = builder.levels;
     this.taskKey = builder.taskKey == null || builder.taskKey.isBlank() ? TASK_ID_KEY : builder.taskKey.strip();
     this.startAgent = builder.startAgent;
+    this.includeLocation = builder.includeLocation;
   }
 
   @PluginBuilderFactory
@@ -102,8 +108,14 @@ public final class HeartlogAppender extends AbstractAppender {
     if (!Heartlog.isEnabled(level, component != null ? component : event.getLoggerName())) {
       return;
     }
-    Heartlog.log(EventRecord.instant(event), level, event.getMessage().getFormattedMessage(),
-        EventRecord.named(event, taskKey), EventRecord.metadata(event, taskKey));
+    String taskId = EventRecord.named(event, taskKey);
+    MessagePattern pattern = EventRecord.pattern(event.getMessage());
+    if (pattern != null) {
+      Heartlog.log(EventRecord.instant(event), level, pattern, taskId, EventRecord.metadata(event, taskKey, includeLocation));
+    } else {
+      Heartlog.log(EventRecord.instant(event), level, event.getMessage().getFormattedMessage(), taskId,
+          EventRecord.metadata(event, taskKey, includeLocation));
+    }
   }
 
   /** The levels this appender's agent keeps: its own setting, else {@code HEARTLOG_LEVELS}. */
@@ -157,6 +169,12 @@ public final class HeartlogAppender extends AbstractAppender {
     @PluginBuilderAttribute private String taskKey;
     /** Whether the appender may start an agent of its own when none is installed; default true. */
     @PluginBuilderAttribute private boolean startAgent = true;
+    /**
+     * Capture class, method and line of each call (where the logger's {@code includeLocation}
+     * allows it, as it does for synchronous loggers). Log4j walks the caller's stack for it, which
+     * costs microseconds a call; default off.
+     */
+    @PluginBuilderAttribute private boolean includeLocation;
 
     public Builder setWorkerId(String workerId) {
       this.workerId = workerId;
@@ -205,6 +223,11 @@ public final class HeartlogAppender extends AbstractAppender {
 
     public Builder setStartAgent(boolean startAgent) {
       this.startAgent = startAgent;
+      return this;
+    }
+
+    public Builder setIncludeLocation(boolean includeLocation) {
+      this.includeLocation = includeLocation;
       return this;
     }
 

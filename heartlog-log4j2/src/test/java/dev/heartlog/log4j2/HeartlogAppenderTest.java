@@ -80,7 +80,8 @@ class HeartlogAppenderTest {
 
   @Test
   void everyEventIsStoredWithItsLevelTaskAndMetadataAndTheLastHeartbeatSaysStopped() throws Exception {
-    configure("<Heartlog name=\"HEARTLOG\" workerId=\"log4j-worker\" url=\"" + url + "\" heartbeatIntervalSeconds=\"1\"/>");
+    configure("<Heartlog name=\"HEARTLOG\" workerId=\"log4j-worker\" url=\"" + url + "\" heartbeatIntervalSeconds=\"1\" "
+        + "includeLocation=\"true\"/>");
     Logger render = context.getLogger("worker.render");
     ThreadContext.put("task_id", "task-7");
     ThreadContext.put("model", "wan2.1");
@@ -90,6 +91,7 @@ class HeartlogAppenderTest {
     render.fatal("GPU lost");
     render.log(org.apache.logging.log4j.Level.getLevel("NOTICE"), "between INFO and WARN");
     render.debug("not kept: the agent keeps DEBUG only when asked");
+    render.info("Frames so far: {}, \\{} escaped", new StringBuilder("12"));   // formatted at the call: may change
     ThreadContext.clearMap();
     context.getLogger("worker.located").info("with its place");
     context.getLogger("org.postgresql.Driver").warn("the pipeline's own: left out");
@@ -104,6 +106,7 @@ class HeartlogAppenderTest {
             "ERROR Generation failed task-7",
             "CRITICAL GPU lost task-7",
             "INFO between INFO and WARN task-7",
+            "INFO Frames so far: 12, {} escaped task-7",
             "INFO with its place -");
     assertThat(rows("SELECT metadata ->> 'logger' || ' ' || (metadata ->> 'thread') || ' ' || (metadata ->> 'model') "
         + "|| ' ' || (metadata ? 'task_id') FROM system_logs WHERE message LIKE 'Loading%'"))
@@ -134,6 +137,8 @@ class HeartlogAppenderTest {
     assertThat(second).isSameAs(first);
     assertThat(rows("SELECT message || ' ' || session_id FROM system_logs WHERE source_id = 'log4j-reconfigured' ORDER BY seq"))
         .containsExactly("before " + first.sessionId(), "after, at DEBUG " + first.sessionId());
+    assertThat(rows("SELECT DISTINCT metadata ? 'class' FROM system_logs WHERE source_id = 'log4j-reconfigured'"))
+        .as("no source location unless the appender asks for it").containsExactly("f");
     assertThat(rows("SELECT DISTINCT status FROM worker_heartbeats WHERE worker_id = 'log4j-reconfigured'"))
         .as("no heartbeat said stopped between the two configurations").containsExactly("active");
   }
