@@ -5,7 +5,9 @@ import java.math.BigInteger;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
@@ -22,8 +24,33 @@ import java.util.UUID;
  */
 public final class RecordMetadata extends AbstractMap<String, Object> {
 
+  /** Loggers whose shared metadata a thread keeps ({@link #ofLoggerAndThread}); past this, it starts over. */
+  private static final int MAX_SHARED_PER_THREAD = 256;
+  private static final ThreadLocal<Map<String, RecordMetadata>> LOGGER_AND_THREAD = ThreadLocal.withInitial(HashMap::new);
+
   private Object[] entries; // key 0, value 0, key 1, value 1, ...
   private int size;
+
+  /**
+   * The metadata of a record that has nothing but its logger and thread: the same for every such
+   * record a logger makes on a thread, so it is made once and shared by their records, which never
+   * change it (nor may the caller). Kept per thread by logger name, and made anew when the thread
+   * was renamed. Call it on the logging thread, with that thread's name.
+   */
+  public static RecordMetadata ofLoggerAndThread(String logger, String thread) {
+    Map<String, RecordMetadata> byLogger = LOGGER_AND_THREAD.get();
+    RecordMetadata shared = byLogger.get(logger);
+    if (shared == null || !Objects.equals(shared.get("thread"), thread)) {
+      if (byLogger.size() >= MAX_SHARED_PER_THREAD) {
+        byLogger.clear();
+      }
+      shared = new RecordMetadata(2);
+      shared.put("logger", logger);
+      shared.put("thread", thread);
+      byLogger.put(logger, shared);
+    }
+    return shared;
+  }
 
   /**
    * A value as a record keeps it when it is given now but written later, on the heartbeat

@@ -49,4 +49,17 @@ class RecordMetadataTest {
         .contains("\"heartlog_keys_dropped\":6");
     assertThat(withFlat.estimatedBytes()).isEqualTo(withLinked.estimatedBytes());
   }
+
+  @Test
+  void theLoggerAndThreadOfRecordsWithNothingElseAreSharedPerThreadUntilTheThreadIsRenamed() {
+    RecordMetadata first = RecordMetadata.ofLoggerAndThread("worker.a", "render-1");
+    RecordMetadata again = RecordMetadata.ofLoggerAndThread("worker.a", "render-1");
+    RecordMetadata other = RecordMetadata.ofLoggerAndThread("worker.b", "render-1");
+    RecordMetadata renamed = RecordMetadata.ofLoggerAndThread("worker.a", "render-2");   // the same thread, renamed
+
+    assertThat(again).isSameAs(first).containsExactly(Map.entry("logger", "worker.a"), Map.entry("thread", "render-1"));
+    assertThat(other).isNotSameAs(first).containsEntry("logger", "worker.b");
+    assertThat(renamed).isNotSameAs(first).containsEntry("thread", "render-2");
+    assertThat(first).as("the shared one as it was").containsEntry("thread", "render-1");
+  }
 }

@@ -70,11 +70,15 @@ final class EventRecord {
   /** The metadata of an event; the entry under {@code taskKey} is left out, since it files the record. */
   static RecordMetadata metadata(LogEvent event, String taskKey, boolean includeLocation) {
     ReadOnlyStringMap context = event.getContextData();
+    // Log4j finds the source by walking the caller's stack, microseconds a call: only when asked.
+    StackTraceElement source = includeLocation && event.isIncludeLocation() ? event.getSource() : null;
+    boolean onlyTheTask = context.size() == (context.containsKey(taskKey) ? 1 : 0);
+    if (onlyTheTask && source == null && event.getThrown() == null && event.getMarker() == null) {
+      return RecordMetadata.ofLoggerAndThread(event.getLoggerName(), event.getThreadName());
+    }
     RecordMetadata metadata = new RecordMetadata(4 + context.size());
     metadata.put("logger", event.getLoggerName());
     metadata.put("thread", event.getThreadName());
-    // Log4j finds the source by walking the caller's stack, microseconds a call: only when asked.
-    StackTraceElement source = includeLocation && event.isIncludeLocation() ? event.getSource() : null;
     if (source != null) {
       metadata.put("class", source.getClassName());
       metadata.put("method", source.getMethodName());

@@ -5,10 +5,8 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import dev.heartlog.agent.RecordMetadata;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.slf4j.Marker;
 import org.slf4j.event.KeyValuePair;
 
@@ -20,10 +18,6 @@ import org.slf4j.event.KeyValuePair;
  * files the record under its task instead.
  */
 final class EventMetadata {
-
-  /** Loggers whose shared metadata a thread keeps; past this, it starts over. */
-  private static final int MAX_SHARED_PER_THREAD = 256;
-  private static final ThreadLocal<Map<String, RecordMetadata>> LOGGER_AND_THREAD = ThreadLocal.withInitial(HashMap::new);
 
   /**
    * Whether events have SLF4J 2's key-value pairs, a list of markers and an {@link Instant}, as
@@ -123,26 +117,9 @@ final class EventMetadata {
     return list == null || list.isEmpty();
   }
 
-  /**
-   * The metadata of an event that has nothing but its logger and thread: the same for every such
-   * event a logger makes on a thread, so it is made once and shared by their records, which never
-   * change it. Kept per thread by logger name, and made anew when the thread was renamed.
-   */
+  /** The metadata of an event that has nothing but its logger and thread: shared, see {@link RecordMetadata#ofLoggerAndThread}. */
   private static RecordMetadata loggerAndThread(ILoggingEvent event) {
-    Map<String, RecordMetadata> byLogger = LOGGER_AND_THREAD.get();
-    String logger = event.getLoggerName();
-    String thread = event.getThreadName();
-    RecordMetadata shared = byLogger.get(logger);
-    if (shared == null || !Objects.equals(shared.get("thread"), thread)) {
-      if (byLogger.size() >= MAX_SHARED_PER_THREAD) {
-        byLogger.clear();
-      }
-      shared = new RecordMetadata(2);
-      shared.put("logger", logger);
-      shared.put("thread", thread);
-      byLogger.put(logger, shared);
-    }
-    return shared;
+    return RecordMetadata.ofLoggerAndThread(event.getLoggerName(), event.getThreadName());
   }
 
   /**
