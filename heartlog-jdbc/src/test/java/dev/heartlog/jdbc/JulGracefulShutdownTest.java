@@ -3,11 +3,9 @@ package dev.heartlog.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heartlog.agent.jul.HeartlogLogManager;
+import dev.heartlog.store.GracefulWorker;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,18 +45,10 @@ class JulGracefulShutdownTest {
   }
 
   private void stopGracefully(String workerId, String... jvmOptions) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    List<String> command = new ArrayList<>(List.of(GracefulWorker.java()));
     command.addAll(List.of(jvmOptions));
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), JulGracefulWorkerMain.class.getName(), url, workerId));
-    Process worker = new ProcessBuilder(command).redirectErrorStream(true).start();
-    BufferedReader output = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
-    String line;
-    while ((line = output.readLine()) != null && !line.equals("ready")) {
-      // JUL's console lines, heartlog's start-up lines
-    }
-    Thread drain = new Thread(() -> output.lines().forEach(ignored -> { }));
-    drain.setDaemon(true);
-    drain.start();
+    Process worker = GracefulWorker.start(command, Path.of("."));
 
     worker.destroy();   // SIGTERM
     assertThat(worker.waitFor(60, TimeUnit.SECONDS)).isTrue();

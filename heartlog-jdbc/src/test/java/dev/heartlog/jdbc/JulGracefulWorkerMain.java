@@ -4,13 +4,13 @@ import dev.heartlog.agent.GpuProbe;
 import dev.heartlog.agent.Heartlog;
 import dev.heartlog.agent.HeartlogAgent;
 import dev.heartlog.agent.jul.HeartlogHandler;
+import dev.heartlog.store.GracefulWorker;
 import java.time.Duration;
 import java.util.logging.Logger;
 
 /**
- * A worker that logs through {@code java.util.logging} and stops gracefully: on SIGTERM its
- * shutdown hook logs, finishes its task (0.6 s) and logs again. Arguments: JDBC URL, worker id.
- * Says "ready" once its hook is registered.
+ * {@link GracefulWorker} logging through {@code java.util.logging}, with an agent of its own:
+ * its task finishes in 0.6 s. Arguments: JDBC URL, worker id.
  */
 public final class JulGracefulWorkerMain {
 
@@ -22,18 +22,6 @@ public final class JulGracefulWorkerMain {
     Heartlog.install(agent);
     Logger.getLogger("").addHandler(new HeartlogHandler());
     Logger log = Logger.getLogger("worker");
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("asked to stop, finishing the task");
-      try {
-        Thread.sleep(Duration.ofMillis(600).toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      log.info("task finished, exiting");
-    }, "graceful-stop"));
-    log.info("worker started");
-    System.out.println("ready");
-    System.out.flush();
-    Thread.sleep(Long.MAX_VALUE);
+    GracefulWorker.run(Duration.ofMillis(600), log::info);
   }
 }

@@ -2,11 +2,9 @@ package dev.heartlog.log4j2;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.heartlog.store.GracefulWorker;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -28,18 +26,10 @@ class GracefulShutdownTest {
   void whatTheWorkersOwnShutdownHookLogsWhileItFinishesIsStored() throws Exception {
     String url = TestDatabase.freshUrl();
     Store.open(url, null, null).migrate();
-    Process worker = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    Process worker = GracefulWorker.start(List.of(GracefulWorker.java(),
         "-Dlog4j2.configurationFile=" + Path.of("target", "test-classes", "log4j2-graceful.xml").toAbsolutePath(),
         "-Dheartlog.test.worker=log4j-graceful", "-Dheartlog.test.url=" + url,
-        "-cp", System.getProperty("java.class.path"), GracefulWorkerMain.class.getName(), "600"))
-        .directory(workingFolder.toFile()).redirectErrorStream(true).start();
-    BufferedReader output = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
-    StringBuilder seen = new StringBuilder();
-    String line;
-    while ((line = output.readLine()) != null && !line.equals("ready")) {
-      seen.append(line).append('\n');
-    }
-    assertThat(line).as(seen.toString()).isEqualTo("ready");
+        "-cp", System.getProperty("java.class.path"), GracefulWorkerMain.class.getName(), "600"), workingFolder);
 
     worker.destroy();  // SIGTERM
     assertThat(worker.waitFor(60, TimeUnit.SECONDS)).isTrue();
