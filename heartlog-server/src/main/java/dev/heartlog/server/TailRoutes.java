@@ -116,7 +116,7 @@ final class TailRoutes {
       };
       try {
         client.onClose(tail.subscribe(request, sink));
-      } catch (RuntimeException storeDown) {   // where following starts could not be read
+      } catch (PostgrestError storeDown) {   // StoreGuard's answer: where following starts could not be read
         // Said as a comment, which an EventSource ignores before it comes back by itself; before,
         // the error's JSON was written into the stream.
         client.sendComment(NOT_FOLLOWING);
@@ -143,7 +143,7 @@ final class TailRoutes {
               socket.closeSession(WsCloseStatus.TRY_AGAIN_LATER, reason);
             }
           });
-        } catch (RuntimeException storeDown) {   // where following starts could not be read
+        } catch (PostgrestError storeDown) {   // StoreGuard's answer: where following starts could not be read
           socket.closeSession(WsCloseStatus.TRY_AGAIN_LATER, NOT_FOLLOWING);
           return;
         }
