@@ -11,9 +11,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.MarkerManager;
@@ -143,15 +142,8 @@ class HeartlogAppenderTest {
         .as("no heartbeat said stopped between the two configurations").containsExactly("active");
   }
 
-  private List<String> rows(String sql) {
-    return store.withConnection(c -> {
-      List<String> values = new ArrayList<>();
-      try (ResultSet rs = c.createStatement().executeQuery(sql)) {
-        while (rs.next()) {
-          values.add(rs.getString(1));
-        }
-      }
-      return values;
-    });
+  private List<String> rows(String sql) throws SQLException {
+    return TestDatabase.rows(url, sql);
   }
+
 }

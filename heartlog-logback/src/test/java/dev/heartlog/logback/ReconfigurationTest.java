@@ -14,9 +14,8 @@ import dev.heartlog.store.TestDatabase;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -111,15 +110,7 @@ class ReconfigurationTest {
         () -> rows("SELECT status FROM workers WHERE id = 'first-worker'").equals(List.of("stopped")));
   }
 
-  private List<String> rows(String sql) {
-    return store.withConnection(c -> {
-      List<String> values = new ArrayList<>();
-      try (ResultSet rs = c.createStatement().executeQuery(sql)) {
-        while (rs.next()) {
-          values.add(rs.getString(1));
-        }
-      }
-      return values;
-    });
+  private List<String> rows(String sql) throws SQLException {
+    return TestDatabase.rows(url, sql);
   }
 }
