@@ -3,6 +3,7 @@ package dev.heartlog.log4j2;
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.MessagePattern;
 import dev.heartlog.agent.RecordMetadata;
+import dev.heartlog.agent.ThreadNames;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -61,6 +62,11 @@ final class EventRecord {
     return Instant.ofEpochSecond(made.getEpochSecond(), made.getNanoOfSecond());
   }
 
+  /** The event's thread name, or a name for a nameless (virtual) thread: see {@link ThreadNames}. */
+  static String threadName(LogEvent event) {
+    return ThreadNames.of(event.getThreadName(), event.getThreadId());
+  }
+
   /** The event's thread-context entry under {@code key} (its task, its component), or null. */
   static String named(LogEvent event, String key) {
     Object value = event.getContextData().getValue(key);
@@ -74,11 +80,11 @@ final class EventRecord {
     StackTraceElement source = includeLocation && event.isIncludeLocation() ? event.getSource() : null;
     boolean onlyTheTask = context.size() == (context.containsKey(taskKey) ? 1 : 0);
     if (onlyTheTask && source == null && event.getThrown() == null && event.getMarker() == null) {
-      return RecordMetadata.ofLoggerAndThread(event.getLoggerName(), event.getThreadName());
+      return RecordMetadata.ofLoggerAndThread(event.getLoggerName(), threadName(event));
     }
     RecordMetadata metadata = new RecordMetadata(4 + context.size());
     metadata.put("logger", event.getLoggerName());
-    metadata.put("thread", event.getThreadName());
+    metadata.put("thread", threadName(event));
     if (source != null) {
       metadata.put("class", source.getClassName());
       metadata.put("method", source.getMethodName());

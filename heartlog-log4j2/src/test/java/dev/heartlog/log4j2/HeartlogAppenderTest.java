@@ -93,6 +93,9 @@ class HeartlogAppenderTest {
     render.info("Frames so far: {}, \\{} escaped", new StringBuilder("12"));   // formatted at the call: may change
     ThreadContext.clearMap();
     context.getLogger("worker.located").info("with its place");
+    Thread nameless = new Thread(() -> render.info("from a thread with no name"), "");   // as a virtual thread has
+    nameless.start();
+    nameless.join();
     context.getLogger("org.postgresql.Driver").warn("the pipeline's own: left out");
 
     context.stop();   // as Log4j's shutdown does outside the JVM's exit: the agent sends its last heartbeat
@@ -106,10 +109,13 @@ class HeartlogAppenderTest {
             "CRITICAL GPU lost task-7",
             "INFO between INFO and WARN task-7",
             "INFO Frames so far: 12, {} escaped task-7",
-            "INFO with its place -");
+            "INFO with its place -",
+            "INFO from a thread with no name -");
     assertThat(rows("SELECT metadata ->> 'logger' || ' ' || (metadata ->> 'thread') || ' ' || (metadata ->> 'model') "
         + "|| ' ' || (metadata ? 'task_id') FROM system_logs WHERE message LIKE 'Loading%'"))
         .containsExactly("worker.render " + Thread.currentThread().getName() + " wan2.1 false");
+    assertThat(rows("SELECT metadata ->> 'thread' FROM system_logs WHERE message = 'from a thread with no name'"))
+        .containsExactly("unnamed-" + threadId(nameless));
     assertThat(rows("SELECT metadata ->> 'markers' FROM system_logs WHERE message = 'VRAM nearly full'"))
         .containsExactly("[\"VRAM\"]");
     assertThat(rows("SELECT metadata ->> 'exception' FROM system_logs WHERE message = 'Generation failed'"))
@@ -146,4 +152,8 @@ class HeartlogAppenderTest {
     return TestDatabase.rows(url, sql);
   }
 
+  @SuppressWarnings("deprecation")   // Thread.threadId() is Java 19's
+  private static long threadId(Thread thread) {
+    return thread.getId();
+  }
 }

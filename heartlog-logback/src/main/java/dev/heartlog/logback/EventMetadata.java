@@ -4,6 +4,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import dev.heartlog.agent.RecordMetadata;
+import dev.heartlog.agent.ThreadNames;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +71,7 @@ final class EventMetadata {
     }
     RecordMetadata metadata = new RecordMetadata(2 + mdc.size() + (pairs == null ? 0 : pairs.size()));
     metadata.put("logger", event.getLoggerName());
-    metadata.put("thread", event.getThreadName());
+    metadata.put("thread", threadName(event));
     if (includeCallerData) {
       StackTraceElement[] caller = event.getCallerData();
       if (caller != null && caller.length > 0) {
@@ -119,7 +120,19 @@ final class EventMetadata {
 
   /** The metadata of an event that has nothing but its logger and thread: shared, see {@link RecordMetadata#ofLoggerAndThread}. */
   private static RecordMetadata loggerAndThread(ILoggingEvent event) {
-    return RecordMetadata.ofLoggerAndThread(event.getLoggerName(), event.getThreadName());
+    return RecordMetadata.ofLoggerAndThread(event.getLoggerName(), threadName(event));
+  }
+
+  /**
+   * The event's thread name. Logback 1.5 names a nameless virtual thread {@code virtual-<id>};
+   * before 1.5 (Spring Boot 3.2's 1.4) it records an empty name, and the appender, called on the
+   * logging thread, names it as 1.5 would ({@link ThreadNames}). Behind an {@code AsyncAppender}
+   * that thread is gone, and the name stays empty.
+   */
+  private static String threadName(ILoggingEvent event) {
+    String name = event.getThreadName();
+    Thread current = Thread.currentThread();
+    return name.isEmpty() && current.getName().isEmpty() ? ThreadNames.of(current) : name;
   }
 
   /**

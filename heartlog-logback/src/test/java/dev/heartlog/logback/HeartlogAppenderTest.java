@@ -232,6 +232,29 @@ class HeartlogAppenderTest {
    * installed agent, configured by {@code configure} before it starts (not through
    * logback-test.xml).
    */
+  @Test
+  void aRecordFromANamelessThreadIsNamedByItsIdOnLogback14As15NamesIt() throws Exception {
+    // A virtual thread (Java 21) has no name: Logback 1.5 records "unnamed-<id>" ("virtual-<id>"
+    // for a virtual one), Logback 1.4, Spring Boot 3.2's, an empty name. A thread named "" stands in.
+    ch.qos.logback.classic.LoggerContext context = contextWithAppender(appender -> { });
+    Thread nameless = new Thread(() -> context.getLogger("worker.a").info("from a thread with no name"), "");
+    try {
+      nameless.start();
+      nameless.join();
+    } finally {
+      context.stop();
+    }
+    agent.flush(Duration.ofSeconds(10));
+
+    assertThat(stored).extracting(LogRecord::message, r -> r.metadata().get("thread"))
+        .containsExactly(tuple("from a thread with no name", "unnamed-" + threadId(nameless)));
+  }
+
+  @SuppressWarnings("deprecation")   // Thread.threadId() is Java 19's
+  private static long threadId(Thread thread) {
+    return thread.getId();
+  }
+
   private static ch.qos.logback.classic.LoggerContext contextWithAppender(
       java.util.function.Consumer<HeartlogAppender> configure) {
     ch.qos.logback.classic.LoggerContext context = new ch.qos.logback.classic.LoggerContext();

@@ -5,6 +5,7 @@ import dev.heartlog.agent.HeartlogAgent;
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.MessagePattern;
 import dev.heartlog.agent.RecordMetadata;
+import dev.heartlog.agent.ThreadNames;
 import dev.heartlog.agent.WorkerLog;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -69,7 +70,7 @@ public final class HeartlogHandler extends Handler {
       }
       RecordMetadata metadata = new RecordMetadata(4);
       metadata.put("logger", record.getLoggerName());
-      metadata.put("thread", Thread.currentThread().getName());
+      metadata.put("thread", ThreadNames.of(Thread.currentThread()));
       if (includeCallerData) {
         if (record.getSourceClassName() != null) {
           metadata.put("class", record.getSourceClassName());

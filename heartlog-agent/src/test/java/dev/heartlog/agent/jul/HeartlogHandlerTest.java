@@ -129,6 +129,35 @@ class HeartlogHandlerTest {
         .containsEntry("method", "callerDataIsCapturedWhenAskedForInCodeOrInLoggingProperties");
   }
 
+  @Test
+  void aRecordFromANamelessThreadNamesItByItsId() throws Exception {
+    // A virtual thread (Java 21) has no name unless given one; on Java 17 a thread named "" stands in.
+    List<LogRecord> stored = new CopyOnWriteArrayList<>();
+    Logger logger = Logger.getLogger("test.jul.nameless");
+    logger.setUseParentHandlers(false);
+    HeartlogHandler handler = new HeartlogHandler();
+    logger.addHandler(handler);
+    HeartlogAgent agent = agentStoringInto(stored);
+    Thread nameless = new Thread(() -> logger.info("frame rendered"), "");
+    try {
+      Heartlog.install(agent);
+      nameless.start();
+      nameless.join();
+      agent.flush(Duration.ofSeconds(10));
+    } finally {
+      logger.removeHandler(handler);
+      agent.close();
+    }
+
+    assertThat(stored).extracting(LogRecord::message).containsExactly("frame rendered");
+    assertThat(stored.get(0).metadata()).containsEntry("thread", "unnamed-" + threadId(nameless));
+  }
+
+  @SuppressWarnings("deprecation")   // Thread.threadId() is Java 19's
+  private static long threadId(Thread thread) {
+    return thread.getId();
+  }
+
   /** An agent whose store is the list: every record it sends ends up there. */
   private static HeartlogAgent agentStoringInto(List<LogRecord> stored) {
     return HeartlogAgent.builder()
