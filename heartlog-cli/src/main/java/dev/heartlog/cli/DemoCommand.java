@@ -161,8 +161,13 @@ final class DemoCommand implements Callable<Integer> {
         workers, tasks, sent, stored, failed == null ? "" : " (task " + failed + " failed)");
     String where = storeOptions.isEmbedded()
         ? (storeOptions.home.toString().equals("heartlog-data") ? "" : " --home " + shellWord(storeOptions.home.toString()))
-        : " --db-url " + shellWord(PostgresUrl.redact(storeOptions.url));
-    out.println("Look at what they did:");
+        : " --db-url " + shellWord(withoutPasswords(storeOptions.url));
+    boolean passwordLeftOut = !storeOptions.isEmbedded()
+        && (!withoutPasswords(storeOptions.url).equals(storeOptions.url)
+            || spec.commandLine().getParseResult().hasMatchedOption("--db-password"));
+    out.println(passwordLeftOut
+        ? "Look at what they did (the password is not shown here: export HEARTLOG_DB_PASSWORD=... first):"
+        : "Look at what they did:");
     out.println("  bin/heartlog workers" + where);
     out.println("  bin/heartlog worker demo-gpu-1" + where);
     if (failed != null) {
@@ -174,6 +179,18 @@ final class DemoCommand implements Callable<Integer> {
     if (!serve) {
       out.println("Or in the browser: bin/heartlog demo --serve, or bin/heartlog serve" + where + ", then open http://127.0.0.1:7070");
     }
+  }
+
+  /**
+   * The address without its passwords, for commands to copy: {@code password=***} there would be
+   * taken for the password "***". The commands find the password where they look by default
+   * ({@code HEARTLOG_DB_PASSWORD}, {@code PGPASSWORD}, {@code ~/.pgpass}).
+   */
+  static String withoutPasswords(String url) {
+    return PostgresUrl.redact(url)
+        .replace(":***@", "@")
+        .replaceAll("(?i)([?&])\\w*password=\\*\\*\\*&", "$1")
+        .replaceAll("(?i)[?&]\\w*password=\\*\\*\\*$", "");
   }
 
   /** {@code text} as one word of a shell command to copy: as it is, or in single quotes. */
