@@ -140,6 +140,7 @@ final class ServeCommand implements Callable<Integer> {
     boolean everyAddress = !host.equals(bind) && !host.equals("[" + bind + "]");
     out.println("heartlog serve: listening on " + base + (everyAddress ? ", every address of this machine" : "")
         + " (store " + opened.store().displayUrl() + ")");
+    out.println("  viewer: GET  " + base + "/  (reader key: the page asks for it, or give it as ?key=)");
     out.println("  ingest: POST " + base + "/rest/v1/rpc/func_worker_heartbeat_with_logs  (writer key)");
     out.println("  query:  GET  " + base + "/api/workers, /api/logs, /api/tasks, /api/tasks/{id}, /api/workers/{id}"
         + "  (reader key)");
@@ -215,6 +216,7 @@ final class ServeCommand implements Callable<Integer> {
       out.println("  reader:              " + keys[1]);
       if (base != null) {
         out.println("  e.g. HEARTLOG_URL=" + base + " HEARTLOG_KEY=" + keys[0] + " ...");
+        out.println("  the viewer: " + base + "/?key=" + keys[1]);
       }
       if (keptApart != null) {
         out.println("  Their hashes are kept in " + keptApart.toAbsolutePath() + ", on this machine only: another heartlog "

@@ -95,6 +95,37 @@ class ServeCommandTest {
     }
   }
 
+  /** The banner named the API's paths but not the page a person opens, nor how to open it with the key just made. */
+  @Test
+  @Timeout(120)
+  void theViewerItNamesOpensWithTheReaderKeyItMade(@TempDir Path home) throws Exception {
+    String url = TestDatabase.freshUrl();
+    Store.open(url, null, null).migrate();
+    Path stdout = home.resolve("stdout");
+    Process serve = startServe(url, home, stdout, home.resolve("stderr"));
+    try {
+      await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(stdout).contains("the viewer: "));
+      String banner = Files.readString(stdout);
+      Matcher viewer = Pattern.compile("viewer: GET  (http://\\S+/) ").matcher(banner);
+      Matcher opened = Pattern.compile("the viewer: (http://\\S+/)\\?key=(hlr_\\S+)").matcher(banner);
+      assertThat(viewer.find() && opened.find()).as(banner).isTrue();
+      assertThat(opened.group(1)).isEqualTo(viewer.group(1));
+      assertThat(banner).containsPattern("reader: +" + opened.group(2));
+
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(opened.group(1) + "?key=" + opened.group(2))).build(),
+          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> workers = http.send(HttpRequest.newBuilder(URI.create(viewer.group(1) + "api/workers"))
+          .header("apikey", opened.group(2)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+      assertThat(workers.statusCode()).as(workers.body()).isEqualTo(200);
+    } finally {
+      serve.destroy();
+      serve.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
   /** A database far away takes longer a call, so a fleet needs more of its connections at once. */
   @Test
   @Timeout(120)
