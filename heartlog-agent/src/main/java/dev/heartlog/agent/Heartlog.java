@@ -30,6 +30,7 @@ public final class Heartlog {
   private static final ArrayDeque<Pending> PENDING = new ArrayDeque<>();
   private static final AtomicLong PENDING_DROPPED = new AtomicLong();
   private static final AtomicInteger SLF4J_APPENDERS = new AtomicInteger();
+  private static final AtomicInteger LOG4J_APPENDERS = new AtomicInteger();
   private static final Clock CLOCK = Clock.systemUTC();
   private static final InheritableThreadLocal<HeartlogAgent> BOUND = new InheritableThreadLocal<>();
   private static volatile HeartlogAgent agent;
@@ -82,6 +83,26 @@ public final class Heartlog {
   /** Whether an appender of SLF4J's backend takes records now. */
   public static boolean hasSlf4jAppender() {
     return SLF4J_APPENDERS.get() > 0;
+  }
+
+  /**
+   * Says that heartlog's Log4j 2 appender has started, and takes records. With log4j-jul's {@code
+   * Log4jBridgeHandler} on JUL's root logger (Spring Boot's Log4j 2 starter installs it), records
+   * of {@code java.util.logging} reach heartlog through it, and {@link
+   * dev.heartlog.agent.jul.HeartlogHandler} leaves them to it, as with jul-to-slf4j's bridge.
+   */
+  public static void log4jAppenderStarted() {
+    LOG4J_APPENDERS.incrementAndGet();
+  }
+
+  /** Says that an appender {@link #log4jAppenderStarted} counted has stopped. */
+  public static void log4jAppenderStopped() {
+    LOG4J_APPENDERS.decrementAndGet();
+  }
+
+  /** Whether heartlog's Log4j 2 appender takes records now. */
+  public static boolean hasLog4jAppender() {
+    return LOG4J_APPENDERS.get() > 0;
   }
 
   /** Forgets {@code installed} if it is the process's agent (called when it shuts down). */

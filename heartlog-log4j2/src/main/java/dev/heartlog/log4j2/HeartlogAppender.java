@@ -83,6 +83,7 @@ public final class HeartlogAppender extends AbstractAppender {
       }
     }
     super.start();
+    Heartlog.log4jAppenderStarted();
   }
 
   /**
@@ -91,6 +92,9 @@ public final class HeartlogAppender extends AbstractAppender {
    */
   @Override
   public boolean stop(long timeout, TimeUnit timeUnit) {
+    if (isStarted()) {
+      Heartlog.log4jAppenderStopped();
+    }
     setStopping();
     boolean stopped = super.stop(timeout, timeUnit, false);
     AppenderAgent.release(this);

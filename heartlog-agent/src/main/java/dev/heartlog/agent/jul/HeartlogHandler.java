@@ -36,6 +36,8 @@ public final class HeartlogHandler extends Handler {
 
   /** The name of jul-to-slf4j's handler, which passes JUL's records on to SLF4J. */
   static final String SLF4J_BRIDGE = "org.slf4j.bridge.SLF4JBridgeHandler";
+  /** The name of log4j-jul's handler, which passes JUL's records on to Log4j 2. */
+  static final String LOG4J_BRIDGE = "org.apache.logging.log4j.jul.Log4jBridgeHandler";
   private static final long BRIDGE_CHECK_NANOS = 1_000_000_000L;
 
   private volatile boolean includeCallerData;
@@ -60,7 +62,7 @@ public final class HeartlogHandler extends Handler {
   @Override
   public void publish(LogRecord record) {
     if (record == null || HeartlogAgent.isPipelineLogger(record.getLoggerName()) || !isLoggable(record)
-        || reachesHeartlogThroughSlf4j()) {
+        || reachesHeartlogThroughABridge()) {
       return;
     }
     try {
@@ -96,19 +98,23 @@ public final class HeartlogHandler extends Handler {
   }
 
   /**
-   * Whether JUL's records also go to SLF4J through jul-to-slf4j's bridge on the root logger, where
-   * heartlog's Logback appender takes them: stored from here too, each was stored twice (Spring
-   * Boot installs the bridge beside any handler already there). The root's handlers are looked at
-   * once a second at most.
+   * Whether JUL's records also go to heartlog through a bridge on the root logger: jul-to-slf4j's
+   * to SLF4J, where heartlog's Logback appender takes them, or log4j-jul's to Log4j 2, where its
+   * Log4j 2 appender does. Stored from here too, each was stored twice (Spring Boot installs the
+   * bridge beside any handler already there). The root's handlers are looked at once a second at
+   * most.
    */
-  private boolean reachesHeartlogThroughSlf4j() {
-    if (!Heartlog.hasSlf4jAppender()) {
+  private boolean reachesHeartlogThroughABridge() {
+    boolean slf4j = Heartlog.hasSlf4jAppender();
+    boolean log4j = Heartlog.hasLog4jAppender();
+    if (!slf4j && !log4j) {
       return false;
     }
     long now = System.nanoTime();
     if (now - bridgeCheckedAt >= BRIDGE_CHECK_NANOS) {
       bridged = java.util.Arrays.stream(java.util.logging.Logger.getLogger("").getHandlers())
-          .anyMatch(handler -> handler.getClass().getName().equals(SLF4J_BRIDGE));
+          .map(handler -> handler.getClass().getName())
+          .anyMatch(name -> slf4j && name.equals(SLF4J_BRIDGE) || log4j && name.equals(LOG4J_BRIDGE));
       bridgeCheckedAt = now;
     }
     return bridged;
