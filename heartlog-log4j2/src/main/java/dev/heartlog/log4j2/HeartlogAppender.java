@@ -102,6 +102,17 @@ public final class HeartlogAppender extends AbstractAppender {
     return stopped;
   }
 
+  /**
+   * Whether Log4j should find each call's source as it is made ({@code includeLocation="true"}):
+   * Log4j asks its appenders ({@code LocationAware}, which {@code AbstractAppender} answers no
+   * for). Found later, on an asynchronous logger's thread, there is none: behind all-async
+   * loggers, no record had a class, method or line, whatever the configuration said.
+   */
+  @Override
+  public boolean requiresLocation() {
+    return includeLocation;
+  }
+
   @Override
   public void append(LogEvent event) {
     if (HeartlogAgent.isPipelineLogger(event.getLoggerName())) {

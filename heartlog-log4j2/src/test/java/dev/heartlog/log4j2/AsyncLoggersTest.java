@@ -14,6 +14,8 @@ import java.time.Duration;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.ThreadContext;
 import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.async.AsyncLogger;
+import org.apache.logging.log4j.core.async.AsyncLoggerContext;
 import org.apache.logging.log4j.core.config.ConfigurationSource;
 import org.apache.logging.log4j.core.config.xml.XmlConfiguration;
 import org.junit.jupiter.api.AfterEach;
@@ -83,5 +85,39 @@ class AsyncLoggersTest {
         .as("records filed under another task than theirs, or with another's thread context").isEqualTo("0");
     assertThat(TestDatabase.single(url, "SELECT coalesce(task_id, 'none') FROM system_logs "
         + "WHERE source_id = 'log4j-async' AND message = 'between tasks'")).isEqualTo("none");
+  }
+
+  /**
+   * All loggers asynchronous (the context Log4j's {@code AsyncLoggerContextSelector} makes), with
+   * the call's source asked for: Log4j finds it at the call only for an appender that says it
+   * needs it, and before the appender said so no record had a class, method or line.
+   */
+  @Test
+  void behindAllAsyncLoggersARecordCarriesTheSourceOfItsCall() throws Exception {
+    assertThat(Heartlog.agent()).as("no agent installed by another test").isEmpty();
+    String url = TestDatabase.freshUrl();
+    Store.open(url, null, null).migrate();
+    System.setProperty("heartlog.spool.dir", spool.toString());
+    String xml = """
+        <Configuration status="warn">
+          <Appenders><Heartlog name="HEARTLOG" workerId="log4j-all-async" url="%s" includeLocation="true"/></Appenders>
+          <Loggers><Root level="info" includeLocation="true"><AppenderRef ref="HEARTLOG"/></Root></Loggers>
+        </Configuration>
+        """.formatted(url.replace("&", "&amp;"));
+    context = new AsyncLoggerContext("heartlog-all-async-test");
+    context.start(new XmlConfiguration(context,
+        new ConfigurationSource(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)))));
+    Logger render = context.getLogger("worker.render");
+    assertThat(render).isInstanceOf(AsyncLogger.class);
+
+    render.info("frame rendered");
+    context.stop();
+    context = null;
+    await().atMost(Duration.ofSeconds(20)).until(() -> Heartlog.agent().isEmpty());
+
+    assertThat(TestDatabase.rows(url, "SELECT message || ' ' || (metadata ->> 'class') || '.' || (metadata ->> 'method') "
+        + "FROM system_logs WHERE source_id = 'log4j-all-async'"))
+        .containsExactly("frame rendered " + AsyncLoggersTest.class.getName()
+            + ".behindAllAsyncLoggersARecordCarriesTheSourceOfItsCall");
   }
 }
