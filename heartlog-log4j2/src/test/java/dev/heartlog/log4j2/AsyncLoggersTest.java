@@ -8,6 +8,7 @@ import dev.heartlog.agent.HeartlogAgent;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,19 +48,14 @@ class AsyncLoggersTest {
 
   @Test
   void eachRecordIsFiledUnderTheTaskThatRanWhenItWasLoggedAndCarriesItsThreadContext() throws Exception {
-    assertThat(Heartlog.agent()).as("no agent installed by another test").isEmpty();
-    String url = TestDatabase.freshUrl();
-    Store.open(url, null, null).migrate();
-    System.setProperty("heartlog.spool.dir", spool.toString());
+    String url = freshStore();
     String xml = """
         <Configuration status="warn">
           <Appenders><Gate name="GATE"/><Heartlog name="HEARTLOG" workerId="log4j-async" url="%s"/></Appenders>
           <Loggers><AsyncRoot level="info"><AppenderRef ref="GATE"/><AppenderRef ref="HEARTLOG"/></AsyncRoot></Loggers>
         </Configuration>
         """.formatted(url.replace("&", "&amp;"));
-    context = new LoggerContext("heartlog-async-loggers-test");
-    context.start(new XmlConfiguration(context,
-        new ConfigurationSource(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)))));
+    start(new LoggerContext("heartlog-async-loggers-test"), xml);
     HeartlogAgent agent = Heartlog.agent().orElseThrow();
     Logger render = context.getLogger("worker.render");
 
@@ -94,19 +90,14 @@ class AsyncLoggersTest {
    */
   @Test
   void behindAllAsyncLoggersARecordCarriesTheSourceOfItsCall() throws Exception {
-    assertThat(Heartlog.agent()).as("no agent installed by another test").isEmpty();
-    String url = TestDatabase.freshUrl();
-    Store.open(url, null, null).migrate();
-    System.setProperty("heartlog.spool.dir", spool.toString());
+    String url = freshStore();
     String xml = """
         <Configuration status="warn">
           <Appenders><Heartlog name="HEARTLOG" workerId="log4j-all-async" url="%s" includeLocation="true"/></Appenders>
           <Loggers><Root level="info" includeLocation="true"><AppenderRef ref="HEARTLOG"/></Root></Loggers>
         </Configuration>
         """.formatted(url.replace("&", "&amp;"));
-    context = new AsyncLoggerContext("heartlog-all-async-test");
-    context.start(new XmlConfiguration(context,
-        new ConfigurationSource(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)))));
+    start(new AsyncLoggerContext("heartlog-all-async-test"), xml);
     Logger render = context.getLogger("worker.render");
     assertThat(render).isInstanceOf(AsyncLogger.class);
 
@@ -119,5 +110,21 @@ class AsyncLoggersTest {
         + "FROM system_logs WHERE source_id = 'log4j-all-async'"))
         .containsExactly("frame rendered " + AsyncLoggersTest.class.getName()
             + ".behindAllAsyncLoggersARecordCarriesTheSourceOfItsCall");
+  }
+
+  /** A new, migrated database for the test's agent, whose spool goes into the test's folder. */
+  private String freshStore() {
+    assertThat(Heartlog.agent()).as("no agent installed by another test").isEmpty();
+    String url = TestDatabase.freshUrl();
+    Store.open(url, null, null).migrate();
+    System.setProperty("heartlog.spool.dir", spool.toString());
+    return url;
+  }
+
+  /** Starts {@code loggers} on the configuration {@code xml}, as a log4j2.xml would. */
+  private void start(LoggerContext loggers, String xml) throws IOException {
+    context = loggers;
+    context.start(new XmlConfiguration(context,
+        new ConfigurationSource(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)))));
   }
 }
