@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
 class CommandLineTest {
 
   private static String url;
+  private static String urlWithPassword;
   private static String failedTask;
   private static Cli.Result demo;
 
@@ -30,7 +31,9 @@ class CommandLineTest {
   static void runDemo() {
     url = TestDatabase.freshUrl();
     Store.open(url, null, null).migrate();
-    demo = Cli.runInItsOwnJvm("demo", "--workers", "2", "--duration", "4s", "--interval", "500ms", "--db-url", url);
+    // With a password in its address, as a store of one's own has; the test server trusts its logins.
+    urlWithPassword = url.contains("password=") ? url : url + "&password=demo-s3cret";
+    demo = Cli.runInItsOwnJvm("demo", "--workers", "2", "--duration", "4s", "--interval", "500ms", "--db-url", urlWithPassword);
     Matcher failed = Pattern.compile("\\(task ([0-9a-f-]{36}) failed\\)").matcher(demo.out());
     failedTask = failed.find() ? failed.group(1) : null;
   }
@@ -44,6 +47,27 @@ class CommandLineTest {
     assertThat(Long.parseLong(counts.group(1))).isPositive().isEqualTo(Long.parseLong(counts.group(2)));
     assertThat(failedTask).isNotNull();
     assertThat(demo.out()).contains("bin/heartlog task " + failedTask);
+  }
+
+  /**
+   * The demo printed its commands with {@code password=***}, and a command pasted from them failed:
+   * "password authentication failed". The test server trusts its logins, so what is printed is
+   * checked here, and the login by hand.
+   */
+  @Test
+  void theCommandsToCopyLeaveThePasswordOutAndSaySo() {
+    assertThat(demo.out()).contains("Look at what they did");
+    String toCopy = demo.out().substring(demo.out().indexOf("Look at what they did"));   // the banner above may say ***
+    assertThat(toCopy).doesNotContain("***").doesNotContain("demo-s3cret")
+        .contains("the password is not shown here: export HEARTLOG_DB_PASSWORD=... first")
+        .contains("bin/heartlog workers --db-url " + DemoCommand.shellWord(DemoCommand.withoutPasswords(urlWithPassword)));
+    Matcher workers = Pattern.compile("bin/heartlog workers --db-url '([^']+)'").matcher(toCopy);
+    assertThat(workers.find()).as(toCopy).isTrue();
+
+    Cli.Result pasted = Cli.run("workers", "--db-url", workers.group(1));
+
+    assertThat(pasted.exitCode()).as(pasted.err()).isZero();
+    assertThat(pasted.out()).containsPattern("demo-gpu-1\\s+stopped");
   }
 
   @Test
