@@ -3,6 +3,7 @@ package dev.heartlog.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heartlog.store.LogFilter;
+import dev.heartlog.store.PooledStores;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.StoredRecord;
 import dev.heartlog.store.TestDatabase;
@@ -30,8 +31,8 @@ class PagedListingTest {
   @BeforeAll
   static void fill() {
     url = TestDatabase.freshUrl();
-    store = Store.open(url, null, null);
-    store.migrate();
+    Store.open(url, null, null).migrate();
+    store = PooledStores.of(url);   // some 400 queries
     // Three records a second, some without a sequence number, some with a stack trace, one
     // message over the 64 KB a DataOutputStream string holds, text that is not ASCII.
     store.withConnection(c -> c.createStatement().execute("""

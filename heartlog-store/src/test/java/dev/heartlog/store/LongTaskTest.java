@@ -27,7 +27,7 @@ class LongTaskTest {
    */
   @BeforeAll
   static void fill() {
-    store = TestDatabase.freshStore();
+    store = PooledStores.fresh();   // some 200 queries in one test
     store.withConnection(c -> c.createStatement().execute("""
         INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id, session_id, seq)
         SELECT timestamptz '2026-11-27 10:00:00Z' + (g / 4) * interval '1 second',

@@ -26,7 +26,7 @@ class WorkerTasksTest {
    */
   @BeforeAll
   static void fill() {
-    store = TestDatabase.freshStore();
+    store = PooledStores.fresh();   // some 400 queries
     store.withConnection(c -> c.createStatement().execute("""
         INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id)
         SELECT timestamptz '2026-11-27 20:00:00Z' - back, level, 'record', 'worker', worker, task
