@@ -159,12 +159,12 @@ final class DemoCommand implements Callable<Integer> {
   private void printSummary(PrintWriter out, int tasks, long sent, long stored, String failed) {
     out.printf(Locale.ROOT, "%nDemo finished: %d workers ran %d tasks; %d records sent, %d stored%s.%n",
         workers, tasks, sent, stored, failed == null ? "" : " (task " + failed + " failed)");
+    String shownUrl = storeOptions.isEmbedded() ? null : withoutPasswords(storeOptions.url);
     String where = storeOptions.isEmbedded()
         ? (storeOptions.home.toString().equals("heartlog-data") ? "" : " --home " + shellWord(storeOptions.home.toString()))
-        : " --db-url " + shellWord(withoutPasswords(storeOptions.url));
-    boolean passwordLeftOut = !storeOptions.isEmbedded()
-        && (!withoutPasswords(storeOptions.url).equals(storeOptions.url)
-            || spec.commandLine().getParseResult().hasMatchedOption("--db-password"));
+        : " --db-url " + shellWord(shownUrl);
+    boolean passwordLeftOut = shownUrl != null
+        && (!shownUrl.equals(storeOptions.url) || spec.commandLine().getParseResult().hasMatchedOption("--db-password"));
     out.println(passwordLeftOut
         ? "Look at what they did (the password is not shown here: export HEARTLOG_DB_PASSWORD=... first):"
         : "Look at what they did:");
