@@ -132,7 +132,7 @@ final class EventMetadata {
   private static String threadName(ILoggingEvent event) {
     String name = event.getThreadName();
     Thread current = Thread.currentThread();
-    return name.isEmpty() && current.getName().isEmpty() ? ThreadNames.of(current) : name;
+    return (name == null || name.isEmpty()) && current.getName().isEmpty() ? ThreadNames.of(current) : name;
   }
 
   /**
