@@ -1,6 +1,5 @@
 package dev.heartlog.cli;
 
-import static dev.heartlog.cli.WrappedWorkers.migratedStore;
 import static dev.heartlog.cli.WrappedWorkers.records;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -39,8 +38,8 @@ class CeleryWorkerTest {
     assumeTrue(Files.isExecutable(PYTHON)
         && new ProcessBuilder(PYTHON.toString(), "-c", "import celery").start().waitFor() == 0,
         "Celery is needed (Debian's python3-celery)");
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
     Files.writeString(folder.resolve("render.py"), """
         import logging, pathlib, time
         from celery import Celery

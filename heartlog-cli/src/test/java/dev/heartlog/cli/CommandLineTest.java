@@ -29,8 +29,7 @@ class CommandLineTest {
 
   @BeforeAll
   static void runDemo() {
-    url = TestDatabase.freshUrl();
-    Store.open(url, null, null).migrate();
+    url = TestDatabase.migratedUrl();
     // With a password in its address, as a store of one's own has; the test server trusts its logins.
     urlWithPassword = url.contains("password=") ? url : url + "&password=demo-s3cret";
     demo = Cli.runInItsOwnJvm("demo", "--workers", "2", "--duration", "4s", "--interval", "500ms", "--db-url", urlWithPassword);
@@ -190,9 +189,8 @@ class CommandLineTest {
 
   /** A store of its own, migrated, that {@code sql} has filled; its URL. */
   private static String storeFilledBy(String sql) {
-    String own = TestDatabase.freshUrl();
+    String own = TestDatabase.migratedUrl();
     Store store = Store.open(own, null, null);
-    store.migrate();
     store.withConnection(c -> c.createStatement().execute(sql));
     return own;
   }

@@ -1,6 +1,5 @@
 package dev.heartlog.cli;
 
-import static dev.heartlog.cli.WrappedWorkers.migratedStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -29,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ContainerStopTest {
 
   @TempDir Path folder;
-  private final String url = TestDatabase.freshUrl();
-  private final Store store = migratedStore(url);
+  private final String url = TestDatabase.migratedUrl();
+  private final Store store = Store.open(url, null, null);
 
   /** A worker that goes on printing numbered lines after SIGTERM, each also written to a file. */
   private Path stubbornWorker(Path printed) throws IOException {

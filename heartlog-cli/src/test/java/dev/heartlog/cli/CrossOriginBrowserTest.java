@@ -45,9 +45,8 @@ class CrossOriginBrowserTest {
   @BeforeEach
   void openTheDashboard() throws Exception {
     Assumptions.assumeTrue(HeadlessChromium.installed(), "needs Debian's chromium and chromium-driver (.ci/run installs them)");
-    url = TestDatabase.freshUrl();
+    url = TestDatabase.migratedUrl();
     store = Store.open(url, null, null);
-    store.migrate();
     heartbeat("frame 1 rendered");
     dashboard = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     dashboard.createContext("/", exchange -> {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import java.io.IOException;
 import java.sql.Connection;
@@ -37,8 +36,7 @@ class DeadConnectionsTest {
   @Test
   @Timeout(120)
   void theServersPoolGivesUpConnectionsWhoseDatabaseStoppedAnsweringAndAnswersAgain() throws Exception {
-    String url = TestDatabase.freshUrl();
-    Store.open(url, null, null).migrate();
+    String url = TestDatabase.migratedUrl();
     StoreOptions options = new StoreOptions();
     options.url = url;
     options.pooledSocketTimeout = SOCKET_TIMEOUT;

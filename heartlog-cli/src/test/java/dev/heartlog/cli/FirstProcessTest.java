@@ -1,6 +1,5 @@
 package dev.heartlog.cli;
 
-import static dev.heartlog.cli.WrappedWorkers.migratedStore;
 import static dev.heartlog.cli.WrappedWorkers.records;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,8 +53,8 @@ class FirstProcessTest {
 
   @Test
   void asPidOneItSaysWhileTheWorkerRunsThatTheProcessesTheWorkerLeftAreNotCollected() throws IOException {
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
     Path worker = Files.writeString(folder.resolve("worker.sh"), WORKER_LEAVES_THREE_PROCESSES);
 
     Cli.Result result = Cli.runInItsOwnJvm(PID_NAMESPACE,
@@ -76,8 +75,8 @@ class FirstProcessTest {
 
   @Test
   void processesStillRunningOrCollectedByTheWorkerAreNoCauseForAWarning() throws IOException {
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
     Path worker = Files.writeString(folder.resolve("worker.sh"), String.join("\n",
         "#!/bin/sh",
         "echo 'worker started'",

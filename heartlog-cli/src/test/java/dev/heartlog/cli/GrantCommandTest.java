@@ -3,7 +3,6 @@ package dev.heartlog.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -31,8 +30,7 @@ class GrantCommandTest {
 
   @BeforeEach
   void freshStore() {
-    url = TestDatabase.freshUrl();
-    Store.open(url, null, null).migrate();
+    url = TestDatabase.migratedUrl();
   }
 
   @AfterEach

@@ -35,8 +35,7 @@ class LogsFollowTest {
 
   @BeforeAll
   static void oneRecordStored() throws Exception {
-    url = TestDatabase.freshUrl();
-    Store.open(url, null, null).migrate();
+    url = TestDatabase.migratedUrl();
     heartbeat(url, "early-worker", "stored before following");
   }
 

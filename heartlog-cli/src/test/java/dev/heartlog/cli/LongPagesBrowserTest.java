@@ -36,9 +36,8 @@ class LongPagesBrowserTest {
   @BeforeAll
   static void start() throws Exception {
     Assumptions.assumeTrue(HeadlessChromium.installed(), "needs Debian's chromium and chromium-driver (.ci/run installs them)");
-    String url = TestDatabase.freshUrl();
+    String url = TestDatabase.migratedUrl();
     store = Store.open(url, null, null);
-    store.migrate();
     viewer = ViewerUnderTest.start(store, url, READER, folder);
     base = viewer.base();
     chromium = viewer.chromium();

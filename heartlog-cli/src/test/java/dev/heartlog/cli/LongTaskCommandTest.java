@@ -26,9 +26,8 @@ class LongTaskCommandTest {
 
   @BeforeAll
   static void fill() {
-    url = TestDatabase.freshUrl();
+    url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
-    store.migrate();
     // Two records a second: pages end between records of the same time too.
     store.withConnection(c -> c.createStatement().execute("""
         INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id, seq)

@@ -2,7 +2,6 @@ package dev.heartlog.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -24,8 +23,7 @@ class MaintainCommandTest {
   @Test
   @Timeout(60)
   void aPartitionALongReadHoldsIsLeftForTheNextRunAndSaidSo() throws SQLException {
-    String url = TestDatabase.freshUrl();
-    Store.open(url, null, null).migrate();
+    String url = TestDatabase.migratedUrl();
     LocalDate expired = LocalDate.now(ZoneOffset.UTC).minusDays(5);
     String partition = "system_logs_p" + DateTimeFormatter.BASIC_ISO_DATE.format(expired);
     try (Connection owner = DriverManager.getConnection(url); Statement statement = owner.createStatement()) {

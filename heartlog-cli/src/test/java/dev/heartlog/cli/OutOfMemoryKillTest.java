@@ -1,6 +1,5 @@
 package dev.heartlog.cli;
 
-import static dev.heartlog.cli.WrappedWorkers.migratedStore;
 import static dev.heartlog.cli.WrappedWorkers.records;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -38,8 +37,8 @@ class OutOfMemoryKillTest {
     }
     try {
       Files.writeString(cgroup.resolve("memory.limit_in_bytes"), Long.toString(400L * 1024 * 1024));
-      String url = TestDatabase.freshUrl();
-      Store store = migratedStore(url);
+      String url = TestDatabase.migratedUrl();
+      Store store = Store.open(url, null, null);
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       Process run = new ProcessBuilder("/bin/sh", "-c", "echo $$ > \"$0\"/cgroup.procs && exec \"$1\" -Xmx64m -cp \"$2\" "
           + Main.class.getName() + " run --worker short-of-memory --db-url \"$3\" -- /usr/bin/python3 -c "

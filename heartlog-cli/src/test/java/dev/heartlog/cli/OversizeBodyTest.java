@@ -37,9 +37,8 @@ class OversizeBodyTest {
 
   @BeforeEach
   void migrateAStore() {
-    url = TestDatabase.freshUrl();
+    url = TestDatabase.migratedUrl();
     store = Store.open(url, null, null);
-    store.migrate();
   }
 
   @Test

@@ -30,8 +30,7 @@ class PagedListingTest {
 
   @BeforeAll
   static void fill() {
-    url = TestDatabase.freshUrl();
-    Store.open(url, null, null).migrate();
+    url = TestDatabase.migratedUrl();
     store = PooledStores.of(url);   // some 400 queries
     // Three records a second, some without a sequence number, some with a stack trace, one
     // message over the 64 KB a DataOutputStream string holds, text that is not ASCII.

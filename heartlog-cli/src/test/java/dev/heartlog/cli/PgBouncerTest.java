@@ -227,8 +227,7 @@ class PgBouncerTest {
 
   /** A fresh migrated database with one record of worker {@code bounced}. */
   private static String storeWithOneRecord() {
-    String url = TestDatabase.freshUrl();
-    Store.open(url, null, null).migrate();
+    String url = TestDatabase.migratedUrl();
     store(url, "through the pooler");
     return url;
   }

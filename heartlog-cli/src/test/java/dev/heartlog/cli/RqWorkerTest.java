@@ -1,6 +1,5 @@
 package dev.heartlog.cli;
 
-import static dev.heartlog.cli.WrappedWorkers.migratedStore;
 import static dev.heartlog.cli.WrappedWorkers.records;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -65,8 +64,8 @@ class RqWorkerTest {
   }
 
   private void runJobs(int port) throws IOException, InterruptedException {
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
     Files.writeString(folder.resolve("jobs.py"), """
         import logging, time
         engine = logging.getLogger("render.engine")

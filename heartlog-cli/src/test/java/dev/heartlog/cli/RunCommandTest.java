@@ -1,7 +1,6 @@
 package dev.heartlog.cli;
 
 import static dev.heartlog.cli.WrappedWorkers.exitRecord;
-import static dev.heartlog.cli.WrappedWorkers.migratedStore;
 import static dev.heartlog.cli.WrappedWorkers.stderrRecords;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
@@ -39,8 +38,8 @@ class RunCommandTest {
 
   @Test
   void aWrappedWorkersLinesBecomeRecordsWithLevelsAndTasksAndItsCrashIsReported() throws IOException {
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
     Path script = script("worker.sh",
         "echo '[10:00:00] INFO WORKER Worker started, polling for tasks'",
         "echo '[10:00:01] INFO WORKER [Task task-a] Claimed task, starting generation'",
@@ -103,8 +102,8 @@ class RunCommandTest {
 
   @Test
   void levelsPerComponentKeepOnlyWhatIsAskedForOfEachComponentALineNames() throws IOException {
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
     Path script = script("components.sh",
         "echo '[10:00:00] DEBUG GENERATOR step 1 of 30'",
         "echo '[10:00:01] INFO QUEUE polled, nothing to do'",
@@ -159,8 +158,8 @@ class RunCommandTest {
     Path spool = Path.of(System.getenv().getOrDefault("HEARTLOG_SPOOL_DIR", "heartlog-spool"), worker);
     assertThat(spool).as("the records wait in the worker's spool").isNotEmptyDirectory();
 
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
     Cli.Result up = Cli.run("run", "--worker", worker, "--db-url", url, "--", "sh", "-c", "echo rendered after");
 
     assertThat(up.exitCode()).as(up.err()).isZero();
@@ -171,8 +170,8 @@ class RunCommandTest {
 
   @Test
   void colouredLinesShowInColourAndAreRecordedAsTextAtTheLevelTheyName() throws IOException {
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
     Path script = script("colours.sh",
         "printf '\\033[32mINFO\\033[0m \\033[1mmodel loaded\\033[0m\\n'",
         "printf '\\033[31mERROR\\033[0m: CUDA out of memory\\n' >&2");
@@ -189,8 +188,8 @@ class RunCommandTest {
 
   @Test
   void aCleanExitEndsStoppedWithTheChildsExitCode() {
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
 
     Cli.Result result = Cli.run("run", "--worker", "wrapped-2", "--db-url", url,
         "--home", folder.resolve("home2").toString(), "--", "sh", "-c", "echo done");
@@ -202,8 +201,8 @@ class RunCommandTest {
 
   @Test
   void aProgressBarIsEchoedAsDrawnAndRecordedAsAFewStatesNotARecordARedraw() throws IOException {
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
     Path script = script("bar.sh",
         "echo 'Loading model'",
         // As tqdm draws on stderr: a carriage return before each state, a newline after the last.
@@ -237,8 +236,7 @@ class RunCommandTest {
     ((RunCommand) commandLine.getSubcommands().get("run").getCommand()).stdout = new BufferedOutputStream(terminal);
     // The worker prints a line and waits until the test has seen it.
     Path go = folder.resolve("go");
-    String url = TestDatabase.freshUrl();
-    migratedStore(url);   // else its records would wait in the spool, for the next run of the test
+    String url = TestDatabase.migratedUrl();   // a store: else its records would wait in the spool, for the next run of the test
     Thread run = new Thread(() -> commandLine
         .execute("run", "--worker", "wrapped-echo", "--db-url", url,
             "--home", folder.resolve("home-echo").toString(), "--",
@@ -256,8 +254,7 @@ class RunCommandTest {
   @Test
   void aPythonWorkersLinesArriveAsItPrintsThemNotWhenItExits() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 is needed");
-    String url = TestDatabase.freshUrl();
-    migratedStore(url);
+    String url = TestDatabase.migratedUrl();
     Path go = folder.resolve("go");
     Path worker = Files.writeString(folder.resolve("worker.py"), String.join("\n",
         "import os, time",
@@ -301,8 +298,8 @@ class RunCommandTest {
   @Test
   void sigtermReachesTheWorkerBehindALauncherScriptAndItsStopIsAStop() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 is needed");
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
     Path pidFile = folder.resolve("worker.pid");
     Path stopped = folder.resolve("worker.stopped");
     // Its stop prints two lines, the second after the launcher has exited: with the JDK's pipes,
@@ -352,8 +349,8 @@ class RunCommandTest {
 
   @Test
   void aProcessTheWorkerLeftRunningWithItsOutputDoesNotKeepHeartlogRunFromEnding() throws Exception {
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
     Path pidFile = folder.resolve("daemon.pid");
     // The worker starts a process that keeps its stdout and outlives it, as a daemon would.
     Path script = script("daemon.sh", "sleep 60 &", "echo $! > " + pidFile, "echo 'worker done'");
@@ -375,8 +372,8 @@ class RunCommandTest {
 
   @Test
   void whatTheWorkerPrintsIsPassedOnByteForByteAndItsLinesAreReadAsUtf8() throws IOException {
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
     // Not UTF-8 (0xFF, Latin-1's é), a NUL, UTF-8 text, then bytes of every value: a worker may
     // write a video to stdout for the next process in a pipe.
     byte[] printed = new byte[300];
@@ -451,8 +448,8 @@ class RunCommandTest {
 
   @Test
   void aCommandThatCannotStartExitsAsAShellWouldAndIsRecorded() throws IOException {
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
     Path notExecutable = Files.writeString(folder.resolve("not-executable.sh"), "echo never\n");
 
     Cli.Result missing = Cli.run("run", "--worker", "wrapped-missing", "--db-url", url, "--", folder.resolve("no-such-program").toString());
@@ -511,8 +508,8 @@ class RunCommandTest {
 
   @Test
   void aWorkerThatExitsWithAnErrorButNoTracebackHasItsLastWordsInTheExitsRecord() throws IOException {
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
     Path worker = script("worker.sh",
         "echo '[10:00:00] INFO GENERATOR [Task t-exit] Loading model wan2.1'",
         "echo 'model file /models/wan2.1.safetensors is truncated (1.2 of 14 GB)    ' >&2",

@@ -80,8 +80,7 @@ class ServeCommandTest {
   @Test
   void keysMadeForAStoreOfItsOwnAreSaidToBeThisMachinesOnlyWithHowToGiveEveryServerThem(@TempDir Path home)
       throws Exception {
-    String url = TestDatabase.freshUrl();
-    Store.open(url, null, null).migrate();
+    String url = TestDatabase.migratedUrl();
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
       Cli.Result serve = Cli.run("serve", "--port", Integer.toString(taken.getLocalPort()), "--db-url", url,
           "--home", home.toString());
@@ -99,8 +98,7 @@ class ServeCommandTest {
   @Test
   @Timeout(120)
   void theViewerItNamesOpensWithTheReaderKeyItMade(@TempDir Path home) throws Exception {
-    String url = TestDatabase.freshUrl();
-    Store.open(url, null, null).migrate();
+    String url = TestDatabase.migratedUrl();
     Path stdout = home.resolve("stdout");
     Process serve = startServe(url, home, stdout, home.resolve("stderr"));
     try {
@@ -130,8 +128,7 @@ class ServeCommandTest {
   @Test
   @Timeout(120)
   void dbPoolSetsHowManyConnectionsTheServerHolds(@TempDir Path home) throws Exception {
-    String url = TestDatabase.freshUrl();
-    Store.open(url, null, null).migrate();
+    String url = TestDatabase.migratedUrl();
     Process serve = startServe(url, home, home.resolve("stdout"), home.resolve("stderr"), "--db-pool", "3");
     try {
       // HikariCP keeps as many open as it may hold: the pool's size, once it has filled it.
@@ -225,8 +222,7 @@ class ServeCommandTest {
 
   @Test
   void aRoleThatMayNotReadTheHistoryGetsNoWarning() throws SQLException {
-    String url = TestDatabase.freshUrl();
-    Store.open(url, null, null).migrate();
+    String url = TestDatabase.migratedUrl();
     execute(url, "DELETE FROM flyway_schema_history WHERE version = '13'");   // the owner would be told to migrate
     execute(url, "DROP ROLE IF EXISTS serve_test_outsider");
     execute(url, "CREATE ROLE serve_test_outsider LOGIN PASSWORD 'outsider'");
@@ -244,9 +240,8 @@ class ServeCommandTest {
 
   /** serve's warning for a fresh store heartlog migrated, after these changes; its address reads "URL". */
   private static Optional<String> warningAfter(String... historyChanges) throws SQLException {
-    String url = TestDatabase.freshUrl();
+    String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
-    store.migrate();
     for (String change : historyChanges) {
       execute(url, change);
     }

@@ -16,9 +16,8 @@ class SharedWorkerIdCommandTest {
 
   @Test
   void workersAndWorkerSayWhichIdSeveralProcessesShare() {
-    String url = TestDatabase.freshUrl();
+    String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
-    store.migrate();
     store.withConnection(c -> c.createStatement().execute("""
         SELECT func_worker_heartbeat_with_logs(worker_id_param => b.worker, session_id_param => b.session)
         FROM (VALUES (1, 'gpu-7', 'replica-a'), (2, 'gpu-7', 'replica-b'), (3, 'gpu-7', 'replica-a'),

@@ -41,9 +41,8 @@ class TailBehindNginxTest {
   @BeforeEach
   void migrateAStore() {
     Assumptions.assumeTrue(TestNginx.installed(), "needs Debian's nginx (apt-get install nginx-light; .ci/run installs it)");
-    url = TestDatabase.freshUrl();
+    url = TestDatabase.migratedUrl();
     store = Store.open(url, null, null);
-    store.migrate();
   }
 
   @Test

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -166,8 +165,7 @@ class TokenCommandTest {
   void theStoreHoldsACallCarryingTheTokensClaimsToItsWorkers() throws Exception {
     // PostgREST verifies the token and hands its payload to the call as request.jwt.claims; here
     // the payload goes in as it would, on a real PostgreSQL.
-    String url = TestDatabase.freshUrl();
-    Store.open(url, null, null).migrate();
+    String url = TestDatabase.migratedUrl();
     String token = Cli.run("token", "--workers", "gpu-", "--secret-file", secretFile(SECRET).toString()).out().strip();
     String payload = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
 
@@ -179,8 +177,7 @@ class TokenCommandTest {
 
   @Test
   void revokingTheTokensForItsWorkersEndsATokensWriting() throws Exception {
-    String url = TestDatabase.freshUrl();
-    Store.open(url, null, null).migrate();
+    String url = TestDatabase.migratedUrl();
     String token = Cli.run("token", "--workers", "gpu-7", "--secret-file", secretFile(SECRET).toString()).out().strip();
     String payload = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
     assertThat(callWithClaims(url, payload, "gpu-7")).contains("\"success\": true");

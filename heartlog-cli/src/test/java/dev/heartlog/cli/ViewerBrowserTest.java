@@ -46,9 +46,8 @@ class ViewerBrowserTest {
   @BeforeAll
   static void start() throws Exception {
     Assumptions.assumeTrue(HeadlessChromium.installed(), "needs Debian's chromium and chromium-driver (.ci/run installs them)");
-    url = TestDatabase.freshUrl();
+    url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
-    store.migrate();
     Cli.Result demo = Cli.run("demo", "--workers", "2", "--duration", "4s", "--interval", "500ms", "--db-url", url,
         "--home", folder.resolve("home").toString());
     Matcher failed = Pattern.compile("\\(task ([0-9a-f-]{36}) failed\\)").matcher(demo.out());

@@ -30,9 +30,8 @@ class ViewerUnderAPathTest {
   @BeforeEach
   void migrateAStore() {
     Assumptions.assumeTrue(HeadlessChromium.installed(), "needs Debian's chromium and chromium-driver (.ci/run installs them)");
-    url = TestDatabase.freshUrl();
+    url = TestDatabase.migratedUrl();
     store = Store.open(url, null, null);
-    store.migrate();
   }
 
   @Test

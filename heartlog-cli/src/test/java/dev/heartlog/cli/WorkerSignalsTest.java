@@ -1,6 +1,5 @@
 package dev.heartlog.cli;
 
-import static dev.heartlog.cli.WrappedWorkers.migratedStore;
 import static dev.heartlog.cli.WrappedWorkers.records;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -65,8 +64,8 @@ class WorkerSignalsTest {
       "");
 
   @TempDir Path folder;
-  private final String url = dev.heartlog.store.TestDatabase.freshUrl();
-  private final Store store = migratedStore(url);
+  private final String url = dev.heartlog.store.TestDatabase.migratedUrl();
+  private final Store store = Store.open(url, null, null);
 
   /** What a test started, ended after it whatever happened: a failed wait leaves none running. */
   private final List<Process> started = new ArrayList<>();

@@ -1,7 +1,6 @@
 package dev.heartlog.cli;
 
 import static dev.heartlog.cli.WrappedWorkers.exitRecord;
-import static dev.heartlog.cli.WrappedWorkers.migratedStore;
 import static dev.heartlog.cli.WrappedWorkers.records;
 import static dev.heartlog.cli.WrappedWorkers.stderrRecords;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,8 +65,8 @@ class WrappedProgramsTest {
 
   @Test
   void aWrappedJavaProgramsUncaughtExceptionIsOneErrorWithItsStackTrace() throws IOException {
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
     Path program = folder.resolve("Crash.java");
     Files.writeString(program, """
         public class Crash {
@@ -101,8 +100,8 @@ class WrappedProgramsTest {
 
   @Test
   void aWrappedJavaProgramsJavaUtilLoggingRecordsAreOneRecordEachWithTheirLevels() throws IOException {
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
     Path program = folder.resolve("Render.java");
     Files.writeString(program, """
         import java.util.logging.Level;
@@ -135,8 +134,8 @@ class WrappedProgramsTest {
     Path rustc = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"), new String[] {"/root/.cargo/bin"})
         .flatMap(Stream::of).map(dir -> Path.of(dir, "rustc")).filter(Files::isExecutable).findFirst().orElse(null);
     assumeTrue(rustc != null, "rustc is needed");
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
     Path source = Files.writeString(folder.resolve("claim.rs"), """
         fn claim(queue: &[u32]) -> u32 { queue[5] }
         fn main() { println!("claimed {}", claim(&[1, 2, 3])); }
@@ -161,8 +160,8 @@ class WrappedProgramsTest {
 
   @Test
   void aWrappedGoProgramsLogLinesAreInfoAndItsPanicIsOneErrorWithEveryGoroutinesStack() throws Exception {
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
     // A panic in a goroutine, with every goroutine's stack (blank lines between them), as
     // GOTRACEBACK=all prints it.
     Path source = Files.writeString(folder.resolve("claim.go"), """
@@ -207,8 +206,8 @@ class WrappedProgramsTest {
 
   @Test
   void aWrappedGoProgramsLogFatalIsItsLastWordsInTheExitsRecord() throws Exception {
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
     // log.Fatalf prints like log.Printf, then exits with 1: nothing in the line says it is fatal.
     Path program = goBuild(Files.writeString(folder.resolve("load.go"), """
         package main
@@ -239,8 +238,8 @@ class WrappedProgramsTest {
     assumeTrue(Files.isExecutable(PYTHON)
         && new ProcessBuilder(PYTHON.toString(), "-c", "import structlog").start().waitFor() == 0,
         "Python's structlog is needed (Debian's python3-structlog)");
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
     // structlog's default configuration: its console renderer, on stdout. Where rich is
     // installed, structlog draws its tracebacks in boxes instead, which are not joined: hidden.
     Path worker = Files.writeString(folder.resolve("render.py"), """
@@ -273,8 +272,8 @@ class WrappedProgramsTest {
   @Test
   void theFurtherLinesOfAPythonLogMessageOnStderrKeepItsLevelAndAreNoWarnings() throws Exception {
     assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
     // logging.basicConfig writes to stderr, each record in one write; the pauses make the later
     // lines writes, and reads, of their own.
     Path worker = Files.writeString(folder.resolve("config.py"), """
@@ -304,8 +303,8 @@ class WrappedProgramsTest {
     assumeTrue(Files.isExecutable(PYTHON)
         && new ProcessBuilder(PYTHON.toString(), "-c", "import structlog").start().waitFor() == 0,
         "Python's structlog is needed (Debian's python3-structlog)");
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
     // structlog's JSONRenderer uses json.dumps, which writes a float's NaN and Infinity as bare
     // NaN and Infinity: no JSON, but what every such worker prints when a training loss diverges.
     Path worker = Files.writeString(folder.resolve("train.py"), """
@@ -332,8 +331,8 @@ class WrappedProgramsTest {
     assumeTrue(Files.isExecutable(PYTHON)
         && new ProcessBuilder(PYTHON.toString(), "-c", "import rich.logging").start().waitFor() == 0,
         "Python's rich is needed (Debian's python3-rich)");
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
     // Run as -c: rich wraps what is longer than its column (80 wide, to a pipe), a traceback's
     // line naming a long path among them, and the lines of a wrapped traceback are not joined.
     String worker = """
@@ -366,8 +365,8 @@ class WrappedProgramsTest {
     assumeTrue(Files.isExecutable(PYTHON)
         && new ProcessBuilder(PYTHON.toString(), "-c", "import rich.logging").start().waitFor() == 0,
         "Python's rich is needed (Debian's python3-rich)");
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
     String message = "rendering frame 7 of 240 with the prompt 'a lighthouse in a storm, volumetric light, 35 mm'";
     Path worker = Files.writeString(folder.resolve("a_worker_in_a_folder_whose_name_is_long_enough_to_wrap.py"), """
         import logging
@@ -404,8 +403,8 @@ class WrappedProgramsTest {
     assumeTrue(Files.isExecutable(PYTHON)
         && new ProcessBuilder(PYTHON.toString(), "-c", "import sys; sys.exit(sys.version_info < (3, 11))").start().waitFor() == 0,
         "Python 3.11 or later is needed");
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
     Path worker = Files.writeString(folder.resolve("group.py"), String.join("\n",
         "def render():",
         "    raise ExceptionGroup('render failed', [ValueError('bad frame'), RuntimeError('CUDA out of memory')])",
@@ -427,8 +426,8 @@ class WrappedProgramsTest {
   @Test
   void aWrappedNodeProgramsUncaughtErrorIsOneErrorWithItsStackTrace() throws IOException {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/node")), "node is needed");
-    String url = TestDatabase.freshUrl();
-    Store store = migratedStore(url);
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
     Path program = Files.writeString(folder.resolve("render.js"), """
         console.log("rendering frame 1");
         function render() { throw new TypeError("Cannot read properties of undefined (reading 'width')"); }

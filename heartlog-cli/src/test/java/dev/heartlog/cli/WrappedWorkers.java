@@ -10,13 +10,6 @@ final class WrappedWorkers {
 
   private WrappedWorkers() {}
 
-  /** The store at {@code url}, with heartlog's schema. */
-  static Store migratedStore(String url) {
-    Store store = Store.open(url, null, null);
-    store.migrate();
-    return store;
-  }
-
   /** Every record stored for a worker, oldest first (100 at most). */
   static List<StoredRecord> records(Store store, String worker) {
     return store.logs(new LogFilter(worker, null, null, null, null, null, 100));

@@ -11,7 +11,6 @@ import dev.heartlog.agent.HeartbeatScheduler;
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.Transport;
 import dev.heartlog.agent.WorkerStatus;
-import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -36,12 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class ErrorInAHeartbeatTest {
 
-  private final String url = TestDatabase.freshUrl();
+  private final String url = TestDatabase.migratedUrl();
   @TempDir Path spool;
-
-  ErrorInAHeartbeatTest() {
-    Store.open(url, null, null).migrate();
-  }
 
   @Test
   void anOutOfMemoryErrorFailsOneHeartbeatAndTheNextCarriesItsRecords() throws Exception {

@@ -35,9 +35,8 @@ class FleetHealthCountsTest {
 
   @Test
   void theAgentsCountsMatchTheStoredRecords() {
-    String url = TestDatabase.freshUrl();
+    String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
-    store.migrate();
     Random random = new Random(20261128);
 
     try (HeartlogAgent agent = HeartlogAgent.builder()
@@ -87,9 +86,8 @@ class FleetHealthCountsTest {
 
   @Test
   void aWorkerWhoseClockRunsThreeHoursBehindHasItsErrorInTheLastHourAndItsClockShown() {
-    String url = TestDatabase.freshUrl();
+    String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
-    store.migrate();
     Duration behind = Duration.ofHours(3);
 
     try (HeartlogAgent agent = HeartlogAgent.builder()

@@ -49,9 +49,8 @@ class JdbcTransportTest {
 
   @Test
   void aHeartbeatStoresItsRecordsUnderTheRightTaskWithVram() {
-    String url = TestDatabase.freshUrl();
+    String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
-    store.migrate();
 
     try (HeartlogAgent agent = agent(url, "gpu-1").build()) {
       agent.log(Level.INFO, "idle");
@@ -74,9 +73,8 @@ class JdbcTransportTest {
 
   @Test
   void aRepeatedBatchIsStoredOnce() {
-    String url = TestDatabase.freshUrl();
+    String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
-    store.migrate();
     Heartbeat heartbeat =
         new Heartbeat("w1", "session-1", 1L, WorkerStatus.ACTIVE, null, null, null,
             List.of(new LogRecord(Instant.now(), 1, Level.INFO, "once", null, Map.of())), Map.of());
@@ -91,9 +89,8 @@ class JdbcTransportTest {
 
   @Test
   void aPostgresqlUriDeliversToTheSameDatabaseFromTheBuilderAndFromHeartlogDbUrl() {
-    String url = TestDatabase.freshUrl();
+    String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
-    store.migrate();
     // What Supabase's dashboard shows, postgresql://user:password@host:port/db.
     String uri = TestDatabase.asUri(url);
     AgentEnvironment environment = AgentEnvironment.of(Map.of("HEARTLOG_DB_URL", uri), new java.util.Properties());
@@ -114,9 +111,8 @@ class JdbcTransportTest {
 
   @Test
   void numbersInMetadataOfEveryJavaTypeAreStoredAsJsonbNumbersWithTheirValue() {
-    String url = TestDatabase.freshUrl();
+    String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
-    store.migrate();
     java.util.concurrent.atomic.LongAdder frames = new java.util.concurrent.atomic.LongAdder();
     frames.add(240);
     Map<String, Object> metadata = new java.util.LinkedHashMap<>();
@@ -220,9 +216,8 @@ class JdbcTransportTest {
 
   @Test
   void anOperatorMissingInsideTheFunctionIsAFailureThatSaysSoNotAMissingFunction() {
-    String url = TestDatabase.freshUrl();
+    String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
-    store.migrate();
     // An orchestrator retypes workers.id after migrate: "operator does not exist: uuid = text".
     store.withConnection(c -> c.createStatement().execute("ALTER TABLE workers ALTER COLUMN id TYPE uuid USING id::uuid"));
 
@@ -242,9 +237,8 @@ class JdbcTransportTest {
   /** A full disk: a failure (the records kept), said on one line. */
   @Test
   void aFullDiskIsAFailureSaidInTheDatabasesWordsWithoutTheFunctionsSql() {
-    String url = TestDatabase.freshUrl();
+    String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
-    store.migrate();
     TestDatabase.raiseDiskFullOnInsert(store);
 
     try (JdbcTransport transport = JdbcTransport.builder().url(url).build()) {
@@ -258,9 +252,8 @@ class JdbcTransportTest {
 
   @Test
   void aWriterLoginDeliversAsItsWorkersAndAHeartbeatAsAnotherWorkerFailsWithItsRecordsKept() throws SQLException {
-    String url = TestDatabase.freshUrl();
+    String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
-    store.migrate();
     String login = "heartlog_jdbc_writer_" + Long.toHexString(System.nanoTime());
     store.roles().grantWriter(login, "gpu-", "writer password");
     String writerUrl = url.replaceAll("\\?.*$", "") + "?user=" + login + "&password=writer%20password";

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heartlog.agent.jul.HeartlogLogManager;
 import dev.heartlog.store.GracefulWorker;
-import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,11 +20,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class JulGracefulShutdownTest {
 
-  private final String url = TestDatabase.freshUrl();
-
-  JulGracefulShutdownTest() {
-    Store.open(url, null, null).migrate();
-  }
+  private final String url = TestDatabase.migratedUrl();
 
   @Test
   void withHeartlogsLogManagerWhatTheWorkersShutdownHookLogsIsStored() throws Exception {

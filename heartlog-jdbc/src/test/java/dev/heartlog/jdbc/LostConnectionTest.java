@@ -8,7 +8,6 @@ import dev.heartlog.agent.Heartbeat;
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.LogRecord;
 import dev.heartlog.agent.WorkerStatus;
-import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -26,11 +25,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class LostConnectionTest {
 
-  private final String url = TestDatabase.freshUrl();
-
-  LostConnectionTest() {
-    Store.open(url, null, null).migrate();
-  }
+  private final String url = TestDatabase.migratedUrl();
 
   @Test
   void aHeartbeatAfterTheServersIdleSessionTimeoutGoesThroughOnANewConnection() throws SQLException {

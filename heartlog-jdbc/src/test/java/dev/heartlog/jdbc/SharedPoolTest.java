@@ -28,9 +28,8 @@ class SharedPoolTest {
 
   @Test
   void fiftyAgentsOnTwoThreadsAndTwoConnectionsStoreEveryRecordOnce() throws Exception {
-    String url = TestDatabase.freshUrl();
+    String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
-    store.migrate();
     HikariConfig poolConfig = new HikariConfig();
     poolConfig.setJdbcUrl(url);
     poolConfig.setMaximumPoolSize(2);

@@ -7,7 +7,6 @@ import dev.heartlog.agent.Heartbeat;
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.LogRecord;
 import dev.heartlog.agent.WorkerStatus;
-import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import dev.heartlog.store.TestPgBouncer;
 import java.io.IOException;
@@ -36,8 +35,7 @@ class TransactionPoolerTest {
 
   @BeforeAll
   static void startPgBouncer() throws Exception {
-    databaseUrl = TestDatabase.freshUrl();
-    Store.open(databaseUrl, null, null).migrate();
+    databaseUrl = TestDatabase.migratedUrl();
     pgbouncer = TestPgBouncer.start(databaseUrl, "transaction");
     poolerUrl = pgbouncer.url();
   }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.heartlog.agent.Heartlog;
 import dev.heartlog.agent.HeartlogAgent;
-import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -115,8 +114,7 @@ class AsyncLoggersTest {
   /** A new, migrated database for the test's agent, whose spool goes into the test's folder. */
   private String freshStore() {
     assertThat(Heartlog.agent()).as("no agent installed by another test").isEmpty();
-    String url = TestDatabase.freshUrl();
-    Store.open(url, null, null).migrate();
+    String url = TestDatabase.migratedUrl();
     System.setProperty("heartlog.spool.dir", spool.toString());
     return url;
   }

@@ -3,7 +3,6 @@ package dev.heartlog.log4j2;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heartlog.store.GracefulWorker;
-import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,8 +23,7 @@ class GracefulShutdownTest {
   @Test
   @Timeout(120)
   void whatTheWorkersOwnShutdownHookLogsWhileItFinishesIsStored() throws Exception {
-    String url = TestDatabase.freshUrl();
-    Store.open(url, null, null).migrate();
+    String url = TestDatabase.migratedUrl();
     Process worker = GracefulWorker.start(List.of(GracefulWorker.java(),
         "-Dlog4j2.configurationFile=" + Path.of("target", "test-classes", "log4j2-graceful.xml").toAbsolutePath(),
         "-Dheartlog.test.worker=log4j-graceful", "-Dheartlog.test.url=" + url,

@@ -41,9 +41,8 @@ class HeartlogAppenderTest {
   @BeforeEach
   void freshStore() {
     assertThat(Heartlog.agent()).as("no agent installed by another test").isEmpty();
-    url = TestDatabase.freshUrl();
+    url = TestDatabase.migratedUrl();
     store = Store.open(url, null, null);
-    store.migrate();
     System.setProperty("heartlog.spool.dir", spool.toString());
     context = new LoggerContext("heartlog-appender-test");
   }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.heartlog.agent.Heartlog;
 import dev.heartlog.agent.jul.HeartlogHandler;
-import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -42,8 +41,7 @@ class Log4jBridgeTest {
   @BeforeEach
   void configureLog4jWithHeartlogsAppender() throws Exception {
     assertThat(Heartlog.agent()).as("no agent installed by another test").isEmpty();
-    url = TestDatabase.freshUrl();
-    Store.open(url, null, null).migrate();
+    url = TestDatabase.migratedUrl();
     System.setProperty("heartlog.spool.dir", spool.toString());
     String xml = """
         <Configuration status="warn">

@@ -36,8 +36,7 @@ class AsyncAppenderTest {
   void configure() throws JoranException {
     context.setMDCAdapter(new LogbackMDCAdapter());
     assertThat(Heartlog.agent()).as("no agent installed by another test").isEmpty();
-    url = TestDatabase.freshUrl();
-    dev.heartlog.store.Store.open(url, null, null).migrate();
+    url = TestDatabase.migratedUrl();
     System.setProperty("heartlog.spool.dir", spool.toString());
     JoranConfigurator configurator = new JoranConfigurator();
     configurator.setContext(context);

@@ -20,8 +20,7 @@ class GracefulShutdownTest {
   @Test
   @Timeout(120)
   void whatTheWorkersOwnShutdownHookLogsWhileItFinishesIsStored() throws Exception {
-    String url = TestDatabase.freshUrl();
-    dev.heartlog.store.Store.open(url, null, null).migrate();
+    String url = TestDatabase.migratedUrl();
     Process worker = WorkerProcess.startAndAwaitReady(workingFolder, "logback-graceful.xml", "graceful-worker", url,
         GracefulWorkerMain.class, "600");
 

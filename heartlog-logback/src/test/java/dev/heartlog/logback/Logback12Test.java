@@ -2,7 +2,6 @@ package dev.heartlog.logback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import java.io.File;
 import java.io.IOException;
@@ -34,8 +33,7 @@ class Logback12Test {
   @Test
   @Timeout(120)
   void aWorkerOnSpringBoot2sLogbackLogsAsOnAnyOther() throws Exception {
-    String url = TestDatabase.freshUrl();
-    Store.open(url, null, null).migrate();
+    String url = TestDatabase.migratedUrl();
     Instant before = Instant.now();
 
     Process worker = WorkerProcess.startAndAwaitReady(classPathWithLogback12(), workingFolder, "logback-graceful.xml",

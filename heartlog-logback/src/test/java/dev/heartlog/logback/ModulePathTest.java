@@ -50,9 +50,8 @@ class ModulePathTest {
   @Test
   @Timeout(120)
   void aModularWorkerShipsItsRecordsOverJdbc() throws Exception {
-    String url = TestDatabase.freshUrl();
+    String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
-    store.migrate();
 
     String output = runWorker(Map.of("HEARTLOG_WORKER_ID", "modular-jdbc", "HEARTLOG_DB_URL", url));
 

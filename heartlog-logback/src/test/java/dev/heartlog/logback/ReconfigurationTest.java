@@ -40,9 +40,8 @@ class ReconfigurationTest {
   void freshStore() {
     context.setMDCAdapter(new LogbackMDCAdapter());   // what SLF4J's binding gives the context it makes
     assertThat(Heartlog.agent()).as("no agent installed by another test").isEmpty();
-    url = TestDatabase.freshUrl();
+    url = TestDatabase.migratedUrl();
     store = Store.open(url, null, null);
-    store.migrate();
     System.setProperty("heartlog.spool.dir", spool.toString());
   }
 

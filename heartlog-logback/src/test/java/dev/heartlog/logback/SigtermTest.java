@@ -25,9 +25,8 @@ class SigtermTest {
   @Test
   @Timeout(120)
   void theFinalFlushCompletesOnSigtermDespiteLogbacksShutdownHook() throws Exception {
-    String url = TestDatabase.freshUrl();
+    String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
-    store.migrate();
     Process worker = WorkerProcess.startAndAwaitReady(workingFolder, "logback-sigterm.xml", "sigterm-worker", url,
         SigtermWorkerMain.class, Integer.toString(RECORDS));
     assertThat(count(store, "SELECT count(*) FROM system_logs")).as("nothing sent before the signal").isZero();

@@ -51,9 +51,8 @@ class HealthProbesTest {
 
   @Test
   void readinessFollowsTheDatabaseAndLivenessDoesNot() throws Exception {
-    String url = TestDatabase.freshUrl();
+    String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
-    store.migrate();
     try (HeartlogServer server = server(store)) {
       assertThat(probe(server, "/healthz")).satisfies(r -> {
         assertThat(r.statusCode()).isEqualTo(200);
@@ -104,8 +103,7 @@ class HealthProbesTest {
 
   @Test
   void aDatabaseThatDoesNotAnswerInTimeIsNotReady() throws Exception {
-    String url = TestDatabase.freshUrl();
-    Store.open(url, null, null).migrate();
+    String url = TestDatabase.migratedUrl();
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
     config.setMaximumPoolSize(1);

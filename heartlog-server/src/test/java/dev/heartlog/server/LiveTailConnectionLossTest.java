@@ -22,11 +22,10 @@ class LiveTailConnectionLossTest {
   @Test
   @Timeout(120)
   void aLostConnectionIsSaidOnceForEachReasonAndItsReturnWithItsLength() throws Exception {
-    String url = TestDatabase.freshUrl();
+    String url = TestDatabase.migratedUrl();
     String database = url.replaceFirst("^jdbc:postgresql://[^/]+/([^?]+).*$", "$1");
     String maintenance = url.replaceFirst("^(jdbc:postgresql://[^/]+/)[^?]+", "$1postgres");
     Store store = Store.open(url, null, null);
-    store.migrate();
     ByteArrayOutputStream said = new ByteArrayOutputStream();
     PrintStream diagnostics = new PrintStream(said, true, StandardCharsets.UTF_8);
     try (StoreGuard guard = new StoreGuard(store, StoreGuard.DEFAULT_LIMIT, diagnostics);

@@ -55,9 +55,8 @@ abstract class LiveTailTestBase {
 
   @BeforeEach
   void start() throws IOException {
-    url = TestDatabase.freshUrl();
+    url = TestDatabase.migratedUrl();
     store = Store.open(url, null, null);
-    store.migrate();
     keys = Files.createTempDirectory("live-tail-keys").resolve("keys");
     server = serverSettings().build().start();
   }

@@ -44,9 +44,8 @@ class MissedReadsTest {
 
   @BeforeEach
   void storeRecords() throws Exception {
-    url = TestDatabase.freshUrl();
+    url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
-    store.migrate();
     try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
       statement.execute("SELECT func_worker_heartbeat_with_logs('gpu-1', NULL, NULL, (SELECT jsonb_agg(jsonb_build_object("
           + "'level', CASE WHEN g % 3 = 0 THEN 'ERROR' ELSE 'INFO' END, 'message', 'step ' || g)) "

@@ -40,8 +40,7 @@ class ReturningFollowersTest {
 
   @BeforeEach
   void openStore() {
-    url = TestDatabase.freshUrl();
-    Store.open(url, null, null).migrate();
+    url = TestDatabase.migratedUrl();
     reads = new GatedReads(url);
   }
 

@@ -31,9 +31,8 @@ class ServerMaintenanceTest {
   @Test
   @Timeout(90)
   void maintenanceSaysWhatALongReadMadeItLeaveAndDoesItOnceTheReadIsOver() throws Exception {
-    String url = TestDatabase.freshUrl();
+    String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
-    store.migrate();
     LocalDate expired = LocalDate.now(ZoneOffset.UTC).minusDays(5);
     String partition = "system_logs_p" + DateTimeFormatter.BASIC_ISO_DATE.format(expired);
     try (Connection owner = DriverManager.getConnection(url); Statement statement = owner.createStatement()) {

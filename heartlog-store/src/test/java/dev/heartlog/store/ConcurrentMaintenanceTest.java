@@ -24,12 +24,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class ConcurrentMaintenanceTest {
 
-  private final String url = TestDatabase.freshUrl();
+  private final String url = TestDatabase.migratedUrl();
   private final Store store = Store.open(url, null, null);
-
-  ConcurrentMaintenanceTest() {
-    store.migrate();
-  }
 
   @Test
   void aRunWhileAnotherIsUnderWayLeavesTheWorkToThatOneAndFailsNothing() throws Exception {

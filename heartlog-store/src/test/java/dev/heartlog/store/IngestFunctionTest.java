@@ -109,8 +109,7 @@ class IngestFunctionTest {
   @Test
   @Timeout(60)
   void aNewWorkersFirstHeartbeatsOnTwoConnectionsAtOnceMakeOneRowAndBothCount() throws Exception {
-    String url = TestDatabase.freshUrl();
-    Store.open(url, null, null).migrate();
+    String url = TestDatabase.migratedUrl();
     String call = "SELECT func_worker_heartbeat_with_logs('w-new', 81559, ?)::text";
     try (Connection first = DriverManager.getConnection(url);
         Connection second = DriverManager.getConnection(url)) {

@@ -31,8 +31,7 @@ class LiveTailNotificationTest {
 
   @BeforeEach
   void connect() throws SQLException {
-    String url = TestDatabase.freshUrl();
-    Store.open(url, null, null).migrate();
+    String url = TestDatabase.migratedUrl();
     listener = DriverManager.getConnection(url);
     try (Statement statement = listener.createStatement()) {
       statement.execute("LISTEN heartlog_logs");

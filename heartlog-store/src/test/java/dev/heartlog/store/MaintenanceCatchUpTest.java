@@ -24,12 +24,8 @@ import org.junit.jupiter.api.Timeout;
  */
 class MaintenanceCatchUpTest {
 
-  private final String url = TestDatabase.freshUrl();
+  private final String url = TestDatabase.migratedUrl();
   private final Store store = Store.open(url, null, null);
-
-  MaintenanceCatchUpTest() {
-    store.migrate();
-  }
 
   @Test
   @Timeout(120)

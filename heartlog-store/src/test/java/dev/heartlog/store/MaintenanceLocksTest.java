@@ -29,12 +29,8 @@ class MaintenanceLocksTest {
 
   private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
 
-  private final String url = TestDatabase.freshUrl();
+  private final String url = TestDatabase.migratedUrl();
   private final Store store = Store.open(url, null, null);
-
-  MaintenanceLocksTest() {
-    store.migrate();
-  }
 
   @Test
   @Timeout(120)

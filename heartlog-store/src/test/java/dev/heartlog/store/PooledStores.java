@@ -17,8 +17,7 @@ public final class PooledStores {
 
   /** A migrated store on a new, empty database ({@link TestDatabase#freshStore()}), pooled. */
   public static Store fresh() {
-    String url = TestDatabase.freshUrl();
-    Store.open(url, null, null).migrate();
+    String url = TestDatabase.migratedUrl();
     return of(url);
   }
 

@@ -34,8 +34,7 @@ class ReadConnectionsTest {
 
   @BeforeAll
   static void fill() {
-    url = TestDatabase.freshUrl();
-    Store.open(url, null, null).migrate();
+    url = TestDatabase.migratedUrl();
     PGSimpleDataSource direct = new PGSimpleDataSource();
     direct.setURL(url);
     store = Store.open(new CountingDataSource(direct), url);

@@ -24,9 +24,8 @@ class RecordFollowerTest {
 
   @BeforeEach
   void freshStore() {
-    url = TestDatabase.freshUrl();
+    url = TestDatabase.migratedUrl();
     store = Store.open(url, null, null);
-    store.migrate();
   }
 
   @Test

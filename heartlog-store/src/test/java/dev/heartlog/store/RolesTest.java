@@ -36,9 +36,8 @@ class RolesTest {
 
   @BeforeEach
   void freshStore() {
-    url = TestDatabase.freshUrl();
+    url = TestDatabase.migratedUrl();
     store = Store.open(url, null, null);
-    store.migrate();
   }
 
   @AfterEach
@@ -67,9 +66,8 @@ class RolesTest {
     String writer = login("writer");
     store.roles().grantWriter(writer, "gpu-", PASSWORD);
     String home = url;
-    url = TestDatabase.freshUrl();
+    url = TestDatabase.migratedUrl();
     Store other = Store.open(url, null, null);
-    other.migrate();
 
     try (Connection connection = connectAs(writer)) {
       // A store without writers runs the function with the caller's rights: no right on the tables.

@@ -14,12 +14,8 @@ import org.junit.jupiter.api.Test;
  */
 class SharedWorkerIdTest {
 
-  private final String url = TestDatabase.freshUrl();
+  private final String url = TestDatabase.migratedUrl();
   private final Store store = Store.open(url, null, null);
-
-  SharedWorkerIdTest() {
-    store.migrate();
-  }
 
   private void heartbeat(String worker, String session, String status) throws SQLException {
     TestDatabase.execute(url, "SELECT func_worker_heartbeat_with_logs(worker_id_param => '" + worker + "', "

@@ -29,8 +29,7 @@ class TokenWorkersTest {
 
   @BeforeEach
   void freshStore() {
-    url = TestDatabase.freshUrl();
-    Store.open(url, null, null).migrate();
+    url = TestDatabase.migratedUrl();
   }
 
   @Test

@@ -35,9 +35,8 @@ class HostileInputScenarioTest {
   @Test
   @Timeout(60)
   void goodAndCleanedRecordsAreAllStoredAndTheHeartbeatSucceeds() {
-    String url = TestDatabase.freshUrl();
+    String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
-    store.migrate();
     Map<String, Object> deep = new HashMap<>();
     Map<String, Object> level = deep;
     for (int i = 0; i < 2_000; i++) {

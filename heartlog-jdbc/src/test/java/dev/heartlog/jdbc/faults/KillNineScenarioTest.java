@@ -37,9 +37,8 @@ class KillNineScenarioTest {
   @Test
   @Timeout(180)
   void theNextProcessReplaysTheSpoolWithoutGapsOrDuplicates() throws Exception {
-    String direct = TestDatabase.freshUrl();
+    String direct = TestDatabase.migratedUrl();
     Store store = Store.open(direct, null, null);
-    store.migrate();
     DatabaseAddress address = DatabaseAddress.of(direct);
     try (FaultProxy proxy = new FaultProxy(address.port())) {
       String url = proxy.jdbcUrl(address.database());

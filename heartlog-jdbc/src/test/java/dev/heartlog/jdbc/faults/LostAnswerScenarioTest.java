@@ -32,8 +32,7 @@ class LostAnswerScenarioTest {
   @Test
   @Timeout(120)
   void aRetryAfterALostAnswerStoresNothingTwice() throws Exception {
-    String direct = TestDatabase.freshUrl();
-    Store.open(direct, null, null).migrate();
+    String direct = TestDatabase.migratedUrl();
     DatabaseAddress address = DatabaseAddress.of(direct);
     try (FaultProxy proxy = new FaultProxy(address.port())) {
       proxy.cutEveryNthAnswer(3);

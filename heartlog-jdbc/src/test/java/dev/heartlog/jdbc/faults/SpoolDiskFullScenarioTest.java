@@ -65,8 +65,7 @@ class SpoolDiskFullScenarioTest {
   @Test
   @Timeout(180)
   void dropsAreCountedReportedAndDebugGoesFirstWhileLoggingThreadsCarryOn() throws Exception {
-    String direct = TestDatabase.freshUrl();
-    Store.open(direct, null, null).migrate();
+    String direct = TestDatabase.migratedUrl();
     DatabaseAddress address = DatabaseAddress.of(direct);
     ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
     try (FaultProxy proxy = new FaultProxy(address.port())) {
