@@ -1,7 +1,10 @@
 package dev.heartlog.store;
 
 import dev.heartlog.agent.ConnectionFailure;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -15,6 +18,9 @@ import org.postgresql.util.ServerErrorMessage;
 
 /** heartlog's Flyway migrations of one store: applying them, and reading how far behind it is. */
 final class Migrations {
+
+  /** SQLSTATEs of a user that may not create here, and of a server that may not write at all. */
+  private static final List<String> MAY_NOT_CREATE = List.of("42501", "25006");
 
   /** PostgreSQL's refusal to change an object of another user's: "must be owner of table workers". */
   private static final Pattern MUST_BE_OWNER = Pattern.compile("must be owner of ([^\\n]+)");
@@ -30,11 +36,41 @@ final class Migrations {
   /** Applies what is not applied yet; returns how many migrations ran. */
   int migrate() {
     try {
+      refuseAtOnceWhereTheHistoryCannotBeMade();
       return flyway().migrate().migrationsExecuted;
     } catch (RuntimeException e) {
       String message = rootMessage(e);
       String hint = "42501".equals(sqlState(e)) ? permissionHint(message) : ConnectionFailure.readOnlyHint(sqlState(e));
       throw new StoreException("migrating " + displayUrl + " failed: " + message + hint, e);
+    }
+  }
+
+  /**
+   * Flyway tries ten times, a second apart, to create its history table before it says why it
+   * cannot: a user without CREATE on the schema (every new login, from PostgreSQL 15) waited 10 s
+   * for "permission denied". Where the store has no history table yet, the same CREATE TABLE is
+   * tried once here, in a transaction rolled back, and the server's refusal is said at once. Any
+   * other failure of the try (another migrate creating the table just now) is left to Flyway.
+   */
+  private void refuseAtOnceWhereTheHistoryCannotBeMade() {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try (Statement statement = connection.createStatement()) {
+        try (ResultSet history = statement.executeQuery("SELECT to_regclass('flyway_schema_history') IS NOT NULL")) {
+          if (history.next() && history.getBoolean(1)) {
+            return;
+          }
+        }
+        statement.execute("CREATE TABLE flyway_schema_history (installed_rank int)");
+      } catch (SQLException e) {
+        if (MAY_NOT_CREATE.contains(e.getSQLState())) {
+          throw new IllegalStateException(e);
+        }
+      } finally {
+        connection.rollback();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);   // not connected: said as Flyway would have said it
     }
   }
 
