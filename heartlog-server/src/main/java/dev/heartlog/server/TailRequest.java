@@ -26,6 +26,10 @@ record TailRequest(
 
   TailRequest {
     metadata = Map.copyOf(metadata);
+    // What the store's filter refuses (a NUL character) is refused here, as /api/logs refuses it:
+    // found at the follower's first read instead, it stopped the live tail's reads of every
+    // follower, again and again.
+    new LogFilter(worker, task, null, null, null, grep, component, metadata, 1);
   }
 
   /** A follower that asks for no metadata. */
@@ -36,7 +40,8 @@ record TailRequest(
   /**
    * @param queryParams a query parameter's values by its name, empty when missing
    * @throws IllegalArgumentException for a level {@link LogFilter#minimumLevel} does not know,
-   *     an {@code after} that is not a whole number, or a {@code meta} without a key
+   *     an {@code after} that is not a whole number, a {@code meta} without a key, or a filter's
+   *     text with the NUL character
    */
   static TailRequest of(Function<String, List<String>> queryParams) {
     Function<String, String> queryParam = name -> queryParams.apply(name).stream().findFirst().orElse(null);

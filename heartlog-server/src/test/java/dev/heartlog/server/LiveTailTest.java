@@ -225,13 +225,24 @@ class LiveTailTest extends LiveTailTestBase {
     assertThat(handshakeStatus("?level=LOUD&apikey=" + READER)).isEqualTo(400);
     assertThat(handshakeStatus("?after=yesterday&apikey=" + READER)).isEqualTo(400);
     assertThat(handshakeStatus("?meta=model&apikey=" + READER)).isEqualTo(400);
+    // Read at its first look back, it stopped every follower's reads, again and again.
+    assertThat(handshakeStatus("?worker=gpu%00-1&after=1&apikey=" + READER)).isEqualTo(400);
 
-    HttpResponse<String> events = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/tail?level=LOUD"))
+    assertThat(eventStream("?level=LOUD")).satisfies(events -> {
+      assertThat(events.statusCode()).isEqualTo(400);
+      assertThat(events.body()).contains("unknown level 'LOUD'");
+    });
+    assertThat(eventStream("?worker=gpu%00-1&after=1")).satisfies(events -> {
+      assertThat(events.statusCode()).isEqualTo(400);
+      assertThat(events.body()).contains("worker cannot hold the NUL character, which no record has");
+    });
+  }
+
+  private HttpResponse<String> eventStream(String query) throws Exception {
+    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().sendAsync(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/tail" + query))
             .header("apikey", READER).header("Accept", "text/event-stream").build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(events.statusCode()).isEqualTo(400);
-    assertThat(events.body()).contains("unknown level 'LOUD'");
+        HttpResponse.BodyHandlers.ofString()).get(30, TimeUnit.SECONDS);   // a stream opened instead never ends
   }
 
   @Test

@@ -510,6 +510,21 @@ class ServerTest {
   }
 
   @Test
+  void aFilterWithTheNulCharacterIsRefusedNamingTheFilter() throws Exception {
+    for (String filter : List.of("worker", "task", "grep", "component")) {
+      HttpResponse<String> logs = get("/api/logs?" + filter + "=gpu%00-1", READER);
+
+      assertThat(logs.statusCode()).as(filter).isEqualTo(400);
+      assertThat(logs.body()).as(filter)
+          .contains("\"code\":\"HL400\"", "\"message\":\"" + filter + " cannot hold the NUL character, which no record has\"");
+    }
+    HttpResponse<String> tasks = get("/api/tasks?worker=gpu%00-1", READER);
+
+    assertThat(tasks.statusCode()).isEqualTo(400);
+    assertThat(tasks.body()).contains("\"message\":\"worker cannot hold the NUL character, which no record has\"");
+  }
+
+  @Test
   void aPathOrMethodTheApiDoesNotAnswerIsAJsonErrorSayingWhatItAnswers() throws Exception {
     HttpResponse<String> unknown = get("/api/heartbeats/gpu-1", READER);
     HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(base + "/api/logs")).header("apikey", READER)

@@ -50,8 +50,23 @@ public record LogFilter(
       throw new IllegalArgumentException("limit must be positive");
     }
     checkRange(since, until);
+    refuseNul("worker", workerId);
+    refuseNul("task", taskId);
+    refuseNul("grep", grep);
+    refuseNul("component", component);
     metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     MetadataFilter.check(metadata);
+  }
+
+  /**
+   * Refuses a filter's text that holds the NUL character. No record holds one (the agents, the
+   * server and the ingest function clean it out), and PostgreSQL refuses it in a query with
+   * "invalid byte sequence for encoding UTF8: 0x00", which named neither the filter nor the cause.
+   */
+  static void refuseNul(String filter, String value) {
+    if (value != null && value.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException(filter + " cannot hold the NUL character, which no record has");
+    }
   }
 
   /**

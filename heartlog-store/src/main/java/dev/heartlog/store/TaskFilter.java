@@ -34,6 +34,7 @@ public record TaskFilter(
       throw new IllegalArgumentException("limit must be positive");
     }
     LogFilter.checkRange(since, until);
+    LogFilter.refuseNul("worker", workerId);
     metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     MetadataFilter.check(metadata);
   }
