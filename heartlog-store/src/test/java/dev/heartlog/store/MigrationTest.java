@@ -161,7 +161,7 @@ class MigrationTest {
     execute(url, "CREATE TABLE workers (id text PRIMARY KEY, status text, last_heartbeat timestamptz)");
 
     assertThat(migrationFailureAs(url, "migration_test_creator", "GRANT CREATE ON SCHEMA public TO migration_test_creator"))
-        .isEqualTo("migrating " + url + " failed: ERROR: must be owner of table workers (migrate changes table workers, "
+        .isEqualTo("migrating " + shown(url) + " failed: ERROR: must be owner of table workers (migrate changes table workers, "
             + "which only its owner may: run it as the user who owns it, or a member of that user's role)");
   }
 
@@ -170,9 +170,14 @@ class MigrationTest {
     String url = TestDatabase.freshUrl();
 
     // PostgreSQL 15+: a new login has no CREATE on public.
-    assertThat(migrationFailureAs(url, "migration_test_lowly")).isEqualTo("migrating " + url
+    assertThat(migrationFailureAs(url, "migration_test_lowly")).isEqualTo("migrating " + shown(url)
         + " failed: ERROR: permission denied for schema public (migrate needs a user who may create tables and "
         + "functions in the schema: the database's owner, or one granted CREATE on it)");
+  }
+
+  /** The URL as messages show it: a test server's password (HEARTLOG_TEST_JDBC_URL) masked. */
+  private static String shown(String url) {
+    return Store.open(url, null, null).displayUrl();
   }
 
   /** What migrate says to a new login that may do only what {@code grants} (SQL) give it. */
