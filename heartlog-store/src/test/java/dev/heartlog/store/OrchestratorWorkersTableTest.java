@@ -118,7 +118,7 @@ class OrchestratorWorkersTableTest {
     execute("CREATE ROLE orchestrator_test_api LOGIN PASSWORD 'api'");
     execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO orchestrator_test_api");
     execute("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO orchestrator_test_api");
-    String asApi = url.replace("user=postgres", "user=orchestrator_test_api&password=api");
+    String asApi = url.replaceAll("\\?.*$", "") + "?user=orchestrator_test_api&password=api";
     try {
       String answer;
       try (Connection connection = DriverManager.getConnection(asApi);
