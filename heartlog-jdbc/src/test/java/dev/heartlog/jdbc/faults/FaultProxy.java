@@ -44,8 +44,12 @@ final class FaultProxy implements AutoCloseable {
     acceptor.start();
   }
 
-  String jdbcUrl(String database) {
-    return "jdbc:postgresql://127.0.0.1:" + server.getLocalPort() + "/" + database + "?user=postgres";
+  /**
+   * {@code direct}, the JDBC URL of the server behind this proxy, pointed at the proxy instead: its
+   * database, user and password kept (a test server's password too, HEARTLOG_TEST_JDBC_URL).
+   */
+  String jdbcUrl(String direct) {
+    return direct.replaceFirst("^jdbc:postgresql://[^/]+/", "jdbc:postgresql://127.0.0.1:" + server.getLocalPort() + "/");
   }
 
   /** While set, every connection is closed at once and open ones are cut: the store is down. */

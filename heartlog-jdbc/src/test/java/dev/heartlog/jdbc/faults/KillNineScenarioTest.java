@@ -41,7 +41,7 @@ class KillNineScenarioTest {
     Store store = Store.open(direct, null, null);
     DatabaseAddress address = DatabaseAddress.of(direct);
     try (FaultProxy proxy = new FaultProxy(address.port())) {
-      String url = proxy.jdbcUrl(address.database());
+      String url = proxy.jdbcUrl(direct);
 
       AtomicLong logged = new AtomicLong();
       AtomicLong safe = new AtomicLong();

@@ -39,7 +39,7 @@ class LostAnswerScenarioTest {
       HeartlogAgent agent =
           HeartlogAgent.builder()
               .workerId("lost-answer-worker")
-              .transport(JdbcTransport.builder().url(proxy.jdbcUrl(address.database())).build())
+              .transport(JdbcTransport.builder().url(proxy.jdbcUrl(direct)).build())
               .gpuProbe(GpuProbe.none())
               .heartbeatInterval(Duration.ofMillis(100))
               .maxRetryDelay(Duration.ofMillis(200))

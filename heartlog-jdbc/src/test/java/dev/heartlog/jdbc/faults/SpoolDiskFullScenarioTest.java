@@ -73,7 +73,7 @@ class SpoolDiskFullScenarioTest {
       HeartlogAgent agent =
           HeartlogAgent.builder()
               .workerId("disk-full-worker")
-              .transport(JdbcTransport.builder().url(proxy.jdbcUrl(address.database())).connectTimeout(Duration.ofSeconds(1)).build())
+              .transport(JdbcTransport.builder().url(proxy.jdbcUrl(direct)).connectTimeout(Duration.ofSeconds(1)).build())
               .gpuProbe(GpuProbe.none())
               .debug(true)
               .heartbeatInterval(Duration.ofMillis(100))
