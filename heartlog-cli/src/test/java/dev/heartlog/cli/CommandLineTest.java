@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,7 +64,9 @@ class CommandLineTest {
     Matcher workers = Pattern.compile("bin/heartlog workers --db-url '([^']+)'").matcher(toCopy);
     assertThat(workers.find()).as(toCopy).isTrue();
 
-    Cli.Result pasted = Cli.run("workers", "--db-url", workers.group(1));
+    // Pasted after the export the line above asks for (a test server with a password needs it).
+    String password = urlWithPassword.replaceFirst("^.*[?&]password=([^&]*).*$", "$1");
+    Cli.Result pasted = Cli.runInItsOwnJvm(Map.of("HEARTLOG_DB_PASSWORD", password), "workers", "--db-url", workers.group(1));
 
     assertThat(pasted.exitCode()).as(pasted.err()).isZero();
     assertThat(pasted.out()).containsPattern("demo-gpu-1\\s+stopped");

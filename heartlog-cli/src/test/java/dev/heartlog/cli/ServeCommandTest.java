@@ -53,7 +53,7 @@ class ServeCommandTest {
       assertThat(serve.waitFor(60, TimeUnit.SECONDS)).isTrue();
     }
 
-    assertThat(Files.readString(stderr)).isEqualTo("heartlog serve: warning: " + url
+    assertThat(Files.readString(stderr)).isEqualTo("heartlog serve: warning: " + Store.open(url, null, null).displayUrl()
         + " has no heartlog schema yet, so heartbeats and queries fail: run heartlog migrate --db-url with the same URL"
         + System.lineSeparator());
   }
@@ -245,7 +245,7 @@ class ServeCommandTest {
     for (String change : historyChanges) {
       execute(url, change);
     }
-    return ServeCommand.schemaWarning(store).map(warning -> warning.replace(url, "URL"));
+    return ServeCommand.schemaWarning(store).map(warning -> warning.replace(store.displayUrl(), "URL"));
   }
 
   private static void execute(String url, String sql) throws SQLException {
