@@ -27,8 +27,8 @@ record TailRequest(
   TailRequest {
     metadata = Map.copyOf(metadata);
     // What the store's filter refuses (a NUL character) is refused here, as /api/logs refuses it:
-    // found at the follower's first read instead, it stopped the live tail's reads of every
-    // follower, again and again.
+    // refused only at the follower's first look back, it would stop the live tail's reads of
+    // every follower, again and again.
     new LogFilter(worker, task, null, null, null, grep, component, metadata, 1);
   }
 
