@@ -28,6 +28,7 @@ final class FaultProxy implements AutoCloseable {
   private static final byte[] READY_FOR_QUERY = {'Z', 0, 0, 0, 5};
 
   private final ServerSocket server;
+  private final String direct;
   private final int targetPort;
   private final AtomicBoolean refusing = new AtomicBoolean();
   private final AtomicInteger cutEvery = new AtomicInteger();
@@ -36,8 +37,10 @@ final class FaultProxy implements AutoCloseable {
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private final Thread acceptor;
 
-  FaultProxy(int targetPort) throws IOException {
-    this.targetPort = targetPort;
+  /** A proxy in front of the server of {@code direct}, a JDBC URL of a server on this machine. */
+  FaultProxy(String direct) throws IOException {
+    this.direct = direct;
+    this.targetPort = DatabaseAddress.of(direct).port();
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     this.acceptor = new Thread(this::accept, "fault-proxy");
     acceptor.setDaemon(true);
@@ -45,10 +48,10 @@ final class FaultProxy implements AutoCloseable {
   }
 
   /**
-   * {@code direct}, the JDBC URL of the server behind this proxy, pointed at the proxy instead: its
-   * database, user and password kept (a test server's password too, HEARTLOG_TEST_JDBC_URL).
+   * The URL the proxy was made for, pointed at the proxy instead: its database, user and password
+   * kept (a test server's password too, HEARTLOG_TEST_JDBC_URL).
    */
-  String jdbcUrl(String direct) {
+  String jdbcUrl() {
     return direct.replaceFirst("^jdbc:postgresql://[^/]+/", "jdbc:postgresql://127.0.0.1:" + server.getLocalPort() + "/");
   }
 

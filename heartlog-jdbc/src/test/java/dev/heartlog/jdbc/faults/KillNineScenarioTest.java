@@ -39,9 +39,8 @@ class KillNineScenarioTest {
   void theNextProcessReplaysTheSpoolWithoutGapsOrDuplicates() throws Exception {
     String direct = TestDatabase.migratedUrl();
     Store store = Store.open(direct, null, null);
-    DatabaseAddress address = DatabaseAddress.of(direct);
-    try (FaultProxy proxy = new FaultProxy(address.port())) {
-      String url = proxy.jdbcUrl(direct);
+    try (FaultProxy proxy = new FaultProxy(direct)) {
+      String url = proxy.jdbcUrl();
 
       AtomicLong logged = new AtomicLong();
       AtomicLong safe = new AtomicLong();

@@ -33,13 +33,12 @@ class LostAnswerScenarioTest {
   @Timeout(120)
   void aRetryAfterALostAnswerStoresNothingTwice() throws Exception {
     String direct = TestDatabase.migratedUrl();
-    DatabaseAddress address = DatabaseAddress.of(direct);
-    try (FaultProxy proxy = new FaultProxy(address.port())) {
+    try (FaultProxy proxy = new FaultProxy(direct)) {
       proxy.cutEveryNthAnswer(3);
       HeartlogAgent agent =
           HeartlogAgent.builder()
               .workerId("lost-answer-worker")
-              .transport(JdbcTransport.builder().url(proxy.jdbcUrl(direct)).build())
+              .transport(JdbcTransport.builder().url(proxy.jdbcUrl()).build())
               .gpuProbe(GpuProbe.none())
               .heartbeatInterval(Duration.ofMillis(100))
               .maxRetryDelay(Duration.ofMillis(200))

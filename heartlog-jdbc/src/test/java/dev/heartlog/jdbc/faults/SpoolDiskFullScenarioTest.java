@@ -66,14 +66,13 @@ class SpoolDiskFullScenarioTest {
   @Timeout(180)
   void dropsAreCountedReportedAndDebugGoesFirstWhileLoggingThreadsCarryOn() throws Exception {
     String direct = TestDatabase.migratedUrl();
-    DatabaseAddress address = DatabaseAddress.of(direct);
     ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-    try (FaultProxy proxy = new FaultProxy(address.port())) {
+    try (FaultProxy proxy = new FaultProxy(direct)) {
       proxy.refuse(true);
       HeartlogAgent agent =
           HeartlogAgent.builder()
               .workerId("disk-full-worker")
-              .transport(JdbcTransport.builder().url(proxy.jdbcUrl(direct)).connectTimeout(Duration.ofSeconds(1)).build())
+              .transport(JdbcTransport.builder().url(proxy.jdbcUrl()).connectTimeout(Duration.ofSeconds(1)).build())
               .gpuProbe(GpuProbe.none())
               .debug(true)
               .heartbeatInterval(Duration.ofMillis(100))
