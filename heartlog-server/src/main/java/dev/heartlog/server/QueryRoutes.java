@@ -85,10 +85,10 @@ final class QueryRoutes {
     keys.require(ctx, ApiKeys.Role.READER);
     TaskFilter filter;
     try {
-      Instant until = time(ctx.queryParam("until"));
+      Instant until = time(param(ctx, "until"));
       filter = new TaskFilter(
-          blankToNull(ctx.queryParam("worker")),
-          TaskFilter.sinceOrDefault(time(ctx.queryParam("since")), until, clock.instant()),
+          param(ctx, "worker"),
+          TaskFilter.sinceOrDefault(time(param(ctx, "since")), until, clock.instant()),
           until,
           booleanParam(ctx, "failed"),
           MetadataFilter.parse(ctx.queryParams("meta")),
@@ -144,10 +144,10 @@ final class QueryRoutes {
   void heartbeats(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
     String id = ctx.pathParam("id");
-    String since = ctx.queryParam("since");
+    String since = param(ctx, "since");
     Instant from;
     try {
-      from = since == null || since.isBlank() ? clock.instant().minus(Duration.ofHours(6)) : TimeSpec.parse(since, clock);
+      from = since == null ? clock.instant().minus(Duration.ofHours(6)) : TimeSpec.parse(since, clock);
     } catch (IllegalArgumentException e) {
       throw PostgrestError.badRequest("HL400", e.getMessage());
     }
@@ -187,13 +187,13 @@ final class QueryRoutes {
   private LogFilter filter(Context ctx) {
     try {
       return new LogFilter(
-          blankToNull(ctx.queryParam("worker")),
-          blankToNull(ctx.queryParam("task")),
-          LogFilter.minimumLevel(ctx.queryParam("level")),
-          time(ctx.queryParam("since")),
-          time(ctx.queryParam("until")),
-          blankToNull(ctx.queryParam("grep")),
-          blankToNull(ctx.queryParam("component")),
+          param(ctx, "worker"),
+          param(ctx, "task"),
+          LogFilter.minimumLevel(param(ctx, "level")),
+          time(param(ctx, "since")),
+          time(param(ctx, "until")),
+          param(ctx, "grep"),
+          param(ctx, "component"),
           MetadataFilter.parse(ctx.queryParams("meta")),
           intParam(ctx, "limit", LogFilter.DEFAULT_LIMIT));
     } catch (IllegalArgumentException e) {
@@ -202,7 +202,7 @@ final class QueryRoutes {
   }
 
   private Instant time(String value) {
-    return value == null || value.isBlank() ? null : TimeSpec.parse(value, clock);
+    return value == null ? null : TimeSpec.parse(value, clock);
   }
 
   /**
@@ -210,13 +210,13 @@ final class QueryRoutes {
    * fallback} when absent.
    */
   private static int intParam(Context ctx, String name, int fallback) {
-    String value = ctx.queryParam(name);
-    if (value == null || value.isBlank()) {
+    String value = param(ctx, name);
+    if (value == null) {
       return fallback;
     }
     long number;
     try {
-      number = Long.parseLong(value.trim());
+      number = Long.parseLong(value);
     } catch (NumberFormatException e) {
       throw PostgrestError.badRequest("HL400", name + " must be a whole number (got '" + value + "')");
     }
@@ -228,7 +228,7 @@ final class QueryRoutes {
 
   /** How many records to show at one end of a task: 0 or more, at most {@link #LARGEST_NUMBER}; null when absent. */
   private static Integer optionalCount(Context ctx, String name) {
-    String value = blankToNull(ctx.queryParam(name));
+    String value = param(ctx, name);
     if (value == null) {
       return null;
     }
@@ -244,7 +244,7 @@ final class QueryRoutes {
   }
 
   private static boolean booleanParam(Context ctx, String name) {
-    String value = blankToNull(ctx.queryParam(name));
+    String value = param(ctx, name);
     if (value == null || value.equalsIgnoreCase("false")) {
       return false;
     }
@@ -255,7 +255,7 @@ final class QueryRoutes {
   }
 
   private static Long longParam(Context ctx, String name) {
-    String value = blankToNull(ctx.queryParam(name));
+    String value = param(ctx, name);
     try {
       return value == null ? null : Long.valueOf(value);
     } catch (NumberFormatException e) {
@@ -263,8 +263,13 @@ final class QueryRoutes {
     }
   }
 
-  private static String blankToNull(String value) {
-    return value == null || value.isBlank() ? null : value.trim();
+  /** The one value of a parameter that takes one ({@link QueryParameter}), trimmed; null when absent or blank. */
+  private static String param(Context ctx, String name) {
+    try {
+      return QueryParameter.one(name, ctx.queryParams(name));
+    } catch (IllegalArgumentException e) {
+      throw PostgrestError.badRequest("HL400", e.getMessage());
+    }
   }
 
   private <T> T guarded(Supplier<T> query) {

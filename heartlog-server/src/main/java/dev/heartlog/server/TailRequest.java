@@ -44,7 +44,7 @@ record TailRequest(
    *     text with the NUL character
    */
   static TailRequest of(Function<String, List<String>> queryParams) {
-    Function<String, String> queryParam = name -> queryParams.apply(name).stream().findFirst().orElse(null);
+    Function<String, String> queryParam = name -> QueryParameter.one(name, queryParams.apply(name));
     String level = LogFilter.minimumLevel(queryParam.apply("level"));
     int minimumLevel = level == null ? 0 : LogFilter.LEVELS.indexOf(level);
     String after = blank(queryParam.apply("after"));

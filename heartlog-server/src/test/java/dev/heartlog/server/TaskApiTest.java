@@ -1,10 +1,8 @@
 package dev.heartlog.server;
 
+import static dev.heartlog.server.JsonFields.values;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import java.io.IOException;
@@ -13,7 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,20 +56,6 @@ class TaskApiTest {
   private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
         .header("apikey", READER).GET().build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** The values of one field wherever it appears in a JSON answer, as text, in order. */
-  private static List<String> values(String json, String field) throws IOException {
-    List<String> found = new ArrayList<>();
-    try (JsonParser parser = new JsonFactory().createParser(json)) {
-      for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
-        if (token == JsonToken.FIELD_NAME && parser.currentName().equals(field)) {
-          parser.nextToken();
-          found.add(parser.getText());
-        }
-      }
-    }
-    return found;
   }
 
   @Test

@@ -1,0 +1,114 @@
+package dev.heartlog.server;
+
+import static dev.heartlog.server.JsonFields.values;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heartlog.store.Store;
+import dev.heartlog.store.TestDatabase;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A query parameter that takes one value, given more than once: as the command line refuses
+ * {@code --worker a --worker b}, the API refuses {@code worker=a&worker=b}, where it answered for
+ * the first as if the second had not been asked for; and a blank value does not hide the one
+ * given after it.
+ */
+@Timeout(60)
+class RepeatedParametersTest {
+
+  private static final String READER = "hlr_test_reader_key_0123456789";
+
+  @TempDir static Path folder;
+  static HeartlogServer server;
+  static final HttpClient http = HttpClient.newHttpClient();
+
+  /**
+   * Three records of gpu-1 and two of gpu-2, each worker's in a task of its own; the newest, "step
+   * 0", has the metadata {@code a=1, b=2}, the next {@code a=1} alone.
+   */
+  @BeforeAll
+  static void start() throws IOException {
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    store.withConnection(c -> c.createStatement().execute("""
+        INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id, seq, metadata)
+        SELECT now() - g * interval '1 minute', 'INFO', 'step ' || g, 'worker',
+               CASE WHEN g < 3 THEN 'gpu-1' ELSE 'gpu-2' END, CASE WHEN g < 3 THEN 'task-1' ELSE 'task-2' END, g,
+               CASE g WHEN 0 THEN '{"a": "1", "b": "2"}'::jsonb WHEN 1 THEN '{"a": "1"}'::jsonb ELSE '{}'::jsonb END
+        FROM generate_series(0, 4) g"""));
+    server = HeartlogServer.builder().store(store).keysFile(folder.resolve("keys")).readerKeys(READER)
+        .listenTo(url, null, null).port(0).build().start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  void twoDifferentValuesAreRefusedNamingBoth() throws Exception {
+    HttpResponse<String> logs = get("/api/logs?worker=gpu-1&worker=gpu-2");
+    HttpResponse<String> tasks = get("/api/tasks?since=1h&since=2h");
+    HttpResponse<String> limit = get("/api/logs?limit=1&limit=2");
+
+    assertThat(logs.statusCode()).isEqualTo(400);
+    assertThat(logs.body()).contains("\"code\":\"HL400\"",
+        "\"message\":\"worker takes one value, and was given 2: 'gpu-1', 'gpu-2'\"");
+    assertThat(tasks.statusCode()).isEqualTo(400);
+    assertThat(tasks.body()).contains("since takes one value, and was given 2: '1h', '2h'");
+    assertThat(limit.statusCode()).isEqualTo(400);
+    assertThat(limit.body()).contains("limit takes one value");
+  }
+
+  @Test
+  void aBlankValueDoesNotHideTheOneGivenAfterIt() throws Exception {
+    HttpResponse<String> logs = get("/api/logs?worker=&worker=gpu-2");
+
+    assertThat(logs.statusCode()).isEqualTo(200);
+    assertThat(values(logs.body(), "worker_id")).containsExactly("gpu-2", "gpu-2");
+  }
+
+  @Test
+  void theSameValueTwiceIsReadOnce() throws Exception {
+    HttpResponse<String> logs = get("/api/logs?task=task-1&task=task-1");
+
+    assertThat(logs.statusCode()).isEqualTo(200);
+    assertThat(values(logs.body(), "task_id")).containsExactly("task-1", "task-1", "task-1");
+  }
+
+  @Test
+  void theLiveTailRefusesTwoValuesBeforeItsStreamOpens() throws Exception {
+    HttpResponse<String> tail = http.send(HttpRequest.newBuilder(uri("/api/tail?level=ERROR&level=INFO"))
+        .header("apikey", READER).header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(tail.statusCode()).isEqualTo(400);
+    assertThat(tail.body()).contains("level takes one value, and was given 2: 'ERROR', 'INFO'");
+  }
+
+  @Test
+  void metadataMayStillBeRepeatedForMoreKeys() throws Exception {
+    HttpResponse<String> logs = get("/api/logs?meta=a=1&meta=b=2");
+
+    assertThat(logs.statusCode()).isEqualTo(200);
+    assertThat(values(logs.body(), "message")).containsExactly("step 0");
+  }
+
+  private static URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + server.port() + path);
+  }
+
+  private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(uri(path)).header("apikey", READER).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
