@@ -4,9 +4,11 @@ import dev.heartlog.store.StoreException;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code heartlog}: the command line over the store. */
@@ -29,6 +31,7 @@ import picocli.CommandLine.Spec;
       GrantCommand.class,
       RevokeCommand.class,
       TokenCommand.class,
+      CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {
 
@@ -61,7 +64,7 @@ public final class Main implements Runnable {
     commandLine.setParameterExceptionHandler(
         (exception, args) -> {
           CommandLine cmd = exception.getCommandLine();
-          cmd.getErr().println("heartlog: " + exception.getMessage());
+          cmd.getErr().println("heartlog: " + sentence(exception));
           cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
           cmd.getErr().flush();
           return cmd.getCommandSpec().exitCodeOnInvalidInput();
@@ -72,6 +75,33 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /**
+   * A flag or command the command line does not know, named alone with the nearest it knows where
+   * one is near ({@link NearNames}; for {@code --wroker x} picocli said "Unknown options:
+   * '--wroker', 'x'", taking the flag's value for a flag); other bad flags in picocli's words or
+   * the command's.
+   */
+  static String sentence(CommandLine.ParameterException exception) {
+    if (!(exception instanceof CommandLine.UnmatchedArgumentException unmatched) || unmatched.getUnmatched().isEmpty()) {
+      return exception.getMessage();
+    }
+    String first = unmatched.getUnmatched().get(0);
+    CommandSpec spec = exception.getCommandLine().getCommandSpec();
+    String what;
+    List<String> near;
+    if (unmatched.isUnknownOption()) {
+      String flag = first.startsWith("--") && first.contains("=") ? first.substring(0, first.indexOf('=')) : first;
+      what = "unknown option '" + flag + "'";
+      near = NearNames.to(flag, spec.options().stream().map(OptionSpec::longestName).toList());
+    } else if (!spec.subcommands().isEmpty() && spec.parent() == null) {
+      what = "'" + first + "' is not a heartlog command";
+      near = NearNames.to(first, spec.subcommands().keySet().stream().filter(name -> !name.equals("help")).toList());
+    } else {
+      return exception.getMessage();
+    }
+    return near.isEmpty() ? what : what + "; did you mean " + String.join(" or ", near) + "?";
   }
 
   private static String sentence(Exception exception) {
