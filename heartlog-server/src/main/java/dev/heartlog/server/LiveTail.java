@@ -3,6 +3,7 @@ package dev.heartlog.server;
 import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.RecordFollower;
 import dev.heartlog.store.Store;
+import dev.heartlog.store.StoreException;
 import dev.heartlog.store.StoredRecord;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -43,6 +44,8 @@ final class LiveTail implements AutoCloseable {
   /** What a standby answers LISTEN with ("cannot execute LISTEN during recovery"). */
   private static final String READ_ONLY_SQL_TRANSACTION = "25006";
   private static final int READ_LIMIT = 5_000;
+  /** How long a read's failure waits to learn whether the connection listened on still stands. */
+  private static final int CONNECTION_CHECK_SECONDS = 2;
   /** Reads in a row when they come back full; then the next notification or poll goes on. */
   private static final int MAX_READS_PER_WAKE = 20;
   /**
@@ -159,18 +162,19 @@ final class LiveTail implements AutoCloseable {
 
   private void run() {
     long backoff = 500;
-    ConnectionLoss loss = new ConnectionLoss(diagnostics);
+    FailureReport lost = FailureReport.connection(diagnostics);
+    FailureReport reads = FailureReport.reads(diagnostics);
     while (running) {
       try (Connection connection = connect()) {
         backoff = 500;
-        loss.connected();
+        lost.worked();
         PGConnection listener = connection.unwrap(PGConnection.class);
         long lastRead = System.currentTimeMillis();
         while (running) {
           PGNotification[] notifications = listener.getNotifications(1_000);
           boolean due = System.currentTimeMillis() - lastRead >= SAFETY_POLL_MILLIS;
           if (((notifications != null && notifications.length > 0) || due) && !subscribers.isEmpty()) {
-            dispatchNewRecords();
+            readNewRecords(connection, reads);
             lastRead = System.currentTimeMillis();
           }
         }
@@ -178,11 +182,31 @@ final class LiveTail implements AutoCloseable {
         // Everything is caught, an OutOfMemoryError of a large read too: a tail that dies
         // silently is worse than one that retries.
         if (running) {
-          loss.failed(e.getMessage());
+          lost.failed(e.getMessage());
           sleep(backoff);
           backoff = Math.min(backoff * 2, 10_000);
         }
       }
+    }
+  }
+
+  /**
+   * Sends the followers what is new. A read that fails while the connection listened on stands
+   * (the pool had no connection in time, the store's tables are missing or refused to this
+   * login) is said as such and tried again at the next poll, a second later, on the same
+   * connection; before, it was said as the connection's loss, which was closed and made again.
+   *
+   * @throws StoreException where the database does not answer, or the connection listened on is gone
+   */
+  private void readNewRecords(Connection listening, FailureReport reads) throws SQLException {
+    try {
+      dispatchNewRecords();
+      reads.worked();
+    } catch (StoreException e) {
+      if ((e.isUnreachable() && !e.isPoolTimeout()) || !listening.isValid(CONNECTION_CHECK_SECONDS)) {
+        throw e;
+      }
+      reads.failed(DatabaseErrors.reason(e));
     }
   }
 
