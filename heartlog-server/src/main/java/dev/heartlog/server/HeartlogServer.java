@@ -49,9 +49,9 @@ public final class HeartlogServer implements AutoCloseable {
    */
   public static final int DEFAULT_TAIL_MAX_QUEUED = 100_000;
   /**
-   * How long a live tail's event stream goes without a record before it is sent a comment line
-   * that keeps it open through proxies: half nginx's 60 s {@code proxy_read_timeout}, and within
-   * the 30 s of the shortest load balancers.
+   * How long a live tail's event stream goes without a record before it is sent a comment line,
+   * and how often its WebSockets are pinged, which keeps them open through proxies: half nginx's
+   * 60 s {@code proxy_read_timeout}, and within the 30 s of the shortest load balancers.
    */
   static final Duration TAIL_KEEP_ALIVE = Duration.ofSeconds(15);
   /** How often the server runs partition maintenance and retention. */

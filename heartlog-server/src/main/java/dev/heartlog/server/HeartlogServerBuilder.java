@@ -139,7 +139,10 @@ public final class HeartlogServerBuilder {
     return this;
   }
 
-  /** How long a quiet event stream of the live tail waits for its keep-alive comment; for tests. */
+  /**
+   * How long a quiet event stream of the live tail waits for its keep-alive comment, and how often
+   * a WebSocket of it is pinged; for tests.
+   */
   HeartlogServerBuilder tailKeepAlive(Duration quiet) {
     this.tailKeepAlive = Objects.requireNonNull(quiet);
     return this;

@@ -37,12 +37,6 @@ final class TailRoutes {
   /** The request's attribute holding the newest record's id as it came. */
   private static final String NEWEST_WHEN_ASKED = "heartlog.tail.newestWhenAsked";
   private static final String EVENT_STREAM = "text/event-stream";
-  /**
-   * How often a WebSocket is pinged. Its answers keep a quiet tail (no record for minutes) from
-   * being closed as idle, by the server's 30 s idle timeout or by proxies on the way.
-   */
-  static final long PING_INTERVAL_SECONDS = 15;
-
   private final LiveTail tail;
   private final KeyCheck keys;
   private final Duration keepAlive;
@@ -65,8 +59,9 @@ final class TailRoutes {
 
   /**
    * @param keepAlive how long an event stream may go without a record before it is sent a comment
-   *     line, which its reader ignores: a proxy closes a stream quiet for longer than its read
-   *     timeout (nginx's {@code proxy_read_timeout}, 60 s; a load balancer's idle timeout)
+   *     line, which its reader ignores, and how often a WebSocket is pinged: a proxy closes a
+   *     stream quiet for longer than its read timeout (nginx's {@code proxy_read_timeout}, 60 s; a
+   *     load balancer's idle timeout)
    */
   TailRoutes(LiveTail tail, KeyCheck keys, Duration keepAlive) {
     this.tail = tail;
@@ -147,8 +142,10 @@ final class TailRoutes {
           socket.closeSession(WsCloseStatus.TRY_AGAIN_LATER, NOT_FOLLOWING);
           return;
         }
-        Future<?> pings = pinger.scheduleAtFixedRate(() -> ping(socket), PING_INTERVAL_SECONDS, PING_INTERVAL_SECONDS,
-            TimeUnit.SECONDS);
+        // Its answers keep a quiet tail (no record for minutes) from being closed as idle, by the
+        // server's 30 s idle timeout or by proxies on the way, as an event stream's comments do.
+        Future<?> pings = pinger.scheduleAtFixedRate(() -> ping(socket), keepAlive.toMillis(), keepAlive.toMillis(),
+            TimeUnit.MILLISECONDS);
         sockets.put(socket.sessionId(), () -> {
           pings.cancel(false);
           unsubscribe.run();
