@@ -95,8 +95,8 @@ public final class Main implements Runnable {
       String flag = first.startsWith("--") && first.contains("=") ? first.substring(0, first.indexOf('=')) : first;
       what = "unknown option '" + flag + "'";
       near = NearNames.to(flag, spec.options().stream().map(OptionSpec::longestName).toList());
-    } else if (!spec.subcommands().isEmpty() && spec.parent() == null) {
-      what = "'" + first + "' is not a heartlog command";
+    } else if (!spec.subcommands().isEmpty()) {
+      what = "'" + first + "' is not a " + spec.qualifiedName() + " command";
       near = NearNames.to(first, spec.subcommands().keySet().stream().filter(name -> !name.equals("help")).toList());
     } else {
       return exception.getMessage();

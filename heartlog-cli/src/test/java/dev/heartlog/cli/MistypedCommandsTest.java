@@ -30,6 +30,7 @@ class MistypedCommandsTest {
     Cli.Result begun = Cli.run("work");
     Cli.Result swapped = Cli.run("lgos", "--limit", "5");
     Cli.Result farOff = Cli.run("xyz");
+    Cli.Result below = Cli.run("grant", "wrtier", "render-worker", "--workers", "gpu-");
 
     assertThat(begun.exitCode()).isEqualTo(2);
     assertThat(begun.err().lines()).containsExactly(
@@ -38,6 +39,10 @@ class MistypedCommandsTest {
     assertThat(swapped.err().lines()).first().isEqualTo("heartlog: 'lgos' is not a heartlog command; did you mean logs?");
     assertThat(farOff.exitCode()).isEqualTo(2);
     assertThat(farOff.err().lines()).first().isEqualTo("heartlog: 'xyz' is not a heartlog command");
+    assertThat(below.exitCode()).isEqualTo(2);
+    assertThat(below.err().lines()).containsExactly(
+        "heartlog: 'wrtier' is not a heartlog grant command; did you mean writer?",
+        "Try 'heartlog grant --help' for the options.");
   }
 
   @Test
