@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -169,13 +170,15 @@ final class LiveTail implements AutoCloseable {
         backoff = 500;
         lost.worked();
         PGConnection listener = connection.unwrap(PGConnection.class);
-        long lastRead = System.currentTimeMillis();
+        // The clock of intervals, not the wall clock: set back an hour (NTP, a VM's host), the
+        // poll stopped for that hour, and records stored without a notification were not sent.
+        long lastRead = System.nanoTime();
         while (running) {
           PGNotification[] notifications = listener.getNotifications(1_000);
-          boolean due = System.currentTimeMillis() - lastRead >= SAFETY_POLL_MILLIS;
+          boolean due = System.nanoTime() - lastRead >= TimeUnit.MILLISECONDS.toNanos(SAFETY_POLL_MILLIS);
           if (((notifications != null && notifications.length > 0) || due) && !subscribers.isEmpty()) {
             readNewRecords(connection, reads);
-            lastRead = System.currentTimeMillis();
+            lastRead = System.nanoTime();
           }
         }
       } catch (Exception | Error e) {

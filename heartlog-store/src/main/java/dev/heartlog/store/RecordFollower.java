@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -66,7 +67,9 @@ public final class RecordFollower {
    * committed yet (those ids are waited for, as later ones).
    */
   public RecordFollower(Store store, long afterId) {
-    this(store, afterId, System::currentTimeMillis);
+    // Milliseconds of the clock of intervals: on the wall clock, set forward, the ids waited for
+    // were given up at once (records committed late were not sent); set back, kept as much longer.
+    this(store, afterId, () -> TimeUnit.NANOSECONDS.toMillis(System.nanoTime()));
   }
 
   // Visible for testing: the clock that ages the ids waited for.
