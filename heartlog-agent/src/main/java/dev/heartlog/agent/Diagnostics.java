@@ -44,7 +44,8 @@ final class Diagnostics {
   void problem(String kind, String message) {
     long now = clock.millis();
     Long previous = lastPrinted.get(kind);
-    if (previous != null && now - previous < REPEAT_AFTER.toMillis()) {
+    // A clock set back (NTP, a VM's host) is no reason to keep quiet for as long as it went back.
+    if (previous != null && now >= previous && now - previous < REPEAT_AFTER.toMillis()) {
       return;
     }
     lastPrinted.put(kind, now);
