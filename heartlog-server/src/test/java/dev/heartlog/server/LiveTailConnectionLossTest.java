@@ -24,18 +24,21 @@ import org.junit.jupiter.api.Timeout;
  */
 class LiveTailConnectionLossTest {
 
+  private final String url = TestDatabase.migratedUrl();
+  private final String database = url.replaceFirst("^jdbc:postgresql://[^/]+/([^?]+).*$", "$1");
+  /** The server's own database, from which this test's database is changed. */
+  private final String maintenance = url.replaceFirst("^(jdbc:postgresql://[^/]+/)[^?]+", "$1postgres");
+  private final Store store = Store.open(url, null, null);
+  /** What the tail says. */
+  private final ByteArrayOutputStream said = new ByteArrayOutputStream();
+  private final PrintStream diagnostics = new PrintStream(said, true, StandardCharsets.UTF_8);
+
   @Test
   @Timeout(120)
   void aLostConnectionIsSaidOnceForEachReasonAndItsReturnWithItsLength() throws Exception {
-    String url = TestDatabase.migratedUrl();
-    String database = url.replaceFirst("^jdbc:postgresql://[^/]+/([^?]+).*$", "$1");
-    String maintenance = url.replaceFirst("^(jdbc:postgresql://[^/]+/)[^?]+", "$1postgres");
-    Store store = Store.open(url, null, null);
-    ByteArrayOutputStream said = new ByteArrayOutputStream();
-    PrintStream diagnostics = new PrintStream(said, true, StandardCharsets.UTF_8);
     try (StoreGuard guard = new StoreGuard(store, StoreGuard.DEFAULT_LIMIT, diagnostics);
         LiveTail tail = new LiveTail(store, guard, url, null, null, 1_000, diagnostics)) {
-      await().atMost(Duration.ofSeconds(30)).until(() -> tailConnections(maintenance, database) == 1);
+      await().atMost(Duration.ofSeconds(30)).until(() -> tailConnections() == 1);
 
       TestDatabase.execute(maintenance, "ALTER DATABASE " + database + " ALLOW_CONNECTIONS false");
       TestDatabase.execute(maintenance, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
@@ -56,12 +59,6 @@ class LiveTailConnectionLossTest {
   @Test
   @Timeout(120)
   void aReadThatFailsWhileTheConnectionStandsIsSaidAsSuchAndTheConnectionIsKept() throws Exception {
-    String url = TestDatabase.migratedUrl();
-    String database = url.replaceFirst("^jdbc:postgresql://[^/]+/([^?]+).*$", "$1");
-    String maintenance = url.replaceFirst("^(jdbc:postgresql://[^/]+/)[^?]+", "$1postgres");
-    Store store = Store.open(url, null, null);
-    ByteArrayOutputStream said = new ByteArrayOutputStream();
-    PrintStream diagnostics = new PrintStream(said, true, StandardCharsets.UTF_8);
     BlockingQueue<StoredRecord> received = new LinkedBlockingQueue<>();
     try (StoreGuard guard = new StoreGuard(store, StoreGuard.DEFAULT_LIMIT, diagnostics);
         LiveTail tail = new LiveTail(store, guard, url, null, null, 1_000, diagnostics)) {
@@ -74,8 +71,8 @@ class LiveTailConnectionLossTest {
         @Override
         public void close(String reason) {}
       });
-      await().atMost(Duration.ofSeconds(30)).until(() -> tailConnections(maintenance, database) == 1);
-      String listening = tailBackend(maintenance, database);
+      await().atMost(Duration.ofSeconds(30)).until(() -> tailConnections() == 1);
+      String listening = tailBackend();
 
       // Its reads fail for as long as the table is away (an orchestrator's schema change, a
       // restore in progress); the connection it listens on is not touched.
@@ -95,17 +92,17 @@ class LiveTailConnectionLossTest {
               failed -> assertThat(failed).isEqualTo(
                   "heartlog serve: live tail cannot read new records (ERROR: relation \"system_logs\" does not exist); retrying"),
               back -> assertThat(back).matches("heartlog serve: live tail reads new records again after \\d+ s"));
-      assertThat(tailBackend(maintenance, database)).as("the connection listened on").isEqualTo(listening);
+      assertThat(tailBackend()).as("the connection listened on").isEqualTo(listening);
     }
   }
 
   /** The process of the live tail's connection on the server. */
-  private static String tailBackend(String maintenance, String database) throws Exception {
+  private String tailBackend() throws Exception {
     return TestDatabase.single(maintenance, "SELECT pid FROM pg_stat_activity "
         + "WHERE application_name = 'heartlog-live-tail' AND datname = '" + database + "'");
   }
 
-  private static long tailConnections(String maintenance, String database) throws Exception {
+  private long tailConnections() throws Exception {
     return Long.parseLong(TestDatabase.single(maintenance, "SELECT count(*) FROM pg_stat_activity "
         + "WHERE application_name = 'heartlog-live-tail' AND datname = '" + database + "'"));
   }

@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -26,11 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class RepeatedParametersTest {
 
-  private static final String READER = "hlr_test_reader_key_0123456789";
-
   @TempDir static Path folder;
   static HeartlogServer server;
-  static final HttpClient http = HttpClient.newHttpClient();
 
   /**
    * Three records of gpu-1 and two of gpu-2, each worker's in a task of its own; the newest, "step
@@ -46,7 +40,7 @@ class RepeatedParametersTest {
                CASE WHEN g < 3 THEN 'gpu-1' ELSE 'gpu-2' END, CASE WHEN g < 3 THEN 'task-1' ELSE 'task-2' END, g,
                CASE g WHEN 0 THEN '{"a": "1", "b": "2"}'::jsonb WHEN 1 THEN '{"a": "1"}'::jsonb ELSE '{}'::jsonb END
         FROM generate_series(0, 4) g"""));
-    server = HeartlogServer.builder().store(store).keysFile(folder.resolve("keys")).readerKeys(READER)
+    server = HeartlogServer.builder().store(store).keysFile(folder.resolve("keys")).readerKeys(ReaderRequests.READER)
         .listenTo(url, null, null).port(0).build().start();
   }
 
@@ -88,8 +82,7 @@ class RepeatedParametersTest {
 
   @Test
   void theLiveTailRefusesTwoValuesBeforeItsStreamOpens() throws Exception {
-    HttpResponse<String> tail = http.send(HttpRequest.newBuilder(uri("/api/tail?level=ERROR&level=INFO"))
-        .header("apikey", READER).header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> tail = ReaderRequests.getEventStream(server, "/api/tail?level=ERROR&level=INFO");
 
     assertThat(tail.statusCode()).isEqualTo(400);
     assertThat(tail.body()).contains("level takes one value, and was given 2: 'ERROR', 'INFO'");
@@ -103,12 +96,7 @@ class RepeatedParametersTest {
     assertThat(values(logs.body(), "message")).containsExactly("step 0");
   }
 
-  private static URI uri(String path) {
-    return URI.create("http://127.0.0.1:" + server.port() + path);
-  }
-
   private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(uri(path)).header("apikey", READER).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    return ReaderRequests.get(server, path);
   }
 }

@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,11 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class TaskApiTest {
 
-  private static final String READER = "hlr_test_reader_key_0123456789";
-
   @TempDir static Path folder;
   static HeartlogServer server;
-  static final HttpClient http = HttpClient.newHttpClient();
 
   /**
    * Task "long-api": 2,500 records, "step 0" to "step 2499", an ERROR at step 1200. Task
@@ -44,7 +38,7 @@ class TaskApiTest {
         SELECT timestamptz '2026-11-27 10:00:00Z' + g * interval '1 second', 'INFO', 'step ' || g, 'worker', 'gpu-2',
                'longer-api', g
         FROM generate_series(0, 10049) g"""));
-    server = HeartlogServer.builder().store(store).keysFile(folder.resolve("keys")).readerKeys(READER).port(0)
+    server = HeartlogServer.builder().store(store).keysFile(folder.resolve("keys")).readerKeys(ReaderRequests.READER).port(0)
         .build().start();
   }
 
@@ -54,8 +48,7 @@ class TaskApiTest {
   }
 
   private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-        .header("apikey", READER).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return ReaderRequests.get(server, path);
   }
 
   @Test
