@@ -37,6 +37,7 @@ final class TailRoutes {
   /** The request's attribute holding the newest record's id as it came. */
   private static final String NEWEST_WHEN_ASKED = "heartlog.tail.newestWhenAsked";
   private static final String EVENT_STREAM = "text/event-stream";
+
   private final LiveTail tail;
   private final KeyCheck keys;
   private final Duration keepAlive;
