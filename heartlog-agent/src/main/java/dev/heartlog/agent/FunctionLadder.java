@@ -24,7 +24,7 @@ public final class FunctionLadder {
   private final Duration retryInterval;
   private final Clock clock;
   private Step step = Step.HEARTLOG_FUNCTION;
-  private Instant retryAt = Instant.MIN;
+  private Instant steppedDownAt = Instant.MIN;
 
   public FunctionLadder(Duration retryInterval, Clock clock) {
     this.retryInterval = retryInterval;
@@ -32,11 +32,15 @@ public final class FunctionLadder {
   }
 
   /**
-   * Starts a delivery: back to the top once the retry interval has passed since a step down.
-   * Call it once per heartbeat, then {@link #step()} while stepping down within it.
+   * Starts a delivery: back to the top once the retry interval has passed since a step down, or
+   * once the clock reads earlier than the step down (set back: by its reading, the interval would
+   * have held for as long again). Call it once per heartbeat, then {@link #step()} while stepping
+   * down within it.
    */
   public Step start() {
-    if (step != Step.HEARTLOG_FUNCTION && !clock.instant().isBefore(retryAt)) {
+    Instant now = clock.instant();
+    if (step != Step.HEARTLOG_FUNCTION
+        && (now.isBefore(steppedDownAt) || !now.isBefore(steppedDownAt.plus(retryInterval)))) {
       step = Step.HEARTLOG_FUNCTION;
     }
     return step;
@@ -57,7 +61,7 @@ public final class FunctionLadder {
       return false;
     }
     step = step == Step.HEARTLOG_FUNCTION ? Step.SEED_FUNCTION : Step.WORKERS_UPDATE;
-    retryAt = clock.instant().plus(retryInterval);
+    steppedDownAt = clock.instant();
     return true;
   }
 }
