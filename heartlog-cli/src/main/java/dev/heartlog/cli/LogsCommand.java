@@ -162,7 +162,7 @@ final class LogsCommand implements Callable<Integer> {
     RecordFollower follower = new RecordFollower(store, lastId);
     List<LogFilter> wanted = List.of(filter);
     PrintWriter err = spec.commandLine().getErr();
-    Instant unansweredSince = null;
+    Long unansweredSinceNanos = null;   // the clock of intervals: the wall clock may be set meanwhile
     while (!stop.requested() && !Thread.currentThread().isInterrupted()) {
       RecordFollower.Read next;
       try {
@@ -171,8 +171,8 @@ final class LogsCommand implements Callable<Integer> {
         if (!e.isUnreachable() || stop.requested()) {
           throw e;
         }
-        if (unansweredSince == null) {
-          unansweredSince = Instant.now();
+        if (unansweredSinceNanos == null) {
+          unansweredSinceNanos = System.nanoTime();
           err.println("heartlog: " + e.getMessage() + "; still following, trying again every "
               + FOLLOW_RETRY.toSeconds() + " s (Ctrl-C ends)");
           err.flush();
@@ -180,11 +180,11 @@ final class LogsCommand implements Callable<Integer> {
         Thread.sleep(FOLLOW_RETRY.toMillis());
         continue;
       }
-      if (unansweredSince != null) {
-        err.println("heartlog: the store answers again after " + Duration.between(unansweredSince, Instant.now()).toSeconds()
-            + " s; following on from the last record printed");
+      if (unansweredSinceNanos != null) {
+        err.println("heartlog: the store answers again after "
+            + Duration.ofNanos(System.nanoTime() - unansweredSinceNanos).toSeconds() + " s; following on from the last record printed");
         err.flush();
-        unansweredSince = null;
+        unansweredSinceNanos = null;
       }
       for (StoredRecord record : next.records()) {
         if (!shown.remove(record.id())) {
