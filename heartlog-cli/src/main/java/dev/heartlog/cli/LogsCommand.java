@@ -41,7 +41,7 @@ final class LogsCommand implements Callable<Integer> {
   @Option(names = "--worker", paramLabel = "ID", description = "Only this worker's records.")
   String worker;
 
-  @Option(names = "--task", paramLabel = "ID", description = "Only this task's records.")
+  @Option(names = "--task", paramLabel = "ID", description = "Only this task's records: its id, or its start where no other task's id starts so.")
   String task;
 
   @Option(names = "--level", paramLabel = "LEVEL",
@@ -101,6 +101,10 @@ final class LogsCommand implements Callable<Integer> {
       SignalStop stop = SignalStop.on(opened);
       try {
         Store store = opened.store();
+        if (task != null) {
+          task = TaskIdArgument.resolve(store, task, spec.commandLine().getErr());   // the start of its id, as the viewer shows it
+          filter = filter();
+        }
         // Read before the records are listed, so that following misses none stored meanwhile.
         long lastId = follow ? store.lastLogId() : 0;
         // Those stored since lastId, which following would otherwise print again.

@@ -33,7 +33,7 @@ final class TaskCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin StoreOptions storeOptions;
 
-  @Parameters(paramLabel = "TASK_ID", description = "The task's id.")
+  @Parameters(paramLabel = "TASK_ID", description = "The task's id, or its start where no other task's id starts so (84a151ad).")
   String taskId;
 
   @Option(names = "--json", description = "The timeline as one JSON object, every record in order, however many.")
@@ -52,6 +52,7 @@ final class TaskCommand implements Callable<Integer> {
   }
 
   private int print(Store store) {
+    taskId = TaskIdArgument.resolve(store, taskId, spec.commandLine().getErr());   // the start of its id, as the viewer shows it
     TaskTimeline task = store.task(taskId, PAGE, PAGE);
     if (task.isEmpty()) {
       spec.commandLine().getErr().println(

@@ -77,6 +77,33 @@ final class PageReads {
     return queries.onOneConnection(q -> recordsAfter(q, taskId, afterId, limit));
   }
 
+  /**
+   * The ids of the tasks with records that start with {@code prefix}, in order, the first {@code
+   * limit}; none for an empty prefix, or one that ends in the last code point (no id range holds
+   * what follows it).
+   */
+  List<String> taskIdsStartingWith(String prefix, int limit) {
+    String below = prefix.isEmpty() ? null : justAfterEvery(prefix);
+    if (below == null) {
+      return List.of();
+    }
+    return queries.query("task-ids-starting", Map.of("from", prefix, "below", below, "limit", limit),
+        rs -> rs.getString("task_id"));
+  }
+
+  /**
+   * The first string, in code-point order, after every string that starts with {@code prefix}:
+   * the prefix with its last code point the next one. Null where that is the last code point.
+   */
+  static String justAfterEvery(String prefix) {
+    int last = prefix.codePointBefore(prefix.length());
+    if (last == Character.MAX_CODE_POINT) {
+      return null;
+    }
+    int next = last + 1 == Character.MIN_SURROGATE ? Character.MAX_SURROGATE + 1 : last + 1;
+    return prefix.substring(0, prefix.length() - Character.charCount(last)) + Character.toString(next);
+  }
+
   /** Each worker's share of a task's records, counted by the store. */
   List<TaskSummary> taskWorkers(String taskId) {
     return TaskCounts.read(queries, taskId).workers();

@@ -275,6 +275,14 @@ public final class Store {
     return pages.taskRecordsAfter(taskId, afterId, limit);
   }
 
+  /**
+   * The ids of the tasks with records that start with {@code prefix}, in order, the first {@code
+   * limit}: what an id given in part may be. Read from the tasks' index, a few entries per id.
+   */
+  public List<String> taskIdsStartingWith(String prefix, int limit) {
+    return pages.taskIdsStartingWith(prefix, limit);
+  }
+
   /** Each worker's share of a task's records, counted by the store. */
   List<TaskSummary> taskWorkers(String taskId) {
     return pages.taskWorkers(taskId);
