@@ -61,6 +61,9 @@ final class QueryRoutes {
    */
   static final int LARGEST_NUMBER = 10_000;
 
+  /** The tasks an unknown task's answer names where the id asked for starts theirs. */
+  private static final int TASKS_NAMED = 10;
+
   private final Store store;
   private final StoreGuard guard;
   private final KeyCheck keys;
@@ -111,7 +114,7 @@ final class QueryRoutes {
         ? store.task(id, 0, LARGEST_NUMBER)
         : store.task(id, first == null ? 0 : first, last == null ? 0 : last));
     if (task.isEmpty()) {
-      throw new PostgrestError(404, "HL404", "No records or heartbeats for task " + id, null, "Records are kept 48 hours");
+      throw new PostgrestError(404, "HL404", "No records or heartbeats for task " + id, null, taskHint(id));
     }
     ctx.status(200).contentType("application/json");
     try (Writer out = new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8))) {
@@ -119,6 +122,22 @@ final class QueryRoutes {
     } catch (IOException e) {
       throw new UncheckedIOException(e);   // the client went away
     }
+  }
+
+  /**
+   * What an unknown task's answer suggests: the tasks whose id starts with the one asked for (a
+   * UUID cut to the 13 characters the viewer shows), whole, else that records are kept 48 hours.
+   * The API does not take one for the other, as {@code heartlog task} does: a client asking for
+   * "job-1" before it has logged is told so, not sent "job-10".
+   */
+  private String taskHint(String id) {
+    List<String> starting = guarded(() -> store.taskIdsStartingWith(id, TASKS_NAMED + 1));
+    if (starting.isEmpty()) {
+      return "Records are kept 48 hours";
+    }
+    return (starting.size() > TASKS_NAMED ? "More than " + TASKS_NAMED + " tasks have ids that start so; the first "
+        + TASKS_NAMED : "Tasks whose id starts so")
+        + ": " + String.join(", ", starting.subList(0, Math.min(TASKS_NAMED, starting.size())));
   }
 
   void taskRecords(Context ctx) {

@@ -52,6 +52,18 @@ class TaskApiTest {
   }
 
   @Test
+  void anUnknownTaskWhoseIdStartsOthersNamesThemAndIsNotTakenForThem() throws Exception {
+    HttpResponse<String> cut = get("/api/tasks/long");
+    HttpResponse<String> unknown = get("/api/tasks/short");
+
+    assertThat(cut.statusCode()).isEqualTo(404);
+    assertThat(cut.body()).contains("\"code\":\"HL404\"", "\"message\":\"No records or heartbeats for task long\"",
+        "\"hint\":\"Tasks whose id starts so: long-api, longer-api\"");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.body()).contains("\"hint\":\"Records are kept 48 hours\"");
+  }
+
+  @Test
   void theEndsOfATaskComeWithWhatIsLeftOutBetweenThem() throws Exception {
     HttpResponse<String> ends = get("/api/tasks/long-api?first=3&last=2");
 
