@@ -117,6 +117,7 @@ final class LogsCommand implements Callable<Integer> {
         });
         if (listed == 0 && !json && !follow) {
           spec.commandLine().getErr().println("heartlog: no records match (records are kept 48 hours)");
+          UnknownWorker.noteIfUnknown(store, worker, spec.commandLine().getErr());
         }
         noteSkewedClocks(store);
         out.flush();

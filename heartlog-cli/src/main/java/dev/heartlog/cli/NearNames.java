@@ -3,6 +3,7 @@ package dev.heartlog.cli;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The names a mistyped one was likely meant to be: those it begins ({@code work}: worker,
@@ -25,6 +26,24 @@ final class NearNames {
     return known.stream()
         .filter(name -> isNear(bare, withoutDashes(name)))
         .sorted(Comparator.comparingInt((String name) -> distance(bare, withoutDashes(name))).thenComparing(name -> name))
+        .limit(MOST)
+        .toList();
+  }
+
+  /**
+   * The ids of {@code known} nearest {@code typed} in any case, as {@link #to} finds them, but only
+   * those of the fewest edits: a fleet's ids differ by a character or two ({@code gpu-1} to {@code
+   * gpu-12}), and {@code demo-gpu1} means demo-gpu-1, not demo-gpu-2 as well.
+   */
+  static List<String> nearestIds(String typed, Collection<String> known) {
+    String lower = typed.toLowerCase(Locale.ROOT);
+    List<String> near = known.stream()
+        .filter(id -> !lower.isEmpty() && isNear(lower, id.toLowerCase(Locale.ROOT)))
+        .toList();
+    int fewest = near.stream().mapToInt(id -> distance(lower, id.toLowerCase(Locale.ROOT))).min().orElse(0);
+    return near.stream()
+        .filter(id -> distance(lower, id.toLowerCase(Locale.ROOT)) == fewest)
+        .sorted()
         .limit(MOST)
         .toList();
   }

@@ -71,6 +71,9 @@ final class TasksCommand implements Callable<Integer> {
     List<RecentTask> tasks;
     try (StoreOptions.Opened opened = storeOptions.open()) {
       tasks = opened.store().tasks(filter);
+      if (tasks.isEmpty() && !json) {
+        UnknownWorker.noteIfUnknown(opened.store(), worker, spec.commandLine().getErr());
+      }
       // Tasks are found by their records' times, which are their workers' own.
       if (worker == null) {
         SkewedClocks.noteFleet(opened.store(), spec.commandLine().getErr());

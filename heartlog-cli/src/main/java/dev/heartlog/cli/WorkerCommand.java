@@ -44,12 +44,13 @@ final class WorkerCommand implements Callable<Integer> {
     Optional<WorkerDetail> found;
     try (StoreOptions.Opened opened = storeOptions.open()) {
       found = opened.store().worker(workerId, limit, 10);
+      if (found.isEmpty()) {
+        spec.commandLine().getErr().println("heartlog: " + UnknownWorker.sentence(opened.store(), workerId)
+            + " (heartlog workers lists them)");
+        return 1;
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-    if (found.isEmpty()) {
-      spec.commandLine().getErr().println("heartlog: no worker " + workerId + " (heartlog workers lists them)");
-      return 1;
     }
     PrintWriter out = spec.commandLine().getOut();
     WorkerDetail worker = found.get();
