@@ -141,8 +141,28 @@ async function workerPage(id, view) {
   tail.open();
 }
 
+/**
+ * A task the store has nothing of: where the id is the start of tasks' ids (one cut to the 13
+ * characters shown, an address edited by hand), those tasks to open, which the server names.
+ */
+function unknownTask(id, error) {
+  const ids = (error.details || '').split('\n').filter(Boolean);
+  const more = (error.hint || '').startsWith('More than') ? ` (the first ${ids.length}; give more of the id)` : '';
+  return `<div class="notice" id="unknown-task"><h1>No task ${esc(id)}</h1>
+    ${ids.length ? `<p>Tasks whose id starts so${more}:</p>
+      <ul>${ids.map(t => `<li><a href="#/task/${encodeURIComponent(t)}">${esc(t)}</a></li>`).join('')}</ul>`
+      : `<p>The store has no records or heartbeats for it. ${esc(error.hint || '')}.</p>`}</div>`;
+}
+
 async function taskPage(id, view) {
-  const task = await api(`api/tasks/${encodeURIComponent(id)}?first=${TIMELINE_EDGE}&last=${TIMELINE_EDGE}`);
+  let task;
+  try {
+    task = await api(`api/tasks/${encodeURIComponent(id)}?first=${TIMELINE_EDGE}&last=${TIMELINE_EDGE}`);
+  } catch (error) {
+    if (error.status !== 404) throw error;
+    view.innerHTML = unknownTask(id, error);
+    return;
+  }
   const failed = task.outcome === 'failed';
   const peak = task.heartbeats.reduce((m, h) => Math.max(m, h.vram_used_mb ?? 0), 0);
   const total = task.heartbeats.reduce((m, h) => Math.max(m, h.vram_total_mb ?? 0), 0);

@@ -106,6 +106,24 @@ class ViewerBrowserTest {
   }
 
   @Test
+  @Order(3)   // reads only
+  void aTaskIdCutShortNamesTheTaskItStartsWhichOpensIt() throws Exception {
+    browser.get(base + "/#/task/" + failedTask.substring(0, 13));
+    WebElement unknown = chromium.waitUntilText(By.id("unknown-task"), "No task " + failedTask.substring(0, 13));
+
+    assertThat(unknown.getText()).contains("Tasks whose id starts so:");
+    List<WebElement> links = unknown.findElements(By.cssSelector("li a"));
+    assertThat(links).extracting(WebElement::getText).containsExactly(failedTask);
+    chromium.screenshot("unknown-task");
+    links.get(0).click();
+    chromium.waitUntilText(By.id("task-outcome"), "FAILED");
+
+    browser.get(base + "/#/task/no-such-task");
+    assertThat(chromium.waitUntilText(By.id("unknown-task"), "No task no-such-task").getText())
+        .contains("The store has no records or heartbeats for it. Records are kept 48 hours.");
+  }
+
+  @Test
   @Order(3)   // reads only, as the test above
   void theFleetsFailedTasksLinkListsTheFailedTaskWhichOpensItsTimeline() throws Exception {
     browser.get(base + "/#/tasks");

@@ -114,7 +114,7 @@ final class QueryRoutes {
         ? store.task(id, 0, LARGEST_NUMBER)
         : store.task(id, first == null ? 0 : first, last == null ? 0 : last));
     if (task.isEmpty()) {
-      throw new PostgrestError(404, "HL404", "No records or heartbeats for task " + id, null, taskHint(id));
+      throw unknownTask(id);
     }
     ctx.status(200).contentType("application/json");
     try (Writer out = new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8))) {
@@ -125,19 +125,22 @@ final class QueryRoutes {
   }
 
   /**
-   * What an unknown task's answer suggests: the tasks whose id starts with the one asked for (a
-   * UUID cut to the 13 characters the viewer shows), whole, else that records are kept 48 hours.
-   * The API does not take one for the other, as {@code heartlog task} does: a client asking for
-   * "job-1" before it has logged is told so, not sent "job-10".
+   * An unknown task's answer: where the id asked for starts the ids of tasks (a UUID cut to the 13
+   * characters the viewer shows), those ids in {@code details}, one a line, the first {@value
+   * #TASKS_NAMED}, for the viewer to link; else that records are kept 48 hours. The API does not
+   * take one for the other, as {@code heartlog task} does: a client asking for "job-1" before it
+   * has logged is told so, not sent "job-10".
    */
-  private String taskHint(String id) {
+  private PostgrestError unknownTask(String id) {
+    String message = "No records or heartbeats for task " + id;
     List<String> starting = guarded(() -> store.taskIdsStartingWith(id, TASKS_NAMED + 1));
     if (starting.isEmpty()) {
-      return "Records are kept 48 hours";
+      return new PostgrestError(404, "HL404", message, null, "Records are kept 48 hours");
     }
-    return (starting.size() > TASKS_NAMED ? "More than " + TASKS_NAMED + " tasks have ids that start so; the first "
-        + TASKS_NAMED : "Tasks whose id starts so")
-        + ": " + String.join(", ", starting.subList(0, Math.min(TASKS_NAMED, starting.size())));
+    String hint = starting.size() > TASKS_NAMED
+        ? "More than " + TASKS_NAMED + " tasks have ids that start so; the first " + TASKS_NAMED + " are in details, one a line"
+        : "The tasks whose id starts so are in details, one a line";
+    return new PostgrestError(404, "HL404", message, String.join("\n", starting.subList(0, Math.min(TASKS_NAMED, starting.size()))), hint);
   }
 
   void taskRecords(Context ctx) {

@@ -58,7 +58,7 @@ class TaskApiTest {
 
     assertThat(cut.statusCode()).isEqualTo(404);
     assertThat(cut.body()).contains("\"code\":\"HL404\"", "\"message\":\"No records or heartbeats for task long\"",
-        "\"hint\":\"Tasks whose id starts so: long-api, longer-api\"");
+        "\"details\":\"long-api\\nlonger-api\"", "\"hint\":\"The tasks whose id starts so are in details, one a line\"");
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(unknown.body()).contains("\"hint\":\"Records are kept 48 hours\"");
   }
