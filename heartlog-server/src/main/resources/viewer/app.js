@@ -238,7 +238,8 @@ function showError(error, view) {
   // requests waiting, 504 no connection free in time, 503 a full disk): the database answers.
   const unreachable = error.status === 0 || error.code === 'PGRST001';
   const busy = !unreachable && (error.status === 503 || error.status === 504);
-  const heading = unreachable ? 'The store is unreachable' : busy ? 'The store cannot answer now' : 'Something went wrong';
+  const heading = unreachable ? 'The store is unreachable' : busy ? 'The store cannot answer now'
+    : error.status === 404 ? 'Not found' : 'Something went wrong';
   const fallback = unreachable ? 'Check that PostgreSQL is running; heartlog serve retries by itself.'
     : busy ? 'Try again in a few seconds.' : '';
   view.innerHTML = `<div class="notice error" id="page-error"><h1>${heading}</h1>

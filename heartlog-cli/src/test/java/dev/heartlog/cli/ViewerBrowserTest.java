@@ -107,7 +107,7 @@ class ViewerBrowserTest {
 
   @Test
   @Order(3)   // reads only
-  void aTaskIdCutShortNamesTheTaskItStartsWhichOpensIt() throws Exception {
+  void aTaskIdCutShortNamesTheTaskItStartsWhichOpensItAndAnUnknownWorkerIsNotFound() throws Exception {
     browser.get(base + "/#/task/" + failedTask.substring(0, 13));
     WebElement unknown = chromium.waitUntilText(By.id("unknown-task"), "No task " + failedTask.substring(0, 13));
 
@@ -121,6 +121,8 @@ class ViewerBrowserTest {
     browser.get(base + "/#/task/no-such-task");
     assertThat(chromium.waitUntilText(By.id("unknown-task"), "No task no-such-task").getText())
         .contains("The store has no records or heartbeats for it. Records are kept 48 hours.");
+    browser.get(base + "/#/worker/no-such-gpu");
+    assertThat(chromium.waitUntilText(By.id("page-error"), "Not found").getText()).contains("No worker no-such-gpu");
   }
 
   @Test
