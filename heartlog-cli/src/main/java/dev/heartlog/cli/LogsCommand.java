@@ -95,6 +95,8 @@ final class LogsCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "--follow prints records as they are stored from now on; it does not go with --until");
     }
+    BlankIds.refuseWorker(spec, "--worker", worker);
+    BlankIds.refuseTask(spec, "--task", task);
     LogFilter filter = filter();
     PrintWriter out = spec.commandLine().getOut();
     try (StoreOptions.Opened opened = follow ? storeOptions.openHeld() : storeOptions.open()) {

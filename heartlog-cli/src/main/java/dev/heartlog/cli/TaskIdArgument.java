@@ -19,14 +19,15 @@ final class TaskIdArgument {
 
   /**
    * The task meant by {@code given}: itself where a task with records has that id, else the one
-   * task whose id starts with it (an ellipsis pasted at its end, "…" or "...", left off), else
-   * {@code given} as it is (a task that has only heartbeats, or none yet: a follower waits for it).
+   * task whose id starts with it (spaces around it and an ellipsis at its end, "…" or "...", left
+   * off), else {@code given} as it is (a task that has only heartbeats, or none yet: a follower
+   * waits for it).
    * An id found by its start is said on {@code err}.
    *
    * @throws IllegalArgumentException where it starts the ids of several tasks: they are named
    */
   static String resolve(Store store, String given, PrintWriter err) {
-    String start = withoutEllipsis(given);
+    String start = withoutEllipsis(given.strip());   // pasted with the spaces around it, or an ellipsis
     List<String> starting = store.taskIdsStartingWith(start, SHOWN + 1);
     if (starting.contains(given) || starting.isEmpty()) {
       return given;

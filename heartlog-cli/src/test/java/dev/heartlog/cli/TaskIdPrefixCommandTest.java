@@ -44,7 +44,7 @@ class TaskIdPrefixCommandTest {
 
   @Test
   void theStartOfOneTasksIdPrintsThatTaskAndSaysWhichItIs() {
-    for (String given : List.of("84a151ad", "84a151ad-904b…", "84a151ad-...")) {
+    for (String given : List.of("84a151ad", "84a151ad-904b…", "84a151ad-...", " 84a151ad ")) {
       Cli.Result result = Cli.run("task", given, "--db-url", url);
 
       assertThat(result.exitCode()).as(given + ": " + result.err()).isZero();
@@ -91,6 +91,17 @@ class TaskIdPrefixCommandTest {
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(result.out()).contains("job one").doesNotContain("job ten");
     assertThat(result.err()).isEmpty();
+  }
+
+  @Test
+  void aBlankIdIsABadFlag() {
+    Cli.Result task = Cli.run("task", " ", "--db-url", url);
+    Cli.Result logs = Cli.run("logs", "--task", "", "--db-url", url);
+
+    assertThat(task.exitCode()).isEqualTo(2);
+    assertThat(task.err()).startsWith("heartlog: the task id is blank: give a task's id (heartlog tasks lists them)");
+    assertThat(logs.exitCode()).isEqualTo(2);
+    assertThat(logs.err()).startsWith("heartlog: --task is blank");
   }
 
   @Test

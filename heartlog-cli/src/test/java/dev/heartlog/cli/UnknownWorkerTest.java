@@ -66,6 +66,19 @@ class UnknownWorkerTest {
   }
 
   @Test
+  void aBlankIdIsABadFlagNotAnIdNoWorkerHas() {
+    Cli.Result logs = Cli.run("logs", "--worker", "", "--db-url", url);
+    Cli.Result tasks = Cli.run("tasks", "--worker", " ", "--db-url", url);
+    Cli.Result worker = Cli.run("worker", "", "--db-url", url);
+
+    assertThat(List.of(logs.exitCode(), tasks.exitCode(), worker.exitCode())).containsOnly(2);
+    assertThat(logs.err()).startsWith("heartlog: --worker is blank: give a worker's id (heartlog workers lists them)");
+    assertThat(tasks.err()).startsWith("heartlog: --worker is blank");
+    assertThat(worker.err()).startsWith("heartlog: the worker id is blank");
+    assertThat(logs.out() + tasks.out() + worker.out()).isEmpty();
+  }
+
+  @Test
   void onlyTheIdsOfTheFewestEditsAreNamedAndAStartNamesThoseItStarts() {
     List<String> fleet = List.of("gpu-1", "gpu-2", "gpu-12", "gpu-21", "render-1");
 

@@ -1,0 +1,30 @@
+package dev.heartlog.cli;
+
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * Ids given blank, as {@code logs --worker "$WORKER"} gives one where the variable was never set:
+ * a bad flag (exit code 2). Before, the blank id was looked for, and the command said only that no
+ * record matched, as for a worker that logged nothing.
+ */
+final class BlankIds {
+
+  private BlankIds() {}
+
+  /** Refuses a worker id given blank; {@code name} is the flag, or null for the command's argument. */
+  static void refuseWorker(CommandSpec spec, String name, String value) {
+    refuse(spec, name == null ? "the worker id" : name, value, "a worker's id (heartlog workers lists them)");
+  }
+
+  /** Refuses a task id given blank; {@code name} is the flag, or null for the command's argument. */
+  static void refuseTask(CommandSpec spec, String name, String value) {
+    refuse(spec, name == null ? "the task id" : name, value, "a task's id (heartlog tasks lists them)");
+  }
+
+  private static void refuse(CommandSpec spec, String what, String value, String wanted) {
+    if (value != null && value.isBlank()) {
+      throw new ParameterException(spec.commandLine(), what + " is blank: give " + wanted);
+    }
+  }
+}
