@@ -141,12 +141,33 @@ async function workerPage(id, view) {
   tail.open();
 }
 
+/** The tasks an unknown task's 404 names, whose ids start with the one asked for (one a line in details). */
+function tasksNamedBy(error) {
+  return error.status === 404 ? (error.details || '').split('\n').filter(Boolean) : [];
+}
+
+/**
+ * Where Explore's task filter matched nothing: the tasks whose id starts with it (one cut to the
+ * 13 characters the pages show), each a link to the same filters with that task's whole id.
+ */
+async function startedTasksNotice(params, notice) {
+  let ids = [];
+  try {
+    await api(`api/tasks/${encodeURIComponent(params.get('task'))}?first=1&last=0`);
+  } catch (error) {
+    ids = tasksNamedBy(error);
+  }
+  if (!ids.length) return;
+  const link = id => { const next = new URLSearchParams(params); next.set('task', id); return `<a href="#/explore?${next}">${esc(id)}</a>`; };
+  notice.insertAdjacentHTML('beforeend', `<p id="started-tasks">Tasks whose id starts with ${esc(params.get('task'))}: ${ids.map(link).join(', ')}</p>`);
+}
+
 /**
  * A task the store has nothing of: where the id is the start of tasks' ids (one cut to the 13
  * characters shown, an address edited by hand), those tasks to open, which the server names.
  */
 function unknownTask(id, error) {
-  const ids = (error.details || '').split('\n').filter(Boolean);
+  const ids = tasksNamedBy(error);
   const more = (error.hint || '').startsWith('More than') ? ` (the first ${ids.length}; give more of the id)` : '';
   return `<div class="notice" id="unknown-task"><h1>No task ${esc(id)}</h1>
     ${ids.length ? `<p>Tasks whose id starts so${more}:</p>
@@ -227,6 +248,7 @@ async function explorePage(view) {
   const clockNotice = skewedClocksNotice(clocks, params.get('worker'));
   if (!records.length) {
     results.innerHTML = `<div class="notice" id="no-results">No records match. Records are kept 48 hours; widen the filters.</div>${clockNotice}${tailControl()}<table id="explore-records" hidden><tbody></tbody></table>`;
+    if (params.get('task')) startedTasksNotice(params, results.querySelector('#no-results'));
   } else {
     const pageSize = Number(params.get('limit') || 100);
     const full = records.length >= pageSize;

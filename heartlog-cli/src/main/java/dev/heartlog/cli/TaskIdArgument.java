@@ -21,8 +21,7 @@ final class TaskIdArgument {
    * The task meant by {@code given}: itself where a task with records has that id, else the one
    * task whose id starts with it (spaces around it and an ellipsis at its end, "…" or "...", left
    * off), else {@code given} as it is (a task that has only heartbeats, or none yet: a follower
-   * waits for it).
-   * An id found by its start is said on {@code err}.
+   * waits for it). An id found by its start is said on {@code err}.
    *
    * @throws IllegalArgumentException where it starts the ids of several tasks: they are named
    */

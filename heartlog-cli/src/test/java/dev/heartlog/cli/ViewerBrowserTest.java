@@ -107,7 +107,7 @@ class ViewerBrowserTest {
 
   @Test
   @Order(3)   // reads only
-  void aTaskIdCutShortNamesTheTaskItStartsWhichOpensItAndAnUnknownWorkerIsNotFound() throws Exception {
+  void aTaskIdCutShortNamesTheTaskItStartsOnItsPageAndInExploreAndAnUnknownWorkerIsNotFound() throws Exception {
     browser.get(base + "/#/task/" + failedTask.substring(0, 13));
     WebElement unknown = chromium.waitUntilText(By.id("unknown-task"), "No task " + failedTask.substring(0, 13));
 
@@ -123,6 +123,13 @@ class ViewerBrowserTest {
         .contains("The store has no records or heartbeats for it. Records are kept 48 hours.");
     browser.get(base + "/#/worker/no-such-gpu");
     assertThat(chromium.waitUntilText(By.id("page-error"), "Not found").getText()).contains("No worker no-such-gpu");
+
+    // Explore's task filter given the same: the records match none, and the task is named.
+    browser.get(base + "/#/explore?level=ERROR&task=" + failedTask.substring(0, 13));
+    WebElement started = chromium.waitUntilText(By.id("started-tasks"), failedTask);
+    started.findElement(By.linkText(failedTask)).click();
+    chromium.waitUntilText(By.id("explore-records"), "CUDA out of memory");
+    assertThat(browser.getCurrentUrl()).contains("level=ERROR", "task=" + failedTask);
   }
 
   @Test
