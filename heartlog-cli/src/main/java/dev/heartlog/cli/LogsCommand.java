@@ -95,8 +95,9 @@ final class LogsCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "--follow prints records as they are stored from now on; it does not go with --until");
     }
-    BlankIds.refuseWorker(spec, "--worker", worker);
-    BlankIds.refuseTask(spec, "--task", task);
+    BlankValues.refuseWorker(spec, "--worker", worker);
+    BlankValues.refuseTask(spec, "--task", task);
+    BlankValues.refuse(spec, "--component", component, "a logger's or component's name (diffusers)");
     LogFilter filter = filter();
     PrintWriter out = spec.commandLine().getOut();
     try (StoreOptions.Opened opened = follow ? storeOptions.openHeld() : storeOptions.open()) {

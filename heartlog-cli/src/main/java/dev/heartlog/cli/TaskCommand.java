@@ -44,7 +44,7 @@ final class TaskCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    BlankIds.refuseTask(spec, null, taskId);
+    BlankValues.refuseTask(spec, null, taskId);
     try (StoreOptions.Opened opened = storeOptions.open()) {
       return print(opened.store());
     } catch (IOException e) {

@@ -61,7 +61,7 @@ final class TasksCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    BlankIds.refuseWorker(spec, "--worker", worker);
+    BlankValues.refuseWorker(spec, "--worker", worker);
     TaskFilter filter;
     try {
       filter = new TaskFilter(worker, TaskFilter.sinceOrDefault(since, until, Instant.now()), until, failed,

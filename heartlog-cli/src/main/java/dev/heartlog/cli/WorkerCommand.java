@@ -41,7 +41,7 @@ final class WorkerCommand implements Callable<Integer> {
     if (limit <= 0) {
       throw new ParameterException(spec.commandLine(), "limit must be positive");   // as logs and tasks say it
     }
-    BlankIds.refuseWorker(spec, null, workerId);
+    BlankValues.refuseWorker(spec, null, workerId);
     Optional<WorkerDetail> found;
     try (StoreOptions.Opened opened = storeOptions.open()) {
       found = opened.store().worker(workerId, limit, 10);

@@ -10,13 +10,16 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -43,24 +46,33 @@ final class WorkersCommand implements Callable<Integer> {
   @Option(names = "--json", description = "The workers as a JSON array.")
   boolean json;
 
+  /** The healths of a worker that sends the statuses heartlog's agents send. */
+  static final List<String> HEALTHS = List.of("active", "stale", "stopped", "crashed");
+
   @Override
   public Integer call() {
     Duration staleAfterTime = DurationOption.positive(spec, "--stale-after", staleAfter);
-    List<WorkerHealth> workers;
+    List<String> wanted = healths.stream().map(String::strip).filter(h -> !h.isEmpty()).toList();
+    if (!healths.isEmpty() && wanted.isEmpty()) {   // --health "$HEALTH" of a variable never set
+      throw new ParameterException(spec.commandLine(), "--health is blank: give " + String.join(", ", HEALTHS)
+          + " (or another status workers send)");
+    }
+    List<WorkerHealth> all;
     try (StoreOptions.Opened opened = storeOptions.open()) {
-      workers = WorkerHealth.withHealth(opened.store().workers(staleAfterTime), healths);
+      all = opened.store().workers(staleAfterTime);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    List<WorkerHealth> workers = WorkerHealth.withHealth(all, wanted);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(StoreJson.workers(workers));
       return 0;
     }
     if (workers.isEmpty()) {
-      out.println(healths.isEmpty()
+      out.println(wanted.isEmpty()
           ? "No workers yet: none has sent a heartbeat to this store."
-          : "No worker is " + String.join(" or ", healths) + ".");
+          : "No worker is " + String.join(" or ", wanted) + "." + nearHealths(wanted, all));
       return 0;
     }
     out.printf(ROW, "WORKER", "HEALTH", "HEARTBEAT", "VRAM", "TASK", "ERRORS", "WARNINGS");
@@ -144,5 +156,22 @@ final class WorkersCommand implements Callable<Integer> {
     if (skewed.size() > NOTES_SHOWN) {
       out.printf(Locale.ROOT, "  and %,d more (--json: clock_skew_ms)%n", skewed.size() - NOTES_SHOWN);
     }
+  }
+
+  /**
+   * The healths nearest those asked for that no worker has and heartlog does not name ({@code
+   * --health stail}: stale), among heartlog's and the fleet's: " Did you mean stale?", or nothing.
+   * Workers may send statuses of their own, so an unknown one is not refused.
+   */
+  private static String nearHealths(List<String> wanted, List<WorkerHealth> all) {
+    Set<String> known = new TreeSet<>(HEALTHS);
+    all.forEach(w -> known.add(w.health().toLowerCase(Locale.ROOT)));
+    List<String> near = wanted.stream()
+        .filter(h -> !known.contains(h.toLowerCase(Locale.ROOT)))
+        .flatMap(h -> NearNames.nearestIds(h, known).stream())
+        .distinct()
+        .map(RecordText::printable)
+        .toList();
+    return near.isEmpty() ? "" : " Did you mean " + String.join(" or ", near) + "?";
   }
 }

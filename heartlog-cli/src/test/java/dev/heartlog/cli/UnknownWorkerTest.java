@@ -9,7 +9,10 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** A worker id the store does not know, given to {@code worker}, {@code logs} and {@code tasks}. */
+/**
+ * A worker id the store does not know, given to {@code worker}, {@code logs} and {@code tasks},
+ * and a health no worker has, given to {@code workers --health}.
+ */
 class UnknownWorkerTest {
 
   private static String url;
@@ -66,7 +69,7 @@ class UnknownWorkerTest {
   }
 
   @Test
-  void aBlankIdIsABadFlagNotAnIdNoWorkerHas() {
+  void aBlankIdOrComponentIsABadFlagNotANameNoneHas() {
     Cli.Result logs = Cli.run("logs", "--worker", "", "--db-url", url);
     Cli.Result tasks = Cli.run("tasks", "--worker", " ", "--db-url", url);
     Cli.Result worker = Cli.run("worker", "", "--db-url", url);
@@ -76,6 +79,21 @@ class UnknownWorkerTest {
     assertThat(tasks.err()).startsWith("heartlog: --worker is blank");
     assertThat(worker.err()).startsWith("heartlog: the worker id is blank");
     assertThat(logs.out() + tasks.out() + worker.out()).isEmpty();
+    Cli.Result component = Cli.run("logs", "--worker", "gpu-1", "--component", "", "--db-url", url);
+    assertThat(component.exitCode()).isEqualTo(2);
+    assertThat(component.err()).startsWith("heartlog: --component is blank: give a logger's or component's name");
+  }
+
+  @Test
+  void aMistypedHealthThatNoWorkerHasIsNamedWithTheNearestHealth() {
+    Cli.Result mistyped = Cli.run("workers", "--health", "stail,crashd", "--db-url", url);
+    Cli.Result ofItsOwn = Cli.run("workers", "--health", "busy", "--db-url", url);
+    Cli.Result blank = Cli.run("workers", "--health", "", "--db-url", url);
+
+    assertThat(mistyped.out()).isEqualTo("No worker is stail or crashd. Did you mean stale or crashed?" + System.lineSeparator());
+    assertThat(ofItsOwn.out()).as("a status workers may send, near none").isEqualTo("No worker is busy." + System.lineSeparator());
+    assertThat(blank.exitCode()).isEqualTo(2);
+    assertThat(blank.err()).startsWith("heartlog: --health is blank: give active, stale, stopped, crashed");
   }
 
   @Test

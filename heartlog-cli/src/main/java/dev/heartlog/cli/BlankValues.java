@@ -4,13 +4,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
 /**
- * Ids given blank, as {@code logs --worker "$WORKER"} gives one where the variable was never set:
- * a bad flag (exit code 2). Before, the blank id was looked for, and the command said only that no
- * record matched, as for a worker that logged nothing.
+ * Ids and names given blank, as {@code logs --worker "$WORKER"} gives one where the variable was
+ * never set: a bad flag (exit code 2). Before, the blank id was looked for, and the command said
+ * only that no record matched, as for a worker that logged nothing.
  */
-final class BlankIds {
+final class BlankValues {
 
-  private BlankIds() {}
+  private BlankValues() {}
 
   /** Refuses a worker id given blank; {@code name} is the flag, or null for the command's argument. */
   static void refuseWorker(CommandSpec spec, String name, String value) {
@@ -22,7 +22,8 @@ final class BlankIds {
     refuse(spec, name == null ? "the task id" : name, value, "a task's id (heartlog tasks lists them)");
   }
 
-  private static void refuse(CommandSpec spec, String what, String value, String wanted) {
+  /** Refuses a value of flag {@code what} given blank, saying what to give: {@code wanted}. */
+  static void refuse(CommandSpec spec, String what, String value, String wanted) {
     if (value != null && value.isBlank()) {
       throw new ParameterException(spec.commandLine(), what + " is blank: give " + wanted);
     }
