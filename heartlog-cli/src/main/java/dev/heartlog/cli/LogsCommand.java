@@ -104,20 +104,20 @@ final class LogsCommand implements Callable<Integer> {
       SignalStop stop = SignalStop.on(opened);
       try {
         Store store = opened.store();
-        if (task != null) {
-          task = TaskIdArgument.resolve(store, task, spec.commandLine().getErr());   // the start of its id, as the viewer shows it
-          filter = filter();
-        }
         // Read before the records are listed, so that following misses none stored meanwhile.
         long lastId = follow ? store.lastLogId() : 0;
         // Those stored since lastId, which following would otherwise print again.
         Set<Long> storedSince = new HashSet<>();
-        long listed = PagedListing.eachOldestFirst(store, filter, PagedListing.PAGE, record -> {
-          print(out, record);
-          if (follow && record.id() > lastId) {
-            storedSince.add(record.id());
+        long listed = list(store, filter, lastId, storedSince, out);
+        if (listed == 0 && task != null) {
+          // No record of that id: it may be the start of a task's, as the viewer shows it.
+          String meant = TaskIdArgument.resolve(store, task, spec.commandLine().getErr());
+          if (!meant.equals(task)) {
+            task = meant;
+            filter = filter();
+            listed = list(store, filter, lastId, storedSince, out);
           }
-        });
+        }
         if (listed == 0 && !json && !follow) {
           spec.commandLine().getErr().println("heartlog: no records match (records are kept 48 hours)");
           UnknownWorker.noteIfUnknown(store, worker, spec.commandLine().getErr());
@@ -138,6 +138,17 @@ final class LogsCommand implements Callable<Integer> {
       throw new java.io.UncheckedIOException(e);
     }
     return 0;
+  }
+
+  /** Prints the records that match, oldest first, keeping in {@code storedSince} those after {@code lastId}. */
+  private long list(Store store, LogFilter filter, long lastId, Set<Long> storedSince, PrintWriter out)
+      throws java.io.IOException {
+    return PagedListing.eachOldestFirst(store, filter, PagedListing.PAGE, record -> {
+      print(out, record);
+      if (follow && record.id() > lastId) {
+        storedSince.add(record.id());
+      }
+    });
   }
 
   /**

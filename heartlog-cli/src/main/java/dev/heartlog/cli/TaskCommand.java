@@ -53,8 +53,15 @@ final class TaskCommand implements Callable<Integer> {
   }
 
   private int print(Store store) {
-    taskId = TaskIdArgument.resolve(store, taskId, spec.commandLine().getErr());   // the start of its id, as the viewer shows it
     TaskTimeline task = store.task(taskId, PAGE, PAGE);
+    if (task.isEmpty()) {
+      // Nothing of that id: it may be the start of a task's, as the viewer shows it.
+      String meant = TaskIdArgument.resolve(store, taskId, spec.commandLine().getErr());
+      if (!meant.equals(taskId)) {
+        taskId = meant;
+        task = store.task(taskId, PAGE, PAGE);
+      }
+    }
     if (task.isEmpty()) {
       spec.commandLine().getErr().println(
           "heartlog: no records or heartbeats for task " + taskId + " (check the id; records are kept 48 hours)");
