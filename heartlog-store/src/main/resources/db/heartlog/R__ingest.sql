@@ -337,6 +337,7 @@ DECLARE
     applied        boolean;
     is_repeat      boolean := false;
     worker_row_error text;    -- why the orchestrator's workers table refused the heartbeat
+    task_id_error  text;       -- why the heartbeat has no current task: its id too long to keep
     given          record;    -- the status and the task in the workers table's own types
     now_ms         bigint;     -- the live tail's notification: now, when this session last
     notified_at    text;       -- notified, and how often it may
@@ -346,6 +347,20 @@ BEGIN
     IF worker_id_param IS NULL OR btrim(worker_id_param) = '' THEN
         RETURN jsonb_build_object('success', false, 'logs_inserted', 0,
                                   'error', 'worker_id_param must not be empty');
+    END IF;
+    -- An id longer than an index entry holds (a B-tree's takes about 2.7 kB, after compression)
+    -- failed the whole call with "index row size ... exceeds", at every heartbeat: a worker id
+    -- is refused as an empty one is; a current task id (a presigned URL for a task's id) is left
+    -- out of this heartbeat's history and row, and the answer says so. Its records are stored.
+    IF octet_length(worker_id_param) > 2000 THEN
+        RETURN jsonb_build_object('success', false, 'logs_inserted', 0,
+                                  'error', format('worker_id_param is %s bytes long; heartlog takes worker ids of at most 2000',
+                                                  octet_length(worker_id_param)));
+    END IF;
+    IF octet_length(current_task_id_param) > 2000 THEN
+        task_id_error := format('current_task_id_param is %s bytes long, over the 2000 heartlog keeps: '
+                                'this heartbeat has no current task', octet_length(current_task_id_param));
+        current_task_id_param := NULL;
     END IF;
     -- A worker writes only as itself: a login given a prefix by `heartlog grant writer` (V10) may
     -- send heartbeats only for the worker ids that start with it. session_user is the login: a
@@ -637,10 +652,10 @@ BEGIN
         END IF;
     END IF;
 
-    IF worker_row_error IS NOT NULL THEN
-        RETURN jsonb_build_object('success', true, 'logs_inserted', logs_inserted,
+    IF worker_row_error IS NOT NULL OR task_id_error IS NOT NULL THEN
+        RETURN jsonb_strip_nulls(jsonb_build_object('success', true, 'logs_inserted', logs_inserted,
                                   'logs_rejected', logs_rejected, 'duplicate', is_repeat,
-                                  'worker_row_error', worker_row_error);
+                                  'worker_row_error', worker_row_error, 'current_task_error', task_id_error));
     END IF;
     RETURN jsonb_build_object('success', true, 'logs_inserted', logs_inserted,
                               'logs_rejected', logs_rejected, 'duplicate', is_repeat);

@@ -48,6 +48,14 @@ public record DeliveryResult(Outcome outcome, int logsInserted, String detail, j
     return new DeliveryResult(Outcome.STORED, logsInserted, "the workers table refused the worker's row: " + reason);
   }
 
+  /**
+   * Stored, records and all, but without the heartbeat's current task, whose id is longer than
+   * the store keeps: {@code reason} is the store's words.
+   */
+  public static DeliveryResult storedWithoutCurrentTask(int logsInserted, String reason) {
+    return new DeliveryResult(Outcome.STORED, logsInserted, "the store kept no current task: " + reason);
+  }
+
   public static DeliveryResult heartbeatOnly(String detail) {
     return new DeliveryResult(Outcome.HEARTBEAT_ONLY, 0, detail);
   }

@@ -39,12 +39,20 @@ public final class HeartlogAgentBuilder {
   private PrintStream diagnostics = System.err;
   private HeartbeatScheduler scheduler;
 
+  /** The longest worker id the store takes, in UTF-8 bytes (its indexes hold no longer). */
+  static final int MAX_ID_BYTES = 2000;
+
   HeartlogAgentBuilder() {}
 
   /** The worker's id, as the orchestrator knows it. Required. */
   public HeartlogAgentBuilder workerId(String workerId) {
     if (workerId == null || workerId.isBlank()) {
       throw new IllegalArgumentException("worker id must not be blank");
+    }
+    int bytes = workerId.trim().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    if (bytes > MAX_ID_BYTES) {   // the store refuses it at every heartbeat: said at the start instead
+      throw new IllegalArgumentException("worker id is " + bytes + " bytes long; heartlog takes worker ids of at most "
+          + MAX_ID_BYTES);
     }
     this.workerId = workerId.trim();
     return this;

@@ -7,8 +7,9 @@ import java.io.IOException;
 
 /**
  * Reads the JSON object {@code func_worker_heartbeat_with_logs} returns ({@code success},
- * {@code logs_inserted}, optionally {@code error} or {@code worker_row_error}) into a {@link DeliveryResult}. Every transport
- * judges success the same way, as the seed does: by the {@code success} field.
+ * {@code logs_inserted}, optionally {@code error}, {@code worker_row_error} or {@code
+ * current_task_error}) into a {@link DeliveryResult}. Every transport judges success the same way,
+ * as the seed does: by the {@code success} field.
  */
 public final class IngestResponse {
 
@@ -30,6 +31,7 @@ public final class IngestResponse {
     int inserted = 0;
     String error = null;
     String workerRowError = null;
+    String currentTaskError = null;
     try (JsonParser parser = JSON.createParser(json)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         return DeliveryResult.failed("the ingest function returned " + abbreviate(json));
@@ -42,6 +44,7 @@ public final class IngestResponse {
           case "logs_inserted" -> inserted = value.isNumeric() ? parser.getIntValue() : 0;
           case "error", "message" -> error = value == JsonToken.VALUE_STRING ? parser.getText() : error;
           case "worker_row_error" -> workerRowError = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+          case "current_task_error" -> currentTaskError = value == JsonToken.VALUE_STRING ? parser.getText() : null;
           default -> parser.skipChildren();
         }
       }
@@ -50,6 +53,9 @@ public final class IngestResponse {
     }
     if (success && workerRowError != null) {
       return DeliveryResult.storedWithoutWorkerRow(inserted, workerRowError);
+    }
+    if (success && currentTaskError != null) {
+      return DeliveryResult.storedWithoutCurrentTask(inserted, currentTaskError);
     }
     return success
         ? DeliveryResult.stored(inserted)

@@ -258,6 +258,10 @@ class HeartlogAgentTest {
   void builderRejectsBadValuesWithSentencesThatNameTheSetting() {
     assertThatThrownBy(() -> HeartlogAgent.builder().workerId(" "))
         .hasMessage("worker id must not be blank");
+    // Longer than the store's indexes hold: refused at every heartbeat, so at the start instead.
+    assertThatThrownBy(() -> HeartlogAgent.builder().workerId("é".repeat(1_001)))
+        .hasMessage("worker id is 2002 bytes long; heartlog takes worker ids of at most 2000");
+    assertThat(HeartlogAgent.builder().workerId("é".repeat(1_000))).isNotNull();
     assertThatThrownBy(() -> HeartlogAgent.builder().heartbeatInterval(Duration.ZERO))
         .hasMessage("heartbeat interval must be positive");
     assertThatThrownBy(() -> HeartlogAgent.builder().bufferSize(0)).hasMessage("buffer size must be positive");
