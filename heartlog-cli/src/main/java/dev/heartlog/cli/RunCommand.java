@@ -140,8 +140,12 @@ final class RunCommand implements Callable<Integer> {
     if (worker == null || worker.isBlank()) {
       throw new ParameterException(spec.commandLine(), "--worker is required (or set HEARTLOG_WORKER_ID)");
     }
-    HeartlogAgentBuilder builder = environment.agentBuilder().workerId(worker).shutdownHook(false)
-        .debug(debug || environment.debug());
+    HeartlogAgentBuilder builder = environment.agentBuilder().shutdownHook(false).debug(debug || environment.debug());
+    try {
+      builder.workerId(worker);
+    } catch (IllegalArgumentException e) {   // longer than the store takes: a bad flag, as a blank one is
+      throw new ParameterException(spec.commandLine(), "--worker: " + e.getMessage());
+    }
     if (interval != null) {
       builder.heartbeatInterval(positiveInterval());
     }

@@ -131,7 +131,7 @@ class RunCommandTest {
   }
 
   @Test
-  void aBadIntervalIsABadFlagAndTheWorkerIsNotStarted() throws IOException {
+  void aBadIntervalOrWorkerIdIsABadFlagAndTheWorkerIsNotStarted() throws IOException {
     Path ran = folder.resolve("ran");
     Path script = script("touch.sh", "touch " + ran);
 
@@ -143,6 +143,11 @@ class RunCommandTest {
       assertThat(result.err()).startsWith("heartlog: --interval must be ")
           .contains("'" + interval + "'", "Try 'heartlog run --help' for the options.");
     }
+    // A worker id longer than the store takes, which it would refuse at every heartbeat.
+    Cli.Result longId = Cli.run("run", "--worker", "w".repeat(3_000), "--home", folder.resolve("home").toString(),
+        "--", "sh", script.toString());
+    assertThat(longId.exitCode()).as(longId.err()).isEqualTo(2);
+    assertThat(longId.err()).startsWith("heartlog: --worker: worker id is 3000 bytes long; heartlog takes worker ids of at most 2000");
     assertThat(ran).doesNotExist();
   }
 
