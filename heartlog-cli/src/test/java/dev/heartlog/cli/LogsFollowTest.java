@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -267,7 +268,10 @@ class LogsFollowTest {
         "logs", "--follow", "--home", home.toString())
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile()).start();
     Path pidFile = home.resolve("postgres").resolve("postmaster.pid");
-    await().atMost(Duration.ofSeconds(60))   // the server says "ready" on its pid file's last line
+    // The server says "ready" on its pid file's last line. initdb's single-user backends make and
+    // remove a file of that name before the server starts: one gone between exists and the read
+    // failed this test once in CI (NoSuchFileException), so a file gone is read as not ready yet.
+    await().atMost(Duration.ofSeconds(60)).ignoreException(NoSuchFileException.class)
         .until(() -> Files.exists(pidFile) && Files.readAllLines(pidFile).stream().anyMatch(l -> l.strip().equals("ready")));
     try (EmbeddedStore joined = EmbeddedStore.start(home)) {   // joins the follower's server
       Store store = Store.open(joined.jdbcUrl(), null, null);
