@@ -172,7 +172,7 @@ function unknownTask(id, error) {
   return `<div class="notice" id="unknown-task"><h1>No task ${esc(id)}</h1>
     ${ids.length ? `<p>Tasks whose id starts so${more}:</p>
       <ul>${ids.map(t => `<li><a href="#/task/${encodeURIComponent(t)}">${esc(t)}</a></li>`).join('')}</ul>`
-      : `<p>The store has no records or heartbeats for it. ${esc(error.hint || '')}.</p>`}</div>`;
+      : `<p>The store has no records or heartbeats for it.${error.hint ? ` ${esc(error.hint)}.` : ''}</p>`}</div>`;
 }
 
 async function taskPage(id, view) {
