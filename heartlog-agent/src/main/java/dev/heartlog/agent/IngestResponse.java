@@ -52,7 +52,8 @@ public final class IngestResponse {
       return DeliveryResult.failed("the ingest function returned " + abbreviate(json));
     }
     if (success && workerRowError != null) {
-      return DeliveryResult.storedWithoutWorkerRow(inserted, workerRowError);
+      return DeliveryResult.storedWithoutWorkerRow(inserted,
+          workerRowError + (currentTaskError == null ? "" : "; and the store kept no current task: " + currentTaskError));
     }
     if (success && currentTaskError != null) {
       return DeliveryResult.storedWithoutCurrentTask(inserted, currentTaskError);

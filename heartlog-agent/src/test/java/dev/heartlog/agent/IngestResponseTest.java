@@ -20,6 +20,16 @@ class IngestResponseTest {
   }
 
   @Test
+  void aRefusedWorkerRowAndATaskIdTooLongAreBothSaid() {
+    DeliveryResult result = IngestResponse.parse("{\"success\": true, \"logs_inserted\": 1, \"worker_row_error\": "
+        + "\"new row violates check constraint\", \"current_task_error\": \"current_task_id_param is 3000 bytes long\"}");
+
+    assertThat(result.outcome()).isEqualTo(DeliveryResult.Outcome.STORED);
+    assertThat(result.detail()).isEqualTo("the workers table refused the worker's row: new row violates check constraint; "
+        + "and the store kept no current task: current_task_id_param is 3000 bytes long");
+  }
+
+  @Test
   void aWorkerIdTheStoreRefusesIsAFailureWithItsReason() {
     DeliveryResult result = IngestResponse.parse(
         "{\"error\": \"worker_id_param is 3000 bytes long; heartlog takes worker ids of at most 2000\", "
