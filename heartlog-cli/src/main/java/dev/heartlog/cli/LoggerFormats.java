@@ -3,8 +3,10 @@ package dev.heartlog.cli;
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.RecordMetadata;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The lines that runtimes' and libraries' loggers print when nobody configured them: Python's
@@ -17,6 +19,8 @@ import java.util.regex.Pattern;
  */
 final class LoggerFormats {
 
+  private static final String PYTHON_LEVELS = "DEBUG|INFO|WARNING|ERROR|CRITICAL";
+
   /** How far into a line of another format {@link #levelNamedNearStart} looks for a level name. */
   static final int LEVEL_NAME_REACH = 48;
 
@@ -26,10 +30,17 @@ final class LoggerFormats {
    */
   static final int LEVEL_FIELD_REACH = 160;
 
-  /** Python's {@code %(asctime)s - %(name)s - %(levelname)s - %(message)s}. */
+  /**
+   * Python's {@code %(asctime)s - %(name)s - %(levelname)s - %(message)s}; the order Hugging
+   * Face's example scripts (transformers, diffusers, accelerate) use, {@code %(asctime)s -
+   * %(levelname)s - %(name)s - %(message)s}, with their {@code %m/%d/%Y %H:%M:%S}; and either
+   * without the logger. The time with its milliseconds, as Python prints it, or without, as a
+   * {@code datefmt} of seconds does.
+   */
   private static final Pattern PYTHON_DASHED = Pattern.compile(
-      "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,\\d{3} - (?<logger>\\S+) - "
-          + "(?<level>DEBUG|INFO|WARNING|ERROR|CRITICAL) - (?<message>.*)");
+      "(?:\\d{4}-\\d\\d-\\d\\d|\\d\\d/\\d\\d/\\d{4}) \\d\\d:\\d\\d:\\d\\d(?:,\\d{3})? - "
+          + "(?:(?<logger>\\S+) - (?<level>" + PYTHON_LEVELS + ")|(?<levelFirst>" + PYTHON_LEVELS + ") - (?<loggerAfter>\\S+)"
+          + "|(?<levelAlone>" + PYTHON_LEVELS + ")) - (?<message>.*)");
 
   /**
    * Go's {@code log} package: {@code 2026/11/29 18:38:07 message}, with {@code .123456} under
@@ -120,9 +131,10 @@ final class LoggerFormats {
 
   /**
    * A line in the format Python's logging documentation quotes most ({@code %(asctime)s -
-   * %(name)s - %(levelname)s - %(message)s}): its level, its logger as the record's {@code
-   * logger} and the message after it, as for {@link #pythonBasic}. The line's time is local time
-   * with no zone, so the record keeps the time the line came.
+   * %(name)s - %(levelname)s - %(message)s}) or one of its variants ({@link #PYTHON_DASHED}): its
+   * level, its logger as the record's {@code logger} and the message after it, as for {@link
+   * #pythonBasic}. The line's time is local time with no zone, so the record keeps the time the
+   * line came.
    */
   static ChildLineParser.Parsed pythonDashed(String line, RecordMetadata metadata, Pattern taskEnd) {
     if (line.length() < 30 || !startsWithDigit(line)) {
@@ -132,10 +144,14 @@ final class LoggerFormats {
     if (!matcher.matches()) {
       return null;
     }
-    metadata.put("logger", matcher.group("logger"));
+    String logger = matcher.group("logger") != null ? matcher.group("logger") : matcher.group("loggerAfter");
+    if (logger != null) {
+      metadata.put("logger", logger);
+    }
+    String level = Stream.of("level", "levelFirst", "levelAlone").map(matcher::group).filter(Objects::nonNull)
+        .findFirst().orElseThrow();
     String message = matcher.group("message");
-    return new ChildLineParser.Parsed(Level.fromName(matcher.group("level")), message, null, metadata,
-        taskEnd.matcher(message).find());
+    return new ChildLineParser.Parsed(Level.fromName(level), message, null, metadata, taskEnd.matcher(message).find());
   }
 
   /**

@@ -197,8 +197,30 @@ class ChildLineParserTest {
     assertThat(parsed.time()).as("local time with no zone: the line's arrival is the record's time").isNull();
     assertThat(seed.parse("2026-11-29 17:17:42,731 - worker - INFO - Task completed", Level.WARNING, "stderr").endsTask())
         .isTrue();
-    assertThat(List.of("2026-11-29 17:17:42,731 - worker - NOTICE - x", "2026-11-29 17:17:42 - worker - INFO - x"))
+    assertThat(List.of("2026-11-29 17:17:42,731 - worker - NOTICE - x", "2026-11-29 17:17 - worker - INFO - x"))
         .allSatisfy(line -> assertThat(seed.parse(line, Level.WARNING, "stderr").message()).isEqualTo(line));
+  }
+
+  @Test
+  void pythonLoggingsDashedFormatIsReadInTheOrderAndWithTheDatesOfHuggingFacesScripts() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+    // transformers', diffusers' and accelerate's example scripts: the level before the logger,
+    // and datefmt="%m/%d/%Y %H:%M:%S".
+    ChildLineParser.Parsed huggingFace = seed.parse(
+        "12/02/2026 22:00:01 - WARNING - accelerate.utils.modeling - device_map auto - cpu offload", Level.INFO, "stderr");
+    assertThat(huggingFace.level()).isEqualTo(Level.WARNING);
+    assertThat(huggingFace.message()).isEqualTo("device_map auto - cpu offload");
+    assertThat(huggingFace.metadata()).containsEntry("logger", "accelerate.utils.modeling");
+    // A datefmt of whole seconds; and the format without the logger.
+    ChildLineParser.Parsed seconds = seed.parse("2026-11-29 17:17:42 - worker - ERROR - render failed", Level.INFO, "stderr");
+    assertThat(seconds.level()).isEqualTo(Level.ERROR);
+    assertThat(seconds.message()).isEqualTo("render failed");
+    assertThat(seconds.metadata()).containsEntry("logger", "worker");
+    ChildLineParser.Parsed noLogger = seed.parse("2026-11-29 17:17:42,731 - INFO - Loading model wan2.1", Level.WARNING, "stderr");
+    assertThat(noLogger.level()).isEqualTo(Level.INFO);
+    assertThat(noLogger.message()).isEqualTo("Loading model wan2.1");
+    assertThat(noLogger.metadata()).doesNotContainKey("logger");
   }
 
   @Test
