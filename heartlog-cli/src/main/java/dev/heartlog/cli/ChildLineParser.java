@@ -81,6 +81,11 @@ final class ChildLineParser {
     this.hasMessage = hasGroup(format, "message");
   }
 
+  /** Whether a line with this message ends the current task ({@code --task-end}). */
+  boolean endsTask(String message) {
+    return taskEnd.matcher(message).find();
+  }
+
   private static boolean hasGroup(String format, String name) {
     return format.contains("(?<" + name + ">");
   }

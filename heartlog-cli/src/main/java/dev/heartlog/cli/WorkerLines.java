@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A wrapped worker's stdout and stderr, turned into records: each stream is passed on byte for
  * byte and read on a thread of its own, split into the lines a terminal shows ({@link
- * TerminalLines}), parsed ({@link ChildLineParser}), given its task, and joined into tracebacks
+ * TerminalLines}), parsed ({@link RichLogLines} and {@link VllmLines} first, for formats whose
+ * record spans lines, then {@link ChildLineParser}), given its task, and joined into tracebacks
  * ({@link Tracebacks}) before it goes to the agent. It also keeps what the record of the worker's
  * exit needs: the last traceback and the last lines on stderr.
  */
@@ -116,17 +117,34 @@ final class WorkerLines implements AutoCloseable {
     // A line redrawn with carriage returns is a progress display (tqdm, ffmpeg): INFO on either
     // stream, whatever the stream's default, and kind "progress".
     RichLogLines rich = new RichLogLines();
+    VllmLines vllm = new VllmLines(parser);
     MessageLines message = new MessageLines(streamDefault);
     long[] reads = {0};   // the read a line came in (its last part, for a line read in pieces)
     TerminalLines lines = new TerminalLines((printed, progress) -> {
       // Colours stay on the terminal, not in the record; so do the spaces that pad a line's end
       // (structlog's console pads every message to a column).
       String text = AnsiEscapes.strip(printed).stripTrailing();
+      String process = vllm.process(text);
+      if (process != null) {
+        text = VllmLines.withoutProcess(text, process);
+      }
       ChildLineParser.Parsed parsed = rich.parse(text, name);
+      if (parsed == null) {
+        parsed = vllm.parse(text, name);
+        if (parsed != null) {
+          text = parsed.message();   // vLLM prints its prefix on a traceback's every line too
+        }
+        if (vllm.beginsRecord()) {
+          tracebacks.end();   // a record of its own, not more of what came before
+        }
+      }
       if (parsed == null) {
         Level level = progress ? Level.INFO : rich.levelFor(text, message.defaultLevel(reads[0]));
         text = rich.unindent(text);
         parsed = parser.parse(text, level, name);
+      }
+      if (process != null) {
+        parsed.metadata().put("process", process);
       }
       message.took(parsed.level(), reads[0]);
       if (progress) {

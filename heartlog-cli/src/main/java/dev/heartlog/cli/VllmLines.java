@@ -1,0 +1,112 @@
+package dev.heartlog.cli;
+
+import dev.heartlog.agent.Level;
+import dev.heartlog.agent.RecordMetadata;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The console lines of vLLM's logger, which the inference servers built on it print too (SGLang,
+ * Aphrodite): {@code INFO 12-02 22:00:02 [llm_engine.py:239] message}, the level first, the time
+ * without a year, where it was logged (without the brackets before vLLM 0.8), then the message.
+ * vLLM repeats that prefix on every further line of a record, a logged exception's traceback
+ * included. Read as a line of another format, each of those lines was a record of its own with
+ * the prefix in its message, and one {@code logger.exception(...)} made five ERROR records.
+ *
+ * <p>Here a line gives its level, the message without the prefix, and the {@code file} and
+ * {@code line} it was logged at; {@code heartlog run} passes the message on as the line's text,
+ * so that a traceback below an ERROR line joins it as one record ({@link Tracebacks}), as Python
+ * logging's does. A line whose prefix is not the line before it's begins a record of its own:
+ * what was open before it ends there, so a record that follows a traceback is not taken for
+ * more of its exception's message. vLLM's engine and worker processes print through their
+ * parent with their name in front ({@code (EngineCore_DP0 pid=4242) INFO ...}, {@code
+ * (VllmWorker rank=0 pid=4243) Traceback ...}): {@link #process} reads it off any line, and it
+ * goes into {@code process}; a line of another process than the line before it begins a record
+ * too.
+ *
+ * <p>One for each stream: it remembers the last line's process and prefix.
+ */
+final class VllmLines {
+
+  /** The name vLLM puts in front of what its other processes print: ends in their pid. */
+  private static final Pattern PROCESS = Pattern.compile("^\\((?<process>[^()]{1,100} pid=\\d+)\\) ");
+
+  private static final Pattern RECORD = Pattern.compile(
+      "^(?<level>DEBUG|INFO|WARNING|ERROR|CRITICAL) \\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:[.,]\\d{3})? "
+          + "(?<place>\\[?(?<file>[^\\[\\]\\s]+):(?<line>\\d+)\\])(?: (?<message>.*))?$");
+
+  private final ChildLineParser parser;
+  private String lastProcess;     // named in front of the last line
+  private boolean processChanged;
+  private String lastPrefix;      // of the last line, if it was one of vLLM's logger
+  private boolean beginsRecord;
+
+  VllmLines(ChildLineParser parser) {
+    this.parser = parser;
+  }
+
+  /**
+   * The process a line came from ({@code EngineCore_DP0 pid=4242}), named in front of it as vLLM
+   * names its processes; null for a line without one.
+   */
+  String process(String line) {
+    Matcher matcher = !line.isEmpty() && line.charAt(0) == '(' ? PROCESS.matcher(line) : null;
+    String process = matcher != null && matcher.find() ? matcher.group("process") : null;
+    processChanged = !Objects.equals(process, lastProcess);
+    lastProcess = process;
+    return process;
+  }
+
+  /** The line without the process {@link #process} found in front of it. */
+  static String withoutProcess(String line, String process) {
+    return line.substring(process.length() + 3);   // "(" + process + ") "
+  }
+
+  /**
+   * A line of vLLM's logger: its level, its message (the line's text from here on), and {@code
+   * file} and {@code line} in its metadata; null for any other line. The time has no year and no
+   * zone, so the record keeps the time the line came.
+   *
+   * @param line the line without the process in front of it, which {@link #process} read first
+   */
+  ChildLineParser.Parsed parse(String line, String stream) {
+    Matcher matcher = mayBeRecord(line) ? RECORD.matcher(line) : null;
+    if (matcher == null || !matcher.matches()) {
+      lastPrefix = null;
+      beginsRecord = processChanged;
+      return null;
+    }
+    String prefix = line.substring(0, matcher.end("place"));
+    beginsRecord = processChanged || !prefix.equals(lastPrefix);
+    lastPrefix = prefix;
+    RecordMetadata metadata = new RecordMetadata(4);
+    metadata.put("stream", stream);
+    metadata.put("file", matcher.group("file"));
+    metadata.put("line", Integer.parseInt(matcher.group("line")));
+    String message = matcher.group("message") == null ? "" : matcher.group("message");
+    return new ChildLineParser.Parsed(Level.fromName(matcher.group("level")), message, null, metadata,
+        parser.endsTask(message));
+  }
+
+  /**
+   * Whether the line {@link #parse} read last begins a record: it came from another process than
+   * the line before it, or it is a line of vLLM's logger whose prefix is not the line before it's;
+   * {@code false} for the further lines of a record.
+   */
+  boolean beginsRecord() {
+    return beginsRecord;
+  }
+
+  /**
+   * Whether the line begins as vLLM's do, a level name and a space before a digit: most lines do
+   * not, and are not matched against {@link #RECORD}.
+   */
+  private static boolean mayBeRecord(String line) {
+    if (line.length() < 24 || "DIWEC".indexOf(line.charAt(0)) < 0) {
+      return false;
+    }
+    int space = line.indexOf(' ');   // after DEBUG, INFO, WARNING, ERROR or CRITICAL
+    return space >= 4 && space <= 8 && Character.isDigit(line.charAt(space + 1));
+  }
+}

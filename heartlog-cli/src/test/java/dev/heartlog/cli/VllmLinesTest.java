@@ -1,0 +1,99 @@
+package dev.heartlog.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heartlog.agent.Level;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What {@link VllmLines} reads off the lines of vLLM's logger and of its processes. */
+class VllmLinesTest {
+
+  private final ChildLineParser parser = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+  @Test
+  void aLineGivesItsLevelItsMessageAndWhereItWasLogged() {
+    VllmLines lines = new VllmLines(parser);
+
+    ChildLineParser.Parsed parsed = lines.parse(
+        "WARNING 12-02 22:00:03 [config.py:1204] Casting torch.bfloat16 to torch.float16.", "stdout");
+
+    assertThat(parsed.level()).isEqualTo(Level.WARNING);
+    assertThat(parsed.message()).isEqualTo("Casting torch.bfloat16 to torch.float16.");
+    assertThat(parsed.metadata()).containsEntry("file", "config.py").containsEntry("line", 1204)
+        .containsEntry("stream", "stdout");
+    assertThat(parsed.time()).as("no year, no zone: the line's arrival is the record's time").isNull();
+  }
+
+  @Test
+  void theFormsOfVllmsVersionsAndForksAreRead() {
+    VllmLines lines = new VllmLines(parser);
+
+    assertThat(List.of(
+            "INFO 12-02 22:00:02 llm_engine.py:161] Initializing an LLM engine",          // before 0.8: no bracket
+            "INFO 12-02 22:00:02 [llm_engine.py:161] Initializing an LLM engine",
+            "INFO 12-02 22:00:02.123 [llm_engine.py:161] Initializing an LLM engine",     // with milliseconds
+            "INFO 12-02 22:00:02 [vllm/v1/engine/llm_engine.py:161] Initializing an LLM engine"))   // a path, at DEBUG
+        .allSatisfy(line -> assertThat(lines.parse(line, "stdout").message()).isEqualTo("Initializing an LLM engine"));
+    assertThat(List.of("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
+        .extracting(level -> lines.parse(level + " 12-02 22:00:02 [x.py:1] m", "stdout").level())
+        .containsExactly(Level.DEBUG, Level.INFO, Level.WARNING, Level.ERROR, Level.CRITICAL);
+    assertThat(lines.parse("INFO 12-02 22:00:02 [x.py:1]", "stdout").message())
+        .as("an empty message, its space taken off with the line's end").isEmpty();
+    assertThat(lines.parse("INFO 12-02 22:00:02 [x.py:1] Task completed", "stdout").endsTask()).isTrue();
+  }
+
+  @Test
+  void otherLinesAreNotVllms() {
+    VllmLines lines = new VllmLines(parser);
+
+    assertThat(List.of(
+            "INFO:root:Loading model",
+            "INFO     Uvicorn running on http://0.0.0.0:8000",
+            "NOTICE 12-02 22:00:02 [x.py:1] not a level",
+            "INFO 2026-12-02 22:00:02 [x.py:1] another date",
+            "INFO 12-02 22:00:02 [x.py] no line number",
+            "E1202 22:00:05.123456 4242 gpu.cc:20] glog's",
+            ""))
+        .allSatisfy(line -> assertThat(lines.parse(line, "stderr")).as(line).isNull());
+  }
+
+  @Test
+  void theProcessInFrontOfALineIsReadOffIt() {
+    VllmLines lines = new VllmLines(parser);
+
+    assertThat(lines.process("(EngineCore_DP0 pid=4242) INFO 12-02 22:00:02 [core.py:71] Initializing"))
+        .isEqualTo("EngineCore_DP0 pid=4242");
+    String line = "(VllmWorker rank=0 pid=4243) Traceback (most recent call last):";
+    assertThat(lines.process(line)).isEqualTo("VllmWorker rank=0 pid=4243");
+    assertThat(VllmLines.withoutProcess(line, "VllmWorker rank=0 pid=4243")).isEqualTo("Traceback (most recent call last):");
+    assertThat(List.of("(venv) $ python worker.py", "(pid=12) x", "INFO 12-02 22:00:02 [x.py:1] (APIServer pid=1) y"))
+        .allSatisfy(other -> assertThat(lines.process(other)).as(other).isNull());
+  }
+
+  @Test
+  void aLineBeginsARecordUnlessItRepeatsThePrefixOfTheLineBeforeIt() {
+    VllmLines lines = new VllmLines(parser);
+    String prefix = "ERROR 12-02 22:00:03 [core.py:586] ";
+
+    assertThat(beginsRecord(lines, prefix + "EngineCore failed to start.")).isTrue();
+    assertThat(beginsRecord(lines, prefix + "Traceback (most recent call last):")).as("the same record's traceback").isFalse();
+    assertThat(beginsRecord(lines, "(EngineCore_DP0 pid=4242) " + prefix + "Traceback (most recent call last):"))
+        .as("another process's").isTrue();
+    assertThat(beginsRecord(lines, "(EngineCore_DP0 pid=4242) " + prefix + "  File \"core.py\", line 577")).isFalse();
+    assertThat(beginsRecord(lines, "(EngineCore_DP0 pid=4242) INFO 12-02 22:00:04 [api_server.py:1] Stopping")).isTrue();
+    assertThat(beginsRecord(lines, "(EngineCore_DP0 pid=4242) a line of another format")).as("not vLLM's").isFalse();
+    assertThat(beginsRecord(lines, "(EngineCore_DP0 pid=4242) INFO 12-02 22:00:04 [api_server.py:1] Stopping"))
+        .as("after a line of another format").isTrue();
+    assertThat(beginsRecord(lines, "(APIServer pid=1) a line of another format")).as("another process's").isTrue();
+    assertThat(beginsRecord(lines, "a line of the worker's own")).as("no process's").isTrue();
+    assertThat(beginsRecord(lines, "another")).isFalse();
+  }
+
+  /** Reads a line as heartlog run does: its process, then the rest. */
+  private static boolean beginsRecord(VllmLines lines, String line) {
+    String process = lines.process(line);
+    lines.parse(process == null ? line : VllmLines.withoutProcess(line, process), "stdout");
+    return lines.beginsRecord();
+  }
+}

@@ -1,0 +1,119 @@
+package dev.heartlog.cli;
+
+import static dev.heartlog.cli.WrappedWorkers.records;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.heartlog.store.Store;
+import dev.heartlog.store.StoredRecord;
+import dev.heartlog.store.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Python workers of GPU fleets, run for real under {@code heartlog run}, logging in the formats
+ * of the libraries they are built on: vLLM's logger (and the inference servers that took it), and
+ * the format of Hugging Face's example scripts. Python's {@code logging} prints them here,
+ * configured as those libraries configure it.
+ */
+@Timeout(60)
+class WrappedPythonLibrariesTest {
+
+  private static final Path PYTHON = Path.of("/usr/bin/python3");
+
+  @TempDir Path folder;
+
+  private Cli.Result heartlogRun(String worker, String url, String... command) {
+    String[] args = {"run", "--worker", worker, "--db-url", url, "--home", folder.resolve("home").toString()};
+    String[] all = new String[args.length + command.length];
+    System.arraycopy(args, 0, all, 0, args.length);
+    System.arraycopy(command, 0, all, args.length, command.length);
+    return Cli.run(all);
+  }
+
+  @Test
+  void aVllmWorkersLoggedExceptionIsOneErrorWithItsTracebackAndEachLineLosesItsPrefix() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // vLLM's format and date, and its NewLineFormatter, which repeats the prefix on every further
+    // line of a record after "\r\n"; an engine process's lines come with its name in front.
+    Path worker = Files.writeString(folder.resolve("serve.py"), """
+        import logging, sys
+
+        class NewLineFormatter(logging.Formatter):
+            def format(self, record):
+                record.fileinfo = record.filename
+                msg = logging.Formatter.format(self, record)
+                if record.message != "":
+                    parts = msg.split(record.message)
+                    msg = msg.replace("\\n", "\\r\\n" + parts[0])
+                return msg
+
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(NewLineFormatter(
+            "%(levelname)s %(asctime)s [%(fileinfo)s:%(lineno)d] %(message)s", datefmt="%m-%d %H:%M:%S"))
+        log = logging.getLogger("vllm.engine")
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.info("Engine config:\\n  model=wan2.1")
+        try:
+            raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        except RuntimeError:
+            log.exception("Error in model execution")
+        print("(EngineCore_DP0 pid=4242) Traceback (most recent call last):")
+        print('(EngineCore_DP0 pid=4242)   File "core.py", line 577, in run_engine_core')
+        print("(EngineCore_DP0 pid=4242) torch.OutOfMemoryError: CUDA out of memory.")
+        print("(APIServer pid=1) INFO 12-02 22:00:04 [api_server.py:1] Shutting down")
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-vllm", url, "--", PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-vllm").stream()
+        .filter(r -> !r.message().startsWith("the worker process exited")).toList();
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "Engine config:"), tuple("INFO", "  model=wan2.1"),
+        tuple("ERROR", "Error in model execution"),
+        tuple("ERROR", "torch.OutOfMemoryError: CUDA out of memory."),
+        tuple("INFO", "Shutting down"));
+    assertThat(records.get(0).metadataJson()).contains("\"file\": \"serve.py\"", "\"line\": 18");
+    assertThat(records.get(2).exception()).startsWith("Traceback (most recent call last):\n")
+        .contains("line 20, in <module>").endsWith("RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB");
+    assertThat(records.get(3).exception()).startsWith("Traceback (most recent call last):\n")
+        .endsWith("torch.OutOfMemoryError: CUDA out of memory.");
+    assertThat(records.get(3).metadataJson()).contains("\"process\": \"EngineCore_DP0 pid=4242\"");
+    assertThat(records.get(4).metadataJson()).contains("\"process\": \"APIServer pid=1\"", "\"file\": \"api_server.py\"");
+  }
+
+  @Test
+  void aHuggingFaceScriptsLinesGiveTheirLevelLoggerAndMessageSoLevelsPerLoggerApply() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // The logging set-up of transformers', diffusers' and accelerate's example scripts (stderr).
+    Path worker = Files.writeString(folder.resolve("train.py"), """
+        import logging
+
+        logging.basicConfig(format="%(asctime)s - %(levelname)s - %(name)s - %(message)s",
+                            datefmt="%m/%d/%Y %H:%M:%S", level=logging.INFO)
+        logging.getLogger("accelerate.utils.modeling").warning("device_map auto - cpu offload")
+        logging.getLogger("__main__").info("***** Running training *****")
+        logging.getLogger("__main__").warning("Num examples = 0")
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-hf", url, "--levels", "INFO,accelerate=ERROR", "--",
+        PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-hf");
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "***** Running training *****"), tuple("WARNING", "Num examples = 0"));
+    assertThat(records.get(0).metadataJson()).contains("\"logger\": \"__main__\"");
+  }
+}
