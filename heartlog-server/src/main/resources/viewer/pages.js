@@ -117,9 +117,16 @@ function vramChart(heartbeats, tasks) {
 }
 
 async function workerPage(id, view) {
-  const [detail, heartbeats] = await Promise.all([
-    api(`api/workers/${encodeURIComponent(id)}`),
-    api(`api/workers/${encodeURIComponent(id)}/heartbeats?since=6h`)]);
+  let detail, heartbeats;
+  try {
+    [detail, heartbeats] = await Promise.all([
+      api(`api/workers/${encodeURIComponent(id)}`),
+      api(`api/workers/${encodeURIComponent(id)}/heartbeats?since=6h`)]);
+  } catch (error) {
+    if (error.status !== 404) throw error;
+    view.innerHTML = unknownWorker(id, error);
+    return;
+  }
   const w = detail.worker;
   view.innerHTML = `<h1>Worker ${esc(w.worker_id)}</h1>
     <div class="cards">
@@ -141,9 +148,20 @@ async function workerPage(id, view) {
   tail.open();
 }
 
-/** The tasks an unknown task's 404 names, whose ids start with the one asked for (one a line in details). */
-function tasksNamedBy(error) {
+/**
+ * The ids an unknown task's or worker's 404 names (one a line in details): the tasks whose id starts
+ * with the one asked for, the workers whose id is nearest it.
+ */
+function idsNamedBy(error) {
   return error.status === 404 ? (error.details || '').split('\n').filter(Boolean) : [];
+}
+
+/** A worker the store knows nothing of (an address edited by hand): the fleet's ids nearest it, to open. */
+function unknownWorker(id, error) {
+  const ids = idsNamedBy(error);
+  return `<div class="notice" id="unknown-worker"><h1>No worker ${esc(id)}</h1>
+    ${ids.length ? `<p>Did you mean ${ids.map(w => `<a href="#/worker/${encodeURIComponent(w)}">${esc(w)}</a>`).join(' or ')}?</p>`
+      : '<p>The store has no heartbeats or records of it. <a href="#/fleet">The Fleet page</a> lists the workers.</p>'}</div>`;
 }
 
 /**
@@ -155,7 +173,7 @@ async function startedTasksNotice(params, notice) {
   try {
     await api(`api/tasks/${encodeURIComponent(params.get('task'))}?first=1&last=0`);
   } catch (error) {
-    ids = tasksNamedBy(error);
+    ids = idsNamedBy(error);
   }
   if (!ids.length) return;
   const link = id => { const next = new URLSearchParams(params); next.set('task', id); return `<a href="#/explore?${next}">${esc(id)}</a>`; };
@@ -167,7 +185,7 @@ async function startedTasksNotice(params, notice) {
  * characters shown, an address edited by hand), those tasks to open, which the server names.
  */
 function unknownTask(id, error) {
-  const ids = tasksNamedBy(error);
+  const ids = idsNamedBy(error);
   const more = (error.hint || '').startsWith('More than') ? ` (the first ${ids.length}; give more of the id)` : '';
   return `<div class="notice" id="unknown-task"><h1>No task ${esc(id)}</h1>
     ${ids.length ? `<p>Tasks whose id starts so${more}:</p>

@@ -1,5 +1,6 @@
 package dev.heartlog.cli;
 
+import dev.heartlog.store.NearNames;
 import dev.heartlog.store.StoreException;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;

@@ -1,5 +1,6 @@
 package dev.heartlog.cli;
 
+import dev.heartlog.store.NearNames;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.WorkerHealth;
 import java.io.PrintWriter;

@@ -2,6 +2,7 @@ package dev.heartlog.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.heartlog.store.NearNames;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import java.time.Instant;

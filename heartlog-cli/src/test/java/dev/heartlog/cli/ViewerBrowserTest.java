@@ -107,7 +107,7 @@ class ViewerBrowserTest {
 
   @Test
   @Order(3)   // reads only
-  void aTaskIdCutShortNamesTheTaskItStartsOnItsPageAndInExploreAndAnUnknownWorkerIsNotFound() throws Exception {
+  void aTaskIdCutShortNamesTheTaskItStartsOnItsPageAndInExploreAndAMistypedWorkerIdTheNearestWorker() throws Exception {
     browser.get(base + "/#/task/" + failedTask.substring(0, 13));
     WebElement unknown = chromium.waitUntilText(By.id("unknown-task"), "No task " + failedTask.substring(0, 13));
 
@@ -122,7 +122,14 @@ class ViewerBrowserTest {
     assertThat(chromium.waitUntilText(By.id("unknown-task"), "No task no-such-task").getText())
         .contains("The store has no records or heartbeats for it. Records are kept 48 hours.");
     browser.get(base + "/#/worker/no-such-gpu");
-    assertThat(chromium.waitUntilText(By.id("page-error"), "Not found").getText()).contains("No worker no-such-gpu");
+    assertThat(chromium.waitUntilText(By.id("unknown-worker"), "No worker no-such-gpu").getText())
+        .contains("The store has no heartbeats or records of it. The Fleet page lists the workers.");
+    // An id mistyped by hand: the fleet's nearest, to open.
+    browser.get(base + "/#/worker/demo-gpu1");
+    WebElement mistyped = chromium.waitUntilText(By.id("unknown-worker"), "No worker demo-gpu1");
+    assertThat(mistyped.getText()).contains("Did you mean demo-gpu-1?");
+    mistyped.findElement(By.linkText("demo-gpu-1")).click();
+    chromium.waitUntilText(By.tagName("h1"), "Worker demo-gpu-1");
 
     // Explore's task filter given the same: the records match none, and the task is named.
     browser.get(base + "/#/explore?level=ERROR&task=" + failedTask.substring(0, 13));

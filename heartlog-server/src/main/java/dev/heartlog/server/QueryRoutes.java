@@ -2,6 +2,7 @@ package dev.heartlog.server;
 
 import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.MetadataFilter;
+import dev.heartlog.store.NearNames;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.StoreJson;
 import dev.heartlog.store.StoredRecord;
@@ -160,7 +161,21 @@ final class QueryRoutes {
     String id = ctx.pathParam("id");
     int limit = intParam(ctx, "limit", 200);
     Optional<WorkerDetail> worker = guarded(() -> store.worker(id, limit, 20));
-    json(ctx, StoreJson.worker(worker.orElseThrow(() -> new PostgrestError(404, "HL404", "No worker " + id, null, null))));
+    json(ctx, StoreJson.worker(worker.orElseThrow(() -> unknownWorker(id))));
+  }
+
+  /**
+   * An unknown worker's answer: the fleet's ids nearest the one asked for ({@code demo-gpu1}:
+   * demo-gpu-1; {@link NearNames#nearestIds}) in {@code details}, one a line, for the viewer to
+   * link, as {@code heartlog worker} names them.
+   */
+  private PostgrestError unknownWorker(String id) {
+    List<String> ids = guarded(() -> store.workers(Store.DEFAULT_STALE_AFTER)).stream().map(WorkerHealth::id).toList();
+    List<String> near = NearNames.nearestIds(id, ids);
+    return near.isEmpty()
+        ? new PostgrestError(404, "HL404", "No worker " + id, null, "GET /api/workers lists the fleet")
+        : new PostgrestError(404, "HL404", "No worker " + id, String.join("\n", near),
+            "The workers whose id is nearest it are in details, one a line");
   }
 
   void heartbeats(Context ctx) {

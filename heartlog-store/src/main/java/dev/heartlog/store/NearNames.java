@@ -1,4 +1,4 @@
-package dev.heartlog.cli;
+package dev.heartlog.store;
 
 import java.util.Collection;
 import java.util.Comparator;
@@ -9,16 +9,18 @@ import java.util.Locale;
  * The names a mistyped one was likely meant to be: those it begins ({@code work}: worker,
  * workers), and those a letter or two off, a swap of two neighbours counting as one ({@code lgos}:
  * logs, {@code --wroker}: --worker), which picocli's own suggestions, made of letter pairs, missed.
+ * The command line names them for a mistyped command or option, and it and {@code heartlog serve}
+ * for a worker id the store does not know.
  */
-final class NearNames {
+public final class NearNames {
 
   /** At most this many are named. */
-  static final int MOST = 3;
+  public static final int MOST = 3;
 
   private NearNames() {}
 
   /** The names of {@code known} nearest {@code typed}, nearest first; empty when none is near. */
-  static List<String> to(String typed, Collection<String> known) {
+  public static List<String> to(String typed, Collection<String> known) {
     String bare = withoutDashes(typed);
     if (bare.isEmpty()) {
       return List.of();
@@ -35,7 +37,7 @@ final class NearNames {
    * those of the fewest edits: a fleet's ids differ by a character or two ({@code gpu-1} to {@code
    * gpu-12}), and {@code demo-gpu1} means demo-gpu-1, not demo-gpu-2 as well.
    */
-  static List<String> nearestIds(String typed, Collection<String> known) {
+  public static List<String> nearestIds(String typed, Collection<String> known) {
     String lower = typed.toLowerCase(Locale.ROOT);
     List<String> near = known.stream()
         .filter(id -> !lower.isEmpty() && isNear(lower, id.toLowerCase(Locale.ROOT)))
@@ -56,7 +58,7 @@ final class NearNames {
   }
 
   /** Edits from one to the other: a letter added, removed or changed, or two neighbours swapped. */
-  static int distance(String a, String b) {
+  public static int distance(String a, String b) {
     int[][] d = new int[a.length() + 1][b.length() + 1];
     for (int i = 0; i <= a.length(); i++) {
       d[i][0] = i;
