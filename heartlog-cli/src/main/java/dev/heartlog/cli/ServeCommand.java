@@ -147,6 +147,7 @@ final class ServeCommand implements Callable<Integer> {
     out.println("  tail:   GET  " + base + "/api/tail (server-sent events), or ws://" + host + ":" + server.port()
         + "/api/tail (WebSocket)  (reader key)");
     out.println("  probes: GET  " + base + "/healthz (serving), " + base + "/readyz (the database answers)  (no key)");
+    out.println("  metrics: GET " + base + "/metrics (Prometheus's text format)  (reader key)");
     if (!server.corsOrigins().isEmpty()) {
       out.println("  cors:   pages on " + String.join(", ", server.corsOrigins()) + " may call it from a browser, with a key");
     }

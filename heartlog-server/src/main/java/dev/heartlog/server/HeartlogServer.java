@@ -66,6 +66,7 @@ public final class HeartlogServer implements AutoCloseable {
   private TailRoutes tailRoutes;
   private HealthRoutes health;
   private StoreGuard guard;
+  private ServerMetrics metrics;
   /** Whether maintenance has said it leaves a standby to its primary: once. */
   private boolean saidStandby;
 
@@ -94,11 +95,13 @@ public final class HeartlogServer implements AutoCloseable {
     checkAddressFree(config.bind(), config.port());
     KeyCheck check = new KeyCheck(keys);
     guard = new StoreGuard(config.store(), config.storeRequestLimit(), config.diagnostics());
-    IngestRoutes ingest = new IngestRoutes(config.store(), guard, check, config.maxBodyBytes());
     QueryRoutes query = new QueryRoutes(config.store(), guard, check, config.clock());
     tail = config.jdbcUrl() == null ? null
         : new LiveTail(config.store(), guard, config.jdbcUrl(), config.user(), config.password(), config.tailMaxQueued(),
             config.diagnostics());
+    LiveTail followed = tail;
+    metrics = new ServerMetrics(config.store(), guard, check, () -> followed == null ? 0 : followed.followers());
+    IngestRoutes ingest = new IngestRoutes(config.store(), guard, check, config.maxBodyBytes(), metrics);
     app = Javalin.create(javalin -> {
       javalin.showJavalinBanner = false;
       javalin.http.maxRequestSize = config.maxBodyBytes();
@@ -117,6 +120,7 @@ public final class HeartlogServer implements AutoCloseable {
     app.before(ctx -> ctx.header("Accept-Encoding", "gzip"));
     health = new HealthRoutes(config.store(), config.diagnostics());
     health.register(app);
+    metrics.register(app);
     app.post(IngestRoutes.RPC_PATH, ingest::heartbeat);
     app.patch(IngestRoutes.WORKERS_PATH, ingest::patchWorker);
     for (HandlerType method : ANSWERED_METHODS) {
@@ -207,6 +211,9 @@ public final class HeartlogServer implements AutoCloseable {
     }
     if (guard != null) {
       guard.close();
+    }
+    if (metrics != null) {
+      metrics.close();
     }
     if (app != null) {
       app.stop();

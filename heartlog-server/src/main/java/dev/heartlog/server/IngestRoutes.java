@@ -31,19 +31,32 @@ final class IngestRoutes {
   private final StoreGuard guard;
   private final KeyCheck keys;
   private final long maxBodyBytes;
+  private final ServerMetrics metrics;
 
-  IngestRoutes(Store store, StoreGuard guard, KeyCheck keys, long maxBodyBytes) {
+  IngestRoutes(Store store, StoreGuard guard, KeyCheck keys, long maxBodyBytes, ServerMetrics metrics) {
     this.store = store;
     this.guard = guard;
     this.keys = keys;
     this.maxBodyBytes = maxBodyBytes;
+    this.metrics = metrics;
   }
 
   void heartbeat(Context ctx) {
-    ApiKeys.Grant grant = keys.require(ctx, ApiKeys.Role.WRITER);
-    IngestCall call = IngestRequest.parse(RequestBody.read(ctx, maxBodyBytes));
-    requireMayWriteAs(grant, call.workerId());
-    String result = guard.call(() -> store.ingest(call));
+    long start = System.nanoTime();
+    String result;
+    try {
+      ApiKeys.Grant grant = keys.require(ctx, ApiKeys.Role.WRITER);
+      IngestCall call = IngestRequest.parse(RequestBody.read(ctx, maxBodyBytes));
+      requireMayWriteAs(grant, call.workerId());
+      result = guard.call(() -> store.ingest(call));
+    } catch (PostgrestError e) {
+      metrics.failed(e.status, System.nanoTime() - start);
+      throw e;
+    } catch (RuntimeException e) {
+      metrics.failed(500, System.nanoTime() - start);
+      throw e;
+    }
+    metrics.answered(result, System.nanoTime() - start);
     ctx.status(200).contentType("application/json").result(result);
   }
 

@@ -143,6 +143,11 @@ final class LiveTail implements AutoCloseable {
     return guard.call(store::lastLogId);
   }
 
+  /** The followers now. */
+  int followers() {
+    return subscribers.size();
+  }
+
   /** The records queued for all followers now, those of what they missed among them. */
   int queuedForAll() {
     return queued.count();

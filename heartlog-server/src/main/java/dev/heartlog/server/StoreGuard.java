@@ -66,6 +66,11 @@ final class StoreGuard implements AutoCloseable {
     this.diagnostics = diagnostics;
   }
 
+  /** Whether the database is answering, as far as the requests and checks have found: false during an outage. */
+  boolean reachable() {
+    return outage.get() == null;
+  }
+
   /**
    * Runs {@code work} on the store, or answers at once.
    *

@@ -81,6 +81,11 @@ class StoreGuardTest {
         .contains("\"code\":\"PGRST001\"", "\"details\":\"" + reason + "\"", "\"hint\":\"The database has not answered for ");
     assertThat(answeredAtOnce.headers().firstValue("Retry-After")).hasValue("5");
     assertThat(said()).containsOnlyOnce("heartlog serve: the database does not answer (" + reason + ")");
+    HttpResponse<String> metrics = metrics();
+    assertThat(metrics.statusCode()).as("answered while the database is down").isEqualTo(200);
+    assertThat(metrics.body()).contains("heartlog_database_reachable 0.0",
+        "heartlog_heartbeats_total{outcome=\"store_unavailable\"} 2.0", "heartlog_heartbeats_total{outcome=\"stored\"} 1.0")
+        .as("the fleet left out, not read as empty").doesNotContain("heartlog_workers{");
 
     postgres = start(port);
     await().atMost(Duration.ofSeconds(30)).until(() -> said().contains("the database answers again"));
@@ -89,6 +94,12 @@ class StoreGuardTest {
     HttpResponse<String> after = heartbeat("gpu-1");
     assertThat(after.statusCode()).isEqualTo(200);
     assertThat(after.body()).contains("\"logs_inserted\": 1");
+    assertThat(metrics().body()).contains("heartlog_database_reachable 1.0", "heartlog_workers{health=\"active\"} 1.0");
+  }
+
+  private HttpResponse<String> metrics() throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + ServerMetrics.PATH))
+        .header("apikey", READER).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

@@ -1,0 +1,185 @@
+package dev.heartlog.server;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.heartlog.store.Store;
+import dev.heartlog.store.WorkerHealth;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import java.util.stream.Collectors;
+
+/**
+ * {@code GET /metrics}: what heartlog serve has done and how its fleet stands, in Prometheus's
+ * text format, for a scraper that sends a reader key ({@code authorization: {credentials:
+ * hlr_...}} in Prometheus's {@code scrape_config}):
+ *
+ * <ul>
+ *   <li>{@code heartlog_heartbeats_total{outcome}}: heartbeat calls by how they were answered:
+ *       {@code stored}, {@code duplicate} (a batch stored before, answered as such), {@code
+ *       refused} (by the ingest function: an empty or too long worker id), {@code client_error}
+ *       (a key that may not write, a body that cannot be read) or {@code store_unavailable} (the
+ *       database down or busy: the agents keep their batches and send them again).
+ *   <li>{@code heartlog_records_stored_total}, {@code heartlog_records_rejected_total}: the
+ *       records of those calls, as the ingest function counted them.
+ *   <li>{@code heartlog_heartbeat_duration_seconds}: how long the calls took to answer.
+ *   <li>{@code heartlog_workers{health}}: the fleet by health ({@code active}, {@code stale},
+ *       {@code crashed}, ...), as {@code heartlog workers} reads it at each scrape: what to alert
+ *       on.
+ *   <li>{@code heartlog_database_reachable}: 0 while heartlog serve finds its database
+ *       unreachable ({@link StoreGuard}), else 1.
+ *   <li>{@code heartlog_tail_followers}: the live tail's followers; and the JVM's memory,
+ *       collections, threads, CPU and uptime.
+ * </ul>
+ */
+final class ServerMetrics implements AutoCloseable {
+
+  static final String PATH = "/metrics";
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Store store;
+  private final StoreGuard guard;
+  private final KeyCheck keys;
+  private final Counter stored;
+  private final Counter duplicate;
+  private final Counter refused;
+  private final Counter clientError;
+  private final Counter storeUnavailable;
+  private final Counter recordsStored;
+  private final Counter recordsRejected;
+  private final Timer duration;
+  private final MultiGauge fleet;
+  private final JvmGcMetrics gc = new JvmGcMetrics();
+
+  ServerMetrics(Store store, StoreGuard guard, KeyCheck keys, IntSupplier tailFollowers) {
+    this.store = store;
+    this.guard = guard;
+    this.keys = keys;
+    stored = heartbeats("stored");
+    duplicate = heartbeats("duplicate");
+    refused = heartbeats("refused");
+    clientError = heartbeats("client_error");
+    storeUnavailable = heartbeats("store_unavailable");
+    recordsStored = Counter.builder("heartlog.records.stored").description("Records the ingest function stored")
+        .register(registry);
+    recordsRejected = Counter.builder("heartlog.records.rejected")
+        .description("Records the ingest function rejected (each replaced by an ERROR row saying why)").register(registry);
+    duration = Timer.builder("heartlog.heartbeat.duration").description("How long heartbeat calls took to answer")
+        .register(registry);
+    fleet = MultiGauge.builder("heartlog.workers").description("Workers by health, read at each scrape").register(registry);
+    Gauge.builder("heartlog.database.reachable", () -> guard.reachable() ? 1 : 0)
+        .description("0 while heartlog serve finds its database unreachable").register(registry);
+    Gauge.builder("heartlog.tail.followers", tailFollowers::getAsInt).description("Followers of the live tail")
+        .register(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+  }
+
+  private Counter heartbeats(String outcome) {
+    return Counter.builder("heartlog.heartbeats").tag("outcome", outcome).description("Heartbeat calls, by how they were answered")
+        .register(registry);
+  }
+
+  void register(Javalin app) {
+    app.get(PATH, this::scrape);
+  }
+
+  /** A heartbeat call the ingest function answered with {@code answer}, {@code nanos} after it came. */
+  void answered(String answer, long nanos) {
+    duration.record(nanos, TimeUnit.NANOSECONDS);
+    Map<String, Object> fields = topLevelFields(answer);
+    if (Boolean.TRUE.equals(fields.get("duplicate"))) {
+      duplicate.increment();
+    } else if (Boolean.TRUE.equals(fields.get("success"))) {
+      stored.increment();
+    } else {
+      refused.increment();
+    }
+    if (fields.get("logs_inserted") instanceof Number inserted) {
+      recordsStored.increment(inserted.doubleValue());
+    }
+    if (fields.get("logs_rejected") instanceof Number rejected) {
+      recordsRejected.increment(rejected.doubleValue());
+    }
+  }
+
+  /** A heartbeat call answered with an error of HTTP status {@code status} before or instead of the ingest function's answer. */
+  void failed(int status, long nanos) {
+    duration.record(nanos, TimeUnit.NANOSECONDS);
+    (status >= 500 ? storeUnavailable : clientError).increment();
+  }
+
+  private void scrape(Context ctx) {
+    keys.require(ctx, ApiKeys.Role.READER);
+    fleet.register(fleetByHealth(), true);
+    ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
+  }
+
+  /** The fleet's workers counted by health; none while the store cannot answer (heartlog_database_reachable says so). */
+  private List<MultiGauge.Row<?>> fleetByHealth() {
+    if (!guard.reachable()) {
+      return List.of();   // not a request turned away: a scraper looks every few seconds
+    }
+    Map<String, Long> counts;
+    try {
+      counts = guard.call(() -> store.workers(Store.DEFAULT_STALE_AFTER)).stream()
+          .collect(Collectors.groupingBy(WorkerHealth::health, TreeMap::new, Collectors.counting()));
+    } catch (PostgrestError unavailable) {
+      return List.of();
+    }
+    return counts.entrySet().stream()
+        .<MultiGauge.Row<?>>map(health -> MultiGauge.Row.of(Tags.of("health", health.getKey()), health.getValue()))
+        .toList();
+  }
+
+  /** The ingest function's answer's top-level numbers and booleans ({@code {"success": true, "logs_inserted": 3, ...}}). */
+  private static Map<String, Object> topLevelFields(String answer) {
+    Map<String, Object> fields = new TreeMap<>();
+    try (JsonParser parser = JSON.createParser(answer)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return fields;
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        switch (value) {
+          case VALUE_TRUE, VALUE_FALSE -> fields.put(name, value == JsonToken.VALUE_TRUE);
+          case VALUE_NUMBER_INT -> fields.put(name, parser.getLongValue());
+          default -> parser.skipChildren();
+        }
+      }
+    } catch (IOException e) {
+      return fields;   // the answer is passed on as it came; it is only not counted
+    }
+    return fields;
+  }
+
+  @Override
+  public void close() {
+    gc.close();
+    registry.close();
+  }
+}

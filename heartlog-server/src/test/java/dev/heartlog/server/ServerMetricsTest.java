@@ -1,0 +1,97 @@
+package dev.heartlog.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heartlog.store.TestDatabase;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code GET /metrics} of a heartlog serve on a real PostgreSQL, after heartbeats answered each way. */
+@Timeout(60)
+class ServerMetricsTest {
+
+  private static final String WRITER = "hlw_test_writer_key_for_metrics";
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @TempDir Path folder;
+  private HeartlogServer server;
+
+  @BeforeEach
+  void start() throws IOException {
+    server = HeartlogServer.builder().store(TestDatabase.freshStore()).keysFile(folder.resolve("keys"))
+        .writerKeys(WRITER).readerKeys(ReaderRequests.READER).port(0).build().start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void heartbeatsAreCountedByTheirAnswerWithTheirRecordsAndTheFleetByHealth() throws Exception {
+    String batch = """
+        {"worker_id_param": "render-1", "session_id_param": "8d0c5a8e-1111-4222-8333-944455556666", "batch_seq_param": 1,
+         "logs_param": [{"level": "INFO", "message": "frame 1"}, {"level": "INFO", "message": "frame 2"}, 42]}""";
+    assertThat(heartbeat(batch, WRITER).body()).contains("\"logs_inserted\": 2", "\"logs_rejected\": 1");
+    assertThat(heartbeat(batch, WRITER).body()).as("sent again: a lost answer").contains("\"duplicate\": true");
+    assertThat(heartbeat("{\"worker_id_param\": \"render-2\", \"status_param\": \"crashed\"}", WRITER).statusCode()).isEqualTo(200);
+    assertThat(heartbeat("{\"worker_id_param\": \"\"}", WRITER).body()).contains("\"success\": false");
+    assertThat(heartbeat("{\"worker_id_param\": \"render-3\"}", "hlw_not_a_key").statusCode()).isEqualTo(401);
+    assertThat(heartbeat("not json", WRITER).statusCode()).isEqualTo(400);
+
+    HttpResponse<String> metrics = ReaderRequests.get(server, "/metrics");
+
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
+    assertThat(lines(metrics.body())).contains(
+        "heartlog_heartbeats_total{outcome=\"stored\"} 2.0",
+        "heartlog_heartbeats_total{outcome=\"duplicate\"} 1.0",
+        "heartlog_heartbeats_total{outcome=\"refused\"} 1.0",
+        "heartlog_heartbeats_total{outcome=\"client_error\"} 2.0",
+        "heartlog_heartbeats_total{outcome=\"store_unavailable\"} 0.0",
+        "heartlog_records_stored_total 2.0",
+        "heartlog_records_rejected_total 1.0",
+        "heartlog_heartbeat_duration_seconds_count 6",
+        "heartlog_workers{health=\"active\"} 1.0",
+        "heartlog_workers{health=\"crashed\"} 1.0",
+        "heartlog_database_reachable 1.0",
+        "heartlog_tail_followers 0.0");
+    assertThat(metrics.body()).contains("jvm_memory_used_bytes{", "process_uptime_seconds ");
+  }
+
+  @Test
+  void aScraperNeedsAReaderKey() throws Exception {
+    HttpResponse<String> none = HTTP.send(HttpRequest.newBuilder(ReaderRequests.uri(server, "/metrics")).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> writer = HTTP.send(HttpRequest.newBuilder(ReaderRequests.uri(server, "/metrics"))
+        .header("Authorization", "Bearer " + WRITER).GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> bearer = HTTP.send(HttpRequest.newBuilder(ReaderRequests.uri(server, "/metrics"))
+        .header("Authorization", "Bearer " + ReaderRequests.READER).GET().build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(none.statusCode()).isEqualTo(401);
+    assertThat(writer.statusCode()).isEqualTo(403);
+    assertThat(bearer.statusCode()).as("as Prometheus sends its authorization's credentials").isEqualTo(200);
+    assertThat(bearer.body()).contains("heartlog_heartbeats_total{outcome=\"stored\"} 0.0");
+  }
+
+  private HttpResponse<String> heartbeat(String body, String key) throws IOException, InterruptedException {
+    URI uri = ReaderRequests.uri(server, IngestRoutes.RPC_PATH);
+    return HTTP.send(HttpRequest.newBuilder(uri).header("apikey", key).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static List<String> lines(String text) {
+    return Arrays.asList(text.split("\n"));
+  }
+}
