@@ -43,7 +43,7 @@ import java.util.stream.Collectors;
  *   <li>{@code heartlog_heartbeat_duration_seconds}: how long the calls took to answer.
  *   <li>{@code heartlog_workers{health}}: the fleet by health ({@code active}, {@code stale},
  *       {@code crashed}, ...), as {@code heartlog workers} reads it at each scrape: what to alert
- *       on.
+ *       on. At most {@value #MOST_HEALTHS} healths, the rest summed as {@code other}.
  *   <li>{@code heartlog_database_reachable}: 0 while heartlog serve finds its database
  *       unreachable ({@link StoreGuard}), else 1.
  *   <li>{@code heartlog_tail_followers}: the live tail's followers; and the JVM's memory,
@@ -53,6 +53,11 @@ import java.util.stream.Collectors;
 final class ServerMetrics implements AutoCloseable {
 
   static final String PATH = "/metrics";
+
+  /** The most values of {@code heartlog_workers}'s {@code health} label, {@link #OTHER_HEALTH} among them. */
+  static final int MOST_HEALTHS = 20;
+  /** The health of the workers {@link #mostCommon} sums. */
+  static final String OTHER_HEALTH = "other";
 
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -150,9 +155,26 @@ final class ServerMetrics implements AutoCloseable {
     } catch (PostgrestError unavailable) {
       return List.of();
     }
+    if (counts.size() > MOST_HEALTHS) {
+      counts = mostCommon(counts);
+    }
     return counts.entrySet().stream()
         .<MultiGauge.Row<?>>map(health -> MultiGauge.Row.of(Tags.of("health", health.getKey()), health.getValue()))
         .toList();
+  }
+
+  /**
+   * The {@value #MOST_HEALTHS} healths most workers have, and the rest as {@code other}: a health
+   * is a status the workers send, and a fleet whose workers put free text there would otherwise
+   * give Prometheus a series for every text.
+   */
+  private static Map<String, Long> mostCommon(Map<String, Long> counts) {
+    Map<String, Long> kept = new TreeMap<>();
+    counts.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .forEach(health -> kept.merge(kept.size() < MOST_HEALTHS - 1 || kept.containsKey(health.getKey())
+            ? health.getKey() : OTHER_HEALTH, health.getValue(), Long::sum));
+    return kept;
   }
 
   /** The ingest function's answer's top-level numbers and booleans ({@code {"success": true, "logs_inserted": 3, ...}}). */

@@ -71,6 +71,24 @@ class ServerMetricsTest {
   }
 
   @Test
+  void aFleetOfManyStatusesGivesTheMostCommonHealthsAndTheRestAsOther() throws Exception {
+    heartbeat("{\"worker_id_param\": \"render-a\"}", WRITER);
+    heartbeat("{\"worker_id_param\": \"render-b\"}", WRITER);
+    for (int i = 1; i <= 25; i++) {   // statuses of the workers' own, free text among them
+      heartbeat(String.format("{\"worker_id_param\": \"render-%02d\", \"status_param\": \"status-%02d\"}", i, i), WRITER);
+    }
+
+    List<String> healths = lines(ReaderRequests.get(server, "/metrics").body()).stream()
+        .filter(line -> line.startsWith("heartlog_workers{")).toList();
+
+    assertThat(healths).hasSize(ServerMetrics.MOST_HEALTHS).contains(
+        "heartlog_workers{health=\"active\"} 2.0",
+        "heartlog_workers{health=\"status-18\"} 1.0",
+        "heartlog_workers{health=\"other\"} 7.0");
+    assertThat(healths).noneMatch(line -> line.contains("status-19"));
+  }
+
+  @Test
   void aScraperNeedsAReaderKey() throws Exception {
     HttpResponse<String> none = HTTP.send(HttpRequest.newBuilder(ReaderRequests.uri(server, "/metrics")).GET().build(),
         HttpResponse.BodyHandlers.ofString());
