@@ -24,7 +24,7 @@ final class RichLogLines {
   /** The first line of a record: the time or its blank, the level padded to 8, the message, the path. */
   private static final Pattern RECORD = Pattern.compile(
       "^(?:\\[[^\\]]{1,40}\\] | {2,})?(?<level>DEBUG {4}|INFO {5}|WARNING {2}|ERROR {4}|CRITICAL )"
-          + "(?<message>\\S.*?)\\s+(?<file>[^\\s:]+\\.py|<[^\\s>]+>):(?<line>\\d+)$");   // <string>: python -c
+          + "(?<message>\\S.*?)\\s+(?<file>[^\\s:]+\\.py|<[^\\s>]+>):(?<line>\\d{1,9})$");   // <string>: python -c
 
   /** Where the last record's message began: its lines below are indented this far; -1 after other lines. */
   private int messageColumn = -1;

@@ -34,7 +34,7 @@ final class VllmLines {
 
   private static final Pattern RECORD = Pattern.compile(
       "^(?<level>DEBUG|INFO|WARNING|ERROR|CRITICAL) \\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:[.,]\\d{3})? "
-          + "(?<place>\\[?(?<file>[^\\[\\]\\s]+):(?<line>\\d+)\\])(?: (?<message>.*))?$");
+          + "(?<place>\\[?(?<file>[^\\[\\]\\s]+):(?<line>\\d{1,9})\\])(?: (?<message>.*))?$");
 
   private final ChildLineParser parser;
   private String lastProcess;     // named in front of the last line

@@ -2,6 +2,7 @@ package dev.heartlog.cli;
 
 import dev.heartlog.agent.HeartlogAgent;
 import dev.heartlog.agent.Level;
+import dev.heartlog.agent.RecordMetadata;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A wrapped worker's stdout and stderr, turned into records: each stream is passed on byte for
@@ -44,6 +46,8 @@ final class WorkerLines implements AutoCloseable {
   private final Object taskLock = new Object();
   /** The task each process of a worker's pool runs now, by the lines that say so (Celery's). */
   private final Map<String, String> processTasks = new HashMap<>();
+  /** Whether a line that could not be read has been reported (once). */
+  private final AtomicBoolean saidUnreadable = new AtomicBoolean();
   /** Each stream's tracebacks, and the ERROR line each may be holding. */
   private final Tracebacks outTracebacks;
   private final Tracebacks errTracebacks;
@@ -123,34 +127,44 @@ final class WorkerLines implements AutoCloseable {
     TerminalLines lines = new TerminalLines((printed, progress) -> {
       // Colours stay on the terminal, not in the record; so do the spaces that pad a line's end
       // (structlog's console pads every message to a column).
-      String text = AnsiEscapes.strip(printed).stripTrailing();
-      String process = vllm.process(text);
-      if (process != null) {
-        text = VllmLines.withoutProcess(text, process);
-      }
-      ChildLineParser.Parsed parsed = rich.parse(text, name);
-      if (parsed == null) {
-        parsed = vllm.parse(text, name);
-        if (parsed != null) {
-          text = parsed.message();   // vLLM prints its prefix on a traceback's every line too
+      String line = AnsiEscapes.strip(printed).stripTrailing();
+      try {
+        String text = line;
+        String process = vllm.process(text);
+        if (process != null) {
+          text = VllmLines.withoutProcess(text, process);
         }
-        if (vllm.beginsRecord()) {
-          tracebacks.end();   // a record of its own, not more of what came before
+        ChildLineParser.Parsed parsed = rich.parse(text, name);
+        if (parsed == null) {
+          parsed = vllm.parse(text, name);
+          if (parsed != null) {
+            text = parsed.message();   // vLLM prints its prefix on a traceback's every line too
+          }
+          if (vllm.beginsRecord()) {
+            tracebacks.end();   // a record of its own, not more of what came before
+          }
         }
+        if (parsed == null) {
+          Level level = progress ? Level.INFO : rich.levelFor(text, message.defaultLevel(reads[0]));
+          text = rich.unindent(text);
+          parsed = parser.parse(text, level, name);
+        }
+        if (process != null) {
+          parsed.metadata().put("process", process);
+        }
+        message.took(parsed.level(), reads[0]);
+        if (progress) {
+          parsed.metadata().putIfAbsent("kind", "progress");
+        }
+        tracebacks.line(arrive(parsed), text);
+      } catch (RuntimeException e) {
+        // A reader's mistake must not end the reading: the worker would block once the pipe is
+        // full, and every later line would be lost. The line is kept as printed.
+        unreadable(name, line, e);
+        RecordMetadata metadata = new RecordMetadata(1);
+        metadata.put("stream", name);
+        tracebacks.line(arrive(new ChildLineParser.Parsed(streamDefault, line, null, metadata, false)), line);
       }
-      if (parsed == null) {
-        Level level = progress ? Level.INFO : rich.levelFor(text, message.defaultLevel(reads[0]));
-        text = rich.unindent(text);
-        parsed = parser.parse(text, level, name);
-      }
-      if (process != null) {
-        parsed.metadata().put("process", process);
-      }
-      message.took(parsed.level(), reads[0]);
-      if (progress) {
-        parsed.metadata().putIfAbsent("kind", "progress");
-      }
-      tracebacks.line(arrive(parsed), text);
     }, System::nanoTime, PROGRESS_INTERVAL.toNanos(), MAX_LINE_CHARS);
     Thread thread = new Thread(() -> {
       try (stream) {
@@ -182,6 +196,18 @@ final class WorkerLines implements AutoCloseable {
     }, "heartlog-run-" + name);
     thread.start();
     return thread;
+  }
+
+  /**
+   * Says, once, in a record of heartlog run's own, that a line could not be read as its format
+   * says and was stored as printed: a mistake of heartlog's to report, which costs that line its
+   * level and fields and nothing more.
+   */
+  private void unreadable(String stream, String line, RuntimeException e) {
+    if (saidUnreadable.compareAndSet(false, true)) {
+      agent.log(Level.WARNING, "heartlog run could not read a line of the worker's " + stream + " and stored it as printed ("
+          + e + "); please report it, with the line: " + line.substring(0, Math.min(line.length(), 200)), null, OWN_RECORD);
+    }
   }
 
   /**

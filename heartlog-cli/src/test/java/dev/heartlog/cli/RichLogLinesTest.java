@@ -51,5 +51,7 @@ class RichLogLinesTest {
     assertThat(rich.parse("[12:00:00] INFO GENERATOR [Task t-1] Loading model", "stdout")).isNull();
     assertThat(rich.parse("[12:00:00] INFO     GENERATOR Loading model", "stdout")).as("no path at its end").isNull();
     assertThat(rich.parse("INFO:root:rendering frame 1 at step.py:3", "stdout")).isNull();
+    assertThat(rich.parse("[05:46:48] INFO     rendering frame 7                     rh.py:99999999999", "stdout"))
+        .as("a line number no int holds: before, it stopped the stream's reading").isNull();
   }
 }

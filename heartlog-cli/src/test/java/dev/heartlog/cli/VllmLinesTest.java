@@ -53,6 +53,7 @@ class VllmLinesTest {
             "NOTICE 12-02 22:00:02 [x.py:1] not a level",
             "INFO 2026-12-02 22:00:02 [x.py:1] another date",
             "INFO 12-02 22:00:02 [x.py] no line number",
+            "INFO 12-02 22:00:02 [x.py:99999999999] a line number no int holds",
             "E1202 22:00:05.123456 4242 gpu.cc:20] glog's",
             ""))
         .allSatisfy(line -> assertThat(lines.parse(line, "stderr")).as(line).isNull());

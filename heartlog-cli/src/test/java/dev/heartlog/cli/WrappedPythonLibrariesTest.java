@@ -92,6 +92,29 @@ class WrappedPythonLibrariesTest {
   }
 
   @Test
+  void aLineThatOnlyLooksLikeALibrarysIsReadAsAnyOtherAndTheLinesAfterItStillCome() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // Line numbers no int holds: before, reading rich's line stopped the reading of stdout, and
+    // nothing of it was stored (a worker that printed on would have blocked on a full pipe).
+    Path worker = Files.writeString(folder.resolve("odd.py"), """
+        print("[05:46:48] WARNING  rendering frame 7                     rh.py:99999999999")
+        print("WARNING 12-02 22:00:02 [x.py:99999999999] vllm")
+        for i in range(3):
+            print("frame", i)
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-odd", url, "--", PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(records(store, "wrapped-odd")).extracting(StoredRecord::message)
+        .as("no record of a line heartlog run could not read, either")
+        .containsExactly("frame 7                     rh.py:99999999999",   // the seed's format: component "rendering"
+            "WARNING 12-02 22:00:02 [x.py:99999999999] vllm", "frame 0", "frame 1", "frame 2");
+  }
+
+  @Test
   void aHuggingFaceScriptsLinesGiveTheirLevelLoggerAndMessageSoLevelsPerLoggerApply() throws Exception {
     assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
     String url = TestDatabase.migratedUrl();
