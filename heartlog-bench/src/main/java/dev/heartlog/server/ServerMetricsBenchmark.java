@@ -35,7 +35,7 @@ public class ServerMetricsBenchmark {
 
   @Setup
   public void setUp() {
-    metrics = new ServerMetrics(null, null, null, () -> 0);   // the store is asked only at a scrape
+    metrics = new ServerMetrics(null, null, null, () -> 0, null);   // the store is asked only at a scrape
   }
 
   @TearDown

@@ -112,6 +112,7 @@ final class ServeCommand implements Callable<Integer> {
     try {
       server = settings
           .store(opened.store())
+          .connectionPool(opened.connectionPool())
           .listenTo(opened.jdbcUrl(), opened.database().user(), opened.database().password())
           .keysFile(keys)
           .writerKeys(System.getenv("HEARTLOG_WRITER_KEYS"))

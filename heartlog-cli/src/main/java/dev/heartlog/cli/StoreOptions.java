@@ -119,6 +119,11 @@ final class StoreOptions {
       return namedStatements;
     }
 
+    /** The connection pool of a store opened with one ({@link #openPooled(int)}); null for another. */
+    com.zaxxer.hikari.HikariDataSource connectionPool() {
+      return pool instanceof com.zaxxer.hikari.HikariDataSource hikari ? hikari : null;
+    }
+
     /** A connection of the pool; only a store opened with one ({@link #openPooled(int)}) has one. */
     java.sql.Connection pooledConnection() throws java.sql.SQLException {
       return ((javax.sql.DataSource) pool).getConnection();

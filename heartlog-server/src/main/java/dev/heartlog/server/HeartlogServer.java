@@ -100,7 +100,8 @@ public final class HeartlogServer implements AutoCloseable {
         : new LiveTail(config.store(), guard, config.jdbcUrl(), config.user(), config.password(), config.tailMaxQueued(),
             config.diagnostics());
     LiveTail followed = tail;
-    metrics = new ServerMetrics(config.store(), guard, check, () -> followed == null ? 0 : followed.followers());
+    metrics = new ServerMetrics(config.store(), guard, check, () -> followed == null ? 0 : followed.followers(),
+        config.connectionPool());
     IngestRoutes ingest = new IngestRoutes(config.store(), guard, check, config.maxBodyBytes(), metrics);
     app = Javalin.create(javalin -> {
       javalin.showJavalinBanner = false;

@@ -1,5 +1,6 @@
 package dev.heartlog.server;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.heartlog.store.Store;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,11 +30,21 @@ public final class HeartlogServerBuilder {
   private int storeRequestLimit = StoreGuard.DEFAULT_LIMIT;
   private Clock clock = Clock.systemUTC();
   private PrintStream diagnostics = System.err;
+  private HikariDataSource connectionPool;
 
   HeartlogServerBuilder() {}
 
   public HeartlogServerBuilder store(Store store) {
     this.store = Objects.requireNonNull(store, "store must not be null");
+    return this;
+  }
+
+  /**
+   * The connection pool behind the store, whose connections {@code GET /metrics} reports (in use,
+   * idle, requests waiting); none by default.
+   */
+  public HeartlogServerBuilder connectionPool(HikariDataSource pool) {
+    this.connectionPool = pool;
     return this;
   }
 
@@ -183,7 +194,8 @@ public final class HeartlogServerBuilder {
     ApiKeys.Created[] created = new ApiKeys.Created[1];
     ApiKeys keys = ApiKeys.load(keysFile, writerKeys, readerKeys, created);
     ServerConfig config = new ServerConfig(store, jdbcUrl, user, password, bind, port, maxBodyBytes,
-        maintenanceInterval, retention, tailMaxQueued, corsOrigins, tailKeepAlive, storeRequestLimit, clock, diagnostics);
+        maintenanceInterval, retention, tailMaxQueued, corsOrigins, tailKeepAlive, storeRequestLimit, clock, diagnostics,
+        connectionPool);
     return new HeartlogServer(config, keys, created[0]);
   }
 }

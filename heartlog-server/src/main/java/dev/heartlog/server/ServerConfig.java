@@ -1,5 +1,6 @@
 package dev.heartlog.server;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.heartlog.store.Store;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -8,7 +9,8 @@ import java.util.List;
 
 /**
  * A server's settings once built: a builder used again afterwards changes no server it built.
- * See {@link HeartlogServerBuilder} for each setting; a null {@code retention} is the store's own.
+ * See {@link HeartlogServerBuilder} for each setting; a null {@code retention} is the store's own,
+ * a null {@code connectionPool} none to report.
  */
 record ServerConfig(
     Store store,
@@ -25,7 +27,8 @@ record ServerConfig(
     Duration tailKeepAlive,
     int storeRequestLimit,
     Clock clock,
-    PrintStream diagnostics) {
+    PrintStream diagnostics,
+    HikariDataSource connectionPool) {
 
   @Override
   public String toString() {

@@ -3,6 +3,8 @@ package dev.heartlog.server;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.WorkerHealth;
 import io.javalin.Javalin;
@@ -25,6 +27,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -46,6 +49,9 @@ import java.util.stream.Collectors;
  *       on. At most {@value #MOST_HEALTHS} healths, the rest summed as {@code other}.
  *   <li>{@code heartlog_database_reachable}: 0 while heartlog serve finds its database
  *       unreachable ({@link StoreGuard}), else 1.
+ *   <li>{@code heartlog_database_connections{state}}, {@code ..._max}, {@code ..._waiting}: the
+ *       connection pool's connections in use and idle, its most, and the requests waiting for one
+ *       (where the server was given its pool).
  *   <li>{@code heartlog_tail_followers}: the live tail's followers; and the JVM's memory,
  *       collections, threads, CPU and uptime.
  * </ul>
@@ -76,7 +82,7 @@ final class ServerMetrics implements AutoCloseable {
   private final MultiGauge fleet;
   private final JvmGcMetrics gc = new JvmGcMetrics();
 
-  ServerMetrics(Store store, StoreGuard guard, KeyCheck keys, IntSupplier tailFollowers) {
+  ServerMetrics(Store store, StoreGuard guard, KeyCheck keys, IntSupplier tailFollowers, HikariDataSource pool) {
     this.store = store;
     this.guard = guard;
     this.keys = keys;
@@ -96,11 +102,32 @@ final class ServerMetrics implements AutoCloseable {
         .description("0 while heartlog serve finds its database unreachable").register(registry);
     Gauge.builder("heartlog.tail.followers", tailFollowers::getAsInt).description("Followers of the live tail")
         .register(registry);
+    if (pool != null) {
+      connections(pool);
+    }
     new JvmMemoryMetrics().bindTo(registry);
     gc.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
+  }
+
+  /** The pool's connections: in use, idle, its most, and the requests waiting for one. */
+  private void connections(HikariDataSource pool) {
+    String name = "heartlog.database.connections";
+    Gauge.builder(name, pool, p -> poolFigure(p, HikariPoolMXBean::getActiveConnections)).tag("state", "active")
+        .description("The connection pool's connections, in use (active) or idle").register(registry);
+    Gauge.builder(name, pool, p -> poolFigure(p, HikariPoolMXBean::getIdleConnections)).tag("state", "idle")
+        .description("The connection pool's connections, in use (active) or idle").register(registry);
+    Gauge.builder(name + ".max", pool, HikariDataSource::getMaximumPoolSize)
+        .description("The most connections the pool opens (heartlog serve's --db-pool)").register(registry);
+    Gauge.builder(name + ".waiting", pool, p -> poolFigure(p, HikariPoolMXBean::getThreadsAwaitingConnection))
+        .description("Requests waiting for a connection of the pool").register(registry);
+  }
+
+  private static double poolFigure(HikariDataSource pool, ToIntFunction<HikariPoolMXBean> figure) {
+    HikariPoolMXBean bean = pool.getHikariPoolMXBean();
+    return bean == null ? Double.NaN : figure.applyAsInt(bean);
   }
 
   private Counter heartbeats(String outcome) {

@@ -2,6 +2,9 @@ package dev.heartlog.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import java.io.IOException;
 import java.net.URI;
@@ -9,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -86,6 +90,28 @@ class ServerMetricsTest {
         "heartlog_workers{health=\"status-18\"} 1.0",
         "heartlog_workers{health=\"other\"} 7.0");
     assertThat(healths).noneMatch(line -> line.contains("status-19"));
+  }
+
+  @Test
+  void theConnectionPoolsConnectionsAreReportedWhereTheServerHasIt() throws Exception {
+    String url = TestDatabase.migratedUrl();
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    config.setMaximumPoolSize(3);
+    try (HikariDataSource pool = new HikariDataSource(config);
+        HeartlogServer pooled = HeartlogServer.builder().store(Store.open(pool, url)).connectionPool(pool)
+            .keysFile(folder.resolve("pooled-keys")).readerKeys(ReaderRequests.READER).port(0).build().start();
+        Connection held = pool.getConnection()) {
+      List<String> lines = lines(ReaderRequests.get(pooled, "/metrics").body());
+
+      assertThat(lines).contains(
+          "heartlog_database_connections{state=\"active\"} 1.0",
+          "heartlog_database_connections_max 3.0",
+          "heartlog_database_connections_waiting 0.0");
+      assertThat(lines).anyMatch(line -> line.startsWith("heartlog_database_connections{state=\"idle\"} "));
+    }
+    assertThat(ReaderRequests.get(server, "/metrics").body()).as("a server not given its pool")
+        .doesNotContain("heartlog_database_connections");
   }
 
   @Test
