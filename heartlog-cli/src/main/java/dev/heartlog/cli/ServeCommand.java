@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "serve",
     description = "Serves heartbeats in PostgREST's RPC dialect (point a Supabase-configured worker here by changing "
-        + "its URL and key) and a JSON query API, on the embedded store or --db-url. Runs until Ctrl-C.",
+        + "its URL and key), a JSON query API, the web viewer and Prometheus metrics, on the embedded store or --db-url. "
+        + "Runs until Ctrl-C.",
     mixinStandardHelpOptions = true)
 final class ServeCommand implements Callable<Integer> {
 
