@@ -158,8 +158,8 @@ final class WorkerLines implements AutoCloseable {
         }
         tracebacks.line(arrive(parsed), text);
       } catch (RuntimeException e) {
-        // A reader's mistake must not end the reading: the worker would block once the pipe is
-        // full, and every later line would be lost. The line is kept as printed.
+        // A reader's mistake must not end the reading: the pipe would close with the thread, the
+        // worker's next print fail, and every later line be lost. The line is kept as printed.
         unreadable(name, line, e);
         RecordMetadata metadata = new RecordMetadata(1);
         metadata.put("stream", name);

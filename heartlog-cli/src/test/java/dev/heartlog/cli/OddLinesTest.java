@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A Python worker that prints 4,000 lines of the formats heartlog run reads, bent at random
  * ({@code odd-lines/odd_lines.py}): no line stops the reading of its stream. Before, a line
- * number no {@code int} holds threw in a stream's reading thread, which ended there: of three
- * seeds' 4,000 lines each, 587 to 2,144 were stored, against about 3,800 now.
+ * number no {@code int} holds threw in a stream's reading thread, which ended there and closed
+ * its pipe: of three seeds' 4,000 lines each, 587 to 2,144 were stored, against about 3,800 now,
+ * and the worker exited with code 1.
  */
 @Timeout(120)
 class OddLinesTest {

@@ -96,8 +96,8 @@ class WrappedPythonLibrariesTest {
     assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
     String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
-    // Line numbers no int holds: before, reading rich's line stopped the reading of stdout, and
-    // nothing of it was stored (a worker that printed on would have blocked on a full pipe).
+    // Line numbers no int holds: before, reading rich's line ended the reading of stdout and
+    // closed its pipe: nothing of it was stored, and a worker that printed on failed.
     Path worker = Files.writeString(folder.resolve("odd.py"), """
         print("[05:46:48] WARNING  rendering frame 7                     rh.py:99999999999")
         print("WARNING 12-02 22:00:02 [x.py:99999999999] vllm")
