@@ -110,6 +110,9 @@ final class ChildLineParser {
       if (python == null) {
         python = LoggerFormats.pythonDashed(line, metadata, taskEnd);
       }
+      if (python == null) {
+        python = LoggerFormats.pythonBracketed(line, metadata, taskEnd);
+      }
       if (python != null) {
         return python;
       }

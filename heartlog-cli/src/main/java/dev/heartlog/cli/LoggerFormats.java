@@ -10,8 +10,8 @@ import java.util.stream.Stream;
 
 /**
  * The lines that runtimes' and libraries' loggers print when nobody configured them: Python's
- * logging ({@code basicConfig()} and the format its documentation quotes most), Logback's and
- * Log4j2's consoles, Go's {@code log}
+ * logging ({@code basicConfig()}, the format its documentation quotes most, DeepSpeed's),
+ * Logback's and Log4j2's consoles, Go's {@code log}
  * package (and {@code log/slog}'s default handler through it), glog, absl and TensorFlow, and the
  * level a line of any other format names near its start. Each reader gives null for a line not
  * in its format; most lines are turned away by their first character, before any regular
@@ -41,6 +41,14 @@ final class LoggerFormats {
       "(?:\\d{4}-\\d\\d-\\d\\d|\\d\\d/\\d\\d/\\d{4}) \\d\\d:\\d\\d:\\d\\d(?:,\\d{3})? - "
           + "(?:(?<logger>\\S+) - (?<level>" + PYTHON_LEVELS + ")|(?<levelFirst>" + PYTHON_LEVELS + ") - (?<loggerAfter>\\S+)"
           + "|(?<levelAlone>" + PYTHON_LEVELS + ")) - (?<message>.*)");
+
+  /**
+   * DeepSpeed's format, which training scripts copy: {@code [%(asctime)s] [%(levelname)s]
+   * [%(filename)s:%(lineno)d:%(funcName)s] %(message)s}.
+   */
+  private static final Pattern PYTHON_BRACKETED = Pattern.compile(
+      "\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:,\\d{3})?\\] \\[(?<level>" + PYTHON_LEVELS + ")\\] "
+          + "\\[(?<file>[^\\]\\s:]+):(?<line>\\d{1,9}):(?<function>[^\\]\\s]+)\\] (?<message>.*)");
 
   /**
    * Go's {@code log} package: {@code 2026/11/29 18:38:07 message}, with {@code .123456} under
@@ -152,6 +160,27 @@ final class LoggerFormats {
         .findFirst().orElseThrow();
     String message = matcher.group("message");
     return new ChildLineParser.Parsed(Level.fromName(level), message, null, metadata, taskEnd.matcher(message).find());
+  }
+
+  /**
+   * A line in DeepSpeed's format ({@link #PYTHON_BRACKETED}): its level, the message after the
+   * brackets, and the {@code file}, {@code line} and {@code function} it was logged in. The time
+   * has no zone, so the record keeps the time the line came.
+   */
+  static ChildLineParser.Parsed pythonBracketed(String line, RecordMetadata metadata, Pattern taskEnd) {
+    if (line.length() < 40 || line.charAt(0) != '[' || !Character.isDigit(line.charAt(1))) {
+      return null;
+    }
+    Matcher matcher = PYTHON_BRACKETED.matcher(line);
+    if (!matcher.matches()) {
+      return null;
+    }
+    metadata.put("file", matcher.group("file"));
+    metadata.put("line", Integer.parseInt(matcher.group("line")));
+    metadata.put("function", matcher.group("function"));
+    String message = matcher.group("message");
+    return new ChildLineParser.Parsed(Level.fromName(matcher.group("level")), message, null, metadata,
+        taskEnd.matcher(message).find());
   }
 
   /**

@@ -224,6 +224,23 @@ class ChildLineParserTest {
   }
 
   @Test
+  void deepSpeedsFormatGivesTheLevelTheMessageAndWhereItWasLogged() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+    ChildLineParser.Parsed parsed = seed.parse("[2026-12-02 22:00:00,123] [INFO] [real_accelerator.py:203:get_accelerator] "
+        + "Setting ds_accelerator to cuda (auto detect)", Level.WARNING, "stderr");
+    assertThat(parsed.level()).isEqualTo(Level.INFO);
+    assertThat(parsed.message()).isEqualTo("Setting ds_accelerator to cuda (auto detect)");
+    assertThat(parsed.metadata()).containsEntry("file", "real_accelerator.py").containsEntry("line", 203)
+        .containsEntry("function", "get_accelerator");
+    assertThat(seed.parse("[2026-12-02 22:00:00] [WARNING] [engine.py:7:<module>] no millis", Level.INFO, "stderr").message())
+        .isEqualTo("no millis");
+    assertThat(List.of("[2026-12-02 22:00:00,123] [NOTICE] [x.py:1:f] m", "[2026-12-02 22:00:00,123] [INFO] [x.py:f] m",
+            "[2026-12-02 22:00:00,123] [INFO] [x.py:99999999999:f] m"))
+        .allSatisfy(line -> assertThat(seed.parse(line, Level.INFO, "stderr").message()).isEqualTo(line));
+  }
+
+  @Test
   void aCustomLineFormatWithNamedGroups() {
     ChildLineParser parser = new ChildLineParser(
         "^(?<level>[A-Z]+)\\|(?<task>[^|]*)\\|(?<message>.*)$", ChildLineParser.DEFAULT_TASK_END);

@@ -92,6 +92,43 @@ class WrappedPythonLibrariesTest {
   }
 
   @Test
+  void aDeepSpeedFormattedWorkersRecordsGiveTheirLevelMessageAndPlaceAndItsLoggedExceptionIsOneError() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // DeepSpeed's logger's format, which training scripts copy; to stdout, as DeepSpeed's.
+    Path worker = Files.writeString(folder.resolve("train.py"), """
+        import logging, sys
+
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter(
+            "[%(asctime)s] [%(levelname)s] [%(filename)s:%(lineno)d:%(funcName)s] %(message)s"))
+        log = logging.getLogger("DeepSpeed")
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+
+        def step():
+            log.warning("gradient overflow, skipping step")
+            try:
+                raise RuntimeError("NCCL error: unhandled system error")
+            except RuntimeError:
+                log.exception("step failed")
+
+        step()
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-deepspeed", url, "--", PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-deepspeed");
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("WARNING", "gradient overflow, skipping step"), tuple("ERROR", "step failed"));
+    assertThat(records.get(0).metadataJson()).contains("\"file\": \"train.py\"", "\"line\": 11", "\"function\": \"step\"");
+    assertThat(records.get(1).exception()).startsWith("Traceback (most recent call last):\n")
+        .endsWith("RuntimeError: NCCL error: unhandled system error");
+  }
+
+  @Test
   void aLineThatOnlyLooksLikeALibrarysIsReadAsAnyOtherAndTheLinesAfterItStillCome() throws Exception {
     assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
     String url = TestDatabase.migratedUrl();
