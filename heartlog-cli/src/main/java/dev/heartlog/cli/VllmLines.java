@@ -21,16 +21,22 @@ import java.util.regex.Pattern;
  * what was open before it ends there, so a record that follows a traceback is not taken for
  * more of its exception's message. vLLM's engine and worker processes print through their
  * parent with their name in front ({@code (EngineCore_DP0 pid=4242) INFO ...}, {@code
- * (VllmWorker rank=0 pid=4243) Traceback ...}): {@link #process} reads it off any line, and it
- * goes into {@code process}; a line of another process than the line before it begins a record
- * too.
+ * (VllmWorker rank=0 pid=4243) Traceback ...}), as Ray's workers print through its driver
+ * ({@code (RayWorkerWrapper pid=4244, ip=10.0.0.2) ...}): {@link #process} reads it off any line,
+ * and it goes into {@code process}; a line of another process than the line before it begins a
+ * record too.
  *
  * <p>One for each stream: it remembers the last line's process and prefix.
  */
 final class VllmLines {
 
-  /** The name vLLM puts in front of what its other processes print: ends in their pid. */
-  private static final Pattern PROCESS = Pattern.compile("^\\((?<process>[^()]{1,100} pid=\\d+)\\) ");
+  /**
+   * What vLLM and Ray put in front of what their other processes print: the process's name, if
+   * it has one, its pid, and for Ray's on another node that node's address ({@code (pid=4242)},
+   * {@code (RayWorkerWrapper pid=4242, ip=10.0.0.2)}).
+   */
+  private static final Pattern PROCESS = Pattern.compile(
+      "^\\((?<process>(?:[^()]{1,100} )?pid=\\d+(?:, ip=[0-9A-Fa-f.:]{2,45})?)\\) ");
 
   private static final Pattern RECORD = Pattern.compile(
       "^(?<level>DEBUG|INFO|WARNING|ERROR|CRITICAL) \\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:[.,]\\d{3})? "

@@ -68,7 +68,12 @@ class VllmLinesTest {
     String line = "(VllmWorker rank=0 pid=4243) Traceback (most recent call last):";
     assertThat(lines.process(line)).isEqualTo("VllmWorker rank=0 pid=4243");
     assertThat(VllmLines.withoutProcess(line, "VllmWorker rank=0 pid=4243")).isEqualTo("Traceback (most recent call last):");
-    assertThat(List.of("(venv) $ python worker.py", "(pid=12) x", "INFO 12-02 22:00:02 [x.py:1] (APIServer pid=1) y"))
+    // Ray's workers, through its driver: a task's pid alone, an actor's name, another node's address.
+    assertThat(lines.process("(pid=45601) task")).isEqualTo("pid=45601");
+    assertThat(lines.process("(RayWorkerWrapper pid=4244, ip=10.0.0.2) INFO 12-02 22:00:02 [worker.py:1] m"))
+        .isEqualTo("RayWorkerWrapper pid=4244, ip=10.0.0.2");
+    assertThat(List.of("(venv) $ python worker.py", "(pid=) x", "(pid=12)x", "(pid=12, ip=) x",
+            "INFO 12-02 22:00:02 [x.py:1] (APIServer pid=1) y"))
         .allSatisfy(other -> assertThat(lines.process(other)).as(other).isNull());
   }
 
