@@ -11,6 +11,7 @@ import dev.heartlog.store.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,8 +28,17 @@ class WrappedPythonLibrariesTest {
   private static final Path PYTHON = Path.of("/usr/bin/python3");
 
   @TempDir Path folder;
+  private String url;
+  private Store store;
 
-  private Cli.Result heartlogRun(String worker, String url, String... command) {
+  @BeforeEach
+  void python() {
+    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
+    url = TestDatabase.migratedUrl();
+    store = Store.open(url, null, null);
+  }
+
+  private Cli.Result heartlogRun(String worker, String... command) {
     String[] args = {"run", "--worker", worker, "--db-url", url, "--home", folder.resolve("home").toString()};
     String[] all = new String[args.length + command.length];
     System.arraycopy(args, 0, all, 0, args.length);
@@ -38,9 +48,6 @@ class WrappedPythonLibrariesTest {
 
   @Test
   void aVllmWorkersLoggedExceptionIsOneErrorWithItsTracebackAndEachLineLosesItsPrefix() throws Exception {
-    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
-    String url = TestDatabase.migratedUrl();
-    Store store = Store.open(url, null, null);
     // vLLM's format and date, and its NewLineFormatter, which repeats the prefix on every further
     // line of a record after "\r\n"; an engine process's lines come with its name in front.
     Path worker = Files.writeString(folder.resolve("serve.py"), """
@@ -72,7 +79,7 @@ class WrappedPythonLibrariesTest {
         print("(APIServer pid=1) INFO 12-02 22:00:04 [api_server.py:1] Shutting down")
         """);
 
-    Cli.Result result = heartlogRun("wrapped-vllm", url, "--", PYTHON.toString(), worker.toString());
+    Cli.Result result = heartlogRun("wrapped-vllm", "--", PYTHON.toString(), worker.toString());
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     List<StoredRecord> records = records(store, "wrapped-vllm").stream()
@@ -93,9 +100,6 @@ class WrappedPythonLibrariesTest {
 
   @Test
   void aDeepSpeedFormattedWorkersRecordsGiveTheirLevelMessageAndPlaceAndItsLoggedExceptionIsOneError() throws Exception {
-    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
-    String url = TestDatabase.migratedUrl();
-    Store store = Store.open(url, null, null);
     // DeepSpeed's logger's format, which training scripts copy; to stdout, as DeepSpeed's.
     Path worker = Files.writeString(folder.resolve("train.py"), """
         import logging, sys
@@ -117,7 +121,7 @@ class WrappedPythonLibrariesTest {
         step()
         """);
 
-    Cli.Result result = heartlogRun("wrapped-deepspeed", url, "--", PYTHON.toString(), worker.toString());
+    Cli.Result result = heartlogRun("wrapped-deepspeed", "--", PYTHON.toString(), worker.toString());
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     List<StoredRecord> records = records(store, "wrapped-deepspeed");
@@ -130,9 +134,6 @@ class WrappedPythonLibrariesTest {
 
   @Test
   void aLineThatOnlyLooksLikeALibrarysIsReadAsAnyOtherAndTheLinesAfterItStillCome() throws Exception {
-    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
-    String url = TestDatabase.migratedUrl();
-    Store store = Store.open(url, null, null);
     // Line numbers no int holds: before, reading rich's line ended the reading of stdout and
     // closed its pipe: nothing of it was stored, and a worker that printed on failed.
     Path worker = Files.writeString(folder.resolve("odd.py"), """
@@ -142,7 +143,7 @@ class WrappedPythonLibrariesTest {
             print("frame", i)
         """);
 
-    Cli.Result result = heartlogRun("wrapped-odd", url, "--", PYTHON.toString(), worker.toString());
+    Cli.Result result = heartlogRun("wrapped-odd", "--", PYTHON.toString(), worker.toString());
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(records(store, "wrapped-odd")).extracting(StoredRecord::message)
@@ -153,9 +154,6 @@ class WrappedPythonLibrariesTest {
 
   @Test
   void aHuggingFaceScriptsLinesGiveTheirLevelLoggerAndMessageSoLevelsPerLoggerApply() throws Exception {
-    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
-    String url = TestDatabase.migratedUrl();
-    Store store = Store.open(url, null, null);
     // The logging set-up of transformers', diffusers' and accelerate's example scripts (stderr).
     Path worker = Files.writeString(folder.resolve("train.py"), """
         import logging
@@ -167,7 +165,7 @@ class WrappedPythonLibrariesTest {
         logging.getLogger("__main__").warning("Num examples = 0")
         """);
 
-    Cli.Result result = heartlogRun("wrapped-hf", url, "--levels", "INFO,accelerate=ERROR", "--",
+    Cli.Result result = heartlogRun("wrapped-hf", "--levels", "INFO,accelerate=ERROR", "--",
         PYTHON.toString(), worker.toString());
 
     assertThat(result.exitCode()).as(result.err()).isZero();
