@@ -6,13 +6,10 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.heartlog.store.Store;
-import dev.heartlog.store.WorkerHealth;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -22,13 +19,11 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.function.ToIntFunction;
-import java.util.stream.Collectors;
 
 /**
  * {@code GET /metrics}: what heartlog serve has done and how its fleet stands, in Prometheus's
@@ -44,9 +39,8 @@ import java.util.stream.Collectors;
  *   <li>{@code heartlog_records_stored_total}, {@code heartlog_records_rejected_total}: the
  *       records of those calls, as the ingest function counted them.
  *   <li>{@code heartlog_heartbeat_duration_seconds}: how long the calls took to answer.
- *   <li>{@code heartlog_workers{health}}: the fleet by health ({@code active}, {@code stale},
- *       {@code crashed}, ...), as {@code heartlog workers} reads it at each scrape: what to alert
- *       on. At most {@value #MOST_HEALTHS} healths, the rest summed as {@code other}.
+ *   <li>the fleet by health, its records of the last hour, its GPU memory, and the workers
+ *       flagged below {@code heartlog workers}' list, read at each scrape ({@link FleetMetrics}).
  *   <li>{@code heartlog_database_reachable}: 0 while heartlog serve finds its database
  *       unreachable ({@link StoreGuard}), else 1.
  *   <li>{@code heartlog_database_connections{state}}, {@code ..._max}, {@code ..._waiting}: the
@@ -60,16 +54,9 @@ final class ServerMetrics implements AutoCloseable {
 
   static final String PATH = "/metrics";
 
-  /** The most values of {@code heartlog_workers}'s {@code health} label, {@link #OTHER_HEALTH} among them. */
-  static final int MOST_HEALTHS = 20;
-  /** The health of the workers {@link #mostCommon} sums. */
-  static final String OTHER_HEALTH = "other";
-
   private static final JsonFactory JSON = new JsonFactory();
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final Store store;
-  private final StoreGuard guard;
   private final KeyCheck keys;
   private final Counter stored;
   private final Counter duplicate;
@@ -79,12 +66,10 @@ final class ServerMetrics implements AutoCloseable {
   private final Counter recordsStored;
   private final Counter recordsRejected;
   private final Timer duration;
-  private final MultiGauge fleet;
+  private final FleetMetrics fleet;
   private final JvmGcMetrics gc = new JvmGcMetrics();
 
   ServerMetrics(Store store, StoreGuard guard, KeyCheck keys, IntSupplier tailFollowers, HikariDataSource pool) {
-    this.store = store;
-    this.guard = guard;
     this.keys = keys;
     stored = heartbeats("stored");
     duplicate = heartbeats("duplicate");
@@ -97,7 +82,7 @@ final class ServerMetrics implements AutoCloseable {
         .description("Records the ingest function rejected (each replaced by an ERROR row saying why)").register(registry);
     duration = Timer.builder("heartlog.heartbeat.duration").description("How long heartbeat calls took to answer")
         .register(registry);
-    fleet = MultiGauge.builder("heartlog.workers").description("Workers by health, read at each scrape").register(registry);
+    fleet = new FleetMetrics(registry, store, guard);
     Gauge.builder("heartlog.database.reachable", () -> guard.reachable() ? 1 : 0)
         .description("0 while heartlog serve finds its database unreachable").register(registry);
     Gauge.builder("heartlog.tail.followers", tailFollowers::getAsInt).description("Followers of the live tail")
@@ -166,42 +151,8 @@ final class ServerMetrics implements AutoCloseable {
 
   private void scrape(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
-    fleet.register(fleetByHealth(), true);
+    fleet.refresh();
     ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
-  }
-
-  /** The fleet's workers counted by health; none while the store cannot answer (heartlog_database_reachable says so). */
-  private List<MultiGauge.Row<?>> fleetByHealth() {
-    if (!guard.reachable()) {
-      return List.of();   // not a request turned away: a scraper looks every few seconds
-    }
-    Map<String, Long> counts;
-    try {
-      counts = guard.call(() -> store.workers(Store.DEFAULT_STALE_AFTER)).stream()
-          .collect(Collectors.groupingBy(WorkerHealth::health, TreeMap::new, Collectors.counting()));
-    } catch (PostgrestError unavailable) {
-      return List.of();
-    }
-    if (counts.size() > MOST_HEALTHS) {
-      counts = mostCommon(counts);
-    }
-    return counts.entrySet().stream()
-        .<MultiGauge.Row<?>>map(health -> MultiGauge.Row.of(Tags.of("health", health.getKey()), health.getValue()))
-        .toList();
-  }
-
-  /**
-   * The {@value #MOST_HEALTHS} healths most workers have, and the rest as {@code other}: a health
-   * is a status the workers send, and a fleet whose workers put free text there would otherwise
-   * give Prometheus a series for every text.
-   */
-  private static Map<String, Long> mostCommon(Map<String, Long> counts) {
-    Map<String, Long> kept = new TreeMap<>();
-    counts.entrySet().stream()
-        .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-        .forEach(health -> kept.merge(kept.size() < MOST_HEALTHS - 1 || kept.containsKey(health.getKey())
-            ? health.getKey() : OTHER_HEALTH, health.getValue(), Long::sum));
-    return kept;
   }
 
   /** The ingest function's answer's top-level numbers and booleans ({@code {"success": true, "logs_inserted": 3, ...}}). */

@@ -43,13 +43,17 @@ class ServerMetricsTest {
   }
 
   @Test
-  void heartbeatsAreCountedByTheirAnswerWithTheirRecordsAndTheFleetByHealth() throws Exception {
+  void heartbeatsAreCountedByTheirAnswerWithTheirRecordsAndTheFleetByHealthProblemsVramAndFlags() throws Exception {
     String batch = """
         {"worker_id_param": "render-1", "session_id_param": "8d0c5a8e-1111-4222-8333-944455556666", "batch_seq_param": 1,
-         "logs_param": [{"level": "INFO", "message": "frame 1"}, {"level": "INFO", "message": "frame 2"}, 42]}""";
+         "vram_total_mb_param": 81559, "vram_used_mb_param": 23017,
+         "logs_param": [{"level": "INFO", "message": "frame 1"}, {"level": "WARNING", "message": "frame 2"}, 42]}""";
     assertThat(heartbeat(batch, WRITER).body()).contains("\"logs_inserted\": 2", "\"logs_rejected\": 1");
     assertThat(heartbeat(batch, WRITER).body()).as("sent again: a lost answer").contains("\"duplicate\": true");
-    assertThat(heartbeat("{\"worker_id_param\": \"render-2\", \"status_param\": \"crashed\"}", WRITER).statusCode()).isEqualTo(200);
+    // A worker whose clock runs 3 hours behind, that crashed.
+    assertThat(heartbeat("{\"worker_id_param\": \"render-2\", \"status_param\": \"crashed\", \"vram_total_mb_param\": 24576, "
+        + "\"vram_used_mb_param\": 1000, \"metadata_param\": {\"sent_at_ms\": " + (System.currentTimeMillis() - 10_800_000L) + "}}",
+        WRITER).statusCode()).isEqualTo(200);
     assertThat(heartbeat("{\"worker_id_param\": \"\"}", WRITER).body()).contains("\"success\": false");
     assertThat(heartbeat("{\"worker_id_param\": \"render-3\"}", "hlw_not_a_key").statusCode()).isEqualTo(401);
     assertThat(heartbeat("not json", WRITER).statusCode()).isEqualTo(400);
@@ -69,6 +73,13 @@ class ServerMetricsTest {
         "heartlog_heartbeat_duration_seconds_count 6",
         "heartlog_workers{health=\"active\"} 1.0",
         "heartlog_workers{health=\"crashed\"} 1.0",
+        "heartlog_fleet_records_last_hour{level=\"error\"} 1.0",   // the rejected record's row
+        "heartlog_fleet_records_last_hour{level=\"warning\"} 1.0",
+        "heartlog_fleet_vram_mebibytes{state=\"used\"} 24017.0",
+        "heartlog_fleet_vram_mebibytes{state=\"total\"} 106135.0",
+        "heartlog_workers_flagged{reason=\"clock_skewed\"} 1.0",
+        "heartlog_workers_flagged{reason=\"row_refused\"} 0.0",
+        "heartlog_workers_flagged{reason=\"shared_id\"} 0.0",
         "heartlog_database_reachable 1.0",
         "heartlog_tail_followers 0.0");
     assertThat(metrics.body()).contains("jvm_memory_used_bytes{", "process_uptime_seconds ");
@@ -85,7 +96,7 @@ class ServerMetricsTest {
     List<String> healths = lines(ReaderRequests.get(server, "/metrics").body()).stream()
         .filter(line -> line.startsWith("heartlog_workers{")).toList();
 
-    assertThat(healths).hasSize(ServerMetrics.MOST_HEALTHS).contains(
+    assertThat(healths).hasSize(FleetMetrics.MOST_HEALTHS).contains(
         "heartlog_workers{health=\"active\"} 2.0",
         "heartlog_workers{health=\"status-18\"} 1.0",
         "heartlog_workers{health=\"other\"} 7.0");
