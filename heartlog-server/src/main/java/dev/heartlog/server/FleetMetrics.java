@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
@@ -22,8 +23,8 @@ import java.util.stream.Collectors;
  *       healths, the rest summed as {@code other}.
  *   <li>{@code heartlog_fleet_records_last_hour{level}}: the fleet's {@code error} (ERROR and
  *       CRITICAL) and {@code warning} records of the last hour, as fleet health counts them.
- *   <li>{@code heartlog_fleet_vram_mebibytes{state}}: the GPU memory the workers last reported,
- *       {@code used} and {@code total}, summed.
+ *   <li>{@code heartlog_fleet_vram_mebibytes{state}}: the GPU memory the running workers (not
+ *       stopped, crashed, stale or unknown) last reported, {@code used} and {@code total}, summed.
  *   <li>{@code heartlog_workers_flagged{reason}}: the workers {@code heartlog workers} names below
  *       its list: {@code clock_skewed} (2 s or more off the store's clock), {@code row_refused}
  *       (the orchestrator's {@code workers} table refused their row), {@code shared_id} (several
@@ -39,6 +40,13 @@ final class FleetMetrics {
   /** The health of the workers {@link #mostCommon} sums. */
   static final String OTHER_HEALTH = "other";
 
+  /**
+   * The healths of workers that hold no GPU memory now, whatever they reported last: gone
+   * ({@code stopped}, {@code crashed}), silent ({@code stale}), or removed by the orchestrator
+   * ({@code unknown}).
+   */
+  private static final Set<String> NOT_RUNNING = Set.of("stopped", "crashed", "stale", "unknown");
+
   private final Store store;
   private final StoreGuard guard;
   private final MultiGauge byHealth;
@@ -53,7 +61,7 @@ final class FleetMetrics {
     recordsLastHour = MultiGauge.builder("heartlog.fleet.records.last.hour")
         .description("The fleet's error (ERROR and CRITICAL) and warning records of the last hour").register(registry);
     vram = MultiGauge.builder("heartlog.fleet.vram.mebibytes")
-        .description("GPU memory the workers last reported, used and total, summed").register(registry);
+        .description("GPU memory the running workers last reported, used and total, summed").register(registry);
     flagged = MultiGauge.builder("heartlog.workers.flagged")
         .description("Workers heartlog workers names below its list, by reason").register(registry);
   }
@@ -71,9 +79,10 @@ final class FleetMetrics {
     recordsLastHour.register(rows("level", Map.of(
         "error", sum(workers, WorkerHealth::errorsLastHour),
         "warning", sum(workers, WorkerHealth::warningsLastHour))), true);
+    List<WorkerHealth> running = workers.stream().filter(w -> !NOT_RUNNING.contains(w.health())).toList();
     vram.register(rows("state", Map.of(
-        "used", sum(workers, w -> w.vramUsedMb() == null ? 0 : w.vramUsedMb()),
-        "total", sum(workers, w -> w.vramTotalMb() == null ? 0 : w.vramTotalMb()))), true);
+        "used", sum(running, w -> w.vramUsedMb() == null ? 0 : w.vramUsedMb()),
+        "total", sum(running, w -> w.vramTotalMb() == null ? 0 : w.vramTotalMb()))), true);
     flagged.register(rows("reason", Map.of(
         "clock_skewed", count(workers, WorkerHealth::clockSkewed),
         "row_refused", count(workers, w -> w.workerRowError() != null),

@@ -75,8 +75,8 @@ class ServerMetricsTest {
         "heartlog_workers{health=\"crashed\"} 1.0",
         "heartlog_fleet_records_last_hour{level=\"error\"} 1.0",   // the rejected record's row
         "heartlog_fleet_records_last_hour{level=\"warning\"} 1.0",
-        "heartlog_fleet_vram_mebibytes{state=\"used\"} 24017.0",
-        "heartlog_fleet_vram_mebibytes{state=\"total\"} 106135.0",
+        "heartlog_fleet_vram_mebibytes{state=\"used\"} 23017.0",   // the running worker's: not the crashed one's
+        "heartlog_fleet_vram_mebibytes{state=\"total\"} 81559.0",
         "heartlog_workers_flagged{reason=\"clock_skewed\"} 1.0",
         "heartlog_workers_flagged{reason=\"row_refused\"} 0.0",
         "heartlog_workers_flagged{reason=\"shared_id\"} 0.0",
