@@ -90,7 +90,26 @@ final class WorkersCommand implements Callable<Integer> {
     // Below a long list, what it adds up to: "1,204 workers: 1,180 active, 3 crashed, 21 stale".
     out.printf(Locale.ROOT, "%n%s: %s%n", RecordText.count(workers.size(), "worker"), byHealth.entrySet().stream()
         .map(e -> String.format(Locale.ROOT, "%,d %s", e.getValue(), e.getKey())).collect(Collectors.joining(", ")));
+    printRunningVram(out, workers);
     return 0;
+  }
+
+  /**
+   * How full the GPUs of the running workers are, from what each reported last: "GPU memory of
+   * the 12 running workers: 412,317 of 978,708 MiB used (42%)". A stopped, crashed or stale
+   * worker holds none now, whatever it reported; nothing is said where no running worker
+   * reported any.
+   */
+  private static void printRunningVram(PrintWriter out, List<WorkerHealth> workers) {
+    List<WorkerHealth> running = workers.stream().filter(WorkerHealth::running).filter(w -> w.vramTotalMb() != null).toList();
+    long total = running.stream().mapToLong(WorkerHealth::vramTotalMb).sum();
+    if (total <= 0) {
+      return;
+    }
+    long used = running.stream().mapToLong(w -> w.vramUsedMb() == null ? 0 : w.vramUsedMb()).sum();
+    out.printf(Locale.ROOT, "GPU memory of the %s: %,d of %,d MiB used (%d%%)%n",
+        running.size() == 1 ? "running worker" : String.format(Locale.ROOT, "%,d running workers", running.size()),
+        used, total, Math.round(100.0 * used / total));
   }
 
   /**

@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
@@ -39,13 +38,6 @@ final class FleetMetrics {
   static final int MOST_HEALTHS = 20;
   /** The health of the workers {@link #mostCommon} sums. */
   static final String OTHER_HEALTH = "other";
-
-  /**
-   * The healths of workers that hold no GPU memory now, whatever they reported last: gone
-   * ({@code stopped}, {@code crashed}), silent ({@code stale}), or removed by the orchestrator
-   * ({@code unknown}).
-   */
-  private static final Set<String> NOT_RUNNING = Set.of("stopped", "crashed", "stale", "unknown");
 
   private final Store store;
   private final StoreGuard guard;
@@ -79,7 +71,7 @@ final class FleetMetrics {
     recordsLastHour.register(rows("level", Map.of(
         "error", sum(workers, WorkerHealth::errorsLastHour),
         "warning", sum(workers, WorkerHealth::warningsLastHour))), true);
-    List<WorkerHealth> running = workers.stream().filter(w -> !NOT_RUNNING.contains(w.health())).toList();
+    List<WorkerHealth> running = workers.stream().filter(WorkerHealth::running).toList();
     vram.register(rows("state", Map.of(
         "used", sum(running, w -> w.vramUsedMb() == null ? 0 : w.vramUsedMb()),
         "total", sum(running, w -> w.vramTotalMb() == null ? 0 : w.vramTotalMb()))), true);

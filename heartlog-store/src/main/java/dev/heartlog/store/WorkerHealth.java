@@ -59,6 +59,18 @@ public record WorkerHealth(
     return clockSkewMs != null && Math.abs(clockSkewMs) >= NOTABLE_SKEW_MS;
   }
 
+  /**
+   * The healths of workers that hold no GPU memory now, whatever they reported last: gone
+   * ({@code stopped}, {@code crashed}), silent ({@code stale}), or removed by the orchestrator
+   * ({@code unknown}).
+   */
+  private static final Set<String> NOT_RUNNING = Set.of("stopped", "crashed", "stale", "unknown");
+
+  /** Whether the worker runs now, as far as its heartbeats say: its health is none of {@link #NOT_RUNNING}. */
+  public boolean running() {
+    return !NOT_RUNNING.contains(health);
+  }
+
   /** The workers whose health is one of {@code healths} (any case); all of them when it is empty. */
   public static List<WorkerHealth> withHealth(List<WorkerHealth> workers, Collection<String> healths) {
     if (healths.isEmpty()) {
