@@ -10,6 +10,20 @@ let fleetSort = { column: 'worker_id', ascending: true };
 // fleet"). Counts by health, and the filters, cover every worker.
 const FLEET_ROWS = 500;
 
+/**
+ * How full the GPUs of the running workers are, from what each reported last, as heartlog workers
+ * adds it up: a stopped, crashed, stale or unknown worker holds none now. Empty where no running
+ * worker reported any.
+ */
+function runningGpuMemory(workers) {
+  const running = workers.filter(w => !['stopped', 'crashed', 'stale', 'unknown'].includes(w.health) && w.vram_total_mb != null);
+  const total = running.reduce((sum, w) => sum + w.vram_total_mb, 0);
+  if (!total) return '';
+  const used = running.reduce((sum, w) => sum + (w.vram_used_mb ?? 0), 0);
+  return `· <span id="fleet-gpu-memory">GPU memory of the ${running.length === 1 ? 'running worker' : `${running.length.toLocaleString()} running workers`}:
+    ${used.toLocaleString()} of ${total.toLocaleString()} MiB used (${Math.round(100 * used / total)}%)</span>`;
+}
+
 async function fleetPage(view) {
   const params = hashParams();
   const health = params.get('health') || '';
@@ -39,7 +53,7 @@ async function fleetPage(view) {
     summary.innerHTML = `${workers.length.toLocaleString()} worker${workers.length === 1 ? '' : 's'}: ${[...counts].map(([h, n]) =>
       `<a href="#/fleet?${filterLink(h)}" class="health-${esc(h)}" data-health="${esc(h)}">${n.toLocaleString()} ${esc(h)}</a>`).join(', ')}${health
       ? ` · showing the ${esc(health)} ones, <a href="#/fleet?${filterLink('')}" id="all-health">show every health</a>` : ''}
-      · refreshes every 5 s · <a href="#/tasks?failed=true" id="failed-tasks">the last hour's failed tasks</a>`;
+      ${runningGpuMemory(workers)} · refreshes every 5 s · <a href="#/tasks?failed=true" id="failed-tasks">the last hour's failed tasks</a>`;
     const needle = match.toLowerCase();
     const shown = workers.filter(w => (!health || w.health === health) && (!needle || w.worker_id.toLowerCase().includes(needle)));
     const column = fleetSort.column;

@@ -206,6 +206,9 @@ class LongPagesBrowserTest {
 
     assertThat(browser.findElements(By.cssSelector(fleet))).hasSize(500);
     assertThat(browser.findElement(By.id("fleet-summary")).getText()).contains("2 crashed");
+    // The other tests' workers report no VRAM; the crashed ones hold none now.
+    assertThat(browser.findElement(By.id("fleet-gpu-memory")).getText())
+        .isEqualTo("GPU memory of the 598 running workers: 11,960,000 of 48,772,282 MiB used (25%)");
 
     chromium.clickWhenThere("#fleet-summary a[data-health=crashed]");
     chromium.waitUntil(() -> browser.getCurrentUrl().contains("health=crashed")
