@@ -12,11 +12,11 @@ const FLEET_ROWS = 500;
 
 /**
  * How full the GPUs of the running workers are, from what each reported last, as heartlog workers
- * adds it up: a stopped, crashed, stale or unknown worker holds none now. Empty where no running
- * worker reported any.
+ * adds it up: a stopped, crashed, stale or unknown worker holds none now (the server says which
+ * run: {@code running}). Empty where no running worker reported any.
  */
 function runningGpuMemory(workers) {
-  const running = workers.filter(w => !['stopped', 'crashed', 'stale', 'unknown'].includes(w.health) && w.vram_total_mb != null);
+  const running = workers.filter(w => w.running && w.vram_total_mb != null);
   const total = running.reduce((sum, w) => sum + w.vram_total_mb, 0);
   if (!total) return '';
   const used = running.reduce((sum, w) => sum + (w.vram_used_mb ?? 0), 0);

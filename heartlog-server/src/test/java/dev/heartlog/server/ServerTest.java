@@ -303,6 +303,8 @@ class ServerTest {
     assertThat(badMeta.body()).contains("meta must be key=value");
     assertThat(crashed.body()).isEqualTo("[]");
     assertThat(activeOrStale.body()).contains("\"worker_id\":\"api-worker\"");
+    assertThat(workers.body()).as("whether a worker runs, by the one rule: an active one does")
+        .contains("\"worker_id\":\"api-worker\",\"health\":\"active\",\"running\":true");
     assertThat(noLimit.statusCode()).isEqualTo(400);
     assertThat(noLimit.body()).contains("limit must be positive (got '0')");
     assertThat(hugeLimit.statusCode()).as("read as the largest page").isEqualTo(200);

@@ -198,6 +198,7 @@ public final class StoreJson {
     json.writeStartObject();
     json.writeStringField("worker_id", worker.id());
     json.writeStringField("health", worker.health());
+    json.writeBooleanField("running", worker.running());   // one rule, not one for each client
     field(json, "last_heartbeat", worker.lastHeartbeat());
     number(json, "heartbeat_age_s", worker.heartbeatAgeSeconds());
     number(json, "vram_total_mb", worker.vramTotalMb() == null ? null : worker.vramTotalMb().longValue());
