@@ -106,12 +106,12 @@ final class ChildLineParser {
       if (structured != null) {
         return structured;
       }
-      Parsed python = LoggerFormats.pythonBasic(line, metadata, taskEnd);
+      Parsed python = PythonLoggingLines.basic(line, metadata, taskEnd);
       if (python == null) {
-        python = LoggerFormats.pythonDashed(line, metadata, taskEnd);
+        python = PythonLoggingLines.dashed(line, metadata, taskEnd);
       }
       if (python == null) {
-        python = LoggerFormats.pythonBracketed(line, metadata, taskEnd);
+        python = PythonLoggingLines.bracketed(line, metadata, taskEnd);
       }
       if (python != null) {
         return python;

@@ -1,0 +1,122 @@
+package dev.heartlog.cli;
+
+import dev.heartlog.agent.Level;
+import dev.heartlog.agent.RecordMetadata;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The lines of Python's {@code logging} in the formats workers leave it in or copy: {@code
+ * basicConfig()}'s default, the format its documentation quotes most (and Hugging Face's scripts'
+ * order of it), and DeepSpeed's. Each reader gives the level, the message after the line's prefix
+ * and what the prefix names (the logger; the file, line and function), or null for a line not in
+ * its format. Their times have no zone, so a record keeps the time its line came.
+ */
+final class PythonLoggingLines {
+
+  /** The level names Python's {@code logging} prints. */
+  private static final String PYTHON_LEVELS = "DEBUG|INFO|WARNING|ERROR|CRITICAL";
+
+  /**
+   * Python's {@code %(asctime)s - %(name)s - %(levelname)s - %(message)s}; the order Hugging
+   * Face's example scripts (transformers, diffusers, accelerate) use, {@code %(asctime)s -
+   * %(levelname)s - %(name)s - %(message)s}, with their {@code %m/%d/%Y %H:%M:%S}; and either
+   * without the logger. The time with its milliseconds, as Python prints it, or without, as a
+   * {@code datefmt} of seconds does.
+   */
+  private static final Pattern PYTHON_DASHED = Pattern.compile(
+      "(?:\\d{4}-\\d\\d-\\d\\d|\\d\\d/\\d\\d/\\d{4}) \\d\\d:\\d\\d:\\d\\d(?:,\\d{3})? - "
+          + "(?:(?<logger>\\S+) - (?<level>" + PYTHON_LEVELS + ")|(?<levelFirst>" + PYTHON_LEVELS + ") - (?<loggerAfter>\\S+)"
+          + "|(?<levelAlone>" + PYTHON_LEVELS + ")) - (?<message>.*)");
+
+  /**
+   * DeepSpeed's format, which training scripts copy: {@code [%(asctime)s] [%(levelname)s]
+   * [%(filename)s:%(lineno)d:%(funcName)s] %(message)s}.
+   */
+  private static final Pattern PYTHON_BRACKETED = Pattern.compile(
+      "\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:,\\d{3})?\\] \\[(?<level>" + PYTHON_LEVELS + ")\\] "
+          + "\\[(?<file>[^\\]\\s:]+):(?<line>\\d{1,9}):(?<function>[^\\]\\s]+)\\] (?<message>.*)");
+
+  private PythonLoggingLines() {}
+
+  /**
+   * A line in Python logging's default format ({@code logging.basicConfig()}: {@code
+   * LEVEL:logger:message}, on stderr): its level, its logger as the record's {@code logger} (so
+   * that levels per component and the viewer can tell the loggers apart), and the message after
+   * it.
+   */
+  static ChildLineParser.Parsed basic(String line, RecordMetadata metadata, Pattern taskEnd) {
+    int levelEnd = line.indexOf(':');
+    if (levelEnd < 4 || levelEnd > 8) {
+      return null;
+    }
+    Level level = switch (line.substring(0, levelEnd)) {
+      case "DEBUG" -> Level.DEBUG;
+      case "INFO" -> Level.INFO;
+      case "WARNING" -> Level.WARNING;
+      case "ERROR" -> Level.ERROR;
+      case "CRITICAL" -> Level.CRITICAL;
+      default -> null;
+    };
+    int loggerEnd = level == null ? -1 : line.indexOf(':', levelEnd + 1);
+    if (loggerEnd <= levelEnd + 1) {
+      return null;
+    }
+    for (int i = levelEnd + 1; i < loggerEnd; i++) {
+      if (Character.isWhitespace(line.charAt(i))) {
+        return null;   // "INFO:     Uvicorn running on ...": not a logger's name
+      }
+    }
+    metadata.put("logger", line.substring(levelEnd + 1, loggerEnd));
+    String message = line.substring(loggerEnd + 1);
+    return new ChildLineParser.Parsed(level, message, null, metadata, taskEnd.matcher(message).find());
+  }
+
+  /**
+   * A line in the format Python's logging documentation quotes most ({@code %(asctime)s -
+   * %(name)s - %(levelname)s - %(message)s}) or one of its variants ({@link #PYTHON_DASHED}): its
+   * level, its logger as the record's {@code logger} and the message after it, as for {@link
+   * #basic}. The line's time is local time with no zone, so the record keeps the time the
+   * line came.
+   */
+  static ChildLineParser.Parsed dashed(String line, RecordMetadata metadata, Pattern taskEnd) {
+    if (line.length() < 30 || !LoggerFormats.startsWithDigit(line)) {
+      return null;
+    }
+    Matcher matcher = PYTHON_DASHED.matcher(line);
+    if (!matcher.matches()) {
+      return null;
+    }
+    String logger = matcher.group("logger") != null ? matcher.group("logger") : matcher.group("loggerAfter");
+    if (logger != null) {
+      metadata.put("logger", logger);
+    }
+    String level = Stream.of("level", "levelFirst", "levelAlone").map(matcher::group).filter(Objects::nonNull)
+        .findFirst().orElseThrow();
+    String message = matcher.group("message");
+    return new ChildLineParser.Parsed(Level.fromName(level), message, null, metadata, taskEnd.matcher(message).find());
+  }
+
+  /**
+   * A line in DeepSpeed's format ({@link #PYTHON_BRACKETED}): its level, the message after the
+   * brackets, and the {@code file}, {@code line} and {@code function} it was logged in. The time
+   * has no zone, so the record keeps the time the line came.
+   */
+  static ChildLineParser.Parsed bracketed(String line, RecordMetadata metadata, Pattern taskEnd) {
+    if (line.length() < 40 || line.charAt(0) != '[' || !Character.isDigit(line.charAt(1))) {
+      return null;
+    }
+    Matcher matcher = PYTHON_BRACKETED.matcher(line);
+    if (!matcher.matches()) {
+      return null;
+    }
+    metadata.put("file", matcher.group("file"));
+    metadata.put("line", Integer.parseInt(matcher.group("line")));
+    metadata.put("function", matcher.group("function"));
+    String message = matcher.group("message");
+    return new ChildLineParser.Parsed(Level.fromName(matcher.group("level")), message, null, metadata,
+        taskEnd.matcher(message).find());
+  }
+}
