@@ -406,6 +406,7 @@ class CommandLineTest {
   void aBadFlagIsOneSentenceWithAHintAndExitCodeTwo() {
     Cli.Result level = Cli.run("logs", "--level", "LOUD", "--db-url", url);
     Cli.Result since = Cli.run("logs", "--since", "last week", "--db-url", url);
+    Cli.Result untilYearOne = Cli.run("tasks", "--until", "-999999999-01-01T00:00:00Z", "--db-url", url);
     Cli.Result followUntil = Cli.run("logs", "--follow", "--until", "1h", "--db-url", url);
     Cli.Result bareRetention = Cli.run("maintain", "--retention", "48", "--db-url", url);
     Cli.Result shortRetention = Cli.run("serve", "--retention", "30m", "--db-url", url);
@@ -421,6 +422,9 @@ class CommandLineTest {
         "Try 'heartlog logs --help' for the options.");
     assertThat(since.exitCode()).isEqualTo(2);
     assertThat(since.err()).startsWith("heartlog: Invalid value for option '--since': 'last week' is neither an age");
+    assertThat(untilYearOne.exitCode()).as(untilYearOne.err()).isEqualTo(2);
+    assertThat(untilYearOne.err()).startsWith(
+        "heartlog: Invalid value for option '--until': '-999999999-01-01T00:00:00Z' is outside the years 0001 to 9999");
     assertThat(followUntil.exitCode()).isEqualTo(2);
     assertThat(bareRetention.exitCode()).isEqualTo(2);
     assertThat(bareRetention.err()).startsWith(

@@ -331,6 +331,7 @@ class ServerTest {
     HttpResponse<String> swapped = get("/api/tasks?worker=list-worker&since=30m&until=1h", READER);
     HttpResponse<String> swappedLogs = get("/api/logs?worker=list-worker&since=30m&until=1h", READER);
     HttpResponse<String> badFlag = get("/api/tasks?failed=maybe", READER);
+    HttpResponse<String> beforeYearOne = get("/api/tasks?until=-999999999-01-01T00:00:00Z", READER);
     HttpResponse<String> asWriter = get("/api/tasks", WRITER);
 
     assertThat(lastHour.statusCode()).isEqualTo(200);
@@ -345,6 +346,8 @@ class ServerTest {
     assertThat(sinceThen.body()).contains("list-failed", "list-ok", "list-old");
     assertThat(badFlag.statusCode()).isEqualTo(400);
     assertThat(badFlag.body()).contains("failed must be true or false (got 'maybe')");
+    assertThat(beforeYearOne.statusCode()).as("not a 500 from taking 48 hours off it").isEqualTo(400);
+    assertThat(beforeYearOne.body()).contains("is outside the years 0001 to 9999");
     assertThat(asWriter.statusCode()).isEqualTo(403);
   }
 

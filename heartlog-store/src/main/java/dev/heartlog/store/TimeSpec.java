@@ -32,21 +32,40 @@ public final class TimeSpec {
   private static final Pattern TIME_OF_DAY =
       Pattern.compile("(?<time>\\d{1,2}:\\d\\d(?::\\d\\d(?:\\.\\d+)?)?)(?<offset>Z|[+-]\\d\\d:\\d\\d)?");
 
+  /** The first and last times read: years of four digits, which every store holds. */
+  private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
   private TimeSpec() {}
 
   /**
-   * @throws IllegalArgumentException when the text is none of these, or an age
-   *     reaches back further than a time can
+   * @throws IllegalArgumentException when the text is none of these, or its time is outside the
+   *     years 0001 to 9999 (an age that reaches back further than that is too long)
    */
   public static Instant parse(String text, Clock clock) {
     String value = text.trim();
     if (AGE.matcher(value).matches()) {
       try {
-        return clock.instant().minus(age(value));
+        Instant then = clock.instant().minus(age(value));
+        if (!then.isBefore(EARLIEST)) {
+          return then;
+        }
       } catch (ArithmeticException | DateTimeException | NumberFormatException e) {
-        throw new IllegalArgumentException("'" + text + "' is too long an age");
+        // Too long an age for Java: said below.
       }
+      throw new IllegalArgumentException("'" + text + "' is too long an age");
     }
+    Instant time = timestamp(text, value, clock);
+    if (time.isBefore(EARLIEST) || time.isAfter(LATEST)) {
+      // Java reads years up to a billion; PostgreSQL refuses them (timestamp out of range), and
+      // a query's default range, 48 hours before its end, went below Java's own (a 500).
+      throw new IllegalArgumentException("'" + text + "' is outside the years 0001 to 9999");
+    }
+    return time;
+  }
+
+  /** The text as a timestamp, a time of day, today or yesterday. */
+  private static Instant timestamp(String text, String value, Clock clock) {
     switch (value.toLowerCase(Locale.ROOT)) {
       case "today":
         return LocalDate.now(clock.withZone(ZoneOffset.UTC)).atStartOfDay().toInstant(ZoneOffset.UTC);

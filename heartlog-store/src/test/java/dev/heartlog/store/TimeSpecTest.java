@@ -69,4 +69,20 @@ class TimeSpecTest {
           .hasMessage("'" + age + "' is too long an age");
     }
   }
+
+  @Test
+  void aTimeOutsideTheYearsOfFourDigitsIsRefusedAsNoStoreHoldsIt() {
+    // Java reads years up to a billion: PostgreSQL refused them ("timestamp out of range"), and
+    // GET /api/tasks?until=-999999999-01-01T00:00:00Z answered 500 taking 48 hours off it.
+    for (String time : new String[] {"+999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z", "+10000-01-01",
+        "0000-12-31T23:59:59Z", "0001-01-01T00:30:00+01:00"}) {
+      assertThatThrownBy(() -> TimeSpec.parse(time, CLOCK)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("'" + time + "' is outside the years 0001 to 9999");
+    }
+    assertThat(TimeSpec.parse("0001-01-01", CLOCK)).isEqualTo(Instant.parse("0001-01-01T00:00:00Z"));
+    assertThat(TimeSpec.parse("9999-12-31T23:59:59Z", CLOCK)).isEqualTo(Instant.parse("9999-12-31T23:59:59Z"));
+    // 740,000 days back from 2026 is before the year 1: an age as long is refused as those are.
+    assertThatThrownBy(() -> TimeSpec.parse("740000d", CLOCK)).hasMessage("'740000d' is too long an age");
+    assertThat(TimeSpec.parse("730000d", CLOCK)).isAfter(Instant.parse("0001-01-01T00:00:00Z"));
+  }
 }
