@@ -9,6 +9,9 @@ import java.util.Locale;
  */
 final class KeyCheck {
 
+  /** The query parameter that carries a key where no header can (an EventSource, a link). */
+  static final String KEY_PARAMETER = "apikey";
+
   private final ApiKeys keys;
 
   KeyCheck(ApiKeys keys) {
@@ -42,6 +45,6 @@ final class KeyCheck {
     if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return authorization.substring(7);
     }
-    return ctx.queryParam("apikey");
+    return ctx.queryParam(KEY_PARAMETER);
   }
 }

@@ -1,5 +1,7 @@
 package dev.heartlog.server;
 
+import dev.heartlog.store.NearNames;
+import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -31,6 +33,31 @@ final class QueryParameter {
           + (given.size() > QUOTED_VALUES ? ", ..." : ""));
     }
     return given.isEmpty() ? null : given.get(0);
+  }
+
+  /**
+   * Refuses a parameter the endpoint does not take: {@code /api/logs?levle=ERROR} answered with
+   * every level's records, as if the filter had been read. {@code apikey}, a key given in the
+   * address ({@link KeyCheck}), goes with every endpoint.
+   *
+   * @param given the names of the parameters given
+   * @param endpoint how the refusal names the endpoint ({@code GET /api/logs})
+   * @param taken the names the endpoint takes
+   * @throws IllegalArgumentException naming the first unknown one, the nearest taken names and
+   *     all of them
+   */
+  static void onlyTaken(Collection<String> given, String endpoint, List<String> taken) {
+    for (String name : given) {
+      if (!taken.contains(name) && !name.equals(KeyCheck.KEY_PARAMETER)) {
+        if (taken.isEmpty()) {
+          throw new IllegalArgumentException(endpoint + " takes no parameters (got " + quoted(name) + ")");
+        }
+        List<String> near = NearNames.to(name, taken);
+        throw new IllegalArgumentException(endpoint + " takes no parameter " + quoted(name)
+            + (near.isEmpty() ? "" : " (did you mean " + String.join(" or ", near) + "?)")
+            + "; it takes " + String.join(", ", taken));
+      }
+    }
   }
 
   private static String quoted(String value) {

@@ -79,6 +79,8 @@ final class QueryRoutes {
 
   void logs(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
+    takes(ctx, "GET /api/logs",
+        List.of("worker", "task", "level", "since", "until", "grep", "component", "meta", "limit", "before"));
     LogFilter filter = filter(ctx);
     Long before = longParam(ctx, "before");
     List<StoredRecord> records = guarded(() -> before == null ? store.logs(filter) : store.logsBefore(filter, before));
@@ -87,6 +89,7 @@ final class QueryRoutes {
 
   void tasks(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
+    takes(ctx, "GET /api/tasks", List.of("since", "until", "worker", "failed", "meta", "limit"));
     TaskFilter filter;
     try {
       Instant until = time(param(ctx, "until"));
@@ -105,6 +108,7 @@ final class QueryRoutes {
 
   void task(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
+    takes(ctx, "GET /api/tasks/{id}", List.of("first", "last"));
     String id = ctx.pathParam("id");
     Integer first = optionalCount(ctx, "first");
     Integer last = optionalCount(ctx, "last");
@@ -146,6 +150,7 @@ final class QueryRoutes {
 
   void taskRecords(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
+    takes(ctx, "GET /api/tasks/{id}/records", List.of("after", "limit"));
     String id = ctx.pathParam("id");
     Long after = longParam(ctx, "after");
     if (after == null) {
@@ -158,6 +163,7 @@ final class QueryRoutes {
 
   void worker(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
+    takes(ctx, "GET /api/workers/{id}", List.of("limit"));
     String id = ctx.pathParam("id");
     int limit = intParam(ctx, "limit", 200);
     Optional<WorkerDetail> worker = guarded(() -> store.worker(id, limit, 20));
@@ -180,6 +186,7 @@ final class QueryRoutes {
 
   void heartbeats(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
+    takes(ctx, "GET /api/workers/{id}/heartbeats", List.of("since", "limit"));
     String id = ctx.pathParam("id");
     String since = param(ctx, "since");
     Instant from;
@@ -193,6 +200,7 @@ final class QueryRoutes {
 
   void workers(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
+    takes(ctx, "GET /api/workers", List.of("health", "stale_after_s"));
     Duration staleAfter = Duration.ofSeconds(intParam(ctx, "stale_after_s", (int) Store.DEFAULT_STALE_AFTER.toSeconds()));
     List<String> healths = ctx.queryParams("health").stream()
         .flatMap(h -> Arrays.stream(h.split(","))).filter(h -> !h.isBlank()).toList();
@@ -205,6 +213,7 @@ final class QueryRoutes {
    */
   void clocks(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
+    takes(ctx, "GET /api/clocks", List.of());
     json(ctx, StoreJson.clocks(guarded(() -> store.skewedClocks(WorkerHealth.RANGE_SKEW))));
   }
 
@@ -297,6 +306,15 @@ final class QueryRoutes {
       return value == null ? null : Long.valueOf(value);
     } catch (NumberFormatException e) {
       throw PostgrestError.badRequest("HL400", name + " must be a record's id, a whole number (got '" + value + "')");
+    }
+  }
+
+  /** Refuses a parameter the endpoint does not take ({@link QueryParameter#onlyTaken}). */
+  private static void takes(Context ctx, String endpoint, List<String> taken) {
+    try {
+      QueryParameter.onlyTaken(ctx.queryParamMap().keySet(), endpoint, taken);
+    } catch (IllegalArgumentException e) {
+      throw PostgrestError.badRequest("HL400", e.getMessage());
     }
   }
 

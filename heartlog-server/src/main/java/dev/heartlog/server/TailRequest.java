@@ -24,6 +24,9 @@ record TailRequest(
     String worker, String task, int minimumLevel, String grep, String component, Map<String, String> metadata,
     Long afterId) {
 
+  /** The parameters {@link #of} reads. */
+  static final List<String> PARAMETERS = List.of("worker", "task", "level", "grep", "component", "meta", "after");
+
   TailRequest {
     metadata = Map.copyOf(metadata);
     // What the store's filter refuses (a NUL character) is refused here, as /api/logs refuses it:

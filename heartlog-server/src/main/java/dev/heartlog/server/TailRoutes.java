@@ -203,6 +203,7 @@ final class TailRoutes {
   private void check(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
     try {
+      QueryParameter.onlyTaken(ctx.queryParamMap().keySet(), "GET " + PATH, TailRequest.PARAMETERS);
       TailRequest.of(eventStreamParams(ctx));
     } catch (IllegalArgumentException e) {
       throw PostgrestError.badRequest("HL400", e.getMessage());

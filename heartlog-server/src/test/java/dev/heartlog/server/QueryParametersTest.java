@@ -8,6 +8,7 @@ import dev.heartlog.store.TestDatabase;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,13 +16,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A query parameter that takes one value, given more than once: as the command line refuses
- * {@code --worker a --worker b}, the API refuses {@code worker=a&worker=b}, where it answered for
- * the first as if the second had not been asked for; and a blank value does not hide the one
- * given after it.
+ * The query API's parameters read as the command line reads its options. One that takes one
+ * value, given more than once: as the command line refuses {@code --worker a --worker b}, the API
+ * refuses {@code worker=a&worker=b}, where it answered for the first as if the second had not
+ * been asked for; and a blank value does not hide the one given after it. One an endpoint does not
+ * take is refused, naming those it does, as the command line refuses an unknown option: {@code
+ * levle=ERROR} answered with the records of every level.
  */
 @Timeout(60)
-class RepeatedParametersTest {
+class QueryParametersTest {
 
   @TempDir static Path folder;
   static HeartlogServer server;
@@ -94,6 +97,42 @@ class RepeatedParametersTest {
 
     assertThat(logs.statusCode()).isEqualTo(200);
     assertThat(values(logs.body(), "message")).containsExactly("step 0");
+  }
+
+  @Test
+  void aParameterTheEndpointDoesNotTakeIsRefusedNamingTheNearestAndAll() throws Exception {
+    HttpResponse<String> logs = get("/api/logs?levle=ERROR");
+    HttpResponse<String> task = get("/api/tasks/task-1?frist=1");
+    HttpResponse<String> clocks = get("/api/clocks?worker=gpu-1");
+    HttpResponse<String> tail = ReaderRequests.getEventStream(server, "/api/tail?levl=ERROR");
+
+    assertThat(logs.statusCode()).isEqualTo(400);
+    assertThat(logs.body()).contains("\"code\":\"HL400\"", "\"message\":\"GET /api/logs takes no parameter 'levle' "
+        + "(did you mean level?); it takes worker, task, level, since, until, grep, component, meta, limit, before\"");
+    assertThat(task.statusCode()).isEqualTo(400);
+    assertThat(task.body()).contains("GET /api/tasks/{id} takes no parameter 'frist' (did you mean first?); it takes first, last");
+    assertThat(clocks.statusCode()).isEqualTo(400);
+    assertThat(clocks.body()).contains("GET /api/clocks takes no parameters (got 'worker')");
+    assertThat(tail.statusCode()).isEqualTo(400);
+    assertThat(tail.body()).contains("GET /api/tail takes no parameter 'levl' (did you mean level?)");
+  }
+
+  @Test
+  void everyParameterAnEndpointTakesAndTheKeyArePassed() throws Exception {
+    List<String> asked = List.of(
+        "/api/logs?worker=gpu-1&task=task-1&level=INFO&since=1h&until=0s&grep=step&component=x&meta=a=1&limit=5&before=999999",
+        "/api/tasks?since=1h&until=0s&worker=gpu-1&failed=false&meta=a=1&limit=5",
+        "/api/tasks/task-1?first=1&last=1",
+        "/api/tasks/task-1/records?after=0&limit=5",
+        "/api/workers/gpu-1?limit=5",
+        "/api/workers/gpu-1/heartbeats?since=1h&limit=5",
+        "/api/workers?health=stale&stale_after_s=60",
+        "/api/clocks?apikey=" + ReaderRequests.READER);
+    for (String path : asked) {
+      HttpResponse<String> answer = get(path);
+      assertThat(answer.statusCode()).as(path + ": " + answer.body()).isIn(200, 404);
+      assertThat(answer.body()).as(path).doesNotContain("takes no parameter");
+    }
   }
 
   private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
