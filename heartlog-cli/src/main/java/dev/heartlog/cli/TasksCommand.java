@@ -99,11 +99,25 @@ final class TasksCommand implements Callable<Integer> {
     for (RecentTask task : tasks) {
       String row = String.format(ROW, RecordText.printable(task.id()), task.failed() ? "failed" : "ok", RecordText.second(task.firstAt()),
           RecordText.span(Duration.between(task.firstAt(), task.lastAt())), task.records(),
-          RecordText.printable(String.join(",", task.workers())), RecordText.printable(firstLine(task.failure())));
+          RecordText.printable(workers(task.workers())), RecordText.printable(firstLine(task.failure())));
       out.println(row.stripTrailing());   // an ok task has no failure to show
     }
     return 0;
   }
+
+  /**
+   * The workers of a task on its one line: the first {@value #WORKERS_NAMED}, then how many more,
+   * as a task picked up again and again after crashes had every one of them written out on its
+   * line, the failure pushed past the screen; {@code heartlog task} lists them all.
+   */
+  static String workers(List<String> workers) {
+    if (workers.size() <= WORKERS_NAMED) {
+      return String.join(",", workers);
+    }
+    return String.join(",", workers.subList(0, WORKERS_NAMED)) + " +" + (workers.size() - WORKERS_NAMED) + " more";
+  }
+
+  private static final int WORKERS_NAMED = 3;
 
   /** A failure's message on the task's one line: its first line, cut; `heartlog task` shows it whole. */
   static String firstLine(String message) {

@@ -183,6 +183,14 @@ class CommandLineTest {
   }
 
   @Test
+  void aTaskOfManyWorkersNamesTheFirstThreeOnItsLineAndCountsTheRest() {
+    assertThat(TasksCommand.workers(List.of("gpu-1"))).isEqualTo("gpu-1");
+    assertThat(TasksCommand.workers(List.of("gpu-1", "gpu-2", "gpu-3"))).isEqualTo("gpu-1,gpu-2,gpu-3");
+    assertThat(TasksCommand.workers(List.of("gpu-1", "gpu-2", "gpu-3", "gpu-4", "gpu-5")))
+        .isEqualTo("gpu-1,gpu-2,gpu-3 +2 more");
+  }
+
+  @Test
   void workerShowsItsRecentTasksAndTimeline() {
     Cli.Result result = Cli.run("worker", "demo-gpu-2", "--db-url", url);
 
