@@ -24,9 +24,12 @@ import java.util.function.LongSupplier;
  */
 final class TerminalLines {
 
-  /** Where the lines go. {@code progress}: the line was redrawn with carriage returns. */
+  /**
+   * Where the lines go. {@code progress}: the line was redrawn with carriage returns. {@code
+   * crlf}: it ended with {@code \r\n}, as vLLM ends each line of a record but its last.
+   */
   interface Sink {
-    void line(String text, boolean progress);
+    void line(String text, boolean progress, boolean crlf);
   }
 
   private final Sink sink;
@@ -94,7 +97,7 @@ final class TerminalLines {
       if (carriageReturn) {
         carriageReturn = false;
         if (chars[i] == '\n') {
-          endLine();
+          endLine(takeSegment(), true);
           i++;
           continue;
         }
@@ -106,7 +109,7 @@ final class TerminalLines {
         stop++;
       }
       if (stop < end && chars[stop] == '\n' && current.length() == 0 && stop - i <= maxChars) {
-        endLine(new String(chars, i, stop - i));   // a whole line in this chunk: one copy, not two
+        endLine(new String(chars, i, stop - i), false);   // a whole line in this chunk: one copy, not two
         i = stop + 1;
         continue;
       }
@@ -155,7 +158,7 @@ final class TerminalLines {
     redrawn = true;
     long now = nanoClock.getAsLong();
     if (!progressSent || now - progressSentAt >= progressIntervalNanos) {
-      sink.line(segment, true);
+      sink.line(segment, true, false);
       progressSent = true;
       progressSentAt = now;
       unsentProgress = null;
@@ -165,19 +168,19 @@ final class TerminalLines {
   }
 
   private void endLine() {
-    endLine(takeSegment());
+    endLine(takeSegment(), false);
   }
 
-  private void endLine(String text) {
+  private void endLine(String text, boolean crlf) {
     if (redrawn) {
       // The state the display ends in: what the line now holds, or, for a display that ended
       // with a carriage return, the last state drawn, unless that was passed on already.
       String last = text.isEmpty() ? unsentProgress : text;
       if (last != null) {
-        sink.line(last, true);
+        sink.line(last, true, crlf);
       }
     } else {
-      sink.line(text, false);
+      sink.line(text, false, crlf);
     }
     unsentProgress = null;
     redrawn = false;

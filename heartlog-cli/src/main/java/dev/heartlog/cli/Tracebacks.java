@@ -77,7 +77,7 @@ final class Tracebacks {
   private final long quietNanos;
   private final int maxChars;
 
-  private Line held;                      // an ERROR line, not recorded yet
+  private Line held;                      // an ERROR line, or a record of several lines, not recorded yet
   private Line heldWarning;               // a Python warning, whose source line may follow
   private Line heldJulSource;             // java.util.logging's first line of a record, and its text
   private String heldJulSourceText;
@@ -99,7 +99,24 @@ final class Tracebacks {
   }
 
   void line(Line line, String text) {
+    line(line, text, false, false);
+  }
+
+  /**
+   * A line, with what its writer said of its record: vLLM ends each line of a record but its
+   * last with {@code \r\n} ({@link VllmLines#continuesRecord}). Those lines are one record, its
+   * message their messages a line each; a traceback among them goes into it as one after an ERROR
+   * line does. Before, a message of three lines was three records (three errors for an ERROR).
+   *
+   * @param continuesRecord the line is a further line of the record of the line before it
+   * @param moreFollows more lines of its record follow it
+   */
+  void line(Line line, String text, boolean continuesRecord, boolean moreFollows) {
     synchronized (lock) {
+      if ((continuesRecord || moreFollows) && takesAsRecordOfLines(line, text, continuesRecord, moreFollows)) {
+        lastNanos = line.arrivedNanos();
+        return;
+      }
       boolean sameBurst = line.arrivedNanos() - lastNanos <= MESSAGE_BURST_NANOS;
       lastNanos = line.arrivedNanos();
       if (heldJulSource != null) {
@@ -116,6 +133,31 @@ final class Tracebacks {
       }
       take(line, text, sameBurst);
     }
+  }
+
+  /**
+   * Takes a line of a record of several lines into {@link #held}, unless it begins a traceback
+   * or one is being read, which are read as for any line; {@code false} when it is still to be
+   * taken.
+   */
+  private boolean takesAsRecordOfLines(Line line, String text, boolean continuesRecord, boolean moreFollows) {
+    if (traceback != null || text.equals(TracebackLines.PYTHON_START) || text.equals(TracebackLines.PYTHON_GROUP_START)) {
+      return false;
+    }
+    if (continuesRecord && held != null && held.message().length() + text.length() < maxChars) {
+      held = new Line(held.at(), held.level(), held.message() + "\n" + line.message(), held.task(), held.metadata(),
+          held.arrivedNanos());
+    } else if (moreFollows) {
+      release();       // a record of several lines begins, or one too long goes on as another
+      held = line;
+      return true;
+    } else {
+      return false;    // its first lines were recorded already (a quiet period between them)
+    }
+    if (!moreFollows) {
+      release();       // its last line
+    }
+    return true;
   }
 
   private void take(Line line, String text, boolean sameBurst) {

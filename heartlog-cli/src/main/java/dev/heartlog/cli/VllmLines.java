@@ -46,7 +46,10 @@ final class VllmLines {
   private String lastProcess;     // named in front of the last line
   private boolean processChanged;
   private String lastPrefix;      // of the last line, if it was one of vLLM's logger
+  private boolean lastMoreFollows; // the last line was vLLM's and ended with \r\n
   private boolean beginsRecord;
+  private boolean continuesRecord;
+  private boolean moreFollows;
 
   VllmLines(ChildLineParser parser) {
     this.parser = parser;
@@ -75,16 +78,23 @@ final class VllmLines {
    * zone, so the record keeps the time the line came.
    *
    * @param line the line without the process in front of it, which {@link #process} read first
+   * @param crlf the line ended with {@code \r\n}
    */
-  ChildLineParser.Parsed parse(String line, String stream) {
+  ChildLineParser.Parsed parse(String line, String stream, boolean crlf) {
     Matcher matcher = mayBeRecord(line) ? RECORD.matcher(line) : null;
     if (matcher == null || !matcher.matches()) {
       lastPrefix = null;
       beginsRecord = processChanged;
+      continuesRecord = false;
+      moreFollows = false;
+      lastMoreFollows = false;
       return null;
     }
     String prefix = line.substring(0, matcher.end("place"));
     beginsRecord = processChanged || !prefix.equals(lastPrefix);
+    continuesRecord = !beginsRecord && lastMoreFollows;
+    moreFollows = crlf;
+    lastMoreFollows = crlf;
     lastPrefix = prefix;
     RecordMetadata metadata = new RecordMetadata(4);
     metadata.put("stream", stream);
@@ -102,6 +112,22 @@ final class VllmLines {
    */
   boolean beginsRecord() {
     return beginsRecord;
+  }
+
+  /**
+   * Whether the line {@link #parse} read last is a further line of the record of the line before
+   * it: vLLM ends each line of a record but its last with {@code \r\n} (its formatter puts {@code
+   * \r\n} and the prefix in place of each newline of the message), and the line before it did,
+   * with the same prefix. Lines of one prefix without that are records logged in the same second
+   * at the same place, a loop's.
+   */
+  boolean continuesRecord() {
+    return continuesRecord;
+  }
+
+  /** Whether the line {@link #parse} read last ended with {@code \r\n}: more of its record follows. */
+  boolean moreFollows() {
+    return moreFollows;
   }
 
   /**

@@ -124,7 +124,7 @@ final class WorkerLines implements AutoCloseable {
     VllmLines vllm = new VllmLines(parser);
     MessageLines message = new MessageLines(streamDefault);
     long[] reads = {0};   // the read a line came in (its last part, for a line read in pieces)
-    TerminalLines lines = new TerminalLines((printed, progress) -> {
+    TerminalLines lines = new TerminalLines((printed, progress, crlf) -> {
       // Colours stay on the terminal, not in the record; so do the spaces that pad a line's end
       // (structlog's console pads every message to a column).
       String line = AnsiEscapes.strip(printed).stripTrailing();
@@ -135,10 +135,14 @@ final class WorkerLines implements AutoCloseable {
           text = VllmLines.withoutProcess(text, process);
         }
         ChildLineParser.Parsed parsed = rich.parse(text, name);
+        boolean continuesRecord = false;
+        boolean moreFollows = false;
         if (parsed == null) {
-          parsed = vllm.parse(text, name);
+          parsed = vllm.parse(text, name, crlf);
           if (parsed != null) {
             text = parsed.message();   // vLLM prints its prefix on a traceback's every line too
+            continuesRecord = vllm.continuesRecord();
+            moreFollows = vllm.moreFollows();
           }
           if (vllm.beginsRecord()) {
             tracebacks.end();   // a record of its own, not more of what came before
@@ -156,7 +160,7 @@ final class WorkerLines implements AutoCloseable {
         if (progress) {
           parsed.metadata().putIfAbsent("kind", "progress");
         }
-        tracebacks.line(arrive(parsed), text);
+        tracebacks.line(arrive(parsed), text, continuesRecord, moreFollows);
       } catch (RuntimeException e) {
         // A reader's mistake must not end the reading: the pipe would close with the thread, the
         // worker's next print fail, and every later line be lost. The line is kept as printed.

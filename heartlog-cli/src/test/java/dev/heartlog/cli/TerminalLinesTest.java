@@ -15,7 +15,8 @@ class TerminalLinesTest {
   private final List<String> lines = new ArrayList<>();
   private long now;
   private final TerminalLines terminal =
-      new TerminalLines((text, progress) -> lines.add((progress ? "progress: " : "") + text), () -> now, INTERVAL, 20);
+      new TerminalLines((text, progress, crlf) -> lines.add((progress ? "progress: " : "") + text + (crlf ? " [crlf]" : "")),
+          () -> now, INTERVAL, 20);
 
   private void print(String text) {
     terminal.accept(text.toCharArray(), 0, text.length());
@@ -28,7 +29,8 @@ class TerminalLinesTest {
     print("\n\nno end");
     terminal.end();
 
-    assertThat(lines).containsExactly("first", "second", "third", "", "no end");
+    assertThat(lines).as("a line that ended with \\r\\n says so")
+        .containsExactly("first", "second [crlf]", "third [crlf]", "", "no end");
   }
 
   @Test

@@ -16,7 +16,7 @@ class VllmLinesTest {
     VllmLines lines = new VllmLines(parser);
 
     ChildLineParser.Parsed parsed = lines.parse(
-        "WARNING 12-02 22:00:03 [config.py:1204] Casting torch.bfloat16 to torch.float16.", "stdout");
+        "WARNING 12-02 22:00:03 [config.py:1204] Casting torch.bfloat16 to torch.float16.", "stdout", false);
 
     assertThat(parsed.level()).isEqualTo(Level.WARNING);
     assertThat(parsed.message()).isEqualTo("Casting torch.bfloat16 to torch.float16.");
@@ -34,13 +34,13 @@ class VllmLinesTest {
             "INFO 12-02 22:00:02 [llm_engine.py:161] Initializing an LLM engine",
             "INFO 12-02 22:00:02.123 [llm_engine.py:161] Initializing an LLM engine",     // with milliseconds
             "INFO 12-02 22:00:02 [vllm/v1/engine/llm_engine.py:161] Initializing an LLM engine"))   // a path, at DEBUG
-        .allSatisfy(line -> assertThat(lines.parse(line, "stdout").message()).isEqualTo("Initializing an LLM engine"));
+        .allSatisfy(line -> assertThat(lines.parse(line, "stdout", false).message()).isEqualTo("Initializing an LLM engine"));
     assertThat(List.of("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
-        .extracting(level -> lines.parse(level + " 12-02 22:00:02 [x.py:1] m", "stdout").level())
+        .extracting(level -> lines.parse(level + " 12-02 22:00:02 [x.py:1] m", "stdout", false).level())
         .containsExactly(Level.DEBUG, Level.INFO, Level.WARNING, Level.ERROR, Level.CRITICAL);
-    assertThat(lines.parse("INFO 12-02 22:00:02 [x.py:1]", "stdout").message())
+    assertThat(lines.parse("INFO 12-02 22:00:02 [x.py:1]", "stdout", false).message())
         .as("an empty message, its space taken off with the line's end").isEmpty();
-    assertThat(lines.parse("INFO 12-02 22:00:02 [x.py:1] Task completed", "stdout").endsTask()).isTrue();
+    assertThat(lines.parse("INFO 12-02 22:00:02 [x.py:1] Task completed", "stdout", false).endsTask()).isTrue();
   }
 
   @Test
@@ -56,7 +56,7 @@ class VllmLinesTest {
             "INFO 12-02 22:00:02 [x.py:99999999999] a line number no int holds",
             "E1202 22:00:05.123456 4242 gpu.cc:20] glog's",
             ""))
-        .allSatisfy(line -> assertThat(lines.parse(line, "stderr")).as(line).isNull());
+        .allSatisfy(line -> assertThat(lines.parse(line, "stderr", false)).as(line).isNull());
   }
 
   @Test
@@ -96,10 +96,32 @@ class VllmLinesTest {
     assertThat(beginsRecord(lines, "another")).isFalse();
   }
 
+  @Test
+  void aLineContinuesTheRecordBeforeItWhereThatEndedWithCarriageReturnNewlineAndTheirPrefixesAgree() {
+    VllmLines lines = new VllmLines(parser);
+    String prefix = "INFO 12-02 22:00:03 [loader.py:12] ";
+
+    lines.parse(prefix + "Loaded weights:", "stdout", true);
+    assertThat(lines.continuesRecord()).isFalse();
+    assertThat(lines.moreFollows()).isTrue();
+    lines.parse(prefix + "  shard 1 of 2", "stdout", true);
+    assertThat(lines.continuesRecord()).isTrue();
+    lines.parse(prefix + "  shard 2 of 2", "stdout", false);
+    assertThat(lines.continuesRecord()).isTrue();
+    assertThat(lines.moreFollows()).as("its last line").isFalse();
+    lines.parse(prefix + "Loaded weights:", "stdout", false);
+    assertThat(lines.continuesRecord()).as("a loop's record at the same place, in the same second").isFalse();
+    lines.parse(prefix + "next", "stdout", false);
+    assertThat(lines.continuesRecord()).as("the line before it ended with \\n alone").isFalse();
+    lines.parse(prefix + "first", "stdout", true);
+    lines.parse("INFO 12-02 22:00:04 [loader.py:12] second", "stdout", false);
+    assertThat(lines.continuesRecord()).as("another second's").isFalse();
+  }
+
   /** Reads a line as heartlog run does: its process, then the rest. */
   private static boolean beginsRecord(VllmLines lines, String line) {
     String process = lines.process(line);
-    lines.parse(process == null ? line : VllmLines.withoutProcess(line, process), "stdout");
+    lines.parse(process == null ? line : VllmLines.withoutProcess(line, process), "stdout", false);
     return lines.beginsRecord();
   }
 }

@@ -47,7 +47,7 @@ class WrappedPythonLibrariesTest {
   }
 
   @Test
-  void aVllmWorkersLoggedExceptionIsOneErrorWithItsTracebackAndEachLineLosesItsPrefix() throws Exception {
+  void aVllmWorkersRecordOfSeveralLinesAndItsLoggedExceptionAreOneRecordEachAndEachLineLosesItsPrefix() throws Exception {
     // vLLM's format and date, and its NewLineFormatter, which repeats the prefix on every further
     // line of a record after "\r\n"; an engine process's lines come with its name in front.
     Path worker = Files.writeString(folder.resolve("serve.py"), """
@@ -69,10 +69,12 @@ class WrappedPythonLibrariesTest {
         log.addHandler(handler)
         log.setLevel(logging.INFO)
         log.info("Engine config:\\n  model=wan2.1")
+        for step in range(2):
+            log.error("Step failed")
         try:
             raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
         except RuntimeError:
-            log.exception("Error in model execution")
+            log.exception("Error in model execution:\\n  batch 7")
         print("(EngineCore_DP0 pid=4242) Traceback (most recent call last):")
         print('(EngineCore_DP0 pid=4242)   File "core.py", line 577, in run_engine_core')
         print("(EngineCore_DP0 pid=4242) torch.OutOfMemoryError: CUDA out of memory.")
@@ -84,18 +86,21 @@ class WrappedPythonLibrariesTest {
     assertThat(result.exitCode()).as(result.err()).isZero();
     List<StoredRecord> records = records(store, "wrapped-vllm").stream()
         .filter(r -> !r.message().startsWith("the worker process exited")).toList();
+    // A message of two lines is one record, where it was two (an ERROR's two errors); a loop's
+    // records, of the same prefix, stay records of their own.
     assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
-        tuple("INFO", "Engine config:"), tuple("INFO", "  model=wan2.1"),
-        tuple("ERROR", "Error in model execution"),
+        tuple("INFO", "Engine config:\n  model=wan2.1"),
+        tuple("ERROR", "Step failed"), tuple("ERROR", "Step failed"),
+        tuple("ERROR", "Error in model execution:\n  batch 7"),
         tuple("ERROR", "torch.OutOfMemoryError: CUDA out of memory."),
         tuple("INFO", "Shutting down"));
     assertThat(records.get(0).metadataJson()).contains("\"file\": \"serve.py\"", "\"line\": 18");
-    assertThat(records.get(2).exception()).startsWith("Traceback (most recent call last):\n")
-        .contains("line 20, in <module>").endsWith("RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB");
     assertThat(records.get(3).exception()).startsWith("Traceback (most recent call last):\n")
+        .contains("line 22, in <module>").endsWith("RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB");
+    assertThat(records.get(4).exception()).startsWith("Traceback (most recent call last):\n")
         .endsWith("torch.OutOfMemoryError: CUDA out of memory.");
-    assertThat(records.get(3).metadataJson()).contains("\"process\": \"EngineCore_DP0 pid=4242\"");
-    assertThat(records.get(4).metadataJson()).contains("\"process\": \"APIServer pid=1\"", "\"file\": \"api_server.py\"");
+    assertThat(records.get(4).metadataJson()).contains("\"process\": \"EngineCore_DP0 pid=4242\"");
+    assertThat(records.get(5).metadataJson()).contains("\"process\": \"APIServer pid=1\"", "\"file\": \"api_server.py\"");
   }
 
   @Test
