@@ -116,7 +116,7 @@ public final class AgentEnvironment {
     HeartlogAgentBuilder builder = HeartlogAgent.builder().startWarnings(unknownVariables());
     get("HEARTLOG_WORKER_ID").ifPresent(builder::workerId);
     get("HEARTLOG_HEARTBEAT_INTERVAL", "HEARTBEAT_INTERVAL")
-        .ifPresent(v -> builder.heartbeatInterval(duration("HEARTBEAT_INTERVAL", v)));
+        .ifPresent(v -> builder.heartbeatInterval(positiveDuration("HEARTBEAT_INTERVAL", v)));
     get("HEARTLOG_BUFFER_SIZE", "LOG_BUFFER_SIZE").ifPresent(v -> builder.bufferSize(integer("LOG_BUFFER_SIZE", v)));
     applyMaxBuffered(builder);
     builder.debug(debug());
@@ -135,8 +135,8 @@ public final class AgentEnvironment {
     }
     get("CUDA_DEVICE_ORDER").ifPresent(builder::cudaDeviceOrder);
     get("HEARTLOG_SHUTDOWN_TIMEOUT")
-        .ifPresent(v -> builder.shutdownTimeout(duration("HEARTLOG_SHUTDOWN_TIMEOUT", v)));
-    get("HEARTLOG_MAX_RETRY_DELAY").ifPresent(v -> builder.maxRetryDelay(duration("HEARTLOG_MAX_RETRY_DELAY", v)));
+        .ifPresent(v -> builder.shutdownTimeout(positiveDuration("HEARTLOG_SHUTDOWN_TIMEOUT", v)));
+    get("HEARTLOG_MAX_RETRY_DELAY").ifPresent(v -> builder.maxRetryDelay(positiveDuration("HEARTLOG_MAX_RETRY_DELAY", v)));
     get("HEARTLOG_SPOOL_DIR").ifPresent(v -> {
       if (turnsSpoolOff(v)) {
         builder.noSpool();
@@ -189,7 +189,7 @@ public final class AgentEnvironment {
       case "always" -> builder.spoolSync(SpoolSync.ALWAYS, HeartlogAgent.DEFAULT_SPOOL_SYNC_INTERVAL);
       case "never" -> builder.spoolSync(SpoolSync.NEVER, HeartlogAgent.DEFAULT_SPOOL_SYNC_INTERVAL);
       case "interval" -> builder.spoolSync(SpoolSync.INTERVAL, HeartlogAgent.DEFAULT_SPOOL_SYNC_INTERVAL);
-      default -> builder.spoolSync(SpoolSync.INTERVAL, duration("HEARTLOG_SPOOL_SYNC", value));
+      default -> builder.spoolSync(SpoolSync.INTERVAL, positiveDuration("HEARTLOG_SPOOL_SYNC", value));
     }
   }
 
@@ -249,11 +249,33 @@ public final class AgentEnvironment {
   }
 
   /**
-   * Parses {@code 20} (seconds), {@code 20s}, {@code 500ms}, {@code 5m} or {@code 1h}.
+   * Parses {@code 20} (seconds), {@code 20s}, {@code 500ms}, {@code 5m} or {@code 1h}, at most
+   * {@link HeartlogAgent#LONGEST_DURATION}: no length of time heartlog reads is longer, and a
+   * longer one is a slip (HEARTBEAT_INTERVAL=20000, meant as milliseconds). A value of 20 digits
+   * overflowed the agent's counts of time: every heartbeat failed (HEARTBEAT_INTERVAL), or the
+   * heartbeat thread died (HEARTLOG_SHUTDOWN_TIMEOUT).
    *
-   * @throws IllegalArgumentException naming the setting when the value is none of those
+   * @throws IllegalArgumentException naming the setting when the value is none of those or too long
    */
   public static Duration duration(String setting, String value) {
+    Duration parsed = anyDuration(setting, value);
+    if (parsed.compareTo(HeartlogAgent.LONGEST_DURATION) > 0) {
+      throw new IllegalArgumentException(setting + " must be at most " + HeartlogAgent.LONGEST_DURATION.toHours()
+          + "h (got '" + value + "')");
+    }
+    return parsed;
+  }
+
+  /** {@link #duration} of more than zero, for a setting that takes none other. */
+  private static Duration positiveDuration(String setting, String value) {
+    Duration parsed = duration(setting, value);
+    if (parsed.isZero() || parsed.isNegative()) {
+      throw new IllegalArgumentException(setting + " must be positive (got '" + value + "')");
+    }
+    return parsed;
+  }
+
+  private static Duration anyDuration(String setting, String value) {
     String text = value.trim().toLowerCase(Locale.ROOT);
     try {
       if (text.endsWith("ms")) {

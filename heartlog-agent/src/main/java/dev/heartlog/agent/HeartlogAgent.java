@@ -41,6 +41,11 @@ public final class HeartlogAgent implements AutoCloseable {
   public static final int DEFAULT_MAX_BATCH_RECORDS = 1_000;
   /** Most bytes (estimated) one heartbeat carries. */
   public static final long DEFAULT_MAX_BATCH_BYTES = 4L * 1024 * 1024;
+  /**
+   * The longest any of the agent's lengths of time may be (its interval, timeouts and delays): a
+   * longer one is a slip, and past about 292 years its counts of nanoseconds overflowed.
+   */
+  public static final Duration LONGEST_DURATION = Duration.ofHours(24);
   /** How long shutdown waits for the final heartbeat. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
   /**

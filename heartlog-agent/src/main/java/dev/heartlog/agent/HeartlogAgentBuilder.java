@@ -69,7 +69,7 @@ public final class HeartlogAgentBuilder {
 
   /** Time between heartbeats; default {@link HeartlogAgent#DEFAULT_HEARTBEAT_INTERVAL}. */
   public HeartlogAgentBuilder heartbeatInterval(Duration interval) {
-    requirePositive(interval, "heartbeat interval must be positive");
+    requireLength(interval, "heartbeat interval");
     this.heartbeatInterval = interval;
     return this;
   }
@@ -79,7 +79,7 @@ public final class HeartlogAgentBuilder {
    * double, with jitter. Default {@link HeartlogAgent#DEFAULT_MAX_RETRY_DELAY}.
    */
   public HeartlogAgentBuilder maxRetryDelay(Duration delay) {
-    requirePositive(delay, "maximum retry delay must be positive");
+    requireLength(delay, "maximum retry delay");
     this.maxRetryDelay = delay;
     return this;
   }
@@ -114,7 +114,7 @@ public final class HeartlogAgentBuilder {
    */
   public HeartlogAgentBuilder spoolSync(SpoolSync sync, Duration interval) {
     this.spoolSync = Objects.requireNonNull(sync, "spool sync must not be null");
-    requirePositive(interval, "spool sync interval must be positive");
+    requireLength(interval, "spool sync interval");
     this.spoolSyncInterval = interval;
     return this;
   }
@@ -187,14 +187,14 @@ public final class HeartlogAgentBuilder {
    * what the worker's own shutdown hooks still log (see {@link HeartlogAgent#shutdown}).
    */
   public HeartlogAgentBuilder shutdownTimeout(Duration timeout) {
-    requirePositive(timeout, "shutdown timeout must be positive");
+    requireLength(timeout, "shutdown timeout");
     this.shutdownTimeout = timeout;
     return this;
   }
 
   /** How often debug mode prints statistics; default {@link HeartlogAgent#DEFAULT_STATS_INTERVAL}. */
   public HeartlogAgentBuilder statsInterval(Duration interval) {
-    requirePositive(interval, "statistics interval must be positive");
+    requireLength(interval, "statistics interval");
     this.statsInterval = interval;
     return this;
   }
@@ -320,9 +320,15 @@ public final class HeartlogAgentBuilder {
     return this;
   }
 
-  private static void requirePositive(Duration value, String message) {
+  /** A length of time more than zero and at most {@link HeartlogAgent#LONGEST_DURATION}. */
+  private static void requireLength(Duration value, String name) {
     if (value == null || value.isZero() || value.isNegative()) {
-      throw new IllegalArgumentException(message);
+      throw new IllegalArgumentException(name + " must be positive");
+    }
+    if (value.compareTo(HeartlogAgent.LONGEST_DURATION) > 0) {
+      // Past about 292 years the agent's counts of nanoseconds overflowed, in its own threads.
+      throw new IllegalArgumentException(
+          name + " must be at most " + HeartlogAgent.LONGEST_DURATION.toHours() + "h (got " + value + ")");
     }
   }
 }

@@ -22,6 +22,24 @@ class AgentEnvironmentTest {
   }
 
   @Test
+  void aDurationLongerThanADayOrNotPositiveIsRefusedNamingTheVariable() {
+    // Twenty digits overflowed the agent's counts of time: every heartbeat failed, or (the
+    // shutdown timeout) its heartbeat thread died with an ArithmeticException.
+    assertThat(AgentEnvironment.duration("X", "24h")).isEqualTo(Duration.ofHours(24));
+    assertThatThrownBy(() -> AgentEnvironment.duration("HEARTBEAT_INTERVAL", "99999999999999999999"))
+        .hasMessage("HEARTBEAT_INTERVAL must be at most 24h (got '99999999999999999999')");
+    assertThatThrownBy(() -> AgentEnvironment.duration("X", "1e30")).hasMessage("X must be at most 24h (got '1e30')");
+    for (String variable : new String[] {"HEARTLOG_HEARTBEAT_INTERVAL", "HEARTLOG_SHUTDOWN_TIMEOUT", "HEARTLOG_MAX_RETRY_DELAY",
+        "HEARTLOG_SPOOL_SYNC"}) {
+      String named = variable.equals("HEARTLOG_HEARTBEAT_INTERVAL") ? "HEARTBEAT_INTERVAL" : variable;
+      assertThatThrownBy(() -> AgentEnvironment.of(Map.of(variable, "25h"), new Properties()).agentBuilder())
+          .as(variable).hasMessage(named + " must be at most 24h (got '25h')");
+      assertThatThrownBy(() -> AgentEnvironment.of(Map.of(variable, "-1"), new Properties()).agentBuilder())
+          .as(variable).hasMessage(named + " must be positive (got '-1')");
+    }
+  }
+
+  @Test
   void seedNamesWorkAndHeartlogNamesAndPropertiesWin() {
     Properties properties = new Properties();
     properties.setProperty("heartlog.worker.id", "from-property");

@@ -264,6 +264,8 @@ class HeartlogAgentTest {
     assertThat(HeartlogAgent.builder().workerId("é".repeat(1_000))).isNotNull();
     assertThatThrownBy(() -> HeartlogAgent.builder().heartbeatInterval(Duration.ZERO))
         .hasMessage("heartbeat interval must be positive");
+    assertThatThrownBy(() -> HeartlogAgent.builder().shutdownTimeout(Duration.ofDays(365_000)))
+        .hasMessage("shutdown timeout must be at most 24h (got PT8760000H)");
     assertThatThrownBy(() -> HeartlogAgent.builder().bufferSize(0)).hasMessage("buffer size must be positive");
     assertThatThrownBy(() -> HeartlogAgent.builder().build())
         .hasMessageStartingWith("worker id is required");
