@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * The disk spool: batches wait here, in order, until the store acknowledges them. Every batch is
@@ -37,6 +38,8 @@ final class Spool implements BatchQueue {
   private static final String LOCK_FILE = "spool.lock";
   private static final String PREFIX = "segment-";
   private static final String SUFFIX = ".log";
+  /** A segment's number: 16 digits as written, up to what a long holds. */
+  private static final Pattern SEGMENT_NUMBER = Pattern.compile("[0-9]{1,18}");
 
   private final Path directory;
   private final long maxBytes;
@@ -154,6 +157,7 @@ final class Spool implements BatchQueue {
         if (oldest == active) {
           return null;
         }
+        noteCutShortBatch(oldest);
         deleteSegment(segments.pollFirst());
         continue;
       }
@@ -189,6 +193,31 @@ final class Spool implements BatchQueue {
     } else {
       writeAckOffset(oldest);
     }
+  }
+
+  /**
+   * Says what an earlier process's segment holds after its last complete line: the batch it was
+   * writing when it died, cut short, or the zeros a power loss leaves where a file's last writes
+   * were not on disk yet. Before, those bytes went with the segment without a word; the records
+   * named in them count as dropped, as a damaged batch's do.
+   */
+  private void noteCutShortBatch(SpoolSegment segment) {
+    long bytes = segment.size - segment.readOffset;
+    if (bytes <= 0) {
+      return;
+    }
+    long records;
+    try {
+      records = segment.recordsAfterLastLine();
+    } catch (IOException e) {
+      records = 0;
+    }
+    if (records > 0) {
+      drops.add(Drops.Reason.SPOOL_UNREADABLE, records);
+    }
+    diagnostics.info("spool segment " + segment.path + " ends in " + bytes + " bytes of a batch cut short "
+        + "(the process that wrote it stopped while writing it, or the machine lost power); "
+        + (records > 0 ? Diagnostics.count(records, "record", "records") + " in it are lost" : "no record in it could be read"));
   }
 
   /** Everything written to the active segment is acknowledged: give its space back. */
@@ -257,13 +286,30 @@ final class Spool implements BatchQueue {
     }
     files.sort(null);
     for (Path file : files) {
+      // A file or folder of that name that is not one of heartlog's segments, or one it cannot
+      // read, is left where it is: before, any of them made the whole spool unusable (records
+      // waited in memory only) and the batches of the segments beside it were not replayed.
       String name = file.getFileName().toString();
-      long number = Long.parseLong(name.substring(PREFIX.length(), name.length() - SUFFIX.length()));
-      nextSegmentNumber = Math.max(nextSegmentNumber, number + 1);
-      SpoolSegment segment = SpoolSegment.found(file);
+      String digits = name.substring(PREFIX.length(), name.length() - SUFFIX.length());
+      if (!SEGMENT_NUMBER.matcher(digits).matches() || !Files.isRegularFile(file)) {
+        diagnostics.info("spool " + directory + " holds " + name
+            + ", which is no segment heartlog wrote; left as it is");
+        continue;
+      }
+      SpoolSegment segment;
+      int lines;
+      try {
+        segment = SpoolSegment.found(file);
+        lines = segment.countCompleteLines();
+      } catch (IOException e) {
+        diagnostics.info("cannot read spool segment " + file + " (" + FileErrors.describe(e)
+            + "); left as it is, its batches not replayed");
+        continue;
+      }
+      nextSegmentNumber = Math.max(nextSegmentNumber, Long.parseLong(digits) + 1);
       segments.addLast(segment);
       totalBytes += segment.size;
-      pendingBatches += segment.countCompleteLines();
+      pendingBatches += lines;
     }
     if (pendingBatches > 0) {
       diagnostics.info("spool " + directory + " holds " + Diagnostics.count(pendingBatches, "batch", "batches")

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -15,6 +16,9 @@ import java.nio.file.StandardOpenOption;
  * the heartbeat thread only.
  */
 final class SpoolSegment {
+
+  /** The key every record of a batch has, once ({@link SpoolLine#recordsIn} counts them so too). */
+  private static final byte[] TIMESTAMP_KEY = "\"timestamp\"".getBytes(StandardCharsets.US_ASCII);
 
   final Path path;
   /** Where the oldest line the store does not have yet starts. */
@@ -101,6 +105,35 @@ final class SpoolSegment {
       }
     }
     return lines;
+  }
+
+  /**
+   * How many records the bytes from the read offset on name, by their {@code "timestamp"} keys:
+   * for a segment whose last line was cut short, the records of that batch that got on disk.
+   */
+  long recordsAfterLastLine() throws IOException {
+    long records = 0;
+    int matched = 0;   // how much of the key the bytes before this one end with
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+      ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+      long position = readOffset;
+      while (channel.read(chunk.clear(), position) > 0) {
+        chunk.flip();
+        position += chunk.remaining();
+        while (chunk.hasRemaining()) {
+          byte next = chunk.get();
+          if (next == TIMESTAMP_KEY[matched]) {
+            if (++matched == TIMESTAMP_KEY.length) {
+              records++;
+              matched = 0;
+            }
+          } else {
+            matched = next == TIMESTAMP_KEY[0] ? 1 : 0;   // the key's quote appears only at its ends
+          }
+        }
+      }
+    }
+    return records;
   }
 
   /** Keeps the read offset in the {@code .ack} file. */

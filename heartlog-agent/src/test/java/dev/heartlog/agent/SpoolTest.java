@@ -26,8 +26,8 @@ class SpoolTest {
   @TempDir Path folder;
 
   private final Drops drops = new Drops();
-  private final Diagnostics diagnostics =
-      new Diagnostics(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Clock.systemUTC());
+  private final ByteArrayOutputStream said = new ByteArrayOutputStream();
+  private final Diagnostics diagnostics = new Diagnostics(new PrintStream(said, true, StandardCharsets.UTF_8), Clock.systemUTC());
 
   private Spool open(long maxBytes) throws IOException {
     return Spool.open(folder, maxBytes, SpoolSync.ALWAYS, Duration.ofSeconds(1), diagnostics, drops);
@@ -101,6 +101,57 @@ class SpoolTest {
   }
 
   @Test
+  void aBatchCutShortAtTheEndOfASegmentIsCountedAsDroppedAndSaid() throws IOException {
+    try (Spool spool = open(1 << 20)) {
+      spool.append(batch("s1", 1, "kept"));
+    }
+    // The batch the process before was writing when it died: two of its three records on disk.
+    String cut = new String(SpoolLine.encode(batch("s1", 2, "a", "b", "c")), StandardCharsets.UTF_8);
+    cut = cut.substring(0, cut.lastIndexOf("\"timestamp\""));
+    Files.writeString(segments().get(0), cut, StandardOpenOption.APPEND);
+
+    try (Spool reopened = open(1 << 20)) {
+      reopened.ack(reopened.peek());
+      assertThat(reopened.peek()).isNull();
+    }
+    assertThat(drops.takeUnreported()).containsEntry(Drops.Reason.SPOOL_UNREADABLE, 2L);
+    assertThat(said()).contains("ends in " + cut.length() + " bytes of a batch cut short", "2 records in it are lost");
+  }
+
+  @Test
+  void zerosWherePowerLossLostTheLastWritesAreSaidAndNoRecordCounted() throws IOException {
+    try (Spool spool = open(1 << 20)) {
+      spool.append(batch("s1", 1, "lost"));
+    }
+    Files.write(segments().get(0), new byte[4096]);
+
+    try (Spool reopened = open(1 << 20)) {
+      assertThat(reopened.peek()).isNull();
+    }
+    assertThat(drops.takeUnreported()).isEmpty();
+    assertThat(said()).contains("ends in 4096 bytes of a batch cut short", "no record in it could be read");
+  }
+
+  @Test
+  void filesOfASegmentsNameThatHeartlogDidNotWriteAreLeftAndTheSpoolStillReplays() throws IOException {
+    try (Spool spool = open(1 << 20)) {
+      spool.append(batch("s1", 1, "kept"));
+    }
+    // Each of these made the whole spool unusable: records waited in memory only, and "kept"
+    // stayed on disk, not replayed.
+    Path folderNamedSo = Files.createDirectory(folder.resolve("segment-0000000000000005.log"));
+    Path hexName = Files.writeString(folder.resolve("segment-00000000000000aa.log"), "x\n");
+    Path pastALong = Files.writeString(folder.resolve("segment-99999999999999999999.log"), "x\n");
+
+    try (Spool reopened = open(1 << 20)) {
+      assertThat(reopened.peek().records()).extracting(LogRecord::message).containsExactly("kept");
+    }
+    assertThat(List.of(folderNamedSo, hexName, pastALong)).allSatisfy(path -> assertThat(path).exists());
+    assertThat(said()).contains("segment-0000000000000005.log, which is no segment heartlog wrote; left as it is",
+        "segment-00000000000000aa.log, which", "segment-99999999999999999999.log, which");
+  }
+
+  @Test
   void aDamagedLineIsSkippedAndCountedAsADrop() throws IOException {
     try (Spool spool = open(1 << 20)) {
       spool.append(batch("s1", 1, "damaged"));
@@ -171,6 +222,10 @@ class SpoolTest {
     try (Spool spool = open(1 << 20)) {
       assertThatThrownBy(() -> open(1 << 20)).isInstanceOf(IOException.class).hasMessageContaining("in use");
     }
+  }
+
+  private String said() {
+    return said.toString(StandardCharsets.UTF_8);
   }
 
   private List<Path> segments() throws IOException {
