@@ -1,6 +1,7 @@
 package dev.heartlog.cli;
 
 import dev.heartlog.agent.AgentEnvironment;
+import dev.heartlog.agent.FileErrors;
 import dev.heartlog.server.HeartlogServer;
 import dev.heartlog.server.HeartlogServerBuilder;
 import dev.heartlog.store.SchemaStatus;
@@ -120,8 +121,11 @@ final class ServeCommand implements Callable<Integer> {
           .readerKeys(System.getenv("HEARTLOG_READER_KEYS"))
           .build();
     } catch (IOException e) {
+      // The keys file could not be read or made (--keys ''), said as such: it was "unexpected
+      // java.io.UncheckedIOException: java.io.IOException: Is a directory".
       closeQuietly(opened);
-      throw new UncheckedIOException(e);
+      throw new IllegalArgumentException("cannot use the keys file " + keys.toAbsolutePath() + " ("
+          + FileErrors.describe(e) + "); give --keys (or HEARTLOG_KEYS_FILE) a file heartlog may read and write", e);
     } catch (RuntimeException e) {
       closeQuietly(opened);
       throw e;
