@@ -161,7 +161,7 @@ final class DemoCommand implements Callable<Integer> {
         workers, tasks, sent, stored, failed == null ? "" : " (task " + failed + " failed)");
     String shownUrl = storeOptions.isEmbedded() ? null : withoutPasswords(storeOptions.url);
     String where = storeOptions.isEmbedded()
-        ? (storeOptions.home.toString().equals("heartlog-data") ? "" : " --home " + shellWord(storeOptions.home.toString()))
+        ? (storeOptions.home.toString().equals(StoreOptions.DEFAULT_HOME) ? "" : " --home " + shellWord(storeOptions.home.toString()))
         : " --db-url " + shellWord(shownUrl);
     boolean passwordLeftOut = shownUrl != null
         && (!shownUrl.equals(storeOptions.url) || spec.commandLine().getParseResult().hasMatchedOption("--db-password"));

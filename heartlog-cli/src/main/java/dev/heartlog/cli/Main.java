@@ -48,6 +48,7 @@ public final class Main implements Runnable {
   /** The configured command line; tests call {@code execute} on it with captured writers. */
   static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new Main());
+    BlankVariables.readAsUnset(commandLine, System::getenv);
     // The C locale of many containers: Java would print every non-ASCII character of a record
     // (the seed worker's ✅ and ❌, names, paths) as '?'. UTF-8 keeps them, and ASCII is the same.
     Charset charset = StandardCharsets.US_ASCII.equals(Charset.defaultCharset()) ? StandardCharsets.UTF_8

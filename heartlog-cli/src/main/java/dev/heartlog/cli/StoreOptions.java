@@ -64,9 +64,21 @@ final class StoreOptions {
   /** {@link #POOLED_SOCKET_TIMEOUT}, shorter in tests. */
   Duration pooledSocketTimeout = POOLED_SOCKET_TIMEOUT;
 
-  @Option(names = "--home", paramLabel = "DIR", defaultValue = "${env:HEARTLOG_HOME:-heartlog-data}",
-      description = "Folder of the embedded store's data. Default: $HEARTLOG_HOME, else ./heartlog-data.")
-  Path home;
+  /** The embedded store's folder when none is given. */
+  static final String DEFAULT_HOME = "heartlog-data";
+
+  Path home = Path.of(DEFAULT_HOME);
+
+  /**
+   * A blank folder is none given, as a blank variable is none for the agent: {@code HEARTLOG_HOME=}
+   * (a compose file's or an {@code .env}'s) put the embedded store's data files into the working
+   * folder.
+   */
+  @Option(names = "--home", paramLabel = "DIR", defaultValue = "${env:HEARTLOG_HOME}",
+      description = "Folder of the embedded store's data. Default: $HEARTLOG_HOME, else ./" + DEFAULT_HOME + ".")
+  void home(String folder) {
+    home = Path.of(folder == null || folder.isBlank() ? DEFAULT_HOME : folder);
+  }
 
   /**
    * An open store, with the embedded server (and connection pool) behind it when there is one.

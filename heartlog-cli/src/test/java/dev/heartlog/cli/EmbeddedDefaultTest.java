@@ -164,6 +164,25 @@ class EmbeddedDefaultTest {
     assertThat(logs.out()).contains("stopping cleanly");
   }
 
+  /**
+   * {@code HEARTLOG_HOME=}, as a compose file or an {@code .env} leaves it: the default folder,
+   * where the embedded store's data files went into the working folder itself.
+   */
+  @Test
+  @Timeout(120)
+  void aBlankHomeVariableIsTheDefaultFolderNotTheWorkingFolder() throws Exception {
+    ProcessBuilder workers = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "workers").directory(home.toFile());
+    workers.environment().put("HEARTLOG_HOME", "");
+    workers.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    Process process = workers.start();
+    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(process.waitFor()).as(err).isZero();
+    assertThat(home.resolve(StoreOptions.DEFAULT_HOME).resolve("postgres").resolve("PG_VERSION")).exists();
+    assertThat(home.resolve("postgres")).doesNotExist();
+  }
+
   /** {@code heartlog workers} on the embedded store, in a JVM with one more environment variable: its stderr, once it failed. */
   private String failedWorkersCommandWith(String variable, String value) throws Exception {
     ProcessBuilder workers = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
