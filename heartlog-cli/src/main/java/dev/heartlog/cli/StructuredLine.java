@@ -44,6 +44,8 @@ final class StructuredLine {
   private static final List<String> LOGFMT_KEYS = Stream.concat(LEVEL_FIELDS.stream(), MESSAGE_FIELDS.stream()).toList();
   /** Epoch seconds before 2001 are taken for durations or counts, which loggers write under these names too. */
   private static final long SINCE_2001 = 1_000_000_000L;
+  /** Epoch seconds of 10000-01-01: a number past it is no time. */
+  private static final double AFTER_9999 = 253_402_300_800d;
 
   /**
    * The record a structured line makes: the level, message, task, logger, exception and time from
@@ -150,6 +152,9 @@ final class StructuredLine {
         return null;   // a duration ("time": 1.5)
       }
       double seconds = n / (n < 1e11 ? 1 : n < 1e14 ? 1e3 : n < 1e17 ? 1e6 : 1e9);
+      if (seconds >= AFTER_9999) {
+        return null;   // 1e39: past any time, where Instant threw and the line was read as no record
+      }
       long whole = (long) Math.floor(seconds);
       return Instant.ofEpochSecond(whole, Math.round((seconds - whole) * 1e6) * 1_000L);
     }

@@ -146,6 +146,14 @@ class ChildLineParserTest {
     assertThat(java.util.Arrays.asList(StructuredLine.time("2026-11-29 16:00:00"), StructuredLine.time("soon"),
         StructuredLine.time(-5), StructuredLine.time(true), StructuredLine.time(1.5),
         StructuredLine.time(17))).as("a duration is not a time").containsOnlyNulls();
+    // Past the year 9999 no time: Instant threw, and the line was kept as printed, not read.
+    assertThat(StructuredLine.time(1e39)).isNull();
+    assertThat(StructuredLine.time(253_402_300_799.5e9)).as("nanoseconds").isEqualTo(java.time.Instant.parse("9999-12-31T23:59:59.5Z"));
+    ChildLineParser.Parsed farOff = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END)
+        .parse("{\"ts\":9999999999999999999999999999999999999999e-1,\"level\":\"WARNING\",\"msg\":\"x\"}", Level.INFO, "stdout");
+    assertThat(farOff.level()).isEqualTo(Level.WARNING);
+    assertThat(farOff.message()).isEqualTo("x");
+    assertThat(farOff.time()).as("the line's arrival is its time").isNull();
   }
 
   @Test
