@@ -246,7 +246,7 @@ public final class PostgrestTransport implements Transport {
       body = body.gzipped();
       request.header("Content-Encoding", "gzip");
     }
-    return client.send(request.POST(body.publisher()).build(), HttpResponse.BodyHandlers.ofString());
+    return BoundedExchange.send(client, request.POST(body.publisher()).build(), requestTimeout);
   }
 
   private HttpResponse<String> patchWorker(Heartbeat heartbeat) throws IOException, InterruptedException {
@@ -256,7 +256,7 @@ public final class PostgrestTransport implements Transport {
         .header("Prefer", "return=minimal")
         .method("PATCH", RequestBody.workerPatch(heartbeat, clock.instant()).publisher())
         .build();
-    return client.send(request, HttpResponse.BodyHandlers.ofString());
+    return BoundedExchange.send(client, request, requestTimeout);
   }
 
   private HttpRequest.Builder authorized(HttpRequest.Builder request) {
