@@ -66,6 +66,26 @@ final class IngestRoutes {
    * the updated rows, {@code []} for an unknown worker, with the columns {@code select=} names.
    */
   void patchWorker(Context ctx) {
+    Optional<String> row;
+    try {
+      row = updateWorker(ctx);
+    } catch (PostgrestError e) {
+      metrics.workerUpdateFailed(e.status);
+      throw e;
+    } catch (RuntimeException e) {
+      metrics.workerUpdateFailed(500);
+      throw e;
+    }
+    metrics.workerUpdated(row.isPresent());
+    if (wantsRepresentation(ctx)) {
+      ctx.status(200).contentType("application/json; charset=utf-8").result(row.map(r -> "[" + r + "]").orElse("[]"));
+    } else {
+      ctx.status(204);
+    }
+  }
+
+  /** The worker's row as the {@code PATCH} left it, with the columns asked for; empty for an unknown worker. */
+  private Optional<String> updateWorker(Context ctx) {
     ApiKeys.Grant grant = keys.require(ctx, ApiKeys.Role.WRITER);
     String filter = ctx.queryParam("id");
     if (filter == null || !filter.startsWith("eq.")) {
@@ -74,13 +94,7 @@ final class IngestRoutes {
     String workerId = filter.substring(3);
     requireMayWriteAs(grant, workerId);
     Map<String, Object> fields = readWorkerFields(RequestBody.read(ctx, maxBodyBytes));
-    Optional<String> row = guard.call(() ->
-        store.updateWorker(workerId, fields, fields.containsKey("current_task_id"), selectedColumns(ctx)));
-    if (wantsRepresentation(ctx)) {
-      ctx.status(200).contentType("application/json; charset=utf-8").result(row.map(r -> "[" + r + "]").orElse("[]"));
-    } else {
-      ctx.status(204);
-    }
+    return guard.call(() -> store.updateWorker(workerId, fields, fields.containsKey("current_task_id"), selectedColumns(ctx)));
   }
 
   /** Whether a {@code Prefer} header asks for the changed rows: {@code return=representation}. */

@@ -36,6 +36,9 @@ import java.util.function.ToIntFunction;
  *       refused} (by the ingest function: an empty or too long worker id), {@code client_error}
  *       (a key that may not write, a body that cannot be read) or {@code store_unavailable} (the
  *       database down or busy: the agents keep their batches and send them again).
+ *   <li>{@code heartlog_worker_updates_total{outcome}}: {@code PATCH}es of a worker's row (the
+ *       Python sidecar's status): {@code updated}, {@code unknown_worker} (no row of that id),
+ *       {@code client_error} or {@code store_unavailable}.
  *   <li>{@code heartlog_records_stored_total}, {@code heartlog_records_rejected_total}: the
  *       records of those calls, as the ingest function counted them.
  *   <li>{@code heartlog_heartbeat_duration_seconds}: how long the calls took to answer.
@@ -63,6 +66,10 @@ final class ServerMetrics implements AutoCloseable {
   private final Counter refused;
   private final Counter clientError;
   private final Counter storeUnavailable;
+  private final Counter updated;
+  private final Counter unknownWorker;
+  private final Counter updateClientError;
+  private final Counter updateStoreUnavailable;
   private final Counter recordsStored;
   private final Counter recordsRejected;
   private final Timer duration;
@@ -76,6 +83,10 @@ final class ServerMetrics implements AutoCloseable {
     refused = heartbeats("refused");
     clientError = heartbeats("client_error");
     storeUnavailable = heartbeats("store_unavailable");
+    updated = workerUpdates("updated");
+    unknownWorker = workerUpdates("unknown_worker");
+    updateClientError = workerUpdates("client_error");
+    updateStoreUnavailable = workerUpdates("store_unavailable");
     recordsStored = Counter.builder("heartlog.records.stored").description("Records the ingest function stored")
         .register(registry);
     recordsRejected = Counter.builder("heartlog.records.rejected")
@@ -120,6 +131,11 @@ final class ServerMetrics implements AutoCloseable {
         .register(registry);
   }
 
+  private Counter workerUpdates(String outcome) {
+    return Counter.builder("heartlog.worker.updates").tag("outcome", outcome)
+        .description("PATCHes of a worker's row, by how they were answered").register(registry);
+  }
+
   void register(Javalin app) {
     app.get(PATH, this::scrape);
   }
@@ -147,6 +163,16 @@ final class ServerMetrics implements AutoCloseable {
   void failed(int status, long nanos) {
     duration.record(nanos, TimeUnit.NANOSECONDS);
     (status >= 500 ? storeUnavailable : clientError).increment();
+  }
+
+  /** A {@code PATCH} of a worker's row, answered: {@code found} whether the worker had one. */
+  void workerUpdated(boolean found) {
+    (found ? updated : unknownWorker).increment();
+  }
+
+  /** A {@code PATCH} of a worker's row answered with an error of HTTP status {@code status}. */
+  void workerUpdateFailed(int status) {
+    (status >= 500 ? updateStoreUnavailable : updateClientError).increment();
   }
 
   private void scrape(Context ctx) {

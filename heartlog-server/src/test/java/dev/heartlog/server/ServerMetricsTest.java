@@ -86,6 +86,23 @@ class ServerMetricsTest {
   }
 
   @Test
+  void patchesOfAWorkersRowAreCountedByTheirAnswer() throws Exception {
+    heartbeat("{\"worker_id_param\": \"render-1\"}", WRITER);
+
+    assertThat(patch("id=eq.render-1", "{\"status\": \"stopped\"}").statusCode()).isEqualTo(204);
+    assertThat(patch("id=eq.render-1", "{\"status\": \"active\"}").statusCode()).isEqualTo(204);
+    assertThat(patch("id=eq.nobody", "{\"status\": \"stopped\"}").statusCode()).as("no row: as PostgREST").isEqualTo(204);
+    assertThat(patch("status=eq.active", "{\"status\": \"stopped\"}").statusCode()).isEqualTo(400);
+
+    assertThat(lines(ReaderRequests.get(server, "/metrics").body())).contains(
+        "heartlog_worker_updates_total{outcome=\"updated\"} 2.0",
+        "heartlog_worker_updates_total{outcome=\"unknown_worker\"} 1.0",
+        "heartlog_worker_updates_total{outcome=\"client_error\"} 1.0",
+        "heartlog_worker_updates_total{outcome=\"store_unavailable\"} 0.0",
+        "heartlog_heartbeats_total{outcome=\"stored\"} 1.0");
+  }
+
+  @Test
   void aFleetOfManyStatusesGivesTheMostCommonHealthsAndTheRestAsOther() throws Exception {
     heartbeat("{\"worker_id_param\": \"render-a\"}", WRITER);
     heartbeat("{\"worker_id_param\": \"render-b\"}", WRITER);
@@ -144,6 +161,12 @@ class ServerMetricsTest {
     URI uri = ReaderRequests.uri(server, IngestRoutes.RPC_PATH);
     return HTTP.send(HttpRequest.newBuilder(uri).header("apikey", key).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> patch(String query, String body) throws IOException, InterruptedException {
+    URI uri = ReaderRequests.uri(server, IngestRoutes.WORKERS_PATH + "?" + query);
+    return HTTP.send(HttpRequest.newBuilder(uri).header("apikey", WRITER).header("Content-Type", "application/json")
+        .method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static List<String> lines(String text) {
