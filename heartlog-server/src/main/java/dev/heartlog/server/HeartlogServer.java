@@ -107,6 +107,7 @@ public final class HeartlogServer implements AutoCloseable {
       javalin.showJavalinBanner = false;
       javalin.http.maxRequestSize = config.maxBodyBytes();
       javalin.useVirtualThreads = false;
+      javalin.jetty.modifyServer(server -> server.setErrorHandler(new BadMessages()));
       // The web viewer: static files shipped in the jar, no CDN.
       javalin.staticFiles.add(files -> {
         files.hostedPath = "/";
