@@ -338,6 +338,7 @@ DECLARE
     is_repeat      boolean := false;
     worker_row_error text;    -- why the orchestrator's workers table refused the heartbeat
     task_id_error  text;       -- why the heartbeat has no current task: its id too long to keep
+    status_error   text;       -- why its status was cut: too long
     given          record;    -- the status and the task in the workers table's own types
     now_ms         bigint;     -- the live tail's notification: now, when this session last
     notified_at    text;       -- notified, and how often it may
@@ -361,6 +362,14 @@ BEGIN
         task_id_error := format('current_task_id_param is %s bytes long, over the 2000 heartlog keeps: '
                                 'this heartbeat has no current task', octet_length(current_task_id_param));
         current_task_id_param := NULL;
+    END IF;
+    -- A status is a word or two ('active', 'stopped', 'draining'). One of 100,000 characters (a
+    -- worker that sent its error message as its status) was kept whole in the worker's row and
+    -- in every heartbeat of its history, and `heartlog workers` printed it whole on its line.
+    IF char_length(status_param) > 200 THEN
+        status_error := format('status_param is %s characters long; heartlog keeps its first 200',
+                               char_length(status_param));
+        status_param := left(status_param, 200);
     END IF;
     -- A worker writes only as itself: a login given a prefix by `heartlog grant writer` (V10) may
     -- send heartbeats only for the worker ids that start with it. session_user is the login: a
@@ -652,10 +661,11 @@ BEGIN
         END IF;
     END IF;
 
-    IF worker_row_error IS NOT NULL OR task_id_error IS NOT NULL THEN
+    IF worker_row_error IS NOT NULL OR task_id_error IS NOT NULL OR status_error IS NOT NULL THEN
         RETURN jsonb_strip_nulls(jsonb_build_object('success', true, 'logs_inserted', logs_inserted,
                                   'logs_rejected', logs_rejected, 'duplicate', is_repeat,
-                                  'worker_row_error', worker_row_error, 'current_task_error', task_id_error));
+                                  'worker_row_error', worker_row_error, 'current_task_error', task_id_error,
+                                  'status_error', status_error));
     END IF;
     RETURN jsonb_build_object('success', true, 'logs_inserted', logs_inserted,
                               'logs_rejected', logs_rejected, 'duplicate', is_repeat);

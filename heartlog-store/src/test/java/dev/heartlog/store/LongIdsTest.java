@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
  * Ids longer than an index entry holds (a B-tree's takes about 2.7 kB after compression): a
  * current task id such as a presigned URL failed every heartbeat of its worker as a whole, with
  * "index row size ... exceeds", for as long as the task ran; a worker id as long did at every one.
+ * And a status far longer than a status is, kept whole in every heartbeat's row.
  */
 class LongIdsTest {
 
@@ -76,6 +77,26 @@ class LongIdsTest {
 
     assertThat(heartbeat("gpu-fitting-task", fits)).doesNotContain("current_task_error");
     assertThat(one("SELECT current_task_id FROM worker_heartbeats WHERE worker_id = 'gpu-fitting-task'")).isEqualTo(fits);
+  }
+
+  @Test
+  void aStatusLongerThan200CharactersKeepsItsStartAndTheAnswerSaysSo() {
+    String answer = store.withConnection(c -> {
+      try (PreparedStatement call = c.prepareStatement("SELECT func_worker_heartbeat_with_logs(worker_id_param => "
+          + "'gpu-long-status', status_param => ?)::text")) {
+        call.setString(1, "error: " + "x".repeat(99_993));
+        try (ResultSet rs = call.executeQuery()) {
+          rs.next();
+          return rs.getString(1);
+        }
+      }
+    });
+
+    assertThat(answer).contains("\"success\": true",
+        "\"status_error\": \"status_param is 100000 characters long; heartlog keeps its first 200\"");
+    assertThat(one("SELECT char_length(status) || ' ' || left(status, 9) FROM workers WHERE id = 'gpu-long-status'"))
+        .isEqualTo("200 error: xx");
+    assertThat(one("SELECT char_length(status) FROM worker_heartbeats WHERE worker_id = 'gpu-long-status'")).isEqualTo("200");
   }
 
   @Test
