@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.function.IntConsumer;
 
 /**
  * One file of the {@link Spool}: {@link SpoolLine spool lines} appended at its end and read from
@@ -90,21 +91,13 @@ final class SpoolSegment {
 
   /** The complete lines from the read offset on: the batches the store does not have yet. */
   int countCompleteLines() throws IOException {
-    int lines = 0;
-    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-      ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
-      long position = readOffset;
-      while (channel.read(chunk.clear(), position) > 0) {
-        chunk.flip();
-        position += chunk.remaining();
-        while (chunk.hasRemaining()) {
-          if (chunk.get() == '\n') {
-            lines++;
-          }
-        }
+    int[] lines = {0};
+    readFromOffset(next -> {
+      if (next == '\n') {
+        lines[0]++;
       }
-    }
-    return lines;
+    });
+    return lines[0];
   }
 
   /**
@@ -112,8 +105,23 @@ final class SpoolSegment {
    * for a segment whose last line was cut short, the records of that batch that got on disk.
    */
   long recordsAfterLastLine() throws IOException {
-    long records = 0;
-    int matched = 0;   // how much of the key the bytes before this one end with
+    long[] records = {0};
+    int[] matched = {0};   // how much of the key the bytes before this one end with
+    readFromOffset(next -> {
+      if (next == TIMESTAMP_KEY[matched[0]]) {
+        if (++matched[0] == TIMESTAMP_KEY.length) {
+          records[0]++;
+          matched[0] = 0;
+        }
+      } else {
+        matched[0] = next == TIMESTAMP_KEY[0] ? 1 : 0;   // the key's quote appears only at its ends
+      }
+    });
+    return records[0];
+  }
+
+  /** Passes each byte from the read offset to the end of the file to {@code take}. */
+  private void readFromOffset(IntConsumer take) throws IOException {
     try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
       ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
       long position = readOffset;
@@ -121,19 +129,10 @@ final class SpoolSegment {
         chunk.flip();
         position += chunk.remaining();
         while (chunk.hasRemaining()) {
-          byte next = chunk.get();
-          if (next == TIMESTAMP_KEY[matched]) {
-            if (++matched == TIMESTAMP_KEY.length) {
-              records++;
-              matched = 0;
-            }
-          } else {
-            matched = next == TIMESTAMP_KEY[0] ? 1 : 0;   // the key's quote appears only at its ends
-          }
+          take.accept(chunk.get());
         }
       }
     }
-    return records;
   }
 
   /** Keeps the read offset in the {@code .ack} file. */
