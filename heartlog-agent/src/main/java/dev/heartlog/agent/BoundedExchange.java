@@ -59,6 +59,15 @@ final class BoundedExchange {
     }
   }
 
+  /** An answer's body past {@link #MAX_ANSWER_BYTES}: no answer of the ingest function's (a proxy's page?). */
+  static final class AnswerTooLarge extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    AnswerTooLarge() {
+      super("an answer of more than " + MAX_ANSWER_BYTES + " bytes, which no answer of the ingest function is");
+    }
+  }
+
   /** The body as UTF-8 text (what PostgREST sends), refused past {@link #MAX_ANSWER_BYTES}. */
   private static final class CappedBody implements HttpResponse.BodySubscriber<String> {
     private final CompletableFuture<String> body = new CompletableFuture<>();
@@ -84,7 +93,7 @@ final class BoundedExchange {
         }
         if (bytes.size() + buffer.remaining() > MAX_ANSWER_BYTES) {
           subscription.cancel();
-          body.completeExceptionally(new IOException("the answer is larger than " + MAX_ANSWER_BYTES + " bytes"));
+          body.completeExceptionally(new AnswerTooLarge());
           return;
         }
         byte[] part = new byte[buffer.remaining()];

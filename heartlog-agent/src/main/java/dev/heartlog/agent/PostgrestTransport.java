@@ -11,6 +11,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -124,11 +125,16 @@ public final class PostgrestTransport implements Transport {
       }
     }
     ladder.start();
+    String where = restBase + (proxy == null ? "" : " through the proxy " + proxyName());
     try {
       return send(heartbeat);
+    } catch (HttpTimeoutException e) {
+      // The server took the call and did not answer it whole: not "cannot reach".
+      return DeliveryResult.failed("no whole answer from " + where + " within " + Diagnostics.length(requestTimeout));
+    } catch (BoundedExchange.AnswerTooLarge e) {
+      return DeliveryResult.failed(where + " sent " + e.getMessage());
     } catch (IOException e) {
-      return DeliveryResult.failed("cannot reach " + restBase + (proxy == null ? "" : " through the proxy " + proxyName())
-          + ": " + e + untrustedCertificateHint(e));
+      return DeliveryResult.failed("cannot reach " + where + ": " + e + untrustedCertificateHint(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return DeliveryResult.failed("interrupted");
