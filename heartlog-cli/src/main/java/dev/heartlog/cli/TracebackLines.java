@@ -10,6 +10,13 @@ import java.util.regex.Pattern;
  * puts together into one record. Each test looks at the line's first character, or for a fixed
  * text, before it runs a regular expression: a line of the seed's format, "[12:00:00] INFO ...",
  * cost about 8% of heartlog run's lines per second without (BENCHMARKS.md §7).
+ *
+ * <p>A line may be 64 KiB of anything, so no expression here repeats a group ({@code (?:a\.)+}):
+ * Java matches each repetition one call deeper, and a line of 30,000 {@code a.} overflowed the
+ * reading thread's stack. Nor does one search the rest of the line from each of many places
+ * where a line that cannot match would have it searched again: {@code \S+\(.*\)} did so from
+ * each {@code (}, and a frame-like line of 60,000 characters took 3 s, the worker's output
+ * waiting meanwhile. Those look at the line's last character first instead.
  */
 final class TracebackLines {
 
@@ -29,11 +36,19 @@ final class TracebackLines {
    * java.base/java.lang.Thread.run(Thread.java:833)}) or of Node.js's ({@code at render
    * (/app/render.js:12:5)}, {@code at /app/render.js:12:5}), indented. "  at 5 fps" is not one.
    */
-  private static final Pattern FRAME = Pattern.compile("\\s+at (?:\\S+\\(.*\\)|.+ \\(.*\\)|\\S+:\\d+(?::\\d+)?)");
+  private static final Pattern FRAME_CALL = Pattern.compile("\\s+at (?:\\S+\\(.*\\)|.+ \\(.*\\))");   // ends with ")"
+  private static final Pattern FRAME_PLACE = Pattern.compile("\\s+at \\S+:\\d+(?::\\d+)?");        // ends with a digit
 
   /** The other lines of a JVM stack trace: causes, suppressed exceptions, frames left out. */
   private static final Pattern STACK_CONTINUATION = Pattern.compile(
       "\\s*(?:Caused by|Suppressed): \\S.*|\\s+\\.\\.\\. \\d+ (?:more|common frames omitted)");
+
+  /**
+   * A qualified name, {@code a.b.C}: names of a letter, {@code _} or {@code $} then those and
+   * digits, joined by single dots. Written without repeating a group: a dot that no name follows
+   * ({@code a..b}, {@code a.1}, {@code a.}) is looked for ahead instead.
+   */
+  private static final String QUALIFIED_NAME = "(?=[A-Za-z_$])(?![\\w$.]*\\.(?![A-Za-z_$]))[\\w$]*\\.[\\w$.]*";
 
   /**
    * A line that may start a stack trace: a JVM exception's qualified class name ({@code
@@ -41,7 +56,7 @@ final class TracebackLines {
    * a Node.js error ({@code Error: ...}, {@code TypeError [ERR_INVALID_ARG_TYPE]: ...}).
    */
   private static final Pattern EXCEPTION_LINE = Pattern.compile(
-      "(?:Exception in thread \".*\" )?(?:[A-Za-z_$][\\w$]*\\.)+[A-Za-z_$][\\w$]*(?::.*)?"
+      "(?:Exception in thread \".*\" )?" + QUALIFIED_NAME + "(?::.*)?"
           + "|(?:Uncaught )?(?:[A-Z][\\w$]*)?(?:Error|Exception)(?: \\[\\w+])?(?::.*)?");
 
   /** Node.js's first line of an uncaught error: where it was thrown ({@code /app/render.js:12}). */
@@ -51,7 +66,7 @@ final class TracebackLines {
   private static final Pattern CARET = Pattern.compile("\\s*\\^+\\s*");
 
   /** Node.js's last line of an uncaught error: {@code Node.js v20.11.1}. */
-  private static final Pattern NODE_VERSION = Pattern.compile("Node\\.js v\\d+(?:\\.\\d+)*");
+  private static final Pattern NODE_VERSION = Pattern.compile("Node\\.js v(?![\\d.]*\\.(?!\\d))\\d[\\d.]*");
 
   /**
    * The lines of a Go program's panic or fatal error after its first ({@code panic: runtime
@@ -60,8 +75,11 @@ final class TracebackLines {
    * {@code [signal SIGSEGV: ...]}, {@code created by ...}, {@code exit status 2} from {@code go run}.
    */
   private static final Pattern GO_PANIC = Pattern.compile(
-      "goroutine \\d+ .*:|\\[signal .*]|\t.*|\\S+\\(.*\\)|created by .*|exit status \\d+|panic: .*"
+      "goroutine \\d+ .*:|\\[signal .*]|\t.*|created by .*|exit status \\d+|panic: .*"
           + "|\\.\\.\\.additional frames elided\\.\\.\\.");
+
+  /** A call among those lines, {@code main.(*Queue).claim(0xc000012345)}: it ends with ")". */
+  private static final Pattern GO_CALL = Pattern.compile("\\S+\\(.*\\)");
 
   /**
    * A Rust program's panic: {@code thread 'main' panicked at src/main.rs:2:5:}, with the thread's
@@ -118,7 +136,11 @@ final class TracebackLines {
   }
 
   static boolean isFrame(String text) {
-    return !text.isEmpty() && Character.isWhitespace(text.charAt(0)) && FRAME.matcher(text).matches();
+    if (text.isEmpty() || !Character.isWhitespace(text.charAt(0))) {
+      return false;
+    }
+    char last = text.charAt(text.length() - 1);
+    return last == ')' ? FRAME_CALL.matcher(text).matches() : last >= '0' && last <= '9' && FRAME_PLACE.matcher(text).matches();
   }
 
   /** The lines of a JVM or Node.js stack trace after its frames began, frames aside. */
@@ -145,7 +167,7 @@ final class TracebackLines {
   }
 
   static boolean isGoPanicLine(String text) {
-    return GO_PANIC.matcher(text).matches();
+    return GO_PANIC.matcher(text).matches() || text.endsWith(")") && GO_CALL.matcher(text).matches();
   }
 
   static boolean isRustPanic(String text) {

@@ -161,9 +161,11 @@ final class WorkerLines implements AutoCloseable {
           parsed.metadata().putIfAbsent("kind", "progress");
         }
         tracebacks.line(arrive(parsed), text, continuesRecord, moreFollows);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | StackOverflowError e) {
         // A reader's mistake must not end the reading: the pipe would close with the thread, the
         // worker's next print fail, and every later line be lost. The line is kept as printed.
+        // A regular expression too deep for the thread's stack is such a mistake too (30,000
+        // "a." did it once); the stack is whole again once the error has come up to here.
         unreadable(name, line, e);
         RecordMetadata metadata = new RecordMetadata(1);
         metadata.put("stream", name);
@@ -207,7 +209,7 @@ final class WorkerLines implements AutoCloseable {
    * says and was stored as printed: a mistake of heartlog's to report, which costs that line its
    * level and fields and nothing more.
    */
-  private void unreadable(String stream, String line, RuntimeException e) {
+  private void unreadable(String stream, String line, Throwable e) {
     if (saidUnreadable.compareAndSet(false, true)) {
       agent.log(Level.WARNING, "heartlog run could not read a line of the worker's " + stream + " and stored it as printed ("
           + e + "); please report it, with the line: " + line.substring(0, Math.min(line.length(), 200)), null, OWN_RECORD);

@@ -1,0 +1,77 @@
+package dev.heartlog.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shapes of {@link TracebackLines}, written so that no line overflows the stack or is
+ * searched again from each of its characters: what each reads, and lines of 60,000 characters
+ * made of what each looks for. Before, the long qualified name and the long version overflowed
+ * the stack (StackOverflowError); how long the long frames took is measured in BENCHMARKS.md §7,
+ * not here.
+ */
+class TracebackLinesTest {
+
+  private static final int LONG = 30_000;
+
+  @Test
+  void anExceptionLineNamesAQualifiedClassOrAnError() {
+    assertThat(TracebackLines.isExceptionLine("java.lang.IllegalStateException: no frames")).isTrue();
+    assertThat(TracebackLines.isExceptionLine("org.postgresql.util.PSQLException")).isTrue();
+    assertThat(TracebackLines.isExceptionLine("$Proxy12.a_b$c.D1: x")).isTrue();
+    assertThat(TracebackLines.isExceptionLine("Exception in thread \"main\" java.lang.Error: boom")).isTrue();
+    assertThat(TracebackLines.isExceptionLine("Exception in thread \"a\" \" b\" c.D: \" e")).as("a quote in the name").isTrue();
+    assertThat(TracebackLines.isExceptionLine("TypeError [ERR_INVALID_ARG_TYPE]: bad")).isTrue();
+
+    assertThat(TracebackLines.isExceptionLine("a..b: x")).as("an empty name").isFalse();
+    assertThat(TracebackLines.isExceptionLine("a.1b: x")).as("a name of a digit first").isFalse();
+    assertThat(TracebackLines.isExceptionLine("a.: x")).as("a dot last").isFalse();
+    assertThat(TracebackLines.isExceptionLine("a: x")).as("one name, no error").isFalse();
+    assertThat(TracebackLines.isExceptionLine("a.b x")).as("no colon after it").isFalse();
+  }
+
+  @Test
+  void aQualifiedNameOfThirtyThousandPartsIsReadWithoutOverflowing() {
+    assertThat(TracebackLines.isExceptionLine("a.".repeat(LONG) + "a")).isTrue();
+    assertThat(TracebackLines.isExceptionLine("a.".repeat(LONG) + ".a")).isFalse();
+    assertThat(TracebackLines.isExceptionLine("Exception in thread \"" + "\" a.".repeat(LONG / 2) + "b: x")).isTrue();
+    assertThat(TracebackLines.isExceptionLine("Exception in thread \"" + "\" a.".repeat(LONG / 2) + ": x")).isFalse();
+  }
+
+  @Test
+  void aFrameIsACallOrAPlace() {
+    assertThat(TracebackLines.isFrame("\tat com.example.Render.run(Render.java:42)")).isTrue();
+    assertThat(TracebackLines.isFrame("    at render (/app/render.js:12:5)")).isTrue();
+    assertThat(TracebackLines.isFrame("    at /app/render.js:12:5")).isTrue();
+    assertThat(TracebackLines.isFrame("    at async Promise.all (index 0)")).isTrue();
+
+    assertThat(TracebackLines.isFrame("  at 5 fps")).isFalse();
+    assertThat(TracebackLines.isFrame("\tat com.example.Render.run(Render.java:42) and more")).isFalse();
+    assertThat(TracebackLines.isFrame("at com.example.Render.run(Render.java:42)")).as("not indented").isFalse();
+  }
+
+  @Test
+  void longLinesOfWhatAFrameHasAreReadToTheirEnd() {
+    assertThat(TracebackLines.isFrame("  at " + " (".repeat(LONG))).isFalse();
+    assertThat(TracebackLines.isFrame("  at " + "a(".repeat(LONG))).isFalse();
+    assertThat(TracebackLines.isFrame("  at " + " (".repeat(LONG) + ")")).isTrue();
+    assertThat(TracebackLines.isFrame("  at " + "a:1".repeat(LONG))).isTrue();
+    assertThat(TracebackLines.isFrame("  at " + "( ".repeat(LONG) + "1")).isFalse();
+  }
+
+  @Test
+  void aGoPanicsLinesAndNodesVersion() {
+    assertThat(TracebackLines.isGoPanicLine("main.(*Queue).claim(0xc000012345)")).isTrue();
+    assertThat(TracebackLines.isGoPanicLine("goroutine 1 [running]:")).isTrue();
+    assertThat(TracebackLines.isGoPanicLine("main.claim(0xc000012345) and more")).isFalse();
+    assertThat(TracebackLines.isGoPanicLine("a(".repeat(LONG))).isFalse();
+    assertThat(TracebackLines.isGoPanicLine("a(".repeat(LONG) + ")")).isTrue();
+
+    assertThat(TracebackLines.isStackContinuation("Node.js v20.11.1")).isTrue();
+    assertThat(TracebackLines.isStackContinuation("Node.js v20")).isTrue();
+    assertThat(TracebackLines.isStackContinuation("Node.js v20..1")).isFalse();
+    assertThat(TracebackLines.isStackContinuation("Node.js v20.")).isFalse();
+    assertThat(TracebackLines.isStackContinuation("Node.js v1" + ".1".repeat(LONG))).isTrue();
+  }
+}
