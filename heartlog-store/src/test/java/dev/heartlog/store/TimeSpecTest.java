@@ -21,6 +21,9 @@ class TimeSpecTest {
     assertThat(TimeSpec.parse("1h30m", CLOCK)).isEqualTo(NOW.minus(Duration.ofMinutes(90)));
     assertThat(TimeSpec.parse("1d12h", CLOCK)).isEqualTo(NOW.minus(Duration.ofHours(36)));
     assertThat(TimeSpec.parse("1m500ms", CLOCK)).isEqualTo(NOW.minusMillis(60_500));
+    assertThat(TimeSpec.parse("1s".repeat(30_000), CLOCK)).as("read a part at a time: as one expression it overflowed the stack")
+        .isEqualTo(NOW.minusSeconds(30_000));
+    assertThat(TimeSpec.length("--retention", "1h".repeat(30_000))).isEqualTo(Duration.ofHours(30_000));
   }
 
   @Test
