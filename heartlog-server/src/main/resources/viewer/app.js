@@ -196,6 +196,15 @@ function shortTaskId(id) {
   return `<span title="${esc(id)}">${esc(id.slice(0, 13))}…</span>`;
 }
 
+// The text without the line breaks at its end. A loop, not /[\r\n]+$/, which a regular
+// expression engine without Chromium's linear fallback tries from each line break in turn: a
+// message of 60,000 line breaks then text took 2.1 s in Node 20's V8.
+function withoutTrailingLineBreaks(text) {
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
+  return text.slice(0, end);
+}
+
 function recordRow(r, { showWorker = true, showTask = true } = {}) {
   const exception = r.metadata && r.metadata.exception;
   return `<tr class="row-${esc(r.level)}" data-id="${r.id}">
@@ -203,7 +212,7 @@ function recordRow(r, { showWorker = true, showTask = true } = {}) {
     <td>${levelBadge(r.level)}</td>
     ${showWorker ? `<td><a href="#/worker/${encodeURIComponent(r.worker_id)}">${esc(r.worker_id)}</a></td>` : ''}
     ${showTask ? `<td>${r.task_id ? `<a href="#/task/${encodeURIComponent(r.task_id)}">${shortTaskId(r.task_id)}</a>` : ''}</td>` : ''}
-    <td class="msg"><span class="text">${esc(String(r.message ?? '').replace(/[\r\n]+$/, ''))}</span>${exception ? `<details><summary>exception</summary><pre>${esc(exception)}</pre></details>` : ''}${metadataList(r.metadata)}</td>
+    <td class="msg"><span class="text">${esc(withoutTrailingLineBreaks(String(r.message ?? '')))}</span>${exception ? `<details><summary>exception</summary><pre>${esc(exception)}</pre></details>` : ''}${metadataList(r.metadata)}</td>
   </tr>`;
 }
 
