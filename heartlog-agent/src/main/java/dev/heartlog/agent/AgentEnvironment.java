@@ -84,15 +84,38 @@ public final class AgentEnvironment {
 
   /** The value of {@code HEARTLOG_NAME} (or its property {@code heartlog.name}), if set. */
   public Optional<String> get(String name, String... seedNames) {
-    String property = properties.getProperty(name.toLowerCase(Locale.ROOT).replace('_', '.'));
+    return setting(name, seedNames).map(Setting::value);
+  }
+
+  /** A value, and the name it was set under: a variable, or a system property. */
+  private record Setting(String name, String value) {}
+
+  /**
+   * The value of {@code HEARTLOG_NAME} (its property {@code heartlog.name} first, the seed's
+   * names after), with the name it was found under, which an error about it names: a worker that
+   * set {@code HEARTLOG_BUFFER_SIZE=lots} was told that {@code LOG_BUFFER_SIZE} must be a whole
+   * number, a variable it had never set.
+   */
+  private Optional<Setting> setting(String name, String... seedNames) {
+    String propertyName = name.toLowerCase(Locale.ROOT).replace('_', '.');
+    String property = properties.getProperty(propertyName);
     if (property != null && !property.isBlank()) {
-      return Optional.of(property.trim());
+      return Optional.of(new Setting(propertyName, property.trim()));
     }
-    String value = environment.get(name);
-    for (int i = 0; (value == null || value.isBlank()) && i < seedNames.length; i++) {
-      value = environment.get(seedNames[i]);
+    for (String variable : concat(name, seedNames)) {
+      String value = environment.get(variable);
+      if (value != null && !value.isBlank()) {
+        return Optional.of(new Setting(variable, value.trim()));
+      }
     }
-    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    return Optional.empty();
+  }
+
+  private static List<String> concat(String first, String... rest) {
+    List<String> names = new java.util.ArrayList<>(rest.length + 1);
+    names.add(first);
+    names.addAll(List.of(rest));
+    return names;
   }
 
   /** The configured destination, if {@code HEARTLOG_DB_URL} is set. */
@@ -115,16 +138,16 @@ public final class AgentEnvironment {
   public HeartlogAgentBuilder agentBuilder() {
     HeartlogAgentBuilder builder = HeartlogAgent.builder().startWarnings(unknownVariables());
     get("HEARTLOG_WORKER_ID").ifPresent(builder::workerId);
-    get("HEARTLOG_HEARTBEAT_INTERVAL", "HEARTBEAT_INTERVAL")
-        .ifPresent(v -> builder.heartbeatInterval(positiveDuration("HEARTBEAT_INTERVAL", v)));
-    get("HEARTLOG_BUFFER_SIZE", "LOG_BUFFER_SIZE").ifPresent(v -> builder.bufferSize(integer("LOG_BUFFER_SIZE", v)));
+    setting("HEARTLOG_HEARTBEAT_INTERVAL", "HEARTBEAT_INTERVAL")
+        .ifPresent(s -> builder.heartbeatInterval(positiveDuration(s.name(), s.value())));
+    setting("HEARTLOG_BUFFER_SIZE", "LOG_BUFFER_SIZE").ifPresent(s -> builder.bufferSize(integer(s.name(), s.value())));
     applyMaxBuffered(builder);
     builder.debug(debug());
-    get("HEARTLOG_LEVELS").ifPresent(v -> {
+    setting("HEARTLOG_LEVELS").ifPresent(s -> {
       try {
-        builder.levels(v);
+        builder.levels(s.value());
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("HEARTLOG_" + e.getMessage().replaceFirst("^levels", "LEVELS"), e);
+        throw new IllegalArgumentException(e.getMessage().replaceFirst("^levels", s.name()), e);
       }
     });
     get("HEARTLOG_NVIDIA_SMI").ifPresent(builder::nvidiaSmi);
@@ -134,9 +157,8 @@ public final class AgentEnvironment {
       builder.cudaVisibleDevices(cudaVisibleDevices);
     }
     get("CUDA_DEVICE_ORDER").ifPresent(builder::cudaDeviceOrder);
-    get("HEARTLOG_SHUTDOWN_TIMEOUT")
-        .ifPresent(v -> builder.shutdownTimeout(positiveDuration("HEARTLOG_SHUTDOWN_TIMEOUT", v)));
-    get("HEARTLOG_MAX_RETRY_DELAY").ifPresent(v -> builder.maxRetryDelay(positiveDuration("HEARTLOG_MAX_RETRY_DELAY", v)));
+    setting("HEARTLOG_SHUTDOWN_TIMEOUT").ifPresent(s -> builder.shutdownTimeout(positiveDuration(s.name(), s.value())));
+    setting("HEARTLOG_MAX_RETRY_DELAY").ifPresent(s -> builder.maxRetryDelay(positiveDuration(s.name(), s.value())));
     get("HEARTLOG_SPOOL_DIR").ifPresent(v -> {
       if (turnsSpoolOff(v)) {
         builder.noSpool();
@@ -144,8 +166,8 @@ public final class AgentEnvironment {
         builder.spoolDirectory(java.nio.file.Path.of(v));
       }
     });
-    get("HEARTLOG_SPOOL_MAX_BYTES").ifPresent(v -> builder.spoolMaxBytes(bytes("HEARTLOG_SPOOL_MAX_BYTES", v)));
-    get("HEARTLOG_SPOOL_SYNC").ifPresent(v -> applySpoolSync(builder, v));
+    setting("HEARTLOG_SPOOL_MAX_BYTES").ifPresent(s -> builder.spoolMaxBytes(bytes(s.name(), s.value())));
+    setting("HEARTLOG_SPOOL_SYNC").ifPresent(s -> applySpoolSync(builder, s));
     transport().ifPresent(builder::transport);
     return builder;
   }
@@ -184,12 +206,13 @@ public final class AgentEnvironment {
     return Optional.of(http.build());
   }
 
-  private static void applySpoolSync(HeartlogAgentBuilder builder, String value) {
-    switch (value.trim().toLowerCase(Locale.ROOT)) {
+  private static void applySpoolSync(HeartlogAgentBuilder builder, Setting setting) {
+    String value = setting.value();
+    switch (value.toLowerCase(Locale.ROOT)) {
       case "always" -> builder.spoolSync(SpoolSync.ALWAYS, HeartlogAgent.DEFAULT_SPOOL_SYNC_INTERVAL);
       case "never" -> builder.spoolSync(SpoolSync.NEVER, HeartlogAgent.DEFAULT_SPOOL_SYNC_INTERVAL);
       case "interval" -> builder.spoolSync(SpoolSync.INTERVAL, HeartlogAgent.DEFAULT_SPOOL_SYNC_INTERVAL);
-      default -> builder.spoolSync(SpoolSync.INTERVAL, positiveDuration("HEARTLOG_SPOOL_SYNC", value));
+      default -> builder.spoolSync(SpoolSync.INTERVAL, positiveDuration(setting.name(), value));
     }
   }
 
@@ -218,12 +241,12 @@ public final class AgentEnvironment {
 
   /** The memory's capacity where either variable is set; the other keeps its default. */
   private void applyMaxBuffered(HeartlogAgentBuilder builder) {
-    Optional<String> records = get("HEARTLOG_MAX_BUFFERED_RECORDS");
-    Optional<String> bytes = get("HEARTLOG_MAX_BUFFERED_BYTES");
+    Optional<Setting> records = setting("HEARTLOG_MAX_BUFFERED_RECORDS");
+    Optional<Setting> bytes = setting("HEARTLOG_MAX_BUFFERED_BYTES");
     if (records.isPresent() || bytes.isPresent()) {
       builder.maxBuffered(
-          records.map(v -> positive("HEARTLOG_MAX_BUFFERED_RECORDS", v)).orElse(HeartlogAgent.DEFAULT_MAX_BUFFERED_RECORDS),
-          bytes.map(v -> bytes("HEARTLOG_MAX_BUFFERED_BYTES", v)).orElse(HeartlogAgent.DEFAULT_MAX_BUFFERED_BYTES));
+          records.map(s -> positive(s.name(), s.value())).orElse(HeartlogAgent.DEFAULT_MAX_BUFFERED_RECORDS),
+          bytes.map(s -> bytes(s.name(), s.value())).orElse(HeartlogAgent.DEFAULT_MAX_BUFFERED_BYTES));
     }
   }
 

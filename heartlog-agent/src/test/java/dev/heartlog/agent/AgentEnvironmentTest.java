@@ -31,11 +31,10 @@ class AgentEnvironmentTest {
     assertThatThrownBy(() -> AgentEnvironment.duration("X", "1e30")).hasMessage("X must be at most 24h (got '1e30')");
     for (String variable : new String[] {"HEARTLOG_HEARTBEAT_INTERVAL", "HEARTLOG_SHUTDOWN_TIMEOUT", "HEARTLOG_MAX_RETRY_DELAY",
         "HEARTLOG_SPOOL_SYNC"}) {
-      String named = variable.equals("HEARTLOG_HEARTBEAT_INTERVAL") ? "HEARTBEAT_INTERVAL" : variable;
       assertThatThrownBy(() -> AgentEnvironment.of(Map.of(variable, "25h"), new Properties()).agentBuilder())
-          .as(variable).hasMessage(named + " must be at most 24h (got '25h')");
+          .as(variable).hasMessage(variable + " must be at most 24h (got '25h')");
       assertThatThrownBy(() -> AgentEnvironment.of(Map.of(variable, "-1"), new Properties()).agentBuilder())
-          .as(variable).hasMessage(named + " must be positive (got '-1')");
+          .as(variable).hasMessage(variable + " must be positive (got '-1')");
     }
   }
 
@@ -56,10 +55,22 @@ class AgentEnvironmentTest {
   }
 
   @Test
-  void aBadBufferSizeNamesTheVariable() {
-    AgentEnvironment environment = AgentEnvironment.of(Map.of("LOG_BUFFER_SIZE", "lots"), new Properties());
-
-    assertThatThrownBy(environment::agentBuilder).hasMessage("LOG_BUFFER_SIZE must be a whole number (got 'lots')");
+  void aBadValueNamesTheVariableOrPropertyItWasSetUnder() {
+    // Before, HEARTLOG_BUFFER_SIZE=lots was said as "LOG_BUFFER_SIZE must be ...", a variable
+    // the worker never set, and HEARTLOG_HEARTBEAT_INTERVAL as HEARTBEAT_INTERVAL.
+    assertThatThrownBy(AgentEnvironment.of(Map.of("LOG_BUFFER_SIZE", "lots"), new Properties())::agentBuilder)
+        .hasMessage("LOG_BUFFER_SIZE must be a whole number (got 'lots')");
+    assertThatThrownBy(AgentEnvironment.of(Map.of("HEARTLOG_BUFFER_SIZE", "lots"), new Properties())::agentBuilder)
+        .hasMessage("HEARTLOG_BUFFER_SIZE must be a whole number (got 'lots')");
+    assertThatThrownBy(AgentEnvironment.of(Map.of("HEARTBEAT_INTERVAL", "soon"), new Properties())::agentBuilder)
+        .hasMessageStartingWith("HEARTBEAT_INTERVAL must be a duration");
+    Properties properties = new Properties();
+    properties.setProperty("heartlog.max.buffered.bytes", "lots");
+    properties.setProperty("heartlog.levels", "INFO,a=DEBUG,a=INFO");
+    assertThatThrownBy(AgentEnvironment.of(Map.of(), properties)::agentBuilder).hasMessageStartingWith("heartlog.max.buffered.bytes ");
+    properties.remove("heartlog.max.buffered.bytes");
+    assertThatThrownBy(AgentEnvironment.of(Map.of(), properties)::agentBuilder)
+        .hasMessage("heartlog.levels: component 'a' is given twice");
   }
 
   @Test
