@@ -1,6 +1,10 @@
 package dev.heartlog.cli;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,8 +26,19 @@ final class BlankVariables {
 
   private BlankVariables() {}
 
-  /** Gives every option of every command whose default names a variable the default read so. */
-  static void readAsUnset(CommandLine commandLine, UnaryOperator<String> environment) {
+  /**
+   * Gives every option of every command whose default names a variable the default read so.
+   *
+   * @return the options whose default a variable gives, each with that variable's name
+   */
+  static Map<OptionSpec, String> readAsUnset(CommandLine commandLine, UnaryOperator<String> environment) {
+    Map<OptionSpec, String> setByVariables = new IdentityHashMap<>();
+    readAsUnset(commandLine, environment, setByVariables);
+    return setByVariables;
+  }
+
+  private static void readAsUnset(CommandLine commandLine, UnaryOperator<String> environment,
+      Map<OptionSpec, String> setByVariables) {
     CommandSpec spec = commandLine.getCommandSpec();
     for (OptionSpec option : new ArrayList<>(spec.options())) {
       OptionSpec.Builder builder = option.toBuilder();
@@ -32,10 +47,59 @@ final class BlankVariables {
         String value = defaultOf(original, environment);
         spec.remove(option);
         // A value is interpolated as the annotation was: "${" in it (a password) stays as it is.
-        spec.addOption(builder.defaultValue(value == null ? null : value.replace("${", "$${")).build());
+        OptionSpec read = builder.defaultValue(value == null ? null : value.replace("${", "$${")).build();
+        spec.addOption(read);
+        String variable = variableOf(original, environment);
+        if (variable != null) {
+          setByVariables.put(read, variable);
+        }
       }
     }
-    commandLine.getSubcommands().values().forEach(command -> readAsUnset(command, environment));
+    commandLine.getSubcommands().values().forEach(command -> readAsUnset(command, environment, setByVariables));
+  }
+
+  /** The variable whose value {@link #defaultOf} gives, or null where none is set. */
+  private static String variableOf(String original, UnaryOperator<String> environment) {
+    Matcher variable = VARIABLE.matcher(original);
+    if (!variable.matches()) {
+      return null;
+    }
+    String value = environment.apply(variable.group("name"));
+    if (value != null && !value.isBlank()) {
+      return variable.group("name");
+    }
+    String otherwise = variable.group("otherwise");
+    return otherwise == null ? null : variableOf(otherwise, environment);
+  }
+
+  /**
+   * The message of a bad option value, saying which variable set it where the command line did
+   * not give the option: {@code HEARTLOG_STOP_GRACE=abc} was refused as "--stop-grace must be a
+   * duration ...", an option the user never typed, and {@code HEARTLOG_PORT=abc} as "Invalid
+   * value for option '--port'". Now {@code --stop-grace (from HEARTLOG_STOP_GRACE) must be ...}.
+   *
+   * @param args the command line's arguments
+   */
+  static String namingVariables(String message, CommandSpec spec, List<String> args, Map<OptionSpec, String> setByVariables) {
+    if (message == null) {
+      return null;
+    }
+    List<String> given = args.contains("--") ? args.subList(0, args.indexOf("--")) : args;   // not the wrapped command's
+    for (OptionSpec option : spec.options()) {
+      String variable = setByVariables.get(option);
+      if (variable == null || Arrays.stream(option.names()).anyMatch(name -> isGiven(name, given))) {
+        continue;
+      }
+      Matcher named = Pattern.compile("(?<![\\w-])'?" + Pattern.quote(option.longestName()) + "(?![\\w-])'?").matcher(message);
+      if (named.find()) {
+        return message.substring(0, named.end()) + " (from " + variable + ")" + message.substring(named.end());
+      }
+    }
+    return message;
+  }
+
+  private static boolean isGiven(String name, List<String> args) {
+    return args.stream().anyMatch(arg -> arg.equals(name) || arg.startsWith(name + "="));
   }
 
   /**

@@ -6,6 +6,8 @@ import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,8 +49,13 @@ public final class Main implements Runnable {
 
   /** The configured command line; tests call {@code execute} on it with captured writers. */
   static CommandLine commandLine() {
+    return commandLine(System::getenv);
+  }
+
+  /** The configured command line, its options' variables read from {@code environment}. */
+  static CommandLine commandLine(UnaryOperator<String> environment) {
     CommandLine commandLine = new CommandLine(new Main());
-    BlankVariables.readAsUnset(commandLine, System::getenv);
+    Map<OptionSpec, String> setByVariables = BlankVariables.readAsUnset(commandLine, environment);
     // The C locale of many containers: Java would print every non-ASCII character of a record
     // (the seed worker's ✅ and ❌, names, paths) as '?'. UTF-8 keeps them, and ASCII is the same.
     Charset charset = StandardCharsets.US_ASCII.equals(Charset.defaultCharset()) ? StandardCharsets.UTF_8
@@ -59,14 +66,16 @@ public final class Main implements Runnable {
     commandLine.setErr(new PrintWriter(System.err, true, charset));
     commandLine.setExecutionExceptionHandler(
         (exception, cmd, parseResult) -> {
-          cmd.getErr().println("heartlog: " + sentence(exception));
+          cmd.getErr().println("heartlog: " + BlankVariables.namingVariables(sentence(exception), cmd.getCommandSpec(),
+              parseResult.originalArgs(), setByVariables));
           cmd.getErr().flush();
           return FAILURE;
         });
     commandLine.setParameterExceptionHandler(
         (exception, args) -> {
           CommandLine cmd = exception.getCommandLine();
-          cmd.getErr().println("heartlog: " + sentence(exception));
+          cmd.getErr().println("heartlog: " + BlankVariables.namingVariables(sentence(exception), cmd.getCommandSpec(),
+              List.of(args), setByVariables));
           cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
           cmd.getErr().flush();
           return cmd.getCommandSpec().exitCodeOnInvalidInput();

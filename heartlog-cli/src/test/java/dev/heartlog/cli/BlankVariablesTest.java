@@ -2,6 +2,8 @@ package dev.heartlog.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -45,5 +47,28 @@ class BlankVariablesTest {
     assertThat(serve.findOption("--keys").<Object>getValue()).isNull();
     assertThat(serve.findOption("--port").<Integer>getValue()).isEqualTo(7171);
     assertThat(serve.findOption("--db-password").<String>getValue()).as("read as it is").isEqualTo("pa${ss}word");
+  }
+
+  @Test
+  void aBadValueAVariableGaveIsSaidWithTheVariablesName() {
+    Map<String, String> environment = Map.of("HEARTLOG_PORT", "abc", "HEARTLOG_STOP_GRACE", "soon");
+
+    assertThat(errorOf(environment, "serve")).startsWith(
+        "heartlog: Invalid value for option '--port' (from HEARTLOG_PORT): 'abc' is not an int\n");
+    assertThat(errorOf(environment, "serve", "--port=x")).as("given on the command line, it wins")
+        .startsWith("heartlog: Invalid value for option '--port': 'x' is not an int\n");
+    assertThat(errorOf(environment, "run", "--worker", "w", "--", "sleep", "--stop-grace")).startsWith(
+        "heartlog: --stop-grace (from HEARTLOG_STOP_GRACE) must be a duration such as 20, 20s, 500ms or 5m (got 'soon')\n");
+  }
+
+  /** What the command line says on stderr for these arguments, its variables read from {@code environment}. */
+  private static String errorOf(Map<String, String> environment, String... args) {
+    StringWriter err = new StringWriter();
+    CommandLine commandLine = Main.commandLine(environment::get);
+    commandLine.setErr(new PrintWriter(err));
+    commandLine.setOut(new PrintWriter(new StringWriter()));
+
+    assertThat(commandLine.execute(args)).isEqualTo(2);
+    return err.toString();
   }
 }
