@@ -93,6 +93,14 @@ class MessageFormatDeferralTest {
     assertThat(MessagePattern.ofMessageFormat("list {0}", new Object[] {new StringBuilder("a")})).isNull();
     assertThat(MessagePattern.ofMessageFormat("at {0,time}", new Object[] {0L})).isNull();
     assertThat(MessagePattern.ofMessageFormat("{0} then {1,date}", new Object[] {1, 0L})).isNull();
+    // Commas and braces before, between and after the elements: the next } and , are carried
+    // along from brace to brace, not looked for again from each.
+    assertThat(MessagePattern.ofMessageFormat("a, b} {0} c, d {1}", new Object[] {1, 2})).isNotNull();
+    assertThat(MessagePattern.ofMessageFormat("{0} c, d {1} {2,number}", new Object[] {1, 2, 3})).isNull();
+    assertThat(MessagePattern.ofMessageFormat("{".repeat(60_000) + "{0}", new Object[] {1})).isNotNull();
+    assertThat(MessagePattern.ofMessageFormat("{".repeat(60_000) + "{0,number}", new Object[] {1})).isNull();
+    assertThat(MessagePattern.ofMessageFormat("{0} {1", new Object[] {1, 2})).as("a brace never closed, no comma").isNotNull();
+    assertThat(MessagePattern.ofMessageFormat("{0} {1 ,", new Object[] {1, 2})).as("a comma after a brace never closed").isNull();
   }
 
   @Test
