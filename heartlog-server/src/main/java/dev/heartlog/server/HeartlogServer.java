@@ -108,6 +108,7 @@ public final class HeartlogServer implements AutoCloseable {
       javalin.http.maxRequestSize = config.maxBodyBytes();
       javalin.useVirtualThreads = false;
       javalin.jetty.modifyServer(server -> server.setErrorHandler(new BadMessages()));
+      javalin.requestLogger.http(metrics::requestAnswered);
       // The web viewer: static files shipped in the jar, no CDN.
       javalin.staticFiles.add(files -> {
         files.hostedPath = "/";

@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.heartlog.store.Store;
 import io.javalin.Javalin;
+import jakarta.servlet.DispatcherType;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -20,6 +21,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
@@ -49,6 +51,11 @@ import java.util.function.ToIntFunction;
  *   <li>{@code heartlog_database_connections{state}}, {@code ..._max}, {@code ..._waiting}: the
  *       connection pool's connections in use and idle, its most, and the requests waiting for one
  *       (where the server was given its pool).
+ *   <li>{@code heartlog_http_requests_seconds{method, route, status}}: every request, by its
+ *       method, the route that answered it as the server declares it ({@code
+ *       /api/tasks/<id>}, never the id itself; {@code static} for the viewer's files, {@code
+ *       unmatched} for a path nothing serves) and its status: how many, their time added up, and
+ *       the longest lately. A follower of the live tail is one request as long as it follows.
  *   <li>{@code heartlog_tail_followers}: the live tail's followers; and the JVM's memory,
  *       collections, threads, CPU and uptime.
  * </ul>
@@ -138,6 +145,33 @@ final class ServerMetrics implements AutoCloseable {
 
   void register(Javalin app) {
     app.get(PATH, this::scrape);
+  }
+
+  /**
+   * A request answered after {@code millis} (Javalin's request logger, which sees every request,
+   * those that failed too). The route is the path as declared, so that ids make no series of their
+   * own; the method one of HTTP's, so that a made-up one makes none either.
+   */
+  void requestAnswered(Context ctx, float millis) {
+    if (ctx.req().getDispatcherType() != DispatcherType.REQUEST) {
+      return;   // "/" forwarded to the viewer's index.html: the request is counted once, as it ends
+    }
+    String method = KNOWN_METHODS.contains(ctx.method().name()) ? ctx.method().name() : "OTHER";
+    Timer.builder("heartlog.http.requests").description("HTTP requests, by method, route and status")
+        .tag("method", method).tag("route", route(ctx, method)).tag("status", Integer.toString(ctx.statusCode()))
+        .register(registry).record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS);
+  }
+
+  private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+
+  private static String route(Context ctx, String method) {
+    try {
+      return ctx.endpointHandlerPath();
+    } catch (IllegalStateException noEndpoint) {
+      // No endpoint answered: a file of the viewer's, served before any would, or nothing at all.
+      // Javalin's request logger then fails the request (500) for an exception of its own.
+      return (method.equals("GET") || method.equals("HEAD")) && ctx.statusCode() < 400 ? "static" : "unmatched";
+    }
   }
 
   /** A heartbeat call the ingest function answered with {@code answer}, {@code nanos} after it came. */

@@ -143,6 +143,30 @@ class ServerMetricsTest {
   }
 
   @Test
+  void requestsAreTimedByMethodTheirDeclaredRouteAndStatus() throws Exception {
+    assertThat(ReaderRequests.get(server, "/api/tasks/render-7f3a").statusCode()).isEqualTo(404);
+    assertThat(ReaderRequests.get(server, "/api/workers").statusCode()).isEqualTo(200);
+    assertThat(ReaderRequests.get(server, "/").statusCode()).as("forwarded to index.html: counted once").isEqualTo(200);
+    // No endpoint answers these: the route's lookup threw, and the request logger's exception
+    // turned the answers into 500s.
+    assertThat(ReaderRequests.get(server, "/no-such-page").statusCode()).isEqualTo(404);
+    assertThat(HTTP.send(HttpRequest.newBuilder(ReaderRequests.uri(server, "/api/logs")).method("FROB", HttpRequest.BodyPublishers.noBody())
+        .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+
+    List<String> series = lines(ReaderRequests.get(server, "/metrics").body()).stream()
+        .filter(line -> line.startsWith("heartlog_http_requests_seconds_count")).toList();
+
+    assertThat(series).contains(
+        "heartlog_http_requests_seconds_count{method=\"GET\",route=\"/api/tasks/<id>\",status=\"404\"} 1",
+        "heartlog_http_requests_seconds_count{method=\"GET\",route=\"/api/workers\",status=\"200\"} 1",
+        "heartlog_http_requests_seconds_count{method=\"GET\",route=\"static\",status=\"200\"} 1",
+        "heartlog_http_requests_seconds_count{method=\"GET\",route=\"unmatched\",status=\"404\"} 1",
+        "heartlog_http_requests_seconds_count{method=\"OTHER\",route=\"unmatched\",status=\"404\"} 1");
+    assertThat(series).as("ids and made-up methods make no series of their own").noneMatch(line -> line.contains("render-7f3a"))
+        .noneMatch(line -> line.contains("FROB"));
+  }
+
+  @Test
   void aScraperNeedsAReaderKey() throws Exception {
     HttpResponse<String> none = HTTP.send(HttpRequest.newBuilder(ReaderRequests.uri(server, "/metrics")).GET().build(),
         HttpResponse.BodyHandlers.ofString());
