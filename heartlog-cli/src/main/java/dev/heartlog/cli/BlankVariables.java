@@ -77,6 +77,8 @@ final class BlankVariables {
    * not give the option: {@code HEARTLOG_STOP_GRACE=abc} was refused as "--stop-grace must be a
    * duration ...", an option the user never typed, and {@code HEARTLOG_PORT=abc} as "Invalid
    * value for option '--port'". Now {@code --stop-grace (from HEARTLOG_STOP_GRACE) must be ...}.
+   * For bad flags only (exit code 2): a failure's message may name an option as where a value
+   * goes ("give the password in the URL, --db-password, HEARTLOG_DB_PASSWORD or PGPASSWORD").
    *
    * @param args the command line's arguments
    */
@@ -87,7 +89,7 @@ final class BlankVariables {
     List<String> given = args.contains("--") ? args.subList(0, args.indexOf("--")) : args;   // not the wrapped command's
     for (OptionSpec option : spec.options()) {
       String variable = setByVariables.get(option);
-      if (variable == null || Arrays.stream(option.names()).anyMatch(name -> isGiven(name, given))) {
+      if (variable == null || message.contains(variable) || Arrays.stream(option.names()).anyMatch(name -> isGiven(name, given))) {
         continue;
       }
       Matcher named = Pattern.compile("(?<![\\w-])'?" + Pattern.quote(option.longestName()) + "(?![\\w-])'?").matcher(message);

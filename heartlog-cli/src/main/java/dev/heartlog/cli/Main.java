@@ -66,8 +66,7 @@ public final class Main implements Runnable {
     commandLine.setErr(new PrintWriter(System.err, true, charset));
     commandLine.setExecutionExceptionHandler(
         (exception, cmd, parseResult) -> {
-          cmd.getErr().println("heartlog: " + BlankVariables.namingVariables(sentence(exception), cmd.getCommandSpec(),
-              parseResult.originalArgs(), setByVariables));
+          cmd.getErr().println("heartlog: " + sentence(exception));
           cmd.getErr().flush();
           return FAILURE;
         });
