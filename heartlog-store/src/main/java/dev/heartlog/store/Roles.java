@@ -1,5 +1,6 @@
 package dev.heartlog.store;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,6 +19,8 @@ import java.util.Optional;
 public final class Roles {
 
   private static final String INSUFFICIENT_PRIVILEGE = "42501";
+  /** The most bytes of a name PostgreSQL keeps (NAMEDATALEN less one). */
+  static final int MAX_NAME_BYTES = 63;
 
   private final Store store;
 
@@ -88,6 +91,7 @@ public final class Roles {
 
   /** Takes both roles, and a writer's prefix, from {@code login}; the login itself stays. */
   public void revoke(String login) {
+    checkName(login);
     store.withConnection(connection -> {
       try (PreparedStatement statement = connection.prepareStatement("SELECT heartlog_revoke(?)")) {
         statement.setString(1, login);
@@ -117,7 +121,9 @@ public final class Roles {
 
   /** Runs {@code grantSql} with the login and then {@code arguments} bound, creating the login first if it is missing. */
   private boolean grant(String login, String newPassword, String grantSql, Object... arguments) {
+    checkName(login);
     return store.withConnection(connection -> {
+      refuseUnlimited(connection, login);
       connection.setAutoCommit(false);
       try {
         boolean created = !exists(connection, login);
@@ -138,6 +144,47 @@ public final class Roles {
         throw e;
       }
     });
+  }
+
+  /**
+   * Refuses a name PostgreSQL would not keep as given: a blank one ("zero-length delimited
+   * identifier" before), or one over {@value #MAX_NAME_BYTES} bytes, which PostgreSQL cuts without
+   * a word: the login was created under the cut name, said under the whole one, and the same
+   * grant run again failed with "role ... already exists".
+   */
+  private static void checkName(String login) {
+    if (login == null || login.isBlank()) {
+      throw new IllegalArgumentException("the login is blank: give its name");
+    }
+    int bytes = login.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > MAX_NAME_BYTES) {
+      throw new IllegalArgumentException("the login " + login + " is " + bytes + " bytes long; PostgreSQL keeps names of at most "
+          + MAX_NAME_BYTES + " bytes and would cut it");
+    }
+  }
+
+  /**
+   * Refuses to make a superuser, or the user that owns heartlog's tables, a writer or a reader:
+   * no role limits either (the owner's own heartbeats are not held to a prefix, and both may read
+   * and write everything), so "may send heartbeats as the workers whose id starts with ..., and do
+   * nothing else" would have been said of a login that may do anything.
+   */
+  private static void refuseUnlimited(Connection connection, String login) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(
+        "SELECT r.rolsuper, r.rolname = pg_get_userbyid(c.relowner) FROM pg_roles AS r, pg_class AS c "
+            + "WHERE r.rolname = ? AND c.oid = to_regclass('system_logs')")) {
+      statement.setString(1, login);
+      try (ResultSet rs = statement.executeQuery()) {
+        if (!rs.next()) {
+          return;   // a new login, or no store here (the grant function then says so)
+        }
+        String what = rs.getBoolean(1) ? "is a superuser" : rs.getBoolean(2) ? "owns heartlog's tables" : null;
+        if (what != null) {
+          throw new IllegalArgumentException(login + " " + what + ", which no role of heartlog's limits: it may read and "
+              + "write everything already. Give the workers or the readers a login of their own (heartlog grant creates it)");
+        }
+      }
+    }
   }
 
   private static boolean exists(Connection connection, String role) throws SQLException {

@@ -61,6 +61,35 @@ class RolesTest {
   }
 
   @Test
+  void noRoleIsGivenToALoginNoRoleLimitsNorUnderANamePostgresqlWouldCut() throws SQLException {
+    // The user that migrated the store: a superuser here, its tables' owner where it is not.
+    // Before, it was said to "send heartbeats as the workers whose id starts with gpu-, and do
+    // nothing else", having every right still.
+    String owner = store.withConnection(c -> {
+      try (var rs = c.createStatement().executeQuery("SELECT current_user")) {
+        rs.next();
+        return rs.getString(1);
+      }
+    });
+    assertThatThrownBy(() -> store.roles().grantWriter(owner, "gpu-", PASSWORD)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageMatching(owner + " (is a superuser|owns heartlog's tables), which no role of heartlog's limits: .*");
+    assertThatThrownBy(() -> store.roles().grantReader(owner, PASSWORD)).hasMessageStartingWith(owner + " ");
+    assertThat(count("SELECT count(*) FROM heartlog_writers")).isZero();
+
+    String tooLong = "heartlog_test_" + "w".repeat(50);
+    logins.add(tooLong.substring(0, Roles.MAX_NAME_BYTES));
+    // PostgreSQL cut it to 63 bytes without a word: created under the cut name, said under the
+    // whole one, and the same grant run again failed with "role ... already exists".
+    assertThatThrownBy(() -> store.roles().grantWriter(tooLong, "gpu-", PASSWORD))
+        .hasMessage("the login " + tooLong + " is 64 bytes long; PostgreSQL keeps names of at most 63 bytes and would cut it");
+    assertThat(count("SELECT count(*) FROM pg_roles WHERE rolname = left('" + tooLong + "', 63)")).isZero();
+    for (String blank : new String[] {"", " "}) {
+      assertThatThrownBy(() -> store.roles().grantReader(blank, PASSWORD)).hasMessage("the login is blank: give its name");
+      assertThatThrownBy(() -> store.roles().revoke(blank)).hasMessage("the login is blank: give its name");
+    }
+  }
+
+  @Test
   void aWriterOfAnotherHeartlogDatabaseOnTheServerMayNotWriteHere() throws SQLException {
     // Roles belong to the server, so the login is a member of heartlog_writer in every database.
     String writer = login("writer");
