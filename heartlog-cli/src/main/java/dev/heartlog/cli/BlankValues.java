@@ -22,6 +22,20 @@ final class BlankValues {
     refuse(spec, name == null ? "the task id" : name, value, "a task's id (heartlog tasks lists them)");
   }
 
+  /**
+   * Refuses the start of workers' ids given blank ({@code --workers "$PREFIX"} of a variable never
+   * set): blank, it meant any worker, a writer or a token that may send as the whole fleet, where
+   * {@code '*'} says so on purpose.
+   */
+  static void refusePrefix(CommandSpec spec, String name, String value) {
+    refuse(spec, name, value, "the start of the workers' ids, or '*' for any worker");
+  }
+
+  /** Refuses a database login given blank. */
+  static void refuseLogin(CommandSpec spec, String value) {
+    refuse(spec, "LOGIN", value, "the database login's name");
+  }
+
   /** Refuses a value of flag {@code what} given blank, saying what to give: {@code wanted}. */
   static void refuse(CommandSpec spec, String what, String value, String wanted) {
     if (value != null && value.isBlank()) {

@@ -57,6 +57,8 @@ final class GrantCommand implements Runnable {
 
     @Override
     public void run() {
+      BlankValues.refuseLogin(spec, login);
+      BlankValues.refusePrefix(spec, "--workers", workers);
       String prefix = "*".equals(workers) ? "" : workers;
       grant(spec, storeOptions, login, (store, password) -> store.roles().grantWriter(login, prefix, tokenRequired, password),
           "keep it in the workers' secrets", "may send heartbeats as "
@@ -78,6 +80,7 @@ final class GrantCommand implements Runnable {
 
     @Override
     public void run() {
+      BlankValues.refuseLogin(spec, login);
       grant(spec, storeOptions, login, (store, password) -> store.roles().grantReader(login, password),
           "give it to whoever reads the logs", "may read the records, workers and heartbeats, and write nothing");
     }

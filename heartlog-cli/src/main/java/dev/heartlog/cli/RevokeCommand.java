@@ -39,6 +39,8 @@ final class RevokeCommand implements Callable<Integer> {
     if ((login == null) == (tokens == null)) {
       throw new ParameterException(spec.commandLine(), "give a LOGIN, or --tokens PREFIX, not both");
     }
+    BlankValues.refuseLogin(spec, login);
+    BlankValues.refusePrefix(spec, "--tokens", tokens);
     try (StoreOptions.Opened opened = storeOptions.open()) {
       if (login != null) {
         opened.store().roles().revoke(login);

@@ -75,6 +75,7 @@ final class TokenCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    BlankValues.refusePrefix(spec, "--workers", workers);
     String prefix = "*".equals(workers) ? "" : workers;
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     Duration validFor = validity(expires);

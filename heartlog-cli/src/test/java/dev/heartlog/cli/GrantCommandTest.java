@@ -107,6 +107,31 @@ class GrantCommandTest {
     assertThat(result.err()).startsWith("heartlog: say which role: heartlog grant writer LOGIN --workers PREFIX");
   }
 
+  /**
+   * A prefix given blank ({@code --workers "$PREFIX"} of a variable never set) meant any worker:
+   * a writer, or a token, that may send as the whole fleet. '*' says that on purpose.
+   */
+  @Test
+  void aBlankPrefixOrLoginIsABadFlagNotAnyWorker() throws SQLException {
+    Cli.Result writer = Cli.run("grant", "writer", this.writer, "--workers", "", "--db-url", url);
+    Cli.Result revokeTokens = Cli.run("revoke", "--tokens", " ", "--db-url", url);
+    Cli.Result blankLogin = Cli.run("grant", "reader", " ", "--db-url", url);
+    Cli.Result token = Cli.run("token", "--workers", "", "--secret-file", "/nonexistent");
+
+    for (Cli.Result result : List.of(writer, revokeTokens, token)) {
+      assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+      assertThat(result.err()).contains(" is blank: give the start of the workers' ids, or '*' for any worker");
+      assertThat(result.out()).isEmpty();
+    }
+    assertThat(blankLogin.exitCode()).isEqualTo(2);
+    assertThat(blankLogin.err()).startsWith("heartlog: LOGIN is blank: give the database login's name");
+    try (Connection owner = DriverManager.getConnection(url); Statement statement = owner.createStatement();
+        var rows = statement.executeQuery("SELECT (SELECT count(*) FROM heartlog_writers) + (SELECT count(*) FROM heartlog_revoked_tokens)")) {
+      rows.next();
+      assertThat(rows.getLong(1)).as("no writer made, no token revoked").isZero();
+    }
+  }
+
   private static String password(Cli.Result result, String login) {
     Matcher created = CREATED.matcher(result.out());
     assertThat(created.find()).as(result.out()).isTrue();
