@@ -5,7 +5,6 @@ import dev.heartlog.agent.RecordMetadata;
 import java.time.Instant;
 import java.util.Map;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Turns a line a wrapped worker printed into a record. The default format is the seed's Python
@@ -63,8 +62,8 @@ final class ChildLineParser {
     }
   }
 
-  private final Pattern format;
-  private final Pattern taskEnd;
+  private final UserPattern format;
+  private final UserPattern taskEnd;
   // Which named groups the format has, found once: asking a matcher for a group the pattern does
   // not have throws, which would cost an exception a line.
   private final boolean hasLevel;
@@ -73,8 +72,8 @@ final class ChildLineParser {
   private final boolean hasMessage;
 
   ChildLineParser(String format, String taskEnd) {
-    this.format = Pattern.compile(format);
-    this.taskEnd = Pattern.compile(taskEnd);
+    this.format = new UserPattern(format, "--line-format", !format.equals(SEED_FORMAT));
+    this.taskEnd = new UserPattern(taskEnd, "--task-end", !taskEnd.equals(DEFAULT_TASK_END));
     this.hasLevel = hasGroup(format, "level");
     this.hasComponent = hasGroup(format, "component");
     this.hasTask = hasGroup(format, "task");
@@ -102,25 +101,25 @@ final class ChildLineParser {
       if (queue != null) {
         return queue;
       }
-      Parsed structured = StructuredLine.parse(line, streamDefault, metadata, taskEnd);
+      Parsed structured = StructuredLine.parse(line, streamDefault, metadata, this::endsTask);
       if (structured != null) {
         return structured;
       }
-      Parsed python = PythonLoggingLines.basic(line, metadata, taskEnd);
+      Parsed python = PythonLoggingLines.basic(line, metadata, this::endsTask);
       if (python == null) {
-        python = PythonLoggingLines.dashed(line, metadata, taskEnd);
+        python = PythonLoggingLines.dashed(line, metadata, this::endsTask);
       }
       if (python == null) {
-        python = PythonLoggingLines.bracketed(line, metadata, taskEnd);
+        python = PythonLoggingLines.bracketed(line, metadata, this::endsTask);
       }
       if (python != null) {
         return python;
       }
-      Parsed go = LoggerFormats.goLog(line, metadata, taskEnd);
+      Parsed go = LoggerFormats.goLog(line, metadata, this::endsTask);
       if (go != null) {
         return go;
       }
-      Parsed java = LoggerFormats.javaDefault(line, metadata, taskEnd);
+      Parsed java = LoggerFormats.javaDefault(line, metadata, this::endsTask);
       if (java != null) {
         return java;
       }
@@ -128,7 +127,7 @@ final class ChildLineParser {
       if (named == null) {
         named = LoggerFormats.glogLevel(line);
       }
-      return new Parsed(named == null ? streamDefault : named, line, null, metadata, taskEnd.matcher(line).find());
+      return new Parsed(named == null ? streamDefault : named, line, null, metadata, endsTask(line));
     }
     String marker = hasLevel ? group(matcher, "level") : null;
     Level level = streamDefault;
@@ -149,7 +148,7 @@ final class ChildLineParser {
     String message = hasMessage ? group(matcher, "message") : null;
     String text = message == null ? line : message;
     String task = hasTask ? group(matcher, "task") : null;
-    return new Parsed(level, text, task, metadata, taskEnd.matcher(text).find());
+    return new Parsed(level, text, task, metadata, endsTask(text));
   }
 
   private static Level levelOf(String marker, Level fallback) {

@@ -3,6 +3,7 @@ package dev.heartlog.cli;
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.RecordMetadata;
 import java.util.Locale;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -58,7 +59,7 @@ final class LoggerFormats {
    * zone, so the record keeps the time the line came; a stack trace below it joins it ({@link
    * Tracebacks}).
    */
-  static ChildLineParser.Parsed javaDefault(String line, RecordMetadata metadata, Pattern taskEnd) {
+  static ChildLineParser.Parsed javaDefault(String line, RecordMetadata metadata, Predicate<String> endsTask) {
     if (line.length() < 24 || line.charAt(2) != ':' || line.charAt(8) != '.' || !startsWithDigit(line)) {
       return null;
     }
@@ -76,7 +77,7 @@ final class LoggerFormats {
     metadata.put("logger", matcher.group("logger"));
     metadata.put("thread", matcher.group("thread"));
     String message = matcher.group("message");
-    return new ChildLineParser.Parsed(level, message, null, metadata, taskEnd.matcher(message).find());
+    return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message));
   }
 
   /**
@@ -87,7 +88,7 @@ final class LoggerFormats {
    * follows the time (local, no zone, so the record keeps the time the line came), and the
    * {@code file.go:42} of {@code Lshortfile} or {@code Llongfile} goes into {@code caller}.
    */
-  static ChildLineParser.Parsed goLog(String line, RecordMetadata metadata, Pattern taskEnd) {
+  static ChildLineParser.Parsed goLog(String line, RecordMetadata metadata, Predicate<String> endsTask) {
     if (line.length() < 20 || line.charAt(4) != '/' || line.charAt(7) != '/' || !startsWithDigit(line)) {
       return null;
     }
@@ -107,7 +108,7 @@ final class LoggerFormats {
       level = levelNamedNearStart(message);
     }
     return new ChildLineParser.Parsed(level == null ? Level.INFO : level, message, null, metadata,
-        taskEnd.matcher(message).find());
+        endsTask.test(message));
   }
 
   /**

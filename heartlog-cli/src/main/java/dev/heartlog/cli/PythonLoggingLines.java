@@ -3,6 +3,7 @@ package dev.heartlog.cli;
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.RecordMetadata;
 import java.util.Objects;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -47,7 +48,7 @@ final class PythonLoggingLines {
    * that levels per component and the viewer can tell the loggers apart), and the message after
    * it.
    */
-  static ChildLineParser.Parsed basic(String line, RecordMetadata metadata, Pattern taskEnd) {
+  static ChildLineParser.Parsed basic(String line, RecordMetadata metadata, Predicate<String> endsTask) {
     int levelEnd = line.indexOf(':');
     if (levelEnd < 4 || levelEnd > 8) {
       return null;
@@ -71,7 +72,7 @@ final class PythonLoggingLines {
     }
     metadata.put("logger", line.substring(levelEnd + 1, loggerEnd));
     String message = line.substring(loggerEnd + 1);
-    return new ChildLineParser.Parsed(level, message, null, metadata, taskEnd.matcher(message).find());
+    return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message));
   }
 
   /**
@@ -81,7 +82,7 @@ final class PythonLoggingLines {
    * #basic}. The line's time is local time with no zone, so the record keeps the time the
    * line came.
    */
-  static ChildLineParser.Parsed dashed(String line, RecordMetadata metadata, Pattern taskEnd) {
+  static ChildLineParser.Parsed dashed(String line, RecordMetadata metadata, Predicate<String> endsTask) {
     if (line.length() < 30 || !LoggerFormats.startsWithDigit(line)) {
       return null;
     }
@@ -96,7 +97,7 @@ final class PythonLoggingLines {
     String level = Stream.of("level", "levelFirst", "levelAlone").map(matcher::group).filter(Objects::nonNull)
         .findFirst().orElseThrow();
     String message = matcher.group("message");
-    return new ChildLineParser.Parsed(Level.fromName(level), message, null, metadata, taskEnd.matcher(message).find());
+    return new ChildLineParser.Parsed(Level.fromName(level), message, null, metadata, endsTask.test(message));
   }
 
   /**
@@ -104,7 +105,7 @@ final class PythonLoggingLines {
    * brackets, and the {@code file}, {@code line} and {@code function} it was logged in. The time
    * has no zone, so the record keeps the time the line came.
    */
-  static ChildLineParser.Parsed bracketed(String line, RecordMetadata metadata, Pattern taskEnd) {
+  static ChildLineParser.Parsed bracketed(String line, RecordMetadata metadata, Predicate<String> endsTask) {
     if (line.length() < 40 || line.charAt(0) != '[' || !Character.isDigit(line.charAt(1))) {
       return null;
     }
@@ -117,6 +118,6 @@ final class PythonLoggingLines {
     metadata.put("function", matcher.group("function"));
     String message = matcher.group("message");
     return new ChildLineParser.Parsed(Level.fromName(matcher.group("level")), message, null, metadata,
-        taskEnd.matcher(message).find());
+        endsTask.test(message));
   }
 }

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -54,7 +55,7 @@ final class StructuredLine {
    * object nor logfmt pairs with a level or a message among them (without one, {@code loss=0.23
    * step=100} is a line like any other).
    */
-  static ChildLineParser.Parsed parse(String line, Level streamDefault, RecordMetadata metadata, Pattern taskEnd) {
+  static ChildLineParser.Parsed parse(String line, Level streamDefault, RecordMetadata metadata, Predicate<String> endsTask) {
     Map<String, Object> fields = object(line);
     Map<String, Object> loguru = fields == null ? null : LoguruRecord.flatten(fields);
     if (loguru != null) {
@@ -95,7 +96,7 @@ final class StructuredLine {
       }
     }
     fields.forEach(metadata::putIfAbsent);
-    return new ChildLineParser.Parsed(level, message, task, metadata, taskEnd.matcher(message).find(), time);
+    return new ChildLineParser.Parsed(level, message, task, metadata, endsTask.test(message), time);
   }
 
   /**

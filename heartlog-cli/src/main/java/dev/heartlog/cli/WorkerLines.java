@@ -48,6 +48,8 @@ final class WorkerLines implements AutoCloseable {
   private final Map<String, String> processTasks = new HashMap<>();
   /** Whether a line that could not be read has been reported (once). */
   private final AtomicBoolean saidUnreadable = new AtomicBoolean();
+  /** Whether a pattern of the user's running past its budget has been said (once). */
+  private final AtomicBoolean saidTooSlow = new AtomicBoolean();
   /** Each stream's tracebacks, and the ERROR line each may be holding. */
   private final Tracebacks outTracebacks;
   private final Tracebacks errTracebacks;
@@ -161,6 +163,11 @@ final class WorkerLines implements AutoCloseable {
           parsed.metadata().putIfAbsent("kind", "progress");
         }
         tracebacks.line(arrive(parsed), text, continuesRecord, moreFollows);
+      } catch (UserPattern.TooSlow e) {
+        tooSlow(name, e);
+        RecordMetadata metadata = new RecordMetadata(1);
+        metadata.put("stream", name);
+        tracebacks.line(arrive(new ChildLineParser.Parsed(streamDefault, line, null, metadata, false)), line);
       } catch (RuntimeException | StackOverflowError e) {
         // A reader's mistake must not end the reading: the pipe would close with the thread, the
         // worker's next print fail, and every later line be lost. The line is kept as printed.
@@ -202,6 +209,21 @@ final class WorkerLines implements AutoCloseable {
     }, "heartlog-run-" + name);
     thread.start();
     return thread;
+  }
+
+  /**
+   * Says, once, in a record of heartlog run's own and on stderr, that a pattern of the user's ran
+   * past its budget on a line, which was stored as printed ({@link UserPattern}).
+   */
+  private void tooSlow(String stream, UserPattern.TooSlow e) {
+    if (saidTooSlow.compareAndSet(false, true)) {
+      String said = "heartlog run: " + e.getMessage() + " of the worker's " + stream + ", and stored that line as printed "
+          + "(said once). A pattern whose parts can match the same text in many ways, such as (.*,){12}, takes time "
+          + "exponential in a line it does not match; write each part so that it can match a character one way only, "
+          + "([^,]*,){12}";
+      System.err.println("heartlog: " + said.substring("heartlog run: ".length()));
+      agent.log(Level.WARNING, said, null, OWN_RECORD);
+    }
   }
 
   /**

@@ -51,6 +51,22 @@ class LongLinesTest {
             && message.contains("StackOverflowError"));
   }
 
+  /**
+   * A format of the user's own that backtracks exponentially on a line it does not match: 6.6 s
+   * for 32 fields, far longer for these 40, the worker waiting on its pipe meanwhile. Past
+   * {@link UserPattern#BUDGET} the line is stored as printed, and the reading goes on.
+   */
+  @Test
+  void aLineTheUsersFormatTakesTooLongOnIsStoredAsPrinted() throws Exception {
+    String fields = "a,".repeat(40);
+    List<StoredRecord> stored = run("slow-own-format", List.of("--line-format", "^(.*,){12}(?<message>P.*)$"),
+        "a,".repeat(13) + "Pfirst", fields, "the last line");
+
+    assertThat(stored).extracting(StoredRecord::message)
+        .contains("Pfirst", fields, "the last line")
+        .anyMatch(message -> message.startsWith("heartlog run: --line-format took more than 100 ms on a line of the worker's stdout"));
+  }
+
   /** Runs a Python worker printing {@code lines} on stdout under {@code heartlog run}; its records. */
   private List<StoredRecord> run(String worker, List<String> options, String... lines) throws Exception {
     assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
@@ -68,7 +84,7 @@ class LongLinesTest {
     assertThat(result.exitCode()).as(result.err()).isZero();
     return Store.open(url, null, null).logs(new LogFilter(worker, null, null, null, null, null, 100)).stream()
         .filter(record -> !String.valueOf(record.metadataJson()).contains(RunCommand.OWN_LOGGER)
-            || record.message().startsWith("heartlog run could not read"))
+            || record.message().startsWith("heartlog run could not read") || record.message().contains("took more than"))
         .toList();
   }
 }

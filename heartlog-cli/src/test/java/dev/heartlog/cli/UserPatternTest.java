@@ -1,0 +1,51 @@
+package dev.heartlog.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.heartlog.agent.Level;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Patterns the user gives {@code heartlog run} are matched within {@link UserPattern#BUDGET};
+ * heartlog's own defaults as they are.
+ */
+// Without the budget, the first test's match runs for hours, deaf to interrupts: on a thread of
+// its own, the test fails after 30 s instead of holding the build.
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class UserPatternTest {
+
+  /** A CSV line of 40 fields: {@code ^(.*,){12}P} tries every way of cutting it into 12 (6.6 s for 32). */
+  private static final String FIELDS = "a,".repeat(40);
+
+  @Test
+  void aMatchPastTheBudgetIsCutNamingItsOption() {
+    ChildLineParser parser = new ChildLineParser("^(.*,){12}(?<message>P.*)$", "(.*,){12}done");
+
+    assertThatThrownBy(() -> parser.parse(FIELDS, Level.INFO, "stdout")).isInstanceOf(UserPattern.TooSlow.class)
+        .hasMessage("--line-format took more than 100 ms on a line");
+    assertThatThrownBy(() -> parser.endsTask(FIELDS)).isInstanceOf(UserPattern.TooSlow.class)
+        .hasMessage("--task-end took more than 100 ms on a line");
+  }
+
+  @Test
+  void withinTheBudgetAMatchReadsItsGroupsAsBefore() {
+    ChildLineParser parser = new ChildLineParser("^(.*,){12}(?<level>[A-Z]+) (?<message>.*)$", "(?i)all done");
+
+    ChildLineParser.Parsed parsed = parser.parse("a,".repeat(12) + "ERROR disk full, all done", Level.INFO, "stdout");
+
+    assertThat(parsed.level()).isEqualTo(Level.ERROR);
+    assertThat(parsed.message()).isEqualTo("disk full, all done");
+    assertThat(parsed.endsTask()).isTrue();
+  }
+
+  @Test
+  void heartlogsOwnDefaultsAreMatchedWithoutTheBudget() {
+    UserPattern seed = new UserPattern(ChildLineParser.SEED_FORMAT, "--line-format", false);
+
+    assertThat(seed.matcher("[12:00:00] INFO worker [Task t-1] rendered").matches()).isTrue();
+    assertThat(new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END)
+        .parse(FIELDS, Level.INFO, "stdout").message()).isEqualTo(FIELDS);
+  }
+}
