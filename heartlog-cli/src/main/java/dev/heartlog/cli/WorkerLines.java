@@ -165,18 +165,14 @@ final class WorkerLines implements AutoCloseable {
         tracebacks.line(arrive(parsed), text, continuesRecord, moreFollows);
       } catch (UserPattern.TooSlow e) {
         tooSlow(name, e);
-        RecordMetadata metadata = new RecordMetadata(1);
-        metadata.put("stream", name);
-        tracebacks.line(arrive(new ChildLineParser.Parsed(streamDefault, line, null, metadata, false)), line);
+        keepAsPrinted(line, name, streamDefault, tracebacks);
       } catch (RuntimeException | StackOverflowError e) {
         // A reader's mistake must not end the reading: the pipe would close with the thread, the
         // worker's next print fail, and every later line be lost. The line is kept as printed.
         // A regular expression too deep for the thread's stack is such a mistake too (30,000
         // "a." did it once); the stack is whole again once the error has come up to here.
         unreadable(name, line, e);
-        RecordMetadata metadata = new RecordMetadata(1);
-        metadata.put("stream", name);
-        tracebacks.line(arrive(new ChildLineParser.Parsed(streamDefault, line, null, metadata, false)), line);
+        keepAsPrinted(line, name, streamDefault, tracebacks);
       }
     }, System::nanoTime, PROGRESS_INTERVAL.toNanos(), MAX_LINE_CHARS);
     Thread thread = new Thread(() -> {
@@ -209,6 +205,13 @@ final class WorkerLines implements AutoCloseable {
     }, "heartlog-run-" + name);
     thread.start();
     return thread;
+  }
+
+  /** Records a line that could not be read in its format as printed, at the stream's level. */
+  private void keepAsPrinted(String line, String stream, Level streamDefault, Tracebacks tracebacks) {
+    RecordMetadata metadata = new RecordMetadata(1);
+    metadata.put("stream", stream);
+    tracebacks.line(arrive(new ChildLineParser.Parsed(streamDefault, line, null, metadata, false)), line);
   }
 
   /**
