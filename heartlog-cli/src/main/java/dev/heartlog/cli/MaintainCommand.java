@@ -36,6 +36,10 @@ final class MaintainCommand implements Callable<Integer> {
     try (StoreOptions.Opened opened = storeOptions.open()) {
       Maintenance result = opened.store().maintain(kept, daysAhead);
       spec.commandLine().getOut().println(result.summary());
+      if (kept != null) {
+        RetentionOption.cronKeepsLess(opened.store(), kept)
+            .ifPresent(warning -> spec.commandLine().getErr().println("heartlog: warning: " + warning));
+      }
       if (result.partitionsInUse() > 0) {
         spec.commandLine().getErr().println("heartlog: " + partitions(result.partitionsInUse())
             + " left for the next run: a long read of system_logs held the locks needed to create or drop them");

@@ -14,6 +14,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -87,6 +88,7 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     HeartlogServerBuilder settings;
+    Duration kept = null;
     try {   // checked before the store is opened (an embedded one takes seconds to start)
       settings = HeartlogServer.builder()
           .bind(bind)
@@ -99,7 +101,8 @@ final class ServeCommand implements Callable<Integer> {
       }
       settings.storeRequestLimit(dbPool * REQUESTS_PER_CONNECTION);
       if (retention != null) {
-        settings.retention(RetentionOption.parse(spec, retention));
+        kept = RetentionOption.parse(spec, retention);
+        settings.retention(kept);
       }
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -169,6 +172,10 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     if (opened.embedded() == null) {   // the embedded store was migrated as it started
       schemaWarning(opened.store()).ifPresent(warning -> err.println("heartlog serve: warning: " + warning));
+      if (kept != null && !opened.store().isStandby()) {
+        RetentionOption.cronKeepsLess(opened.store(), kept)
+            .ifPresent(warning -> err.println("heartlog serve: warning: " + warning));
+      }
     }
     AgentEnvironment.current().unknownVariables().forEach(warning -> err.println("heartlog serve: warning: " + warning));
     err.flush();

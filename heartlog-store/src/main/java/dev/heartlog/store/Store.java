@@ -369,6 +369,14 @@ public final class Store {
     });
   }
 
+  /**
+   * pg_cron's hourly maintenance of this database and the retention it keeps, where {@code
+   * heartlog migrate} scheduled it and this login may see it (see {@link ScheduledMaintenance}).
+   */
+  public Optional<ScheduledMaintenance> scheduledMaintenance() {
+    return withConnection(ScheduledMaintenance::read);
+  }
+
   /** Runs one statement given as text; for tests and tools that inspect the store. */
   public <T> T withConnection(SqlFunction<Connection, T> work) {
     return queries.withConnection(work);
