@@ -21,9 +21,9 @@ final class MaintainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin StoreOptions storeOptions;
 
-  @Option(names = "--retention", paramLabel = "DURATION",
-      description = "Keep this much, with its unit: 48h, 7d, at least 1h (default: the database's "
-          + "heartlog.retention, else 48h).")
+  @Option(names = "--retention", paramLabel = "DURATION", defaultValue = "${env:HEARTLOG_RETENTION}",
+      description = "Keep this much, with its unit: 48h, 7d, at least 1h (default: $HEARTLOG_RETENTION, as for "
+          + "heartlog serve, else the database's heartlog.retention, else 48h).")
   String retention;
 
   @Option(names = "--days-ahead", paramLabel = "N", defaultValue = "" + Store.DEFAULT_DAYS_AHEAD,

@@ -50,6 +50,18 @@ class BlankVariablesTest {
   }
 
   @Test
+  void maintainKeepsWhatServeWasToldToKeep() {
+    CommandLine commandLine = new CommandLine(new Main());
+    BlankVariables.readAsUnset(commandLine, Map.of("HEARTLOG_RETENTION", "7d")::get);
+
+    CommandSpec maintain = commandLine.parseArgs("maintain").subcommand().commandSpec();
+    CommandSpec serve = commandLine.parseArgs("serve").subcommand().commandSpec();
+
+    assertThat(maintain.findOption("--retention").<String>getValue()).isEqualTo("7d");
+    assertThat(serve.findOption("--retention").<String>getValue()).isEqualTo("7d");
+  }
+
+  @Test
   void aBadValueAVariableGaveIsSaidWithTheVariablesName() {
     Map<String, String> environment = Map.of("HEARTLOG_PORT", "abc", "HEARTLOG_STOP_GRACE", "soon");
 
@@ -59,6 +71,8 @@ class BlankVariablesTest {
         .startsWith("heartlog: Invalid value for option '--port': 'x' is not an int\n");
     assertThat(errorOf(environment, "run", "--worker", "w", "--", "sleep", "--stop-grace")).startsWith(
         "heartlog: --stop-grace (from HEARTLOG_STOP_GRACE) must be a duration such as 20, 20s, 500ms or 5m (got 'soon')\n");
+    assertThat(errorOf(Map.of("HEARTLOG_RETENTION", "48"), "maintain")).startsWith("heartlog: --retention (from "
+        + "HEARTLOG_RETENTION) must be a length of time with its unit, such as 48h, 7d or 1d12h (got '48')\n");
   }
 
   /** What the command line says on stderr for these arguments, its variables read from {@code environment}. */
