@@ -56,6 +56,9 @@ function esc(value) {
 function time(iso, receivedIso) {
   if (!iso) return '<span title="never">-</span>';
   const at = new Date(iso);
+  // Past the year 9999 (a worker's clock, or a time sent as "infinity"), the server writes
+  // +10000-01-01T00:00:00Z, which a Date cannot read: shown as written, not NaN-NaN-NaN.
+  if (isNaN(at)) return `<span title="UTC">${esc(iso)}</span>`;
   const pad = (n, w = 2) => String(n).padStart(w, '0');
   const local = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}.${pad(at.getMilliseconds(), 3)}`;
   let title = `UTC ${iso}`;
@@ -124,6 +127,7 @@ function skewedClocksNotice(clocks, only) {
 /** How long from one time to another: 4.2 s, 12 min 5 s, 47 h 45 min. */
 function span(fromIso, toIso) {
   const seconds = (new Date(toIso) - new Date(fromIso)) / 1000;
+  if (isNaN(seconds)) return '-';   // a time past the year 9999, as above
   if (seconds < 60) return `${seconds.toFixed(1)} s`;
   const whole = Math.round(seconds);
   if (whole < 3600) return `${Math.floor(whole / 60)} min ${whole % 60} s`;
@@ -185,6 +189,16 @@ function taskContext(records) {
     return `<dt>${esc(key)}</dt><dd>${list.slice(0, 3).map(v => metaLink(key, v)).join(', ')}${more}</dd>`;
   });
   return `<h2>Context</h2><dl class="kv" id="task-context">${shown.join('')}</dl>`;
+}
+
+/**
+ * Text a worker chose (its id, a task's, a status) cut to {@code max} characters, with "…" and
+ * the whole text on hover when it was cut: a status of 60,000 characters sent by one worker
+ * filled the Fleet page's first screen, and the table's other columns went off its edge.
+ */
+function clipped(text, max) {
+  if (text.length <= max) return esc(text);
+  return `<span title="${esc(text)}">${esc(text.slice(0, max - 1))}…</span>`;
 }
 
 /**

@@ -10,6 +10,11 @@ let fleetSort = { column: 'worker_id', ascending: true };
 // fleet"). Counts by health, and the filters, cover every worker.
 const FLEET_ROWS = 500;
 
+// The most of a worker's status, and of an id, a table shows; the rest on hover, the whole on the
+// worker's or the task's own page. Statuses are free text: "error: CUDA out of memory. Tried to ..."
+const STATUS_CHARS = 40;
+const ID_CHARS = 100;
+
 /**
  * How full the GPUs of the running workers are, from what each reported last, as heartlog workers
  * adds it up: a stopped, crashed, stale or unknown worker holds none now (the server says which
@@ -51,7 +56,7 @@ async function fleetPage(view) {
     workers.forEach(w => counts.set(w.health, (counts.get(w.health) || 0) + 1));
     const filterLink = h => new URLSearchParams([...(match ? [['worker', match]] : []), ...(h ? [['health', h]] : [])]).toString();
     summary.innerHTML = `${workers.length.toLocaleString()} worker${workers.length === 1 ? '' : 's'}: ${[...counts].map(([h, n]) =>
-      `<a href="#/fleet?${filterLink(h)}" class="health-${esc(h)}" data-health="${esc(h)}">${n.toLocaleString()} ${esc(h)}</a>`).join(', ')}${health
+      `<a href="#/fleet?${filterLink(h)}" class="health-${esc(h)}" data-health="${esc(h)}">${n.toLocaleString()} ${clipped(h, STATUS_CHARS)}</a>`).join(', ')}${health
       ? ` · showing the ${esc(health)} ones, <a href="#/fleet?${filterLink('')}" id="all-health">show every health</a>` : ''}
       ${runningGpuMemory(workers)} · refreshes every 5 s · <a href="#/tasks?failed=true" id="failed-tasks">the last hour's failed tasks</a>`;
     const needle = match.toLowerCase();
@@ -66,10 +71,10 @@ async function fleetPage(view) {
     results.innerHTML = `<table id="fleet"><thead><tr>${header('worker_id', 'Worker')}${header('health', 'Health')}${header('heartbeat_age_s', 'Heartbeat')}
         ${header('current_task_id', 'Current task')}${header('vram_used_mb', 'VRAM')}${header('errors_last_hour', 'Errors 1h')}${header('warnings_last_hour', 'Warnings 1h')}</tr></thead>
       <tbody>${drawn.map(w => `<tr class="${w.health === 'stale' ? 'stale' : ''}" data-worker="${esc(w.worker_id)}">
-        <td><a href="#/worker/${encodeURIComponent(w.worker_id)}">${esc(w.worker_id)}</a></td>
-        <td class="health health-${esc(w.health)}">${esc(w.health)}${rowRefused(w.worker_row_error)}${sharedId(w.shared_id_at)}</td>
+        <td><a href="#/worker/${encodeURIComponent(w.worker_id)}">${clipped(w.worker_id, ID_CHARS)}</a></td>
+        <td class="health health-${esc(w.health)}">${clipped(w.health, STATUS_CHARS)}${rowRefused(w.worker_row_error)}${sharedId(w.shared_id_at)}</td>
         <td class="num" title="${esc(w.last_heartbeat || '')}">${age(w.heartbeat_age_s)}${clockSkew(w.clock_skew_ms)}</td>
-        <td>${w.current_task_id ? `<a href="#/task/${encodeURIComponent(w.current_task_id)}">${esc(w.current_task_id)}</a>` : '<span class="sub">idle</span>'}</td>
+        <td>${w.current_task_id ? `<a href="#/task/${encodeURIComponent(w.current_task_id)}">${clipped(w.current_task_id, ID_CHARS)}</a>` : '<span class="sub">idle</span>'}</td>
         <td>${vramBar(w.vram_used_mb, w.vram_total_mb)}</td>
         <td class="num ${w.errors_last_hour ? 'lvl-ERROR' : ''}">${w.errors_last_hour}</td>
         <td class="num ${w.warnings_last_hour ? 'lvl-WARNING' : ''}">${w.warnings_last_hour}</td></tr>`).join('')}</tbody></table>
@@ -145,7 +150,7 @@ async function workerPage(id, view) {
   view.innerHTML = `<h1>Worker ${esc(w.worker_id)}</h1>
     <div class="cards">
       <div class="card"><div class="k">Health</div><div class="v health health-${esc(w.health)}"${w.health === 'unknown'
-        ? ' title="No row in workers: the orchestrator removed it. Its records and heartbeats are kept."' : ''}>${esc(w.health)}${rowRefused(w.worker_row_error, 'worker-row-refused')}${sharedId(w.shared_id_at, 'worker-shared-id')}</div></div>
+        ? ' title="No row in workers: the orchestrator removed it. Its records and heartbeats are kept."' : ''}>${clipped(w.health, STATUS_CHARS)}${rowRefused(w.worker_row_error, 'worker-row-refused')}${sharedId(w.shared_id_at, 'worker-shared-id')}</div></div>
       <div class="card"><div class="k">Last heartbeat</div><div class="v"><span title="${esc(w.last_heartbeat || '')}">${age(w.heartbeat_age_s)}</span>${clockSkew(w.clock_skew_ms, 'worker-clock')}</div></div>
       <div class="card"><div class="k">VRAM</div><div class="v">${vramBar(w.vram_used_mb, w.vram_total_mb)}</div></div>
       <div class="card"><div class="k">Current task</div><div class="v">${w.current_task_id ? `<a href="#/task/${encodeURIComponent(w.current_task_id)}">${shortTaskId(w.current_task_id)}</a>` : 'idle'}</div></div>
@@ -341,7 +346,7 @@ async function tasksPage(view) {
     results.innerHTML = `<div class="notice" id="no-tasks">No ${failed ? 'failed ' : ''}tasks logged since ${esc(since)}. Records are kept 48 hours.</div>${clockNotice}`;
     return;
   }
-  const link = (page, id) => `<a href="#/${page}/${encodeURIComponent(id)}">${esc(id)}</a>`;
+  const link = (page, id) => `<a href="#/${page}/${encodeURIComponent(id)}">${clipped(id, ID_CHARS)}</a>`;
   results.innerHTML = `${clockNotice}<table id="tasks"><thead><tr><th>Task</th><th>Outcome</th><th>Started</th><th>Duration</th><th>Records</th><th>Workers</th><th>Failure</th></tr></thead>
     <tbody>${tasks.map(task => `<tr class="${task.outcome === 'failed' ? 'row-ERROR' : ''}" data-task="${esc(task.task_id)}">
       <td>${link('task', task.task_id)}</td>

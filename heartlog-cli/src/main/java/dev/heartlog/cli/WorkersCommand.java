@@ -31,6 +31,8 @@ final class WorkersCommand implements Callable<Integer> {
 
   private static final String ROW = "%-24s %-8s %-12s %-20s %-38s %6s %8s%n";
   private static final int NOTES_SHOWN = 10;
+  /** The most of a worker's status the list shows, as the viewer's Fleet page. */
+  static final int STATUS_CHARS = 40;
 
   @Spec CommandSpec spec;
   @Mixin StoreOptions storeOptions;
@@ -79,10 +81,10 @@ final class WorkersCommand implements Callable<Integer> {
     out.printf(ROW, "WORKER", "HEALTH", "HEARTBEAT", "VRAM", "TASK", "ERRORS", "WARNINGS");
     Map<String, Integer> byHealth = new TreeMap<>();
     for (WorkerHealth w : workers) {
-      out.printf(ROW, RecordText.printable(w.id()), RecordText.printable(w.health()), RecordText.age(w.heartbeatAgeSeconds()),
+      out.printf(ROW, RecordText.printable(w.id()), shownHealth(w.health()), RecordText.age(w.heartbeatAgeSeconds()),
           RecordText.vram(w.vramUsedMb(), w.vramTotalMb()),
           w.currentTaskId() == null ? "-" : RecordText.printable(w.currentTaskId()), w.errorsLastHour(), w.warningsLastHour());
-      byHealth.merge(RecordText.printable(w.health()), 1, Integer::sum);
+      byHealth.merge(shownHealth(w.health()), 1, Integer::sum);
     }
     printSkewedClocks(out, workers);
     printRefusedRows(out, workers);
@@ -92,6 +94,17 @@ final class WorkersCommand implements Callable<Integer> {
         .map(e -> String.format(Locale.ROOT, "%,d %s", e.getValue(), e.getKey())).collect(Collectors.joining(", ")));
     printRunningVram(out, workers);
     return 0;
+  }
+
+  /**
+   * A worker's health as the list shows it: a status of the worker's own (free text, up to the
+   * 200 characters the store keeps) cut to {@value #STATUS_CHARS} with "…", so that one worker's
+   * error message sent as its status does not run its line and the summary's across the
+   * terminal; whole in {@code --json} and on {@code heartlog worker}'s page.
+   */
+  static String shownHealth(String health) {
+    String shown = RecordText.printable(health);
+    return shown.length() <= STATUS_CHARS ? shown : shown.substring(0, STATUS_CHARS - 1) + "…";
   }
 
   /**

@@ -19,7 +19,8 @@ import org.openqa.selenium.WebElement;
 
 /**
  * The viewer's pages of many rows, in Debian's headless Chromium: a long task's timeline, a
- * followed page that would otherwise grow for as long as it stays open, and a large fleet.
+ * followed page that would otherwise grow for as long as it stays open, and a large fleet; and
+ * values longer or later than any page expects.
  */
 @Timeout(180)
 class LongPagesBrowserTest {
@@ -220,5 +221,53 @@ class LongPagesBrowserTest {
     chromium.clickWhenThere("#fleet-all");
     chromium.waitUntil(() -> browser.findElements(By.cssSelector(fleet)).size() == 600);
     assertThat(browser.findElements(By.id("fleet-more"))).isEmpty();
+  }
+
+  @Test
+  void aLongStatusAndTaskIdStayWithinThePageAndATimePastTheYear9999IsShownAsWritten() throws Exception {
+    // Statuses are free text, of up to 200 characters as the store keeps them: one without a
+    // space widened the Fleet page's summary, and a long task id pushed the tables' other
+    // columns off the page's edge.
+    String status = "x".repeat(200);
+    String task = "t".repeat(300);
+    store.withConnection(c -> {
+      try (java.sql.PreparedStatement heartbeat = c.prepareStatement("SELECT func_worker_heartbeat_with_logs('odd-values', "
+          + "NULL, NULL, jsonb_build_array(jsonb_build_object('message', 'now', 'task_id', ?::text), jsonb_build_object("
+          + "'timestamp', '10000-01-01T00:00:00Z', 'message', 'far ahead', 'task_id', ?::text)), ?, ?)")) {
+        heartbeat.setString(1, task);
+        heartbeat.setString(2, task);
+        heartbeat.setString(3, task);
+        heartbeat.setString(4, status);
+        return heartbeat.execute();
+      }
+    });
+    String cut = "x".repeat(39) + "…";
+
+    browser.get(base + "/#/fleet?worker=odd-values");
+    WebElement row = chromium.waitFor(By.cssSelector("#fleet tr[data-worker=odd-values]"));
+    List<WebElement> cells = row.findElements(By.tagName("td"));
+    assertThat(cells.get(1).getText()).isEqualTo(cut);
+    assertThat(cells.get(1).findElement(By.tagName("span")).getAttribute("title")).isEqualTo(status);
+    assertThat(cells.get(3).getText()).isEqualTo("t".repeat(99) + "…");
+    assertThat(browser.findElements(By.cssSelector("#fleet-summary a[data-health]")))
+        .filteredOn(link -> status.equals(link.getAttribute("data-health")))
+        .extracting(WebElement::getText).containsExactly("1 " + cut);
+    assertThat(withinThePagesWidth()).isTrue();
+
+    browser.get(base + "/#/tasks?since=1h");
+    WebElement taskRow = chromium.waitFor(By.cssSelector("#tasks tr[data-task=" + task + "]"));
+    assertThat(taskRow.findElements(By.cssSelector("td.num")).get(0).getText()).as("its duration").isEqualTo("-");
+    assertThat(withinThePagesWidth()).isTrue();
+
+    browser.get(base + "/#/task/" + task);
+    chromium.waitUntilText(By.id("task-records"), "far ahead");
+    assertThat(browser.findElements(By.cssSelector("#task-records tbody tr td.time")))
+        .extracting(WebElement::getText).endsWith("+10000-01-01T00:00:00Z");
+  }
+
+  /** Whether the page shown is no wider than the window: nothing pushed off its right edge. */
+  private static boolean withinThePagesWidth() {
+    return (Boolean) ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+        "return document.documentElement.scrollWidth <= document.documentElement.clientWidth");
   }
 }

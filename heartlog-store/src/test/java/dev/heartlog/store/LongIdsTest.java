@@ -100,6 +100,17 @@ class LongIdsTest {
   }
 
   @Test
+  void theSeedsPlainHeartbeatKeepsTheFirst200CharactersOfAStatusToo() {
+    store.withConnection(c -> c.createStatement().execute(
+        "SELECT func_worker_heartbeat_with_logs(worker_id_param => 'gpu-patched-status', status_param => 'active')"));
+
+    var row = store.updateWorker("gpu-patched-status", java.util.Map.of("status", "error: " + "y".repeat(993)), false, null);
+
+    assertThat(row).hasValueSatisfying(json -> assertThat(json).contains("\"status\":\"error: " + "y".repeat(193) + "\""));
+    assertThat(one("SELECT char_length(status) FROM workers WHERE id = 'gpu-patched-status'")).isEqualTo("200");
+  }
+
+  @Test
   void aWorkerIdTooLongToIndexIsRefusedSayingWhy() {
     String answer = heartbeat(LONG, null);
 

@@ -8,7 +8,9 @@
 -- The status, the task and the time are read by their columns' own types, as PostgREST reads a
 -- PATCH: an orchestrator's enum status, a uuid task id (R__ingest.sql), a `timestamp` without a
 -- zone, which takes the time in UTC, as heartbeats write it, whatever zone the session is in
--- (R__worker_health.sql): written as text with its offset, which such a column ignores.
+-- (R__worker_health.sql): written as text with its offset, which such a column ignores. A status
+-- keeps its first 200 characters, as a heartbeat's does (R__ingest.sql): one of 1,000 was kept
+-- whole here.
 WITH updated AS (
     UPDATE workers AS w
     SET (last_heartbeat, status, current_task_id) =
@@ -18,7 +20,7 @@ WITH updated AS (
              FROM jsonb_populate_record(NULL::workers, jsonb_build_object(
                       'last_heartbeat', to_char(coalesce(heartlog_record_time(to_jsonb(:last_heartbeat::text)), now())
                                                     AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00',
-                      'status', :status::text, 'current_task_id', :current_task_id::text)) AS given),
+                      'status', left(:status::text, 200), 'current_task_id', :current_task_id::text)) AS given),
         vram_total_mb   = coalesce(:vram_total_mb::integer, vram_total_mb),
         vram_used_mb    = coalesce(:vram_used_mb::integer, vram_used_mb)
     WHERE id = :worker_id::text
