@@ -164,10 +164,14 @@ const ORIGIN_KEYS = new Set(['logger', 'thread', 'class', 'method', 'line', 'exc
   'markers', 'stream', 'source', 'file', 'function', 'process', 'caller']);
 
 /** A link to the records whose metadata has this key with this value (as `heartlog logs --meta`). */
-function metaLink(key, v) {
+function metaLink(key, v, max = Infinity) {
   const text = typeof v === 'string' ? v : JSON.stringify(v);
-  return `<a class="meta-value" href="#/explore?${new URLSearchParams([['meta', `${key}=${text}`]])}" title="the records whose ${esc(key)} is ${esc(text)}">${esc(text)}</a>`;
+  const shown = text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return `<a class="meta-value" href="#/explore?${new URLSearchParams([['meta', `${key}=${text}`]])}" title="the records whose ${esc(key)} is ${esc(text)}">${esc(shown)}</a>`;
 }
+
+// The most of a value the task's Context shows; the whole on hover and in each record's metadata.
+const CONTEXT_CHARS = 100;
 
 /**
  * What a task's records say it was about: each metadata key but those of origin, with the
@@ -186,7 +190,7 @@ function taskContext(records) {
   const shown = [...values].map(([key, set]) => {
     const list = [...set];
     const more = list.length > 3 ? ` <span class="sub">+${list.length - 3} more</span>` : '';
-    return `<dt>${esc(key)}</dt><dd>${list.slice(0, 3).map(v => metaLink(key, v)).join(', ')}${more}</dd>`;
+    return `<dt>${esc(key)}</dt><dd>${list.slice(0, 3).map(v => metaLink(key, v, CONTEXT_CHARS)).join(', ')}${more}</dd>`;
   });
   return `<h2>Context</h2><dl class="kv" id="task-context">${shown.join('')}</dl>`;
 }

@@ -232,7 +232,8 @@ class LongPagesBrowserTest {
     String task = "t".repeat(300);
     store.withConnection(c -> {
       try (java.sql.PreparedStatement heartbeat = c.prepareStatement("SELECT func_worker_heartbeat_with_logs('odd-values', "
-          + "NULL, NULL, jsonb_build_array(jsonb_build_object('message', 'now', 'task_id', ?::text), jsonb_build_object("
+          + "NULL, NULL, jsonb_build_array(jsonb_build_object('message', 'now', 'task_id', ?::text, 'metadata', "
+          + "jsonb_build_object('shot', repeat('s', 300))), jsonb_build_object("
           + "'timestamp', '10000-01-01T00:00:00Z', 'message', 'far ahead', 'task_id', ?::text)), ?, ?)")) {
         heartbeat.setString(1, task);
         heartbeat.setString(2, task);
@@ -263,6 +264,9 @@ class LongPagesBrowserTest {
     chromium.waitUntilText(By.id("task-records"), "far ahead");
     assertThat(browser.findElements(By.cssSelector("#task-records tbody tr td.time")))
         .extracting(WebElement::getText).endsWith("+10000-01-01T00:00:00Z");
+    assertThat(browser.findElements(By.cssSelector("#task-context a.meta-value")))
+        .extracting(WebElement::getText).containsExactly("s".repeat(99) + "…");
+    assertThat(withinThePagesWidth()).isTrue();
   }
 
   /** Whether the page shown is no wider than the window: nothing pushed off its right edge. */
