@@ -200,6 +200,11 @@ function taskContext(records) {
  * the whole text on hover when it was cut: a status of 60,000 characters sent by one worker
  * filled the Fleet page's first screen, and the table's other columns went off its edge.
  */
+// The most of a worker's status, and of an id, a table shows; the rest on hover, the whole on the
+// worker's or the task's own page. Statuses are free text: "error: CUDA out of memory. Tried to ..."
+const STATUS_CHARS = 40;
+const ID_CHARS = 100;
+
 function clipped(text, max) {
   if (text.length <= max) return esc(text);
   return `<span title="${esc(text)}">${esc(text.slice(0, max - 1))}…</span>`;
@@ -228,8 +233,8 @@ function recordRow(r, { showWorker = true, showTask = true } = {}) {
   return `<tr class="row-${esc(r.level)}" data-id="${r.id}">
     <td class="time">${time(r.timestamp, r.received_at)}</td>
     <td>${levelBadge(r.level)}</td>
-    ${showWorker ? `<td><a href="#/worker/${encodeURIComponent(r.worker_id)}">${esc(r.worker_id)}</a></td>` : ''}
-    ${showTask ? `<td>${r.task_id ? `<a href="#/task/${encodeURIComponent(r.task_id)}">${shortTaskId(r.task_id)}</a>` : ''}</td>` : ''}
+    ${showWorker ? `<td><a href="#/worker/${encodeURIComponent(r.worker_id)}">${clipped(r.worker_id, ID_CHARS)}</a></td>` : ''}
+    ${showTask ? `<td class="task">${r.task_id ? `<a href="#/task/${encodeURIComponent(r.task_id)}">${shortTaskId(r.task_id)}</a>` : ''}</td>` : ''}
     <td class="msg"><span class="text">${esc(withoutTrailingLineBreaks(String(r.message ?? '')))}</span>${exception ? `<details><summary>exception</summary><pre>${esc(exception)}</pre></details>` : ''}${metadataList(r.metadata)}</td>
   </tr>`;
 }

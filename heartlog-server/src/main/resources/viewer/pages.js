@@ -10,11 +10,6 @@ let fleetSort = { column: 'worker_id', ascending: true };
 // fleet"). Counts by health, and the filters, cover every worker.
 const FLEET_ROWS = 500;
 
-// The most of a worker's status, and of an id, a table shows; the rest on hover, the whole on the
-// worker's or the task's own page. Statuses are free text: "error: CUDA out of memory. Tried to ..."
-const STATUS_CHARS = 40;
-const ID_CHARS = 100;
-
 /**
  * How full the GPUs of the running workers are, from what each reported last, as heartlog workers
  * adds it up: a stopped, crashed, stale or unknown worker holds none now (the server says which

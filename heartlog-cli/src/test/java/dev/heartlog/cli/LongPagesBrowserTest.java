@@ -232,7 +232,7 @@ class LongPagesBrowserTest {
     String task = "t".repeat(300);
     store.withConnection(c -> {
       try (java.sql.PreparedStatement heartbeat = c.prepareStatement("SELECT func_worker_heartbeat_with_logs('odd-values', "
-          + "NULL, NULL, jsonb_build_array(jsonb_build_object('message', 'now', 'task_id', ?::text, 'metadata', "
+          + "NULL, NULL, jsonb_build_array(jsonb_build_object('message', repeat('m', 3000), 'task_id', ?::text, 'metadata', "
           + "jsonb_build_object('shot', repeat('s', 300))), jsonb_build_object("
           + "'timestamp', '10000-01-01T00:00:00Z', 'message', 'far ahead', 'task_id', ?::text)), ?, ?)")) {
         heartbeat.setString(1, task);
@@ -267,6 +267,10 @@ class LongPagesBrowserTest {
     assertThat(browser.findElements(By.cssSelector("#task-context a.meta-value")))
         .extracting(WebElement::getText).containsExactly("s".repeat(99) + "…");
     assertThat(withinThePagesWidth()).isTrue();
+    // Beside a message of 3,000 characters without a space, each level's badge stays on one line.
+    assertThat(((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+        "return [...document.querySelectorAll('#task-records .badge')].map(b => b.getClientRects()[0].height < 2 * 11)"))
+        .isEqualTo(List.of(true, true));
   }
 
   /** Whether the page shown is no wider than the window: nothing pushed off its right edge. */
