@@ -382,12 +382,27 @@ public final class HeartlogAgent implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits up to {@code timeout} for the final heartbeat, even on an interrupted thread, whose
+   * interrupt is kept for the caller. A worker's main thread cancelled by its framework, or
+   * interrupted by a shutdown hook of its own, closes the agent on its way out: the wait ended at
+   * once there, the JVM exited with the heartbeat thread, and the last records were lost.
+   */
   private boolean awaitEnd(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    boolean interrupted = false;
     try {
-      return runner.awaitEnd(timeout);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return runner.hasEnded();
+      while (true) {
+        try {
+          return runner.awaitEnd(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        } catch (InterruptedException e) {
+          interrupted = true;   // waited for again, until the deadline
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
