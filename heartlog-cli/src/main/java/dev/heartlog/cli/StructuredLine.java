@@ -165,7 +165,12 @@ final class StructuredLine {
     return null;
   }
 
-  /** A level written as a name ({@code "warn"}, {@code "ERROR"}) or as pino's number (30 info, 50 error). */
+  /**
+   * A level written as a name ({@code "warn"}, {@code "ERROR"}) or as pino's number (30 info, 50
+   * error). The names are those of Python's logging, Go's (zap's DPANIC, logrus's PANIC), syslog's
+   * (CRIT, EMERG, ...: a worker that logs with syslog's names, as rsyslog's JSON template writes
+   * them), winston's (VERBOSE and SILLY, below DEBUG) and .NET's (INFORMATION).
+   */
   private static Level level(Object value, Level streamDefault) {
     if (value instanceof Number number) {
       int n = number.intValue();
@@ -173,11 +178,11 @@ final class StructuredLine {
     }
     String name = value.toString().trim().toUpperCase(Locale.ROOT);
     return switch (name) {
-      case "TRACE", "DEBUG", "FINE", "FINER", "FINEST" -> Level.DEBUG;
-      case "INFO", "NOTICE", "CONFIG", "SUCCESS" -> Level.INFO;
+      case "TRACE", "DEBUG", "FINE", "FINER", "FINEST", "VERBOSE", "SILLY" -> Level.DEBUG;
+      case "INFO", "INFORMATION", "INFORMATIONAL", "NOTICE", "CONFIG", "SUCCESS" -> Level.INFO;
       case "WARN", "WARNING" -> Level.WARNING;
       case "ERROR", "ERR", "SEVERE" -> Level.ERROR;
-      case "CRITICAL", "FATAL", "PANIC", "ALERT", "EMERGENCY", "EMERG", "DPANIC" -> Level.CRITICAL;
+      case "CRITICAL", "CRIT", "FATAL", "PANIC", "ALERT", "EMERGENCY", "EMERG", "DPANIC" -> Level.CRITICAL;
       default -> {
         Level slog = LoggerFormats.slogLevel(name);   // a level of slog's between its own: ERROR+4
         yield slog == null ? streamDefault : slog;

@@ -96,6 +96,12 @@ class ChildLineParserTest {
     // python-json-logger's asctime is local time without an offset: kept as a field, not the record's time.
     assertThat(pythonJson.time()).isNull();
     assertThat(pythonJson.metadata()).containsEntry("asctime", "2026-11-29 16:00:00,123");
+    // Every vocabulary's names, on stderr, whose own level is WARNING: syslog's crit was a
+    // warning there, and winston's verbose and silly, below its debug, were INFO on stdout.
+    assertThat(List.of("crit", "emerg", "alert", "err", "notice", "verbose", "silly", "Information", "informational"))
+        .extracting(name -> seed.parse("{\"level\": \"" + name + "\", \"msg\": \"m\"}", Level.WARNING, "stderr").level())
+        .containsExactly(Level.CRITICAL, Level.CRITICAL, Level.CRITICAL, Level.ERROR, Level.INFO, Level.DEBUG, Level.DEBUG,
+            Level.INFO, Level.INFO);
     // An object without a message field keeps its text; a level no logger uses keeps the stream's.
     String noMessage = "{\"level\": \"chatty\", \"step\": 3}";
     assertThat(seed.parse(noMessage, Level.INFO, "stdout"))
