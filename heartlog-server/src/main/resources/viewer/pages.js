@@ -24,6 +24,22 @@ function runningGpuMemory(workers) {
     ${used.toLocaleString()} of ${total.toLocaleString()} MiB used (${Math.round(100 * used / total)}%)</span>`;
 }
 
+// heartlog's healths, always named in the Fleet page's counts; of the statuses workers send of
+// their own, the 5 most common are, and the rest added up: a fleet whose workers put their task
+// in their status ("rendering job 4711") had a count for every worker, as heartlog workers does.
+const HEALTHS = ['active', 'stale', 'stopped', 'crashed', 'unknown'];
+const OTHER_STATUSES_SHOWN = 5;
+
+function namedHealths(counts) {
+  const others = [...counts.keys()].filter(h => !HEALTHS.includes(h))
+    .sort((a, b) => counts.get(b) - counts.get(a) || (a < b ? -1 : a > b ? 1 : 0));
+  const left = new Set(others.length <= OTHER_STATUSES_SHOWN + 1 ? [] : others.slice(OTHER_STATUSES_SHOWN));
+  return {
+    named: [...counts].filter(([h]) => !left.has(h)),
+    others: { statuses: left.size, workers: [...left].reduce((sum, h) => sum + counts.get(h), 0) },
+  };
+}
+
 async function fleetPage(view) {
   const params = hashParams();
   const health = params.get('health') || '';
@@ -50,8 +66,10 @@ async function fleetPage(view) {
     const counts = new Map();
     workers.forEach(w => counts.set(w.health, (counts.get(w.health) || 0) + 1));
     const filterLink = h => new URLSearchParams([...(match ? [['worker', match]] : []), ...(h ? [['health', h]] : [])]).toString();
-    summary.innerHTML = `${workers.length.toLocaleString()} worker${workers.length === 1 ? '' : 's'}: ${[...counts].map(([h, n]) =>
-      `<a href="#/fleet?${filterLink(h)}" class="health-${esc(h)}" data-health="${esc(h)}">${n.toLocaleString()} ${clipped(h, STATUS_CHARS)}</a>`).join(', ')}${health
+    const { named, others } = namedHealths(counts);
+    summary.innerHTML = `${workers.length.toLocaleString()} worker${workers.length === 1 ? '' : 's'}: ${named.map(([h, n]) =>
+      `<a href="#/fleet?${filterLink(h)}" class="health-${esc(h)}" data-health="${esc(h)}">${n.toLocaleString()} ${clipped(h, STATUS_CHARS)}</a>`).join(', ')}${others.statuses
+      ? `, <span id="other-statuses">and ${others.workers.toLocaleString()} worker${others.workers === 1 ? '' : 's'} of ${others.statuses.toLocaleString()} other statuses</span>` : ''}${health
       ? ` · showing the ${esc(health)} ones, <a href="#/fleet?${filterLink('')}" id="all-health">show every health</a>` : ''}
       ${runningGpuMemory(workers)} · refreshes every 5 s · <a href="#/tasks?failed=true" id="failed-tasks">the last hour's failed tasks</a>`;
     const needle = match.toLowerCase();

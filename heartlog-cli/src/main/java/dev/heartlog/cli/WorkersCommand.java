@@ -33,6 +33,8 @@ final class WorkersCommand implements Callable<Integer> {
   private static final int NOTES_SHOWN = 10;
   /** The most of a worker's status the list shows, as the viewer's Fleet page. */
   static final int STATUS_CHARS = 40;
+  /** How many statuses of the workers' own the summary names; the rest it adds up. */
+  static final int OTHER_STATUSES_SHOWN = 5;
 
   @Spec CommandSpec spec;
   @Mixin StoreOptions storeOptions;
@@ -90,10 +92,31 @@ final class WorkersCommand implements Callable<Integer> {
     printRefusedRows(out, workers);
     printSharedIds(out, workers);
     // Below a long list, what it adds up to: "1,204 workers: 1,180 active, 3 crashed, 21 stale".
-    out.printf(Locale.ROOT, "%n%s: %s%n", RecordText.count(workers.size(), "worker"), byHealth.entrySet().stream()
-        .map(e -> String.format(Locale.ROOT, "%,d %s", e.getValue(), e.getKey())).collect(Collectors.joining(", ")));
+    out.printf(Locale.ROOT, "%n%s: %s%n", RecordText.count(workers.size(), "worker"), healthCounts(byHealth));
     printRunningVram(out, workers);
     return 0;
+  }
+
+  /**
+   * How many workers have each health, by name: heartlog's healths (and {@code unknown}) always,
+   * and of the statuses workers send of their own, the {@value #OTHER_STATUSES_SHOWN} most
+   * common; the rest added up. A fleet whose workers put their task in their status ("rendering
+   * job 4711") made a summary of one entry per worker.
+   */
+  static String healthCounts(Map<String, Integer> byHealth) {
+    List<String> others = byHealth.keySet().stream().filter(h -> !HEALTHS.contains(h) && !h.equals("unknown"))
+        .sorted(Comparator.comparing((String h) -> -byHealth.get(h)).thenComparing(Comparator.naturalOrder())).toList();
+    // One more is named rather than added up: "and 1 worker of 1 other status" would say less.
+    int named = others.size() <= OTHER_STATUSES_SHOWN + 1 ? others.size() : OTHER_STATUSES_SHOWN;
+    Set<String> left = Set.copyOf(others.subList(named, others.size()));
+    String shown = byHealth.entrySet().stream().filter(e -> !left.contains(e.getKey()))
+        .map(e -> String.format(Locale.ROOT, "%,d %s", e.getValue(), e.getKey())).collect(Collectors.joining(", "));
+    if (left.isEmpty()) {
+      return shown;
+    }
+    int workers = left.stream().mapToInt(byHealth::get).sum();
+    return shown + String.format(Locale.ROOT, ", and %s of %,d other statuses (--json: health)",
+        RecordText.count(workers, "worker"), left.size());
   }
 
   /**

@@ -273,6 +273,29 @@ class LongPagesBrowserTest {
         .isEqualTo(List.of(true, true));
   }
 
+  @Test
+  void theFleetsCountsNameTheMostCommonStatusesOfTheWorkersOwnAndAddUpTheRest() throws Exception {
+    // A fleet that puts each worker's task in its status: one count for each worker before.
+    store.withConnection(c -> c.createStatement().execute("SELECT count(func_worker_heartbeat_with_logs("
+        + "worker_id_param => 'status-job-' || g, status_param => 'rendering job ' || g)) FROM generate_series(1, 8) g"));
+
+    browser.get(base + "/#/fleet");
+    WebElement others = chromium.waitFor(By.id("other-statuses"));
+
+    java.util.regex.Matcher counts = java.util.regex.Pattern.compile("and ([\\d,]+) workers? of ([\\d,]+) other statuses")
+        .matcher(others.getText());
+    assertThat(counts.matches()).as(others.getText()).isTrue();
+    List<WebElement> links = browser.findElements(By.cssSelector("#fleet-summary a[data-health]"));
+    List<String> own = links.stream().map(link -> link.getAttribute("data-health"))
+        .filter(h -> !List.of("active", "stale", "stopped", "crashed", "unknown").contains(h)).toList();
+    assertThat(own).hasSize(5);
+    int named = links.stream().mapToInt(link -> Integer.parseInt(link.getText().split(" ")[0].replace(",", ""))).sum();
+    String total = browser.findElement(By.id("fleet-summary")).getText().split(" ")[0].replace(",", "");
+    assertThat(named + Integer.parseInt(counts.group(1).replace(",", ""))).as("every worker counted once")
+        .isEqualTo(Integer.parseInt(total));
+    assertThat(Integer.parseInt(counts.group(2))).isGreaterThanOrEqualTo(3);
+  }
+
   /** Whether the page shown is no wider than the window: nothing pushed off its right edge. */
   private static boolean withinThePagesWidth() {
     return (Boolean) ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
