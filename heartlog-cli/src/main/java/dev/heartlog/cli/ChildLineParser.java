@@ -46,10 +46,18 @@ final class ChildLineParser {
 
   /**
    * What one line says. {@code task} is null when the line names none; {@code time} when it
-   * gives no time of its own (a JSON line's {@code timestamp} is the record's time).
+   * gives no time of its own (a JSON line's {@code timestamp} is the record's time). {@code plain}:
+   * the line is in no format and names no level, so it may be a further line of the record before
+   * it.
    */
   record Parsed(Level level, String message, String task, Map<String, Object> metadata, boolean endsTask, Instant time,
-      TaskScope scope) {
+      TaskScope scope, boolean plain) {
+
+    /** A line in a format, or naming a level. */
+    Parsed(Level level, String message, String task, Map<String, Object> metadata, boolean endsTask, Instant time,
+        TaskScope scope) {
+      this(level, message, task, metadata, endsTask, time, scope, false);
+    }
 
     /** A line whose task, if it names one, becomes the worker's current task. */
     Parsed(Level level, String message, String task, Map<String, Object> metadata, boolean endsTask, Instant time) {
@@ -127,7 +135,8 @@ final class ChildLineParser {
       if (named == null) {
         named = LoggerFormats.glogLevel(line);
       }
-      return new Parsed(named == null ? streamDefault : named, line, null, metadata, endsTask(line));
+      return new Parsed(named == null ? streamDefault : named, line, null, metadata, endsTask(line), null,
+          TaskScope.CURRENT, named == null);
     }
     String marker = hasLevel ? group(matcher, "level") : null;
     Level level = streamDefault;

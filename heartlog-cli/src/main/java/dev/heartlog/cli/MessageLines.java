@@ -28,6 +28,16 @@ final class MessageLines {
     return sameWrite && !previous.isAtLeast(streamDefault) ? previous : streamDefault;
   }
 
+  /**
+   * Whether a line of read number {@code read} that names no level comes right after a line of
+   * ERROR or CRITICAL in the same read: the rest of that record's message, which Tracebacks joins
+   * to it ({@code log.exception("shot 12 failed\n  model=wan2.1")}), where it was a warning of its
+   * own, and the traceback after it an error of its own, three problems for one failure.
+   */
+  boolean continuesError(long read) {
+    return previous != null && read == previousRead && previous.isAtLeast(Level.ERROR);
+  }
+
   /** The line of read number {@code read} was recorded at {@code level}. */
   void took(Level level, long read) {
     previous = level;

@@ -136,6 +136,29 @@ final class Tracebacks {
   }
 
   /**
+   * Takes a line that names no level, read with the ERROR line held before it, into that line's
+   * message: the rest of a message of several lines. The record stays held, so that a traceback
+   * after it still joins it. {@code false}, and nothing taken, where the line is no such line: no
+   * ERROR line is held, or the line may begin or continue something of its own (a traceback, an
+   * exception's stack trace, a warning) and is to be given to {@link #line} as any other.
+   */
+  boolean furtherLineOfError(Line line, String text) {
+    synchronized (lock) {
+      if (held == null || !held.level().isAtLeast(Level.ERROR) || traceback != null || heldExceptionLine != null || heldWarning != null || prelude != null
+          || heldJulSource != null || text.isBlank() || held.message().length() + text.length() >= maxChars
+          || text.equals(TracebackLines.PYTHON_START) || text.equals(TracebackLines.PYTHON_GROUP_START)
+          || TracebackLines.isExceptionLine(text) || TracebackLines.isFrame(text) || TracebackLines.isPythonWarning(text)
+          || TracebackLines.isNodeLocation(text) || TracebackLines.isJulSource(text)) {
+        return false;
+      }
+      held = new Line(held.at(), held.level(), held.message() + "\n" + line.message(), held.task(), held.metadata(),
+          held.arrivedNanos());
+      lastNanos = line.arrivedNanos();
+      return true;
+    }
+  }
+
+  /**
    * Takes a line of a record of several lines into {@link #held}, unless it begins a traceback
    * or one is being read, which are read as for any line; {@code false} when it is still to be
    * taken.

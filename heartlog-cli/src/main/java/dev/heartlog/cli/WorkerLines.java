@@ -158,11 +158,16 @@ final class WorkerLines implements AutoCloseable {
         if (process != null) {
           parsed.metadata().put("process", process);
         }
-        message.took(parsed.level(), reads[0]);
         if (progress) {
           parsed.metadata().putIfAbsent("kind", "progress");
         }
-        tracebacks.line(arrive(parsed), text, continuesRecord, moreFollows);
+        Tracebacks.Line arrived = arrive(parsed);
+        if (parsed.plain() && !progress && message.continuesError(reads[0]) && tracebacks.furtherLineOfError(arrived, text)) {
+          message.took(Level.ERROR, reads[0]);   // a line after it may be more of the message too
+          return;
+        }
+        message.took(parsed.level(), reads[0]);
+        tracebacks.line(arrived, text, continuesRecord, moreFollows);
       } catch (UserPattern.TooSlow e) {
         tooSlow(name, e);
         keepAsPrinted(line, name, streamDefault, tracebacks);

@@ -36,6 +36,30 @@ class TracebacksTest {
     nanos += pauseNanos;
   }
 
+  /** A further line of an ERROR's message, as WorkerLines gives it: taken unless it may begin a stack trace. */
+  private boolean furtherLine(String text) {
+    boolean taken = tracebacks.furtherLineOfError(
+        new Tracebacks.Line(Instant.ofEpochSecond(now), Level.WARNING, text, "t-1", Map.of("stream", "stderr"), nanos), text);
+    now++;
+    nanos++;
+    return taken;
+  }
+
+  @Test
+  void anErrorsFurtherLinesJoinItsMessageAndTheStackTraceAfterThemItsException() {
+    print(Level.ERROR, "06:01:16.020 [main] ERROR com.example.Worker -- upload failed:");
+    assertThat(furtherLine("  status=503")).isTrue();
+    assertThat(furtherLine("java.io.IOException: disk full")).as("may begin a stack trace").isFalse();
+    print(Level.WARNING, "java.io.IOException: disk full");
+    assertThat(furtherLine("\tat com.example.Worker.upload(Worker.java:42)")).isFalse();
+    print(Level.WARNING, "\tat com.example.Worker.upload(Worker.java:42)");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly("ERROR 06:01:16.020 [main] ERROR com.example.Worker -- upload failed:\n"
+        + "  status=503 t-1 0 java.io.IOException: disk full\n\tat com.example.Worker.upload(Worker.java:42)");
+    assertThat(furtherLine("  nothing held")).as("no ERROR line held").isFalse();
+  }
+
   @Test
   void anUncaughtTracebackIsOneErrorWithTheExceptionLineAsItsMessage() {
     print(Level.WARNING, "Traceback (most recent call last):");

@@ -270,7 +270,7 @@ class WrappedProgramsTest {
   }
 
   @Test
-  void theFurtherLinesOfAPythonLogMessageOnStderrKeepItsLevelAndAreNoWarnings() throws Exception {
+  void theFurtherLinesOfAPythonLogMessageOnStderrKeepItsLevelAndAnErrorsJoinIt() throws Exception {
     assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
     String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
@@ -284,6 +284,11 @@ class WrappedProgramsTest {
         time.sleep(0.3)
         log.error("upload failed:\\n  status=503")
         time.sleep(0.3)
+        try:
+            raise RuntimeError("CUDA out of memory")
+        except RuntimeError:
+            log.exception("shot 12 failed:\\n  model=wan2.1")
+        time.sleep(0.3)
         print("  printed on its own", file=sys.stderr, flush=True)
         """);
 
@@ -293,9 +298,12 @@ class WrappedProgramsTest {
     assertThat(stderrRecords(store, "wrapped-lines")).extracting(StoredRecord::level, StoredRecord::message)
         .containsExactly(
             tuple("INFO", "config loaded:"), tuple("INFO", "  model=wan2.1"), tuple("INFO", "  frames=81"),
-            // An ERROR's further lines are not counted as more errors: the stream's level, as before.
-            tuple("ERROR", "upload failed:"), tuple("WARNING", "  status=503"),
+            // An ERROR's further lines are its message's: one error, no warnings. Before, each was a
+            // warning of its own, and the traceback after them an error of its own.
+            tuple("ERROR", "upload failed:\n  status=503"), tuple("ERROR", "shot 12 failed:\n  model=wan2.1"),
             tuple("WARNING", "  printed on its own"));
+    assertThat(stderrRecords(store, "wrapped-lines").get(4).exception())
+        .startsWith("Traceback (most recent call last):").endsWith("RuntimeError: CUDA out of memory");
   }
 
   @Test
