@@ -48,15 +48,15 @@ final class ChildLineParser {
    * What one line says. {@code task} is null when the line names none; {@code time} when it
    * gives no time of its own (a JSON line's {@code timestamp} is the record's time). {@code plain}:
    * the line is in no format and names no level, so it may be a further line of the record before
-   * it.
+   * it. {@code ownLevel}: the level is the line's own, not the stream's for a line that names none.
    */
   record Parsed(Level level, String message, String task, Map<String, Object> metadata, boolean endsTask, Instant time,
-      TaskScope scope, boolean plain) {
+      TaskScope scope, boolean plain, boolean ownLevel) {
 
-    /** A line in a format, or naming a level. */
+    /** A line in a format that gives its level. */
     Parsed(Level level, String message, String task, Map<String, Object> metadata, boolean endsTask, Instant time,
         TaskScope scope) {
-      this(level, message, task, metadata, endsTask, time, scope, false);
+      this(level, message, task, metadata, endsTask, time, scope, false, true);
     }
 
     /** A line whose task, if it names one, becomes the worker's current task. */
@@ -136,7 +136,7 @@ final class ChildLineParser {
         named = LoggerFormats.glogLevel(line);
       }
       return new Parsed(named == null ? streamDefault : named, line, null, metadata, endsTask(line), null,
-          TaskScope.CURRENT, named == null);
+          TaskScope.CURRENT, named == null, named != null);
     }
     String marker = hasLevel ? group(matcher, "level") : null;
     Level level = streamDefault;
@@ -157,7 +157,8 @@ final class ChildLineParser {
     String message = hasMessage ? group(matcher, "message") : null;
     String text = message == null ? line : message;
     String task = hasTask ? group(matcher, "task") : null;
-    return new Parsed(level, text, task, metadata, endsTask(text));
+    return new Parsed(level, text, task, metadata, endsTask(text), null, TaskScope.CURRENT, false,
+        marker != null && levelOf(marker, null) != null);
   }
 
   private static Level levelOf(String marker, Level fallback) {

@@ -96,7 +96,8 @@ final class StructuredLine {
       }
     }
     fields.forEach(metadata::putIfAbsent);
-    return new ChildLineParser.Parsed(level, message, task, metadata, endsTask.test(message), time);
+    return new ChildLineParser.Parsed(level, message, task, metadata, endsTask.test(message), time,
+        ChildLineParser.TaskScope.CURRENT, false, levelValue != null);
   }
 
   /**

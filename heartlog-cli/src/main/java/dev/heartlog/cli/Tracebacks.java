@@ -64,7 +64,14 @@ final class Tracebacks {
   static final int SLOW_TRACEBACK_QUIET = 5;
 
   /** A line as it arrived: its record, the moment, and the task it was filed under then. */
-  record Line(Instant at, Level level, String message, String task, Map<String, Object> metadata, long arrivedNanos) {}
+  record Line(Instant at, Level level, String message, String task, Map<String, Object> metadata, long arrivedNanos,
+      boolean ownLevel) {
+
+    /** A line whose level is the stream's, for one that names none. */
+    Line(Instant at, Level level, String message, String task, Map<String, Object> metadata, long arrivedNanos) {
+      this(at, level, message, task, metadata, arrivedNanos, false);
+    }
+  }
 
   /** Where the records go. */
   interface Sink {
@@ -78,6 +85,7 @@ final class Tracebacks {
   private final int maxChars;
 
   private Line held;                      // an ERROR line, or a record of several lines, not recorded yet
+  private boolean heldForThisRead;        // held is a WARNING line, held until its read's lines are passed on
   private Line heldWarning;               // a Python warning, whose source line may follow
   private Line heldJulSource;             // java.util.logging's first line of a record, and its text
   private String heldJulSourceText;
@@ -206,6 +214,12 @@ final class Tracebacks {
       heldJulSourceText = text;
     } else if (line.level().isAtLeast(Level.ERROR)) {
       held = line;
+    } else if (line.level() == Level.WARNING && line.ownLevel() && reading) {
+      // log.warning("retrying", exc_info=True): the traceback after it, written with it in one
+      // write, is the warning's, not an error of its own (which failed its task). One in a later
+      // read is not: an uncaught crash right after a warning stays the error it is.
+      held = line;
+      heldForThisRead = true;
     } else {
       sink.record(line.at(), line.level(), line.message(), line.task(), line.metadata());
     }
@@ -329,6 +343,9 @@ final class Tracebacks {
     synchronized (lock) {
       this.reading = reading;
       readNanos = nowNanos;
+      if (!reading && heldForThisRead && held != null) {
+        release();   // no traceback came in its read
+      }
     }
   }
 
@@ -386,6 +403,7 @@ final class Tracebacks {
 
   /** Records the held lines, in the order they came. */
   private void release() {
+    heldForThisRead = false;
     if (held != null) {
       sink.record(held.at(), held.level(), held.message(), held.task(), held.metadata());
       held = null;
@@ -428,6 +446,7 @@ final class Tracebacks {
   private void startTraceback(OpenTraceback.Shape shape, Line start, String message, Level level) {
     traceback = new OpenTraceback(shape, start, held, message, level, maxChars);
     held = null;
+    heldForThisRead = false;
   }
 
   private void recordTraceback() {

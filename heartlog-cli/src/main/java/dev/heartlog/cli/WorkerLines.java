@@ -216,7 +216,8 @@ final class WorkerLines implements AutoCloseable {
   private void keepAsPrinted(String line, String stream, Level streamDefault, Tracebacks tracebacks) {
     RecordMetadata metadata = new RecordMetadata(1);
     metadata.put("stream", stream);
-    tracebacks.line(arrive(new ChildLineParser.Parsed(streamDefault, line, null, metadata, false)), line);
+    tracebacks.line(arrive(new ChildLineParser.Parsed(streamDefault, line, null, metadata, false, null,
+        ChildLineParser.TaskScope.CURRENT, false, false)), line);
   }
 
   /**
@@ -261,7 +262,8 @@ final class WorkerLines implements AutoCloseable {
         case LINE -> line.task();
       };
       Instant at = line.time() != null ? line.time() : Instant.now();
-      return new Tracebacks.Line(at, line.level(), line.message(), task, line.metadata(), System.nanoTime());
+      return new Tracebacks.Line(at, line.level(), line.message(), task, line.metadata(), System.nanoTime(),
+          line.ownLevel());
     }
   }
 

@@ -60,6 +60,49 @@ class TracebacksTest {
     assertThat(furtherLine("  nothing held")).as("no ERROR line held").isFalse();
   }
 
+  /** A line that names its own level (a logger's WARNING), arriving now in task t-1. */
+  private void printOwn(Level level, String text) {
+    tracebacks.line(new Tracebacks.Line(Instant.ofEpochSecond(now), level, text, "t-1", Map.of("stream", "stderr"), nanos,
+        true), text);
+    now++;
+    nanos++;
+  }
+
+  @Test
+  void aWarningOwnsATracebackReadWithItAndNoOtherAndALineOfTheStreamsLevelNone() {
+    String frame = "  File \"w.py\", line 3, in <module>";
+    tracebacks.reading(true, nanos);
+    printOwn(Level.WARNING, "upload failed, retrying");
+    print(Level.WARNING, "Traceback (most recent call last):");
+    print(Level.WARNING, frame);
+    print(Level.WARNING, "ConnectionError: S3 timed out");
+    tracebacks.reading(false, nanos);
+    tracebacks.reading(true, nanos);
+    printOwn(Level.WARNING, "VRAM at 95%");
+    tracebacks.reading(false, nanos);
+    tracebacks.reading(true, nanos);
+    print(Level.WARNING, "Traceback (most recent call last):");
+    print(Level.WARNING, frame);
+    print(Level.WARNING, "MemoryError: CUDA out of memory");
+    tracebacks.reading(false, nanos);
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    tracebacks.reading(true, nanos);
+    print(Level.WARNING, "printed on stderr");   // no level of its own: a traceback after it is not its
+    print(Level.WARNING, "Traceback (most recent call last):");
+    print(Level.WARNING, frame);
+    print(Level.WARNING, "KeyError: 'model'");
+    tracebacks.reading(false, nanos);
+    tracebacks.end();
+
+    String traceback = "Traceback (most recent call last):\n" + frame + "\n";
+    assertThat(recorded).containsExactly(
+        "WARNING upload failed, retrying t-1 0 " + traceback + "ConnectionError: S3 timed out",
+        "WARNING VRAM at 95% t-1 4 -",
+        "ERROR MemoryError: CUDA out of memory t-1 5 " + traceback + "MemoryError: CUDA out of memory",
+        "WARNING printed on stderr t-1 8 -",
+        "ERROR KeyError: 'model' t-1 9 " + traceback + "KeyError: 'model'");
+  }
+
   @Test
   void anUncaughtTracebackIsOneErrorWithTheExceptionLineAsItsMessage() {
     print(Level.WARNING, "Traceback (most recent call last):");

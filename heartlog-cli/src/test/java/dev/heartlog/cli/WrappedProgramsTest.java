@@ -307,6 +307,40 @@ class WrappedProgramsTest {
   }
 
   @Test
+  void aWarningsTracebackIsTheWarningsAndACrashAfterAWarningIsStillAnError() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // log.warning(..., exc_info=True) writes the warning and its traceback in one write; the crash
+    // after the second warning is a write of its own, Python's, 50 ms later.
+    Path worker = Files.writeString(folder.resolve("retry.py"), """
+        import logging, time
+        logging.basicConfig(format="%(asctime)s - %(name)s - %(levelname)s - %(message)s")
+        log = logging.getLogger("upload")
+        try:
+            raise ConnectionError("S3 timed out")
+        except ConnectionError:
+            log.warning("upload failed, retrying in 5 s", exc_info=True)
+        time.sleep(0.3)
+        log.warning("VRAM at 95%")
+        time.sleep(0.05)
+        raise MemoryError("CUDA out of memory")
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-retry", url, PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    List<StoredRecord> stderr = stderrRecords(store, "wrapped-retry");
+    // Before, the retry's traceback was an ERROR of its own: its task counted as failed.
+    assertThat(stderr).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("WARNING", "upload failed, retrying in 5 s"), tuple("WARNING", "VRAM at 95%"),
+        tuple("ERROR", "MemoryError: CUDA out of memory"));
+    assertThat(stderr.get(0).exception()).startsWith("Traceback (most recent call last):")
+        .endsWith("ConnectionError: S3 timed out");
+    assertThat(stderr.get(2).exception()).endsWith("MemoryError: CUDA out of memory");
+  }
+
+  @Test
   void aWrappedPythonWorkersJsonLinesWithNanOrInfinityAreStillItsRecordsTheNumbersKeptAsText() throws Exception {
     assumeTrue(Files.isExecutable(PYTHON)
         && new ProcessBuilder(PYTHON.toString(), "-c", "import structlog").start().waitFor() == 0,
