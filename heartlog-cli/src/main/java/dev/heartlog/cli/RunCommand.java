@@ -179,10 +179,11 @@ final class RunCommand implements Callable<Integer> {
       signals.watch(child);
     } catch (IOException e) {
       output.close();
-      agent.log(Level.CRITICAL, "heartlog run could not start " + command.get(0) + ": " + e.getMessage(), null, OWN_RECORD);
+      String reason = WorkerExit.cannotStartReason(command.get(0), e);
+      agent.log(Level.CRITICAL, "heartlog run could not start " + command.get(0) + ": " + reason, null, OWN_RECORD);
       agent.shutdown(WorkerStatus.CRASHED, Duration.ofSeconds(5));
       closeQuietly(embedded);
-      spec.commandLine().getErr().println("heartlog: cannot start " + command.get(0) + ": " + e.getMessage());
+      spec.commandLine().getErr().println("heartlog: cannot start " + command.get(0) + ": " + reason);
       spec.commandLine().getErr().flush();
       return WorkerExit.cannotStartCode(e);
     }

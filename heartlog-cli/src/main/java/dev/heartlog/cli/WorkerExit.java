@@ -61,6 +61,58 @@ final class WorkerExit {
    * A shell's exit code for a command it could not run, as {@code env}, {@code nohup} and {@code
    * timeout} give it too: 127 when there is no such program, 126 when it cannot be run.
    */
+  /**
+   * Why {@code program} could not start, in words that say what to do where the JDK's do not
+   * ({@code Cannot run program "./worker.py": error=13, Permission denied}): a folder, a script
+   * not made executable, a script whose {@code #!} names an interpreter this machine lacks (which
+   * the kernel reports as the script itself missing). Else the JDK's message.
+   */
+  static String cannotStartReason(String program, IOException e) {
+    String message = String.valueOf(e.getMessage());
+    java.nio.file.Path path;
+    try {
+      path = java.nio.file.Path.of(program);
+    } catch (java.nio.file.InvalidPathException notAPath) {
+      return message;
+    }
+    boolean named = program.contains("/");   // else the PATH was searched
+    if (named && java.nio.file.Files.isDirectory(path)) {
+      return "it is a folder, not a program";
+    }
+    if (named && message.contains("error=13,") && java.nio.file.Files.isRegularFile(path)
+        && !java.nio.file.Files.isExecutable(path)) {
+      return "it is not executable: chmod +x " + program + ", or give its interpreter first (python3 " + program
+          + ", sh " + program + ")";
+    }
+    if (named && message.contains("error=2,") && java.nio.file.Files.isRegularFile(path)) {
+      String interpreter = interpreter(path);
+      if (interpreter != null) {
+        return "its #! line names " + interpreter + ", which this machine lacks: install it, or give another "
+            + "interpreter first";
+      }
+    }
+    if (!named && message.contains("error=2,")) {
+      return "no such program on the PATH";
+    }
+    return message;
+  }
+
+  /** The interpreter a script's {@code #!} line names, or null. */
+  private static String interpreter(java.nio.file.Path script) {
+    try (java.io.BufferedReader reader = java.nio.file.Files.newBufferedReader(script,
+        java.nio.charset.StandardCharsets.ISO_8859_1)) {
+      String first = reader.readLine();
+      if (first == null || !first.startsWith("#!")) {
+        return null;
+      }
+      String rest = first.substring(2).strip();
+      int space = rest.indexOf(' ');
+      return rest.isEmpty() ? null : space < 0 ? rest : rest.substring(0, space);
+    } catch (IOException unreadable) {
+      return null;
+    }
+  }
+
   static int cannotStartCode(IOException e) {
     String message = String.valueOf(e.getMessage());
     return message.contains("error=2,") ? 127 : 126;

@@ -463,6 +463,18 @@ class RunCommandTest {
     assertThat(missing.exitCode()).isEqualTo(127);
     assertThat(missing.err()).contains("heartlog: cannot start " + folder.resolve("no-such-program"));
     assertThat(denied.exitCode()).isEqualTo(126);
+    // Said with what to do, where the JDK said "error=13, Permission denied" for each of these,
+    // and "No such file or directory" for a script that is there but whose interpreter is not.
+    assertThat(denied.err()).contains("heartlog: cannot start " + notExecutable + ": it is not executable: chmod +x "
+        + notExecutable + ", or give its interpreter first (python3 " + notExecutable + ", sh " + notExecutable + ")");
+    Path oldPython = Files.writeString(folder.resolve("old-python.py"), "#!/usr/bin/python2.4 -u\nprint(1)\n");
+    assertThat(oldPython.toFile().setExecutable(true)).isTrue();
+    Cli.Result noInterpreter = Cli.run("run", "--worker", "wrapped-denied", "--db-url", url, "--", oldPython.toString());
+    assertThat(noInterpreter.exitCode()).isEqualTo(127);
+    assertThat(noInterpreter.err()).contains("heartlog: cannot start " + oldPython + ": its #! line names /usr/bin/python2.4, "
+        + "which this machine lacks");
+    Cli.Result aFolder = Cli.run("run", "--worker", "wrapped-denied", "--db-url", url, "--", folder.toString());
+    assertThat(aFolder.err()).contains("heartlog: cannot start " + folder + ": it is a folder, not a program");
     assertThat(store.logs(new LogFilter("wrapped-missing", null, null, null, null, null, 10)))
         .singleElement().satisfies(r -> {
           assertThat(r.level()).isEqualTo("CRITICAL");
