@@ -32,15 +32,17 @@ final class StructuredLine {
   private static final JsonFactory JSON = JsonFactory.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
   /** Field names structured loggers give the level, the message, the task, the logger, the exception and the time. */
-  private static final List<String> LEVEL_FIELDS = List.of("level", "levelname", "severity", "lvl", "log.level");
-  private static final List<String> MESSAGE_FIELDS = List.of("message", "msg", "event", "@message");
+  // .NET's JSON console (Microsoft.Extensions.Logging): LogLevel, Message, Category, Timestamp, Exception.
+  private static final List<String> LEVEL_FIELDS = List.of("level", "levelname", "severity", "lvl", "log.level", "LogLevel");
+  private static final List<String> MESSAGE_FIELDS = List.of("message", "msg", "event", "@message", "Message");
   // A job queue's job is the task: RQ's and most queues' job_id, bound to a structured logger.
   private static final List<String> TASK_FIELDS = List.of("task_id", "taskId", "task", "job_id", "jobId");
-  private static final List<String> LOGGER_FIELDS = List.of("logger", "name", "logger_name", "log.logger");
-  private static final List<String> EXCEPTION_FIELDS = List.of("exception", "exc_info", "stack_trace", "stack", "stacktrace");
+  private static final List<String> LOGGER_FIELDS = List.of("logger", "name", "logger_name", "log.logger", "Category");
+  private static final List<String> EXCEPTION_FIELDS =
+      List.of("exception", "exc_info", "stack_trace", "stack", "stacktrace", "Exception");
   /** Where pino and bunyan put a logged {@code Error}: an object with its {@code stack}. */
   private static final List<String> ERROR_FIELDS = List.of("err", "error");
-  private static final List<String> TIME_FIELDS = List.of("timestamp", "@timestamp", "time", "ts");
+  private static final List<String> TIME_FIELDS = List.of("timestamp", "@timestamp", "time", "ts", "Timestamp");
   /** A logfmt line is a record's only with one of these keys: {@code loss=0.23 step=100} is a line like any other. */
   private static final List<String> LOGFMT_KEYS = Stream.concat(LEVEL_FIELDS.stream(), MESSAGE_FIELDS.stream()).toList();
   /** Epoch seconds before 2001 are taken for durations or counts, which loggers write under these names too. */

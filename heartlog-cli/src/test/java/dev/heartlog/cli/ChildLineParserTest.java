@@ -3,6 +3,7 @@ package dev.heartlog.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heartlog.agent.Level;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -102,6 +103,15 @@ class ChildLineParserTest {
         .extracting(name -> seed.parse("{\"level\": \"" + name + "\", \"msg\": \"m\"}", Level.WARNING, "stderr").level())
         .containsExactly(Level.CRITICAL, Level.CRITICAL, Level.CRITICAL, Level.ERROR, Level.INFO, Level.DEBUG, Level.DEBUG,
             Level.INFO, Level.INFO);
+    // .NET's JSON console formatter (Microsoft.Extensions.Logging), its names capitalised.
+    ChildLineParser.Parsed dotnet = seed.parse("{\"Timestamp\":\"2026-12-03T06:00:00.123Z\",\"EventId\":0,"
+        + "\"LogLevel\":\"Information\",\"Category\":\"Render.Worker\",\"Message\":\"frame 7 rendered\","
+        + "\"State\":{\"Frame\":7}}", Level.WARNING, "stderr");
+    assertThat(dotnet.level()).isEqualTo(Level.INFO);
+    assertThat(dotnet.message()).isEqualTo("frame 7 rendered");
+    assertThat(dotnet.time()).isEqualTo(Instant.parse("2026-12-03T06:00:00.123Z"));
+    assertThat(dotnet.metadata()).containsEntry("logger", "Render.Worker").containsEntry("EventId", 0)
+        .containsKey("State").doesNotContainKeys("LogLevel", "Message", "Timestamp", "Category");
     // An object without a message field keeps its text; a level no logger uses keeps the stream's.
     String noMessage = "{\"level\": \"chatty\", \"step\": 3}";
     assertThat(seed.parse(noMessage, Level.INFO, "stdout"))
