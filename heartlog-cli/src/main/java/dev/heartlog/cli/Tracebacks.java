@@ -39,14 +39,17 @@ import java.util.stream.Stream;
  *
  * <p>A traceback right after a line naming ERROR or CRITICAL (what Python's {@code
  * logging.exception} and Logback's {@code log.error("...", e)} print) goes into that line's
- * record instead of one of its own, so one failure is one error. A blank line outside a
- * traceback is no record at all.
+ * record instead of one of its own, so one failure is one error; so does one read with a
+ * logger's line naming WARNING ({@code log.warning("retrying", exc_info=True)}), so that a retry
+ * is no error. The lines naming no level read with a held ERROR line are more of its message
+ * ({@link #furtherLineOfError}). A blank line outside a traceback is no record at all.
  *
  * <p>For that, a line naming ERROR or CRITICAL, a line that may begin a traceback or a record
  * of two lines, and the lines of a JVM exception's message are held until the next line shows
  * what they are, or the stream has been quiet for {@code quietNanos} ({@link #tick}); a traceback
  * is held until the first line that is not part of it. Records keep the time and the task of
- * their first line's arrival. Other lines are recorded at once. One instance reads one stream;
+ * their first line's arrival; a logger's WARNING line is held until the lines of its read are
+ * passed on ({@link #reading}). Other lines are recorded at once. One instance reads one stream;
  * {@link #tick} and {@link #releaseHeld} come from other threads.
  */
 final class Tracebacks {
@@ -84,7 +87,7 @@ final class Tracebacks {
   private final long quietNanos;
   private final int maxChars;
 
-  private Line held;                      // an ERROR line, or a record of several lines, not recorded yet
+  private Line held;                      // an ERROR or WARNING line, or a record of several lines, not recorded yet
   private boolean heldForThisRead;        // held is a WARNING line, held until its read's lines are passed on
   private Line heldWarning;               // a Python warning, whose source line may follow
   private Line heldJulSource;             // java.util.logging's first line of a record, and its text
@@ -152,8 +155,9 @@ final class Tracebacks {
    */
   boolean furtherLineOfError(Line line, String text) {
     synchronized (lock) {
-      if (held == null || !held.level().isAtLeast(Level.ERROR) || traceback != null || heldExceptionLine != null || heldWarning != null || prelude != null
-          || heldJulSource != null || text.isBlank() || held.message().length() + text.length() >= maxChars
+      if (held == null || !held.level().isAtLeast(Level.ERROR) || traceback != null || heldExceptionLine != null
+          || heldWarning != null || prelude != null || heldJulSource != null || text.isBlank()
+          || held.message().length() + text.length() >= maxChars
           || text.equals(TracebackLines.PYTHON_START) || text.equals(TracebackLines.PYTHON_GROUP_START)
           || TracebackLines.isExceptionLine(text) || TracebackLines.isFrame(text) || TracebackLines.isPythonWarning(text)
           || TracebackLines.isNodeLocation(text) || TracebackLines.isJulSource(text)) {
