@@ -215,8 +215,7 @@ function clipped(text, max) {
  * the whole id on hover when it was cut, so that "render/shot-12" is not shown as "render/shot-1".
  */
 function shortTaskId(id) {
-  if (id.length <= 14) return esc(id);
-  return `<span title="${esc(id)}">${esc(id.slice(0, 13))}…</span>`;
+  return clipped(id, 14);
 }
 
 // The text without the line breaks at its end. A loop, not /[\r\n]+$/, which a regular
