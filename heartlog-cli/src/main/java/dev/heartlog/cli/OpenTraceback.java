@@ -25,7 +25,8 @@ final class OpenTraceback {
     RUST
   }
 
-  private static final String BILLIARD_QUOTE = "\"\"\"";
+  /** The line before and after the copy of a traceback that billiard and process pools print. */
+  static final String QUOTE = "\"\"\"";
   private static final String BILLIARD_EXCEPTION = "ExceptionWithTraceback()";
 
   private final Shape shape;
@@ -39,7 +40,7 @@ final class OpenTraceback {
   private boolean framesSeen;            // Python: a frame came
   private boolean afterException;        // Python: the exception line came; a chained traceback may follow
   private boolean inMessage;             // the lines since the exception line are its message's
-  private boolean quoted;                // Python: inside billiard's quoted copy of the traceback
+  private boolean quoted;                // Python: inside a quoted copy of a traceback (billiard's, a process pool's)
   private boolean backtraceSeen;         // Rust: "stack backtrace:" came
   private boolean billiardCopy;          // Python: billiard's copy came
 
@@ -61,6 +62,16 @@ final class OpenTraceback {
   void add(String text) {
     lines.add(text);
     chars += text.length() + 1;
+  }
+
+  /**
+   * It began with an exception line, the first of a chain, that has no frames, since it was
+   * never raised; {@code quoted}: the line after it opened a process pool's copy of the worker
+   * process's traceback ({@code """}), which goes on to the line that closes it.
+   */
+  void afterExceptionWithoutFrames(boolean quoted) {
+    afterException = true;
+    this.quoted = quoted;
   }
 
   /** Rust since 1.73: the panic's message comes on the line after its first. */
@@ -144,7 +155,7 @@ final class OpenTraceback {
       inMessage = false;
       return true;
     }
-    if (text.equals(BILLIARD_QUOTE) && (quoted || message.endsWith("ExceptionWithTraceback:"))) {
+    if (text.equals(QUOTE) && (quoted || message.endsWith("ExceptionWithTraceback:"))) {
       // Celery 5.2's pool (billiard) prints the task's own traceback again, between """ lines,
       // after its ExceptionWithTraceback: the same failure, so the same record.
       quoted = !quoted;

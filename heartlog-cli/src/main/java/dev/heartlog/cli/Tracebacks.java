@@ -19,7 +19,9 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>Python's, from {@code Traceback (most recent call last):} to the exception line. Chained
  *       exceptions ("During handling of the above exception, ...") are one traceback, whose
- *       message is the last exception line. An exception group's too, its message the group's.
+ *       message is the last exception line, also where the chain's first exception has no frames
+ *       (a cause never raised, a process pool's quoted copy of its worker's traceback). An
+ *       exception group's too, its message the group's.
  *   <li>A stack trace of the JVM or Node.js: an exception line ({@code java.io.IOException:
  *       disk full}, {@code Exception in thread "main" ...}, {@code TypeError: ...}) followed by
  *       frames ({@code \tat com.example.Render.run(Render.java:42)}, {@code     at render
@@ -270,8 +272,14 @@ final class Tracebacks {
       release();           // it was not one
     }
     if (heldExceptionLine != null && !TracebackLines.isFrame(text)) {
-      if (sameBurst && heldMessageLines.size() < MAX_MESSAGE_LINES && TracebackLines.mayContinueMessage(text)) {
+      if (sameBurst && startsPythonCause(text)) {
+        return true;
+      }
+      boolean afterBlank = !heldMessageTexts.isEmpty() && heldMessageTexts.get(heldMessageTexts.size() - 1).isBlank();
+      if (sameBurst && heldMessageLines.size() < MAX_MESSAGE_LINES
+          && (text.isBlank() || !afterBlank && TracebackLines.mayContinueMessage(text))) {
         // More of the exception's message: PSQLException's "  Detail: Key (id)=(42) already exists."
+        // A blank line is held for the line after it, which may chain a Python exception to it.
         heldMessageLines.add(line);
         heldMessageTexts.add(text);
         return true;
@@ -279,6 +287,37 @@ final class Tracebacks {
       release();           // it did not start a stack trace
     }
     return false;
+  }
+
+  /**
+   * Starts a Python traceback at the held exception line where the line shows that line to be
+   * the first exception of a chain, one never raised and so printed without frames: {@code raise
+   * RuntimeError("render failed") from ValueError("bad model")} prints {@code ValueError: bad
+   * model}, a blank line, then "The above exception was the direct cause ..."; a process pool's
+   * failure ({@code multiprocessing}'s, {@code concurrent.futures}'), the worker process's
+   * traceback between {@code """} lines after {@code multiprocessing.pool.RemoteTraceback:}.
+   * Before, those lines were warnings of their own beside the chain's error, and a logged pool
+   * failure ({@code log.exception("job failed")}) was an error without its traceback and another
+   * with it. {@code false} where the line shows no such thing.
+   */
+  private boolean startsPythonCause(String text) {
+    boolean remote = text.equals(OpenTraceback.QUOTE) && heldMessageTexts.isEmpty()
+        && heldExceptionText.strip().endsWith("RemoteTraceback:");
+    boolean chained = TracebackLines.isPythonChained(text) && !heldMessageTexts.isEmpty()
+        && heldMessageTexts.get(heldMessageTexts.size() - 1).isBlank();
+    if (!remote && !chained) {
+      return false;
+    }
+    startTraceback(OpenTraceback.Shape.PYTHON, heldExceptionLine, heldExceptionLine.message(), Level.ERROR);
+    traceback.add(heldExceptionText);
+    heldMessageTexts.forEach(traceback::add);
+    traceback.add(text);
+    traceback.afterExceptionWithoutFrames(remote);
+    heldExceptionLine = null;
+    heldExceptionText = null;
+    heldMessageLines.clear();
+    heldMessageTexts.clear();
+    return true;
   }
 
   /** Starts reading a traceback if the line begins one; {@code false} when it does not. */
@@ -439,6 +478,9 @@ final class Tracebacks {
       heldExceptionText = null;
       sink.record(line.at(), line.level(), line.message(), line.task(), line.metadata());
       for (Line message : heldMessageLines) {
+        if (message.message().isBlank()) {
+          continue;   // held in case a chained exception followed
+        }
         sink.record(message.at(), message.level(), message.message(), message.task(), message.metadata());
       }
       heldMessageLines.clear();

@@ -142,6 +142,65 @@ class TracebacksTest {
   }
 
   @Test
+  void aCauseNeverRaisedIsTheFirstExceptionOfItsChainAndAnExceptionLineBeforeABlankLineAloneIsNot() {
+    // raise RuntimeError("render failed") from ValueError("bad model\nsecond line")
+    List<String> printed = List.of(
+        "ValueError: bad model",
+        "second line",
+        "",
+        "The above exception was the direct cause of the following exception:",
+        "",
+        "Traceback (most recent call last):",
+        "  File \"worker.py\", line 1, in <module>",
+        "RuntimeError: render failed");
+    printed.forEach(text -> print(Level.WARNING, text));
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    print(Level.WARNING, "java.io.IOException: disk full");
+    print(Level.WARNING, "");
+    print(Level.WARNING, "retrying");
+    print(Level.WARNING, "\tat com.example.Upload.run(Upload.java:9)");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "ERROR RuntimeError: render failed t-1 0 " + String.join("\n", printed),
+        "WARNING java.io.IOException: disk full t-1 8 -",
+        "WARNING retrying t-1 10 -",
+        "WARNING at com.example.Upload.run(Upload.java:9) t-1 11 \tat com.example.Upload.run(Upload.java:9)");
+  }
+
+  @Test
+  void aProcessPoolsFailureIsOneErrorWithTheTracebackOfItsWorkerProcess() {
+    // log.exception("job failed") of a multiprocessing.Pool job's exception
+    List<String> traceback = List.of(
+        "multiprocessing.pool.RemoteTraceback: ",
+        "\"\"\"",
+        "Traceback (most recent call last):",
+        "  File \"/usr/lib/python3.11/multiprocessing/pool.py\", line 125, in worker",
+        "  File \"worker.py\", line 8, in job",
+        "ValueError: bad frame 1",
+        "\"\"\"",
+        "",
+        "The above exception was the direct cause of the following exception:",
+        "",
+        "Traceback (most recent call last):",
+        "  File \"worker.py\", line 14, in <module>",
+        "ValueError: bad frame 1");
+    print(Level.ERROR, "ERROR:root:job failed");
+    traceback.forEach(text -> print(Level.WARNING, text));
+    print(Level.INFO, "INFO:root:next job");
+    print(Level.WARNING, "concurrent.futures.process._RemoteTraceback: ");   // uncaught
+    traceback.subList(1, traceback.size()).forEach(text -> print(Level.WARNING, text));
+    tracebacks.end();
+
+    String text = String.join("\n", traceback);
+    assertThat(recorded).containsExactly(
+        "ERROR ERROR:root:job failed t-1 0 " + text,
+        "INFO INFO:root:next job t-1 14 -",
+        "ERROR ValueError: bad frame 1 t-1 15 " + text.replace("multiprocessing.pool.RemoteTraceback: ",
+            "concurrent.futures.process._RemoteTraceback: "));
+  }
+
+  @Test
   void aTracebackAfterAnErrorLineGoesIntoThatLinesRecord() {
     print(Level.INFO, "INFO:root:loading");
     print(Level.ERROR, "ERROR:root:render failed");   // logging.exception("render failed")

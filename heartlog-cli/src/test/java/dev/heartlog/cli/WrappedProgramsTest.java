@@ -341,6 +341,46 @@ class WrappedProgramsTest {
   }
 
   @Test
+  void aProcessPoolsFailureLoggedOrUncaughtIsOneErrorWithTheTracebackOfItsWorkerProcess() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // Python prints a pool's failure as a chain whose first exception has no frames: the worker
+    // process's traceback, quoted, after "multiprocessing.pool.RemoteTraceback:".
+    Path worker = Files.writeString(folder.resolve("pool.py"), """
+        import concurrent.futures, logging, multiprocessing, time
+        logging.basicConfig(level=logging.INFO)
+        log = logging.getLogger("jobs")
+        def render(frame):
+            raise ValueError(f"bad frame {frame}")
+        if __name__ == "__main__":
+            with multiprocessing.Pool(1) as pool:
+                try:
+                    pool.apply(render, (1,))
+                except ValueError:
+                    log.exception("job failed")
+            time.sleep(0.3)
+            log.info("next job")
+            with concurrent.futures.ProcessPoolExecutor(1) as pool:
+                pool.submit(render, 2).result()
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-pool", url, PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    List<StoredRecord> stderr = stderrRecords(store, "wrapped-pool");
+    // Before, "...RemoteTraceback:" and its quote were warnings of their own, and the logged
+    // failure two errors: one without its traceback, one with.
+    assertThat(stderr).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("ERROR", "job failed"), tuple("INFO", "next job"), tuple("ERROR", "ValueError: bad frame 2"));
+    assertThat(stderr.get(0).exception()).startsWith("multiprocessing.pool.RemoteTraceback:\n\"\"\"\nTraceback")
+        .contains("ValueError: bad frame 1\n\"\"\"\n\nThe above exception was the direct cause")
+        .endsWith("ValueError: bad frame 1");
+    assertThat(stderr.get(2).exception()).startsWith("concurrent.futures.process._RemoteTraceback:\n\"\"\"")
+        .endsWith("ValueError: bad frame 2");
+  }
+
+  @Test
   void aWrappedPythonWorkersJsonLinesWithNanOrInfinityAreStillItsRecordsTheNumbersKeptAsText() throws Exception {
     assumeTrue(Files.isExecutable(PYTHON)
         && new ProcessBuilder(PYTHON.toString(), "-c", "import structlog").start().waitFor() == 0,
