@@ -22,7 +22,9 @@ final class OpenTraceback {
     /** A Go program's panic and its goroutines. */
     GO,
     /** A Rust program's panic, its message and its backtrace. */
-    RUST
+    RUST,
+    /** Python's {@code faulthandler} dump: the fatal error, and each thread's stack. */
+    PYTHON_DUMP
   }
 
   /** The line before and after the copy of a traceback that billiard and process pools print. */
@@ -94,6 +96,7 @@ final class OpenTraceback {
       case STACK -> continuesStack(text);
       case GO -> text.isBlank() || TracebackLines.isGoPanicLine(text);
       case RUST -> continuesRustPanic(text, sameBurst);
+      case PYTHON_DUMP -> TracebackLines.isPythonStackDumpLine(text);
     };
     if (part) {
       add(text);

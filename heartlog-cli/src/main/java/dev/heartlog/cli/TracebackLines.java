@@ -92,6 +92,26 @@ final class TracebackLines {
   private static final Pattern RUST_BACKTRACE = Pattern.compile("stack backtrace:|\\s+\\d+: .*|\\s+at .*|note: .*");
 
   /**
+   * The first line of Python's {@code faulthandler} dump on a fatal signal ({@code Fatal Python
+   * error: Segmentation fault}), which a crash in a CUDA or other native library prints where the
+   * handler is on ({@code faulthandler.enable()}, {@code PYTHONFAULTHANDLER}, pytest, PyTorch's
+   * launchers); also Python's own fatal errors.
+   */
+  private static final String PYTHON_FATAL = "Fatal Python error: ";
+
+  /**
+   * The header of a thread's stack in a {@code faulthandler} dump ({@code Thread 0x00007f...
+   * (most recent call first):}, {@code Current thread 0x...}, with the thread's name since
+   * Python 3.13), of the one stack of a dump of the current thread ({@code Stack (most recent
+   * call first):}), or of 3.14's C stack; the frames below it are indented.
+   */
+  private static final Pattern DUMP_STACK = Pattern.compile(
+      "(?:(?:Current thread|Thread) 0x\\p{XDigit}+(?: .*)?|Stack|Current thread's C stack trace) \\(most recent call first\\):");
+
+  /** What a dump {@code faulthandler.dump_traceback_later} makes begins with: {@code Timeout (0:05:00)!}. */
+  private static final Pattern DUMP_TIMEOUT = Pattern.compile("Timeout \\(\\d+:\\d{2}:\\d{2}(?:\\.\\d+)?\\)!");
+
+  /**
    * What Python's {@code warnings} module prints ({@code /site-packages/torch/_pytree.py:185:
    * FutureWarning: ...}), followed by the line of source that warned, indented ({@code
    * warnings.warn(}).
@@ -168,6 +188,31 @@ final class TracebackLines {
 
   static boolean isGoPanicLine(String text) {
     return GO_PANIC.matcher(text).matches() || text.endsWith(")") && GO_CALL.matcher(text).matches();
+  }
+
+  static boolean isPythonFatal(String text) {
+    return text.startsWith(PYTHON_FATAL);
+  }
+
+  /** A line that begins a {@code faulthandler} dump of threads' stacks with no fatal error before it. */
+  static boolean isPythonStackDump(String text) {
+    return isDumpStackHeader(text) || text.startsWith("Timeout (") && DUMP_TIMEOUT.matcher(text).matches();
+  }
+
+  /**
+   * A line of a {@code faulthandler} dump after its first: a stack's header, a frame ({@code
+   * File "render.py", line 12 in render}, indented, as are {@code <no Python frame>} and the
+   * {@code ...} of a stack cut short), the native modules loaded ({@code Extension modules:
+   * numpy.core._multiarray_umath, ... (total: 12)}) and, for a fatal error of Python's own, its
+   * state ({@code Python runtime state: initialized}).
+   */
+  static boolean isPythonStackDumpLine(String text) {
+    return text.isBlank() || isPythonFrame(text) || isDumpStackHeader(text)
+        || text.startsWith("Extension modules: ") || text.startsWith("Python runtime state: ");
+  }
+
+  private static boolean isDumpStackHeader(String text) {
+    return text.endsWith("(most recent call first):") && DUMP_STACK.matcher(text).matches();
   }
 
   static boolean isRustPanic(String text) {

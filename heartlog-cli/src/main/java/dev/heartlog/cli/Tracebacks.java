@@ -29,6 +29,9 @@ import java.util.stream.Stream;
  *       12 more} lines; for Node.js's uncaught error, also the place, source line and caret
  *       printed before it and the version after it. Frames that come with no exception line
  *       before them are one record too, at the level of their first line.
+ *   <li>Python's {@code faulthandler} dump, {@code Fatal Python error: Segmentation fault} (an
+ *       ERROR) or a dump of threads' stacks alone (at its stream's level), with every thread's
+ *       stack.
  *   <li>A Go program's {@code panic: ...} or {@code fatal error: ...} with its goroutines' stacks;
  *       a Rust program's {@code thread 'main' panicked at ...} with its message and backtrace.
  * </ul>
@@ -326,6 +329,10 @@ final class Tracebacks {
       startTraceback(OpenTraceback.Shape.PYTHON, line, TracebackLines.PYTHON_START, Level.ERROR);
     } else if (text.equals(TracebackLines.PYTHON_GROUP_START)) {
       startTraceback(OpenTraceback.Shape.PYTHON_GROUP, line, text.strip(), Level.ERROR);
+    } else if (TracebackLines.isPythonFatal(text)) {
+      startTraceback(OpenTraceback.Shape.PYTHON_DUMP, line, line.message(), Level.ERROR);
+    } else if (TracebackLines.isPythonStackDump(text)) {
+      startTraceback(OpenTraceback.Shape.PYTHON_DUMP, line, line.message(), line.level());
     } else if (TracebackLines.isGoPanic(text)) {
       startTraceback(OpenTraceback.Shape.GO, line, line.message(), Level.ERROR);
     } else if (TracebackLines.isRustPanic(text)) {

@@ -488,6 +488,44 @@ class TracebacksTest {
         "WARNING   in 5 s t-1 5 -");
   }
   @Test
+  void aPythonFaultHandlersDumpIsOneRecordAnErrorWhereItIsFatal() {
+    List<String> fatal = List.of(
+        "Fatal Python error: Segmentation fault",
+        "",
+        "Thread 0x00007fd618b4a6c0 (most recent call first):",
+        "  File \"/app/worker.py\", line 5 in heartbeat",
+        "  File \"/usr/lib/python3.11/threading.py\", line 982 in run",
+        "",
+        "Current thread 0x00007fd61913cb80 [python3] (most recent call first):",
+        "  File \"/app/render.py\", line 4 in render",
+        "  <no Python frame>",
+        "",
+        "Extension modules: numpy.core._multiarray_umath, torch._C (total: 2)");
+    fatal.forEach(text -> print(Level.WARNING, text));
+    print(Level.WARNING, "");
+    print(Level.WARNING, "a line of its own");
+    List<String> watchdog = List.of(   // faulthandler.dump_traceback_later(300)
+        "Timeout (0:05:00)!",
+        "Thread 0x00007fd618b4a6c0 (most recent call first):",
+        "  File \"/app/worker.py\", line 5 in wait");
+    watchdog.forEach(text -> print(Level.WARNING, text));
+    print(Level.INFO, "still waiting");
+    print(Level.WARNING, "Stack (most recent call first):");   // faulthandler.dump_traceback(all_threads=False)
+    print(Level.WARNING, "  File \"/app/worker.py\", line 9 in report");
+    print(Level.INFO, "done");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "ERROR Fatal Python error: Segmentation fault t-1 0 " + String.join("\n", fatal),
+        "WARNING a line of its own t-1 12 -",
+        "WARNING Timeout (0:05:00)! t-1 13 " + String.join("\n", watchdog),
+        "INFO still waiting t-1 16 -",
+        "WARNING Stack (most recent call first): t-1 17 Stack (most recent call first):\n"
+            + "  File \"/app/worker.py\", line 9 in report",
+        "INFO done t-1 19 -");
+  }
+
+  @Test
   void aGoPanicIsOneErrorWithItsGoroutines() {
     List<String> printed = List.of(
         "panic: runtime error: invalid memory address or nil pointer dereference",

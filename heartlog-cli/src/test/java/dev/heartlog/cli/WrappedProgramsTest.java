@@ -381,6 +381,31 @@ class WrappedProgramsTest {
   }
 
   @Test
+  void aPythonWorkersCrashDumpedByFaulthandlerIsOneErrorWithEveryThreadsStack() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // A native library's crash, as a CUDA kernel's or a codec's: faulthandler (-X faulthandler,
+    // PYTHONFAULTHANDLER) dumps each thread's stack as the process dies of SIGSEGV.
+    Path worker = Files.writeString(folder.resolve("crash.py"), """
+        import ctypes, threading, time
+        threading.Thread(target=time.sleep, args=(30,), daemon=True).start()
+        print("decoding frame 7", flush=True)
+        ctypes.string_at(0)
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-segfault", url, PYTHON.toString(), "-X", "faulthandler", worker.toString());
+
+    assertThat(result.exitCode()).isEqualTo(139);
+    List<StoredRecord> stderr = stderrRecords(store, "wrapped-segfault");
+    // Before, each line of the dump was a warning of its own: 10 for two threads.
+    assertThat(stderr).extracting(StoredRecord::level, StoredRecord::message)
+        .containsExactly(tuple("ERROR", "Fatal Python error: Segmentation fault"));
+    assertThat(stderr.get(0).exception()).startsWith("Fatal Python error: Segmentation fault\n\nThread 0x")
+        .contains("\n\nCurrent thread 0x").contains("crash.py\", line 4 in <module>");
+  }
+
+  @Test
   void aWrappedPythonWorkersJsonLinesWithNanOrInfinityAreStillItsRecordsTheNumbersKeptAsText() throws Exception {
     assumeTrue(Files.isExecutable(PYTHON)
         && new ProcessBuilder(PYTHON.toString(), "-c", "import structlog").start().waitFor() == 0,
