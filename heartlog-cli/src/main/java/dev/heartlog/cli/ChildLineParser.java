@@ -24,9 +24,13 @@ final class ChildLineParser {
       "^\\[(?<time>\\d{1,2}:\\d{2}:\\d{2})\\]\\s+(?<level>\\S+)\\s+(?<component>\\S+)\\s+"
           + "(?:\\[Task (?<task>[^\\]]+)\\]\\s*)?(?<message>.*)$";
 
-  /** Lines that end the current task (the seed worker's own phrases), when no other is given. */
+  /**
+   * Lines that end the current task (the seed worker's own phrases), when no other is given: as
+   * words, so that neither "subtask done" nor asyncio's {@code <Task finished name='Task-2' ...>},
+   * which its "Task exception was never retrieved" error prints, ends the worker's task.
+   */
   static final String DEFAULT_TASK_END =
-      "(?i)(task (completed|complete|failed|finished|done)|worker idle|polling for tasks)";
+      "(?i)(?<![<\\w])(task (completed|complete|failed|finished|done)|worker idle|polling for tasks)";
 
   /** Whose a line's task is. */
   enum TaskScope {

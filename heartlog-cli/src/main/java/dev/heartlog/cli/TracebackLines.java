@@ -190,6 +190,17 @@ final class TracebackLines {
     return GO_PANIC.matcher(text).matches() || text.endsWith(")") && GO_CALL.matcher(text).matches();
   }
 
+  /**
+   * What Python prints before a traceback of an exception that no code caught: one that ended a
+   * thread ({@code Exception in thread Thread-1 (render):}; the JVM's names its thread in quotes
+   * and the exception after it), or one it could not raise ({@code Exception ignored in: <function
+   * Frame.__del__ at 0x7f...>}, and the like since 3.13).
+   */
+  static boolean isPythonTracebackHeader(String text) {
+    return text.startsWith("Exception ignored ")
+        || text.startsWith("Exception in thread ") && text.endsWith(":") && !text.startsWith("Exception in thread \"");
+  }
+
   static boolean isPythonFatal(String text) {
     return text.startsWith(PYTHON_FATAL);
   }
@@ -257,10 +268,11 @@ final class TracebackLines {
    * Whether a line right after an exception line can be more of its message: PyTorch's CUDA
    * errors go on for three lines ("CUDA kernel errors might be asynchronously reported ...",
    * "For debugging consider passing CUDA_LAUNCH_BLOCKING=1", ...), a PSQLException for its
-   * "Detail:". A blank line, a line naming its level, or a JSON object is not.
+   * "Detail:". A blank line, a line naming its level, a JSON object, or what Python prints
+   * before a traceback is not.
    */
   static boolean mayContinueMessage(String text) {
-    return !text.isBlank() && text.charAt(0) != '{' && !text.equals(PYTHON_START)
+    return !text.isBlank() && text.charAt(0) != '{' && !text.equals(PYTHON_START) && !isPythonTracebackHeader(text)
         && LoggerFormats.levelNamedNearStart(text) == null && LoggerFormats.glogLevel(text) == null;
   }
 }

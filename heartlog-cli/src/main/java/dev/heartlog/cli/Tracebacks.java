@@ -164,7 +164,8 @@ final class Tracebacks {
           || heldWarning != null || prelude != null || heldJulSource != null || text.isBlank()
           || held.message().length() + text.length() >= maxChars
           || text.equals(TracebackLines.PYTHON_START) || text.equals(TracebackLines.PYTHON_GROUP_START)
-          || TracebackLines.isExceptionLine(text) || TracebackLines.isFrame(text) || TracebackLines.isPythonWarning(text)
+          || TracebackLines.isExceptionLine(text) || TracebackLines.isPythonTracebackHeader(text)
+          || TracebackLines.isFrame(text) || TracebackLines.isPythonWarning(text)
           || TracebackLines.isNodeLocation(text) || TracebackLines.isJulSource(text)) {
         return false;
       }
@@ -204,7 +205,7 @@ final class Tracebacks {
     if (continuesHeld(line, text, sameBurst) || startsTraceback(line, text)) {
       return;
     }
-    if (TracebackLines.isExceptionLine(text)) {
+    if (TracebackLines.isExceptionLine(text) || TracebackLines.isPythonTracebackHeader(text)) {
       heldExceptionLine = line;   // held with the ERROR line before it, which it may belong to
       heldExceptionText = text;
       return;
@@ -275,7 +276,7 @@ final class Tracebacks {
       release();           // it was not one
     }
     if (heldExceptionLine != null && !TracebackLines.isFrame(text)) {
-      if (sameBurst && startsPythonCause(text)) {
+      if (sameBurst && startsPythonTracebackAtHeldLine(text)) {
         return true;
       }
       boolean afterBlank = !heldMessageTexts.isEmpty() && heldMessageTexts.get(heldMessageTexts.size() - 1).isBlank();
@@ -294,28 +295,35 @@ final class Tracebacks {
 
   /**
    * Starts a Python traceback at the held exception line where the line shows that line to be
-   * the first exception of a chain, one never raised and so printed without frames: {@code raise
-   * RuntimeError("render failed") from ValueError("bad model")} prints {@code ValueError: bad
-   * model}, a blank line, then "The above exception was the direct cause ..."; a process pool's
-   * failure ({@code multiprocessing}'s, {@code concurrent.futures}'), the worker process's
-   * traceback between {@code """} lines after {@code multiprocessing.pool.RemoteTraceback:}.
-   * Before, those lines were warnings of their own beside the chain's error, and a logged pool
-   * failure ({@code log.exception("job failed")}) was an error without its traceback and another
-   * with it. {@code false} where the line shows no such thing.
+   * its first: the first exception of a chain, one never raised and so printed without frames
+   * ({@code raise RuntimeError("render failed") from ValueError("bad model")} prints {@code
+   * ValueError: bad model}, a blank line, then "The above exception was the direct cause ..."),
+   * the worker process's traceback a process pool's failure ({@code multiprocessing}'s, {@code
+   * concurrent.futures}') prints between {@code """} lines after {@code
+   * multiprocessing.pool.RemoteTraceback:}, or what Python says of a traceback it prints itself
+   * ({@code Exception in thread Thread-1 (render):}, {@code Exception ignored in: <function
+   * Frame.__del__ at 0x7f...>}). Before, those lines were warnings of their own beside the
+   * traceback's error, and a logged pool failure ({@code log.exception("job failed")}) was an
+   * error without its traceback and another with it. {@code false} where the line shows no such
+   * thing.
    */
-  private boolean startsPythonCause(String text) {
+  private boolean startsPythonTracebackAtHeldLine(String text) {
     boolean remote = text.equals(OpenTraceback.QUOTE) && heldMessageTexts.isEmpty()
         && heldExceptionText.strip().endsWith("RemoteTraceback:");
     boolean chained = TracebackLines.isPythonChained(text) && !heldMessageTexts.isEmpty()
         && heldMessageTexts.get(heldMessageTexts.size() - 1).isBlank();
-    if (!remote && !chained) {
+    boolean headed = text.equals(TracebackLines.PYTHON_START) && heldMessageTexts.isEmpty()
+        && TracebackLines.isPythonTracebackHeader(heldExceptionText);
+    if (!remote && !chained && !headed) {
       return false;
     }
     startTraceback(OpenTraceback.Shape.PYTHON, heldExceptionLine, heldExceptionLine.message(), Level.ERROR);
     traceback.add(heldExceptionText);
     heldMessageTexts.forEach(traceback::add);
     traceback.add(text);
-    traceback.afterExceptionWithoutFrames(remote);
+    if (!headed) {
+      traceback.afterExceptionWithoutFrames(remote);
+    }
     heldExceptionLine = null;
     heldExceptionText = null;
     heldMessageLines.clear();

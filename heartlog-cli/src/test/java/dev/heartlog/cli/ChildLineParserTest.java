@@ -187,6 +187,20 @@ class ChildLineParserTest {
   }
 
   @Test
+  void theDefaultTaskEndIsTheSeedWorkersPhrasesAsWordsNotAsyncioTasksOrSubtasks() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+    assertThat(List.of("[12:00:01] SUCCESS WORKER [Task t-7] ✅ Task completed", "Task failed: CUDA out of memory",
+            "task done", "Worker idle, polling for tasks"))
+        .allSatisfy(line -> assertThat(seed.parse(line, Level.INFO, "stdout").endsTask()).as(line).isTrue());
+    // asyncio's "Task exception was never retrieved" names the task it means so; before, that
+    // line ended the worker's current task, and its traceback went to none.
+    assertThat(List.of("future: <Task finished name='Task-2' coro=<boom() done, defined at w.py:11> exception=KeyError('x')>",
+            "subtask done: 3 of 8", "multitask finished"))
+        .allSatisfy(line -> assertThat(seed.parse(line, Level.WARNING, "stderr").endsTask()).as(line).isFalse());
+  }
+
+  @Test
   void logbacksAndLog4jsUnconfiguredConsolesGiveTheLevelTheLoggerTheThreadAndTheMessage() {
     ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
 

@@ -201,6 +201,31 @@ class TracebacksTest {
   }
 
   @Test
+  void whatPythonSaysBeforeATracebackOfItsOwnIsPartOfIt() {
+    List<String> thread = List.of(
+        "Exception in thread Thread-1 (render):",
+        "Traceback (most recent call last):",
+        "  File \"worker.py\", line 3, in render",
+        "ValueError: bad frame");
+    List<String> ignored = List.of(
+        "Exception ignored in: <function Frame.__del__ at 0x7f824dc78860>",
+        "Traceback (most recent call last):",
+        "  File \"worker.py\", line 7, in __del__",
+        "RuntimeError: cleanup failed");
+    thread.forEach(text -> print(Level.WARNING, text));
+    ignored.forEach(text -> print(Level.WARNING, text));
+    print(Level.WARNING, "Exception in thread Thread-2 (upload):");   // no traceback after it
+    print(Level.WARNING, "retrying");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "ERROR ValueError: bad frame t-1 0 " + String.join("\n", thread),
+        "ERROR RuntimeError: cleanup failed t-1 4 " + String.join("\n", ignored),
+        "WARNING Exception in thread Thread-2 (upload): t-1 8 -",
+        "WARNING retrying t-1 9 -");
+  }
+
+  @Test
   void aTracebackAfterAnErrorLineGoesIntoThatLinesRecord() {
     print(Level.INFO, "INFO:root:loading");
     print(Level.ERROR, "ERROR:root:render failed");   // logging.exception("render failed")

@@ -406,6 +406,62 @@ class WrappedProgramsTest {
   }
 
   @Test
+  void theTracebacksPythonPrintsOfItsOwnAreOneErrorEachInTheTaskTheyCameIn() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // A thread's uncaught exception, one raised in __del__, and an asyncio task's never
+    // retrieved, in a task the seed's line began.
+    Path worker = Files.writeString(folder.resolve("own.py"), """
+        import asyncio, gc, logging, threading, time
+        logging.basicConfig()
+        print("[12:00:00] INFO WORKER [Task t-7] rendering", flush=True)
+        time.sleep(0.3)
+        def render():
+            raise ValueError("bad frame in thread")
+        thread = threading.Thread(target=render)
+        thread.start()
+        thread.join()
+        time.sleep(0.3)
+        class Frame:
+            def __del__(self):
+                raise RuntimeError("cleanup failed")
+        Frame()
+        time.sleep(0.3)
+        async def main():
+            async def upload():
+                raise KeyError("frame")
+            task = asyncio.ensure_future(upload())
+            await asyncio.sleep(0.05)
+            del task
+            gc.collect()
+        asyncio.run(main())
+        time.sleep(0.3)
+        print("uploading frame 8", flush=True)
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-own", url, PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    // Before, "Exception in thread ...:" and "Exception ignored in: ..." were warnings of their
+    // own, and asyncio's "future: <Task finished ...>" line ended task t-7 and was a warning of
+    // its own, its error's traceback a second error.
+    assertThat(stderrRecords(store, "wrapped-own"))
+        .extracting(StoredRecord::level, StoredRecord::message, StoredRecord::taskId)
+        .containsExactly(
+            tuple("ERROR", "ValueError: bad frame in thread", "t-7"),
+            tuple("ERROR", "RuntimeError: cleanup failed", "t-7"),
+            tuple("ERROR", "Task exception was never retrieved\nfuture: <Task finished name='Task-2' coro=<main.<locals>"
+                + ".upload() done, defined at " + worker + ":17> exception=KeyError('frame')>", "t-7"));
+    assertThat(stderrRecords(store, "wrapped-own")).extracting(StoredRecord::exception).satisfiesExactly(
+        thread -> assertThat(thread).startsWith("Exception in thread Thread-1 (render):\nTraceback"),
+        ignored -> assertThat(ignored).startsWith("Exception ignored in: <function Frame.__del__ at 0x"),
+        never -> assertThat(never).startsWith("Traceback (most recent call last):").endsWith("KeyError: 'frame'"));
+    assertThat(records(store, "wrapped-own")).filteredOn(r -> r.message().equals("uploading frame 8"))
+        .extracting(StoredRecord::taskId).as("task t-7 goes on").containsExactly("t-7");
+  }
+
+  @Test
   void aWrappedPythonWorkersJsonLinesWithNanOrInfinityAreStillItsRecordsTheNumbersKeptAsText() throws Exception {
     assumeTrue(Files.isExecutable(PYTHON)
         && new ProcessBuilder(PYTHON.toString(), "-c", "import structlog").start().waitFor() == 0,
