@@ -45,6 +45,7 @@ final class OpenTraceback {
   private boolean quoted;                // Python: inside a quoted copy of a traceback (billiard's, a process pool's)
   private boolean backtraceSeen;         // Rust: "stack backtrace:" came
   private boolean billiardCopy;          // Python: billiard's copy came
+  private int nesting;                   // Node.js: how deep in the braces of an error's properties
 
   /**
    * @param owner the ERROR line printed right before it, whose record it goes into; or null
@@ -64,6 +65,28 @@ final class OpenTraceback {
   void add(String text) {
     lines.add(text);
     chars += text.length() + 1;
+    if (shape == Shape.STACK) {
+      nesting = Math.max(0, nesting + nestingChange(text));
+    }
+  }
+
+  /**
+   * How a line of a stack trace opens or closes the braces Node.js prints an error's properties
+   * in, after its last frame ({@code at ... (node:net:1611:16) {}, {@code errno: -111,}, {@code
+   * [cause]: Error: ...} with its own frames and braces, {@code }}); brackets too, for an
+   * AggregateError's {@code [errors]: [ ... ]}.
+   */
+  private int nestingChange(String text) {
+    if (nesting == 0) {
+      return TracebackLines.isFrame(text) && text.endsWith(" {") ? 1 : 0;
+    }
+    String rest = text.strip();
+    if (rest.isEmpty()) {
+      return 0;
+    }
+    int change = rest.charAt(0) == '}' || rest.charAt(0) == ']' ? -1 : 0;
+    char last = rest.charAt(rest.length() - 1);
+    return last == '{' || last == '[' ? change + 1 : change;
   }
 
   /**
@@ -189,10 +212,10 @@ final class OpenTraceback {
     return true;
   }
 
-  private static boolean continuesStack(String text) {
+  private boolean continuesStack(String text) {
     // Blank lines are kept only if more of the trace follows: Node.js ends an uncaught error's
-    // with a blank line and its version.
-    return TracebackLines.isFrame(text) || text.isBlank() || TracebackLines.isStackContinuation(text);
+    // with a blank line and its version. Inside the braces of an error's properties, every line is.
+    return nesting > 0 || TracebackLines.isFrame(text) || text.isBlank() || TracebackLines.isStackContinuation(text);
   }
 
   private boolean continuesRustPanic(String text, boolean sameBurst) {

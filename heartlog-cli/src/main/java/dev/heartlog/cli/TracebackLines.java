@@ -155,12 +155,18 @@ final class TracebackLines {
     return text.startsWith("  | ") && text.length() > 4 && !Character.isWhitespace(text.charAt(4)) ? text.substring(4) : null;
   }
 
+  /**
+   * A frame of a JVM or Node.js stack trace; also Node.js's last frame of an error it prints with
+   * the error's own properties ({@code code: 'ECONNREFUSED'}, a {@code [cause]}), which ends
+   * with {@code " {"}: they follow it, to a closing {@code "}"}.
+   */
   static boolean isFrame(String text) {
-    if (text.isEmpty() || !Character.isWhitespace(text.charAt(0))) {
+    String frame = text.endsWith(" {") ? text.substring(0, text.length() - 2) : text;
+    if (frame.isEmpty() || !Character.isWhitespace(frame.charAt(0))) {
       return false;
     }
-    char last = text.charAt(text.length() - 1);
-    return last == ')' ? FRAME_CALL.matcher(text).matches() : last >= '0' && last <= '9' && FRAME_PLACE.matcher(text).matches();
+    char last = frame.charAt(frame.length() - 1);
+    return last == ')' ? FRAME_CALL.matcher(frame).matches() : last >= '0' && last <= '9' && FRAME_PLACE.matcher(frame).matches();
   }
 
   /** The lines of a JVM or Node.js stack trace after its frames began, frames aside. */

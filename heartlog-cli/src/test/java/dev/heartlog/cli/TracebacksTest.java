@@ -551,6 +551,37 @@ class TracebacksTest {
   }
 
   @Test
+  void aNodeErrorsPropertiesAfterItsLastFrameArePartOfItToTheirClosingBrace() {
+    List<String> wrapped = List.of(
+        "Error: upload failed",
+        "    at Socket.<anonymous> (/app/upload.js:5:19)",
+        "    at process.processTicksAndRejections (node:internal/process/task_queues:82:21) {",
+        "  [cause]: Error: connect ECONNREFUSED 127.0.0.1:5432",
+        "      at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1611:16) {",
+        "    errno: -111,",
+        "    code: 'ECONNREFUSED',",
+        "    data: { attempt: 3 },",
+        "  },",
+        "  [errors]: [",
+        "    'a'",
+        "  ]",
+        "}");
+    wrapped.forEach(text -> print(Level.WARNING, text));
+    print(Level.WARNING, "Error: connect ECONNREFUSED 127.0.0.1:5432");   // the next error, right after
+    print(Level.WARNING, "    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1611:16) {");
+    print(Level.WARNING, "  code: 'ECONNREFUSED'");
+    print(Level.WARNING, "}");
+    print(Level.WARNING, "retrying");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "ERROR Error: upload failed t-1 0 " + String.join("\n", wrapped),
+        "ERROR Error: connect ECONNREFUSED 127.0.0.1:5432 t-1 13 Error: connect ECONNREFUSED 127.0.0.1:5432\n"
+            + "    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1611:16) {\n  code: 'ECONNREFUSED'\n}",
+        "WARNING retrying t-1 17 -");
+  }
+
+  @Test
   void aGoPanicIsOneErrorWithItsGoroutines() {
     List<String> printed = List.of(
         "panic: runtime error: invalid memory address or nil pointer dereference",

@@ -610,4 +610,34 @@ class WrappedProgramsTest {
           .containsPattern("\nNode\\.js v\\d+[.\\d]*$");
     });
   }
+
+  @Test
+  void aNodeErrorPrintedWithItsPropertiesAndCauseIsOneErrorWithThem() throws IOException {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/node")), "node is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // A refused connection, printed as Node.js prints an error: its properties in braces after
+    // its last frame, and a cause's within them. Then thrown, uncaught.
+    Path program = Files.writeString(folder.resolve("upload.js"), """
+        require("net").connect(1, "127.0.0.1").on("error", (refused) => {
+          console.error(refused);
+          console.error(new Error("upload failed", { cause: refused }));
+          setTimeout(() => { throw refused; }, 300);
+        });
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-node-props", url, "/usr/bin/node", program.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+    List<StoredRecord> stderr = stderrRecords(store, "wrapped-node-props");
+    // Before, the first error took the second's first line into its message and frames, and
+    // the rest of the second were warnings of their own, one a line (11).
+    assertThat(stderr).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("ERROR", "Error: connect ECONNREFUSED 127.0.0.1:1"), tuple("ERROR", "Error: upload failed"),
+        tuple("ERROR", "Error: connect ECONNREFUSED 127.0.0.1:1"));
+    assertThat(stderr.get(0).exception()).containsPattern("\\{\n  errno: -111,\n  code: 'ECONNREFUSED',\n[^}]*\n}$");
+    assertThat(stderr.get(1).exception()).contains("\n  [cause]: Error: connect ECONNREFUSED 127.0.0.1:1\n")
+        .endsWith("  }\n}");
+    assertThat(stderr.get(2).exception()).contains("code: 'ECONNREFUSED'").containsPattern("\n}\n\nNode\\.js v\\d+[.\\d]*$");
+  }
 }
