@@ -62,6 +62,9 @@ final class TracebackLines {
   /** Node.js's first line of an uncaught error: where it was thrown ({@code /app/render.js:12}). */
   private static final Pattern NODE_LOCATION = Pattern.compile("(?:/|file://|node:)\\S*:\\d+");
 
+  /** A warning of Node.js's ({@code process.emitWarning}, deprecations), with its code or without. */
+  private static final Pattern NODE_WARNING = Pattern.compile("\\(node:\\d+\\) (?:\\[\\w+] )?(?:[A-Z]\\w*)?Warning: .*");
+
   /** The caret Node.js prints under the throwing line of source. */
   private static final Pattern CARET = Pattern.compile("\\s*\\^+\\s*");
 
@@ -171,7 +174,22 @@ final class TracebackLines {
 
   /** The lines of a JVM or Node.js stack trace after its frames began, frames aside. */
   static boolean isStackContinuation(String text) {
-    return STACK_CONTINUATION.matcher(text).matches() || text.startsWith("Node.js v") && NODE_VERSION.matcher(text).matches();
+    return STACK_CONTINUATION.matcher(text).matches() || text.startsWith("Node.js v") && NODE_VERSION.matcher(text).matches()
+        || isNodeTraceNote(text);
+  }
+
+  /** A warning of Node.js's: {@code (node:4242) [DEP0005] DeprecationWarning: Buffer() is deprecated ...}. */
+  static boolean isNodeWarning(String text) {
+    return text.startsWith("(node:") && NODE_WARNING.matcher(text).matches();
+  }
+
+  /**
+   * What Node.js prints after its first warning, and after an uncaught value that is no error
+   * ({@code throw "oops"}): {@code (Use `node --trace-warnings ...` to show where the warning was
+   * created)}.
+   */
+  static boolean isNodeTraceNote(String text) {
+    return text.startsWith("(Use `node --trace-");
   }
 
   static boolean isExceptionLine(String text) {

@@ -214,8 +214,8 @@ final class Tracebacks {
     if (text.isBlank()) {
       return;   // says nothing: not a record (on stderr it was an empty warning)
     }
-    if (TracebackLines.isPythonWarning(text)) {
-      heldWarning = line;   // its source line may follow
+    if (TracebackLines.isPythonWarning(text) || TracebackLines.isNodeWarning(text)) {
+      heldWarning = line;   // its source line, or Node.js's note, may follow
     } else if (TracebackLines.isNodeLocation(text)) {
       prelude = new ArrayList<>(List.of(line));   // an uncaught error of Node.js's may follow
       preludeTexts = new ArrayList<>(List.of(text));
@@ -249,10 +249,13 @@ final class Tracebacks {
     if (heldWarning != null) {
       Line warning = heldWarning;
       heldWarning = null;
-      if (!text.isBlank() && Character.isWhitespace(text.charAt(0))) {
+      boolean source = !text.isBlank() && Character.isWhitespace(text.charAt(0));
+      if (source || TracebackLines.isNodeTraceNote(text)) {
+        // Python's "  warnings.warn(", or Node.js's "(Use `node --trace-warnings ...` to show
+        // where the warning was created)": not a record of its own
         RecordMetadata metadata = new RecordMetadata(warning.metadata().size() + 1);
         metadata.putAll(warning.metadata());
-        metadata.put("source", text.strip());   // "  warnings.warn(": not a record of its own
+        metadata.put(source ? "source" : "note", text.strip());
         sink.record(warning.at(), warning.level(), warning.message(), warning.task(), metadata);
         return true;
       }
@@ -264,8 +267,9 @@ final class Tracebacks {
         preludeTexts.add(text);
         return true;
       }
-      if (prelude.size() >= 3 && TracebackLines.isExceptionLine(text)) {
-        // Node.js's uncaught error: where it was thrown, that line of source, a caret, the error.
+      if (prelude.size() >= 3 && !text.isBlank()) {
+        // Node.js's uncaught error: where it was thrown, that line of source, a caret, the error,
+        // whatever was thrown: "UnhandledPromiseRejection: ...", a string (throw "oops").
         startTraceback(OpenTraceback.Shape.STACK, prelude.get(0), line.message(), Level.ERROR);
         preludeTexts.forEach(traceback::add);
         traceback.add(text);

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class TracebacksTest {
@@ -579,6 +580,51 @@ class TracebacksTest {
         "ERROR Error: connect ECONNREFUSED 127.0.0.1:5432 t-1 13 Error: connect ECONNREFUSED 127.0.0.1:5432\n"
             + "    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1611:16) {\n  code: 'ECONNREFUSED'\n}",
         "WARNING retrying t-1 17 -");
+  }
+
+  @Test
+  void whateverNodeThrowsUncaughtIsOneErrorAndItsWarningsNoteIsPartOfTheWarning() {
+    List<String> rejection = List.of(
+        "node:internal/process/promises:389",
+        "      new UnhandledPromiseRejection(reason);",
+        "      ^",
+        "",
+        "UnhandledPromiseRejection: This error originated either by throwing inside of an async function without a catch"
+            + " block, or by rejecting a promise which was not handled with .catch(). The promise rejected with the reason"
+            + " \"oops\".",
+        "    at throwUnhandledRejectionsMode (node:internal/process/promises:389:7) {",
+        "  code: 'ERR_UNHANDLED_REJECTION'",
+        "}",
+        "",
+        "Node.js v20.20.2");
+    List<String> string = List.of(
+        "/app/render.js:2",
+        "setTimeout(() => { throw \"oops\"; }, 10);",
+        "                   ^",
+        "oops",
+        "(Use `node --trace-uncaught ...` to show where the exception was thrown)",
+        "",
+        "Node.js v20.20.2");
+    List<Map<String, Object>> metadata = new ArrayList<>();
+    Tracebacks node = new Tracebacks((at, level, message, task, fields) -> {
+      recorded.add(level + " " + message + " " + fields.getOrDefault("exception", "-"));
+      metadata.add(fields);
+    }, QUIET, 10_000);
+    long arrived = 0;
+    for (String text : Stream.of(List.of("(node:4242) [DEP0005] DeprecationWarning: Buffer() is deprecated",
+            "(Use `node --trace-deprecation ...` to show where the warning was created)"), rejection, string,
+        List.of("(node:4242) Warning: plain one", "next line")).flatMap(List::stream).toList()) {
+      node.line(new Tracebacks.Line(Instant.ofEpochSecond(arrived), Level.WARNING, text, null, Map.of(), arrived++), text);
+    }
+    node.end();
+
+    assertThat(recorded).containsExactly(
+        "WARNING (node:4242) [DEP0005] DeprecationWarning: Buffer() is deprecated -",
+        "ERROR " + rejection.get(4) + " " + String.join("\n", rejection),
+        "ERROR oops " + String.join("\n", string),
+        "WARNING (node:4242) Warning: plain one -",
+        "WARNING next line -");
+    assertThat(metadata.get(0)).containsEntry("note", "(Use `node --trace-deprecation ...` to show where the warning was created)");
   }
 
   @Test

@@ -612,6 +612,29 @@ class WrappedProgramsTest {
   }
 
   @Test
+  void aNodeWorkersWarningIsOneRecordAndItsUnhandledRejectionOneError() throws IOException {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/node")), "node is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    Path program = Files.writeString(folder.resolve("reject.js"), """
+        process.emitWarning("VRAM at 95%", "ResourceWarning");
+        setTimeout(() => Promise.reject("render timed out"), 300);
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-node-reject", url, "/usr/bin/node", program.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+    List<StoredRecord> stderr = stderrRecords(store, "wrapped-node-reject");
+    // Before, the warning's note was a warning of its own, and the rejection's lines were five
+    // warnings: the place, its source, the caret, the error's line, and its frames.
+    assertThat(stderr).extracting(StoredRecord::level).containsExactly("WARNING", "ERROR");
+    assertThat(stderr.get(0).message()).matches("\\(node:\\d+\\) ResourceWarning: VRAM at 95%");
+    assertThat(stderr.get(0).metadataJson()).contains("\"note\": \"(Use `node --trace-warnings ...`");
+    assertThat(stderr.get(1).message()).startsWith("UnhandledPromiseRejection: ").endsWith("reason \"render timed out\".");
+    assertThat(stderr.get(1).exception()).contains("code: 'ERR_UNHANDLED_REJECTION'\n}").containsPattern("\nNode\\.js v[.\\d]+$");
+  }
+
+  @Test
   void aNodeErrorPrintedWithItsPropertiesAndCauseIsOneErrorWithThem() throws IOException {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/node")), "node is needed");
     String url = TestDatabase.migratedUrl();
