@@ -24,7 +24,9 @@ final class OpenTraceback {
     /** A Rust program's panic, its message and its backtrace. */
     RUST,
     /** Python's {@code faulthandler} dump: the fatal error, and each thread's stack. */
-    PYTHON_DUMP
+    PYTHON_DUMP,
+    /** HotSpot's report of the JVM's crash, every line after a {@code #}. */
+    JVM_CRASH
   }
 
   /** The line before and after the copy of a traceback that billiard and process pools print. */
@@ -120,6 +122,7 @@ final class OpenTraceback {
       case GO -> text.isBlank() || TracebackLines.isGoPanicLine(text);
       case RUST -> continuesRustPanic(text, sameBurst);
       case PYTHON_DUMP -> TracebackLines.isPythonStackDumpLine(text);
+      case JVM_CRASH -> continuesJvmCrash(text);
     };
     if (part) {
       add(text);
@@ -216,6 +219,18 @@ final class OpenTraceback {
     // Blank lines are kept only if more of the trace follows: Node.js ends an uncaught error's
     // with a blank line and its version. Inside the braces of an error's properties, every line is.
     return nesting > 0 || TracebackLines.isFrame(text) || text.isBlank() || TracebackLines.isStackContinuation(text);
+  }
+
+  private boolean continuesJvmCrash(String text) {
+    if (!TracebackLines.isJvmCrashLine(text)) {
+      return false;
+    }
+    if (!inMessage && !text.isBlank() && text.length() > 1 && !text.substring(1).isBlank()) {
+      // "#  SIGSEGV (0xb) at pc=0x00007f..., pid=4242, tid=4243": what the crash was, in the message
+      message = message + " " + text.substring(1).strip();
+      inMessage = true;
+    }
+    return true;
   }
 
   private boolean continuesRustPanic(String text, boolean sameBurst) {

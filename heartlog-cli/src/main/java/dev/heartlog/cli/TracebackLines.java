@@ -62,6 +62,14 @@ final class TracebackLines {
   /** Node.js's first line of an uncaught error: where it was thrown ({@code /app/render.js:12}). */
   private static final Pattern NODE_LOCATION = Pattern.compile("(?:/|file://|node:)\\S*:\\d+");
 
+  /** The line HotSpot begins and ends its report of the JVM's crash with, and puts between its parts. */
+  static final String JVM_CRASH_MARGIN = "#";
+
+  /** The second line of HotSpot's report of the JVM's crash (on stdout), with what it was. */
+  private static final Set<String> JVM_CRASH = Set.of(
+      "# A fatal error has been detected by the Java Runtime Environment:",
+      "# There is insufficient memory for the Java Runtime Environment to continue.");
+
   /** A warning of Node.js's ({@code process.emitWarning}, deprecations), with its code or without. */
   private static final Pattern NODE_WARNING = Pattern.compile("\\(node:\\d+\\) (?:\\[\\w+] )?(?:[A-Z]\\w*)?Warning: .*");
 
@@ -223,6 +231,15 @@ final class TracebackLines {
   static boolean isPythonTracebackHeader(String text) {
     return text.startsWith("Exception ignored ")
         || text.startsWith("Exception in thread ") && text.endsWith(":") && !text.startsWith("Exception in thread \"");
+  }
+
+  static boolean isJvmCrash(String text) {
+    return JVM_CRASH.contains(text);
+  }
+
+  /** A line of HotSpot's report of the JVM's crash after its first two: each begins with {@code #}. */
+  static boolean isJvmCrashLine(String text) {
+    return text.startsWith(JVM_CRASH_MARGIN);
   }
 
   static boolean isPythonFatal(String text) {

@@ -32,6 +32,8 @@ import java.util.stream.Stream;
  *   <li>Python's {@code faulthandler} dump, {@code Fatal Python error: Segmentation fault} (an
  *       ERROR) or a dump of threads' stacks alone (at its stream's level), with every thread's
  *       stack.
+ *   <li>HotSpot's report of the JVM's crash ({@code # A fatal error has been detected by the
+ *       Java Runtime Environment:}, a {@code #} before each line).
  *   <li>A Go program's {@code panic: ...} or {@code fatal error: ...} with its goroutines' stacks;
  *       a Rust program's {@code thread 'main' panicked at ...} with its message and backtrace.
  * </ul>
@@ -216,8 +218,8 @@ final class Tracebacks {
     }
     if (TracebackLines.isPythonWarning(text) || TracebackLines.isNodeWarning(text)) {
       heldWarning = line;   // its source line, or Node.js's note, may follow
-    } else if (TracebackLines.isNodeLocation(text)) {
-      prelude = new ArrayList<>(List.of(line));   // an uncaught error of Node.js's may follow
+    } else if (TracebackLines.isNodeLocation(text) || text.equals(TracebackLines.JVM_CRASH_MARGIN)) {
+      prelude = new ArrayList<>(List.of(line));   // an uncaught error of Node.js's, or the JVM's crash, may follow
       preludeTexts = new ArrayList<>(List.of(text));
     } else if (TracebackLines.isJulSource(text)) {
       heldJulSource = line;   // its level and message come on the next line
@@ -260,6 +262,18 @@ final class Tracebacks {
         return true;
       }
       sink.record(warning.at(), warning.level(), warning.message(), warning.task(), warning.metadata());
+    }
+    if (prelude != null && preludeTexts.get(0).equals(TracebackLines.JVM_CRASH_MARGIN)) {
+      if (TracebackLines.isJvmCrash(text)) {
+        // HotSpot's report of the JVM's crash, "#" a line: where it crashed, the version, the file.
+        startTraceback(OpenTraceback.Shape.JVM_CRASH, prelude.get(0), text.substring(2), Level.ERROR);
+        traceback.add(preludeTexts.get(0));
+        traceback.add(text);
+        prelude = null;
+        preludeTexts = null;
+        return true;
+      }
+      release();           // a "#" of the worker's own
     }
     if (prelude != null) {
       if (continuesPrelude(text)) {

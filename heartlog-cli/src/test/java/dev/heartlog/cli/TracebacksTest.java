@@ -628,6 +628,26 @@ class TracebacksTest {
   }
 
   @Test
+  void theJvmsCrashReportIsOneErrorAndLinesOfHashesOfTheWorkersAreTheirOwn() {
+    List<String> report = List.of(
+        "#",
+        "# There is insufficient memory for the Java Runtime Environment to continue.",
+        "# Native memory allocation (mmap) failed to map 65536 bytes for committing reserved memory.",
+        "# An error report file with more information is saved as:",
+        "# /app/hs_err_pid4242.log");
+    print(Level.INFO, "#");
+    print(Level.INFO, "# frames done");
+    report.forEach(text -> print(Level.INFO, text));
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "INFO # t-1 0 -",
+        "INFO # frames done t-1 1 -",
+        "ERROR There is insufficient memory for the Java Runtime Environment to continue. Native memory allocation (mmap)"
+            + " failed to map 65536 bytes for committing reserved memory. t-1 2 " + String.join("\n", report));
+  }
+
+  @Test
   void aGoPanicIsOneErrorWithItsGoroutines() {
     List<String> printed = List.of(
         "panic: runtime error: invalid memory address or nil pointer dereference",

@@ -99,6 +99,35 @@ class WrappedProgramsTest {
   }
 
   @Test
+  void theJvmsCrashReportIsOneErrorThatSaysWhatCrashed() throws IOException {
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // A native library's crash, as a JNI binding's of CUDA: HotSpot's report, on stdout.
+    Path program = Files.writeString(folder.resolve("NativeCrash.java"), """
+        public class NativeCrash {
+          public static void main(String[] args) throws Exception {
+            System.out.println("decoding frame 7");
+            java.lang.reflect.Field unsafe = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+            unsafe.setAccessible(true);
+            ((sun.misc.Unsafe) unsafe.get(null)).getAddress(0);
+          }
+        }
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-jvm-crash", url, JAVA, "-XX:-CreateCoredumpOnCrash",
+        "-XX:ErrorFile=" + folder.resolve("hs_err_%p.log"), program.toString());
+
+    assertThat(result.exitCode()).isNotZero();
+    List<StoredRecord> records = records(store, "wrapped-jvm-crash");
+    // Before, each line of the report was an INFO record of its own, about 18.
+    assertThat(records).extracting(StoredRecord::level).containsExactly("INFO", "ERROR", "ERROR");
+    assertThat(records.get(1).message())
+        .startsWith("A fatal error has been detected by the Java Runtime Environment: SIGSEGV (0xb) at pc=0x");
+    assertThat(records.get(1).exception()).startsWith("#\n# A fatal error has been detected")
+        .contains("# Problematic frame:\n").contains(folder.resolve("hs_err_").toString());
+  }
+
+  @Test
   void aWrappedJavaProgramsJavaUtilLoggingRecordsAreOneRecordEachWithTheirLevels() throws IOException {
     String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
