@@ -225,11 +225,13 @@ final class TracebackLines {
   /**
    * What Python prints before a traceback of an exception that no code caught: one that ended a
    * thread ({@code Exception in thread Thread-1 (render):}; the JVM's names its thread in quotes
-   * and the exception after it), or one it could not raise ({@code Exception ignored in: <function
-   * Frame.__del__ at 0x7f...>}, and the like since 3.13).
+   * and the exception after it), one it could not raise ({@code Exception ignored in: <function
+   * Frame.__del__ at 0x7f...>}, and the like since 3.13), or one a log call's arguments raised
+   * ({@code --- Logging error ---}: {@code log.info("frame %d of %d", 7)}), whose call and message
+   * follow the traceback.
    */
   static boolean isPythonTracebackHeader(String text) {
-    return text.startsWith("Exception ignored ")
+    return text.startsWith("Exception ignored ") || text.equals("--- Logging error ---")
         || text.startsWith("Exception in thread ") && text.endsWith(":") && !text.startsWith("Exception in thread \"");
   }
 

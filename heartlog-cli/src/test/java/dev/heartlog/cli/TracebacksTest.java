@@ -213,8 +213,19 @@ class TracebacksTest {
         "Traceback (most recent call last):",
         "  File \"worker.py\", line 7, in __del__",
         "RuntimeError: cleanup failed");
+    List<String> logCall = List.of(   // log.info("frame %d of %d", 7)
+        "--- Logging error ---",
+        "Traceback (most recent call last):",
+        "  File \"/usr/lib/python3.11/logging/__init__.py\", line 377, in getMessage",
+        "TypeError: not enough arguments for format string",
+        "Call stack:",
+        "  File \"worker.py\", line 3, in <module>",
+        "Message: 'frame %d of %d'",
+        "Arguments: (7,)");
     thread.forEach(text -> print(Level.WARNING, text));
     ignored.forEach(text -> print(Level.WARNING, text));
+    logCall.forEach(text -> print(Level.WARNING, text));
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
     print(Level.WARNING, "Exception in thread Thread-2 (upload):");   // no traceback after it
     print(Level.WARNING, "retrying");
     tracebacks.end();
@@ -222,8 +233,9 @@ class TracebacksTest {
     assertThat(recorded).containsExactly(
         "ERROR ValueError: bad frame t-1 0 " + String.join("\n", thread),
         "ERROR RuntimeError: cleanup failed t-1 4 " + String.join("\n", ignored),
-        "WARNING Exception in thread Thread-2 (upload): t-1 8 -",
-        "WARNING retrying t-1 9 -");
+        "ERROR TypeError: not enough arguments for format string t-1 8 " + String.join("\n", logCall),
+        "WARNING Exception in thread Thread-2 (upload): t-1 16 -",
+        "WARNING retrying t-1 17 -");
   }
 
   @Test
