@@ -48,6 +48,7 @@ final class OpenTraceback {
   private boolean backtraceSeen;         // Rust: "stack backtrace:" came
   private boolean billiardCopy;          // Python: billiard's copy came
   private int nesting;                   // Node.js: how deep in the braces of an error's properties
+  private long exceptionRead = -1;       // Python: the read the exception line came in
 
   /**
    * @param owner the ERROR line printed right before it, whose record it goes into; or null
@@ -109,14 +110,15 @@ final class OpenTraceback {
   /**
    * Takes the next line if it is part of the traceback, and it still fits in {@code maxChars};
    * {@code false} (nothing taken) when the line is one of its own. {@code sameBurst}: the line
-   * came right after the one before it, as the lines of one traceback do.
+   * came right after the one before it, as the lines of one traceback do; {@code read}: the
+   * number of the read it came in.
    */
-  boolean take(String text, boolean sameBurst) {
+  boolean take(String text, boolean sameBurst, long read) {
     if (chars + text.length() > maxChars) {
       return false;
     }
     boolean part = switch (shape) {
-      case PYTHON -> continuesPython(text, sameBurst);
+      case PYTHON -> continuesPython(text, sameBurst, read);
       case PYTHON_GROUP -> continuesPythonGroup(text);
       case STACK -> continuesStack(text);
       case GO -> text.isBlank() || TracebackLines.isGoPanicLine(text);
@@ -166,7 +168,7 @@ final class OpenTraceback {
         : text;
   }
 
-  private boolean continuesPython(String text, boolean sameBurst) {
+  private boolean continuesPython(String text, boolean sameBurst, long read) {
     if (!afterException) {
       if (TracebackLines.isPythonFrame(text)) {
         framesSeen = true;
@@ -176,6 +178,7 @@ final class OpenTraceback {
         message = text;   // the exception line, "RuntimeError: CUDA out of memory"; a chained one may follow
         afterException = true;
         inMessage = true;
+        exceptionRead = read;
         return true;
       }
       return false;
@@ -198,9 +201,10 @@ final class OpenTraceback {
       inMessage = false;
       return true;
     }
-    // An uncaught exception's message of several lines. After logging.exception (an owner), the
-    // next lines are the worker's own.
-    return inMessage && owner == null && sameBurst && TracebackLines.mayContinueMessage(text);
+    // An exception's message of several lines (a pydantic ValidationError's, a note 3.11's
+    // add_note added). After logging.exception (an owner), only those of the exception line's
+    // read: logging writes a record in one write, and a line the worker prints after it is its own.
+    return inMessage && sameBurst && (owner == null || read == exceptionRead) && TracebackLines.mayContinueMessage(text);
   }
 
   private boolean continuesPythonGroup(String text) {

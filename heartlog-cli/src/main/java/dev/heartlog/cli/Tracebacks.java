@@ -109,6 +109,7 @@ final class Tracebacks {
   private long lastNanos;
   private boolean reading;                // the reading thread is passing on a read's lines
   private long readNanos;                 // when it began or ended the last
+  private long reads;                     // how many reads it has begun passing on
 
   Tracebacks(Sink sink, long quietNanos, int maxChars) {
     this.sink = sink;
@@ -243,7 +244,7 @@ final class Tracebacks {
    */
   private boolean continuesHeld(Line line, String text, boolean sameBurst) {
     if (traceback != null) {
-      if (traceback.take(text, sameBurst)) {
+      if (traceback.take(text, sameBurst, reads)) {
         return true;
       }
       recordTraceback();   // what follows is a line of its own
@@ -419,6 +420,9 @@ final class Tracebacks {
     synchronized (lock) {
       this.reading = reading;
       readNanos = nowNanos;
+      if (reading) {
+        reads++;
+      }
       if (!reading && heldForThisRead && held != null) {
         release();   // no traceback came in its read
       }

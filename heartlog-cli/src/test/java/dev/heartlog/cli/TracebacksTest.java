@@ -254,6 +254,28 @@ class TracebacksTest {
   }
 
   @Test
+  void aLoggedExceptionsMessageOfSeveralLinesInItsReadIsPartOfIt() {
+    List<String> traceback = List.of(   // log.exception("bad task payload") of a pydantic ValidationError
+        "Traceback (most recent call last):",
+        "  File \"worker.py\", line 5, in <module>",
+        "ValueError: 2 validation errors for Config",
+        "model",
+        "  Field required [type=missing]");
+    tracebacks.reading(true, nanos);
+    print(Level.ERROR, "ERROR:jobs:bad task payload");
+    traceback.forEach(text -> print(Level.WARNING, text));
+    tracebacks.reading(false, nanos);
+    tracebacks.reading(true, nanos);
+    print(Level.WARNING, "steps: 0");   // the worker's own, printed right after
+    tracebacks.reading(false, nanos);
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "ERROR ERROR:jobs:bad task payload t-1 0 " + String.join("\n", traceback),
+        "WARNING steps: 0 t-1 6 -");
+  }
+
+  @Test
   void anErrorLineWaitsForAQuietPeriodThenIsRecordedWithTheTimeItCameOtherLinesAtOnce() {
     print(Level.ERROR, "ERROR:root:upload failed");
     tracebacks.tick(now + QUIET - 2);
@@ -466,10 +488,13 @@ class TracebacksTest {
 
   @Test
   void afterALoggedTracebackOrALineNamingItsLevelTheNextLinesAreTheWorkersOwn() {
-    print(Level.ERROR, "ERROR:root:render failed");   // logging.exception: the worker goes on
+    tracebacks.reading(true, nanos);   // logging writes a record in one write: the worker goes on
+    print(Level.ERROR, "ERROR:root:render failed");
     print(Level.WARNING, "Traceback (most recent call last):");
     print(Level.WARNING, "  File \"worker.py\", line 3, in render");
     print(Level.WARNING, "ValueError: bad frame");
+    tracebacks.reading(false, nanos);
+    tracebacks.reading(true, nanos);
     print(Level.WARNING, "retrying");
     print(Level.WARNING, "Traceback (most recent call last):");
     print(Level.WARNING, "  File \"worker.py\", line 3, in render");

@@ -336,6 +336,44 @@ class WrappedProgramsTest {
   }
 
   @Test
+  void aLoggedExceptionsMessageOfSeveralLinesAndItsNoteArePartOfItsTraceback() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // A validation error's message of several lines (pydantic's are so), and a note 3.11's
+    // add_note adds, after the exception line; then a line the worker prints on its own, a
+    // write, and a read, of its own.
+    Path worker = Files.writeString(folder.resolve("payload.py"), """
+        import logging, sys, time
+        logging.basicConfig()
+        log = logging.getLogger("jobs")
+        try:
+            raise ValueError("1 validation error for Config\\nmodel\\n  Field required [type=missing]")
+        except ValueError:
+            log.exception("bad task payload")
+        try:
+            error = RuntimeError("CUDA out of memory")
+            error.add_note("while rendering frame 7")
+            raise error
+        except RuntimeError:
+            log.exception("render failed")
+        time.sleep(0.3)
+        print("retrying on the next GPU", file=sys.stderr, flush=True)
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-payload", url, PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> stderr = stderrRecords(store, "wrapped-payload");
+    // Before, each further line of the exception's message was a warning of its own: 1 error and
+    // 2 warnings for the first failure, 1 and 1 for the second.
+    assertThat(stderr).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("ERROR", "bad task payload"), tuple("ERROR", "render failed"), tuple("WARNING", "retrying on the next GPU"));
+    assertThat(stderr.get(0).exception()).endsWith("ValueError: 1 validation error for Config\nmodel\n  Field required [type=missing]");
+    assertThat(stderr.get(1).exception()).endsWith("RuntimeError: CUDA out of memory\nwhile rendering frame 7");
+  }
+
+  @Test
   void aWarningsTracebackIsTheWarningsAndACrashAfterAWarningIsStillAnError() throws Exception {
     assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
     String url = TestDatabase.migratedUrl();
