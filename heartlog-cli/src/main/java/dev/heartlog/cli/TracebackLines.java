@@ -119,6 +119,9 @@ final class TracebackLines {
   private static final Pattern DUMP_STACK = Pattern.compile(
       "(?:(?:Current thread|Thread) 0x\\p{XDigit}+(?: .*)?|Stack|Current thread's C stack trace) \\(most recent call first\\):");
 
+  /** The first line of the stack Python's logging prints for {@code stack_info=True}. */
+  private static final String PYTHON_STACK_INFO = "Stack (most recent call last):";
+
   /** What a dump {@code faulthandler.dump_traceback_later} makes begins with: {@code Timeout (0:05:00)!}. */
   private static final Pattern DUMP_TIMEOUT = Pattern.compile("Timeout \\(\\d+:\\d{2}:\\d{2}(?:\\.\\d+)?\\)!");
 
@@ -248,9 +251,14 @@ final class TracebackLines {
     return text.startsWith(PYTHON_FATAL);
   }
 
-  /** A line that begins a {@code faulthandler} dump of threads' stacks with no fatal error before it. */
+  /**
+   * A line that begins a {@code faulthandler} dump of threads' stacks with no fatal error before
+   * it, or the stack Python's logging prints below a record logged with {@code stack_info=True}
+   * ({@code Stack (most recent call last):}, then the frames, indented).
+   */
   static boolean isPythonStackDump(String text) {
-    return isDumpStackHeader(text) || text.startsWith("Timeout (") && DUMP_TIMEOUT.matcher(text).matches();
+    return isDumpStackHeader(text) || text.equals(PYTHON_STACK_INFO)
+        || text.startsWith("Timeout (") && DUMP_TIMEOUT.matcher(text).matches();
   }
 
   /**

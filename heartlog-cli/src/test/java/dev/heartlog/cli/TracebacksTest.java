@@ -276,6 +276,31 @@ class TracebacksTest {
   }
 
   @Test
+  void theStackOfARecordLoggedWithStackInfoIsPartOfIt() {
+    tracebacks.reading(true, nanos);   // log.warning("claim took 12 s", stack_info=True)
+    printOwn(Level.WARNING, "WARNING:jobs:claim took 12 s");
+    print(Level.WARNING, "Stack (most recent call last):");
+    print(Level.WARNING, "  File \"worker.py\", line 6, in <module>");
+    print(Level.WARNING, "    claim()");
+    tracebacks.reading(false, nanos);
+    tracebacks.reading(true, nanos);
+    print(Level.ERROR, "ERROR:jobs:no GPU free");
+    print(Level.WARNING, "Stack (most recent call last):");
+    print(Level.WARNING, "  File \"worker.py\", line 8, in <module>");
+    tracebacks.reading(false, nanos);
+    tracebacks.reading(true, nanos);
+    print(Level.INFO, "INFO:jobs:next");
+    tracebacks.reading(false, nanos);
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "WARNING WARNING:jobs:claim took 12 s t-1 0 Stack (most recent call last):\n"
+            + "  File \"worker.py\", line 6, in <module>\n    claim()",
+        "ERROR ERROR:jobs:no GPU free t-1 4 Stack (most recent call last):\n  File \"worker.py\", line 8, in <module>",
+        "INFO INFO:jobs:next t-1 7 -");
+  }
+
+  @Test
   void anErrorLineWaitsForAQuietPeriodThenIsRecordedWithTheTimeItCameOtherLinesAtOnce() {
     print(Level.ERROR, "ERROR:root:upload failed");
     tracebacks.tick(now + QUIET - 2);
