@@ -7,44 +7,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-class TracebacksTest {
-
-  private static final long QUIET = 200;
-
-  /** What was recorded: level, message, task, time (seconds), exception or "-". */
-  private final List<String> recorded = new ArrayList<>();
-  private final Tracebacks tracebacks = new Tracebacks(
-      (at, level, message, task, metadata) -> recorded.add(level + " " + message + " " + task + " " + at.getEpochSecond()
-          + " " + metadata.getOrDefault("exception", "-")),
-      QUIET, 10_000);
-  /** The record's time in seconds, and the arrival's in nanoseconds: one apart a line, unless paused. */
-  private long now;
-  private long nanos;
-
-  /** A line arriving now, at the level the parser gave it, in task t-1. */
-  private void print(Level level, String text) {
-    tracebacks.line(new Tracebacks.Line(Instant.ofEpochSecond(now), level, text, "t-1", Map.of("stream", "stderr"), nanos),
-        text);
-    now++;
-    nanos++;
-  }
-
-  /** The worker prints nothing for a while. */
-  private void pause(long pauseNanos) {
-    nanos += pauseNanos;
-  }
-
-  /** A further line of an ERROR's message, as WorkerLines gives it: taken unless it may begin a stack trace. */
-  private boolean furtherLine(String text) {
-    boolean taken = tracebacks.furtherLineOfError(
-        new Tracebacks.Line(Instant.ofEpochSecond(now), Level.WARNING, text, "t-1", Map.of("stream", "stderr"), nanos), text);
-    now++;
-    nanos++;
-    return taken;
-  }
+/** Python's tracebacks and what is held for them, read from a stream's lines ({@link TracebacksTestSupport}). */
+class TracebacksTest extends TracebacksTestSupport {
 
   @Test
   void anErrorsFurtherLinesJoinItsMessageAndTheStackTraceAfterThemItsException() {
@@ -59,14 +25,6 @@ class TracebacksTest {
     assertThat(recorded).containsExactly("ERROR 06:01:16.020 [main] ERROR com.example.Worker -- upload failed:\n"
         + "  status=503 t-1 0 java.io.IOException: disk full\n\tat com.example.Worker.upload(Worker.java:42)");
     assertThat(furtherLine("  nothing held")).as("no ERROR line held").isFalse();
-  }
-
-  /** A line that names its own level (a logger's WARNING), arriving now in task t-1. */
-  private void printOwn(Level level, String text) {
-    tracebacks.line(new Tracebacks.Line(Instant.ofEpochSecond(now), level, text, "t-1", Map.of("stream", "stderr"), nanos,
-        true), text);
-    now++;
-    nanos++;
   }
 
   @Test
@@ -388,89 +346,7 @@ class TracebacksTest {
 
     assertThat(recorded).containsExactly("INFO config: t-1 0 -", "INFO   steps: 8 t-1 1 -", "INFO   at 5 fps t-1 2 -");
   }
-  @Test
-  void anUncaughtJavaExceptionIsOneErrorWithItsCausesAndTheLineThatNamesItAsTheMessage() {
-    print(Level.WARNING, "Exception in thread \"main\" java.lang.IllegalStateException: render failed");
-    print(Level.WARNING, "\tat com.example.Render.run(Render.java:42)");
-    print(Level.WARNING, "\tat java.base/java.lang.Thread.run(Thread.java:833)");
-    print(Level.WARNING, "Caused by: java.io.IOException: No space left on device");
-    print(Level.WARNING, "\tat com.example.Render.write(Render.java:90)");
-    print(Level.WARNING, "\t... 2 more");
-    print(Level.WARNING, "next line");
-    tracebacks.end();
 
-    assertThat(recorded).containsExactly(
-        "ERROR Exception in thread \"main\" java.lang.IllegalStateException: render failed t-1 0 "
-            + "Exception in thread \"main\" java.lang.IllegalStateException: render failed\n"
-            + "\tat com.example.Render.run(Render.java:42)\n\tat java.base/java.lang.Thread.run(Thread.java:833)\n"
-            + "Caused by: java.io.IOException: No space left on device\n\tat com.example.Render.write(Render.java:90)\n"
-            + "\t... 2 more",
-        "WARNING next line t-1 6 -");
-  }
-
-  @Test
-  void aStackTraceAfterAnErrorLineGoesIntoThatLinesRecord() {
-    // Logback's default pattern, log.error("render failed", e)
-    print(Level.ERROR, "12:00:00.123 [main] ERROR c.e.Worker - render failed");
-    print(Level.WARNING, "org.postgresql.util.PSQLException: Connection refused");
-    print(Level.WARNING, "\tat org.postgresql.Driver.connect(Driver.java:297)");
-    print(Level.WARNING, "\tSuppressed: java.io.IOException: close failed");
-    print(Level.WARNING, "\t\tat c.e.Worker.close(Worker.java:30)");
-    print(Level.WARNING, "\t\t... 1 common frames omitted");
-    tracebacks.tick(now + QUIET);
-
-    assertThat(recorded).containsExactly(
-        "ERROR 12:00:00.123 [main] ERROR c.e.Worker - render failed t-1 0 "
-            + "org.postgresql.util.PSQLException: Connection refused\n\tat org.postgresql.Driver.connect(Driver.java:297)\n"
-            + "\tSuppressed: java.io.IOException: close failed\n\t\tat c.e.Worker.close(Worker.java:30)\n"
-            + "\t\t... 1 common frames omitted");
-  }
-
-  @Test
-  void aNodeErrorIsOneError() {
-    print(Level.WARNING, "TypeError [ERR_INVALID_ARG_TYPE]: The \"path\" argument must be of type string");
-    print(Level.WARNING, "    at render (/app/render.js:12:5)");
-    print(Level.WARNING, "    at /app/index.js:3:1");
-    print(Level.WARNING, "    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)");
-    print(Level.WARNING, "Error: boom");
-    print(Level.WARNING, "    at Object.<anonymous> (/app/x.js:1:7)");
-    tracebacks.end();
-
-    assertThat(recorded).containsExactly(
-        "ERROR TypeError [ERR_INVALID_ARG_TYPE]: The \"path\" argument must be of type string t-1 0 "
-            + "TypeError [ERR_INVALID_ARG_TYPE]: The \"path\" argument must be of type string\n"
-            + "    at render (/app/render.js:12:5)\n    at /app/index.js:3:1\n"
-            + "    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)",
-        "ERROR Error: boom t-1 4 Error: boom\n    at Object.<anonymous> (/app/x.js:1:7)");
-  }
-
-  @Test
-  void aLineThatOnlyLooksLikeAnExceptionIsALineOfItsOwnInItsPlace() {
-    print(Level.ERROR, "ERROR:root:upload failed");
-    print(Level.INFO, "s3.upload: retrying");   // a qualified name and a colon, but no frames follow
-    print(Level.INFO, "INFO:root:uploaded");
-    print(Level.INFO, "model.safetensors: loaded");
-    tracebacks.tick(now + QUIET);
-
-    assertThat(recorded).containsExactly(
-        "ERROR ERROR:root:upload failed t-1 0 -",
-        "INFO s3.upload: retrying t-1 1 -",
-        "INFO INFO:root:uploaded t-1 2 -",
-        "INFO model.safetensors: loaded t-1 3 -");
-  }
-
-  @Test
-  void framesWithNoExceptionLineAreOneRecordAtTheirLevel() {
-    print(Level.WARNING, "WARN retrying the upload");
-    print(Level.WARNING, "\tat c.e.Upload.send(Upload.java:12)");
-    print(Level.WARNING, "\tat c.e.Upload.run(Upload.java:5)");
-    tracebacks.end();
-
-    assertThat(recorded).containsExactly(
-        "WARNING WARN retrying the upload t-1 0 -",
-        "WARNING at c.e.Upload.send(Upload.java:12) t-1 1 \tat c.e.Upload.send(Upload.java:12)\n"
-            + "\tat c.e.Upload.run(Upload.java:5)");
-  }
   @Test
   void aPythonWarningAndItsSourceLineAreOneRecord() {
     List<Map<String, Object>> metadata = new ArrayList<>();
@@ -492,6 +368,7 @@ class TracebacksTest {
     assertThat(metadata.get(1)).doesNotContainKey("source");
     assertThat(metadata.get(3)).doesNotContainKey("source");
   }
+
   @Test
   void theLinesOfAnUncaughtExceptionsMessageThatComeWithItArePartOfIt() {
     print(Level.WARNING, "Traceback (most recent call last):");
@@ -535,46 +412,7 @@ class TracebacksTest {
             + "  File \"worker.py\", line 3, in render\nValueError: bad frame",
         "INFO INFO:root:retrying t-1 8 -");
   }
-  @Test
-  void aNodeUncaughtErrorIsOneErrorWithWhereItWasThrownAndTheVersion() {
-    List<String> printed = List.of(
-        "/app/render.js:2",
-        "function render() { throw new TypeError(\"Cannot read properties of undefined (reading 'width')\"); }",
-        "                    ^",
-        "",
-        "TypeError: Cannot read properties of undefined (reading 'width')",
-        "    at render (/app/render.js:2:27)",
-        "    at node:internal/main/run_main_module:28:49",
-        "",
-        "Node.js v20.20.2");
-    printed.forEach(text -> print(Level.WARNING, text));
-    print(Level.WARNING, "/data/frames/0001.png:3");   // a place, but no error follows
-    print(Level.WARNING, "next line");
-    tracebacks.end();
 
-    assertThat(recorded).containsExactly(
-        "ERROR TypeError: Cannot read properties of undefined (reading 'width') t-1 0 " + String.join("\n", printed),
-        "WARNING /data/frames/0001.png:3 t-1 9 -",
-        "WARNING next line t-1 10 -");
-  }
-  @Test
-  void aJvmExceptionsMessageOfSeveralLinesStaysWithItsFrames() {
-    print(Level.ERROR, "12:00:00.123 [main] ERROR c.e.Queue - saving the task failed");
-    print(Level.ERROR, "org.postgresql.util.PSQLException: ERROR: duplicate key value violates unique constraint \"tasks_pkey\"");
-    print(Level.WARNING, "  Detail: Key (id)=(42) already exists.");
-    print(Level.WARNING, "\tat org.postgresql.core.v3.QueryExecutorImpl.receiveErrorResponse(QueryExecutorImpl.java:2725)");
-    print(Level.WARNING, "s3.upload: retrying");   // looks like an exception line; what follows is no message
-    print(Level.WARNING, "  in 5 s");
-    tracebacks.tick(nanos + QUIET);
-
-    assertThat(recorded).containsExactly(
-        "ERROR 12:00:00.123 [main] ERROR c.e.Queue - saving the task failed t-1 0 "
-            + "org.postgresql.util.PSQLException: ERROR: duplicate key value violates unique constraint \"tasks_pkey\"\n"
-            + "  Detail: Key (id)=(42) already exists.\n"
-            + "\tat org.postgresql.core.v3.QueryExecutorImpl.receiveErrorResponse(QueryExecutorImpl.java:2725)",
-        "WARNING s3.upload: retrying t-1 4 -",
-        "WARNING   in 5 s t-1 5 -");
-  }
   @Test
   void aPythonFaultHandlersDumpIsOneRecordAnErrorWhereItIsFatal() {
     List<String> fatal = List.of(
@@ -614,199 +452,6 @@ class TracebacksTest {
   }
 
   @Test
-  void aNodeErrorsPropertiesAfterItsLastFrameArePartOfItToTheirClosingBrace() {
-    List<String> wrapped = List.of(
-        "Error: upload failed",
-        "    at Socket.<anonymous> (/app/upload.js:5:19)",
-        "    at process.processTicksAndRejections (node:internal/process/task_queues:82:21) {",
-        "  [cause]: Error: connect ECONNREFUSED 127.0.0.1:5432",
-        "      at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1611:16) {",
-        "    errno: -111,",
-        "    code: 'ECONNREFUSED',",
-        "    data: { attempt: 3 },",
-        "  },",
-        "  [errors]: [",
-        "    'a'",
-        "  ]",
-        "}");
-    wrapped.forEach(text -> print(Level.WARNING, text));
-    print(Level.WARNING, "Error: connect ECONNREFUSED 127.0.0.1:5432");   // the next error, right after
-    print(Level.WARNING, "    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1611:16) {");
-    print(Level.WARNING, "  code: 'ECONNREFUSED'");
-    print(Level.WARNING, "}");
-    print(Level.WARNING, "retrying");
-    tracebacks.end();
-
-    assertThat(recorded).containsExactly(
-        "ERROR Error: upload failed t-1 0 " + String.join("\n", wrapped),
-        "ERROR Error: connect ECONNREFUSED 127.0.0.1:5432 t-1 13 Error: connect ECONNREFUSED 127.0.0.1:5432\n"
-            + "    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1611:16) {\n  code: 'ECONNREFUSED'\n}",
-        "WARNING retrying t-1 17 -");
-  }
-
-  @Test
-  void whateverNodeThrowsUncaughtIsOneErrorAndItsWarningsNoteIsPartOfTheWarning() {
-    List<String> rejection = List.of(
-        "node:internal/process/promises:389",
-        "      new UnhandledPromiseRejection(reason);",
-        "      ^",
-        "",
-        "UnhandledPromiseRejection: This error originated either by throwing inside of an async function without a catch"
-            + " block, or by rejecting a promise which was not handled with .catch(). The promise rejected with the reason"
-            + " \"oops\".",
-        "    at throwUnhandledRejectionsMode (node:internal/process/promises:389:7) {",
-        "  code: 'ERR_UNHANDLED_REJECTION'",
-        "}",
-        "",
-        "Node.js v20.20.2");
-    List<String> string = List.of(
-        "/app/render.js:2",
-        "setTimeout(() => { throw \"oops\"; }, 10);",
-        "                   ^",
-        "oops",
-        "(Use `node --trace-uncaught ...` to show where the exception was thrown)",
-        "",
-        "Node.js v20.20.2");
-    List<Map<String, Object>> metadata = new ArrayList<>();
-    Tracebacks node = new Tracebacks((at, level, message, task, fields) -> {
-      recorded.add(level + " " + message + " " + fields.getOrDefault("exception", "-"));
-      metadata.add(fields);
-    }, QUIET, 10_000);
-    long arrived = 0;
-    for (String text : Stream.of(List.of("(node:4242) [DEP0005] DeprecationWarning: Buffer() is deprecated",
-            "(Use `node --trace-deprecation ...` to show where the warning was created)"), rejection, string,
-        List.of("(node:4242) Warning: plain one", "next line")).flatMap(List::stream).toList()) {
-      node.line(new Tracebacks.Line(Instant.ofEpochSecond(arrived), Level.WARNING, text, null, Map.of(), arrived++), text);
-    }
-    node.end();
-
-    assertThat(recorded).containsExactly(
-        "WARNING (node:4242) [DEP0005] DeprecationWarning: Buffer() is deprecated -",
-        "ERROR " + rejection.get(4) + " " + String.join("\n", rejection),
-        "ERROR oops " + String.join("\n", string),
-        "WARNING (node:4242) Warning: plain one -",
-        "WARNING next line -");
-    assertThat(metadata.get(0)).containsEntry("note", "(Use `node --trace-deprecation ...` to show where the warning was created)");
-  }
-
-  @Test
-  void theJvmsCrashReportIsOneErrorAndLinesOfHashesOfTheWorkersAreTheirOwn() {
-    List<String> report = List.of(
-        "#",
-        "# There is insufficient memory for the Java Runtime Environment to continue.",
-        "# Native memory allocation (mmap) failed to map 65536 bytes for committing reserved memory.",
-        "# An error report file with more information is saved as:",
-        "# /app/hs_err_pid4242.log");
-    print(Level.INFO, "#");
-    print(Level.INFO, "# frames done");
-    report.forEach(text -> print(Level.INFO, text));
-    tracebacks.end();
-
-    assertThat(recorded).containsExactly(
-        "INFO # t-1 0 -",
-        "INFO # frames done t-1 1 -",
-        "ERROR There is insufficient memory for the Java Runtime Environment to continue. Native memory allocation (mmap)"
-            + " failed to map 65536 bytes for committing reserved memory. t-1 2 " + String.join("\n", report));
-  }
-
-  @Test
-  void aGoPanicIsOneErrorWithItsGoroutines() {
-    List<String> printed = List.of(
-        "panic: runtime error: invalid memory address or nil pointer dereference",
-        "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x48f1b2]",
-        "",
-        "goroutine 1 [running]:",
-        "main.(*Queue).claim(0x0, {0x4b2f3e, 0x6})",
-        "\t/app/queue.go:42 +0x12",
-        "main.main()",
-        "\t/app/main.go:20 +0x1d",
-        "",
-        "goroutine 7 [chan receive]:",
-        "main.heartbeat(0xc000012345)",
-        "\t/app/heartbeat.go:15 +0x45",
-        "created by main.main in goroutine 1",
-        "\t/app/main.go:18 +0x85",
-        "exit status 2");
-    printed.forEach(text -> print(Level.WARNING, text));
-    tracebacks.end();
-
-    assertThat(recorded).containsExactly(
-        "ERROR panic: runtime error: invalid memory address or nil pointer dereference t-1 0 " + String.join("\n", printed));
-  }
-  @Test
-  void aJavaUtilLoggingRecordOfTwoLinesIsOneWithItsLevelClassAndMethod() {
-    List<Map<String, Object>> metadata = new ArrayList<>();
-    Tracebacks jul = new Tracebacks((at, level, message, task, meta) -> {
-      recorded.add(level + " " + message + " " + at.getEpochSecond() + " " + meta.getOrDefault("exception", "-"));
-      metadata.add(meta);
-    }, QUIET, 10_000);
-    List<String> printed = List.of(
-        "Nov 29, 2026 10:00:00 AM com.example.Worker render",
-        "INFO: Loading model wan2.1",
-        "Nov 29, 2026 10:00:01 AM com.example.Worker render",
-        "SEVERE: render failed",
-        "java.lang.IllegalStateException: CUDA out of memory",
-        "\tat com.example.Worker.render(Worker.java:42)",
-        "Nov 29, 2026 10:00:02 AM com.example.Worker poll",
-        "FINE: nothing to do",
-        "Nov 29, 2026 10:00:03 AM com.example.Worker poll");   // its second line never comes
-    for (String text : printed) {
-      jul.line(new Tracebacks.Line(Instant.ofEpochSecond(now), Level.WARNING, text, "t-1", Map.of("stream", "stderr"), nanos), text);
-      now++;
-      nanos++;
-    }
-    jul.tick(nanos + QUIET);
-
-    assertThat(recorded).containsExactly(
-        "INFO Loading model wan2.1 0 -",
-        "ERROR render failed 2 java.lang.IllegalStateException: CUDA out of memory\n\tat com.example.Worker.render(Worker.java:42)",
-        "DEBUG nothing to do 6 -",
-        "WARNING Nov 29, 2026 10:00:03 AM com.example.Worker poll 8 -");
-    assertThat(metadata.get(0)).containsEntry("logger", "com.example.Worker").containsEntry("method", "render")
-        .containsEntry("stream", "stderr");
-  }
-  @Test
-  void aRustPanicIsOneErrorWhoseMessageIsThePanicsWithItsBacktrace() {
-    List<String> panic = List.of(
-        "thread 'main' (22766) panicked at src/queue.rs:1:30:",
-        "index out of bounds: the len is 3 but the index is 5",
-        "stack backtrace:",
-        "   0: __rustc::rust_begin_unwind",
-        "             at /rustc/59807616e1fa/library/std/src/panicking.rs:689:5",
-        "   1: worker::claim",
-        "note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.");
-    panic.forEach(text -> print(Level.WARNING, text));
-    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
-    print(Level.WARNING, "thread 'render' panicked at 'CUDA device not found', src/gpu.rs:12:9");   // before Rust 1.73
-    print(Level.WARNING, "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace");
-    tracebacks.end();
-
-    assertThat(recorded).containsExactly(
-        "ERROR thread 'main' (22766) panicked at src/queue.rs:1:30: index out of bounds: the len is 3 but the index is 5 t-1 0 "
-            + String.join("\n", panic),
-        "ERROR thread 'render' panicked at 'CUDA device not found', src/gpu.rs:12:9 t-1 7 "
-            + "thread 'render' panicked at 'CUDA device not found', src/gpu.rs:12:9\n"
-            + "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace");
-  }
-  @Test
-  void aRustBacktraceWhoseLastLineComesLateIsStillOneRecord() {
-    print(Level.WARNING, "thread 'main' (7105) panicked at src/queue.rs:1:34:");
-    print(Level.WARNING, "index out of bounds: the len is 3 but the index is 5");
-    print(Level.WARNING, "stack backtrace:");
-    print(Level.WARNING, "   0: claim::claim");
-    tracebacks.tick(nanos + QUIET);   // quiet as long as a held line waits, while it symbolizes
-    assertThat(recorded).isEmpty();
-
-    pause(QUIET + QUIET / 2);
-    print(Level.WARNING, "note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.");
-    tracebacks.tick(nanos + QUIET * Tracebacks.SLOW_TRACEBACK_QUIET);
-
-    assertThat(recorded).singleElement().asString()
-        .startsWith("ERROR thread 'main' (7105) panicked at src/queue.rs:1:34: index out of bounds")
-        .endsWith("   0: claim::claim\nnote: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.");
-  }
-
-  @Test
   void aLineThatWouldMakeATracebackTooLongIsALineOfItsOwnAndNotPartOfIt() {
     List<String> records = new ArrayList<>();
     Tracebacks small = new Tracebacks((at, level, message, task, meta) ->
@@ -820,6 +465,7 @@ class TracebacksTest {
         "ERROR Traceback (most recent call last): | Traceback (most recent call last):",
         "WARNING   File \"worker.py\", line 410, in render | -");
   }
+
   @Test
   void aPythonExceptionGroupIsOneErrorWhoseMessageIsTheGroups() {
     List<String> printed = List.of(
