@@ -3,12 +3,27 @@ package dev.heartlog.cli;
 import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.StoredRecord;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** What the tests of {@code heartlog run} read back from the store. */
 final class WrappedWorkers {
 
   private WrappedWorkers() {}
+
+  /**
+   * {@code heartlog run} of {@code command} as {@code worker}, storing into {@code url}, with
+   * {@code options} before the command and its embedded store's home in {@code folder}.
+   */
+  static Cli.Result heartlogRun(Path folder, String worker, String url, List<String> options, String... command) {
+    List<String> args = new ArrayList<>(List.of("run", "--worker", worker, "--db-url", url,
+        "--home", folder.resolve("home").toString()));
+    args.addAll(options);
+    args.add("--");
+    args.addAll(List.of(command));
+    return Cli.run(args.toArray(String[]::new));
+  }
 
   /** Every record stored for a worker, oldest first (100 at most). */
   static List<StoredRecord> records(Store store, String worker) {

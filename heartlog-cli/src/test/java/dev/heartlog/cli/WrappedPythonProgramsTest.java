@@ -1,0 +1,432 @@
+package dev.heartlog.cli;
+
+import static dev.heartlog.cli.WrappedWorkers.exitRecord;
+import static dev.heartlog.cli.WrappedWorkers.records;
+import static dev.heartlog.cli.WrappedWorkers.stderrRecords;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.heartlog.store.Store;
+import dev.heartlog.store.StoredRecord;
+import dev.heartlog.store.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Python workers run for real under {@code heartlog run}: what Python and its logging print as a
+ * worker logs, fails and dies, and what becomes of it in the store. Debian's {@code python3};
+ * a test whose library is missing is skipped ({@code .ci/run} installs them).
+ */
+@Timeout(60)
+class WrappedPythonProgramsTest {
+
+  private static final Path PYTHON = Path.of("/usr/bin/python3");
+
+  @TempDir Path folder;
+
+  /** {@code heartlog run} of {@code command} as {@code worker}, storing into {@code url}. */
+  private Cli.Result heartlogRun(String worker, String url, String... command) {
+    return WrappedWorkers.heartlogRun(folder, worker, url, List.of(), command);
+  }
+
+  /** {@code heartlog run} with {@code options} before the command. */
+  private Cli.Result heartlogRun(String worker, String url, List<String> options, String... command) {
+    return WrappedWorkers.heartlogRun(folder, worker, url, options, command);
+  }
+
+  @Test
+  void aWrappedPythonWorkersStructlogLinesTakeTheirLevelsAndItsLoggedExceptionIsOneError() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON)
+        && new ProcessBuilder(PYTHON.toString(), "-c", "import structlog").start().waitFor() == 0,
+        "Python's structlog is needed (Debian's python3-structlog)");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // structlog's default configuration: its console renderer, on stdout. Where rich is
+    // installed, structlog draws its tracebacks in boxes instead, which are not joined: hidden.
+    Path worker = Files.writeString(folder.resolve("render.py"), """
+        import sys; sys.modules["rich"] = None
+        import structlog
+
+        log = structlog.get_logger()
+        log.info("frame rendered", frame=7)
+        log.warning("low VRAM", free_mb=512)
+        try:
+            {}["frame"]
+        except KeyError:
+            log.exception("render failed")
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-structlog", url, PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-structlog");
+    assertThat(records).extracting(StoredRecord::level).containsExactly("INFO", "WARNING", "ERROR");
+    assertThat(records.get(0).message()).as("kept whole")
+        .matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\[info +\\] frame rendered +frame=7");
+    assertThat(records.get(2)).satisfies(error -> {
+      assertThat(error.message()).matches(".* \\[error +\\] render failed");
+      assertThat(error.exception()).startsWith("Traceback (most recent call last):\n")
+          .contains("render.py\", line 8, in <module>").endsWith("KeyError: 'frame'");
+    });
+  }
+
+  @Test
+  void theFurtherLinesOfAPythonLogMessageOnStderrKeepItsLevelAndAnErrorsJoinIt() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // logging.basicConfig writes to stderr, each record in one write; the pauses make the later
+    // lines writes, and reads, of their own.
+    Path worker = Files.writeString(folder.resolve("config.py"), """
+        import logging, sys, time
+        logging.basicConfig(level=logging.DEBUG)
+        log = logging.getLogger("render")
+        log.info("config loaded:\\n  model=wan2.1\\n  frames=81")
+        time.sleep(0.3)
+        log.error("upload failed:\\n  status=503")
+        time.sleep(0.3)
+        try:
+            raise RuntimeError("CUDA out of memory")
+        except RuntimeError:
+            log.exception("shot 12 failed:\\n  model=wan2.1")
+        time.sleep(0.3)
+        print("  printed on its own", file=sys.stderr, flush=True)
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-lines", url, PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(stderrRecords(store, "wrapped-lines")).extracting(StoredRecord::level, StoredRecord::message)
+        .containsExactly(
+            tuple("INFO", "config loaded:"), tuple("INFO", "  model=wan2.1"), tuple("INFO", "  frames=81"),
+            // An ERROR's further lines are its message's: one error, no warnings. Before, each was a
+            // warning of its own, and the traceback after them an error of its own.
+            tuple("ERROR", "upload failed:\n  status=503"), tuple("ERROR", "shot 12 failed:\n  model=wan2.1"),
+            tuple("WARNING", "  printed on its own"));
+    assertThat(stderrRecords(store, "wrapped-lines").get(4).exception())
+        .startsWith("Traceback (most recent call last):").endsWith("RuntimeError: CUDA out of memory");
+  }
+
+  @Test
+  void aLoggedExceptionsMessageOfSeveralLinesAndItsNoteArePartOfItsTraceback() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // A validation error's message of several lines (pydantic's are so), and a note 3.11's
+    // add_note adds, after the exception line; then a line the worker prints on its own, a
+    // write, and a read, of its own.
+    Path worker = Files.writeString(folder.resolve("payload.py"), """
+        import logging, sys, time
+        logging.basicConfig()
+        log = logging.getLogger("jobs")
+        try:
+            raise ValueError("1 validation error for Config\\nmodel\\n  Field required [type=missing]")
+        except ValueError:
+            log.exception("bad task payload")
+        try:
+            error = RuntimeError("CUDA out of memory")
+            error.add_note("while rendering frame 7")
+            raise error
+        except RuntimeError:
+            log.exception("render failed")
+        time.sleep(0.3)
+        print("retrying on the next GPU", file=sys.stderr, flush=True)
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-payload", url, PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> stderr = stderrRecords(store, "wrapped-payload");
+    // Before, each further line of the exception's message was a warning of its own: 1 error and
+    // 2 warnings for the first failure, 1 and 1 for the second.
+    assertThat(stderr).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("ERROR", "bad task payload"), tuple("ERROR", "render failed"), tuple("WARNING", "retrying on the next GPU"));
+    assertThat(stderr.get(0).exception()).endsWith("ValueError: 1 validation error for Config\nmodel\n  Field required [type=missing]");
+    assertThat(stderr.get(1).exception()).endsWith("RuntimeError: CUDA out of memory\nwhile rendering frame 7");
+  }
+
+  @Test
+  void aWarningsTracebackIsTheWarningsAndACrashAfterAWarningIsStillAnError() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // log.warning(..., exc_info=True) writes the warning and its traceback in one write; the crash
+    // after the second warning is a write of its own, Python's, 50 ms later.
+    Path worker = Files.writeString(folder.resolve("retry.py"), """
+        import logging, time
+        logging.basicConfig(format="%(asctime)s - %(name)s - %(levelname)s - %(message)s")
+        log = logging.getLogger("upload")
+        try:
+            raise ConnectionError("S3 timed out")
+        except ConnectionError:
+            log.warning("upload failed, retrying in 5 s", exc_info=True)
+        time.sleep(0.3)
+        log.warning("VRAM at 95%")
+        time.sleep(0.05)
+        raise MemoryError("CUDA out of memory")
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-retry", url, PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    List<StoredRecord> stderr = stderrRecords(store, "wrapped-retry");
+    // Before, the retry's traceback was an ERROR of its own: its task counted as failed.
+    assertThat(stderr).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("WARNING", "upload failed, retrying in 5 s"), tuple("WARNING", "VRAM at 95%"),
+        tuple("ERROR", "MemoryError: CUDA out of memory"));
+    assertThat(stderr.get(0).exception()).startsWith("Traceback (most recent call last):")
+        .endsWith("ConnectionError: S3 timed out");
+    assertThat(stderr.get(2).exception()).endsWith("MemoryError: CUDA out of memory");
+  }
+
+  @Test
+  void aProcessPoolsFailureLoggedOrUncaughtIsOneErrorWithTheTracebackOfItsWorkerProcess() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // Python prints a pool's failure as a chain whose first exception has no frames: the worker
+    // process's traceback, quoted, after "multiprocessing.pool.RemoteTraceback:".
+    Path worker = Files.writeString(folder.resolve("pool.py"), """
+        import concurrent.futures, logging, multiprocessing, time
+        logging.basicConfig(level=logging.INFO)
+        log = logging.getLogger("jobs")
+        def render(frame):
+            raise ValueError(f"bad frame {frame}")
+        if __name__ == "__main__":
+            with multiprocessing.Pool(1) as pool:
+                try:
+                    pool.apply(render, (1,))
+                except ValueError:
+                    log.exception("job failed")
+            time.sleep(0.3)
+            log.info("next job")
+            with concurrent.futures.ProcessPoolExecutor(1) as pool:
+                pool.submit(render, 2).result()
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-pool", url, PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    List<StoredRecord> stderr = stderrRecords(store, "wrapped-pool");
+    // Before, "...RemoteTraceback:" and its quote were warnings of their own, and the logged
+    // failure two errors: one without its traceback, one with.
+    assertThat(stderr).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("ERROR", "job failed"), tuple("INFO", "next job"), tuple("ERROR", "ValueError: bad frame 2"));
+    assertThat(stderr.get(0).exception()).startsWith("multiprocessing.pool.RemoteTraceback:\n\"\"\"\nTraceback")
+        .contains("ValueError: bad frame 1\n\"\"\"\n\nThe above exception was the direct cause")
+        .endsWith("ValueError: bad frame 1");
+    assertThat(stderr.get(2).exception()).startsWith("concurrent.futures.process._RemoteTraceback:\n\"\"\"")
+        .endsWith("ValueError: bad frame 2");
+  }
+
+  @Test
+  void aPythonWorkersCrashDumpedByFaulthandlerIsOneErrorWithEveryThreadsStack() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // A native library's crash, as a CUDA kernel's or a codec's: faulthandler (-X faulthandler,
+    // PYTHONFAULTHANDLER) dumps each thread's stack as the process dies of SIGSEGV.
+    Path worker = Files.writeString(folder.resolve("crash.py"), """
+        import ctypes, threading, time
+        threading.Thread(target=time.sleep, args=(30,), daemon=True).start()
+        print("decoding frame 7", flush=True)
+        ctypes.string_at(0)
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-segfault", url, PYTHON.toString(), "-X", "faulthandler", worker.toString());
+
+    assertThat(result.exitCode()).isEqualTo(139);
+    List<StoredRecord> stderr = stderrRecords(store, "wrapped-segfault");
+    // Before, each line of the dump was a warning of its own: 10 for two threads.
+    assertThat(stderr).extracting(StoredRecord::level, StoredRecord::message)
+        .containsExactly(tuple("ERROR", "Fatal Python error: Segmentation fault"));
+    assertThat(stderr.get(0).exception()).startsWith("Fatal Python error: Segmentation fault\n\nThread 0x")
+        .contains("\n\nCurrent thread 0x").contains("crash.py\", line 4 in <module>");
+  }
+
+  @Test
+  void theTracebacksPythonPrintsOfItsOwnAreOneErrorEachInTheTaskTheyCameIn() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // A thread's uncaught exception, one raised in __del__, and an asyncio task's never
+    // retrieved, in a task the seed's line began.
+    Path worker = Files.writeString(folder.resolve("own.py"), """
+        import asyncio, gc, logging, threading, time
+        logging.basicConfig()
+        print("[12:00:00] INFO WORKER [Task t-7] rendering", flush=True)
+        time.sleep(0.3)
+        def render():
+            raise ValueError("bad frame in thread")
+        thread = threading.Thread(target=render)
+        thread.start()
+        thread.join()
+        time.sleep(0.3)
+        class Frame:
+            def __del__(self):
+                raise RuntimeError("cleanup failed")
+        Frame()
+        time.sleep(0.3)
+        async def main():
+            async def upload():
+                raise KeyError("frame")
+            task = asyncio.ensure_future(upload())
+            await asyncio.sleep(0.05)
+            del task
+            gc.collect()
+        asyncio.run(main())
+        time.sleep(0.3)
+        print("uploading frame 8", flush=True)
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-own", url, PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    // Before, "Exception in thread ...:" and "Exception ignored in: ..." were warnings of their
+    // own, and asyncio's "future: <Task finished ...>" line ended task t-7 and was a warning of
+    // its own, its error's traceback a second error.
+    assertThat(stderrRecords(store, "wrapped-own"))
+        .extracting(StoredRecord::level, StoredRecord::message, StoredRecord::taskId)
+        .containsExactly(
+            tuple("ERROR", "ValueError: bad frame in thread", "t-7"),
+            tuple("ERROR", "RuntimeError: cleanup failed", "t-7"),
+            tuple("ERROR", "Task exception was never retrieved\nfuture: <Task finished name='Task-2' coro=<main.<locals>"
+                + ".upload() done, defined at " + worker + ":17> exception=KeyError('frame')>", "t-7"));
+    assertThat(stderrRecords(store, "wrapped-own")).extracting(StoredRecord::exception).satisfiesExactly(
+        thread -> assertThat(thread).startsWith("Exception in thread Thread-1 (render):\nTraceback"),
+        ignored -> assertThat(ignored).startsWith("Exception ignored in: <function Frame.__del__ at 0x"),
+        never -> assertThat(never).startsWith("Traceback (most recent call last):").endsWith("KeyError: 'frame'"));
+    assertThat(records(store, "wrapped-own")).filteredOn(r -> r.message().equals("uploading frame 8"))
+        .extracting(StoredRecord::taskId).as("task t-7 goes on").containsExactly("t-7");
+  }
+
+  @Test
+  void aWrappedPythonWorkersJsonLinesWithNanOrInfinityAreStillItsRecordsTheNumbersKeptAsText() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON)
+        && new ProcessBuilder(PYTHON.toString(), "-c", "import structlog").start().waitFor() == 0,
+        "Python's structlog is needed (Debian's python3-structlog)");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // structlog's JSONRenderer uses json.dumps, which writes a float's NaN and Infinity as bare
+    // NaN and Infinity: no JSON, but what every such worker prints when a training loss diverges.
+    Path worker = Files.writeString(folder.resolve("train.py"), """
+        import structlog
+
+        structlog.configure(processors=[structlog.processors.add_log_level, structlog.processors.JSONRenderer()])
+        log = structlog.get_logger()
+        log.info("step done", step=1199, loss=0.25)
+        log.warning("loss diverged", step=1200, loss=float("nan"), lr=float("inf"), grad=float("-inf"))
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-nan", url, PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-nan");
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message)
+        .containsExactly(tuple("INFO", "step done"), tuple("WARNING", "loss diverged"));
+    assertThat(records.get(1).metadataJson())
+        .contains("\"loss\": \"NaN\"", "\"lr\": \"Infinity\"", "\"grad\": \"-Infinity\"", "\"step\": 1200");
+  }
+
+  @Test
+  void aWrappedPythonWorkersRichHandlerColumnsGiveLevelsMessagesAndOneErrorWithItsTraceback() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON)
+        && new ProcessBuilder(PYTHON.toString(), "-c", "import rich.logging").start().waitFor() == 0,
+        "Python's rich is needed (Debian's python3-rich)");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // Run as -c: rich wraps what is longer than its column (80 wide, to a pipe), a traceback's
+    // line naming a long path among them, and the lines of a wrapped traceback are not joined.
+    String worker = """
+        import logging
+        from rich.logging import RichHandler
+
+        logging.basicConfig(level="INFO", format="%(message)s", handlers=[RichHandler()])
+        log = logging.getLogger("render")
+        log.info("rendering frame 7")
+        log.warning("VRAM nearly full")
+        try:
+            {}["frame"]
+        except KeyError:
+            log.exception("render failed")
+        """;
+
+    Cli.Result result = heartlogRun("wrapped-rich", url, PYTHON.toString(), "-c", worker);
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-rich");
+    assertThat(records).extracting(StoredRecord::level).containsExactly("INFO", "WARNING", "ERROR");
+    assertThat(records).extracting(StoredRecord::message)
+        .containsExactly("rendering frame 7", "VRAM nearly full", "render failed");
+    assertThat(records.get(2).exception()).startsWith("Traceback (most recent call last):\n")
+        .contains("File \"<string>\", line 9, in <module>").endsWith("KeyError: 'frame'");
+  }
+
+  @Test
+  void aWrappedRichWorkerToldItsColumnsPrintsALongMessageAndATracebacksLongLinesUnwrapped() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON)
+        && new ProcessBuilder(PYTHON.toString(), "-c", "import rich.logging").start().waitFor() == 0,
+        "Python's rich is needed (Debian's python3-rich)");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    String message = "rendering frame 7 of 240 with the prompt 'a lighthouse in a storm, volumetric light, 35 mm'";
+    Path worker = Files.writeString(folder.resolve("a_worker_in_a_folder_whose_name_is_long_enough_to_wrap.py"), """
+        import logging
+        from rich.logging import RichHandler
+
+        logging.basicConfig(level="INFO", format="%(message)s", handlers=[RichHandler()])
+        log = logging.getLogger("render")
+        log.info("MESSAGE")
+        try:
+            {}["frame"]
+        except KeyError:
+            log.exception("render failed")
+        """.replace("MESSAGE", message));
+
+    Cli.Result wrapped = heartlogRun("rich-80", url, PYTHON.toString(), worker.toString());
+    Cli.Result wide = heartlogRun("rich-300", url, List.of("--columns", "300"), PYTHON.toString(), worker.toString());
+
+    assertThat(wrapped.exitCode()).as(wrapped.err()).isZero();
+    assertThat(wide.exitCode()).as(wide.err()).isZero();
+    assertThat(records(store, "rich-80")).as("80 columns: the message is cut into records")
+        .hasSizeGreaterThan(2).first().extracting(StoredRecord::message).isNotEqualTo(message);
+    List<StoredRecord> records = records(store, "rich-300");
+    assertThat(records).extracting(StoredRecord::message).containsExactly(message, "render failed");
+    assertThat(records.get(1).exception()).startsWith("Traceback (most recent call last):\n")
+        .contains(worker + "\", line 8, in <module>").endsWith("KeyError: 'frame'");
+
+    Cli.Result none = heartlogRun("rich-0", url, List.of("--columns", "0"), "true");
+    assertThat(none.exitCode()).isEqualTo(2);
+    assertThat(none.err()).contains("--columns must be a positive number of columns (got 0)");
+  }
+
+  @Test
+  void aWrappedPythonWorkersExceptionGroupIsOneErrorAndTheCrashCarriesIt() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON)
+        && new ProcessBuilder(PYTHON.toString(), "-c", "import sys; sys.exit(sys.version_info < (3, 11))").start().waitFor() == 0,
+        "Python 3.11 or later is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    Path worker = Files.writeString(folder.resolve("group.py"), String.join("\n",
+        "def render():",
+        "    raise ExceptionGroup('render failed', [ValueError('bad frame'), RuntimeError('CUDA out of memory')])",
+        "render()", ""));
+
+    Cli.Result result = heartlogRun("wrapped-group", url, PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+    assertThat(stderrRecords(store, "wrapped-group")).singleElement().satisfies(record -> {
+      assertThat(record.level()).isEqualTo("ERROR");
+      assertThat(record.message()).isEqualTo("ExceptionGroup: render failed (2 sub-exceptions)");
+      assertThat(record.exception()).startsWith("  + Exception Group Traceback (most recent call last):\n")
+          .contains("    | ValueError: bad frame\n", "    | RuntimeError: CUDA out of memory\n");
+    });
+    assertThat(exitRecord(store, "wrapped-group").exception())
+        .isEqualTo(stderrRecords(store, "wrapped-group").get(0).exception());
+  }
+}
