@@ -275,12 +275,21 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private ChildLineParser parser() {
+    ChildLineParser parser;
     try {
-      return new ChildLineParser(lineFormat, taskEnd);
+      parser = new ChildLineParser(lineFormat, taskEnd);
     } catch (PatternSyntaxException e) {
       throw new ParameterException(spec.commandLine(), "--line-format or --task-end is not a valid regular expression: "
           + e.getDescription());
     }
+    if (parser.endsTask("")) {
+      // An empty --task-end (a variable that was not set: --task-end "$TASK_END") ended each task
+      // at its next line, and every record after its first went to no task.
+      throw new ParameterException(spec.commandLine(), "--task-end '" + taskEnd + "' matches an empty text, so every"
+          + " line would end the current task; give a pattern a line ending a task has (\"Task completed\"), or leave"
+          + " the option out for the seed worker's phrases");
+    }
+    return parser;
   }
 
   private static void closeQuietly(StoreOptions.Opened opened) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.heartlog.agent.Level;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -38,6 +39,18 @@ class UserPatternTest {
     assertThat(parsed.level()).isEqualTo(Level.ERROR);
     assertThat(parsed.message()).isEqualTo("disk full, all done");
     assertThat(parsed.endsTask()).isTrue();
+  }
+
+  @Test
+  void aTaskEndThatMatchesAnEmptyTextIsRefusedForItWouldEndTheTaskAtEveryLine() {
+    for (String taskEnd : List.of("", "x*", "(?i)done|")) {
+      Cli.Result result = Cli.run("run", "--worker", "w", "--db-url", "jdbc:postgresql://127.0.0.1:9/none",
+          "--task-end", taskEnd, "--", "true");
+
+      assertThat(result.exitCode()).as(taskEnd).isEqualTo(2);
+      assertThat(result.err()).as(taskEnd)
+          .startsWith("heartlog: --task-end '" + taskEnd + "' matches an empty text, so every line would end the current task");
+    }
   }
 
   @Test
