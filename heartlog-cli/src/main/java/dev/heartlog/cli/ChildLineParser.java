@@ -124,6 +124,9 @@ final class ChildLineParser {
       if (python == null) {
         python = PythonLoggingLines.bracketed(line, metadata, this::endsTask);
       }
+      if (python == null) {
+        python = PythonLoggingLines.loguru(line, metadata, this::endsTask);
+      }
       if (python != null) {
         return python;
       }

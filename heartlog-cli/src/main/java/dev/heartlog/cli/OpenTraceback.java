@@ -33,6 +33,13 @@ final class OpenTraceback {
   static final String QUOTE = "\"\"\"";
   private static final String BILLIARD_EXCEPTION = "ExceptionWithTraceback()";
 
+  /**
+   * The frame loguru's {@code logger.exception} marks as the one that caught the exception, not
+   * indented ({@code > File "render.py", line 7, in <module>}); its frames come with blank lines
+   * between them and the values of their variables below them ({@code     └ 0}).
+   */
+  private static final String LOGURU_FRAME = "> File \"";
+
   private final Shape shape;
   private final Tracebacks.Line start;   // its first line
   private final Tracebacks.Line owner;   // the ERROR line it belongs to, or null
@@ -170,9 +177,12 @@ final class OpenTraceback {
 
   private boolean continuesPython(String text, boolean sameBurst, long read) {
     if (!afterException) {
-      if (TracebackLines.isPythonFrame(text)) {
+      if (TracebackLines.isPythonFrame(text) || text.startsWith(LOGURU_FRAME)) {
         framesSeen = true;
         return true;
+      }
+      if (text.isBlank()) {
+        return true;   // loguru's, between its frames
       }
       if (framesSeen && !text.isBlank()) {
         message = text;   // the exception line, "RuntimeError: CUDA out of memory"; a chained one may follow

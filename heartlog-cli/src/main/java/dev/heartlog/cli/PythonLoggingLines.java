@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 /**
  * The lines of Python's {@code logging} in the formats workers leave it in or copy: {@code
  * basicConfig()}'s default, the format its documentation quotes most (and Hugging Face's scripts'
- * order of it), and DeepSpeed's. Each reader gives the level, the message after the line's prefix
+ * order of it), DeepSpeed's, and loguru's. Each reader gives the level, the message after the line's prefix
  * and what the prefix names (the logger; the file, line and function), or null for a line not in
  * its format. Their times have no zone, so a record keeps the time its line came.
  */
@@ -39,6 +39,14 @@ final class PythonLoggingLines {
   private static final Pattern PYTHON_BRACKETED = Pattern.compile(
       "\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:,\\d{3})?\\] \\[(?<level>" + PYTHON_LEVELS + ")\\] "
           + "\\[(?<file>[^\\]\\s:]+):(?<line>\\d{1,9}):(?<function>[^\\]\\s]+)\\] (?<message>.*)");
+
+  /**
+   * loguru's default format: {@code 2026-12-03 08:32:26.359 | ERROR    | app.render:render:42 -
+   * message}, its levels padded to 8.
+   */
+  private static final Pattern LOGURU = Pattern.compile(
+      "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} \\| (?<level>[A-Z]+) *\\| "
+          + "(?<logger>[^\\s:]+):(?<function>[^\\s:]+):(?<line>\\d{1,9}) - (?<message>.*)");
 
   private PythonLoggingLines() {}
 
@@ -98,6 +106,33 @@ final class PythonLoggingLines {
         .findFirst().orElseThrow();
     String message = matcher.group("message");
     return new ChildLineParser.Parsed(Level.fromName(level), message, null, metadata, endsTask.test(message));
+  }
+
+  /**
+   * A line in loguru's default format ({@link #LOGURU}): its level (loguru's SUCCESS is INFO,
+   * TRACE is DEBUG; a level of the worker's own is left to be read as any line's), the message
+   * after the prefix, the module as the record's {@code logger}, and the {@code function} and
+   * {@code line} it was logged in. The time has no zone, so the record keeps the time the line
+   * came.
+   */
+  static ChildLineParser.Parsed loguru(String line, RecordMetadata metadata, Predicate<String> endsTask) {
+    if (line.length() < 40 || line.charAt(24) != '|' || !LoggerFormats.startsWithDigit(line)) {
+      return null;
+    }
+    Matcher matcher = LOGURU.matcher(line);
+    if (!matcher.matches()) {
+      return null;
+    }
+    String name = matcher.group("level");
+    Level level = name.equals("SUCCESS") ? Level.INFO : Level.named(name).orElse(null);
+    if (level == null) {
+      return null;
+    }
+    metadata.put("logger", matcher.group("logger"));
+    metadata.put("function", matcher.group("function"));
+    metadata.put("line", Integer.parseInt(matcher.group("line")));
+    String message = matcher.group("message");
+    return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message));
   }
 
   /**

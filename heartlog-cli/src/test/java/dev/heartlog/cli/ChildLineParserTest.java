@@ -18,7 +18,7 @@ class ChildLineParserTest {
     assertThat(List.of(
             "INFO:root:Loading model wan2.1",                                        // Python's basicConfig
             "2026-11-29 10:00:00,123 - worker - WARNING - VRAM nearly full",         // a common Python format
-            "2026-11-29 10:00:00.123 | ERROR    | gen:run:42 - CUDA out of memory", // loguru
+            "2026-11-29 10:00:00.123 | ERROR | CUDA out of memory",                  // loguru, a format of the worker's
             "[DEBUG] step 3",
             "INFO:     Uvicorn running on http://0.0.0.0:8000",
             "Traceback (most recent call last):",                                    // none: the stream's
@@ -42,8 +42,25 @@ class ChildLineParserTest {
             Level.WARNING, Level.WARNING, Level.WARNING, Level.WARNING,
             Level.ERROR, Level.WARNING, Level.WARNING,
             Level.INFO, Level.WARNING, Level.ERROR, Level.CRITICAL, Level.INFO, Level.ERROR, Level.WARNING);
-    assertThat(seed.parse("2026-11-29 10:00:00.123 | ERROR    | gen:run:42 - CUDA out of memory", Level.INFO, "stdout").message())
-        .as("a line of another format is kept whole").isEqualTo("2026-11-29 10:00:00.123 | ERROR    | gen:run:42 - CUDA out of memory");
+    assertThat(seed.parse("2026-11-29 10:00:00.123 | ERROR | CUDA out of memory", Level.INFO, "stdout").message())
+        .as("a line of another format is kept whole").isEqualTo("2026-11-29 10:00:00.123 | ERROR | CUDA out of memory");
+  }
+
+  @Test
+  void logurusDefaultFormatGivesTheLevelTheMessageTheModuleTheFunctionAndTheLine() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+    ChildLineParser.Parsed error = seed.parse("2026-12-03 08:32:26.360 | ERROR    | app.render:render:42 - CUDA out of memory",
+        Level.WARNING, "stderr");
+    assertThat(error.level()).isEqualTo(Level.ERROR);
+    assertThat(error.message()).isEqualTo("CUDA out of memory");
+    assertThat(error.metadata()).containsEntry("logger", "app.render").containsEntry("function", "render")
+        .containsEntry("line", 42).containsEntry("stream", "stderr");
+    assertThat(List.of("SUCCESS ", "TRACE   ", "CRITICAL", "NOTICE  "))
+        .extracting(level -> seed.parse("2026-12-03 08:32:26.360 | " + level + " | __main__:<module>:5 - x", Level.WARNING,
+            "stderr").level())
+        .as("loguru's own levels; one of the worker's is not read").containsExactly(Level.INFO, Level.DEBUG, Level.CRITICAL,
+            Level.WARNING);
   }
 
   @Test

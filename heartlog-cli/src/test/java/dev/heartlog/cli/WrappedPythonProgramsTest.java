@@ -151,6 +151,39 @@ class WrappedPythonProgramsTest {
   }
 
   @Test
+  void aLoguruWorkersLinesGiveTheirMessagesAndItsLoggedExceptionIsOneErrorWithItsTraceback() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON)
+        && new ProcessBuilder(PYTHON.toString(), "-c", "import loguru").start().waitFor() == 0,
+        "Python's loguru is needed (Debian's python3-loguru)");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // loguru's default configuration: its format, on stderr, and its traceback, which puts blank
+    // lines between the frames and marks one with "> File".
+    Path worker = Files.writeString(folder.resolve("render.py"), """
+        from loguru import logger
+        def render(frame):
+            return 1 / frame
+        logger.success("model loaded")
+        try:
+            render(0)
+        except ZeroDivisionError:
+            logger.exception("render failed")
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-loguru", url, PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> stderr = stderrRecords(store, "wrapped-loguru");
+    // Before, each line was kept whole, and the traceback stopped at its first blank line: an
+    // error with "Traceback (most recent call last):" alone, and a warning for each other line (7).
+    assertThat(stderr).extracting(StoredRecord::level, StoredRecord::message)
+        .containsExactly(tuple("INFO", "model loaded"), tuple("ERROR", "render failed"));
+    assertThat(stderr.get(1).metadataJson()).contains("\"logger\": \"__main__\"", "\"function\": \"<module>\"");
+    assertThat(stderr.get(1).exception()).startsWith("Traceback (most recent call last):\n\n> File \"")
+        .contains("render.py\", line 3, in render").endsWith("ZeroDivisionError: division by zero");
+  }
+
+  @Test
   void aWarningsTracebackIsTheWarningsAndACrashAfterAWarningIsStillAnError() throws Exception {
     assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
     String url = TestDatabase.migratedUrl();
