@@ -26,7 +26,9 @@ final class OpenTraceback {
     /** Python's {@code faulthandler} dump: the fatal error, and each thread's stack. */
     PYTHON_DUMP,
     /** HotSpot's report of the JVM's crash, every line after a {@code #}. */
-    JVM_CRASH
+    JVM_CRASH,
+    /** rich's traceback ({@code rich.traceback.install()}): a box of frames, then the exception line. */
+    RICH
   }
 
   /** The line before and after the copy of a traceback that billiard and process pools print. */
@@ -56,6 +58,7 @@ final class OpenTraceback {
   private boolean billiardCopy;          // Python: billiard's copy came
   private int nesting;                   // Node.js: how deep in the braces of an error's properties
   private long exceptionRead = -1;       // Python: the read the exception line came in
+  private boolean boxClosed;             // rich: the bottom of the traceback's box came
 
   /**
    * @param owner the ERROR line printed right before it, whose record it goes into; or null
@@ -132,6 +135,7 @@ final class OpenTraceback {
       case RUST -> continuesRustPanic(text, sameBurst);
       case PYTHON_DUMP -> TracebackLines.isPythonStackDumpLine(text);
       case JVM_CRASH -> continuesJvmCrash(text);
+      case RICH -> continuesRich(text, sameBurst, read);
     };
     if (part) {
       add(text);
@@ -233,6 +237,39 @@ final class OpenTraceback {
     // Blank lines are kept only if more of the trace follows: Node.js ends an uncaught error's
     // with a blank line and its version. Inside the braces of an error's properties, every line is.
     return nesting > 0 || TracebackLines.isFrame(text) || text.isBlank() || TracebackLines.isStackContinuation(text);
+  }
+
+  /**
+   * The lines of rich's traceback after the top of its box: the box's lines ({@code │ ...}) to its
+   * bottom ({@code ╰─...─╯}), the exception line, and for a chain, Python's words between two
+   * exceptions and the next box.
+   */
+  private boolean continuesRich(String text, boolean sameBurst, long read) {
+    char first = text.isEmpty() ? ' ' : text.charAt(0);
+    if (!boxClosed) {
+      boxClosed = first == '╰';
+      return first == '│' || first == '╰';
+    }
+    if (!afterException) {
+      if (text.isBlank()) {
+        return false;
+      }
+      message = text;   // "ZeroDivisionError: division by zero"
+      afterException = true;
+      inMessage = true;
+      exceptionRead = read;
+      return true;
+    }
+    if (text.isBlank() || TracebackLines.isPythonChained(text)) {
+      inMessage = false;
+      return true;
+    }
+    if (TracebackLines.isRichTracebackStart(text)) {
+      boxClosed = false;   // the next exception of the chain
+      afterException = false;
+      return true;
+    }
+    return inMessage && sameBurst && (owner == null || read == exceptionRead) && TracebackLines.mayContinueMessage(text);
   }
 
   private boolean continuesJvmCrash(String text) {

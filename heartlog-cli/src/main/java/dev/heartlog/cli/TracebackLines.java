@@ -238,6 +238,15 @@ final class TracebackLines {
         || text.startsWith("Exception in thread ") && text.endsWith(":") && !text.startsWith("Exception in thread \"");
   }
 
+  /**
+   * The top of the box rich draws a traceback in ({@code rich.traceback.install()}, {@code
+   * RichHandler(rich_tracebacks=True)}, structlog's console where rich is installed): {@code
+   * ╭───── Traceback (most recent call last) ─────╮}.
+   */
+  static boolean isRichTracebackStart(String text) {
+    return text.startsWith("╭") && text.contains(" Traceback (most recent call last) ");
+  }
+
   static boolean isJvmCrash(String text) {
     return JVM_CRASH.contains(text);
   }

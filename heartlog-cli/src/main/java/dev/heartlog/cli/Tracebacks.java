@@ -29,6 +29,7 @@ import java.util.stream.Stream;
  *       12 more} lines; for Node.js's uncaught error, also the place, source line and caret
  *       printed before it and the version after it. Frames that come with no exception line
  *       before them are one record too, at the level of their first line.
+ *   <li>rich's traceback, in its box, and the exception line below it.
  *   <li>Python's {@code faulthandler} dump, {@code Fatal Python error: Segmentation fault} (an
  *       ERROR) or a dump of threads' stacks alone (at its stream's level), with every thread's
  *       stack.
@@ -169,7 +170,9 @@ final class Tracebacks {
           || text.equals(TracebackLines.PYTHON_START) || text.equals(TracebackLines.PYTHON_GROUP_START)
           || TracebackLines.isExceptionLine(text) || TracebackLines.isPythonTracebackHeader(text)
           || TracebackLines.isFrame(text) || TracebackLines.isPythonWarning(text)
-          || TracebackLines.isNodeLocation(text) || TracebackLines.isJulSource(text)) {
+          || TracebackLines.isNodeLocation(text) || TracebackLines.isJulSource(text)
+          || TracebackLines.isRichTracebackStart(text) || TracebackLines.isPythonStackDump(text)
+          || TracebackLines.isPythonFatal(text)) {
         return false;
       }
       held = new Line(held.at(), held.level(), held.message() + "\n" + line.message(), held.task(), held.metadata(),
@@ -356,6 +359,8 @@ final class Tracebacks {
       startTraceback(OpenTraceback.Shape.PYTHON, line, TracebackLines.PYTHON_START, Level.ERROR);
     } else if (text.equals(TracebackLines.PYTHON_GROUP_START)) {
       startTraceback(OpenTraceback.Shape.PYTHON_GROUP, line, text.strip(), Level.ERROR);
+    } else if (TracebackLines.isRichTracebackStart(text)) {
+      startTraceback(OpenTraceback.Shape.RICH, line, line.message(), Level.ERROR);
     } else if (TracebackLines.isPythonFatal(text)) {
       startTraceback(OpenTraceback.Shape.PYTHON_DUMP, line, line.message(), Level.ERROR);
     } else if (TracebackLines.isPythonStackDump(text)) {

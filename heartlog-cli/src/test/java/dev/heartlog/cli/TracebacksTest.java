@@ -259,6 +259,38 @@ class TracebacksTest extends TracebacksTestSupport {
   }
 
   @Test
+  void richsTracebackInItsBoxIsOneErrorWithTheExceptionLineAsItsMessage() {
+    List<String> chain = List.of(   // rich.traceback.install(), an uncaught chain of two
+        "╭──── Traceback (most recent call last) ────╮",
+        "│ /app/worker.py:3 in load                  │",
+        "│ ❱ 3 │   return models[name]               │",
+        "╰───────────────────────────────────────────╯",
+        "KeyError: 'wan2.1'",
+        "",
+        "During handling of the above exception, another exception occurred:",
+        "",
+        "╭──── Traceback (most recent call last) ────╮",
+        "│ /app/worker.py:5 in load                  │",
+        "╰───────────────────────────────────────────╯",
+        "RuntimeError: no model to load");
+    chain.forEach(text -> print(Level.WARNING, text));
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    print(Level.ERROR, "[08:36:58] ERROR    render failed");   // RichHandler(rich_tracebacks=True)
+    print(Level.WARNING, "╭──── Traceback (most recent call last) ────╮");
+    print(Level.WARNING, "╰───────────────────────────────────────────╯");
+    print(Level.WARNING, "ZeroDivisionError: division by zero");
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    print(Level.WARNING, "│ a line of the worker's own");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "ERROR RuntimeError: no model to load t-1 0 " + String.join("\n", chain),
+        "ERROR [08:36:58] ERROR    render failed t-1 12 ╭──── Traceback (most recent call last) ────╮\n"
+            + "╰───────────────────────────────────────────╯\nZeroDivisionError: division by zero",
+        "WARNING │ a line of the worker's own t-1 16 -");
+  }
+
+  @Test
   void anErrorLineWaitsForAQuietPeriodThenIsRecordedWithTheTimeItCameOtherLinesAtOnce() {
     print(Level.ERROR, "ERROR:root:upload failed");
     tracebacks.tick(now + QUIET - 2);

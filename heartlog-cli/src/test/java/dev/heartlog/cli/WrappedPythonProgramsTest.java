@@ -184,6 +184,46 @@ class WrappedPythonProgramsTest {
   }
 
   @Test
+  void richsTracebacksLoggedOrUncaughtAreOneErrorEachWithTheirBox() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON)
+        && new ProcessBuilder(PYTHON.toString(), "-c", "import rich").start().waitFor() == 0,
+        "Python's rich is needed (Debian's python3-rich)");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    Path worker = Files.writeString(folder.resolve("boxes.py"), """
+        import logging, time
+        from rich.logging import RichHandler
+        from rich.traceback import install
+        install()
+        logging.basicConfig(format="%(message)s", handlers=[RichHandler(rich_tracebacks=True)])
+        log = logging.getLogger("jobs")
+        def render(frame):
+            return 1 / frame
+        try:
+            render(0)
+        except ZeroDivisionError:
+            log.exception("render failed")
+        time.sleep(0.3)
+        render(0)
+        """);
+
+    // 300 columns: rich wraps nothing, the temporary folder's long name included.
+    Cli.Result result = heartlogRun("wrapped-rich-boxes", url, List.of("--columns", "300"), PYTHON.toString(),
+        worker.toString());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    // RichHandler prints on stdout, Python's uncaught exception on stderr.
+    List<StoredRecord> printed = records(store, "wrapped-rich-boxes").stream()
+        .filter(record -> !record.message().startsWith("the worker process exited")).toList();
+    // Before, each line of a box was a record of its own: the uncaught one's 20 warnings and no error.
+    assertThat(printed).extracting(StoredRecord::level, StoredRecord::message)
+        .containsExactly(tuple("ERROR", "render failed"), tuple("ERROR", "ZeroDivisionError: division by zero"));
+    assertThat(printed).extracting(StoredRecord::exception).allSatisfy(box -> assertThat(box)
+        .startsWith("╭").contains(" Traceback (most recent call last) ", "boxes.py:8 in render")
+        .endsWith("╯\nZeroDivisionError: division by zero"));
+  }
+
+  @Test
   void aWarningsTracebackIsTheWarningsAndACrashAfterAWarningIsStillAnError() throws Exception {
     assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
     String url = TestDatabase.migratedUrl();
