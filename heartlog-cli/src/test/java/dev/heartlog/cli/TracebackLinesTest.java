@@ -61,6 +61,22 @@ class TracebackLinesTest {
   }
 
   @Test
+  void theShapesOfThisReleaseReadLongLinesOfWhatTheyLookForToTheirEnd() {
+    assertThat(TracebackLines.isFrame("    at x (node:net:1611:16) {")).as("Node.js's last frame before properties").isTrue();
+    assertThat(TracebackLines.isFrame("  at " + "a:1".repeat(LONG) + " {")).isTrue();
+    assertThat(TracebackLines.isFrame("  at " + " {".repeat(LONG))).isFalse();
+    assertThat(TracebackLines.isNodeWarning("(node:42) [DEP0005] DeprecationWarning: x")).isTrue();
+    assertThat(TracebackLines.isNodeWarning("(node:42) " + "A".repeat(LONG * 2) + ": x")).isFalse();
+    assertThat(TracebackLines.isNodeWarning("(node:42) " + "A".repeat(LONG * 2) + "Warning: x")).isTrue();
+    assertThat(TracebackLines.isPythonStackDump("Current thread 0x00007f [python3] (most recent call first):")).isTrue();
+    assertThat(TracebackLines.isPythonStackDump("Thread 0x1 " + "(".repeat(LONG * 2) + " (most recent call first):")).isTrue();
+    assertThat(TracebackLines.isPythonStackDump("Thread 0x1 " + "(".repeat(LONG * 2))).isFalse();
+    assertThat(TracebackLines.isPythonStackDump("Timeout (0:05:00.500000)!")).isTrue();
+    assertThat(TracebackLines.isPythonTracebackHeader("Exception in thread Thread-1 (render):")).isTrue();
+    assertThat(TracebackLines.isPythonTracebackHeader("Exception in thread \"main\" java.lang.Error:")).as("the JVM's").isFalse();
+  }
+
+  @Test
   void aGoPanicsLinesAndNodesVersion() {
     assertThat(TracebackLines.isGoPanicLine("main.(*Queue).claim(0xc000012345)")).isTrue();
     assertThat(TracebackLines.isGoPanicLine("goroutine 1 [running]:")).isTrue();
