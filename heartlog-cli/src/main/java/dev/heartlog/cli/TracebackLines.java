@@ -231,10 +231,12 @@ final class TracebackLines {
    * and the exception after it), one it could not raise ({@code Exception ignored in: <function
    * Frame.__del__ at 0x7f...>}, and the like since 3.13), or one a log call's arguments raised
    * ({@code --- Logging error ---}: {@code log.info("frame %d of %d", 7)}), whose call and message
-   * follow the traceback.
+   * follow the traceback, or one that ended a process {@code multiprocessing} started ({@code
+   * Process Process-1:}, {@code Process SpawnProcess-2:}).
    */
   static boolean isPythonTracebackHeader(String text) {
     return text.startsWith("Exception ignored ") || text.equals("--- Logging error ---")
+        || text.startsWith("Process ") && text.endsWith(":") && text.indexOf(' ', 8) < 0
         || text.startsWith("Exception in thread ") && text.endsWith(":") && !text.startsWith("Exception in thread \"");
   }
 

@@ -180,9 +180,16 @@ class TracebacksTest extends TracebacksTestSupport {
         "  File \"worker.py\", line 3, in <module>",
         "Message: 'frame %d of %d'",
         "Arguments: (7,)");
+    List<String> process = List.of(   // a multiprocessing.Process's uncaught exception
+        "Process SpawnProcess-1:",
+        "Traceback (most recent call last):",
+        "  File \"worker.py\", line 2, in job",
+        "ValueError: bad frame in child");
     thread.forEach(text -> print(Level.WARNING, text));
     ignored.forEach(text -> print(Level.WARNING, text));
     logCall.forEach(text -> print(Level.WARNING, text));
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    process.forEach(text -> print(Level.WARNING, text));
     pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
     print(Level.WARNING, "Exception in thread Thread-2 (upload):");   // no traceback after it
     print(Level.WARNING, "retrying");
@@ -192,8 +199,9 @@ class TracebacksTest extends TracebacksTestSupport {
         "ERROR ValueError: bad frame t-1 0 " + String.join("\n", thread),
         "ERROR RuntimeError: cleanup failed t-1 4 " + String.join("\n", ignored),
         "ERROR TypeError: not enough arguments for format string t-1 8 " + String.join("\n", logCall),
-        "WARNING Exception in thread Thread-2 (upload): t-1 16 -",
-        "WARNING retrying t-1 17 -");
+        "ERROR ValueError: bad frame in child t-1 16 " + String.join("\n", process),
+        "WARNING Exception in thread Thread-2 (upload): t-1 20 -",
+        "WARNING retrying t-1 21 -");
   }
 
   @Test

@@ -327,8 +327,8 @@ class WrappedPythonProgramsTest {
     assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
     String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
-    // A thread's uncaught exception, one raised in __del__, and an asyncio task's never
-    // retrieved, in a task the seed's line began.
+    // A thread's uncaught exception, one raised in __del__, an asyncio task's never retrieved,
+    // and a child process's uncaught exception, in a task the seed's line began.
     Path worker = Files.writeString(folder.resolve("own.py"), """
         import asyncio, gc, logging, threading, time
         logging.basicConfig()
@@ -354,14 +354,21 @@ class WrappedPythonProgramsTest {
             gc.collect()
         asyncio.run(main())
         time.sleep(0.3)
+        import multiprocessing
+        def encode():
+            raise ValueError("bad frame in child")
+        child = multiprocessing.Process(target=encode)
+        child.start()
+        child.join()
+        time.sleep(0.3)
         print("uploading frame 8", flush=True)
         """);
 
     Cli.Result result = heartlogRun("wrapped-own", url, PYTHON.toString(), worker.toString());
 
     assertThat(result.exitCode()).as(result.err()).isZero();
-    // Before, "Exception in thread ...:" and "Exception ignored in: ..." were warnings of their
-    // own, and asyncio's "future: <Task finished ...>" line ended task t-7 and was a warning of
+    // Before, "Exception in thread ...:", "Exception ignored in: ..." and "Process Process-1:"
+    // were warnings of their own, and asyncio's "future: <Task finished ...>" line ended task t-7 and was a warning of
     // its own, its error's traceback a second error.
     assertThat(stderrRecords(store, "wrapped-own"))
         .extracting(StoredRecord::level, StoredRecord::message, StoredRecord::taskId)
@@ -369,11 +376,13 @@ class WrappedPythonProgramsTest {
             tuple("ERROR", "ValueError: bad frame in thread", "t-7"),
             tuple("ERROR", "RuntimeError: cleanup failed", "t-7"),
             tuple("ERROR", "Task exception was never retrieved\nfuture: <Task finished name='Task-2' coro=<main.<locals>"
-                + ".upload() done, defined at " + worker + ":17> exception=KeyError('frame')>", "t-7"));
+                + ".upload() done, defined at " + worker + ":17> exception=KeyError('frame')>", "t-7"),
+            tuple("ERROR", "ValueError: bad frame in child", "t-7"));
     assertThat(stderrRecords(store, "wrapped-own")).extracting(StoredRecord::exception).satisfiesExactly(
         thread -> assertThat(thread).startsWith("Exception in thread Thread-1 (render):\nTraceback"),
         ignored -> assertThat(ignored).startsWith("Exception ignored in: <function Frame.__del__ at 0x"),
-        never -> assertThat(never).startsWith("Traceback (most recent call last):").endsWith("KeyError: 'frame'"));
+        never -> assertThat(never).startsWith("Traceback (most recent call last):").endsWith("KeyError: 'frame'"),
+        child -> assertThat(child).startsWith("Process Process-1:\nTraceback"));
     assertThat(records(store, "wrapped-own")).filteredOn(r -> r.message().equals("uploading frame 8"))
         .extracting(StoredRecord::taskId).as("task t-7 goes on").containsExactly("t-7");
   }
