@@ -57,7 +57,7 @@ final class OpenTraceback {
   private boolean backtraceSeen;         // Rust: "stack backtrace:" came
   private boolean billiardCopy;          // Python: billiard's copy came
   private int nesting;                   // Node.js: how deep in the braces of an error's properties
-  private long exceptionRead = -1;       // Python: the read the exception line came in
+  private long exceptionRead = -1;       // Python, rich: the read the exception line came in
   private boolean boxClosed;             // rich: the bottom of the traceback's box came
 
   /**
@@ -188,7 +188,7 @@ final class OpenTraceback {
       if (text.isBlank()) {
         return true;   // loguru's, between its frames
       }
-      if (framesSeen && !text.isBlank()) {
+      if (framesSeen) {
         message = text;   // the exception line, "RuntimeError: CUDA out of memory"; a chained one may follow
         afterException = true;
         inMessage = true;
@@ -276,7 +276,7 @@ final class OpenTraceback {
     if (!TracebackLines.isJvmCrashLine(text)) {
       return false;
     }
-    if (!inMessage && !text.isBlank() && text.length() > 1 && !text.substring(1).isBlank()) {
+    if (!inMessage && !text.substring(1).isBlank()) {
       // "#  SIGSEGV (0xb) at pc=0x00007f..., pid=4242, tid=4243": what the crash was, in the message
       message = message + " " + text.substring(1).strip();
       inMessage = true;
