@@ -199,7 +199,7 @@ final class RunCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("heartlog: " + warning);
       spec.commandLine().getErr().flush();
     });
-    WorkerLines lines = new WorkerLines(agent, parser);
+    WorkerLines lines = new WorkerLines(agent, parser, stop::requested);
     try {
       lines.start(output.stdout(child), stdout, output.stderr(child), stderr, stderrDefault);
     } catch (IOException e) {

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * A wrapped worker's stdout and stderr, turned into records: each stream is passed on byte for
@@ -58,10 +59,19 @@ final class WorkerLines implements AutoCloseable {
   private Thread out;
   private Thread err;
 
-  WorkerLines(HeartlogAgent agent, ChildLineParser parser) {
+  /**
+   * @param stopRequested whether heartlog run was asked to stop and passed it on: a Python
+   *     worker's {@code KeyboardInterrupt} is then that stop, not an error
+   */
+  WorkerLines(HeartlogAgent agent, ChildLineParser parser, BooleanSupplier stopRequested) {
     this.agent = agent;
     this.parser = parser;
-    Tracebacks.Sink records = (at, level, message, task, metadata) -> {
+    Tracebacks.Sink records = (at, recorded, message, task, metadata) -> {
+      // A Ctrl-C passed on to a Python worker ends it with a KeyboardInterrupt traceback: an
+      // ERROR, where heartlog run calls the stop itself no failure; before, the worker's last task
+      // was listed as failed for it.
+      Level level = recorded.isAtLeast(Level.ERROR) && stopRequested.getAsBoolean() && isKeyboardInterrupt(message)
+          ? Level.INFO : recorded;
       if (level.isAtLeast(Level.ERROR) && metadata.get("exception") instanceof String exception) {
         lastException = new WorkerExit.LastException(task, exception);
       } else if ("stderr".equals(metadata.get("stream")) && !"progress".equals(metadata.get("kind"))) {
@@ -90,6 +100,11 @@ final class WorkerLines implements AutoCloseable {
   void start(InputStream stdout, OutputStream stdoutEcho, InputStream stderr, OutputStream stderrEcho, Level stderrDefault) {
     out = pump(stdout, stdoutEcho, "stdout", Level.INFO, outTracebacks);
     err = pump(stderr, stderrEcho, "stderr", stderrDefault, errTracebacks);
+  }
+
+  /** Python's exception line for a SIGINT: {@code KeyboardInterrupt}, with a message where one was given. */
+  private static boolean isKeyboardInterrupt(String message) {
+    return message.equals("KeyboardInterrupt") || message.startsWith("KeyboardInterrupt: ");
   }
 
   /** Waits until both streams have ended, or until {@code deadlineNanos} of {@link System#nanoTime()}. */

@@ -98,6 +98,31 @@ class WorkerSignalsTest {
   }
 
   @Test
+  void theKeyboardInterruptOfAWorkerThatDoesNotHandleSigintIsTheStopNotAnError() throws Exception {
+    Process run = start(heartlogRun("interrupted", String.join("\n",
+        "import pathlib, sys, time",
+        "print('[12:00:00] INFO WORKER [Task t-42] rendering', flush=True)",
+        "pathlib.Path(sys.argv[1]).touch()",
+        "while True:",
+        "    time.sleep(0.1)",
+        "")));
+    awaitReady();
+
+    signal(run, "INT");
+
+    assertThat(run.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    // Before, Python's KeyboardInterrupt traceback was an ERROR, and task t-42 failed for it.
+    assertThat(records(store, "interrupted")).filteredOn(r -> r.message().equals("KeyboardInterrupt")).singleElement()
+        .satisfies(interrupt -> {
+          assertThat(interrupt.level()).isEqualTo("INFO");
+          assertThat(interrupt.taskId()).isEqualTo("t-42");
+          assertThat(interrupt.exception()).startsWith("Traceback (most recent call last):").endsWith("KeyboardInterrupt");
+        });
+    assertThat(records(store, "interrupted")).extracting(StoredRecord::level).doesNotContain("ERROR", "CRITICAL");
+    assertThat(health("interrupted")).isEqualTo("stopped");
+  }
+
+  @Test
   void ctrlCInATerminalReachesTheWorkerOnce() throws Exception {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "util-linux's script is needed for a terminal");
     // script runs heartlog run on a terminal of its own, in the terminal's foreground, as a shell
