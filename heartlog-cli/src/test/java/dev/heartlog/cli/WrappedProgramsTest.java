@@ -324,7 +324,7 @@ class WrappedProgramsTest {
     assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
     List<StoredRecord> stderr = stderrRecords(store, "wrapped-node-props");
     // Before, the first error took the second's first line into its message and frames, and
-    // the rest of the second were warnings of their own, one a line (11).
+    // the rest of the second were warnings of their own, one a line (10).
     assertThat(stderr).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
         tuple("ERROR", "Error: connect ECONNREFUSED 127.0.0.1:1"), tuple("ERROR", "Error: upload failed"),
         tuple("ERROR", "Error: connect ECONNREFUSED 127.0.0.1:1"));
