@@ -255,6 +255,13 @@ final class Tracebacks {
     if (heldWarning != null) {
       Line warning = heldWarning;
       heldWarning = null;
+      if (TracebackLines.isFrame(text)) {
+        // Node.js's --trace-warnings: the frames where the warning was made are its exception
+        held = warning;
+        startTraceback(OpenTraceback.Shape.STACK, line, text.strip(), warning.level());
+        traceback.add(text);
+        return true;
+      }
       boolean source = !text.isBlank() && Character.isWhitespace(text.charAt(0));
       if (source || TracebackLines.isNodeTraceNote(text)) {
         // Python's "  warnings.warn(", or Node.js's "(Use `node --trace-warnings ...` to show

@@ -205,7 +205,9 @@ class StackTracesTest extends TracebacksTestSupport {
     long arrived = 0;
     for (String text : Stream.of(List.of("(node:4242) [DEP0005] DeprecationWarning: Buffer() is deprecated",
             "(Use `node --trace-deprecation ...` to show where the warning was created)"), rejection, string,
-        List.of("(node:4242) Warning: plain one", "next line")).flatMap(List::stream).toList()) {
+        List.of("(node:4242) Warning: plain one", "(node:4242) Warning: traced",   // node --trace-warnings
+            "    at Object.<anonymous> (/app/render.js:1:9)", "    at node:internal/main/run_main_module:28:49",
+            "next line")).flatMap(List::stream).toList()) {
       node.line(new Tracebacks.Line(Instant.ofEpochSecond(arrived), Level.WARNING, text, null, Map.of(), arrived++), text);
     }
     node.end();
@@ -215,6 +217,8 @@ class StackTracesTest extends TracebacksTestSupport {
         "ERROR " + rejection.get(4) + " " + String.join("\n", rejection),
         "ERROR oops " + String.join("\n", string),
         "WARNING (node:4242) Warning: plain one -",
+        "WARNING (node:4242) Warning: traced     at Object.<anonymous> (/app/render.js:1:9)\n"
+            + "    at node:internal/main/run_main_module:28:49",
         "WARNING next line -");
     assertThat(metadata.get(0)).containsEntry("note", "(Use `node --trace-deprecation ...` to show where the warning was created)");
   }
