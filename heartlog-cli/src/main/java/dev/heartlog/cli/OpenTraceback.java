@@ -188,17 +188,9 @@ final class OpenTraceback {
       if (text.isBlank()) {
         return true;   // loguru's, between its frames
       }
-      if (framesSeen) {
-        message = text;   // the exception line, "RuntimeError: CUDA out of memory"; a chained one may follow
-        afterException = true;
-        inMessage = true;
-        exceptionRead = read;
-        return true;
-      }
-      return false;
+      return framesSeen && exceptionLine(text, read);
     }
-    if (text.isBlank() || TracebackLines.isPythonChained(text)) {
-      inMessage = false;
+    if (betweenChainedExceptions(text)) {
       return true;
     }
     if (text.equals(QUOTE) && (quoted || message.endsWith("ExceptionWithTraceback:"))) {
@@ -215,9 +207,34 @@ final class OpenTraceback {
       inMessage = false;
       return true;
     }
-    // An exception's message of several lines (a pydantic ValidationError's, a note 3.11's
-    // add_note added). After logging.exception (an owner), only those of the exception line's
-    // read: logging writes a record in one write, and a line the worker prints after it is its own.
+    return continuesMessage(text, sameBurst, read);
+  }
+
+  /** The exception line came ("RuntimeError: CUDA out of memory"): the message, unless a chained one follows. */
+  private boolean exceptionLine(String text, long read) {
+    message = text;
+    afterException = true;
+    inMessage = true;
+    exceptionRead = read;
+    return true;
+  }
+
+  /** A blank line or Python's words between two exceptions of a chain, after an exception line. */
+  private boolean betweenChainedExceptions(String text) {
+    if (text.isBlank() || TracebackLines.isPythonChained(text)) {
+      inMessage = false;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * More of an exception's message, after its exception line: a message of several lines (a
+   * pydantic ValidationError's, a note 3.11's add_note added). After logging.exception (an
+   * owner), only those of the exception line's read: logging writes a record in one write, and a
+   * line the worker prints after it is its own.
+   */
+  private boolean continuesMessage(String text, boolean sameBurst, long read) {
     return inMessage && sameBurst && (owner == null || read == exceptionRead) && TracebackLines.mayContinueMessage(text);
   }
 
@@ -251,17 +268,9 @@ final class OpenTraceback {
       return first == '│' || first == '╰';
     }
     if (!afterException) {
-      if (text.isBlank()) {
-        return false;
-      }
-      message = text;   // "ZeroDivisionError: division by zero"
-      afterException = true;
-      inMessage = true;
-      exceptionRead = read;
-      return true;
+      return !text.isBlank() && exceptionLine(text, read);   // "ZeroDivisionError: division by zero"
     }
-    if (text.isBlank() || TracebackLines.isPythonChained(text)) {
-      inMessage = false;
+    if (betweenChainedExceptions(text)) {
       return true;
     }
     if (TracebackLines.isRichTracebackStart(text)) {
@@ -269,7 +278,7 @@ final class OpenTraceback {
       afterException = false;
       return true;
     }
-    return inMessage && sameBurst && (owner == null || read == exceptionRead) && TracebackLines.mayContinueMessage(text);
+    return continuesMessage(text, sameBurst, read);
   }
 
   private boolean continuesJvmCrash(String text) {
