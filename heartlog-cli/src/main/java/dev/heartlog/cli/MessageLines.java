@@ -29,13 +29,14 @@ final class MessageLines {
   }
 
   /**
-   * Whether a line of read number {@code read} that names no level comes right after a line of
-   * ERROR or CRITICAL in the same read: the rest of that record's message, which Tracebacks joins
-   * to it ({@code log.exception("shot 12 failed\n  model=wan2.1")}), where it was a warning of its
-   * own, and the traceback after it an error of its own, three problems for one failure.
+   * Whether a line of read number {@code read} that names no level comes right after another line
+   * in the same read: maybe the rest of that line's record's message, which Tracebacks joins to it
+   * where that line was a logger's ({@code log.exception("shot 12 failed\n  model=wan2.1")}). Each
+   * such line was a record of its own: a warning for an ERROR's, and the traceback after it an
+   * error of its own, three problems for one failure.
    */
-  boolean continuesError(long read) {
-    return previous != null && read == previousRead && previous.isAtLeast(Level.ERROR);
+  boolean continuesRecord(long read) {
+    return previous != null && read == previousRead;
   }
 
   /** The line of read number {@code read} was recorded at {@code level}. */

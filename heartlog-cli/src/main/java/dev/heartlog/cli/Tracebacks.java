@@ -49,8 +49,10 @@ import java.util.stream.Stream;
  * logging.exception} and Logback's {@code log.error("...", e)} print) goes into that line's
  * record instead of one of its own, so one failure is one error; so does one read with a
  * logger's line naming WARNING ({@code log.warning("retrying", exc_info=True)}), so that a retry
- * is no error. The lines naming no level read with a held ERROR line are more of its message
- * ({@link #furtherLineOfError}). A blank line outside a traceback is no record at all.
+ * is no error. The lines naming no level read with a held ERROR line, or in one read with a
+ * logger's line of any level, are more of its message ({@link #furtherLine}): a message of several
+ * lines is one record. A traceback read with a logger's INFO or DEBUG line is an error of its own.
+ * A blank line outside a traceback is no record at all.
  *
  * <p>For that, a line naming ERROR or CRITICAL, a line that may begin a traceback or a record
  * of two lines, and the lines of a JVM exception's message are held until the next line shows
@@ -96,7 +98,8 @@ final class Tracebacks {
   private final int maxChars;
 
   private Line held;                      // an ERROR or WARNING line, or a record of several lines, not recorded yet
-  private boolean heldForThisRead;        // held is a WARNING line, held until its read's lines are passed on
+  private boolean heldForThisRead;        // held is a logger's line below ERROR, held until its read's lines are passed on
+  private int heldBlankLines;             // blank lines after held, joined to it if a further line follows
   private Line heldWarning;               // a Python warning, whose source line may follow
   private Line heldJulSource;             // java.util.logging's first line of a record, and its text
   private String heldJulSourceText;
@@ -156,17 +159,30 @@ final class Tracebacks {
   }
 
   /**
-   * Takes a line that names no level, read with the ERROR line held before it, into that line's
-   * message: the rest of a message of several lines. The record stays held, so that a traceback
-   * after it still joins it. {@code false}, and nothing taken, where the line is no such line: no
-   * ERROR line is held, or the line may begin or continue something of its own (a traceback, an
-   * exception's stack trace, a warning) and is to be given to {@link #line} as any other.
+   * Takes a line that names no level, read with the logger's line held before it, into that
+   * line's message: the rest of a message of several lines ({@code log.info("config:\n%s",
+   * pprint.pformat(config))}, {@code log.exception("shot 12 failed\n  model=wan2.1")}), where
+   * each line was a record of its own; below ERROR, only a line that looks so ({@link
+   * #looksContinued}). The record stays held, so that a traceback after it still joins it. Blank
+   * lines are kept for a line after them, and dropped when none comes. {@code
+   * false}, and nothing taken, where the line is no such line: no logger's line is held (an ERROR
+   * line, or one of a lower level in its read), or the line may begin or continue something of
+   * its own (a traceback, an exception's stack trace, a warning) and is to be given to {@link
+   * #line} as any other.
    */
-  boolean furtherLineOfError(Line line, String text) {
+  boolean furtherLine(Line line, String text) {
     synchronized (lock) {
-      if (held == null || !held.level().isAtLeast(Level.ERROR) || traceback != null || heldExceptionLine != null
-          || heldWarning != null || prelude != null || heldJulSource != null || text.isBlank()
-          || held.message().length() + text.length() >= maxChars
+      if (held == null || !(held.level().isAtLeast(Level.ERROR) || heldForThisRead) || traceback != null
+          || heldExceptionLine != null || heldWarning != null || prelude != null || heldJulSource != null
+          || held.message().length() + heldBlankLines + text.length() >= maxChars) {
+        return false;
+      }
+      if (text.isBlank()) {
+        heldBlankLines++;
+        lastNanos = line.arrivedNanos();
+        return true;
+      }
+      if (!held.level().isAtLeast(Level.ERROR) && !looksContinued(text)
           || text.equals(TracebackLines.PYTHON_START) || text.equals(TracebackLines.PYTHON_GROUP_START)
           || TracebackLines.isExceptionLine(text) || TracebackLines.isPythonTracebackHeader(text)
           || TracebackLines.isFrame(text) || TracebackLines.isPythonWarning(text)
@@ -175,11 +191,25 @@ final class Tracebacks {
           || TracebackLines.isPythonFatal(text)) {
         return false;
       }
-      held = new Line(held.at(), held.level(), held.message() + "\n" + line.message(), held.task(), held.metadata(),
-          held.arrivedNanos());
       lastNanos = line.arrivedNanos();
+      held = new Line(held.at(), held.level(), held.message() + "\n".repeat(heldBlankLines + 1) + line.message(),
+          held.task(), held.metadata(), held.arrivedNanos(), held.ownLevel());
+      heldBlankLines = 0;
       return true;
     }
+  }
+
+  /**
+   * Whether a line read with a logger's line below ERROR looks like more of its message: indented,
+   * or a bracket's line (the first and last of {@code pprint}'s and {@code json.dumps}'s output).
+   * A line of text is not taken: more likely a print of the worker's own read with it, a shell's
+   * {@code echo} after {@code echo}, or a task's first line after its last, which stays a record of
+   * its own. An ERROR line takes any line read with it: a print after a failure is more often
+   * about it.
+   */
+  private static boolean looksContinued(String text) {
+    char first = text.charAt(0);
+    return Character.isWhitespace(first) || "{}[]()".indexOf(first) >= 0;
   }
 
   /**
@@ -230,10 +260,11 @@ final class Tracebacks {
       heldJulSourceText = text;
     } else if (line.level().isAtLeast(Level.ERROR)) {
       held = line;
-    } else if (line.level() == Level.WARNING && line.ownLevel() && reading) {
-      // log.warning("retrying", exc_info=True): the traceback after it, written with it in one
-      // write, is the warning's, not an error of its own (which failed its task). One in a later
-      // read is not: an uncaught crash right after a warning stays the error it is.
+    } else if (line.ownLevel() && reading) {
+      // A logger's line: the lines naming no level written with it, in one write, are the rest of
+      // its message (furtherLine). For a WARNING, so is a traceback (log.warning("retrying",
+      // exc_info=True)): the warning's, not an error of its own (which failed its task). One in a
+      // later read is not: an uncaught crash right after a warning stays the error it is.
       held = line;
       heldForThisRead = true;
     } else {
@@ -490,12 +521,13 @@ final class Tracebacks {
       }
     }
     Level level = TracebackLines.julLevelOf(julLevel.group("level"));
-    return new Line(source.at(), level, julLevel.group("message"), source.task(), metadata, source.arrivedNanos());
+    return new Line(source.at(), level, julLevel.group("message"), source.task(), metadata, source.arrivedNanos(), true);
   }
 
   /** Records the held lines, in the order they came. */
   private void release() {
     heldForThisRead = false;
+    heldBlankLines = 0;
     if (held != null) {
       sink.record(held.at(), held.level(), held.message(), held.task(), held.metadata());
       held = null;
@@ -539,9 +571,17 @@ final class Tracebacks {
 
   /** Starts reading a traceback, which belongs to the held ERROR line if there is one. */
   private void startTraceback(OpenTraceback.Shape shape, Line start, String message, Level level) {
-    traceback = new OpenTraceback(shape, start, held, message, level, maxChars);
+    Line owner = held;
+    if (owner != null && !owner.level().isAtLeast(Level.WARNING)) {
+      // An INFO line and a traceback in one read: most likely a crash printed right after it, read
+      // together on a busy machine, which must stay the error it is.
+      sink.record(owner.at(), owner.level(), owner.message(), owner.task(), owner.metadata());
+      owner = null;
+    }
+    traceback = new OpenTraceback(shape, start, owner, message, level, maxChars);
     held = null;
     heldForThisRead = false;
+    heldBlankLines = 0;
   }
 
   private void recordTraceback() {

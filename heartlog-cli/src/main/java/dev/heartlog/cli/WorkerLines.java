@@ -177,8 +177,8 @@ final class WorkerLines implements AutoCloseable {
           parsed.metadata().putIfAbsent("kind", "progress");
         }
         Tracebacks.Line arrived = arrive(parsed);
-        if (parsed.plain() && !progress && message.continuesError(reads[0]) && tracebacks.furtherLineOfError(arrived, text)) {
-          message.took(Level.ERROR, reads[0]);   // a line after it may be more of the message too
+        if (parsed.plain() && !progress && message.continuesRecord(reads[0]) && tracebacks.furtherLine(arrived, text)) {
+          message.took(parsed.level(), reads[0]);   // a line after it may be more of the message too
           return;
         }
         message.took(parsed.level(), reads[0]);

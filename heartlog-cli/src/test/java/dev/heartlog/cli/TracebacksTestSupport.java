@@ -37,9 +37,9 @@ abstract class TracebacksTestSupport {
     nanos += pauseNanos;
   }
 
-  /** A further line of an ERROR's message, as WorkerLines gives it: taken unless it may begin a stack trace. */
+  /** A further line of a held record's message, as WorkerLines gives it: taken unless it may begin a stack trace. */
   boolean furtherLine(String text) {
-    boolean taken = tracebacks.furtherLineOfError(
+    boolean taken = tracebacks.furtherLine(
         new Tracebacks.Line(Instant.ofEpochSecond(now), Level.WARNING, text, "t-1", Map.of("stream", "stderr"), nanos), text);
     now++;
     nanos++;

@@ -136,6 +136,8 @@ class WrappedProgramsTest {
             log.info("Loading model wan2.1");
             log.warning("VRAM nearly full");
             log.log(Level.SEVERE, "render failed", new IllegalStateException("CUDA out of memory"));
+            log.info("config:\\n  model=wan2.1\\n  frames=81");
+            log.log(Level.WARNING, "upload failed, retrying", new java.io.IOException("connection reset"));
           }
         }
         """);
@@ -147,9 +149,14 @@ class WrappedProgramsTest {
     assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
         tuple("INFO", "Loading model wan2.1"),
         tuple("WARNING", "VRAM nearly full"),
-        tuple("ERROR", "render failed"));
+        tuple("ERROR", "render failed"),
+        // A message of several lines is one record; a warning's exception is the warning's. Before,
+        // the first was three records, and the second a warning and an error of its own.
+        tuple("INFO", "config:\n  model=wan2.1\n  frames=81"),
+        tuple("WARNING", "upload failed, retrying"));
     assertThat(records.get(0).metadataJson()).contains("\"logger\": \"Render\"", "\"method\": \"main\"");
     assertThat(records.get(2).exception()).startsWith("java.lang.IllegalStateException: CUDA out of memory\n\tat Render.main(");
+    assertThat(records.get(4).exception()).startsWith("java.io.IOException: connection reset\n\tat Render.main(");
   }
 
   @Test

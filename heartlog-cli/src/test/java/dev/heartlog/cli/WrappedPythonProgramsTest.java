@@ -76,7 +76,7 @@ class WrappedPythonProgramsTest {
   }
 
   @Test
-  void theFurtherLinesOfAPythonLogMessageOnStderrKeepItsLevelAndAnErrorsJoinIt() throws Exception {
+  void theFurtherLinesOfAPythonLogMessageOnStderrAreOneRecordWithIt() throws Exception {
     assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
     String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
@@ -87,6 +87,10 @@ class WrappedPythonProgramsTest {
         logging.basicConfig(level=logging.DEBUG)
         log = logging.getLogger("render")
         log.info("config loaded:\\n  model=wan2.1\\n  frames=81")
+        time.sleep(0.3)
+        log.warning("slow frame\\n\\n  took=12.3s\\n")
+        time.sleep(0.3)
+        log.debug("cache:\\n  hits=12")   # below heartlog run's least level: no line of it stored
         time.sleep(0.3)
         log.error("upload failed:\\n  status=503")
         time.sleep(0.3)
@@ -103,12 +107,13 @@ class WrappedPythonProgramsTest {
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(stderrRecords(store, "wrapped-lines")).extracting(StoredRecord::level, StoredRecord::message)
         .containsExactly(
-            tuple("INFO", "config loaded:"), tuple("INFO", "  model=wan2.1"), tuple("INFO", "  frames=81"),
-            // An ERROR's further lines are its message's: one error, no warnings. Before, each was a
-            // warning of its own, and the traceback after them an error of its own.
+            // A message's further lines are its: one record, at its level. Before, each was a
+            // record of its own; an ERROR's a warning, and the traceback after them an error of its own.
+            tuple("INFO", "config loaded:\n  model=wan2.1\n  frames=81"),
+            tuple("WARNING", "slow frame\n\n  took=12.3s"),
             tuple("ERROR", "upload failed:\n  status=503"), tuple("ERROR", "shot 12 failed:\n  model=wan2.1"),
             tuple("WARNING", "  printed on its own"));
-    assertThat(stderrRecords(store, "wrapped-lines").get(4).exception())
+    assertThat(stderrRecords(store, "wrapped-lines").get(3).exception())
         .startsWith("Traceback (most recent call last):").endsWith("RuntimeError: CUDA out of memory");
   }
 
