@@ -13,7 +13,8 @@ import java.util.regex.Matcher;
  * regular expression with the named groups {@code level}, {@code component}, {@code task} and
  * {@code message}, any of them optional. A line that does not match is read as a structured
  * logger's JSON object or logfmt pairs if it is either, or in the format of a logger nobody configured ({@link
- * LoggerFormats}: Python's logging, Logback's and Log4j2's consoles, Go's log, glog) or of a Celery or RQ worker
+ * LoggerFormats}: Python's logging, Logback's and Log4j2's consoles, Go's log, glog; Rust's tracing, {@link
+ * RustTracingLines}) or of a Celery or RQ worker
  * ({@link CeleryLines}, {@link RqLines}) if it is in one, else kept whole, at the level it names
  * near its start ({@link LoggerFormats#levelNamedNearStart}), else at the stream's default.
  */
@@ -129,6 +130,10 @@ final class ChildLineParser {
       }
       if (python != null) {
         return python;
+      }
+      Parsed rust = RustTracingLines.parse(line, metadata, this::endsTask);
+      if (rust != null) {
+        return rust;
       }
       Parsed go = LoggerFormats.goLog(line, metadata, this::endsTask);
       if (go != null) {

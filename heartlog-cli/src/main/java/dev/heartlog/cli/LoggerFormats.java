@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 
 /**
  * The lines that runtimes' and libraries' loggers print when nobody configured them: Python's
- * logging ({@link PythonLoggingLines}), Logback's and Log4j2's consoles, Go's {@code log}
+ * logging ({@link PythonLoggingLines}), Rust's tracing ({@link RustTracingLines}), Logback's and Log4j2's consoles, Go's {@code log}
  * package (and {@code log/slog}'s default handler through it), glog, absl and TensorFlow, and the
  * level a line of any other format names near its start. Each reader gives null for a line not
  * in its format; most lines are turned away by their first character, before any regular

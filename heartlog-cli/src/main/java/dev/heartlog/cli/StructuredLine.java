@@ -19,7 +19,8 @@ import java.util.stream.Stream;
 
 /**
  * A line a structured logger printed, read into a record: one JSON object (structlog,
- * python-json-logger, loguru's {@code serialize}, pino, zap, logrus's JSON formatter) or logfmt
+ * python-json-logger, loguru's {@code serialize}, pino, zap, logrus's JSON formatter, Rust's
+ * tracing-subscriber's {@code json()}) or logfmt
  * pairs ({@link Logfmt}: Go's {@code log/slog} TextHandler, logrus's text formatter, go-kit).
  */
 final class StructuredLine {
@@ -62,6 +63,10 @@ final class StructuredLine {
     Map<String, Object> loguru = fields == null ? null : LoguruRecord.flatten(fields);
     if (loguru != null) {
       fields = loguru;
+    }
+    Map<String, Object> tracing = fields == null || loguru != null ? null : TracingJsonRecord.flatten(fields, TASK_FIELDS);
+    if (tracing != null) {
+      fields = tracing;
     }
     if (fields == null) {
       fields = Logfmt.pairs(line, LOGFMT_KEYS);

@@ -1,0 +1,155 @@
+package dev.heartlog.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import dev.heartlog.agent.Level;
+import dev.heartlog.store.Store;
+import dev.heartlog.store.StoredRecord;
+import dev.heartlog.store.TestDatabase;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Rust's tracing lines as {@link ChildLineParser} reads them. The lines are what a Rust worker
+ * printed with tracing 0.1.37 and tracing-subscriber 0.3.16 (Debian's crates), logging in a span
+ * {@code info_span!("task", task_id = "t-42", frame = 7)} and one inside it, colours taken out as
+ * heartlog run takes them out.
+ */
+class RustTracingLinesTest {
+
+  @TempDir Path folder;
+
+  private final ChildLineParser parser = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+  private ChildLineParser.Parsed parse(String line) {
+    return parser.parse(line, Level.INFO, "stdout");
+  }
+
+  @Test
+  void theDefaultFormatGivesTheTimeTheLevelTheTargetTheSpansAndTheSpansTask() {
+    ChildLineParser.Parsed started = parse("2026-12-03T10:24:11.326662Z  INFO rt: worker started");
+    ChildLineParser.Parsed rendering = parse(
+        "2026-12-03T10:24:11.327012Z  INFO task{task_id=\"t-42\" frame=7}: rt: rendering frames=81");
+    ChildLineParser.Parsed failed = parse("2026-12-03T10:24:11.327051Z ERROR task{task_id=\"t-42\" frame=7}"
+        + ":upload{bucket=\"renders\"}: rt: upload failed: service unavailable status=503");
+
+    assertThat(started.level()).isEqualTo(Level.INFO);
+    assertThat(started.message()).isEqualTo("worker started");
+    assertThat(started.task()).isNull();
+    assertThat(started.time()).isEqualTo(Instant.parse("2026-12-03T10:24:11.326662Z"));
+    assertThat(started.metadata()).containsEntry("logger", "rt").doesNotContainKey("spans");
+    assertThat(rendering.message()).as("the event's fields stay after it").isEqualTo("rendering frames=81");
+    assertThat(rendering.task()).isEqualTo("t-42");
+    assertThat(rendering.metadata()).containsEntry("spans", "task{task_id=\"t-42\" frame=7}");
+    assertThat(failed.level()).isEqualTo(Level.ERROR);
+    assertThat(failed.message()).isEqualTo("upload failed: service unavailable status=503");
+    assertThat(failed.task()).as("the outer span's, the inner one naming none").isEqualTo("t-42");
+    assertThat(failed.metadata()).containsEntry("spans", "task{task_id=\"t-42\" frame=7}:upload{bucket=\"renders\"}")
+        .containsEntry("logger", "rt");
+    assertThat(failed.ownLevel()).isTrue();
+    assertThat(List.of("TRACE", "DEBUG", " INFO", " WARN", "ERROR"))
+        .extracting(level -> parse("2026-12-03T10:24:11.327012Z " + level + " rt: x").level())
+        .containsExactly(Level.DEBUG, Level.DEBUG, Level.INFO, Level.WARNING, Level.ERROR);
+  }
+
+  @Test
+  void anEventsTaskFieldNamesTheTaskAndAQuotedOrNestedBraceEndsNoSpan() {
+    ChildLineParser.Parsed claimed = parse("2026-12-03T10:24:11.327108Z  INFO rt: claimed task_id=\"t-43\"");
+    ChildLineParser.Parsed nested = parse("2026-12-03T10:24:11.327108Z  INFO job{job_id=\"a}b \\\"c\\\"\" "
+        + "cfg=Config { steps: 30 }}: worker::render: frame done");
+    ChildLineParser.Parsed bare = parse("2026-12-03T10:24:11.327108+01:00  WARN job{job_id=42}: worker: slow");
+    ChildLineParser.Parsed unclosed = parse("2026-12-03T10:24:11.327108Z  INFO job{job_id=42: worker: slow");
+
+    assertThat(claimed.task()).isEqualTo("t-43");
+    assertThat(claimed.message()).isEqualTo("claimed task_id=\"t-43\"");
+    assertThat(nested.task()).isEqualTo("a}b \"c\"");
+    assertThat(nested.metadata()).containsEntry("logger", "worker::render");
+    assertThat(nested.message()).isEqualTo("frame done");
+    assertThat(bare.task()).isEqualTo("42");
+    assertThat(bare.time()).isEqualTo(Instant.parse("2026-12-03T09:24:11.327108Z"));
+    assertThat(unclosed.metadata()).as("no span where its brace is not closed").doesNotContainKey("spans");
+    assertThat(unclosed.message()).isEqualTo("job{job_id=42: worker: slow");
+  }
+
+  @Test
+  void theCompactFormatAndOneWithoutTheTargetAreReadToo() {
+    // .compact(): the spans' names only, their fields after the event's
+    ChildLineParser.Parsed compact = parse("2026-12-03T10:22:25.824865Z ERROR task:upload: rt: upload failed: "
+        + "service unavailable status=503 task_id=\"t-42\" frame=7 bucket=\"renders\"");
+    // one span alone, without fields, cannot be told from the target: read as the target
+    ChildLineParser.Parsed compactOne = parse(
+        "2026-12-03T10:22:25.824761Z  INFO task: rt: rendering frames=81 task_id=\"t-42\" frame=7");
+    // .with_target(false)
+    ChildLineParser.Parsed noTarget = parse("2026-12-03T10:22:25.861304Z  INFO task{task_id=\"t-42\" frame=7}: rendering frames=81");
+
+    assertThat(compact.metadata()).containsEntry("spans", "task:upload").containsEntry("logger", "rt");
+    assertThat(compact.message()).startsWith("upload failed: service unavailable");
+    assertThat(compact.task()).isEqualTo("t-42");
+    assertThat(compactOne.metadata()).containsEntry("logger", "task").doesNotContainKey("spans");
+    assertThat(compactOne.message()).isEqualTo("rt: rendering frames=81 task_id=\"t-42\" frame=7");
+    assertThat(compactOne.task()).isEqualTo("t-42");
+    assertThat(noTarget.message()).isEqualTo("rendering frames=81");
+    assertThat(noTarget.task()).isEqualTo("t-42");
+    assertThat(noTarget.metadata()).doesNotContainKey("logger");
+  }
+
+  @Test
+  void theJsonFormatsEventFieldsTargetAndSpansAreLaidOutAsAStructuredLoggersAre() {
+    ChildLineParser.Parsed failed = parse("{\"timestamp\":\"2026-12-03T10:24:11.368828Z\",\"level\":\"ERROR\","
+        + "\"fields\":{\"message\":\"upload failed: service unavailable\",\"status\":503},\"target\":\"rt\","
+        + "\"span\":{\"bucket\":\"renders\",\"name\":\"upload\"},\"spans\":[{\"frame\":7,\"task_id\":\"t-42\",\"name\":\"task\"},"
+        + "{\"bucket\":\"renders\",\"name\":\"upload\"}]}");
+    ChildLineParser.Parsed claimed = parse("{\"timestamp\":\"2026-12-03T10:24:11.368900Z\",\"level\":\"INFO\","
+        + "\"fields\":{\"message\":\"claimed\",\"task_id\":\"t-43\"},\"target\":\"rt\","
+        + "\"spans\":[{\"task_id\":\"t-42\",\"name\":\"task\"}]}");
+
+    assertThat(failed.level()).isEqualTo(Level.ERROR);
+    assertThat(failed.message()).isEqualTo("upload failed: service unavailable");
+    assertThat(failed.task()).isEqualTo("t-42");
+    assertThat(failed.time()).isEqualTo(Instant.parse("2026-12-03T10:24:11.368828Z"));
+    assertThat(failed.metadata()).containsEntry("logger", "rt").containsEntry("status", 503)
+        .containsEntry("spans", List.of(Map.of("frame", 7, "task_id", "t-42", "name", "task"),
+            Map.of("bucket", "renders", "name", "upload")))
+        .doesNotContainKeys("span", "fields", "target");
+    assertThat(claimed.task()).as("the event's own, before its span's").isEqualTo("t-43");
+  }
+
+  @Test
+  void aLineWithATimeButNotTracingsLevelOrOffsetIsNotRead() {
+    assertThat(parse("2026-12-03T10:24:11.327108Z NOTICE rt: something").metadata()).doesNotContainKey("logger");
+    assertThat(parse("2026-12-03T10:24:11.327108 ERROR rt: no offset").time()).isNull();
+    assertThat(parse("2026-12-03T10:24:11.327108 ERROR rt: no offset").level())
+        .as("still the level it names near its start").isEqualTo(Level.ERROR);
+  }
+
+  @Test
+  void aRustWorkersColouredLinesAreStoredWithTheirTimesLevelsTargetsAndTasks() throws Exception {
+    // What the worker printed to a pipe, colours and all (tracing-subscriber 0.3.16 writes them to
+    // any stream), given back by cat under heartlog run.
+    Path printed = Path.of(Objects.requireNonNull(
+        RustTracingLinesTest.class.getResource("/workers/rust-tracing-subscriber-0.3.16.txt")).toURI());
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+
+    Cli.Result result = WrappedWorkers.heartlogRun(folder, "wrapped-tracing", url, List.of(), "cat", printed.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = WrappedWorkers.records(store, "wrapped-tracing").stream()
+        .filter(record -> record.metadataJson().contains("\"logger\": \"rt\"")).toList();
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message, StoredRecord::taskId).containsExactly(
+        tuple("INFO", "worker started", null),
+        tuple("INFO", "rendering frames=81", "t-42"),
+        tuple("WARNING", "low VRAM free_mb=512", "t-42"),
+        tuple("ERROR", "upload failed: service unavailable status=503", "t-42"),
+        tuple("INFO", "task done", "t-42"),   // after the span: still the current task, as a JSON line's
+        tuple("INFO", "claimed task_id=\"t-43\"", "t-43"),
+        tuple("INFO", "status: ok {braces} config=[1, 2]", "t-43"));
+    assertThat(records.get(0).timestamp()).as("the line's own time").isEqualTo(Instant.parse("2026-12-03T10:26:00.328021Z"));
+  }
+}
