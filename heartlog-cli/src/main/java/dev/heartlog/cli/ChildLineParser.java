@@ -140,6 +140,9 @@ final class ChildLineParser {
         return go;
       }
       Parsed java = LoggerFormats.javaDefault(line, metadata, this::endsTask);
+      if (java == null) {
+        java = LoggerFormats.timeThenLevel(line, metadata, this::endsTask);
+      }
       if (java != null) {
         return java;
       }

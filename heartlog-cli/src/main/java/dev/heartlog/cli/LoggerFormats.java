@@ -51,7 +51,36 @@ final class LoggerFormats {
       "\\d\\d:\\d\\d:\\d\\d\\.\\d{3} \\[(?<thread>[^\\]]*)\\] (?<level>TRACE|DEBUG|INFO|WARN|ERROR|FATAL) +"
           + "(?<logger>\\S+) --? (?<message>.*)");
 
+  /**
+   * A date and time, then a level, then the message: what workers most often give Python's
+   * logging or Logback beyond the formats above ({@code %(asctime)s %(levelname)s %(message)s},
+   * {@code %(asctime)s [%(levelname)s] %(message)s}, {@code %(asctime)s | %(levelname)-8s |
+   * %(message)s}, Logback's {@code %d %-5level %msg}), the time in brackets or not.
+   */
+  private static final Pattern TIME_THEN_LEVEL = Pattern.compile(
+      "\\[?\\d{4}-\\d\\d-\\d\\d[ T]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d{1,9})?\\]?(?: \\| | )"
+          + "\\[?(?<level>TRACE|DEBUG|INFO|WARN|WARNING|ERROR|CRITICAL|FATAL)\\]?(?: *\\| +|:? +)(?<message>\\S.*)");
+
   private LoggerFormats() {}
+
+  /**
+   * A line of a time, a level and a message ({@link #TIME_THEN_LEVEL}): its level and the message
+   * after them, where the line was stored whole, its time and level before the message. The time
+   * has no zone, so the record keeps the time the line came. What follows the level is all the
+   * message: {@code %(name)s: } after it cannot be told from a message's own words.
+   */
+  static ChildLineParser.Parsed timeThenLevel(String line, RecordMetadata metadata, Predicate<String> endsTask) {
+    int digits = line.startsWith("[") ? 1 : 0;
+    if (line.length() < 22 || !Character.isDigit(line.charAt(digits)) || line.charAt(digits + 4) != '-') {
+      return null;
+    }
+    Matcher matcher = TIME_THEN_LEVEL.matcher(line);
+    if (!matcher.matches()) {
+      return null;
+    }
+    String message = matcher.group("message");
+    return new ChildLineParser.Parsed(levelName(matcher.group("level")), message, null, metadata, endsTask.test(message));
+  }
 
   /**
    * A line of Logback's or Log4j2's console when nobody configured it: its level, its logger as
