@@ -128,8 +128,10 @@ function vramChart(heartbeats, tasks) {
   const total = heartbeats.reduce((m, h) => Math.max(m, h.vram_total_mb || 0, h.vram_used_mb || 0), 1);
   const x = t => left + (t - t0) / (t1 - t0) * (width - left - right);
   const y = mb => top + (1 - mb / total) * (height - top - bottom);
-  const grid = [0, 0.25, 0.5, 0.75, 1].map(f => `<line class="grid" x1="${left}" x2="${width - right}" y1="${y(total * f)}" y2="${y(total * f)}"/>
-      <text class="axis" x="4" y="${y(total * f) + 4}">${Math.round(total * f / 1024)} GiB</text>`).join('');
+  // Without a figure (no GPU, or nvidia-smi failed) there is no scale: the tasks alone, and why.
+  const grid = points.length ? [0, 0.25, 0.5, 0.75, 1].map(f => `<line class="grid" x1="${left}" x2="${width - right}" y1="${y(total * f)}" y2="${y(total * f)}"/>
+      <text class="axis" x="4" y="${y(total * f) + 4}">${Math.round(total * f / 1024)} GiB</text>`).join('')
+    : `<text class="axis" id="no-vram" x="${left}" y="${top + (height - top - bottom) / 2}">No VRAM figures in these heartbeats: no GPU seen, or nvidia-smi failed</text>`;
   const workers = [...new Set(points.map(p => p.worker_id))];
   const lines = workers.map(worker => `<polyline class="used" data-worker="${esc(worker)}" points="${points
     .filter(p => p.worker_id === worker)

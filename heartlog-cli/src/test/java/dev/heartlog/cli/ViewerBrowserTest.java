@@ -367,6 +367,9 @@ class ViewerBrowserTest {
 
     assertThat(clock.getText()).isEqualTo("clock 3 h 0 min behind");
     assertThat(clock.getAttribute("title")).contains("3 h 0 min behind the store's", "last hour's counts allow for it");
+    // Its heartbeat carries no VRAM figures: the chart says so, where it drew a scale of 0 GiB five times.
+    assertThat(browser.findElement(By.id("vram-chart")).getText()).contains("No VRAM figures in these heartbeats")
+        .doesNotContain("GiB");
     chromium.screenshot("worker-clock");
 
     browser.get(base + "/#/fleet");
