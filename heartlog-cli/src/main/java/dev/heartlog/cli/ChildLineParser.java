@@ -14,7 +14,7 @@ import java.util.regex.Matcher;
  * {@code message}, any of them optional. A line that does not match is read as a structured
  * logger's JSON object or logfmt pairs if it is either, or in the format of a logger nobody configured ({@link
  * LoggerFormats}: Python's logging, Logback's and Log4j2's consoles, Go's log, glog; Rust's tracing, {@link
- * RustTracingLines}) or of a Celery or RQ worker
+ * RustTracingLines}; Go's zap and zerolog on a console, {@link GoLoggerLines}) or of a Celery or RQ worker
  * ({@link CeleryLines}, {@link RqLines}) if it is in one, else kept whole, at the level it names
  * near its start ({@link LoggerFormats#levelNamedNearStart}), else at the stream's default.
  */
@@ -134,6 +134,13 @@ final class ChildLineParser {
       Parsed rust = RustTracingLines.parse(line, metadata, this::endsTask);
       if (rust != null) {
         return rust;
+      }
+      Parsed goConsole = GoLoggerLines.zap(line, metadata, this::endsTask);
+      if (goConsole == null) {
+        goConsole = GoLoggerLines.zerolog(line, metadata, this::endsTask);
+      }
+      if (goConsole != null) {
+        return goConsole;
       }
       Parsed go = LoggerFormats.goLog(line, metadata, this::endsTask);
       if (go != null) {

@@ -21,6 +21,8 @@ final class OpenTraceback {
     STACK,
     /** A Go program's panic and its goroutines. */
     GO,
+    /** The stack zap prints below a record: each function, its place below it, indented. */
+    GO_STACK,
     /** A Rust program's panic, its message and its backtrace. */
     RUST,
     /** Python's {@code faulthandler} dump: the fatal error, and each thread's stack. */
@@ -132,6 +134,7 @@ final class OpenTraceback {
       case PYTHON_GROUP -> continuesPythonGroup(text);
       case STACK -> continuesStack(text);
       case GO -> text.isBlank() || TracebackLines.isGoPanicLine(text);
+      case GO_STACK -> text.startsWith("\t") || TracebackLines.isGoFunction(text);
       case RUST -> continuesRustPanic(text, sameBurst);
       case PYTHON_DUMP -> TracebackLines.isPythonStackDumpLine(text);
       case JVM_CRASH -> continuesJvmCrash(text);

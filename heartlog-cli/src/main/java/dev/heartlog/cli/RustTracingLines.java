@@ -30,14 +30,6 @@ final class RustTracingLines {
   /** The target, a module's path ({@code render}, {@code worker::upload}), and the colon after it. */
   private static final Pattern TARGET = Pattern.compile("[A-Za-z_]\\w*(?:::[A-Za-z_]\\w*)*: ");
 
-  /**
-   * A field naming the task, in a span's braces or among the event's fields: the names a
-   * structured line's task goes by ({@link StructuredLine}), the value quoted as tracing writes a
-   * string ({@code task_id="t-42"}) or bare ({@code job_id=42}, {@code %id}'s display).
-   */
-  private static final Pattern TASK_FIELD = Pattern.compile(
-      "(?:^|[ {])(?:task_id|taskId|task|job_id|jobId)=(?:\"(?<quoted>(?:[^\"\\\\]|\\\\.)*)\"|(?<bare>[^\\s}\"]+))");
-
   private RustTracingLines() {}
 
   /**
@@ -73,9 +65,9 @@ final class RustTracingLines {
       metadata.put("spans", spans);
     }
     String message = line.substring(messageStart);
-    String task = spans != null ? lastTask(spans) : null;
+    String task = spans != null ? PrintedFields.task(spans) : null;
     if (task == null) {
-      task = lastTask(message);
+      task = PrintedFields.task(message);
     }
     Level level = switch (start.group("level")) {
       case "TRACE", "DEBUG" -> Level.DEBUG;
@@ -149,18 +141,5 @@ final class RustTracingLines {
 
   private static boolean isNameChar(char c) {
     return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-';
-  }
-
-  /** The value of the last field naming a task in {@code text}; null where none does. */
-  private static String lastTask(String text) {
-    if (!text.contains("=")) {
-      return null;
-    }
-    Matcher field = TASK_FIELD.matcher(text);
-    String task = null;
-    while (field.find()) {
-      task = field.group("quoted") != null ? field.group("quoted").replace("\\\"", "\"") : field.group("bare");
-    }
-    return task == null || task.isBlank() ? null : task;
   }
 }

@@ -37,7 +37,7 @@ final class StructuredLine {
   private static final List<String> LEVEL_FIELDS = List.of("level", "levelname", "severity", "lvl", "log.level", "LogLevel");
   private static final List<String> MESSAGE_FIELDS = List.of("message", "msg", "event", "@message", "Message");
   // A job queue's job is the task: RQ's and most queues' job_id, bound to a structured logger.
-  private static final List<String> TASK_FIELDS = List.of("task_id", "taskId", "task", "job_id", "jobId");
+  private static final List<String> TASK_FIELDS = PrintedFields.TASK_NAMES;
   private static final List<String> LOGGER_FIELDS = List.of("logger", "name", "logger_name", "log.logger", "Category");
   private static final List<String> EXCEPTION_FIELDS =
       List.of("exception", "exc_info", "stack_trace", "stack", "stacktrace", "Exception");

@@ -89,6 +89,12 @@ final class TracebackLines {
       "goroutine \\d+ .*:|\\[signal .*]|\t.*|created by .*|exit status \\d+|panic: .*"
           + "|\\.\\.\\.additional frames elided\\.\\.\\.");
 
+  /**
+   * A Go function's name as zap's stack names it, without arguments ({@code main.main}, {@code
+   * main.(*Queue).claim}, {@code github.com/acme/render.Run.func1}).
+   */
+  private static final Pattern GO_FUNCTION = Pattern.compile("[A-Za-z_][\\w./*()\\[\\]-]*\\.[\\w*()\\[\\]-]+");
+
   /** A call among those lines, {@code main.(*Queue).claim(0xc000012345)}: it ends with ")". */
   private static final Pattern GO_CALL = Pattern.compile("\\S+\\(.*\\)");
 
@@ -219,6 +225,11 @@ final class TracebackLines {
 
   static boolean isGoPanic(String text) {
     return text.startsWith("panic: ") || text.startsWith("fatal error: ");
+  }
+
+  /** A line of a Go function's name alone ({@link #GO_FUNCTION}), as zap's stack begins. */
+  static boolean isGoFunction(String text) {
+    return !text.isEmpty() && !Character.isWhitespace(text.charAt(0)) && GO_FUNCTION.matcher(text).matches();
   }
 
   static boolean isGoPanicLine(String text) {

@@ -188,7 +188,7 @@ final class Tracebacks {
           || TracebackLines.isFrame(text) || TracebackLines.isPythonWarning(text)
           || TracebackLines.isNodeLocation(text) || TracebackLines.isJulSource(text)
           || TracebackLines.isRichTracebackStart(text) || TracebackLines.isPythonStackDump(text)
-          || TracebackLines.isPythonFatal(text)) {
+          || TracebackLines.isPythonFatal(text) || beginsGoStackOfHeld(text)) {
         return false;
       }
       lastNanos = line.arrivedNanos();
@@ -391,9 +391,23 @@ final class Tracebacks {
     return true;
   }
 
+  /**
+   * Whether the line begins the stack a Go logger printed below the held record, in its read: a
+   * function's name alone ({@code main.main}) after a line that says where in Go it was logged
+   * ({@code caller}, as zap's development logger and Go's {@code log} with {@code Lshortfile}
+   * write it). Before, zap's stack below a warning was four warnings of its own for two frames.
+   */
+  private boolean beginsGoStackOfHeld(String text) {
+    return held != null && (heldForThisRead || held.level().isAtLeast(Level.ERROR))
+        && held.metadata().get("caller") instanceof String caller && caller.contains(".go:")
+        && TracebackLines.isGoFunction(text);
+  }
+
   /** Starts reading a traceback if the line begins one; {@code false} when it does not. */
   private boolean startsTraceback(Line line, String text) {
-    if (text.equals(TracebackLines.PYTHON_START)) {
+    if (beginsGoStackOfHeld(text)) {
+      startTraceback(OpenTraceback.Shape.GO_STACK, line, held.message(), held.level());
+    } else if (text.equals(TracebackLines.PYTHON_START)) {
       startTraceback(OpenTraceback.Shape.PYTHON, line, TracebackLines.PYTHON_START, Level.ERROR);
     } else if (text.equals(TracebackLines.PYTHON_GROUP_START)) {
       startTraceback(OpenTraceback.Shape.PYTHON_GROUP, line, text.strip(), Level.ERROR);
@@ -572,9 +586,9 @@ final class Tracebacks {
   /** Starts reading a traceback, which belongs to the held ERROR line if there is one. */
   private void startTraceback(OpenTraceback.Shape shape, Line start, String message, Level level) {
     Line owner = held;
-    if (owner != null && !owner.level().isAtLeast(Level.WARNING)) {
+    if (owner != null && !owner.level().isAtLeast(Level.WARNING) && shape != OpenTraceback.Shape.GO_STACK) {
       // An INFO line and a traceback in one read: most likely a crash printed right after it, read
-      // together on a busy machine, which must stay the error it is.
+      // together on a busy machine, which must stay the error it is. A Go logger's stack is no crash.
       sink.record(owner.at(), owner.level(), owner.message(), owner.task(), owner.metadata());
       owner = null;
     }

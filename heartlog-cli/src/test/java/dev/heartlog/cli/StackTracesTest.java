@@ -342,4 +342,26 @@ class StackTracesTest extends TracebacksTestSupport {
         .startsWith("ERROR thread 'main' (7105) panicked at src/queue.rs:1:34: index out of bounds")
         .endsWith("   0: claim::claim\nnote: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.");
   }
+
+  @Test
+  void aGoFunctionsNameBeginsAStackOnlyBelowARecordThatSaysWhereInGoItWasLogged() {
+    tracebacks.reading(true, nanos);   // zap's development logger: a warning, and its stack in the same write
+    tracebacks.line(new Tracebacks.Line(Instant.ofEpochSecond(now++), Level.WARNING, "low VRAM", "t-1",
+        Map.of("stream", "stderr", "caller", "gz/main.go:29"), nanos++, true), "2026-12-03T10:40:35.507Z\tWARN\t...");
+    print(Level.WARNING, "main.main");
+    print(Level.WARNING, "\t/tmp/gz/main.go:29");
+    print(Level.WARNING, "runtime.main");
+    print(Level.WARNING, "\t/usr/lib/go-1.19/src/runtime/proc.go:250");
+    tracebacks.reading(false, nanos);
+    tracebacks.reading(true, nanos);
+    printOwn(Level.WARNING, "WARNING:render:cache missing");   // no caller: a line of text after it is its own
+    print(Level.WARNING, "config.yaml");
+    tracebacks.reading(false, nanos);
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "WARNING low VRAM t-1 0 main.main\n\t/tmp/gz/main.go:29\nruntime.main\n\t/usr/lib/go-1.19/src/runtime/proc.go:250",
+        "WARNING WARNING:render:cache missing t-1 5 -",
+        "WARNING config.yaml t-1 6 -");
+  }
 }

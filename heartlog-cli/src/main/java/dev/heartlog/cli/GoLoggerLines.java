@@ -1,0 +1,120 @@
+package dev.heartlog.cli;
+
+import dev.heartlog.agent.Level;
+import dev.heartlog.agent.RecordMetadata;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The lines Go's structured loggers print for people, on a console: zerolog's {@code
+ * ConsoleWriter} ({@code 10:40AM INF rendering frames=81 task_id=t-42}, its levels three letters)
+ * and zap's development logger ({@code zap.NewDevelopment()}: {@code
+ * 2026-12-03T10:40:35.507Z\tINFO\tgz/main.go:28\trendering\t{"task_id": "t-42"}}, tab-separated,
+ * its fields a JSON object). Their JSON lines are read as any structured line's.
+ */
+final class GoLoggerLines {
+
+  /**
+   * zerolog's console line: the time (its default {@code 3:04PM}, or a format of the worker's
+   * without spaces), the level in three letters, {@code main.go:27 >} where it was logged when
+   * the worker asks for it, and the message with its fields after it.
+   */
+  private static final Pattern ZEROLOG = Pattern.compile(
+      "(?<time>\\S*\\d:\\d\\d\\S*) (?<level>TRC|DBG|INF|WRN|ERR|FTL|PNC) (?:(?<caller>\\S+:\\d+) > )?(?<message>.*)");
+
+  /**
+   * zap's development line: the time (ISO 8601, its offset without a colon), the level, the
+   * logger's name if it has one, where it was logged, the message, and the fields as JSON.
+   */
+  private static final Pattern ZAP = Pattern.compile(
+      "(?<time>\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d))\t"
+          + "(?<level>DEBUG|INFO|WARN|ERROR|DPANIC|PANIC|FATAL)\t(?:(?<logger>[^\t]+)\t)?(?<caller>[^\t\\s]+\\.go:\\d+)\t"
+          + "(?<message>[^\t]*)(?:\t(?<fields>\\{.*}))?");
+
+  private GoLoggerLines() {}
+
+  /**
+   * A zerolog console line: its level (TRC and DBG are DEBUG, FTL and PNC CRITICAL), the message
+   * with its fields as printed, {@code caller} where it names one, and a {@code task_id} (or
+   * {@code task}, {@code job_id}) field as its task, the current one from then on. Null for a
+   * line in no such format. Before, every line was its stream's level: a warning, on stderr.
+   */
+  static ChildLineParser.Parsed zerolog(String line, RecordMetadata metadata, Predicate<String> endsTask) {
+    if (line.length() < 12 || !LoggerFormats.startsWithDigit(line)) {
+      return null;
+    }
+    Matcher matcher = ZEROLOG.matcher(line);
+    if (!matcher.matches()) {
+      return null;
+    }
+    Level level = switch (matcher.group("level")) {
+      case "TRC", "DBG" -> Level.DEBUG;
+      case "INF" -> Level.INFO;
+      case "WRN" -> Level.WARNING;
+      case "ERR" -> Level.ERROR;
+      default -> Level.CRITICAL;
+    };
+    if (matcher.group("caller") != null) {
+      metadata.put("caller", matcher.group("caller"));
+    }
+    String message = matcher.group("message");
+    return new ChildLineParser.Parsed(level, message, PrintedFields.task(message), metadata, endsTask.test(message),
+        time(matcher.group("time")));
+  }
+
+  /**
+   * A zap development line: its level (DPANIC, PANIC and FATAL are CRITICAL), the line's time, the
+   * message, {@code caller} and the logger's name, and its fields into metadata, a {@code task_id}
+   * among them the task. The stack zap prints below a warning or an error joins it ({@link
+   * Tracebacks}). Null for a line in no such format.
+   */
+  static ChildLineParser.Parsed zap(String line, RecordMetadata metadata, Predicate<String> endsTask) {
+    if (line.length() < 30 || line.charAt(10) != 'T' || !LoggerFormats.startsWithDigit(line) || line.indexOf('\t') < 0) {
+      return null;
+    }
+    Matcher matcher = ZAP.matcher(line);
+    if (!matcher.matches()) {
+      return null;
+    }
+    Map<String, Object> fields = matcher.group("fields") == null ? null : StructuredLine.object(matcher.group("fields"));
+    if (matcher.group("fields") != null && fields == null) {
+      return null;   // a tab and braces, but no JSON object: not zap's
+    }
+    Level level = switch (matcher.group("level")) {
+      case "DEBUG" -> Level.DEBUG;
+      case "INFO" -> Level.INFO;
+      case "WARN" -> Level.WARNING;
+      case "ERROR" -> Level.ERROR;
+      default -> Level.CRITICAL;
+    };
+    if (matcher.group("logger") != null) {
+      metadata.put("logger", matcher.group("logger"));
+    }
+    metadata.put("caller", matcher.group("caller"));
+    String task = null;
+    if (fields != null) {
+      for (String name : PrintedFields.TASK_NAMES) {
+        Object value = fields.remove(name);
+        if (task == null && value != null && !value.toString().isBlank()) {
+          task = value.toString();
+        }
+      }
+      fields.forEach(metadata::putIfAbsent);
+    }
+    String message = matcher.group("message");
+    return new ChildLineParser.Parsed(level, message, task, metadata, endsTask.test(message), time(matcher.group("time")));
+  }
+
+  /** The instant of a time with an offset ({@code +0100} as zap writes it too); null for one without. */
+  private static Instant time(String text) {
+    int length = text.length();
+    if (length > 5 && (text.charAt(length - 5) == '+' || text.charAt(length - 5) == '-')
+        && Character.isDigit(text.charAt(length - 1))) {
+      text = text.substring(0, length - 2) + ":" + text.substring(length - 2);
+    }
+    return IsoTime.parse(text);
+  }
+}

@@ -1,0 +1,37 @@
+package dev.heartlog.cli;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The fields a logger prints after its message as {@code key=value} (Rust's tracing, Go's
+ * zerolog console): which of them names the task.
+ */
+final class PrintedFields {
+
+  /** The names a task goes by in structured loggers' fields: a job queue's job is the task. */
+  static final List<String> TASK_NAMES = List.of("task_id", "taskId", "task", "job_id", "jobId");
+
+  /**
+   * A field naming the task, after a space or a brace ({@code task_id="t-42"}, {@code
+   * {task_id=t-42 ...}}): the value quoted, as tracing writes a string, or bare ({@code job_id=42}).
+   */
+  private static final Pattern TASK_FIELD = Pattern.compile(
+      "(?:^|[ {])(?:task_id|taskId|task|job_id|jobId)=(?:\"(?<quoted>(?:[^\"\\\\]|\\\\.)*)\"|(?<bare>[^\\s}\"]+))");
+
+  private PrintedFields() {}
+
+  /** The value of the last field naming a task in {@code text}; null where none does. */
+  static String task(String text) {
+    if (!text.contains("=")) {
+      return null;
+    }
+    Matcher field = TASK_FIELD.matcher(text);
+    String task = null;
+    while (field.find()) {
+      task = field.group("quoted") != null ? field.group("quoted").replace("\\\"", "\"") : field.group("bare");
+    }
+    return task == null || task.isBlank() ? null : task;
+  }
+}

@@ -1,0 +1,108 @@
+package dev.heartlog.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import dev.heartlog.agent.Level;
+import dev.heartlog.store.Store;
+import dev.heartlog.store.StoredRecord;
+import dev.heartlog.store.TestDatabase;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Go's zerolog and zap on a console, as {@link ChildLineParser} reads them and heartlog run
+ * stores them. The lines are what a Go worker printed with Debian's zerolog 1.26.1 ({@code
+ * ConsoleWriter{Out: os.Stderr}}) and zap 1.23.0 ({@code zap.NewDevelopment()}), colours taken
+ * out as heartlog run takes them out.
+ */
+class GoLoggerLinesTest {
+
+  @TempDir Path folder;
+
+  private final ChildLineParser parser = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+  private ChildLineParser.Parsed parse(String line) {
+    return parser.parse(line, Level.WARNING, "stderr");
+  }
+
+  @Test
+  void zerologsConsoleLinesGiveTheirLevelsTheirTaskAndWhereTheyWereLogged() {
+    assertThat(List.of("TRC", "DBG", "INF", "WRN", "ERR", "FTL", "PNC"))
+        .extracting(level -> parse("10:40AM " + level + " x").level())
+        .containsExactly(Level.DEBUG, Level.DEBUG, Level.INFO, Level.WARNING, Level.ERROR, Level.CRITICAL, Level.CRITICAL);
+    ChildLineParser.Parsed failed = parse("10:40AM ERR upload failed error=\"service unavailable\" task_id=t-42");
+    assertThat(failed.message()).isEqualTo("upload failed error=\"service unavailable\" task_id=t-42");
+    assertThat(failed.task()).isEqualTo("t-42");
+    assertThat(failed.time()).as("the kitchen clock's time has no date: the time the line came").isNull();
+    ChildLineParser.Parsed caller = parse("2026-12-03T10:40:35Z INF main.go:27 > worker started");
+    assertThat(caller.metadata()).containsEntry("caller", "main.go:27");
+    assertThat(caller.message()).isEqualTo("worker started");
+    assertThat(caller.time()).isEqualTo(Instant.parse("2026-12-03T10:40:35Z"));
+    assertThat(parse("10:40 INFO not zerolog's").message()).isEqualTo("10:40 INFO not zerolog's");
+  }
+
+  @Test
+  void zapsDevelopmentLinesGiveTheirLevelTimeCallerLoggerAndFields() {
+    ChildLineParser.Parsed rendering = parse(
+        "2026-12-03T10:40:35.507Z\tINFO\tgz/main.go:28\trendering\t{\"task_id\": \"t-42\", \"frames\": 81}");
+    ChildLineParser.Parsed named = parse("2026-12-03T11:40:35.507+0100\tWARN\trender.upload\tgz/main.go:29\tlow VRAM");
+
+    assertThat(rendering.level()).isEqualTo(Level.INFO);
+    assertThat(rendering.message()).isEqualTo("rendering");
+    assertThat(rendering.task()).isEqualTo("t-42");
+    assertThat(rendering.time()).isEqualTo(Instant.parse("2026-12-03T10:40:35.507Z"));
+    assertThat(rendering.metadata()).containsEntry("caller", "gz/main.go:28").containsEntry("frames", 81)
+        .doesNotContainKey("task_id");
+    assertThat(named.level()).isEqualTo(Level.WARNING);
+    assertThat(named.time()).as("its offset without a colon").isEqualTo(Instant.parse("2026-12-03T10:40:35.507Z"));
+    assertThat(named.metadata()).containsEntry("logger", "render.upload");
+    assertThat(List.of("DEBUG", "INFO", "WARN", "ERROR", "DPANIC", "PANIC", "FATAL"))
+        .extracting(level -> parse("2026-12-03T10:40:35.507Z\t" + level + "\tgz/main.go:28\tx").level())
+        .containsExactly(Level.DEBUG, Level.INFO, Level.WARNING, Level.ERROR, Level.CRITICAL, Level.CRITICAL,
+            Level.CRITICAL);
+    String notJson = "2026-12-03T10:40:35.507Z\tINFO\tgz/main.go:28\tx\t{not json}";
+    assertThat(parse(notJson).metadata()).doesNotContainKey("caller");
+  }
+
+  @Test
+  void zerologsLinesAreStoredAtTheirLevelsWhereEachWasAWarning() throws Exception {
+    List<StoredRecord> records = storedFrom("go-zerolog-1.26.1-console.txt", "wrapped-zerolog");
+
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message, StoredRecord::taskId).containsExactly(
+        tuple("INFO", "worker started", null),
+        tuple("INFO", "rendering frames=81 task_id=t-42", "t-42"),
+        tuple("WARNING", "low VRAM free_mb=512", "t-42"),
+        tuple("ERROR", "upload failed error=\"service unavailable\" task_id=t-42", "t-42"));   // DBG: below INFO
+  }
+
+  @Test
+  void theStackZapPrintsBelowAWarningOrAnErrorIsItsException() throws Exception {
+    List<StoredRecord> records = storedFrom("go-zap-1.23.0-development.txt", "wrapped-zap");
+
+    // Before: each line of the two stacks was a warning of its own, eight of them.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message, StoredRecord::taskId).containsExactly(
+        tuple("INFO", "worker started", null),
+        tuple("INFO", "rendering", "t-42"),
+        tuple("WARNING", "low VRAM", "t-42"),
+        tuple("ERROR", "upload failed", "t-42"));
+    assertThat(records.get(2).exception()).matches("main\\.main\n\t/tmp/gz/main\\.go:29\nruntime\\.main\n\t.*/proc\\.go:\\d+");
+    assertThat(records.get(3).exception()).startsWith("main.main\n\t/tmp/gz/main.go:30\nruntime.main\n\t");
+    assertThat(records.get(3).metadataJson()).contains("\"error\": \"service unavailable\"", "\"caller\": \"gz/main.go:30\"");
+  }
+
+  /** The records of the worker's own lines, printed again by cat under heartlog run. */
+  private List<StoredRecord> storedFrom(String printed, String worker) throws Exception {
+    Path file = Path.of(Objects.requireNonNull(GoLoggerLinesTest.class.getResource("/workers/" + printed)).toURI());
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    Cli.Result result = WrappedWorkers.heartlogRun(folder, worker, url, List.of(), "cat", file.toString());
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    return WrappedWorkers.records(store, worker).stream().filter(record -> !record.message().startsWith("heartlog run"))
+        .filter(record -> !record.metadataJson().contains("\"exit_code\"")).toList();
+  }
+}
