@@ -136,6 +136,11 @@ final class TerminalLines {
     }
   }
 
+  /** Whether a line has begun and not ended: the worker's next write may end it. */
+  boolean midLine() {
+    return current.length() > 0 || lost > 0 || splitCharacter.position() > 0;
+  }
+
   /** The stream ended: what it printed last, if it ended without a line end. */
   void end() {
     splitCharacter.flip();

@@ -49,9 +49,10 @@ import java.util.stream.Stream;
  * logging.exception} and Logback's {@code log.error("...", e)} print) goes into that line's
  * record instead of one of its own, so one failure is one error; so does one read with a
  * logger's line naming WARNING ({@code log.warning("retrying", exc_info=True)}), so that a retry
- * is no error. The lines naming no level read with a held ERROR line, or in one read with a
- * logger's line of any level, are more of its message ({@link #furtherLine}): a message of several
- * lines is one record. A traceback read with a logger's INFO or DEBUG line is an error of its own.
+ * is no error. The lines naming no level read with a held ERROR line, or in one read with any
+ * line, are more of its message ({@link #furtherLine}): a message of several lines, a JSON
+ * document printed in one write, is one record. A traceback read with an INFO or DEBUG line, or
+ * one naming no level, is an error of its own.
  * A blank line outside a traceback is no record at all.
  *
  * <p>For that, a line naming ERROR or CRITICAL, a line that may begin a traceback or a record
@@ -98,7 +99,7 @@ final class Tracebacks {
   private final int maxChars;
 
   private Line held;                      // an ERROR or WARNING line, or a record of several lines, not recorded yet
-  private boolean heldForThisRead;        // held is a logger's line below ERROR, held until its read's lines are passed on
+  private boolean heldForThisRead;        // held is a line below ERROR, held until its read's lines are passed on
   private int heldBlankLines;             // blank lines after held, joined to it if a further line follows
   private Line heldWarning;               // a Python warning, whose source line may follow
   private Line heldJulSource;             // java.util.logging's first line of a record, and its text
@@ -159,14 +160,15 @@ final class Tracebacks {
   }
 
   /**
-   * Takes a line that names no level, read with the logger's line held before it, into that
-   * line's message: the rest of a message of several lines ({@code log.info("config:\n%s",
-   * pprint.pformat(config))}, {@code log.exception("shot 12 failed\n  model=wan2.1")}), where
-   * each line was a record of its own; below ERROR, only a line that looks so ({@link
+   * Takes a line that names no level, read with the line held before it, into that line's
+   * message: the rest of a message of several lines ({@code log.info("config:\n%s",
+   * pprint.pformat(config))}, {@code log.exception("shot 12 failed\n  model=wan2.1")}, {@code
+   * print(json.dumps(result, indent=2))}), where each line was a record of its own; below
+   * ERROR, only a line that looks so ({@link
    * #looksContinued}). The record stays held, so that a traceback after it still joins it. Blank
    * lines are kept for a line after them, and dropped when none comes. {@code
-   * false}, and nothing taken, where the line is no such line: no logger's line is held (an ERROR
-   * line, or one of a lower level in its read), or the line may begin or continue something of
+   * false}, and nothing taken, where the line is no such line: no line is held (an ERROR line, or
+   * one of a lower level in its read), or the line may begin or continue something of
    * its own (a traceback, an exception's stack trace, a warning) and is to be given to {@link
    * #line} as any other.
    */
@@ -200,7 +202,7 @@ final class Tracebacks {
   }
 
   /**
-   * Whether a line read with a logger's line below ERROR looks like more of its message: indented,
+   * Whether a line read with a line below ERROR looks like more of its message: indented,
    * or a bracket's line (the first and last of {@code pprint}'s and {@code json.dumps}'s output).
    * A line of text is not taken: more likely a print of the worker's own read with it, a shell's
    * {@code echo} after {@code echo}, or a task's first line after its last, which stays a record of
@@ -260,11 +262,12 @@ final class Tracebacks {
       heldJulSourceText = text;
     } else if (line.level().isAtLeast(Level.ERROR)) {
       held = line;
-    } else if (line.ownLevel() && reading) {
-      // A logger's line: the lines naming no level written with it, in one write, are the rest of
-      // its message (furtherLine). For a WARNING, so is a traceback (log.warning("retrying",
-      // exc_info=True)): the warning's, not an error of its own (which failed its task). One in a
-      // later read is not: an uncaught crash right after a warning stays the error it is.
+    } else if (reading) {
+      // The lines naming no level written with it, in one write, may be the rest of its message
+      // (furtherLine): a logger's message of several lines, a JSON document print() wrote. For a
+      // logger's WARNING, so is a traceback (log.warning("retrying", exc_info=True)): the
+      // warning's, not an error of its own (which failed its task). One in a later read is not:
+      // an uncaught crash right after a warning stays the error it is.
       held = line;
       heldForThisRead = true;
     } else {
@@ -287,8 +290,10 @@ final class Tracebacks {
       Line warning = heldWarning;
       heldWarning = null;
       if (TracebackLines.isFrame(text)) {
-        // Node.js's --trace-warnings: the frames where the warning was made are its exception
-        held = warning;
+        // Node.js's --trace-warnings: the frames where the warning was made are its exception,
+        // the warning's own line naming its level
+        held = new Line(warning.at(), warning.level(), warning.message(), warning.task(), warning.metadata(),
+            warning.arrivedNanos(), true);
         startTraceback(OpenTraceback.Shape.STACK, line, text.strip(), warning.level());
         traceback.add(text);
         return true;
@@ -474,14 +479,23 @@ final class Tracebacks {
    * busy machine), and a held ERROR line waits for the traceback already read behind it.
    */
   void reading(boolean reading, long nowNanos) {
+    this.reading(reading, nowNanos, false);
+  }
+
+  /**
+   * As {@link #reading(boolean, long)}; {@code midLine}: the read ended within a line, which the
+   * next read ends, and which may still be of the held line's write: print(text) writes the text
+   * and its line end apart.
+   */
+  void reading(boolean reading, long nowNanos, boolean midLine) {
     synchronized (lock) {
       this.reading = reading;
       readNanos = nowNanos;
       if (reading) {
         reads++;
       }
-      if (!reading && heldForThisRead && held != null) {
-        release();   // no traceback came in its read
+      if (!reading && !midLine && heldForThisRead && held != null) {
+        release();   // nothing more came in its read
       }
     }
   }
@@ -586,9 +600,12 @@ final class Tracebacks {
   /** Starts reading a traceback, which belongs to the held ERROR line if there is one. */
   private void startTraceback(OpenTraceback.Shape shape, Line start, String message, Level level) {
     Line owner = held;
-    if (owner != null && !owner.level().isAtLeast(Level.WARNING) && shape != OpenTraceback.Shape.GO_STACK) {
-      // An INFO line and a traceback in one read: most likely a crash printed right after it, read
-      // together on a busy machine, which must stay the error it is. A Go logger's stack is no crash.
+    boolean owns = owner != null && (owner.level().isAtLeast(Level.ERROR)
+        || owner.ownLevel() && owner.level() == Level.WARNING || shape == OpenTraceback.Shape.GO_STACK);
+    if (owner != null && !owns) {
+      // An INFO line, or one naming no level, and a traceback in one read: most likely a crash
+      // printed right after it, read together on a busy machine, which must stay the error it is.
+      // A Go logger's stack is no crash.
       sink.record(owner.at(), owner.level(), owner.message(), owner.task(), owner.metadata());
       owner = null;
     }

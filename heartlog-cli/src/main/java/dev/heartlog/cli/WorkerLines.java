@@ -140,8 +140,14 @@ final class WorkerLines implements AutoCloseable {
     RichLogLines rich = new RichLogLines();
     VllmLines vllm = new VllmLines(parser);
     MessageLines message = new MessageLines(streamDefault);
-    long[] reads = {0};   // the read a line came in (its last part, for a line read in pieces)
+    long[] reads = {0};   // how many reads so far
+    // The read the line being read began in, where it began in one before this: print(text)
+    // writes the text and its line end apart, and the last line of a document printed so is
+    // still of the write, and the read, its lines came in. 0 where the line began in this read.
+    long[] begunIn = {0};
     TerminalLines lines = new TerminalLines((printed, progress, crlf) -> {
+      long read = begunIn[0] != 0 ? begunIn[0] : reads[0];
+      begunIn[0] = 0;
       // Colours stay on the terminal, not in the record; so do the spaces that pad a line's end
       // (structlog's console pads every message to a column).
       String line = AnsiEscapes.strip(printed).stripTrailing();
@@ -166,7 +172,7 @@ final class WorkerLines implements AutoCloseable {
           }
         }
         if (parsed == null) {
-          Level level = progress ? Level.INFO : rich.levelFor(text, message.defaultLevel(reads[0]));
+          Level level = progress ? Level.INFO : rich.levelFor(text, message.defaultLevel(read));
           text = rich.unindent(text);
           parsed = parser.parse(text, level, name);
         }
@@ -177,11 +183,11 @@ final class WorkerLines implements AutoCloseable {
           parsed.metadata().putIfAbsent("kind", "progress");
         }
         Tracebacks.Line arrived = arrive(parsed);
-        if (parsed.plain() && !progress && message.continuesRecord(reads[0]) && tracebacks.furtherLine(arrived, text)) {
-          message.took(parsed.level(), reads[0]);   // a line after it may be more of the message too
+        if (parsed.plain() && !progress && message.continuesRecord(read) && tracebacks.furtherLine(arrived, text)) {
+          message.took(parsed.level(), read);   // a line after it may be more of the message too
           return;
         }
-        message.took(parsed.level(), reads[0]);
+        message.took(parsed.level(), read);
         tracebacks.line(arrived, text, continuesRecord, moreFollows);
       } catch (UserPattern.TooSlow e) {
         tooSlow(name, e);
@@ -212,7 +218,11 @@ final class WorkerLines implements AutoCloseable {
           try {
             lines.accept(chunk, 0, read);
           } finally {
-            tracebacks.reading(false, System.nanoTime());
+            boolean midLine = lines.midLine();
+            if (midLine && begunIn[0] == 0) {
+              begunIn[0] = reads[0];
+            }
+            tracebacks.reading(false, System.nanoTime(), midLine);
           }
         }
         lines.end();

@@ -63,40 +63,6 @@ class TracebacksTest extends TracebacksTestSupport {
   }
 
   @Test
-  void aLoggersLineOfAnyLevelTakesTheIndentedLinesInItsReadAsItsMessageButNoTracebackBelowWarning() {
-    String frame = "  File \"w.py\", line 3, in <module>";
-    tracebacks.reading(true, nanos);   // log.info("config:\n  model=wan2.1\n\n  frames=81\n")
-    printOwn(Level.INFO, "INFO:render:config:");
-    assertThat(furtherLine("  model=wan2.1")).isTrue();
-    assertThat(furtherLine("")).as("a blank line, kept for the line after it").isTrue();
-    assertThat(furtherLine("  frames=81")).isTrue();
-    assertThat(furtherLine("")).isTrue();
-    assertThat(furtherLine("a line of text")).as("not indented: a print of its own, read with it").isFalse();
-    print(Level.INFO, "a line of text");
-    tracebacks.reading(false, nanos);
-    tracebacks.reading(true, nanos);
-    assertThat(furtherLine("  printed later")).as("its read is over: nothing held").isFalse();
-    print(Level.INFO, "  printed later");
-    printOwn(Level.DEBUG, "DEBUG:render:cache:");
-    assertThat(furtherLine("{'hits': 12,")).as("pprint's first line").isTrue();
-    assertThat(furtherLine(" 'misses': 3}")).isTrue();
-    printOwn(Level.INFO, "INFO:render:retrying");   // a crash right after it, read with it on a busy machine
-    print(Level.WARNING, "Traceback (most recent call last):");
-    print(Level.WARNING, frame);
-    print(Level.WARNING, "KeyError: 'model'");
-    tracebacks.reading(false, nanos);
-    tracebacks.end();
-
-    assertThat(recorded).containsExactly(
-        "INFO INFO:render:config:\n  model=wan2.1\n\n  frames=81 t-1 0 -",
-        "INFO a line of text t-1 6 -",
-        "INFO   printed later t-1 8 -",
-        "DEBUG DEBUG:render:cache:\n{'hits': 12,\n 'misses': 3} t-1 9 -",
-        "INFO INFO:render:retrying t-1 12 -",
-        "ERROR KeyError: 'model' t-1 13 Traceback (most recent call last):\n" + frame + "\nKeyError: 'model'");
-  }
-
-  @Test
   void anUncaughtTracebackIsOneErrorWithTheExceptionLineAsItsMessage() {
     print(Level.WARNING, "Traceback (most recent call last):");
     print(Level.WARNING, "  File \"worker.py\", line 410, in process_single_task");

@@ -1,0 +1,123 @@
+package dev.heartlog.cli;
+
+import static dev.heartlog.cli.WrappedWorkers.records;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.heartlog.agent.Level;
+import dev.heartlog.store.Store;
+import dev.heartlog.store.StoredRecord;
+import dev.heartlog.store.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A message of several lines written in one write, a logger's or a print's, is one record:
+ * {@link Tracebacks} given a stream's lines, and real workers under {@code heartlog run}.
+ */
+class MessagesOfSeveralLinesTest extends TracebacksTestSupport {
+
+  @TempDir Path folder;
+
+  @Test
+  void aLoggersLineOfAnyLevelTakesTheIndentedLinesInItsReadAsItsMessageButNoTracebackBelowWarning() {
+    String frame = "  File \"w.py\", line 3, in <module>";
+    tracebacks.reading(true, nanos);   // log.info("config:\n  model=wan2.1\n\n  frames=81\n")
+    printOwn(Level.INFO, "INFO:render:config:");
+    assertThat(furtherLine("  model=wan2.1")).isTrue();
+    assertThat(furtherLine("")).as("a blank line, kept for the line after it").isTrue();
+    assertThat(furtherLine("  frames=81")).isTrue();
+    assertThat(furtherLine("")).isTrue();
+    assertThat(furtherLine("a line of text")).as("not indented: a print of its own, read with it").isFalse();
+    print(Level.INFO, "a line of text");
+    tracebacks.reading(false, nanos);
+    tracebacks.reading(true, nanos);
+    assertThat(furtherLine("  printed later")).as("its read is over: nothing held").isFalse();
+    print(Level.INFO, "  printed later");
+    printOwn(Level.DEBUG, "DEBUG:render:cache:");
+    assertThat(furtherLine("{'hits': 12,")).as("pprint's first line").isTrue();
+    assertThat(furtherLine(" 'misses': 3}")).isTrue();
+    printOwn(Level.INFO, "INFO:render:retrying");   // a crash right after it, read with it on a busy machine
+    print(Level.WARNING, "Traceback (most recent call last):");
+    print(Level.WARNING, frame);
+    print(Level.WARNING, "KeyError: 'model'");
+    tracebacks.reading(false, nanos);
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "INFO INFO:render:config:\n  model=wan2.1\n\n  frames=81 t-1 0 -",
+        "INFO a line of text t-1 6 -",
+        "INFO   printed later t-1 8 -",
+        "DEBUG DEBUG:render:cache:\n{'hits': 12,\n 'misses': 3} t-1 9 -",
+        "INFO INFO:render:retrying t-1 12 -",
+        "ERROR KeyError: 'model' t-1 13 Traceback (most recent call last):\n" + frame + "\nKeyError: 'model'");
+  }
+
+  @Test
+  void aLineNamingNoLevelTakesTheIndentedLinesInItsReadButNoTraceback() {
+    tracebacks.reading(true, nanos);   // print(json.dumps(result, indent=2))
+    print(Level.INFO, "{");
+    assertThat(furtherLine("  \"shot\": 12,")).isTrue();
+    assertThat(furtherLine("  \"frames\": [1, 2]")).isTrue();
+    assertThat(furtherLine("}")).isTrue();
+    tracebacks.reading(false, nanos);
+    tracebacks.reading(true, nanos);
+    print(Level.WARNING, "printed on stderr");   // and a crash right after it, read with it
+    print(Level.WARNING, "Traceback (most recent call last):");
+    print(Level.WARNING, "  File \"w.py\", line 3, in <module>");
+    print(Level.WARNING, "KeyError: 'model'");
+    tracebacks.reading(false, nanos);
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "INFO {\n  \"shot\": 12,\n  \"frames\": [1, 2]\n} t-1 0 -",
+        "WARNING printed on stderr t-1 4 -",
+        "ERROR KeyError: 'model' t-1 5 Traceback (most recent call last):\n  File \"w.py\", line 3, in <module>\n"
+            + "KeyError: 'model'");
+  }
+
+  @Test
+  void aJsonDocumentAWorkerPrintsAndAnObjectNodeLogsAreOneRecordEach() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")) && Files.isExecutable(Path.of("/usr/bin/node")),
+        "python3 and node are needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    Path python = Files.writeString(folder.resolve("result.py"), """
+        import json, sys, time
+        # As print() writes it: the text, then its line end apart. 100 ms apart here, so that they
+        # come in two reads, as they do where the reading falls between them.
+        sys.stdout.write(json.dumps({"shot": 12, "frames": [1, 2], "model": {"name": "wan2.1"}}, indent=2))
+        sys.stdout.flush()
+        time.sleep(0.1)
+        sys.stdout.write("\\n")
+        sys.stdout.flush()
+        time.sleep(0.3)
+        print("next line", flush=True)
+        """);
+    Path node = Files.writeString(folder.resolve("result.js"), """
+        console.log({ shot: 12, frames: Array.from({ length: 30 }, (_, i) => i), model: { name: 'wan2.1' } });
+        setTimeout(() => console.log('next line'), 300);
+        """);
+
+    Cli.Result printed = WrappedWorkers.heartlogRun(folder, "wrapped-json", url, List.of(), "/usr/bin/python3", python.toString());
+    Cli.Result logged = WrappedWorkers.heartlogRun(folder, "wrapped-object", url, List.of(), "/usr/bin/node", node.toString());
+
+    assertThat(printed.exitCode()).as(printed.err()).isZero();
+    assertThat(logged.exitCode()).as(logged.err()).isZero();
+    // Before, each line of the document was a record of its own: 11 records, and 10 for the object.
+    assertThat(stdout(store, "wrapped-json")).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "{\n  \"shot\": 12,\n  \"frames\": [\n    1,\n    2\n  ],\n  \"model\": {\n    \"name\": \"wan2.1\"\n  }\n}"),
+        tuple("INFO", "next line"));
+    assertThat(stdout(store, "wrapped-object")).extracting(StoredRecord::message).satisfiesExactly(
+        object -> assertThat(object).startsWith("{\n  shot: 12,\n  frames: [\n").endsWith("  model: { name: 'wan2.1' }\n}"),
+        next -> assertThat(next).isEqualTo("next line"));
+  }
+
+  private static List<StoredRecord> stdout(Store store, String worker) throws Exception {
+    return records(store, worker).stream().filter(record -> record.metadataJson().contains("\"stream\": \"stdout\"")).toList();
+  }
+}
