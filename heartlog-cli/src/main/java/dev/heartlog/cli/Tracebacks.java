@@ -504,6 +504,12 @@ final class Tracebacks {
   void tick(long nowNanos) {
     synchronized (lock) {
       long quiet = traceback != null && traceback.printsSlowly() ? quietNanos * SLOW_TRACEBACK_QUIET : quietNanos;
+      if (!reading && heldForThisRead && held != null && nowNanos - lastNanos >= quiet) {
+        // Held past its read for the end of a line a read cut (reading), which has not come: a
+        // progress bar redrawn in place (tqdm's, below a logged line) keeps the stream busy but
+        // ends no line, and the record would wait for the bar's next report, up to 10 s.
+        release();
+      }
       if (reading || nowNanos - Math.max(lastNanos, readNanos) < quiet) {
         return;
       }

@@ -120,4 +120,19 @@ class MessagesOfSeveralLinesTest extends TracebacksTestSupport {
   private static List<StoredRecord> stdout(Store store, String worker) throws Exception {
     return records(store, worker).stream().filter(record -> record.metadataJson().contains("\"stream\": \"stdout\"")).toList();
   }
+
+  @Test
+  void aLineHeldForTheEndOfALineAReadCutWaitsNoLongerThanAQuietPeriodWhateverIsReadMeanwhile() {
+    tracebacks.reading(true, nanos);
+    printOwn(Level.INFO, "INFO:render:frame 7 done");
+    tracebacks.reading(false, nanos, true);   // and the start of a progress bar, "\r 51%|█████"
+    for (int redraw = 0; redraw < 10; redraw++) {   // its redraws, every 50 ms: no line ends
+      pause(QUIET / 4);
+      tracebacks.reading(true, nanos);
+      tracebacks.reading(false, nanos, true);
+      tracebacks.tick(nanos);
+    }
+
+    assertThat(recorded).containsExactly("INFO INFO:render:frame 7 done t-1 0 -");
+  }
 }
