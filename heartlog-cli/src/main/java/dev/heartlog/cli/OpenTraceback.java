@@ -148,10 +148,13 @@ final class OpenTraceback {
 
   /**
    * Whether its lines may come far apart: a Rust backtrace is symbolized as it is printed, and on
-   * a loaded machine its last line came 300 ms after the one before it.
+   * a loaded machine its last line came 300 ms after the one before it. Python reads each frame's
+   * line of source from its file as it prints the frame, and a thread's traceback paused 480 ms
+   * after its first frame once (threading.py's source, on a busy machine): the rest became
+   * warnings of their own. Until its exception line, a Python traceback is not complete.
    */
   boolean printsSlowly() {
-    return backtraceSeen;
+    return backtraceSeen || shape == Shape.PYTHON && !afterException;
   }
 
   /** Records it: into its owner's record, or as a record of its own. */

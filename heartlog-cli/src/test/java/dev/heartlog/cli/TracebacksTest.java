@@ -63,6 +63,23 @@ class TracebacksTest extends TracebacksTestSupport {
   }
 
   @Test
+  void aPythonTracebackThatPausesBeforeItsExceptionLineIsStillOneRecord() {
+    print(Level.WARNING, "Exception in thread Thread-1 (job):");
+    print(Level.WARNING, "Traceback (most recent call last):");
+    print(Level.WARNING, "  File \"/usr/lib/python3.11/threading.py\", line 1045, in _bootstrap_inner");
+    pause(QUIET * 2);   // reading threading.py's source, on a busy machine
+    tracebacks.tick(nanos);
+    assertThat(recorded).isEmpty();
+    print(Level.WARNING, "    self.run()");
+    print(Level.WARNING, "ValueError: bad frame in thread");
+    pause(QUIET + 1);
+    tracebacks.tick(nanos);
+
+    assertThat(recorded).singleElement().asString().startsWith("ERROR ValueError: bad frame in thread t-1 0 ")
+        .endsWith("    self.run()\nValueError: bad frame in thread");
+  }
+
+  @Test
   void anUncaughtTracebackIsOneErrorWithTheExceptionLineAsItsMessage() {
     print(Level.WARNING, "Traceback (most recent call last):");
     print(Level.WARNING, "  File \"worker.py\", line 410, in process_single_task");
@@ -358,7 +375,9 @@ class TracebacksTest extends TracebacksTestSupport {
     print(Level.WARNING, "plain line");   // no frame: the traceback ends before it
     print(Level.WARNING, "Traceback (most recent call last):");
     print(Level.WARNING, "  File \"x.py\", line 1, in <module>");
-    tracebacks.tick(now + QUIET);          // the process stopped printing mid-traceback
+    tracebacks.tick(nanos + QUIET);        // the process stopped printing mid-traceback
+    assertThat(recorded).as("before its exception line, it waits as a slow traceback").hasSize(2);
+    tracebacks.tick(nanos + QUIET * Tracebacks.SLOW_TRACEBACK_QUIET);
 
     assertThat(recorded).containsExactly(
         "ERROR Traceback (most recent call last): t-1 0 Traceback (most recent call last):",
