@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.heartlog.agent.Level;
-import dev.heartlog.store.Store;
 import dev.heartlog.store.StoredRecord;
-import dev.heartlog.store.TestDatabase;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,7 +68,7 @@ class GoLoggerLinesTest {
 
   @Test
   void zerologsLinesAreStoredAtTheirLevelsWhereEachWasAWarning() throws Exception {
-    List<StoredRecord> records = storedFrom("go-zerolog-1.26.1-console.txt", "wrapped-zerolog");
+    List<StoredRecord> records = WrappedWorkers.replayed(folder, "go-zerolog-1.26.1-console.txt", "wrapped-zerolog");
 
     assertThat(records).extracting(StoredRecord::level, StoredRecord::message, StoredRecord::taskId).containsExactly(
         tuple("INFO", "worker started", null),
@@ -82,7 +79,7 @@ class GoLoggerLinesTest {
 
   @Test
   void theStackZapPrintsBelowAWarningOrAnErrorIsItsException() throws Exception {
-    List<StoredRecord> records = storedFrom("go-zap-1.23.0-development.txt", "wrapped-zap");
+    List<StoredRecord> records = WrappedWorkers.replayed(folder, "go-zap-1.23.0-development.txt", "wrapped-zap");
 
     // Before: each line of the two stacks was a warning of its own, eight of them.
     assertThat(records).extracting(StoredRecord::level, StoredRecord::message, StoredRecord::taskId).containsExactly(
@@ -93,16 +90,5 @@ class GoLoggerLinesTest {
     assertThat(records.get(2).exception()).matches("main\\.main\n\t/tmp/gz/main\\.go:29\nruntime\\.main\n\t.*/proc\\.go:\\d+");
     assertThat(records.get(3).exception()).startsWith("main.main\n\t/tmp/gz/main.go:30\nruntime.main\n\t");
     assertThat(records.get(3).metadataJson()).contains("\"error\": \"service unavailable\"", "\"caller\": \"gz/main.go:30\"");
-  }
-
-  /** The records of the worker's own lines, printed again by cat under heartlog run. */
-  private List<StoredRecord> storedFrom(String printed, String worker) throws Exception {
-    Path file = Path.of(Objects.requireNonNull(GoLoggerLinesTest.class.getResource("/workers/" + printed)).toURI());
-    String url = TestDatabase.migratedUrl();
-    Store store = Store.open(url, null, null);
-    Cli.Result result = WrappedWorkers.heartlogRun(folder, worker, url, List.of(), "cat", file.toString());
-    assertThat(result.exitCode()).as(result.err()).isZero();
-    return WrappedWorkers.records(store, worker).stream().filter(record -> !record.message().startsWith("heartlog run"))
-        .filter(record -> !record.metadataJson().contains("\"exit_code\"")).toList();
   }
 }

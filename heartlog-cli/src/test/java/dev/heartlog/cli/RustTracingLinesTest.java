@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.heartlog.agent.Level;
-import dev.heartlog.store.Store;
 import dev.heartlog.store.StoredRecord;
-import dev.heartlog.store.TestDatabase;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -132,16 +129,8 @@ class RustTracingLinesTest {
   void aRustWorkersColouredLinesAreStoredWithTheirTimesLevelsTargetsAndTasks() throws Exception {
     // What the worker printed to a pipe, colours and all (tracing-subscriber 0.3.16 writes them to
     // any stream), given back by cat under heartlog run.
-    Path printed = Path.of(Objects.requireNonNull(
-        RustTracingLinesTest.class.getResource("/workers/rust-tracing-subscriber-0.3.16.txt")).toURI());
-    String url = TestDatabase.migratedUrl();
-    Store store = Store.open(url, null, null);
+    List<StoredRecord> records = WrappedWorkers.replayed(folder, "rust-tracing-subscriber-0.3.16.txt", "wrapped-tracing");
 
-    Cli.Result result = WrappedWorkers.heartlogRun(folder, "wrapped-tracing", url, List.of(), "cat", printed.toString());
-
-    assertThat(result.exitCode()).as(result.err()).isZero();
-    List<StoredRecord> records = WrappedWorkers.records(store, "wrapped-tracing").stream()
-        .filter(record -> record.metadataJson().contains("\"logger\": \"rt\"")).toList();
     assertThat(records).extracting(StoredRecord::level, StoredRecord::message, StoredRecord::taskId).containsExactly(
         tuple("INFO", "worker started", null),
         tuple("INFO", "rendering frames=81", "t-42"),

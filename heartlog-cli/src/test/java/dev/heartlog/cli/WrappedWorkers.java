@@ -1,11 +1,15 @@
 package dev.heartlog.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.StoredRecord;
+import dev.heartlog.store.TestDatabase;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /** What the tests of {@code heartlog run} read back from the store. */
 final class WrappedWorkers {
@@ -23,6 +27,21 @@ final class WrappedWorkers {
     args.add("--");
     args.addAll(List.of(command));
     return Cli.run(args.toArray(String[]::new));
+  }
+
+  /**
+   * What a real worker printed, kept as a test resource under {@code /workers/}, printed again by
+   * {@code cat} under heartlog run as {@code worker}: the records of its lines, heartlog run's own
+   * and the exit's left out.
+   */
+  static List<StoredRecord> replayed(Path folder, String printed, String worker) throws Exception {
+    Path file = Path.of(Objects.requireNonNull(WrappedWorkers.class.getResource("/workers/" + printed)).toURI());
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    Cli.Result result = heartlogRun(folder, worker, url, List.of(), "cat", file.toString());
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    return records(store, worker).stream().filter(record -> !record.message().startsWith("heartlog run"))
+        .filter(record -> !record.message().startsWith("the worker process exited")).toList();
   }
 
   /** Every record stored for a worker, oldest first (100 at most). */
