@@ -603,7 +603,11 @@ final class Tracebacks {
     }
   }
 
-  /** Starts reading a traceback, which belongs to the held ERROR line if there is one. */
+  /**
+   * Starts reading a traceback, which belongs to the held line where one may own it: an ERROR
+   * line, a logger's WARNING, or any line a Go logger's stack follows. Another held line is
+   * recorded first, as a record of its own.
+   */
   private void startTraceback(OpenTraceback.Shape shape, Line start, String message, Level level) {
     Line owner = held;
     boolean owns = owner != null && (owner.level().isAtLeast(Level.ERROR)
