@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -64,6 +65,14 @@ import java.util.stream.Stream;
  * {@link #tick} and {@link #releaseHeld} come from other threads.
  */
 final class Tracebacks {
+
+  /**
+   * A line that begins with a tag in brackets, closed before any other bracket opens, and text
+   * after it: {@code [step 3/10] loss=0.41}, {@code (pid=4121) loading}, {@code [rank0]: ...}.
+   * Not {@code [1, 2, 3]}, {@code [('a', 1),}, nor Node's {@code [Object: null prototype]} before
+   * an object's brace.
+   */
+  private static final Pattern TAGGED_LINE = Pattern.compile("[\\[(][^\\[\\](){}]*[\\])]:?[ \\t]+[^\\s\\[({]");
 
   /** How many lines of a JVM exception's message after its first are held for the frames to come. */
   private static final int MAX_MESSAGE_LINES = 20;
@@ -206,12 +215,15 @@ final class Tracebacks {
    * or a bracket's line (the first and last of {@code pprint}'s and {@code json.dumps}'s output).
    * A line of text is not taken: more likely a print of the worker's own read with it, a shell's
    * {@code echo} after {@code echo}, or a task's first line after its last, which stays a record of
-   * its own. An ERROR line takes any line read with it: a print after a failure is more often
-   * about it.
+   * its own. Nor is a line that begins with a tag in brackets and goes on in text ({@code [step
+   * 3/10] loss=0.41}, Ray's {@code (pid=4121) loading}, Tornado's {@code [W 2026-12-03 ...
+   * ServerApp] ...}): a line of its own in a format heartlog does not read. An ERROR line takes
+   * any line read with it: a print after a failure is more often about it.
    */
   private static boolean looksContinued(String text) {
     char first = text.charAt(0);
-    return Character.isWhitespace(first) || "{}[]()".indexOf(first) >= 0;
+    return Character.isWhitespace(first)
+        || "{}[]()".indexOf(first) >= 0 && !TAGGED_LINE.matcher(text).lookingAt();
   }
 
   /**

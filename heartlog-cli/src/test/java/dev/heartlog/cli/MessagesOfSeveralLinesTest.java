@@ -58,6 +58,34 @@ class MessagesOfSeveralLinesTest extends TracebacksTestSupport {
   }
 
   @Test
+  void aLineBeginningWithATagInBracketsIsALineOfItsOwnButAListOrAnObjectGoesOnTheMessage() {
+    tracebacks.reading(true, nanos);   // log.warning(...), then the worker's own prints, in one read
+    printOwn(Level.WARNING, "WARNING:train:loss spiked at step 3");
+    assertThat(furtherLine("[step 3/10] loss=0.41 lr=3e-4")).as("a print's tag").isFalse();
+    print(Level.WARNING, "[step 3/10] loss=0.41 lr=3e-4");
+    assertThat(furtherLine("(pid=4121) shard 3 loaded")).as("Ray's prefix").isFalse();
+    print(Level.WARNING, "(pid=4121) shard 3 loaded");
+    printOwn(Level.INFO, "INFO:train:ids:");
+    assertThat(furtherLine("[1, 2, 3]")).as("a short list, pprint's one line").isTrue();
+    printOwn(Level.INFO, "INFO:train:pairs:");
+    assertThat(furtherLine("[('a', 1),")).isTrue();
+    assertThat(furtherLine(" ('b', 2)]")).isTrue();
+    print(Level.INFO, "job:");   // console.log('job:', obj) in Node, without a prototype
+    assertThat(furtherLine("[Object: null prototype] {")).isTrue();
+    assertThat(furtherLine("  shot: 12 }")).isTrue();
+    tracebacks.reading(false, nanos);
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "WARNING WARNING:train:loss spiked at step 3 t-1 0 -",
+        "WARNING [step 3/10] loss=0.41 lr=3e-4 t-1 2 -",
+        "WARNING (pid=4121) shard 3 loaded t-1 4 -",
+        "INFO INFO:train:ids:\n[1, 2, 3] t-1 5 -",
+        "INFO INFO:train:pairs:\n[('a', 1),\n ('b', 2)] t-1 7 -",
+        "INFO job:\n[Object: null prototype] {\n  shot: 12 } t-1 10 -");
+  }
+
+  @Test
   void aLineNamingNoLevelTakesTheIndentedLinesInItsReadButNoTraceback() {
     tracebacks.reading(true, nanos);   // print(json.dumps(result, indent=2))
     print(Level.INFO, "{");
