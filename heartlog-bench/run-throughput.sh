@@ -4,12 +4,16 @@
 # embedded store, timed by the child itself from its first line to its last.
 # Usage: heartlog-bench/run-throughput.sh [lines=1000000] [runs=3]
 # LINE='...' heartlog-bench/run-throughput.sh prints that line instead of the seed-format one.
+# The burst repeats one line, which heartlog run would count as a flood rather than record line by
+# line: it runs with --keep-repeats, so that each line is a record, unless FLOOD=1 (the flood's path).
 set -euo pipefail
 lines="${1:-1000000}"
 runs="${2:-3}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+repeats="--keep-repeats"
+if [ "${FLOOD:-0}" = 1 ]; then repeats=""; fi
 line="${LINE:-[12:00:00] INFO worker [Task t-1] rendered frame 42 of 100 in 17 ms}"
 child="date +child-start-%s.%N >&2; yes '$line' | head -n $lines; date +child-end-%s.%N >&2"
 
@@ -27,7 +31,7 @@ PY
 for i in $(seq 1 "$runs"); do
   sh -c "$child" >/dev/null 2>"$work/bare.err"
   echo "run $i bare:          $(rate "$work/bare.err")"
-  (cd "$work" && "$root/bin/heartlog" run --worker "throughput-$i" --home "$work/home" \
+  (cd "$work" && "$root/bin/heartlog" run --worker "throughput-$i" --home "$work/home" $repeats \
       -- sh -c "$child" >/dev/null 2>"$work/wrapped.err")
   echo "run $i heartlog run:  $(rate "$work/wrapped.err")"
 done

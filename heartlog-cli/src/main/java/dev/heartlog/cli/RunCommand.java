@@ -89,6 +89,12 @@ final class RunCommand implements Callable<Integer> {
           + "that fit their output to the terminal, wrap at 80 columns in a pipe, and a long message becomes several records.")
   Integer columns;
 
+  @Option(names = "--keep-repeats",
+      description = "Record each line a worker prints again and again, where a flood of one line (repeated within a second) "
+          + "is otherwise recorded ten times, then counted: 'repeated 49990 more times: ...' once it stops, and every 10 s "
+          + "while it goes on.")
+  boolean keepRepeats;
+
   @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The command to run, after --.")
   List<String> command;
 
@@ -199,7 +205,7 @@ final class RunCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("heartlog: " + warning);
       spec.commandLine().getErr().flush();
     });
-    WorkerLines lines = new WorkerLines(agent, parser, stop::requested);
+    WorkerLines lines = new WorkerLines(agent, parser, stop::requested, keepRepeats);
     try {
       lines.start(output.stdout(child), stdout, output.stderr(child), stderr, stderrDefault);
     } catch (IOException e) {

@@ -26,9 +26,16 @@ import java.util.function.BooleanSupplier;
  */
 final class WorkerLines implements AutoCloseable {
 
+  /**
+   * How soon after the one before a repeat of a record is counted, not recorded (RepeatedLines):
+   * a line a worker prints faster than once a second, the same each time, is a flood.
+   */
+  static final Duration REPEAT_GAP = Duration.ofSeconds(1);
+  /** How many of a flood's records are recorded, the first among them, before the rest are counted. */
+  static final int REPEATS_RECORDED = 10;
   /** How long a line naming ERROR waits for a traceback that may follow it (Tracebacks). */
   static final Duration TRACEBACK_QUIET = Duration.ofMillis(200);
-  /** How often a progress display that keeps redrawing is recorded (TerminalLines). */
+  /** How often a progress display that keeps redrawing is recorded (TerminalLines), and a flood's count (RepeatedLines). */
   static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(10);
   /** The longest line kept whole: what the agent stores of a message. */
   static final int MAX_LINE_CHARS = 64 * 1024;
@@ -54,6 +61,9 @@ final class WorkerLines implements AutoCloseable {
   /** Each stream's tracebacks, and the ERROR line each may be holding. */
   private final Tracebacks outTracebacks;
   private final Tracebacks errTracebacks;
+  /** Each stream's floods of one record, counted. */
+  private final RepeatedLines outRepeats;
+  private final RepeatedLines errRepeats;
   /** Records a held line once nothing followed it for {@link #TRACEBACK_QUIET}. */
   private final ScheduledExecutorService quiet;
   private Thread out;
@@ -62,8 +72,9 @@ final class WorkerLines implements AutoCloseable {
   /**
    * @param stopRequested whether heartlog run was asked to stop and passed it on: a Python
    *     worker's {@code KeyboardInterrupt} is then that stop, not an error
+   * @param keepRepeats record every repeat of a record, not a count of a flood's
    */
-  WorkerLines(HeartlogAgent agent, ChildLineParser parser, BooleanSupplier stopRequested) {
+  WorkerLines(HeartlogAgent agent, ChildLineParser parser, BooleanSupplier stopRequested, boolean keepRepeats) {
     this.agent = agent;
     this.parser = parser;
     Tracebacks.Sink records = (at, recorded, message, task, metadata) -> {
@@ -79,8 +90,11 @@ final class WorkerLines implements AutoCloseable {
       }
       agent.log(at, level, message, task, metadata);
     };
-    outTracebacks = new Tracebacks(records, TRACEBACK_QUIET.toNanos(), MAX_LINE_CHARS);
-    errTracebacks = new Tracebacks(records, TRACEBACK_QUIET.toNanos(), MAX_LINE_CHARS);
+    long repeatGap = keepRepeats ? -1 : REPEAT_GAP.toNanos();
+    outRepeats = new RepeatedLines(records, REPEATS_RECORDED, repeatGap, PROGRESS_INTERVAL.toNanos(), System::nanoTime);
+    errRepeats = new RepeatedLines(records, REPEATS_RECORDED, repeatGap, PROGRESS_INTERVAL.toNanos(), System::nanoTime);
+    outTracebacks = new Tracebacks(outRepeats, TRACEBACK_QUIET.toNanos(), MAX_LINE_CHARS);
+    errTracebacks = new Tracebacks(errRepeats, TRACEBACK_QUIET.toNanos(), MAX_LINE_CHARS);
     quiet = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "heartlog-run-quiet");
       thread.setDaemon(true);
@@ -89,6 +103,8 @@ final class WorkerLines implements AutoCloseable {
     quiet.scheduleWithFixedDelay(() -> {
       outTracebacks.tick(System.nanoTime());
       errTracebacks.tick(System.nanoTime());
+      outRepeats.tick(System.nanoTime());
+      errRepeats.tick(System.nanoTime());
     }, 50, 50, TimeUnit.MILLISECONDS);
   }
 
@@ -98,8 +114,8 @@ final class WorkerLines implements AutoCloseable {
    * @param stderrDefault the level of a stderr line that names none
    */
   void start(InputStream stdout, OutputStream stdoutEcho, InputStream stderr, OutputStream stderrEcho, Level stderrDefault) {
-    out = pump(stdout, stdoutEcho, "stdout", Level.INFO, outTracebacks);
-    err = pump(stderr, stderrEcho, "stderr", stderrDefault, errTracebacks);
+    out = pump(stdout, stdoutEcho, "stdout", Level.INFO, outTracebacks, outRepeats);
+    err = pump(stderr, stderrEcho, "stderr", stderrDefault, errTracebacks, errRepeats);
   }
 
   /** Python's exception line for a SIGINT: {@code KeyboardInterrupt}, with a message where one was given. */
@@ -134,7 +150,8 @@ final class WorkerLines implements AutoCloseable {
     quiet.shutdownNow();
   }
 
-  private Thread pump(InputStream stream, OutputStream echo, String name, Level streamDefault, Tracebacks tracebacks) {
+  private Thread pump(InputStream stream, OutputStream echo, String name, Level streamDefault, Tracebacks tracebacks,
+      RepeatedLines repeats) {
     // A line redrawn with carriage returns is a progress display (tqdm, ffmpeg): INFO on either
     // stream, whatever the stream's default, and kind "progress".
     RichLogLines rich = new RichLogLines();
@@ -231,6 +248,7 @@ final class WorkerLines implements AutoCloseable {
         agent.log(Level.WARNING, "heartlog run stopped reading the process's " + name + ": " + e.getMessage(), null, OWN_RECORD);
       } finally {
         tracebacks.end();
+        repeats.end();
       }
     }, "heartlog-run-" + name);
     thread.start();
