@@ -126,6 +126,9 @@ final class ChildLineParser {
         python = PythonLoggingLines.bracketed(line, metadata, this::endsTask);
       }
       if (python == null) {
+        python = PythonLoggingLines.gunicorn(line, metadata, this::endsTask);
+      }
+      if (python == null) {
         python = PythonLoggingLines.loguru(line, metadata, this::endsTask);
       }
       if (python != null) {

@@ -42,6 +42,15 @@ final class PythonLoggingLines {
           + "\\[(?<file>[^\\]\\s:]+):(?<line>\\d{1,9}):(?<function>[^\\]\\s]+)\\] (?<message>.*)");
 
   /**
+   * gunicorn's own lines: {@code [2026-12-03 12:30:49 +0000] [748] [INFO] Booting worker with pid:
+   * 750}, {@code [%(asctime)s] [%(process)d] [%(levelname)s] %(message)s} with its {@code
+   * %Y-%m-%d %H:%M:%S %z}.
+   */
+  private static final Pattern GUNICORN = Pattern.compile(
+      "\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d{4}\\] \\[(?<pid>\\d{1,10})\\] "
+          + "\\[(?<level>" + PYTHON_LEVELS + ")\\] (?<message>.*)");
+
+  /**
    * loguru's default format: {@code 2026-12-03 08:32:26.359 | ERROR    | app.render:render:42 -
    * message}, its levels padded to 8.
    */
@@ -49,13 +58,20 @@ final class PythonLoggingLines {
       "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} \\| (?<level>[A-Z]+) *\\| "
           + "(?<logger>[^\\s:]+):(?<function>[^\\s:]+):(?<line>\\d{1,9}) - (?<message>.*)");
 
+  /**
+   * Where the message starts on a line of uvicorn's (FastAPI's server, and the inference servers
+   * built on it): {@code %(levelprefix)s %(message)s}, its level name and colon padded to 9.
+   */
+  private static final int UVICORN_PREFIX = 10;
+
   private PythonLoggingLines() {}
 
   /**
    * A line in Python logging's default format ({@code logging.basicConfig()}: {@code
    * LEVEL:logger:message}, on stderr): its level, its logger as the record's {@code logger} (so
    * that levels per component and the viewer can tell the loggers apart), and the message after
-   * it.
+   * it. Also uvicorn's lines ({@code INFO:     Uvicorn running on ...}): their level, and the
+   * message after the padded prefix.
    */
   static ChildLineParser.Parsed basic(String line, RecordMetadata metadata, Predicate<String> endsTask) {
     int levelEnd = line.indexOf(':');
@@ -70,18 +86,39 @@ final class PythonLoggingLines {
       case "CRITICAL" -> Level.CRITICAL;
       default -> null;
     };
+    if (level != null && isUvicornPrefix(line, levelEnd)) {
+      String message = line.substring(UVICORN_PREFIX);
+      return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message));
+    }
     int loggerEnd = level == null ? -1 : line.indexOf(':', levelEnd + 1);
     if (loggerEnd <= levelEnd + 1) {
       return null;
     }
     for (int i = levelEnd + 1; i < loggerEnd; i++) {
       if (Character.isWhitespace(line.charAt(i))) {
-        return null;   // "INFO:     Uvicorn running on ...": not a logger's name
+        return null;   // "INFO:  x:y": not a logger's name
       }
     }
     metadata.put("logger", line.substring(levelEnd + 1, loggerEnd));
     String message = line.substring(loggerEnd + 1);
     return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message));
+  }
+
+  /**
+   * Whether the level's colon is followed by the spaces that pad uvicorn's {@code levelprefix} to
+   * its column ({@code "INFO:     Uvicorn running on ..."}, {@code "WARNING:  ..."}, {@code
+   * "CRITICAL: ..."}), and the message starts there.
+   */
+  private static boolean isUvicornPrefix(String line, int levelEnd) {
+    if (line.length() <= UVICORN_PREFIX) {
+      return false;
+    }
+    for (int i = levelEnd + 1; i < UVICORN_PREFIX; i++) {
+      if (line.charAt(i) != ' ') {
+        return false;
+      }
+    }
+    return line.charAt(UVICORN_PREFIX) != ' ';
   }
 
   /**
@@ -134,6 +171,26 @@ final class PythonLoggingLines {
     metadata.put("line", Integer.parseInt(matcher.group("line")));
     String message = matcher.group("message");
     return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message));
+  }
+
+  /**
+   * A line of gunicorn's ({@link #GUNICORN}), the master's or a worker process's: its level, the
+   * message after the brackets, and the process in {@code pid}, which tells the master from its
+   * workers. The time, of whole seconds, is not taken: the time the line came is finer, and keeps
+   * the lines of a second in their order.
+   */
+  static ChildLineParser.Parsed gunicorn(String line, RecordMetadata metadata, Predicate<String> endsTask) {
+    if (line.length() < 40 || line.charAt(0) != '[' || line.charAt(26) != ']' || !Character.isDigit(line.charAt(1))) {
+      return null;
+    }
+    Matcher matcher = GUNICORN.matcher(line);
+    if (!matcher.matches()) {
+      return null;
+    }
+    metadata.put("pid", Long.parseLong(matcher.group("pid")));
+    String message = matcher.group("message");
+    return new ChildLineParser.Parsed(Level.fromName(matcher.group("level")), message, null, metadata,
+        endsTask.test(message));
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.heartlog.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.heartlog.agent.Level;
 import java.time.Instant;
@@ -199,8 +200,32 @@ class ChildLineParserTest {
     assertThat(parsed.metadata()).containsEntry("logger", "diffusers.pipelines").containsEntry("stream", "stderr");
     assertThat(seed.parse("INFO:root:", Level.WARNING, "stderr").message()).isEmpty();
     assertThat(seed.parse("INFO:root:Task completed", Level.WARNING, "stderr").endsTask()).isTrue();
-    assertThat(List.of("INFO:     Uvicorn running on http://0.0.0.0:8000", "NOTICE:root:x", "INFO::x", "WARNING:no second colon"))
+    assertThat(List.of("NOTICE:root:x", "INFO::x", "WARNING:no second colon", "INFO:  not uvicorn's column"))
         .allSatisfy(line -> assertThat(seed.parse(line, Level.WARNING, "stderr").message()).isEqualTo(line));
+  }
+
+  @Test
+  void uvicornsLinesTakeTheirLevelAndLoseTheirPaddedPrefix() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+    // As uvicorn 0.x prints them on stderr: the level and its colon padded to 9, a space, the
+    // message. Before, the message kept "INFO:     " in front.
+    assertThat(List.of(
+            "INFO:     Uvicorn running on http://0.0.0.0:8000 (Press CTRL+C to quit)",
+            "INFO:     127.0.0.1:51234 - \"POST /v1/render HTTP/1.1\" 200 OK",
+            "WARNING:  StatReload detected changes in 'app.py'. Reloading...",
+            "ERROR:    Exception in ASGI application",
+            "CRITICAL: worker timeout",
+            "DEBUG:    = connection is CONNECTING"))
+        .extracting(line -> seed.parse(line, Level.WARNING, "stderr"))
+        .extracting(ChildLineParser.Parsed::level, ChildLineParser.Parsed::message)
+        .containsExactly(
+            tuple(Level.INFO, "Uvicorn running on http://0.0.0.0:8000 (Press CTRL+C to quit)"),
+            tuple(Level.INFO, "127.0.0.1:51234 - \"POST /v1/render HTTP/1.1\" 200 OK"),
+            tuple(Level.WARNING, "StatReload detected changes in 'app.py'. Reloading..."),
+            tuple(Level.ERROR, "Exception in ASGI application"),
+            tuple(Level.CRITICAL, "worker timeout"),
+            tuple(Level.DEBUG, "= connection is CONNECTING"));
   }
 
   @Test
