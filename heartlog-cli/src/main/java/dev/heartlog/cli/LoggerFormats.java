@@ -36,10 +36,13 @@ final class LoggerFormats {
   /**
    * glog's and absl's line ({@code W1129 10:00:00.123456  4242 gpu_device.cc:2019] ...}) and
    * TensorFlow's ({@code 2026-11-29 10:00:00.123456: I tensorflow/core/util/port.cc:113] ...}),
-   * which GPU workers print on stderr: the level is one letter, I, W, E or F (fatal).
+   * which GPU workers print on stderr: the level is one letter, I, W, E or F (fatal). Also
+   * PyTorch's C++ side's, in brackets, with its month unpadded or no time at all ({@code
+   * [W415 18:57:09.249883195 ProcessGroupNCCL.cpp:5138] ...}, {@code [W socket.cpp:464] ...}).
    */
   private static final Pattern GLOG = Pattern.compile(
-      "(?:(?<glog>[IWEF])\\d{4} [\\d:.]+\\s+\\d+|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d+: (?<tf>[IWEF]))"
+      "(?:(?<glog>[IWEF])\\d{4} [\\d:.]+\\s+\\d+|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d+: (?<tf>[IWEF])"
+          + "|\\[(?<c10>[IWEF])(?:\\d{3,4} [\\d:.]+)?)"
           + " \\S+:\\d+\\] .*");
 
   /**
@@ -246,14 +249,16 @@ final class LoggerFormats {
 
   /** The level of a line of glog's, absl's or TensorFlow's ({@link #GLOG}); null for any other line. */
   static Level glogLevel(String line) {
-    if (line.length() < 8 || !(startsWithDigit(line) || "IWEF".indexOf(line.charAt(0)) >= 0)) {
+    if (line.length() < 8 || !(startsWithDigit(line) || "IWEF".indexOf(line.charAt(0)) >= 0
+        || line.charAt(0) == '[' && "IWEF".indexOf(line.charAt(1)) >= 0)) {
       return null;
     }
     Matcher matcher = GLOG.matcher(line);
     if (!matcher.matches()) {
       return null;
     }
-    String letter = matcher.group("glog") != null ? matcher.group("glog") : matcher.group("tf");
+    String letter = matcher.group("glog") != null ? matcher.group("glog")
+        : matcher.group("tf") != null ? matcher.group("tf") : matcher.group("c10");
     return switch (letter) {
       case "I" -> Level.INFO;
       case "W" -> Level.WARNING;

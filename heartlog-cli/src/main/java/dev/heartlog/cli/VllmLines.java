@@ -38,6 +38,14 @@ final class VllmLines {
   private static final Pattern PROCESS = Pattern.compile(
       "^\\((?<process>(?:[^()]{1,100} )?pid=\\d+(?:, ip=[0-9A-Fa-f.:]{2,45})?)\\) ");
 
+  /**
+   * What PyTorch puts in front of each line a process of a distributed run prints on its way out
+   * (an uncaught exception's traceback, vLLM's too, even with one GPU), and of the warnings its
+   * C++ side logs: {@code [rank1]: Traceback (most recent call last):}, {@code
+   * [rank0]:[W1203 12:40:00.123456789 ProcessGroupNCCL.cpp:4115] ...}.
+   */
+  private static final Pattern RANK = Pattern.compile("\\[rank(?<rank>\\d{1,6})\\]: ?");
+
   private static final Pattern RECORD = Pattern.compile(
       "^(?<level>DEBUG|INFO|WARNING|ERROR|CRITICAL) \\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:[.,]\\d{3})? "
           + "(?<place>\\[?(?<file>[^\\[\\]\\s]+):(?<line>\\d{1,9})\\])(?: (?<message>.*))?$");
@@ -45,6 +53,8 @@ final class VllmLines {
   private final ChildLineParser parser;
   private String lastProcess;     // named in front of the last line
   private boolean processChanged;
+  /** How long the process's prefix in front of the line {@link #process} read last is. */
+  private int processPrefix;
   private String lastPrefix;      // of the last line, if it was one of vLLM's logger
   private boolean lastMoreFollows; // the last line was vLLM's and ended with \r\n
   private boolean beginsRecord;
@@ -57,19 +67,26 @@ final class VllmLines {
 
   /**
    * The process a line came from ({@code EngineCore_DP0 pid=4242}), named in front of it as vLLM
-   * names its processes; null for a line without one.
+   * names its processes, or PyTorch a distributed run's ({@code rank1}, for {@code [rank1]: });
+   * null for a line without one.
    */
   String process(String line) {
-    Matcher matcher = !line.isEmpty() && line.charAt(0) == '(' ? PROCESS.matcher(line) : null;
-    String process = matcher != null && matcher.find() ? matcher.group("process") : null;
+    String process = null;
+    processPrefix = 0;
+    Matcher matcher = line.isEmpty() ? null
+        : line.charAt(0) == '(' ? PROCESS.matcher(line) : line.startsWith("[rank") ? RANK.matcher(line) : null;
+    if (matcher != null && matcher.lookingAt()) {
+      process = matcher.pattern() == RANK ? "rank" + matcher.group("rank") : matcher.group("process");
+      processPrefix = matcher.end();
+    }
     processChanged = !Objects.equals(process, lastProcess);
     lastProcess = process;
     return process;
   }
 
   /** The line without the process {@link #process} found in front of it. */
-  static String withoutProcess(String line, String process) {
-    return line.substring(process.length() + 3);   // "(" + process + ") "
+  String withoutProcess(String line) {
+    return line.substring(processPrefix);
   }
 
   /**

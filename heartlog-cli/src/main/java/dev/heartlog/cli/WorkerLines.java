@@ -172,7 +172,7 @@ final class WorkerLines implements AutoCloseable {
         String text = line;
         String process = vllm.process(text);
         if (process != null) {
-          text = VllmLines.withoutProcess(text, process);
+          text = vllm.withoutProcess(text);
         }
         ChildLineParser.Parsed parsed = rich.parse(text, name);
         boolean continuesRecord = false;

@@ -37,12 +37,17 @@ class ChildLineParserTest {
             "F1129 10:00:00.123456  4242 gpu_device.cc:99] Check failed: ok",
             "2026-11-29 10:00:00.123456: I tensorflow/core/util/port.cc:113] oneDNN custom operations are on.",
             "2026-11-29 10:00:00.123456: E external/xla/xla/stream_executor/cuda/cuda_dnn.cc:9261] Unable to register",
+            // PyTorch's C++ side (NCCL's process group): in brackets, the month unpadded, or no time
+            "[W415 18:57:09.249883195 ProcessGroupNCCL.cpp:5138] Guessing device ID based on global rank.",
+            "[E ProcessGroupNCCL.cpp:475] [Rank 0] Watchdog caught collective operation timeout",
+            "[I1203 12:40:00.123456789 ProcessGroupNCCL.cpp:2291] [PG ID 0 PG GUID 0 Rank 0] ProcessGroupNCCL initialized",
             "I am not a glog line: 4242 x.cc:1] no"))
         .extracting(line -> seed.parse(line, Level.WARNING, "stderr").level())
         .containsExactly(Level.INFO, Level.WARNING, Level.ERROR, Level.DEBUG, Level.INFO,
             Level.WARNING, Level.WARNING, Level.WARNING, Level.WARNING,
             Level.ERROR, Level.WARNING, Level.WARNING,
-            Level.INFO, Level.WARNING, Level.ERROR, Level.CRITICAL, Level.INFO, Level.ERROR, Level.WARNING);
+            Level.INFO, Level.WARNING, Level.ERROR, Level.CRITICAL, Level.INFO, Level.ERROR,
+            Level.WARNING, Level.ERROR, Level.INFO, Level.WARNING);
     assertThat(seed.parse("step 12 | ERROR | CUDA out of memory", Level.INFO, "stdout").message())
         .as("a line of another format is kept whole").isEqualTo("step 12 | ERROR | CUDA out of memory");
   }

@@ -67,11 +67,19 @@ class VllmLinesTest {
         .isEqualTo("EngineCore_DP0 pid=4242");
     String line = "(VllmWorker rank=0 pid=4243) Traceback (most recent call last):";
     assertThat(lines.process(line)).isEqualTo("VllmWorker rank=0 pid=4243");
-    assertThat(VllmLines.withoutProcess(line, "VllmWorker rank=0 pid=4243")).isEqualTo("Traceback (most recent call last):");
+    assertThat(lines.withoutProcess(line)).isEqualTo("Traceback (most recent call last):");
     // Ray's workers, through its driver: a task's pid alone, an actor's name, another node's address.
     assertThat(lines.process("(pid=45601) task")).isEqualTo("pid=45601");
     assertThat(lines.process("(RayWorkerWrapper pid=4244, ip=10.0.0.2) INFO 12-02 22:00:02 [worker.py:1] m"))
         .isEqualTo("RayWorkerWrapper pid=4244, ip=10.0.0.2");
+    // PyTorch's rank, on each line of a distributed run's traceback and its C++ side's warnings.
+    String rank = "[rank1]:   File \"/srv/app/train.py\", line 42, in <module>";
+    assertThat(lines.process(rank)).isEqualTo("rank1");
+    assertThat(lines.withoutProcess(rank)).isEqualTo("  File \"/srv/app/train.py\", line 42, in <module>");
+    String nccl = "[rank0]:[W415 18:57:09.249883195 ProcessGroupNCCL.cpp:5138] Guessing device ID";
+    assertThat(lines.process(nccl)).isEqualTo("rank0");
+    assertThat(lines.withoutProcess(nccl)).isEqualTo("[W415 18:57:09.249883195 ProcessGroupNCCL.cpp:5138] Guessing device ID");
+    assertThat(List.of("[rank]: x", "[rank1] x", "[ranked]: x")).allSatisfy(other -> assertThat(lines.process(other)).as(other).isNull());
     assertThat(List.of("(venv) $ python worker.py", "(pid=) x", "(pid=12)x", "(pid=12, ip=) x",
             "INFO 12-02 22:00:02 [x.py:1] (APIServer pid=1) y"))
         .allSatisfy(other -> assertThat(lines.process(other)).as(other).isNull());
@@ -121,7 +129,7 @@ class VllmLinesTest {
   /** Reads a line as heartlog run does: its process, then the rest. */
   private static boolean beginsRecord(VllmLines lines, String line) {
     String process = lines.process(line);
-    lines.parse(process == null ? line : VllmLines.withoutProcess(line, process), "stdout", false);
+    lines.parse(process == null ? line : lines.withoutProcess(line), "stdout", false);
     return lines.beginsRecord();
   }
 }

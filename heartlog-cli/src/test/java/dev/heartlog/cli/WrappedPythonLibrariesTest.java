@@ -179,4 +179,41 @@ class WrappedPythonLibrariesTest {
         tuple("INFO", "***** Running training *****"), tuple("WARNING", "Num examples = 0"));
     assertThat(records.get(0).metadataJson()).contains("\"logger\": \"__main__\"");
   }
+
+  @Test
+  void aDistributedRunsTracebackPrefixedWithItsRankIsOneErrorOfThatRank() throws Exception {
+    // As PyTorch's distributed runs print on their way out (torchrun, vLLM even on one GPU): every
+    // line of a rank's traceback, and its C++ side's warnings, after "[rankN]:".
+    Path worker = Files.writeString(folder.resolve("ranks.py"), """
+        import sys, traceback
+        def forward():
+            raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        print("[rank0]:[W1203 12:40:00.123456789 ProcessGroupNCCL.cpp:4115] [PG ID 0 PG GUID 0 Rank 0]  using GPU 0 "
+              "to perform barrier", file=sys.stderr)
+        try:
+            forward()
+        except RuntimeError:
+            for line in traceback.format_exc().splitlines():
+                print("[rank1]: " + line, file=sys.stderr)
+        print("E1203 12:40:05.000000 123 torch/distributed/elastic/multiprocessing/api.py:869] failed (exitcode: 1) "
+              "local_rank: 1 (pid: 4244) of binary: /usr/bin/python3", file=sys.stderr)
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-ranks", "--", PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-ranks").stream()
+        .filter(r -> !r.message().startsWith("the worker process exited")).toList();
+    // Before, each line of the traceback was a warning of its own, and the run had no error but torchrun's.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("WARNING", "[W1203 12:40:00.123456789 ProcessGroupNCCL.cpp:4115] [PG ID 0 PG GUID 0 Rank 0]  using GPU 0 "
+            + "to perform barrier"),
+        tuple("ERROR", "RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB"),
+        tuple("ERROR", "E1203 12:40:05.000000 123 torch/distributed/elastic/multiprocessing/api.py:869] failed (exitcode: 1) "
+            + "local_rank: 1 (pid: 4244) of binary: /usr/bin/python3"));
+    assertThat(records.get(0).metadataJson()).contains("\"process\": \"rank0\"");
+    assertThat(records.get(1).metadataJson()).contains("\"process\": \"rank1\"");
+    assertThat(records.get(1).exception()).startsWith("Traceback (most recent call last):\n  File \"")
+        .contains("in forward\n").doesNotContain("[rank1]").endsWith("RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB");
+  }
 }
