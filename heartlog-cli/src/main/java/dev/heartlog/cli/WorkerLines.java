@@ -58,9 +58,9 @@ final class WorkerLines implements AutoCloseable {
   private final AtomicBoolean saidUnreadable = new AtomicBoolean();
   /** Whether a pattern of the user's running past its budget has been said (once). */
   private final AtomicBoolean saidTooSlow = new AtomicBoolean();
-  /** Each stream's tracebacks, and the ERROR line each may be holding. */
-  private final Tracebacks outTracebacks;
-  private final Tracebacks errTracebacks;
+  /** Each stream's tracebacks, and the ERROR line each may be holding, apart for each process. */
+  private final ProcessTracebacks outTracebacks;
+  private final ProcessTracebacks errTracebacks;
   /** Each stream's floods of one record, counted. */
   private final RepeatedLines outRepeats;
   private final RepeatedLines errRepeats;
@@ -93,8 +93,8 @@ final class WorkerLines implements AutoCloseable {
     long repeatGap = keepRepeats ? -1 : REPEAT_GAP.toNanos();
     outRepeats = new RepeatedLines(records, REPEATS_RECORDED, repeatGap, PROGRESS_INTERVAL.toNanos(), System::nanoTime);
     errRepeats = new RepeatedLines(records, REPEATS_RECORDED, repeatGap, PROGRESS_INTERVAL.toNanos(), System::nanoTime);
-    outTracebacks = new Tracebacks(outRepeats, TRACEBACK_QUIET.toNanos(), MAX_LINE_CHARS);
-    errTracebacks = new Tracebacks(errRepeats, TRACEBACK_QUIET.toNanos(), MAX_LINE_CHARS);
+    outTracebacks = new ProcessTracebacks(outRepeats, TRACEBACK_QUIET.toNanos(), MAX_LINE_CHARS);
+    errTracebacks = new ProcessTracebacks(errRepeats, TRACEBACK_QUIET.toNanos(), MAX_LINE_CHARS);
     quiet = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "heartlog-run-quiet");
       thread.setDaemon(true);
@@ -150,7 +150,7 @@ final class WorkerLines implements AutoCloseable {
     quiet.shutdownNow();
   }
 
-  private Thread pump(InputStream stream, OutputStream echo, String name, Level streamDefault, Tracebacks tracebacks,
+  private Thread pump(InputStream stream, OutputStream echo, String name, Level streamDefault, ProcessTracebacks streamTracebacks,
       RepeatedLines repeats) {
     // A line redrawn with carriage returns is a progress display (tqdm, ffmpeg): INFO on either
     // stream, whatever the stream's default, and kind "progress".
@@ -177,14 +177,19 @@ final class WorkerLines implements AutoCloseable {
         ChildLineParser.Parsed parsed = rich.parse(text, name);
         boolean continuesRecord = false;
         boolean moreFollows = false;
+        Tracebacks tracebacks = streamTracebacks.unnamed();
         if (parsed == null) {
           parsed = vllm.parse(text, name, crlf);
           if (parsed != null) {
             text = parsed.message();   // vLLM prints its prefix on a traceback's every line too
             continuesRecord = vllm.continuesRecord();
             moreFollows = vllm.moreFollows();
+          } else if (process != null) {
+            // A line a process printed itself, a traceback's of a crash: read apart from the other
+            // processes', whose lines may come between its lines.
+            tracebacks = streamTracebacks.of(process);
           }
-          if (vllm.beginsRecord()) {
+          if (vllm.beginsRecord() && tracebacks == streamTracebacks.unnamed()) {
             tracebacks.end();   // a record of its own, not more of what came before
           }
         }
@@ -208,14 +213,14 @@ final class WorkerLines implements AutoCloseable {
         tracebacks.line(arrived, text, continuesRecord, moreFollows);
       } catch (UserPattern.TooSlow e) {
         tooSlow(name, e);
-        keepAsPrinted(line, name, streamDefault, tracebacks);
+        keepAsPrinted(line, name, streamDefault, streamTracebacks.unnamed());
       } catch (RuntimeException | StackOverflowError e) {
         // A reader's mistake must not end the reading: the pipe would close with the thread, the
         // worker's next print fail, and every later line be lost. The line is kept as printed.
         // A regular expression too deep for the thread's stack is such a mistake too (30,000
         // "a." did it once); the stack is whole again once the error has come up to here.
         unreadable(name, line, e);
-        keepAsPrinted(line, name, streamDefault, tracebacks);
+        keepAsPrinted(line, name, streamDefault, streamTracebacks.unnamed());
       }
     }, System::nanoTime, PROGRESS_INTERVAL.toNanos(), MAX_LINE_CHARS);
     Thread thread = new Thread(() -> {
@@ -231,7 +236,7 @@ final class WorkerLines implements AutoCloseable {
           if (stream.available() == 0) {
             echo.flush();
           }
-          tracebacks.reading(true, System.nanoTime());
+          streamTracebacks.reading(true, System.nanoTime(), false);
           try {
             lines.accept(chunk, 0, read);
           } finally {
@@ -239,7 +244,7 @@ final class WorkerLines implements AutoCloseable {
             if (midLine && begunIn[0] == 0) {
               begunIn[0] = reads[0];
             }
-            tracebacks.reading(false, System.nanoTime(), midLine);
+            streamTracebacks.reading(false, System.nanoTime(), midLine);
           }
         }
         lines.end();
@@ -247,7 +252,7 @@ final class WorkerLines implements AutoCloseable {
       } catch (IOException e) {
         agent.log(Level.WARNING, "heartlog run stopped reading the process's " + name + ": " + e.getMessage(), null, OWN_RECORD);
       } finally {
-        tracebacks.end();
+        streamTracebacks.end();
         repeats.end();
       }
     }, "heartlog-run-" + name);

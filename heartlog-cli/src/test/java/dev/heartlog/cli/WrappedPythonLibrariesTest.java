@@ -181,9 +181,10 @@ class WrappedPythonLibrariesTest {
   }
 
   @Test
-  void aDistributedRunsTracebackPrefixedWithItsRankIsOneErrorOfThatRank() throws Exception {
+  void aDistributedRunsTracebacksPrefixedWithTheirRanksAreOneErrorOfEachRankTheirLinesInterleaved() throws Exception {
     // As PyTorch's distributed runs print on their way out (torchrun, vLLM even on one GPU): every
-    // line of a rank's traceback, and its C++ side's warnings, after "[rankN]:".
+    // line of a rank's traceback, and its C++ side's warnings, after "[rankN]:". Two ranks that
+    // crash at once print theirs at once.
     Path worker = Files.writeString(folder.resolve("ranks.py"), """
         import sys, traceback
         def forward():
@@ -193,8 +194,10 @@ class WrappedPythonLibrariesTest {
         try:
             forward()
         except RuntimeError:
-            for line in traceback.format_exc().splitlines():
-                print("[rank1]: " + line, file=sys.stderr)
+            lines = traceback.format_exc().splitlines()
+        for line in lines:
+            print("[rank1]: " + line, file=sys.stderr)
+            print("[rank2]: " + line.replace("2.00 GiB", "4.00 GiB"), file=sys.stderr)
         print("E1203 12:40:05.000000 123 torch/distributed/elastic/multiprocessing/api.py:869] failed (exitcode: 1) "
               "local_rank: 1 (pid: 4244) of binary: /usr/bin/python3", file=sys.stderr)
         """);
@@ -204,16 +207,21 @@ class WrappedPythonLibrariesTest {
     assertThat(result.exitCode()).as(result.err()).isZero();
     List<StoredRecord> records = records(store, "wrapped-ranks").stream()
         .filter(r -> !r.message().startsWith("the worker process exited")).toList();
-    // Before, each line of the traceback was a warning of its own, and the run had no error but torchrun's.
+    // Before, each line of the tracebacks was a warning of its own, and the run had no error but
+    // torchrun's; then, with the rank read, the lines of one rank ended the other's traceback.
     assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
         tuple("WARNING", "[W1203 12:40:00.123456789 ProcessGroupNCCL.cpp:4115] [PG ID 0 PG GUID 0 Rank 0]  using GPU 0 "
             + "to perform barrier"),
         tuple("ERROR", "RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB"),
+        tuple("ERROR", "RuntimeError: CUDA out of memory. Tried to allocate 4.00 GiB"),
         tuple("ERROR", "E1203 12:40:05.000000 123 torch/distributed/elastic/multiprocessing/api.py:869] failed (exitcode: 1) "
             + "local_rank: 1 (pid: 4244) of binary: /usr/bin/python3"));
     assertThat(records.get(0).metadataJson()).contains("\"process\": \"rank0\"");
     assertThat(records.get(1).metadataJson()).contains("\"process\": \"rank1\"");
+    assertThat(records.get(2).metadataJson()).contains("\"process\": \"rank2\"");
     assertThat(records.get(1).exception()).startsWith("Traceback (most recent call last):\n  File \"")
-        .contains("in forward\n").doesNotContain("[rank1]").endsWith("RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB");
+        .contains("in forward\n").doesNotContain("[rank", "4.00 GiB").endsWith("RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB");
+    assertThat(records.get(2).exception()).startsWith("Traceback (most recent call last):\n  File \"")
+        .contains("in forward\n").doesNotContain("[rank", "2.00 GiB").endsWith("RuntimeError: CUDA out of memory. Tried to allocate 4.00 GiB");
   }
 }
