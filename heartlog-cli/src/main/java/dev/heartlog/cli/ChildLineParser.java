@@ -160,6 +160,9 @@ final class ChildLineParser {
       if (named == null) {
         named = LoggerFormats.glogLevel(line);
       }
+      if (named == null) {
+        named = LoggerFormats.ncclLevel(line);
+      }
       return new Parsed(named == null ? streamDefault : named, line, null, metadata, endsTask(line), null,
           TaskScope.CURRENT, named == null, named != null);
     }

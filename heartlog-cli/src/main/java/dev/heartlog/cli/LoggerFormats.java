@@ -45,6 +45,12 @@ final class LoggerFormats {
           + "|\\[(?<c10>[IWEF])(?:\\d{3,4} [\\d:.]+)?)"
           + " \\S+:\\d+\\] .*");
 
+  /** NCCL's line ({@link #ncclLevel}): host, process and thread, the GPU, where a warning was raised, the level. */
+  private static final Pattern NCCL = Pattern.compile(
+      "[^\\s:]+:\\d{1,10}:\\d{1,10} \\[\\d{1,4}\\] (?:\\S+:\\d{1,9} )?NCCL (?<level>INFO|WARN|ABORT|TRACE)\\b");
+  /** How far into its line NCCL's name may come: past a long host name and source file. */
+  private static final int NCCL_REACH = 200;
+
   /**
    * Logback's console line when nobody configured it ({@code 06:01:16.016 [main] INFO
    * com.example.Worker -- message}; ` - ` before 1.5) and Log4j2's default ({@code [%t] %-5level
@@ -264,6 +270,29 @@ final class LoggerFormats {
       case "W" -> Level.WARNING;
       case "E" -> Level.ERROR;
       default -> Level.CRITICAL;
+    };
+  }
+
+  /**
+   * The level of a line of NCCL's debug output ({@code NCCL_DEBUG=INFO}, on stdout), which
+   * distributed GPU runs print: {@code gpu-1:4242:4250 [0] NCCL INFO Bootstrap : Using eth0}, and a
+   * warning with where it was raised, {@code gpu-1:4242:4250 [0] misc/socket.cc:484 NCCL WARN
+   * socketStartConnect: Connect to 10.0.0.3<45678> failed}; null for any other line.
+   */
+  static Level ncclLevel(String line) {
+    int nccl = line.indexOf(" NCCL ");
+    if (nccl < 8 || nccl > NCCL_REACH) {
+      return null;
+    }
+    Matcher matcher = NCCL.matcher(line);
+    if (!matcher.lookingAt()) {
+      return null;
+    }
+    return switch (matcher.group("level")) {
+      case "WARN" -> Level.WARNING;
+      case "ABORT" -> Level.ERROR;
+      case "TRACE" -> Level.DEBUG;
+      default -> Level.INFO;
     };
   }
 

@@ -210,6 +210,24 @@ class ChildLineParserTest {
   }
 
   @Test
+  void ncclsDebugLinesOnStdoutGiveTheirLevel() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+    // NCCL_DEBUG=INFO's lines: host:pid:tid [GPU], then a warning's source file and line. Before,
+    // a warning on stdout was INFO as any line there.
+    assertThat(List.of(
+            "gpu-node-1:4242:4242 [0] NCCL INFO Bootstrap : Using eth0:10.0.0.2<0>",
+            "gpu-node-1:4242:4250 [0] misc/socket.cc:484 NCCL WARN socketStartConnect: Connect to 10.0.0.3<45678> failed",
+            "gpu-node-1:4242:4250 [1] transport/net_ib.cc:1295 NCCL WARN NET/IB : Got completion from peer with error 12",
+            "gpu-node-1:4242:4250 [0] enqueue.cc:1 NCCL ABORT x",
+            "gpu-node-1:4242:4250 [0] NCCL TRACE x",
+            "gpu-node-1:4242 [0] transport/net_socket.cc:484 NCCL WARN no thread: not NCCL's",
+            "a worker's own line, long enough to pass the reach: NCCL WARN x"))
+        .extracting(line -> seed.parse(line, Level.INFO, "stdout").level())
+        .containsExactly(Level.INFO, Level.WARNING, Level.WARNING, Level.ERROR, Level.DEBUG, Level.INFO, Level.INFO);
+  }
+
+  @Test
   void uvicornsLinesTakeTheirLevelAndLoseTheirPaddedPrefix() {
     ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
 
