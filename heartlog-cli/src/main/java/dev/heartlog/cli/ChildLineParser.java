@@ -149,6 +149,10 @@ final class ChildLineParser {
       if (go != null) {
         return go;
       }
+      Parsed winston = WinstonLines.parse(line, metadata, this::endsTask);
+      if (winston != null) {
+        return winston;
+      }
       Parsed java = LoggerFormats.javaDefault(line, metadata, this::endsTask);
       if (java == null) {
         java = LoggerFormats.timeThenLevel(line, metadata, this::endsTask);
