@@ -149,9 +149,12 @@ final class ChildLineParser {
       if (go != null) {
         return go;
       }
-      Parsed winston = WinstonLines.parse(line, metadata, this::endsTask);
-      if (winston != null) {
-        return winston;
+      Parsed nodeOrTool = WinstonLines.parse(line, metadata, this::endsTask);
+      if (nodeOrTool == null) {
+        nodeOrTool = FfmpegLines.parse(line, metadata, this::endsTask);
+      }
+      if (nodeOrTool != null) {
+        return nodeOrTool;
       }
       Parsed java = LoggerFormats.javaDefault(line, metadata, this::endsTask);
       if (java == null) {
