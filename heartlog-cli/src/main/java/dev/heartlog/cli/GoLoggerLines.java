@@ -94,14 +94,8 @@ final class GoLoggerLines {
       metadata.put("logger", matcher.group("logger"));
     }
     metadata.put("caller", matcher.group("caller"));
-    String task = null;
+    String task = fields == null ? null : PrintedFields.takeTask(fields);
     if (fields != null) {
-      for (String name : PrintedFields.TASK_NAMES) {
-        Object value = fields.remove(name);
-        if (task == null && value != null && !value.toString().isBlank()) {
-          task = value.toString();
-        }
-      }
       fields.forEach(metadata::putIfAbsent);
     }
     String message = matcher.group("message");

@@ -1,12 +1,13 @@
 package dev.heartlog.cli;
 
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The fields a logger prints after its message as {@code key=value} (Rust's tracing, Go's
- * zerolog console): which of them names the task.
+ * zerolog console) or as JSON (zap's, winston's): which of them names the task.
  */
 final class PrintedFields {
 
@@ -21,6 +22,21 @@ final class PrintedFields {
       "(?:^|[ {])(?:task_id|taskId|task|job_id|jobId)=(?:\"(?<quoted>(?:[^\"\\\\]|\\\\.)*)\"|(?<bare>[^\\s}\"]+))");
 
   private PrintedFields() {}
+
+  /**
+   * Takes the fields naming a task out of a record's fields (zap's, winston's), and gives the
+   * first one's value that is not blank; null where none is.
+   */
+  static String takeTask(Map<String, Object> fields) {
+    String task = null;
+    for (String name : TASK_NAMES) {
+      Object value = fields.remove(name);
+      if (task == null && value != null && !value.toString().isBlank()) {
+        task = value.toString();
+      }
+    }
+    return task;
+  }
 
   /** The value of the last field naming a task in {@code text}; null where none does. */
   static String task(String text) {

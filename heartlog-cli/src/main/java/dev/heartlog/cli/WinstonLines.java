@@ -56,14 +56,8 @@ final class WinstonLines {
         }
       }
     }
-    String task = null;
+    String task = fields == null ? null : PrintedFields.takeTask(fields);
     if (fields != null) {
-      for (String name : PrintedFields.TASK_NAMES) {
-        Object value = fields.remove(name);
-        if (task == null && value != null && !value.toString().isBlank()) {
-          task = value.toString();
-        }
-      }
       if (fields.remove("stack") instanceof String stack && !stack.isBlank()) {
         metadata.put("exception", stack);
       }
