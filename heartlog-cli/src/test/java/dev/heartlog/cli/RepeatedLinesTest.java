@@ -138,7 +138,7 @@ class RepeatedLinesTest {
   }
 
   @Test
-  void aRetryLoopUnderHeartlogRunIsStoredAsItsFirstLineAndHowManyTimesItRepeated() throws Exception {
+  void aRetryLoopUnderHeartlogRunIsStoredAsItsFirstTenLinesAndHowManyMoreTimesItRepeated() throws Exception {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 is needed");
     String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
