@@ -12,9 +12,9 @@ import java.util.function.LongSupplier;
  * stored: a worker's retry loop that prints {@code connection refused, retrying} thousands of
  * times a second. The first {@code recordedInARow} are recorded; each further repeat that comes
  * within {@code gap} of the one before it (the same level, message, task and metadata) is counted,
- * and the count is recorded once the repeats stop, a record of their own: {@code repeated 199999 more times: connection
- * refused, retrying}, at the last repeat's time, its metadata the line's with {@code repeated}, the
- * count. A flood that goes on is recorded so every {@code interval}, as a progress bar is. Before,
+ * and the count is recorded once the repeats stop, a record of their own: {@code repeated 199990
+ * more times: connection refused, retrying}, at the last repeat's time, its metadata the line's
+ * with {@code repeated}, the count. A flood that goes on is recorded so every {@code interval}, as a progress bar is. Before,
  * every line was a record: the flood filled the agent's memory faster than its spool took it, and
  * a part of it was dropped. A few repeats, a worker's three attempts, stay records of their own.
  *
