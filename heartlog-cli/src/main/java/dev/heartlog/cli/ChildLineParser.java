@@ -135,6 +135,9 @@ final class ChildLineParser {
         return python;
       }
       Parsed rust = RustTracingLines.parse(line, metadata, this::endsTask);
+      if (rust == null) {
+        rust = RustTracingLines.envLogger(line, metadata, this::endsTask);
+      }
       if (rust != null) {
         return rust;
       }

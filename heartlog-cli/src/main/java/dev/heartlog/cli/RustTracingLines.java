@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * <p>the time (UTC), the level, the spans the event happened in, the target (the module) and the
  * message with the event's fields after it. Its compact format ({@code .compact()}: {@code task:
  * render: rendering frames=81 task_id="t-42"}) and a format without the target ({@code
- * .with_target(false)}) are read too.
+ * .with_target(false)}) are read too; and the lines of {@code env_logger}, the {@code log} crate's
+ * most used logger ({@link #envLogger}).
  */
 final class RustTracingLines {
 
@@ -30,7 +31,47 @@ final class RustTracingLines {
   /** The target, a module's path ({@code render}, {@code worker::upload}), and the colon after it. */
   private static final Pattern TARGET = Pattern.compile("[A-Za-z_]\\w*(?:::[A-Za-z_]\\w*)*: ");
 
+  /**
+   * env_logger's line: {@code [2026-12-03T12:55:07Z INFO  render::gpu] VRAM at 95%}, the time in
+   * RFC 3339 (of seconds by default, finer where the worker asked), or none, the level padded to
+   * five, the target.
+   */
+  private static final Pattern ENV_LOGGER = Pattern.compile(
+      "\\[(?:(?<time>\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?<fraction>\\.\\d{1,9})?(?:Z|[+-]\\d\\d:\\d\\d)) )?"
+          + "(?<level>TRACE|DEBUG|INFO|WARN|ERROR) +(?<target>[A-Za-z_][\\w:]*)\\] (?<message>.*)");
+
   private RustTracingLines() {}
+
+  /**
+   * A line of env_logger's ({@link #ENV_LOGGER}): its level, the message, the target as the
+   * record's {@code logger}, a {@code task_id=} (or {@code task=}, {@code job_id=}) in the message
+   * the task, as in tracing's. Its time is the record's where it is finer than a second: a time of
+   * whole seconds would sort the record before the lines that came earlier in that second. Null
+   * for any other line.
+   */
+  static ChildLineParser.Parsed envLogger(String line, RecordMetadata metadata, Predicate<String> endsTask) {
+    if (line.length() < 10 || line.charAt(0) != '[' || !(Character.isDigit(line.charAt(1)) || Character.isUpperCase(line.charAt(1)))) {
+      return null;
+    }
+    Matcher matcher = ENV_LOGGER.matcher(line);
+    if (!matcher.matches()) {
+      return null;
+    }
+    Instant time = matcher.group("fraction") != null ? IsoTime.parse(matcher.group("time")) : null;
+    metadata.put("logger", matcher.group("target"));
+    String message = matcher.group("message");
+    return new ChildLineParser.Parsed(level(matcher.group("level")), message, PrintedFields.task(message), metadata,
+        endsTask.test(message), time);
+  }
+
+  private static Level level(String name) {
+    return switch (name) {
+      case "TRACE", "DEBUG" -> Level.DEBUG;
+      case "INFO" -> Level.INFO;
+      case "WARN" -> Level.WARNING;
+      default -> Level.ERROR;
+    };
+  }
 
   /**
    * A line in tracing-subscriber's format: its level (TRACE is DEBUG, WARN WARNING), its time,
@@ -69,13 +110,7 @@ final class RustTracingLines {
     if (task == null) {
       task = PrintedFields.task(message);
     }
-    Level level = switch (start.group("level")) {
-      case "TRACE", "DEBUG" -> Level.DEBUG;
-      case "INFO" -> Level.INFO;
-      case "WARN" -> Level.WARNING;
-      default -> Level.ERROR;
-    };
-    return new ChildLineParser.Parsed(level, message, task, metadata, endsTask.test(message), time);
+    return new ChildLineParser.Parsed(level(start.group("level")), message, task, metadata, endsTask.test(message), time);
   }
 
   /**

@@ -141,4 +141,36 @@ class RustTracingLinesTest {
         tuple("INFO", "status: ok {braces} config=[1, 2]", "t-43"));
     assertThat(records.get(0).timestamp()).as("the line's own time").isEqualTo(Instant.parse("2026-12-03T10:26:00.328021Z"));
   }
+
+  @Test
+  void envLoggersLinesGiveTheirLevelTargetAndTaskAndATimeFinerThanASecond() {
+    ChildLineParser.Parsed warning = parse("[2026-12-03T12:55:45Z WARN  render::gpu] VRAM at 95%");
+    assertThat(warning.level()).isEqualTo(Level.WARNING);
+    assertThat(warning.message()).isEqualTo("VRAM at 95%");
+    assertThat(warning.metadata()).containsEntry("logger", "render::gpu");
+    assertThat(warning.time()).as("whole seconds: the time the line came").isNull();
+    ChildLineParser.Parsed fine = parse("[2026-12-03T12:55:45.123Z ERROR render] task_id=t-42 upload failed");
+    assertThat(fine.time()).isEqualTo(Instant.parse("2026-12-03T12:55:45.123Z"));
+    assertThat(fine.task()).isEqualTo("t-42");
+    assertThat(fine.level()).isEqualTo(Level.ERROR);
+    assertThat(parse("[TRACE render] without a time").level()).isEqualTo(Level.DEBUG);
+    assertThat(parse("[TRACE render] without a time").message()).isEqualTo("without a time");
+    assertThat(List.of("[2026-12-03T12:55:45Z NOTICE render] x", "[INFO] x", "[2026-12-03T12:55:45Z INFO render x"))
+        .allSatisfy(line -> assertThat(parse(line).message()).as(line).isEqualTo(line));
+  }
+
+  @Test
+  void aRustWorkersEnvLoggerLinesAreStoredWithTheirLevelsTargetsAndTask() throws Exception {
+    // What env_logger 0.9.3 printed (RUST_LOG=debug), given back by cat under heartlog run.
+    List<StoredRecord> records = WrappedWorkers.replayed(folder, "rust-env-logger-0.9.3.txt", "wrapped-env-logger");
+
+    // Before, each kept "[2026-12-03T12:55:45Z INFO  render] " in front, and named no task.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message, StoredRecord::taskId).containsExactly(
+        tuple("INFO", "worker started", null),
+        tuple("WARNING", "VRAM at 95%", null),
+        tuple("INFO", "task_id=t-42 rendering frames=81", "t-42"),
+        tuple("ERROR", "upload failed: 503 Service Unavailable", "t-42"),   // DEBUG kept only with --debug
+        tuple("INFO", "config:\n      model=wan2.1", "t-42"));   // env_logger indents a message's further lines
+    assertThat(records.get(1).metadataJson()).contains("\"logger\": \"render::gpu\"");
+  }
 }
