@@ -14,9 +14,9 @@ import java.util.regex.Matcher;
  * {@code message}, any of them optional. A line that does not match is read as a structured
  * logger's JSON object or logfmt pairs if it is either, or in the format of a logger nobody configured ({@link
  * LoggerFormats}: Python's logging, Logback's and Log4j2's consoles, Go's log, glog; Rust's tracing, {@link
- * RustTracingLines}; Go's zap and zerolog on a console, {@link GoLoggerLines}) or of a Celery or RQ worker
- * ({@link CeleryLines}, {@link RqLines}) if it is in one, else kept whole, at the level it names
- * near its start ({@link LoggerFormats#levelNamedNearStart}), else at the stream's default.
+ * RustTracingLines}; Go's zap and zerolog on a console, {@link GoLoggerLines}) or of a Celery,
+ * RQ or Sidekiq worker ({@link CeleryLines}, {@link RqLines}, {@link SidekiqLines}) if it is in
+ * one, else kept whole, at the level it names near its start ({@link LoggerFormats#levelNamedNearStart}), else at the stream's default.
  */
 final class ChildLineParser {
 
@@ -110,6 +110,9 @@ final class ChildLineParser {
       Parsed queue = CeleryLines.parse(line, metadata);
       if (queue == null) {
         queue = RqLines.parse(line, metadata);
+      }
+      if (queue == null) {
+        queue = SidekiqLines.parse(line, metadata);
       }
       if (queue != null) {
         return queue;

@@ -36,6 +36,9 @@ final class TracebackLines {
    * java.base/java.lang.Thread.run(Thread.java:833)}) or of Node.js's ({@code at render
    * (/app/render.js:12:5)}, {@code at /app/render.js:12:5}), indented. "  at 5 fps" is not one.
    */
+  /** A Ruby backtrace's frame: the file, its line, and the method, quoted ({@link #isRubyFrame}). */
+  private static final Pattern RUBY_FRAME = Pattern.compile("\\S+\\.rb:\\d+:in [`'].*'");
+
   private static final Pattern FRAME_CALL = Pattern.compile("\\s+at (?:\\S+\\(.*\\)|.+ \\(.*\\))");   // ends with ")"
   private static final Pattern FRAME_PLACE = Pattern.compile("\\s+at \\S+:\\d+(?::\\d+)?");        // ends with a digit
 
@@ -173,6 +176,15 @@ final class TracebackLines {
    */
   static String pythonGroupException(String text) {
     return text.startsWith("  | ") && text.length() > 4 && !Character.isWhitespace(text.charAt(4)) ? text.substring(4) : null;
+  }
+
+  /**
+   * A frame of a Ruby backtrace, as Sidekiq logs one below a job's exception: {@code
+   * /srv/app/jobs.rb:10:in `perform'} (Ruby 3.4: {@code in 'RenderJob#perform'}).
+   */
+  static boolean isRubyFrame(String text) {
+    int in = text.indexOf(":in ");
+    return in > 4 && text.startsWith(".rb:", text.lastIndexOf('.', in)) && RUBY_FRAME.matcher(text).matches();
   }
 
   /**
