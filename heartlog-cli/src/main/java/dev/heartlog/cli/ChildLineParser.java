@@ -137,6 +137,10 @@ final class ChildLineParser {
       if (python != null) {
         return python;
       }
+      Parsed spring = SpringBootLines.parse(line, metadata, this::endsTask);
+      if (spring != null) {
+        return spring;   // before tracing's, whose time and level it begins with too
+      }
       Parsed rust = RustTracingLines.parse(line, metadata, this::endsTask);
       if (rust == null) {
         rust = RustTracingLines.envLogger(line, metadata, this::endsTask);

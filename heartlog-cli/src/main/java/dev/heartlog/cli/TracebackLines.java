@@ -190,15 +190,28 @@ final class TracebackLines {
   /**
    * A frame of a JVM or Node.js stack trace; also Node.js's last frame of an error it prints with
    * the error's own properties ({@code code: 'ECONNREFUSED'}, a {@code [cause]}), which ends
-   * with {@code " {"}: they follow it, to a closing {@code "}"}.
+   * with {@code " {"}: they follow it, to a closing {@code "}"}; and a JVM frame with the jar it
+   * came from after it, as Logback's extended stack traces print it (Spring Boot's console):
+   * {@code at c.e.App.run(App.java:22) ~[spring-core-6.2.12.jar!/:6.2.12]}, {@code [na:na]}.
    */
   static boolean isFrame(String text) {
-    String frame = text.endsWith(" {") ? text.substring(0, text.length() - 2) : text;
+    String frame = text.endsWith(" {") ? text.substring(0, text.length() - 2) : withoutPackagingData(text);
     if (frame.isEmpty() || !Character.isWhitespace(frame.charAt(0))) {
       return false;
     }
     char last = frame.charAt(frame.length() - 1);
     return last == ')' ? FRAME_CALL.matcher(frame).matches() : last >= '0' && last <= '9' && FRAME_PLACE.matcher(frame).matches();
+  }
+
+  /** A frame without the jar Logback names after it ({@code  ~[app.jar:1.0]}); as it is where it names none. */
+  private static String withoutPackagingData(String text) {
+    if (!text.endsWith("]")) {
+      return text;
+    }
+    int open = text.lastIndexOf('[');
+    int start = open > 0 && text.charAt(open - 1) == '~' ? open - 1 : open;
+    return start > 1 && text.charAt(start - 1) == ' ' && text.indexOf(']') == text.length() - 1
+        ? text.substring(0, start - 1) : text;
   }
 
   /** The lines of a JVM or Node.js stack trace after its frames began, frames aside. */
