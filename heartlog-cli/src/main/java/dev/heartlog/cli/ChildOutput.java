@@ -195,7 +195,8 @@ final class ChildOutput implements AutoCloseable {
      */
     void release() {
       if (!opening.isDone()) {
-        stop();
+        stopped = true;
+        wake();   // at once, before the pipe is deleted; no worker wrote into it, so it has room
         opening.thenAccept(ChildOutput::closeQuietly);
       }
     }
@@ -203,12 +204,24 @@ final class ChildOutput implements AutoCloseable {
     /**
      * Sets the flag, then writes a line break into the pipe, which wakes a reader waiting in
      * {@code read}. Opened for reading and writing, which never waits on a named pipe, where
-     * opening for writing alone would wait for a reader that may be gone.
+     * opening for writing alone would wait for a reader that may be gone. The write is made on a
+     * thread of its own: where a process the worker left behind writes faster than heartlog
+     * reads ({@code yes &}), the pipe is full, and the write waits for room that, the reader gone
+     * at its next read, never comes; heartlog run waited with it for ever, where it was to stop
+     * reading at its deadline. A reader is not waiting in {@code read} on a full pipe, so
+     * nothing is lost by not waiting for the write.
      */
     void stop() {
       stopped = true;
-      try (RandomAccessFile wake = new RandomAccessFile(pipe, "rw")) {
-        wake.write('\n');
+      Thread waking = new Thread(this::wake, "heartlog-run-wake-" + pipe.getName());
+      waking.setDaemon(true);
+      waking.start();
+    }
+
+    /** Writes the line break that wakes a reader waiting in {@code read}, or waiting to open the pipe. */
+    private void wake() {
+      try (RandomAccessFile pipeEnd = new RandomAccessFile(pipe, "rw")) {
+        pipeEnd.write('\n');
       } catch (IOException e) {
         // The pipe is gone: then no reader is waiting on it either.
       }

@@ -64,6 +64,29 @@ class ChildOutputTest {
   }
 
   @Test
+  void stopReadingReturnsThoughAProcessKeepsThePipeFull() throws Exception {
+    // A process the worker left behind that writes faster than heartlog reads: here nothing
+    // reads, and the pipe is full at once. Lines of 4 KiB, so that it is full to its last byte:
+    // a write of one byte still fits where the pipe's last page has room.
+    ProcessBuilder process = new ProcessBuilder("sh", "-c", "exec yes \"$(printf '%4095s' x)\"");
+    try (ChildOutput output = ChildOutput.prepare(process)) {
+      Process child = process.start();
+      InputStream stdout = output.stdout(child);
+      try {
+        assertThat(stdout.read()).isEqualTo(' ');
+        Thread.sleep(300);
+
+        CompletableFuture<Void> stopping = CompletableFuture.runAsync(output::stopReading);
+
+        stopping.get(10, TimeUnit.SECONDS);   // before, it waited for ever to write into the full pipe
+        assertThat(stdout.read()).as("the reader ends at its next read").isEqualTo(-1);
+      } finally {
+        child.destroyForcibly();
+      }
+    }
+  }
+
+  @Test
   void aWorkerThatNeverStartedLeavesNoThreadWaitingToOpenItsOutput() {
     long waitingBefore = openers();
     ChildOutput output = ChildOutput.prepare(new ProcessBuilder("no-such-worker"));
