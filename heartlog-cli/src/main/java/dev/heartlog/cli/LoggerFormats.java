@@ -105,17 +105,22 @@ final class LoggerFormats {
     if (!matcher.matches()) {
       return null;
     }
-    Level level = switch (matcher.group("level")) {
+    Level level = javaLevel(matcher.group("level"));
+    metadata.put("logger", matcher.group("logger"));
+    metadata.put("thread", matcher.group("thread"));
+    String message = matcher.group("message");
+    return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message));
+  }
+
+  /** The level of a JVM logger's name for it (Logback's, Log4j2's): TRACE is DEBUG, WARN WARNING, FATAL CRITICAL. */
+  static Level javaLevel(String name) {
+    return switch (name) {
       case "TRACE", "DEBUG" -> Level.DEBUG;
       case "INFO" -> Level.INFO;
       case "WARN" -> Level.WARNING;
       case "ERROR" -> Level.ERROR;
       default -> Level.CRITICAL;   // FATAL
     };
-    metadata.put("logger", matcher.group("logger"));
-    metadata.put("thread", matcher.group("thread"));
-    String message = matcher.group("message");
-    return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message));
   }
 
   /**

@@ -44,13 +44,7 @@ final class SpringBootLines {
     if (!matcher.matches()) {
       return null;
     }
-    Level level = switch (matcher.group("level")) {
-      case "TRACE", "DEBUG" -> Level.DEBUG;
-      case "INFO" -> Level.INFO;
-      case "WARN" -> Level.WARNING;
-      case "ERROR" -> Level.ERROR;
-      default -> Level.CRITICAL;
-    };
+    Level level = LoggerFormats.javaLevel(matcher.group("level"));
     metadata.put("logger", matcher.group("logger"));
     metadata.put("thread", matcher.group("thread"));
     metadata.put("pid", Long.parseLong(matcher.group("pid")));
