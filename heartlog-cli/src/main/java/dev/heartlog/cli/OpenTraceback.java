@@ -123,14 +123,16 @@ final class OpenTraceback {
    * Takes the next line if it is part of the traceback, and it still fits in {@code maxChars};
    * {@code false} (nothing taken) when the line is one of its own. {@code sameBurst}: the line
    * came right after the one before it, as the lines of one traceback do; {@code read}: the
-   * number of the read it came in.
+   * number of the read it came in; {@code formatted}: the line is in a format heartlog reads, and
+   * names its level (a logger's line, a web server's line of a request), so it is no more of an
+   * exception's message.
    */
-  boolean take(String text, boolean sameBurst, long read) {
+  boolean take(String text, boolean sameBurst, long read, boolean formatted) {
     if (chars + text.length() > maxChars) {
       return false;
     }
     boolean part = switch (shape) {
-      case PYTHON -> continuesPython(text, sameBurst, read);
+      case PYTHON -> continuesPython(text, sameBurst, read, formatted);
       case PYTHON_GROUP -> continuesPythonGroup(text);
       case STACK -> continuesStack(text);
       case GO -> text.isBlank() || TracebackLines.isGoPanicLine(text);
@@ -138,7 +140,7 @@ final class OpenTraceback {
       case RUST -> continuesRustPanic(text, sameBurst);
       case PYTHON_DUMP -> TracebackLines.isPythonStackDumpLine(text);
       case JVM_CRASH -> continuesJvmCrash(text);
-      case RICH -> continuesRich(text, sameBurst, read);
+      case RICH -> continuesRich(text, sameBurst, read, formatted);
     };
     if (part) {
       add(text);
@@ -185,7 +187,7 @@ final class OpenTraceback {
         : text;
   }
 
-  private boolean continuesPython(String text, boolean sameBurst, long read) {
+  private boolean continuesPython(String text, boolean sameBurst, long read, boolean formatted) {
     if (!afterException) {
       if (TracebackLines.isPythonFrame(text) || text.startsWith(LOGURU_FRAME)) {
         framesSeen = true;
@@ -213,7 +215,7 @@ final class OpenTraceback {
       inMessage = false;
       return true;
     }
-    return continuesMessage(text, sameBurst, read);
+    return continuesMessage(text, sameBurst, read, formatted);
   }
 
   /** The exception line came ("RuntimeError: CUDA out of memory"): the message, unless a chained one follows. */
@@ -238,10 +240,10 @@ final class OpenTraceback {
    * More of an exception's message, after its exception line: a message of several lines (a
    * pydantic ValidationError's, a note 3.11's add_note added). After logging.exception (an
    * owner), only those of the exception line's read: logging writes a record in one write, and a
-   * line the worker prints after it is its own.
+   * line the worker prints after it is its own. Never a line in a format heartlog reads.
    */
-  private boolean continuesMessage(String text, boolean sameBurst, long read) {
-    return inMessage && sameBurst && (owner == null || read == exceptionRead) && TracebackLines.mayContinueMessage(text);
+  private boolean continuesMessage(String text, boolean sameBurst, long read, boolean formatted) {
+    return !formatted && inMessage && sameBurst && (owner == null || read == exceptionRead) && TracebackLines.mayContinueMessage(text);
   }
 
   private boolean continuesPythonGroup(String text) {
@@ -267,7 +269,7 @@ final class OpenTraceback {
    * bottom ({@code ╰─...─╯}), the exception line, and for a chain, Python's words between two
    * exceptions and the next box.
    */
-  private boolean continuesRich(String text, boolean sameBurst, long read) {
+  private boolean continuesRich(String text, boolean sameBurst, long read, boolean formatted) {
     char first = text.isEmpty() ? ' ' : text.charAt(0);
     if (!boxClosed) {
       boxClosed = first == '╰';
@@ -284,7 +286,7 @@ final class OpenTraceback {
       afterException = false;
       return true;
     }
-    return continuesMessage(text, sameBurst, read);
+    return continuesMessage(text, sameBurst, read, formatted);
   }
 
   private boolean continuesJvmCrash(String text) {

@@ -296,7 +296,7 @@ final class Tracebacks {
    */
   private boolean continuesHeld(Line line, String text, boolean sameBurst) {
     if (traceback != null) {
-      if (traceback.take(text, sameBurst, reads)) {
+      if (traceback.take(text, sameBurst, reads, line.ownLevel())) {
         return true;
       }
       recordTraceback();   // what follows is a line of its own

@@ -222,6 +222,24 @@ class TracebacksTest extends TracebacksTestSupport {
   }
 
   @Test
+  void aLineInAFormatHeartlogReadsIsNoMoreOfTheExceptionsMessageBeforeIt() {
+    List<String> traceback = List.of(   // Flask's development server: the request failed, then its line
+        "Traceback (most recent call last):",
+        "  File \"app.py\", line 12, in render",
+        "ValueError: bad frame 13",
+        "more of its message");
+    tracebacks.reading(true, nanos);
+    traceback.forEach(text -> print(Level.WARNING, text));
+    printOwn(Level.INFO, "\"GET /render/13 HTTP/1.1\" 500 -");
+    tracebacks.reading(false, nanos);
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "ERROR ValueError: bad frame 13 t-1 0 " + String.join("\n", traceback),
+        "INFO \"GET /render/13 HTTP/1.1\" 500 - t-1 4 -");
+  }
+
+  @Test
   void aTracebackAfterAnErrorLineGoesIntoThatLinesRecord() {
     print(Level.INFO, "INFO:root:loading");
     print(Level.ERROR, "ERROR:root:render failed");   // logging.exception("render failed")
