@@ -68,6 +68,15 @@ final class TracebackLines {
   /** The line HotSpot begins and ends its report of the JVM's crash with, and puts between its parts. */
   static final String JVM_CRASH_MARGIN = "#";
 
+  /**
+   * The rule {@code socketserver}'s servers ({@code http.server}'s among them) draw above and
+   * below their report of a request whose handler raised.
+   */
+  static final String SOCKETSERVER_RULE = "-".repeat(40);
+
+  /** The first line of {@code socketserver}'s report of a request whose handler raised, after its rule. */
+  static final String SOCKETSERVER_FAILURE = "Exception occurred during processing of request from ";
+
   /** The second line of HotSpot's report of the JVM's crash (on stdout), with what it was. */
   private static final Set<String> JVM_CRASH = Set.of(
       "# A fatal error has been detected by the Java Runtime Environment:",
@@ -268,10 +277,13 @@ final class TracebackLines {
    * Frame.__del__ at 0x7f...>}, and the like since 3.13), or one a log call's arguments raised
    * ({@code --- Logging error ---}: {@code log.info("frame %d of %d", 7)}), whose call and message
    * follow the traceback, or one that ended a process {@code multiprocessing} started ({@code
-   * Process Process-1:}, {@code Process SpawnProcess-2:}).
+   * Process Process-1:}, {@code Process SpawnProcess-2:}), or one a request's handler raised in
+   * {@code socketserver}'s servers, {@code http.server}'s among them ({@code Exception occurred
+   * during processing of request from ('127.0.0.1', 40954)}).
    */
   static boolean isPythonTracebackHeader(String text) {
     return text.startsWith("Exception ignored ") || text.equals("--- Logging error ---")
+        || text.startsWith(SOCKETSERVER_FAILURE)
         || text.startsWith("Process ") && text.endsWith(":") && text.indexOf(' ', 8) < 0
         || text.startsWith("Exception in thread ") && text.endsWith(":") && !text.startsWith("Exception in thread \"");
   }

@@ -269,8 +269,10 @@ final class Tracebacks {
     }
     if (TracebackLines.isPythonWarning(text) || TracebackLines.isNodeWarning(text)) {
       heldWarning = line;   // its source line, or Node.js's note, may follow
-    } else if (TracebackLines.isNodeLocation(text) || text.equals(TracebackLines.JVM_CRASH_MARGIN)) {
-      prelude = new ArrayList<>(List.of(line));   // an uncaught error of Node.js's, or the JVM's crash, may follow
+    } else if (TracebackLines.isNodeLocation(text) || text.equals(TracebackLines.JVM_CRASH_MARGIN)
+        || text.equals(TracebackLines.SOCKETSERVER_RULE)) {
+      // an uncaught error of Node.js's, the JVM's crash, or socketserver's report of a failed request may follow
+      prelude = new ArrayList<>(List.of(line));
       preludeTexts = new ArrayList<>(List.of(text));
     } else if (TracebackLines.isJulSource(text)) {
       heldJulSource = line;   // its level and message come on the next line
@@ -336,6 +338,16 @@ final class Tracebacks {
         return true;
       }
       release();           // a "#" of the worker's own
+    }
+    if (prelude != null && preludeTexts.get(0).equals(TracebackLines.SOCKETSERVER_RULE)) {
+      if (text.startsWith(TracebackLines.SOCKETSERVER_FAILURE)) {
+        // The rule is the frame of the report, not a record: the report's first line is held as
+        // any line that heads a Python traceback, and takes the traceback below it.
+        prelude = null;
+        preludeTexts = null;
+        return false;
+      }
+      release();           // a rule of the worker's own
     }
     if (prelude != null) {
       if (continuesPrelude(text)) {

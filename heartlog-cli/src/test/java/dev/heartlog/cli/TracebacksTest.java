@@ -222,6 +222,28 @@ class TracebacksTest extends TracebacksTestSupport {
   }
 
   @Test
+  void socketserversReportOfARequestWhoseHandlerRaisedIsOneErrorAndItsFirstRuleNoRecord() {
+    String rule = "-".repeat(40);
+    List<String> report = List.of(   // http.server's handler raised
+        "Exception occurred during processing of request from ('127.0.0.1', 40954)",
+        "Traceback (most recent call last):",
+        "  File \"worker.py\", line 6, in do_GET",
+        "ValueError: bad frame 13");
+    print(Level.WARNING, rule);
+    report.forEach(text -> print(Level.WARNING, text));
+    print(Level.WARNING, rule);
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    print(Level.WARNING, rule);   // the worker's own
+    print(Level.WARNING, "shot 13 done");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "ERROR ValueError: bad frame 13 t-1 1 " + String.join("\n", report) + "\n" + rule,
+        "WARNING " + rule + " t-1 6 -",
+        "WARNING shot 13 done t-1 7 -");
+  }
+
+  @Test
   void aLineInAFormatHeartlogReadsIsNoMoreOfTheExceptionsMessageBeforeIt() {
     List<String> traceback = List.of(   // Flask's development server: the request failed, then its line
         "Traceback (most recent call last):",
