@@ -15,8 +15,10 @@ import java.util.regex.Matcher;
  * logger's JSON object or logfmt pairs if it is either, or in the format of a logger nobody configured ({@link
  * LoggerFormats}: Python's logging, Logback's and Log4j2's consoles, Go's log, glog; Rust's tracing, {@link
  * RustTracingLines}; Go's zap and zerolog on a console, {@link GoLoggerLines}) or of a Celery,
- * RQ or Sidekiq worker ({@link CeleryLines}, {@link RqLines}, {@link SidekiqLines}) if it is in
- * one, else kept whole, at the level it names near its start ({@link LoggerFormats#levelNamedNearStart}), else at the stream's default.
+ * RQ or Sidekiq worker ({@link CeleryLines}, {@link RqLines}, {@link SidekiqLines}) or a web
+ * server's line of a request it served ({@link AccessLogLines}) if it is in one, else kept whole,
+ * at the level it names near its start ({@link LoggerFormats#levelNamedNearStart}), else at the
+ * stream's default.
  */
 final class ChildLineParser {
 
@@ -158,6 +160,10 @@ final class ChildLineParser {
       Parsed go = LoggerFormats.goLog(line, metadata, this::endsTask);
       if (go != null) {
         return go;
+      }
+      Parsed served = AccessLogLines.parse(line, metadata, this::endsTask);
+      if (served != null) {
+        return served;
       }
       Parsed nodeOrTool = WinstonLines.parse(line, metadata, this::endsTask);
       if (nodeOrTool == null) {

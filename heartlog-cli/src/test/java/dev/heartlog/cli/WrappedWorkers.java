@@ -35,10 +35,19 @@ final class WrappedWorkers {
    * and the exit's left out.
    */
   static List<StoredRecord> replayed(Path folder, String printed, String worker) throws Exception {
+    return replayed(folder, printed, worker, "cat \"$0\"");
+  }
+
+  /** As {@link #replayed}, for what a real worker printed on stderr: printed again there. */
+  static List<StoredRecord> replayedOnStderr(Path folder, String printed, String worker) throws Exception {
+    return replayed(folder, printed, worker, "cat \"$0\" >&2");
+  }
+
+  private static List<StoredRecord> replayed(Path folder, String printed, String worker, String shell) throws Exception {
     Path file = Path.of(Objects.requireNonNull(WrappedWorkers.class.getResource("/workers/" + printed)).toURI());
     String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
-    Cli.Result result = heartlogRun(folder, worker, url, List.of(), "cat", file.toString());
+    Cli.Result result = heartlogRun(folder, worker, url, List.of(), "sh", "-c", shell, file.toString());
     assertThat(result.exitCode()).as(result.err()).isZero();
     return records(store, worker).stream().filter(record -> !record.message().startsWith("heartlog run"))
         .filter(record -> !record.message().startsWith("the worker process exited")).toList();

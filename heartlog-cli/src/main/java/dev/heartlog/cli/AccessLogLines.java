@@ -1,0 +1,87 @@
+package dev.heartlog.cli;
+
+import dev.heartlog.agent.Level;
+import dev.heartlog.agent.RecordMetadata;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The lines a web server in a worker writes of each request it served, in the Common Log Format
+ * or its combined form: Python's {@code http.server} and Flask's development server (werkzeug)
+ * on stderr, {@code 127.0.0.1 - - [03/Dec/2026 14:12:27] "GET /health HTTP/1.1" 200 -}, and
+ * gunicorn's {@code --access-logfile -}, {@code 127.0.0.1 - - [03/Dec/2026:14:12:34 +0000] "GET
+ * /health HTTP/1.1" 200 2 "-" "curl/7.88.1"}. A worker that answers an orchestrator's health
+ * checks writes one for each. On stderr, where a line naming no level is a warning, each was a
+ * warning, and one right after an error's traceback was taken into the error.
+ */
+final class AccessLogLines {
+
+  /**
+   * Who asked, the identity and the user ({@code -} where unknown), the time in brackets, and the
+   * rest. The time as {@code http.server} writes it, {@code 03/Dec/2026 14:12:27}, or as the
+   * Common Log Format does, {@code 03/Dec/2026:14:12:34 +0000}.
+   */
+  private static final Pattern LINE = Pattern.compile(
+      "(?<client>[^\\s\\[\\]\"]{1,253}) (?<ident>\\S{1,64}) (?<user>\\S{1,64}) "
+          + "\\[\\d\\d/[A-Z][a-z]{2}/\\d{4}(?<clf>:\\d\\d:\\d\\d:\\d\\d [+-]\\d{4}| \\d\\d:\\d\\d:\\d\\d)\\] (?<rest>.*)");
+
+  /** A request's line: the request in quotes, its status and size, and whatever follows them. */
+  private static final Pattern REQUEST = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\" (?<status>\\d{3}) \\S+(?: .*)?");
+
+  /** What {@code http.server}'s {@code send_error} writes before the request's line: {@code code 404, message Not Found}. */
+  private static final Pattern ERROR = Pattern.compile("code (?<status>\\d{3}), message .*");
+
+  private AccessLogLines() {}
+
+  /**
+   * A line of a served request: INFO (the level werkzeug and gunicorn log it at; a failed
+   * request's error is logged on its own), its message from the request on, who asked in {@code
+   * client}, the user in {@code user} where one is named, and the response's status in {@code
+   * status}, so that {@code logs --meta status=500} finds the failed ones. {@code http.server}'s
+   * line of an error it sends ({@code code 404, message Not Found}) is a WARNING for a client's
+   * error and an ERROR for the server's, with its {@code status}; another line of its, in its time
+   * format, is INFO. The time is not taken: whole seconds, and in {@code http.server}'s with no
+   * zone. Null for any other line.
+   */
+  static ChildLineParser.Parsed parse(String line, RecordMetadata metadata, Predicate<String> endsTask) {
+    int bracket = line.indexOf(" [");
+    if (bracket < 5 || bracket > 400 || line.length() < bracket + 26 || line.charAt(bracket + 4) != '/'
+        || !Character.isDigit(line.charAt(bracket + 2))) {
+      return null;
+    }
+    Matcher matcher = LINE.matcher(line);
+    if (!matcher.matches()) {
+      return null;
+    }
+    String rest = matcher.group("rest");
+    Matcher request = REQUEST.matcher(rest);
+    Level level;
+    String status;
+    if (request.matches()) {
+      level = Level.INFO;
+      status = request.group("status");
+    } else {
+      Matcher error = ERROR.matcher(rest);
+      boolean pythonServer = matcher.group("clf").charAt(0) == ' ' && matcher.group("ident").equals("-")
+          && matcher.group("user").equals("-");
+      if (!pythonServer) {
+        return null;
+      }
+      status = error.matches() ? error.group("status") : null;
+      level = status == null ? Level.INFO : switch (status.charAt(0)) {
+        case '5' -> Level.ERROR;
+        case '4' -> Level.WARNING;
+        default -> Level.INFO;
+      };
+    }
+    metadata.put("client", matcher.group("client"));
+    if (!matcher.group("user").equals("-")) {
+      metadata.put("user", matcher.group("user"));
+    }
+    if (status != null) {
+      metadata.put("status", Integer.parseInt(status));
+    }
+    return new ChildLineParser.Parsed(level, rest, null, metadata, endsTask.test(rest));
+  }
+}
