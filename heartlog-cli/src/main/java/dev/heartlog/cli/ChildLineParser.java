@@ -134,6 +134,9 @@ final class ChildLineParser {
         python = PythonLoggingLines.gunicorn(line, metadata, this::endsTask);
       }
       if (python == null) {
+        python = PythonLoggingLines.flask(line, metadata, this::endsTask);
+      }
+      if (python == null) {
         python = PythonLoggingLines.loguru(line, metadata, this::endsTask);
       }
       if (python != null) {

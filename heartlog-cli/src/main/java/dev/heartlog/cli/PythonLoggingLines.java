@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 /**
  * The lines of Python's {@code logging} in the formats workers leave it in or copy: {@code
  * basicConfig()}'s default, the format its documentation quotes most (and Hugging Face's scripts'
- * order of it), DeepSpeed's; and loguru's default. Each reader gives the level, the message after
+ * order of it), DeepSpeed's, Flask's; gunicorn's and uvicorn's; and loguru's default. Each reader gives the level, the message after
  * the line's prefix and what the prefix names (the logger; the file, line and function), or null
  * for a line not in its format. Their times have no zone, so a record keeps the time its line
  * came.
@@ -49,6 +49,15 @@ final class PythonLoggingLines {
   private static final Pattern GUNICORN = Pattern.compile(
       "\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d{4}\\] \\[(?<pid>\\d{1,10})\\] "
           + "\\[(?<level>" + PYTHON_LEVELS + ")\\] (?<message>.*)");
+
+  /**
+   * Flask's own handler, which logs {@code app.logger}'s records (and a request's unhandled
+   * error) where nobody configured logging: {@code [%(asctime)s] %(levelname)s in %(module)s:
+   * %(message)s}.
+   */
+  private static final Pattern FLASK = Pattern.compile(
+      "\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,\\d{3}\\] (?<level>" + PYTHON_LEVELS + ") in "
+          + "(?<module>[^\\s:]+): (?<message>.*)");
 
   /**
    * loguru's default format: {@code 2026-12-03 08:32:26.359 | ERROR    | app.render:render:42 -
@@ -188,6 +197,25 @@ final class PythonLoggingLines {
       return null;
     }
     metadata.put("pid", Long.parseLong(matcher.group("pid")));
+    String message = matcher.group("message");
+    return new ChildLineParser.Parsed(Level.fromName(matcher.group("level")), message, null, metadata,
+        endsTask.test(message));
+  }
+
+  /**
+   * A line of Flask's handler ({@link #FLASK}): its level, the message after the prefix, and the
+   * module it was logged in as the record's {@code logger} (as for loguru's). Before, the message
+   * began {@code in app: }. The time has no zone, so the record keeps the time the line came.
+   */
+  static ChildLineParser.Parsed flask(String line, RecordMetadata metadata, Predicate<String> endsTask) {
+    if (line.length() < 33 || line.charAt(0) != '[' || line.charAt(24) != ']' || !Character.isDigit(line.charAt(1))) {
+      return null;
+    }
+    Matcher matcher = FLASK.matcher(line);
+    if (!matcher.matches()) {
+      return null;
+    }
+    metadata.put("logger", matcher.group("module"));
     String message = matcher.group("message");
     return new ChildLineParser.Parsed(Level.fromName(matcher.group("level")), message, null, metadata,
         endsTask.test(message));

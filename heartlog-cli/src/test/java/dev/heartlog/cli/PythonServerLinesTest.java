@@ -11,10 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The lines of the Python servers a worker may be, gunicorn and uvicorn, as {@link
+ * The lines of the Python servers a worker may be, gunicorn, uvicorn and Flask's, as {@link
  * ChildLineParser} reads them and heartlog run stores them. The lines are what Debian's gunicorn
  * 20.1.0 ({@code gunicorn -w 1 wsgi:app}) and uvicorn 0.17.6 ({@code python3 -m uvicorn app:app})
- * printed on stderr, started, asked for a page, then for one whose handler raised, and stopped.
+ * printed on stderr, started, asked for a page, then for one whose handler raised, and stopped;
+ * and what Flask 3.1.3's {@code app.run()} (werkzeug 3.1.8, Python 3.11.7) printed there, its
+ * handler logging with {@code app.logger}.
  */
 class PythonServerLinesTest {
 
@@ -72,5 +74,32 @@ class PythonServerLinesTest {
         tuple("INFO", "Finished server process [755]"));
     assertThat(records.get(4).exception()).startsWith("Traceback (most recent call last):\n")
         .contains("File \"/srv/app/app.py\", line 5, in app").endsWith("RuntimeError: CUDA out of memory");
+  }
+
+  @Test
+  void flasksLinesGiveTheirLevelAndModuleAndAFailedRequestIsOneErrorAndItsRequestAnother() throws Exception {
+    List<StoredRecord> records = WrappedWorkers.replayedOnStderr(folder, "flask-3.1.3-werkzeug-3.1.8.txt", "flask-replayed");
+
+    // Before, app.logger's messages began "in flaskw: ", each request's line was a warning, and
+    // those after the traceback part of its error.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("WARNING", "WARNING: This is a development server. Do not use it in a production deployment. "
+            + "Use a production WSGI server instead.\n * Running on http://127.0.0.1:5077"),
+        tuple("WARNING", "Press CTRL+C to quit"),
+        tuple("INFO", "\"GET /health HTTP/1.1\" 200 -"),
+        tuple("INFO", "rendering shot 12"),
+        tuple("INFO", "\"GET /render/12 HTTP/1.1\" 200 -"),
+        tuple("INFO", "rendering shot 13"),
+        tuple("WARNING", "shot 13: model not warm"),
+        tuple("ERROR", "Exception on /render/13 [GET]"),
+        tuple("INFO", "\"GET /render/13 HTTP/1.1\" 500 -"),
+        tuple("INFO", "\"GET /missing HTTP/1.1\" 404 -"),
+        tuple("INFO", "\"GET /health HTTP/1.1\" 200 -"),
+        tuple("WARNING", "code 400, message Bad request syntax ('BOGUS')"),
+        tuple("INFO", "\"BOGUS\" 400 -"));
+    assertThat(records.get(3).metadataJson()).contains("\"logger\": \"flaskw\"");
+    assertThat(records.get(7).metadataJson()).contains("\"logger\": \"app\"");
+    assertThat(records.get(7).exception()).startsWith("Traceback (most recent call last):\n")
+        .contains("File \"/srv/app/app.py\", line 12, in render").endsWith("ValueError: bad frame 13");
   }
 }
