@@ -12,13 +12,13 @@ import java.util.regex.Matcher;
  * or an emoji marker (✅ success, 🔄/⏳ progress, ❌ error, ⚠️ warning). Another format is a
  * regular expression with the named groups {@code level}, {@code component}, {@code task} and
  * {@code message}, any of them optional. A line that does not match is read as a structured
- * logger's JSON object or logfmt pairs if it is either, or in the format of a logger nobody configured ({@link
- * LoggerFormats}: Python's logging, Logback's and Log4j2's consoles, Go's log, glog; Rust's tracing, {@link
- * RustTracingLines}; Go's zap and zerolog on a console, {@link GoLoggerLines}) or of a Celery,
- * RQ or Sidekiq worker ({@link CeleryLines}, {@link RqLines}, {@link SidekiqLines}) or a web
- * server's line of a request it served ({@link AccessLogLines}) if it is in one, else kept whole,
- * at the level it names near its start ({@link LoggerFormats#levelNamedNearStart}), else at the
- * stream's default.
+ * logger's JSON object or logfmt pairs if it is either, or in the format of a logger nobody
+ * configured ({@link LoggerFormats}: Python's logging, Logback's and Log4j2's consoles, Go's log,
+ * glog; Rust's tracing, {@link RustTracingLines}; Go's zap and zerolog on a console, {@link
+ * GoLoggerLines}), of a Celery, RQ or Sidekiq worker ({@link CeleryLines}, {@link RqLines},
+ * {@link SidekiqLines}), of nginx ({@link NginxLines}) or of a web server's request ({@link
+ * AccessLogLines}) if it is in one, else kept whole, at the level it names near its start
+ * ({@link LoggerFormats#levelNamedNearStart}), else at the stream's default.
  */
 final class ChildLineParser {
 
@@ -159,6 +159,10 @@ final class ChildLineParser {
       }
       if (goConsole != null) {
         return goConsole;
+      }
+      Parsed nginx = NginxLines.parse(line, metadata, this::endsTask);
+      if (nginx != null) {
+        return nginx;   // before Go's log, whose time it begins with
       }
       Parsed go = LoggerFormats.goLog(line, metadata, this::endsTask);
       if (go != null) {
