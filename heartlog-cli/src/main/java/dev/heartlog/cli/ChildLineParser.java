@@ -15,8 +15,8 @@ import java.util.regex.Matcher;
  * logger's JSON object or logfmt pairs if it is either, or in the format of a logger nobody
  * configured ({@link LoggerFormats}: Python's logging, Logback's and Log4j2's consoles, Go's log,
  * glog; Rust's tracing, {@link RustTracingLines}; Go's zap and zerolog on a console, {@link
- * GoLoggerLines}), of a Celery, RQ or Sidekiq worker ({@link CeleryLines}, {@link RqLines},
- * {@link SidekiqLines}), of nginx ({@link NginxLines}) or of a web server's request ({@link
+ * GoLoggerLines}; Ruby's Logger, {@link RubyLoggerLines}), of a Celery, RQ or Sidekiq worker
+ * ({@link CeleryLines}, {@link RqLines}, {@link SidekiqLines}), of nginx ({@link NginxLines}) or of a web server's request ({@link
  * AccessLogLines}) if it is in one, else kept whole, at the level it names near its start
  * ({@link LoggerFormats#levelNamedNearStart}), else at the stream's default.
  */
@@ -141,6 +141,10 @@ final class ChildLineParser {
       }
       if (python != null) {
         return python;
+      }
+      Parsed ruby = RubyLoggerLines.parse(line, metadata, this::endsTask);
+      if (ruby != null) {
+        return ruby;
       }
       Parsed spring = SpringBootLines.parse(line, metadata, this::endsTask);
       if (spring != null) {

@@ -243,9 +243,15 @@ final class TracebackLines {
     return text.startsWith("(Use `node --trace-");
   }
 
+  /**
+   * A line that may start a stack trace ({@link #EXCEPTION_LINE}); not a Ruby backtrace's frame
+   * of a file named without its folder ({@code worker.rb:3:in `render'}), whose name reads as a
+   * qualified class name.
+   */
   static boolean isExceptionLine(String text) {
     char first = text.isEmpty() ? ' ' : text.charAt(0);
-    return (Character.isLetter(first) || first == '_' || first == '$') && EXCEPTION_LINE.matcher(text).matches();
+    return (Character.isLetter(first) || first == '_' || first == '$') && EXCEPTION_LINE.matcher(text).matches()
+        && !isRubyFrame(text);
   }
 
   static boolean isNodeLocation(String text) {

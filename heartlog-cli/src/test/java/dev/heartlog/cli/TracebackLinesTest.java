@@ -29,6 +29,7 @@ class TracebackLinesTest {
     assertThat(TracebackLines.isExceptionLine("a.: x")).as("a dot last").isFalse();
     assertThat(TracebackLines.isExceptionLine("a: x")).as("one name, no error").isFalse();
     assertThat(TracebackLines.isExceptionLine("a.b x")).as("no colon after it").isFalse();
+    assertThat(TracebackLines.isExceptionLine("worker.rb:3:in `render'")).as("a Ruby frame").isFalse();
   }
 
   @Test
