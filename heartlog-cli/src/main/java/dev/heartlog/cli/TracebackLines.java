@@ -39,12 +39,22 @@ final class TracebackLines {
   /** A Ruby backtrace's frame: the file, its line, and the method, quoted ({@link #isRubyFrame}). */
   private static final Pattern RUBY_FRAME = Pattern.compile("\\S+\\.rb:\\d+:in [`'].*'");
 
+  /**
+   * The first line Ruby prints of an exception nothing rescued: where it was raised, the message
+   * and the class ({@code crash.rb:3:in `render': bad frame 13 (ArgumentError)}; since Ruby 3.4
+   * {@code in 'Object#render'}).
+   */
+  private static final Pattern RUBY_UNCAUGHT = Pattern.compile("\\S+\\.rb:\\d+:in [`'][^`']*': .+");
+
+  /** A frame below it: {@code \tfrom crash.rb:5:in `run'}. */
+  private static final Pattern RUBY_FROM = Pattern.compile("\\s+from \\S+:\\d+:in [`'].*'");
+
   private static final Pattern FRAME_CALL = Pattern.compile("\\s+at (?:\\S+\\(.*\\)|.+ \\(.*\\))");   // ends with ")"
   private static final Pattern FRAME_PLACE = Pattern.compile("\\s+at \\S+:\\d+(?::\\d+)?");        // ends with a digit
 
   /** The other lines of a JVM stack trace: causes, suppressed exceptions, frames left out. */
   private static final Pattern STACK_CONTINUATION = Pattern.compile(
-      "\\s*(?:Caused by|Suppressed): \\S.*|\\s+\\.\\.\\. \\d+ (?:more|common frames omitted)");
+      "\\s*(?:Caused by|Suppressed): \\S.*|\\s+\\.\\.\\. \\d+ (?:more|common frames omitted|levels\\.\\.\\.)");
 
   /**
    * A qualified name, {@code a.b.C}: names of a letter, {@code _} or {@code $} then those and
@@ -197,7 +207,8 @@ final class TracebackLines {
   }
 
   /**
-   * A frame of a JVM or Node.js stack trace; also Node.js's last frame of an error it prints with
+   * A frame of a JVM or Node.js stack trace, or of Ruby's backtrace below an exception nothing
+   * rescued ({@link #RUBY_FROM}); also Node.js's last frame of an error it prints with
    * the error's own properties ({@code code: 'ECONNREFUSED'}, a {@code [cause]}), which ends
    * with {@code " {"}: they follow it, to a closing {@code "}"}; and a JVM frame with the jar it
    * came from after it, as Logback's extended stack traces print it (Spring Boot's console):
@@ -209,6 +220,9 @@ final class TracebackLines {
       return false;
     }
     char last = frame.charAt(frame.length() - 1);
+    if (last == '\'') {
+      return RUBY_FROM.matcher(frame).matches();
+    }
     return last == ')' ? FRAME_CALL.matcher(frame).matches() : last >= '0' && last <= '9' && FRAME_PLACE.matcher(frame).matches();
   }
 
@@ -251,7 +265,13 @@ final class TracebackLines {
   static boolean isExceptionLine(String text) {
     char first = text.isEmpty() ? ' ' : text.charAt(0);
     return (Character.isLetter(first) || first == '_' || first == '$') && EXCEPTION_LINE.matcher(text).matches()
-        && !isRubyFrame(text);
+        && !isRubyFrame(text) || isRubyUncaught(text);
+  }
+
+  /** The first line of a Ruby exception nothing rescued ({@link #RUBY_UNCAUGHT}). */
+  static boolean isRubyUncaught(String text) {
+    int in = text.indexOf(":in ");
+    return in > 4 && text.startsWith(".rb:", text.lastIndexOf('.', in)) && RUBY_UNCAUGHT.matcher(text).matches();
   }
 
   static boolean isNodeLocation(String text) {

@@ -12,9 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Ruby's standard {@code Logger} in its default format, as {@link ChildLineParser} reads it
- * ({@link RubyLoggerLines}) and heartlog run stores it. The replayed lines are what a worker
- * logging with Debian's Ruby 3.1.2 printed on stderr: a logger with a program's name logging each
- * level and an exception it rescued, then one without a name.
+ * ({@link RubyLoggerLines}) and heartlog run stores it, and an exception nothing rescued. The
+ * replayed lines are what workers run by Debian's Ruby 3.1.2 printed on stderr: a logger with a
+ * program's name logging each level and an exception it rescued, then one without a name; and a
+ * worker whose exception ended it.
  */
 class RubyLoggerLinesTest {
 
@@ -58,5 +59,20 @@ class RubyLoggerLinesTest {
 
   private Level level(String line) {
     return parser.parse(line, Level.WARNING, "stderr").level();
+  }
+
+  @Test
+  void anExceptionNothingRescuedIsOneErrorWithItsBacktrace() throws Exception {
+    List<StoredRecord> records = WrappedWorkers.replayedOnStderr(folder, "ruby-3.1.2-uncaught.txt", "ruby-uncaught-replayed");
+
+    // Before, its first line and each frame were five warnings, and no error.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("ERROR", "app/crash.rb:3:in `render': bad frame 13 (ArgumentError)"));
+    assertThat(records.get(0).exception()).isEqualTo("""
+        app/crash.rb:3:in `render': bad frame 13 (ArgumentError)
+        \tfrom app/crash.rb:5:in `block in run'
+        \tfrom app/crash.rb:5:in `each'
+        \tfrom app/crash.rb:5:in `run'
+        \tfrom app/crash.rb:6:in `<main>'""");
   }
 }

@@ -33,6 +33,19 @@ class TracebackLinesTest {
   }
 
   @Test
+  void rubysUncaughtExceptionBeginsAStackTraceOfItsFrames() {
+    // ruby --backtrace-limit=2: Ruby 3.1.2's lines; 3.4 quotes the method 'Object#render'
+    assertThat(TracebackLines.isExceptionLine("app/crash.rb:3:in `render': bad frame 13 (ArgumentError)")).isTrue();
+    assertThat(TracebackLines.isExceptionLine("crash.rb:3:in 'Object#render': can't render 'x' (ArgumentError)")).isTrue();
+    assertThat(TracebackLines.isFrame("\tfrom app/crash.rb:5:in `block in run'")).isTrue();
+    assertThat(TracebackLines.isFrame("\tfrom crash.rb:5:in 'Array#each'")).isTrue();
+    assertThat(TracebackLines.isStackContinuation("\t ... 2 levels...")).isTrue();
+
+    assertThat(TracebackLines.isFrame("\tfrom the render queue: 'done'")).as("no file and line").isFalse();
+    assertThat(TracebackLines.isExceptionLine("/srv/app/crash.rb:3:in `render'")).as("a frame of a logged backtrace").isFalse();
+  }
+
+  @Test
   void aQualifiedNameOfThirtyThousandPartsIsReadWithoutOverflowing() {
     assertThat(TracebackLines.isExceptionLine("a.".repeat(LONG) + "a")).isTrue();
     assertThat(TracebackLines.isExceptionLine("a.".repeat(LONG) + ".a")).isFalse();
