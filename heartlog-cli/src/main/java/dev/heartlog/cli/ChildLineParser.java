@@ -95,6 +95,16 @@ final class ChildLineParser {
     this.hasMessage = hasGroup(format, "message");
   }
 
+  /**
+   * Reads a line in no format, which every reader looks at, and so loads the readers and compiles
+   * their patterns now: before the worker starts, not while its first line waits. That took tens
+   * of milliseconds, and a line the other stream printed after it was recorded before it.
+   */
+  void warmUp() {
+    parse("heartlog run warms up its readers", Level.INFO, "stdout");
+    TracebackLines.isExceptionLine("heartlog.Warm: up");
+  }
+
   /** Whether a line with this message ends the current task ({@code --task-end}). */
   boolean endsTask(String message) {
     return taskEnd.matcher(message).find();

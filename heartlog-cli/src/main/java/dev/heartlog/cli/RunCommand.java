@@ -176,6 +176,7 @@ final class RunCommand implements Callable<Integer> {
     if (columns != null) {
       process.environment().put("COLUMNS", Integer.toString(columns));
     }
+    parser.warmUp();
     ChildOutput output = ChildOutput.prepare(process);
     Optional<OutOfMemoryKills> outOfMemoryKills = OutOfMemoryKills.now();
     Process child;
