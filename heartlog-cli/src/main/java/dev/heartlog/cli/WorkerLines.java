@@ -158,10 +158,6 @@ final class WorkerLines implements AutoCloseable {
     VllmLines vllm = new VllmLines(parser);
     MessageLines message = new MessageLines(streamDefault);
     long[] reads = {0};   // how many reads so far
-    // When the last read returned: a line's time is when it came, not when its reading was done.
-    // The first line's reading loads and compiles every reader (tens of milliseconds), and the
-    // line the other stream read meanwhile was stamped before it though printed after.
-    Instant[] readAt = {Instant.now()};
     // The read the line being read began in, where it began in one before this: print(text)
     // writes the text and its line end apart, and the last line of a document printed so is
     // still of the write, and the read, its lines came in. 0 where the line began in this read.
@@ -208,7 +204,7 @@ final class WorkerLines implements AutoCloseable {
         if (progress) {
           parsed.metadata().putIfAbsent("kind", "progress");
         }
-        Tracebacks.Line arrived = arrive(parsed, readAt[0]);
+        Tracebacks.Line arrived = arrive(parsed);
         if (parsed.plain() && !progress && message.continuesRecord(read) && tracebacks.furtherLine(arrived, text)) {
           message.took(parsed.level(), read);   // a line after it may be more of the message too
           return;
@@ -217,14 +213,14 @@ final class WorkerLines implements AutoCloseable {
         tracebacks.line(arrived, text, continuesRecord, moreFollows);
       } catch (UserPattern.TooSlow e) {
         tooSlow(name, e);
-        keepAsPrinted(line, name, streamDefault, streamTracebacks.unnamed(), readAt[0]);
+        keepAsPrinted(line, name, streamDefault, streamTracebacks.unnamed());
       } catch (RuntimeException | StackOverflowError e) {
         // A reader's mistake must not end the reading: the pipe would close with the thread, the
         // worker's next print fail, and every later line be lost. The line is kept as printed.
         // A regular expression too deep for the thread's stack is such a mistake too (30,000
         // "a." did it once); the stack is whole again once the error has come up to here.
         unreadable(name, line, e);
-        keepAsPrinted(line, name, streamDefault, streamTracebacks.unnamed(), readAt[0]);
+        keepAsPrinted(line, name, streamDefault, streamTracebacks.unnamed());
       }
     }, System::nanoTime, PROGRESS_INTERVAL.toNanos(), MAX_LINE_CHARS);
     Thread thread = new Thread(() -> {
@@ -232,7 +228,6 @@ final class WorkerLines implements AutoCloseable {
         byte[] chunk = new byte[8192];
         int read;
         while ((read = stream.read(chunk)) >= 0) {
-          readAt[0] = Instant.now();
           reads[0]++;
           // Passed on byte for byte: text in any encoding, carriage returns (a progress bar still
           // redraws in place), even a video written to stdout. Flushed as soon as the worker
@@ -266,11 +261,11 @@ final class WorkerLines implements AutoCloseable {
   }
 
   /** Records a line that could not be read in its format as printed, at the stream's level. */
-  private void keepAsPrinted(String line, String stream, Level streamDefault, Tracebacks tracebacks, Instant came) {
+  private void keepAsPrinted(String line, String stream, Level streamDefault, Tracebacks tracebacks) {
     RecordMetadata metadata = new RecordMetadata(1);
     metadata.put("stream", stream);
     tracebacks.line(arrive(new ChildLineParser.Parsed(streamDefault, line, null, metadata, false, null,
-        ChildLineParser.TaskScope.CURRENT, false, false), came), line);
+        ChildLineParser.TaskScope.CURRENT, false, false)), line);
   }
 
   /**
@@ -305,16 +300,16 @@ final class WorkerLines implements AutoCloseable {
    * an end marker; for the lines of its process only, where the line says so ({@link
    * ChildLineParser.TaskScope}), and the worker's current task is then the one a process began
    * last. The line keeps the task and the time it came with, for Tracebacks may record it a
-   * moment later: {@code came}, when the read that completed it returned.
+   * moment later.
    */
-  private Tracebacks.Line arrive(ChildLineParser.Parsed line, Instant came) {
+  private Tracebacks.Line arrive(ChildLineParser.Parsed line) {
     synchronized (taskLock) {
       String task = switch (line.scope()) {
         case CURRENT -> currentTask(line);
         case PROCESS -> processTask(line);
         case LINE -> line.task();
       };
-      Instant at = line.time() != null ? line.time() : came;
+      Instant at = line.time() != null ? line.time() : Instant.now();
       return new Tracebacks.Line(at, line.level(), line.message(), task, line.metadata(), System.nanoTime(),
           line.ownLevel());
     }

@@ -37,30 +37,6 @@ class RunCommandTest {
   }
 
   @Test
-  void theLinesOfOneReadCarryTheTimeItCameNotTheTimeEachWasRead() throws IOException {
-    // One printf of 40 lines is one write, read at once: each record's time is when that read
-    // came. Before, it was when the line's own reading ended, each later than the one before,
-    // and the first tens of milliseconds late while the readers loaded: a line the other stream
-    // printed after it was stamped before it.
-    String url = TestDatabase.migratedUrl();
-    Store store = Store.open(url, null, null);
-    StringBuilder lines = new StringBuilder();
-    for (int i = 1; i <= 40; i++) {
-      lines.append("frame ").append(i).append(" rendered\\n");
-    }
-    Path script = script("burst.sh", "printf '" + lines + "'");
-
-    Cli.Result result = Cli.run("run", "--worker", "one-read", "--db-url", url, "--home", folder.resolve("home").toString(),
-        "--", "sh", script.toString());
-
-    assertThat(result.exitCode()).as(result.err()).isZero();
-    List<StoredRecord> frames = store.logs(new LogFilter("one-read", null, null, null, null, null, 100)).stream()
-        .filter(record -> record.message().startsWith("frame ")).toList();
-    assertThat(frames).hasSize(40);
-    assertThat(frames).extracting(StoredRecord::timestamp).containsOnly(frames.get(0).timestamp());
-  }
-
-  @Test
   void aWrappedWorkersLinesBecomeRecordsWithLevelsAndTasksAndItsCrashIsReported() throws IOException {
     String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
