@@ -16,9 +16,10 @@ import java.util.regex.Matcher;
  * configured ({@link LoggerFormats}: Python's logging, Logback's and Log4j2's consoles, Go's log,
  * glog; Rust's tracing, {@link RustTracingLines}; Go's zap and zerolog on a console, {@link
  * GoLoggerLines}; Ruby's Logger, {@link RubyLoggerLines}), of a Celery, RQ or Sidekiq worker
- * ({@link CeleryLines}, {@link RqLines}, {@link SidekiqLines}), of nginx ({@link NginxLines}) or of a web server's request ({@link
- * AccessLogLines}) if it is in one, else kept whole, at the level it names near its start
- * ({@link LoggerFormats#levelNamedNearStart}), else at the stream's default.
+ * ({@link CeleryLines}, {@link RqLines}, {@link SidekiqLines}), of nginx ({@link NginxLines}), of
+ * a web server's request ({@link AccessLogLines}) or of a shell's trace ({@link ShellTraceLines})
+ * if it is in one, else kept whole, at the level it names near its start ({@link
+ * LoggerFormats#levelNamedNearStart}), else at the stream's default.
  */
 final class ChildLineParser {
 
@@ -119,6 +120,10 @@ final class ChildLineParser {
     metadata.put("stream", stream);
     Matcher matcher = format.matcher(line);
     if (!matcher.matches()) {
+      Parsed trace = ShellTraceLines.parse(line, metadata);
+      if (trace != null) {
+        return trace;   // before the others: "+ echo 'error: ...'" names no level of its own
+      }
       Parsed queue = CeleryLines.parse(line, metadata);
       if (queue == null) {
         queue = RqLines.parse(line, metadata);

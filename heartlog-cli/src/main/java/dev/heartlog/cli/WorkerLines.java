@@ -209,7 +209,10 @@ final class WorkerLines implements AutoCloseable {
           message.took(parsed.level(), read);   // a line after it may be more of the message too
           return;
         }
-        message.took(parsed.level(), read);
+        // The command a shell traced prints its own lines: no more of the trace's line, and at
+        // the stream's level ("ls: cannot access ..." after "+ ls /data" was INFO).
+        boolean traced = ShellTraceLines.KIND.equals(parsed.metadata().get("kind"));
+        message.took(traced ? null : parsed.level(), read);
         tracebacks.line(arrived, text, continuesRecord, moreFollows);
       } catch (UserPattern.TooSlow e) {
         tooSlow(name, e);
