@@ -216,8 +216,8 @@ final class Tracebacks {
    * A line of text is not taken: more likely a print of the worker's own read with it, a shell's
    * {@code echo} after {@code echo}, or a task's first line after its last, which stays a record of
    * its own. Nor is a line that begins with a tag in brackets and goes on in text ({@code [step
-   * 3/10] loss=0.41}, Ray's {@code (pid=4121) loading}, Tornado's {@code [W 2026-12-03 ...
-   * ServerApp] ...}): a line of its own in a format heartlog does not read. A Ruby backtrace's
+   * 3/10] loss=0.41}, Ray's {@code (pid=4121) loading}): a line of its own, in a format
+   * heartlog does not read. A Ruby backtrace's
    * frame is taken ({@code /srv/app/jobs.rb:10:in `perform'}: Sidekiq logs a backtrace as one
    * message of several lines, its first frame on the logged line). An ERROR line takes
    * any line read with it: a print after a failure is more often about it.
