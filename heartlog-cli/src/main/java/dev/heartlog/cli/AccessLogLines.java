@@ -11,9 +11,10 @@ import java.util.regex.Pattern;
  * or its combined form: Python's {@code http.server} and Flask's development server (werkzeug)
  * on stderr, {@code 127.0.0.1 - - [03/Dec/2026 14:12:27] "GET /health HTTP/1.1" 200 -}, and
  * gunicorn's {@code --access-logfile -}, {@code 127.0.0.1 - - [03/Dec/2026:14:12:34 +0000] "GET
- * /health HTTP/1.1" 200 2 "-" "curl/7.88.1"}. A worker that answers an orchestrator's health
- * checks writes one for each. On stderr, where a line naming no level is a warning, each was a
- * warning, and one right after an error's traceback was taken into the error.
+ * /health HTTP/1.1" 200 2 "-" "curl/7.88.1"}; and uWSGI's own form ({@link #UWSGI}). A worker
+ * that answers an orchestrator's health checks writes one for each. On stderr, where a line
+ * naming no level is a warning, each was a warning, and one right after an error's traceback was
+ * taken into the error.
  */
 final class AccessLogLines {
 
@@ -32,6 +33,16 @@ final class AccessLogLines {
   /** What {@code http.server}'s {@code send_error} writes before the request's line: {@code code 404, message Not Found}. */
   private static final Pattern ERROR = Pattern.compile("code (?<status>\\d{3}), message .*");
 
+  /**
+   * uWSGI's line of a request: {@code [pid: 27516|app: 0|req: 2/2] 127.0.0.1 () {24 vars in 252
+   * bytes} [Thu Dec  3 14:49:54 2026] GET /boom => generated 0 bytes in 0 msecs (HTTP/1.1 500) 0
+   * headers in 0 bytes (0 switches on core 0)}: the worker process, who asked and the user in
+   * parentheses, the request's size, the time, then the request and what was answered.
+   */
+  private static final Pattern UWSGI = Pattern.compile(
+      "\\[pid: (?<pid>\\d{1,10})\\|app: -?\\d{1,9}\\|req: \\d{1,19}/\\d{1,19}\\] (?<client>\\S{1,253}) \\((?<user>[^)]{0,64})\\) "
+          + "\\{\\d{1,9} vars in \\d{1,19} bytes\\} \\[[^\\]]{1,64}\\] (?<rest>\\S+ .* \\(HTTP/[\\d.]{1,5} (?<status>\\d{3})\\).*)");
+
   private AccessLogLines() {}
 
   /**
@@ -45,6 +56,9 @@ final class AccessLogLines {
    * zone. Null for any other line.
    */
   static ChildLineParser.Parsed parse(String line, RecordMetadata metadata, Predicate<String> endsTask) {
+    if (line.startsWith("[pid: ")) {
+      return uwsgi(line, metadata, endsTask);
+    }
     int bracket = line.indexOf(" [");
     if (bracket < 5 || bracket > 400 || line.length() < bracket + 26 || line.charAt(bracket + 4) != '/'
         || !Character.isDigit(line.charAt(bracket + 2))) {
@@ -83,5 +97,25 @@ final class AccessLogLines {
       metadata.put("status", Integer.parseInt(status));
     }
     return new ChildLineParser.Parsed(level, rest, null, metadata, endsTask.test(rest));
+  }
+
+  /**
+   * uWSGI's line of a request ({@link #UWSGI}): INFO, its message from the request on, the
+   * worker process in {@code pid}, and {@code client}, {@code user} and {@code status} as for
+   * the others. Null for any other line.
+   */
+  private static ChildLineParser.Parsed uwsgi(String line, RecordMetadata metadata, Predicate<String> endsTask) {
+    Matcher matcher = UWSGI.matcher(line);
+    if (!matcher.matches()) {
+      return null;
+    }
+    metadata.put("pid", Long.parseLong(matcher.group("pid")));
+    metadata.put("client", matcher.group("client"));
+    if (!matcher.group("user").isEmpty()) {
+      metadata.put("user", matcher.group("user"));
+    }
+    metadata.put("status", Integer.parseInt(matcher.group("status")));
+    String rest = matcher.group("rest");
+    return new ChildLineParser.Parsed(Level.INFO, rest, null, metadata, endsTask.test(rest));
   }
 }

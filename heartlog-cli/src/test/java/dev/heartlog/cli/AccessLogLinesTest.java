@@ -13,9 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A web server's lines of the requests it served, as {@link ChildLineParser} reads them
  * ({@link AccessLogLines}) and heartlog run stores them. The replayed lines are what a worker
- * serving with Python 3.11.7's {@code http.server} printed on stderr and Debian's gunicorn
- * 20.1.0 ({@code --access-logfile -}) on stdout: asked for its health, then for a page whose
- * handler raised, one that is missing, and one that failed.
+ * serving with Python 3.11.7's {@code http.server} printed on stderr, Debian's gunicorn 20.1.0
+ * ({@code --access-logfile -}) on stdout and Debian's uWSGI 2.0.21 on stderr: asked for its
+ * health, then for a page whose handler raised, one that is missing, and one that failed.
  */
 class AccessLogLinesTest {
 
@@ -101,5 +101,30 @@ class AccessLogLinesTest {
         tuple("INFO", "\"GET /missing HTTP/1.1\" 404 2 \"-\" \"render-orchestrator/1.0\""),
         tuple("INFO", "\"GET /health HTTP/1.1\" 200 2 \"-\" \"render-orchestrator/1.0\""));
     assertThat(records.get(1).metadataJson()).contains("\"status\": 500");
+  }
+
+  @Test
+  void uwsgisRequestsAreInfoWithTheirStatusAndNoneJoinsTheErrorBeforeIt() throws Exception {
+    ChildLineParser.Parsed request = parser.parse("[pid: 27516|app: 0|req: 2/2] 10.0.0.7 (render) {24 vars in 252 bytes} "
+        + "[Thu Dec  3 14:49:54 2026] GET /boom => generated 0 bytes in 0 msecs (HTTP/1.1 500) 0 headers in 0 bytes "
+        + "(0 switches on core 0)", Level.WARNING, "stderr");
+    assertThat(request.level()).isEqualTo(Level.INFO);
+    assertThat(request.message()).startsWith("GET /boom => generated 0 bytes");
+    assertThat(request.metadata()).containsEntry("pid", 27516L).containsEntry("client", "10.0.0.7")
+        .containsEntry("user", "render").containsEntry("status", 500);
+
+    List<StoredRecord> records = WrappedWorkers.replayedOnStderr(folder, "uwsgi-2.0.21.txt", "uwsgi-replayed");
+
+    // Before, each was a warning, and those after the traceback part of its error. uWSGI's
+    // banner, which names no level, stays a warning a line. Replayed in one read, the logger's
+    // warning before the traceback takes it as its own (README, "Tracebacks"); run live, the
+    // traceback was an error of its own.
+    int failed = records.stream().map(StoredRecord::message).toList().indexOf("shot 13: model not warm");
+    assertThat(records.get(failed).exception()).endsWith("RuntimeError: CUDA out of memory");
+    assertThat(records.subList(failed + 1, failed + 4)).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "GET /boom => generated 0 bytes in 0 msecs (HTTP/1.1 500) 0 headers in 0 bytes (0 switches on core 0)"),
+        tuple("INFO", "GET /missing => generated 2 bytes in 0 msecs (HTTP/1.1 404) 1 headers in 52 bytes (1 switches on core 0)"),
+        tuple("INFO", "rendering /health"));
+    assertThat(records).filteredOn(record -> record.metadataJson().contains("\"status\"")).hasSize(4);
   }
 }
