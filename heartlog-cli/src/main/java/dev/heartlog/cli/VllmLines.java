@@ -42,9 +42,13 @@ final class VllmLines {
    * What PyTorch puts in front of each line a process of a distributed run prints on its way out
    * (an uncaught exception's traceback, vLLM's too, even with one GPU), and of the warnings its
    * C++ side logs: {@code [rank1]: Traceback (most recent call last):}, {@code
-   * [rank0]:[W1203 12:40:00.123456789 ProcessGroupNCCL.cpp:4115] ...}.
+   * [rank0]:[W1203 12:40:00.123456789 ProcessGroupNCCL.cpp:4115] ...}; and what torchrun's {@code
+   * --tee 3} (torchx's {@code dist.ddp} passes it) puts in front of every line of a local rank,
+   * its role and local rank with no space after it, {@code [default3]:Fatal Python error:
+   * Segmentation fault}, so that a traceback's frame keeps its indentation. A role of the run's
+   * own ({@code --role trainer}) is not read.
    */
-  private static final Pattern RANK = Pattern.compile("\\[rank(?<rank>\\d{1,6})\\]: ?");
+  private static final Pattern RANK = Pattern.compile("\\[(?:(?<role>rank)(?<rank>\\d{1,6})\\]: ?|(?<tee>default)(?<local>\\d{1,6})\\]:)");
 
   private static final Pattern RECORD = Pattern.compile(
       "^(?<level>DEBUG|INFO|WARNING|ERROR|CRITICAL) \\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:[.,]\\d{3})? "
@@ -67,16 +71,18 @@ final class VllmLines {
 
   /**
    * The process a line came from ({@code EngineCore_DP0 pid=4242}), named in front of it as vLLM
-   * names its processes, or PyTorch a distributed run's ({@code rank1}, for {@code [rank1]: });
-   * null for a line without one.
+   * names its processes, or PyTorch a distributed run's ({@code rank1}, for {@code [rank1]: };
+   * {@code default3} for torchrun's {@code [default3]:}); null for a line without one.
    */
   String process(String line) {
     String process = null;
     processPrefix = 0;
     Matcher matcher = line.isEmpty() ? null
-        : line.charAt(0) == '(' ? PROCESS.matcher(line) : line.startsWith("[rank") ? RANK.matcher(line) : null;
+        : line.charAt(0) == '(' ? PROCESS.matcher(line)
+        : line.startsWith("[rank") || line.startsWith("[default") ? RANK.matcher(line) : null;
     if (matcher != null && matcher.lookingAt()) {
-      process = matcher.pattern() == RANK ? "rank" + matcher.group("rank") : matcher.group("process");
+      process = matcher.pattern() != RANK ? matcher.group("process")
+          : matcher.group("role") != null ? "rank" + matcher.group("rank") : "default" + matcher.group("local");
       processPrefix = matcher.end();
     }
     processChanged = !Objects.equals(process, lastProcess);

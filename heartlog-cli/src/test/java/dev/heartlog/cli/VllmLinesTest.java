@@ -80,6 +80,12 @@ class VllmLinesTest {
     assertThat(lines.process(nccl)).isEqualTo("rank0");
     assertThat(lines.withoutProcess(nccl)).isEqualTo("[W415 18:57:09.249883195 ProcessGroupNCCL.cpp:5138] Guessing device ID");
     assertThat(List.of("[rank]: x", "[rank1] x", "[ranked]: x")).allSatisfy(other -> assertThat(lines.process(other)).as(other).isNull());
+    // torchrun's --tee 3: its role and local rank, no space after it.
+    String tee = "[default3]:  File \"/srv/app/train.py\", line 42, in <module>";
+    assertThat(lines.process(tee)).isEqualTo("default3");
+    assertThat(lines.withoutProcess(tee)).as("the frame's indentation kept").isEqualTo("  File \"/srv/app/train.py\", line 42, in <module>");
+    assertThat(List.of("[default]:x", "[defaults3]:x", "[default3] x", "[trainer0]:x"))
+        .allSatisfy(other -> assertThat(lines.process(other)).as(other).isNull());
     assertThat(List.of("(venv) $ python worker.py", "(pid=) x", "(pid=12)x", "(pid=12, ip=) x",
             "INFO 12-02 22:00:02 [x.py:1] (APIServer pid=1) y"))
         .allSatisfy(other -> assertThat(lines.process(other)).as(other).isNull());

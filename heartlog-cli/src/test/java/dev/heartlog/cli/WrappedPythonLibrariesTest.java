@@ -181,6 +181,45 @@ class WrappedPythonLibrariesTest {
   }
 
   @Test
+  void torchrunsTeedLinesLoseTheirRankAndARanksTracebackIsOneErrorAmongTheOthersLines() throws Exception {
+    // torchrun --tee 3 (torchx's dist.ddp): every line of local rank N after "[defaultN]:", no
+    // space, the ranks' lines interleaved as they come.
+    Path worker = Files.writeString(folder.resolve("teed.py"), """
+        import traceback
+        def forward():
+            raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        try:
+            forward()
+        except RuntimeError:
+            lines = traceback.format_exc().splitlines()
+        print("[default0]:INFO:train:step 1 loss=0.41")
+        print("[default1]:INFO:train:step 1 loss=0.43")
+        for i, line in enumerate(lines):
+            print("[default1]:" + line)
+            if i == 1:
+                print("[default0]:WARNING:train:VRAM at 95%")
+        print("[default0]:INFO:train:step 2 loss=0.40")
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-teed", "--", PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-teed").stream()
+        .filter(r -> !r.message().startsWith("the worker process exited")).toList();
+    // Before, every line was an INFO record of its own, its prefix in front: no error.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "step 1 loss=0.41"),
+        tuple("INFO", "step 1 loss=0.43"),
+        tuple("ERROR", "RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB"),   // at its first line's time
+        tuple("WARNING", "VRAM at 95%"),
+        tuple("INFO", "step 2 loss=0.40"));
+    assertThat(records.get(2).metadataJson()).contains("\"process\": \"default1\"");
+    assertThat(records.get(3).metadataJson()).contains("\"process\": \"default0\"");
+    assertThat(records.get(2).exception()).startsWith("Traceback (most recent call last):\n  File \"")
+        .contains("in forward\n").doesNotContain("[default").endsWith("RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB");
+  }
+
+  @Test
   void aDistributedRunsTracebacksPrefixedWithTheirRanksAreOneErrorOfEachRankTheirLinesInterleaved() throws Exception {
     // As PyTorch's distributed runs print on their way out (torchrun, vLLM even on one GPU): every
     // line of a rank's traceback, and its C++ side's warnings, after "[rankN]:". Two ranks that
