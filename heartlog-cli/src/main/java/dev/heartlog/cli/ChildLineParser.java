@@ -15,11 +15,12 @@ import java.util.regex.Matcher;
  * logger's JSON object or logfmt pairs if it is either, or in the format of a logger nobody
  * configured ({@link LoggerFormats}: Python's logging, Logback's and Log4j2's consoles, Go's log,
  * glog; Rust's tracing, {@link RustTracingLines}; Go's zap and zerolog on a console, {@link
- * GoLoggerLines}; Ruby's Logger, {@link RubyLoggerLines}; Tornado's, {@link TornadoLines}), of
- * a Celery, RQ or Sidekiq worker ({@link CeleryLines}, {@link RqLines}, {@link SidekiqLines}),
- * of nginx ({@link NginxLines}), of a web server's request ({@link AccessLogLines}) or of a
- * shell's trace ({@link ShellTraceLines}) if it is in one, else kept whole, at the level it names
- * near its start ({@link LoggerFormats#levelNamedNearStart}), else at the stream's default.
+ * GoLoggerLines}; Ruby's Logger, {@link RubyLoggerLines}; Tornado's, {@link TornadoLines};
+ * PHP's errors, {@link PhpLines}), of a Celery, RQ or Sidekiq worker ({@link CeleryLines},
+ * {@link RqLines}, {@link SidekiqLines}), of nginx ({@link NginxLines}), of a web server's
+ * request ({@link AccessLogLines}) or of a shell's trace ({@link ShellTraceLines}) if it is in
+ * one, else kept whole, at the level it names near its start ({@link
+ * LoggerFormats#levelNamedNearStart}), else at the stream's default.
  */
 final class ChildLineParser {
 
@@ -160,6 +161,9 @@ final class ChildLineParser {
       Parsed framework = RubyLoggerLines.parse(line, metadata, this::endsTask);
       if (framework == null) {
         framework = TornadoLines.parse(line, metadata, this::endsTask);
+      }
+      if (framework == null) {
+        framework = PhpLines.parse(line, metadata, this::endsTask);
       }
       if (framework != null) {
         return framework;
