@@ -16,11 +16,12 @@ import java.util.regex.Matcher;
  * configured ({@link LoggerFormats}: Python's logging, Logback's and Log4j2's consoles, Go's log,
  * glog; Rust's tracing, {@link RustTracingLines}; Go's zap and zerolog on a console, {@link
  * GoLoggerLines}; Ruby's Logger, {@link RubyLoggerLines}; Tornado's, {@link TornadoLines};
- * PHP's errors, {@link PhpLines}), of a Celery, RQ or Sidekiq worker ({@link CeleryLines},
- * {@link RqLines}, {@link SidekiqLines}), of nginx ({@link NginxLines}), of a web server's
- * request ({@link AccessLogLines}) or of a shell's trace ({@link ShellTraceLines}) if it is in
- * one, else kept whole, at the level it names near its start ({@link
- * LoggerFormats#levelNamedNearStart}), else at the stream's default.
+ * PHP's errors, {@link PhpLines}; ONNX Runtime's and TensorRT's, {@link InferenceRuntimeLines}),
+ * of a Celery, RQ or Sidekiq worker ({@link CeleryLines}, {@link RqLines}, {@link
+ * SidekiqLines}), of nginx ({@link NginxLines}), of a web server's request ({@link
+ * AccessLogLines}) or of a shell's trace ({@link ShellTraceLines}) if it is in one, else kept
+ * whole, at the level it names near its start ({@link LoggerFormats#levelNamedNearStart}), else
+ * at the stream's default.
  */
 final class ChildLineParser {
 
@@ -158,15 +159,18 @@ final class ChildLineParser {
       if (python != null) {
         return python;
       }
-      Parsed framework = RubyLoggerLines.parse(line, metadata, this::endsTask);
-      if (framework == null) {
-        framework = TornadoLines.parse(line, metadata, this::endsTask);
+      Parsed ownForm = RubyLoggerLines.parse(line, metadata, this::endsTask);
+      if (ownForm == null) {
+        ownForm = TornadoLines.parse(line, metadata, this::endsTask);
       }
-      if (framework == null) {
-        framework = PhpLines.parse(line, metadata, this::endsTask);
+      if (ownForm == null) {
+        ownForm = PhpLines.parse(line, metadata, this::endsTask);
       }
-      if (framework != null) {
-        return framework;
+      if (ownForm == null) {
+        ownForm = InferenceRuntimeLines.parse(line, metadata, this::endsTask);
+      }
+      if (ownForm != null) {
+        return ownForm;
       }
       Parsed spring = SpringBootLines.parse(line, metadata, this::endsTask);
       if (spring != null) {

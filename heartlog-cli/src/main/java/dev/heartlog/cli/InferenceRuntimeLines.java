@@ -1,0 +1,70 @@
+package dev.heartlog.cli;
+
+import dev.heartlog.agent.Level;
+import dev.heartlog.agent.RecordMetadata;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The lines of the inference runtimes a GPU worker loads its models with, which log in their own
+ * form and a one-letter level (V verbose, I, W, E, F fatal): ONNX Runtime on stderr, {@code
+ * 2022-12-20 12:35:32.566080649 [W:onnxruntime:, session_state.cc:1030
+ * VerifyEachNodeIsAssignedToAnEp] Some nodes were not assigned to the preferred execution
+ * providers ...}; TensorRT's logger as trtexec and its samples print it, {@code
+ * [12/30/2022-16:53:21] [W] [TRT] onnx2trt_utils.cpp:374: Your ONNX model has been generated with
+ * INT64 weights ...}, and trtexec's own lines without {@code [TRT]}. Both forms were shaped from
+ * the runtimes' output quoted in public reports: neither runtime can be installed here.
+ */
+final class InferenceRuntimeLines {
+
+  /** ONNX Runtime's: its time to the nanosecond (seven digits on Windows), level, logger and id, file, line, function. */
+  private static final Pattern ONNX_RUNTIME = Pattern.compile(
+      "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{1,9} \\[(?<level>[VIWEF]):(?<logger>[^:\\]\\s]{1,64}):[^,\\]]{0,64}, "
+          + "(?<file>[^\\s:\\]]{1,200}):(?<line>\\d{1,9}) (?<function>[^\\]]{1,300})\\] (?<message>.*)");
+
+  /** TensorRT's: the time, the level in brackets, {@code [TRT]} for the library's own lines. */
+  private static final Pattern TENSOR_RT = Pattern.compile(
+      "\\[\\d\\d/\\d\\d/\\d{4}-\\d\\d:\\d\\d:\\d\\d\\] \\[(?<level>[VIWEF])\\] (?:\\[(?<component>TRT)\\] )?(?<message>.*)");
+
+  private InferenceRuntimeLines() {}
+
+  /**
+   * A line of ONNX Runtime's or TensorRT's: its level (V is DEBUG, F CRITICAL), the message after
+   * the prefix, and where it was logged: ONNX Runtime's logger as {@code logger} and its {@code
+   * file}, {@code line} and {@code function}; {@code TRT} as {@code component} for TensorRT's own
+   * lines. Their times have no zone, so the record keeps the time the line came. Before, each
+   * line on stderr was a warning (ONNX Runtime's failure to load its CUDA provider too), and on
+   * stdout INFO. Null for any other line.
+   */
+  static ChildLineParser.Parsed parse(String line, RecordMetadata metadata, Predicate<String> endsTask) {
+    Matcher matcher;
+    if (line.length() > 32 && line.charAt(0) == '[' && line.charAt(3) == '/' && line.charAt(22) == '[') {
+      matcher = TENSOR_RT.matcher(line);
+    } else if (line.length() > 40 && line.charAt(4) == '-' && line.indexOf(":onnxruntime:", 20) > 0) {
+      matcher = ONNX_RUNTIME.matcher(line);
+    } else {
+      return null;
+    }
+    if (!matcher.matches()) {
+      return null;
+    }
+    Level level = switch (matcher.group("level").charAt(0)) {
+      case 'V' -> Level.DEBUG;
+      case 'I' -> Level.INFO;
+      case 'W' -> Level.WARNING;
+      case 'E' -> Level.ERROR;
+      default -> Level.CRITICAL;
+    };
+    if (matcher.pattern() == ONNX_RUNTIME) {
+      metadata.put("logger", matcher.group("logger"));
+      metadata.put("file", matcher.group("file"));
+      metadata.put("line", Integer.parseInt(matcher.group("line")));
+      metadata.put("function", matcher.group("function"));
+    } else if (matcher.group("component") != null) {
+      metadata.put("component", matcher.group("component"));
+    }
+    String message = matcher.group("message");
+    return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message));
+  }
+}

@@ -1,0 +1,72 @@
+package dev.heartlog.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heartlog.agent.Level;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ONNX Runtime's and TensorRT's lines, as {@link ChildLineParser} reads them ({@link
+ * InferenceRuntimeLines}). The lines are as public reports quote the runtimes' output (ONNX
+ * Runtime 1.13 to 1.16 on Linux and Windows, TensorRT 8.4's trtexec); neither runtime can be
+ * installed here, so none was captured.
+ */
+class InferenceRuntimeLinesTest {
+
+  private final ChildLineParser parser = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+  @Test
+  void onnxRuntimesLinesGiveTheirLevelAndWhereTheyWereLogged() {
+    ChildLineParser.Parsed warning = parse("2022-12-20 12:35:32.566080649 [W:onnxruntime:, session_state.cc:1030 "
+        + "VerifyEachNodeIsAssignedToAnEp] Some nodes were not assigned to the preferred execution providers");
+    ChildLineParser.Parsed cuda = parse("2024-01-02 10:00:00.000000000 [E:onnxruntime:Default, provider_bridge_ort.cc:1480 "
+        + "TryGetProviderInfo_CUDA] Failed to load library libonnxruntime_providers_cuda.so with error: libcublasLt.so.11: "
+        + "cannot open shared object file: No such file or directory");
+    ChildLineParser.Parsed windows = parse("2024-12-05 15:05:45.5713727 [W:onnxruntime:, session_state.cc:1168 "
+        + "onnxruntime::VerifyEachNodeIsAssignedToAnEp] Rerunning with verbose output on a non-minimal build will show node assignments.");
+
+    assertThat(warning.level()).isEqualTo(Level.WARNING);
+    assertThat(warning.message()).isEqualTo("Some nodes were not assigned to the preferred execution providers");
+    assertThat(warning.metadata()).containsEntry("logger", "onnxruntime").containsEntry("file", "session_state.cc")
+        .containsEntry("line", 1030).containsEntry("function", "VerifyEachNodeIsAssignedToAnEp");
+    assertThat(warning.time()).as("no zone: the record keeps the time the line came").isNull();
+    assertThat(cuda.level()).as("on stderr it was a warning").isEqualTo(Level.ERROR);
+    assertThat(cuda.message()).startsWith("Failed to load library libonnxruntime_providers_cuda.so");
+    assertThat(windows.metadata()).containsEntry("function", "onnxruntime::VerifyEachNodeIsAssignedToAnEp");
+    assertThat(parse("2023-05-25 00:21:20.004017871 [V:onnxruntime:, session_state.cc:1116 VerifyEachNodeIsAssignedToAnEp] "
+        + "Node placements").level()).isEqualTo(Level.DEBUG);
+    assertThat(parse("2023-05-25 00:21:19.287699117 [I:onnxruntime:, fallback_cpu_capability.cc:157 GetCpuPreferredNodes] "
+        + "ORT optimization- Force fallback to CPU execution for node: /Gather_1").level()).isEqualTo(Level.INFO);
+  }
+
+  @Test
+  void tensorRtsLinesGiveTheirLevelAndTheLibrarysAreMarked() {
+    ChildLineParser.Parsed library = parse("[12/30/2022-16:53:21] [W] [TRT] onnx2trt_utils.cpp:374: Your ONNX model has "
+        + "been generated with INT64 weights, while TensorRT does not natively support INT64.");
+    ChildLineParser.Parsed trtexec = parse("[12/30/2022-16:53:21] [E] Error[4]: [network.cpp::validate::2789] Error Code 4: "
+        + "Internal Error (Network must have at least one output)");
+
+    assertThat(library.level()).isEqualTo(Level.WARNING);
+    assertThat(library.message()).startsWith("onnx2trt_utils.cpp:374: Your ONNX model");
+    assertThat(library.metadata()).containsEntry("component", "TRT");
+    assertThat(trtexec.level()).isEqualTo(Level.ERROR);
+    assertThat(trtexec.message()).startsWith("Error[4]: [network.cpp::validate::2789]");
+    assertThat(trtexec.metadata()).doesNotContainKey("component");
+    assertThat(parse("[12/30/2022-16:53:21] [V] [TRT] Parsing node: /transformer/h.14/attn/Shape_9 [Shape]").level())
+        .isEqualTo(Level.DEBUG);
+    assertThat(parse("[12/30/2022-16:53:21] [I] === Model Options ===").level()).isEqualTo(Level.INFO);
+    assertThat(parse("[12/30/2022-16:53:21] [F] [TRT] out of memory").level()).isEqualTo(Level.CRITICAL);
+  }
+
+  @Test
+  void otherLinesOfTheirShapeAreNotTheirs() {
+    String bracketed = "[12/30/2022-16:53:21] [X] not a level";
+    String dated = "2022-12-20 12:35:32.566080649 [W:something-else:, a.cc:1 F] x";
+    assertThat(parse(bracketed).message()).isEqualTo(bracketed);
+    assertThat(parse(dated).message()).isEqualTo(dated);
+  }
+
+  private ChildLineParser.Parsed parse(String line) {
+    return parser.parse(line, Level.WARNING, "stderr");
+  }
+}
