@@ -49,13 +49,7 @@ final class InferenceRuntimeLines {
     if (!matcher.matches()) {
       return null;
     }
-    Level level = switch (matcher.group("level").charAt(0)) {
-      case 'V' -> Level.DEBUG;
-      case 'I' -> Level.INFO;
-      case 'W' -> Level.WARNING;
-      case 'E' -> Level.ERROR;
-      default -> Level.CRITICAL;
-    };
+    Level level = LoggerFormats.letterLevel(matcher.group("level").charAt(0));
     if (matcher.pattern() == ONNX_RUNTIME) {
       metadata.put("logger", matcher.group("logger"));
       metadata.put("file", matcher.group("file"));

@@ -270,10 +270,20 @@ final class LoggerFormats {
     }
     String letter = matcher.group("glog") != null ? matcher.group("glog")
         : matcher.group("tf") != null ? matcher.group("tf") : matcher.group("c10");
+    return letterLevel(letter.charAt(0));
+  }
+
+  /**
+   * The level of the letter a logger writes for it (glog's, Tornado's, ONNX Runtime's and
+   * TensorRT's): D, V (verbose) and T (trace) are DEBUG, I INFO, W WARNING, E ERROR, and the
+   * others they write (F fatal, C critical) CRITICAL.
+   */
+  static Level letterLevel(char letter) {
     return switch (letter) {
-      case "I" -> Level.INFO;
-      case "W" -> Level.WARNING;
-      case "E" -> Level.ERROR;
+      case 'D', 'V', 'T' -> Level.DEBUG;
+      case 'I' -> Level.INFO;
+      case 'W' -> Level.WARNING;
+      case 'E' -> Level.ERROR;
       default -> Level.CRITICAL;
     };
   }

@@ -38,13 +38,7 @@ final class TornadoLines {
     if (!matcher.matches()) {
       return null;
     }
-    Level level = switch (matcher.group("level").charAt(0)) {
-      case 'D' -> Level.DEBUG;
-      case 'I' -> Level.INFO;
-      case 'W' -> Level.WARNING;
-      case 'E' -> Level.ERROR;
-      default -> Level.CRITICAL;
-    };
+    Level level = LoggerFormats.letterLevel(matcher.group("level").charAt(0));
     if (matcher.group("module") != null) {
       metadata.put("logger", matcher.group("module"));
       metadata.put("line", Integer.parseInt(matcher.group("line")));
