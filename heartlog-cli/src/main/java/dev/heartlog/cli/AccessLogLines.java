@@ -27,8 +27,13 @@ final class AccessLogLines {
       "(?<client>[^\\s\\[\\]\"]{1,253}) (?<ident>\\S{1,64}) (?<user>\\S{1,64}) "
           + "\\[\\d\\d/[A-Z][a-z]{2}/\\d{4}(?<clf>:\\d\\d:\\d\\d:\\d\\d [+-]\\d{4}| \\d\\d:\\d\\d:\\d\\d)\\] (?<rest>.*)");
 
-  /** A request's line: the request in quotes, its status and size, and whatever follows them. */
-  private static final Pattern REQUEST = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\" (?<status>\\d{3}) \\S+(?: .*)?");
+  /**
+   * A request's line: the request in quotes, its status and size, and whatever follows them. The
+   * quoted request is matched a run of plain characters at a time, not one character a
+   * repetition of a group, which took a frame of the thread's stack each: a request of 30,000
+   * characters overflowed it.
+   */
+  private static final Pattern REQUEST = Pattern.compile("\"[^\"\\\\]*(?:\\\\.[^\"\\\\]*)*\" (?<status>\\d{3}) \\S+(?: .*)?");
 
   /** What {@code http.server}'s {@code send_error} writes before the request's line: {@code code 404, message Not Found}. */
   private static final Pattern ERROR = Pattern.compile("code (?<status>\\d{3}), message .*");

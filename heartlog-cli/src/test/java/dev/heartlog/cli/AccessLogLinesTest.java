@@ -61,6 +61,19 @@ class AccessLogLinesTest {
   }
 
   @Test
+  void aRequestOfThirtyThousandCharactersIsRead() {
+    String path = "/" + "a".repeat(30_000);
+    ChildLineParser.Parsed request = parser.parse("127.0.0.1 - - [03/Dec/2026 14:12:27] \"GET " + path + " HTTP/1.1\" 200 -",
+        Level.WARNING, "stderr");
+    ChildLineParser.Parsed escaped = parser.parse("127.0.0.1 - - [03/Dec/2026:14:12:27 +0000] \"GET /\\\"x\\\" HTTP/1.1\" 404 0",
+        Level.WARNING, "stderr");
+
+    assertThat(request.level()).isEqualTo(Level.INFO);
+    assertThat(request.message()).endsWith(" HTTP/1.1\" 200 -");
+    assertThat(escaped.metadata()).as("a quote escaped in the request").containsEntry("status", 404);
+  }
+
+  @Test
   void otherLinesWithABracketedDateAreNotRequests() {
     String notARequest = "render 7 started [03/Dec/2026:14:12:34 +0000] frames 1-20";
     String noTime = "127.0.0.1 - - [queued] \"GET / HTTP/1.1\" 200 -";
