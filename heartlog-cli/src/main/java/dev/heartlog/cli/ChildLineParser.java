@@ -17,8 +17,8 @@ import java.util.regex.Matcher;
  * glog; Rust's tracing, {@link RustTracingLines}; Go's zap and zerolog on a console, {@link
  * GoLoggerLines}; Ruby's Logger, {@link RubyLoggerLines}; Tornado's, {@link TornadoLines};
  * PHP's errors, {@link PhpLines}; ONNX Runtime's and TensorRT's, {@link InferenceRuntimeLines}),
- * of a Celery, RQ or Sidekiq worker ({@link CeleryLines}, {@link RqLines}, {@link
- * SidekiqLines}), of nginx ({@link NginxLines}), of a web server's request ({@link
+ * of a Celery, RQ, Sidekiq or Delayed Job worker ({@link CeleryLines}, {@link RqLines}, {@link
+ * SidekiqLines}, {@link DelayedJobLines}), of nginx ({@link NginxLines}), of a web server's request ({@link
  * AccessLogLines}) or of a shell's trace ({@link ShellTraceLines}) if it is in one, else kept
  * whole, at the level it names near its start ({@link LoggerFormats#levelNamedNearStart}), else
  * at the stream's default.
@@ -168,6 +168,9 @@ final class ChildLineParser {
       }
       if (ownForm == null) {
         ownForm = InferenceRuntimeLines.parse(line, metadata, this::endsTask);
+      }
+      if (ownForm == null) {
+        ownForm = DelayedJobLines.parse(line, metadata, this::endsTask);
       }
       if (ownForm != null) {
         return ownForm;

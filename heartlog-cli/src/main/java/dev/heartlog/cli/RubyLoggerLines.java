@@ -49,6 +49,7 @@ final class RubyLoggerLines {
     }
     metadata.put("pid", Long.parseLong(matcher.group("pid")));
     String message = matcher.group("message");
-    return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message));
+    // A Delayed Job worker logs its jobs through it.
+    return DelayedJobLines.within(new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message)));
   }
 }
