@@ -154,6 +154,9 @@ final class ChildLineParser {
         python = PythonLoggingLines.flask(line, metadata, this::endsTask);
       }
       if (python == null) {
+        python = PythonLoggingLines.werkzeug(line, metadata, this::endsTask);
+      }
+      if (python == null) {
         python = PythonLoggingLines.loguru(line, metadata, this::endsTask);
       }
       if (python != null) {

@@ -203,6 +203,28 @@ final class PythonLoggingLines {
   }
 
   /**
+   * What Flask's development server (werkzeug) logs of itself, on stderr with no level in the
+   * line: its address and how to stop it at its start ({@code  * Running on
+   * http://127.0.0.1:5000}, {@code Press CTRL+C to quit}), its reloader's lines, and its debugger's
+   * PIN, at INFO; that its debugger is active or unsecured, at WARNING, werkzeug's levels. The
+   * record's {@code logger} is {@code werkzeug}. Before, each was a warning. Null for any other
+   * line.
+   */
+  static ChildLineParser.Parsed werkzeug(String line, RecordMetadata metadata, Predicate<String> endsTask) {
+    Level level;
+    if (line.equals("Press CTRL+C to quit") || line.startsWith(" * Running on ") || line.startsWith(" * Restarting with ")
+        || line.startsWith(" * Detected change in ") || line.startsWith(" * Debugger PIN: ")) {
+      level = Level.INFO;
+    } else if (line.equals(" * Debugger is active!") || line.startsWith(" * Debugger PIN disabled.")) {
+      level = Level.WARNING;
+    } else {
+      return null;
+    }
+    metadata.put("logger", "werkzeug");
+    return new ChildLineParser.Parsed(level, line, null, metadata, endsTask.test(line));
+  }
+
+  /**
    * A line of Flask's handler ({@link #FLASK}): its level, the message after the prefix, and the
    * module it was logged in as the record's {@code logger} (as for loguru's). Before, the message
    * began {@code in app: }. The time has no zone, so the record keeps the time the line came.

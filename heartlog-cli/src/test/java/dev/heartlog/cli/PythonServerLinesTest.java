@@ -80,12 +80,13 @@ class PythonServerLinesTest {
   void flasksLinesGiveTheirLevelAndModuleAndAFailedRequestIsOneErrorAndItsRequestAnother() throws Exception {
     List<StoredRecord> records = WrappedWorkers.replayedOnStderr(folder, "flask-3.1.3-werkzeug-3.1.8.txt", "flask-replayed");
 
-    // Before, app.logger's messages began "in flaskw: ", each request's line was a warning, and
-    // those after the traceback part of its error.
+    // Before, app.logger's messages began "in flaskw: ", each request's line and werkzeug's own
+    // were warnings, and those after the traceback part of its error.
     assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
         tuple("WARNING", "WARNING: This is a development server. Do not use it in a production deployment. "
-            + "Use a production WSGI server instead.\n * Running on http://127.0.0.1:5077"),
-        tuple("WARNING", "Press CTRL+C to quit"),
+            + "Use a production WSGI server instead."),
+        tuple("INFO", " * Running on http://127.0.0.1:5077"),
+        tuple("INFO", "Press CTRL+C to quit"),
         tuple("INFO", "\"GET /health HTTP/1.1\" 200 -"),
         tuple("INFO", "rendering shot 12"),
         tuple("INFO", "\"GET /render/12 HTTP/1.1\" 200 -"),
@@ -97,9 +98,20 @@ class PythonServerLinesTest {
         tuple("INFO", "\"GET /health HTTP/1.1\" 200 -"),
         tuple("WARNING", "code 400, message Bad request syntax ('BOGUS')"),
         tuple("INFO", "\"BOGUS\" 400 -"));
-    assertThat(records.get(3).metadataJson()).contains("\"logger\": \"flaskw\"");
-    assertThat(records.get(7).metadataJson()).contains("\"logger\": \"app\"");
-    assertThat(records.get(7).exception()).startsWith("Traceback (most recent call last):\n")
+    assertThat(records.get(1).metadataJson()).contains("\"logger\": \"werkzeug\"");
+    assertThat(records.get(4).metadataJson()).contains("\"logger\": \"flaskw\"");
+    assertThat(records.get(8).metadataJson()).contains("\"logger\": \"app\"");
+    assertThat(records.get(8).exception()).startsWith("Traceback (most recent call last):\n")
         .contains("File \"/srv/app/app.py\", line 12, in render").endsWith("ValueError: bad frame 13");
+  }
+
+  @Test
+  void werkzeugsOwnLinesGiveItsLevels() {
+    assertThat(parser.parse(" * Debugger is active!", Level.INFO, "stderr").level()).isEqualTo(Level.WARNING);
+    assertThat(parser.parse(" * Debugger PIN: 123-456-789", Level.WARNING, "stderr").level()).isEqualTo(Level.INFO);
+    assertThat(parser.parse(" * Restarting with stat", Level.WARNING, "stderr").level()).isEqualTo(Level.INFO);
+    assertThat(parser.parse(" * Running on all addresses (0.0.0.0)", Level.WARNING, "stderr").metadata())
+        .containsEntry("logger", "werkzeug");
+    assertThat(parser.parse(" * a list of the worker's own", Level.WARNING, "stderr").level()).isEqualTo(Level.WARNING);
   }
 }
