@@ -73,6 +73,12 @@ final class PythonLoggingLines {
    */
   private static final int UVICORN_PREFIX = 10;
 
+  /**
+   * uvicorn's line of a request it served, on stdout, after its prefix: {@code 127.0.0.1:43706 -
+   * "GET /boom HTTP/1.1" 500 Internal Server Error}.
+   */
+  private static final Pattern UVICORN_ACCESS = Pattern.compile("(?<client>\\S{1,260}) - \"[^\"]*\" (?<status>\\d{3})(?: .*)?");
+
   private PythonLoggingLines() {}
 
   /**
@@ -80,7 +86,8 @@ final class PythonLoggingLines {
    * LEVEL:logger:message}, on stderr): its level, its logger as the record's {@code logger} (so
    * that levels per component and the viewer can tell the loggers apart), and the message after
    * it. Also uvicorn's lines ({@code INFO:     Uvicorn running on ...}): their level, and the
-   * message after the padded prefix.
+   * message after the padded prefix; for a request it served ({@link #UVICORN_ACCESS}), who asked
+   * in {@code client} and the response's {@code status}, as for {@link AccessLogLines}'.
    */
   static ChildLineParser.Parsed basic(String line, RecordMetadata metadata, Predicate<String> endsTask) {
     int levelEnd = line.indexOf(':');
@@ -97,6 +104,11 @@ final class PythonLoggingLines {
     };
     if (level != null && isUvicornPrefix(line, levelEnd)) {
       String message = line.substring(UVICORN_PREFIX);
+      Matcher request = message.charAt(0) != '"' && message.contains(" - \"") ? UVICORN_ACCESS.matcher(message) : null;
+      if (request != null && request.matches()) {
+        metadata.put("client", request.group("client"));   // as for the other servers' request lines
+        metadata.put("status", Integer.parseInt(request.group("status")));
+      }
       return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message));
     }
     int loggerEnd = level == null ? -1 : line.indexOf(':', levelEnd + 1);

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The lines of the Python servers a worker may be, gunicorn, uvicorn and Flask's, as {@link
  * ChildLineParser} reads them and heartlog run stores them. The lines are what Debian's gunicorn
  * 20.1.0 ({@code gunicorn -w 1 wsgi:app}) and uvicorn 0.17.6 ({@code python3 -m uvicorn app:app})
- * printed on stderr, started, asked for a page, then for one whose handler raised, and stopped;
+ * printed on stderr, started, asked for a page, then for one whose handler raised, and stopped
+ * (and uvicorn's lines of those requests, on stdout);
  * and what Flask 3.1.3's {@code app.run()} (werkzeug 3.1.8, Python 3.11.7) printed there, its
  * handler logging with {@code app.logger}.
  */
@@ -113,5 +114,19 @@ class PythonServerLinesTest {
     assertThat(parser.parse(" * Running on all addresses (0.0.0.0)", Level.WARNING, "stderr").metadata())
         .containsEntry("logger", "werkzeug");
     assertThat(parser.parse(" * a list of the worker's own", Level.WARNING, "stderr").level()).isEqualTo(Level.WARNING);
+  }
+
+  @Test
+  void uvicornsRequestLinesGiveTheirClientAndStatus() throws Exception {
+    // What uvicorn 0.17.6 printed on stdout for the same four requests as gunicorn's access log.
+    List<StoredRecord> records = WrappedWorkers.replayed(folder, "uvicorn-0.17.6-access.txt", "uvicorn-access-replayed");
+
+    assertThat(records).extracting(StoredRecord::level).containsOnly("INFO");
+    assertThat(records).hasSize(4);
+    assertThat(records.get(1).message()).endsWith("\"GET /boom HTTP/1.1\" 500 Internal Server Error");
+    assertThat(records.get(1).metadataJson()).contains("\"status\": 500").contains("\"client\": \"127.0.0.1:");
+    assertThat(records.get(2).metadataJson()).contains("\"status\": 404");
+    assertThat(parser.parse("INFO:     Uvicorn running on http://127.0.0.1:8765 (Press CTRL+C to quit)", Level.WARNING, "stderr")
+        .metadata()).doesNotContainKey("status");
   }
 }
