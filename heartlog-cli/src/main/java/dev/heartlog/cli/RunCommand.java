@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -163,6 +164,9 @@ final class RunCommand implements Callable<Integer> {
       }
     }
     StoreOptions.Opened embedded = destination.setTransport(builder, environment, storeOptions, spec);
+    List<String> credentials = new ArrayList<>(destination.credentials(environment));
+    credentials.add(storeOptions.password);
+    WorkerSecrets secrets = WorkerSecrets.of(credentials, storeOptions.url, System.getenv());
     HeartlogAgent agent = builder.build();
     WorkerSignals signals = WorkerSignals.install(stop,
         (signal, sentence) -> agent.log(Level.INFO, sentence, null, Map.of("logger", OWN_LOGGER, "signal", signal)));
@@ -173,6 +177,7 @@ final class RunCommand implements Callable<Integer> {
     }, "heartlog-run-forward-signal");
     ProcessBuilder process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT);
     unbufferedOutput(process.environment());
+    WorkerSecrets.removeFrom(process.environment());
     if (columns != null) {
       process.environment().put("COLUMNS", Integer.toString(columns));
     }
@@ -206,7 +211,7 @@ final class RunCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("heartlog: " + warning);
       spec.commandLine().getErr().flush();
     });
-    WorkerLines lines = new WorkerLines(agent, parser, stop::requested, keepRepeats);
+    WorkerLines lines = new WorkerLines(agent, parser, stop::requested, keepRepeats, secrets);
     try {
       lines.start(output.stdout(child), stdout, output.stderr(child), stderr, stderrDefault);
     } catch (IOException e) {
@@ -221,7 +226,7 @@ final class RunCommand implements Callable<Integer> {
     lines.awaitEnd();
     output.close();
     lines.close();
-    agent.shutdown(recordExit(agent, exitCode, signals, lines, outOfMemoryKills), Duration.ofSeconds(10));
+    agent.shutdown(recordExit(agent, exitCode, signals, lines, outOfMemoryKills, secrets.mask(command)), Duration.ofSeconds(10));
     workerExit.set(exitCode);
     stop.finished();
     try {
@@ -242,7 +247,7 @@ final class RunCommand implements Callable<Integer> {
    * @return the status the worker ends with
    */
   private WorkerStatus recordExit(HeartlogAgent agent, int exitCode, WorkerSignals signals, WorkerLines lines,
-      Optional<OutOfMemoryKills> outOfMemoryKills) {
+      Optional<OutOfMemoryKills> outOfMemoryKills, List<String> command) {
     boolean stopped = WorkerExit.stoppedAsAsked(stop.requested(), exitCode) || signals.endedBySignalPassedOn(exitCode)
         || (stop.requested() && exitCode == 128 + WorkerExit.signalNumber(stop.sentSignal()));
     if (exitCode != 0 && stopped) {

@@ -7,7 +7,13 @@ import dev.heartlog.agent.PostgrestTransport;
 import dev.heartlog.agent.PostgrestTransportBuilder;
 import dev.heartlog.jdbc.JdbcTransport;
 import dev.heartlog.store.StoreException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -37,6 +43,28 @@ final class RunDestination {
       description = "Instead of --token, a file holding it, read again at every heartbeat: a token written there "
           + "is sent without a restart (default $HEARTLOG_TOKEN_FILE).")
   Path tokenFile;
+
+  /**
+   * The credentials the flags give for HTTP: the key ({@code SUPABASE_KEY} where it is the one
+   * sent), the token, and what the token file holds now. Empty where none are.
+   */
+  List<String> credentials(AgentEnvironment environment) {
+    List<String> credentials = new ArrayList<>();
+    boolean http = url != null || environment.get("SUPABASE_URL").isPresent();
+    if (http) {
+      credentials.add(key != null ? key : environment.get("SUPABASE_KEY").orElse(null));
+    }
+    credentials.add(token);
+    if (tokenFile != null) {
+      try {
+        credentials.add(Files.readString(tokenFile).strip());
+      } catch (IOException | UncheckedIOException e) {
+        // The transport says so at its first heartbeat; there is nothing to mask.
+      }
+    }
+    credentials.removeIf(Objects::isNull);
+    return credentials;
+  }
 
   /**
    * Gives {@code builder} the transport the flags name: HTTP, a database, or the embedded store,

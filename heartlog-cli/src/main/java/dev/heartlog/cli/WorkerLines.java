@@ -46,6 +46,8 @@ final class WorkerLines implements AutoCloseable {
 
   private final HeartlogAgent agent;
   private final ChildLineParser parser;
+  /** heartlog's credentials, masked wherever the worker prints one. */
+  private final WorkerSecrets secrets;
   /** The last traceback or stack trace recorded at ERROR or worse, and its task. */
   private volatile WorkerExit.LastException lastException;
   /** The last lines on stderr, for an exit with an error but no traceback. */
@@ -73,10 +75,13 @@ final class WorkerLines implements AutoCloseable {
    * @param stopRequested whether heartlog run was asked to stop and passed it on: a Python
    *     worker's {@code KeyboardInterrupt} is then that stop, not an error
    * @param keepRepeats record every repeat of a record, not a count of a flood's
+   * @param secrets the credentials masked in the records ({@link WorkerSecrets#NONE} for none)
    */
-  WorkerLines(HeartlogAgent agent, ChildLineParser parser, BooleanSupplier stopRequested, boolean keepRepeats) {
+  WorkerLines(HeartlogAgent agent, ChildLineParser parser, BooleanSupplier stopRequested, boolean keepRepeats,
+      WorkerSecrets secrets) {
     this.agent = agent;
     this.parser = parser;
+    this.secrets = secrets;
     Tracebacks.Sink records = (at, recorded, message, task, metadata) -> {
       // A Ctrl-C passed on to a Python worker ends it with a KeyboardInterrupt traceback: an
       // ERROR, where heartlog run calls the stop itself no failure; before, the worker's last task
@@ -167,7 +172,7 @@ final class WorkerLines implements AutoCloseable {
       begunIn[0] = 0;
       // Colours stay on the terminal, not in the record; so do the spaces that pad a line's end
       // (structlog's console pads every message to a column).
-      String line = AnsiEscapes.strip(printed).stripTrailing();
+      String line = secrets.mask(AnsiEscapes.strip(printed).stripTrailing());
       try {
         String text = line;
         String process = vllm.process(text);

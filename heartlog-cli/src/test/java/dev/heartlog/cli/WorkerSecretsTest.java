@@ -1,0 +1,105 @@
+package dev.heartlog.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heartlog.store.LogFilter;
+import dev.heartlog.store.Store;
+import dev.heartlog.store.StoredRecord;
+import dev.heartlog.store.TestDatabase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * heartlog's credentials and the worker heartlog run wraps: the variables that hold them are not
+ * passed on, and what the worker prints of them is stored masked.
+ */
+@Timeout(60)
+class WorkerSecretsTest {
+
+  @TempDir Path folder;
+
+  @Test
+  void aWrappedWorkerIsNotGivenHeartlogsCredentialsAndWhatItPrintsOfThemIsStoredMasked() throws IOException {
+    String url = TestDatabase.migratedUrl();   // the embedded server trusts every login, whatever its password
+    String password = "render-fleet-db-7Qx";
+    Path worker = folder.resolve("worker.sh");
+    Files.writeString(worker, String.join("\n",
+        "echo \"given: [$HEARTLOG_DB_PASSWORD] [$HEARTLOG_KEY] [$HEARTLOG_WORKER_ID]\"",
+        "echo 'connecting to postgresql://render:" + password + "@db.internal/jobs' >&2",
+        "exit 4", ""));
+
+    Cli.Result result = Cli.runInItsOwnJvm(
+        Map.of("HEARTLOG_DB_PASSWORD", password, "HEARTLOG_KEY", "sb_secret_unused_here", "HEARTLOG_WORKER_ID", "secrets-1"),
+        "run", "--db-url", url, "--home", folder.resolve("home").toString(), "--",
+        "sh", worker.toString(), "--password", password);
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(4);
+    assertThat(result.out()).as("heartlog's other settings are passed on").contains("given: [] [] [secrets-1]");
+    assertThat(result.err()).as("the terminal shows what the worker printed")
+        .contains("connecting to postgresql://render:" + password + "@db.internal/jobs");
+    List<StoredRecord> records = Store.open(url, null, null).logs(new LogFilter("secrets-1", null, null, null, null, null, 100));
+    assertThat(records).extracting(StoredRecord::message)
+        .contains("connecting to postgresql://render:***@db.internal/jobs");
+    assertThat(records).allSatisfy(record -> assertThat(record.message() + record.metadataJson() + record.exception())
+        .doesNotContain(password));
+    assertThat(records).anySatisfy(record -> assertThat(record.metadataJson())
+        .contains("--password ***").contains("connecting to postgresql://render:***@db.internal/jobs"));
+  }
+
+  @Test
+  void everyCredentialIsMaskedTheLongestFirst() {
+    WorkerSecrets secrets = WorkerSecrets.of(List.of("hlw_abcd", "hlw_abcdef"), null, Map.of());
+
+    assertThat(secrets.mask("key hlw_abcdef and hlw_abcd")).isEqualTo("key *** and ***");
+    assertThat(secrets.mask(List.of("worker", "--key=hlw_abcd"))).containsExactly("worker", "--key=***");
+  }
+
+  @Test
+  void aUrlsPasswordIsMaskedAsWrittenAndAsTheDriverReadsIt() {
+    WorkerSecrets jdbc = WorkerSecrets.of(List.of(), "jdbc:postgresql://db/jobs?user=render&password=p%40ss-word", Map.of());
+    WorkerSecrets uri = WorkerSecrets.of(List.of(), null, Map.of("HEARTLOG_DB_URL", "postgresql://render:p%40ss-word@db:5432/jobs"));
+
+    for (WorkerSecrets secrets : List.of(jdbc, uri)) {
+      assertThat(secrets.mask("password=p%40ss-word")).isEqualTo("password=***");
+      assertThat(secrets.mask("password p@ss-word")).isEqualTo("password ***");
+      assertThat(secrets.mask("user render at db/jobs")).isEqualTo("user render at db/jobs");
+    }
+  }
+
+  @Test
+  void theKeysOfAKeyListAreMaskedEach() {
+    WorkerSecrets secrets = WorkerSecrets.of(List.of(), null,
+        Map.of("HEARTLOG_WRITER_KEYS", "hlw_first:gpu-,hlw_second", "HEARTLOG_READER_KEYS", "hlr_reader"));
+
+    assertThat(secrets.mask("hlw_first hlw_second hlr_reader gpu-")).isEqualTo("*** *** *** gpu-");
+  }
+
+  @Test
+  void aPasswordTooShortToHideIsNotMasked() {
+    WorkerSecrets secrets = WorkerSecrets.of(List.of("abc", "  ", "abcd"), null, Map.of());
+
+    assertThat(secrets.mask("abc abcd")).isEqualTo("abc ***");
+  }
+
+  @Test
+  void onlyTheCredentialVariablesAreTakenFromTheWorkersEnvironment() {
+    Map<String, String> environment = new HashMap<>(Map.of(
+        "HEARTLOG_DB_PASSWORD", "x", "HEARTLOG_TOKEN", "x", "HEARTLOG_JWT_SECRET", "x", "HEARTLOG_WRITER_KEYS", "x",
+        "HEARTLOG_WORKER_ID", "gpu-1", "HEARTLOG_DB_URL", "jdbc:postgresql://db/jobs?password=x",
+        "SUPABASE_KEY", "the worker's own", "PATH", "/usr/bin"));
+
+    WorkerSecrets.removeFrom(environment);
+
+    assertThat(environment).containsOnlyKeys("HEARTLOG_WORKER_ID", "SUPABASE_KEY", "PATH");
+    Map<String, String> withoutPassword = new HashMap<>(Map.of("HEARTLOG_DB_URL", "postgresql://render@db/jobs"));
+    WorkerSecrets.removeFrom(withoutPassword);
+    assertThat(withoutPassword).as("a URL without a password stays").containsOnlyKeys("HEARTLOG_DB_URL");
+  }
+}
