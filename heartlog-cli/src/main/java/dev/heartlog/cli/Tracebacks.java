@@ -109,6 +109,7 @@ final class Tracebacks {
 
   private Line held;                      // an ERROR or WARNING line, or a record of several lines, not recorded yet
   private boolean heldForThisRead;        // held is a line below ERROR, held until its read's lines are passed on
+  private boolean heldSaidNothing;        // held is a logger's line of no message: it is on the lines after
   private int heldBlankLines;             // blank lines after held, joined to it if a further line follows
   private Line heldWarning;               // a Python warning, whose source line may follow
   private Line heldJulSource;             // java.util.logging's first line of a record, and its text
@@ -193,7 +194,7 @@ final class Tracebacks {
         lastNanos = line.arrivedNanos();
         return true;
       }
-      if (!held.level().isAtLeast(Level.ERROR) && !looksContinued(text)
+      if (!held.level().isAtLeast(Level.ERROR) && !heldSaidNothing && !looksContinued(text)
           || text.equals(TracebackLines.PYTHON_START) || text.equals(TracebackLines.PYTHON_GROUP_START)
           || TracebackLines.isExceptionLine(text) || TracebackLines.isPythonTracebackHeader(text)
           || TracebackLines.isFrame(text) || TracebackLines.isPythonWarning(text)
@@ -203,8 +204,11 @@ final class Tracebacks {
         return false;
       }
       lastNanos = line.arrivedNanos();
-      held = new Line(held.at(), held.level(), held.message() + "\n".repeat(heldBlankLines + 1) + line.message(),
-          held.task(), held.metadata(), held.arrivedNanos(), held.ownLevel());
+      // A message that begins with a line end (torchrun's "WARNING:torch.distributed.run:" and its
+      // banner below) begins on this line.
+      String message = held.message().isEmpty() ? line.message()
+          : held.message() + "\n".repeat(heldBlankLines + 1) + line.message();
+      held = new Line(held.at(), held.level(), message, held.task(), held.metadata(), held.arrivedNanos(), held.ownLevel());
       heldBlankLines = 0;
       return true;
     }
@@ -287,6 +291,9 @@ final class Tracebacks {
       // an uncaught crash right after a warning stays the error it is.
       held = line;
       heldForThisRead = true;
+      // log.warning("\n*****\nSetting OMP_NUM_THREADS ...") says nothing on the logger's line: the
+      // lines written with it, indented or not, are its message. Each was a warning of its own.
+      heldSaidNothing = line.ownLevel() && line.message().isEmpty();
     } else {
       sink.record(line.at(), line.level(), line.message(), line.task(), line.metadata());
     }
@@ -588,6 +595,7 @@ final class Tracebacks {
   /** Records the held lines, in the order they came. */
   private void release() {
     heldForThisRead = false;
+    heldSaidNothing = false;
     heldBlankLines = 0;
     if (held != null) {
       sink.record(held.at(), held.level(), held.message(), held.task(), held.metadata());
@@ -649,6 +657,7 @@ final class Tracebacks {
     traceback = new OpenTraceback(shape, start, owner, message, level, maxChars);
     held = null;
     heldForThisRead = false;
+    heldSaidNothing = false;
     heldBlankLines = 0;
   }
 

@@ -145,6 +145,44 @@ class MessagesOfSeveralLinesTest extends TracebacksTestSupport {
         next -> assertThat(next).isEqualTo("next line"));
   }
 
+  @Test
+  void aLoggersLineThatSaysNothingHasItsMessageOnTheLinesWrittenWithIt() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // What torchrun (torch 1.13, Debian's) logs as it starts several processes, in the same
+    // call; then a logger's line with a message, and a print, each a write of its own.
+    Path python = Files.writeString(folder.resolve("launcher.py"), """
+        import logging, sys, time
+        logging.basicConfig()
+        log = logging.getLogger("torch.distributed.run")
+        log.warning("\\n*****************************************\\n"
+                    "Setting OMP_NUM_THREADS environment variable for each process to be 1 in default, to avoid "
+                    "your system being overloaded, please further tune the variable for optimal performance in "
+                    "your application as needed. \\n"
+                    "*****************************************")
+        time.sleep(0.3)
+        log.warning("starting 2 processes\\nnot indented: a print's line, read with it")
+        time.sleep(0.3)
+        print("a print of its own", file=sys.stderr)
+        """);
+
+    Cli.Result result = WrappedWorkers.heartlogRun(folder, "wrapped-banner", url, List.of(), "/usr/bin/python3",
+        python.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    // Before, the banner was four warnings, the first with no message.
+    assertThat(records(store, "wrapped-banner")).filteredOn(record -> record.metadataJson().contains("stderr"))
+        .extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+            tuple("WARNING", "*****************************************\nSetting OMP_NUM_THREADS environment variable for "
+                + "each process to be 1 in default, to avoid your system being overloaded, please further tune the "
+                + "variable for optimal performance in your application as needed.\n*****************************************"),
+            tuple("WARNING", "starting 2 processes"),
+            tuple("WARNING", "not indented: a print's line, read with it"),
+            tuple("WARNING", "a print of its own"));
+    assertThat(records(store, "wrapped-banner").get(0).metadataJson()).contains("\"logger\": \"torch.distributed.run\"");
+  }
+
   private static List<StoredRecord> stdout(Store store, String worker) throws Exception {
     return records(store, worker).stream().filter(record -> record.metadataJson().contains("\"stream\": \"stdout\"")).toList();
   }
