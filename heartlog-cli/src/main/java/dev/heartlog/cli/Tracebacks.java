@@ -74,6 +74,13 @@ final class Tracebacks {
    */
   private static final Pattern TAGGED_LINE = Pattern.compile("[\\[(][^\\[\\](){}]*[\\])]:?[ \\t]+[^\\s\\[({]");
 
+  /**
+   * A row of a table of fields a logger's message ends with, its value padded to a column: Dask's
+   * {@code Compute Failed} and the {@code Key:       render-1520d7c0}, {@code args:      (3)} and
+   * {@code Exception: "RuntimeError('frame 3')"} below it. Group 1 is the padding.
+   */
+  private static final Pattern TABLE_ROW = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,24}:( +)\\S");
+
   /** How many lines of a JVM exception's message after its first are held for the frames to come. */
   private static final int MAX_MESSAGE_LINES = 20;
 
@@ -110,6 +117,7 @@ final class Tracebacks {
   private Line held;                      // an ERROR or WARNING line, or a record of several lines, not recorded yet
   private boolean heldForThisRead;        // held is a line below ERROR, held until its read's lines are passed on
   private boolean heldSaidNothing;        // held is a logger's line of no message: it is on the lines after
+  private boolean heldTable;              // held ends in a table's rows (TABLE_ROW): its next rows join it
   private int heldBlankLines;             // blank lines after held, joined to it if a further line follows
   private Line heldWarning;               // a Python warning, whose source line may follow
   private Line heldJulSource;             // java.util.logging's first line of a record, and its text
@@ -194,15 +202,17 @@ final class Tracebacks {
         lastNanos = line.arrivedNanos();
         return true;
       }
-      if (!held.level().isAtLeast(Level.ERROR) && !heldSaidNothing && !looksContinued(text)
+      boolean row = isTableRow(text);
+      if (!row && (!held.level().isAtLeast(Level.ERROR) && !heldSaidNothing && !looksContinued(text)
           || text.equals(TracebackLines.PYTHON_START) || text.equals(TracebackLines.PYTHON_GROUP_START)
           || TracebackLines.isExceptionLine(text) || TracebackLines.isPythonTracebackHeader(text)
           || TracebackLines.isFrame(text) || TracebackLines.isPythonWarning(text)
           || TracebackLines.isNodeLocation(text) || TracebackLines.isJulSource(text)
           || TracebackLines.isRichTracebackStart(text) || TracebackLines.isPythonStackDump(text)
-          || TracebackLines.isPythonFatal(text) || beginsGoStackOfHeld(text)) {
+          || TracebackLines.isPythonFatal(text) || beginsGoStackOfHeld(text))) {
         return false;
       }
+      heldTable = row;
       lastNanos = line.arrivedNanos();
       // A message that begins with a line end (torchrun's "WARNING:torch.distributed.run:" and its
       // banner below) begins on this line.
@@ -212,6 +222,18 @@ final class Tracebacks {
       heldBlankLines = 0;
       return true;
     }
+  }
+
+  /**
+   * Whether the line is a row of a table of fields of the held record's message: its value padded
+   * ({@code Key:       render-1520d7c0}), or any {@code name: value} right after such a row
+   * ({@code Exception: "RuntimeError('frame 3')"}, no padding where its name is the longest).
+   * Each row was a warning of its own, and the exception's one that may begin a traceback. A print
+   * of {@code status: ok} read with a logger's line is no row: one space, and no table before it.
+   */
+  private boolean isTableRow(String text) {
+    Matcher row = TABLE_ROW.matcher(text);
+    return row.lookingAt() && (row.group(1).length() >= 2 || heldTable);
   }
 
   /**
@@ -596,6 +618,7 @@ final class Tracebacks {
   private void release() {
     heldForThisRead = false;
     heldSaidNothing = false;
+    heldTable = false;
     heldBlankLines = 0;
     if (held != null) {
       sink.record(held.at(), held.level(), held.message(), held.task(), held.metadata());
@@ -658,6 +681,7 @@ final class Tracebacks {
     held = null;
     heldForThisRead = false;
     heldSaidNothing = false;
+    heldTable = false;
     heldBlankLines = 0;
   }
 

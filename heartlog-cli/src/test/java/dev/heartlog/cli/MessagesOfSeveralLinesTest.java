@@ -58,6 +58,32 @@ class MessagesOfSeveralLinesTest extends TracebacksTestSupport {
   }
 
   @Test
+  void aTableOfFieldsBelowALoggersLineIsItsMessage() {
+    tracebacks.reading(true, nanos);   // Dask's worker (Debian's 2022.12.1) on a task that raised, in one write
+    printOwn(Level.WARNING, "Compute Failed");
+    assertThat(furtherLine("Key:       render-1520d7c047306e10a248b5615d25472d")).isTrue();
+    assertThat(furtherLine("Function:  render")).isTrue();
+    assertThat(furtherLine("args:      (3)")).isTrue();
+    assertThat(furtherLine("kwargs:    {}")).isTrue();
+    assertThat(furtherLine("Exception: \"RuntimeError('frame 3: CUDA error')\"")).as("a row, though it names an exception")
+        .isTrue();
+    tracebacks.reading(false, nanos);
+    tracebacks.reading(true, nanos);
+    printOwn(Level.WARNING, "WARNING:render:retrying");
+    assertThat(furtherLine("status: ok")).as("one space, and no row before it: a print of its own").isFalse();
+    print(Level.WARNING, "status: ok");
+    tracebacks.reading(false, nanos);
+    tracebacks.end();
+
+    // Before, each row was a warning of its own, and the last an exception's line.
+    assertThat(recorded).containsExactly(
+        "WARNING Compute Failed\nKey:       render-1520d7c047306e10a248b5615d25472d\nFunction:  render\nargs:      (3)\n"
+            + "kwargs:    {}\nException: \"RuntimeError('frame 3: CUDA error')\" t-1 0 -",
+        "WARNING WARNING:render:retrying t-1 6 -",
+        "WARNING status: ok t-1 8 -");
+  }
+
+  @Test
   void aLineBeginningWithATagInBracketsIsALineOfItsOwnButAListOrAnObjectGoesOnTheMessage() {
     tracebacks.reading(true, nanos);   // log.warning(...), then the worker's own prints, in one read
     printOwn(Level.WARNING, "WARNING:train:loss spiked at step 3");
