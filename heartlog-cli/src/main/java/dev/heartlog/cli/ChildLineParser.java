@@ -59,9 +59,16 @@ final class ChildLineParser {
    * gives no time of its own (a JSON line's {@code timestamp} is the record's time). {@code plain}:
    * the line is in no format and names no level, so it may be a further line of the record before
    * it. {@code ownLevel}: the level is the line's own, not the stream's for a line that names none.
+   * {@code levelByShape}: the level is one heartlog gave the line by its shape, a tool's line at
+   * info that names no level (ffmpeg's); the lines read with it keep the stream's level.
    */
   record Parsed(Level level, String message, String task, Map<String, Object> metadata, boolean endsTask, Instant time,
-      TaskScope scope, boolean plain, boolean ownLevel) {
+      TaskScope scope, boolean plain, boolean ownLevel, boolean levelByShape) {
+
+    Parsed(Level level, String message, String task, Map<String, Object> metadata, boolean endsTask, Instant time,
+        TaskScope scope, boolean plain, boolean ownLevel) {
+      this(level, message, task, metadata, endsTask, time, scope, plain, ownLevel, false);
+    }
 
     /** A line in a format that gives its level. */
     Parsed(Level level, String message, String task, Map<String, Object> metadata, boolean endsTask, Instant time,
@@ -212,6 +219,9 @@ final class ChildLineParser {
       if (nodeOrTool == null) {
         nodeOrTool = FfmpegLines.parse(line, metadata, this::endsTask);
       }
+      if (nodeOrTool == null) {
+        nodeOrTool = FfmpegLines.defaultOutput(line, metadata, this::endsTask);
+      }
       if (nodeOrTool != null) {
         return nodeOrTool;
       }
@@ -228,6 +238,11 @@ final class ChildLineParser {
       }
       if (named == null) {
         named = LoggerFormats.ncclLevel(line);
+      }
+      if (named == null && FfmpegLines.isBlockLine(line)) {
+        // info as its heading is, and still plain: read with its heading, it joins that record
+        metadata.put("component", "ffmpeg");
+        return new Parsed(Level.INFO, line, null, metadata, false, null, TaskScope.CURRENT, true, false, true);
       }
       return new Parsed(named == null ? streamDefault : named, line, null, metadata, endsTask(line), null,
           TaskScope.CURRENT, named == null, named != null);

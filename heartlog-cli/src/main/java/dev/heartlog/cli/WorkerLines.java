@@ -210,14 +210,16 @@ final class WorkerLines implements AutoCloseable {
           parsed.metadata().putIfAbsent("kind", "progress");
         }
         Tracebacks.Line arrived = arrive(parsed);
+        // A level given by the line's shape is the line's alone (ffmpeg's lines at info).
+        Level carried = parsed.levelByShape() ? streamDefault : parsed.level();
         if (parsed.plain() && !progress && message.continuesRecord(read) && tracebacks.furtherLine(arrived, text)) {
-          message.took(parsed.level(), read);   // a line after it may be more of the message too
+          message.took(carried, read);   // a line after it may be more of the message too
           return;
         }
         // The command a shell traced prints its own lines: no more of the trace's line, and at
         // the stream's level ("ls: cannot access ..." after "+ ls /data" was INFO).
         boolean traced = ShellTraceLines.KIND.equals(parsed.metadata().get("kind"));
-        message.took(traced ? null : parsed.level(), read);
+        message.took(traced ? null : carried, read);
         tracebacks.line(arrived, text, continuesRecord, moreFollows);
       } catch (UserPattern.TooSlow e) {
         tooSlow(name, e);
