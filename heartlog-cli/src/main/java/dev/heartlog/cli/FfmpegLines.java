@@ -36,8 +36,12 @@ final class FfmpegLines {
       + "|using cpu capabilities:|profile |264 - core |frame [IPB]:|consecutive B-frames:|mb [IPB] |8x8 transform intra:"
       + "|coded y,|i16 |i8 |i4 |i8c |Weighted P-Frames:|ref [PB] L[01]:|kb/s:|final ratefactor:|direct mvs ).*)");
 
-  /** x265's lines, which name their level: {@code x265 [warning]: Source height < 720p; disabling lookahead-slices}. */
-  private static final Pattern X265 = Pattern.compile("x265 \\[(?<level>info|warning|error|debug|full)\\]: (?<message>.*)");
+  /**
+   * x265's lines, and x264's own (its errors about its options), which name their level: {@code
+   * x265 [warning]: Source height < 720p; disabling lookahead-slices}, {@code x264 [error]: invalid
+   * preset 'nosuch'}.
+   */
+  private static final Pattern X26X = Pattern.compile("(?<encoder>x26[45]) \\[(?<level>info|warning|error|debug|full)\\]: (?<message>.*)");
 
   /**
    * The indented lines below ffmpeg's headings: the banner's build and libraries, an input's
@@ -53,8 +57,8 @@ final class FfmpegLines {
   /**
    * A line of ffmpeg's default output (no {@code -loglevel level+...}) that is at info, though it
    * names no level: INFO, with {@code component} {@code ffmpeg} (or {@code libx264}); a line of
-   * x265's at its level. Null for any other line, which keeps the stream's level: ffmpeg's
-   * warnings and errors are printed the same way as the rest of its lines.
+   * x265's or x264's own at the level it names. Null for any other line, which keeps the
+   * stream's level: ffmpeg's warnings and errors are printed the same way as the rest of its lines.
    */
   static ChildLineParser.Parsed defaultOutput(String line, RecordMetadata metadata, Predicate<String> endsTask) {
     if (line.length() < 12) {
@@ -70,18 +74,19 @@ final class FfmpegLines {
       return atInfo(x264.group("message"), metadata);
     }
     if (first == 'x') {
-      Matcher x265 = X265.matcher(line);
-      if (!x265.matches()) {
+      Matcher encoder = X26X.matcher(line);
+      if (!encoder.matches()) {
         return null;
       }
-      Level level = switch (x265.group("level")) {
+      Level level = switch (encoder.group("level")) {
         case "debug", "full" -> Level.DEBUG;
         case "info" -> Level.INFO;
         case "warning" -> Level.WARNING;
         default -> Level.ERROR;
       };
-      metadata.put("component", "x265");
-      return new ChildLineParser.Parsed(level, x265.group("message"), null, metadata, endsTask.test(x265.group("message")));
+      metadata.put("component", encoder.group("encoder"));
+      String message = encoder.group("message");
+      return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message));
     }
     if ("fIOSPv".indexOf(first) < 0 || !DEFAULT_INFO.matcher(line).matches()) {
       return null;

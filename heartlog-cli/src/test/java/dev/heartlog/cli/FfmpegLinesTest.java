@@ -66,11 +66,15 @@ class FfmpegLinesTest {
   }
 
   @Test
-  void anIndentedLineOfFfmpegsIsInfoEvenReadApartFromItsHeading() {
+  void anIndentedLineOfFfmpegsIsInfoEvenReadApartFromItsHeadingAndX264sOwnGiveTheirLevel() {
     assertThat(List.of("  Duration: N/A, start: 0.000000, bitrate: N/A", "    Metadata:", "      encoder         : Lavf59.27.100",
             "  Stream #0:0 -> #0:0 (rawvideo (native) -> h264 (libx264))", "      cpb: bitrate max/min/avg: 0/0/0 buffer size: 0"))
         .allSatisfy(line -> assertThat(parse(line)).as(line)
             .returns(Level.INFO, ChildLineParser.Parsed::level).returns(true, ChildLineParser.Parsed::plain));
+    ChildLineParser.Parsed x264 = parse("x264 [error]: invalid preset 'nosuch'");
+    assertThat(x264.level()).isEqualTo(Level.ERROR);
+    assertThat(x264.message()).isEqualTo("invalid preset 'nosuch'");
+    assertThat(x264.metadata()).containsEntry("component", "x264");
     assertThat(List.of("    raise ValueError(bad)", "  encoder: x", "Duration: 3s"))
         .allSatisfy(line -> assertThat(parse(line).level()).as(line).isEqualTo(Level.WARNING));
   }
