@@ -16,7 +16,8 @@ import java.util.regex.Matcher;
  * configured ({@link LoggerFormats}: Python's logging, Logback's and Log4j2's consoles, Go's log,
  * glog; Rust's tracing, {@link RustTracingLines}; Go's zap and zerolog on a console, {@link
  * GoLoggerLines}; Ruby's Logger, {@link RubyLoggerLines}; Tornado's, {@link TornadoLines};
- * PHP's errors, {@link PhpLines}; ONNX Runtime's and TensorRT's, {@link InferenceRuntimeLines}),
+ * PHP's errors, {@link PhpLines}; ONNX Runtime's and TensorRT's, {@link InferenceRuntimeLines};
+ * ImageMagick's, {@link ImageMagickLines}; ffmpeg's, {@link FfmpegLines}),
  * of a Celery, RQ, Sidekiq or Delayed Job worker ({@link CeleryLines}, {@link RqLines}, {@link
  * SidekiqLines}, {@link DelayedJobLines}), of nginx ({@link NginxLines}), of a web server's request ({@link
  * AccessLogLines}) or of a shell's trace ({@link ShellTraceLines}) if it is in one, else kept
@@ -181,6 +182,9 @@ final class ChildLineParser {
       }
       if (ownForm == null) {
         ownForm = DelayedJobLines.parse(line, metadata, this::endsTask);
+      }
+      if (ownForm == null) {
+        ownForm = ImageMagickLines.parse(line, metadata, this::endsTask);
       }
       if (ownForm != null) {
         return ownForm;
