@@ -39,7 +39,7 @@ final class WorkerLines implements AutoCloseable {
   static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(10);
   /** The longest line kept whole: what the agent stores of a message. */
   static final int MAX_LINE_CHARS = 64 * 1024;
-  /** How long before a failed exit a stderr line may have come to say why it failed (StderrTail). */
+  /** How long before a failed exit a line may have come to say why it failed (OutputTail). */
   static final Duration LAST_WORDS_WINDOW = Duration.ofSeconds(5);
 
   private static final Map<String, Object> OWN_RECORD = Map.of("logger", RunCommand.OWN_LOGGER);
@@ -51,7 +51,9 @@ final class WorkerLines implements AutoCloseable {
   /** The last traceback or stack trace recorded at ERROR or worse, and its task. */
   private volatile WorkerExit.LastException lastException;
   /** The last lines on stderr, for an exit with an error but no traceback. */
-  private final StderrTail stderrTail = new StderrTail(10, 8 * 1024, LAST_WORDS_WINDOW.toNanos());
+  private final OutputTail stderrTail = new OutputTail(10, 8 * 1024, LAST_WORDS_WINDOW.toNanos());
+  /** The last lines on stdout, for such an exit of a worker that said nothing on stderr. */
+  private final OutputTail stdoutTail = new OutputTail(10, 8 * 1024, LAST_WORDS_WINDOW.toNanos());
   /** Lines of stdout and stderr change the current task one at a time. */
   private final Object taskLock = new Object();
   /** The task each process of a worker's pool runs now, by the lines that say so (Celery's). */
@@ -90,8 +92,8 @@ final class WorkerLines implements AutoCloseable {
           ? Level.INFO : recorded;
       if (level.isAtLeast(Level.ERROR) && metadata.get("exception") instanceof String exception) {
         lastException = new WorkerExit.LastException(task, exception);
-      } else if ("stderr".equals(metadata.get("stream")) && !"progress".equals(metadata.get("kind"))) {
-        stderrTail.add(task, message, System.nanoTime());
+      } else if (metadata.get("stream") instanceof String stream && !"progress".equals(metadata.get("kind"))) {
+        (stream.equals("stderr") ? stderrTail : stdoutTail).add(task, message, System.nanoTime());
       }
       agent.log(at, level, message, task, metadata);
     };
@@ -145,9 +147,14 @@ final class WorkerLines implements AutoCloseable {
     return lastException;
   }
 
-  /** The stderr lines of {@code task} from just before now, for a failed exit; null where none. */
+  /**
+   * The stderr lines of {@code task} from just before now, for a failed exit; where there are
+   * none, its stdout lines (Blender says why it quit there); null where neither has any.
+   */
   String lastWords(String task) {
-    return stderrTail.before(task, System.nanoTime());
+    long now = System.nanoTime();
+    String onStderr = stderrTail.before(task, now);
+    return onStderr != null ? onStderr : stdoutTail.before(task, now);
   }
 
   @Override

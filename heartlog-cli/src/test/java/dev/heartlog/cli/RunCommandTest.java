@@ -501,7 +501,7 @@ class RunCommandTest {
   @Test
   void theLastWordsOnStderrAreThoseOfTheTaskWithinTheWindowNewestKeptWhole() {
     long second = 1_000_000_000L;
-    StderrTail tail = new StderrTail(3, 20, 5 * second);
+    OutputTail tail = new OutputTail(3, 20, 5 * second);
     tail.add("t-1", "an hour ago", 0);
     tail.add("t-1", "of the task before", 3_600 * second);
     tail.add("t-2", "loading", 3_601 * second);
@@ -510,7 +510,7 @@ class RunCommandTest {
     assertThat(tail.before("t-2", 3_604 * second)).as("newest kept whole, over the 20 characters").isEqualTo("model file is truncated");
     tail.add("t-2", "exiting", 3_604 * second);
     assertThat(tail.before("t-2", 3_604 * second)).isEqualTo("exiting");
-    assertThat(new StderrTail(3, 100, 5 * second)).satisfies(wide -> {
+    assertThat(new OutputTail(3, 100, 5 * second)).satisfies(wide -> {
       wide.add("t-1", "of the task before", 0);
       wide.add("t-2", "loading", 1 * second);
       wide.add("t-2", "model file is truncated", 2 * second);
@@ -542,6 +542,33 @@ class RunCommandTest {
     });
     assertThat(stderrRecords(store, "last-words")).extracting(StoredRecord::message)
         .as("the spaces padding its end left out").containsExactly("model file /models/wan2.1.safetensors is truncated (1.2 of 14 GB)");
+  }
+
+  @Test
+  void aWorkerThatSaysNothingOnStderrHasItsLastLinesOnStdoutInTheExitsRecord() throws IOException {
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // As Blender 3.4 prints a scene it cannot read, on stdout alone, and exits 1.
+    Path worker = script("worker.sh",
+        "echo 'Blender 3.4.1'",
+        "echo \"Error: Cannot read file '/srv/scenes/shot12.blend': No such file or directory\"",
+        "echo",
+        "echo 'Blender quit'",
+        "exit 1");
+    Path both = script("both.sh", "echo 'loading scene'", "echo 'scene is corrupt' >&2", "echo 'Blender quit'", "exit 1");
+
+    Cli.Result result = Cli.run("run", "--worker", "last-words-out", "--db-url", url,
+        "--home", folder.resolve("home").toString(), "--", "sh", worker.toString());
+    Cli.Result stderrToo = Cli.run("run", "--worker", "last-words-both", "--db-url", url,
+        "--home", folder.resolve("home").toString(), "--", "sh", both.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+    // Before, the exit's record said only its code.
+    assertThat(exitRecord(store, "last-words-out").exception()).isEqualTo(
+        "Blender 3.4.1\nError: Cannot read file '/srv/scenes/shot12.blend': No such file or directory\nBlender quit");
+    assertThat(stderrToo.exitCode()).as(stderrToo.err()).isEqualTo(1);
+    assertThat(exitRecord(store, "last-words-both").exception()).as("stderr's lines, where it has some")
+        .isEqualTo("scene is corrupt");
   }
 
   @Test

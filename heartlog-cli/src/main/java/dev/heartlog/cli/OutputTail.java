@@ -6,12 +6,14 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * The last lines a wrapped worker printed on stderr, for the record of its exit. A worker that
- * exits with an error but no traceback usually says why just before: {@code sys.exit("model file
- * is truncated")}, Go's {@code log.Fatal}, a shell's {@code command not found}. Those lines are
- * records of their own, but the exit's record is the task's failure, and it should say why.
+ * The last lines a wrapped worker printed on one stream, for the record of its exit. A worker that
+ * exits with an error but no traceback usually says why just before: on stderr, {@code
+ * sys.exit("model file is truncated")}, Go's {@code log.Fatal}, a shell's {@code command not
+ * found}; on stdout where it writes nothing to stderr (Blender's {@code Error: Cannot read file
+ * ...}). Those lines are records of their own, but the exit's record is the task's failure, and
+ * it should say why.
  */
-final class StderrTail {
+final class OutputTail {
 
   private record Line(String task, String text, long nanos) {}
 
@@ -26,13 +28,13 @@ final class StderrTail {
    * @param maxChars how many characters they may hold together; the oldest go first
    * @param windowNanos how long before the exit a line may have come to be one of its reasons
    */
-  StderrTail(int maxLines, int maxChars, long windowNanos) {
+  OutputTail(int maxLines, int maxChars, long windowNanos) {
     this.maxLines = maxLines;
     this.maxChars = maxChars;
     this.windowNanos = windowNanos;
   }
 
-  /** A stderr line as recorded, with its task, at {@code nanos} of {@link System#nanoTime()}. */
+  /** A line as recorded, with its task, at {@code nanos} of {@link System#nanoTime()}. */
   void add(String task, String text, long nanos) {
     synchronized (lock) {
       lines.addLast(new Line(task, text, nanos));
