@@ -6,13 +6,15 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 
 /**
  * Splits what a wrapped worker prints into the lines a terminal shows. A line ends at {@code \n}
  * (or {@code \r\n}). A carriage return alone redraws the line: that is how tqdm's bars and
  * ffmpeg's counters show progress, hundreds of times a task. Such a progress display is passed
  * on at its first redraw, then at most once per interval while it redraws (its latest state),
- * and in the state it ends in: a few records a task instead of one per redraw. A line longer than
+ * and in the state it ends in: a few records a task instead of one per redraw. So is a display
+ * drawn one state a line, wget's dots in a pipe, one line for each 50 KiB it downloads. A line longer than
  * {@code maxChars} keeps its first {@code maxChars} characters and says how many it lost, so that
  * a process printing without end cannot fill the memory of its sidecar.
  *
@@ -32,6 +34,13 @@ final class TerminalLines {
     void line(String text, boolean progress, boolean crlf);
   }
 
+  /**
+   * A line of wget's progress in a pipe, where it draws each state on a line of its own:
+   * {@code   2850K .......... .......... .......... .......... .......... 98%  252M 0s}, a dot
+   * for each KiB. Each was a warning on stderr: about 147,000 for a model of 7 GiB.
+   */
+  private static final Pattern STATE_LINE = Pattern.compile(" *\\d{1,12}[KMGT] +\\.{1,16}(?: +\\.{1,16})*(?: |$)");
+
   private final Sink sink;
   private final LongSupplier nanoClock;
   private final long progressIntervalNanos;
@@ -50,6 +59,7 @@ final class TerminalLines {
   private String unsentProgress;      // the latest redraw not passed on yet
   private long progressSentAt;
   private boolean progressSent;
+  private boolean stateLines;         // the last line was of a display drawn one state a line
 
   TerminalLines(Sink sink, LongSupplier nanoClock, long progressIntervalNanos, int maxChars) {
     this.sink = sink;
@@ -153,6 +163,7 @@ final class TerminalLines {
     if (current.length() > 0 || lost > 0 || redrawn) {
       endLine();
     }
+    endStateLines();
   }
 
   private void redraw() {
@@ -161,6 +172,11 @@ final class TerminalLines {
       return;   // a carriage return at the start of a line, as tqdm writes one before each state
     }
     redrawn = true;
+    show(segment);
+  }
+
+  /** A state of a progress display: passed on at once, or held until the interval is up. */
+  private void show(String segment) {
     long now = nanoClock.getAsLong();
     if (!progressSent || now - progressSentAt >= progressIntervalNanos) {
       sink.line(segment, true, false);
@@ -177,6 +193,12 @@ final class TerminalLines {
   }
 
   private void endLine(String text, boolean crlf) {
+    if (!redrawn && isStateLine(text)) {
+      stateLines = true;
+      show(text);
+      return;
+    }
+    endStateLines();
     if (redrawn) {
       // The state the display ends in: what the line now holds, or, for a display that ended
       // with a carriage return, the last state drawn, unless that was passed on already.
@@ -189,6 +211,22 @@ final class TerminalLines {
     }
     unsentProgress = null;
     redrawn = false;
+  }
+
+  /** A display drawn one state a line has ended: the state it ended in, unless passed on already. */
+  private void endStateLines() {
+    if (stateLines) {
+      stateLines = false;
+      if (unsentProgress != null) {
+        sink.line(unsentProgress, true, false);
+        unsentProgress = null;
+      }
+    }
+  }
+
+  private static boolean isStateLine(String text) {
+    return text.length() > 12 && (text.charAt(0) == ' ' || Character.isDigit(text.charAt(0)))
+        && STATE_LINE.matcher(text).lookingAt();
   }
 
   private String takeSegment() {

@@ -90,6 +90,33 @@ class TerminalLinesTest {
   }
 
   @Test
+  void wgetsDotsAProgressDrawnOneStateALineGiveTheirFirstStateOnePerIntervalAndTheirLast() {
+    TerminalLines wide = new TerminalLines((text, progress, crlf) -> lines.add((progress ? "progress: " : "") + text),
+        () -> now, INTERVAL, 200);
+    String dots = " .......... .......... .......... .......... ..........";
+    String printed = "Saving to: 'model.bin'\n\n";
+    for (int kib = 0; kib < 15_000; kib += 50) {   // as wget 1.21 prints in a pipe, a line for each 50 KiB
+      printed += String.format("%7dK", kib) + dots + String.format(" %3d%%  100M 0s%n", kib / 150);
+    }
+    printed += "  15000K ..........                                           100%  120M=0.2s\n\nsaved [15360000/15360000]\n";
+    for (String line : printed.split("(?<=\n)")) {
+      wide.accept(line.toCharArray(), 0, line.length());
+      now += TimeUnit.MILLISECONDS.toNanos(100);
+    }
+    wide.accept("     0K .......... ..".toCharArray(), 0, 21);   // a second download, cut short by the stream's end
+    wide.end();
+
+    assertThat(lines).containsExactly(
+        "Saving to: 'model.bin'", "",
+        "progress:       0K" + dots + "   0%  100M 0s",
+        "progress:    5000K" + dots + "  33%  100M 0s",   // 10 s later
+        "progress:   10000K" + dots + "  66%  100M 0s",
+        "progress:   15000K ..........                                           100%  120M=0.2s",
+        "", "saved [15360000/15360000]",
+        "progress:      0K .......... ..");
+  }
+
+  @Test
   void aLineLongerThanTheLimitKeepsItsStartAndSaysHowMuchItLost() {
     print("x".repeat(25) + "\n" + "y".repeat(20) + "\n");
 
