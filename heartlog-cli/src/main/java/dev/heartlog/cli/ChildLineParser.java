@@ -17,7 +17,7 @@ import java.util.regex.Matcher;
  * glog; Rust's tracing, {@link RustTracingLines}; Go's zap and zerolog on a console, {@link
  * GoLoggerLines}; Ruby's Logger, {@link RubyLoggerLines}; Tornado's, {@link TornadoLines};
  * PHP's errors, {@link PhpLines}; ONNX Runtime's and TensorRT's, {@link InferenceRuntimeLines};
- * ImageMagick's, {@link ImageMagickLines}; ffmpeg's, {@link FfmpegLines}),
+ * ImageMagick's, {@link ImageMagickLines}; ffmpeg's, {@link FfmpegLines}; wget's, {@link WgetLines}),
  * of a Celery, RQ, Sidekiq or Delayed Job worker ({@link CeleryLines}, {@link RqLines}, {@link
  * SidekiqLines}, {@link DelayedJobLines}), of nginx ({@link NginxLines}), of a web server's request ({@link
  * AccessLogLines}) or of a shell's trace ({@link ShellTraceLines}) if it is in one, else kept
@@ -225,6 +225,9 @@ final class ChildLineParser {
       }
       if (nodeOrTool == null) {
         nodeOrTool = FfmpegLines.defaultOutput(line, metadata, this::endsTask);
+      }
+      if (nodeOrTool == null) {
+        nodeOrTool = WgetLines.parse(line, metadata);
       }
       if (nodeOrTool != null) {
         return nodeOrTool;
