@@ -17,7 +17,8 @@ import java.util.regex.Matcher;
  * glog; Rust's tracing, {@link RustTracingLines}; Go's zap and zerolog on a console, {@link
  * GoLoggerLines}; Ruby's Logger, {@link RubyLoggerLines}; Tornado's, {@link TornadoLines};
  * PHP's errors, {@link PhpLines}; ONNX Runtime's and TensorRT's, {@link InferenceRuntimeLines};
- * ImageMagick's, {@link ImageMagickLines}; ffmpeg's, {@link FfmpegLines}; wget's, {@link WgetLines}),
+ * ImageMagick's, {@link ImageMagickLines}; Chromium's, {@link ChromiumLines}; ffmpeg's, {@link
+ * FfmpegLines}; wget's, {@link WgetLines}),
  * of a Celery, RQ, Sidekiq or Delayed Job worker ({@link CeleryLines}, {@link RqLines}, {@link
  * SidekiqLines}, {@link DelayedJobLines}), of nginx ({@link NginxLines}), of a web server's request ({@link
  * AccessLogLines}) or of a shell's trace ({@link ShellTraceLines}) if it is in one, else kept
@@ -185,6 +186,9 @@ final class ChildLineParser {
       }
       if (ownForm == null) {
         ownForm = ImageMagickLines.parse(line, metadata, this::endsTask);
+      }
+      if (ownForm == null) {
+        ownForm = ChromiumLines.parse(line, metadata, this::endsTask);
       }
       if (ownForm != null) {
         return ownForm;
