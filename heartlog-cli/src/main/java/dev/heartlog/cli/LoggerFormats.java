@@ -127,7 +127,8 @@ final class LoggerFormats {
    * A line of Go's {@code log} package. It writes every message to stderr and names no level, so
    * such a line is INFO unless it names one near its start ({@code [ERROR] ...}); {@code
    * log/slog}'s default handler writes through it with the level first ({@code INFO frame
-   * rendered frame=7}), and that word is the level and leaves the message. The message is what
+   * rendered frame=7}), and that word is the level and leaves the message; so is rclone's level,
+   * padded and followed by a colon ({@link #PADDED_LEVEL}). The message is what
    * follows the time (local, no zone, so the record keeps the time the line came), and the
    * {@code file.go:42} of {@code Lshortfile} or {@code Llongfile} goes into {@code caller}.
    */
@@ -144,14 +145,37 @@ final class LoggerFormats {
     }
     String message = matcher.group("message");
     int space = message.indexOf(' ');
-    Level level = space > 0 ? slogLevel(message.substring(0, space)) : null;
-    if (level != null) {
+    Matcher padded = PADDED_LEVEL.matcher(message);
+    Level level;
+    if (message.indexOf(':') > 0 && padded.matches()) {
+      level = paddedLevel(padded.group("level"));
+      message = padded.group("message") == null ? "" : padded.group("message");
+    } else if (space > 0 && (level = slogLevel(message.substring(0, space))) != null) {
       message = message.substring(space + 1);
     } else {
       level = levelNamedNearStart(message);
     }
     return new ChildLineParser.Parsed(level == null ? Level.INFO : level, message, null, metadata,
         endsTask.test(message));
+  }
+
+  /**
+   * A level padded to six characters and a colon, as rclone writes each message through Go's
+   * {@code log} ({@code INFO  : a.mp4: Copied (new)}, {@code NOTICE: Config file ... not found});
+   * its statistics come as a message of no first line ({@code INFO  :}), the lines after it.
+   */
+  private static final Pattern PADDED_LEVEL = Pattern.compile(
+      "(?<level>EMERGENCY|ALERT|CRITICAL|ERROR|WARNING|NOTICE|INFO|DEBUG) *:(?: (?<message>.*))?");
+
+  /** rclone's levels, syslog's: NOTICE is INFO, EMERGENCY and ALERT CRITICAL. */
+  private static Level paddedLevel(String name) {
+    return switch (name) {
+      case "DEBUG" -> Level.DEBUG;
+      case "INFO", "NOTICE" -> Level.INFO;
+      case "WARNING" -> Level.WARNING;
+      case "ERROR" -> Level.ERROR;
+      default -> Level.CRITICAL;
+    };
   }
 
   /**

@@ -91,4 +91,31 @@ class GoLoggerLinesTest {
     assertThat(records.get(3).exception()).startsWith("main.main\n\t/tmp/gz/main.go:30\nruntime.main\n\t");
     assertThat(records.get(3).metadataJson()).contains("\"error\": \"service unavailable\"", "\"caller\": \"gz/main.go:30\"");
   }
+
+  @Test
+  void rclonesPaddedLevelIsItsLevelAndItsStatisticsAreOneRecord() throws Exception {
+    List<StoredRecord> records = WrappedWorkers.replayedOnStderr(folder, "rclone-1.60.1.txt", "rclone-replayed");
+
+    // Debian's rclone 1.60.1 copying two files, then from a folder that is not there. Before, each
+    // message kept its "INFO  : " or ": ", and each line of its statistics was a record of its own.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "Config file \"/root/.config/rclone/rclone.conf\" not found - using defaults"),
+        tuple("INFO", "a.mp4: Copied (new)"),
+        tuple("INFO", "b.mp4: Copied (new)"),
+        tuple("INFO", "Transferred:   \t          5 B / 5 B, 100%, 0 B/s, ETA -\nTransferred:            2 / 2, 100%\n"
+            + "Elapsed time:         0.0s"),
+        tuple("INFO", "Config file \"/root/.config/rclone/rclone.conf\" not found - using defaults"),
+        tuple("ERROR", "Local file system at /tmp/w/rc/nosuchdir: error reading source root directory: directory not found"),
+        tuple("ERROR", "Attempt 1/3 failed with 1 errors and: directory not found"),
+        tuple("ERROR", "Local file system at /tmp/w/rc/nosuchdir: error reading source root directory: directory not found"),
+        tuple("ERROR", "Attempt 2/3 failed with 1 errors and: directory not found"),
+        tuple("ERROR", "Local file system at /tmp/w/rc/nosuchdir: error reading source root directory: directory not found"),
+        tuple("ERROR", "Attempt 3/3 failed with 1 errors and: directory not found"),
+        tuple("INFO", "Transferred:   \t          0 B / 0 B, -, 0 B/s, ETA -\nErrors:                 1 (retrying may help)\n"
+            + "Elapsed time:         0.0s"),
+        tuple("INFO", "Failed to copy: directory not found"));
+    assertThat(parse("2026/12/03 16:52:48 WARNING: low disk").level()).isEqualTo(Level.WARNING);
+    assertThat(parse("2026/12/03 16:52:48 INFO frame rendered frame=7").message()).as("slog's, as before")
+        .isEqualTo("frame rendered frame=7");
+  }
 }
