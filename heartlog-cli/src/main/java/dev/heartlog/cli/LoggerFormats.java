@@ -145,9 +145,9 @@ final class LoggerFormats {
     }
     String message = matcher.group("message");
     int space = message.indexOf(' ');
-    Matcher padded = PADDED_LEVEL.matcher(message);
+    Matcher padded = message.indexOf(':') > 0 ? PADDED_LEVEL.matcher(message) : null;
     Level level;
-    if (message.indexOf(':') > 0 && padded.matches()) {
+    if (padded != null && padded.matches()) {
       level = paddedLevel(padded.group("level"));
       message = padded.group("message") == null ? "" : padded.group("message");
     } else if (space > 0 && (level = slogLevel(message.substring(0, space))) != null) {
