@@ -85,7 +85,8 @@ final class PythonLoggingLines {
    * A line in Python logging's default format ({@code logging.basicConfig()}: {@code
    * LEVEL:logger:message}, on stderr): its level, its logger as the record's {@code logger} (so
    * that levels per component and the viewer can tell the loggers apart), and the message after
-   * it. Also uvicorn's lines ({@code INFO:     Uvicorn running on ...}): their level, and the
+   * it. Also {@code LEVEL: message} (pip's {@code ERROR: No matching distribution found for x}),
+   * and uvicorn's lines ({@code INFO:     Uvicorn running on ...}): their level, and the
    * message after the padded prefix; for a request it served ({@link #UVICORN_ACCESS}), who asked
    * in {@code client} and the response's {@code status}, as for {@link AccessLogLines}'.
    */
@@ -109,6 +110,13 @@ final class PythonLoggingLines {
         metadata.put("client", request.group("client"));   // as for the other servers' request lines
         metadata.put("status", Integer.parseInt(request.group("status")));
       }
+      return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message));
+    }
+    if (level != null && line.length() > levelEnd + 2 && line.charAt(levelEnd + 1) == ' '
+        && line.charAt(levelEnd + 2) != ' ') {
+      // "%(levelname)s: %(message)s", pip's: "ERROR: No matching distribution found for x" kept
+      // its "ERROR: " in the message
+      String message = line.substring(levelEnd + 2);
       return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message));
     }
     int loggerEnd = level == null ? -1 : line.indexOf(':', levelEnd + 1);

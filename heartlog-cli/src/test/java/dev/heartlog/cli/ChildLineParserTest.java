@@ -205,6 +205,11 @@ class ChildLineParserTest {
     assertThat(parsed.metadata()).containsEntry("logger", "diffusers.pipelines").containsEntry("stream", "stderr");
     assertThat(seed.parse("INFO:root:", Level.WARNING, "stderr").message()).isEmpty();
     assertThat(seed.parse("INFO:root:Task completed", Level.WARNING, "stderr").endsTask()).isTrue();
+    // "%(levelname)s: %(message)s", pip's: the level, and the message after it
+    ChildLineParser.Parsed pip = seed.parse("ERROR: No matching distribution found for nosuchpkg", Level.WARNING, "stderr");
+    assertThat(pip.level()).isEqualTo(Level.ERROR);
+    assertThat(pip.message()).isEqualTo("No matching distribution found for nosuchpkg");
+    assertThat(seed.parse("DEBUG: Using selector: EpollSelector", Level.WARNING, "stderr").level()).isEqualTo(Level.DEBUG);
     assertThat(List.of("NOTICE:root:x", "INFO::x", "WARNING:no second colon", "INFO:  not uvicorn's column"))
         .allSatisfy(line -> assertThat(seed.parse(line, Level.WARNING, "stderr").message()).isEqualTo(line));
   }

@@ -84,7 +84,7 @@ class PythonServerLinesTest {
     // Before, app.logger's messages began "in flaskw: ", each request's line and werkzeug's own
     // were warnings, and those after the traceback part of its error.
     assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
-        tuple("WARNING", "WARNING: This is a development server. Do not use it in a production deployment. "
+        tuple("WARNING", "This is a development server. Do not use it in a production deployment. "
             + "Use a production WSGI server instead."),
         tuple("INFO", " * Running on http://127.0.0.1:5077"),
         tuple("INFO", "Press CTRL+C to quit"),

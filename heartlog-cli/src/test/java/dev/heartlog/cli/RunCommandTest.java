@@ -188,7 +188,7 @@ class RunCommandTest {
     assertThat(result.out()).contains("\u001b[32mINFO\u001b[0m \u001b[1mmodel loaded\u001b[0m");
     assertThat(store.logs(new LogFilter("wrapped-colours", null, null, null, null, null, 10)))
         .extracting(StoredRecord::level, StoredRecord::message)
-        .containsExactlyInAnyOrder(tuple("INFO", "INFO model loaded"), tuple("ERROR", "ERROR: CUDA out of memory"));
+        .containsExactlyInAnyOrder(tuple("INFO", "INFO model loaded"), tuple("ERROR", "CUDA out of memory"));
   }
 
   @Test
