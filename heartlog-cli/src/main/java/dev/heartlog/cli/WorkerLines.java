@@ -19,9 +19,9 @@ import java.util.function.BooleanSupplier;
 /**
  * A wrapped worker's stdout and stderr, turned into records: each stream is passed on byte for
  * byte and read on a thread of its own, split into the lines a terminal shows ({@link
- * TerminalLines}), parsed ({@link RichLogLines}, {@link VllmLines} and {@link GitLines} first,
- * for lines whose record spans lines, then {@link ChildLineParser}), given its task, and joined into tracebacks
- * ({@link Tracebacks}) before it goes to the agent. It also keeps what the record of the worker's
+ * TerminalLines}), parsed ({@link RichLogLines}, {@link VllmLines}, {@link NpmLines} and {@link
+ * GitLines} first, for lines whose record spans lines, then {@link ChildLineParser}), given its
+ * task, and joined into tracebacks ({@link Tracebacks}) before it goes to the agent. It also keeps what the record of the worker's
  * exit needs: the last traceback and the last lines on stderr.
  */
 final class WorkerLines implements AutoCloseable {
@@ -169,6 +169,7 @@ final class WorkerLines implements AutoCloseable {
     RichLogLines rich = new RichLogLines();
     VllmLines vllm = new VllmLines(parser);
     GitLines git = new GitLines();
+    NpmLines npm = new NpmLines();
     MessageLines message = new MessageLines(streamDefault);
     long[] reads = {0};   // how many reads so far
     // The read the line being read began in, where it began in one before this: print(text)
@@ -204,6 +205,13 @@ final class WorkerLines implements AutoCloseable {
           }
           if (vllm.beginsRecord() && tracebacks == streamTracebacks.unnamed()) {
             tracebacks.end();   // a record of its own, not more of what came before
+          }
+        }
+        if (parsed == null) {
+          parsed = npm.parse(text, name);
+          if (parsed != null) {
+            continuesRecord = npm.continuesRecord();
+            moreFollows = npm.moreFollows();
           }
         }
         if (parsed == null) {
