@@ -18,7 +18,8 @@ import java.util.regex.Matcher;
  * GoLoggerLines}; Ruby's Logger, {@link RubyLoggerLines}; Tornado's, {@link TornadoLines};
  * PHP's errors, {@link PhpLines}; ONNX Runtime's and TensorRT's, {@link InferenceRuntimeLines};
  * ImageMagick's, {@link ImageMagickLines}; Chromium's, {@link ChromiumLines}; ffmpeg's, {@link
- * FfmpegLines}; wget's, {@link WgetLines}; pip's, {@link PipLines}; curl's, {@link CurlLines}),
+ * FfmpegLines}; wget's, {@link WgetLines}; pip's, {@link PipLines}; curl's, {@link CurlLines};
+ * apt's, {@link AptLines}),
  * of a Celery, RQ, Sidekiq or Delayed Job worker ({@link CeleryLines}, {@link RqLines}, {@link
  * SidekiqLines}, {@link DelayedJobLines}), of nginx ({@link NginxLines}), of a web server's request ({@link
  * AccessLogLines}) or of a shell's trace ({@link ShellTraceLines}) if it is in one, else kept
@@ -238,6 +239,9 @@ final class ChildLineParser {
       }
       if (nodeOrTool == null) {
         nodeOrTool = CurlLines.parse(line, metadata);
+      }
+      if (nodeOrTool == null) {
+        nodeOrTool = AptLines.parse(line, metadata);
       }
       if (nodeOrTool != null) {
         return nodeOrTool;
