@@ -79,8 +79,8 @@ final class GitLines {
     if (hint) {
       continuesRecord = continuesHint;
       moreFollows = true;   // until a line that is no hint, or a quiet moment
-      int from = line.length() > "hint:".length() && line.charAt("hint:".length()) == ' ' ? "hint: ".length() : "hint:".length();
-      return info(line.substring(from), stream, false);
+      return info(line.startsWith("hint: ") ? line.substring("hint: ".length()) : line.substring("hint:".length()),
+          stream, false);
     }
     if (line.startsWith("Note: switching to '") || line.startsWith("Note: checking out '")) {
       noteRead = read;

@@ -21,8 +21,9 @@ import java.util.function.BooleanSupplier;
  * byte and read on a thread of its own, split into the lines a terminal shows ({@link
  * TerminalLines}), parsed ({@link RichLogLines}, {@link VllmLines}, {@link NpmLines} and {@link
  * GitLines} first, for lines whose record spans lines, then {@link ChildLineParser}), given its
- * task, and joined into tracebacks ({@link Tracebacks}) before it goes to the agent. It also keeps what the record of the worker's
- * exit needs: the last traceback and the last lines on stderr.
+ * task, and joined into tracebacks ({@link Tracebacks}) before it goes to the agent. It also
+ * keeps what the record of the worker's exit needs: the last traceback and the last lines on
+ * stderr.
  */
 final class WorkerLines implements AutoCloseable {
 
