@@ -20,11 +20,14 @@ final class OutOfMemoryKills {
   private final Path counter;
   private final Path limit;
   private final long before;
+  /** The count {@link #sinceLastAsked()} last saw. */
+  private long seen;
 
   private OutOfMemoryKills(Path counter, Path limit, long before) {
     this.counter = counter;
     this.limit = limit;
     this.before = before;
+    this.seen = before;
   }
 
   /** The counter of this process's memory cgroup as it is now; empty where there is none to read. */
@@ -93,9 +96,27 @@ final class OutOfMemoryKills {
     if (after.isEmpty() || after.getAsLong() <= before) {
       return Optional.empty();
     }
-    long kills = after.getAsLong() - before;
-    return Optional.of("; the kernel's out-of-memory killer ended it: its memory cgroup" + limitText() + " counted "
-        + kills + " more OOM kill" + (kills == 1 ? "" : "s") + " (" + counter + ")");
+    return Optional.of(saying(after.getAsLong() - before));
+  }
+
+  /**
+   * As {@link #since()}, for a command of the worker's that a shell reports {@code Killed}: what
+   * to add to that report when the out-of-memory killer killed a process of this cgroup since the
+   * last time this was asked, so that each kill is told once.
+   */
+  synchronized Optional<String> sinceLastAsked() {
+    OptionalLong after = kills(counter);
+    if (after.isEmpty() || after.getAsLong() <= seen) {
+      return Optional.empty();
+    }
+    long kills = after.getAsLong() - seen;
+    seen = after.getAsLong();
+    return Optional.of(saying(kills));
+  }
+
+  private String saying(long kills) {
+    return "; the kernel's out-of-memory killer ended it: its memory cgroup" + limitText() + " counted " + kills
+        + " more OOM kill" + (kills == 1 ? "" : "s") + " (" + counter + ")";
   }
 
   private String limitText() {

@@ -211,7 +211,7 @@ final class RunCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("heartlog: " + warning);
       spec.commandLine().getErr().flush();
     });
-    WorkerLines lines = new WorkerLines(agent, parser, stop::requested, keepRepeats, secrets);
+    WorkerLines lines = new WorkerLines(agent, parser, stop::requested, keepRepeats, secrets, outOfMemoryKills);
     try {
       lines.start(output.stdout(child), stdout, output.stderr(child), stderr, stderrDefault);
     } catch (IOException e) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,8 @@ final class WorkerLines implements AutoCloseable {
   private final ChildLineParser parser;
   /** heartlog's credentials, masked wherever the worker prints one. */
   private final WorkerSecrets secrets;
+  /** The kernel's out-of-memory kills in heartlog run's cgroup, for a shell's report of a command killed. */
+  private final Optional<OutOfMemoryKills> outOfMemoryKills;
   /** The last traceback or stack trace recorded at ERROR or worse, and its task. */
   private volatile WorkerExit.LastException lastException;
   /** The last lines on stderr, for an exit with an error but no traceback. */
@@ -79,12 +82,15 @@ final class WorkerLines implements AutoCloseable {
    *     worker's {@code KeyboardInterrupt} is then that stop, not an error
    * @param keepRepeats record every repeat of a record, not a count of a flood's
    * @param secrets the credentials masked in the records ({@link WorkerSecrets#NONE} for none)
+   * @param outOfMemoryKills the count of the kernel's out-of-memory kills, which says whether a
+   *     command a shell reports {@code Killed} ran out of memory; empty where there is none
    */
   WorkerLines(HeartlogAgent agent, ChildLineParser parser, BooleanSupplier stopRequested, boolean keepRepeats,
-      WorkerSecrets secrets) {
+      WorkerSecrets secrets, Optional<OutOfMemoryKills> outOfMemoryKills) {
     this.agent = agent;
     this.parser = parser;
     this.secrets = secrets;
+    this.outOfMemoryKills = outOfMemoryKills;
     Tracebacks.Sink records = (at, recorded, message, task, metadata) -> {
       // A Ctrl-C passed on to a Python worker ends it with a KeyboardInterrupt traceback: an
       // ERROR, where heartlog run calls the stop itself no failure; before, the worker's last task
@@ -226,6 +232,12 @@ final class WorkerLines implements AutoCloseable {
           Level level = progress ? Level.INFO : rich.levelFor(text, message.defaultLevel(read));
           text = rich.unindent(text);
           parsed = parser.parse(text, level, name);
+          if (KilledCommandLines.isKill(parsed)) {
+            Optional<String> outOfMemory = outOfMemoryKills.flatMap(OutOfMemoryKills::sinceLastAsked);
+            if (outOfMemory.isPresent()) {
+              parsed = KilledCommandLines.byOutOfMemoryKiller(parsed, outOfMemory.get());
+            }
+          }
         }
         if (process != null) {
           parsed.metadata().put("process", process);

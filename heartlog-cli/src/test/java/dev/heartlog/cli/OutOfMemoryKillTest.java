@@ -60,6 +60,64 @@ class OutOfMemoryKillTest {
     }
   }
 
+  /**
+   * A start script's command that the out-of-memory killer ends: bash reports it {@code Killed}
+   * and goes on, and the report says why, as the record of a worker killed so does.
+   */
+  @Test
+  void aCommandOfTheWorkersThatTheKillerEndedIsSaidToHaveRunOutOfMemory() throws Exception {
+    Path cgroup = ownMemoryCgroup().resolve("heartlog-oom-test-" + System.nanoTime());
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 is needed");
+    try {
+      Files.createDirectory(cgroup);
+    } catch (Exception e) {
+      assumeTrue(false, "needs a memory cgroup (v1) it may create: root, as CI runs (" + e + ")");
+    }
+    try {
+      Files.writeString(cgroup.resolve("memory.limit_in_bytes"), Long.toString(400L * 1024 * 1024));
+      String url = TestDatabase.migratedUrl();
+      Store store = Store.open(url, null, null);
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Path script = Files.writeString(folder.resolve("start.sh"), "python3 -c 'model = b\"x\" * (1 << 30)'\n"
+          + "echo 'cleaning up'\n");
+      Process run = new ProcessBuilder("/bin/sh", "-c", "echo $$ > \"$0\"/cgroup.procs && exec \"$1\" -Xmx64m -cp \"$2\" "
+          + Main.class.getName() + " run --worker command-short-of-memory --db-url \"$3\" -- /bin/bash \"$4\"",
+          cgroup.toString(), java, System.getProperty("java.class.path"), url, script.toString())
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+
+      assertThat(run.waitFor(90, TimeUnit.SECONDS)).isTrue();
+      assertThat(run.exitValue()).isZero();
+      List<StoredRecord> stored = records(store, "command-short-of-memory");
+      assertThat(stored).extracting(StoredRecord::message).contains("cleaning up");
+      assertThat(stored).filteredOn(r -> r.level().equals("ERROR")).singleElement().satisfies(report -> {
+        assertThat(report.message()).matches(script + ": line 1: +\\d+ Killed +python3 -c .*; the kernel's "
+            + "out-of-memory killer ended it: its memory cgroup, limited to 400 MiB, counted 1 more OOM kill .*");
+        assertThat(report.metadataJson()).contains("\"oom_killed\": true", "\"signal\": \"SIGKILL\"");
+      });
+    } finally {
+      Files.deleteIfExists(cgroup);
+    }
+  }
+
+  /** Asked after each report of a kill, each kill is told once. */
+  @Test
+  void eachKillIsToldOnce() throws Exception {
+    Path mount = Files.createDirectories(folder.resolve("sys/fs/cgroup"));
+    Path proc = Files.writeString(folder.resolve("cgroup"), "0::/\n");
+    Files.writeString(mount.resolve("memory.max"), "max\n");
+    Files.writeString(mount.resolve("memory.events"), "oom 1\noom_kill 1\n");
+    OutOfMemoryKills kills = OutOfMemoryKills.now(proc, mount).orElseThrow();
+
+    Files.writeString(mount.resolve("memory.events"), "oom 2\noom_kill 2\n");
+    assertThat(kills.sinceLastAsked()).hasValue("; the kernel's out-of-memory killer ended it: its memory cgroup "
+        + "counted 1 more OOM kill (" + mount.resolve("memory.events") + ")");
+    assertThat(kills.sinceLastAsked()).as("the same kill, asked again").isEmpty();
+    Files.writeString(mount.resolve("memory.events"), "oom 3\noom_kill 3\n");
+    assertThat(kills.sinceLastAsked()).hasValueSatisfying(said -> assertThat(said).contains("counted 1 more"));
+    assertThat(kills.since()).as("the worker's own exit counts from its start").hasValueSatisfying(
+        said -> assertThat(said).contains("counted 2 more OOM kills"));
+  }
+
   /** Counted in a cgroup v2's memory.events, read from the files a container sees. */
   @Test
   void cgroupTwoCountsInMemoryEvents() throws Exception {

@@ -1,0 +1,111 @@
+package dev.heartlog.cli;
+
+import dev.heartlog.agent.Level;
+import dev.heartlog.agent.RecordMetadata;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A shell's report, on stderr, of a command that a signal ended, as a worker's start script runs
+ * its worker ({@code python3 worker.py} in a script that goes on to clean up): bash writes {@code
+ * start.sh: line 3: 19867 Killed                  python3 worker.py}, the script's name, the line,
+ * the process id, the signal's description padded to 24 characters and the command; dash (Debian's
+ * {@code sh}) writes the description alone ({@code Killed}, {@code Segmentation fault (core
+ * dumped)}). Each was a warning, though a crash or the kernel's out-of-memory killer (what
+ * {@code Killed} most often is on a GPU machine) ended the worker's command.
+ *
+ * <p>A signal that crashes or kills a program (SIGSEGV, SIGKILL, SIGABRT, SIGBUS, SIGFPE, SIGILL,
+ * SIGTRAP, SIGSYS, SIGXCPU, SIGXFSZ) is an ERROR; one that asks it to end (SIGTERM, SIGHUP,
+ * SIGQUIT, SIGUSR1, ...) a warning. The message is the line as the shell wrote it; the metadata
+ * names the {@code signal}, and for bash's form the {@code pid}, the {@code command} and the
+ * script ({@code component}); {@code core_dumped} when a core was written.
+ */
+final class KilledCommandLines {
+
+  /** glibc's descriptions of the signals that end a process, what the shells print: SIGKILL's "Killed". */
+  private static final Map<String, String> SIGNALS = Map.ofEntries(
+      Map.entry("Hangup", "SIGHUP"),
+      Map.entry("Quit", "SIGQUIT"),
+      Map.entry("Illegal instruction", "SIGILL"),
+      Map.entry("Trace/breakpoint trap", "SIGTRAP"),
+      Map.entry("Aborted", "SIGABRT"),
+      Map.entry("Bus error", "SIGBUS"),
+      Map.entry("Floating point exception", "SIGFPE"),
+      Map.entry("Killed", "SIGKILL"),
+      Map.entry("User defined signal 1", "SIGUSR1"),
+      Map.entry("Segmentation fault", "SIGSEGV"),
+      Map.entry("User defined signal 2", "SIGUSR2"),
+      Map.entry("Alarm clock", "SIGALRM"),
+      Map.entry("Terminated", "SIGTERM"),
+      Map.entry("CPU time limit exceeded", "SIGXCPU"),
+      Map.entry("File size limit exceeded", "SIGXFSZ"),
+      Map.entry("Virtual timer expired", "SIGVTALRM"),
+      Map.entry("Profiling timer expired", "SIGPROF"),
+      Map.entry("Bad system call", "SIGSYS"));
+
+  /** The signals that crash or kill a program, rather than ask it to end. */
+  private static final Set<String> CRASHES = Set.of("SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS",
+      "SIGFPE", "SIGKILL", "SIGSEGV", "SIGXCPU", "SIGXFSZ", "SIGSYS");
+
+  private static final String DESCRIPTION = "(?<description>" + String.join("|", SIGNALS.keySet().stream()
+      .map(Pattern::quote).toList()) + ")";
+
+  /**
+   * bash's: {@code <name>: line <n>: <pid> <description padded to 24> [(core dumped) ]<command>}.
+   * The padding leaves no space after a description of 24 characters ({@code Floating point
+   * exceptionpython3 ...}).
+   */
+  private static final Pattern BASH = Pattern.compile("(?<name>[^:\\s][^:]{0,199}): line \\d+: +(?<pid>\\d{1,10}) "
+      + DESCRIPTION + " *(?<core>\\(core dumped\\) ?)?(?<command>.*)");
+
+  /** dash's, and bash's for SIGTERM: the description alone. */
+  private static final Pattern ALONE = Pattern.compile(DESCRIPTION + "(?<core> \\(core dumped\\))?");
+
+  private KilledCommandLines() {}
+
+  /**
+   * A shell's report of a command a signal ended, at ERROR for a crash and WARNING else; null for
+   * any other line. The description alone is read so on stderr only, where the shell writes it.
+   */
+  static ChildLineParser.Parsed parse(String line, String stream, RecordMetadata metadata) {
+    char first = line.isEmpty() ? ' ' : line.charAt(0);
+    Matcher matcher;
+    boolean alone;
+    if (Character.isUpperCase(first) && "stderr".equals(stream) && (matcher = ALONE.matcher(line)).matches()) {
+      alone = true;
+    } else if (line.contains(": line ") && (matcher = BASH.matcher(line)).matches()) {
+      alone = false;
+    } else {
+      return null;
+    }
+    String signal = SIGNALS.get(matcher.group("description"));
+    metadata.put("signal", signal);
+    if (!alone) {
+      metadata.put("component", matcher.group("name"));
+      metadata.put("pid", Long.parseLong(matcher.group("pid")));
+      metadata.put("command", matcher.group("command").strip());
+    }
+    if (matcher.group("core") != null) {
+      metadata.put("core_dumped", true);
+    }
+    Level level = CRASHES.contains(signal) ? Level.ERROR : Level.WARNING;
+    return new ChildLineParser.Parsed(level, line, null, metadata, false);
+  }
+
+  /** Whether {@code parsed} is a shell's report of a command that SIGKILL ended. */
+  static boolean isKill(ChildLineParser.Parsed parsed) {
+    return "SIGKILL".equals(parsed.metadata().get("signal")) && parsed.message().contains("Killed");
+  }
+
+  /**
+   * The report of a kill the kernel's out-of-memory killer made: what {@link
+   * OutOfMemoryKills#sinceLastAsked()} said added to its message, and {@code oom_killed}, as the
+   * record of a worker killed so has.
+   */
+  static ChildLineParser.Parsed byOutOfMemoryKiller(ChildLineParser.Parsed report, String said) {
+    report.metadata().put("oom_killed", true);
+    return new ChildLineParser.Parsed(report.level(), report.message() + said, null, report.metadata(), false);
+  }
+}

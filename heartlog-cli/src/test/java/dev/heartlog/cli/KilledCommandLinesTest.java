@@ -1,0 +1,70 @@
+package dev.heartlog.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import dev.heartlog.agent.Level;
+import dev.heartlog.agent.RecordMetadata;
+import dev.heartlog.store.StoredRecord;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A shell's report of a command that a signal ended, as heartlog run stores it ({@link
+ * KilledCommandLines}). The replayed lines are what Debian 12's bash 5.2.15 and dash 0.5.12
+ * printed on stderr running scripts whose commands were killed by SIGSEGV, SIGKILL, SIGFPE,
+ * SIGTERM, SIGUSR1 and SIGABRT (with and without a core written).
+ */
+class KilledCommandLinesTest {
+
+  private static final String COMMAND = "python3 -c \"import os,signal; os.kill(os.getpid(), signal.SIG$1)\"";
+
+  @TempDir Path folder;
+
+  @Test
+  void bashsReportOfACrashIsAnErrorNamingTheSignalTheProcessAndTheCommand() throws Exception {
+    List<StoredRecord> records = WrappedWorkers.replayedOnStderr(folder, "bash-5.2.15-killed.txt", "bash-killed");
+
+    // Before, each was a warning.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("ERROR", "start.sh: line 3: 19826 Segmentation fault      " + COMMAND),
+        tuple("ERROR", "start.sh: line 3: 19867 Killed                  " + COMMAND),
+        tuple("ERROR", "start.sh: line 3: 19908 Floating point exception" + COMMAND),
+        tuple("WARNING", "Terminated"),
+        tuple("WARNING", "start.sh: line 3: 19990 User defined signal 1   " + COMMAND),
+        tuple("ERROR", "start.sh: line 10: 20031 Killed                  sleep 100"),
+        tuple("ERROR", "start.sh: line 3: 20032 Aborted                 (core dumped) " + COMMAND));
+    assertThat(records.get(1).metadataJson()).contains("\"signal\": \"SIGKILL\"", "\"pid\": 19867",
+        "\"component\": \"start.sh\"", "\"command\": \"" + COMMAND.replace("\"", "\\\"") + "\"")
+        .doesNotContain("core_dumped");
+    assertThat(records.get(2).metadataJson()).contains("\"signal\": \"SIGFPE\"", "\"command\": \"python3 -c");
+    assertThat(records.get(3).metadataJson()).contains("\"signal\": \"SIGTERM\"");
+    assertThat(records.get(5).metadataJson()).contains("\"command\": \"sleep 100\"");
+    assertThat(records.get(6).metadataJson()).contains("\"signal\": \"SIGABRT\"", "\"core_dumped\": true",
+        "\"command\": \"python3 -c");
+  }
+
+  @Test
+  void dashsReportIsTheDescriptionAlone() throws Exception {
+    List<StoredRecord> records = WrappedWorkers.replayedOnStderr(folder, "dash-0.5.12-killed.txt", "dash-killed");
+
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("ERROR", "Killed"),
+        tuple("ERROR", "Segmentation fault (core dumped)"),
+        tuple("ERROR", "Aborted (core dumped)"));
+    assertThat(records.get(0).metadataJson()).contains("\"signal\": \"SIGKILL\"").doesNotContain("pid", "core_dumped");
+    assertThat(records.get(1).metadataJson()).contains("\"signal\": \"SIGSEGV\"", "\"core_dumped\": true");
+  }
+
+  @Test
+  void aWorkersOwnLineThatOnlyLooksSoIsNotAReport() {
+    assertThat(KilledCommandLines.parse("Killed", "stdout", new RecordMetadata(1))).isNull();
+    assertThat(KilledCommandLines.parse("Killed 3 stale jobs", "stderr", new RecordMetadata(1))).isNull();
+    assertThat(KilledCommandLines.parse("worker.sh: line 3: 123 Done   echo x", "stderr", new RecordMetadata(1))).isNull();
+    assertThat(KilledCommandLines.parse("worker.sh: line 3: jobs killed: 4", "stderr", new RecordMetadata(1))).isNull();
+    assertThat(KilledCommandLines.parse("bash: line 1:   812 Hangup                  nohup-less worker", "stderr",
+        new RecordMetadata(2)).level()).isEqualTo(Level.WARNING);
+  }
+}
