@@ -14,13 +14,14 @@ import java.util.regex.Pattern;
  * the process id, the signal's description padded to 24 characters and the command; dash (Debian's
  * {@code sh}) writes the description alone ({@code Killed}, {@code Segmentation fault (core
  * dumped)}). Each was a warning, though a crash or the kernel's out-of-memory killer (what
- * {@code Killed} most often is on a GPU machine) ended the worker's command.
+ * {@code Killed} most often is in a container) ended the worker's command.
  *
  * <p>A signal that crashes or kills a program (SIGSEGV, SIGKILL, SIGABRT, SIGBUS, SIGFPE, SIGILL,
  * SIGTRAP, SIGSYS, SIGXCPU, SIGXFSZ) is an ERROR; one that asks it to end (SIGTERM, SIGHUP,
  * SIGQUIT, SIGUSR1, ...) a warning. The message is the line as the shell wrote it; the metadata
  * names the {@code signal}, and for bash's form the {@code pid}, the {@code command} and the
- * script ({@code component}); {@code core_dumped} when a core was written.
+ * script ({@code component}; not on the line of a pipeline's command below its first); {@code
+ * core_dumped} when a core was written.
  */
 final class KilledCommandLines {
 
@@ -49,8 +50,16 @@ final class KilledCommandLines {
   private static final Set<String> CRASHES = Set.of("SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS",
       "SIGFPE", "SIGKILL", "SIGSEGV", "SIGXCPU", "SIGXFSZ", "SIGSYS");
 
-  private static final String DESCRIPTION = "(?<description>" + String.join("|", SIGNALS.keySet().stream()
-      .map(Pattern::quote).toList()) + ")";
+  private static final String DESCRIPTIONS = String.join("|", SIGNALS.keySet().stream().map(Pattern::quote).toList());
+
+  /** A signal's description. */
+  private static final String DESCRIPTION = "(?<description>" + DESCRIPTIONS + ")";
+
+  /**
+   * A command's status in bash's report: a signal's description, or, for the other commands of a
+   * pipeline one of whose was killed, {@code Done} or {@code Exit 3}.
+   */
+  private static final String STATUS = "(?<description>" + DESCRIPTIONS + "|Done|Exit \\d{1,3})";
 
   /**
    * bash's: {@code <name>: line <n>: <pid> <description padded to 24> [(core dumped) ]<command>}.
@@ -58,7 +67,14 @@ final class KilledCommandLines {
    * exceptionpython3 ...}).
    */
   private static final Pattern BASH = Pattern.compile("(?<name>[^:\\s][^:]{0,199}): line \\d+: +(?<pid>\\d{1,10}) "
-      + DESCRIPTION + " *(?<core>\\(core dumped\\) ?)?(?<command>.*)");
+      + STATUS + " *(?<core>\\(core dumped\\) ?)?(?<command>.*)");
+
+  /**
+   * bash's for a pipeline, each command below the first on a line of its own, indented to the
+   * process id: {@code      18746 Killed                  | python3 worker.py}.
+   */
+  private static final Pattern BASH_PIPELINE = Pattern.compile(" +(?<pid>\\d{1,10}) " + STATUS
+      + " *(?<core>\\(core dumped\\) ?)?\\| (?<command>.*)");
 
   /** dash's, and bash's for SIGTERM: the description alone. */
   private static final Pattern ALONE = Pattern.compile(DESCRIPTION + "(?<core> \\(core dumped\\))?");
@@ -66,32 +82,51 @@ final class KilledCommandLines {
   private KilledCommandLines() {}
 
   /**
-   * A shell's report of a command a signal ended, at ERROR for a crash and WARNING else; null for
-   * any other line. The description alone is read so on stderr only, where the shell writes it.
+   * A shell's report of a command a signal ended, at ERROR for a crash and WARNING else (the other
+   * commands of its pipeline: INFO for {@code Done}, WARNING for {@code Exit 3}); null for any
+   * other line. The description alone is read so on stderr only, where the shell writes it.
    */
   static ChildLineParser.Parsed parse(String line, String stream, RecordMetadata metadata) {
-    char first = line.isEmpty() ? ' ' : line.charAt(0);
-    Matcher matcher;
-    boolean alone;
-    if (Character.isUpperCase(first) && "stderr".equals(stream) && (matcher = ALONE.matcher(line)).matches()) {
-      alone = true;
-    } else if (line.contains(": line ") && (matcher = BASH.matcher(line)).matches()) {
-      alone = false;
-    } else {
+    Matcher matcher = report(line, stream);
+    if (matcher == null) {
       return null;
     }
-    String signal = SIGNALS.get(matcher.group("description"));
-    metadata.put("signal", signal);
-    if (!alone) {
+    String description = matcher.group("description");
+    String signal = SIGNALS.get(description);
+    if (signal != null) {
+      metadata.put("signal", signal);
+    } else if (description.startsWith("Exit ")) {
+      metadata.put("exit_code", Integer.parseInt(description.substring("Exit ".length())));
+    }
+    if (matcher.pattern() == BASH) {
       metadata.put("component", matcher.group("name"));
+    }
+    if (matcher.pattern() != ALONE) {
       metadata.put("pid", Long.parseLong(matcher.group("pid")));
       metadata.put("command", matcher.group("command").strip());
     }
     if (matcher.group("core") != null) {
       metadata.put("core_dumped", true);
     }
-    Level level = CRASHES.contains(signal) ? Level.ERROR : Level.WARNING;
+    Level level = signal != null && CRASHES.contains(signal) ? Level.ERROR
+        : description.equals("Done") ? Level.INFO : Level.WARNING;
     return new ChildLineParser.Parsed(level, line, null, metadata, false);
+  }
+
+  /** The line matched in the form of a report it is in; null where it is in none. */
+  private static Matcher report(String line, String stream) {
+    char first = line.isEmpty() ? ' ' : line.charAt(0);
+    Matcher matcher = null;
+    if (Character.isUpperCase(first) && "stderr".equals(stream)) {
+      matcher = ALONE.matcher(line);
+    }
+    if ((matcher == null || !matcher.matches()) && line.contains(": line ")) {
+      matcher = BASH.matcher(line);
+    }
+    if ((matcher == null || !matcher.matches()) && first == ' ' && line.contains(" | ")) {
+      matcher = BASH_PIPELINE.matcher(line);
+    }
+    return matcher != null && matcher.matches() ? matcher : null;
   }
 
   /** Whether {@code parsed} is a shell's report of a command that SIGKILL ended. */

@@ -15,11 +15,13 @@ import org.junit.jupiter.api.io.TempDir;
  * A shell's report of a command that a signal ended, as heartlog run stores it ({@link
  * KilledCommandLines}). The replayed lines are what Debian 12's bash 5.2.15 and dash 0.5.12
  * printed on stderr running scripts whose commands were killed by SIGSEGV, SIGKILL, SIGFPE,
- * SIGTERM, SIGUSR1 and SIGABRT (with and without a core written).
+ * SIGTERM, SIGUSR1 and SIGABRT (with and without a core written), one of them the last command of
+ * a pipeline.
  */
 class KilledCommandLinesTest {
 
   private static final String COMMAND = "python3 -c \"import os,signal; os.kill(os.getpid(), signal.SIG$1)\"";
+  private static final String KILL = "python3 -c \"import os,signal; os.kill(os.getpid(), signal.SIGKILL)\"";
 
   @TempDir Path folder;
 
@@ -29,20 +31,25 @@ class KilledCommandLinesTest {
 
     // Before, each was a warning.
     assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
-        tuple("ERROR", "start.sh: line 3: 19826 Segmentation fault      " + COMMAND),
-        tuple("ERROR", "start.sh: line 3: 19867 Killed                  " + COMMAND),
-        tuple("ERROR", "start.sh: line 3: 19908 Floating point exception" + COMMAND),
+        tuple("ERROR", "start.sh: line 3: 23454 Segmentation fault      " + COMMAND),
+        tuple("ERROR", "start.sh: line 3: 23495 Killed                  " + COMMAND),
+        tuple("ERROR", "start.sh: line 3: 23536 Floating point exception" + COMMAND),
         tuple("WARNING", "Terminated"),
-        tuple("WARNING", "start.sh: line 3: 19990 User defined signal 1   " + COMMAND),
-        tuple("ERROR", "start.sh: line 10: 20031 Killed                  sleep 100"),
-        tuple("ERROR", "start.sh: line 3: 20032 Aborted                 (core dumped) " + COMMAND));
-    assertThat(records.get(1).metadataJson()).contains("\"signal\": \"SIGKILL\"", "\"pid\": 19867",
+        tuple("WARNING", "start.sh: line 3: 23618 User defined signal 1   " + COMMAND),
+        tuple("ERROR", "start.sh: line 10: 23659 Killed                  sleep 100"),
+        tuple("INFO", "start.sh: line 11: 23660 Done                    echo frames"),
+        tuple("ERROR", "     23661 Killed                  | " + KILL),
+        tuple("ERROR", "start.sh: line 3: 23702 Aborted                 (core dumped) " + COMMAND));
+    assertThat(records.get(1).metadataJson()).contains("\"signal\": \"SIGKILL\"", "\"pid\": 23495",
         "\"component\": \"start.sh\"", "\"command\": \"" + COMMAND.replace("\"", "\\\"") + "\"")
         .doesNotContain("core_dumped");
     assertThat(records.get(2).metadataJson()).contains("\"signal\": \"SIGFPE\"", "\"command\": \"python3 -c");
     assertThat(records.get(3).metadataJson()).contains("\"signal\": \"SIGTERM\"");
     assertThat(records.get(5).metadataJson()).contains("\"command\": \"sleep 100\"");
-    assertThat(records.get(6).metadataJson()).contains("\"signal\": \"SIGABRT\"", "\"core_dumped\": true",
+    assertThat(records.get(6).metadataJson()).contains("\"command\": \"echo frames\"").doesNotContain("signal");
+    assertThat(records.get(7).metadataJson()).contains("\"signal\": \"SIGKILL\"", "\"pid\": 23661",
+        "\"command\": \"python3 -c").doesNotContain("component");
+    assertThat(records.get(8).metadataJson()).contains("\"signal\": \"SIGABRT\"", "\"core_dumped\": true",
         "\"command\": \"python3 -c");
   }
 
@@ -62,7 +69,11 @@ class KilledCommandLinesTest {
   void aWorkersOwnLineThatOnlyLooksSoIsNotAReport() {
     assertThat(KilledCommandLines.parse("Killed", "stdout", new RecordMetadata(1))).isNull();
     assertThat(KilledCommandLines.parse("Killed 3 stale jobs", "stderr", new RecordMetadata(1))).isNull();
-    assertThat(KilledCommandLines.parse("worker.sh: line 3: 123 Done   echo x", "stderr", new RecordMetadata(1))).isNull();
+    assertThat(KilledCommandLines.parse("worker.sh: line 3: 123 Finished   echo x", "stderr", new RecordMetadata(1)))
+        .isNull();
+    assertThat(KilledCommandLines.parse("   frames 12 | 24 done", "stderr", new RecordMetadata(1))).isNull();
+    assertThat(KilledCommandLines.parse("bash: line 1: 7 Exit 3                  false", "stderr", new RecordMetadata(2))
+        .metadata()).containsEntry("exit_code", 3).doesNotContainKey("signal");
     assertThat(KilledCommandLines.parse("worker.sh: line 3: jobs killed: 4", "stderr", new RecordMetadata(1))).isNull();
     assertThat(KilledCommandLines.parse("bash: line 1:   812 Hangup                  nohup-less worker", "stderr",
         new RecordMetadata(2)).level()).isEqualTo(Level.WARNING);
