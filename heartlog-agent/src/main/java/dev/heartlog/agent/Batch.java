@@ -30,6 +30,20 @@ record Batch(
   }
 
   static Batch of(String sessionId, long sequence, List<LogRecord> records, List<LogRecord> fromBuffer) {
-    return new Batch(sessionId, sequence, records, fromBuffer, RecordJson.logsArray(records), fromBuffer.size());
+    return of(sessionId, sequence, records, fromBuffer, Credentials.NONE);
+  }
+
+  /**
+   * A batch whose records hold none of {@code credentials}: where its text holds one, it is made of
+   * copies of the records with each masked, and it is they that are sent, spooled and split.
+   */
+  static Batch of(String sessionId, long sequence, List<LogRecord> records, List<LogRecord> fromBuffer,
+      Credentials credentials) {
+    String logs = RecordJson.logsArray(records);
+    if (credentials.appearIn(logs)) {
+      records = credentials.mask(records);
+      logs = RecordJson.logsArray(records);
+    }
+    return new Batch(sessionId, sequence, records, fromBuffer, logs, fromBuffer.size());
   }
 }

@@ -8,13 +8,17 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 
 /**
@@ -204,6 +208,49 @@ final class MetadataJson {
   }
 
   /** A value's text; a {@code toString()} that throws must not make its batch unsendable. */
+  /**
+   * A copy of a record's metadata with {@code mask} applied to each text it holds as written: its
+   * texts, and the text of any object written as its text, in maps, lists and arrays at any depth
+   * (an array becomes a list). Keys, numbers, booleans and bytes stay as they are, as does a
+   * value nested deeper than is written.
+   */
+  static Map<String, Object> masked(Map<?, ?> map, UnaryOperator<String> mask) {
+    return maskedMap(map, mask, 1);
+  }
+
+  private static Map<String, Object> maskedMap(Map<?, ?> map, UnaryOperator<String> mask, int depth) {
+    Map<String, Object> copy = map instanceof RecordMetadata ? new RecordMetadata(map.size())
+        : new LinkedHashMap<>(map.size() * 2);
+    for (Map.Entry<?, ?> entry : map.entrySet()) {
+      copy.put(describe(entry.getKey()), maskedValue(entry.getValue(), mask, depth));
+    }
+    return copy;
+  }
+
+  private static Object maskedValue(Object value, UnaryOperator<String> mask, int depth) {
+    if (value == null || value instanceof Boolean || value instanceof Number || value instanceof byte[]
+        || depth >= MAX_METADATA_DEPTH && (value instanceof Map<?, ?> || value instanceof Collection<?>
+            || value.getClass().isArray())) {
+      return value;
+    } else if (value instanceof Map<?, ?> nested) {
+      return maskedMap(nested, mask, depth + 1);
+    } else if (value instanceof Collection<?> collection) {
+      List<Object> list = new ArrayList<>(collection.size());
+      for (Object element : collection) {
+        list.add(maskedValue(element, mask, depth + 1));
+      }
+      return list;
+    } else if (value.getClass().isArray()) {
+      int length = Array.getLength(value);
+      List<Object> list = new ArrayList<>(length);
+      for (int i = 0; i < length; i++) {
+        list.add(maskedValue(Array.get(value, i), mask, depth + 1));
+      }
+      return list;
+    }
+    return mask.apply(describe(value));
+  }
+
   private static String describe(Object value) {
     try {
       return String.valueOf(value);

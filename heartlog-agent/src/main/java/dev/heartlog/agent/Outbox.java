@@ -2,6 +2,7 @@ package dev.heartlog.agent;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,6 +37,9 @@ final class Outbox {
   private final Duration maxCutTime;
   private long batchSequence;
   private final AtomicLong settledBufferedRecords = new AtomicLong();
+  /** What the transport named when {@link #credentials} was made, and those credentials. */
+  private Collection<String> credentialsNamed = List.of();
+  private Credentials credentials = Credentials.NONE;
 
   Outbox(AgentConfig config, LogBuffer buffer, BatchQueue queue, Drops drops, String sessionId) {
     this(config, buffer, queue, drops, sessionId, MAX_CUT_TIME);
@@ -84,7 +88,7 @@ final class Outbox {
       if (records.isEmpty()) {
         return;
       }
-      Batch batch = Batch.of(sessionId, ++batchSequence, records, fromBuffer);
+      Batch batch = Batch.of(sessionId, ++batchSequence, records, fromBuffer, credentials());
       if (toQueue && queue.append(batch)) {
         if (queue.durable()) {
           buffer.release(fromBuffer);
@@ -95,6 +99,22 @@ final class Outbox {
       overflow.append(batch);
       return;
     }
+  }
+
+  /**
+   * The transport's credentials as they are now, masked in the batch being cut: made again only
+   * when the transport names others (a token read again from its file).
+   */
+  private Credentials credentials() {
+    if (config.transport() == null) {
+      return Credentials.NONE;
+    }
+    Collection<String> named = config.transport().credentials();
+    if (!named.equals(credentialsNamed)) {
+      credentials = Credentials.of(named);
+      credentialsNamed = new ArrayList<>(named);
+    }
+    return credentials;
   }
 
   /** The spool's oldest batch, else the overflow batch (always newer than anything spooled). */

@@ -2,6 +2,9 @@ package dev.heartlog.agent;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -83,8 +86,51 @@ public final class PostgresUrl {
       return null;
     }
     String redacted = PASSWORD_PARAMETER.matcher(url).replaceAll("$1***");
-    java.util.regex.Matcher password = URI_PASSWORD.matcher(redacted);
+    Matcher password = URI_PASSWORD.matcher(redacted);
     return password.find() ? password.replaceAll("$1***@") : URI_PASSWORD_UNESCAPED.matcher(redacted).replaceAll("$1***@");
+  }
+
+  /**
+   * The password an address holds, as the driver reads it and as the address writes it ({@code
+   * p%40ss} and {@code p@ss}): the forms a worker that prints the address, or its password, shows.
+   * None for null, for an address without a password or for one that cannot be read.
+   */
+  public static List<String> passwordsIn(String url) {
+    if (url == null) {
+      return List.of();
+    }
+    Matcher parameter = PASSWORD_PARAMETER.matcher(url);
+    List<String> passwords = new ArrayList<>();
+    while (parameter.find()) {   // password=, and a key's sslpassword=
+      String written = url.substring(parameter.end(1), parameter.end());
+      passwords.add(written);
+      passwords.add(decodedOrAsWritten(written));
+    }
+    if (!passwords.isEmpty()) {
+      return passwords;
+    }
+    if (isPostgres(url) && !url.startsWith(JDBC_PREFIX)) {
+      try {
+        String password = destination(url, null, null).password();
+        if (password != null) {
+          String rest = url.substring(url.indexOf("://") + 3);
+          String authority = rest.substring(0, firstOf(rest, '/', '?'));
+          String userInfo = authority.substring(0, authority.lastIndexOf('@'));
+          return List.of(password, userInfo.substring(userInfo.indexOf(':') + 1));
+        }
+      } catch (IllegalArgumentException unreadable) {
+        return List.of();   // heartlog says so itself, and connects with nothing
+      }
+    }
+    return List.of();
+  }
+
+  private static String decodedOrAsWritten(String text) {
+    try {
+      return URLDecoder.decode(text, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return text;
+    }
   }
 
   private static int firstOf(String text, char a, char b) {

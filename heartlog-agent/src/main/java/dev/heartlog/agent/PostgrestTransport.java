@@ -18,6 +18,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -113,6 +115,13 @@ public final class PostgrestTransport implements Transport {
 
   public static PostgrestTransportBuilder builder() {
     return new PostgrestTransportBuilder();
+  }
+
+  /** The API key, and the token last read or given. */
+  @Override
+  public Collection<String> credentials() {
+    BearerToken bearer = token;
+    return Arrays.asList(key, bearer == null ? null : bearer.value());
   }
 
   @Override

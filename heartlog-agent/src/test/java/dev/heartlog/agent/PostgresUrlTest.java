@@ -72,4 +72,14 @@ class PostgresUrlTest {
         .isEqualTo("jdbc:postgresql://db/x?user=u&password=***&ssl=true");
     assertThat(PostgresUrl.redact("postgresql://postgres@db/x")).isEqualTo("postgresql://postgres@db/x");
   }
+
+  @Test
+  void thePasswordsAnAddressHoldsAreReadAsTheDriverReadsThemAndAsWritten() {
+    assertThat(PostgresUrl.passwordsIn("postgresql://app:p%40ss@db:5432/app")).containsExactly("p@ss", "p%40ss");
+    assertThat(PostgresUrl.passwordsIn("jdbc:postgresql://db/app?user=app&password=p%40ss&sslpassword=keypw"))
+        .containsExactly("p%40ss", "p@ss", "keypw", "keypw");
+    assertThat(PostgresUrl.passwordsIn("jdbc:postgresql://db/app?user=app")).isEmpty();
+    assertThat(PostgresUrl.passwordsIn("postgresql://app@db/app")).isEmpty();
+    assertThat(PostgresUrl.passwordsIn(null)).isEmpty();
+  }
 }

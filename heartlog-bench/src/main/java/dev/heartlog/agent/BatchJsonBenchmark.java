@@ -32,6 +32,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * cleaning heartlog does (which a plain writer skips). {@code heartlogDeferred}: the same batch
  * with the messages kept as {@link MessagePattern}s, as the Logback appender captures them, so
  * they are formatted while the batch is written: the formatting moved off the logging thread.
+ * {@code batchCheckedForCredentials}: the batch cut as the agent cuts it, its text searched for
+ * the transport's credentials ({@link Batch#of}), against {@code batchCut}, the same without
+ * credentials; {@code batchWithACredentialMasked}: a batch that holds one, written again from
+ * masked copies.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,8 +47,14 @@ public class BatchJsonBenchmark {
 
   private static final JsonFactory JSON = new JsonFactory();
 
+  /** What a transport names, made into {@link Credentials} once, as the agent's outbox keeps them. */
+  private static final Credentials CREDENTIALS = Credentials.of(List.of("hl-Secret-pw!42",
+      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJyb2xlIjoiYW5vbiJ9.c2lnbmF0dXJlLW9mLXRoZS1rZXk"));
+
   private List<LogRecord> records;
   private List<LogRecord> deferred;
+  /** {@link #records} with the 50th's message holding the password. */
+  private List<LogRecord> leaky;
 
   @Setup
   public void records() {
@@ -64,6 +74,14 @@ public class BatchJsonBenchmark {
       deferred.add(new LogRecord(text.timestamp(), text.sequence(), text.level(), (Object) pattern, text.taskId(),
           text.metadata(), text.estimatedBytes()));
     }
+    leaky = new ArrayList<>(records);
+    LogRecord fiftieth = records.get(49);
+    leaky.set(49, new LogRecord(fiftieth.timestamp(), fiftieth.sequence(), fiftieth.level(),
+        "connecting to jdbc:postgresql://db/app?password=hl-Secret-pw!42", fiftieth.taskId(), fiftieth.metadata()));
+    if (Batch.of("session", 1, leaky, leaky, CREDENTIALS).logsJson().contains("hl-Secret-pw!42")
+        || !Batch.of("session", 1, records, records, CREDENTIALS).logsJson().equals(RecordJson.logsArray(records))) {
+      throw new IllegalStateException("the password must be masked, and a batch without it written as it was");
+    }
     if (!RecordJson.logsArray(deferred).equals(RecordJson.logsArray(records))) {
       throw new IllegalStateException("the deferred messages must write the same text");
     }
@@ -77,6 +95,27 @@ public class BatchJsonBenchmark {
   @Benchmark
   public String heartlogDeferred() {
     return RecordJson.logsArray(deferred);
+  }
+
+  /**
+   * The batch as the agent cuts it, searched for the transport's credentials: a database password
+   * and a Supabase-like key, neither in the records (the usual batch).
+   */
+  @Benchmark
+  public Batch batchCheckedForCredentials() {
+    return Batch.of("session", 1, records, records, CREDENTIALS);
+  }
+
+  /** The same batch cut without credentials to search for: {@code batchCheckedForCredentials}' baseline. */
+  @Benchmark
+  public Batch batchCut() {
+    return Batch.of("session", 1, records, records, Credentials.NONE);
+  }
+
+  /** The rare batch one of whose records holds the password: written again from masked copies. */
+  @Benchmark
+  public Batch batchWithACredentialMasked() {
+    return Batch.of("session", 1, leaky, leaky, CREDENTIALS);
   }
 
   @Benchmark

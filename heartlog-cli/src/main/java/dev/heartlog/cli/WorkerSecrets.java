@@ -1,16 +1,12 @@
 package dev.heartlog.cli;
 
 import dev.heartlog.agent.PostgresUrl;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The credentials of heartlog's that {@code heartlog run} knows, kept out of what it stores of
@@ -34,7 +30,6 @@ final class WorkerSecrets {
       "HEARTLOG_JWT_SECRET", "HEARTLOG_READER_KEY", "HEARTLOG_READER_KEYS", "HEARTLOG_WRITER_KEY", "HEARTLOG_WRITER_KEYS");
   /** The database URL, not passed on where it holds a password. */
   private static final String DB_URL = "HEARTLOG_DB_URL";
-  private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)[?&]password=([^&]*)");
 
   static final WorkerSecrets NONE = new WorkerSecrets(List.of());
 
@@ -58,8 +53,8 @@ final class WorkerSecrets {
    */
   static WorkerSecrets of(Collection<String> inUse, String databaseUrl, Map<String, String> environment) {
     Set<String> values = new LinkedHashSet<>(inUse);
-    values.addAll(urlPasswords(databaseUrl));
-    values.addAll(urlPasswords(environment.get(DB_URL)));
+    values.addAll(PostgresUrl.passwordsIn(databaseUrl));
+    values.addAll(PostgresUrl.passwordsIn(environment.get(DB_URL)));
     for (String name : VARIABLES) {
       String value = environment.get(name);
       if (value == null) {
@@ -98,51 +93,6 @@ final class WorkerSecrets {
     String url = environment.get(DB_URL);
     if (url != null && !PostgresUrl.redact(url).equals(url)) {
       environment.remove(DB_URL);
-    }
-  }
-
-  /** The password a URL holds, as written and as the driver reads it: none for null or none. */
-  private static List<String> urlPasswords(String url) {
-    if (url == null) {
-      return List.of();
-    }
-    Matcher parameter = PASSWORD_PARAMETER.matcher(url);
-    if (parameter.find()) {
-      return List.of(parameter.group(1), decoded(parameter.group(1)));
-    }
-    if (PostgresUrl.isPostgres(url)) {
-      try {
-        String password = PostgresUrl.destination(url, null, null).password();
-        if (password != null) {
-          String written = url.substring(url.indexOf("://") + 3);
-          written = written.substring(written.indexOf(':') + 1, written.lastIndexOf('@', firstOfPathOrEnd(written)));
-          return List.of(password, written);
-        }
-      } catch (IllegalArgumentException e) {
-        return List.of();   // an address heartlog cannot read: it says so itself, and connects with nothing
-      }
-    }
-    return List.of();
-  }
-
-  private static int firstOfPathOrEnd(String afterScheme) {
-    int slash = afterScheme.indexOf('/');
-    int query = afterScheme.indexOf('?');
-    int end = afterScheme.length();
-    if (slash >= 0) {
-      end = slash;
-    }
-    if (query >= 0 && query < end) {
-      end = query;
-    }
-    return end;
-  }
-
-  private static String decoded(String text) {
-    try {
-      return URLDecoder.decode(text, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return text;
     }
   }
 }

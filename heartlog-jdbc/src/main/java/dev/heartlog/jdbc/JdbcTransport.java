@@ -19,6 +19,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.postgresql.PGStatement;
@@ -66,6 +69,8 @@ public final class JdbcTransport implements Transport {
   private final String url;
   private final DataSource dataSource;
   private final Properties connectionProperties;
+  /** The password, as given and as the URL writes it: masked in the records shipped. */
+  private final List<String> credentials;
   private final FunctionLadder ladder;
   /**
    * Set once the database turned out to sit behind a pooler in transaction mode (Supabase's
@@ -92,6 +97,11 @@ public final class JdbcTransport implements Transport {
     if (destination != null && destination.password() != null) {
       properties.setProperty("password", destination.password());
     }
+    List<String> passwords = new ArrayList<>(PostgresUrl.passwordsIn(builder.url));
+    if (destination != null && destination.password() != null) {
+      passwords.add(destination.password());
+    }
+    this.credentials = List.copyOf(passwords);
     properties.setProperty("connectTimeout", Long.toString(builder.connectTimeout.toSeconds()));
     properties.setProperty("loginTimeout", Long.toString(builder.connectTimeout.toSeconds()));
     properties.setProperty("socketTimeout", Long.toString(builder.socketTimeout.toSeconds()));
@@ -102,6 +112,11 @@ public final class JdbcTransport implements Transport {
 
   public static JdbcTransportBuilder builder() {
     return new JdbcTransportBuilder();
+  }
+
+  @Override
+  public Collection<String> credentials() {
+    return credentials;
   }
 
   @Override
