@@ -129,9 +129,13 @@ final class KilledCommandLines {
     return matcher != null && matcher.matches() ? matcher : null;
   }
 
-  /** Whether {@code parsed} is a shell's report of a command that SIGKILL ended. */
-  static boolean isKill(ChildLineParser.Parsed parsed) {
-    return "SIGKILL".equals(parsed.metadata().get("signal")) && parsed.message().contains("Killed");
+  /**
+   * The signal a shell reported ending a command ({@code SIGKILL}), where {@code parsed} is such a
+   * report; null for any other record (a JSON line's own {@code signal} field among them).
+   */
+  static String reportedSignal(ChildLineParser.Parsed parsed) {
+    return parsed.metadata().get("signal") instanceof String signal
+        && parse(parsed.message(), "stderr", new RecordMetadata(4)) != null ? signal : null;
   }
 
   /**

@@ -256,7 +256,7 @@ final class RunCommand implements Callable<Integer> {
     } else if (exitCode != 0) {
       String task = agent.currentTask();
       Optional<String> outOfMemory = exitCode == 128 + 9 ? outOfMemoryKills.flatMap(OutOfMemoryKills::since) : Optional.empty();
-      agent.log(Level.ERROR, WorkerExit.describe(exitCode) + outOfMemory.orElse(""), null,
+      agent.log(Level.ERROR, WorkerExit.describe(exitCode, lines.lastKilledCommand()) + outOfMemory.orElse(""), null,
           WorkerExit.metadata(exitCode, command, lines.lastException(), task, lines.lastWords(task), outOfMemory.isPresent()));
     }
     return stopped ? WorkerStatus.STOPPED : WorkerStatus.CRASHED;

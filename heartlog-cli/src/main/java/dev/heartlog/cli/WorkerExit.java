@@ -18,6 +18,9 @@ final class WorkerExit {
   /** A traceback or stack trace the worker printed, and the task it was recorded in. */
   record LastException(String task, String exception) {}
 
+  /** A shell's report of a command a signal ended ({@code SIGKILL}), and when it was read ({@link System#nanoTime()}). */
+  record KilledCommand(String signal, String report, long atNanos) {}
+
   /**
    * The metadata of the record of a worker that exited with {@code exitCode}. When the last
    * traceback it printed at ERROR or worse was in the task it dies in, that traceback is the
@@ -130,6 +133,20 @@ final class WorkerExit {
   /** The number of the signal {@code name} ({@code INT}: 2), one of Linux's first 15. */
   static int signalNumber(String name) {
     return SIGNALS.indexOf(name) + 1;
+  }
+
+  /**
+   * As {@link #describe(int)}; where the worker's shell reported just before that a command it
+   * ran was ended by the signal its exit code names ({@code killed}), the shell exited with that
+   * command's code and was not killed itself: the message says so, with the shell's report.
+   */
+  static String describe(int exitCode, KilledCommand killed) {
+    int signal = exitCode - 128;
+    if (killed != null && signal >= 1 && signal <= SIGNALS.size() && killed.signal().equals("SIG" + signalName(signal))) {
+      return "the worker process exited with code " + exitCode + ": a command it ran was killed by signal " + signal
+          + " (" + killed.signal() + ") (" + killed.report() + ")";
+    }
+    return describe(exitCode);
   }
 
   /** The exit's record's message: the exit code, or the signal that killed the worker. */

@@ -54,6 +54,8 @@ final class WorkerLines implements AutoCloseable {
   private final Optional<OutOfMemoryKills> outOfMemoryKills;
   /** The last traceback or stack trace recorded at ERROR or worse, and its task. */
   private volatile WorkerExit.LastException lastException;
+  /** The last command a shell reported a signal ended (KilledCommandLines). */
+  private volatile WorkerExit.KilledCommand lastKilledCommand;
   /** The last lines on stderr, for an exit with an error but no traceback. */
   private final OutputTail stderrTail = new OutputTail(10, 8 * 1024, LAST_WORDS_WINDOW.toNanos());
   /** The last lines on stdout, for such an exit of a worker that said nothing on stderr. */
@@ -155,6 +157,16 @@ final class WorkerLines implements AutoCloseable {
   }
 
   /**
+   * The last command a shell reported a signal ended, where that was just before now ({@link
+   * #LAST_WORDS_WINDOW}): a shell exits with such a command's code (137 for SIGKILL), which reads
+   * as the shell killed by the signal itself. Null where there was none.
+   */
+  WorkerExit.KilledCommand lastKilledCommand() {
+    WorkerExit.KilledCommand last = lastKilledCommand;
+    return last != null && System.nanoTime() - last.atNanos() <= LAST_WORDS_WINDOW.toNanos() ? last : null;
+  }
+
+  /**
    * The stderr lines of {@code task} from just before now, for a failed exit; where there are
    * none, its stdout lines (Blender says why it quit there); null where neither has any.
    */
@@ -232,8 +244,11 @@ final class WorkerLines implements AutoCloseable {
           Level level = progress ? Level.INFO : rich.levelFor(text, message.defaultLevel(read));
           text = rich.unindent(text);
           parsed = parser.parse(text, level, name);
-          if (KilledCommandLines.isKill(parsed)) {
-            Optional<String> outOfMemory = outOfMemoryKills.flatMap(OutOfMemoryKills::sinceLastAsked);
+          String signal = KilledCommandLines.reportedSignal(parsed);
+          if (signal != null) {
+            lastKilledCommand = new WorkerExit.KilledCommand(signal, parsed.message(), System.nanoTime());
+            Optional<String> outOfMemory = signal.equals("SIGKILL")
+                ? outOfMemoryKills.flatMap(OutOfMemoryKills::sinceLastAsked) : Optional.empty();
             if (outOfMemory.isPresent()) {
               parsed = KilledCommandLines.byOutOfMemoryKiller(parsed, outOfMemory.get());
             }

@@ -5,7 +5,9 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.RecordMetadata;
+import dev.heartlog.store.Store;
 import dev.heartlog.store.StoredRecord;
+import dev.heartlog.store.TestDatabase;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -63,6 +65,28 @@ class KilledCommandLinesTest {
         tuple("ERROR", "Aborted (core dumped)"));
     assertThat(records.get(0).metadataJson()).contains("\"signal\": \"SIGKILL\"").doesNotContain("pid", "core_dumped");
     assertThat(records.get(1).metadataJson()).contains("\"signal\": \"SIGSEGV\"", "\"core_dumped\": true");
+  }
+
+  /**
+   * A start script whose worker crashed exits with the worker's code (139 for SIGSEGV) and was not
+   * killed itself: the exit's record says so, with bash's report. Before, it said the worker
+   * process was killed by signal 11.
+   */
+  @Test
+  void aScriptThatExitsWithItsKilledCommandsCodeIsNotSaidToHaveBeenKilled() throws Exception {
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+
+    Cli.Result result = WrappedWorkers.heartlogRun(folder, "script-of-a-crash", url, List.of(), "/bin/bash", "-c",
+        "set -e; echo starting; /bin/bash -c 'kill -SEGV $$'; echo not reached");
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(139);
+    List<StoredRecord> records = WrappedWorkers.records(store, "script-of-a-crash");
+    assertThat(records).extracting(StoredRecord::message).doesNotContain("not reached");
+    assertThat(records).filteredOn(record -> record.message().startsWith("the worker process")).singleElement()
+        .satisfies(exit -> assertThat(exit.message()).matches("the worker process exited with code 139: a command it "
+            + "ran was killed by signal 11 \\(SIGSEGV\\) \\(/bin/bash: line 1: +\\d+ Segmentation fault +/bin/bash -c 'kill "
+            + "-SEGV \\$\\$'\\)"));
   }
 
   @Test
