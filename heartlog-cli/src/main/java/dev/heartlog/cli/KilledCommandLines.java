@@ -116,17 +116,25 @@ final class KilledCommandLines {
   /** The line matched in the form of a report it is in; null where it is in none. */
   private static Matcher report(String line, String stream) {
     char first = line.isEmpty() ? ' ' : line.charAt(0);
-    Matcher matcher = null;
     if (Character.isUpperCase(first) && "stderr".equals(stream)) {
-      matcher = ALONE.matcher(line);
+      Matcher alone = ALONE.matcher(line);
+      if (alone.matches()) {
+        return alone;
+      }
     }
-    if ((matcher == null || !matcher.matches()) && line.contains(": line ")) {
-      matcher = BASH.matcher(line);
+    if (line.contains(": line ")) {
+      Matcher bash = BASH.matcher(line);
+      if (bash.matches()) {
+        return bash;
+      }
     }
-    if ((matcher == null || !matcher.matches()) && first == ' ' && line.contains(" | ")) {
-      matcher = BASH_PIPELINE.matcher(line);
+    if (first == ' ' && line.contains(" | ")) {
+      Matcher pipeline = BASH_PIPELINE.matcher(line);
+      if (pipeline.matches()) {
+        return pipeline;
+      }
     }
-    return matcher != null && matcher.matches() ? matcher : null;
+    return null;
   }
 
   /**
