@@ -3,9 +3,15 @@ package dev.heartlog.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Whether the kernel's out-of-memory killer ended the worker: the count of its kills in heartlog
@@ -20,14 +26,17 @@ final class OutOfMemoryKills {
   private final Path counter;
   private final Path limit;
   private final long before;
-  /** The count {@link #sinceLastAsked()} last saw. */
+  /** The count up to which kills have been told, by {@link #sinceLastAsked()} or {@link #unclaimed()}. */
   private long seen;
+  /** The count {@link #unclaimed()} read last. */
+  private long observed;
 
   private OutOfMemoryKills(Path counter, Path limit, long before) {
     this.counter = counter;
     this.limit = limit;
     this.before = before;
     this.seen = before;
+    this.observed = before;
   }
 
   /** The counter of this process's memory cgroup as it is now; empty where there is none to read. */
@@ -114,9 +123,53 @@ final class OutOfMemoryKills {
     return Optional.of(saying(kills));
   }
 
+  /**
+   * What to say of kills that no shell's report told ({@link #sinceLastAsked()}) from one call to
+   * the next: kills counted at the call before this one and still untold. A kill waits one call
+   * so that the report of the command it ended, which a shell writes as it sees it, tells it
+   * first, with that command. Empty when there are none.
+   */
+  synchronized Optional<String> unclaimed() {
+    OptionalLong count = kills(counter);
+    if (count.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<String> said = Optional.empty();
+    if (observed > seen) {
+      said = Optional.of(counted(observed - seen));
+      seen = observed;
+    }
+    observed = Math.max(observed, count.getAsLong());
+    return said;
+  }
+
+  /**
+   * Calls {@code killed}, every {@code period}, with what to say of the kills no shell's report
+   * told ({@link #unclaimed()}): a worker's own process the killer ended while the worker goes on
+   * (a data loader's, a render's child), which nothing else says. Only while {@code workerRuns}:
+   * a kill of the worker itself is its exit's record's to tell. Until the returned action runs.
+   */
+  Runnable watch(Duration period, BooleanSupplier workerRuns, Consumer<String> killed) {
+    ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "heartlog-run-out-of-memory-kills");
+      thread.setDaemon(true);
+      return thread;
+    });
+    checks.scheduleWithFixedDelay(() -> {
+      if (workerRuns.getAsBoolean()) {
+        unclaimed().ifPresent(killed);
+      }
+    }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    return checks::shutdownNow;
+  }
+
   private String saying(long kills) {
-    return "; the kernel's out-of-memory killer ended it: its memory cgroup" + limitText() + " counted " + kills
-        + " more OOM kill" + (kills == 1 ? "" : "s") + " (" + counter + ")";
+    return "; the kernel's out-of-memory killer ended it: " + counted(kills);
+  }
+
+  private String counted(long kills) {
+    return "its memory cgroup" + limitText() + " counted " + kills + " more OOM kill" + (kills == 1 ? "" : "s") + " ("
+        + counter + ")";
   }
 
   private String limitText() {

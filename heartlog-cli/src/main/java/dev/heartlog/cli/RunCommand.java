@@ -51,6 +51,11 @@ final class RunCommand implements Callable<Integer> {
    * open (ChildOutput); after a stop, that long after their grace ({@code --stop-grace}).
    */
   static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
+  /**
+   * How often the count of the kernel's out-of-memory kills in heartlog run's memory cgroup is
+   * read while the worker runs (OutOfMemoryKills#watch): a kill is said within two of these.
+   */
+  static final Duration OUT_OF_MEMORY_CHECK = Duration.ofSeconds(1);
 
   @Spec CommandSpec spec;
   @Mixin StoreOptions storeOptions;
@@ -211,6 +216,9 @@ final class RunCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("heartlog: " + warning);
       spec.commandLine().getErr().flush();
     });
+    Runnable stopWatchingKills = outOfMemoryKills.map(kills -> kills.watch(OUT_OF_MEMORY_CHECK, child::isAlive, counted ->
+        agent.log(Level.ERROR, "the kernel's out-of-memory killer killed a process of the worker's: " + counted, null,
+            Map.of("logger", OWN_LOGGER, "oom_killed", true)))).orElse(() -> { });
     WorkerLines lines = new WorkerLines(agent, parser, stop::requested, keepRepeats, secrets, outOfMemoryKills);
     try {
       lines.start(output.stdout(child), stdout, output.stderr(child), stderr, stderrDefault);
@@ -218,6 +226,7 @@ final class RunCommand implements Callable<Integer> {
       throw new UncheckedIOException("heartlog run could not read the worker's output", e);
     }
     int exitCode = child.waitFor();
+    stopWatchingKills.run();   // a kill of the worker itself is its exit's record's
     unreaped.close();
     // The processes the worker started may still print (its own worker, behind a launcher, that
     // got the stop after it): read until they close the output, up to a deadline.

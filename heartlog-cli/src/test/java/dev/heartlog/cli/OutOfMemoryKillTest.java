@@ -99,6 +99,71 @@ class OutOfMemoryKillTest {
     }
   }
 
+  /**
+   * A process of the worker's that the out-of-memory killer ends while the worker goes on (a data
+   * loader's): said in a record of heartlog run's, which nothing else said. Before, the worker's
+   * own line ("exited with -9") was all.
+   */
+  @Test
+  void aProcessOfTheWorkersTheKillerEndedIsSaidWhileTheWorkerGoesOn() throws Exception {
+    Path cgroup = ownMemoryCgroup().resolve("heartlog-oom-test-" + System.nanoTime());
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 is needed");
+    try {
+      Files.createDirectory(cgroup);
+    } catch (Exception e) {
+      assumeTrue(false, "needs a memory cgroup (v1) it may create: root, as CI runs (" + e + ")");
+    }
+    try {
+      Files.writeString(cgroup.resolve("memory.limit_in_bytes"), Long.toString(400L * 1024 * 1024));
+      String url = TestDatabase.migratedUrl();
+      Store store = Store.open(url, null, null);
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Path worker = Files.writeString(folder.resolve("loader.py"), String.join("\n",
+          "import subprocess, sys, time",
+          "loader = subprocess.run([sys.executable, '-c', 'batch = b\"x\" * (1 << 30)'])",
+          "print('the data loader exited with', loader.returncode, flush=True)",
+          "time.sleep(3)",
+          "print('the worker goes on', flush=True)", ""));
+      Process run = new ProcessBuilder("/bin/sh", "-c", "echo $$ > \"$0\"/cgroup.procs && exec \"$1\" -Xmx64m -cp \"$2\" "
+          + Main.class.getName() + " run --worker loader-short-of-memory --db-url \"$3\" -- /usr/bin/python3 \"$4\"",
+          cgroup.toString(), java, System.getProperty("java.class.path"), url, worker.toString())
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+
+      assertThat(run.waitFor(90, TimeUnit.SECONDS)).isTrue();
+      assertThat(run.exitValue()).isZero();
+      List<StoredRecord> stored = records(store, "loader-short-of-memory");
+      assertThat(stored).extracting(StoredRecord::message).contains("the data loader exited with -9", "the worker goes on");
+      assertThat(stored).filteredOn(r -> r.level().equals("ERROR")).singleElement().satisfies(said -> {
+        assertThat(said.message()).startsWith("the kernel's out-of-memory killer killed a process of the worker's: its "
+            + "memory cgroup, limited to 400 MiB, counted 1 more OOM kill");
+        assertThat(said.metadataJson()).contains("\"oom_killed\": true");
+      });
+    } finally {
+      Files.deleteIfExists(cgroup);
+    }
+  }
+
+  /** A kill no report tells is told at the next call but one, once; one a report told is not told again. */
+  @Test
+  void aKillNoReportToldIsToldOnceAfterWaitingOneCall() throws Exception {
+    Path mount = Files.createDirectories(folder.resolve("sys/fs/cgroup"));
+    Path proc = Files.writeString(folder.resolve("cgroup"), "0::/\n");
+    Files.writeString(mount.resolve("memory.max"), "max\n");
+    Files.writeString(mount.resolve("memory.events"), "oom_kill 0\n");
+    OutOfMemoryKills kills = OutOfMemoryKills.now(proc, mount).orElseThrow();
+
+    Files.writeString(mount.resolve("memory.events"), "oom_kill 1\n");
+    assertThat(kills.unclaimed()).as("waits for a shell's report of it").isEmpty();
+    assertThat(kills.unclaimed()).hasValue("its memory cgroup counted 1 more OOM kill (" + mount.resolve("memory.events")
+        + ")");
+    assertThat(kills.unclaimed()).isEmpty();
+
+    Files.writeString(mount.resolve("memory.events"), "oom_kill 2\n");
+    assertThat(kills.unclaimed()).isEmpty();
+    assertThat(kills.sinceLastAsked()).as("a shell's report tells it").isPresent();
+    assertThat(kills.unclaimed()).as("told once").isEmpty();
+  }
+
   /** Asked after each report of a kill, each kill is told once. */
   @Test
   void eachKillIsToldOnce() throws Exception {
