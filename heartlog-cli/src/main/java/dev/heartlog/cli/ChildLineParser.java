@@ -19,7 +19,8 @@ import java.util.regex.Matcher;
  * PHP's errors, {@link PhpLines}; ONNX Runtime's and TensorRT's, {@link InferenceRuntimeLines};
  * ImageMagick's, {@link ImageMagickLines}; Chromium's, {@link ChromiumLines}; ffmpeg's, {@link
  * FfmpegLines}; wget's, {@link WgetLines}; pip's, {@link PipLines}; curl's, {@link CurlLines};
- * apt's, {@link AptLines}; a shell's report of a command a signal ended, {@link KilledCommandLines}),
+ * apt's, {@link AptLines}; a shell's report of a command a signal ended, {@link KilledCommandLines};
+ * psql's, {@link PsqlLines}),
  * of a Celery, RQ, Sidekiq or Delayed Job worker ({@link CeleryLines}, {@link RqLines}, {@link
  * SidekiqLines}, {@link DelayedJobLines}), of nginx ({@link NginxLines}), of a web server's request ({@link
  * AccessLogLines}) or of a shell's trace ({@link ShellTraceLines}) if it is in one, else kept
@@ -245,6 +246,9 @@ final class ChildLineParser {
       }
       if (nodeOrTool == null) {
         nodeOrTool = KilledCommandLines.parse(line, stream, metadata);
+      }
+      if (nodeOrTool == null) {
+        nodeOrTool = PsqlLines.parse(line, metadata);
       }
       if (nodeOrTool != null) {
         return nodeOrTool;

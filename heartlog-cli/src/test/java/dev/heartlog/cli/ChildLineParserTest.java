@@ -210,8 +210,10 @@ class ChildLineParserTest {
     assertThat(pip.level()).isEqualTo(Level.ERROR);
     assertThat(pip.message()).isEqualTo("No matching distribution found for nosuchpkg");
     assertThat(seed.parse("DEBUG: Using selector: EpollSelector", Level.WARNING, "stderr").level()).isEqualTo(Level.DEBUG);
-    assertThat(List.of("NOTICE:root:x", "INFO::x", "WARNING:no second colon", "INFO:  not uvicorn's column"))
+    assertThat(List.of("NOTICE:root:x", "INFO::x", "WARNING:no second colon"))
         .allSatisfy(line -> assertThat(seed.parse(line, Level.WARNING, "stderr").message()).isEqualTo(line));
+    // two spaces, not uvicorn's column: a PostgreSQL server's message as psql writes it (PsqlLines)
+    assertThat(seed.parse("INFO:  migration 7 applied", Level.WARNING, "stderr").message()).isEqualTo("migration 7 applied");
   }
 
   @Test
