@@ -3,7 +3,8 @@
 # lines printed by the bare command (the baseline) and by it under `heartlog run` with the
 # embedded store, timed by the child itself from its first line to its last.
 # Usage: heartlog-bench/run-throughput.sh [lines=1000000] [runs=3]
-# LINE='...' heartlog-bench/run-throughput.sh prints that line instead of the seed-format one.
+# LINE='...' heartlog-bench/run-throughput.sh prints that line instead of the seed-format one;
+# STREAM=stderr prints it on stderr.
 # The burst repeats one line, which heartlog run would count as a flood rather than record line by
 # line: it runs with --keep-repeats, so that each line is a record, unless FLOOD=1 (the flood's path).
 set -euo pipefail
@@ -15,7 +16,10 @@ trap 'rm -rf "$work"' EXIT
 repeats="--keep-repeats"
 if [ "${FLOOD:-0}" = 1 ]; then repeats=""; fi
 line="${LINE:-[12:00:00] INFO worker [Task t-1] rendered frame 42 of 100 in 17 ms}"
-child="date +child-start-%s.%N >&2; yes '$line' | head -n $lines; date +child-end-%s.%N >&2"
+# STREAM=stderr prints the lines on stderr, where heartlog run reads a line with more readers.
+redirect=""
+if [ "${STREAM:-stdout}" = stderr ]; then redirect=">&2"; fi
+child="date +child-start-%s.%N >&2; yes '$line' | head -n $lines $redirect; date +child-end-%s.%N >&2"
 
 rate() {  # the child's own start and end lines, in the stderr file $1
   python3 - "$1" "$lines" <<'PY'

@@ -52,9 +52,6 @@ final class KilledCommandLines {
 
   private static final String DESCRIPTIONS = String.join("|", SIGNALS.keySet().stream().map(Pattern::quote).toList());
 
-  /** A signal's description. */
-  private static final String DESCRIPTION = "(?<description>" + DESCRIPTIONS + ")";
-
   /**
    * A command's status in bash's report: a signal's description, or, for the other commands of a
    * pipeline one of whose was killed, {@code Done} or {@code Exit 3}.
@@ -76,8 +73,11 @@ final class KilledCommandLines {
   private static final Pattern BASH_PIPELINE = Pattern.compile(" +(?<pid>\\d{1,10}) " + STATUS
       + " *(?<core>\\(core dumped\\) ?)?\\| (?<command>.*)");
 
-  /** dash's, and bash's for SIGTERM: the description alone. */
-  private static final Pattern ALONE = Pattern.compile(DESCRIPTION + "(?<core> \\(core dumped\\))?");
+  /** What dash writes after a description when a core was written. */
+  private static final String CORE_DUMPED = " (core dumped)";
+  /** The longest line that is a description alone: the longest description and {@link #CORE_DUMPED}. */
+  private static final int LONGEST_ALONE = SIGNALS.keySet().stream().mapToInt(String::length).max().orElse(0)
+      + CORE_DUMPED.length();
 
   private KilledCommandLines() {}
 
@@ -87,7 +87,15 @@ final class KilledCommandLines {
    * other line. The description alone is read so on stderr only, where the shell writes it.
    */
   static ChildLineParser.Parsed parse(String line, String stream, RecordMetadata metadata) {
-    Matcher matcher = report(line, stream);
+    String alone = "stderr".equals(stream) ? signalAlone(line) : null;
+    if (alone != null) {
+      metadata.put("signal", alone);
+      if (line.endsWith(CORE_DUMPED)) {
+        metadata.put("core_dumped", true);
+      }
+      return new ChildLineParser.Parsed(levelOf(alone), line, null, metadata, false);
+    }
+    Matcher matcher = bashReport(line);
     if (matcher == null) {
       return null;
     }
@@ -101,34 +109,40 @@ final class KilledCommandLines {
     if (matcher.pattern() == BASH) {
       metadata.put("component", matcher.group("name"));
     }
-    if (matcher.pattern() != ALONE) {
-      metadata.put("pid", Long.parseLong(matcher.group("pid")));
-      metadata.put("command", matcher.group("command").strip());
-    }
+    metadata.put("pid", Long.parseLong(matcher.group("pid")));
+    metadata.put("command", matcher.group("command").strip());
     if (matcher.group("core") != null) {
       metadata.put("core_dumped", true);
     }
-    Level level = signal != null && CRASHES.contains(signal) ? Level.ERROR
-        : description.equals("Done") ? Level.INFO : Level.WARNING;
+    Level level = signal != null ? levelOf(signal) : description.equals("Done") ? Level.INFO : Level.WARNING;
     return new ChildLineParser.Parsed(level, line, null, metadata, false);
   }
 
-  /** The line matched in the form of a report it is in; null where it is in none. */
-  private static Matcher report(String line, String stream) {
-    char first = line.isEmpty() ? ' ' : line.charAt(0);
-    if (Character.isUpperCase(first) && "stderr".equals(stream)) {
-      Matcher alone = ALONE.matcher(line);
-      if (alone.matches()) {
-        return alone;
-      }
+  private static Level levelOf(String signal) {
+    return CRASHES.contains(signal) ? Level.ERROR : Level.WARNING;
+  }
+
+  /**
+   * The signal of a line that is a description alone ({@code Killed}, {@code Aborted (core
+   * dumped)}), looked up without a regular expression: many of a worker's lines on stderr begin
+   * with a capital letter, and none of them should pay for one. Null for any other line.
+   */
+  private static String signalAlone(String line) {
+    if (line.isEmpty() || line.length() > LONGEST_ALONE || !Character.isUpperCase(line.charAt(0))) {
+      return null;
     }
+    return SIGNALS.get(line.endsWith(CORE_DUMPED) ? line.substring(0, line.length() - CORE_DUMPED.length()) : line);
+  }
+
+  /** The line matched in the form of bash's report it is in; null where it is in none. */
+  private static Matcher bashReport(String line) {
     if (line.contains(": line ")) {
       Matcher bash = BASH.matcher(line);
       if (bash.matches()) {
         return bash;
       }
     }
-    if (first == ' ' && line.contains(" | ")) {
+    if (!line.isEmpty() && line.charAt(0) == ' ' && line.contains(" | ")) {
       Matcher pipeline = BASH_PIPELINE.matcher(line);
       if (pipeline.matches()) {
         return pipeline;
