@@ -9,6 +9,7 @@ import dev.heartlog.store.StoredRecord;
 import dev.heartlog.store.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -28,36 +29,20 @@ class OutOfMemoryKillTest {
   /** A real cgroup (v1, as this machine's) limited to 400 MiB, and a Python worker that fills 1 GiB. */
   @Test
   void aWorkerTheOutOfMemoryKillerEndedIsSaidToHaveRunOutOfMemory() throws Exception {
-    Path cgroup = ownMemoryCgroup().resolve("heartlog-oom-test-" + System.nanoTime());
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 is needed");
-    try {
-      Files.createDirectory(cgroup);
-    } catch (Exception e) {
-      assumeTrue(false, "needs a memory cgroup (v1) it may create: root, as CI runs (" + e + ")");
-    }
-    try {
-      Files.writeString(cgroup.resolve("memory.limit_in_bytes"), Long.toString(400L * 1024 * 1024));
-      String url = TestDatabase.migratedUrl();
-      Store store = Store.open(url, null, null);
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process run = new ProcessBuilder("/bin/sh", "-c", "echo $$ > \"$0\"/cgroup.procs && exec \"$1\" -Xmx64m -cp \"$2\" "
-          + Main.class.getName() + " run --worker short-of-memory --db-url \"$3\" -- /usr/bin/python3 -c "
-          + "'print(\"loading the model\", flush=True); model = b\"x\" * (1 << 30)'",
-          cgroup.toString(), java, System.getProperty("java.class.path"), url)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
 
-      assertThat(run.waitFor(90, TimeUnit.SECONDS)).isTrue();
-      assertThat(run.exitValue()).isEqualTo(137);
-      List<StoredRecord> stored = records(store, "short-of-memory");
-      assertThat(stored).extracting(StoredRecord::message).contains("loading the model");
-      assertThat(stored).filteredOn(r -> r.level().equals("ERROR")).singleElement().satisfies(exit -> {
-        assertThat(exit.message()).startsWith("the worker process was killed by signal 9 (SIGKILL) (exit code 137); "
-            + "the kernel's out-of-memory killer ended it: its memory cgroup, limited to 400 MiB, counted 1 more OOM kill");
-        assertThat(exit.metadataJson()).contains("\"oom_killed\": true");
-      });
-    } finally {
-      Files.deleteIfExists(cgroup);   // empty once its processes have exited
-    }
+    int exitCode = runIn400MiB("short-of-memory", url, "/usr/bin/python3", "-c",
+        "print(\"loading the model\", flush=True); model = b\"x\" * (1 << 30)");
+
+    assertThat(exitCode).isEqualTo(137);
+    List<StoredRecord> stored = records(store, "short-of-memory");
+    assertThat(stored).extracting(StoredRecord::message).contains("loading the model");
+    assertThat(stored).filteredOn(r -> r.level().equals("ERROR")).singleElement().satisfies(exit -> {
+      assertThat(exit.message()).startsWith("the worker process was killed by signal 9 (SIGKILL) (exit code 137); "
+          + "the kernel's out-of-memory killer ended it: its memory cgroup, limited to 400 MiB, counted 1 more OOM kill");
+      assertThat(exit.metadataJson()).contains("\"oom_killed\": true");
+    });
   }
 
   /**
@@ -66,37 +51,21 @@ class OutOfMemoryKillTest {
    */
   @Test
   void aCommandOfTheWorkersThatTheKillerEndedIsSaidToHaveRunOutOfMemory() throws Exception {
-    Path cgroup = ownMemoryCgroup().resolve("heartlog-oom-test-" + System.nanoTime());
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 is needed");
-    try {
-      Files.createDirectory(cgroup);
-    } catch (Exception e) {
-      assumeTrue(false, "needs a memory cgroup (v1) it may create: root, as CI runs (" + e + ")");
-    }
-    try {
-      Files.writeString(cgroup.resolve("memory.limit_in_bytes"), Long.toString(400L * 1024 * 1024));
-      String url = TestDatabase.migratedUrl();
-      Store store = Store.open(url, null, null);
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Path script = Files.writeString(folder.resolve("start.sh"), "python3 -c 'model = b\"x\" * (1 << 30)'\n"
-          + "echo 'cleaning up'\n");
-      Process run = new ProcessBuilder("/bin/sh", "-c", "echo $$ > \"$0\"/cgroup.procs && exec \"$1\" -Xmx64m -cp \"$2\" "
-          + Main.class.getName() + " run --worker command-short-of-memory --db-url \"$3\" -- /bin/bash \"$4\"",
-          cgroup.toString(), java, System.getProperty("java.class.path"), url, script.toString())
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    Path script = Files.writeString(folder.resolve("start.sh"), "python3 -c 'model = b\"x\" * (1 << 30)'\n"
+        + "echo 'cleaning up'\n");
 
-      assertThat(run.waitFor(90, TimeUnit.SECONDS)).isTrue();
-      assertThat(run.exitValue()).isZero();
-      List<StoredRecord> stored = records(store, "command-short-of-memory");
-      assertThat(stored).extracting(StoredRecord::message).contains("cleaning up");
-      assertThat(stored).filteredOn(r -> r.level().equals("ERROR")).singleElement().satisfies(report -> {
-        assertThat(report.message()).matches(script + ": line 1: +\\d+ Killed +python3 -c .*; the kernel's "
-            + "out-of-memory killer ended it: its memory cgroup, limited to 400 MiB, counted 1 more OOM kill .*");
-        assertThat(report.metadataJson()).contains("\"oom_killed\": true", "\"signal\": \"SIGKILL\"");
-      });
-    } finally {
-      Files.deleteIfExists(cgroup);
-    }
+    int exitCode = runIn400MiB("command-short-of-memory", url, "/bin/bash", script.toString());
+
+    assertThat(exitCode).isZero();
+    List<StoredRecord> stored = records(store, "command-short-of-memory");
+    assertThat(stored).extracting(StoredRecord::message).contains("cleaning up");
+    assertThat(stored).filteredOn(r -> r.level().equals("ERROR")).singleElement().satisfies(report -> {
+      assertThat(report.message()).matches(script + ": line 1: +\\d+ Killed +python3 -c .*; the kernel's "
+          + "out-of-memory killer ended it: its memory cgroup, limited to 400 MiB, counted 1 more OOM kill .*");
+      assertThat(report.metadataJson()).contains("\"oom_killed\": true", "\"signal\": \"SIGKILL\"");
+    });
   }
 
   /**
@@ -106,41 +75,25 @@ class OutOfMemoryKillTest {
    */
   @Test
   void aProcessOfTheWorkersTheKillerEndedIsSaidWhileTheWorkerGoesOn() throws Exception {
-    Path cgroup = ownMemoryCgroup().resolve("heartlog-oom-test-" + System.nanoTime());
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 is needed");
-    try {
-      Files.createDirectory(cgroup);
-    } catch (Exception e) {
-      assumeTrue(false, "needs a memory cgroup (v1) it may create: root, as CI runs (" + e + ")");
-    }
-    try {
-      Files.writeString(cgroup.resolve("memory.limit_in_bytes"), Long.toString(400L * 1024 * 1024));
-      String url = TestDatabase.migratedUrl();
-      Store store = Store.open(url, null, null);
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Path worker = Files.writeString(folder.resolve("loader.py"), String.join("\n",
-          "import subprocess, sys, time",
-          "loader = subprocess.run([sys.executable, '-c', 'batch = b\"x\" * (1 << 30)'])",
-          "print('the data loader exited with', loader.returncode, flush=True)",
-          "time.sleep(3)",
-          "print('the worker goes on', flush=True)", ""));
-      Process run = new ProcessBuilder("/bin/sh", "-c", "echo $$ > \"$0\"/cgroup.procs && exec \"$1\" -Xmx64m -cp \"$2\" "
-          + Main.class.getName() + " run --worker loader-short-of-memory --db-url \"$3\" -- /usr/bin/python3 \"$4\"",
-          cgroup.toString(), java, System.getProperty("java.class.path"), url, worker.toString())
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    Path worker = Files.writeString(folder.resolve("loader.py"), String.join("\n",
+        "import subprocess, sys, time",
+        "loader = subprocess.run([sys.executable, '-c', 'batch = b\"x\" * (1 << 30)'])",
+        "print('the data loader exited with', loader.returncode, flush=True)",
+        "time.sleep(3)",
+        "print('the worker goes on', flush=True)", ""));
 
-      assertThat(run.waitFor(90, TimeUnit.SECONDS)).isTrue();
-      assertThat(run.exitValue()).isZero();
-      List<StoredRecord> stored = records(store, "loader-short-of-memory");
-      assertThat(stored).extracting(StoredRecord::message).contains("the data loader exited with -9", "the worker goes on");
-      assertThat(stored).filteredOn(r -> r.level().equals("ERROR")).singleElement().satisfies(said -> {
-        assertThat(said.message()).startsWith("the kernel's out-of-memory killer killed a process of the worker's: its "
-            + "memory cgroup, limited to 400 MiB, counted 1 more OOM kill");
-        assertThat(said.metadataJson()).contains("\"oom_killed\": true");
-      });
-    } finally {
-      Files.deleteIfExists(cgroup);
-    }
+    int exitCode = runIn400MiB("loader-short-of-memory", url, "/usr/bin/python3", worker.toString());
+
+    assertThat(exitCode).isZero();
+    List<StoredRecord> stored = records(store, "loader-short-of-memory");
+    assertThat(stored).extracting(StoredRecord::message).contains("the data loader exited with -9", "the worker goes on");
+    assertThat(stored).filteredOn(r -> r.level().equals("ERROR")).singleElement().satisfies(said -> {
+      assertThat(said.message()).startsWith("the kernel's out-of-memory killer killed a process of the worker's: its "
+          + "memory cgroup, limited to 400 MiB, counted 1 more OOM kill");
+      assertThat(said.metadataJson()).contains("\"oom_killed\": true");
+    });
   }
 
   /** A kill no report tells is told at the next call but one, once; one a report told is not told again. */
@@ -203,6 +156,36 @@ class OutOfMemoryKillTest {
   @Test
   void withoutACgroupNothingIsSaid() {
     assertThat(OutOfMemoryKills.now(folder.resolve("no-such-file"), folder)).isEmpty();
+  }
+
+  /**
+   * Runs {@code heartlog run} for {@code worker} with {@code command} in a new memory cgroup (v1,
+   * as this machine's) limited to 400 MiB, as a container limited so; its exit code. Skipped where
+   * python3 is missing or no such cgroup may be made (not root).
+   */
+  private static int runIn400MiB(String worker, String url, String... command) throws Exception {
+    Path cgroup = ownMemoryCgroup().resolve("heartlog-oom-test-" + System.nanoTime());
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 is needed");
+    try {
+      Files.createDirectory(cgroup);
+    } catch (Exception e) {
+      assumeTrue(false, "needs a memory cgroup (v1) it may create: root, as CI runs (" + e + ")");
+    }
+    try {
+      Files.writeString(cgroup.resolve("memory.limit_in_bytes"), Long.toString(400L * 1024 * 1024));
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      List<String> shell = new ArrayList<>(List.of("/bin/sh", "-c", "echo $$ > \"$0\"/cgroup.procs && java=\"$1\" "
+          + "classes=\"$2\" worker=\"$3\" url=\"$4\" && shift 4 && exec \"$java\" -Xmx64m -cp \"$classes\" "
+          + Main.class.getName() + " run --worker \"$worker\" --db-url \"$url\" -- \"$@\"",
+          cgroup.toString(), java, System.getProperty("java.class.path"), worker, url));
+      shell.addAll(List.of(command));
+      Process run = new ProcessBuilder(shell).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      assertThat(run.waitFor(90, TimeUnit.SECONDS)).isTrue();
+      return run.exitValue();
+    } finally {
+      Files.deleteIfExists(cgroup);   // empty once its processes have exited
+    }
   }
 
   private static Path ownMemoryCgroup() throws Exception {
