@@ -239,6 +239,9 @@ final class ChildLineParser {
         nodeOrTool = PipLines.diagnostic(line, metadata);
       }
       if (nodeOrTool == null) {
+        nodeOrTool = PipLines.notice(line, metadata);
+      }
+      if (nodeOrTool == null) {
         nodeOrTool = CurlLines.parse(line, metadata);
       }
       if (nodeOrTool == null) {

@@ -11,14 +11,32 @@ import java.util.regex.Pattern;
  * {@code RuntimeError: CUDA_HOME is not set}) and a note. Where pip prints the box within a step
  * of its own, the line is indented, and the box was a warning; at the margin, {@link
  * WinstonLines} read it already. pip's other lines: {@code ERROR: ...} and {@code WARNING: ...}
- * are read as a logger's ({@link PythonLoggingLines#basic}); the rest, on stdout, are INFO.
+ * are read as a logger's ({@link PythonLoggingLines#basic}); its {@code [notice]} lines are
+ * INFO ({@link #notice}); the rest, on stdout, are INFO.
  */
 final class PipLines {
 
   /** {@code error: <reference>}, the reference in words joined by hyphens, as pip names its errors. */
   private static final Pattern DIAGNOSTIC = Pattern.compile(" +error: (?<reference>[a-z]+(?:-[a-z]+)+)");
 
+  /** What pip writes before its notice that a newer pip is out. */
+  private static final String NOTICE = "[notice] ";
+
   private PipLines() {}
+
+  /**
+   * pip's notice that a newer pip is out, two lines at the end of an install ({@code [notice] A
+   * new release of pip is available: 23.2.1 -> 26.2.1}, {@code [notice] To update, run: ...}):
+   * INFO, without the prefix, {@code component} pip; null for any other line. Each was a warning,
+   * two for every {@code pip install} of a worker's start.
+   */
+  static ChildLineParser.Parsed notice(String line, RecordMetadata metadata) {
+    if (!line.startsWith(NOTICE) || line.length() == NOTICE.length()) {
+      return null;
+    }
+    metadata.put("component", "pip");
+    return new ChildLineParser.Parsed(Level.INFO, line.substring(NOTICE.length()), null, metadata, false);
+  }
 
   /** An indented diagnostic error of pip's: ERROR, its reference the message; null for any other line. */
   static ChildLineParser.Parsed diagnostic(String line, RecordMetadata metadata) {

@@ -41,4 +41,17 @@ class PipLinesTest {
     assertThat(records.get(4).message()).endsWith("note: This is an issue with the package mentioned above, not pip.\n"
         + "hint: See above for details.");
   }
+
+  /** What pip 23.2.1 printed on stderr installing a package already there, a newer pip being out. */
+  @Test
+  void itsNoticeOfANewerPipIsInfo() throws Exception {
+    List<StoredRecord> records = WrappedWorkers.replayedOnStderr(folder, "pip-23.2.1-notice.txt", "pip-notice");
+
+    // Before, the two notices were warnings, "[notice] " in front.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).endsWith(
+        tuple("INFO", "A new release of pip is available: 23.2.1 -> 26.2.1"),
+        tuple("INFO", "To update, run: pip install --upgrade pip"));
+    assertThat(records).filteredOn(record -> record.level().equals("WARNING")).hasSize(2);
+    assertThat(records.get(records.size() - 1).metadataJson()).contains("\"component\": \"pip\"");
+  }
 }
