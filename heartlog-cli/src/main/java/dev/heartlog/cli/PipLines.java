@@ -2,6 +2,7 @@ package dev.heartlog.cli;
 
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.RecordMetadata;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,17 +22,21 @@ final class PipLines {
 
   /** What pip writes before its notice that a newer pip is out. */
   private static final String NOTICE = "[notice] ";
+  /** The notice's two lines, as pip begins them; another program's {@code [notice]} is not pip's. */
+  private static final List<String> NOTICES = List.of(
+      NOTICE + "A new release of pip is available: ", NOTICE + "To update, run: ");
 
   private PipLines() {}
 
   /**
    * pip's notice that a newer pip is out, two lines at the end of an install ({@code [notice] A
    * new release of pip is available: 23.2.1 -> 26.2.1}, {@code [notice] To update, run: ...}):
-   * INFO, without the prefix, {@code component} pip; null for any other line. Each was a warning,
-   * two for every {@code pip install} of a worker's start.
+   * INFO, without the prefix, {@code component} pip; null for any other line, another program's
+   * {@code [notice] ...} among them. Each was a warning, two for every {@code pip install} of a
+   * worker's start.
    */
   static ChildLineParser.Parsed notice(String line, RecordMetadata metadata) {
-    if (!line.startsWith(NOTICE) || line.length() == NOTICE.length()) {
+    if (!line.startsWith(NOTICE) || NOTICES.stream().noneMatch(line::startsWith)) {
       return null;
     }
     metadata.put("component", "pip");

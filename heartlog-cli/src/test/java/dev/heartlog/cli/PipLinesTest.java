@@ -3,6 +3,7 @@ package dev.heartlog.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import dev.heartlog.agent.RecordMetadata;
 import dev.heartlog.store.StoredRecord;
 import java.nio.file.Path;
 import java.util.List;
@@ -53,5 +54,6 @@ class PipLinesTest {
         tuple("INFO", "To update, run: pip install --upgrade pip"));
     assertThat(records).filteredOn(record -> record.level().equals("WARNING")).hasSize(2);
     assertThat(records.get(records.size() - 1).metadataJson()).contains("\"component\": \"pip\"");
+    assertThat(PipLines.notice("[notice] cache warmed", new RecordMetadata(1))).as("another program's").isNull();
   }
 }
