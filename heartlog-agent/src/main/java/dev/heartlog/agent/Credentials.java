@@ -16,18 +16,20 @@ import java.util.Objects;
  * <p>A batch's JSON is searched for each credential once ({@link #appearIn}), on the heartbeat
  * thread; only a batch that holds one is written again from copies of its records with the
  * credentials masked ({@link #mask(List)}). The thread that logs pays nothing.
+ *
+ * <p>Public for {@code heartlog run}, which masks what the worker it wraps prints the same way.
  */
-final class Credentials {
+public final class Credentials {
 
   /** What a record holds in a credential's place. */
-  static final String MASK = "***";
+  public static final String MASK = "***";
   /**
    * The shortest value masked: a password of three letters or fewer would turn every word that
    * holds them into {@code ***}, and such a password is no secret to hide.
    */
-  static final int SHORTEST_MASKED = 4;
+  public static final int SHORTEST_MASKED = 4;
 
-  static final Credentials NONE = new Credentials(List.of());
+  public static final Credentials NONE = new Credentials(List.of());
 
   /** Longest first: a credential that holds another is masked whole. */
   private final String[] values;
@@ -49,8 +51,13 @@ final class Credentials {
   }
 
   /** The credentials among {@code values} long enough to mask (nulls skipped). */
-  static Credentials of(Collection<String> values) {
+  public static Credentials of(Collection<String> values) {
     return values.isEmpty() ? NONE : new Credentials(values);
+  }
+
+  /** Whether there is no credential to mask. */
+  public boolean isEmpty() {
+    return values.length == 0;
   }
 
   /** Whether a batch's JSON text holds any credential: if not, no record of it does. */
@@ -64,7 +71,7 @@ final class Credentials {
   }
 
   /** {@code text} with each credential in it replaced by {@link #MASK}. */
-  String mask(String text) {
+  public String mask(String text) {
     if (text == null) {
       return null;
     }

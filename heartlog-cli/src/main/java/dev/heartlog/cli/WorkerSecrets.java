@@ -1,8 +1,8 @@
 package dev.heartlog.cli;
 
+import dev.heartlog.agent.Credentials;
 import dev.heartlog.agent.PostgresUrl;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +19,7 @@ import java.util.Set;
 final class WorkerSecrets {
 
   /** What a record holds in a credential's place: what heartlog's own messages show of a password. */
-  static final String MASK = "***";
-  /**
-   * The shortest value masked: a password of three letters or fewer would turn every word that
-   * holds them into {@code ***}, and such a password is no secret to hide.
-   */
-  static final int SHORTEST_MASKED = 4;
+  static final String MASK = Credentials.MASK;
   /** heartlog's variables whose values are credentials: a key list's keys are masked each. */
   static final Set<String> VARIABLES = Set.of("HEARTLOG_DB_PASSWORD", "HEARTLOG_KEY", "HEARTLOG_TOKEN",
       "HEARTLOG_JWT_SECRET", "HEARTLOG_READER_KEY", "HEARTLOG_READER_KEYS", "HEARTLOG_WRITER_KEY", "HEARTLOG_WRITER_KEYS");
@@ -33,15 +28,11 @@ final class WorkerSecrets {
 
   static final WorkerSecrets NONE = new WorkerSecrets(List.of());
 
-  /** Longest first: a credential that holds another is masked whole. */
-  private final String[] values;
+  /** The values, masked as the agent masks them in a JVM worker's records. */
+  private final Credentials values;
 
   private WorkerSecrets(Collection<String> values) {
-    this.values = values.stream()
-        .filter(value -> value != null && value.strip().length() >= SHORTEST_MASKED)
-        .distinct()
-        .sorted(Comparator.comparingInt(String::length).reversed())
-        .toArray(String[]::new);
+    this.values = Credentials.of(values);
   }
 
   /**
@@ -73,15 +64,12 @@ final class WorkerSecrets {
 
   /** {@code text} with each credential in it replaced by {@link #MASK}. */
   String mask(String text) {
-    for (String value : values) {
-      text = text.replace(value, MASK);
-    }
-    return text;
+    return values.mask(text);
   }
 
   /** Each part of {@code command}, masked. */
   List<String> mask(List<String> command) {
-    return values.length == 0 ? command : command.stream().map(this::mask).toList();
+    return values.isEmpty() ? command : command.stream().map(this::mask).toList();
   }
 
   /**
