@@ -20,11 +20,12 @@ import java.util.regex.Matcher;
  * ImageMagick's, {@link ImageMagickLines}; Chromium's, {@link ChromiumLines}; ffmpeg's, {@link
  * FfmpegLines}; wget's, {@link WgetLines}; pip's, {@link PipLines}; curl's, {@link CurlLines};
  * apt's, {@link AptLines}; a shell's report of a command a signal ended, {@link KilledCommandLines};
- * psql's, {@link PsqlLines}),
+ * psql's, {@link PsqlLines}; Blender's status, {@link BlenderLines}),
  * of a Celery, RQ, Sidekiq or Delayed Job worker ({@link CeleryLines}, {@link RqLines}, {@link
  * SidekiqLines}, {@link DelayedJobLines}), of nginx ({@link NginxLines}), of a web server's request ({@link
  * AccessLogLines}) or of a shell's trace ({@link ShellTraceLines}) if it is in one, else kept
- * whole, at the level it names near its start ({@link LoggerFormats#levelNamedNearStart}), else
+ * whole, at the level its first word names ({@code Error: ...}, {@link LoggerFormats#levelWordFirst}) or
+ * one near its start ({@link LoggerFormats#levelNamedNearStart}), else
  * at the stream's default.
  */
 final class ChildLineParser {
@@ -253,6 +254,9 @@ final class ChildLineParser {
       if (nodeOrTool == null) {
         nodeOrTool = PsqlLines.parse(line, metadata);
       }
+      if (nodeOrTool == null) {
+        nodeOrTool = BlenderLines.status(line, metadata);
+      }
       if (nodeOrTool != null) {
         return nodeOrTool;
       }
@@ -263,7 +267,10 @@ final class ChildLineParser {
       if (java != null) {
         return java;
       }
-      Level named = LoggerFormats.levelNamedNearStart(line);
+      Level named = LoggerFormats.levelWordFirst(line);
+      if (named == null) {
+        named = LoggerFormats.levelNamedNearStart(line);
+      }
       if (named == null) {
         named = LoggerFormats.glogLevel(line);
       }

@@ -208,6 +208,27 @@ final class LoggerFormats {
   }
 
   /**
+   * The level of a line that begins with a level's word, capitalized, and a colon, as programs
+   * write a message for a person: Blender's reports on stdout ({@code Error: Cannot read file
+   * '/srv/scenes/shot12.blend': No such file or directory}, {@code Warning: ...}, {@code Info:
+   * ...}, {@code Out Of Memory Error: ...}), a Go command's {@code Error: unknown flag: --queue},
+   * a Rust program's {@code main} returning an error, a script's {@code print(f"Error: {e}")}. A
+   * message must follow the colon and a space; null for any other line.
+   */
+  static Level levelWordFirst(String line) {
+    int colon = line.indexOf(": ");
+    if (colon < 4 || colon > 21 || colon + 2 == line.length() || line.charAt(colon + 2) == ' ') {
+      return null;
+    }
+    return switch (line.substring(0, colon)) {
+      case "Error", "Invalid Input Error", "Invalid Context Error", "Out Of Memory Error" -> Level.ERROR;
+      case "Warning" -> Level.WARNING;
+      case "Info" -> Level.INFO;
+      default -> null;
+    };
+  }
+
+  /**
    * The level a line of another format names near its start, where common formats put it:
    * Python's logging ({@code INFO:root:...}, {@code ... - WARNING - ...}), loguru ({@code ... |
    * ERROR    | ...}), {@code [WARN] ...}. A level name in capitals, a word of its own, within the

@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
  * ffmpeg's counters show progress, hundreds of times a task. Such a progress display is passed
  * on at its first redraw, then at most once per interval while it redraws (its latest state),
  * and in the state it ends in: a few records a task instead of one per redraw. So is a display
- * drawn one state a line, wget's dots in a pipe, one line for each 50 KiB it downloads. A line longer than
+ * drawn one state a line: wget's dots in a pipe, one line for each 50 KiB it downloads, and
+ * Blender's status, about 40 lines for each frame it renders ({@link BlenderLines}), a display
+ * for each frame. A display drawn one state a line gives its first state at once. A line longer than
  * {@code maxChars} keeps its first {@code maxChars} characters and says how many it lost, so that
  * a process printing without end cannot fill the memory of its sidecar.
  *
@@ -59,7 +61,7 @@ final class TerminalLines {
   private String unsentProgress;      // the latest redraw not passed on yet
   private long progressSentAt;
   private boolean progressSent;
-  private boolean stateLines;         // the last line was of a display drawn one state a line
+  private String stateDisplay;        // the display drawn one state a line that the last line was of, or null
 
   TerminalLines(Sink sink, LongSupplier nanoClock, long progressIntervalNanos, int maxChars) {
     this.sink = sink;
@@ -193,8 +195,13 @@ final class TerminalLines {
   }
 
   private void endLine(String text, boolean crlf) {
-    if (!redrawn && isStateLine(text)) {
-      stateLines = true;
+    String display = redrawn ? null : stateDisplay(text);
+    if (display != null) {
+      if (!display.equals(stateDisplay)) {
+        endStateLines();          // the display before it (Blender's last frame) ends in its last state
+        stateDisplay = display;
+        progressSent = false;     // and this one's first state is passed on at once
+      }
       show(text);
       return;
     }
@@ -215,8 +222,8 @@ final class TerminalLines {
 
   /** A display drawn one state a line has ended: the state it ended in, unless passed on already. */
   private void endStateLines() {
-    if (stateLines) {
-      stateLines = false;
+    if (stateDisplay != null) {
+      stateDisplay = null;
       if (unsentProgress != null) {
         sink.line(unsentProgress, true, false);
         unsentProgress = null;
@@ -224,9 +231,16 @@ final class TerminalLines {
     }
   }
 
-  private static boolean isStateLine(String text) {
-    return text.length() > 12 && (text.charAt(0) == ' ' || Character.isDigit(text.charAt(0)))
-        && STATE_LINE.matcher(text).lookingAt();
+  /**
+   * Which display drawn one state a line a line is of: wget's dots ({@code ""}), the frame of
+   * Blender's status ({@code "Fra:12"}); null for a line of no such display.
+   */
+  private static String stateDisplay(String text) {
+    if (text.length() > 12 && (text.charAt(0) == ' ' || Character.isDigit(text.charAt(0)))
+        && STATE_LINE.matcher(text).lookingAt()) {
+      return "";
+    }
+    return BlenderLines.frameOf(text);
   }
 
   private String takeSegment() {

@@ -202,7 +202,7 @@ final class WorkerLines implements AutoCloseable {
       // (structlog's console pads every message to a column).
       String line = secrets.mask(AnsiEscapes.strip(printed).stripTrailing());
       try {
-        String text = line;
+        String text = BlenderLines.withoutPythonReport(line);   // its traceback, read as one
         String process = vllm.process(text);
         if (process != null) {
           text = vllm.withoutProcess(text);

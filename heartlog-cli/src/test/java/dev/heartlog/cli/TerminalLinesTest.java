@@ -117,6 +117,30 @@ class TerminalLinesTest {
   }
 
   @Test
+  void blendersStatusIsADisplayForEachFrameWithItsFirstStateOneAnIntervalAndItsLast() {
+    TerminalLines wide = new TerminalLines((text, progress, crlf) -> lines.add((progress ? "progress: " : "") + text),
+        () -> now, INTERVAL, 200);
+    String status = "Fra:%d Mem:10.37M (Peak 10.47M) | Time:00:%02d.00 | Scene, ViewLayer | Sample %d/64%n";
+    for (int frame = 1; frame <= 2; frame++) {
+      for (int sample = 0; sample <= 64; sample += 4) {   // a sample drawn each second, 16 s a frame
+        String line = String.format(status, frame, sample / 4, sample);
+        wide.accept(line.toCharArray(), 0, line.length());
+        now += TimeUnit.SECONDS.toNanos(1);
+      }
+    }
+    wide.end();
+
+    assertThat(lines).containsExactly(
+        "progress: Fra:1 Mem:10.37M (Peak 10.47M) | Time:00:00.00 | Scene, ViewLayer | Sample 0/64",
+        "progress: Fra:1 Mem:10.37M (Peak 10.47M) | Time:00:10.00 | Scene, ViewLayer | Sample 40/64",
+        "progress: Fra:1 Mem:10.37M (Peak 10.47M) | Time:00:16.00 | Scene, ViewLayer | Sample 64/64",
+        // the next frame's first state at once, though the interval since the last is not up
+        "progress: Fra:2 Mem:10.37M (Peak 10.47M) | Time:00:00.00 | Scene, ViewLayer | Sample 0/64",
+        "progress: Fra:2 Mem:10.37M (Peak 10.47M) | Time:00:10.00 | Scene, ViewLayer | Sample 40/64",
+        "progress: Fra:2 Mem:10.37M (Peak 10.47M) | Time:00:16.00 | Scene, ViewLayer | Sample 64/64");
+  }
+
+  @Test
   void aLineLongerThanTheLimitKeepsItsStartAndSaysHowMuchItLost() {
     print("x".repeat(25) + "\n" + "y".repeat(20) + "\n");
 

@@ -1,0 +1,101 @@
+package dev.heartlog.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import dev.heartlog.agent.Level;
+import dev.heartlog.agent.RecordMetadata;
+import dev.heartlog.store.StoredRecord;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Blender's lines as heartlog run stores them ({@link BlenderLines}, {@link
+ * LoggerFormats#levelWordFirst}). The replayed lines are what Debian's Blender 3.4.1 printed on
+ * stdout rendering the default cube in the background ({@code blender -b --factory-startup -P
+ * render.py}): two frames of 64×48 with Cycles at 16 samples; the same with Cycles' denoiser on,
+ * which this build lacks, so that the script's render call raised; two frames with Eevee.
+ */
+class BlenderLinesTest {
+
+  @TempDir Path folder;
+
+  @Test
+  void eachFramesStatusIsItsFirstAndLastStateNotFortyLines() throws Exception {
+    List<StoredRecord> records = WrappedWorkers.replayed(folder, "blender-3.4.1-cycles.txt", "blender-cycles");
+
+    // Before, each of the 88 lines was a record: 40 status lines a frame.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "Blender 3.4.1"),
+        tuple("INFO", "Fra:1 Mem:9.35M (Peak 9.42M) | Time:00:00.00 | Mem:0.00M, Peak:0.00M | Scene, ViewLayer"
+            + " | Synchronizing object | Cube"),
+        tuple("INFO", "Fra:1 Mem:10.37M (Peak 10.47M) | Time:00:00.05 | Mem:0.86M, Peak:0.86M | Scene, ViewLayer"
+            + " | Finished"),
+        tuple("INFO", "Saved: '/tmp/blend/out/frame_0001.png'\n Time: 00:00.17 (Saving: 00:00.11)"),
+        tuple("INFO", "Fra:2 Mem:9.60M (Peak 10.47M) | Time:00:00.00 | Mem:0.00M, Peak:0.00M | Scene, ViewLayer"
+            + " | Synchronizing object | Cube"),
+        tuple("INFO", "Fra:2 Mem:10.37M (Peak 10.47M) | Time:00:00.01 | Mem:0.86M, Peak:0.86M | Scene, ViewLayer"
+            + " | Finished"),
+        tuple("INFO", "Saved: '/tmp/blend/out/frame_0002.png'\n Time: 00:00.01 (Saving: 00:00.00)"),
+        tuple("INFO", "Blender quit"));
+    assertThat(records.get(2).metadataJson()).contains("\"kind\": \"progress\"", "\"component\": \"blender\"",
+        "\"frame\": 1");
+    assertThat(records.get(5).metadataJson()).contains("\"frame\": 2");
+  }
+
+  @Test
+  void aScriptsTracebackIsOneErrorAndBlendersErrorReportAnError() throws Exception {
+    List<StoredRecord> records = WrappedWorkers.replayed(folder, "blender-3.4.1-python-error.txt", "blender-error");
+
+    // Before, both reports were INFO, as stdout's lines are, and the traceback seven records.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "Blender 3.4.1"),
+        tuple("INFO", "Fra:1 Mem:9.35M (Peak 9.42M) | Time:00:00.00 | Mem:0.00M, Peak:0.00M | Scene, ViewLayer"
+            + " | Synchronizing object | Cube"),
+        tuple("INFO", "Fra:1 Mem:10.21M (Peak 10.47M) | Time:00:00.03 | Mem:0.76M, Peak:0.76M | Scene, ViewLayer"
+            + " | Build without OpenImageDenoiser"),
+        tuple("ERROR", "Error: Build without OpenImageDenoiser"),
+        tuple("ERROR", "RuntimeError: Error: Build without OpenImageDenoiser"),
+        tuple("INFO", "Blender quit"));
+    assertThat(records.get(4).exception()).startsWith("Traceback (most recent call last):\n"
+            + "  File \"/tmp/blend/denoise.py\", line 10, in <module>\n")
+        .endsWith("\nRuntimeError: Error: Build without OpenImageDenoiser");
+  }
+
+  @Test
+  void eeveesStatusIsReadSoToo() throws Exception {
+    List<StoredRecord> records = WrappedWorkers.replayed(folder, "blender-3.4.1-eevee.txt", "blender-eevee");
+
+    assertThat(records).extracting(StoredRecord::message).containsExactly(
+        "Blender 3.4.1",
+        "Fra:1 Mem:11.09M (Peak 12.21M) | Time:00:01.38 | Syncing Cube",
+        "Fra:1 Mem:11.10M (Peak 12.21M) | Time:00:04.14 | Rendering 64 / 64 samples",
+        "Saved: '/tmp/blend/out/frame_0001.png'\n Time: 00:04.24 (Saving: 00:00.09)",
+        "Fra:2 Mem:11.10M (Peak 12.21M) | Time:00:00.00 | Syncing Cube",
+        "Fra:2 Mem:11.10M (Peak 12.21M) | Time:00:00.11 | Rendering 64 / 64 samples",
+        "Saved: '/tmp/blend/out/frame_0002.png'\n Time: 00:00.12 (Saving: 00:00.00)",
+        "Blender quit");
+  }
+
+  @Test
+  void aStatusLineIsBlendersOnlyInBlendersForm() {
+    assertThat(BlenderLines.status("Fra:12 Mem:10.37M (Peak 10.47M) | Time:00:00.05 | Sample 16/16",
+        new RecordMetadata(3)).metadata()).containsEntry("frame", 12L).containsEntry("component", "blender");
+    assertThat(List.of("Fra:12 rendering", "Fra:x Mem:10.37M (Peak 10.47M) | Time:00:00.05",
+            "Fra:1 Mem:10M (Peak 10M) | Time:00:00.05", "frame 12 Mem:10.37M (Peak 10.47M) | Time:00:00.05"))
+        .allSatisfy(line -> assertThat(BlenderLines.status(line, new RecordMetadata(3))).as(line).isNull());
+  }
+
+  @Test
+  void aLineBeginningWithALevelsWordAndAColonIsAtThatLevel() {
+    assertThat(LoggerFormats.levelWordFirst("Error: Cannot read file '/srv/scenes/shot12.blend'")).isEqualTo(Level.ERROR);
+    assertThat(LoggerFormats.levelWordFirst("Out Of Memory Error: cannot allocate 2 GiB")).isEqualTo(Level.ERROR);
+    assertThat(LoggerFormats.levelWordFirst("Warning: 3 textures are missing")).isEqualTo(Level.WARNING);
+    assertThat(LoggerFormats.levelWordFirst("Info: Saved \"shot12.blend\"")).isEqualTo(Level.INFO);
+    assertThat(List.of("Error:", "Error: ", "Error:  two spaces", "error: lower case", "ERROR: pip's",
+            "Error rate: 0.3", "Errors: 3", "Training Error: 0.02 after a long name"))
+        .allSatisfy(line -> assertThat(LoggerFormats.levelWordFirst(line)).as(line).isNull());
+  }
+}
