@@ -30,10 +30,13 @@ final class TerminalLines {
 
   /**
    * Where the lines go. {@code progress}: the line was redrawn with carriage returns. {@code
-   * crlf}: it ended with {@code \r\n}, as vLLM ends each line of a record but its last.
+   * crlf}: it ended with {@code \r\n}, as vLLM ends each line of a record but its last. {@code
+   * heldNanos}: how long ago the line was printed, a progress display's state held until its
+   * display ended (Blender's last state of a frame, passed on when the line after it came, once
+   * the frame was saved); 0 for a line passed on as it was read.
    */
   interface Sink {
-    void line(String text, boolean progress, boolean crlf);
+    void line(String text, boolean progress, boolean crlf, long heldNanos);
   }
 
   /**
@@ -59,6 +62,7 @@ final class TerminalLines {
   private boolean carriageReturn;     // the last character was '\r': a redraw, unless '\n' follows
   private boolean redrawn;            // the current line has been redrawn
   private String unsentProgress;      // the latest redraw not passed on yet
+  private long unsentProgressAt;      // when it was printed
   private long progressSentAt;
   private boolean progressSent;
   private String stateDisplay;        // the display drawn one state a line that the last line was of, or null
@@ -181,12 +185,13 @@ final class TerminalLines {
   private void show(String segment) {
     long now = nanoClock.getAsLong();
     if (!progressSent || now - progressSentAt >= progressIntervalNanos) {
-      sink.line(segment, true, false);
+      sink.line(segment, true, false, 0);
       progressSent = true;
       progressSentAt = now;
       unsentProgress = null;
     } else {
       unsentProgress = segment;
+      unsentProgressAt = now;
     }
   }
 
@@ -209,12 +214,13 @@ final class TerminalLines {
     if (redrawn) {
       // The state the display ends in: what the line now holds, or, for a display that ended
       // with a carriage return, the last state drawn, unless that was passed on already.
-      String last = text.isEmpty() ? unsentProgress : text;
-      if (last != null) {
-        sink.line(last, true, crlf);
+      if (!text.isEmpty()) {
+        sink.line(text, true, crlf, 0);
+      } else if (unsentProgress != null) {
+        sink.line(unsentProgress, true, crlf, heldFor());
       }
     } else {
-      sink.line(text, false, crlf);
+      sink.line(text, false, crlf, 0);
     }
     unsentProgress = null;
     redrawn = false;
@@ -225,10 +231,15 @@ final class TerminalLines {
     if (stateDisplay != null) {
       stateDisplay = null;
       if (unsentProgress != null) {
-        sink.line(unsentProgress, true, false);
+        sink.line(unsentProgress, true, false, heldFor());
         unsentProgress = null;
       }
     }
+  }
+
+  /** How long ago the state held unsent was printed. */
+  private long heldFor() {
+    return Math.max(0, nanoClock.getAsLong() - unsentProgressAt);
   }
 
   /**

@@ -195,7 +195,7 @@ final class WorkerLines implements AutoCloseable {
     // writes the text and its line end apart, and the last line of a document printed so is
     // still of the write, and the read, its lines came in. 0 where the line began in this read.
     long[] begunIn = {0};
-    TerminalLines lines = new TerminalLines((printed, progress, crlf) -> {
+    TerminalLines lines = new TerminalLines((printed, progress, crlf, heldNanos) -> {
       long read = begunIn[0] != 0 ? begunIn[0] : reads[0];
       begunIn[0] = 0;
       // Colours stay on the terminal, not in the record; so do the spaces that pad a line's end
@@ -260,7 +260,7 @@ final class WorkerLines implements AutoCloseable {
         if (progress) {
           parsed.metadata().putIfAbsent("kind", "progress");
         }
-        Tracebacks.Line arrived = arrive(parsed);
+        Tracebacks.Line arrived = arrive(parsed, heldNanos);
         // A level given by the line's shape is the line's alone (ffmpeg's lines at info).
         Level carried = parsed.levelByShape() ? streamDefault : parsed.level();
         if (parsed.plain() && !progress && message.continuesRecord(read) && tracebacks.furtherLine(arrived, text)) {
@@ -326,7 +326,7 @@ final class WorkerLines implements AutoCloseable {
     RecordMetadata metadata = new RecordMetadata(1);
     metadata.put("stream", stream);
     tracebacks.line(arrive(new ChildLineParser.Parsed(streamDefault, line, null, metadata, false, null,
-        ChildLineParser.TaskScope.CURRENT, false, false)), line);
+        ChildLineParser.TaskScope.CURRENT, false, false), 0), line);
   }
 
   /**
@@ -361,16 +361,17 @@ final class WorkerLines implements AutoCloseable {
    * an end marker; for the lines of its process only, where the line says so ({@link
    * ChildLineParser.TaskScope}), and the worker's current task is then the one a process began
    * last. The line keeps the task and the time it came with, for Tracebacks may record it a
-   * moment later.
+   * moment later: the time it was printed, {@code heldNanos} before now for a progress display's
+   * state held until its display ended ({@link TerminalLines.Sink}).
    */
-  private Tracebacks.Line arrive(ChildLineParser.Parsed line) {
+  private Tracebacks.Line arrive(ChildLineParser.Parsed line, long heldNanos) {
     synchronized (taskLock) {
       String task = switch (line.scope()) {
         case CURRENT -> currentTask(line);
         case PROCESS -> processTask(line);
         case LINE -> line.task();
       };
-      Instant at = line.time() != null ? line.time() : Instant.now();
+      Instant at = line.time() != null ? line.time() : Instant.now().minusNanos(heldNanos);
       return new Tracebacks.Line(at, line.level(), line.message(), task, line.metadata(), System.nanoTime(),
           line.ownLevel());
     }

@@ -5,8 +5,11 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.RecordMetadata;
+import dev.heartlog.store.Store;
 import dev.heartlog.store.StoredRecord;
+import dev.heartlog.store.TestDatabase;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,6 +80,23 @@ class BlenderLinesTest {
         "Fra:2 Mem:11.10M (Peak 12.21M) | Time:00:00.11 | Rendering 64 / 64 samples",
         "Saved: '/tmp/blend/out/frame_0002.png'\n Time: 00:00.12 (Saving: 00:00.00)",
         "Blender quit");
+  }
+
+  @Test
+  void aFramesLastStateHasTheTimeItWasPrintedNotTheTimeTheFrameWasSaved() throws Exception {
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    String status = "Fra:1 Mem:10.37M (Peak 10.47M) | Time:00:00.05 | Mem:0.86M, Peak:0.86M | Scene, ViewLayer | ";
+    // As Blender prints a frame's last state, then saves it: a large EXR takes seconds.
+    Cli.Result result = WrappedWorkers.heartlogRun(folder, "blender-saving", url, List.of(), "sh", "-c",
+        "echo '" + status + "Sample 0/16'; echo '" + status + "Finished'; sleep 2; echo \"Saved: '/srv/out/0001.exr'\"");
+    assertThat(result.exitCode()).as(result.err()).isZero();
+
+    List<StoredRecord> records = WrappedWorkers.records(store, "blender-saving");
+    StoredRecord finished = records.stream().filter(r -> r.message().endsWith("| Finished")).findFirst().orElseThrow();
+    StoredRecord saved = records.stream().filter(r -> r.message().startsWith("Saved:")).findFirst().orElseThrow();
+    // Passed on when the Saved line came, it had that line's time before.
+    assertThat(Duration.between(finished.timestamp(), saved.timestamp())).isGreaterThan(Duration.ofMillis(1500));
   }
 
   @Test

@@ -15,7 +15,7 @@ class TerminalLinesTest {
   private final List<String> lines = new ArrayList<>();
   private long now;
   private final TerminalLines terminal =
-      new TerminalLines((text, progress, crlf) -> lines.add((progress ? "progress: " : "") + text + (crlf ? " [crlf]" : "")),
+      new TerminalLines((text, progress, crlf, heldNanos) -> lines.add((progress ? "progress: " : "") + text + (crlf ? " [crlf]" : "")),
           () -> now, INTERVAL, 20);
 
   private void print(String text) {
@@ -91,7 +91,7 @@ class TerminalLinesTest {
 
   @Test
   void wgetsDotsAProgressDrawnOneStateALineGiveTheirFirstStateOnePerIntervalAndTheirLast() {
-    TerminalLines wide = new TerminalLines((text, progress, crlf) -> lines.add((progress ? "progress: " : "") + text),
+    TerminalLines wide = new TerminalLines((text, progress, crlf, heldNanos) -> lines.add((progress ? "progress: " : "") + text),
         () -> now, INTERVAL, 200);
     String dots = " .......... .......... .......... .......... ..........";
     String printed = "Saving to: 'model.bin'\n\n";
@@ -118,7 +118,8 @@ class TerminalLinesTest {
 
   @Test
   void blendersStatusIsADisplayForEachFrameWithItsFirstStateOneAnIntervalAndItsLast() {
-    TerminalLines wide = new TerminalLines((text, progress, crlf) -> lines.add((progress ? "progress: " : "") + text),
+    TerminalLines wide = new TerminalLines((text, progress, crlf, heldNanos) -> lines.add((progress ? "progress: " : "") + text
+        + (heldNanos > 0 ? " [printed " + TimeUnit.NANOSECONDS.toSeconds(heldNanos) + " s before]" : "")),
         () -> now, INTERVAL, 200);
     String status = "Fra:%d Mem:10.37M (Peak 10.47M) | Time:00:%02d.00 | Scene, ViewLayer | Sample %d/64%n";
     for (int frame = 1; frame <= 2; frame++) {
@@ -133,11 +134,12 @@ class TerminalLinesTest {
     assertThat(lines).containsExactly(
         "progress: Fra:1 Mem:10.37M (Peak 10.47M) | Time:00:00.00 | Scene, ViewLayer | Sample 0/64",
         "progress: Fra:1 Mem:10.37M (Peak 10.47M) | Time:00:10.00 | Scene, ViewLayer | Sample 40/64",
-        "progress: Fra:1 Mem:10.37M (Peak 10.47M) | Time:00:16.00 | Scene, ViewLayer | Sample 64/64",
+        // passed on when the next frame began, with the time it was printed
+        "progress: Fra:1 Mem:10.37M (Peak 10.47M) | Time:00:16.00 | Scene, ViewLayer | Sample 64/64 [printed 1 s before]",
         // the next frame's first state at once, though the interval since the last is not up
         "progress: Fra:2 Mem:10.37M (Peak 10.47M) | Time:00:00.00 | Scene, ViewLayer | Sample 0/64",
         "progress: Fra:2 Mem:10.37M (Peak 10.47M) | Time:00:10.00 | Scene, ViewLayer | Sample 40/64",
-        "progress: Fra:2 Mem:10.37M (Peak 10.47M) | Time:00:16.00 | Scene, ViewLayer | Sample 64/64");
+        "progress: Fra:2 Mem:10.37M (Peak 10.47M) | Time:00:16.00 | Scene, ViewLayer | Sample 64/64 [printed 1 s before]");
   }
 
   @Test
