@@ -6,6 +6,7 @@ import dev.heartlog.agent.RecordMetadata;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -74,6 +75,8 @@ final class WorkerLines implements AutoCloseable {
   /** Each stream's floods of one record, counted. */
   private final RepeatedLines outRepeats;
   private final RepeatedLines errRepeats;
+  /** The crash reports Blender names as it crashes, each read into its line's record once written. */
+  private final CrashReports crashReports;
   /** Records a held line once nothing followed it for {@link #TRACEBACK_QUIET}. */
   private final ScheduledExecutorService quiet;
   private Thread out;
@@ -106,6 +109,7 @@ final class WorkerLines implements AutoCloseable {
       }
       agent.log(at, level, message, task, metadata);
     };
+    crashReports = new CrashReports(records);
     long repeatGap = keepRepeats ? -1 : REPEAT_GAP.toNanos();
     outRepeats = new RepeatedLines(records, REPEATS_RECORDED, repeatGap, PROGRESS_INTERVAL.toNanos(), System::nanoTime);
     errRepeats = new RepeatedLines(records, REPEATS_RECORDED, repeatGap, PROGRESS_INTERVAL.toNanos(), System::nanoTime);
@@ -121,6 +125,7 @@ final class WorkerLines implements AutoCloseable {
       errTracebacks.tick(System.nanoTime());
       outRepeats.tick(System.nanoTime());
       errRepeats.tick(System.nanoTime());
+      crashReports.tick(System.nanoTime());
     }, 50, 50, TimeUnit.MILLISECONDS);
   }
 
@@ -261,6 +266,11 @@ final class WorkerLines implements AutoCloseable {
           parsed.metadata().putIfAbsent("kind", "progress");
         }
         Tracebacks.Line arrived = arrive(parsed, heldNanos);
+        Path crashReport = CrashReports.named(text);
+        if (crashReport != null) {
+          crashReports.line(arrived, crashReport);   // recorded once the report is written
+          return;
+        }
         // A level given by the line's shape is the line's alone (ffmpeg's lines at info).
         Level carried = parsed.levelByShape() ? streamDefault : parsed.level();
         if (parsed.plain() && !progress && message.continuesRecord(read) && tracebacks.furtherLine(arrived, text)) {
@@ -315,6 +325,7 @@ final class WorkerLines implements AutoCloseable {
       } finally {
         streamTracebacks.end();
         repeats.end();
+        crashReports.end();
       }
     }, "heartlog-run-" + name);
     thread.start();

@@ -1,0 +1,105 @@
+package dev.heartlog.cli;
+
+import static dev.heartlog.cli.WrappedWorkers.records;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heartlog.store.Store;
+import dev.heartlog.store.StoredRecord;
+import dev.heartlog.store.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Blender's crash report read into the record of the line that names it ({@link CrashReports}).
+ * The workers below do what Blender 3.4.1's crash handler did when a script it ran read address 0
+ * ({@code ctypes.string_at(0)}): print {@code Writing: /tmp/blender.crash.txt}, write the report
+ * (the one it wrote then, a test resource), and die of SIGSEGV.
+ */
+class CrashReportsTest {
+
+  @TempDir Path folder;
+
+  private final String report = readResource("blender-3.4.1-crash-report.txt").stripTrailing();
+
+  @Test
+  void aBlenderThatCrashesHasItsReportInTheLinesRecordAndInTheExits() throws Exception {
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    Path file = folder.resolve("blender.crash.txt");
+    Cli.Result result = WrappedWorkers.heartlogRun(folder, "blender-crash", url, List.of(), "sh", "-c",
+        "echo 'Blender 3.4.1'; echo \"Writing: $1\"; sleep 0.2; cp \"$2\" \"$1\"; kill -SEGV $$",
+        "sh", file.toString(), resource("blender-3.4.1-crash-report.txt").toString());
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(139);
+    StoredRecord named = crashLine(store, "blender-crash");
+    // Before, an INFO line, and the report stayed in the worker's /tmp.
+    assertThat(named.level()).isEqualTo("ERROR");
+    assertThat(named.exception()).isEqualTo(report);
+    assertThat(named.metadataJson()).contains("\"crash_report\": \"" + file + "\"", "\"component\": \"blender\"");
+    assertThat(records(store, "blender-crash")).filteredOn(r -> r.message().startsWith("the worker process was killed"))
+        .extracting(StoredRecord::exception).containsExactly(report);
+  }
+
+  @Test
+  void aBlenderRunByAWorkerThatGoesOnHasItsReportReadOnceWritten() throws Exception {
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    Path file = folder.resolve("shot12.crash.txt");
+    // Blender crashes in a subprocess; the worker's stdout, which it printed on, stays open.
+    Cli.Result result = WrappedWorkers.heartlogRun(folder, "blender-subprocess", url, List.of(), "sh", "-c",
+        "sh -c 'echo \"Writing: $1\"; sleep 0.2; cp \"$2\" \"$1\"; kill -SEGV $$' sh \"$1\" \"$2\";"
+            + " echo \"blender exited with -11\"; sleep 1.5; echo 'next task'",
+        "sh", file.toString(), resource("blender-3.4.1-crash-report.txt").toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    StoredRecord crash = crashLine(store, "blender-subprocess");
+    assertThat(crash.exception()).isEqualTo(report);
+    StoredRecord next = records(store, "blender-subprocess").stream().filter(r -> r.message().equals("next task"))
+        .findFirst().orElseThrow();
+    assertThat(crash.id()).as("recorded while the worker went on, not once its output ended").isLessThan(next.id());
+  }
+
+  @Test
+  void aReportLeftByAnEarlierCrashIsNotThisOnes() throws Exception {
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    Path file = folder.resolve("blender.crash.txt");
+    Files.writeString(file, "# Blender 3.4.1\n# an hour old\n");
+    Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(1, ChronoUnit.HOURS)));
+    Cli.Result result = WrappedWorkers.heartlogRun(folder, "blender-stale", url, List.of(), "sh", "-c",
+        "echo \"Writing: $1\"; echo 'Writing: frame_0001.png'", "sh", file.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    StoredRecord named = crashLine(store, "blender-stale");
+    assertThat(named.level()).isEqualTo("ERROR");
+    assertThat(named.exception()).as("the old report is not this crash's").isNull();
+    assertThat(records(store, "blender-stale")).filteredOn(r -> r.message().equals("Writing: frame_0001.png"))
+        .extracting(StoredRecord::level).as("not a crash report's name").containsExactly("INFO");
+  }
+
+  private static StoredRecord crashLine(Store store, String worker) {
+    List<StoredRecord> named = records(store, worker).stream()
+        .filter(r -> r.message().startsWith("Writing: ") && r.message().endsWith(".crash.txt")).toList();
+    assertThat(named).hasSize(1);
+    return named.get(0);
+  }
+
+  private static Path resource(String name) throws Exception {
+    return Path.of(Objects.requireNonNull(CrashReportsTest.class.getResource("/workers/" + name)).toURI());
+  }
+
+  private static String readResource(String name) {
+    try {
+      return Files.readString(resource(name));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
