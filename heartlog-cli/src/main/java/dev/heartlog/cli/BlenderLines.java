@@ -22,8 +22,13 @@ import java.util.regex.Pattern;
  */
 final class BlenderLines {
 
-  /** The status line's start: Blender prints {@code Fra:%d Mem:%.2fM (Peak %.2fM) } then the fields, each after {@code | }. */
-  private static final Pattern STATUS = Pattern.compile("Fra:(?<frame>\\d{1,9}) Mem:\\d+\\.\\d\\dM \\(Peak \\d+\\.\\d\\dM\\) \\| ");
+  /**
+   * The status line's start: Blender 3 prints {@code Fra:%d Mem:%.2fM (Peak %.2fM) } then the
+   * fields, each after {@code | }; Blender 2 a second figure before the peak, {@code (0.00M, Peak
+   * 14.46M)}.
+   */
+  private static final Pattern STATUS =
+      Pattern.compile("Fra:(?<frame>\\d{1,9}) Mem:\\d+\\.\\d\\dM \\((?:\\d+\\.\\d\\dM, )?Peak \\d+\\.\\d\\dM\\) \\| ");
 
   /** What Blender prints before a script's traceback, the report's type and the report's own "Python: ". */
   private static final String PYTHON_REPORT = "Error: Python: ";

@@ -103,6 +103,9 @@ class BlenderLinesTest {
   void aStatusLineIsBlendersOnlyInBlendersForm() {
     assertThat(BlenderLines.status("Fra:12 Mem:10.37M (Peak 10.47M) | Time:00:00.05 | Sample 16/16",
         new RecordMetadata(3)).metadata()).containsEntry("frame", 12L).containsEntry("component", "blender");
+    assertThat(BlenderLines.status("Fra:125 Mem:12.33M (0.00M, Peak 14.46M) | Time:00:00.12 | Mem:0.66M, Peak:0.66M"
+        + " | Background Lines, RenderLayer | Updating Particle Systems", new RecordMetadata(3)).metadata())
+        .as("Blender 2's, with a second figure").containsEntry("frame", 125L);
     assertThat(List.of("Fra:12 rendering", "Fra:x Mem:10.37M (Peak 10.47M) | Time:00:00.05",
             "Fra:1 Mem:10M (Peak 10M) | Time:00:00.05", "frame 12 Mem:10.37M (Peak 10.47M) | Time:00:00.05"))
         .allSatisfy(line -> assertThat(BlenderLines.status(line, new RecordMetadata(3))).as(line).isNull());
