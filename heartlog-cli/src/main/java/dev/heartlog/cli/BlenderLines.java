@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
  *       lines a frame for Cycles' steps ({@code Updating Lights}, {@code Updating Scene BVH}), and
  *       one for every few samples. They are a progress display drawn one state a line ({@link
  *       TerminalLines}), one display a frame, INFO, {@code component} blender and the {@code frame}.
+ *   <li>{@code Saved: '/srv/out/frame_0012.png'} and, on the line after it, {@code  Time: 00:00.17
+ *       (Saving: 00:00.11)}: one record ({@link #isSaved}, {@link #isSaveTime}).
  *   <li>Its reports, a type and a colon before the message: {@code Error: Cannot read file ...},
  *       {@code Warning: ...}, {@code Info: ...}; and {@code Error: Python: Traceback (most recent
  *       call last):}, the traceback of a script it ran ({@code -P render.py}), whose further lines
@@ -56,6 +58,16 @@ final class BlenderLines {
     metadata.put("component", "blender");
     metadata.put("frame", Long.parseLong(status.group("frame")));
     return new ChildLineParser.Parsed(Level.INFO, line, null, metadata, false);
+  }
+
+  /** Blender's line for a frame it wrote: {@code Saved: '/srv/out/frame_0012.png'}. */
+  static boolean isSaved(String line) {
+    return line.startsWith("Saved: '") && line.endsWith("'");
+  }
+
+  /** The line Blender prints after {@link #isSaved}: {@code  Time: 00:00.17 (Saving: 00:00.11)}. */
+  static boolean isSaveTime(String line) {
+    return line.startsWith(" Time: ") && line.endsWith(")") && line.contains(" (Saving: ");
   }
 
   /**

@@ -196,6 +196,7 @@ final class WorkerLines implements AutoCloseable {
     NpmLines npm = new NpmLines();
     MessageLines message = new MessageLines(streamDefault);
     long[] reads = {0};   // how many reads so far
+    boolean[] blenderSaved = {false};   // the last line was Blender's "Saved: '...'", whose time may follow
     // The read the line being read began in, where it began in one before this: print(text)
     // writes the text and its line end apart, and the last line of a document printed so is
     // still of the write, and the read, its lines came in. 0 where the line began in this read.
@@ -215,6 +216,8 @@ final class WorkerLines implements AutoCloseable {
         ChildLineParser.Parsed parsed = rich.parse(text, name);
         boolean continuesRecord = false;
         boolean moreFollows = false;
+        boolean afterSaved = blenderSaved[0];
+        blenderSaved[0] = false;
         Tracebacks tracebacks = streamTracebacks.unnamed();
         if (parsed == null) {
           parsed = vllm.parse(text, name, crlf);
@@ -249,6 +252,11 @@ final class WorkerLines implements AutoCloseable {
           Level level = progress ? Level.INFO : rich.levelFor(text, message.defaultLevel(read));
           text = rich.unindent(text);
           parsed = parser.parse(text, level, name);
+          // Blender's "Saved: '...'" and the " Time: ..." it prints after it are one record, in
+          // one read or two.
+          continuesRecord = afterSaved && BlenderLines.isSaveTime(text);
+          blenderSaved[0] = BlenderLines.isSaved(text);
+          moreFollows = blenderSaved[0];
           String signal = KilledCommandLines.reportedSignal(parsed);
           if (signal != null) {
             lastKilledCommand = new WorkerExit.KilledCommand(signal, parsed.message(), System.nanoTime());

@@ -100,6 +100,21 @@ class BlenderLinesTest {
   }
 
   @Test
+  void aSavedFrameAndTheTimeItTookAreOneRecordThoughReadApart() throws Exception {
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    Cli.Result result = WrappedWorkers.heartlogRun(folder, "blender-saved", url, List.of(), "sh", "-c",
+        "echo \"Saved: '/srv/out/0001.exr'\"; sleep 0.1; echo ' Time: 00:09.17 (Saving: 00:00.11)'; echo 'Blender quit'");
+    assertThat(result.exitCode()).as(result.err()).isZero();
+
+    // Before, two records where the second line came in a read of its own (by hand, Blender 3.4.1's
+    // second frame of the default cube).
+    assertThat(WrappedWorkers.records(store, "blender-saved")).extracting(StoredRecord::message)
+        .filteredOn(message -> !message.startsWith("heartlog run") && !message.startsWith("the worker process"))
+        .containsExactly("Saved: '/srv/out/0001.exr'\n Time: 00:09.17 (Saving: 00:00.11)", "Blender quit");
+  }
+
+  @Test
   void aStatusLineIsBlendersOnlyInBlendersForm() {
     assertThat(BlenderLines.status("Fra:12 Mem:10.37M (Peak 10.47M) | Time:00:00.05 | Sample 16/16",
         new RecordMetadata(3)).metadata()).containsEntry("frame", 12L).containsEntry("component", "blender");
