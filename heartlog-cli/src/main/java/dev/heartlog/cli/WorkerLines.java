@@ -197,6 +197,7 @@ final class WorkerLines implements AutoCloseable {
     MessageLines message = new MessageLines(streamDefault);
     long[] reads = {0};   // how many reads so far
     boolean[] blenderSaved = {false};   // the last line was Blender's "Saved: '...'", whose time may follow
+    Object[] blenderFrame = {null};     // the frame Blender's last status line was of
     // The read the line being read began in, where it began in one before this: print(text)
     // writes the text and its line end apart, and the last line of a document printed so is
     // still of the write, and the read, its lines came in. 0 where the line began in this read.
@@ -257,6 +258,12 @@ final class WorkerLines implements AutoCloseable {
           continuesRecord = afterSaved && BlenderLines.isSaveTime(text);
           blenderSaved[0] = BlenderLines.isSaved(text);
           moreFollows = blenderSaved[0];
+          if (parsed.metadata().get("frame") instanceof Long frame && "blender".equals(parsed.metadata().get("component"))) {
+            blenderFrame[0] = frame;
+          } else if (blenderSaved[0] && blenderFrame[0] != null) {
+            parsed.metadata().put("component", "blender");
+            parsed.metadata().put("frame", blenderFrame[0]);   // the frame it wrote
+          }
           String signal = KilledCommandLines.reportedSignal(parsed);
           if (signal != null) {
             lastKilledCommand = new WorkerExit.KilledCommand(signal, parsed.message(), System.nanoTime());

@@ -46,6 +46,9 @@ class BlenderLinesTest {
     assertThat(records.get(2).metadataJson()).contains("\"kind\": \"progress\"", "\"component\": \"blender\"",
         "\"frame\": 1");
     assertThat(records.get(5).metadataJson()).contains("\"frame\": 2");
+    assertThat(records.get(6).metadataJson()).as("the frame it saved").contains("\"frame\": 2", "\"component\": \"blender\"");
+    assertThat(records.get(3).metadataJson()).contains("\"frame\": 1");
+    assertThat(records.get(7).metadataJson()).as("Blender quit").doesNotContain("frame");
   }
 
   @Test
