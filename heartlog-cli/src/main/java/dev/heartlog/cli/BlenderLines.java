@@ -73,10 +73,14 @@ final class BlenderLines {
   /**
    * A line as the traceback reader should see it: Blender's {@code Error: Python: Traceback (most
    * recent call last):} without its prefix, which the lines after it lack, so that the traceback is
-   * read as one (an ERROR, the exception the worker's exit is told with); any other line as it is.
+   * read as one (an ERROR, the exception the worker's exit is told with); so too a script's syntax
+   * error, {@code Error: Python:   File "/srv/render.py", line 2}; any other line as it is.
    */
   static String withoutPythonReport(String line) {
-    return line.startsWith(PYTHON_REPORT) && line.startsWith(TracebackLines.PYTHON_START, PYTHON_REPORT.length())
-        ? line.substring(PYTHON_REPORT.length()) : line;
+    if (!line.startsWith(PYTHON_REPORT)) {
+      return line;
+    }
+    String report = line.substring(PYTHON_REPORT.length());
+    return report.equals(TracebackLines.PYTHON_START) || TracebackLines.isSyntaxErrorLocation(report) ? report : line;
   }
 }

@@ -114,6 +114,11 @@ final class OpenTraceback {
     this.quoted = quoted;
   }
 
+  /** Python's syntax error without a traceback: its first line, the location, is its frame. */
+  void frameCame() {
+    framesSeen = true;
+  }
+
   /** Rust since 1.73: the panic's message comes on the line after its first. */
   void messageFollows() {
     inMessage = true;

@@ -23,6 +23,15 @@ final class TracebackLines {
   /** The first line of a Python traceback. */
   static final String PYTHON_START = "Traceback (most recent call last):";
 
+  /**
+   * Where Python's report of a syntax error begins when no traceback comes before it, as for a
+   * script that does not compile ({@code python3 worker.py}, Blender's {@code -P render.py}):
+   * {@code   File "/srv/worker.py", line 2}, then the source line, a caret, and {@code
+   * SyntaxError: '(' was never closed} (or IndentationError, TabError). A traceback's frame names
+   * its function after the line number ({@code , in <module>}); this line names none.
+   */
+  private static final Pattern SYNTAX_ERROR_LOCATION = Pattern.compile("  File \"[^\"]*\", line \\d+");
+
   /** The first line of a Python exception group's traceback (3.11+: asyncio's TaskGroup raises them). */
   static final String PYTHON_GROUP_START = "  + Exception Group Traceback (most recent call last):";
 
@@ -294,6 +303,11 @@ final class TracebackLines {
 
   static boolean isGoPanicLine(String text) {
     return GO_PANIC.matcher(text).matches() || text.endsWith(")") && GO_CALL.matcher(text).matches();
+  }
+
+  /** Python's report of a syntax error with no traceback before it begins here: see {@link #SYNTAX_ERROR_LOCATION}. */
+  static boolean isSyntaxErrorLocation(String text) {
+    return text.startsWith("  File \"") && SYNTAX_ERROR_LOCATION.matcher(text).matches();
   }
 
   /**

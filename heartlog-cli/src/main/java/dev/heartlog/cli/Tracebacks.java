@@ -209,7 +209,8 @@ final class Tracebacks {
           || TracebackLines.isFrame(text) || TracebackLines.isPythonWarning(text)
           || TracebackLines.isNodeLocation(text) || TracebackLines.isJulSource(text)
           || TracebackLines.isRichTracebackStart(text) || TracebackLines.isPythonStackDump(text)
-          || TracebackLines.isPythonFatal(text) || beginsGoStackOfHeld(text))) {
+          || TracebackLines.isPythonFatal(text) || TracebackLines.isSyntaxErrorLocation(text)
+          || beginsGoStackOfHeld(text))) {
         return false;
       }
       heldTable = row;
@@ -472,6 +473,10 @@ final class Tracebacks {
       startTraceback(OpenTraceback.Shape.PYTHON, line, TracebackLines.PYTHON_START, Level.ERROR);
     } else if (text.equals(TracebackLines.PYTHON_GROUP_START)) {
       startTraceback(OpenTraceback.Shape.PYTHON_GROUP, line, text.strip(), Level.ERROR);
+    } else if (TracebackLines.isSyntaxErrorLocation(text)) {
+      // a script that does not compile: no traceback before its location, the exception line after
+      startTraceback(OpenTraceback.Shape.PYTHON, line, TracebackLines.PYTHON_START, Level.ERROR);
+      traceback.frameCame();
     } else if (TracebackLines.isRichTracebackStart(text)) {
       startTraceback(OpenTraceback.Shape.RICH, line, line.message(), Level.ERROR);
     } else if (TracebackLines.isPythonFatal(text)) {

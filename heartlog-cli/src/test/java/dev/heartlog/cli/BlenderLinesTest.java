@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * LoggerFormats#levelWordFirst}). The replayed lines are what Debian's Blender 3.4.1 printed on
  * stdout rendering the default cube in the background ({@code blender -b --factory-startup -P
  * render.py}): two frames of 64×48 with Cycles at 16 samples; the same with Cycles' denoiser on,
- * which this build lacks, so that the script's render call raised; two frames with Eevee.
+ * which this build lacks, so that the script's render call raised; two frames with Eevee; a
+ * scene read and a script that does not compile ({@code blender -b scene.blend -P syntax.py}).
  */
 class BlenderLinesTest {
 
@@ -68,6 +69,21 @@ class BlenderLinesTest {
     assertThat(records.get(4).exception()).startsWith("Traceback (most recent call last):\n"
             + "  File \"/tmp/blend/denoise.py\", line 10, in <module>\n")
         .endsWith("\nRuntimeError: Error: Build without OpenImageDenoiser");
+  }
+
+  @Test
+  void aScriptThatDoesNotCompileIsOneError() throws Exception {
+    List<StoredRecord> records = WrappedWorkers.replayed(folder, "blender-3.4.1-syntax-error.txt", "blender-syntax");
+
+    // Before, an error (the location, as Blender's report) and three INFO records. In one read
+    // with the line before it, the location is not read as more of that line.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "Blender 3.4.1"),
+        tuple("INFO", "Read blend: /tmp/blend/scene.blend"),
+        tuple("ERROR", "SyntaxError: '(' was never closed"),
+        tuple("INFO", "Blender quit"));
+    assertThat(records.get(2).exception()).isEqualTo(
+        "  File \"/tmp/blend/syntax.py\", line 2\n    x = (\n        ^\nSyntaxError: '(' was never closed");
   }
 
   @Test

@@ -63,6 +63,17 @@ class TracebacksTest extends TracebacksTestSupport {
   }
 
   @Test
+  void aSyntaxErrorsLocationWithoutItsSourceLineIsStillOneRecordWithItsExceptionLine() {
+    // Python prints no source line where it cannot read the file again (a script removed as it ran).
+    print(Level.WARNING, "  File \"/srv/worker.py\", line 2");
+    print(Level.WARNING, "SyntaxError: '(' was never closed");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly("ERROR SyntaxError: '(' was never closed t-1 0 "
+        + "  File \"/srv/worker.py\", line 2\nSyntaxError: '(' was never closed");
+  }
+
+  @Test
   void aPythonTracebackThatPausesBeforeItsExceptionLineIsStillOneRecord() {
     print(Level.WARNING, "Exception in thread Thread-1 (job):");
     print(Level.WARNING, "Traceback (most recent call last):");

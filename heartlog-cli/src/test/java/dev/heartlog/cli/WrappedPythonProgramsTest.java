@@ -118,6 +118,31 @@ class WrappedPythonProgramsTest {
   }
 
   @Test
+  void aWorkerThatDoesNotCompileIsOneErrorThatItsExitNames() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // A deploy of a worker that does not compile: Python prints where, with no traceback before it.
+    Path unclosed = Files.writeString(folder.resolve("unclosed.py"), "import os\nframes = (\n");
+    Path tabs = Files.writeString(folder.resolve("tabs.py"), "def render():\n\treturn 1\n        return 2\n");
+
+    Cli.Result first = heartlogRun("wrapped-unclosed", url, PYTHON.toString(), unclosed.toString());
+    Cli.Result second = heartlogRun("wrapped-tabs", url, PYTHON.toString(), tabs.toString());
+
+    assertThat(first.exitCode()).as(first.err()).isEqualTo(1);
+    // Before, two warnings: the location with its source and caret, and the exception line.
+    List<StoredRecord> stderr = stderrRecords(store, "wrapped-unclosed");
+    assertThat(stderr).extracting(StoredRecord::level, StoredRecord::message)
+        .containsExactly(tuple("ERROR", "SyntaxError: '(' was never closed"));
+    assertThat(stderr.get(0).exception()).isEqualTo(
+        "  File \"" + unclosed + "\", line 2\n    frames = (\n             ^\nSyntaxError: '(' was never closed");
+    assertThat(exitRecord(store, "wrapped-unclosed").exception()).isEqualTo(stderr.get(0).exception());
+    assertThat(second.exitCode()).as(second.err()).isEqualTo(1);
+    assertThat(stderrRecords(store, "wrapped-tabs")).extracting(StoredRecord::level, StoredRecord::message)
+        .containsExactly(tuple("ERROR", "TabError: inconsistent use of tabs and spaces in indentation"));
+  }
+
+  @Test
   void aLoggedExceptionsMessageOfSeveralLinesAndItsNoteArePartOfItsTraceback() throws Exception {
     assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
     String url = TestDatabase.migratedUrl();
