@@ -385,9 +385,10 @@ final class Tracebacks {
         preludeTexts.add(text);
         return true;
       }
-      if (prelude.size() >= 3 && !text.isBlank()) {
+      if (prelude.size() >= 3 && !text.isBlank() && (!preludeTexts.get(1).isBlank() || TracebackLines.isExceptionLine(text))) {
         // Node.js's uncaught error: where it was thrown, that line of source, a caret, the error,
-        // whatever was thrown: "UnhandledPromiseRejection: ...", a string (throw "oops").
+        // whatever was thrown: "UnhandledPromiseRejection: ...", a string (throw "oops"). Where
+        // the source ended too soon, no line and no caret: "SyntaxError: Unexpected end of input".
         startTraceback(OpenTraceback.Shape.STACK, prelude.get(0), line.message(), Level.ERROR);
         preludeTexts.forEach(traceback::add);
         traceback.add(text);
@@ -590,12 +591,13 @@ final class Tracebacks {
 
   /**
    * What may come after Node.js's first line of an uncaught error ({@code /app/render.js:12}):
-   * the line of source, the caret under it, blank lines.
+   * the line of source, the caret under it, blank lines. A file that ends too soon (a brace not
+   * closed) has a blank line for its source and none for the caret.
    */
   private boolean continuesPrelude(String text) {
     return switch (prelude.size()) {
-      case 1 -> !text.isBlank();
-      case 2 -> TracebackLines.isCaret(text);
+      case 1 -> true;
+      case 2 -> TracebackLines.isCaret(text) || text.isBlank() && preludeTexts.get(1).isBlank();
       default -> text.isBlank() && prelude.size() < 6;
     };
   }

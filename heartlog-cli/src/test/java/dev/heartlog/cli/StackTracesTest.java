@@ -125,6 +125,33 @@ class StackTracesTest extends TracebacksTestSupport {
   }
 
   @Test
+  void aNodeScriptThatEndsTooSoonIsOneErrorThoughItHasNoSourceLineNorCaret() {
+    // What Node.js 20.20.2 printed for a function whose brace was not closed (node worker.js).
+    List<String> printed = List.of(
+        "/app/worker.js:3",
+        "",
+        "",
+        "",
+        "SyntaxError: Unexpected end of input",
+        "    at wrapSafe (node:internal/modules/cjs/loader:1464:18)",
+        "    at node:internal/main/run_main_module:28:49",
+        "",
+        "Node.js v20.20.2");
+    printed.forEach(text -> print(Level.WARNING, text));
+    print(Level.WARNING, "/data/frames/0001.png:3");   // a place and blank lines, but no error follows
+    print(Level.WARNING, "");
+    print(Level.WARNING, "");
+    print(Level.WARNING, "encoding done");
+    tracebacks.end();
+
+    // Before, the place was a warning of its own, apart from the error.
+    assertThat(recorded).containsExactly(
+        "ERROR SyntaxError: Unexpected end of input t-1 0 " + String.join("\n", printed),
+        "WARNING /data/frames/0001.png:3 t-1 9 -",
+        "WARNING encoding done t-1 12 -");
+  }
+
+  @Test
   void aJvmExceptionsMessageOfSeveralLinesStaysWithItsFrames() {
     print(Level.ERROR, "12:00:00.123 [main] ERROR c.e.Queue - saving the task failed");
     print(Level.ERROR, "org.postgresql.util.PSQLException: ERROR: duplicate key value violates unique constraint \"tasks_pkey\"");
