@@ -2,6 +2,7 @@ package dev.heartlog.cli;
 
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.RecordMetadata;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -68,6 +69,39 @@ final class BlenderLines {
   /** The line Blender prints after {@link #isSaved}: {@code  Time: 00:00.17 (Saving: 00:00.11)}. */
   static boolean isSaveTime(String line) {
     return line.startsWith(" Time: ") && line.endsWith(")") && line.contains(" (Saving: ");
+  }
+
+  /**
+   * What one stream's Blender lines carry to the lines after them: the frame the last status line
+   * was of, which the frame's {@code Saved: '...'} line is given, and whether the last line was
+   * such a Saved line, whose {@code  Time: ...} line may follow. Not thread-safe: one stream's.
+   */
+  static final class Frames {
+    private Long frame;
+    private boolean lastSaved;
+
+    /** Whether the line before this one was a Saved line; the next call says no until {@link #read} says yes. */
+    boolean takeSaved() {
+      boolean saved = lastSaved;
+      lastSaved = false;
+      return saved;
+    }
+
+    /**
+     * A line read in no tool's form but its own ({@link ChildLineParser}): a status line's frame is
+     * kept, a Saved line gets it in {@code metadata}. Returns whether the line was a Saved line.
+     */
+    boolean read(String text, Map<String, Object> metadata) {
+      if (metadata.get("frame") instanceof Long statusFrame && "blender".equals(metadata.get("component"))) {
+        frame = statusFrame;
+      }
+      lastSaved = isSaved(text);
+      if (lastSaved && frame != null) {
+        metadata.put("component", "blender");
+        metadata.put("frame", frame);   // the frame it wrote
+      }
+      return lastSaved;
+    }
   }
 
   /**

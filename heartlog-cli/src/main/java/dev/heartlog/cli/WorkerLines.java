@@ -196,8 +196,7 @@ final class WorkerLines implements AutoCloseable {
     NpmLines npm = new NpmLines();
     MessageLines message = new MessageLines(streamDefault);
     long[] reads = {0};   // how many reads so far
-    boolean[] blenderSaved = {false};   // the last line was Blender's "Saved: '...'", whose time may follow
-    Object[] blenderFrame = {null};     // the frame Blender's last status line was of
+    BlenderLines.Frames blender = new BlenderLines.Frames();
     // The read the line being read began in, where it began in one before this: print(text)
     // writes the text and its line end apart, and the last line of a document printed so is
     // still of the write, and the read, its lines came in. 0 where the line began in this read.
@@ -217,8 +216,7 @@ final class WorkerLines implements AutoCloseable {
         ChildLineParser.Parsed parsed = rich.parse(text, name);
         boolean continuesRecord = false;
         boolean moreFollows = false;
-        boolean afterSaved = blenderSaved[0];
-        blenderSaved[0] = false;
+        boolean afterSaved = blender.takeSaved();
         Tracebacks tracebacks = streamTracebacks.unnamed();
         if (parsed == null) {
           parsed = vllm.parse(text, name, crlf);
@@ -256,14 +254,7 @@ final class WorkerLines implements AutoCloseable {
           // Blender's "Saved: '...'" and the " Time: ..." it prints after it are one record, in
           // one read or two.
           continuesRecord = afterSaved && BlenderLines.isSaveTime(text);
-          blenderSaved[0] = BlenderLines.isSaved(text);
-          moreFollows = blenderSaved[0];
-          if (parsed.metadata().get("frame") instanceof Long frame && "blender".equals(parsed.metadata().get("component"))) {
-            blenderFrame[0] = frame;
-          } else if (blenderSaved[0] && blenderFrame[0] != null) {
-            parsed.metadata().put("component", "blender");
-            parsed.metadata().put("frame", blenderFrame[0]);   // the frame it wrote
-          }
+          moreFollows = blender.read(text, parsed.metadata());
           String signal = KilledCommandLines.reportedSignal(parsed);
           if (signal != null) {
             lastKilledCommand = new WorkerExit.KilledCommand(signal, parsed.message(), System.nanoTime());
