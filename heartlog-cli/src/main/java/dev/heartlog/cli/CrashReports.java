@@ -44,12 +44,14 @@ final class CrashReports {
   private final List<Pending> pending = new ArrayList<>();
 
   private static final class Pending {
+    final String stream;
     final Tracebacks.Line line;
     final Path file;
     long sizeSeen = -1;
     long sizeSeenSince;
 
-    Pending(Tracebacks.Line line, Path file) {
+    Pending(String stream, Tracebacks.Line line, Path file) {
+      this.stream = stream;
       this.line = line;
       this.file = file;
     }
@@ -71,10 +73,10 @@ final class CrashReports {
     }
   }
 
-  /** The line that named a report, recorded once the report is written. */
-  void line(Tracebacks.Line line, Path file) {
+  /** The line that named a report, on {@code stream}, recorded once the report is written. */
+  void line(String stream, Tracebacks.Line line, Path file) {
     synchronized (pending) {
-      pending.add(new Pending(line, file));
+      pending.add(new Pending(stream, line, file));
     }
   }
 
@@ -97,11 +99,19 @@ final class CrashReports {
     }
   }
 
-  /** The stream ended, its program gone: each report is as written as it will be. */
-  void end() {
+  /**
+   * A stream ended, the program that printed on it gone: each report its lines named is as
+   * written as it will be. Those the other stream named wait on (a worker may close one early).
+   */
+  void end(String stream) {
     synchronized (pending) {
-      pending.forEach(report -> record(report, sizeIfThisCrashs(report) > 0));
-      pending.clear();
+      pending.removeIf(report -> {
+        if (!report.stream.equals(stream)) {
+          return false;
+        }
+        record(report, sizeIfThisCrashs(report) > 0);
+        return true;
+      });
     }
   }
 

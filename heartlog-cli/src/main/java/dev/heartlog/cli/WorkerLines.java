@@ -274,7 +274,7 @@ final class WorkerLines implements AutoCloseable {
         Tracebacks.Line arrived = arrive(parsed, heldNanos);
         Path crashReport = CrashReports.named(text);
         if (crashReport != null) {
-          crashReports.line(arrived, crashReport);   // recorded once the report is written
+          crashReports.line(name, arrived, crashReport);   // recorded once the report is written
           return;
         }
         // A level given by the line's shape is the line's alone (ffmpeg's lines at info).
@@ -331,7 +331,7 @@ final class WorkerLines implements AutoCloseable {
       } finally {
         streamTracebacks.end();
         repeats.end();
-        crashReports.end();
+        crashReports.end(name);
       }
     }, "heartlog-run-" + name);
     thread.start();

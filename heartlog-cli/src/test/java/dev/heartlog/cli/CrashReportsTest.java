@@ -3,6 +3,7 @@ package dev.heartlog.cli;
 import static dev.heartlog.cli.WrappedWorkers.records;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.heartlog.agent.Level;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.StoredRecord;
 import dev.heartlog.store.TestDatabase;
@@ -11,7 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,6 +85,23 @@ class CrashReportsTest {
     assertThat(named.exception()).as("the old report is not this crash's").isNull();
     assertThat(records(store, "blender-stale")).filteredOn(r -> r.message().equals("Writing: frame_0001.png"))
         .extracting(StoredRecord::level).as("not a crash report's name").containsExactly("INFO");
+  }
+
+  @Test
+  void aReportNamedOnOneStreamIsWaitedForThoughTheOtherStreamEnds() throws Exception {
+    List<String> recorded = new ArrayList<>();
+    CrashReports reports = new CrashReports(
+        (at, level, message, task, metadata) -> recorded.add(level + " " + message + "\n" + metadata.get("exception")));
+    Path file = folder.resolve("blender.crash.txt");
+    reports.line("stdout", new Tracebacks.Line(Instant.now(), Level.INFO, "Writing: " + file, null,
+        Map.of("stream", "stdout"), System.nanoTime()), file);
+
+    reports.end("stderr");   // a worker that closed its stderr while Blender crashed
+    assertThat(recorded).as("not written yet").isEmpty();
+    Files.writeString(file, report);
+    reports.end("stdout");   // Blender gone
+
+    assertThat(recorded).containsExactly("ERROR Writing: " + file + "\n" + report);
   }
 
   private static StoredRecord crashLine(Store store, String worker) {
