@@ -20,6 +20,7 @@ import java.util.regex.Matcher;
  * ImageMagick's, {@link ImageMagickLines}; Chromium's, {@link ChromiumLines}; ffmpeg's, {@link
  * FfmpegLines}; wget's, {@link WgetLines}; pip's, {@link PipLines}; curl's, {@link CurlLines};
  * apt's, {@link AptLines}; a shell's report of a command a signal ended, {@link KilledCommandLines};
+ * a shell's errors and a program's failed call, {@link ShellErrorLines};
  * psql's, {@link PsqlLines}; Blender's status, {@link BlenderLines}),
  * of a Celery, RQ, Sidekiq or Delayed Job worker ({@link CeleryLines}, {@link RqLines}, {@link
  * SidekiqLines}, {@link DelayedJobLines}), of nginx ({@link NginxLines}), of a web server's request ({@link
@@ -250,6 +251,9 @@ final class ChildLineParser {
       }
       if (nodeOrTool == null) {
         nodeOrTool = KilledCommandLines.parse(line, stream, metadata);
+      }
+      if (nodeOrTool == null) {
+        nodeOrTool = ShellErrorLines.parse(line, metadata);   // after the killed command's, whose prefix it shares
       }
       if (nodeOrTool == null) {
         nodeOrTool = PsqlLines.parse(line, metadata);

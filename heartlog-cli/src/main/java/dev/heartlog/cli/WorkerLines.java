@@ -197,6 +197,7 @@ final class WorkerLines implements AutoCloseable {
     MessageLines message = new MessageLines(streamDefault);
     long[] reads = {0};   // how many reads so far
     BlenderLines.Frames blender = new BlenderLines.Frames();
+    ShellErrorLines.SyntaxErrors syntaxErrors = new ShellErrorLines.SyntaxErrors();
     // The read the line being read began in, where it began in one before this: print(text)
     // writes the text and its line end apart, and the last line of a document printed so is
     // still of the write, and the read, its lines came in. 0 where the line began in this read.
@@ -217,6 +218,7 @@ final class WorkerLines implements AutoCloseable {
         boolean continuesRecord = false;
         boolean moreFollows = false;
         boolean afterSaved = blender.takeSaved();
+        boolean sourceOfSyntaxError = syntaxErrors.continues(text);
         Tracebacks tracebacks = streamTracebacks.unnamed();
         if (parsed == null) {
           parsed = vllm.parse(text, name, crlf);
@@ -253,8 +255,9 @@ final class WorkerLines implements AutoCloseable {
           parsed = parser.parse(text, level, name);
           // Blender's "Saved: '...'" and the " Time: ..." it prints after it are one record, in
           // one read or two.
-          continuesRecord = afterSaved && BlenderLines.isSaveTime(text);
-          moreFollows = blender.read(text, parsed.metadata());
+          // So are bash's syntax error and the source line it prints below it.
+          continuesRecord = afterSaved && BlenderLines.isSaveTime(text) || sourceOfSyntaxError;
+          moreFollows = blender.read(text, parsed.metadata()) | syntaxErrors.read(text);
           String signal = KilledCommandLines.reportedSignal(parsed);
           if (signal != null) {
             lastKilledCommand = new WorkerExit.KilledCommand(signal, parsed.message(), System.nanoTime());

@@ -43,7 +43,7 @@ class ShellTraceLinesTest {
   }
 
   @Test
-  void aScriptsTraceIsInfoAndTheFailingCommandsOwnLineStaysAWarning() throws Exception {
+  void aScriptsTraceIsInfoAndTheFailingCommandsOwnErrorIsAnError() throws Exception {
     List<StoredRecord> records = WrappedWorkers.replayedOnStderr(folder, "bash-5.2.15-xtrace.txt", "xtrace-replayed");
 
     // Before, each traced command was a warning, and the echo naming "error" an ERROR.
@@ -59,7 +59,7 @@ class ShellTraceLinesTest {
         tuple("INFO", "+ '[' 2 -gt 1 ']'"),
         tuple("INFO", "+ echo 'frame 2'"),
         tuple("INFO", "+ ls /srv/shots"),
-        // read with the trace's line, whose INFO it took while that was written
-        tuple("WARNING", "ls: cannot access '/srv/shots': No such file or directory"));
+        // read with the trace's line, it does not take that line's INFO; ls's error (ShellErrorLines)
+        tuple("ERROR", "ls: cannot access '/srv/shots': No such file or directory"));
   }
 }
