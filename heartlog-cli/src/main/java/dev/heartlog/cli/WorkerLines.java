@@ -21,8 +21,9 @@ import java.util.function.BooleanSupplier;
 /**
  * A wrapped worker's stdout and stderr, turned into records: each stream is passed on byte for
  * byte and read on a thread of its own, split into the lines a terminal shows ({@link
- * TerminalLines}), parsed ({@link RichLogLines}, {@link VllmLines}, {@link NpmLines} and {@link
- * GitLines} first, for lines whose record spans lines, then {@link ChildLineParser}), given its
+ * TerminalLines}), parsed ({@link RichLogLines}, {@link VllmLines}, {@link NpmLines}, {@link
+ * GitLines} and {@link JvmLauncherLines} first, for lines whose record spans lines, then {@link
+ * ChildLineParser}), given its
  * task, and joined into tracebacks ({@link Tracebacks}) before it goes to the agent. It also
  * keeps what the record of the worker's exit needs: the last traceback and the last lines on
  * stderr.
@@ -194,6 +195,7 @@ final class WorkerLines implements AutoCloseable {
     VllmLines vllm = new VllmLines(parser);
     GitLines git = new GitLines();
     NpmLines npm = new NpmLines();
+    JvmLauncherLines jvm = new JvmLauncherLines();
     MessageLines message = new MessageLines(streamDefault);
     long[] reads = {0};   // how many reads so far
     BlenderLines.Frames blender = new BlenderLines.Frames();
@@ -247,6 +249,13 @@ final class WorkerLines implements AutoCloseable {
           if (parsed != null) {
             continuesRecord = git.continuesRecord();
             moreFollows = git.moreFollows();
+          }
+        }
+        if (parsed == null) {
+          parsed = jvm.parse(text, name);
+          if (parsed != null) {
+            continuesRecord = jvm.continuesRecord();
+            moreFollows = jvm.moreFollows();
           }
         }
         if (parsed == null) {
