@@ -125,6 +125,15 @@ final class OpenTraceback {
   }
 
   /**
+   * Node.js's uncaught error: its message may go on below its first line, up to its first frame
+   * ({@code Error: Cannot find module 'sharp'}, {@code Require stack:}, {@code -
+   * /app/worker.js}).
+   */
+  void messageMayGoOn() {
+    inMessage = true;
+  }
+
+  /**
    * Takes the next line if it is part of the traceback, and it still fits in {@code maxChars};
    * {@code false} (nothing taken) when the line is one of its own. {@code sameBurst}: the line
    * came right after the one before it, as the lines of one traceback do; {@code read}: the
@@ -139,7 +148,7 @@ final class OpenTraceback {
     boolean part = switch (shape) {
       case PYTHON -> continuesPython(text, sameBurst, read, formatted);
       case PYTHON_GROUP -> continuesPythonGroup(text);
-      case STACK -> continuesStack(text);
+      case STACK -> continuesStack(text, sameBurst);
       case GO -> text.isBlank() || TracebackLines.isGoPanicLine(text);
       case GO_STACK -> text.startsWith("\t") || TracebackLines.isGoFunction(text);
       case RUST -> continuesRustPanic(text, sameBurst);
@@ -263,7 +272,13 @@ final class OpenTraceback {
     return true;
   }
 
-  private boolean continuesStack(String text) {
+  private boolean continuesStack(String text, boolean sameBurst) {
+    if (inMessage) {
+      inMessage = !text.isBlank() && !TracebackLines.isFrame(text) && sameBurst;
+      if (inMessage) {
+        return true;   // more of Node.js's message (messageMayGoOn)
+      }
+    }
     // Blank lines are kept only if more of the trace follows: Node.js ends an uncaught error's
     // with a blank line and its version. Inside the braces of an error's properties, every line is.
     return nesting > 0 || TracebackLines.isFrame(text) || text.isBlank() || TracebackLines.isStackContinuation(text);

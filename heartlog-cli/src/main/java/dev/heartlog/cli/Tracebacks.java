@@ -392,6 +392,7 @@ final class Tracebacks {
         startTraceback(OpenTraceback.Shape.STACK, prelude.get(0), line.message(), Level.ERROR);
         preludeTexts.forEach(traceback::add);
         traceback.add(text);
+        traceback.messageMayGoOn();
         prelude = null;
         preludeTexts = null;
         return true;

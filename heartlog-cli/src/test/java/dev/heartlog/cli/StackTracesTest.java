@@ -151,6 +151,54 @@ class StackTracesTest extends TracebacksTestSupport {
         "WARNING encoding done t-1 12 -");
   }
 
+  /**
+   * A package not installed, the Node.js worker's most common deploy mistake: the error's message
+   * goes on below it ({@code Require stack:}, the files that required it), up to its first frame.
+   * Node.js 20.20.2's lines for {@code require('some-missing-package')}.
+   */
+  @Test
+  void aNodeErrorsMessageOfSeveralLinesStaysWithItsFrames() {
+    List<String> printed = List.of(
+        "node:internal/modules/cjs/loader:1210",
+        "  throw err;",
+        "  ^",
+        "",
+        "Error: Cannot find module 'some-missing-package'",
+        "Require stack:",
+        "- /tmp/sh/w.js",
+        "    at Module._resolveFilename (node:internal/modules/cjs/loader:1207:15)",
+        "    at Object.<anonymous> (/tmp/sh/w.js:1:11)",
+        "    at Function.executeUserEntryPoint [as runMain] (node:internal/modules/run_main:164:12) {",
+        "  code: 'MODULE_NOT_FOUND',",
+        "  requireStack: [ '/tmp/sh/w.js' ]",
+        "}",
+        "",
+        "Node.js v20.20.2");
+    printed.forEach(text -> print(Level.WARNING, text));
+    tracebacks.end();
+
+    // Before, "Require stack:" and the file were warnings of their own, and the frames a third.
+    assertThat(recorded).containsExactly(
+        "ERROR Error: Cannot find module 'some-missing-package' t-1 0 " + String.join("\n", printed));
+  }
+
+  @Test
+  void aLineAfterANodeErrorThatCameLaterIsNoMoreOfItsMessage() {
+    print(Level.WARNING, "/app/worker.js:1");
+    print(Level.WARNING, "Promise.reject(new Error(\"upload failed\\nstatus 503\"));");
+    print(Level.WARNING, "               ^");
+    print(Level.WARNING, "");
+    print(Level.WARNING, "Error: upload failed");
+    print(Level.WARNING, "status 503");
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);   // not the error's: it came later
+    print(Level.WARNING, "retrying in 5 s");
+    tracebacks.end();
+
+    assertThat(recorded).hasSize(2);
+    assertThat(recorded.get(0)).startsWith("ERROR Error: upload failed t-1 0 /app/worker.js:1").endsWith("Error: upload failed\nstatus 503");
+    assertThat(recorded.get(1)).isEqualTo("WARNING retrying in 5 s t-1 6 -");
+  }
+
   @Test
   void aJvmExceptionsMessageOfSeveralLinesStaysWithItsFrames() {
     print(Level.ERROR, "12:00:00.123 [main] ERROR c.e.Queue - saving the task failed");
