@@ -2,6 +2,7 @@ package dev.heartlog.cli;
 
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.RecordMetadata;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +25,8 @@ import java.util.regex.Pattern;
  *       {@code cp: cannot stat '/models/x.bin': No such file or directory}, {@code tar: out.tar:
  *       Cannot write: No space left on device}, {@code python3: can't open file '/srv/worker.py':
  *       [Errno 2] No such file or directory}.
+ *   <li>Python's refusal to run what it was given: {@code /usr/bin/python3: No module named
+ *       worker}, after {@code python3 -m worker} ({@link #pythonThatCannotStart}).
  * </ul>
  *
  * These are ERRORs; bash's {@code warning: ...} and a test's error ({@code [: x: unexpected
@@ -68,6 +71,11 @@ final class ShellErrorLines {
       "Argument list too long", "Exec format error", "Too many levels of symbolic links",
       "File name too long", "Device or resource busy", "No such device", "Invalid argument",
       "Bad file descriptor", "Resource temporarily unavailable", "Stale file handle");
+  /** The name of Python's interpreter: {@code python}, {@code python3}, {@code python3.11}. */
+  private static final Pattern PYTHON = Pattern.compile("python[0-9.]*");
+  /** What Python says when it cannot run what it was given, after its own path. */
+  private static final List<String> PYTHON_REFUSALS = List.of("No module named ",
+      "Error while finding module specification for ", "can't find '__main__' module in ");
   /** What Python prints before a description: the error's number ({@code [Errno 2] No such file or directory}). */
   private static final String ERROR_NUMBER = "[Errno ";
   /** The longest of {@link #SYSTEM_ERRORS}. */
@@ -126,6 +134,9 @@ final class ShellErrorLines {
       return error(isWarning(message) ? Level.WARNING : Level.ERROR, line, metadata);
     }
     String program = failedCallsProgram(line);
+    if (program == null) {
+      program = pythonThatCannotStart(line);
+    }
     if (program == null) {
       return null;
     }
@@ -213,6 +224,25 @@ final class ShellErrorLines {
       }
     }
     return line.substring(0, colon);
+  }
+
+  /**
+   * The interpreter of a line that is Python's refusal to run what it was given, after its own
+   * path: {@code /usr/bin/python3: No module named worker} ({@code python3 -m worker}), {@code
+   * ...: Error while finding module specification for 'app.worker' (ModuleNotFoundError: ...)},
+   * {@code ...: can't find '__main__' module in '/app'}. Null for any other line.
+   */
+  private static String pythonThatCannotStart(String line) {
+    int colon = line.indexOf(": ");
+    if (colon < 1 || !PYTHON.matcher(line.substring(line.lastIndexOf('/', colon) + 1, colon)).matches()) {
+      return null;
+    }
+    for (String refusal : PYTHON_REFUSALS) {
+      if (line.startsWith(refusal, colon + 2)) {
+        return line.substring(0, colon);
+      }
+    }
+    return null;
   }
 
   private static ChildLineParser.Parsed error(Level level, String line, RecordMetadata metadata) {

@@ -141,6 +141,31 @@ class ShellErrorLinesTest {
     assertThat(records.get(2).metadataJson()).containsPattern("\"component\": \"python3[.0-9]*\"");
   }
 
+  /** Python given a module or a folder it cannot run: {@code python3 -m worker}, where the worker was not installed. */
+  @Test
+  void pythonThatCannotRunWhatItWasGivenIsAnError() throws Exception {
+    Files.createDirectory(folder.resolve("app"));
+
+    List<StoredRecord> module = run("python-no-module", "python3", "-m", "nonexistent_heartlog_worker");
+    List<StoredRecord> inPackage = run("python-no-package", "python3", "-m", "nonexistent_heartlog.worker");
+    List<StoredRecord> noMain = run("python-no-main", "python3", folder.resolve("app").toString());
+
+    assertThat(module).singleElement().satisfies(record -> {
+      assertThat(record.level()).isEqualTo("ERROR");
+      assertThat(record.message()).endsWith(": No module named nonexistent_heartlog_worker");
+      assertThat(record.metadataJson()).containsPattern("\"component\": \"python3[.0-9]*\"");
+    });
+    assertThat(inPackage).singleElement().satisfies(record -> {
+      assertThat(record.level()).isEqualTo("ERROR");
+      assertThat(record.message()).endsWith(": Error while finding module specification for 'nonexistent_heartlog.worker' "
+          + "(ModuleNotFoundError: No module named 'nonexistent_heartlog')");
+    });
+    assertThat(noMain).singleElement().satisfies(record -> {
+      assertThat(record.level()).isEqualTo("ERROR");
+      assertThat(record.message()).endsWith(": can't find '__main__' module in '" + folder.resolve("app") + "'");
+    });
+  }
+
   /** bash's warnings, and what it says run without a terminal, as a container runs {@code bash -i}, stay warnings. */
   @Test
   void bashsWarningsAndItsNotesOnNoTerminalAreWarnings() throws Exception {
@@ -185,6 +210,8 @@ class ShellErrorLinesTest {
     assertThat(ShellErrorLines.parse("frames: No such file or directory yet", new RecordMetadata(1))).isNull();
     // a file and its error, no program named (ffmpeg's)
     assertThat(ShellErrorLines.parse("/srv/app/missing.mp4: No such file or directory", new RecordMetadata(1))).isNull();
+    assertThat(ShellErrorLines.parse("worker: No module named render, using the default", new RecordMetadata(1)))
+        .as("no interpreter's").isNull();
     // an exception's line, which the traceback reader reads, is no program's
     assertThat(ShellErrorLines.parse("OSError: [Errno 28] No space left on device", new RecordMetadata(1))).isNull();
   }
