@@ -141,6 +141,16 @@ class ShellErrorLinesTest {
     assertThat(records.get(2).metadataJson()).containsPattern("\"component\": \"python3[.0-9]*\"");
   }
 
+  /** The dynamic loader's, as glibc 2.36 printed it for a program built against a library the machine lacks. */
+  @Test
+  void aLibraryTheMachineLacksIsAnErrorOfTheProgram() {
+    ChildLineParser.Parsed missing = ShellErrorLines.parse("./gpuworker: error while loading shared libraries: "
+        + "libcudartx.so: cannot open shared object file: No such file or directory", new RecordMetadata(1));
+
+    assertThat(missing.level()).isEqualTo(Level.ERROR);
+    assertThat(missing.metadata()).containsEntry("component", "gpuworker");
+  }
+
   /** Python given a module or a folder it cannot run: {@code python3 -m worker}, where the worker was not installed. */
   @Test
   void pythonThatCannotRunWhatItWasGivenIsAnError() throws Exception {
