@@ -125,7 +125,9 @@ final class LoggerFormats {
 
   /**
    * A line of Go's {@code log} package. It writes every message to stderr and names no level, so
-   * such a line is INFO unless it names one near its start ({@code [ERROR] ...}); {@code
+   * such a line is INFO unless it names one near its start ({@code [ERROR] ...}), or ends with a
+   * failed call's error ({@code open /models/x.bin: no such file or directory}, an ERROR; {@link
+   * ShellErrorLines#endsWithGoSystemError}); {@code
    * log/slog}'s default handler writes through it with the level first ({@code INFO frame
    * rendered frame=7}), and that word is the level and leaves the message; so is rclone's level,
    * padded and followed by a colon ({@link #PADDED_LEVEL}). The message is what
@@ -154,6 +156,9 @@ final class LoggerFormats {
       message = message.substring(space + 1);
     } else {
       level = levelNamedNearStart(message);
+    }
+    if (level == null && ShellErrorLines.endsWithGoSystemError(message)) {
+      level = Level.ERROR;   // a failed call's error: log.Fatalf("load model: %v", err), before the exit
     }
     return new ChildLineParser.Parsed(level == null ? Level.INFO : level, message, null, metadata,
         endsTask.test(message));

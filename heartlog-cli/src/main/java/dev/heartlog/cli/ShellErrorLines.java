@@ -3,9 +3,12 @@ package dev.heartlog.cli;
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.RecordMetadata;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The errors a worker's start script reports on stderr: the shell's own, and those of the
@@ -76,9 +79,17 @@ final class ShellErrorLines {
   /** What Python says when it cannot run what it was given, after its own path. */
   private static final List<String> PYTHON_REFUSALS = List.of("No module named ",
       "Error while finding module specification for ", "can't find '__main__' module in ");
+  /**
+   * Go's descriptions of the same errors ({@code syscall.Errno}'s, in lower case), and its
+   * network's: what a Go program's error ends with ({@code open /models/x.bin: no such file or
+   * directory}, {@code dial tcp 10.0.0.3:5432: connect: connection refused}).
+   */
+  private static final Set<String> GO_SYSTEM_ERRORS = Stream.concat(
+      SYSTEM_ERRORS.stream().filter(described -> !described.equals("No such file")).map(described -> described.toLowerCase(Locale.ROOT)),
+      Stream.of("no such host", "i/o timeout")).collect(Collectors.toUnmodifiableSet());
   /** What Python prints before a description: the error's number ({@code [Errno 2] No such file or directory}). */
   private static final String ERROR_NUMBER = "[Errno ";
-  /** The longest of {@link #SYSTEM_ERRORS}. */
+  /** The longest of {@link #SYSTEM_ERRORS}, and of {@link #GO_SYSTEM_ERRORS}. */
   private static final int LONGEST_SYSTEM_ERROR = SYSTEM_ERRORS.stream().mapToInt(String::length).max().orElse(0);
 
   private ShellErrorLines() {}
@@ -243,6 +254,17 @@ final class ShellErrorLines {
       }
     }
     return null;
+  }
+
+  /**
+   * Whether a Go program's message ends with the description of a failed call's error, after a
+   * colon: {@code load model: open /models/x.bin: no such file or directory}, what {@code
+   * log.Fatalf("load model: %v", err)} prints before the program exits.
+   */
+  static boolean endsWithGoSystemError(String message) {
+    int last = message.lastIndexOf(": ");
+    return last > 0 && message.length() - last - 2 <= LONGEST_SYSTEM_ERROR
+        && GO_SYSTEM_ERRORS.contains(message.substring(last + 2));
   }
 
   private static ChildLineParser.Parsed error(Level level, String line, RecordMetadata metadata) {

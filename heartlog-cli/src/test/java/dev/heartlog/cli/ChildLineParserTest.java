@@ -402,6 +402,15 @@ class ChildLineParserTest {
     assertThat(seed.parse("2026/11/29 18:38:07 /src/worker/claim.go:42: claimed", Level.WARNING, "stderr").metadata())
         .as("Llongfile").containsEntry("caller", "/src/worker/claim.go:42");
 
+    // A failed call's error last, as a Go 1.19 program's log.Fatalf printed it before it exited;
+    // and net's refused connection. Before, INFO.
+    assertThat(List.of("2026/12/04 02:17:30 load model: open /models/x.bin: no such file or directory",
+            "2026/12/04 02:17:30 claim: dial tcp 127.0.0.1:5499: connect: connection refused"))
+        .extracting(line -> seed.parse(line, Level.WARNING, "stderr").level()).containsOnly(Level.ERROR);
+    assertThat(seed.parse("2026/12/04 02:17:30 frames left: 0", Level.WARNING, "stderr").level()).isEqualTo(Level.INFO);
+    assertThat(seed.parse("2026/12/04 02:17:30 checked: no such file or directory entries", Level.WARNING, "stderr").level())
+        .isEqualTo(Level.INFO);
+
     // log/slog's default handler writes through log, the level first.
     assertThat(List.of("2026/11/29 18:38:07 DEBUG step=3", "2026/11/29 18:38:07 INFO frame rendered frame=7",
             "2026/11/29 18:38:07 WARN low VRAM free_mb=512", "2026/11/29 18:38:07 ERROR render failed err=\"CUDA out of memory\""))
