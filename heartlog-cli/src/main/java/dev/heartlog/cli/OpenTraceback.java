@@ -29,6 +29,8 @@ final class OpenTraceback {
     PYTHON_DUMP,
     /** HotSpot's report of the JVM's crash, every line after a {@code #}. */
     JVM_CRASH,
+    /** Node.js's report of its fatal error (its heap ran out): the garbage collector's runs, the error, the native stack. */
+    NODE_FATAL,
     /** rich's traceback ({@code rich.traceback.install()}): a box of frames, then the exception line. */
     RICH
   }
@@ -154,6 +156,7 @@ final class OpenTraceback {
       case RUST -> continuesRustPanic(text, sameBurst);
       case PYTHON_DUMP -> TracebackLines.isPythonStackDumpLine(text);
       case JVM_CRASH -> continuesJvmCrash(text);
+      case NODE_FATAL -> continuesNodeFatal(text);
       case RICH -> continuesRich(text, sameBurst, read, formatted);
     };
     if (part) {
@@ -307,6 +310,16 @@ final class OpenTraceback {
       return true;
     }
     return continuesMessage(text, sameBurst, read, formatted);
+  }
+
+  private boolean continuesNodeFatal(String text) {
+    if (!TracebackLines.isNodeFatalLine(text)) {
+      return false;
+    }
+    if (text.startsWith(TracebackLines.NODE_FATAL)) {
+      message = text;   // what the report is of, where it began with the garbage collector's runs
+    }
+    return true;
   }
 
   private boolean continuesJvmCrash(String text) {

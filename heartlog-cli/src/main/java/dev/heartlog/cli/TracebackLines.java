@@ -84,6 +84,19 @@ final class TracebackLines {
   /** Node.js's first line of an uncaught error: where it was thrown ({@code /app/render.js:12}). */
   private static final Pattern NODE_LOCATION = Pattern.compile("(?:/|file://|node:)\\S*:\\d+");
 
+  /**
+   * The first line of Node.js's report of a fatal error when its heap ran out: the garbage
+   * collector's last runs, the JavaScript stack, {@code FATAL ERROR: Reached heap limit Allocation
+   * failed - JavaScript heap out of memory}, and the native stack.
+   */
+  static final String NODE_FATAL_GCS = "<--- Last few GCs --->";
+  /** The line of Node.js's (V8's) fatal error that says what it was. */
+  static final String NODE_FATAL = "FATAL ERROR: ";
+  /** A garbage collector's run in that report: {@code [14674:0x1ebd0ca0]      180 ms: Mark-Compact 24.3 (41.3) -> ...}. */
+  private static final Pattern NODE_GC_RUN = Pattern.compile("\\[\\d+:0x[0-9a-f]+\\] .*");
+  /** A frame of its native stack: {@code  1: 0xb78db3 node::OOMErrorHandler(...) [node]}, {@code 11: 0x128ed12  [node]}. */
+  private static final Pattern NODE_NATIVE_FRAME = Pattern.compile(" *\\d{1,4}: 0x[0-9a-f]+ .*");
+
   /** The line HotSpot begins and ends its report of the JVM's crash with, and puts between its parts. */
   static final String JVM_CRASH_MARGIN = "#";
 
@@ -335,6 +348,22 @@ final class TracebackLines {
    */
   static boolean isRichTracebackStart(String text) {
     return text.startsWith("╭") && text.contains(" Traceback (most recent call last) ");
+  }
+
+  /** Whether the line begins Node.js's report of its fatal error ({@link #NODE_FATAL_GCS}, or the error itself). */
+  static boolean isNodeFatal(String text) {
+    return text.equals(NODE_FATAL_GCS) || text.startsWith(NODE_FATAL);
+  }
+
+  /**
+   * A line of Node.js's report of its fatal error after its first: its headings ({@code <--- JS
+   * stacktrace --->}, {@code ----- Native stack trace -----}, older Node.js's {@code ==== JS stack
+   * trace ====}), the garbage collector's runs, the stacks' frames, the error, blank lines.
+   */
+  static boolean isNodeFatalLine(String text) {
+    return text.isBlank() || text.startsWith("<--- ") || text.startsWith("----- ") || text.startsWith("==== ")
+        || text.startsWith(NODE_FATAL) || text.startsWith("Security context: ") || text.startsWith("    ")
+        || NODE_GC_RUN.matcher(text).matches() || NODE_NATIVE_FRAME.matcher(text).matches();
   }
 
   static boolean isJvmCrash(String text) {

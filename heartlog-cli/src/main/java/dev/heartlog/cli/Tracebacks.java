@@ -210,6 +210,7 @@ final class Tracebacks {
           || TracebackLines.isNodeLocation(text) || TracebackLines.isJulSource(text)
           || TracebackLines.isRichTracebackStart(text) || TracebackLines.isPythonStackDump(text)
           || TracebackLines.isPythonFatal(text) || TracebackLines.isSyntaxErrorLocation(text)
+          || TracebackLines.isNodeFatal(text)
           || beginsGoStackOfHeld(text))) {
         return false;
       }
@@ -485,6 +486,8 @@ final class Tracebacks {
       startTraceback(OpenTraceback.Shape.PYTHON_DUMP, line, line.message(), Level.ERROR);
     } else if (TracebackLines.isPythonStackDump(text)) {
       startTraceback(OpenTraceback.Shape.PYTHON_DUMP, line, line.message(), line.level());
+    } else if (TracebackLines.isNodeFatal(text)) {
+      startTraceback(OpenTraceback.Shape.NODE_FATAL, line, line.message(), Level.CRITICAL);
     } else if (TracebackLines.isGoPanic(text)) {
       startTraceback(OpenTraceback.Shape.GO, line, line.message(), Level.ERROR);
     } else if (TracebackLines.isRustPanic(text)) {

@@ -182,6 +182,21 @@ class StackTracesTest extends TracebacksTestSupport {
         "ERROR Error: Cannot find module 'some-missing-package' t-1 0 " + String.join("\n", printed));
   }
 
+  /** V8's fatal error without the collector's runs before it, and a line of the worker's after its native stack. */
+  @Test
+  void aNodeFatalErrorIsOneCriticalRecordUpToTheLastLineOfItsReport() {
+    print(Level.CRITICAL, "FATAL ERROR: v8::ToLocalChecked Empty MaybeLocal.");
+    print(Level.WARNING, " 1: 0xb7b3e0 node::Abort() [node]");
+    print(Level.WARNING, "10: 0x140dd39  [node]");
+    print(Level.WARNING, "worker restarted");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "CRITICAL FATAL ERROR: v8::ToLocalChecked Empty MaybeLocal. t-1 0 FATAL ERROR: v8::ToLocalChecked Empty MaybeLocal.\n"
+            + " 1: 0xb7b3e0 node::Abort() [node]\n10: 0x140dd39  [node]",
+        "WARNING worker restarted t-1 3 -");
+  }
+
   @Test
   void aLineAfterANodeErrorThatCameLaterIsNoMoreOfItsMessage() {
     print(Level.WARNING, "/app/worker.js:1");

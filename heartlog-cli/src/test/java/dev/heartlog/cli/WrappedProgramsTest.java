@@ -288,6 +288,51 @@ class WrappedProgramsTest {
     });
   }
 
+  /**
+   * A Node.js worker whose heap ran out: V8's report (the collector's last runs, the error, the
+   * native stack) is one CRITICAL record, which the exit's record names. Before, 22 records, the
+   * error among warnings, and the exit's record carried the last ten native frames.
+   */
+  @Test
+  void aNodeWorkerWhoseHeapRanOutIsOneCriticalRecordTheExitNames() throws IOException {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/node")), "node is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    Path program = Files.writeString(folder.resolve("frames.js"), """
+        const frames = [];
+        while (true) frames.push(new Array(100000).fill(1.5));
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-node-oom", url, "/usr/bin/node", "--max-old-space-size=30", program.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(134);   // V8 aborts
+    List<StoredRecord> stderr = stderrRecords(store, "wrapped-node-oom");
+    assertThat(stderr).singleElement().satisfies(record -> {
+      assertThat(record.level()).isEqualTo("CRITICAL");
+      assertThat(record.message()).isEqualTo("FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory");
+      assertThat(record.exception()).startsWith("<--- Last few GCs --->").contains("Mark-Compact", "<--- JS stacktrace --->")
+          .containsPattern("\n ?1: 0x[0-9a-f]+ ");
+    });
+    assertThat(records(store, "wrapped-node-oom")).filteredOn(record -> record.message().startsWith("the worker process was"))
+        .singleElement().satisfies(exit -> {
+          assertThat(exit.message()).isEqualTo("the worker process was killed by signal 6 (SIGABRT) (exit code 134)");
+          assertThat(exit.exception()).isEqualTo(stderr.get(0).exception());
+        });
+  }
+
+  /** The same, as Node.js 20.20.2 printed it here, whatever Node.js the machine running the tests has. */
+  @Test
+  void nodesReportOfItsHeapRunningOutIsOneCriticalRecord() throws Exception {
+    List<StoredRecord> records = WrappedWorkers.replayedOnStderr(folder, "node-20.20.2-heap-out-of-memory.txt", "node-oom-replayed");
+
+    assertThat(records).singleElement().satisfies(record -> {
+      assertThat(record.level()).isEqualTo("CRITICAL");
+      assertThat(record.message()).isEqualTo("FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory");
+      assertThat(record.exception()).startsWith("<--- Last few GCs --->\n\n[14674:0x1ebd0ca0]      180 ms: Mark-Compact")
+          .endsWith("\n16: 0x195e476  [node]");
+    });
+  }
+
   @Test
   void aNodeWorkersWarningIsOneRecordAndItsUnhandledRejectionOneError() throws IOException {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/node")), "node is needed");
