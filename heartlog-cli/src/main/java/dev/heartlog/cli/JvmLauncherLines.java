@@ -30,7 +30,12 @@ import java.util.List;
  *       8388608KB object heap}, on stdout, where they were INFO.
  * </ul>
  *
- * One instance reads one stream, with the contract of {@link VllmLines} for a record of several
+ * The JVM's own last line when its heap ran out and a flag told it to end then, as containers'
+ * JVMs are told ({@code -XX:+ExitOnOutOfMemoryError}: {@code Terminating due to
+ * java.lang.OutOfMemoryError: Java heap space}, on stdout, and exit code 3; {@code
+ * -XX:+CrashOnOutOfMemoryError}: {@code Aborting due to ...}), INFO before, is CRITICAL.
+ *
+ * <p>One instance reads one stream, with the contract of {@link VllmLines} for a record of several
  * lines.
  */
 final class JvmLauncherLines {
@@ -48,6 +53,9 @@ final class JvmLauncherLines {
   private static final List<String> NO_VM = List.of("Error: Could not create the Java Virtual Machine.",
       "Error: A fatal exception has occurred. Program will exit.");
   private static final String VM_INITIALIZATION = "Error occurred during initialization of VM";
+  /** What the JVM prints as it ends on running out of memory, before the error's name. */
+  private static final List<String> OUT_OF_MEMORY_EXITS = List.of("Terminating due to java.lang.OutOfMemoryError: ",
+      "Aborting due to java.lang.OutOfMemoryError: ");
 
   /** The lines that may follow the last one read, as the error goes on; empty when none is open. */
   private List<String> following = List.of();
@@ -84,6 +92,9 @@ final class JvmLauncherLines {
         || line.startsWith("Improperly ") || line.startsWith("Missing ")) {
       return begins(line, stream);
     }
+    if ((line.startsWith("Terminating ") || line.startsWith("Aborting ")) && OUT_OF_MEMORY_EXITS.stream().anyMatch(line::startsWith)) {
+      return record(Level.CRITICAL, line, stream);
+    }
     return null;
   }
 
@@ -106,10 +117,14 @@ final class JvmLauncherLines {
   }
 
   private static ChildLineParser.Parsed record(String line, String stream) {
+    return record(Level.ERROR, line, stream);
+  }
+
+  private static ChildLineParser.Parsed record(Level level, String line, String stream) {
     RecordMetadata metadata = new RecordMetadata(2);
     metadata.put("stream", stream);
     metadata.put("component", "java");
-    return new ChildLineParser.Parsed(Level.ERROR, line, null, metadata, false);
+    return new ChildLineParser.Parsed(level, line, null, metadata, false);
   }
 
   /** Whether the line {@link #parse} read last is a further line of the error before it. */

@@ -101,6 +101,28 @@ class JvmLauncherLinesTest {
             + "Could not reserve enough space for 8388608KB object heap"), tuple("INFO", "next worker line"));
   }
 
+  /** A worker told to end when its heap runs out, as a container's JVM is: the JVM's last line, on stdout, INFO before. */
+  @Test
+  void aJvmThatEndsOnRunningOutOfMemoryIsCritical() throws Exception {
+    compiled("Frames", """
+        public class Frames {
+          public static void main(String[] args) {
+            java.util.List<long[]> frames = new java.util.ArrayList<>();
+            while (true) frames.add(new long[1_000_000]);
+          }
+        }
+        """);
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+
+    Cli.Result result = WrappedWorkers.heartlogRun(folder, "jvm-oom", url, List.of(), JAVA, "-Xmx32m",
+        "-XX:+ExitOnOutOfMemoryError", "-cp", folder.toString(), "Frames");
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(3);
+    assertThat(WrappedWorkers.records(store, "jvm-oom")).extracting(StoredRecord::level, StoredRecord::message)
+        .contains(tuple("CRITICAL", "Terminating due to java.lang.OutOfMemoryError: Java heap space"));
+  }
+
   @Test
   void linesAfterTheErrorThatAreNotItsOwnAreRecordsOfTheirOwn() {
     JvmLauncherLines lines = new JvmLauncherLines();
