@@ -53,6 +53,8 @@ final class ShellErrorLines {
   /** The names a shell prints its errors under when it runs no script ({@code sh -c}, {@code bash -c}). */
   private static final Set<String> SHELLS = Set.of("sh", "bash", "dash", "/bin/sh", "/bin/bash", "/bin/dash",
       "/usr/bin/sh", "/usr/bin/bash", "/usr/bin/dash");
+  /** The longest of {@link #SHELLS}. */
+  private static final int LONGEST_SHELL = SHELLS.stream().mapToInt(String::length).max().orElse(0);
   /** What bash says when it runs with {@code -i} and no terminal: said in many containers, and harmless. */
   private static final String NO_JOB_CONTROL = "bash: no job control in this shell";
   /** The same, the line before it: {@code bash: cannot set terminal process group (19933): Inappropriate ioctl for device}. */
@@ -184,7 +186,7 @@ final class ShellErrorLines {
         return dash;
       }
     }
-    if (SHELLS.contains(line.substring(0, colon))) {
+    if (colon <= LONGEST_SHELL && SHELLS.contains(line.substring(0, colon))) {
       Matcher noLine = NO_LINE.matcher(line);
       if (noLine.matches()) {
         return noLine;
@@ -245,15 +247,11 @@ final class ShellErrorLines {
    */
   private static String pythonThatCannotStart(String line) {
     int colon = line.indexOf(": ");
-    if (colon < 1 || !PYTHON.matcher(line.substring(line.lastIndexOf('/', colon) + 1, colon)).matches()) {
+    if (colon < 1 || PYTHON_REFUSALS.stream().noneMatch(refusal -> line.startsWith(refusal, colon + 2))) {
       return null;
     }
-    for (String refusal : PYTHON_REFUSALS) {
-      if (line.startsWith(refusal, colon + 2)) {
-        return line.substring(0, colon);
-      }
-    }
-    return null;
+    String program = line.substring(0, colon);
+    return PYTHON.matcher(program.substring(program.lastIndexOf('/') + 1)).matches() ? program : null;
   }
 
   /**
