@@ -247,11 +247,16 @@ final class ShellErrorLines {
    */
   private static String pythonThatCannotStart(String line) {
     int colon = line.indexOf(": ");
-    if (colon < 1 || PYTHON_REFUSALS.stream().noneMatch(refusal -> line.startsWith(refusal, colon + 2))) {
+    if (colon < 1) {
       return null;
     }
-    String program = line.substring(0, colon);
-    return PYTHON.matcher(program.substring(program.lastIndexOf('/') + 1)).matches() ? program : null;
+    for (String refusal : PYTHON_REFUSALS) {   // a loop, not a stream: it runs for most lines
+      if (line.startsWith(refusal, colon + 2)) {
+        String program = line.substring(0, colon);
+        return PYTHON.matcher(program.substring(program.lastIndexOf('/') + 1)).matches() ? program : null;
+      }
+    }
+    return null;
   }
 
   /**
