@@ -225,9 +225,10 @@ final class ShellErrorLines {
       return null;
     }
     int colon = line.indexOf(": ");
-    if (colon == last || colon > 200 || Character.isUpperCase(line.charAt(0))) {
+    if (colon == last || colon > 200 || Character.isUpperCase(line.charAt(0)) || TracebackLines.isExceptionLine(line)) {
       // a file and its error, with no program's name (ffmpeg's "in.mp4: No such file or
-      // directory", left to FfmpegLines); a sentence
+      // directory", left to FfmpegLines); a sentence; an exception's line, whose name is no
+      // program's ("io.grpc.StatusRuntimeException: UNAVAILABLE: io exception: Connection refused")
       return null;
     }
     for (int i = 0; i < colon; i++) {

@@ -224,6 +224,8 @@ class ShellErrorLinesTest {
         .as("no interpreter's").isNull();
     // an exception's line, which the traceback reader reads, is no program's
     assertThat(ShellErrorLines.parse("OSError: [Errno 28] No space left on device", new RecordMetadata(1))).isNull();
+    assertThat(ShellErrorLines.parse("io.grpc.StatusRuntimeException: UNAVAILABLE: io exception: Connection refused",
+        new RecordMetadata(1))).isNull();
   }
 
   private Path script(String name, String text) throws Exception {
