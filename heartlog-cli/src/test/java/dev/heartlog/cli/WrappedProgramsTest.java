@@ -290,8 +290,8 @@ class WrappedProgramsTest {
 
   /**
    * A Node.js worker whose heap ran out: V8's report (the collector's last runs, the error, the
-   * native stack) is one CRITICAL record, which the exit's record names. Before, 22 records, the
-   * error among warnings, and the exit's record carried the last ten native frames.
+   * native stack) is one CRITICAL record, which the exit's record names. Before, 21 records on
+   * stderr, the error among warnings, and the exit's record carried the last ten native frames.
    */
   @Test
   void aNodeWorkerWhoseHeapRanOutIsOneCriticalRecordTheExitNames() throws IOException {
