@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
  * PHP's errors, {@link PhpLines}; ONNX Runtime's and TensorRT's, {@link InferenceRuntimeLines};
  * ImageMagick's, {@link ImageMagickLines}; Chromium's, {@link ChromiumLines}; ffmpeg's, {@link
  * FfmpegLines}; wget's, {@link WgetLines}; pip's, {@link PipLines}; curl's, {@link CurlLines};
+ * the AWS CLI's failed transfers, {@link AwsCliLines};
  * apt's, {@link AptLines}; a shell's report of a command a signal ended, {@link KilledCommandLines};
  * a shell's errors and a program's failed call, {@link ShellErrorLines};
  * psql's, {@link PsqlLines}; Blender's status, {@link BlenderLines}),
@@ -245,6 +246,9 @@ final class ChildLineParser {
       }
       if (nodeOrTool == null) {
         nodeOrTool = CurlLines.parse(line, metadata);
+      }
+      if (nodeOrTool == null) {
+        nodeOrTool = AwsCliLines.parse(line, metadata);
       }
       if (nodeOrTool == null) {
         nodeOrTool = AptLines.parse(line, metadata);
