@@ -184,7 +184,11 @@ final class OpenTraceback {
     Tracebacks.Line line = owner != null ? owner : start;
     RecordMetadata metadata = new RecordMetadata(4);
     metadata.putAll(line.metadata());
-    metadata.put("exception", String.join("\n", lines));
+    if (shape != Shape.GO || owner != null || lines.size() > 1 || !lines.get(0).equals(message)) {
+      // Not a Go panic's or fatal error's first line alone, the message already: a line that only
+      // looked like one (the AWS CLI's "fatal error: Unable to locate credentials")
+      metadata.put("exception", String.join("\n", lines));
+    }
     if (owner != null) {
       sink.record(owner.at(), owner.level(), ownerMessage(), owner.task(), metadata);
     } else {

@@ -182,6 +182,19 @@ class StackTracesTest extends TracebacksTestSupport {
         "ERROR Error: Cannot find module 'some-missing-package' t-1 0 " + String.join("\n", printed));
   }
 
+  /**
+   * A line in the form of a Go program's fatal error, with nothing of Go's after it: the AWS CLI's
+   * (aws-cli 1.45.11, without credentials). An ERROR still, without the line again as its stack.
+   */
+  @Test
+  void aFatalErrorLineAloneIsAnErrorWithoutAStackTrace() {
+    print(Level.WARNING, "fatal error: Unable to locate credentials");
+    tracebacks.end();
+
+    // Before, the line was its own exception too.
+    assertThat(recorded).containsExactly("ERROR fatal error: Unable to locate credentials t-1 0 -");
+  }
+
   /** V8's fatal error without the collector's runs before it, and a line of the worker's after its native stack. */
   @Test
   void aNodeFatalErrorIsOneCriticalRecordUpToTheLastLineOfItsReport() {
