@@ -21,11 +21,9 @@ import java.util.regex.Pattern;
  *
  * Its {@code fatal: ...}, {@code error: ...} and {@code warning: ...} keep their level ({@link
  * WinstonLines}); a ref it refused ({@code ! [rejected]}) and the server's {@code remote: ...}
- * lines the stream's. One instance reads one stream, as {@link VllmLines}, whose contract with
- * {@link Tracebacks} for a record of several lines ({@link #continuesRecord}, {@link
- * #moreFollows}) it shares.
+ * lines the stream's. One instance reads one stream.
  */
-final class GitLines {
+final class GitLines extends RecordsOfLines {
 
   /** A ref fetched: {@code  * [new branch]  main  -> origin/main}, {@code    1a2b..3c4d  main -> origin/main}. */
   private static final Pattern FETCHED_REF =
@@ -39,8 +37,6 @@ final class GitLines {
   private boolean hintsLeft;          // the hint being read is left to the line before it
   private long noteRead;              // the read the note on a detached HEAD came in; 0 when none is open
   private int sinceCloning = Integer.MAX_VALUE;
-  private boolean continuesRecord;
-  private boolean moreFollows;
 
   /**
    * A line of git's, at INFO; null for any other line, and for git's errors and warnings.
@@ -96,16 +92,6 @@ final class GitLines {
       return info(line, stream, true);
     }
     return isReport(line) ? info(line, stream, true) : null;
-  }
-
-  /** Whether the line {@link #parse} read last is a further line of the hint or note before it. */
-  boolean continuesRecord() {
-    return continuesRecord;
-  }
-
-  /** Whether more of the record of the line {@link #parse} read last may follow it. */
-  boolean moreFollows() {
-    return moreFollows;
   }
 
   private static boolean isHint(String line) {

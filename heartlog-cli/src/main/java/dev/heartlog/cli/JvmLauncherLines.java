@@ -1,7 +1,6 @@
 package dev.heartlog.cli;
 
 import dev.heartlog.agent.Level;
-import dev.heartlog.agent.RecordMetadata;
 import java.util.List;
 
 /**
@@ -35,10 +34,9 @@ import java.util.List;
  * java.lang.OutOfMemoryError: Java heap space}, on stdout, and exit code 3; {@code
  * -XX:+CrashOnOutOfMemoryError}: {@code Aborting due to ...}), INFO before, is CRITICAL.
  *
- * <p>One instance reads one stream, with the contract of {@link VllmLines} for a record of several
- * lines.
+ * <p>One instance reads one stream.
  */
-final class JvmLauncherLines {
+final class JvmLauncherLines extends RecordsOfLines {
 
   /** The launcher's errors that the exception why follows, on a line of its own. */
   private static final List<String> CLASS_ERRORS = List.of("Error: Could not find or load main class ",
@@ -63,8 +61,6 @@ final class JvmLauncherLines {
   private boolean causeFollows;
   /** The error open wants its next line, whatever it says (the VM's reason it could not start). */
   private boolean reasonFollows;
-  private boolean continuesRecord;
-  private boolean moreFollows;
 
   /** A line of the launcher's error, an ERROR; null for any other line. */
   ChildLineParser.Parsed parse(String line, String stream) {
@@ -121,19 +117,6 @@ final class JvmLauncherLines {
   }
 
   private static ChildLineParser.Parsed record(Level level, String line, String stream) {
-    RecordMetadata metadata = new RecordMetadata(2);
-    metadata.put("stream", stream);
-    metadata.put("component", "java");
-    return new ChildLineParser.Parsed(level, line, null, metadata, false);
-  }
-
-  /** Whether the line {@link #parse} read last is a further line of the error before it. */
-  boolean continuesRecord() {
-    return continuesRecord;
-  }
-
-  /** Whether more of the error of the line {@link #parse} read last may follow it. */
-  boolean moreFollows() {
-    return moreFollows;
+    return record(level, line, stream, "java");
   }
 }

@@ -1,7 +1,6 @@
 package dev.heartlog.cli;
 
 import dev.heartlog.agent.Level;
-import dev.heartlog.agent.RecordMetadata;
 
 /**
  * npm's lines on stderr, as a Node.js worker's start prints them ({@code npm ci}, {@code npm
@@ -11,17 +10,14 @@ import dev.heartlog.agent.RecordMetadata;
  * error ({@code code E404}, the request that failed, what to try, where its log is) are one
  * record, where each was a record of its own, eight for a package not found. The error ends at
  * its line naming the log ({@code A complete log of this run can be found in: ...}), at a line
- * that is not npm's error, or at a quiet moment. One instance reads one stream, with the
- * contract of {@link VllmLines} for a record of several lines.
+ * that is not npm's error, or at a quiet moment. One instance reads one stream.
  */
-final class NpmLines {
+final class NpmLines extends RecordsOfLines {
 
   private static final String LOG_NAMED = "A complete log of this run can be found in:";
 
   private boolean inError;           // the last line was of an error, and more of it may follow
   private boolean logOnNextLine;     // npm 9 and before name the log on the line after LOG_NAMED
-  private boolean continuesRecord;
-  private boolean moreFollows;
 
   /** A line of npm's, at its level; null for any other line. */
   ChildLineParser.Parsed parse(String line, String stream) {
@@ -69,19 +65,6 @@ final class NpmLines {
   }
 
   private static ChildLineParser.Parsed record(Level level, String message, String stream) {
-    RecordMetadata metadata = new RecordMetadata(2);
-    metadata.put("stream", stream);
-    metadata.put("component", "npm");
-    return new ChildLineParser.Parsed(level, message, null, metadata, false);
-  }
-
-  /** Whether the line {@link #parse} read last is a further line of the error before it. */
-  boolean continuesRecord() {
-    return continuesRecord;
-  }
-
-  /** Whether more of the error of the line {@link #parse} read last may follow it. */
-  boolean moreFollows() {
-    return moreFollows;
+    return record(level, message, stream, "npm");
   }
 }

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  *
  * <p>One for each stream: it remembers the last line's process and prefix.
  */
-final class VllmLines {
+final class VllmLines extends RecordsOfLines {
 
   /**
    * What vLLM and Ray put in front of what their other processes print: the process's name, if
@@ -62,8 +62,6 @@ final class VllmLines {
   private String lastPrefix;      // of the last line, if it was one of vLLM's logger
   private boolean lastMoreFollows; // the last line was vLLM's and ended with \r\n
   private boolean beginsRecord;
-  private boolean continuesRecord;
-  private boolean moreFollows;
 
   VllmLines(ChildLineParser parser) {
     this.parser = parser;
@@ -99,6 +97,13 @@ final class VllmLines {
    * A line of vLLM's logger: its level, its message (the line's text from here on), and {@code
    * file} and {@code line} in its metadata; null for any other line. The time has no year and no
    * zone, so the record keeps the time the line came.
+   *
+   * <p>A line continues the record of the line before it ({@link #continuesRecord}) where that
+   * line had the same prefix and ended with {@code \r\n}: vLLM ends each line of a record but its
+   * last so (its formatter puts {@code \r\n} and the prefix in place of each newline of the
+   * message). Lines of one prefix without that are records logged in the same second at the same
+   * place, a loop's. A line that ends with {@code \r\n} says more of its record follows ({@link
+   * #moreFollows}).
    *
    * @param line the line without the process in front of it, which {@link #process} read first
    * @param crlf the line ended with {@code \r\n}
@@ -137,21 +142,6 @@ final class VllmLines {
     return beginsRecord;
   }
 
-  /**
-   * Whether the line {@link #parse} read last is a further line of the record of the line before
-   * it: vLLM ends each line of a record but its last with {@code \r\n} (its formatter puts {@code
-   * \r\n} and the prefix in place of each newline of the message), and the line before it did,
-   * with the same prefix. Lines of one prefix without that are records logged in the same second
-   * at the same place, a loop's.
-   */
-  boolean continuesRecord() {
-    return continuesRecord;
-  }
-
-  /** Whether the line {@link #parse} read last ended with {@code \r\n}: more of its record follows. */
-  boolean moreFollows() {
-    return moreFollows;
-  }
 
   /**
    * Whether the line begins as vLLM's do, a level name and a space before a digit: most lines do

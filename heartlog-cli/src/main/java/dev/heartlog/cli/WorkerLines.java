@@ -217,8 +217,7 @@ final class WorkerLines implements AutoCloseable {
           text = vllm.withoutProcess(text);
         }
         ChildLineParser.Parsed parsed = rich.parse(text, name);
-        boolean continuesRecord = false;
-        boolean moreFollows = false;
+        RecordsOfLines reader = null;   // the reader of the line, where its record may be several lines
         boolean afterSaved = blender.takeSaved();
         boolean sourceOfSyntaxError = syntaxErrors.continues(text);
         Tracebacks tracebacks = streamTracebacks.unnamed();
@@ -226,8 +225,7 @@ final class WorkerLines implements AutoCloseable {
           parsed = vllm.parse(text, name, crlf);
           if (parsed != null) {
             text = parsed.message();   // vLLM prints its prefix on a traceback's every line too
-            continuesRecord = vllm.continuesRecord();
-            moreFollows = vllm.moreFollows();
+            reader = vllm;
           } else if (process != null) {
             // A line a process printed itself, a traceback's of a crash: read apart from the other
             // processes', whose lines may come between its lines.
@@ -239,25 +237,18 @@ final class WorkerLines implements AutoCloseable {
         }
         if (parsed == null) {
           parsed = npm.parse(text, name);
-          if (parsed != null) {
-            continuesRecord = npm.continuesRecord();
-            moreFollows = npm.moreFollows();
-          }
+          reader = npm;
         }
         if (parsed == null) {
           parsed = git.parse(text, name, read, message.continuesRecord(read));
-          if (parsed != null) {
-            continuesRecord = git.continuesRecord();
-            moreFollows = git.moreFollows();
-          }
+          reader = git;
         }
         if (parsed == null) {
           parsed = jvm.parse(text, name);
-          if (parsed != null) {
-            continuesRecord = jvm.continuesRecord();
-            moreFollows = jvm.moreFollows();
-          }
+          reader = jvm;
         }
+        boolean continuesRecord = parsed != null && reader != null && reader.continuesRecord();
+        boolean moreFollows = parsed != null && reader != null && reader.moreFollows();
         if (parsed == null) {
           Level level = progress ? Level.INFO : rich.levelFor(text, message.defaultLevel(read));
           text = rich.unindent(text);
