@@ -8,7 +8,7 @@ import dev.heartlog.agent.RecordMetadata;
  * error, git's hints, the {@code java} launcher's error and why, vLLM's lines ended with {@code
  * \r\n}): a record of each line, and what the line is of its record, which {@link WorkerLines}
  * passes on to {@link Tracebacks#line(Tracebacks.Line, String, boolean, boolean)}. The lines are
- * then one record, its message their messages a line each.
+ * then one record, its message their messages a line each, its level the most severe of theirs.
  * A record whose last line never comes ends at a quiet moment, as any held record does.
  *
  * <p>A reader remembers the stream's last lines: one instance for each stream.

@@ -208,7 +208,7 @@ final class ShellErrorLines {
    * path, beginning with no capital: no sentence), what it tried, and one of {@link
    * #SYSTEM_ERRORS} last, each after a colon. Null for any other line.
    */
-  private static String failedCallsProgram(String line) {
+  static String failedCallsProgram(String line) {
     int last = line.lastIndexOf(": ");
     if (last < 1) {
       return null;

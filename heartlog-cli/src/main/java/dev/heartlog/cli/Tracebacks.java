@@ -267,7 +267,9 @@ final class Tracebacks {
       return false;
     }
     if (continuesRecord && held != null && held.message().length() + text.length() < maxChars) {
-      held = new Line(held.at(), held.level(), held.message() + "\n" + line.message(), held.task(), held.metadata(),
+      // at the most severe of its lines' levels: unzip's archive's name, and the error below it
+      Level level = line.level().isAtLeast(held.level()) ? line.level() : held.level();
+      held = new Line(held.at(), level, held.message() + "\n" + line.message(), held.task(), held.metadata(),
           held.arrivedNanos());
     } else if (moreFollows) {
       release();       // a record of several lines begins, or one too long goes on as another

@@ -21,10 +21,8 @@ import java.util.function.BooleanSupplier;
 /**
  * A wrapped worker's stdout and stderr, turned into records: each stream is passed on byte for
  * byte and read on a thread of its own, split into the lines a terminal shows ({@link
- * TerminalLines}), parsed ({@link RichLogLines}, {@link VllmLines}, {@link NpmLines}, {@link
- * GitLines} and {@link JvmLauncherLines} first, for lines whose record spans lines, then {@link
- * ChildLineParser}), given its
- * task, and joined into tracebacks ({@link Tracebacks}) before it goes to the agent. It also
+ * TerminalLines}), parsed ({@link RichLogLines}, then the readers of lines whose record spans
+ * lines, {@link RecordsOfLines}, then {@link ChildLineParser}), given its task, and joined into tracebacks ({@link Tracebacks}) before it goes to the agent. It also
  * keeps what the record of the worker's exit needs: the last traceback and the last lines on
  * stderr.
  */
@@ -196,6 +194,7 @@ final class WorkerLines implements AutoCloseable {
     GitLines git = new GitLines();
     NpmLines npm = new NpmLines();
     JvmLauncherLines jvm = new JvmLauncherLines();
+    ArchiveLines archives = new ArchiveLines(System::nanoTime, TRACEBACK_QUIET.toNanos());
     MessageLines message = new MessageLines(streamDefault);
     long[] reads = {0};   // how many reads so far
     BlenderLines.Frames blender = new BlenderLines.Frames();
@@ -246,6 +245,10 @@ final class WorkerLines implements AutoCloseable {
         if (parsed == null) {
           parsed = jvm.parse(text, name);
           reader = jvm;
+        }
+        if (parsed == null) {
+          parsed = archives.parse(text, name);
+          reader = archives;
         }
         boolean continuesRecord = parsed != null && reader != null && reader.continuesRecord();
         boolean moreFollows = parsed != null && reader != null && reader.moreFollows();
