@@ -52,6 +52,8 @@ final class ArchiveLines extends RecordsOfLines {
   /** unzip's errors begin so, two spaces after the colon. */
   private static final String UNZIP = "unzip:  ";
   private static final String NO_ZIP = "  End-of-central-directory signature not found.";
+  /** What the lines that begin an error, or unzip's archive's name, begin with. */
+  private static final String FIRST_CHARACTERS = "tuxzgb[ ";
   private static final String TAR_USAGE = "Try 'tar --help' or 'tar --usage' for more information.";
 
   private final LongSupplier nanoTime;
@@ -84,6 +86,9 @@ final class ArchiveLines extends RecordsOfLines {
       continuesRecord = true;
       moreFollows = open != null;
       return record(Level.ERROR, line, stream, tool);
+    }
+    if (line.isEmpty() || FIRST_CHARACTERS.indexOf(line.charAt(0)) < 0) {
+      return null;   // most lines: no tool's error begins so
     }
     String begun = toolOfError(line);
     if (begun == null) {
