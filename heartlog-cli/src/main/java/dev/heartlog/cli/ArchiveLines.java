@@ -24,8 +24,10 @@ import java.util.function.LongSupplier;
  * one that only bzip2's error goes on with, is no more of it). unzip's error about a file that is no zip file (with {@code -q},
  * the archive's name in brackets, the four lines of {@code End-of-central-directory signature not
  * found...}, and two lines of {@code unzip: cannot find zipfile directory ...}) is one ERROR too.
- * tar's notes ({@code Removing leading '/' from member names}) and warnings ({@code file changed
- * as we read it}) are not read here. One instance reads one stream.
+ * tar's note that it stores absolute paths as relative ones ({@code tar: Removing leading `/'
+ * from member names}), which a worker that archives its outputs by their absolute paths got as a
+ * warning with every archive, is INFO; its warnings ({@code file changed as we read it}) are not
+ * read here. One instance reads one stream.
  */
 final class ArchiveLines extends RecordsOfLines {
 
@@ -54,6 +56,8 @@ final class ArchiveLines extends RecordsOfLines {
   private static final String NO_ZIP = "  End-of-central-directory signature not found.";
   /** What the lines that begin an error, or unzip's archive's name, begin with. */
   private static final String FIRST_CHARACTERS = "tuxzgb[ ";
+  /** tar's note, with the prefix it removed ({@code /}, {@code ../}) and what from between. */
+  private static final String TAR_REMOVING = "tar: Removing leading `";
   private static final String TAR_USAGE = "Try 'tar --help' or 'tar --usage' for more information.";
 
   private final LongSupplier nanoTime;
@@ -89,6 +93,11 @@ final class ArchiveLines extends RecordsOfLines {
     }
     if (line.isEmpty() || FIRST_CHARACTERS.indexOf(line.charAt(0)) < 0) {
       return null;   // most lines: no tool's error begins so
+    }
+    if (line.startsWith(TAR_REMOVING) && line.contains("' from ")) {
+      // INFO by its shape: a line after it that names no level keeps the stream's
+      return new ChildLineParser.Parsed(Level.INFO, line, null, metadata(stream, "tar"), false,
+          null, ChildLineParser.TaskScope.CURRENT, false, true, true);
     }
     String begun = toolOfError(line);
     if (begun == null) {

@@ -32,9 +32,14 @@ abstract class RecordsOfLines {
 
   /** A record of a line of the tool {@code component}'s, on {@code stream}. */
   static ChildLineParser.Parsed record(Level level, String message, String stream, String component) {
+    return new ChildLineParser.Parsed(level, message, null, metadata(stream, component), false);
+  }
+
+  /** The metadata of a line of the tool {@code component}'s, on {@code stream}. */
+  static RecordMetadata metadata(String stream, String component) {
     RecordMetadata metadata = new RecordMetadata(2);
     metadata.put("stream", stream);
     metadata.put("component", component);
-    return new ChildLineParser.Parsed(level, message, null, metadata, false);
+    return metadata;
   }
 }

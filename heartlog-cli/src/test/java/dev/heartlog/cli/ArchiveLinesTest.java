@@ -72,6 +72,19 @@ class ArchiveLinesTest {
     assertThat(records.get(0).metadataJson()).contains("\"component\": \"tar\"");
   }
 
+  /** A worker that archives its outputs by their absolute paths: tar's note with every archive. */
+  @Test
+  void tarsNoteThatItStoresAbsolutePathsAsRelativeOnesIsInfo() throws Exception {
+    archiveOfOneFile();
+
+    List<StoredRecord> records = stderrOf("tar-absolute", "tar czf outputs.tgz \"$PWD/weights.bin\"; echo 'uploading outputs' >&2", 0);
+
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "tar: Removing leading `/' from member names"),
+        tuple("WARNING", "uploading outputs"));
+    assertThat(records.get(0).metadataJson()).contains("\"component\": \"tar\"");
+  }
+
   @Test
   void unzipsErrorAboutAFileThatIsNoZipIsOneError() throws Exception {
     List<StoredRecord> records = WrappedWorkers.replayedOnStderr(folder, "unzip-6.0-not-a-zip.txt", "unzip-replayed");
@@ -110,7 +123,8 @@ class ArchiveLinesTest {
   void linesThatOnlyLookSoAreNotAnArchiveToolsErrors() {
     ArchiveLines lines = new ArchiveLines(() -> 0, QUIET);
 
-    assertThat(lines.parse("tar: Removing leading `/' from member names", "stderr")).as("a note").isNull();
+    assertThat(lines.parse("tar: Removing leading `/' from member names", "stderr").level()).as("a note").isEqualTo(Level.INFO);
+    assertThat(lines.moreFollows()).isFalse();
     assertThat(lines.parse("tar: frames.tar: file changed as we read it", "stderr")).as("a warning").isNull();
     assertThat(lines.parse("gzip: compressed 12 frames", "stderr")).isNull();
     assertThat(lines.parse("unzip: extracted 3 files", "stderr")).as("one space: not unzip's").isNull();
