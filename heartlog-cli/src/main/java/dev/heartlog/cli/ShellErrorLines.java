@@ -25,9 +25,11 @@ import java.util.stream.Stream;
  *       runs), after the script's name and line: {@code /bin/sh: 1: ffmpegg: not found}, {@code
  *       ./start.sh: 5: cd: can't cd to /data}.
  *   <li>A program's failed call, its name first and the system's description of the error last:
- *       {@code cp: cannot stat '/models/x.bin': No such file or directory}, {@code tar: out.tar:
- *       Cannot write: No space left on device}, {@code python3: can't open file '/srv/worker.py':
- *       [Errno 2] No such file or directory}.
+ *       {@code cp: cannot stat '/models/x.bin': No such file or directory}, {@code mkdir: cannot
+ *       create directory '/data/out': No space left on device}, {@code python3: can't open file
+ *       '/srv/worker.py': [Errno 2] No such file or directory}. tar's ({@code tar: out.tar: Cannot
+ *       write: No space left on device}) are read first by {@link ArchiveLines}, with the lines
+ *       tar prints after them.
  *   <li>Python's refusal to run what it was given: {@code /usr/bin/python3: No module named
  *       worker}, after {@code python3 -m worker} ({@link #pythonThatCannotStart}).
  * </ul>
