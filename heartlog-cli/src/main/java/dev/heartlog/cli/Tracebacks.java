@@ -115,6 +115,8 @@ final class Tracebacks {
   private final int maxChars;
 
   private Line held;                      // an ERROR or WARNING line, or a record of several lines, not recorded yet
+  /** The line being taken came in one burst with the line before it ({@link #MESSAGE_BURST_NANOS}). */
+  private boolean lineInBurst = true;
   private boolean heldForThisRead;        // held is a line below ERROR, held until its read's lines are passed on
   private boolean heldSaidNothing;        // held is a logger's line of no message: it is on the lines after
   private boolean heldTable;              // held ends in a table's rows (TABLE_ROW): its next rows join it
@@ -161,6 +163,7 @@ final class Tracebacks {
       }
       boolean sameBurst = line.arrivedNanos() - lastNanos <= MESSAGE_BURST_NANOS;
       lastNanos = line.arrivedNanos();
+      lineInBurst = sameBurst;
       if (heldJulSource != null) {
         Line source = heldJulSource;
         String sourceText = heldJulSourceText;
@@ -681,12 +684,15 @@ final class Tracebacks {
    */
   private void startTraceback(OpenTraceback.Shape shape, Line start, String message, Level level) {
     Line owner = held;
-    boolean owns = owner != null && (owner.level().isAtLeast(Level.ERROR)
-        || owner.ownLevel() && owner.level() == Level.WARNING || shape == OpenTraceback.Shape.GO_STACK);
+    boolean owns = owner != null && (shape == OpenTraceback.Shape.GO_STACK
+        || lineInBurst && (owner.level().isAtLeast(Level.ERROR) || owner.ownLevel() && owner.level() == Level.WARNING));
     if (owner != null && !owns) {
       // An INFO line, or one naming no level, and a traceback in one read: most likely a crash
       // printed right after it, read together on a busy machine, which must stay the error it is.
-      // A Go logger's stack is no crash.
+      // A Go logger's stack is no crash. An ERROR line and a traceback that began after a pause:
+      // the next command's crash, as python3 starting after pip's error in a start script
+      // (seen: pip's "No matching distribution found" carried the traceback of "import torch"
+      // from the command after it, 80 ms later); a logger writes its record's traceback with it.
       sink.record(owner.at(), owner.level(), owner.message(), owner.task(), owner.metadata());
       owner = null;
     }

@@ -62,6 +62,32 @@ class TracebacksTest extends TracebacksTestSupport {
         "ERROR KeyError: 'model' t-1 9 " + traceback + "KeyError: 'model'");
   }
 
+  /**
+   * A start script's command that failed with an ERROR line, and the next command's crash: pip's
+   * "No matching distribution found" and, 80 ms later, the traceback of {@code python3 -c "import
+   * torch"} (seen by hand). The traceback was the ERROR line's exception.
+   */
+  @Test
+  void anErrorLineDoesNotOwnATracebackThatBeganAfterAPause() {
+    String frame = "  File \"<string>\", line 1, in <module>";
+    printOwn(Level.ERROR, "ERROR: No matching distribution found for nosuchpkg");
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    print(Level.WARNING, "Traceback (most recent call last):");
+    print(Level.WARNING, frame);
+    print(Level.WARNING, "ModuleNotFoundError: No module named 'torch'");
+    printOwn(Level.ERROR, "ERROR: model download failed");
+    print(Level.WARNING, "Traceback (most recent call last):");
+    print(Level.WARNING, frame);
+    print(Level.WARNING, "TimeoutError: timed out");
+    tracebacks.end();
+
+    String traceback = "Traceback (most recent call last):\n" + frame + "\n";
+    assertThat(recorded).containsExactly(
+        "ERROR ERROR: No matching distribution found for nosuchpkg t-1 0 -",
+        "ERROR ModuleNotFoundError: No module named 'torch' t-1 1 " + traceback + "ModuleNotFoundError: No module named 'torch'",
+        "ERROR ERROR: model download failed t-1 4 " + traceback + "TimeoutError: timed out");
+  }
+
   @Test
   void aSyntaxErrorsLocationWithoutItsSourceLineIsStillOneRecordWithItsExceptionLine() {
     // Python prints no source line where it cannot read the file again (a script removed as it ran).
