@@ -1,0 +1,73 @@
+package dev.heartlog.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heartlog.store.Store;
+import dev.heartlog.store.StoredRecord;
+import dev.heartlog.store.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ComfyUI's failed node, as heartlog run stores it ({@link ComfyUiLines}). ComfyUI cannot be
+ * installed here: a Python script (Debian's python3, which .ci/run installs) writes what its
+ * execution.py writes when a node raises: the line and the traceback as two log calls with
+ * ComfyUI's console format (the message alone, on stderr), and, as earlier versions did, as two
+ * prints on stdout. The exception is PyTorch's CUDA error as it words it, a message of four lines.
+ */
+class ComfyUiLinesTest {
+
+  private static final String CUDA_ERROR = "CUDA error: out of memory\\n"
+      + "CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.\\n"
+      + "For debugging consider passing CUDA_LAUNCH_BLOCKING=1\\n"
+      + "Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions.\\n";
+
+  @TempDir Path folder;
+
+  @Test
+  void aFailedNodeIsOneErrorWithItsTraceback() throws Exception {
+    Path worker = folder.resolve("comfy.py");
+    Files.writeString(worker, String.join("\n",
+        "import logging, sys, time, traceback",
+        "logging.basicConfig(format='%(message)s', level=logging.INFO)",
+        "def sample():",
+        "    raise RuntimeError('" + CUDA_ERROR + "')",
+        "logging.info('got prompt')",
+        "try:",
+        "    sample()",
+        "except Exception as ex:",
+        "    logging.error(f'!!! Exception during processing !!! {ex}')",
+        "    logging.error(traceback.format_exc())",
+        "logging.info('Prompt executed in 0.42 seconds')",
+        "time.sleep(0.3)",
+        "try:",
+        "    sample()",
+        "except Exception as ex:",
+        "    print('!!! Exception during processing !!!')",
+        "    print(traceback.format_exc(), flush=True)",
+        ""));
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+
+    Cli.Result result = WrappedWorkers.heartlogRun(folder, "comfyui", url, List.of(), "/usr/bin/python3", worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> errors = WrappedWorkers.records(store, "comfyui").stream()
+        .filter(record -> record.level().equals("ERROR")).toList();
+    // Before: the line a warning (INFO on stdout), three warnings of the message's further lines,
+    // and the traceback an ERROR of its own.
+    assertThat(errors).hasSize(2);
+    assertThat(errors.get(0).message()).isEqualTo("!!! Exception during processing !!! CUDA error: out of memory\n"
+        + "CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.\n"
+        + "For debugging consider passing CUDA_LAUNCH_BLOCKING=1\n"
+        + "Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions.");
+    assertThat(errors.get(1).message()).isEqualTo("!!! Exception during processing !!!");
+    assertThat(errors).allSatisfy(error -> assertThat(error.exception())
+        .startsWith("Traceback (most recent call last):").contains("RuntimeError: CUDA error: out of memory"));
+    assertThat(WrappedWorkers.records(store, "comfyui")).extracting(StoredRecord::message)
+        .noneMatch(message -> message.startsWith("For debugging consider"));
+  }
+}
