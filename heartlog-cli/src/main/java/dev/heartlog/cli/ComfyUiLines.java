@@ -2,6 +2,7 @@ package dev.heartlog.cli;
 
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.RecordMetadata;
+import java.util.List;
 
 /**
  * ComfyUI's line for a node that failed while a workflow ran, which a GPU worker running ComfyUI
@@ -13,18 +14,48 @@ import dev.heartlog.agent.RecordMetadata;
  * its own, and the traceback an ERROR of its own, five records for one failure of PyTorch's CUDA
  * errors. It is an ERROR, and so the traceback written right after it goes into its record, as
  * after a logger's ERROR line ({@link Tracebacks}). Custom nodes print the same words.
+ *
+ * <p>ComfyUI's reports of a prompt's progress, logged at info with the same format and so a
+ * warning each on stderr, two or more a prompt, are INFO: {@code got prompt}, {@code Prompt
+ * executed in 71.23 seconds} (or {@code in 00:33:04}), and its model manager's {@code Requested to
+ * load WanVAE}, {@code loaded completely; 3037.77 MB usable, ...}, {@code loaded partially ...}
+ * and {@code Unloaded partially: 328.28 MB freed, ...}, as public reports of ComfyUI's output
+ * show them.
  */
 final class ComfyUiLines {
 
   private static final String NODE_FAILED = "!!! Exception during processing !!!";
+  /** The beginnings of ComfyUI's reports at info, each but the first followed by more. */
+  private static final List<String> REPORTS = List.of("got prompt", "Prompt executed in ", "Requested to load ",
+      "loaded completely", "loaded partially", "Unloaded partially: ");
 
   private ComfyUiLines() {}
 
-  /** ComfyUI's line of a node that failed, an ERROR; null for any other line. */
+  /** ComfyUI's line of a node that failed, an ERROR, or of its progress, INFO; null for any other line. */
   static ChildLineParser.Parsed parse(String line, RecordMetadata metadata) {
-    if (!line.startsWith(NODE_FAILED)) {
+    if (line.isEmpty() || "!gPRlU".indexOf(line.charAt(0)) < 0) {
+      return null;   // most lines: none of these begins so
+    }
+    if (line.startsWith(NODE_FAILED)) {
+      return new ChildLineParser.Parsed(Level.ERROR, line, null, metadata, false);
+    }
+    if (!isReport(line)) {
       return null;
     }
-    return new ChildLineParser.Parsed(Level.ERROR, line, null, metadata, false);
+    // INFO by its shape: a line after it that names no level keeps the stream's
+    return new ChildLineParser.Parsed(Level.INFO, line, null, metadata, false, null, ChildLineParser.TaskScope.CURRENT,
+        false, true, true);
+  }
+
+  private static boolean isReport(String line) {
+    if (line.equals(REPORTS.get(0))) {
+      return true;
+    }
+    for (int i = 1; i < REPORTS.size(); i++) {   // a loop, not a stream: it runs for some lines of every worker
+      if (line.startsWith(REPORTS.get(i)) && line.length() > REPORTS.get(i).length()) {
+        return true;
+      }
+    }
+    return false;
   }
 }

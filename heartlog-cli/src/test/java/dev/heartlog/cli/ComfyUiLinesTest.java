@@ -1,6 +1,7 @@
 package dev.heartlog.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.heartlog.store.Store;
 import dev.heartlog.store.StoredRecord;
@@ -36,6 +37,8 @@ class ComfyUiLinesTest {
         "def sample():",
         "    raise RuntimeError('" + CUDA_ERROR + "')",
         "logging.info('got prompt')",
+        "logging.info('Requested to load SDXL')",
+        "logging.info('loaded completely; 3037.77 MB usable, 242.03 MB loaded, full load: True')",
         "try:",
         "    sample()",
         "except Exception as ex:",
@@ -69,5 +72,13 @@ class ComfyUiLinesTest {
         .startsWith("Traceback (most recent call last):").contains("RuntimeError: CUDA error: out of memory"));
     assertThat(WrappedWorkers.records(store, "comfyui")).extracting(StoredRecord::message)
         .noneMatch(message -> message.startsWith("For debugging consider"));
+    // ComfyUI's reports of its progress, at info: before, a warning each
+    assertThat(WrappedWorkers.records(store, "comfyui")).filteredOn(record -> !record.message().startsWith("!!!")
+            && !record.message().startsWith("heartlog run") && !record.message().startsWith("the worker process"))
+        .extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+            tuple("INFO", "got prompt"),
+            tuple("INFO", "Requested to load SDXL"),
+            tuple("INFO", "loaded completely; 3037.77 MB usable, 242.03 MB loaded, full load: True"),
+            tuple("INFO", "Prompt executed in 0.42 seconds"));
   }
 }
