@@ -1,8 +1,8 @@
 package dev.heartlog.cli;
 
 import dev.heartlog.agent.Level;
-import dev.heartlog.agent.RecordMetadata;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * ComfyUI's line for a node that failed while a workflow ran, which a GPU worker running ComfyUI
@@ -21,30 +21,76 @@ import java.util.List;
  * load WanVAE}, {@code loaded completely; 3037.77 MB usable, ...}, {@code loaded partially ...}
  * and {@code Unloaded partially: 328.28 MB freed, ...}, as public reports of ComfyUI's output
  * show them.
+ *
+ * <p>A prompt that fails validation (a workflow that names a model the worker does not have, the
+ * most common failure of a ComfyUI worker) is logged as errors, a line each: {@code Failed to
+ * validate prompt for output 9:}, the node ({@code * CheckpointLoaderSimple 4:}), each reason
+ * ({@code   - Value not in list: ckpt_name: 'sdxl.safetensors' not in ['sd15.safetensors']}),
+ * and {@code Output will be ignored}. Each was a warning of its own; they are one ERROR, which
+ * {@code Output will be ignored}, any other line, or a quiet moment ends.
+ *
+ * <p>{@code component} is {@code comfyui}. One instance reads one stream.
  */
-final class ComfyUiLines {
+final class ComfyUiLines extends RecordsOfLines {
 
   private static final String NODE_FAILED = "!!! Exception during processing !!!";
   /** The beginnings of ComfyUI's reports at info, each but the first followed by more. */
   private static final List<String> REPORTS = List.of("got prompt", "Prompt executed in ", "Requested to load ",
       "loaded completely", "loaded partially", "Unloaded partially: ");
+  private static final String VALIDATION_FAILED = "Failed to validate prompt for output ";
+  private static final String VALIDATION_END = "Output will be ignored";
+  private static final String COMPONENT = "comfyui";
 
-  private ComfyUiLines() {}
+  private final LongSupplier nanoTime;
+  private final long quietNanos;
+  /** A prompt's validation failure is open: its nodes and reasons may follow. */
+  private boolean validating;
+  /** When the open validation failure's last line was read. */
+  private long validatingNanos;
 
-  /** ComfyUI's line of a node that failed, an ERROR, or of its progress, INFO; null for any other line. */
-  static ChildLineParser.Parsed parse(String line, RecordMetadata metadata) {
-    if (line.isEmpty() || "!gPRlU".indexOf(line.charAt(0)) < 0) {
+  /** @param quietNanos how long after its last line a validation failure may still go on */
+  ComfyUiLines(LongSupplier nanoTime, long quietNanos) {
+    this.nanoTime = nanoTime;
+    this.quietNanos = quietNanos;
+  }
+
+  /**
+   * ComfyUI's line of a node that failed or of a prompt that failed validation, an ERROR, or of
+   * its progress, INFO; null for any other line.
+   */
+  ChildLineParser.Parsed parse(String line, String stream) {
+    continuesRecord = false;
+    moreFollows = false;
+    if (validating) {
+      // (the clock is read only while a validation failure is open)
+      validating = false;
+      boolean further = line.startsWith("* ") || line.startsWith("  - ") || line.equals(VALIDATION_END);
+      if (further && nanoTime.getAsLong() - validatingNanos <= quietNanos) {
+        validating = !line.equals(VALIDATION_END);
+        validatingNanos = nanoTime.getAsLong();
+        continuesRecord = true;
+        moreFollows = validating;
+        return record(Level.ERROR, line, stream, COMPONENT);
+      }
+    }
+    if (line.isEmpty() || "!gPRlUF".indexOf(line.charAt(0)) < 0) {
       return null;   // most lines: none of these begins so
     }
     if (line.startsWith(NODE_FAILED)) {
-      return new ChildLineParser.Parsed(Level.ERROR, line, null, metadata, false);
+      return record(Level.ERROR, line, stream, COMPONENT);
+    }
+    if (line.startsWith(VALIDATION_FAILED) && line.endsWith(":")) {
+      validating = true;
+      validatingNanos = nanoTime.getAsLong();
+      moreFollows = true;
+      return record(Level.ERROR, line, stream, COMPONENT);
     }
     if (!isReport(line)) {
       return null;
     }
     // INFO by its shape: a line after it that names no level keeps the stream's
-    return new ChildLineParser.Parsed(Level.INFO, line, null, metadata, false, null, ChildLineParser.TaskScope.CURRENT,
-        false, true, true);
+    return new ChildLineParser.Parsed(Level.INFO, line, null, metadata(stream, COMPONENT), false, null,
+        ChildLineParser.TaskScope.CURRENT, false, true, true);
   }
 
   private static boolean isReport(String line) {

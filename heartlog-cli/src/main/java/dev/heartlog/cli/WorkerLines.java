@@ -195,6 +195,7 @@ final class WorkerLines implements AutoCloseable {
     NpmLines npm = new NpmLines();
     JvmLauncherLines jvm = new JvmLauncherLines();
     ArchiveLines archives = new ArchiveLines(System::nanoTime, TRACEBACK_QUIET.toNanos());
+    ComfyUiLines comfyUi = new ComfyUiLines(System::nanoTime, TRACEBACK_QUIET.toNanos());
     MessageLines message = new MessageLines(streamDefault);
     long[] reads = {0};   // how many reads so far
     BlenderLines.Frames blender = new BlenderLines.Frames();
@@ -249,6 +250,10 @@ final class WorkerLines implements AutoCloseable {
         if (parsed == null) {
           parsed = archives.parse(text, name);
           reader = archives;
+        }
+        if (parsed == null) {
+          parsed = comfyUi.parse(text, name);
+          reader = comfyUi;
         }
         boolean continuesRecord = parsed != null && reader != null && reader.continuesRecord();
         boolean moreFollows = parsed != null && reader != null && reader.moreFollows();

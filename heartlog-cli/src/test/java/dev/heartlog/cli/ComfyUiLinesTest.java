@@ -81,4 +81,49 @@ class ComfyUiLinesTest {
             tuple("INFO", "loaded completely; 3037.77 MB usable, 242.03 MB loaded, full load: True"),
             tuple("INFO", "Prompt executed in 0.42 seconds"));
   }
+
+  /** A workflow that names a model the worker does not have: ComfyUI's validation logs an error a line. */
+  @Test
+  void aPromptThatFailedValidationIsOneError() throws Exception {
+    Path worker = folder.resolve("comfy-validation.py");
+    Files.writeString(worker, String.join("\n",
+        "import logging",
+        "logging.basicConfig(format='%(message)s', level=logging.INFO)",
+        "logging.info('got prompt')",
+        "logging.error('Failed to validate prompt for output 9:')",
+        "logging.error('* CheckpointLoaderSimple 4:')",
+        "logging.error(\"  - Value not in list: ckpt_name: 'sdxl.safetensors' not in ['sd15.safetensors']\")",
+        "logging.error('Output will be ignored')",
+        "logging.warning('* the next prompt is queued')",
+        ""));
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+
+    Cli.Result result = WrappedWorkers.heartlogRun(folder, "comfyui-validation", url, List.of(), "/usr/bin/python3",
+        worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    // Before: four warnings.
+    assertThat(WrappedWorkers.stderrRecords(store, "comfyui-validation")).extracting(StoredRecord::level, StoredRecord::message)
+        .containsExactly(
+            tuple("INFO", "got prompt"),
+            tuple("ERROR", "Failed to validate prompt for output 9:\n* CheckpointLoaderSimple 4:\n"
+                + "  - Value not in list: ckpt_name: 'sdxl.safetensors' not in ['sd15.safetensors']\nOutput will be ignored"),
+            tuple("WARNING", "* the next prompt is queued"));
+  }
+
+  @Test
+  void aValidationFailureGoesOnOnlyUntilAQuietMoment() {
+    long quiet = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200);
+    long[] now = {0};
+    ComfyUiLines lines = new ComfyUiLines(() -> now[0], quiet);
+
+    assertThat(lines.parse("Failed to validate prompt for output 9:", "stderr")).isNotNull();
+    assertThat(lines.moreFollows()).isTrue();
+    assertThat(lines.parse("* CheckpointLoaderSimple 4:", "stderr")).isNotNull();
+    assertThat(lines.continuesRecord()).isTrue();
+    now[0] += quiet * 2;
+    assertThat(lines.parse("  - a list item printed later", "stderr")).isNull();
+    assertThat(lines.parse("Failed to validate the config", "stderr")).as("no output named").isNull();
+  }
 }
