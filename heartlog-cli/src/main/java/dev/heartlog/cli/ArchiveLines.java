@@ -60,17 +60,13 @@ final class ArchiveLines extends RecordsOfLines {
   private static final String TAR_REMOVING = "tar: Removing leading `";
   private static final String TAR_USAGE = "Try 'tar --help' or 'tar --usage' for more information.";
 
-  private final LongSupplier nanoTime;
-  private final long quietNanos;
-  /** The tool whose error is open, and may go on; null when none is. */
-  private String open;
-  /** When the open error's last line was read. */
-  private long openNanos;
+  private final OpenRecord openError;
+  /** The tool whose error is open, or was last. */
+  private String tool;
 
   /** @param quietNanos how long after its last line an error may still go on */
   ArchiveLines(LongSupplier nanoTime, long quietNanos) {
-    this.nanoTime = nanoTime;
-    this.quietNanos = quietNanos;
+    openError = new OpenRecord(nanoTime, quietNanos);
   }
 
   /**
@@ -78,18 +74,13 @@ final class ArchiveLines extends RecordsOfLines {
    * error's next line makes an ERROR); null for any other line.
    */
   ChildLineParser.Parsed parse(String line, String stream) {
-    // (the clock is read only while an error is open, or as one begins: not for most lines)
-    boolean wasOpen = open != null && nanoTime.getAsLong() - openNanos <= quietNanos;
-    String tool = open;
-    open = null;
+    boolean wasOpen = openError.isOpen();
+    openError.ends();
     continuesRecord = false;
     moreFollows = false;
     if (wasOpen && continues(tool, line)) {
-      open = TAR_ENDS.contains(line) ? null : tool;
-      openNanos = nanoTime.getAsLong();
       continuesRecord = true;
-      moreFollows = open != null;
-      return record(Level.ERROR, line, stream, tool);
+      return lineOfError(Level.ERROR, line, stream, tool);
     }
     if (line.isEmpty() || FIRST_CHARACTERS.indexOf(line.charAt(0)) < 0) {
       return null;   // most lines: no tool's error begins so
@@ -101,18 +92,20 @@ final class ArchiveLines extends RecordsOfLines {
     }
     String begun = toolOfError(line);
     if (begun == null) {
-      if (isZipNamed(line)) {
-        open = "unzip";   // unzip -q names the archive before its error, or a warning
-        openNanos = nanoTime.getAsLong();
-        moreFollows = true;
-        return record(Level.WARNING, line, stream, open);
-      }
-      return null;
+      // unzip -q names the archive before its error, or a warning
+      return isZipNamed(line) ? lineOfError(Level.WARNING, line, stream, "unzip") : null;
     }
-    open = TAR_ENDS.contains(line) ? null : begun;
-    openNanos = nanoTime.getAsLong();
-    moreFollows = open != null;
-    return record(Level.ERROR, line, stream, begun);
+    return lineOfError(Level.ERROR, line, stream, begun);
+  }
+
+  /** A record of a line of {@code tool}'s error, which stays open unless the line is tar's last. */
+  private ChildLineParser.Parsed lineOfError(Level level, String line, String stream, String tool) {
+    this.tool = tool;
+    moreFollows = !TAR_ENDS.contains(line);
+    if (moreFollows) {
+      openError.goesOn();
+    }
+    return record(level, line, stream, tool);
   }
 
   /** The tool of a line that is its error; null for any other line. */

@@ -41,17 +41,12 @@ final class ComfyUiLines extends RecordsOfLines {
   private static final String VALIDATION_END = "Output will be ignored";
   private static final String COMPONENT = "comfyui";
 
-  private final LongSupplier nanoTime;
-  private final long quietNanos;
-  /** A prompt's validation failure is open: its nodes and reasons may follow. */
-  private boolean validating;
-  /** When the open validation failure's last line was read. */
-  private long validatingNanos;
+  /** A prompt's validation failure, whose nodes and reasons may follow. */
+  private final OpenRecord validation;
 
   /** @param quietNanos how long after its last line a validation failure may still go on */
   ComfyUiLines(LongSupplier nanoTime, long quietNanos) {
-    this.nanoTime = nanoTime;
-    this.quietNanos = quietNanos;
+    validation = new OpenRecord(nanoTime, quietNanos);
   }
 
   /**
@@ -61,16 +56,11 @@ final class ComfyUiLines extends RecordsOfLines {
   ChildLineParser.Parsed parse(String line, String stream) {
     continuesRecord = false;
     moreFollows = false;
-    if (validating) {
-      // (the clock is read only while a validation failure is open)
-      validating = false;
-      boolean further = line.startsWith("* ") || line.startsWith("  - ") || line.equals(VALIDATION_END);
-      if (further && nanoTime.getAsLong() - validatingNanos <= quietNanos) {
-        validating = !line.equals(VALIDATION_END);
-        validatingNanos = nanoTime.getAsLong();
+    if (validation.isOpen()) {
+      validation.ends();
+      if (line.startsWith("* ") || line.startsWith("  - ") || line.equals(VALIDATION_END)) {
         continuesRecord = true;
-        moreFollows = validating;
-        return record(Level.ERROR, line, stream, COMPONENT);
+        return lineOfValidation(line, stream);
       }
     }
     if (line.isEmpty() || "!gPRlUF".indexOf(line.charAt(0)) < 0) {
@@ -80,10 +70,7 @@ final class ComfyUiLines extends RecordsOfLines {
       return record(Level.ERROR, line, stream, COMPONENT);
     }
     if (line.startsWith(VALIDATION_FAILED) && line.endsWith(":")) {
-      validating = true;
-      validatingNanos = nanoTime.getAsLong();
-      moreFollows = true;
-      return record(Level.ERROR, line, stream, COMPONENT);
+      return lineOfValidation(line, stream);
     }
     if (!isReport(line)) {
       return null;
@@ -91,6 +78,15 @@ final class ComfyUiLines extends RecordsOfLines {
     // INFO by its shape: a line after it that names no level keeps the stream's
     return new ChildLineParser.Parsed(Level.INFO, line, null, metadata(stream, COMPONENT), false, null,
         ChildLineParser.TaskScope.CURRENT, false, true, true);
+  }
+
+  /** A record of a line of a validation failure, which stays open unless the line is its last. */
+  private ChildLineParser.Parsed lineOfValidation(String line, String stream) {
+    moreFollows = !line.equals(VALIDATION_END);
+    if (moreFollows) {
+      validation.goesOn();
+    }
+    return record(Level.ERROR, line, stream, COMPONENT);
   }
 
   private static boolean isReport(String line) {

@@ -2,6 +2,7 @@ package dev.heartlog.cli;
 
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.RecordMetadata;
+import java.util.function.LongSupplier;
 
 /**
  * One stream's reader for a tool whose record may be several lines, each written apart (npm's
@@ -33,6 +34,42 @@ abstract class RecordsOfLines {
   /** A record of a line of the tool {@code component}'s, on {@code stream}. */
   static ChildLineParser.Parsed record(Level level, String message, String stream, String component) {
     return new ChildLineParser.Parsed(level, message, null, metadata(stream, component), false);
+  }
+
+  /**
+   * Whether a reader's record is open, and so may go on: from the line that opened it until its
+   * last line, a line not its own, or a quiet moment after its last line, when {@link Tracebacks}
+   * has recorded it and a line that would have gone on with it (a blank line, an indented one) is
+   * no more of it.
+   */
+  static final class OpenRecord {
+
+    private final LongSupplier nanoTime;
+    private final long quietNanos;
+    private boolean open;
+    private long lastNanos;
+
+    /** @param quietNanos how long after its last line a record may still go on */
+    OpenRecord(LongSupplier nanoTime, long quietNanos) {
+      this.nanoTime = nanoTime;
+      this.quietNanos = quietNanos;
+    }
+
+    /** A line of the record was read now: it is open, and more of it may follow. */
+    void goesOn() {
+      open = true;
+      lastNanos = nanoTime.getAsLong();
+    }
+
+    /** Its last line was read, or a line not its own. */
+    void ends() {
+      open = false;
+    }
+
+    /** Whether it is open and its last line came within the quiet period: the clock is read only while it is open. */
+    boolean isOpen() {
+      return open && nanoTime.getAsLong() - lastNanos <= quietNanos;
+    }
   }
 
   /** The metadata of a line of the tool {@code component}'s, on {@code stream}. */

@@ -30,8 +30,7 @@ class ComfyUiLinesTest {
 
   @Test
   void aFailedNodeIsOneErrorWithItsTraceback() throws Exception {
-    Path worker = folder.resolve("comfy.py");
-    Files.writeString(worker, String.join("\n",
+    Store store = run("comfyui",
         "import logging, sys, time, traceback",
         "logging.basicConfig(format='%(message)s', level=logging.INFO)",
         "def sample():",
@@ -50,14 +49,8 @@ class ComfyUiLinesTest {
         "    sample()",
         "except Exception as ex:",
         "    print('!!! Exception during processing !!!')",
-        "    print(traceback.format_exc(), flush=True)",
-        ""));
-    String url = TestDatabase.migratedUrl();
-    Store store = Store.open(url, null, null);
+        "    print(traceback.format_exc(), flush=True)");
 
-    Cli.Result result = WrappedWorkers.heartlogRun(folder, "comfyui", url, List.of(), "/usr/bin/python3", worker.toString());
-
-    assertThat(result.exitCode()).as(result.err()).isZero();
     List<StoredRecord> errors = WrappedWorkers.records(store, "comfyui").stream()
         .filter(record -> record.level().equals("ERROR")).toList();
     // Before: the line a warning (INFO on stdout), three warnings of the message's further lines,
@@ -85,8 +78,7 @@ class ComfyUiLinesTest {
   /** A workflow that names a model the worker does not have: ComfyUI's validation logs an error a line. */
   @Test
   void aPromptThatFailedValidationIsOneError() throws Exception {
-    Path worker = folder.resolve("comfy-validation.py");
-    Files.writeString(worker, String.join("\n",
+    Store store = run("comfyui-validation",
         "import logging",
         "logging.basicConfig(format='%(message)s', level=logging.INFO)",
         "logging.info('got prompt')",
@@ -94,15 +86,8 @@ class ComfyUiLinesTest {
         "logging.error('* CheckpointLoaderSimple 4:')",
         "logging.error(\"  - Value not in list: ckpt_name: 'sdxl.safetensors' not in ['sd15.safetensors']\")",
         "logging.error('Output will be ignored')",
-        "logging.warning('* the next prompt is queued')",
-        ""));
-    String url = TestDatabase.migratedUrl();
-    Store store = Store.open(url, null, null);
+        "logging.warning('* the next prompt is queued')");
 
-    Cli.Result result = WrappedWorkers.heartlogRun(folder, "comfyui-validation", url, List.of(), "/usr/bin/python3",
-        worker.toString());
-
-    assertThat(result.exitCode()).as(result.err()).isZero();
     // Before: four warnings.
     assertThat(WrappedWorkers.stderrRecords(store, "comfyui-validation")).extracting(StoredRecord::level, StoredRecord::message)
         .containsExactly(
@@ -125,5 +110,16 @@ class ComfyUiLinesTest {
     now[0] += quiet * 2;
     assertThat(lines.parse("  - a list item printed later", "stderr")).isNull();
     assertThat(lines.parse("Failed to validate the config", "stderr")).as("no output named").isNull();
+  }
+
+  /** The store, after heartlog run of a Python script of these lines as {@code worker}, which exited 0. */
+  private Store run(String worker, String... script) throws Exception {
+    Path file = folder.resolve(worker + ".py");
+    Files.writeString(file, String.join("\n", script) + "\n");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    Cli.Result result = WrappedWorkers.heartlogRun(folder, worker, url, List.of(), "/usr/bin/python3", file.toString());
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    return store;
   }
 }
