@@ -22,9 +22,9 @@ import java.util.function.BooleanSupplier;
  * A wrapped worker's stdout and stderr, turned into records: each stream is passed on byte for
  * byte and read on a thread of its own, split into the lines a terminal shows ({@link
  * TerminalLines}), parsed ({@link RichLogLines}, then the readers of lines whose record spans
- * lines, {@link RecordsOfLines}, then {@link ChildLineParser}), given its task, and joined into tracebacks ({@link Tracebacks}) before it goes to the agent. It also
- * keeps what the record of the worker's exit needs: the last traceback and the last lines on
- * stderr.
+ * lines, {@link RecordsOfLines}, then {@link ChildLineParser}), given its task, and joined into
+ * tracebacks ({@link Tracebacks}) before it goes to the agent. It also keeps what the record of
+ * the worker's exit needs: the last traceback and the last lines on stderr.
  */
 final class WorkerLines implements AutoCloseable {
 
