@@ -22,6 +22,7 @@ record AgentConfig(
     int maxBatchRecords,
     long maxBatchBytes,
     boolean debug,
+    boolean keepRepeats,
     ComponentLevels levels,
     Path spoolDirectory,
     long spoolMaxBytes,

@@ -36,6 +36,7 @@ import java.util.ServiceLoader;
  *   <tr><td>{@code HEARTLOG_MAX_BUFFERED_RECORDS}, {@code HEARTLOG_MAX_BUFFERED_BYTES}</td>
  *       <td>the most records, and bytes ({@code 64m}), kept in memory</td></tr>
  *   <tr><td>{@code WAN2GP_DEBUG} or {@code HEARTLOG_DEBUG}</td><td>{@code 1} keeps DEBUG records</td></tr>
+ *   <tr><td>{@code HEARTLOG_KEEP_REPEATS}</td><td>{@code 1} keeps every record of a flood of one record (default: counted past the tenth)</td></tr>
  *   <tr><td>{@code HEARTLOG_LEVELS}</td><td>the least severe level kept per component
  *       ({@code WARNING,GENERATOR=DEBUG}; see {@link ComponentLevels})</td></tr>
  *   <tr><td>{@code HEARTLOG_NVIDIA_SMI}</td><td>the {@code nvidia-smi} command to run</td></tr>
@@ -143,6 +144,7 @@ public final class AgentEnvironment {
     setting("HEARTLOG_BUFFER_SIZE", "LOG_BUFFER_SIZE").ifPresent(s -> builder.bufferSize(integer(s.name(), s.value())));
     applyMaxBuffered(builder);
     builder.debug(debug());
+    get("HEARTLOG_KEEP_REPEATS").map(AgentEnvironment::truthy).ifPresent(builder::keepRepeats);
     setting("HEARTLOG_LEVELS").ifPresent(s -> {
       try {
         builder.levels(s.value());

@@ -86,7 +86,8 @@ public final class HeartlogAgent implements AutoCloseable {
     Diagnostics diagnostics = new Diagnostics(config.diagnostics(), config.clock());
     this.buffer =
         new LogBuffer(
-            config.bufferSize(), config.maxBufferedRecords(), config.maxBufferedBytes(), this::onBufferDue, drops);
+            config.bufferSize(), config.maxBufferedRecords(), config.maxBufferedBytes(), this::onBufferDue, drops,
+            config.keepRepeats());
     this.queue = WorkerSpool.open(config, diagnostics, drops);
     this.loop = new HeartbeatLoop(config, buffer, queue, drops, tasks::current, () -> levels, diagnostics, sessionId);
     this.runner =

@@ -27,6 +27,7 @@ public final class HeartlogAgentBuilder {
   private int maxBatchRecords = HeartlogAgent.DEFAULT_MAX_BATCH_RECORDS;
   private long maxBatchBytes = HeartlogAgent.DEFAULT_MAX_BATCH_BYTES;
   private boolean debug;
+  private boolean keepRepeats;
   private ComponentLevels levels = ComponentLevels.NONE;
   private Duration shutdownTimeout = HeartlogAgent.DEFAULT_SHUTDOWN_TIMEOUT;
   private Duration statsInterval = HeartlogAgent.DEFAULT_STATS_INTERVAL;
@@ -165,6 +166,17 @@ public final class HeartlogAgentBuilder {
   }
 
   /**
+   * Keep every record of a flood of one record; default off: past the tenth in a row, each record
+   * that repeats the one before it within a second (the same level, message, task and metadata)
+   * is counted, and the count is recorded as one record, {@code repeated 49990 more times: ...},
+   * when another record comes or at the next heartbeat.
+   */
+  public HeartlogAgentBuilder keepRepeats(boolean keepRepeats) {
+    this.keepRepeats = keepRepeats;
+    return this;
+  }
+
+  /**
    * The least severe level kept for each component, as {@link ComponentLevels#parse} reads
    * it, for example {@code "WARNING,GENERATOR=DEBUG"}; default none (INFO, DEBUG in debug mode).
    *
@@ -297,6 +309,7 @@ public final class HeartlogAgentBuilder {
         maxBatchRecords,
         maxBatchBytes,
         debug,
+        keepRepeats,
         levels,
         spoolDirectory == null ? null : spoolDirectory.toAbsolutePath(),
         spoolMaxBytes,

@@ -40,6 +40,8 @@ final class LogBuffer {
   private final long maxBytes;
   private final Runnable onThresholdReached;
   private final Drops drops;
+  /** Counts a flood of one record; {@code null} when every repeat is kept. Guarded by lock. */
+  private final Repeats repeats;
 
   // Guarded by lock. Records taken for a batch count against the capacity until they are safe
   // (spooled or acknowledged: release), so memory stays bounded however long the store is away.
@@ -54,6 +56,12 @@ final class LogBuffer {
   private final AtomicLong totalEvicted = new AtomicLong();
 
   LogBuffer(int flushThreshold, int maxRecords, long maxBytes, Runnable onThresholdReached, Drops drops) {
+    this(flushThreshold, maxRecords, maxBytes, onThresholdReached, drops, false);
+  }
+
+  /** @param keepRepeats keep every record of a flood of one, rather than count them ({@link Repeats}) */
+  LogBuffer(int flushThreshold, int maxRecords, long maxBytes, Runnable onThresholdReached, Drops drops, boolean keepRepeats) {
+    this.repeats = keepRepeats ? null : new Repeats();
     this.flushThreshold = flushThreshold;
     this.maxRecords = maxRecords;
     this.maxBytes = maxBytes;
@@ -66,7 +74,8 @@ final class LogBuffer {
 
   /**
    * Makes a record with the next sequence number and adds it. At capacity, the oldest record of
-   * the least severe level present (this one included) is dropped to make room.
+   * the least severe level present (this one included) is dropped to make room. A record that
+   * repeats a flood of one is counted instead ({@link Repeats}), unless repeats are kept.
    *
    * @return {@code false} when this record was the one dropped
    */
@@ -82,23 +91,60 @@ final class LogBuffer {
   private boolean add(Instant timestamp, Level level, Object message, String taskId, Map<String, Object> metadata, long size) {
     boolean thresholdReached;
     synchronized (lock) {
-      while (isFull(size)) {
-        if (!evictBelowOrAt(level)) {
-          drop();
-          return false;
+      boolean countAdded = false;
+      Repeats.Row row = null;
+      if (repeats != null) {
+        row = repeats.row();
+        if (repeats.counts(row, timestamp, level, message, taskId, metadata)) {
+          return true;
         }
+        // This record ended its thread's flood: the count goes before it, where the repeats were.
+        Repeats.Count ended = repeats.takeEnded();
+        countAdded = ended != null && addCount(ended);
       }
-      LogRecord record = new LogRecord(timestamp, ++sequence, level, message, taskId, metadata, size);
-      queues[level.ordinal()].addLast(record);
-      waiting++;
-      bytes += size;
-      thresholdReached = waiting == flushThreshold;
+      LogRecord record = append(timestamp, level, message, taskId, metadata, size);
+      if (record == null) {
+        return false;
+      }
+      if (row != null) {
+        row.kept(record);
+      }
+      // Two records added at once may step past the threshold rather than onto it.
+      thresholdReached = waiting == flushThreshold || (countAdded && waiting == flushThreshold + 1);
     }
     totalBuffered.incrementAndGet();
     if (thresholdReached) {
       onThresholdReached.run();
     }
     return true;
+  }
+
+  /** Adds the record of the repeats counted so far; {@code false} when it did not fit. Holds lock. */
+  private boolean addCount(Repeats.Count count) {
+    long size = LogRecord.estimatedBytes(count.message(), count.taskId(), count.metadata());
+    if (append(count.timestamp(), count.level(), count.message(), count.taskId(), count.metadata(), size) == null) {
+      return false;
+    }
+    totalBuffered.incrementAndGet();
+    return true;
+  }
+
+  /**
+   * Adds a record with the next sequence number, making room as {@link #offer} says; {@code null}
+   * when it was the one dropped. Holds lock.
+   */
+  private LogRecord append(Instant timestamp, Level level, Object message, String taskId, Map<String, Object> metadata, long size) {
+    while (isFull(size)) {
+      if (!evictBelowOrAt(level)) {
+        drop();
+        return null;
+      }
+    }
+    LogRecord record = new LogRecord(timestamp, ++sequence, level, message, taskId, metadata, size);
+    queues[level.ordinal()].addLast(record);
+    waiting++;
+    bytes += size;
+    return record;
   }
 
   /** The next sequence number, for records the agent makes itself (drop reports). */
@@ -117,6 +163,12 @@ final class LogBuffer {
     List<LogRecord> batch = new ArrayList<>(Math.min(size(), maxBatchRecords));
     long batchBytes = 0;
     boolean more = true;
+    synchronized (lock) {
+      if (repeats != null) {
+        // A flood going on is reported at each batch, as a progress bar is.
+        repeats.takeCounts().forEach(this::addCount);
+      }
+    }
     while (more) {
       // A few records per lock hold: threads that log never wait long for the heartbeat thread.
       synchronized (lock) {
@@ -154,10 +206,10 @@ final class LogBuffer {
     }
   }
 
-  /** Records waiting to be taken into a batch. */
+  /** Records waiting to be taken into a batch, the counts of repeats not yet recorded included. */
   int size() {
     synchronized (lock) {
-      return waiting;
+      return repeats != null ? waiting + repeats.waitingCounts() : waiting;
     }
   }
 

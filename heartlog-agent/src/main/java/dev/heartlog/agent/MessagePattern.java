@@ -1,7 +1,9 @@
 package dev.heartlog.agent;
 
 import java.text.MessageFormat;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -154,6 +156,11 @@ public final class MessagePattern {
     } catch (RuntimeException e) {
       return pattern;
     }
+  }
+
+  /** Whether the other writes the same text: the same pattern, kind and locale, and equal arguments. */
+  boolean sameText(MessagePattern other) {
+    return pattern.equals(other.pattern) && Objects.equals(locale, other.locale) && Arrays.equals(arguments, other.arguments);
   }
 
   /** About how many characters the formatted message has, without formatting it. */

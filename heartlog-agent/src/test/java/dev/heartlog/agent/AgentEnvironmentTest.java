@@ -74,6 +74,14 @@ class AgentEnvironmentTest {
   }
 
   @Test
+  void repeatsAreCountedUnlessTheVariableKeepsThem() {
+    assertThat(AgentEnvironment.of(Map.of("HEARTLOG_WORKER_ID", "w"), new Properties()).agentBuilder().config().keepRepeats())
+        .isFalse();
+    assertThat(AgentEnvironment.of(Map.of("HEARTLOG_WORKER_ID", "w", "HEARTLOG_KEEP_REPEATS", "1"), new Properties())
+        .agentBuilder().config().keepRepeats()).isTrue();
+  }
+
+  @Test
   void memorysCapacityComesFromEitherVariableTheOtherKeepingItsDefault() {
     AgentConfig both = AgentEnvironment.of(Map.of("HEARTLOG_WORKER_ID", "w", "HEARTLOG_MAX_BUFFERED_RECORDS", "100000",
         "HEARTLOG_MAX_BUFFERED_BYTES", "128m"), new Properties()).agentBuilder().config();

@@ -152,7 +152,10 @@ final class RunCommand implements Callable<Integer> {
     if (worker == null || worker.isBlank()) {
       throw new ParameterException(spec.commandLine(), "--worker is required (or set HEARTLOG_WORKER_ID)");
     }
-    HeartlogAgentBuilder builder = environment.agentBuilder().shutdownHook(false).debug(debug || environment.debug());
+    // Each stream's repeats are counted before the agent sees them (RepeatedLines), by the lines'
+    // arrival rather than their timestamps, and --keep-repeats keeps them all: the agent keeps what it is given.
+    HeartlogAgentBuilder builder =
+        environment.agentBuilder().shutdownHook(false).debug(debug || environment.debug()).keepRepeats(true);
     try {
       builder.workerId(worker);
     } catch (IllegalArgumentException e) {   // longer than the store takes: a bad flag, as a blank one is

@@ -172,6 +172,27 @@ class HeartlogAppenderTest {
   }
 
   @Test
+  void aRetryLoopsFloodIsTenRecordsAndACountNotAFullBuffer() {
+    Logger log = LoggerFactory.getLogger("worker.uploads");
+    java.net.ConnectException refused = new java.net.ConnectException("Connection refused");
+    log.info("task started");
+    for (int i = 0; i < 100_000; i++) {
+      log.warn("connection to {} refused, retrying", "redis:6379", refused);
+    }
+    log.info("connected");
+    agent.flush(Duration.ofSeconds(10));
+
+    String retrying = "connection to redis:6379 refused, retrying";
+    assertThat(stored).extracting(LogRecord::message).containsExactly(
+        "task started", retrying, retrying, retrying, retrying, retrying, retrying, retrying, retrying, retrying, retrying,
+        "repeated 99990 more times: " + retrying, "connected");
+    assertThat(stored.get(1).metadata()).containsKey("exception");
+    assertThat(stored.get(11).metadata()).containsEntry("repeated", 99_990L).containsEntry("logger", "worker.uploads")
+        .doesNotContainKey("exception");
+    assertThat(agent.stats().totalDropped()).isZero();
+  }
+
+  @Test
   void withoutCallerDataEachRecordCarriesItsLoggerAndThreadAsTheyWereAtTheCall() {
     // An appender without caller data, as most configurations have it: records with nothing but
     // logger and thread share their metadata, which must still follow loggers and thread renames.
