@@ -76,8 +76,10 @@ public class CallerCostBenchmark {
       logger.setAdditive(false);
       logger.setLevel(ch.qos.logback.classic.Level.INFO);
       switch (pipeline) {
-        case "heartlog", "heartlog-levels" -> {
-          agent = installNoopSinkAgent();
+        case "heartlog", "heartlog-levels", "heartlog-counted" -> {
+          // The same call over and over is a flood of one record, which the agent counts by
+          // default: kept, every call takes the buffer's path, as it does for records that differ.
+          agent = installNoopSinkAgent(!pipeline.equals("heartlog-counted"));
           if (pipeline.equals("heartlog-levels")) {
             // Levels per component that keep this logger's INFO records: the same records, each
             // checked against the rules (longest name first) on the caller's thread.
@@ -205,7 +207,7 @@ public class CallerCostBenchmark {
 
     @Setup(Level.Trial)
     public void start() {
-      agent = installNoopSinkAgent();
+      agent = installNoopSinkAgent(true);
       logger = org.apache.logging.log4j.LogManager.getLogger("bench.worker");
     }
 
@@ -239,9 +241,10 @@ public class CallerCostBenchmark {
    * An agent whose transport stores nothing and says it stored everything, installed for the
    * logging frameworks' handlers: heartlog's pipeline shipping to a no-op sink.
    */
-  static HeartlogAgent installNoopSinkAgent() {
+  static HeartlogAgent installNoopSinkAgent(boolean keepRepeats) {
     HeartlogAgent agent = HeartlogAgent.builder()
         .workerId("bench")
+        .keepRepeats(keepRepeats)
         .transport(heartbeat -> DeliveryResult.stored(heartbeat.records().size()))
         .gpuProbe(GpuProbe.none())
         .noSpool()
@@ -259,6 +262,36 @@ public class CallerCostBenchmark {
   @Benchmark
   public void logback(LogbackPipeline state, Pace pace) {
     state.logger.info(MESSAGE, 42, TASK, 17);
+    pace.between();
+  }
+
+  /** Frame numbers boxed in advance, so that a call that names the next frame allocates nothing more. */
+  @State(Scope.Thread)
+  public static class Frames {
+    private final Integer[] frames = new Integer[4096];
+    private int next;
+
+    @Setup(Level.Trial)
+    public void box() {
+      for (int i = 0; i < frames.length; i++) {
+        frames[i] = 1_000 + i;
+      }
+    }
+
+    Integer next() {
+      next = (next + 1) & (frames.length - 1);
+      return frames[next];
+    }
+  }
+
+  /**
+   * Each call names another frame, so no call repeats the one before it: with {@code -p
+   * pipeline=heartlog,heartlog-counted}, what checking each record for a repeat costs a worker
+   * that does not flood.
+   */
+  @Benchmark
+  public void logbackFrameByFrame(LogbackPipeline state, Frames frames, Pace pace) {
+    state.logger.info(MESSAGE, frames.next(), TASK, 17);
     pace.between();
   }
 

@@ -52,7 +52,7 @@ public class JulCallerCostBenchmark {
       logger.setLevel(java.util.logging.Level.INFO);
       Handler handler = switch (pipeline) {
         case "heartlog", "heartlog-caller-data" -> {
-          agent = CallerCostBenchmark.installNoopSinkAgent();
+          agent = CallerCostBenchmark.installNoopSinkAgent(true);
           HeartlogHandler heartlog = new HeartlogHandler();
           heartlog.setIncludeCallerData(pipeline.equals("heartlog-caller-data"));
           yield heartlog;

@@ -64,6 +64,7 @@ public class SlowStoreBenchmark {
     spool = Files.createTempDirectory("heartlog-bench-spool");
     agent = HeartlogAgent.builder()
         .workerId("bench-worker")
+        .keepRepeats(true)   // one record logged over and over: counted, the shipper would have nothing to ship
         .transport(JdbcTransport.builder().url(url).build())
         .gpuProbe(GpuProbe.none())
         .heartbeatInterval(Duration.ofSeconds(1))
