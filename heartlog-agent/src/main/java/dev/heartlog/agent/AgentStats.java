@@ -19,6 +19,8 @@ import java.util.Map;
  * @param retries heartbeats that failed and were tried again
  * @param lastError the last delivery problem, or {@code null}
  * @param lastErrorAt when it happened, or {@code null}
+ * @param totalRepeatsCounted records that repeated a flood of one record and were counted, not
+ *     kept; each count reaches the store as a record {@code repeated N more times: ...}
  */
 public record AgentStats(
     int currentBufferSize,
@@ -31,7 +33,8 @@ public record AgentStats(
     long spooledBytes,
     long retries,
     String lastError,
-    Instant lastErrorAt) {
+    Instant lastErrorAt,
+    long totalRepeatsCounted) {
 
   public AgentStats {
     droppedByReason = Map.copyOf(droppedByReason);

@@ -100,6 +100,10 @@ final class HeartbeatContents {
     metadata.put("total_sent", counters.sentRecords());
     metadata.put("total_dropped", drops.total());
     metadata.put("dropped_by_reason", drops.totalsByReason());
+    long repeatsCounted = buffer.totalRepeatsCounted();
+    if (repeatsCounted > 0) {
+      metadata.put("total_repeats_counted", repeatsCounted);
+    }
     metadata.put("spooled_batches", outbox.pendingBatches());
     metadata.put("spooled_bytes", outbox.pendingBytes());
     metadata.put("retries", counters.retries());

@@ -296,7 +296,7 @@ final class HeartbeatLoop implements Runnable {
           "worker " + config.workerId() + " active (" + counters.heartbeats() + " heartbeats sent); "
               + "log buffer stats: current " + buffer.held() + ", buffered " + buffer.totalBuffered()
               + ", flushes " + counters.flushes() + ", sent " + counters.sentRecords() + ", dropped " + drops.total()
-              + ", spooled batches " + outbox.pendingBatches());
+              + ", repeats counted " + buffer.totalRepeatsCounted() + ", spooled batches " + outbox.pendingBatches());
     }
   }
 

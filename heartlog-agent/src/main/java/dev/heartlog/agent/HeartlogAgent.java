@@ -292,7 +292,8 @@ public final class HeartlogAgent implements AutoCloseable {
         queue.pendingBytes(),
         loop.counters().retries(),
         loop.counters().lastError(),
-        loop.counters().lastErrorAt());
+        loop.counters().lastErrorAt(),
+        buffer.totalRepeatsCounted());
   }
 
   /** Heartbeat calls made so far, successful or not. */

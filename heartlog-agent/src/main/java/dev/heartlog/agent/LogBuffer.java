@@ -50,6 +50,7 @@ final class LogBuffer {
   private long bytes;
   private int inFlightRecords;
   private long inFlightBytes;
+  private long repeatsCounted;
 
   private final AtomicLong totalBuffered = new AtomicLong();
   private final AtomicLong totalDropped = new AtomicLong();
@@ -96,6 +97,7 @@ final class LogBuffer {
       if (repeats != null) {
         row = repeats.row();
         if (repeats.counts(row, timestamp, level, message, taskId, metadata)) {
+          repeatsCounted++;
           return true;
         }
         // This record ended its thread's flood: the count goes before it, where the repeats were.
@@ -233,6 +235,13 @@ final class LogBuffer {
 
   long totalBuffered() {
     return totalBuffered.get();
+  }
+
+  /** Records counted as repeats of a flood rather than kept. */
+  long totalRepeatsCounted() {
+    synchronized (lock) {
+      return repeatsCounted;
+    }
   }
 
   /** Records dropped at the buffer: refused, or accepted and evicted later. */

@@ -17,6 +17,7 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>{@code heartlog.records.buffered}</td><td>counter: records accepted</td></tr>
  *   <tr><td>{@code heartlog.records.sent}</td><td>counter: records the store acknowledged</td></tr>
  *   <tr><td>{@code heartlog.records.dropped}</td><td>counter per {@code reason}</td></tr>
+ *   <tr><td>{@code heartlog.records.repeated}</td><td>counter: records counted as repeats of a flood, not kept</td></tr>
  *   <tr><td>{@code heartlog.heartbeat.retries}</td><td>counter: failed heartbeats retried</td></tr>
  *   <tr><td>{@code heartlog.buffer.records}</td><td>gauge: records in memory</td></tr>
  *   <tr><td>{@code heartlog.spool.batches}, {@code heartlog.spool.bytes}</td><td>gauges: spool backlog</td></tr>
@@ -41,6 +42,8 @@ final class MicrometerMeters {
       counter(registry, "heartlog.records.dropped", "records dropped, reported to the store", worker.and("reason", reason.key),
           agent, a -> a.stats().droppedByReason().getOrDefault(reason.key, 0L));
     }
+    counter(registry, "heartlog.records.repeated", "records counted as repeats of a flood, not kept", worker, agent,
+        a -> a.stats().totalRepeatsCounted());
     gauge(registry, "heartlog.buffer.records", "records in memory", worker, agent, a -> a.stats().currentBufferSize());
     gauge(registry, "heartlog.spool.batches", "batches waiting in the spool", worker, agent, a -> a.stats().spooledBatches());
     gauge(registry, "heartlog.spool.bytes", "bytes waiting in the spool", worker, agent, a -> a.stats().spooledBytes());

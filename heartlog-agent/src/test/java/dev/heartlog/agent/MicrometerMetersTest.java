@@ -32,6 +32,16 @@ class MicrometerMetersTest {
       assertThat(registry.get("heartlog.records.sent").tag("worker", "metered").functionCounter().count())
           .isEqualTo(agent.stats().totalSent());
       assertThat(registry.get("heartlog.buffer.records").tag("worker", "metered").gauge().value()).isZero();
+
+      for (int i = 0; i < 25; i++) {
+        agent.log(Level.WARNING, "connection refused, retrying");
+      }
+      agent.flush(Duration.ofSeconds(10));
+      assertThat(agent.stats().totalRepeatsCounted()).isEqualTo(15);
+      assertThat(registry.get("heartlog.records.repeated").tag("worker", "metered").functionCounter().count())
+          .isEqualTo(15);
+      assertThat(store.acknowledged.get(store.acknowledged.size() - 1).metadata())
+          .containsEntry("total_repeats_counted", 15L);
     } finally {
       Metrics.removeRegistry(registry);
     }
