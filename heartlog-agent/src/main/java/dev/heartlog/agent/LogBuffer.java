@@ -91,12 +91,19 @@ final class LogBuffer {
 
   private boolean add(Instant timestamp, Level level, Object message, String taskId, Map<String, Object> metadata, long size) {
     boolean thresholdReached;
+    Repeats.Row row = null;
+    boolean lastKept = false;
+    if (repeats != null) {
+      row = repeats.rowIfAny();
+      lastKept = Repeats.isLastKept(row, level, message, taskId, metadata);
+    }
     synchronized (lock) {
       boolean countAdded = false;
-      Repeats.Row row = null;
       if (repeats != null) {
-        row = repeats.row();
-        if (repeats.counts(row, timestamp, level, message, taskId, metadata)) {
+        if (row == null) {
+          row = repeats.row();
+        }
+        if (repeats.counts(row, timestamp, lastKept)) {
           repeatsCounted++;
           return true;
         }

@@ -2,6 +2,7 @@ package dev.heartlog.agent;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +28,17 @@ import java.util.Objects;
  * row of the thread before). A message given as a {@link MessagePattern} repeats one with the same
  * pattern and equal arguments (plain immutable values, so comparing them calls no worker code); a
  * text message never repeats a pattern. Not thread-safe: {@link LogBuffer} calls it under its
- * lock, where the check costs a thread-local lookup and a comparison of levels and messages for a
- * record that repeats nothing.
+ * lock, where the check costs finding the thread's row and a comparison of levels and messages
+ * for a record that repeats nothing.
+ *
+ * <p>The rows are the buffer's, in an array searched for the thread's id: a worker logs from a
+ * few threads. The array is only read while threads take turns (moving the latest thread's row
+ * first made a repeat cost two threads twice what keeping it did). They are not thread-locals,
+ * which would put an entry per agent in the map of every thread that logs: 10,000 in each
+ * producer thread of heartlog-bench's simulated fleet, whose heartbeats' latency was worse in
+ * both runs with thread-locals than in the runs beside them (BENCHMARKS.md §1, "A flood of one
+ * record"). Past {@link #MAX_ROWS} threads, a new thread's row takes the place of the oldest made
+ * (whose count, if it has one, is still recorded).
  */
 final class Repeats {
 
@@ -40,26 +50,77 @@ final class Repeats {
   /** A count as the record that reports it, less its sequence number. */
   record Count(Instant timestamp, Level level, String message, String taskId, Map<String, Object> metadata) {}
 
-  private final ThreadLocal<Row> rows = ThreadLocal.withInitial(Row::new);
+  /** Threads whose rows are kept: a pool of 200 request threads keeps its latest 64. */
+  static final int MAX_ROWS = 64;
+
+  /**
+   * The rows of the threads that logged, in the order they were made. Replaced, never changed, so
+   * that a thread may look for its row without the buffer's lock.
+   */
+  private volatile Row[] rows = new Row[0];
+  /** Past {@link #MAX_ROWS}, the row a new thread's takes the place of: the oldest made. */
+  private int nextReplaced;
   /** The rows with repeats counted and not yet recorded, in the order they began counting. */
   private final List<Row> counting = new ArrayList<>();
   /** The count of a row that the last record ended, waiting for {@link #takeEnded}. */
   private Count ended;
 
-  /** This thread's row. */
+  /** This thread's row, or {@code null} before it has one; needs no lock. */
+  Row rowIfAny() {
+    long thread = Thread.currentThread().getId();
+    for (Row row : rows) {
+      if (row.thread == thread) {
+        return row;
+      }
+    }
+    return null;
+  }
+
+  /** This thread's row, made if it has none. */
   Row row() {
-    return rows.get();
+    Row row = rowIfAny();
+    if (row != null) {
+      return row;
+    }
+    row = new Row(Thread.currentThread().getId());
+    Row[] rows = this.rows;
+    Row[] replaced;
+    if (rows.length < MAX_ROWS) {
+      replaced = Arrays.copyOf(rows, rows.length + 1);
+      replaced[rows.length] = row;
+    } else {
+      replaced = rows.clone();
+      replaced[nextReplaced] = row;
+      nextReplaced = (nextReplaced + 1) % MAX_ROWS;
+    }
+    this.rows = replaced;
+    return row;
   }
 
   /**
-   * Takes a record logged on the row's thread in: {@code true} when it repeats the row's record
-   * past the first {@link #RECORDED_IN_A_ROW}, and is counted instead of kept. A record that
-   * repeats nothing ends the row, whose count waits for {@link #takeEnded}; the caller then
-   * starts the next with {@link Row#kept}.
+   * Whether a record is the one the row's thread last kept: the same level, message, task and
+   * metadata. The costly part of the check, so the row's own thread makes it before it takes the
+   * buffer's lock: only that thread changes which record it is. Comparing metadata maps inside
+   * the lock made a repeat cost two threads twice what keeping it did.
    */
-  boolean counts(Row row, Instant at, Level level, Object message, String task, Map<String, Object> metadata) {
+  static boolean isLastKept(Row row, Level level, Object message, String task, Map<String, Object> metadata) {
+    LogRecord last = row == null ? null : row.last;
+    return last != null
+        && level == last.level()
+        && sameMessage(message, last)
+        && Objects.equals(task, last.taskId())
+        && Objects.equals(metadata, last.metadata());
+  }
+
+  /**
+   * Takes a record logged on the row's thread in, given {@link #isLastKept}: {@code true} when it
+   * repeats the row's record within {@link #GAP_NANOS} past the first {@link #RECORDED_IN_A_ROW},
+   * and is counted instead of kept. A record that repeats nothing ends the row, whose count waits
+   * for {@link #takeEnded}; the caller then starts the next with {@link Row#kept}.
+   */
+  boolean counts(Row row, Instant at, boolean lastKept) {
     long atNanos = nanos(at);
-    if (row.isRepeatedBy(atNanos, level, message, task, metadata)) {
+    if (lastKept && row.inARow > 0 && Math.abs(atNanos - row.lastNanos) <= GAP_NANOS) {
       row.lastNanos = atNanos;
       if (row.inARow < RECORDED_IN_A_ROW) {
         row.inARow++;
@@ -74,7 +135,7 @@ final class Repeats {
       counting.remove(row);
       ended = row.takeCount();
     }
-    row.last = null;
+    row.inARow = 0;   // a number, not a reference: storing one costs the caller a GC write barrier
     return false;
   }
 
@@ -107,35 +168,32 @@ final class Repeats {
   }
 
   /**
-   * One thread's row: the record it last logged, and how often it came again. It holds that one
-   * reference and numbers: a first version that stored the record's four parts here at each call
-   * made a call that repeats nothing 1.6 times slower (CallerCostBenchmark, two runs; storing a
-   * new object's reference into a long-lived one costs a write barrier of the garbage collector,
-   * the likely cause), this one no slower than the benchmark's noise.
+   * One thread's row: the record that started it, and how often it came again. It holds that one
+   * reference and numbers, and a call stores at most the one reference: a first version that
+   * stored the record's four parts here at each call made a call that repeats nothing 1.6 times
+   * slower (CallerCostBenchmark, two runs; storing a new object's reference into a long-lived one
+   * costs a write barrier of the garbage collector, the likely cause).
    */
   static final class Row {
+    private final long thread;
+    /** The row's record; read only while {@code inARow} is more than 0. */
     private LogRecord last;
     private long lastNanos;
+    /** Records of the row kept so far; 0: the row ended, and the next record kept starts one. */
     private int inARow;
     private long counted;
 
+    private Row(long thread) {
+      this.thread = thread;
+    }
+
     /** A record of this row's thread was kept: it starts the row, unless it repeated the row's record. */
     void kept(LogRecord record) {
-      if (last == null) {
+      if (inARow == 0) {
         last = record;
         lastNanos = nanos(record.timestamp());
         inARow = 1;
       }
-    }
-
-    private boolean isRepeatedBy(long atNanos, Level level, Object message, String task, Map<String, Object> metadata) {
-      LogRecord record = last;
-      return record != null
-          && level == record.level()
-          && sameMessage(message, record)
-          && Math.abs(atNanos - lastNanos) <= GAP_NANOS
-          && Objects.equals(task, record.taskId())
-          && Objects.equals(metadata, record.metadata());
     }
 
     private Count takeCount() {

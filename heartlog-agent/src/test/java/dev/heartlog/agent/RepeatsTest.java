@@ -152,6 +152,30 @@ class RepeatsTest {
     assertThat(records).hasSize(20 + 1 + 2);
   }
 
+  @Test
+  void aRowPushedOutByManyThreadsStillHasItsCountRecorded() throws Exception {
+    java.util.concurrent.ExecutorService render = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      render.submit(() -> floodFromThisThread(0, "render-0")).get();
+      for (int t = 0; t < Repeats.MAX_ROWS; t++) {
+        int thread = t;
+        Thread other = new Thread(() -> warn(T0.plusMillis(100), "request " + thread, Map.of()));
+        other.start();
+        other.join();
+      }
+      render.submit(() -> floodFromThisThread(100, "render-0")).get();
+    } finally {
+      render.shutdown();
+    }
+
+    List<LogRecord> records = drain();
+
+    assertThat(records).extracting(LogRecord::message).filteredOn(RETRYING::equals).hasSize(20);
+    assertThat(records).filteredOn(r -> r.message().startsWith("repeated "))
+        .extracting(r -> r.metadata().get("repeated")).containsExactly(90L, 90L);
+    assertThat(records).hasSize(20 + Repeats.MAX_ROWS + 2);
+  }
+
   private void floodFromThisThread(int from, String thread) {
     for (int i = from; i < from + 100; i++) {
       warn(T0.plusMillis(i), RETRYING, Map.of("thread", thread));
