@@ -167,9 +167,9 @@ public final class HeartlogAgentBuilder {
 
   /**
    * Keep every record of a flood of one record; default off: past the tenth in a row, each record
-   * that repeats the one before it within a second (the same level, message, task and metadata)
-   * is counted, and the count is recorded as one record, {@code repeated 49990 more times: ...},
-   * when another record comes or at the next heartbeat.
+   * that repeats the one its thread logged before it within a second (the same level, message,
+   * task and metadata) is counted, and the count is recorded as one record, {@code repeated 49990
+   * more times: ...}, when that thread logs another record or at the next heartbeat.
    */
   public HeartlogAgentBuilder keepRepeats(boolean keepRepeats) {
     this.keepRepeats = keepRepeats;

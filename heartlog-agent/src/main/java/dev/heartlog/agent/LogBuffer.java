@@ -40,7 +40,10 @@ final class LogBuffer {
   private final long maxBytes;
   private final Runnable onThresholdReached;
   private final Drops drops;
-  /** Counts a flood of one record; {@code null} when every repeat is kept. Guarded by lock. */
+  /**
+   * Counts a flood of one record; {@code null} when every repeat is kept. Guarded by lock, but for
+   * the lookup and comparison a logging thread makes for its own row first (see {@link Repeats}).
+   */
   private final Repeats repeats;
 
   // Guarded by lock. Records taken for a batch count against the capacity until they are safe

@@ -13,23 +13,21 @@ import java.util.Objects;
  * connection refused, retrying} thousands of times a second. The first {@link #RECORDED_IN_A_ROW}
  * records of a row are kept; each further one that repeats the record its thread logged before it
  * (the same level, message, task and metadata) within {@link #GAP_NANOS} of it by its own
- * timestamp is counted, and
- * the count becomes one record, {@code repeated 49990 more times: connection refused, retrying},
- * at the last repeat's time, its metadata the record's with {@code repeated}, the count, and
- * without the exception (the first records carry it). It is made when the thread logs another
- * record, and
- * when the heartbeat thread takes records for a batch, so a flood that goes on is reported at
- * each heartbeat. Before, each repeat was a record: the flood filled the buffer in a fraction of
- * a second and pushed out the INFO records around it. {@code heartlog run} counts a wrapped
- * process's lines the same way ({@code RepeatedLines}).
+ * timestamp is counted, and the count becomes one record, {@code repeated 49990 more times:
+ * connection refused, retrying}, at the last repeat's time, its metadata the record's with {@code
+ * repeated}, the count, and without the exception (the first records carry it). It is made when
+ * the thread logs another record, and when the heartbeat thread takes records for a batch, so a
+ * flood that goes on is reported at each heartbeat. Before, each repeat was a record: the flood
+ * filled the buffer in a fraction of a second and pushed out the INFO records around it. {@code
+ * heartlog run} counts a wrapped process's lines the same way ({@code RepeatedLines}).
  *
  * <p>A flood is one thread's: each thread's records make their own rows, so the floods of eight
  * render threads interleaved are each counted (one row for all, each record would have ended the
  * row of the thread before). A message given as a {@link MessagePattern} repeats one with the same
  * pattern and equal arguments (plain immutable values, so comparing them calls no worker code); a
  * text message never repeats a pattern. Not thread-safe: {@link LogBuffer} calls it under its
- * lock, where the check costs finding the thread's row and a comparison of levels and messages
- * for a record that repeats nothing.
+ * lock, but for {@link #rowIfAny} and {@link #isLastKept}, which a thread calls for its own row
+ * before it takes the lock.
  *
  * <p>The rows are the buffer's, in an array searched for the thread's id: a worker logs from a
  * few threads. The array is only read while threads take turns (moving the latest thread's row
