@@ -303,12 +303,14 @@ public final class HeartlogAgent implements AutoCloseable {
 
   /**
    * Sends a heartbeat now and waits until every record captured before this call is stored (or
-   * dropped and counted, should memory and spool have overflowed).
+   * dropped and counted, should memory and spool have overflowed); the repeats of a flood counted
+   * so far are sent as their count.
    *
    * @return {@code false} when the timeout passed first (the records stay buffered)
    */
   public boolean flush(Duration timeout) {
     try {
+      buffer.recordCounts();
       return loop.awaitDelivered(buffer.totalBuffered(), timeout);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

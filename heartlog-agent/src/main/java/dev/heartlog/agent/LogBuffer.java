@@ -175,12 +175,8 @@ final class LogBuffer {
     List<LogRecord> batch = new ArrayList<>(Math.min(size(), maxBatchRecords));
     long batchBytes = 0;
     boolean more = true;
-    synchronized (lock) {
-      if (repeats != null) {
-        // A flood going on is reported at each batch, as a progress bar is.
-        repeats.takeCounts().forEach(this::addCount);
-      }
-    }
+    // A flood going on is reported at each batch, as a progress bar is.
+    recordCounts();
     while (more) {
       // A few records per lock hold: threads that log never wait long for the heartbeat thread.
       synchronized (lock) {
@@ -204,6 +200,18 @@ final class LogBuffer {
       }
     }
     return batch;
+  }
+
+  /**
+   * Records the counts of the floods going on (their repeats so far), so that they are sent with
+   * the records before them; their further repeats are counted from zero.
+   */
+  void recordCounts() {
+    if (repeats != null) {
+      synchronized (lock) {
+        repeats.takeCounts().forEach(this::addCount);
+      }
+    }
   }
 
   /** Frees the capacity of records that are safe now (spooled to disk, or acknowledged). */

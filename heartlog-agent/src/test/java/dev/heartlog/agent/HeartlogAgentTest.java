@@ -44,6 +44,23 @@ class HeartlogAgentTest {
   }
 
   @Test
+  void aFlushSendsTheCountOfAFloodWhoseRecordsWereSentBefore() {
+    try (HeartlogAgent agent = agent(store).build()) {
+      for (int i = 0; i < 12; i++) {
+        agent.log(Level.WARNING, "connection refused, retrying");
+      }
+      assertThat(agent.flush(Duration.ofSeconds(10))).isTrue();
+      for (int i = 0; i < 30; i++) {
+        agent.log(Level.WARNING, "connection refused, retrying");   // counted: no record is added
+      }
+
+      assertThat(agent.flush(Duration.ofSeconds(10))).isTrue();
+
+      assertThat(store.storedMessages()).endsWith("repeated 30 more times: connection refused, retrying");
+    }
+  }
+
+  @Test
   void theStartMessageSaysTheHeartbeatIntervalAsSet() {
     for (Duration interval : List.of(Duration.ofSeconds(20), Duration.ofMillis(500))) {
       ByteArrayOutputStream said = new ByteArrayOutputStream();
