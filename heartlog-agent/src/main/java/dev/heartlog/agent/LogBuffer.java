@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The bounded, thread-safe queue between the threads that log and the heartbeat thread.
@@ -42,7 +43,8 @@ final class LogBuffer {
   private final Drops drops;
   /**
    * Counts a flood of one record; {@code null} when every repeat is kept. Guarded by lock, but for
-   * the lookup and comparison a logging thread makes for its own row first (see {@link Repeats}).
+   * what a logging thread does with its own row first: look it up, compare the record, and count a
+   * repeat of a flood already counted (see {@link Repeats}).
    */
   private final Repeats repeats;
 
@@ -53,11 +55,12 @@ final class LogBuffer {
   private long bytes;
   private int inFlightRecords;
   private long inFlightBytes;
-  private long repeatsCounted;
 
   private final AtomicLong totalBuffered = new AtomicLong();
   private final AtomicLong totalDropped = new AtomicLong();
   private final AtomicLong totalEvicted = new AtomicLong();
+  /** A sum of counters: two threads flooding count without the lock, and never share one line. */
+  private final LongAdder totalRepeatsCounted = new LongAdder();
 
   LogBuffer(int flushThreshold, int maxRecords, long maxBytes, Runnable onThresholdReached, Drops drops) {
     this(flushThreshold, maxRecords, maxBytes, onThresholdReached, drops, false);
@@ -99,20 +102,24 @@ final class LogBuffer {
     if (repeats != null) {
       row = repeats.rowIfAny();
       lastKept = Repeats.isLastKept(row, level, message, taskId, metadata);
+      if (lastKept && Repeats.countsWithoutLock(row, timestamp)) {
+        totalRepeatsCounted.increment();
+        return true;
+      }
     }
     synchronized (lock) {
-      boolean countAdded = false;
+      int waitingBefore = waiting;
       if (repeats != null) {
-        if (row == null) {
-          row = repeats.row();
-        }
+        row = repeats.row(row);
         if (repeats.counts(row, timestamp, lastKept)) {
-          repeatsCounted++;
+          totalRepeatsCounted.increment();
           return true;
         }
-        // This record ended its thread's flood: the count goes before it, where the repeats were.
-        Repeats.Count ended = repeats.takeEnded();
-        countAdded = ended != null && addCount(ended);
+        // This record ended a flood (its thread's, or one its new row pushed out): the count goes
+        // before it, where the repeats were.
+        for (Repeats.Count ended; (ended = repeats.takeEnded()) != null; ) {
+          addCount(ended);
+        }
       }
       LogRecord record = append(timestamp, level, message, taskId, metadata, size);
       if (record == null) {
@@ -121,8 +128,8 @@ final class LogBuffer {
       if (row != null) {
         row.kept(record);
       }
-      // Two records added at once may step past the threshold rather than onto it.
-      thresholdReached = waiting == flushThreshold || (countAdded && waiting == flushThreshold + 1);
+      // A count added with the record may step past the threshold rather than onto it.
+      thresholdReached = waiting == flushThreshold || (waitingBefore < flushThreshold && waiting > flushThreshold);
     }
     totalBuffered.incrementAndGet();
     if (thresholdReached) {
@@ -257,9 +264,7 @@ final class LogBuffer {
 
   /** Records counted as repeats of a flood rather than kept. */
   long totalRepeatsCounted() {
-    synchronized (lock) {
-      return repeatsCounted;
-    }
+    return totalRepeatsCounted.sum();
   }
 
   /** Records dropped at the buffer: refused, or accepted and evicted later. */

@@ -2,11 +2,13 @@ package dev.heartlog.agent;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A flood of one record counted rather than kept: a worker's retry loop that logs {@code
@@ -26,8 +28,11 @@ import java.util.Objects;
  * row of the thread before). A message given as a {@link MessagePattern} repeats one with the same
  * pattern and equal arguments (plain immutable values, so comparing them calls no worker code); a
  * text message never repeats a pattern. Not thread-safe: {@link LogBuffer} calls it under its
- * lock, but for {@link #rowIfAny} and {@link #isLastKept}, which a thread calls for its own row
- * before it takes the lock.
+ * lock, but for {@link #rowIfAny}, {@link #isLastKept} and {@link #countsWithoutLock}, which a
+ * thread calls for its own row before it takes the lock. A repeat of a flood already counted is
+ * counted there, without the lock: with two threads flooding, taking the lock to count made a
+ * repeat cost more than keeping it (1.25 and 1.47 times), and counting without it less (0.85 and
+ * 0.88; BENCHMARKS.md §1, "A flood of one record").
  *
  * <p>The rows are the buffer's, in an array searched for the thread's id: a worker logs from a
  * few threads. The array is only read while threads take turns (moving the latest thread's row
@@ -35,8 +40,8 @@ import java.util.Objects;
  * which would put an entry per agent in the map of every thread that logs: 10,000 in each
  * producer thread of heartlog-bench's simulated fleet, whose heartbeats' latency was worse in
  * both runs with thread-locals than in the runs beside them (BENCHMARKS.md §1, "A flood of one
- * record"). Past {@link #MAX_ROWS} threads, a new thread's row takes the place of the oldest made
- * (whose count, if it has one, is still recorded).
+ * record"). Past {@link #MAX_ROWS} threads, a new thread's row takes the place of the oldest made,
+ * whose count, if it has one, is recorded then, before the new thread's record.
  */
 final class Repeats {
 
@@ -60,8 +65,11 @@ final class Repeats {
   private int nextReplaced;
   /** The rows with repeats counted and not yet recorded, in the order they began counting. */
   private final List<Row> counting = new ArrayList<>();
-  /** The count of a row that the last record ended, waiting for {@link #takeEnded}. */
-  private Count ended;
+  /**
+   * Counts of rows ended, by their thread's next record or by another thread's row taking their
+   * place, waiting for {@link #takeEnded}: recorded before the record that ended them.
+   */
+  private final ArrayDeque<Count> ended = new ArrayDeque<>();
 
   /** This thread's row, or {@code null} before it has one; needs no lock. */
   Row rowIfAny() {
@@ -74,8 +82,14 @@ final class Repeats {
     return null;
   }
 
-  /** This thread's row, made if it has none. */
-  Row row() {
+  /**
+   * This thread's row, made if it has none: {@code found}, the row {@link #rowIfAny} gave before
+   * the lock, unless another thread's row took its place since.
+   */
+  Row row(Row found) {
+    if (found != null && !found.closed()) {
+      return found;
+    }
     Row row = rowIfAny();
     if (row != null) {
       return row;
@@ -88,6 +102,7 @@ final class Repeats {
       replaced[rows.length] = row;
     } else {
       replaced = rows.clone();
+      close(replaced[nextReplaced]);
       replaced[nextReplaced] = row;
       nextReplaced = (nextReplaced + 1) % MAX_ROWS;
     }
@@ -111,10 +126,37 @@ final class Repeats {
   }
 
   /**
+   * Counts a record that {@link #isLastKept} found to repeat its row's record, when the row's
+   * flood is counted already and the record comes within {@link #GAP_NANOS}; {@code false} leaves
+   * it to {@link #counts}. Called by the row's own thread without the buffer's lock: only that
+   * thread changes the row's place in its flood, and the heartbeat thread takes the count
+   * atomically ({@link #takeCounts}), so a repeat is in exactly one count.
+   */
+  static boolean countsWithoutLock(Row row, Instant at) {
+    if (!row.counting) {
+      return false;
+    }
+    long atNanos = nanos(at);
+    if (Math.abs(atNanos - row.lastNanos) > GAP_NANOS) {
+      return false;
+    }
+    row.lastNanos = atNanos;   // before the count, so a count is never older than its last repeat
+    long counted;
+    do {
+      counted = row.counted.get();
+      if (counted == Row.CLOSED) {
+        return false;   // another thread's row took its place: the buffer gives this thread a new one
+      }
+    } while (!row.counted.compareAndSet(counted, counted + 1));
+    return true;
+  }
+
+  /**
    * Takes a record logged on the row's thread in, given {@link #isLastKept}: {@code true} when it
    * repeats the row's record within {@link #GAP_NANOS} past the first {@link #RECORDED_IN_A_ROW},
    * and is counted instead of kept. A record that repeats nothing ends the row, whose count waits
-   * for {@link #takeEnded}; the caller then starts the next with {@link Row#kept}.
+   * for {@link #takeEnded}; the caller then starts the next with {@link Row#kept}. The row is
+   * this thread's current one ({@link #row}).
    */
   boolean counts(Row row, Instant at, boolean lastKept) {
     long atNanos = nanos(at);
@@ -124,24 +166,46 @@ final class Repeats {
         row.inARow++;
         return false;
       }
-      if (row.counted++ == 0) {
+      if (!row.counting) {
         counting.add(row);
+        row.counting = true;
       }
+      row.counted.incrementAndGet();
       return true;
     }
-    if (row.counted > 0) {
+    if (row.counting) {
       counting.remove(row);
-      ended = row.takeCount();
+      row.counting = false;
+      long counted = row.counted.getAndSet(0);
+      if (counted > 0) {
+        ended.add(row.count(counted));
+      }
     }
     row.inARow = 0;   // a number, not a reference: storing one costs the caller a GC write barrier
     return false;
   }
 
-  /** The count of the row the last record ended, if it ended one, to be recorded before that record. */
+  /**
+   * A row pushed out by a new thread's: its count is taken for the last time, and a repeat its
+   * thread counts on it still, having looked it up before, is refused ({@link #countsWithoutLock})
+   * and kept on the thread's new row instead.
+   */
+  private void close(Row row) {
+    long counted = row.counted.getAndSet(Row.CLOSED);
+    if (row.counting) {
+      counting.remove(row);
+    }
+    if (counted > 0) {
+      ended.add(row.count(counted));
+    }
+  }
+
+  /**
+   * The next count of a row ended since the last call ({@link #counts}, {@link #row}), to be
+   * recorded before the record that ended it; {@code null} when none waits.
+   */
   Count takeEnded() {
-    Count count = ended;
-    ended = null;
-    return count;
+    return ended.pollFirst();
   }
 
   /**
@@ -154,15 +218,23 @@ final class Repeats {
     }
     List<Count> counts = new ArrayList<>(counting.size());
     for (Row row : counting) {
-      counts.add(row.takeCount());
+      long counted = row.counted.getAndSet(0);
+      if (counted > 0) {
+        counts.add(row.count(counted));
+      }
     }
-    counting.clear();
     return counts;
   }
 
   /** How many counts wait to be recorded. */
   int waitingCounts() {
-    return counting.size() + (ended != null ? 1 : 0);
+    int waiting = ended.size();
+    for (Row row : counting) {
+      if (row.counted.get() > 0) {
+        waiting++;
+      }
+    }
+    return waiting;
   }
 
   /**
@@ -173,13 +245,20 @@ final class Repeats {
    * costs a write barrier of the garbage collector, the likely cause).
    */
   static final class Row {
+    /** {@link #counted} of a row another thread's took the place of ({@link #close}). */
+    private static final long CLOSED = Long.MIN_VALUE;
+
     private final long thread;
     /** The row's record; read only while {@code inARow} is more than 0. */
     private LogRecord last;
-    private long lastNanos;
+    /** The time of the row's latest record; the heartbeat thread reads it for a count. */
+    private volatile long lastNanos;
     /** Records of the row kept so far; 0: the row ended, and the next record kept starts one. */
     private int inARow;
-    private long counted;
+    /** Whether the row is counting its repeats: it is in {@code counting}. Its thread's alone. */
+    private boolean counting;
+    /** Repeats counted since the count was last taken; its thread adds, the heartbeat thread takes. */
+    private final AtomicLong counted = new AtomicLong();
 
     private Row(long thread) {
       this.thread = thread;
@@ -194,15 +273,17 @@ final class Repeats {
       }
     }
 
-    private Count takeCount() {
+    private boolean closed() {
+      return counted.get() == CLOSED;
+    }
+
+    private Count count(long counted) {
       Map<String, Object> withCount = new LinkedHashMap<>(last.metadata() != null ? last.metadata() : Map.of());
       withCount.remove("exception");
       withCount.put("repeated", counted);
       String text = "repeated " + counted + (counted == 1 ? " more time: " : " more times: ") + last.message();
       Instant at = Instant.ofEpochSecond(0, lastNanos);
-      Count count = new Count(at, last.level(), RecordJson.capMessage(text), last.taskId(), withCount);
-      counted = 0;
-      return count;
+      return new Count(at, last.level(), RecordJson.capMessage(text), last.taskId(), withCount);
     }
   }
 

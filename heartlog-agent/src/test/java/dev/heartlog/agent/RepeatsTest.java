@@ -174,6 +174,10 @@ class RepeatsTest {
     assertThat(records).filteredOn(r -> r.message().startsWith("repeated "))
         .extracting(r -> r.metadata().get("repeated")).containsExactly(90L, 90L);
     assertThat(records).hasSize(20 + Repeats.MAX_ROWS + 2);
+    // The first flood's count is recorded when the 64th thread's row pushes its row out, before
+    // that thread's record and before the flood that comes after it.
+    assertThat(records.subList(10 + Repeats.MAX_ROWS - 1, 10 + Repeats.MAX_ROWS + 2)).extracting(LogRecord::message)
+        .containsExactly("repeated 90 more times: " + RETRYING, "request " + (Repeats.MAX_ROWS - 1), RETRYING);
   }
 
   private void floodFromThisThread(int from, String thread) {
@@ -206,5 +210,71 @@ class RepeatsTest {
         .containsExactly("task started", RETRYING, RETRYING, RETRYING, RETRYING, RETRYING, RETRYING, RETRYING,
             RETRYING, RETRYING, RETRYING, "repeated 99990 more times: " + RETRYING, "task done");
     assertThat(small.totalDropped()).isZero();
+  }
+  /**
+   * Floods counted without the buffer's lock while the heartbeat thread takes their counts, and
+   * while other threads' rows push theirs out: every repeat is a record or in exactly one count.
+   */
+  @Test
+  void everyRepeatIsKeptOrCountedOnceWhileBatchesAreTakenAndRowsReplaced() throws Exception {
+    int floods = 4;
+    int repeats = 200_000;
+    java.util.concurrent.atomic.AtomicBoolean flooding = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.ConcurrentLinkedQueue<LogRecord> taken = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    java.util.concurrent.ConcurrentLinkedQueue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    Thread heartbeat = new Thread(() -> {
+      while (flooding.get()) {
+        List<LogRecord> batch = drain();
+        taken.addAll(batch);
+        buffer.release(batch);
+      }
+    });
+    Thread newThreads = new Thread(() -> {
+      for (int t = 0; flooding.get(); t++) {
+        int thread = t;
+        Thread other = new Thread(() -> warn(T0, "request " + thread, Map.of()));
+        other.start();
+        try {
+          other.join();
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    List<Thread> flooders = new java.util.ArrayList<>();
+    for (int f = 0; f < floods; f++) {
+      String name = "render-" + f;
+      flooders.add(new Thread(() -> {
+        for (int i = 0; i < repeats; i++) {
+          warn(T0.plusNanos(i * 1_000L), RETRYING, Map.of("thread", name));
+        }
+        warn(T0.plusSeconds(1), "done", Map.of("thread", name));
+      }));
+    }
+    flooders.forEach(flooder -> flooder.setUncaughtExceptionHandler((thread, e) -> failures.add(e)));
+    heartbeat.start();
+    newThreads.start();
+    flooders.forEach(Thread::start);
+    for (Thread flooder : flooders) {
+      flooder.join();
+    }
+    flooding.set(false);
+    heartbeat.join();
+    newThreads.join();
+    taken.addAll(drain());
+
+    assertThat(failures).isEmpty();
+
+    for (int f = 0; f < floods; f++) {
+      String name = "render-" + f;
+      List<LogRecord> own = taken.stream().filter(r -> name.equals(r.metadata().get("thread")))
+          .sorted(java.util.Comparator.comparingLong(LogRecord::sequence)).toList();
+      long kept = own.stream().filter(r -> r.message().equals(RETRYING)).count();
+      long counted = own.stream().filter(r -> r.message().startsWith("repeated "))
+          .mapToLong(r -> (Long) r.metadata().get("repeated")).sum();
+      assertThat(kept + counted).as(name).isEqualTo(repeats);
+      assertThat(kept).as(name).isLessThan(repeats / 10);
+      assertThat(own).last().extracting(LogRecord::message).isEqualTo("done");
+    }
   }
 }
