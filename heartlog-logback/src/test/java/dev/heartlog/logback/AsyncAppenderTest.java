@@ -90,4 +90,20 @@ class AsyncAppenderTest {
     assertThat(TestDatabase.single(url, "SELECT coalesce(task_id, 'none') FROM system_logs "
         + "WHERE source_id = 'async-worker' AND message = 'between tasks'")).isEqualTo("none");
   }
+  @Test
+  void aFloodOfOneThreadIsCountedOnTheAsyncAppendersThread() throws SQLException {
+    HeartlogAgent agent = Heartlog.agent().orElseThrow();
+    for (int i = 0; i < 1_000; i++) {
+      context.getLogger("worker.uploads").warn("connection to redis:6379 refused, retrying");
+    }
+    context.getLogger("worker.uploads").info("connected");
+    ((ch.qos.logback.classic.AsyncAppender) context.getLogger("ROOT").getAppender("ASYNC")).stop();   // drains its queue
+    assertThat(agent.flush(Duration.ofSeconds(20))).isTrue();
+
+    assertThat(TestDatabase.single(url, "SELECT string_agg(message, ' | ' ORDER BY id) FROM system_logs "
+        + "WHERE source_id = 'async-worker' AND message NOT LIKE 'connection to redis:6379 refused, retrying'"))
+        .isEqualTo("repeated 990 more times: connection to redis:6379 refused, retrying | connected");
+    assertThat(TestDatabase.single(url, "SELECT count(*) FROM system_logs WHERE source_id = 'async-worker' "
+        + "AND message = 'connection to redis:6379 refused, retrying'")).isEqualTo("10");
+  }
 }
