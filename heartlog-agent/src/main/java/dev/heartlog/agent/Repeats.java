@@ -63,7 +63,10 @@ final class Repeats {
   private volatile Row[] rows = new Row[0];
   /** Past {@link #MAX_ROWS}, the row a new thread's takes the place of: the oldest made. */
   private int nextReplaced;
-  /** The rows with repeats counted and not yet recorded, in the order they began counting. */
+  /**
+   * The rows whose floods are counting, in the order they began: their counts are taken at each
+   * batch ({@link #takeCounts}) until the flood ends ({@link #counts}) or the row is closed.
+   */
   private final List<Row> counting = new ArrayList<>();
   /**
    * Counts of rows ended, by their thread's next record or by another thread's row taking their
