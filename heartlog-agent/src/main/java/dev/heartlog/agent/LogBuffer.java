@@ -138,14 +138,12 @@ final class LogBuffer {
     return true;
   }
 
-  /** Adds the record of the repeats counted so far; {@code false} when it did not fit. Holds lock. */
-  private boolean addCount(Repeats.Count count) {
+  /** Adds the record of the repeats counted so far, unless it is the one dropped to make room. Holds lock. */
+  private void addCount(Repeats.Count count) {
     long size = LogRecord.estimatedBytes(count.message(), count.taskId(), count.metadata());
-    if (append(count.timestamp(), count.level(), count.message(), count.taskId(), count.metadata(), size) == null) {
-      return false;
+    if (append(count.timestamp(), count.level(), count.message(), count.taskId(), count.metadata(), size) != null) {
+      totalBuffered.incrementAndGet();
     }
-    totalBuffered.incrementAndGet();
-    return true;
   }
 
   /**
