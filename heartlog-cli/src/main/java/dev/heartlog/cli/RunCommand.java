@@ -192,26 +192,33 @@ final class RunCommand implements Callable<Integer> {
     parser.warmUp();
     ChildOutput output = ChildOutput.prepare(process);
     Optional<OutOfMemoryKills> outOfMemoryKills = OutOfMemoryKills.now();
-    Process child;
-    try {
-      child = process.start();
-      stop.watch(child, () -> agent.flush(WorkerStop.SHIPPING_PERIOD));
-      signals.watch(child);
-    } catch (IOException e) {
-      output.close();
-      String reason = WorkerExit.cannotStartReason(command.get(0), e);
-      agent.log(Level.CRITICAL, "heartlog run could not start " + command.get(0) + ": " + reason, null, OWN_RECORD);
-      agent.shutdown(WorkerStatus.CRASHED, Duration.ofSeconds(5));
-      closeQuietly(embedded);
-      spec.commandLine().getErr().println("heartlog: cannot start " + command.get(0) + ": " + reason);
-      spec.commandLine().getErr().flush();
-      return WorkerExit.cannotStartCode(e);
-    }
+    // The stop is in place before the worker starts: a Ctrl-C as it starts still reaches it, and
+    // still waits for the final heartbeat.
     if (embedded != null) {
       embedded.onShutdown(stop::stop);  // before the embedded store stops
       embedded.exitStatusAfterASignal(workerExit::get);   // the worker's code, as below
     } else {
       Runtime.getRuntime().addShutdownHook(forwarder);
+    }
+    Process child;
+    try {
+      child = stop.start(process, () -> agent.flush(WorkerStop.SHIPPING_PERIOD));
+    } catch (IOException e) {
+      output.close();
+      String reason = WorkerExit.cannotStartReason(command.get(0), e);
+      agent.log(Level.CRITICAL, "heartlog run could not start " + command.get(0) + ": " + reason, null, OWN_RECORD);
+      agent.shutdown(WorkerStatus.CRASHED, Duration.ofSeconds(5));
+      spec.commandLine().getErr().println("heartlog: cannot start " + command.get(0) + ": " + reason);
+      spec.commandLine().getErr().flush();
+      return finish(WorkerExit.cannotStartCode(e), workerExit, forwarder, embedded);
+    }
+    if (child == null) {
+      output.close();
+      String signal = "SIG" + stop.receivedSignal();
+      agent.log(Level.INFO, "heartlog run got " + signal + " before the worker started, and did not start it", null,
+          Map.of("logger", OWN_LOGGER, "signal", signal));
+      agent.shutdown(WorkerStatus.STOPPED, Duration.ofSeconds(10));
+      return finish(128 + WorkerExit.signalNumber(stop.receivedSignal()), workerExit, forwarder, embedded);
     }
     UnreapedProcesses unreaped = UnreapedProcesses.watch(child.toHandle(), count -> {
       String warning = UnreapedProcesses.warning(count);
@@ -239,6 +246,14 @@ final class RunCommand implements Callable<Integer> {
     output.close();
     lines.close();
     agent.shutdown(recordExit(agent, exitCode, signals, lines, outOfMemoryKills, secrets.mask(command)), Duration.ofSeconds(10));
+    return finish(exitCode, workerExit, forwarder, embedded);
+  }
+
+  /**
+   * Ends heartlog run with {@code exitCode} once the final heartbeat was sent: a stop under way
+   * (the JVM's shutdown, on a signal) may end, and ends the JVM with that code.
+   */
+  private int finish(int exitCode, AtomicInteger workerExit, Thread forwarder, StoreOptions.Opened embedded) {
     workerExit.set(exitCode);
     stop.finished();
     try {

@@ -37,7 +37,6 @@ final class WorkerSignals {
   private final WorkerStop stop;
   private final BiConsumer<String, String> record;
   private final Set<Integer> passedOn = ConcurrentHashMap.newKeySet();
-  private volatile ProcessHandle worker;
 
   /**
    * @param record told, for each signal passed on (or that the worker had from the terminal),
@@ -67,8 +66,7 @@ final class WorkerSignals {
     Signal interrupt = new Signal("INT");
     SignalHandler[] shutdown = new SignalHandler[1];
     shutdown[0] = Signal.handle(interrupt, signal -> {
-      ProcessHandle running = worker;
-      stop.stopWith(signal.getName(), running != null && fromTheTerminal(running));
+      stop.stopWith(signal.getName(), WorkerSignals::fromTheTerminal);
       shutdown[0].handle(signal);   // the JVM's own: its shutdown, which runs the stop
     });
     if (shutdown[0] == SignalHandler.SIG_IGN || shutdown[0] == SignalHandler.SIG_DFL) {
@@ -105,11 +103,6 @@ final class WorkerSignals {
     return name;
   }
 
-  /** The worker, once it has started: signals before that are not passed on. */
-  void watch(Process process) {
-    worker = process.toHandle();
-  }
-
   /**
    * Whether the worker was ended by a signal passed on to it: what it was asked. Waits for a
    * signal being passed on: the worker may die of it, and its exit be seen, before {@code kill}
@@ -121,7 +114,7 @@ final class WorkerSignals {
 
   /** One signal at a time, in the order they came (the JDK handles each on a thread of its own). */
   private synchronized void passOn(Signal signal) {
-    ProcessHandle running = worker;
+    ProcessHandle running = stop.worker();   // a signal before the worker started is not passed on
     if (running == null || !running.isAlive()) {
       return;
     }

@@ -1,11 +1,13 @@
 package dev.heartlog.cli;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 /**
  * heartlog run's stop: on SIGTERM or SIGINT to heartlog run (its shutdown hook), pass the signal
@@ -16,6 +18,9 @@ import java.util.concurrent.TimeoutException;
  * the signal without passing it on, and would leave the worker running, orphaned. So the
  * processes it started that outlive it get the signal too. Only then: a worker that stops its
  * own children (a pool, data loader processes) is left to do it.
+ *
+ * <p>The stop is in place before the worker starts ({@link #start}): a stop that comes first
+ * means the worker is not started, and one that comes after always finds it.
  */
 final class WorkerStop {
 
@@ -27,7 +32,9 @@ final class WorkerStop {
   /** The signal every stop sends ({@code --stop-signal}); null: the one heartlog run got. */
   private final String stopSignal;
   private final CountDownLatch finished = new CountDownLatch(1);
-  private volatile Process worker;
+  /** The worker once started; guarded by {@code this}, as {@link #stopping} is. */
+  private Process worker;
+  private boolean stopping;
   private volatile Runnable shipRecords = () -> { };
   private volatile boolean requested;
   private volatile String signal = "TERM";
@@ -46,25 +53,43 @@ final class WorkerStop {
   }
 
   /**
-   * The worker process, once it has started.
+   * Starts the worker, unless heartlog run was asked to stop before.
    *
    * @param shipRecords sends what the worker has logged so far, waiting at most about {@link
    *     #SHIPPING_PERIOD}: run when the stop is passed on and then every period until the worker
    *     has exited. A container's stop ({@code docker stop}) kills heartlog run too, after its
    *     own timeout: what was shipped by then is not lost with it.
+   * @return the worker, or null when the stop came first and it was not started
    */
-  void watch(Process process, Runnable shipRecords) {
+  synchronized Process start(ProcessBuilder process, Runnable shipRecords) throws IOException {
+    if (stopping) {
+      return null;
+    }
     this.shipRecords = shipRecords;
-    this.worker = process;
+    worker = process.start();
+    return worker;
   }
 
   /**
    * The stop is by this signal ({@code INT}; SIGTERM unless said): the worker is sent it, unless
-   * it {@code hasIt} already (a Ctrl-C in the terminal they share).
+   * it has it already (a Ctrl-C in the terminal they share), as {@code fromTheTerminal} says of
+   * the worker when it has started. Comes before {@link #stop()}, which the JVM's shutdown runs.
    */
-  void stopWith(String signal, boolean hasIt) {
+  synchronized void stopWith(String signal, Predicate<ProcessHandle> fromTheTerminal) {
+    stopping = true;
     this.signal = signal;
+    boolean hasIt = worker != null && fromTheTerminal.test(worker.toHandle());
     this.workerHasIt = hasIt && (stopSignal == null || stopSignal.equals(signal));
+  }
+
+  /** The worker, once {@link #start started}; null before. */
+  synchronized ProcessHandle worker() {
+    return worker == null ? null : worker.toHandle();
+  }
+
+  /** The signal heartlog run was stopped with ({@code INT}), {@code TERM} when none was said. */
+  String receivedSignal() {
+    return signal;
   }
 
   /** The signal the worker is sent to stop it, {@code TERM} when no signal was. */
@@ -82,38 +107,49 @@ final class WorkerStop {
     finished.countDown();
   }
 
-  /** Passes the stop on and waits as described above; nothing when no worker runs. */
+  /**
+   * Passes the stop on and waits as described above. Where no worker runs (it has not started,
+   * and will not now, or it has exited) it waits only for heartlog run to record that and send
+   * the final heartbeat.
+   */
   void stop() {
-    Process running = worker;
-    if (running == null || !running.isAlive()) {
-      return;
+    Process running;
+    synchronized (this) {
+      stopping = true;
+      running = worker;
     }
+    try {
+      if (running != null && running.isAlive()) {
+        stopRunning(running);
+      }
+      finished.await(finishing.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void stopRunning(Process running) throws InterruptedException {
     requested = true;
     // Taken before the launcher exits: after that, its children are no longer its descendants.
     List<ProcessHandle> started = running.toHandle().descendants().toList();
     passOn(running.toHandle());
     long deadline = System.nanoTime() + grace.toNanos();
-    try {
+    shipRecords.run();
+    while (!running.waitFor(Math.min(SHIPPING_PERIOD.toNanos(), deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+      if (System.nanoTime() - deadline >= 0) {
+        running.toHandle().destroyForcibly();
+        break;
+      }
       shipRecords.run();
-      while (!running.waitFor(Math.min(SHIPPING_PERIOD.toNanos(), deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-        if (System.nanoTime() - deadline >= 0) {
-          running.toHandle().destroyForcibly();
-          break;
-        }
-        shipRecords.run();
+    }
+    List<ProcessHandle> orphans = started.stream().filter(ProcessHandle::isAlive).toList();
+    orphans.forEach(this::passOn);
+    for (ProcessHandle orphan : orphans) {
+      try {
+        orphan.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException | ExecutionException stillRunning) {
+        orphan.destroyForcibly();
       }
-      List<ProcessHandle> orphans = started.stream().filter(ProcessHandle::isAlive).toList();
-      orphans.forEach(this::passOn);
-      for (ProcessHandle orphan : orphans) {
-        try {
-          orphan.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException | ExecutionException stillRunning) {
-          orphan.destroyForcibly();
-        }
-      }
-      finished.await(finishing.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

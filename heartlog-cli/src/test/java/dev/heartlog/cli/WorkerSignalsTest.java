@@ -37,8 +37,8 @@ class WorkerSignalsTest {
   private static final String REQUEUES_ON_CTRL_C = String.join("\n",
       "import pathlib, sys, time",
       "print('worker started', flush=True)",
-      "pathlib.Path(sys.argv[1]).touch()",
       "try:",
+      "    pathlib.Path(sys.argv[1]).touch()",   // the file is there before touch() returns
       "    while True:",
       "        time.sleep(0.1)",
       "except KeyboardInterrupt:",
