@@ -24,6 +24,7 @@ record AgentConfig(
     boolean debug,
     boolean keepRepeats,
     ComponentLevels levels,
+    Credentials maskedValues,
     Path spoolDirectory,
     long spoolMaxBytes,
     SpoolSync spoolSync,

@@ -2,6 +2,7 @@ package dev.heartlog.agent;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,6 +40,8 @@ import java.util.ServiceLoader;
  *   <tr><td>{@code HEARTLOG_KEEP_REPEATS}</td><td>{@code 1} keeps every record of a flood of one record (default: counted past the tenth)</td></tr>
  *   <tr><td>{@code HEARTLOG_LEVELS}</td><td>the least severe level kept per component
  *       ({@code WARNING,GENERATOR=DEBUG}; see {@link ComponentLevels})</td></tr>
+ *   <tr><td>{@code HEARTLOG_MASK_VARIABLES}</td><td>variables whose values are masked as {@code ***}
+ *       in records ({@code HF_TOKEN,*_SECRET_KEY}; see {@link MaskedVariables})</td></tr>
  *   <tr><td>{@code HEARTLOG_NVIDIA_SMI}</td><td>the {@code nvidia-smi} command to run</td></tr>
  *   <tr><td>{@code CUDA_VISIBLE_DEVICES}</td><td>the GPUs whose memory is reported (all, unset)</td></tr>
  *   <tr><td>{@code CUDA_DEVICE_ORDER}</td><td>{@code PCI_BUS_ID}: CUDA numbers the GPUs as nvidia-smi does</td></tr>
@@ -137,7 +140,8 @@ public final class AgentEnvironment {
    * @throws IllegalArgumentException when a value is malformed, naming the variable
    */
   public HeartlogAgentBuilder agentBuilder() {
-    HeartlogAgentBuilder builder = HeartlogAgent.builder().startWarnings(unknownVariables());
+    List<String> warnings = new ArrayList<>(unknownVariables());
+    HeartlogAgentBuilder builder = HeartlogAgent.builder();
     get("HEARTLOG_WORKER_ID").ifPresent(builder::workerId);
     setting("HEARTLOG_HEARTBEAT_INTERVAL", "HEARTBEAT_INTERVAL")
         .ifPresent(s -> builder.heartbeatInterval(positiveDuration(s.name(), s.value())));
@@ -152,6 +156,18 @@ public final class AgentEnvironment {
         throw new IllegalArgumentException(e.getMessage().replaceFirst("^levels", s.name()), e);
       }
     });
+    setting("HEARTLOG_MASK_VARIABLES").ifPresent(s -> {
+      MaskedVariables masked;
+      try {
+        masked = MaskedVariables.parse(s.value());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(s.name() + ": " + e.getMessage(), e);
+      }
+      builder.maskValues(masked.values(environment));
+      masked.unset(environment).forEach(name -> warnings.add(s.name() + " names " + name
+          + ", which is not set: nothing of it is masked"));
+    });
+    builder.startWarnings(warnings);
     get("HEARTLOG_NVIDIA_SMI").ifPresent(builder::nvidiaSmi);
     // Read as it is, blank included: CUDA_VISIBLE_DEVICES="" hides every GPU.
     String cudaVisibleDevices = environment.get("CUDA_VISIBLE_DEVICES");

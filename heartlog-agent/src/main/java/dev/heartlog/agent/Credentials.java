@@ -55,6 +55,16 @@ public final class Credentials {
     return values.isEmpty() ? NONE : new Credentials(values);
   }
 
+  /** These credentials and {@code more}. */
+  Credentials and(Collection<String> more) {
+    if (more.isEmpty()) {
+      return this;
+    }
+    List<String> all = new ArrayList<>(List.of(values));
+    all.addAll(more);
+    return of(all);
+  }
+
   /** Whether there is no credential to mask. */
   public boolean isEmpty() {
     return values.length == 0;

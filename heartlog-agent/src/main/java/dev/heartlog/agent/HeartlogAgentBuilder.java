@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 
@@ -29,6 +30,7 @@ public final class HeartlogAgentBuilder {
   private boolean debug;
   private boolean keepRepeats;
   private ComponentLevels levels = ComponentLevels.NONE;
+  private Credentials maskedValues = Credentials.NONE;
   private Duration shutdownTimeout = HeartlogAgent.DEFAULT_SHUTDOWN_TIMEOUT;
   private Duration statsInterval = HeartlogAgent.DEFAULT_STATS_INTERVAL;
   private GpuProbe gpuProbe;   // null: nvidia-smi, with the two settings below
@@ -177,6 +179,17 @@ public final class HeartlogAgentBuilder {
   }
 
   /**
+   * Values masked as {@code ***} wherever a record holds them, as the transport's credentials
+   * are: the worker's own secrets (an API token, a cloud key) that it may print. A value shorter
+   * than {@link Credentials#SHORTEST_MASKED} characters is not masked. {@link MaskedVariables}
+   * finds them in the environment; default none.
+   */
+  public HeartlogAgentBuilder maskValues(Collection<String> values) {
+    this.maskedValues = Credentials.of(List.copyOf(values));
+    return this;
+  }
+
+  /**
    * The least severe level kept for each component, as {@link ComponentLevels#parse} reads
    * it, for example {@code "WARNING,GENERATOR=DEBUG"}; default none (INFO, DEBUG in debug mode).
    *
@@ -311,6 +324,7 @@ public final class HeartlogAgentBuilder {
         debug,
         keepRepeats,
         levels,
+        maskedValues,
         spoolDirectory == null ? null : spoolDirectory.toAbsolutePath(),
         spoolMaxBytes,
         spoolSync,

@@ -37,9 +37,12 @@ final class Outbox {
   private final Duration maxCutTime;
   private long batchSequence;
   private final AtomicLong settledBufferedRecords = new AtomicLong();
-  /** What the transport named when {@link #credentials} was made, and those credentials. */
+  /**
+   * What the transport named when {@link #credentials} was made, and those credentials with the
+   * values the configuration masks.
+   */
   private Collection<String> credentialsNamed = List.of();
-  private Credentials credentials = Credentials.NONE;
+  private Credentials credentials;
 
   Outbox(AgentConfig config, LogBuffer buffer, BatchQueue queue, Drops drops, String sessionId) {
     this(config, buffer, queue, drops, sessionId, MAX_CUT_TIME);
@@ -53,6 +56,7 @@ final class Outbox {
     this.drops = drops;
     this.sessionId = sessionId;
     this.maxCutTime = maxCutTime;
+    this.credentials = config.maskedValues();
     noteWhyMemoryMayFill();
   }
 
@@ -102,16 +106,17 @@ final class Outbox {
   }
 
   /**
-   * The transport's credentials as they are now, masked in the batch being cut: made again only
-   * when the transport names others (a token read again from its file).
+   * The transport's credentials as they are now and the values the configuration masks, masked
+   * in the batch being cut: made again only when the transport names others (a token read again
+   * from its file).
    */
   private Credentials credentials() {
     if (config.transport() == null) {
-      return Credentials.NONE;
+      return config.maskedValues();
     }
     Collection<String> named = config.transport().credentials();
     if (!named.equals(credentialsNamed)) {
-      credentials = Credentials.of(named);
+      credentials = config.maskedValues().and(named);
       credentialsNamed = new ArrayList<>(named);
     }
     return credentials;

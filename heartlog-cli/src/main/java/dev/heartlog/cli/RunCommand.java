@@ -4,6 +4,7 @@ import dev.heartlog.agent.AgentEnvironment;
 import dev.heartlog.agent.HeartlogAgent;
 import dev.heartlog.agent.HeartlogAgentBuilder;
 import dev.heartlog.agent.Level;
+import dev.heartlog.agent.MaskedVariables;
 import dev.heartlog.agent.WorkerStatus;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -101,6 +102,12 @@ final class RunCommand implements Callable<Integer> {
           + "while it goes on.")
   boolean keepRepeats;
 
+  @Option(names = "--mask-variable", paramLabel = "NAME", split = ",",
+      description = "A variable of the worker's environment whose value is stored as *** wherever the worker prints it "
+          + "(a token, a cloud key): the worker still gets it, and the terminal still shows it. Repeat it or give several "
+          + "with commas; * stands for any characters (*_TOKEN). Added to $HEARTLOG_MASK_VARIABLES.")
+  List<String> maskVariables = new ArrayList<>();
+
   @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The command to run, after --.")
   List<String> command;
 
@@ -161,6 +168,7 @@ final class RunCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {   // longer than the store takes: a bad flag, as a blank one is
       throw new ParameterException(spec.commandLine(), "--worker: " + e.getMessage());
     }
+    maskValues(builder, environment);
     if (interval != null) {
       builder.heartbeatInterval(positiveInterval());
     }
@@ -247,6 +255,30 @@ final class RunCommand implements Callable<Integer> {
     lines.close();
     agent.shutdown(recordExit(agent, exitCode, signals, lines, outOfMemoryKills, secrets.mask(command)), Duration.ofSeconds(10));
     return finish(exitCode, workerExit, forwarder, embedded);
+  }
+
+  /**
+   * Masks the values of {@code --mask-variable}'s variables and of those {@code
+   * HEARTLOG_MASK_VARIABLES} names (which the environment's builder masked already), saying which
+   * of the flag's names are not set.
+   */
+  private void maskValues(HeartlogAgentBuilder builder, AgentEnvironment environment) {
+    if (maskVariables.isEmpty()) {
+      return;
+    }
+    MaskedVariables flagged;
+    try {
+      flagged = MaskedVariables.of(maskVariables);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--mask-variable: " + e.getMessage());
+    }
+    List<String> names = new ArrayList<>(maskVariables);
+    environment.get("HEARTLOG_MASK_VARIABLES").ifPresent(list -> names.addAll(List.of(list.split(","))));
+    builder.maskValues(MaskedVariables.of(names).values(System.getenv()));
+    for (String unset : flagged.unset(System.getenv())) {
+      spec.commandLine().getErr().println("heartlog: warning: --mask-variable names " + unset
+          + ", which is not set: nothing of it is masked");
+    }
   }
 
   /**

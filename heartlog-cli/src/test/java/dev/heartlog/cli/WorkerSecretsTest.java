@@ -54,6 +54,43 @@ class WorkerSecretsTest {
   }
 
   @Test
+  void theWorkersOwnSecretsNamedByMaskVariableAreStoredMaskedAndStillGiven() throws IOException {
+    String url = TestDatabase.migratedUrl();
+    String token = "hf_kXq3vT9mPzL2wQ8rY5nB";
+    String replicateToken = "r8_Vb2cF9dKq1LmN4pZx7";
+    Path worker = folder.resolve("worker.sh");
+    Files.writeString(worker, String.join("\n",
+        "echo \"GET https://huggingface.co/api/models with token $HF_TOKEN\"",
+        "echo \"replicate: $REPLICATE_API_TOKEN\" >&2",
+        "echo \"region $AWS_REGION\"", ""));
+
+    Cli.Result result = Cli.runInItsOwnJvm(
+        Map.of("HF_TOKEN", token, "REPLICATE_API_TOKEN", replicateToken, "AWS_REGION", "us-east-1",
+            "HEARTLOG_MASK_VARIABLES", "*_API_TOKEN", "HEARTLOG_WORKER_ID", "secrets-2"),
+        "run", "--db-url", url, "--home", folder.resolve("home").toString(), "--mask-variable", "HF_TOKEN,HF_TOKN", "--",
+        "sh", worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out()).as("the worker has its token, and the terminal shows it")
+        .contains("GET https://huggingface.co/api/models with token " + token);
+    assertThat(result.err()).contains("replicate: " + replicateToken)
+        .contains("heartlog: warning: --mask-variable names HF_TOKN, which is not set: nothing of it is masked");
+    List<StoredRecord> records = Store.open(url, null, null).logs(new LogFilter("secrets-2", null, null, null, null, null, 100));
+    assertThat(records).extracting(StoredRecord::message).contains(
+        "GET https://huggingface.co/api/models with token ***", "replicate: ***", "region us-east-1");
+    assertThat(records).allSatisfy(record -> assertThat(record.message() + record.metadataJson() + record.exception())
+        .doesNotContain(token).doesNotContain(replicateToken));
+  }
+
+  @Test
+  void aMaskVariableThatIsNoVariablesNameIsABadFlag() {
+    Cli.Result result = Cli.run("run", "--worker", "w", "--mask-variable", "$HF_TOKEN", "--", "true");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).startsWith("heartlog: --mask-variable: '$HF_TOKEN' is not the name of a variable");
+  }
+
+  @Test
   void everyCredentialIsMaskedTheLongestFirst() {
     WorkerSecrets secrets = WorkerSecrets.of(List.of("hlw_abcd", "hlw_abcdef"), null, Map.of());
 

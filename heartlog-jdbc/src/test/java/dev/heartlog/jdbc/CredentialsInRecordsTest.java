@@ -70,4 +70,61 @@ class CredentialsInRecordsTest {
     assertThat(stored).filteredOn(record -> record.message().startsWith("task named")).singleElement()
         .satisfies(record -> assertThat(record.taskId()).isEqualTo("task-***"));
   }
+
+  @Test
+  void theWorkersOwnSecretsNamedInHeartlogMaskVariablesAreMaskedInTheSpoolAndTheStore() throws Exception {
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    String token = "hf_kXq3vT9mPzL2wQ8rY5nB";
+    String awsKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    Map<String, String> environment = new java.util.HashMap<>(Map.of(
+        "HEARTLOG_WORKER_ID", "leaky-tokens",
+        "HEARTLOG_DB_URL", "jdbc:postgresql://127.0.0.1:1/down?connectTimeout=1",   // nothing listens there
+        "HEARTLOG_SPOOL_DIR", spool.toString(),
+        "HEARTLOG_DB_PASSWORD", PASSWORD,   // with heartlog's own credentials, masked as well
+        "HEARTLOG_SHUTDOWN_TIMEOUT", "1s",
+        "HEARTLOG_MASK_VARIABLES", "HF_TOKEN, *_SECRET_ACCESS_KEY, HF_TOKN",
+        "HF_TOKEN", token,
+        "AWS_SECRET_ACCESS_KEY", awsKey,
+        "AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"));
+    ByteArrayOutputStream said = new ByteArrayOutputStream();
+
+    // The store is down: the batch waits in the spool, on disk.
+    try (HeartlogAgent agent = agentOf(environment, said)) {
+      agent.log(Level.INFO, "db password " + PASSWORD + ", downloading wan2.1 with Authorization: Bearer " + token, null,
+          Map.of("env", Map.of("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY", awsKey)));
+    }
+    String spooled;
+    try (var files = java.nio.file.Files.walk(spool)) {
+      StringBuilder all = new StringBuilder();
+      for (Path file : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+        all.append(java.nio.file.Files.readString(file, StandardCharsets.ISO_8859_1));
+      }
+      spooled = all.toString();
+    }
+    assertThat(spooled).as("the spool's segments").contains("Bearer ***").doesNotContain(token)
+        .doesNotContain("EXAMPLEKEY");
+    assertThat(said.toString(StandardCharsets.UTF_8))
+        .contains("HEARTLOG_MASK_VARIABLES names HF_TOKN, which is not set: nothing of it is masked");
+
+    // The store is back: the next start sends what the spool kept.
+    environment.put("HEARTLOG_DB_URL", url);
+    try (HeartlogAgent agent = agentOf(environment, said)) {
+      assertThat(agent.flush(Duration.ofSeconds(20))).isTrue();
+    }
+    List<StoredRecord> stored = store.logs(new LogFilter("leaky-tokens", null, null, null, null, null, 10));
+    assertThat(stored).singleElement().satisfies(record -> {
+      assertThat(record.message()).isEqualTo("db password ***, downloading wan2.1 with Authorization: Bearer ***");
+      assertThat(record.metadataJson()).contains("\"AWS_SECRET_ACCESS_KEY\": \"***\"")
+          .as("a variable no name matches").contains("AKIAIOSFODNN7EXAMPLE");
+    });
+  }
+
+  private static HeartlogAgent agentOf(Map<String, String> environment, ByteArrayOutputStream said) {
+    return dev.heartlog.agent.AgentEnvironment.of(environment, new java.util.Properties()).agentBuilder()
+        .gpuProbe(dev.heartlog.agent.GpuProbe.none())
+        .shutdownHook(false)
+        .diagnostics(new PrintStream(said, true, StandardCharsets.UTF_8))
+        .build();
+  }
 }
