@@ -25,6 +25,7 @@ record AgentConfig(
     boolean keepRepeats,
     ComponentLevels levels,
     Credentials maskedValues,
+    List<String> maskedVariables,
     Path spoolDirectory,
     long spoolMaxBytes,
     SpoolSync spoolSync,

@@ -163,7 +163,7 @@ public final class AgentEnvironment {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(s.name() + ": " + e.getMessage(), e);
       }
-      builder.maskValues(masked.values(environment));
+      builder.maskVariables(masked.in(environment));
       masked.unset(environment).forEach(name -> warnings.add(s.name() + " names " + name
           + ", which is not set: nothing of it is masked"));
     });

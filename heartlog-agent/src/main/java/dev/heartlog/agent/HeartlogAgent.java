@@ -110,6 +110,9 @@ public final class HeartlogAgent implements AutoCloseable {
     if (!levels.isEmpty()) {
       diagnostics.info("levels per component: " + levels);
     }
+    if (!config.maskedVariables().isEmpty()) {
+      diagnostics.info("masked in records: the values of " + String.join(", ", config.maskedVariables()));
+    }
   }
 
   /** A builder with every default in place; only the worker id is required. */

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -31,6 +32,7 @@ public final class HeartlogAgentBuilder {
   private boolean keepRepeats;
   private ComponentLevels levels = ComponentLevels.NONE;
   private Credentials maskedValues = Credentials.NONE;
+  private List<String> maskedVariables = List.of();
   private Duration shutdownTimeout = HeartlogAgent.DEFAULT_SHUTDOWN_TIMEOUT;
   private Duration statsInterval = HeartlogAgent.DEFAULT_STATS_INTERVAL;
   private GpuProbe gpuProbe;   // null: nvidia-smi, with the two settings below
@@ -186,6 +188,17 @@ public final class HeartlogAgentBuilder {
    */
   public HeartlogAgentBuilder maskValues(Collection<String> values) {
     this.maskedValues = Credentials.of(List.copyOf(values));
+    this.maskedVariables = List.of();
+    return this;
+  }
+
+  /**
+   * Masks the values of these variables ({@link MaskedVariables#in}), as {@link
+   * #maskValues(Collection)} does; the agent's start names the variables (never their values).
+   */
+  public HeartlogAgentBuilder maskVariables(Map<String, String> variables) {
+    maskValues(variables.values());
+    this.maskedVariables = List.copyOf(variables.keySet());
     return this;
   }
 
@@ -325,6 +338,7 @@ public final class HeartlogAgentBuilder {
         keepRepeats,
         levels,
         maskedValues,
+        maskedVariables,
         spoolDirectory == null ? null : spoolDirectory.toAbsolutePath(),
         spoolMaxBytes,
         spoolSync,

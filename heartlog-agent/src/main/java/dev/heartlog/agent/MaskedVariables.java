@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -49,15 +50,15 @@ public final class MaskedVariables {
     return of(List.of(list.split(",")));
   }
 
-  /** The values of the variables of {@code environment} these name, to be masked. */
-  public List<String> values(Map<String, String> environment) {
-    List<String> values = new ArrayList<>();
+  /** The variables of {@code environment} these name, by name, with the values to be masked. */
+  public Map<String, String> in(Map<String, String> environment) {
+    Map<String, String> found = new TreeMap<>();
     environment.forEach((variable, value) -> {
       if (names.stream().anyMatch(name -> matches(name, variable))) {
-        values.add(value);
+        found.put(variable, value);
       }
     });
-    return values;
+    return found;
   }
 
   /**

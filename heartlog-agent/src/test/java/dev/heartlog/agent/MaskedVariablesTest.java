@@ -2,6 +2,7 @@ package dev.heartlog.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.util.List;
 import java.util.Map;
@@ -18,11 +19,11 @@ class MaskedVariablesTest {
 
   @Test
   void aNameIsThatVariableAndAStarStandsForAnyCharacters() {
-    assertThat(MaskedVariables.parse("HF_TOKEN").values(ENVIRONMENT)).containsExactly("hf_kXq3vT9mPzL2wQ8rY5nB");
-    assertThat(MaskedVariables.parse(" *_TOKEN , AWS_SECRET_*,").values(ENVIRONMENT)).containsExactlyInAnyOrder(
-        "hf_kXq3vT9mPzL2wQ8rY5nB", "ghp_16C7e42F292c6912E7710c838347Ae178B4a", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
-    assertThat(MaskedVariables.parse("TOKEN").values(ENVIRONMENT)).as("a name is whole, not a part").isEmpty();
-    assertThat(MaskedVariables.parse("hf_token").values(ENVIRONMENT)).as("names are matched in their case").isEmpty();
+    assertThat(MaskedVariables.parse("HF_TOKEN").in(ENVIRONMENT)).containsExactly(entry("HF_TOKEN", "hf_kXq3vT9mPzL2wQ8rY5nB"));
+    assertThat(MaskedVariables.parse(" *_TOKEN , AWS_SECRET_*,").in(ENVIRONMENT)).containsOnlyKeys(
+        "HF_TOKEN", "GITHUB_TOKEN", "AWS_SECRET_ACCESS_KEY");
+    assertThat(MaskedVariables.parse("TOKEN").in(ENVIRONMENT)).as("a name is whole, not a part").isEmpty();
+    assertThat(MaskedVariables.parse("hf_token").in(ENVIRONMENT)).as("names are matched in their case").isEmpty();
   }
 
   @Test
@@ -37,6 +38,6 @@ class MaskedVariablesTest {
         .hasMessage("'$HF_TOKEN' is not the name of a variable (letters, digits and _, with * for any characters: "
             + "HF_TOKEN, *_SECRET_KEY)");
     assertThatThrownBy(() -> MaskedVariables.parse("*")).hasMessageStartingWith("'*' is not the name of a variable");
-    assertThat(MaskedVariables.parse(" , ").values(ENVIRONMENT)).isEmpty();
+    assertThat(MaskedVariables.parse(" , ").in(ENVIRONMENT)).isEmpty();
   }
 }

@@ -274,7 +274,7 @@ final class RunCommand implements Callable<Integer> {
     }
     List<String> names = new ArrayList<>(maskVariables);
     environment.get("HEARTLOG_MASK_VARIABLES").ifPresent(list -> names.addAll(List.of(list.split(","))));
-    builder.maskValues(MaskedVariables.of(names).values(System.getenv()));
+    builder.maskVariables(MaskedVariables.of(names).in(System.getenv()));
     for (String unset : flagged.unset(System.getenv())) {
       spec.commandLine().getErr().println("heartlog: warning: --mask-variable names " + unset
           + ", which is not set: nothing of it is masked");

@@ -74,7 +74,8 @@ class WorkerSecretsTest {
     assertThat(result.out()).as("the worker has its token, and the terminal shows it")
         .contains("GET https://huggingface.co/api/models with token " + token);
     assertThat(result.err()).contains("replicate: " + replicateToken)
-        .contains("heartlog: warning: --mask-variable names HF_TOKN, which is not set: nothing of it is masked");
+        .contains("heartlog: warning: --mask-variable names HF_TOKN, which is not set: nothing of it is masked",
+            "heartlog: masked in records: the values of HF_TOKEN, REPLICATE_API_TOKEN");
     List<StoredRecord> records = Store.open(url, null, null).logs(new LogFilter("secrets-2", null, null, null, null, null, 100));
     assertThat(records).extracting(StoredRecord::message).contains(
         "GET https://huggingface.co/api/models with token ***", "replicate: ***", "region us-east-1");

@@ -105,7 +105,9 @@ class CredentialsInRecordsTest {
     assertThat(spooled).as("the spool's segments").contains("Bearer ***").doesNotContain(token)
         .doesNotContain("EXAMPLEKEY");
     assertThat(said.toString(StandardCharsets.UTF_8))
-        .contains("HEARTLOG_MASK_VARIABLES names HF_TOKN, which is not set: nothing of it is masked");
+        .contains("HEARTLOG_MASK_VARIABLES names HF_TOKN, which is not set: nothing of it is masked",
+            "masked in records: the values of AWS_SECRET_ACCESS_KEY, HF_TOKEN")
+        .doesNotContain(token).doesNotContain("EXAMPLEKEY");
 
     // The store is back: the next start sends what the spool kept.
     environment.put("HEARTLOG_DB_URL", url);
