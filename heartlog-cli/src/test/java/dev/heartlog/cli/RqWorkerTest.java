@@ -63,6 +63,45 @@ class RqWorkerTest {
     }
   }
 
+  /**
+   * RQ prints a job's start on stdout and its failure on stderr: read from the two pipes, the
+   * failure of job 13 may come after the start of job 2 (RqWorkerTest above failed so in CI). The
+   * late end is job 13's alone; job 2 stays the current task. Before, it started job 13 again and
+   * ended it, and job 2's lines were filed under no task. Here the lines come in that order on one
+   * stream, so that the order is certain.
+   */
+  @Test
+  void aJobsEndReadAfterTheNextJobStartedEndsOnlyItsOwnJob() throws IOException {
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    String failed = "b99a275d-a3e6-4bc5-bad0-3f9f9e0590a6";
+    String next = "6960f425-10b9-403a-8f57-a80ed30a0339";
+    Path printed = Files.writeString(folder.resolve("printed.txt"), String.join("\n",
+        "12:56:50 default: jobs.render(13) (" + failed + ")",
+        "printed frame 13",
+        "12:56:50 default: jobs.render(2) (" + next + ")",
+        "12:56:50 [Job " + failed + "]: exception raised while executing (jobs.render)",
+        "Traceback (most recent call last):",
+        "  File \"/tmp/rq/jobs.py\", line 9, in render",
+        "    raise RuntimeError(f\"CUDA out of memory on frame {frame}\")",
+        "RuntimeError: CUDA out of memory on frame 13",
+        "",
+        "printed frame 2",
+        "12:56:51 default: Job OK (" + next + ")",
+        "12:56:51 Result is kept for 500 seconds", ""));
+
+    Cli.Result result = WrappedWorkers.heartlogRun(folder, "rq-late-end", url, List.of(), "cat", printed.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    Map<String, String> taskOf = new HashMap<>();
+    records(store, "rq-late-end").forEach(record -> taskOf.put(record.message(), String.valueOf(record.taskId())));
+    assertThat(taskOf).containsEntry("printed frame 13", failed)
+        .containsEntry("[Job " + failed + "]: exception raised while executing (jobs.render)", failed)
+        .containsEntry("printed frame 2", next)
+        .containsEntry("default: Job OK (" + next + ")", next)
+        .containsEntry("12:56:51 Result is kept for 500 seconds", "null");
+  }
+
   private void runJobs(int port) throws IOException, InterruptedException {
     String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
