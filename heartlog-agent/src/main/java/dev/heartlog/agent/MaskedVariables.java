@@ -70,7 +70,8 @@ public final class MaskedVariables {
   }
 
   private static boolean matches(String name, String variable) {
-    return name.indexOf('*') < 0 ? name.equals(variable) : variable.matches(name.replace("*", ".*"));   // no other sign is in a name
+    // A name holds no sign a regular expression reads but *.
+    return name.indexOf('*') < 0 ? name.equals(variable) : variable.matches(name.replace("*", ".*"));
   }
 
   @Override

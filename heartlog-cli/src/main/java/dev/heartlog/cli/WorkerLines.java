@@ -406,7 +406,8 @@ final class WorkerLines implements AutoCloseable {
   }
 
   private String currentTask(ChildLineParser.Parsed line) {
-    if (line.endsTask() && line.task() != null && agent.currentTask() != null && !line.task().equals(agent.currentTask())) {
+    String current = agent.currentTask();
+    if (line.endsTask() && line.task() != null && current != null && !line.task().equals(current)) {
       // The end of a task that is no longer the current one, read after the next one's start (RQ
       // prints a job's start on stdout, its failure on stderr): that task's line, and no end of
       // the current one.
