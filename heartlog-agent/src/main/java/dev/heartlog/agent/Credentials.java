@@ -13,9 +13,11 @@ import java.util.Objects;
  * would otherwise store heartlog's password where everyone who reads the logs sees it. A record
  * holds {@link #MASK} in a credential's place, as heartlog's own messages show a password.
  *
- * <p>A batch's JSON is searched for each credential once ({@link #appearIn}), on the heartbeat
- * thread; only a batch that holds one is written again from copies of its records with the
- * credentials masked ({@link #mask(List)}). The thread that logs pays nothing.
+ * <p>A credential is masked in the forms a worker prints it: as it is, and encoded in a URL, a
+ * JSON string or base64 ({@link EncodedSecret}). A batch's JSON is searched for each credential
+ * once ({@link #appearIn}), on the heartbeat thread; only a batch that may hold one is written
+ * again from copies of its records with the credentials masked ({@link #mask(List)}). The thread
+ * that logs pays nothing.
  *
  * <p>Public for {@code heartlog run}, which masks what the worker it wraps prints the same way.
  */
@@ -33,8 +35,8 @@ public final class Credentials {
 
   /** Longest first: a credential that holds another is masked whole. */
   private final String[] values;
-  /** Each value as it reads inside a JSON string ({@code "} as {@code \"}), what a batch's text holds. */
-  private final String[] inJson;
+  /** Each value in the forms a worker prints it: as it is, in a URL, in JSON, in base64. */
+  private final EncodedSecret[] forms;
 
   private Credentials(Collection<String> values) {
     this.values = values.stream()
@@ -44,9 +46,9 @@ public final class Credentials {
         .sorted(Comparator.comparingInt(String::length).reversed())
         .toArray(String[]::new);
     JsonStringEncoder encoder = JsonStringEncoder.getInstance();
-    this.inJson = new String[this.values.length];
+    this.forms = new EncodedSecret[this.values.length];
     for (int i = 0; i < this.values.length; i++) {
-      inJson[i] = new String(encoder.quoteAsString(this.values[i]));
+      forms[i] = EncodedSecret.of(this.values[i], new String(encoder.quoteAsString(this.values[i])));
     }
   }
 
@@ -70,23 +72,29 @@ public final class Credentials {
     return values.length == 0;
   }
 
-  /** Whether a batch's JSON text holds any credential: if not, no record of it does. */
+  /**
+   * Whether a batch's JSON text may hold a credential in one of its forms: if not, no record of
+   * it does. A yes may be wrong, and costs the search {@link #mask(List)} makes.
+   */
   boolean appearIn(String json) {
-    for (String value : inJson) {
-      if (json.contains(value)) {
+    for (EncodedSecret secret : forms) {
+      if (secret.mayAppearIn(json)) {
         return true;
       }
     }
     return false;
   }
 
-  /** {@code text} with each credential in it replaced by {@link #MASK}. */
+  /**
+   * {@code text} with each credential in it replaced by {@link #MASK}: as it is, percent-encoded
+   * as in a URL, escaped as in a JSON string, and the part of its base64 that is its own.
+   */
   public String mask(String text) {
     if (text == null) {
       return null;
     }
-    for (String value : values) {
-      text = text.replace(value, MASK);
+    for (EncodedSecret secret : forms) {
+      text = secret.mask(text, MASK);
     }
     return text;
   }

@@ -2,8 +2,11 @@ package dev.heartlog.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -52,6 +55,64 @@ class CredentialsTest {
 
     assertThat(batch.records().get(0).message()).isEqualTo("password is ***");
     assertThat(batch.logsJson()).contains("\"message\":\"password is ***\"").doesNotContain("with\\\\slash");
+  }
+
+  @Test
+  void aCredentialPrintedInAUrlIsMaskedHoweverItWasEncoded() {
+    Credentials credentials = Credentials.of(List.of("p@ss/wörd 1!"));
+
+    assertThat(credentials.mask("postgresql://app:" + URLEncoder.encode("p@ss/wörd 1!", StandardCharsets.UTF_8) + "@db/app"))
+        .as("Java's URLEncoder: p%40ss%2Fw%C3%B6rd+1%21").isEqualTo("postgresql://app:***@db/app");
+    assertThat(credentials.mask("postgresql://app:p%40ss%2Fw%C3%B6rd%201!@db/app"))
+        .as("encodeURIComponent's, which leaves ! as it is").isEqualTo("postgresql://app:***@db/app");
+    assertThat(credentials.mask("DATABASE_URL=postgresql://app:p%40ss%2fw%c3%b6rd%201%21@db/app"))
+        .as("lower-case hex").isEqualTo("DATABASE_URL=postgresql://app:***@db/app");
+    assertThat(credentials.mask("user p@ss/wörd 1! and p@ss/wörd 2!"))
+        .as("the value as it is; another one with the same letters stays").isEqualTo("user *** and p@ss/wörd 2!");
+  }
+
+  @Test
+  void aCredentialPrintedInsideAJsonStringIsMasked() {
+    Credentials credentials = Credentials.of(List.of("sécret\"pass/word"));
+
+    assertThat(credentials.mask("config {\"password\": \"s\\u00e9cret\\\"pass/word\"}"))
+        .as("Python's json.dumps, ensure_ascii").isEqualTo("config {\"password\": \"***\"}");
+    assertThat(credentials.mask("config {\"password\":\"sécret\\\"pass\\/word\"}"))
+        .as("an encoder that escapes /").isEqualTo("config {\"password\":\"***\"}");
+  }
+
+  @Test
+  void theBase64OfACredentialInsideALongerValueIsMasked() {
+    String token = "hf_kXq3vT9mPzL2wQ8r";
+    Credentials credentials = Credentials.of(List.of(token));
+    for (String user : List.of("a", "ab", "abc")) {   // the token starts at each place of a group of three bytes
+      String header = "Authorization: Basic " + Base64.getEncoder().encodeToString((user + ":" + token).getBytes(StandardCharsets.UTF_8));
+
+      String masked = credentials.mask(header);
+
+      assertThat(masked).as(header).matches("Authorization: Basic [A-Za-z0-9+/]{1,8}\\*\\*\\*[A-Za-z0-9+/=]{0,4}");
+      assertThat(Batch.of("s", 1, List.of(record(header, null, Map.of())), List.of(), credentials).records())
+          .extracting(LogRecord::message).containsExactly(masked);
+    }
+    byte[] bytes = ("{\"sub\":\"" + token + "\"}").getBytes(StandardCharsets.UTF_8);
+    String jwtPart = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    assertThat(credentials.mask("bearer " + jwtPart)).as("the URL's alphabet, " + jwtPart).contains("***")
+        .doesNotContain(jwtPart.substring(12, 24));
+  }
+
+  @Test
+  void aBatchThatHoldsACredentialOnlyEncodedIsMaskedAndOneThatHoldsItsLettersAloneIsKept() {
+    Credentials credentials = Credentials.of(List.of("render@Fleet#2026"));
+    LogRecord encoded = record("GET /jobs?password=render%40Fleet%232026", null, Map.of("url", "db?p=render%40Fleet%232026"));
+    LogRecord lettersAlone = record("render Fleet 2026", null, Map.of());
+
+    Batch masked = Batch.of("s", 1, List.of(encoded), List.of(encoded), credentials);
+    Batch kept = Batch.of("s", 2, List.of(lettersAlone), List.of(lettersAlone), credentials);
+
+    assertThat(masked.logsJson()).doesNotContain("Fleet").contains("\"message\":\"GET /jobs?password=***\"",
+        "\"url\":\"db?p=***\"");
+    assertThat(kept.records()).containsExactly(lettersAlone);
+    assertThat(kept.logsJson()).isEqualTo(RecordJson.logsArray(List.of(lettersAlone)));
   }
 
   @Test

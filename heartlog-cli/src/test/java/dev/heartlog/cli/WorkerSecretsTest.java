@@ -1,6 +1,7 @@
 package dev.heartlog.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.Store;
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class WorkerSecretsTest {
+
+  private static final Path PYTHON = Path.of("/usr/bin/python3");
 
   @TempDir Path folder;
 
@@ -81,6 +84,41 @@ class WorkerSecretsTest {
         "GET https://huggingface.co/api/models with token ***", "replicate: ***", "region us-east-1");
     assertThat(records).allSatisfy(record -> assertThat(record.message() + record.metadataJson() + record.exception())
         .doesNotContain(token).doesNotContain(replicateToken));
+  }
+
+  @Test
+  void aPasswordTheWorkerPrintsEncodedIsStoredMaskedToo() throws IOException {
+    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
+    String url = TestDatabase.migratedUrl();
+    String password = "render@Fleet/2026 \u00fc";
+    Path worker = folder.resolve("worker.py");
+    Files.writeString(worker, String.join("\n",
+        "import base64, json, sys, urllib.parse",
+        "password = " + pythonString(password),
+        "print('DATABASE_URL=postgresql://render:' + urllib.parse.quote(password, safe='') + '@db.internal/jobs')",
+        "print('settings ' + json.dumps({'password': password}))",
+        "print('Authorization: Basic ' + base64.b64encode(('render:' + password).encode()).decode(), file=sys.stderr)",
+        ""));
+
+    Cli.Result result = Cli.runInItsOwnJvm(Map.of("HEARTLOG_DB_PASSWORD", password, "HEARTLOG_WORKER_ID", "secrets-3"),
+        "run", "--db-url", url, "--home", folder.resolve("home").toString(), "--", PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out()).as("the terminal shows what the worker printed")
+        .contains("DATABASE_URL=postgresql://render:render%40Fleet%2F2026%20%C3%BC@db.internal/jobs",
+            "settings {\"password\": \"render@Fleet/2026 \\u00fc\"}");
+    List<StoredRecord> records = Store.open(url, null, null).logs(new LogFilter("secrets-3", null, null, null, null, null, 100));
+    assertThat(records).extracting(StoredRecord::message).contains(
+        "DATABASE_URL=postgresql://render:***@db.internal/jobs", "settings {\"password\": \"***\"}");
+    assertThat(records).extracting(StoredRecord::message).as("what is left of the header is render: and a letter or two")
+        .anySatisfy(message -> assertThat(message).matches("Authorization: Basic cmVuZGVyO[A-Za-z0-9+/]{0,2}\\*\\*\\*[A-Za-z0-9+/=]{0,3}"));
+  }
+
+  /** {@code text} as a Python string literal: ASCII, each other character as an escape. */
+  private static String pythonString(String text) {
+    StringBuilder literal = new StringBuilder("'");
+    text.chars().forEach(c -> literal.append(c < 0x80 ? String.valueOf((char) c) : String.format("\\u%04x", c)));
+    return literal.append('\'').toString();
   }
 
   @Test
