@@ -22,9 +22,10 @@ import java.util.regex.Pattern;
  * what is left, and the store's batch numbers make the replay store nothing twice.
  *
  * <p>Layout: segment files {@code segment-NNNNNNNNNNNNNNNN.log} of lines {@code <crc32> <json>};
- * a segment's {@code .ack} file holds the offset up to which the store has it. A line torn by a
- * crash fails its checksum or lacks its newline and is skipped. {@code spool.lock} keeps a second
- * process of the same worker out.
+ * a segment's {@code .ack} file holds the offset up to which the store has it. A line damaged on
+ * disk fails its checksum and is skipped; of a line a crash cut short (it lacks its newline) the
+ * records that got on disk whole are sent ({@link SpoolLine#salvage}). {@code spool.lock} keeps a
+ * second process of the same worker out.
  *
  * <p>Used by the heartbeat thread only.
  */
@@ -157,9 +158,15 @@ final class Spool implements BatchQueue {
         if (oldest == active) {
           return null;
         }
-        noteCutShortBatch(oldest);
-        deleteSegment(segments.pollFirst());
-        continue;
+        Batch salvaged = salvageCutShortBatch(oldest);
+        if (salvaged == null) {
+          deleteSegment(segments.pollFirst());
+          continue;
+        }
+        pendingBatches++;
+        peeked = salvaged;
+        peekedEnd = oldest.size;   // its ack retires the segment
+        break;
       }
       long end = oldest.readOffset + line.length + 1;
       Batch batch = SpoolLine.decode(line);
@@ -196,28 +203,48 @@ final class Spool implements BatchQueue {
   }
 
   /**
-   * Says what an earlier process's segment holds after its last complete line: the batch it was
+   * Reads what an earlier process's segment holds after its last complete line: the batch it was
    * writing when it died, cut short, or the zeros a power loss leaves where a file's last writes
-   * were not on disk yet. Before, those bytes went with the segment without a word; the records
-   * named in them count as dropped, as a damaged batch's do.
+   * were not on disk yet. The records of that batch that got on disk whole are sent as the batch
+   * (its number, so a batch the store has already is not stored twice); the record cut after
+   * them counts as dropped (where none got on disk whole, the records named in it). A process
+   * that dies before the batch is acknowledged leaves the next to count that record again.
+   * Before, the whole batch was dropped, and earlier still went with the segment without a word.
+   *
+   * @return the records read whole, as their batch; null where none could be read
    */
-  private void noteCutShortBatch(SpoolSegment segment) {
+  private Batch salvageCutShortBatch(SpoolSegment segment) {
     long bytes = segment.size - segment.readOffset;
     if (bytes <= 0) {
-      return;
+      return null;
     }
-    long records;
+    long named;
+    SpoolLine.Salvaged salvaged;
     try {
-      records = segment.recordsAfterLastLine();
+      named = segment.recordsAfterLastLine();
+      salvaged = SpoolLine.salvage(segment.readRest());
     } catch (IOException e) {
-      records = 0;
+      named = 0;
+      salvaged = SpoolLine.Salvaged.UNREADABLE;
     }
-    if (records > 0) {
-      drops.add(Drops.Reason.SPOOL_UNREADABLE, records);
+    int read = salvaged.batch() == null ? 0 : salvaged.batch().records().size();
+    // Where the batch's numbers were read, the record cut after the whole ones is the one lost
+    // (the rest never got on disk); else the records its text names, by their "timestamp" keys.
+    long lost = salvaged.readable() ? (salvaged.recordCut() ? 1 : 0) : named;
+    if (lost > 0) {
+      drops.add(Drops.Reason.SPOOL_UNREADABLE, lost);
+    }
+    String fate;
+    if (read > 0) {
+      fate = Diagnostics.count(read, "record in it got on disk whole and is", "records in it got on disk whole and are")
+          + " sent" + (lost > 0 ? ", " + Diagnostics.count(lost, "record is", "records are") + " lost" : "");
+    } else {
+      fate = lost > 0 ? Diagnostics.count(lost, "record in it is", "records in it are") + " lost"
+          : "no record in it could be read";
     }
     diagnostics.info("spool segment " + segment.path + " ends in " + bytes + " bytes of a batch cut short "
-        + "(the process that wrote it stopped while writing it, or the machine lost power); "
-        + (records > 0 ? Diagnostics.count(records, "record", "records") + " in it are lost" : "no record in it could be read"));
+        + "(the process that wrote it stopped while writing it, or the machine lost power); " + fate);
+    return salvaged.batch();
   }
 
   /** Everything written to the active segment is acknowledged: give its space back. */

@@ -24,6 +24,8 @@ import java.util.zip.CRC32;
 final class SpoolLine {
 
   private static final JsonFactory JSON = new JsonFactory();
+  /** What comes between a batch's numbers and its records. */
+  private static final String LOGS_FIELD = ",\"logs\":";
 
   private SpoolLine() {}
 
@@ -56,6 +58,62 @@ final class SpoolLine {
     } catch (RuntimeException e) {
       return null;
     }
+  }
+
+  /**
+   * What a line cut short still holds (the process writing it died, or the machine lost power
+   * before its last writes reached the disk).
+   *
+   * @param readable whether the batch's session and number were read, so what it lost is known
+   * @param batch the records that got on disk whole, as written, in their batch (its session and
+   *     number); null where none did
+   * @param recordCut whether a record after them was begun and cut
+   */
+  record Salvaged(boolean readable, Batch batch, boolean recordCut) {
+
+    /** What a line holds whose session and number cannot be read: nothing known. */
+    static final Salvaged UNREADABLE = new Salvaged(false, null, false);
+  }
+
+  /**
+   * Reads a line cut short: its session and number, and each of its records up to the first one
+   * cut or unreadable. A record ends only with its closing brace, so one cut anywhere before it,
+   * or holding the zeros a power loss leaves, is not read.
+   */
+  static Salvaged salvage(byte[] cutShort) {
+    if (cutShort.length < 10 || cutShort[8] != ' ') {
+      return Salvaged.UNREADABLE;
+    }
+    String line = new String(cutShort, 9, cutShort.length - 9, StandardCharsets.UTF_8);
+    int logsAt = line.indexOf(LOGS_FIELD);
+    if (!line.startsWith("{") || logsAt < 0) {
+      return Salvaged.UNREADABLE;
+    }
+    Header header;
+    try {
+      header = header(line.substring(0, logsAt));
+    } catch (IllegalArgumentException unreadable) {
+      return Salvaged.UNREADABLE;
+    }
+    String logs = line.substring(logsAt + LOGS_FIELD.length());
+    List<LogRecord> records = new ArrayList<>();
+    int end = 0;   // just past the last whole record
+    boolean inRecord = false;
+    try (JsonParser parser = JSON.createParser(logs)) {
+      if (parser.nextToken() == JsonToken.START_ARRAY) {
+        while (parser.nextToken() == JsonToken.START_OBJECT) {
+          inRecord = true;
+          records.add(parseRecord(parser));
+          inRecord = false;
+          end = (int) parser.currentLocation().getCharOffset();
+        }
+      }
+    } catch (IOException | RuntimeException cut) {
+      // The records before the cut are whole; the rest did not get on disk.
+    }
+    Batch batch = records.isEmpty() ? null
+        : new Batch(header.sessionId(), header.sequence(), records, List.of(), logs.substring(0, end) + "]", header.buffered());
+    return new Salvaged(true, batch, inRecord);
   }
 
   /** About how many records a damaged line held, for the drop it is counted as: at least one. */
@@ -95,15 +153,29 @@ final class SpoolLine {
    * @throws IllegalArgumentException when the line is not such a batch
    */
   private static Batch parseJson(String line) {
-    int logsAt = line.indexOf(",\"logs\":");
+    int logsAt = line.indexOf(LOGS_FIELD);
     if (!line.startsWith("{") || logsAt < 0 || !line.endsWith("}")) {
       throw new IllegalArgumentException("not a spooled batch");
     }
-    String logs = line.substring(logsAt + ",\"logs\":".length(), line.length() - 1);
+    String logs = line.substring(logsAt + LOGS_FIELD.length(), line.length() - 1);
+    Header header = header(line.substring(0, logsAt));
+    return new Batch(header.sessionId(), header.sequence(), parseRecords(logs), List.of(), logs, header.buffered());
+  }
+
+  /** What a spool line says of its batch before its records. */
+  private record Header(String sessionId, long sequence, int buffered) {}
+
+  /**
+   * Reads the fields before the records: {@code {"session_id":..,"batch_seq":..,"buffered":..}}
+   * without its closing brace.
+   *
+   * @throws IllegalArgumentException when they are not a batch's
+   */
+  private static Header header(String fields) {
     String sessionId = null;
     long sequence = -1;
     int buffered = 0;
-    try (JsonParser parser = JSON.createParser(line.substring(0, logsAt) + "}")) {
+    try (JsonParser parser = JSON.createParser(fields + "}")) {
       parser.nextToken();
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String field = parser.currentName();
@@ -122,7 +194,7 @@ final class SpoolLine {
     if (sessionId == null || sequence < 0) {
       throw new IllegalArgumentException("spooled batch lacks its session or number");
     }
-    return new Batch(sessionId, sequence, parseRecords(logs), List.of(), logs, buffered);
+    return new Header(sessionId, sequence, buffered);
   }
 
   /** Reads records in the wire format back; for spooled batches. */

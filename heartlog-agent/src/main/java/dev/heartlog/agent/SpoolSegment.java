@@ -120,6 +120,13 @@ final class SpoolSegment {
     return records[0];
   }
 
+  /** The bytes from the read offset to the end: for a segment whose last line was cut short, that line. */
+  byte[] readRest() throws IOException {
+    ByteArrayOutputStream rest = new ByteArrayOutputStream();
+    readFromOffset(rest::write);
+    return rest.toByteArray();
+  }
+
   /** Passes each byte from the read offset to the end of the file to {@code take}. */
   private void readFromOffset(IntConsumer take) throws IOException {
     try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -100,22 +101,121 @@ class SpoolTest {
     }
   }
 
+  /** The spool line of {@code batch} as far as {@code end} of its text: what a process that died writing it left. */
+  private static String cutShort(Batch batch, int end) {
+    return new String(SpoolLine.encode(batch), StandardCharsets.UTF_8).substring(0, end);
+  }
+
   @Test
-  void aBatchCutShortAtTheEndOfASegmentIsCountedAsDroppedAndSaid() throws IOException {
+  void theRecordsOfABatchCutShortThatGotOnDiskWholeAreSentAsThatBatch() throws IOException {
     try (Spool spool = open(1 << 20)) {
       spool.append(batch("s1", 1, "kept"));
     }
     // The batch the process before was writing when it died: two of its three records on disk.
-    String cut = new String(SpoolLine.encode(batch("s1", 2, "a", "b", "c")), StandardCharsets.UTF_8);
-    cut = cut.substring(0, cut.lastIndexOf("\"timestamp\""));
+    Batch writing = batch("s1", 2, "a", "b", "c");
+    String line = new String(SpoolLine.encode(writing), StandardCharsets.UTF_8);
+    String cut = cutShort(writing, line.lastIndexOf(",{\"seq\""));
+    Files.writeString(segments().get(0), cut, StandardOpenOption.APPEND);
+
+    try (Spool reopened = open(1 << 20)) {
+      reopened.ack(reopened.peek());
+      Batch salvaged = reopened.peek();
+      assertThat(salvaged.sessionId()).isEqualTo("s1");
+      assertThat(salvaged.sequence()).as("its own number: the store stores it once").isEqualTo(2);
+      assertThat(salvaged.records()).extracting(LogRecord::message).containsExactly("a", "b");
+      assertThat(salvaged.logsJson()).as("as written").isEqualTo(batch("s1", 2, "a", "b").logsJson());
+      assertThat(reopened.pendingBatches()).isEqualTo(1);
+
+      reopened.ack(salvaged);
+      assertThat(reopened.peek()).isNull();
+      assertThat(reopened.pendingBatches()).isZero();
+      assertThat(segments()).as("the old segment went with its last batch's ack; this process's is left").hasSize(1);
+    }
+    assertThat(drops.takeUnreported()).isEmpty();
+    assertThat(said()).contains("ends in " + cut.length() + " bytes of a batch cut short",
+        "2 records in it got on disk whole and are sent");
+  }
+
+  @Test
+  void aRecordCutInItsMiddleIsCountedAsDroppedAndTheWholeOnesBeforeItAreSent() throws IOException {
+    try (Spool spool = open(1 << 20)) {
+      spool.append(batch("s1", 1, "kept"));
+    }
+    Batch writing = batch("s1", 2, "a", "b", "c\u00e9 du dernier");
+    String line = new String(SpoolLine.encode(writing), StandardCharsets.UTF_8);
+    String cut = cutShort(writing, line.indexOf("\u00e9"));   // in the third record's message
+    byte[] cutInACharacter = (cut + "\u00e9").getBytes(StandardCharsets.UTF_8);
+    Files.write(segments().get(0), Arrays.copyOf(cutInACharacter, cutInACharacter.length - 1),
+        StandardOpenOption.APPEND);
+
+    try (Spool reopened = open(1 << 20)) {
+      reopened.ack(reopened.peek());
+      Batch salvaged = reopened.peek();
+      assertThat(salvaged.records()).extracting(LogRecord::message).containsExactly("a", "b");
+      reopened.ack(salvaged);
+    }
+    assertThat(drops.takeUnreported()).containsEntry(Drops.Reason.SPOOL_UNREADABLE, 1L);
+    assertThat(said()).contains("2 records in it got on disk whole and are sent, 1 record is lost");
+  }
+
+  @Test
+  void zerosAPowerLossLeftInTheMiddleOfABatchEndWhatIsRead() throws IOException {
+    try (Spool spool = open(1 << 20)) {
+      spool.append(batch("s1", 1, "kept"));
+    }
+    Batch writing = batch("s1", 2, "a", "b", "c", "d");
+    String line = new String(SpoolLine.encode(writing), StandardCharsets.UTF_8);
+    byte[] written = line.substring(0, line.length() - 1).getBytes(StandardCharsets.UTF_8);   // all but its newline
+    int zerosFrom = line.indexOf("\"message\":\"c\"");
+    Arrays.fill(written, zerosFrom, written.length, (byte) 0);
+    Files.write(segments().get(0), written, StandardOpenOption.APPEND);
+
+    try (Spool reopened = open(1 << 20)) {
+      reopened.ack(reopened.peek());
+      Batch salvaged = reopened.peek();
+      assertThat(salvaged.records()).extracting(LogRecord::message).containsExactly("a", "b");
+      reopened.ack(salvaged);
+    }
+    assertThat(drops.takeUnreported()).as("c was cut; d never got on disk")
+        .containsEntry(Drops.Reason.SPOOL_UNREADABLE, 1L);
+  }
+
+  @Test
+  void aBatchCutShortBeforeItsFirstWholeRecordIsCountedAsDroppedAndSaid() throws IOException {
+    try (Spool spool = open(1 << 20)) {
+      spool.append(batch("s1", 1, "kept"));
+    }
+    Batch writing = batch("s1", 2, "a", "b");
+    String line = new String(SpoolLine.encode(writing), StandardCharsets.UTF_8);
+    String cut = cutShort(writing, line.indexOf("\"message\":\"a\""));
     Files.writeString(segments().get(0), cut, StandardOpenOption.APPEND);
 
     try (Spool reopened = open(1 << 20)) {
       reopened.ack(reopened.peek());
       assertThat(reopened.peek()).isNull();
     }
-    assertThat(drops.takeUnreported()).containsEntry(Drops.Reason.SPOOL_UNREADABLE, 2L);
-    assertThat(said()).contains("ends in " + cut.length() + " bytes of a batch cut short", "2 records in it are lost");
+    assertThat(drops.takeUnreported()).containsEntry(Drops.Reason.SPOOL_UNREADABLE, 1L);
+    assertThat(said()).contains("ends in " + cut.length() + " bytes of a batch cut short", "1 record in it is lost");
+  }
+
+  @Test
+  void aSalvagedBatchNotAcknowledgedIsSentAgainByTheNextProcess() throws IOException {
+    try (Spool spool = open(1 << 20)) {
+      spool.append(batch("s1", 1, "kept"));
+    }
+    Batch writing = batch("s1", 2, "a", "b");
+    String line = new String(SpoolLine.encode(writing), StandardCharsets.UTF_8);
+    Files.writeString(segments().get(0), cutShort(writing, line.length() - 3), StandardOpenOption.APPEND);   // all but "]}\n"
+
+    try (Spool reopened = open(1 << 20)) {
+      reopened.ack(reopened.peek());
+      assertThat(reopened.peek().records()).extracting(LogRecord::message).containsExactly("a", "b");
+    }
+    try (Spool again = open(1 << 20)) {
+      Batch salvaged = again.peek();
+      assertThat(salvaged.sequence()).isEqualTo(2);
+      assertThat(salvaged.records()).extracting(LogRecord::message).containsExactly("a", "b");
+    }
   }
 
   @Test
