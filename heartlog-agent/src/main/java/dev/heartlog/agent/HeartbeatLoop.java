@@ -180,14 +180,19 @@ final class HeartbeatLoop implements Runnable {
     return counters;
   }
 
-  /** Cuts everything left, then sends until nothing is left, the store fails, or time is up. */
+  /**
+   * Cuts everything left, then sends until nothing is left, the store fails, or time is up. A
+   * drop counted as the last batches went (a spooled batch that could not be read back, or only
+   * in part) is sent as its report too: before, it stayed unreported.
+   */
   private void finish() {
     long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
     WorkerStatus status = requests.finalStatus();
     boolean delivered;
     do {
       delivered = round(status, true);
-    } while (delivered && (outbox.oldest() != null || buffer.size() > 0) && System.nanoTime() < deadline);
+    } while (delivered && (outbox.oldest() != null || buffer.size() > 0 || drops.hasUnreported())
+        && System.nanoTime() < deadline);
     int left = buffer.held();
     if (outbox.pendingBatches() > 0 && outbox.durable()) {
       int batches = outbox.pendingBatches();
