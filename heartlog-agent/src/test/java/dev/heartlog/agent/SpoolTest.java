@@ -101,21 +101,37 @@ class SpoolTest {
     }
   }
 
-  /** The spool line of {@code batch} as far as {@code end} of its text: what a process that died writing it left. */
-  private static String cutShort(Batch batch, int end) {
-    return new String(SpoolLine.encode(batch), StandardCharsets.UTF_8).substring(0, end);
+  /** The spool line of {@code batch}, its newline too. */
+  private static String lineOf(Batch batch) {
+    return new String(SpoolLine.encode(batch), StandardCharsets.UTF_8);
+  }
+
+  /** A spool whose earlier process wrote a batch "kept", then died writing its next batch: {@code cutShort} on disk. */
+  private void keptThenCutShort(byte[] cutShort) throws IOException {
+    try (Spool spool = open(1 << 20)) {
+      spool.append(batch("s1", 1, "kept"));
+    }
+    Files.write(segments().get(0), cutShort, StandardOpenOption.APPEND);
+  }
+
+  /** Opens that spool again and acknowledges "kept", then what it sends of the batch cut short: returned. */
+  private Batch salvagedAfterKept() throws IOException {
+    try (Spool reopened = open(1 << 20)) {
+      reopened.ack(reopened.peek());
+      Batch salvaged = reopened.peek();
+      if (salvaged != null) {
+        reopened.ack(salvaged);
+      }
+      return salvaged;
+    }
   }
 
   @Test
   void theRecordsOfABatchCutShortThatGotOnDiskWholeAreSentAsThatBatch() throws IOException {
-    try (Spool spool = open(1 << 20)) {
-      spool.append(batch("s1", 1, "kept"));
-    }
     // The batch the process before was writing when it died: two of its three records on disk.
-    Batch writing = batch("s1", 2, "a", "b", "c");
-    String line = new String(SpoolLine.encode(writing), StandardCharsets.UTF_8);
-    String cut = cutShort(writing, line.lastIndexOf(",{\"seq\""));
-    Files.writeString(segments().get(0), cut, StandardOpenOption.APPEND);
+    String line = lineOf(batch("s1", 2, "a", "b", "c"));
+    String cut = line.substring(0, line.lastIndexOf(",{\"seq\""));
+    keptThenCutShort(cut.getBytes(StandardCharsets.UTF_8));
 
     try (Spool reopened = open(1 << 20)) {
       reopened.ack(reopened.peek());
@@ -138,74 +154,42 @@ class SpoolTest {
 
   @Test
   void aRecordCutInItsMiddleIsCountedAsDroppedAndTheWholeOnesBeforeItAreSent() throws IOException {
-    try (Spool spool = open(1 << 20)) {
-      spool.append(batch("s1", 1, "kept"));
-    }
-    Batch writing = batch("s1", 2, "a", "b", "c\u00e9 du dernier");
-    String line = new String(SpoolLine.encode(writing), StandardCharsets.UTF_8);
-    String cut = cutShort(writing, line.indexOf("\u00e9"));   // in the third record's message
-    byte[] cutInACharacter = (cut + "\u00e9").getBytes(StandardCharsets.UTF_8);
-    Files.write(segments().get(0), Arrays.copyOf(cutInACharacter, cutInACharacter.length - 1),
-        StandardOpenOption.APPEND);
+    String line = lineOf(batch("s1", 2, "a", "b", "c\u00e9 du dernier"));
+    byte[] upToTheAccent = line.substring(0, line.indexOf("\u00e9") + 1).getBytes(StandardCharsets.UTF_8);
+    keptThenCutShort(Arrays.copyOf(upToTheAccent, upToTheAccent.length - 1));   // the cut inside its two bytes
 
-    try (Spool reopened = open(1 << 20)) {
-      reopened.ack(reopened.peek());
-      Batch salvaged = reopened.peek();
-      assertThat(salvaged.records()).extracting(LogRecord::message).containsExactly("a", "b");
-      reopened.ack(salvaged);
-    }
+    assertThat(salvagedAfterKept().records()).extracting(LogRecord::message).containsExactly("a", "b");
     assertThat(drops.takeUnreported()).containsEntry(Drops.Reason.SPOOL_UNREADABLE, 1L);
     assertThat(said()).contains("2 records in it got on disk whole and are sent, 1 record is lost");
   }
 
   @Test
   void zerosAPowerLossLeftInTheMiddleOfABatchEndWhatIsRead() throws IOException {
-    try (Spool spool = open(1 << 20)) {
-      spool.append(batch("s1", 1, "kept"));
-    }
-    Batch writing = batch("s1", 2, "a", "b", "c", "d");
-    String line = new String(SpoolLine.encode(writing), StandardCharsets.UTF_8);
+    String line = lineOf(batch("s1", 2, "a", "b", "c", "d"));
     byte[] written = line.substring(0, line.length() - 1).getBytes(StandardCharsets.UTF_8);   // all but its newline
-    int zerosFrom = line.indexOf("\"message\":\"c\"");
-    Arrays.fill(written, zerosFrom, written.length, (byte) 0);
-    Files.write(segments().get(0), written, StandardOpenOption.APPEND);
+    Arrays.fill(written, line.indexOf("\"message\":\"c\""), written.length, (byte) 0);
+    keptThenCutShort(written);
 
-    try (Spool reopened = open(1 << 20)) {
-      reopened.ack(reopened.peek());
-      Batch salvaged = reopened.peek();
-      assertThat(salvaged.records()).extracting(LogRecord::message).containsExactly("a", "b");
-      reopened.ack(salvaged);
-    }
+    assertThat(salvagedAfterKept().records()).extracting(LogRecord::message).containsExactly("a", "b");
     assertThat(drops.takeUnreported()).as("c was cut; d never got on disk")
         .containsEntry(Drops.Reason.SPOOL_UNREADABLE, 1L);
   }
 
   @Test
   void aBatchCutShortBeforeItsFirstWholeRecordIsCountedAsDroppedAndSaid() throws IOException {
-    try (Spool spool = open(1 << 20)) {
-      spool.append(batch("s1", 1, "kept"));
-    }
-    Batch writing = batch("s1", 2, "a", "b");
-    String line = new String(SpoolLine.encode(writing), StandardCharsets.UTF_8);
-    String cut = cutShort(writing, line.indexOf("\"message\":\"a\""));
-    Files.writeString(segments().get(0), cut, StandardOpenOption.APPEND);
+    String line = lineOf(batch("s1", 2, "a", "b"));
+    String cut = line.substring(0, line.indexOf("\"message\":\"a\""));
+    keptThenCutShort(cut.getBytes(StandardCharsets.UTF_8));
 
-    try (Spool reopened = open(1 << 20)) {
-      reopened.ack(reopened.peek());
-      assertThat(reopened.peek()).isNull();
-    }
+    assertThat(salvagedAfterKept()).isNull();
     assertThat(drops.takeUnreported()).containsEntry(Drops.Reason.SPOOL_UNREADABLE, 1L);
     assertThat(said()).contains("ends in " + cut.length() + " bytes of a batch cut short", "1 record in it is lost");
   }
 
   @Test
   void aSalvagedBatchNotAcknowledgedIsSentAgainByTheNextProcess() throws IOException {
-    try (Spool spool = open(1 << 20)) {
-      spool.append(batch("s1", 1, "kept"));
-    }
-    Batch writing = batch("s1", 2, "a", "b");
-    String line = new String(SpoolLine.encode(writing), StandardCharsets.UTF_8);
-    Files.writeString(segments().get(0), cutShort(writing, line.length() - 3), StandardOpenOption.APPEND);   // all but "]}\n"
+    String line = lineOf(batch("s1", 2, "a", "b"));
+    keptThenCutShort(line.substring(0, line.length() - 3).getBytes(StandardCharsets.UTF_8));   // all but "]}\n"
 
     try (Spool reopened = open(1 << 20)) {
       reopened.ack(reopened.peek());
