@@ -60,10 +60,11 @@ class CutShortSpoolTest {
     assertThat(store.logs(ofTheWorker)).extracting(StoredRecord::message).containsExactlyInAnyOrder(
         "frame 1 rendered", "frame 2 rendered", "frame 3 rendered", "frame 4 rendered",
         "heartlog dropped 1 records: their spooled batch could not be read back");
-    // The last batch holds all five unless a heartbeat came while they were logged (it did once, under load).
-    assertThat(said.toString(StandardCharsets.UTF_8)).containsPattern(
-        "bytes of a batch cut short .*; (1 record in it got on disk whole and is|[2-4] records in it got on disk whole and are)"
-            + " sent, 1 record is lost");
+    // The last batch holds all five unless a heartbeat came while they were logged (it did once,
+    // under load): then it holds fewer, frame 5 alone at the least.
+    assertThat(said.toString(StandardCharsets.UTF_8)).containsPattern("bytes of a batch cut short .*; "
+        + "(4 records in it got on disk whole and are sent, |[1-3] records? in it got on disk whole and (is|are) sent, )?"
+        + "1 record (in it )?is lost");
   }
 
   @Test
