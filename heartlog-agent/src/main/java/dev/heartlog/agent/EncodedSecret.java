@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
  * One value to mask, in the forms a worker prints it: as it is; percent-encoded, as it reads in
  * a URL a worker prints ({@code p%40ss%2Fword}, {@code p%40ss+word}, any mix of encoded and
  * plain characters, either case of hex); escaped inside a JSON string the worker printed
- * ({@code p\"ss}, {@code caf\u00e9}); and base64-encoded within a longer text, as in an {@code
- * Authorization: Basic} header that encodes {@code user:password}.
+ * ({@code p\"ss}, a character beyond ASCII as {@code \}{@code uXXXX}); and base64-encoded within
+ * a longer text, as in an {@code Authorization: Basic} header that encodes {@code user:password}.
  *
  * <p>Only the characters that encoders change have more than one form: ASCII letters and digits
  * read the same in every one. So every URL or JSON form holds the value's longest run of them
@@ -54,7 +54,6 @@ final class EncodedSecret {
   static EncodedSecret of(String value, String inJson) {
     return new EncodedSecret(value, inJson, encodedForms(value), longestPlainRun(value), base64Parts(value));
   }
-
 
   /**
    * Whether a batch's JSON text may hold the value in one of its forms. A yes may be wrong (the
