@@ -144,6 +144,24 @@ final class OutOfMemoryKills {
   }
 
   /**
+   * What to say, once the worker has exited and its output has been read (so a shell's report
+   * told the kills it saw), of kills nothing told: every one counted and not told, without the
+   * call's wait of {@link #unclaimed()}. A process of the worker's killed in its last two seconds
+   * (a data loader killed, and the worker failing on it at once) is told so. Empty when there are none.
+   */
+  synchronized Optional<String> untold() {
+    OptionalLong count = kills(counter);
+    long now = Math.max(observed, count.orElse(observed));
+    if (now <= seen) {
+      return Optional.empty();
+    }
+    String said = counted(now - seen);
+    seen = now;
+    observed = now;
+    return Optional.of(said);
+  }
+
+  /**
    * Calls {@code killed}, every {@code period}, with what to say of the kills no shell's report
    * told ({@link #unclaimed()}): a worker's own process the killer ended while the worker goes on
    * (a data loader's, a render's child), which nothing else says. Only while {@code workerRuns}:

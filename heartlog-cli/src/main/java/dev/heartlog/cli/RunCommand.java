@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -234,9 +235,10 @@ final class RunCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("heartlog: " + warning);
       spec.commandLine().getErr().flush();
     });
-    Runnable stopWatchingKills = outOfMemoryKills.map(kills -> kills.watch(OUT_OF_MEMORY_CHECK, child::isAlive, counted ->
-        agent.log(Level.ERROR, "the kernel's out-of-memory killer killed a process of the worker's: " + counted, null,
-            Map.of("logger", OWN_LOGGER, "oom_killed", true)))).orElse(() -> { });
+    Consumer<String> killed = counted -> agent.log(Level.ERROR, "the kernel's out-of-memory killer killed a process of "
+        + "the worker's: " + counted, null, Map.of("logger", OWN_LOGGER, "oom_killed", true));
+    Runnable stopWatchingKills = outOfMemoryKills.map(kills -> kills.watch(OUT_OF_MEMORY_CHECK, child::isAlive, killed))
+        .orElse(() -> { });
     WorkerLines lines = new WorkerLines(agent, parser, stop::requested, keepRepeats, secrets, outOfMemoryKills);
     try {
       lines.start(output.stdout(child), stdout, output.stderr(child), stderr, stderrDefault);
@@ -253,6 +255,11 @@ final class RunCommand implements Callable<Integer> {
     lines.awaitEnd();
     output.close();
     lines.close();
+    if (exitCode != 128 + 9) {
+      // A kill in the worker's last seconds, which the watch had no time to tell (a worker that
+      // fails at once on its data loader's death). A worker killed itself is its exit's record's.
+      outOfMemoryKills.flatMap(OutOfMemoryKills::untold).ifPresent(killed);
+    }
     agent.shutdown(recordExit(agent, exitCode, signals, lines, outOfMemoryKills, secrets.mask(command)), Duration.ofSeconds(10));
     return finish(exitCode, workerExit, forwarder, embedded);
   }

@@ -96,6 +96,32 @@ class OutOfMemoryKillTest {
     });
   }
 
+  /**
+   * A process of the worker's that the out-of-memory killer ends just before the worker fails on
+   * it (PyTorch's data loader, whose death the training loop raises at once): said in a record of
+   * heartlog run's before the exit's. Before, the kill came too late for the check made every
+   * second while the worker ran, and only the worker's own error said that its process had died.
+   */
+  @Test
+  void aProcessOfTheWorkersKilledJustBeforeTheWorkerFailsIsSaid() throws Exception {
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    Path worker = Files.writeString(folder.resolve("train.py"), String.join("\n",
+        "import subprocess, sys",
+        "loader = subprocess.run([sys.executable, '-c', 'batch = b\"x\" * (1 << 30)'])",
+        "sys.exit(f'RuntimeError: DataLoader worker exited unexpectedly ({loader.returncode})')", ""));
+
+    int exitCode = runIn400MiB("failing-on-its-loader", url, "/usr/bin/python3", worker.toString());
+
+    assertThat(exitCode).isEqualTo(1);
+    List<StoredRecord> errors = records(store, "failing-on-its-loader").stream()
+        .filter(r -> r.level().equals("ERROR")).toList();
+    assertThat(errors).extracting(StoredRecord::message).anySatisfy(said -> assertThat(said)
+        .startsWith("the kernel's out-of-memory killer killed a process of the worker's: its memory cgroup, limited "
+            + "to 400 MiB, counted 1 more OOM kill"));
+    assertThat(errors.get(errors.size() - 1).message()).as("the exit's record, last").isEqualTo("the worker process exited with code 1");
+  }
+
   /** A kill no report tells is told at the next call but one, once; one a report told is not told again. */
   @Test
   void aKillNoReportToldIsToldOnceAfterWaitingOneCall() throws Exception {
@@ -115,6 +141,31 @@ class OutOfMemoryKillTest {
     assertThat(kills.unclaimed()).isEmpty();
     assertThat(kills.sinceLastAsked()).as("a shell's report tells it").isPresent();
     assertThat(kills.unclaimed()).as("told once").isEmpty();
+  }
+
+  /**
+   * At the worker's exit, every kill not told yet is told at once, without the call's wait; those
+   * told before, by a shell's report or by the watch, are not told again.
+   */
+  @Test
+  void atTheExitTheKillsNotToldYetAreToldAtOnce() throws Exception {
+    Path mount = Files.createDirectories(folder.resolve("sys/fs/cgroup"));
+    Path proc = Files.writeString(folder.resolve("cgroup"), "0::/\n");
+    Files.writeString(mount.resolve("memory.max"), "max\n");
+    Files.writeString(mount.resolve("memory.events"), "oom_kill 4\n");
+    OutOfMemoryKills kills = OutOfMemoryKills.now(proc, mount).orElseThrow();
+    assertThat(kills.untold()).as("none since the start").isEmpty();
+
+    Files.writeString(mount.resolve("memory.events"), "oom_kill 5\n");
+    assertThat(kills.sinceLastAsked()).as("a shell's report tells it").isPresent();
+    Files.writeString(mount.resolve("memory.events"), "oom_kill 6\n");
+    assertThat(kills.unclaimed()).as("the watch waits a call").isEmpty();
+    Files.writeString(mount.resolve("memory.events"), "oom_kill 8\n");
+
+    assertThat(kills.untold()).as("the one the watch saw, and two since").hasValue("its memory cgroup counted 3 more OOM kills (" + mount.resolve("memory.events")
+        + ")");
+    assertThat(kills.untold()).as("told once").isEmpty();
+    assertThat(kills.unclaimed()).as("nor by the watch").isEmpty();
   }
 
   /** Asked after each report of a kill, each kill is told once. */
