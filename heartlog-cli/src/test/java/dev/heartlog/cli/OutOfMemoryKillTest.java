@@ -24,6 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class OutOfMemoryKillTest {
 
+  /** A Python line that runs a process of the worker's (its data loader) that fills 1 GiB. */
+  private static final String LOADER_SHORT_OF_MEMORY =
+      "loader = subprocess.run([sys.executable, '-c', 'batch = b\"x\" * (1 << 30)'])";
+
   @TempDir Path folder;
 
   /** A real cgroup (v1, as this machine's) limited to 400 MiB, and a Python worker that fills 1 GiB. */
@@ -77,14 +81,13 @@ class OutOfMemoryKillTest {
   void aProcessOfTheWorkersTheKillerEndedIsSaidWhileTheWorkerGoesOn() throws Exception {
     String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
-    Path worker = Files.writeString(folder.resolve("loader.py"), String.join("\n",
+
+    int exitCode = runPythonIn400MiB("loader-short-of-memory", url,
         "import subprocess, sys, time",
-        "loader = subprocess.run([sys.executable, '-c', 'batch = b\"x\" * (1 << 30)'])",
+        LOADER_SHORT_OF_MEMORY,
         "print('the data loader exited with', loader.returncode, flush=True)",
         "time.sleep(3)",
-        "print('the worker goes on', flush=True)", ""));
-
-    int exitCode = runIn400MiB("loader-short-of-memory", url, "/usr/bin/python3", worker.toString());
+        "print('the worker goes on', flush=True)");
 
     assertThat(exitCode).isZero();
     List<StoredRecord> stored = records(store, "loader-short-of-memory");
@@ -106,12 +109,11 @@ class OutOfMemoryKillTest {
   void aProcessOfTheWorkersKilledJustBeforeTheWorkerFailsIsSaid() throws Exception {
     String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
-    Path worker = Files.writeString(folder.resolve("train.py"), String.join("\n",
-        "import subprocess, sys",
-        "loader = subprocess.run([sys.executable, '-c', 'batch = b\"x\" * (1 << 30)'])",
-        "sys.exit(f'RuntimeError: DataLoader worker exited unexpectedly ({loader.returncode})')", ""));
 
-    int exitCode = runIn400MiB("failing-on-its-loader", url, "/usr/bin/python3", worker.toString());
+    int exitCode = runPythonIn400MiB("failing-on-its-loader", url,
+        "import subprocess, sys",
+        LOADER_SHORT_OF_MEMORY,
+        "sys.exit(f'RuntimeError: DataLoader worker exited unexpectedly ({loader.returncode})')");
 
     assertThat(exitCode).isEqualTo(1);
     List<StoredRecord> errors = records(store, "failing-on-its-loader").stream()
@@ -119,7 +121,8 @@ class OutOfMemoryKillTest {
     assertThat(errors).extracting(StoredRecord::message).anySatisfy(said -> assertThat(said)
         .startsWith("the kernel's out-of-memory killer killed a process of the worker's: its memory cgroup, limited "
             + "to 400 MiB, counted 1 more OOM kill"));
-    assertThat(errors.get(errors.size() - 1).message()).as("the exit's record, last").isEqualTo("the worker process exited with code 1");
+    assertThat(errors.get(errors.size() - 1).message()).as("the exit's record, last")
+        .isEqualTo("the worker process exited with code 1");
   }
 
   /** A kill no report tells is told at the next call but one, once; one a report told is not told again. */
@@ -237,6 +240,12 @@ class OutOfMemoryKillTest {
     } finally {
       Files.deleteIfExists(cgroup);   // empty once its processes have exited
     }
+  }
+
+  /** {@link #runIn400MiB} for a Python worker of these lines. */
+  private int runPythonIn400MiB(String worker, String url, String... lines) throws Exception {
+    Path script = Files.writeString(folder.resolve(worker + ".py"), String.join("\n", lines) + "\n");
+    return runIn400MiB(worker, url, "/usr/bin/python3", script.toString());
   }
 
   private static Path ownMemoryCgroup() throws Exception {
