@@ -30,6 +30,11 @@ final class OutOfMemoryKills {
   private long seen;
   /** The count {@link #unclaimed()} read last. */
   private long observed;
+  /**
+   * Kills {@link #unclaimed()} told: each came at least a call before the worker's end, while it
+   * went on, so none of them is what ended it.
+   */
+  private long toldWhileRunning;
 
   private OutOfMemoryKills(Path counter, Path limit, long before) {
     this.counter = counter;
@@ -98,14 +103,17 @@ final class OutOfMemoryKills {
 
   /**
    * What to add to the record of a worker killed by SIGKILL when the out-of-memory killer killed
-   * a process of this cgroup since {@link #now()}; empty otherwise.
+   * a process of this cgroup since {@link #now()}, the kills told while the worker went on left
+   * out; empty otherwise. A kill a shell reported counts: a start script whose last command was
+   * killed exits with that command's code, 137.
    */
-  Optional<String> since() {
+  synchronized Optional<String> since() {
     OptionalLong after = kills(counter);
-    if (after.isEmpty() || after.getAsLong() <= before) {
+    if (after.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(saying(after.getAsLong() - before));
+    long kills = after.getAsLong() - before - toldWhileRunning;
+    return kills <= 0 ? Optional.empty() : Optional.of(saying(kills));
   }
 
   /**
@@ -137,6 +145,7 @@ final class OutOfMemoryKills {
     Optional<String> said = Optional.empty();
     if (observed > seen) {
       said = Optional.of(counted(observed - seen));
+      toldWhileRunning += observed - seen;
       seen = observed;
     }
     observed = Math.max(observed, count.getAsLong());

@@ -125,6 +125,32 @@ class OutOfMemoryKillTest {
         .isEqualTo("the worker process exited with code 1");
   }
 
+  /**
+   * A worker killed by a plain SIGKILL (a {@code docker kill}, a stop's grace run out) after the
+   * out-of-memory killer ended a process of its, which was told as the worker went on: its exit
+   * is not put down to the killer. Before, every kill since the start counted for it.
+   */
+  @Test
+  void aWorkerKilledLaterThanAToldKillIsNotSaidToHaveRunOutOfMemory() throws Exception {
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+
+    int exitCode = runPythonIn400MiB("killed-after-its-loader", url,
+        "import os, signal, subprocess, sys, time",
+        LOADER_SHORT_OF_MEMORY,
+        "print('the data loader exited with', loader.returncode, flush=True)",
+        "time.sleep(3)",
+        "os.kill(os.getpid(), signal.SIGKILL)");
+
+    assertThat(exitCode).isEqualTo(137);
+    List<StoredRecord> errors = records(store, "killed-after-its-loader").stream()
+        .filter(r -> r.level().equals("ERROR")).toList();
+    assertThat(errors).extracting(StoredRecord::message).satisfiesExactly(
+        loader -> assertThat(loader).startsWith("the kernel's out-of-memory killer killed a process of the worker's"),
+        exit -> assertThat(exit).isEqualTo("the worker process was killed by signal 9 (SIGKILL) (exit code 137)"));
+    assertThat(errors.get(1).metadataJson()).doesNotContain("oom_killed");
+  }
+
   /** A kill no report tells is told at the next call but one, once; one a report told is not told again. */
   @Test
   void aKillNoReportToldIsToldOnceAfterWaitingOneCall() throws Exception {
@@ -169,6 +195,28 @@ class OutOfMemoryKillTest {
         + ")");
     assertThat(kills.untold()).as("told once").isEmpty();
     assertThat(kills.unclaimed()).as("nor by the watch").isEmpty();
+  }
+
+  /**
+   * The worker's own exit counts the kills since its start but those told while it went on: a
+   * shell's report counts (a start script whose last command was killed exits 137 itself).
+   */
+  @Test
+  void theWorkersExitLeavesOutTheKillsToldWhileItWentOn() throws Exception {
+    Path mount = Files.createDirectories(folder.resolve("sys/fs/cgroup"));
+    Path proc = Files.writeString(folder.resolve("cgroup"), "0::/\n");
+    Files.writeString(mount.resolve("memory.max"), "max\n");
+    Files.writeString(mount.resolve("memory.events"), "oom_kill 0\n");
+    OutOfMemoryKills kills = OutOfMemoryKills.now(proc, mount).orElseThrow();
+
+    Files.writeString(mount.resolve("memory.events"), "oom_kill 1\n");
+    kills.unclaimed();
+    assertThat(kills.unclaimed()).as("told while the worker went on").isPresent();
+    assertThat(kills.since()).as("not what ended the worker").isEmpty();
+
+    Files.writeString(mount.resolve("memory.events"), "oom_kill 2\n");
+    assertThat(kills.sinceLastAsked()).as("a shell's report tells it").isPresent();
+    assertThat(kills.since()).hasValueSatisfying(said -> assertThat(said).contains("counted 1 more OOM kill ("));
   }
 
   /** Asked after each report of a kill, each kill is told once. */
