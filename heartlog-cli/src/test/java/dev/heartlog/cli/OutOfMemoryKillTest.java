@@ -139,7 +139,7 @@ class OutOfMemoryKillTest {
         "import os, signal, subprocess, sys, time",
         LOADER_SHORT_OF_MEMORY,
         "print('the data loader exited with', loader.returncode, flush=True)",
-        "time.sleep(3)",
+        "time.sleep(5)",   // the watch tells the kill within two of its reads, a second apart
         "os.kill(os.getpid(), signal.SIGKILL)");
 
     assertThat(exitCode).isEqualTo(137);
