@@ -257,7 +257,8 @@ final class RunCommand implements Callable<Integer> {
     lines.close();
     if (exitCode != 128 + 9) {
       // A kill in the worker's last seconds, which the watch had no time to tell (a worker that
-      // fails at once on its data loader's death). A worker killed itself is its exit's record's.
+      // fails at once on its data loader's death). The kill of the worker itself is told by its
+      // exit's record.
       outOfMemoryKills.flatMap(OutOfMemoryKills::untold).ifPresent(killed);
     }
     agent.shutdown(recordExit(agent, exitCode, signals, lines, outOfMemoryKills, secrets.mask(command)), Duration.ofSeconds(10));
