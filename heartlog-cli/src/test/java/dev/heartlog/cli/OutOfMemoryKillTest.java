@@ -29,6 +29,8 @@ class OutOfMemoryKillTest {
       "loader = subprocess.run([sys.executable, '-c', 'batch = b\"x\" * (1 << 30)'])";
 
   @TempDir Path folder;
+  /** The counter file of {@link #cgroupTwo}. */
+  private Path events;
 
   /** A real cgroup (v1, as this machine's) limited to 400 MiB, and a Python worker that fills 1 GiB. */
   @Test
@@ -154,19 +156,14 @@ class OutOfMemoryKillTest {
   /** A kill no report tells is told at the next call but one, once; one a report told is not told again. */
   @Test
   void aKillNoReportToldIsToldOnceAfterWaitingOneCall() throws Exception {
-    Path mount = Files.createDirectories(folder.resolve("sys/fs/cgroup"));
-    Path proc = Files.writeString(folder.resolve("cgroup"), "0::/\n");
-    Files.writeString(mount.resolve("memory.max"), "max\n");
-    Files.writeString(mount.resolve("memory.events"), "oom_kill 0\n");
-    OutOfMemoryKills kills = OutOfMemoryKills.now(proc, mount).orElseThrow();
+    OutOfMemoryKills kills = cgroupTwo("max\n", "oom_kill 0\n");
 
-    Files.writeString(mount.resolve("memory.events"), "oom_kill 1\n");
+    count("oom_kill 1\n");
     assertThat(kills.unclaimed()).as("waits for a shell's report of it").isEmpty();
-    assertThat(kills.unclaimed()).hasValue("its memory cgroup counted 1 more OOM kill (" + mount.resolve("memory.events")
-        + ")");
+    assertThat(kills.unclaimed()).hasValue("its memory cgroup counted 1 more OOM kill (" + events + ")");
     assertThat(kills.unclaimed()).isEmpty();
 
-    Files.writeString(mount.resolve("memory.events"), "oom_kill 2\n");
+    count("oom_kill 2\n");
     assertThat(kills.unclaimed()).isEmpty();
     assertThat(kills.sinceLastAsked()).as("a shell's report tells it").isPresent();
     assertThat(kills.unclaimed()).as("told once").isEmpty();
@@ -178,21 +175,17 @@ class OutOfMemoryKillTest {
    */
   @Test
   void atTheExitTheKillsNotToldYetAreToldAtOnce() throws Exception {
-    Path mount = Files.createDirectories(folder.resolve("sys/fs/cgroup"));
-    Path proc = Files.writeString(folder.resolve("cgroup"), "0::/\n");
-    Files.writeString(mount.resolve("memory.max"), "max\n");
-    Files.writeString(mount.resolve("memory.events"), "oom_kill 4\n");
-    OutOfMemoryKills kills = OutOfMemoryKills.now(proc, mount).orElseThrow();
+    OutOfMemoryKills kills = cgroupTwo("max\n", "oom_kill 4\n");
     assertThat(kills.untold()).as("none since the start").isEmpty();
 
-    Files.writeString(mount.resolve("memory.events"), "oom_kill 5\n");
+    count("oom_kill 5\n");
     assertThat(kills.sinceLastAsked()).as("a shell's report tells it").isPresent();
-    Files.writeString(mount.resolve("memory.events"), "oom_kill 6\n");
+    count("oom_kill 6\n");
     assertThat(kills.unclaimed()).as("the watch waits a call").isEmpty();
-    Files.writeString(mount.resolve("memory.events"), "oom_kill 8\n");
+    count("oom_kill 8\n");
 
-    assertThat(kills.untold()).as("the one the watch saw, and two since").hasValue("its memory cgroup counted 3 more OOM kills (" + mount.resolve("memory.events")
-        + ")");
+    assertThat(kills.untold()).as("the one the watch saw, and two since")
+        .hasValue("its memory cgroup counted 3 more OOM kills (" + events + ")");
     assertThat(kills.untold()).as("told once").isEmpty();
     assertThat(kills.unclaimed()).as("nor by the watch").isEmpty();
   }
@@ -203,18 +196,14 @@ class OutOfMemoryKillTest {
    */
   @Test
   void theWorkersExitLeavesOutTheKillsToldWhileItWentOn() throws Exception {
-    Path mount = Files.createDirectories(folder.resolve("sys/fs/cgroup"));
-    Path proc = Files.writeString(folder.resolve("cgroup"), "0::/\n");
-    Files.writeString(mount.resolve("memory.max"), "max\n");
-    Files.writeString(mount.resolve("memory.events"), "oom_kill 0\n");
-    OutOfMemoryKills kills = OutOfMemoryKills.now(proc, mount).orElseThrow();
+    OutOfMemoryKills kills = cgroupTwo("max\n", "oom_kill 0\n");
 
-    Files.writeString(mount.resolve("memory.events"), "oom_kill 1\n");
+    count("oom_kill 1\n");
     kills.unclaimed();
     assertThat(kills.unclaimed()).as("told while the worker went on").isPresent();
     assertThat(kills.since()).as("not what ended the worker").isEmpty();
 
-    Files.writeString(mount.resolve("memory.events"), "oom_kill 2\n");
+    count("oom_kill 2\n");
     assertThat(kills.sinceLastAsked()).as("a shell's report tells it").isPresent();
     assertThat(kills.since()).hasValueSatisfying(said -> assertThat(said).contains("counted 1 more OOM kill ("));
   }
@@ -222,17 +211,13 @@ class OutOfMemoryKillTest {
   /** Asked after each report of a kill, each kill is told once. */
   @Test
   void eachKillIsToldOnce() throws Exception {
-    Path mount = Files.createDirectories(folder.resolve("sys/fs/cgroup"));
-    Path proc = Files.writeString(folder.resolve("cgroup"), "0::/\n");
-    Files.writeString(mount.resolve("memory.max"), "max\n");
-    Files.writeString(mount.resolve("memory.events"), "oom 1\noom_kill 1\n");
-    OutOfMemoryKills kills = OutOfMemoryKills.now(proc, mount).orElseThrow();
+    OutOfMemoryKills kills = cgroupTwo("max\n", "oom 1\noom_kill 1\n");
 
-    Files.writeString(mount.resolve("memory.events"), "oom 2\noom_kill 2\n");
+    count("oom 2\noom_kill 2\n");
     assertThat(kills.sinceLastAsked()).hasValue("; the kernel's out-of-memory killer ended it: its memory cgroup "
-        + "counted 1 more OOM kill (" + mount.resolve("memory.events") + ")");
+        + "counted 1 more OOM kill (" + events + ")");
     assertThat(kills.sinceLastAsked()).as("the same kill, asked again").isEmpty();
-    Files.writeString(mount.resolve("memory.events"), "oom 3\noom_kill 3\n");
+    count("oom 3\noom_kill 3\n");
     assertThat(kills.sinceLastAsked()).hasValueSatisfying(said -> assertThat(said).contains("counted 1 more"));
     assertThat(kills.since()).as("the worker's own exit counts from its start").hasValueSatisfying(
         said -> assertThat(said).contains("counted 2 more OOM kills"));
@@ -241,17 +226,12 @@ class OutOfMemoryKillTest {
   /** Counted in a cgroup v2's memory.events, read from the files a container sees. */
   @Test
   void cgroupTwoCountsInMemoryEvents() throws Exception {
-    Path mount = Files.createDirectories(folder.resolve("sys/fs/cgroup"));
-    Path proc = Files.writeString(folder.resolve("cgroup"), "0::/\n");
-    Files.writeString(mount.resolve("memory.max"), Long.toString(8L << 30) + "\n");
-    Files.writeString(mount.resolve("memory.events"), "low 0\nhigh 0\nmax 12\noom 1\noom_kill 1\n");
-
-    OutOfMemoryKills kills = OutOfMemoryKills.now(proc, mount).orElseThrow();
+    OutOfMemoryKills kills = cgroupTwo(Long.toString(8L << 30) + "\n", "low 0\nhigh 0\nmax 12\noom 1\noom_kill 1\n");
     assertThat(kills.since()).as("no kill since").isEmpty();
 
-    Files.writeString(mount.resolve("memory.events"), "low 0\nhigh 0\nmax 40\noom 3\noom_kill 3\n");
+    count("low 0\nhigh 0\nmax 40\noom 3\noom_kill 3\n");
     assertThat(kills.since()).hasValue("; the kernel's out-of-memory killer ended it: its memory cgroup, limited to "
-        + "8192 MiB, counted 2 more OOM kills (" + mount.resolve("memory.events") + ")");
+        + "8192 MiB, counted 2 more OOM kills (" + events + ")");
   }
 
   /** Where there is no cgroup to read (not Linux, a sandbox), nothing is said. */
@@ -288,6 +268,24 @@ class OutOfMemoryKillTest {
     } finally {
       Files.deleteIfExists(cgroup);   // empty once its processes have exited
     }
+  }
+
+  /**
+   * The counter of a cgroup v2 as a container sees it, in {@link #folder}: its {@code memory.max}
+   * and {@code memory.events} written as given, then read.
+   */
+  private OutOfMemoryKills cgroupTwo(String limit, String counts) throws Exception {
+    Path mount = Files.createDirectories(folder.resolve("sys/fs/cgroup"));
+    Path proc = Files.writeString(folder.resolve("cgroup"), "0::/\n");
+    Files.writeString(mount.resolve("memory.max"), limit);
+    events = mount.resolve("memory.events");
+    count(counts);
+    return OutOfMemoryKills.now(proc, mount).orElseThrow();
+  }
+
+  /** Writes the counts of {@link #cgroupTwo}'s {@code memory.events}. */
+  private void count(String counts) throws Exception {
+    Files.writeString(events, counts);
   }
 
   /** {@link #runIn400MiB} for a Python worker of these lines. */
