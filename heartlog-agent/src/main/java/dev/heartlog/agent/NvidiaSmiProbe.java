@@ -21,7 +21,9 @@ import java.util.concurrent.TimeUnit;
  * --query-gpu=index,uuid,memory.total,memory.used,name}) and counts only the GPUs it names:
  * indexes, or UUIDs and their prefixes ({@code GPU-8932f937}). As CUDA does, it stops at the
  * first entry that is neither, or that names a GPU the machine lacks; an empty value hides every
- * GPU. MIG instances ({@code MIG-...}) are not read.
+ * GPU. A MIG instance ({@code MIG-...}) is not read, and it ends the list too: CUDA shows a
+ * single MIG instance, and on an H200 not in MIG mode {@code CUDA_VISIBLE_DEVICES=MIG-0,0} left
+ * PyTorch no GPU at all, where heartlog had counted GPU 0.
  *
  * <p>Indexes are read as nvidia-smi numbers the GPUs, in PCI bus order. CUDA numbers them so
  * with {@code CUDA_DEVICE_ORDER=PCI_BUS_ID}; by default it puts the fastest first, by a heuristic
@@ -87,9 +89,10 @@ final class NvidiaSmiProbe implements GpuProbe {
 
   @Override
   public GpuReading read() {
-    List<String> visible = visibleDevices == null ? null : visibleDevices(visibleDevices);
-    if (visible != null && visible.isEmpty()) {
-      return GpuReading.unavailable("CUDA_VISIBLE_DEVICES='" + visibleDevices + "' leaves no GPU visible");
+    Visible visible = visibleDevices == null ? null : visibleDevices(visibleDevices);
+    if (visible != null && visible.gpus().isEmpty()) {
+      return GpuReading.unavailable(visible.migInstance() != null ? visible.migProblem()
+          : "CUDA_VISIBLE_DEVICES='" + visibleDevices + "' leaves no GPU visible");
     }
     List<String> commandLine = new ArrayList<>();
     commandLine.add(command);
@@ -152,22 +155,34 @@ final class NvidiaSmiProbe implements GpuProbe {
   }
 
   /**
-   * The GPUs {@code CUDA_VISIBLE_DEVICES} names, as CUDA reads it: indexes and UUIDs (or their
-   * prefixes), up to the first entry that is neither; MIG instances are left out.
+   * What {@code CUDA_VISIBLE_DEVICES} names, as CUDA reads it.
+   *
+   * @param gpus indexes and UUIDs (or their prefixes), up to the first entry that is neither
+   * @param migInstance the MIG instance ({@code MIG-...}) that ended them, or {@code null}
    */
-  static List<String> visibleDevices(String value) {
-    List<String> devices = new ArrayList<>();
+  record Visible(List<String> gpus, String migInstance) {
+
+    /** Why the MIG instance, and whatever follows it, is not counted. */
+    String migProblem() {
+      return "MIG instance " + migInstance + " of CUDA_VISIBLE_DEVICES not read (nvidia-smi --query-gpu reads whole"
+          + " GPUs), nor the entries after it";
+    }
+  }
+
+  /** Reads {@code CUDA_VISIBLE_DEVICES} as CUDA does: see {@link Visible}. */
+  static Visible visibleDevices(String value) {
+    List<String> gpus = new ArrayList<>();
     for (String entry : value.split(",", -1)) {
       String device = entry.trim();
       if (device.startsWith("MIG-")) {
-        continue;
+        return new Visible(gpus, device);
       }
       if (!device.startsWith("GPU-") && !device.matches("\\d+")) {
         break;
       }
-      devices.add(device);
+      gpus.add(device);
     }
-    return devices;
+    return new Visible(gpus, null);
   }
 
   /**
@@ -178,7 +193,7 @@ final class NvidiaSmiProbe implements GpuProbe {
    * @param pciBusOrder whether CUDA numbers the GPUs as nvidia-smi does ({@code
    *     CUDA_DEVICE_ORDER=PCI_BUS_ID})
    */
-  static GpuReading parseVisible(String output, List<String> visible, boolean pciBusOrder) {
+  static GpuReading parseVisible(String output, Visible visible, boolean pciBusOrder) {
     List<String[]> gpus = new ArrayList<>();
     for (String line : output.split("\\R")) {
       String[] fields = line.split(",", 5);
@@ -191,7 +206,7 @@ final class NvidiaSmiProbe implements GpuProbe {
     List<Integer> counted = new ArrayList<>();
     int unreadable = 0;
     String missing = null;
-    for (String device : visible) {
+    for (String device : visible.gpus()) {
       String[] gpu = gpus.stream().filter(fields -> device.startsWith("GPU-")
           ? fields[1].trim().startsWith(device) : fields[0].trim().equals(device)).findFirst().orElse(null);
       if (gpu == null) {
@@ -209,13 +224,15 @@ final class NvidiaSmiProbe implements GpuProbe {
       }
     }
     List<String> problems = new ArrayList<>();
-    String models = pciBusOrder ? null : mixedModels(gpus, visible);
+    String models = pciBusOrder ? null : mixedModels(gpus, visible.gpus());
     if (models != null) {
       problems.add("indexes read in nvidia-smi's order, which CUDA follows only with CUDA_DEVICE_ORDER=PCI_BUS_ID"
           + " on mixed GPUs (" + models + ")");
     }
     if (missing != null) {
       problems.add("nvidia-smi lists no GPU " + missing + " of CUDA_VISIBLE_DEVICES, which hides it and those after it");
+    } else if (visible.migInstance() != null) {
+      problems.add(visible.migProblem());
     }
     if (unreadable > 0) {
       problems.add(unreadable + " of " + (counted.size() + unreadable) + " GPUs unreadable ([N/A])");

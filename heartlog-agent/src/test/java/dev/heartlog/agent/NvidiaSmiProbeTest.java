@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -170,11 +172,55 @@ class NvidiaSmiProbeTest {
 
   @Test
   void cudaVisibleDevicesIsReadAsCudaReadsIt() {
-    assertThat(NvidiaSmiProbe.visibleDevices("0,2")).containsExactly("0", "2");
-    assertThat(NvidiaSmiProbe.visibleDevices("1,-1,2")).as("up to the first invalid entry").containsExactly("1");
-    assertThat(NvidiaSmiProbe.visibleDevices("MIG-4a3f,GPU-8932")).containsExactly("GPU-8932");
-    assertThat(NvidiaSmiProbe.visibleDevices("")).isEmpty();
-    assertThat(NvidiaSmiProbe.visibleDevices("NoDevFiles")).isEmpty();
+    assertThat(NvidiaSmiProbe.visibleDevices("0,2").gpus()).containsExactly("0", "2");
+    assertThat(NvidiaSmiProbe.visibleDevices("1,-1,2").gpus()).as("up to the first invalid entry").containsExactly("1");
+    assertThat(NvidiaSmiProbe.visibleDevices("").gpus()).isEmpty();
+    assertThat(NvidiaSmiProbe.visibleDevices("NoDevFiles").gpus()).isEmpty();
+    assertThat(NvidiaSmiProbe.visibleDevices("1,-1,2").migInstance()).isNull();
+
+    NvidiaSmiProbe.Visible migFirst = NvidiaSmiProbe.visibleDevices("MIG-4a3f,GPU-8932");
+    assertThat(migFirst.gpus()).as("a MIG instance ends the list").isEmpty();
+    assertThat(migFirst.migInstance()).isEqualTo("MIG-4a3f");
+    NvidiaSmiProbe.Visible migAfter = NvidiaSmiProbe.visibleDevices("0, MIG-GPU-8932f937-d72c-4106-c12f-20bd9faed9f6/1/2,1");
+    assertThat(migAfter.gpus()).containsExactly("0");
+    assertThat(migAfter.migInstance()).isEqualTo("MIG-GPU-8932f937-d72c-4106-c12f-20bd9faed9f6/1/2");
+  }
+
+  /**
+   * What nvidia-smi printed on an idle H200 (driver 580.159.04, persistence mode on) for both
+   * queries. Its total counts the 616 MiB the driver reserves, which CUDA's (143,155 MiB) leaves
+   * out.
+   */
+  private static final String H200 = "143771, 0\n";
+  private static final String H200_WITH_IDS = "0, GPU-d7f0b905-77d0-d4eb-6117-290376fde6db, 143771, 0, NVIDIA H200\n";
+
+  /**
+   * How many GPUs PyTorch 2.11 (CUDA 13.0) saw on that H200 with each value of
+   * CUDA_VISIBLE_DEVICES ({@code torch.cuda.device_count()}, run under heartlog run): the probe
+   * counts as many. Before, it skipped the MIG entry and counted GPU 0 where PyTorch saw none.
+   */
+  @Test
+  void countsAsManyGpusAsCudaSawOnAnH200() {
+    GpuReading unset = NvidiaSmiProbe.parse(H200);
+    assertThat(unset.totalMb()).isEqualTo(143771);
+    assertThat(unset.usedMb()).isZero();
+    assertThat(unset.gpusCounted()).containsExactly(0);
+
+    Map<String, Integer> torchSaw = new LinkedHashMap<>();
+    torchSaw.put("0", 1);
+    torchSaw.put(" 0", 1);
+    torchSaw.put("GPU-d7f0b905", 1);
+    torchSaw.put("GPU-d7f0b905-77d0-d4eb-6117-290376fde6db", 1);
+    torchSaw.put("1", 0);
+    torchSaw.put("0,1", 1);
+    torchSaw.put("1,0", 0);
+    torchSaw.put("", 0);
+    torchSaw.put("abc,0", 0);
+    torchSaw.put("0,abc", 1);
+    torchSaw.put("MIG-0,0", 0);
+    torchSaw.forEach((value, gpus) -> assertThat(
+        NvidiaSmiProbe.parseVisible(H200_WITH_IDS, NvidiaSmiProbe.visibleDevices(value), false).gpusCounted())
+        .as("CUDA_VISIBLE_DEVICES='%s'", value).hasSize(gpus));
   }
 
   @Test
@@ -184,11 +230,19 @@ class NvidiaSmiProbeTest {
 
     GpuReading second = new NvidiaSmiProbe(tool.toString(), "1", null, Duration.ofSeconds(5)).read();
     GpuReading none = new NvidiaSmiProbe(tool.toString(), "", null, Duration.ofSeconds(5)).read();
+    GpuReading migInstance = new NvidiaSmiProbe(tool.toString(), "MIG-GPU-a/1/2", null, Duration.ofSeconds(5)).read();
+    GpuReading beforeAMigInstance = new NvidiaSmiProbe(tool.toString(), "1,MIG-GPU-a/1/2,0", null, Duration.ofSeconds(5)).read();
 
     assertThat(second.usedMb()).isEqualTo(100);
     assertThat(second.gpusCounted()).containsExactly(1);
     assertThat(none.totalMb()).isNull();
     assertThat(none.problem()).isEqualTo("CUDA_VISIBLE_DEVICES='' leaves no GPU visible");
+    assertThat(migInstance.totalMb()).isNull();
+    assertThat(migInstance.problem()).as("not 'leaves no GPU visible': the worker has a GPU, heartlog cannot read it")
+        .isEqualTo("MIG instance MIG-GPU-a/1/2 of CUDA_VISIBLE_DEVICES not read (nvidia-smi --query-gpu reads whole GPUs),"
+            + " nor the entries after it");
+    assertThat(beforeAMigInstance.gpusCounted()).containsExactly(1);
+    assertThat(beforeAMigInstance.problem()).startsWith("MIG instance MIG-GPU-a/1/2 of CUDA_VISIBLE_DEVICES not read");
   }
 
   private Path script(String body) throws IOException {
