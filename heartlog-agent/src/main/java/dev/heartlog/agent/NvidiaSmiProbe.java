@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads GPU memory by running {@code nvidia-smi --query-gpu=memory.total,memory.used
@@ -19,11 +21,11 @@ import java.util.concurrent.TimeUnit;
  * worker given GPU 3 of 8 would report the memory of all eight. Where the variable is set, the
  * probe asks for each GPU's index and UUID as well ({@code
  * --query-gpu=index,uuid,memory.total,memory.used,name}) and counts only the GPUs it names:
- * indexes, or UUIDs and their prefixes ({@code GPU-8932f937}). As CUDA does, it stops at the
- * first entry that is neither, or that names a GPU the machine lacks; an empty value hides every
- * GPU. A MIG instance ({@code MIG-...}) is not read, and it ends the list too: CUDA shows a
- * single MIG instance, and on an H200 not in MIG mode {@code CUDA_VISIBLE_DEVICES=MIG-0,0} left
- * PyTorch no GPU at all, where heartlog had counted GPU 0.
+ * indexes, or UUIDs and their prefixes ({@code GPU-8932f937}). It reads the value as the CUDA
+ * driver did on an H200 ({@link #visibleDevices}): it stops at the first entry that is neither,
+ * or that names a GPU the machine lacks; an empty value, or a GPU named twice, hides every GPU. A
+ * MIG instance ({@code MIG-...}) is not read, and it ends the list too ({@code MIG-0,0} left CUDA
+ * no GPU, where heartlog had counted GPU 0).
  *
  * <p>Indexes are read as nvidia-smi numbers the GPUs, in PCI bus order. CUDA numbers them so
  * with {@code CUDA_DEVICE_ORDER=PCI_BUS_ID}; by default it puts the fastest first, by a heuristic
@@ -91,7 +93,7 @@ final class NvidiaSmiProbe implements GpuProbe {
   public GpuReading read() {
     Visible visible = visibleDevices == null ? null : visibleDevices(visibleDevices);
     if (visible != null && visible.gpus().isEmpty()) {
-      return GpuReading.unavailable(visible.migInstance() != null ? visible.migProblem()
+      return GpuReading.unavailable(visible.problem() != null ? visible.problem()
           : "CUDA_VISIBLE_DEVICES='" + visibleDevices + "' leaves no GPU visible");
     }
     List<String> commandLine = new ArrayList<>();
@@ -155,34 +157,55 @@ final class NvidiaSmiProbe implements GpuProbe {
   }
 
   /**
-   * What {@code CUDA_VISIBLE_DEVICES} names, as CUDA reads it.
+   * What {@code CUDA_VISIBLE_DEVICES} names, as the CUDA driver reads it.
    *
-   * @param gpus indexes and UUIDs (or their prefixes), up to the first entry that is neither
-   * @param migInstance the MIG instance ({@code MIG-...}) that ended them, or {@code null}
+   * @param gpus indexes (as nvidia-smi writes them) and UUIDs or their prefixes, up to the first
+   *     entry that is neither
+   * @param problem why entries were left out that CUDA would not ignore: a MIG instance, or a GPU
+   *     named twice; {@code null} when none was
    */
-  record Visible(List<String> gpus, String migInstance) {
+  record Visible(List<String> gpus, String problem) {}
 
-    /** Why the MIG instance, and whatever follows it, is not counted. */
-    String migProblem() {
-      return "MIG instance " + migInstance + " of CUDA_VISIBLE_DEVICES not read (nvidia-smi --query-gpu reads whole"
-          + " GPUs), nor the entries after it";
-    }
-  }
+  /** Spaces, a sign, leading zeros, the index's digits, and whatever follows. */
+  private static final Pattern INDEX = Pattern.compile("\\s*([+-]?)0*(\\d+).*", Pattern.DOTALL);
 
-  /** Reads {@code CUDA_VISIBLE_DEVICES} as CUDA does: see {@link Visible}. */
+  /**
+   * Reads {@code CUDA_VISIBLE_DEVICES} as the CUDA driver 580 read it on an H200 ({@code cuInit},
+   * {@code cuDeviceGetCount}). An index may have spaces before it, a sign, leading zeros and
+   * anything after it; {@code -1} ends the list. A UUID prefix is matched as written, spaces
+   * included, and needs a character after {@code GPU-}. An entry that is neither ends the list; so
+   * does a MIG instance, whose memory is not read. A GPU named twice the same way ({@code 0,0})
+   * makes CUDA refuse to start: then no GPU is visible.
+   */
   static Visible visibleDevices(String value) {
     List<String> gpus = new ArrayList<>();
     for (String entry : value.split(",", -1)) {
-      String device = entry.trim();
-      if (device.startsWith("MIG-")) {
-        return new Visible(gpus, device);
+      if (entry.startsWith("MIG-")) {
+        return new Visible(gpus, "MIG instance " + entry + " of CUDA_VISIBLE_DEVICES not read (nvidia-smi"
+            + " --query-gpu reads whole GPUs), nor the entries after it");
       }
-      if (!device.startsWith("GPU-") && !device.matches("\\d+")) {
+      String device = entry.startsWith("GPU-") && entry.length() > "GPU-".length() ? entry : index(entry);
+      if (device == null) {
         break;
+      }
+      if (gpus.contains(device)) {
+        return new Visible(List.of(), "CUDA_VISIBLE_DEVICES='" + value + "' names " + device + " twice, which CUDA"
+            + " refuses (CUDA_ERROR_INVALID_DEVICE): no GPU is visible");
       }
       gpus.add(device);
     }
     return new Visible(gpus, null);
+  }
+
+  /**
+   * The index an entry names, as C's strtoul reads it and nvidia-smi writes it ({@code " 0"},
+   * {@code "+0"}, {@code "-0"}, {@code "00"} and {@code "0;1"} are all {@code "0"}), or {@code
+   * null} where it names none: no digits, or a negative number.
+   */
+  private static String index(String entry) {
+    Matcher number = INDEX.matcher(entry);
+    boolean negative = number.matches() && number.group(1).equals("-") && !number.group(2).equals("0");
+    return number.matches() && !negative ? number.group(2) : null;
   }
 
   /**
@@ -206,6 +229,7 @@ final class NvidiaSmiProbe implements GpuProbe {
     List<Integer> counted = new ArrayList<>();
     int unreadable = 0;
     String missing = null;
+    List<String[]> named = new ArrayList<>();
     for (String device : visible.gpus()) {
       String[] gpu = gpus.stream().filter(fields -> device.startsWith("GPU-")
           ? fields[1].trim().startsWith(device) : fields[0].trim().equals(device)).findFirst().orElse(null);
@@ -213,6 +237,10 @@ final class NvidiaSmiProbe implements GpuProbe {
         missing = device;
         break;
       }
+      if (named.contains(gpu)) {
+        continue; // named by index and by UUID: CUDA shows it once (0,GPU-f491344d on the H200)
+      }
+      named.add(gpu);
       Long gpuTotal = number(gpu[2]);
       Long gpuUsed = number(gpu[3]);
       if (gpuTotal != null && gpuUsed != null) {
@@ -231,8 +259,8 @@ final class NvidiaSmiProbe implements GpuProbe {
     }
     if (missing != null) {
       problems.add("nvidia-smi lists no GPU " + missing + " of CUDA_VISIBLE_DEVICES, which hides it and those after it");
-    } else if (visible.migInstance() != null) {
-      problems.add(visible.migProblem());
+    } else if (visible.problem() != null) {
+      problems.add(visible.problem());
     }
     if (unreadable > 0) {
       problems.add(unreadable + " of " + (counted.size() + unreadable) + " GPUs unreadable ([N/A])");

@@ -176,49 +176,77 @@ class NvidiaSmiProbeTest {
     assertThat(NvidiaSmiProbe.visibleDevices("1,-1,2").gpus()).as("up to the first invalid entry").containsExactly("1");
     assertThat(NvidiaSmiProbe.visibleDevices("").gpus()).isEmpty();
     assertThat(NvidiaSmiProbe.visibleDevices("NoDevFiles").gpus()).isEmpty();
-    assertThat(NvidiaSmiProbe.visibleDevices("1,-1,2").migInstance()).isNull();
+    assertThat(NvidiaSmiProbe.visibleDevices("1,-1,2").problem()).isNull();
 
     NvidiaSmiProbe.Visible migFirst = NvidiaSmiProbe.visibleDevices("MIG-4a3f,GPU-8932");
     assertThat(migFirst.gpus()).as("a MIG instance ends the list").isEmpty();
-    assertThat(migFirst.migInstance()).isEqualTo("MIG-4a3f");
-    NvidiaSmiProbe.Visible migAfter = NvidiaSmiProbe.visibleDevices("0, MIG-GPU-8932f937-d72c-4106-c12f-20bd9faed9f6/1/2,1");
+    assertThat(migFirst.problem()).isEqualTo(
+        "MIG instance MIG-4a3f of CUDA_VISIBLE_DEVICES not read (nvidia-smi --query-gpu reads whole GPUs), nor the entries after it");
+    NvidiaSmiProbe.Visible migAfter = NvidiaSmiProbe.visibleDevices("0,MIG-GPU-8932f937-d72c-4106-c12f-20bd9faed9f6/1/2,1");
     assertThat(migAfter.gpus()).containsExactly("0");
-    assertThat(migAfter.migInstance()).isEqualTo("MIG-GPU-8932f937-d72c-4106-c12f-20bd9faed9f6/1/2");
+    assertThat(migAfter.problem()).startsWith("MIG instance MIG-GPU-8932f937-d72c-4106-c12f-20bd9faed9f6/1/2 of");
+
+    assertThat(NvidiaSmiProbe.visibleDevices(" +00;7,GPU-8932 ").gpus()).as("an index as strtoul reads it; a UUID as written")
+        .containsExactly("0", "GPU-8932 ");
+    assertThat(NvidiaSmiProbe.visibleDevices("-0,-1,1").gpus()).containsExactly("0");
+    assertThat(NvidiaSmiProbe.visibleDevices("GPU-,0").gpus()).as("GPU- alone names no GPU").isEmpty();
+    NvidiaSmiProbe.Visible twice = NvidiaSmiProbe.visibleDevices("1,01");
+    assertThat(twice.gpus()).isEmpty();
+    assertThat(twice.problem()).isEqualTo(
+        "CUDA_VISIBLE_DEVICES='1,01' names 1 twice, which CUDA refuses (CUDA_ERROR_INVALID_DEVICE): no GPU is visible");
   }
 
   /**
    * What nvidia-smi printed on an idle H200 (driver 580.159.04, persistence mode on) for both
    * queries. Its total counts the 616 MiB the driver reserves, which CUDA's (143,155 MiB) leaves
-   * out.
+   * out. The second is that machine's line with the UUID of the H200 the driver was asked on
+   * (below): each device run got another machine.
    */
   private static final String H200 = "143771, 0\n";
-  private static final String H200_WITH_IDS = "0, GPU-d7f0b905-77d0-d4eb-6117-290376fde6db, 143771, 0, NVIDIA H200\n";
+  private static final String H200_WITH_IDS = "0, GPU-f491344d-8113-d9ac-0af7-792576e47042, 143771, 0, NVIDIA H200\n";
 
   /**
-   * How many GPUs PyTorch 2.11 (CUDA 13.0) saw on that H200 with each value of
-   * CUDA_VISIBLE_DEVICES ({@code torch.cuda.device_count()}, run under heartlog run): the probe
-   * counts as many. Before, it skipped the MIG entry and counted GPU 0 where PyTorch saw none.
+   * How many GPUs the CUDA driver (580.159.04) gave a process on an H200 with each value of
+   * CUDA_VISIBLE_DEVICES ({@code cuInit}, then {@code cuDeviceGetCount}; 0 where cuInit failed):
+   * the probe counts as many. Before, it counted GPU 0 for MIG-0,0, twice for 0,0, and none for
+   * 00, +0 and 0;1. PyTorch's own count disagreed with the driver's on two values (GPU-: 1;
+   * 4294967296: 0), so the driver's are the ones here.
    */
   @Test
-  void countsAsManyGpusAsCudaSawOnAnH200() {
+  void countsAsManyGpusAsCudaGaveOnAnH200() {
     GpuReading unset = NvidiaSmiProbe.parse(H200);
     assertThat(unset.totalMb()).isEqualTo(143771);
     assertThat(unset.usedMb()).isZero();
     assertThat(unset.gpusCounted()).containsExactly(0);
 
-    Map<String, Integer> torchSaw = new LinkedHashMap<>();
-    torchSaw.put("0", 1);
-    torchSaw.put(" 0", 1);
-    torchSaw.put("GPU-d7f0b905", 1);
-    torchSaw.put("GPU-d7f0b905-77d0-d4eb-6117-290376fde6db", 1);
-    torchSaw.put("1", 0);
-    torchSaw.put("0,1", 1);
-    torchSaw.put("1,0", 0);
-    torchSaw.put("", 0);
-    torchSaw.put("abc,0", 0);
-    torchSaw.put("0,abc", 1);
-    torchSaw.put("MIG-0,0", 0);
-    torchSaw.forEach((value, gpus) -> assertThat(
+    String uuid = "GPU-f491344d";
+    Map<String, Integer> cudaGave = new LinkedHashMap<>();
+    cudaGave.put("0", 1);
+    cudaGave.put(" 0", 1);
+    cudaGave.put("00", 1);
+    cudaGave.put("+0", 1);
+    cudaGave.put("-0", 1);
+    cudaGave.put("0;1", 1);
+    cudaGave.put("0x0", 1);
+    cudaGave.put("010", 0);
+    cudaGave.put("1", 0);
+    cudaGave.put("0,1", 1);
+    cudaGave.put("1,0", 0);
+    cudaGave.put("0,0", 0);
+    cudaGave.put("", 0);
+    cudaGave.put("abc,0", 0);
+    cudaGave.put("0,abc", 1);
+    cudaGave.put(uuid + ",0", 1);
+    cudaGave.put("0," + uuid, 1);
+    cudaGave.put(uuid + "," + uuid, 0);
+    cudaGave.put(uuid + " ,1", 0);
+    cudaGave.put("GPU-", 0);
+    cudaGave.put("GPU-d", 0);
+    cudaGave.put("MIG-0,0", 0);
+    cudaGave.put("0,MIG-0", 1);
+    cudaGave.put(uuid + ",MIG-0", 1);
+    cudaGave.put("MIG-GPU-f491344d-8113-d9ac-0af7-792576e47042/0/0", 0);
+    cudaGave.forEach((value, gpus) -> assertThat(
         NvidiaSmiProbe.parseVisible(H200_WITH_IDS, NvidiaSmiProbe.visibleDevices(value), false).gpusCounted())
         .as("CUDA_VISIBLE_DEVICES='%s'", value).hasSize(gpus));
   }
@@ -232,6 +260,8 @@ class NvidiaSmiProbeTest {
     GpuReading none = new NvidiaSmiProbe(tool.toString(), "", null, Duration.ofSeconds(5)).read();
     GpuReading migInstance = new NvidiaSmiProbe(tool.toString(), "MIG-GPU-a/1/2", null, Duration.ofSeconds(5)).read();
     GpuReading beforeAMigInstance = new NvidiaSmiProbe(tool.toString(), "1,MIG-GPU-a/1/2,0", null, Duration.ofSeconds(5)).read();
+    GpuReading namedTwice = new NvidiaSmiProbe(tool.toString(), "0,0", null, Duration.ofSeconds(5)).read();
+    GpuReading byIndexAndUuid = new NvidiaSmiProbe(tool.toString(), "0,GPU-a,1", null, Duration.ofSeconds(5)).read();
 
     assertThat(second.usedMb()).isEqualTo(100);
     assertThat(second.gpusCounted()).containsExactly(1);
@@ -243,6 +273,11 @@ class NvidiaSmiProbeTest {
             + " nor the entries after it");
     assertThat(beforeAMigInstance.gpusCounted()).containsExactly(1);
     assertThat(beforeAMigInstance.problem()).startsWith("MIG instance MIG-GPU-a/1/2 of CUDA_VISIBLE_DEVICES not read");
+    assertThat(namedTwice.totalMb()).as("was 163118: GPU 0 counted twice").isNull();
+    assertThat(namedTwice.problem()).isEqualTo(
+        "CUDA_VISIBLE_DEVICES='0,0' names 0 twice, which CUDA refuses (CUDA_ERROR_INVALID_DEVICE): no GPU is visible");
+    assertThat(byIndexAndUuid.usedMb()).as("GPU 0 once, then GPU 1").isEqualTo(23117);
+    assertThat(byIndexAndUuid.gpusCounted()).containsExactly(0, 1);
   }
 
   private Path script(String body) throws IOException {
