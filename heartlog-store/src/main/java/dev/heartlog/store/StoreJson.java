@@ -102,6 +102,7 @@ public final class StoreJson {
       json.writeStartObject();
       json.writeFieldName("worker");
       writeHealth(json, worker.health());
+      json.writeStringField("gpu_problem", worker.gpuProblem());
       json.writeArrayFieldStart("recent_tasks");
       for (TaskSummary task : worker.recentTasks()) {
         writeSummary(json, "task_id", task);

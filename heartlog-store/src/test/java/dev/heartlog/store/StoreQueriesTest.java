@@ -202,6 +202,26 @@ class StoreQueriesTest {
   }
 
   @Test
+  void aWorkerSaysWhyItsNewestHeartbeatHadNoGpuFigures() {
+    Store own = TestDatabase.freshStore();  // the other tests share the class's store
+    String beat = "SELECT func_worker_heartbeat_with_logs('%s', %s, %s, '[]'::jsonb, NULL, 'active', 's-%1$s', %s, %s)";
+    // Each in its own transaction, so that each is received at its own time.
+    own.withConnection(c -> c.createStatement().execute(
+        beat.formatted("no-smi", "NULL", "NULL", 1, "'{\"gpu_problem\": \"nvidia-smi not found\"}'")));
+    own.withConnection(c -> c.createStatement().execute(
+        beat.formatted("recovered", "NULL", "NULL", 1, "'{\"gpu_problem\": \"Failed to initialize NVML: Unknown Error\"}'")));
+    own.withConnection(c -> c.createStatement().execute(
+        beat.formatted("recovered", "143771", "527", 2, "'{\"gpus_counted\": [0]}'")));
+
+    WorkerDetail noSmi = own.worker("no-smi", 10, 10).orElseThrow();
+
+    assertThat(noSmi.gpuProblem()).isEqualTo("nvidia-smi not found");
+    assertThat(StoreJson.worker(noSmi)).contains("\"gpu_problem\":\"nvidia-smi not found\"");
+    assertThat(own.worker("recovered", 10, 10).orElseThrow().gpuProblem()).as("its newest heartbeat read the GPU").isNull();
+    assertThat(store.worker("gpu-2", 50, 10).orElseThrow().gpuProblem()).as("the seed's heartbeat, without metadata").isNull();
+  }
+
+  @Test
   void oneWorkersHealthMatchesItsRowInTheFleetView() {
     Store own = TestDatabase.freshStore();  // the other tests share the class's store
     own.withConnection(c -> c.createStatement().execute(
