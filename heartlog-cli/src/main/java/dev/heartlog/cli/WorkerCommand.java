@@ -77,7 +77,9 @@ final class WorkerCommand implements Callable<Integer> {
           + (health.clockSkewMs() < 0 ? " the store's" : " of the store's")
           + ": its records carry its own times, which --since reads");
     }
-    out.println("  VRAM            " + RecordText.vram(health.vramUsedMb(), health.vramTotalMb()));
+    // Why the figures are missing, or cover only some GPUs, as its newest heartbeat said.
+    out.println("  VRAM            " + RecordText.vram(health.vramUsedMb(), health.vramTotalMb())
+        + (worker.gpuProblem() == null ? "" : "  (" + RecordText.printable(worker.gpuProblem()) + ")"));
     out.println("  current task    " + (health.currentTaskId() == null ? "-" : RecordText.printable(health.currentTaskId())));
     out.println("  last hour       " + RecordText.count(health.errorsLastHour(), "error") + ", "
         + RecordText.count(health.warningsLastHour(), "warning"));

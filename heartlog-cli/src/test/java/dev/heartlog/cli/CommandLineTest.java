@@ -261,6 +261,25 @@ class CommandLineTest {
   }
 
   @Test
+  void aWorkersVramSaysWhyItsHeartbeatHadNoFigures() {
+    // Heartbeats as heartlog agents send them: one where nvidia-smi is missing, one with a figure.
+    String own = storeFilledBy("""
+        SELECT func_worker_heartbeat_with_logs(w.id, w.total, w.used, '[]'::jsonb, NULL, 'active', 's-' || w.id, 1,
+                   jsonb_build_object('gpus_counted', '[]'::jsonb, 'gpu_problem', w.problem))
+        FROM (VALUES ('no-smi', NULL, NULL, 'nvidia-smi not found'), ('h200', 143771, 527, NULL))
+             AS w(id, total, used, problem);
+        """);
+
+    Cli.Result noSmi = Cli.run("worker", "no-smi", "--db-url", own);
+    Cli.Result h200 = Cli.run("worker", "h200", "--db-url", own);
+
+    assertThat(noSmi.exitCode()).as(noSmi.err()).isZero();
+    assertThat(noSmi.out()).contains("\n  VRAM            -  (nvidia-smi not found)\n");
+    assertThat(h200.out()).contains("\n  VRAM            527/143771 MiB\n");
+    assertThat(Cli.run("worker", "no-smi", "--json", "--db-url", own).out()).contains("\"gpu_problem\":\"nvidia-smi not found\"");
+  }
+
+  @Test
   void aWorkerWhoseClockRunsBehindIsNamedWithItsSkewAndItsErrorCountsInTheLastHour() {
     // Heartbeats as heartlog agents send them, one of a clock three hours behind the store's.
     String own = storeFilledBy("""
