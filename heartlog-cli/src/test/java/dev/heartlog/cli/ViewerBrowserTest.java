@@ -360,16 +360,19 @@ class ViewerBrowserTest {
                    jsonb_build_object('timestamp', now() - interval '3 hours', 'level', 'ERROR', 'message', 'CUDA out of memory')),
                    NULL, 'active', 's-slow-clock', 1, jsonb_build_object(
                    'sent_at_ms', floor(extract(epoch FROM now() - interval '3 hours') * 1000),
-                   'problem_counts', jsonb_build_array(jsonb_build_array(heartlog_period(now() - interval '3 hours'), 1, 0))))"""));
+                   'problem_counts', jsonb_build_array(jsonb_build_array(heartlog_period(now() - interval '3 hours'), 1, 0)),
+                   'gpu_problem', 'nvidia-smi not found'))"""));
 
     browser.get(base + "/#/worker/slow-clock");
     WebElement clock = chromium.waitFor(By.id("worker-clock"));
 
     assertThat(clock.getText()).isEqualTo("clock 3 h 0 min behind");
     assertThat(clock.getAttribute("title")).contains("3 h 0 min behind the store's", "last hour's counts allow for it");
-    // Its heartbeat carries no VRAM figures: the chart says so, where it drew a scale of 0 GiB five times.
+    // Its heartbeat carries no VRAM figures: the chart says so, where it drew a scale of 0 GiB five
+    // times, and the VRAM card says why, as the worker's agent said it.
     assertThat(browser.findElement(By.id("vram-chart")).getText()).contains("No VRAM figures in these heartbeats")
         .doesNotContain("GiB");
+    assertThat(browser.findElement(By.id("worker-gpu-problem")).getText()).isEqualTo("nvidia-smi not found");
     chromium.screenshot("worker-clock");
 
     browser.get(base + "/#/fleet");
