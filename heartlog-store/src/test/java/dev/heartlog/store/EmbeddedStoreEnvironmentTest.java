@@ -76,4 +76,24 @@ class EmbeddedStoreEnvironmentTest {
         + "machine does not let root start it as one (unshare -U, which a container's default seccomp profile "
         + "refuses): run heartlog as another user (docker run --user 1000:1000), or give --db-url");
   }
+
+  /**
+   * Root on a Java runtime made with jlink without jdk.security.auth (here: the JDK's modules
+   * limited to java.se): the library cannot tell root, runs initdb as root, and it refuses. The
+   * hint names the missing module, where it blamed the machine, whose unshare -U works.
+   */
+  @Test
+  @Timeout(120)
+  void rootOnARuntimeWithoutTheUserModuleIsToldToAddIt(@TempDir Path home) throws Exception {
+    Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "initdb refuses only root");
+    Process store = EmbeddedStoreProcess.launcher(home.resolve("home"), "--limit-modules", "java.se,jdk.unsupported")
+        .redirectErrorStream(true).start();
+    String said = new String(store.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(store.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(store.exitValue()).as(said).isNotZero();
+    assertThat(said).contains("initdb: cannot be run as root: this Java runtime lacks the module jdk.security.auth, "
+        + "by which the embedded PostgreSQL's library tells root and starts PostgreSQL as another user: add it (jlink "
+        + "--add-modules jdk.security.auth), run heartlog as another user, or give --db-url");
+  }
 }
