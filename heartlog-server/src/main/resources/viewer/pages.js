@@ -167,8 +167,8 @@ async function workerPage(id, view) {
       <div class="card"><div class="k">Health</div><div class="v health health-${esc(w.health)}"${w.health === 'unknown'
         ? ' title="No row in workers: the orchestrator removed it. Its records and heartbeats are kept."' : ''}>${clipped(w.health, STATUS_CHARS)}${rowRefused(w.worker_row_error, 'worker-row-refused')}${sharedId(w.shared_id_at, 'worker-shared-id')}</div></div>
       <div class="card"><div class="k">Last heartbeat</div><div class="v"><span title="${esc(w.last_heartbeat || '')}">${age(w.heartbeat_age_s)}</span>${clockSkew(w.clock_skew_ms, 'worker-clock')}</div></div>
-      <div class="card"><div class="k">VRAM</div><div class="v">${vramBar(w.vram_used_mb, w.vram_total_mb)}${detail.gpu_problem
-        ? `<span class="gpu-problem" id="worker-gpu-problem">${esc(detail.gpu_problem)}</span>` : ''}</div></div>
+      <div class="card"><div class="k">VRAM</div><div class="v">${vramBar(w.vram_used_mb, w.vram_total_mb)}${w.gpu_problem
+        ? `<span class="gpu-problem" id="worker-gpu-problem">${esc(w.gpu_problem)}</span>` : ''}</div></div>
       <div class="card"><div class="k">Current task</div><div class="v">${w.current_task_id ? `<a href="#/task/${encodeURIComponent(w.current_task_id)}">${shortTaskId(w.current_task_id)}</a>` : 'idle'}</div></div>
       <div class="card"><div class="k">Last hour</div><div class="v"><span class="lvl-ERROR">${w.errors_last_hour}</span> errors · <span class="lvl-WARNING">${w.warnings_last_hour}</span> warnings</div></div>
     </div>

@@ -594,6 +594,9 @@ BEGIN
                     vram_used_mb    = coalesce(vram_used_mb_param, w.vram_used_mb),
                     current_task_id = given.current_task_id,
                     clock_skew_ms   = skew_ms,
+                    -- Why its GPU figures are missing (V16), as the agent said; capped, as a
+                    -- client other than the agent may send anything there.
+                    gpu_problem     = left(metadata_param ->> 'gpu_problem', 500),
                     -- Fleet health's counts of the last hour's problems (migration V7).
                     problem_errors   = heartlog_add_problems(w.problem_errors, problems, 2),
                     problem_warnings = heartlog_add_problems(w.problem_warnings, problems, 3),

@@ -12,7 +12,8 @@ DECLARE
                             ['1', 'vram_total_mb', 'integer'], ['1', 'vram_used_mb', 'integer'],
                             ['1', 'current_task_id', 'text'], ['7', 'problem_errors', 'bigint[]'],
                             ['7', 'problem_warnings', 'bigint[]'], ['12', 'clock_skew_ms', 'bigint'],
-                            ['15', 'heartlog_session', 'text'], ['15', 'shared_id_at', 'timestamptz']];
+                            ['15', 'heartlog_session', 'text'], ['15', 'shared_id_at', 'timestamptz'],
+                            ['16', 'gpu_problem', 'text']];
     added   text[] := '{}';
 BEGIN
     IF to_regclass('workers') IS NULL OR applied IS NULL THEN

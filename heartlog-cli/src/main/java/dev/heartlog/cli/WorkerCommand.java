@@ -79,7 +79,7 @@ final class WorkerCommand implements Callable<Integer> {
     }
     // Why the figures are missing, or cover only some GPUs, as its newest heartbeat said.
     out.println("  VRAM            " + RecordText.vram(health.vramUsedMb(), health.vramTotalMb())
-        + (worker.gpuProblem() == null ? "" : "  (" + RecordText.printable(worker.gpuProblem()) + ")"));
+        + (health.gpuProblem() == null ? "" : "  (" + RecordText.printable(health.gpuProblem()) + ")"));
     out.println("  current task    " + (health.currentTaskId() == null ? "-" : RecordText.printable(health.currentTaskId())));
     out.println("  last hour       " + RecordText.count(health.errorsLastHour(), "error") + ", "
         + RecordText.count(health.warningsLastHour(), "warning"));

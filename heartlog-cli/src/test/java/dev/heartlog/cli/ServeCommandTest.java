@@ -198,8 +198,8 @@ class ServeCommandTest {
 
   @Test
   void aStoreAnOlderHeartlogMigratedIsToldToMigrate() throws SQLException {
-    assertThat(warningAfter("DELETE FROM flyway_schema_history WHERE version = '15'")).contains(
-        "URL was migrated by an older heartlog (V15 shared worker ids not applied yet): run heartlog migrate --db-url with the same URL");
+    assertThat(warningAfter("DELETE FROM flyway_schema_history WHERE version = '16'")).contains(
+        "URL was migrated by an older heartlog (V16 worker gpu problem not applied yet): run heartlog migrate --db-url with the same URL");
   }
 
   @Test
@@ -214,10 +214,10 @@ class ServeCommandTest {
     // As a newer heartlog leaves it: a version this one does not know, and its own ingest function.
     assertThat(warningAfter(
         "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum, "
-            + "installed_by, execution_time, success) VALUES (1000, '16', 'from a newer heartlog', 'SQL', "
-            + "'V16__from_a_newer_heartlog.sql', 1, 'postgres', 1, true)",
+            + "installed_by, execution_time, success) VALUES (1000, '17', 'from a newer heartlog', 'SQL', "
+            + "'V17__from_a_newer_heartlog.sql', 1, 'postgres', 1, true)",
         "UPDATE flyway_schema_history SET checksum = 0 WHERE script = 'R__ingest.sql'")).contains(
-        "URL was migrated by a newer heartlog (schema version 16): this server may fail its calls; serve with that heartlog");
+        "URL was migrated by a newer heartlog (schema version 17): this server may fail its calls; serve with that heartlog");
   }
 
   @Test

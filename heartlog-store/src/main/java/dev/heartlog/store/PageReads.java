@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -202,12 +201,10 @@ final class PageReads {
         return Optional.empty();
       }
       WorkerHealth health = found.get();
-      String gpuProblem = q.query("worker-gpu-problem", Map.of("worker", workerId), rs -> rs.getString("gpu_problem"))
-          .stream().filter(Objects::nonNull).findFirst().orElse(null);
       List<TaskSummary> tasks = latestTasks(q, workerId, taskLimit);
       List<StoredRecord> records =
           new RecordReads(q).logs(new LogFilter(workerId, null, null, null, null, null, recordLimit));
-      return Optional.of(new WorkerDetail(health, gpuProblem, tasks, records));
+      return Optional.of(new WorkerDetail(health, tasks, records));
     });
   }
 

@@ -66,7 +66,8 @@ final class Rows {
         rs.getLong("warnings_last_hour"),
         longOrNull(rs, "clock_skew_ms"),
         rs.getString("worker_row_error"),
-        instant(rs, "shared_id_at"));
+        instant(rs, "shared_id_at"),
+        rs.getString("gpu_problem"));
   }
 
   static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -102,7 +102,6 @@ public final class StoreJson {
       json.writeStartObject();
       json.writeFieldName("worker");
       writeHealth(json, worker.health());
-      json.writeStringField("gpu_problem", worker.gpuProblem());
       json.writeArrayFieldStart("recent_tasks");
       for (TaskSummary task : worker.recentTasks()) {
         writeSummary(json, "task_id", task);
@@ -214,6 +213,9 @@ public final class StoreJson {
     }
     if (worker.sharedIdAt() != null) {
       field(json, "shared_id_at", worker.sharedIdAt());
+    }
+    if (worker.gpuProblem() != null) {
+      json.writeStringField("gpu_problem", worker.gpuProblem());
     }
     json.writeEndObject();
   }

@@ -29,6 +29,9 @@ import java.util.stream.Collectors;
  * @param sharedIdAt when, in the last 10 minutes, a heartbeat last showed that several processes
  *     send heartbeats as this worker at once (replicas given one id, a worker started twice): its
  *     row then mixes their statuses, tasks and VRAM; {@code null} when none did
+ * @param gpuProblem why its last heartbeat had no GPU figures, or figures of only some GPUs, as
+ *     its agent said (the heartbeat's {@code gpu_problem}: {@code nvidia-smi not found}, {@code
+ *     Failed to initialize NVML: Unknown Error}); {@code null} when it said nothing
  */
 public record WorkerHealth(
     String id,
@@ -42,7 +45,8 @@ public record WorkerHealth(
     long warningsLastHour,
     Long clockSkewMs,
     String workerRowError,
-    Instant sharedIdAt) {
+    Instant sharedIdAt,
+    String gpuProblem) {
 
   /** Skew below this is the network's delay or ordinary drift, not a clock to tell anyone about. */
   public static final long NOTABLE_SKEW_MS = 2_000;

@@ -54,7 +54,7 @@ class MigrationTest {
 
     int applied = Store.open(url, null, null).migrate();
 
-    assertThat(applied).as("V6 to V15").isEqualTo(10);
+    assertThat(applied).as("V6 to V16").isEqualTo(11);
     assertThat(single(url, "SELECT success::text FROM flyway_schema_history WHERE version = '6'")).isEqualTo("true");
     assertThat(single(url, ID_COLLATIONS)).isEqualTo("source_id=\"default\",task_id=\"default\"");
     assertThat(single(url, "SELECT func_worker_heartbeat_with_logs('w1', NULL, NULL, "
@@ -76,21 +76,21 @@ class MigrationTest {
         .as("reading the status creates no table, not even Flyway's history").isEqualTo("0");
 
     store.migrate();
-    assertThat(store.schemaStatus()).isEqualTo(new SchemaStatus("15", java.util.List.of(), false));
+    assertThat(store.schemaStatus()).isEqualTo(new SchemaStatus("16", java.util.List.of(), false));
     assertThat(store.schemaStatus().upToDate()).isTrue();
 
     // As a store migrated by an older heartlog: the newest migration and a changed ingest function to come.
-    execute(url, "DELETE FROM flyway_schema_history WHERE version = '15'");
+    execute(url, "DELETE FROM flyway_schema_history WHERE version = '16'");
     execute(url, "UPDATE flyway_schema_history SET checksum = 0 WHERE script = 'R__ingest.sql'");
     SchemaStatus behind = store.schemaStatus();
-    assertThat(behind.version()).isEqualTo("14");
-    assertThat(behind.pending()).containsExactly("V15 shared worker ids", "R ingest");
+    assertThat(behind.version()).isEqualTo("15");
+    assertThat(behind.pending()).containsExactly("V16 worker gpu problem", "R ingest");
     assertThat(behind.missing() || behind.upToDate()).isFalse();
     assertThat(behind.newer()).isFalse();
 
     execute(url, "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum, "
-        + "installed_by, execution_time, success) VALUES (1000, '16', 'from a newer heartlog', 'SQL', "
-        + "'V16__from_a_newer_heartlog.sql', 1, 'postgres', 1, true)");
+        + "installed_by, execution_time, success) VALUES (1000, '17', 'from a newer heartlog', 'SQL', "
+        + "'V17__from_a_newer_heartlog.sql', 1, 'postgres', 1, true)");
     assertThat(store.schemaStatus().newer()).as("a version this build does not know").isTrue();
   }
 

@@ -201,7 +201,7 @@ class RolesTest {
     }
     url = upgraded;
 
-    assertThat(Store.open(upgraded, null, null).migrate()).as("V10 to V15").isEqualTo(6);
+    assertThat(Store.open(upgraded, null, null).migrate()).as("V10 to V16").isEqualTo(7);
 
     try (Connection connection = connectAs(fleetUser)) {
       assertThat(TestDatabase.heartbeat(connection, "gpu-8", ONE_RECORD)).contains("\"logs_inserted\": 1");

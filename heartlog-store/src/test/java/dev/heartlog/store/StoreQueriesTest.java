@@ -202,7 +202,7 @@ class StoreQueriesTest {
   }
 
   @Test
-  void aWorkerSaysWhyItsNewestHeartbeatHadNoGpuFigures() {
+  void aWorkerSaysWhyItsLastHeartbeatHadNoGpuFigures() {
     Store own = TestDatabase.freshStore();  // the other tests share the class's store
     String beat = "SELECT func_worker_heartbeat_with_logs('%s', %s, %s, '[]'::jsonb, NULL, 'active', 's-%1$s', %s, %s)";
     // Each in its own transaction, so that each is received at its own time.
@@ -212,13 +212,21 @@ class StoreQueriesTest {
         beat.formatted("recovered", "NULL", "NULL", 1, "'{\"gpu_problem\": \"Failed to initialize NVML: Unknown Error\"}'")));
     own.withConnection(c -> c.createStatement().execute(
         beat.formatted("recovered", "143771", "527", 2, "'{\"gpus_counted\": [0]}'")));
+    own.withConnection(c -> c.createStatement().execute(
+        beat.formatted("chatty", "NULL", "NULL", 1, "jsonb_build_object('gpu_problem', repeat('x', 600))")));
 
     WorkerDetail noSmi = own.worker("no-smi", 10, 10).orElseThrow();
 
-    assertThat(noSmi.gpuProblem()).isEqualTo("nvidia-smi not found");
+    assertThat(noSmi.health().gpuProblem()).isEqualTo("nvidia-smi not found");
     assertThat(StoreJson.worker(noSmi)).contains("\"gpu_problem\":\"nvidia-smi not found\"");
-    assertThat(own.worker("recovered", 10, 10).orElseThrow().gpuProblem()).as("its newest heartbeat read the GPU").isNull();
-    assertThat(store.worker("gpu-2", 50, 10).orElseThrow().gpuProblem()).as("the seed's heartbeat, without metadata").isNull();
+    assertThat(own.workers(Store.DEFAULT_STALE_AFTER)).extracting(WorkerHealth::id, WorkerHealth::gpuProblem)
+        .contains(tuple("no-smi", "nvidia-smi not found"), tuple("recovered", null));
+    assertThat(own.worker("recovered", 10, 10).orElseThrow().health().gpuProblem()).as("its last heartbeat read the GPU").isNull();
+    assertThat(own.worker("chatty", 10, 10).orElseThrow().health().gpuProblem()).hasSize(500);
+    assertThat(store.worker("gpu-2", 50, 10).orElseThrow().health().gpuProblem()).as("the seed's heartbeat").isNull();
+    // A worker whose row the orchestrator removed is shown from its heartbeats, reason and all.
+    own.withConnection(c -> c.createStatement().execute("DELETE FROM workers WHERE id = 'no-smi'"));
+    assertThat(own.worker("no-smi", 10, 10).orElseThrow().health().gpuProblem()).isEqualTo("nvidia-smi not found");
   }
 
   @Test

@@ -25,7 +25,8 @@ SELECT :worker::text                                                   AS id,
        -- Its clock at that heartbeat against the store's, as the ingest function reads it (V12).
        heartlog_heartbeat_skew_ms(h.metadata, h.received_at)           AS clock_skew_ms,
        NULL::timestamptz                                               AS shared_id_at,
-       r.reason                                                        AS worker_row_error
+       r.reason                                                        AS worker_row_error,
+       left(h.metadata ->> 'gpu_problem', 500)                         AS gpu_problem
 FROM (SELECT 1) AS one
 LEFT JOIN worker_row_refusals r ON r.worker_id = :worker::text
 LEFT JOIN workers w ON w.id = :worker::text

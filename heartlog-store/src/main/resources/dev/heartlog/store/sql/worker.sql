@@ -26,7 +26,8 @@ SELECT w.id,
        w.clock_skew_ms,
        -- Several processes send heartbeats under this id (V15): in the last 10 minutes.
        CASE WHEN w.shared_id_at > now() - interval '10 minutes' THEN w.shared_id_at END AS shared_id_at,
-       NULL AS worker_row_error
+       NULL AS worker_row_error,
+       w.gpu_problem
 FROM workers w
 WHERE w.id = :worker::text
   AND NOT EXISTS (SELECT FROM worker_row_refusals r

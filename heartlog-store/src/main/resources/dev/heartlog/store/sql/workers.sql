@@ -41,7 +41,9 @@ SELECT w.id,
        w.clock_skew_ms,
        -- Several processes send heartbeats under this id (V15): in the last 10 minutes.
        CASE WHEN w.shared_id_at > now() - interval '10 minutes' THEN w.shared_id_at END AS shared_id_at,
-       NULL AS worker_row_error
+       NULL AS worker_row_error,
+       -- Why its last heartbeat had no GPU figures, as its agent said (V16).
+       w.gpu_problem
 FROM workers w
 LEFT JOIN edge e ON e.source_id = w.id
 WHERE NOT EXISTS (SELECT FROM refused f WHERE f.worker_id = w.id)
@@ -63,7 +65,8 @@ SELECT f.worker_id,
           AND l.level = 'WARNING'),
        heartlog_heartbeat_skew_ms(h.metadata, h.received_at),
        NULL,
-       f.reason
+       f.reason,
+       left(h.metadata ->> 'gpu_problem', 500)
 FROM refused f
 JOIN LATERAL (SELECT status, received_at, vram_total_mb, vram_used_mb, current_task_id, metadata
               FROM worker_heartbeats
