@@ -91,6 +91,7 @@ final class WorkersCommand implements Callable<Integer> {
     printSkewedClocks(out, workers);
     printRefusedRows(out, workers);
     printSharedIds(out, workers);
+    printGpuProblems(out, workers);
     // Below a long list, what it adds up to: "1,204 workers: 1,180 active, 3 crashed, 21 stale".
     out.printf(Locale.ROOT, "%n%s: %s%n", RecordText.count(workers.size(), "worker"), healthCounts(byHealth));
     printRunningVram(out, workers);
@@ -167,6 +168,34 @@ final class WorkersCommand implements Callable<Integer> {
     }
     if (refused.size() > NOTES_SHOWN) {
       out.printf(Locale.ROOT, "  and %,d more (--json: worker_row_error)%n", refused.size() - NOTES_SHOWN);
+    }
+  }
+
+  /**
+   * What the running workers' last heartbeats said of their GPUs, where they could not read them
+   * all, one line a reason, the rarest first: a driver that broke after heavy work ({@code Failed
+   * to initialize NVML: Unknown Error}) comes above the workers that have no GPU ({@code
+   * nvidia-smi not found}), which a fleet of CPU workers has every one of.
+   */
+  private static void printGpuProblems(PrintWriter out, List<WorkerHealth> workers) {
+    Map<String, List<String>> byProblem = workers.stream().filter(WorkerHealth::running)
+        .filter(w -> w.gpuProblem() != null)
+        .collect(Collectors.groupingBy(WorkerHealth::gpuProblem, TreeMap::new,
+            Collectors.mapping(WorkerHealth::id, Collectors.toList())));
+    if (byProblem.isEmpty()) {
+      return;
+    }
+    out.printf("%nWhat the running workers' last heartbeats said of their GPUs (--json: gpu_problem):%n");
+    List<Map.Entry<String, List<String>>> rarestFirst = byProblem.entrySet().stream()
+        .sorted(Comparator.comparingInt(e -> e.getValue().size())).toList();
+    for (Map.Entry<String, List<String>> problem : rarestFirst.subList(0, Math.min(rarestFirst.size(), NOTES_SHOWN))) {
+      List<String> ids = problem.getValue();
+      String named = ids.stream().limit(3).map(RecordText::printable).collect(Collectors.joining(", "))
+          + (ids.size() > 3 ? String.format(Locale.ROOT, " and %,d more", ids.size() - 3) : "");
+      out.printf("  %s: %s%n", named, RecordText.printable(problem.getKey()));
+    }
+    if (rarestFirst.size() > NOTES_SHOWN) {
+      out.printf(Locale.ROOT, "  and %,d more reasons%n", rarestFirst.size() - NOTES_SHOWN);
     }
   }
 

@@ -261,22 +261,32 @@ class CommandLineTest {
   }
 
   @Test
-  void aWorkersVramSaysWhyItsHeartbeatHadNoFigures() {
-    // Heartbeats as heartlog agents send them: one where nvidia-smi is missing, one with a figure.
+  void aWorkersVramSaysWhyItsHeartbeatHadNoFiguresAndTheFleetListsTheReasonsRarestFirst() {
+    // Heartbeats as heartlog agents send them: two workers without nvidia-smi, one whose driver
+    // broke, one with a figure.
     String own = storeFilledBy("""
         SELECT func_worker_heartbeat_with_logs(w.id, w.total, w.used, '[]'::jsonb, NULL, 'active', 's-' || w.id, 1,
                    jsonb_build_object('gpus_counted', '[]'::jsonb, 'gpu_problem', w.problem))
-        FROM (VALUES ('no-smi', NULL, NULL, 'nvidia-smi not found'), ('h200', 143771, 527, NULL))
+        FROM (VALUES ('no-smi', NULL, NULL, 'nvidia-smi not found'), ('cpu-2', NULL, NULL, 'nvidia-smi not found'),
+                     ('broken-driver', NULL, NULL, 'Failed to initialize NVML: Unknown Error'),
+                     ('h200', 143771, 527, NULL))
              AS w(id, total, used, problem);
         """);
 
     Cli.Result noSmi = Cli.run("worker", "no-smi", "--db-url", own);
     Cli.Result h200 = Cli.run("worker", "h200", "--db-url", own);
+    Cli.Result fleet = Cli.run("workers", "--db-url", own);
 
     assertThat(noSmi.exitCode()).as(noSmi.err()).isZero();
     assertThat(noSmi.out()).contains("\n  VRAM            -  (nvidia-smi not found)\n");
     assertThat(h200.out()).contains("\n  VRAM            527/143771 MiB\n");
     assertThat(Cli.run("worker", "no-smi", "--json", "--db-url", own).out()).contains("\"gpu_problem\":\"nvidia-smi not found\"");
+    assertThat(fleet.out()).contains("""
+
+        What the running workers' last heartbeats said of their GPUs (--json: gpu_problem):
+          broken-driver: Failed to initialize NVML: Unknown Error
+          cpu-2, no-smi: nvidia-smi not found
+        """);
   }
 
   @Test
