@@ -170,7 +170,7 @@ final class NvidiaSmiProbe implements GpuProbe {
   private static final Pattern INDEX = Pattern.compile("\\s*([+-]?)0*(\\d+).*", Pattern.DOTALL);
 
   /**
-   * Reads {@code CUDA_VISIBLE_DEVICES} as the CUDA driver 580 read it on an H200 ({@code cuInit},
+   * Reads {@code CUDA_VISIBLE_DEVICES} as the CUDA driver read it on an H200 ({@code cuInit},
    * {@code cuDeviceGetCount}). An index may have spaces before it, a sign, leading zeros and
    * anything after it; {@code -1} ends the list. A UUID prefix is matched as written, spaces
    * included, and needs a character after {@code GPU-}. An entry that is neither ends the list; so

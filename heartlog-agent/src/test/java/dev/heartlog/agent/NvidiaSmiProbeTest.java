@@ -206,8 +206,9 @@ class NvidiaSmiProbeTest {
   private static final String H200_WITH_IDS = "0, GPU-f491344d-8113-d9ac-0af7-792576e47042, 143771, 0, NVIDIA H200\n";
 
   /**
-   * How many GPUs the CUDA driver (580.159.04) gave a process on an H200 with each value of
-   * CUDA_VISIBLE_DEVICES ({@code cuInit}, then {@code cuDeviceGetCount}; 0 where cuInit failed):
+   * How many GPUs the CUDA driver gave a process on an H200 (another machine of that kind) with
+   * each value of CUDA_VISIBLE_DEVICES ({@code cuInit}, then {@code cuDeviceGetCount}; 0 where
+   * cuInit failed):
    * the probe counts as many. Before, it counted GPU 0 for MIG-0,0, twice for 0,0, and none for
    * 00, +0 and 0;1. PyTorch's own count disagreed with the driver's on two values (GPU-: 1;
    * 4294967296: 0), so the driver's are the ones here.
