@@ -88,7 +88,7 @@ async function fleetPage(view) {
         <td class="health health-${esc(w.health)}">${clipped(w.health, STATUS_CHARS)}${rowRefused(w.worker_row_error)}${sharedId(w.shared_id_at)}</td>
         <td class="num" title="${esc(w.last_heartbeat || '')}">${age(w.heartbeat_age_s)}${clockSkew(w.clock_skew_ms)}</td>
         <td>${w.current_task_id ? `<a href="#/task/${encodeURIComponent(w.current_task_id)}">${clipped(w.current_task_id, ID_CHARS)}</a>` : '<span class="sub">idle</span>'}</td>
-        <td>${vramBar(w.vram_used_mb, w.vram_total_mb)}</td>
+        <td${w.gpu_problem ? ` class="gpu-unread" title="${esc(w.gpu_problem)}"` : ''}>${vramBar(w.vram_used_mb, w.vram_total_mb)}</td>
         <td class="num ${w.errors_last_hour ? 'lvl-ERROR' : ''}">${w.errors_last_hour}</td>
         <td class="num ${w.warnings_last_hour ? 'lvl-WARNING' : ''}">${w.warnings_last_hour}</td></tr>`).join('')}</tbody></table>
       ${drawn.length < shown.length ? `<div class="toolbar" id="fleet-more">the first ${drawn.length.toLocaleString()} of ${shown.length.toLocaleString()} in this order

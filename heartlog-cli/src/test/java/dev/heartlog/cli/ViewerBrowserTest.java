@@ -379,6 +379,8 @@ class ViewerBrowserTest {
     WebElement row = chromium.waitFor(By.cssSelector("#fleet tr[data-worker='slow-clock']"));
     assertThat(row.findElement(By.cssSelector(".skew")).getText()).isEqualTo("clock 3 h 0 min behind");
     assertThat(row.findElements(By.cssSelector("td")).get(5).getText()).as("its error, in the last hour").isEqualTo("1");
+    assertThat(row.findElements(By.cssSelector("td")).get(4).getAttribute("title")).as("why its VRAM is missing")
+        .isEqualTo("nvidia-smi not found");
     assertThat(browser.findElements(By.cssSelector("#fleet tr[data-worker='demo-gpu-1'] .skew"))).as("a clock on time").isEmpty();
 
     // Fleet health counts its error in the last hour; the last hour's failed tasks say why its is not among them.
