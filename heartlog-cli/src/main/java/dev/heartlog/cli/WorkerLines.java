@@ -62,6 +62,8 @@ final class WorkerLines implements AutoCloseable {
   private final OutputTail stdoutTail = new OutputTail(10, 8 * 1024, LAST_WORDS_WINDOW.toNanos());
   /** Lines of stdout and stderr change the current task one at a time. */
   private final Object taskLock = new Object();
+  /** The last changes of the current task, by when their lines were read; under {@link #taskLock}. */
+  private final TaskChanges taskChanges = new TaskChanges();
   /** The task each process of a worker's pool runs now, by the lines that say so (Celery's). */
   private final Map<String, String> processTasks = new HashMap<>();
   /** Whether a line that could not be read has been reported (once). */
@@ -198,14 +200,21 @@ final class WorkerLines implements AutoCloseable {
     ComfyUiLines comfyUi = new ComfyUiLines(System::nanoTime, TRACEBACK_QUIET.toNanos());
     MessageLines message = new MessageLines(streamDefault);
     long[] reads = {0};   // how many reads so far
+    long[] readAt = {0};  // System.nanoTime() as the last read returned
     BlenderLines.Frames blender = new BlenderLines.Frames();
     ShellErrorLines.SyntaxErrors syntaxErrors = new ShellErrorLines.SyntaxErrors();
     // The read the line being read began in, where it began in one before this: print(text)
     // writes the text and its line end apart, and the last line of a document printed so is
     // still of the write, and the read, its lines came in. 0 where the line began in this read.
     long[] begunIn = {0};
+    long[] begunAt = {0};   // when that read returned
+    StreamTimes times = new StreamTimes();
     TerminalLines lines = new TerminalLines((printed, progress, crlf, heldNanos) -> {
       long read = begunIn[0] != 0 ? begunIn[0] : reads[0];
+      // A line is the worker's from the moment its first part was read, not from when its
+      // parsing ended (ChildLineParser): the other stream's lines may be parsed meanwhile. A
+      // progress display's state held until the display ended is from the read it came in.
+      long readNanos = heldNanos > 0 ? readAt[0] - heldNanos : begunIn[0] != 0 ? begunAt[0] : readAt[0];
       begunIn[0] = 0;
       // Colours stay on the terminal, not in the record; so do the spaces that pad a line's end
       // (structlog's console pads every message to a column).
@@ -282,7 +291,7 @@ final class WorkerLines implements AutoCloseable {
         if (progress) {
           parsed.metadata().putIfAbsent("kind", "progress");
         }
-        Tracebacks.Line arrived = arrive(parsed, heldNanos);
+        Tracebacks.Line arrived = arrive(parsed, readNanos, times);
         Path crashReport = CrashReports.named(text);
         if (crashReport != null) {
           crashReports.line(name, arrived, crashReport);   // recorded once the report is written
@@ -301,21 +310,22 @@ final class WorkerLines implements AutoCloseable {
         tracebacks.line(arrived, text, continuesRecord, moreFollows);
       } catch (UserPattern.TooSlow e) {
         tooSlow(name, e);
-        keepAsPrinted(line, name, streamDefault, streamTracebacks.unnamed());
+        keepAsPrinted(line, name, streamDefault, streamTracebacks.unnamed(), readNanos, times);
       } catch (RuntimeException | StackOverflowError e) {
         // A reader's mistake must not end the reading: the pipe would close with the thread, the
         // worker's next print fail, and every later line be lost. The line is kept as printed.
         // A regular expression too deep for the thread's stack is such a mistake too (30,000
         // "a." did it once); the stack is whole again once the error has come up to here.
         unreadable(name, line, e);
-        keepAsPrinted(line, name, streamDefault, streamTracebacks.unnamed());
+        keepAsPrinted(line, name, streamDefault, streamTracebacks.unnamed(), readNanos, times);
       }
-    }, System::nanoTime, PROGRESS_INTERVAL.toNanos(), MAX_LINE_CHARS);
+    }, () -> readAt[0], PROGRESS_INTERVAL.toNanos(), MAX_LINE_CHARS);   // its clock: the reads' times
     Thread thread = new Thread(() -> {
       try (stream) {
         byte[] chunk = new byte[8192];
         int read;
         while ((read = stream.read(chunk)) >= 0) {
+          readAt[0] = System.nanoTime();   // before the echo, which a slow terminal may hold up
           reads[0]++;
           // Passed on byte for byte: text in any encoding, carriage returns (a progress bar still
           // redraws in place), even a video written to stdout. Flushed as soon as the worker
@@ -331,6 +341,7 @@ final class WorkerLines implements AutoCloseable {
             boolean midLine = lines.midLine();
             if (midLine && begunIn[0] == 0) {
               begunIn[0] = reads[0];
+              begunAt[0] = readAt[0];
             }
             streamTracebacks.reading(false, System.nanoTime(), midLine);
           }
@@ -350,11 +361,12 @@ final class WorkerLines implements AutoCloseable {
   }
 
   /** Records a line that could not be read in its format as printed, at the stream's level. */
-  private void keepAsPrinted(String line, String stream, Level streamDefault, Tracebacks tracebacks) {
+  private void keepAsPrinted(String line, String stream, Level streamDefault, Tracebacks tracebacks, long readNanos,
+      StreamTimes times) {
     RecordMetadata metadata = new RecordMetadata(1);
     metadata.put("stream", stream);
     tracebacks.line(arrive(new ChildLineParser.Parsed(streamDefault, line, null, metadata, false, null,
-        ChildLineParser.TaskScope.CURRENT, false, false), 0), line);
+        ChildLineParser.TaskScope.CURRENT, false, false), readNanos, times), line);
   }
 
   /**
@@ -389,24 +401,44 @@ final class WorkerLines implements AutoCloseable {
    * an end marker; for the lines of its process only, where the line says so ({@link
    * ChildLineParser.TaskScope}), and the worker's current task is then the one a process began
    * last. The line keeps the task and the time it came with, for Tracebacks may record it a
-   * moment later: the time it was printed, {@code heldNanos} before now for a progress display's
-   * state held until its display ended ({@link TerminalLines.Sink}).
+   * moment later: the time it was read ({@code readNanos}, of {@link System#nanoTime()}), unless
+   * it names its own, and the task current then ({@link TaskChanges}).
    */
-  private Tracebacks.Line arrive(ChildLineParser.Parsed line, long heldNanos) {
+  private Tracebacks.Line arrive(ChildLineParser.Parsed line, long readNanos, StreamTimes times) {
     synchronized (taskLock) {
+      long now = System.nanoTime();
       String task = switch (line.scope()) {
-        case CURRENT -> currentTask(line);
-        case PROCESS -> processTask(line);
+        case CURRENT -> currentTask(line, readNanos);
+        case PROCESS -> processTask(line, readNanos);
         case LINE -> line.task();
       };
-      Instant at = line.time() != null ? line.time() : Instant.now().minusNanos(heldNanos);
-      return new Tracebacks.Line(at, line.level(), line.message(), task, line.metadata(), System.nanoTime(),
-          line.ownLevel());
+      Instant at = line.time() != null ? line.time()
+          : times.after(Instant.now().minusNanos(Math.max(0, now - readNanos)));
+      return new Tracebacks.Line(at, line.level(), line.message(), task, line.metadata(), now, line.ownLevel());
     }
   }
 
-  private String currentTask(ChildLineParser.Parsed line) {
+  /**
+   * The times of one stream's lines, each after the one before it: the lines of one read share
+   * its time, and the store orders a worker's records by their times.
+   */
+  private static final class StreamTimes {
+    private Instant last = Instant.MIN;
+
+    Instant after(Instant at) {
+      last = at.isAfter(last) ? at : last.plusNanos(1_000);   // the store keeps microseconds
+      return last;
+    }
+  }
+
+  private String currentTask(ChildLineParser.Parsed line, long readNanos) {
     String current = agent.currentTask();
+    if (taskChanges.madeSince(readNanos)) {
+      // Read before a line of the other stream that changed the task, and parsed after it (a
+      // failure logged on stderr just before the next task's start on stdout): the task it names,
+      // or the one current when it was read, and it changes none.
+      return line.task() != null ? line.task() : taskChanges.at(readNanos, current);
+    }
     if (line.endsTask() && line.task() != null && current != null && !line.task().equals(current)) {
       // The end of a task that is no longer the current one, read after the next one's start (RQ
       // prints a job's start on stdout, its failure on stderr): that task's line, and no end of
@@ -414,17 +446,16 @@ final class WorkerLines implements AutoCloseable {
       return line.task();
     }
     if (line.task() != null && !line.task().equals(agent.currentTask())) {
-      startTask(line.task());
+      startTask(line.task(), readNanos);
     }
     String task = line.task() != null ? line.task() : agent.currentTask();
     if (line.endsTask()) {
-      releaseHeldLines();
-      agent.endTask();
+      endTask(readNanos);
     }
     return task;
   }
 
-  private String processTask(ChildLineParser.Parsed line) {
+  private String processTask(ChildLineParser.Parsed line, long readNanos) {
     String process = String.valueOf(line.metadata().get("process"));
     String task = line.task() != null ? line.task() : processTasks.get(process);
     if (task == null) {
@@ -433,18 +464,24 @@ final class WorkerLines implements AutoCloseable {
     if (line.endsTask()) {
       processTasks.remove(process);
       if (task.equals(agent.currentTask())) {
-        releaseHeldLines();
-        agent.endTask();
+        endTask(readNanos);
       }
     } else if (!task.equals(processTasks.put(process, task))) {
-      startTask(task);
+      startTask(task, readNanos);
     }
     return task;
   }
 
-  private void startTask(String task) {
+  private void startTask(String task, long readNanos) {
     releaseHeldLines();
+    taskChanges.changed(readNanos, agent.currentTask());
     agent.startTask(task);
+  }
+
+  private void endTask(long readNanos) {
+    releaseHeldLines();
+    taskChanges.changed(readNanos, agent.currentTask());
+    agent.endTask();
   }
 
   private void releaseHeldLines() {

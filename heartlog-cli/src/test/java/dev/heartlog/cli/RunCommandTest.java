@@ -13,12 +13,16 @@ import dev.heartlog.store.TestDatabase;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -254,6 +258,104 @@ class RunCommandTest {
       run.join();
     }
     assertThat(terminal.toString(StandardCharsets.UTF_8)).isEqualTo("first\nsecond\n");
+  }
+
+  /**
+   * stdout and stderr are read on threads of their own, and a line is parsed once its echo is
+   * written: a failure logged on stderr whose echo was held up (here until the next task had
+   * begun on stdout; a slow terminal, or a thread that waits its turn) was filed under that next
+   * task, which then read as failed. It is the task's that was current when the line was read, at
+   * the time it was read.
+   */
+  @Test
+  void aLineParsedAfterTheOtherStreamBeganTheNextTaskKeepsTheTaskItWasReadIn() throws Exception {
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    CountDownLatch nextTaskParsed = new CountDownLatch(1);
+    // The worker goes on once heartlog run reads both streams: a line already in a pipe when its
+    // reader starts is read, and timed, only then.
+    Path go = folder.resolve("go");
+    CountDownLatch reading = new CountDownLatch(2);
+    Thread starter = new Thread(() -> {
+      try {
+        if (reading.await(30, TimeUnit.SECONDS)) {
+          Files.createFile(go);
+        }
+      } catch (InterruptedException | IOException e) {
+        // The worker waits no more than its own limit.
+      }
+    });
+    starter.start();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    CommandLine commandLine = Cli.commandLine(out, new ByteArrayOutputStream());
+    RunCommand run = commandLine.getSubcommands().get("run").getCommand();
+    run.stdout = new OutputStream() {
+      @Override
+      public void write(int b) {
+        out.write(b);
+      }
+
+      @Override
+      public void write(byte[] bytes, int offset, int length) {
+        out.write(bytes, offset, length);
+        String text = new String(bytes, offset, length, StandardCharsets.UTF_8);
+        if (text.contains("reading stdout")) {
+          reading.countDown();
+        }
+        // The stdout thread echoes a read before it parses it: echoing the line after the next
+        // task's start, it has parsed that start.
+        if (text.contains("first frame of task-b")) {
+          nextTaskParsed.countDown();
+        }
+      }
+    };
+    run.stderr = new OutputStream() {
+      @Override
+      public void write(int b) {
+      }
+
+      @Override
+      public void write(byte[] bytes, int offset, int length) throws IOException {
+        String text = new String(bytes, offset, length, StandardCharsets.UTF_8);
+        if (text.contains("reading stderr")) {
+          reading.countDown();
+        }
+        if (text.contains("frame 3 failed")) {
+          try {
+            nextTaskParsed.await(20, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            throw new InterruptedIOException();
+          }
+        }
+      }
+    };
+    Path script = script("late.sh",
+        "echo 'reading stdout'; echo 'reading stderr' >&2",
+        "i=0; while [ ! -f '" + go + "' ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done",
+        "echo '[10:00:01] INFO WORKER [Task task-a] Claimed task'",
+        "sleep 0.3",
+        "echo 'ERROR:render:frame 3 failed' >&2",
+        "sleep 0.3",   // read well before the next task's start, on the other stream
+        "echo '[10:00:02] INFO WORKER [Task task-b] Claimed task'",
+        "sleep 0.3",
+        "echo 'first frame of task-b'");
+
+    int exitCode = commandLine.execute("run", "--worker", "wrapped-late", "--db-url", url,
+        "--home", folder.resolve("home").toString(), "--", "sh", script.toString());
+
+    starter.join();
+    assertThat(exitCode).isZero();
+    assertThat(go).as("heartlog run read both streams").exists();
+    assertThat(nextTaskParsed.getCount()).as("the failure's echo waited for the next task's start").isZero();
+    List<StoredRecord> records = store.logs(new LogFilter("wrapped-late", null, null, null, null, null, 100));
+    assertThat(records).extracting(StoredRecord::message, StoredRecord::taskId).contains(
+        tuple("frame 3 failed", "task-a"),
+        tuple("Claimed task", "task-b"),
+        tuple("first frame of task-b", "task-b"));
+    StoredRecord failure = records.stream().filter(r -> r.message().equals("frame 3 failed")).findFirst().orElseThrow();
+    StoredRecord nextStart = records.stream().filter(r -> "task-b".equals(r.taskId()) && r.message().equals("Claimed task"))
+        .findFirst().orElseThrow();
+    assertThat(failure.timestamp()).as("the failure's time is when it was read").isBefore(nextStart.timestamp());
   }
 
   @Test
