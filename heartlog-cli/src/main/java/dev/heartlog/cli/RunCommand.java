@@ -201,6 +201,8 @@ final class RunCommand implements Callable<Integer> {
     parser.warmUp();
     ChildOutput output = ChildOutput.prepare(process);
     Optional<OutOfMemoryKills> outOfMemoryKills = OutOfMemoryKills.now();
+    WorkerLines lines = new WorkerLines(agent, parser, stop::requested, keepRepeats, secrets, outOfMemoryKills);
+    lines.prepare(stdout, stderr, stderrDefault);   // so that the worker's first lines are read as it prints them
     // The stop is in place before the worker starts: a Ctrl-C as it starts still reaches it, and
     // still waits for the final heartbeat.
     if (embedded != null) {
@@ -214,6 +216,7 @@ final class RunCommand implements Callable<Integer> {
       child = stop.start(process, () -> agent.flush(WorkerStop.SHIPPING_PERIOD));
     } catch (IOException e) {
       output.close();
+      lines.close();
       String reason = WorkerExit.cannotStartReason(command.get(0), e);
       agent.log(Level.CRITICAL, "heartlog run could not start " + command.get(0) + ": " + reason, null, OWN_RECORD);
       agent.shutdown(WorkerStatus.CRASHED, Duration.ofSeconds(5));
@@ -223,11 +226,17 @@ final class RunCommand implements Callable<Integer> {
     }
     if (child == null) {
       output.close();
+      lines.close();
       String signal = "SIG" + stop.receivedSignal();
       agent.log(Level.INFO, "heartlog run got " + signal + " before the worker started, and did not start it", null,
           Map.of("logger", OWN_LOGGER, "signal", signal));
       agent.shutdown(WorkerStatus.STOPPED, Duration.ofSeconds(10));
       return finish(128 + WorkerExit.signalNumber(stop.receivedSignal()), workerExit, forwarder, embedded);
+    }
+    try {
+      lines.start(output.stdout(child), output.stderr(child));
+    } catch (IOException e) {
+      throw new UncheckedIOException("heartlog run could not read the worker's output", e);
     }
     UnreapedProcesses unreaped = UnreapedProcesses.watch(child.toHandle(), count -> {
       String warning = UnreapedProcesses.warning(count);
@@ -239,12 +248,6 @@ final class RunCommand implements Callable<Integer> {
         + "the worker's: " + counted, null, Map.of("logger", OWN_LOGGER, "oom_killed", true));
     Runnable stopWatchingKills = outOfMemoryKills.map(kills -> kills.watch(OUT_OF_MEMORY_CHECK, child::isAlive, killed))
         .orElse(() -> { });
-    WorkerLines lines = new WorkerLines(agent, parser, stop::requested, keepRepeats, secrets, outOfMemoryKills);
-    try {
-      lines.start(output.stdout(child), stdout, output.stderr(child), stderr, stderrDefault);
-    } catch (IOException e) {
-      throw new UncheckedIOException("heartlog run could not read the worker's output", e);
-    }
     int exitCode = child.waitFor();
     stopWatchingKills.run();   // a kill of the worker itself is its exit's record's
     unreaped.close();

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * A wrapped worker's stdout and stderr, turned into records: each stream is passed on byte for
@@ -82,6 +83,8 @@ final class WorkerLines implements AutoCloseable {
   private final ScheduledExecutorService quiet;
   private Thread out;
   private Thread err;
+  private InputStream stdoutSource;
+  private InputStream stderrSource;
 
   /**
    * @param stopRequested whether heartlog run was asked to stop and passed it on: a Python
@@ -131,13 +134,23 @@ final class WorkerLines implements AutoCloseable {
   }
 
   /**
-   * Starts reading both streams, passing each on to its echo.
+   * Makes the readers of both streams, each passing its stream on to its echo, before the worker
+   * starts: made after, they began to read 24-42 ms after the worker did, and what it printed
+   * first was read, and timed, only then.
    *
    * @param stderrDefault the level of a stderr line that names none
    */
-  void start(InputStream stdout, OutputStream stdoutEcho, InputStream stderr, OutputStream stderrEcho, Level stderrDefault) {
-    out = pump(stdout, stdoutEcho, "stdout", Level.INFO, outTracebacks, outRepeats);
-    err = pump(stderr, stderrEcho, "stderr", stderrDefault, errTracebacks, errRepeats);
+  void prepare(OutputStream stdoutEcho, OutputStream stderrEcho, Level stderrDefault) {
+    out = pump(() -> stdoutSource, stdoutEcho, "stdout", Level.INFO, outTracebacks, outRepeats);
+    err = pump(() -> stderrSource, stderrEcho, "stderr", stderrDefault, errTracebacks, errRepeats);
+  }
+
+  /** Starts reading the worker's streams, once it has started ({@link #prepare} first). */
+  void start(InputStream stdout, InputStream stderr) {
+    stdoutSource = stdout;   // read by the threads, which start after
+    stderrSource = stderr;
+    out.start();
+    err.start();
   }
 
   /** Python's exception line for a SIGINT: {@code KeyboardInterrupt}, with a message where one was given. */
@@ -187,7 +200,7 @@ final class WorkerLines implements AutoCloseable {
     quiet.shutdownNow();
   }
 
-  private Thread pump(InputStream stream, OutputStream echo, String name, Level streamDefault, ProcessTracebacks streamTracebacks,
+  private Thread pump(Supplier<InputStream> source, OutputStream echo, String name, Level streamDefault, ProcessTracebacks streamTracebacks,
       RepeatedLines repeats) {
     // A line redrawn with carriage returns is a progress display (tqdm, ffmpeg): INFO on either
     // stream, whatever the stream's default, and kind "progress".
@@ -320,8 +333,8 @@ final class WorkerLines implements AutoCloseable {
         keepAsPrinted(line, name, streamDefault, streamTracebacks.unnamed(), readNanos, times);
       }
     }, () -> readAt[0], PROGRESS_INTERVAL.toNanos(), MAX_LINE_CHARS);   // its clock: the reads' times
-    Thread thread = new Thread(() -> {
-      try (stream) {
+    return new Thread(() -> {
+      try (InputStream stream = source.get()) {
         byte[] chunk = new byte[8192];
         int read;
         while ((read = stream.read(chunk)) >= 0) {
@@ -356,8 +369,6 @@ final class WorkerLines implements AutoCloseable {
         crashReports.end(name);
       }
     }, "heartlog-run-" + name);
-    thread.start();
-    return thread;
   }
 
   /** Records a line that could not be read in its format as printed, at the stream's level. */
