@@ -173,6 +173,9 @@ final class ChildLineParser {
       if (python == null) {
         python = PythonLoggingLines.loguru(line, metadata, this::endsTask);
       }
+      if (python == null) {
+        python = PythonLoggingLines.hydra(line, metadata, this::endsTask);
+      }
       if (python != null) {
         return python;
       }
@@ -277,6 +280,9 @@ final class ChildLineParser {
       Parsed java = LoggerFormats.javaDefault(line, metadata, this::endsTask);
       if (java == null) {
         java = LoggerFormats.timeThenLevel(line, metadata, this::endsTask);
+      }
+      if (java == null) {
+        java = LoggerFormats.levelFirst(line, metadata, this::endsTask);
       }
       if (java != null) {
         return java;

@@ -60,23 +60,61 @@ final class LoggerFormats {
       "\\d\\d:\\d\\d:\\d\\d\\.\\d{3} \\[(?<thread>[^\\]]*)\\] (?<level>TRACE|DEBUG|INFO|WARN|ERROR|FATAL) +"
           + "(?<logger>\\S+) --? (?<message>.*)");
 
+  /** The level names of Python's logging and the JVM's loggers, as their formats print them. */
+  private static final String LEVEL_NAMES = "TRACE|DEBUG|INFO|WARN|WARNING|ERROR|CRITICAL|FATAL";
+
+  /**
+   * A logger's name as Python's logging and the JVM's loggers print it: {@code __main__}, {@code
+   * app.render}, {@code c.e.render.Worker}, {@code torch.distributed}.
+   */
+  private static final String LOGGER_NAME = "[A-Za-z_$][\\w.$-]{0,199}";
+
   /**
    * A date and time, then a level, then the message: what workers most often give Python's
    * logging or Logback beyond the formats above ({@code %(asctime)s %(levelname)s %(message)s},
    * {@code %(asctime)s [%(levelname)s] %(message)s}, {@code %(asctime)s | %(levelname)-8s |
-   * %(message)s}, Logback's {@code %d %-5level %msg}), the time in brackets or not.
+   * %(message)s}, Logback's {@code %d %-5level %msg} and {@code %d [%thread] %-5level %logger -
+   * %msg}), the time in brackets or not.
    */
   private static final Pattern TIME_THEN_LEVEL = Pattern.compile(
       "\\[?\\d{4}-\\d\\d-\\d\\d[ T]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d{1,9})?\\]?(?: \\| | )"
-          + "\\[?(?<level>TRACE|DEBUG|INFO|WARN|WARNING|ERROR|CRITICAL|FATAL)\\]?(?: *\\| +|:? +)(?<message>\\S.*)");
+          + "(?:\\[(?<thread>[^\\]]{1,100})\\] +)?"
+          + "\\[?(?<level>" + LEVEL_NAMES + ")\\]?(?: *(?<pipe>\\|) +|:? +)(?<message>\\S.*)");
+
+  /**
+   * A level at the start of a line that gives no time: {@code [%(levelname)s] %(message)s} (and
+   * Hydra's documented {@code [%(levelname)s] - %(message)s}, Maven's {@code [INFO] ...}), or the
+   * level's word alone, which {@link #levelFirst} reads only before a logger's name.
+   */
+  private static final Pattern LEVEL_FIRST = Pattern.compile(
+      "(?:\\[(?<bracketed>" + LEVEL_NAMES + ")\\](?: -)?|(?<level>" + LEVEL_NAMES + ")) +(?<rest>\\S.*)");
+
+  /**
+   * The logger's name where formats put it after the level, set apart so that no message's own
+   * words can be taken for it: before " - " ({@code %(levelname)s %(name)s - %(message)s},
+   * Logback's {@code %-5level [%thread] %logger - %msg}, " -- " since Logback 1.5, where the
+   * brackets hold the thread), or else in brackets ({@code %(levelname)s [%(name)s]
+   * %(message)s}).
+   */
+  private static final Pattern LOGGER_BEFORE_MESSAGE = Pattern.compile(
+      "(?:\\[(?<thread>[^\\]]{1,100})\\] +)?(?<logger>" + LOGGER_NAME + ") +--? (?<dashed>.*)"
+          + "|\\[(?<bracketed>" + LOGGER_NAME + ")\\] +(?<message>\\S.*)");
+
+  /** The logger's name between pipes ({@code %(asctime)s | %(levelname)s | %(name)s | %(message)s}). */
+  private static final Pattern PIPED_LOGGER = Pattern.compile("(?<logger>" + LOGGER_NAME + ") *\\| +(?<message>.*)");
+
+  /** A logger's name and a colon, which may as well be a message's first word: kept in the message. */
+  private static final Pattern NAME_AND_COLON = Pattern.compile(LOGGER_NAME + ": \\S.*");
 
   private LoggerFormats() {}
 
   /**
    * A line of a time, a level and a message ({@link #TIME_THEN_LEVEL}): its level and the message
-   * after them, where the line was stored whole, its time and level before the message. The time
-   * has no zone, so the record keeps the time the line came. What follows the level is all the
-   * message: {@code %(name)s: } after it cannot be told from a message's own words.
+   * after them, where the line was stored whole, its time and level before the message; a logger's
+   * name set apart after the level ({@link #LOGGER_BEFORE_MESSAGE}, {@link #PIPED_LOGGER}) as the
+   * record's {@code logger}, and a thread in brackets as its {@code thread}. The time has no
+   * zone, so the record keeps the time the line came. A {@code %(name)s: } after the level stays
+   * in the message: it cannot be told from a message's own first word.
    */
   static ChildLineParser.Parsed timeThenLevel(String line, RecordMetadata metadata, Predicate<String> endsTask) {
     int digits = line.startsWith("[") ? 1 : 0;
@@ -87,8 +125,83 @@ final class LoggerFormats {
     if (!matcher.matches()) {
       return null;
     }
-    String message = matcher.group("message");
+    if (matcher.group("thread") != null) {
+      metadata.put("thread", matcher.group("thread"));
+    }
+    String text = matcher.group("message");
+    String message = matcher.group("pipe") != null ? afterPipedLogger(text, metadata) : afterLogger(text, metadata);
+    if (message == null) {
+      message = text;
+    }
     return new ChildLineParser.Parsed(levelName(matcher.group("level")), message, null, metadata, endsTask.test(message));
+  }
+
+  /**
+   * A line that begins with its level and gives no time ({@link #LEVEL_FIRST}): {@code [WARNING]
+   * disk almost full}, {@code WARNING - disk almost full}, {@code WARNING [render] disk almost
+   * full}, {@code WARNING render: disk almost full}: its level, and the message after the level
+   * and any logger set apart after it (as {@link #timeThenLevel} reads them), where the line was
+   * stored whole. A level's word without brackets is read only before a " - ", a logger's name or
+   * a name and a colon: {@code ERROR rendering frame 12} stays whole. Null for any other line.
+   */
+  static ChildLineParser.Parsed levelFirst(String line, RecordMetadata metadata, Predicate<String> endsTask) {
+    if (line.length() < 6 || !(line.charAt(0) == '[' || "TDIWECF".indexOf(line.charAt(0)) >= 0)) {
+      return null;
+    }
+    Matcher matcher = LEVEL_FIRST.matcher(line);
+    if (!matcher.matches()) {
+      return null;
+    }
+    String rest = matcher.group("rest");
+    String level = matcher.group("bracketed");
+    String message = afterLogger(rest, metadata);
+    if (level == null) {
+      level = matcher.group("level");
+      if (message == null && rest.startsWith("- ")) {
+        message = rest.substring(2);   // %(levelname)s - %(message)s
+      } else if (message == null && !NAME_AND_COLON.matcher(rest).matches()) {
+        return null;
+      }
+    }
+    if (message == null) {
+      message = rest;
+    }
+    return new ChildLineParser.Parsed(levelName(level), message, null, metadata, endsTask.test(message));
+  }
+
+  /**
+   * The message after the logger's name where a format sets it apart ({@link
+   * #LOGGER_BEFORE_MESSAGE}), the name put in {@code logger} (and a thread before it in {@code
+   * thread}); null where none is.
+   */
+  private static String afterLogger(String text, RecordMetadata metadata) {
+    char first = text.charAt(0);
+    if (first != '[' && !Character.isLetter(first) && first != '_' && first != '$') {
+      return null;
+    }
+    Matcher logger = LOGGER_BEFORE_MESSAGE.matcher(text);
+    if (!logger.matches()) {
+      return null;
+    }
+    if (logger.group("bracketed") != null) {
+      metadata.put("logger", logger.group("bracketed"));
+      return logger.group("message");
+    }
+    if (logger.group("thread") != null) {
+      metadata.put("thread", logger.group("thread"));
+    }
+    metadata.put("logger", logger.group("logger"));
+    return logger.group("dashed");
+  }
+
+  /** The message after a logger's name and a pipe ({@link #PIPED_LOGGER}); null where none is. */
+  private static String afterPipedLogger(String text, RecordMetadata metadata) {
+    Matcher logger = PIPED_LOGGER.matcher(text);
+    if (!logger.matches()) {
+      return null;
+    }
+    metadata.put("logger", logger.group("logger"));
+    return logger.group("message");
   }
 
   /**

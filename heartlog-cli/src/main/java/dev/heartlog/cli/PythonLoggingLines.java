@@ -34,6 +34,22 @@ final class PythonLoggingLines {
           + "|(?<levelAlone>" + PYTHON_LEVELS + ")) - (?<message>.*)");
 
   /**
+   * The format above without the time, {@code %(name)s - %(levelname)s - %(message)s}: a logger's
+   * name as Python prints one, then the level between " - ".
+   */
+  private static final Pattern PYTHON_DASHED_UNTIMED = Pattern.compile(
+      "(?<logger>[A-Za-z_][\\w.-]{0,199}) - (?<level>" + PYTHON_LEVELS + ") - (?<message>.*)");
+
+  /**
+   * Hydra's, which configures logging for the training scripts built on it (and prints on
+   * stdout): its jobs' {@code [%(asctime)s][%(name)s][%(levelname)s] - %(message)s}, and its own
+   * {@code [%(asctime)s][HYDRA] %(message)s}, which names no level.
+   */
+  private static final Pattern HYDRA = Pattern.compile(
+      "\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:,\\d{3})?\\]\\[(?<logger>[^\\]\\s]{1,200})\\]"
+          + "(?:\\[(?<level>" + PYTHON_LEVELS + ")\\] -)? (?<message>.*)");
+
+  /**
    * DeepSpeed's format, which training scripts copy: {@code [%(asctime)s] [%(levelname)s]
    * [%(filename)s:%(lineno)d:%(funcName)s] %(message)s}.
    */
@@ -159,7 +175,7 @@ final class PythonLoggingLines {
    */
   static ChildLineParser.Parsed dashed(String line, RecordMetadata metadata, Predicate<String> endsTask) {
     if (line.length() < 30 || !LoggerFormats.startsWithDigit(line)) {
-      return null;
+      return untimedDashed(line, metadata, endsTask);
     }
     Matcher matcher = PYTHON_DASHED.matcher(line);
     if (!matcher.matches()) {
@@ -173,6 +189,51 @@ final class PythonLoggingLines {
         .findFirst().orElseThrow();
     String message = matcher.group("message");
     return new ChildLineParser.Parsed(Level.fromName(level), message, null, metadata, endsTask.test(message));
+  }
+
+  /**
+   * A line of {@code %(name)s - %(levelname)s - %(message)s} ({@link #PYTHON_DASHED_UNTIMED}): its
+   * level, its logger as the record's {@code logger}, and the message after them; null for any
+   * other line.
+   */
+  private static ChildLineParser.Parsed untimedDashed(String line, RecordMetadata metadata, Predicate<String> endsTask) {
+    int dash = line.indexOf(" - ");
+    if (dash < 1 || dash > 200 || !line.startsWith(" - ", line.indexOf(' ', dash + 3))) {
+      return null;
+    }
+    Matcher matcher = PYTHON_DASHED_UNTIMED.matcher(line);
+    if (!matcher.matches()) {
+      return null;
+    }
+    metadata.put("logger", matcher.group("logger"));
+    String message = matcher.group("message");
+    return new ChildLineParser.Parsed(Level.fromName(matcher.group("level")), message, null, metadata,
+        endsTask.test(message));
+  }
+
+  /**
+   * A line of Hydra's ({@link #HYDRA}): a job's, its level, its logger as the record's {@code
+   * logger} and the message after them; Hydra's own, which names no level ({@code Launching 2
+   * jobs locally}, a sweep's jobs), at INFO, with the logger {@code HYDRA}. Before, the message
+   * kept the time and the brackets. The time has no zone, so the record keeps the time the line
+   * came.
+   */
+  static ChildLineParser.Parsed hydra(String line, RecordMetadata metadata, Predicate<String> endsTask) {
+    if (line.length() < 26 || line.charAt(0) != '[' || !Character.isDigit(line.charAt(1)) || !line.contains("][")) {
+      return null;
+    }
+    Matcher matcher = HYDRA.matcher(line);
+    if (!matcher.matches()) {
+      return null;
+    }
+    String level = matcher.group("level");
+    if (level == null && !matcher.group("logger").equals("HYDRA")) {
+      return null;
+    }
+    metadata.put("logger", matcher.group("logger"));
+    String message = matcher.group("message");
+    return new ChildLineParser.Parsed(level == null ? Level.INFO : Level.fromName(level), message, null, metadata,
+        endsTask.test(message));
   }
 
   /**

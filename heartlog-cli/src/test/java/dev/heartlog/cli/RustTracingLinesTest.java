@@ -155,8 +155,11 @@ class RustTracingLinesTest {
     assertThat(fine.level()).isEqualTo(Level.ERROR);
     assertThat(parse("[TRACE render] without a time").level()).isEqualTo(Level.DEBUG);
     assertThat(parse("[TRACE render] without a time").message()).isEqualTo("without a time");
-    assertThat(List.of("[2026-12-03T12:55:45Z NOTICE render] x", "[INFO] x", "[2026-12-03T12:55:45Z INFO render x"))
+    assertThat(List.of("[2026-12-03T12:55:45Z NOTICE render] x", "[2026-12-03T12:55:45Z INFO render x"))
         .allSatisfy(line -> assertThat(parse(line).message()).as(line).isEqualTo(line));
+    ChildLineParser.Parsed noTarget = parse("[INFO] x");   // a level in brackets, LevelFirstLinesTest
+    assertThat(noTarget.message()).isEqualTo("x");
+    assertThat(noTarget.metadata()).doesNotContainKey("logger");
   }
 
   @Test

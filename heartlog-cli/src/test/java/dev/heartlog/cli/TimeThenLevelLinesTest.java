@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heartlog.agent.Level;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,6 +32,7 @@ class TimeThenLevelLinesTest {
           ChildLineParser.Parsed parsed = parse(line);
           assertThat(parsed.level()).as(line).isEqualTo(Level.INFO);
           assertThat(parsed.message()).as(line).isEqualTo("render: frame 7 done");
+          assertThat(parsed.metadata()).as("a name and a colon may be the message's own words").doesNotContainKey("logger");
           assertThat(parsed.ownLevel()).isTrue();
           assertThat(parsed.time()).as("no zone: the time the line came").isNull();
         });
@@ -41,15 +43,53 @@ class TimeThenLevelLinesTest {
   }
 
   @Test
+  void aLoggerSetApartAfterTheLevelIsTheRecordsLoggerAndLeavesTheMessage() {
+    assertThat(List.of(
+            "2026-12-03 09:57:28,855 INFO [render] frame 7 done",           // %(asctime)s %(levelname)s [%(name)s] ...
+            "[2026-12-03 09:57:28,855] INFO [render] frame 7 done",         // [%(asctime)s] %(levelname)s [%(name)s] ...
+            "2026-12-03 09:57:28,855 INFO render - frame 7 done",           // ... %(levelname)s %(name)s - %(message)s
+            "2026-12-03 09:57:28,855 | INFO     | render | frame 7 done"))  // ... | %(levelname)-8s | %(name)s | ...
+        .allSatisfy(line -> {
+          ChildLineParser.Parsed parsed = parse(line);
+          assertThat(parsed.level()).as(line).isEqualTo(Level.INFO);
+          assertThat(parsed.message()).as(line).isEqualTo("frame 7 done");
+          assertThat(parsed.metadata()).as(line).containsEntry("logger", "render").doesNotContainKey("thread");
+        });
+    assertThat(List.of(
+            "2026-12-03 09:57:28.855 WARN  [render-1] com.example.Render - VRAM at 95%",   // Logback's %-5level [%thread] %logger
+            "2026-12-03 09:57:28.855 WARN  [render-1] com.example.Render -- VRAM at 95%",  // " -- " since Logback 1.5
+            "2026-12-03 09:57:28,855 [render-1] WARN com.example.Render - VRAM at 95%"))   // the thread before the level
+        .allSatisfy(line -> {
+          ChildLineParser.Parsed parsed = parse(line);
+          assertThat(parsed.level()).as(line).isEqualTo(Level.WARNING);
+          assertThat(parsed.message()).as(line).isEqualTo("VRAM at 95%");
+          assertThat(parsed.metadata()).as(line).containsEntry("logger", "com.example.Render")
+              .containsEntry("thread", "render-1");
+        });
+  }
+
+  @Test
+  void wordsThatOnlyLookLikeALoggersNameStayInTheMessage() {
+    Map<String, String> messages = Map.of(
+        "2026-12-03 09:57:28,855 ERROR [Errno 2] No such file: 'x.bin'", "[Errno 2] No such file: 'x.bin'",
+        "2026-12-03 09:57:28,855 INFO frame 7 - done", "frame 7 - done",
+        "2026-12-03 09:57:28,855 INFO - frame 7 done", "- frame 7 done",
+        "2026-12-03 09:57:28,855 | INFO | render: frame 7 | done", "render: frame 7 | done");
+    messages.forEach((line, message) -> {
+      ChildLineParser.Parsed parsed = parse(line);
+      assertThat(parsed.message()).as(line).isEqualTo(message);
+      assertThat(parsed.metadata()).as(line).doesNotContainKeys("logger", "thread");
+    });
+  }
+
+  @Test
   void aLineOfAnotherShapeIsKeptWholeAtTheLevelItNamesNearItsStart() {
     assertThat(List.of(
             "2026-12-03 09:57:28,855 NOTICE render: a level of the worker's own",
-            "2026-12-03 09:57:28,855 [main] INFO com.example.Worker - the thread first",
             "2026-12-03 09:57 INFO no seconds",
             "2026-12-03 09:57:28,855 INFORMATIONAL x",
             "2026-12-03 09:57:28,855 INFO "))
         .allSatisfy(line -> assertThat(parse(line).message()).as(line).isEqualTo(line));
-    assertThat(parse("2026-12-03 09:57:28,855 [main] INFO com.example.Worker - the thread first").level())
-        .isEqualTo(Level.INFO);
+    assertThat(parse("2026-12-03 09:57 INFO no seconds").level()).isEqualTo(Level.INFO);
   }
 }

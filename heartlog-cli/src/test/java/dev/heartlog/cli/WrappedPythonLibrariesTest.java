@@ -181,6 +181,45 @@ class WrappedPythonLibrariesTest {
   }
 
   @Test
+  void aHydraJobsLinesOnStdoutGiveTheirLevelLoggerAndMessageAndItsLoggedExceptionIsOneError() throws Exception {
+    // Hydra's logging configuration, as its job_logging/default.yaml and hydra_logging/default.yaml
+    // set it (Hydra itself is not installed here): both on stdout, Hydra's own lines naming no level.
+    Path worker = Files.writeString(folder.resolve("train.py"), """
+        import logging.config, sys
+
+        logging.config.dictConfig({
+            "version": 1,
+            "formatters": {
+                "job": {"format": "[%(asctime)s][%(name)s][%(levelname)s] - %(message)s"},
+                "hydra": {"format": "[%(asctime)s][HYDRA] %(message)s"}},
+            "handlers": {
+                "job": {"class": "logging.StreamHandler", "formatter": "job", "stream": "ext://sys.stdout"},
+                "hydra": {"class": "logging.StreamHandler", "formatter": "hydra", "stream": "ext://sys.stdout"}},
+            "loggers": {"hydra": {"handlers": ["hydra"], "propagate": False}},
+            "root": {"level": "INFO", "handlers": ["job"]}})
+        logging.getLogger("hydra").info("Launching 1 jobs locally")
+        logging.getLogger("__main__").info("epoch 3 - loss 0.21")
+        logging.getLogger("lightning.pytorch.utilities.rank_zero").warning("GPU available: True (cuda)")
+        try:
+            raise RuntimeError("loss is NaN")
+        except RuntimeError:
+            logging.getLogger("__main__").exception("training failed")
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-hydra", "--", PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-hydra");
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "Launching 1 jobs locally"), tuple("INFO", "epoch 3 - loss 0.21"),
+        tuple("WARNING", "GPU available: True (cuda)"), tuple("ERROR", "training failed"));
+    assertThat(records).extracting(StoredRecord::component)
+        .containsExactly("HYDRA", "__main__", "lightning.pytorch.utilities.rank_zero", "__main__");
+    assertThat(records.get(3).exception()).startsWith("Traceback (most recent call last):\n")
+        .endsWith("RuntimeError: loss is NaN");
+  }
+
+  @Test
   void torchrunsTeedLinesLoseTheirRankAndARanksTracebackIsOneErrorAmongTheOthersLines() throws Exception {
     // torchrun --tee 3 (torchx's dist.ddp): every line of local rank N after "[defaultN]:", no
     // space, the ranks' lines interleaved as they come.
