@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -81,18 +82,39 @@ final class TaskCommand implements Callable<Integer> {
     printSummary(out, task);
     out.println();
     out.println("Timeline:");
-    beforeGap.forEach(record -> printRecord(out, record));
-    between.forEach(record -> printRecord(out, record));
-    afterGap.forEach(record -> printRecord(out, record));
+    // The timeline prints no stack traces: the failure's is printed below it, and where the failure
+    // has none, the last one an error of the task had before it.
+    StoredRecord[] lastErrorWithException = {null};
+    Consumer<StoredRecord> print = record -> {
+      printRecord(out, record);
+      if (record.isError() && record.exception() != null) {
+        lastErrorWithException[0] = record;
+      }
+    };
+    beforeGap.forEach(print);
+    between.forEach(print);
+    afterGap.forEach(print);
     task.failure().ifPresent(failure -> {
       out.println();
       out.println("Failure:");
       out.println("  " + RecordText.line(failure));
-      if (failure.exception() != null) {
-        failure.exception().lines().forEach(line -> out.println(RecordText.INDENT + RecordText.printable(line)));
+      StoredRecord withException = lastErrorWithException[0];
+      if (failure.exception() == null && withException != null) {
+        // A worker's closing line ("Task failed") after the error that logged the exception.
+        out.println("  (no stack trace; the task's last error that had one:)");
+        out.println("  " + RecordText.line(withException));
+        printException(out, withException);
+      } else {
+        printException(out, failure);
       }
     });
     return 0;
+  }
+
+  private static void printException(PrintWriter out, StoredRecord record) {
+    if (record.exception() != null) {
+      record.exception().lines().forEach(line -> out.println(RecordText.INDENT + RecordText.printable(line)));
+    }
   }
 
   /**

@@ -1,0 +1,74 @@
+package dev.heartlog.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heartlog.store.Store;
+import dev.heartlog.store.TestDatabase;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The failure {@code heartlog task} prints below a failed task's timeline, which prints no stack
+ * traces: the last error, with its exception, or where it has none (a worker's closing {@code Task
+ * failed} line after the {@code logger.exception} that logged why), the last error's before it
+ * that had one.
+ */
+@Timeout(60)
+class TaskFailureCommandTest {
+
+  private static String url;
+
+  @BeforeAll
+  static void fill() {
+    url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    store.withConnection(c -> c.createStatement().execute("""
+        INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id, metadata, seq)
+        VALUES
+          ('2026-11-27 10:00:00Z', 'INFO', 'Starting task', 'worker', 'gpu-1', 'closing-line', '{}', 1),
+          ('2026-11-27 10:00:01Z', 'ERROR', 'upload failed, retrying', 'worker', 'gpu-1', 'closing-line',
+           '{"exception": "Traceback (most recent call last):\\nConnectionError: reset by peer"}', 2),
+          ('2026-11-27 10:00:02Z', 'ERROR', 'render failed for frame 2', 'worker', 'gpu-1', 'closing-line',
+           '{"exception": "Traceback (most recent call last):\\n  File \\"w.py\\", line 12\\nKeyError: ''x''"}', 3),
+          ('2026-11-27 10:00:03Z', 'INFO', 'cleaning up', 'worker', 'gpu-1', 'closing-line', '{}', 4),
+          ('2026-11-27 10:00:04Z', 'ERROR', 'Task failed', 'worker', 'gpu-1', 'closing-line', '{}', 5),
+          ('2026-11-27 11:00:00Z', 'ERROR', 'first attempt failed', 'worker', 'gpu-1', 'own-trace',
+           '{"exception": "java.io.IOException: first"}', 6),
+          ('2026-11-27 11:00:01Z', 'ERROR', 'gave up', 'worker', 'gpu-1', 'own-trace',
+           '{"exception": "java.io.IOException: last"}', 7),
+          ('2026-11-27 12:00:00Z', 'ERROR', 'disk full', 'worker', 'gpu-1', 'no-trace', '{}', 8),
+          ('2026-11-27 12:00:01Z', 'WARNING', 'retrying', 'worker', 'gpu-1', 'no-trace',
+           '{"exception": "java.io.IOException: a warning''s"}', 9)"""));
+  }
+
+  private static String failure(String task) {
+    Cli.Result result = Cli.run("task", task, "--db-url", url);
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out()).contains("FAILED");
+    return result.out().substring(result.out().indexOf("Failure:"));
+  }
+
+  @Test
+  void aClosingErrorWithoutAStackTraceIsShownWithTheLastErrorsBeforeItThatHadOne() {
+    String nl = System.lineSeparator();
+    assertThat(failure("closing-line")).isEqualTo("Failure:" + nl
+        + "  2026-11-27 10:00:04.000000Z  ERROR     gpu-1  [task closing-line]  Task failed" + nl
+        + "  (no stack trace; the task's last error that had one:)" + nl
+        + "  2026-11-27 10:00:02.000000Z  ERROR     gpu-1  [task closing-line]  render failed for frame 2" + nl
+        + "    Traceback (most recent call last):" + nl
+        + "      File \"w.py\", line 12" + nl
+        + "    KeyError: 'x'" + nl);
+  }
+
+  @Test
+  void aFailureWithItsOwnStackTraceIsShownWithItAlone() {
+    assertThat(failure("own-trace")).contains("gave up", "java.io.IOException: last")
+        .doesNotContain("first", "no stack trace");
+  }
+
+  @Test
+  void aWarningsStackTraceIsNoErrorsAndAFailureWithoutAnyIsShownAlone() {
+    assertThat(failure("no-trace")).contains("disk full").doesNotContain("IOException", "no stack trace");
+  }
+}
