@@ -241,6 +241,11 @@ async function taskPage(id, view) {
   const peak = task.heartbeats.reduce((m, h) => Math.max(m, h.vram_used_mb ?? 0), 0);
   const total = task.heartbeats.reduce((m, h) => Math.max(m, h.vram_total_mb ?? 0), 0);
   const failure = task.failure;
+  // Where the failure has no stack trace (a worker's closing "Task failed" after the
+  // logger.exception that said why), the last error's before it that had one, of those shown.
+  const traced = failure && !(failure.metadata && failure.metadata.exception)
+    ? task.records.filter(r => (r.level === 'ERROR' || r.level === 'CRITICAL') && r.metadata && r.metadata.exception).pop()
+    : null;
   // The workers that logged for it, else (a task that logged nothing) those that reported it as their task.
   const ranOn = task.workers.length ? task.workers.map(w => w.worker_id) : [...new Set(task.heartbeats.map(h => h.worker_id))];
   view.innerHTML = `<h1>Task ${esc(task.task_id)} <span class="badge ${failed ? 'lvl-ERROR' : ''}" id="task-outcome">${failed ? 'FAILED' : 'OK'}</span></h1>
@@ -253,7 +258,8 @@ async function taskPage(id, view) {
     </div>
     ${failure ? `<div class="failure" id="task-failure"><strong class="lvl-ERROR">Failed:</strong> ${esc(failure.message)}
       <div class="sub">${time(failure.timestamp, failure.received_at)} on ${esc(failure.worker_id)}</div>
-      ${failure.metadata && failure.metadata.exception ? `<details open><summary>Stack trace</summary><pre id="stack-trace">${esc(failure.metadata.exception)}</pre></details>` : ''}</div>` : ''}
+      ${failure.metadata && failure.metadata.exception ? `<details open><summary>Stack trace</summary><pre id="stack-trace">${esc(failure.metadata.exception)}</pre></details>` : ''}
+      ${traced ? `<details open id="earlier-trace"><summary>Stack trace of the last error before it that had one: ${esc(traced.message)}, ${time(traced.timestamp, traced.received_at)}</summary><pre id="stack-trace">${esc(traced.metadata.exception)}</pre></details>` : ''}</div>` : ''}
     ${task.heartbeats.filter(h => h.vram_used_mb != null).length > 1
       ? `<h2>VRAM used while it ran</h2>${vramChart(task.heartbeats, [])}` : ''}
     ${taskContext(task.records)}

@@ -506,6 +506,28 @@ class ViewerBrowserTest {
     assertThat(chromium.waitFor(By.id("worker-shared-id")).getText()).isEqualTo("shared id");
   }
 
+  @Test
+  @Order(18)   // adds a worker the Fleet page's test does not expect
+  void aFailureWithoutAStackTraceShowsTheLastErrorsBeforeItThatHadOne() throws Exception {
+    // A wrapped Python worker's logger.exception, then its closing line, which has no traceback.
+    Store.open(url, null, null).withConnection(c -> c.createStatement().execute("""
+        SELECT func_worker_heartbeat_with_logs('closing-line-gpu', NULL, NULL, '[
+          {"level": "ERROR", "message": "upload failed, retrying", "task_id": "closing-line-task",
+           "metadata": {"exception": "ConnectionError: reset by peer"}},
+          {"level": "ERROR", "message": "render failed for frame 2", "task_id": "closing-line-task",
+           "metadata": {"exception": "Traceback (most recent call last):\\nKeyError: 12"}},
+          {"level": "ERROR", "message": "Task failed", "task_id": "closing-line-task", "metadata": {}}]'::jsonb, NULL)"""));
+
+    browser.get(base + "/#/task/closing-line-task");
+    WebElement trace = chromium.waitUntilText(By.id("stack-trace"), "KeyError: 12");
+
+    assertThat(browser.findElement(By.id("task-failure")).getText()).startsWith("Failed: Task failed");
+    assertThat(browser.findElement(By.cssSelector("#earlier-trace summary")).getText())
+        .startsWith("Stack trace of the last error before it that had one: render failed for frame 2");
+    assertThat(trace.getText()).doesNotContain("ConnectionError");
+    chromium.screenshot("task-earlier-trace");
+  }
+
   private List<WebElement> rows() {
     return browser.findElements(By.cssSelector("#explore-records tbody tr"));
   }
