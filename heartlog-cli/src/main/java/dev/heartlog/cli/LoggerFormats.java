@@ -82,14 +82,6 @@ final class LoggerFormats {
           + "\\[?(?<level>" + LEVEL_NAMES + ")\\]?(?: *(?<pipe>\\|) +|:? +)(?<message>\\S.*)");
 
   /**
-   * A level at the start of a line that gives no time: {@code [%(levelname)s] %(message)s} (and
-   * Hydra's documented {@code [%(levelname)s] - %(message)s}, Maven's {@code [INFO] ...}), or the
-   * level's word alone, which {@link #levelFirst} reads only before a logger's name.
-   */
-  private static final Pattern LEVEL_FIRST = Pattern.compile(
-      "(?:\\[(?<bracketed>" + LEVEL_NAMES + ")\\](?: -)?|(?<level>" + LEVEL_NAMES + ")) +(?<rest>\\S.*)");
-
-  /**
    * The logger's name where formats put it after the level, set apart so that no message's own
    * words can be taken for it: before " - " ({@code %(levelname)s %(name)s - %(message)s},
    * Logback's {@code %-5level [%thread] %logger - %msg}, " -- " since Logback 1.5, where the
@@ -102,9 +94,6 @@ final class LoggerFormats {
 
   /** The logger's name between pipes ({@code %(asctime)s | %(levelname)s | %(name)s | %(message)s}). */
   private static final Pattern PIPED_LOGGER = Pattern.compile("(?<logger>" + LOGGER_NAME + ") *\\| +(?<message>.*)");
-
-  /** A logger's name and a colon, which may as well be a message's first word: kept in the message. */
-  private static final Pattern NAME_AND_COLON = Pattern.compile(LOGGER_NAME + ": \\S.*");
 
   private LoggerFormats() {}
 
@@ -137,46 +126,61 @@ final class LoggerFormats {
   }
 
   /**
-   * A line that begins with its level and gives no time ({@link #LEVEL_FIRST}): {@code [WARNING]
-   * disk almost full}, {@code WARNING - disk almost full}, {@code WARNING [render] disk almost
-   * full}, {@code WARNING render: disk almost full}: its level, and the message after the level
-   * and any logger set apart after it (as {@link #timeThenLevel} reads them), where the line was
-   * stored whole. A level's word without brackets is read only before a " - ", a logger's name or
-   * a name and a colon: {@code ERROR rendering frame 12} stays whole. Null for any other line.
+   * A line that begins with its level and gives no time: {@code [%(levelname)s] %(message)s}
+   * ({@code [WARNING] disk almost full}; Maven's {@code [INFO] ...}; Hydra's documented {@code
+   * [%(levelname)s] - %(message)s}), {@code WARNING - disk almost full}, {@code WARNING [render]
+   * disk almost full}, {@code WARNING render: disk almost full}: its level, and the message after
+   * the level and any logger set apart after it (as {@link #timeThenLevel} reads them), where the
+   * line was stored whole. A level's word without brackets is read only before a " - ", a
+   * logger's name set apart, or a name and a colon: {@code ERROR rendering frame 12} stays whole.
+   * Null for any other line. Read without regular expressions: most lines that reach it are in no
+   * format, and a pattern tried on each doubled what such a line cost.
    */
   static ChildLineParser.Parsed levelFirst(String line, RecordMetadata metadata, Predicate<String> endsTask) {
-    if (line.length() < 6 || !(line.charAt(0) == '[' || "TDIWECF".indexOf(line.charAt(0)) >= 0)) {
+    boolean bracketed = line.startsWith("[");
+    int wordStart = bracketed ? 1 : 0;
+    if (line.length() < 6 || "TDIWECF".indexOf(line.charAt(wordStart)) < 0) {
       return null;
     }
-    Matcher matcher = LEVEL_FIRST.matcher(line);
-    if (!matcher.matches()) {
-      return null;
+    int wordEnd = wordStart;
+    while (wordEnd < line.length() && line.charAt(wordEnd) >= 'A' && line.charAt(wordEnd) <= 'Z') {
+      wordEnd++;
     }
-    String rest = matcher.group("rest");
-    String level = matcher.group("bracketed");
+    Level level = levelName(line.substring(wordStart, wordEnd));
+    int restStart = wordEnd;
+    if (bracketed) {
+      if (!line.startsWith("]", wordEnd)) {
+        return null;
+      }
+      restStart = line.startsWith("] - ", wordEnd) ? wordEnd + 3 : wordEnd + 1;
+    }
+    int textStart = skipSpaces(line, restStart);
+    if (level == null || textStart == restStart || textStart == line.length()) {
+      return null;   // not a level, or no space and message after it ("INFO:" is Python's default format's)
+    }
+    String rest = line.substring(textStart);
     String message = afterLogger(rest, metadata);
-    if (level == null) {
-      level = matcher.group("level");
-      if (message == null && rest.startsWith("- ")) {
+    if (message == null && !bracketed) {
+      if (rest.startsWith("- ")) {
         message = rest.substring(2);   // %(levelname)s - %(message)s
-      } else if (message == null && !NAME_AND_COLON.matcher(rest).matches()) {
+      } else if (!startsWithNameAndColon(rest)) {
         return null;
       }
     }
     if (message == null) {
       message = rest;
     }
-    return new ChildLineParser.Parsed(levelName(level), message, null, metadata, endsTask.test(message));
+    return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message));
   }
 
   /**
    * The message after the logger's name where a format sets it apart ({@link
    * #LOGGER_BEFORE_MESSAGE}), the name put in {@code logger} (and a thread before it in {@code
-   * thread}); null where none is.
+   * thread}); null where none is. The pattern runs only where the text begins with a bracket or
+   * its first word is followed by a dash.
    */
   private static String afterLogger(String text, RecordMetadata metadata) {
-    char first = text.charAt(0);
-    if (first != '[' && !Character.isLetter(first) && first != '_' && first != '$') {
+    if (text.charAt(0) != '[' && !dashAfterFirstWord(text)) {
       return null;
     }
     Matcher logger = LOGGER_BEFORE_MESSAGE.matcher(text);
@@ -192,6 +196,47 @@ final class LoggerFormats {
     }
     metadata.put("logger", logger.group("logger"));
     return logger.group("dashed");
+  }
+
+  /** Whether the text's first word is followed by " - " or " -- ", spaces allowed before the dash. */
+  private static boolean dashAfterFirstWord(String text) {
+    int space = text.indexOf(' ');
+    if (space < 1) {
+      return false;
+    }
+    int dash = skipSpaces(text, space);
+    return text.startsWith("- ", dash) || text.startsWith("-- ", dash);
+  }
+
+  /**
+   * Whether the text begins with a name as a logger's and a colon, then a space and a message
+   * ({@code render: disk almost full}): a logger's, or the message's own first word, which cannot
+   * be told apart.
+   */
+  private static boolean startsWithNameAndColon(String text) {
+    int space = text.indexOf(' ');
+    if (space < 2 || text.charAt(space - 1) != ':' || space + 1 == text.length() || text.charAt(space + 1) == ' ') {
+      return false;
+    }
+    char first = text.charAt(0);
+    if (!(isWordChar(first) && !Character.isDigit(first) || first == '$')) {
+      return false;
+    }
+    for (int i = 1; i < space - 1; i++) {
+      char c = text.charAt(i);
+      if (!(isWordChar(c) || c == '.' || c == '$' || c == '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int skipSpaces(String text, int from) {
+    int i = from;
+    while (i < text.length() && text.charAt(i) == ' ') {
+      i++;
+    }
+    return i;
   }
 
   /** The message after a logger's name and a pipe ({@link #PIPED_LOGGER}); null where none is. */

@@ -53,7 +53,8 @@ class LevelFirstLinesTest {
 
   @Test
   void aLevelsWordBeforeOtherWordsIsNoPrefixAndTheLineStaysWhole() {
-    assertThat(List.of("ERROR rendering frame 12", "INFORMATION follows", "WARNINGS: 3", "[WARNING]", "Error - lower case"))
+    assertThat(List.of("ERROR rendering frame 12", "INFORMATION follows", "WARNINGS: 3", "[WARNING]", "[WARNING]disk",
+            "Error - lower case"))
         .allSatisfy(line -> assertThat(parse(line).message()).as(line).isEqualTo(line));
     assertThat(parse("ERROR rendering frame 12").level()).as("still the level it names near its start").isEqualTo(Level.ERROR);
   }
