@@ -10,8 +10,9 @@ import java.util.stream.Stream;
 
 /**
  * The lines of Python's {@code logging} in the formats workers leave it in or copy: {@code
- * basicConfig()}'s default, the format its documentation quotes most (and Hugging Face's scripts'
- * order of it), DeepSpeed's, Flask's; gunicorn's and uvicorn's; and loguru's default. Each
+ * basicConfig()}'s default, the format its documentation quotes most (also without the time,
+ * and in Hugging Face's scripts' order), DeepSpeed's, Hydra's, Flask's; gunicorn's and uvicorn's;
+ * and loguru's default. Each
  * reader gives the level, the message after the line's prefix and what the prefix names (the
  * logger; the file, line and function), or null for a line not in its format. Their times have
  * no zone, so a record keeps the time its line came.
