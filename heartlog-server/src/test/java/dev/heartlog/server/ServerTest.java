@@ -322,7 +322,8 @@ class ServerTest {
         + " \"task_id\": \"list-90m\"},"
         + "{\"timestamp\": \"" + now.minusSeconds(120) + "\", \"level\": \"INFO\", \"message\": \"fine\", \"task_id\": \"list-ok\"},"
         + "{\"timestamp\": \"" + now.minusSeconds(60) + "\", \"level\": \"ERROR\", \"message\": \"render failed\","
-        + " \"task_id\": \"list-failed\"}]}", WRITER);
+        + " \"task_id\": \"list-failed\", \"metadata\": {\"exception\": \"Traceback (most recent call last):\\n"
+        + "  File \\\"worker.py\\\", line 410, in render\\nRuntimeError: CUDA error: out of memory\"}}]}", WRITER);
 
     HttpResponse<String> lastHour = get("/api/tasks?worker=list-worker", READER);
     HttpResponse<String> failed = get("/api/tasks?worker=list-worker&failed=true", READER);
@@ -342,7 +343,8 @@ class ServerTest {
       assertThat(refused.statusCode()).isEqualTo(400);
       assertThat(refused.body()).contains("\"code\":\"HL400\"", ") is after until (", "so nothing can match");
     }
-    assertThat(failed.body()).contains("\"failure\":\"render failed\"").doesNotContain("list-ok");
+    assertThat(failed.body()).contains("\"failure\":\"render failed\"", "\"failure_exception\":\"RuntimeError: CUDA error: out of memory\"")
+        .doesNotContain("list-ok");
     assertThat(sinceThen.body()).contains("list-failed", "list-ok", "list-old");
     assertThat(badFlag.statusCode()).isEqualTo(400);
     assertThat(badFlag.body()).contains("failed must be true or false (got 'maybe')");

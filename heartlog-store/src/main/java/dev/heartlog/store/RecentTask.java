@@ -13,9 +13,20 @@ import java.util.List;
  * @param records how many records it has
  * @param errors how many of them are ERROR or CRITICAL
  * @param failure the message of its last ERROR or CRITICAL record; {@code null} when none
+ * @param failureException the line that names the exception explaining the failure (a Python
+ *     traceback's last, a Java stack trace's first): the failure's own, or where it has none (a
+ *     worker's closing "Task failed"), that of the last ERROR or CRITICAL record with one;
+ *     {@code null} when no error of the task has one
  */
 public record RecentTask(
-    String id, List<String> workers, Instant firstAt, Instant lastAt, long records, long errors, String failure) {
+    String id,
+    List<String> workers,
+    Instant firstAt,
+    Instant lastAt,
+    long records,
+    long errors,
+    String failure,
+    String failureException) {
 
   public RecentTask {
     workers = List.copyOf(workers);

@@ -39,7 +39,8 @@ final class Rows {
         instant(rs, "last_at"),
         rs.getLong("records"),
         rs.getLong("errors"),
-        rs.getString("failure"));
+        rs.getString("failure"),
+        rs.getString("failure_exception"));
   }
 
   static HeartbeatPoint heartbeatPoint(ResultSet rs) throws SQLException {

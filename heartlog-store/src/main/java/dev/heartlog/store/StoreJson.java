@@ -134,6 +134,7 @@ public final class StoreJson {
         json.writeNumberField("records", task.records());
         json.writeNumberField("errors", task.errors());
         json.writeStringField("failure", task.failure());
+        json.writeStringField("failure_exception", task.failureException());
         json.writeEndObject();
       }
       json.writeEndArray();

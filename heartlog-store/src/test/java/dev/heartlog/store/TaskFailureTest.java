@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * How the task list sums up a task that several workers logged for: its errors, its workers and
- * its failure, the message of its latest error, even where errors share a time.
+ * its failure, the message of its latest error, even where errors share a time; and the line that
+ * names the exception explaining the failure.
  */
 class TaskFailureTest {
 
@@ -39,6 +40,26 @@ class TaskFailureTest {
           // Another task's error at the same time as t-tie's, stored after both of them.
           record(5, "ERROR", "another task's failure", "t-other"),
           record(4, "INFO", "t-tie's record after its errors", "t-tie")));
+      TestDatabase.heartbeat(c, "gpu-c", records(
+          // A Python worker's logger.exception, then its closing line, which has no traceback.
+          traced(15, "ERROR", "render failed", "t-closing", PYTHON_TRACEBACK),
+          // A warning's exception after it explains no failure.
+          traced(14, "WARNING", "retrying without the cache", "t-closing", JAVA_TRACE),
+          record(13, "ERROR", "Task failed", "t-closing"),
+          traced(14, "ERROR", "first attempt failed", "t-java",
+              "java.lang.IllegalStateException: first attempt\\n\\tat ex.Main.main(Main.java:9)"),
+          traced(12, "ERROR", "render failed", "t-java", JAVA_TRACE),
+          // An exception raised while handling another: the traceback's last line names it.
+          traced(11, "CRITICAL", "worker crashed", "t-chained", CHAINED_TRACEBACK),
+          // A traced warning is no failure, and so explains none.
+          traced(10, "WARNING", "slow frame", "t-warned", JAVA_TRACE),
+          record(9, "ERROR", "Task failed", "t-warned"),
+          // Two traced errors made at the same time: the one stored second explains the failure.
+          traced(7, "ERROR", "tie stored first", "t-tie-traced", "java.lang.RuntimeException: stored first"),
+          traced(7, "ERROR", "tie stored second", "t-tie-traced", "java.lang.RuntimeException: stored second"),
+          // A traceback cut short, ending in a line of code: no line names its exception.
+          traced(6, "ERROR", "render failed", "t-cut", "Traceback (most recent call last):\\n"
+              + "  File \\\"worker.py\\\", line 410, in process_single_task\\n    frames = pipeline(prompt)")));
       return null;
     });
     tasks = store.tasks(new TaskFilter(null, NOW.minus(Duration.ofHours(1)), null, false, 50)).stream()
@@ -48,6 +69,29 @@ class TaskFailureTest {
   private static String record(int minutesAgo, String level, String message, String task) {
     return "{\"timestamp\": \"" + NOW.minus(Duration.ofMinutes(minutesAgo)) + "\", \"level\": \"" + level
         + "\", \"message\": \"" + message + "\", \"task_id\": \"" + task + "\"}";
+  }
+
+  private static final String PYTHON_TRACEBACK = "Traceback (most recent call last):\\n"
+      + "  File \\\"worker.py\\\", line 410, in process_single_task\\n"
+      + "    frames = pipeline(prompt)\\n"
+      + "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\\n";
+
+  private static final String JAVA_TRACE = "java.lang.IllegalStateException: CUDA out of memory\\n"
+      + "\\tat ex.Render.frame(Render.java:12)\\n"
+      + "Caused by: java.io.IOException: device lost\\n\\t... 3 more";
+
+  private static final String CHAINED_TRACEBACK = "Traceback (most recent call last):\\n"
+      + "  File \\\"worker.py\\\", line 20, in run\\n"
+      + "KeyError: 'frames'\\n\\n"
+      + "During handling of the above exception, another exception occurred:\\n\\n"
+      + "Traceback (most recent call last):\\n"
+      + "  File \\\"worker.py\\\", line 22, in run\\n"
+      + "RuntimeError: no frames to encode";
+
+  /** A record whose metadata holds an exception, {@code exception} written as in JSON. */
+  private static String traced(int minutesAgo, String level, String message, String task, String exception) {
+    return record(minutesAgo, level, message, task).replaceFirst("}$",
+        java.util.regex.Matcher.quoteReplacement(", \"metadata\": {\"exception\": \"" + exception + "\"}}"));
   }
 
   private static String records(String... records) {
@@ -74,8 +118,35 @@ class TaskFailureTest {
   }
 
   @Test
+  void aClosingLineWithoutATracebackIsExplainedByTheLastErrorBeforeItThatHadOne() {
+    assertThat(tasks.get("t-closing").failure()).isEqualTo("Task failed");
+    assertThat(tasks.get("t-closing").failureException())
+        .as("a Python traceback names its exception on its last line")
+        .isEqualTo("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB");
+  }
+
+  @Test
+  void aFailureWithAnExceptionOfItsOwnIsExplainedByItNotByAnEarlierError() {
+    assertThat(tasks.get("t-java").failure()).isEqualTo("render failed");
+    assertThat(tasks.get("t-java").failureException())
+        .as("a Java stack trace names its exception on its first line")
+        .isEqualTo("java.lang.IllegalStateException: CUDA out of memory");
+    assertThat(tasks.get("t-chained").failureException())
+        .as("of chained exceptions, the one raised last").isEqualTo("RuntimeError: no frames to encode");
+    assertThat(tasks.get("t-tie-traced").failureException()).isEqualTo("java.lang.RuntimeException: stored second");
+  }
+
+  @Test
+  void noLineIsShownWhereNoErrorNamesItsException() {
+    assertThat(tasks.get("t-split").failureException()).isNull();
+    assertThat(tasks.get("t-warned").failureException()).as("its only exception is a warning's").isNull();
+    assertThat(tasks.get("t-cut").failureException()).as("not a line of the worker's code").isNull();
+  }
+
+  @Test
   void everyTaskWithARecordInTheRangeIsListed() {
-    assertThat(tasks.keySet()).containsExactlyInAnyOrder("t-split", "t-tie", "t-other");
+    assertThat(tasks.keySet()).containsExactlyInAnyOrder(
+        "t-split", "t-tie", "t-other", "t-closing", "t-java", "t-chained", "t-warned", "t-tie-traced", "t-cut");
     assertThat(tasks.values()).extracting(RecentTask::failed).containsOnly(true);
     assertThat(List.of(tasks.get("t-tie").workers(), tasks.get("t-other").workers()))
         .containsExactly(List.of("gpu-a", "gpu-b"), List.of("gpu-a"));

@@ -10,13 +10,22 @@
 -- of the task (20 tasks of 100,000 records: 650-680 ms against 866-1,146; BENCHMARKS.md §3,
 -- "The Tasks page with long tasks"). The failure, the message of the latest error (the greatest
 -- id among errors made at that time), is then found by its time through the errors index.
+-- So is the line that names the exception explaining it (failure_exception): the failure's own,
+-- or, where it has none (a worker's closing "Task failed"), that of the latest error with one.
+-- Only that line is read out, not the whole stack trace: a Python traceback names its exception
+-- on its last line that is not indented, every other (Java, Node, Go) on its first. (`??` is
+-- how JDBC writes jsonb's `?` operator, "has the key".)
 SELECT t.task_id,
        s.first_at,
        s.last_at,
        s.records,
        s.errors,
        s.workers,
-       f.message AS failure
+       f.message AS failure,
+       CASE WHEN c.exception LIKE 'Traceback (most recent call last):%'
+            THEN substring(c.exception FROM '(?:^|\n)(\S[^\n]*)\s*$')
+            ELSE split_part(c.exception, E'\n', 1)
+       END AS failure_exception
 FROM unnest(:tasks::text[]) WITH ORDINALITY AS t (task_id, position)
 CROSS JOIN LATERAL (
     SELECT min(w.first_at)                          AS first_at,
@@ -24,14 +33,17 @@ CROSS JOIN LATERAL (
            sum(w.records)::bigint                   AS records,
            sum(w.errors)::bigint                    AS errors,
            array_agg(w.source_id ORDER BY w.source_id) AS workers,
-           max(w.failed_at)                         AS failed_at
+           max(w.failed_at)                         AS failed_at,
+           max(w.traced_at)                         AS traced_at
     FROM (
         SELECT l.source_id,
                min(l.timestamp)                                                 AS first_at,
                max(l.timestamp)                                                 AS last_at,
                count(*)                                                         AS records,
                count(*) FILTER (WHERE l.level IN ('ERROR', 'CRITICAL'))         AS errors,
-               max(l.timestamp) FILTER (WHERE l.level IN ('ERROR', 'CRITICAL')) AS failed_at
+               max(l.timestamp) FILTER (WHERE l.level IN ('ERROR', 'CRITICAL')) AS failed_at,
+               max(l.timestamp) FILTER (WHERE l.level IN ('ERROR', 'CRITICAL')
+                                          AND l.metadata ?? 'exception')         AS traced_at
         FROM system_logs l
         WHERE l.task_id = t.task_id
         GROUP BY l.source_id
@@ -46,5 +58,15 @@ LEFT JOIN LATERAL (
     ORDER BY e.id DESC
     LIMIT 1
 ) f ON true
+LEFT JOIN LATERAL (
+    SELECT e.metadata->>'exception' AS exception
+    FROM system_logs e
+    WHERE e.task_id = t.task_id
+      AND e.timestamp = s.traced_at
+      AND e.level IN ('ERROR', 'CRITICAL')
+      AND e.metadata ?? 'exception'
+    ORDER BY e.id DESC
+    LIMIT 1
+) c ON true
 WHERE s.records > 0
 ORDER BY t.position
