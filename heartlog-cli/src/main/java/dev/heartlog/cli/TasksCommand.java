@@ -99,7 +99,7 @@ final class TasksCommand implements Callable<Integer> {
     for (RecentTask task : tasks) {
       String row = String.format(ROW, RecordText.printable(task.id()), task.failed() ? "failed" : "ok", RecordText.second(task.firstAt()),
           RecordText.span(Duration.between(task.firstAt(), task.lastAt())), task.records(),
-          RecordText.printable(workers(task.workers())), RecordText.printable(firstLine(task.failure())));
+          RecordText.printable(workers(task.workers())), RecordText.printable(failure(task)));
       out.println(row.stripTrailing());   // an ok task has no failure to show
     }
     return 0;
@@ -119,13 +119,33 @@ final class TasksCommand implements Callable<Integer> {
 
   private static final int WORKERS_NAMED = 3;
 
-  /** A failure's message on the task's one line: its first line, cut; `heartlog task` shows it whole. */
-  static String firstLine(String message) {
-    if (message == null) {
+  /**
+   * A failed task's failure on its one line: the first line of its last error's message, then
+   * the exception that explains it in brackets, where the message does not already say it, as
+   * "Task failed (torch.OutOfMemoryError: CUDA out of memory. ...)"; cut to {@value
+   * #MAX_FAILURE_CHARS} characters. {@code heartlog task} shows the message and the stack trace
+   * whole.
+   */
+  static String failure(RecentTask task) {
+    if (task.failure() == null) {
       return "";
     }
-    String line = message.strip().lines().findFirst().orElse("");
+    String line = task.failure().strip().lines().findFirst().orElse("");
+    String exception = task.failureException() == null ? "" : task.failureException().strip();
+    if (!exception.isEmpty() && !task.failure().contains(exceptionMessage(exception))) {
+      line = line + " (" + exception + ")";
+    }
     return line.length() <= MAX_FAILURE_CHARS ? line : line.substring(0, MAX_FAILURE_CHARS - 1) + "…";
+  }
+
+  /**
+   * What an exception's line says after its type ("CUDA out of memory" of
+   * "java.lang.IllegalStateException: CUDA out of memory"), or the line where it names a type
+   * alone: a worker that logged {@code "Task failed: " + e.getMessage()} has said it already.
+   */
+  private static String exceptionMessage(String exceptionLine) {
+    int colon = exceptionLine.indexOf(": ");
+    return colon < 0 ? exceptionLine : exceptionLine.substring(colon + 2);
   }
 
   private static final int MAX_FAILURE_CHARS = 160;

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.heartlog.store.RecentTask;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -128,7 +130,8 @@ class CommandLineTest {
     assertThat(failed.out().lines().skip(1).findFirst().orElseThrow())
         .startsWith(failedTask + " ")
         .containsPattern("failed\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ")
-        .contains("demo-gpu-2", "Generation failed: CUDA out of memory");
+        .contains("demo-gpu-2", "Generation failed: CUDA out of memory (java.lang.IllegalStateException: CUDA out of memory. "
+            + "Tried to allocate 2.00 GiB (simulated))");
     assertThat(all.out().lines().skip(1).toList())
         .as("every demo task, the failed one among them; ok ones end with their workers")
         .hasSizeGreaterThan(1)
@@ -142,7 +145,8 @@ class CommandLineTest {
     Cli.Result none = Cli.run("tasks", "--worker", "demo-gpu-1", "--failed", "--db-url", url);
 
     assertThat(json.out().trim()).startsWith("[{\"task_id\":\"" + failedTask + "\",\"outcome\":\"failed\"")
-        .contains("\"workers\":[\"demo-gpu-2\"]", "\"failure\":\"Generation failed: CUDA out of memory\"");
+        .contains("\"workers\":[\"demo-gpu-2\"]", "\"failure\":\"Generation failed: CUDA out of memory\"",
+            "\"failure_exception\":\"java.lang.IllegalStateException: CUDA out of memory. Tried to allocate 2.00 GiB (simulated)\"");
     assertThat(countJsonValues(json.out())).isEqualTo(1);
     assertThat(none.exitCode()).isZero();
     assertThat(none.out()).startsWith("No failed tasks of worker demo-gpu-1 logged since ");
@@ -176,10 +180,27 @@ class CommandLineTest {
 
   @Test
   void aFailureOfSeveralLinesOrAVeryLongOneKeepsItsTasksLineOneLine() {
-    assertThat(TasksCommand.firstLine("RuntimeError: CUDA error: out of memory\nCUDA kernel errors might be asynchronous"))
+    assertThat(TasksCommand.failure(failed("RuntimeError: CUDA error: out of memory\nCUDA kernel errors might be asynchronous", null)))
         .isEqualTo("RuntimeError: CUDA error: out of memory");
-    assertThat(TasksCommand.firstLine("x".repeat(500))).hasSize(160).endsWith("x…");
-    assertThat(TasksCommand.firstLine(null)).isEmpty();
+    assertThat(TasksCommand.failure(failed("x".repeat(500), null))).hasSize(160).endsWith("x…");
+    assertThat(TasksCommand.failure(failed("Task failed", "java.lang.IllegalStateException: " + "y".repeat(500))))
+        .hasSize(160).startsWith("Task failed (java.lang.IllegalStateException: yyy").endsWith("y…");
+    assertThat(TasksCommand.failure(failed(null, null))).isEmpty();
+  }
+
+  @Test
+  void aFailuresLineNamesTheExceptionThatExplainsItUnlessItsMessageAlreadySaysIt() {
+    assertThat(TasksCommand.failure(failed("Task failed", "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB")))
+        .isEqualTo("Task failed (torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB)");
+    assertThat(TasksCommand.failure(failed("render failed", "java.lang.NullPointerException")))
+        .as("an exception without a message, named by its type").isEqualTo("render failed (java.lang.NullPointerException)");
+    assertThat(TasksCommand.failure(failed("Task failed: CUDA out of memory", "java.lang.IllegalStateException: CUDA out of memory")))
+        .as("the worker logged the exception's message itself").isEqualTo("Task failed: CUDA out of memory");
+  }
+
+  private static RecentTask failed(String failure, String failureException) {
+    Instant at = Instant.parse("2026-11-27T10:00:00Z");
+    return new RecentTask("t-1", List.of("gpu-1"), at, at, 3, failure == null ? 0 : 1, failure, failureException);
   }
 
   @Test
