@@ -375,5 +375,16 @@ async function tasksPage(view) {
       <td>${task.outcome === 'failed' ? '<span class="badge lvl-ERROR">FAILED</span>' : '<span class="badge">ok</span>'}</td>
       <td class="time">${time(task.first_at)}</td><td class="num">${span(task.first_at, task.last_at)}</td>
       <td class="num">${task.records.toLocaleString()}</td><td>${task.workers.map(w => link('worker', w)).join(', ')}</td>
-      <td class="msg">${esc(task.failure || '')}</td></tr>`).join('')}</tbody></table>`;
+      <td class="msg">${esc(task.failure || '')}${explained(task)}</td></tr>`).join('')}</tbody></table>`;
+}
+
+// The line naming the exception that explains a task's failure (the failure's own, or where it
+// has none, as a worker's closing "Task failed", the last error's before it that had one), below
+// the failure's message; left out where the message says it already ("Task failed: " + e).
+function explained(task) {
+  const exception = task.failure_exception;
+  if (!exception) return '';
+  const colon = exception.indexOf(': ');
+  const said = colon < 0 ? exception : exception.slice(colon + 2);
+  return (task.failure || '').includes(said) ? '' : `<div class="exception">${esc(exception)}</div>`;
 }

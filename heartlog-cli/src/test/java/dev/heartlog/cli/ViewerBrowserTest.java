@@ -153,6 +153,8 @@ class ViewerBrowserTest {
 
     assertThat(all).as("every task of the demo's last hour").isGreaterThan(1);
     assertThat(failed.getText()).contains(failedTask, "FAILED", "demo-gpu-2", "Generation failed: CUDA out of memory");
+    assertThat(failed.findElement(By.className("exception")).getText())
+        .isEqualTo("java.lang.IllegalStateException: CUDA out of memory. Tried to allocate 2.00 GiB (simulated)");
     assertThat(browser.findElement(By.name("failed")).isSelected()).isTrue();
     chromium.screenshot("tasks");
     failed.findElement(By.linkText(failedTask)).click();
@@ -508,7 +510,7 @@ class ViewerBrowserTest {
 
   @Test
   @Order(18)   // adds a worker the Fleet page's test does not expect
-  void aFailureWithoutAStackTraceShowsTheLastErrorsBeforeItThatHadOne() throws Exception {
+  void aFailureWithoutAStackTraceShowsTheLastErrorsBeforeItThatHadOneAndTheTasksPageItsException() throws Exception {
     // A wrapped Python worker's logger.exception, then its closing line, which has no traceback.
     Store.open(url, null, null).withConnection(c -> c.createStatement().execute("""
         SELECT func_worker_heartbeat_with_logs('closing-line-gpu', NULL, NULL, '[
@@ -516,7 +518,9 @@ class ViewerBrowserTest {
            "metadata": {"exception": "ConnectionError: reset by peer"}},
           {"level": "ERROR", "message": "render failed for frame 2", "task_id": "closing-line-task",
            "metadata": {"exception": "Traceback (most recent call last):\\nKeyError: 12"}},
-          {"level": "ERROR", "message": "Task failed", "task_id": "closing-line-task", "metadata": {}}]'::jsonb, NULL)"""));
+          {"level": "ERROR", "message": "Task failed", "task_id": "closing-line-task", "metadata": {}},
+          {"level": "ERROR", "message": "Task failed: No space left on device", "task_id": "said-task",
+           "metadata": {"exception": "OSError: No space left on device"}}]'::jsonb, NULL)"""));
 
     browser.get(base + "/#/task/closing-line-task");
     WebElement trace = chromium.waitUntilText(By.id("stack-trace"), "KeyError: 12");
@@ -526,6 +530,16 @@ class ViewerBrowserTest {
         .startsWith("Stack trace of the last error before it that had one: render failed for frame 2");
     assertThat(trace.getText()).doesNotContain("ConnectionError");
     chromium.screenshot("task-earlier-trace");
+
+    // On the Tasks page, below the closing line, the exception that explains it; none where the
+    // failure's message says it already.
+    browser.get(base + "/#/tasks?failed=true");
+    WebElement closing = chromium.waitFor(By.cssSelector("#tasks tr[data-task='closing-line-task']"));
+    WebElement said = browser.findElement(By.cssSelector("#tasks tr[data-task='said-task']"));
+    assertThat(closing.findElement(By.className("msg")).getText()).isEqualTo("Task failed\nKeyError: 12");
+    assertThat(said.findElement(By.className("msg")).getText()).isEqualTo("Task failed: No space left on device");
+    assertThat(said.findElements(By.className("exception"))).isEmpty();
+    chromium.screenshot("tasks-failure-exception");
   }
 
   private List<WebElement> rows() {
