@@ -13,8 +13,10 @@
 -- So is the line that names the exception explaining it (failure_exception): the failure's own,
 -- or, where it has none (a worker's closing "Task failed"), that of the latest error with one.
 -- Only that line is read out, not the whole stack trace: a Python traceback names its exception
--- on its last line that is not indented, every other (Java, Node, Go) on its first. (`??` is
--- how JDBC writes jsonb's `?` operator, "has the key".)
+-- on its last line (none where that is indented, a traceback cut short), every other (Java, Node,
+-- Go) on its first. split_part reads a trace once, where a regular expression anchored at its end
+-- was tried from every character (1 ms more for 50 tasks; BENCHMARKS.md §3, "Why a failed task
+-- failed"). `??` is how JDBC writes jsonb's `?` operator, "has the key".
 SELECT t.task_id,
        s.first_at,
        s.last_at,
@@ -22,9 +24,10 @@ SELECT t.task_id,
        s.errors,
        s.workers,
        f.message AS failure,
-       CASE WHEN c.exception LIKE 'Traceback (most recent call last):%'
-            THEN substring(c.exception FROM '(?:^|\n)(\S[^\n]*)\s*$')
-            ELSE split_part(c.exception, E'\n', 1)
+       CASE WHEN c.exception NOT LIKE 'Traceback (most recent call last):%'
+            THEN split_part(c.exception, E'\n', 1)
+            WHEN split_part(rtrim(c.exception, E' \t\r\n'), E'\n', -1) !~ '^\s'
+            THEN split_part(rtrim(c.exception, E' \t\r\n'), E'\n', -1)
        END AS failure_exception
 FROM unnest(:tasks::text[]) WITH ORDINALITY AS t (task_id, position)
 CROSS JOIN LATERAL (
