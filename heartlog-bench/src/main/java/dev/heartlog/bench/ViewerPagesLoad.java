@@ -116,18 +116,24 @@ public final class ViewerPagesLoad {
    * The task list in an incident: an hour in which every task of a fleet fails, and a fifth of
    * its records are errors (a retry loop's "CUDA out of memory"), where the failures are what
    * {@code heartlog tasks --failed} is run for. 1,000 workers, 2,000,000 records, 10,000 tasks of
-   * 200 records, 400,000 errors, in a database of its own made at the first run and kept.
+   * 200 records, 400,000 errors, in a database of its own made at the first run and kept. Every
+   * other error carries a Python traceback of 20 frames (2,025 characters), the others none, so that
+   * each task's last error, as a worker's closing line, has none, and the one before it has.
    */
   private static void incident(int port, int samples) throws Exception {
     // Record g is worker g % 1000's record g / 1000, in its task (g / 1000) / 200; every fifth
-    // record of a worker is an error.
-    String url = databaseOfItsOwn(port, "failing_fleet",
+    // record of a worker is an error, and every tenth one with a traceback.
+    String url = databaseOfItsOwn(port, "failing_fleet_traced",
         "INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id, "
             + "metadata, session_id, seq) SELECT now() - interval '1 hour' + g * interval '1.8 ms', "
             + "CASE WHEN (g / 1000) % 5 = 0 THEN 'ERROR' ELSE 'INFO' END, "
             + "CASE WHEN (g / 1000) % 5 = 0 THEN 'CUDA out of memory, retrying' ELSE 'step ' || g / 1000 END, "
             + "'worker', 'gpu-' || g % 1000, 'incident-' || g % 1000 || '-' || (g / 1000) / 200, "
-            + "'{\"logger\": \"wgp.generator\"}', 'incident-' || g % 1000, g / 1000 "
+            + "CASE WHEN (g / 1000) % 10 = 0 THEN jsonb_build_object('logger', 'wgp.generator', 'exception', "
+            + "'Traceback (most recent call last):' || repeat(E'\\n  File \"/opt/worker/pipeline.py\", line ' "
+            + "|| g % 997 || E', in denoise\\n    latents = self.transformer(latents, t)', 20) "
+            + "|| E'\\ntorch.OutOfMemoryError: CUDA out of memory. Tried to allocate ' || g % 7 || '.00 GiB') "
+            + "ELSE '{\"logger\": \"wgp.generator\"}' END, 'incident-' || g % 1000, g / 1000 "
             + "FROM generate_series(0, 1999999) g");
     try (HikariDataSource dataSource = BenchDatabase.servePool(url)) {
       timeIncident(Store.open(dataSource, url), justAfterNewest(url), samples);
