@@ -56,6 +56,7 @@ final class OpenTraceback {
   private String message;                // its record's message when it has no owner
   private boolean framesSeen;            // Python: a frame came
   private boolean afterException;        // Python: the exception line came; a chained traceback may follow
+  private boolean chainSaid;             // Python: the words that chain the next exception to it came
   private boolean inMessage;             // the lines since the exception line are its message's
   private boolean quoted;                // Python: inside a quoted copy of a traceback (billiard's, a process pool's)
   private boolean backtraceSeen;         // Rust: "stack backtrace:" came
@@ -114,6 +115,7 @@ final class OpenTraceback {
   void afterExceptionWithoutFrames(boolean quoted) {
     afterException = true;
     this.quoted = quoted;
+    chainSaid = !quoted;   // the words of the chain were among the lines it began with
   }
 
   /** Python's syntax error without a traceback: its first line, the location, is its frame. */
@@ -231,7 +233,15 @@ final class OpenTraceback {
       return true;
     }
     if (text.equals(TracebackLines.PYTHON_START)) {
+      if (!chainSaid && !quoted) {
+        // Another traceback with no words chaining it to this one: an exception of its own, as
+        // an uncaught crash printed right after a traceback logger.exception printed. Read in
+        // one read with it, it was taken for the next exception of a chain, and the two failures
+        // were one record.
+        return false;
+      }
       afterException = false;   // the next exception of the chain: the last one printed is the message
+      chainSaid = false;
       framesSeen = false;
       inMessage = false;
       return true;
@@ -251,6 +261,7 @@ final class OpenTraceback {
   /** A blank line or Python's words between two exceptions of a chain, after an exception line. */
   private boolean betweenChainedExceptions(String text) {
     if (text.isBlank() || TracebackLines.isPythonChained(text)) {
+      chainSaid |= !text.isBlank();
       inMessage = false;
       return true;
     }

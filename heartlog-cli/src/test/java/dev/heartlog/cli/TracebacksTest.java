@@ -155,6 +155,25 @@ class TracebacksTest extends TracebacksTestSupport {
   }
 
   @Test
+  void aTracebackRightAfterAnotherWithNoWordsChainingThemIsAnErrorOfItsOwn() {
+    // logging.exception's traceback, then the worker's uncaught crash, in one read
+    print(Level.ERROR, "ERROR:root:render failed");
+    print(Level.WARNING, "Traceback (most recent call last):");
+    print(Level.WARNING, "  File \"w.py\", line 8, in <module>");
+    print(Level.WARNING, "KeyError: 'frames'");
+    print(Level.WARNING, "Traceback (most recent call last):");
+    print(Level.WARNING, "  File \"w.py\", line 15, in <module>");
+    print(Level.WARNING, "KeyError: 'missing'");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "ERROR ERROR:root:render failed t-1 0 Traceback (most recent call last):\n"
+            + "  File \"w.py\", line 8, in <module>\nKeyError: 'frames'",
+        "ERROR KeyError: 'missing' t-1 4 Traceback (most recent call last):\n"
+            + "  File \"w.py\", line 15, in <module>\nKeyError: 'missing'");
+  }
+
+  @Test
   void aCauseNeverRaisedIsTheFirstExceptionOfItsChainAndAnExceptionLineBeforeABlankLineAloneIsNot() {
     // raise RuntimeError("render failed") from ValueError("bad model\nsecond line")
     List<String> printed = List.of(
