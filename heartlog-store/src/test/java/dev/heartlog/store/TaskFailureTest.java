@@ -59,7 +59,12 @@ class TaskFailureTest {
           traced(7, "ERROR", "tie stored second", "t-tie-traced", "java.lang.RuntimeException: stored second"),
           // A traceback cut short, ending in a line of code: no line names its exception.
           traced(6, "ERROR", "render failed", "t-cut", "Traceback (most recent call last):\\n"
-              + "  File \\\"worker.py\\\", line 410, in process_single_task\\n    frames = pipeline(prompt)")));
+              + "  File \\\"worker.py\\\", line 410, in process_single_task\\n    frames = pipeline(prompt)"),
+          // An exception group's boxed traceback: its first line names no exception.
+          traced(5, "ERROR", "ExceptionGroup: render failed (2 sub-exceptions)", "t-group",
+              "  + Exception Group Traceback (most recent call last):\\n  |   File \\\"worker.py\\\", line 9, in <module>\\n"
+              + "  | ExceptionGroup: render failed (2 sub-exceptions)\\n  +-+---------------- 1 ----------------\\n"
+              + "    | ValueError: frame 1\\n    +------------------------------------")));
       return null;
     });
     tasks = store.tasks(new TaskFilter(null, NOW.minus(Duration.ofHours(1)), null, false, 50)).stream()
@@ -141,12 +146,13 @@ class TaskFailureTest {
     assertThat(tasks.get("t-split").failureException()).isNull();
     assertThat(tasks.get("t-warned").failureException()).as("its only exception is a warning's").isNull();
     assertThat(tasks.get("t-cut").failureException()).as("not a line of the worker's code").isNull();
+    assertThat(tasks.get("t-group").failureException()).as("not the group's box").isNull();
   }
 
   @Test
   void everyTaskWithARecordInTheRangeIsListed() {
     assertThat(tasks.keySet()).containsExactlyInAnyOrder(
-        "t-split", "t-tie", "t-other", "t-closing", "t-java", "t-chained", "t-warned", "t-tie-traced", "t-cut");
+        "t-split", "t-tie", "t-other", "t-closing", "t-java", "t-chained", "t-warned", "t-tie-traced", "t-cut", "t-group");
     assertThat(tasks.values()).extracting(RecentTask::failed).containsOnly(true);
     assertThat(List.of(tasks.get("t-tie").workers(), tasks.get("t-other").workers()))
         .containsExactly(List.of("gpu-a", "gpu-b"), List.of("gpu-a"));

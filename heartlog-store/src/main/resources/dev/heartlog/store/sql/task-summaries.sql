@@ -14,7 +14,8 @@
 -- or, where it has none (a worker's closing "Task failed"), that of the latest error with one.
 -- Only that line is read out, not the whole stack trace: a Python traceback names its exception
 -- on its last line (none where that is indented, a traceback cut short), every other (Java, Node,
--- Go) on its first. split_part reads a trace once, where a regular expression anchored at its end
+-- Go) on its first; a trace that begins indented (an exception group's "  + Exception Group
+-- Traceback", boxed) names it on no one line, and gives none. split_part reads a trace once, where a regular expression anchored at its end
 -- was tried from every character (1 ms more for 50 tasks; BENCHMARKS.md §3, "Why a failed task
 -- failed"). `??` is how JDBC writes jsonb's `?` operator, "has the key".
 SELECT t.task_id,
@@ -24,7 +25,9 @@ SELECT t.task_id,
        s.errors,
        s.workers,
        f.message AS failure,
-       CASE WHEN c.exception NOT LIKE 'Traceback (most recent call last):%'
+       CASE WHEN left(c.exception, 1) IN (' ', E'\t')
+            THEN NULL
+            WHEN c.exception NOT LIKE 'Traceback (most recent call last):%'
             THEN split_part(c.exception, E'\n', 1)
             WHEN split_part(rtrim(c.exception, E' \t\r\n'), E'\n', -1) !~ '^\s'
             THEN split_part(rtrim(c.exception, E' \t\r\n'), E'\n', -1)
