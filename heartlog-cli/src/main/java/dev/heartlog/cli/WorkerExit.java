@@ -15,18 +15,34 @@ final class WorkerExit {
 
   private WorkerExit() {}
 
-  /** A traceback or stack trace the worker printed, and the task it was recorded in. */
-  record LastException(String task, String exception) {}
+  /**
+   * A traceback or stack trace the worker printed, the task it was recorded in, and when ({@link
+   * System#nanoTime()}).
+   */
+  record LastException(String task, String exception, long atNanos) {
+
+    /**
+     * Whether it says why a worker that exits now in {@code task} died: it was recorded in that
+     * task, or in none just before ({@link WorkerLines#LAST_WORDS_WINDOW}). stderr is read apart
+     * from stdout: a crash printed after the line that named its task may be read, and recorded,
+     * before it.
+     */
+    boolean explains(String task) {
+      return Objects.equals(this.task, task)
+          || this.task == null && System.nanoTime() - atNanos <= WorkerLines.LAST_WORDS_WINDOW.toNanos();
+    }
+  }
 
   /** A shell's report of a command a signal ended ({@code SIGKILL}), and when it was read ({@link System#nanoTime()}). */
   record KilledCommand(String signal, String report, long atNanos) {}
 
   /**
    * The metadata of the record of a worker that exited with {@code exitCode}. When the last
-   * traceback it printed at ERROR or worse was in the task it dies in, that traceback is the
-   * record's {@code exception} too: a task's failure is its last error, this record, and it
-   * should say why (an uncaught exception's traceback comes just before the exit). Without one,
-   * the lines it printed on stderr just before it exited ({@code stderrTail}) say why instead.
+   * traceback it printed at ERROR or worse {@linkplain LastException#explains explains} the exit
+   * in the task it dies in, that traceback is the record's {@code exception} too: a task's failure
+   * is its last error, this record, and it should say why (an uncaught exception's traceback comes
+   * just before the exit). Without one, the lines it printed on stderr just before it exited
+   * ({@code stderrTail}) say why instead.
    */
   static Map<String, Object> metadata(int exitCode, List<String> command, LastException last, String currentTask,
       String stderrTail) {
@@ -43,7 +59,7 @@ final class WorkerExit {
       metadata.put("oom_killed", true);
     }
     metadata.put("command", String.join(" ", command));
-    if (last != null && Objects.equals(last.task(), currentTask)) {
+    if (last != null && last.explains(currentTask)) {
       metadata.put("exception", last.exception());
     } else if (stderrTail != null) {
       metadata.put("exception", stderrTail);
@@ -60,10 +76,6 @@ final class WorkerExit {
     return exitCode == 0 || stopRequested && (exitCode == 128 + 15 || exitCode == 128 + 2);
   }
 
-  /**
-   * A shell's exit code for a command it could not run, as {@code env}, {@code nohup} and {@code
-   * timeout} give it too: 127 when there is no such program, 126 when it cannot be run.
-   */
   /**
    * Why {@code program} could not start, in words that say what to do where the JDK's do not
    * ({@code Cannot run program "./worker.py": error=13, Permission denied}): a folder, a script
@@ -116,6 +128,10 @@ final class WorkerExit {
     }
   }
 
+  /**
+   * A shell's exit code for a command it could not run, as {@code env}, {@code nohup} and {@code
+   * timeout} give it too: 127 when there is no such program, 126 when it cannot be run.
+   */
   static int cannotStartCode(IOException e) {
     String message = String.valueOf(e.getMessage());
     return message.contains("error=2,") ? 127 : 126;

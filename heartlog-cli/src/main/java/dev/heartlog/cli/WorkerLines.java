@@ -106,12 +106,16 @@ final class WorkerLines implements AutoCloseable {
       // was listed as failed for it.
       Level level = recorded.isAtLeast(Level.ERROR) && stopRequested.getAsBoolean() && isKeyboardInterrupt(message)
           ? Level.INFO : recorded;
+      // A line read in no task is filed under the task current now (a crash's traceback read on
+      // stderr just before its task's start on stdout is that task's): the exit's record looks
+      // for its exception and last words by the task the record is filed under.
+      String filed = task != null ? task : agent.currentTask();
       if (level.isAtLeast(Level.ERROR) && metadata.get("exception") instanceof String exception) {
-        lastException = new WorkerExit.LastException(task, exception);
+        lastException = new WorkerExit.LastException(filed, exception, System.nanoTime());
       } else if (metadata.get("stream") instanceof String stream && !"progress".equals(metadata.get("kind"))) {
-        (stream.equals("stderr") ? stderrTail : stdoutTail).add(task, message, System.nanoTime());
+        (stream.equals("stderr") ? stderrTail : stdoutTail).add(filed, message, System.nanoTime());
       }
-      agent.log(at, level, message, task, metadata);
+      agent.log(at, level, message, filed, metadata);
     };
     crashReports = new CrashReports(records);
     long repeatGap = keepRepeats ? -1 : REPEAT_GAP.toNanos();

@@ -271,67 +271,9 @@ class RunCommandTest {
   void aLineParsedAfterTheOtherStreamBeganTheNextTaskKeepsTheTaskItWasReadIn() throws Exception {
     String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
-    CountDownLatch nextTaskParsed = new CountDownLatch(1);
-    // The worker goes on once heartlog run reads both streams: a line already in a pipe when its
-    // reader starts is read, and timed, only then.
-    Path go = folder.resolve("go");
-    CountDownLatch reading = new CountDownLatch(2);
-    Thread starter = new Thread(() -> {
-      try {
-        if (reading.await(30, TimeUnit.SECONDS)) {
-          Files.createFile(go);
-        }
-      } catch (InterruptedException | IOException e) {
-        // The worker waits no more than its own limit.
-      }
-    });
-    starter.start();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    CommandLine commandLine = Cli.commandLine(out, new ByteArrayOutputStream());
-    RunCommand run = commandLine.getSubcommands().get("run").getCommand();
-    run.stdout = new OutputStream() {
-      @Override
-      public void write(int b) {
-        out.write(b);
-      }
-
-      @Override
-      public void write(byte[] bytes, int offset, int length) {
-        out.write(bytes, offset, length);
-        String text = new String(bytes, offset, length, StandardCharsets.UTF_8);
-        if (text.contains("reading stdout")) {
-          reading.countDown();
-        }
-        // The stdout thread echoes a read before it parses it: echoing the line after the next
-        // task's start, it has parsed that start.
-        if (text.contains("first frame of task-b")) {
-          nextTaskParsed.countDown();
-        }
-      }
-    };
-    run.stderr = new OutputStream() {
-      @Override
-      public void write(int b) {
-      }
-
-      @Override
-      public void write(byte[] bytes, int offset, int length) throws IOException {
-        String text = new String(bytes, offset, length, StandardCharsets.UTF_8);
-        if (text.contains("reading stderr")) {
-          reading.countDown();
-        }
-        if (text.contains("frame 3 failed")) {
-          try {
-            nextTaskParsed.await(20, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            throw new InterruptedIOException();
-          }
-        }
-      }
-    };
+    HeldStderr held = new HeldStderr("frame 3 failed", "first frame of task-b");
     Path script = script("late.sh",
-        "echo 'reading stdout'; echo 'reading stderr' >&2",
-        "i=0; while [ ! -f '" + go + "' ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done",
+        held.startLines(),
         "echo '[10:00:01] INFO WORKER [Task task-a] Claimed task'",
         "sleep 0.3",
         "echo 'ERROR:render:frame 3 failed' >&2",
@@ -340,13 +282,9 @@ class RunCommandTest {
         "sleep 0.3",
         "echo 'first frame of task-b'");
 
-    int exitCode = commandLine.execute("run", "--worker", "wrapped-late", "--db-url", url,
-        "--home", folder.resolve("home").toString(), "--", "sh", script.toString());
+    int exitCode = held.run("wrapped-late", url, script);
 
-    starter.join();
     assertThat(exitCode).isZero();
-    assertThat(go).as("heartlog run read both streams").exists();
-    assertThat(nextTaskParsed.getCount()).as("the failure's echo waited for the next task's start").isZero();
     List<StoredRecord> records = store.logs(new LogFilter("wrapped-late", null, null, null, null, null, 100));
     assertThat(records).extracting(StoredRecord::message, StoredRecord::taskId).contains(
         tuple("frame 3 failed", "task-a"),
@@ -356,6 +294,132 @@ class RunCommandTest {
     StoredRecord nextStart = records.stream().filter(r -> "task-b".equals(r.taskId()) && r.message().equals("Claimed task"))
         .findFirst().orElseThrow();
     assertThat(failure.timestamp()).as("the failure's time is when it was read").isBefore(nextStart.timestamp());
+  }
+
+  /**
+   * A crash's traceback on stderr read before the task's start on stdout, and parsed after it,
+   * was read in no task and filed under the task then current, as a crash is the last thing a
+   * worker prints. The exit's record compared the task the traceback was read in with the task it
+   * died in, found them different, and named the last lines it printed ("reading stderr") as why
+   * it died; here, past their window, nothing.
+   */
+  @Test
+  void aCrashReadBeforeItsTasksStartIsTheExitsExceptionInTheTaskItWasFiledUnder() throws Exception {
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    HeldStderr held = new HeldStderr("Traceback", "loading model");
+    Path script = script("crash.sh",
+        held.startLines(),
+        "printf 'Traceback (most recent call last):\\n  File \"w.py\", line 9, in <module>\\n"
+            + "RuntimeError: CUDA error: out of memory\\n' >&2",
+        "sleep 0.3",
+        "echo '[10:00:01] INFO WORKER [Task task-a] Claimed task'",
+        "sleep 0.3",   // the marker in a read of its own, after the task's start is parsed
+        "echo 'loading model'",
+        // A CUDA worker's teardown may take seconds after the traceback: past the window in
+        // which a traceback read in no task may still be the task's.
+        "sleep " + (WorkerLines.LAST_WORDS_WINDOW.toMillis() + 1000) / 1000.0,
+        "exit 1");
+
+    int exitCode = held.run("wrapped-crash", url, script);
+
+    assertThat(exitCode).isEqualTo(1);
+    StoredRecord crash = store.logs(new LogFilter("wrapped-crash", null, null, null, null, null, 100)).stream()
+        .filter(r -> r.message().equals("RuntimeError: CUDA error: out of memory")).findFirst().orElseThrow();
+    assertThat(crash.taskId()).isEqualTo("task-a");
+    assertThat(exitRecord(store, "wrapped-crash")).satisfies(exit -> {
+      assertThat(exit.taskId()).isEqualTo("task-a");
+      assertThat(exit.exception()).isEqualTo(crash.exception());
+    });
+  }
+
+  /**
+   * heartlog run of a shell script whose stderr is parsed only once its stdout has been: the echo
+   * of the stderr read holding {@code stderrMarker} waits until stdout's read holding {@code
+   * stdoutMarker} has been echoed, and so parsed the lines read before it (a thread echoes a read
+   * before it parses it). The script waits with {@link #startLines()} until heartlog run reads
+   * both streams: a line already in a pipe when its reader starts is read, and timed, only then.
+   */
+  private final class HeldStderr {
+    private final String stderrMarker;
+    private final String stdoutMarker;
+    private final Path go = folder.resolve("go");
+    private final CountDownLatch reading = new CountDownLatch(2);
+    private final CountDownLatch stdoutParsed = new CountDownLatch(1);
+
+    HeldStderr(String stderrMarker, String stdoutMarker) {
+      this.stderrMarker = stderrMarker;
+      this.stdoutMarker = stdoutMarker;
+    }
+
+    /** The script's first lines: it goes on once heartlog run reads both its streams. */
+    String startLines() {
+      return "echo 'reading stdout'; echo 'reading stderr' >&2\n"
+          + "i=0; while [ ! -f '" + go + "' ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done";
+    }
+
+    /** Runs {@code script} as {@code worker} into {@code url}; its exit code. */
+    int run(String worker, String url, Path script) throws InterruptedException {
+      Thread starter = new Thread(() -> {
+        try {
+          if (reading.await(30, TimeUnit.SECONDS)) {
+            Files.createFile(go);
+          }
+        } catch (InterruptedException | IOException e) {
+          // The worker waits no more than its own limit.
+        }
+      });
+      starter.start();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      CommandLine commandLine = Cli.commandLine(out, new ByteArrayOutputStream());
+      RunCommand run = commandLine.getSubcommands().get("run").getCommand();
+      run.stdout = new OutputStream() {
+        @Override
+        public void write(int b) {
+          out.write(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+          out.write(bytes, offset, length);
+          String text = new String(bytes, offset, length, StandardCharsets.UTF_8);
+          if (text.contains("reading stdout")) {
+            reading.countDown();
+          }
+          if (text.contains(stdoutMarker)) {
+            stdoutParsed.countDown();
+          }
+        }
+      };
+      run.stderr = new OutputStream() {
+        @Override
+        public void write(int b) {
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+          String text = new String(bytes, offset, length, StandardCharsets.UTF_8);
+          if (text.contains("reading stderr")) {
+            reading.countDown();
+          }
+          if (text.contains(stderrMarker)) {
+            try {
+              stdoutParsed.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              throw new InterruptedIOException();
+            }
+          }
+        }
+      };
+
+      int exitCode = commandLine.execute("run", "--worker", worker, "--db-url", url,
+          "--home", folder.resolve("home").toString(), "--", "sh", script.toString());
+
+      starter.join();
+      assertThat(go).as("heartlog run read both streams").exists();
+      assertThat(stdoutParsed.getCount()).as("the stderr line's echo waited for stdout's").isZero();
+      return exitCode;
+    }
   }
 
   @Test
@@ -587,15 +651,22 @@ class RunCommandTest {
 
   @Test
   void theCrashsRecordCarriesTheLastTracebackOnlyFromTheTaskItDiesIn() {
-    WorkerExit.LastException last = new WorkerExit.LastException("t-1", "Traceback (most recent call last):\nKeyError: 'x'");
+    WorkerExit.LastException last = new WorkerExit.LastException("t-1", "Traceback (most recent call last):\nKeyError: 'x'",
+        System.nanoTime());
 
     assertThat(WorkerExit.metadata(1, List.of("python3", "w.py"), last, "t-1", "Killed"))
         .containsEntry("exception", last.exception()).containsEntry("exit_code", 1)
         .containsEntry("command", "python3 w.py").containsEntry("logger", "heartlog.run");
     assertThat(WorkerExit.metadata(1, List.of("python3", "w.py"), last, "t-2", null)).doesNotContainKey("exception");
     assertThat(WorkerExit.metadata(1, List.of("python3", "w.py"), null, null, null)).doesNotContainKey("exception");
-    assertThat(WorkerExit.metadata(1, List.of("w"), new WorkerExit.LastException(null, "x"), null, null))
+    assertThat(WorkerExit.metadata(1, List.of("w"), new WorkerExit.LastException(null, "x", 0), null, null))
         .as("no task then, none now").containsEntry("exception", "x");
+    long window = WorkerLines.LAST_WORDS_WINDOW.toNanos();
+    WorkerExit.LastException justBefore = new WorkerExit.LastException(null, "y", System.nanoTime() - window / 2);
+    assertThat(WorkerExit.metadata(1, List.of("w"), justBefore, "t-2", "Claimed task"))
+        .as("no task, just before: read before the line on stdout that named the task").containsEntry("exception", "y");
+    WorkerExit.LastException earlier = new WorkerExit.LastException(null, "y", System.nanoTime() - 2 * window);
+    assertThat(WorkerExit.metadata(1, List.of("w"), earlier, "t-2", null)).as("no task, earlier").doesNotContainKey("exception");
     assertThat(WorkerExit.metadata(1, List.of("python3", "w.py"), last, "t-2", "model file is truncated"))
         .as("no traceback in this task: the last words on stderr").containsEntry("exception", "model file is truncated");
   }
