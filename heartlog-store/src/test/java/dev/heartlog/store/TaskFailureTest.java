@@ -64,7 +64,13 @@ class TaskFailureTest {
           traced(5, "ERROR", "ExceptionGroup: render failed (2 sub-exceptions)", "t-group",
               "  + Exception Group Traceback (most recent call last):\\n  |   File \\\"worker.py\\\", line 9, in <module>\\n"
               + "  | ExceptionGroup: render failed (2 sub-exceptions)\\n  +-+---------------- 1 ----------------\\n"
-              + "    | ValueError: frame 1\\n    +------------------------------------")));
+              + "    | ValueError: frame 1\\n    +------------------------------------"),
+          // A worker whose handler writes every record's exception, null where there is none
+          // (Python's {"exception": record.exc_text}): the null explains nothing, nor does an
+          // empty one.
+          traced(4, "ERROR", "render failed", "t-null", PYTHON_TRACEBACK),
+          withMetadata(3, "ERROR", "frame 3 failed", "t-null", "{\"exception\": \"\"}"),
+          withMetadata(2, "ERROR", "Task failed", "t-null", "{\"exception\": null}")));
       return null;
     });
     tasks = store.tasks(new TaskFilter(null, NOW.minus(Duration.ofHours(1)), null, false, 50)).stream()
@@ -95,8 +101,13 @@ class TaskFailureTest {
 
   /** A record whose metadata holds an exception, {@code exception} written as in JSON. */
   private static String traced(int minutesAgo, String level, String message, String task, String exception) {
+    return withMetadata(minutesAgo, level, message, task, "{\"exception\": \"" + exception + "\"}");
+  }
+
+  /** A record with this metadata, a JSON object. */
+  private static String withMetadata(int minutesAgo, String level, String message, String task, String metadata) {
     return record(minutesAgo, level, message, task).replaceFirst("}$",
-        java.util.regex.Matcher.quoteReplacement(", \"metadata\": {\"exception\": \"" + exception + "\"}}"));
+        java.util.regex.Matcher.quoteReplacement(", \"metadata\": " + metadata + "}"));
   }
 
   private static String records(String... records) {
@@ -142,6 +153,13 @@ class TaskFailureTest {
   }
 
   @Test
+  void anExceptionThatIsNullOrEmptyExplainsNothingAndTheErrorBeforeItDoes() {
+    assertThat(tasks.get("t-null").failure()).isEqualTo("Task failed");
+    assertThat(tasks.get("t-null").failureException())
+        .isEqualTo("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB");
+  }
+
+  @Test
   void noLineIsShownWhereNoErrorNamesItsException() {
     assertThat(tasks.get("t-split").failureException()).isNull();
     assertThat(tasks.get("t-warned").failureException()).as("its only exception is a warning's").isNull();
@@ -152,7 +170,8 @@ class TaskFailureTest {
   @Test
   void everyTaskWithARecordInTheRangeIsListed() {
     assertThat(tasks.keySet()).containsExactlyInAnyOrder(
-        "t-split", "t-tie", "t-other", "t-closing", "t-java", "t-chained", "t-warned", "t-tie-traced", "t-cut", "t-group");
+        "t-split", "t-tie", "t-other", "t-closing", "t-java", "t-chained", "t-warned", "t-tie-traced", "t-cut", "t-group",
+        "t-null");
     assertThat(tasks.values()).extracting(RecentTask::failed).containsOnly(true);
     assertThat(List.of(tasks.get("t-tie").workers(), tasks.get("t-other").workers()))
         .containsExactly(List.of("gpu-a", "gpu-b"), List.of("gpu-a"));

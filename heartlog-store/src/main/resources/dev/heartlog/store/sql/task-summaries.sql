@@ -15,9 +15,10 @@
 -- Only that line is read out, not the whole stack trace: a Python traceback names its exception
 -- on its last line (none where that is indented, a traceback cut short), every other (Java, Node,
 -- Go) on its first; a trace that begins indented (an exception group's "  + Exception Group
--- Traceback", boxed) names it on no one line, and gives none. split_part reads a trace once, where a regular expression anchored at its end
--- was tried from every character (1 ms more for 50 tasks; BENCHMARKS.md §3, "Why a failed task
--- failed"). `??` is how JDBC writes jsonb's `?` operator, "has the key".
+-- Traceback", boxed) names it on no one line, and gives none. An exception that is null or empty
+-- (a handler that writes every record's, {"exception": null} where there is none) explains
+-- nothing. split_part reads a trace once, where a regular expression anchored at its end was tried
+-- from every character (1 ms more for 50 tasks; BENCHMARKS.md §3, "Why a failed task failed").
 SELECT t.task_id,
        s.first_at,
        s.last_at,
@@ -49,7 +50,7 @@ CROSS JOIN LATERAL (
                count(*) FILTER (WHERE l.level IN ('ERROR', 'CRITICAL'))         AS errors,
                max(l.timestamp) FILTER (WHERE l.level IN ('ERROR', 'CRITICAL')) AS failed_at,
                max(l.timestamp) FILTER (WHERE l.level IN ('ERROR', 'CRITICAL')
-                                          AND l.metadata ?? 'exception')         AS traced_at
+                                          AND l.metadata->>'exception' <> '')    AS traced_at
         FROM system_logs l
         WHERE l.task_id = t.task_id
         GROUP BY l.source_id
@@ -70,7 +71,7 @@ LEFT JOIN LATERAL (
     WHERE e.task_id = t.task_id
       AND e.timestamp = s.traced_at
       AND e.level IN ('ERROR', 'CRITICAL')
-      AND e.metadata ?? 'exception'
+      AND e.metadata->>'exception' <> ''
     ORDER BY e.id DESC
     LIMIT 1
 ) c ON true
