@@ -137,6 +137,21 @@ final class PageReads {
     return q.query("worker-tasks", workerTasks(workerId, null, null, limit), Rows::taskSummary);
   }
 
+  /** The worker's tasks, each failed one with its failure's message: its last error's. */
+  private static List<TaskSummary> withFailures(Queries q, String workerId, List<TaskSummary> tasks) {
+    List<TaskSummary> failed = tasks.stream().filter(task -> task.failedAt() != null).toList();
+    if (failed.isEmpty()) {
+      return tasks;
+    }
+    Map<String, String> failures = q.query("worker-task-failures", Map.of("worker", workerId,
+        "tasks", failed.stream().map(TaskSummary::id).toArray(String[]::new),
+        "failed_at", failed.stream().map(task -> task.failedAt().toString()).toArray(String[]::new)),
+        rs -> Map.entry(rs.getString("task_id"), rs.getString("message"))).stream()
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    return tasks.stream().map(task -> failures.containsKey(task.id()) ? task.withFailure(failures.get(task.id())) : task)
+        .toList();
+  }
+
   /** The values of worker-tasks.sql: its records in a window back from {@code end}, or all (null). */
   private static Map<String, Object> workerTasks(String workerId, Duration window, Instant end, Integer limit) {
     Map<String, Object> values = new HashMap<>();
@@ -201,7 +216,7 @@ final class PageReads {
         return Optional.empty();
       }
       WorkerHealth health = found.get();
-      List<TaskSummary> tasks = latestTasks(q, workerId, taskLimit);
+      List<TaskSummary> tasks = withFailures(q, workerId, latestTasks(q, workerId, taskLimit));
       List<StoredRecord> records =
           new RecordReads(q).logs(new LogFilter(workerId, null, null, null, null, null, recordLimit));
       return Optional.of(new WorkerDetail(health, tasks, records));

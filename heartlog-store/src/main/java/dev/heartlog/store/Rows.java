@@ -28,7 +28,8 @@ final class Rows {
 
   static TaskSummary taskSummary(ResultSet rs) throws SQLException {
     return new TaskSummary(
-        rs.getString(1), instant(rs, "first_at"), instant(rs, "last_at"), rs.getLong("records"), rs.getLong("errors"));
+        rs.getString(1), instant(rs, "first_at"), instant(rs, "last_at"), rs.getLong("records"), rs.getLong("errors"),
+        instant(rs, "failed_at"));
   }
 
   static RecentTask recentTask(ResultSet rs) throws SQLException {

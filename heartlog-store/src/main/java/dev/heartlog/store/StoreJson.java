@@ -228,6 +228,10 @@ public final class StoreJson {
     field(json, "last_at", summary.lastAt());
     json.writeNumberField("records", summary.records());
     json.writeNumberField("errors", summary.errors());
+    field(json, "failed_at", summary.failedAt());
+    if (summary.failure() != null) {
+      json.writeStringField("failure", summary.failure());
+    }
     json.writeEndObject();
   }
 

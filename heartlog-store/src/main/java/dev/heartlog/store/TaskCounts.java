@@ -45,7 +45,8 @@ record TaskCounts(List<TaskSummary> workers, Map<String, Long> levels) {
     for (Part part : parts) {
       boolean error = part.level().equals("ERROR") || part.level().equals("CRITICAL");
       shares.merge(part.worker(),
-          new TaskSummary(part.worker(), part.firstAt(), part.lastAt(), part.records(), error ? part.records() : 0),
+          new TaskSummary(part.worker(), part.firstAt(), part.lastAt(), part.records(), error ? part.records() : 0,
+              error ? part.lastAt() : null),
           TaskCounts::together);
       levels.merge(part.level(), part.records(), Long::sum);
     }
@@ -59,7 +60,13 @@ record TaskCounts(List<TaskSummary> workers, Map<String, Long> levels) {
         a.firstAt().isBefore(b.firstAt()) ? a.firstAt() : b.firstAt(),
         a.lastAt().isAfter(b.lastAt()) ? a.lastAt() : b.lastAt(),
         a.records() + b.records(),
-        a.errors() + b.errors());
+        a.errors() + b.errors(),
+        later(a.failedAt(), b.failedAt()));
+  }
+
+  /** The later of two times, either of which may be null. */
+  private static Instant later(Instant a, Instant b) {
+    return a == null ? b : b == null || a.isAfter(b) ? a : b;
   }
 
   /** The store's levels least severe first; any other after them. */

@@ -10,8 +10,21 @@ import java.time.Instant;
  * @param lastAt the last record's time
  * @param records how many records
  * @param errors how many of them are ERROR or CRITICAL
+ * @param failedAt the last ERROR or CRITICAL record's time, null where there is none
+ * @param failure that record's message, where it was read (a worker's recent tasks), else null
  */
-public record TaskSummary(String id, Instant firstAt, Instant lastAt, long records, long errors) {
+public record TaskSummary(String id, Instant firstAt, Instant lastAt, long records, long errors, Instant failedAt,
+    String failure) {
+
+  /** A summary whose failure's message was not read. */
+  public TaskSummary(String id, Instant firstAt, Instant lastAt, long records, long errors, Instant failedAt) {
+    this(id, firstAt, lastAt, records, errors, failedAt, null);
+  }
+
+  /** This summary with its failure's message. */
+  TaskSummary withFailure(String message) {
+    return new TaskSummary(id, firstAt, lastAt, records, errors, failedAt, message);
+  }
 
   /** Whether the task logged an ERROR or CRITICAL record: heartlog's sign that it failed. */
   public boolean failed() {

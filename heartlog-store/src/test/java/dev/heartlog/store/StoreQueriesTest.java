@@ -156,6 +156,10 @@ class StoreQueriesTest {
     assertThat(task.workers()).hasSize(3)
         .allSatisfy(share -> assertThat(share.errors()).isPositive())
         .isEqualTo(own.taskWorkers("shared"));
+    assertThat(task.workers()).allSatisfy(share -> assertThat(share.failedAt()).as("its last error's time")
+        .isEqualTo(task.records().stream().filter(r -> r.workerId().equals(share.id()) && r.isError())
+            .map(StoredRecord::timestamp).max(java.util.Comparator.naturalOrder()).orElseThrow())
+        .isBefore(share.lastAt()));
   }
 
   @Test

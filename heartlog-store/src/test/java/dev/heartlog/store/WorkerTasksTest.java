@@ -29,7 +29,7 @@ class WorkerTasksTest {
     store = PooledStores.fresh();   // some 400 queries
     store.withConnection(c -> c.createStatement().execute("""
         INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id)
-        SELECT timestamptz '2026-11-27 20:00:00Z' - back, level, 'record', 'worker', worker, task
+        SELECT timestamptz '2026-11-27 20:00:00Z' - back, level, level || ' ' || back, 'worker', worker, task
         FROM (SELECT interval '20 hours' - (t * 10 + r) * interval '1 minute' AS back, 'INFO' AS level,
                      'busy' AS worker, 'old-' || t AS task
               FROM generate_series(1, 25) t, generate_series(0, 9) r
@@ -43,23 +43,40 @@ class WorkerTasksTest {
               UNION ALL
               SELECT interval '9 hours', 'INFO', 'other', 'long'
               UNION ALL
-              SELECT interval '1 minute', 'INFO', 'other', 'new-4'
+              SELECT interval '1 minute', 'ERROR', 'other', 'new-4'
               UNION ALL
               SELECT interval '10 minutes' * g, 'INFO', 'other', 'other-' || g FROM generate_series(1, 30) g) AS records;
-        INSERT INTO workers (id, status, last_heartbeat) VALUES ('busy', 'active', now()), ('other', 'active', now())
+        INSERT INTO workers (id, status, last_heartbeat) VALUES ('busy', 'active', now()), ('other', 'active', now());
+        INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id)
+        VALUES ('2026-11-27 19:55:00Z', 'ERROR', 'tie stored first', 'worker', 'other', 'tied');
+        INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id)
+        VALUES ('2026-11-27 19:55:00Z', 'CRITICAL', 'tie stored second', 'worker', 'other', 'tied');
         """));
   }
 
-  /** The worker's tasks from all of its records, the latest begun first: what the page must show. */
-  private static List<TaskSummary> fromAllRecords(int limit) {
+  /**
+   * The worker's tasks from all of its records, the latest begun first, each failed one with the
+   * message of its latest error, the one stored last of those made at one time: what the page must
+   * show.
+   */
+  private static List<TaskSummary> fromAllRecords(String worker, int limit) {
     return store.withConnection(c -> {
       List<TaskSummary> tasks = new ArrayList<>();
-      try (var rs = c.createStatement().executeQuery("""
+      try (var statement = c.prepareStatement("""
           SELECT task_id, min(timestamp) AS first_at, max(timestamp) AS last_at, count(*) AS records,
-                 count(*) FILTER (WHERE level IN ('ERROR', 'CRITICAL')) AS errors
-          FROM system_logs WHERE source_id = 'busy' GROUP BY task_id ORDER BY first_at DESC, task_id""" + " LIMIT " + limit)) {
-        while (rs.next()) {
-          tasks.add(Rows.taskSummary(rs));
+                 count(*) FILTER (WHERE level IN ('ERROR', 'CRITICAL')) AS errors,
+                 max(timestamp) FILTER (WHERE level IN ('ERROR', 'CRITICAL')) AS failed_at,
+                 (SELECT e.message FROM system_logs e
+                  WHERE e.source_id = l.source_id AND e.task_id = l.task_id AND e.level IN ('ERROR', 'CRITICAL')
+                  ORDER BY e.timestamp DESC, e.id DESC LIMIT 1) AS failure
+          FROM system_logs l WHERE source_id = ? GROUP BY source_id, task_id ORDER BY first_at DESC, task_id LIMIT ?""")) {
+        statement.setString(1, worker);
+        statement.setInt(2, limit);
+        try (var rs = statement.executeQuery()) {
+          while (rs.next()) {
+            TaskSummary task = Rows.taskSummary(rs);
+            tasks.add(task.failedAt() == null ? task : task.withFailure(rs.getString("failure")));
+          }
         }
       }
       return tasks;
@@ -70,8 +87,26 @@ class WorkerTasksTest {
   void theLatestTasksAreThoseAllOfTheWorkersRecordsGiveForEveryLimit() {
     for (int limit : new int[] {1, 5, 6, 7, 8, 20, 100}) {
       assertThat(store.worker("busy", 10, limit).orElseThrow().recentTasks()).as("limit %d", limit)
-          .isEqualTo(fromAllRecords(limit));
+          .isEqualTo(fromAllRecords("busy", limit));
     }
+    assertThat(store.worker("other", 10, 100).orElseThrow().recentTasks()).isEqualTo(fromAllRecords("other", 100));
+  }
+
+  @Test
+  void aFailedTaskSaysItsLastErrorOfTheWorkersOwnAndATaskWithoutErrorsSaysNone() {
+    List<TaskSummary> busy = store.worker("busy", 10, 100).orElseThrow().recentTasks();
+    assertThat(busy).filteredOn(TaskSummary::failed).singleElement().satisfies(mid -> {
+      assertThat(mid.id()).isEqualTo("mid");
+      assertThat(mid.failure()).as("the latest of its 11 errors").isEqualTo("ERROR 06:30:00");
+      assertThat(mid.failedAt()).isEqualTo(Instant.parse("2026-11-27T13:30:00Z"));
+    });
+    assertThat(busy).filteredOn(task -> task.id().equals("new-4")).singleElement()
+        .as("another worker's error in it is not this worker's failure")
+        .satisfies(task -> assertThat(task.failure()).isNull());
+    List<TaskSummary> other = store.worker("other", 10, 100).orElseThrow().recentTasks();
+    assertThat(other).filteredOn(TaskSummary::failed).extracting(TaskSummary::id, TaskSummary::failure)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("new-4", "ERROR 00:01:00"),
+            org.assertj.core.groups.Tuple.tuple("tied", "tie stored second"));
   }
 
   @Test

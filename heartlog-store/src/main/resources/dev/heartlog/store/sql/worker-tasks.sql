@@ -1,4 +1,5 @@
--- A worker's most recent tasks, the latest begun first, each with the worker's records of it.
+-- A worker's most recent tasks, the latest begun first, each with the worker's records of it and
+-- the time of its last error (worker-task-failures.sql reads that error's message).
 -- With :window_s, only its records in that many seconds back from :window_end (its newest
 -- record's time) are read, and every task they name is answered (:limit is NULL): for a task the
 -- worker began in the window these are all of its records of it, and tasks-begun-before.sql finds
@@ -8,7 +9,8 @@ SELECT task_id,
        min(timestamp)                                         AS first_at,
        max(timestamp)                                         AS last_at,
        count(*)                                               AS records,
-       count(*) FILTER (WHERE level IN ('ERROR', 'CRITICAL')) AS errors
+       count(*) FILTER (WHERE level IN ('ERROR', 'CRITICAL')) AS errors,
+       max(timestamp) FILTER (WHERE level IN ('ERROR', 'CRITICAL')) AS failed_at
 FROM system_logs
 WHERE source_id = :worker::text
   AND task_id IS NOT NULL
