@@ -117,6 +117,12 @@ function fitted(id, width) {
   return id.length <= chars ? id : `${id.slice(0, chars - 1)}…`;
 }
 
+/** A task's tooltip on the VRAM chart: its id, and where it failed, the first line of its last error. */
+function spanTitle(t) {
+  if (!t.errors) return `task ${esc(t.task_id)}`;
+  return `task ${esc(t.task_id)} (failed${t.failure ? `: ${esc(t.failure.split('\n')[0])}` : ''})`;
+}
+
 /** VRAM used over time, a line for each worker of the heartbeats, with the tasks drawn as spans. */
 function vramChart(heartbeats, tasks) {
   const points = heartbeats.filter(h => h.vram_used_mb != null);
@@ -138,7 +144,7 @@ function vramChart(heartbeats, tasks) {
     .map(p => `${x(new Date(p.received_at).getTime()).toFixed(1)},${y(p.vram_used_mb).toFixed(1)}`).join(' ')}"><title>${esc(worker)}</title></polyline>`).join('');
   const spans = tasks.filter(t => new Date(t.last_at).getTime() >= t0).map(t => {
     const a = Math.max(left, x(new Date(t.first_at).getTime())), b = Math.max(a + 3, x(new Date(t.last_at).getTime()));
-    return `<g class="task-span" data-task="${esc(t.task_id)}"><title>task ${esc(t.task_id)}${t.errors ? ' (failed)' : ''}</title>
+    return `<g class="task-span" data-task="${esc(t.task_id)}"><title>${spanTitle(t)}</title>
       <rect class="span ${t.errors ? 'failed' : ''}" x="${a}" y="4" width="${b - a}" height="${height - bottom - 4}"/>
       <text class="span-label" x="${a + 3}" y="16">${esc(fitted(t.task_id, b - a))}</text></g>`;
   }).join('');

@@ -130,11 +130,21 @@ final class TasksCommand implements Callable<Integer> {
     if (task.failure() == null) {
       return "";
     }
-    String line = task.failure().strip().lines().findFirst().orElse("");
+    String line = firstLine(task.failure());
     String exception = task.failureException() == null ? "" : task.failureException().strip();
     if (!exception.isEmpty() && !task.failure().contains(exceptionMessage(exception))) {
       line = line + " (" + exception + ")";
     }
+    return cut(line);
+  }
+
+  /** A message's first line, as a failure is shown on one line. */
+  static String firstLine(String message) {
+    return message.strip().lines().findFirst().orElse("");
+  }
+
+  /** A failure's line cut to {@value #MAX_FAILURE_CHARS} characters. */
+  static String cut(String line) {
     return line.length() <= MAX_FAILURE_CHARS ? line : line.substring(0, MAX_FAILURE_CHARS - 1) + "…";
   }
 

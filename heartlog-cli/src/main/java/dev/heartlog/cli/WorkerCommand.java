@@ -90,7 +90,7 @@ final class WorkerCommand implements Callable<Integer> {
     }
     for (TaskSummary task : worker.recentTasks()) {
       out.println("  " + RecordText.printable(task.id()) + "  " + RecordText.clock(task.firstAt()) + " - " + RecordText.clock(task.lastAt())
-          + "  " + RecordText.count(task.records(), "record") + (task.failed() ? "  FAILED" : ""));
+          + "  " + RecordText.count(task.records(), "record") + (task.failed() ? "  FAILED" + failure(task) : ""));
     }
     out.println();
     out.println("Timeline (latest " + worker.records().size() + "):");
@@ -98,5 +98,10 @@ final class WorkerCommand implements Callable<Integer> {
       out.println("  " + RecordText.line(record));
     }
     return 0;
+  }
+
+  /** What failed a task, its last error's message on one line, after FAILED; empty where it was not read. */
+  static String failure(TaskSummary task) {
+    return task.failure() == null ? "" : "  " + RecordText.printable(TasksCommand.cut(TasksCommand.firstLine(task.failure())));
   }
 }

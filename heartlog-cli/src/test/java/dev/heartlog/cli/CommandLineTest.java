@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.heartlog.store.RecentTask;
 import dev.heartlog.store.Store;
+import dev.heartlog.store.TaskSummary;
 import dev.heartlog.store.TestDatabase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -216,7 +217,19 @@ class CommandLineTest {
     Cli.Result result = Cli.run("worker", "demo-gpu-2", "--db-url", url);
 
     assertThat(result.exitCode()).isZero();
-    assertThat(result.out()).contains("Worker demo-gpu-2  stopped").contains(failedTask + "  ").contains("FAILED");
+    assertThat(result.out()).contains("Worker demo-gpu-2  stopped");
+    // A failed task says what failed it: its last error's message, on one line.
+    assertThat(result.out().lines().filter(line -> line.startsWith("  " + failedTask + "  ")))
+        .singleElement().asString().endsWith("  FAILED  Generation failed: CUDA out of memory");
+  }
+
+  @Test
+  void aFailedTasksLineOnTheWorkerPageIsItsLastErrorsFirstLineCut() {
+    Instant at = Instant.parse("2026-11-27T10:00:00Z");
+    TaskSummary failed = new TaskSummary("t-1", at, at, 3, 1, at, "render failed\n" + "x".repeat(200));
+    assertThat(WorkerCommand.failure(failed)).isEqualTo("  render failed");
+    assertThat(WorkerCommand.failure(new TaskSummary("t-1", at, at, 3, 1, at, "y".repeat(200)))).hasSize(2 + 160).endsWith("y…");
+    assertThat(WorkerCommand.failure(new TaskSummary("t-1", at, at, 3, 1, at))).as("not read").isEmpty();
   }
 
   /** A store of its own, migrated, that {@code sql} has filled; its URL. */

@@ -236,7 +236,9 @@ class ViewerBrowserTest {
 
     chromium.waitUntilText(By.id("worker-records"), "arrived live");
     assertThat(((JavascriptExecutor) browser).executeScript("return window.notReloaded === true;")).isEqualTo(true);
-    assertThat(browser.findElements(By.cssSelector("#vram-chart .task-span"))).isNotEmpty();
+    assertThat(browser.findElements(By.cssSelector("#vram-chart .task-span"))).isNotEmpty()
+        .as("demo-gpu-1's tasks did not fail").extracting(span -> span.findElement(By.tagName("title")).getAttribute("textContent"))
+        .allMatch(title -> title.startsWith("task ") && !title.contains("failed"));
     chromium.screenshot("worker");
   }
 
@@ -245,6 +247,10 @@ class ViewerBrowserTest {
   void resumingTheLiveTailShowsWhatWasStoredWhileItWasPaused() throws Exception {
     browser.get(base + "/#/worker/demo-gpu-2");
     chromium.waitUntilText(By.id("worker-records"), "Worker shutting down");
+    // The failed task's span on the VRAM chart says what failed it, when the pointer rests on it.
+    WebElement failedSpan = browser.findElement(By.cssSelector("#vram-chart .task-span[data-task='" + failedTask + "']"));
+    assertThat(failedSpan.findElement(By.tagName("title")).getAttribute("textContent"))
+        .isEqualTo("task " + failedTask + " (failed: Generation failed: CUDA out of memory)");
     chromium.waitUntilText(By.id("tail-control"), "live");
     browser.findElement(By.id("tail-toggle")).click();
     chromium.waitUntilText(By.id("tail-control"), "paused");

@@ -334,6 +334,7 @@ class ServerTest {
     HttpResponse<String> badFlag = get("/api/tasks?failed=maybe", READER);
     HttpResponse<String> beforeYearOne = get("/api/tasks?until=-999999999-01-01T00:00:00Z", READER);
     HttpResponse<String> asWriter = get("/api/tasks", WRITER);
+    HttpResponse<String> worker = get("/api/workers/list-worker", READER);
 
     assertThat(lastHour.statusCode()).isEqualTo(200);
     assertThat(lastHour.body()).startsWith("[{\"task_id\":\"list-failed\",\"outcome\":\"failed\",\"workers\":[\"list-worker\"]")
@@ -345,6 +346,10 @@ class ServerTest {
     }
     assertThat(failed.body()).contains("\"failure\":\"render failed\"", "\"failure_exception\":\"RuntimeError: CUDA error: out of memory\"")
         .doesNotContain("list-ok");
+    // The worker's page: its failed task with its last error's time and message, the others with none.
+    assertThat(worker.body()).containsPattern("\\{\"task_id\":\"list-failed\",[^}]*\"errors\":1,"
+        + "\"failed_at\":\"" + now.minusSeconds(60).toString().substring(0, 19) + "[^\"]*\",\"failure\":\"render failed\"}")
+        .containsPattern("\\{\"task_id\":\"list-ok\",[^}]*\"errors\":0,\"failed_at\":null}");
     assertThat(sinceThen.body()).contains("list-failed", "list-ok", "list-old");
     assertThat(badFlag.statusCode()).isEqualTo(400);
     assertThat(badFlag.body()).contains("failed must be true or false (got 'maybe')");
