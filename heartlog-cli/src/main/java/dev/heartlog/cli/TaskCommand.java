@@ -87,7 +87,7 @@ final class TaskCommand implements Callable<Integer> {
     StoredRecord[] lastErrorWithException = {null};
     Consumer<StoredRecord> print = record -> {
       printRecord(out, record);
-      if (record.isError() && record.exception() != null) {
+      if (record.isError() && hasStackTrace(record)) {
         lastErrorWithException[0] = record;
       }
     };
@@ -99,7 +99,7 @@ final class TaskCommand implements Callable<Integer> {
       out.println("Failure:");
       out.println("  " + RecordText.line(failure));
       StoredRecord withException = lastErrorWithException[0];
-      if (failure.exception() == null && withException != null) {
+      if (!hasStackTrace(failure) && withException != null) {
         // A worker's closing line ("Task failed") after the error that logged the exception.
         out.println("  (no stack trace; the task's last error that had one:)");
         out.println("  " + RecordText.line(withException));
@@ -112,9 +112,17 @@ final class TaskCommand implements Callable<Integer> {
   }
 
   private static void printException(PrintWriter out, StoredRecord record) {
-    if (record.exception() != null) {
+    if (hasStackTrace(record)) {
       record.exception().lines().forEach(line -> out.println(RecordText.INDENT + RecordText.printable(line)));
     }
+  }
+
+  /**
+   * Whether the record's {@code exception} holds a stack trace: a handler that writes every
+   * record's sends an empty one ({@code ""}) where there is none.
+   */
+  private static boolean hasStackTrace(StoredRecord record) {
+    return record.exception() != null && !record.exception().isBlank();
   }
 
   /**

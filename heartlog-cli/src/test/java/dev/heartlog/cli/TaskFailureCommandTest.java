@@ -39,7 +39,11 @@ class TaskFailureCommandTest {
            '{"exception": "java.io.IOException: last"}', 7),
           ('2026-11-27 12:00:00Z', 'ERROR', 'disk full', 'worker', 'gpu-1', 'no-trace', '{}', 8),
           ('2026-11-27 12:00:01Z', 'WARNING', 'retrying', 'worker', 'gpu-1', 'no-trace',
-           '{"exception": "java.io.IOException: a warning''s"}', 9)"""));
+           '{"exception": "java.io.IOException: a warning''s"}', 9),
+          ('2026-11-27 13:00:00Z', 'ERROR', 'render failed', 'worker', 'gpu-1', 'blank-trace',
+           '{"exception": "Traceback (most recent call last):\\nKeyError: ''frames''"}', 10),
+          ('2026-11-27 13:00:01Z', 'ERROR', 'frame 3 failed', 'worker', 'gpu-1', 'blank-trace', '{"exception": ""}', 11),
+          ('2026-11-27 13:00:02Z', 'ERROR', 'Task failed', 'worker', 'gpu-1', 'blank-trace', '{"exception": " "}', 12)"""));
   }
 
   private static String failure(String task) {
@@ -65,6 +69,12 @@ class TaskFailureCommandTest {
   void aFailureWithItsOwnStackTraceIsShownWithItAlone() {
     assertThat(failure("own-trace")).contains("gave up", "java.io.IOException: last")
         .doesNotContain("first", "no stack trace");
+  }
+
+  @Test
+  void anEmptyStackTraceIsNoneAndTheLastErrorsBeforeItThatHadOneIsShown() {
+    assertThat(failure("blank-trace")).contains("Task failed", "no stack trace", "render failed", "KeyError: 'frames'")
+        .doesNotContain("frame 3 failed");
   }
 
   @Test
