@@ -44,6 +44,11 @@ final class WorkerLines implements AutoCloseable {
   static final int MAX_LINE_CHARS = 64 * 1024;
   /** How long before a failed exit a line may have come to say why it failed (OutputTail). */
   static final Duration LAST_WORDS_WINDOW = Duration.ofSeconds(5);
+  /**
+   * How long stderr's end waits for stdout's, so that the lines the worker printed on stdout
+   * before it crashed are read before its crash is recorded.
+   */
+  static final Duration STDOUT_DRAIN = Duration.ofSeconds(1);
 
   private static final Map<String, Object> OWN_RECORD = Map.of("logger", RunCommand.OWN_LOGGER);
 
@@ -83,6 +88,13 @@ final class WorkerLines implements AutoCloseable {
   private final ScheduledExecutorService quiet;
   private Thread out;
   private Thread err;
+  /**
+   * The stderr thread while it records what it held when the stream ended: the worker's crash,
+   * which {@link #crashTask} files.
+   */
+  private volatile Thread endingStderr;
+  /** Whether stderr has ended: what it held then waits for stdout's end, not for quiet. */
+  private volatile boolean stderrEnded;
   private InputStream stdoutSource;
   private InputStream stderrSource;
 
@@ -110,6 +122,9 @@ final class WorkerLines implements AutoCloseable {
       // stderr just before its task's start on stdout is that task's): the exit's record looks
       // for its exception and last words by the task the record is filed under.
       String filed = task != null ? task : agent.currentTask();
+      if (Thread.currentThread() == endingStderr && isUncaught(message, metadata)) {
+        filed = crashTask(filed);
+      }
       if (level.isAtLeast(Level.ERROR) && metadata.get("exception") instanceof String exception) {
         lastException = new WorkerExit.LastException(filed, exception, System.nanoTime());
       } else if (metadata.get("stream") instanceof String stream && !"progress".equals(metadata.get("kind"))) {
@@ -130,7 +145,9 @@ final class WorkerLines implements AutoCloseable {
     });
     quiet.scheduleWithFixedDelay(() -> {
       outTracebacks.tick(System.nanoTime());
-      errTracebacks.tick(System.nanoTime());
+      if (!stderrEnded) {
+        errTracebacks.tick(System.nanoTime());
+      }
       outRepeats.tick(System.nanoTime());
       errRepeats.tick(System.nanoTime());
       crashReports.tick(System.nanoTime());
@@ -368,11 +385,67 @@ final class WorkerLines implements AutoCloseable {
       } catch (IOException e) {
         agent.log(Level.WARNING, "heartlog run stopped reading the process's " + name + ": " + e.getMessage(), null, OWN_RECORD);
       } finally {
-        streamTracebacks.end();
+        if (name.equals("stderr")) {
+          endHeldCrash(streamTracebacks, readAt[0]);
+        } else {
+          streamTracebacks.end();
+        }
         repeats.end();
         crashReports.end(name);
       }
     }, "heartlog-run-" + name);
+  }
+
+  /**
+   * Records what stderr held when it ended, read last at {@code lastRead}. An uncaught
+   * exception's traceback still held then, read less than {@link #TRACEBACK_QUIET} before, is
+   * the worker's crash, printed as it exited (nothing came after it): recorded once stdout has
+   * ended too ({@link #STDOUT_DRAIN} at most, however long that is quiet), so that the lines the
+   * worker printed there before it crashed have been read, and filed by {@link #crashTask}.
+   */
+  private void endHeldCrash(ProcessTracebacks tracebacks, long lastRead) {
+    if (System.nanoTime() - lastRead > TRACEBACK_QUIET.toNanos()) {
+      // Read well before the end, and held since: parsed late (its echo held up by a slow
+      // terminal), not printed as the worker exited.
+      tracebacks.end();
+      return;
+    }
+    stderrEnded = true;
+    try {
+      out.join(STDOUT_DRAIN.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    endingStderr = Thread.currentThread();
+    try {
+      tracebacks.end();
+    } finally {
+      endingStderr = null;
+    }
+  }
+
+  /**
+   * The task of the worker's crash, filed under {@code readIn} as it was parsed: the task current
+   * now, once stdout has been read to its end, where one is. A worker prints nothing after its
+   * crash (but what it prints as it exits), so a line on stdout that began a task after the
+   * crash was parsed was printed before it; it was read, or parsed, after it, as the two streams
+   * are read apart (a worker that claimed a task and crashed at once: half of ten runs filed the
+   * crash under the task before, which then read as failed).
+   */
+  private String crashTask(String readIn) {
+    String current = agent.currentTask();
+    return current != null ? current : readIn;
+  }
+
+  /**
+   * Whether a record is an uncaught exception's traceback, as an interpreter prints it as the
+   * worker dies: its message is the exception's line that ends it, and it names no process of a
+   * pool (whose lines keep their process's task). A logged error's traceback has the logger's
+   * message, and its task may be named on its line.
+   */
+  private static boolean isUncaught(String message, Map<String, Object> metadata) {
+    return metadata.get("exception") instanceof String exception && !metadata.containsKey("process")
+        && exception.stripTrailing().endsWith(message);
   }
 
   /** Records a line that could not be read in its format as printed, at the stream's level. */

@@ -297,6 +297,33 @@ class RunCommandTest {
   }
 
   /**
+   * A traceback printed long before the worker exits (a helper process's crash) but parsed only
+   * as it exits, its echo held up, was read in the task before: it keeps that task, where a crash
+   * printed as the worker exits is filed under the task begun on stdout.
+   */
+  @Test
+  void anUncaughtTracebackReadLongBeforeTheEndButParsedAtItKeepsTheTaskItWasReadIn() throws Exception {
+    String url = TestDatabase.migratedUrl();
+    HeldStderr held = new HeldStderr("MemoryError", "first frame of task-b");
+    Path script = script("late-crash.sh",
+        held.startLines(),
+        "echo '[10:00:01] INFO WORKER [Task task-a] Claimed task'",
+        "sleep 0.3",
+        "printf 'Traceback (most recent call last):\\n  File \"helper.py\", line 3, in <module>\\n"
+            + "MemoryError: the helper ran out\\n' >&2",
+        "sleep 0.3",
+        "echo '[10:00:02] INFO WORKER [Task task-b] Claimed task'",
+        "sleep 0.3",
+        "echo 'first frame of task-b'");
+
+    assertThat(held.run("wrapped-late-crash", url, script)).isZero();
+
+    assertThat(store(url).logs(new LogFilter("wrapped-late-crash", null, null, null, null, null, 100)))
+        .extracting(StoredRecord::message, StoredRecord::taskId)
+        .contains(tuple("MemoryError: the helper ran out", "task-a"), tuple("first frame of task-b", "task-b"));
+  }
+
+  /**
    * A crash's traceback on stderr read before the task's start on stdout, and parsed after it,
    * was read in no task and filed under the task then current, as a crash is the last thing a
    * worker prints. The exit's record compared the task the traceback was read in with the task it
@@ -331,6 +358,118 @@ class RunCommandTest {
       assertThat(exit.taskId()).isEqualTo("task-a");
       assertThat(exit.exception()).isEqualTo(crash.exception());
     });
+  }
+
+  /**
+   * A worker that claims a task on stdout and crashes at once: its traceback on stderr may be
+   * read before the claim, which the stdout thread reads late (here it is still passing on the
+   * line before). The crash was filed under the task before, which a moment earlier had logged
+   * "Task completed" and then read as failed; half of ten runs of a Python worker did so. It is
+   * recorded once stdout has been read to its end, under the task it began.
+   */
+  @Test
+  void aCrashReadBeforeTheClaimOfItsTaskOnStdoutIsFiledUnderThatTask() throws Exception {
+    String url = TestDatabase.migratedUrl();
+
+    List<StoredRecord> records = crashedOnClaim("wrapped-claim", url, "Traceback (most recent call last):\\n"
+        + "  File \"w.py\", line 19, in <module>\\nMemoryError: out of host memory while decoding\\n");
+
+    assertThat(records).extracting(StoredRecord::message, StoredRecord::taskId).contains(
+        tuple("Task completed", "task-a"),
+        tuple("MemoryError: out of host memory while decoding", "task-b"));
+    assertThat(records).filteredOn(r -> "task-a".equals(r.taskId())).as("task-a did not fail")
+        .allMatch(r -> r.level().equals("INFO"));
+    assertThat(exitRecord(store(url), "wrapped-claim")).satisfies(exit -> {
+      assertThat(exit.taskId()).isEqualTo("task-b");
+      assertThat(exit.exception()).endsWith("MemoryError: out of host memory while decoding");
+    });
+  }
+
+  /** A logged error's traceback, the last thing the worker printed, stays under the task it was read in. */
+  @Test
+  void aLoggedErrorsTracebackAsTheWorkerExitsKeepsItsTask() throws Exception {
+    String url = TestDatabase.migratedUrl();
+
+    List<StoredRecord> records = crashedOnClaim("wrapped-logged", url, "ERROR:upload:upload of frame 9 failed\\n"
+        + "Traceback (most recent call last):\\n  File \"w.py\", line 7, in <module>\\n"
+        + "MemoryError: out of host memory while decoding\\n");
+
+    assertThat(records).extracting(StoredRecord::message, StoredRecord::taskId)
+        .contains(tuple("upload of frame 9 failed", "task-a"));
+  }
+
+  /**
+   * heartlog run of a worker that claims task-b on stdout right after task-a completed, prints
+   * {@code stderrLines} as it exits (a {@code printf} of them, ending in {@code MemoryError}),
+   * and exits 1; the claim is read after stderr has been read to its end. Its records.
+   */
+  private List<StoredRecord> crashedOnClaim(String worker, String url, String stderrLines) throws Exception {
+    CountDownLatch stderrEnded = new CountDownLatch(1);
+    ByteArrayOutputStream terminal = new ByteArrayOutputStream();
+    CommandLine commandLine = Cli.commandLine(terminal, new ByteArrayOutputStream());
+    RunCommand run = commandLine.getSubcommands().get("run").getCommand();
+    run.stdout = new OutputStream() {
+      @Override
+      public void write(int b) {
+        terminal.write(b);
+      }
+
+      @Override
+      public void write(byte[] bytes, int offset, int length) throws IOException {
+        terminal.write(bytes, offset, length);
+        if (new String(bytes, offset, length, StandardCharsets.UTF_8).contains("rendering frame 9")) {
+          try {   // stdout's next read, the claim, waits until stderr has been read to its end,
+            stderrEnded.await(20, TimeUnit.SECONDS);
+            // and longer than a held traceback waits for more of it (WorkerLines.TRACEBACK_QUIET)
+            Thread.sleep(WorkerLines.TRACEBACK_QUIET.toMillis() + 200);
+          } catch (InterruptedException e) {
+            throw new InterruptedIOException();
+          }
+        }
+      }
+    };
+    run.stderr = new OutputStream() {
+      private int flushesSinceCrash = -1;
+
+      @Override
+      public void write(int b) {
+      }
+
+      @Override
+      public void write(byte[] bytes, int offset, int length) {
+        if (new String(bytes, offset, length, StandardCharsets.UTF_8).contains("MemoryError")) {
+          flushesSinceCrash = 0;
+        }
+      }
+
+      @Override
+      public void flush() {
+        // The stderr thread flushes after the read that holds the crash, and again at the end of
+        // the stream, once it has read the crash.
+        if (flushesSinceCrash >= 0 && ++flushesSinceCrash == 2) {
+          stderrEnded.countDown();
+        }
+      }
+    };
+    Path script = script(worker + ".sh",
+        "echo '[10:00:01] INFO WORKER [Task task-a] Claimed task'",
+        "sleep 0.3",
+        "echo 'rendering frame 9'",
+        "sleep 0.3",
+        "printf '[10:00:02] INFO WORKER [Task task-a] Task completed\\n[10:00:02] INFO WORKER [Task task-b] Claimed task\\n'",
+        "printf '" + stderrLines + "' >&2",
+        "exit 1");
+
+    int exitCode = commandLine.execute("run", "--worker", worker, "--db-url", url,
+        "--home", folder.resolve("home").toString(), "--", "sh", script.toString());
+
+    assertThat(exitCode).isEqualTo(1);
+    assertThat(stderrEnded.getCount()).as("stdout's claim was read after stderr's end").isZero();
+    return store(url).logs(new LogFilter(worker, null, null, null, null, null, 100));
+  }
+
+  private static Store store(String url) {
+    return Store.open(url, null, null);
   }
 
   /**
