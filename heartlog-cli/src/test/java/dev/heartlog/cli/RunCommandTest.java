@@ -398,6 +398,41 @@ class RunCommandTest {
         .contains(tuple("upload of frame 9 failed", "task-a"));
   }
 
+  /** What a test's terminal does with the text of each write the worker's output is passed on in. */
+  @FunctionalInterface
+  private interface Written {
+    void seen(String text) throws IOException;
+  }
+
+  /**
+   * A terminal that keeps what it is given in {@code kept} and then hands each write's text to
+   * {@code written}, which may hold the write up: heartlog run passes a read on before it parses it.
+   */
+  private static OutputStream terminal(ByteArrayOutputStream kept, Written written) {
+    return new OutputStream() {
+      @Override
+      public void write(int b) {
+        kept.write(b);
+      }
+
+      @Override
+      public void write(byte[] bytes, int offset, int length) throws IOException {
+        kept.write(bytes, offset, length);
+        written.seen(new String(bytes, offset, length, StandardCharsets.UTF_8));
+      }
+    };
+  }
+
+  /** Waits for {@code latch} (20 s at most), then {@code pauseMillis} more. */
+  private static void awaitThenPause(CountDownLatch latch, long pauseMillis) throws InterruptedIOException {
+    try {
+      latch.await(20, TimeUnit.SECONDS);
+      Thread.sleep(pauseMillis);
+    } catch (InterruptedException e) {
+      throw new InterruptedIOException();
+    }
+  }
+
   /**
    * heartlog run of a worker that claims task-b on stdout right after task-a completed, prints
    * {@code stderrLines} as it exits (a {@code printf} of them, ending in {@code MemoryError}),
@@ -408,26 +443,13 @@ class RunCommandTest {
     ByteArrayOutputStream terminal = new ByteArrayOutputStream();
     CommandLine commandLine = Cli.commandLine(terminal, new ByteArrayOutputStream());
     RunCommand run = commandLine.getSubcommands().get("run").getCommand();
-    run.stdout = new OutputStream() {
-      @Override
-      public void write(int b) {
-        terminal.write(b);
+    run.stdout = terminal(terminal, text -> {
+      if (text.contains("rendering frame 9")) {
+        // stdout's next read, the claim, waits until stderr has been read to its end, and longer
+        // than a held traceback waits for more of it (WorkerLines.TRACEBACK_QUIET)
+        awaitThenPause(stderrEnded, WorkerLines.TRACEBACK_QUIET.toMillis() + 200);
       }
-
-      @Override
-      public void write(byte[] bytes, int offset, int length) throws IOException {
-        terminal.write(bytes, offset, length);
-        if (new String(bytes, offset, length, StandardCharsets.UTF_8).contains("rendering frame 9")) {
-          try {   // stdout's next read, the claim, waits until stderr has been read to its end,
-            stderrEnded.await(20, TimeUnit.SECONDS);
-            // and longer than a held traceback waits for more of it (WorkerLines.TRACEBACK_QUIET)
-            Thread.sleep(WorkerLines.TRACEBACK_QUIET.toMillis() + 200);
-          } catch (InterruptedException e) {
-            throw new InterruptedIOException();
-          }
-        }
-      }
-    };
+    });
     run.stderr = new OutputStream() {
       private int flushesSinceCrash = -1;
 
@@ -512,44 +534,22 @@ class RunCommandTest {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       CommandLine commandLine = Cli.commandLine(out, new ByteArrayOutputStream());
       RunCommand run = commandLine.getSubcommands().get("run").getCommand();
-      run.stdout = new OutputStream() {
-        @Override
-        public void write(int b) {
-          out.write(b);
+      run.stdout = terminal(out, text -> {
+        if (text.contains("reading stdout")) {
+          reading.countDown();
         }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) {
-          out.write(bytes, offset, length);
-          String text = new String(bytes, offset, length, StandardCharsets.UTF_8);
-          if (text.contains("reading stdout")) {
-            reading.countDown();
-          }
-          if (text.contains(stdoutMarker)) {
-            stdoutParsed.countDown();
-          }
+        if (text.contains(stdoutMarker)) {
+          stdoutParsed.countDown();
         }
-      };
-      run.stderr = new OutputStream() {
-        @Override
-        public void write(int b) {
+      });
+      run.stderr = terminal(new ByteArrayOutputStream(), text -> {
+        if (text.contains("reading stderr")) {
+          reading.countDown();
         }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) throws IOException {
-          String text = new String(bytes, offset, length, StandardCharsets.UTF_8);
-          if (text.contains("reading stderr")) {
-            reading.countDown();
-          }
-          if (text.contains(stderrMarker)) {
-            try {
-              stdoutParsed.await(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-              throw new InterruptedIOException();
-            }
-          }
+        if (text.contains(stderrMarker)) {
+          awaitThenPause(stdoutParsed, 0);
         }
-      };
+      });
 
       int exitCode = commandLine.execute("run", "--worker", worker, "--db-url", url,
           "--home", folder.resolve("home").toString(), "--", "sh", script.toString());
