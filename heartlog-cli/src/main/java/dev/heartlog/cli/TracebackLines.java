@@ -405,6 +405,24 @@ final class TracebackLines {
     return text.endsWith("(most recent call first):") && DUMP_STACK.matcher(text).matches();
   }
 
+  /**
+   * Whether a traceback is the one a runtime prints as its program dies of an exception nothing
+   * caught, by its first or last line: the JVM's {@code Exception in thread "main" ...}, Go's
+   * {@code panic: ...} or {@code fatal error: ...}, Rust's {@code thread 'main' panicked at ...},
+   * Ruby's {@code app/crash.rb:3:in `render': bad frame (ArgumentError)}, or the Node.js version
+   * printed below an uncaught error ({@code Node.js v20.11.1}). Python's
+   * has no such line: its message, the traceback's last line, tells it ({@link
+   * WorkerLines}).
+   */
+  static boolean isUncaughtCrash(String exception) {
+    int firstEnd = exception.indexOf('\n');
+    String first = firstEnd < 0 ? exception : exception.substring(0, firstEnd);
+    String trimmed = exception.stripTrailing();
+    String last = trimmed.substring(trimmed.lastIndexOf('\n') + 1);
+    return first.startsWith("Exception in thread \"") || isGoPanic(first) || isRustPanic(first)
+        || isRubyUncaught(first) || last.startsWith("Node.js v") && NODE_VERSION.matcher(last).matches();
+  }
+
   static boolean isRustPanic(String text) {
     return text.startsWith("thread '") && RUST_PANIC.matcher(text).matches();
   }

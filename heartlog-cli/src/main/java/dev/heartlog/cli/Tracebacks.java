@@ -525,19 +525,19 @@ final class Tracebacks {
    * stay held: the other stream's thread may start the next task before this stream's thread has
    * read the traceback that follows an ERROR line, as rq's burst worker's next job did under load
    * (seen in CI), and the traceback then became a record of its own under the next job.
+   *
+   * <p>A line that may begin a stack trace of its own (an exception's line and its message,
+   * Node.js's place of an uncaught error) stays held too, as a traceback being read does: a
+   * worker that crashes as it begins a task prints it on stderr while its task's start is read on
+   * stdout, and the frames after it became a record of their own, the crash's line a warning
+   * without them (a Java worker's, once in ten runs).
    */
   void releaseHeld() {
     synchronized (lock) {
-      if (holdsALineWithoutTask()) {
+      if (Stream.of(held, heldWarning, heldJulSource).anyMatch(Tracebacks::withoutTask)) {
         release();
       }
     }
-  }
-
-  private boolean holdsALineWithoutTask() {
-    return Stream.of(held, heldWarning, heldJulSource, heldExceptionLine).anyMatch(Tracebacks::withoutTask)
-        || (prelude != null && prelude.stream().anyMatch(Tracebacks::withoutTask))
-        || heldMessageLines.stream().anyMatch(Tracebacks::withoutTask);
   }
 
   private static boolean withoutTask(Line line) {

@@ -438,14 +438,15 @@ final class WorkerLines implements AutoCloseable {
   }
 
   /**
-   * Whether a record is an uncaught exception's traceback, as an interpreter prints it as the
-   * worker dies: its message is the exception's line that ends it, and it names no process of a
-   * pool (whose lines keep their process's task). A logged error's traceback has the logger's
-   * message, and its task may be named on its line.
+   * Whether a record is an uncaught exception's traceback, as a runtime prints it as the worker
+   * dies, and names no process of a pool (whose lines keep their process's task): Python's, whose
+   * message is the exception's line that ends it, or one a runtime marks so ({@link
+   * TracebackLines#isUncaughtCrash}: the JVM's, Go's, Rust's, Node.js's). A logged error's
+   * traceback has the logger's message, and its task may be named on its line.
    */
   private static boolean isUncaught(String message, Map<String, Object> metadata) {
     return metadata.get("exception") instanceof String exception && !metadata.containsKey("process")
-        && exception.stripTrailing().endsWith(message);
+        && (exception.stripTrailing().endsWith(message) || TracebackLines.isUncaughtCrash(exception));
   }
 
   /** Records a line that could not be read in its format as printed, at the stream's level. */

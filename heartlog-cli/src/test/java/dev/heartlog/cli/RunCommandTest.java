@@ -23,9 +23,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
 @Timeout(60)
@@ -371,7 +375,7 @@ class RunCommandTest {
   void aCrashReadBeforeTheClaimOfItsTaskOnStdoutIsFiledUnderThatTask() throws Exception {
     String url = TestDatabase.migratedUrl();
 
-    List<StoredRecord> records = crashedOnClaim("wrapped-claim", url, "Traceback (most recent call last):\\n"
+    List<StoredRecord> records = crashedOnClaim("wrapped-claim", url, "MemoryError", "Traceback (most recent call last):\\n"
         + "  File \"w.py\", line 19, in <module>\\nMemoryError: out of host memory while decoding\\n");
 
     assertThat(records).extracting(StoredRecord::message, StoredRecord::taskId).contains(
@@ -385,12 +389,53 @@ class RunCommandTest {
     });
   }
 
+  /**
+   * The crash of a worker in another runtime, read before the claim of its task as a Python
+   * worker's is: a JVM's uncaught exception, a Go panic, a Rust panic, Node.js's uncaught error.
+   * Each ends otherwise than with its exception's line, and only Python's was filed under the
+   * task it began (a Java worker's, under the task before in 5 of 10 runs).
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("crashesOfOtherRuntimes")
+  void anotherRuntimesCrashReadBeforeTheClaimOfItsTaskIsFiledUnderThatTask(String runtime, String marker,
+      String stderrLines, String message) throws Exception {
+    String url = TestDatabase.migratedUrl();
+    String worker = "wrapped-" + runtime;
+
+    List<StoredRecord> records = crashedOnClaim(worker, url, marker, stderrLines);
+
+    assertThat(records).extracting(StoredRecord::message, StoredRecord::taskId)
+        .contains(tuple(message, "task-b"));
+    assertThat(records).filteredOn(r -> "task-a".equals(r.taskId())).as("task-a did not fail")
+        .allMatch(r -> r.level().equals("INFO"));
+  }
+
+  static Stream<Arguments> crashesOfOtherRuntimes() {
+    return Stream.of(
+        Arguments.of("jvm", "Exception in thread",
+            "Exception in thread \"main\" java.lang.IllegalStateException: out of host memory\n"
+                + "\tat W.decode(W.java:19)\n\tat W.main(W.java:17)\n",
+            "Exception in thread \"main\" java.lang.IllegalStateException: out of host memory"),
+        Arguments.of("go", "panic:",
+            "panic: runtime error: index out of range [5] with length 3\n\ngoroutine 1 [running]:\n"
+                + "main.main()\n\t/app/main.go:8 +0x1d\n",
+            "panic: runtime error: index out of range [5] with length 3"),
+        Arguments.of("rust", "panicked at",
+            "thread \\047main\\047 panicked at src/main.rs:4:5:\nout of host memory\n"
+                + "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n",
+            "thread 'main' panicked at src/main.rs:4:5: out of host memory"),
+        Arguments.of("node", "Node.js v",
+            "/app/worker.js:12\n    throw new Error(\"out of host memory\");\n    ^\n\n"
+                + "Error: out of host memory\n    at render (/app/worker.js:12:11)\n\nNode.js v20.11.1\n",
+            "Error: out of host memory"));
+  }
+
   /** A logged error's traceback, the last thing the worker printed, stays under the task it was read in. */
   @Test
   void aLoggedErrorsTracebackAsTheWorkerExitsKeepsItsTask() throws Exception {
     String url = TestDatabase.migratedUrl();
 
-    List<StoredRecord> records = crashedOnClaim("wrapped-logged", url, "ERROR:upload:upload of frame 9 failed\\n"
+    List<StoredRecord> records = crashedOnClaim("wrapped-logged", url, "MemoryError", "ERROR:upload:upload of frame 9 failed\\n"
         + "Traceback (most recent call last):\\n  File \"w.py\", line 7, in <module>\\n"
         + "MemoryError: out of host memory while decoding\\n");
 
@@ -438,7 +483,8 @@ class RunCommandTest {
    * {@code stderrLines} as it exits (a {@code printf} of them, ending in {@code MemoryError}),
    * and exits 1; the claim is read after stderr has been read to its end. Its records.
    */
-  private List<StoredRecord> crashedOnClaim(String worker, String url, String stderrLines) throws Exception {
+  private List<StoredRecord> crashedOnClaim(String worker, String url, String crashMarker, String stderrLines)
+      throws Exception {
     CountDownLatch stderrEnded = new CountDownLatch(1);
     ByteArrayOutputStream terminal = new ByteArrayOutputStream();
     CommandLine commandLine = Cli.commandLine(terminal, new ByteArrayOutputStream());
@@ -459,7 +505,7 @@ class RunCommandTest {
 
       @Override
       public void write(byte[] bytes, int offset, int length) {
-        if (new String(bytes, offset, length, StandardCharsets.UTF_8).contains("MemoryError")) {
+        if (new String(bytes, offset, length, StandardCharsets.UTF_8).contains(crashMarker)) {
           flushesSinceCrash = 0;
         }
       }

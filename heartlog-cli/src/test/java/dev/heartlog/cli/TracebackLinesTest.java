@@ -104,4 +104,28 @@ class TracebackLinesTest {
     assertThat(TracebackLines.isStackContinuation("Node.js v20.")).isFalse();
     assertThat(TracebackLines.isStackContinuation("Node.js v1" + ".1".repeat(LONG))).isTrue();
   }
+
+  /** What a runtime prints as its program dies of an exception nothing caught, and what it prints else. */
+  @Test
+  void anUncaughtCrashIsToldByTheLineItsRuntimeMarksItWith() {
+    assertThat(TracebackLines.isUncaughtCrash("Exception in thread \"main\" java.lang.IllegalStateException: oom\n"
+        + "\tat W.main(W.java:17)")).as("the JVM's").isTrue();
+    assertThat(TracebackLines.isUncaughtCrash("panic: runtime error: index out of range\n\ngoroutine 1 [running]:"))
+        .as("Go's").isTrue();
+    assertThat(TracebackLines.isUncaughtCrash("thread 'main' panicked at src/main.rs:4:5:\nout of host memory"))
+        .as("Rust's").isTrue();
+    assertThat(TracebackLines.isUncaughtCrash("app/crash.rb:3:in `render': bad frame 13 (ArgumentError)\n"
+        + "\tfrom app/crash.rb:5:in `<main>'")).as("Ruby's").isTrue();
+    assertThat(TracebackLines.isUncaughtCrash("/app/worker.js:12\n    ^\n\nError: oom\n    at render (/app/worker.js:12:11)"
+        + "\n\nNode.js v20.11.1\n")).as("Node.js's, its version last").isTrue();
+
+    assertThat(TracebackLines.isUncaughtCrash("java.lang.IllegalStateException: oom\n\tat W.main(W.java:17)"))
+        .as("a logged Java exception").isFalse();
+    assertThat(TracebackLines.isUncaughtCrash("Error: oom\n    at render (/app/worker.js:12:11)"))
+        .as("a logged Node.js error").isFalse();
+    assertThat(TracebackLines.isUncaughtCrash("Error: oom\n    at render (/app/worker.js:12:11)\nNode.js v20."))
+        .as("no version").isFalse();
+    assertThat(TracebackLines.isUncaughtCrash("Traceback (most recent call last):\nValueError: x"))
+        .as("Python's, told by its message").isFalse();
+  }
 }

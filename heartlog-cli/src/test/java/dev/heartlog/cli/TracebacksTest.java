@@ -448,6 +448,23 @@ class TracebacksTest extends TracebacksTestSupport {
   }
 
   /**
+   * A Java worker that crashed as it began a task: its exception's line read on stderr in no
+   * task, the task's start on stdout, then the frames. The line was released as a warning of its
+   * own, and the frames were another record (once in ten runs of such a worker).
+   */
+  @Test
+  void anExceptionLineWithoutATaskStaysHeldWhenTheTaskChangesAndTakesItsFrames() {
+    String header = "Exception in thread \"main\" java.lang.IllegalStateException: out of host memory";
+    tracebacks.line(new Tracebacks.Line(Instant.ofEpochSecond(now), Level.WARNING, header, null,
+        Map.of("stream", "stderr"), nanos), header);
+    tracebacks.releaseHeld();
+    print(Level.WARNING, "\tat W.decode(W.java:19)");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly("ERROR " + header + " null 0 " + header + "\n\tat W.decode(W.java:19)");
+  }
+
+  /**
    * rq's burst worker: the ERROR line and its traceback on stderr, the next job's start on stdout,
    * whose thread changed the task before this stream's thread read the traceback (CI, under load).
    */
