@@ -256,6 +256,7 @@ final class RunCommand implements Callable<Integer> {
     lines.awaitEnd(System.nanoTime() + (stop.requested() ? grace.plus(OUTPUT_DRAIN) : OUTPUT_DRAIN).toNanos());
     output.stopReading();
     lines.awaitEnd();
+    lines.workerExited(exitCode);
     output.close();
     lines.close();
     if (exitCode != 128 + 9) {

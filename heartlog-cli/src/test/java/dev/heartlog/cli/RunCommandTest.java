@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
@@ -428,6 +429,114 @@ class RunCommandTest {
             "/app/worker.js:12\n    throw new Error(\"out of host memory\");\n    ^\n\n"
                 + "Error: out of host memory\n    at render (/app/worker.js:12:11)\n\nNode.js v20.11.1\n",
             "Error: out of host memory"));
+  }
+
+  /**
+   * A worker that claims a task and crashes at once, and takes a while to exit (a CUDA worker's
+   * teardown): its traceback, read before the claim, was recorded once stderr had been quiet for
+   * a moment, while the worker still ran, under the task before (4 of 10 runs of a Python worker
+   * that took 0.6 s). It is held, and filed under the task current when the worker failed.
+   */
+  @Test
+  void aCrashReadBeforeTheClaimOfItsTaskOfAWorkerSlowToExitIsFiledUnderThatTask() throws Exception {
+    String url = TestDatabase.migratedUrl();
+
+    List<StoredRecord> records = tracebackBeforeTheClaim("wrapped-slow-exit", url, 1.0, 1);
+
+    assertThat(records).extracting(StoredRecord::message, StoredRecord::taskId)
+        .contains(tuple("MemoryError: out of host memory while decoding", "task-b"));
+    assertThat(records).filteredOn(r -> "task-a".equals(r.taskId())).as("task-a did not fail")
+        .allMatch(r -> r.level().equals("INFO"));
+    assertThat(exitRecord(store(url), "wrapped-slow-exit")).satisfies(exit -> {
+      assertThat(exit.taskId()).isEqualTo("task-b");
+      assertThat(exit.exception()).endsWith("MemoryError: out of host memory while decoding");
+    });
+  }
+
+  /**
+   * The same traceback from a worker that lived on after it: printed before the claim, as a
+   * worker prints a traceback it caught ({@code traceback.print_exc()}), it is the task's before.
+   * Here the worker exits 0 within the moment a crash is waited for, or fails only after it.
+   */
+  @ParameterizedTest(name = "exits {1} after {0} s")
+  @CsvSource({"1.0, 0", "6.0, 1"})
+  void aTracebackBeforeTheClaimOfAWorkerThatLivesOnKeepsItsTask(double secondsToExit, int exitCode) throws Exception {
+    String url = TestDatabase.migratedUrl();
+    String worker = "wrapped-lives-on-" + exitCode;
+
+    List<StoredRecord> records = tracebackBeforeTheClaim(worker, url, secondsToExit, exitCode);
+
+    assertThat(records).extracting(StoredRecord::message, StoredRecord::taskId)
+        .contains(tuple("MemoryError: out of host memory while decoding", "task-a"));
+  }
+
+  /**
+   * A worker whose stderr goes to its stdout ({@code 2>&1}): a traceback and the claim after it
+   * come in one stream, in the order printed, so the traceback is the task's before, however
+   * soon the worker fails after.
+   */
+  @Test
+  void aTracebackBeforeTheClaimInOneStreamKeepsItsTask() throws Exception {
+    String url = TestDatabase.migratedUrl();
+    Path script = script("one-stream.sh",
+        "exec 2>&1",
+        "echo '[10:00:01] INFO WORKER [Task task-a] Claimed task'",
+        "printf 'Traceback (most recent call last):\\n  File \"w.py\", line 19, in <module>\\n"
+            + "MemoryError: out of host memory while decoding\\n'",
+        "echo '[10:00:02] INFO WORKER [Task task-b] Claimed task'",
+        "sleep 1",
+        "exit 1");
+
+    assertThat(Cli.commandLine(new ByteArrayOutputStream(), new ByteArrayOutputStream()).execute("run",
+        "--worker", "wrapped-one-stream", "--db-url", url, "--home", folder.resolve("home").toString(),
+        "--", "sh", script.toString())).isEqualTo(1);
+
+    assertThat(store(url).logs(new LogFilter("wrapped-one-stream", null, null, null, null, null, 100)))
+        .extracting(StoredRecord::message, StoredRecord::taskId)
+        .contains(tuple("MemoryError: out of host memory while decoding", "task-a"));
+  }
+
+  /**
+   * Runs a worker that prints the claim of task-b on stdout and a traceback on stderr, then exits
+   * with {@code exitCode} after {@code secondsToExit}; the traceback is read before the claim, and
+   * parsed after it (each stream's echo waits for the other's). Its records.
+   */
+  private List<StoredRecord> tracebackBeforeTheClaim(String worker, String url, double secondsToExit, int exitCode)
+      throws Exception {
+    CountDownLatch tracebackRead = new CountDownLatch(1);
+    CountDownLatch claimRead = new CountDownLatch(1);
+    ByteArrayOutputStream terminal = new ByteArrayOutputStream();
+    CommandLine commandLine = Cli.commandLine(terminal, new ByteArrayOutputStream());
+    RunCommand run = commandLine.getSubcommands().get("run").getCommand();
+    run.stdout = terminal(terminal, text -> {
+      if (text.contains("rendering frame 9")) {
+        awaitThenPause(tracebackRead, 0);   // the claim's read comes after the traceback's
+      }
+      if (text.contains("[Task task-b]")) {
+        claimRead.countDown();
+      }
+    });
+    run.stderr = terminal(new ByteArrayOutputStream(), text -> {
+      if (text.contains("MemoryError")) {
+        tracebackRead.countDown();
+        awaitThenPause(claimRead, 100);   // parsed once the claim is
+      }
+    });
+    Path script = script(worker + ".sh",
+        "echo '[10:00:01] INFO WORKER [Task task-a] Claimed task'",
+        "sleep 0.3",
+        "echo 'rendering frame 9'",
+        "sleep 0.3",
+        "printf '[10:00:02] INFO WORKER [Task task-a] Task completed\\n[10:00:02] INFO WORKER [Task task-b] Claimed task\\n'",
+        "printf 'Traceback (most recent call last):\\n  File \"w.py\", line 19, in <module>\\n"
+            + "MemoryError: out of host memory while decoding\\n' >&2",
+        "sleep " + secondsToExit,
+        "exit " + exitCode);
+
+    assertThat(commandLine.execute("run", "--worker", worker, "--db-url", url,
+        "--home", folder.resolve("home").toString(), "--", "sh", script.toString())).isEqualTo(exitCode);
+    assertThat(claimRead.getCount()).as("the claim was read").isZero();
+    return store(url).logs(new LogFilter(worker, null, null, null, null, null, 100));
   }
 
   /** A logged error's traceback, the last thing the worker printed, stays under the task it was read in. */
