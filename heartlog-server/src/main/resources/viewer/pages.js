@@ -117,10 +117,15 @@ function fitted(id, width) {
   return id.length <= chars ? id : `${id.slice(0, chars - 1)}…`;
 }
 
-/** A task's tooltip on the VRAM chart: its id, and where it failed, the first line of its last error. */
+/**
+ * A task's tooltip on the VRAM chart: its id, and where it failed, the first line of its last
+ * error, with the line naming its exception where the message does not say it.
+ */
 function spanTitle(t) {
   if (!t.errors) return `task ${esc(t.task_id)}`;
-  return `task ${esc(t.task_id)} (failed${t.failure ? `: ${esc(t.failure.split('\n')[0])}` : ''})`;
+  if (!t.failure) return `task ${esc(t.task_id)} (failed)`;
+  const exception = unsaidException(t);
+  return `task ${esc(t.task_id)} (failed: ${esc(t.failure.split('\n')[0])}${exception ? ` (${esc(exception)})` : ''})`;
 }
 
 /** VRAM used over time, a line for each worker of the heartbeats, with the tasks drawn as spans. */
@@ -384,13 +389,20 @@ async function tasksPage(view) {
       <td class="msg">${esc(task.failure || '')}${explained(task)}</td></tr>`).join('')}</tbody></table>`;
 }
 
-// The line naming the exception that explains a task's failure (the failure's own, or where it
-// has none, as a worker's closing "Task failed", the last error's before it that had one), below
-// the failure's message; left out where the message says it already ("Task failed: " + e).
+// The line naming the exception that explains a task's failure (the failure's own, or in the
+// task list, where it has none, as a worker's closing "Task failed", the last error's before it
+// that had one), below the failure's message.
 function explained(task) {
+  const exception = unsaidException(task);
+  return exception ? `<div class="exception">${esc(exception)}</div>` : '';
+}
+
+// A task's failure_exception, or '' where there is none or the failure's message says it
+// already ("Task failed: " + e).
+function unsaidException(task) {
   const exception = task.failure_exception;
   if (!exception) return '';
   const colon = exception.indexOf(': ');
   const said = colon < 0 ? exception : exception.slice(colon + 2);
-  return (task.failure || '').includes(said) ? '' : `<div class="exception">${esc(exception)}</div>`;
+  return (task.failure || '').includes(said) ? '' : exception;
 }

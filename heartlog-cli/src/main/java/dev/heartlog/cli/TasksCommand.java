@@ -127,12 +127,17 @@ final class TasksCommand implements Callable<Integer> {
    * whole.
    */
   static String failure(RecentTask task) {
-    if (task.failure() == null) {
-      return "";
-    }
-    String line = firstLine(task.failure());
-    String exception = task.failureException() == null ? "" : task.failureException().strip();
-    if (!exception.isEmpty() && !task.failure().contains(exceptionMessage(exception))) {
+    return task.failure() == null ? "" : failureLine(task.failure(), task.failureException());
+  }
+
+  /**
+   * A failure's message on one line, with the line that names its exception ({@code null} for
+   * none) in brackets where the message does not say it already, cut as {@link #failure} says.
+   */
+  static String failureLine(String failure, String failureException) {
+    String line = firstLine(failure);
+    String exception = failureException == null ? "" : failureException.strip();
+    if (!exception.isEmpty() && !failure.contains(exceptionMessage(exception))) {
       line = line + " (" + exception + ")";
     }
     return cut(line);

@@ -100,8 +100,13 @@ final class WorkerCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** What failed a task, its last error's message on one line, after FAILED; empty where it was not read. */
+  /**
+   * What failed a task, after FAILED: its last error's message on one line, with the line that
+   * names its exception where the message does not say it, as {@code heartlog tasks} shows it
+   * ("the worker process exited with code 1 (MemoryError: ...)"); empty where it was not read.
+   */
   static String failure(TaskSummary task) {
-    return task.failure() == null ? "" : "  " + RecordText.printable(TasksCommand.cut(TasksCommand.firstLine(task.failure())));
+    return task.failure() == null ? ""
+        : "  " + RecordText.printable(TasksCommand.failureLine(task.failure(), task.failureException()));
   }
 }

@@ -218,17 +218,23 @@ class CommandLineTest {
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.out()).contains("Worker demo-gpu-2  stopped");
-    // A failed task says what failed it: its last error's message, on one line.
+    // A failed task says what failed it: its last error's message, on one line, and its exception.
     assertThat(result.out().lines().filter(line -> line.startsWith("  " + failedTask + "  ")))
-        .singleElement().asString().endsWith("  FAILED  Generation failed: CUDA out of memory");
+        .singleElement().asString().endsWith("  FAILED  Generation failed: CUDA out of memory "
+            + "(java.lang.IllegalStateException: CUDA out of memory. Tried to allocate 2.00 GiB (simulated))");
   }
 
   @Test
   void aFailedTasksLineOnTheWorkerPageIsItsLastErrorsFirstLineCut() {
     Instant at = Instant.parse("2026-11-27T10:00:00Z");
-    TaskSummary failed = new TaskSummary("t-1", at, at, 3, 1, at, "render failed\n" + "x".repeat(200));
+    TaskSummary failed = new TaskSummary("t-1", at, at, 3, 1, at, "render failed\n" + "x".repeat(200), null);
     assertThat(WorkerCommand.failure(failed)).isEqualTo("  render failed");
-    assertThat(WorkerCommand.failure(new TaskSummary("t-1", at, at, 3, 1, at, "y".repeat(200)))).hasSize(2 + 160).endsWith("y…");
+    assertThat(WorkerCommand.failure(new TaskSummary("t-1", at, at, 3, 1, at, "y".repeat(200), null))).hasSize(2 + 160).endsWith("y…");
+    assertThat(WorkerCommand.failure(new TaskSummary("t-1", at, at, 3, 1, at, "the worker process exited with code 1",
+        "MemoryError: out of host memory"))).as("the exception that explains it")
+        .isEqualTo("  the worker process exited with code 1 (MemoryError: out of host memory)");
+    assertThat(WorkerCommand.failure(new TaskSummary("t-1", at, at, 3, 1, at, "Generation failed: CUDA out of memory",
+        "torch.OutOfMemoryError: CUDA out of memory"))).as("said already").isEqualTo("  Generation failed: CUDA out of memory");
     assertThat(WorkerCommand.failure(new TaskSummary("t-1", at, at, 3, 1, at))).as("not read").isEmpty();
   }
 

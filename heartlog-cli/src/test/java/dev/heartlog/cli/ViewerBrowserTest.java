@@ -250,7 +250,8 @@ class ViewerBrowserTest {
     // The failed task's span on the VRAM chart says what failed it, when the pointer rests on it.
     WebElement failedSpan = browser.findElement(By.cssSelector("#vram-chart .task-span[data-task='" + failedTask + "']"));
     assertThat(failedSpan.findElement(By.tagName("title")).getAttribute("textContent"))
-        .isEqualTo("task " + failedTask + " (failed: Generation failed: CUDA out of memory)");
+        .isEqualTo("task " + failedTask + " (failed: Generation failed: CUDA out of memory "
+            + "(java.lang.IllegalStateException: CUDA out of memory. Tried to allocate 2.00 GiB (simulated)))");
     chromium.waitUntilText(By.id("tail-control"), "live");
     browser.findElement(By.id("tail-toggle")).click();
     chromium.waitUntilText(By.id("tail-control"), "paused");

@@ -346,9 +346,11 @@ class ServerTest {
     }
     assertThat(failed.body()).contains("\"failure\":\"render failed\"", "\"failure_exception\":\"RuntimeError: CUDA error: out of memory\"")
         .doesNotContain("list-ok");
-    // The worker's page: its failed task with its last error's time and message, the others with none.
+    // The worker's page: its failed task with its last error's time, message and exception, the
+    // others with none.
     assertThat(worker.body()).containsPattern("\\{\"task_id\":\"list-failed\",[^}]*\"errors\":1,"
-        + "\"failed_at\":\"" + now.minusSeconds(60).toString().substring(0, 19) + "[^\"]*\",\"failure\":\"render failed\"}")
+        + "\"failed_at\":\"" + now.minusSeconds(60).toString().substring(0, 19) + "[^\"]*\",\"failure\":\"render failed\","
+        + "\"failure_exception\":\"RuntimeError: CUDA error: out of memory\"}")
         .containsPattern("\\{\"task_id\":\"list-ok\",[^}]*\"errors\":0,\"failed_at\":null}");
     assertThat(sinceThen.body()).contains("list-failed", "list-ok", "list-old");
     assertThat(badFlag.statusCode()).isEqualTo(400);

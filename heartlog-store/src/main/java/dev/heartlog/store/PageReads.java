@@ -143,13 +143,14 @@ final class PageReads {
     if (failed.isEmpty()) {
       return tasks;
     }
-    Map<String, String> failures = q.query("worker-task-failures", Map.of("worker", workerId,
+    Map<String, TaskSummary> failures = new HashMap<>();
+    Map<String, TaskSummary> byId = failed.stream().collect(Collectors.toMap(TaskSummary::id, task -> task));
+    q.query("worker-task-failures", Map.of("worker", workerId,
         "tasks", failed.stream().map(TaskSummary::id).toArray(String[]::new),
         "failed_at", failed.stream().map(task -> task.failedAt().toString()).toArray(String[]::new)),
-        rs -> Map.entry(rs.getString("task_id"), rs.getString("message"))).stream()
-        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-    return tasks.stream().map(task -> failures.containsKey(task.id()) ? task.withFailure(failures.get(task.id())) : task)
-        .toList();
+        rs -> byId.get(rs.getString("task_id")).withFailure(rs.getString("message"), rs.getString("failure_exception")))
+        .forEach(task -> failures.put(task.id(), task));
+    return tasks.stream().map(task -> failures.getOrDefault(task.id(), task)).toList();
   }
 
   /** The values of worker-tasks.sql: its records in a window back from {@code end}, or all (null). */

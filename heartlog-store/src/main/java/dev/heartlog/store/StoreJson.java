@@ -231,6 +231,7 @@ public final class StoreJson {
     field(json, "failed_at", summary.failedAt());
     if (summary.failure() != null) {
       json.writeStringField("failure", summary.failure());
+      json.writeStringField("failure_exception", summary.failureException());
     }
     json.writeEndObject();
   }

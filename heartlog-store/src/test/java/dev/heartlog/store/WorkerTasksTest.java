@@ -51,6 +51,18 @@ class WorkerTasksTest {
         VALUES ('2026-11-27 19:55:00Z', 'ERROR', 'tie stored first', 'worker', 'other', 'tied');
         INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id)
         VALUES ('2026-11-27 19:55:00Z', 'CRITICAL', 'tie stored second', 'worker', 'other', 'tied');
+        INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id, metadata)
+        VALUES ('2026-11-27 19:00:00Z', 'ERROR', 'the worker process exited with code 1', 'worker', 'traced', 'py',
+                jsonb_build_object('exception', E'Traceback (most recent call last):\n  File "w.py", line 9, in <module>\n'
+                                                 || E'MemoryError: out of host memory\n')),
+               ('2026-11-27 19:01:00Z', 'ERROR', 'render failed', 'worker', 'traced', 'java',
+                jsonb_build_object('exception', E'java.lang.IllegalStateException: oom\n\tat W.main(W.java:17)')),
+               ('2026-11-27 19:02:00Z', 'ERROR', 'upload failed', 'worker', 'traced', 'empty',
+                jsonb_build_object('exception', '')),
+               ('2026-11-27 19:03:00Z', 'ERROR', 'decode failed', 'worker', 'traced', 'earlier',
+                jsonb_build_object('exception', E'Traceback (most recent call last):\nValueError: bad frame')),
+               ('2026-11-27 19:03:01Z', 'ERROR', 'Task failed', 'worker', 'traced', 'earlier', '{}');
+        INSERT INTO workers (id, status, last_heartbeat) VALUES ('traced', 'active', now());
         """));
   }
 
@@ -75,7 +87,8 @@ class WorkerTasksTest {
         try (var rs = statement.executeQuery()) {
           while (rs.next()) {
             TaskSummary task = Rows.taskSummary(rs);
-            tasks.add(task.failedAt() == null ? task : task.withFailure(rs.getString("failure")));
+            // none of these tasks' errors has an exception
+            tasks.add(task.failedAt() == null ? task : task.withFailure(rs.getString("failure"), null));
           }
         }
       }
@@ -107,6 +120,23 @@ class WorkerTasksTest {
     assertThat(other).filteredOn(TaskSummary::failed).extracting(TaskSummary::id, TaskSummary::failure)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("new-4", "ERROR 00:01:00"),
             org.assertj.core.groups.Tuple.tuple("tied", "tie stored second"));
+  }
+
+  /**
+   * A failed task's line on the worker's page names the exception of its failure, as the task
+   * list does: the last line of a Python traceback, the first of a Java stack trace; none for an
+   * empty one, nor the exception of an error before the failure (which the task list names).
+   */
+  @Test
+  void aFailedTaskSaysTheLineThatNamesItsFailuresException() {
+    assertThat(store.worker("traced", 10, 100).orElseThrow().recentTasks())
+        .extracting(TaskSummary::id, TaskSummary::failure, TaskSummary::failureException)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("earlier", "Task failed", null),
+            org.assertj.core.groups.Tuple.tuple("empty", "upload failed", null),
+            org.assertj.core.groups.Tuple.tuple("java", "render failed", "java.lang.IllegalStateException: oom"),
+            org.assertj.core.groups.Tuple.tuple("py", "the worker process exited with code 1",
+                "MemoryError: out of host memory"));
   }
 
   @Test

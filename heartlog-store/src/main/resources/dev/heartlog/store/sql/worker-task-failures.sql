@@ -1,12 +1,23 @@
 -- The message of a worker's last ERROR or CRITICAL record in each of :tasks, made at the time at
 -- the same place in :failed_at (worker-tasks.sql's failed_at): read by that time through the
 -- errors index, as task-summaries.sql reads a task's failure, not found among the task's records.
--- Of errors made at the same time, the one stored last.
+-- Of errors made at the same time, the one stored last. With it, the line of its exception that
+-- names it (failure_exception), read as task-summaries.sql reads it; the failure's own only, as
+-- the latest error with one (a worker's closing "Task failed" after the logged traceback) would
+-- need one more aggregate in worker-tasks.sql, over every record of its window.
 SELECT t.task_id,
-       f.message
+       f.message,
+       CASE WHEN left(f.exception, 1) IN (' ', E'\t')
+            THEN NULL
+            WHEN f.exception NOT LIKE 'Traceback (most recent call last):%'
+            THEN split_part(f.exception, E'\n', 1)
+            WHEN split_part(rtrim(f.exception, E' \t\r\n'), E'\n', -1) !~ '^\s'
+            THEN split_part(rtrim(f.exception, E' \t\r\n'), E'\n', -1)
+       END AS failure_exception
 FROM unnest(:tasks::text[], :failed_at::timestamptz[]) AS t (task_id, failed_at)
 CROSS JOIN LATERAL (
-    SELECT e.message
+    SELECT e.message,
+           nullif(e.metadata->>'exception', '') AS exception
     FROM system_logs e
     WHERE e.task_id = t.task_id
       AND e.source_id = :worker::text
