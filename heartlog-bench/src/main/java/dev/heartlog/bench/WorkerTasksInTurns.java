@@ -25,8 +25,9 @@ import java.util.stream.Collectors;
  *
  * <p>Usage: {@code java -cp heartlog-bench/target/benchmarks.jar
  * dev.heartlog.bench.WorkerTasksInTurns DATABASE WORKER HOURS ROUNDS BEFORE_SQL WORKER_TASKS_SQL
- * FAILURES_SQL}, e.g. {@code heavy_worker gpu-at-the-issues-rate 6 40 before.sql worker-tasks.sql
- * worker-task-failures.sql}.
+ * FAILURES_SQL [FAILURES_BEFORE_SQL]}, e.g. {@code heavy_worker gpu-at-the-issues-rate 6 40 before.sql
+ * worker-tasks.sql worker-task-failures.sql}. With {@code FAILURES_BEFORE_SQL}, a version of the
+ * failures' query before is run too, in the same turns, after this one, for the same tasks.
  */
 public final class WorkerTasksInTurns {
 
@@ -48,6 +49,8 @@ public final class WorkerTasksInTurns {
       String before = windowQuery(Path.of(args[4]), worker, hours, newest);
       String now = windowQuery(Path.of(args[5]), worker, hours, newest);
       String failures = Files.readString(Path.of(args[6])).replaceAll("(?m)--.*$", "");
+      String failuresBefore = args.length > 7 ? Files.readString(Path.of(args[7])).replaceAll("(?m)--.*$", "") : null;
+      List<Long> failuresBeforeNanos = new ArrayList<>();
       List<Long> beforeNanos = new ArrayList<>();
       List<Long> nowNanos = new ArrayList<>();
       List<Long> failuresNanos = new ArrayList<>();
@@ -66,14 +69,17 @@ public final class WorkerTasksInTurns {
             .filter(task -> task[1] != null).toList();
         failed = latestFailed.size();
         if (!latestFailed.isEmpty()) {
-          lastFailures = failures.replace(":worker::text", literal(worker) + "::text")
-              .replace(":tasks::text[]", array(latestFailed, 0) + "::text[]")
-              .replace(":failed_at::timestamptz[]", array(latestFailed, 1) + "::timestamptz[]");
+          lastFailures = failuresFor(failures, worker, latestFailed);
           read = firstColumn(connection, lastFailures).size();
         }
         long ended = System.nanoTime();
         nowNanos.add(ended - started);
         failuresNanos.add(ended - afterTasks);
+        if (failuresBefore != null && !latestFailed.isEmpty()) {
+          started = System.nanoTime();
+          firstColumn(connection, failuresFor(failuresBefore, worker, latestFailed));
+          failuresBeforeNanos.add(System.nanoTime() - started);
+        }
       }
       System.out.printf(Locale.ROOT, "%s's last %d hours up to %s, %d rounds in turns; of its %d latest tasks, %d failed, %d failures read%n%n"
           + "| version | p50 | p95 | ratio of the p50s to the first |%n|---|---|---|---|%n",
@@ -82,11 +88,21 @@ public final class WorkerTasksInTurns {
       print(args[4], beforeNanos, first);
       print(args[5] + " + " + args[6], nowNanos, first);
       print("of which " + args[6], failuresNanos, first);
+      if (!failuresBeforeNanos.isEmpty()) {
+        print(args[7] + ", after it, for the same tasks", failuresBeforeNanos, first);
+      }
       if (lastFailures != null) {
         System.out.println();
         firstColumn(connection, "EXPLAIN (ANALYZE, BUFFERS) " + lastFailures).forEach(System.out::println);
       }
     }
+  }
+
+  /** A version of worker-task-failures.sql for the {@code failed} tasks, its values written in. */
+  private static String failuresFor(String sql, String worker, List<String[]> failed) {
+    return sql.replace(":worker::text", literal(worker) + "::text")
+        .replace(":tasks::text[]", array(failed, 0) + "::text[]")
+        .replace(":failed_at::timestamptz[]", array(failed, 1) + "::timestamptz[]");
   }
 
   /** A version of worker-tasks.sql for the worker's {@code hours} before {@code newest}, its values written in. */
