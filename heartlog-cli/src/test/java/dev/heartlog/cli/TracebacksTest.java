@@ -465,6 +465,28 @@ class TracebacksTest extends TracebacksTestSupport {
   }
 
   /**
+   * Node.js's uncaught error, its place and source line read in no task before the task's start,
+   * the error and its frames after it: the first lines were warnings of their own (2 of 10 runs
+   * of a Node.js worker that crashed as it began a task).
+   */
+  @Test
+  void nodesPlaceOfAnUncaughtErrorWithoutATaskStaysHeldWhenTheTaskChanges() {
+    for (String text : List.of("/app/worker.js:12", "    throw new Error(\"oom\");", "    ^", "")) {
+      tracebacks.line(new Tracebacks.Line(Instant.ofEpochSecond(now), Level.WARNING, text, null,
+          Map.of("stream", "stderr"), nanos), text);
+    }
+    tracebacks.releaseHeld();
+    print(Level.WARNING, "Error: oom");
+    print(Level.WARNING, "    at render (/app/worker.js:12:11)");
+    print(Level.WARNING, "");
+    print(Level.WARNING, "Node.js v20.11.1");
+    tracebacks.end();
+
+    assertThat(recorded).singleElement().asString().startsWith("ERROR Error: oom null 0 /app/worker.js:12\n")
+        .endsWith("Node.js v20.11.1");
+  }
+
+  /**
    * rq's burst worker: the ERROR line and its traceback on stderr, the next job's start on stdout,
    * whose thread changed the task before this stream's thread read the traceback (CI, under load).
    */
