@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The last lines a wrapped worker printed on one stream, for the record of its exit. A worker that
@@ -50,15 +51,28 @@ final class OutputTail {
    * maxChars}; null where there are none.
    */
   String before(String task, long nowNanos) {
+    // A line of another task is not why this task's worker exited. A line of no task is kept:
+    // stderr is read apart from stdout, so a line printed after the line on stdout that named
+    // the task may be read before it.
+    return newest(line -> line.task() == null || line.task().equals(task), nowNanos);
+  }
+
+  /**
+   * The lines of any task recorded at {@code sinceNanos} or after, within the window before
+   * {@code nowNanos}, as {@link #before} gives them; null where there are none.
+   */
+  String since(long sinceNanos, long nowNanos) {
+    return newest(line -> line.nanos() - sinceNanos >= 0, nowNanos);
+  }
+
+  /** The newest lines, up to the first older than the window or not {@code belongs}, oldest first. */
+  private String newest(Predicate<Line> belongs, long nowNanos) {
     List<String> recent = new ArrayList<>();
     int chars = 0;
     synchronized (lock) {
       for (var newest = lines.descendingIterator(); newest.hasNext(); ) {
         Line line = newest.next();
-        if (nowNanos - line.nanos() > windowNanos || line.task() != null && !line.task().equals(task)) {
-          // Older, or of another task: not why this task's worker exited. A line of no task is
-          // kept: stderr is read apart from stdout, so a line printed after the line on stdout
-          // that named the task may be read before it.
+        if (nowNanos - line.nanos() > windowNanos || !belongs.test(line)) {
           break;
         }
         if (!recent.isEmpty() && chars + line.text().length() > maxChars) {

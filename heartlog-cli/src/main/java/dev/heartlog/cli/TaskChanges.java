@@ -1,5 +1,7 @@
 package dev.heartlog.cli;
 
+import java.util.OptionalLong;
+
 /**
  * The wrapped worker's last changes of task, each at the time heartlog run read the line that
  * made it, so that a line is given the task that was current when it was read, not when it was
@@ -43,6 +45,11 @@ final class TaskChanges {
    */
   boolean madeSince(long readNanos) {
     return count > 0 && this.readNanos[(oldest + count - 1) % KEPT] - readNanos > 0;
+  }
+
+  /** When the line of the last change was read ({@link System#nanoTime()}); empty where there was none. */
+  OptionalLong lastReadNanos() {
+    return count == 0 ? OptionalLong.empty() : OptionalLong.of(readNanos[(oldest + count - 1) % KEPT]);
   }
 
   /**

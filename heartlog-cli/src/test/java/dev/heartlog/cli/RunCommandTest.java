@@ -471,6 +471,49 @@ class RunCommandTest {
   }
 
   /**
+   * A worker that claims a task and aborts at once, saying why on stderr in plain lines, as
+   * PyTorch's C++ does: the lines were recorded before the claim was parsed, under the task
+   * before, and the exit's record named the last line on stdout, {@code Claimed task}, as why the
+   * worker died (7 of 10 runs of a Python worker). It names the lines recorded as the task began.
+   */
+  @Test
+  void anAbortSaidOnStderrAsTheTaskBeganIsWhyItsWorkerDied() throws Exception {
+    String url = TestDatabase.migratedUrl();
+    CountDownLatch abortSeen = new CountDownLatch(1);
+    ByteArrayOutputStream terminal = new ByteArrayOutputStream();
+    CommandLine commandLine = Cli.commandLine(terminal, new ByteArrayOutputStream());
+    RunCommand run = commandLine.getSubcommands().get("run").getCommand();
+    run.stdout = terminal(terminal, text -> {
+      if (text.contains("[Task task-b]")) {
+        awaitThenPause(abortSeen, 100);   // the claim, read, is parsed once the abort's lines are recorded
+      }
+    });
+    run.stderr = terminal(new ByteArrayOutputStream(), text -> {
+      if (text.contains("terminate called")) {
+        abortSeen.countDown();
+      }
+    });
+    Path script = script("abort.sh",
+        "echo '[10:00:01] INFO WORKER [Task task-a] Claimed task'",
+        "sleep 0.3",
+        "printf '[10:00:02] INFO WORKER [Task task-a] Task completed\\n[10:00:02] INFO WORKER [Task task-b] Claimed task\\n'",
+        "sleep 0.05",
+        "printf 'terminate called after throwing an instance of \\047c10::Error\\047\\n"
+            + "  what():  CUDA error: device-side assert triggered\\n' >&2",
+        "kill -ABRT $$");
+
+    assertThat(commandLine.execute("run", "--worker", "wrapped-abort", "--db-url", url,
+        "--home", folder.resolve("home").toString(), "--", "sh", script.toString())).isEqualTo(128 + 6);
+
+    assertThat(abortSeen.getCount()).as("the abort's lines were read").isZero();
+    StoredRecord exit = store(url).logs(new LogFilter("wrapped-abort", null, null, null, null, null, 100)).stream()
+        .filter(r -> r.message().startsWith("the worker process was killed by signal 6")).findFirst().orElseThrow();
+    assertThat(exit.taskId()).isEqualTo("task-b");
+    assertThat(exit.exception()).isEqualTo("terminate called after throwing an instance of 'c10::Error'\n"
+        + "  what():  CUDA error: device-side assert triggered");
+  }
+
+  /**
    * A worker whose stderr goes to its stdout ({@code 2>&1}): a traceback and the claim after it
    * come in one stream, in the order printed, so the traceback is the task's before, however
    * soon the worker fails after.
