@@ -102,7 +102,10 @@ final class WorkerLines implements AutoCloseable {
   private volatile Thread endingStderr;
   /** Whether stderr has ended: what it held then waits for stdout's end, not for quiet. */
   private volatile boolean stderrEnded;
-  /** An uncaught exception's traceback that may be the crash of a task begun after it was read ({@link #holdsAsCrash}). */
+  /**
+   * An uncaught exception's traceback that may be the crash of a task begun after it was read
+   * ({@link #holdsAsCrash}).
+   */
   private final Object heldCrashLock = new Object();
   private HeldCrash heldCrash;   // guarded by heldCrashLock
   private InputStream stdoutSource;
@@ -217,7 +220,7 @@ final class WorkerLines implements AutoCloseable {
 
   /**
    * The stderr lines of {@code task} from just before now, for a failed exit; where there are
-   * none, those stderr lines of the task before it that were recorded as {@code task} began
+   * none, the stderr lines recorded as {@code task} began, under the task before it or none
    * ({@link #readAsItBegan}); where there are none either, its stdout lines (Blender says why it
    * quit there); null where none has any.
    */
@@ -443,19 +446,19 @@ final class WorkerLines implements AutoCloseable {
       // Read well before the end, and held since: parsed late (its echo held up by a slow
       // terminal), not printed as the worker exited.
       tracebacks.end();
-    } else {
-      stderrEnded = true;
-      try {
-        out.join(STDOUT_DRAIN.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      endingStderr = Thread.currentThread();
-      try {
-        tracebacks.end();
-      } finally {
-        endingStderr = null;
-      }
+      return;
+    }
+    stderrEnded = true;
+    try {
+      out.join(STDOUT_DRAIN.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    endingStderr = Thread.currentThread();
+    try {
+      tracebacks.end();
+    } finally {
+      endingStderr = null;
     }
   }
 
@@ -472,6 +475,7 @@ final class WorkerLines implements AutoCloseable {
     return current != null ? current : readIn;
   }
 
+  /** Records a line under {@code filed}, and keeps what the exit's record may need of it. */
   private void record(Instant at, Level level, String message, String filed, Map<String, Object> metadata) {
     if (level.isAtLeast(Level.ERROR) && metadata.get("exception") instanceof String exception) {
       lastException = new WorkerExit.LastException(filed, exception, System.nanoTime());
@@ -559,8 +563,8 @@ final class WorkerLines implements AutoCloseable {
    * Whether a record is an uncaught exception's traceback, as a runtime prints it as the worker
    * dies, and names no process of a pool (whose lines keep their process's task): Python's, whose
    * message is the exception's line that ends it, or one a runtime marks so ({@link
-   * TracebackLines#isUncaughtCrash}: the JVM's, Go's, Rust's, Node.js's). A logged error's
-   * traceback has the logger's message, and its task may be named on its line.
+   * TracebackLines#isUncaughtCrash}: the JVM's, Go's, Rust's, Ruby's, Node.js's). A logged
+   * error's traceback has the logger's message, and its task may be named on its line.
    */
   private static boolean isUncaught(String message, Map<String, Object> metadata) {
     return metadata.get("exception") instanceof String exception && !metadata.containsKey("process")
