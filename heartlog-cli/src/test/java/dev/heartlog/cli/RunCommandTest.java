@@ -379,15 +379,10 @@ class RunCommandTest {
     List<StoredRecord> records = crashedOnClaim("wrapped-claim", url, "MemoryError", "Traceback (most recent call last):\\n"
         + "  File \"w.py\", line 19, in <module>\\nMemoryError: out of host memory while decoding\\n");
 
-    assertThat(records).extracting(StoredRecord::message, StoredRecord::taskId).contains(
-        tuple("Task completed", "task-a"),
-        tuple("MemoryError: out of host memory while decoding", "task-b"));
-    assertThat(records).filteredOn(r -> "task-a".equals(r.taskId())).as("task-a did not fail")
-        .allMatch(r -> r.level().equals("INFO"));
-    assertThat(exitRecord(store(url), "wrapped-claim")).satisfies(exit -> {
-      assertThat(exit.taskId()).isEqualTo("task-b");
-      assertThat(exit.exception()).endsWith("MemoryError: out of host memory while decoding");
-    });
+    assertThat(records).extracting(StoredRecord::message, StoredRecord::taskId)
+        .contains(tuple("Task completed", "task-a"));
+    assertCrashIsTaskBs(records, "MemoryError: out of host memory while decoding");
+    assertExitSaysItIsTaskBs(url, "wrapped-claim", "MemoryError: out of host memory while decoding");
   }
 
   /**
@@ -403,12 +398,7 @@ class RunCommandTest {
     String url = TestDatabase.migratedUrl();
     String worker = "wrapped-" + runtime;
 
-    List<StoredRecord> records = crashedOnClaim(worker, url, marker, stderrLines);
-
-    assertThat(records).extracting(StoredRecord::message, StoredRecord::taskId)
-        .contains(tuple(message, "task-b"));
-    assertThat(records).filteredOn(r -> "task-a".equals(r.taskId())).as("task-a did not fail")
-        .allMatch(r -> r.level().equals("INFO"));
+    assertCrashIsTaskBs(crashedOnClaim(worker, url, marker, stderrLines), message);
   }
 
   static Stream<Arguments> crashesOfOtherRuntimes() {
@@ -441,15 +431,23 @@ class RunCommandTest {
   void aCrashReadBeforeTheClaimOfItsTaskOfAWorkerSlowToExitIsFiledUnderThatTask() throws Exception {
     String url = TestDatabase.migratedUrl();
 
-    List<StoredRecord> records = tracebackBeforeTheClaim("wrapped-slow-exit", url, 1.0, 1);
+    assertCrashIsTaskBs(tracebackBeforeTheClaim("wrapped-slow-exit", url, 1.0, 1),
+        "MemoryError: out of host memory while decoding");
+    assertExitSaysItIsTaskBs(url, "wrapped-slow-exit", "MemoryError: out of host memory while decoding");
+  }
 
-    assertThat(records).extracting(StoredRecord::message, StoredRecord::taskId)
-        .contains(tuple("MemoryError: out of host memory while decoding", "task-b"));
+  /** The crash, its record's message {@code crash}, is task-b's, and task-a, done before it, did not fail. */
+  private static void assertCrashIsTaskBs(List<StoredRecord> records, String crash) {
+    assertThat(records).extracting(StoredRecord::message, StoredRecord::taskId).contains(tuple(crash, "task-b"));
     assertThat(records).filteredOn(r -> "task-a".equals(r.taskId())).as("task-a did not fail")
         .allMatch(r -> r.level().equals("INFO"));
-    assertThat(exitRecord(store(url), "wrapped-slow-exit")).satisfies(exit -> {
+  }
+
+  /** The record of the worker's exit is task-b's failure, and names the traceback that ends in {@code crash}. */
+  private static void assertExitSaysItIsTaskBs(String url, String worker, String crash) {
+    assertThat(exitRecord(store(url), worker)).satisfies(exit -> {
       assertThat(exit.taskId()).isEqualTo("task-b");
-      assertThat(exit.exception()).endsWith("MemoryError: out of host memory while decoding");
+      assertThat(exit.exception()).endsWith(crash);
     });
   }
 
