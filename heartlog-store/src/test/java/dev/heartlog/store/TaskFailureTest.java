@@ -65,6 +65,16 @@ class TaskFailureTest {
               "  + Exception Group Traceback (most recent call last):\\n  |   File \\\"worker.py\\\", line 9, in <module>\\n"
               + "  | ExceptionGroup: render failed (2 sub-exceptions)\\n  +-+---------------- 1 ----------------\\n"
               + "    | ValueError: frame 1\\n    +------------------------------------"),
+          // A C++ abort (heartlog run's record of the worker's exit): named by the exception's
+          // type and what(), as heartlog run names the abort's own record. An abort over no
+          // exception, or whose what() says nothing, by its first line.
+          traced(3, "ERROR", "the worker process was killed by signal 6 (SIGABRT) (exit code 134)", "t-abort",
+              "terminate called after throwing an instance of 'c10::Error'\\n  what():  CUDA error: out of memory \\n"
+              + "Exception raised from malloc at CUDACachingAllocator.cpp:1131 (most recent call first):"),
+          traced(3, "ERROR", "the worker process was killed by signal 6 (SIGABRT) (exit code 134)", "t-abort-bare",
+              "terminate called without an active exception"),
+          traced(3, "ERROR", "the worker process was killed by signal 6 (SIGABRT) (exit code 134)", "t-abort-silent",
+              "terminate called after throwing an instance of 'render::Empty'\\n  what():  \\nframe #0: main + 0x9"),
           // A worker whose handler writes every record's exception, null where there is none
           // (Python's {"exception": record.exc_text}): the null explains nothing, nor does an
           // empty one.
@@ -153,6 +163,14 @@ class TaskFailureTest {
   }
 
   @Test
+  void aCppAbortIsNamedByItsExceptionsTypeAndWhatAndWithoutWhatByItsFirstLine() {
+    assertThat(tasks.get("t-abort").failureException()).isEqualTo("c10::Error: CUDA error: out of memory");
+    assertThat(tasks.get("t-abort-bare").failureException()).isEqualTo("terminate called without an active exception");
+    assertThat(tasks.get("t-abort-silent").failureException())
+        .isEqualTo("terminate called after throwing an instance of 'render::Empty'");
+  }
+
+  @Test
   void anExceptionThatIsNullOrEmptyExplainsNothingAndTheErrorBeforeItDoes() {
     assertThat(tasks.get("t-null").failure()).isEqualTo("Task failed");
     assertThat(tasks.get("t-null").failureException())
@@ -171,7 +189,7 @@ class TaskFailureTest {
   void everyTaskWithARecordInTheRangeIsListed() {
     assertThat(tasks.keySet()).containsExactlyInAnyOrder(
         "t-split", "t-tie", "t-other", "t-closing", "t-java", "t-chained", "t-warned", "t-tie-traced", "t-cut", "t-group",
-        "t-null");
+        "t-null", "t-abort", "t-abort-bare", "t-abort-silent");
     assertThat(tasks.values()).extracting(RecentTask::failed).containsOnly(true);
     assertThat(List.of(tasks.get("t-tie").workers(), tasks.get("t-other").workers()))
         .containsExactly(List.of("gpu-a", "gpu-b"), List.of("gpu-a"));

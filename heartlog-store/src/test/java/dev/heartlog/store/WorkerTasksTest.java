@@ -61,7 +61,12 @@ class WorkerTasksTest {
                 jsonb_build_object('exception', '')),
                ('2026-11-27 19:03:00Z', 'ERROR', 'decode failed', 'worker', 'traced', 'earlier',
                 jsonb_build_object('exception', E'Traceback (most recent call last):\nValueError: bad frame')),
-               ('2026-11-27 19:03:01Z', 'ERROR', 'Task failed', 'worker', 'traced', 'earlier', '{}');
+               ('2026-11-27 19:03:01Z', 'ERROR', 'Task failed', 'worker', 'traced', 'earlier', '{}'),
+               ('2026-11-27 18:59:00Z', 'ERROR', 'the worker process was killed by signal 6 (SIGABRT) (exit code 134)',
+                'worker', 'traced', 'abort',
+                jsonb_build_object('exception', E'terminate called after throwing an instance of ''c10::Error''\n'
+                                                 || E'  what():  CUDA error: device-side assert triggered\n'
+                                                 || E'frame #0: c10::Error::Error() + 0x96 (0x7e3a in libc10.so)'));
         INSERT INTO workers (id, status, last_heartbeat) VALUES ('traced', 'active', now());
         """));
   }
@@ -124,7 +129,8 @@ class WorkerTasksTest {
 
   /**
    * A failed task's line on the worker's page names the exception of its failure, as the task
-   * list does: the last line of a Python traceback, the first of a Java stack trace; none for an
+   * list does: the last line of a Python traceback, the first of a Java stack trace, a C++ abort's
+   * exception type and what(); none for an
    * empty one, nor the exception of an error before the failure (which the task list names).
    */
   @Test
@@ -136,7 +142,9 @@ class WorkerTasksTest {
             org.assertj.core.groups.Tuple.tuple("empty", "upload failed", null),
             org.assertj.core.groups.Tuple.tuple("java", "render failed", "java.lang.IllegalStateException: oom"),
             org.assertj.core.groups.Tuple.tuple("py", "the worker process exited with code 1",
-                "MemoryError: out of host memory"));
+                "MemoryError: out of host memory"),
+            org.assertj.core.groups.Tuple.tuple("abort", "the worker process was killed by signal 6 (SIGABRT) (exit code 134)",
+                "c10::Error: CUDA error: device-side assert triggered"));
   }
 
   @Test

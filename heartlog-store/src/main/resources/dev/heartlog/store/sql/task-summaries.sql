@@ -14,7 +14,9 @@
 -- or, where it has none (a worker's closing "Task failed"), that of the latest error with one.
 -- Only that line is read out, not the whole stack trace: a Python traceback names its exception
 -- on its last line (none where that is indented, a traceback cut short), every other (Java, Node,
--- Go) on its first; a trace that begins indented (an exception group's "  + Exception Group
+-- Go) on its first, a C++ abort's (libstdc++'s "terminate called after throwing an instance of
+-- 'c10::Error'" over "  what():  CUDA error: ...") by its type and what() on the next, as heartlog
+-- run names its record ("c10::Error: CUDA error: ..."); a trace that begins indented (an exception group's "  + Exception Group
 -- Traceback", boxed) names it on no one line, and gives none. An exception that is null or empty
 -- (a handler that writes every record's, {"exception": null} where there is none) explains
 -- nothing. split_part reads a trace once, where a regular expression anchored at its end was tried
@@ -28,6 +30,9 @@ SELECT t.task_id,
        f.message AS failure,
        CASE WHEN left(c.exception, 1) IN (' ', E'\t')
             THEN NULL
+            WHEN c.exception ~ E'^terminate called after throwing an instance of \'[^\\n]+\'\\n  what\\(\\):  [ \\t]*\\S'
+            THEN substring(split_part(c.exception, E'\n', 1) FROM '^terminate called after throwing an instance of ''(.+)''$')
+                 || ': ' || btrim(substr(split_part(c.exception, E'\n', 2), 12), E' \t\r')
             WHEN c.exception NOT LIKE 'Traceback (most recent call last):%'
             THEN split_part(c.exception, E'\n', 1)
             WHEN split_part(rtrim(c.exception, E' \t\r\n'), E'\n', -1) !~ '^\s'
