@@ -32,7 +32,12 @@ final class OpenTraceback {
     /** Node.js's report of its fatal error (its heap ran out): the garbage collector's runs, the error, the native stack. */
     NODE_FATAL,
     /** rich's traceback ({@code rich.traceback.install()}): a box of frames, then the exception line. */
-    RICH
+    RICH,
+    /**
+     * The C++ runtime's abort over an uncaught exception: its {@code terminate called ...}, the
+     * exception's {@code what()}, and PyTorch's further lines and stack.
+     */
+    CPP_TERMINATE
   }
 
   /** The line before and after the copy of a traceback that billiard and process pools print. */
@@ -160,6 +165,7 @@ final class OpenTraceback {
       case JVM_CRASH -> continuesJvmCrash(text);
       case NODE_FATAL -> continuesNodeFatal(text);
       case RICH -> continuesRich(text, sameBurst, read, formatted);
+      case CPP_TERMINATE -> continuesCppTerminate(text, sameBurst, read, formatted);
     };
     if (part) {
       add(text);
@@ -322,6 +328,27 @@ final class OpenTraceback {
     if (TracebackLines.isRichTracebackStart(text)) {
       boxClosed = false;   // the next exception of the chain
       afterException = false;
+      return true;
+    }
+    return continuesMessage(text, sameBurst, read, formatted);
+  }
+
+  /**
+   * The lines of a C++ abort after its first: {@code   what():  CUDA error: ...}, which names the
+   * record ({@link TracebackLines#cppExceptionMessage}); the lines of the message PyTorch goes on
+   * with ({@code For debugging consider passing CUDA_LAUNCH_BLOCKING=1}); blank lines; and its
+   * stack ({@code Exception raised from ...}, {@code frame #0: ...}). Before, each was a warning of
+   * its own, filed under the task before where the worker aborted as it claimed a task.
+   */
+  private boolean continuesCppTerminate(String text, boolean sameBurst, long read, boolean formatted) {
+    if (lines.size() == 1 && text.startsWith(TracebackLines.CPP_WHAT)) {
+      message = TracebackLines.cppExceptionMessage(lines.get(0), text.substring(TracebackLines.CPP_WHAT.length()).strip());
+      inMessage = true;
+      exceptionRead = read;
+      return true;
+    }
+    if (text.isBlank() || TracebackLines.isCppStackLine(text)) {
+      inMessage = false;   // the message has ended
       return true;
     }
     return continuesMessage(text, sameBurst, read, formatted);

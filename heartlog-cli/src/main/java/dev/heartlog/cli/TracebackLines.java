@@ -143,6 +143,28 @@ final class TracebackLines {
   private static final Pattern GO_CALL = Pattern.compile("\\S+\\(.*\\)");
 
   /**
+   * What the C++ runtime (libstdc++) prints as it aborts a program over an exception nothing
+   * caught: {@code terminate called after throwing an instance of 'c10::Error'}, the type in
+   * {@code type}; or over none ({@code terminate called without an active exception}, a thread
+   * left joinable; {@code terminate called recursively}). PyTorch's C++ aborts so, a CUDA error
+   * in a destructor or a thread of its own.
+   */
+  private static final Pattern CPP_TERMINATE = Pattern.compile(
+      "terminate called (?:after throwing an instance of '(?<type>.+)'|without an active exception|recursively)");
+
+  /** The line after {@link #CPP_TERMINATE} with the exception's {@code what()}. */
+  static final String CPP_WHAT = "  what():  ";
+
+  /**
+   * The lines of a C++ exception's stack as PyTorch's {@code c10::Error} prints them below its
+   * message: {@code Exception raised from insert_events at ../c10/cuda/CUDACachingAllocator.cpp:569
+   * (most recent call first):}, then {@code frame #0: c10::Error::Error(...) + 0x96 (0x7e3a... in
+   * .../libc10.so)}.
+   */
+  private static final Pattern CPP_STACK = Pattern.compile(
+      "Exception raised from .* \\(most recent call first\\):|frame #\\d+: .*");
+
+  /**
    * A Rust program's panic: {@code thread 'main' panicked at src/main.rs:2:5:}, with the thread's
    * id since Rust 1.88 ({@code thread 'main' (4242) panicked at ...}), or the message before the
    * place before Rust 1.73 ({@code thread 'main' panicked at 'index out of bounds', ...}).
@@ -409,7 +431,8 @@ final class TracebackLines {
    * Whether a traceback is the one a runtime prints as its program dies of an exception nothing
    * caught, by its first or last line: the JVM's {@code Exception in thread "main" ...}, Go's
    * {@code panic: ...} or {@code fatal error: ...}, Rust's {@code thread 'main' panicked at ...},
-   * Ruby's {@code app/crash.rb:3:in `render': bad frame (ArgumentError)}, or the Node.js version
+   * Ruby's {@code app/crash.rb:3:in `render': bad frame (ArgumentError)}, the C++ runtime's
+   * {@code terminate called after throwing an instance of 'c10::Error'}, or the Node.js version
    * printed below an uncaught error ({@code Node.js v20.11.1}). Python's
    * has no such line: its message, the traceback's last line, tells it ({@link
    * WorkerLines}).
@@ -420,7 +443,32 @@ final class TracebackLines {
     String trimmed = exception.stripTrailing();
     String last = trimmed.substring(trimmed.lastIndexOf('\n') + 1);
     return first.startsWith("Exception in thread \"") || isGoPanic(first) || isRustPanic(first)
-        || isRubyUncaught(first) || last.startsWith("Node.js v") && NODE_VERSION.matcher(last).matches();
+        || isCppTerminate(first) || isRubyUncaught(first)
+        || last.startsWith("Node.js v") && NODE_VERSION.matcher(last).matches();
+  }
+
+  /** Whether the line is the C++ runtime's as it aborts ({@link #CPP_TERMINATE}). */
+  static boolean isCppTerminate(String text) {
+    return text.startsWith("terminate called ") && CPP_TERMINATE.matcher(text).matches();
+  }
+
+  /**
+   * The message of a C++ abort's record: the exception's type and its {@code what()}, as a JVM's
+   * exception line names them ({@code c10::Error: CUDA error: device-side assert triggered}, {@code
+   * std::bad_alloc: std::bad_alloc}); its first line where {@code what()} says nothing. The store
+   * names the exception of a task's failure so too ({@code task-summaries.sql}).
+   */
+  static String cppExceptionMessage(String terminateLine, String what) {
+    Matcher matcher = CPP_TERMINATE.matcher(terminateLine);
+    if (what.isEmpty() || !matcher.matches() || matcher.group("type") == null) {
+      return terminateLine;
+    }
+    return matcher.group("type") + ": " + what;
+  }
+
+  /** Whether the line is of the stack PyTorch prints below a C++ exception's message ({@link #CPP_STACK}). */
+  static boolean isCppStackLine(String text) {
+    return (text.startsWith("frame #") || text.startsWith("Exception raised from ")) && CPP_STACK.matcher(text).matches();
   }
 
   static boolean isRustPanic(String text) {

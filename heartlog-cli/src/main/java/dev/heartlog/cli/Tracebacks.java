@@ -500,6 +500,8 @@ final class Tracebacks {
       if (text.endsWith(":")) {
         traceback.messageFollows();   // since Rust 1.73 the message comes on the next line
       }
+    } else if (TracebackLines.isCppTerminate(text)) {
+      startTraceback(OpenTraceback.Shape.CPP_TERMINATE, line, line.message(), Level.ERROR);
     } else if (TracebackLines.isFrame(text)) {
       if (heldExceptionLine != null) {
         startTraceback(OpenTraceback.Shape.STACK, heldExceptionLine, heldExceptionLine.message(), Level.ERROR);

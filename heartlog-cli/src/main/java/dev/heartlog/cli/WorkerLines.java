@@ -237,10 +237,11 @@ final class WorkerLines implements AutoCloseable {
    * The stderr lines filed under another task, or none, that were recorded within {@link
    * #CLAIM_RACE} before the line that began {@code task} (the current one) was read, or after: a
    * worker that claims a task on stdout and dies at once says why on stderr, which may be read
-   * and recorded before the claim, and so under the task before it ({@code terminate called after
-   * throwing an instance of 'c10::Error'} as PyTorch aborts). The exit's record said {@code
-   * Claimed task}, its last line on stdout, in 7 of 10 runs of such a worker. Null where there are
-   * none.
+   * and recorded before the claim, and so under the task before it (glibc's {@code free(): double
+   * free detected in tcache 2} as it aborts; PyTorch's {@code terminate called after throwing an
+   * instance of 'c10::Error'} was such lines, before heartlog read it as a crash). The exit's
+   * record said {@code Claimed task}, its last line on stdout, in 7 of 10 runs of such a worker.
+   * Null where there are none.
    */
   private String readAsItBegan(String task, long now) {
     long began;
@@ -563,7 +564,7 @@ final class WorkerLines implements AutoCloseable {
    * Whether a record is an uncaught exception's traceback, as a runtime prints it as the worker
    * dies, and names no process of a pool (whose lines keep their process's task): Python's, whose
    * message is the exception's line that ends it, or one a runtime marks so ({@link
-   * TracebackLines#isUncaughtCrash}: the JVM's, Go's, Rust's, Ruby's, Node.js's). A logged
+   * TracebackLines#isUncaughtCrash}: the JVM's, Go's, Rust's, Ruby's, Node.js's, a C++ abort's). A logged
    * error's traceback has the logger's message, and its task may be named on its line.
    */
   private static boolean isUncaught(String message, Map<String, Object> metadata) {

@@ -371,6 +371,62 @@ class StackTracesTest extends TracebacksTestSupport {
         "ERROR panic: runtime error: invalid memory address or nil pointer dereference t-1 0 " + String.join("\n", printed));
   }
 
+  /**
+   * PyTorch's C++ aborts over an uncaught {@code c10::Error} (a CUDA error in a destructor): its
+   * lines were nine warnings of their own. One error, named by the exception's type and what(),
+   * as a JVM's exception line names them; and so is the older shape, frames right after what().
+   */
+  @Test
+  void aCppAbortIsOneErrorNamedByItsExceptionsTypeAndWhat() {
+    List<String> abort = List.of(
+        "terminate called after throwing an instance of 'c10::Error'",
+        "  what():  CUDA error: device-side assert triggered",
+        "CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be"
+            + " incorrect.",
+        "For debugging consider passing CUDA_LAUNCH_BLOCKING=1",
+        "Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions.",
+        "",
+        "Exception raised from c10_cuda_check_implementation at /pytorch/c10/cuda/CUDAException.cpp:43 (most recent"
+            + " call first):",
+        "frame #0: c10::Error::Error(c10::SourceLocation, std::string) + 0x96 (0x7e3aee76c1b6 in /venv/lib/libc10.so)",
+        "frame #1: <unknown function> + 0x20ba6 (0x7e3b07e98ba6 in /venv/lib/libc10_cuda.so)");
+    List<String> older = List.of(
+        "terminate called after throwing an instance of 'c10::Error'",
+        "  what():  CUDA error: device-side assert triggered (insert_events at /tmp/c10/cuda/CUDACachingAllocator.cpp:569)",
+        "frame #0: c10::Error::Error(c10::SourceLocation, std::string const&) + 0x6d (0x7f0e393a8e7d in /venv/lib/libc10.so)");
+    abort.forEach(text -> print(Level.WARNING, text));
+    print(Level.WARNING, "");
+    print(Level.WARNING, "Aborted (core dumped)");
+    older.forEach(text -> print(Level.WARNING, text));
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "ERROR c10::Error: CUDA error: device-side assert triggered t-1 0 " + String.join("\n", abort),
+        "WARNING Aborted (core dumped) t-1 10 -",
+        "ERROR c10::Error: CUDA error: device-side assert triggered (insert_events at"
+            + " /tmp/c10/cuda/CUDACachingAllocator.cpp:569) t-1 11 " + String.join("\n", older));
+  }
+
+  /** An abort over no exception, or one whose what() says nothing: named by its first line. */
+  @Test
+  void aCppAbortWithoutWhatIsNamedByItsFirstLine() {
+    print(Level.WARNING, "terminate called without an active exception");
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    print(Level.WARNING, "terminate called after throwing an instance of 'std::bad_alloc'");
+    print(Level.WARNING, "  what():  std::bad_alloc");
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    print(Level.WARNING, "terminate called after throwing an instance of 'render::Empty'");
+    print(Level.WARNING, "  what():  ");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "ERROR terminate called without an active exception t-1 0 terminate called without an active exception",
+        "ERROR std::bad_alloc: std::bad_alloc t-1 1 terminate called after throwing an instance of 'std::bad_alloc'\n"
+            + "  what():  std::bad_alloc",
+        "ERROR terminate called after throwing an instance of 'render::Empty' t-1 3 "
+            + "terminate called after throwing an instance of 'render::Empty'\n  what():  ");
+  }
+
   @Test
   void aJavaUtilLoggingRecordOfTwoLinesIsOneWithItsLevelClassAndMethod() {
     List<Map<String, Object>> metadata = new ArrayList<>();

@@ -118,6 +118,10 @@ class TracebackLinesTest {
         + "\tfrom app/crash.rb:5:in `<main>'")).as("Ruby's").isTrue();
     assertThat(TracebackLines.isUncaughtCrash("/app/worker.js:12\n    ^\n\nError: oom\n    at render (/app/worker.js:12:11)"
         + "\n\nNode.js v20.11.1\n")).as("Node.js's, its version last").isTrue();
+    assertThat(TracebackLines.isUncaughtCrash("terminate called after throwing an instance of 'c10::Error'\n"
+        + "  what():  CUDA error: device-side assert triggered")).as("the C++ runtime's").isTrue();
+    assertThat(TracebackLines.isUncaughtCrash("terminate called without an active exception"))
+        .as("the C++ runtime's, over no exception").isTrue();
 
     assertThat(TracebackLines.isUncaughtCrash("java.lang.IllegalStateException: oom\n\tat W.main(W.java:17)"))
         .as("a logged Java exception").isFalse();
@@ -125,6 +129,8 @@ class TracebackLinesTest {
         .as("a logged Node.js error").isFalse();
     assertThat(TracebackLines.isUncaughtCrash("Error: oom\n    at render (/app/worker.js:12:11)\nNode.js v20."))
         .as("no version").isFalse();
+    assertThat(TracebackLines.isUncaughtCrash("terminate called after the render of frame 12\nframe 13"))
+        .as("a worker's line that begins as the C++ runtime's").isFalse();
     assertThat(TracebackLines.isUncaughtCrash("Traceback (most recent call last):\nValueError: x"))
         .as("Python's, told by its message").isFalse();
   }
