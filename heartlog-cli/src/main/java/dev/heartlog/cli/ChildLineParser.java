@@ -20,7 +20,8 @@ import java.util.regex.Matcher;
  * ImageMagick's, {@link ImageMagickLines}; Chromium's, {@link ChromiumLines}; ffmpeg's, {@link
  * FfmpegLines}; wget's, {@link WgetLines}; pip's, {@link PipLines}; curl's, {@link CurlLines};
  * the AWS CLI's failed transfers, {@link AwsCliLines};
- * apt's, {@link AptLines}; nvidia-smi's failures, {@link NvidiaSmiLines}; a checksum check's, {@link ChecksumLines}; a shell's report of a command a signal ended, {@link KilledCommandLines};
+ * apt's, {@link AptLines}; nvidia-smi's failures, {@link NvidiaSmiLines}; a checksum check's, {@link ChecksumLines};
+ * a CUDA kernel's failed assertion, {@link CudaAssertLines}; a shell's report of a command a signal ended, {@link KilledCommandLines};
  * a shell's errors and a program's failed call, {@link ShellErrorLines};
  * psql's, {@link PsqlLines}; Blender's status, {@link BlenderLines}),
  * of a Celery, RQ, Sidekiq or Delayed Job worker ({@link CeleryLines}, {@link RqLines}, {@link
@@ -261,6 +262,9 @@ final class ChildLineParser {
       }
       if (nodeOrTool == null) {
         nodeOrTool = ChecksumLines.parse(line, metadata);
+      }
+      if (nodeOrTool == null) {
+        nodeOrTool = CudaAssertLines.parse(line, metadata);
       }
       if (nodeOrTool == null) {
         nodeOrTool = KilledCommandLines.parse(line, stream, metadata);
