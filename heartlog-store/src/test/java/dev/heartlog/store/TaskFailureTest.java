@@ -75,6 +75,14 @@ class TaskFailureTest {
               "terminate called without an active exception"),
           traced(3, "ERROR", "the worker process was killed by signal 6 (SIGABRT) (exit code 134)", "t-abort-silent",
               "terminate called after throwing an instance of 'render::Empty'\\n  what():  \\nframe #0: main + 0x9"),
+          // PyTorch's CUDA error, whose message goes on for three lines below its exception line;
+          // and a validation error whose message does, indented.
+          traced(2, "ERROR", "the worker process exited with code 1", "t-cuda", CUDA_TRACEBACK),
+          traced(2, "ERROR", "the worker process exited with code 1", "t-pydantic", "Traceback (most recent call last):\\n"
+              + "  File \\\"w.py\\\", line 3, in <module>\\n    M(a=\\\"x\\\")\\n"
+              + "pydantic_core._pydantic_core.ValidationError: 1 validation error for M\\na\\n"
+              + "  Input should be a valid integer [type=int_parsing]\\n"
+              + "    For further information visit https://errors.pydantic.dev/2.5/v/int_parsing"),
           // A worker whose handler writes every record's exception, null where there is none
           // (Python's {"exception": record.exc_text}): the null explains nothing, nor does an
           // empty one.
@@ -96,6 +104,15 @@ class TaskFailureTest {
       + "  File \\\"worker.py\\\", line 410, in process_single_task\\n"
       + "    frames = pipeline(prompt)\\n"
       + "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\\n";
+
+  private static final String CUDA_TRACEBACK = "Traceback (most recent call last):\\n"
+      + "  File \\\"worker.py\\\", line 12, in render\\n"
+      + "    frames = decode(latents)\\n"
+      + "RuntimeError: CUDA error: device-side assert triggered\\n"
+      + "CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be"
+      + " incorrect.\\n"
+      + "For debugging consider passing CUDA_LAUNCH_BLOCKING=1\\n"
+      + "Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions.\\n";
 
   private static final String JAVA_TRACE = "java.lang.IllegalStateException: CUDA out of memory\\n"
       + "\\tat ex.Render.frame(Render.java:12)\\n"
@@ -162,6 +179,18 @@ class TaskFailureTest {
     assertThat(tasks.get("t-tie-traced").failureException()).isEqualTo("java.lang.RuntimeException: stored second");
   }
 
+  /**
+   * A Python exception whose message goes on below its line: named by that line, the first after
+   * the last frame, where the trace's last line was taken (PyTorch's "Compile with
+   * `TORCH_USE_CUDA_DSA` ..."), or none where it was indented.
+   */
+  @Test
+  void aPythonExceptionWhoseMessageGoesOnIsNamedByItsLineAfterTheLastFrame() {
+    assertThat(tasks.get("t-cuda").failureException()).isEqualTo("RuntimeError: CUDA error: device-side assert triggered");
+    assertThat(tasks.get("t-pydantic").failureException())
+        .isEqualTo("pydantic_core._pydantic_core.ValidationError: 1 validation error for M");
+  }
+
   @Test
   void aCppAbortIsNamedByItsExceptionsTypeAndWhatAndWithoutWhatByItsFirstLine() {
     assertThat(tasks.get("t-abort").failureException()).isEqualTo("c10::Error: CUDA error: out of memory");
@@ -189,7 +218,7 @@ class TaskFailureTest {
   void everyTaskWithARecordInTheRangeIsListed() {
     assertThat(tasks.keySet()).containsExactlyInAnyOrder(
         "t-split", "t-tie", "t-other", "t-closing", "t-java", "t-chained", "t-warned", "t-tie-traced", "t-cut", "t-group",
-        "t-null", "t-abort", "t-abort-bare", "t-abort-silent");
+        "t-null", "t-abort", "t-abort-bare", "t-abort-silent", "t-cuda", "t-pydantic");
     assertThat(tasks.values()).extracting(RecentTask::failed).containsOnly(true);
     assertThat(List.of(tasks.get("t-tie").workers(), tasks.get("t-other").workers()))
         .containsExactly(List.of("gpu-a", "gpu-b"), List.of("gpu-a"));

@@ -62,6 +62,10 @@ class WorkerTasksTest {
                ('2026-11-27 19:03:00Z', 'ERROR', 'decode failed', 'worker', 'traced', 'earlier',
                 jsonb_build_object('exception', E'Traceback (most recent call last):\nValueError: bad frame')),
                ('2026-11-27 19:03:01Z', 'ERROR', 'Task failed', 'worker', 'traced', 'earlier', '{}'),
+               ('2026-11-27 18:58:00Z', 'ERROR', 'the worker process exited with code 1', 'worker', 'traced', 'cuda',
+                jsonb_build_object('exception', E'Traceback (most recent call last):\n  File "w.py", line 12, in render\n'
+                                                 || E'RuntimeError: CUDA error: device-side assert triggered\n'
+                                                 || E'For debugging consider passing CUDA_LAUNCH_BLOCKING=1\n')),
                ('2026-11-27 18:59:00Z', 'ERROR', 'the worker process was killed by signal 6 (SIGABRT) (exit code 134)',
                 'worker', 'traced', 'abort',
                 jsonb_build_object('exception', E'terminate called after throwing an instance of ''c10::Error''\n'
@@ -129,7 +133,7 @@ class WorkerTasksTest {
 
   /**
    * A failed task's line on the worker's page names the exception of its failure, as the task
-   * list does: the last line of a Python traceback, the first of a Java stack trace, a C++ abort's
+   * list does: the line after a Python traceback's last frame, the first of a Java stack trace, a C++ abort's
    * exception type and what(); none for an
    * empty one, nor the exception of an error before the failure (which the task list names).
    */
@@ -144,7 +148,9 @@ class WorkerTasksTest {
             org.assertj.core.groups.Tuple.tuple("py", "the worker process exited with code 1",
                 "MemoryError: out of host memory"),
             org.assertj.core.groups.Tuple.tuple("abort", "the worker process was killed by signal 6 (SIGABRT) (exit code 134)",
-                "c10::Error: CUDA error: device-side assert triggered"));
+                "c10::Error: CUDA error: device-side assert triggered"),
+            org.assertj.core.groups.Tuple.tuple("cuda", "the worker process exited with code 1",
+                "RuntimeError: CUDA error: device-side assert triggered"));
   }
 
   @Test

@@ -12,15 +12,20 @@
 -- id among errors made at that time), is then found by its time through the errors index.
 -- So is the line that names the exception explaining it (failure_exception): the failure's own,
 -- or, where it has none (a worker's closing "Task failed"), that of the latest error with one.
--- Only that line is read out, not the whole stack trace: a Python traceback names its exception
--- on its last line (none where that is indented, a traceback cut short), every other (Java, Node,
--- Go) on its first, a C++ abort's (libstdc++'s "terminate called after throwing an instance of
--- 'c10::Error'" over "  what():  CUDA error: ...") by its type and what() on the next, as heartlog
--- run names its record ("c10::Error: CUDA error: ..."); a trace that begins indented (an exception group's "  + Exception Group
--- Traceback", boxed) names it on no one line, and gives none. An exception that is null or empty
--- (a handler that writes every record's, {"exception": null} where there is none) explains
--- nothing. split_part reads a trace once, where a regular expression anchored at its end was tried
--- from every character (1 ms more for 50 tasks; BENCHMARKS.md §3, "Why a failed task failed").
+-- Only that line is read out, not the whole stack trace. A Python traceback names its exception
+-- on the first line not indented after its last frame: most often its last line, which split_part
+-- reads where the line before it is indented (a frame's); else a regular expression finds it, as
+-- where the message goes on below it (PyTorch's CUDA errors, three lines more). A traceback cut
+-- short, which ends in a frame, names none. Every other trace (Java, Node, Go) names it on its
+-- first line; a C++ abort (libstdc++'s "terminate called after throwing an instance of
+-- 'c10::Error'" over "  what():  CUDA error: ...") by its type and what(), as heartlog run names
+-- its record ("c10::Error: CUDA error: ..."). A trace that begins indented (an exception group's
+-- "  + Exception Group Traceback", boxed) names it on no one line, and gives none. An exception
+-- that is null or empty (a handler that writes every record's, {"exception": null} where there is
+-- none) explains nothing. split_part reads a trace once, where a regular expression is tried
+-- from many of its characters: 1 ms more for 50 tasks anchored at the trace's end, 3 ms for the
+-- one here on every trace (BENCHMARKS.md §3, "Why a failed task failed", "A Python exception
+-- whose message goes on below it").
 SELECT t.task_id,
        s.first_at,
        s.last_at,
@@ -36,7 +41,10 @@ SELECT t.task_id,
             WHEN c.exception NOT LIKE 'Traceback (most recent call last):%'
             THEN split_part(c.exception, E'\n', 1)
             WHEN split_part(rtrim(c.exception, E' \t\r\n'), E'\n', -1) !~ '^\s'
+                 AND split_part(rtrim(c.exception, E' \t\r\n'), E'\n', -2) ~ '^(?:\s|Traceback \(most recent call last\):$)'
             THEN split_part(rtrim(c.exception, E' \t\r\n'), E'\n', -1)
+            ELSE substring(rtrim(c.exception, E' \t\r\n')
+                           FROM E'^.*\n[ \t][^\n]*\n([^ \t\n][^\n]*)')
        END AS failure_exception
 FROM unnest(:tasks::text[]) WITH ORDINALITY AS t (task_id, position)
 CROSS JOIN LATERAL (
