@@ -432,9 +432,10 @@ final class TracebackLines {
    * caught, by its first or last line: the JVM's {@code Exception in thread "main" ...}, Go's
    * {@code panic: ...} or {@code fatal error: ...}, Rust's {@code thread 'main' panicked at ...},
    * Ruby's {@code app/crash.rb:3:in `render': bad frame (ArgumentError)}, the C++ runtime's
-   * {@code terminate called after throwing an instance of 'c10::Error'}, or the Node.js version
-   * printed below an uncaught error ({@code Node.js v20.11.1}). Python's
-   * has no such line: its message, the traceback's last line, tells it ({@link
+   * {@code terminate called after throwing an instance of 'c10::Error'}, Python's {@code
+   * faulthandler} on a fatal signal ({@code Fatal Python error: Segmentation fault}), or the
+   * Node.js version printed below an uncaught error ({@code Node.js v20.11.1}). Python's
+   * traceback has no such line: its message, the traceback's last line, tells it ({@link
    * WorkerLines}).
    */
   static boolean isUncaughtCrash(String exception) {
@@ -443,7 +444,7 @@ final class TracebackLines {
     String trimmed = exception.stripTrailing();
     String last = trimmed.substring(trimmed.lastIndexOf('\n') + 1);
     return first.startsWith("Exception in thread \"") || isGoPanic(first) || isRustPanic(first)
-        || isCppTerminate(first) || isRubyUncaught(first)
+        || isCppTerminate(first) || isRubyUncaught(first) || isPythonFatal(first)
         || last.startsWith("Node.js v") && NODE_VERSION.matcher(last).matches();
   }
 

@@ -387,9 +387,10 @@ class RunCommandTest {
 
   /**
    * The crash of a worker in another runtime, read before the claim of its task as a Python
-   * worker's is: a JVM's uncaught exception, a Go panic, a Rust panic, Node.js's uncaught error.
-   * Each ends otherwise than with its exception's line, and only Python's was filed under the
-   * task it began (a Java worker's, under the task before in 5 of 10 runs).
+   * worker's is: a JVM's uncaught exception, a Go panic, a Rust panic, Node.js's uncaught error, a
+   * C++ abort; and Python's own on a fatal signal, faulthandler's dump of a segfault. Each ends
+   * otherwise than with its exception's line, and only Python's traceback was filed under the
+   * task it began (a Java worker's, under the task before in 5 of 10 runs; a segfault's, in 8).
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("crashesOfOtherRuntimes")
@@ -422,7 +423,11 @@ class RunCommandTest {
         Arguments.of("cpp", "terminate called",
             "terminate called after throwing an instance of \\047std::runtime_error\\047\n"
                 + "  what():  frame 12: decoder returned no data\n",
-            "std::runtime_error: frame 12: decoder returned no data"));
+            "std::runtime_error: frame 12: decoder returned no data"),
+        Arguments.of("python-fatal", "Fatal Python error",
+            "Fatal Python error: Segmentation fault\n\nCurrent thread 0x00007fe1cee33b80 (most recent call first):\n"
+                + "  File \"/app/w.py\", line 8 in <module>\n",
+            "Fatal Python error: Segmentation fault"));
   }
 
   /**

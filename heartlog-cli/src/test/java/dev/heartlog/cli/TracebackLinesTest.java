@@ -122,6 +122,9 @@ class TracebackLinesTest {
         + "  what():  CUDA error: device-side assert triggered")).as("the C++ runtime's").isTrue();
     assertThat(TracebackLines.isUncaughtCrash("terminate called without an active exception"))
         .as("the C++ runtime's, over no exception").isTrue();
+    assertThat(TracebackLines.isUncaughtCrash("Fatal Python error: Segmentation fault\n\n"
+        + "Current thread 0x00007fe1cee33b80 (most recent call first):\n  File \"w.py\", line 8 in <module>"))
+        .as("Python's faulthandler's").isTrue();
 
     assertThat(TracebackLines.isUncaughtCrash("java.lang.IllegalStateException: oom\n\tat W.main(W.java:17)"))
         .as("a logged Java exception").isFalse();
@@ -131,6 +134,8 @@ class TracebackLinesTest {
         .as("no version").isFalse();
     assertThat(TracebackLines.isUncaughtCrash("terminate called after the render of frame 12\nframe 13"))
         .as("a worker's line that begins as the C++ runtime's").isFalse();
+    assertThat(TracebackLines.isUncaughtCrash("Thread 0x00007fe1cee33b80 (most recent call first):\n"
+        + "  File \"w.py\", line 8 in <module>")).as("a stack faulthandler dumped of a worker that runs on").isFalse();
     assertThat(TracebackLines.isUncaughtCrash("Traceback (most recent call last):\nValueError: x"))
         .as("Python's, told by its message").isFalse();
   }
