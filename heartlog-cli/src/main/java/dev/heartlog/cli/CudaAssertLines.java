@@ -14,12 +14,15 @@ import java.util.regex.Pattern;
  * /pytorch/aten/src/ATen/native/cuda/IndexKernel.cu:92: operator(): block: [0,0,0], thread: [5,0,0] Assertion `-sizes[i] &lt;= index &amp;&amp; index &lt; sizes[i] &amp;&amp; "index out of bounds"` failed.
  * </pre>
  *
- * A line is an ERROR, component {@code cuda}, its message the line without the block and thread
+ * A line is a WARNING, component {@code cuda}, its message the line without the block and thread
  * ({@code .../IndexKernel.cu:92: operator(): Assertion `...` failed.}): the lines of one
  * assertion are then repeats of one record, which {@link RepeatedLines} counts rather than
- * stores. Before, each line was a record of its own at the stream's level, 64 to thousands of
- * them before the {@code RuntimeError: CUDA error: device-side assert triggered} that says what
- * they meant.
+ * stores. Before, each line was a record of its own, 64 to thousands of them before the {@code
+ * RuntimeError: CUDA error: device-side assert triggered} that says what they meant. That error
+ * is the failure, and counts once: an ERROR a line, 10 of them stored and a count, made one
+ * failure 12 errors in the fleet's count, and a WARNING of the line's own would take the
+ * traceback after it for its own, as a logger's warning does. So the level is not the line's
+ * own, and the traceback stays the error it is.
  */
 final class CudaAssertLines {
 
@@ -28,7 +31,7 @@ final class CudaAssertLines {
 
   private CudaAssertLines() {}
 
-  /** A line of a CUDA kernel's failed assertion, an ERROR without its block and thread; null for any other line. */
+  /** A line of a CUDA kernel's failed assertion, a WARNING without its block and thread; null for any other line. */
   static ChildLineParser.Parsed parse(String line, RecordMetadata metadata) {
     if (!line.endsWith("` failed.") || !line.contains(": block: [")) {
       return null;   // most lines: checked before the expression
@@ -38,7 +41,7 @@ final class CudaAssertLines {
       return null;
     }
     metadata.put("component", "cuda");
-    return new ChildLineParser.Parsed(Level.ERROR, matcher.group("where") + ": " + matcher.group("assertion"), null,
-        metadata, false);
+    return new ChildLineParser.Parsed(Level.WARNING, matcher.group("where") + ": " + matcher.group("assertion"), null,
+        metadata, false, null, ChildLineParser.TaskScope.CURRENT, false, false);
   }
 }

@@ -28,22 +28,32 @@ class CudaAssertLinesTest {
 
   @TempDir Path folder;
 
+  /**
+   * 64 lines, then the traceback that says what they meant, in one write as PyTorch prints them:
+   * the lines are 10 warnings and a count, and the traceback is the one error, the failure.
+   */
   @Test
-  void theLinesOfOneFailedAssertionAreAnErrorCountedAsRepeats() throws Exception {
+  void theLinesOfOneFailedAssertionAreAWarningCountedAsRepeats() throws Exception {
     String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
 
     Cli.Result result = WrappedWorkers.heartlogRun(folder, "device-assert", url, List.of(), "sh", "-c",
-        "for t in $(seq 0 63); do printf '%s: block: [0,0,0], thread: [%s,0,0] %s\\n' \"$0\" \"$t\" \"$1\" >&2; done; exit 1",
+        "{ for t in $(seq 0 63); do printf '%s: block: [0,0,0], thread: [%s,0,0] %s\\n' \"$0\" \"$t\" \"$1\"; done;"
+            + " printf 'Traceback (most recent call last):\\n  File \"w.py\", line 12, in <module>\\n"
+            + "RuntimeError: CUDA error: device-side assert triggered\\n'; } >&2; exit 1",
         WHERE, ASSERTION);
 
     assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+    List<StoredRecord> records = WrappedWorkers.records(store, "device-assert");
     List<Tuple> expected = new ArrayList<>(Collections.nCopies(WorkerLines.REPEATS_RECORDED,
-        tuple("ERROR", WHERE + ": " + ASSERTION)));
-    expected.add(tuple("ERROR", "repeated " + (64 - WorkerLines.REPEATS_RECORDED) + " more times: " + WHERE + ": " + ASSERTION));
-    assertThat(WrappedWorkers.records(store, "device-assert")).filteredOn(r -> r.message().contains("IndexKernel.cu"))
+        tuple("WARNING", WHERE + ": " + ASSERTION)));
+    expected.add(tuple("WARNING", "repeated " + (64 - WorkerLines.REPEATS_RECORDED) + " more times: " + WHERE + ": "
+        + ASSERTION));
+    assertThat(records).filteredOn(r -> r.message().contains("IndexKernel.cu"))
         .extracting(StoredRecord::level, StoredRecord::message)
         .containsExactlyElementsOf(expected);
+    assertThat(records).filteredOn(r -> r.level().equals("ERROR")).extracting(StoredRecord::message)
+        .containsExactly("RuntimeError: CUDA error: device-side assert triggered", "the worker process exited with code 1");
   }
 
   @Test
