@@ -83,6 +83,14 @@ class TaskFailureTest {
               + "pydantic_core._pydantic_core.ValidationError: 1 validation error for M\\na\\n"
               + "  Input should be a valid integer [type=int_parsing]\\n"
               + "    For further information visit https://errors.pydantic.dev/2.5/v/int_parsing"),
+          // A Rust panic, whose message comes on the line after its first since Rust 1.73, and
+          // one before, whose message is on its first line.
+          traced(2, "ERROR", "the worker process exited with code 101", "t-rust",
+              "thread 'main' (8589) panicked at src/queue.rs:1:30:\\n"
+              + "index out of bounds: the len is 3 but the index is 5\\nstack backtrace:\\n   0: worker::claim"),
+          traced(2, "ERROR", "the worker process exited with code 101", "t-rust-old",
+              "thread 'render' panicked at 'CUDA device not found', src/gpu.rs:12:9\\n"
+              + "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace"),
           // A worker whose handler writes every record's exception, null where there is none
           // (Python's {"exception": record.exc_text}): the null explains nothing, nor does an
           // empty one.
@@ -191,6 +199,15 @@ class TaskFailureTest {
         .isEqualTo("pydantic_core._pydantic_core.ValidationError: 1 validation error for M");
   }
 
+  /** A Rust panic is named as heartlog run names its record: its first line, and its message where that comes after. */
+  @Test
+  void aRustPanicIsNamedByItsPlaceAndItsMessage() {
+    assertThat(tasks.get("t-rust").failureException())
+        .isEqualTo("thread 'main' (8589) panicked at src/queue.rs:1:30: index out of bounds: the len is 3 but the index is 5");
+    assertThat(tasks.get("t-rust-old").failureException())
+        .isEqualTo("thread 'render' panicked at 'CUDA device not found', src/gpu.rs:12:9");
+  }
+
   @Test
   void aCppAbortIsNamedByItsExceptionsTypeAndWhatAndWithoutWhatByItsFirstLine() {
     assertThat(tasks.get("t-abort").failureException()).isEqualTo("c10::Error: CUDA error: out of memory");
@@ -218,7 +235,8 @@ class TaskFailureTest {
   void everyTaskWithARecordInTheRangeIsListed() {
     assertThat(tasks.keySet()).containsExactlyInAnyOrder(
         "t-split", "t-tie", "t-other", "t-closing", "t-java", "t-chained", "t-warned", "t-tie-traced", "t-cut", "t-group",
-        "t-null", "t-abort", "t-abort-bare", "t-abort-silent", "t-cuda", "t-pydantic");
+        "t-null", "t-abort", "t-abort-bare", "t-abort-silent", "t-cuda", "t-pydantic", "t-rust",
+        "t-rust-old");
     assertThat(tasks.values()).extracting(RecentTask::failed).containsOnly(true);
     assertThat(List.of(tasks.get("t-tie").workers(), tasks.get("t-other").workers()))
         .containsExactly(List.of("gpu-a", "gpu-b"), List.of("gpu-a"));

@@ -62,6 +62,9 @@ class WorkerTasksTest {
                ('2026-11-27 19:03:00Z', 'ERROR', 'decode failed', 'worker', 'traced', 'earlier',
                 jsonb_build_object('exception', E'Traceback (most recent call last):\nValueError: bad frame')),
                ('2026-11-27 19:03:01Z', 'ERROR', 'Task failed', 'worker', 'traced', 'earlier', '{}'),
+               ('2026-11-27 18:57:00Z', 'ERROR', 'the worker process exited with code 101', 'worker', 'traced', 'rust',
+                jsonb_build_object('exception', E'thread ''main'' panicked at src/main.rs:4:5:\nout of host memory\n'
+                                                 || E'note: run with `RUST_BACKTRACE=1` environment variable')),
                ('2026-11-27 18:58:00Z', 'ERROR', 'the worker process exited with code 1', 'worker', 'traced', 'cuda',
                 jsonb_build_object('exception', E'Traceback (most recent call last):\n  File "w.py", line 12, in render\n'
                                                  || E'RuntimeError: CUDA error: device-side assert triggered\n'
@@ -150,7 +153,9 @@ class WorkerTasksTest {
             org.assertj.core.groups.Tuple.tuple("abort", "the worker process was killed by signal 6 (SIGABRT) (exit code 134)",
                 "c10::Error: CUDA error: device-side assert triggered"),
             org.assertj.core.groups.Tuple.tuple("cuda", "the worker process exited with code 1",
-                "RuntimeError: CUDA error: device-side assert triggered"));
+                "RuntimeError: CUDA error: device-side assert triggered"),
+            org.assertj.core.groups.Tuple.tuple("rust", "the worker process exited with code 101",
+                "thread 'main' panicked at src/main.rs:4:5: out of host memory"));
   }
 
   @Test

@@ -17,7 +17,8 @@
 -- reads where the line before it is indented (a frame's); else a regular expression finds it, as
 -- where the message goes on below it (PyTorch's CUDA errors, three lines more). A traceback cut
 -- short, which ends in a frame, names none. Every other trace (Java, Node, Go) names it on its
--- first line; a C++ abort (libstdc++'s "terminate called after throwing an instance of
+-- first line; a Rust panic on its first two where the first ends with its place (since Rust
+-- 1.73: "thread 'main' panicked at src/main.rs:4:5:", then the message); a C++ abort (libstdc++'s "terminate called after throwing an instance of
 -- 'c10::Error'" over "  what():  CUDA error: ...") by its type and what(), as heartlog run names
 -- its record ("c10::Error: CUDA error: ..."). A trace that begins indented (an exception group's
 -- "  + Exception Group Traceback", boxed) names it on no one line, and gives none. An exception
@@ -38,6 +39,8 @@ SELECT t.task_id,
             WHEN c.exception ~ E'^terminate called after throwing an instance of \'[^\\n]+\'\\n  what\\(\\):  [ \\t]*\\S'
             THEN substring(split_part(c.exception, E'\n', 1) FROM '^terminate called after throwing an instance of ''(.+)''$')
                  || ': ' || btrim(substr(split_part(c.exception, E'\n', 2), 12), E' \t\r')
+            WHEN c.exception ~ E'^thread \'[^\\n]*\'(?: \\(\\d+\\))? panicked at [^\\n]*:\\n'
+            THEN split_part(c.exception, E'\n', 1) || ' ' || split_part(c.exception, E'\n', 2)
             WHEN c.exception NOT LIKE 'Traceback (most recent call last):%'
             THEN split_part(c.exception, E'\n', 1)
             WHEN split_part(rtrim(c.exception, E' \t\r\n'), E'\n', -1) !~ '^\s'

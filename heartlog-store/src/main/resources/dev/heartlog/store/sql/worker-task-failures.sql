@@ -12,6 +12,8 @@ SELECT t.task_id,
             WHEN f.exception ~ E'^terminate called after throwing an instance of \'[^\\n]+\'\\n  what\\(\\):  [ \\t]*\\S'
             THEN substring(split_part(f.exception, E'\n', 1) FROM '^terminate called after throwing an instance of ''(.+)''$')
                  || ': ' || btrim(substr(split_part(f.exception, E'\n', 2), 12), E' \t\r')
+            WHEN f.exception ~ E'^thread \'[^\\n]*\'(?: \\(\\d+\\))? panicked at [^\\n]*:\\n'
+            THEN split_part(f.exception, E'\n', 1) || ' ' || split_part(f.exception, E'\n', 2)
             WHEN f.exception NOT LIKE 'Traceback (most recent call last):%'
             THEN split_part(f.exception, E'\n', 1)
             WHEN split_part(rtrim(f.exception, E' \t\r\n'), E'\n', -1) !~ '^\s'
