@@ -91,6 +91,14 @@ class TaskFailureTest {
           traced(2, "ERROR", "the worker process exited with code 101", "t-rust-old",
               "thread 'render' panicked at 'CUDA device not found', src/gpu.rs:12:9\\n"
               + "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace"),
+          // Node.js's uncaught error, below the place it was thrown, that line of source and a
+          // caret; and a package not installed, thrown from Node.js's own loader.
+          traced(2, "ERROR", "the worker process exited with code 1", "t-node", "/app/worker.js:12\\n"
+              + "    throw new Error(\\\"out of host memory\\\");\\n    ^\\n\\nError: out of host memory\\n"
+              + "    at render (/app/worker.js:12:11)\\n\\nNode.js v20.11.1"),
+          traced(2, "ERROR", "the worker process exited with code 1", "t-node-module",
+              "node:internal/modules/cjs/loader:1080\\n  throw err;\\n  ^\\n\\nError: Cannot find module 'sharp'\\n"
+              + "Require stack:\\n- /app/worker.js\\n    at Module._resolveFilename (node:internal/modules/cjs/loader:1077:15)"),
           // A worker whose handler writes every record's exception, null where there is none
           // (Python's {"exception": record.exc_text}): the null explains nothing, nor does an
           // empty one.
@@ -199,6 +207,13 @@ class TaskFailureTest {
         .isEqualTo("pydantic_core._pydantic_core.ValidationError: 1 validation error for M");
   }
 
+  /** Node.js's uncaught error is named by its error's line, not by the place above it. */
+  @Test
+  void nodesUncaughtErrorIsNamedByItsErrorNotItsPlace() {
+    assertThat(tasks.get("t-node").failureException()).isEqualTo("Error: out of host memory");
+    assertThat(tasks.get("t-node-module").failureException()).isEqualTo("Error: Cannot find module 'sharp'");
+  }
+
   /** A Rust panic is named as heartlog run names its record: its first line, and its message where that comes after. */
   @Test
   void aRustPanicIsNamedByItsPlaceAndItsMessage() {
@@ -236,7 +251,7 @@ class TaskFailureTest {
     assertThat(tasks.keySet()).containsExactlyInAnyOrder(
         "t-split", "t-tie", "t-other", "t-closing", "t-java", "t-chained", "t-warned", "t-tie-traced", "t-cut", "t-group",
         "t-null", "t-abort", "t-abort-bare", "t-abort-silent", "t-cuda", "t-pydantic", "t-rust",
-        "t-rust-old");
+        "t-rust-old", "t-node", "t-node-module");
     assertThat(tasks.values()).extracting(RecentTask::failed).containsOnly(true);
     assertThat(List.of(tasks.get("t-tie").workers(), tasks.get("t-other").workers()))
         .containsExactly(List.of("gpu-a", "gpu-b"), List.of("gpu-a"));

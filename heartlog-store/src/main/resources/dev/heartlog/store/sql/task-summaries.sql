@@ -41,6 +41,8 @@ SELECT t.task_id,
                  || ': ' || btrim(substr(split_part(c.exception, E'\n', 2), 12), E' \t\r')
             WHEN c.exception ~ E'^thread \'[^\\n]*\'(?: \\(\\d+\\))? panicked at [^\\n]*:\\n'
             THEN split_part(c.exception, E'\n', 1) || ' ' || split_part(c.exception, E'\n', 2)
+            WHEN c.exception ~ E'^(?:/|file://|node:)\\S*:\\d+\\n'
+            THEN coalesce(substring(c.exception FROM E'\n[ \t]*\n([^\n]+)'), split_part(c.exception, E'\n', 1))
             WHEN c.exception NOT LIKE 'Traceback (most recent call last):%'
             THEN split_part(c.exception, E'\n', 1)
             WHEN split_part(rtrim(c.exception, E' \t\r\n'), E'\n', -1) !~ '^\s'

@@ -14,6 +14,8 @@ SELECT t.task_id,
                  || ': ' || btrim(substr(split_part(f.exception, E'\n', 2), 12), E' \t\r')
             WHEN f.exception ~ E'^thread \'[^\\n]*\'(?: \\(\\d+\\))? panicked at [^\\n]*:\\n'
             THEN split_part(f.exception, E'\n', 1) || ' ' || split_part(f.exception, E'\n', 2)
+            WHEN f.exception ~ E'^(?:/|file://|node:)\\S*:\\d+\\n'
+            THEN coalesce(substring(f.exception FROM E'\n[ \t]*\n([^\n]+)'), split_part(f.exception, E'\n', 1))
             WHEN f.exception NOT LIKE 'Traceback (most recent call last):%'
             THEN split_part(f.exception, E'\n', 1)
             WHEN split_part(rtrim(f.exception, E' \t\r\n'), E'\n', -1) !~ '^\s'
