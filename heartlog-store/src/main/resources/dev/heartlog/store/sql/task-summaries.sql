@@ -18,7 +18,9 @@
 -- where the message goes on below it (PyTorch's CUDA errors, three lines more). A traceback cut
 -- short, which ends in a frame, names none. Every other trace (Java, Node, Go) names it on its
 -- first line; a Rust panic on its first two where the first ends with its place (since Rust
--- 1.73: "thread 'main' panicked at src/main.rs:4:5:", then the message); a C++ abort (libstdc++'s "terminate called after throwing an instance of
+-- 1.73: "thread 'main' panicked at src/main.rs:4:5:", then the message); Node.js's uncaught
+-- error on the line after the first blank one, below the place it was thrown ("/app/w.js:12"),
+-- its line of source and a caret; a C++ abort (libstdc++'s "terminate called after throwing an instance of
 -- 'c10::Error'" over "  what():  CUDA error: ...") by its type and what(), as heartlog run names
 -- its record ("c10::Error: CUDA error: ..."). A trace that begins indented (an exception group's
 -- "  + Exception Group Traceback", boxed) names it on no one line, and gives none. An exception
