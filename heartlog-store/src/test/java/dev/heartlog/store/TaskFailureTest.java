@@ -99,6 +99,10 @@ class TaskFailureTest {
           traced(2, "ERROR", "the worker process exited with code 1", "t-node-module",
               "node:internal/modules/cjs/loader:1080\\n  throw err;\\n  ^\\n\\nError: Cannot find module 'sharp'\\n"
               + "Require stack:\\n- /app/worker.js\\n    at Module._resolveFilename (node:internal/modules/cjs/loader:1077:15)"),
+          // A thread's uncaught exception, below the line Python prints of whose it is.
+          traced(2, "ERROR", "Task failed", "t-thread", "Exception in thread Thread-1 (work):\\n"
+              + "Traceback (most recent call last):\\n  File \\\"w.py\\\", line 4, in work\\n"
+              + "RuntimeError: CUDA error: an illegal memory access was encountered"),
           // A worker whose handler writes every record's exception, null where there is none
           // (Python's {"exception": record.exc_text}): the null explains nothing, nor does an
           // empty one.
@@ -207,6 +211,13 @@ class TaskFailureTest {
         .isEqualTo("pydantic_core._pydantic_core.ValidationError: 1 validation error for M");
   }
 
+  /** A thread's traceback is read as any Python traceback, not named by the line above it that says whose it is. */
+  @Test
+  void aThreadsTracebackIsNamedByItsException() {
+    assertThat(tasks.get("t-thread").failureException())
+        .isEqualTo("RuntimeError: CUDA error: an illegal memory access was encountered");
+  }
+
   /** Node.js's uncaught error is named by its error's line, not by the place above it. */
   @Test
   void nodesUncaughtErrorIsNamedByItsErrorNotItsPlace() {
@@ -251,7 +262,7 @@ class TaskFailureTest {
     assertThat(tasks.keySet()).containsExactlyInAnyOrder(
         "t-split", "t-tie", "t-other", "t-closing", "t-java", "t-chained", "t-warned", "t-tie-traced", "t-cut", "t-group",
         "t-null", "t-abort", "t-abort-bare", "t-abort-silent", "t-cuda", "t-pydantic", "t-rust",
-        "t-rust-old", "t-node", "t-node-module");
+        "t-rust-old", "t-node", "t-node-module", "t-thread");
     assertThat(tasks.values()).extracting(RecentTask::failed).containsOnly(true);
     assertThat(List.of(tasks.get("t-tie").workers(), tasks.get("t-other").workers()))
         .containsExactly(List.of("gpu-a", "gpu-b"), List.of("gpu-a"));

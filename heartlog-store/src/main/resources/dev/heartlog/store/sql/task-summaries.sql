@@ -12,7 +12,8 @@
 -- id among errors made at that time), is then found by its time through the errors index.
 -- So is the line that names the exception explaining it (failure_exception): the failure's own,
 -- or, where it has none (a worker's closing "Task failed"), that of the latest error with one.
--- Only that line is read out, not the whole stack trace. A Python traceback names its exception
+-- Only that line is read out, not the whole stack trace. A Python traceback (also below a line
+-- that says whose it is: "Exception in thread Thread-1 (work):") names its exception
 -- on the first line not indented after its last frame: most often its last line, which split_part
 -- reads where the line before it is indented (a frame's); else a regular expression finds it, as
 -- where the message goes on below it (PyTorch's CUDA errors, three lines more). A traceback cut
@@ -46,6 +47,7 @@ SELECT t.task_id,
             WHEN c.exception ~ E'^(?:/|file://|node:)\\S*:\\d+\\n'
             THEN coalesce(substring(c.exception FROM E'\n[ \t]*\n([^\n]+)'), split_part(c.exception, E'\n', 1))
             WHEN c.exception NOT LIKE 'Traceback (most recent call last):%'
+                 AND split_part(c.exception, E'\n', 2) <> 'Traceback (most recent call last):'
             THEN split_part(c.exception, E'\n', 1)
             WHEN split_part(rtrim(c.exception, E' \t\r\n'), E'\n', -1) !~ '^\s'
                  AND split_part(rtrim(c.exception, E' \t\r\n'), E'\n', -2) ~ '^(?:\s|Traceback \(most recent call last\):$)'

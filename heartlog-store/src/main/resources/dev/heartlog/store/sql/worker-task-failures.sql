@@ -17,6 +17,7 @@ SELECT t.task_id,
             WHEN f.exception ~ E'^(?:/|file://|node:)\\S*:\\d+\\n'
             THEN coalesce(substring(f.exception FROM E'\n[ \t]*\n([^\n]+)'), split_part(f.exception, E'\n', 1))
             WHEN f.exception NOT LIKE 'Traceback (most recent call last):%'
+                 AND split_part(f.exception, E'\n', 2) <> 'Traceback (most recent call last):'
             THEN split_part(f.exception, E'\n', 1)
             WHEN split_part(rtrim(f.exception, E' \t\r\n'), E'\n', -1) !~ '^\s'
                  AND split_part(rtrim(f.exception, E' \t\r\n'), E'\n', -2) ~ '^(?:\s|Traceback \(most recent call last\):$)'
