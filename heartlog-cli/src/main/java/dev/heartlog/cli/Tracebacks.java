@@ -573,10 +573,17 @@ final class Tracebacks {
     }
   }
 
-  /** Records what has waited for a quiet period ({@link #SLOW_TRACEBACK_QUIET} times as long for a slow traceback). */
+  /**
+   * Records what has waited for a quiet period ({@link #SLOW_TRACEBACK_QUIET} times as long for a
+   * slow traceback, or for one Python's header line says is coming: {@code Process Process-1:} is
+   * written before the child process's traceback, whose frames Python prints as it reads their
+   * source; under load the header was once recorded as a warning of its own, in CI).
+   */
   void tick(long nowNanos) {
     synchronized (lock) {
-      long quiet = traceback != null && traceback.printsSlowly() ? quietNanos * SLOW_TRACEBACK_QUIET : quietNanos;
+      boolean slow = traceback != null && traceback.printsSlowly()
+          || heldExceptionText != null && TracebackLines.isPythonTracebackHeader(heldExceptionText);
+      long quiet = slow ? quietNanos * SLOW_TRACEBACK_QUIET : quietNanos;
       if (!reading && heldForThisRead && held != null && nowNanos - lastNanos >= quiet) {
         // Held past its read for the end of a line a read cut (reading), which has not come: a
         // progress bar redrawn in place (tqdm's, below a logged line) keeps the stream busy but

@@ -680,4 +680,34 @@ class TracebacksTest extends TracebacksTestSupport {
         "ERROR ExceptionGroup: render failed (2 sub-exceptions) t-1 0 " + String.join("\n", printed),
         "WARNING next line t-1 9 -");
   }
+
+  /**
+   * Python's header above a traceback it prints of its own (a child process's, a thread's) says
+   * a traceback follows: it waits for it as long as for a slow traceback. Once in CI the child
+   * process's traceback came after the quiet period, and its header was a warning of its own.
+   */
+  @Test
+  void aPythonHeaderWaitsForItsTracebackAsLongAsASlowTraceback() {
+    print(Level.WARNING, "Process Process-1:");
+    tracebacks.tick(nanos + QUIET + 1);
+    assertThat(recorded).as("still waiting for its traceback").isEmpty();
+
+    pause(QUIET * 2);
+    print(Level.WARNING, "Traceback (most recent call last):");
+    print(Level.WARNING, "  File \"w.py\", line 31, in encode");
+    print(Level.WARNING, "ValueError: bad frame in child");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly("ERROR ValueError: bad frame in child t-1 0 Process Process-1:\n"
+        + "Traceback (most recent call last):\n  File \"w.py\", line 31, in encode\nValueError: bad frame in child");
+  }
+
+  /** A line that only looks like such a header is recorded once the slow quiet period has passed. */
+  @Test
+  void aLineThatOnlyLooksLikeAPythonHeaderIsRecordedAfterTheSlowQuietPeriod() {
+    print(Level.WARNING, "Process batch:");
+    tracebacks.tick(nanos + QUIET * Tracebacks.SLOW_TRACEBACK_QUIET + 1);
+
+    assertThat(recorded).containsExactly("WARNING Process batch: t-1 0 -");
+  }
 }
