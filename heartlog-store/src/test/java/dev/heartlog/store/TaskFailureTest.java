@@ -99,6 +99,16 @@ class TaskFailureTest {
           traced(2, "ERROR", "the worker process exited with code 1", "t-node-module",
               "node:internal/modules/cjs/loader:1080\\n  throw err;\\n  ^\\n\\nError: Cannot find module 'sharp'\\n"
               + "Require stack:\\n- /app/worker.js\\n    at Module._resolveFilename (node:internal/modules/cjs/loader:1077:15)"),
+          // torchrun's failure: its exception's message is a report of many lines, some of them
+          // indented as a frame's lines are.
+          traced(2, "ERROR", "the worker process exited with code 1", "t-torchrun", "Traceback (most recent call last):\\n"
+              + "  File \\\"/usr/local/bin/torchrun\\\", line 8, in <module>\\n    sys.exit(main())\\n"
+              + "torch.distributed.elastic.multiprocessing.errors.ChildFailedError: \\n"
+              + "============================================================\\ntrain.py FAILED\\n"
+              + "Root Cause (first observed failure):\\n[0]:\\n  time      : 2026-12-05_07:39:06\\n"
+              + "  exitcode  : -6 (pid: 37881)\\n"
+              + "  traceback : To enable traceback see: https://pytorch.org/docs/stable/elastic/errors.html\\n"
+              + "============================================================"),
           // A thread's uncaught exception, below the line Python prints of whose it is.
           traced(2, "ERROR", "Task failed", "t-thread", "Exception in thread Thread-1 (work):\\n"
               + "Traceback (most recent call last):\\n  File \\\"w.py\\\", line 4, in work\\n"
@@ -202,13 +212,15 @@ class TaskFailureTest {
   /**
    * A Python exception whose message goes on below its line: named by that line, the first after
    * the last frame, where the trace's last line was taken (PyTorch's "Compile with
-   * `TORCH_USE_CUDA_DSA` ..."), or none where it was indented.
+   * `TORCH_USE_CUDA_DSA` ...", torchrun's line of "="), or none where it was indented.
    */
   @Test
   void aPythonExceptionWhoseMessageGoesOnIsNamedByItsLineAfterTheLastFrame() {
     assertThat(tasks.get("t-cuda").failureException()).isEqualTo("RuntimeError: CUDA error: device-side assert triggered");
     assertThat(tasks.get("t-pydantic").failureException())
         .isEqualTo("pydantic_core._pydantic_core.ValidationError: 1 validation error for M");
+    assertThat(tasks.get("t-torchrun").failureException()).as("not the report's last line, after its indented ones")
+        .isEqualTo("torch.distributed.elastic.multiprocessing.errors.ChildFailedError:");
   }
 
   /** A thread's traceback is read as any Python traceback, not named by the line above it that says whose it is. */
@@ -262,7 +274,8 @@ class TaskFailureTest {
     assertThat(tasks.keySet()).containsExactlyInAnyOrder(
         "t-split", "t-tie", "t-other", "t-closing", "t-java", "t-chained", "t-warned", "t-tie-traced", "t-cut", "t-group",
         "t-null", "t-abort", "t-abort-bare", "t-abort-silent", "t-cuda", "t-pydantic", "t-rust",
-        "t-rust-old", "t-node", "t-node-module", "t-thread");
+        "t-rust-old", "t-node", "t-node-module", "t-thread",
+        "t-torchrun");
     assertThat(tasks.values()).extracting(RecentTask::failed).containsOnly(true);
     assertThat(List.of(tasks.get("t-tie").workers(), tasks.get("t-other").workers()))
         .containsExactly(List.of("gpu-a", "gpu-b"), List.of("gpu-a"));

@@ -62,6 +62,10 @@ class WorkerTasksTest {
                ('2026-11-27 19:03:00Z', 'ERROR', 'decode failed', 'worker', 'traced', 'earlier',
                 jsonb_build_object('exception', E'Traceback (most recent call last):\nValueError: bad frame')),
                ('2026-11-27 19:03:01Z', 'ERROR', 'Task failed', 'worker', 'traced', 'earlier', '{}'),
+               ('2026-11-27 18:54:00Z', 'ERROR', 'the worker process exited with code 1', 'worker', 'traced', 'torchrun',
+                jsonb_build_object('exception', E'Traceback (most recent call last):\n  File "/usr/local/bin/torchrun", line 8\n'
+                                                 || E'    sys.exit(main())\nChildFailedError: \n====\ntrain.py FAILED\n'
+                                                 || E'  exitcode  : -6 (pid: 37881)\n====')),
                ('2026-11-27 18:55:00Z', 'ERROR', 'Task failed', 'worker', 'traced', 'thread',
                 jsonb_build_object('exception', E'Exception in thread Thread-1 (work):\nTraceback (most recent call last):\n'
                                                  || E'  File "w.py", line 4, in work\nRuntimeError: device lost')),
@@ -163,7 +167,8 @@ class WorkerTasksTest {
             org.assertj.core.groups.Tuple.tuple("rust", "the worker process exited with code 101",
                 "thread 'main' panicked at src/main.rs:4:5: out of host memory"),
             org.assertj.core.groups.Tuple.tuple("node", "the worker process exited with code 1", "Error: oom"),
-            org.assertj.core.groups.Tuple.tuple("thread", "Task failed", "RuntimeError: device lost"));
+            org.assertj.core.groups.Tuple.tuple("thread", "Task failed", "RuntimeError: device lost"),
+            org.assertj.core.groups.Tuple.tuple("torchrun", "the worker process exited with code 1", "ChildFailedError:"));
   }
 
   @Test

@@ -15,9 +15,10 @@
 -- Only that line is read out, not the whole stack trace. A Python traceback (also below a line
 -- that says whose it is: "Exception in thread Thread-1 (work):") names its exception
 -- on the first line not indented after its last frame: most often its last line, which split_part
--- reads where the line before it is indented (a frame's); else a regular expression finds it, as
--- where the message goes on below it (PyTorch's CUDA errors, three lines more). A traceback cut
--- short, which ends in a frame, names none. Every other trace (Java, Node, Go) names it on its
+-- reads where the line before it is a frame's (its place, '  File "...', or its source or caret,
+-- indented by four); else a regular expression finds it after the last '  File "' line, as where
+-- the message goes on below it (PyTorch's CUDA errors, three lines more; torchrun's report, some
+-- of its lines indented by two). A traceback cut short, which ends in a frame, names none. Every other trace (Java, Node, Go) names it on its
 -- first line; a Rust panic on its first two where the first ends with its place (since Rust
 -- 1.73: "thread 'main' panicked at src/main.rs:4:5:", then the message); Node.js's uncaught
 -- error on the line after the first blank one, below the place it was thrown ("/app/w.js:12"),
@@ -50,10 +51,10 @@ SELECT t.task_id,
                  AND split_part(c.exception, E'\n', 2) <> 'Traceback (most recent call last):'
             THEN split_part(c.exception, E'\n', 1)
             WHEN split_part(rtrim(c.exception, E' \t\r\n'), E'\n', -1) !~ '^\s'
-                 AND split_part(rtrim(c.exception, E' \t\r\n'), E'\n', -2) ~ '^(?:\s|Traceback \(most recent call last\):$)'
+                 AND split_part(rtrim(c.exception, E' \t\r\n'), E'\n', -2) ~ '^(?:    |  File "|Traceback \(most recent call last\):$)'
             THEN split_part(rtrim(c.exception, E' \t\r\n'), E'\n', -1)
-            ELSE substring(rtrim(c.exception, E' \t\r\n')
-                           FROM E'^.*\n[ \t][^\n]*\n([^ \t\n][^\n]*)')
+            ELSE rtrim(substring(rtrim(c.exception, E' \t\r\n')
+                                 FROM E'^.*\n  File "[^\n]*\n(?:[ \t][^\n]*\n)*([^ \t\n][^\n]*)'))
        END AS failure_exception
 FROM unnest(:tasks::text[]) WITH ORDINALITY AS t (task_id, position)
 CROSS JOIN LATERAL (

@@ -20,10 +20,10 @@ SELECT t.task_id,
                  AND split_part(f.exception, E'\n', 2) <> 'Traceback (most recent call last):'
             THEN split_part(f.exception, E'\n', 1)
             WHEN split_part(rtrim(f.exception, E' \t\r\n'), E'\n', -1) !~ '^\s'
-                 AND split_part(rtrim(f.exception, E' \t\r\n'), E'\n', -2) ~ '^(?:\s|Traceback \(most recent call last\):$)'
+                 AND split_part(rtrim(f.exception, E' \t\r\n'), E'\n', -2) ~ '^(?:    |  File "|Traceback \(most recent call last\):$)'
             THEN split_part(rtrim(f.exception, E' \t\r\n'), E'\n', -1)
-            ELSE substring(rtrim(f.exception, E' \t\r\n')
-                           FROM E'^.*\n[ \t][^\n]*\n([^ \t\n][^\n]*)')
+            ELSE rtrim(substring(rtrim(f.exception, E' \t\r\n')
+                                 FROM E'^.*\n  File "[^\n]*\n(?:[ \t][^\n]*\n)*([^ \t\n][^\n]*)'))
        END AS failure_exception
 FROM unnest(:tasks::text[], :failed_at::timestamptz[]) AS t (task_id, failed_at)
 CROSS JOIN LATERAL (
