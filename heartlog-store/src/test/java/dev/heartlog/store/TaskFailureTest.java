@@ -2,6 +2,11 @@ package dev.heartlog.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -21,11 +26,13 @@ class TaskFailureTest {
 
   private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
+  private static Store store;
+
   private static Map<String, RecentTask> tasks;
 
   @BeforeAll
   static void fill() {
-    Store store = TestDatabase.freshStore();
+    store = TestDatabase.freshStore();
     store.withConnection(c -> {
       TestDatabase.heartbeat(c, "gpu-b", records(
           record(30, "INFO", "claimed t-split", "t-split"),
@@ -169,6 +176,46 @@ class TaskFailureTest {
 
   private static String records(String... records) {
     return "[" + String.join(",", records) + "]";
+  }
+
+  /**
+   * The line naming the exception is read by one SQL function (R__exception_name.sql) that both
+   * queries call. Inlined, it is the expression it holds, planned into each query; called, it
+   * would be run through the SQL function executor once per task, and a change that stopped
+   * PostgreSQL inlining it (a STRICT, a SET clause, a second statement) says so only here.
+   */
+  @Test
+  void bothQueriesHaveTheFunctionThatNamesTheExceptionInlined() {
+    Map<String, String> plans = store.withConnection(c -> {
+      Array tasks = c.createArrayOf("text", new String[] {"t-cuda"});
+      return Map.of(
+          "task-summaries", verbosePlan(c, "task-summaries", Map.of("tasks", tasks)),
+          "worker-task-failures", verbosePlan(c, "worker-task-failures", Map.of("tasks", tasks,
+              "failed_at", c.createArrayOf("timestamptz", new Object[] {java.sql.Timestamp.from(NOW)}),
+              "worker", "gpu-c")));
+    });
+
+    plans.forEach((query, plan) -> assertThat(plan).as(query)
+        .contains("split_part(")
+        .doesNotContain("heartlog_exception_name"));
+  }
+
+  /** EXPLAIN VERBOSE of the store's query {@code name}, each of its parameters bound from {@code values}. */
+  private static String verbosePlan(Connection connection, String name, Map<String, Object> values) throws SQLException {
+    NamedSql sql = NamedSql.load(name);
+    try (PreparedStatement statement = connection.prepareStatement("EXPLAIN (VERBOSE) " + sql.jdbcSql())) {
+      List<String> order = sql.parameterOrder();
+      for (int i = 0; i < order.size(); i++) {
+        statement.setObject(i + 1, values.get(order.get(i)));
+      }
+      StringBuilder plan = new StringBuilder();
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          plan.append(rows.getString(1)).append('\n');
+        }
+      }
+      return plan.toString();
+    }
   }
 
   @Test

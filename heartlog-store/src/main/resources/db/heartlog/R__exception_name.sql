@@ -1,0 +1,52 @@
+-- The line of a record's exception (metadata.exception, a stack trace) that names the exception,
+-- as the task list shows a failed task's: "ValueError: bad frame 12" for a Python traceback,
+-- "java.lang.IllegalStateException: no GPU" for a JVM's stack trace. One definition for both
+-- queries that show it (task-summaries.sql, worker-task-failures.sql); a SQL function of one
+-- expression, so it is inlined, and costs what the expression written into each query cost.
+-- Only that line is read out, not the whole stack trace.
+--
+-- A Python traceback (also below a line that says whose it is: "Exception in thread Thread-1
+-- (work):") names its exception on the first line not indented after its last frame: most often
+-- its last line, which split_part reads where the line before it is a frame's (its place,
+-- '  File "...', or its source or caret, indented by four); else a regular expression finds it
+-- after the last '  File "' line, as where the message goes on below it (PyTorch's CUDA errors,
+-- three lines more; torchrun's report, some of its lines indented by two). A traceback cut
+-- short, which ends in a frame, names none.
+--
+-- Every other trace (Java, Node, Go) names it on its first line; a Rust panic on its first two
+-- where the first ends with its place (since Rust 1.73: "thread 'main' panicked at
+-- src/main.rs:4:5:", then the message); Node.js's uncaught error on the line after the first
+-- blank one, below the place it was thrown ("/app/w.js:12"), its line of source and a caret; a
+-- C++ abort (libstdc++'s "terminate called after throwing an instance of 'c10::Error'" over
+-- "  what():  CUDA error: ...") by its type and what(), as heartlog run names its record
+-- ("c10::Error: CUDA error: ..."). A trace that begins indented (an exception group's
+-- "  + Exception Group Traceback", boxed) names it on no one line, and gives none; so does a
+-- null exception.
+--
+-- split_part reads a trace once, where a regular expression is tried from many of its
+-- characters: 1 ms more for 50 tasks anchored at the trace's end, 3 ms for the one here on every
+-- trace (BENCHMARKS.md §3, "Why a failed task failed", "A Python exception whose message goes on
+-- below it").
+CREATE OR REPLACE FUNCTION heartlog_exception_name(exception text)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT CASE WHEN left(exception, 1) IN (' ', E'\t')
+                THEN NULL
+                WHEN exception ~ E'^terminate called after throwing an instance of \'[^\\n]+\'\\n  what\\(\\):  [ \\t]*\\S'
+                THEN substring(split_part(exception, E'\n', 1) FROM '^terminate called after throwing an instance of ''(.+)''$')
+                     || ': ' || btrim(substr(split_part(exception, E'\n', 2), 12), E' \t\r')
+                WHEN exception ~ E'^thread \'[^\\n]*\'(?: \\(\\d+\\))? panicked at [^\\n]*:\\n'
+                THEN split_part(exception, E'\n', 1) || ' ' || split_part(exception, E'\n', 2)
+                WHEN exception ~ E'^(?:/|file://|node:)\\S*:\\d+\\n'
+                THEN coalesce(substring(exception FROM E'\n[ \t]*\n([^\n]+)'), split_part(exception, E'\n', 1))
+                WHEN exception NOT LIKE 'Traceback (most recent call last):%'
+                     AND split_part(exception, E'\n', 2) <> 'Traceback (most recent call last):'
+                THEN split_part(exception, E'\n', 1)
+                WHEN split_part(rtrim(exception, E' \t\r\n'), E'\n', -1) !~ '^\s'
+                     AND split_part(rtrim(exception, E' \t\r\n'), E'\n', -2) ~ '^(?:    |  File "|Traceback \(most recent call last\):$)'
+                THEN split_part(rtrim(exception, E' \t\r\n'), E'\n', -1)
+                ELSE rtrim(substring(rtrim(exception, E' \t\r\n')
+                                     FROM E'^.*\n  File "[^\n]*\n(?:[ \t][^\n]*\n)*([^ \t\n][^\n]*)'))
+           END
+$$;
