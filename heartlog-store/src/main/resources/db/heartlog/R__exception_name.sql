@@ -33,12 +33,15 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
     SELECT CASE WHEN left(exception, 1) IN (' ', E'\t')
                 THEN NULL
-                WHEN exception ~ E'^terminate called after throwing an instance of \'[^\\n]+\'\\n  what\\(\\):  [ \\t]*\\S'
+                WHEN exception LIKE 'terminate called after throwing an instance of ''%'
+                     AND exception ~ E'^terminate called after throwing an instance of \'[^\\n]+\'\\n  what\\(\\):  [ \\t]*\\S'
                 THEN substring(split_part(exception, E'\n', 1) FROM '^terminate called after throwing an instance of ''(.+)''$')
                      || ': ' || btrim(substr(split_part(exception, E'\n', 2), 12), E' \t\r')
-                WHEN exception ~ E'^thread \'[^\\n]*\'(?: \\(\\d+\\))? panicked at [^\\n]*:\\n'
+                WHEN exception LIKE 'thread ''%'
+                     AND exception ~ E'^thread \'[^\\n]*\'(?: \\(\\d+\\))? panicked at [^\\n]*:\\n'
                 THEN split_part(exception, E'\n', 1) || ' ' || split_part(exception, E'\n', 2)
-                WHEN exception ~ E'^(?:/|file://|node:)\\S*:\\d+\\n'
+                WHEN (exception LIKE '/%' OR exception LIKE 'file://%' OR exception LIKE 'node:%')
+                     AND exception ~ E'^(?:/|file://|node:)\\S*:\\d+\\n'
                 THEN coalesce(substring(exception FROM E'\n[ \t]*\n([^\n]+)'), split_part(exception, E'\n', 1))
                 WHEN exception NOT LIKE 'Traceback (most recent call last):%'
                      AND split_part(exception, E'\n', 2) <> 'Traceback (most recent call last):'
