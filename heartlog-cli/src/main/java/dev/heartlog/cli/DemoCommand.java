@@ -172,6 +172,7 @@ final class DemoCommand implements Callable<Integer> {
     out.println("  bin/heartlog worker demo-gpu-1" + where);
     if (failed != null) {
       out.println("  bin/heartlog tasks --failed" + where);
+      out.println("  bin/heartlog errors" + where);
       out.println("  bin/heartlog task " + failed + where);
     }
     out.println("  bin/heartlog logs --level WARNING" + where);

@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
       LogsCommand.class,
       TaskCommand.class,
       TasksCommand.class,
+      ErrorsCommand.class,
       WorkerCommand.class,
       WorkersCommand.class,
       MigrateCommand.class,

@@ -154,6 +154,31 @@ class CommandLineTest {
   }
 
   @Test
+  void errorsListsTheDemosFailuresAsOneKindWithTheFailedTaskAsItsLatest() throws IOException {
+    Cli.Result errors = Cli.run("errors", "--worker", "demo-gpu-2", "--db-url", url);
+    Cli.Result json = Cli.run("errors", "--worker", "demo-gpu-2", "--json", "--db-url", url);
+    Cli.Result none = Cli.run("errors", "--worker", "demo-gpu-1", "--db-url", url);
+    Cli.Result badLimit = Cli.run("errors", "--limit", "0", "--db-url", url);
+
+    assertThat(errors.exitCode()).as(errors.err()).isZero();
+    List<String> lines = errors.out().lines().toList();
+    assertThat(lines.get(0)).startsWith("ERRORS WORKERS  TASKS  LATEST").endsWith("ERROR");
+    assertThat(lines.get(1)).as(errors.out())
+        .containsPattern("^\\s+\\d+\\s+1\\s+\\d+  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ  " + failedTask + "  ")
+        .endsWith("Generation failed: CUDA out of memory (java.lang.IllegalStateException: CUDA out of memory. "
+            + "Tried to allocate 2.00 GiB (simulated))");
+    assertThat(lines).as("one kind, then what the list adds up to").hasSize(4);
+    assertThat(lines.get(3)).matches("\\d+ errors? of 1 kind of worker demo-gpu-2 since .*Z\\.");
+    assertThat(json.out().trim()).startsWith("{\"since\":").contains("\"kind_count\":1,",
+        "\"task_id\":\"" + failedTask + "\",\"worker_id\":\"demo-gpu-2\"");
+    assertThat(countJsonValues(json.out())).isEqualTo(1);
+    assertThat(none.exitCode()).isZero();
+    assertThat(none.out()).startsWith("No errors of worker demo-gpu-1 since ");
+    assertThat(badLimit.exitCode()).isEqualTo(2);
+    assertThat(badLimit.err()).contains("--limit must be positive, not 0");
+  }
+
+  @Test
   void tasksUntilAlonePicksTheHourBeforeItAndASinceAfterUntilIsABadFlag() {
     String own = storeFilledBy("""
         SELECT func_worker_heartbeat_with_logs('earlier-worker', NULL, NULL, jsonb_build_array(

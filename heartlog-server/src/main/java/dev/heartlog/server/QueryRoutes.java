@@ -1,5 +1,6 @@
 package dev.heartlog.server;
 
+import dev.heartlog.store.ErrorKinds;
 import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.MetadataFilter;
 import dev.heartlog.store.NearNames;
@@ -39,6 +40,8 @@ import java.util.stream.Collectors;
  *       range (the hour before {@code until}, else the last hour, unless {@code since} says
  *       otherwise; a {@code since} after {@code until} is refused), the most recently active first;
  *       with {@code failed=true} only those with an error in it
+ *   <li>{@code GET /api/errors?since=&until=&worker=&limit=}: the kinds of errors made in the range
+ *       (as for tasks), the most frequent first, with the counts of errors and kinds in all
  *   <li>{@code GET /api/tasks/{id}?first=&last=}: the task's timeline, with every record up to
  *       10,000 (past that the newest, the older counted in {@code records_left_out}); with {@code
  *       first} and {@code last}, only that many at each end, and those between them counted ({@code
@@ -104,6 +107,22 @@ final class QueryRoutes {
       throw PostgrestError.badRequest("HL400", e.getMessage());
     }
     json(ctx, StoreJson.tasks(guarded(() -> store.tasks(filter))));
+  }
+
+  void errors(Context ctx) {
+    keys.require(ctx, ApiKeys.Role.READER);
+    takes(ctx, "GET /api/errors", List.of("since", "until", "worker", "limit"));
+    ErrorKinds errors;
+    try {
+      Instant until = time(param(ctx, "until"));
+      Instant since = TaskFilter.sinceOrDefault(time(param(ctx, "since")), until, clock.instant());
+      String worker = param(ctx, "worker");
+      int limit = intParam(ctx, "limit", ErrorKinds.DEFAULT_LIMIT);
+      errors = guarded(() -> store.errorKinds(worker, since, until, limit));
+    } catch (IllegalArgumentException e) {
+      throw PostgrestError.badRequest("HL400", e.getMessage());
+    }
+    json(ctx, StoreJson.errorKinds(errors));
   }
 
   void task(Context ctx) {
@@ -222,7 +241,7 @@ final class QueryRoutes {
    * answers, where Javalin's was a text page that a client parsing JSON could not read.
    */
   static void notServed(Context ctx) {
-    String served = "The API answers GET /api/logs, /api/tasks, /api/tasks/{id}, /api/tasks/{id}/records, "
+    String served = "The API answers GET /api/logs, /api/errors, /api/tasks, /api/tasks/{id}, /api/tasks/{id}/records, "
         + "/api/workers, /api/workers/{id}, /api/workers/{id}/heartbeats, /api/clocks and /api/tail";
     if (!ctx.method().name().equals("GET")) {
       throw new PostgrestError(405, "HL405", "The API answers GET only, not " + ctx.method().name(), null, served);

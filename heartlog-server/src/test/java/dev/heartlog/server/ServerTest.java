@@ -361,6 +361,41 @@ class ServerTest {
   }
 
   @Test
+  void theErrorsOfTheRangeAreListedByKindTheMostFrequentFirst() throws Exception {
+    java.time.Instant now = java.time.Instant.now();
+    String oom = "Traceback (most recent call last):\\n  File \\\"worker.py\\\", line 410, in render\\n"
+        + "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate %s GiB";
+    post("{\"worker_id_param\": \"kinds-worker\", \"logs_param\": ["
+        + "{\"timestamp\": \"" + now.minusSeconds(90 * 60) + "\", \"level\": \"ERROR\", \"message\": \"an hour and a half ago\"},"
+        + "{\"timestamp\": \"" + now.minusSeconds(300) + "\", \"level\": \"ERROR\", \"message\": \"render failed\","
+        + " \"task_id\": \"kinds-1\", \"metadata\": {\"exception\": \"" + String.format(oom, "2.00") + "\"}},"
+        + "{\"timestamp\": \"" + now.minusSeconds(200) + "\", \"level\": \"ERROR\", \"message\": \"render failed\","
+        + " \"task_id\": \"kinds-2\", \"metadata\": {\"exception\": \"" + String.format(oom, "5.00") + "\"}},"
+        + "{\"timestamp\": \"" + now.minusSeconds(100) + "\", \"level\": \"ERROR\", \"message\": \"upload refused\"}]}", WRITER);
+
+    HttpResponse<String> lastHour = get("/api/errors?worker=kinds-worker", READER);
+    HttpResponse<String> mostFrequent = get("/api/errors?worker=kinds-worker&limit=1", READER);
+    HttpResponse<String> hourBefore = get("/api/errors?worker=kinds-worker&until=1h", READER);
+    HttpResponse<String> swapped = get("/api/errors?since=30m&until=1h", READER);
+    HttpResponse<String> misspelt = get("/api/errors?workers=kinds-worker", READER);
+    HttpResponse<String> asWriter = get("/api/errors", WRITER);
+
+    assertThat(lastHour.statusCode()).isEqualTo(200);
+    assertThat(lastHour.body()).contains("\"error_count\":3,\"kind_count\":2,\"kinds\":[{\"errors\":2,\"workers\":1,\"tasks\":2,")
+        .contains("\"latest\":{\"message\":\"render failed\",\"exception\":\"torch.OutOfMemoryError: CUDA out of memory. "
+            + "Tried to allocate 5.00 GiB\",\"task_id\":\"kinds-2\",\"worker_id\":\"kinds-worker\"}")
+        .contains("{\"errors\":1,\"workers\":1,\"tasks\":0,").contains("\"message\":\"upload refused\",\"exception\":null,\"task_id\":null")
+        .doesNotContain("an hour and a half ago");
+    assertThat(mostFrequent.body()).contains("\"error_count\":3,\"kind_count\":2,").doesNotContain("upload refused");
+    assertThat(hourBefore.body()).contains("an hour and a half ago").doesNotContain("render failed");
+    assertThat(swapped.statusCode()).isEqualTo(400);
+    assertThat(swapped.body()).contains("\"code\":\"HL400\"", ") is after until (");
+    assertThat(misspelt.statusCode()).isEqualTo(400);
+    assertThat(misspelt.body()).contains("workers");
+    assertThat(asWriter.statusCode()).isEqualTo(403);
+  }
+
+  @Test
   void maintenanceKeepsWhatIsNewerThanTheRetentionItWasGiven() throws Exception {
     store.withConnection(c -> c.createStatement().execute("""
         INSERT INTO worker_heartbeats (worker_id, received_at, status, records, logs_inserted)

@@ -44,6 +44,23 @@ final class Rows {
         rs.getString("failure_exception"));
   }
 
+  /** A row of error-kinds.sql: one kind, with the range's counts of kinds and errors in all. */
+  record ErrorKindRow(ErrorKind kind, long kindCount, long errorCount) {}
+
+  static ErrorKindRow errorKindRow(ResultSet rs) throws SQLException {
+    ErrorKind kind = new ErrorKind(
+        rs.getLong("errors"),
+        rs.getLong("workers"),
+        rs.getLong("tasks"),
+        instant(rs, "first_at"),
+        instant(rs, "last_at"),
+        rs.getString("message"),
+        rs.getString("exception_name"),
+        rs.getString("task_id"),
+        rs.getString("source_id"));
+    return new ErrorKindRow(kind, rs.getLong("kind_count"), rs.getLong("error_count"));
+  }
+
   static HeartbeatPoint heartbeatPoint(ResultSet rs) throws SQLException {
     return new HeartbeatPoint(
         rs.getString("worker_id"),

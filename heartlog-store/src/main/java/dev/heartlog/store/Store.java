@@ -310,6 +310,33 @@ public final class Store {
   }
 
   /**
+   * The errors (ERROR and CRITICAL records) made at or after {@code since} and before {@code
+   * until} ({@code null}: now), of {@code workerId} where one is given, grouped into kinds by what
+   * they say, the {@code limit} most frequent first. An error with a stack trace says it by the
+   * line that names its exception ({@code heartlog_exception_name}), one without by its message's
+   * first line; runs of digits (and of hex digits holding one) are taken as alike, so that one
+   * fault on many frames, tasks or allocation sizes is one kind.
+   */
+  public ErrorKinds errorKinds(String workerId, Instant since, Instant until, int limit) {
+    if (since == null) {
+      throw new IllegalArgumentException("the errors' range needs its start");
+    }
+    if (limit <= 0) {
+      throw new IllegalArgumentException("limit must be positive");
+    }
+    LogFilter.checkRange(since, until);
+    LogFilter.refuseNul("worker", workerId);
+    Map<String, Object> values = new HashMap<>();
+    values.put("worker", workerId);
+    values.put("since", since);
+    values.put("until", until);
+    values.put("limit", limit);
+    List<Rows.ErrorKindRow> rows = query("error-kinds", values, Rows::errorKindRow);
+    return new ErrorKinds(since, until, rows.stream().map(Rows.ErrorKindRow::kind).toList(),
+        rows.isEmpty() ? 0 : rows.get(0).kindCount(), rows.isEmpty() ? 0 : rows.get(0).errorCount());
+  }
+
+  /**
    * A worker's heartbeats since a time, oldest first: VRAM over time and the task of each. Past
    * {@code limit}, the one of the most VRAM used in each of {@code limit} spans of them.
    */

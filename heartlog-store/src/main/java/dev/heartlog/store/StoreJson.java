@@ -141,6 +141,39 @@ public final class StoreJson {
     });
   }
 
+  /**
+   * The kinds of errors of a range: {@code {"since", "until", "error_count", "kind_count",
+   * "kinds": [{"errors", "workers", "tasks", "first_at", "last_at", "latest": {"message",
+   * "exception", "task_id", "worker_id"}}]}}, the counts in all over kinds not listed too.
+   */
+  public static String errorKinds(ErrorKinds errors) {
+    return write(json -> {
+      json.writeStartObject();
+      field(json, "since", errors.since());
+      field(json, "until", errors.until());
+      json.writeNumberField("error_count", errors.errorCount());
+      json.writeNumberField("kind_count", errors.kindCount());
+      json.writeArrayFieldStart("kinds");
+      for (ErrorKind kind : errors.kinds()) {
+        json.writeStartObject();
+        json.writeNumberField("errors", kind.errors());
+        json.writeNumberField("workers", kind.workers());
+        json.writeNumberField("tasks", kind.tasks());
+        field(json, "first_at", kind.firstAt());
+        field(json, "last_at", kind.lastAt());
+        json.writeObjectFieldStart("latest");
+        json.writeStringField("message", kind.message());
+        json.writeStringField("exception", kind.exception());
+        json.writeStringField("task_id", kind.taskId());
+        json.writeStringField("worker_id", kind.workerId());
+        json.writeEndObject();
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+    });
+  }
+
   public static String heartbeats(List<HeartbeatPoint> points) {
     return write(json -> {
       json.writeStartArray();

@@ -1,0 +1,75 @@
+-- The errors (ERROR and CRITICAL records) made in [:since, :until), of :worker where one is given,
+-- grouped into kinds by what they say, the most frequent kind first: what `heartlog errors` and
+-- GET /api/errors list. An error with a stack trace says it by the line that names its exception
+-- (heartlog_exception_name, as the task list names a failure's); one without, or whose trace
+-- names none (an exception group's, boxed), by its message's first line. Runs of hex digits
+-- holding a digit are taken as alike ("Tried to allocate 2.00 GiB" and "5.00 GiB", frame 12 and
+-- frame 13, a task's UUID in a message), so that one fault on many frames, tasks or sizes is one
+-- kind; each kind shows the text of its latest error, numbers and all. Of each kind: how many
+-- errors, workers and tasks, its first and latest time, and its latest error's message,
+-- exception line, task and worker (of errors made at the same time, the one stored last). With
+-- the number of kinds and of errors in all, over those past :limit too.
+-- The errors are read through the errors index by time (and, for a worker, filtered there). Each
+-- exception is taken out of its record's metadata once, in a subquery kept apart (OFFSET 0):
+-- handed to the inlined function as it is, metadata->>'exception' is read again at each of the
+-- function's dozen uses of it (66,000 errors of an incident: 2.26 s against 2.07; BENCHMARKS.md
+-- §3, "The kinds of errors").
+WITH errors AS MATERIALIZED (
+    SELECT e.id,
+           e.timestamp,
+           e.source_id,
+           e.task_id,
+           e.message,
+           e.exception_name,
+           regexp_replace(left(coalesce(e.exception_name, split_part(btrim(e.message, E' \t\r\n'), E'\n', 1)), 500),
+                          '[0-9a-fA-F]*[0-9][0-9a-fA-F]*', '#', 'g') AS kind
+    FROM (
+        SELECT r.id, r.timestamp, r.source_id, r.task_id, r.message,
+               nullif(btrim(heartlog_exception_name(r.exception), E' \t\r\n'), '') AS exception_name
+        FROM (
+            SELECT l.id, l.timestamp, l.source_id, l.task_id, l.message, l.metadata->>'exception' AS exception
+            FROM system_logs l
+            WHERE l.level IN ('ERROR', 'CRITICAL')
+              AND l.timestamp >= :since::timestamptz
+              AND (:until::timestamptz IS NULL OR l.timestamp < :until::timestamptz)
+              AND (:worker::text IS NULL OR l.source_id = :worker::text)
+            OFFSET 0
+        ) r
+        OFFSET 0
+    ) e
+),
+kinds AS (
+    SELECT kind,
+           count(*)                   AS errors,
+           count(DISTINCT source_id)  AS workers,
+           count(DISTINCT task_id)    AS tasks,
+           min(timestamp)             AS first_at,
+           max(timestamp)             AS last_at,
+           count(*) OVER ()           AS kind_count,
+           sum(count(*)) OVER ()      AS error_count
+    FROM errors
+    GROUP BY kind
+    ORDER BY errors DESC, last_at DESC, kind
+    LIMIT :limit
+)
+SELECT k.errors,
+       k.workers,
+       k.tasks,
+       k.first_at,
+       k.last_at,
+       k.kind_count,
+       k.error_count::bigint AS error_count,
+       latest.message,
+       latest.exception_name,
+       latest.task_id,
+       latest.source_id
+FROM kinds k
+CROSS JOIN LATERAL (
+    SELECT e.message, e.exception_name, e.task_id, e.source_id
+    FROM errors e
+    WHERE e.kind = k.kind
+      AND e.timestamp = k.last_at
+    ORDER BY e.id DESC
+    LIMIT 1
+) latest
+ORDER BY k.errors DESC, k.last_at DESC, k.kind

@@ -1,0 +1,163 @@
+package dev.heartlog.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How the errors of a range are grouped into kinds ({@code heartlog errors}): by the line that
+ * names their exception, else by their message's first line, numbers taken as alike; each kind
+ * counted, and shown by its latest error.
+ */
+class ErrorKindsTest {
+
+  private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
+  private static Store store;
+
+  @BeforeAll
+  static void fill() {
+    store = TestDatabase.freshStore();
+    store.withConnection(c -> {
+      TestDatabase.heartbeat(c, "gpu-a", records(
+          // One fault, out of GPU memory, in three tasks on two workers, each time of another size.
+          traced(50, "ERROR", "render failed", "t-1", oom("2.00")),
+          traced(40, "ERROR", "render failed", "t-2", oom("2.00")),
+          traced(30, "CRITICAL", "frame 7 lost", "t-2", oom("12.50")),
+          // Errors without a trace, of one fault on different frames.
+          record(20, "ERROR", "decoder failed at frame 12\nin /srv/in.mp4", "t-1"),
+          record(19, "ERROR", "decoder failed at frame 13", "t-2"),
+          // A task's UUID in the message: one kind for every task so failed.
+          record(18, "ERROR", "task 3f2a9c1e-77b0-4d2e-9a51-0c8e2b6d1f43 timed out", null),
+          record(17, "ERROR", "task 9b1d5e7a-2c4f-4e8b-8d3a-6f0e1a2b3c4d timed out", null),
+          // A warning is no error; nor is an error before the range.
+          traced(16, "WARNING", "render slow", "t-1", oom("1.00")),
+          record(120, "ERROR", "an old failure", "t-0"),
+          // An exception group's boxed trace names no exception: the message says it.
+          traced(15, "ERROR", "ExceptionGroup: 2 frames failed", "t-3",
+              "  + Exception Group Traceback (most recent call last):\\n  | ValueError: frame 1"),
+          // An exception of only white space, or null, says nothing.
+          traced(14, "ERROR", "upload failed", "t-3", "\\n  \\n"),
+          withMetadata(13, "ERROR", "upload failed", "t-4", "{\"exception\": null}")));
+      TestDatabase.heartbeat(c, "gpu-b", records(
+          traced(10, "ERROR", "render failed", "t-5", oom("5.00")),
+          // Two errors of one kind made at the same time: the one stored second is its latest.
+          record(5, "ERROR", "disk full writing frame 1", "t-6"),
+          record(5, "ERROR", "disk full writing frame 2", "t-7")));
+      return null;
+    });
+  }
+
+  private static ErrorKinds lastHour(String worker, int limit) {
+    return store.errorKinds(worker, NOW.minus(Duration.ofHours(1)), null, limit);
+  }
+
+  @Test
+  void oneFaultOfManySizesOnManyTasksAndWorkersIsOneKindShownByItsLatestError() {
+    ErrorKind oom = lastHour(null, 20).kinds().get(0);
+
+    assertThat(oom.errors()).as("ERROR and CRITICAL, not the warning").isEqualTo(4);
+    assertThat(oom.workers()).isEqualTo(2);
+    assertThat(oom.tasks()).isEqualTo(3);
+    assertThat(oom.firstAt()).isEqualTo(NOW.minus(Duration.ofMinutes(50)));
+    assertThat(oom.lastAt()).isEqualTo(NOW.minus(Duration.ofMinutes(10)));
+    assertThat(oom.exception()).isEqualTo("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 5.00 GiB");
+    assertThat(oom.message()).isEqualTo("render failed");
+    assertThat(oom.taskId()).isEqualTo("t-5");
+    assertThat(oom.workerId()).isEqualTo("gpu-b");
+  }
+
+  @Test
+  void errorsWithoutATraceAreKindsByTheirMessagesFirstLineNumbersAndIdsTakenAsAlike() {
+    List<String> kinds = summaries(lastHour(null, 20));
+
+    assertThat(kinds).contains(
+        "2 decoder failed at frame 13 (t-2)",
+        "2 task 9b1d5e7a-2c4f-4e8b-8d3a-6f0e1a2b3c4d timed out (no task)",
+        "2 upload failed (t-4)",
+        "1 ExceptionGroup: 2 frames failed (t-3)");
+  }
+
+  @Test
+  void ofTwoErrorsOfAKindMadeAtTheSameTimeTheOneStoredLastIsItsLatest() {
+    assertThat(summaries(lastHour("gpu-b", 20))).containsExactly(
+        "2 disk full writing frame 2 (t-7)",
+        "1 render failed (t-5)");
+  }
+
+  @Test
+  void theMostFrequentKindsComeFirstAndTheTotalsCountThoseNotListed() {
+    ErrorKinds all = lastHour(null, 20);
+    ErrorKinds two = lastHour(null, 2);
+
+    assertThat(all.kinds()).extracting(ErrorKind::errors).containsExactly(4L, 2L, 2L, 2L, 2L, 1L);
+    assertThat(all.kinds().get(1).message()).as("of kinds as frequent, the latest first").startsWith("disk full");
+    assertThat(all.errorCount()).isEqualTo(13);
+    assertThat(all.kindCount()).isEqualTo(6);
+    assertThat(two.kinds()).extracting(ErrorKind::message).as("the kinds past the limit are the least frequent, then the oldest")
+        .containsExactly("render failed", "disk full writing frame 2");
+    assertThat(two.errorCount()).isEqualTo(13);
+    assertThat(two.kindCount()).isEqualTo(6);
+  }
+
+  @Test
+  void aRangeWithoutErrorsHasNoKinds() {
+    ErrorKinds none = store.errorKinds(null, NOW.minus(Duration.ofMinutes(4)), null, 20);
+
+    assertThat(none.kinds()).isEmpty();
+    assertThat(none.errorCount()).isZero();
+    assertThat(none.kindCount()).isZero();
+    assertThat(store.errorKinds(null, NOW.minus(Duration.ofHours(3)), NOW.minus(Duration.ofMinutes(60)), 20).errorCount())
+        .as("until bounds the range").isEqualTo(1);
+  }
+
+  @Test
+  void aRangeThatEndsBeforeItStartsIsRefused() {
+    assertThatThrownBy(() -> store.errorKinds(null, NOW, NOW.minus(Duration.ofHours(1)), 20))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is after until");
+  }
+
+  /** Each kind as "ERRORS MESSAGE'S FIRST LINE (LATEST TASK)". */
+  private static List<String> summaries(ErrorKinds kinds) {
+    List<String> lines = new ArrayList<>();
+    for (ErrorKind kind : kinds.kinds()) {
+      lines.add(kind.errors() + " " + kind.message().lines().findFirst().orElse("") + " ("
+          + (kind.taskId() == null ? "no task" : kind.taskId()) + ")");
+    }
+    return lines;
+  }
+
+  private static String oom(String gib) {
+    return "Traceback (most recent call last):\\n  File \\\"worker.py\\\", line 410, in render\\n"
+        + "    frames = pipeline(prompt)\\ntorch.OutOfMemoryError: CUDA out of memory. Tried to allocate " + gib + " GiB\\n";
+  }
+
+  private static String record(int minutesAgo, String level, String message, String task) {
+    return "{\"timestamp\": \"" + NOW.minus(Duration.ofMinutes(minutesAgo)) + "\", \"level\": \"" + level
+        + "\", \"message\": \"" + message.replace("\n", "\\n") + "\""
+        + (task == null ? "" : ", \"task_id\": \"" + task + "\"") + "}";
+  }
+
+  /** A record whose metadata holds an exception, {@code exception} written as in JSON. */
+  private static String traced(int minutesAgo, String level, String message, String task, String exception) {
+    return withMetadata(minutesAgo, level, message, task, "{\"exception\": \"" + exception + "\"}");
+  }
+
+  /** A record with this metadata, a JSON object. */
+  private static String withMetadata(int minutesAgo, String level, String message, String task, String metadata) {
+    return record(minutesAgo, level, message, task).replaceFirst("}$",
+        java.util.regex.Matcher.quoteReplacement(", \"metadata\": " + metadata + "}"));
+  }
+
+  private static String records(String... records) {
+    return "[" + String.join(",", records) + "]";
+  }
+}
