@@ -162,6 +162,32 @@ class ViewerBrowserTest {
   }
 
   @Test
+  @Order(3)   // reads only, as the tests above
+  void theErrorsPageListsTheDemosFailuresAsOneKindWhoseLatestTaskOpensItsTimeline() throws Exception {
+    browser.get(base + "/#/errors");
+    chromium.waitForRows(By.cssSelector("#error-kinds tbody tr"));
+    List<WebElement> kinds = browser.findElements(By.cssSelector("#error-kinds tbody tr"));
+
+    assertThat(kinds).as("the demo's failures, alike").hasSize(1);
+    assertThat(kinds.get(0).getText()).contains(failedTask, "demo-gpu-2", "Generation failed: CUDA out of memory");
+    assertThat(kinds.get(0).findElement(By.className("exception")).getText())
+        .isEqualTo("java.lang.IllegalStateException: CUDA out of memory. Tried to allocate 2.00 GiB (simulated)");
+    assertThat(browser.findElement(By.id("error-totals")).getText()).matches("\\d+ errors? of 1 kind since 1h");
+    assertThat(browser.findElement(By.cssSelector("nav a.active")).getText()).isEqualTo("Errors");
+    chromium.screenshot("errors");
+
+    browser.findElement(By.name("worker")).sendKeys("demo-gpu-1");
+    browser.findElement(By.cssSelector("#error-filters button")).click();
+    assertThat(chromium.waitFor(By.id("no-errors")).getText()).isEqualTo("No errors since 1h. Records are kept 48 hours.");
+    assertThat(browser.getCurrentUrl()).contains("#/errors?worker=demo-gpu-1");
+
+    browser.navigate().back();
+    chromium.waitForRows(By.cssSelector("#error-kinds tbody tr"));
+    browser.findElement(By.cssSelector("#error-kinds tbody tr")).findElement(By.linkText(failedTask)).click();
+    chromium.waitUntilText(By.id("task-outcome"), "FAILED");
+  }
+
+  @Test
   @Order(4)
   void aFilterNarrowsTheExploreResultsAndSurvivesAReloadThroughTheUrl() throws Exception {
     browser.get(base + "/#/explore");
