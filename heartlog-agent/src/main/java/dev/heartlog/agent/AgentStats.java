@@ -11,6 +11,8 @@ import java.util.Map;
  * @param totalLogsBuffered records accepted since the agent started
  * @param totalFlushes heartbeats that carried records and were acknowledged
  * @param totalSent records the store acknowledged
+ * @param totalSentFromEarlierRuns those of them that an earlier run of the worker left in the
+ *     spool (it stopped while the store was down), replayed by this one: the rest are this run's
  * @param totalDropped records that could not be kept; each is reported to the store
  * @param droppedByReason {@link #totalDropped} by reason ({@code buffer_full}, {@code burst},
  *     {@code rejected}, {@code spool_unreadable}, {@code no_agent_yet})
@@ -27,6 +29,7 @@ public record AgentStats(
     long totalLogsBuffered,
     long totalFlushes,
     long totalSent,
+    long totalSentFromEarlierRuns,
     long totalDropped,
     Map<String, Long> droppedByReason,
     int spooledBatches,

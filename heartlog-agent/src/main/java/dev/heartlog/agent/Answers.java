@@ -23,11 +23,14 @@ final class Answers {
   private final DeliveryCounters counters;
   private final Diagnostics diagnostics;
   private final Clock clock;
+  private final String sessionId;
   private int consecutiveFailures;
   private long nextBeatNanos = System.nanoTime();
 
-  Answers(AgentConfig config, LogBuffer buffer, Outbox outbox, Drops drops, DeliveryCounters counters, Diagnostics diagnostics) {
+  Answers(AgentConfig config, LogBuffer buffer, Outbox outbox, Drops drops, DeliveryCounters counters, Diagnostics diagnostics,
+      String sessionId) {
     this.config = config;
+    this.sessionId = sessionId;
     this.buffer = buffer;
     this.outbox = outbox;
     this.drops = drops;
@@ -57,7 +60,7 @@ final class Answers {
     switch (result.outcome()) {
       case STORED -> {
         if (batch != null) {
-          counters.batchStored(batch.records().size());
+          counters.batchStored(batch.records().size(), !sessionId.equals(batch.sessionId()));
           outbox.settle(batch);
         }
         if (consecutiveFailures > 0) {

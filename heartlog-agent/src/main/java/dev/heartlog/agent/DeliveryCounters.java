@@ -13,6 +13,7 @@ final class DeliveryCounters {
   private final AtomicLong heartbeats = new AtomicLong();
   private final AtomicLong flushes = new AtomicLong();
   private final AtomicLong sentRecords = new AtomicLong();
+  private final AtomicLong sentEarlierRunRecords = new AtomicLong();
   private final AtomicLong retries = new AtomicLong();
   private volatile String lastError;
   private volatile Instant lastErrorAt;
@@ -21,10 +22,16 @@ final class DeliveryCounters {
     heartbeats.incrementAndGet();
   }
 
-  /** A batch of {@code records} was stored. */
-  void batchStored(int records) {
+  /**
+   * A batch of {@code records} was stored; {@code ofEarlierRun} where an earlier run of the
+   * worker left it in the spool.
+   */
+  void batchStored(int records, boolean ofEarlierRun) {
     flushes.incrementAndGet();
     sentRecords.addAndGet(records);
+    if (ofEarlierRun) {
+      sentEarlierRunRecords.addAndGet(records);
+    }
   }
 
   void retried() {
@@ -49,6 +56,11 @@ final class DeliveryCounters {
   /** Records stored. */
   long sentRecords() {
     return sentRecords.get();
+  }
+
+  /** Records stored that an earlier run of the worker left in the spool: some of {@link #sentRecords}. */
+  long sentEarlierRunRecords() {
+    return sentEarlierRunRecords.get();
   }
 
   /** Heartbeats that failed and are tried again. */

@@ -53,7 +53,7 @@ final class HeartbeatLoop implements Runnable {
     this.buffer = buffer;
     this.outbox = new Outbox(config, buffer, queue, drops, sessionId);
     this.drops = drops;
-    this.answers = new Answers(config, buffer, outbox, drops, counters, diagnostics);
+    this.answers = new Answers(config, buffer, outbox, drops, counters, diagnostics, sessionId);
     this.contents = new HeartbeatContents(config, sessionId, buffer, outbox, drops, counters, currentTask, levels, diagnostics);
     this.diagnostics = diagnostics;
   }

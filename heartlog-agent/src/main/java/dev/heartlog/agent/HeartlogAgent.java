@@ -289,6 +289,7 @@ public final class HeartlogAgent implements AutoCloseable {
         buffer.totalBuffered(),
         loop.counters().flushes(),
         loop.counters().sentRecords(),
+        loop.counters().sentEarlierRunRecords(),
         drops.total(),
         drops.totalsByReason(),
         queue.pendingBatches(),

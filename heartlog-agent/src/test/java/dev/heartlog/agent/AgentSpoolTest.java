@@ -176,12 +176,16 @@ class AgentSpoolTest {
     first.shutdown(WorkerStatus.STOPPED, Duration.ofMillis(500));
 
     RecordingTransport store = new RecordingTransport();
+    AgentStats stats;
     try (HeartlogAgent second = agent(store).build()) {
       second.log(Level.INFO, "second run");
       await().atMost(Duration.ofSeconds(20)).until(() -> store.storedMessages().contains("second run"));
+      stats = second.stats();
     }
 
     assertThat(store.storedMessages()).hasSize(21).first().isEqualTo("first run 0");
+    assertThat(stats.totalSent()).isEqualTo(21);
+    assertThat(stats.totalSentFromEarlierRuns()).as("the first run's, from the spool").isEqualTo(20);
     assertThat(store.storedMessages()).last().isEqualTo("second run");
     assertThat(store.acknowledged.stream().filter(h -> !h.records().isEmpty()).findFirst().orElseThrow().sessionId())
         .isEqualTo(firstSession);

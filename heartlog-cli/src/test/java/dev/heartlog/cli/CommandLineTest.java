@@ -53,6 +53,35 @@ class CommandLineTest {
   }
 
   /**
+   * A demo run before the database was migrated keeps its records in the spool; the next run
+   * replays them first. Counted as the next run's own, they made its summary "221 records sent,
+   * 118 stored" and its exit code 1, as if records were lost.
+   */
+  @Test
+  void aDemoAfterOneThatCouldNotDeliverSaysWhatItReplayedApartFromItsOwnRecords(@org.junit.jupiter.api.io.TempDir Path home)
+      throws Exception {
+    String unmigrated = TestDatabase.freshUrl();
+    String[] demoArgs = {"demo", "--workers", "1", "--duration", "2s", "--interval", "500ms", "--db-url", unmigrated,
+        "--home", home.toString()};
+
+    Cli.Result undelivered = Cli.run(demoArgs);
+    Cli.Result migrated = Cli.run("migrate", "--db-url", unmigrated);
+    Cli.Result replaying = Cli.run(demoArgs);
+
+    assertThat(undelivered.exitCode()).isEqualTo(1);
+    assertThat(migrated.exitCode()).as(migrated.err()).isZero();
+    assertThat(replaying.exitCode()).as(replaying.out() + replaying.err()).isZero();
+    Matcher counts = Pattern.compile("; (\\d+) records sent, (\\d+) stored").matcher(replaying.out());
+    Matcher replayed = Pattern.compile("Also sent: (\\d+) records an earlier run left in the spool\\.").matcher(replaying.out());
+    assertThat(counts.find()).as(replaying.out()).isTrue();
+    assertThat(counts.group(1)).isEqualTo(counts.group(2));
+    assertThat(replayed.find()).as(replaying.out()).isTrue();
+    long stored = Long.parseLong(TestDatabase.single(unmigrated, "SELECT count(*) FROM system_logs"));
+    assertThat(Long.parseLong(counts.group(1)) + Long.parseLong(replayed.group(1))).as("both runs' records, all stored")
+        .isEqualTo(stored);
+  }
+
+  /**
    * The demo printed its commands with {@code password=***}, and a command pasted from them failed:
    * "password authentication failed". The test server trusts its logins, so what is printed is
    * checked here, and the login by hand.
