@@ -71,7 +71,7 @@ async function fleetPage(view) {
       `<a href="#/fleet?${filterLink(h)}" class="health-${esc(h)}" data-health="${esc(h)}">${n.toLocaleString()} ${clipped(h, STATUS_CHARS)}</a>`).join(', ')}${others.statuses
       ? `, <span id="other-statuses">and ${others.workers.toLocaleString()} worker${others.workers === 1 ? '' : 's'} of ${others.statuses.toLocaleString()} other statuses</span>` : ''}${health
       ? ` · showing the ${esc(health)} ones, <a href="#/fleet?${filterLink('')}" id="all-health">show every health</a>` : ''}
-      ${runningGpuMemory(workers)} · refreshes every 5 s · <a href="#/tasks?failed=true" id="failed-tasks">the last hour's failed tasks</a>`;
+      ${runningGpuMemory(workers)} · refreshes every 5 s · <a href="#/tasks?failed=true" id="failed-tasks">the last hour's failed tasks</a>, <a href="#/errors" id="error-kinds-link">its errors by kind</a>`;
     const needle = match.toLowerCase();
     const shown = workers.filter(w => (!health || w.health === health) && (!needle || w.worker_id.toLowerCase().includes(needle)));
     const column = fleetSort.column;

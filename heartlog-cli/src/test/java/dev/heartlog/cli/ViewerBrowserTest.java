@@ -164,7 +164,8 @@ class ViewerBrowserTest {
   @Test
   @Order(3)   // reads only, as the tests above
   void theErrorsPageListsTheDemosFailuresAsOneKindWhoseLatestTaskOpensItsTimeline() throws Exception {
-    browser.get(base + "/#/errors");
+    browser.get(base + "/#/fleet");
+    chromium.waitFor(By.id("error-kinds-link")).click();
     chromium.waitForRows(By.cssSelector("#error-kinds tbody tr"));
     List<WebElement> kinds = browser.findElements(By.cssSelector("#error-kinds tbody tr"));
 

@@ -137,7 +137,11 @@ final class PageReads {
     return q.query("worker-tasks", workerTasks(workerId, null, null, limit), Rows::taskSummary);
   }
 
-  /** The worker's tasks, each failed one with its failure's message: its last error's. */
+  /**
+   * The worker's tasks, each failed one with its failure's message (its last error's) and the line
+   * naming the exception that explains it: the failure's own, else the worker's latest error's
+   * of the task with one.
+   */
   private static List<TaskSummary> withFailures(Queries q, String workerId, List<TaskSummary> tasks) {
     List<TaskSummary> failed = tasks.stream().filter(task -> task.failedAt() != null).toList();
     if (failed.isEmpty()) {
@@ -147,6 +151,7 @@ final class PageReads {
     Map<String, TaskSummary> byId = failed.stream().collect(Collectors.toMap(TaskSummary::id, task -> task));
     q.query("worker-task-failures", Map.of("worker", workerId,
         "tasks", failed.stream().map(TaskSummary::id).toArray(String[]::new),
+        "first_at", failed.stream().map(task -> task.firstAt().toString()).toArray(String[]::new),
         "failed_at", failed.stream().map(task -> task.failedAt().toString()).toArray(String[]::new)),
         rs -> byId.get(rs.getString("task_id")).withFailure(rs.getString("message"), rs.getString("failure_exception")))
         .forEach(task -> failures.put(task.id(), task));

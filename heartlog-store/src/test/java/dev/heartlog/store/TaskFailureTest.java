@@ -191,6 +191,7 @@ class TaskFailureTest {
       return Map.of(
           "task-summaries", verbosePlan(c, "task-summaries", Map.of("tasks", tasks)),
           "worker-task-failures", verbosePlan(c, "worker-task-failures", Map.of("tasks", tasks,
+              "first_at", c.createArrayOf("timestamptz", new Object[] {java.sql.Timestamp.from(NOW.minusSeconds(60))}),
               "failed_at", c.createArrayOf("timestamptz", new Object[] {java.sql.Timestamp.from(NOW)}),
               "worker", "gpu-c")));
     });

@@ -62,6 +62,11 @@ class WorkerTasksTest {
                ('2026-11-27 19:03:00Z', 'ERROR', 'decode failed', 'worker', 'traced', 'earlier',
                 jsonb_build_object('exception', E'Traceback (most recent call last):\nValueError: bad frame')),
                ('2026-11-27 19:03:01Z', 'ERROR', 'Task failed', 'worker', 'traced', 'earlier', '{}'),
+               ('2026-11-27 19:01:30Z', 'ERROR', 'upload failed', 'worker', 'traced', 'fallback',
+                jsonb_build_object('exception', E'Traceback (most recent call last):\nOSError: disk full')),
+               ('2026-11-27 19:01:45Z', 'ERROR', 'upload failed', 'worker', 'another', 'fallback',
+                jsonb_build_object('exception', E'Traceback (most recent call last):\nOSError: another worker''s')),
+               ('2026-11-27 19:02:10Z', 'ERROR', 'Task failed', 'worker', 'traced', 'fallback', '{}'),
                ('2026-11-27 18:54:00Z', 'ERROR', 'the worker process exited with code 1', 'worker', 'traced', 'torchrun',
                 jsonb_build_object('exception', E'Traceback (most recent call last):\n  File "/usr/local/bin/torchrun", line 8\n'
                                                  || E'    sys.exit(main())\nChildFailedError: \n====\ntrain.py FAILED\n'
@@ -147,16 +152,18 @@ class WorkerTasksTest {
   /**
    * A failed task's line on the worker's page names the exception of its failure, as the task
    * list does: the line after a Python traceback's last frame, the first of a Java stack trace, a C++ abort's
-   * exception type and what(); none for an
-   * empty one, nor the exception of an error before the failure (which the task list names).
+   * exception type and what(); where the failure has none (a closing "Task failed"), the
+   * worker's latest error's of the task that has one, as the task list names it; none for an
+   * empty one, nor from another worker's error of the task.
    */
   @Test
   void aFailedTaskSaysTheLineThatNamesItsFailuresException() {
     assertThat(store.worker("traced", 10, 100).orElseThrow().recentTasks())
         .extracting(TaskSummary::id, TaskSummary::failure, TaskSummary::failureException)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("earlier", "Task failed", null),
+            org.assertj.core.groups.Tuple.tuple("earlier", "Task failed", "ValueError: bad frame"),
             org.assertj.core.groups.Tuple.tuple("empty", "upload failed", null),
+            org.assertj.core.groups.Tuple.tuple("fallback", "Task failed", "OSError: disk full"),
             org.assertj.core.groups.Tuple.tuple("java", "render failed", "java.lang.IllegalStateException: oom"),
             org.assertj.core.groups.Tuple.tuple("py", "the worker process exited with code 1",
                 "MemoryError: out of host memory"),
