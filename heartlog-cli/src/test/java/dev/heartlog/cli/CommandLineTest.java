@@ -281,13 +281,13 @@ class CommandLineTest {
   @Test
   void aFailedTasksLineOnTheWorkerPageIsItsLastErrorsFirstLineCut() {
     Instant at = Instant.parse("2026-11-27T10:00:00Z");
-    TaskSummary failed = new TaskSummary("t-1", at, at, 3, 1, at, "render failed\n" + "x".repeat(200), null);
+    TaskSummary failed = new TaskSummary("t-1", at, at, 3, 1, at, null, "render failed\n" + "x".repeat(200), null);
     assertThat(WorkerCommand.failure(failed)).isEqualTo("  render failed");
-    assertThat(WorkerCommand.failure(new TaskSummary("t-1", at, at, 3, 1, at, "y".repeat(200), null))).hasSize(2 + 160).endsWith("y…");
-    assertThat(WorkerCommand.failure(new TaskSummary("t-1", at, at, 3, 1, at, "the worker process exited with code 1",
+    assertThat(WorkerCommand.failure(new TaskSummary("t-1", at, at, 3, 1, at, null, "y".repeat(200), null))).hasSize(2 + 160).endsWith("y…");
+    assertThat(WorkerCommand.failure(new TaskSummary("t-1", at, at, 3, 1, at, null, "the worker process exited with code 1",
         "MemoryError: out of host memory"))).as("the exception that explains it")
         .isEqualTo("  the worker process exited with code 1 (MemoryError: out of host memory)");
-    assertThat(WorkerCommand.failure(new TaskSummary("t-1", at, at, 3, 1, at, "Generation failed: CUDA out of memory",
+    assertThat(WorkerCommand.failure(new TaskSummary("t-1", at, at, 3, 1, at, null, "Generation failed: CUDA out of memory",
         "torch.OutOfMemoryError: CUDA out of memory"))).as("said already").isEqualTo("  Generation failed: CUDA out of memory");
     assertThat(WorkerCommand.failure(new TaskSummary("t-1", at, at, 3, 1, at))).as("not read").isEmpty();
   }

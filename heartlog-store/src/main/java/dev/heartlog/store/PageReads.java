@@ -126,7 +126,7 @@ final class PageReads {
         break;
       }
       // Every task the window names, without a limit: begunIn picks among them.
-      List<TaskSummary> inWindow = q.query("worker-tasks", workerTasks(workerId, window, newest, null), Rows::taskSummary);
+      List<TaskSummary> inWindow = q.query("worker-tasks", workerTasks(workerId, window, newest, null), Rows::workerTask);
       List<TaskSummary> begunInIt = begunIn(q, workerId, inWindow, newest.minus(window), limit);
       if (begunInIt.size() >= limit) {
         return begunInIt;
@@ -134,7 +134,7 @@ final class PageReads {
       previous = window;
       begunInPrevious = begunInIt.size();
     }
-    return q.query("worker-tasks", workerTasks(workerId, null, null, limit), Rows::taskSummary);
+    return q.query("worker-tasks", workerTasks(workerId, null, null, limit), Rows::workerTask);
   }
 
   /**
@@ -151,8 +151,9 @@ final class PageReads {
     Map<String, TaskSummary> byId = failed.stream().collect(Collectors.toMap(TaskSummary::id, task -> task));
     q.query("worker-task-failures", Map.of("worker", workerId,
         "tasks", failed.stream().map(TaskSummary::id).toArray(String[]::new),
-        "first_at", failed.stream().map(task -> task.firstAt().toString()).toArray(String[]::new),
-        "failed_at", failed.stream().map(task -> task.failedAt().toString()).toArray(String[]::new)),
+        "failed_at", failed.stream().map(task -> task.failedAt().toString()).toArray(String[]::new),
+        "traced_at", failed.stream().map(task -> task.tracedAt() == null ? null : task.tracedAt().toString())
+            .toArray(String[]::new)),
         rs -> byId.get(rs.getString("task_id")).withFailure(rs.getString("message"), rs.getString("failure_exception")))
         .forEach(task -> failures.put(task.id(), task));
     return tasks.stream().map(task -> failures.getOrDefault(task.id(), task)).toList();

@@ -32,6 +32,13 @@ final class Rows {
         instant(rs, "failed_at"));
   }
 
+  /** A row of worker-tasks.sql: a task's summary with the time of its last error with an exception. */
+  static TaskSummary workerTask(ResultSet rs) throws SQLException {
+    return new TaskSummary(
+        rs.getString("task_id"), instant(rs, "first_at"), instant(rs, "last_at"), rs.getLong("records"),
+        rs.getLong("errors"), instant(rs, "failed_at"), instant(rs, "traced_at"), null, null);
+  }
+
   static RecentTask recentTask(ResultSet rs) throws SQLException {
     return new RecentTask(
         rs.getString("task_id"),

@@ -191,8 +191,8 @@ class TaskFailureTest {
       return Map.of(
           "task-summaries", verbosePlan(c, "task-summaries", Map.of("tasks", tasks)),
           "worker-task-failures", verbosePlan(c, "worker-task-failures", Map.of("tasks", tasks,
-              "first_at", c.createArrayOf("timestamptz", new Object[] {java.sql.Timestamp.from(NOW.minusSeconds(60))}),
               "failed_at", c.createArrayOf("timestamptz", new Object[] {java.sql.Timestamp.from(NOW)}),
+              "traced_at", c.createArrayOf("timestamptz", new Object[] {java.sql.Timestamp.from(NOW.minusSeconds(60))}),
               "worker", "gpu-c")));
     });
 

@@ -64,7 +64,8 @@ class WorkerTasksTest {
                ('2026-11-27 19:03:01Z', 'ERROR', 'Task failed', 'worker', 'traced', 'earlier', '{}'),
                ('2026-11-27 19:01:30Z', 'ERROR', 'upload failed', 'worker', 'traced', 'fallback',
                 jsonb_build_object('exception', E'Traceback (most recent call last):\nOSError: disk full')),
-               ('2026-11-27 19:01:45Z', 'ERROR', 'upload failed', 'worker', 'another', 'fallback',
+               -- Another worker's error of the task at the same time, stored after it.
+               ('2026-11-27 19:01:30Z', 'ERROR', 'upload failed', 'worker', 'another', 'fallback',
                 jsonb_build_object('exception', E'Traceback (most recent call last):\nOSError: another worker''s')),
                ('2026-11-27 19:02:10Z', 'ERROR', 'Task failed', 'worker', 'traced', 'fallback', '{}'),
                ('2026-11-27 18:54:00Z', 'ERROR', 'the worker process exited with code 1', 'worker', 'traced', 'torchrun',

@@ -4,13 +4,15 @@
 -- Of errors made at the same time, the one stored last. With it, the line of its exception that
 -- names it (failure_exception, heartlog_exception_name as in task-summaries.sql): the failure's
 -- own, or where it has none (a worker's closing "Task failed" after the traceback it logged),
--- that of the worker's latest error of the task with one, as the task list names it. That one is
--- looked for only then, back from the failure through the task index, down to the task's first
--- record in :first_at; the page's failed tasks whose failure has an exception read nothing more.
+-- that of the worker's latest error of the task with one, made at the time in :traced_at
+-- (worker-tasks.sql's traced_at), as the task list names it. That one is read only then, by its
+-- time through the errors index as the failure is: looked for back from the failure instead,
+-- the planner read the fleet's errors of the task's span for each task (2 ms became 62 for a
+-- worker of a fleet of 1,000; BENCHMARKS.md §3, "The exception before a closing Task failed").
 SELECT t.task_id,
        f.message,
        heartlog_exception_name(coalesce(f.exception, c.exception)) AS failure_exception
-FROM unnest(:tasks::text[], :first_at::timestamptz[], :failed_at::timestamptz[]) AS t (task_id, first_at, failed_at)
+FROM unnest(:tasks::text[], :failed_at::timestamptz[], :traced_at::timestamptz[]) AS t (task_id, failed_at, traced_at)
 CROSS JOIN LATERAL (
     SELECT e.message,
            nullif(e.metadata->>'exception', '') AS exception
@@ -28,10 +30,9 @@ LEFT JOIN LATERAL (
     WHERE f.exception IS NULL
       AND e.task_id = t.task_id
       AND e.source_id = :worker::text
-      AND e.timestamp >= t.first_at
-      AND e.timestamp <= t.failed_at
+      AND e.timestamp = t.traced_at
       AND e.level IN ('ERROR', 'CRITICAL')
       AND e.metadata->>'exception' <> ''
-    ORDER BY e.timestamp DESC, e.id DESC
+    ORDER BY e.id DESC
     LIMIT 1
 ) c ON true
