@@ -98,11 +98,15 @@ public final class WorkerTasksInTurns {
     }
   }
 
-  /** A version of worker-task-failures.sql for the {@code failed} tasks, its values written in. */
+  /**
+   * A version of worker-task-failures.sql for the {@code failed} tasks, its values written in
+   * (each task's last traced error's time, {@code :traced_at}, where the version takes it).
+   */
   private static String failuresFor(String sql, String worker, List<String[]> failed) {
     return sql.replace(":worker::text", literal(worker) + "::text")
         .replace(":tasks::text[]", array(failed, 0) + "::text[]")
-        .replace(":failed_at::timestamptz[]", array(failed, 1) + "::timestamptz[]");
+        .replace(":failed_at::timestamptz[]", array(failed, 1) + "::timestamptz[]")
+        .replace(":traced_at::timestamptz[]", array(failed, 2) + "::timestamptz[]");
   }
 
   /** A version of worker-tasks.sql for the worker's {@code hours} before {@code newest}, its values written in. */
@@ -118,17 +122,25 @@ public final class WorkerTasksInTurns {
     return "'" + text.replace("'", "''") + "'";
   }
 
-  /** Column {@code column} of the rows as an array literal, {@code '{"a","b"}'}. */
+  /** Column {@code column} of the rows as an array literal, {@code '{"a","b",NULL}'}. */
   private static String array(List<String[]> rows, int column) {
-    return literal(rows.stream().map(row -> "\"" + row[column] + "\"").collect(Collectors.joining(",", "{", "}")));
+    return literal(rows.stream().map(row -> row[column] == null ? "NULL" : "\"" + row[column] + "\"")
+        .collect(Collectors.joining(",", "{", "}")));
   }
 
-  /** Each row's task id and its failed_at (null where the query has none). */
+  /**
+   * Each row's task id, its failed_at (null where the query has none) and its traced_at (null
+   * where the version of worker-tasks.sql does not answer it).
+   */
   private static List<String[]> rows(Connection connection, String sql) throws SQLException {
     List<String[]> rows = new ArrayList<>();
     try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+      boolean traced = false;
+      for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+        traced |= rs.getMetaData().getColumnName(i).equals("traced_at");
+      }
       while (rs.next()) {
-        rows.add(new String[] {rs.getString("task_id"), rs.getString("failed_at")});
+        rows.add(new String[] {rs.getString("task_id"), rs.getString("failed_at"), traced ? rs.getString("traced_at") : null});
       }
     }
     return rows;
