@@ -1,8 +1,9 @@
 -- A worker's most recent tasks, the latest begun first, each with the worker's records of it, the
 -- time of its last error and of its last error with an exception (worker-task-failures.sql reads
 -- that error's message, and the exception explaining it). An error's metadata is read for that
--- (the FILTER's level test first), no other record's: 40-50 ms more for a busy worker's 48 hours
--- read whole, 245 ms before (BENCHMARKS.md §3, "The exception before a closing Task failed").
+-- (the FILTER's level test first), no other record's: with the failures read, a busy worker's
+-- last 6 hours took 49.8 ms against 41.8 (BENCHMARKS.md §3, "The exception before a closing
+-- Task failed").
 -- With :window_s, only its records in that many seconds back from :window_end (its newest
 -- record's time) are read, and every task they name is answered (:limit is NULL): for a task the
 -- worker began in the window these are all of its records of it, and tasks-begun-before.sql finds
