@@ -51,9 +51,21 @@ class ErrorKindsTest {
           // Two errors of one kind made at the same time: the one stored second is its latest.
           record(5, "ERROR", "disk full writing frame 1", "t-6"),
           record(5, "ERROR", "disk full writing frame 2", "t-7")));
+      TestDatabase.heartbeat(c, "gpu-f", records(
+          // A retry loop's flood: its first records kept with their exception, the rest counted
+          // in one record that carries no exception.
+          traced(6, "ERROR", "connection to redis:6379 refused, retrying", "t-8", CONNECT),
+          traced(6, "ERROR", "connection to redis:6379 refused, retrying", "t-8", CONNECT),
+          traced(6, "ERROR", "connection to redis:6379 refused, retrying", "t-8", CONNECT),
+          withMetadata(5, "ERROR", "repeated 997 more times: connection to redis:6379 refused, retrying", "t-8",
+              "{\"repeated\": 997}"),
+          // A message that only looks like a count: one error.
+          record(7, "ERROR", "repeated 3 more times: the upload, then gave up", "t-9")));
       return null;
     });
   }
+
+  private static final String CONNECT = "java.net.ConnectException: Connection refused\\n\\tat Redis.connect(Redis.java:80)";
 
   private static ErrorKinds lastHour(String worker, int limit) {
     return store.errorKinds(worker, NOW.minus(Duration.ofHours(1)), null, limit);
@@ -61,7 +73,7 @@ class ErrorKindsTest {
 
   @Test
   void oneFaultOfManySizesOnManyTasksAndWorkersIsOneKindShownByItsLatestError() {
-    ErrorKind oom = lastHour(null, 20).kinds().get(0);
+    ErrorKind oom = lastHour(null, 20).kinds().get(1);
 
     assertThat(oom.errors()).as("ERROR and CRITICAL, not the warning").isEqualTo(4);
     assertThat(oom.workers()).isEqualTo(2);
@@ -95,16 +107,28 @@ class ErrorKindsTest {
   @Test
   void theMostFrequentKindsComeFirstAndTheTotalsCountThoseNotListed() {
     ErrorKinds all = lastHour(null, 20);
-    ErrorKinds two = lastHour(null, 2);
+    ErrorKinds three = lastHour(null, 3);
 
-    assertThat(all.kinds()).extracting(ErrorKind::errors).containsExactly(4L, 2L, 2L, 2L, 2L, 1L);
-    assertThat(all.kinds().get(1).message()).as("of kinds as frequent, the latest first").startsWith("disk full");
-    assertThat(all.errorCount()).isEqualTo(13);
-    assertThat(all.kindCount()).isEqualTo(6);
-    assertThat(two.kinds()).extracting(ErrorKind::message).as("the kinds past the limit are the least frequent, then the oldest")
-        .containsExactly("render failed", "disk full writing frame 2");
-    assertThat(two.errorCount()).isEqualTo(13);
-    assertThat(two.kindCount()).isEqualTo(6);
+    assertThat(all.kinds()).extracting(ErrorKind::errors).containsExactly(1000L, 4L, 2L, 2L, 2L, 2L, 1L, 1L);
+    assertThat(all.kinds().get(2).message()).as("of kinds as frequent, the latest first").startsWith("disk full");
+    assertThat(all.errorCount()).isEqualTo(1014);
+    assertThat(all.kindCount()).isEqualTo(8);
+    assertThat(three.kinds()).extracting(ErrorKind::message).as("the kinds past the limit are the least frequent, then the oldest")
+        .containsExactly("connection to redis:6379 refused, retrying", "render failed", "disk full writing frame 2");
+    assertThat(three.errorCount()).isEqualTo(1014);
+    assertThat(three.kindCount()).isEqualTo(8);
+  }
+
+  @Test
+  void aFloodCountedInOneRecordIsTheErrorsItStandsForOfTheKindOfThoseItRepeats() {
+    ErrorKind flood = lastHour("gpu-f", 20).kinds().get(0);
+
+    assertThat(flood.errors()).isEqualTo(1000);
+    assertThat(flood.exception()).as("the repeated records'").isEqualTo("java.net.ConnectException: Connection refused");
+    assertThat(flood.message()).as("without the count").isEqualTo("connection to redis:6379 refused, retrying");
+    assertThat(flood.lastAt()).isEqualTo(NOW.minus(Duration.ofMinutes(5)));
+    assertThat(summaries(lastHour("gpu-f", 20))).as("without the count in its metadata, a message of its own")
+        .containsExactly("1000 connection to redis:6379 refused, retrying (t-8)", "1 repeated 3 more times: the upload, then gave up (t-9)");
   }
 
   @Test
