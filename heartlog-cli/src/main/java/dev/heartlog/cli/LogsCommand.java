@@ -160,12 +160,7 @@ final class LogsCommand implements Callable<Integer> {
     if (since == null && until == null) {
       return;
     }
-    PrintWriter err = spec.commandLine().getErr();
-    if (worker != null) {
-      SkewedClocks.noteWorker(store, worker, err);
-    } else {
-      SkewedClocks.noteFleet(store, err);
-    }
+    SkewedClocks.note(store, worker, spec.commandLine().getErr());
   }
 
   /**

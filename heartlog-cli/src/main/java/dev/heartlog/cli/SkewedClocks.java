@@ -21,6 +21,18 @@ final class SkewedClocks {
 
   private SkewedClocks() {}
 
+  /**
+   * Says whose clocks put their records off a range asked of {@code worker}, or of the whole
+   * fleet where it is null: records carry their workers' own times.
+   */
+  static void note(Store store, String worker, PrintWriter err) {
+    if (worker == null) {
+      noteFleet(store, err);
+    } else {
+      noteWorker(store, worker, err);
+    }
+  }
+
   /** Says which workers' clocks put their records off a range asked of the whole fleet. */
   static void noteFleet(Store store, PrintWriter err) {
     Map<String, Long> skews = store.skewedClocks(NOTABLE);

@@ -76,11 +76,7 @@ final class TasksCommand implements Callable<Integer> {
         UnknownWorker.noteIfUnknown(opened.store(), worker, spec.commandLine().getErr());
       }
       // Tasks are found by their records' times, which are their workers' own.
-      if (worker == null) {
-        SkewedClocks.noteFleet(opened.store(), spec.commandLine().getErr());
-      } else {
-        SkewedClocks.noteWorker(opened.store(), worker, spec.commandLine().getErr());
-      }
+      SkewedClocks.note(opened.store(), worker, spec.commandLine().getErr());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

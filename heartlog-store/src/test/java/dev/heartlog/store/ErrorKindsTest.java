@@ -165,23 +165,18 @@ class ErrorKindsTest {
   }
 
   private static String record(int minutesAgo, String level, String message, String task) {
-    return "{\"timestamp\": \"" + NOW.minus(Duration.ofMinutes(minutesAgo)) + "\", \"level\": \"" + level
-        + "\", \"message\": \"" + message.replace("\n", "\\n") + "\""
-        + (task == null ? "" : ", \"task_id\": \"" + task + "\"") + "}";
+    return TestRecords.record(NOW.minus(Duration.ofMinutes(minutesAgo)), level, message, task);
   }
 
-  /** A record whose metadata holds an exception, {@code exception} written as in JSON. */
   private static String traced(int minutesAgo, String level, String message, String task, String exception) {
-    return withMetadata(minutesAgo, level, message, task, "{\"exception\": \"" + exception + "\"}");
+    return TestRecords.traced(NOW.minus(Duration.ofMinutes(minutesAgo)), level, message, task, exception);
   }
 
-  /** A record with this metadata, a JSON object. */
   private static String withMetadata(int minutesAgo, String level, String message, String task, String metadata) {
-    return record(minutesAgo, level, message, task).replaceFirst("}$",
-        java.util.regex.Matcher.quoteReplacement(", \"metadata\": " + metadata + "}"));
+    return TestRecords.withMetadata(NOW.minus(Duration.ofMinutes(minutesAgo)), level, message, task, metadata);
   }
 
   private static String records(String... records) {
-    return "[" + String.join(",", records) + "]";
+    return TestRecords.records(records);
   }
 }

@@ -3,7 +3,6 @@ package dev.heartlog.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -114,24 +113,7 @@ class FollowingReadTest {
     return explain(connection, "records-for-followers", values);
   }
 
-  /** The plan of query {@code name} with {@code values} bound, each of its parameters given one. */
   private static String explain(Connection connection, String name, Map<String, Object> values) throws SQLException {
-    NamedSql sql = NamedSql.load(name);
-    try (PreparedStatement statement = connection.prepareStatement("EXPLAIN " + sql.jdbcSql())) {
-      List<String> order = sql.parameterOrder();
-      for (int i = 0; i < order.size(); i++) {
-        if (!values.containsKey(order.get(i))) {
-          throw new IllegalStateException("a parameter this test does not know: " + order.get(i));
-        }
-        statement.setObject(i + 1, values.get(order.get(i)));
-      }
-      StringBuilder plan = new StringBuilder();
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          plan.append(rows.getString(1)).append('\n');
-        }
-      }
-      return plan.toString();
-    }
+    return TestDatabase.explain(connection, "", name, values);
   }
 }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -133,8 +131,19 @@ class TaskFailureTest {
   }
 
   private static String record(int minutesAgo, String level, String message, String task) {
-    return "{\"timestamp\": \"" + NOW.minus(Duration.ofMinutes(minutesAgo)) + "\", \"level\": \"" + level
-        + "\", \"message\": \"" + message + "\", \"task_id\": \"" + task + "\"}";
+    return TestRecords.record(NOW.minus(Duration.ofMinutes(minutesAgo)), level, message, task);
+  }
+
+  private static String traced(int minutesAgo, String level, String message, String task, String exception) {
+    return TestRecords.traced(NOW.minus(Duration.ofMinutes(minutesAgo)), level, message, task, exception);
+  }
+
+  private static String withMetadata(int minutesAgo, String level, String message, String task, String metadata) {
+    return TestRecords.withMetadata(NOW.minus(Duration.ofMinutes(minutesAgo)), level, message, task, metadata);
+  }
+
+  private static String records(String... records) {
+    return TestRecords.records(records);
   }
 
   private static final String PYTHON_TRACEBACK = "Traceback (most recent call last):\\n"
@@ -163,21 +172,6 @@ class TaskFailureTest {
       + "  File \\\"worker.py\\\", line 22, in run\\n"
       + "RuntimeError: no frames to encode";
 
-  /** A record whose metadata holds an exception, {@code exception} written as in JSON. */
-  private static String traced(int minutesAgo, String level, String message, String task, String exception) {
-    return withMetadata(minutesAgo, level, message, task, "{\"exception\": \"" + exception + "\"}");
-  }
-
-  /** A record with this metadata, a JSON object. */
-  private static String withMetadata(int minutesAgo, String level, String message, String task, String metadata) {
-    return record(minutesAgo, level, message, task).replaceFirst("}$",
-        java.util.regex.Matcher.quoteReplacement(", \"metadata\": " + metadata + "}"));
-  }
-
-  private static String records(String... records) {
-    return "[" + String.join(",", records) + "]";
-  }
-
   /**
    * The line naming the exception is read by one SQL function (R__exception_name.sql) that both
    * queries call. Inlined, it is the expression it holds, planned into each query; called, it
@@ -203,20 +197,7 @@ class TaskFailureTest {
 
   /** EXPLAIN VERBOSE of the store's query {@code name}, each of its parameters bound from {@code values}. */
   private static String verbosePlan(Connection connection, String name, Map<String, Object> values) throws SQLException {
-    NamedSql sql = NamedSql.load(name);
-    try (PreparedStatement statement = connection.prepareStatement("EXPLAIN (VERBOSE) " + sql.jdbcSql())) {
-      List<String> order = sql.parameterOrder();
-      for (int i = 0; i < order.size(); i++) {
-        statement.setObject(i + 1, values.get(order.get(i)));
-      }
-      StringBuilder plan = new StringBuilder();
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          plan.append(rows.getString(1)).append('\n');
-        }
-      }
-      return plan.toString();
-    }
+    return TestDatabase.explain(connection, "VERBOSE", name, values);
   }
 
   @Test

@@ -266,4 +266,31 @@ public final class TestDatabase {
       // The JVM is exiting; the temporary data folder goes with it.
     }
   }
+
+  /**
+   * The plan of the store's query {@code name} ({@code EXPLAIN (OPTIONS) ...}, or plain {@code
+   * EXPLAIN} for empty options), each of its parameters bound from {@code values}; a parameter
+   * missing from them is this test's mistake, and said so.
+   */
+  static String explain(Connection connection, String options, String name, java.util.Map<String, Object> values)
+      throws SQLException {
+    NamedSql sql = NamedSql.load(name);
+    String explain = options.isEmpty() ? "EXPLAIN " : "EXPLAIN (" + options + ") ";
+    try (PreparedStatement statement = connection.prepareStatement(explain + sql.jdbcSql())) {
+      List<String> order = sql.parameterOrder();
+      for (int i = 0; i < order.size(); i++) {
+        if (!values.containsKey(order.get(i))) {
+          throw new IllegalStateException("a parameter this test does not know: " + order.get(i));
+        }
+        statement.setObject(i + 1, values.get(order.get(i)));
+      }
+      StringBuilder plan = new StringBuilder();
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          plan.append(rows.getString(1)).append('\n');
+        }
+      }
+      return plan.toString();
+    }
+  }
 }
