@@ -16,57 +16,56 @@
 -- not carry), found back from it among its worker's records. Before, ErrorKindsTest's flood of
 -- 1,000 errors was a kind of 3 and another of 1.
 -- The errors are read through the errors index by time (and, for a worker, filtered there). Each
--- exception is taken out of its record's metadata once, in a subquery kept apart (OFFSET 0):
--- handed to the inlined function as it is, metadata->>'exception' is read again at each of the
+-- step below is a subquery kept apart (OFFSET 0), so that what it computes is computed once:
+-- handed to the inlined function as it is, metadata->>'exception' was read again at each of the
 -- function's dozen uses of it (66,000 errors of an incident: 2.26 s against 2.07; BENCHMARKS.md
--- §3, "The kinds of errors").
-WITH errors AS MATERIALIZED (
-    SELECT e.id,
-           e.timestamp,
-           e.source_id,
-           e.task_id,
-           e.message,
-           e.occurrences,
-           e.exception_name,
+-- §3, "The kinds of errors"), and a kind would name its exception twice.
+WITH range_errors AS (
+    -- The range's errors, each marked where it is a count of repeats.
+    SELECT l.id, l.timestamp, l.source_id, l.task_id, l.level, l.message, l.metadata,
+           l.message LIKE 'repeated %'
+               AND l.message ~ '^repeated [0-9]+ more times?: '
+               AND l.metadata->>'repeated' = substring(l.message FROM '^repeated ([0-9]+) ') AS is_count
+    FROM system_logs l
+    WHERE l.level IN ('ERROR', 'CRITICAL')
+      AND l.timestamp >= :since::timestamptz
+      AND (:until::timestamptz IS NULL OR l.timestamp < :until::timestamptz)
+      AND (:worker::text IS NULL OR l.source_id = :worker::text)
+    OFFSET 0
+),
+occurrences AS (
+    -- What each error says, and how many it stands for: a count, the records it repeats.
+    SELECT c.id, c.timestamp, c.source_id, c.task_id,
+           CASE WHEN c.is_count THEN substring(c.message FROM '^repeated [0-9]+ more times?: (.*)$')
+                ELSE c.message
+           END AS message,
+           CASE WHEN c.is_count THEN (c.metadata->>'repeated')::bigint ELSE 1 END AS occurrences,
+           CASE WHEN c.is_count
+                THEN (SELECT o.metadata->>'exception'
+                      FROM system_logs o
+                      WHERE o.source_id = c.source_id
+                        AND o.timestamp <= c.timestamp
+                        AND o.level = c.level
+                        AND o.task_id IS NOT DISTINCT FROM c.task_id
+                        AND o.message = substring(c.message FROM '^repeated [0-9]+ more times?: (.*)$')
+                      ORDER BY o.timestamp DESC, o.id DESC
+                      LIMIT 1)
+                ELSE c.metadata->>'exception'
+           END AS exception
+    FROM range_errors c
+    OFFSET 0
+),
+named AS (
+    SELECT r.id, r.timestamp, r.source_id, r.task_id, r.message, r.occurrences,
+           nullif(btrim(heartlog_exception_name(r.exception), E' \t\r\n'), '') AS exception_name
+    FROM occurrences r
+    OFFSET 0
+),
+errors AS MATERIALIZED (
+    SELECT e.*,
            regexp_replace(left(coalesce(e.exception_name, split_part(btrim(e.message, E' \t\r\n'), E'\n', 1)), 500),
                           '[0-9a-fA-F]*[0-9][0-9a-fA-F]*', '#', 'g') AS kind
-    FROM (
-        SELECT r.id, r.timestamp, r.source_id, r.task_id, r.message, r.occurrences,
-               nullif(btrim(heartlog_exception_name(r.exception), E' \t\r\n'), '') AS exception_name
-        FROM (
-            SELECT c.id, c.timestamp, c.source_id, c.task_id,
-                   CASE WHEN c.is_count THEN substring(c.message FROM '^repeated [0-9]+ more times?: (.*)$')
-                        ELSE c.message
-                   END AS message,
-                   CASE WHEN c.is_count THEN (c.metadata->>'repeated')::bigint ELSE 1 END AS occurrences,
-                   CASE WHEN c.is_count
-                        THEN (SELECT o.metadata->>'exception'
-                              FROM system_logs o
-                              WHERE o.source_id = c.source_id
-                                AND o.timestamp <= c.timestamp
-                                AND o.level = c.level
-                                AND o.task_id IS NOT DISTINCT FROM c.task_id
-                                AND o.message = substring(c.message FROM '^repeated [0-9]+ more times?: (.*)$')
-                              ORDER BY o.timestamp DESC, o.id DESC
-                              LIMIT 1)
-                        ELSE c.metadata->>'exception'
-                   END AS exception
-            FROM (
-                SELECT l.id, l.timestamp, l.source_id, l.task_id, l.level, l.message, l.metadata,
-                       l.message LIKE 'repeated %'
-                           AND l.message ~ '^repeated [0-9]+ more times?: '
-                           AND l.metadata->>'repeated' = substring(l.message FROM '^repeated ([0-9]+) ') AS is_count
-                FROM system_logs l
-                WHERE l.level IN ('ERROR', 'CRITICAL')
-                  AND l.timestamp >= :since::timestamptz
-                  AND (:until::timestamptz IS NULL OR l.timestamp < :until::timestamptz)
-                  AND (:worker::text IS NULL OR l.source_id = :worker::text)
-                OFFSET 0
-            ) c
-            OFFSET 0
-        ) r
-        OFFSET 0
-    ) e
+    FROM named e
 ),
 kinds AS (
     SELECT kind,
