@@ -2,6 +2,7 @@ package dev.heartlog.cli;
 
 import dev.heartlog.store.ErrorKind;
 import dev.heartlog.store.ErrorKinds;
+import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.StoreJson;
 import dev.heartlog.store.TaskFilter;
 import java.io.IOException;
@@ -56,13 +57,14 @@ final class ErrorsCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--limit must be positive, not " + limit);
     }
     Instant from = TaskFilter.sinceOrDefault(since, until, Instant.now());
+    try {
+      LogFilter.checkRange(from, until);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     ErrorKinds errors;
     try (StoreOptions.Opened opened = storeOptions.open()) {
-      try {
-        errors = opened.store().errorKinds(worker, from, until, limit);
-      } catch (IllegalArgumentException e) {
-        throw new ParameterException(spec.commandLine(), e.getMessage());
-      }
+      errors = opened.store().errorKinds(worker, from, until, limit);
       if (errors.kinds().isEmpty() && !json) {
         UnknownWorker.noteIfUnknown(opened.store(), worker, spec.commandLine().getErr());
       }

@@ -221,11 +221,12 @@ class CommandLineTest {
     Cli.Result lastHour = Cli.run("tasks", "--db-url", own);
     Cli.Result swappedTasks = Cli.run("tasks", "--since", "30m", "--until", "1h", "--db-url", own);
     Cli.Result swappedLogs = Cli.run("logs", "--since", "30m", "--until", "1h", "--db-url", own);
+    Cli.Result swappedErrors = Cli.run("errors", "--since", "30m", "--until", "1h", "--db-url", own);
 
     assertThat(hourBefore.exitCode()).as(hourBefore.err()).isZero();
     assertThat(hourBefore.out()).contains("task-90m-ago").doesNotContain("task-5m-ago");
     assertThat(lastHour.out()).contains("task-5m-ago").doesNotContain("task-90m-ago");
-    for (Cli.Result swapped : List.of(swappedTasks, swappedLogs)) {
+    for (Cli.Result swapped : List.of(swappedTasks, swappedLogs, swappedErrors)) {
       assertThat(swapped.exitCode()).isEqualTo(2);
       assertThat(swapped.out()).isEmpty();
       assertThat(swapped.err()).startsWith("heartlog: since (").contains(") is after until (",

@@ -93,7 +93,7 @@ public record LogFilter(
    * ages given the wrong way round ({@code --since 30m --until 1h}), which would otherwise list
    * nothing and look like a worker that logged nothing.
    */
-  static void checkRange(Instant since, Instant until) {
+  public static void checkRange(Instant since, Instant until) {
     if (since != null && until != null && since.isAfter(until)) {
       throw new IllegalArgumentException("since (" + since.truncatedTo(ChronoUnit.SECONDS) + ") is after until ("
           + until.truncatedTo(ChronoUnit.SECONDS) + "), so nothing can match; ages count back from now: "
