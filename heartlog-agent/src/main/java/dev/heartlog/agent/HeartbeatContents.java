@@ -98,6 +98,10 @@ final class HeartbeatContents {
     metadata.put("buffered", buffer.held());
     metadata.put("total_buffered", buffer.totalBuffered());
     metadata.put("total_sent", counters.sentRecords());
+    long sentFromEarlierRuns = counters.sentEarlierRunRecords();
+    if (sentFromEarlierRuns > 0) {
+      metadata.put("total_sent_from_earlier_runs", sentFromEarlierRuns);
+    }
     metadata.put("total_dropped", drops.total());
     metadata.put("dropped_by_reason", drops.totalsByReason());
     long repeatsCounted = buffer.totalRepeatsCounted();

@@ -186,6 +186,9 @@ class AgentSpoolTest {
     assertThat(store.storedMessages()).hasSize(21).first().isEqualTo("first run 0");
     assertThat(stats.totalSent()).isEqualTo(21);
     assertThat(stats.totalSentFromEarlierRuns()).as("the first run's, from the spool").isEqualTo(20);
+    assertThat(store.acknowledged.get(store.acknowledged.size() - 1).metadata())
+        .as("the closing heartbeat's").containsEntry("total_sent_from_earlier_runs", 20L);
+    assertThat(store.acknowledged.get(0).metadata()).as("before any was sent").doesNotContainKey("total_sent_from_earlier_runs");
     assertThat(store.storedMessages()).last().isEqualTo("second run");
     assertThat(store.acknowledged.stream().filter(h -> !h.records().isEmpty()).findFirst().orElseThrow().sessionId())
         .isEqualTo(firstSession);
