@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * look. Counted here, on the heartbeat thread, they cost the store 2-4% of a heartbeat, against
  * about 10% for counting the records itself, which it does for senders that send no counts. A
  * period is the number of whole 300-second spans since 1970, as the store's {@code
- * heartlog_period()} numbers them; errors are ERROR and CRITICAL records.
+ * heartlog_period()} numbers them; errors are ERROR and CRITICAL records, a flood's count ({@code
+ * repeated 4188 more times: ...}) as the errors it stands for, as the store counts errors.
  */
 final class ProblemCounts {
 
@@ -39,7 +40,7 @@ final class ProblemCounts {
         byPeriod = new TreeMap<>();
       }
       long period = Math.floorDiv(record.timestamp().getEpochSecond(), PERIOD_SECONDS);
-      byPeriod.computeIfAbsent(period, p -> new long[2])[column]++;
+      byPeriod.computeIfAbsent(period, p -> new long[2])[column] += column == 0 ? Repeats.standsFor(record) : 1;
     }
     if (byPeriod == null) {
       return List.of();

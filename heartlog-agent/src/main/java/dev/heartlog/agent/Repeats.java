@@ -74,6 +74,30 @@ final class Repeats {
    */
   private final ArrayDeque<Count> ended = new ArrayDeque<>();
 
+  /**
+   * How many records {@code record} stands for: a flood's count, as a row's count here and {@code
+   * heartlog run}'s are made, its count ({@code repeated 4188 more times: ...}, with {@code
+   * repeated} 4188 in its metadata); any other record, 1. The store's {@code
+   * heartlog_repeat_count()} reads a count the same way: the message's number and the
+   * metadata's, as text, must be the same.
+   */
+  static long standsFor(LogRecord record) {
+    String message = record.message();
+    if (!message.startsWith("repeated ") || record.metadata() == null) {
+      return 1;
+    }
+    Object said = record.metadata().get("repeated");
+    if (!(said instanceof Number) && !(said instanceof String)) {
+      return 1;
+    }
+    String count = said.toString();
+    boolean digits = !count.isEmpty() && count.length() <= 18 && count.chars().allMatch(c -> c >= '0' && c <= '9');
+    String counted = "repeated " + count + " more time";
+    return digits && message.startsWith(counted)
+        && (message.startsWith("s: ", counted.length()) || message.startsWith(": ", counted.length()))
+        ? Long.parseLong(count) : 1;
+  }
+
   /** This thread's row, or {@code null} before it has one; needs no lock. */
   Row rowIfAny() {
     long thread = Thread.currentThread().getId();
