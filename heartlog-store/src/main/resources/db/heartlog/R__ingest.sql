@@ -216,9 +216,10 @@ BEGIN
         FROM jsonb_array_elements(logs_param) WITH ORDINALITY AS e (entry, position)
         CROSS JOIN LATERAL heartlog_record_row(e.entry) AS w
         ORDER BY e.position
-        RETURNING timestamp, level)
+        RETURNING timestamp, level, heartlog_repeat_count(message, metadata) AS repeats)
     SELECT count(*)::integer,
-           heartlog_problems_by_period(array_agg(heartlog_count_period(stored.timestamp)), array_agg(stored.level))
+           heartlog_problems_by_period(array_agg(heartlog_count_period(stored.timestamp)), array_agg(stored.level),
+                                       array_agg(stored.repeats))
     INTO inserted, problems
     FROM stored;
 END;
@@ -248,6 +249,8 @@ DECLARE
     stored_level   text;
     problem_times  bigint[] := '{}';
     problem_levels text[] := '{}';
+    problem_repeats bigint[] := '{}';
+    stored_repeats bigint;
 BEGIN
     inserted := 0;
     rejected := 0;
@@ -268,7 +271,8 @@ BEGIN
             SELECT w.stamped, w.level, w.message, 'worker', worker_id_param, w.task_id, w.metadata,
                    session_id_param, w.seq
             FROM heartlog_record_row(entry) AS w
-            RETURNING timestamp, level INTO stored_at, stored_level;
+            RETURNING timestamp, level, heartlog_repeat_count(message, metadata)
+            INTO stored_at, stored_level, stored_repeats;
             inserted := inserted + 1;
         EXCEPTION WHEN OTHERS THEN
             rejected := rejected + 1;
@@ -279,14 +283,15 @@ BEGIN
                     'worker', worker_id_param,
                     jsonb_build_object('heartlog_rejected', left(entry::text, 4096), 'sqlstate', SQLSTATE),
                     session_id_param)
-            RETURNING timestamp, level INTO stored_at, stored_level;
+            RETURNING timestamp, level, NULL::bigint INTO stored_at, stored_level, stored_repeats;
         END;
         IF stored_level IN ('WARNING', 'ERROR', 'CRITICAL') THEN
             problem_times := problem_times || heartlog_count_period(stored_at);
             problem_levels := problem_levels || stored_level;
+            problem_repeats := problem_repeats || stored_repeats;
         END IF;
     END LOOP;
-    problems := heartlog_problems_by_period(problem_times, problem_levels);
+    problems := heartlog_problems_by_period(problem_times, problem_levels, problem_repeats);
 END;
 $$;
 

@@ -206,14 +206,18 @@ BEGIN
 END;
 $$;
 
--- Stored problem records (the periods they count in and their levels) as a batch's problems
+-- Stored problem records (the periods they count in, their levels and, for a flood's count, the
+-- errors it stands for: heartlog_repeat_count, NULL for any other record) as a batch's problems
 -- (rows {period, errors, warnings}, periods ascending). For a batch whose agent did not count
 -- them, a batch stored one by one, and the recount.
 -- PL/pgSQL because PostgreSQL cannot inline a SQL function with a subquery and would plan its
 -- query anew in every heartbeat's transaction; PL/pgSQL keeps the plan for the session (with
 -- the counting written as SQL functions, the ingest function stored 17% fewer records per
 -- second: IngestLoad, BENCHMARKS.md §2, run T).
-CREATE OR REPLACE FUNCTION heartlog_problems_by_period(stored_periods bigint[], stored_levels text[])
+-- It took no repeats before: a flood's count counted as one error until the next recount.
+DROP FUNCTION IF EXISTS heartlog_problems_by_period(bigint[], text[]);
+CREATE OR REPLACE FUNCTION heartlog_problems_by_period(stored_periods bigint[], stored_levels text[],
+                                                       stored_repeats bigint[])
 RETURNS bigint[]
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 AS $$
@@ -223,9 +227,9 @@ BEGIN
     SELECT coalesce(array_agg(ARRAY[p.period, p.errors, p.warnings] ORDER BY p.period), '{}')
     INTO problems
     FROM (SELECT t.period,
-                 count(*) FILTER (WHERE t.level IN ('ERROR', 'CRITICAL')) AS errors,
-                 count(*) FILTER (WHERE t.level = 'WARNING')             AS warnings
-          FROM unnest(stored_periods, stored_levels) AS t(period, level)
+                 coalesce(sum(coalesce(t.repeats, 1)) FILTER (WHERE t.level IN ('ERROR', 'CRITICAL')), 0)::bigint AS errors,
+                 count(*) FILTER (WHERE t.level = 'WARNING')                                                   AS warnings
+          FROM unnest(stored_periods, stored_levels, stored_repeats) AS t(period, level, repeats)
           WHERE t.level IN ('WARNING', 'ERROR', 'CRITICAL')
           GROUP BY 1) AS p;
     RETURN problems;
@@ -252,7 +256,8 @@ BEGIN
     FROM (SELECT w2.id,
                  heartlog_problems_by_period(
                      array_agg(heartlog_count_period(l.timestamp - w2.skew)) FILTER (WHERE l.level IS NOT NULL),
-                     array_agg(l.level) FILTER (WHERE l.level IS NOT NULL)) AS problems
+                     array_agg(l.level) FILTER (WHERE l.level IS NOT NULL),
+                     array_agg(heartlog_repeat_count(l.message, l.metadata)) FILTER (WHERE l.level IS NOT NULL)) AS problems
           -- A worker's records in the store's time: its own, less its clock's skew (V12).
           FROM (SELECT w3.id, make_interval(secs => coalesce(w3.clock_skew_ms, 0) / 1000.0) AS skew
                 FROM workers w3) AS w2

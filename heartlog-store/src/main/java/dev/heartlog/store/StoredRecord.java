@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A log record as the store keeps it.
@@ -40,10 +42,33 @@ public record StoredRecord(
 
   private static final JsonFactory JSON = new JsonFactory();
   private static final Set<String> COMPONENT_KEYS = Set.of("component", "logger");
+  private static final Set<String> REPEATED_KEY = Set.of("repeated");
+  /** A flood's count, "repeated 4188 more times: ...", as heartlog_repeat_count() reads it. */
+  private static final Pattern REPEAT_COUNT = Pattern.compile("repeated ([0-9]{1,18}) more times?: ");
 
   /** Whether it is an ERROR or CRITICAL record: heartlog's sign that a task failed. */
   public boolean isError() {
     return level.equals("ERROR") || level.equals("CRITICAL");
+  }
+
+  /**
+   * How many records this one stands for: a flood's count (heartlog's agent and heartlog run keep
+   * a flood's first records and count the rest in one, {@code repeated 4188 more times:
+   * connection refused}, with the count in its metadata's {@code repeated} too), that count; any
+   * other record, 1. As the store's {@code heartlog_repeat_count()} reads it, so that a task's
+   * errors summed here are those its queries sum.
+   */
+  public long occurrences() {
+    if (!message.startsWith("repeated ")) {
+      return 1;
+    }
+    Matcher count = REPEAT_COUNT.matcher(message);
+    if (!count.lookingAt()) {
+      return 1;
+    }
+    Object said = metadataScalars(REPEATED_KEY).get("repeated");
+    String saidText = said instanceof BigDecimal number ? number.toPlainString() : (String) said;
+    return count.group(1).equals(saidText) ? Long.parseLong(count.group(1)) : 1;
   }
 
   /**

@@ -11,21 +11,25 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What a task's records add up to: each worker's share of them, and how many there are of each
- * level. Summed from the records themselves where a timeline holds them all, else from the store's
- * counts (task-workers.sql); both ways give the same.
+ * What a task's records add up to: each worker's share of them and of its errors (a flood's count
+ * as the errors it stands for), and how many records there are of each level. Summed from the
+ * records themselves where a timeline holds them all, else from the store's counts
+ * (task-workers.sql); both ways give the same.
  *
  * @param workers each worker's share, the one that logged first first
  * @param levels how many records of each level the task has, by level name
  */
 record TaskCounts(List<TaskSummary> workers, Map<String, Long> levels) {
 
-  /** One worker's records of one level: a row of task-workers.sql, or one record. */
-  private record Part(String worker, String level, Instant firstAt, Instant lastAt, long records) {}
+  /**
+   * One worker's records of one level: a row of task-workers.sql, or one record. {@code errors}:
+   * how many errors they are, a flood's count as the errors it stands for; 0 for other levels.
+   */
+  private record Part(String worker, String level, Instant firstAt, Instant lastAt, long records, long errors) {}
 
   static TaskCounts of(List<StoredRecord> records) {
     return sum(records.stream()
-        .map(r -> new Part(r.workerId(), r.level(), r.timestamp(), r.timestamp(), 1))
+        .map(r -> new Part(r.workerId(), r.level(), r.timestamp(), r.timestamp(), 1, r.isError() ? r.occurrences() : 0))
         .toList());
   }
 
@@ -36,7 +40,8 @@ record TaskCounts(List<TaskSummary> workers, Map<String, Long> levels) {
 
   private static Part part(ResultSet rs) throws SQLException {
     return new Part(rs.getString("source_id"), rs.getString("level"),
-        rs.getTimestamp("first_at").toInstant(), rs.getTimestamp("last_at").toInstant(), rs.getLong("records"));
+        rs.getTimestamp("first_at").toInstant(), rs.getTimestamp("last_at").toInstant(), rs.getLong("records"),
+        rs.getLong("errors"));
   }
 
   private static TaskCounts sum(List<Part> parts) {
@@ -45,7 +50,7 @@ record TaskCounts(List<TaskSummary> workers, Map<String, Long> levels) {
     for (Part part : parts) {
       boolean error = part.level().equals("ERROR") || part.level().equals("CRITICAL");
       shares.merge(part.worker(),
-          new TaskSummary(part.worker(), part.firstAt(), part.lastAt(), part.records(), error ? part.records() : 0,
+          new TaskSummary(part.worker(), part.firstAt(), part.lastAt(), part.records(), part.errors(),
               error ? part.lastAt() : null),
           TaskCounts::together);
       levels.merge(part.level(), part.records(), Long::sum);

@@ -11,21 +11,20 @@
 -- the number of kinds and of errors in all, over those past :limit too.
 -- A flood of one error counted, not kept record by record (the agent's and heartlog run's
 -- "repeated 997 more times: connection refused", with the count in its metadata's "repeated"
--- too), counts as the errors it stands for (occurrences), and is of the kind of the records it
--- repeats: its message without the count, and the exception of the last of them (which it does
--- not carry), found back from it among its worker's records. Before, ErrorKindsTest's flood of
--- 1,000 errors was a kind of 3 and another of 1.
+-- too; heartlog_repeat_count), counts as the errors it stands for (occurrences), as every count
+-- of errors does, and is of the kind of the records it repeats: its message without the count,
+-- and the exception of the last of them (which it does not carry), found back from it among its
+-- worker's records. Before, ErrorKindsTest's flood of 1,000 errors was a kind of 3 and another
+-- of 1.
 -- The errors are read through the errors index by time (and, for a worker, filtered there). Each
 -- step below is a subquery kept apart (OFFSET 0), so that what it computes is computed once:
 -- handed to the inlined function as it is, metadata->>'exception' was read again at each of the
 -- function's dozen uses of it (66,000 errors of an incident: 2.26 s against 2.07; BENCHMARKS.md
 -- §3, "The kinds of errors"), and a kind would name its exception twice.
 WITH range_errors AS (
-    -- The range's errors, each marked where it is a count of repeats.
+    -- The range's errors, each with its count where it is a count of repeats (R__repeat_count.sql).
     SELECT l.id, l.timestamp, l.source_id, l.task_id, l.level, l.message, l.metadata,
-           l.message LIKE 'repeated %'
-               AND l.message ~ '^repeated [0-9]+ more times?: '
-               AND l.metadata->>'repeated' = substring(l.message FROM '^repeated ([0-9]+) ') AS is_count
+           heartlog_repeat_count(l.message, l.metadata) AS repeats
     FROM system_logs l
     WHERE l.level IN ('ERROR', 'CRITICAL')
       AND l.timestamp >= :since::timestamptz
@@ -36,11 +35,11 @@ WITH range_errors AS (
 occurrences AS (
     -- What each error says, and how many it stands for: a count, the records it repeats.
     SELECT c.id, c.timestamp, c.source_id, c.task_id,
-           CASE WHEN c.is_count THEN substring(c.message FROM '^repeated [0-9]+ more times?: (.*)$')
+           CASE WHEN c.repeats IS NOT NULL THEN substring(c.message FROM '^repeated [0-9]+ more times?: (.*)$')
                 ELSE c.message
            END AS message,
-           CASE WHEN c.is_count THEN (c.metadata->>'repeated')::bigint ELSE 1 END AS occurrences,
-           CASE WHEN c.is_count
+           coalesce(c.repeats, 1) AS occurrences,
+           CASE WHEN c.repeats IS NOT NULL
                 THEN (SELECT o.metadata->>'exception'
                       FROM system_logs o
                       WHERE o.source_id = c.source_id

@@ -15,6 +15,8 @@
 -- line that names it (failure_exception; R__exception_name.sql says how for each runtime), not
 -- the whole stack trace. An exception that is null or empty (a handler that writes every
 -- record's, {"exception": null} where there is none) explains nothing.
+-- A flood's count ("repeated 4188 more times: ...") counts as the errors it stands for
+-- (R__repeat_count.sql), and as one of the task's records.
 SELECT t.task_id,
        s.first_at,
        s.last_at,
@@ -37,7 +39,8 @@ CROSS JOIN LATERAL (
                min(l.timestamp)                                                 AS first_at,
                max(l.timestamp)                                                 AS last_at,
                count(*)                                                         AS records,
-               count(*) FILTER (WHERE l.level IN ('ERROR', 'CRITICAL'))         AS errors,
+               coalesce(sum(coalesce(heartlog_repeat_count(l.message, l.metadata), 1))
+                            FILTER (WHERE l.level IN ('ERROR', 'CRITICAL')), 0) AS errors,
                max(l.timestamp) FILTER (WHERE l.level IN ('ERROR', 'CRITICAL')) AS failed_at,
                max(l.timestamp) FILTER (WHERE l.level IN ('ERROR', 'CRITICAL')
                                           AND l.metadata->>'exception' <> '')    AS traced_at

@@ -4,7 +4,8 @@
 -- since the last that wrote it (V13): a worker it never registered, a status it does not list
 -- ('stopped'). Its health is its newest heartbeat's status for a refused row, else 'unknown'; its
 -- last heartbeat and task are those of its newest heartbeat, its VRAM too unless that heartbeat
--- sent none (then the row's, if any); its problems of the last hour are counted from its records.
+-- sent none (then the row's, if any); its problems of the last hour are counted from its records,
+-- a flood's count as the errors it stands for (R__repeat_count.sql).
 -- No row when the store has neither.
 SELECT :worker::text                                                   AS id,
        CASE WHEN r.reason IS NULL THEN 'unknown'
@@ -16,7 +17,7 @@ SELECT :worker::text                                                   AS id,
        coalesce(h.vram_total_mb, w.vram_total_mb)                      AS vram_total_mb,
        coalesce(h.vram_used_mb, w.vram_used_mb)                        AS vram_used_mb,
        h.current_task_id,
-       (SELECT count(*) FROM system_logs l
+       (SELECT coalesce(sum(coalesce(heartlog_repeat_count(l.message, l.metadata), 1)), 0)::bigint FROM system_logs l
         WHERE l.source_id = :worker::text AND l.timestamp >= now() - interval '1 hour'
           AND l.level IN ('ERROR', 'CRITICAL'))                         AS errors_last_hour,
        (SELECT count(*) FROM system_logs l

@@ -3,7 +3,8 @@
 -- that error's message, and the exception explaining it). An error's metadata is read for that
 -- (the FILTER's level test first), no other record's: with the failures read, a busy worker's
 -- last 6 hours took 49.8 ms against 41.8 (BENCHMARKS.md §3, "The exception before a closing
--- Task failed").
+-- Task failed"). A flood's count ("repeated 4188 more times: ...") counts as the errors it stands
+-- for (R__repeat_count.sql).
 -- With :window_s, only its records in that many seconds back from :window_end (its newest
 -- record's time) are read, and every task they name is answered (:limit is NULL): for a task the
 -- worker began in the window these are all of its records of it, and tasks-begun-before.sql finds
@@ -13,7 +14,8 @@ SELECT task_id,
        min(timestamp)                                         AS first_at,
        max(timestamp)                                         AS last_at,
        count(*)                                               AS records,
-       count(*) FILTER (WHERE level IN ('ERROR', 'CRITICAL')) AS errors,
+       coalesce(sum(coalesce(heartlog_repeat_count(message, metadata), 1))
+                    FILTER (WHERE level IN ('ERROR', 'CRITICAL')), 0)::bigint AS errors,
        max(timestamp) FILTER (WHERE level IN ('ERROR', 'CRITICAL')) AS failed_at,
        max(timestamp) FILTER (WHERE level IN ('ERROR', 'CRITICAL')
                                 AND metadata->>'exception' <> '')     AS traced_at

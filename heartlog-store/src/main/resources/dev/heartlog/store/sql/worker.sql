@@ -12,11 +12,11 @@ SELECT w.id,
        w.vram_used_mb,
        w.current_task_id::text AS current_task_id,
        heartlog_recent_problems(w.problem_errors, heartlog_period(now()) - 11)
-           + (SELECT count(*) FROM system_logs l
+           + (SELECT coalesce(sum(coalesce(heartlog_repeat_count(l.message, l.metadata), 1)), 0) FROM system_logs l
               WHERE l.source_id = w.id
                 AND l.timestamp >= now() - interval '1 hour'
                 AND l.timestamp < to_timestamp((heartlog_period(now()) - 11) * 300)
-                AND l.level IN ('ERROR', 'CRITICAL'))   AS errors_last_hour,
+                AND l.level IN ('ERROR', 'CRITICAL'))::bigint   AS errors_last_hour,
        heartlog_recent_problems(w.problem_warnings, heartlog_period(now()) - 11)
            + (SELECT count(*) FROM system_logs l
               WHERE l.source_id = w.id

@@ -3,11 +3,14 @@
 -- reported as 'stale'. The last hour's problems are each worker's counts for the 12 5-minute
 -- periods up to now, kept by the ingest function (migration V7), plus the records of the
 -- minutes between an hour ago and the first of those periods, counted through the problems
--- index (the "edge": under 5 minutes of the fleet's problems). The counts are in the store's
+-- index (the "edge": under 5 minutes of the fleet's problems). A flood's count ("repeated 4188
+-- more times: ...") is the errors it stands for, here (R__repeat_count.sql) as in the agent's
+-- counts. The counts are in the store's
 -- time, a skewed worker's too (clock_skew_ms, migration V12); the edge is in each worker's own.
 WITH edge AS (
     SELECT source_id,
-           count(*) FILTER (WHERE level IN ('ERROR', 'CRITICAL')) AS errors,
+           coalesce(sum(coalesce(heartlog_repeat_count(message, metadata), 1))
+                        FILTER (WHERE level IN ('ERROR', 'CRITICAL')), 0)::bigint AS errors,
            count(*) FILTER (WHERE level = 'WARNING')             AS warnings
     FROM system_logs
     WHERE timestamp >= now() - interval '1 hour'
@@ -57,7 +60,7 @@ SELECT f.worker_id,
        coalesce(h.vram_total_mb, f.vram_total_mb),
        coalesce(h.vram_used_mb, f.vram_used_mb),
        h.current_task_id,
-       (SELECT count(*) FROM system_logs l
+       (SELECT coalesce(sum(coalesce(heartlog_repeat_count(l.message, l.metadata), 1)), 0)::bigint FROM system_logs l
         WHERE l.source_id = f.worker_id AND l.timestamp >= now() - interval '1 hour'
           AND l.level IN ('ERROR', 'CRITICAL')),
        (SELECT count(*) FROM system_logs l
