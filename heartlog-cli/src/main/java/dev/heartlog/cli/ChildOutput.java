@@ -137,6 +137,51 @@ final class ChildOutput implements AutoCloseable {
     }
   }
 
+  /**
+   * A named pipe's reading end as its reader reads it, until it is {@linkplain #stopReading()
+   * stopped}. Its {@link #unread} bytes may be asked from another thread while the reader waits
+   * in a read: a {@link FileInputStream} takes no lock for either, where the JDK's pipes of a
+   * process (a {@code BufferedInputStream}) hold theirs through a read that waits.
+   */
+  static final class PipeStream extends InputStream {
+    private final FileInputStream in;
+    private final Stream stream;
+
+    private PipeStream(FileInputStream in, Stream stream) {
+      this.in = in;
+      this.stream = stream;
+    }
+
+    @Override
+    public int read() throws IOException {
+      return stream.stopped ? -1 : in.read();
+    }
+
+    @Override
+    public int read(byte[] bytes, int offset, int length) throws IOException {
+      return stream.stopped ? -1 : in.read(bytes, offset, length);
+    }
+
+    @Override
+    public int available() throws IOException {
+      return stream.stopped ? 0 : in.available();
+    }
+
+    /** The bytes written into the pipe and not read yet; -1 once it is closed. For any thread. */
+    int unread() {
+      try {
+        return available();
+      } catch (IOException closed) {
+        return -1;
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
+  }
+
   /** One named pipe's reading end, opened on a thread of its own, and the flag that stops it. */
   private static final class Stream {
     private final File pipe;
@@ -166,27 +211,7 @@ final class ChildOutput implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted while opening " + pipe, e);
       }
-      return new InputStream() {
-        @Override
-        public int read() throws IOException {
-          return stopped ? -1 : in.read();
-        }
-
-        @Override
-        public int read(byte[] bytes, int offset, int length) throws IOException {
-          return stopped ? -1 : in.read(bytes, offset, length);
-        }
-
-        @Override
-        public int available() throws IOException {
-          return stopped ? 0 : in.available();
-        }
-
-        @Override
-        public void close() throws IOException {
-          in.close();
-        }
-      };
+      return new PipeStream(in, this);
     }
 
     /**

@@ -95,6 +95,9 @@ final class WorkerLines implements AutoCloseable {
   private final ScheduledExecutorService quiet;
   private Thread out;
   private Thread err;
+  /** What waits in each stream's pipe while the other is read, filed before that read (StreamBacklog). */
+  private final StreamBacklog outBacklog = new StreamBacklog();
+  private final StreamBacklog errBacklog = new StreamBacklog();
   /**
    * The stderr thread while it records what it held when the stream ended: the worker's crash,
    * which {@link #crashTask} files.
@@ -174,14 +177,16 @@ final class WorkerLines implements AutoCloseable {
    * @param stderrDefault the level of a stderr line that names none
    */
   void prepare(OutputStream stdoutEcho, OutputStream stderrEcho, Level stderrDefault) {
-    out = pump(() -> stdoutSource, stdoutEcho, "stdout", Level.INFO, outTracebacks, outRepeats);
-    err = pump(() -> stderrSource, stderrEcho, "stderr", stderrDefault, errTracebacks, errRepeats);
+    out = pump(() -> stdoutSource, stdoutEcho, "stdout", Level.INFO, outTracebacks, outRepeats, outBacklog, errBacklog);
+    err = pump(() -> stderrSource, stderrEcho, "stderr", stderrDefault, errTracebacks, errRepeats, errBacklog, outBacklog);
   }
 
   /** Starts reading the worker's streams, once it has started ({@link #prepare} first). */
   void start(InputStream stdout, InputStream stderr) {
     stdoutSource = stdout;   // read by the threads, which start after
     stderrSource = stderr;
+    outBacklog.readFrom(stdout);
+    errBacklog.readFrom(stderr);
     out.start();
     err.start();
   }
@@ -261,7 +266,7 @@ final class WorkerLines implements AutoCloseable {
   }
 
   private Thread pump(Supplier<InputStream> source, OutputStream echo, String name, Level streamDefault, ProcessTracebacks streamTracebacks,
-      RepeatedLines repeats) {
+      RepeatedLines repeats, StreamBacklog backlog, StreamBacklog otherBacklog) {
     // A line redrawn with carriage returns is a progress display (tqdm, ffmpeg): INFO on either
     // stream, whatever the stream's default, and kind "progress".
     RichLogLines rich = new RichLogLines();
@@ -274,20 +279,23 @@ final class WorkerLines implements AutoCloseable {
     MessageLines message = new MessageLines(streamDefault);
     long[] reads = {0};   // how many reads so far
     long[] readAt = {0};  // System.nanoTime() as the last read returned
+    // The time its lines are filed at: readAt, or just before a read of the other stream while
+    // they waited in the pipe (StreamBacklog).
+    long[] filedAt = {0};
     BlenderLines.Frames blender = new BlenderLines.Frames();
     ShellErrorLines.SyntaxErrors syntaxErrors = new ShellErrorLines.SyntaxErrors();
     // The read the line being read began in, where it began in one before this: print(text)
     // writes the text and its line end apart, and the last line of a document printed so is
     // still of the write, and the read, its lines came in. 0 where the line began in this read.
     long[] begunIn = {0};
-    long[] begunAt = {0};   // when that read returned
+    long[] begunAt = {0};   // when that read returned (its filedAt)
     StreamTimes times = new StreamTimes();
     TerminalLines lines = new TerminalLines((printed, progress, crlf, heldNanos) -> {
       long read = begunIn[0] != 0 ? begunIn[0] : reads[0];
       // A line is the worker's from the moment its first part was read, not from when its
       // parsing ended (ChildLineParser): the other stream's lines may be parsed meanwhile. A
       // progress display's state held until the display ended is from the read it came in.
-      long readNanos = heldNanos > 0 ? readAt[0] - heldNanos : begunIn[0] != 0 ? begunAt[0] : readAt[0];
+      long readNanos = heldNanos > 0 ? readAt[0] - heldNanos : begunIn[0] != 0 ? begunAt[0] : filedAt[0];
       begunIn[0] = 0;
       // Colours stay on the terminal, not in the record; so do the spaces that pad a line's end
       // (structlog's console pads every message to a column).
@@ -396,9 +404,14 @@ final class WorkerLines implements AutoCloseable {
     return new Thread(() -> {
       try (InputStream stream = source.get()) {
         byte[] chunk = new byte[8192];
-        int read;
-        while ((read = stream.read(chunk)) >= 0) {
+        while (true) {
+          int read = stream.read(chunk, 0, backlog.readLength(chunk.length));
+          if (read < 0) {
+            break;
+          }
           readAt[0] = System.nanoTime();   // before the echo, which a slow terminal may hold up
+          otherBacklog.otherRead(readAt[0]);   // what waits there now was written before this
+          filedAt[0] = backlog.filedAt(read, readAt[0]);
           reads[0]++;
           // Passed on byte for byte: text in any encoding, carriage returns (a progress bar still
           // redraws in place), even a video written to stdout. Flushed as soon as the worker
@@ -414,7 +427,7 @@ final class WorkerLines implements AutoCloseable {
             boolean midLine = lines.midLine();
             if (midLine && begunIn[0] == 0) {
               begunIn[0] = reads[0];
-              begunAt[0] = readAt[0];
+              begunAt[0] = filedAt[0];
             }
             streamTracebacks.reading(false, System.nanoTime(), midLine);
           }

@@ -302,6 +302,41 @@ class RunCommandTest {
   }
 
   /**
+   * A worker that logs faster than heartlog run reads (here its stderr's echo is held, as a slow
+   * terminal holds it) has lines waiting in the pipe when it prints its task's end on the other
+   * stream: they were written before that line, and are filed under the task it ends, though
+   * read after it. Before, the lines a flood of 5,000 errors left in the pipe, 510 to
+   * 959 of them, were filed under no task. The lines written after heartlog read the end are of
+   * no task, though they were in the pipe with the others.
+   */
+  @Test
+  void linesWaitingInOneStreamsPipeWhenTheOtherEndsTheTaskAreThatTasks() throws Exception {
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    HeldStderr held = new HeldStderr("frame 0 upload refused", "Task failed", 300);
+    Path script = script("backlog.sh",
+        held.startLines(),
+        "echo '[10:00:01] INFO WORKER [Task task-a] Claimed task'",
+        "sleep 0.3",
+        // 600 lines, 27 KiB: in the pipe while the echo of the first is held (it holds 64 KiB).
+        "i=0; while [ $i -lt 600 ]; do echo \"ERROR:render:frame $i upload refused, retrying\" >&2; i=$((i + 1)); done",
+        "echo '[10:00:02] ERROR WORKER [Task task-a] Task failed'",
+        // Once heartlog has read the end, and before stderr is read on: in the pipe after the
+        // frames, where a read of 8 KiB would take them with the last frames.
+        "i=0; while [ ! -f '" + held.echoed + "' ] && [ $i -lt 300 ]; do sleep 0.01; i=$((i + 1)); done",
+        "i=0; while [ $i -lt 20 ]; do echo \"WARNING:render:idle $i, waiting for work\" >&2; i=$((i + 1)); done");
+
+    int exitCode = held.run("wrapped-backlog", url, script);
+
+    assertThat(exitCode).isZero();
+    List<StoredRecord> records = store.logs(new LogFilter("wrapped-backlog", null, null, null, null, null, 1_000));
+    List<StoredRecord> frames = records.stream().filter(r -> r.message().contains("upload refused")).toList();
+    assertThat(frames).hasSize(600).allSatisfy(frame -> assertThat(frame.taskId()).as(frame.message()).isEqualTo("task-a"));
+    assertThat(records).filteredOn(r -> r.message().startsWith("idle ")).hasSize(20)
+        .allSatisfy(idle -> assertThat(idle.taskId()).as(idle.message()).isNull());
+  }
+
+  /**
    * A traceback printed long before the worker exits (a helper process's crash) but parsed only
    * as it exits, its echo held up, was read in the task before: it keeps that task, where a crash
    * printed as the worker exits is filed under the task begun on stdout.
@@ -709,12 +744,21 @@ class RunCommandTest {
     private final String stderrMarker;
     private final String stdoutMarker;
     private final Path go = folder.resolve("go");
+    /** Made as the stdout marker's line is echoed: a script may wait for it. */
+    final Path echoed = folder.resolve("echoed");
     private final CountDownLatch reading = new CountDownLatch(2);
     private final CountDownLatch stdoutParsed = new CountDownLatch(1);
+    private final long heldAfterMillis;
 
     HeldStderr(String stderrMarker, String stdoutMarker) {
+      this(stderrMarker, stdoutMarker, 0);
+    }
+
+    /** Holds stderr's echo {@code heldAfterMillis} longer, after the stdout marker's echo. */
+    HeldStderr(String stderrMarker, String stdoutMarker, long heldAfterMillis) {
       this.stderrMarker = stderrMarker;
       this.stdoutMarker = stdoutMarker;
+      this.heldAfterMillis = heldAfterMillis;
     }
 
     /** The script's first lines: it goes on once heartlog run reads both its streams. */
@@ -743,6 +787,11 @@ class RunCommandTest {
           reading.countDown();
         }
         if (text.contains(stdoutMarker)) {
+          try {
+            Files.createFile(echoed);
+          } catch (IOException alreadyThere) {
+            // Echoed before.
+          }
           stdoutParsed.countDown();
         }
       });
@@ -751,7 +800,7 @@ class RunCommandTest {
           reading.countDown();
         }
         if (text.contains(stderrMarker)) {
-          awaitThenPause(stdoutParsed, 0);
+          awaitThenPause(stdoutParsed, heldAfterMillis);
         }
       });
 
