@@ -54,10 +54,18 @@ occurrences AS (
     FROM range_errors c
     OFFSET 0
 ),
+traces AS (
+    -- Each trace named once: an incident's errors repeat a few traces many times (33,000 of
+    -- 66,000 traced with 6,979 texts), and naming one costs about 37 µs.
+    SELECT t.exception,
+           nullif(btrim(heartlog_exception_name(t.exception), E' \t\r\n'), '') AS exception_name
+    FROM (SELECT DISTINCT o.exception FROM occurrences o WHERE o.exception IS NOT NULL OFFSET 0) t
+    OFFSET 0
+),
 named AS (
-    SELECT r.id, r.timestamp, r.source_id, r.task_id, r.message, r.occurrences,
-           nullif(btrim(heartlog_exception_name(r.exception), E' \t\r\n'), '') AS exception_name
+    SELECT r.id, r.timestamp, r.source_id, r.task_id, r.message, r.occurrences, t.exception_name
     FROM occurrences r
+    LEFT JOIN traces t ON t.exception = r.exception
     OFFSET 0
 ),
 errors AS MATERIALIZED (
