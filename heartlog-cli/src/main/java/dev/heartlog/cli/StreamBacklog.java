@@ -16,8 +16,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * it: 510 to 959 of the 5,000 were filed under no task in each of 8 runs, and their count was
  * stamped after the task's end. So at each read of one stream, the bytes then waiting in the
  * other's pipe are marked ({@link #otherRead}): that stream's reader reads up to the mark and no
- * further in one read, and files what it read so as read just before the other's read ({@link
- * #filedAt}), under the task current then, at that time. None was filed under no task in 14 runs
+ * further in one read, and files what it read so as read before the other's read ({@link
+ * #filedAt}): under the task current then, and stamped before it. None was filed under no task in 14 runs
  * of 18 since, 112 to 218 in 4.
  *
  * <p>Only where the reader is {@link #BEHIND_BYTES} behind: bytes the worker wrote to this stream
@@ -39,14 +39,26 @@ final class StreamBacklog {
    */
   static final int BEHIND_BYTES = 16 * 1024;
 
-  /** The other stream was read at {@code otherReadNanos}, when this one's unread bytes ended at {@code end}. */
-  private record Mark(long end, long otherReadNanos) {}
+  /**
+   * Bytes of a backlog given a microsecond of its own before the read it is filed before: its
+   * lines are stamped a microsecond apart, and few are shorter.
+   */
+  static final int BYTES_A_MICROSECOND = 16;
+
+  /**
+   * The other stream was read at {@code otherReadNanos}, when this one's unread bytes ended at
+   * {@code end}; it was read before that at {@code earlierReadNanos}, where {@code earlierRead}.
+   */
+  private record Mark(long end, long otherReadNanos, boolean earlierRead, long earlierReadNanos) {}
 
   private final ConcurrentLinkedQueue<Mark> marks = new ConcurrentLinkedQueue<>();
   /** The stream's named pipe, or null: the JDK's pipe, or not started. */
   private volatile ChildOutput.PipeStream pipe;
   /** The bytes its reader has read. */
   private volatile long read;
+  /** The other stream's last read, for its next mark; the other stream's reader's alone. */
+  private boolean otherReadBefore;
+  private long otherReadNanos;
 
   /** The stream its reader reads: a named pipe's unread bytes can be told; other streams' cannot. */
   void readFrom(InputStream stream) {
@@ -65,8 +77,10 @@ final class StreamBacklog {
     long readSoFar = read;   // before the unread bytes: a read between the two only lowers the end
     int unread = named.unread();
     if (unread >= BEHIND_BYTES) {
-      marks.add(new Mark(readSoFar + unread, readNanos));
+      marks.add(new Mark(readSoFar + unread, readNanos, otherReadBefore, otherReadNanos));
     }
+    otherReadBefore = true;
+    otherReadNanos = readNanos;
   }
 
   /** How many bytes the next read may take, of {@code room}: no further than the next mark. */
@@ -77,10 +91,15 @@ final class StreamBacklog {
 
   /**
    * Its reader has read {@code bytes} at {@code readNanos}: the time to file them at, which is
-   * just before the earliest read of the other stream they waited through.
+   * before the earliest read of the other stream they waited through, by a microsecond for each
+   * {@link #BYTES_A_MICROSECOND} bytes from their start to the mark, so that the backlog's lines,
+   * stamped a microsecond apart, are stamped before that read (all of them, unless their lines
+   * are shorter); and after the other stream's read before it, past which a change of task may
+   * lie.
    */
   long filedAt(int bytes, long readNanos) {
     Mark next = nextMark();
+    long start = read;
     read += bytes;
     if (next == null) {
       return readNanos;
@@ -88,7 +107,12 @@ final class StreamBacklog {
     if (read >= next.end()) {
       marks.remove(next);
     }
-    return next.otherReadNanos() - readNanos < 0 ? next.otherReadNanos() - 1 : readNanos;
+    if (next.otherReadNanos() - readNanos >= 0) {
+      return readNanos;   // read before the other stream's read: as it was read
+    }
+    long microseconds = (next.end() - start + BYTES_A_MICROSECOND - 1) / BYTES_A_MICROSECOND;
+    long filed = next.otherReadNanos() - microseconds * 1_000;
+    return next.earlierRead() && filed - next.earlierReadNanos() <= 0 ? next.earlierReadNanos() + 1 : filed;
   }
 
   /** The next mark not reached yet; those reached (by reads that ended past them) are dropped. */

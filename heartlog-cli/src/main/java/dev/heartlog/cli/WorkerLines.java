@@ -638,9 +638,22 @@ final class WorkerLines implements AutoCloseable {
         case LINE -> line.task();
       };
       Instant at = line.time() != null ? line.time()
-          : times.after(Instant.now().minusNanos(Math.max(0, now - readNanos)));
+          : times.after(wallTimeOf(readNanos));
       return new Tracebacks.Line(at, line.level(), line.message(), task, line.metadata(), now, line.ownLevel());
     }
+  }
+
+  /**
+   * The wall-clock time of a reading of {@link System#nanoTime()} in the past: the two clocks read
+   * side by side. Read apart, with the line's task found between them, a thread paused there
+   * (another thread's turn on a busy machine) moved the line that much later: 2 ms, it seems, in
+   * 1 of 6 runs of a {@code RunCommandTest}, past the line of the other stream it was written
+   * before; none in 10 runs since.
+   */
+  private static Instant wallTimeOf(long nanos) {
+    long now = System.nanoTime();
+    Instant wall = Instant.now();
+    return wall.minusNanos(Math.max(0, now - nanos));
   }
 
   /**

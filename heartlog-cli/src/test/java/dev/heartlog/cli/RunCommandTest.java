@@ -304,8 +304,8 @@ class RunCommandTest {
   /**
    * A worker that logs faster than heartlog run reads (here its stderr's echo is held, as a slow
    * terminal holds it) has lines waiting in the pipe when it prints its task's end on the other
-   * stream: they were written before that line, and are filed under the task it ends, though
-   * read after it. Before, the lines a flood of 5,000 errors left in the pipe, 510 to
+   * stream: they were written before that line, and are filed under the task it ends, before its
+   * end, though read after it. Before, the lines a flood of 5,000 errors left in the pipe, 510 to
    * 959 of them, were filed under no task. The lines written after heartlog read the end are of
    * no task, though they were in the pipe with the others.
    */
@@ -319,7 +319,10 @@ class RunCommandTest {
         "echo '[10:00:01] INFO WORKER [Task task-a] Claimed task'",
         "sleep 0.3",
         // 600 lines, 27 KiB: in the pipe while the echo of the first is held (it holds 64 KiB).
-        "i=0; while [ $i -lt 600 ]; do echo \"ERROR:render:frame $i upload refused, retrying\" >&2; i=$((i + 1)); done",
+        // Over 60 ms, as a logger writes them: a stream's lines are stamped a microsecond apart
+        // at least, and 600 written in less than 600 µs could not all be stamped before the end.
+        "i=0; while [ $i -lt 600 ]; do echo \"ERROR:render:frame $i upload refused, retrying\" >&2; "
+            + "if [ $((i % 100)) -eq 99 ]; then sleep 0.01; fi; i=$((i + 1)); done",
         "echo '[10:00:02] ERROR WORKER [Task task-a] Task failed'",
         // Once heartlog has read the end, and before stderr is read on: in the pipe after the
         // frames, where a read of 8 KiB would take them with the last frames.
@@ -331,7 +334,11 @@ class RunCommandTest {
     assertThat(exitCode).isZero();
     List<StoredRecord> records = store.logs(new LogFilter("wrapped-backlog", null, null, null, null, null, 1_000));
     List<StoredRecord> frames = records.stream().filter(r -> r.message().contains("upload refused")).toList();
-    assertThat(frames).hasSize(600).allSatisfy(frame -> assertThat(frame.taskId()).as(frame.message()).isEqualTo("task-a"));
+    StoredRecord end = records.stream().filter(r -> r.message().equals("Task failed")).findFirst().orElseThrow();
+    assertThat(frames).hasSize(600).allSatisfy(frame -> {
+      assertThat(frame.taskId()).as(frame.message()).isEqualTo("task-a");
+      assertThat(frame.timestamp()).as(frame.message()).isBefore(end.timestamp());
+    });
     assertThat(records).filteredOn(r -> r.message().startsWith("idle ")).hasSize(20)
         .allSatisfy(idle -> assertThat(idle.taskId()).as(idle.message()).isNull());
   }
