@@ -17,8 +17,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * stamped after the task's end. So at each read of one stream, the bytes then waiting in the
  * other's pipe are marked ({@link #otherRead}): that stream's reader reads up to the mark and no
  * further in one read, and files what it read so as read before the other's read ({@link
- * #filedAt}): under the task current then, and stamped before it. None was filed under no task in 14 runs
- * of 18 since, 112 to 218 in 4.
+ * #filedAt}): under the task current then, and stamped before it. None was filed under no task
+ * in 14 runs of 18 since, 112 to 218 in 4.
  *
  * <p>Only where the reader is {@link #BEHIND_BYTES} behind: bytes the worker wrote to this stream
  * just after what the other read holds, in the moment before heartlog read it, are filed before
