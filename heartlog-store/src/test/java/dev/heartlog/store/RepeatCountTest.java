@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,7 +66,7 @@ class RepeatCountTest {
     heartbeat(store, "gpu-f", batch(flood(Instant.now().minus(Duration.ofMinutes(10)), "t-8")), null);
 
     RecentTask listed = store.tasks(new TaskFilter("gpu-f", Instant.now().minus(Duration.ofHours(1)), null, false,
-        java.util.Map.of(), 10)).get(0);
+        Map.of(), 10)).get(0);
     assertThat(listed.records()).as("records stay records").isEqualTo(14);
     assertThat(listed.errors()).as("the task list").isEqualTo(FLOOD_ERRORS);
     assertThat(store.task("t-8").workers()).as("a task's page, summed from its records")
@@ -78,6 +79,26 @@ class RepeatCountTest {
         .singleElement().satisfies(t -> assertThat(t.errors()).isEqualTo(FLOOD_ERRORS));
     assertThat(store.errorKinds("gpu-f", Instant.now().minus(Duration.ofHours(1)), null, 10).errorCount())
         .as("heartlog errors, as before").isEqualTo(FLOOD_ERRORS);
+  }
+
+  /**
+   * Every query that counts errors calls heartlog_repeat_count for each error; inlined, it is its
+   * expression planned into the query, where called it would go through the SQL function executor
+   * once an error. A change that stopped PostgreSQL inlining it (a STRICT, a SET clause, a second
+   * statement) says so only here.
+   */
+  @Test
+  void theQueriesThatCountErrorsHaveTheFunctionInlined() {
+    Store store = TestDatabase.freshStore();
+    Map<String, String> plans = store.withConnection(c -> Map.of(
+        "task-workers", TestDatabase.explain(c, "VERBOSE", "task-workers", Map.of("task", "t-1")),
+        "worker-tasks", TestDatabase.explain(c, "VERBOSE", "worker-tasks", Map.of("worker", "gpu-f",
+            "window_s", 3600L, "window_end", java.sql.Timestamp.from(Instant.now()), "limit", 10L)),
+        "workers", TestDatabase.explain(c, "VERBOSE", "workers", Map.of("stale_after_s", 60L))));
+
+    plans.forEach((query, plan) -> assertThat(plan).as(query)
+        .contains("'repeated %'")
+        .doesNotContain("heartlog_repeat_count"));
   }
 
   @Test
