@@ -2,11 +2,9 @@ package dev.heartlog.cli;
 
 import dev.heartlog.agent.HeartlogAgent;
 import dev.heartlog.agent.Level;
-import dev.heartlog.agent.RecordMetadata;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -18,15 +16,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 /**
  * A wrapped worker's stdout and stderr, turned into records: each stream is passed on byte for
- * byte and read on a thread of its own, split into the lines a terminal shows ({@link
- * TerminalLines}), parsed ({@link RichLogLines}, then the readers of lines whose record spans
- * lines, {@link RecordsOfLines}, then {@link ChildLineParser}), given its task, and joined into
- * tracebacks ({@link Tracebacks}) before it goes to the agent. It also keeps what the record of
- * the worker's exit needs: the last traceback and the last lines on stderr.
+ * byte and read on a thread of its own, its lines parsed ({@link WorkerStream}); here each line
+ * is given its task, the one its stream or the other last began, and once joined into
+ * tracebacks ({@link Tracebacks}) it goes to the agent. It also keeps what the record of the
+ * worker's exit needs: the last traceback and the last lines on stderr.
  */
 final class WorkerLines implements AutoCloseable {
 
@@ -83,21 +79,13 @@ final class WorkerLines implements AutoCloseable {
   private final AtomicBoolean saidUnreadable = new AtomicBoolean();
   /** Whether a pattern of the user's running past its budget has been said (once). */
   private final AtomicBoolean saidTooSlow = new AtomicBoolean();
-  /** Each stream's tracebacks, and the ERROR line each may be holding, apart for each process. */
-  private final ProcessTracebacks outTracebacks;
-  private final ProcessTracebacks errTracebacks;
-  /** Each stream's floods of one record, counted. */
-  private final RepeatedLines outRepeats;
-  private final RepeatedLines errRepeats;
+  /** The worker's two streams, each read on a thread of its own. */
+  private final WorkerStream stdout;
+  private final WorkerStream stderr;
   /** The crash reports Blender names as it crashes, each read into its line's record once written. */
   private final CrashReports crashReports;
   /** Records a held line once nothing followed it for {@link #TRACEBACK_QUIET}. */
   private final ScheduledExecutorService quiet;
-  private Thread out;
-  private Thread err;
-  /** What waits in each stream's pipe while the other is read, filed before that read (StreamBacklog). */
-  private final StreamBacklog outBacklog = new StreamBacklog();
-  private final StreamBacklog errBacklog = new StreamBacklog();
   /**
    * The stderr thread while it records what it held when the stream ended: the worker's crash,
    * which {@link #crashTask} files.
@@ -111,8 +99,6 @@ final class WorkerLines implements AutoCloseable {
    */
   private final Object heldCrashLock = new Object();
   private HeldCrash heldCrash;   // guarded by heldCrashLock
-  private InputStream stdoutSource;
-  private InputStream stderrSource;
 
   /**
    * @param stopRequested whether heartlog run was asked to stop and passed it on: a Python
@@ -149,46 +135,41 @@ final class WorkerLines implements AutoCloseable {
     };
     crashReports = new CrashReports(records);
     long repeatGap = keepRepeats ? -1 : REPEAT_GAP.toNanos();
-    outRepeats = new RepeatedLines(records, REPEATS_RECORDED, repeatGap, PROGRESS_INTERVAL.toNanos(), System::nanoTime);
-    errRepeats = new RepeatedLines(records, REPEATS_RECORDED, repeatGap, PROGRESS_INTERVAL.toNanos(), System::nanoTime);
-    outTracebacks = new ProcessTracebacks(outRepeats, TRACEBACK_QUIET.toNanos(), MAX_LINE_CHARS);
-    errTracebacks = new ProcessTracebacks(errRepeats, TRACEBACK_QUIET.toNanos(), MAX_LINE_CHARS);
+    stdout = new WorkerStream(this, "stdout", parser, secrets, crashReports, records, repeatGap);
+    stderr = new WorkerStream(this, "stderr", parser, secrets, crashReports, records, repeatGap);
     quiet = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "heartlog-run-quiet");
       thread.setDaemon(true);
       return thread;
     });
     quiet.scheduleWithFixedDelay(() -> {
-      outTracebacks.tick(System.nanoTime());
+      stdout.tracebacks().tick(System.nanoTime());
       if (!stderrEnded) {
-        errTracebacks.tick(System.nanoTime());
+        stderr.tracebacks().tick(System.nanoTime());
       }
-      outRepeats.tick(System.nanoTime());
-      errRepeats.tick(System.nanoTime());
+      stdout.repeats().tick(System.nanoTime());
+      stderr.repeats().tick(System.nanoTime());
       crashReports.tick(System.nanoTime());
     }, 50, 50, TimeUnit.MILLISECONDS);
   }
 
   /**
    * Makes the readers of both streams, each passing its stream on to its echo, before the worker
-   * starts: made after, they began to read 24-42 ms after the worker did, and what it printed
-   * first was read, and timed, only then.
+   * starts ({@link WorkerStream#prepare}).
    *
    * @param stderrDefault the level of a stderr line that names none
    */
   void prepare(OutputStream stdoutEcho, OutputStream stderrEcho, Level stderrDefault) {
-    out = pump(() -> stdoutSource, stdoutEcho, "stdout", Level.INFO, outTracebacks, outRepeats, outBacklog, errBacklog);
-    err = pump(() -> stderrSource, stderrEcho, "stderr", stderrDefault, errTracebacks, errRepeats, errBacklog, outBacklog);
+    stdout.prepare(stdoutEcho, Level.INFO);
+    stderr.prepare(stderrEcho, stderrDefault);
   }
 
   /** Starts reading the worker's streams, once it has started ({@link #prepare} first). */
-  void start(InputStream stdout, InputStream stderr) {
-    stdoutSource = stdout;   // read by the threads, which start after
-    stderrSource = stderr;
-    outBacklog.readFrom(stdout);
-    errBacklog.readFrom(stderr);
-    out.start();
-    err.start();
+  void start(InputStream stdoutStream, InputStream stderrStream) {
+    stdout.readFrom(stdoutStream, stderr);
+    stderr.readFrom(stderrStream, stdout);
+    stdout.start();
+    stderr.start();
   }
 
   /** Python's exception line for a SIGINT: {@code KeyboardInterrupt}, with a message where one was given. */
@@ -198,14 +179,14 @@ final class WorkerLines implements AutoCloseable {
 
   /** Waits until both streams have ended, or until {@code deadlineNanos} of {@link System#nanoTime()}. */
   void awaitEnd(long deadlineNanos) throws InterruptedException {
-    out.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
-    err.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
+    stdout.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
+    stderr.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
   }
 
   /** Waits until both streams have ended. */
   void awaitEnd() throws InterruptedException {
-    out.join();
-    err.join();
+    stdout.join();
+    stderr.join();
   }
 
   /** The last traceback recorded at ERROR or worse, and its task; null before any. */
@@ -265,187 +246,33 @@ final class WorkerLines implements AutoCloseable {
     quiet.shutdownNow();
   }
 
-  private Thread pump(Supplier<InputStream> source, OutputStream echo, String name, Level streamDefault, ProcessTracebacks streamTracebacks,
-      RepeatedLines repeats, StreamBacklog backlog, StreamBacklog otherBacklog) {
-    // A line redrawn with carriage returns is a progress display (tqdm, ffmpeg): INFO on either
-    // stream, whatever the stream's default, and kind "progress".
-    RichLogLines rich = new RichLogLines();
-    VllmLines vllm = new VllmLines(parser);
-    GitLines git = new GitLines();
-    NpmLines npm = new NpmLines();
-    JvmLauncherLines jvm = new JvmLauncherLines();
-    ArchiveLines archives = new ArchiveLines(System::nanoTime, TRACEBACK_QUIET.toNanos());
-    ComfyUiLines comfyUi = new ComfyUiLines(System::nanoTime, TRACEBACK_QUIET.toNanos());
-    MessageLines message = new MessageLines(streamDefault);
-    long[] reads = {0};   // how many reads so far
-    long[] readAt = {0};  // System.nanoTime() as the last read returned
-    // The time its lines are filed at: readAt, or just before a read of the other stream while
-    // they waited in the pipe (StreamBacklog).
-    long[] filedAt = {0};
-    BlenderLines.Frames blender = new BlenderLines.Frames();
-    ShellErrorLines.SyntaxErrors syntaxErrors = new ShellErrorLines.SyntaxErrors();
-    // The read the line being read began in, where it began in one before this: print(text)
-    // writes the text and its line end apart, and the last line of a document printed so is
-    // still of the write, and the read, its lines came in. 0 where the line began in this read.
-    long[] begunIn = {0};
-    long[] begunAt = {0};   // when that read returned (its filedAt)
-    StreamTimes times = new StreamTimes();
-    TerminalLines lines = new TerminalLines((printed, progress, crlf, heldNanos) -> {
-      long read = begunIn[0] != 0 ? begunIn[0] : reads[0];
-      // A line is the worker's from the moment its first part was read, not from when its
-      // parsing ended (ChildLineParser): the other stream's lines may be parsed meanwhile. A
-      // progress display's state held until the display ended is from the read it came in.
-      long readNanos = heldNanos > 0 ? readAt[0] - heldNanos : begunIn[0] != 0 ? begunAt[0] : filedAt[0];
-      begunIn[0] = 0;
-      // Colours stay on the terminal, not in the record; so do the spaces that pad a line's end
-      // (structlog's console pads every message to a column).
-      String line = secrets.mask(AnsiEscapes.strip(printed).stripTrailing());
-      try {
-        String text = BlenderLines.withoutPythonReport(line);   // its traceback, read as one
-        String process = vllm.process(text);
-        if (process != null) {
-          text = vllm.withoutProcess(text);
-        }
-        ChildLineParser.Parsed parsed = rich.parse(text, name);
-        RecordsOfLines reader = null;   // the reader of the line, where its record may be several lines
-        boolean afterSaved = blender.takeSaved();
-        boolean sourceOfSyntaxError = syntaxErrors.continues(text);
-        Tracebacks tracebacks = streamTracebacks.unnamed();
-        if (parsed == null) {
-          parsed = vllm.parse(text, name, crlf);
-          if (parsed != null) {
-            text = parsed.message();   // vLLM prints its prefix on a traceback's every line too
-            reader = vllm;
-          } else if (process != null) {
-            // A line a process printed itself, a traceback's of a crash: read apart from the other
-            // processes', whose lines may come between its lines.
-            tracebacks = streamTracebacks.of(process);
-          }
-          if (vllm.beginsRecord() && tracebacks == streamTracebacks.unnamed()) {
-            tracebacks.end();   // a record of its own, not more of what came before
-          }
-        }
-        if (parsed == null) {
-          parsed = npm.parse(text, name);
-          reader = npm;
-        }
-        if (parsed == null) {
-          parsed = git.parse(text, name, read, message.continuesRecord(read));
-          reader = git;
-        }
-        if (parsed == null) {
-          parsed = jvm.parse(text, name);
-          reader = jvm;
-        }
-        if (parsed == null) {
-          parsed = archives.parse(text, name);
-          reader = archives;
-        }
-        if (parsed == null) {
-          parsed = comfyUi.parse(text, name);
-          reader = comfyUi;
-        }
-        boolean continuesRecord = parsed != null && reader != null && reader.continuesRecord();
-        boolean moreFollows = parsed != null && reader != null && reader.moreFollows();
-        if (parsed == null) {
-          Level level = progress ? Level.INFO : rich.levelFor(text, message.defaultLevel(read));
-          text = rich.unindent(text);
-          parsed = parser.parse(text, level, name);
-          // Blender's "Saved: '...'" and the " Time: ..." it prints after it are one record, in
-          // one read or two.
-          // So are bash's syntax error and the source line it prints below it.
-          continuesRecord = afterSaved && BlenderLines.isSaveTime(text) || sourceOfSyntaxError;
-          moreFollows = blender.read(text, parsed.metadata()) | syntaxErrors.read(text);
-          String signal = KilledCommandLines.reportedSignal(parsed);
-          if (signal != null) {
-            lastKilledCommand = new WorkerExit.KilledCommand(signal, parsed.message(), System.nanoTime());
-            Optional<String> outOfMemory = signal.equals("SIGKILL")
-                ? outOfMemoryKills.flatMap(OutOfMemoryKills::sinceLastAsked) : Optional.empty();
-            if (outOfMemory.isPresent()) {
-              parsed = KilledCommandLines.byOutOfMemoryKiller(parsed, outOfMemory.get());
-            }
-          }
-        }
-        if (process != null) {
-          parsed.metadata().put("process", process);
-        }
-        if (progress) {
-          parsed.metadata().putIfAbsent("kind", "progress");
-        }
-        Tracebacks.Line arrived = arrive(parsed, readNanos, times);
-        Path crashReport = CrashReports.named(text);
-        if (crashReport != null) {
-          crashReports.line(name, arrived, crashReport);   // recorded once the report is written
-          return;
-        }
-        // A level given by the line's shape is the line's alone (ffmpeg's lines at info).
-        Level carried = parsed.levelByShape() ? streamDefault : parsed.level();
-        if (parsed.plain() && !progress && message.continuesRecord(read) && tracebacks.furtherLine(arrived, text)) {
-          message.took(carried, read);   // a line after it may be more of the message too
-          return;
-        }
-        // The command a shell traced prints its own lines: no more of the trace's line, and at
-        // the stream's level ("ls: cannot access ..." after "+ ls /data" was INFO).
-        boolean traced = ShellTraceLines.KIND.equals(parsed.metadata().get("kind"));
-        message.took(traced ? null : carried, read);
-        tracebacks.line(arrived, text, continuesRecord, moreFollows);
-      } catch (UserPattern.TooSlow e) {
-        tooSlow(name, e);
-        keepAsPrinted(line, name, streamDefault, streamTracebacks.unnamed(), readNanos, times);
-      } catch (RuntimeException | StackOverflowError e) {
-        // A reader's mistake must not end the reading: the pipe would close with the thread, the
-        // worker's next print fail, and every later line be lost. The line is kept as printed.
-        // A regular expression too deep for the thread's stack is such a mistake too (30,000
-        // "a." did it once); the stack is whole again once the error has come up to here.
-        unreadable(name, line, e);
-        keepAsPrinted(line, name, streamDefault, streamTracebacks.unnamed(), readNanos, times);
-      }
-    }, () -> readAt[0], PROGRESS_INTERVAL.toNanos(), MAX_LINE_CHARS);   // its clock: the reads' times
-    return new Thread(() -> {
-      try (InputStream stream = source.get()) {
-        byte[] chunk = new byte[8192];
-        while (true) {
-          int read = stream.read(chunk, 0, backlog.readLength(chunk.length));
-          if (read < 0) {
-            break;
-          }
-          readAt[0] = System.nanoTime();   // before the echo, which a slow terminal may hold up
-          otherBacklog.otherRead(readAt[0]);   // what waits there now was written before this
-          filedAt[0] = backlog.filedAt(read, readAt[0]);
-          reads[0]++;
-          // Passed on byte for byte: text in any encoding, carriage returns (a progress bar still
-          // redraws in place), even a video written to stdout. Flushed as soon as the worker
-          // pauses, not a system call a line.
-          echo.write(chunk, 0, read);
-          if (stream.available() == 0) {
-            echo.flush();
-          }
-          streamTracebacks.reading(true, System.nanoTime(), false);
-          try {
-            lines.accept(chunk, 0, read);
-          } finally {
-            boolean midLine = lines.midLine();
-            if (midLine && begunIn[0] == 0) {
-              begunIn[0] = reads[0];
-              begunAt[0] = filedAt[0];
-            }
-            streamTracebacks.reading(false, System.nanoTime(), midLine);
-          }
-        }
-        lines.end();
-        echo.flush();
-      } catch (IOException e) {
-        agent.log(Level.WARNING, "heartlog run stopped reading the process's " + name + ": " + e.getMessage(), null, OWN_RECORD);
-      } finally {
-        if (name.equals("stderr")) {
-          endHeldCrash(streamTracebacks, readAt[0]);
-        } else {
-          streamTracebacks.end();
-        }
-        repeats.end();
-        crashReports.end(name);
-      }
-    }, "heartlog-run-" + name);
+  /**
+   * The worker's {@code stream} has ended, read last at {@code lastRead}: what its tracebacks
+   * held is recorded, stderr's as {@link #endHeldCrash} says.
+   */
+  void streamEnded(String stream, ProcessTracebacks tracebacks, long lastRead) {
+    if (stream.equals("stderr")) {
+      endHeldCrash(tracebacks, lastRead);
+    } else {
+      tracebacks.end();
+    }
+  }
+
+  /** Says, in a record of heartlog run's own, that reading the worker's {@code stream} failed. */
+  void stoppedReading(String stream, IOException e) {
+    agent.log(Level.WARNING, "heartlog run stopped reading the process's " + stream + ": " + e.getMessage(), null, OWN_RECORD);
+  }
+
+  /**
+   * A shell's report that {@code signal} ended a command ({@link KilledCommandLines}): kept for
+   * the exit's record ({@link #lastKilledCommand}), and, for SIGKILL, read as the kernel's
+   * out-of-memory kill where the kernel made one.
+   */
+  ChildLineParser.Parsed commandKilled(ChildLineParser.Parsed line, String signal) {
+    lastKilledCommand = new WorkerExit.KilledCommand(signal, line.message(), System.nanoTime());
+    Optional<String> outOfMemory = signal.equals("SIGKILL")
+        ? outOfMemoryKills.flatMap(OutOfMemoryKills::sinceLastAsked) : Optional.empty();
+    return outOfMemory.isPresent() ? KilledCommandLines.byOutOfMemoryKiller(line, outOfMemory.get()) : line;
   }
 
   /**
@@ -464,7 +291,7 @@ final class WorkerLines implements AutoCloseable {
     }
     stderrEnded = true;
     try {
-      out.join(STDOUT_DRAIN.toMillis());
+      stdout.join(STDOUT_DRAIN.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -585,20 +412,11 @@ final class WorkerLines implements AutoCloseable {
         && (exception.stripTrailing().endsWith(message) || TracebackLines.isUncaughtCrash(exception));
   }
 
-  /** Records a line that could not be read in its format as printed, at the stream's level. */
-  private void keepAsPrinted(String line, String stream, Level streamDefault, Tracebacks tracebacks, long readNanos,
-      StreamTimes times) {
-    RecordMetadata metadata = new RecordMetadata(1);
-    metadata.put("stream", stream);
-    tracebacks.line(arrive(new ChildLineParser.Parsed(streamDefault, line, null, metadata, false, null,
-        ChildLineParser.TaskScope.CURRENT, false, false), readNanos, times), line);
-  }
-
   /**
    * Says, once, in a record of heartlog run's own and on stderr, that a pattern of the user's ran
    * past its budget on a line, which was stored as printed ({@link UserPattern}).
    */
-  private void tooSlow(String stream, UserPattern.TooSlow e) {
+  void tooSlow(String stream, UserPattern.TooSlow e) {
     if (saidTooSlow.compareAndSet(false, true)) {
       String said = "heartlog run: " + e.getMessage() + " of the worker's " + stream + ", and stored that line as printed "
           + "(said once). A pattern whose parts can match the same text in many ways, such as (.*,){12}, takes time "
@@ -614,7 +432,7 @@ final class WorkerLines implements AutoCloseable {
    * says and was stored as printed: a mistake of heartlog's to report, which costs that line its
    * level and fields and nothing more.
    */
-  private void unreadable(String stream, String line, Throwable e) {
+  void unreadable(String stream, String line, Throwable e) {
     if (saidUnreadable.compareAndSet(false, true)) {
       agent.log(Level.WARNING, "heartlog run could not read a line of the worker's " + stream + " and stored it as printed ("
           + e + "); please report it, with the line: " + line.substring(0, Math.min(line.length(), 200)), null, OWN_RECORD);
@@ -629,7 +447,7 @@ final class WorkerLines implements AutoCloseable {
    * moment later: the time it was read ({@code readNanos}, of {@link System#nanoTime()}), unless
    * it names its own, and the task current then ({@link TaskChanges}).
    */
-  private Tracebacks.Line arrive(ChildLineParser.Parsed line, long readNanos, StreamTimes times) {
+  Tracebacks.Line arrive(ChildLineParser.Parsed line, long readNanos, WorkerStream.StreamTimes times) {
     synchronized (taskLock) {
       long now = System.nanoTime();
       String task = switch (line.scope()) {
@@ -654,19 +472,6 @@ final class WorkerLines implements AutoCloseable {
     long now = System.nanoTime();
     Instant wall = Instant.now();
     return wall.minusNanos(Math.max(0, now - nanos));
-  }
-
-  /**
-   * The times of one stream's lines, each after the one before it: the lines of one read share
-   * its time, and the store orders a worker's records by their times.
-   */
-  private static final class StreamTimes {
-    private Instant last = Instant.MIN;
-
-    Instant after(Instant at) {
-      last = at.isAfter(last) ? at : last.plusNanos(1_000);   // the store keeps microseconds
-      return last;
-    }
   }
 
   private String currentTask(ChildLineParser.Parsed line, long readNanos) {
@@ -723,7 +528,7 @@ final class WorkerLines implements AutoCloseable {
   }
 
   private void releaseHeldLines() {
-    outTracebacks.releaseHeld();
-    errTracebacks.releaseHeld();
+    stdout.tracebacks().releaseHeld();
+    stderr.tracebacks().releaseHeld();
   }
 }
