@@ -7,7 +7,7 @@ import java.util.function.LongSupplier;
 /**
  * One stream's reader for a tool whose record may be several lines, each written apart (npm's
  * error, git's hints, the {@code java} launcher's error and why, vLLM's lines ended with {@code
- * \r\n}): a record of each line, and what the line is of its record, which {@link WorkerLines}
+ * \r\n}): a record of each line, and what the line is of its record, which {@link WorkerStream}
  * passes on to {@link Tracebacks#line(Tracebacks.Line, String, boolean, boolean)}. The lines are
  * then one record, its message their messages a line each, its level the most severe of theirs.
  * A record whose last line never comes ends at a quiet moment, as any held record does.

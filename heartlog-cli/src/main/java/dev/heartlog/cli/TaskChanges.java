@@ -10,7 +10,7 @@ import java.util.OptionalLong;
  * 11 of 400 failures filed under the next task, which then read as failed and the failed one as
  * done, and 1 of 560 since (BENCHMARKS.md §7, "A failure on stderr and the next task on stdout").
  *
- * <p>Not thread-safe: {@link WorkerLines} calls it under its lock of the current task.
+ * <p>Not thread-safe: {@link LineTasks} calls it under its lock.
  */
 final class TaskChanges {
 

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * does not match: 6.6 s on a line of 32 fields, hours on a longer one. The stream's reader would
  * hold that line meanwhile, and the worker, its pipe full, would wait on its next print as long,
  * without a word. Past the budget, {@link TooSlow} is
- * thrown, and the line is stored as printed ({@link WorkerLines}).
+ * thrown, and the line is stored as printed ({@link WorkerStream}).
  *
  * <p>The text is read through a {@link CharSequence} that looks at the clock every 4,096
  * characters the matcher reads. heartlog's own defaults are matched as they are, at no cost:

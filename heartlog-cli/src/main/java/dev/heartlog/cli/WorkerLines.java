@@ -7,9 +7,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -69,12 +69,8 @@ final class WorkerLines implements AutoCloseable {
   private final OutputTail stderrTail = new OutputTail(10, 8 * 1024, LAST_WORDS_WINDOW.toNanos());
   /** The last lines on stdout, for such an exit of a worker that said nothing on stderr. */
   private final OutputTail stdoutTail = new OutputTail(10, 8 * 1024, LAST_WORDS_WINDOW.toNanos());
-  /** Lines of stdout and stderr change the current task one at a time. */
-  private final Object taskLock = new Object();
-  /** The last changes of the current task, by when their lines were read; under {@link #taskLock}. */
-  private final TaskChanges taskChanges = new TaskChanges();
-  /** The task each process of a worker's pool runs now, by the lines that say so (Celery's). */
-  private final Map<String, String> processTasks = new HashMap<>();
+  /** The task each line is filed under. */
+  private final LineTasks tasks;
   /** Whether a line that could not be read has been reported (once). */
   private final AtomicBoolean saidUnreadable = new AtomicBoolean();
   /** Whether a pattern of the user's running past its budget has been said (once). */
@@ -111,6 +107,7 @@ final class WorkerLines implements AutoCloseable {
   WorkerLines(HeartlogAgent agent, ChildLineParser parser, BooleanSupplier stopRequested, boolean keepRepeats,
       WorkerSecrets secrets, Optional<OutOfMemoryKills> outOfMemoryKills) {
     this.agent = agent;
+    this.tasks = new LineTasks(agent, this::releaseHeldLines);
     this.parser = parser;
     this.secrets = secrets;
     this.outOfMemoryKills = outOfMemoryKills;
@@ -135,8 +132,8 @@ final class WorkerLines implements AutoCloseable {
     };
     crashReports = new CrashReports(records);
     long repeatGap = keepRepeats ? -1 : REPEAT_GAP.toNanos();
-    stdout = new WorkerStream(this, "stdout", parser, secrets, crashReports, records, repeatGap);
-    stderr = new WorkerStream(this, "stderr", parser, secrets, crashReports, records, repeatGap);
+    stdout = new WorkerStream(this, "stdout", parser, secrets, tasks, crashReports, records, repeatGap);
+    stderr = new WorkerStream(this, "stderr", parser, secrets, tasks, crashReports, records, repeatGap);
     quiet = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "heartlog-run-quiet");
       thread.setDaemon(true);
@@ -230,14 +227,8 @@ final class WorkerLines implements AutoCloseable {
    * Null where there are none.
    */
   private String readAsItBegan(String task, long now) {
-    long began;
-    synchronized (taskLock) {
-      if (!task.equals(agent.currentTask()) || taskChanges.lastReadNanos().isEmpty()) {
-        return null;
-      }
-      began = taskChanges.lastReadNanos().getAsLong();
-    }
-    return stderrTail.since(began - CLAIM_RACE.toNanos(), now);
+    OptionalLong began = tasks.begun(task);
+    return began.isPresent() ? stderrTail.since(began.getAsLong() - CLAIM_RACE.toNanos(), now) : null;
   }
 
   @Override
@@ -437,94 +428,6 @@ final class WorkerLines implements AutoCloseable {
       agent.log(Level.WARNING, "heartlog run could not read a line of the worker's " + stream + " and stored it as printed ("
           + e + "); please report it, with the line: " + line.substring(0, Math.min(line.length(), 200)), null, OWN_RECORD);
     }
-  }
-
-  /**
-   * A line as it arrives: a line naming a task makes it current for the lines that follow, until
-   * an end marker; for the lines of its process only, where the line says so ({@link
-   * ChildLineParser.TaskScope}), and the worker's current task is then the one a process began
-   * last. The line keeps the task and the time it came with, for Tracebacks may record it a
-   * moment later: the time it was read ({@code readNanos}, of {@link System#nanoTime()}), unless
-   * it names its own, and the task current then ({@link TaskChanges}).
-   */
-  Tracebacks.Line arrive(ChildLineParser.Parsed line, long readNanos, WorkerStream.StreamTimes times) {
-    synchronized (taskLock) {
-      long now = System.nanoTime();
-      String task = switch (line.scope()) {
-        case CURRENT -> currentTask(line, readNanos);
-        case PROCESS -> processTask(line, readNanos);
-        case LINE -> line.task();
-      };
-      Instant at = line.time() != null ? line.time()
-          : times.after(wallTimeOf(readNanos));
-      return new Tracebacks.Line(at, line.level(), line.message(), task, line.metadata(), now, line.ownLevel());
-    }
-  }
-
-  /**
-   * The wall-clock time of a reading of {@link System#nanoTime()} in the past: the two clocks read
-   * side by side. Read apart, with the line's task found between them, a thread paused there
-   * (another thread's turn on a busy machine) moved the line that much later: 2 ms, it seems, in
-   * 1 of 6 runs of a {@code RunCommandTest}, past the line of the other stream it was written
-   * before; none in 10 runs since.
-   */
-  private static Instant wallTimeOf(long nanos) {
-    long now = System.nanoTime();
-    Instant wall = Instant.now();
-    return wall.minusNanos(Math.max(0, now - nanos));
-  }
-
-  private String currentTask(ChildLineParser.Parsed line, long readNanos) {
-    String current = agent.currentTask();
-    if (taskChanges.madeSince(readNanos)) {
-      // Read before a line of the other stream that changed the task, and parsed after it (a
-      // failure logged on stderr just before the next task's start on stdout): the task it names,
-      // or the one current when it was read, and it changes none.
-      return line.task() != null ? line.task() : taskChanges.at(readNanos, current);
-    }
-    if (line.endsTask() && line.task() != null && current != null && !line.task().equals(current)) {
-      // The end of a task that is no longer the current one, read after the next one's start (RQ
-      // prints a job's start on stdout, its failure on stderr): that task's line, and no end of
-      // the current one.
-      return line.task();
-    }
-    if (line.task() != null && !line.task().equals(agent.currentTask())) {
-      startTask(line.task(), readNanos);
-    }
-    String task = line.task() != null ? line.task() : agent.currentTask();
-    if (line.endsTask()) {
-      endTask(readNanos);
-    }
-    return task;
-  }
-
-  private String processTask(ChildLineParser.Parsed line, long readNanos) {
-    String process = String.valueOf(line.metadata().get("process"));
-    String task = line.task() != null ? line.task() : processTasks.get(process);
-    if (task == null) {
-      return null;
-    }
-    if (line.endsTask()) {
-      processTasks.remove(process);
-      if (task.equals(agent.currentTask())) {
-        endTask(readNanos);
-      }
-    } else if (!task.equals(processTasks.put(process, task))) {
-      startTask(task, readNanos);
-    }
-    return task;
-  }
-
-  private void startTask(String task, long readNanos) {
-    releaseHeldLines();
-    taskChanges.changed(readNanos, agent.currentTask());
-    agent.startTask(task);
-  }
-
-  private void endTask(long readNanos) {
-    releaseHeldLines();
-    taskChanges.changed(readNanos, agent.currentTask());
-    agent.endTask();
   }
 
   private void releaseHeldLines() {

@@ -25,6 +25,8 @@ final class WorkerStream {
   private final ChildLineParser parser;
   /** heartlog's credentials, masked wherever the worker prints one. */
   private final WorkerSecrets secrets;
+  /** The task each line is filed under, shared by the two streams. */
+  private final LineTasks tasks;
   /** The crash reports Blender names as it crashes, shared by the two streams. */
   private final CrashReports crashReports;
   /** The stream's tracebacks, and the ERROR line each may be holding, apart for each process. */
@@ -80,12 +82,13 @@ final class WorkerStream {
    * @param repeatGap how soon after the one before a repeat of a record is counted, in
    *     nanoseconds; negative to record every repeat
    */
-  WorkerStream(WorkerLines worker, String name, ChildLineParser parser, WorkerSecrets secrets, CrashReports crashReports,
-      Tracebacks.Sink records, long repeatGap) {
+  WorkerStream(WorkerLines worker, String name, ChildLineParser parser, WorkerSecrets secrets, LineTasks tasks,
+      CrashReports crashReports, Tracebacks.Sink records, long repeatGap) {
     this.worker = worker;
     this.name = name;
     this.parser = parser;
     this.secrets = secrets;
+    this.tasks = tasks;
     this.crashReports = crashReports;
     this.repeats = new RepeatedLines(records, WorkerLines.REPEATS_RECORDED, repeatGap,
         WorkerLines.PROGRESS_INTERVAL.toNanos(), System::nanoTime);
@@ -262,7 +265,7 @@ final class WorkerStream {
       if (progress) {
         parsed.metadata().putIfAbsent("kind", "progress");
       }
-      Tracebacks.Line arrived = worker.arrive(parsed, readNanos, times);
+      Tracebacks.Line arrived = tasks.arrive(parsed, readNanos, times);
       Path crashReport = CrashReports.named(text);
       if (crashReport != null) {
         crashReports.line(name, arrived, crashReport);   // recorded once the report is written
@@ -296,7 +299,7 @@ final class WorkerStream {
   private void keepAsPrinted(String line, long readNanos) {
     RecordMetadata metadata = new RecordMetadata(1);
     metadata.put("stream", name);
-    tracebacks.unnamed().line(worker.arrive(new ChildLineParser.Parsed(streamDefault, line, null, metadata, false, null,
+    tracebacks.unnamed().line(tasks.arrive(new ChildLineParser.Parsed(streamDefault, line, null, metadata, false, null,
         ChildLineParser.TaskScope.CURRENT, false, false), readNanos, times), line);
   }
 
