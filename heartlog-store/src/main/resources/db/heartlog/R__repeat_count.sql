@@ -11,7 +11,8 @@
 -- The message is tested first: a LIKE fails at its first byte, and an error's metadata, which
 -- may hold a long stack trace, is read only for a count. A count of more than 18 digits, which
 -- no agent sends, is no count, rather than a bigint out of range that would fail the query.
--- A SQL function of one expression, so it is inlined (R__exception_name.sql).
+-- A SQL function of one expression, so it is inlined (R__exception_name.sql). The same rule in
+-- Java, for the agent's counts and a task's records summed in the store: RepeatCount.occurrences.
 CREATE OR REPLACE FUNCTION heartlog_repeat_count(message text, metadata jsonb)
 RETURNS bigint
 LANGUAGE sql IMMUTABLE PARALLEL SAFE

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -76,26 +75,15 @@ final class Repeats {
 
   /**
    * How many records {@code record} stands for: a flood's count, as a row's count here and {@code
-   * heartlog run}'s are made, its count ({@code repeated 4188 more times: ...}, with {@code
-   * repeated} 4188 in its metadata); any other record, 1. The store's {@code
-   * heartlog_repeat_count()} reads a count the same way: the message's number and the
-   * metadata's, as text, must be the same.
+   * heartlog run}'s are made, its count; any other record, 1 ({@link RepeatCount#occurrences}).
    */
   static long standsFor(LogRecord record) {
-    String message = record.message();
-    if (!message.startsWith("repeated ") || record.metadata() == null) {
+    if (!record.message().startsWith("repeated ") || record.metadata() == null) {
       return 1;
     }
-    Object said = record.metadata().get("repeated");
-    if (!(said instanceof Number) && !(said instanceof String)) {
-      return 1;
-    }
-    String count = said.toString();
-    boolean digits = !count.isEmpty() && count.length() <= 18 && count.chars().allMatch(c -> c >= '0' && c <= '9');
-    String counted = "repeated " + count + " more time";
-    return digits && message.startsWith(counted)
-        && (message.startsWith("s: ", counted.length()) || message.startsWith(": ", counted.length()))
-        ? Long.parseLong(count) : 1;
+    Object said = record.metadata().get(RepeatCount.KEY);
+    return RepeatCount.occurrences(record.message(),
+        said instanceof Number || said instanceof String ? said.toString() : null);
   }
 
   /** This thread's row, or {@code null} before it has one; needs no lock. */
@@ -305,12 +293,9 @@ final class Repeats {
     }
 
     private Count count(long counted) {
-      Map<String, Object> withCount = new LinkedHashMap<>(last.metadata() != null ? last.metadata() : Map.of());
-      withCount.remove("exception");
-      withCount.put("repeated", counted);
-      String text = "repeated " + counted + (counted == 1 ? " more time: " : " more times: ") + last.message();
       Instant at = Instant.ofEpochSecond(0, lastNanos);
-      return new Count(at, last.level(), RecordJson.capMessage(text), last.taskId(), withCount);
+      return new Count(at, last.level(), RecordJson.capMessage(RepeatCount.message(counted, last.message())), last.taskId(),
+          RepeatCount.metadata(last.metadata(), counted));
     }
   }
 

@@ -1,8 +1,8 @@
 package dev.heartlog.cli;
 
 import dev.heartlog.agent.Level;
+import dev.heartlog.agent.RepeatCount;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -102,11 +102,7 @@ final class RepeatedLines implements Tracebacks.Sink {
     if (repeats == 0) {
       return;
     }
-    Map<String, Object> counted = new LinkedHashMap<>(metadata);
-    counted.remove("exception");   // the first record has it: a failure once, not its stack trace again
-    counted.put("repeated", repeats);
-    sink.record(lastRepeatAt, level, "repeated " + repeats + (repeats == 1 ? " more time: " : " more times: ") + message, task,
-        counted);
+    sink.record(lastRepeatAt, level, RepeatCount.message(repeats, message), task, RepeatCount.metadata(metadata, repeats));
     repeats = 0;
   }
 }

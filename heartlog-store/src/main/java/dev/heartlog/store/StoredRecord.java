@@ -3,14 +3,13 @@ package dev.heartlog.store;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.heartlog.agent.RepeatCount;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A log record as the store keeps it.
@@ -42,9 +41,7 @@ public record StoredRecord(
 
   private static final JsonFactory JSON = new JsonFactory();
   private static final Set<String> COMPONENT_KEYS = Set.of("component", "logger");
-  private static final Set<String> REPEATED_KEY = Set.of("repeated");
-  /** A flood's count, "repeated 4188 more times: ...", as heartlog_repeat_count() reads it. */
-  private static final Pattern REPEAT_COUNT = Pattern.compile("repeated ([0-9]{1,18}) more times?: ");
+  private static final Set<String> REPEATED_KEY = Set.of(RepeatCount.KEY);
 
   /** Whether it is an ERROR or CRITICAL record: heartlog's sign that a task failed. */
   public boolean isError() {
@@ -62,13 +59,8 @@ public record StoredRecord(
     if (!message.startsWith("repeated ")) {
       return 1;
     }
-    Matcher count = REPEAT_COUNT.matcher(message);
-    if (!count.lookingAt()) {
-      return 1;
-    }
-    Object said = metadataScalars(REPEATED_KEY).get("repeated");
-    String saidText = said instanceof BigDecimal number ? number.toPlainString() : (String) said;
-    return count.group(1).equals(saidText) ? Long.parseLong(count.group(1)) : 1;
+    Object said = metadataScalars(REPEATED_KEY).get(RepeatCount.KEY);
+    return RepeatCount.occurrences(message, said instanceof BigDecimal number ? number.toPlainString() : (String) said);
   }
 
   /**
