@@ -224,7 +224,7 @@ final class ChildLineParser {
       if (nginx != null) {
         return nginx;   // before Go's log, whose time it begins with
       }
-      Parsed go = LoggerFormats.goLog(line, metadata, this::endsTask);
+      Parsed go = GoLoggerLines.goLog(line, metadata, this::endsTask);
       if (go != null) {
         return go;
       }

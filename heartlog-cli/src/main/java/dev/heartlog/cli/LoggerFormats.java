@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * The lines that runtimes' and libraries' loggers print when nobody configured them: Python's
- * logging ({@link PythonLoggingLines}), Rust's tracing ({@link RustTracingLines}), Logback's and Log4j2's consoles, Go's {@code log}
- * package (and {@code log/slog}'s default handler through it), glog, absl and TensorFlow, and the
+ * logging ({@link PythonLoggingLines}), Rust's tracing ({@link RustTracingLines}), Logback's and
+ * Log4j2's consoles, Go's loggers ({@link GoLoggerLines}), glog, absl and TensorFlow, and the
  * level a line of any other format names near its start. Each reader gives null for a line not
  * in its format; most lines are turned away by their first character, before any regular
  * expression runs.
@@ -25,13 +25,6 @@ final class LoggerFormats {
    * ({@code %(asctime)s - %(name)s - %(levelname)s - %(message)s}) after a logger's dotted name.
    */
   static final int LEVEL_FIELD_REACH = 160;
-
-  /**
-   * Go's {@code log} package: {@code 2026/11/29 18:38:07 message}, with {@code .123456} under
-   * {@code Lmicroseconds} and {@code main.go:42: } under {@code Lshortfile} or {@code Llongfile}.
-   */
-  private static final Pattern GO_LOG = Pattern.compile(
-      "\\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d{6})? (?:(?<caller>\\S+\\.go:\\d+): )?(?<message>.*)");
 
   /**
    * glog's and absl's line ({@code W1129 10:00:00.123456  4242 gpu_device.cc:2019] ...}) and
@@ -278,95 +271,6 @@ final class LoggerFormats {
       case "WARN" -> Level.WARNING;
       case "ERROR" -> Level.ERROR;
       default -> Level.CRITICAL;   // FATAL
-    };
-  }
-
-  /**
-   * A line of Go's {@code log} package. It writes every message to stderr and names no level, so
-   * such a line is INFO unless it names one near its start ({@code [ERROR] ...}), or ends with a
-   * failed call's error ({@code open /models/x.bin: no such file or directory}, an ERROR; {@link
-   * ShellErrorLines#endsWithGoSystemError}); {@code
-   * log/slog}'s default handler writes through it with the level first ({@code INFO frame
-   * rendered frame=7}), and that word is the level and leaves the message; so is rclone's level,
-   * padded and followed by a colon ({@link #PADDED_LEVEL}). The message is what
-   * follows the time (local, no zone, so the record keeps the time the line came), and the
-   * {@code file.go:42} of {@code Lshortfile} or {@code Llongfile} goes into {@code caller}.
-   */
-  static ChildLineParser.Parsed goLog(String line, RecordMetadata metadata, Predicate<String> endsTask) {
-    if (line.length() < 20 || line.charAt(4) != '/' || line.charAt(7) != '/' || !startsWithDigit(line)) {
-      return null;
-    }
-    Matcher matcher = GO_LOG.matcher(line);
-    if (!matcher.matches()) {
-      return null;
-    }
-    if (matcher.group("caller") != null) {
-      metadata.put("caller", matcher.group("caller"));
-    }
-    String message = matcher.group("message");
-    int space = message.indexOf(' ');
-    Matcher padded = message.indexOf(':') > 0 ? PADDED_LEVEL.matcher(message) : null;
-    Level level;
-    if (padded != null && padded.matches()) {
-      level = paddedLevel(padded.group("level"));
-      message = padded.group("message") == null ? "" : padded.group("message");
-    } else if (space > 0 && (level = slogLevel(message.substring(0, space))) != null) {
-      message = message.substring(space + 1);
-    } else {
-      level = levelNamedNearStart(message);
-    }
-    if (level == null && ShellErrorLines.endsWithGoSystemError(message)) {
-      level = Level.ERROR;   // a failed call's error: log.Fatalf("load model: %v", err), before the exit
-    }
-    return new ChildLineParser.Parsed(level == null ? Level.INFO : level, message, null, metadata,
-        endsTask.test(message));
-  }
-
-  /**
-   * A level padded to six characters and a colon, as rclone writes each message through Go's
-   * {@code log} ({@code INFO  : a.mp4: Copied (new)}, {@code NOTICE: Config file ... not found});
-   * its statistics come as a message of no first line ({@code INFO  :}), the lines after it.
-   */
-  private static final Pattern PADDED_LEVEL = Pattern.compile(
-      "(?<level>EMERGENCY|ALERT|CRITICAL|ERROR|WARNING|NOTICE|INFO|DEBUG) *:(?: (?<message>.*))?");
-
-  /** rclone's levels, syslog's: NOTICE is INFO, EMERGENCY and ALERT CRITICAL. */
-  private static Level paddedLevel(String name) {
-    return switch (name) {
-      case "DEBUG" -> Level.DEBUG;
-      case "INFO", "NOTICE" -> Level.INFO;
-      case "WARNING" -> Level.WARNING;
-      case "ERROR" -> Level.ERROR;
-      default -> Level.CRITICAL;
-    };
-  }
-
-  /**
-   * The level names {@code log/slog} writes: DEBUG, INFO, WARN and ERROR, and a level of a
-   * program's own as the name below it with the distance ({@code INFO+2} for a notice level,
-   * {@code ERROR+4} for a fatal one, {@code DEBUG-4} for a trace one), which is that name's level
-   * here; null for any other word.
-   */
-  static Level slogLevel(String word) {
-    int end = word.length();
-    int sign = Math.max(word.indexOf('+'), word.indexOf('-'));
-    if (sign > 0) {
-      if (sign == end - 1) {
-        return null;
-      }
-      for (int i = sign + 1; i < end; i++) {
-        if (word.charAt(i) < '0' || word.charAt(i) > '9') {
-          return null;
-        }
-      }
-      end = sign;
-    }
-    return switch (end == word.length() ? word : word.substring(0, end)) {
-      case "DEBUG" -> Level.DEBUG;
-      case "INFO" -> Level.INFO;
-      case "WARN" -> Level.WARNING;
-      case "ERROR" -> Level.ERROR;
-      default -> null;
     };
   }
 

@@ -192,7 +192,7 @@ final class StructuredLine {
       case "ERROR", "ERR", "SEVERE" -> Level.ERROR;
       case "CRITICAL", "CRIT", "FATAL", "PANIC", "ALERT", "EMERGENCY", "EMERG", "DPANIC" -> Level.CRITICAL;
       default -> {
-        Level slog = LoggerFormats.slogLevel(name);   // a level of slog's between its own: ERROR+4
+        Level slog = GoLoggerLines.slogLevel(name);   // a level of slog's between its own: ERROR+4
         yield slog == null ? streamDefault : slog;
       }
     };
