@@ -53,9 +53,7 @@ final class ErrorsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     BlankValues.refuseWorker(spec, "--worker", worker);
-    if (limit <= 0) {
-      throw new ParameterException(spec.commandLine(), "--limit must be positive, not " + limit);
-    }
+    LimitOption.positive(spec, limit);
     Instant from = TaskFilter.sinceOrDefault(since, until, Instant.now());
     try {
       LogFilter.checkRange(from, until);

@@ -227,7 +227,8 @@ final class LogsCommand implements Callable<Integer> {
 
   private LogFilter filter() {
     try {
-      return new LogFilter(worker, task, LogFilter.minimumLevel(level), since, until, grep, component, MetadataFilter.parse(metadata), limit);
+      return new LogFilter(worker, task, LogFilter.minimumLevel(level), since, until, grep, component, MetadataFilter.parse(metadata),
+          LimitOption.positive(spec, limit));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -65,7 +65,7 @@ final class TasksCommand implements Callable<Integer> {
     TaskFilter filter;
     try {
       filter = new TaskFilter(worker, TaskFilter.sinceOrDefault(since, until, Instant.now()), until, failed,
-          MetadataFilter.parse(metadata), limit);
+          MetadataFilter.parse(metadata), LimitOption.positive(spec, limit));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -14,7 +14,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -38,9 +37,7 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (limit <= 0) {
-      throw new ParameterException(spec.commandLine(), "limit must be positive");   // as logs and tasks say it
-    }
+    LimitOption.positive(spec, limit);
     BlankValues.refuseWorker(spec, null, workerId);
     Optional<WorkerDetail> found;
     try (StoreOptions.Opened opened = storeOptions.open()) {
