@@ -56,9 +56,6 @@ final class WorkerLines implements AutoCloseable {
   private static final Map<String, Object> OWN_RECORD = Map.of("logger", RunCommand.OWN_LOGGER);
 
   private final HeartlogAgent agent;
-  private final ChildLineParser parser;
-  /** heartlog's credentials, masked wherever the worker prints one. */
-  private final WorkerSecrets secrets;
   /** The kernel's out-of-memory kills in heartlog run's cgroup, for a shell's report of a command killed. */
   private final Optional<OutOfMemoryKills> outOfMemoryKills;
   /** The last traceback or stack trace recorded at ERROR or worse, and its task. */
@@ -108,8 +105,6 @@ final class WorkerLines implements AutoCloseable {
       WorkerSecrets secrets, Optional<OutOfMemoryKills> outOfMemoryKills) {
     this.agent = agent;
     this.tasks = new LineTasks(agent, this::releaseHeldLines);
-    this.parser = parser;
-    this.secrets = secrets;
     this.outOfMemoryKills = outOfMemoryKills;
     Tracebacks.Sink records = (at, recorded, message, task, metadata) -> {
       // A Ctrl-C passed on to a Python worker ends it with a KeyboardInterrupt traceback: an
