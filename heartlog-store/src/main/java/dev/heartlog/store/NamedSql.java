@@ -20,11 +20,14 @@ import java.util.regex.Pattern;
 /**
  * A query kept in a {@code .sql} resource, with named parameters ({@code :worker}) that are
  * always bound, never spliced into the text. A cast after a parameter ({@code :since::timestamptz})
- * is left alone.
+ * is left alone. A line {@code \ir other.sql} stands for that resource's text, as psql's {@code
+ * \ir} reads it in: the start of a query that several share.
  */
 final class NamedSql {
 
   private static final Pattern PARAMETER = Pattern.compile("(?<![:\\w]):([a-z_][a-z0-9_]*)");
+
+  private static final Pattern INCLUDE = Pattern.compile("(?m)^\\\\ir\\s+(\\S+\\.sql)\\s*$");
 
   private final String name;
   private final String jdbcSql;
@@ -47,12 +50,18 @@ final class NamedSql {
   }
 
   private static NamedSql read(String name) {
-    String resource = "sql/" + name + ".sql";
+    return parse(name, text(name + ".sql"));
+  }
+
+  /** The text of resource {@code sql/<file>}, with the files its {@code \ir} lines name read in. */
+  private static String text(String file) {
+    String resource = "sql/" + file;
     try (InputStream in = NamedSql.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException("missing query resource " + resource);
       }
-      return parse(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return INCLUDE.matcher(text).replaceAll(include -> Matcher.quoteReplacement(text(include.group(1))));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -55,7 +55,19 @@ final class Rows {
   record ErrorKindRow(ErrorKind kind, long kindCount, long errorCount) {}
 
   static ErrorKindRow errorKindRow(ResultSet rs) throws SQLException {
-    ErrorKind kind = new ErrorKind(
+    return new ErrorKindRow(errorKind(rs), rs.getLong("kind_count"), rs.getLong("error_count"));
+  }
+
+  /** A row of error-kind.sql: the kind, or a worker's or a task's part of it, with how many such parts there are. */
+  record ErrorKindPartRow(String part, ErrorKind kind, long partCount) {}
+
+  static ErrorKindPartRow errorKindPartRow(ResultSet rs) throws SQLException {
+    return new ErrorKindPartRow(rs.getString("part"), errorKind(rs), rs.getLong("part_count"));
+  }
+
+  private static ErrorKind errorKind(ResultSet rs) throws SQLException {
+    return new ErrorKind(
+        rs.getString("kind_id"),
         rs.getLong("errors"),
         rs.getLong("workers"),
         rs.getLong("tasks"),
@@ -65,7 +77,6 @@ final class Rows {
         rs.getString("exception_name"),
         rs.getString("task_id"),
         rs.getString("source_id"));
-    return new ErrorKindRow(kind, rs.getLong("kind_count"), rs.getLong("error_count"));
   }
 
   static HeartbeatPoint heartbeatPoint(ResultSet rs) throws SQLException {

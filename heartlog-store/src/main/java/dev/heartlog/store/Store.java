@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -318,6 +319,43 @@ public final class Store {
    * fault on many frames, tasks or allocation sizes is one kind.
    */
   public ErrorKinds errorKinds(String workerId, Instant since, Instant until, int limit) {
+    List<Rows.ErrorKindRow> rows = query("error-kinds", errorRange(workerId, since, until, limit), Rows::errorKindRow);
+    return new ErrorKinds(since, until, rows.stream().map(Rows.ErrorKindRow::kind).toList(),
+        rows.isEmpty() ? 0 : rows.get(0).kindCount(), rows.isEmpty() ? 0 : rows.get(0).errorCount());
+  }
+
+  /**
+   * One kind of error ({@code kindId}, as {@link #errorKinds} gives it, in either case) made in the
+   * range, of {@code workerId} where one is given, and where it was made: the {@code limit}
+   * workers and tasks of the most errors of the kind. Empty where the range holds none of it.
+   *
+   * @throws IllegalArgumentException where {@code kindId} is not 8 hex digits
+   */
+  public Optional<ErrorKindDetail> errorKind(String kindId, String workerId, Instant since, Instant until, int limit) {
+    Map<String, Object> values = errorRange(workerId, since, until, limit);
+    values.put("kind", ErrorKind.checkedId(kindId));
+    List<Rows.ErrorKindPartRow> rows = query("error-kind", values, Rows::errorKindPartRow);
+    if (rows.isEmpty()) {
+      return Optional.empty();
+    }
+    List<ErrorKind> workers = new ArrayList<>();
+    List<ErrorKind> tasks = new ArrayList<>();
+    long workerCount = 0;
+    long taskCount = 0;
+    for (Rows.ErrorKindPartRow row : rows.subList(1, rows.size())) {
+      if (row.part().equals("worker")) {
+        workers.add(row.kind());
+        workerCount = row.partCount();
+      } else {
+        tasks.add(row.kind());
+        taskCount = row.partCount();
+      }
+    }
+    return Optional.of(new ErrorKindDetail(since, until, rows.get(0).kind(), workers, workerCount, tasks, taskCount));
+  }
+
+  /** The values of range-errors.sql: the errors of a range, of a worker where one is given. */
+  private static Map<String, Object> errorRange(String workerId, Instant since, Instant until, int limit) {
     if (since == null) {
       throw new IllegalArgumentException("the errors' range needs its start");
     }
@@ -331,9 +369,7 @@ public final class Store {
     values.put("since", since);
     values.put("until", until);
     values.put("limit", limit);
-    List<Rows.ErrorKindRow> rows = query("error-kinds", values, Rows::errorKindRow);
-    return new ErrorKinds(since, until, rows.stream().map(Rows.ErrorKindRow::kind).toList(),
-        rows.isEmpty() ? 0 : rows.get(0).kindCount(), rows.isEmpty() ? 0 : rows.get(0).errorCount());
+    return values;
   }
 
   /**

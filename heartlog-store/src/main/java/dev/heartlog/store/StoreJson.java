@@ -143,7 +143,7 @@ public final class StoreJson {
 
   /**
    * The kinds of errors of a range: {@code {"since", "until", "error_count", "kind_count",
-   * "kinds": [{"errors", "workers", "tasks", "first_at", "last_at", "latest": {"message",
+   * "kinds": [{"id", "errors", "workers", "tasks", "first_at", "last_at", "latest": {"message",
    * "exception", "task_id", "worker_id"}}]}}, the counts in all over kinds not listed too.
    */
   public static String errorKinds(ErrorKinds errors) {
@@ -153,25 +153,55 @@ public final class StoreJson {
       field(json, "until", errors.until());
       json.writeNumberField("error_count", errors.errorCount());
       json.writeNumberField("kind_count", errors.kindCount());
-      json.writeArrayFieldStart("kinds");
-      for (ErrorKind kind : errors.kinds()) {
-        json.writeStartObject();
-        json.writeNumberField("errors", kind.errors());
-        json.writeNumberField("workers", kind.workers());
-        json.writeNumberField("tasks", kind.tasks());
-        field(json, "first_at", kind.firstAt());
-        field(json, "last_at", kind.lastAt());
-        json.writeObjectFieldStart("latest");
-        json.writeStringField("message", kind.message());
-        json.writeStringField("exception", kind.exception());
-        json.writeStringField("task_id", kind.taskId());
-        json.writeStringField("worker_id", kind.workerId());
-        json.writeEndObject();
-        json.writeEndObject();
-      }
-      json.writeEndArray();
+      writeErrorKinds(json, "kinds", errors.kinds());
       json.writeEndObject();
     });
+  }
+
+  /**
+   * One kind of error of a range and where it was made: {@code {"since", "until", "kind": {...},
+   * "worker_count", "workers": [...], "task_count", "tasks": [...]}}, the kind and each worker's and
+   * task's part of it as {@link #errorKinds} writes a kind (a task's {@code latest.task_id} is
+   * its id, {@code null} for the errors made outside a task).
+   */
+  public static String errorKind(ErrorKindDetail detail) {
+    return write(json -> {
+      json.writeStartObject();
+      field(json, "since", detail.since());
+      field(json, "until", detail.until());
+      json.writeFieldName("kind");
+      writeErrorKind(json, detail.kind());
+      json.writeNumberField("worker_count", detail.workerCount());
+      writeErrorKinds(json, "workers", detail.workers());
+      json.writeNumberField("task_count", detail.taskCount());
+      writeErrorKinds(json, "tasks", detail.tasks());
+      json.writeEndObject();
+    });
+  }
+
+  private static void writeErrorKinds(JsonGenerator json, String name, List<ErrorKind> kinds) throws IOException {
+    json.writeArrayFieldStart(name);
+    for (ErrorKind kind : kinds) {
+      writeErrorKind(json, kind);
+    }
+    json.writeEndArray();
+  }
+
+  private static void writeErrorKind(JsonGenerator json, ErrorKind kind) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("id", kind.id());
+    json.writeNumberField("errors", kind.errors());
+    json.writeNumberField("workers", kind.workers());
+    json.writeNumberField("tasks", kind.tasks());
+    field(json, "first_at", kind.firstAt());
+    field(json, "last_at", kind.lastAt());
+    json.writeObjectFieldStart("latest");
+    json.writeStringField("message", kind.message());
+    json.writeStringField("exception", kind.exception());
+    json.writeStringField("task_id", kind.taskId());
+    json.writeStringField("worker_id", kind.workerId());
+    json.writeEndObject();
+    json.writeEndObject();
   }
 
   public static String heartbeats(List<HeartbeatPoint> points) {

@@ -149,6 +149,109 @@ class ErrorKindsTest {
         .hasMessageContaining("is after until");
   }
 
+  @Test
+  void eachKindHasAnIdOfItsOwnTheSameInEveryRangeAndForEveryWorker() {
+    ErrorKinds all = lastHour(null, 20);
+    ErrorKind oom = all.kinds().get(1);
+
+    assertThat(all.kinds()).extracting(ErrorKind::id).allMatch(id -> id.matches("[0-9a-f]{8}")).doesNotHaveDuplicates();
+    assertThat(lastHour("gpu-b", 20).kinds()).filteredOn(kind -> kind.message().equals("render failed"))
+        .extracting(ErrorKind::id).containsExactly(oom.id());
+    assertThat(store.errorKinds(null, NOW.minus(Duration.ofMinutes(45)), NOW.minus(Duration.ofMinutes(35)), 20).kinds())
+        .extracting(ErrorKind::id).as("a range holding only the kind's 2.00 GiB error").containsExactly(oom.id());
+  }
+
+  @Test
+  void aKindsDetailListsTheWorkersAndTasksItHitTheMostErrorsFirst() {
+    String oomId = lastHour(null, 20).kinds().get(1).id();
+
+    ErrorKindDetail oom = store.errorKind(oomId, null, NOW.minus(Duration.ofHours(1)), null, 20).orElseThrow();
+
+    assertThat(oom.kind()).as("counted as the list counts it").isEqualTo(lastHour(null, 20).kinds().get(1));
+    assertThat(oom.workers()).extracting(ErrorKindsTest::part).containsExactly(
+        "gpu-a: 3 errors, 1 worker, 2 tasks, 50-30 min ago, latest t-2 frame 7 lost",
+        "gpu-b: 1 errors, 1 worker, 1 tasks, 10-10 min ago, latest t-5 render failed");
+    assertThat(oom.workerCount()).isEqualTo(2);
+    assertThat(oom.tasks()).extracting(ErrorKindsTest::part).as("of tasks as many errors, the latest first").containsExactly(
+        "gpu-a: 2 errors, 1 worker, 1 tasks, 40-30 min ago, latest t-2 frame 7 lost",
+        "gpu-b: 1 errors, 1 worker, 1 tasks, 10-10 min ago, latest t-5 render failed",
+        "gpu-a: 1 errors, 1 worker, 1 tasks, 50-50 min ago, latest t-1 render failed");
+    assertThat(oom.taskCount()).isEqualTo(3);
+    assertThat(oom.workers().get(0).exception()).as("the worker's latest error's")
+        .isEqualTo("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 12.50 GiB");
+  }
+
+  @Test
+  void aKindsDetailListsAsManyWorkersAndTasksAsAskedAndCountsThemAll() {
+    String oomId = lastHour(null, 20).kinds().get(1).id();
+
+    ErrorKindDetail oom = store.errorKind(oomId, null, NOW.minus(Duration.ofHours(1)), null, 1).orElseThrow();
+
+    assertThat(oom.kind().errors()).isEqualTo(4);
+    assertThat(oom.workers()).extracting(ErrorKind::workerId).containsExactly("gpu-a");
+    assertThat(oom.workerCount()).isEqualTo(2);
+    assertThat(oom.tasks()).extracting(ErrorKind::taskId).containsExactly("t-2");
+    assertThat(oom.taskCount()).isEqualTo(3);
+  }
+
+  @Test
+  void aKindsDetailOfOneWorkerOrOfAnotherRangeCountsOnlyItsErrors() {
+    String oomId = lastHour(null, 20).kinds().get(1).id();
+
+    ErrorKindDetail ofB = store.errorKind(oomId, "gpu-b", NOW.minus(Duration.ofHours(1)), null, 20).orElseThrow();
+    ErrorKindDetail early = store.errorKind(oomId, null, NOW.minus(Duration.ofHours(1)), NOW.minus(Duration.ofMinutes(35)), 20)
+        .orElseThrow();
+
+    assertThat(ofB.kind().errors()).isEqualTo(1);
+    assertThat(ofB.workers()).extracting(ErrorKind::workerId).containsExactly("gpu-b");
+    assertThat(early.kind().errors()).isEqualTo(2);
+    assertThat(early.tasks()).extracting(ErrorKind::taskId).containsExactly("t-2", "t-1");
+    assertThat(store.errorKind(oomId, "gpu-f", NOW.minus(Duration.ofHours(1)), null, 20)).as("a worker it did not hit").isEmpty();
+  }
+
+  @Test
+  void errorsOfAKindMadeOutsideATaskAreOneEntryWithoutATask() {
+    ErrorKind timedOut = lastHour(null, 20).kinds().stream().filter(kind -> kind.message().endsWith("timed out"))
+        .findFirst().orElseThrow();
+
+    ErrorKindDetail detail = store.errorKind(timedOut.id(), null, NOW.minus(Duration.ofHours(1)), null, 20).orElseThrow();
+
+    assertThat(detail.kind().tasks()).isZero();
+    assertThat(detail.tasks()).extracting(ErrorKindsTest::part)
+        .containsExactly("gpu-a: 2 errors, 1 worker, 0 tasks, 18-17 min ago, latest no task task 9b1d5e7a-2c4f-4e8b-8d3a-6f0e1a2b3c4d timed out");
+    assertThat(detail.taskCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aFloodsDetailCountsTheErrorsItStandsFor() {
+    ErrorKind flood = lastHour(null, 20).kinds().get(0);
+
+    ErrorKindDetail detail = store.errorKind(flood.id(), null, NOW.minus(Duration.ofHours(1)), null, 20).orElseThrow();
+
+    assertThat(detail.workers()).extracting(ErrorKind::errors).containsExactly(1000L);
+    assertThat(detail.tasks()).extracting(ErrorKind::errors).containsExactly(1000L);
+  }
+
+  @Test
+  void aKindIdIsTakenInEitherCaseAndAnythingElseIsRefused() {
+    String oomId = lastHour(null, 20).kinds().get(1).id();
+    Instant hourAgo = NOW.minus(Duration.ofHours(1));
+
+    assertThat(store.errorKind(" " + oomId.toUpperCase(java.util.Locale.ROOT), null, hourAgo, null, 20)).isPresent();
+    assertThat(store.errorKind("00000000", null, hourAgo, null, 20)).as("no such kind").isEmpty();
+    for (String bad : new String[] {"render failed", oomId.substring(1), oomId + "0", "g" + oomId.substring(1), "", null}) {
+      assertThatThrownBy(() -> store.errorKind(bad, null, hourAgo, null, 20)).as(String.valueOf(bad))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("8 hex digits");
+    }
+  }
+
+  /** A worker's or a task's part of a kind, as "WORKER: ERRORS, WORKERS, TASKS, FIRST-LATEST, latest TASK MESSAGE". */
+  private static String part(ErrorKind kind) {
+    return kind.workerId() + ": " + kind.errors() + " errors, " + kind.workers() + " worker, " + kind.tasks() + " tasks, "
+        + Duration.between(kind.firstAt(), NOW).toMinutes() + "-" + Duration.between(kind.lastAt(), NOW).toMinutes()
+        + " min ago, latest " + (kind.taskId() == null ? "no task" : kind.taskId()) + " " + kind.message();
+  }
+
   /** Each kind as "ERRORS MESSAGE'S FIRST LINE (LATEST TASK)". */
   private static List<String> summaries(ErrorKinds kinds) {
     List<String> lines = new ArrayList<>();
