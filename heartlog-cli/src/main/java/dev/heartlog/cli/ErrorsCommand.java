@@ -1,6 +1,7 @@
 package dev.heartlog.cli;
 
 import dev.heartlog.store.ErrorKind;
+import dev.heartlog.store.ErrorKindDetail;
 import dev.heartlog.store.ErrorKinds;
 import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.StoreJson;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,11 +24,11 @@ import picocli.CommandLine.Spec;
     description = "Lists the kinds of errors (ERROR and CRITICAL records) made in a time range (the last hour, or the "
         + "hour before --until, unless told), the most frequent first: how many, on how many workers and tasks, and "
         + "the latest of each. Errors are alike when the line naming their exception (else their message's first "
-        + "line) is, but for its numbers.",
+        + "line) is, but for its numbers. With --kind, the workers and tasks one kind hit.",
     mixinStandardHelpOptions = true)
 final class ErrorsCommand implements Callable<Integer> {
 
-  private static final String ROW = "%6s %7s %6s  %-20s  %-36s  %s";
+  private static final String ROW = "%-8s  %6s %7s %6s  %-20s  %-36s  %s";
 
   @Spec CommandSpec spec;
   @Mixin StoreOptions storeOptions;
@@ -43,11 +45,16 @@ final class ErrorsCommand implements Callable<Integer> {
   @Option(names = "--worker", paramLabel = "ID", description = "Only this worker's errors.")
   String worker;
 
+  @Option(names = "--kind", paramLabel = "ID",
+      description = "One kind of error (its id, the list's first column) and the workers and tasks it hit, the most "
+          + "errors first.")
+  String kind;
+
   @Option(names = "--limit", paramLabel = "N", defaultValue = "" + ErrorKinds.DEFAULT_LIMIT,
-      description = "Kinds to show, the most frequent (default ${DEFAULT-VALUE}).")
+      description = "Kinds to show, the most frequent (default ${DEFAULT-VALUE}); with --kind, workers and tasks.")
   int limit;
 
-  @Option(names = "--json", description = "The kinds as one JSON object, with the counts in all.")
+  @Option(names = "--json", description = "The kinds (or the kind) as one JSON object, with the counts in all.")
   boolean json;
 
   @Override
@@ -59,6 +66,9 @@ final class ErrorsCommand implements Callable<Integer> {
       LogFilter.checkRange(from, until);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (kind != null) {
+      return showKind(checkedKind(), from);
     }
     ErrorKinds errors;
     try (StoreOptions.Opened opened = storeOptions.open()) {
@@ -76,15 +86,14 @@ final class ErrorsCommand implements Callable<Integer> {
       out.println(StoreJson.errorKinds(errors));
       return 0;
     }
-    String range = (worker == null ? "" : " of worker " + worker) + " since " + RecordText.second(from)
-        + (until == null ? "" : " before " + RecordText.second(until));
+    String range = range(from);
     if (errors.kinds().isEmpty()) {
       out.println("No errors" + range + ".");
       return 0;
     }
-    out.println(String.format(ROW, "ERRORS", "WORKERS", "TASKS", "LATEST", "LATEST TASK", "ERROR").stripTrailing());
+    out.println(String.format(ROW, "KIND", "ERRORS", "WORKERS", "TASKS", "LATEST", "LATEST TASK", "ERROR").stripTrailing());
     for (ErrorKind kind : errors.kinds()) {
-      out.println(String.format(ROW, kind.errors(), kind.workers(), kind.tasks(), RecordText.second(kind.lastAt()),
+      out.println(String.format(ROW, kind.id(), kind.errors(), kind.workers(), kind.tasks(), RecordText.second(kind.lastAt()),
           kind.taskId() == null ? "-" : RecordText.printable(kind.taskId()),
           RecordText.printable(TasksCommand.failureLine(kind.message(), kind.exception()))));
     }
@@ -92,6 +101,47 @@ final class ErrorsCommand implements Callable<Integer> {
     out.println(RecordText.count(errors.errorCount(), "error") + " of " + RecordText.count(errors.kindCount(), "kind")
         + range + (errors.kinds().size() < errors.kindCount()
             ? "; " + errors.kinds().size() + " shown, the most frequent (--limit)" : "") + ".");
+    out.println("heartlog errors --kind KIND lists the workers and tasks a kind hit.");
     return 0;
+  }
+
+  /** One kind's workers and tasks; exit code 1 where the range holds none of it. */
+  private int showKind(String kindId, Instant from) {
+    Optional<ErrorKindDetail> detail;
+    try (StoreOptions.Opened opened = storeOptions.open()) {
+      detail = opened.store().errorKind(kindId, worker, from, until, limit);
+      if (detail.isEmpty()) {
+        spec.commandLine().getErr().println("heartlog: no errors of kind " + kindId + range(from)
+            + " (heartlog errors lists the range's kinds; records are kept 48 hours)");
+        UnknownWorker.noteIfUnknown(opened.store(), worker, spec.commandLine().getErr());
+      }
+      SkewedClocks.note(opened.store(), worker, spec.commandLine().getErr());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (detail.isEmpty()) {
+      return 1;
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(StoreJson.errorKind(detail.get()));
+    } else {
+      ErrorKindText.print(detail.get(), range(from), out);
+    }
+    return 0;
+  }
+
+  /** " of worker gpu-1 since 2026-11-27 22:00:00Z before ...": the range, as the listings end. */
+  private String range(Instant from) {
+    return (worker == null ? "" : " of worker " + worker) + " since " + RecordText.second(from)
+        + (until == null ? "" : " before " + RecordText.second(until));
+  }
+
+  private String checkedKind() {
+    try {
+      return ErrorKind.checkedId(kind);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--kind: " + e.getMessage());
+    }
   }
 }

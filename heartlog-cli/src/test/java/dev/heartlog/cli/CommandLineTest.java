@@ -191,13 +191,14 @@ class CommandLineTest {
 
     assertThat(errors.exitCode()).as(errors.err()).isZero();
     List<String> lines = errors.out().lines().toList();
-    assertThat(lines.get(0)).startsWith("ERRORS WORKERS  TASKS  LATEST").endsWith("ERROR");
+    assertThat(lines.get(0)).startsWith("KIND      ERRORS WORKERS  TASKS  LATEST").endsWith("ERROR");
     assertThat(lines.get(1)).as(errors.out())
-        .containsPattern("^\\s+\\d+\\s+1\\s+\\d+  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ  " + failedTask + "  ")
+        .containsPattern("^[0-9a-f]{8}\\s+\\d+\\s+1\\s+\\d+  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ  " + failedTask + "  ")
         .endsWith("Generation failed: CUDA out of memory (java.lang.IllegalStateException: CUDA out of memory. "
             + "Tried to allocate 2.00 GiB (simulated))");
-    assertThat(lines).as("one kind, then what the list adds up to").hasSize(4);
+    assertThat(lines).as("one kind, then what the list adds up to, and how to see a kind's workers and tasks").hasSize(5);
     assertThat(lines.get(3)).matches("\\d+ errors? of 1 kind of worker demo-gpu-2 since .*Z\\.");
+    assertThat(lines.get(4)).isEqualTo("heartlog errors --kind KIND lists the workers and tasks a kind hit.");
     assertThat(json.out().trim()).startsWith("{\"since\":").contains("\"kind_count\":1,",
         "\"task_id\":\"" + failedTask + "\",\"worker_id\":\"demo-gpu-2\"");
     assertThat(countJsonValues(json.out())).isEqualTo(1);

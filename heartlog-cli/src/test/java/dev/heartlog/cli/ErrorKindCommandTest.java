@@ -1,0 +1,153 @@
+package dev.heartlog.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.heartlog.store.Store;
+import dev.heartlog.store.TestDatabase;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code heartlog errors --kind}: one kind of error, and the workers and tasks it hit, the most
+ * errors first, found by the id {@code heartlog errors} shows.
+ */
+@Timeout(60)
+class ErrorKindCommandTest {
+
+  private static final String[] RANGE = {"--since", "2026-11-27T09:00:00Z", "--until", "2026-11-27T14:00:00Z"};
+
+  private static String url;
+  private static String oomKind;
+
+  @BeforeAll
+  static void fill() {
+    url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    store.withConnection(c -> c.createStatement().execute("""
+        INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id, metadata, seq)
+        SELECT t::timestamptz, level, message, 'worker', worker, task,
+               CASE WHEN gib IS NULL THEN '{}'::jsonb
+                    ELSE jsonb_build_object('exception', E'Traceback (most recent call last):\\n'
+                        || E'  File "worker.py", line 410, in render\\n'
+                        || 'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate ' || gib || ' GiB')
+               END, row_number() OVER ()
+        FROM (VALUES
+          ('2026-11-27 10:00:00Z', 'ERROR', 'render failed', 'gpu-a', 't-1', '2.00'),
+          ('2026-11-27 10:10:00Z', 'ERROR', 'render failed', 'gpu-a', 't-2', '4.00'),
+          ('2026-11-27 10:20:00Z', 'CRITICAL', 'frame 7 lost', 'gpu-a', 't-2', '12.50'),
+          ('2026-11-27 10:30:00Z', 'ERROR', 'render failed', 'gpu-b', 't-3', '5.00'),
+          ('2026-11-27 10:40:00Z', 'ERROR', 'render failed', 'gpu-b', NULL, '1.00'),
+          ('2026-11-27 10:05:00Z', 'ERROR', 'disk full', 'gpu-c', 't-4', NULL),
+          ('2026-11-27 10:06:00Z', 'WARNING', 'render slow', 'gpu-c', 't-4', '3.00')
+        ) AS e(t, level, message, worker, task, gib)"""));
+    Cli.Result kinds = run("errors");
+    assertThat(kinds.exitCode()).as(kinds.err()).isZero();
+    oomKind = kinds.out().lines().filter(line -> line.contains("OutOfMemoryError")).findFirst().orElseThrow().substring(0, 8);
+  }
+
+  private static Cli.Result run(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of(RANGE));
+    all.addAll(List.of("--db-url", url));
+    return Cli.run(all.toArray(String[]::new));
+  }
+
+  @Test
+  void aKindIsShownWithTheWorkersAndTasksItHitTheMostErrorsFirst() {
+    Cli.Result result = run("errors", "--kind", oomKind);
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    String oom = "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate ";
+    assertThat(result.out().lines().toList()).as(result.out()).containsExactly(
+        "Kind " + oomKind + ": 5 errors on 2 workers in 3 tasks since 2026-11-27 09:00:00Z before 2026-11-27 14:00:00Z, "
+            + "the first at 2026-11-27 10:00:00Z, the latest at 2026-11-27 10:40:00Z:",
+        "  render failed (" + oom + "1.00 GiB)",
+        "",
+        "WORKER  ERRORS TASKS  FIRST                 LATEST                LATEST TASK  ERROR",
+        "gpu-a        3     2  2026-11-27 10:00:00Z  2026-11-27 10:20:00Z  t-2          frame 7 lost (" + oom + "12.50 GiB)",
+        "gpu-b        2     1  2026-11-27 10:30:00Z  2026-11-27 10:40:00Z  -            render failed (" + oom + "1.00 GiB)",
+        "",
+        "TASK  ERRORS WORKERS  FIRST                 LATEST                LATEST WORKER  ERROR",
+        "t-2        2       1  2026-11-27 10:10:00Z  2026-11-27 10:20:00Z  gpu-a          frame 7 lost (" + oom + "12.50 GiB)",
+        "-          1       1  2026-11-27 10:40:00Z  2026-11-27 10:40:00Z  gpu-b          render failed (" + oom + "1.00 GiB)",
+        "t-3        1       1  2026-11-27 10:30:00Z  2026-11-27 10:30:00Z  gpu-b          render failed (" + oom + "5.00 GiB)",
+        "t-1        1       1  2026-11-27 10:00:00Z  2026-11-27 10:00:00Z  gpu-a          render failed (" + oom + "2.00 GiB)",
+        "",
+        "2 workers; 3 tasks; task - is the errors made outside a task.");
+  }
+
+  @Test
+  void theLimitCutsBothListsAndTheFootSaysHowManyThereAre() {
+    Cli.Result result = run("errors", "--kind", oomKind.toUpperCase(java.util.Locale.ROOT), "--limit", "1");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<String> lines = result.out().lines().toList();
+    assertThat(lines).as(result.out()).hasSize(10);
+    assertThat(lines.get(4)).startsWith("gpu-a ");
+    assertThat(lines.get(7)).startsWith("t-2 ");
+    assertThat(lines.get(9)).isEqualTo("1 of 2 workers shown, the most errors first (--limit); "
+        + "1 of 3 tasks shown, the most errors first (--limit).");
+  }
+
+  @Test
+  void oneWorkersPartOfAKind() {
+    Cli.Result result = run("errors", "--kind", oomKind, "--worker", "gpu-b");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out()).startsWith("Kind " + oomKind + ": 2 errors on 1 worker in 1 task of worker gpu-b since ")
+        .doesNotContain("gpu-a");
+  }
+
+  @Test
+  void theJsonIsTheKindWithItsWorkersAndTasks() throws IOException {
+    Cli.Result result = run("errors", "--kind", oomKind, "--json");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<String> fields = new ArrayList<>();
+    try (JsonParser json = new JsonFactory().createParser(result.out())) {
+      while (json.nextToken() != null) {
+        if (json.currentToken() == JsonToken.FIELD_NAME && json.getParsingContext().getParent().inRoot()) {
+          fields.add(json.currentName());
+        }
+      }
+    }
+    assertThat(fields).containsExactly("since", "until", "kind", "worker_count", "workers", "task_count", "tasks");
+    assertThat(result.out()).contains("\"kind\":{\"id\":\"" + oomKind + "\",\"errors\":5,\"workers\":2,\"tasks\":3,",
+        "\"worker_count\":2,", "\"task_count\":4,", "\"task_id\":null,\"worker_id\":\"gpu-b\"");
+  }
+
+  @Test
+  void aKindTheRangeDoesNotHoldIsAnUnknownIdAndAnythingButAnIdIsABadFlag() {
+    Cli.Result none = run("errors", "--kind", "0123abcd");
+    Cli.Result earlier = Cli.run("errors", "--kind", oomKind, "--since", "2026-11-27T08:00:00Z", "--until",
+        "2026-11-27T09:00:00Z", "--db-url", url);
+    Cli.Result bad = run("errors", "--kind", "render failed");
+
+    assertThat(none.exitCode()).isEqualTo(1);
+    assertThat(none.out()).isEmpty();
+    assertThat(none.err()).startsWith("heartlog: no errors of kind 0123abcd since 2026-11-27 09:00:00Z before ")
+        .contains("heartlog errors lists the range's kinds");
+    assertThat(earlier.exitCode()).isEqualTo(1);
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err()).startsWith("heartlog: --kind: a kind of error's id is 8 hex digits, as heartlog errors shows it "
+        + "(got 'render failed')");
+  }
+
+  @Test
+  void theListOfKindsShowsEachOnesIdAndSaysHowToSeeWhereItHit() {
+    Cli.Result kinds = run("errors");
+
+    assertThat(kinds.out().lines().skip(1).limit(2)).as(kinds.out())
+        .anySatisfy(line -> assertThat(line).startsWith(oomKind + "       5       2      3  "))
+        .anySatisfy(line -> assertThat(line).matches("[0-9a-f]{8}       1       1      1  .*disk full"));
+    assertThat(kinds.out()).endsWith("heartlog errors --kind KIND lists the workers and tasks a kind hit."
+        + System.lineSeparator());
+  }
+}
