@@ -361,6 +361,7 @@ async function route() {
     else if (parts[0] === 'task' && parts[1]) { loading('task', view); await taskPage(parts[1], view); }
     else if (parts[0] === 'explore') { await explorePage(view); }
     else if (parts[0] === 'tasks') { await tasksPage(view); }
+    else if (parts[0] === 'errors' && parts[1]) { await errorKindPage(parts[1], view); }
     else if (parts[0] === 'errors') { await errorsPage(view); }
     else { loading('fleet', view); await fleetPage(view); }
   } catch (error) {

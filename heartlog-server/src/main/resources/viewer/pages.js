@@ -389,51 +389,6 @@ async function tasksPage(view) {
       <td class="msg">${esc(task.failure || '')}${explained(task)}</td></tr>`).join('')}</tbody></table>`;
 }
 
-// The errors of a range by kind (GET /api/errors): errors alike but for their numbers are one
-// kind, shown by its latest error, with its task and worker linked.
-async function errorsPage(view) {
-  const params = hashParams();
-  const since = params.get('since') || '1h';
-  view.innerHTML = `<h1>Errors</h1><div class="sub">The errors made since ${esc(since)} by kind, the most frequent first; errors alike but for their numbers are one kind, shown by its latest</div>
-    <form class="filters" id="error-filters"><label>Worker<input name="worker" value="${esc(params.get('worker') || '')}"></label>
-      <label>Since<input name="since" value="${esc(since)}" placeholder="1h, 22:00 or 2026-11-27T22:00Z" size="22"></label>
-      <button class="primary">Apply</button></form>
-    <div id="error-results"><p class="loading">Loading errors…</p></div>`;
-  view.querySelector('#error-filters').addEventListener('submit', event => {
-    event.preventDefault();
-    const next = new URLSearchParams();
-    new FormData(event.target).forEach((value, key) => { if (String(value).trim()) next.append(key, String(value).trim()); });
-    location.hash = '#/errors?' + next.toString();
-  });
-  const query = new URLSearchParams({ since, limit: String(ERROR_KINDS) });
-  if (params.get('worker')) query.set('worker', params.get('worker'));
-  const results = view.querySelector('#error-results');
-  let errors, clocks;
-  try {
-    [errors, clocks] = await Promise.all([api('api/errors?' + query.toString()), api('api/clocks')]);
-  } catch (error) {
-    showRefusedFilter(error, results);
-    return;
-  }
-  const clockNotice = skewedClocksNotice(clocks, params.get('worker'));
-  if (!errors.kinds.length) {
-    results.innerHTML = `<div class="notice" id="no-errors">No errors since ${esc(since)}. Records are kept 48 hours.</div>${clockNotice}`;
-    return;
-  }
-  const link = (page, id) => id ? `<a href="#/${page}/${encodeURIComponent(id)}">${clipped(id, ID_CHARS)}</a>` : '';
-  const count = (n, noun) => `${n.toLocaleString()} ${noun}${n === 1 ? '' : 's'}`;
-  const shown = errors.kinds.length < errors.kind_count ? `; the ${errors.kinds.length} most frequent shown` : '';
-  results.innerHTML = `${clockNotice}<table id="error-kinds"><thead><tr><th>Errors</th><th>Workers</th><th>Tasks</th><th>Latest</th><th>Latest task</th><th>Worker</th><th>Error</th></tr></thead>
-    <tbody>${errors.kinds.map(kind => `<tr>
-      <td class="num">${kind.errors.toLocaleString()}</td><td class="num">${kind.workers.toLocaleString()}</td><td class="num">${kind.tasks.toLocaleString()}</td>
-      <td class="time">${time(kind.last_at)}</td><td>${link('task', kind.latest.task_id)}</td><td>${link('worker', kind.latest.worker_id)}</td>
-      <td class="msg">${esc(kind.latest.message.trim().split('\n')[0])}${explained({ failure: kind.latest.message, failure_exception: kind.latest.exception })}</td></tr>`).join('')}</tbody></table>
-    <div class="sub" id="error-totals">${count(errors.error_count, 'error')} of ${count(errors.kind_count, 'kind')} since ${esc(since)}${shown}</div>`;
-}
-
-// The kinds the Errors page asks for, the most frequent.
-const ERROR_KINDS = 50;
-
 // The line naming the exception that explains a task's failure (the failure's own, or in the
 // task list, where it has none, as a worker's closing "Task failed", the last error's before it
 // that had one), below the failure's message.

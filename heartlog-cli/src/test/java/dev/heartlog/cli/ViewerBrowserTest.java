@@ -173,7 +173,8 @@ class ViewerBrowserTest {
     assertThat(kinds.get(0).getText()).contains(failedTask, "demo-gpu-2", "Generation failed: CUDA out of memory");
     assertThat(kinds.get(0).findElement(By.className("exception")).getText())
         .isEqualTo("java.lang.IllegalStateException: CUDA out of memory. Tried to allocate 2.00 GiB (simulated)");
-    assertThat(browser.findElement(By.id("error-totals")).getText()).matches("\\d+ errors? of 1 kind since 1h");
+    assertThat(browser.findElement(By.id("error-totals")).getText())
+        .matches("\\d+ errors? of 1 kind since 1h; a kind's count opens the workers and tasks it hit");
     assertThat(browser.findElement(By.cssSelector("nav a.active")).getText()).isEqualTo("Errors");
     chromium.screenshot("errors");
 
@@ -186,6 +187,41 @@ class ViewerBrowserTest {
     chromium.waitForRows(By.cssSelector("#error-kinds tbody tr"));
     browser.findElement(By.cssSelector("#error-kinds tbody tr")).findElement(By.linkText(failedTask)).click();
     chromium.waitUntilText(By.id("task-outcome"), "FAILED");
+  }
+
+  @Test
+  @Order(3)   // reads only, as the tests above
+  void aKindsCountOpensTheWorkersAndTasksItHitEachLinkedToItsPage() throws Exception {
+    browser.get(base + "/#/errors");
+    chromium.waitForRows(By.cssSelector("#error-kinds tbody tr"));
+    WebElement kind = browser.findElement(By.cssSelector("#error-kinds tbody tr"));
+    String id = kind.getAttribute("data-kind");
+    kind.findElement(By.cssSelector("td.num a")).click();
+
+    chromium.waitForRows(By.cssSelector("#kind-workers tbody tr"));
+    assertThat(browser.getCurrentUrl()).endsWith("#/errors/" + id + "?since=1h");
+    assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Error kind " + id);
+    assertThat(browser.findElement(By.id("kind-summary")).getText())
+        .matches("(?s)\\d+ errors? on 1 worker in \\d+ tasks?, from .* to .*Generation failed: CUDA out of memory\n"
+            + "java.lang.IllegalStateException: CUDA out of memory. Tried to allocate 2.00 GiB \\(simulated\\)");
+    List<WebElement> workers = browser.findElements(By.cssSelector("#kind-workers tbody tr"));
+    assertThat(workers).hasSize(1);
+    assertThat(workers.get(0).getText()).startsWith("demo-gpu-2 ").contains(failedTask);
+    assertThat(browser.findElement(By.id("kind-worker-count")).getText()).isEqualTo("1 worker");
+    List<WebElement> tasks = browser.findElements(By.cssSelector("#kind-tasks tbody tr"));
+    assertThat(tasks).extracting(WebElement::getText).anySatisfy(row -> assertThat(row).startsWith(failedTask + " "));
+    assertThat(browser.findElement(By.id("kind-task-count")).getText()).as("a task's errors, not rows").matches("\\d+ tasks?");
+    chromium.screenshot("error-kind");
+
+    tasks.get(0).findElement(By.linkText(tasks.get(0).getText().split(" ")[0])).click();
+    chromium.waitFor(By.id("task-outcome"));
+    browser.navigate().back();
+    chromium.waitFor(By.id("all-kinds")).click();
+    chromium.waitForRows(By.cssSelector("#error-kinds tbody tr"));
+
+    browser.get(base + "/#/errors/0123abcd?worker=demo-gpu-1");
+    assertThat(chromium.waitFor(By.id("no-kind")).getText()).isEqualTo(
+        "No errors of kind 0123abcd since 1h by demo-gpu-1. Records are kept 48 hours; all kinds lists the range's kinds.");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.heartlog.server;
 
+import dev.heartlog.store.ErrorKindDetail;
 import dev.heartlog.store.ErrorKinds;
 import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.MetadataFilter;
@@ -42,6 +43,9 @@ import java.util.stream.Collectors;
  *       with {@code failed=true} only those with an error in it
  *   <li>{@code GET /api/errors?since=&until=&worker=&limit=}: the kinds of errors made in the range
  *       (as for tasks), the most frequent first, with the counts of errors and kinds in all
+ *   <li>{@code GET /api/errors/{kind}?since=&until=&worker=&limit=}: one kind of error (its id, as
+ *       the kinds give it) made in the range, and the workers it hit and the tasks it was made in,
+ *       of each the {@code limit} of the most errors; 404 where the range holds none of it
  *   <li>{@code GET /api/tasks/{id}?first=&last=}: the task's timeline, with every record up to
  *       10,000 (past that the newest, the older counted in {@code records_left_out}); with {@code
  *       first} and {@code last}, only that many at each end, and those between them counted ({@code
@@ -123,6 +127,28 @@ final class QueryRoutes {
       throw PostgrestError.badRequest("HL400", e.getMessage());
     }
     json(ctx, StoreJson.errorKinds(errors));
+  }
+
+  void errorKind(Context ctx) {
+    keys.require(ctx, ApiKeys.Role.READER);
+    takes(ctx, "GET /api/errors/{kind}", List.of("since", "until", "worker", "limit"));
+    String kind = ctx.pathParam("kind");
+    Instant since;
+    Optional<ErrorKindDetail> detail;
+    try {
+      Instant until = time(param(ctx, "until"));
+      since = TaskFilter.sinceOrDefault(time(param(ctx, "since")), until, clock.instant());
+      String worker = param(ctx, "worker");
+      int limit = intParam(ctx, "limit", ErrorKindDetail.DEFAULT_LIMIT);
+      detail = guarded(() -> store.errorKind(kind, worker, since, until, limit));
+    } catch (IllegalArgumentException e) {
+      throw PostgrestError.badRequest("HL400", e.getMessage());
+    }
+    if (detail.isEmpty()) {
+      throw new PostgrestError(404, "HL404", "No errors of kind " + kind + " since " + since, null,
+          "GET /api/errors lists the range's kinds; records are kept 48 hours");
+    }
+    json(ctx, StoreJson.errorKind(detail.get()));
   }
 
   void task(Context ctx) {
@@ -241,7 +267,7 @@ final class QueryRoutes {
    * answers, where Javalin's was a text page that a client parsing JSON could not read.
    */
   static void notServed(Context ctx) {
-    String served = "The API answers GET /api/logs, /api/errors, /api/tasks, /api/tasks/{id}, /api/tasks/{id}/records, "
+    String served = "The API answers GET /api/logs, /api/errors, /api/errors/{kind}, /api/tasks, /api/tasks/{id}, /api/tasks/{id}/records, "
         + "/api/workers, /api/workers/{id}, /api/workers/{id}/heartbeats, /api/clocks and /api/tail";
     if (!ctx.method().name().equals("GET")) {
       throw new PostgrestError(405, "HL405", "The API answers GET only, not " + ctx.method().name(), null, served);

@@ -37,6 +37,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -381,10 +383,10 @@ class ServerTest {
     HttpResponse<String> asWriter = get("/api/errors", WRITER);
 
     assertThat(lastHour.statusCode()).isEqualTo(200);
-    assertThat(lastHour.body()).contains("\"error_count\":3,\"kind_count\":2,\"kinds\":[{\"errors\":2,\"workers\":1,\"tasks\":2,")
+    assertThat(lastHour.body()).containsPattern("\"error_count\":3,\"kind_count\":2,\"kinds\":\\[\\{\"id\":\"[0-9a-f]{8}\",\"errors\":2,\"workers\":1,\"tasks\":2,")
         .contains("\"latest\":{\"message\":\"render failed\",\"exception\":\"torch.OutOfMemoryError: CUDA out of memory. "
             + "Tried to allocate 5.00 GiB\",\"task_id\":\"kinds-2\",\"worker_id\":\"kinds-worker\"}")
-        .contains("{\"errors\":1,\"workers\":1,\"tasks\":0,").contains("\"message\":\"upload refused\",\"exception\":null,\"task_id\":null")
+        .containsPattern("\"errors\":1,\"workers\":1,\"tasks\":0,").contains("\"message\":\"upload refused\",\"exception\":null,\"task_id\":null")
         .doesNotContain("an hour and a half ago");
     assertThat(mostFrequent.body()).contains("\"error_count\":3,\"kind_count\":2,").doesNotContain("upload refused");
     assertThat(hourBefore.body()).contains("an hour and a half ago").doesNotContain("render failed");
@@ -392,6 +394,40 @@ class ServerTest {
     assertThat(swapped.body()).contains("\"code\":\"HL400\"", ") is after until (");
     assertThat(misspelt.statusCode()).isEqualTo(400);
     assertThat(misspelt.body()).contains("workers");
+    assertThat(asWriter.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void oneKindOfErrorIsAnsweredWithTheWorkersAndTasksItHit() throws Exception {
+    java.time.Instant now = java.time.Instant.now();
+    String oom = "Traceback (most recent call last):\\ntorch.OutOfMemoryError: CUDA out of memory. Tried to allocate %s GiB";
+    for (String worker : List.of("kind-a", "kind-b")) {
+      post("{\"worker_id_param\": \"" + worker + "\", \"logs_param\": ["
+          + "{\"timestamp\": \"" + now.minusSeconds(300) + "\", \"level\": \"ERROR\", \"message\": \"render failed\","
+          + " \"task_id\": \"" + worker + "-1\", \"metadata\": {\"exception\": \"" + String.format(oom, "2.00") + "\"}},"
+          + "{\"timestamp\": \"" + now.minusSeconds(200) + "\", \"level\": \"ERROR\", \"message\": \"render failed\","
+          + " \"task_id\": \"" + worker + "-2\", \"metadata\": {\"exception\": \"" + String.format(oom, "5.00") + "\"}}]}", WRITER);
+    }
+    Matcher id = Pattern.compile("\"kinds\":\\[\\{\"id\":\"([0-9a-f]{8})\"").matcher(get("/api/errors?worker=kind-a", READER).body());
+    assertThat(id.find()).isTrue();
+
+    HttpResponse<String> kind = get("/api/errors/" + id.group(1) + "?since=1h&limit=1", READER);
+    HttpResponse<String> ofB = get("/api/errors/" + id.group(1) + "?worker=kind-b", READER);
+    HttpResponse<String> none = get("/api/errors/0123abcd", READER);
+    HttpResponse<String> notAnId = get("/api/errors/render-failed", READER);
+    HttpResponse<String> misspelt = get("/api/errors/" + id.group(1) + "?workers=kind-b", READER);
+    HttpResponse<String> asWriter = get("/api/errors/" + id.group(1), WRITER);
+
+    assertThat(kind.statusCode()).as(kind.body()).isEqualTo(200);
+    assertThat(kind.body()).contains("\"kind\":{\"id\":\"" + id.group(1) + "\",\"errors\":4,\"workers\":2,\"tasks\":4,",
+        "\"worker_count\":2,\"workers\":[{", "\"task_count\":4,\"tasks\":[{");
+    assertThat(kind.body().split("\"worker_id\"")).as("the kind's latest, then one worker and one task: the limit").hasSize(4);
+    assertThat(ofB.body()).contains("\"worker_count\":1,", "\"task_id\":\"kind-b-2\"").doesNotContain("kind-a");
+    assertThat(none.statusCode()).isEqualTo(404);
+    assertThat(none.body()).contains("\"code\":\"HL404\"", "No errors of kind 0123abcd since ");
+    assertThat(notAnId.statusCode()).isEqualTo(400);
+    assertThat(notAnId.body()).contains("8 hex digits");
+    assertThat(misspelt.statusCode()).isEqualTo(400);
     assertThat(asWriter.statusCode()).isEqualTo(403);
   }
 

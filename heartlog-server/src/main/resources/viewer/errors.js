@@ -1,0 +1,113 @@
+// The Errors pages: the errors of a range by kind, and one kind's workers and tasks.
+
+// The errors of a range by kind (GET /api/errors): errors alike but for their numbers are one
+// kind, shown by its latest error, with its task and worker linked.
+async function errorsPage(view) {
+  const params = hashParams();
+  const since = params.get('since') || '1h';
+  view.innerHTML = `<h1>Errors</h1><div class="sub">The errors made since ${esc(since)} by kind, the most frequent first; errors alike but for their numbers are one kind, shown by its latest</div>
+    <form class="filters" id="error-filters"><label>Worker<input name="worker" value="${esc(params.get('worker') || '')}"></label>
+      <label>Since<input name="since" value="${esc(since)}" placeholder="1h, 22:00 or 2026-11-27T22:00Z" size="22"></label>
+      <button class="primary">Apply</button></form>
+    <div id="error-results"><p class="loading">Loading errors…</p></div>`;
+  view.querySelector('#error-filters').addEventListener('submit', event => {
+    event.preventDefault();
+    const next = new URLSearchParams();
+    new FormData(event.target).forEach((value, key) => { if (String(value).trim()) next.append(key, String(value).trim()); });
+    location.hash = '#/errors?' + next.toString();
+  });
+  const query = rangeQuery(params);
+  query.set('limit', String(ERROR_KINDS));
+  const results = view.querySelector('#error-results');
+  let errors, clocks;
+  try {
+    [errors, clocks] = await Promise.all([api('api/errors?' + query.toString()), api('api/clocks')]);
+  } catch (error) {
+    showRefusedFilter(error, results);
+    return;
+  }
+  const clockNotice = skewedClocksNotice(clocks, params.get('worker'));
+  if (!errors.kinds.length) {
+    results.innerHTML = `<div class="notice" id="no-errors">No errors since ${esc(since)}. Records are kept 48 hours.</div>${clockNotice}`;
+    return;
+  }
+  const shown = errors.kinds.length < errors.kind_count ? `; the ${errors.kinds.length} most frequent shown` : '';
+  const kindLink = kind => `<a href="#/errors/${kind.id}?${rangeQuery(params).toString()}" title="the workers and tasks this kind hit">${kind.errors.toLocaleString()}</a>`;
+  results.innerHTML = `${clockNotice}<table id="error-kinds"><thead><tr><th>Errors</th><th>Workers</th><th>Tasks</th><th>Latest</th><th>Latest task</th><th>Worker</th><th>Error</th></tr></thead>
+    <tbody>${errors.kinds.map(kind => `<tr data-kind="${esc(kind.id)}">
+      <td class="num">${kindLink(kind)}</td><td class="num">${kind.workers.toLocaleString()}</td><td class="num">${kind.tasks.toLocaleString()}</td>
+      <td class="time">${time(kind.last_at)}</td><td>${idLink('task', kind.latest.task_id)}</td><td>${idLink('worker', kind.latest.worker_id)}</td>
+      <td class="msg">${latestError(kind)}</td></tr>`).join('')}</tbody></table>
+    <div class="sub" id="error-totals">${counted(errors.error_count, 'error')} of ${counted(errors.kind_count, 'kind')} since ${esc(since)}${shown}; a kind's count opens the workers and tasks it hit</div>`;
+}
+
+// One kind of error (GET /api/errors/{kind}) in the Errors page's range: the workers it hit and
+// the tasks it was made in, the most errors first, each with its latest error.
+async function errorKindPage(id, view) {
+  const params = hashParams();
+  const since = params.get('since') || '1h';
+  const worker = params.get('worker');
+  const back = `<a href="#/errors?${rangeQuery(params).toString()}" id="all-kinds">all kinds</a>`;
+  view.innerHTML = `<h1>Error kind ${esc(id)}</h1><div class="sub">Where it was made since ${esc(since)}${worker ? ` by ${esc(worker)}` : ''} · ${back}</div>
+    <div id="kind-results"><p class="loading">Loading the kind…</p></div>`;
+  const query = rangeQuery(params);
+  query.set('limit', String(KIND_PARTS));
+  const results = view.querySelector('#kind-results');
+  let detail;
+  try {
+    detail = await api(`api/errors/${encodeURIComponent(id)}?${query.toString()}`);
+  } catch (error) {
+    if (error.status !== 404) return showRefusedFilter(error, results);
+    results.innerHTML = `<div class="notice" id="no-kind">No errors of kind ${esc(id)} since ${esc(since)}${worker ? ` by ${esc(worker)}` : ''}. Records are kept 48 hours; ${back} lists the range's kinds.</div>`;
+    return;
+  }
+  const kind = detail.kind;
+  const tasksShown = detail.tasks.filter(part => part.latest.task_id).length;
+  const outsideShown = tasksShown < detail.tasks.length;
+  const listed = (shown, count, noun) => shown < count ? `the ${shown} of the most errors of ${counted(count, noun)}` : counted(count, noun);
+  const table = (tableId, parts, idTitle, idOf, spanTitle, spanOf, otherTitle, otherOf) => `<table id="${tableId}">
+    <thead><tr><th>${idTitle}</th><th>Errors</th><th>${spanTitle}</th><th>First</th><th>Latest</th><th>${otherTitle}</th><th>Error</th></tr></thead>
+    <tbody>${parts.map(part => `<tr>
+      <td class="id">${idOf(part)}</td><td class="num">${part.errors.toLocaleString()}</td><td class="num">${spanOf(part).toLocaleString()}</td>
+      <td class="time">${time(part.first_at)}</td><td class="time">${time(part.last_at)}</td><td class="id">${otherOf(part)}</td>
+      <td class="msg">${latestError(part)}</td></tr>`).join('')}</tbody></table>`;
+  results.innerHTML = `<div class="card" id="kind-summary"><div class="v">${counted(kind.errors, 'error')} on ${counted(kind.workers, 'worker')} in ${counted(kind.tasks, 'task')}, from ${time(kind.first_at)} to ${time(kind.last_at)}</div>
+      <div class="msg">${latestError(kind)}</div></div>
+    <h2>Workers</h2>
+    ${table('kind-workers', detail.workers, 'Worker', part => idLink('worker', part.latest.worker_id), 'Tasks', part => part.tasks,
+      'Latest task', part => idLink('task', part.latest.task_id))}
+    <div class="sub" id="kind-worker-count">${listed(detail.workers.length, detail.worker_count, 'worker')}</div>
+    <h2>Tasks</h2>
+    ${table('kind-tasks', detail.tasks, 'Task', part => part.latest.task_id ? idLink('task', part.latest.task_id) : '<span class="muted">outside a task</span>',
+      'Workers', part => part.workers, 'Latest worker', part => idLink('worker', part.latest.worker_id))}
+    <div class="sub" id="kind-task-count">${listed(tasksShown, kind.tasks, 'task')}${outsideShown ? '; "outside a task": the errors made outside one' : ''}</div>`;
+}
+
+// The range of the Errors pages (since, worker), as the API takes it.
+function rangeQuery(params) {
+  const query = new URLSearchParams({ since: params.get('since') || '1h' });
+  if (params.get('worker')) query.set('worker', params.get('worker'));
+  return query;
+}
+
+// A link to a task's or a worker's page, or nothing where there is no id.
+function idLink(page, id) {
+  return id ? `<a href="#/${page}/${encodeURIComponent(id)}">${clipped(id, ID_CHARS)}</a>` : '';
+}
+
+// "1 error", "1,204 errors".
+function counted(n, noun) {
+  return `${n.toLocaleString()} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+// A kind's (or its worker's or task's) latest error: its message's first line, and below it, in
+// grey, the line naming its exception where the message does not say it.
+function latestError(kind) {
+  return `${esc(kind.latest.message.trim().split('\n')[0])}${explained({ failure: kind.latest.message, failure_exception: kind.latest.exception })}`;
+}
+
+// The kinds the Errors page asks for, the most frequent.
+const ERROR_KINDS = 50;
+
+// The workers and the tasks a kind's page asks for, of each the most errors.
+const KIND_PARTS = 100;
