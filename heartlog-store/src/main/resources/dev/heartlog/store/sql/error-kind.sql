@@ -9,7 +9,10 @@
 -- the kind (the grand total's row of no errors has no latest error to join).
 \ir range-errors.sql
 , kind_errors AS (
-    SELECT e.* FROM errors e WHERE e.kind_id = :kind::text
+    SELECT e.*, i.kind_id
+    FROM errors e
+    JOIN kind_ids i ON i.kind = e.kind
+    WHERE i.kind_id = :kind::text
 ),
 parts AS (
     SELECT CASE WHEN grouping(k.source_id) = 0 THEN 'worker'

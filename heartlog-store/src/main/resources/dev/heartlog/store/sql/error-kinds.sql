@@ -7,7 +7,6 @@
 \ir range-errors.sql
 , kinds AS (
     SELECT kind,
-           kind_id,
            sum(occurrences)::bigint   AS errors,
            count(DISTINCT source_id)  AS workers,
            count(DISTINCT task_id)    AS tasks,
@@ -16,11 +15,11 @@
            count(*) OVER ()           AS kind_count,
            sum(sum(occurrences)) OVER () AS error_count
     FROM errors
-    GROUP BY kind, kind_id
+    GROUP BY kind
     ORDER BY errors DESC, last_at DESC, kind
     LIMIT :limit
 )
-SELECT k.kind_id,
+SELECT i.kind_id,
        k.errors,
        k.workers,
        k.tasks,
@@ -33,6 +32,7 @@ SELECT k.kind_id,
        latest.task_id,
        latest.source_id
 FROM kinds k
+JOIN kind_ids i ON i.kind = k.kind
 CROSS JOIN LATERAL (
     SELECT e.message, e.exception_name, e.task_id, e.source_id
     FROM errors e

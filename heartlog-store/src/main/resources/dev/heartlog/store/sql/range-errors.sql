@@ -1,6 +1,6 @@
 -- The start of a query (error-kinds.sql and error-kind.sql read it in with \ir): the errors
 -- (ERROR and CRITICAL records) made in [:since, :until), of :worker where one is given, each with
--- its kind, as the CTE "errors". An error with a stack trace says what it is by the line that
+-- its kind, as the CTE "errors", and the id of each kind, as "kind_ids". An error with a stack trace says what it is by the line that
 -- names its exception (heartlog_exception_name, as the task list names a failure's); one without,
 -- or whose trace names none (an exception group's, boxed), by its message's first line. Runs of
 -- hex digits holding a digit are taken as alike ("Tried to allocate 2.00 GiB" and "5.00 GiB",
@@ -65,16 +65,16 @@ named AS (
     LEFT JOIN traces t ON t.exception = r.exception
     OFFSET 0
 ),
-kinded AS (
+errors AS MATERIALIZED (
     SELECT e.*,
            regexp_replace(left(coalesce(e.exception_name, split_part(btrim(e.message, E' \t\r\n'), E'\n', 1)), 500),
                           '[0-9a-fA-F]*[0-9][0-9a-fA-F]*', '#', 'g') AS kind
     FROM named e
-    OFFSET 0
 ),
-errors AS MATERIALIZED (
-    -- A kind's id: what `heartlog errors` shows of it, and `heartlog errors --kind` takes, the same
-    -- for every range (the start of its text's MD5, in hex).
-    SELECT k.*, left(md5(k.kind), 8) AS kind_id
-    FROM kinded k
+kind_ids AS (
+    -- Each kind's id: what `heartlog errors` shows of it, and `heartlog errors --kind` takes, the
+    -- same for every range (the start of its text's MD5, in hex). Taken of each kind, not of each
+    -- error: of each of an incident's 66,000 errors, it made the list of kinds 10% slower.
+    SELECT k.kind, left(md5(k.kind), 8) AS kind_id
+    FROM (SELECT DISTINCT e.kind FROM errors e) k
 )
