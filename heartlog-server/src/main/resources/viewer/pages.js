@@ -89,7 +89,7 @@ async function fleetPage(view) {
         <td class="num" title="${esc(w.last_heartbeat || '')}">${age(w.heartbeat_age_s)}${clockSkew(w.clock_skew_ms)}</td>
         <td>${w.current_task_id ? `<a href="#/task/${encodeURIComponent(w.current_task_id)}">${clipped(w.current_task_id, ID_CHARS)}</a>` : '<span class="sub">idle</span>'}</td>
         <td${w.gpu_problem ? ` class="gpu-unread" title="${esc(w.gpu_problem)}"` : ''}>${vramBar(w.vram_used_mb, w.vram_total_mb)}</td>
-        <td class="num ${w.errors_last_hour ? 'lvl-ERROR' : ''}">${w.errors_last_hour}</td>
+        <td class="num ${w.errors_last_hour ? 'lvl-ERROR' : ''}">${errorsLink(w)}</td>
         <td class="num ${w.warnings_last_hour ? 'lvl-WARNING' : ''}">${w.warnings_last_hour}</td></tr>`).join('')}</tbody></table>
       ${drawn.length < shown.length ? `<div class="toolbar" id="fleet-more">the first ${drawn.length.toLocaleString()} of ${shown.length.toLocaleString()} in this order
         <button id="fleet-all">Show all</button> (slow for thousands, at every refresh)</div>` : ''}
@@ -161,6 +161,12 @@ function vramChart(heartbeats, tasks) {
     <text class="axis" x="${width - right}" y="${height - 6}" text-anchor="end">${label(t1)}</text></svg>`;
 }
 
+// A worker's errors of the last hour, opening them by kind on the Errors page where there are any.
+function errorsLink(w) {
+  if (!w.errors_last_hour) return String(w.errors_last_hour);
+  return `<a class="errors-link" href="#/errors?worker=${encodeURIComponent(w.worker_id)}" title="the last hour's errors of ${esc(w.worker_id)} by kind">${w.errors_last_hour.toLocaleString()}</a>`;
+}
+
 async function workerPage(id, view) {
   let detail, heartbeats;
   try {
@@ -181,7 +187,7 @@ async function workerPage(id, view) {
       <div class="card"><div class="k">VRAM</div><div class="v">${vramBar(w.vram_used_mb, w.vram_total_mb)}${w.gpu_problem
         ? `<span class="gpu-problem" id="worker-gpu-problem">${esc(w.gpu_problem)}</span>` : ''}</div></div>
       <div class="card"><div class="k">Current task</div><div class="v">${w.current_task_id ? `<a href="#/task/${encodeURIComponent(w.current_task_id)}">${shortTaskId(w.current_task_id)}</a>` : 'idle'}</div></div>
-      <div class="card"><div class="k">Last hour</div><div class="v"><span class="lvl-ERROR">${w.errors_last_hour}</span> errors · <span class="lvl-WARNING">${w.warnings_last_hour}</span> warnings</div></div>
+      <div class="card"><div class="k">Last hour</div><div class="v"><span class="lvl-ERROR">${errorsLink(w)}</span> errors · <span class="lvl-WARNING">${w.warnings_last_hour}</span> warnings</div></div>
     </div>
     <h2>VRAM used over the last 6 hours, with the tasks it ran (click one)</h2>${vramChart(heartbeats, detail.recent_tasks)}
     <h2>Records</h2>${tailControl()}${recordsTable(detail.records, { showWorker: false, id: 'worker-records' })}`;

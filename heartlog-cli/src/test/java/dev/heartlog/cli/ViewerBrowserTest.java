@@ -191,6 +191,26 @@ class ViewerBrowserTest {
 
   @Test
   @Order(3)   // reads only, as the tests above
+  void aWorkersErrorsOnTheFleetAndWorkerPagesOpenItsErrorsByKind() throws Exception {
+    browser.get(base + "/#/fleet");
+    chromium.waitUntilText(By.id("fleet"), "demo-gpu-2");
+    WebElement failing = browser.findElement(By.cssSelector("#fleet tr[data-worker='demo-gpu-2']"));
+    WebElement quiet = browser.findElement(By.cssSelector("#fleet tr[data-worker='demo-gpu-1']"));
+
+    assertThat(quiet.findElements(By.className("errors-link"))).as("no errors, nothing to open").isEmpty();
+    failing.findElement(By.className("errors-link")).click();
+    chromium.waitForRows(By.cssSelector("#error-kinds tbody tr"));
+    assertThat(browser.getCurrentUrl()).endsWith("#/errors?worker=demo-gpu-2");
+    assertThat(browser.findElement(By.name("worker")).getAttribute("value")).isEqualTo("demo-gpu-2");
+
+    browser.get(base + "/#/worker/demo-gpu-2");
+    chromium.waitFor(By.className("errors-link")).click();
+    chromium.waitForRows(By.cssSelector("#error-kinds tbody tr"));
+    assertThat(browser.getCurrentUrl()).endsWith("#/errors?worker=demo-gpu-2");
+  }
+
+  @Test
+  @Order(3)   // reads only, as the tests above
   void aKindsCountOpensTheWorkersAndTasksItHitEachLinkedToItsPage() throws Exception {
     browser.get(base + "/#/errors");
     chromium.waitForRows(By.cssSelector("#error-kinds tbody tr"));
