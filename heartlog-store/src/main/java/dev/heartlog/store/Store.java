@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -352,6 +353,17 @@ public final class Store {
       }
     }
     return Optional.of(new ErrorKindDetail(since, until, rows.get(0).kind(), workers, workerCount, tasks, taskCount));
+  }
+
+  /**
+   * The id of the kind of {@code error} ({@link #errorKinds}), for a failure to link to where else
+   * its kind was made; empty where the record is no ERROR or CRITICAL record, or is gone.
+   */
+  public Optional<String> errorKindId(StoredRecord error) {
+    Map<String, Object> values = errorRange(error.workerId(), error.timestamp(),
+        error.timestamp().plus(1, ChronoUnit.MICROS), 1);
+    values.put("id", error.id());
+    return query("error-kind-of", values, rs -> rs.getString("kind_id")).stream().findFirst();
   }
 
   /** The values of range-errors.sql: the errors of a range, of a worker where one is given. */

@@ -47,6 +47,32 @@ public record TaskTimeline(
     return Optional.ofNullable(lastError);
   }
 
+  /**
+   * The error that says why the task failed: the failure where it has a stack trace, else the
+   * last error before it, of {@link #records}, that has one (a worker's closing {@code Task failed}
+   * after the {@code logger.exception} that logged why), else the failure; empty for a task that
+   * did not fail.
+   */
+  public Optional<StoredRecord> explainingError() {
+    if (lastError == null || hasStackTrace(lastError)) {
+      return Optional.ofNullable(lastError);
+    }
+    StoredRecord explaining = lastError;
+    for (StoredRecord record : records) {
+      if (record.id() == lastError.id()) {
+        break;
+      }
+      if (record.isError() && hasStackTrace(record)) {
+        explaining = record;
+      }
+    }
+    return Optional.of(explaining);
+  }
+
+  private static boolean hasStackTrace(StoredRecord record) {
+    return record.exception() != null && !record.exception().isBlank();
+  }
+
   /** How many records the task has, those left out included. */
   public long recordCount() {
     return records.size() + leftOut;

@@ -61,6 +61,11 @@ class ErrorKindsTest {
               "{\"repeated\": 997}"),
           // A message that only looks like a count: one error.
           record(7, "ERROR", "repeated 3 more times: the upload, then gave up", "t-9")));
+      TestDatabase.heartbeat(c, "gpu-w", records(
+          // Hours before the other ranges: a failure whose stack trace a warning after it does not say.
+          traced(300, "ERROR", "render failed", "t-10", CONNECT),
+          traced(299, "WARNING", "retrying the upload", "t-10", oom("1.00")),
+          record(298, "ERROR", "Task failed", "t-10")));
       return null;
     });
   }
@@ -243,6 +248,39 @@ class ErrorKindsTest {
       assertThatThrownBy(() -> store.errorKind(bad, null, hourAgo, null, 20)).as(String.valueOf(bad))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("8 hex digits");
     }
+  }
+
+  @Test
+  void anErrorsKindIdIsTheOneTheListGivesItsKind() {
+    List<ErrorKind> kinds = lastHour(null, 20).kinds();
+    TaskTimeline traced = store.task("t-5");
+    TaskTimeline flood = store.task("t-8");
+    TaskTimeline untraced = store.task("t-4");
+
+    assertThat(store.errorKindId(traced.failure().orElseThrow())).contains(kinds.get(1).id());
+    assertThat(store.errorKindId(flood.failure().orElseThrow())).as("a flood's count, of the kind of the records it repeats")
+        .contains(kinds.get(0).id());
+    assertThat(store.errorKindId(untraced.failure().orElseThrow())).as("its message's kind")
+        .contains(kinds.stream().filter(kind -> kind.message().equals("upload failed")).findFirst().orElseThrow().id());
+    assertThat(store.errorKindId(store.task("t-1").records().stream().filter(r -> r.level().equals("WARNING"))
+        .findFirst().orElseThrow())).as("a warning is of no kind of error").isEmpty();
+  }
+
+  @Test
+  void theErrorThatExplainsAFailureIsTheLastBeforeItWithAStackTraceWhereItHasNone() {
+    StoredRecord flood = store.task("t-8").explainingError().orElseThrow();
+
+    assertThat(flood.message()).as("the count has no stack trace; the last record it repeats has")
+        .isEqualTo("connection to redis:6379 refused, retrying");
+    assertThat(flood.exception()).startsWith("java.net.ConnectException");
+    assertThat(store.task("t-2").explainingError().orElseThrow().message())
+        .as("the failure, decoder failed at frame 13, has none: the error before it that has").isEqualTo("frame 7 lost");
+    assertThat(store.task("t-5").explainingError().orElseThrow().exception()).as("its own").contains("5.00 GiB");
+    assertThat(store.task("t-4").explainingError().orElseThrow().message()).as("none before it: itself")
+        .isEqualTo("upload failed");
+    assertThat(store.task("t-10").explainingError().orElseThrow().message()).as("an error's, not a warning's")
+        .isEqualTo("render failed");
+    assertThat(store.task("no-such-task").explainingError()).isEmpty();
   }
 
   /** A worker's or a task's part of a kind, as "WORKER: ERRORS, WORKERS, TASKS, FIRST-LATEST, latest TASK MESSAGE". */
