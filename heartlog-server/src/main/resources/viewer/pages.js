@@ -274,7 +274,7 @@ async function taskPage(id, view) {
       <div class="card"><div class="k">Records</div><div class="v" id="task-record-count">${task.record_count.toLocaleString()}</div></div>
     </div>
     ${failure ? `<div class="failure" id="task-failure"><strong class="lvl-ERROR">Failed:</strong> ${esc(failure.message)}
-      <div class="sub">${time(failure.timestamp, failure.received_at)} on ${esc(failure.worker_id)}</div>
+      <div class="sub">${time(failure.timestamp, failure.received_at)} on ${esc(failure.worker_id)}${kindLink(task.failure_kind, traced || failure)}</div>
       ${failure.metadata && failure.metadata.exception ? `<details open><summary>Stack trace</summary><pre id="stack-trace">${esc(failure.metadata.exception)}</pre></details>` : ''}
       ${traced ? `<details open id="earlier-trace"><summary>Stack trace of the last error before it that had one: ${esc(traced.message)}, ${time(traced.timestamp, traced.received_at)}</summary><pre id="stack-trace">${esc(traced.metadata.exception)}</pre></details>` : ''}</div>` : ''}
     ${task.heartbeats.filter(h => h.vram_used_mb != null).length > 1
@@ -286,6 +286,14 @@ async function taskPage(id, view) {
   const newest = task.records.reduce((m, r) => Math.max(m, r.id), 0);
   if (newest) tail.setLastId(newest);
   tail.open();
+}
+
+// A link to where else the kind of error that explains a failure was made (its kind's page), from
+// an hour before that error; nothing where the failure has no kind (the store found none).
+function kindLink(kind, error) {
+  if (!kind) return '';
+  const hourBefore = new Date(Date.parse(error.timestamp) - 3600e3).toISOString().replace(/\.\d+Z$/, 'Z');
+  return ` · <a id="failure-kind" href="#/errors/${encodeURIComponent(kind)}?since=${encodeURIComponent(hourBefore)}">where else this kind of error was made</a>`;
 }
 
 // The query after the page's path in the hash: #/explore?level=ERROR.

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -75,7 +76,7 @@ final class TaskCommand implements Callable<Integer> {
         : () -> new Between(store, beforeGap.get(beforeGap.size() - 1),
             afterGap.stream().map(StoredRecord::id).collect(Collectors.toSet()));
     if (json) {
-      StoreJson.task(task, between, out);
+      StoreJson.task(task, between, task.explainingError().flatMap(store::errorKindId).orElse(null), out);
       out.println();
       return 0;
     }
@@ -99,16 +100,27 @@ final class TaskCommand implements Callable<Integer> {
       out.println("Failure:");
       out.println("  " + RecordText.line(failure));
       StoredRecord withException = lastErrorWithException[0];
+      StoredRecord explaining = failure;
       if (!hasStackTrace(failure) && withException != null) {
         // A worker's closing line ("Task failed") after the error that logged the exception.
         out.println("  (no stack trace; the task's last error that had one:)");
         out.println("  " + RecordText.line(withException));
-        printException(out, withException);
-      } else {
-        printException(out, failure);
+        explaining = withException;
       }
+      printException(out, explaining);
+      printKind(out, store, explaining);
     });
     return 0;
+  }
+
+  /**
+   * The kind of the error that explains the failure, and the command that lists where else it was
+   * made, from an hour before it: one bad machine's, or the fleet's.
+   */
+  private static void printKind(PrintWriter out, Store store, StoredRecord explaining) {
+    store.errorKindId(explaining).ifPresent(kind -> out.println("  Kind " + kind + "; where else it was made: "
+        + "heartlog errors --kind " + kind + " --since "
+        + explaining.timestamp().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS)));
   }
 
   private static void printException(PrintWriter out, StoredRecord record) {

@@ -62,7 +62,27 @@ class TaskFailureCommandTest {
         + "  2026-11-27 10:00:02.000000Z  ERROR     gpu-1  [task closing-line]  render failed for frame 2" + nl
         + "    Traceback (most recent call last):" + nl
         + "      File \"w.py\", line 12" + nl
-        + "    KeyError: 'x'" + nl);
+        + "    KeyError: 'x'" + nl
+        + "  Kind " + kindListed("KeyError: 'x'") + "; where else it was made: heartlog errors --kind " + kindListed("KeyError: 'x'")
+        + " --since 2026-11-27T09:00:02Z" + nl);
+  }
+
+  @Test
+  void theKindAFailureNamesListsTheTaskAmongWhereItWasMade() {
+    String kind = kindListed("KeyError: 'x'");
+
+    Cli.Result where = Cli.run("errors", "--kind", kind, "--since", "2026-11-27T09:00:02Z", "--until", "2026-11-27T14:00:00Z",
+        "--db-url", url);
+
+    assertThat(where.exitCode()).as(where.err()).isZero();
+    assertThat(where.out()).contains("closing-line ");
+  }
+
+  /** The id {@code heartlog errors} gives the kind whose line holds {@code text}, of the morning's errors. */
+  private static String kindListed(String text) {
+    Cli.Result kinds = Cli.run("errors", "--since", "2026-11-27T09:00:00Z", "--until", "2026-11-27T14:00:00Z", "--db-url", url);
+    assertThat(kinds.exitCode()).as(kinds.err()).isZero();
+    return kinds.out().lines().filter(line -> line.contains(text)).findFirst().orElseThrow().substring(0, 8);
   }
 
   @Test

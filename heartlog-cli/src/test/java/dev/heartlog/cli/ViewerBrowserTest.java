@@ -103,6 +103,13 @@ class ViewerBrowserTest {
     assertThat(browser.findElement(By.cssSelector("#task-context dd a.meta-value")).getAttribute("href"))
         .contains("#/explore?meta=model%3D");
     chromium.screenshot("task");
+
+    browser.findElement(By.id("failure-kind")).click();
+    chromium.waitForRows(By.cssSelector("#kind-tasks tbody tr"));
+    assertThat(browser.getCurrentUrl()).as("from an hour before the failure").containsPattern(
+        "#/errors/[0-9a-f]{8}\\?since=\\d{4}-\\d\\d-\\d\\dT\\d\\d%3A\\d\\d%3A\\d\\dZ$");
+    assertThat(browser.findElements(By.cssSelector("#kind-tasks tbody tr"))).extracting(WebElement::getText)
+        .anySatisfy(row -> assertThat(row).startsWith(failedTask + " "));
   }
 
   @Test

@@ -166,9 +166,10 @@ final class QueryRoutes {
     if (task.isEmpty()) {
       throw unknownTask(id);
     }
+    String failureKind = guarded(() -> task.explainingError().flatMap(store::errorKindId).orElse(null));
     ctx.status(200).contentType("application/json");
     try (Writer out = new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8))) {
-      StoreJson.task(task, out);
+      StoreJson.task(task, failureKind, out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);   // the client went away
     }

@@ -417,6 +417,7 @@ class ServerTest {
     HttpResponse<String> notAnId = get("/api/errors/render-failed", READER);
     HttpResponse<String> misspelt = get("/api/errors/" + id.group(1) + "?workers=kind-b", READER);
     HttpResponse<String> asWriter = get("/api/errors/" + id.group(1), WRITER);
+    HttpResponse<String> failedTask = get("/api/tasks/kind-b-2", READER);
 
     assertThat(kind.statusCode()).as(kind.body()).isEqualTo(200);
     assertThat(kind.body()).contains("\"kind\":{\"id\":\"" + id.group(1) + "\",\"errors\":4,\"workers\":2,\"tasks\":4,",
@@ -429,6 +430,7 @@ class ServerTest {
     assertThat(notAnId.body()).contains("8 hex digits");
     assertThat(misspelt.statusCode()).isEqualTo(400);
     assertThat(asWriter.statusCode()).isEqualTo(403);
+    assertThat(failedTask.body()).as("the kind of the error its failure is").contains("\"failure_kind\":\"" + id.group(1) + "\"");
   }
 
   @Test

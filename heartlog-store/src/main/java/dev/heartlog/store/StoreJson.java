@@ -25,18 +25,14 @@ public final class StoreJson {
     return write(json -> writeRecord(json, record));
   }
 
-  public static String task(TaskTimeline task) {
-    StringWriter out = new StringWriter();
-    task(task, out);
-    return out.toString();
-  }
-
   /**
    * Writes a task's timeline to {@code out} as it goes: a timeline of 100,000 records is about
    * 35 MB of JSON, which as one string took several times that in memory (BENCHMARKS.md §3).
+   * {@code failureKind} is the id of the kind of the error that explains its failure ({@link
+   * TaskTimeline#explainingError}, {@link Store#errorKindId}), or null.
    */
-  public static void task(TaskTimeline task, Writer out) {
-    task(task, List.of(), out);
+  public static void task(TaskTimeline task, String failureKind, Writer out) {
+    task(task, List.of(), failureKind, out);
   }
 
   /**
@@ -45,7 +41,7 @@ public final class StoreJson {
    * is written in the memory of one page). {@code records_left_out} then counts those still
    * missing, and {@code left_out_at} is where they belong.
    */
-  public static void task(TaskTimeline task, Iterable<StoredRecord> between, Writer out) {
+  public static void task(TaskTimeline task, Iterable<StoredRecord> between, String failureKind, Writer out) {
     write(out, json -> {
       json.writeStartObject();
       json.writeStringField("task_id", task.taskId());
@@ -75,6 +71,7 @@ public final class StoreJson {
       } else {
         json.writeNull();
       }
+      json.writeStringField("failure_kind", failureKind);
       json.writeArrayFieldStart("records");
       List<StoredRecord> records = task.records();
       for (StoredRecord record : records.subList(0, task.leftOutAt())) {
