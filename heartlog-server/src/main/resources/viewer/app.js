@@ -210,6 +210,11 @@ function clipped(text, max) {
   return `<span title="${esc(text)}">${esc(text.slice(0, max - 1))}…</span>`;
 }
 
+// A link to a task's or a worker's page, its id cut to ID_CHARS; nothing where there is no id.
+function idLink(page, id) {
+  return id ? `<a href="#/${page}/${encodeURIComponent(id)}">${clipped(id, ID_CHARS)}</a>` : '';
+}
+
 /**
  * A task id where a column is narrow: a UUID's first two groups (13 characters), with "…" and
  * the whole id on hover when it was cut, so that "render/shot-12" is not shown as "render/shot-1".

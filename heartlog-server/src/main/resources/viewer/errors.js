@@ -90,11 +90,6 @@ function rangeQuery(params) {
   return query;
 }
 
-// A link to a task's or a worker's page, or nothing where there is no id.
-function idLink(page, id) {
-  return id ? `<a href="#/${page}/${encodeURIComponent(id)}">${clipped(id, ID_CHARS)}</a>` : '';
-}
-
 // "1 error", "1,204 errors".
 function counted(n, noun) {
   return `${n.toLocaleString()} ${noun}${n === 1 ? '' : 's'}`;

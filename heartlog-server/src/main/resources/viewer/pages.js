@@ -393,13 +393,12 @@ async function tasksPage(view) {
     results.innerHTML = `<div class="notice" id="no-tasks">No ${failed ? 'failed ' : ''}tasks logged since ${esc(since)}. Records are kept 48 hours.</div>${clockNotice}`;
     return;
   }
-  const link = (page, id) => `<a href="#/${page}/${encodeURIComponent(id)}">${clipped(id, ID_CHARS)}</a>`;
   results.innerHTML = `${clockNotice}<table id="tasks"><thead><tr><th>Task</th><th>Outcome</th><th>Started</th><th>Duration</th><th>Records</th><th>Workers</th><th>Failure</th></tr></thead>
     <tbody>${tasks.map(task => `<tr class="${task.outcome === 'failed' ? 'row-ERROR' : ''}" data-task="${esc(task.task_id)}">
-      <td>${link('task', task.task_id)}</td>
+      <td>${idLink('task', task.task_id)}</td>
       <td>${task.outcome === 'failed' ? '<span class="badge lvl-ERROR">FAILED</span>' : '<span class="badge">ok</span>'}</td>
       <td class="time">${time(task.first_at)}</td><td class="num">${span(task.first_at, task.last_at)}</td>
-      <td class="num">${task.records.toLocaleString()}</td><td>${task.workers.map(w => link('worker', w)).join(', ')}</td>
+      <td class="num">${task.records.toLocaleString()}</td><td>${task.workers.map(w => idLink('worker', w)).join(', ')}</td>
       <td class="msg">${esc(task.failure || '')}${explained(task)}</td></tr>`).join('')}</tbody></table>`;
 }
 
