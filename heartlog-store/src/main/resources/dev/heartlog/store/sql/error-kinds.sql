@@ -12,6 +12,7 @@
            count(DISTINCT task_id)    AS tasks,
            min(timestamp)             AS first_at,
            max(timestamp)             AS last_at,
+           (array_agg(id ORDER BY timestamp DESC, id DESC))[1] AS latest_id,
            count(*) OVER ()           AS kind_count,
            sum(sum(occurrences)) OVER () AS error_count
     FROM errors
@@ -33,12 +34,5 @@ SELECT i.kind_id,
        latest.source_id
 FROM kinds k
 JOIN kind_ids i ON i.kind = k.kind
-CROSS JOIN LATERAL (
-    SELECT e.message, e.exception_name, e.task_id, e.source_id
-    FROM errors e
-    WHERE e.kind = k.kind
-      AND e.timestamp = k.last_at
-    ORDER BY e.id DESC
-    LIMIT 1
-) latest
+JOIN errors latest ON latest.id = k.latest_id
 ORDER BY k.errors DESC, k.last_at DESC, k.kind
