@@ -72,7 +72,8 @@ async function errorKindPage(id, view) {
       <td class="time">${time(part.first_at)}</td><td class="time">${time(part.last_at)}</td><td class="id">${otherOf(part)}</td>
       <td class="msg">${latestError(part)}</td></tr>`).join('')}</tbody></table>`;
   results.innerHTML = `<div class="card" id="kind-summary"><div class="v">${counted(kind.errors, 'error')} on ${counted(kind.workers, 'worker')} in ${counted(kind.tasks, 'task')}, from ${time(kind.first_at)} to ${time(kind.last_at)}</div>
-      <div class="msg">${latestError(kind)}</div></div>
+      <div class="msg">${latestError(kind)}</div>
+      ${detail.stack_trace && detail.stack_trace.trim() ? `<details open><summary>Stack trace of the latest, ${time(kind.last_at)} on ${esc(kind.latest.worker_id)}</summary><pre id="kind-stack-trace">${esc(detail.stack_trace)}</pre></details>` : ''}</div>
     <h2>Workers</h2>
     ${table('kind-workers', detail.workers, 'Worker', part => idLink('worker', part.latest.worker_id), 'Tasks', part => part.tasks,
       'Latest task', part => idLink('task', part.latest.task_id))}

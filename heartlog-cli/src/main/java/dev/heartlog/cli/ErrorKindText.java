@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * One kind of error as {@code heartlog errors --kind} prints it: the kind, its latest error, then
+ * One kind of error as {@code heartlog errors --kind} prints it: the kind, its latest error with its
+ * stack trace, then
  * the workers it hit and the tasks it was made in, one line each, the most errors first.
  */
 final class ErrorKindText {
@@ -21,6 +22,9 @@ final class ErrorKindText {
         + ", the first at " + RecordText.second(kind.firstAt()) + ", the latest at " + RecordText.second(kind.lastAt())
         + ":");
     out.println("  " + RecordText.printable(TasksCommand.failureLine(kind.message(), kind.exception())));
+    if (detail.stackTrace() != null && !detail.stackTrace().isBlank()) {
+      detail.stackTrace().lines().forEach(line -> out.println(RecordText.INDENT + RecordText.printable(line)));
+    }
     out.println();
     table(out, "WORKER", ErrorKind::workerId, "TASKS", ErrorKind::tasks, "LATEST TASK", ErrorKind::taskId,
         detail.workers());

@@ -69,6 +69,9 @@ class ErrorKindCommandTest {
         "Kind " + oomKind + ": 5 errors on 2 workers in 3 tasks since 2026-11-27 09:00:00Z before 2026-11-27 14:00:00Z, "
             + "the first at 2026-11-27 10:00:00Z, the latest at 2026-11-27 10:40:00Z:",
         "  render failed (" + oom + "1.00 GiB)",
+        "    Traceback (most recent call last):",
+        "      File \"worker.py\", line 410, in render",
+        "    " + oom + "1.00 GiB",
         "",
         "WORKER  ERRORS TASKS  FIRST                 LATEST                LATEST TASK  ERROR",
         "gpu-a        3     2  2026-11-27 10:00:00Z  2026-11-27 10:20:00Z  t-2          frame 7 lost (" + oom + "12.50 GiB)",
@@ -89,10 +92,10 @@ class ErrorKindCommandTest {
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     List<String> lines = result.out().lines().toList();
-    assertThat(lines).as(result.out()).hasSize(10);
-    assertThat(lines.get(4)).startsWith("gpu-a ");
-    assertThat(lines.get(7)).startsWith("t-2 ");
-    assertThat(lines.get(9)).isEqualTo("1 of 2 workers shown, the most errors first (--limit); "
+    assertThat(lines).as(result.out()).hasSize(13);
+    assertThat(lines.get(7)).startsWith("gpu-a ");
+    assertThat(lines.get(10)).startsWith("t-2 ");
+    assertThat(lines.get(12)).isEqualTo("1 of 2 workers shown, the most errors first (--limit); "
         + "1 of 3 tasks shown, the most errors first (--limit).");
   }
 
@@ -118,7 +121,8 @@ class ErrorKindCommandTest {
         }
       }
     }
-    assertThat(fields).containsExactly("since", "until", "kind", "worker_count", "workers", "task_count", "tasks");
+    assertThat(fields).containsExactly("since", "until", "kind", "stack_trace", "worker_count", "workers", "task_count",
+        "tasks");
     assertThat(result.out()).contains("\"kind\":{\"id\":\"" + oomKind + "\",\"errors\":5,\"workers\":2,\"tasks\":3,",
         "\"worker_count\":2,", "\"task_count\":4,", "\"task_id\":null,\"worker_id\":\"gpu-b\"");
   }

@@ -230,7 +230,10 @@ class ViewerBrowserTest {
     assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Error kind " + id);
     assertThat(browser.findElement(By.id("kind-summary")).getText())
         .matches("(?s)\\d+ errors? on 1 worker in \\d+ tasks?, from .* to .*Generation failed: CUDA out of memory\n"
-            + "java.lang.IllegalStateException: CUDA out of memory. Tried to allocate 2.00 GiB \\(simulated\\)");
+            + "java.lang.IllegalStateException: CUDA out of memory. Tried to allocate 2.00 GiB \\(simulated\\)\n"
+            + "Stack trace of the latest, .* on demo-gpu-2\n.*");
+    assertThat(browser.findElement(By.id("kind-stack-trace")).getText()).as("the latest error's, whole")
+        .startsWith("java.lang.IllegalStateException: CUDA out of memory.").contains("at dev.heartlog.cli.DemoWorker.runTask(");
     List<WebElement> workers = browser.findElements(By.cssSelector("#kind-workers tbody tr"));
     assertThat(workers).hasSize(1);
     assertThat(workers.get(0).getText()).startsWith("demo-gpu-2 ").contains(failedTask);

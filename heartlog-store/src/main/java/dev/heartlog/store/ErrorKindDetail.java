@@ -11,6 +11,8 @@ import java.util.List;
  * @param since the range's start
  * @param until the range's end, or {@code null} for now
  * @param kind the kind, counted over the range
+ * @param stackTrace the stack trace of its latest error (of a flood's count, the last record's it
+ *     repeats), or {@code null} where it has none
  * @param workers the workers that made its errors, as many as were asked for
  * @param workerCount how many workers made them, those not listed too
  * @param tasks the tasks they were made in, as many as were asked for; the errors made outside a
@@ -21,6 +23,7 @@ public record ErrorKindDetail(
     Instant since,
     Instant until,
     ErrorKind kind,
+    String stackTrace,
     List<ErrorKind> workers,
     long workerCount,
     List<ErrorKind> tasks,

@@ -58,11 +58,14 @@ final class Rows {
     return new ErrorKindRow(errorKind(rs), rs.getLong("kind_count"), rs.getLong("error_count"));
   }
 
-  /** A row of error-kind.sql: the kind, or a worker's or a task's part of it, with how many such parts there are. */
-  record ErrorKindPartRow(String part, ErrorKind kind, long partCount) {}
+  /**
+   * A row of error-kind.sql: the kind, or a worker's or a task's part of it, with how many such
+   * parts there are; the kind's with its latest error's stack trace.
+   */
+  record ErrorKindPartRow(String part, ErrorKind kind, long partCount, String stackTrace) {}
 
   static ErrorKindPartRow errorKindPartRow(ResultSet rs) throws SQLException {
-    return new ErrorKindPartRow(rs.getString("part"), errorKind(rs), rs.getLong("part_count"));
+    return new ErrorKindPartRow(rs.getString("part"), errorKind(rs), rs.getLong("part_count"), rs.getString("stack_trace"));
   }
 
   private static ErrorKind errorKind(ResultSet rs) throws SQLException {

@@ -352,7 +352,9 @@ public final class Store {
         taskCount = row.partCount();
       }
     }
-    return Optional.of(new ErrorKindDetail(since, until, rows.get(0).kind(), workers, workerCount, tasks, taskCount));
+    Rows.ErrorKindPartRow kind = rows.get(0);
+    return Optional.of(new ErrorKindDetail(since, until, kind.kind(), kind.stackTrace(), workers, workerCount, tasks,
+        taskCount));
   }
 
   /**

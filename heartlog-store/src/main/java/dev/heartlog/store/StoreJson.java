@@ -157,9 +157,10 @@ public final class StoreJson {
 
   /**
    * One kind of error of a range and where it was made: {@code {"since", "until", "kind": {...},
-   * "worker_count", "workers": [...], "task_count", "tasks": [...]}}, the kind and each worker's and
-   * task's part of it as {@link #errorKinds} writes a kind (a task's {@code latest.task_id} is
-   * its id, {@code null} for the errors made outside a task).
+   * "stack_trace", "worker_count", "workers": [...], "task_count", "tasks": [...]}}: the stack
+   * trace of its latest error, and the kind and each worker's and task's part of it as {@link
+   * #errorKinds} writes a kind (a task's {@code latest.task_id} is its id, {@code null} for the
+   * errors made outside a task).
    */
   public static String errorKind(ErrorKindDetail detail) {
     return write(json -> {
@@ -168,6 +169,7 @@ public final class StoreJson {
       field(json, "until", detail.until());
       json.writeFieldName("kind");
       writeErrorKind(json, detail.kind());
+      json.writeStringField("stack_trace", detail.stackTrace());
       json.writeNumberField("worker_count", detail.workerCount());
       writeErrorKinds(json, "workers", detail.workers());
       json.writeNumberField("task_count", detail.taskCount());

@@ -184,6 +184,8 @@ class ErrorKindsTest {
     assertThat(oom.taskCount()).isEqualTo(3);
     assertThat(oom.workers().get(0).exception()).as("the worker's latest error's")
         .isEqualTo("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 12.50 GiB");
+    assertThat(oom.stackTrace()).as("the kind's latest error's, whole").startsWith("Traceback (most recent call last):\n")
+        .endsWith("Tried to allocate 5.00 GiB\n");
   }
 
   @Test
@@ -222,6 +224,7 @@ class ErrorKindsTest {
     ErrorKindDetail detail = store.errorKind(timedOut.id(), null, NOW.minus(Duration.ofHours(1)), null, 20).orElseThrow();
 
     assertThat(detail.kind().tasks()).isZero();
+    assertThat(detail.stackTrace()).as("none").isNull();
     assertThat(detail.tasks()).extracting(ErrorKindsTest::part)
         .containsExactly("gpu-a: 2 errors, 1 worker, 0 tasks, 18-17 min ago, latest no task task 9b1d5e7a-2c4f-4e8b-8d3a-6f0e1a2b3c4d timed out");
     assertThat(detail.taskCount()).isEqualTo(1);
@@ -234,6 +237,8 @@ class ErrorKindsTest {
     ErrorKindDetail detail = store.errorKind(flood.id(), null, NOW.minus(Duration.ofHours(1)), null, 20).orElseThrow();
 
     assertThat(detail.workers()).extracting(ErrorKind::errors).containsExactly(1000L);
+    assertThat(detail.stackTrace()).as("the last repeated record's: the count carries none")
+        .isEqualTo("java.net.ConnectException: Connection refused\n\tat Redis.connect(Redis.java:80)");
     assertThat(detail.tasks()).extracting(ErrorKind::errors).containsExactly(1000L);
   }
 

@@ -5,7 +5,8 @@
 -- task_id is NULL), of each the :limit of most errors first, then the latest. Each row counts
 -- its errors, workers and tasks, gives its first and latest time and its latest error's message,
 -- exception line, task and worker (of errors made at the same time, the one stored last), and how
--- many rows of its part there are, those past :limit too. No rows where the range holds none of
+-- many rows of its part there are, those past :limit too; the kind's row, its latest error's
+-- stack trace (a flood's count's, the last record's it repeats, as its kind is). No rows where the range holds none of
 -- the kind (the grand total's row of no errors has no latest error to join).
 \ir range-errors.sql
 , kind_errors AS (
@@ -45,7 +46,10 @@ SELECT r.part,
        latest.message,
        latest.exception_name,
        latest.task_id,
-       latest.source_id
+       latest.source_id,
+       CASE WHEN r.part = 'kind'
+            THEN (SELECT o.exception FROM occurrences o WHERE o.id = r.latest_id LIMIT 1)
+       END AS stack_trace
 FROM ranked r
 JOIN kind_errors latest ON latest.id = r.latest_id
 WHERE r.rank <= :limit
