@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * One kind of error as {@code heartlog errors --kind} prints it: the kind, its latest error with its
- * stack trace, then
- * the workers it hit and the tasks it was made in, one line each, the most errors first.
+ * One kind of error as {@code heartlog errors --kind} prints it: the kind, its latest error with
+ * its stack trace, then the workers it hit and the tasks it was made in, one line each, the most
+ * errors first.
  */
 final class ErrorKindText {
 
