@@ -41,8 +41,9 @@ async function errorsPage(view) {
     <div class="sub" id="error-totals">${counted(errors.error_count, 'error')} of ${counted(errors.kind_count, 'kind')} since ${esc(since)}${shown}; a kind's count opens the workers and tasks it hit</div>`;
 }
 
-// One kind of error (GET /api/errors/{kind}) in the Errors page's range: the workers it hit and
-// the tasks it was made in, the most errors first, each with its latest error.
+// One kind of error (GET /api/errors/{kind}) in the Errors page's range: its latest error's stack
+// trace, the workers it hit and the tasks it was made in, the most errors first, each with its
+// latest error.
 async function errorKindPage(id, view) {
   const params = hashParams();
   const since = params.get('since') || '1h';
@@ -64,7 +65,7 @@ async function errorKindPage(id, view) {
   const kind = detail.kind;
   const tasksShown = detail.tasks.filter(part => part.latest.task_id).length;
   const outsideShown = tasksShown < detail.tasks.length;
-  const listed = (shown, count, noun) => shown < count ? `the ${shown} of the most errors of ${counted(count, noun)}` : counted(count, noun);
+  const listed = (shown, count, noun) => shown < count ? `the ${shown} with the most errors, of ${counted(count, noun)}` : counted(count, noun);
   const table = (tableId, parts, idTitle, idOf, spanTitle, spanOf, otherTitle, otherOf) => `<table id="${tableId}">
     <thead><tr><th>${idTitle}</th><th>Errors</th><th>${spanTitle}</th><th>First</th><th>Latest</th><th>${otherTitle}</th><th>Error</th></tr></thead>
     <tbody>${parts.map(part => `<tr>
