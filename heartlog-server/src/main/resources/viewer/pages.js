@@ -260,8 +260,8 @@ async function taskPage(id, view) {
   const failure = task.failure;
   // Where the failure has no stack trace (a worker's closing "Task failed" after the
   // logger.exception that said why), the last error's before it that had one, of those shown.
-  const traced = failure && !(failure.metadata && failure.metadata.exception)
-    ? task.records.filter(r => (r.level === 'ERROR' || r.level === 'CRITICAL') && r.metadata && r.metadata.exception).pop()
+  const traced = failure && !hasStackTrace(failure)
+    ? task.records.filter(r => (r.level === 'ERROR' || r.level === 'CRITICAL') && hasStackTrace(r)).pop()
     : null;
   // The workers that logged for it, else (a task that logged nothing) those that reported it as their task.
   const ranOn = task.workers.length ? task.workers.map(w => w.worker_id) : [...new Set(task.heartbeats.map(h => h.worker_id))];
@@ -275,7 +275,7 @@ async function taskPage(id, view) {
     </div>
     ${failure ? `<div class="failure" id="task-failure"><strong class="lvl-ERROR">Failed:</strong> ${esc(failure.message)}
       <div class="sub">${time(failure.timestamp, failure.received_at)} on ${esc(failure.worker_id)}${kindLink(task.failure_kind, traced || failure)}</div>
-      ${failure.metadata && failure.metadata.exception ? `<details open><summary>Stack trace</summary><pre id="stack-trace">${esc(failure.metadata.exception)}</pre></details>` : ''}
+      ${hasStackTrace(failure) ? `<details open><summary>Stack trace</summary><pre id="stack-trace">${esc(failure.metadata.exception)}</pre></details>` : ''}
       ${traced ? `<details open id="earlier-trace"><summary>Stack trace of the last error before it that had one: ${esc(traced.message)}, ${time(traced.timestamp, traced.received_at)}</summary><pre id="stack-trace">${esc(traced.metadata.exception)}</pre></details>` : ''}</div>` : ''}
     ${task.heartbeats.filter(h => h.vram_used_mb != null).length > 1
       ? `<h2>VRAM used while it ran</h2>${vramChart(task.heartbeats, [])}` : ''}
@@ -286,6 +286,13 @@ async function taskPage(id, view) {
   const newest = task.records.reduce((m, r) => Math.max(m, r.id), 0);
   if (newest) tail.setLastId(newest);
   tail.open();
+}
+
+// Whether a record carries a stack trace: a handler that writes every record's sends an empty or
+// blank one where there is none, as the store's explaining error reads it (TaskTimeline).
+function hasStackTrace(record) {
+  const exception = record.metadata && record.metadata.exception;
+  return typeof exception === 'string' && exception.trim() !== '';
 }
 
 // A link to where else the kind of error that explains a failure was made (its kind's page), from

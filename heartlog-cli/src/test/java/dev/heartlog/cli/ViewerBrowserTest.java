@@ -620,7 +620,11 @@ class ViewerBrowserTest {
            "metadata": {"exception": "Traceback (most recent call last):\\nKeyError: 12"}},
           {"level": "ERROR", "message": "Task failed", "task_id": "closing-line-task", "metadata": {}},
           {"level": "ERROR", "message": "Task failed: No space left on device", "task_id": "said-task",
-           "metadata": {"exception": "OSError: No space left on device"}}]'::jsonb, NULL)"""));
+           "metadata": {"exception": "OSError: No space left on device"}},
+          {"level": "ERROR", "message": "decode failed", "task_id": "blank-trace-task",
+           "metadata": {"exception": "Traceback (most recent call last):\\nValueError: bad frame"}},
+          {"level": "ERROR", "message": "Task failed", "task_id": "blank-trace-task", "metadata": {"exception": " "}}]'::jsonb,
+          NULL)"""));
 
     browser.get(base + "/#/task/closing-line-task");
     WebElement trace = chromium.waitUntilText(By.id("stack-trace"), "KeyError: 12");
@@ -630,6 +634,16 @@ class ViewerBrowserTest {
         .startsWith("Stack trace of the last error before it that had one: render failed for frame 2");
     assertThat(trace.getText()).doesNotContain("ConnectionError");
     chromium.screenshot("task-earlier-trace");
+
+    // Its kind is the explaining error's, whose stack trace the kind's page shows.
+    browser.findElement(By.id("failure-kind")).click();
+    assertThat(chromium.waitUntilText(By.id("kind-stack-trace"), "KeyError: 12").getText()).doesNotContain("ConnectionError");
+    assertThat(browser.findElement(By.id("kind-summary")).getText()).contains("render failed for frame 2");
+
+    // A stack trace of white space is none: the one before it is shown.
+    browser.get(base + "/#/task/blank-trace-task");
+    assertThat(chromium.waitFor(By.cssSelector("#earlier-trace summary")).getText())
+        .startsWith("Stack trace of the last error before it that had one: decode failed");
 
     // On the Tasks page, below the closing line, the exception that explains it; none where the
     // failure's message says it already.
