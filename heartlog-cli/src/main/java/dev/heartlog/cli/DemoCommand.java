@@ -170,8 +170,8 @@ final class DemoCommand implements Callable<Integer> {
         workers, tasks, sent, stored, failed == null ? "" : " (task " + failed + " failed)");
     String shownUrl = storeOptions.isEmbedded() ? null : withoutPasswords(storeOptions.url);
     String where = storeOptions.isEmbedded()
-        ? (storeOptions.home.toString().equals(StoreOptions.DEFAULT_HOME) ? "" : " --home " + shellWord(storeOptions.home.toString()))
-        : " --db-url " + shellWord(shownUrl);
+        ? (storeOptions.home.toString().equals(StoreOptions.DEFAULT_HOME) ? "" : " --home " + RecordText.shellWord(storeOptions.home.toString()))
+        : " --db-url " + RecordText.shellWord(shownUrl);
     boolean passwordLeftOut = shownUrl != null
         && (!shownUrl.equals(storeOptions.url) || spec.commandLine().getParseResult().hasMatchedOption("--db-password"));
     out.println(passwordLeftOut
@@ -201,11 +201,6 @@ final class DemoCommand implements Callable<Integer> {
         .replace(":***@", "@")
         .replaceAll("(?i)([?&])\\w*password=\\*\\*\\*&", "$1")
         .replaceAll("(?i)[?&]\\w*password=\\*\\*\\*$", "");
-  }
-
-  /** {@code text} as one word of a shell command to copy: as it is, or in single quotes. */
-  static String shellWord(String text) {
-    return text.matches("[A-Za-z0-9_./:=@%+,-]+") ? text : "'" + text.replace("'", "'\\''") + "'";
   }
 
   private Duration parse(String option, String value) {

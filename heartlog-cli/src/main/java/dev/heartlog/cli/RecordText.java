@@ -115,6 +115,11 @@ final class RecordText {
   }
 
   /** {@code 3s}, {@code 4m 10s}, {@code 2h 5m}. */
+  /** {@code text} as one word of a shell command to copy: as it is, or in single quotes. */
+  static String shellWord(String text) {
+    return text.matches("[A-Za-z0-9_./:=@%+,-]+") ? text : "'" + text.replace("'", "'\\''") + "'";
+  }
+
   /** {@code 1 worker}, {@code 1,204 workers}: a count and its noun, made plural with an s. */
   static String count(long n, String noun) {
     return String.format(Locale.ROOT, "%,d %s%s", n, noun, n == 1 ? "" : "s");

@@ -79,7 +79,9 @@ final class WorkerCommand implements Callable<Integer> {
         + (health.gpuProblem() == null ? "" : "  (" + RecordText.printable(health.gpuProblem()) + ")"));
     out.println("  current task    " + (health.currentTaskId() == null ? "-" : RecordText.printable(health.currentTaskId())));
     out.println("  last hour       " + RecordText.count(health.errorsLastHour(), "error") + ", "
-        + RecordText.count(health.warningsLastHour(), "warning"));
+        + RecordText.count(health.warningsLastHour(), "warning")
+        + (health.errorsLastHour() == 0 ? ""
+            : "  (by kind: heartlog errors --worker " + RecordText.printable(RecordText.shellWord(health.id())) + ")"));
     out.println();
     out.println("Recent tasks:");
     if (worker.recentTasks().isEmpty()) {

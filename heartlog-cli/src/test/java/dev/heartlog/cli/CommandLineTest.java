@@ -92,7 +92,7 @@ class CommandLineTest {
     String toCopy = demo.out().substring(demo.out().indexOf("Look at what they did"));   // the banner above may say ***
     assertThat(toCopy).doesNotContain("***").doesNotContain("demo-s3cret")
         .contains("the password is not shown here: export HEARTLOG_DB_PASSWORD=... first")
-        .contains("bin/heartlog workers --db-url " + DemoCommand.shellWord(DemoCommand.withoutPasswords(urlWithPassword)));
+        .contains("bin/heartlog workers --db-url " + RecordText.shellWord(DemoCommand.withoutPasswords(urlWithPassword)));
     Matcher workers = Pattern.compile("bin/heartlog workers --db-url '([^']+)'").matcher(toCopy);
     assertThat(workers.find()).as(toCopy).isTrue();
 
@@ -274,6 +274,8 @@ class CommandLineTest {
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.out()).contains("Worker demo-gpu-2  stopped");
+    assertThat(Cli.run("worker", "demo-gpu-1", "--db-url", url).out()).as("no errors, nothing to list by kind")
+        .containsPattern("last hour       0 errors, \\d+ warnings?\\R");
     // A failed task says what failed it: its last error's message, on one line, and its exception.
     assertThat(result.out().lines().filter(line -> line.startsWith("  " + failedTask + "  ")))
         .singleElement().asString().endsWith("  FAILED  Generation failed: CUDA out of memory "
@@ -335,7 +337,8 @@ class CommandLineTest {
 
     assertThat(Cli.run("workers", "--db-url", own).out()).endsWith(
         System.lineSeparator() + "1 worker: 1 active" + System.lineSeparator());
-    assertThat(Cli.run("worker", "lone-worker", "--db-url", own).out()).contains("last hour       1 error, 0 warnings");
+    assertThat(Cli.run("worker", "lone-worker", "--db-url", own).out())
+        .contains("last hour       1 error, 0 warnings  (by kind: heartlog errors --worker lone-worker)");
     assertThat(Cli.run("task", "lone-task", "--db-url", own).out()).contains("worker    lone-worker: 1 record, errors: 1");
   }
 
