@@ -74,6 +74,7 @@ async function errorKindPage(id, view) {
       <td class="msg">${latestError(part)}</td></tr>`).join('')}</tbody></table>`;
   results.innerHTML = `<div class="card" id="kind-summary"><div class="v">${counted(kind.errors, 'error')} on ${counted(kind.workers, 'worker')} in ${counted(kind.tasks, 'task')}, from ${time(kind.first_at)} to ${time(kind.last_at)}</div>
       <div class="msg">${latestError(kind)}</div>
+      ${overTimeChart(detail)}
       ${detail.stack_trace && detail.stack_trace.trim() ? `<details open><summary>Stack trace of the latest, ${time(kind.last_at)} on ${esc(kind.latest.worker_id)}</summary><pre id="kind-stack-trace">${esc(detail.stack_trace)}</pre></details>` : ''}</div>
     <h2>Workers</h2>
     ${table('kind-workers', detail.workers, 'Worker', part => idLink('worker', part.latest.worker_id), 'Tasks', part => part.tasks,
@@ -83,6 +84,31 @@ async function errorKindPage(id, view) {
     ${table('kind-tasks', detail.tasks, 'Task', part => part.latest.task_id ? idLink('task', part.latest.task_id) : '<span class="muted">outside a task</span>',
       'Workers', part => part.workers, 'Latest worker', part => idLink('worker', part.latest.worker_id))}
     <div class="sub" id="kind-task-count">${listed(tasksShown, kind.tasks, 'task')}${outsideShown ? '; "outside a task": the errors made outside one' : ''}</div>`;
+}
+
+// A kind's errors in each span of its range (errors_over_time), a bar each, the highest for the
+// most: when it began, peaked and stopped. Each bar's tooltip says its count and when its span began.
+function overTimeChart(detail) {
+  const counts = detail.errors_over_time;
+  const most = Math.max(0, ...counts);
+  if (!most) return '';
+  const barWidth = 8, gap = 2, height = 40;
+  const start = Date.parse(detail.since);
+  const bars = counts.map((n, i) => {
+    if (!n) return '';
+    const h = Math.max(2, Math.round(n / most * height));
+    const from = new Date(start + i * detail.span_seconds * 1000).toISOString();
+    return `<rect x="${i * (barWidth + gap)}" y="${height - h}" width="${barWidth}" height="${h}"><title>${counted(n, 'error')} from ${time(from)}</title></rect>`;
+  }).join('');
+  return `<div class="sub over-time-label">errors per ${spanWidth(detail.span_seconds)}, the highest ${most.toLocaleString()}</div>
+    <svg id="kind-over-time" class="over-time" width="${counts.length * (barWidth + gap)}" height="${height + 1}" role="img">
+      <line x1="0" y1="${height + 0.5}" x2="${counts.length * (barWidth + gap)}" y2="${height + 0.5}"/>${bars}</svg>`;
+}
+
+// "10s", "5m", "2h", "1d": a span's width, a whole number of its unit.
+function spanWidth(seconds) {
+  return seconds % 86400 === 0 ? `${seconds / 86400}d` : seconds % 3600 === 0 ? `${seconds / 3600}h`
+    : seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`;
 }
 
 // The range of the Errors pages (since, worker), as the API takes it.

@@ -3,6 +3,7 @@ package dev.heartlog.cli;
 import dev.heartlog.store.ErrorKind;
 import dev.heartlog.store.ErrorKindDetail;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 
@@ -25,6 +26,9 @@ final class ErrorKindText {
     if (detail.stackTrace() != null && !detail.stackTrace().isBlank()) {
       detail.stackTrace().lines().forEach(line -> out.println(RecordText.INDENT + RecordText.printable(line)));
     }
+    long most = detail.errorsOverTime().stream().mapToLong(Long::longValue).max().orElse(0);
+    out.println("  errors per " + width(detail.spanWidth()) + " since " + RecordText.second(detail.since()) + " ("
+        + BARS.charAt(BARS.length() - 1) + " = " + most + "): |" + bars(detail.errorsOverTime(), most) + "|");
     out.println();
     table(out, "WORKER", ErrorKind::workerId, "TASKS", ErrorKind::tasks, "LATEST TASK", ErrorKind::taskId,
         detail.workers());
@@ -59,6 +63,27 @@ final class ErrorKindText {
           RecordText.second(part.firstAt()), RecordText.second(part.lastAt()), shownId(other.apply(part)),
           RecordText.printable(TasksCommand.failureLine(part.message(), part.exception()))));
     }
+  }
+
+  /** A span's errors as a bar of eight heights, the highest for {@code most}; none, a space. */
+  private static final String BARS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588";
+
+  /** Each span's errors as a bar, so that when a kind began, peaked and stopped shows at a glance. */
+  static String bars(List<Long> errorsOverTime, long most) {
+    StringBuilder bars = new StringBuilder();
+    for (long errors : errorsOverTime) {
+      bars.append(errors == 0 ? ' ' : BARS.charAt((int) Math.min(BARS.length() - 1, (errors * BARS.length() - 1) / most)));
+    }
+    return bars.toString();
+  }
+
+  /** {@code 10s}, {@code 5m}, {@code 2h}, {@code 1d}: a span's width, a whole number of its unit. */
+  static String width(Duration width) {
+    long seconds = width.getSeconds();
+    return seconds % 86_400 == 0 ? seconds / 86_400 + "d"
+        : seconds % 3600 == 0 ? seconds / 3600 + "h"
+        : seconds % 60 == 0 ? seconds / 60 + "m"
+        : seconds + "s";
   }
 
   private static String shownId(String id) {

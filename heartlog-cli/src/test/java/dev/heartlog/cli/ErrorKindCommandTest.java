@@ -72,6 +72,8 @@ class ErrorKindCommandTest {
         "    Traceback (most recent call last):",
         "      File \"worker.py\", line 410, in render",
         "    " + oom + "1.00 GiB",
+        "  errors per 5m since 2026-11-27 09:00:00Z (\u2588 = 1): |" + " ".repeat(12) + "\u2588 \u2588 \u2588 \u2588 \u2588"
+            + " ".repeat(39) + "|",
         "",
         "WORKER  ERRORS TASKS  FIRST                 LATEST                LATEST TASK  ERROR",
         "gpu-a        3     2  2026-11-27 10:00:00Z  2026-11-27 10:20:00Z  t-2          frame 7 lost (" + oom + "12.50 GiB)",
@@ -92,11 +94,21 @@ class ErrorKindCommandTest {
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     List<String> lines = result.out().lines().toList();
-    assertThat(lines).as(result.out()).hasSize(13);
-    assertThat(lines.get(7)).startsWith("gpu-a ");
-    assertThat(lines.get(10)).startsWith("t-2 ");
-    assertThat(lines.get(12)).isEqualTo("1 of 2 workers shown, the most errors first (--limit); "
+    assertThat(lines).as(result.out()).hasSize(14);
+    assertThat(lines.get(8)).startsWith("gpu-a ");
+    assertThat(lines.get(11)).startsWith("t-2 ");
+    assertThat(lines.get(13)).isEqualTo("1 of 2 workers shown, the most errors first (--limit); "
         + "1 of 3 tasks shown, the most errors first (--limit).");
+  }
+
+  @Test
+  void eachSpansErrorsAreABarOfEightHeightsTheHighestForTheMost() {
+    assertThat(ErrorKindText.bars(List.of(0L, 1L, 4L, 8L, 0L, 2L), 8)).isEqualTo(" \u2581\u2584\u2588 \u2582");
+    assertThat(ErrorKindText.bars(List.of(1L, 1000L), 1000)).as("one error of many still shows").isEqualTo("\u2581\u2588");
+    assertThat(ErrorKindText.width(java.time.Duration.ofSeconds(10))).isEqualTo("10s");
+    assertThat(ErrorKindText.width(java.time.Duration.ofMinutes(5))).isEqualTo("5m");
+    assertThat(ErrorKindText.width(java.time.Duration.ofHours(36))).isEqualTo("36h");
+    assertThat(ErrorKindText.width(java.time.Duration.ofDays(1))).isEqualTo("1d");
   }
 
   @Test
@@ -122,7 +134,9 @@ class ErrorKindCommandTest {
       }
     }
     assertThat(fields).containsExactly("since", "until", "kind", "stack_trace", "worker_count", "workers", "task_count",
-        "tasks");
+        "tasks", "span_seconds", "errors_over_time");
+    assertThat(result.out()).contains("\"span_seconds\":300,\"errors_over_time\":[" + "0,".repeat(12) + "1,0,1,0,1,0,1,0,1,"
+        + "0,".repeat(38) + "0]");
     assertThat(result.out()).contains("\"kind\":{\"id\":\"" + oomKind + "\",\"errors\":5,\"workers\":2,\"tasks\":3,",
         "\"worker_count\":2,", "\"task_count\":4,", "\"task_id\":null,\"worker_id\":\"gpu-b\"");
   }

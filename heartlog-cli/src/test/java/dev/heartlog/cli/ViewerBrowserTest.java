@@ -231,7 +231,13 @@ class ViewerBrowserTest {
     assertThat(browser.findElement(By.id("kind-summary")).getText())
         .matches("(?s)\\d+ errors? on 1 worker in \\d+ tasks?, from .* to .*Generation failed: CUDA out of memory\n"
             + "java.lang.IllegalStateException: CUDA out of memory. Tried to allocate 2.00 GiB \\(simulated\\)\n"
+            + "errors per 1m, the highest \\d+\n"
             + "Stack trace of the latest, .* on demo-gpu-2\n.*");
+    List<WebElement> bars = browser.findElements(By.cssSelector("#kind-over-time rect"));
+    assertThat(bars).as("a bar for each span of the hour with errors").isNotEmpty()
+        .allSatisfy(bar -> assertThat(bar.findElement(By.tagName("title")).getAttribute("textContent"))
+            .matches("\\d+ errors? from \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d.*"));
+    assertThat(browser.findElement(By.className("over-time-label")).getText()).matches("errors per 1m, the highest \\d+");
     assertThat(browser.findElement(By.id("kind-stack-trace")).getText()).as("the latest error's, whole")
         .startsWith("java.lang.IllegalStateException: CUDA out of memory.").contains("at dev.heartlog.cli.DemoWorker.runTask(");
     List<WebElement> workers = browser.findElements(By.cssSelector("#kind-workers tbody tr"));

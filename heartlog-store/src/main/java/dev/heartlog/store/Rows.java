@@ -59,13 +59,15 @@ final class Rows {
   }
 
   /**
-   * A row of error-kind.sql: the kind, or a worker's or a task's part of it, with how many such
-   * parts there are; the kind's with its latest error's stack trace.
+   * A row of error-kind.sql: the kind, or a worker's, a task's or a span of time's part of it (the
+   * span's number), with how many such parts there are; the kind's with its latest error's stack
+   * trace.
    */
-  record ErrorKindPartRow(String part, ErrorKind kind, long partCount, String stackTrace) {}
+  record ErrorKindPartRow(String part, int span, ErrorKind kind, long partCount, String stackTrace) {}
 
   static ErrorKindPartRow errorKindPartRow(ResultSet rs) throws SQLException {
-    return new ErrorKindPartRow(rs.getString("part"), errorKind(rs), rs.getLong("part_count"), rs.getString("stack_trace"));
+    return new ErrorKindPartRow(rs.getString("part"), rs.getInt("bucket"), errorKind(rs), rs.getLong("part_count"),
+        rs.getString("stack_trace"));
   }
 
   private static ErrorKind errorKind(ResultSet rs) throws SQLException {

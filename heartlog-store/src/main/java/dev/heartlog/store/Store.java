@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -328,33 +329,45 @@ public final class Store {
   /**
    * One kind of error ({@code kindId}, as {@link #errorKinds} gives it, in either case) made in the
    * range, of {@code workerId} where one is given, and where it was made: the {@code limit}
-   * workers and tasks of the most errors of the kind. Empty where the range holds none of it.
+   * workers and tasks of the most errors of the kind, and its errors over the range, in at most
+   * {@value ErrorKindDetail#MOST_SPANS} spans. Empty where the range holds none of it.
    *
    * @throws IllegalArgumentException where {@code kindId} is not 8 hex digits
    */
   public Optional<ErrorKindDetail> errorKind(String kindId, String workerId, Instant since, Instant until, int limit) {
     Map<String, Object> values = errorRange(workerId, since, until, limit);
     values.put("kind", ErrorKind.checkedId(kindId));
+    Duration range = Duration.between(since, until == null ? Instant.now() : until);
+    Duration width = ErrorKindDetail.spanWidth(range);
+    int spans = ErrorKindDetail.spans(range, width);
+    values.put("bucket_seconds", (int) width.getSeconds());
+    values.put("buckets", spans);
     List<Rows.ErrorKindPartRow> rows = query("error-kind", values, Rows::errorKindPartRow);
     if (rows.isEmpty()) {
       return Optional.empty();
     }
     List<ErrorKind> workers = new ArrayList<>();
     List<ErrorKind> tasks = new ArrayList<>();
+    Long[] overTime = new Long[spans];
+    Arrays.fill(overTime, 0L);
     long workerCount = 0;
     long taskCount = 0;
     for (Rows.ErrorKindPartRow row : rows.subList(1, rows.size())) {
-      if (row.part().equals("worker")) {
-        workers.add(row.kind());
-        workerCount = row.partCount();
-      } else {
-        tasks.add(row.kind());
-        taskCount = row.partCount();
+      switch (row.part()) {
+        case "worker" -> {
+          workers.add(row.kind());
+          workerCount = row.partCount();
+        }
+        case "task" -> {
+          tasks.add(row.kind());
+          taskCount = row.partCount();
+        }
+        default -> overTime[row.span()] = row.kind().errors();
       }
     }
     Rows.ErrorKindPartRow kind = rows.get(0);
     return Optional.of(new ErrorKindDetail(since, until, kind.kind(), kind.stackTrace(), workers, workerCount, tasks,
-        taskCount));
+        taskCount, width, List.of(overTime)));
   }
 
   /**

@@ -157,10 +157,11 @@ public final class StoreJson {
 
   /**
    * One kind of error of a range and where it was made: {@code {"since", "until", "kind": {...},
-   * "stack_trace", "worker_count", "workers": [...], "task_count", "tasks": [...]}}: the stack
-   * trace of its latest error, and the kind and each worker's and task's part of it as {@link
-   * #errorKinds} writes a kind (a task's {@code latest.task_id} is its id, {@code null} for the
-   * errors made outside a task).
+   * "stack_trace", "worker_count", "workers": [...], "task_count", "tasks": [...], "span_seconds",
+   * "errors_over_time": [...]}}: the stack trace of its latest error, the kind and each worker's
+   * and task's part of it as {@link #errorKinds} writes a kind (a task's {@code latest.task_id}
+   * is its id, {@code null} for the errors made outside a task), and its errors in each span of
+   * {@code span_seconds} from {@code since}.
    */
   public static String errorKind(ErrorKindDetail detail) {
     return write(json -> {
@@ -174,6 +175,12 @@ public final class StoreJson {
       writeErrorKinds(json, "workers", detail.workers());
       json.writeNumberField("task_count", detail.taskCount());
       writeErrorKinds(json, "tasks", detail.tasks());
+      json.writeNumberField("span_seconds", detail.spanWidth().getSeconds());
+      json.writeArrayFieldStart("errors_over_time");
+      for (long errors : detail.errorsOverTime()) {
+        json.writeNumber(errors);
+      }
+      json.writeEndArray();
       json.writeEndObject();
     });
   }

@@ -189,6 +189,43 @@ class ErrorKindsTest {
   }
 
   @Test
+  void aKindsErrorsAreCountedInSpansOfTheRangeThatReadAsAClock() {
+    String oomId = lastHour(null, 20).kinds().get(1).id();
+
+    ErrorKindDetail hour = store.errorKind(oomId, null, NOW.minus(Duration.ofHours(1)), NOW, 20).orElseThrow();
+    ErrorKindDetail tenMinutes = store.errorKind(oomId, null, NOW.minus(Duration.ofMinutes(50)), NOW.minus(Duration.ofMinutes(40)),
+        20).orElseThrow();
+
+    assertThat(hour.spanWidth()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(hour.errorsOverTime()).hasSize(60);
+    List<Integer> spansWithErrors = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      if (hour.errorsOverTime().get(i) > 0) {
+        spansWithErrors.add(i);
+      }
+    }
+    assertThat(spansWithErrors).as("50, 40, 30 and 10 minutes ago").containsExactly(10, 20, 30, 50);
+    assertThat(hour.errorsOverTime().stream().mapToLong(Long::longValue).sum()).isEqualTo(hour.kind().errors());
+    assertThat(tenMinutes.spanWidth()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(tenMinutes.errorsOverTime()).hasSize(60).startsWith(1L, 0L);
+  }
+
+  @Test
+  void aRangeIsCutIntoAtMostSixtySpansOfAWidthThatReadsAsAClock() {
+    assertThat(ErrorKindDetail.spanWidth(Duration.ofMinutes(10))).isEqualTo(Duration.ofSeconds(10));
+    assertThat(ErrorKindDetail.spanWidth(Duration.ofHours(1))).isEqualTo(Duration.ofMinutes(1));
+    assertThat(ErrorKindDetail.spanWidth(Duration.ofHours(1).plusMillis(40))).as("the moment before the store was asked")
+        .isEqualTo(Duration.ofMinutes(1));
+    assertThat(ErrorKindDetail.spanWidth(Duration.ofHours(1).plusSeconds(1))).isEqualTo(Duration.ofMinutes(2));
+    assertThat(ErrorKindDetail.spanWidth(Duration.ofHours(48))).isEqualTo(Duration.ofHours(1));
+    assertThat(ErrorKindDetail.spanWidth(Duration.ofDays(90))).as("past the widest").isEqualTo(Duration.ofHours(36));
+    assertThat(ErrorKindDetail.spans(Duration.ofHours(1).plusSeconds(1), Duration.ofMinutes(2))).isEqualTo(31);
+    assertThat(ErrorKindDetail.spans(Duration.ofHours(1).plusMillis(40), Duration.ofMinutes(1))).isEqualTo(60);
+    assertThat(ErrorKindDetail.spans(Duration.ofHours(1), Duration.ofMinutes(1))).isEqualTo(60);
+    assertThat(ErrorKindDetail.spans(Duration.ZERO, Duration.ofSeconds(1))).isEqualTo(1);
+  }
+
+  @Test
   void aKindsDetailListsAsManyWorkersAndTasksAsAskedAndCountsThemAll() {
     String oomId = lastHour(null, 20).kinds().get(1).id();
 
