@@ -4,10 +4,10 @@
 // kind, shown by its latest error, with its task and worker linked.
 async function errorsPage(view) {
   const params = hashParams();
-  const since = params.get('since') || '1h';
-  view.innerHTML = `<h1>Errors</h1><div class="sub">The errors made since ${esc(since)} by kind, the most frequent first; errors alike but for their numbers are one kind, shown by its latest</div>
+  view.innerHTML = `<h1>Errors</h1><div class="sub">The errors made${rangeText(params)} by kind, the most frequent first; errors alike but for their numbers are one kind, shown by its latest</div>
     <form class="filters" id="error-filters"><label>Worker<input name="worker" value="${esc(params.get('worker') || '')}"></label>
-      <label>Since<input name="since" value="${esc(since)}" placeholder="1h, 22:00 or 2026-11-27T22:00Z" size="22"></label>
+      <label>Since<input name="since" value="${esc(params.get('since') || '')}" placeholder="1h, 22:00 or 2026-11-27T22:00Z" size="22"></label>
+      <label>Until<input name="until" value="${esc(params.get('until') || '')}" placeholder="now, 30m or 22:00" size="22"></label>
       <button class="primary">Apply</button></form>
     <div id="error-results"><p class="loading">Loading errors…</p></div>`;
   view.querySelector('#error-filters').addEventListener('submit', event => {
@@ -28,17 +28,17 @@ async function errorsPage(view) {
   }
   const clockNotice = skewedClocksNotice(clocks, params.get('worker'));
   if (!errors.kinds.length) {
-    results.innerHTML = `<div class="notice" id="no-errors">No errors since ${esc(since)}. Records are kept 48 hours.</div>${clockNotice}`;
+    results.innerHTML = `<div class="notice" id="no-errors">No errors${rangeText(params)}. Records are kept 48 hours.</div>${clockNotice}`;
     return;
   }
   const shown = errors.kinds.length < errors.kind_count ? `; the ${errors.kinds.length} most frequent shown` : '';
-  const kindLink = kind => `<a href="#/errors/${kind.id}?${rangeQuery(params).toString()}" title="the workers and tasks this kind hit">${kind.errors.toLocaleString()}</a>`;
+  const kindLink = kind => `<a href="${withQuery(`#/errors/${kind.id}`, rangeQuery(params))}" title="the workers and tasks this kind hit">${kind.errors.toLocaleString()}</a>`;
   results.innerHTML = `${clockNotice}<table id="error-kinds"><thead><tr><th>Errors</th><th>Workers</th><th>Tasks</th><th>Latest</th><th>Latest task</th><th>Worker</th><th>Error</th></tr></thead>
     <tbody>${errors.kinds.map(kind => `<tr data-kind="${esc(kind.id)}">
       <td class="num">${kindLink(kind)}</td><td class="num">${kind.workers.toLocaleString()}</td><td class="num">${kind.tasks.toLocaleString()}</td>
       <td class="time">${time(kind.last_at)}</td><td>${idLink('task', kind.latest.task_id)}</td><td>${idLink('worker', kind.latest.worker_id)}</td>
       <td class="msg">${latestError(kind)}</td></tr>`).join('')}</tbody></table>
-    <div class="sub" id="error-totals">${counted(errors.error_count, 'error')} of ${counted(errors.kind_count, 'kind')} since ${esc(since)}${shown}; a kind's count opens the workers and tasks it hit</div>`;
+    <div class="sub" id="error-totals">${counted(errors.error_count, 'error')} of ${counted(errors.kind_count, 'kind')}${rangeText(params)}${shown}; a kind's count opens the workers and tasks it hit</div>`;
 }
 
 // One kind of error (GET /api/errors/{kind}) in the Errors page's range: its latest error's stack
@@ -46,10 +46,9 @@ async function errorsPage(view) {
 // latest error.
 async function errorKindPage(id, view) {
   const params = hashParams();
-  const since = params.get('since') || '1h';
   const worker = params.get('worker');
-  const back = `<a href="#/errors?${rangeQuery(params).toString()}" id="all-kinds">all kinds</a>`;
-  view.innerHTML = `<h1>Error kind ${esc(id)}</h1><div class="sub">Where it was made since ${esc(since)}${worker ? ` by ${esc(worker)}` : ''} · ${back}</div>
+  const back = `<a href="${withQuery('#/errors', rangeQuery(params))}" id="all-kinds">all kinds</a>`;
+  view.innerHTML = `<h1>Error kind ${esc(id)}</h1><div class="sub">Where it was made${rangeText(params)}${worker ? ` by ${esc(worker)}` : ''} · ${back}</div>
     <div id="kind-results"><p class="loading">Loading the kind…</p></div>`;
   const query = rangeQuery(params);
   query.set('limit', String(KIND_PARTS));
@@ -59,7 +58,7 @@ async function errorKindPage(id, view) {
     detail = await api(`api/errors/${encodeURIComponent(id)}?${query.toString()}`);
   } catch (error) {
     if (error.status !== 404) return showRefusedFilter(error, results);
-    results.innerHTML = `<div class="notice" id="no-kind">No errors of kind ${esc(id)} since ${esc(since)}${worker ? ` by ${esc(worker)}` : ''}. Records are kept 48 hours; ${back} lists the range's kinds.</div>`;
+    results.innerHTML = `<div class="notice" id="no-kind">No errors of kind ${esc(id)}${rangeText(params)}${worker ? ` by ${esc(worker)}` : ''}. Records are kept 48 hours; ${back} lists the range's kinds.</div>`;
     return;
   }
   const kind = detail.kind;
@@ -111,11 +110,28 @@ function spanWidth(seconds) {
     : seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`;
 }
 
-// The range of the Errors pages (since, worker), as the API takes it.
+// The range of the Errors pages (since, until, worker), as the API takes it: without since, the
+// hour before until, else the last hour, as `heartlog errors` reads them.
 function rangeQuery(params) {
-  const query = new URLSearchParams({ since: params.get('since') || '1h' });
+  const query = new URLSearchParams();
+  if (params.get('since')) query.set('since', params.get('since'));
+  if (params.get('until')) query.set('until', params.get('until'));
   if (params.get('worker')) query.set('worker', params.get('worker'));
   return query;
+}
+
+// A page's address with its query, where it has one.
+function withQuery(path, query) {
+  const text = query.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+// " since 1h", " since 13:50:07Z until 15:50:07Z", " in the hour before 2h": the Errors pages'
+// range, as their text says it.
+function rangeText(params) {
+  const since = params.get('since'), until = params.get('until');
+  if (!since && until) return ` in the hour before ${esc(until)}`;
+  return ` since ${esc(since || '1h')}${until ? ` until ${esc(until)}` : ''}`;
 }
 
 // "1 error", "1,204 errors".

@@ -295,12 +295,14 @@ function hasStackTrace(record) {
   return typeof exception === 'string' && exception.trim() !== '';
 }
 
-// A link to where else the kind of error that explains a failure was made (its kind's page), from
-// an hour before that error; nothing where the failure has no kind (the store found none).
+// A link to where else the kind of error that explains a failure was made (its kind's page), in
+// the two hours around that error; nothing where the failure has no kind (the store found none).
 function kindLink(kind, error) {
   if (!kind) return '';
-  const hourBefore = new Date(Date.parse(error.timestamp) - 3600e3).toISOString().replace(/\.\d+Z$/, 'Z');
-  return ` · <a id="failure-kind" href="#/errors/${encodeURIComponent(kind)}?since=${encodeURIComponent(hourBefore)}">where else this kind of error was made</a>`;
+  const at = Date.parse(error.timestamp);
+  const second = ms => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+  const range = new URLSearchParams({ since: second(at - 3600e3), until: second(at + 3600e3) });
+  return ` · <a id="failure-kind" href="#/errors/${encodeURIComponent(kind)}?${range}">where else this kind of error was made</a>`;
 }
 
 // The query after the page's path in the hash: #/explore?level=ERROR.

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.Iterator;
@@ -115,12 +116,14 @@ final class TaskCommand implements Callable<Integer> {
 
   /**
    * The kind of the error that explains the failure, and the command that lists where else it was
-   * made, from an hour before it: one bad machine's, or the fleet's.
+   * made in the two hours around it: one bad machine's, or the fleet's. Around it, not since: an
+   * old failure's kind over all the hours since would group every error made since.
    */
   private static void printKind(PrintWriter out, Store store, StoredRecord explaining) {
+    Instant at = explaining.timestamp().truncatedTo(ChronoUnit.SECONDS);
     store.errorKindId(explaining).ifPresent(kind -> out.println("  Kind " + kind + "; where else it was made: "
-        + "heartlog errors --kind " + kind + " --since "
-        + explaining.timestamp().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS)));
+        + "heartlog errors --kind " + kind + " --since " + at.minus(Duration.ofHours(1)) + " --until "
+        + at.plus(Duration.ofHours(1))));
   }
 
   private static void printException(PrintWriter out, StoredRecord record) {

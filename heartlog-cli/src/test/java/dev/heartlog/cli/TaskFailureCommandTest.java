@@ -64,14 +64,14 @@ class TaskFailureCommandTest {
         + "      File \"w.py\", line 12" + nl
         + "    KeyError: 'x'" + nl
         + "  Kind " + kindListed("KeyError: 'x'") + "; where else it was made: heartlog errors --kind " + kindListed("KeyError: 'x'")
-        + " --since 2026-11-27T09:00:02Z" + nl);
+        + " --since 2026-11-27T09:00:02Z --until 2026-11-27T11:00:02Z" + nl);
   }
 
   @Test
   void theKindAFailureNamesListsTheTaskAmongWhereItWasMade() {
     String kind = kindListed("KeyError: 'x'");
 
-    Cli.Result where = Cli.run("errors", "--kind", kind, "--since", "2026-11-27T09:00:02Z", "--until", "2026-11-27T14:00:00Z",
+    Cli.Result where = Cli.run("errors", "--kind", kind, "--since", "2026-11-27T09:00:02Z", "--until", "2026-11-27T11:00:02Z",
         "--db-url", url);
 
     assertThat(where.exitCode()).as(where.err()).isZero();
