@@ -51,7 +51,7 @@ async function errorKindPage(id, view) {
   view.innerHTML = `<h1>Error kind ${esc(id)}</h1><div class="sub">Where it was made${rangeText(params)}${worker ? ` by ${esc(worker)}` : ''} · ${back}</div>
     <div id="kind-results"><p class="loading">Loading the kind…</p></div>`;
   const query = rangeQuery(params);
-  query.set('limit', String(KIND_PARTS));
+  query.set('limit', String(params.get('all') ? KIND_PARTS_ALL : KIND_PARTS));
   const results = view.querySelector('#kind-results');
   let detail;
   try {
@@ -82,7 +82,17 @@ async function errorKindPage(id, view) {
     <h2>Tasks</h2>
     ${table('kind-tasks', detail.tasks, 'Task', part => part.latest.task_id ? idLink('task', part.latest.task_id) : '<span class="muted">outside a task</span>',
       'Workers', part => part.workers, 'Latest worker', part => idLink('worker', part.latest.worker_id))}
-    <div class="sub" id="kind-task-count">${listed(tasksShown, kind.tasks, 'task')}${outsideShown ? '; "outside a task": the errors made outside one' : ''}</div>`;
+    <div class="sub" id="kind-task-count">${listed(tasksShown, kind.tasks, 'task')}${outsideShown ? '; "outside a task": the errors made outside one' : ''}</div>
+    ${detail.workers.length < detail.worker_count || detail.tasks.length < detail.task_count
+      ? `<div class="toolbar"><button id="kind-show-all">Show all</button> (up to ${KIND_PARTS_ALL.toLocaleString()} of each)</div>` : ''}`;
+  const showAll = view.querySelector('#kind-show-all');
+  if (showAll) {
+    showAll.addEventListener('click', () => {
+      const next = rangeQuery(params);
+      next.set('all', '1');
+      location.hash = withQuery(`#/errors/${encodeURIComponent(id)}`, next);
+    });
+  }
 }
 
 // A kind's errors in each span of its range (errors_over_time), a bar each, the highest for the
@@ -150,3 +160,6 @@ const ERROR_KINDS = 50;
 
 // The workers and the tasks a kind's page asks for, of each the most errors.
 const KIND_PARTS = 100;
+
+// What "Show all" asks for: as many as the API answers.
+const KIND_PARTS_ALL = 10000;

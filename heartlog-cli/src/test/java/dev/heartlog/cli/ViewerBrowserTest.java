@@ -198,6 +198,31 @@ class ViewerBrowserTest {
   }
 
   @Test
+  @Order(19)   // last: its 150 failed tasks and its kind would crowd the pages the tests above read
+  void aKindThatHitMoreWorkersThanThePageListsShowsThemAllOnAsking() throws Exception {
+    // 150 workers, each with one error of one kind of their own in a task of its own.
+    Store.open(url, null, null).withConnection(c -> c.createStatement().execute("""
+        INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id, metadata, seq)
+        SELECT now() - g * interval '1 second', 'ERROR', 'NCCL watchdog timed out', 'worker', 'wide-' || g,
+               'wide-task-' || g, '{}', g
+        FROM generate_series(1, 150) g"""));
+    browser.get(base + "/#/errors");
+    WebElement wide = chromium.waitUntilText(By.id("error-kinds"), "NCCL watchdog timed out")
+        .findElements(By.cssSelector("tbody tr")).stream().filter(row -> row.getText().contains("NCCL")).findFirst().orElseThrow();
+    wide.findElement(By.cssSelector("td.num a")).click();
+
+    chromium.waitForRows(By.cssSelector("#kind-workers tbody tr"));
+    assertThat(browser.findElements(By.cssSelector("#kind-workers tbody tr"))).hasSize(100);
+    assertThat(browser.findElement(By.id("kind-worker-count")).getText()).isEqualTo("the 100 with the most errors, of 150 workers");
+    browser.findElement(By.id("kind-show-all")).click();
+    chromium.waitUntil(() -> browser.getCurrentUrl().contains("all=1")
+        && browser.findElements(By.cssSelector("#kind-workers tbody tr")).size() == 150);
+    assertThat(browser.findElement(By.id("kind-worker-count")).getText()).isEqualTo("150 workers");
+    assertThat(browser.findElements(By.cssSelector("#kind-tasks tbody tr"))).hasSize(150);
+    assertThat(browser.findElements(By.id("kind-show-all"))).as("nothing more to show").isEmpty();
+  }
+
+  @Test
   @Order(3)   // reads only, as the tests above
   void aWorkersErrorsOnTheFleetAndWorkerPagesOpenItsErrorsByKind() throws Exception {
     browser.get(base + "/#/fleet");
