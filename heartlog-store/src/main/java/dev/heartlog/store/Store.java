@@ -11,6 +11,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -368,6 +369,45 @@ public final class Store {
     Rows.ErrorKindPartRow kind = rows.get(0);
     return Optional.of(new ErrorKindDetail(since, until, kind.kind(), kind.stackTrace(), workers, workerCount, tasks,
         taskCount, width, List.of(overTime)));
+  }
+
+  /**
+   * The errors of one kind ({@code kindId}, as {@link #errorKinds} gives it, in either case) made in
+   * the range, of {@code workerId} and {@code taskId} where given: the newest {@code limit},
+   * returned oldest first, as {@link #logs} returns records; with {@code beforeId}, those that
+   * come after that record in the listing's order (older, or of its time and a lower id): the next
+   * page. They are the errors the kind counts, a flood's count record among them. Empty where the
+   * range holds none, or record {@code beforeId} is gone.
+   *
+   * @throws IllegalArgumentException where {@code kindId} is not 8 hex digits
+   */
+  public List<StoredRecord> errorsOfKind(String kindId, String workerId, String taskId, Instant since,
+      Instant until, Long beforeId, int limit) {
+    Map<String, Object> values = errorRange(workerId, since, until, limit);
+    values.put("kind", ErrorKind.checkedId(kindId));
+    LogFilter.refuseNul("task", taskId);
+    values.put("task", taskId);
+    List<StoredRecord> newestFirst = queries.onOneConnection(q -> {
+      values.put("before_id", beforeId);
+      values.put("before_ts", null);
+      if (beforeId != null) {
+        RecordReads.Position position = RecordReads.Position.of(q, beforeId);
+        if (position == null) {
+          return List.of();
+        }
+        values.put("before_ts", position.timestamp());
+        // No error of the page is later than the record it follows: the range's errors are
+        // grouped up to it only (each error's kind is its own), not again over the whole range.
+        Instant justAfter = position.timestamp().plus(1, ChronoUnit.MICROS);
+        if (until == null || justAfter.isBefore(until)) {
+          values.put("until", justAfter);
+        }
+      }
+      return q.query("errors-of-kind", values, Rows::storedRecord);
+    });
+    List<StoredRecord> oldestFirst = new ArrayList<>(newestFirst);
+    Collections.reverse(oldestFirst);
+    return oldestFirst;
   }
 
   /**

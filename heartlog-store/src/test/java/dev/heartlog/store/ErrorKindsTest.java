@@ -325,6 +325,73 @@ class ErrorKindsTest {
     assertThat(store.task("no-such-task").explainingError()).isEmpty();
   }
 
+  @Test
+  void aKindsErrorsAreListedWholeOldestFirstTheNewestAsManyAsAsked() {
+    String oomId = lastHour(null, 20).kinds().get(1).id();
+    Instant hourAgo = NOW.minus(Duration.ofHours(1));
+
+    List<StoredRecord> all = store.errorsOfKind(oomId, null, null, hourAgo, null, null, 20);
+    List<StoredRecord> newest = store.errorsOfKind(oomId, null, null, hourAgo, null, null, 2);
+
+    assertThat(all).extracting(ErrorKindsTest::line).containsExactly(
+        "50 gpu-a t-1 ERROR render failed",
+        "40 gpu-a t-2 ERROR render failed",
+        "30 gpu-a t-2 CRITICAL frame 7 lost",
+        "10 gpu-b t-5 ERROR render failed");
+    assertThat(all.get(2).exception()).as("each whole, its own numbers and all")
+        .endsWith("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 12.50 GiB\n");
+    assertThat(newest).extracting(ErrorKindsTest::line).containsExactly(
+        "30 gpu-a t-2 CRITICAL frame 7 lost",
+        "10 gpu-b t-5 ERROR render failed");
+    assertThat(store.errorsOfKind(oomId, "gpu-a", "t-2", hourAgo, null, null, 20)).extracting(ErrorKindsTest::line)
+        .as("of one worker's task").containsExactly("40 gpu-a t-2 ERROR render failed", "30 gpu-a t-2 CRITICAL frame 7 lost");
+    assertThat(store.errorsOfKind(oomId, null, null, hourAgo, NOW.minus(Duration.ofMinutes(35)), null, 20))
+        .extracting(ErrorKindsTest::line).as("of a range that ends before the latest")
+        .containsExactly("50 gpu-a t-1 ERROR render failed", "40 gpu-a t-2 ERROR render failed");
+    assertThat(store.errorsOfKind("00000000", null, null, hourAgo, null, null, 20)).isEmpty();
+    assertThatThrownBy(() -> store.errorsOfKind("render", null, null, hourAgo, null, null, 20))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("8 hex digits");
+  }
+
+  @Test
+  void aKindsErrorsArePagedBackFromTheOldestOfAPageTiesOnTimeIncluded() {
+    Instant hourAgo = NOW.minus(Duration.ofHours(1));
+    String oomId = lastHour(null, 20).kinds().get(1).id();
+    String diskFullId = lastHour("gpu-b", 20).kinds().get(0).id();
+
+    List<StoredRecord> first = store.errorsOfKind(oomId, null, null, hourAgo, null, null, 3);
+    List<StoredRecord> second = store.errorsOfKind(oomId, null, null, hourAgo, null, first.get(0).id(), 3);
+    List<StoredRecord> latestDiskFull = store.errorsOfKind(diskFullId, null, null, hourAgo, null, null, 1);
+    List<StoredRecord> beforeIt = store.errorsOfKind(diskFullId, null, null, hourAgo, null, latestDiskFull.get(0).id(), 1);
+
+    assertThat(second).extracting(ErrorKindsTest::line).containsExactly("50 gpu-a t-1 ERROR render failed");
+    assertThat(store.errorsOfKind(oomId, null, null, hourAgo, null, second.get(0).id(), 3)).as("past the oldest").isEmpty();
+    assertThat(latestDiskFull).extracting(StoredRecord::message).containsExactly("disk full writing frame 2");
+    assertThat(beforeIt).extracting(StoredRecord::message).as("made at the same time, stored before it")
+        .containsExactly("disk full writing frame 1");
+    assertThat(store.errorsOfKind(oomId, null, null, hourAgo, null, Long.MAX_VALUE, 3)).as("after a record that is gone")
+        .isEmpty();
+  }
+
+  @Test
+  void aFloodsErrorsAreTheRecordsItRepeatsAndItsCount() {
+    ErrorKind flood = lastHour(null, 20).kinds().get(0);
+
+    List<StoredRecord> errors = store.errorsOfKind(flood.id(), null, null, NOW.minus(Duration.ofHours(1)), null, null, 20);
+
+    assertThat(errors).extracting(StoredRecord::message).containsExactly(
+        "connection to redis:6379 refused, retrying",
+        "connection to redis:6379 refused, retrying",
+        "connection to redis:6379 refused, retrying",
+        "repeated 997 more times: connection to redis:6379 refused, retrying");
+  }
+
+  /** An error as "MINUTES AGO WORKER TASK LEVEL MESSAGE". */
+  private static String line(StoredRecord error) {
+    return Duration.between(error.timestamp(), NOW).toMinutes() + " " + error.workerId() + " " + error.taskId() + " "
+        + error.level() + " " + error.message();
+  }
+
   /** A worker's or a task's part of a kind, as "WORKER: ERRORS, WORKERS, TASKS, FIRST-LATEST, latest TASK MESSAGE". */
   private static String part(ErrorKind kind) {
     return kind.workerId() + ": " + kind.errors() + " errors, " + kind.workers() + " worker, " + kind.tasks() + " tasks, "
