@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -127,6 +128,7 @@ final class ErrorsCommand implements Callable<Integer> {
       out.println(StoreJson.errorKind(detail.get()));
     } else {
       ErrorKindText.print(detail.get(), range(from), out);
+      out.println("heartlog logs --kind " + kindId + sameFlags() + " prints each of its errors.");
     }
     return 0;
   }
@@ -135,6 +137,21 @@ final class ErrorsCommand implements Callable<Integer> {
   private String range(Instant from) {
     return (worker == null ? "" : " of worker " + worker) + " since " + RecordText.second(from)
         + (until == null ? "" : " before " + RecordText.second(until));
+  }
+
+  /**
+   * The worker and range flags as they were given ({@code --since 2h}, not the time it came to),
+   * each a shell word, for the command that lists the same errors.
+   */
+  private String sameFlags() {
+    StringBuilder flags = new StringBuilder();
+    for (String name : List.of("--worker", "--since", "--until")) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
+        String given = spec.commandLine().getParseResult().matchedOption(name).stringValues().get(0);
+        flags.append(' ').append(name).append(' ').append(RecordText.printable(RecordText.shellWord(given)));
+      }
+    }
+    return flags.toString();
   }
 
   private String checkedKind() {

@@ -1,5 +1,6 @@
 package dev.heartlog.cli;
 
+import dev.heartlog.store.ErrorKind;
 import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.MetadataFilter;
 import dev.heartlog.store.RecordFollower;
@@ -7,6 +8,7 @@ import dev.heartlog.store.Store;
 import dev.heartlog.store.StoreException;
 import dev.heartlog.store.StoreJson;
 import dev.heartlog.store.StoredRecord;
+import dev.heartlog.store.TaskFilter;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,6 +72,11 @@ final class LogsCommand implements Callable<Integer> {
           + " --task on a large store: no index serves it.")
   List<String> metadata = new ArrayList<>();
 
+  @Option(names = "--kind", paramLabel = "ID",
+      description = "Only the errors of this kind (its id, as heartlog errors lists it), each whole, in the range as "
+          + "heartlog errors reads it: without --since, the hour before --until, else the last hour.")
+  String kind;
+
   @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most N records (default ${DEFAULT-VALUE}).")
   int limit;
 
@@ -97,6 +104,9 @@ final class LogsCommand implements Callable<Integer> {
     }
     BlankValues.refuseWorker(spec, "--worker", worker);
     BlankValues.refuseTask(spec, "--task", task);
+    if (kind != null) {
+      return listKind();
+    }
     BlankValues.refuse(spec, "--component", component, "a logger's or component's name (diffusers)");
     LogFilter filter = filter();
     PrintWriter out = spec.commandLine().getOut();
@@ -149,6 +159,88 @@ final class LogsCommand implements Callable<Integer> {
         storedSince.add(record.id());
       }
     });
+  }
+
+  /**
+   * Prints the errors of one kind ({@code --kind}) in the range, oldest first, the newest {@code
+   * --limit}; exit code 1, as {@code heartlog errors --kind}, where the range holds none of it.
+   * The kind is that of {@code heartlog errors}, which groups the errors of a range: so is the
+   * range read (the last hour by default), and the filters on anything else are refused.
+   */
+  private int listKind() {
+    List<String> refused = new ArrayList<>();
+    if (follow) {
+      refused.add("--follow");
+    }
+    if (level != null) {
+      refused.add("--level");
+    }
+    if (grep != null) {
+      refused.add("--grep");
+    }
+    if (component != null) {
+      refused.add("--component");
+    }
+    if (!metadata.isEmpty()) {
+      refused.add("--meta");
+    }
+    if (!refused.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "--kind lists the errors of one kind as heartlog errors groups "
+          + "a range's; it does not go with " + String.join(", ", refused));
+    }
+    int most = LimitOption.positive(spec, limit);
+    Instant from = TaskFilter.sinceOrDefault(since, until, Instant.now());
+    String kindId;
+    try {
+      kindId = ErrorKind.checkedId(kind);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--kind: " + e.getMessage());
+    }
+    try {
+      LogFilter.checkRange(from, until);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try (StoreOptions.Opened opened = storeOptions.open()) {
+      Store store = opened.store();
+      long listed = listKind(store, kindId, from, most, out);
+      if (listed == 0 && task != null) {
+        String meant = TaskIdArgument.resolve(store, task, err);
+        if (!meant.equals(task)) {
+          task = meant;
+          listed = listKind(store, kindId, from, most, out);
+        }
+      }
+      if (listed == 0) {
+        err.println("heartlog: no errors of kind " + kindId + (worker == null ? "" : " of worker " + RecordText.printable(worker))
+            + (task == null ? "" : " in task " + RecordText.printable(task)) + " since " + RecordText.second(from)
+            + (until == null ? "" : " before " + RecordText.second(until))
+            + " (heartlog errors lists the range's kinds; records are kept 48 hours)");
+        UnknownWorker.noteIfUnknown(store, worker, err);
+      }
+      SkewedClocks.note(store, worker, err);
+      out.flush();
+      return listed == 0 ? 1 : 0;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private long listKind(Store store, String kindId, Instant from, int most, PrintWriter out) throws java.io.IOException {
+    PagedListing.Pages pages = new PagedListing.Pages() {
+      @Override
+      public List<StoredRecord> newest(int limit) {
+        return store.errorsOfKind(kindId, worker, task, from, until, null, limit);
+      }
+
+      @Override
+      public List<StoredRecord> before(long id, int limit) {
+        return store.errorsOfKind(kindId, worker, task, from, until, id, limit);
+      }
+    };
+    return PagedListing.eachOldestFirst(pages, most, PagedListing.PAGE, record -> print(out, record));
   }
 
   /**

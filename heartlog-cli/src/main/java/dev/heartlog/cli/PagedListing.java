@@ -34,14 +34,43 @@ final class PagedListing {
 
   private PagedListing() {}
 
+  /** A listing the store reads a page at a time, newest first, each page returned oldest first. */
+  interface Pages {
+
+    /** The newest {@code limit} records, oldest first. */
+    List<StoredRecord> newest(int limit);
+
+    /** The newest {@code limit} of those after record {@code id} in the listing's order, oldest first. */
+    List<StoredRecord> before(long id, int limit);
+  }
+
   /**
    * Hands {@code action} the records {@code filter} lists, oldest first, reading them {@code
    * pageSize} at a time; returns how many there were.
    */
   static long eachOldestFirst(Store store, LogFilter filter, int pageSize, Consumer<StoredRecord> action)
       throws IOException {
-    List<StoredRecord> page = store.logs(withLimit(filter, Math.min(pageSize, filter.limit())));
-    if (page.size() < pageSize || page.size() == filter.limit()) {
+    Pages pages = new Pages() {
+      @Override
+      public List<StoredRecord> newest(int limit) {
+        return store.logs(withLimit(filter, limit));
+      }
+
+      @Override
+      public List<StoredRecord> before(long id, int limit) {
+        return store.logsBefore(withLimit(filter, limit), id);
+      }
+    };
+    return eachOldestFirst(pages, filter.limit(), pageSize, action);
+  }
+
+  /**
+   * Hands {@code action} the newest {@code limit} records of {@code pages}, oldest first, reading
+   * them {@code pageSize} at a time; returns how many there were.
+   */
+  static long eachOldestFirst(Pages pages, int limit, int pageSize, Consumer<StoredRecord> action) throws IOException {
+    List<StoredRecord> page = pages.newest(Math.min(pageSize, limit));
+    if (page.size() < pageSize || page.size() == limit) {
       page.forEach(action);
       return page.size();
     }
@@ -59,12 +88,12 @@ final class PagedListing {
             write(out, record);
           }
           count += page.size();
-          long left = filter.limit() - count;
+          long left = limit - count;
           if (page.size() < pageSize || left == 0) {
             break;
           }
           int asked = (int) Math.min(pageSize, left);
-          page = store.logsBefore(withLimit(filter, asked), page.get(0).id());
+          page = pages.before(page.get(0).id(), asked);
           if (page.isEmpty()) {
             break;
           }

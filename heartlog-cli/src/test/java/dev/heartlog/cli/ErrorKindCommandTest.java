@@ -45,6 +45,7 @@ class ErrorKindCommandTest {
           ('2026-11-27 10:30:00Z', 'ERROR', 'render failed', 'gpu-b', 't-3', '5.00'),
           ('2026-11-27 10:40:00Z', 'ERROR', 'render failed', 'gpu-b', NULL, '1.00'),
           ('2026-11-27 10:05:00Z', 'ERROR', 'disk full', 'gpu-c', 't-4', NULL),
+          ('2026-11-27 10:01:00Z', 'ERROR', 'upload refused', 'gpu-c', 'upload-7f3a9c', NULL),
           ('2026-11-27 10:06:00Z', 'WARNING', 'render slow', 'gpu-c', 't-4', '3.00')
         ) AS e(t, level, message, worker, task, gib)"""));
     Cli.Result kinds = run("errors");
@@ -85,7 +86,9 @@ class ErrorKindCommandTest {
         "t-3        1       1  2026-11-27 10:30:00Z  2026-11-27 10:30:00Z  gpu-b          render failed (" + oom + "5.00 GiB)",
         "t-1        1       1  2026-11-27 10:00:00Z  2026-11-27 10:00:00Z  gpu-a          render failed (" + oom + "2.00 GiB)",
         "",
-        "2 workers; 3 tasks; task - is the errors made outside a task.");
+        "2 workers; 3 tasks; task - is the errors made outside a task.",
+        "heartlog logs --kind " + oomKind + " --since 2026-11-27T09:00:00Z --until 2026-11-27T14:00:00Z prints each of "
+            + "its errors.");
   }
 
   @Test
@@ -94,7 +97,7 @@ class ErrorKindCommandTest {
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     List<String> lines = result.out().lines().toList();
-    assertThat(lines).as(result.out()).hasSize(14);
+    assertThat(lines).as(result.out()).hasSize(15);
     assertThat(lines.get(8)).startsWith("gpu-a ");
     assertThat(lines.get(11)).startsWith("t-2 ");
     assertThat(lines.get(13)).isEqualTo("1 of 2 workers shown, the most errors first (--limit); "
@@ -156,6 +159,93 @@ class ErrorKindCommandTest {
     assertThat(bad.exitCode()).isEqualTo(2);
     assertThat(bad.err()).startsWith("heartlog: --kind: a kind of error's id is 8 hex digits, as heartlog errors shows it "
         + "(got 'render failed')");
+  }
+
+  @Test
+  void aKindsErrorsArePrintedEachWholeOldestFirst() {
+    Cli.Result result = run("logs", "--kind", oomKind);
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    String trace = "    Traceback (most recent call last):\n      File \"worker.py\", line 410, in render\n"
+        + "    torch.OutOfMemoryError: CUDA out of memory. Tried to allocate ";
+    assertThat(result.out().lines().toList()).as(result.out()).containsExactlyElementsOf(String.join("\n",
+        "2026-11-27 10:00:00.000000Z  ERROR     gpu-a  [task t-1]  render failed", trace + "2.00 GiB",
+        "2026-11-27 10:10:00.000000Z  ERROR     gpu-a  [task t-2]  render failed", trace + "4.00 GiB",
+        "2026-11-27 10:20:00.000000Z  CRITICAL  gpu-a  [task t-2]  frame 7 lost", trace + "12.50 GiB",
+        "2026-11-27 10:30:00.000000Z  ERROR     gpu-b  [task t-3]  render failed", trace + "5.00 GiB",
+        "2026-11-27 10:40:00.000000Z  ERROR     gpu-b  render failed", trace + "1.00 GiB").lines().toList());
+  }
+
+  @Test
+  void aKindsErrorsOfAWorkerOrATaskTheNewestAsManyAsAsked() {
+    Cli.Result ofTask = run("logs", "--kind", oomKind, "--worker", "gpu-a", "--task", "t-2", "--no-stack-traces");
+    Cli.Result newest = run("logs", "--kind", oomKind, "--limit", "2", "--json");
+    Cli.Result inPart = run("logs", "--kind", kindOf("upload refused"), "--task", "upload-7f");
+
+    assertThat(ofTask.exitCode()).as(ofTask.err()).isZero();
+    assertThat(ofTask.out().lines().toList()).as(ofTask.out()).containsExactly(
+        "2026-11-27 10:10:00.000000Z  ERROR     gpu-a  [task t-2]  render failed",
+        "2026-11-27 10:20:00.000000Z  CRITICAL  gpu-a  [task t-2]  frame 7 lost");
+    assertThat(newest.out().lines()).as(newest.out()).hasSize(2).allSatisfy(line -> assertThat(line).startsWith("{\"id\":"))
+        .satisfiesExactly(
+            line -> assertThat(line).contains("\"worker_id\":\"gpu-b\"", "\"task_id\":\"t-3\"", "5.00 GiB"),
+            line -> assertThat(line).contains("\"worker_id\":\"gpu-b\"", "\"task_id\":null", "1.00 GiB"));
+    assertThat(inPart.exitCode()).as(inPart.err()).isZero();
+    assertThat(inPart.err()).contains("heartlog: task upload-7f is upload-7f3a9c");
+    assertThat(inPart.out()).contains("[task upload-7f3a9c]  upload refused");
+  }
+
+  @Test
+  void aKindsErrorsAreReadAPageAtATimeAsTheyAreAllAtOnce() throws IOException {
+    Store store = Store.open(url, null, null);
+    java.time.Instant since = java.time.Instant.parse(RANGE[1]);
+    java.time.Instant until = java.time.Instant.parse(RANGE[3]);
+    PagedListing.Pages pages = new PagedListing.Pages() {
+      @Override
+      public List<dev.heartlog.store.StoredRecord> newest(int limit) {
+        return store.errorsOfKind(oomKind, null, null, since, until, null, limit);
+      }
+
+      @Override
+      public List<dev.heartlog.store.StoredRecord> before(long id, int limit) {
+        return store.errorsOfKind(oomKind, null, null, since, until, id, limit);
+      }
+    };
+
+    List<dev.heartlog.store.StoredRecord> paged = new ArrayList<>();
+    long count = PagedListing.eachOldestFirst(pages, 4, 2, paged::add);
+
+    assertThat(count).isEqualTo(4);
+    assertThat(paged).isEqualTo(store.errorsOfKind(oomKind, null, null, since, until, null, 4));
+    assertThat(paged).extracting(dev.heartlog.store.StoredRecord::taskId).containsExactly("t-2", "t-2", "t-3", null);
+  }
+
+  @Test
+  void aKindsErrorsAreOnlyThoseOfTheRangeAndFiltersOnAnythingElseAreRefused() {
+    Cli.Result none = run("logs", "--kind", "0123abcd");
+    Cli.Result otherWorker = run("logs", "--kind", oomKind, "--worker", "gpu-c");
+    Cli.Result filtered = run("logs", "--kind", oomKind, "--grep", "render", "--level", "error");
+    Cli.Result followed = Cli.run("logs", "--kind", oomKind, "--follow", "--db-url", url);
+    Cli.Result bad = run("logs", "--kind", "render");
+
+    assertThat(none.exitCode()).isEqualTo(1);
+    assertThat(none.out()).isEmpty();
+    assertThat(none.err()).startsWith("heartlog: no errors of kind 0123abcd since 2026-11-27 09:00:00Z before "
+        + "2026-11-27 14:00:00Z (heartlog errors lists the range's kinds");
+    assertThat(otherWorker.exitCode()).isEqualTo(1);
+    assertThat(otherWorker.err()).startsWith("heartlog: no errors of kind " + oomKind + " of worker gpu-c since ");
+    assertThat(filtered.exitCode()).isEqualTo(2);
+    assertThat(filtered.err()).startsWith("heartlog: --kind lists the errors of one kind as heartlog errors groups a "
+        + "range's; it does not go with --level, --grep");
+    assertThat(followed.exitCode()).isEqualTo(2);
+    assertThat(followed.err()).contains("it does not go with --follow");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err()).startsWith("heartlog: --kind: a kind of error's id is 8 hex digits");
+  }
+
+  /** The id of the kind whose line in heartlog errors holds {@code text}. */
+  private static String kindOf(String text) {
+    return run("errors").out().lines().filter(line -> line.contains(text)).findFirst().orElseThrow().substring(0, 8);
   }
 
   @Test
