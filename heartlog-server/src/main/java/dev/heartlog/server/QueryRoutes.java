@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The JSON query API over the store's queries, for reader keys. The shapes are those of {@code
@@ -87,11 +88,35 @@ final class QueryRoutes {
   void logs(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
     takes(ctx, "GET /api/logs",
-        List.of("worker", "task", "level", "since", "until", "grep", "component", "meta", "limit", "before"));
+        List.of("worker", "task", "level", "since", "until", "grep", "component", "meta", "limit", "before", "kind"));
     LogFilter filter = filter(ctx);
     Long before = longParam(ctx, "before");
-    List<StoredRecord> records = guarded(() -> before == null ? store.logs(filter) : store.logsBefore(filter, before));
+    String kind = param(ctx, "kind");
+    List<StoredRecord> records = kind != null ? errorsOfKind(ctx, kind, filter, before)
+        : guarded(() -> before == null ? store.logs(filter) : store.logsBefore(filter, before));
     json(ctx, records.stream().map(StoreJson::record).collect(Collectors.joining(",", "[", "]")));
+  }
+
+  /**
+   * One kind's errors ({@code kind=}, as {@code heartlog logs --kind}): in the range as {@code
+   * /api/errors} reads it, the hour before {@code until} unless {@code since} says otherwise, of a
+   * worker and a task where given. The kind is that of the range's errors grouped, so the filters
+   * on anything else are refused.
+   */
+  private List<StoredRecord> errorsOfKind(Context ctx, String kind, LogFilter filter, Long before) {
+    List<String> refused = Stream.of("level", "grep", "component", "meta")
+        .filter(name -> !ctx.queryParams(name).isEmpty()).toList();
+    if (!refused.isEmpty()) {
+      throw PostgrestError.badRequest("HL400", "kind lists the errors of one kind as /api/errors groups a range's; "
+          + "it does not go with " + String.join(", ", refused));
+    }
+    try {
+      Instant since = TaskFilter.sinceOrDefault(filter.since(), filter.until(), clock.instant());
+      return guarded(() -> store.errorsOfKind(kind, filter.workerId(), filter.taskId(), since, filter.until(), before,
+          filter.limit()));
+    } catch (IllegalArgumentException e) {
+      throw PostgrestError.badRequest("HL400", e.getMessage());
+    }
   }
 
   void tasks(Context ctx) {

@@ -418,6 +418,11 @@ class ServerTest {
     HttpResponse<String> misspelt = get("/api/errors/" + id.group(1) + "?workers=kind-b", READER);
     HttpResponse<String> asWriter = get("/api/errors/" + id.group(1), WRITER);
     HttpResponse<String> failedTask = get("/api/tasks/kind-b-2", READER);
+    HttpResponse<String> errors = get("/api/logs?kind=" + id.group(1) + "&worker=kind-b&limit=1", READER);
+    Matcher newest = Pattern.compile("^\\[\\{\"id\":([0-9]+),").matcher(errors.body());
+    assertThat(newest.find()).as(errors.body()).isTrue();
+    HttpResponse<String> nextPage = get("/api/logs?kind=" + id.group(1) + "&worker=kind-b&before=" + newest.group(1), READER);
+    HttpResponse<String> grepped = get("/api/logs?kind=" + id.group(1) + "&grep=render&meta=a=b", READER);
 
     assertThat(kind.statusCode()).as(kind.body()).isEqualTo(200);
     assertThat(kind.body()).contains("\"kind\":{\"id\":\"" + id.group(1) + "\",\"errors\":4,\"workers\":2,\"tasks\":4,",
@@ -431,6 +436,12 @@ class ServerTest {
     assertThat(misspelt.statusCode()).isEqualTo(400);
     assertThat(asWriter.statusCode()).isEqualTo(403);
     assertThat(failedTask.body()).as("the kind of the error its failure is").contains("\"failure_kind\":\"" + id.group(1) + "\"");
+    assertThat(errors.statusCode()).as(errors.body()).isEqualTo(200);
+    assertThat(errors.body()).as("the newest of the kind's errors of kind-b").contains("\"task_id\":\"kind-b-2\"", "5.00 GiB")
+        .doesNotContain("kind-b-1");
+    assertThat(nextPage.body()).contains("\"task_id\":\"kind-b-1\"", "2.00 GiB").doesNotContain("kind-b-2", "kind-a");
+    assertThat(grepped.statusCode()).isEqualTo(400);
+    assertThat(grepped.body()).contains("it does not go with grep, meta");
   }
 
   @Test
