@@ -53,9 +53,12 @@ async function errorKindPage(id, view) {
   const query = rangeQuery(params);
   query.set('limit', String(params.get('all') ? KIND_PARTS_ALL : KIND_PARTS));
   const results = view.querySelector('#kind-results');
-  let detail;
+  const errorsQuery = rangeQuery(params);
+  errorsQuery.set('kind', id);
+  let detail, latest;
   try {
-    detail = await api(`api/errors/${encodeURIComponent(id)}?${query.toString()}`);
+    [detail, latest] = await Promise.all([api(`api/errors/${encodeURIComponent(id)}?${query.toString()}`),
+      api(`api/logs?${errorsQuery.toString()}&limit=${KIND_ERRORS}`)]);
   } catch (error) {
     if (error.status !== 404) return showRefusedFilter(error, results);
     results.innerHTML = `<div class="notice" id="no-kind">No errors of kind ${esc(id)}${rangeText(params)}${worker ? ` by ${esc(worker)}` : ''}. Records are kept 48 hours; ${back} lists the range's kinds.</div>`;
@@ -84,7 +87,10 @@ async function errorKindPage(id, view) {
       'Workers', part => part.workers, 'Latest worker', part => idLink('worker', part.latest.worker_id))}
     <div class="sub" id="kind-task-count">${listed(tasksShown, kind.tasks, 'task')}${outsideShown ? '; "outside a task": the errors made outside one' : ''}</div>
     ${detail.workers.length < detail.worker_count || detail.tasks.length < detail.task_count
-      ? `<div class="toolbar"><button id="kind-show-all">Show all</button> (up to ${KIND_PARTS_ALL.toLocaleString()} of each)</div>` : ''}`;
+      ? `<div class="toolbar"><button id="kind-show-all">Show all</button> (up to ${KIND_PARTS_ALL.toLocaleString()} of each)</div>` : ''}
+    <h2>Latest errors</h2>
+    ${recordsTable(latest, { id: 'kind-errors' })}
+    <div class="sub" id="kind-error-count">${latest.length < KIND_ERRORS ? `all ${counted(latest.length, 'record')}` : `the newest ${latest.length} records`} of the kind, each whole${latest.length < KIND_ERRORS ? '' : ` · <a href="${withQuery('#/explore', errorsQuery)}" id="kind-explore">all of them in Explore</a>`}</div>`;
   const showAll = view.querySelector('#kind-show-all');
   if (showAll) {
     showAll.addEventListener('click', () => {
@@ -163,3 +169,6 @@ const KIND_PARTS = 100;
 
 // What "Show all" asks for: as many as the API answers.
 const KIND_PARTS_ALL = 10000;
+
+// The newest errors of a kind its page lists whole; Explore pages through them all.
+const KIND_ERRORS = 20;

@@ -318,7 +318,7 @@ async function explorePage(view) {
     <form class="filters" id="filters">${field('worker', 'Worker')}${field('task', 'Task')}
       <label>Minimum level<select name="level"><option value="">any</option>${LEVELS.map(l => `<option ${params.get('level') === l ? 'selected' : ''}>${l}</option>`).join('')}</select></label>
       ${field('since', 'Since', 'placeholder="2h, 22:00 or 2026-11-27T22:00Z" size="22"')}${field('until', 'Until', 'size="18"')}${field('grep', 'Text')}
-      ${field('component', 'Component', 'placeholder="logger or component" size="14"')}
+      ${field('component', 'Component', 'placeholder="logger or component" size="14"')}${field('kind', 'Error kind', 'placeholder="8 hex digits" size="9"')}
       ${(params.getAll('meta').length ? params.getAll('meta') : ['']).map(pair => `<label>Metadata<input name="meta" value="${esc(pair)}" placeholder="key=value" size="16"></label>`).join('')}
       ${field('limit', 'Page size', 'size="5" placeholder="100"')}<button class="primary">Apply</button></form>
     <div id="results"><p class="loading">Loading records…</p></div>`;
@@ -365,7 +365,8 @@ async function explorePage(view) {
   }, view.querySelector('#tail-control'));
   const newest = records.reduce((m, r) => Math.max(m, r.id), 0);
   if (newest) tail.setLastId(newest);
-  if (!params.get('until') && !params.get('before')) tail.open(); else view.querySelector('#tail-control').hidden = true;
+  // A kind is that of the errors of a range grouped: records stored from now on are of none yet.
+  if (!params.get('until') && !params.get('before') && !params.get('kind')) tail.open(); else view.querySelector('#tail-control').hidden = true;
 }
 
 async function tasksPage(view) {

@@ -220,6 +220,24 @@ class ViewerBrowserTest {
     assertThat(browser.findElement(By.id("kind-worker-count")).getText()).isEqualTo("150 workers");
     assertThat(browser.findElements(By.cssSelector("#kind-tasks tbody tr"))).hasSize(150);
     assertThat(browser.findElements(By.id("kind-show-all"))).as("nothing more to show").isEmpty();
+
+    // Its 150 errors: the newest 20 on its page, all in Explore, a page at a time.
+    assertThat(browser.findElements(By.cssSelector("#kind-errors tbody tr"))).hasSize(20)
+        .allSatisfy(row -> assertThat(row.getText()).contains("NCCL watchdog timed out"));
+    assertThat(browser.findElement(By.cssSelector("#kind-errors tbody tr")).getText()).as("the oldest of the newest 20")
+        .contains("wide-20 ");
+    browser.findElement(By.id("kind-explore")).click();
+    chromium.waitUntil(() -> browser.findElements(By.cssSelector("#explore-records tbody tr")).size() == 100);
+    assertThat(browser.findElement(By.name("kind")).getAttribute("value")).matches("[0-9a-f]{8}");
+    assertThat(browser.findElements(By.cssSelector("#explore-records tbody tr")))
+        .allSatisfy(row -> assertThat(row.getText()).contains("NCCL watchdog timed out"));
+    assertThat(browser.findElement(By.id("tail-control")).isDisplayed()).as("records stored from now on are of no kind yet")
+        .isFalse();
+    browser.findElement(By.id("older")).click();
+    chromium.waitUntil(() -> browser.getCurrentUrl().contains("before=")
+        && browser.findElements(By.cssSelector("#explore-records tbody tr")).size() == 50);
+    assertThat(browser.findElement(By.cssSelector("#explore-records tbody tr")).getText()).as("the oldest")
+        .contains("wide-150 ");
   }
 
   @Test
@@ -273,6 +291,13 @@ class ViewerBrowserTest {
     List<WebElement> tasks = browser.findElements(By.cssSelector("#kind-tasks tbody tr"));
     assertThat(tasks).extracting(WebElement::getText).anySatisfy(row -> assertThat(row).startsWith(failedTask + " "));
     assertThat(browser.findElement(By.id("kind-task-count")).getText()).as("a task's errors, not rows").matches("\\d+ tasks?");
+    int errors = Integer.parseInt(browser.findElement(By.id("kind-summary")).getText().split(" ")[0]);
+    List<WebElement> latest = browser.findElements(By.cssSelector("#kind-errors tbody tr"));
+    assertThat(latest).as("the kind's errors, each whole").hasSize(Math.min(errors, 20))
+        .allSatisfy(row -> assertThat(row.getText()).contains("demo-gpu-2", "Generation failed: CUDA out of memory"));
+    assertThat(browser.findElement(By.id("kind-error-count")).getText()).isEqualTo(errors <= 20
+        ? "all " + errors + " record" + (errors == 1 ? "" : "s") + " of the kind, each whole"
+        : "the newest 20 records of the kind, each whole · all of them in Explore");
     chromium.screenshot("error-kind");
 
     tasks.get(0).findElement(By.linkText(tasks.get(0).getText().split(" ")[0])).click();
