@@ -11,7 +11,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -387,27 +386,7 @@ public final class Store {
     values.put("kind", ErrorKind.checkedId(kindId));
     LogFilter.refuseNul("task", taskId);
     values.put("task", taskId);
-    List<StoredRecord> newestFirst = queries.onOneConnection(q -> {
-      values.put("before_id", beforeId);
-      values.put("before_ts", null);
-      if (beforeId != null) {
-        RecordReads.Position position = RecordReads.Position.of(q, beforeId);
-        if (position == null) {
-          return List.of();
-        }
-        values.put("before_ts", position.timestamp());
-        // No error of the page is later than the record it follows: the range's errors are
-        // grouped up to it only (each error's kind is its own), not again over the whole range.
-        Instant justAfter = position.timestamp().plus(1, ChronoUnit.MICROS);
-        if (until == null || justAfter.isBefore(until)) {
-          values.put("until", justAfter);
-        }
-      }
-      return q.query("errors-of-kind", values, Rows::storedRecord);
-    });
-    List<StoredRecord> oldestFirst = new ArrayList<>(newestFirst);
-    Collections.reverse(oldestFirst);
-    return oldestFirst;
+    return reads.errorsOfKind(values, since, until, beforeId, limit);
   }
 
   /**
