@@ -210,7 +210,7 @@ class CommandLineTest {
 
   @Test
   void tasksUntilAlonePicksTheHourBeforeItAndASinceAfterUntilIsABadFlag() {
-    String own = storeFilledBy("""
+    String own = TestDatabase.migratedUrlFilledBy("""
         SELECT func_worker_heartbeat_with_logs('earlier-worker', NULL, NULL, jsonb_build_array(
             jsonb_build_object('timestamp', now() - interval '90 minutes', 'level', 'INFO', 'message', 'rendered',
                                'task_id', 'task-90m-ago'),
@@ -296,19 +296,11 @@ class CommandLineTest {
     assertThat(WorkerCommand.failure(new TaskSummary("t-1", at, at, 3, 1, at))).as("not read").isEmpty();
   }
 
-  /** A store of its own, migrated, that {@code sql} has filled; its URL. */
-  private static String storeFilledBy(String sql) {
-    String own = TestDatabase.migratedUrl();
-    Store store = Store.open(own, null, null);
-    store.withConnection(c -> c.createStatement().execute(sql));
-    return own;
-  }
-
   @Test
   void controlCharactersAreShownNotSentToTheTerminalAndAMessagesFurtherLinesAreIndented() {
     // A worker's id, task and message with ESC sequences that would retitle and clear the
     // reader's terminal, a message of Windows line breaks, a stack trace line with a bell.
-    String own = storeFilledBy("""
+    String own = TestDatabase.migratedUrlFilledBy("""
         SELECT func_worker_heartbeat_with_logs(E'evil\\u001b]0;pwned\\u0007', NULL, NULL, jsonb_build_array(
             jsonb_build_object('timestamp', '2026-12-01T05:00:00Z', 'level', 'ERROR', 'task_id', E't\\u001b[2J',
                                'message', E'render failed\\r\\n\\tat step 3\\r\\n',
@@ -329,7 +321,7 @@ class CommandLineTest {
 
   @Test
   void oneWorkerAndOneErrorAreCountedInTheSingular() {
-    String own = storeFilledBy("""
+    String own = TestDatabase.migratedUrlFilledBy("""
         SELECT func_worker_heartbeat_with_logs('lone-worker', NULL, NULL, jsonb_build_array(
             jsonb_build_object('timestamp', now(), 'level', 'ERROR', 'message', 'CUDA out of memory',
                                'task_id', 'lone-task')), NULL, 'active');
@@ -344,7 +336,7 @@ class CommandLineTest {
 
   @Test
   void aWorkerWhoseRowWasRemovedShowsItsRecordsWithItsHealthUnknown() {
-    String own = storeFilledBy("""
+    String own = TestDatabase.migratedUrlFilledBy("""
         SELECT func_worker_heartbeat_with_logs('scaled-away', NULL, NULL, jsonb_build_array(
             jsonb_build_object('timestamp', now(), 'level', 'ERROR', 'message', 'instance preempted')), NULL);
         DELETE FROM workers WHERE id = 'scaled-away';
@@ -363,7 +355,7 @@ class CommandLineTest {
   void aWorkersVramSaysWhyItsHeartbeatHadNoFiguresAndTheFleetListsTheReasonsRarestFirst() {
     // Heartbeats as heartlog agents send them: two workers without nvidia-smi, one whose driver
     // broke, one with a figure.
-    String own = storeFilledBy("""
+    String own = TestDatabase.migratedUrlFilledBy("""
         SELECT func_worker_heartbeat_with_logs(w.id, w.total, w.used, '[]'::jsonb, NULL, 'active', 's-' || w.id, 1,
                    jsonb_build_object('gpus_counted', '[]'::jsonb, 'gpu_problem', w.problem))
         FROM (VALUES ('no-smi', NULL, NULL, 'nvidia-smi not found'), ('cpu-2', NULL, NULL, 'nvidia-smi not found'),
@@ -391,7 +383,7 @@ class CommandLineTest {
   @Test
   void aWorkerWhoseClockRunsBehindIsNamedWithItsSkewAndItsErrorCountsInTheLastHour() {
     // Heartbeats as heartlog agents send them, one of a clock three hours behind the store's.
-    String own = storeFilledBy("""
+    String own = TestDatabase.migratedUrlFilledBy("""
         SELECT func_worker_heartbeat_with_logs(w.id, NULL, NULL, jsonb_build_array(
                    jsonb_build_object('timestamp', now() - w.behind, 'level', 'ERROR', 'message', 'CUDA out of memory')),
                    NULL, 'active', 's-' || w.id, 1, jsonb_build_object(

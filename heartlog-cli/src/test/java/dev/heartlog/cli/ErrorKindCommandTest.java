@@ -28,9 +28,7 @@ class ErrorKindCommandTest {
 
   @BeforeAll
   static void fill() {
-    url = TestDatabase.migratedUrl();
-    Store store = Store.open(url, null, null);
-    store.withConnection(c -> c.createStatement().execute("""
+    url = TestDatabase.migratedUrlFilledBy("""
         INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id, metadata, seq)
         SELECT t::timestamptz, level, message, 'worker', worker, task,
                CASE WHEN gib IS NULL THEN '{}'::jsonb
@@ -47,7 +45,7 @@ class ErrorKindCommandTest {
           ('2026-11-27 10:05:00Z', 'ERROR', 'disk full', 'gpu-c', 't-4', NULL),
           ('2026-11-27 10:01:00Z', 'ERROR', 'upload refused', 'gpu-c', 'upload-7f3a9c', NULL),
           ('2026-11-27 10:06:00Z', 'WARNING', 'render slow', 'gpu-c', 't-4', '3.00')
-        ) AS e(t, level, message, worker, task, gib)"""));
+        ) AS e(t, level, message, worker, task, gib)""");
     Cli.Result kinds = run("errors");
     assertThat(kinds.exitCode()).as(kinds.err()).isZero();
     oomKind = kinds.out().lines().filter(line -> line.contains("OutOfMemoryError")).findFirst().orElseThrow().substring(0, 8);

@@ -2,7 +2,6 @@ package dev.heartlog.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,9 +20,7 @@ class TaskFailureCommandTest {
 
   @BeforeAll
   static void fill() {
-    url = TestDatabase.migratedUrl();
-    Store store = Store.open(url, null, null);
-    store.withConnection(c -> c.createStatement().execute("""
+    url = TestDatabase.migratedUrlFilledBy("""
         INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id, metadata, seq)
         VALUES
           ('2026-11-27 10:00:00Z', 'INFO', 'Starting task', 'worker', 'gpu-1', 'closing-line', '{}', 1),
@@ -43,7 +40,7 @@ class TaskFailureCommandTest {
           ('2026-11-27 13:00:00Z', 'ERROR', 'render failed', 'worker', 'gpu-1', 'blank-trace',
            '{"exception": "Traceback (most recent call last):\\nKeyError: ''frames''"}', 10),
           ('2026-11-27 13:00:01Z', 'ERROR', 'frame 3 failed', 'worker', 'gpu-1', 'blank-trace', '{"exception": ""}', 11),
-          ('2026-11-27 13:00:02Z', 'ERROR', 'Task failed', 'worker', 'gpu-1', 'blank-trace', '{"exception": " "}', 12)"""));
+          ('2026-11-27 13:00:02Z', 'ERROR', 'Task failed', 'worker', 'gpu-1', 'blank-trace', '{"exception": " "}', 12)""");
   }
 
   private static String failure(String task) {

@@ -97,6 +97,16 @@ public final class TestDatabase {
     return freshUrl("TEMPLATE " + migratedTemplate);
   }
 
+  /**
+   * The JDBC URL of a new migrated database ({@link #migratedUrl()}) that {@code sql} has filled:
+   * a command-line test's store of records written as rows.
+   */
+  public static String migratedUrlFilledBy(String sql) {
+    String url = migratedUrl();
+    Store.open(url, null, null).withConnection(c -> c.createStatement().execute(sql));
+    return url;
+  }
+
   /** A migrated store on a new database of its own (see {@link #migratedUrl()}). */
   public static Store freshStore() {
     return Store.open(migratedUrl(), null, null);
