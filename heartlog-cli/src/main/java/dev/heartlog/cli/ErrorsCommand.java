@@ -30,6 +30,8 @@ import picocli.CommandLine.Spec;
 final class ErrorsCommand implements Callable<Integer> {
 
   private static final String ROW = "%-8s  %6s %7s %6s  %-20s  %-36s  %s";
+  /** The row with --compare: the errors before, after the errors. */
+  private static final String ROW_COMPARED = "%-8s  %6s %6s %7s %6s  %-20s  %-36s  %s";
 
   @Spec CommandSpec spec;
   @Mixin StoreOptions storeOptions;
@@ -51,6 +53,11 @@ final class ErrorsCommand implements Callable<Integer> {
           + "errors first.")
   String kind;
 
+  @Option(names = "--compare",
+      description = "Also count each kind's errors in the range before, as long (the hour before the last): BEFORE, "
+          + "'new' for a kind made in the range only.")
+  boolean compare;
+
   @Option(names = "--limit", paramLabel = "N", defaultValue = "" + ErrorKinds.DEFAULT_LIMIT,
       description = "Kinds to show, the most frequent (default ${DEFAULT-VALUE}); with --kind, workers and tasks.")
   int limit;
@@ -62,18 +69,27 @@ final class ErrorsCommand implements Callable<Integer> {
   public Integer call() {
     BlankValues.refuseWorker(spec, "--worker", worker);
     LimitOption.positive(spec, limit);
-    Instant from = TaskFilter.sinceOrDefault(since, until, Instant.now());
+    Instant now = Instant.now();
+    Instant from = TaskFilter.sinceOrDefault(since, until, now);
     try {
       LogFilter.checkRange(from, until);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     if (kind != null) {
+      if (compare) {
+        throw new ParameterException(spec.commandLine(), "--compare compares the list of kinds with the range before;"
+            + " it does not go with --kind");
+      }
       return showKind(checkedKind(), from);
     }
     ErrorKinds errors;
+    ErrorKinds.Before before = null;
     try (StoreOptions.Opened opened = storeOptions.open()) {
       errors = opened.store().errorKinds(worker, from, until, limit);
+      if (compare) {
+        before = opened.store().errorsBefore(errors, worker, now);
+      }
       if (errors.kinds().isEmpty() && !json) {
         UnknownWorker.noteIfUnknown(opened.store(), worker, spec.commandLine().getErr());
       }
@@ -84,7 +100,7 @@ final class ErrorsCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(StoreJson.errorKinds(errors));
+      out.println(StoreJson.errorKinds(errors, before));
       return 0;
     }
     String range = range(from);
@@ -92,18 +108,35 @@ final class ErrorsCommand implements Callable<Integer> {
       out.println("No errors" + range + ".");
       return 0;
     }
-    out.println(String.format(ROW, "KIND", "ERRORS", "WORKERS", "TASKS", "LATEST", "LATEST TASK", "ERROR").stripTrailing());
+    String row = before == null ? ROW : ROW_COMPARED;
+    out.println(String.format(row, cells(before, "KIND", "ERRORS", "BEFORE", "WORKERS", "TASKS", "LATEST", "LATEST TASK",
+        "ERROR")).stripTrailing());
     for (ErrorKind kind : errors.kinds()) {
-      out.println(String.format(ROW, kind.id(), kind.errors(), kind.workers(), kind.tasks(), RecordText.second(kind.lastAt()),
-          kind.taskId() == null ? "-" : RecordText.printable(kind.taskId()),
-          RecordText.printable(TasksCommand.failureLine(kind.message(), kind.exception()))));
+      String then = before == null ? null : before.of(kind.id()) == 0 ? "new" : String.valueOf(before.of(kind.id()));
+      out.println(String.format(row, cells(before, kind.id(), kind.errors(), then, kind.workers(), kind.tasks(),
+          RecordText.second(kind.lastAt()), kind.taskId() == null ? "-" : RecordText.printable(kind.taskId()),
+          RecordText.printable(TasksCommand.failureLine(kind.message(), kind.exception())))));
     }
     out.println();
     out.println(RecordText.count(errors.errorCount(), "error") + " of " + RecordText.count(errors.kindCount(), "kind")
         + range + (errors.kinds().size() < errors.kindCount()
             ? "; " + errors.kinds().size() + " shown, the most frequent (--limit)" : "") + ".");
+    if (before != null) {
+      out.println("BEFORE: each kind's errors in the range before, as long: since " + RecordText.second(before.since())
+          + " before " + RecordText.second(before.until()) + "; new: none then.");
+    }
     out.println("heartlog errors --kind KIND lists the workers and tasks a kind hit.");
     return 0;
+  }
+
+  /** A row's values, without the errors before where the list is not compared. */
+  private static Object[] cells(ErrorKinds.Before before, Object id, Object errors, Object then, Object... rest) {
+    List<Object> values = new java.util.ArrayList<>(List.of(id, errors));
+    if (before != null) {
+      values.add(then);
+    }
+    values.addAll(List.of(rest));
+    return values.toArray();
   }
 
   /** One kind's workers and tasks; exit code 1 where the range holds none of it. */

@@ -44,6 +44,7 @@ class ErrorKindCommandTest {
           ('2026-11-27 10:40:00Z', 'ERROR', 'render failed', 'gpu-b', NULL, '1.00'),
           ('2026-11-27 10:05:00Z', 'ERROR', 'disk full', 'gpu-c', 't-4', NULL),
           ('2026-11-27 10:01:00Z', 'ERROR', 'upload refused', 'gpu-c', 'upload-7f3a9c', NULL),
+          ('2026-11-27 07:00:00Z', 'ERROR', 'render failed', 'gpu-a', 't-0', '3.00'),
           ('2026-11-27 10:06:00Z', 'WARNING', 'render slow', 'gpu-c', 't-4', '3.00')
         ) AS e(t, level, message, worker, task, gib)""");
     Cli.Result kinds = run("errors");
@@ -239,6 +240,27 @@ class ErrorKindCommandTest {
     assertThat(followed.err()).contains("it does not go with --follow");
     assertThat(bad.exitCode()).isEqualTo(2);
     assertThat(bad.err()).startsWith("heartlog: --kind: a kind of error's id is 8 hex digits");
+  }
+
+  @Test
+  void theListComparedWithTheRangeBeforeCountsEachKindsErrorsThenAndMarksTheNew() {
+    Cli.Result compared = run("errors", "--compare");
+    Cli.Result json = run("errors", "--compare", "--json");
+    Cli.Result withKind = run("errors", "--compare", "--kind", oomKind);
+
+    assertThat(compared.exitCode()).as(compared.err()).isZero();
+    List<String> lines = compared.out().lines().toList();
+    assertThat(lines.get(0)).startsWith("KIND      ERRORS BEFORE WORKERS  TASKS  LATEST ");
+    assertThat(lines).as(compared.out())
+        .anySatisfy(line -> assertThat(line).startsWith(oomKind + "       5      1       2      3  "))
+        .anySatisfy(line -> assertThat(line).matches("[0-9a-f]{8}       1    new       1      1  .*disk full"))
+        .contains("BEFORE: each kind's errors in the range before, as long: since 2026-11-27 04:00:00Z before "
+            + "2026-11-27 09:00:00Z; new: none then.");
+    assertThat(json.out()).contains("\"before\":{\"since\":\"2026-11-27T04:00:00Z\",\"until\":\"2026-11-27T09:00:00Z\"}",
+        "{\"id\":\"" + oomKind + "\",\"errors\":5,\"errors_before\":1,", "\"errors_before\":0,");
+    assertThat(run("errors", "--json").out()).doesNotContain("before");
+    assertThat(withKind.exitCode()).isEqualTo(2);
+    assertThat(withKind.err()).contains("it does not go with --kind");
   }
 
   /** The id of the kind whose line in heartlog errors holds {@code text}. */

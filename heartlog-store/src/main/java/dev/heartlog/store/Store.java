@@ -327,6 +327,28 @@ public final class Store {
   }
 
   /**
+   * The listed kinds of {@code errors} in the range just before theirs and as long ({@link
+   * ErrorKinds#length}), of {@code workerId} where one is given: how many errors of each were made
+   * then, grouped as the list groups them. A kind new in the list's range has none then.
+   *
+   * @param now the end of a list's range that has none
+   */
+  public ErrorKinds.Before errorsBefore(ErrorKinds errors, String workerId, Instant now) {
+    Instant until = errors.since();
+    Instant since = until.minus(errors.length(now));
+    Map<String, Long> counts = new HashMap<>();
+    if (!errors.kinds().isEmpty()) {
+      Map<String, Object> values = errorRange(workerId, since, until, 1);
+      values.put("kinds", errors.kinds().stream().map(ErrorKind::id).toArray(String[]::new));
+      for (Map.Entry<String, Long> kind : query("kind-counts", values,
+          rs -> Map.entry(rs.getString("kind_id"), rs.getLong("errors")))) {
+        counts.put(kind.getKey(), kind.getValue());
+      }
+    }
+    return new ErrorKinds.Before(since, until, counts);
+  }
+
+  /**
    * One kind of error ({@code kindId}, as {@link #errorKinds} gives it, in either case) made in the
    * range, of {@code workerId} where one is given, and where it was made: the {@code limit}
    * workers and tasks of the most errors of the kind, and its errors over the range, in at most

@@ -144,13 +144,32 @@ public final class StoreJson {
    * "exception", "task_id", "worker_id"}}]}}, the counts in all over kinds not listed too.
    */
   public static String errorKinds(ErrorKinds errors) {
+    return errorKinds(errors, null);
+  }
+
+  /**
+   * The kinds as {@link #errorKinds(ErrorKinds)} writes them, and where {@code before} is given,
+   * the range before theirs ({@code "before": {"since", "until"}}) and each kind's errors then
+   * ({@code "errors_before"}: 0 for a kind new since).
+   */
+  public static String errorKinds(ErrorKinds errors, ErrorKinds.Before before) {
     return write(json -> {
       json.writeStartObject();
       field(json, "since", errors.since());
       field(json, "until", errors.until());
       json.writeNumberField("error_count", errors.errorCount());
       json.writeNumberField("kind_count", errors.kindCount());
-      writeErrorKinds(json, "kinds", errors.kinds());
+      if (before != null) {
+        json.writeObjectFieldStart("before");
+        field(json, "since", before.since());
+        field(json, "until", before.until());
+        json.writeEndObject();
+      }
+      json.writeArrayFieldStart("kinds");
+      for (ErrorKind kind : errors.kinds()) {
+        writeErrorKind(json, kind, before);
+      }
+      json.writeEndArray();
       json.writeEndObject();
     });
   }
@@ -194,9 +213,16 @@ public final class StoreJson {
   }
 
   private static void writeErrorKind(JsonGenerator json, ErrorKind kind) throws IOException {
+    writeErrorKind(json, kind, null);
+  }
+
+  private static void writeErrorKind(JsonGenerator json, ErrorKind kind, ErrorKinds.Before before) throws IOException {
     json.writeStartObject();
     json.writeStringField("id", kind.id());
     json.writeNumberField("errors", kind.errors());
+    if (before != null) {
+      json.writeNumberField("errors_before", before.of(kind.id()));
+    }
     json.writeNumberField("workers", kind.workers());
     json.writeNumberField("tasks", kind.tasks());
     field(json, "first_at", kind.firstAt());

@@ -386,6 +386,32 @@ class ErrorKindsTest {
         "repeated 997 more times: connection to redis:6379 refused, retrying");
   }
 
+  @Test
+  void eachKindsErrorsInTheRangeBeforeAreCountedAndANewKindHasNone() {
+    ErrorKinds recent = store.errorKinds(null, NOW.minus(Duration.ofMinutes(35)), null, 20);
+    ErrorKinds ofB = store.errorKinds("gpu-b", NOW.minus(Duration.ofMinutes(35)), null, 20);
+    ErrorKinds earlier = store.errorKinds(null, NOW.minus(Duration.ofMinutes(60)), NOW.minus(Duration.ofMinutes(35)), 20);
+
+    ErrorKinds.Before beforeRecent = store.errorsBefore(recent, null, NOW);
+    ErrorKinds.Before beforeB = store.errorsBefore(ofB, "gpu-b", NOW);
+    ErrorKinds.Before beforeEarlier = store.errorsBefore(earlier, null, NOW);
+
+    assertThat(beforeRecent.since()).isEqualTo(NOW.minus(Duration.ofMinutes(70)));
+    assertThat(beforeRecent.until()).isEqualTo(NOW.minus(Duration.ofMinutes(35)));
+    assertThat(recent.kinds()).extracting(kind -> kind.message() + ": " + kind.errors() + " after " + beforeRecent.of(kind.id()))
+        .contains(
+            "connection to redis:6379 refused, retrying: 1000 after 0",
+            "render failed: 2 after 2",
+            "decoder failed at frame 13: 2 after 0");
+    assertThat(ofB.kinds()).extracting(kind -> kind.message() + ": " + beforeB.of(kind.id()))
+        .as("of gpu-b's errors alone: gpu-a's before do not count").contains("render failed: 0");
+    assertThat(beforeEarlier.since()).as("as long as the range, 25 minutes").isEqualTo(NOW.minus(Duration.ofMinutes(85)));
+    assertThat(earlier.kinds()).extracting(kind -> kind.message() + ": " + beforeEarlier.of(kind.id()))
+        .containsExactly("render failed: 0");
+    assertThat(store.errorsBefore(store.errorKinds(null, NOW, null, 20), null, NOW).errors()).as("no kinds, none asked")
+        .isEmpty();
+  }
+
   /** An error as "MINUTES AGO WORKER TASK LEVEL MESSAGE". */
   private static String line(StoredRecord error) {
     return Duration.between(error.timestamp(), NOW).toMinutes() + " " + error.workerId() + " " + error.taskId() + " "
