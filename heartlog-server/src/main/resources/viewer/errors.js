@@ -8,6 +8,7 @@ async function errorsPage(view) {
     <form class="filters" id="error-filters"><label>Worker<input name="worker" value="${esc(params.get('worker') || '')}"></label>
       <label>Since<input name="since" value="${esc(params.get('since') || '')}" placeholder="1h, 22:00 or 2026-11-27T22:00Z" size="22"></label>
       <label>Until<input name="until" value="${esc(params.get('until') || '')}" placeholder="now, 30m or 22:00" size="22"></label>
+      <label class="check"><span><input type="checkbox" name="compare" value="true" ${params.get('compare') ? 'checked' : ''}> compare with the range before</span></label>
       <button class="primary">Apply</button></form>
     <div id="error-results"><p class="loading">Loading errors…</p></div>`;
   view.querySelector('#error-filters').addEventListener('submit', event => {
@@ -18,6 +19,7 @@ async function errorsPage(view) {
   });
   const query = rangeQuery(params);
   query.set('limit', String(ERROR_KINDS));
+  if (params.get('compare')) query.set('compare', 'true');
   const results = view.querySelector('#error-results');
   let errors, clocks;
   try {
@@ -33,12 +35,16 @@ async function errorsPage(view) {
   }
   const shown = errors.kinds.length < errors.kind_count ? `; the ${errors.kinds.length} most frequent shown` : '';
   const kindLink = kind => `<a href="${withQuery(`#/errors/${kind.id}`, rangeQuery(params))}" title="the workers and tasks this kind hit">${kind.errors.toLocaleString()}</a>`;
-  results.innerHTML = `${clockNotice}<table id="error-kinds"><thead><tr><th>Errors</th><th>Workers</th><th>Tasks</th><th>Latest</th><th>Latest task</th><th>Worker</th><th>Error</th></tr></thead>
+  // Compared with the range before: each kind's errors then, "new" where it made none.
+  const before = errors.before;
+  const beforeCell = kind => `<td class="num before">${kind.errors_before ? kind.errors_before.toLocaleString() : '<span class="badge new">new</span>'}</td>`;
+  results.innerHTML = `${clockNotice}<table id="error-kinds"><thead><tr><th>Errors</th>${before ? '<th>Before</th>' : ''}<th>Workers</th><th>Tasks</th><th>Latest</th><th>Latest task</th><th>Worker</th><th>Error</th></tr></thead>
     <tbody>${errors.kinds.map(kind => `<tr data-kind="${esc(kind.id)}">
-      <td class="num">${kindLink(kind)}</td><td class="num">${kind.workers.toLocaleString()}</td><td class="num">${kind.tasks.toLocaleString()}</td>
+      <td class="num">${kindLink(kind)}</td>${before ? beforeCell(kind) : ''}<td class="num">${kind.workers.toLocaleString()}</td><td class="num">${kind.tasks.toLocaleString()}</td>
       <td class="time">${time(kind.last_at)}</td><td>${idLink('task', kind.latest.task_id)}</td><td>${idLink('worker', kind.latest.worker_id)}</td>
       <td class="msg">${latestError(kind)}</td></tr>`).join('')}</tbody></table>
-    <div class="sub" id="error-totals">${counted(errors.error_count, 'error')} of ${counted(errors.kind_count, 'kind')}${rangeText(params)}${shown}; a kind's count opens the workers and tasks it hit</div>`;
+    <div class="sub" id="error-totals">${counted(errors.error_count, 'error')} of ${counted(errors.kind_count, 'kind')}${rangeText(params)}${shown}; a kind's count opens the workers and tasks it hit</div>
+    ${before ? `<div class="sub" id="error-before">Before: each kind's errors in the range before, as long, from ${time(before.since)} to ${time(before.until)}; new: none then</div>` : ''}`;
 }
 
 // One kind of error (GET /api/errors/{kind}) in the Errors page's range: its latest error's stack

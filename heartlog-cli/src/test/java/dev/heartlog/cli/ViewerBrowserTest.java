@@ -185,11 +185,22 @@ class ViewerBrowserTest {
         .matches("\\d+ errors? of 1 kind since 1h; a kind's count opens the workers and tasks it hit");
     assertThat(browser.findElement(By.cssSelector("nav a.active")).getText()).isEqualTo("Errors");
     chromium.screenshot("errors");
+    assertThat(browser.findElements(By.cssSelector("#error-kinds td.before"))).as("not compared unless asked").isEmpty();
+
+    // Compared with the hour before, when the demo had not run: its kind is new.
+    browser.findElement(By.name("compare")).click();
+    browser.findElement(By.cssSelector("#error-filters button")).click();
+    chromium.waitUntil(() -> !browser.findElements(By.cssSelector("#error-kinds td.before")).isEmpty());
+    assertThat(browser.getCurrentUrl()).endsWith("#/errors?compare=true");
+    assertThat(browser.findElement(By.cssSelector("#error-kinds thead")).getText()).startsWith("ERRORS BEFORE WORKERS");
+    assertThat(browser.findElement(By.cssSelector("#error-kinds td.before")).getText()).isEqualTo("new");
+    assertThat(browser.findElement(By.id("error-before")).getText())
+        .matches("Before: each kind's errors in the range before, as long, from \\d{4}-.* to \\d{4}-.*; new: none then");
 
     browser.findElement(By.name("worker")).sendKeys("demo-gpu-1");
     browser.findElement(By.cssSelector("#error-filters button")).click();
     assertThat(chromium.waitFor(By.id("no-errors")).getText()).isEqualTo("No errors since 1h. Records are kept 48 hours.");
-    assertThat(browser.getCurrentUrl()).contains("#/errors?worker=demo-gpu-1");
+    assertThat(browser.getCurrentUrl()).contains("#/errors?worker=demo-gpu-1&compare=true");
 
     browser.navigate().back();
     chromium.waitForRows(By.cssSelector("#error-kinds tbody tr"));

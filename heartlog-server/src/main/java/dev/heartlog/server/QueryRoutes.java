@@ -140,18 +140,25 @@ final class QueryRoutes {
 
   void errors(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
-    takes(ctx, "GET /api/errors", List.of("since", "until", "worker", "limit"));
+    takes(ctx, "GET /api/errors", List.of("since", "until", "worker", "limit", "compare"));
     ErrorKinds errors;
+    ErrorKinds.Before before = null;
     try {
+      Instant now = clock.instant();
       Instant until = time(param(ctx, "until"));
-      Instant since = TaskFilter.sinceOrDefault(time(param(ctx, "since")), until, clock.instant());
+      Instant since = TaskFilter.sinceOrDefault(time(param(ctx, "since")), until, now);
       String worker = param(ctx, "worker");
       int limit = intParam(ctx, "limit", ErrorKinds.DEFAULT_LIMIT);
+      boolean compare = booleanParam(ctx, "compare");
       errors = guarded(() -> store.errorKinds(worker, since, until, limit));
+      if (compare) {
+        ErrorKinds listed = errors;
+        before = guarded(() -> store.errorsBefore(listed, worker, now));
+      }
     } catch (IllegalArgumentException e) {
       throw PostgrestError.badRequest("HL400", e.getMessage());
     }
-    json(ctx, StoreJson.errorKinds(errors));
+    json(ctx, StoreJson.errorKinds(errors, before));
   }
 
   void errorKind(Context ctx) {

@@ -381,7 +381,15 @@ class ServerTest {
     HttpResponse<String> swapped = get("/api/errors?since=30m&until=1h", READER);
     HttpResponse<String> misspelt = get("/api/errors?workers=kinds-worker", READER);
     HttpResponse<String> asWriter = get("/api/errors", WRITER);
+    HttpResponse<String> compared = get("/api/errors?worker=kinds-worker&since=4m&compare=true", READER);
+    HttpResponse<String> badCompare = get("/api/errors?compare=yes", READER);
 
+    assertThat(compared.statusCode()).as(compared.body()).isEqualTo(200);
+    assertThat(compared.body()).as("the 4 minutes before: one render failed, no upload refused")
+        .contains("\"before\":{\"since\":\"", "\"errors\":1,\"errors_before\":1,\"workers\":1,\"tasks\":1,",
+            "\"errors\":1,\"errors_before\":0,\"workers\":1,\"tasks\":0,");
+    assertThat(lastHour.body()).doesNotContain("errors_before");
+    assertThat(badCompare.statusCode()).isEqualTo(400);
     assertThat(lastHour.statusCode()).isEqualTo(200);
     assertThat(lastHour.body()).containsPattern("\"error_count\":3,\"kind_count\":2,\"kinds\":\\[\\{\"id\":\"[0-9a-f]{8}\",\"errors\":2,\"workers\":1,\"tasks\":2,")
         .contains("\"latest\":{\"message\":\"render failed\",\"exception\":\"torch.OutOfMemoryError: CUDA out of memory. "
