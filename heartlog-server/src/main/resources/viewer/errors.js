@@ -44,7 +44,7 @@ async function errorsPage(view) {
       <td class="time">${time(kind.last_at)}</td><td>${idLink('task', kind.latest.task_id)}</td><td>${idLink('worker', kind.latest.worker_id)}</td>
       <td class="msg">${latestError(kind)}</td></tr>`).join('')}</tbody></table>
     <div class="sub" id="error-totals">${counted(errors.error_count, 'error')} of ${counted(errors.kind_count, 'kind')}${rangeText(params)}${shown}; a kind's count opens the workers and tasks it hit</div>
-    ${before ? `<div class="sub" id="error-before">Before: each kind's errors in the range before, as long, from ${time(before.since)} to ${time(before.until)}; new: none then</div>` : ''}`;
+    ${before ? `<div class="sub" id="error-before">Before: each kind's errors in the range before, as long, from ${time(before.since)} to ${time(before.until)}; new: none then (${errors.kinds.filter(kind => !kind.errors_before).length} of the ${counted(errors.kinds.length, 'kind')} listed)</div>` : ''}`;
 }
 
 // One kind of error (GET /api/errors/{kind}) in the Errors page's range: its latest error's stack

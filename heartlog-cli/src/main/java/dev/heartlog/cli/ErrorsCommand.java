@@ -122,8 +122,11 @@ final class ErrorsCommand implements Callable<Integer> {
         + range + (errors.kinds().size() < errors.kindCount()
             ? "; " + errors.kinds().size() + " shown, the most frequent (--limit)" : "") + ".");
     if (before != null) {
+      ErrorKinds.Before then = before;
+      long fresh = errors.kinds().stream().filter(kind -> then.of(kind.id()) == 0).count();
       out.println("BEFORE: each kind's errors in the range before, as long: since " + RecordText.second(before.since())
-          + " before " + RecordText.second(before.until()) + "; new: none then.");
+          + " before " + RecordText.second(before.until()) + "; new: none then (" + fresh + " of the "
+          + RecordText.count(errors.kinds().size(), "kind") + " listed).");
     }
     out.println("heartlog errors --kind KIND lists the workers and tasks a kind hit.");
     return 0;

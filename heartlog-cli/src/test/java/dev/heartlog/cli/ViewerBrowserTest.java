@@ -195,7 +195,8 @@ class ViewerBrowserTest {
     assertThat(browser.findElement(By.cssSelector("#error-kinds thead")).getText()).startsWith("ERRORS BEFORE WORKERS");
     assertThat(browser.findElement(By.cssSelector("#error-kinds td.before")).getText()).isEqualTo("new");
     assertThat(browser.findElement(By.id("error-before")).getText())
-        .matches("Before: each kind's errors in the range before, as long, from \\d{4}-.* to \\d{4}-.*; new: none then");
+        .matches("Before: each kind's errors in the range before, as long, from \\d{4}-.* to \\d{4}-.*; new: none then "
+            + "\\(1 of the 1 kind listed\\)");
 
     browser.findElement(By.name("worker")).sendKeys("demo-gpu-1");
     browser.findElement(By.cssSelector("#error-filters button")).click();
