@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -134,7 +135,7 @@ final class ErrorsCommand implements Callable<Integer> {
 
   /** A row's values, without the errors before where the list is not compared. */
   private static Object[] cells(ErrorKinds.Before before, Object id, Object errors, Object then, Object... rest) {
-    List<Object> values = new java.util.ArrayList<>(List.of(id, errors));
+    List<Object> values = new ArrayList<>(List.of(id, errors));
     if (before != null) {
       values.add(then);
     }
