@@ -338,7 +338,10 @@ async function explorePage(view) {
     showRefusedFilter(error, results);
     return;
   }
-  const clockNotice = skewedClocksNotice(clocks, params.get('worker'));
+  // A kind's errors are those of the Errors page's range, the last hour unless since says otherwise.
+  const kind = params.get('kind');
+  const kindRange = kind ? `<div class="sub" id="kind-range">The errors of kind <a href="${withQuery(`#/errors/${encodeURIComponent(kind)}`, rangeQuery(params))}">${esc(kind)}</a>${rangeText(params)}, as the Errors page groups them</div>` : '';
+  const clockNotice = kindRange + skewedClocksNotice(clocks, params.get('worker'));
   if (!records.length) {
     results.innerHTML = `<div class="notice" id="no-results">No records match. Records are kept 48 hours; widen the filters.</div>${clockNotice}${tailControl()}<table id="explore-records" hidden><tbody></tbody></table>`;
     if (params.get('task')) startedTasksNotice(params, results.querySelector('#no-results'));

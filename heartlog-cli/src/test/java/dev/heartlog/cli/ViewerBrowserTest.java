@@ -241,6 +241,8 @@ class ViewerBrowserTest {
     browser.findElement(By.id("kind-explore")).click();
     chromium.waitUntil(() -> browser.findElements(By.cssSelector("#explore-records tbody tr")).size() == 100);
     assertThat(browser.findElement(By.name("kind")).getAttribute("value")).matches("[0-9a-f]{8}");
+    assertThat(browser.findElement(By.id("kind-range")).getText())
+        .matches("The errors of kind [0-9a-f]{8} since 1h, as the Errors page groups them");
     assertThat(browser.findElements(By.cssSelector("#explore-records tbody tr")))
         .allSatisfy(row -> assertThat(row.getText()).contains("NCCL watchdog timed out"));
     assertThat(browser.findElement(By.id("tail-control")).isDisplayed()).as("records stored from now on are of no kind yet")
