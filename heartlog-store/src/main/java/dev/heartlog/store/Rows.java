@@ -54,6 +54,14 @@ final class Rows {
   /** A row of error-kinds.sql: one kind, with the range's counts of kinds and errors in all. */
   record ErrorKindRow(ErrorKind kind, long kindCount, long errorCount) {}
 
+  /** A part of record-volume.sql's answer, with the counts in all every row carries. */
+  record VolumeRow(RecordVolume.Part part, long partCount, long recordCount, long byteCount) {}
+
+  static VolumeRow volumeRow(ResultSet rs) throws SQLException {
+    return new VolumeRow(new RecordVolume.Part(rs.getString("part"), rs.getLong("records"), rs.getLong("bytes")),
+        rs.getLong("part_count"), rs.getLong("record_count"), rs.getLong("byte_count"));
+  }
+
   static ErrorKindRow errorKindRow(ResultSet rs) throws SQLException {
     return new ErrorKindRow(errorKind(rs), rs.getLong("kind_count"), rs.getLong("error_count"));
   }

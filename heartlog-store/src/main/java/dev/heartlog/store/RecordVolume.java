@@ -1,0 +1,60 @@
+package dev.heartlog.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How much the records of a time range take, grouped by worker, component, level or task, as
+ * {@code heartlog volume} lists it: which worker, or which logger, fills the store.
+ *
+ * @param since the range's start
+ * @param until the range's end, or {@code null} for now
+ * @param by what the records are grouped by
+ * @param parts the parts of the most records, as many as were asked for
+ * @param partCount how many parts the range holds, those not listed too
+ * @param records how many records the range holds
+ * @param bytes the bytes of their messages and metadata as stored
+ * @param storeBytes what all of the store's records take, with their indexes
+ * @param partitions the partitions they are in
+ */
+public record RecordVolume(Instant since, Instant until, By by, List<Part> parts, long partCount, long records,
+    long bytes, long storeBytes, long partitions) {
+
+  /** Parts when no limit is given. */
+  public static final int DEFAULT_LIMIT = 20;
+
+  public RecordVolume {
+    parts = List.copyOf(parts);
+  }
+
+  /** What the records are grouped by. */
+  public enum By {
+    WORKER, COMPONENT, LEVEL, TASK;
+
+    /** {@code worker}, {@code component}, {@code level} or {@code task}, in any case. */
+    public static By named(String name) {
+      for (By by : values()) {
+        if (by.name().equalsIgnoreCase(name == null ? "" : name.strip())) {
+          return by;
+        }
+      }
+      throw new IllegalArgumentException("records are grouped by worker, component, level or task (got '" + name + "')");
+    }
+
+    /** Its name as the query and the command line take it: {@code worker}. */
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /**
+   * One part of the range's records.
+   *
+   * @param name the worker's, component's or task's id, or the level; {@code null} for the records
+   *     without a component, or outside a task
+   * @param records how many records
+   * @param bytes the bytes of their messages and metadata as stored
+   */
+  public record Part(String name, long records, long bytes) {}
+}
