@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
       TaskCommand.class,
       TasksCommand.class,
       ErrorsCommand.class,
+      VolumeCommand.class,
       WorkerCommand.class,
       WorkersCommand.class,
       MigrateCommand.class,

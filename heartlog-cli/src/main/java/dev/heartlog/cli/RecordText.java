@@ -120,6 +120,21 @@ final class RecordText {
     return text.matches("[A-Za-z0-9_./:=@%+,-]+") ? text : "'" + text.replace("'", "'\\''") + "'";
   }
 
+  /** {@code 512 B}, {@code 3.9 KiB}, {@code 61.2 MiB}, {@code 4.2 GiB}: a size in binary units. */
+  static String bytes(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double size = bytes;
+    int unit = -1;
+    while (size >= 1024 && unit < units.length - 1) {
+      size /= 1024;
+      unit++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", size, units[unit]);
+  }
+
   /** {@code 1 worker}, {@code 1,204 workers}: a count and its noun, made plural with an s. */
   static String count(long n, String noun) {
     return String.format(Locale.ROOT, "%,d %s%s", n, noun, n == 1 ? "" : "s");

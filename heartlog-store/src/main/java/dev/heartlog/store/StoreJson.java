@@ -236,6 +236,35 @@ public final class StoreJson {
     json.writeEndObject();
   }
 
+  /**
+   * How much a range's records take: {@code {"since", "until", "by", "record_count", "byte_count",
+   * "part_count", "parts": [{"name", "records", "bytes"}], "store_bytes", "partitions"}}, a part's
+   * name {@code null} for the records without a component, or outside a task.
+   */
+  public static String volume(RecordVolume volume) {
+    return write(json -> {
+      json.writeStartObject();
+      field(json, "since", volume.since());
+      field(json, "until", volume.until());
+      json.writeStringField("by", volume.by().label());
+      json.writeNumberField("record_count", volume.records());
+      json.writeNumberField("byte_count", volume.bytes());
+      json.writeNumberField("part_count", volume.partCount());
+      json.writeArrayFieldStart("parts");
+      for (RecordVolume.Part part : volume.parts()) {
+        json.writeStartObject();
+        json.writeStringField("name", part.name());
+        json.writeNumberField("records", part.records());
+        json.writeNumberField("bytes", part.bytes());
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      json.writeNumberField("store_bytes", volume.storeBytes());
+      json.writeNumberField("partitions", volume.partitions());
+      json.writeEndObject();
+    });
+  }
+
   public static String heartbeats(List<HeartbeatPoint> points) {
     return write(json -> {
       json.writeStartArray();
