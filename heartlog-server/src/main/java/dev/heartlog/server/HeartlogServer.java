@@ -133,6 +133,7 @@ public final class HeartlogServer implements AutoCloseable {
     app.get("/api/tasks", query::tasks);
     app.get("/api/errors", query::errors);
     app.get("/api/errors/{kind}", query::errorKind);
+    app.get("/api/volume", query::volume);
     // An id may hold a '/' ("render/clip-7"): the viewer writes it %2F, which nginx decodes before
     // passing the path on when its proxy_pass names a URI (as it must to serve under a path), so
     // <id> takes slashes. The longer paths come first: the first path that matches answers.

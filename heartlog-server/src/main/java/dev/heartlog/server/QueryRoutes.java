@@ -5,6 +5,7 @@ import dev.heartlog.store.ErrorKinds;
 import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.MetadataFilter;
 import dev.heartlog.store.NearNames;
+import dev.heartlog.store.RecordVolume;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.StoreJson;
 import dev.heartlog.store.StoredRecord;
@@ -161,6 +162,23 @@ final class QueryRoutes {
     json(ctx, StoreJson.errorKinds(errors, before));
   }
 
+  void volume(Context ctx) {
+    keys.require(ctx, ApiKeys.Role.READER);
+    takes(ctx, "GET /api/volume", List.of("since", "until", "worker", "by", "limit"));
+    RecordVolume volume;
+    try {
+      Instant until = time(param(ctx, "until"));
+      Instant since = TaskFilter.sinceOrDefault(time(param(ctx, "since")), until, clock.instant());
+      String worker = param(ctx, "worker");
+      RecordVolume.By by = RecordVolume.By.named(Optional.ofNullable(param(ctx, "by")).orElse("worker"));
+      int limit = intParam(ctx, "limit", RecordVolume.DEFAULT_LIMIT);
+      volume = guarded(() -> store.volume(by, worker, since, until, limit));
+    } catch (IllegalArgumentException e) {
+      throw PostgrestError.badRequest("HL400", e.getMessage());
+    }
+    json(ctx, StoreJson.volume(volume));
+  }
+
   void errorKind(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
     takes(ctx, "GET /api/errors/{kind}", List.of("since", "until", "worker", "limit"));
@@ -300,7 +318,7 @@ final class QueryRoutes {
    * answers, where Javalin's was a text page that a client parsing JSON could not read.
    */
   static void notServed(Context ctx) {
-    String served = "The API answers GET /api/logs, /api/errors, /api/errors/{kind}, /api/tasks, /api/tasks/{id}, /api/tasks/{id}/records, "
+    String served = "The API answers GET /api/logs, /api/errors, /api/errors/{kind}, /api/tasks, /api/tasks/{id}, /api/tasks/{id}/records, /api/volume, "
         + "/api/workers, /api/workers/{id}, /api/workers/{id}/heartbeats, /api/clocks and /api/tail";
     if (!ctx.method().name().equals("GET")) {
       throw new PostgrestError(405, "HL405", "The API answers GET only, not " + ctx.method().name(), null, served);

@@ -406,6 +406,28 @@ class ServerTest {
   }
 
   @Test
+  void theVolumeOfTheRangesRecordsIsAnsweredByWorkerOrAsAsked() throws Exception {
+    java.time.Instant now = java.time.Instant.now();
+    post("{\"worker_id_param\": \"volume-a\", \"logs_param\": ["
+        + "{\"timestamp\": \"" + now.minusSeconds(60) + "\", \"level\": \"DEBUG\", \"message\": \"tick\"},"
+        + "{\"timestamp\": \"" + now.minusSeconds(50) + "\", \"level\": \"DEBUG\", \"message\": \"tock\"},"
+        + "{\"timestamp\": \"" + now.minusSeconds(40) + "\", \"level\": \"INFO\", \"message\": \"done\"}]}", WRITER);
+
+    HttpResponse<String> byLevel = get("/api/volume?worker=volume-a&by=level", READER);
+    HttpResponse<String> byWorker = get("/api/volume?worker=volume-a&since=2m", READER);
+    HttpResponse<String> unknownBy = get("/api/volume?by=host", READER);
+    HttpResponse<String> asWriter = get("/api/volume", WRITER);
+
+    assertThat(byLevel.statusCode()).as(byLevel.body()).isEqualTo(200);
+    assertThat(byLevel.body()).contains("\"by\":\"level\",\"record_count\":3,", "\"part_count\":2,\"parts\":[{\"name\":"
+        + "\"DEBUG\",\"records\":2,", "{\"name\":\"INFO\",\"records\":1,", "\"store_bytes\":");
+    assertThat(byWorker.body()).contains("\"by\":\"worker\",\"record_count\":3,", "{\"name\":\"volume-a\",\"records\":3,");
+    assertThat(unknownBy.statusCode()).isEqualTo(400);
+    assertThat(unknownBy.body()).contains("records are grouped by worker, component, level or task");
+    assertThat(asWriter.statusCode()).isEqualTo(403);
+  }
+
+  @Test
   void oneKindOfErrorIsAnsweredWithTheWorkersAndTasksItHit() throws Exception {
     java.time.Instant now = java.time.Instant.now();
     String oom = "Traceback (most recent call last):\\ntorch.OutOfMemoryError: CUDA out of memory. Tried to allocate %s GiB";
