@@ -368,6 +368,7 @@ async function route() {
     else if (parts[0] === 'tasks') { await tasksPage(view); }
     else if (parts[0] === 'errors' && parts[1]) { await errorKindPage(parts[1], view); }
     else if (parts[0] === 'errors') { await errorsPage(view); }
+    else if (parts[0] === 'volume') { await volumePage(view); }
     else { loading('fleet', view); await fleetPage(view); }
   } catch (error) {
     showError(error, view);

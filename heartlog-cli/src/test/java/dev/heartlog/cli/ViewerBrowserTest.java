@@ -256,6 +256,38 @@ class ViewerBrowserTest {
 
   @Test
   @Order(3)   // reads only, as the tests above
+  void theVolumePageSaysWhichWorkerOrLevelTheRecordsAreOfTheMostFirst() throws Exception {
+    browser.get(base + "/#/volume");
+    chromium.waitForRows(By.cssSelector("#volume-parts tbody tr"));
+
+    List<WebElement> workers = browser.findElements(By.cssSelector("#volume-parts tbody tr"));
+    assertThat(workers).extracting(WebElement::getText)
+        .allSatisfy(row -> assertThat(row).matches("\\S+ [\\d,]+ \\d+\\.\\d% \\d+(\\.\\d)? (B|KiB|MiB) \\d+\\.\\d%"))
+        .anySatisfy(row -> assertThat(row).startsWith("demo-gpu-2 "));
+    List<Long> records = workers.stream().map(row -> Long.parseLong(row.findElements(By.cssSelector("td")).get(1).getText()
+        .replace(",", ""))).toList();
+    assertThat(records).as("the most first").isSortedAccordingTo(java.util.Comparator.reverseOrder());
+    assertThat(browser.findElement(By.id("volume-totals")).getText())
+        .matches("[\\d,]+ records, \\d+\\.\\d (KiB|MiB) of messages and metadata, of \\d+ workers");
+    assertThat(browser.findElement(By.id("store-size")).getText())
+        .matches("The store's records take \\d+\\.\\d (KiB|MiB|GiB) with their indexes, in \\d+ partitions");
+    assertThat(browser.findElement(By.cssSelector("nav a.active")).getText()).isEqualTo("Volume");
+    chromium.screenshot("volume");
+
+    new Select(browser.findElement(By.name("by"))).selectByVisibleText("level");
+    browser.findElement(By.cssSelector("#volume-filters button")).click();
+    chromium.waitUntil(() -> browser.getCurrentUrl().endsWith("#/volume?by=level")
+        && browser.findElement(By.id("volume-parts")).getText().contains("INFO"));
+    assertThat(browser.findElements(By.cssSelector("#volume-parts tbody td a"))).as("a level is no page").isEmpty();
+
+    browser.get(base + "/#/volume");
+    chromium.waitForRows(By.cssSelector("#volume-parts tbody tr"));
+    browser.findElement(By.linkText("demo-gpu-2")).click();
+    chromium.waitUntil(() -> browser.getCurrentUrl().endsWith("#/worker/demo-gpu-2"));
+  }
+
+  @Test
+  @Order(3)   // reads only, as the tests above
   void aWorkersErrorsOnTheFleetAndWorkerPagesOpenItsErrorsByKind() throws Exception {
     browser.get(base + "/#/fleet");
     chromium.waitUntilText(By.id("fleet"), "demo-gpu-2");

@@ -1,0 +1,59 @@
+// The Volume page: how much a range's records take, by worker, component, level or task (GET
+// /api/volume), as `heartlog volume` lists it: which worker or logger fills the store.
+
+const VOLUME_PARTS = 50;
+const VOLUME_BY = ['worker', 'component', 'level', 'task'];
+
+async function volumePage(view) {
+  const params = hashParams();
+  const by = VOLUME_BY.includes(params.get('by')) ? params.get('by') : 'worker';
+  view.innerHTML = `<h1>Volume</h1><div class="sub">The records made${rangeText(params)}${params.get('worker') ? ` by ${esc(params.get('worker'))}` : ''} by ${by}, the most first, and the bytes of their messages and metadata as stored</div>
+    <form class="filters" id="volume-filters">
+      <label>By<select name="by">${VOLUME_BY.map(b => `<option ${b === by ? 'selected' : ''}>${b}</option>`).join('')}</select></label>
+      <label>Worker<input name="worker" value="${esc(params.get('worker') || '')}"></label>
+      <label>Since<input name="since" value="${esc(params.get('since') || '')}" placeholder="1h, 22:00 or 2026-11-27T22:00Z" size="22"></label>
+      <label>Until<input name="until" value="${esc(params.get('until') || '')}" placeholder="now, 30m or 22:00" size="22"></label>
+      <button class="primary">Apply</button></form>
+    <div id="volume-results"><p class="loading">Loading the volume…</p></div>`;
+  view.querySelector('#volume-filters').addEventListener('submit', event => {
+    event.preventDefault();
+    const next = new URLSearchParams();
+    new FormData(event.target).forEach((value, key) => { if (String(value).trim()) next.append(key, String(value).trim()); });
+    location.hash = '#/volume?' + next.toString();
+  });
+  const query = rangeQuery(params);
+  query.set('by', by);
+  query.set('limit', String(VOLUME_PARTS));
+  const results = view.querySelector('#volume-results');
+  let volume;
+  try {
+    volume = await api('api/volume?' + query.toString());
+  } catch (error) {
+    showRefusedFilter(error, results);
+    return;
+  }
+  const store = `<div class="sub" id="store-size">The store's records take ${bytes(volume.store_bytes)} with their indexes, in ${counted(volume.partitions, 'partition')}</div>`;
+  if (!volume.record_count) {
+    results.innerHTML = `<div class="notice" id="no-volume">No records${rangeText(params)}. Records are kept 48 hours.</div>${store}`;
+    return;
+  }
+  const name = part => part.name === null ? `<span class="muted">${by === 'task' ? 'outside a task' : `without a ${by}`}</span>`
+    : by === 'worker' || by === 'task' ? idLink(by, part.name) : esc(part.name);
+  const share = (n, whole) => whole ? `${(100 * n / whole).toFixed(1)}%` : '-';
+  const shown = volume.parts.length < volume.part_count ? `; the ${volume.parts.length} of the most records shown` : '';
+  results.innerHTML = `<table id="volume-parts"><thead><tr><th>${esc(by)}</th><th>Records</th><th>%</th><th>Bytes</th><th>%</th></tr></thead>
+    <tbody>${volume.parts.map(part => `<tr>
+      <td class="id">${name(part)}</td><td class="num">${part.records.toLocaleString()}</td><td class="num">${share(part.records, volume.record_count)}</td>
+      <td class="num">${bytes(part.bytes)}</td><td class="num">${share(part.bytes, volume.byte_count)}</td></tr>`).join('')}</tbody></table>
+    <div class="sub" id="volume-totals">${counted(volume.record_count, 'record')}, ${bytes(volume.byte_count)} of messages and metadata, of ${counted(volume.part_count, by)}${shown}</div>
+    ${store}`;
+}
+
+// "512 B", "3.9 KiB", "61.2 MiB": a size in binary units, as `heartlog volume` writes it.
+function bytes(n) {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let size = n, unit = -1;
+  while (size >= 1024 && unit < units.length - 1) { size /= 1024; unit++; }
+  return `${size.toFixed(1)} ${units[unit]}`;
+}
