@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -108,6 +109,11 @@ final class VolumeCommand implements Callable<Integer> {
               : RecordText.count(volume.partCount(), noun))
           + (unnamed ? "; - is the records " + (part == RecordVolume.By.TASK ? "outside a task" : "without a " + noun) : "")
           + ".");
+      volume.parts().stream().map(RecordVolume.Part::name).filter(Objects::nonNull).findFirst()
+          .filter(name -> part == RecordVolume.By.COMPONENT)
+          .ifPresent(name -> out.println("A component's workers keep fewer of its records with levels per component: "
+              + "HEARTLOG_LEVELS=" + RecordText.printable(RecordText.shellWord(name + "=WARNING"))
+              + " (--levels on heartlog run)."));
     }
     out.println("The store's records take " + RecordText.bytes(volume.storeBytes()) + " with their indexes, in "
         + RecordText.count(volume.partitions(), "partition") + ".");

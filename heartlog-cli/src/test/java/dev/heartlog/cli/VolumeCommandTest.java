@@ -61,7 +61,10 @@ class VolumeCommandTest {
   @Test
   void byComponentLevelOrTaskTheRecordsWithoutOneAreADash() {
     assertThat(run("--by", "component").out()).contains("diffusers.pipelines       3,000", "\n-                             4 ",
-        "2 components; - is the records without a component.");
+        "2 components; - is the records without a component.",
+        "A component's workers keep fewer of its records with levels per component: "
+            + "HEARTLOG_LEVELS=diffusers.pipelines=WARNING (--levels on heartlog run).");
+    assertThat(run("--by", "level").out()).doesNotContain("HEARTLOG_LEVELS");
     assertThat(run("--by", "LEVEL").out()).contains("DEBUG       3,000", "INFO            3", "ERROR           1");
     assertThat(run("--by", "task", "--limit", "1").out()).contains("render-1       3,000",
         "1 of 3 tasks shown, the most records (--limit)").doesNotContain("render-2");
