@@ -32,7 +32,7 @@ async function volumePage(view) {
     showRefusedFilter(error, results);
     return;
   }
-  const store = `<div class="sub" id="store-size">The store's records take ${bytes(volume.store_bytes)} with their indexes, in ${counted(volume.partitions, 'partition')}</div>`;
+  const store = `<div class="sub" id="store-size">The store's records take ${bytes(volume.store_bytes)} with their indexes, in ${counted(volume.partitions, 'partition')}; its heartbeats ${bytes(volume.heartbeats_bytes)}</div>`;
   if (!volume.record_count) {
     results.innerHTML = `<div class="notice" id="no-volume">No records${rangeText(params)}. Records are kept 48 hours.</div>${store}`;
     return;

@@ -116,7 +116,8 @@ final class VolumeCommand implements Callable<Integer> {
               + " (--levels on heartlog run)."));
     }
     out.println("The store's records take " + RecordText.bytes(volume.storeBytes()) + " with their indexes, in "
-        + RecordText.count(volume.partitions(), "partition") + ".");
+        + RecordText.count(volume.partitions(), "partition") + "; its heartbeats " + RecordText.bytes(volume.heartbeatBytes())
+        + ".");
     return 0;
   }
 

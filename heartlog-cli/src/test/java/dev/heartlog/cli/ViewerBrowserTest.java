@@ -270,7 +270,8 @@ class ViewerBrowserTest {
     assertThat(browser.findElement(By.id("volume-totals")).getText())
         .matches("[\\d,]+ records, \\d+\\.\\d (KiB|MiB) of messages and metadata, of \\d+ workers");
     assertThat(browser.findElement(By.id("store-size")).getText())
-        .matches("The store's records take \\d+\\.\\d (KiB|MiB|GiB) with their indexes, in \\d+ partitions");
+        .matches("The store's records take \\d+\\.\\d (KiB|MiB|GiB) with their indexes, in \\d+ partitions; "
+            + "its heartbeats \\d+\\.\\d (KiB|MiB)");
     assertThat(browser.findElement(By.cssSelector("nav a.active")).getText()).isEqualTo("Volume");
     chromium.screenshot("volume");
 

@@ -54,7 +54,8 @@ class VolumeCommandTest {
     assertThat(lines.get(2)).matches("quiet-gpu            4   0\\.1%     \\d\\.\\d KiB   \\d\\.\\d%");
     assertThat(lines.get(4)).matches("3,004 records since 2026-11-27 10:00:00Z before 2026-11-27 11:00:00Z, \\d{3}\\.\\d KiB of "
         + "messages and metadata as stored; 2 workers\\.");
-    assertThat(lines.get(5)).matches("The store's records take \\d+\\.\\d [KM]iB with their indexes, in \\d+ partitions\\.");
+    assertThat(lines.get(5)).matches("The store's records take \\d+\\.\\d [KM]iB with their indexes, in \\d+ partitions; "
+        + "its heartbeats \\d+\\.\\d KiB\\.");
     assertThat(lines).hasSize(6);
   }
 
@@ -78,7 +79,7 @@ class VolumeCommandTest {
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(result.out()).startsWith("{\"since\":\"2026-11-27T10:00:00Z\",\"until\":\"2026-11-27T11:00:00Z\",\"by\":\"level\","
         + "\"record_count\":4,\"byte_count\":").contains("\"part_count\":2,\"parts\":[{\"name\":\"INFO\",\"records\":3,\"bytes\":",
-        "{\"name\":\"ERROR\",\"records\":1,\"bytes\":", "\"store_bytes\":", "\"partitions\":");
+        "{\"name\":\"ERROR\",\"records\":1,\"bytes\":", "\"store_bytes\":", "\"partitions\":", "\"heartbeats_bytes\":");
   }
 
   @Test

@@ -17,9 +17,10 @@ import java.util.Locale;
  * @param bytes the bytes of their messages and metadata as stored
  * @param storeBytes what all of the store's records take, with their indexes
  * @param partitions the partitions they are in
+ * @param heartbeatBytes what the store's heartbeats take, with their indexes
  */
 public record RecordVolume(Instant since, Instant until, By by, List<Part> parts, long partCount, long records,
-    long bytes, long storeBytes, long partitions) {
+    long bytes, long storeBytes, long partitions, long heartbeatBytes) {
 
   /** Parts when no limit is given. */
   public static final int DEFAULT_LIMIT = 20;

@@ -443,17 +443,18 @@ public final class Store {
   /**
    * How much the records made in the range take, of {@code workerId} where one is given, grouped
    * {@code by} worker, component, level or task: the {@code limit} parts of the most records, the
-   * counts in all, and what all of the store's records take with their indexes.
+   * counts in all, and what all of the store's records, and its heartbeats, take with their indexes.
    */
   public RecordVolume volume(RecordVolume.By by, String workerId, Instant since, Instant until, int limit) {
     Map<String, Object> values = errorRange(workerId, since, until, limit);
     values.put("by", by.label());
     return queries.onOneConnection(q -> {
       List<Rows.VolumeRow> rows = q.query("record-volume", values, Rows::volumeRow);
-      long[] size = q.queryOne("records-size", Map.of(), rs -> new long[] {rs.getLong("bytes"), rs.getLong("partitions")});
+      long[] size = q.queryOne("records-size", Map.of(),
+          rs -> new long[] {rs.getLong("bytes"), rs.getLong("partitions"), rs.getLong("heartbeat_bytes")});
       Rows.VolumeRow totals = rows.isEmpty() ? new Rows.VolumeRow(null, 0, 0, 0) : rows.get(0);
       return new RecordVolume(since, until, by, rows.stream().map(Rows.VolumeRow::part).toList(), totals.partCount(),
-          totals.recordCount(), totals.byteCount(), size[0], size[1]);
+          totals.recordCount(), totals.byteCount(), size[0], size[1], size[2]);
     });
   }
 

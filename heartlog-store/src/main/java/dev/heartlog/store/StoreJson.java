@@ -238,7 +238,8 @@ public final class StoreJson {
 
   /**
    * How much a range's records take: {@code {"since", "until", "by", "record_count", "byte_count",
-   * "part_count", "parts": [{"name", "records", "bytes"}], "store_bytes", "partitions"}}, a part's
+   * "part_count", "parts": [{"name", "records", "bytes"}], "store_bytes", "partitions",
+   * "heartbeats_bytes"}}, a part's
    * name {@code null} for the records without a component, or outside a task.
    */
   public static String volume(RecordVolume volume) {
@@ -261,6 +262,7 @@ public final class StoreJson {
       json.writeEndArray();
       json.writeNumberField("store_bytes", volume.storeBytes());
       json.writeNumberField("partitions", volume.partitions());
+      json.writeNumberField("heartbeats_bytes", volume.heartbeatBytes());
       json.writeEndObject();
     });
   }

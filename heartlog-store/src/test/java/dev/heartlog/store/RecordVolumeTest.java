@@ -75,6 +75,7 @@ class RecordVolumeTest {
     assertThat(volume.partCount()).isEqualTo(2);
     assertThat(volume.storeBytes()).as("the partitions with their indexes").isGreaterThan(volume.bytes());
     assertThat(volume.partitions()).isPositive();
+    assertThat(volume.heartbeatBytes()).as("an empty table's pages").isPositive();
   }
 
   @Test
