@@ -129,7 +129,8 @@ final class ErrorsCommand implements Callable<Integer> {
           + " before " + RecordText.second(before.until()) + "; new: none then (" + fresh + " of the "
           + RecordText.count(errors.kinds().size(), "kind") + " listed).");
     }
-    out.println("heartlog errors --kind KIND lists the workers and tasks a kind hit.");
+    out.println("heartlog errors --kind KIND lists the workers and tasks a kind hit"
+        + (before == null ? "; --compare marks the kinds new since the range before." : "."));
     return 0;
   }
 

@@ -198,7 +198,8 @@ class CommandLineTest {
             + "Tried to allocate 2.00 GiB (simulated))");
     assertThat(lines).as("one kind, then what the list adds up to, and how to see a kind's workers and tasks").hasSize(5);
     assertThat(lines.get(3)).matches("\\d+ errors? of 1 kind of worker demo-gpu-2 since .*Z\\.");
-    assertThat(lines.get(4)).isEqualTo("heartlog errors --kind KIND lists the workers and tasks a kind hit.");
+    assertThat(lines.get(4)).isEqualTo("heartlog errors --kind KIND lists the workers and tasks a kind hit; --compare marks "
+        + "the kinds new since the range before.");
     assertThat(json.out().trim()).startsWith("{\"since\":").contains("\"kind_count\":1,",
         "\"task_id\":\"" + failedTask + "\",\"worker_id\":\"demo-gpu-2\"");
     assertThat(countJsonValues(json.out())).isEqualTo(1);

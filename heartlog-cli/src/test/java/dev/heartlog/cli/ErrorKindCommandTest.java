@@ -255,7 +255,8 @@ class ErrorKindCommandTest {
         .anySatisfy(line -> assertThat(line).startsWith(oomKind + "       5      1       2      3  "))
         .anySatisfy(line -> assertThat(line).matches("[0-9a-f]{8}       1    new       1      1  .*disk full"))
         .contains("BEFORE: each kind's errors in the range before, as long: since 2026-11-27 04:00:00Z before "
-            + "2026-11-27 09:00:00Z; new: none then (2 of the 3 kinds listed).");
+            + "2026-11-27 09:00:00Z; new: none then (2 of the 3 kinds listed).",
+            "heartlog errors --kind KIND lists the workers and tasks a kind hit.");
     assertThat(json.out()).contains("\"before\":{\"since\":\"2026-11-27T04:00:00Z\",\"until\":\"2026-11-27T09:00:00Z\"}",
         "{\"id\":\"" + oomKind + "\",\"errors\":5,\"errors_before\":1,", "\"errors_before\":0,");
     assertThat(run("errors", "--json").out()).doesNotContain("before");
@@ -275,7 +276,8 @@ class ErrorKindCommandTest {
     assertThat(kinds.out().lines().skip(1).limit(2)).as(kinds.out())
         .anySatisfy(line -> assertThat(line).startsWith(oomKind + "       5       2      3  "))
         .anySatisfy(line -> assertThat(line).matches("[0-9a-f]{8}       1       1      1  .*disk full"));
-    assertThat(kinds.out()).endsWith("heartlog errors --kind KIND lists the workers and tasks a kind hit."
+    assertThat(kinds.out()).endsWith("heartlog errors --kind KIND lists the workers and tasks a kind hit; --compare marks "
+        + "the kinds new since the range before."
         + System.lineSeparator());
   }
 }
