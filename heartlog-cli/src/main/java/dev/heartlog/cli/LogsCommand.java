@@ -229,18 +229,8 @@ final class LogsCommand implements Callable<Integer> {
   }
 
   private long listKind(Store store, String kindId, Instant from, int most, PrintWriter out) throws java.io.IOException {
-    PagedListing.Pages pages = new PagedListing.Pages() {
-      @Override
-      public List<StoredRecord> newest(int limit) {
-        return store.errorsOfKind(kindId, worker, task, from, until, null, limit);
-      }
-
-      @Override
-      public List<StoredRecord> before(long id, int limit) {
-        return store.errorsOfKind(kindId, worker, task, from, until, id, limit);
-      }
-    };
-    return PagedListing.eachOldestFirst(pages, most, PagedListing.PAGE, record -> print(out, record));
+    return PagedListing.eachOldestFirst(PagedListing.errorsOfKind(store, kindId, worker, task, from, until), most,
+        PagedListing.PAGE, record -> print(out, record));
   }
 
   /**

@@ -45,6 +45,24 @@ final class PagedListing {
   }
 
   /**
+   * The errors of kind {@code kindId} made in {@code [since, until)}, of {@code workerId} and
+   * {@code taskId} where given ({@link Store#errorsOfKind}), as pages.
+   */
+  static Pages errorsOfKind(Store store, String kindId, String workerId, String taskId, Instant since, Instant until) {
+    return new Pages() {
+      @Override
+      public List<StoredRecord> newest(int limit) {
+        return store.errorsOfKind(kindId, workerId, taskId, since, until, null, limit);
+      }
+
+      @Override
+      public List<StoredRecord> before(long id, int limit) {
+        return store.errorsOfKind(kindId, workerId, taskId, since, until, id, limit);
+      }
+    };
+  }
+
+  /**
    * Hands {@code action} the records {@code filter} lists, oldest first, reading them {@code
    * pageSize} at a time; returns how many there were.
    */

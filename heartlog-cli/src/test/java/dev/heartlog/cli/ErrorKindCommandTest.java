@@ -199,20 +199,9 @@ class ErrorKindCommandTest {
     Store store = Store.open(url, null, null);
     java.time.Instant since = java.time.Instant.parse(RANGE[1]);
     java.time.Instant until = java.time.Instant.parse(RANGE[3]);
-    PagedListing.Pages pages = new PagedListing.Pages() {
-      @Override
-      public List<dev.heartlog.store.StoredRecord> newest(int limit) {
-        return store.errorsOfKind(oomKind, null, null, since, until, null, limit);
-      }
-
-      @Override
-      public List<dev.heartlog.store.StoredRecord> before(long id, int limit) {
-        return store.errorsOfKind(oomKind, null, null, since, until, id, limit);
-      }
-    };
-
     List<dev.heartlog.store.StoredRecord> paged = new ArrayList<>();
-    long count = PagedListing.eachOldestFirst(pages, 4, 2, paged::add);
+    long count = PagedListing.eachOldestFirst(PagedListing.errorsOfKind(store, oomKind, null, null, since, until), 4, 2,
+        paged::add);
 
     assertThat(count).isEqualTo(4);
     assertThat(paged).isEqualTo(store.errorsOfKind(oomKind, null, null, since, until, null, 4));
