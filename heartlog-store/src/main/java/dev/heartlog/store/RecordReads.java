@@ -1,11 +1,8 @@
 package dev.heartlog.store;
 
 import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
@@ -35,14 +32,6 @@ final class RecordReads {
    * minutes), 6 hours the 20 a page shows.
    */
   private static final List<Duration> WORKER_TASK_WINDOWS = List.of(Duration.ofHours(1), Duration.ofHours(6));
-
-  /**
-   * The windows back from the end of a range one kind's newest errors are looked for in, before
-   * the whole range ({@link #errorsOfKind}): a kind's errors are found by grouping every error of
-   * the range into kinds, and the 20 newest of an incident's kind are in its last seconds.
-   */
-  private static final List<Duration> KIND_ERROR_WINDOWS = List.of(
-      Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofHours(1));
 
   private final Queries queries;
 
@@ -84,61 +73,6 @@ final class RecordReads {
       values.put("before_seq", position.seq());
       return logs(q, filter, values, position.timestamp());
     });
-  }
-
-  /**
-   * One kind's errors (errors-of-kind.sql, its {@code values} but the range's and the page's): the
-   * newest {@code limit} made at or after {@code since} and before {@code until} ({@code null}:
-   * now), after record {@code beforeId} where one is given, returned oldest first.
-   *
-   * <p>Each error's kind is its own, whatever else the range holds: so the newest errors of a
-   * window back from the range's end, where it holds {@code limit} of them, are the range's newest,
-   * and a page after a record need group no error made after it. They are looked for in the
-   * {@link #KIND_ERROR_WINDOWS} back from the range's newest error (of any kind: one read of the
-   * errors index) before the whole range: the viewer's 20 newest of an incident's kind in a
-   * window of its last seconds, where the range held 66,000 errors to group.
-   */
-  List<StoredRecord> errorsOfKind(Map<String, Object> values, Instant since, Instant until, Long beforeId, int limit) {
-    return queries.onOneConnection(q -> {
-      Instant end = until;
-      values.put("before_id", beforeId);
-      values.put("before_ts", null);
-      if (beforeId != null) {
-        Position position = Position.of(q, beforeId);
-        if (position == null) {
-          return List.of();
-        }
-        values.put("before_ts", position.timestamp());
-        Instant justAfter = position.timestamp().plus(1, ChronoUnit.MICROS);
-        if (end == null || justAfter.isBefore(end)) {
-          end = justAfter;
-        }
-      }
-      values.put("until", end);
-      Timestamp newestError = q.queryOne("newest-error-time", values, rs -> rs.getTimestamp("newest"));
-      if (newestError == null) {
-        return List.of();
-      }
-      for (Duration window : KIND_ERROR_WINDOWS) {
-        Instant start = newestError.toInstant().minus(window);
-        if (!start.isAfter(since)) {
-          break;   // the whole range is read next anyway
-        }
-        values.put("since", start);
-        List<StoredRecord> found = q.query("errors-of-kind", values, Rows::storedRecord);
-        if (found.size() >= limit) {
-          return oldestFirst(found);
-        }
-      }
-      values.put("since", since);
-      return oldestFirst(q.query("errors-of-kind", values, Rows::storedRecord));
-    });
-  }
-
-  private static List<StoredRecord> oldestFirst(List<StoredRecord> newestFirst) {
-    List<StoredRecord> records = new ArrayList<>(newestFirst);
-    Collections.reverse(records);
-    return records;
   }
 
   /** Where a record stands in the listing's order: its time, then its sequence number. */

@@ -7,9 +7,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -45,6 +42,7 @@ public final class Store {
   private final Queries queries;
   private final RecordReads reads;
   private final PageReads pages;
+  private final ErrorReads errors;
   private final Migrations migrations;
 
   private Store(DataSource dataSource, String displayUrl) {
@@ -53,6 +51,7 @@ public final class Store {
     this.queries = new Queries(dataSource, displayUrl);
     this.reads = new RecordReads(queries);
     this.pages = new PageReads(queries);
+    this.errors = new ErrorReads(queries);
     this.migrations = new Migrations(dataSource, displayUrl);
   }
 
@@ -321,9 +320,7 @@ public final class Store {
    * fault on many frames, tasks or allocation sizes is one kind.
    */
   public ErrorKinds errorKinds(String workerId, Instant since, Instant until, int limit) {
-    List<Rows.ErrorKindRow> rows = query("error-kinds", errorRange(workerId, since, until, limit), Rows::errorKindRow);
-    return new ErrorKinds(since, until, rows.stream().map(Rows.ErrorKindRow::kind).toList(),
-        rows.isEmpty() ? 0 : rows.get(0).kindCount(), rows.isEmpty() ? 0 : rows.get(0).errorCount());
+    return errors.kinds(workerId, since, until, limit);
   }
 
   /**
@@ -334,18 +331,7 @@ public final class Store {
    * @param now the end of a list's range that has none
    */
   public ErrorKinds.Before errorsBefore(ErrorKinds errors, String workerId, Instant now) {
-    Instant until = errors.since();
-    Instant since = until.minus(errors.length(now));
-    Map<String, Long> counts = new HashMap<>();
-    if (!errors.kinds().isEmpty()) {
-      Map<String, Object> values = errorRange(workerId, since, until, 1);
-      values.put("kinds", errors.kinds().stream().map(ErrorKind::id).toArray(String[]::new));
-      for (Map.Entry<String, Long> kind : query("kind-counts", values,
-          rs -> Map.entry(rs.getString("kind_id"), rs.getLong("errors")))) {
-        counts.put(kind.getKey(), kind.getValue());
-      }
-    }
-    return new ErrorKinds.Before(since, until, counts);
+    return this.errors.before(errors, workerId, now);
   }
 
   /**
@@ -357,39 +343,7 @@ public final class Store {
    * @throws IllegalArgumentException where {@code kindId} is not 8 hex digits
    */
   public Optional<ErrorKindDetail> errorKind(String kindId, String workerId, Instant since, Instant until, int limit) {
-    Map<String, Object> values = errorRange(workerId, since, until, limit);
-    values.put("kind", ErrorKind.checkedId(kindId));
-    Duration range = Duration.between(since, until == null ? Instant.now() : until);
-    Duration width = ErrorKindDetail.spanWidth(range);
-    int spans = ErrorKindDetail.spans(range, width);
-    values.put("bucket_seconds", (int) width.getSeconds());
-    values.put("buckets", spans);
-    List<Rows.ErrorKindPartRow> rows = query("error-kind", values, Rows::errorKindPartRow);
-    if (rows.isEmpty()) {
-      return Optional.empty();
-    }
-    List<ErrorKind> workers = new ArrayList<>();
-    List<ErrorKind> tasks = new ArrayList<>();
-    Long[] overTime = new Long[spans];
-    Arrays.fill(overTime, 0L);
-    long workerCount = 0;
-    long taskCount = 0;
-    for (Rows.ErrorKindPartRow row : rows.subList(1, rows.size())) {
-      switch (row.part()) {
-        case "worker" -> {
-          workers.add(row.kind());
-          workerCount = row.partCount();
-        }
-        case "task" -> {
-          tasks.add(row.kind());
-          taskCount = row.partCount();
-        }
-        default -> overTime[row.span()] = row.kind().errors();
-      }
-    }
-    Rows.ErrorKindPartRow kind = rows.get(0);
-    return Optional.of(new ErrorKindDetail(since, until, kind.kind(), kind.stackTrace(), workers, workerCount, tasks,
-        taskCount, width, List.of(overTime)));
+    return errors.kind(kindId, workerId, since, until, limit);
   }
 
   /**
@@ -404,11 +358,7 @@ public final class Store {
    */
   public List<StoredRecord> errorsOfKind(String kindId, String workerId, String taskId, Instant since,
       Instant until, Long beforeId, int limit) {
-    Map<String, Object> values = errorRange(workerId, since, until, limit);
-    values.put("kind", ErrorKind.checkedId(kindId));
-    LogFilter.refuseNul("task", taskId);
-    values.put("task", taskId);
-    return reads.errorsOfKind(values, since, until, beforeId, limit);
+    return errors.ofKind(kindId, workerId, taskId, since, until, beforeId, limit);
   }
 
   /**
@@ -416,16 +366,16 @@ public final class Store {
    * its kind was made; empty where the record is no ERROR or CRITICAL record, or is gone.
    */
   public Optional<String> errorKindId(StoredRecord error) {
-    Map<String, Object> values = errorRange(error.workerId(), error.timestamp(),
-        error.timestamp().plus(1, ChronoUnit.MICROS), 1);
-    values.put("id", error.id());
-    return query("error-kind-of", values, rs -> rs.getString("kind_id")).stream().findFirst();
+    return errors.kindId(error);
   }
 
-  /** The values of range-errors.sql: the errors of a range, of a worker where one is given. */
-  private static Map<String, Object> errorRange(String workerId, Instant since, Instant until, int limit) {
+  /**
+   * The values of a range's query (range-errors.sql, record-volume.sql): its start, its end, the
+   * worker where one is given, and the limit.
+   */
+  static Map<String, Object> rangeValues(String workerId, Instant since, Instant until, int limit) {
     if (since == null) {
-      throw new IllegalArgumentException("the errors' range needs its start");
+      throw new IllegalArgumentException("the range needs its start");
     }
     if (limit <= 0) {
       throw new IllegalArgumentException("limit must be positive");
@@ -446,7 +396,7 @@ public final class Store {
    * counts in all, and what all of the store's records, and its heartbeats, take with their indexes.
    */
   public RecordVolume volume(RecordVolume.By by, String workerId, Instant since, Instant until, int limit) {
-    Map<String, Object> values = errorRange(workerId, since, until, limit);
+    Map<String, Object> values = rangeValues(workerId, since, until, limit);
     values.put("by", by.label());
     return queries.onOneConnection(q -> {
       List<Rows.VolumeRow> rows = q.query("record-volume", values, Rows::volumeRow);
