@@ -7,7 +7,7 @@ const VOLUME_BY = ['worker', 'component', 'level', 'task'];
 async function volumePage(view) {
   const params = hashParams();
   const by = VOLUME_BY.includes(params.get('by')) ? params.get('by') : 'worker';
-  view.innerHTML = `<h1>Volume</h1><div class="sub">The records made${rangeText(params)}${params.get('worker') ? ` by ${esc(params.get('worker'))}` : ''} by ${by}, the most first, and the bytes of their messages and metadata as stored</div>
+  view.innerHTML = `<h1>Volume</h1><div class="sub">The records made${rangeText(params)}${params.get('worker') ? ` by worker ${esc(params.get('worker'))}` : ''}, grouped by ${by}, the most first, and the bytes of their messages and metadata as stored</div>
     <form class="filters" id="volume-filters">
       <label>By<select name="by">${VOLUME_BY.map(b => `<option ${b === by ? 'selected' : ''}>${b}</option>`).join('')}</select></label>
       <label>Worker<input name="worker" value="${esc(params.get('worker') || '')}"></label>

@@ -280,6 +280,9 @@ class ViewerBrowserTest {
     chromium.waitUntil(() -> browser.getCurrentUrl().endsWith("#/volume?by=level")
         && browser.findElement(By.id("volume-parts")).getText().contains("INFO"));
     assertThat(browser.findElements(By.cssSelector("#volume-parts tbody td a"))).as("a level is no page").isEmpty();
+    assertThat(browser.findElement(By.cssSelector("#view .sub")).getText())
+        .isEqualTo("The records made since 1h, grouped by level, the most first, and the bytes of their messages and "
+            + "metadata as stored");
 
     browser.get(base + "/#/volume");
     chromium.waitForRows(By.cssSelector("#volume-parts tbody tr"));
