@@ -232,6 +232,13 @@ function withoutTrailingLineBreaks(text) {
   return text.slice(0, end);
 }
 
+// A filter form's fields that hold something, trimmed, as a page's query: blank ones are no filter.
+function filledFields(form) {
+  const fields = new URLSearchParams();
+  new FormData(form).forEach((value, key) => { if (String(value).trim()) fields.append(key, String(value).trim()); });
+  return fields;
+}
+
 function recordRow(r, { showWorker = true, showTask = true } = {}) {
   const exception = r.metadata && r.metadata.exception;
   return `<tr class="row-${esc(r.level)}" data-id="${r.id}">

@@ -13,8 +13,7 @@ async function errorsPage(view) {
     <div id="error-results"><p class="loading">Loading errors…</p></div>`;
   view.querySelector('#error-filters').addEventListener('submit', event => {
     event.preventDefault();
-    const next = new URLSearchParams();
-    new FormData(event.target).forEach((value, key) => { if (String(value).trim()) next.append(key, String(value).trim()); });
+    const next = filledFields(event.target);
     location.hash = '#/errors?' + next.toString();
   });
   const query = rangeQuery(params);

@@ -324,8 +324,7 @@ async function explorePage(view) {
     <div id="results"><p class="loading">Loading records…</p></div>`;
   view.querySelector('#filters').addEventListener('submit', event => {
     event.preventDefault();
-    const next = new URLSearchParams();
-    new FormData(event.target).forEach((value, key) => { if (String(value).trim()) next.append(key, String(value).trim()); });
+    const next = filledFields(event.target);
     location.hash = '#/explore' + (next.toString() ? '?' + next.toString() : '');
   });
   // A range of times reads records by their workers' own times: whose clocks put theirs off it.
@@ -385,8 +384,7 @@ async function tasksPage(view) {
     <div id="task-results"><p class="loading">Loading tasks…</p></div>`;
   view.querySelector('#task-filters').addEventListener('submit', event => {
     event.preventDefault();
-    const next = new URLSearchParams();
-    new FormData(event.target).forEach((value, key) => { if (String(value).trim()) next.append(key, String(value).trim()); });
+    const next = filledFields(event.target);
     location.hash = '#/tasks?' + next.toString();
   });
   const query = new URLSearchParams({ since, limit: '200' });

@@ -17,8 +17,7 @@ async function volumePage(view) {
     <div id="volume-results"><p class="loading">Loading the volume…</p></div>`;
   view.querySelector('#volume-filters').addEventListener('submit', event => {
     event.preventDefault();
-    const next = new URLSearchParams();
-    new FormData(event.target).forEach((value, key) => { if (String(value).trim()) next.append(key, String(value).trim()); });
+    const next = filledFields(event.target);
     location.hash = '#/volume?' + next.toString();
   });
   const query = rangeQuery(params);
