@@ -3,6 +3,7 @@ package dev.heartlog.store;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
@@ -73,6 +74,75 @@ final class RecordReads {
       values.put("before_seq", position.seq());
       return logs(q, filter, values, position.timestamp());
     });
+  }
+
+  /**
+   * The records around time {@code at}, in the listing's order (oldest first): the newest {@code
+   * filter.limit()} matching records made before it, then the oldest as many made at or after it.
+   * The filter has no range ({@link Store#logsAround(LogFilter, Instant)}).
+   */
+  List<StoredRecord> logsAround(LogFilter filter, Instant at) {
+    return queries.onOneConnection(q -> {
+      Map<String, Object> before = filterValues(filter);
+      before.put("until", at);
+      List<StoredRecord> around = new ArrayList<>(logs(q, filter, before, at));
+      Map<String, Object> after = filterValues(filter);
+      after.put("since", at);
+      around.addAll(oldestFrom(q, filter, after, at));
+      return around;
+    });
+  }
+
+  /**
+   * The records around record {@code id}, in the listing's order (oldest first): the newest {@code
+   * filter.limit()} matching records before it in that order, the record itself, matching or not
+   * (it is the point), then the oldest as many after it, ties on its time included. Empty when the
+   * record is gone (or never was). The filter has no range.
+   */
+  List<StoredRecord> logsAround(LogFilter filter, long id) {
+    return queries.onOneConnection(q -> {
+      List<StoredRecord> found = q.query("log-record", Map.of("id", id), Rows::storedRecord);
+      if (found.isEmpty()) {
+        return List.of();
+      }
+      StoredRecord record = found.get(0);
+      Map<String, Object> before = filterValues(filter);
+      before.put("before_id", id);
+      before.put("before_ts", record.timestamp());
+      before.put("before_seq", record.sequence());
+      List<StoredRecord> around = new ArrayList<>(logs(q, filter, before, record.timestamp()));
+      around.add(record);
+      Map<String, Object> after = filterValues(filter);
+      after.put("after_id", id);
+      after.put("after_ts", record.timestamp());
+      after.put("after_seq", record.sequence());
+      around.addAll(oldestFrom(q, filter, after, record.timestamp()));
+      return around;
+    });
+  }
+
+  /**
+   * The oldest {@code filter.limit()} records of {@code logs-from} from {@code start} on. Without
+   * a worker, a task or a level of WARNING or above, whose indexes read in time order, they are
+   * looked for in the windows of {@link #logs} on from {@code start} before all the records after
+   * it are read: the mirror of the search of the newest records back from a point.
+   */
+  private static List<StoredRecord> oldestFrom(Queries q, LogFilter filter, Map<String, Object> values, Instant start) {
+    values.putIfAbsent("after_id", null);
+    values.putIfAbsent("after_ts", null);
+    values.putIfAbsent("after_seq", null);
+    values.put("window_start", start);
+    if (filter.workerId() == null && filter.taskId() == null && !filter.warningsAndAbove()) {
+      for (Duration window : NEWEST_RECORD_WINDOWS) {
+        values.put("window_s", window.toSeconds());
+        List<StoredRecord> found = q.query("logs-from", values, Rows::storedRecord);
+        if (found.size() >= filter.limit()) {
+          return found;
+        }
+      }
+    }
+    values.put("window_s", null);
+    return q.query("logs-from", values, Rows::storedRecord);
   }
 
   /** Where a record stands in the listing's order: its time, then its sequence number. */

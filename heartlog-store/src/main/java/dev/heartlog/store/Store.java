@@ -206,6 +206,36 @@ public final class Store {
   }
 
   /**
+   * The records around time {@code at}, oldest first: the newest {@code filter.limit()} matching
+   * records made before it and the oldest as many made at or after it, as {@code grep -C} shows
+   * the lines around a match (what a worker did just before and after a crash, across its tasks).
+   *
+   * @throws IllegalArgumentException where the filter has a range: {@code at} is its point
+   */
+  public List<StoredRecord> logsAround(LogFilter filter, Instant at) {
+    refuseRange(filter);
+    return reads.logsAround(filter, at);
+  }
+
+  /**
+   * The records around record {@code id}, oldest first: the newest {@code filter.limit()} matching
+   * records before it in the listing's order, the record itself (matching the filter or not), then
+   * the oldest as many after it, those of its very time included. Empty when that record is gone.
+   *
+   * @throws IllegalArgumentException where the filter has a range: the record is its point
+   */
+  public List<StoredRecord> logsAround(LogFilter filter, long id) {
+    refuseRange(filter);
+    return reads.logsAround(filter, id);
+  }
+
+  private static void refuseRange(LogFilter filter) {
+    if (filter.since() != null || filter.until() != null) {
+      throw new IllegalArgumentException("the records around a point take no range: the point is theirs");
+    }
+  }
+
+  /**
    * What a follower that reconnects missed: the records stored after {@code afterId} up to {@code
    * untilId} that match the filter (its times aside), the newest {@code limit} of them, in storing
    * order.

@@ -6,9 +6,7 @@
 -- windows; it bounds the records' time from below only. :before_id, with :before_ts and
 -- :before_seq, keeps only the records that come after that record in this order (the next
 -- page): those of its time too that come after it, which a bound on time alone would skip.
--- :meta, where given, keeps the records whose metadata contains one of its objects: every way
--- of writing the wanted values as JSON (MetadataFilter). No index serves it, so it narrows what
--- the other filters read.
+-- The other filters are record-filters.sql's.
 SELECT id,
        timestamp,
        created_at,
@@ -21,9 +19,8 @@ SELECT id,
        session_id,
        seq
 FROM system_logs
-WHERE (:worker::text IS NULL OR source_id = :worker::text)
-  AND (:task::text IS NULL OR task_id = :task::text)
-  AND level = ANY (:levels::text[])
+WHERE
+\ir record-filters.sql
   AND (:since::timestamptz IS NULL OR timestamp >= :since::timestamptz)
   AND (:until::timestamptz IS NULL OR timestamp < :until::timestamptz)
   AND (:before_id::bigint IS NULL
@@ -34,9 +31,5 @@ WHERE (:worker::text IS NULL OR source_id = :worker::text)
                             OR (seq = :before_seq::bigint AND id < :before_id::bigint) END))
   AND (:window_s::bigint IS NULL
        OR timestamp >= :window_end::timestamptz - make_interval(secs => :window_s::bigint))
-  AND (:grep::text IS NULL OR strpos(lower(message), lower(:grep::text)) > 0)
-  AND (:component::text IS NULL OR lower(coalesce(metadata->>'component', metadata->>'logger')) = lower(:component::text)
-       OR starts_with(lower(coalesce(metadata->>'component', metadata->>'logger')), lower(:component::text) || '.'))
-  AND (:meta::jsonb[] IS NULL OR metadata @> ANY (:meta::jsonb[]))
 ORDER BY timestamp DESC, seq DESC NULLS LAST, id DESC
 LIMIT :limit
