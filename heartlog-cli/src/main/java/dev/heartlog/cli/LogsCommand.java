@@ -23,6 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 @Command(
     name = "logs",
@@ -77,6 +78,16 @@ final class LogsCommand implements Callable<Integer> {
           + "heartlog errors reads it: without --since, the hour before --until, else the last hour.")
   String kind;
 
+  @Option(names = "--around", paramLabel = "TIME|ID",
+      description = "The records around TIME (same forms as --since) or around record ID (its \"id\" in --json): the "
+          + "--context records before it and as many from it on, of the other filters; what a worker did before and "
+          + "after a crash, across its tasks.")
+  String around;
+
+  @Option(names = "--context", paramLabel = "N", defaultValue = "20",
+      description = "With --around: N records on each side (default ${DEFAULT-VALUE}, at most 10000).")
+  int context;
+
   @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most N records (default ${DEFAULT-VALUE}).")
   int limit;
 
@@ -108,6 +119,12 @@ final class LogsCommand implements Callable<Integer> {
       return listKind();
     }
     BlankValues.refuse(spec, "--component", component, "a logger's or component's name (diffusers)");
+    if (around != null) {
+      return listAround();
+    }
+    if (given("--context")) {
+      throw new ParameterException(spec.commandLine(), "--context is the records on each side of --around's point; give --around");
+    }
     LogFilter filter = filter();
     PrintWriter out = spec.commandLine().getOut();
     try (StoreOptions.Opened opened = follow ? storeOptions.openHeld() : storeOptions.open()) {
@@ -228,6 +245,90 @@ final class LogsCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Prints the records around a time or a record ({@code --around}), oldest first: {@code
+   * --context} before the point and as many from it on, of the other filters, with a line marking
+   * the point (not with {@code --json}); exit code 1 where the record is gone. The point is their
+   * range, so a range, a limit or following is refused.
+   */
+  private int listAround() {
+    List<String> refused = new ArrayList<>();
+    if (since != null) {
+      refused.add("--since");
+    }
+    if (until != null) {
+      refused.add("--until");
+    }
+    if (given("--limit")) {
+      refused.add("--limit");
+    }
+    if (follow) {
+      refused.add("--follow");
+    }
+    if (!refused.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "--around lists --context records on each side of its point; "
+          + "it does not go with " + String.join(", ", refused));
+    }
+    if (context <= 0 || context > PagedListing.PAGE) {
+      throw new ParameterException(spec.commandLine(), "--context must be 1 to " + PagedListing.PAGE + " (got " + context + ")");
+    }
+    Long recordId = null;
+    Instant at = null;
+    try {
+      if (around.strip().matches("[0-9]+")) {
+        recordId = Long.parseLong(around.strip());
+      } else {
+        at = new TimeArgument().convert(around);
+      }
+    } catch (NumberFormatException | TypeConversionException e) {
+      throw new ParameterException(spec.commandLine(), "--around takes a time or a record's id: "
+          + (e instanceof NumberFormatException ? "'" + around + "' is too large an id" : e.getMessage()));
+    }
+    LogFilter filter = filter(context);
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try (StoreOptions.Opened opened = storeOptions.open()) {
+      Store store = opened.store();
+      if (task != null) {
+        task = TaskIdArgument.resolve(store, task, err);   // a task's id in part, as the viewer shows it
+        filter = filter(context);
+      }
+      List<StoredRecord> records = recordId != null ? store.logsAround(filter, recordId) : store.logsAround(filter, at);
+      if (records.isEmpty() && recordId != null) {
+        err.println("heartlog: no record " + recordId + " (records are kept 48 hours)");
+        return 1;
+      }
+      String point = recordId != null ? "record " + recordId : RecordText.timestamp(at);
+      boolean marked = json;
+      for (StoredRecord record : records) {
+        boolean atPoint = recordId != null ? record.id() == recordId : !record.timestamp().isBefore(at);
+        if (!marked && atPoint) {
+          out.println("-- " + point + " --");
+          marked = true;
+        }
+        print(out, record);
+      }
+      if (!marked) {
+        out.println("-- " + point + " --");   // nothing from it on
+      }
+      if (records.isEmpty()) {
+        err.println("heartlog: no records match (records are kept 48 hours)");
+        UnknownWorker.noteIfUnknown(store, worker, err);
+      }
+      if (at != null) {
+        SkewedClocks.note(store, worker, err);
+      }
+      out.flush();
+      return 0;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private boolean given(String option) {
+    return spec.commandLine().getParseResult().hasMatchedOption(option);
+  }
+
   private long listKind(Store store, String kindId, Instant from, int most, PrintWriter out) throws java.io.IOException {
     return PagedListing.eachOldestFirst(PagedListing.errorsOfKind(store, kindId, worker, task, from, until), most,
         PagedListing.PAGE, record -> print(out, record));
@@ -308,9 +409,13 @@ final class LogsCommand implements Callable<Integer> {
   }
 
   private LogFilter filter() {
+    return filter(LimitOption.positive(spec, limit));
+  }
+
+  private LogFilter filter(int most) {
     try {
       return new LogFilter(worker, task, LogFilter.minimumLevel(level), since, until, grep, component, MetadataFilter.parse(metadata),
-          LimitOption.positive(spec, limit));
+          most);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
