@@ -84,7 +84,7 @@ final class LogsCommand implements Callable<Integer> {
           + "after a crash, across its tasks.")
   String around;
 
-  @Option(names = "--context", paramLabel = "N", defaultValue = "20",
+  @Option(names = "--context", paramLabel = "N", defaultValue = "" + LogFilter.DEFAULT_CONTEXT,
       description = "With --around: N records on each side (default ${DEFAULT-VALUE}, at most 10000).")
   int context;
 

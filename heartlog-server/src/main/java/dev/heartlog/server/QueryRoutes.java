@@ -38,7 +38,9 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>{@code GET /api/logs?worker=&task=&level=&since=&until=&grep=&component=&meta=&limit=&before=}: an
  *       array of records, oldest first, the newest {@code limit} (default 100) that match; with
- *       {@code before=<id>}, those that come after that record in the listing (the next page)
+ *       {@code before=<id>}, those that come after that record in the listing (the next page); with
+ *       {@code kind=}, the errors of one kind; with {@code around=<id or time>&context=}, the
+ *       {@code context} (default 20) records on each side of that record or time
  *   <li>{@code GET /api/tasks?since=&until=&worker=&failed=&meta=&limit=}: the tasks that logged in the
  *       range (the hour before {@code until}, else the last hour, unless {@code since} says
  *       otherwise; a {@code since} after {@code until} is refused), the most recently active first;
@@ -88,14 +90,57 @@ final class QueryRoutes {
 
   void logs(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
-    takes(ctx, "GET /api/logs",
-        List.of("worker", "task", "level", "since", "until", "grep", "component", "meta", "limit", "before", "kind"));
-    LogFilter filter = filter(ctx);
+    takes(ctx, "GET /api/logs", List.of("worker", "task", "level", "since", "until", "grep", "component", "meta", "limit",
+        "before", "kind", "around", "context"));
+    String around = param(ctx, "around");
+    if (around != null) {
+      json(ctx, records(recordsAround(ctx, around)));
+      return;
+    }
+    if (param(ctx, "context") != null) {
+      throw PostgrestError.badRequest("HL400", "context is the records on each side of around's point; give around");
+    }
+    LogFilter filter = filter(ctx, intParam(ctx, "limit", LogFilter.DEFAULT_LIMIT));
     Long before = longParam(ctx, "before");
     String kind = param(ctx, "kind");
     List<StoredRecord> records = kind != null ? errorsOfKind(ctx, kind, filter, before)
         : guarded(() -> before == null ? store.logs(filter) : store.logsBefore(filter, before));
-    json(ctx, records.stream().map(StoreJson::record).collect(Collectors.joining(",", "[", "]")));
+    json(ctx, records(records));
+  }
+
+  private static String records(List<StoredRecord> records) {
+    return records.stream().map(StoreJson::record).collect(Collectors.joining(",", "[", "]"));
+  }
+
+  /**
+   * The records around a point ({@code around=}, as {@code heartlog logs --around}): a record's id
+   * (the record itself among them) or a time, with {@code context} (default 20) matching records
+   * on each side, oldest first. The point is their range, so a range, a limit, a page and a kind
+   * are refused; a record that is gone is a 404.
+   */
+  private List<StoredRecord> recordsAround(Context ctx, String around) {
+    List<String> refused = Stream.of("since", "until", "limit", "before", "kind")
+        .filter(name -> !ctx.queryParams(name).isEmpty()).toList();
+    if (!refused.isEmpty()) {
+      throw PostgrestError.badRequest("HL400", "around lists context records on each side of its point; "
+          + "it does not go with " + String.join(", ", refused));
+    }
+    LogFilter filter = filter(ctx, intParam(ctx, "context", LogFilter.DEFAULT_CONTEXT));
+    if (!around.strip().matches("[0-9]+")) {
+      Instant at;
+      try {
+        at = time(around);
+      } catch (IllegalArgumentException e) {
+        throw PostgrestError.badRequest("HL400", "around takes a time or a record's id: " + e.getMessage());
+      }
+      return guarded(() -> store.logsAround(filter, at));
+    }
+    long id = longParam(ctx, "around");
+    List<StoredRecord> records = guarded(() -> store.logsAround(filter, id));
+    if (records.isEmpty()) {
+      throw new PostgrestError(404, "HL404", "No record " + id, null, "Records are kept 48 hours");
+    }
+    return records;
   }
 
   /**
@@ -326,7 +371,7 @@ final class QueryRoutes {
     throw new PostgrestError(404, "HL404", "No endpoint GET " + ctx.path(), null, served);
   }
 
-  private LogFilter filter(Context ctx) {
+  private LogFilter filter(Context ctx, int limit) {
     try {
       return new LogFilter(
           param(ctx, "worker"),
@@ -337,7 +382,7 @@ final class QueryRoutes {
           param(ctx, "grep"),
           param(ctx, "component"),
           MetadataFilter.parse(ctx.queryParams("meta")),
-          intParam(ctx, "limit", LogFilter.DEFAULT_LIMIT));
+          limit);
     } catch (IllegalArgumentException e) {
       throw PostgrestError.badRequest("HL400", e.getMessage());
     }

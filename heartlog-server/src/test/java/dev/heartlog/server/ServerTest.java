@@ -428,6 +428,42 @@ class ServerTest {
   }
 
   @Test
+  void theRecordsAroundARecordOrATimeAreAnsweredOldestFirst() throws Exception {
+    java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    StringBuilder logs = new StringBuilder();
+    for (int i = 1; i <= 9; i++) {
+      logs.append(i > 1 ? "," : "").append("{\"timestamp\": \"").append(now.minusSeconds(100 - i))
+          .append("\", \"level\": \"").append(i == 5 ? "ERROR" : "INFO").append("\", \"message\": \"step ").append(i).append("\"}");
+    }
+    post("{\"worker_id_param\": \"around-a\", \"logs_param\": [" + logs + "]}", WRITER);
+    HttpResponse<String> error = get("/api/logs?worker=around-a&level=ERROR", READER);
+    Matcher id = Pattern.compile("^\\[\\{\"id\":([0-9]+),").matcher(error.body());
+    assertThat(id.find()).as(error.body()).isTrue();
+
+    HttpResponse<String> aroundRecord = get("/api/logs?worker=around-a&around=" + id.group(1) + "&context=2", READER);
+    HttpResponse<String> aroundTime = get("/api/logs?worker=around-a&around=" + now.minusSeconds(93) + "&context=1", READER);
+    HttpResponse<String> gone = get("/api/logs?around=999999999", READER);
+    HttpResponse<String> ranged = get("/api/logs?around=" + id.group(1) + "&since=1h&limit=5", READER);
+    HttpResponse<String> contextAlone = get("/api/logs?context=5", READER);
+    HttpResponse<String> notATime = get("/api/logs?around=soon", READER);
+
+    assertThat(aroundRecord.statusCode()).as(aroundRecord.body()).isEqualTo(200);
+    assertThat(messagesOf(aroundRecord.body())).containsExactly("step 3", "step 4", "step 5", "step 6", "step 7");
+    assertThat(messagesOf(aroundTime.body())).containsExactly("step 6", "step 7");
+    assertThat(gone.statusCode()).isEqualTo(404);
+    assertThat(gone.body()).contains("No record 999999999");
+    assertThat(ranged.statusCode()).isEqualTo(400);
+    assertThat(ranged.body()).contains("it does not go with since, limit");
+    assertThat(contextAlone.statusCode()).isEqualTo(400);
+    assertThat(notATime.statusCode()).isEqualTo(400);
+    assertThat(notATime.body()).contains("around takes a time or a record's id: 'soon' is neither");
+  }
+
+  private static List<String> messagesOf(String records) {
+    return Pattern.compile("\"message\":\"([^\"]*)\"").matcher(records).results().map(m -> m.group(1)).toList();
+  }
+
+  @Test
   void oneKindOfErrorIsAnsweredWithTheWorkersAndTasksItHit() throws Exception {
     java.time.Instant now = java.time.Instant.now();
     String oom = "Traceback (most recent call last):\\ntorch.OutOfMemoryError: CUDA out of memory. Tried to allocate %s GiB";

@@ -41,6 +41,9 @@ public record LogFilter(
   /** Records when no limit is given. */
   public static final int DEFAULT_LIMIT = 100;
 
+  /** The records on each side of a point ({@link Store#logsAround}) when no number is given. */
+  public static final int DEFAULT_CONTEXT = 20;
+
   public LogFilter {
     if (minimumLevel != null && !LEVELS.contains(minimumLevel)) {
       throw new IllegalArgumentException(
