@@ -108,7 +108,8 @@ class QueryParametersTest {
 
     assertThat(logs.statusCode()).isEqualTo(400);
     assertThat(logs.body()).contains("\"code\":\"HL400\"", "\"message\":\"GET /api/logs takes no parameter 'levle' "
-        + "(did you mean level?); it takes worker, task, level, since, until, grep, component, meta, limit, before, kind\"");
+        + "(did you mean level?); it takes worker, task, level, since, until, grep, component, meta, limit, before, kind, "
+        + "around, context\"");
     assertThat(task.statusCode()).isEqualTo(400);
     assertThat(task.body()).contains("GET /api/tasks/{id} takes no parameter 'frist' (did you mean first?); it takes first, last");
     assertThat(clocks.statusCode()).isEqualTo(400);
