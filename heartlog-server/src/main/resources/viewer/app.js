@@ -239,10 +239,13 @@ function filledFields(form) {
   return fields;
 }
 
+// A record's row. Its time links to its worker's records around it, across tasks (Explore's
+// around=): what the worker did just before and after it.
 function recordRow(r, { showWorker = true, showTask = true } = {}) {
   const exception = r.metadata && r.metadata.exception;
+  const around = new URLSearchParams({ worker: r.worker_id, around: r.id });
   return `<tr class="row-${esc(r.level)}" data-id="${r.id}">
-    <td class="time">${time(r.timestamp, r.received_at)}</td>
+    <td class="time"><a class="around" href="#/explore?${around}" title="its worker's records around it">${time(r.timestamp, r.received_at)}</a></td>
     <td>${levelBadge(r.level)}</td>
     ${showWorker ? `<td><a href="#/worker/${encodeURIComponent(r.worker_id)}">${clipped(r.worker_id, ID_CHARS)}</a></td>` : ''}
     ${showTask ? `<td class="task">${r.task_id ? `<a href="#/task/${encodeURIComponent(r.task_id)}">${shortTaskId(r.task_id)}</a>` : ''}</td>` : ''}

@@ -334,7 +334,15 @@ async function explorePage(view) {
   try {
     [records, clocks] = await Promise.all([api('api/logs?' + params.toString()), ranged ? api('api/clocks') : []]);
   } catch (error) {
+    if (error.status === 404 && params.get('around')) {   // the record is gone
+      results.innerHTML = `<div class="notice" id="no-results">${esc(error.message)}. ${esc(error.hint || '')}.</div>`;
+      return;
+    }
     showRefusedFilter(error, results);
+    return;
+  }
+  if (params.get('around')) {
+    aroundResults(params, records, results);
     return;
   }
   // A kind's errors are those of the Errors page's range, the last hour unless since says otherwise.
@@ -369,6 +377,30 @@ async function explorePage(view) {
   if (newest) tail.setLastId(newest);
   // A kind is that of the errors of a range grouped: records stored from now on are of none yet.
   if (!params.get('until') && !params.get('before') && !params.get('kind')) tail.open(); else view.querySelector('#tail-control').hidden = true;
+}
+
+// Explore around a record or a time (around=, as heartlog logs --around): the records on each
+// side of it, the record itself marked and scrolled to, and links that move the point to the
+// first or the last record shown. Nothing is tailed: the records are of a point, not of now.
+function aroundResults(params, records, results) {
+  const around = params.get('around');
+  const byId = /^\s*\d+\s*$/.test(around);
+  const worker = params.get('worker');
+  const context = Number(params.get('context') || 20);
+  const moved = record => { const next = new URLSearchParams(params); next.set('around', record.id); return '#/explore?' + next; };
+  const line = `Records around ${byId ? `record ${esc(around.trim())}` : esc(around)}${worker ? ` of worker ${esc(worker)}` : ''}, `
+    + `${context.toLocaleString()} on each side`;
+  if (!records.length) {
+    results.innerHTML = `<div class="sub" id="around-line">${line}</div><div class="notice" id="no-results">No records match. Records are kept 48 hours; widen the filters.</div>`;
+    return;
+  }
+  results.innerHTML = `<div class="sub" id="around-line">${line} · <a id="earlier" href="${moved(records[0])}">earlier…</a> · `
+    + `<a id="later" href="${moved(records[records.length - 1])}">later…</a></div>${recordsTable(records, { id: 'explore-records' })}`;
+  const point = byId ? results.querySelector(`tr[data-id="${Number(around)}"]`) : null;
+  if (point) {
+    point.classList.add('point');
+    point.scrollIntoView({ block: 'center' });
+  }
 }
 
 async function tasksPage(view) {

@@ -402,6 +402,36 @@ class ViewerBrowserTest {
 
   @Test
   @Order(6)
+  void aRecordsTimeOpensItsWorkersRecordsAroundItInExplore() throws Exception {
+    browser.get(base + "/#/task/" + failedTask);
+    chromium.waitUntilText(By.id("task-records"), "CUDA out of memory");
+    WebElement failure = browser.findElements(By.cssSelector("#task-records tbody tr")).stream()
+        .filter(row -> row.getText().contains("CUDA out of memory")).findFirst().orElseThrow();
+    String id = failure.getAttribute("data-id");
+    failure.findElement(By.cssSelector("td.time a.around")).click();
+
+    WebElement point = chromium.waitFor(By.cssSelector("#explore-records tr.point"));
+    assertThat(browser.getCurrentUrl()).containsPattern("#/explore\\?worker=demo-gpu-\\d&around=" + id + "$");
+    assertThat(point.getAttribute("data-id")).isEqualTo(id);
+    assertThat(point.getText()).contains("CUDA out of memory");
+    assertThat(browser.findElement(By.id("around-line")).getText())
+        .matches("Records around record " + id + " of worker demo-gpu-\\d, 20 on each side · earlier… · later…");
+    List<String> ids = rows().stream().map(row -> row.getAttribute("data-id")).toList();
+    assertThat(ids.indexOf(id)).as("the task's records before its failure").isPositive();
+    assertThat(browser.findElements(By.id("tail-control"))).as("nothing tailed around a point").isEmpty();
+    chromium.screenshot("explore-around");
+
+    chromium.clickWhenThere("#earlier");   // above the point, scrolled to: under the page's header
+    // The page drawn again around the first record shown, which is marked now.
+    chromium.waitUntil(() -> browser.getCurrentUrl().endsWith("around=" + ids.get(0)) && ids.get(0).equals(
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return document.querySelector('tr.point')?.dataset.id")));
+
+    browser.get(base + "/#/explore?around=999999999");
+    assertThat(chromium.waitFor(By.id("no-results")).getText()).isEqualTo("No record 999999999. Records are kept 48 hours.");
+  }
+
+  @Test
+  @Order(6)
   void aRecordsMetadataOpensBelowItsMessage() throws Exception {
     browser.get(base + "/#/explore?worker=demo-gpu-1");
     chromium.waitForRows(By.cssSelector("#explore-records tbody tr"));
