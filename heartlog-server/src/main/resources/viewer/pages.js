@@ -274,7 +274,7 @@ async function taskPage(id, view) {
       <div class="card"><div class="k">Records</div><div class="v" id="task-record-count">${task.record_count.toLocaleString()}</div></div>
     </div>
     ${failure ? `<div class="failure" id="task-failure"><strong class="lvl-ERROR">Failed:</strong> ${esc(failure.message)}
-      <div class="sub">${time(failure.timestamp, failure.received_at)} on ${esc(failure.worker_id)}${kindLink(task.failure_kind, traced || failure)}</div>
+      <div class="sub">${time(failure.timestamp, failure.received_at)} on ${esc(failure.worker_id)}${kindLink(task.failure_kind, traced || failure)}${aroundLink(traced || failure)}</div>
       ${hasStackTrace(failure) ? `<details open><summary>Stack trace</summary><pre id="stack-trace">${esc(failure.metadata.exception)}</pre></details>` : ''}
       ${traced ? `<details open id="earlier-trace"><summary>Stack trace of the last error before it that had one: ${esc(traced.message)}, ${time(traced.timestamp, traced.received_at)}</summary><pre id="stack-trace">${esc(traced.metadata.exception)}</pre></details>` : ''}</div>` : ''}
     ${task.heartbeats.filter(h => h.vram_used_mb != null).length > 1
@@ -293,6 +293,13 @@ async function taskPage(id, view) {
 function hasStackTrace(record) {
   const exception = record.metadata && record.metadata.exception;
   return typeof exception === 'string' && exception.trim() !== '';
+}
+
+// A link to what the worker did around the error that explains a failure, across its tasks:
+// Explore around that record (heartlog task prints the same as a logs --around command).
+function aroundLink(error) {
+  const around = new URLSearchParams({ worker: error.worker_id, around: error.id });
+  return ` · <a id="failure-around" href="#/explore?${around}">its worker's records around it</a>`;
 }
 
 // A link to where else the kind of error that explains a failure was made (its kind's page), in

@@ -110,6 +110,9 @@ final class TaskCommand implements Callable<Integer> {
       }
       printException(out, explaining);
       printKind(out, store, explaining);
+      // What made a task fail is often before it: the task before, a model loaded, a warning.
+      out.println("  Its worker's records around it, across tasks: heartlog logs --worker "
+          + RecordText.printable(explaining.workerId()) + " --around " + explaining.id());
     });
     return 0;
   }

@@ -51,8 +51,9 @@ class TaskFailureCommandTest {
   }
 
   @Test
-  void aClosingErrorWithoutAStackTraceIsShownWithTheLastErrorsBeforeItThatHadOne() {
+  void aClosingErrorWithoutAStackTraceIsShownWithTheLastErrorsBeforeItThatHadOne() throws Exception {
     String nl = System.lineSeparator();
+    String explaining = TestDatabase.single(url, "SELECT id FROM system_logs WHERE message = 'render failed for frame 2'");
     assertThat(failure("closing-line")).isEqualTo("Failure:" + nl
         + "  2026-11-27 10:00:04.000000Z  ERROR     gpu-1  [task closing-line]  Task failed" + nl
         + "  (no stack trace; the task's last error that had one:)" + nl
@@ -61,7 +62,21 @@ class TaskFailureCommandTest {
         + "      File \"w.py\", line 12" + nl
         + "    KeyError: 'x'" + nl
         + "  Kind " + kindListed("KeyError: 'x'") + "; where else it was made: heartlog errors --kind " + kindListed("KeyError: 'x'")
-        + " --since 2026-11-27T09:00:02Z --until 2026-11-27T11:00:02Z" + nl);
+        + " --since 2026-11-27T09:00:02Z --until 2026-11-27T11:00:02Z" + nl
+        + "  Its worker's records around it, across tasks: heartlog logs --worker gpu-1 --around " + explaining + nl);
+  }
+
+  @Test
+  void theRecordsAroundTheErrorThatExplainsAFailureReachIntoTheNextTask() throws Exception {
+    String explaining = TestDatabase.single(url, "SELECT id FROM system_logs WHERE message = 'render failed for frame 2'");
+
+    Cli.Result around = Cli.run("logs", "--worker", "gpu-1", "--around", explaining, "--context", "3", "--no-stack-traces",
+        "--db-url", url);
+
+    assertThat(around.exitCode()).as(around.err()).isZero();
+    assertThat(around.out().lines().map(line -> line.replaceAll(".*\\]  ", ""))).containsExactly(
+        "Starting task", "upload failed, retrying", "-- record " + explaining + " --", "render failed for frame 2",
+        "cleaning up", "Task failed", "first attempt failed");
   }
 
   @Test

@@ -408,6 +408,8 @@ class ViewerBrowserTest {
     WebElement failure = browser.findElements(By.cssSelector("#task-records tbody tr")).stream()
         .filter(row -> row.getText().contains("CUDA out of memory")).findFirst().orElseThrow();
     String id = failure.getAttribute("data-id");
+    assertThat(browser.findElement(By.id("failure-around")).getAttribute("href"))
+        .as("the failure's own link, to the record that explains it").endsWith("&around=" + id);
     failure.findElement(By.cssSelector("td.time a.around")).click();
 
     WebElement point = chromium.waitFor(By.cssSelector("#explore-records tr.point"));
