@@ -129,7 +129,7 @@ function spanTitle(t) {
 }
 
 /** VRAM used over time, a line for each worker of the heartbeats, with the tasks drawn as spans. */
-function vramChart(heartbeats, tasks) {
+function vramChart(heartbeats, tasks, around = null) {
   const points = heartbeats.filter(h => h.vram_used_mb != null);
   if (!heartbeats.length) return '<div class="notice">No heartbeats in the last 6 hours.</div>';
   const width = 1000, height = 240, left = 56, right = 10, top = 28, bottom = 24;
@@ -149,16 +149,38 @@ function vramChart(heartbeats, tasks) {
     .map(p => `${x(new Date(p.received_at).getTime()).toFixed(1)},${y(p.vram_used_mb).toFixed(1)}`).join(' ')}"><title>${esc(worker)}</title></polyline>`).join('');
   const spans = tasks.filter(t => new Date(t.last_at).getTime() >= t0).map(t => {
     const a = Math.max(left, x(new Date(t.first_at).getTime())), b = Math.max(a + 3, x(new Date(t.last_at).getTime()));
+    // The band of its name opens the task; the chart below it, the records around a time.
     return `<g class="task-span" data-task="${esc(t.task_id)}"><title>${spanTitle(t)}</title>
       <rect class="span ${t.errors ? 'failed' : ''}" x="${a}" y="4" width="${b - a}" height="${height - bottom - 4}"/>
+      <rect class="span-band" x="${a}" y="4" width="${b - a}" height="16"/>
       <text class="span-label" x="${a + 3}" y="16">${esc(fitted(t.task_id, b - a))}</text></g>`;
   }).join('');
   // A chart over more than a day names the days too.
   const label = d => t1 - t0 > 86400000 ? new Date(d).toLocaleString() : new Date(d).toLocaleTimeString();
-  return `<svg class="chart" id="vram-chart" viewBox="0 0 ${width} ${height}" preserveAspectRatio="none">
+  const clickable = around ? ` data-around="${esc(new URLSearchParams(around).toString())}" data-t0="${t0}" data-t1="${t1}"`
+    + ` data-x0="${left / width}" data-x1="${(width - right) / width}"` : '';
+  return `<svg class="chart${around ? ' around' : ''}" id="vram-chart" viewBox="0 0 ${width} ${height}" preserveAspectRatio="none"${clickable}>
+    ${around ? '<title>Click for the records around that time</title>' : ''}
     ${grid}${spans}${lines}
     <text class="axis" x="${left}" y="${height - 6}">${label(t0)}</text>
     <text class="axis" x="${width - right}" y="${height - 6}" text-anchor="end">${label(t1)}</text></svg>`;
+}
+
+// A click on a VRAM chart made with `around` (below a task's name band, which opens the task):
+// Explore around the time under the pointer, of the chart's worker or task. VRAM that rose or
+// fell at 14:03 is asked about in the records of 14:03.
+function openAroundOnClick(view) {
+  const chart = view.querySelector('#vram-chart.around');
+  if (!chart) return;
+  chart.addEventListener('click', event => {
+    if (event.target.closest('.span-band, .span-label')) return;
+    const box = chart.getBoundingClientRect();
+    const { t0, t1, x0, x1 } = Object.fromEntries(['t0', 't1', 'x0', 'x1'].map(k => [k, Number(chart.dataset[k])]));
+    const share = Math.min(1, Math.max(0, ((event.clientX - box.left) / box.width - x0) / (x1 - x0)));
+    const query = new URLSearchParams(chart.dataset.around);
+    query.set('around', new Date(t0 + share * (t1 - t0)).toISOString());
+    location.hash = '#/explore?' + query;
+  });
 }
 
 // A worker's errors of the last hour, opening them by kind on the Errors page where there are any.
@@ -189,9 +211,14 @@ async function workerPage(id, view) {
       <div class="card"><div class="k">Current task</div><div class="v">${w.current_task_id ? `<a href="#/task/${encodeURIComponent(w.current_task_id)}">${shortTaskId(w.current_task_id)}</a>` : 'idle'}</div></div>
       <div class="card"><div class="k">Last hour</div><div class="v"><span class="lvl-ERROR">${errorsLink(w)}</span> errors · <span class="lvl-WARNING">${w.warnings_last_hour}</span> warnings</div></div>
     </div>
-    <h2>VRAM used over the last 6 hours, with the tasks it ran (click one)</h2>${vramChart(heartbeats, detail.recent_tasks)}
+    <h2>VRAM used over the last 6 hours, with the tasks it ran</h2>
+    <div class="sub">A task's name opens it; the chart below, the worker's records around that time.</div>
+    ${vramChart(heartbeats, detail.recent_tasks, { worker: w.worker_id })}
     <h2>Records</h2>${tailControl()}${recordsTable(detail.records, { showWorker: false, id: 'worker-records' })}`;
-  view.querySelectorAll('.task-span').forEach(g => g.addEventListener('click', () => { location.hash = '#/task/' + encodeURIComponent(g.dataset.task); }));
+  view.querySelectorAll('.task-span .span-band').forEach(band => band.addEventListener('click', () => {
+    location.hash = '#/task/' + encodeURIComponent(band.closest('.task-span').dataset.task);
+  }));
+  openAroundOnClick(view);
   const table = view.querySelector('#worker-records');
   const tail = liveTail({ worker: id }, record => appendLiveRow(table, recordRow(record, { showWorker: false })),
     view.querySelector('#tail-control'));
@@ -278,9 +305,10 @@ async function taskPage(id, view) {
       ${hasStackTrace(failure) ? `<details open><summary>Stack trace</summary><pre id="stack-trace">${esc(failure.metadata.exception)}</pre></details>` : ''}
       ${traced ? `<details open id="earlier-trace"><summary>Stack trace of the last error before it that had one: ${esc(traced.message)}, ${time(traced.timestamp, traced.received_at)}</summary><pre id="stack-trace">${esc(traced.metadata.exception)}</pre></details>` : ''}</div>` : ''}
     ${task.heartbeats.filter(h => h.vram_used_mb != null).length > 1
-      ? `<h2>VRAM used while it ran</h2>${vramChart(task.heartbeats, [])}` : ''}
+      ? `<h2>VRAM used while it ran</h2><div class="sub">Click for the task's records around that time.</div>${vramChart(task.heartbeats, [], { task: task.task_id })}` : ''}
     ${taskContext(task.records)}
     <h2>Timeline</h2>${tailControl()}${timeline(task)}`;
+  openAroundOnClick(view);
   const follow = followTimeline(view, task);
   const tail = liveTail({ task: id }, follow.append, view.querySelector('#tail-control'));
   const newest = task.records.reduce((m, r) => Math.max(m, r.id), 0);
@@ -392,10 +420,15 @@ async function explorePage(view) {
 function aroundResults(params, records, results) {
   const around = params.get('around');
   const byId = /^\s*\d+\s*$/.test(around);
+  // A time the page can read (an ISO time, as the VRAM chart links): shown as the pages show
+  // times, and marked between the records before it and those from it on.
+  const at = byId || !/^\d{4}-\d\d-\d\dT/.test(around) ? NaN : Date.parse(around);
   const worker = params.get('worker');
+  const task = params.get('task');
   const context = Number(params.get('context') || 20);
   const moved = record => { const next = new URLSearchParams(params); next.set('around', record.id); return '#/explore?' + next; };
-  const line = `Records around ${byId ? `record ${esc(around.trim())}` : esc(around)}${worker ? ` of worker ${esc(worker)}` : ''}, `
+  const point = byId ? `record ${esc(around.trim())}` : isNaN(at) ? esc(around) : time(around);
+  const line = `Records around ${point}${worker ? ` of worker ${esc(worker)}` : ''}${task ? ` of task ${esc(task)}` : ''}, `
     + `${context.toLocaleString()} on each side`;
   if (!records.length) {
     results.innerHTML = `<div class="sub" id="around-line">${line}</div><div class="notice" id="no-results">No records match. Records are kept 48 hours; widen the filters.</div>`;
@@ -403,11 +436,17 @@ function aroundResults(params, records, results) {
   }
   results.innerHTML = `<div class="sub" id="around-line">${line} · <a id="earlier" href="${moved(records[0])}">earlier…</a> · `
     + `<a id="later" href="${moved(records[records.length - 1])}">later…</a></div>${recordsTable(records, { id: 'explore-records' })}`;
-  const point = byId ? results.querySelector(`tr[data-id="${Number(around)}"]`) : null;
-  if (point) {
-    point.classList.add('point');
-    point.scrollIntoView({ block: 'center' });
+  let marked = byId ? results.querySelector(`tr[data-id="${Number(around)}"]`) : null;
+  if (marked) {
+    marked.classList.add('point');
+  } else if (!isNaN(at)) {
+    const from = records.findIndex(r => Date.parse(r.timestamp) >= at);
+    const body = results.querySelector('#explore-records tbody');
+    body.insertAdjacentHTML(from < 0 ? 'beforeend' : 'afterbegin', `<tr id="around-time"><td colspan="5">${time(around)}</td></tr>`);
+    marked = body.querySelector('#around-time');
+    if (from > 0) body.rows[from + 1].before(marked);
   }
+  if (marked) marked.scrollIntoView({ block: 'center' });
 }
 
 async function tasksPage(view) {

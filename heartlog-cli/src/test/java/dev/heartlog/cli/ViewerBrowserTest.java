@@ -7,6 +7,7 @@ import dev.heartlog.store.TestDatabase;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,6 +24,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -434,6 +436,39 @@ class ViewerBrowserTest {
 
   @Test
   @Order(6)
+  void aClickOnAWorkersVramChartOpensItsRecordsAroundThatTime() throws Exception {
+    browser.get(base + "/#/worker/demo-gpu-2");
+    WebElement band = chromium.waitFor(By.cssSelector("#vram-chart .span-band"));
+    String task = band.findElement(By.xpath("..")).getAttribute("data-task");
+    new Actions(browser).moveToElement(band).click().perform();
+    chromium.waitUntil(() -> browser.getCurrentUrl().endsWith("#/task/" + task));
+
+    browser.get(base + "/#/worker/demo-gpu-2");
+    WebElement chart = chromium.waitFor(By.cssSelector("#vram-chart.around"));
+    // In the middle of the chart, below the bands of the tasks' names (which open the tasks).
+    new Actions(browser).moveToElement(chart, 0, 60).click().perform();
+
+    chromium.waitUntil(() -> browser.getCurrentUrl().matches(
+        ".*#/explore\\?worker=demo-gpu-2&around=\\d{4}-\\d\\d-\\d\\dT\\d\\d%3A\\d\\d%3A\\d\\d\\.\\d{3}Z$"));
+    Instant at = Instant.parse(java.net.URLDecoder.decode(browser.getCurrentUrl().replaceAll(".*around=", ""),
+        java.nio.charset.StandardCharsets.UTF_8));
+    chromium.waitFor(By.id("around-time"));
+    assertThat(browser.findElement(By.id("around-line")).getText()).matches(
+        "Records around \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} of worker demo-gpu-2, 20 on each side · earlier… · later…");
+    // The mark between the records made before that time and those made from it on, both there.
+    List<WebElement> rows = browser.findElements(By.cssSelector("#explore-records tbody tr"));
+    int mark = rows.indexOf(browser.findElement(By.id("around-time")));
+    List<Instant> times = rows.stream().filter(row -> !"around-time".equals(row.getAttribute("id")))
+        .map(row -> Instant.parse(row.findElement(By.cssSelector("td.time span")).getAttribute("title").split("\\s")[1]))
+        .toList();
+    assertThat(mark).isPositive().isLessThan(rows.size() - 1);
+    assertThat(times.subList(0, mark)).allMatch(time -> time.isBefore(at));
+    assertThat(times.subList(mark, times.size())).allMatch(time -> !time.isBefore(at));
+    chromium.screenshot("explore-around-time");
+  }
+
+  @Test
+  @Order(6)
   void aRecordsMetadataOpensBelowItsMessage() throws Exception {
     browser.get(base + "/#/explore?worker=demo-gpu-1");
     chromium.waitForRows(By.cssSelector("#explore-records tbody tr"));
@@ -595,6 +630,11 @@ class ViewerBrowserTest {
     assertThat(browser.findElement(By.id("task-workers")).getText()).as("from its heartbeats: it logged nothing")
         .isEqualTo("vram-a, vram-b");
     chromium.screenshot("task-vram");
+
+    // A click on it: the task's records around that time (it has none: it logged nothing).
+    new Actions(browser).moveToElement(browser.findElement(By.id("vram-chart")), 0, 60).click().perform();
+    chromium.waitUntil(() -> browser.getCurrentUrl().matches(".*#/explore\\?task=vram-task&around=[0-9T%A.-]+Z$"));
+    assertThat(chromium.waitFor(By.id("around-line")).getText()).contains(" of task vram-task, 20 on each side");
   }
 
   @Test
