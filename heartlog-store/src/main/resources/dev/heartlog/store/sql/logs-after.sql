@@ -2,17 +2,8 @@
 -- follower that reconnects to the live tail missed (its after=), the newest :limit of them.
 -- Following itself reads records-for-followers.sql.
 SELECT *
-FROM (SELECT id,
-             timestamp,
-             created_at,
-             level,
-             message,
-             source_id,
-             task_id,
-             metadata::text        AS metadata,
-             metadata->>'exception' AS exception,
-             session_id,
-             seq
+FROM (SELECT
+\ir record-columns.sql
       FROM system_logs
       WHERE id > :after_id
         AND id <= :until_id

@@ -6,17 +6,8 @@
 -- of its time too that come after it. :window_s, where given, looks only that many seconds on
 -- from :window_start, for the search of the oldest records by growing windows; it bounds the
 -- records' time from above only. The other filters are record-filters.sql's.
-SELECT id,
-       timestamp,
-       created_at,
-       level,
-       message,
-       source_id,
-       task_id,
-       metadata::text        AS metadata,
-       metadata->>'exception' AS exception,
-       session_id,
-       seq
+SELECT
+\ir record-columns.sql
 FROM system_logs
 WHERE
 \ir record-filters.sql

@@ -7,17 +7,8 @@
 -- :before_seq, keeps only the records that come after that record in this order (the next
 -- page): those of its time too that come after it, which a bound on time alone would skip.
 -- The other filters are record-filters.sql's.
-SELECT id,
-       timestamp,
-       created_at,
-       level,
-       message,
-       source_id,
-       task_id,
-       metadata::text        AS metadata,
-       metadata->>'exception' AS exception,
-       session_id,
-       seq
+SELECT
+\ir record-columns.sql
 FROM system_logs
 WHERE
 \ir record-filters.sql

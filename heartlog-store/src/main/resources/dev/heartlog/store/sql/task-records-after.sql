@@ -3,17 +3,8 @@
 -- :after_id (and its :after_ts and :after_seq, log-position.sql) the first :limit that come
 -- after that record, ties on time included. A long task's page fills its gap with these, and
 -- `heartlog task` prints a timeline of any length page by page.
-SELECT id,
-       timestamp,
-       created_at,
-       level,
-       message,
-       source_id,
-       task_id,
-       metadata::text        AS metadata,
-       metadata->>'exception' AS exception,
-       session_id,
-       seq
+SELECT
+\ir record-columns.sql
 FROM system_logs
 WHERE task_id = :task
   AND (:after_id::bigint IS NULL
