@@ -4,8 +4,6 @@ import dev.heartlog.store.Store;
 import dev.heartlog.store.StoredRecord;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -48,29 +46,12 @@ public final class ErrorKindPageInTurns {
         reads.put("its newest " + limit + " errors", () -> store.errorsOfKind(kind, null, null, since, until, null, limit).size());
       }
       reads.put("the 10000 after those", () -> store.errorsOfKind(kind, null, null, since, until, pageEnd, 10_000).size());
-      Map<String, List<Long>> nanos = new LinkedHashMap<>();
-      reads.forEach((name, read) -> {
-        System.out.println(name + ": " + read.get() + " rows");
-        nanos.put(name, new ArrayList<>());
-      });
-      for (int round = 0; round < rounds; round++) {
-        reads.forEach((name, read) -> {
-          long started = System.nanoTime();
-          read.get();
-          nanos.get(name).add(System.nanoTime() - started);
-        });
-      }
+      Map<String, List<Long>> nanos = ReadsInTurns.time(reads, rounds);
       System.out.printf(Locale.ROOT, "%n%s, kind %s, %d rounds in turns%n%n| read | p50 | p95 | ratio of the p50s to the first |%n"
           + "|---|---|---|---|%n", database, kind, rounds);
-      double first = percentile(nanos.values().iterator().next(), 0.5);
+      double first = ReadsInTurns.percentile(nanos.values().iterator().next(), 0.5);
       nanos.forEach((name, times) -> System.out.printf(Locale.ROOT, "| %s | %.1f ms | %.1f ms | %.2f |%n", name,
-          percentile(times, 0.5) / 1e6, percentile(times, 0.95) / 1e6, percentile(times, 0.5) / first));
+          ReadsInTurns.percentile(times, 0.5) / 1e6, ReadsInTurns.percentile(times, 0.95) / 1e6, ReadsInTurns.percentile(times, 0.5) / first));
     }
-  }
-
-  private static double percentile(List<Long> nanos, double fraction) {
-    List<Long> sorted = new ArrayList<>(nanos);
-    Collections.sort(sorted);
-    return sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * fraction)));
   }
 }

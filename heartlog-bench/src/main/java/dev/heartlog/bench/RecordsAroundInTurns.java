@@ -6,8 +6,6 @@ import dev.heartlog.store.StoredRecord;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -57,18 +55,7 @@ public final class RecordsAroundInTurns {
       reads.put("the fleet's around a record of " + then, () -> store.logsAround(ofFleet, fleetsThen.id()).size());
       reads.put("the fleet's around a time " + then, () -> store.logsAround(ofFleet, dayBack).size());
       reads.put("the fleet's around the newest record", () -> store.logsAround(ofFleet, newest.id()).size());
-      Map<String, List<Long>> nanos = new LinkedHashMap<>();
-      reads.forEach((name, read) -> {
-        System.out.println(name + ": " + read.get() + " rows");
-        nanos.put(name, new ArrayList<>());
-      });
-      for (int round = 0; round < rounds; round++) {
-        reads.forEach((name, read) -> {
-          long started = System.nanoTime();
-          read.get();
-          nanos.get(name).add(System.nanoTime() - started);
-        });
-      }
+      Map<String, List<Long>> nanos = ReadsInTurns.time(reads, rounds);
       System.out.printf(Locale.ROOT, "%n%s, worker %s, %d rounds in turns%n%n| read | p50 | p95 | ratio of the p50s to "
           + "the newest of the same |%n|---|---|---|---|%n", database, worker, rounds);
       List<Long> baseline = null;
@@ -76,15 +63,9 @@ public final class RecordsAroundInTurns {
         if (read.getKey().contains("newest " + (2 * context + 1))) {
           baseline = read.getValue();
         }
-        System.out.printf(Locale.ROOT, "| %s | %.1f ms | %.1f ms | %.2f |%n", read.getKey(), percentile(read.getValue(), 0.5) / 1e6,
-            percentile(read.getValue(), 0.95) / 1e6, percentile(read.getValue(), 0.5) / percentile(baseline, 0.5));
+        System.out.printf(Locale.ROOT, "| %s | %.1f ms | %.1f ms | %.2f |%n", read.getKey(), ReadsInTurns.percentile(read.getValue(), 0.5) / 1e6,
+            ReadsInTurns.percentile(read.getValue(), 0.95) / 1e6, ReadsInTurns.percentile(read.getValue(), 0.5) / ReadsInTurns.percentile(baseline, 0.5));
       }
     }
-  }
-
-  private static double percentile(List<Long> nanos, double fraction) {
-    List<Long> sorted = new ArrayList<>(nanos);
-    Collections.sort(sorted);
-    return sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * fraction)));
   }
 }
