@@ -12,12 +12,7 @@ FROM system_logs
 WHERE
 \ir record-filters.sql
   AND (:since::timestamptz IS NULL OR timestamp >= :since::timestamptz)
-  AND (:after_id::bigint IS NULL
-       OR timestamp >= :after_ts::timestamptz
-          AND (timestamp > :after_ts::timestamptz
-               OR CASE WHEN :after_seq::bigint IS NULL THEN seq IS NOT NULL OR id > :after_id::bigint
-                       ELSE seq > :after_seq::bigint
-                            OR (seq = :after_seq::bigint AND id > :after_id::bigint) END))
+\ir after-record.sql
   AND (:window_s::bigint IS NULL
        OR timestamp < :window_start::timestamptz + make_interval(secs => :window_s::bigint))
 ORDER BY timestamp, seq NULLS FIRST, id

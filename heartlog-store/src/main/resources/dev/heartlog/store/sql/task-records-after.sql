@@ -7,11 +7,6 @@ SELECT
 \ir record-columns.sql
 FROM system_logs
 WHERE task_id = :task
-  AND (:after_id::bigint IS NULL
-       OR timestamp >= :after_ts::timestamptz
-          AND (timestamp > :after_ts::timestamptz
-               OR CASE WHEN :after_seq::bigint IS NULL THEN seq IS NOT NULL OR id > :after_id::bigint
-                       ELSE seq > :after_seq::bigint
-                            OR (seq = :after_seq::bigint AND id > :after_id::bigint) END))
+\ir after-record.sql
 ORDER BY timestamp, seq NULLS FIRST, id
 LIMIT :limit
