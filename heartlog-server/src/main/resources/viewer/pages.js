@@ -355,7 +355,7 @@ async function explorePage(view) {
       ${field('since', 'Since', 'placeholder="2h, 22:00 or 2026-11-27T22:00Z" size="22"')}${field('until', 'Until', 'size="18"')}${field('grep', 'Text')}
       ${field('component', 'Component', 'placeholder="logger or component" size="14"')}${field('kind', 'Error kind', 'placeholder="8 hex digits" size="9"')}
       ${(params.getAll('meta').length ? params.getAll('meta') : ['']).map(pair => `<label>Metadata<input name="meta" value="${esc(pair)}" placeholder="key=value" size="16"></label>`).join('')}
-      ${field('limit', 'Page size', 'size="5" placeholder="100"')}<button class="primary">Apply</button></form>
+      ${aroundFields(params, field)}<button class="primary">Apply</button></form>
     <div id="results"><p class="loading">Loading records…</p></div>`;
   view.querySelector('#filters').addEventListener('submit', event => {
     event.preventDefault();
@@ -412,6 +412,13 @@ async function explorePage(view) {
   if (newest) tail.setLastId(newest);
   // A kind is that of the errors of a range grouped: records stored from now on are of none yet.
   if (!params.get('until') && !params.get('before') && !params.get('kind')) tail.open(); else view.querySelector('#tail-control').hidden = true;
+}
+
+// Explore's last fields: the page size, or around a point, the point kept (the filters applied
+// around it: the warnings around a crash) and the records on each side.
+function aroundFields(params, field) {
+  if (!params.get('around')) return field('limit', 'Page size', 'size="5" placeholder="100"');
+  return `<input type="hidden" name="around" value="${esc(params.get('around'))}">${field('context', 'Each side', 'size="5" placeholder="20"')}`;
 }
 
 // Explore around a record or a time (around=, as heartlog logs --around): the records on each

@@ -425,9 +425,20 @@ class ViewerBrowserTest {
     assertThat(browser.findElements(By.id("tail-control"))).as("nothing tailed around a point").isEmpty();
     chromium.screenshot("explore-around");
 
+    // The filters applied around it keep the point: the warnings and errors around the failure.
+    new Select(browser.findElement(By.name("level"))).selectByVisibleText("WARNING");
+    browser.findElement(By.name("context")).sendKeys("3");
+    browser.findElement(By.cssSelector("#filters button")).click();
+    chromium.waitUntil(() -> browser.getCurrentUrl().endsWith("level=WARNING&around=" + id + "&context=3")
+        && !rows().isEmpty() && rows().size() <= 7);
+    assertThat(rows()).extracting(row -> row.findElement(By.cssSelector(".badge")).getText())
+        .allMatch(level -> List.of("WARNING", "ERROR", "CRITICAL").contains(level));
+    assertThat(browser.findElement(By.cssSelector("#explore-records tr.point")).getAttribute("data-id")).isEqualTo(id);
+
+    String first = rows().get(0).getAttribute("data-id");
     chromium.clickWhenThere("#earlier");   // above the point, scrolled to: under the page's header
-    // The page drawn again around the first record shown, which is marked now.
-    chromium.waitUntil(() -> browser.getCurrentUrl().endsWith("around=" + ids.get(0)) && ids.get(0).equals(
+    // The page drawn again around the first record shown, which is marked now, with the same filters.
+    chromium.waitUntil(() -> browser.getCurrentUrl().endsWith("level=WARNING&around=" + first + "&context=3") && first.equals(
         ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return document.querySelector('tr.point')?.dataset.id")));
 
     browser.get(base + "/#/explore?around=999999999");
