@@ -13,6 +13,7 @@ async function volumePage(view) {
       <label>Worker<input name="worker" value="${esc(params.get('worker') || '')}"></label>
       <label>Since<input name="since" value="${esc(params.get('since') || '')}" placeholder="1h, 22:00 or 2026-11-27T22:00Z" size="22"></label>
       <label>Until<input name="until" value="${esc(params.get('until') || '')}" placeholder="now, 30m or 22:00" size="22"></label>
+      <label class="check"><span><input type="checkbox" name="compare" value="true" ${params.get('compare') ? 'checked' : ''}> compare with the range before</span></label>
       <button class="primary">Apply</button></form>
     <div id="volume-results"><p class="loading">Loading the volume…</p></div>`;
   view.querySelector('#volume-filters').addEventListener('submit', event => {
@@ -23,6 +24,7 @@ async function volumePage(view) {
   const query = rangeQuery(params);
   query.set('by', by);
   query.set('limit', String(VOLUME_PARTS));
+  if (params.get('compare')) query.set('compare', 'true');
   const results = view.querySelector('#volume-results');
   let volume;
   try {
@@ -40,11 +42,16 @@ async function volumePage(view) {
     : by === 'worker' || by === 'task' ? idLink(by, part.name) : esc(part.name);
   const share = (n, whole) => whole ? `${(100 * n / whole).toFixed(1)}%` : '-';
   const shown = volume.parts.length < volume.part_count ? `; the ${volume.parts.length} of the most records shown` : '';
-  results.innerHTML = `<table id="volume-parts"><thead><tr><th>${esc(by)}</th><th>Records</th><th>%</th><th>Bytes</th><th>%</th></tr></thead>
+  // Compared with the range before: each part's records then, "new" where it had none.
+  const before = volume.before;
+  const beforeCell = part => `<td class="num before">${part.records_before ? part.records_before.toLocaleString() : '<span class="badge new">new</span>'}</td>`;
+  const growth = before && before.record_count ? ` (the range holds ${(volume.record_count / before.record_count).toFixed(2)} times as many now)` : '';
+  results.innerHTML = `<table id="volume-parts"><thead><tr><th>${esc(by)}</th><th>Records</th><th>%</th>${before ? '<th>Before</th>' : ''}<th>Bytes</th><th>%</th></tr></thead>
     <tbody>${volume.parts.map(part => `<tr>
       <td class="id">${name(part)}</td><td class="num">${part.records.toLocaleString()}</td><td class="num">${share(part.records, volume.record_count)}</td>
-      <td class="num">${bytes(part.bytes)}</td><td class="num">${share(part.bytes, volume.byte_count)}</td></tr>`).join('')}</tbody></table>
+      ${before ? beforeCell(part) : ''}<td class="num">${bytes(part.bytes)}</td><td class="num">${share(part.bytes, volume.byte_count)}</td></tr>`).join('')}</tbody></table>
     <div class="sub" id="volume-totals">${counted(volume.record_count, 'record')}, ${bytes(volume.byte_count)} of messages and metadata, of ${counted(volume.part_count, by)}${shown}</div>
+    ${before ? `<div class="sub" id="volume-before">Before: each ${esc(by)}'s records in the range before, as long, from ${time(before.since)} to ${time(before.until)}: ${counted(before.record_count, 'record')}, ${bytes(before.byte_count)}${growth}; new: none then (${volume.parts.filter(part => !part.records_before).length} of the ${counted(volume.parts.length, by)} listed)</div>` : ''}
     ${store}`;
 }
 

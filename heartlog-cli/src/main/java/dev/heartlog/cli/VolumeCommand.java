@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -28,6 +30,8 @@ final class VolumeCommand implements Callable<Integer> {
 
   /** A row after its first column, whose width is the widest name's. */
   private static final String ROW = "s  %10s %6s  %10s %6s";
+  /** The row with --compare: the records before, after the records. */
+  private static final String ROW_COMPARED = "s  %10s %6s  %10s  %10s %6s";
 
   @Spec CommandSpec spec;
   @Mixin StoreOptions storeOptions;
@@ -52,6 +56,11 @@ final class VolumeCommand implements Callable<Integer> {
       description = "Parts to show, of the most records (default ${DEFAULT-VALUE}).")
   int limit;
 
+  @Option(names = "--compare",
+      description = "Also count each part's records in the range before, as long (the hour before the last): BEFORE, "
+          + "'new' for a part with records in the range only.")
+  boolean compare;
+
   @Option(names = "--json", description = "One JSON object, with the counts in all.")
   boolean json;
 
@@ -68,8 +77,13 @@ final class VolumeCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     RecordVolume volume;
+    RecordVolume.Before before = null;
+    Instant now = Instant.now();
     try (StoreOptions.Opened opened = storeOptions.open()) {
       volume = opened.store().volume(part, worker, from, until, limit);
+      if (compare) {
+        before = opened.store().volumeBefore(volume, worker, now);
+      }
       if (volume.records() == 0 && !json) {
         UnknownWorker.noteIfUnknown(opened.store(), worker, spec.commandLine().getErr());
       }
@@ -79,7 +93,7 @@ final class VolumeCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(StoreJson.volume(volume));
+      out.println(StoreJson.volume(volume, before));
       return 0;
     }
     String range = (worker == null ? "" : " of worker " + RecordText.printable(worker)) + " since "
@@ -91,14 +105,15 @@ final class VolumeCommand implements Callable<Integer> {
       for (RecordVolume.Part each : volume.parts()) {
         width = Math.max(width, name(each).length());
       }
-      String row = "%-" + width + ROW;
-      out.println(String.format(row, part.label().toUpperCase(Locale.ROOT), "RECORDS", "%", "BYTES", "%"));
+      String row = "%-" + width + (before == null ? ROW : ROW_COMPARED);
+      out.println(String.format(row, cells(before, part.label().toUpperCase(Locale.ROOT), "RECORDS", "%", "BEFORE", "BYTES", "%")));
       boolean unnamed = false;
       for (RecordVolume.Part each : volume.parts()) {
         unnamed |= each.name() == null;
-        out.println(String.format(row, name(each),
-            String.format(Locale.ROOT, "%,d", each.records()), share(each.records(), volume.records()),
-            RecordText.bytes(each.bytes()), share(each.bytes(), volume.bytes())));
+        String then = before == null ? null : before.of(each) == 0 ? "new" : String.format(Locale.ROOT, "%,d", before.of(each));
+        out.println(String.format(row, cells(before, name(each),
+            String.format(Locale.ROOT, "%,d", each.records()), share(each.records(), volume.records()), then,
+            RecordText.bytes(each.bytes()), share(each.bytes(), volume.bytes()))));
       }
       out.println();
       String noun = part.label();
@@ -109,6 +124,14 @@ final class VolumeCommand implements Callable<Integer> {
               : RecordText.count(volume.partCount(), noun))
           + (unnamed ? "; - is the records " + (part == RecordVolume.By.TASK ? "outside a task" : "without a " + noun) : "")
           + ".");
+      if (before != null) {
+        RecordVolume.Before then = before;
+        long fresh = volume.parts().stream().filter(each -> then.of(each) == 0).count();
+        out.println("BEFORE: each " + noun + "'s records in the range before, as long: since " + RecordText.second(before.since())
+            + " before " + RecordText.second(before.until()) + ", " + String.format(Locale.ROOT, "%,d records", before.records())
+            + ", " + RecordText.bytes(before.bytes()) + growth(volume.records(), before.records()) + "; new: none then ("
+            + fresh + " of the " + RecordText.count(volume.parts().size(), noun) + " listed).");
+      }
       volume.parts().stream().map(RecordVolume.Part::name).filter(Objects::nonNull).findFirst()
           .filter(name -> part == RecordVolume.By.COMPONENT)
           .ifPresent(name -> out.println("A component's workers keep fewer of its records with levels per component: "
@@ -119,6 +142,22 @@ final class VolumeCommand implements Callable<Integer> {
         + RecordText.count(volume.partitions(), "partition") + "; its heartbeats " + RecordText.bytes(volume.heartbeatBytes())
         + ".");
     return 0;
+  }
+
+  /** A row's values, without the records before where the list is not compared. */
+  private static Object[] cells(RecordVolume.Before before, Object name, Object records, Object share, Object then,
+      Object... rest) {
+    List<Object> values = new ArrayList<>(List.of(name, records, share));
+    if (before != null) {
+      values.add(then);
+    }
+    values.addAll(List.of(rest));
+    return values.toArray();
+  }
+
+  /** {@code  (the range holds 2.4 times as many now)}: how the range's records compare with those before. */
+  private static String growth(long now, long then) {
+    return then == 0 ? "" : String.format(Locale.ROOT, " (the range holds %.2f times as many now)", (double) now / then);
   }
 
   /** A part's name as its line shows it: "-" for the records without a component, or outside a task. */

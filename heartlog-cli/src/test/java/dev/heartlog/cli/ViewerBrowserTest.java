@@ -286,6 +286,18 @@ class ViewerBrowserTest {
         .isEqualTo("The records made since 1h, grouped by level, the most first, and the bytes of their messages and "
             + "metadata as stored");
 
+    // Compared with the hour before, which the demo's records of the last minutes were not in.
+    browser.findElement(By.name("compare")).click();
+    browser.findElement(By.cssSelector("#volume-filters button")).click();
+    chromium.waitUntil(() -> browser.getCurrentUrl().endsWith("#/volume?by=level&compare=true")
+        && !browser.findElements(By.id("volume-before")).isEmpty());
+    assertThat(browser.findElements(By.cssSelector("#volume-parts th"))).extracting(WebElement::getText)
+        .containsExactly("LEVEL", "RECORDS", "%", "BEFORE", "BYTES", "%");
+    assertThat(browser.findElements(By.cssSelector("#volume-parts td.before"))).isNotEmpty()
+        .extracting(WebElement::getText).containsOnly("new");
+    assertThat(browser.findElement(By.id("volume-before")).getText()).matches("Before: each level's records in the range "
+        + "before, as long, from \\S+ \\S+ to \\S+ \\S+: 0 records, 0 B; new: none then \\((\\d) of the \\1 levels listed\\)");
+
     browser.get(base + "/#/volume");
     chromium.waitForRows(By.cssSelector("#volume-parts tbody tr"));
     browser.findElement(By.linkText("demo-gpu-2")).click();

@@ -32,7 +32,12 @@ class VolumeCommandTest {
         ) AS r(level, size, worker, task, metadata, n),
         generate_series(1, n) g
         UNION ALL
-        SELECT '2026-11-27 11:00:00Z', 'INFO', 'after', 'worker', 'late-gpu', NULL, '{}'""");
+        SELECT '2026-11-27 11:00:00Z', 'INFO', 'after', 'worker', 'late-gpu', NULL, '{}'
+        UNION ALL
+        -- The hour before: the chatty worker's 1,000 records of an earlier task.
+        SELECT timestamptz '2026-11-27 09:00:00Z' + g * interval '1 millisecond', 'DEBUG', repeat('x', 10), 'worker',
+               'chatty-gpu', 'render-0', '{"logger": "diffusers.pipelines"}'
+        FROM generate_series(1, 1000) g""");
   }
 
   private static Cli.Result run(String... args) {
@@ -80,6 +85,27 @@ class VolumeCommandTest {
     assertThat(result.out()).startsWith("{\"since\":\"2026-11-27T10:00:00Z\",\"until\":\"2026-11-27T11:00:00Z\",\"by\":\"level\","
         + "\"record_count\":4,\"byte_count\":").contains("\"part_count\":2,\"parts\":[{\"name\":\"INFO\",\"records\":3,\"bytes\":",
         "{\"name\":\"ERROR\",\"records\":1,\"bytes\":", "\"store_bytes\":", "\"partitions\":", "\"heartbeats_bytes\":");
+  }
+
+  @Test
+  void compareCountsEachPartsRecordsInTheRangeBeforeAndNamesTheNewOnes() {
+    Cli.Result result = run("--compare");
+    Cli.Result json = run("--compare", "--json", "--by", "task");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<String> lines = result.out().lines().toList();
+    assertThat(lines.get(0)).matches("WORKER\\s+RECORDS\\s+%\\s+BEFORE\\s+BYTES\\s+%");
+    assertThat(lines.get(1)).matches("chatty-gpu\\s+3,000\\s+99\\.9%\\s+1,000\\s+\\d+\\.\\d KiB\\s+9\\d\\.\\d%");
+    assertThat(lines.get(2)).matches("quiet-gpu\\s+4\\s+0\\.1%\\s+new\\s+\\d\\.\\d KiB\\s+\\d\\.\\d%");
+    assertThat(lines.get(5)).matches("BEFORE: each worker's records in the range before, as long: since 2026-11-27 09:00:00Z "
+        + "before 2026-11-27 10:00:00Z, 1,000 records, \\d+\\.\\d KiB \\(the range holds 3\\.00 times as many now\\); "
+        + "new: none then \\(1 of the 2 workers listed\\)\\.");
+    assertThat(json.out()).contains("\"before\":{\"since\":\"2026-11-27T09:00:00Z\",\"until\":\"2026-11-27T10:00:00Z\","
+        + "\"record_count\":1000,", "{\"name\":\"render-1\",\"records\":3000,\"records_before\":0,")
+        .doesNotContain("render-0");
+    assertThat(run().out()).as("not unless asked").doesNotContain("BEFORE");
+    assertThat(run("--compare", "--worker", "quiet-gpu").out()).as("of the worker only, then too")
+        .contains("before 2026-11-27 10:00:00Z, 0 records, 0 B; new: none then (1 of the 1 worker listed).");
   }
 
   @Test

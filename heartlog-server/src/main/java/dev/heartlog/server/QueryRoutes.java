@@ -209,19 +209,25 @@ final class QueryRoutes {
 
   void volume(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
-    takes(ctx, "GET /api/volume", List.of("since", "until", "worker", "by", "limit"));
+    takes(ctx, "GET /api/volume", List.of("since", "until", "worker", "by", "limit", "compare"));
     RecordVolume volume;
+    RecordVolume.Before before = null;
     try {
+      Instant now = clock.instant();
       Instant until = time(param(ctx, "until"));
-      Instant since = TaskFilter.sinceOrDefault(time(param(ctx, "since")), until, clock.instant());
+      Instant since = TaskFilter.sinceOrDefault(time(param(ctx, "since")), until, now);
       String worker = param(ctx, "worker");
       RecordVolume.By by = RecordVolume.By.named(Optional.ofNullable(param(ctx, "by")).orElse("worker"));
       int limit = intParam(ctx, "limit", RecordVolume.DEFAULT_LIMIT);
       volume = guarded(() -> store.volume(by, worker, since, until, limit));
+      if (booleanParam(ctx, "compare")) {
+        RecordVolume listed = volume;
+        before = guarded(() -> store.volumeBefore(listed, worker, now));
+      }
     } catch (IllegalArgumentException e) {
       throw PostgrestError.badRequest("HL400", e.getMessage());
     }
-    json(ctx, StoreJson.volume(volume));
+    json(ctx, StoreJson.volume(volume, before));
   }
 
   void errorKind(Context ctx) {

@@ -415,6 +415,7 @@ class ServerTest {
 
     HttpResponse<String> byLevel = get("/api/volume?worker=volume-a&by=level", READER);
     HttpResponse<String> byWorker = get("/api/volume?worker=volume-a&since=2m", READER);
+    HttpResponse<String> compared = get("/api/volume?worker=volume-a&by=level&since=55s&compare=true", READER);
     HttpResponse<String> unknownBy = get("/api/volume?by=host", READER);
     HttpResponse<String> asWriter = get("/api/volume", WRITER);
 
@@ -422,6 +423,10 @@ class ServerTest {
     assertThat(byLevel.body()).contains("\"by\":\"level\",\"record_count\":3,", "\"part_count\":2,\"parts\":[{\"name\":"
         + "\"DEBUG\",\"records\":2,", "{\"name\":\"INFO\",\"records\":1,", "\"store_bytes\":");
     assertThat(byWorker.body()).contains("\"by\":\"worker\",\"record_count\":3,", "{\"name\":\"volume-a\",\"records\":3,");
+    assertThat(compared.body()).as("tock and done; tick in the 55 s before").contains("\"record_count\":2,",
+        "\"before\":{\"since\":", "\"record_count\":1,", "{\"name\":\"DEBUG\",\"records\":1,\"records_before\":1,",
+        "{\"name\":\"INFO\",\"records\":1,\"records_before\":0,");
+    assertThat(byLevel.body()).doesNotContain("before");
     assertThat(unknownBy.statusCode()).isEqualTo(400);
     assertThat(unknownBy.body()).contains("records are grouped by worker, component, level or task");
     assertThat(asWriter.statusCode()).isEqualTo(403);

@@ -1,8 +1,12 @@
 package dev.heartlog.store;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * How much the records of a time range take, grouped by worker, component, level or task, as
@@ -46,6 +50,35 @@ public record RecordVolume(Instant since, Instant until, By by, List<Part> parts
     /** Its name as the query and the command line take it: {@code worker}. */
     public String label() {
       return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** How long the range is: from its start to its end, or to {@code now} where it has none. */
+  public Duration length(Instant now) {
+    return Duration.between(since, until == null ? now : until);
+  }
+
+  /**
+   * The records of the range before this one, as long and ending where it starts: {@code [since,
+   * until)}, grouped alike. A part that grew after a deploy (a logger left at DEBUG) shows against
+   * it; a part new in this range had none.
+   *
+   * @param since the range before's start
+   * @param until the range before's end: this range's start
+   * @param records how many records it holds
+   * @param bytes the bytes of their messages and metadata as stored
+   * @param partRecords each part's name ({@code null} for the records without one) to its records
+   *     then; a part without records then is not in it
+   */
+  public record Before(Instant since, Instant until, long records, long bytes, Map<String, Long> partRecords) {
+
+    public Before {
+      partRecords = Collections.unmodifiableMap(new HashMap<>(partRecords));   // a null name is a part
+    }
+
+    /** The records of {@code part} in the range before: 0 for a part new since. */
+    public long of(Part part) {
+      return partRecords.getOrDefault(part.name(), 0L);
     }
   }
 

@@ -439,6 +439,24 @@ public final class Store {
   }
 
   /**
+   * The records of the range just before {@code volume}'s and as long (to {@code now} where it has
+   * no end), of {@code workerId} where one is given, grouped as {@code volume} is: what each part
+   * had then ({@code heartlog volume --compare}). Every part of that range is read, so that each
+   * listed part's count is whole; the range before costs the list's own read again.
+   */
+  public RecordVolume.Before volumeBefore(RecordVolume volume, String workerId, Instant now) {
+    Instant until = volume.since();
+    Instant since = until.minus(volume.length(now));
+    Map<String, Object> values = rangeValues(workerId, since, until, Integer.MAX_VALUE);
+    values.put("by", volume.by().label());
+    List<Rows.VolumeRow> rows = queries.query("record-volume", values, Rows::volumeRow);
+    Map<String, Long> partRecords = new HashMap<>();
+    rows.forEach(row -> partRecords.put(row.part().name(), row.part().records()));
+    Rows.VolumeRow totals = rows.isEmpty() ? new Rows.VolumeRow(null, 0, 0, 0) : rows.get(0);
+    return new RecordVolume.Before(since, until, totals.recordCount(), totals.byteCount(), partRecords);
+  }
+
+  /**
    * A worker's heartbeats since a time, oldest first: VRAM over time and the task of each. Past
    * {@code limit}, the one of the most VRAM used in each of {@code limit} spans of them.
    */

@@ -243,6 +243,15 @@ public final class StoreJson {
    * name {@code null} for the records without a component, or outside a task.
    */
   public static String volume(RecordVolume volume) {
+    return volume(volume, null);
+  }
+
+  /**
+   * The volume as {@link #volume(RecordVolume)} writes it, and where {@code before} is given, the
+   * range before its own ({@code "before": {"since", "until", "record_count", "byte_count"}}) and
+   * each part's records then ({@code "records_before"}: 0 for a part new since).
+   */
+  public static String volume(RecordVolume volume, RecordVolume.Before before) {
     return write(json -> {
       json.writeStartObject();
       field(json, "since", volume.since());
@@ -251,11 +260,22 @@ public final class StoreJson {
       json.writeNumberField("record_count", volume.records());
       json.writeNumberField("byte_count", volume.bytes());
       json.writeNumberField("part_count", volume.partCount());
+      if (before != null) {
+        json.writeObjectFieldStart("before");
+        field(json, "since", before.since());
+        field(json, "until", before.until());
+        json.writeNumberField("record_count", before.records());
+        json.writeNumberField("byte_count", before.bytes());
+        json.writeEndObject();
+      }
       json.writeArrayFieldStart("parts");
       for (RecordVolume.Part part : volume.parts()) {
         json.writeStartObject();
         json.writeStringField("name", part.name());
         json.writeNumberField("records", part.records());
+        if (before != null) {
+          json.writeNumberField("records_before", before.of(part));
+        }
         json.writeNumberField("bytes", part.bytes());
         json.writeEndObject();
       }

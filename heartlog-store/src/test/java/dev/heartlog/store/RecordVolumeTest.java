@@ -2,6 +2,7 @@ package dev.heartlog.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Instant;
 import java.util.List;
@@ -34,6 +35,8 @@ class RecordVolumeTest {
         UNION ALL
         -- Before and after the range: not counted.
         SELECT '2026-11-27 09:59:59Z', 'INFO', 'before', 'worker', 'chatty', 't-1', '{}'
+        UNION ALL
+        SELECT '2026-11-27 08:40:00Z', 'INFO', 'long before', 'worker', 'old', NULL, '{}'
         UNION ALL
         SELECT '2026-11-27 11:00:00Z', 'INFO', 'after', 'worker', 'chatty', 't-1', '{}'"""));
   }
@@ -109,5 +112,28 @@ class RecordVolumeTest {
     assertThat(RecordVolume.By.named(" Component ")).isEqualTo(RecordVolume.By.COMPONENT);
     assertThatThrownBy(() -> RecordVolume.By.named("host")).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("records are grouped by worker, component, level or task (got 'host')");
+  }
+
+  @Test
+  void theRangeBeforeAsLongHoldsWhatEachListedPartHadThen() {
+    RecordVolume byWorker = store.volume(RecordVolume.By.WORKER, null, SINCE, UNTIL, 20);
+    RecordVolume.Before before = store.volumeBefore(byWorker, null, Instant.now());
+
+    assertThat(before.since()).isEqualTo(Instant.parse("2026-11-27T09:00:00Z"));
+    assertThat(before.until()).isEqualTo(SINCE);
+    assertThat(before.records()).isEqualTo(1);
+    assertThat(before.bytes()).isPositive();
+    assertThat(byWorker.parts()).extracting(RecordVolume.Part::name, before::of)
+        .containsExactly(tuple("chatty", 1L), tuple("verbose", 0L));
+    assertThat(store.volumeBefore(byWorker, "verbose", Instant.now()).records()).as("of one worker").isZero();
+
+    // A range without an end is as long as to now: the half hour before, or the two hours before,
+    // where the records without a task are a part too.
+    RecordVolume open = store.volume(RecordVolume.By.TASK, null, SINCE, null, 20);
+    assertThat(store.volumeBefore(open, null, SINCE.plusSeconds(1800)).records()).isEqualTo(1);
+    RecordVolume.Before twoHours = store.volumeBefore(open, null, SINCE.plusSeconds(7200));
+    assertThat(twoHours.records()).isEqualTo(2);
+    assertThat(open.parts()).extracting(RecordVolume.Part::name, twoHours::of)
+        .containsExactly(tuple("t-1", 1L), tuple("t-2", 0L), tuple(null, 1L));
   }
 }
