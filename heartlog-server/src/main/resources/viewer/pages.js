@@ -51,7 +51,7 @@ async function fleetPage(view) {
     <div id="fleet-results"><p class="loading">Loading fleet…</p></div>`;
   view.querySelector('#fleet-filters').addEventListener('submit', event => {
     event.preventDefault();
-    const next = new URLSearchParams([...new FormData(event.target)].filter(([, v]) => v));
+    const next = filledFields(event.target);
     location.hash = '#/fleet' + (next.toString() ? '?' + next : '');
   });
   const summary = view.querySelector('#fleet-summary');

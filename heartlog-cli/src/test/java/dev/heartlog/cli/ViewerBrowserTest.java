@@ -88,6 +88,13 @@ class ViewerBrowserTest {
     assertThat(fleet.getText()).contains("demo-gpu-1").contains("stopped");
     assertThat(fleet.findElements(By.cssSelector("tbody tr"))).hasSize(2);
     chromium.screenshot("fleet");
+
+    // A part of a worker's id, pasted with spaces around it: the address holds the part alone.
+    browser.findElement(By.name("worker")).sendKeys(" gpu-1 ");
+    browser.findElement(By.cssSelector("#fleet-filters button")).click();
+    chromium.waitUntil(() -> browser.getCurrentUrl().endsWith("#/fleet?worker=gpu-1")
+        && browser.findElements(By.cssSelector("#fleet tbody tr")).size() == 1);
+    assertThat(browser.findElement(By.cssSelector("#fleet tbody tr")).getText()).startsWith("demo-gpu-1");
   }
 
   @Test
