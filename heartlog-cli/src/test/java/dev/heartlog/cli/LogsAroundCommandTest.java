@@ -59,6 +59,9 @@ class LogsAroundCommandTest {
         "2026-11-27 10:00:10.000000Z  ERROR     gpu-7  [task render-1a2b]  render failed",
         "2026-11-27 10:00:11.000000Z  INFO      gpu-7  [task encode-9f]  encode step 1",
         "2026-11-27 10:00:12.000000Z  INFO      gpu-7  [task encode-9f]  encode step 2");
+    // A line's time copied as it was printed is the same point.
+    assertThat(logs("--worker", "gpu-7", "--around", "2026-11-27 10:00:10.000000Z", "--context", "3", "--no-stack-traces")
+        .out()).isEqualTo(result.out());
   }
 
   @Test
