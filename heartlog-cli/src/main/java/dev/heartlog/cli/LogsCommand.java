@@ -201,6 +201,12 @@ final class LogsCommand implements Callable<Integer> {
     if (!metadata.isEmpty()) {
       refused.add("--meta");
     }
+    if (around != null) {
+      refused.add("--around");
+    }
+    if (given("--context")) {
+      refused.add("--context");
+    }
     if (!refused.isEmpty()) {
       throw new ParameterException(spec.commandLine(), "--kind lists the errors of one kind as heartlog errors groups "
           + "a range's; it does not go with " + String.join(", ", refused));

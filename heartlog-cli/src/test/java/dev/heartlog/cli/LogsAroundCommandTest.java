@@ -115,6 +115,10 @@ class LogsAroundCommandTest {
     assertThat(ranged.err()).contains("--around lists --context records on each side of its point; it does not go with "
         + "--since, --limit, --follow");
 
+    Cli.Result ofAKind = logs("--kind", "0123abcd", "--around", "10:00", "--context", "5");
+    assertThat(ofAKind.exitCode()).isEqualTo(2);
+    assertThat(ofAKind.err()).contains("it does not go with --around, --context");
+
     Cli.Result alone = logs("--context", "5");
     assertThat(alone.exitCode()).isEqualTo(2);
     assertThat(alone.err()).contains("--context is the records on each side of --around's point; give --around");
