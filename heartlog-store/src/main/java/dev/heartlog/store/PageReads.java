@@ -62,10 +62,15 @@ final class PageReads {
       tail.stream().filter(r -> !inHead.contains(r.id())).forEach(records::add);
       TaskCounts counts = TaskCounts.read(q, taskId);
       long total = counts.workers().stream().mapToLong(TaskSummary::records).sum();
-      StoredRecord lastError = tail.stream().filter(StoredRecord::isError).reduce((a, b) -> b)
+      StoredRecord lastError = Optional.ofNullable(TaskTimeline.last(tail, StoredRecord::isError))
           .orElseGet(() -> newest(q, taskId, "ERROR", 1).stream().findFirst().orElse(null));
+      // The tail is the task's newest records: an error with a stack trace there is its last.
+      // Else the one that explains a closing "Task failed" may be among those left out.
+      StoredRecord lastTracedError = Optional.ofNullable(TaskTimeline.last(tail, TaskTimeline::isTracedError))
+          .orElseGet(() -> lastError == null || TaskTimeline.isTracedError(lastError) ? lastError
+              : q.query("task-traced-error", Map.of("task", taskId), Rows::storedRecord).stream().findFirst().orElse(null));
       return new TaskTimeline(taskId, List.copyOf(records), head.size(), Math.max(0, total - records.size()),
-          lastError, counts.levels(), counts.workers(), heartbeats.points(), heartbeats.sent());
+          lastError, lastTracedError, counts.levels(), counts.workers(), heartbeats.points(), heartbeats.sent());
     });
   }
 

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Everything the store knows about one task. Its records are all of them, or for a long task
@@ -14,6 +15,9 @@ import java.util.Optional;
  * @param leftOutAt where in {@code records} those left out belong: before the record at this index
  * @param leftOut how many of the task's records are not in {@code records}
  * @param lastError the last ERROR or CRITICAL record of the whole task, or null for none
+ * @param lastTracedError the last ERROR or CRITICAL record of the whole task that has a stack
+ *     trace, or null for none: where {@code lastError} has none, the error that explains it,
+ *     though a long task's may be one of those left out
  * @param levels how many records of each level the whole task has, least severe first
  * @param workers the workers that ran it, each with its share of the records
  * @param heartbeats the heartbeats sent while it was current, with VRAM: all of them, or past
@@ -26,6 +30,7 @@ public record TaskTimeline(
     int leftOutAt,
     long leftOut,
     StoredRecord lastError,
+    StoredRecord lastTracedError,
     Map<String, Long> levels,
     List<TaskSummary> workers,
     List<HeartbeatPoint> heartbeats,
@@ -34,12 +39,25 @@ public record TaskTimeline(
   /** A timeline that holds every record of the task. */
   static TaskTimeline whole(String taskId, List<StoredRecord> records, TaskHeartbeats heartbeats) {
     TaskCounts counts = TaskCounts.of(records);
-    StoredRecord lastError = null;
-    for (int i = records.size() - 1; i >= 0 && lastError == null; i--) {
-      lastError = records.get(i).isError() ? records.get(i) : null;
+    StoredRecord lastError = last(records, StoredRecord::isError);
+    StoredRecord lastTracedError = last(records, TaskTimeline::isTracedError);
+    return new TaskTimeline(taskId, records, records.size(), 0, lastError, lastTracedError, counts.levels(),
+        counts.workers(), heartbeats.points(), heartbeats.sent());
+  }
+
+  /** The last of {@code records} that {@code wanted} keeps, or null for none. */
+  static StoredRecord last(List<StoredRecord> records, Predicate<StoredRecord> wanted) {
+    for (int i = records.size() - 1; i >= 0; i--) {
+      if (wanted.test(records.get(i))) {
+        return records.get(i);
+      }
     }
-    return new TaskTimeline(taskId, records, records.size(), 0, lastError, counts.levels(), counts.workers(),
-        heartbeats.points(), heartbeats.sent());
+    return null;
+  }
+
+  /** Whether a record is an error with a stack trace: one that can explain a failure. */
+  static boolean isTracedError(StoredRecord record) {
+    return record.isError() && hasStackTrace(record);
   }
 
   /** The last ERROR or CRITICAL record: why the task failed, if it did. */
@@ -49,24 +67,15 @@ public record TaskTimeline(
 
   /**
    * The error that says why the task failed: the failure where it has a stack trace, else the
-   * last error before it, of {@link #records}, that has one (a worker's closing {@code Task failed}
+   * last error before it, of the whole task, that has one (a worker's closing {@code Task failed}
    * after the {@code logger.exception} that logged why), else the failure; empty for a task that
    * did not fail.
    */
   public Optional<StoredRecord> explainingError() {
-    if (lastError == null || hasStackTrace(lastError)) {
+    if (lastError == null || lastTracedError == null) {
       return Optional.ofNullable(lastError);
     }
-    StoredRecord explaining = lastError;
-    for (StoredRecord record : records) {
-      if (record.id() == lastError.id()) {
-        break;
-      }
-      if (record.isError() && hasStackTrace(record)) {
-        explaining = record;
-      }
-    }
-    return Optional.of(explaining);
+    return Optional.of(lastTracedError);
   }
 
   private static boolean hasStackTrace(StoredRecord record) {

@@ -37,7 +37,19 @@ class LongTaskTest {
         FROM generate_series(0, 2999) g;
         INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id)
         SELECT timestamptz '2026-11-27 11:00:00Z' + g * interval '1 second', 'INFO', 'short ' || g, 'worker', 'gpu-9', 'short'
-        FROM generate_series(0, 9) g"""));
+        FROM generate_series(0, 9) g;
+        INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id, metadata)
+        SELECT timestamptz '2026-11-27 12:00:00Z' + g * interval '1 second',
+               CASE WHEN g IN (100, 300, 700, 999) THEN 'ERROR' WHEN g = 800 THEN 'WARNING' ELSE 'INFO' END,
+               CASE g WHEN 100 THEN 'upload failed' WHEN 300 THEN 'render failed for frame 12'
+                      WHEN 700 THEN 'retrying' WHEN 800 THEN 'slow upload' WHEN 999 THEN 'Task failed'
+                      ELSE 'frame ' || g END,
+               'worker', 'gpu-8', 'closing-line',
+               CASE g WHEN 100 THEN '{"exception": "ConnectionError: reset by peer"}'
+                      WHEN 300 THEN '{"exception": "Traceback (most recent call last):\\nKeyError: 12"}'
+                      WHEN 700 THEN '{"exception": " \\n"}' WHEN 800 THEN '{"exception": "TimeoutError"}'
+                      ELSE '{}' END::jsonb
+        FROM generate_series(0, 999) g"""));
   }
 
   private static List<Long> ids(List<StoredRecord> records) {
@@ -64,6 +76,26 @@ class LongTaskTest {
         .hasValueSatisfying(r -> assertThat(r.message()).isEqualTo("record 1500"));
     assertThat(ends.firstAt()).isEqualTo(START);
     assertThat(ends.lastAt()).isEqualTo(START.plusSeconds(749));
+  }
+
+  @Test
+  void theErrorThatExplainsALongTasksFailureIsTheWholeTasksThoughItIsLeftOut() {
+    // A closing "Task failed" without a stack trace, 699 records after the error that had one, a
+    // blank stack trace (none) and a warning's between them.
+    TaskTimeline whole = store.task("closing-line");
+    TaskTimeline ends = store.task("closing-line", 50, 50);
+    TaskTimeline longTail = store.task("closing-line", 50, 800);
+
+    assertThat(whole.explainingError()).hasValueSatisfying(r -> assertThat(r.message()).isEqualTo("render failed for frame 12"));
+    assertThat(ends.records()).extracting(StoredRecord::message).doesNotContain("render failed for frame 12");
+    assertThat(ends.failure()).hasValueSatisfying(r -> assertThat(r.message()).isEqualTo("Task failed"));
+    assertThat(ends.explainingError()).as("left out").map(StoredRecord::id).isEqualTo(whole.explainingError().map(StoredRecord::id));
+    assertThat(ends.explainingError().orElseThrow().exception()).endsWith("KeyError: 12");
+    assertThat(longTail.explainingError()).as("in the newest records").map(StoredRecord::id)
+        .isEqualTo(whole.explainingError().map(StoredRecord::id));
+    assertThat(store.task("long", 500, 400).explainingError()).as("none has a stack trace: the failure itself")
+        .hasValueSatisfying(r -> assertThat(r.message()).isEqualTo("record 1500"));
+    assertThat(store.task("short", 4, 4).explainingError()).as("no error").isEmpty();
   }
 
   @Test
