@@ -286,10 +286,10 @@ async function taskPage(id, view) {
   const total = task.heartbeats.reduce((m, h) => Math.max(m, h.vram_total_mb ?? 0), 0);
   const failure = task.failure;
   // Where the failure has no stack trace (a worker's closing "Task failed" after the
-  // logger.exception that said why), the last error's before it that had one, of those shown.
-  const traced = failure && !hasStackTrace(failure)
-    ? task.records.filter(r => (r.level === 'ERROR' || r.level === 'CRITICAL') && hasStackTrace(r)).pop()
-    : null;
+  // logger.exception that said why), the last error's before it that had one: the store's, of the
+  // whole task, which may be among the records a long task's page leaves out.
+  const explaining = task.explaining_error;
+  const traced = failure && explaining && explaining.id !== failure.id ? explaining : null;
   // The workers that logged for it, else (a task that logged nothing) those that reported it as their task.
   const ranOn = task.workers.length ? task.workers.map(w => w.worker_id) : [...new Set(task.heartbeats.map(h => h.worker_id))];
   view.innerHTML = `<h1>Task ${esc(task.task_id)} <span class="badge ${failed ? 'lvl-ERROR' : ''}" id="task-outcome">${failed ? 'FAILED' : 'OK'}</span></h1>

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -86,27 +85,18 @@ final class TaskCommand implements Callable<Integer> {
     out.println("Timeline:");
     // The timeline prints no stack traces: the failure's is printed below it, and where the failure
     // has none, the last one an error of the task had before it.
-    StoredRecord[] lastErrorWithException = {null};
-    Consumer<StoredRecord> print = record -> {
-      printRecord(out, record);
-      if (record.isError() && hasStackTrace(record)) {
-        lastErrorWithException[0] = record;
-      }
-    };
-    beforeGap.forEach(print);
-    between.forEach(print);
-    afterGap.forEach(print);
+    beforeGap.forEach(record -> printRecord(out, record));
+    between.forEach(record -> printRecord(out, record));
+    afterGap.forEach(record -> printRecord(out, record));
+    StoredRecord explaining = task.explainingError().orElse(null);
     task.failure().ifPresent(failure -> {
       out.println();
       out.println("Failure:");
       out.println("  " + RecordText.line(failure));
-      StoredRecord withException = lastErrorWithException[0];
-      StoredRecord explaining = failure;
-      if (!hasStackTrace(failure) && withException != null) {
+      if (explaining.id() != failure.id()) {
         // A worker's closing line ("Task failed") after the error that logged the exception.
         out.println("  (no stack trace; the task's last error that had one:)");
-        out.println("  " + RecordText.line(withException));
-        explaining = withException;
+        out.println("  " + RecordText.line(explaining));
       }
       printException(out, explaining);
       printKind(out, store, explaining);

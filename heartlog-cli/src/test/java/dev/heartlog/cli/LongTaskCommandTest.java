@@ -2,7 +2,9 @@ package dev.heartlog.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.Store;
+import dev.heartlog.store.StoredRecord;
 import dev.heartlog.store.TestDatabase;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -33,8 +35,19 @@ class LongTaskCommandTest {
         INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id, seq)
         SELECT timestamptz '2026-11-27 10:00:00Z' + (g / 2) * interval '1 second',
                CASE WHEN g = 7 THEN 'ERROR' ELSE 'INFO' END, 'step ' || g, 'worker', 'gpu-1', 'long-cli', g
-        FROM generate_series(0, %d) g""".formatted(RECORDS - 1)));
+        FROM generate_series(0, %d) g;
+        INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id, seq, metadata)
+        SELECT timestamptz '2026-11-27 10:00:00Z' + g * interval '1 second',
+               CASE WHEN g IN (%d, %d) THEN 'ERROR' ELSE 'INFO' END,
+               CASE g WHEN %d THEN 'render failed for frame 12' WHEN %d THEN 'Task failed' ELSE 'frame ' || g END,
+               'worker', 'gpu-2', 'long-closing', g,
+               CASE WHEN g = %d THEN '{"exception": "Traceback (most recent call last):\\nKeyError: 12"}' ELSE '{}' END::jsonb
+        FROM generate_series(0, %d) g""".formatted(RECORDS - 1, TRACED, RECORDS - 1, TRACED, RECORDS - 1, TRACED,
+            RECORDS - 1)));
   }
+
+  /** Where, in task "long-closing", the error with a stack trace is: between the pages at its ends. */
+  private static final int TRACED = TaskCommand.PAGE + 7;
 
   @Test
   void aLongTasksTimelineIsPrintedWholeInOrderOnce() {
@@ -52,6 +65,26 @@ class LongTaskCommandTest {
         .contains("from      2026-11-27 10:00:00.000000Z to 2026-11-27 13:28:21.000000Z (3h 28m)")
         .contains(String.format(java.util.Locale.ROOT, "worker    gpu-1: %,d records, errors: 1", records))
         .contains("Failure:" + System.lineSeparator() + "  2026-11-27 10:00:03.000000Z");
+  }
+
+  @Test
+  void aLongTasksClosingTaskFailedIsExplainedByItsErrorWithAStackTraceThoughItIsBetweenItsEnds() {
+    Store store = Store.open(url, null, null);
+    List<StoredRecord> errors = store.logs(new LogFilter("gpu-2", "long-closing", "ERROR", null, null, null, 10));
+    assertThat(errors).extracting(StoredRecord::message).containsExactly("render failed for frame 12", "Task failed");
+    String tracedKind = store.errorKindId(errors.get(0)).orElseThrow();
+
+    Cli.Result text = Cli.run("task", "long-closing", "--db-url", url);
+    Cli.Result json = Cli.run("task", "long-closing", "--db-url", url, "--json");
+
+    assertThat(text.out()).contains("  (no stack trace; the task's last error that had one:)" + System.lineSeparator()
+        + "  2026-11-27 12:46:47.000000Z  ERROR     gpu-2  [task long-closing]  render failed for frame 12",
+        "Kind " + tracedKind + ";", "--around " + errors.get(0).id());
+    assertThat(json.exitCode()).as(json.err()).isZero();
+    assertThat(json.out()).as("the kind of the error with the stack trace, not of the closing line's")
+        .contains("\"failure_kind\":\"" + tracedKind + "\"",
+            "\"explaining_error\":{\"id\":" + errors.get(0).id() + ",")
+        .doesNotContain(store.errorKindId(errors.get(1)).orElseThrow());
   }
 
   @Test

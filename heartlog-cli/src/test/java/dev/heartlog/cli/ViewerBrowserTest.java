@@ -854,6 +854,24 @@ class ViewerBrowserTest {
     assertThat(chromium.waitUntilText(By.id("kind-stack-trace"), "KeyError: 12").getText()).doesNotContain("ConnectionError");
     assertThat(browser.findElement(By.id("kind-summary")).getText()).contains("render failed for frame 2");
 
+    // A long task's page shows its ends; the error that explains its closing line is between
+    // them, and shown all the same.
+    Store.open(url, null, null).withConnection(c -> c.createStatement().execute("""
+        SELECT func_worker_heartbeat_with_logs('closing-line-gpu', NULL, NULL, (
+          SELECT jsonb_agg(jsonb_build_object('level', CASE WHEN g IN (600, 1499) THEN 'ERROR' ELSE 'INFO' END,
+                   'message', CASE g WHEN 600 THEN 'render failed for frame 600' WHEN 1499 THEN 'Task failed'
+                                     ELSE 'frame ' || g END,
+                   'task_id', 'long-closing-task', 'seq', g,
+                   'metadata', CASE WHEN g = 600 THEN '{"exception": "Traceback (most recent call last):\\nKeyError: 600"}'
+                                    ELSE '{}' END::jsonb) ORDER BY g)
+          FROM generate_series(0, 1499) g), NULL)"""));
+    browser.get(base + "/#/task/long-closing-task");
+    chromium.waitUntilText(By.id("stack-trace"), "KeyError: 600");
+    assertThat(browser.findElement(By.cssSelector("#earlier-trace summary")).getText())
+        .startsWith("Stack trace of the last error before it that had one: render failed for frame 600");
+    assertThat(browser.findElement(By.id("failure-around")).getAttribute("href")).as("around that error")
+        .endsWith("around=" + TestDatabase.single(url, "SELECT id FROM system_logs WHERE message = 'render failed for frame 600'"));
+
     // A stack trace of white space is none: the one before it is shown.
     browser.get(base + "/#/task/blank-trace-task");
     assertThat(chromium.waitFor(By.cssSelector("#earlier-trace summary")).getText())

@@ -516,6 +516,36 @@ class ServerTest {
   }
 
   @Test
+  void aLongTasksPageNamesTheErrorThatExplainsItsFailureThoughItIsBetweenItsEnds() throws Exception {
+    java.time.Instant now = java.time.Instant.now();
+    String[][] records = {
+        {"INFO", "loading model", "{}"},
+        {"ERROR", "render failed for frame 12", "{\"exception\": \"Traceback (most recent call last):\\nKeyError: 12\"}"},
+        {"INFO", "cleaning up", "{}"},
+        {"ERROR", "Task failed", "{}"}};
+    StringBuilder logs = new StringBuilder();
+    for (int i = 0; i < records.length; i++) {
+      logs.append(i == 0 ? "" : ",").append("{\"timestamp\": \"").append(now.minusSeconds(60 - i))
+          .append("\", \"level\": \"").append(records[i][0]).append("\", \"message\": \"").append(records[i][1])
+          .append("\", \"task_id\": \"closing-line-task\", \"metadata\": ").append(records[i][2]).append('}');
+    }
+    post("{\"worker_id_param\": \"closing-line-gpu\", \"logs_param\": [" + logs + "]}", WRITER);
+
+    HttpResponse<String> ends = get("/api/tasks/closing-line-task?first=1&last=1", READER);
+    HttpResponse<String> whole = get("/api/tasks/closing-line-task", READER);
+
+    assertThat(ends.statusCode()).as(ends.body()).isEqualTo(200);
+    assertThat(ends.body()).contains("\"records_left_out\":2", "\"failure\":{", "\"message\":\"Task failed\"",
+        "\"explaining_error\":{", "\"message\":\"render failed for frame 12\"", "KeyError: 12");
+    Matcher kind = Pattern.compile("\"failure_kind\":\"([0-9a-f]{8})\"").matcher(ends.body());
+    assertThat(kind.find()).as(ends.body()).isTrue();
+    assertThat(whole.body()).as("the same kind as the whole task's: the explaining error's")
+        .contains("\"failure_kind\":\"" + kind.group(1) + "\"");
+    assertThat(get("/api/errors/" + kind.group(1) + "?worker=closing-line-gpu", READER).body())
+        .as("the kind of the error with the stack trace").contains("render failed for frame 12").doesNotContain("Task failed");
+  }
+
+  @Test
   void maintenanceKeepsWhatIsNewerThanTheRetentionItWasGiven() throws Exception {
     store.withConnection(c -> c.createStatement().execute("""
         INSERT INTO worker_heartbeats (worker_id, received_at, status, records, logs_inserted)

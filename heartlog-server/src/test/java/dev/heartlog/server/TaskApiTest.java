@@ -69,8 +69,8 @@ class TaskApiTest {
 
     assertThat(ends.statusCode()).isEqualTo(200);
     assertThat(values(ends.body(), "message"))
-        .as("the failure's first, then the records")
-        .containsExactly("step 1200", "step 0", "step 1", "step 2", "step 2498", "step 2499");
+        .as("the failure's first, then the error that explains it (the failure itself), then the records")
+        .containsExactly("step 1200", "step 1200", "step 0", "step 1", "step 2", "step 2498", "step 2499");
     assertThat(ends.body()).contains("\"outcome\":\"failed\"", "\"record_count\":2500", "\"records_left_out\":2495",
         "\"left_out_at\":3", "\"levels\":{\"INFO\":2499,\"ERROR\":1}", "\"first_at\":\"2026-11-27T10:00:00Z\"");
   }
@@ -79,7 +79,7 @@ class TaskApiTest {
   void theWholeTimelineLeavesNothingOut() throws Exception {
     String whole = get("/api/tasks/long-api").body();
 
-    assertThat(values(whole, "message")).hasSize(2501).endsWith("step 2498", "step 2499");
+    assertThat(values(whole, "message")).hasSize(2502).endsWith("step 2498", "step 2499");
     assertThat(whole).contains("\"record_count\":2500", "\"records_left_out\":0");
   }
 
@@ -96,7 +96,7 @@ class TaskApiTest {
   @Test
   void pagesAfterARecordFillTheGap() throws Exception {
     String ends = get("/api/tasks/long-api?first=1&last=1").body();
-    String firstId = values(ends, "id").get(1);   // the failure's id comes first
+    String firstId = values(ends, "id").get(2);   // the failure's and its explaining error's ids come first
 
     HttpResponse<String> page = get("/api/tasks/long-api/records?after=" + firstId + "&limit=3");
 

@@ -71,6 +71,14 @@ public final class StoreJson {
       } else {
         json.writeNull();
       }
+      // The error that explains the failure (TaskTimeline#explainingError), the whole task's: a
+      // page that holds only the ends of a long task may not hold it.
+      json.writeFieldName("explaining_error");
+      if (task.explainingError().isPresent()) {
+        writeRecord(json, task.explainingError().get());
+      } else {
+        json.writeNull();
+      }
       json.writeStringField("failure_kind", failureKind);
       json.writeArrayFieldStart("records");
       List<StoredRecord> records = task.records();
