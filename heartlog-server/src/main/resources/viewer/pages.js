@@ -316,11 +316,15 @@ async function taskPage(id, view) {
   tail.open();
 }
 
-// Whether a record carries a stack trace: a handler that writes every record's sends an empty or
-// blank one where there is none, as the store's explaining error reads it (TaskTimeline).
+// Whether a record carries a stack trace, as the store reads it (StoredRecord.hasStackTrace): a
+// handler that writes every record's sends an empty or blank one where there is none, and
+// Python's logging "NoneType: None" for exc_info=True outside an except block; one of more than
+// 64 bytes is one.
 function hasStackTrace(record) {
   const exception = record.metadata && record.metadata.exception;
-  return typeof exception === 'string' && exception.trim() !== '';
+  if (typeof exception !== 'string') return false;
+  if (exception.length > 64) return true;   // more bytes too; fewer with others are no white space
+  return !['', 'NoneType: None'].includes(exception.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, ''));
 }
 
 // A link to what the worker did around the error that explains a failure, across its tasks:

@@ -1,3 +1,21 @@
+-- Whether a record's exception (metadata.exception) is a stack trace: the test of every query
+-- that looks for the error that explains a task's failure, as TaskTimeline's (StoredRecord
+-- #hasStackTrace) and the viewer's are. Null, empty and white space are none: a handler that
+-- writes every record's sends them where there is none. So is Python's "NoneType: None", what
+-- logging writes for exc_info=True (logger.exception, logger.error(..., exc_info=True)) outside
+-- an except block: a closing "Task failed" logged so would hide the traceback before it, and
+-- would group unrelated errors as one kind. One of more than 64 bytes is taken for a stack trace
+-- unread (no handler sends that much white space): trimmed, or cut to its first 64 characters,
+-- every character of a whole traceback was read, and the task list took a fifth to a quarter
+-- longer, where its length in bytes costs nothing (BENCHMARKS.md §3, "No stack trace").
+CREATE OR REPLACE FUNCTION heartlog_has_stack_trace(exception text)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT octet_length(exception) > 64
+           OR btrim(exception, E' \t\r\n') NOT IN ('', 'NoneType: None')
+$$;
+
 -- The line of a record's exception (metadata.exception, a stack trace) that names the exception,
 -- as the task list shows a failed task's: "ValueError: bad frame 12" for a Python traceback,
 -- "java.lang.IllegalStateException: no GPU" for a JVM's stack trace. One definition for both
@@ -21,7 +39,7 @@
 -- "  what():  CUDA error: ...") by its type and what(), as heartlog run names its record
 -- ("c10::Error: CUDA error: ..."). A trace that begins indented (an exception group's
 -- "  + Exception Group Traceback", boxed) names it on no one line, and gives none; so does a
--- null exception.
+-- null exception, or one that is no stack trace (heartlog_has_stack_trace, above).
 --
 -- split_part reads a trace once, where a regular expression is tried from many of its
 -- characters: 1 ms more for 50 tasks anchored at the trace's end, 3 ms for the one here on every
@@ -31,7 +49,7 @@ CREATE OR REPLACE FUNCTION heartlog_exception_name(exception text)
 RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
-    SELECT CASE WHEN left(exception, 1) IN (' ', E'\t')
+    SELECT CASE WHEN left(exception, 1) IN (' ', E'\t') OR NOT heartlog_has_stack_trace(exception)
                 THEN NULL
                 WHEN exception LIKE 'terminate called after throwing an instance of ''%'
                      AND exception ~ E'^terminate called after throwing an instance of \'[^\\n]+\'\\n  what\\(\\):  [ \\t]*\\S'

@@ -120,17 +120,9 @@ final class TaskCommand implements Callable<Integer> {
   }
 
   private static void printException(PrintWriter out, StoredRecord record) {
-    if (hasStackTrace(record)) {
+    if (record.hasStackTrace()) {
       record.exception().lines().forEach(line -> out.println(RecordText.INDENT + RecordText.printable(line)));
     }
-  }
-
-  /**
-   * Whether the record's {@code exception} holds a stack trace: a handler that writes every
-   * record's sends an empty one ({@code ""}) where there is none.
-   */
-  private static boolean hasStackTrace(StoredRecord record) {
-    return record.exception() != null && !record.exception().isBlank();
   }
 
   /**

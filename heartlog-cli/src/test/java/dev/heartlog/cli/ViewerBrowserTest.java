@@ -837,7 +837,10 @@ class ViewerBrowserTest {
            "metadata": {"exception": "OSError: No space left on device"}},
           {"level": "ERROR", "message": "decode failed", "task_id": "blank-trace-task",
            "metadata": {"exception": "Traceback (most recent call last):\\nValueError: bad frame"}},
-          {"level": "ERROR", "message": "Task failed", "task_id": "blank-trace-task", "metadata": {"exception": " "}}]'::jsonb,
+          {"level": "ERROR", "message": "Task failed", "task_id": "blank-trace-task", "metadata": {"exception": " "}},
+          {"level": "ERROR", "message": "decode failed", "task_id": "none-type-task",
+           "metadata": {"exception": "Traceback (most recent call last):\\nValueError: bad frame 7"}},
+          {"level": "ERROR", "message": "Task failed", "task_id": "none-type-task", "metadata": {"exception": "NoneType: None"}}]'::jsonb,
           NULL)"""));
 
     browser.get(base + "/#/task/closing-line-task");
@@ -877,12 +880,21 @@ class ViewerBrowserTest {
     assertThat(chromium.waitFor(By.cssSelector("#earlier-trace summary")).getText())
         .startsWith("Stack trace of the last error before it that had one: decode failed");
 
+    // Python's logging writes "NoneType: None" for exc_info=True outside an except block: no
+    // stack trace, so the traceback before it is shown.
+    browser.get(base + "/#/task/none-type-task");
+    assertThat(chromium.waitFor(By.cssSelector("#earlier-trace summary")).getText())
+        .startsWith("Stack trace of the last error before it that had one: decode failed");
+    assertThat(browser.findElement(By.id("task-failure")).getText()).doesNotContain("NoneType");
+
     // On the Tasks page, below the closing line, the exception that explains it; none where the
     // failure's message says it already.
     browser.get(base + "/#/tasks?failed=true");
     WebElement closing = chromium.waitFor(By.cssSelector("#tasks tr[data-task='closing-line-task']"));
     WebElement said = browser.findElement(By.cssSelector("#tasks tr[data-task='said-task']"));
     assertThat(closing.findElement(By.className("msg")).getText()).isEqualTo("Task failed\nKeyError: 12");
+    assertThat(browser.findElement(By.cssSelector("#tasks tr[data-task='none-type-task'] .msg")).getText())
+        .isEqualTo("Task failed\nValueError: bad frame 7");
     assertThat(said.findElement(By.className("msg")).getText()).isEqualTo("Task failed: No space left on device");
     assertThat(said.findElements(By.className("exception"))).isEmpty();
     chromium.screenshot("tasks-failure-exception");

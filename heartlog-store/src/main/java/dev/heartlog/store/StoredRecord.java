@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * A log record as the store keeps it.
@@ -47,6 +48,31 @@ public record StoredRecord(
   public boolean isError() {
     return level.equals("ERROR") || level.equals("CRITICAL");
   }
+
+  /**
+   * Whether its exception is a stack trace, as the store's {@code heartlog_has_stack_trace()}
+   * reads it: not null, empty or white space (a handler that writes every record's sends those
+   * where there is none), nor Python's {@code NoneType: None}, what {@code logging} writes for
+   * {@code exc_info=True} outside an {@code except} block; one of more than 64 bytes is one.
+   */
+  public boolean hasStackTrace() {
+    if (exception == null) {
+      return false;
+    }
+    // More than 64 characters are more than 64 bytes. Fewer may be too, where some take several,
+    // but such a character is neither white space nor in NoneType: None, as the test below finds.
+    if (exception.length() > 64) {
+      return true;
+    }
+    String trace = TRIMMED.matcher(exception).replaceAll("");
+    return !trace.isEmpty() && !trace.equals(PYTHON_NO_EXCEPTION);
+  }
+
+  /** What Python's logging writes as the traceback of {@code exc_info=True} without an exception. */
+  private static final String PYTHON_NO_EXCEPTION = "NoneType: None";
+
+  /** What the store's {@code btrim(exception, E' \t\r\n')} trims. */
+  private static final Pattern TRIMMED = Pattern.compile("^[ \\t\\r\\n]+|[ \\t\\r\\n]+$");
 
   /**
    * How many records this one stands for: a flood's count (heartlog's agent and heartlog run keep

@@ -57,7 +57,7 @@ public record TaskTimeline(
 
   /** Whether a record is an error with a stack trace: one that can explain a failure. */
   static boolean isTracedError(StoredRecord record) {
-    return record.isError() && hasStackTrace(record);
+    return record.isError() && record.hasStackTrace();
   }
 
   /** The last ERROR or CRITICAL record: why the task failed, if it did. */
@@ -76,10 +76,6 @@ public record TaskTimeline(
       return Optional.ofNullable(lastError);
     }
     return Optional.of(lastTracedError);
-  }
-
-  private static boolean hasStackTrace(StoredRecord record) {
-    return record.exception() != null && !record.exception().isBlank();
   }
 
   /** How many records the task has, those left out included. */

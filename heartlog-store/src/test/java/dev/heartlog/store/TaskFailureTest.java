@@ -120,9 +120,11 @@ class TaskFailureTest {
               + "RuntimeError: CUDA error: an illegal memory access was encountered"),
           // A worker whose handler writes every record's exception, null where there is none
           // (Python's {"exception": record.exc_text}): the null explains nothing, nor does an
-          // empty one.
+          // empty one, or one of white space.
           traced(4, "ERROR", "render failed", "t-null", PYTHON_TRACEBACK),
+          withMetadata(4, "ERROR", "render retried", "t-null", "{\"exception\": \"\\t\"}"),
           withMetadata(3, "ERROR", "frame 3 failed", "t-null", "{\"exception\": \"\"}"),
+          withMetadata(3, "ERROR", "frame 4 failed", "t-null", "{\"exception\": \" \\n\"}"),
           withMetadata(2, "ERROR", "Task failed", "t-null", "{\"exception\": null}")));
       return null;
     });
@@ -284,7 +286,7 @@ class TaskFailureTest {
   }
 
   @Test
-  void anExceptionThatIsNullOrEmptyExplainsNothingAndTheErrorBeforeItDoes() {
+  void anExceptionThatIsNullEmptyOrWhiteSpaceExplainsNothingAndTheErrorBeforeItDoes() {
     assertThat(tasks.get("t-null").failure()).isEqualTo("Task failed");
     assertThat(tasks.get("t-null").failureException())
         .isEqualTo("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB");

@@ -61,7 +61,14 @@ class WorkerTasksTest {
                 jsonb_build_object('exception', '')),
                ('2026-11-27 19:03:00Z', 'ERROR', 'decode failed', 'worker', 'traced', 'earlier',
                 jsonb_build_object('exception', E'Traceback (most recent call last):\nValueError: bad frame')),
-               ('2026-11-27 19:03:01Z', 'ERROR', 'Task failed', 'worker', 'traced', 'earlier', '{}'),
+               -- White space is no stack trace: a closing line's, an error's between, or one's of
+               -- the same time stored after the one with a stack trace.
+               ('2026-11-27 19:03:00Z', 'ERROR', 'decode retried', 'worker', 'traced', 'earlier',
+                jsonb_build_object('exception', E'\t')),
+               ('2026-11-27 19:03:00.5Z', 'ERROR', 'retrying', 'worker', 'traced', 'earlier',
+                jsonb_build_object('exception', E' \n')),
+               ('2026-11-27 19:03:01Z', 'ERROR', 'Task failed', 'worker', 'traced', 'earlier',
+                jsonb_build_object('exception', ' ')),
                ('2026-11-27 19:01:30Z', 'ERROR', 'upload failed', 'worker', 'traced', 'fallback',
                 jsonb_build_object('exception', E'Traceback (most recent call last):\nOSError: disk full')),
                -- Another worker's error of the task at the same time, stored after it.
@@ -155,7 +162,7 @@ class WorkerTasksTest {
    * list does: the line after a Python traceback's last frame, the first of a Java stack trace, a C++ abort's
    * exception type and what(); where the failure has none (a closing "Task failed"), the
    * worker's latest error's of the task that has one, as the task list names it; none for an
-   * empty one, nor from another worker's error of the task.
+   * empty one or one of white space, nor from another worker's error of the task.
    */
   @Test
   void aFailedTaskSaysTheLineThatNamesItsFailuresException() {

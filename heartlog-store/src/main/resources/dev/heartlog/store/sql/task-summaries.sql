@@ -13,8 +13,9 @@
 -- So is the record whose exception explains it: the failure's own, or, where it has none (a
 -- worker's closing "Task failed"), the latest error with one; heartlog_exception_name reads the
 -- line that names it (failure_exception; R__exception_name.sql says how for each runtime), not
--- the whole stack trace. An exception that is null or empty (a handler that writes every
--- record's, {"exception": null} where there is none) explains nothing.
+-- the whole stack trace. An exception that is null, empty, white space (a handler that writes
+-- every record's, {"exception": null} where there is none) or Python's "NoneType: None" explains
+-- nothing (heartlog_has_stack_trace).
 -- A flood's count ("repeated 4188 more times: ...") counts as the errors it stands for
 -- (R__repeat_count.sql), and as one of the task's records.
 SELECT t.task_id,
@@ -43,7 +44,7 @@ CROSS JOIN LATERAL (
                             FILTER (WHERE l.level IN ('ERROR', 'CRITICAL')), 0) AS errors,
                max(l.timestamp) FILTER (WHERE l.level IN ('ERROR', 'CRITICAL')) AS failed_at,
                max(l.timestamp) FILTER (WHERE l.level IN ('ERROR', 'CRITICAL')
-                                          AND l.metadata->>'exception' <> '')    AS traced_at
+                                          AND heartlog_has_stack_trace(l.metadata->>'exception')) AS traced_at
         FROM system_logs l
         WHERE l.task_id = t.task_id
         GROUP BY l.source_id
@@ -64,7 +65,7 @@ LEFT JOIN LATERAL (
     WHERE e.task_id = t.task_id
       AND e.timestamp = s.traced_at
       AND e.level IN ('ERROR', 'CRITICAL')
-      AND e.metadata->>'exception' <> ''
+      AND heartlog_has_stack_trace(e.metadata->>'exception')
     ORDER BY e.id DESC
     LIMIT 1
 ) c ON true

@@ -15,7 +15,7 @@ SELECT t.task_id,
 FROM unnest(:tasks::text[], :failed_at::timestamptz[], :traced_at::timestamptz[]) AS t (task_id, failed_at, traced_at)
 CROSS JOIN LATERAL (
     SELECT e.message,
-           nullif(e.metadata->>'exception', '') AS exception
+           CASE WHEN heartlog_has_stack_trace(e.metadata->>'exception') THEN e.metadata->>'exception' END AS exception
     FROM system_logs e
     WHERE e.task_id = t.task_id
       AND e.source_id = :worker::text
@@ -32,7 +32,7 @@ LEFT JOIN LATERAL (
       AND e.source_id = :worker::text
       AND e.timestamp = t.traced_at
       AND e.level IN ('ERROR', 'CRITICAL')
-      AND e.metadata->>'exception' <> ''
+      AND heartlog_has_stack_trace(e.metadata->>'exception')
     ORDER BY e.id DESC
     LIMIT 1
 ) c ON true

@@ -18,7 +18,7 @@ SELECT task_id,
                     FILTER (WHERE level IN ('ERROR', 'CRITICAL')), 0)::bigint AS errors,
        max(timestamp) FILTER (WHERE level IN ('ERROR', 'CRITICAL')) AS failed_at,
        max(timestamp) FILTER (WHERE level IN ('ERROR', 'CRITICAL')
-                                AND metadata->>'exception' <> '')     AS traced_at
+                                AND heartlog_has_stack_trace(metadata->>'exception')) AS traced_at
 FROM system_logs
 WHERE source_id = :worker::text
   AND task_id IS NOT NULL
