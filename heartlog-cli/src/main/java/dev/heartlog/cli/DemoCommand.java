@@ -168,7 +168,7 @@ final class DemoCommand implements Callable<Integer> {
   private void printSummary(PrintWriter out, int tasks, long sent, long stored, String failed) {
     out.printf(Locale.ROOT, "%nDemo finished: %d workers ran %d tasks; %d records sent, %d stored%s.%n",
         workers, tasks, sent, stored, failed == null ? "" : " (task " + failed + " failed)");
-    String shownUrl = storeOptions.isEmbedded() ? null : withoutPasswords(storeOptions.url);
+    String shownUrl = storeOptions.isEmbedded() ? null : StoreOptions.withoutPasswords(storeOptions.url);
     String where = storeOptions.isEmbedded()
         ? (storeOptions.home.toString().equals(StoreOptions.DEFAULT_HOME) ? "" : " --home " + RecordText.shellWord(storeOptions.home.toString()))
         : " --db-url " + RecordText.shellWord(shownUrl);
@@ -189,18 +189,6 @@ final class DemoCommand implements Callable<Integer> {
     if (!serve) {
       out.println("Or in the browser: bin/heartlog demo --serve, or bin/heartlog serve" + where + ", then open http://127.0.0.1:7070");
     }
-  }
-
-  /**
-   * The address without its passwords, for commands to copy: {@code password=***} there would be
-   * taken for the password "***". The commands find the password where they look by default
-   * ({@code HEARTLOG_DB_PASSWORD}, {@code PGPASSWORD}, {@code ~/.pgpass}).
-   */
-  static String withoutPasswords(String url) {
-    return PostgresUrl.redact(url)
-        .replace(":***@", "@")
-        .replaceAll("(?i)([?&])\\w*password=\\*\\*\\*&", "$1")
-        .replaceAll("(?i)[?&]\\w*password=\\*\\*\\*$", "");
   }
 
   private Duration parse(String option, String value) {

@@ -166,7 +166,8 @@ final class ErrorsCommand implements Callable<Integer> {
       out.println(StoreJson.errorKind(detail.get()));
     } else {
       ErrorKindText.print(detail.get(), range(from), out);
-      out.println("heartlog logs --kind " + kindId + sameFlags() + " prints each of its errors.");
+      out.println("heartlog logs --kind " + kindId + sameFlags() + storeOptions.sameStore(spec.commandLine().getParseResult())
+          + " prints each of its errors.");
     }
     return 0;
   }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntSupplier;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
@@ -278,6 +279,33 @@ final class StoreOptions {
 
   boolean isEmbedded() {
     return url == null || url.isBlank();
+  }
+
+  /**
+   * The flags that chose this store on the command line, for a command printed to be run next
+   * on the same store: {@code " --db-url URL"}, its password left out ({@link #withoutPasswords}),
+   * or {@code " --home DIR"}. Empty where the environment or the default chose it, as it will for the next command.
+   */
+  String sameStore(CommandLine.ParseResult parsed) {
+    if (!isEmbedded() && parsed.hasMatchedOption("--db-url")) {
+      return " --db-url " + RecordText.printable(RecordText.shellWord(withoutPasswords(url)));
+    }
+    if (parsed.hasMatchedOption("--home")) {
+      return " --home " + RecordText.printable(RecordText.shellWord(home.toString()));
+    }
+    return "";
+  }
+
+  /**
+   * The address without its passwords, for commands to copy: {@code password=***} there would be
+   * taken for the password "***". The commands find the password where they look by default
+   * ({@code HEARTLOG_DB_PASSWORD}, {@code PGPASSWORD}, {@code ~/.pgpass}).
+   */
+  static String withoutPasswords(String url) {
+    return PostgresUrl.redact(url)
+        .replace(":***@", "@")
+        .replaceAll("(?i)([?&])\\w*password=\\*\\*\\*&", "$1")
+        .replaceAll("(?i)[?&]\\w*password=\\*\\*\\*$", "");
   }
 
   /**

@@ -99,10 +99,11 @@ final class TaskCommand implements Callable<Integer> {
         out.println("  " + RecordText.line(explaining));
       }
       printException(out, explaining);
-      printKind(out, store, explaining);
+      String sameStore = storeOptions.sameStore(spec.commandLine().getParseResult());
+      printKind(out, store, explaining, sameStore);
       // What made a task fail is often before it: the task before, a model loaded, a warning.
       out.println("  Its worker's records around it, across tasks: heartlog logs --worker "
-          + RecordText.printable(explaining.workerId()) + " --around " + explaining.id());
+          + RecordText.printable(RecordText.shellWord(explaining.workerId())) + " --around " + explaining.id() + sameStore);
     });
     return 0;
   }
@@ -112,11 +113,11 @@ final class TaskCommand implements Callable<Integer> {
    * made in the two hours around it: one bad machine's, or the fleet's. Around it, not since: an
    * old failure's kind over all the hours since would group every error made since.
    */
-  private static void printKind(PrintWriter out, Store store, StoredRecord explaining) {
+  private static void printKind(PrintWriter out, Store store, StoredRecord explaining, String sameStore) {
     Instant at = explaining.timestamp().truncatedTo(ChronoUnit.SECONDS);
     store.errorKindId(explaining).ifPresent(kind -> out.println("  Kind " + kind + "; where else it was made: "
         + "heartlog errors --kind " + kind + " --since " + at.minus(Duration.ofHours(1)) + " --until "
-        + at.plus(Duration.ofHours(1))));
+        + at.plus(Duration.ofHours(1)) + sameStore));
   }
 
   private static void printException(PrintWriter out, StoredRecord record) {

@@ -81,7 +81,8 @@ final class WorkerCommand implements Callable<Integer> {
     out.println("  last hour       " + RecordText.count(health.errorsLastHour(), "error") + ", "
         + RecordText.count(health.warningsLastHour(), "warning")
         + (health.errorsLastHour() == 0 ? ""
-            : "  (by kind: heartlog errors --worker " + RecordText.printable(RecordText.shellWord(health.id())) + ")"));
+            : "  (by kind: heartlog errors --worker " + RecordText.printable(RecordText.shellWord(health.id()))
+                + storeOptions.sameStore(spec.commandLine().getParseResult()) + ")"));
     out.println();
     out.println("Recent tasks:");
     if (worker.recentTasks().isEmpty()) {

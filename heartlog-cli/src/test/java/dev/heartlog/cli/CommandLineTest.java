@@ -92,7 +92,7 @@ class CommandLineTest {
     String toCopy = demo.out().substring(demo.out().indexOf("Look at what they did"));   // the banner above may say ***
     assertThat(toCopy).doesNotContain("***").doesNotContain("demo-s3cret")
         .contains("the password is not shown here: export HEARTLOG_DB_PASSWORD=... first")
-        .contains("bin/heartlog workers --db-url " + RecordText.shellWord(DemoCommand.withoutPasswords(urlWithPassword)));
+        .contains("bin/heartlog workers --db-url " + RecordText.shellWord(StoreOptions.withoutPasswords(urlWithPassword)));
     Matcher workers = Pattern.compile("bin/heartlog workers --db-url '([^']+)'").matcher(toCopy);
     assertThat(workers.find()).as(toCopy).isTrue();
 
@@ -331,7 +331,8 @@ class CommandLineTest {
     assertThat(Cli.run("workers", "--db-url", own).out()).endsWith(
         System.lineSeparator() + "1 worker: 1 active" + System.lineSeparator());
     assertThat(Cli.run("worker", "lone-worker", "--db-url", own).out())
-        .contains("last hour       1 error, 0 warnings  (by kind: heartlog errors --worker lone-worker)");
+        .as("the command names the store this one read").contains(
+            "last hour       1 error, 0 warnings  (by kind: heartlog errors --worker lone-worker --db-url '" + own + "')");
     assertThat(Cli.run("task", "lone-task", "--db-url", own).out()).contains("worker    lone-worker: 1 record, errors: 1");
   }
 

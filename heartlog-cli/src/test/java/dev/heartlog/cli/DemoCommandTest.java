@@ -20,6 +20,6 @@ class DemoCommandTest {
       "jdbc:postgresql://db:5432/hk?user=postgres                         | jdbc:postgresql://db:5432/hk?user=postgres",
   })
   void anAddressIsShownWithoutItsPasswords(String url, String shown) {
-    assertThat(DemoCommand.withoutPasswords(url)).isEqualTo(shown);
+    assertThat(StoreOptions.withoutPasswords(url)).isEqualTo(shown);
   }
 }

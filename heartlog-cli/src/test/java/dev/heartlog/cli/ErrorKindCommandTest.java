@@ -86,8 +86,8 @@ class ErrorKindCommandTest {
         "t-1        1       1  2026-11-27 10:00:00Z  2026-11-27 10:00:00Z  gpu-a          render failed (" + oom + "2.00 GiB)",
         "",
         "2 workers; 3 tasks; task - is the errors made outside a task.",
-        "heartlog logs --kind " + oomKind + " --since 2026-11-27T09:00:00Z --until 2026-11-27T14:00:00Z prints each of "
-            + "its errors.");
+        "heartlog logs --kind " + oomKind + " --since 2026-11-27T09:00:00Z --until 2026-11-27T14:00:00Z --db-url '" + url
+            + "' prints each of its errors.");
   }
 
   @Test

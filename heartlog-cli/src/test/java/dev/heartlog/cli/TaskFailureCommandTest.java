@@ -3,6 +3,7 @@ package dev.heartlog.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heartlog.store.TestDatabase;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,16 +63,22 @@ class TaskFailureCommandTest {
         + "      File \"w.py\", line 12" + nl
         + "    KeyError: 'x'" + nl
         + "  Kind " + kindListed("KeyError: 'x'") + "; where else it was made: heartlog errors --kind " + kindListed("KeyError: 'x'")
-        + " --since 2026-11-27T09:00:02Z --until 2026-11-27T11:00:02Z" + nl
-        + "  Its worker's records around it, across tasks: heartlog logs --worker gpu-1 --around " + explaining + nl);
+        + " --since 2026-11-27T09:00:02Z --until 2026-11-27T11:00:02Z --db-url '" + url + "'" + nl
+        + "  Its worker's records around it, across tasks: heartlog logs --worker gpu-1 --around " + explaining
+        + " --db-url '" + url + "'" + nl);
   }
 
   @Test
   void theRecordsAroundTheErrorThatExplainsAFailureReachIntoTheNextTask() throws Exception {
     String explaining = TestDatabase.single(url, "SELECT id FROM system_logs WHERE message = 'render failed for frame 2'");
+    String hint = failure("closing-line").lines().reduce((first, second) -> second).orElseThrow();
 
-    Cli.Result around = Cli.run("logs", "--worker", "gpu-1", "--around", explaining, "--context", "3", "--no-stack-traces",
-        "--db-url", url);
+    // The command as printed, run as a shell would split it: it reads the same store.
+    List<String> words = shellWords(hint.substring(hint.indexOf("heartlog logs ") + "heartlog ".length()));
+    assertThat(words).containsSequence("--around", explaining);
+    List<String> args = new java.util.ArrayList<>(words);
+    args.addAll(List.of("--context", "3", "--no-stack-traces"));
+    Cli.Result around = Cli.run(args.toArray(String[]::new));
 
     assertThat(around.exitCode()).as(around.err()).isZero();
     assertThat(around.out().lines().map(line -> line.replaceAll(".*\\]  ", ""))).containsExactly(
@@ -112,5 +119,29 @@ class TaskFailureCommandTest {
   @Test
   void aWarningsStackTraceIsNoErrorsAndAFailureWithoutAnyIsShownAlone() {
     assertThat(failure("no-trace")).contains("disk full").doesNotContain("IOException", "no stack trace");
+  }
+
+  /** The words of a command line as a POSIX shell splits it, for commands quoted with '...'. */
+  private static List<String> shellWords(String line) {
+    List<String> words = new java.util.ArrayList<>();
+    StringBuilder word = null;
+    boolean quoted = false;
+    for (char c : line.toCharArray()) {
+      if (c == '\'') {
+        quoted = !quoted;
+        word = word == null ? new StringBuilder() : word;
+      } else if (c == ' ' && !quoted) {
+        if (word != null) {
+          words.add(word.toString());
+          word = null;
+        }
+      } else {
+        word = (word == null ? new StringBuilder() : word).append(c);
+      }
+    }
+    if (word != null) {
+      words.add(word.toString());
+    }
+    return words;
   }
 }
