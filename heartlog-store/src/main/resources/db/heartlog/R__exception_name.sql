@@ -1,13 +1,13 @@
 -- Whether a record's exception (metadata.exception) is a stack trace: the test of every query
--- that looks for the error that explains a task's failure, as TaskTimeline's (StoredRecord
--- #hasStackTrace) and the viewer's are. Null, empty and white space are none: a handler that
+-- that looks for the error that explains a task's failure, as StoredRecord.hasStackTrace and the
+-- viewer's hasStackTrace are. Null, empty and white space are none: a handler that
 -- writes every record's sends them where there is none. So is Python's "NoneType: None", what
 -- logging writes for exc_info=True (logger.exception, logger.error(..., exc_info=True)) outside
 -- an except block: a closing "Task failed" logged so would hide the traceback before it, and
 -- would group unrelated errors as one kind. One of more than 64 bytes is taken for a stack trace
 -- unread (no handler sends that much white space): trimmed, or cut to its first 64 characters,
--- every character of a whole traceback was read, and the task list took a fifth to a quarter
--- longer, where its length in bytes costs nothing (BENCHMARKS.md §3, "No stack trace").
+-- every character of a whole traceback was read, and the task list took 1.24 to 1.30 times as
+-- long, where its length in bytes costs nothing (BENCHMARKS.md §3, "No stack trace").
 CREATE OR REPLACE FUNCTION heartlog_has_stack_trace(exception text)
 RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE

@@ -284,7 +284,8 @@ final class StoreOptions {
   /**
    * The flags that chose this store on the command line, for a command printed to be run next
    * on the same store: {@code " --db-url URL"}, its password left out ({@link #withoutPasswords}),
-   * or {@code " --home DIR"}. Empty where the environment or the default chose it, as it will for the next command.
+   * or {@code " --home DIR"}. Empty where the environment or the default chose it, as they will
+   * for the next command.
    */
   String sameStore(CommandLine.ParseResult parsed) {
     if (!isEmbedded() && parsed.hasMatchedOption("--db-url")) {

@@ -103,7 +103,8 @@ final class TaskCommand implements Callable<Integer> {
       printKind(out, store, explaining, sameStore);
       // What made a task fail is often before it: the task before, a model loaded, a warning.
       out.println("  Its worker's records around it, across tasks: heartlog logs --worker "
-          + RecordText.printable(RecordText.shellWord(explaining.workerId())) + " --around " + explaining.id() + sameStore);
+          + RecordText.printable(RecordText.shellWord(explaining.workerId())) + " --around " + explaining.id()
+          + sameStore);
     });
     return 0;
   }

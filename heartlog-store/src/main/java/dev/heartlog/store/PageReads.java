@@ -68,7 +68,8 @@ final class PageReads {
       // Else the one that explains a closing "Task failed" may be among those left out.
       StoredRecord lastTracedError = Optional.ofNullable(TaskTimeline.last(tail, TaskTimeline::isTracedError))
           .orElseGet(() -> lastError == null || TaskTimeline.isTracedError(lastError) ? lastError
-              : q.query("task-traced-error", Map.of("task", taskId), Rows::storedRecord).stream().findFirst().orElse(null));
+              : q.query("task-traced-error", Map.of("task", taskId), Rows::storedRecord).stream()
+                  .findFirst().orElse(null));
       return new TaskTimeline(taskId, List.copyOf(records), head.size(), Math.max(0, total - records.size()),
           lastError, lastTracedError, counts.levels(), counts.workers(), heartbeats.points(), heartbeats.sent());
     });

@@ -60,7 +60,7 @@ public record StoredRecord(
       return false;
     }
     // More than 64 characters are more than 64 bytes. Fewer may be too, where some take several,
-    // but such a character is neither white space nor in NoneType: None, as the test below finds.
+    // but such a character is neither white space nor in NoneType: None: the trim leaves it.
     if (exception.length() > 64) {
       return true;
     }
