@@ -16,6 +16,61 @@ AS $$
            OR btrim(exception, E' \t\r\n') NOT IN ('', 'NoneType: None')
 $$;
 
+-- The exception a Python exception group's traceback names (3.11+; asyncio's TaskGroup raises
+-- one around every task's failure): the first exception in it that is no group, where the group
+-- is the last exception of the trace. "ValueError: bad frame 2", not "ExceptionGroup: unhandled
+-- errors in a TaskGroup (1 sub-exception)", which every TaskGroup's failure says alike: so the
+-- task list names why, and heartlog errors makes one kind of each fault, whether a group wrapped
+-- it or not.
+--
+-- The group is boxed, each line of it after "  + Exception Group Traceback (most recent call
+-- last):" indented and marked by "|" or "+". Each exception in it starts below a line
+-- "+---------------- 1 ----------------" (the first of a group "+-+---------------- 1 ---..."),
+-- and the box closes with a "+" and 36 dashes:
+--
+--       | ExceptionGroup: unhandled errors in a TaskGroup (1 sub-exception)
+--       +-+---------------- 1 ----------------
+--         | Traceback (most recent call last):
+--         |   File "worker.py", line 3, in work
+--         | ValueError: bad frame 2
+--         +------------------------------------
+--
+-- Python prints a group's exceptions in order, a nested group's inside it, so the first line of
+-- a box that begins with " +-" and a dash (not "+-+", which opens a group's first exception)
+-- ends the first exception that is no group. In the last group of the trace (a chain may hold
+-- one before it), split_part takes the lines between that line and the one above it that opened
+-- the exception, and reads them as a Python traceback is read: the first line not indented
+-- after its last frame (so of a chain inside it, "The above exception was the direct cause
+-- ...", the exception raised last), or, where it has no frames, its first line (a message of
+-- several lines gives its first). Where that exception is none Python printed (groups nested
+-- deeper than it prints: "... (max_group_depth is 10)"), the group's own line. A trace cut short,
+-- which ends in no box, is not read here, and names none, as any Python traceback cut short.
+--
+-- A TaskGroup's traceback is named in about twice the time of a Python traceback as long: the
+-- split_parts cost little, where one regular expression that found the line in the whole group,
+-- the first version, took 28 times as long as they do (BENCHMARKS.md §3, "An exception group's
+-- exception"). The test that the trace ends in a box reads only its last 80 characters.
+CREATE OR REPLACE FUNCTION heartlog_exception_group_name(exception text)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT coalesce(
+               CASE WHEN split_part(split_part(split_part(exception, '  + Exception Group Traceback (most recent call last):', -1),
+                                               ' +----------------', 1),
+                                    E'----------------\n', -1) LIKE '%|   File "%'
+                    THEN substring(split_part(split_part(split_part(exception, '  + Exception Group Traceback (most recent call last):', -1),
+                                                         ' +----------------', 1),
+                                              E'----------------\n', -1)
+                                   FROM E'^.*\n *\\|   File "[^\n]*\n(?: *\\| [ \t][^\n]*\n)* *\\| ([A-Za-z_][^\n]*)')
+                    ELSE substring(split_part(split_part(split_part(exception, '  + Exception Group Traceback (most recent call last):', -1),
+                                                         ' +----------------', 1),
+                                              E'----------------\n', -1)
+                                   FROM E'^ *\\| ([A-Za-z_][^\n]*)')
+               END,
+               substring(split_part(exception, '  + Exception Group Traceback (most recent call last):', -1)
+                         FROM E'\n  \\| ([^ \t\n][^\n]*)'))
+$$;
+
 -- The line of a record's exception (metadata.exception, a stack trace) that names the exception,
 -- as the task list shows a failed task's: "ValueError: bad frame 12" for a Python traceback,
 -- "java.lang.IllegalStateException: no GPU" for a JVM's stack trace. One definition for both
@@ -37,9 +92,9 @@ $$;
 -- blank one, below the place it was thrown ("/app/w.js:12"), its line of source and a caret; a
 -- C++ abort (libstdc++'s "terminate called after throwing an instance of 'c10::Error'" over
 -- "  what():  CUDA error: ...") by its type and what(), as heartlog run names its record
--- ("c10::Error: CUDA error: ..."). A trace that begins indented (an exception group's
--- "  + Exception Group Traceback", boxed) names it on no one line, and gives none; so does a
--- null exception, or one that is no stack trace (heartlog_has_stack_trace, above).
+-- ("c10::Error: CUDA error: ..."). A Python exception group's (heartlog_exception_group_name,
+-- below) by the first exception in it. Any other trace that begins indented gives none; so does
+-- a null exception, or one that is no stack trace (heartlog_has_stack_trace, above).
 --
 -- split_part reads a trace once, where a regular expression is tried from many of its
 -- characters: 1 ms more for 50 tasks anchored at the trace's end, 3 ms for the one here on every
@@ -49,8 +104,13 @@ CREATE OR REPLACE FUNCTION heartlog_exception_name(exception text)
 RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
-    SELECT CASE WHEN left(exception, 1) IN (' ', E'\t') OR NOT heartlog_has_stack_trace(exception)
+    SELECT CASE WHEN left(exception, 1) IN (' ', E'\t')
+                     AND exception NOT LIKE '  + Exception Group Traceback (most recent call last):%'
+                     OR NOT heartlog_has_stack_trace(exception)
                 THEN NULL
+                WHEN exception LIKE '  + Exception Group Traceback (most recent call last):%'
+                     AND right(exception, 80) ~ E'\n[ \t]*\\+-{36}[ \t\r\n]*$'
+                THEN heartlog_exception_group_name(exception)
                 WHEN exception LIKE 'terminate called after throwing an instance of ''%'
                      AND exception ~ E'^terminate called after throwing an instance of \'[^\\n]+\'\\n  what\\(\\):  [ \\t]*\\S'
                 THEN substring(split_part(exception, E'\n', 1) FROM '^terminate called after throwing an instance of ''(.+)''$')
@@ -62,11 +122,16 @@ AS $$
                      AND exception ~ E'^(?:/|file://|node:)\\S*:\\d+\\n'
                 THEN coalesce(substring(exception FROM E'\n[ \t]*\n([^\n]+)'), split_part(exception, E'\n', 1))
                 WHEN exception NOT LIKE 'Traceback (most recent call last):%'
-                     AND split_part(exception, E'\n', 2) <> 'Traceback (most recent call last):'
+                     AND exception NOT LIKE '  + Exception Group Traceback (most recent call last):%'
+                     AND split_part(exception, E'\n', 2) NOT IN ('Traceback (most recent call last):',
+                                                                '  + Exception Group Traceback (most recent call last):')
                 THEN split_part(exception, E'\n', 1)
                 WHEN split_part(rtrim(exception, E' \t\r\n'), E'\n', -1) !~ '^\s'
                      AND split_part(rtrim(exception, E' \t\r\n'), E'\n', -2) ~ '^(?:    |  File "|Traceback \(most recent call last\):$)'
                 THEN split_part(rtrim(exception, E' \t\r\n'), E'\n', -1)
+                WHEN right(exception, 80) ~ E'\n[ \t]*\\+-{36}[ \t\r\n]*$'
+                     AND exception LIKE '%  + Exception Group Traceback (most recent call last):%'
+                THEN heartlog_exception_group_name(exception)
                 ELSE rtrim(substring(rtrim(exception, E' \t\r\n')
                                      FROM E'^.*\n  File "[^\n]*\n(?:[ \t][^\n]*\n)*([^ \t\n][^\n]*)'))
            END

@@ -65,7 +65,7 @@ class TaskFailureTest {
           // A traceback cut short, ending in a line of code: no line names its exception.
           traced(6, "ERROR", "render failed", "t-cut", "Traceback (most recent call last):\\n"
               + "  File \\\"worker.py\\\", line 410, in process_single_task\\n    frames = pipeline(prompt)"),
-          // An exception group's boxed traceback: its first line names no exception.
+          // An exception group's boxed traceback: named by the first exception in the box.
           traced(5, "ERROR", "ExceptionGroup: render failed (2 sub-exceptions)", "t-group",
               "  + Exception Group Traceback (most recent call last):\\n  |   File \\\"worker.py\\\", line 9, in <module>\\n"
               + "  | ExceptionGroup: render failed (2 sub-exceptions)\\n  +-+---------------- 1 ----------------\\n"
@@ -194,7 +194,8 @@ class TaskFailureTest {
 
     plans.forEach((query, plan) -> assertThat(plan).as(query)
         .contains("split_part(")
-        .doesNotContain("heartlog_exception_name"));
+        .doesNotContain("heartlog_exception_name")
+        .doesNotContain("heartlog_exception_group_name"));
   }
 
   /** EXPLAIN VERBOSE of the store's query {@code name}, each of its parameters bound from {@code values}. */
@@ -292,12 +293,17 @@ class TaskFailureTest {
         .isEqualTo("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB");
   }
 
+  /** An exception group's is named by the first exception in it (ExceptionGroupTest), not by its box. */
+  @Test
+  void anExceptionGroupIsNamedByTheFirstExceptionInIt() {
+    assertThat(tasks.get("t-group").failureException()).isEqualTo("ValueError: frame 1");
+  }
+
   @Test
   void noLineIsShownWhereNoErrorNamesItsException() {
     assertThat(tasks.get("t-split").failureException()).isNull();
     assertThat(tasks.get("t-warned").failureException()).as("its only exception is a warning's").isNull();
     assertThat(tasks.get("t-cut").failureException()).as("not a line of the worker's code").isNull();
-    assertThat(tasks.get("t-group").failureException()).as("not the group's box").isNull();
   }
 
   @Test

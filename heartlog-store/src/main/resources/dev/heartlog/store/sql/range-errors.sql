@@ -2,7 +2,7 @@
 -- (ERROR and CRITICAL records) made in [:since, :until), of :worker where one is given, each with
 -- its kind, as the CTE "errors", and the id of each kind, as "kind_ids". An error with a stack trace says what it is by the line that
 -- names its exception (heartlog_exception_name, as the task list names a failure's); one without,
--- or whose trace names none (an exception group's, boxed), by its message's first line. Runs of
+-- or whose trace names none (one cut short), by its message's first line. Runs of
 -- hex digits holding a digit are taken as alike ("Tried to allocate 2.00 GiB" and "5.00 GiB",
 -- frame 12 and frame 13, a task's UUID in a message), so that one fault on many frames, tasks or
 -- sizes is one kind.
