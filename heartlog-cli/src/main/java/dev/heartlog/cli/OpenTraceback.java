@@ -51,7 +51,7 @@ final class OpenTraceback {
    */
   private static final String LOGURU_FRAME = "> File \"";
 
-  private final Shape shape;
+  private Shape shape;                    // a Python chain's next exception may be a group, or follow one
   private final Tracebacks.Line start;   // its first line
   private final Tracebacks.Line owner;   // the ERROR line it belongs to, or null
   private final Level level;             // its record's level when it has no owner
@@ -238,6 +238,10 @@ final class OpenTraceback {
       inMessage = false;
       return true;
     }
+    if (text.equals(TracebackLines.PYTHON_GROUP_START) && chainSaid && !quoted) {
+      nextOfChain(Shape.PYTHON_GROUP);   // raise ExceptionGroup(...) from e; a TaskGroup failing in an except block
+      return true;
+    }
     if (text.equals(TracebackLines.PYTHON_START)) {
       if (!chainSaid && !quoted) {
         // Another traceback with no words chaining it to this one: an exception of its own, as
@@ -246,13 +250,19 @@ final class OpenTraceback {
         // were one record.
         return false;
       }
-      afterException = false;   // the next exception of the chain: the last one printed is the message
-      chainSaid = false;
-      framesSeen = false;
-      inMessage = false;
+      nextOfChain(Shape.PYTHON);
       return true;
     }
     return continuesMessage(text, sameBurst, read, formatted);
+  }
+
+  /** The next exception of a chain begins, traceback or group: the last one printed is the message. */
+  private void nextOfChain(Shape next) {
+    shape = next;
+    afterException = false;
+    chainSaid = false;
+    framesSeen = false;
+    inMessage = false;
   }
 
   /** The exception line came ("RuntimeError: CUDA out of memory"): the message, unless a chained one follows. */
@@ -284,7 +294,25 @@ final class OpenTraceback {
     return !formatted && inMessage && sameBurst && (owner == null || read == exceptionRead) && TracebackLines.mayContinueMessage(text);
   }
 
+  /**
+   * A line of an exception group's traceback: its boxed lines, then the blank lines and words of
+   * a chain, and the next exception of that chain. Another group or traceback with no words
+   * chaining it to this one is an exception of its own, as after a traceback (an uncaught
+   * TaskGroup's failure printed right after the one logger.exception printed was taken in as
+   * more of its box).
+   */
   private boolean continuesPythonGroup(String text) {
+    boolean groupStart = text.equals(TracebackLines.PYTHON_GROUP_START);
+    if (groupStart || text.equals(TracebackLines.PYTHON_START)) {
+      if (!chainSaid) {
+        return false;
+      }
+      nextOfChain(groupStart ? Shape.PYTHON_GROUP : Shape.PYTHON);
+      return true;
+    }
+    if (betweenChainedExceptions(text)) {
+      return true;
+    }
     if (!TracebackLines.isPythonGroupLine(text)) {
       return false;
     }

@@ -682,6 +682,65 @@ class TracebacksTest extends TracebacksTestSupport {
   }
 
   /**
+   * logger.exception's traceback of a TaskGroup's failure, then the worker's uncaught crash of
+   * the next one, in one read: two errors, as for two tracebacks. Before, the crash's group was
+   * taken in as more of the first one's box, and no record said the worker crashed.
+   */
+  @Test
+  void aGroupRightAfterAnotherWithNoWordsChainingThemIsAnErrorOfItsOwn() {
+    List<String> logged = group("render failed", "ValueError: bad frame 2");
+    List<String> crashed = group("upload failed", "OSError: disk full");
+    print(Level.ERROR, "ERROR:root:render failed");
+    logged.forEach(text -> print(Level.WARNING, text));
+    crashed.forEach(text -> print(Level.WARNING, text));
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "ERROR ERROR:root:render failed t-1 0 " + String.join("\n", logged),
+        "ERROR ExceptionGroup: upload failed (1 sub-exception) t-1 8 " + String.join("\n", crashed));
+  }
+
+  /** Python's words between a traceback and a group, or a group and a traceback, chain them: one error, named by the last. */
+  @Test
+  void aChainOfTracebacksAndGroupsIsOneErrorNamedByItsLastException() {
+    List<String> cause = List.of("Traceback (most recent call last):", "  File \"w.py\", line 3, in upload", "OSError: disk full");
+    List<String> chain = List.of("", "The above exception was the direct cause of the following exception:", "");
+    List<String> group = group("upload failed", "RuntimeError: frame 3 not written");
+    List<String> handling = List.of("", "During handling of the above exception, another exception occurred:", "");
+    List<String> last = List.of("Traceback (most recent call last):", "  File \"w.py\", line 9, in <module>",
+        "RuntimeError: render gave up");
+    List<String> printed = new java.util.ArrayList<>();
+    printed.addAll(cause);
+    printed.addAll(chain);
+    printed.addAll(group);
+    List<String> groupLast = List.copyOf(printed);
+    printed.addAll(handling);
+    printed.addAll(last);
+    printed.forEach(text -> print(Level.WARNING, text));
+    print(Level.WARNING, "");
+    print(Level.WARNING, "next line");
+    groupLast.forEach(text -> print(Level.WARNING, text));
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "ERROR RuntimeError: render gave up t-1 0 " + String.join("\n", printed),
+        "WARNING next line t-1 " + (printed.size() + 1) + " -",
+        "ERROR ExceptionGroup: upload failed (1 sub-exception) t-1 " + (printed.size() + 2) + " " + String.join("\n", groupLast));
+  }
+
+  /** The lines Python prints for a group of one exception, raised where {@code worker.py} says. */
+  private static List<String> group(String message, String exception) {
+    return List.of(
+        "  + Exception Group Traceback (most recent call last):",
+        "  |   File \"worker.py\", line 3, in <module>",
+        "  |     main()",
+        "  | ExceptionGroup: " + message + " (1 sub-exception)",
+        "  +-+---------------- 1 ----------------",
+        "    | " + exception,
+        "    +------------------------------------");
+  }
+
+  /**
    * Python's header above a traceback it prints of its own (a child process's, a thread's) says
    * a traceback follows: it waits for it as long as for a slow traceback. Once in CI the child
    * process's traceback came after the quiet period, and its header was a warning of its own.

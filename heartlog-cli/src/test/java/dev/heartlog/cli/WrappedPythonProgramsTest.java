@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.heartlog.store.ErrorKind;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.StoredRecord;
 import dev.heartlog.store.TestDatabase;
@@ -540,5 +541,51 @@ class WrappedPythonProgramsTest {
     });
     assertThat(exitRecord(store, "wrapped-group").exception())
         .isEqualTo(stderrRecords(store, "wrapped-group").get(0).exception());
+  }
+
+  /**
+   * A worker on asyncio's TaskGroup logs one task's failure with logger.exception, then dies of
+   * the next one's: two errors, the crash's carried by the exit's record, and the store names
+   * both by the exception that failed the task (heartlog_exception_name), not by the group.
+   */
+  @Test
+  void aTaskGroupsFailureLoggedAndThenUncaughtIsTwoErrorsNamedByTheTasksExceptions() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON)
+        && new ProcessBuilder(PYTHON.toString(), "-c", "import sys; sys.exit(sys.version_info < (3, 11))").start().waitFor() == 0,
+        "Python 3.11 or later is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    Path worker = Files.writeString(folder.resolve("task_group.py"), String.join("\n",
+        "import asyncio, logging",
+        "logging.basicConfig(level=logging.INFO)",
+        "async def render(frame):",
+        "    if frame == 2:",
+        "        raise ValueError(f'bad frame {frame}')",
+        "async def upload(frame):",
+        "    raise OSError('disk full')",
+        "async def run(step):",
+        "    async with asyncio.TaskGroup() as group:",
+        "        for frame in range(3):",
+        "            group.create_task(step(frame))",
+        "try:",
+        "    asyncio.run(run(render))",
+        "except Exception:",
+        "    logging.exception('render failed')",
+        "asyncio.run(run(upload))", ""));
+
+    Cli.Result result = heartlogRun("wrapped-task-group", url, PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+    List<StoredRecord> errors = stderrRecords(store, "wrapped-task-group");
+    assertThat(errors).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("ERROR", "render failed"),
+        tuple("ERROR", "ExceptionGroup: unhandled errors in a TaskGroup (3 sub-exceptions)"));
+    assertThat(errors.get(0).exception()).startsWith("  + Exception Group Traceback (most recent call last):\n")
+        .endsWith("    | ValueError: bad frame 2\n    +------------------------------------")
+        .doesNotContain("OSError");
+    assertThat(exitRecord(store, "wrapped-task-group").exception()).isEqualTo(errors.get(1).exception());
+    assertThat(store.errorKinds("wrapped-task-group", java.time.Instant.now().minusSeconds(600), null, 10).kinds())
+        .extracting(ErrorKind::exception)
+        .containsExactlyInAnyOrder("ValueError: bad frame 2", "OSError: disk full");
   }
 }
