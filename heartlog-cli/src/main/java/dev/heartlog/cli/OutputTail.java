@@ -1,5 +1,6 @@
 package dev.heartlog.cli;
 
+import dev.heartlog.agent.Level;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -13,10 +14,17 @@ import java.util.function.Predicate;
  * found}; on stdout where it writes nothing to stderr (Blender's {@code Error: Cannot read file
  * ...}). Those lines are records of their own, but the exit's record is the task's failure, and
  * it should say why.
+ *
+ * <p>Where some of them are more severe than the others, they begin at the first of the most
+ * severe: a Python worker logs to stderr ({@code logging.basicConfig}), and its {@code
+ * logging.error("no CUDA device found")} before {@code sys.exit(1)} came after lines of INFO
+ * ({@code loading model}), the first of which then named the failure in the task list and in
+ * {@code heartlog errors}, as the first line of a stack trace names its exception. The lines
+ * before it stay records of their own.
  */
 final class OutputTail {
 
-  private record Line(String task, String text, long nanos) {}
+  private record Line(String task, String text, Level level, long nanos) {}
 
   private final int maxLines;
   private final int maxChars;
@@ -35,10 +43,10 @@ final class OutputTail {
     this.windowNanos = windowNanos;
   }
 
-  /** A line as recorded, with its task, at {@code nanos} of {@link System#nanoTime()}. */
-  void add(String task, String text, long nanos) {
+  /** A line as recorded, with its task and level, at {@code nanos} of {@link System#nanoTime()}. */
+  void add(String task, String text, Level level, long nanos) {
     synchronized (lock) {
-      lines.addLast(new Line(task, text, nanos));
+      lines.addLast(new Line(task, text, level, nanos));
       if (lines.size() > maxLines) {
         lines.removeFirst();
       }
@@ -65,9 +73,12 @@ final class OutputTail {
     return newest(line -> line.nanos() - sinceNanos >= 0, nowNanos);
   }
 
-  /** The newest lines, up to the first older than the window or not {@code belongs}, oldest first. */
+  /**
+   * The newest lines, up to the first older than the window or not {@code belongs}, oldest first,
+   * from the first of the most severe.
+   */
   private String newest(Predicate<Line> belongs, long nowNanos) {
-    List<String> recent = new ArrayList<>();
+    List<Line> recent = new ArrayList<>();
     int chars = 0;
     synchronized (lock) {
       for (var newest = lines.descendingIterator(); newest.hasNext(); ) {
@@ -78,10 +89,18 @@ final class OutputTail {
         if (!recent.isEmpty() && chars + line.text().length() > maxChars) {
           break;
         }
-        recent.add(0, line.text());
+        recent.add(0, line);
         chars += line.text().length() + 1;
       }
     }
-    return recent.isEmpty() ? null : String.join("\n", recent);
+    if (recent.isEmpty()) {
+      return null;
+    }
+    Level worst = recent.stream().map(Line::level).reduce((a, b) -> a.isAtLeast(b) ? a : b).orElseThrow();
+    int first = 0;
+    while (!recent.get(first).level().isAtLeast(worst)) {
+      first++;
+    }
+    return String.join("\n", recent.subList(first, recent.size()).stream().map(Line::text).toList());
   }
 }

@@ -307,7 +307,7 @@ final class WorkerLines implements AutoCloseable {
     if (level.isAtLeast(Level.ERROR) && metadata.get("exception") instanceof String exception) {
       lastException = new WorkerExit.LastException(filed, exception, System.nanoTime());
     } else if (metadata.get("stream") instanceof String stream && !"progress".equals(metadata.get("kind"))) {
-      (stream.equals("stderr") ? stderrTail : stdoutTail).add(filed, message, System.nanoTime());
+      (stream.equals("stderr") ? stderrTail : stdoutTail).add(filed, message, level, System.nanoTime());
     }
     agent.log(at, level, message, filed, metadata);
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
 
+import dev.heartlog.agent.Level;
 import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.StoredRecord;
@@ -1074,25 +1075,75 @@ class RunCommandTest {
   void theLastWordsOnStderrAreThoseOfTheTaskWithinTheWindowNewestKeptWhole() {
     long second = 1_000_000_000L;
     OutputTail tail = new OutputTail(3, 20, 5 * second);
-    tail.add("t-1", "an hour ago", 0);
-    tail.add("t-1", "of the task before", 3_600 * second);
-    tail.add("t-2", "loading", 3_601 * second);
-    tail.add("t-2", "model file is truncated", 3_603 * second);
+    tail.add("t-1", "an hour ago", Level.WARNING, 0);
+    tail.add("t-1", "of the task before", Level.WARNING, 3_600 * second);
+    tail.add("t-2", "loading", Level.WARNING, 3_601 * second);
+    tail.add("t-2", "model file is truncated", Level.WARNING, 3_603 * second);
 
     assertThat(tail.before("t-2", 3_604 * second)).as("newest kept whole, over the 20 characters").isEqualTo("model file is truncated");
-    tail.add("t-2", "exiting", 3_604 * second);
+    tail.add("t-2", "exiting", Level.WARNING, 3_604 * second);
     assertThat(tail.before("t-2", 3_604 * second)).isEqualTo("exiting");
     assertThat(new OutputTail(3, 100, 5 * second)).satisfies(wide -> {
-      wide.add("t-1", "of the task before", 0);
-      wide.add("t-2", "loading", 1 * second);
-      wide.add("t-2", "model file is truncated", 2 * second);
+      wide.add("t-1", "of the task before", Level.WARNING, 0);
+      wide.add("t-2", "loading", Level.WARNING, 1 * second);
+      wide.add("t-2", "model file is truncated", Level.WARNING, 2 * second);
       assertThat(wide.before("t-2", 3 * second)).isEqualTo("loading\nmodel file is truncated");
       assertThat(wide.before("t-2", 8 * second)).as("both older than the window").isNull();
       assertThat(wide.before("t-3", 3 * second)).isNull();
-      wide.add(null, "read before the stdout line that named the task", 3 * second);
+      wide.add(null, "read before the stdout line that named the task", Level.WARNING, 3 * second);
       assertThat(wide.before("t-2", 4 * second)).as("a line of no task is kept")
           .isEqualTo("loading\nmodel file is truncated\nread before the stdout line that named the task");
     });
+  }
+
+  /**
+   * Where some of the last words are more severe than the others, they begin at the first of the
+   * most severe, so that the exit's record is named by why it failed, not by the line of INFO
+   * that came first.
+   */
+  @Test
+  void theLastWordsBeginAtTheFirstOfTheMostSevere() {
+    long second = 1_000_000_000L;
+    OutputTail tail = new OutputTail(10, 1000, 5 * second);
+    tail.add("t-1", "loading model", Level.INFO, 0);
+    tail.add("t-1", "no CUDA device found", Level.ERROR, 1);
+    tail.add("t-1", "giving up", Level.ERROR, 2);
+    tail.add("t-1", "cleaning up", Level.INFO, 3);
+
+    assertThat(tail.before("t-1", second)).isEqualTo("no CUDA device found\ngiving up\ncleaning up");
+    tail.add("t-1", "CUDA device 0 not found", Level.CRITICAL, 4);
+    assertThat(tail.before("t-1", second)).isEqualTo("CUDA device 0 not found");
+    assertThat(tail.since(3, second)).as("read as the task began").isEqualTo("CUDA device 0 not found");
+  }
+
+  /**
+   * A Python worker logging to stderr (logging.basicConfig) that logs why and exits: the exit's
+   * record carries that line and what came after it, and the task list names the failure by it.
+   * Before, by the worker's first line of INFO in the last 5 s.
+   */
+  @Test
+  void aPythonWorkerThatLogsWhyAndExitsIsNamedByWhyNotByItsLinesBefore() throws IOException {
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    Path worker = Files.writeString(folder.resolve("no_gpu.py"), String.join("\n",
+        "import logging, sys",
+        "logging.basicConfig(level=logging.INFO)",
+        "print('[10:00:00] INFO GENERATOR [Task t-no-gpu] Claimed task', flush=True)",
+        "logging.info('loading model wan2.1')",
+        "logging.info('checking the GPU')",
+        "logging.error('no CUDA device found')",
+        "sys.exit(1)", ""));
+
+    Cli.Result result = Cli.run("run", "--worker", "logs-why", "--db-url", url,
+        "--home", folder.resolve("home").toString(), "--", "python3", worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+    assertThat(exitRecord(store, "logs-why").exception()).isEqualTo("no CUDA device found");
+    assertThat(store.tasks(new dev.heartlog.store.TaskFilter("logs-why", java.time.Instant.now().minusSeconds(600), null, false, 10)))
+        .singleElement().satisfies(task -> {
+          assertThat(task.failure()).isEqualTo("the worker process exited with code 1");
+          assertThat(task.failureException()).isEqualTo("no CUDA device found");
+        });
   }
 
   @Test
@@ -1135,9 +1186,9 @@ class RunCommandTest {
         "--home", folder.resolve("home").toString(), "--", "sh", both.toString());
 
     assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
-    // Before, the exit's record said only its code.
-    assertThat(exitRecord(store, "last-words-out").exception()).isEqualTo(
-        "Blender 3.4.1\nError: Cannot read file '/srv/scenes/shot12.blend': No such file or directory\nBlender quit");
+    // Before, the exit's record said only its code; then it began with the banner, which named it.
+    assertThat(exitRecord(store, "last-words-out").exception()).as("from the error on").isEqualTo(
+        "Error: Cannot read file '/srv/scenes/shot12.blend': No such file or directory\nBlender quit");
     assertThat(stderrToo.exitCode()).as(stderrToo.err()).isEqualTo(1);
     assertThat(exitRecord(store, "last-words-both").exception()).as("stderr's lines, where it has some")
         .isEqualTo("scene is corrupt");
