@@ -161,9 +161,11 @@ function counted(n, noun) {
 }
 
 // A kind's (or its worker's or task's) latest error: its message's first line, and below it, in
-// grey, the line naming its exception where the message does not say it.
+// grey, the line naming its exception where that line does not say it (asyncio's "Task exception
+// was never retrieved" says it on its second).
 function latestError(kind) {
-  return `${esc(kind.latest.message.trim().split('\n')[0])}${explained({ failure: kind.latest.message, failure_exception: kind.latest.exception })}`;
+  const first = kind.latest.message.trim().split('\n')[0];
+  return `${esc(first)}${explained({ failure: first, failure_exception: kind.latest.exception })}`;
 }
 
 // The kinds the Errors page asks for, the most frequent.

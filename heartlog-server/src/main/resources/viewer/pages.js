@@ -119,13 +119,14 @@ function fitted(id, width) {
 
 /**
  * A task's tooltip on the VRAM chart: its id, and where it failed, the first line of its last
- * error, with the line naming its exception where the message does not say it.
+ * error, with the line naming its exception where that line does not say it.
  */
 function spanTitle(t) {
   if (!t.errors) return `task ${esc(t.task_id)}`;
   if (!t.failure) return `task ${esc(t.task_id)} (failed)`;
-  const exception = unsaidException(t);
-  return `task ${esc(t.task_id)} (failed: ${esc(t.failure.split('\n')[0])}${exception ? ` (${esc(exception)})` : ''})`;
+  const first = t.failure.split('\n')[0];
+  const exception = unsaidException({ failure: first, failure_exception: t.failure_exception });
+  return `task ${esc(t.task_id)} (failed: ${esc(first)}${exception ? ` (${esc(exception)})` : ''})`;
 }
 
 /** VRAM used over time, a line for each worker of the heartbeats, with the tasks drawn as spans. */

@@ -128,12 +128,14 @@ final class TasksCommand implements Callable<Integer> {
 
   /**
    * A failure's message on one line, with the line that names its exception ({@code null} for
-   * none) in brackets where the message does not say it already, cut as {@link #failure} says.
+   * none) in brackets where that line does not say it already, cut as {@link #failure} says. Its
+   * first line only: asyncio's "Task exception was never retrieved" names the exception on its
+   * second, which is not shown.
    */
   static String failureLine(String failure, String failureException) {
     String line = firstLine(failure);
     String exception = failureException == null ? "" : failureException.strip();
-    if (!exception.isEmpty() && !failure.contains(exceptionMessage(exception))) {
+    if (!exception.isEmpty() && !line.contains(exceptionMessage(exception))) {
       line = line + " (" + exception + ")";
     }
     return cut(line);

@@ -254,6 +254,9 @@ class CommandLineTest {
         .as("an exception without a message, named by its type").isEqualTo("render failed (java.lang.NullPointerException)");
     assertThat(TasksCommand.failure(failed("Task failed: CUDA out of memory", "java.lang.IllegalStateException: CUDA out of memory")))
         .as("the worker logged the exception's message itself").isEqualTo("Task failed: CUDA out of memory");
+    assertThat(TasksCommand.failure(failed("Task exception was never retrieved\nfuture: <Task finished name='Task-2' "
+        + "coro=<render() done> exception=ValueError('bad frame 5')>", "ValueError: bad frame 5")))
+        .as("asyncio's, whose second line, not shown, says it").isEqualTo("Task exception was never retrieved (ValueError: bad frame 5)");
   }
 
   private static RecentTask failed(String failure, String failureException) {

@@ -898,6 +898,20 @@ class ViewerBrowserTest {
     assertThat(said.findElement(By.className("msg")).getText()).isEqualTo("Task failed: No space left on device");
     assertThat(said.findElements(By.className("exception"))).isEmpty();
     chromium.screenshot("tasks-failure-exception");
+
+    // asyncio's "Task exception was never retrieved" names the exception on its second line,
+    // which the Errors page does not show: the exception below its first line, all the same.
+    Store.open(url, null, null).withConnection(c -> c.createStatement().execute("""
+        SELECT func_worker_heartbeat_with_logs('closing-line-gpu', NULL, NULL, '[
+          {"level": "ERROR", "task_id": "never-retrieved-task",
+           "message": "Task exception was never retrieved\\nfuture: <Task finished name=''Task-2'' exception=ValueError(''bad frame 5'')>",
+           "metadata": {"exception": "Traceback (most recent call last):\\n  File \\"w.py\\", line 4, in render\\nValueError: bad frame 5"}}]'::jsonb,
+          NULL)"""));
+    browser.get(base + "/#/errors?worker=closing-line-gpu");
+    WebElement neverRetrieved = chromium.waitUntilText(By.id("error-kinds"), "Task exception was never retrieved")
+        .findElements(By.cssSelector("tbody tr")).stream()
+        .filter(row -> row.getText().contains("never retrieved")).findFirst().orElseThrow();
+    assertThat(neverRetrieved.findElement(By.className("exception")).getText()).isEqualTo("ValueError: bad frame 5");
   }
 
   private List<WebElement> rows() {
