@@ -912,6 +912,11 @@ class ViewerBrowserTest {
         .findElements(By.cssSelector("tbody tr")).stream()
         .filter(row -> row.getText().contains("never retrieved")).findFirst().orElseThrow();
     assertThat(neverRetrieved.findElement(By.className("exception")).getText()).isEqualTo("ValueError: bad frame 5");
+    // So does its task's span on the worker's chart, when the pointer rests on it.
+    browser.get(base + "/#/worker/closing-line-gpu");
+    WebElement span = chromium.waitFor(By.cssSelector("#vram-chart .task-span[data-task='never-retrieved-task']"));
+    assertThat(span.findElement(By.tagName("title")).getAttribute("textContent"))
+        .isEqualTo("task never-retrieved-task (failed: Task exception was never retrieved (ValueError: bad frame 5))");
   }
 
   private List<WebElement> rows() {
