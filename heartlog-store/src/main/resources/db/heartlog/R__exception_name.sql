@@ -35,16 +35,18 @@ $$;
 --         | ValueError: bad frame 2
 --         +------------------------------------
 --
--- Python prints a group's exceptions in order, a nested group's inside it, so the first line of
--- a box that begins with " +-" and a dash (not "+-+", which opens a group's first exception)
--- ends the first exception that is no group. In the last group of the trace (a chain may hold
--- one before it), split_part takes the lines between that line and the one above it that opened
--- the exception, and reads them as a Python traceback is read: the first line not indented
--- after its last frame (so of a chain inside it, "The above exception was the direct cause
--- ...", the exception raised last), or, where it has no frames, its first line (a message of
--- several lines gives its first). Where that exception is none Python printed (groups nested
--- deeper than it prints: "... (max_group_depth is 10)"), the group's own line. A trace cut short,
--- which ends in no box, is not read here, and names none, as any Python traceback cut short.
+-- Python prints a group's exceptions in order, a nested group's inside it, so the first
+-- " +----------------" (a "+" with a space before it: the "+" of the "+-+----" that opens a
+-- group's first exception has a dash) ends the first exception that is no group. In the last
+-- group of the trace (a chain may hold one before it), split_part takes the lines between it and
+-- the line above them that opened the exception (which ends in 16 dashes), and reads them as a
+-- Python traceback is read: the first line after its last frame that begins as an exception's
+-- name does, with a letter or "_" (so of a chain inside it, "The above exception was the direct
+-- cause ...", the exception raised last), or, where it has no frames, its first line (a message
+-- of several lines gives its first). Where that exception is none Python printed (groups nested
+-- deeper than it prints: "... (max_group_depth is 10)"), the group's own line. A trace cut
+-- short, which ends in no box, is not read here, and names none, as any Python traceback cut
+-- short.
 --
 -- A TaskGroup's traceback is named in about twice the time of a Python traceback as long: the
 -- split_parts cost little, where one regular expression that found the line in the whole group,
