@@ -88,7 +88,10 @@ $$;
 -- three lines more; torchrun's report, some of its lines indented by two). A traceback cut
 -- short, which ends in a frame, names none.
 --
--- Every other trace (Java, Node, Go) names it on its first line; a Rust panic on its first two
+-- Every other trace (Java, Node, Go) names it on its first line, a JVM's uncaught exception
+-- without the words the JVM puts before it ('Exception in thread "main" ', up to the first
+-- class name after a quote: a thread's name may hold quotes), as a logger stores the same
+-- exception, so that both are one kind; a Rust panic on its first two
 -- where the first ends with its place (since Rust 1.73: "thread 'main' panicked at
 -- src/main.rs:4:5:", then the message); Node.js's uncaught error on the line after the first
 -- blank one, below the place it was thrown ("/app/w.js:12"), its line of source and a caret; a
@@ -123,6 +126,10 @@ AS $$
                 WHEN (exception LIKE '/%' OR exception LIKE 'file://%' OR exception LIKE 'node:%')
                      AND exception ~ E'^(?:/|file://|node:)\\S*:\\d+\\n'
                 THEN coalesce(substring(exception FROM E'\n[ \t]*\n([^\n]+)'), split_part(exception, E'\n', 1))
+                WHEN exception LIKE 'Exception in thread "%'
+                THEN coalesce(substring(split_part(exception, E'\n', 1)
+                                        FROM E'^Exception in thread ".*?" ((?:[A-Za-z_$][A-Za-z0-9_$]*\\.)*[A-Za-z_$][A-Za-z0-9_$]*(?::.*)?)$'),
+                              split_part(exception, E'\n', 1))
                 WHEN exception NOT LIKE 'Traceback (most recent call last):%'
                      AND exception NOT LIKE '  + Exception Group Traceback (most recent call last):%'
                      AND split_part(exception, E'\n', 2) NOT IN ('Traceback (most recent call last):',

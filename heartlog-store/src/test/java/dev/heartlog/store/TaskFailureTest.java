@@ -114,6 +114,13 @@ class TaskFailureTest {
               + "  exitcode  : -6 (pid: 37881)\\n"
               + "  traceback : To enable traceback see: https://pytorch.org/docs/stable/elastic/errors.html\\n"
               + "============================================================"),
+          // A JVM's uncaught exception, after the words the JVM puts before it on its line.
+          traced(2, "ERROR", "the worker process exited with code 1", "t-java-thread",
+              "Exception in thread \\\"DefaultDispatcher-worker-1 @render#2\\\" java.lang.IllegalStateException: "
+              + "CUDA device 0 not found\\n\\tat Main.main(Main.java:4)"),
+          // A thread's name may hold quotes; an exception's message too.
+          traced(2, "ERROR", "the worker process exited with code 1", "t-java-quoted",
+              "Exception in thread \\\"render \\\" 2\\\" java.lang.NullPointerException\\n\\tat Main.main(Main.java:4)"),
           // A thread's uncaught exception, below the line Python prints of whose it is.
           traced(2, "ERROR", "Task failed", "t-thread", "Exception in thread Thread-1 (work):\\n"
               + "Traceback (most recent call last):\\n  File \\\"w.py\\\", line 4, in work\\n"
@@ -262,6 +269,14 @@ class TaskFailureTest {
         .isEqualTo("RuntimeError: CUDA error: an illegal memory access was encountered");
   }
 
+  /** A JVM's uncaught exception is named as a logger stores it, without the thread it ended. */
+  @Test
+  void aJvmsUncaughtExceptionIsNamedWithoutTheWordsBeforeIt() {
+    assertThat(tasks.get("t-java-thread").failureException())
+        .isEqualTo("java.lang.IllegalStateException: CUDA device 0 not found");
+    assertThat(tasks.get("t-java-quoted").failureException()).isEqualTo("java.lang.NullPointerException");
+  }
+
   /** Node.js's uncaught error is named by its error's line, not by the place above it. */
   @Test
   void nodesUncaughtErrorIsNamedByItsErrorNotItsPlace() {
@@ -311,7 +326,7 @@ class TaskFailureTest {
     assertThat(tasks.keySet()).containsExactlyInAnyOrder(
         "t-split", "t-tie", "t-other", "t-closing", "t-java", "t-chained", "t-warned", "t-tie-traced", "t-cut", "t-group",
         "t-null", "t-abort", "t-abort-bare", "t-abort-silent", "t-cuda", "t-pydantic", "t-rust",
-        "t-rust-old", "t-node", "t-node-module", "t-thread",
+        "t-rust-old", "t-node", "t-node-module", "t-thread", "t-java-thread", "t-java-quoted",
         "t-torchrun");
     assertThat(tasks.values()).extracting(RecentTask::failed).containsOnly(true);
     assertThat(List.of(tasks.get("t-tie").workers(), tasks.get("t-other").workers()))
