@@ -86,7 +86,11 @@ $$;
 -- '  File "...', or its source or caret, indented by four); else a regular expression finds it
 -- after the last '  File "' line, as where the message goes on below it (PyTorch's CUDA errors,
 -- three lines more; torchrun's report, some of its lines indented by two). A traceback cut
--- short, which ends in a frame, names none.
+-- short, which ends in a frame, names none. A process pool's failure (multiprocessing's,
+-- concurrent.futures', joblib's) begins with the traceback of the worker process that raised it,
+-- quoted ("multiprocessing.pool.RemoteTraceback:", then '"""'), and is read as a Python
+-- traceback: its last line names the exception the pool raised again, where its first would
+-- name every pool's failure alike.
 --
 -- Every other trace (Java, Node, Go) names it on its first line, a JVM's uncaught exception
 -- without the words the JVM puts before it ('Exception in thread "main" ', up to the first
@@ -134,6 +138,8 @@ AS $$
                      AND exception NOT LIKE '  + Exception Group Traceback (most recent call last):%'
                      AND split_part(exception, E'\n', 2) NOT IN ('Traceback (most recent call last):',
                                                                 '  + Exception Group Traceback (most recent call last):')
+                     AND NOT (split_part(exception, E'\n', 2) = '"""'
+                              AND split_part(exception, E'\n', 1) LIKE '%RemoteTraceback:%')
                 THEN split_part(exception, E'\n', 1)
                 WHEN split_part(rtrim(exception, E' \t\r\n'), E'\n', -1) !~ '^\s'
                      AND split_part(rtrim(exception, E' \t\r\n'), E'\n', -2) ~ '^(?:    |  File "|Traceback \(most recent call last\):$)'

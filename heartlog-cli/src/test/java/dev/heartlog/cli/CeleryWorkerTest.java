@@ -126,7 +126,10 @@ class CeleryWorkerTest {
           assertThat(error.exception()).contains("RuntimeError: CUDA out of memory on frame 13");
         });
     assertThat(store.tasks(new TaskFilter("celery-pool", null, null, true, 10)))
-        .extracting(RecentTask::id).containsExactly(taskOfFrame.get("13"));
+        .as("named by the task's exception, which billiard's quoted copy ends in")
+        .extracting(RecentTask::id, RecentTask::failureException)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(
+            taskOfFrame.get("13"), "RuntimeError: CUDA out of memory on frame 13"));
   }
 
   private static long switchesBetweenTasks(List<StoredRecord> steps) {

@@ -326,6 +326,12 @@ class WrappedPythonProgramsTest {
         .endsWith("ValueError: bad frame 1");
     assertThat(stderr.get(2).exception()).startsWith("concurrent.futures.process._RemoteTraceback:\n\"\"\"")
         .endsWith("ValueError: bad frame 2");
+    // The store names them by the exception the pool raised again, not by their first line,
+    // which every pool's failure says alike (heartlog_exception_name): one kind, its frame numbers
+    // aside, of the two failures and the exit's record.
+    assertThat(store.errorKinds("wrapped-pool", java.time.Instant.now().minusSeconds(600), null, 10).kinds())
+        .extracting(ErrorKind::exception, ErrorKind::errors)
+        .containsExactly(tuple("ValueError: bad frame 2", 3L));
   }
 
   @Test

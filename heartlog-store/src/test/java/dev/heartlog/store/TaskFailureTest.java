@@ -121,6 +121,30 @@ class TaskFailureTest {
           // A thread's name may hold quotes; an exception's message too.
           traced(2, "ERROR", "the worker process exited with code 1", "t-java-quoted",
               "Exception in thread \\\"render \\\" 2\\\" java.lang.NullPointerException\\n\\tat Main.main(Main.java:4)"),
+          // A process pool's failure: the worker process's traceback, quoted, then the pool's
+          // own, which raised the worker's exception again (as Python prints it; heartlog run
+          // stores it without the space after "RemoteTraceback:").
+          traced(2, "ERROR", "the worker process exited with code 1", "t-pool",
+              "multiprocessing.pool.RemoteTraceback: \\n\\\"\\\"\\\"\\nTraceback (most recent call last):\\n"
+              + "  File \\\"/usr/lib/python3.11/multiprocessing/pool.py\\\", line 125, in worker\\n"
+              + "    result = (True, func(*args, **kwds))\\nValueError: bad frame 2\\n\\\"\\\"\\\"\\n\\n"
+              + "The above exception was the direct cause of the following exception:\\n\\n"
+              + "Traceback (most recent call last):\\n  File \\\"w.py\\\", line 8, in <module>\\n"
+              + "    print(p.map(render, range(4)))\\n"
+              + "  File \\\"/usr/lib/python3.11/multiprocessing/pool.py\\\", line 774, in get\\n"
+              + "    raise self._value\\nValueError: bad frame 2\\n"),
+          traced(2, "ERROR", "ValueError: bad frame 3", "t-futures",
+              "concurrent.futures.process._RemoteTraceback:\\n\\\"\\\"\\\"\\nTraceback (most recent call last):\\n"
+              + "  File \\\"w.py\\\", line 6, in render\\n    raise ValueError(f\\\"bad frame {n}\\\")\\n"
+              + "ValueError: bad frame 3\\n\\\"\\\"\\\"\\n\\n"
+              + "The above exception was the direct cause of the following exception:\\n\\n"
+              + "Traceback (most recent call last):\\n"
+              + "  File \\\"/usr/lib/python3.11/concurrent/futures/_base.py\\\", line 401, in __get_result\\n"
+              + "    raise self._exception\\nValueError: bad frame 3"),
+          // Any other exception whose message goes on in quotes is named by its first line.
+          traced(2, "ERROR", "prompt rejected", "t-quoted",
+              "java.lang.IllegalArgumentException: bad prompt:\\n\\\"\\\"\\\"\\n{\\\"steps\\\": -1}\\n\\\"\\\"\\\"\\n"
+              + "\\tat Render.parse(Render.java:12)"),
           // A thread's uncaught exception, below the line Python prints of whose it is.
           traced(2, "ERROR", "Task failed", "t-thread", "Exception in thread Thread-1 (work):\\n"
               + "Traceback (most recent call last):\\n  File \\\"w.py\\\", line 4, in work\\n"
@@ -277,6 +301,18 @@ class TaskFailureTest {
     assertThat(tasks.get("t-java-quoted").failureException()).isEqualTo("java.lang.NullPointerException");
   }
 
+  /**
+   * A process pool's failure is named by the exception the pool raised again, on its last line,
+   * not by the quoted traceback of the worker process that begins it, which every pool's says.
+   */
+  @Test
+  void aProcessPoolsFailureIsNamedByItsExceptionNotByTheWorkerProcesssTracebackBeforeIt() {
+    assertThat(tasks.get("t-pool").failureException()).isEqualTo("ValueError: bad frame 2");
+    assertThat(tasks.get("t-futures").failureException()).isEqualTo("ValueError: bad frame 3");
+    assertThat(tasks.get("t-quoted").failureException()).as("no pool's: no RemoteTraceback above its quotes")
+        .isEqualTo("java.lang.IllegalArgumentException: bad prompt:");
+  }
+
   /** Node.js's uncaught error is named by its error's line, not by the place above it. */
   @Test
   void nodesUncaughtErrorIsNamedByItsErrorNotItsPlace() {
@@ -327,7 +363,7 @@ class TaskFailureTest {
         "t-split", "t-tie", "t-other", "t-closing", "t-java", "t-chained", "t-warned", "t-tie-traced", "t-cut", "t-group",
         "t-null", "t-abort", "t-abort-bare", "t-abort-silent", "t-cuda", "t-pydantic", "t-rust",
         "t-rust-old", "t-node", "t-node-module", "t-thread", "t-java-thread", "t-java-quoted",
-        "t-torchrun");
+        "t-torchrun", "t-pool", "t-futures", "t-quoted");
     assertThat(tasks.values()).extracting(RecentTask::failed).containsOnly(true);
     assertThat(List.of(tasks.get("t-tie").workers(), tasks.get("t-other").workers()))
         .containsExactly(List.of("gpu-a", "gpu-b"), List.of("gpu-a"));
