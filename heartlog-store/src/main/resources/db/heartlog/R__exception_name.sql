@@ -98,7 +98,9 @@ $$;
 -- exception, so that both are one kind; a Rust panic on its first two
 -- where the first ends with its place (since Rust 1.73: "thread 'main' panicked at
 -- src/main.rs:4:5:", then the message); Node.js's uncaught error on the line after the first
--- blank one, below the place it was thrown ("/app/w.js:12"), its line of source and a caret; a
+-- blank one, below the place it was thrown ("/app/w.js:12"), its line of source and a caret (an
+-- error with no frames without the brackets Node.js prints it in: "Error: ENOENT: ..." of
+-- "[Error: ENOENT: ...] {", where a file system call failed); a
 -- C++ abort (libstdc++'s "terminate called after throwing an instance of 'c10::Error'" over
 -- "  what():  CUDA error: ...") by its type and what(), as heartlog run names its record
 -- ("c10::Error: CUDA error: ..."). A Python exception group's (heartlog_exception_group_name,
@@ -129,7 +131,9 @@ AS $$
                 THEN split_part(exception, E'\n', 1) || ' ' || split_part(exception, E'\n', 2)
                 WHEN (exception LIKE '/%' OR exception LIKE 'file://%' OR exception LIKE 'node:%')
                      AND exception ~ E'^(?:/|file://|node:)\\S*:\\d+\\n'
-                THEN coalesce(substring(exception FROM E'\n[ \t]*\n([^\n]+)'), split_part(exception, E'\n', 1))
+                THEN coalesce(regexp_replace(substring(exception FROM E'\n[ \t]*\n([^\n]+)'),
+                                             E'^\\[([^\\s\\[][^\n]*)\\](?: \\{)?$', E'\\1'),
+                              split_part(exception, E'\n', 1))
                 WHEN exception LIKE 'Exception in thread "%'
                 THEN coalesce(substring(split_part(exception, E'\n', 1)
                                         FROM E'^Exception in thread ".*?" ((?:[A-Za-z_$][A-Za-z0-9_$]*\\.)*[A-Za-z_$][A-Za-z0-9_$]*(?::.*)?)$'),

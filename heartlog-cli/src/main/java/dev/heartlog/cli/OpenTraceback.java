@@ -97,11 +97,12 @@ final class OpenTraceback {
    * How a line of a stack trace opens or closes the braces Node.js prints an error's properties
    * in, after its last frame ({@code at ... (node:net:1611:16) {}, {@code errno: -111,}, {@code
    * [cause]: Error: ...} with its own frames and braces, {@code }}); brackets too, for an
-   * AggregateError's {@code [errors]: [ ... ]}.
+   * AggregateError's {@code [errors]: [ ... ]}. An error with no frames opens them on its own
+   * line ({@code [Error: ENOENT: ...] {}).
    */
   private int nestingChange(String text) {
     if (nesting == 0) {
-      return TracebackLines.isFrame(text) && text.endsWith(" {") ? 1 : 0;
+      return text.endsWith(" {") && (TracebackLines.isFrame(text) || TracebackLines.nodeBracketedError(text) != null) ? 1 : 0;
     }
     String rest = text.strip();
     if (rest.isEmpty()) {

@@ -59,11 +59,26 @@ final class TracebackLines {
   private static final Pattern RUBY_FROM = Pattern.compile("\\s+from \\S+:\\d+:in [`'].*'");
 
   private static final Pattern FRAME_CALL = Pattern.compile("\\s+at (?:\\S+\\(.*\\)|.+ \\(.*\\))");   // ends with ")"
-  private static final Pattern FRAME_PLACE = Pattern.compile("\\s+at \\S+:\\d+(?::\\d+)?");        // ends with a digit
+  // Ends with a digit; an async function's with no name: "at async /app/render.js:12:5".
+  private static final Pattern FRAME_PLACE = Pattern.compile("\\s+at (?:async )?\\S+:\\d+(?::\\d+)?");
 
-  /** The other lines of a JVM stack trace: causes, suppressed exceptions, frames left out. */
+  /**
+   * The other lines of a JVM or Node.js stack trace: causes, suppressed exceptions, frames left
+   * out (the JVM's {@code ... 12 more}; Node.js's {@code ... 5 lines matching cause stack trace
+   * ...}, the frames an error shares with its cause), and Node.js's line over the frames that
+   * emitted an {@code 'error'} event no listener took ({@code Emitted 'error' event on Socket
+   * instance at:}).
+   */
   private static final Pattern STACK_CONTINUATION = Pattern.compile(
-      "\\s*(?:Caused by|Suppressed): \\S.*|\\s+\\.\\.\\. \\d+ (?:more|common frames omitted|levels\\.\\.\\.)");
+      "\\s*(?:Caused by|Suppressed): \\S.*|\\s+\\.\\.\\. \\d+ (?:more|common frames omitted|levels\\.\\.\\.)"
+          + "|\\s+\\.\\.\\. \\d+ lines? matching cause stack trace \\.\\.\\.|Emitted 'error' event(?: on \\S.* instance)? at:");
+
+  /**
+   * An error Node.js prints in brackets, one whose stack has no frames (a file system call's
+   * {@code [Error: ENOENT: no such file or directory, open 'model.bin'] {}, with its properties
+   * in braces below; {@code [AggregateError: All promises were rejected] {}): the error's line.
+   */
+  private static final Pattern NODE_BRACKETED = Pattern.compile("\\[(?<error>[^\\s\\[].*)\\](?: \\{)?");
 
   /**
    * A qualified name, {@code a.b.C}: names of a letter, {@code _} or {@code $} then those and
@@ -316,6 +331,20 @@ final class TracebackLines {
   static boolean isRubyUncaught(String text) {
     int in = text.indexOf(":in ");
     return in > 4 && text.startsWith(".rb:", text.lastIndexOf('.', in)) && RUBY_UNCAUGHT.matcher(text).matches();
+  }
+
+  /**
+   * The error's line of an error Node.js prints in brackets ({@link #NODE_BRACKETED}):
+   * {@code Error: ENOENT: ...} of {@code [Error: ENOENT: ...] {}; {@code null} where the line is
+   * none. Node.js prints what else it throws otherwise: an array with a space inside its brackets
+   * ({@code [ 'frame 3' ]}), an object in braces.
+   */
+  static String nodeBracketedError(String text) {
+    if (!text.startsWith("[") || !(text.endsWith("]") || text.endsWith("] {"))) {
+      return null;
+    }
+    Matcher bracketed = NODE_BRACKETED.matcher(text);
+    return bracketed.matches() ? bracketed.group("error") : null;
   }
 
   static boolean isNodeLocation(String text) {

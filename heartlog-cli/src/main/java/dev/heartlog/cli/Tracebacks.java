@@ -395,7 +395,9 @@ final class Tracebacks {
         // Node.js's uncaught error: where it was thrown, that line of source, a caret, the error,
         // whatever was thrown: "UnhandledPromiseRejection: ...", a string (throw "oops"). Where
         // the source ended too soon, no line and no caret: "SyntaxError: Unexpected end of input".
-        startTraceback(OpenTraceback.Shape.STACK, prelude.get(0), line.message(), Level.ERROR);
+        // An error with no frames, in brackets ("[Error: ENOENT: ...] {"), is named by its line.
+        String bracketed = TracebackLines.nodeBracketedError(text);
+        startTraceback(OpenTraceback.Shape.STACK, prelude.get(0), bracketed != null ? bracketed : line.message(), Level.ERROR);
         preludeTexts.forEach(traceback::add);
         traceback.add(text);
         traceback.messageMayGoOn();

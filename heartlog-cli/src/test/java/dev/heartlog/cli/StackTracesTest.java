@@ -277,6 +277,118 @@ class StackTracesTest extends TracebacksTestSupport {
         "WARNING retrying t-1 17 -");
   }
 
+  /**
+   * Node.js 20's uncaught errors of a kind a worker meets often, as it prints them: an {@code
+   * 'error'} event no listener took (a refused connection), with the frames that emitted it below
+   * their own line; a file system call's error, which has no frames and is printed in brackets
+   * over its properties; an error thrown with its cause, whose frames in common with the cause
+   * are one line; an async function's frame with no name. Before, each was cut at the line
+   * heartlog did not know, the rest warnings of their own, and the bracketed one was named with
+   * its brackets.
+   */
+  @Test
+  void nodesUncaughtErrorsOfAnEventAFileSystemCallAndACauseAreOneErrorEachToNodesVersion() {
+    List<String> event = List.of(
+        "node:events:502",
+        "      throw er; // Unhandled 'error' event",
+        "      ^",
+        "",
+        "Error: connect ECONNREFUSED 127.0.0.1:5999",
+        "    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1611:16)",
+        "Emitted 'error' event on Socket instance at:",
+        "    at emitErrorNT (node:internal/streams/destroy:169:8)",
+        "    at process.processTicksAndRejections (node:internal/process/task_queues:82:21) {",
+        "  errno: -111,",
+        "  code: 'ECONNREFUSED',",
+        "  port: 5999",
+        "}",
+        "",
+        "Node.js v20.20.2");
+    List<String> fileSystem = List.of(
+        "/app/worker.js:2",
+        "fs.readFile(\"/models/sd.bin\", (err, data) => { if (err) throw err; });",
+        "                                          ^",
+        "",
+        "[Error: ENOENT: no such file or directory, open '/models/sd.bin'] {",
+        "  errno: -2,",
+        "  code: 'ENOENT',",
+        "  syscall: 'open',",
+        "  path: '/models/sd.bin'",
+        "}",
+        "",
+        "Node.js v20.20.2");
+    List<String> caused = List.of(
+        "/app/worker.js:4",
+        "  try { decode(); } catch (e) { throw new Error(\"render failed\", { cause: e }); }",
+        "                                ^",
+        "",
+        "Error: render failed",
+        "    at render (/app/worker.js:4:39)",
+        "    ... 5 lines matching cause stack trace ...",
+        "    at node:internal/main/run_main_module:28:49 {",
+        "  [cause]: RangeError: frame 12 out of range",
+        "      at decode (/app/worker.js:2:27)",
+        "      at async /app/worker.js:9:3",
+        "}",
+        "",
+        "Node.js v20.20.2");
+    List<String> aggregate = List.of(   // Promise.any's, its errors in brackets, a comma after the first's frames
+        "node:internal/process/promises:391",
+        "    triggerUncaughtException(err, true /* fromPromise */);",
+        "    ^",
+        "",
+        "[AggregateError: All promises were rejected] {",
+        "  [errors]: [",
+        "    Error: mirror 1 timed out",
+        "        at Object.<anonymous> (/app/worker.js:2:29)",
+        "        at node:internal/main/run_main_module:28:49,",
+        "    Error: mirror 2 timed out",
+        "        at node:internal/main/run_main_module:28:49",
+        "  ]",
+        "}",
+        "",
+        "Node.js v20.20.2");
+    List<String> array = List.of(   // no error: named as printed
+        "/app/worker.js:1",
+        "throw [\"frame 3\", \"frame 4\"];",
+        "^",
+        "[ 'frame 3', 'frame 4' ]",
+        "",
+        "Node.js v20.20.2");
+    for (List<String> crash : List.of(event, fileSystem, caused, aggregate, array)) {
+      crash.forEach(text -> print(Level.WARNING, text));
+    }
+    print(Level.WARNING, "next line");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "ERROR Error: connect ECONNREFUSED 127.0.0.1:5999 t-1 0 " + String.join("\n", event),
+        "ERROR Error: ENOENT: no such file or directory, open '/models/sd.bin' t-1 15 " + String.join("\n", fileSystem),
+        "ERROR Error: render failed t-1 27 " + String.join("\n", caused),
+        "ERROR AggregateError: All promises were rejected t-1 41 " + String.join("\n", aggregate),
+        "ERROR [ 'frame 3', 'frame 4' ] t-1 56 " + String.join("\n", array),
+        "WARNING next line t-1 62 -");
+  }
+
+  @Test
+  void anAsyncFunctionsFrameWithNoNameIsAFrame() {
+    print(Level.WARNING, "Error: ENOENT: no such file or directory, open '/models/sd.bin'");
+    print(Level.WARNING, "    at async open (node:internal/fs/promises:639:25)");
+    print(Level.WARNING, "    at async /app/worker.js:3:16");
+    print(Level.WARNING, "    at async /app/worker.js:7:3 {");
+    print(Level.WARNING, "  code: 'ENOENT'");
+    print(Level.WARNING, "}");
+    print(Level.WARNING, "    at async in 5 s");   // no place: no frame
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "ERROR Error: ENOENT: no such file or directory, open '/models/sd.bin' t-1 0 "
+            + "Error: ENOENT: no such file or directory, open '/models/sd.bin'\n"
+            + "    at async open (node:internal/fs/promises:639:25)\n    at async /app/worker.js:3:16\n"
+            + "    at async /app/worker.js:7:3 {\n  code: 'ENOENT'\n}",
+        "WARNING     at async in 5 s t-1 6 -");
+  }
+
   @Test
   void whateverNodeThrowsUncaughtIsOneErrorAndItsWarningsNoteIsPartOfTheWarning() {
     List<String> rejection = List.of(

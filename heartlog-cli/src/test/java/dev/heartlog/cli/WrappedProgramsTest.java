@@ -385,4 +385,57 @@ class WrappedProgramsTest {
         .endsWith("  }\n}");
     assertThat(stderr.get(2).exception()).contains("code: 'ECONNREFUSED'").containsPattern("\n}\n\nNode\\.js v\\d+[.\\d]*$");
   }
+
+  /**
+   * Node.js errors a worker meets often, logged and uncaught: one thrown with its cause, whose
+   * frames in common with the cause Node.js prints as one line; a file system call's, logged from
+   * a promise (its last frame an async function's with no name) and then thrown from a callback,
+   * where it has no frames and Node.js prints it in brackets; a connection refused with no
+   * listener for the socket's 'error' event. Each is one error to Node.js's version line, and the
+   * store names the bracketed one as the logged one, so both are one kind.
+   */
+  @Test
+  void nodesErrorsWithACauseOfAFileSystemCallAndOfAnUnheardEventAreOneErrorEach() throws IOException {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/node")), "node is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    Path files = Files.writeString(folder.resolve("files.js"), """
+        const fs = require("fs");
+        function decode() { throw new RangeError("frame 12 out of range"); }
+        function render() { try { decode(); } catch (e) { throw new Error("render failed", { cause: e }); } }
+        try { render(); } catch (e) { console.error(e); }
+        (async () => {
+          try { await fs.promises.readFile("/nonexistent/sd.bin"); } catch (e) { console.error(e); }
+          setTimeout(() => fs.readFile("/nonexistent/sd.bin", (err) => { if (err) throw err; }), 300);
+        })();
+        """);
+    Path socket = Files.writeString(folder.resolve("socket.js"), "require(\"net\").connect(1, \"127.0.0.1\");\n");
+
+    Cli.Result filesRun = heartlogRun("wrapped-node-files", url, "/usr/bin/node", files.toString());
+    Cli.Result socketRun = heartlogRun("wrapped-node-socket", url, "/usr/bin/node", socket.toString());
+
+    assertThat(filesRun.exitCode()).as(filesRun.err()).isEqualTo(1);
+    assertThat(socketRun.exitCode()).as(socketRun.err()).isEqualTo(1);
+    String missing = "Error: ENOENT: no such file or directory, open '/nonexistent/sd.bin'";
+    List<StoredRecord> stderr = stderrRecords(store, "wrapped-node-files");
+    // Before, the first two were cut at "... 5 lines matching cause stack trace ..." and at
+    // "at async /.../files.js:5:24 {", the rest of each a warning of its own, and the third named
+    // "[Error: ENOENT: ...] {".
+    assertThat(stderr).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("ERROR", "Error: render failed"), tuple("ERROR", missing), tuple("ERROR", missing));
+    assertThat(stderr.get(0).exception()).contains("lines matching cause stack trace")
+        .contains("\n  [cause]: RangeError: frame 12 out of range\n").endsWith("\n}");
+    assertThat(stderr.get(1).exception()).containsPattern("\n    at async .*files\\.js:\\d+:\\d+ \\{\n")
+        .endsWith("\n  path: '/nonexistent/sd.bin'\n}");
+    assertThat(stderr.get(2).exception()).contains("\n[" + missing + "] {\n")
+        .containsPattern("\n}\n\nNode\\.js v\\d+[.\\d]*$");
+    assertThat(store.errorKinds("wrapped-node-files", java.time.Instant.now().minusSeconds(600), null, 10).kinds())
+        .extracting(dev.heartlog.store.ErrorKind::exception, dev.heartlog.store.ErrorKind::errors)
+        .containsExactlyInAnyOrder(tuple(missing, 3L), tuple("Error: render failed", 1L));
+    assertThat(stderrRecords(store, "wrapped-node-socket")).singleElement().satisfies(refused -> {
+      assertThat(refused.message()).isEqualTo("Error: connect ECONNREFUSED 127.0.0.1:1");
+      assertThat(refused.exception()).contains("\nEmitted 'error' event on Socket instance at:\n")
+          .contains("  code: 'ECONNREFUSED',").containsPattern("\n}\n\nNode\\.js v\\d+[.\\d]*$");
+    });
+  }
 }

@@ -104,6 +104,14 @@ class TaskFailureTest {
           traced(2, "ERROR", "the worker process exited with code 1", "t-node-module",
               "node:internal/modules/cjs/loader:1080\\n  throw err;\\n  ^\\n\\nError: Cannot find module 'sharp'\\n"
               + "Require stack:\\n- /app/worker.js\\n    at Module._resolveFilename (node:internal/modules/cjs/loader:1077:15)"),
+          // An error with no frames, which Node.js prints in brackets over its properties (a
+          // file system call's); and a thrown array, which is no error.
+          traced(2, "ERROR", "the worker process exited with code 1", "t-node-fs", "/app/worker.js:2\\n"
+              + "fs.readFile(p, (err) => { if (err) throw err; });\\n                                ^\\n\\n"
+              + "[Error: ENOENT: no such file or directory, open '/models/sd.bin'] {\\n  errno: -2,\\n"
+              + "  code: 'ENOENT'\\n}\\n\\nNode.js v20.20.2"),
+          traced(2, "ERROR", "the worker process exited with code 1", "t-node-array", "/app/worker.js:1\\n"
+              + "throw [\\\"frame 3\\\"];\\n^\\n\\n[ 'frame 3' ]\\n\\nNode.js v20.20.2"),
           // torchrun's failure: its exception's message is a report of many lines, some of them
           // indented as a frame's lines are.
           traced(2, "ERROR", "the worker process exited with code 1", "t-torchrun", "Traceback (most recent call last):\\n"
@@ -318,6 +326,9 @@ class TaskFailureTest {
   void nodesUncaughtErrorIsNamedByItsErrorNotItsPlace() {
     assertThat(tasks.get("t-node").failureException()).isEqualTo("Error: out of host memory");
     assertThat(tasks.get("t-node-module").failureException()).isEqualTo("Error: Cannot find module 'sharp'");
+    assertThat(tasks.get("t-node-fs").failureException()).as("without the brackets of an error with no frames")
+        .isEqualTo("Error: ENOENT: no such file or directory, open '/models/sd.bin'");
+    assertThat(tasks.get("t-node-array").failureException()).isEqualTo("[ 'frame 3' ]");
   }
 
   /** A Rust panic is named as heartlog run names its record: its first line, and its message where that comes after. */
@@ -363,7 +374,7 @@ class TaskFailureTest {
         "t-split", "t-tie", "t-other", "t-closing", "t-java", "t-chained", "t-warned", "t-tie-traced", "t-cut", "t-group",
         "t-null", "t-abort", "t-abort-bare", "t-abort-silent", "t-cuda", "t-pydantic", "t-rust",
         "t-rust-old", "t-node", "t-node-module", "t-thread", "t-java-thread", "t-java-quoted",
-        "t-torchrun", "t-pool", "t-futures", "t-quoted");
+        "t-torchrun", "t-pool", "t-futures", "t-quoted", "t-node-fs", "t-node-array");
     assertThat(tasks.values()).extracting(RecentTask::failed).containsOnly(true);
     assertThat(List.of(tasks.get("t-tie").workers(), tasks.get("t-other").workers()))
         .containsExactly(List.of("gpu-a", "gpu-b"), List.of("gpu-a"));
