@@ -25,6 +25,12 @@ final class OpenTraceback {
     GO_STACK,
     /** A Rust program's panic, its message and its backtrace. */
     RUST,
+    /**
+     * The error a Rust program's {@code main} returned, as anyhow prints it: {@code Error: ...}, a
+     * blank line, {@code Caused by:} over its causes, indented, and {@code Stack backtrace:} over
+     * the frames where it was made.
+     */
+    RUST_REPORT,
     /** Python's {@code faulthandler} dump: the fatal error, and each thread's stack. */
     PYTHON_DUMP,
     /** HotSpot's report of the JVM's crash, every line after a {@code #}. */
@@ -162,6 +168,8 @@ final class OpenTraceback {
       case GO -> text.isBlank() || TracebackLines.isGoPanicLine(text);
       case GO_STACK -> text.startsWith("\t") || TracebackLines.isGoFunction(text);
       case RUST -> continuesRustPanic(text, sameBurst);
+      case RUST_REPORT -> sameBurst && (text.isBlank() || Character.isWhitespace(text.charAt(0))
+          || TracebackLines.isRustReportHeading(text));
       case PYTHON_DUMP -> TracebackLines.isPythonStackDumpLine(text);
       case JVM_CRASH -> continuesJvmCrash(text);
       case NODE_FATAL -> continuesNodeFatal(text);

@@ -505,6 +505,14 @@ final class TracebackLines {
     return text.startsWith("thread '") && RUST_PANIC.matcher(text).matches();
   }
 
+  /**
+   * A heading of the report anyhow prints of the error a Rust program's {@code main} returned:
+   * {@code Caused by:} over the error's causes, {@code Stack backtrace:} over its frames.
+   */
+  static boolean isRustReportHeading(String text) {
+    return text.equals("Caused by:") || text.equals("Stack backtrace:");
+  }
+
   static boolean isRustBacktraceLine(String text) {
     return RUST_BACKTRACE.matcher(text).matches();
   }

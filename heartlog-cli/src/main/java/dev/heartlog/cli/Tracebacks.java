@@ -408,7 +408,7 @@ final class Tracebacks {
       release();           // it was not one
     }
     if (heldExceptionLine != null && !TracebackLines.isFrame(text)) {
-      if (sameBurst && startsPythonTracebackAtHeldLine(text)) {
+      if (sameBurst && (startsPythonTracebackAtHeldLine(text) || startsRustReportAtHeldLine(text))) {
         return true;
       }
       boolean afterBlank = !heldMessageTexts.isEmpty() && heldMessageTexts.get(heldMessageTexts.size() - 1).isBlank();
@@ -449,18 +449,40 @@ final class Tracebacks {
     if (!remote && !chained && !headed) {
       return false;
     }
-    startTraceback(OpenTraceback.Shape.PYTHON, heldExceptionLine, heldExceptionLine.message(), Level.ERROR);
-    traceback.add(heldExceptionText);
-    heldMessageTexts.forEach(traceback::add);
-    traceback.add(text);
+    startTracebackAtHeldLine(OpenTraceback.Shape.PYTHON, text);
     if (!headed) {
       traceback.afterExceptionWithoutFrames(remote);
     }
+    return true;
+  }
+
+  /**
+   * Starts the report of the error a Rust program's {@code main} returned, as anyhow prints it,
+   * at the held exception line where a blank line and then {@code Caused by:} or {@code Stack
+   * backtrace:} follow it ({@code Error: render failed}, {@code Caused by:}, {@code     0: decode
+   * frame 3}, {@code     1: No such file or directory (os error 2)}). Before, the error was one
+   * record and its causes a warning of their own. {@code false} where the line shows no such
+   * thing.
+   */
+  private boolean startsRustReportAtHeldLine(String text) {
+    if (!TracebackLines.isRustReportHeading(text) || !heldExceptionText.startsWith("Error: ")
+        || heldMessageTexts.isEmpty() || !heldMessageTexts.get(heldMessageTexts.size() - 1).isBlank()) {
+      return false;
+    }
+    startTracebackAtHeldLine(OpenTraceback.Shape.RUST_REPORT, text);
+    return true;
+  }
+
+  /** Starts a traceback of the shape at the held exception line, its lines held below it, and the line. */
+  private void startTracebackAtHeldLine(OpenTraceback.Shape shape, String text) {
+    startTraceback(shape, heldExceptionLine, heldExceptionLine.message(), Level.ERROR);
+    traceback.add(heldExceptionText);
+    heldMessageTexts.forEach(traceback::add);
+    traceback.add(text);
     heldExceptionLine = null;
     heldExceptionText = null;
     heldMessageLines.clear();
     heldMessageTexts.clear();
-    return true;
   }
 
   /**

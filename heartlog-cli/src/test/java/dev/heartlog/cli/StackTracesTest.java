@@ -370,6 +370,69 @@ class StackTracesTest extends TracebacksTestSupport {
         "WARNING next line t-1 62 -");
   }
 
+  /**
+   * The error a Rust program's main returned, as anyhow 1.0 prints it: the error, a blank line,
+   * its causes below "Caused by:" (numbered where there are several), and with RUST_BACKTRACE
+   * its frames below "Stack backtrace:". Before, the error was one record and its causes a
+   * warning of their own.
+   */
+  @Test
+  void aRustErrorReportWithItsCausesAndBacktraceIsOneError() {
+    List<String> causes = List.of(
+        "Error: render failed for task t-7",
+        "",
+        "Caused by:",
+        "    0: decode frame 3",
+        "    1: No such file or directory (os error 2)");
+    List<String> traced = List.of(
+        "Error: model not loaded",
+        "",
+        "Caused by:",
+        "    CUDA_ERROR_OUT_OF_MEMORY: out of memory",
+        "",
+        "Stack backtrace:",
+        "   0: anyhow::error::<impl anyhow::Error>::msg",
+        "             at /root/.cargo/registry/src/index.crates.io-6f17d22bba15001f/anyhow-1.0.86/src/error.rs:83:36",
+        "   1: worker::main",
+        "             at ./src/main.rs:12:5");
+    causes.forEach(text -> print(Level.WARNING, text));
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    traced.forEach(text -> print(Level.WARNING, text));
+    print(Level.WARNING, "");
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    print(Level.WARNING, "    (retry 2 of 5)");   // indented, but later: no more of it
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    print(Level.WARNING, "Error: no GPU");   // an error, and no report after it: its line alone
+    print(Level.WARNING, "");
+    print(Level.WARNING, "retrying in 5 s");
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    print(Level.WARNING, "Error: upload failed");   // the heading comes later: no report
+    print(Level.WARNING, "");
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    print(Level.WARNING, "Caused by:");
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    print(Level.WARNING, "ValueError: bad frame");   // not Rust's "Error: "
+    print(Level.WARNING, "");
+    print(Level.WARNING, "Caused by:");
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    print(Level.WARNING, "Error: bad config");   // no blank line between: not anyhow's
+    print(Level.WARNING, "Caused by:");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "ERROR Error: render failed for task t-7 t-1 0 " + String.join("\n", causes),
+        "ERROR Error: model not loaded t-1 5 " + String.join("\n", traced),
+        "WARNING     (retry 2 of 5) t-1 16 -",
+        "WARNING Error: no GPU t-1 17 -",
+        "WARNING retrying in 5 s t-1 19 -",
+        "WARNING Error: upload failed t-1 20 -",
+        "WARNING Caused by: t-1 22 -",
+        "WARNING ValueError: bad frame t-1 23 -",
+        "WARNING Caused by: t-1 25 -",
+        "WARNING Error: bad config t-1 26 -",
+        "WARNING Caused by: t-1 27 -");
+  }
+
   @Test
   void anAsyncFunctionsFrameWithNoNameIsAFrame() {
     print(Level.WARNING, "Error: ENOENT: no such file or directory, open '/models/sd.bin'");

@@ -188,6 +188,56 @@ class WrappedProgramsTest {
     });
   }
 
+  /**
+   * A Rust program whose main returns an error: Rust prints it as {@code Error: } and its Debug,
+   * which anyhow writes as a report of its causes. anyhow cannot be fetched here, so the error
+   * below writes its Debug as anyhow 1.0 does (its fmt.rs): the error, a blank line, {@code
+   * Caused by:} and the causes numbered.
+   */
+  @Test
+  void aWrappedRustProgramsReturnedErrorIsOneErrorWithItsCauses() throws Exception {
+    Path rustc = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"), new String[] {"/root/.cargo/bin"})
+        .flatMap(Stream::of).map(dir -> Path.of(dir, "rustc")).filter(Files::isExecutable).findFirst().orElse(null);
+    assumeTrue(rustc != null, "rustc is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    Path source = Files.writeString(folder.resolve("report.rs"), """
+        use std::fmt;
+        struct Report(Vec<String>);
+        impl fmt::Debug for Report {
+            fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                write!(f, "{}\\n\\nCaused by:", self.0[0])?;
+                for (n, cause) in self.0[1..].iter().enumerate() {
+                    write!(f, "\\n    {}: {}", n, cause)?;
+                }
+                Ok(())
+            }
+        }
+        fn main() -> Result<(), Report> {
+            println!("claimed task t-7");
+            Err(Report(vec!["render failed for task t-7".into(), "decode frame 3".into(),
+                std::fs::read("/nonexistent/frame-3.png").unwrap_err().to_string()]))
+        }
+        """);
+    Path program = folder.resolve("report");
+    Process compile = new ProcessBuilder(rustc.toString(), source.toString(), "-o", program.toString())
+        .redirectErrorStream(true).start();
+    assertThat(compile.waitFor()).as(new String(compile.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+
+    Cli.Result result = heartlogRun("wrapped-rust-report", url, program.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+    String report = "Error: render failed for task t-7\n\nCaused by:\n    0: decode frame 3\n"
+        + "    1: No such file or directory (os error 2)";
+    // Before, an error and a warning of its causes.
+    assertThat(stderrRecords(store, "wrapped-rust-report")).singleElement().satisfies(record -> {
+      assertThat(record.level()).isEqualTo("ERROR");
+      assertThat(record.message()).isEqualTo("Error: render failed for task t-7");
+      assertThat(record.exception()).isEqualTo(report);
+    });
+    assertThat(exitRecord(store, "wrapped-rust-report").exception()).isEqualTo(report);
+  }
+
   @Test
   void aWrappedGoProgramsLogLinesAreInfoAndItsPanicIsOneErrorWithEveryGoroutinesStack() throws Exception {
     String url = TestDatabase.migratedUrl();
