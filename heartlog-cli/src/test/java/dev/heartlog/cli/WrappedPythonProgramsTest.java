@@ -594,4 +594,36 @@ class WrappedPythonProgramsTest {
         .extracting(ErrorKind::exception)
         .containsExactlyInAnyOrder("ValueError: bad frame 2", "OSError: disk full");
   }
+
+  /**
+   * A log call whose arguments do not fit its message ({@code log.info("frame %d", "three")}):
+   * Python's logging prints a report of it and goes on. heartlog run makes it one error, and the
+   * store names it by its traceback's exception, not by the call's message printed after it.
+   */
+  @Test
+  void aLogCallThatFailedIsOneErrorNamedByItsException() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    Path worker = Files.writeString(folder.resolve("log_call.py"), String.join("\n",
+        "import logging",
+        "logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')",
+        "log = logging.getLogger('worker')",
+        "log.info('claimed task %s', 't-7')",
+        "log.info('frame %d rendered', 'three')",
+        "log.info('next frame')", ""));
+
+    Cli.Result result = heartlogRun("wrapped-log-call", url, PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    String failure = "TypeError: %d format: a real number is required, not str";
+    List<StoredRecord> stderr = stderrRecords(store, "wrapped-log-call");
+    assertThat(stderr).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "worker: claimed task t-7"), tuple("ERROR", failure), tuple("INFO", "worker: next frame"));
+    assertThat(stderr.get(1).exception()).startsWith("--- Logging error ---\nTraceback (most recent call last):\n")
+        .contains("\n" + failure + "\nCall stack:\n").endsWith("\nMessage: 'frame %d rendered'\nArguments: ('three',)");
+    // Before, the kind was named by the call's message, "Message: 'frame %d rendered'".
+    assertThat(store.errorKinds("wrapped-log-call", java.time.Instant.now().minusSeconds(600), null, 10).kinds())
+        .extracting(ErrorKind::exception).containsExactly(failure);
+  }
 }

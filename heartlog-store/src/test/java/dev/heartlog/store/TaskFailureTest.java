@@ -149,6 +149,15 @@ class TaskFailureTest {
               + "Traceback (most recent call last):\\n"
               + "  File \\\"/usr/lib/python3.11/concurrent/futures/_base.py\\\", line 401, in __get_result\\n"
               + "    raise self._exception\\nValueError: bad frame 3"),
+          // Python's report of a log call whose arguments did not fit its message: its
+          // traceback, then the call's frames, its message and its arguments.
+          traced(2, "ERROR", "TypeError: %d format: a real number is required, not str", "t-log-call",
+              "--- Logging error ---\\nTraceback (most recent call last):\\n"
+              + "  File \\\"/usr/lib/python3.11/logging/__init__.py\\\", line 377, in getMessage\\n"
+              + "    msg = msg % self.args\\nTypeError: %d format: a real number is required, not str\\n"
+              + "Call stack:\\n  File \\\"w.py\\\", line 5, in <module>\\n"
+              + "    log.info(\\\"frame %d rendered\\\", \\\"three\\\")\\n"
+              + "Message: 'frame %d rendered'\\nArguments: ('three',)\\n"),
           // Any other exception whose message goes on in quotes is named by its first line.
           traced(2, "ERROR", "prompt rejected", "t-quoted",
               "java.lang.IllegalArgumentException: bad prompt:\\n\\\"\\\"\\\"\\n{\\\"steps\\\": -1}\\n\\\"\\\"\\\"\\n"
@@ -294,6 +303,12 @@ class TaskFailureTest {
         .isEqualTo("torch.distributed.elastic.multiprocessing.errors.ChildFailedError:");
   }
 
+  /** Python's report of a log call that failed is named by its traceback's exception, not by the call's message after it. */
+  @Test
+  void aLogCallsFailureIsNamedByItsTracebacksExceptionNotByTheLinesAfterIt() {
+    assertThat(tasks.get("t-log-call").failureException()).isEqualTo("TypeError: %d format: a real number is required, not str");
+  }
+
   /** A thread's traceback is read as any Python traceback, not named by the line above it that says whose it is. */
   @Test
   void aThreadsTracebackIsNamedByItsException() {
@@ -374,7 +389,8 @@ class TaskFailureTest {
         "t-split", "t-tie", "t-other", "t-closing", "t-java", "t-chained", "t-warned", "t-tie-traced", "t-cut", "t-group",
         "t-null", "t-abort", "t-abort-bare", "t-abort-silent", "t-cuda", "t-pydantic", "t-rust",
         "t-rust-old", "t-node", "t-node-module", "t-thread", "t-java-thread", "t-java-quoted",
-        "t-torchrun", "t-pool", "t-futures", "t-quoted", "t-node-fs", "t-node-array");
+        "t-torchrun", "t-pool", "t-futures", "t-quoted", "t-node-fs", "t-node-array",
+        "t-log-call");
     assertThat(tasks.values()).extracting(RecentTask::failed).containsOnly(true);
     assertThat(List.of(tasks.get("t-tie").workers(), tasks.get("t-other").workers()))
         .containsExactly(List.of("gpu-a", "gpu-b"), List.of("gpu-a"));
