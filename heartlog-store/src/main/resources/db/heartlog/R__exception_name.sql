@@ -110,7 +110,9 @@ $$;
 -- "  what():  CUDA error: ...") by its type and what(), as heartlog run names its record
 -- ("c10::Error: CUDA error: ..."). A Python exception group's (heartlog_exception_group_name,
 -- below) by the first exception in it. Any other trace that begins indented gives none; so does
--- a null exception, or one that is no stack trace (heartlog_has_stack_trace, above).
+-- a null exception, or one that is no stack trace (heartlog_has_stack_trace, above), or the
+-- stack alone that Python's logging prints below a record logged with stack_info=True ("Stack
+-- (most recent call last):", then frames): where the record was made, no exception.
 --
 -- split_part reads a trace once, where a regular expression is tried from many of its
 -- characters: 1 ms more for 50 tasks anchored at the trace's end, 3 ms for the one here on every
@@ -123,6 +125,7 @@ AS $$
     SELECT CASE WHEN left(exception, 1) IN (' ', E'\t')
                      AND exception NOT LIKE '  + Exception Group Traceback (most recent call last):%'
                      OR NOT heartlog_has_stack_trace(exception)
+                     OR exception LIKE 'Stack (most recent call last):%'
                 THEN NULL
                 WHEN exception LIKE '  + Exception Group Traceback (most recent call last):%'
                      AND right(exception, 80) ~ E'\n[ \t]*\\+-{36}[ \t\r\n]*$'

@@ -626,4 +626,42 @@ class WrappedPythonProgramsTest {
     assertThat(store.errorKinds("wrapped-log-call", java.time.Instant.now().minusSeconds(600), null, 10).kinds())
         .extracting(ErrorKind::exception).containsExactly(failure);
   }
+
+  /**
+   * Records logged with {@code stack_info=True}: Python's logging prints the stack where each was
+   * made below it, after its traceback where it has one. The stack is the record's exception,
+   * and names none in the store: an error with a stack alone is of its message's kind.
+   */
+  @Test
+  void aRecordsStackInfoIsItsExceptionAndNamesNone() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    Path worker = Files.writeString(folder.resolve("stack_info.py"), String.join("\n",
+        "import logging",
+        "logging.basicConfig(level=logging.INFO)",
+        "log = logging.getLogger('worker')",
+        "def render():",
+        "    log.error('frame 3 took 40 s', stack_info=True)",
+        "render()",
+        "try:",
+        "    1 / 0",
+        "except ZeroDivisionError:",
+        "    log.exception('bad ratio', stack_info=True)", ""));
+
+    Cli.Result result = heartlogRun("wrapped-stack-info", url, PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> stderr = stderrRecords(store, "wrapped-stack-info");
+    assertThat(stderr).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("ERROR", "frame 3 took 40 s"), tuple("ERROR", "bad ratio"));
+    assertThat(stderr.get(0).exception()).startsWith("Stack (most recent call last):\n")
+        .endsWith("log.error('frame 3 took 40 s', stack_info=True)");
+    assertThat(stderr.get(1).exception()).contains("\nZeroDivisionError: division by zero\nStack (most recent call last):\n");
+    // Before, the first was of a kind named "Stack (most recent call last):", as every such
+    // record would have been.
+    assertThat(store.errorKinds("wrapped-stack-info", java.time.Instant.now().minusSeconds(600), null, 10).kinds())
+        .extracting(ErrorKind::message, ErrorKind::exception).containsExactlyInAnyOrder(
+            tuple("frame 3 took 40 s", null), tuple("bad ratio", "ZeroDivisionError: division by zero"));
+  }
 }

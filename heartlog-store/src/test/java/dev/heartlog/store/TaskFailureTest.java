@@ -158,6 +158,10 @@ class TaskFailureTest {
               + "Call stack:\\n  File \\\"w.py\\\", line 5, in <module>\\n"
               + "    log.info(\\\"frame %d rendered\\\", \\\"three\\\")\\n"
               + "Message: 'frame %d rendered'\\nArguments: ('three',)\\n"),
+          // A record logged with stack_info=True: the stack where it was made, and no exception.
+          traced(2, "ERROR", "frame 3 took 40 s", "t-stack-info", "Stack (most recent call last):\\n"
+              + "  File \\\"w.py\\\", line 6, in <module>\\n    render()\\n"
+              + "  File \\\"w.py\\\", line 5, in render\\n    log.error(\\\"frame 3 took 40 s\\\", stack_info=True)"),
           // Any other exception whose message goes on in quotes is named by its first line.
           traced(2, "ERROR", "prompt rejected", "t-quoted",
               "java.lang.IllegalArgumentException: bad prompt:\\n\\\"\\\"\\\"\\n{\\\"steps\\\": -1}\\n\\\"\\\"\\\"\\n"
@@ -381,6 +385,9 @@ class TaskFailureTest {
     assertThat(tasks.get("t-split").failureException()).isNull();
     assertThat(tasks.get("t-warned").failureException()).as("its only exception is a warning's").isNull();
     assertThat(tasks.get("t-cut").failureException()).as("not a line of the worker's code").isNull();
+    assertThat(tasks.get("t-stack-info").failureException()).as("a stack alone, where the record was made, names none")
+        .isNull();
+    assertThat(tasks.get("t-stack-info").failure()).isEqualTo("frame 3 took 40 s");
   }
 
   @Test
@@ -390,7 +397,7 @@ class TaskFailureTest {
         "t-null", "t-abort", "t-abort-bare", "t-abort-silent", "t-cuda", "t-pydantic", "t-rust",
         "t-rust-old", "t-node", "t-node-module", "t-thread", "t-java-thread", "t-java-quoted",
         "t-torchrun", "t-pool", "t-futures", "t-quoted", "t-node-fs", "t-node-array",
-        "t-log-call");
+        "t-log-call", "t-stack-info");
     assertThat(tasks.values()).extracting(RecentTask::failed).containsOnly(true);
     assertThat(List.of(tasks.get("t-tie").workers(), tasks.get("t-other").workers()))
         .containsExactly(List.of("gpu-a", "gpu-b"), List.of("gpu-a"));
