@@ -96,6 +96,14 @@ final class TracebackLines {
       "(?:Exception in thread \".*\" )?" + QUALIFIED_NAME + "(?::.*)?"
           + "|(?:Uncaught )?(?:[A-Z][\\w$]*)?(?:Error|Exception)(?: \\[\\w+])?(?::.*)?");
 
+  /**
+   * A Node.js error printed after other words on its line, as {@code console.error("render
+   * failed:", err)} prints it ({@code render failed: Error: CUDA device lost}): the error's line
+   * is from the first word that names an error ({@code Error}, {@code TypeError [ERR_...]}).
+   */
+  private static final Pattern EMBEDDED_ERROR = Pattern.compile(
+      ".*?\\s((?:[A-Z][\\w$]*)?(?:Error|Exception)(?: \\[\\w+])?(?::\\s.*)?)");
+
   /** Node.js's first line of an uncaught error: where it was thrown ({@code /app/render.js:12}). */
   private static final Pattern NODE_LOCATION = Pattern.compile("(?:/|file://|node:)\\S*:\\d+");
 
@@ -325,6 +333,20 @@ final class TracebackLines {
     char first = text.isEmpty() ? ' ' : text.charAt(0);
     return (Character.isLetter(first) || first == '_' || first == '$') && EXCEPTION_LINE.matcher(text).matches()
         && !isRubyFrame(text) || isRubyUncaught(text);
+  }
+
+  /**
+   * The error's line in a line that prints it after other words ({@link #EMBEDDED_ERROR}):
+   * {@code Error: CUDA device lost} of {@code render failed: Error: CUDA device lost}; {@code
+   * null} where the line names no error. The words looked for first spare most lines the regular
+   * expression.
+   */
+  static String embeddedError(String text) {
+    if (!text.contains("Error") && !text.contains("Exception")) {
+      return null;
+    }
+    Matcher embedded = EMBEDDED_ERROR.matcher(text);
+    return embedded.matches() ? embedded.group(1) : null;
   }
 
   /** The first line of a Ruby exception nothing rescued ({@link #RUBY_UNCAUGHT}). */

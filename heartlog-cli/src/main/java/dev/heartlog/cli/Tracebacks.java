@@ -527,6 +527,7 @@ final class Tracebacks {
     } else if (TracebackLines.isCppTerminate(text)) {
       startTraceback(OpenTraceback.Shape.CPP_TERMINATE, line, line.message(), Level.ERROR);
     } else if (TracebackLines.isFrame(text)) {
+      String embedded = held == null || held.ownLevel() || !lineInBurst ? null : TracebackLines.embeddedError(held.message());
       if (heldExceptionLine != null) {
         startTraceback(OpenTraceback.Shape.STACK, heldExceptionLine, heldExceptionLine.message(), Level.ERROR);
         traceback.add(heldExceptionText);
@@ -535,6 +536,14 @@ final class Tracebacks {
         heldExceptionText = null;
         heldMessageLines.clear();
         heldMessageTexts.clear();
+      } else if (embedded != null) {
+        // console.error("render failed:", err): the line is the error's record, its message the
+        // line, its exception the error from its line on. Before, the line was a warning, and the
+        // frames one of their own, named by the first.
+        Line said = held;
+        held = null;
+        startTraceback(OpenTraceback.Shape.STACK, said, said.message(), Level.ERROR);
+        traceback.add(embedded);
       } else {
         startTraceback(OpenTraceback.Shape.STACK, line, text.strip(), line.level());
       }

@@ -433,6 +433,58 @@ class StackTracesTest extends TracebacksTestSupport {
         "WARNING Caused by: t-1 27 -");
   }
 
+  /**
+   * {@code console.error("render failed:", err)}: Node.js prints the words, a space and the error
+   * on one line, its frames below. The line is the error's record, its exception the error from
+   * its line on. Before, the line was a warning and the frames a record of their own.
+   */
+  @Test
+  void anErrorPrintedAfterOtherWordsOnItsLineIsOneErrorWithThem() {
+    read(List.of("render failed: Error: CUDA error: out of memory", "    at render (/app/worker.js:1:27)",
+        "    at Object.<anonymous> (/app/worker.js:2:7)"));
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    read(List.of("upload t-7 TypeError [ERR_INVALID_ARG_TYPE]: The \"path\" argument must be of type string",
+        "    at upload (/app/worker.js:9:3)"));
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    // Frames that come later are not its, though an ERROR line (--stderr-level ERROR) stays held.
+    tracebacks.reading(true, nanos);
+    print(Level.ERROR, "retrying after Error: timeout");
+    tracebacks.reading(false, nanos);
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    read(List.of("    at retry (/app/worker.js:4:1)"));
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    read(List.of("no Error here", "    at check (/app/worker.js:6:1)"));   // "Error" alone names no error
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    read(List.of("job 7 lastError: none", "    at report (/app/worker.js:8:1)"));   // nor a word ending in it
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    tracebacks.reading(true, nanos);
+    printOwn(Level.WARNING, "WARN render failed: Error: timeout");   // a logger's: its own, as before
+    print(Level.WARNING, "    at render (/app/worker.js:1:27)");
+    tracebacks.reading(false, nanos);
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "ERROR render failed: Error: CUDA error: out of memory t-1 0 Error: CUDA error: out of memory\n"
+            + "    at render (/app/worker.js:1:27)\n    at Object.<anonymous> (/app/worker.js:2:7)",
+        "ERROR upload t-7 TypeError [ERR_INVALID_ARG_TYPE]: The \"path\" argument must be of type string t-1 3 "
+            + "TypeError [ERR_INVALID_ARG_TYPE]: The \"path\" argument must be of type string\n"
+            + "    at upload (/app/worker.js:9:3)",
+        "ERROR retrying after Error: timeout t-1 5 -",
+        "WARNING at retry (/app/worker.js:4:1) t-1 6     at retry (/app/worker.js:4:1)",
+        "WARNING no Error here t-1 7 -",
+        "WARNING at check (/app/worker.js:6:1) t-1 8     at check (/app/worker.js:6:1)",
+        "WARNING job 7 lastError: none t-1 9 -",
+        "WARNING at report (/app/worker.js:8:1) t-1 10     at report (/app/worker.js:8:1)",
+        "WARNING WARN render failed: Error: timeout t-1 11     at render (/app/worker.js:1:27)");
+  }
+
+  /** The lines of one read of the stream, at its level: the reading thread passes them on together. */
+  private void read(List<String> lines) {
+    tracebacks.reading(true, nanos);
+    lines.forEach(text -> print(Level.WARNING, text));
+    tracebacks.reading(false, nanos);
+  }
+
   @Test
   void anAsyncFunctionsFrameWithNoNameIsAFrame() {
     print(Level.WARNING, "Error: ENOENT: no such file or directory, open '/models/sd.bin'");

@@ -488,4 +488,30 @@ class WrappedProgramsTest {
           .contains("  code: 'ECONNREFUSED',").containsPattern("\n}\n\nNode\\.js v\\d+[.\\d]*$");
     });
   }
+
+  /**
+   * {@code console.error("render failed:", err)}, the way a Node.js worker most often reports an
+   * error it caught: one error, the line its message, the error from its line on its exception.
+   * Before, a warning, and the frames a warning of their own named by the first.
+   */
+  @Test
+  void aNodeErrorPrintedAfterWordsIsOneErrorWithThem() throws IOException {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/node")), "node is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    Path program = Files.writeString(folder.resolve("caught.js"), """
+        function render() { throw new Error("CUDA device lost"); }
+        try { render(); } catch (e) { console.error("render failed:", e); }
+        console.error("next frame");
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-node-caught", url, "/usr/bin/node", program.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> stderr = stderrRecords(store, "wrapped-node-caught");
+    assertThat(stderr).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("ERROR", "render failed: Error: CUDA device lost"), tuple("WARNING", "next frame"));
+    assertThat(stderr.get(0).exception()).startsWith("Error: CUDA device lost\n    at render (")
+        .contains("\n    at Object.<anonymous> (").doesNotContain("next frame");
+  }
 }
