@@ -102,10 +102,12 @@ $$;
 -- class name after a quote: a thread's name may hold quotes), as a logger stores the same
 -- exception, so that both are one kind; a Rust panic on its first two
 -- where the first ends with its place (since Rust 1.73: "thread 'main' panicked at
--- src/main.rs:4:5:", then the message); Node.js's uncaught error on the line after the first
--- blank one, below the place it was thrown ("/app/w.js:12"), its line of source and a caret (an
--- error with no frames without the brackets Node.js prints it in: "Error: ENOENT: ..." of
--- "[Error: ENOENT: ...] {", where a file system call failed); a
+-- src/main.rs:4:5:", then the message); Node.js's uncaught error on the line below the place it
+-- was thrown ("/app/w.js:12"), its line of source and a caret: right below the caret for a worker
+-- thread's error, a thrown string or array, else after the first blank line (an error thrown in
+-- the main thread has one below the caret; a file that ended too soon has a blank line for its
+-- source and no caret); an error with no frames without the brackets Node.js prints it in
+-- ("Error: ENOENT: ..." of "[Error: ENOENT: ...] {", where a file system call failed); a
 -- C++ abort (libstdc++'s "terminate called after throwing an instance of 'c10::Error'" over
 -- "  what():  CUDA error: ...") by its type and what(), as heartlog run names its record
 -- ("c10::Error: CUDA error: ..."). A Python exception group's (heartlog_exception_group_name,
@@ -139,7 +141,11 @@ AS $$
                 THEN split_part(exception, E'\n', 1) || ' ' || split_part(exception, E'\n', 2)
                 WHEN (exception LIKE '/%' OR exception LIKE 'file://%' OR exception LIKE 'node:%')
                      AND exception ~ E'^(?:/|file://|node:)\\S*:\\d+\\n'
-                THEN coalesce(regexp_replace(substring(exception FROM E'\n[ \t]*\n([^\n]+)'),
+                THEN coalesce(regexp_replace(CASE WHEN ltrim(split_part(exception, E'\n', 3), E' \t') LIKE '^%'
+                                                       AND btrim(split_part(exception, E'\n', 4), E' \t\r') <> ''
+                                                  THEN split_part(exception, E'\n', 4)
+                                                  ELSE substring(exception FROM E'\n[ \t]*\n([^\n]+)')
+                                             END,
                                              E'^\\[([^\\s\\[][^\n]*)\\](?: \\{)?$', E'\\1'),
                               split_part(exception, E'\n', 1))
                 WHEN exception LIKE 'Exception in thread "%'

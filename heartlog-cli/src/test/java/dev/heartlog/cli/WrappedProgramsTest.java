@@ -460,12 +460,19 @@ class WrappedProgramsTest {
         })();
         """);
     Path socket = Files.writeString(folder.resolve("socket.js"), "require(\"net\").connect(1, \"127.0.0.1\");\n");
+    // A worker thread's error, which Node.js prints with no blank line below the caret.
+    Path thread = Files.writeString(folder.resolve("thread.js"), """
+        const { Worker, isMainThread } = require("worker_threads");
+        if (isMainThread) { new Worker(__filename); } else { throw new RangeError("frame 9 out of range"); }
+        """);
 
     Cli.Result filesRun = heartlogRun("wrapped-node-files", url, "/usr/bin/node", files.toString());
     Cli.Result socketRun = heartlogRun("wrapped-node-socket", url, "/usr/bin/node", socket.toString());
+    Cli.Result threadRun = heartlogRun("wrapped-node-thread", url, "/usr/bin/node", thread.toString());
 
     assertThat(filesRun.exitCode()).as(filesRun.err()).isEqualTo(1);
     assertThat(socketRun.exitCode()).as(socketRun.err()).isEqualTo(1);
+    assertThat(threadRun.exitCode()).as(threadRun.err()).isEqualTo(1);
     String missing = "Error: ENOENT: no such file or directory, open '/nonexistent/sd.bin'";
     List<StoredRecord> stderr = stderrRecords(store, "wrapped-node-files");
     // Before, the first two were cut at "... 5 lines matching cause stack trace ..." and at
@@ -487,6 +494,9 @@ class WrappedProgramsTest {
       assertThat(refused.exception()).contains("\nEmitted 'error' event on Socket instance at:\n")
           .contains("  code: 'ECONNREFUSED',").containsPattern("\n}\n\nNode\\.js v\\d+[.\\d]*$");
     });
+    // Before, the store named it by the line after the first blank one: "Node.js v20.20.2".
+    assertThat(store.errorKinds("wrapped-node-thread", java.time.Instant.now().minusSeconds(600), null, 10).kinds())
+        .extracting(dev.heartlog.store.ErrorKind::exception).containsExactly("RangeError [Error]: frame 9 out of range");
   }
 
   /**

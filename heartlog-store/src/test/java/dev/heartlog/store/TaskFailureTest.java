@@ -110,8 +110,24 @@ class TaskFailureTest {
               + "fs.readFile(p, (err) => { if (err) throw err; });\\n                                ^\\n\\n"
               + "[Error: ENOENT: no such file or directory, open '/models/sd.bin'] {\\n  errno: -2,\\n"
               + "  code: 'ENOENT'\\n}\\n\\nNode.js v20.20.2"),
+          // What Node.js 20 prints with no blank line below the caret: a thrown array, a thrown
+          // string (and its note), a worker thread's error; and a file that ended too soon, whose
+          // line of source is blank, and no caret.
           traced(2, "ERROR", "the worker process exited with code 1", "t-node-array", "/app/worker.js:1\\n"
-              + "throw [\\\"frame 3\\\"];\\n^\\n\\n[ 'frame 3' ]\\n\\nNode.js v20.20.2"),
+              + "throw [\\\"frame 3\\\"];\\n^\\n[ 'frame 3' ]\\n\\nNode.js v20.20.2"),
+          traced(2, "ERROR", "the worker process exited with code 1", "t-node-string", "/app/worker.js:1\\n"
+              + "setTimeout(() => { throw \\\"oops\\\"; }, 10);\\n                   ^\\noops\\n"
+              + "(Use `node --trace-uncaught ...` to show where the exception was thrown)\\n\\nNode.js v20.20.2"),
+          traced(2, "ERROR", "the worker process exited with code 1", "t-node-thread", "node:internal/event_target:1105\\n"
+              + "  process.nextTick(() => { throw err; });\\n                           ^\\n"
+              + "RangeError [Error]: frame 9 out of range\\n    at Object.<anonymous> (/app/worker.js:6:9)\\n"
+              + "Emitted 'error' event on Worker instance at:\\n    at [kOnErrorMessage] (node:internal/worker:333:10)\\n\\n"
+              + "Node.js v20.20.2"),
+          traced(2, "ERROR", "the worker process exited with code 1", "t-node-syntax", "/app/worker.js:2\\n\\n\\n\\n"
+              + "SyntaxError: Unexpected end of input\\n    at wrapSafe (node:internal/modules/cjs/loader:1464:18)\\n\\n"
+              + "Node.js v20.20.2"),
+          traced(2, "ERROR", "the worker process exited with code 1", "t-node-syntax-short", "/app/worker.js:2\\n\\n"
+              + "SyntaxError: Unexpected end of input\\n    at wrapSafe (node:internal/modules/cjs/loader:1464:18)"),
           // torchrun's failure: its exception's message is a report of many lines, some of them
           // indented as a frame's lines are.
           traced(2, "ERROR", "the worker process exited with code 1", "t-torchrun", "Traceback (most recent call last):\\n"
@@ -348,6 +364,12 @@ class TaskFailureTest {
     assertThat(tasks.get("t-node-fs").failureException()).as("without the brackets of an error with no frames")
         .isEqualTo("Error: ENOENT: no such file or directory, open '/models/sd.bin'");
     assertThat(tasks.get("t-node-array").failureException()).isEqualTo("[ 'frame 3' ]");
+    assertThat(tasks.get("t-node-string").failureException()).isEqualTo("oops");
+    assertThat(tasks.get("t-node-thread").failureException()).as("not Node.js's version, after the first blank line")
+        .isEqualTo("RangeError [Error]: frame 9 out of range");
+    assertThat(tasks.get("t-node-syntax").failureException()).isEqualTo("SyntaxError: Unexpected end of input");
+    assertThat(tasks.get("t-node-syntax-short").failureException()).as("no caret: not the frame on the fourth line")
+        .isEqualTo("SyntaxError: Unexpected end of input");
   }
 
   /** A Rust panic is named as heartlog run names its record: its first line, and its message where that comes after. */
@@ -397,7 +419,8 @@ class TaskFailureTest {
         "t-null", "t-abort", "t-abort-bare", "t-abort-silent", "t-cuda", "t-pydantic", "t-rust",
         "t-rust-old", "t-node", "t-node-module", "t-thread", "t-java-thread", "t-java-quoted",
         "t-torchrun", "t-pool", "t-futures", "t-quoted", "t-node-fs", "t-node-array",
-        "t-log-call", "t-stack-info");
+        "t-log-call", "t-stack-info", "t-node-string", "t-node-thread", "t-node-syntax",
+        "t-node-syntax-short");
     assertThat(tasks.values()).extracting(RecentTask::failed).containsOnly(true);
     assertThat(List.of(tasks.get("t-tie").workers(), tasks.get("t-other").workers()))
         .containsExactly(List.of("gpu-a", "gpu-b"), List.of("gpu-a"));
