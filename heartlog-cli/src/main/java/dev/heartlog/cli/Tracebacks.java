@@ -408,7 +408,12 @@ final class Tracebacks {
       release();           // it was not one
     }
     if (heldExceptionLine != null && !TracebackLines.isFrame(text)) {
-      if (sameBurst && (startsPythonTracebackAtHeldLine(text) || startsRustReportAtHeldLine(text))) {
+      // A line Python prints above a traceback of its own says the traceback is coming, as late as
+      // it comes (while the quiet holds it, tick): it writes the line, then builds the traceback
+      // (reading each frame's source), then writes it. Under load "--- Logging error ---" was once
+      // a record of its own, more than 50 ms before its traceback (in CI, and once here).
+      boolean announced = TracebackLines.isPythonTracebackHeader(heldExceptionText);
+      if ((sameBurst || announced) && (startsPythonTracebackAtHeldLine(text) || startsRustReportAtHeldLine(text))) {
         return true;
       }
       boolean afterBlank = !heldMessageTexts.isEmpty() && heldMessageTexts.get(heldMessageTexts.size() - 1).isBlank();

@@ -277,6 +277,35 @@ class TracebacksTest extends TracebacksTestSupport {
         "WARNING retrying t-1 21 -");
   }
 
+  /**
+   * Python writes the line above a traceback of its own, then builds the traceback, reading each
+   * frame's source, then writes it: under load the traceback came more than a burst after the
+   * line, and the line was a record of its own. The line waits for it as long as the quiet of a
+   * slow traceback; a line of another kind after it does not.
+   */
+  @Test
+  void theLinePythonPrintsAboveATracebackOfItsOwnWaitsForItPastABurst() {
+    List<String> traceback = List.of(
+        "Traceback (most recent call last):",
+        "  File \"/usr/lib/python3.11/logging/__init__.py\", line 377, in getMessage",
+        "TypeError: not enough arguments for format string");
+    print(Level.INFO, "--- Logging error ---");
+    pause(Tracebacks.MESSAGE_BURST_NANOS * 4);   // 200 ms: within a slow traceback's quiet of heartlog run's
+    traceback.forEach(text -> print(Level.WARNING, text));
+    pause(QUIET * Tracebacks.SLOW_TRACEBACK_QUIET);
+    tracebacks.tick(nanos);
+    print(Level.WARNING, "Exception ignored in: <function Frame.__del__ at 0x7f824dc78860>");
+    pause(Tracebacks.MESSAGE_BURST_NANOS * 4);
+    print(Level.WARNING, "ValueError: bad frame");   // not what the line said was coming
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "ERROR TypeError: not enough arguments for format string t-1 0 --- Logging error ---\n"
+            + String.join("\n", traceback),
+        "WARNING Exception ignored in: <function Frame.__del__ at 0x7f824dc78860> t-1 4 -",
+        "WARNING ValueError: bad frame t-1 5 -");
+  }
+
   @Test
   void socketserversReportOfARequestWhoseHandlerRaisedIsOneErrorAndItsFirstRuleNoRecord() {
     String rule = "-".repeat(40);
