@@ -39,10 +39,16 @@ final class StructuredLine {
   // A job queue's job is the task: RQ's and most queues' job_id, bound to a structured logger.
   private static final List<String> TASK_FIELDS = PrintedFields.TASK_NAMES;
   private static final List<String> LOGGER_FIELDS = List.of("logger", "name", "logger_name", "log.logger", "Category");
+  // Elastic Common Schema's loggers that write its fields flat (ecs-logging-java): error.stack_trace.
   private static final List<String> EXCEPTION_FIELDS =
-      List.of("exception", "exc_info", "stack_trace", "stack", "stacktrace", "Exception");
-  /** Where pino and bunyan put a logged {@code Error}: an object with its {@code stack}. */
+      List.of("exception", "exc_info", "stack_trace", "stack", "stacktrace", "Exception", "error.stack_trace");
+  /**
+   * Where pino and bunyan put a logged {@code Error}: an object with its {@code stack}; where the
+   * Elastic Common Schema's loggers do (ecs-logging for Python and Node.js), {@code error} with
+   * its {@code stack_trace}.
+   */
   private static final List<String> ERROR_FIELDS = List.of("err", "error");
+  private static final List<String> ERROR_STACK_FIELDS = List.of("stack", "stack_trace");
   private static final List<String> TIME_FIELDS = List.of("timestamp", "@timestamp", "time", "ts", "Timestamp");
   /** A logfmt line is a record's only with one of these keys: {@code loss=0.23 step=100} is a line like any other. */
   private static final List<String> LOGFMT_KEYS = Stream.concat(LEVEL_FIELDS.stream(), MESSAGE_FIELDS.stream()).toList();
@@ -84,6 +90,9 @@ final class StructuredLine {
     Object taskValue = take(fields, TASK_FIELDS);
     String task = taskValue == null || taskValue.toString().isBlank() ? null : taskValue.toString();
     Object logger = take(fields, LOGGER_FIELDS);
+    if (logger == null && fields.get("log") instanceof Map<?, ?> log && log.get("logger") instanceof String name) {
+      logger = name;   // the Elastic Common Schema's, nested: "log": {"logger": "worker", "origin": ...}
+    }
     if (logger != null) {
       metadata.put("logger", logger.toString());
     }
@@ -109,19 +118,40 @@ final class StructuredLine {
 
   /**
    * The stack of a logged error, as pino and bunyan write one ({@code "err": {"type": "Error",
-   * "message": "...", "stack": "Error: ...\n    at ..."}}): taken out of its object, whose other
-   * fields stay. Null where there is none.
+   * "message": "...", "stack": "Error: ...\n    at ..."}}), or the Elastic Common Schema ({@code
+   * "error": {"type": "...", "message": "...", "stack_trace": "..."}}): taken out of its object,
+   * whose other fields stay. Null where there is none.
    */
   private static String takeErrorsStack(Map<String, Object> fields) {
     for (String name : ERROR_FIELDS) {
-      if (fields.get(name) instanceof Map<?, ?> error && error.get("stack") instanceof String stack && !stack.isBlank()) {
-        Map<Object, Object> rest = new LinkedHashMap<>(error);
-        rest.remove("stack");
-        fields.put(name, rest);
-        return stack;
+      if (!(fields.get(name) instanceof Map<?, ?> error)) {
+        continue;
+      }
+      for (String stackField : ERROR_STACK_FIELDS) {
+        if (error.get(stackField) instanceof String stack && !stack.isBlank()) {
+          Map<Object, Object> rest = new LinkedHashMap<>(error);
+          rest.remove(stackField);
+          fields.put(name, rest);
+          return pythonTraceback(stack, error.get("type"), error.get("message"));
+        }
       }
     }
     return null;
+  }
+
+  /**
+   * The stack as Python prints a traceback, where it holds a Python traceback's frames alone, as
+   * ecs-logging for Python writes them ({@code traceback.format_tb}: no {@code Traceback (most
+   * recent call last):} above them, and the exception, its {@code type} and {@code message}, in
+   * fields of their own): so the store names its exception ({@code OSError: disk full}), where it
+   * named none for frames alone. Any other stack as it is.
+   */
+  private static String pythonTraceback(String stack, Object type, Object message) {
+    if (!stack.startsWith("  File \"") || !(type instanceof String name) || name.isBlank()) {
+      return stack;
+    }
+    String exception = message instanceof String text && !text.isEmpty() ? name + ": " + text : name;
+    return "Traceback (most recent call last):\n" + stack.stripTrailing() + "\n" + exception;
   }
 
   /** Removes and returns the first of {@code names} the object has (with a non-null value). */

@@ -145,6 +145,43 @@ class ChildLineParserTest {
         .allSatisfy(line -> assertThat(seed.parse(line, Level.INFO, "stdout").message()).isEqualTo(line));
   }
 
+  /**
+   * The Elastic Common Schema's loggers: ecs-logging for Python nests the error (its frames alone,
+   * traceback.format_tb's, its type and message apart) and the logger; the Java one writes its
+   * fields flat, the stack trace whole; the Node.js one nests the error, its stack whole. Before,
+   * none of them had an exception, and the Python one's logger was a field of "log".
+   */
+  @Test
+  void theElasticCommonSchemasErrorIsTheRecordsExceptionAPythonOneWithItsExceptionLine() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+    ChildLineParser.Parsed python = seed.parse("{\"@timestamp\":\"2026-12-06T00:56:01.123Z\",\"log.level\":\"error\","
+        + "\"message\":\"upload failed\",\"ecs\":{\"version\":\"1.6.0\"},\"error\":{\"message\":\"disk full\","
+        + "\"stack_trace\":\"  File \\\"/app/worker.py\\\", line 9, in upload\\n    f.write(frame)\\n\",\"type\":\"OSError\"},"
+        + "\"log\":{\"logger\":\"worker\",\"origin\":{\"file\":{\"line\":12,\"name\":\"worker.py\"},\"function\":\"run\"},"
+        + "\"original\":\"upload failed\"},\"process\":{\"pid\":4242}}", Level.WARNING, "stderr");
+    assertThat(python.level()).isEqualTo(Level.ERROR);
+    assertThat(python.message()).isEqualTo("upload failed");
+    assertThat(python.metadata()).containsEntry("logger", "worker")
+        .containsEntry("exception", "Traceback (most recent call last):\n  File \"/app/worker.py\", line 9, in upload\n"
+            + "    f.write(frame)\nOSError: disk full")
+        .containsEntry("error", Map.of("type", "OSError", "message", "disk full"));
+    ChildLineParser.Parsed java = seed.parse("{\"@timestamp\":\"2026-12-06T00:56:03.000Z\",\"log.level\":\"ERROR\","
+        + "\"message\":\"save failed\",\"ecs.version\":\"1.2.0\",\"log.logger\":\"app.Saver\","
+        + "\"error.type\":\"java.io.IOException\",\"error.message\":\"disk full\","
+        + "\"error.stack_trace\":\"java.io.IOException: disk full\\n\\tat app.Saver.save(Saver.java:9)\"}", Level.INFO, "stdout");
+    assertThat(java.metadata()).containsEntry("logger", "app.Saver")
+        .containsEntry("exception", "java.io.IOException: disk full\n\tat app.Saver.save(Saver.java:9)");
+    ChildLineParser.Parsed node = seed.parse("{\"@timestamp\":\"2026-12-06T00:56:04.000Z\",\"log.level\":\"error\","
+        + "\"message\":\"render failed\",\"error\":{\"type\":\"Error\",\"message\":\"CUDA device lost\","
+        + "\"stack_trace\":\"Error: CUDA device lost\\n    at render (/app/w.js:3:9)\"}}", Level.INFO, "stdout");
+    assertThat(node.metadata()).as("a stack that is no Python frames' as it is")
+        .containsEntry("exception", "Error: CUDA device lost\n    at render (/app/w.js:3:9)");
+    ChildLineParser.Parsed bare = seed.parse("{\"log.level\":\"error\",\"message\":\"retry failed\",\"error\":{"
+        + "\"stack_trace\":\"  File \\\"/app/worker.py\\\", line 9, in upload\\n\",\"type\":\"TimeoutError\"}}", Level.INFO, "stdout");
+    assertThat(bare.metadata()).as("no message: the type alone")
+        .containsEntry("exception", "Traceback (most recent call last):\n  File \"/app/worker.py\", line 9, in upload\nTimeoutError");
+  }
+
   @Test
   void logurusSerializedRecordsGiveTheirLevelMessageTimeTaskAndTraceback() throws Exception {
     ChildLineParser parser = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
