@@ -161,19 +161,12 @@ class WrappedProgramsTest {
 
   @Test
   void aWrappedRustProgramsPanicIsOneErrorWithItsMessage() throws Exception {
-    Path rustc = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"), new String[] {"/root/.cargo/bin"})
-        .flatMap(Stream::of).map(dir -> Path.of(dir, "rustc")).filter(Files::isExecutable).findFirst().orElse(null);
-    assumeTrue(rustc != null, "rustc is needed");
-    String url = TestDatabase.migratedUrl();
-    Store store = Store.open(url, null, null);
-    Path source = Files.writeString(folder.resolve("claim.rs"), """
+    Path program = compiledRust("claim", """
         fn claim(queue: &[u32]) -> u32 { queue[5] }
         fn main() { println!("claimed {}", claim(&[1, 2, 3])); }
         """);
-    Path program = folder.resolve("claim");
-    Process compile = new ProcessBuilder(rustc.toString(), source.toString(), "-o", program.toString())
-        .redirectErrorStream(true).start();
-    assertThat(compile.waitFor()).as(new String(compile.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
 
     // Without RUST_BACKTRACE, which some machines set: a backtrace is symbolized as it is printed,
     // and on a loaded machine its last line came 300 ms after the rest, past TRACEBACK_QUIET.
@@ -196,12 +189,7 @@ class WrappedProgramsTest {
    */
   @Test
   void aWrappedRustProgramsReturnedErrorIsOneErrorWithItsCauses() throws Exception {
-    Path rustc = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"), new String[] {"/root/.cargo/bin"})
-        .flatMap(Stream::of).map(dir -> Path.of(dir, "rustc")).filter(Files::isExecutable).findFirst().orElse(null);
-    assumeTrue(rustc != null, "rustc is needed");
-    String url = TestDatabase.migratedUrl();
-    Store store = Store.open(url, null, null);
-    Path source = Files.writeString(folder.resolve("report.rs"), """
+    Path program = compiledRust("report", """
         use std::fmt;
         struct Report(Vec<String>);
         impl fmt::Debug for Report {
@@ -219,10 +207,8 @@ class WrappedProgramsTest {
                 std::fs::read("/nonexistent/frame-3.png").unwrap_err().to_string()]))
         }
         """);
-    Path program = folder.resolve("report");
-    Process compile = new ProcessBuilder(rustc.toString(), source.toString(), "-o", program.toString())
-        .redirectErrorStream(true).start();
-    assertThat(compile.waitFor()).as(new String(compile.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
 
     Cli.Result result = heartlogRun("wrapped-rust-report", url, program.toString());
 
@@ -236,6 +222,19 @@ class WrappedProgramsTest {
       assertThat(record.exception()).isEqualTo(report);
     });
     assertThat(exitRecord(store, "wrapped-rust-report").exception()).isEqualTo(report);
+  }
+
+  /** The Rust program of the source, compiled with rustc into the test's folder; the test is skipped without rustc. */
+  private Path compiledRust(String name, String source) throws IOException, InterruptedException {
+    Path rustc = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"), new String[] {"/root/.cargo/bin"})
+        .flatMap(Stream::of).map(dir -> Path.of(dir, "rustc")).filter(Files::isExecutable).findFirst().orElse(null);
+    assumeTrue(rustc != null, "rustc is needed");
+    Path file = Files.writeString(folder.resolve(name + ".rs"), source);
+    Path program = folder.resolve(name);
+    Process compile = new ProcessBuilder(rustc.toString(), file.toString(), "-o", program.toString())
+        .redirectErrorStream(true).start();
+    assertThat(compile.waitFor()).as(new String(compile.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+    return program;
   }
 
   @Test
