@@ -104,6 +104,9 @@ final class TracebackLines {
   private static final Pattern EMBEDDED_ERROR = Pattern.compile(
       ".*?\\s((?:[A-Z][\\w$]*)?(?:Error|Exception)(?: \\[\\w+])?(?::\\s.*)?)");
 
+  /** What Node.js's {@code console.trace("slow frame 3")} prints above the frames it was called from. */
+  static final String NODE_TRACE = "Trace: ";
+
   /** Node.js's first line of an uncaught error: where it was thrown ({@code /app/render.js:12}). */
   private static final Pattern NODE_LOCATION = Pattern.compile("(?:/|file://|node:)\\S*:\\d+");
 

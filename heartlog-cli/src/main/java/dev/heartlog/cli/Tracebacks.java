@@ -532,7 +532,8 @@ final class Tracebacks {
     } else if (TracebackLines.isCppTerminate(text)) {
       startTraceback(OpenTraceback.Shape.CPP_TERMINATE, line, line.message(), Level.ERROR);
     } else if (TracebackLines.isFrame(text)) {
-      String embedded = held == null || held.ownLevel() || !lineInBurst ? null : TracebackLines.embeddedError(held.message());
+      Line said = held == null || held.ownLevel() || !lineInBurst ? null : held;   // a line of the stream's, in this burst
+      String embedded = said == null ? null : TracebackLines.embeddedError(said.message());
       if (heldExceptionLine != null) {
         startTraceback(OpenTraceback.Shape.STACK, heldExceptionLine, heldExceptionLine.message(), Level.ERROR);
         traceback.add(heldExceptionText);
@@ -545,10 +546,14 @@ final class Tracebacks {
         // console.error("render failed:", err): the line is the error's record, its message the
         // line, its exception the error from its line on. Before, the line was a warning, and the
         // frames one of their own, named by the first.
-        Line said = held;
         held = null;
         startTraceback(OpenTraceback.Shape.STACK, said, said.message(), Level.ERROR);
         traceback.add(embedded);
+      } else if (said != null && said.message().startsWith(TracebackLines.NODE_TRACE)) {
+        // console.trace("slow frame 3"): where it was called, at the line's level (no error).
+        held = null;
+        startTraceback(OpenTraceback.Shape.STACK, said, said.message(), said.level());
+        traceback.add(said.message());
       } else {
         startTraceback(OpenTraceback.Shape.STACK, line, text.strip(), line.level());
       }

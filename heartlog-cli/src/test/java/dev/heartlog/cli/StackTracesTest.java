@@ -478,6 +478,23 @@ class StackTracesTest extends TracebacksTestSupport {
         "WARNING WARN render failed: Error: timeout t-1 11     at render (/app/worker.js:1:27)");
   }
 
+  /** Node.js's console.trace("slow frame 3"): one record at the stream's level, the frames below it its stack. */
+  @Test
+  void nodesConsoleTraceIsOneRecordWithItsFrames() {
+    read(List.of("Trace: slow frame 3", "    at render (/app/worker.js:1:29)", "    at main (/app/worker.js:4:1)"));
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    read(List.of("Trace: queue empty"));   // frames that come later are not its
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    read(List.of("    at poll (/app/worker.js:8:1)"));
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "WARNING Trace: slow frame 3 t-1 0 Trace: slow frame 3\n    at render (/app/worker.js:1:29)\n"
+            + "    at main (/app/worker.js:4:1)",
+        "WARNING Trace: queue empty t-1 3 -",
+        "WARNING at poll (/app/worker.js:8:1) t-1 4     at poll (/app/worker.js:8:1)");
+  }
+
   /** The lines of one read of the stream, at its level: the reading thread passes them on together. */
   private void read(List<String> lines) {
     tracebacks.reading(true, nanos);

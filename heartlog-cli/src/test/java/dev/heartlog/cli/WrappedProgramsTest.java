@@ -501,7 +501,8 @@ class WrappedProgramsTest {
   /**
    * {@code console.error("render failed:", err)}, the way a Node.js worker most often reports an
    * error it caught: one error, the line its message, the error from its line on its exception.
-   * Before, a warning, and the frames a warning of their own named by the first.
+   * Before, a warning, and the frames a warning of their own named by the first. So was {@code
+   * console.trace}'s line and its frames; now one warning.
    */
   @Test
   void aNodeErrorPrintedAfterWordsIsOneErrorWithThem() throws IOException {
@@ -512,6 +513,7 @@ class WrappedProgramsTest {
         function render() { throw new Error("CUDA device lost"); }
         try { render(); } catch (e) { console.error("render failed:", e); }
         console.error("next frame");
+        console.trace("slow frame 3");
         """);
 
     Cli.Result result = heartlogRun("wrapped-node-caught", url, "/usr/bin/node", program.toString());
@@ -519,8 +521,11 @@ class WrappedProgramsTest {
     assertThat(result.exitCode()).as(result.err()).isZero();
     List<StoredRecord> stderr = stderrRecords(store, "wrapped-node-caught");
     assertThat(stderr).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
-        tuple("ERROR", "render failed: Error: CUDA device lost"), tuple("WARNING", "next frame"));
+        tuple("ERROR", "render failed: Error: CUDA device lost"), tuple("WARNING", "next frame"),
+        tuple("WARNING", "Trace: slow frame 3"));
     assertThat(stderr.get(0).exception()).startsWith("Error: CUDA device lost\n    at render (")
         .contains("\n    at Object.<anonymous> (").doesNotContain("next frame");
+    // console.trace: a warning with the frames it was called from, where they were one of their own.
+    assertThat(stderr.get(2).exception()).startsWith("Trace: slow frame 3\n    at Object.<anonymous> (");
   }
 }
