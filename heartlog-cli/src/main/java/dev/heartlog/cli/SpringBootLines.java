@@ -19,7 +19,7 @@ final class SpringBootLines {
   private static final Pattern LINE = Pattern.compile(
       "(?<time>\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(?<zone>Z|[+-]\\d\\d:\\d\\d)?) +"
           + "(?<level>TRACE|DEBUG|INFO|WARN|ERROR|FATAL) (?<pid>\\d{1,10}) --- (?:\\[(?<application>[^\\]]*)\\] )?"
-          + "\\[ *(?<thread>[^\\]]*)\\] (?<logger>\\S+) *: (?<message>.*)");
+          + "\\[ *(?<thread>[^\\]]*)\\] (?<logger>\\S+) *:(?: (?<message>.*))?");
 
   /** How far into its line Spring Boot's {@code --- [} may come: past the time, the level and the process. */
   private static final int SEPARATOR_REACH = 64;
@@ -52,7 +52,9 @@ final class SpringBootLines {
       metadata.put("application", matcher.group("application").strip());
     }
     Instant time = matcher.group("zone") != null ? IsoTime.parse(matcher.group("time")) : null;
-    String message = matcher.group("message");
+    // Empty where the message begins with a line end (and the line's last space was trimmed):
+    // Spring Boot's "APPLICATION FAILED TO START" report, on the lines below.
+    String message = matcher.group("message") == null ? "" : matcher.group("message");
     return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message), time);
   }
 }

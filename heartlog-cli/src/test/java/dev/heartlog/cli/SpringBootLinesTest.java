@@ -65,4 +65,29 @@ class SpringBootLinesTest {
         + "\tat com.example.render.RenderApp.run(RenderApp.java:22) ~[!/:1]\n").contains("~[spring-boot-3.5.7.jar!/:3.5.7]")
         .endsWith("at org.springframework.boot.loader.launch.JarLauncher.main(JarLauncher.java:40) ~[render-1.jar:1]");
   }
+
+  /**
+   * Spring Boot's report of an application that failed to start: LoggingFailureAnalysisReporter
+   * logs an ERROR whose message begins with a line end, so nothing follows the logger's colon but
+   * a space, and the report comes on the lines below (written here as Spring Boot formats it, with
+   * its description and action of a port in use). Before, the line, its last space trimmed, was
+   * not read as Spring Boot's: the record's message began "4242 --- [render] ...", and that line
+   * named its kind.
+   */
+  @Test
+  void aReportOfAnApplicationThatFailedToStartIsOneErrorOfItsLogger() throws Exception {
+    ChildLineParser.Parsed trimmed = parse("2026-12-06T01:30:01.480Z ERROR 4242 --- [render] [           main] "
+        + "o.s.b.d.LoggingFailureAnalysisReporter   :");
+    assertThat(trimmed.level()).isEqualTo(Level.ERROR);
+    assertThat(trimmed.message()).isEmpty();
+    assertThat(trimmed.metadata()).containsEntry("logger", "o.s.b.d.LoggingFailureAnalysisReporter");
+
+    List<StoredRecord> records = WrappedWorkers.replayed(folder, "spring-boot-failed-to-start.txt", "spring-boot-failed");
+
+    assertThat(records).extracting(StoredRecord::level).containsExactly("INFO", "ERROR");
+    assertThat(records.get(1).message()).startsWith("***************************\nAPPLICATION FAILED TO START\n")
+        .contains("\nWeb server failed to start. Port 8080 was already in use.\n")
+        .endsWith("or configure this application to listen on another port.");
+    assertThat(records.get(1).metadataJson()).contains("\"logger\": \"o.s.b.d.LoggingFailureAnalysisReporter\"");
+  }
 }
