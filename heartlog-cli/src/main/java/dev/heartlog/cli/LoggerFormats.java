@@ -67,11 +67,13 @@ final class LoggerFormats {
    * logging or Logback beyond the formats above ({@code %(asctime)s %(levelname)s %(message)s},
    * {@code %(asctime)s [%(levelname)s] %(message)s}, {@code %(asctime)s | %(levelname)-8s |
    * %(message)s}, Logback's {@code %d %-5level %msg} and {@code %d [%thread] %-5level %logger -
-   * %msg}), the time in brackets or not.
+   * %msg}), the time in brackets or not; and Dramatiq's, the job queue's ({@code [%(asctime)s]
+   * [PID %(process)d] [%(threadName)s] [%(name)s] [%(levelname)s] %(message)s}).
    */
   private static final Pattern TIME_THEN_LEVEL = Pattern.compile(
       "\\[?\\d{4}-\\d\\d-\\d\\d[ T]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d{1,9})?\\]?(?: \\| | )"
-          + "(?:\\[(?<thread>[^\\]]{1,100})\\] +)?"
+          + "(?:\\[PID (?<pid>\\d{1,10})\\] +\\[(?<processThread>[^\\]]{1,100})\\] +\\[(?<processLogger>" + LOGGER_NAME + ")\\] +"
+          + "|\\[(?<thread>[^\\]]{1,100})\\] +)?"
           + "\\[?(?<level>" + LEVEL_NAMES + ")\\]?(?: *(?<pipe>\\|) +|:? +)(?<message>\\S.*)");
 
   /**
@@ -109,6 +111,11 @@ final class LoggerFormats {
     }
     if (matcher.group("thread") != null) {
       metadata.put("thread", matcher.group("thread"));
+    }
+    if (matcher.group("pid") != null) {   // Dramatiq's
+      metadata.put("pid", Long.parseLong(matcher.group("pid")));
+      metadata.put("thread", matcher.group("processThread"));
+      metadata.put("logger", matcher.group("processLogger"));
     }
     String text = matcher.group("message");
     String message = matcher.group("pipe") != null ? afterPipedLogger(text, metadata) : afterLogger(text, metadata);

@@ -92,4 +92,23 @@ class TimeThenLevelLinesTest {
         .allSatisfy(line -> assertThat(parse(line).message()).as(line).isEqualTo(line));
     assertThat(parse("2026-12-03 09:57 INFO no seconds").level()).isEqualTo(Level.INFO);
   }
+
+  /**
+   * Dramatiq's default format, the job queue's: its process, thread and logger in brackets before
+   * the level. Before, its lines were not read: each a warning on stderr, two of them one record,
+   * and a retry's warning after a traceback part of that traceback.
+   */
+  @Test
+  void dramatiqsLinesGiveTheirProcessThreadLoggerLevelAndMessage() {
+    ChildLineParser.Parsed failed = parse("[2026-12-06 01:30:01,123] [PID 4243] [Thread-3] [dramatiq.worker.WorkerThread] "
+        + "[ERROR] Failed to process message render('shot-12') with unhandled exception.");
+    assertThat(failed.level()).isEqualTo(Level.ERROR);
+    assertThat(failed.message()).isEqualTo("Failed to process message render('shot-12') with unhandled exception.");
+    assertThat(failed.metadata()).containsEntry("pid", 4243L).containsEntry("thread", "Thread-3")
+        .containsEntry("logger", "dramatiq.worker.WorkerThread");
+    assertThat(parse("[2026-12-06 01:30:01,125] [PID 4243] [Thread-3] [dramatiq.middleware.retries.Retries] [WARNING] "
+        + "Retrying message '4f1c2a9e' in 12000 milliseconds.").level()).isEqualTo(Level.WARNING);
+    assertThat(parse("[2026-12-06 01:30:00,123] [PID 4242] [MainThread] [dramatiq.MainProcess] [INFO] booting up.").level())
+        .isEqualTo(Level.INFO);
+  }
 }
