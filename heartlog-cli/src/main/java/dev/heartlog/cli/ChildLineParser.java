@@ -163,6 +163,9 @@ final class ChildLineParser {
         python = PythonLoggingLines.bracketed(line, metadata, this::endsTask);
       }
       if (python == null) {
+        python = PythonLoggingLines.huey(line, metadata, this::endsTask);
+      }
+      if (python == null) {
         python = PythonLoggingLines.gunicorn(line, metadata, this::endsTask);
       }
       if (python == null) {

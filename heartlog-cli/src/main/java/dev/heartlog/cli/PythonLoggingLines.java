@@ -11,8 +11,8 @@ import java.util.stream.Stream;
 /**
  * The lines of Python's {@code logging} in the formats workers leave it in or copy: {@code
  * basicConfig()}'s default, the format its documentation quotes most (also without the time,
- * and in Hugging Face's scripts' order), DeepSpeed's, Hydra's, Flask's; gunicorn's and uvicorn's;
- * and loguru's default. Each
+ * and in Hugging Face's scripts' order), DeepSpeed's, Hydra's, Flask's, Huey's; gunicorn's and
+ * uvicorn's; and loguru's default. Each
  * reader gives the level, the message after the line's prefix and what the prefix names (the
  * logger; the file, line and function), or null for a line not in its format. Their times have
  * no zone, so a record keeps the time its line came.
@@ -49,6 +49,13 @@ final class PythonLoggingLines {
   private static final Pattern HYDRA = Pattern.compile(
       "\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:,\\d{3})?\\]\\[(?<logger>[^\\]\\s]{1,200})\\]"
           + "(?:\\[(?<level>" + PYTHON_LEVELS + ")\\] -)? (?<message>.*)");
+
+  /**
+   * Huey's, the job queue's consumer: {@code [%(asctime)s] %(levelname)s:%(name)s:%(threadName)s:%(message)s}.
+   */
+  private static final Pattern HUEY = Pattern.compile(
+      "\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:,\\d{3})?\\] (?<level>" + PYTHON_LEVELS + "):"
+          + "(?<logger>[A-Za-z_][\\w.-]{0,199}):(?<thread>[^:\\s]{1,100}):(?<message>.*)");
 
   /**
    * DeepSpeed's format, which training scripts copy: {@code [%(asctime)s] [%(levelname)s]
@@ -341,6 +348,26 @@ final class PythonLoggingLines {
     metadata.put("file", matcher.group("file"));
     metadata.put("line", Integer.parseInt(matcher.group("line")));
     metadata.put("function", matcher.group("function"));
+    String message = matcher.group("message");
+    return new ChildLineParser.Parsed(Level.fromName(matcher.group("level")), message, null, metadata,
+        endsTask.test(message));
+  }
+
+  /**
+   * A line in Huey's format ({@link #HUEY}): its level, the message after the prefix, the logger
+   * and the thread (the consumer's worker: {@code Worker-1}). The time has no zone, so the record
+   * keeps the time the line came.
+   */
+  static ChildLineParser.Parsed huey(String line, RecordMetadata metadata, Predicate<String> endsTask) {
+    if (line.length() < 30 || line.charAt(0) != '[' || !Character.isDigit(line.charAt(1))) {
+      return null;
+    }
+    Matcher matcher = HUEY.matcher(line);
+    if (!matcher.matches()) {
+      return null;
+    }
+    metadata.put("logger", matcher.group("logger"));
+    metadata.put("thread", matcher.group("thread"));
     String message = matcher.group("message");
     return new ChildLineParser.Parsed(Level.fromName(matcher.group("level")), message, null, metadata,
         endsTask.test(message));

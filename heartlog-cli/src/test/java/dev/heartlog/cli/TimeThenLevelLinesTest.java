@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Lines of a time, a level and a message, as workers format Python's logging and Logback
- * ({@link LoggerFormats#timeThenLevel}), read by {@link ChildLineParser}.
+ * ({@link LoggerFormats#timeThenLevel}), and as the job queues Dramatiq and Huey format theirs
+ * ({@link PythonLoggingLines#huey}), read by {@link ChildLineParser}.
  */
 class TimeThenLevelLinesTest {
 
@@ -110,5 +111,23 @@ class TimeThenLevelLinesTest {
         + "Retrying message '4f1c2a9e' in 12000 milliseconds.").level()).isEqualTo(Level.WARNING);
     assertThat(parse("[2026-12-06 01:30:00,123] [PID 4242] [MainThread] [dramatiq.MainProcess] [INFO] booting up.").level())
         .isEqualTo(Level.INFO);
+  }
+
+  /**
+   * Huey's consumer's format: {@code [%(asctime)s] %(levelname)s:%(name)s:%(threadName)s:%(message)s}.
+   * Before, each line was stored whole, its time and level in its message.
+   */
+  @Test
+  void hueysLinesGiveTheirLevelLoggerThreadAndMessage() {
+    ChildLineParser.Parsed failed = parse("[2026-12-06 01:30:01,456] ERROR:huey:Worker-1:Unhandled exception in task "
+        + "3f2a9c1e-5d6b-4e7f-8a9b-0c1d2e3f4a5b.");
+    assertThat(failed.level()).isEqualTo(Level.ERROR);
+    assertThat(failed.message()).isEqualTo("Unhandled exception in task 3f2a9c1e-5d6b-4e7f-8a9b-0c1d2e3f4a5b.");
+    assertThat(failed.metadata()).containsEntry("logger", "huey").containsEntry("thread", "Worker-1");
+    ChildLineParser.Parsed started = parse("[2026-12-06 01:30:00,123] INFO:huey.consumer:MainThread:Huey consumer started "
+        + "with 1 thread, PID 4242 at 2026-12-06 01:30:00.123");
+    assertThat(started.level()).isEqualTo(Level.INFO);
+    assertThat(started.message()).isEqualTo("Huey consumer started with 1 thread, PID 4242 at 2026-12-06 01:30:00.123");
+    assertThat(started.metadata()).containsEntry("logger", "huey.consumer").containsEntry("thread", "MainThread");
   }
 }
