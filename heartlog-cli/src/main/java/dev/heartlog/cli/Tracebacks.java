@@ -611,7 +611,11 @@ final class Tracebacks {
         reads++;
       }
       if (!reading && !midLine && heldForThisRead && held != null) {
-        release();   // nothing more came in its read
+        // Nothing more came in its read. What came after it stays held: an exception's line, or
+        // the line Python prints above a traceback of its own, waits for what follows in the next
+        // read ("--- Logging error ---" after a logged INFO line, in one read, was recorded alone
+        // here, its traceback an error without it: in CI, now and then).
+        releaseHeldLine();
       }
     }
   }
@@ -682,8 +686,8 @@ final class Tracebacks {
     return new Line(source.at(), level, julLevel.group("message"), source.task(), metadata, source.arrivedNanos(), true);
   }
 
-  /** Records the held lines, in the order they came. */
-  private void release() {
+  /** Records the line held for the lines of its record that may follow it, the first of the held lines. */
+  private void releaseHeldLine() {
     heldForThisRead = false;
     heldSaidNothing = false;
     heldTable = false;
@@ -692,6 +696,11 @@ final class Tracebacks {
       sink.record(held.at(), held.level(), held.message(), held.task(), held.metadata());
       held = null;
     }
+  }
+
+  /** Records the held lines, in the order they came. */
+  private void release() {
+    releaseHeldLine();
     if (heldWarning != null) {
       Line line = heldWarning;
       heldWarning = null;
