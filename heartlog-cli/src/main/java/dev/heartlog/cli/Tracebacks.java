@@ -532,17 +532,13 @@ final class Tracebacks {
     } else if (TracebackLines.isCppTerminate(text)) {
       startTraceback(OpenTraceback.Shape.CPP_TERMINATE, line, line.message(), Level.ERROR);
     } else if (TracebackLines.isFrame(text)) {
+      if (heldExceptionLine != null) {
+        startTracebackAtHeldLine(OpenTraceback.Shape.STACK, text);   // the exception's line, its message, the frame
+        return true;
+      }
       Line said = held == null || held.ownLevel() || !lineInBurst ? null : held;   // a line of the stream's, in this burst
       String embedded = said == null ? null : TracebackLines.embeddedError(said.message());
-      if (heldExceptionLine != null) {
-        startTraceback(OpenTraceback.Shape.STACK, heldExceptionLine, heldExceptionLine.message(), Level.ERROR);
-        traceback.add(heldExceptionText);
-        heldMessageTexts.forEach(traceback::add);
-        heldExceptionLine = null;
-        heldExceptionText = null;
-        heldMessageLines.clear();
-        heldMessageTexts.clear();
-      } else if (embedded != null) {
+      if (embedded != null) {
         // console.error("render failed:", err): the line is the error's record, its message the
         // line, its exception the error from its line on. Before, the line was a warning, and the
         // frames one of their own, named by the first.
