@@ -24,8 +24,8 @@ import java.util.regex.Matcher;
  * a CUDA kernel's failed assertion, {@link CudaAssertLines}; a shell's report of a command a signal ended, {@link KilledCommandLines};
  * a shell's errors and a program's failed call, {@link ShellErrorLines};
  * psql's, {@link PsqlLines}; Blender's status, {@link BlenderLines}),
- * of a Celery, RQ, Sidekiq or Delayed Job worker ({@link CeleryLines}, {@link RqLines}, {@link
- * SidekiqLines}, {@link DelayedJobLines}), of nginx ({@link NginxLines}), of a web server's request ({@link
+ * of a Celery, RQ, arq, Sidekiq or Delayed Job worker ({@link CeleryLines}, {@link RqLines},
+ * {@link ArqLines}, {@link SidekiqLines}, {@link DelayedJobLines}), of nginx ({@link NginxLines}), of a web server's request ({@link
  * AccessLogLines}) or of a shell's trace ({@link ShellTraceLines}) if it is in one, else kept
  * whole, at the level its first word names ({@code Error: ...}, {@link LoggerFormats#levelWordFirst}) or
  * one near its start ({@link LoggerFormats#levelNamedNearStart}), else
@@ -146,6 +146,9 @@ final class ChildLineParser {
         queue = RqLines.parse(line, metadata);
       }
       if (queue == null) {
+        queue = ArqLines.parse(line, metadata);
+      }
+      if (queue == null) {
         queue = SidekiqLines.parse(line, metadata);
       }
       if (queue != null) {
@@ -181,7 +184,7 @@ final class ChildLineParser {
         python = PythonLoggingLines.hydra(line, metadata, this::endsTask);
       }
       if (python != null) {
-        return python;
+        return ArqLines.withJob(python);   // arq's job lines in a format of the worker's own
       }
       Parsed ownForm = RubyLoggerLines.parse(line, metadata, this::endsTask);
       if (ownForm == null) {
