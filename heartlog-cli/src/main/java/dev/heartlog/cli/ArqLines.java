@@ -17,9 +17,10 @@ import java.util.regex.Pattern;
  *
  * <p>The job's id is the task of those lines. A start makes it the worker's current task, so the
  * job's own loggers and prints are its, until its end. arq runs up to {@code max_jobs} jobs at
- * once (10 unless set; a GPU worker's is often 1), and a line does not say whose it is: while two
- * run, a line is filed under the one that started last. A cron job's line names no id ({@code
- * cron:nightly}, or the name it was given): its runs share that name as their task.
+ * once (10 unless set), and a line does not say whose it is: while two run, a line is filed
+ * under the one that started last; with {@code max_jobs = 1} each line's job is exact. A cron
+ * job's line names no id ({@code cron:nightly}, or the name it was given): its runs share that
+ * name as their task.
  *
  * <p>arq's own format, {@code %(asctime)s: %(message)s} with the time as {@code HH:MM:SS}, names
  * no level (arq logs on stderr, where every line was a warning): a job's lines are INFO, its
