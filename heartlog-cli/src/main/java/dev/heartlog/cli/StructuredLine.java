@@ -39,9 +39,10 @@ final class StructuredLine {
   // A job queue's job is the task: RQ's and most queues' job_id, bound to a structured logger.
   private static final List<String> TASK_FIELDS = PrintedFields.TASK_NAMES;
   private static final List<String> LOGGER_FIELDS = List.of("logger", "name", "logger_name", "log.logger", "Category");
-  // Elastic Common Schema's loggers that write its fields flat (ecs-logging-java): error.stack_trace.
-  private static final List<String> EXCEPTION_FIELDS =
-      List.of("exception", "exc_info", "stack_trace", "stack", "stacktrace", "Exception", "error.stack_trace");
+  // Elastic Common Schema's loggers that write its fields flat (ecs-logging-java): error.stack_trace;
+  // Datadog's standard attribute, written flat by the formatters that follow its naming: error.stack.
+  private static final List<String> EXCEPTION_FIELDS = List.of("exception", "exc_info", "stack_trace", "stack",
+      "stacktrace", "Exception", "error.stack_trace", "error.stack");
   /**
    * Where pino and bunyan put a logged {@code Error}: an object with its {@code stack}; where the
    * Elastic Common Schema's loggers do (ecs-logging for Python and Node.js), {@code error} with

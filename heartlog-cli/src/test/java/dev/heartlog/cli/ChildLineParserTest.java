@@ -171,6 +171,13 @@ class ChildLineParserTest {
         + "\"error.stack_trace\":\"java.io.IOException: disk full\\n\\tat app.Saver.save(Saver.java:9)\"}", Level.INFO, "stdout");
     assertThat(java.metadata()).containsEntry("logger", "app.Saver")
         .containsEntry("exception", "java.io.IOException: disk full\n\tat app.Saver.save(Saver.java:9)");
+    ChildLineParser.Parsed datadog = seed.parse("{\"timestamp\":\"2026-12-06T00:56:03.500Z\",\"status\":\"error\","
+        + "\"level\":\"error\",\"message\":\"save failed\",\"error.kind\":\"OSError\",\"error.message\":\"disk full\","
+        + "\"error.stack\":\"Traceback (most recent call last):\\n  File \\\"/app/w.py\\\", line 9, in save\\nOSError: disk full\","
+        + "\"dd.trace_id\":\"0\"}", Level.INFO, "stdout");
+    assertThat(datadog.metadata()).as("Datadog's attribute, written flat")
+        .containsEntry("exception", "Traceback (most recent call last):\n  File \"/app/w.py\", line 9, in save\nOSError: disk full")
+        .doesNotContainKey("error.stack");
     ChildLineParser.Parsed node = seed.parse("{\"@timestamp\":\"2026-12-06T00:56:04.000Z\",\"log.level\":\"error\","
         + "\"message\":\"render failed\",\"error\":{\"type\":\"Error\",\"message\":\"CUDA device lost\","
         + "\"stack_trace\":\"Error: CUDA device lost\\n    at render (/app/w.js:3:9)\"}}", Level.INFO, "stdout");
