@@ -54,8 +54,9 @@ final class ChildLineParser {
      */
     CURRENT,
     /**
-     * The line's process's ({@code process} in its metadata), one of a pool's that run tasks at
-     * once: as {@link #CURRENT}, but for that process's lines only (a Celery worker's).
+     * The line's process's ({@code process} in its metadata, else its {@code thread} or {@code
+     * pid}), one of a pool's that run tasks at once: as {@link #CURRENT}, but for that process's
+     * lines only (a Celery worker's, a Sidekiq's, a Huey consumer's).
      */
     PROCESS,
     /** The line's own: the task it names, or none; it changes no current task. */

@@ -102,7 +102,7 @@ final class LineTasks {
   }
 
   private String processTask(ChildLineParser.Parsed line, long readNanos) {
-    String process = String.valueOf(line.metadata().get("process"));
+    String process = processOf(line.metadata());
     String task = line.task() != null ? line.task() : processTasks.get(process);
     if (task == null) {
       return null;
@@ -116,6 +116,18 @@ final class LineTasks {
       startTask(task, readNanos);
     }
     return task;
+  }
+
+  /**
+   * Which of a pool's workers printed a line: its {@code process}, else its {@code thread}, else
+   * its {@code pid} (a Huey consumer's worker is a thread or a process, and its lines print one).
+   */
+  private static String processOf(Map<String, Object> metadata) {
+    Object process = metadata.get("process");
+    if (process == null) {
+      process = metadata.get("thread");
+    }
+    return String.valueOf(process != null ? process : metadata.get("pid"));
   }
 
   private void startTask(String task, long readNanos) {

@@ -367,9 +367,14 @@ final class PythonLoggingLines {
       return null;
     }
     metadata.put("logger", matcher.group("logger"));
-    metadata.put("thread", matcher.group("thread"));
+    String worker = matcher.group("thread");
+    if (worker.chars().allMatch(Character::isDigit) && worker.length() <= 10) {
+      metadata.put("pid", Long.parseLong(worker));   // a consumer of processes prints its workers' ids
+    } else {
+      metadata.put("thread", worker);
+    }
     String message = matcher.group("message");
-    return new ChildLineParser.Parsed(Level.fromName(matcher.group("level")), message, null, metadata,
-        endsTask.test(message));
+    return HueyLines.withTask(new ChildLineParser.Parsed(Level.fromName(matcher.group("level")), message, null, metadata,
+        endsTask.test(message)));
   }
 }

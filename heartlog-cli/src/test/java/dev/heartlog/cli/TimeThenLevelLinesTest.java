@@ -129,5 +129,43 @@ class TimeThenLevelLinesTest {
     assertThat(started.level()).isEqualTo(Level.INFO);
     assertThat(started.message()).isEqualTo("Huey consumer started with 1 thread, PID 4242 at 2026-12-06 01:30:00.123");
     assertThat(started.metadata()).containsEntry("logger", "huey.consumer").containsEntry("thread", "MainThread");
+    assertThat(parse("[2026-12-06 01:30:01,456] INFO:tasks:4243:rendering frame 7").metadata())
+        .as("a consumer of processes prints its worker's process id").containsEntry("pid", 4243L).doesNotContainKey("thread");
+  }
+
+  private static final String HUEY_TASK = "3f2a9c1e-5d6b-4e7f-8a9b-0c1d2e3f4a5b";
+
+  /** Huey 2's lines about a task, as its {@code api.py} logs them; a task is its worker's. */
+  @Test
+  void hueysTaskLinesStartAndEndTheTaskOfTheirWorker() {
+    ChildLineParser.Parsed started = parse("[2026-12-06 01:30:01,123] INFO:huey:Worker-1:Executing tasks.render: " + HUEY_TASK
+        + " @2026-12-06 01:30:00 2 retries");
+    ChildLineParser.Parsed own = parse("[2026-12-06 01:30:01,200] WARNING:tasks:Worker-1:frame 7: VRAM nearly full");
+    ChildLineParser.Parsed returned = parse("[2026-12-06 01:30:01,460] INFO:huey:Worker-1:tasks.render: " + HUEY_TASK
+        + " 2 retries executed in 0.337s");
+
+    assertThat(started.task()).isEqualTo(HUEY_TASK);
+    assertThat(started.endsTask()).isFalse();
+    assertThat(started.scope()).isEqualTo(ChildLineParser.TaskScope.PROCESS);
+    assertThat(started.metadata()).containsEntry("task_name", "tasks.render").containsEntry("thread", "Worker-1");
+    assertThat(own.task()).as("its worker's task, which LineTasks gives it").isNull();
+    assertThat(own.scope()).isEqualTo(ChildLineParser.TaskScope.PROCESS);
+    assertThat(returned.task()).isEqualTo(HUEY_TASK);
+    assertThat(returned.endsTask()).isTrue();
+    assertThat(returned.metadata()).containsEntry("task_name", "tasks.render").containsEntry("elapsed_s", 0.337);
+    assertThat(List.of("ERROR:huey:Worker-1:Unhandled exception in task " + HUEY_TASK + ".",
+        "INFO:huey:Worker-1:Task " + HUEY_TASK + " raised RetryTask, retrying.",
+        "WARNING:huey:Worker-1:Task " + HUEY_TASK + " raised CancelExecution (aborted, will not be retried).",
+        "WARNING:huey:Worker-1:Task " + HUEY_TASK + " not run, unable to acquire lock render.",
+        "WARNING:huey:Worker-1:Received exit signal, " + HUEY_TASK + " did not finish."))
+        .allSatisfy(line -> {
+          ChildLineParser.Parsed ended = parse("[2026-12-06 01:30:01,460] " + line);
+          assertThat(ended.task()).as(line).isEqualTo(HUEY_TASK);
+          assertThat(ended.endsTask()).as(line).isTrue();
+          assertThat(ended.scope()).isEqualTo(ChildLineParser.TaskScope.PROCESS);
+        });
+    ChildLineParser.Parsed otherLogger = parse("[2026-12-06 01:30:01,460] INFO:tasks:Worker-1:Executing tasks.render: " + HUEY_TASK);
+    assertThat(otherLogger.task()).as("another logger's words").isNull();
+    assertThat(otherLogger.endsTask()).isFalse();
   }
 }
