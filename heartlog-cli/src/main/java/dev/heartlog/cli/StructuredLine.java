@@ -98,6 +98,9 @@ final class StructuredLine {
       metadata.put("logger", logger.toString());
     }
     Object exception = take(fields, EXCEPTION_FIELDS);
+    if (exception instanceof List<?> listed) {
+      exception = ListedStacks.text(listed, fields.get("error") instanceof String error && !error.isBlank() ? error : message);
+    }
     if (exception == null) {
       exception = takeErrorsStack(fields);
     }

@@ -189,6 +189,70 @@ class ChildLineParserTest {
         .containsEntry("exception", "Traceback (most recent call last):\n  File \"/app/worker.py\", line 9, in upload\nTimeoutError");
   }
 
+  /**
+   * structlog's {@code dict_tracebacks} writes the exception as a list of the chain's exceptions,
+   * as Debian's structlog 22.3.0 printed it for a RuntimeError raised from a FileNotFoundError
+   * (the program's path /tmp/app/render.py), and for a TimeoutError raised while an OSError was
+   * handled, without locals; zerolog with pkg/errors' stack, its frames.
+   */
+  @Test
+  void anExceptionWrittenAsAListIsWrittenOutAsItsLanguagePrintsIt() throws Exception {
+    ChildLineParser parser = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+    List<String> lines;
+    try (var in = getClass().getResourceAsStream("/loggers/structlog-22.3.0-dict-tracebacks.jsonl")) {
+      lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    }
+    ChildLineParser.Parsed structlog = parser.parse(lines.get(1), Level.INFO, "stdout");
+
+    assertThat(structlog.level()).isEqualTo(Level.ERROR);
+    assertThat(structlog.message()).isEqualTo("render failed");
+    assertThat(structlog.task()).isEqualTo("t-5");
+    String traceback = (String) structlog.metadata().get("exception");
+    assertThat(traceback).startsWith("""
+        Traceback (most recent call last):
+          File "/tmp/app/render.py", line 9, in render
+            frame = 5
+          File "/tmp/app/render.py", line 6, in load
+            path = /models/sd.bin
+        FileNotFoundError: [Errno 2] No such file or directory
+
+        The above exception was the direct cause of the following exception:
+
+        Traceback (most recent call last):
+          File "/tmp/app/render.py", line 14, in <module>
+            __name__ = __main__
+        """).endsWith("""
+          File "/tmp/app/render.py", line 11, in render
+            frame = 5
+        RuntimeError: model not loaded for frame 5""");
+    ChildLineParser.Parsed context = parser.parse(lines.get(2), Level.INFO, "stdout");
+    assertThat(context.metadata()).as("raised while another was handled, no locals captured").containsEntry("exception", """
+        Traceback (most recent call last):
+          File "/tmp/app/context.py", line 8, in upload
+        FileNotFoundError: [Errno 2] No such file or directory: '/out/frame-6.png'
+
+        During handling of the above exception, another exception occurred:
+
+        Traceback (most recent call last):
+          File "/tmp/app/context.py", line 12, in <module>
+          File "/tmp/app/context.py", line 10, in upload
+        TimeoutError: upload timed out""");
+
+    ChildLineParser.Parsed zerolog = parser.parse("{\"level\":\"error\",\"stack\":[{\"func\":\"render\",\"line\":\"20\","
+        + "\"source\":\"main.go\"},{\"func\":\"main\",\"line\":\"30\",\"source\":\"main.go\"}],"
+        + "\"error\":\"CUDA out of memory\",\"time\":\"2026-12-06T02:30:01Z\",\"message\":\"render failed\"}", Level.INFO, "stdout");
+    assertThat(zerolog.metadata()).containsEntry("exception", "CUDA out of memory\n    at render (main.go:20)\n    at main (main.go:30)")
+        .containsEntry("error", "CUDA out of memory");
+    ChildLineParser.Parsed noError = parser.parse("{\"level\":\"error\",\"stack\":[{\"func\":\"render\",\"line\":\"20\","
+        + "\"source\":\"main.go\"}],\"message\":\"render failed\"}", Level.INFO, "stdout");
+    assertThat(noError.metadata()).as("no error's text: the message").containsEntry("exception", "render failed\n    at render (main.go:20)");
+    ChildLineParser.Parsed formatted = parser.parse("{\"levelname\":\"ERROR\",\"message\":\"render failed\",\"exc_info\":["
+        + "\"Traceback (most recent call last):\\n\",\"  File \\\"/app/w.py\\\", line 9, in render\\n\",\"ValueError: bad frame\\n\"]}",
+        Level.INFO, "stdout");
+    assertThat(formatted.metadata()).as("traceback.format_exception's lines").containsEntry("exception",
+        "Traceback (most recent call last):\n  File \"/app/w.py\", line 9, in render\nValueError: bad frame");
+  }
+
   @Test
   void logurusSerializedRecordsGiveTheirLevelMessageTimeTaskAndTraceback() throws Exception {
     ChildLineParser parser = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
