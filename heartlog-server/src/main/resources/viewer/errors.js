@@ -160,11 +160,11 @@ function counted(n, noun) {
   return `${n.toLocaleString()} ${noun}${n === 1 ? '' : 's'}`;
 }
 
-// A kind's (or its worker's or task's) latest error: its message's first line, and below it, in
-// grey, the line naming its exception where that line does not say it (asyncio's "Task exception
-// was never retrieved" says it on its second).
+// A kind's (or its worker's or task's) latest error: its message's first line (that says
+// something: headingLine), and below it, in grey, the line naming its exception where that line
+// does not say it (asyncio's "Task exception was never retrieved" says it on its second).
 function latestError(kind) {
-  const first = kind.latest.message.trim().split('\n')[0];
+  const first = headingLine(kind.latest.message);
   return `${esc(first)}${explained({ failure: first, failure_exception: kind.latest.exception })}`;
 }
 

@@ -124,7 +124,7 @@ function fitted(id, width) {
 function spanTitle(t) {
   if (!t.errors) return `task ${esc(t.task_id)}`;
   if (!t.failure) return `task ${esc(t.task_id)} (failed)`;
-  const first = t.failure.split('\n')[0];
+  const first = headingLine(t.failure);
   const exception = unsaidException({ failure: first, failure_exception: t.failure_exception });
   return `task ${esc(t.task_id)} (failed: ${esc(first)}${exception ? ` (${esc(exception)})` : ''})`;
 }
@@ -509,6 +509,13 @@ async function tasksPage(view) {
 function explained(task) {
   const exception = unsaidException(task);
   return exception ? `<div class="exception">${esc(exception)}</div>` : '';
+}
+
+// A message's first line, or where that line says nothing (a rule of asterisks over Spring
+// Boot's "APPLICATION FAILED TO START"), its first line that does: as the store names a kind.
+function headingLine(message) {
+  const lines = message.trim().split('\n');
+  return lines.find(line => /[\p{L}\p{N}_]/u.test(line)) ?? lines[0];
 }
 
 // A task's failure_exception, or '' where there is none or the failure's message says it

@@ -141,9 +141,22 @@ final class TasksCommand implements Callable<Integer> {
     return cut(line);
   }
 
-  /** A message's first line, as a failure is shown on one line. */
+  /**
+   * A message's first line, as a failure is shown on one line; where that line says nothing (a
+   * rule of asterisks over Spring Boot's "APPLICATION FAILED TO START"), its first line that
+   * does, as the store names the error's kind.
+   */
   static String firstLine(String message) {
-    return message.strip().lines().findFirst().orElse("");
+    String first = message.strip().lines().findFirst().orElse("");
+    if (first.codePoints().anyMatch(TasksCommand::isWordCharacter)) {
+      return first;
+    }
+    return message.strip().lines().filter(line -> line.codePoints().anyMatch(TasksCommand::isWordCharacter))
+        .findFirst().orElse(first);
+  }
+
+  private static boolean isWordCharacter(int c) {
+    return Character.isLetterOrDigit(c) || c == '_';
   }
 
   /** A failure's line cut to {@value #MAX_FAILURE_CHARS} characters. */

@@ -244,6 +244,10 @@ class CommandLineTest {
     assertThat(TasksCommand.failure(failed("Task failed", "java.lang.IllegalStateException: " + "y".repeat(500))))
         .hasSize(160).startsWith("Task failed (java.lang.IllegalStateException: yyy").endsWith("y…");
     assertThat(TasksCommand.failure(failed(null, null))).isEmpty();
+    assertThat(TasksCommand.failure(failed("\n\n***************************\nAPPLICATION FAILED TO START\n"
+        + "***************************\n\nDescription:\n\nWeb server failed to start.", null)))
+        .as("a rule over a heading: the heading, as the store names the kind").isEqualTo("APPLICATION FAILED TO START");
+    assertThat(TasksCommand.failure(failed("*****\n-----", null))).as("no line says anything: the first").isEqualTo("*****");
   }
 
   @Test

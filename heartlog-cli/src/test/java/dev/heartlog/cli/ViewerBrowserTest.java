@@ -264,6 +264,23 @@ class ViewerBrowserTest {
   }
 
   @Test
+  @Order(20)   // after the last: its kind would crowd the pages the tests above read
+  void anErrorWhoseFirstLineIsARuleIsShownByItsHeading() throws Exception {
+    // Spring Boot's report of a worker that could not start: its heading between rules of asterisks.
+    Store.open(url, null, null).withConnection(c -> c.createStatement().execute("""
+        INSERT INTO system_logs (timestamp, level, message, source_type, source_id, task_id, metadata, seq)
+        VALUES (now(), 'ERROR', E'\\n\\n***************************\\nAPPLICATION FAILED TO START\\n'
+                || E'***************************\\n\\nDescription:\\n\\nWeb server failed to start.',
+                'worker', 'spring-app', 'spring-task', '{}', 1)"""));
+    browser.get(base + "/#/errors");
+    WebElement report = chromium.waitUntilText(By.id("error-kinds"), "APPLICATION FAILED TO START")
+        .findElements(By.cssSelector("tbody tr")).stream().filter(row -> row.getText().contains("spring-task")).findFirst()
+        .orElseThrow();
+
+    assertThat(report.getText()).contains("APPLICATION FAILED TO START").doesNotContain("*****");
+  }
+
+  @Test
   @Order(3)   // reads only, as the tests above
   void theVolumePageSaysWhichWorkerOrLevelTheRecordsAreOfTheMostFirst() throws Exception {
     browser.get(base + "/#/volume");

@@ -2,6 +2,7 @@ package dev.heartlog.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -66,9 +67,18 @@ class ErrorKindsTest {
           traced(300, "ERROR", "render failed", "t-10", CONNECT),
           traced(299, "WARNING", "retrying the upload", "t-10", oom("1.00")),
           record(298, "ERROR", "Task failed", "t-10")));
+      TestDatabase.heartbeat(c, "gpu-s", records(
+          // Hours before the others: Spring Boot's report of a worker that could not start, its
+          // heading between rules of asterisks, twice of another cause; and a rule alone.
+          record(501, "ERROR", SPRING_REPORT + "Web server failed to start. Port 8080 was already in use.", null),
+          record(500, "ERROR", SPRING_REPORT + "Failed to configure a DataSource: 'url' attribute is not specified.", null),
+          record(499, "ERROR", "**********", null)));
       return null;
     });
   }
+
+  private static final String SPRING_REPORT =
+      "\n\n***************************\nAPPLICATION FAILED TO START\n***************************\n\nDescription:\n\n";
 
   private static final String CONNECT = "java.net.ConnectException: Connection refused\\n\\tat Redis.connect(Redis.java:80)";
 
@@ -100,6 +110,23 @@ class ErrorKindsTest {
         "2 task 9b1d5e7a-2c4f-4e8b-8d3a-6f0e1a2b3c4d timed out (no task)",
         "2 upload failed (t-4)",
         "1 ExceptionGroup: 2 frames failed (t-3)");
+  }
+
+  @Test
+  void aMessageWhoseFirstLineSaysNothingIsOfTheKindOfItsFirstLineThatDoes() {
+    ErrorKinds spring = store.errorKinds("gpu-s", NOW.minus(Duration.ofMinutes(510)), NOW.minus(Duration.ofMinutes(490)), 20);
+
+    assertThat(spring.kinds()).as("a kind's id is the start of its text's MD5").extracting(ErrorKind::errors, ErrorKind::id)
+        .containsExactlyInAnyOrder(tuple(2L, md5("APPLICATION FAILED TO START")), tuple(1L, md5("**********")));
+  }
+
+  private static String md5(String kind) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("MD5").digest(kind.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest).substring(0, 8);
+    } catch (java.security.NoSuchAlgorithmException impossible) {
+      throw new AssertionError(impossible);
+    }
   }
 
   @Test

@@ -60,14 +60,24 @@ traces AS (
     OFFSET 0
 ),
 named AS (
-    SELECT r.id, r.timestamp, r.source_id, r.task_id, r.message, r.occurrences, t.exception_name
+    SELECT r.id, r.timestamp, r.source_id, r.task_id, r.message, r.occurrences, t.exception_name,
+           CASE WHEN t.exception_name IS NULL THEN split_part(btrim(r.message, E' \t\r\n'), E'\n', 1) END AS first_line
     FROM occurrences r
     LEFT JOIN traces t ON t.exception = r.exception
     OFFSET 0
 ),
 errors AS MATERIALIZED (
+    -- An error without a trace is of the kind of its message's first line, or where that line
+    -- says nothing (a rule of asterisks over a heading: Spring Boot's "APPLICATION FAILED TO
+    -- START" report), of its first line that does: that holds a word's character (a letter, a
+    -- digit, _; [[:alnum:]] would read as a parameter here). Before, every such report was one
+    -- kind named "*****...". The first line is found once, in "named": found here, in the test
+    -- and again as the kind, it cost 6-8% more on an hour of 4,167 errors without traces.
     SELECT e.*,
-           regexp_replace(left(coalesce(e.exception_name, split_part(btrim(e.message, E' \t\r\n'), E'\n', 1)), 500),
+           regexp_replace(left(coalesce(e.exception_name,
+                                        CASE WHEN e.first_line ~ '\w' THEN e.first_line
+                                             ELSE coalesce(substring(e.message FROM '[^\n]*\w[^\n]*'), e.first_line)
+                                        END), 500),
                           '[0-9a-fA-F]*[0-9][0-9a-fA-F]*', '#', 'g') AS kind
     FROM named e
 ),
