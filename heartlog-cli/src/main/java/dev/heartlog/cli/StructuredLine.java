@@ -97,12 +97,19 @@ final class StructuredLine {
     if (logger != null) {
       metadata.put("logger", logger.toString());
     }
+    String errorText = errorText(fields);
+    boolean goStack = fields.get("stacktrace") instanceof String;
     Object exception = take(fields, EXCEPTION_FIELDS);
     if (exception instanceof List<?> listed) {
-      exception = ListedStacks.text(listed, fields.get("error") instanceof String error && !error.isBlank() ? error : message);
+      exception = ListedStacks.text(listed, errorText != null ? errorText : message);
     }
     if (exception == null) {
       exception = takeErrorsStack(fields);
+    }
+    if (exception == null) {
+      exception = errorText;   // Go's loggers' error, text alone: "error": "connection reset"
+    } else if (goStack && errorText != null && !exception.toString().contains(errorText)) {
+      exception = errorText + "\n" + exception;   // zap's stacktrace, its frames alone, under the error it is of
     }
     if (exception != null) {
       metadata.put("exception", exception.toString());
@@ -118,6 +125,23 @@ final class StructuredLine {
     fields.forEach(metadata::putIfAbsent);
     return new ChildLineParser.Parsed(level, message, task, metadata, endsTask.test(message), time,
         ChildLineParser.TaskScope.CURRENT, false, levelValue != null);
+  }
+
+  /**
+   * A logged error's text, where the line gives it as text ({@code "error": "connection reset"}:
+   * zap's {@code zap.Error}, zerolog's {@code Err}, logrus's {@code WithError}; {@code "err"}:
+   * the name {@code log/slog}'s users give it), or null. Go's errors carry no stack, so the text
+   * is what the error says: the record's exception, where the line has none, so that the store
+   * names the error's kind by it, not by the message every such failure shares ("render
+   * failed"). The field stays in the metadata too.
+   */
+  private static String errorText(Map<String, Object> fields) {
+    for (String name : ERROR_FIELDS) {
+      if (fields.get(name) instanceof String text && !text.isBlank()) {
+        return text;
+      }
+    }
+    return null;
   }
 
   /**

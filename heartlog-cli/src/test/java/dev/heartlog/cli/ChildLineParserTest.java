@@ -112,11 +112,29 @@ class ChildLineParserTest {
     assertThat(pinoError.metadata()).containsEntry("exception", "Error: CUDA out of memory\n"
             + "    at Object.<anonymous> (/tmp/pino/render.js:4:14)\n    at Module._compile (node:internal/modules/cjs/loader:1521:14)")
         .containsEntry("err", Map.of("type", "Error", "message", "CUDA out of memory"));
-    // zap's stack trace, and an error that is only text, which stays a field.
+    // zap's stack trace, its frames alone, under the error it is of (before, the exception was
+    // the frames, and the store named the error by its top function); the error stays a field.
     ChildLineParser.Parsed zapError = seed.parse("{\"level\":\"error\",\"ts\":1796017299.806,\"msg\":\"upload failed\","
         + "\"error\":\"connection reset\",\"stacktrace\":\"main.upload\\n\\t/app/upload.go:42\"}", Level.INFO, "stderr");
-    assertThat(zapError.metadata()).containsEntry("exception", "main.upload\n\t/app/upload.go:42")
+    assertThat(zapError.metadata()).containsEntry("exception", "connection reset\nmain.upload\n\t/app/upload.go:42")
         .containsEntry("error", "connection reset");
+    // A Go logger's error that is only text (log/slog's "err", zap's, zerolog's and logrus's
+    // "error"), in JSON or logfmt: the exception, so that the store names the error by it, not by
+    // the message every such failure shares; before, it was a field alone.
+    assertThat(List.of(
+            "{\"time\":\"2026-12-06T02:30:00Z\",\"level\":\"ERROR\",\"msg\":\"render failed\",\"err\":\"cuda: out of memory\"}",
+            "{\"level\":\"error\",\"error\":\"cuda: out of memory\",\"time\":\"2026-12-06T02:30:00Z\",\"message\":\"render failed\"}",
+            "time=2026-12-06T02:30:00Z level=ERROR msg=\"render failed\" err=\"cuda: out of memory\""))
+        .allSatisfy(line -> assertThat(seed.parse(line, Level.INFO, "stderr").metadata()).as(line)
+            .containsEntry("exception", "cuda: out of memory"));
+    assertThat(seed.parse("{\"level\":\"error\",\"msg\":\"render failed\",\"error\":\"\",\"err\":false}", Level.INFO, "stderr")
+        .metadata()).as("an error field that says nothing").doesNotContainKey("exception");
+    assertThat(seed.parse("{\"level\":\"error\",\"msg\":\"render failed\",\"error\":\"bad frame\",\"stacktrace\":"
+        + "\"java.io.IOException: bad frame\\n\\tat app.Render.run(Render.java:9)\"}", Level.INFO, "stderr").metadata())
+        .as("a stack that says the error already").containsEntry("exception", "java.io.IOException: bad frame\n\tat app.Render.run(Render.java:9)");
+    assertThat(seed.parse("{\"level\":\"error\",\"msg\":\"render failed\",\"error\":\"bad frame\",\"exception\":"
+        + "\"Traceback (most recent call last):\\nKeyError: 'frame'\"}", Level.INFO, "stderr").metadata())
+        .as("a stack of another field than zap's, as it is").containsEntry("exception", "Traceback (most recent call last):\nKeyError: 'frame'");
     // python-json-logger's asctime is local time without an offset: kept as a field, not the record's time.
     assertThat(pythonJson.time()).isNull();
     assertThat(pythonJson.metadata()).containsEntry("asctime", "2026-11-29 16:00:00,123");
