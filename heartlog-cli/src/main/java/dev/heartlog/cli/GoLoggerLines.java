@@ -105,6 +105,10 @@ final class GoLoggerLines {
     metadata.put("caller", matcher.group("caller"));
     String task = fields == null ? null : PrintedFields.takeTask(fields);
     if (fields != null) {
+      String error = StructuredLine.errorText(fields);
+      if (error != null) {
+        metadata.put("exception", error);   // as for zap's JSON lines: the stack below joins it
+      }
       fields.forEach(metadata::putIfAbsent);
     }
     String message = matcher.group("message");

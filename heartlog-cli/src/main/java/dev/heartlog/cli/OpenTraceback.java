@@ -204,7 +204,11 @@ final class OpenTraceback {
     if (shape != Shape.GO || owner != null || lines.size() > 1 || !lines.get(0).equals(message)) {
       // Not a Go panic's or fatal error's first line alone, the message already: a line that only
       // looked like one (the AWS CLI's "fatal error: Unable to locate credentials")
-      metadata.put("exception", String.join("\n", lines));
+      String joined = String.join("\n", lines);
+      if (line.metadata().get("exception") instanceof String own && !own.isBlank() && !joined.contains(own)) {
+        joined = own + "\n" + joined;   // the line's own (zap's error, its frames below it), kept above
+      }
+      metadata.put("exception", joined);
     }
     if (owner != null) {
       sink.record(owner.at(), owner.level(), ownerMessage(), owner.task(), metadata);

@@ -135,7 +135,7 @@ final class StructuredLine {
    * names the error's kind by it, not by the message every such failure shares ("render
    * failed"). The field stays in the metadata too.
    */
-  private static String errorText(Map<String, Object> fields) {
+  static String errorText(Map<String, Object> fields) {
     for (String name : ERROR_FIELDS) {
       if (fields.get(name) instanceof String text && !text.isBlank()) {
         return text;

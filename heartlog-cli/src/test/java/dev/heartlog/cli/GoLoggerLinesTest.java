@@ -62,6 +62,9 @@ class GoLoggerLinesTest {
         .extracting(level -> parse("2026-12-03T10:40:35.507Z\t" + level + "\tgz/main.go:28\tx").level())
         .containsExactly(Level.DEBUG, Level.INFO, Level.WARNING, Level.ERROR, Level.CRITICAL, Level.CRITICAL,
             Level.CRITICAL);
+    assertThat(parse("2026-12-03T10:40:35.507Z\tERROR\tgz/main.go:30\tupload failed\t{\"error\": \"service unavailable\"}")
+        .metadata()).as("an error without a stack below it").containsEntry("exception", "service unavailable")
+        .containsEntry("error", "service unavailable");
     String notJson = "2026-12-03T10:40:35.507Z\tINFO\tgz/main.go:28\tx\t{not json}";
     assertThat(parse(notJson).metadata()).doesNotContainKey("caller");
   }
@@ -88,7 +91,8 @@ class GoLoggerLinesTest {
         tuple("WARNING", "low VRAM", "t-42"),
         tuple("ERROR", "upload failed", "t-42"));
     assertThat(records.get(2).exception()).matches("main\\.main\n\t/tmp/gz/main\\.go:29\nruntime\\.main\n\t.*/proc\\.go:\\d+");
-    assertThat(records.get(3).exception()).startsWith("main.main\n\t/tmp/gz/main.go:30\nruntime.main\n\t");
+    assertThat(records.get(3).exception()).as("the error zap.Error gave, above its frames, so the store names the error by it")
+        .startsWith("service unavailable\nmain.main\n\t/tmp/gz/main.go:30\nruntime.main\n\t");
     assertThat(records.get(3).metadataJson()).contains("\"error\": \"service unavailable\"", "\"caller\": \"gz/main.go:30\"");
   }
 
