@@ -73,6 +73,9 @@ final class ListedStacks {
       if (value instanceof String message && !message.isEmpty()) {
         text.append(": ").append(message);
       }
+      if (exception.get("exc_notes") instanceof List<?> notes) {
+        notes.forEach(note -> text.append('\n').append(note));   // add_note()'s, below it as Python prints them
+      }
       if (i > 0) {
         text.append("\n\n").append(Boolean.TRUE.equals(exception.get("is_cause")) ? CAUSE : CONTEXT).append("\n\n");
       }

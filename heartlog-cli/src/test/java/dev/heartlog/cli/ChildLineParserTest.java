@@ -256,6 +256,13 @@ class ChildLineParserTest {
           File "/tmp/app/context.py", line 10, in upload
         TimeoutError: upload timed out""");
 
+    ChildLineParser.Parsed noted = parser.parse("{\"event\":\"render failed\",\"level\":\"error\",\"exception\":[{\"exc_type\":"
+        + "\"ValueError\",\"exc_value\":\"bad frame\",\"exc_notes\":[\"frame 12 of shot 3\"],\"syntax_error\":null,"
+        + "\"is_cause\":false,\"frames\":[{\"filename\":\"/app/w.py\",\"lineno\":9,\"name\":\"render\"}],"
+        + "\"is_group\":false,\"exceptions\":[]}]}", Level.INFO, "stdout");
+    assertThat(noted.metadata()).as("structlog 25's notes, below the exception as Python prints them").containsEntry("exception",
+        "Traceback (most recent call last):\n  File \"/app/w.py\", line 9, in render\nValueError: bad frame\nframe 12 of shot 3");
+
     ChildLineParser.Parsed zerolog = parser.parse("{\"level\":\"error\",\"stack\":[{\"func\":\"render\",\"line\":\"20\","
         + "\"source\":\"main.go\"},{\"func\":\"main\",\"line\":\"30\",\"source\":\"main.go\"}],"
         + "\"error\":\"CUDA out of memory\",\"time\":\"2026-12-06T02:30:01Z\",\"message\":\"render failed\"}", Level.INFO, "stdout");
