@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 /**
  * A line a structured logger printed, read into a record: one JSON object (structlog,
  * python-json-logger, loguru's {@code serialize}, pino, zap, logrus's JSON formatter, Rust's
- * tracing-subscriber's {@code json()}) or logfmt
+ * tracing-subscriber's {@code json()}, Log4j 2's {@code JsonLayout}) or logfmt
  * pairs ({@link Logfmt}: Go's {@code log/slog} TextHandler, logrus's text formatter, go-kit).
  */
 final class StructuredLine {
@@ -74,6 +74,10 @@ final class StructuredLine {
     Map<String, Object> tracing = fields == null || loguru != null ? null : TracingJsonRecord.flatten(fields, TASK_FIELDS);
     if (tracing != null) {
       fields = tracing;
+    }
+    Map<String, Object> log4j = fields == null || loguru != null || tracing != null ? null : Log4jJsonRecord.flatten(fields);
+    if (log4j != null) {
+      fields = log4j;
     }
     if (fields == null) {
       fields = Logfmt.pairs(line, LOGFMT_KEYS);

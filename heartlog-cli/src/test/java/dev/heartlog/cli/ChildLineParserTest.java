@@ -278,6 +278,43 @@ class ChildLineParserTest {
         "Traceback (most recent call last):\n  File \"/app/w.py\", line 9, in render\nValueError: bad frame");
   }
 
+  /**
+   * Log4j 2.25.2's JsonLayout ({@code compact="true" eventEol="true" properties="true"}), as it
+   * printed a worker's info line with a task in its ThreadContext and an exception with a cause
+   * and a suppressed one; the last line with {@code stacktraceAsString="true"}. Before, the
+   * exception was a field ({@code thrown}) and the error named by its message, the logger, the
+   * time and the task were fields too.
+   */
+  @Test
+  void log4jsJsonLayoutGivesTheTimeLoggerTaskAndTheExceptionAsJavaPrintsIt() throws Exception {
+    ChildLineParser parser = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+    List<String> lines;
+    try (var in = getClass().getResourceAsStream("/loggers/log4j2-2.25.2-jsonlayout.jsonl")) {
+      lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    }
+    ChildLineParser.Parsed info = parser.parse(lines.get(0), Level.WARNING, "stdout");
+    ChildLineParser.Parsed error = parser.parse(lines.get(1), Level.WARNING, "stdout");
+    ChildLineParser.Parsed whole = parser.parse(lines.get(2), Level.WARNING, "stdout");
+
+    assertThat(info.level()).isEqualTo(Level.INFO);
+    assertThat(info.message()).isEqualTo("rendering frame 5");
+    assertThat(info.task()).isEqualTo("t-9");
+    assertThat(info.time()).as("its instant").isEqualTo(java.time.Instant.ofEpochSecond(1796526722, 743793256));
+    assertThat(info.metadata()).containsEntry("logger", "app.Render").containsEntry("thread", "main")
+        .doesNotContainKeys("loggerName", "instant", "loggerFqcn", "endOfBatch", "threadPriority", "contextMap");
+    assertThat(error.level()).isEqualTo(Level.ERROR);
+    String trace = (String) error.metadata().get("exception");
+    assertThat(trace).startsWith("java.lang.IllegalStateException: model not loaded\n\tat Render.main(Render.java:10)\n"
+            + "\tat java.base/jdk.internal.reflect.NativeMethodAccessorImpl.invoke0(Native Method)\n")
+        .contains("\n\tSuppressed: java.io.IOException: close failed\n\t\tat Render.main(Render.java:11)\n")
+        .endsWith("\nCaused by: java.io.FileNotFoundException: /models/sd.bin\n\tat Render.load(Render.java:4)\n"
+            + "\tat Render.main(Render.java:9)\n\t... 7 more");
+    assertThat(error.metadata()).doesNotContainKey("thrown");
+    assertThat((String) whole.metadata().get("exception")).as("Log4j's own text, as it is")
+        .startsWith("java.lang.IllegalStateException: model not loaded\n\tat Render.main(Render.java:10) [Render.java:?]\n")
+        .endsWith("\tat Render.main(Render.java:9) ~[?:?]\n\t... 7 more");
+  }
+
   @Test
   void logurusSerializedRecordsGiveTheirLevelMessageTimeTaskAndTraceback() throws Exception {
     ChildLineParser parser = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
