@@ -12,6 +12,13 @@ import org.junit.jupiter.api.Test;
 /** What {@link ChildLineParser} makes of the lines workers print, each format its own test. */
 class ChildLineParserTest {
 
+  /** The lines of a test resource: what a real logger printed. */
+  private static List<String> resourceLines(String name) throws java.io.IOException {
+    try (var in = ChildLineParserTest.class.getResourceAsStream(name)) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    }
+  }
+
   @Test
   void aLineOfAnotherFormatTakesTheLevelItNamesNearItsStart() {
     ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
@@ -216,10 +223,7 @@ class ChildLineParserTest {
   @Test
   void anExceptionWrittenAsAListIsWrittenOutAsItsLanguagePrintsIt() throws Exception {
     ChildLineParser parser = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
-    List<String> lines;
-    try (var in = getClass().getResourceAsStream("/loggers/structlog-22.3.0-dict-tracebacks.jsonl")) {
-      lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
-    }
+    List<String> lines = resourceLines("/loggers/structlog-22.3.0-dict-tracebacks.jsonl");
     ChildLineParser.Parsed structlog = parser.parse(lines.get(1), Level.INFO, "stdout");
 
     assertThat(structlog.level()).isEqualTo(Level.ERROR);
@@ -288,10 +292,7 @@ class ChildLineParserTest {
   @Test
   void log4jsJsonLayoutGivesTheTimeLoggerTaskAndTheExceptionAsJavaPrintsIt() throws Exception {
     ChildLineParser parser = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
-    List<String> lines;
-    try (var in = getClass().getResourceAsStream("/loggers/log4j2-2.25.2-jsonlayout.jsonl")) {
-      lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
-    }
+    List<String> lines = resourceLines("/loggers/log4j2-2.25.2-jsonlayout.jsonl");
     ChildLineParser.Parsed info = parser.parse(lines.get(0), Level.WARNING, "stdout");
     ChildLineParser.Parsed error = parser.parse(lines.get(1), Level.WARNING, "stdout");
     ChildLineParser.Parsed whole = parser.parse(lines.get(2), Level.WARNING, "stdout");
@@ -320,10 +321,7 @@ class ChildLineParserTest {
     ChildLineParser parser = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
     // As loguru 0.6.0 prints them with serialize=True, to stderr: logger.bind(task_id=..., frame=5),
     // then .info("rendering frame 5") and .exception("generation failed") in an except block.
-    List<String> lines;
-    try (var in = getClass().getResourceAsStream("/loggers/loguru-0.6.0-serialize.jsonl")) {
-      lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
-    }
+    List<String> lines = resourceLines("/loggers/loguru-0.6.0-serialize.jsonl");
     ChildLineParser.Parsed info = parser.parse(lines.get(0), Level.WARNING, "stderr");
     ChildLineParser.Parsed error = parser.parse(lines.get(1), Level.WARNING, "stderr");
 
