@@ -115,6 +115,13 @@ final class StructuredLine {
     } else if (goStack && errorText != null && !exception.toString().contains(errorText)) {
       exception = errorText + "\n" + exception;   // zap's stacktrace, its frames alone, under the error it is of
     }
+    if (exception == null && messageValue instanceof String) {
+      int trace = traceStart(message);
+      if (trace > 0) {
+        exception = message.substring(trace);
+        message = message.substring(0, trace).stripTrailing();
+      }
+    }
     if (exception != null) {
       metadata.put("exception", exception.toString());
     }
@@ -129,6 +136,23 @@ final class StructuredLine {
     fields.forEach(metadata::putIfAbsent);
     return new ChildLineParser.Parsed(level, message, task, metadata, endsTask.test(message), time,
         ChildLineParser.TaskScope.CURRENT, false, levelValue != null);
+  }
+
+  /**
+   * Where the stack trace a message carries below its first lines begins, or -1: a formatter that
+   * writes the record as Python's {@code logging.Formatter.format} does, the traceback appended to
+   * the message (google-cloud-logging's {@code StructuredLogHandler}, a JSON formatter of one's
+   * own), or a Java stack trace so appended (a line naming the exception, then {@code \tat}
+   * frames). The store then names the error by its exception, not by the message's first line.
+   */
+  private static int traceStart(String message) {
+    int python = message.indexOf("\nTraceback (most recent call last):\n");
+    if (python > 0) {
+      return python + 1;
+    }
+    int frame = message.indexOf("\n\tat ");
+    int exceptionLine = frame < 0 ? -1 : message.lastIndexOf('\n', frame - 1);
+    return exceptionLine > 0 ? exceptionLine + 1 : -1;
   }
 
   /**

@@ -283,6 +283,36 @@ class ChildLineParserTest {
   }
 
   /**
+   * A message that carries its stack trace below it, as google-cloud-logging's
+   * StructuredLogHandler writes a record logged with its exception (Python's {@code
+   * Formatter.format}: the traceback appended to the message), or a Java stack trace so appended.
+   * Before, the message held the trace, and the store named the error by its first line.
+   */
+  @Test
+  void aStackTraceCarriedBelowAJsonMessageIsTheRecordsException() {
+    ChildLineParser parser = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+    ChildLineParser.Parsed python = parser.parse("{\"message\": \"render failed\\nTraceback (most recent call last):\\n"
+        + "  File \\\"/app/w.py\\\", line 9, in render\\n    raise ValueError(\\\"bad frame\\\")\\nValueError: bad frame\", "
+        + "\"severity\": \"ERROR\", \"logging.googleapis.com/sourceLocation\": {\"line\": 12, \"file\": \"/app/w.py\"}}",
+        Level.INFO, "stdout");
+    ChildLineParser.Parsed java = parser.parse("{\"severity\":\"ERROR\",\"message\":\"render failed\\n"
+        + "java.lang.IllegalStateException: CUDA out of memory\\n\\tat app.Render.run(Render.java:9)\"}", Level.INFO, "stdout");
+    ChildLineParser.Parsed traceAlone = parser.parse("{\"severity\":\"ERROR\",\"message\":\"java.lang.IllegalStateException: "
+        + "CUDA out of memory\\n\\tat app.Render.run(Render.java:9)\"}", Level.INFO, "stdout");
+
+    assertThat(python.level()).isEqualTo(Level.ERROR);
+    assertThat(python.message()).isEqualTo("render failed");
+    assertThat(python.metadata()).containsEntry("exception", "Traceback (most recent call last):\n"
+        + "  File \"/app/w.py\", line 9, in render\n    raise ValueError(\"bad frame\")\nValueError: bad frame");
+    assertThat(java.message()).isEqualTo("render failed");
+    assertThat(java.metadata()).containsEntry("exception", "java.lang.IllegalStateException: CUDA out of memory\n"
+        + "\tat app.Render.run(Render.java:9)");
+    assertThat(traceAlone.message()).as("no message above the trace: kept as it is")
+        .isEqualTo("java.lang.IllegalStateException: CUDA out of memory\n\tat app.Render.run(Render.java:9)");
+    assertThat(traceAlone.metadata()).doesNotContainKey("exception");
+  }
+
+  /**
    * Log4j 2.25.2's JsonLayout ({@code compact="true" eventEol="true" properties="true"}), as it
    * printed a worker's info line with a task in its ThreadContext and an exception with a cause
    * and a suppressed one; the last line with {@code stacktraceAsString="true"}. Before, the
