@@ -508,6 +508,13 @@ final class Tracebacks {
       startTraceback(OpenTraceback.Shape.GO_STACK, line, held.message(), held.level());
     } else if (text.equals(TracebackLines.PYTHON_START)) {
       startTraceback(OpenTraceback.Shape.PYTHON, line, TracebackLines.PYTHON_START, Level.ERROR);
+    } else if (line.ownLevel() && line.message().equals(TracebackLines.PYTHON_START)) {
+      // A logger's record whose message is a traceback: log.error(traceback.format_exc()). Read as
+      // one, at the record's level, without the logger's prefix; before, its frames were the
+      // record's message and its exception line a warning of its own.
+      startTraceback(OpenTraceback.Shape.PYTHON, line, TracebackLines.PYTHON_START, line.level());
+      traceback.add(TracebackLines.PYTHON_START);
+      return true;
     } else if (text.equals(TracebackLines.PYTHON_GROUP_START)) {
       startTraceback(OpenTraceback.Shape.PYTHON_GROUP, line, text.strip(), Level.ERROR);
     } else if (TracebackLines.isSyntaxErrorLocation(text)) {

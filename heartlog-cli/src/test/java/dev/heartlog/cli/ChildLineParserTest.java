@@ -310,6 +310,12 @@ class ChildLineParserTest {
     assertThat(traceAlone.message()).as("no message above the trace: kept as it is")
         .isEqualTo("java.lang.IllegalStateException: CUDA out of memory\n\tat app.Render.run(Render.java:9)");
     assertThat(traceAlone.metadata()).doesNotContainKey("exception");
+    ChildLineParser.Parsed pythonAlone = parser.parse("{\"level\": \"error\", \"message\": \"Traceback (most recent call last):\\n"
+        + "  File \\\"/app/w.py\\\", line 9, in render\\nValueError: bad frame\\n\"}", Level.INFO, "stdout");
+    assertThat(pythonAlone.message()).as("log.error(traceback.format_exc()): named by its exception's line")
+        .isEqualTo("ValueError: bad frame");
+    assertThat(pythonAlone.metadata()).containsEntry("exception",
+        "Traceback (most recent call last):\n  File \"/app/w.py\", line 9, in render\nValueError: bad frame");
   }
 
   /**

@@ -628,6 +628,43 @@ class WrappedPythonProgramsTest {
   }
 
   /**
+   * A traceback logged as a message, {@code log.error(traceback.format_exc())} and {@code
+   * log.warning(...)}, a common way to log a handled exception: one record at the logger's
+   * level, named by its exception. Before, the frames were the record's message and the
+   * exception's line a warning of its own, and the store named every such error "Traceback (most
+   * recent call last):".
+   */
+  @Test
+  void aTracebackLoggedAsAMessageIsOneRecordNamedByItsException() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    Path worker = Files.writeString(folder.resolve("format_exc.py"), String.join("\n",
+        "import logging, time, traceback",
+        "logging.basicConfig(level=logging.INFO)",
+        "log = logging.getLogger('worker')",
+        "for frame, log_at in ((12, log.error), (13, log.warning)):",
+        "    try:",
+        "        raise ValueError(f'bad frame {frame}')",
+        "    except ValueError:",
+        "        log_at(traceback.format_exc())",
+        "    time.sleep(0.3)",
+        "log.info('next frame')", ""));
+
+    Cli.Result result = heartlogRun("wrapped-format-exc", url, PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> stderr = stderrRecords(store, "wrapped-format-exc");
+    assertThat(stderr).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("ERROR", "ValueError: bad frame 12"), tuple("WARNING", "ValueError: bad frame 13"), tuple("INFO", "next frame"));
+    assertThat(stderr.get(0).exception()).startsWith("Traceback (most recent call last):\n  File ")
+        .endsWith("\nValueError: bad frame 12");
+    assertThat(stderr.get(0).metadataJson()).contains("\"logger\": \"worker\"");
+    assertThat(store.errorKinds("wrapped-format-exc", java.time.Instant.now().minusSeconds(600), null, 10).kinds())
+        .extracting(ErrorKind::exception).containsExactly("ValueError: bad frame 12");
+  }
+
+  /**
    * Records logged with {@code stack_info=True}: Python's logging prints the stack where each was
    * made below it, after its traceback where it has one. The stack is the record's exception,
    * and names none in the store: an error with a stack alone is of its message's kind.
