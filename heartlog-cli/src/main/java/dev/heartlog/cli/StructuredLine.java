@@ -110,11 +110,6 @@ final class StructuredLine {
     if (exception == null) {
       exception = takeErrorsStack(fields);
     }
-    if (exception == null) {
-      exception = errorText;   // Go's loggers' error, text alone: "error": "connection reset"
-    } else if (goStack && errorText != null && !exception.toString().contains(errorText)) {
-      exception = errorText + "\n" + exception;   // zap's stacktrace, its frames alone, under the error it is of
-    }
     if (exception == null && messageValue instanceof String) {
       int trace = traceStart(message);
       if (trace > 0) {
@@ -123,9 +118,15 @@ final class StructuredLine {
       } else if (message.startsWith(TracebackLines.PYTHON_START + "\n")) {
         // log.error(traceback.format_exc()): the traceback alone, named by its exception's line
         // as an uncaught one is; before, every such error was one kind, "Traceback (most recent ...".
-        exception = message.strip();
-        message = message.strip().substring(message.strip().lastIndexOf('\n') + 1);
+        String traceback = message.strip();
+        exception = traceback;
+        message = traceback.substring(traceback.lastIndexOf('\n') + 1);
       }
+    }
+    if (exception == null) {
+      exception = errorText;   // Go's loggers' error, text alone: "error": "connection reset"
+    } else if (goStack && errorText != null && !exception.toString().contains(errorText)) {
+      exception = errorText + "\n" + exception;   // zap's stacktrace, its frames alone, under the error it is of
     }
     if (exception != null) {
       metadata.put("exception", exception.toString());

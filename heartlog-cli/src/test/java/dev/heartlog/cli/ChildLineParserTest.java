@@ -316,6 +316,10 @@ class ChildLineParserTest {
         .isEqualTo("ValueError: bad frame");
     assertThat(pythonAlone.metadata()).containsEntry("exception",
         "Traceback (most recent call last):\n  File \"/app/w.py\", line 9, in render\nValueError: bad frame");
+    ChildLineParser.Parsed withError = parser.parse("{\"severity\":\"ERROR\",\"error\":\"bad frame\",\"message\":\"render failed"
+        + "\\nTraceback (most recent call last):\\nValueError: bad frame\"}", Level.INFO, "stdout");
+    assertThat(withError.metadata()).as("the carried traceback, not the error's text alone")
+        .containsEntry("exception", "Traceback (most recent call last):\nValueError: bad frame");
   }
 
   /**
