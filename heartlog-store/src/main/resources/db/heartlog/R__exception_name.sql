@@ -73,6 +73,31 @@ AS $$
                          FROM E'\n  \\| ([^ \t\n][^\n]*)'))
 $$;
 
+-- What a JavaScript error's cause says, to go after the error's own line where its trace names
+-- one: ", caused by Error: connect ECONNREFUSED 127.0.0.1:8188"; else ''. Node.js's fetch fails
+-- with "TypeError: fetch failed" whatever failed (a refused connection, a host not found, a
+-- port refused), and says what in its cause, which Node.js prints below the error's frames as
+-- "  [cause]: Error: ..." (and a cause's cause, indented further); pino's error serializer
+-- appends the cause's stack to the error's as "caused by: Error: ...". Before, every such
+-- failure was one kind. The cause named is the deepest, where the chain begins (the last
+-- "[cause]: " or "caused by: " of the trace), its first line, without the brackets Node.js
+-- prints around an error with no frames. A Java trace's "Caused by:" is not read: the JVM's
+-- wrapper names its cause on its own line already ("java.lang.RuntimeException:
+-- java.io.IOException: ..."). Two searches for a text that is not there cost each trace that
+-- has no cause (BENCHMARKS.md §3, "A JavaScript error's cause").
+CREATE OR REPLACE FUNCTION heartlog_exception_cause(exception text)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT coalesce(', caused by ' || nullif(btrim(regexp_replace(
+               CASE WHEN strpos(exception, E'\n  [cause]: ') > 0
+                    THEN split_part(split_part(exception, '[cause]: ', -1), E'\n', 1)
+                    WHEN strpos(exception, E'\ncaused by: ') > 0
+                    THEN split_part(split_part(exception, E'\ncaused by: ', -1), E'\n', 1)
+               END,
+               E'^\\[([^\\s\\[][^\n]*)\\](?: \\{)?$', E'\\1'), E' \t\r'), ''), '')
+$$;
+
 -- The line of a record's exception (metadata.exception, a stack trace) that names the exception,
 -- as the task list shows a failed task's: "ValueError: bad frame 12" for a Python traceback,
 -- "java.lang.IllegalStateException: no GPU" for a JVM's stack trace. One definition for both
@@ -110,11 +135,14 @@ $$;
 -- ("Error: ENOENT: ..." of "[Error: ENOENT: ...] {", where a file system call failed); a
 -- C++ abort (libstdc++'s "terminate called after throwing an instance of 'c10::Error'" over
 -- "  what():  CUDA error: ...") by its type and what(), as heartlog run names its record
--- ("c10::Error: CUDA error: ..."). A Python exception group's (heartlog_exception_group_name,
--- below) by the first exception in it. Any other trace that begins indented gives none; so does
--- a null exception, or one that is no stack trace (heartlog_has_stack_trace, above), or the
--- stack alone that Python's logging prints below a record logged with stack_info=True ("Stack
--- (most recent call last):", then frames): where the record was made, no exception.
+-- ("c10::Error: CUDA error: ..."). A JavaScript error's line, logged or uncaught, is followed
+-- by what its cause says, where it has one (heartlog_exception_cause, above: "TypeError: fetch
+-- failed, caused by Error: getaddrinfo ENOTFOUND ..."). A Python exception group's
+-- (heartlog_exception_group_name, below) by the first exception in it. Any other trace that
+-- begins indented gives none; so does a null exception, or one that is no stack trace
+-- (heartlog_has_stack_trace, above), or the stack alone that Python's logging prints below a
+-- record logged with stack_info=True ("Stack (most recent call last):", then frames): where the
+-- record was made, no exception.
 --
 -- split_part reads a trace once, where a regular expression is tried from many of its
 -- characters: 1 ms more for 50 tasks anchored at the trace's end, 3 ms for the one here on every
@@ -148,6 +176,7 @@ AS $$
                                              END,
                                              E'^\\[([^\\s\\[][^\n]*)\\](?: \\{)?$', E'\\1'),
                               split_part(exception, E'\n', 1))
+                     || heartlog_exception_cause(exception)
                 WHEN exception LIKE 'Exception in thread "%'
                 THEN coalesce(substring(split_part(exception, E'\n', 1)
                                         FROM E'^Exception in thread ".*?" ((?:[A-Za-z_$][A-Za-z0-9_$]*\\.)*[A-Za-z_$][A-Za-z0-9_$]*(?::.*)?)$'),
@@ -159,6 +188,7 @@ AS $$
                      AND NOT (split_part(exception, E'\n', 2) = '"""'
                               AND split_part(exception, E'\n', 1) LIKE '%RemoteTraceback:%')
                 THEN split_part(exception, E'\n', 1)
+                     || CASE WHEN split_part(exception, E'\n', 2) LIKE '    at %' THEN heartlog_exception_cause(exception) ELSE '' END
                 WHEN split_part(rtrim(exception, E' \t\r\n'), E'\n', -1) !~ '^\s'
                      AND split_part(rtrim(exception, E' \t\r\n'), E'\n', -2) ~ '^(?:    |  File "|Traceback \(most recent call last\):$)'
                 THEN split_part(rtrim(exception, E' \t\r\n'), E'\n', -1)

@@ -130,12 +130,16 @@ final class TasksCommand implements Callable<Integer> {
    * A failure's message on one line, with the line that names its exception ({@code null} for
    * none) in brackets where that line does not say it already, cut as {@link #failure} says. Its
    * first line only: asyncio's "Task exception was never retrieved" names the exception on its
-   * second, which is not shown.
+   * second, which is not shown. Where the line naming the exception goes on from the message
+   * (an uncaught JavaScript error's message, "TypeError: fetch failed", and its line named with
+   * its cause, "TypeError: fetch failed, caused by Error: bad port"), that line alone.
    */
   static String failureLine(String failure, String failureException) {
     String line = firstLine(failure);
     String exception = failureException == null ? "" : failureException.strip();
-    if (!exception.isEmpty() && !line.contains(exceptionMessage(exception))) {
+    if (!line.isEmpty() && exception.startsWith(line)) {
+      line = exception;
+    } else if (!exception.isEmpty() && !line.contains(exceptionMessage(exception))) {
       line = line + " (" + exception + ")";
     }
     return cut(line);

@@ -261,6 +261,9 @@ class CommandLineTest {
     assertThat(TasksCommand.failure(failed("Task exception was never retrieved\nfuture: <Task finished name='Task-2' "
         + "coro=<render() done> exception=ValueError('bad frame 5')>", "ValueError: bad frame 5")))
         .as("asyncio's, whose second line, not shown, says it").isEqualTo("Task exception was never retrieved (ValueError: bad frame 5)");
+    assertThat(TasksCommand.failure(failed("TypeError: fetch failed", "TypeError: fetch failed, caused by Error: bad port")))
+        .as("the exception's line goes on from the message: that line alone")
+        .isEqualTo("TypeError: fetch failed, caused by Error: bad port");
   }
 
   private static RecentTask failed(String failure, String failureException) {

@@ -73,8 +73,20 @@ class ErrorKindsTest {
           record(501, "ERROR", SPRING_REPORT + "Web server failed to start. Port 8080 was already in use.", null),
           record(500, "ERROR", SPRING_REPORT + "Failed to configure a DataSource: 'url' attribute is not specified.", null),
           record(499, "ERROR", "**********", null)));
+      TestDatabase.heartbeat(c, "gpu-n", records(
+          // Hours before the others: Node.js's fetch failing, as console.error prints it, for
+          // three causes, one of them on two addresses.
+          traced(701, "ERROR", "upload failed", "t-n1", fetchFailed("Error: connect ECONNREFUSED 127.0.0.1:8188")),
+          traced(700, "ERROR", "upload failed", "t-n2", fetchFailed("Error: connect ECONNREFUSED 10.0.0.7:8188")),
+          traced(699, "ERROR", "upload failed", "t-n3", fetchFailed("Error: getaddrinfo ENOTFOUND api.example.com")),
+          traced(698, "ERROR", "upload failed", "t-n4", fetchFailed("[Error: bad port] {"))));
       return null;
     });
+  }
+
+  private static String fetchFailed(String cause) {
+    return "TypeError: fetch failed\\n    at async upload (/app/worker.js:4:5) {\\n  [cause]: " + cause
+        + "\\n      at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1611:16)\\n  }\\n}";
   }
 
   private static final String SPRING_REPORT =
@@ -118,6 +130,16 @@ class ErrorKindsTest {
 
     assertThat(spring.kinds()).as("a kind's id is the start of its text's MD5").extracting(ErrorKind::errors, ErrorKind::id)
         .containsExactlyInAnyOrder(tuple(2L, md5("APPLICATION FAILED TO START")), tuple(1L, md5("**********")));
+  }
+
+  @Test
+  void javaScriptErrorsOfOneLineAreKindsByWhatTheirCausesSay() {
+    ErrorKinds node = store.errorKinds("gpu-n", NOW.minus(Duration.ofMinutes(710)), NOW.minus(Duration.ofMinutes(690)), 20);
+
+    assertThat(node.kinds()).extracting(ErrorKind::errors, ErrorKind::exception).containsExactlyInAnyOrder(
+        tuple(2L, "TypeError: fetch failed, caused by Error: connect ECONNREFUSED 10.0.0.7:8188"),
+        tuple(1L, "TypeError: fetch failed, caused by Error: getaddrinfo ENOTFOUND api.example.com"),
+        tuple(1L, "TypeError: fetch failed, caused by Error: bad port"));
   }
 
   private static String md5(String kind) {

@@ -128,6 +128,21 @@ class TaskFailureTest {
               + "Node.js v20.20.2"),
           traced(2, "ERROR", "the worker process exited with code 1", "t-node-syntax-short", "/app/worker.js:2\\n\\n"
               + "SyntaxError: Unexpected end of input\\n    at wrapSafe (node:internal/modules/cjs/loader:1464:18)"),
+          // A JavaScript error with a cause: Node.js's fetch failing uncaught, as Node.js prints it
+          // (the cause below the error's frames, an error with no frames in brackets); logged
+          // (console.error), its cause's cause deepest; as pino's serializer writes its stack.
+          traced(2, "ERROR", "the worker process exited with code 1", "t-node-cause", "/app/worker.js:4\\n"
+              + "    await fetch(url);\\n    ^\\n\\nTypeError: fetch failed\\n"
+              + "    at async /app/worker.js:4:5 {\\n  [cause]: [Error: bad port] {\\n    code: 'ERR_BAD_PORT'\\n  }\\n}\\n\\n"
+              + "Node.js v20.20.2"),
+          traced(2, "ERROR", "render failed", "t-node-causes", "Error: render failed\\n    at render (/app/worker.js:9:11) {\\n"
+              + "  [cause]: TypeError: fetch failed\\n      at async post (/app/api.js:3:3) {\\n"
+              + "    [cause]: Error: connect ECONNREFUSED 127.0.0.1:8188\\n"
+              + "        at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1611:16) {\\n"
+              + "      errno: -111,\\n      code: 'ECONNREFUSED'\\n    }\\n  }\\n}"),
+          traced(2, "ERROR", "fetch failed: getaddrinfo ENOTFOUND api.example.com", "t-pino-cause",
+              "TypeError: fetch failed\\n    at async post (/app/api.js:3:3)\\n"
+              + "caused by: Error: getaddrinfo ENOTFOUND api.example.com\\n    at GetAddrInfoReqWrap.onlookupall (node:dns:122:26)"),
           // torchrun's failure: its exception's message is a report of many lines, some of them
           // indented as a frame's lines are.
           traced(2, "ERROR", "the worker process exited with code 1", "t-torchrun", "Traceback (most recent call last):\\n"
@@ -263,7 +278,8 @@ class TaskFailureTest {
     plans.forEach((query, plan) -> assertThat(plan).as(query)
         .contains("split_part(")
         .doesNotContain("heartlog_exception_name")
-        .doesNotContain("heartlog_exception_group_name"));
+        .doesNotContain("heartlog_exception_group_name")
+        .doesNotContain("heartlog_exception_cause"));
   }
 
   /** EXPLAIN VERBOSE of the store's query {@code name}, each of its parameters bound from {@code values}. */
@@ -372,6 +388,22 @@ class TaskFailureTest {
         .isEqualTo("SyntaxError: Unexpected end of input");
   }
 
+  /**
+   * A JavaScript error that has a cause is named by its line and what its deepest cause says:
+   * Node.js's fetch fails as "TypeError: fetch failed" whatever failed.
+   */
+  @Test
+  void aJavaScriptErrorWithACauseIsNamedByItsLineAndItsDeepestCausesLine() {
+    assertThat(tasks.get("t-node-cause").failureException()).as("uncaught; the cause without its brackets")
+        .isEqualTo("TypeError: fetch failed, caused by Error: bad port");
+    assertThat(tasks.get("t-node-causes").failureException()).as("logged; the cause of its cause")
+        .isEqualTo("Error: render failed, caused by Error: connect ECONNREFUSED 127.0.0.1:8188");
+    assertThat(tasks.get("t-pino-cause").failureException()).as("pino's stack, its cause's appended")
+        .isEqualTo("TypeError: fetch failed, caused by Error: getaddrinfo ENOTFOUND api.example.com");
+    assertThat(tasks.get("t-java").failureException()).as("not a JVM's Caused by, its wrapper names it")
+        .isEqualTo("java.lang.IllegalStateException: CUDA out of memory");
+  }
+
   /** A Rust panic is named as heartlog run names its record: its first line, and its message where that comes after. */
   @Test
   void aRustPanicIsNamedByItsPlaceAndItsMessage() {
@@ -420,7 +452,7 @@ class TaskFailureTest {
         "t-rust-old", "t-node", "t-node-module", "t-thread", "t-java-thread", "t-java-quoted",
         "t-torchrun", "t-pool", "t-futures", "t-quoted", "t-node-fs", "t-node-array",
         "t-log-call", "t-stack-info", "t-node-string", "t-node-thread", "t-node-syntax",
-        "t-node-syntax-short");
+        "t-node-syntax-short", "t-node-cause", "t-node-causes", "t-pino-cause");
     assertThat(tasks.values()).extracting(RecentTask::failed).containsOnly(true);
     assertThat(List.of(tasks.get("t-tie").workers(), tasks.get("t-other").workers()))
         .containsExactly(List.of("gpu-a", "gpu-b"), List.of("gpu-a"));
