@@ -48,8 +48,11 @@ final class GoLoggerLines {
   /**
    * A zerolog console line: its level (TRC and DBG are DEBUG, FTL and PNC CRITICAL), the message
    * with its fields as printed, {@code caller} where it names one, and a {@code task_id} (or
-   * {@code task}, {@code job_id}) field as its task, the current one from then on. Null for a
-   * line in no such format. Before, every line was its stream's level: a warning, on stderr.
+   * {@code task}, {@code job_id}) field as its task, the current one from then on. The error
+   * {@code Err} gave, which zerolog prints first of the fields ({@code error="service
+   * unavailable"}), is the record's exception, as in zerolog's JSON lines, so that the store names
+   * the error's kind by it, not by the message and every field's value. Null for a line in no
+   * such format. Before, every line was its stream's level: a warning, on stderr.
    */
   static ChildLineParser.Parsed zerolog(String line, RecordMetadata metadata, Predicate<String> endsTask) {
     if (line.length() < 12 || !LoggerFormats.startsWithDigit(line)) {
@@ -70,6 +73,10 @@ final class GoLoggerLines {
       metadata.put("caller", matcher.group("caller"));
     }
     String message = matcher.group("message");
+    String error = Logfmt.value(message, "error");
+    if (error != null && !error.isBlank()) {
+      metadata.put("exception", error);
+    }
     return new ChildLineParser.Parsed(level, message, PrintedFields.task(message), metadata, endsTask.test(message),
         time(matcher.group("time")));
   }

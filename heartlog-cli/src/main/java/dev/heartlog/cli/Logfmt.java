@@ -80,6 +80,28 @@ final class Logfmt {
     return count >= 2 && keyFound;
   }
 
+  /**
+   * The value of the first {@code key=value} pair in {@code text} after a space, as logfmt writes
+   * it (bare, or quoted with Go's escapes): where a line is a message with its fields after it,
+   * as zerolog's console prints one ({@code upload failed error="service unavailable"
+   * task_id=t-42}), and not all of it reads as pairs. Null where there is none, or its quotes do
+   * not close.
+   */
+  static String value(String text, String key) {
+    String pair = " " + key + "=";
+    int at = text.indexOf(pair);
+    if (at < 0) {
+      return null;
+    }
+    int start = at + pair.length();
+    if (start < text.length() && text.charAt(start) == '"') {
+      StringBuilder value = new StringBuilder();
+      return quoted(text, start + 1, value) < 0 ? null : value.toString();
+    }
+    int end = text.indexOf(' ', start);
+    return text.substring(start, end < 0 ? text.length() : end);
+  }
+
   private static boolean isAnyOf(String line, int start, int end, List<String> names) {
     for (String name : names) {
       if (name.length() == end - start && line.startsWith(name, start)) {

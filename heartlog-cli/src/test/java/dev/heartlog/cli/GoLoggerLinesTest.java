@@ -36,6 +36,15 @@ class GoLoggerLinesTest {
     assertThat(failed.message()).isEqualTo("upload failed error=\"service unavailable\" task_id=t-42");
     assertThat(failed.task()).isEqualTo("t-42");
     assertThat(failed.time()).as("the kitchen clock's time has no date: the time the line came").isNull();
+    assertThat(failed.metadata()).as("the error Err gave, as in zerolog's JSON lines")
+        .containsEntry("exception", "service unavailable");
+    assertThat(parse("10:40AM ERR upload failed error=EOF").metadata()).as("bare").containsEntry("exception", "EOF");
+    assertThat(parse("10:40AM ERR upload failed error=\"say \\\"no\\\"\\n\" task_id=t-1").metadata())
+        .as("Go's escapes").containsEntry("exception", "say \"no\"\n");
+    assertThat(parse("10:40AM WRN retrying error=\"not closed task_id=t-1").metadata()).doesNotContainKey("exception");
+    assertThat(parse("10:40AM INF rendering frames=81 task_id=t-42").metadata()).doesNotContainKey("exception");
+    assertThat(parse("10:40AM ERR gave up error= task_id=t-1").metadata()).doesNotContainKey("exception");
+    assertThat(parse("10:40AM ERR gave up error=\" \" task_id=t-1").metadata()).doesNotContainKey("exception");
     ChildLineParser.Parsed caller = parse("2026-12-03T10:40:35Z INF main.go:27 > worker started");
     assertThat(caller.metadata()).containsEntry("caller", "main.go:27");
     assertThat(caller.message()).isEqualTo("worker started");
@@ -78,6 +87,7 @@ class GoLoggerLinesTest {
         tuple("INFO", "rendering frames=81 task_id=t-42", "t-42"),
         tuple("WARNING", "low VRAM free_mb=512", "t-42"),
         tuple("ERROR", "upload failed error=\"service unavailable\" task_id=t-42", "t-42"));   // DBG: below INFO
+    assertThat(records.get(3).exception()).as("colours taken out").isEqualTo("service unavailable");
   }
 
   @Test
