@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 /**
  * A line a structured logger printed, read into a record: one JSON object (structlog,
  * python-json-logger, loguru's {@code serialize}, pino, zap, logrus's JSON formatter, Rust's
- * tracing-subscriber's {@code json()}, Log4j 2's {@code JsonLayout}) or logfmt
+ * tracing-subscriber's {@code json()}, Log4j 2's {@code JsonLayout}, Serilog's compact JSON) or logfmt
  * pairs ({@link Logfmt}: Go's {@code log/slog} TextHandler, logrus's text formatter, go-kit).
  */
 final class StructuredLine {
@@ -67,17 +67,8 @@ final class StructuredLine {
    */
   static ChildLineParser.Parsed parse(String line, Level streamDefault, RecordMetadata metadata, Predicate<String> endsTask) {
     Map<String, Object> fields = object(line);
-    Map<String, Object> loguru = fields == null ? null : LoguruRecord.flatten(fields);
-    if (loguru != null) {
-      fields = loguru;
-    }
-    Map<String, Object> tracing = fields == null || loguru != null ? null : TracingJsonRecord.flatten(fields, TASK_FIELDS);
-    if (tracing != null) {
-      fields = tracing;
-    }
-    Map<String, Object> log4j = fields == null || loguru != null || tracing != null ? null : Log4jJsonRecord.flatten(fields);
-    if (log4j != null) {
-      fields = log4j;
+    if (fields != null) {
+      fields = laidOut(fields);
     }
     if (fields == null) {
       fields = Logfmt.pairs(line, LOGFMT_KEYS);
@@ -142,6 +133,25 @@ final class StructuredLine {
     fields.forEach(metadata::putIfAbsent);
     return new ChildLineParser.Parsed(level, message, task, metadata, endsTask.test(message), time,
         ChildLineParser.TaskScope.CURRENT, false, levelValue != null);
+  }
+
+  /**
+   * The fields of a logger that nests or names them in its own way laid out as the others name
+   * them (loguru's {@code serialize}, tracing-subscriber's {@code json()}, Log4j 2's {@code
+   * JsonLayout}, Serilog's compact JSON); any other object's as they are.
+   */
+  private static Map<String, Object> laidOut(Map<String, Object> fields) {
+    Map<String, Object> flat = LoguruRecord.flatten(fields);
+    if (flat == null) {
+      flat = TracingJsonRecord.flatten(fields, TASK_FIELDS);
+    }
+    if (flat == null) {
+      flat = Log4jJsonRecord.flatten(fields);
+    }
+    if (flat == null) {
+      flat = SerilogCompactRecord.flatten(fields);
+    }
+    return flat == null ? fields : flat;
   }
 
   /**

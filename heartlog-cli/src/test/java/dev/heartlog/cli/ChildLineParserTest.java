@@ -356,6 +356,67 @@ class ChildLineParserTest {
         .endsWith("\tat Render.main(Render.java:9) ~[?:?]\n\t... 7 more");
   }
 
+  /**
+   * Serilog's compact JSON (CLEF), what a .NET worker writes with Serilog.Formatting.Compact's
+   * {@code CompactJsonFormatter}: lines written in the shape its source writes them (no .NET
+   * here to run it). Before, each line was a record at the stream's level whose message was the
+   * whole line, its time, template and exception fields.
+   */
+  @Test
+  void serilogsCompactJsonGivesTheLevelTheRenderedMessageTheTimeTheTaskAndTheException() {
+    ChildLineParser parser = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+    ChildLineParser.Parsed info = parser.parse("{\"@t\":\"2026-12-06T05:00:00.1234567Z\","
+        + "\"@mt\":\"Rendered {Frames} frames of {TaskId} in {Elapsed:0.0} s\",\"@r\":[\"12.3\"],"
+        + "\"Frames\":81,\"TaskId\":\"t-42\",\"Elapsed\":12.345,\"SourceContext\":\"Render.Worker\","
+        + "\"@@Origin\":\"queue\"}", Level.WARNING, "stderr");
+    ChildLineParser.Parsed error = parser.parse("{\"@t\":\"2026-12-06T05:00:01.5000000Z\","
+        + "\"@mt\":\"Render of {TaskId} failed\",\"@l\":\"Error\","
+        + "\"@x\":\"System.InvalidOperationException: model not loaded\\r\\n   at Worker.Render(Int32 frame) in "
+        + "/src/Worker.cs:line 12\",\"@tr\":\"4bf92f3577b34da6a3ce929d0e0e4736\",\"TaskId\":\"t-43\"}",
+        Level.INFO, "stdout");
+    ChildLineParser.Parsed rendered = parser.parse("{\"@t\":\"2026-12-06T05:00:02.0000000Z\","
+        + "\"@m\":\"Low VRAM: 512 MiB free\",\"@i\":\"a3f1c2d4\",\"@l\":\"Warning\",\"FreeMb\":512}",
+        Level.INFO, "stdout");
+
+    assertThat(info.level()).as("Information, which CLEF leaves out").isEqualTo(Level.INFO);
+    assertThat(info.message()).as("a number as it is, a text in quotes, a format as Serilog rendered it")
+        .isEqualTo("Rendered 81 frames of \"t-42\" in 12.3 s");
+    assertThat(info.task()).isEqualTo("t-42");
+    assertThat(info.time()).isEqualTo(Instant.parse("2026-12-06T05:00:00.1234567Z"));
+    assertThat(info.metadata()).containsEntry("logger", "Render.Worker").containsEntry("Frames", 81)
+        .containsEntry("message_template", "Rendered {Frames} frames of {TaskId} in {Elapsed:0.0} s")
+        .containsEntry("@Origin", "queue").doesNotContainKeys("@t", "@mt", "@r", "SourceContext", "TaskId", "@@Origin");
+    assertThat(error.level()).isEqualTo(Level.ERROR);
+    assertThat(error.message()).isEqualTo("Render of \"t-43\" failed");
+    assertThat(error.metadata()).containsEntry("exception",
+            "System.InvalidOperationException: model not loaded\r\n   at Worker.Render(Int32 frame) in /src/Worker.cs:line 12")
+        .containsEntry("trace_id", "4bf92f3577b34da6a3ce929d0e0e4736").doesNotContainKeys("@x", "@l", "@tr");
+    assertThat(rendered.level()).isEqualTo(Level.WARNING);
+    assertThat(rendered.message()).as("RenderedCompactJsonFormatter's @m").isEqualTo("Low VRAM: 512 MiB free");
+    assertThat(rendered.metadata()).containsEntry("event_id", "a3f1c2d4").containsEntry("FreeMb", 512);
+    assertThat(parser.parse("{\"@t\":\"2026-12-06T05:00:00Z\",\"step\":3}", Level.INFO, "stdout").message())
+        .as("no template, no message: not CLEF").isEqualTo("{\"@t\":\"2026-12-06T05:00:00Z\",\"step\":3}");
+  }
+
+  /** How a message template is rendered, as Serilog renders one into its text. */
+  @Test
+  void aSerilogTemplateIsRenderedAsSerilogRendersIt() {
+    Map<String, Object> properties = new java.util.LinkedHashMap<>();
+    properties.put("Name", "sdxl");
+    properties.put("Ok", true);
+    properties.put("Sizes", List.of(512, "768"));
+    properties.put("Gpu", Map.of("$type", "GpuInfo", "Index", 3));
+    properties.put("Quote", "say \"hi\"");
+    properties.put("0", "positional");
+
+    assertThat(SerilogCompactRecord.render("{Name} {@Name} {$Name,8} {{Name}} }} {Missing} {Name:l} {Ok}", properties,
+        List.of("sdxl"))).isEqualTo("\"sdxl\" \"sdxl\" \"sdxl\" {Name} } {Missing} sdxl True");
+    assertThat(SerilogCompactRecord.render("{Sizes} {@Gpu} {Quote} {0} {Name is} {", properties, List.of()))
+        .isEqualTo("[512, \"768\"] GpuInfo { Index: 3 } \"say \\\"hi\\\"\" \"positional\" {Name is} {");
+    assertThat(SerilogCompactRecord.render("{Missing:0.0} then {Name:l}", properties, List.of("{Missing:0.0}", "sdxl")))
+        .as("a missing property's rendering is in @r too").isEqualTo("{Missing:0.0} then sdxl");
+  }
+
   @Test
   void logurusSerializedRecordsGiveTheirLevelMessageTimeTaskAndTraceback() throws Exception {
     ChildLineParser parser = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
