@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
  * <p>The job's id is the task of those lines. A start makes it the worker's current task, so the
  * job's own loggers and prints are its, until its end. arq runs up to {@code max_jobs} jobs at
  * once (10 unless set), and a line does not say whose it is: while two run, a line is filed
- * under the one that started last; with {@code max_jobs = 1} each line's job is exact. A cron
+ * under the one that started last, and when that one ends, under the one begun last of those
+ * still running ({@link ChildLineParser.TaskScope#CONCURRENT}); with {@code max_jobs = 1} each
+ * line's job is exact. A cron
  * job's line names no id ({@code cron:nightly}, or the name it was given): its runs share that
  * name as their task.
  *
@@ -104,9 +106,9 @@ final class ArqLines {
     }
     boolean ends = started == null;
     if (read == null) {
-      return new ChildLineParser.Parsed(level, message, task, metadata, ends);
+      return new ChildLineParser.Parsed(level, message, task, metadata, ends, null, ChildLineParser.TaskScope.CONCURRENT);
     }
-    return new ChildLineParser.Parsed(level, message, task, metadata, ends, read.time(), ChildLineParser.TaskScope.CURRENT,
+    return new ChildLineParser.Parsed(level, message, task, metadata, ends, read.time(), ChildLineParser.TaskScope.CONCURRENT,
         read.plain(), read.ownLevel(), read.levelByShape());
   }
 }

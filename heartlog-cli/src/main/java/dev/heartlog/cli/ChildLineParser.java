@@ -59,6 +59,12 @@ final class ChildLineParser {
      * lines only (a Celery worker's, a Sidekiq's, a Huey consumer's).
      */
     PROCESS,
+    /**
+     * As {@link #CURRENT}, for a worker that runs several tasks at once in one process and says
+     * when each begins and ends (arq's jobs, on asyncio): when the current task ends, the one
+     * begun last of those still running is current again, where no task was.
+     */
+    CONCURRENT,
     /** The line's own: the task it names, or none; it changes no current task. */
     LINE
   }

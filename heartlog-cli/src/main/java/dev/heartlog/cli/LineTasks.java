@@ -2,7 +2,9 @@ package dev.heartlog.cli;
 
 import dev.heartlog.agent.HeartlogAgent;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -21,6 +23,15 @@ final class LineTasks {
   private final TaskChanges taskChanges = new TaskChanges();
   /** The task each process of a worker's pool runs now, by the lines that say so (Celery's); under {@link #lock}. */
   private final Map<String, String> processTasks = new HashMap<>();
+  /**
+   * The tasks begun and not yet ended by lines of {@link ChildLineParser.TaskScope#CONCURRENT},
+   * the one begun last at the end; at most {@value #MOST_RUNNING}, the oldest forgotten first
+   * (a task whose end was never printed); under {@link #lock}.
+   */
+  private final List<String> runningTasks = new ArrayList<>();
+
+  /** More tasks at once than a worker runs: arq runs 10 unless told otherwise. */
+  private static final int MOST_RUNNING = 1_000;
 
   /**
    * @param agent whose current task the lines change
@@ -56,6 +67,7 @@ final class LineTasks {
       String task = switch (line.scope()) {
         case CURRENT -> currentTask(line, readNanos);
         case PROCESS -> processTask(line, readNanos);
+        case CONCURRENT -> concurrentTask(line, readNanos);
         case LINE -> line.task();
       };
       Instant at = line.time() != null ? line.time()
@@ -97,6 +109,28 @@ final class LineTasks {
     String task = line.task() != null ? line.task() : agent.currentTask();
     if (line.endsTask()) {
       endTask(readNanos);
+    }
+    return task;
+  }
+
+  /**
+   * As {@link #currentTask}; and where the line ends the current task while others it began
+   * still run, the one of them begun last is current again: the lines that follow are its (an arq
+   * job's, after a job begun after it ended), where they were no task's.
+   */
+  private String concurrentTask(ChildLineParser.Parsed line, long readNanos) {
+    if (line.task() != null) {
+      runningTasks.remove(line.task());
+      if (!line.endsTask()) {
+        runningTasks.add(line.task());
+        if (runningTasks.size() > MOST_RUNNING) {
+          runningTasks.remove(0);
+        }
+      }
+    }
+    String task = currentTask(line, readNanos);
+    if (line.endsTask() && agent.currentTask() == null && !runningTasks.isEmpty()) {
+      startTask(runningTasks.get(runningTasks.size() - 1), readNanos);
     }
     return task;
   }

@@ -30,7 +30,7 @@ class ArqLinesTest {
     assertThat(started.level()).isEqualTo(Level.INFO);
     assertThat(started.task()).isEqualTo(ID);
     assertThat(started.endsTask()).isFalse();
-    assertThat(started.scope()).isEqualTo(ChildLineParser.TaskScope.CURRENT);
+    assertThat(started.scope()).isEqualTo(ChildLineParser.TaskScope.CONCURRENT);
     assertThat(started.message()).isEqualTo("0.12s → " + ID + ":render(12, size='720p') try=2 delayed=1.50s");
     assertThat(started.metadata()).containsEntry("function", "render").containsEntry("queued_s", 0.12)
         .containsEntry("try", 2).doesNotContainKey("elapsed_s");

@@ -130,4 +130,32 @@ class ArqWorkerTest {
         .containsEntry("0.90s ← job-a:render ● 1", "job-a").containsEntry("printed after a", "job-b")
         .containsEntry("0.95s ← job-b:render ● 2", "job-b").containsEntry("printed after b", "null");
   }
+
+  /** A job begun before another and still running when that one ends is current again. */
+  @Test
+  void whenTheJobStartedLastEndsTheLinesAreTheJobStillRunnings() throws Exception {
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    Path printed = Files.writeString(folder.resolve("printed.txt"), String.join("\n",
+        "01:30:01:   0.01s → job-a:render(1)",
+        "01:30:01:   0.01s → job-b:render(2)",
+        "01:30:01:   0.01s → job-c:render(3)",
+        "01:30:02:   0.40s ← job-c:render ● 3",
+        "printed after c",
+        "01:30:02:   0.90s ↻ job-b:render retrying job in 5.00s",
+        "printed after b",
+        "01:30:03:   1.20s ← job-a:render ● 1",
+        "printed after a", ""));
+
+    Cli.Result result = WrappedWorkers.heartlogRun(folder, "arq-back", url, List.of(), "cat", printed.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    Map<String, String> taskOf = records(store, "arq-back").stream()
+        .collect(Collectors.toMap(StoredRecord::message, r -> String.valueOf(r.taskId()), (a, b) -> a));
+    assertThat(taskOf).containsEntry("printed after c", "job-b").containsEntry("printed after b", "job-a")
+        .containsEntry("printed after a", "null");
+    assertThat(store.tasks(new TaskFilter("arq-back", null, null, false, 10)))
+        .extracting(RecentTask::id, RecentTask::failed)
+        .containsExactlyInAnyOrder(tuple("job-a", false), tuple("job-b", false), tuple("job-c", false));
+  }
 }
