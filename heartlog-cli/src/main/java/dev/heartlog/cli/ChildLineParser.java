@@ -139,7 +139,16 @@ final class ChildLineParser {
     return format.contains("(?<" + name + ">");
   }
 
+  /**
+   * What the line says: read in the worker's format where it gives one, else in the first of the
+   * formats heartlog knows that it is in, else as a line of its stream's level; with the details
+   * Temporal's loggers append to a message read off it ({@link TemporalDetails}).
+   */
   Parsed parse(String line, Level streamDefault, String stream) {
+    return TemporalDetails.withDetails(read(line, streamDefault, stream));
+  }
+
+  private Parsed read(String line, Level streamDefault, String stream) {
     RecordMetadata metadata = new RecordMetadata(4);
     metadata.put("stream", stream);
     Matcher matcher = format.matcher(line);
