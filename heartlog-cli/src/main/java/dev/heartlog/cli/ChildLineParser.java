@@ -165,6 +165,9 @@ final class ChildLineParser {
         queue = ArqLines.parse(line, metadata);
       }
       if (queue == null) {
+        queue = PrefectLines.parse(line, metadata);
+      }
+      if (queue == null) {
         queue = SidekiqLines.parse(line, metadata);
       }
       if (queue != null) {
