@@ -487,7 +487,8 @@ class WrappedProgramsTest {
         .containsPattern("\n}\n\nNode\\.js v\\d+[.\\d]*$");
     assertThat(store.errorKinds("wrapped-node-files", java.time.Instant.now().minusSeconds(600), null, 10).kinds())
         .extracting(dev.heartlog.store.ErrorKind::exception, dev.heartlog.store.ErrorKind::errors)
-        .containsExactlyInAnyOrder(tuple(missing, 3L), tuple("Error: render failed", 1L));
+        .as("the error with a cause named with what its cause says")
+        .containsExactlyInAnyOrder(tuple(missing, 3L), tuple("Error: render failed, caused by RangeError: frame 12 out of range", 1L));
     assertThat(stderrRecords(store, "wrapped-node-socket")).singleElement().satisfies(refused -> {
       assertThat(refused.message()).isEqualTo("Error: connect ECONNREFUSED 127.0.0.1:1");
       assertThat(refused.exception()).contains("\nEmitted 'error' event on Socket instance at:\n")
