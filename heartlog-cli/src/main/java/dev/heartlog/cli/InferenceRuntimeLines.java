@@ -13,8 +13,10 @@ import java.util.regex.Pattern;
  * VerifyEachNodeIsAssignedToAnEp] Some nodes were not assigned to the preferred execution
  * providers ...}; TensorRT's logger as trtexec and its samples print it, {@code
  * [12/30/2022-16:53:21] [W] [TRT] onnx2trt_utils.cpp:374: Your ONNX model has been generated with
- * INT64 weights ...}, and trtexec's own lines without {@code [TRT]}. Both forms were shaped from
- * the runtimes' output quoted in public reports: neither runtime can be installed here.
+ * INT64 weights ...}, and trtexec's own lines without {@code [TRT]}; and as its Python bindings
+ * print it, {@code [TRT]} before the level ({@code [11/10/2022-15:02:13] [TRT] [W] Skipping
+ * tactic 1 ...}). The forms were shaped from the runtimes' output quoted in public reports:
+ * neither runtime can be installed here.
  */
 final class InferenceRuntimeLines {
 
@@ -26,6 +28,14 @@ final class InferenceRuntimeLines {
   /** TensorRT's: the time, the level in brackets, {@code [TRT]} for the library's own lines. */
   private static final Pattern TENSOR_RT = Pattern.compile(
       "\\[\\d\\d/\\d\\d/\\d{4}-\\d\\d:\\d\\d:\\d\\d\\] \\[(?<level>[VIWEF])\\] (?:\\[(?<component>TRT)\\] )?(?<message>.*)");
+
+  /**
+   * TensorRT's as its Python bindings' {@code trt.Logger} prints it, {@code [TRT]} before the
+   * level: {@code [11/10/2022-15:02:13] [TRT] [E] 1: [defaultAllocator.cpp::allocate::20] Error
+   * Code 1: Cuda Runtime (out of memory)}.
+   */
+  private static final Pattern TENSOR_RT_PYTHON = Pattern.compile(
+      "\\[\\d\\d/\\d\\d/\\d{4}-\\d\\d:\\d\\d:\\d\\d\\] \\[(?<component>TRT)\\] \\[(?<level>[VIWEF])\\] (?<message>.*)");
 
   private InferenceRuntimeLines() {}
 
@@ -40,7 +50,7 @@ final class InferenceRuntimeLines {
   static ChildLineParser.Parsed parse(String line, RecordMetadata metadata, Predicate<String> endsTask) {
     Matcher matcher;
     if (line.length() > 32 && line.charAt(0) == '[' && line.charAt(3) == '/' && line.charAt(22) == '[') {
-      matcher = TENSOR_RT.matcher(line);
+      matcher = (line.startsWith("[TRT] [", 22) ? TENSOR_RT_PYTHON : TENSOR_RT).matcher(line);
     } else if (line.length() > 40 && line.charAt(4) == '-' && line.indexOf(":onnxruntime:", 20) > 0) {
       matcher = ONNX_RUNTIME.matcher(line);
     } else {

@@ -58,6 +58,30 @@ class InferenceRuntimeLinesTest {
     assertThat(parse("[12/30/2022-16:53:21] [F] [TRT] out of memory").level()).isEqualTo(Level.CRITICAL);
   }
 
+  /**
+   * TensorRT's Python bindings print {@code [TRT]} before the level (lines as quoted in
+   * mmdeploy's issue 1350 and TensorRT's issues). Before, none was read: each was a plain line of
+   * its stream, and a run of them one warning, its errors in it.
+   */
+  @Test
+  void tensorRtsPythonLinesGiveTheirLevelWithTheLibraryNamedFirst() {
+    ChildLineParser.Parsed error = parse("[11/10/2022-15:02:13] [TRT] [E] 1: [defaultAllocator.cpp::allocate::20] "
+        + "Error Code 1: Cuda Runtime (out of memory)");
+    ChildLineParser.Parsed warning = parse("[11/10/2022-15:02:13] [TRT] [W] Requested amount of GPU memory (4294967296 bytes) "
+        + "could not be allocated.");
+
+    assertThat(error.level()).isEqualTo(Level.ERROR);
+    assertThat(error.message()).isEqualTo("1: [defaultAllocator.cpp::allocate::20] Error Code 1: Cuda Runtime (out of memory)");
+    assertThat(error.metadata()).containsEntry("component", "TRT");
+    assertThat(error.plain()).as("a record of its own, not a further line of the one before").isFalse();
+    assertThat(warning.level()).isEqualTo(Level.WARNING);
+    assertThat(warning.message()).startsWith("Requested amount of GPU memory");
+    assertThat(parse("[11/10/2022-15:02:13] [TRT] [I] [MemUsageChange] Init CUDA: CPU +2, GPU +0, now: CPU 150, GPU 1024 (MiB)")
+        .level()).isEqualTo(Level.INFO);
+    String other = "[11/10/2022-15:02:13] [TRT] [X] not a level";
+    assertThat(parse(other).message()).isEqualTo(other);
+  }
+
   @Test
   void otherLinesOfTheirShapeAreNotTheirs() {
     String bracketed = "[12/30/2022-16:53:21] [X] not a level";
