@@ -316,12 +316,13 @@ final class ChildLineParser {
       if (java != null) {
         return java;
       }
+      Parsed glog = LoggerFormats.glog(line, metadata, this::endsTask);
+      if (glog != null) {
+        return glog;
+      }
       Level named = LoggerFormats.levelWordFirst(line);
       if (named == null) {
         named = LoggerFormats.levelNamedNearStart(line);
-      }
-      if (named == null) {
-        named = LoggerFormats.glogLevel(line);
       }
       if (named == null) {
         named = LoggerFormats.ncclLevel(line);

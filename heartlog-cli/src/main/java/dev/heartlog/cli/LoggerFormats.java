@@ -36,7 +36,7 @@ final class LoggerFormats {
   private static final Pattern GLOG = Pattern.compile(
       "(?:(?<glog>[IWEF])\\d{4} [\\d:.]+\\s+\\d+|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d+: (?<tf>[IWEF])"
           + "|\\[(?<c10>[IWEF])(?:\\d{3,4} [\\d:.]+)?)"
-          + " \\S+:\\d+\\] .*");
+          + " (?<file>\\S+):(?<line>\\d{1,9})\\] (?<message>.*)");
 
   /** NCCL's line ({@link #ncclLevel}): host, process and thread, the GPU, where a warning was raised, the level. */
   private static final Pattern NCCL = Pattern.compile(
@@ -379,14 +379,38 @@ final class LoggerFormats {
 
   /** The level of a line of glog's, absl's or TensorFlow's ({@link #GLOG}); null for any other line. */
   static Level glogLevel(String line) {
+    Matcher matcher = glogMatcher(line);
+    return matcher == null ? null : glogLetterLevel(matcher);
+  }
+
+  /**
+   * A line of glog's, absl's, TensorFlow's or PyTorch's C++ side ({@link #GLOG}): its level, the
+   * message after its prefix, and where it was logged as {@code file} and {@code line}, as for
+   * ONNX Runtime's lines. Before, the message kept the prefix ({@code E1129 10:00:00.123456 4242
+   * cuda_driver.cc:152] failed call to cuInit}), and so did the error's kind. Its time has no year
+   * or zone, so the record keeps the time the line came. Null for any other line.
+   */
+  static ChildLineParser.Parsed glog(String line, RecordMetadata metadata, Predicate<String> endsTask) {
+    Matcher matcher = glogMatcher(line);
+    if (matcher == null) {
+      return null;
+    }
+    metadata.put("file", matcher.group("file"));
+    metadata.put("line", Integer.parseInt(matcher.group("line")));
+    String message = matcher.group("message");
+    return new ChildLineParser.Parsed(glogLetterLevel(matcher), message, null, metadata, endsTask.test(message));
+  }
+
+  private static Matcher glogMatcher(String line) {
     if (line.length() < 8 || !(startsWithDigit(line) || "IWEF".indexOf(line.charAt(0)) >= 0
         || line.charAt(0) == '[' && "IWEF".indexOf(line.charAt(1)) >= 0)) {
       return null;
     }
     Matcher matcher = GLOG.matcher(line);
-    if (!matcher.matches()) {
-      return null;
-    }
+    return matcher.matches() ? matcher : null;
+  }
+
+  private static Level glogLetterLevel(Matcher matcher) {
     String letter = matcher.group("glog") != null ? matcher.group("glog")
         : matcher.group("tf") != null ? matcher.group("tf") : matcher.group("c10");
     return letterLevel(letter.charAt(0));

@@ -59,6 +59,36 @@ class ChildLineParserTest {
         .as("a line of another format is kept whole").isEqualTo("step 12 | ERROR | CUDA out of memory");
   }
 
+  /**
+   * A line of glog's, absl's, TensorFlow's or PyTorch's C++ side says where it was logged before
+   * its message: that goes into {@code file} and {@code line}, and the message is what follows.
+   * Before, the message kept the prefix, and so did the error's kind.
+   */
+  @Test
+  void aGlogLinesPrefixIsWhereItWasLoggedAndItsMessageWhatFollows() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+    ChildLineParser.Parsed glog = seed.parse("E1206 05:00:01.123456 12345 model_lifecycle.cc:626] failed to load 'sdxl' "
+        + "version 1: Internal: unable to create stream: out of memory", Level.WARNING, "stderr");
+    ChildLineParser.Parsed tensorflow = seed.parse("2026-12-06 05:00:01.234567: W tensorflow/compiler/tf2tensorrt/utils/"
+        + "py_utils.cc:38] TF-TRT Warning: Could not find TensorRT", Level.INFO, "stdout");
+    ChildLineParser.Parsed c10 = seed.parse("[W310 01:07:17.234745149 ProcessGroupNCCL.cpp:1250] Warning: WARNING: "
+        + "process group has NOT been destroyed", Level.INFO, "stdout");
+    ChildLineParser.Parsed untimed = seed.parse("[E ProcessGroupNCCL.cpp:475] [Rank 0] Watchdog caught collective operation "
+        + "timeout", Level.INFO, "stdout");
+
+    assertThat(glog.level()).isEqualTo(Level.ERROR);
+    assertThat(glog.message()).isEqualTo("failed to load 'sdxl' version 1: Internal: unable to create stream: out of memory");
+    assertThat(glog.metadata()).containsEntry("file", "model_lifecycle.cc").containsEntry("line", 626);
+    assertThat(tensorflow.level()).isEqualTo(Level.WARNING);
+    assertThat(tensorflow.message()).isEqualTo("TF-TRT Warning: Could not find TensorRT");
+    assertThat(tensorflow.metadata()).containsEntry("file", "tensorflow/compiler/tf2tensorrt/utils/py_utils.cc")
+        .containsEntry("line", 38);
+    assertThat(c10.message()).isEqualTo("Warning: WARNING: process group has NOT been destroyed");
+    assertThat(c10.metadata()).containsEntry("file", "ProcessGroupNCCL.cpp").containsEntry("line", 1250);
+    assertThat(untimed.level()).isEqualTo(Level.ERROR);
+    assertThat(untimed.message()).isEqualTo("[Rank 0] Watchdog caught collective operation timeout");
+  }
+
   @Test
   void logurusDefaultFormatGivesTheLevelTheMessageTheModuleTheFunctionAndTheLine() {
     ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
