@@ -222,6 +222,9 @@ final class ChildLineParser {
         ownForm = ImageMagickLines.parse(line, metadata, this::endsTask);
       }
       if (ownForm == null) {
+        ownForm = OpenCvLines.parse(line, metadata, this::endsTask);
+      }
+      if (ownForm == null) {
         ownForm = ChromiumLines.parse(line, metadata, this::endsTask);
       }
       if (ownForm != null) {
