@@ -205,7 +205,10 @@ final class ChildLineParser {
       if (python != null) {
         return ArqLines.withJob(python);   // arq's job lines in a format of the worker's own
       }
-      Parsed ownForm = RubyLoggerLines.parse(line, metadata, this::endsTask);
+      Parsed ownForm = DotNetConsoleLines.parse(line, metadata);
+      if (ownForm == null) {
+        ownForm = RubyLoggerLines.parse(line, metadata, this::endsTask);
+      }
       if (ownForm == null) {
         ownForm = TornadoLines.parse(line, metadata, this::endsTask);
       }

@@ -220,8 +220,9 @@ final class Tracebacks {
       heldTable = row;
       lastNanos = line.arrivedNanos();
       // A message that begins with a line end (torchrun's "WARNING:torch.distributed.run:" and its
-      // banner below) begins on this line.
-      String message = held.message().isEmpty() ? line.message()
+      // banner below) begins on this line, without the indent that sets it below its header
+      // (.NET's console logger's).
+      String message = held.message().isEmpty() ? line.message().stripLeading()
           : held.message() + "\n".repeat(heldBlankLines + 1) + line.message();
       held = new Line(held.at(), held.level(), message, held.task(), held.metadata(), held.arrivedNanos(), held.ownLevel());
       heldBlankLines = 0;

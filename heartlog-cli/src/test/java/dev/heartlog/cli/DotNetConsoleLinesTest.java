@@ -1,0 +1,86 @@
+package dev.heartlog.cli;
+
+import static dev.heartlog.cli.WrappedWorkers.records;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.heartlog.agent.Level;
+import dev.heartlog.store.Store;
+import dev.heartlog.store.StoredRecord;
+import dev.heartlog.store.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * .NET's console logger in its default format (Microsoft.Extensions.Logging's simple console
+ * formatter), as a .NET worker service prints its log: each entry a header of level, category and
+ * event id, the message indented below it, written at once. No .NET runs here: a Python program
+ * writes entries in that shape, as the formatter lays them out, one write each.
+ */
+@Timeout(120)
+class DotNetConsoleLinesTest {
+
+  private static final Path PYTHON = Path.of("/usr/bin/python3");
+
+  private static final String WORKER = """
+      import sys, time
+      entries = [
+          "info: Microsoft.Hosting.Lifetime[0]\\n      Application started. Press Ctrl+C to shut down.\\n",
+          "warn: RenderWorker.Worker[0]\\n      VRAM at 95%\\n",
+          "fail: RenderWorker.Worker[1001]\\n      Render of t-42 failed\\n"
+          "      System.InvalidOperationException: model not loaded\\n"
+          "         at RenderWorker.Worker.Render(Int32 frame) in /src/Worker.cs:line 12\\n",
+          "crit: RenderWorker.Worker[0]\\n      Worker crashed\\n",
+      ]
+      for entry in entries:
+          sys.stdout.write(entry)
+          sys.stdout.flush()
+          time.sleep(0.3)
+      """;
+
+  @TempDir Path folder;
+
+  private final ChildLineParser parser = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+  @Test
+  void aHeadersLevelIsItsFourLettersAndItsCategoryTheLogger() {
+    ChildLineParser.Parsed fail = parser.parse("fail: RenderWorker.Worker[1001]", Level.INFO, "stdout");
+
+    assertThat(fail.level()).isEqualTo(Level.ERROR);
+    assertThat(fail.message()).as("the message is on the lines below").isEmpty();
+    assertThat(fail.metadata()).containsEntry("logger", "RenderWorker.Worker").containsEntry("event_id", 1001);
+    assertThat(List.of("trce", "dbug", "info", "warn", "crit"))
+        .extracting(level -> parser.parse(level + ": App[0]", Level.WARNING, "stderr").level())
+        .containsExactly(Level.DEBUG, Level.DEBUG, Level.INFO, Level.WARNING, Level.CRITICAL);
+    assertThat(parser.parse("fail: see the log [1]", Level.INFO, "stdout").message()).as("no category and event id")
+        .isEqualTo("fail: see the log [1]");
+  }
+
+  @Test
+  void eachEntryIsOneRecordAtItsLevelItsMessageTheLinesBelowItsHeader() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON), "Python is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    Path worker = Files.writeString(folder.resolve("worker.py"), WORKER);
+
+    Cli.Result result = WrappedWorkers.heartlogRun(folder, "dotnet", url, List.of(), PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "dotnet").stream()
+        .filter(r -> !r.message().startsWith("the worker process exited")).toList();
+    // Before, fail and crit named no level: every entry but the warning was INFO, on stdout.
+    assertThat(records).extracting(StoredRecord::level, r -> r.message().lines().findFirst().orElse("")).containsExactly(
+        tuple("INFO", "Application started. Press Ctrl+C to shut down."),
+        tuple("WARNING", "VRAM at 95%"),
+        tuple("ERROR", "Render of t-42 failed"),
+        tuple("CRITICAL", "Worker crashed"));
+    assertThat(records.get(2).message()).as("the exception's text below the message is the record's")
+        .contains("System.InvalidOperationException: model not loaded").contains("/src/Worker.cs:line 12");
+    assertThat(records.get(2).metadataJson()).contains("\"logger\": \"RenderWorker.Worker\"", "\"event_id\": 1001");
+  }
+}
