@@ -207,6 +207,9 @@ final class ChildLineParser {
       }
       Parsed ownForm = DotNetConsoleLines.parse(line, metadata);
       if (ownForm == null) {
+        ownForm = DotNetConsoleLines.serilog(line, metadata);
+      }
+      if (ownForm == null) {
         ownForm = RubyLoggerLines.parse(line, metadata, this::endsTask);
       }
       if (ownForm == null) {

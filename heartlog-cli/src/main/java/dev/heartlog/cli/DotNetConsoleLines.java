@@ -16,7 +16,39 @@ final class DotNetConsoleLines {
   private static final Pattern HEADER = Pattern.compile(
       "(?<level>trce|dbug|info|warn|fail|crit): (?<category>[^\\s\\[\\]]{1,300})\\[(?<event>-?\\d{1,10})\\]");
 
+  /**
+   * Serilog's console sink in its default template, {@code [{Timestamp:HH:mm:ss} {Level:u3}]
+   * {Message:lj}}: {@code [05:00:02 ERR] Render of "t-42" failed}, the exception's text on the
+   * lines below.
+   */
+  private static final Pattern SERILOG = Pattern.compile(
+      "\\[\\d\\d:\\d\\d:\\d\\d (?<level>VRB|DBG|INF|WRN|ERR|FTL)\\] (?<message>.*)");
+
   private DotNetConsoleLines() {}
+
+  /**
+   * A line of Serilog's console sink in its default template ({@link #SERILOG}): its level (VRB
+   * and DBG are DEBUG, FTL CRITICAL) and the message after it. The time has no date, so the record
+   * keeps the time the line came. Before, every line was its stream's level, INFO on stdout, its
+   * errors too. Null for any other line.
+   */
+  static ChildLineParser.Parsed serilog(String line, RecordMetadata metadata) {
+    if (line.length() < 15 || line.charAt(0) != '[' || line.charAt(3) != ':' || line.charAt(13) != ']') {
+      return null;
+    }
+    Matcher matcher = SERILOG.matcher(line);
+    if (!matcher.matches()) {
+      return null;
+    }
+    Level level = switch (matcher.group("level")) {
+      case "VRB", "DBG" -> Level.DEBUG;
+      case "INF" -> Level.INFO;
+      case "WRN" -> Level.WARNING;
+      case "ERR" -> Level.ERROR;
+      default -> Level.CRITICAL;
+    };
+    return new ChildLineParser.Parsed(level, matcher.group("message"), null, metadata, false);
+  }
 
   /**
    * The header's level (trce and dbug are DEBUG, fail ERROR, crit CRITICAL), the category as the

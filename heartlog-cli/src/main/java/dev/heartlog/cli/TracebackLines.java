@@ -61,6 +61,12 @@ final class TracebackLines {
   private static final Pattern FRAME_CALL = Pattern.compile("\\s+at (?:\\S+\\(.*\\)|.+ \\(.*\\))");   // ends with ")"
   // Ends with a digit; an async function's with no name: "at async /app/render.js:12:5".
   private static final Pattern FRAME_PLACE = Pattern.compile("\\s+at (?:async )?\\S+:\\d+(?::\\d+)?");
+  /**
+   * .NET's frame with its place, indented by three as {@code Exception.ToString()} writes it:
+   * {@code    at Worker.Render(Int32 frame) in /src/Worker.cs:line 12}. Indented further, as .NET's
+   * console logger sets an entry's lines below its header, it is a line of that entry's message.
+   */
+  private static final Pattern DOTNET_FRAME = Pattern.compile("   at \\S+\\(.*\\) in .+:line \\d+");
 
   /**
    * The other lines of a JVM or Node.js stack trace: causes, suppressed exceptions, frames left
@@ -293,7 +299,8 @@ final class TracebackLines {
     if (last == '\'') {
       return RUBY_FROM.matcher(frame).matches();
     }
-    return last == ')' ? FRAME_CALL.matcher(frame).matches() : last >= '0' && last <= '9' && FRAME_PLACE.matcher(frame).matches();
+    return last == ')' ? FRAME_CALL.matcher(frame).matches()
+        : last >= '0' && last <= '9' && (FRAME_PLACE.matcher(frame).matches() || DOTNET_FRAME.matcher(frame).matches());
   }
 
   /** A frame without the jar Logback names after it ({@code  ~[app.jar:1.0]}); as it is where it names none. */

@@ -43,6 +43,23 @@ class DotNetConsoleLinesTest {
           time.sleep(0.3)
       """;
 
+  /** Serilog's console sink in its default template, each event one write, an exception's text below its line. */
+  private static final String SERILOG_WORKER = """
+      import sys, time
+      events = [
+          "[05:00:00 INF] Starting worker on gpu-1\\n",
+          "[05:00:02 ERR] Render of \\"t-42\\" failed\\n"
+          "System.InvalidOperationException: model not loaded\\n"
+          "   at RenderWorker.Worker.Render(Int32 frame) in /src/Worker.cs:line 12\\n"
+          "   at RenderWorker.Worker.ExecuteAsync(CancellationToken stoppingToken) in /src/Worker.cs:line 30\\n",
+          "[05:00:03 FTL] Worker crashed\\n",
+      ]
+      for event in events:
+          sys.stdout.write(event)
+          sys.stdout.flush()
+          time.sleep(0.3)
+      """;
+
   @TempDir Path folder;
 
   private final ChildLineParser parser = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
@@ -59,6 +76,39 @@ class DotNetConsoleLinesTest {
         .containsExactly(Level.DEBUG, Level.DEBUG, Level.INFO, Level.WARNING, Level.CRITICAL);
     assertThat(parser.parse("fail: see the log [1]", Level.INFO, "stdout").message()).as("no category and event id")
         .isEqualTo("fail: see the log [1]");
+  }
+
+  @Test
+  void serilogsConsoleLinesGiveTheirLevel() {
+    assertThat(List.of("VRB", "DBG", "INF", "WRN", "ERR", "FTL"))
+        .extracting(level -> parser.parse("[05:00:00 " + level + "] m", Level.WARNING, "stderr").level())
+        .containsExactly(Level.DEBUG, Level.DEBUG, Level.INFO, Level.WARNING, Level.ERROR, Level.CRITICAL);
+    assertThat(parser.parse("[05:00:00 ERR] Render of \"t-42\" failed", Level.INFO, "stdout").message())
+        .isEqualTo("Render of \"t-42\" failed");
+    assertThat(parser.parse("[05:00:00 XYZ] m", Level.INFO, "stdout").message()).isEqualTo("[05:00:00 XYZ] m");
+  }
+
+  @Test
+  void aSerilogErrorsExceptionIsItsRecordsAndNamesItsKind() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON), "Python is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    Path worker = Files.writeString(folder.resolve("serilog.py"), SERILOG_WORKER);
+
+    Cli.Result result = WrappedWorkers.heartlogRun(folder, "serilog", url, List.of(), PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "serilog").stream()
+        .filter(r -> !r.message().startsWith("the worker process exited")).toList();
+    // Before, every line was INFO on stdout, each line of the exception a record of its own.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "Starting worker on gpu-1"),
+        tuple("ERROR", "Render of \"t-42\" failed"),
+        tuple("CRITICAL", "Worker crashed"));
+    assertThat(records.get(1).exception()).startsWith("System.InvalidOperationException: model not loaded\n"
+        + "   at RenderWorker.Worker.Render(Int32 frame) in /src/Worker.cs:line 12\n").endsWith(":line 30");
+    assertThat(store.errorKinds("serilog", java.time.Instant.now().minusSeconds(600), null, 10).kinds())
+        .extracting(dev.heartlog.store.ErrorKind::exception).contains("System.InvalidOperationException: model not loaded");
   }
 
   @Test
