@@ -40,13 +40,7 @@ final class DotNetConsoleLines {
     if (!matcher.matches()) {
       return null;
     }
-    Level level = switch (matcher.group("level")) {
-      case "VRB", "DBG" -> Level.DEBUG;
-      case "INF" -> Level.INFO;
-      case "WRN" -> Level.WARNING;
-      case "ERR" -> Level.ERROR;
-      default -> Level.CRITICAL;
-    };
+    Level level = LoggerFormats.threeLetterLevel(matcher.group("level"));
     return new ChildLineParser.Parsed(level, matcher.group("message"), null, metadata, false);
   }
 

@@ -62,13 +62,7 @@ final class GoLoggerLines {
     if (!matcher.matches()) {
       return null;
     }
-    Level level = switch (matcher.group("level")) {
-      case "TRC", "DBG" -> Level.DEBUG;
-      case "INF" -> Level.INFO;
-      case "WRN" -> Level.WARNING;
-      case "ERR" -> Level.ERROR;
-      default -> Level.CRITICAL;
-    };
+    Level level = LoggerFormats.threeLetterLevel(matcher.group("level"));
     if (matcher.group("caller") != null) {
       metadata.put("caller", matcher.group("caller"));
     }

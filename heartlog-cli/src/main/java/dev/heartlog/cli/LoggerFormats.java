@@ -417,6 +417,22 @@ final class LoggerFormats {
   }
 
   /**
+   * The level of the three letters a logger writes for it (zerolog's console, Serilog's
+   * console): TRC, VRB (verbose) and DBG are DEBUG, INF INFO, WRN WARNING, ERR ERROR, FTL and
+   * PNC (panic) CRITICAL; null for any other three letters.
+   */
+  static Level threeLetterLevel(String letters) {
+    return switch (letters) {
+      case "TRC", "VRB", "DBG" -> Level.DEBUG;
+      case "INF" -> Level.INFO;
+      case "WRN" -> Level.WARNING;
+      case "ERR" -> Level.ERROR;
+      case "FTL", "PNC" -> Level.CRITICAL;
+      default -> null;
+    };
+  }
+
+  /**
    * The level of the letter a logger writes for it (glog's, Tornado's, ONNX Runtime's and
    * TensorRT's): D, V (verbose) and T (trace) are DEBUG, I INFO, W WARNING, E ERROR, and the
    * others they write (F fatal, C critical) CRITICAL.
