@@ -2,6 +2,9 @@ package dev.heartlog.cli;
 
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.RecordMetadata;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,7 +27,52 @@ final class DotNetConsoleLines {
   private static final Pattern SERILOG = Pattern.compile(
       "\\[\\d\\d:\\d\\d:\\d\\d (?<level>VRB|DBG|INF|WRN|ERR|FTL)\\] (?<message>.*)");
 
+  /** What .NET's console logger sets each line below a header by: the message's, the exception's. */
+  private static final String PADDING = "      ";
+
+  /**
+   * The first line of an exception's text ({@code Exception.ToString()}): its type, by .NET's
+   * convention ending in {@code Exception}, and its message. {@code +} joins a nested type's names.
+   */
+  private static final Pattern EXCEPTION_LINE = Pattern.compile("[A-Za-z_][\\w.+`]*Exception(?:: .*)?");
+
   private DotNetConsoleLines() {}
+
+  /**
+   * A header's record with the lines below it ({@link #parse}, {@link Tracebacks}), laid out as
+   * the logger wrote it: the padding taken off each line, and the exception's text, from its
+   * type's line down ({@code System.InvalidOperationException: model not loaded}, its frames,
+   * its inner exceptions), the record's {@code exception}, so that the exception names the
+   * error's kind; where the entry is the exception alone, its first line is the message too.
+   * Before, the exception stayed in the message, six spaces before each line, and an error was
+   * named by its message. Any other record is returned as it is.
+   */
+  static Tracebacks.Line laidOut(Tracebacks.Line record) {
+    Map<String, Object> metadata = record.metadata();
+    if (!metadata.containsKey("event_id") || !metadata.containsKey("logger") || record.message().indexOf('\n') < 0) {
+      return record;
+    }
+    String[] lines = record.message().split("\n", -1);
+    int exceptionAt = EXCEPTION_LINE.matcher(lines[0]).matches() ? 0 : -1;
+    for (int i = 1; i < lines.length; i++) {
+      if (!lines[i].startsWith(PADDING) && !lines[i].isEmpty()) {
+        return record;   // not the logger's lines: a header's look-alike
+      }
+      lines[i] = lines[i].substring(Math.min(PADDING.length(), lines[i].length()));
+      if (exceptionAt < 0 && EXCEPTION_LINE.matcher(lines[i]).matches()) {
+        exceptionAt = i;
+      }
+    }
+    if (exceptionAt < 0) {
+      return record.withMessage(String.join("\n", lines), metadata);
+    }
+    RecordMetadata withException = new RecordMetadata(metadata.size() + 1);
+    withException.putAll(metadata);
+    List<String> all = Arrays.asList(lines);
+    withException.put("exception", String.join("\n", all.subList(exceptionAt, lines.length)));
+    String message = exceptionAt == 0 ? lines[0] : String.join("\n", all.subList(0, exceptionAt)).stripTrailing();
+    return record.withMessage(message, withException);
+  }
 
   /**
    * A line of Serilog's console sink in its default template ({@link #SERILOG}): its level (VRB

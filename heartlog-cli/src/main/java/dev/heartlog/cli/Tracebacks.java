@@ -97,6 +97,11 @@ final class Tracebacks {
   record Line(Instant at, Level level, String message, String task, Map<String, Object> metadata, long arrivedNanos,
       boolean ownLevel) {
 
+    /** The same line with another message and metadata. */
+    Line withMessage(String message, Map<String, Object> metadata) {
+      return new Line(at, level, message, task, metadata, arrivedNanos, ownLevel);
+    }
+
     /** A line whose level is the stream's, for one that names none. */
     Line(Instant at, Level level, String message, String task, Map<String, Object> metadata, long arrivedNanos) {
       this(at, level, message, task, metadata, arrivedNanos, false);
@@ -697,7 +702,8 @@ final class Tracebacks {
     heldTable = false;
     heldBlankLines = 0;
     if (held != null) {
-      sink.record(held.at(), held.level(), held.message(), held.task(), held.metadata());
+      Line record = DotNetConsoleLines.laidOut(held);
+      sink.record(record.at(), record.level(), record.message(), record.task(), record.metadata());
       held = null;
     }
   }

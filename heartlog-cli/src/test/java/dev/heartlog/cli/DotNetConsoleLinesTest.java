@@ -6,11 +6,13 @@ import static org.assertj.core.groups.Tuple.tuple;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.heartlog.agent.Level;
+import dev.heartlog.agent.RecordMetadata;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.StoredRecord;
 import dev.heartlog.store.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,6 +37,13 @@ class DotNetConsoleLinesTest {
           "fail: RenderWorker.Worker[1001]\\n      Render of t-42 failed\\n"
           "      System.InvalidOperationException: model not loaded\\n"
           "         at RenderWorker.Worker.Render(Int32 frame) in /src/Worker.cs:line 12\\n",
+          "info: RenderWorker.Worker[0]\\n      Settings:\\n        model=sdxl\\n",
+          "fail: RenderWorker.Worker[0]\\n"
+          "      System.AggregateException: One or more errors occurred. (out of memory)\\n"
+          "       ---> RenderWorker.CudaException: out of memory\\n"
+          "         at RenderWorker.Gpu.Allocate(Int64 bytes) in /src/Gpu.cs:line 40\\n"
+          "         --- End of inner exception stack trace ---\\n"
+          "         at RenderWorker.Worker.ExecuteAsync(CancellationToken stoppingToken) in /src/Worker.cs:line 30\\n",
           "crit: RenderWorker.Worker[0]\\n      Worker crashed\\n",
       ]
       for entry in entries:
@@ -76,6 +85,20 @@ class DotNetConsoleLinesTest {
         .containsExactly(Level.DEBUG, Level.DEBUG, Level.INFO, Level.WARNING, Level.CRITICAL);
     assertThat(parser.parse("fail: see the log [1]", Level.INFO, "stdout").message()).as("no category and event id")
         .isEqualTo("fail: see the log [1]");
+  }
+
+  @Test
+  void linesBelowAHeaderNotPaddedAsTheLoggerPadsThemAreLeftAsTheyAre() {
+    RecordMetadata metadata = new RecordMetadata(2);
+    metadata.put("logger", "RenderWorker.Worker");
+    metadata.put("event_id", 0);
+    Tracebacks.Line padded = new Tracebacks.Line(Instant.EPOCH, Level.ERROR,
+        "Render failed\n      System.Exception: boom", null, metadata, 0);
+    Tracebacks.Line withPrint = new Tracebacks.Line(Instant.EPOCH, Level.ERROR,
+        "Render failed\nSystemExit: printed by the worker\n      System.Exception: boom", null, metadata, 0);
+
+    assertThat(DotNetConsoleLines.laidOut(padded).metadata()).containsEntry("exception", "System.Exception: boom");
+    assertThat(DotNetConsoleLines.laidOut(withPrint)).as("a print read with the entry").isSameAs(withPrint);
   }
 
   @Test
@@ -124,13 +147,24 @@ class DotNetConsoleLinesTest {
     List<StoredRecord> records = records(store, "dotnet").stream()
         .filter(r -> !r.message().startsWith("the worker process exited")).toList();
     // Before, fail and crit named no level: every entry but the warning was INFO, on stdout.
-    assertThat(records).extracting(StoredRecord::level, r -> r.message().lines().findFirst().orElse("")).containsExactly(
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
         tuple("INFO", "Application started. Press Ctrl+C to shut down."),
         tuple("WARNING", "VRAM at 95%"),
         tuple("ERROR", "Render of t-42 failed"),
+        tuple("INFO", "Settings:\n  model=sdxl"),
+        tuple("ERROR", "System.AggregateException: One or more errors occurred. (out of memory)"),
         tuple("CRITICAL", "Worker crashed"));
-    assertThat(records.get(2).message()).as("the exception's text below the message is the record's")
-        .contains("System.InvalidOperationException: model not loaded").contains("/src/Worker.cs:line 12");
     assertThat(records.get(2).metadataJson()).contains("\"logger\": \"RenderWorker.Worker\"", "\"event_id\": 1001");
+    // Before, the exception's text was the message's, six spaces before each line.
+    assertThat(records.get(2).exception()).as("the exception's text below the message, its padding taken off")
+        .isEqualTo("System.InvalidOperationException: model not loaded\n"
+            + "   at RenderWorker.Worker.Render(Int32 frame) in /src/Worker.cs:line 12");
+    assertThat(records.get(4).exception()).startsWith("System.AggregateException: One or more errors occurred.")
+        .contains("\n ---> RenderWorker.CudaException: out of memory\n   at RenderWorker.Gpu.Allocate")
+        .endsWith("in /src/Worker.cs:line 30");
+    assertThat(records.get(0).exception()).isNull();
+    assertThat(store.errorKinds("dotnet", java.time.Instant.now().minusSeconds(600), null, 10).kinds())
+        .extracting(dev.heartlog.store.ErrorKind::exception)
+        .contains("System.InvalidOperationException: model not loaded");
   }
 }
