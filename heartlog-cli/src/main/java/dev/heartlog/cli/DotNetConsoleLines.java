@@ -5,6 +5,7 @@ import dev.heartlog.agent.RecordMetadata;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -12,12 +13,34 @@ import java.util.regex.Pattern;
  * The header line of .NET's console logger in its default, simple format (Microsoft.Extensions.Logging,
  * what a .NET worker service prints unless told otherwise): {@code fail: RenderWorker.Worker[1001]},
  * the level in four letters, the logger's category and the event's id; the message follows on
- * the lines below it, indented by six, and an exception's text below the message.
+ * the lines below it, indented by six, and an exception's text below the message. With the
+ * formatter's {@code SingleLine} option, the message and the exception follow on the header's
+ * line, each line end a space; with its {@code TimestampFormat}, the time comes first.
  */
 final class DotNetConsoleLines {
 
+  /**
+   * The header: a time in the format the worker gave ({@code HH:mm:ss }, {@code yyyy-MM-dd
+   * HH:mm:ss.fff }; not in brackets, which is the seed's format's), the level, category and event id, and in a single line the rest.
+   */
   private static final Pattern HEADER = Pattern.compile(
-      "(?<level>trce|dbug|info|warn|fail|crit): (?<category>[^\\s\\[\\]]{1,300})\\[(?<event>-?\\d{1,10})\\]");
+      "(?:\\d[\\d:.,/ TZ+-]{0,40} )?(?<level>trce|dbug|info|warn|fail|crit): "
+          + "(?<category>[^\\s\\[\\]]{1,300})\\[(?<event>-?\\d{1,10})\\](?: (?<message>.*))?");
+
+  private static final Set<String> LEVELS = Set.of("trce", "dbug", "info", "warn", "fail", "crit");
+
+  /** Where a level's colon may be: after a time of at most 41 characters and a space. */
+  private static final int LAST_LEVEL_COLON = 46;
+
+  /**
+   * In a single line, where an exception's text begins: its type's name after a space, and what
+   * follows the type in {@code Exception.ToString()}: its message, an inner exception, a frame.
+   */
+  private static final Pattern SINGLE_LINE_EXCEPTION = Pattern.compile(
+      "(?:^| )([A-Za-z_][\\w.+`]*Exception)(?:: |  ---> |    at )");
+
+  /** A frame, its line end a space: {@code    at X.Y() in /src/Worker.cs:line 12}. */
+  private static final String SINGLE_LINE_FRAME = "    at ";
 
   /**
    * Serilog's console sink in its default template, {@code [{Timestamp:HH:mm:ss} {Level:u3}]
@@ -94,13 +117,16 @@ final class DotNetConsoleLines {
 
   /**
    * The header's level (trce and dbug are DEBUG, fail ERROR, crit CRITICAL), the category as the
-   * record's {@code logger} and the event's id as {@code event_id}, and no message: the lines
-   * below it, written with it, are the message ({@link Tracebacks}). Before, {@code fail:} and
-   * {@code crit:} named no level, and every error was its stream's level, INFO on stdout; the
-   * message began with the category. Null for any other line.
+   * record's {@code logger} and the event's id as {@code event_id}. In the default format the
+   * header has no message: the lines below it, written with it, are the message ({@link
+   * Tracebacks}, {@link #laidOut}). In a single line the message follows, and an exception with
+   * frames after it is the record's {@code exception}, its lines as .NET wrote them. Before,
+   * {@code fail:} and {@code crit:} named no level, and every error was its stream's level,
+   * INFO on stdout; the message began with the category, or with the time and the level. Null
+   * for any other line.
    */
   static ChildLineParser.Parsed parse(String line, RecordMetadata metadata) {
-    if (line.length() < 10 || line.charAt(4) != ':' || line.charAt(line.length() - 1) != ']') {
+    if (line.length() < 10 || levelColon(line) < 0) {
       return null;
     }
     Matcher matcher = HEADER.matcher(line);
@@ -116,6 +142,30 @@ final class DotNetConsoleLines {
     };
     metadata.put("logger", matcher.group("category"));
     metadata.put("event_id", Integer.parseInt(matcher.group("event")));
-    return new ChildLineParser.Parsed(level, "", null, metadata, false);
+    String message = matcher.group("message") == null ? "" : matcher.group("message");
+    int frame = message.indexOf(SINGLE_LINE_FRAME);
+    Matcher exception = SINGLE_LINE_EXCEPTION.matcher(message);
+    if (exception.find() && exception.start(1) < frame) {
+      String text = message.substring(exception.start(1))
+          .replace(SINGLE_LINE_FRAME, "\n   at ").replace("  ---> ", "\n ---> ").replace("    --- ", "\n   --- ");
+      metadata.put("exception", text);
+      String before = message.substring(0, exception.start(1)).strip();
+      message = before.isEmpty() ? text.substring(0, text.indexOf('\n')) : before;
+    }
+    return new ChildLineParser.Parsed(level, message, null, metadata, false);
+  }
+
+  /**
+   * Where a level's colon is ({@code fail: }), at the line's start or after a time; -1 where no
+   * colon up to {@link #LAST_LEVEL_COLON} follows one of the six levels. {@link #HEADER} decides.
+   */
+  private static int levelColon(String line) {
+    int last = Math.min(LAST_LEVEL_COLON, line.length() - 2);
+    for (int colon = 4; colon <= last; colon++) {
+      if (line.charAt(colon) == ':' && line.charAt(colon + 1) == ' ' && LEVELS.contains(line.substring(colon - 4, colon))) {
+        return colon;
+      }
+    }
+    return -1;
   }
 }

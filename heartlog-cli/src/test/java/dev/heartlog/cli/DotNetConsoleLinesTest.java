@@ -88,6 +88,44 @@ class DotNetConsoleLinesTest {
   }
 
   @Test
+  void aSingleLineEntryHasItsMessageAndItsExceptionOnItsLineAfterATimeIfGiven() {
+    // SingleLine = true, TimestampFormat = "HH:mm:ss ": each line end of the message and of the
+    // exception's text is a space
+    ChildLineParser.Parsed fail = parser.parse("05:00:02 fail: RenderWorker.Worker[1001] Render of t-42 failed "
+        + "System.InvalidOperationException: model not loaded    at RenderWorker.Worker.Render(Int32 frame) in "
+        + "/src/Worker.cs:line 12    at RenderWorker.Worker.ExecuteAsync(CancellationToken stoppingToken)",
+        Level.INFO, "stdout");
+    ChildLineParser.Parsed alone = parser.parse("2026-12-06 05:00:04.123 crit: RenderWorker.Worker[0] "
+        + "System.AggregateException: One or more errors occurred. (out of memory)  ---> RenderWorker.CudaException: "
+        + "out of memory    at RenderWorker.Gpu.Allocate(Int64 bytes) in /src/Gpu.cs:line 40    --- End of inner "
+        + "exception stack trace ---    at RenderWorker.Worker.ExecuteAsync(CancellationToken stoppingToken)",
+        Level.INFO, "stdout");
+    ChildLineParser.Parsed noFrames = parser.parse("warn: RenderWorker.Worker[0] Retry after TimeoutException: gave up",
+        Level.INFO, "stdout");
+
+    // Before, the line was INFO on stdout, its message the whole line.
+    assertThat(fail.level()).isEqualTo(Level.ERROR);
+    assertThat(fail.message()).isEqualTo("Render of t-42 failed");
+    assertThat(fail.metadata()).containsEntry("logger", "RenderWorker.Worker").containsEntry("exception",
+        "System.InvalidOperationException: model not loaded\n   at RenderWorker.Worker.Render(Int32 frame) in "
+            + "/src/Worker.cs:line 12\n   at RenderWorker.Worker.ExecuteAsync(CancellationToken stoppingToken)");
+    assertThat(alone.level()).isEqualTo(Level.CRITICAL);
+    assertThat(alone.message()).isEqualTo("System.AggregateException: One or more errors occurred. (out of memory)");
+    assertThat(alone.metadata().get("exception")).isEqualTo("System.AggregateException: One or more errors occurred. "
+        + "(out of memory)\n ---> RenderWorker.CudaException: out of memory\n   at RenderWorker.Gpu.Allocate(Int64 bytes) "
+        + "in /src/Gpu.cs:line 40\n   --- End of inner exception stack trace ---\n"
+        + "   at RenderWorker.Worker.ExecuteAsync(CancellationToken stoppingToken)");
+    assertThat(noFrames.level()).isEqualTo(Level.WARNING);
+    assertThat(noFrames.message()).as("no frames: no exception").isEqualTo("Retry after TimeoutException: gave up");
+    assertThat(noFrames.metadata()).doesNotContainKey("exception");
+    assertThat(parser.parse("05:00:06 fail: RenderWorker.Worker[7]", Level.INFO, "stdout"))
+        .as("a header with a time, its message below").extracting(ChildLineParser.Parsed::level,
+            ChildLineParser.Parsed::message).containsExactly(Level.ERROR, "");
+    assertThat(parser.parse("frames done: 12 info: ok[1]", Level.INFO, "stdout").message()).as("no time before it")
+        .isEqualTo("frames done: 12 info: ok[1]");
+  }
+
+  @Test
   void linesBelowAHeaderNotPaddedAsTheLoggerPadsThemAreLeftAsTheyAre() {
     RecordMetadata metadata = new RecordMetadata(2);
     metadata.put("logger", "RenderWorker.Worker");
