@@ -210,6 +210,9 @@ final class ChildLineParser {
         ownForm = DotNetConsoleLines.serilog(line, metadata);
       }
       if (ownForm == null) {
+        ownForm = ElixirLoggerLines.parse(line, metadata, this::endsTask);
+      }
+      if (ownForm == null) {
         ownForm = RubyLoggerLines.parse(line, metadata, this::endsTask);
       }
       if (ownForm == null) {

@@ -346,7 +346,8 @@ final class OpenTraceback {
     }
     // Blank lines are kept only if more of the trace follows: Node.js ends an uncaught error's
     // with a blank line and its version. Inside the braces of an error's properties, every line is.
-    return nesting > 0 || TracebackLines.isFrame(text) || text.isBlank() || TracebackLines.isStackContinuation(text);
+    return nesting > 0 || TracebackLines.isFrame(text) || text.isBlank() || TracebackLines.isStackContinuation(text)
+        || TracebackLines.isElixirError(lines.get(0)) && TracebackLines.isElixirReportLine(text);
   }
 
   /**

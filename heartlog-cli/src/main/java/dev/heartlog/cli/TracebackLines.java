@@ -58,6 +58,31 @@ final class TracebackLines {
   /** A frame below it: {@code \tfrom crash.rb:5:in `run'}. */
   private static final Pattern RUBY_FROM = Pattern.compile("\\s+from \\S+:\\d+:in [`'].*'");
 
+  /**
+   * The first line of an Elixir error's report, below a logged error or alone where nothing
+   * caught it: {@code ** (RuntimeError) CUDA out of memory}, {@code ** (exit) exited in: ...},
+   * {@code ** (EXIT from #PID<0.94.0>) shutdown}.
+   */
+  private static final Pattern ELIXIR_ERROR = Pattern.compile("\\*\\* \\((?:[A-Z][\\w.]*|exit|throw|EXIT from [^)]*)\\) .*");
+
+  /**
+   * A frame of an Elixir error's report, indented by four: the application and its version, the
+   * file and line, the function ({@code     (render 0.1.0) lib/render/worker.ex:12:
+   * Render.Worker.perform/1}, {@code     (stdlib 5.1) gen_server.erl:1077: ...}); a script's
+   * own without the application ({@code     lib/render.ex:5: Render.run/0}, {@code
+   * render.exs:3: (file)}).
+   */
+  private static final Pattern ELIXIR_FRAME = Pattern.compile(
+      "    (?:\\(\\w+ [\\w.+-]+\\) \\S+:\\d+: .+|\\S+\\.(?:ex|exs|erl|hrl):\\d+: .+|\\S+:\\d+: \\((?:file|module)\\))");
+
+  /**
+   * The lines of an Elixir report below its frames: what a crashed Task ran ({@code Function:
+   * #Function<...>}, {@code     Args: []}), a GenServer's last message and state, and the caller
+   * ({@code Client #PID<0.250.0> is alive}), whose frames follow.
+   */
+  private static final Pattern ELIXIR_REPORT = Pattern.compile(
+      "Function: .*|    Args: .*|Last message(?: \\(from [^)]*\\))?: .*|State: .*|Client \\S+ is (?:alive|dead)");
+
   private static final Pattern FRAME_CALL = Pattern.compile("\\s+at (?:\\S+\\(.*\\)|.+ \\(.*\\))");   // ends with ")"
   // Ends with a digit; an async function's with no name: "at async /app/render.js:12:5".
   private static final Pattern FRAME_PLACE = Pattern.compile("\\s+at (?:async )?\\S+:\\d+(?::\\d+)?");
@@ -299,8 +324,24 @@ final class TracebackLines {
     if (last == '\'') {
       return RUBY_FROM.matcher(frame).matches();
     }
-    return last == ')' ? FRAME_CALL.matcher(frame).matches()
-        : last >= '0' && last <= '9' && (FRAME_PLACE.matcher(frame).matches() || DOTNET_FRAME.matcher(frame).matches());
+    return last == ')' ? FRAME_CALL.matcher(frame).matches() || isElixirFrame(frame)
+        : last >= '0' && last <= '9' && (FRAME_PLACE.matcher(frame).matches() || DOTNET_FRAME.matcher(frame).matches()
+            || isElixirFrame(frame));
+  }
+
+  /** A frame of an Elixir error's report ({@link #ELIXIR_FRAME}). */
+  private static boolean isElixirFrame(String text) {
+    return text.startsWith("    ") && text.indexOf(": ", 4) > 0 && ELIXIR_FRAME.matcher(text).matches();
+  }
+
+  /** The first line of an Elixir error's report ({@link #ELIXIR_ERROR}). */
+  static boolean isElixirError(String text) {
+    return text.startsWith("** (") && ELIXIR_ERROR.matcher(text).matches();
+  }
+
+  /** A line of an Elixir error's report below its frames ({@link #ELIXIR_REPORT}). */
+  static boolean isElixirReportLine(String text) {
+    return ELIXIR_REPORT.matcher(text).matches();
   }
 
   /** A frame without the jar Logback names after it ({@code  ~[app.jar:1.0]}); as it is where it names none. */
@@ -337,12 +378,12 @@ final class TracebackLines {
   /**
    * A line that may start a stack trace ({@link #EXCEPTION_LINE}); not a Ruby backtrace's frame
    * of a file named without its folder ({@code worker.rb:3:in `render'}), whose name reads as a
-   * qualified class name.
+   * qualified class name. Also Ruby's uncaught exception's first line, and Elixir's error's.
    */
   static boolean isExceptionLine(String text) {
     char first = text.isEmpty() ? ' ' : text.charAt(0);
     return (Character.isLetter(first) || first == '_' || first == '$') && EXCEPTION_LINE.matcher(text).matches()
-        && !isRubyFrame(text) || isRubyUncaught(text);
+        && !isRubyFrame(text) || isRubyUncaught(text) || first == '*' && isElixirError(text);
   }
 
   /**
