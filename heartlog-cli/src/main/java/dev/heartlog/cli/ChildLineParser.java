@@ -188,6 +188,9 @@ final class ChildLineParser {
         python = PythonLoggingLines.huey(line, metadata, this::endsTask);
       }
       if (python == null) {
+        python = PythonLoggingLines.transformers(line, metadata, this::endsTask);
+      }
+      if (python == null) {
         python = PythonLoggingLines.gunicorn(line, metadata, this::endsTask);
       }
       if (python == null) {

@@ -75,6 +75,15 @@ final class PythonLoggingLines {
           + "\\[(?<level>" + PYTHON_LEVELS + ")\\] (?<message>.*)");
 
   /**
+   * Hugging Face transformers' explicit format, which its example training scripts turn on
+   * ({@code transformers.utils.logging.enable_explicit_format()}): {@code [%(levelname)s|%(filename)s:%(lineno)s]
+   * %(asctime)s >> %(message)s}, {@code [WARNING|modeling_utils.py:3952] 2026-12-06 05:00:04,456 >> Some weights ...}.
+   */
+  private static final Pattern TRANSFORMERS = Pattern.compile(
+      "\\[(?<level>" + PYTHON_LEVELS + ")\\|(?<file>[^\\]\\s:|]{1,300}):(?<line>\\d{1,9})\\] "
+          + "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:,\\d{3})? >> (?<message>.*)");
+
+  /**
    * Flask's own handler, which logs {@code app.logger}'s records (and a request's unhandled
    * error) where nobody configured logging: {@code [%(asctime)s] %(levelname)s in %(module)s:
    * %(message)s}.
@@ -348,6 +357,27 @@ final class PythonLoggingLines {
     metadata.put("file", matcher.group("file"));
     metadata.put("line", Integer.parseInt(matcher.group("line")));
     metadata.put("function", matcher.group("function"));
+    String message = matcher.group("message");
+    return new ChildLineParser.Parsed(Level.fromName(matcher.group("level")), message, null, metadata,
+        endsTask.test(message));
+  }
+
+  /**
+   * A line in transformers' explicit format ({@link #TRANSFORMERS}): its level, the message after
+   * {@code >>}, and the {@code file} and {@code line} it was logged in. Before, the level was read
+   * but the prefix stayed in the message, so each kind of error was named with the time. The time
+   * has no zone, so the record keeps the time the line came.
+   */
+  static ChildLineParser.Parsed transformers(String line, RecordMetadata metadata, Predicate<String> endsTask) {
+    if (line.length() < 30 || line.charAt(0) != '[' || !Character.isUpperCase(line.charAt(1)) || line.indexOf('|') < 0) {
+      return null;
+    }
+    Matcher matcher = TRANSFORMERS.matcher(line);
+    if (!matcher.matches()) {
+      return null;
+    }
+    metadata.put("file", matcher.group("file"));
+    metadata.put("line", Integer.parseInt(matcher.group("line")));
     String message = matcher.group("message");
     return new ChildLineParser.Parsed(Level.fromName(matcher.group("level")), message, null, metadata,
         endsTask.test(message));

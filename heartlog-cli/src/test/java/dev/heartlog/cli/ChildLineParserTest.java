@@ -652,6 +652,21 @@ class ChildLineParserTest {
   }
 
   @Test
+  void transformersExplicitFormatGivesTheLevelTheMessageAndWhereItWasLogged() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+    ChildLineParser.Parsed parsed = seed.parse("[WARNING|modeling_utils.py:3952] 2026-12-06 05:00:04,456 >> Some weights "
+        + "of BertForSequenceClassification were not initialized", Level.INFO, "stdout");
+    assertThat(parsed.level()).isEqualTo(Level.WARNING);
+    assertThat(parsed.message()).isEqualTo("Some weights of BertForSequenceClassification were not initialized");
+    assertThat(parsed.metadata()).containsEntry("file", "modeling_utils.py").containsEntry("line", 3952);
+    assertThat(seed.parse("[ERROR|trainer.py:2000] 2026-12-06 05:00:05 >> no millis", Level.INFO, "stdout").message())
+        .isEqualTo("no millis");
+    assertThat(seed.parse("[NOTICE|x.py:1] 2026-12-06 05:00:05,000 >> m", Level.INFO, "stderr").message())
+        .isEqualTo("[NOTICE|x.py:1] 2026-12-06 05:00:05,000 >> m");
+  }
+
+  @Test
   void aCustomLineFormatWithNamedGroups() {
     ChildLineParser parser = new ChildLineParser(
         "^(?<level>[A-Z]+)\\|(?<task>[^|]*)\\|(?<message>.*)$", ChildLineParser.DEFAULT_TASK_END);

@@ -138,6 +138,41 @@ class WrappedPythonLibrariesTest {
   }
 
   @Test
+  void transformersExplicitFormatGivesTheLevelMessageAndPlaceAndItsLoggedExceptionIsOneError() throws Exception {
+    // The format transformers.utils.logging.enable_explicit_format() sets, as Hugging Face's
+    // example training scripts call it; on stderr, as transformers' handler writes.
+    Path worker = Files.writeString(folder.resolve("run_glue.py"), """
+        import logging
+
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("[%(levelname)s|%(filename)s:%(lineno)s] %(asctime)s >> %(message)s"))
+        log = logging.getLogger("transformers.trainer")
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+
+        log.info("***** Running training *****")
+        log.warning("Some weights of BertForSequenceClassification were not initialized")
+        try:
+            raise RuntimeError("CUDA out of memory")
+        except RuntimeError:
+            log.exception("Training failed")
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-transformers", "--", PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-transformers");
+    // Before, the level was read, but the prefix and the time stayed in each message.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "***** Running training *****"),
+        tuple("WARNING", "Some weights of BertForSequenceClassification were not initialized"),
+        tuple("ERROR", "Training failed"));
+    assertThat(records.get(1).metadataJson()).contains("\"file\": \"run_glue.py\"", "\"line\": 10");
+    assertThat(records.get(2).exception()).startsWith("Traceback (most recent call last):\n")
+        .endsWith("RuntimeError: CUDA out of memory");
+  }
+
+  @Test
   void aLineThatOnlyLooksLikeALibrarysIsReadAsAnyOtherAndTheLinesAfterItStillCome() throws Exception {
     // Line numbers no int holds: before, reading rich's line ended the reading of stdout and
     // closed its pipe: nothing of it was stored, and a worker that printed on failed.
