@@ -307,9 +307,23 @@ final class WorkerLines implements AutoCloseable {
     if (level.isAtLeast(Level.ERROR) && metadata.get("exception") instanceof String exception) {
       lastException = new WorkerExit.LastException(filed, exception, System.nanoTime());
     } else if (metadata.get("stream") instanceof String stream && !"progress".equals(metadata.get("kind"))) {
-      (stream.equals("stderr") ? stderrTail : stdoutTail).add(filed, message, level, System.nanoTime());
+      (stream.equals("stderr") ? stderrTail : stdoutTail).add(filed, message, lastWordsLevel(level, message),
+          System.nanoTime());
     }
     agent.log(at, level, message, filed, metadata);
+  }
+
+  /**
+   * The level a line counts at among the last lines that say why the worker exited ({@link
+   * OutputTail}): a warning Python's {@code warnings} or Node.js printed ({@code worker.py:2:
+   * UserWarning: TypedStorage is deprecated}, a library's, as it was imported) is of something the
+   * worker went on past, so it counts as INFO, below a line of no level after it on stderr ({@code
+   * sys.exit("model file is truncated")}), which then names the failure. Before, the warning named
+   * it, in the task list and in {@code heartlog errors}.
+   */
+  private static Level lastWordsLevel(Level level, String message) {
+    boolean wentOnPast = !message.isEmpty() && (TracebackLines.isPythonWarning(message) || TracebackLines.isNodeWarning(message));
+    return wentOnPast && level == Level.WARNING ? Level.INFO : level;
   }
 
   /**

@@ -1146,6 +1146,30 @@ class RunCommandTest {
         });
   }
 
+  /**
+   * A Python worker that exits with a reason after a library's warning at import: the reason names
+   * the failure. Before, the warning did, being as severe as the reason's line of no level.
+   */
+  @Test
+  void aWarningPrintedBeforeAWorkerExitsWithAReasonDoesNotNameItsFailure() throws IOException {
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    Path worker = Files.writeString(folder.resolve("truncated.py"), String.join("\n",
+        "import sys, warnings",
+        "print('[10:00:00] INFO GENERATOR [Task t-truncated] Claimed task', flush=True)",
+        "warnings.warn('TypedStorage is deprecated', UserWarning)",
+        "sys.exit('model file is truncated')", ""));
+
+    Cli.Result result = Cli.run("run", "--worker", "warned-first", "--db-url", url,
+        "--home", folder.resolve("home").toString(), "--", "python3", worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+    assertThat(exitRecord(store, "warned-first").exception()).isEqualTo("model file is truncated");
+    assertThat(stderrRecords(store, "warned-first")).extracting(StoredRecord::level, StoredRecord::message)
+        .as("the warning stays a record of its own").contains(
+            tuple("WARNING", worker + ":3: UserWarning: TypedStorage is deprecated"));
+  }
+
   @Test
   void aWorkerThatExitsWithAnErrorButNoTracebackHasItsLastWordsInTheExitsRecord() throws IOException {
     String url = TestDatabase.migratedUrl();
