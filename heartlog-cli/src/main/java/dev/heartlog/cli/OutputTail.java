@@ -19,8 +19,12 @@ import java.util.function.Predicate;
  * severe: a Python worker logs to stderr ({@code logging.basicConfig}), and its {@code
  * logging.error("no CUDA device found")} before {@code sys.exit(1)} came after lines of INFO
  * ({@code loading model}), the first of which then named the failure in the task list and in
- * {@code heartlog errors}, as the first line of a stack trace names its exception. The lines
- * before it stay records of their own.
+ * {@code heartlog errors}, as the first line of a stack trace names its exception. Where none of
+ * them is an ERROR, they begin at the last of the most severe (but {@code go run}'s {@code exit
+ * status 1}): a Go worker that logs with Go's {@code log} and ends on {@code log.Fatal}, a Perl
+ * worker that warns and then dies, a Python worker that prints to stderr before {@code
+ * sys.exit("...")}, say why last; the first of such lines in the last seconds named the failure
+ * ({@code claimed task t-42}). The lines before it stay records of their own.
  */
 final class OutputTail {
 
@@ -101,6 +105,21 @@ final class OutputTail {
     while (!recent.get(first).level().isAtLeast(worst)) {
       first++;
     }
+    if (!worst.isAtLeast(Level.ERROR)) {
+      // No line said it was an error: the worker's last words say why it exits (sys.exit's,
+      // log.Fatal's, die's), not its first line of the last seconds
+      for (int last = recent.size() - 1; last > first; last--) {
+        if (recent.get(last).level().isAtLeast(worst) && !isTrailer(recent.get(last).text())) {
+          first = last;
+          break;
+        }
+      }
+    }
     return String.join("\n", recent.subList(first, recent.size()).stream().map(Line::text).toList());
+  }
+
+  /** A line a program that runs the worker prints after it, of its exit alone: {@code go run}'s {@code exit status 1}. */
+  private static boolean isTrailer(String text) {
+    return text.startsWith("exit status ") && text.length() > 12 && text.substring(12).chars().allMatch(Character::isDigit);
   }
 }

@@ -1087,12 +1087,22 @@ class RunCommandTest {
       wide.add("t-1", "of the task before", Level.WARNING, 0);
       wide.add("t-2", "loading", Level.WARNING, 1 * second);
       wide.add("t-2", "model file is truncated", Level.WARNING, 2 * second);
-      assertThat(wide.before("t-2", 3 * second)).isEqualTo("loading\nmodel file is truncated");
-      assertThat(wide.before("t-2", 8 * second)).as("both older than the window").isNull();
+      wide.add("t-2", "cleaning up", Level.INFO, 2 * second);
+      // Before, "loading\nmodel file is truncated\ncleaning up": the first line named the failure.
+      assertThat(wide.before("t-2", 3 * second)).as("no ERROR: from the last of the most severe")
+          .isEqualTo("model file is truncated\ncleaning up");
+      assertThat(wide.before("t-2", 8 * second)).as("all older than the window").isNull();
       assertThat(wide.before("t-3", 3 * second)).isNull();
       wide.add(null, "read before the stdout line that named the task", Level.WARNING, 3 * second);
       assertThat(wide.before("t-2", 4 * second)).as("a line of no task is kept")
-          .isEqualTo("loading\nmodel file is truncated\nread before the stdout line that named the task");
+          .isEqualTo("read before the stdout line that named the task");
+    });
+    assertThat(new OutputTail(10, 1000, 5 * second)).satisfies(goRun -> {
+      goRun.add("t-1", "claimed task t-42", Level.INFO, 0);
+      goRun.add("t-1", "model file is truncated", Level.INFO, 1);
+      goRun.add("t-1", "exit status 1", Level.INFO, 2);
+      assertThat(goRun.before("t-1", second)).as("go run's line after log.Fatal's")
+          .isEqualTo("model file is truncated\nexit status 1");
     });
   }
 

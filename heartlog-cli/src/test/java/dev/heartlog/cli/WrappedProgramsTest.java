@@ -307,8 +307,9 @@ class WrappedProgramsTest {
     assertThat(exitRecord(store, "wrapped-go-fatal")).satisfies(exit -> {
       assertThat(exit.level()).isEqualTo("ERROR");
       assertThat(exit.message()).isEqualTo("the worker process exited with code 1");
-      assertThat(exit.exception()).as("the stderr lines before the exit, as stored")
-          .isEqualTo("loading model wan2.1\nmodel file is truncated (1 of 14 GB)");
+      // Before, both lines: the first, "loading model wan2.1", named the failure.
+      assertThat(exit.exception()).as("log.Fatal's line, the last before the exit, as stored")
+          .isEqualTo("model file is truncated (1 of 14 GB)");
     });
   }
 
