@@ -60,6 +60,7 @@ class PrefectFlowTest {
               tasks.info("Rendering frame %d", frame, extra=task)
               time.sleep(0.1)   # a frame takes a while: the print on stdout comes well after the lines on stderr
               print(f"printed frame {frame}", flush=True)
+              time.sleep(0.1)   # stdout is read apart from stderr: a line there right after it could come first
               if fail and frame == frames - 1:
                   try:
                       raise RuntimeError("CUDA out of memory")
