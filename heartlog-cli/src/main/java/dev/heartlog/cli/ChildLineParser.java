@@ -225,6 +225,9 @@ final class ChildLineParser {
         ownForm = PhpLines.parse(line, metadata, this::endsTask);
       }
       if (ownForm == null) {
+        ownForm = MonologLines.parse(line, metadata, this::endsTask);
+      }
+      if (ownForm == null) {
         ownForm = InferenceRuntimeLines.parse(line, metadata, this::endsTask);
       }
       if (ownForm == null) {

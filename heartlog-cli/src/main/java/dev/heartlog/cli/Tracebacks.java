@@ -702,7 +702,7 @@ final class Tracebacks {
     heldTable = false;
     heldBlankLines = 0;
     if (held != null) {
-      Line record = DotNetConsoleLines.laidOut(held);
+      Line record = MonologLines.laidOut(DotNetConsoleLines.laidOut(held));
       sink.record(record.at(), record.level(), record.message(), record.task(), record.metadata());
       held = null;
     }
