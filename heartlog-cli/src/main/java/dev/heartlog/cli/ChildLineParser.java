@@ -170,6 +170,9 @@ final class ChildLineParser {
       if (queue == null) {
         queue = SidekiqLines.parse(line, metadata);
       }
+      if (queue == null) {
+        queue = LaravelQueueLines.parse(line, metadata);
+      }
       if (queue != null) {
         return queue;
       }
