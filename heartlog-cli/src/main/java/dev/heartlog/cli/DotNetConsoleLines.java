@@ -160,9 +160,8 @@ final class DotNetConsoleLines {
    * colon up to {@link #LAST_LEVEL_COLON} follows one of the six levels. {@link #HEADER} decides.
    */
   private static int levelColon(String line) {
-    int last = Math.min(LAST_LEVEL_COLON, line.length() - 2);
-    for (int colon = 4; colon <= last; colon++) {
-      if (line.charAt(colon) == ':' && line.charAt(colon + 1) == ' ' && LEVELS.contains(line.substring(colon - 4, colon))) {
+    for (int colon = line.indexOf(": ", 4); colon >= 0 && colon <= LAST_LEVEL_COLON; colon = line.indexOf(": ", colon + 1)) {
+      if (LEVELS.contains(line.substring(colon - 4, colon))) {
         return colon;
       }
     }
