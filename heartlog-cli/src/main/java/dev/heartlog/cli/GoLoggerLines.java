@@ -3,6 +3,9 @@ package dev.heartlog.cli;
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.RecordMetadata;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -24,7 +27,7 @@ final class GoLoggerLines {
    * {@code Lmicroseconds} and {@code main.go:42: } under {@code Lshortfile} or {@code Llongfile}.
    */
   private static final Pattern GO_LOG = Pattern.compile(
-      "\\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d{6})? (?:(?<caller>\\S+\\.go:\\d+): )?(?<message>.*)");
+      "\\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d{6})? (?<rest>(?:(?<caller>\\S+\\.go:\\d+): )?(?<message>.*))");
 
   /**
    * zerolog's console line: the time (its default {@code 3:04PM}, or a format of the worker's
@@ -135,14 +138,35 @@ final class GoLoggerLines {
    * padded and followed by a colon ({@link #PADDED_LEVEL}). The message is what
    * follows the time (local, no zone, so the record keeps the time the line came), and the
    * {@code file.go:42} of {@code Lshortfile} or {@code Llongfile} goes into {@code caller}.
+   * asynq's logger ({@link #ASYNQ}) writes its prefix before the time, which is UTC, and its level
+   * after it ({@code WARN: }): the prefix goes, with the pid in {@code pid} and {@code component}
+   * {@code asynq}, and the record has the line's time; before, the prefix and the time stayed in
+   * the message.
    */
   static ChildLineParser.Parsed goLog(String line, RecordMetadata metadata, Predicate<String> endsTask) {
-    if (line.length() < 20 || line.charAt(4) != '/' || line.charAt(7) != '/' || !LoggerFormats.startsWithDigit(line)) {
+    String text = line;
+    long asynqPid = -1;
+    if (line.startsWith(ASYNQ)) {
+      int space = line.indexOf(' ', ASYNQ.length());
+      if (space <= ASYNQ.length() || space > ASYNQ.length() + 10
+          || !line.substring(ASYNQ.length(), space).chars().allMatch(Character::isDigit)) {
+        return null;
+      }
+      asynqPid = Long.parseLong(line.substring(ASYNQ.length(), space));
+      text = line.substring(space + 1);
+    }
+    if (text.length() < 20 || text.charAt(4) != '/' || text.charAt(7) != '/' || !LoggerFormats.startsWithDigit(text)) {
       return null;
     }
-    Matcher matcher = GO_LOG.matcher(line);
+    Matcher matcher = GO_LOG.matcher(text);
     if (!matcher.matches()) {
       return null;
+    }
+    Instant time = null;
+    if (asynqPid >= 0) {
+      metadata.put("component", "asynq");
+      metadata.put("pid", asynqPid);
+      time = utc(text.substring(0, matcher.start("rest") - 1));
     }
     if (matcher.group("caller") != null) {
       metadata.put("caller", matcher.group("caller"));
@@ -163,23 +187,39 @@ final class GoLoggerLines {
       level = Level.ERROR;   // a failed call's error: log.Fatalf("load model: %v", err), before the exit
     }
     return new ChildLineParser.Parsed(level == null ? Level.INFO : level, message, null, metadata,
-        endsTask.test(message));
+        endsTask.test(message), time);
+  }
+
+  /**
+   * The prefix asynq, Go's job queue on Redis, gives its logger, Go's {@code log} in UTC ({@code
+   * LUTC}): {@code asynq: pid=4242 2026/12/06 05:00:00.123456 WARN: ...}.
+   */
+  private static final String ASYNQ = "asynq: pid=";
+
+  /** The instant of Go's {@code log} time written in UTC, {@code 2026/12/06 05:00:00.123456}. */
+  private static Instant utc(String text) {
+    try {
+      return LocalDateTime.parse(text.replace('/', '-').replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+    } catch (DateTimeParseException notATime) {
+      return null;
+    }
   }
 
   /**
    * A level padded to six characters and a colon, as rclone writes each message through Go's
    * {@code log} ({@code INFO  : a.mp4: Copied (new)}, {@code NOTICE: Config file ... not found});
+   * also asynq's, not padded ({@code WARN: }, {@code FATAL: });
    * its statistics come as a message of no first line ({@code INFO  :}), the lines after it.
    */
   private static final Pattern PADDED_LEVEL = Pattern.compile(
-      "(?<level>EMERGENCY|ALERT|CRITICAL|ERROR|WARNING|NOTICE|INFO|DEBUG) *:(?: (?<message>.*))?");
+      "(?<level>EMERGENCY|ALERT|CRITICAL|ERROR|WARNING|WARN|NOTICE|INFO|DEBUG|FATAL) *:(?: (?<message>.*))?");
 
-  /** rclone's levels, syslog's: NOTICE is INFO, EMERGENCY and ALERT CRITICAL. */
+  /** rclone's levels, syslog's, and asynq's: NOTICE is INFO, WARN WARNING, EMERGENCY, ALERT and FATAL CRITICAL. */
   private static Level paddedLevel(String name) {
     return switch (name) {
       case "DEBUG" -> Level.DEBUG;
       case "INFO", "NOTICE" -> Level.INFO;
-      case "WARNING" -> Level.WARNING;
+      case "WARNING", "WARN" -> Level.WARNING;
       case "ERROR" -> Level.ERROR;
       default -> Level.CRITICAL;
     };

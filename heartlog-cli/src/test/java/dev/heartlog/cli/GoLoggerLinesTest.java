@@ -28,6 +28,27 @@ class GoLoggerLinesTest {
   }
 
   @Test
+  void asynqsLinesGiveTheirLevelTimeAndPidAndTheMessageAlone() {
+    ChildLineParser.Parsed warning = parser.parse("asynq: pid=4242 2026/12/06 05:00:05.000001 WARN: Retry exhausted for "
+        + "task id=c9d0e1f2", Level.INFO, "stdout");
+    ChildLineParser.Parsed fatal = parser.parse("asynq: pid=4242 2026/12/06 05:00:06.000001 FATAL: redis: connection refused",
+        Level.INFO, "stdout");
+
+    // Before, the level was read, but the prefix and the time stayed in the message.
+    assertThat(warning.level()).isEqualTo(Level.WARNING);
+    assertThat(warning.message()).isEqualTo("Retry exhausted for task id=c9d0e1f2");
+    assertThat(warning.time()).as("asynq's logger writes UTC").isEqualTo(Instant.parse("2026-12-06T05:00:05.000001Z"));
+    assertThat(warning.metadata()).containsEntry("component", "asynq").containsEntry("pid", 4242L);
+    assertThat(fatal.level()).isEqualTo(Level.CRITICAL);
+    assertThat(fatal.message()).isEqualTo("redis: connection refused");
+    assertThat(parser.parse("asynq: pid=x 2026/12/06 05:00:06 INFO: m", Level.INFO, "stdout").message())
+        .isEqualTo("asynq: pid=x 2026/12/06 05:00:06 INFO: m");
+    ChildLineParser.Parsed plain = parser.parse("2026/12/06 05:00:06 WARN: disk low", Level.INFO, "stderr");
+    assertThat(plain.level()).as("Go's log with a level of WARN").isEqualTo(Level.WARNING);
+    assertThat(plain.time()).as("Go's log in local time").isNull();
+  }
+
+  @Test
   void zerologsConsoleLinesGiveTheirLevelsTheirTaskAndWhereTheyWereLogged() {
     assertThat(List.of("TRC", "DBG", "INF", "WRN", "ERR", "FTL", "PNC"))
         .extracting(level -> parse("10:40AM " + level + " x").level())

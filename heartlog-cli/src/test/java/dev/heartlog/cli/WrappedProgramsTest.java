@@ -314,6 +314,41 @@ class WrappedProgramsTest {
   }
 
   @Test
+  void anAsynqWorkersLinesGiveTheirLevelAndTheirMessageAlone() throws Exception {
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // asynq's logger, as its internal/log builds it: Go's log with asynq's prefix, in UTC, each
+    // message after its level's word.
+    Path program = goBuild(Files.writeString(folder.resolve("asynq.go"), """
+        package main
+
+        import (
+        	"fmt"
+        	"log"
+        	"os"
+        )
+
+        func main() {
+        	l := log.New(os.Stderr, fmt.Sprintf("asynq: pid=%d ", os.Getpid()), log.Ldate|log.Ltime|log.Lmicroseconds|log.LUTC)
+        	l.Print("INFO: ", "Starting processing")
+        	l.Print("WARN: ", "Retry exhausted for task id=c9d0e1f2")
+        	l.Print("ERROR: ", "Dequeue error: UNKNOWN: redis command error: connection refused")
+        }
+        """));
+
+    Cli.Result result = heartlogRun("wrapped-asynq", url, program.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> stderr = stderrRecords(store, "wrapped-asynq");
+    // Before, the level was read, but the prefix and the time stayed in each message.
+    assertThat(stderr).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "Starting processing"),
+        tuple("WARNING", "Retry exhausted for task id=c9d0e1f2"),
+        tuple("ERROR", "Dequeue error: UNKNOWN: redis command error: connection refused"));
+    assertThat(stderr.get(0).metadataJson()).contains("\"component\": \"asynq\"", "\"pid\": ");
+  }
+
+  @Test
   void aWrappedNodeProgramsUncaughtErrorIsOneErrorWithItsStackTrace() throws IOException {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/node")), "node is needed");
     String url = TestDatabase.migratedUrl();
