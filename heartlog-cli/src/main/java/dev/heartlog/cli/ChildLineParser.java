@@ -231,6 +231,9 @@ final class ChildLineParser {
         ownForm = MonologLines.parse(line, metadata, this::endsTask);
       }
       if (ownForm == null) {
+        ownForm = MonologLines.symfonyConsole(line, metadata, this::endsTask);
+      }
+      if (ownForm == null) {
         ownForm = InferenceRuntimeLines.parse(line, metadata, this::endsTask);
       }
       if (ownForm == null) {

@@ -43,7 +43,53 @@ final class MonologLines {
 
   private static final JsonFactory JSON = new JsonFactory();
 
+  /**
+   * Symfony's {@code ConsoleHandler}, which a Symfony console command logs through (a Messenger
+   * worker's {@code messenger:consume -vv}): {@code 07:30:46 WARNING   [messenger] Error thrown
+   * while handling message ... ["class" => "App\\Message\\RenderVideo","retryCount" => 1]}, the
+   * level padded to nine, the context dumped by VarDumper after the message, left out where empty.
+   */
+  private static final Pattern SYMFONY_CONSOLE = Pattern.compile(
+      "\\d\\d:\\d\\d:\\d\\d (?<level>DEBUG|INFO|NOTICE|WARNING|ERROR|CRITICAL|ALERT|EMERGENCY) +"
+          + "\\[(?<channel>[^\\]\\s]{1,100})\\] (?<message>.*)");
+
   private MonologLines() {}
+
+  /**
+   * A line of Symfony's {@code ConsoleHandler} ({@link #SYMFONY_CONSOLE}): its level (as {@link
+   * #parse}'s), the channel as the record's {@code logger}, the message, and the context VarDumper
+   * wrote after it ({@code ["class" => ...]}) in {@code context}, as written. Before, the level
+   * was read, but the time, the level, the channel and the context stayed in the message. The
+   * time has no date, so the record keeps the time the line came. Null for any other line.
+   */
+  static ChildLineParser.Parsed symfonyConsole(String line, RecordMetadata metadata, Predicate<String> endsTask) {
+    if (line.length() < 20 || line.charAt(2) != ':' || line.charAt(8) != ' ' || !Character.isUpperCase(line.charAt(9))) {
+      return null;
+    }
+    Matcher matcher = SYMFONY_CONSOLE.matcher(line);
+    if (!matcher.matches()) {
+      return null;
+    }
+    metadata.put("logger", matcher.group("channel"));
+    String message = matcher.group("message");
+    int context = message.indexOf(" [\"");
+    if (context >= 0 && message.endsWith("]")) {
+      metadata.put("context", message.substring(context + 1));
+      message = message.substring(0, context);
+    }
+    return new ChildLineParser.Parsed(level(matcher.group("level")), message, null, metadata, endsTask.test(message));
+  }
+
+  /** Monolog's level names: NOTICE is INFO, ALERT and EMERGENCY CRITICAL. */
+  private static Level level(String name) {
+    return switch (name) {
+      case "DEBUG" -> Level.DEBUG;
+      case "INFO", "NOTICE" -> Level.INFO;
+      case "WARNING" -> Level.WARNING;
+      case "ERROR" -> Level.ERROR;
+      default -> Level.CRITICAL;
+    };
+  }
 
   /**
    * A line of Monolog's: its level (NOTICE is INFO, ALERT and EMERGENCY CRITICAL), the channel as
@@ -63,13 +109,7 @@ final class MonologLines {
     if (!matcher.matches()) {
       return null;
     }
-    Level level = switch (matcher.group("level")) {
-      case "DEBUG" -> Level.DEBUG;
-      case "INFO", "NOTICE" -> Level.INFO;
-      case "WARNING" -> Level.WARNING;
-      case "ERROR" -> Level.ERROR;
-      default -> Level.CRITICAL;
-    };
+    Level level = level(matcher.group("level"));
     metadata.put("logger", matcher.group("channel"));
     Instant time = matcher.group("zone") != null ? IsoTime.parse(matcher.group("time")) : null;
     Map<String, Object> fields = new LinkedHashMap<>();

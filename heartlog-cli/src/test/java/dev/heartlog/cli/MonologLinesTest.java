@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Monolog's lines, as {@link ChildLineParser} reads them ({@link MonologLines}) and heartlog run
  * stores them. The replayed lines are what Debian's Monolog 2.9.1 printed on stderr from PHP
  * 8.2.36: with its defaults, then formatted as Laravel's stderr channel formats (its date
- * format, line breaks kept, an empty context left out, stack traces).
+ * format, line breaks kept, an empty context left out, stack traces); and what Debian's Symfony
+ * 5.4 {@code ConsoleHandler} printed of messages like a Messenger worker's.
  */
 class MonologLinesTest {
 
@@ -53,6 +54,25 @@ class MonologLinesTest {
             Level.CRITICAL);
     assertThat(parser.parse("[2026-12-06 06:59:14] app.ERROR: map {frame: 7}", Level.INFO, "stdout").message())
         .as("no JSON ends it").isEqualTo("map {frame: 7}");
+  }
+
+  @Test
+  void symfonysConsoleLinesGiveTheirLevelChannelAndMessageTheContextApart() throws Exception {
+    List<StoredRecord> records = WrappedWorkers.replayedOnStderr(folder, "symfony-5.4-console-handler.txt", "symfony");
+
+    // Before, the level was read, but the time, the level, the channel and the context stayed
+    // in each message.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "Received message App\\Message\\RenderVideo"),
+        tuple("INFO", "App\\Message\\RenderVideo was handled successfully (acknowledging to transport)."),
+        tuple("WARNING", "Error thrown while handling message App\\Message\\RenderVideo. Sending for retry #1 using "
+            + "1000 ms delay. Error: \"CUDA out of memory\""),
+        tuple("CRITICAL", "Error thrown while handling message App\\Message\\RenderVideo. Removing from transport after "
+            + "3 retries. Error: \"CUDA out of memory\""),
+        tuple("INFO", "Rendering frame 7"));
+    assertThat(records.get(1).metadataJson()).contains("\"logger\": \"messenger\"",
+        "\"context\": \"[\\\"class\\\" => \\\"App\\\\Message\\\\RenderVideo\\\",\\\"message_id\\\" => 42]\"");
+    assertThat(records.get(4).metadataJson()).contains("\"logger\": \"app\"").doesNotContain("\"context\"");
   }
 
   @Test
