@@ -3,6 +3,7 @@ package dev.heartlog.cli;
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.RecordMetadata;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -63,13 +64,7 @@ final class ElixirLoggerLines {
     if (!matcher.matches()) {
       return null;
     }
-    Level level = switch (matcher.group("level")) {
-      case "debug" -> Level.DEBUG;
-      case "info", "notice" -> Level.INFO;
-      case "warning", "warn" -> Level.WARNING;
-      case "error" -> Level.ERROR;
-      default -> Level.CRITICAL;
-    };
+    Level level = LoggerFormats.syslogLevel(matcher.group("level").toUpperCase(Locale.ROOT));
     Map<String, Object> fields = new LinkedHashMap<>();
     Matcher field = FIELD.matcher(matcher.group("fields"));
     while (field.find()) {

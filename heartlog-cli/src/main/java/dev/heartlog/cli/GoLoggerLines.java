@@ -176,7 +176,7 @@ final class GoLoggerLines {
     Matcher padded = message.indexOf(':') > 0 ? PADDED_LEVEL.matcher(message) : null;
     Level level;
     if (padded != null && padded.matches()) {
-      level = paddedLevel(padded.group("level"));
+      level = LoggerFormats.syslogLevel(padded.group("level"));
       message = padded.group("message") == null ? "" : padded.group("message");
     } else if (space > 0 && (level = slogLevel(message.substring(0, space))) != null) {
       message = message.substring(space + 1);
@@ -214,16 +214,6 @@ final class GoLoggerLines {
   private static final Pattern PADDED_LEVEL = Pattern.compile(
       "(?<level>EMERGENCY|ALERT|CRITICAL|ERROR|WARNING|WARN|NOTICE|INFO|DEBUG|FATAL) *:(?: (?<message>.*))?");
 
-  /** rclone's levels, syslog's, and asynq's: NOTICE is INFO, WARN WARNING, EMERGENCY, ALERT and FATAL CRITICAL. */
-  private static Level paddedLevel(String name) {
-    return switch (name) {
-      case "DEBUG" -> Level.DEBUG;
-      case "INFO", "NOTICE" -> Level.INFO;
-      case "WARNING", "WARN" -> Level.WARNING;
-      case "ERROR" -> Level.ERROR;
-      default -> Level.CRITICAL;
-    };
-  }
 
   /**
    * The level names {@code log/slog} writes: DEBUG, INFO, WARN and ERROR, and a level of a

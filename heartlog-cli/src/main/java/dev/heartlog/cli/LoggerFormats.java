@@ -417,6 +417,21 @@ final class LoggerFormats {
   }
 
   /**
+   * The level of one of syslog's names as a logger writes it in capitals (Monolog, rclone, asynq;
+   * Elixir's Logger in small letters, given here in capitals): NOTICE is INFO, WARN WARNING, and
+   * CRITICAL, ALERT, EMERGENCY and FATAL are CRITICAL. The caller's pattern lets only these through.
+   */
+  static Level syslogLevel(String name) {
+    return switch (name) {
+      case "DEBUG" -> Level.DEBUG;
+      case "INFO", "NOTICE" -> Level.INFO;
+      case "WARNING", "WARN" -> Level.WARNING;
+      case "ERROR" -> Level.ERROR;
+      default -> Level.CRITICAL;
+    };
+  }
+
+  /**
    * The level of the three letters a logger writes for it (zerolog's console, Serilog's
    * console): TRC, VRB (verbose) and DBG are DEBUG, INF INFO, WRN WARNING, ERR ERROR, FTL and
    * PNC (panic) CRITICAL; null for any other three letters.

@@ -77,19 +77,9 @@ final class MonologLines {
       metadata.put("context", message.substring(context + 1));
       message = message.substring(0, context);
     }
-    return new ChildLineParser.Parsed(level(matcher.group("level")), message, null, metadata, endsTask.test(message));
+    return new ChildLineParser.Parsed(LoggerFormats.syslogLevel(matcher.group("level")), message, null, metadata, endsTask.test(message));
   }
 
-  /** Monolog's level names: NOTICE is INFO, ALERT and EMERGENCY CRITICAL. */
-  private static Level level(String name) {
-    return switch (name) {
-      case "DEBUG" -> Level.DEBUG;
-      case "INFO", "NOTICE" -> Level.INFO;
-      case "WARNING" -> Level.WARNING;
-      case "ERROR" -> Level.ERROR;
-      default -> Level.CRITICAL;
-    };
-  }
 
   /**
    * A line of Monolog's: its level (NOTICE is INFO, ALERT and EMERGENCY CRITICAL), the channel as
@@ -109,7 +99,7 @@ final class MonologLines {
     if (!matcher.matches()) {
       return null;
     }
-    Level level = level(matcher.group("level"));
+    Level level = LoggerFormats.syslogLevel(matcher.group("level"));
     metadata.put("logger", matcher.group("channel"));
     Instant time = matcher.group("zone") != null ? IsoTime.parse(matcher.group("time")) : null;
     Map<String, Object> fields = new LinkedHashMap<>();
