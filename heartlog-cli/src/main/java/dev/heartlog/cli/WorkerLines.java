@@ -322,8 +322,9 @@ final class WorkerLines implements AutoCloseable {
    * it, in the task list and in {@code heartlog errors}.
    */
   private static Level lastWordsLevel(Level level, String message) {
-    boolean wentOnPast = !message.isEmpty() && (TracebackLines.isPythonWarning(message) || TracebackLines.isNodeWarning(message));
-    return wentOnPast && level == Level.WARNING ? Level.INFO : level;
+    boolean wentOnPast = level == Level.WARNING && !message.isEmpty()
+        && (TracebackLines.isPythonWarning(message) || TracebackLines.isNodeWarning(message));
+    return wentOnPast ? Level.INFO : level;
   }
 
   /**

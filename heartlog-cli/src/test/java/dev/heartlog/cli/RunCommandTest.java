@@ -1157,27 +1157,32 @@ class RunCommandTest {
   }
 
   /**
-   * A Python worker that exits with a reason after a library's warning at import: the reason names
-   * the failure. Before, the warning did, being as severe as the reason's line of no level.
+   * A Python worker that exits with a reason between two warnings, a library's at import and one
+   * at its exit (an atexit handler's, printed after the reason): the reason names the failure.
+   * Before, the first warning did, being as severe as the reason's line of no level; with the
+   * last words read from the last of the most severe, the warning at the exit would.
    */
   @Test
-  void aWarningPrintedBeforeAWorkerExitsWithAReasonDoesNotNameItsFailure() throws IOException {
+  void aWarningPrintedBeforeOrAfterAWorkerExitsWithAReasonDoesNotNameItsFailure() throws IOException {
     String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
     Path worker = Files.writeString(folder.resolve("truncated.py"), String.join("\n",
-        "import sys, warnings",
+        "import atexit, sys, warnings",
         "print('[10:00:00] INFO GENERATOR [Task t-truncated] Claimed task', flush=True)",
         "warnings.warn('TypedStorage is deprecated', UserWarning)",
+        "atexit.register(lambda: warnings.warn('CUDA context not released', UserWarning))",
         "sys.exit('model file is truncated')", ""));
 
     Cli.Result result = Cli.run("run", "--worker", "warned-first", "--db-url", url,
         "--home", folder.resolve("home").toString(), "--", "python3", worker.toString());
 
     assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
-    assertThat(exitRecord(store, "warned-first").exception()).isEqualTo("model file is truncated");
+    assertThat(exitRecord(store, "warned-first").exception()).startsWith("model file is truncated\n")
+        .endsWith("UserWarning: CUDA context not released");
     assertThat(stderrRecords(store, "warned-first")).extracting(StoredRecord::level, StoredRecord::message)
-        .as("the warning stays a record of its own").contains(
-            tuple("WARNING", worker + ":3: UserWarning: TypedStorage is deprecated"));
+        .as("the warnings stay records of their own").contains(
+            tuple("WARNING", worker + ":3: UserWarning: TypedStorage is deprecated"),
+            tuple("WARNING", worker + ":4: UserWarning: CUDA context not released"));
   }
 
   @Test
