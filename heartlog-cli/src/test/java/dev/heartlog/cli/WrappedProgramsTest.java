@@ -314,6 +314,29 @@ class WrappedProgramsTest {
   }
 
   @Test
+  void aWrappedPerlProgramsDieIsItsLastWordsInTheExitsRecordNotTheWarningsBefore() throws IOException {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/perl")), "perl is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // warn and die print alike ("... at worker.pl line 3."): the die is the last line, before exit 255
+    Path program = Files.writeString(folder.resolve("worker.pl"), """
+        warn "VRAM at 95%\\n";
+        warn "low disk";
+        die "render failed: CUDA out of memory";
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-perl", url, "/usr/bin/perl", program.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(255);
+    assertThat(stderrRecords(store, "wrapped-perl")).extracting(StoredRecord::message)
+        .containsExactly("VRAM at 95%", "low disk at " + program + " line 2.",
+            "render failed: CUDA out of memory at " + program + " line 3.");
+    // Before, the three lines, the first of which, "VRAM at 95%", named the failure.
+    assertThat(exitRecord(store, "wrapped-perl").exception())
+        .isEqualTo("render failed: CUDA out of memory at " + program + " line 3.");
+  }
+
+  @Test
   void anAsynqWorkersLinesGiveTheirLevelAndTheirMessageAlone() throws Exception {
     String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
