@@ -135,8 +135,15 @@ $$;
 -- ("Error: ENOENT: ..." of "[Error: ENOENT: ...] {", where a file system call failed); a
 -- C++ abort (libstdc++'s "terminate called after throwing an instance of 'c10::Error'" over
 -- "  what():  CUDA error: ...") by its type and what(), as heartlog run names its record
--- ("c10::Error: CUDA error: ..."). A JavaScript error's line, logged or uncaught, is followed
--- by what its cause says, where it has one (heartlog_exception_cause, above: "TypeError: fetch
+-- ("c10::Error: CUDA error: ..."). HotSpot's report of the JVM's crash ("#" over "# A fatal
+-- error has been detected by the Java Runtime Environment:", every line after a "#") by what the
+-- crash was and the frame it was in, as heartlog run names its record ("SIGSEGV (0xb) in C
+-- [libcuda.so.1+0x2c4f1a] cuLaunchKernel+0x1a"), not by its first line, a "#" that made every
+-- crash of the JVM one kind; where and whose it was ("at pc=0x7f..., pid=4242, tid=4243") left
+-- out, as they differ in every crash; an internal error by its two lines ("Internal Error
+-- (debug.cpp:362): fatal error: OutOfMemory encountered: ..."); a report that the JVM ran out
+-- of memory by its first two. A JavaScript error's line, logged or uncaught, is followed by
+-- what its cause says, where it has one (heartlog_exception_cause, above: "TypeError: fetch
 -- failed, caused by Error: getaddrinfo ENOTFOUND ..."). A Python exception group's
 -- (heartlog_exception_group_name, below) by the first exception in it. Any other trace that
 -- begins indented gives none; so does a null exception, or one that is no stack trace
@@ -177,6 +184,17 @@ AS $$
                                              E'^\\[([^\\s\\[][^\n]*)\\](?: \\{)?$', E'\\1'),
                               split_part(exception, E'\n', 1))
                      || heartlog_exception_cause(exception)
+                WHEN exception LIKE E'#\n# A fatal error has been detected by the Java Runtime Environment:\n%'
+                THEN coalesce(regexp_replace(regexp_replace(substring(exception FROM E'^#\n#[^\n]*\n(?:#[ \t\r]*\n)*#[ \t]*([^\n]*\\S(?:\n#[ \t]*[^\n]*\\S)?)'),
+                                                            E'(?: at pc=|, pid=)[^\n]*', ''),
+                                             E'\n#\\s*', ': '),
+                              'A fatal error has been detected by the Java Runtime Environment:')
+                     || coalesce(' in ' || regexp_replace(substring(exception FROM E'\n# Problematic frame:\n#[ \t]*([^\n]*\\S)'),
+                                                          E'\\s+', ' ', 'g'),
+                                 '')
+                WHEN exception LIKE E'#\n# There is insufficient memory for the Java Runtime Environment to continue.\n#%'
+                THEN 'There is insufficient memory for the Java Runtime Environment to continue. '
+                     || btrim(substr(split_part(exception, E'\n', 3), 2), E' \t\r')
                 WHEN exception LIKE 'Exception in thread "%'
                 THEN coalesce(substring(split_part(exception, E'\n', 1)
                                         FROM E'^Exception in thread ".*?" ((?:[A-Za-z_$][A-Za-z0-9_$]*\\.)*[A-Za-z_$][A-Za-z0-9_$]*(?::.*)?)$'),

@@ -75,6 +75,7 @@ final class OpenTraceback {
   private int nesting;                   // Node.js: how deep in the braces of an error's properties
   private long exceptionRead = -1;       // Python, rich: the read the exception line came in
   private boolean boxClosed;             // rich: the bottom of the traceback's box came
+  private int crashSaidAt = -1;          // HotSpot: the line that said what the crash was
 
   /**
    * @param owner the ERROR line printed right before it, whose record it goes into; or null
@@ -410,10 +411,19 @@ final class OpenTraceback {
     if (!TracebackLines.isJvmCrashLine(text)) {
       return false;
     }
-    if (!inMessage && !text.substring(1).isBlank()) {
+    boolean blank = text.substring(1).isBlank();
+    if (!inMessage && !blank) {
       // "#  SIGSEGV (0xb) at pc=0x00007f..., pid=4242, tid=4243": what the crash was, in the message
-      message = message + " " + text.substring(1).strip();
+      message = message + " " + TracebackLines.jvmCrashWhat(text);
       inMessage = true;
+      crashSaidAt = lines.size();
+    } else if (crashSaidAt == lines.size() - 1 && !blank && lines.get(1).equals(TracebackLines.JVM_FATAL_ERROR)) {
+      // "#  fatal error: OutOfMemory encountered: Java heap space" below "#  Internal Error (debug.cpp:362), ..."
+      message = message + ": " + text.substring(1).strip();
+    } else if (lines.get(lines.size() - 1).equals(TracebackLines.JVM_CRASH_FRAME)) {
+      // "# C  [libcuda.so.1+0x2c4f1a]  cuLaunchKernel+0x1a": where, so that a crash in a GPU's
+      // driver and one in the JVM are two kinds, as the store names them (R__exception_name.sql)
+      message = message + " in " + TracebackLines.jvmCrashFrame(text);
     }
     return true;
   }

@@ -166,9 +166,18 @@ final class TracebackLines {
   /** The first line of {@code socketserver}'s report of a request whose handler raised, after its rule. */
   static final String SOCKETSERVER_FAILURE = "Exception occurred during processing of request from ";
 
+  /** The second line of HotSpot's report of the JVM's crash, where it was no lack of memory. */
+  static final String JVM_FATAL_ERROR = "# A fatal error has been detected by the Java Runtime Environment:";
+
+  /** The line of HotSpot's report over the frame it crashed in. */
+  static final String JVM_CRASH_FRAME = "# Problematic frame:";
+
+  /** What follows what a HotSpot crash was: where, in the process ({@code  at pc=0x...}), and whose. */
+  private static final Pattern JVM_CRASH_PLACE = Pattern.compile("(?: at pc=|, pid=).*");
+
   /** The second line of HotSpot's report of the JVM's crash (on stdout), with what it was. */
   private static final Set<String> JVM_CRASH = Set.of(
-      "# A fatal error has been detected by the Java Runtime Environment:",
+      JVM_FATAL_ERROR,
       "# There is insufficient memory for the Java Runtime Environment to continue.");
 
   /** A warning of Node.js's ({@code process.emitWarning}, deprecations), with its code or without. */
@@ -492,6 +501,21 @@ final class TracebackLines {
 
   static boolean isJvmCrash(String text) {
     return JVM_CRASH.contains(text);
+  }
+
+  /**
+   * What a HotSpot crash was, of its first line after the report's heading: {@code SIGSEGV (0xb)}
+   * of {@code #  SIGSEGV (0xb) at pc=0x00007f..., pid=4242, tid=4243}, {@code Internal Error
+   * (g1ConcurrentMark.cpp:1183)} of an internal error's; the address and the process, different
+   * in every crash, are in the report.
+   */
+  static String jvmCrashWhat(String text) {
+    return JVM_CRASH_PLACE.matcher(text.substring(1).strip()).replaceFirst("");
+  }
+
+  /** The frame below {@link #JVM_CRASH_FRAME}, its columns' spaces one: {@code V [libjvm.so+0xed2f94] Unsafe_PutLong+0x124}. */
+  static String jvmCrashFrame(String text) {
+    return text.substring(1).strip().replaceAll("\\s+", " ");
   }
 
   /** A line of HotSpot's report of the JVM's crash after its first two: each begins with {@code #}. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.heartlog.store.ErrorKind;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.StoredRecord;
 import dev.heartlog.store.TestDatabase;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -115,10 +117,41 @@ class WrappedProgramsTest {
     List<StoredRecord> records = records(store, "wrapped-jvm-crash");
     // Before, each line of the report was an INFO record of its own, about 18.
     assertThat(records).extracting(StoredRecord::level).containsExactly("INFO", "ERROR", "ERROR");
-    assertThat(records.get(1).message())
-        .startsWith("A fatal error has been detected by the Java Runtime Environment: SIGSEGV (0xb) at pc=0x");
+    // What crashed and in which frame; where (its address) and whose (its pid) are in the report.
+    assertThat(records.get(1).message()).matches("A fatal error has been detected by the Java Runtime Environment:"
+        + " SIGSEGV \\(0xb\\) in V \\[libjvm\\.so\\+0x\\p{XDigit}+] Unsafe_\\w+\\+0x\\p{XDigit}+");
     assertThat(records.get(1).exception()).startsWith("#\n# A fatal error has been detected")
         .contains("# Problematic frame:\n").contains(folder.resolve("hs_err_").toString());
+
+    // A JVM that HotSpot stops itself (-XX:+CrashOnOutOfMemoryError) crashes another way; each
+    // crash is a kind of what it was and where, as its record says. Before, every crash of the
+    // JVM was one kind, named by the report's first line, "#".
+    Path outOfMemory = Files.writeString(folder.resolve("OutOfMemory.java"), """
+        public class OutOfMemory {
+          public static void main(String[] args) {
+            java.util.List<long[]> frames = new java.util.ArrayList<>();
+            while (true) {
+              frames.add(new long[1_000_000]);
+            }
+          }
+        }
+        """);
+    heartlogRun("wrapped-jvm-crash", url, JAVA, "-Xmx32m", "-XX:+CrashOnOutOfMemoryError", "-XX:-CreateCoredumpOnCrash",
+        "-XX:ErrorFile=" + folder.resolve("hs_err_%p.log"), outOfMemory.toString());
+    assertThat(records(store, "wrapped-jvm-crash")).extracting(StoredRecord::message).anyMatch(message -> message.matches(
+        "A fatal error has been detected by the Java Runtime Environment:"
+            + " Internal Error \\(debug\\.cpp:\\d+\\): fatal error: OutOfMemory encountered: Java heap space"));
+    List<ErrorKind> kinds = store.errorKinds("wrapped-jvm-crash", Instant.now().minusSeconds(600), null, 10).kinds();
+    assertThat(kinds).filteredOn(kind -> kind.exception() != null).satisfiesExactlyInAnyOrder(
+        kind -> assertThat(kind.exception())
+            .matches("SIGSEGV \\(0xb\\) in V \\[libjvm\\.so\\+0x\\p{XDigit}+] Unsafe_\\w+\\+0x\\p{XDigit}+"),
+        kind -> assertThat(kind.exception())
+            .matches("Internal Error \\(debug\\.cpp:\\d+\\): fatal error: OutOfMemory encountered: Java heap space"))
+        // the crash's record and the exit's, which carries the report too, are one kind
+        .allSatisfy(kind -> assertThat(kind.errors()).isEqualTo(2));
+    // and the line HotSpot prints on stderr before it stops the JVM, one of its own
+    assertThat(kinds).filteredOn(kind -> kind.exception() == null).extracting(ErrorKind::message)
+        .containsExactly("Aborting due to java.lang.OutOfMemoryError: Java heap space");
   }
 
   @Test

@@ -80,6 +80,21 @@ class TaskFailureTest {
               "terminate called without an active exception"),
           traced(3, "ERROR", "the worker process was killed by signal 6 (SIGABRT) (exit code 134)", "t-abort-silent",
               "terminate called after throwing an instance of 'render::Empty'\\n  what():  \\nframe #0: main + 0x9"),
+          // HotSpot's report of the JVM's crash: named by what it was and its frame, not by its
+          // first line, "#"; an internal error by both its lines; a lack of memory by its first two.
+          traced(3, "ERROR", "the worker process was killed by signal 6 (SIGABRT) (exit code 134)", "t-jvm-crash",
+              "#\\n# A fatal error has been detected by the Java Runtime Environment:\\n#\\n"
+              + "#  SIGSEGV (0xb) at pc=0x00007f3a2c4f1a2b, pid=4242, tid=4243\\n#\\n"
+              + "# JRE version: OpenJDK Runtime Environment (17.0.15+6)\\n# Problematic frame:\\n"
+              + "# C  [libcuda.so.1+0x2c4f1a]  cuLaunchKernel+0x1a\\n#"),
+          traced(3, "ERROR", "the worker process was killed by signal 6 (SIGABRT) (exit code 134)", "t-jvm-internal",
+              "#\\n# A fatal error has been detected by the Java Runtime Environment:\\n#\\n"
+              + "#  Internal Error (debug.cpp:362), pid=4242, tid=4243\\n"
+              + "#  fatal error: OutOfMemory encountered: Java heap space\\n#\\n# JRE version: OpenJDK"),
+          traced(3, "ERROR", "the worker process exited with code 1", "t-jvm-memory",
+              "#\\n# There is insufficient memory for the Java Runtime Environment to continue.\\n"
+              + "# Native memory allocation (mmap) failed to map 65536 bytes for committing reserved memory.\\n"
+              + "# An error report file with more information is saved as:\\n# /app/hs_err_pid4242.log"),
           // PyTorch's CUDA error, whose message goes on for three lines below its exception line;
           // and a validation error whose message does, indented.
           traced(2, "ERROR", "the worker process exited with code 1", "t-cuda", CUDA_TRACEBACK),
@@ -422,6 +437,15 @@ class TaskFailureTest {
   }
 
   @Test
+  void theJvmsCrashIsNamedByWhatItWasAndWhereNotByItsReportsFirstLine() {
+    assertThat(tasks.get("t-jvm-crash").failureException()).isEqualTo("SIGSEGV (0xb) in C [libcuda.so.1+0x2c4f1a] cuLaunchKernel+0x1a");
+    assertThat(tasks.get("t-jvm-internal").failureException())
+        .isEqualTo("Internal Error (debug.cpp:362): fatal error: OutOfMemory encountered: Java heap space");
+    assertThat(tasks.get("t-jvm-memory").failureException()).isEqualTo("There is insufficient memory for the Java Runtime"
+        + " Environment to continue. Native memory allocation (mmap) failed to map 65536 bytes for committing reserved memory.");
+  }
+
+  @Test
   void anExceptionThatIsNullEmptyOrWhiteSpaceExplainsNothingAndTheErrorBeforeItDoes() {
     assertThat(tasks.get("t-null").failure()).isEqualTo("Task failed");
     assertThat(tasks.get("t-null").failureException())
@@ -448,7 +472,7 @@ class TaskFailureTest {
   void everyTaskWithARecordInTheRangeIsListed() {
     assertThat(tasks.keySet()).containsExactlyInAnyOrder(
         "t-split", "t-tie", "t-other", "t-closing", "t-java", "t-chained", "t-warned", "t-tie-traced", "t-cut", "t-group",
-        "t-null", "t-abort", "t-abort-bare", "t-abort-silent", "t-cuda", "t-pydantic", "t-rust",
+        "t-null", "t-abort", "t-abort-bare", "t-abort-silent", "t-jvm-crash", "t-jvm-internal", "t-jvm-memory", "t-cuda", "t-pydantic", "t-rust",
         "t-rust-old", "t-node", "t-node-module", "t-thread", "t-java-thread", "t-java-quoted",
         "t-torchrun", "t-pool", "t-futures", "t-quoted", "t-node-fs", "t-node-array",
         "t-log-call", "t-stack-info", "t-node-string", "t-node-thread", "t-node-syntax",
