@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The report a crashing program writes to a file it names first, as Blender's crash handler does:
@@ -23,7 +24,13 @@ import java.util.List;
  * size has stayed the same for {@link #SETTLED}, or when the stream ends (the program died), or,
  * where the file never comes, after {@link #WAIT} without it.
  *
- * <p>Lines come from a stream's reading thread, ticks from another.
+ * <p>HotSpot's crash of the JVM, likewise: it prints its report's first part on stdout, which
+ * ends with the file it writes the whole report to ({@code # /app/hs_err_pid4242.log}), the
+ * crashed thread's native and Java frames among it, where a JNI library was called from. The
+ * record of that first part ({@link OpenTraceback}, its file in {@code crash_report}) waits here
+ * for the file as the line does, and its exception is the file up to the registers' values.
+ *
+ * <p>Lines and records come from a stream's reading thread, ticks from another.
  */
 final class CrashReports {
 
@@ -40,20 +47,40 @@ final class CrashReports {
    */
   private static final Duration CLOCK_SLACK = Duration.ofSeconds(1);
 
+  /**
+   * Where HotSpot's report ends what a program's crash says ({@code Registers:}, then the values
+   * of every register, each hex, and the memory they point at): no more of it is kept.
+   */
+  private static final String JVM_REGISTERS = "\nRegisters:\n";
+
   private final Tracebacks.Sink sink;
   private final List<Pending> pending = new ArrayList<>();
 
+  /** A record waiting for the report its program named. */
   private static final class Pending {
     final String stream;
-    final Tracebacks.Line line;
+    final Instant at;
+    final Level level;
+    final String message;
+    final String task;
+    final Map<String, Object> metadata;
+    final long arrivedNanos;
     final Path file;
+    final boolean jvm;              // HotSpot's: the file begins with the exception printed
     long sizeSeen = -1;
     long sizeSeenSince;
 
-    Pending(String stream, Tracebacks.Line line, Path file) {
+    Pending(String stream, Instant at, Level level, String message, String task, Map<String, Object> metadata,
+        long arrivedNanos, Path file, boolean jvm) {
       this.stream = stream;
-      this.line = line;
+      this.at = at;
+      this.level = level;
+      this.message = message;
+      this.task = task;
+      this.metadata = metadata;
+      this.arrivedNanos = arrivedNanos;
       this.file = file;
+      this.jvm = jvm;
     }
   }
 
@@ -66,8 +93,17 @@ final class CrashReports {
     if (!line.startsWith("Writing: /") || !line.endsWith(".crash.txt")) {
       return null;
     }
+    return path(line.substring("Writing: ".length()));
+  }
+
+  /** The file HotSpot writes its whole report to, the line of its printed part below {@code saved as:}; else null. */
+  static Path namedByJvm(String line) {
+    return line.startsWith("# /") ? path(line.substring(2).strip()) : null;
+  }
+
+  private static Path path(String text) {
     try {
-      return Path.of(line.substring("Writing: ".length()));
+      return Path.of(text);
     } catch (RuntimeException notAPath) {   // a NUL in it
       return null;
     }
@@ -75,9 +111,31 @@ final class CrashReports {
 
   /** The line that named a report, on {@code stream}, recorded once the report is written. */
   void line(String stream, Tracebacks.Line line, Path file) {
+    RecordMetadata metadata = new RecordMetadata(line.metadata().size() + 3);
+    metadata.putAll(line.metadata());
+    metadata.put("component", "blender");
+    metadata.put("crash_report", file.toString());
     synchronized (pending) {
-      pending.add(new Pending(stream, line, file));
+      pending.add(new Pending(stream, line.at(), Level.ERROR, line.message(), line.task(), metadata,
+          line.arrivedNanos(), file, false));
     }
+  }
+
+  /**
+   * {@code next}, but for the record of HotSpot's printed report ({@code crash_report} in its
+   * metadata, its exception that report): it waits, on {@code stream}, for the file.
+   */
+  Tracebacks.Sink waitingForReports(String stream, Tracebacks.Sink next) {
+    return (at, level, message, task, metadata) -> {
+      if (metadata.get("crash_report") instanceof String file && metadata.get("exception") instanceof String printed
+          && printed.startsWith(TracebackLines.JVM_CRASH_MARGIN) && path(file) != null) {
+        synchronized (pending) {
+          pending.add(new Pending(stream, at, level, message, task, metadata, System.nanoTime(), path(file), true));
+        }
+      } else {
+        next.record(at, level, message, task, metadata);
+      }
+    };
   }
 
   /** Records each report written since the last tick, and each waited for too long. */
@@ -90,7 +148,7 @@ final class CrashReports {
           report.sizeSeenSince = nowNanos;
         }
         boolean written = size > 0 && nowNanos - report.sizeSeenSince >= SETTLED.toNanos();
-        if (written || nowNanos - report.line.arrivedNanos() > WAIT.toNanos()) {
+        if (written || nowNanos - report.arrivedNanos > WAIT.toNanos()) {
           record(report, size > 0);
           return true;
         }
@@ -119,27 +177,27 @@ final class CrashReports {
   private static long sizeIfThisCrashs(Pending report) {
     try {
       Instant modified = Files.getLastModifiedTime(report.file).toInstant();
-      return modified.isBefore(report.line.at().minus(CLOCK_SLACK)) ? -1 : Files.size(report.file);
+      return modified.isBefore(report.at.minus(CLOCK_SLACK)) ? -1 : Files.size(report.file);
     } catch (IOException | SecurityException e) {
       return -1;
     }
   }
 
   private void record(Pending report, boolean written) {
-    Tracebacks.Line line = report.line;
-    RecordMetadata metadata = new RecordMetadata(line.metadata().size() + 3);
-    metadata.putAll(line.metadata());
-    metadata.put("component", "blender");
-    metadata.put("crash_report", report.file.toString());
-    String text = written ? read(report.file) : null;
-    if (text != null) {
+    Map<String, Object> metadata = report.metadata;
+    String text = written ? read(report.file, report.jvm ? JVM_REGISTERS : null) : null;
+    // HotSpot's file begins with the part it printed; one that does not is no report of this crash
+    if (text != null && (!report.jvm || text.startsWith(TracebackLines.JVM_CRASH_MARGIN + "\n"))) {
       metadata.put("exception", text);
     }
-    sink.record(line.at(), Level.ERROR, line.message(), line.task(), metadata);
+    sink.record(report.at, report.level, report.message, report.task, metadata);
   }
 
-  /** The report's text, its first {@link #MAX_BYTES} bytes; null where it cannot be read. */
-  private static String read(Path file) {
+  /**
+   * The report's text, its first {@link #MAX_BYTES} bytes, up to {@code end} where that comes in
+   * them; null where it cannot be read.
+   */
+  private static String read(Path file, String end) {
     try (InputStream in = Files.newInputStream(file)) {
       byte[] head = in.readNBytes(MAX_BYTES);
       long more = 0;
@@ -148,7 +206,13 @@ final class CrashReports {
       }
       String text = StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE)
-          .decode(ByteBuffer.wrap(head)).toString().stripTrailing();
+          .decode(ByteBuffer.wrap(head)).toString();
+      int cut = end == null ? -1 : text.indexOf(end);
+      if (cut >= 0) {
+        more += text.substring(cut).getBytes(StandardCharsets.UTF_8).length;
+        text = text.substring(0, cut);
+      }
+      text = text.stripTrailing();
       return more == 0 ? text : text + "\n… [heartlog run truncated " + more + " bytes of " + file + "]";
     } catch (IOException | SecurityException e) {
       return null;

@@ -211,6 +211,13 @@ final class OpenTraceback {
       }
       metadata.put("exception", joined);
     }
+    if (shape == Shape.JVM_CRASH) {
+      int saved = lines.indexOf(TracebackLines.JVM_CRASH_REPORT_SAVED);
+      if (saved >= 0 && saved + 1 < lines.size() && CrashReports.namedByJvm(lines.get(saved + 1)) != null) {
+        // the file with the whole report, which CrashReports waits for
+        metadata.put("crash_report", CrashReports.namedByJvm(lines.get(saved + 1)).toString());
+      }
+    }
     if (owner != null) {
       sink.record(owner.at(), owner.level(), ownerMessage(), owner.task(), metadata);
     } else {

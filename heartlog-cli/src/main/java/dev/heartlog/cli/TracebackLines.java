@@ -172,6 +172,9 @@ final class TracebackLines {
   /** The line of HotSpot's report over the frame it crashed in. */
   static final String JVM_CRASH_FRAME = "# Problematic frame:";
 
+  /** The line of HotSpot's report over the file it writes the whole report to. */
+  static final String JVM_CRASH_REPORT_SAVED = "# An error report file with more information is saved as:";
+
   /** What follows what a HotSpot crash was: where, in the process ({@code  at pc=0x...}), and whose. */
   private static final Pattern JVM_CRASH_PLACE = Pattern.compile("(?: at pc=|, pid=).*");
 

@@ -92,7 +92,8 @@ final class WorkerStream {
     this.crashReports = crashReports;
     this.repeats = new RepeatedLines(records, WorkerLines.REPEATS_RECORDED, repeatGap,
         WorkerLines.PROGRESS_INTERVAL.toNanos(), System::nanoTime);
-    this.tracebacks = new ProcessTracebacks(repeats, WorkerLines.TRACEBACK_QUIET.toNanos(), WorkerLines.MAX_LINE_CHARS);
+    this.tracebacks = new ProcessTracebacks(crashReports.waitingForReports(name, repeats),
+        WorkerLines.TRACEBACK_QUIET.toNanos(), WorkerLines.MAX_LINE_CHARS);
     this.vllm = new VllmLines(parser);
     // Its clock: the reads' times.
     this.lines = new TerminalLines(this::line, () -> readAt, WorkerLines.PROGRESS_INTERVAL.toNanos(), WorkerLines.MAX_LINE_CHARS);

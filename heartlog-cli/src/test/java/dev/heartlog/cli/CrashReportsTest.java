@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Blender's crash report read into the record of the line that names it ({@link CrashReports}).
+ * Blender's crash report read into the record of the line that names it, and HotSpot's into the
+ * record of the part of it the JVM printed ({@link CrashReports}).
  * The workers below do what Blender 3.4.1's crash handler did when a script it ran read address 0
  * ({@code ctypes.string_at(0)}): print {@code Writing: /tmp/blender.crash.txt}, write the report
  * (the one it wrote then, a test resource), and die of SIGSEGV.
@@ -102,6 +103,58 @@ class CrashReportsTest {
     reports.end("stdout");   // Blender gone
 
     assertThat(recorded).containsExactly("ERROR Writing: " + file + "\n" + report);
+  }
+
+  /** The part of HotSpot's report the JVM printed, ending with the file the rest went to. */
+  private static String printedJvmReport(Path file) {
+    return "#\n# A fatal error has been detected by the Java Runtime Environment:\n#\n"
+        + "#  SIGSEGV (0xb) at pc=0x00007f3a2c4f1a2b, pid=4242, tid=4243\n#\n# Problematic frame:\n"
+        + "# C  [libcuda.so.1+0x2c4f1a]  cuLaunchKernel+0x1a\n#\n"
+        + "# An error report file with more information is saved as:\n# " + file + "\n#";
+  }
+
+  @Test
+  void theJvmsCrashHasItsWholeReportUpToTheRegistersOnceWrittenAndWhatItPrintedWithoutIt() throws Exception {
+    List<String> recorded = new ArrayList<>();
+    CrashReports reports = new CrashReports((at, level, message, task, metadata) -> recorded.add(
+        level + " " + message + " " + metadata.get("crash_report") + "\n" + metadata.get("exception")));
+    Tracebacks.Sink waiting = reports.waitingForReports("stdout",
+        (at, level, message, task, metadata) -> recorded.add("not waited for: " + message));
+    Path written = folder.resolve("hs_err_pid4242.log");
+    Path never = folder.resolve("hs_err_pid4343.log");
+    String frames = "\n---------------  T H R E A D  ---------------\n\nJava frames: (J=compiled Java code)\n"
+        + "j  ai.djl.pytorch.jni.PyTorchLibrary.moduleForward(J[J[ZZ)[J+0\n";
+    String registers = "\nRegisters:\nRAX=0x0000000000000000, RBX=0x00007f98a8017ea0\n";
+
+    waiting.record(Instant.now(), Level.ERROR, "A fatal error", null,
+        new java.util.HashMap<>(Map.of("crash_report", written.toString(), "exception", printedJvmReport(written))));
+    waiting.record(Instant.now(), Level.ERROR, "Another fatal error", null,
+        new java.util.HashMap<>(Map.of("crash_report", never.toString(), "exception", printedJvmReport(never))));
+    waiting.record(Instant.now(), Level.ERROR, "A logged error", null, new java.util.HashMap<>(Map.of(
+        "crash_report", written.toString(), "exception", "java.lang.IllegalStateException: no GPU")));
+    assertThat(recorded).as("a record that is no HotSpot report goes on").containsExactly("not waited for: A logged error");
+    Files.writeString(written, printedJvmReport(written) + "\n" + frames + registers);
+    reports.end("stdout");
+
+    assertThat(recorded).containsExactly("not waited for: A logged error",
+        "ERROR A fatal error " + written + "\n" + printedJvmReport(written) + "\n" + frames.stripTrailing()
+            + "\n… [heartlog run truncated " + registers.length() + " bytes of " + written + "]",
+        "ERROR Another fatal error " + never + "\n" + printedJvmReport(never));
+  }
+
+  @Test
+  void aFileThatDoesNotBeginAsTheJvmsReportIsNotTaken() throws Exception {
+    List<String> recorded = new ArrayList<>();
+    CrashReports reports = new CrashReports((at, level, message, task, metadata) -> recorded.add(
+        String.valueOf(metadata.get("exception"))));
+    Path file = folder.resolve("hs_err_pid4242.log");
+    reports.waitingForReports("stdout", (at, level, message, task, metadata) -> { }).record(Instant.now(), Level.ERROR,
+        "A fatal error", null, new java.util.HashMap<>(Map.of("crash_report", file.toString(),
+            "exception", printedJvmReport(file))));
+    Files.writeString(file, "PK\u0003\u0004 a worker's archive, written where the report was to be\n");
+    reports.end("stdout");
+
+    assertThat(recorded).containsExactly(printedJvmReport(file));
   }
 
   private static StoredRecord crashLine(Store store, String worker) {

@@ -120,8 +120,13 @@ class WrappedProgramsTest {
     // What crashed and in which frame; where (its address) and whose (its pid) are in the report.
     assertThat(records.get(1).message()).matches("A fatal error has been detected by the Java Runtime Environment:"
         + " SIGSEGV \\(0xb\\) in V \\[libjvm\\.so\\+0x\\p{XDigit}+] Unsafe_\\w+\\+0x\\p{XDigit}+");
+    // The report the JVM wrote to its file, the crashed thread's Java frames in it, up to the
+    // registers; before, only the part it printed, and the rest stayed in the worker's folder.
     assertThat(records.get(1).exception()).startsWith("#\n# A fatal error has been detected")
-        .contains("# Problematic frame:\n").contains(folder.resolve("hs_err_").toString());
+        .contains("# Problematic frame:\n").contains("\nJava frames: ").contains("\nj  NativeCrash.main(")
+        .doesNotContain("\nRegisters:").containsPattern("\n… \\[heartlog run truncated \\d+ bytes of "
+            + java.util.regex.Pattern.quote(folder.resolve("hs_err_").toString()) + "\\d+\\.log]$");
+    assertThat(records.get(1).metadataJson()).containsPattern("\"crash_report\": \"[^\"]*hs_err_\\d+\\.log\"");
 
     // A JVM that HotSpot stops itself (-XX:+CrashOnOutOfMemoryError) crashes another way; each
     // crash is a kind of what it was and where, as its record says. Before, every crash of the
