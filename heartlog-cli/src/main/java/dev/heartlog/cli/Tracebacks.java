@@ -218,7 +218,7 @@ final class Tracebacks {
           || TracebackLines.isNodeLocation(text) || TracebackLines.isJulSource(text)
           || TracebackLines.isRichTracebackStart(text) || TracebackLines.isPythonStackDump(text)
           || TracebackLines.isPythonFatal(text) || TracebackLines.isSyntaxErrorLocation(text)
-          || TracebackLines.isNodeFatal(text)
+          || TracebackLines.isNodeFatal(text) || text.equals(TracebackLines.JVM_CRASH_MARGIN)
           || beginsGoStackOfHeld(text))) {
         return false;
       }

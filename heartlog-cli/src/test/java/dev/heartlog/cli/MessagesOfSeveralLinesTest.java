@@ -58,6 +58,25 @@ class MessagesOfSeveralLinesTest extends TracebacksTestSupport {
   }
 
   @Test
+  void theJvmsCrashReportRightAfterAnErrorIsNoMoreOfItsMessage() {
+    // -XX:+CrashOnOutOfMemoryError: the JVM's last line, then its crash's report, in one read
+    // on a busy machine; the report's first lines were the line's message, the rest INFO lines.
+    tracebacks.reading(true, nanos);
+    printOwn(Level.CRITICAL, "Aborting due to java.lang.OutOfMemoryError: Java heap space");
+    assertThat(furtherLine("#")).isFalse();
+    List<String> report = List.of("#", "# A fatal error has been detected by the Java Runtime Environment:", "#",
+        "#  Internal Error (debug.cpp:362), pid=9468, tid=9476", "#  fatal error: OutOfMemory encountered: Java heap space",
+        "#");
+    report.forEach(text -> print(Level.INFO, text));
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "CRITICAL Aborting due to java.lang.OutOfMemoryError: Java heap space t-1 0 -",
+        "ERROR A fatal error has been detected by the Java Runtime Environment: Internal Error (debug.cpp:362): fatal"
+            + " error: OutOfMemory encountered: Java heap space t-1 2 " + String.join("\n", report));
+  }
+
+  @Test
   void aTableOfFieldsBelowALoggersLineIsItsMessage() {
     tracebacks.reading(true, nanos);   // Dask's worker (Debian's 2022.12.1) on a task that raised, in one write
     printOwn(Level.WARNING, "Compute Failed");
