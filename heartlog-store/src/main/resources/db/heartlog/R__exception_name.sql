@@ -81,10 +81,9 @@ $$;
 -- appends the cause's stack to the error's as "caused by: Error: ...". Before, every such
 -- failure was one kind. The cause named is the deepest, where the chain begins (the last
 -- "[cause]: " or "caused by: " of the trace), its first line, without the brackets Node.js
--- prints around an error with no frames. A Java trace's "Caused by:" is not read: the JVM's
--- wrapper names its cause on its own line already ("java.lang.RuntimeException:
--- java.io.IOException: ..."). Two searches for a text that is not there cost each trace that
--- has no cause (BENCHMARKS.md §3, "A JavaScript error's cause").
+-- prints around an error with no frames. A JVM's "Caused by: " is read by heartlog_jvm_cause,
+-- below. Two searches for a text that is not there cost each trace that has no cause
+-- (BENCHMARKS.md §3, "A JavaScript error's cause").
 CREATE OR REPLACE FUNCTION heartlog_exception_cause(exception text)
 RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -96,6 +95,29 @@ AS $$
                     THEN split_part(split_part(exception, E'\ncaused by: ', -1), E'\n', 1)
                END,
                E'^\\[([^\\s\\[][^\n]*)\\](?: \\{)?$', E'\\1'), E' \t\r'), ''), '')
+$$;
+
+-- What a JVM's exception's deepest cause says, to go after the exception's line: ", caused by
+-- java.io.IOException: No space left on device"; else ''. A worker that wraps every failure in
+-- its own exception (throw new TaskFailedException("task " + id + " failed", e)) made one kind of
+-- every fault, its digits alike, and the task list said only "task 42 failed". The JVM prints the
+-- chain's causes below the frames, each on a line of its own that begins with "Caused by: ", the
+-- deepest last (a suppressed exception's, indented by a tab, is none of the chain's); the line of
+-- the last is its exception's. Where the exception's line names it already, as a wrapper made
+-- with the cause alone does ("java.lang.RuntimeException: java.io.IOException: ..."), nothing;
+-- nor where the trace has no cause, whose text after its last "Caused by: " (none) is the
+-- whole trace, its first line the exception's. split_part, not strpos, finds it: strpos counts
+-- the characters before what it finds, and took four times as long; the search is made again
+-- to write the cause, where a function of the cause that used it twice was called, not
+-- inlined, and cost more (BENCHMARKS.md §3, "A JVM exception's cause").
+CREATE OR REPLACE FUNCTION heartlog_jvm_cause(exception text, named text)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT CASE WHEN strpos(named, btrim(split_part(split_part(exception, E'\nCaused by: ', -1), E'\n', 1), E' \t\r')) > 0
+                THEN ''
+                ELSE ', caused by ' || btrim(split_part(split_part(exception, E'\nCaused by: ', -1), E'\n', 1), E' \t\r')
+           END
 $$;
 
 -- The line of a record's exception (metadata.exception, a stack trace) that names the exception,
@@ -144,7 +166,10 @@ $$;
 -- (debug.cpp:362): fatal error: OutOfMemory encountered: ..."); a report that the JVM ran out
 -- of memory by its first two. A JavaScript error's line, logged or uncaught, is followed by
 -- what its cause says, where it has one (heartlog_exception_cause, above: "TypeError: fetch
--- failed, caused by Error: getaddrinfo ENOTFOUND ..."). A Python exception group's
+-- failed, caused by Error: getaddrinfo ENOTFOUND ..."), and a JVM's, logged or uncaught, by
+-- its deepest cause's where it does not name that itself (heartlog_jvm_cause, above:
+-- "java.lang.IllegalStateException: task 42 failed, caused by java.io.IOException: No space
+-- left on device"). A Python exception group's
 -- (heartlog_exception_group_name, below) by the first exception in it. Any other trace that
 -- begins indented gives none; so does a null exception, or one that is no stack trace
 -- (heartlog_has_stack_trace, above), or the stack alone that Python's logging prints below a
@@ -199,6 +224,7 @@ AS $$
                 THEN coalesce(substring(split_part(exception, E'\n', 1)
                                         FROM E'^Exception in thread ".*?" ((?:[A-Za-z_$][A-Za-z0-9_$]*\\.)*[A-Za-z_$][A-Za-z0-9_$]*(?::.*)?)$'),
                               split_part(exception, E'\n', 1))
+                     || heartlog_jvm_cause(exception, split_part(exception, E'\n', 1))
                 WHEN exception NOT LIKE 'Traceback (most recent call last):%'
                      AND exception NOT LIKE '  + Exception Group Traceback (most recent call last):%'
                      AND split_part(exception, E'\n', 2) NOT IN ('Traceback (most recent call last):',
@@ -206,7 +232,11 @@ AS $$
                      AND NOT (split_part(exception, E'\n', 2) = '"""'
                               AND split_part(exception, E'\n', 1) LIKE '%RemoteTraceback:%')
                 THEN split_part(exception, E'\n', 1)
-                     || CASE WHEN split_part(exception, E'\n', 2) LIKE '    at %' THEN heartlog_exception_cause(exception) ELSE '' END
+                     || CASE WHEN split_part(exception, E'\n', 2) LIKE '    at %' THEN heartlog_exception_cause(exception)
+                             WHEN split_part(exception, E'\n', 2) LIKE E'\tat %'
+                             THEN heartlog_jvm_cause(exception, split_part(exception, E'\n', 1))
+                             ELSE ''
+                        END
                 WHEN split_part(rtrim(exception, E' \t\r\n'), E'\n', -1) !~ '^\s'
                      AND split_part(rtrim(exception, E' \t\r\n'), E'\n', -2) ~ '^(?:    |  File "|Traceback \(most recent call last\):$)'
                 THEN split_part(rtrim(exception, E' \t\r\n'), E'\n', -1)

@@ -172,6 +172,25 @@ class TaskFailureTest {
           traced(2, "ERROR", "the worker process exited with code 1", "t-java-thread",
               "Exception in thread \\\"DefaultDispatcher-worker-1 @render#2\\\" java.lang.IllegalStateException: "
               + "CUDA device 0 not found\\n\\tat Main.main(Main.java:4)"),
+          // Causes: the deepest named after the exception, unless the exception names it, and
+          // not a suppressed exception's; an uncaught exception's too.
+          traced(2, "ERROR", "task failed", "t-java-causes",
+              "com.example.TaskFailedException: task 42 failed\\n\\tat com.example.Worker.run(Worker.java:30)\\n"
+              + "Caused by: java.lang.RuntimeException: decode failed\\n\\tat com.example.Decoder.decode(Decoder.java:9)\\n"
+              + "\\t... 1 more\\nCaused by: java.io.IOException: No space left on device\\n"
+              + "\\tat java.base/java.io.FileOutputStream.writeBytes(Native Method)\\n\\t... 2 more"),
+          traced(2, "ERROR", "task failed", "t-java-wrapped",
+              "java.util.concurrent.ExecutionException: java.io.IOException: No space left on device\\n"
+              + "\\tat java.base/java.util.concurrent.FutureTask.report(FutureTask.java:122)\\n"
+              + "Caused by: java.io.IOException: No space left on device\\n\\t... 4 more"),
+          traced(2, "ERROR", "task failed", "t-java-suppressed",
+              "java.lang.IllegalStateException: CUDA out of memory\\n\\tat Main.main(Main.java:4)\\n"
+              + "Caused by: java.io.IOException: device lost\\n\\tat Main.read(Main.java:9)\\n"
+              + "\\tSuppressed: java.io.IOException: close failed\\n\\t\\tat Main.main(Main.java:5)\\n"
+              + "\\tCaused by: java.lang.Error: socket reset\\n\\t\\t... 1 more"),
+          traced(2, "ERROR", "the worker process exited with code 1", "t-java-thread-cause",
+              "Exception in thread \\\"main\\\" java.lang.IllegalStateException: task 43 failed\\n"
+              + "\\tat Main.main(Main.java:4)\\nCaused by: java.io.IOException: device lost\\n\\t... 1 more"),
           // A thread's name may hold quotes; an exception's message too.
           traced(2, "ERROR", "the worker process exited with code 1", "t-java-quoted",
               "Exception in thread \\\"render \\\" 2\\\" java.lang.NullPointerException\\n\\tat Main.main(Main.java:4)"),
@@ -333,8 +352,8 @@ class TaskFailureTest {
   void aFailureWithAnExceptionOfItsOwnIsExplainedByItNotByAnEarlierError() {
     assertThat(tasks.get("t-java").failure()).isEqualTo("render failed");
     assertThat(tasks.get("t-java").failureException())
-        .as("a Java stack trace names its exception on its first line")
-        .isEqualTo("java.lang.IllegalStateException: CUDA out of memory");
+        .as("a Java stack trace names its exception on its first line, its deepest cause after it")
+        .isEqualTo("java.lang.IllegalStateException: CUDA out of memory, caused by java.io.IOException: device lost");
     assertThat(tasks.get("t-chained").failureException())
         .as("of chained exceptions, the one raised last").isEqualTo("RuntimeError: no frames to encode");
     assertThat(tasks.get("t-tie-traced").failureException()).isEqualTo("java.lang.RuntimeException: stored second");
@@ -415,8 +434,22 @@ class TaskFailureTest {
         .isEqualTo("Error: render failed, caused by Error: connect ECONNREFUSED 127.0.0.1:8188");
     assertThat(tasks.get("t-pino-cause").failureException()).as("pino's stack, its cause's appended")
         .isEqualTo("TypeError: fetch failed, caused by Error: getaddrinfo ENOTFOUND api.example.com");
-    assertThat(tasks.get("t-java").failureException()).as("not a JVM's Caused by, its wrapper names it")
-        .isEqualTo("java.lang.IllegalStateException: CUDA out of memory");
+  }
+
+  /**
+   * A JVM's exception is followed by its deepest cause, where it does not name that itself: a
+   * worker's own wrapper ("task 42 failed") made every fault one kind before.
+   */
+  @Test
+  void aJvmsExceptionIsNamedByItsLineAndItsDeepestCausesUnlessItNamesItAlready() {
+    assertThat(tasks.get("t-java-causes").failureException())
+        .isEqualTo("com.example.TaskFailedException: task 42 failed, caused by java.io.IOException: No space left on device");
+    assertThat(tasks.get("t-java-wrapped").failureException()).as("the wrapper made of its cause names it")
+        .isEqualTo("java.util.concurrent.ExecutionException: java.io.IOException: No space left on device");
+    assertThat(tasks.get("t-java-suppressed").failureException()).as("a suppressed exception's cause is none of the chain's")
+        .isEqualTo("java.lang.IllegalStateException: CUDA out of memory, caused by java.io.IOException: device lost");
+    assertThat(tasks.get("t-java-thread-cause").failureException())
+        .isEqualTo("java.lang.IllegalStateException: task 43 failed, caused by java.io.IOException: device lost");
   }
 
   /** A Rust panic is named as heartlog run names its record: its first line, and its message where that comes after. */
@@ -472,7 +505,7 @@ class TaskFailureTest {
   void everyTaskWithARecordInTheRangeIsListed() {
     assertThat(tasks.keySet()).containsExactlyInAnyOrder(
         "t-split", "t-tie", "t-other", "t-closing", "t-java", "t-chained", "t-warned", "t-tie-traced", "t-cut", "t-group",
-        "t-null", "t-abort", "t-abort-bare", "t-abort-silent", "t-jvm-crash", "t-jvm-internal", "t-jvm-memory", "t-cuda", "t-pydantic", "t-rust",
+        "t-null", "t-java-causes", "t-java-wrapped", "t-java-suppressed", "t-java-thread-cause", "t-abort", "t-abort-bare", "t-abort-silent", "t-jvm-crash", "t-jvm-internal", "t-jvm-memory", "t-cuda", "t-pydantic", "t-rust",
         "t-rust-old", "t-node", "t-node-module", "t-thread", "t-java-thread", "t-java-quoted",
         "t-torchrun", "t-pool", "t-futures", "t-quoted", "t-node-fs", "t-node-array",
         "t-log-call", "t-stack-info", "t-node-string", "t-node-thread", "t-node-syntax",
