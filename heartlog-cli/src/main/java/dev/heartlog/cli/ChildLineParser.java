@@ -16,7 +16,8 @@ import java.util.regex.Matcher;
  * configured ({@link LoggerFormats}: Python's logging, Logback's and Log4j2's consoles, Go's log,
  * glog; Rust's tracing, {@link RustTracingLines}; Go's zap and zerolog on a console, {@link
  * GoLoggerLines}; Ruby's Logger, {@link RubyLoggerLines}; Tornado's, {@link TornadoLines};
- * PHP's errors, {@link PhpLines}; the JVM's own ({@code -Xlog}), {@link JvmUnifiedLogLines}; ONNX Runtime's and TensorRT's, {@link InferenceRuntimeLines};
+ * PHP's errors, {@link PhpLines}; the JVM's own ({@code -Xlog}), {@link JvmUnifiedLogLines}, and its
+ * and SLF4J's notices, {@link JavaNoticeLines}; ONNX Runtime's and TensorRT's, {@link InferenceRuntimeLines};
  * ImageMagick's, {@link ImageMagickLines}; Chromium's, {@link ChromiumLines}; ffmpeg's, {@link
  * FfmpegLines}; wget's, {@link WgetLines}; pip's, {@link PipLines}; curl's, {@link CurlLines};
  * the AWS CLI's failed transfers, {@link AwsCliLines};
@@ -212,6 +213,9 @@ final class ChildLineParser {
         return ArqLines.withJob(python);   // arq's job lines in a format of the worker's own
       }
       Parsed ownForm = JvmUnifiedLogLines.parse(line, metadata, this::endsTask);
+      if (ownForm == null) {
+        ownForm = JavaNoticeLines.parse(line, metadata, this::endsTask);
+      }
       if (ownForm == null) {
         ownForm = DotNetConsoleLines.parse(line, metadata);
       }
