@@ -76,6 +76,29 @@ final class OpenTraceback {
   private long exceptionRead = -1;       // Python, rich: the read the exception line came in
   private boolean boxClosed;             // rich: the bottom of the traceback's box came
   private int crashSaidAt = -1;          // HotSpot: the line that said what the crash was
+  private boolean crashFrameSaid;        // HotSpot: the message names the frame it crashed in
+  private JvmDump jvmDump = JvmDump.NONE; // HotSpot: where in the whole report it printed, for want of a file
+  private int jvmDumpLinesLeftOut;       // HotSpot: that report's lines from its registers to its end
+  private boolean leaveOut;              // the line taken is not kept
+
+  /**
+   * Where HotSpot is in the whole report of its crash, which it prints on stdout after its first
+   * part where it could write no file for it (a read-only folder and {@code /tmp}: {@code #
+   * Can not save log file, dump to screen..}): the report goes on to {@code END.}, a thousand
+   * lines, and each was an INFO record of its own.
+   */
+  private enum JvmDump {
+    /** No report printed, or none yet. */
+    NONE,
+    /** Its first part said it prints the report; the report's own lines have not begun. */
+    SAID,
+    /** In the report, up to its registers' values: kept. */
+    KEPT,
+    /** From the registers on (or past {@link CrashReports#MAX_BYTES}), to {@code END.}: left out, and counted. */
+    LEFT_OUT,
+    /** After {@code END.}: the first part's last lines again. */
+    ENDED
+  }
 
   /**
    * @param owner the ERROR line printed right before it, whose record it goes into; or null
@@ -177,7 +200,10 @@ final class OpenTraceback {
       case RICH -> continuesRich(text, sameBurst, read, formatted);
       case CPP_TERMINATE -> continuesCppTerminate(text, sameBurst, read, formatted);
     };
-    if (part) {
+    if (part && leaveOut) {
+      leaveOut = false;
+      jvmDumpLinesLeftOut++;
+    } else if (part) {
       add(text);
     }
     return part;
@@ -208,6 +234,10 @@ final class OpenTraceback {
       String joined = String.join("\n", lines);
       if (line.metadata().get("exception") instanceof String own && !own.isBlank() && !joined.contains(own)) {
         joined = own + "\n" + joined;   // the line's own (zap's error, its frames below it), kept above
+      }
+      if (jvmDumpLinesLeftOut > 0) {
+        joined = joined + "\n… [heartlog run left out the report's " + jvmDumpLinesLeftOut
+            + " lines from its registers (or its first 8 KiB) to its end]";
       }
       metadata.put("exception", joined);
     }
@@ -415,8 +445,30 @@ final class OpenTraceback {
   }
 
   private boolean continuesJvmCrash(String text) {
+    if ((jvmDump == JvmDump.SAID || jvmDump == JvmDump.KEPT) && !TracebackLines.isJvmCrashLine(text)) {
+      // kept as much as of a report written to a file (CrashReports), an error's with no registers too
+      boolean enough = text.equals(TracebackLines.JVM_DUMP_REGISTERS) || chars + text.length() > CrashReports.MAX_BYTES;
+      if (text.equals(TracebackLines.JVM_DUMP_END)) {
+        jvmDump = JvmDump.ENDED;
+        return true;
+      }
+      jvmDump = enough ? JvmDump.LEFT_OUT : JvmDump.KEPT;
+    }
+    if (jvmDump == JvmDump.LEFT_OUT) {
+      if (text.equals(TracebackLines.JVM_DUMP_END)) {
+        jvmDump = JvmDump.ENDED;
+      }
+      leaveOut = true;
+      return true;
+    }
+    if (jvmDump == JvmDump.KEPT) {
+      return true;
+    }
     if (!TracebackLines.isJvmCrashLine(text)) {
       return false;
+    }
+    if (text.equals(TracebackLines.JVM_DUMPED_TO_SCREEN) && jvmDump == JvmDump.NONE) {
+      jvmDump = JvmDump.SAID;
     }
     boolean blank = text.substring(1).isBlank();
     if (!inMessage && !blank) {
@@ -427,7 +479,8 @@ final class OpenTraceback {
     } else if (crashSaidAt == lines.size() - 1 && !blank && lines.get(1).equals(TracebackLines.JVM_FATAL_ERROR)) {
       // "#  fatal error: OutOfMemory encountered: Java heap space" below "#  Internal Error (debug.cpp:362), ..."
       message = message + ": " + text.substring(1).strip();
-    } else if (lines.get(lines.size() - 1).equals(TracebackLines.JVM_CRASH_FRAME)) {
+    } else if (!crashFrameSaid && lines.get(lines.size() - 1).equals(TracebackLines.JVM_CRASH_FRAME)) {
+      crashFrameSaid = true;   // once: a report printed whole says it again
       // "# C  [libcuda.so.1+0x2c4f1a]  cuLaunchKernel+0x1a": where, so that a crash in a GPU's
       // driver and one in the JVM are two kinds, as the store names them (R__exception_name.sql)
       message = message + " in " + TracebackLines.jvmCrashFrame(text);

@@ -172,6 +172,15 @@ final class TracebackLines {
   /** The line of HotSpot's report over the frame it crashed in. */
   static final String JVM_CRASH_FRAME = "# Problematic frame:";
 
+  /** The line of HotSpot's report that says it prints the whole report, for want of a file to write it to. */
+  static final String JVM_DUMPED_TO_SCREEN = "# Can not save log file, dump to screen..";
+
+  /** The line of that whole report over its registers' values, a hundred lines and more of hex. */
+  static final String JVM_DUMP_REGISTERS = "Registers:";
+
+  /** That whole report's last line. */
+  static final String JVM_DUMP_END = "END.";
+
   /** The line of HotSpot's report over the file it writes the whole report to. */
   static final String JVM_CRASH_REPORT_SAVED = "# An error report file with more information is saved as:";
 

@@ -157,6 +157,31 @@ class CrashReportsTest {
     assertThat(recorded).containsExactly(printedJvmReport(file));
   }
 
+  @Test
+  void theJvmsWholeReportPrintedForWantOfAFileIsOneErrorUpToItsRegisters() throws Exception {
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // What OpenJDK 17 printed on stdout when it crashed in a folder it could not write, /tmp
+    // read-only: its report's first part, then the whole report, 911 lines, where it had no file.
+    Path printed = resource("openjdk-17.0.15-crash-dumped-to-screen.txt");
+    Cli.Result result = WrappedWorkers.heartlogRun(folder, "jvm-dumped", url, List.of(), "sh", "-c",
+        "echo 'decoding frame 7'; cat \"$1\"; echo 'the next line'", "sh", printed.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "jvm-dumped");
+    // Before, 880 records: one ERROR, then each line of the report from its first blank line.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("INFO", "decoding frame 7"),
+        org.assertj.core.groups.Tuple.tuple("ERROR", "A fatal error has been detected by the Java Runtime Environment:"
+            + " SIGSEGV (0xb) in V [libjvm.so+0xed2f94] Unsafe_PutLong+0x124"),
+        org.assertj.core.groups.Tuple.tuple("INFO", "the next line"));
+    assertThat(records.get(1).exception()).startsWith("#\n# A fatal error has been detected")
+        .contains("\n# Can not save log file, dump to screen..\n", "\nJava frames: ", "\nj  Crash.main(")
+        .doesNotContain("Registers:", "Environment Variables:")
+        .endsWith("\n#   https://bugs.debian.org/openjdk-17\n#\n"
+            + "… [heartlog run left out the report's 842 lines from its registers (or its first 8 KiB) to its end]");
+  }
+
   private static StoredRecord crashLine(Store store, String worker) {
     List<StoredRecord> named = records(store, worker).stream()
         .filter(r -> r.message().startsWith("Writing: ") && r.message().endsWith(".crash.txt")).toList();

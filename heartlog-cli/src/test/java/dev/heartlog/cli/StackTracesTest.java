@@ -591,6 +591,42 @@ class StackTracesTest extends TracebacksTestSupport {
   }
 
   @Test
+  void theJvmsWholeReportPrintedWithoutRegistersIsKeptToItsFirst8KibAndTheWorkersNextLineIsItsOwn() {
+    List<String> report = new java.util.ArrayList<>(List.of("#",
+        "# A fatal error has been detected by the Java Runtime Environment:", "#",
+        "#  Internal Error (debug.cpp:362), pid=4242, tid=4243", "#  fatal error: OutOfMemory encountered: Java heap space",
+        "#", "# Can not save log file, dump to screen..", "#", "", "---------------  S U M M A R Y ------------", ""));
+    for (int i = 0; i < 200; i++) {
+      report.add("0x00007f3a2c4f%04x JavaThread \"render-%d\" daemon [_thread_blocked, id=%d]".formatted(i, i, 4300 + i));
+    }
+    report.addAll(List.of("", "END.", "#", "# If you would like to submit a bug report, please visit:", "#"));
+    report.forEach(text -> print(Level.INFO, text));
+    print(Level.INFO, "worker restarting");
+    tracebacks.end();
+
+    assertThat(recorded).hasSize(2);
+    assertThat(recorded.get(0)).startsWith("ERROR A fatal error has been detected by the Java Runtime Environment: Internal"
+        + " Error (debug.cpp:362): fatal error: OutOfMemory encountered: Java heap space t-1 0 #\n")
+        .endsWith("\n#\n# If you would like to submit a bug report, please visit:\n#\n… [heartlog run left out the report's "
+            + "98 lines from its registers (or its first 8 KiB) to its end]");
+    assertThat(recorded.get(0).length()).isLessThan(CrashReports.MAX_BYTES + 500);
+    assertThat(recorded.get(1)).isEqualTo("INFO worker restarting t-1 216 -");
+  }
+
+  @Test
+  void theJvmsWholeReportPrintedShortEndsWithItsEnd() {
+    List<String> report = List.of("#", "# A fatal error has been detected by the Java Runtime Environment:", "#",
+        "#  Internal Error (debug.cpp:362), pid=4242, tid=4243", "#", "# Can not save log file, dump to screen..", "#", "",
+        "---------------  S U M M A R Y ------------", "", "Command Line: Render", "", "END.", "#");
+    report.forEach(text -> print(Level.INFO, text));
+    print(Level.INFO, "worker restarting");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly("ERROR A fatal error has been detected by the Java Runtime Environment: Internal"
+        + " Error (debug.cpp:362) t-1 0 " + String.join("\n", report), "INFO worker restarting t-1 14 -");
+  }
+
+  @Test
   void aGoPanicIsOneErrorWithItsGoroutines() {
     List<String> printed = List.of(
         "panic: runtime error: invalid memory address or nil pointer dereference",
