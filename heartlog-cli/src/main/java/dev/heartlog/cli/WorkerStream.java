@@ -201,6 +201,7 @@ final class WorkerStream {
     String line = secrets.mask(AnsiEscapes.strip(printed).stripTrailing());
     try {
       String text = BlenderLines.withoutPythonReport(line);   // its traceback, read as one
+      text = LogbackStatusLines.unprefixed(text);   // its report's exception, read as a JVM's stack trace
       String process = vllm.process(text);
       if (process != null) {
         text = vllm.withoutProcess(text);
