@@ -61,8 +61,10 @@ final class LogbackStatusLines {
     if (text.startsWith(PREFIX, PREFIX.length()) || text.startsWith("\t...", PREFIX.length())) {
       return text.substring(PREFIX.length());
     }
-    if (text.endsWith(")")) {
-      return text;   // a JVM's frame, "\tat com.example.Render.main(Render.java:4)": every frame is tested so
+    if (text.endsWith(")") || text.endsWith("]")) {
+      // a JVM's frame, every frame tested so: "\tat com.example.Render.main(Render.java:4)", with
+      // the jar after it as Log4j2 prints it by default, "... ~[render.jar:?]"
+      return text;
     }
     String rest = text.substring(PREFIX.length());
     return TracebackLines.isExceptionLine(rest) ? rest : text;
