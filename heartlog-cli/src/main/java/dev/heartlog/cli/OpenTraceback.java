@@ -84,8 +84,8 @@ final class OpenTraceback {
   /**
    * Where HotSpot is in the whole report of its crash, which it prints on stdout after its first
    * part where it could write no file for it (a read-only folder and {@code /tmp}: {@code #
-   * Can not save log file, dump to screen..}): the report goes on to {@code END.}, a thousand
-   * lines, and each was an INFO record of its own.
+   * Can not save log file, dump to screen..}): the report goes on to {@code END.}, 911 lines of
+   * OpenJDK 17's, which were 657 INFO records.
    */
   private enum JvmDump {
     /** No report printed, or none yet. */
@@ -243,9 +243,10 @@ final class OpenTraceback {
     }
     if (shape == Shape.JVM_CRASH) {
       int saved = lines.indexOf(TracebackLines.JVM_CRASH_REPORT_SAVED);
-      if (saved >= 0 && saved + 1 < lines.size() && CrashReports.namedByJvm(lines.get(saved + 1)) != null) {
-        // the file with the whole report, which CrashReports waits for
-        metadata.put("crash_report", CrashReports.namedByJvm(lines.get(saved + 1)).toString());
+      java.nio.file.Path report =
+          saved >= 0 && saved + 1 < lines.size() ? CrashReports.namedByJvm(lines.get(saved + 1)) : null;
+      if (report != null) {
+        metadata.put("crash_report", report.toString());   // the file with the whole report, which CrashReports waits for
       }
     }
     if (owner != null) {
@@ -446,12 +447,12 @@ final class OpenTraceback {
 
   private boolean continuesJvmCrash(String text) {
     if ((jvmDump == JvmDump.SAID || jvmDump == JvmDump.KEPT) && !TracebackLines.isJvmCrashLine(text)) {
-      // kept as much as of a report written to a file (CrashReports), an error's with no registers too
-      boolean enough = text.equals(TracebackLines.JVM_DUMP_REGISTERS) || chars + text.length() > CrashReports.MAX_BYTES;
       if (text.equals(TracebackLines.JVM_DUMP_END)) {
         jvmDump = JvmDump.ENDED;
         return true;
       }
+      // kept as much as of a report written to a file (CrashReports), an error's with no registers too
+      boolean enough = text.equals(TracebackLines.JVM_DUMP_REGISTERS) || chars + text.length() > CrashReports.MAX_BYTES;
       jvmDump = enough ? JvmDump.LEFT_OUT : JvmDump.KEPT;
     }
     if (jvmDump == JvmDump.LEFT_OUT) {
