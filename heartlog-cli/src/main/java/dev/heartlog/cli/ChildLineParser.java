@@ -17,7 +17,9 @@ import java.util.regex.Matcher;
  * glog; Rust's tracing, {@link RustTracingLines}; Go's zap and zerolog on a console, {@link
  * GoLoggerLines}; Ruby's Logger, {@link RubyLoggerLines}; Tornado's, {@link TornadoLines};
  * PHP's errors, {@link PhpLines}; the JVM's own ({@code -Xlog}), {@link JvmUnifiedLogLines}, and its
- * and SLF4J's notices, {@link JavaNoticeLines}; Logback's reports of itself, {@link LogbackStatusLines}; ONNX Runtime's and TensorRT's, {@link InferenceRuntimeLines};
+ * and SLF4J's notices, {@link JavaNoticeLines}; Logback's reports of itself, {@link
+ * LogbackStatusLines}; SLF4J's simple logger's, JBoss LogManager's (Quarkus), Dropwizard's and
+ * Spark's, {@link JavaConsoleLines}; ONNX Runtime's and TensorRT's, {@link InferenceRuntimeLines};
  * ImageMagick's, {@link ImageMagickLines}; Chromium's, {@link ChromiumLines}; ffmpeg's, {@link
  * FfmpegLines}; wget's, {@link WgetLines}; pip's, {@link PipLines}; curl's, {@link CurlLines};
  * the AWS CLI's failed transfers, {@link AwsCliLines};
@@ -257,6 +259,9 @@ final class ChildLineParser {
       }
       if (ownForm == null) {
         ownForm = ChromiumLines.parse(line, metadata, this::endsTask);
+      }
+      if (ownForm == null) {
+        ownForm = JavaConsoleLines.parse(line, metadata, this::endsTask);
       }
       if (ownForm != null) {
         return ownForm;

@@ -93,15 +93,19 @@ final class TracebackLines {
    */
   private static final Pattern DOTNET_FRAME = Pattern.compile("   at \\S+\\(.*\\) in .+:line \\d+");
 
+  /** Dropwizard's line over an exception its cause caused. */
+  static final String DROPWIZARD_CAUSING = "Causing: ";
+
   /**
    * The other lines of a JVM or Node.js stack trace: causes, suppressed exceptions, frames left
    * out (the JVM's {@code ... 12 more}; Node.js's {@code ... 5 lines matching cause stack trace
    * ...}, the frames an error shares with its cause), and Node.js's line over the frames that
    * emitted an {@code 'error'} event no listener took ({@code Emitted 'error' event on Socket
-   * instance at:}).
+   * instance at:}); and Dropwizard's {@code Causing: ...}, the exception the one before caused
+   * (it prints the deepest cause first; {@link JavaConsoleLines#unprefixed}).
    */
   private static final Pattern STACK_CONTINUATION = Pattern.compile(
-      "\\s*(?:Caused by|Suppressed): \\S.*|\\s+\\.\\.\\. \\d+ (?:more|common frames omitted|levels\\.\\.\\.)"
+      "\\s*(?:Caused by|Suppressed): \\S.*|" + DROPWIZARD_CAUSING + "\\S.*|\\s+\\.\\.\\. \\d+ (?:more|common frames omitted|levels\\.\\.\\.)"
           + "|\\s+\\.\\.\\. \\d+ lines? matching cause stack trace \\.\\.\\.|Emitted 'error' event(?: on \\S.* instance)? at:");
 
   /**
@@ -405,6 +409,26 @@ final class TracebackLines {
     char first = text.isEmpty() ? ' ' : text.charAt(0);
     return (Character.isLetter(first) || first == '_' || first == '$') && EXCEPTION_LINE.matcher(text).matches()
         && !isRubyFrame(text) || isRubyUncaught(text) || first == '*' && isElixirError(text);
+  }
+
+  /**
+   * Where a JVM exception's line begins that a logger printed after its message, on the
+   * message's last line, as JBoss LogManager's {@code %s%e} does (Quarkus, WildFly, Keycloak:
+   * {@code Render failed: java.lang.IllegalStateException: task 42 failed}, the frames below):
+   * the index of the {@code ": "} before its qualified class name, or -1. The first such place
+   * from the line's start: a message's own colon comes before the exception's.
+   */
+  static int appendedJvmException(String message) {
+    int from = message.lastIndexOf('\n') + 1;
+    for (int colon = message.indexOf(": ", from); colon >= 0; colon = message.indexOf(": ", colon + 2)) {
+      String rest = message.substring(colon + 2);
+      int end = rest.indexOf(':');
+      String name = end < 0 ? rest : rest.substring(0, end);
+      if (name.indexOf('.') > 0 && name.indexOf(' ') < 0 && isExceptionLine(rest)) {
+        return colon;
+      }
+    }
+    return -1;
   }
 
   /**

@@ -551,6 +551,8 @@ final class Tracebacks {
       }
       Line said = held == null || held.ownLevel() || !lineInBurst ? null : held;   // a line of the stream's, in this burst
       String embedded = said == null ? null : TracebackLines.embeddedError(said.message());
+      int appended = held != null && held.ownLevel() && lineInBurst && text.startsWith("\tat ")
+          && held.level().isAtLeast(Level.WARNING) ? TracebackLines.appendedJvmException(held.message()) : -1;
       if (embedded != null) {
         // console.error("render failed:", err): the line is the error's record, its message the
         // line, its exception the error from its line on. Before, the line was a warning, and the
@@ -558,6 +560,14 @@ final class Tracebacks {
         held = null;
         startTraceback(OpenTraceback.Shape.STACK, said, said.message(), Level.ERROR);
         traceback.add(embedded);
+      } else if (appended >= 0) {
+        // JBoss LogManager's "%s%e" (Quarkus, WildFly): the exception's line after the logger's
+        // message, its frames below. The message is the logger's, the exception from its class
+        // on; before, the exception began at its first frame, and named its kind so.
+        String exceptionLine = held.message().substring(appended + 2);
+        held = held.withMessage(held.message().substring(0, appended), held.metadata());
+        startTraceback(OpenTraceback.Shape.STACK, line, exceptionLine, line.level());
+        traceback.add(exceptionLine);
       } else if (said != null && said.message().startsWith(TracebackLines.NODE_TRACE)) {
         // console.trace("slow frame 3"): where it was called, at the line's level (no error).
         held = null;

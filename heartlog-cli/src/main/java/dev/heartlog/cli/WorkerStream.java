@@ -202,6 +202,7 @@ final class WorkerStream {
     try {
       String text = BlenderLines.withoutPythonReport(line);   // its traceback, read as one
       text = LogbackStatusLines.unprefixed(text);   // its report's exception, read as a JVM's stack trace
+      text = JavaConsoleLines.unprefixed(text);   // Dropwizard's exception, read so too
       String process = vllm.process(text);
       if (process != null) {
         text = vllm.withoutProcess(text);
