@@ -423,7 +423,9 @@ final class Tracebacks {
         return true;
       }
       boolean afterBlank = !heldMessageTexts.isEmpty() && heldMessageTexts.get(heldMessageTexts.size() - 1).isBlank();
-      if (sameBurst && heldMessageLines.size() < MAX_MESSAGE_LINES
+      // A line that names its own level is a record of its own: the JVM's "Dumping heap to ..."
+      // after its "java.lang.OutOfMemoryError: Java heap space", which was a stack trace's message.
+      if (sameBurst && heldMessageLines.size() < MAX_MESSAGE_LINES && !line.ownLevel()
           && (text.isBlank() || !afterBlank && TracebackLines.mayContinueMessage(text))) {
         // More of the exception's message: PSQLException's "  Detail: Key (id)=(42) already exists."
         // A blank line is held for the line after it, which may chain a Python exception to it.

@@ -59,6 +59,60 @@ class JavaNoticeLinesTest {
   }
 
   @Test
+  void aHeapDumpOnOutOfMemoryAndOneThatCouldNotBeWritten() throws Exception {
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    Path program = Files.writeString(folder.resolve("Render.java"), """
+        public class Render {
+          public static void main(String[] args) {
+            java.util.List<byte[]> frames = new java.util.ArrayList<>();
+            try {
+              while (true) {
+                frames.add(new byte[1 << 20]);
+              }
+            } catch (OutOfMemoryError e) {
+              frames = null;
+              e.printStackTrace(System.out);
+            }
+            System.out.println("recovered");
+          }
+        }
+        """);
+    String dump = folder.resolve("render.hprof").toString();
+    String java = JAVA + " -Xmx32m -XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=" + dump + " " + program;
+    // twice: the second finds the first's file, as a container's JVM given a fixed file name does
+    // after a restart
+    Cli.Result result = WrappedWorkers.heartlogRun(folder, "java-heap-dump", url, List.of(), "sh", "-c",
+        java + " && " + java);
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = WrappedWorkers.records(store, "java-heap-dump");
+    // Before: four INFO records a run; and the worker's own stack trace, printed right after, took
+    // the dump's lines into its exception.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("WARNING", "java.lang.OutOfMemoryError: Java heap space"),
+        tuple("INFO", "Dumping heap to " + dump + " ..."),
+        tuple("INFO", records.get(2).message()),
+        tuple("ERROR", "java.lang.OutOfMemoryError: Java heap space"),
+        tuple("INFO", "recovered"),
+        tuple("WARNING", "java.lang.OutOfMemoryError: Java heap space"),
+        tuple("INFO", "Dumping heap to " + dump + " ..."),
+        tuple("WARNING", "Unable to create " + dump + ": File exists"),
+        tuple("ERROR", "java.lang.OutOfMemoryError: Java heap space"),
+        tuple("INFO", "recovered"));
+    assertThat(records.get(1).metadataJson()).contains("\"heap_dump\": \"" + dump + "\"", "\"component\": \"jvm\"");
+    assertThat(records.get(2).message()).startsWith("Heap dump file created [");
+    assertThat(records.get(2).metadataJson()).contains("\"heap_dump_bytes\": " + Files.size(Path.of(dump)));
+    assertThat(records.get(3).exception()).startsWith("java.lang.OutOfMemoryError: Java heap space\n\tat Render.main(")
+        .doesNotContain("Dumping heap");
+    // the worker's stack trace right after the warning is not the warning's
+    assertThat(records.get(7).exception()).isNull();
+    assertThat(records.get(8).exception()).startsWith("java.lang.OutOfMemoryError: Java heap space\n\tat Render.main(");
+    assertThat(records.get(7).metadataJson()).contains("\"heap_dump\": \"" + dump + "\"", "\"component\": \"jvm\"");
+    assertThat(records.get(0).metadataJson()).doesNotContain("component");
+  }
+
+  @Test
   void slf4jsLevelsTheLaunchersNoteAndOtherJvmsWarnings() {
     assertThat(List.of("SLF4J(D): a", "SLF4J(I): a", "SLF4J(W): a", "SLF4J(E): a"))
         .extracting(line -> parser.parse(line, Level.WARNING, "stderr").level())
