@@ -19,7 +19,8 @@ import java.util.regex.Matcher;
  * PHP's errors, {@link PhpLines}; the JVM's own ({@code -Xlog}), {@link JvmUnifiedLogLines}, and its
  * and SLF4J's notices, {@link JavaNoticeLines}; Logback's reports of itself, {@link
  * LogbackStatusLines}; SLF4J's simple logger's, JBoss LogManager's (Quarkus), Dropwizard's and
- * Spark's, {@link JavaConsoleLines}; ONNX Runtime's and TensorRT's, {@link InferenceRuntimeLines};
+ * Spark's, {@link JavaConsoleLines}; Log4j 2's reports of itself, {@link Log4jStatusLines};
+ * ONNX Runtime's and TensorRT's, {@link InferenceRuntimeLines};
  * ImageMagick's, {@link ImageMagickLines}; Chromium's, {@link ChromiumLines}; ffmpeg's, {@link
  * FfmpegLines}; wget's, {@link WgetLines}; pip's, {@link PipLines}; curl's, {@link CurlLines};
  * the AWS CLI's failed transfers, {@link AwsCliLines};
@@ -345,7 +346,10 @@ final class ChildLineParser {
       if (nodeOrTool != null) {
         return nodeOrTool;
       }
-      Parsed java = LoggerFormats.javaDefault(line, metadata, this::endsTask);
+      Parsed java = Log4jStatusLines.parse(line, metadata, this::endsTask);
+      if (java == null) {
+        java = LoggerFormats.javaDefault(line, metadata, this::endsTask);
+      }
       if (java == null) {
         java = LoggerFormats.timeThenLevel(line, metadata, this::endsTask);
       }

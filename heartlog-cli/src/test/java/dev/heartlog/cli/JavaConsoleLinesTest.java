@@ -45,7 +45,7 @@ class JavaConsoleLinesTest {
   @Test
   void slf4jsSimpleLogger() throws Exception {
     List<StoredRecord> records = run("slf4j-simple", List.of(), List.of(jarOf(org.slf4j.LoggerFactory.class),
-        workerLogger("slf4j-simple-")), """
+        WrappedWorkers.workerLogger("slf4j-simple-")), """
         public class Render {
           public static void main(String[] args) throws Exception {
             org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("com.example.render.Worker");
@@ -76,8 +76,8 @@ class JavaConsoleLinesTest {
   @Test
   void jbossLogManagerInQuarkussFormatWithTheExceptionAfterTheMessage() throws Exception {
     List<StoredRecord> records = run("jboss-logmanager", List.of("-Djava.util.logging.manager=org.jboss.logmanager.LogManager"),
-        List.of(workerLogger("jboss-logmanager-"), workerLogger("smallrye-common-constraint-"),
-            workerLogger("smallrye-common-net-"), workerLogger("smallrye-common-os-"), workerLogger("smallrye-common-ref-")), """
+        List.of(WrappedWorkers.workerLogger("jboss-logmanager-"), WrappedWorkers.workerLogger("smallrye-common-constraint-"),
+            WrappedWorkers.workerLogger("smallrye-common-net-"), WrappedWorkers.workerLogger("smallrye-common-os-"), WrappedWorkers.workerLogger("smallrye-common-ref-")), """
         import java.util.logging.Handler;
         import java.util.logging.Logger;
         import org.jboss.logmanager.Level;
@@ -136,7 +136,7 @@ class JavaConsoleLinesTest {
         """);
     List<StoredRecord> records = run("dropwizard", List.of(), List.of(jarOf(org.slf4j.LoggerFactory.class),
         jarOf(ch.qos.logback.classic.LoggerContext.class), jarOf(ch.qos.logback.core.Context.class),
-        workerLogger("dropwizard-logging-"), folder), """
+        WrappedWorkers.workerLogger("dropwizard-logging-"), folder), """
         public class Render {
           public static void main(String[] args) {
             org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("com.example.render.RenderJob");
@@ -172,7 +172,7 @@ class JavaConsoleLinesTest {
         appender.console.layout.type = PatternLayout
         appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n%ex
         """);
-    List<StoredRecord> records = run("spark", List.of(), List.of(workerLogger("log4j-api-"), workerLogger("log4j-core-"),
+    List<StoredRecord> records = run("spark", List.of(), List.of(WrappedWorkers.workerLogger("log4j-api-"), WrappedWorkers.workerLogger("log4j-core-"),
         folder), """
         public class Render {
           public static void main(String[] args) {
@@ -255,13 +255,6 @@ class JavaConsoleLinesTest {
     Cli.Result result = WrappedWorkers.heartlogRun(folder, worker, url, List.of(), command.toArray(String[]::new));
     assertThat(result.exitCode()).as(result.err()).isZero();
     return WrappedWorkers.records(store, worker);
-  }
-
-  private static Path workerLogger(String prefix) throws IOException {
-    try (Stream<Path> jars = Files.list(Path.of(System.getProperty("heartlog.workerLoggers", "target/worker-loggers")))) {
-      return jars.filter(jar -> jar.getFileName().toString().startsWith(prefix)).findFirst()
-          .orElseThrow(() -> new IllegalStateException("no " + prefix + "*.jar in target/worker-loggers: run the build"));
-    }
   }
 
   private static Path jarOf(Class<?> type) {

@@ -6,10 +6,13 @@ import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.StoredRecord;
 import dev.heartlog.store.TestDatabase;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /** What the tests of {@code heartlog run} read back from the store. */
 final class WrappedWorkers {
@@ -72,5 +75,16 @@ final class WrappedWorkers {
       throw new AssertionError("expected one exit record for " + worker + ", found " + exits);
     }
     return exits.get(0);
+  }
+
+  /**
+   * The jar of a logger a worker may print through, copied to target/worker-loggers by the build
+   * (not on the tests' class path): the one whose name begins with {@code prefix}.
+   */
+  static Path workerLogger(String prefix) throws IOException {
+    try (Stream<Path> jars = Files.list(Path.of(System.getProperty("heartlog.workerLoggers", "target/worker-loggers")))) {
+      return jars.filter(jar -> jar.getFileName().toString().startsWith(prefix)).findFirst()
+          .orElseThrow(() -> new IllegalStateException("no " + prefix + "*.jar in target/worker-loggers: run the build"));
+    }
   }
 }
