@@ -412,16 +412,16 @@ final class TracebackLines {
   }
 
   /**
-   * Where a JVM exception's line begins that a logger printed after its message, on the
-   * message's last line, as JBoss LogManager's {@code %s%e} does (Quarkus, WildFly, Keycloak:
-   * {@code Render failed: java.lang.IllegalStateException: task 42 failed}, the frames below):
-   * the index of the {@code ": "} before its qualified class name, or -1. The first such place
-   * from the line's start: a message's own colon comes before the exception's.
+   * Where a JVM exception's line begins that a logger printed after its message, as JBoss
+   * LogManager's {@code %s%e} does (Quarkus, WildFly, Keycloak: {@code Render failed:
+   * java.lang.IllegalStateException: task 42 failed}, the frames below): the index of the {@code
+   * ": "} before its qualified class name, or -1. The first such place: a message's own colon
+   * comes before the exception's, and an exception's message of several lines after it.
    */
   static int appendedJvmException(String message) {
-    int from = message.lastIndexOf('\n') + 1;
-    for (int colon = message.indexOf(": ", from); colon >= 0; colon = message.indexOf(": ", colon + 2)) {
-      String rest = message.substring(colon + 2);
+    for (int colon = message.indexOf(": "); colon >= 0; colon = message.indexOf(": ", colon + 2)) {
+      int lineEnd = message.indexOf('\n', colon);
+      String rest = message.substring(colon + 2, lineEnd < 0 ? message.length() : lineEnd);
       int end = rest.indexOf(':');
       String name = end < 0 ? rest : rest.substring(0, end);
       if (name.indexOf('.') > 0 && name.indexOf(' ') < 0 && isExceptionLine(rest)) {

@@ -105,6 +105,7 @@ class JavaConsoleLinesTest {
             }, "executor-thread-1");
             worker.start();
             worker.join();
+            log.log(Level.ERROR, "Frame 3 failed", new IllegalStateException("decoder said no:\\n  bad header"));
             log.log(Level.INFO, "Render failed: no frames");
           }
         """ + RENDER + "}\n");
@@ -114,12 +115,15 @@ class JavaConsoleLinesTest {
     // below it on, which named its kind.
     assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
         tuple("INFO", "render-worker 1.0.0 on JVM (powered by Quarkus 3.15.1) started in 1.234s."),
-        tuple("WARNING", "VRAM nearly full"), tuple("ERROR", "Render failed"), tuple("INFO", "Render failed: no frames"));
+        tuple("WARNING", "VRAM nearly full"), tuple("ERROR", "Render failed"), tuple("ERROR", "Frame 3 failed"),
+        tuple("INFO", "Render failed: no frames"));
     assertThat(records.get(0).metadataJson()).contains("\"logger\": \"io.quarkus\"", "\"thread\": \"main\"");
     StoredRecord error = records.get(2);
     assertThat(error.metadataJson()).contains("\"logger\": \"com.exa.ren.RenderJob\"", "\"thread\": \"executor-thread-1\"");
     assertThat(error.exception()).startsWith("java.lang.IllegalStateException: task 42 failed\n\tat Render.render(")
         .contains("\nCaused by: java.io.IOException: No space left on device\n");
+    // an exception's message of two lines
+    assertThat(records.get(3).exception()).startsWith("java.lang.IllegalStateException: decoder said no:\n  bad header\n\tat ");
   }
 
   @Test
