@@ -87,8 +87,8 @@ class JavaNoticeLinesTest {
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     List<StoredRecord> records = WrappedWorkers.records(store, "java-heap-dump");
-    // Before: four INFO records a run; and the worker's own stack trace, printed right after, took
-    // the dump's lines into its exception.
+    // Before: the JVM's three lines INFO records; and where the dump was not written, the worker's
+    // stack trace came right after them, and they were its exception's message, one ERROR.
     assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
         tuple("WARNING", "java.lang.OutOfMemoryError: Java heap space"),
         tuple("INFO", "Dumping heap to " + dump + " ..."),
