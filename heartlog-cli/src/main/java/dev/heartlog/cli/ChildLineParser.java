@@ -114,6 +114,8 @@ final class ChildLineParser {
   private final boolean hasComponent;
   private final boolean hasTask;
   private final boolean hasMessage;
+  /** Log4j 2's reports, which remember whether the worker printed one. */
+  private final Log4jStatusLines log4j = new Log4jStatusLines();
 
   ChildLineParser(String format, String taskEnd) {
     this.format = new UserPattern(format, "--line-format", !format.equals(SEED_FORMAT));
@@ -346,7 +348,7 @@ final class ChildLineParser {
       if (nodeOrTool != null) {
         return nodeOrTool;
       }
-      Parsed java = Log4jStatusLines.parse(line, metadata, this::endsTask);
+      Parsed java = log4j.parse(line, metadata, this::endsTask);
       if (java == null) {
         java = LoggerFormats.javaDefault(line, metadata, this::endsTask);
       }
