@@ -90,6 +90,17 @@ final class LoggerFormats {
   /** The logger's name between pipes ({@code %(asctime)s | %(levelname)s | %(name)s | %(message)s}). */
   private static final Pattern PIPED_LOGGER = Pattern.compile("(?<logger>" + LOGGER_NAME + ") *\\| +(?<message>.*)");
 
+  /**
+   * Kafka's logger after the message, in parentheses, with its line where Kafka Connect's format
+   * asks ({@code [%d] %p %m (%c)%n}, Connect's {@code [%d] %p %X{connector.context}%m (%c:%L)%n}):
+   * a class's name, in a package ({@code kafka.server.KafkaServer}), so that a message's own
+   * closing words in parentheses stay its own, a file's name among them ({@code
+   * (model.safetensors)}, {@code (frame_0001.PNG)}). Kafka's loggers named otherwise ({@code
+   * state.change.logger}) stay in the message.
+   */
+  private static final Pattern TRAILING_LOGGER = Pattern.compile(
+      " \\((?<logger>[a-z][a-z\\d_]*(?:\\.[a-z_][\\w$]*)*\\.[A-Z][\\w$]*[a-z][\\w$]*)(?::(?<line>\\d{1,7}))?\\)");
+
   private LoggerFormats() {}
 
   /**
@@ -98,7 +109,8 @@ final class LoggerFormats {
    * name set apart after the level ({@link #LOGGER_BEFORE_MESSAGE}, {@link #PIPED_LOGGER}) as the
    * record's {@code logger}, and a thread in brackets as its {@code thread}. The time has no
    * zone, so the record keeps the time the line came. A {@code %(name)s: } after the level stays
-   * in the message: it cannot be told from a message's own first word.
+   * in the message: it cannot be told from a message's own first word. Where the time is in
+   * brackets, Kafka's logger after the message ({@link #TRAILING_LOGGER}) is read too.
    */
   static ChildLineParser.Parsed timeThenLevel(String line, RecordMetadata metadata, Predicate<String> endsTask) {
     int digits = line.startsWith("[") ? 1 : 0;
@@ -122,7 +134,30 @@ final class LoggerFormats {
     if (message == null) {
       message = text;
     }
+    if (digits == 1 && !metadata.containsKey("logger") && message.endsWith(")")) {
+      message = beforeTrailingLogger(message, metadata);
+    }
     return new ChildLineParser.Parsed(levelName(matcher.group("level")), message, null, metadata, endsTask.test(message));
+  }
+
+  /**
+   * The message before Kafka's logger in parentheses at its end ({@link #TRAILING_LOGGER}), the
+   * logger put in {@code logger} and its line in {@code line}; the message as it is where none is.
+   */
+  private static String beforeTrailingLogger(String message, RecordMetadata metadata) {
+    int open = message.lastIndexOf(" (");
+    if (open < 1) {
+      return message;
+    }
+    Matcher logger = TRAILING_LOGGER.matcher(message).region(open, message.length());
+    if (!logger.matches()) {
+      return message;
+    }
+    metadata.put("logger", logger.group("logger"));
+    if (logger.group("line") != null) {
+      metadata.put("line", Integer.parseInt(logger.group("line")));
+    }
+    return message.substring(0, open);
   }
 
   /**

@@ -198,6 +198,45 @@ class JavaConsoleLinesTest {
   }
 
   @Test
+  void kafkaConnectsFormatByLog4j2() throws Exception {
+    // Kafka Connect's config/connect-log4j2.yaml's pattern, the connector's task in the context
+    Files.writeString(folder.resolve("log4j2.properties"), """
+        rootLogger.level = info
+        rootLogger.appenderRef.stdout.ref = console
+        appender.console.type = Console
+        appender.console.name = console
+        appender.console.layout.type = PatternLayout
+        appender.console.layout.pattern = [%d] %p %X{connector.context}%m (%c:%L)%n
+        """);
+    String source = """
+        public class Render {
+          public static void main(String[] args) {
+            org.apache.logging.log4j.ThreadContext.put("connector.context", "[s3-sink|task-0] ");
+            org.apache.logging.log4j.LogManager.getLogger("org.apache.kafka.connect.runtime.WorkerSinkTask")
+                .info("Sink task finished initialization and start (worker pool of 2)");
+            try {
+              render();
+            } catch (RuntimeException e) {
+              org.apache.logging.log4j.LogManager.getLogger("org.apache.kafka.connect.runtime.WorkerTask")
+                  .error("WorkerSinkTask{id=s3-sink-0} Task threw an uncaught and unrecoverable exception", e);
+            }
+          }
+        """ + RENDER + "}\n";
+    List<StoredRecord> records = run("kafka-connect", List.of(), List.of(WrappedWorkers.workerLogger("log4j-api-"),
+        WrappedWorkers.workerLogger("log4j-core-"), folder), source);
+
+    // Before: "[s3-sink|task-0] Sink task ... (worker pool of 2) (org.apache.kafka.connect.runtime.WorkerSinkTask:5)".
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "[s3-sink|task-0] Sink task finished initialization and start (worker pool of 2)"),
+        tuple("ERROR", "[s3-sink|task-0] WorkerSinkTask{id=s3-sink-0} Task threw an uncaught and unrecoverable exception"));
+    List<String> lines = source.lines().toList();
+    assertThat(records.get(0).metadataJson()).contains("\"logger\": \"org.apache.kafka.connect.runtime.WorkerSinkTask\"",
+        "\"line\": " + (lines.indexOf("        .info(\"Sink task finished initialization and start (worker pool of 2)\");") + 1));
+    assertThat(records.get(1).metadataJson()).contains("\"logger\": \"org.apache.kafka.connect.runtime.WorkerTask\"");
+    assertThat(records.get(1).exception()).startsWith("java.lang.IllegalStateException: task 42 failed\n\tat Render.render(");
+  }
+
+  @Test
   void theOtherFormsOfTheseLinesAndLinesThatOnlyLookLikeThem() {
     ChildLineParser.Parsed uptime = parser.parse("26 [main] INFO com.example.render.Worker - Rendering task 42", Level.WARNING,
         "stderr");
@@ -228,6 +267,31 @@ class JavaConsoleLinesTest {
         "stderr");
     assertThat(python.message()).isEqualTo("(3/10) frames done");
     assertThat(python.metadata()).doesNotContainKey("thread");
+    // Kafka's broker ("[%d] %p %m (%c)%n"): the logger without a line; a message's own closing
+    // words in parentheses, no class's name in a package, stay its own
+    ChildLineParser.Parsed broker = parser.parse("[2026-12-06 10:40:01,123] INFO [KafkaServer id=0] started"
+        + " (kafka.server.KafkaServer)", Level.INFO, "stdout");
+    assertThat(broker.message()).isEqualTo("[KafkaServer id=0] started");
+    assertThat(broker.metadata()).containsEntry("logger", "kafka.server.KafkaServer").doesNotContainKey("line");
+    ChildLineParser.Parsed own = parser.parse("[2026-12-06 10:40:01,123] WARN Render slow (frame 3 took 12.5 s)",
+        Level.INFO, "stdout");
+    assertThat(own.message()).isEqualTo("Render slow (frame 3 took 12.5 s)");
+    assertThat(own.metadata()).doesNotContainKey("logger");
+    assertThat(parser.parse("[2026-12-06 10:40:01,123] INFO Loaded (model.safetensors)", Level.INFO, "stdout")
+        .message()).isEqualTo("Loaded (model.safetensors)");
+    assertThat(parser.parse("[2026-12-06 10:40:01,123] INFO Saved (frame_0001.PNG)", Level.INFO, "stdout")
+        .message()).isEqualTo("Saved (frame_0001.PNG)");
+    assertThat(parser.parse("[2026-12-06 10:40:01,123] INFO Loaded (Render.java:42)", Level.INFO, "stdout")
+        .message()).isEqualTo("Loaded (Render.java:42)");
+    assertThat(parser.parse("[2026-12-06 10:40:01,123] WARN Cannot read the frame list (Map.Entry)", Level.INFO,
+        "stdout").message()).isEqualTo("Cannot read the frame list (Map.Entry)");
+    // a logger the line named before the message is the record's; a time without brackets is no Kafka's
+    ChildLineParser.Parsed named = parser.parse("[2026-12-06 10:40:01,123] INFO [render] Retrying (com.example.Render)",
+        Level.INFO, "stdout");
+    assertThat(named.message()).isEqualTo("Retrying (com.example.Render)");
+    assertThat(named.metadata()).containsEntry("logger", "render");
+    assertThat(parser.parse("2026-12-06 10:40:01,123 INFO Retrying (com.example.Render)", Level.INFO, "stdout")
+        .message()).isEqualTo("Retrying (com.example.Render)");
 
     // JBoss's exception after the message: from the first qualified class name on, not from an
     // error's name the message quotes
