@@ -44,7 +44,7 @@ class JavaConsoleLinesTest {
 
   @Test
   void slf4jsSimpleLogger() throws Exception {
-    List<StoredRecord> records = run("slf4j-simple", List.of(), List.of(jarOf(org.slf4j.LoggerFactory.class),
+    List<StoredRecord> records = run("slf4j-simple", List.of(), List.of(WrappedWorkers.jarOf(org.slf4j.LoggerFactory.class),
         WrappedWorkers.workerLogger("slf4j-simple-")), """
         public class Render {
           public static void main(String[] args) throws Exception {
@@ -138,8 +138,8 @@ class JavaConsoleLinesTest {
           <root level="INFO"><appender-ref ref="CONSOLE"/></root>
         </configuration>
         """);
-    List<StoredRecord> records = run("dropwizard", List.of(), List.of(jarOf(org.slf4j.LoggerFactory.class),
-        jarOf(ch.qos.logback.classic.LoggerContext.class), jarOf(ch.qos.logback.core.Context.class),
+    List<StoredRecord> records = run("dropwizard", List.of(), List.of(WrappedWorkers.jarOf(org.slf4j.LoggerFactory.class),
+        WrappedWorkers.jarOf(ch.qos.logback.classic.LoggerContext.class), WrappedWorkers.jarOf(ch.qos.logback.core.Context.class),
         WrappedWorkers.workerLogger("dropwizard-logging-"), folder), """
         public class Render {
           public static void main(String[] args) {
@@ -323,13 +323,5 @@ class JavaConsoleLinesTest {
     Cli.Result result = WrappedWorkers.heartlogRun(folder, worker, url, List.of(), command.toArray(String[]::new));
     assertThat(result.exitCode()).as(result.err()).isZero();
     return WrappedWorkers.records(store, worker);
-  }
-
-  private static Path jarOf(Class<?> type) {
-    try {
-      return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
-    } catch (java.net.URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

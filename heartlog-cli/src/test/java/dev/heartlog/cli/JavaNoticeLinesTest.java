@@ -29,7 +29,7 @@ class JavaNoticeLinesTest {
   void aJavaWorkersJvmAndSlf4jSayWhatTheyMean() throws Exception {
     String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
-    Path slf4j = Path.of(org.slf4j.LoggerFactory.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path slf4j = WrappedWorkers.jarOf(org.slf4j.LoggerFactory.class);
     Path program = Files.writeString(folder.resolve("Render.java"), """
         public class Render {
           public static void main(String[] args) {

@@ -44,13 +44,7 @@ class LogbackStatusLinesTest {
         """);
     String classPath = Stream.of(ch.qos.logback.classic.LoggerContext.class, ch.qos.logback.core.Context.class,
             org.slf4j.LoggerFactory.class)
-        .map(type -> {
-          try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-          } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
-          }
-        })
+        .map(type -> WrappedWorkers.jarOf(type).toString())
         .collect(Collectors.joining(java.io.File.pathSeparator)) + java.io.File.pathSeparator + folder;
 
     Cli.Result result = WrappedWorkers.heartlogRun(folder, "logback-status", url, List.of(), JAVA, "-cp", classPath,

@@ -87,4 +87,13 @@ final class WrappedWorkers {
           .orElseThrow(() -> new IllegalStateException("no " + prefix + "*.jar in target/worker-loggers: run the build"));
     }
   }
+
+  /** The jar (or folder) on the tests' class path that {@code type} was loaded from. */
+  static Path jarOf(Class<?> type) {
+    try {
+      return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }
