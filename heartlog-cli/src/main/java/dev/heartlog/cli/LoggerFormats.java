@@ -80,26 +80,37 @@ final class LoggerFormats {
    * The logger's name where formats put it after the level, set apart so that no message's own
    * words can be taken for it: before " - " ({@code %(levelname)s %(name)s - %(message)s},
    * Logback's {@code %-5level [%thread] %logger - %msg}, " -- " since Logback 1.5, where the
-   * brackets hold the thread), or else in brackets ({@code %(levelname)s [%(name)s]
+   * brackets hold the thread; Apache Flink's {@code %-5p %-60c %x - %m}, its empty context's
+   * {@code []} before the dash), or else in brackets ({@code %(levelname)s [%(name)s]
    * %(message)s}).
    */
   private static final Pattern LOGGER_BEFORE_MESSAGE = Pattern.compile(
-      "(?:\\[(?<thread>[^\\]]{1,100})\\] +)?(?<logger>" + LOGGER_NAME + ") +--? (?<dashed>.*)"
+      "(?:\\[(?<thread>[^\\]]{1,100})\\] +)?(?<logger>" + LOGGER_NAME + ") +(?:\\[\\] +)?--? (?<dashed>.*)"
           + "|\\[(?<bracketed>" + LOGGER_NAME + ")\\] +(?<message>\\S.*)");
 
   /** The logger's name between pipes ({@code %(asctime)s | %(levelname)s | %(name)s | %(message)s}). */
   private static final Pattern PIPED_LOGGER = Pattern.compile("(?<logger>" + LOGGER_NAME + ") *\\| +(?<message>.*)");
 
   /**
+   * A class's name in a package as the JVM's loggers print it ({@code kafka.server.KafkaServer},
+   * Hadoop's {@code mapreduce.Job}): lowercase packages, a class's name with a capital and a small
+   * letter, told from a file's name ({@code model.safetensors}, {@code frame_0001.PNG}), a type's
+   * a message quotes ({@code Map.Entry}) and a message's first word.
+   */
+  private static final String CLASS_IN_PACKAGE = "[a-z][a-z\\d_]*(?:\\.[a-z_][\\w$]*)*\\.[A-Z][\\w$]*[a-z][\\w$]*";
+
+  /** Hadoop's logger before the message and a colon ({@code %d{ISO8601} %p %c{2}: %m%n}). */
+  private static final Pattern CLASS_AND_COLON = Pattern.compile("(?<logger>" + CLASS_IN_PACKAGE + "): (?<message>\\S.*)");
+
+  /**
    * Kafka's logger after the message, in parentheses, with its line where Kafka Connect's format
    * asks ({@code [%d] %p %m (%c)%n}, Connect's {@code [%d] %p %X{connector.context}%m (%c:%L)%n}):
-   * a class's name, in a package ({@code kafka.server.KafkaServer}), so that a message's own
-   * closing words in parentheses stay its own, a file's name among them ({@code
-   * (model.safetensors)}, {@code (frame_0001.PNG)}). Kafka's loggers named otherwise ({@code
-   * state.change.logger}) stay in the message.
+   * a class's name in a package ({@link #CLASS_IN_PACKAGE}), so that a message's own closing words
+   * in parentheses stay its own. Kafka's loggers named otherwise ({@code state.change.logger})
+   * stay in the message.
    */
   private static final Pattern TRAILING_LOGGER = Pattern.compile(
-      " \\((?<logger>[a-z][a-z\\d_]*(?:\\.[a-z_][\\w$]*)*\\.[A-Z][\\w$]*[a-z][\\w$]*)(?::(?<line>\\d{1,7}))?\\)");
+      " \\((?<logger>" + CLASS_IN_PACKAGE + ")(?::(?<line>\\d{1,7}))?\\)");
 
   private LoggerFormats() {}
 
@@ -109,7 +120,8 @@ final class LoggerFormats {
    * name set apart after the level ({@link #LOGGER_BEFORE_MESSAGE}, {@link #PIPED_LOGGER}) as the
    * record's {@code logger}, and a thread in brackets as its {@code thread}. The time has no
    * zone, so the record keeps the time the line came. A {@code %(name)s: } after the level stays
-   * in the message: it cannot be told from a message's own first word. Where the time is in
+   * in the message: it cannot be told from a message's own first word, but a class's name in a
+   * package and a colon is Hadoop's logger ({@link #CLASS_AND_COLON}). Where the time is in
    * brackets, Kafka's logger after the message ({@link #TRAILING_LOGGER}) is read too.
    */
   static ChildLineParser.Parsed timeThenLevel(String line, RecordMetadata metadata, Predicate<String> endsTask) {
@@ -137,7 +149,30 @@ final class LoggerFormats {
     if (digits == 1 && !metadata.containsKey("logger") && message.endsWith(")")) {
       message = beforeTrailingLogger(message, metadata);
     }
+    if (!metadata.containsKey("logger")) {
+      message = afterClassAndColon(message, metadata);
+    }
     return new ChildLineParser.Parsed(levelName(matcher.group("level")), message, null, metadata, endsTask.test(message));
+  }
+
+  /**
+   * The message after Hadoop's logger and a colon ({@link #CLASS_AND_COLON}), the logger put in
+   * {@code logger}; the message as it is where none is: a name and a colon a message may begin
+   * with ({@code render: disk almost full}), an exception's name ({@code java.io.IOException:
+   * disk full}). The pattern runs only where the message's first word ends in a colon and holds a
+   * dot.
+   */
+  private static String afterClassAndColon(String message, RecordMetadata metadata) {
+    int space = message.indexOf(' ');
+    if (space < 4 || message.charAt(space - 1) != ':' || message.lastIndexOf('.', space) < 0) {
+      return message;
+    }
+    Matcher logger = CLASS_AND_COLON.matcher(message);
+    if (!logger.matches() || logger.group("logger").endsWith("Exception") || logger.group("logger").endsWith("Error")) {
+      return message;   // a message that begins with an exception's name ("java.io.IOException: disk full")
+    }
+    metadata.put("logger", logger.group("logger"));
+    return logger.group("message");
   }
 
   /**
@@ -233,13 +268,19 @@ final class LoggerFormats {
     return logger.group("dashed");
   }
 
-  /** Whether the text's first word is followed by " - " or " -- ", spaces allowed before the dash. */
+  /**
+   * Whether the text's first word is followed by " - " or " -- ", spaces allowed before the dash,
+   * and Flink's empty {@code []} before it.
+   */
   private static boolean dashAfterFirstWord(String text) {
     int space = text.indexOf(' ');
     if (space < 1) {
       return false;
     }
     int dash = skipSpaces(text, space);
+    if (text.startsWith("[] ", dash)) {
+      dash = skipSpaces(text, dash + 2);
+    }
     return text.startsWith("- ", dash) || text.startsWith("-- ", dash);
   }
 

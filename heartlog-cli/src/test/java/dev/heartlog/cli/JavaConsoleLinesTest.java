@@ -237,6 +237,58 @@ class JavaConsoleLinesTest {
   }
 
   @Test
+  void flinksAndHadoopsFormatsByLog4j2() throws Exception {
+    // Flink's conf/log4j-console.properties' pattern
+    String flink = "%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n";
+    List<StoredRecord> taskManager = log4j2("flink", flink, "org.apache.flink.runtime.taskmanager.Task",
+        "Source: frames -> Map (1/2)#0 switched from RUNNING to FAILED with failure cause:");
+    // Before: "org.apache.flink.runtime.taskmanager.Task                    [] - Source: frames -> ...".
+    assertThat(taskManager).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "Rendering task 42"),
+        tuple("ERROR", "Source: frames -> Map (1/2)#0 switched from RUNNING to FAILED with failure cause:"));
+    assertThat(taskManager).extracting(StoredRecord::metadataJson)
+        .allMatch(json -> json.contains("\"logger\": \"org.apache.flink.runtime.taskmanager.Task\""));
+    assertThat(taskManager.get(1).exception()).startsWith("java.lang.IllegalStateException: task 42 failed\n\tat Render.render(");
+
+    // Hadoop's console (conf/log4j.properties, "%d{ISO8601} %p %c{2}: %m%n", its ISO8601 Log4j 1's,
+    // a space before the time of day), as its commands print on stderr
+    List<StoredRecord> hadoop = log4j2("hadoop", "%d{yyyy-MM-dd HH:mm:ss,SSS} %p %c{2}: %m%n",
+        "org.apache.hadoop.mapreduce.Job", "Job job_1733480401123_0042 failed with state FAILED due to: Task failed");
+    // Before: "mapreduce.Job: Job job_1733480401123_0042 failed with state FAILED due to: Task failed".
+    assertThat(hadoop).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "Rendering task 42"),
+        tuple("ERROR", "Job job_1733480401123_0042 failed with state FAILED due to: Task failed"));
+    assertThat(hadoop).extracting(StoredRecord::metadataJson)
+        .allMatch(json -> json.contains("\"logger\": \"mapreduce.Job\""));
+  }
+
+  /** What a worker logs through Log4j2 in this pattern on stderr: an INFO, then an ERROR with an exception. */
+  private List<StoredRecord> log4j2(String worker, String pattern, String logger, String error) throws Exception {
+    Files.writeString(folder.resolve("log4j2.properties"), """
+        rootLogger.level = info
+        rootLogger.appenderRef.stderr.ref = console
+        appender.console.type = Console
+        appender.console.name = console
+        appender.console.target = SYSTEM_ERR
+        appender.console.layout.type = PatternLayout
+        appender.console.layout.pattern = %s
+        """.formatted(pattern));
+    return run(worker, List.of(), List.of(WrappedWorkers.workerLogger("log4j-api-"), WrappedWorkers.workerLogger("log4j-core-"),
+        folder), """
+        public class Render {
+          public static void main(String[] args) {
+            org.apache.logging.log4j.Logger log = org.apache.logging.log4j.LogManager.getLogger("%s");
+            log.info("Rendering task 42");
+            try {
+              render();
+            } catch (RuntimeException e) {
+              log.error("%s", e);
+            }
+          }
+        """.formatted(logger, error) + RENDER + "}\n");
+  }
+
+  @Test
   void theOtherFormsOfTheseLinesAndLinesThatOnlyLookLikeThem() {
     ChildLineParser.Parsed uptime = parser.parse("26 [main] INFO com.example.render.Worker - Rendering task 42", Level.WARNING,
         "stderr");
@@ -290,6 +342,28 @@ class JavaConsoleLinesTest {
         Level.INFO, "stdout");
     assertThat(named.message()).isEqualTo("Retrying (com.example.Render)");
     assertThat(named.metadata()).containsEntry("logger", "render");
+    // Hadoop's logger and a colon: a class's name in a package, not a message's first word
+    ChildLineParser.Parsed distcp = parser.parse("2026-12-06 10:40:03,123 WARN util.NativeCodeLoader: Unable to load"
+        + " native-hadoop library for your platform", Level.INFO, "stderr");
+    assertThat(distcp.message()).isEqualTo("Unable to load native-hadoop library for your platform");
+    assertThat(distcp.metadata()).containsEntry("logger", "util.NativeCodeLoader");
+    assertThat(parser.parse("2026-12-06 10:40:03,123 ERROR config.yaml: no such file", Level.INFO, "stderr").message())
+        .isEqualTo("config.yaml: no such file");
+    assertThat(parser.parse("2026-12-06 10:40:03,123 ERROR render: no frames", Level.INFO, "stderr").message())
+        .isEqualTo("render: no frames");
+    assertThat(parser.parse("2026-12-06 10:40:03,123 ERROR java.io.IOException: disk full", Level.INFO, "stderr")
+        .message()).isEqualTo("java.io.IOException: disk full");
+    assertThat(parser.parse("2026-12-06 10:40:03,123 ERROR java.lang.OutOfMemoryError: Java heap space", Level.INFO,
+        "stderr").message()).isEqualTo("java.lang.OutOfMemoryError: Java heap space");
+    ChildLineParser.Parsed logged = parser.parse("2026-12-06 10:40:03,123 INFO [render] mapreduce.Job: done", Level.INFO,
+        "stderr");
+    assertThat(logged.message()).isEqualTo("mapreduce.Job: done");
+    assertThat(logged.metadata()).containsEntry("logger", "render");
+    // Flink's empty context before the dash, and a logger shorter than its padding's 60 columns
+    ChildLineParser.Parsed flink = parser.parse("2026-12-06 10:40:01,123 INFO  o.a.f.r.t.TaskExecutor [] - Receive slot"
+        + " request", Level.INFO, "stderr");
+    assertThat(flink.message()).isEqualTo("Receive slot request");
+    assertThat(flink.metadata()).containsEntry("logger", "o.a.f.r.t.TaskExecutor");
     assertThat(parser.parse("2026-12-06 10:40:01,123 INFO Retrying (com.example.Render)", Level.INFO, "stdout")
         .message()).isEqualTo("Retrying (com.example.Render)");
 
