@@ -159,12 +159,17 @@ final class LoggerFormats {
    * The message after Hadoop's logger and a colon ({@link #CLASS_AND_COLON}), the logger put in
    * {@code logger}; the message as it is where none is: a name and a colon a message may begin
    * with ({@code render: disk almost full}), an exception's name ({@code java.io.IOException:
-   * disk full}). The pattern runs only where the message's first word ends in a colon and holds a
-   * dot.
+   * disk full}). The pattern runs only where the message's first word ends in a colon and a
+   * capital follows its last dot: Python's {@code %(name)s: } ({@code app.render: ...}) took 1.25
+   * of the time where it ran on every dotted name.
    */
   private static String afterClassAndColon(String message, RecordMetadata metadata) {
     int space = message.indexOf(' ');
-    if (space < 4 || message.charAt(space - 1) != ':' || message.lastIndexOf('.', space) < 0) {
+    if (space < 4 || message.charAt(space - 1) != ':') {
+      return message;
+    }
+    int dot = message.lastIndexOf('.', space);
+    if (dot < 1 || message.charAt(dot + 1) < 'A' || message.charAt(dot + 1) > 'Z') {
       return message;
     }
     Matcher logger = CLASS_AND_COLON.matcher(message);
