@@ -35,6 +35,12 @@ final class OpenTraceback {
     PYTHON_DUMP,
     /** HotSpot's report of the JVM's crash, every line after a {@code #}. */
     JVM_CRASH,
+    /**
+     * HotSpot's dump of its threads' stacks (kill -3, jstack): every thread's stack, the
+     * deadlocks found, the heap's summary. Past {@link #THREAD_DUMP_KEPT_CHARS}, its lines are
+     * counted, not kept.
+     */
+    JVM_THREADS,
     /** Node.js's report of its fatal error (its heap ran out): the garbage collector's runs, the error, the native stack. */
     NODE_FATAL,
     /** rich's traceback ({@code rich.traceback.install()}): a box of frames, then the exception line. */
@@ -45,6 +51,12 @@ final class OpenTraceback {
      */
     CPP_TERMINATE
   }
+
+  /**
+   * The most kept of a thread dump: below the 32 KiB the agent stores of a metadata value, the
+   * record's {@code exception} among them, so that the note of the lines left out is stored too.
+   */
+  static final int THREAD_DUMP_KEPT_CHARS = 30 * 1024;
 
   /** The line before and after the copy of a traceback that billiard and process pools print. */
   static final String QUOTE = "\"\"\"";
@@ -78,8 +90,11 @@ final class OpenTraceback {
   private int crashSaidAt = -1;          // HotSpot: the line that said what the crash was
   private boolean crashFrameSaid;        // HotSpot: the message names the frame it crashed in
   private JvmDump jvmDump = JvmDump.NONE; // HotSpot: where in the whole report it printed, for want of a file
-  private int jvmDumpLinesLeftOut;       // HotSpot: that report's lines from its registers to its end
+  private int linesLeftOut;              // HotSpot: its crash report's lines from its registers to its end, or its thread dump's past the most kept
   private boolean leaveOut;              // the line taken is not kept
+  private int threads;                   // HotSpot's thread dump: its threads' headers
+  private int deadlocks;                 // HotSpot's thread dump: the deadlocks it found
+  private String deadlocksFound;         // HotSpot's thread dump: its line that says so
 
   /**
    * Where HotSpot is in the whole report of its crash, which it prints on stdout after its first
@@ -182,8 +197,8 @@ final class OpenTraceback {
    * exception's message.
    */
   boolean take(String text, boolean sameBurst, long read, boolean formatted) {
-    if (chars + text.length() > maxChars) {
-      return false;
+    if (shape != Shape.JVM_THREADS && chars + text.length() > maxChars) {
+      return false;   // a thread dump's lines past it are counted instead
     }
     boolean part = switch (shape) {
       case PYTHON -> continuesPython(text, sameBurst, read, formatted);
@@ -196,17 +211,40 @@ final class OpenTraceback {
           || TracebackLines.isRustReportHeading(text));
       case PYTHON_DUMP -> TracebackLines.isPythonStackDumpLine(text);
       case JVM_CRASH -> continuesJvmCrash(text);
+      case JVM_THREADS -> continuesThreadDump(text);
       case NODE_FATAL -> continuesNodeFatal(text);
       case RICH -> continuesRich(text, sameBurst, read, formatted);
       case CPP_TERMINATE -> continuesCppTerminate(text, sameBurst, read, formatted);
     };
     if (part && leaveOut) {
       leaveOut = false;
-      jvmDumpLinesLeftOut++;
+      linesLeftOut++;
     } else if (part) {
       add(text);
     }
     return part;
+  }
+
+  /**
+   * Whether the line is of HotSpot's thread dump: counts the threads and the deadlocks, and
+   * leaves the line out past {@link #THREAD_DUMP_KEPT_CHARS}, where it is counted, as every line
+   * after it is. Kept to the 64 KiB of another traceback, a dump of 420 threads was cut at 32 KiB
+   * by the agent, and its lines past 64 KiB were records of their own.
+   */
+  private boolean continuesThreadDump(String text) {
+    if (!TracebackLines.isJvmThreadDumpLine(text)) {
+      return false;
+    }
+    if (text.startsWith("\"") && text.contains(" tid=")) {
+      threads++;
+    }
+    int found = TracebackLines.jvmDeadlocksFound(text);
+    if (found > 0) {
+      deadlocks = found;
+      deadlocksFound = text;
+    }
+    leaveOut = linesLeftOut > 0 || chars + text.length() > THREAD_DUMP_KEPT_CHARS;
+    return true;
   }
 
   /**
@@ -235,11 +273,25 @@ final class OpenTraceback {
       if (line.metadata().get("exception") instanceof String own && !own.isBlank() && !joined.contains(own)) {
         joined = own + "\n" + joined;   // the line's own (zap's error, its frames below it), kept above
       }
-      if (jvmDumpLinesLeftOut > 0) {
-        joined = joined + "\n… [heartlog run left out the report's " + jvmDumpLinesLeftOut
+      if (linesLeftOut > 0 && shape == Shape.JVM_CRASH) {
+        joined = joined + "\n… [heartlog run left out the report's " + linesLeftOut
             + " lines from its registers (or its first 8 KiB) to its end]";
+      } else if (linesLeftOut > 0) {
+        joined = joined + "\n… [heartlog run left out the dump's last " + linesLeftOut + " lines, past its first "
+            + THREAD_DUMP_KEPT_CHARS / 1024 + " KiB]";
       }
       metadata.put("exception", joined);
+    }
+    Level least = level;
+    String said = message;
+    if (shape == Shape.JVM_THREADS) {
+      metadata.put("threads", threads);
+      if (deadlocks > 0) {
+        // threads that wait on each other for ever: the worker is stuck, an error whoever asked for the dump
+        metadata.put("deadlocks", deadlocks);
+        least = Level.ERROR;
+        said = message + " " + deadlocksFound;
+      }
     }
     if (shape == Shape.JVM_CRASH) {
       int saved = lines.indexOf(TracebackLines.JVM_CRASH_REPORT_SAVED);
@@ -252,7 +304,7 @@ final class OpenTraceback {
     if (owner != null) {
       sink.record(owner.at(), owner.level(), ownerMessage(), owner.task(), metadata);
     } else {
-      sink.record(line.at(), line.level().isAtLeast(level) ? line.level() : level, message, line.task(), metadata);
+      sink.record(line.at(), line.level().isAtLeast(least) ? line.level() : least, said, line.task(), metadata);
     }
   }
 

@@ -559,6 +559,48 @@ final class TracebackLines {
     return text.startsWith(JVM_CRASH_MARGIN);
   }
 
+  /**
+   * The first line of HotSpot's dump of its threads' stacks, which a JVM prints on stdout when
+   * sent SIGQUIT ({@code kill -3}), and {@code jstack} and {@code jcmd PID Thread.print} print
+   * too: {@code Full thread dump OpenJDK 64-Bit Server VM (17.0.15+6 mixed mode, sharing):}.
+   */
+  static boolean isJvmThreadDump(String text) {
+    return text.startsWith("Full thread dump ") && text.endsWith(":");
+  }
+
+  /**
+   * A line of HotSpot's thread dump after its first: a thread's header ({@code "main" #1 prio=5
+   * ... tid=0x... nid=0x... waiting on condition}), its state and frames, indented, the blank
+   * lines between threads, the list of threads' addresses before them ({@code Threads class SMR
+   * info:}, {@code _java_thread_list=...}, lines of {@code 0x...}, {@code }}), the count of JNI's
+   * references, the deadlocks it found ({@code Found one Java-level deadlock:}, a rule of {@code
+   * =}, the threads named in quotes, {@code Java stack information for the threads listed
+   * above:}, {@code Found 1 deadlock.}) and the heap's summary ({@code Heap}, indented lines).
+   */
+  static boolean isJvmThreadDumpLine(String text) {
+    if (text.isEmpty()) {
+      return true;
+    }
+    char first = text.charAt(0);
+    return first == ' ' || first == '\t' || first == '"' || text.startsWith("0x") || text.equals("}")
+        || text.equals("Heap") || text.startsWith("===") || text.startsWith("Threads class SMR info:")
+        || text.startsWith("_java_thread_list=") || text.startsWith("JNI global ref")
+        || text.equals(JVM_DEADLOCK) || text.equals("Java stack information for the threads listed above:")
+        || jvmDeadlocksFound(text) > 0;
+  }
+
+  /** What HotSpot's thread dump prints over each deadlock it found among the threads. */
+  static final String JVM_DEADLOCK = "Found one Java-level deadlock:";
+
+  /** The deadlocks HotSpot's thread dump says it found, in its line after them ({@code Found 2 deadlocks.}); 0 for any other line. */
+  static int jvmDeadlocksFound(String text) {
+    if (!text.startsWith("Found ") || !(text.endsWith(" deadlock.") || text.endsWith(" deadlocks."))) {
+      return 0;
+    }
+    String count = text.substring("Found ".length(), text.indexOf(' ', "Found ".length()));
+    return count.chars().allMatch(Character::isDigit) && !count.isEmpty() ? Integer.parseInt(count) : 0;
+  }
+
   static boolean isPythonFatal(String text) {
     return text.startsWith(PYTHON_FATAL);
   }

@@ -219,7 +219,7 @@ final class Tracebacks {
           || TracebackLines.isRichTracebackStart(text) || TracebackLines.isPythonStackDump(text)
           || TracebackLines.isPythonFatal(text) || TracebackLines.isSyntaxErrorLocation(text)
           || TracebackLines.isNodeFatal(text) || text.equals(TracebackLines.JVM_CRASH_MARGIN)
-          || beginsGoStackOfHeld(text))) {
+          || TracebackLines.isJvmThreadDump(text) || beginsGoStackOfHeld(text))) {
         return false;
       }
       heldTable = row;
@@ -535,6 +535,8 @@ final class Tracebacks {
       startTraceback(OpenTraceback.Shape.PYTHON_DUMP, line, line.message(), Level.ERROR);
     } else if (TracebackLines.isPythonStackDump(text)) {
       startTraceback(OpenTraceback.Shape.PYTHON_DUMP, line, line.message(), line.level());
+    } else if (TracebackLines.isJvmThreadDump(text)) {
+      startTraceback(OpenTraceback.Shape.JVM_THREADS, line, line.message(), line.level());
     } else if (TracebackLines.isNodeFatal(text)) {
       startTraceback(OpenTraceback.Shape.NODE_FATAL, line, line.message(), Level.CRITICAL);
     } else if (TracebackLines.isGoPanic(text)) {
@@ -767,7 +769,8 @@ final class Tracebacks {
    */
   private void startTraceback(OpenTraceback.Shape shape, Line start, String message, Level level) {
     Line owner = held;
-    boolean owns = owner != null && (shape == OpenTraceback.Shape.GO_STACK
+    // A thread dump is asked for from outside (kill -3, jstack): no line before it is its owner
+    boolean owns = owner != null && shape != OpenTraceback.Shape.JVM_THREADS && (shape == OpenTraceback.Shape.GO_STACK
         || lineInBurst && (owner.level().isAtLeast(Level.ERROR) || owner.ownLevel() && owner.level() == Level.WARNING));
     if (owner != null && !owns) {
       // An INFO line, or one naming no level, and a traceback in one read: most likely a crash

@@ -16,6 +16,19 @@ class TracebackLinesTest {
   private static final int LONG = 30_000;
 
   @Test
+  void theDeadlocksAJvmThreadDumpFound() {
+    assertThat(TracebackLines.jvmDeadlocksFound("Found 1 deadlock.")).isEqualTo(1);
+    assertThat(TracebackLines.jvmDeadlocksFound("Found 2 deadlocks.")).isEqualTo(2);
+    assertThat(TracebackLines.jvmDeadlocksFound("Found one Java-level deadlock:")).isZero();
+    assertThat(TracebackLines.jvmDeadlocksFound("Found no deadlock.")).isZero();
+    assertThat(TracebackLines.jvmDeadlocksFound("Found 3 frames.")).isZero();
+    assertThat(TracebackLines.isJvmThreadDumpLine("Found 2 deadlocks.")).isTrue();
+    assertThat(TracebackLines.isJvmThreadDumpLine("rendering frame 4")).isFalse();
+    assertThat(TracebackLines.isJvmThreadDump("Full thread dump Java HotSpot(TM) 64-Bit Server VM (25.402-b06 mixed mode):"))
+        .as("Java 8's").isTrue();
+  }
+
+  @Test
   void anExceptionLineNamesAQualifiedClassOrAnError() {
     assertThat(TracebackLines.isExceptionLine("java.lang.IllegalStateException: no frames")).isTrue();
     assertThat(TracebackLines.isExceptionLine("org.postgresql.util.PSQLException")).isTrue();

@@ -578,6 +578,46 @@ class TracebacksTest extends TracebacksTestSupport {
   }
 
   @Test
+  void aJvmThreadDumpIsARecordOfItsOwnAfterAnErrorLineInItsRead() {
+    String dump = "Full thread dump OpenJDK 64-Bit Server VM (17.0.15+6 mixed mode, sharing):";
+    tracebacks.reading(true, nanos);
+    printOwn(Level.ERROR, "render failed: frame 3");
+    assertThat(furtherLine(dump)).as("no line of the error's message").isFalse();
+    print(Level.INFO, dump);
+    print(Level.INFO, "");
+    print(Level.INFO, "\"main\" #1 prio=5 os_prio=0 cpu=88.05ms elapsed=2.17s tid=0x7f19 nid=0x4146 waiting on condition");
+    print(Level.INFO, "   java.lang.Thread.State: TIMED_WAITING (sleeping)");
+    print(Level.INFO, "\tat java.lang.Thread.sleep(java.base@17.0.15/Native Method)");
+    print(Level.INFO, "");
+    print(Level.INFO, "JNI global refs: 4, weak refs: 0");
+    print(Level.INFO, "rendering frame 4");   // the worker's own line again: the dump ended
+    tracebacks.reading(false, nanos);
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly("ERROR render failed: frame 3 t-1 0 -",
+        "INFO " + dump + " t-1 2 " + dump + "\n\n\"main\" #1 prio=5 os_prio=0 cpu=88.05ms elapsed=2.17s tid=0x7f19 nid=0x4146"
+            + " waiting on condition\n   java.lang.Thread.State: TIMED_WAITING (sleeping)\n"
+            + "\tat java.lang.Thread.sleep(java.base@17.0.15/Native Method)\n\nJNI global refs: 4, weak refs: 0",
+        "INFO rendering frame 4 t-1 9 -");
+  }
+
+  @Test
+  void aJvmThreadDumpKeepsNoLineAfterTheFirstItLeftOut() {
+    String dump = "Full thread dump OpenJDK 64-Bit Server VM (17.0.15+6 mixed mode, sharing):";
+    String frame = "\tat render." + "x".repeat(4_980) + "(Render.java:1)";   // 5,000 characters
+    print(Level.INFO, dump);
+    for (int i = 0; i < 6; i++) {
+      print(Level.INFO, frame);   // 30,000 and more kept
+    }
+    print(Level.INFO, frame);     // past 30 KiB: left out
+    print(Level.INFO, "Heap");    // would fit, but the dump's lines are kept only up to the first left out
+    tracebacks.end();
+
+    assertThat(recorded).hasSize(1);
+    assertThat(recorded.get(0)).endsWith(frame + "\n… [heartlog run left out the dump's last 2 lines, past its first 30 KiB]");
+  }
+
+  @Test
   void aBlankLineIsNoRecord() {
     print(Level.WARNING, "");
     print(Level.WARNING, "   ");
