@@ -167,28 +167,9 @@ class JavaConsoleLinesTest {
 
   @Test
   void sparksFormatByLog4j2() throws Exception {
-    Files.writeString(folder.resolve("log4j2.properties"), """
-        rootLogger.level = info
-        rootLogger.appenderRef.stdout.ref = console
-        appender.console.type = Console
-        appender.console.name = console
-        appender.console.target = SYSTEM_ERR
-        appender.console.layout.type = PatternLayout
-        appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n%ex
-        """);
-    List<StoredRecord> records = run("spark", List.of(), List.of(WrappedWorkers.workerLogger("log4j-api-"), WrappedWorkers.workerLogger("log4j-core-"),
-        folder), """
-        public class Render {
-          public static void main(String[] args) {
-            org.apache.logging.log4j.Logger log = org.apache.logging.log4j.LogManager.getLogger("org.apache.spark.executor.Executor");
-            log.info("Running task 0.0 in stage 0.0 (TID 0)");
-            try {
-              render();
-            } catch (RuntimeException e) {
-              log.error("Exception in task 0.0 in stage 0.0 (TID 0)", e);
-            }
-          }
-        """ + RENDER + "}\n");
+    List<StoredRecord> records = log4j2("spark", "%d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n%ex",
+        "org.apache.spark.executor.Executor", "Running task 0.0 in stage 0.0 (TID 0)",
+        "Exception in task 0.0 in stage 0.0 (TID 0)");
 
     // Before: "26/12/06 10:40:05 ERROR Executor: Exception in task 0.0 in stage 0.0 (TID 0)".
     assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
@@ -240,7 +221,7 @@ class JavaConsoleLinesTest {
   void flinksAndHadoopsFormatsByLog4j2() throws Exception {
     // Flink's conf/log4j-console.properties' pattern
     String flink = "%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n";
-    List<StoredRecord> taskManager = log4j2("flink", flink, "org.apache.flink.runtime.taskmanager.Task",
+    List<StoredRecord> taskManager = log4j2("flink", flink, "org.apache.flink.runtime.taskmanager.Task", "Rendering task 42",
         "Source: frames -> Map (1/2)#0 switched from RUNNING to FAILED with failure cause:");
     // Before: "org.apache.flink.runtime.taskmanager.Task                    [] - Source: frames -> ...".
     assertThat(taskManager).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
@@ -253,7 +234,8 @@ class JavaConsoleLinesTest {
     // Hadoop's console (conf/log4j.properties, "%d{ISO8601} %p %c{2}: %m%n", its ISO8601 Log4j 1's,
     // a space before the time of day), as its commands print on stderr
     List<StoredRecord> hadoop = log4j2("hadoop", "%d{yyyy-MM-dd HH:mm:ss,SSS} %p %c{2}: %m%n",
-        "org.apache.hadoop.mapreduce.Job", "Job job_1733480401123_0042 failed with state FAILED due to: Task failed");
+        "org.apache.hadoop.mapreduce.Job", "Rendering task 42",
+        "Job job_1733480401123_0042 failed with state FAILED due to: Task failed");
     // Before: "mapreduce.Job: Job job_1733480401123_0042 failed with state FAILED due to: Task failed".
     assertThat(hadoop).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
         tuple("INFO", "Rendering task 42"),
@@ -263,7 +245,8 @@ class JavaConsoleLinesTest {
   }
 
   /** What a worker logs through Log4j2 in this pattern on stderr: an INFO, then an ERROR with an exception. */
-  private List<StoredRecord> log4j2(String worker, String pattern, String logger, String error) throws Exception {
+  private List<StoredRecord> log4j2(String worker, String pattern, String logger, String info, String error)
+      throws Exception {
     Files.writeString(folder.resolve("log4j2.properties"), """
         rootLogger.level = info
         rootLogger.appenderRef.stderr.ref = console
@@ -278,14 +261,14 @@ class JavaConsoleLinesTest {
         public class Render {
           public static void main(String[] args) {
             org.apache.logging.log4j.Logger log = org.apache.logging.log4j.LogManager.getLogger("%s");
-            log.info("Rendering task 42");
+            log.info("%s");
             try {
               render();
             } catch (RuntimeException e) {
               log.error("%s", e);
             }
           }
-        """.formatted(logger, error) + RENDER + "}\n");
+        """.formatted(logger, info, error) + RENDER + "}\n");
   }
 
   @Test
