@@ -160,7 +160,7 @@ final class LoggerFormats {
    * {@code logger}; the message as it is where none is: a name and a colon a message may begin
    * with ({@code render: disk almost full}), an exception's name ({@code java.io.IOException:
    * disk full}). The pattern runs only where the message's first word ends in a colon and a
-   * capital follows its last dot: Python's {@code %(name)s: } ({@code app.render: ...}) took 1.25
+   * capital follows its last dot: Python's {@code %(name)s: } ({@code app.render: ...}) took 1.26
    * of the time where it ran on every dotted name.
    */
   private static String afterClassAndColon(String message, RecordMetadata metadata) {
