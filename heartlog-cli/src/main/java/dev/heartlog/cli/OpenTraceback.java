@@ -37,8 +37,7 @@ final class OpenTraceback {
     JVM_CRASH,
     /**
      * HotSpot's dump of its threads' stacks (kill -3, jstack): every thread's stack, the
-     * deadlocks found, the heap's summary. Past {@link #THREAD_DUMP_KEPT_CHARS}, its lines are
-     * counted, not kept.
+     * deadlocks found, the heap's summary; kept as {@link ThreadDumps} says.
      */
     JVM_THREADS,
     /** Node.js's report of its fatal error (its heap ran out): the garbage collector's runs, the error, the native stack. */
@@ -51,12 +50,6 @@ final class OpenTraceback {
      */
     CPP_TERMINATE
   }
-
-  /**
-   * The most kept of a thread dump: below the 32 KiB the agent stores of a metadata value, the
-   * record's {@code exception} among them, so that the note of the lines left out is stored too.
-   */
-  static final int THREAD_DUMP_KEPT_CHARS = 30 * 1024;
 
   /** The line before and after the copy of a traceback that billiard and process pools print. */
   static final String QUOTE = "\"\"\"";
@@ -90,7 +83,7 @@ final class OpenTraceback {
   private int crashSaidAt = -1;          // HotSpot: the line that said what the crash was
   private boolean crashFrameSaid;        // HotSpot: the message names the frame it crashed in
   private JvmDump jvmDump = JvmDump.NONE; // HotSpot: where in the whole report it printed, for want of a file
-  private int linesLeftOut;              // HotSpot: its crash report's lines from its registers to its end, or its thread dump's past the most kept
+  private int linesLeftOut;              // HotSpot: its crash report's lines from its registers to its end, or its thread dump's past the most read
   private boolean leaveOut;              // the line taken is not kept
   private int threads;                   // HotSpot's thread dump: its threads' headers
   private int deadlocks;                 // HotSpot's thread dump: the deadlocks it found
@@ -227,15 +220,15 @@ final class OpenTraceback {
 
   /**
    * Whether the line is of HotSpot's thread dump: counts the threads and the deadlocks, and
-   * leaves the line out past {@link #THREAD_DUMP_KEPT_CHARS}, where it is counted, as every line
-   * after it is. Kept to the 64 KiB of another traceback, a dump of 420 threads was cut at 32 KiB
-   * by the agent, and its lines past 64 KiB were records of their own.
+   * leaves the line out past {@link ThreadDumps#MAX_READ_CHARS}, where it is counted, as every
+   * line after it is. Kept to the 64 KiB of another traceback, a dump of 420 threads was cut at
+   * 32 KiB by the agent, and its lines past 64 KiB were records of their own.
    */
   private boolean continuesThreadDump(String text) {
     if (!TracebackLines.isJvmThreadDumpLine(text)) {
       return false;
     }
-    if (text.startsWith("\"") && text.contains(" tid=")) {
+    if (ThreadDumps.isThreadHeader(text)) {
       threads++;
     }
     int found = TracebackLines.jvmDeadlocksFound(text);
@@ -243,7 +236,7 @@ final class OpenTraceback {
       deadlocks = found;
       deadlocksFound = text;
     }
-    leaveOut = linesLeftOut > 0 || chars + text.length() > THREAD_DUMP_KEPT_CHARS;
+    leaveOut = linesLeftOut > 0 || chars + text.length() > ThreadDumps.MAX_READ_CHARS;
     return true;
   }
 
@@ -269,16 +262,15 @@ final class OpenTraceback {
     if (shape != Shape.GO || owner != null || lines.size() > 1 || !lines.get(0).equals(message)) {
       // Not a Go panic's or fatal error's first line alone, the message already: a line that only
       // looked like one (the AWS CLI's "fatal error: Unable to locate credentials")
-      String joined = String.join("\n", lines);
+      String joined = shape == Shape.JVM_THREADS
+          ? ThreadDumps.kept(lines, linesLeftOut)
+          : String.join("\n", lines);
       if (line.metadata().get("exception") instanceof String own && !own.isBlank() && !joined.contains(own)) {
         joined = own + "\n" + joined;   // the line's own (zap's error, its frames below it), kept above
       }
       if (linesLeftOut > 0 && shape == Shape.JVM_CRASH) {
         joined = joined + "\n… [heartlog run left out the report's " + linesLeftOut
             + " lines from its registers (or its first 8 KiB) to its end]";
-      } else if (linesLeftOut > 0) {
-        joined = joined + "\n… [heartlog run left out the dump's last " + linesLeftOut + " lines, past its first "
-            + THREAD_DUMP_KEPT_CHARS / 1024 + " KiB]";
       }
       metadata.put("exception", joined);
     }

@@ -569,6 +569,16 @@ final class TracebackLines {
   }
 
   /**
+   * The line of the time HotSpot prints above its thread dump, in the JVM's time zone: {@code
+   * 2026-12-06 16:02:42}.
+   */
+  static boolean isJvmThreadDumpTime(String text) {
+    return JVM_THREAD_DUMP_TIME.matcher(text).matches();
+  }
+
+  private static final Pattern JVM_THREAD_DUMP_TIME = Pattern.compile("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d");
+
+  /**
    * A line of HotSpot's thread dump after its first: a thread's header ({@code "main" #1 prio=5
    * ... tid=0x... nid=0x... waiting on condition}), its state and frames, indented, the blank
    * lines between threads, the list of threads' addresses before them ({@code Threads class SMR

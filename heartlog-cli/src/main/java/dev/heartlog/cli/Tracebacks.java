@@ -309,8 +309,9 @@ final class Tracebacks {
     if (TracebackLines.isPythonWarning(text) || TracebackLines.isNodeWarning(text)) {
       heldWarning = line;   // its source line, or Node.js's note, may follow
     } else if (TracebackLines.isNodeLocation(text) || text.equals(TracebackLines.JVM_CRASH_MARGIN)
-        || text.equals(TracebackLines.SOCKETSERVER_RULE)) {
-      // an uncaught error of Node.js's, the JVM's crash, or socketserver's report of a failed request may follow
+        || text.equals(TracebackLines.SOCKETSERVER_RULE) || !line.ownLevel() && TracebackLines.isJvmThreadDumpTime(text)) {
+      // an uncaught error of Node.js's, the JVM's crash, socketserver's report of a failed
+      // request, or HotSpot's thread dump may follow
       prelude = new ArrayList<>(List.of(line));
       preludeTexts = new ArrayList<>(List.of(text));
     } else if (TracebackLines.isJulSource(text)) {
@@ -380,6 +381,20 @@ final class Tracebacks {
         return true;
       }
       release();           // a "#" of the worker's own
+    }
+    if (prelude != null && TracebackLines.isJvmThreadDumpTime(preludeTexts.get(0))) {
+      if (TracebackLines.isJvmThreadDump(text)) {
+        // The line of the time HotSpot prints above its thread dump, a record of its own before:
+        // the dump's first, as jstack prints it. Held past its read: the two lines are two
+        // writes, and the first ended a read now and then (in a test, here).
+        startTraceback(OpenTraceback.Shape.JVM_THREADS, line, line.message(), line.level());
+        traceback.add(preludeTexts.get(0));
+        traceback.add(text);
+        prelude = null;
+        preludeTexts = null;
+        return true;
+      }
+      release();           // a time of the worker's own
     }
     if (prelude != null && preludeTexts.get(0).equals(TracebackLines.SOCKETSERVER_RULE)) {
       if (text.startsWith(TracebackLines.SOCKETSERVER_FAILURE)) {

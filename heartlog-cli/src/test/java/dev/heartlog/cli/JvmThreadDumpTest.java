@@ -62,25 +62,24 @@ class JvmThreadDumpTest {
         """ + DUMP + "}\n");
 
     // Before: 45 INFO records a dump, one a thread's header and its state, one its frames, one a
-    // "- locked" line, ... The line of the time HotSpot prints above the dump stays a record.
+    // "- locked" line, ...; later, the line of the time HotSpot prints above the dump was one.
     List<String> messages = records.stream().map(StoredRecord::message).toList();
-    assertThat(messages).hasSize(7);
+    assertThat(messages).hasSize(5);
     assertThat(messages.get(0)).isEqualTo("rendering task 42");
-    assertThat(messages.get(1)).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d");
-    assertThat(messages.get(3)).isEqualTo("between the dumps");
-    assertThat(messages.get(6)).isEqualTo("after the dumps");
+    assertThat(messages.get(2)).isEqualTo("between the dumps");
+    assertThat(messages.get(4)).isEqualTo("after the dumps");
 
-    StoredRecord dump = records.get(2);
+    StoredRecord dump = records.get(1);
     assertThat(dump.level()).isEqualTo("INFO");
     assertThat(dump.message()).startsWith("Full thread dump OpenJDK").endsWith("):");
-    assertThat(dump.exception()).startsWith(dump.message() + "\n")
+    assertThat(dump.exception()).matches("(?s)\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\n" + Pattern.quote(dump.message()) + "\\n.*")
         .contains("\n\"main\" #1 ", "\tat Render.dump(Render.java:", "\nJNI global refs: ", "\nHeap\n")
-        .doesNotContain("deadlock");
+        .doesNotContain("deadlock", "heartlog run");   // whole, no thread folded where it fits
     assertThat(threads(dump)).isEqualTo(headers(dump.exception())).isGreaterThan(5);
     assertThat(dump.metadataJson()).doesNotContain("deadlocks");
 
     // the threads that wait on each other for ever: an error, which heartlog errors lists
-    StoredRecord deadlocked = records.get(5);
+    StoredRecord deadlocked = records.get(3);
     assertThat(deadlocked.level()).isEqualTo("ERROR");
     assertThat(deadlocked.message()).startsWith("Full thread dump OpenJDK").endsWith("): Found 1 deadlock.");
     assertThat(deadlocked.metadataJson()).contains("\"deadlocks\": 1");
@@ -92,32 +91,99 @@ class JvmThreadDumpTest {
   }
 
   @Test
-  void aDumpOfHundredsOfThreadsKeepsItsFirst30KibAndCountsTheRest() throws Exception {
-    List<StoredRecord> records = run("thread-dump-400", """
+  void aDumpOfAWorkersPoolsFoldsTheThreadsThatWaitAlikeAndKeepsTheOneStuck() throws Exception {
+    List<StoredRecord> records = run("thread-dump-pools", """
+        import java.util.concurrent.*;
         public class Render {
           public static void main(String[] args) throws Exception {
-            for (int i = 0; i < 400; i++) {
+            ExecutorService pool = Executors.newFixedThreadPool(200);
+            for (int i = 1; i < 200; i++) {
+              pool.submit(() -> { });
+            }
+            pool.submit(Render::renderFrame);   // its last thread's task, stuck
+            for (int i = 0; i < 200; i++) {
               Thread thread = new Thread(() -> {
                 try { Thread.sleep(60_000); } catch (InterruptedException e) { return; }
-              }, "render-pool-" + i);
+              }, "upload-" + i);
               thread.setDaemon(true);
               thread.start();
             }
+            Thread.sleep(300);
             dump();
             System.out.println("after the dump");
+            System.exit(0);
+          }
+          static void renderFrame() {
+            try { Thread.sleep(60_000); } catch (InterruptedException e) { }
           }
         """ + DUMP + "}\n");
 
-    // Before: one record whose exception the agent cut at 32 KiB, then one of each line past 64 KiB.
-    assertThat(records).extracting(StoredRecord::message).hasSize(3).endsWith("after the dump");
-    StoredRecord dump = records.get(1);
-    assertThat(dump.message()).startsWith("Full thread dump OpenJDK");
-    assertThat(dump.exception()).hasSizeLessThan(31 * 1024).doesNotContain("heartlog truncated")
-        .containsPattern("\n… \\[heartlog run left out the dump's last \\d+ lines, past its first 30 KiB]$")
-        // none of the lines past the cut, short as they may be: its last, the blank lines between threads
-        .doesNotContain("\nJNI global refs: ", "\nHeap\n", "\n\n\n");
-    // every thread counted, those left out too
-    assertThat(threads(dump)).isGreaterThan(400).isGreaterThan(headers(dump.exception()));
+    // Before: its first 30 KiB, the addresses of its threads, "main", HotSpot's threads, the
+    // pool's first 13; neither the thread stuck in renderFrame, nor the dump's end.
+    assertThat(records).extracting(StoredRecord::message).hasSize(2).endsWith("after the dump");
+    String dump = records.get(0).exception();
+    assertThat(dump).hasSizeLessThan(12 * 1024)
+        .contains("\n\"main\" #1 ", "\nJNI global refs: ", "\nHeap\n")
+        .containsPattern("\n_java_thread_list=0x\\p{XDigit}+, length=4\\d\\d, elements=\\{\n"
+            + "… \\[heartlog run left out 10\\d lines of the threads' addresses]\n}\n")
+        .doesNotContain("lines of the dump here");
+    // the pool's first thread, waiting for work, and the 198 more that wait alike; its last, stuck
+    assertThat(dump).containsPattern("\n\"pool-1-thread-1\" #\\d+ [^\n]*\n(   |\t)[^\n]*(\n\t[^\n]*)*\n"
+        + "\t… and 198 more threads with this stack, folded by heartlog run: \"pool-1-thread-2\" … \"pool-1-thread-199\"\n\n")
+        .containsPattern("\n\"pool-1-thread-200\" #\\d+ [^\n]*\n(   |\t)[^\n]*\n(\t[^\n]*\n)*\tat Render.renderFrame\\(");
+    assertThat(dump).contains("\t… and 199 more threads with this stack, folded by heartlog run: \"upload-1\" … \"upload-199\"\n")
+        .doesNotContain("\"pool-1-thread-2\" #", "\"upload-199\" #");
+    // every thread counted, those folded too
+    assertThat(threads(records.get(0))).isEqualTo(headers(dump) + 198 + 199);
+  }
+
+  @Test
+  void aDumpOfManyStacksIsCutAmongItsThreadsAndKeepsItsDeadlocks() throws Exception {
+    List<StoredRecord> records = run("thread-dump-cut", """
+        public class Render {
+          static final Object FRAMES = new Object(), UPLOADS = new Object();
+          public static void main(String[] args) throws Exception {
+            for (int i = 0; i < 200; i++) {
+              int depth = i % 50;   // 50 stacks, of 4 to 53 frames
+              Thread thread = new Thread(() -> deep(depth), "render-" + i);
+              thread.setDaemon(true);
+              thread.start();
+            }
+            locking("render-frames", FRAMES, UPLOADS).start();
+            locking("upload-frames", UPLOADS, FRAMES).start();
+            Thread.sleep(300);
+            dump();
+            System.out.println("after the dump");
+          }
+          static void deep(int depth) {
+            if (depth > 0) {
+              deep(depth - 1);
+            } else {
+              try { Thread.sleep(60_000); } catch (InterruptedException e) { }
+            }
+          }
+          static Thread locking(String name, Object first, Object second) {
+            Thread thread = new Thread(() -> {
+              synchronized (first) {
+                try { Thread.sleep(100); } catch (InterruptedException e) { return; }
+                synchronized (second) { System.out.println("never"); }
+              }
+            }, name);
+            thread.setDaemon(true);
+            return thread;
+          }
+        """ + DUMP + "}\n");
+
+    // Before: the agent cut it at 32 KiB, its lines past 64 KiB records of their own; then, its
+    // first 30 KiB, without the deadlock that makes it an error.
+    assertThat(records).extracting(StoredRecord::message).hasSize(2).endsWith("after the dump");
+    StoredRecord dump = records.get(0);
+    assertThat(dump.level()).isEqualTo("ERROR");
+    assertThat(dump.exception()).hasSizeLessThan(30 * 1024).doesNotContain("heartlog truncated")
+        .containsPattern("\n… \\[heartlog run left out \\d+ lines of the dump here, to keep it to 30 KiB]\n(\n)?JNI global refs: ")
+        .contains("\nFound one Java-level deadlock:\n", "which is held by \"upload-frames\"", "\nFound 1 deadlock.\n", "\nHeap\n")
+        .contains("\t… and 3 more threads with this stack, folded by heartlog run: \"render-50\" … \"render-150\"\n");
+    assertThat(threads(dump)).isGreaterThan(200).isGreaterThan(headers(dump.exception()) + 150);
   }
 
   private List<StoredRecord> run(String worker, String source) throws Exception {

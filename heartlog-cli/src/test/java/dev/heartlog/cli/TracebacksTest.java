@@ -604,17 +604,62 @@ class TracebacksTest extends TracebacksTestSupport {
   @Test
   void aJvmThreadDumpKeepsNoLineAfterTheFirstItLeftOut() {
     String dump = "Full thread dump OpenJDK 64-Bit Server VM (17.0.15+6 mixed mode, sharing):";
-    String frame = "\tat render." + "x".repeat(4_980) + "(Render.java:1)";   // 5,000 characters
+    String frame = "\tat render." + "x".repeat(99_980) + "(Render.java:1)";   // 100,000 characters
     print(Level.INFO, dump);
-    for (int i = 0; i < 6; i++) {
-      print(Level.INFO, frame);   // 30,000 and more kept
+    for (int i = 0; i < 20; i++) {
+      print(Level.INFO, frame);   // 2,000,000 and more read
     }
-    print(Level.INFO, frame);     // past 30 KiB: left out
-    print(Level.INFO, "Heap");    // would fit, but the dump's lines are kept only up to the first left out
+    print(Level.INFO, frame);     // past 2 MiB: left out
+    print(Level.INFO, "Heap");    // would fit, but the dump's lines are read only up to the first left out
     tracebacks.end();
 
-    assertThat(recorded).hasSize(1);
-    assertThat(recorded.get(0)).endsWith(frame + "\n… [heartlog run left out the dump's last 2 lines, past its first 30 KiB]");
+    assertThat(recorded).containsExactly("INFO " + dump + " t-1 0 " + dump
+        + "\n… [heartlog run left out 20 lines of the dump here, to keep it to 30 KiB]"
+        + "\n… [heartlog run left out the dump's last 2 lines, past the first 2 MiB it reads]");
+  }
+
+  @Test
+  void theLineOfTheTimeAboveAJvmThreadDumpIsItsFirst() {
+    String dump = "Full thread dump OpenJDK 64-Bit Server VM (17.0.15+6 mixed mode, sharing):";
+    String header = "\"main\" #1 prio=5 os_prio=0 cpu=88.05ms elapsed=2.17s tid=0x7f19 nid=0x4146 runnable";
+    tracebacks.reading(true, nanos);
+    print(Level.INFO, "2026-12-06 16:02:42");
+    print(Level.INFO, dump);
+    print(Level.INFO, header);
+    print(Level.INFO, "2026-12-06 16:02:43");                   // a time of the worker's own
+    printOwn(Level.ERROR, "render failed: frame 4");            // which owns the traceback after it
+    print(Level.INFO, "Traceback (most recent call last):");
+    print(Level.INFO, "  File \"w.py\", line 3, in <module>");
+    print(Level.INFO, "RuntimeError: frame 4");
+    tracebacks.reading(false, nanos);
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    tracebacks.reading(true, nanos);
+    print(Level.INFO, "2026-12-06 16:02:43 rendering frame 5");   // more than a time: a line of its own
+    print(Level.INFO, dump);
+    printOwn(Level.INFO, "2026-12-06 16:02:44");                // a logger's
+    print(Level.INFO, dump);
+    print(Level.INFO, "2026-12-06 16:02:45");
+    tracebacks.reading(false, nanos);
+    tracebacks.reading(true, nanos);                              // in the next read: still its
+    print(Level.INFO, dump);
+    tracebacks.reading(false, nanos);
+    print(Level.INFO, "2026-12-06 16:02:46");
+    tracebacks.tick(nanos + QUIET);                               // a quiet period after it: a line of its own
+    print(Level.INFO, dump);
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "INFO " + dump + " t-1 1 2026-12-06 16:02:42\n" + dump + "\n" + header,
+        "INFO 2026-12-06 16:02:43 t-1 3 -",
+        "ERROR render failed: frame 4 t-1 4 Traceback (most recent call last):\n  File \"w.py\", line 3, in <module>\n"
+            + "RuntimeError: frame 4",
+        "INFO 2026-12-06 16:02:43 rendering frame 5 t-1 8 -",
+        "INFO " + dump + " t-1 9 " + dump,
+        "INFO 2026-12-06 16:02:44 t-1 10 -",
+        "INFO " + dump + " t-1 11 " + dump,
+        "INFO " + dump + " t-1 13 2026-12-06 16:02:45\n" + dump,
+        "INFO 2026-12-06 16:02:46 t-1 14 -",
+        "INFO " + dump + " t-1 15 " + dump);
   }
 
   @Test
