@@ -83,7 +83,7 @@ final class OpenTraceback {
   private int crashSaidAt = -1;          // HotSpot: the line that said what the crash was
   private boolean crashFrameSaid;        // HotSpot: the message names the frame it crashed in
   private JvmDump jvmDump = JvmDump.NONE; // HotSpot: where in the whole report it printed, for want of a file
-  private int linesLeftOut;              // HotSpot: its crash report's lines from its registers to its end, or its thread dump's past the most read
+  private int linesLeftOut;              // HotSpot's crash report's lines from its registers to its end; a dump's past the most read
   private boolean leaveOut;              // the line taken is not kept
   private int threads;                   // HotSpot's thread dump: its threads' headers
   private int deadlocks;                 // HotSpot's thread dump: the deadlocks it found
@@ -190,14 +190,14 @@ final class OpenTraceback {
    * exception's message.
    */
   boolean take(String text, boolean sameBurst, long read, boolean formatted) {
-    if (shape != Shape.JVM_THREADS && chars + text.length() > maxChars) {
-      return false;   // a thread dump's lines past it are counted instead
+    if (!isDump() && chars + text.length() > maxChars) {
+      return false;   // a dump's lines past it are counted instead
     }
     boolean part = switch (shape) {
       case PYTHON -> continuesPython(text, sameBurst, read, formatted);
       case PYTHON_GROUP -> continuesPythonGroup(text);
       case STACK -> continuesStack(text, sameBurst);
-      case GO -> text.isBlank() || TracebackLines.isGoPanicLine(text);
+      case GO -> continuesGoPanic(text);
       case GO_STACK -> text.startsWith("\t") || TracebackLines.isGoFunction(text);
       case RUST -> continuesRustPanic(text, sameBurst);
       case RUST_REPORT -> sameBurst && (text.isBlank() || Character.isWhitespace(text.charAt(0))
@@ -216,6 +216,25 @@ final class OpenTraceback {
       add(text);
     }
     return part;
+  }
+
+  /** Whether it is a dump of every thread's stack, HotSpot's or Go's, which {@link ThreadDumps} keeps. */
+  private boolean isDump() {
+    return shape == Shape.JVM_THREADS || shape == Shape.GO;
+  }
+
+  /**
+   * Whether the line is of a Go program's panic, fatal error or signal's dump (every goroutine's
+   * stack): past {@link ThreadDumps#MAX_READ_CHARS}, counted and left out, as every line after
+   * it is. Kept to the 64 KiB of another traceback, 500 goroutines' dump on SIGQUIT was 4,089
+   * warnings, a line or a call and its place each.
+   */
+  private boolean continuesGoPanic(String text) {
+    if (!text.isBlank() && !TracebackLines.isGoPanicLine(text)) {
+      return false;
+    }
+    leaveOut = linesLeftOut > 0 || chars + text.length() > ThreadDumps.MAX_READ_CHARS;
+    return true;
   }
 
   /**
@@ -262,8 +281,8 @@ final class OpenTraceback {
     if (shape != Shape.GO || owner != null || lines.size() > 1 || !lines.get(0).equals(message)) {
       // Not a Go panic's or fatal error's first line alone, the message already: a line that only
       // looked like one (the AWS CLI's "fatal error: Unable to locate credentials")
-      String joined = shape == Shape.JVM_THREADS
-          ? ThreadDumps.kept(lines, linesLeftOut)
+      String joined = shape == Shape.JVM_THREADS ? ThreadDumps.kept(ThreadDumps.Runtime.JVM, lines, linesLeftOut)
+          : shape == Shape.GO ? ThreadDumps.kept(ThreadDumps.Runtime.GO, lines, linesLeftOut)
           : String.join("\n", lines);
       if (line.metadata().get("exception") instanceof String own && !own.isBlank() && !joined.contains(own)) {
         joined = own + "\n" + joined;   // the line's own (zap's error, its frames below it), kept above

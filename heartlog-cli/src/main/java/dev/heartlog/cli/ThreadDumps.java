@@ -4,18 +4,51 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
- * What heartlog run keeps of HotSpot's dump of its threads' stacks ({@code kill -3}, {@code
- * jstack}): the whole dump where it fits in {@link #KEPT_CHARS}. A bigger one is a worker's
+ * What heartlog run keeps of a dump of every thread's stack: HotSpot's ({@code kill -3}, {@code
+ * jstack}), and Go's, of every goroutine (a fatal error's, {@code concurrent map writes}; {@code
+ * SIGQUIT}'s). The whole dump where it fits in {@link #KEPT_CHARS}. A bigger one is a worker's
  * pools, hundreds of threads that wait for work in the same place, printed in the order they were
  * made, and the thread that is stuck somewhere else among or after them. So the threads whose
- * stacks are an earlier thread's, line for line, are folded into that thread, which names how many
- * and which; the list of the threads' addresses HotSpot prints first is left out; and what is
- * still too long is cut in the middle of the threads, keeping the dump's end: the deadlocks it
- * found and the heap's summary.
+ * stacks are an earlier thread's are folded into that thread, which names how many and which; the
+ * list of the threads' addresses HotSpot prints first is left out; and what is still too long is
+ * cut in the middle of the threads, keeping the dump's end: the deadlocks HotSpot found and its
+ * heap's summary, Go's registers.
  */
 final class ThreadDumps {
+
+  /** Whose dump it is. */
+  enum Runtime {
+    /**
+     * HotSpot's: a thread's first line, {@code "main" #1 prio=5 os_prio=0 ... tid=0x00007f...
+     * nid=0x7114 ...}, its state, frames and locks indented below it. A thread's stack is the
+     * same as another's line for line, to the locks' addresses.
+     */
+    JVM,
+    /**
+     * Go's: {@code goroutine 18 [chan receive, 2 minutes]:}, then each call over its place,
+     * indented, and {@code created by main.main in goroutine 1}. A goroutine's stack is the same
+     * as another's in the same state with the same calls at the same places: the arguments'
+     * values, how long it waited and, in a signal's dump, the frames' addresses ({@code fp=0x...
+     * sp=0x... pc=0x...}) differ from goroutine to goroutine.
+     */
+    GO
+  }
+
+  /**
+   * Go's first line of a goroutine: its number, and its state in brackets ({@code goroutine 18
+   * [chan receive]:}; since Go 1.23, in a signal's dump, {@code goroutine 18 gp=0xc000007a40
+   * m=nil [chan receive]:}).
+   */
+  private static final Pattern GOROUTINE = Pattern.compile("goroutine (\\d+) (?:[^\\[]*)\\[([^\\]]*)]:");
+
+  /** How long a goroutine has waited, after its state: {@code , 2 minutes}. */
+  private static final Pattern GO_WAITED = Pattern.compile(", \\d+ minutes");
+
+  /** The frame's addresses after a call's place in a signal's dump: {@code  fp=0xc0000347c0 sp=0x... pc=0x...}. */
+  private static final Pattern GO_FRAME_ADDRESSES = Pattern.compile(" fp=0x\\p{XDigit}+ sp=0x\\p{XDigit}+ pc=0x\\p{XDigit}+$");
 
   /**
    * The most kept of a dump: below the 32 KiB the agent stores of a metadata value, the record's
@@ -35,23 +68,29 @@ final class ThreadDumps {
   private ThreadDumps() {
   }
 
-  /** A thread's first line: {@code "main" #1 prio=5 os_prio=0 ... tid=0x00007f... nid=0x7114 ...}. */
+  /** A thread's first line in HotSpot's dump: {@code "main" #1 prio=5 os_prio=0 ... tid=0x00007f... nid=0x7114 ...}. */
   static boolean isThreadHeader(String line) {
     return line.startsWith("\"") && line.contains(" tid=");
+  }
+
+  private static boolean isThreadHeader(Runtime runtime, String line) {
+    return runtime == Runtime.JVM ? isThreadHeader(line) : line.startsWith("goroutine ") && GOROUTINE.matcher(line).matches();
   }
 
   /**
    * The dump's text as kept.
    *
-   * @param lines the lines read, from {@code Full thread dump ...:} on, no blank line last
+   * @param lines the lines read, from its first on ({@code Full thread dump ...:}, {@code fatal
+   *     error: ...}), no blank line last
    * @param linesNotRead its lines after the first {@link #MAX_READ_CHARS}, only counted
    */
-  static String kept(List<String> lines, int linesNotRead) {
+  static String kept(Runtime runtime, List<String> lines, int linesNotRead) {
     if (chars(lines) <= KEPT_CHARS && linesNotRead == 0) {
       return String.join("\n", lines);
     }
-    List<String> folded = folded(lines);
-    int end = linesNotRead == 0 ? endOfThreads(folded) : folded.size();
+    Folded dump = fold(runtime, lines);
+    List<String> folded = dump.lines;
+    int end = linesNotRead == 0 ? dump.threadsEnd : folded.size();
     List<String> last = folded.subList(end, folded.size());
     if (chars(last) > MAX_END_CHARS) {
       end = folded.size();   // many deadlocks: cut them at the end instead
@@ -87,14 +126,23 @@ final class ThreadDumps {
    * its first line is all it says. Nor are the threads of the deadlocks found, named in quotes
    * without a {@code tid=}.
    */
-  static List<String> folded(List<String> lines) {
+  static List<String> folded(Runtime runtime, List<String> lines) {
+    return fold(runtime, lines).lines;
+  }
+
+  /** The lines folded, and where their threads end. */
+  private record Folded(List<String> lines, int threadsEnd) {
+  }
+
+  private static Folded fold(Runtime runtime, List<String> lines) {
     List<String> folded = new ArrayList<>(lines.size());
     Map<String, Fold> folds = new HashMap<>();
     List<Fold> byIndex = new ArrayList<>();
+    int threadsEnd = -1;
     int i = 0;
     while (i < lines.size()) {
       String line = lines.get(i);
-      if (line.startsWith("_java_thread_list=")) {
+      if (runtime == Runtime.JVM && line.startsWith("_java_thread_list=")) {
         int end = i + 1;
         while (end < lines.size() && lines.get(end).startsWith("0x")) {
           end++;
@@ -104,37 +152,28 @@ final class ThreadDumps {
         i = end;
         continue;
       }
-      if (!isThreadHeader(line)) {
+      if (!isThreadHeader(runtime, line)) {
         folded.add(line);
         i++;
         continue;
       }
-      int stackEnd = i + 1;   // after the thread's last indented line
-      for (int j = i + 1; j < lines.size() && !isThreadHeader(lines.get(j)); j++) {
-        String next = lines.get(j);
-        if (!next.isBlank() && !Character.isWhitespace(next.charAt(0))) {
-          break;
-        }
-        if (!next.isBlank()) {
-          stackEnd = j + 1;
-        }
-      }
+      int stackEnd = stackEnd(runtime, lines, i);
       int blankEnd = stackEnd;
       while (blankEnd < lines.size() && lines.get(blankEnd).isBlank()) {
         blankEnd++;
       }
       List<String> stack = lines.subList(i + 1, stackEnd);
-      String key = String.join("\n", stack);
-      boolean framed = stack.stream().anyMatch(frame -> frame.startsWith("\tat "));
+      String key = runtime == Runtime.JVM ? String.join("\n", stack) : goStack(line, stack);
+      boolean framed = runtime == Runtime.GO || stack.stream().anyMatch(frame -> frame.startsWith("\tat "));
       Fold fold = folds.get(key);
       if (fold != null) {
-        fold.add(name(line));
+        fold.add(name(runtime, line));
       } else {
         folded.addAll(lines.subList(i, stackEnd));
         if (!framed) {
           folded.addAll(lines.subList(stackEnd, blankEnd));
         } else {
-          Fold first = new Fold();
+          Fold first = new Fold(runtime == Runtime.JVM ? "thread" : "goroutine");
           folds.put(key, first);
           byIndex.add(first);
           first.at = folded.size();
@@ -143,25 +182,64 @@ final class ThreadDumps {
         }
       }
       i = blankEnd;
+      threadsEnd = folded.size();
     }
+    int placesLeft = 0;
     for (Fold fold : byIndex) {
-      folded.set(fold.at, fold.line());
-    }
-    folded.removeIf(line -> line == null);
-    return folded;
-  }
-
-  /** Where the threads end: the line {@code JNI global refs: ...} HotSpot prints after them. */
-  private static int endOfThreads(List<String> lines) {
-    for (int i = lines.size() - 1; i >= 0; i--) {
-      if (lines.get(i).startsWith("JNI global ref")) {
-        return i;
+      String named = fold.line();
+      folded.set(fold.at, named);
+      if (named == null && fold.at < threadsEnd) {
+        placesLeft++;
       }
     }
-    return lines.size();
+    folded.removeIf(line -> line == null);
+    return new Folded(folded, threadsEnd < 0 ? folded.size() : threadsEnd - placesLeft);
   }
 
-  private static String name(String header) {
+  /**
+   * Where the thread whose first line is at {@code header} ends: after HotSpot's thread's last
+   * indented line (a blank line may come among them, above {@code Locked ownable
+   * synchronizers:}); before Go's goroutine's blank line.
+   */
+  private static int stackEnd(Runtime runtime, List<String> lines, int header) {
+    int end = header + 1;
+    for (int j = header + 1; j < lines.size() && !isThreadHeader(runtime, lines.get(j)); j++) {
+      String next = lines.get(j);
+      if (runtime == Runtime.GO && next.isBlank()) {
+        break;
+      }
+      if (runtime == Runtime.JVM && !next.isBlank() && !Character.isWhitespace(next.charAt(0))) {
+        break;
+      }
+      if (!next.isBlank()) {
+        end = j + 1;
+      }
+    }
+    return end;
+  }
+
+  /** A goroutine's stack as compared with another's: its state and its calls at their places, without what differs. */
+  private static String goStack(String header, List<String> stack) {
+    var goroutine = GOROUTINE.matcher(header);
+    StringBuilder key = new StringBuilder(goroutine.matches() ? GO_WAITED.matcher(goroutine.group(2)).replaceAll("") : header);
+    for (String line : stack) {
+      key.append('\n');
+      if (line.startsWith("\t")) {
+        key.append(GO_FRAME_ADDRESSES.matcher(line).replaceFirst(""));
+      } else if (line.endsWith(")") && line.lastIndexOf('(') > 0) {
+        key.append(line, 0, line.lastIndexOf('('));   // the call without its arguments' values
+      } else {
+        key.append(line);   // created by main.main in goroutine 1
+      }
+    }
+    return key.toString();
+  }
+
+  private static String name(Runtime runtime, String header) {
+    if (runtime == Runtime.GO) {
+      var goroutine = GOROUTINE.matcher(header);
+      return goroutine.matches() ? "goroutine " + goroutine.group(1) : header;
+    }
     int close = header.lastIndexOf("\" #");
     return close > 0 ? header.substring(0, close + 1) : header.substring(0, header.indexOf(" tid="));
   }
@@ -176,10 +254,15 @@ final class ThreadDumps {
 
   /** The threads folded into a thread with their stack. */
   private static final class Fold {
+    final String what;   // thread, goroutine
     int at;
     int count;
     String firstName;
     String lastName;
+
+    Fold(String what) {
+      this.what = what;
+    }
 
     void add(String name) {
       count++;
@@ -196,7 +279,7 @@ final class ThreadDumps {
       }
       String names = count == 1 ? firstName : count == 2 ? firstName + " and " + lastName
           : firstName + " … " + lastName;
-      return "\t… and " + count + " more thread" + (count == 1 ? "" : "s") + " with this stack, folded by heartlog run: "
+      return "\t… and " + count + " more " + what + (count == 1 ? "" : "s") + " with this stack, folded by heartlog run: "
           + names;
     }
   }

@@ -206,14 +206,27 @@ final class TracebackLines {
   private static final Pattern NODE_VERSION = Pattern.compile("Node\\.js v(?![\\d.]*\\.(?!\\d))\\d[\\d.]*");
 
   /**
-   * The lines of a Go program's panic or fatal error after its first ({@code panic: runtime
-   * error: ...}): goroutine headers ({@code goroutine 1 [running]:}), calls ({@code
-   * main.(*Queue).claim(0xc000012345)}) each over its place ({@code \t/app/queue.go:42 +0x1d}),
-   * {@code [signal SIGSEGV: ...]}, {@code created by ...}, {@code exit status 2} from {@code go run}.
+   * The lines of a Go program's panic, fatal error or dump on a signal after its first ({@code
+   * panic: runtime error: ...}): goroutine headers ({@code goroutine 1 [running]:}), calls
+   * ({@code main.(*Queue).claim(0xc000012345)}) each over its place ({@code \t/app/queue.go:42
+   * +0x1d}), {@code [signal SIGSEGV: ...]}, {@code created by ...}, {@code exit status 2} from
+   * {@code go run}; a signal's dump's {@code PC=0x45ef63 m=0 sigcode=0} and registers' values
+   * ({@code rax    0x0}, {@code rflags 0x286}).
    */
   private static final Pattern GO_PANIC = Pattern.compile(
       "goroutine \\d+ .*:|\\[signal .*]|\t.*|created by .*|exit status \\d+|panic: .*"
-          + "|\\.\\.\\.additional frames elided\\.\\.\\.");
+          + "|\\.\\.\\.additional frames elided\\.\\.\\.|PC=0x\\p{XDigit}+ .*|[a-z][a-z0-9]{1,6} +0x\\p{XDigit}+");
+
+  /**
+   * The first line of a Go program's dump of every goroutine's stack as it dies of a signal, as
+   * Go's runtime names the signals it dies of ({@code runtime/sigtab_linux_generic.go}): {@code
+   * SIGQUIT: quit} ({@code kill -QUIT}, as one asks a hung Go worker what it is doing), {@code
+   * SIGABRT: abort}, {@code SIGSEGV: segmentation violation} in C code. A worker's own {@code
+   * SIGTERM: shutting down} is no such line.
+   */
+  private static final Set<String> GO_SIGNALS = Set.of("SIGQUIT: quit", "SIGILL: illegal instruction",
+      "SIGTRAP: trace trap", "SIGABRT: abort", "SIGBUS: bus error", "SIGFPE: floating-point exception",
+      "SIGSEGV: segmentation violation", "SIGSTKFLT: stack fault", "SIGSYS: bad system call");
 
   /**
    * A Go function's name as zap's stack names it, without arguments ({@code main.main}, {@code
@@ -475,7 +488,8 @@ final class TracebackLines {
   }
 
   static boolean isGoPanic(String text) {
-    return text.startsWith("panic: ") || text.startsWith("fatal error: ");
+    return text.startsWith("panic: ") || text.startsWith("fatal error: ")
+        || GO_SIGNALS.contains(text);
   }
 
   /** A line of a Go function's name alone ({@link #GO_FUNCTION}), as zap's stack begins. */

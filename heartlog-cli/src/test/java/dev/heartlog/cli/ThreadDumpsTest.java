@@ -1,12 +1,17 @@
 package dev.heartlog.cli;
 
+import static dev.heartlog.cli.ThreadDumps.Runtime.GO;
+import static dev.heartlog.cli.ThreadDumps.Runtime.JVM;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** What heartlog run keeps of HotSpot's thread dump, in lines as JDK 17's {@code jstack -l} prints them. */
+/**
+ * What heartlog run keeps of a dump of every thread's stack: HotSpot's, in lines as JDK 17's
+ * {@code jstack -l} prints them, and Go's.
+ */
 class ThreadDumpsTest {
 
   private static final String FIRST = "Full thread dump OpenJDK 64-Bit Server VM (17.0.15+6 mixed mode, sharing):";
@@ -18,9 +23,9 @@ class ThreadDumpsTest {
     dump.addAll(idle("pool-1-thread-2", 13, POOL_1));
     dump.add("JNI global refs: 7, weak refs: 0");
 
-    assertThat(ThreadDumps.kept(dump, 0)).isEqualTo(String.join("\n", dump));
+    assertThat(ThreadDumps.kept(JVM, dump, 0)).isEqualTo(String.join("\n", dump));
     // its lines past the 2 MiB read, counted: folded, it fits
-    assertThat(ThreadDumps.kept(dump, 5)).isEqualTo(String.join("\n", concat(dump.subList(0, 2),
+    assertThat(ThreadDumps.kept(JVM, dump, 5)).isEqualTo(String.join("\n", concat(dump.subList(0, 2),
         withFold(idle("pool-1-thread-1", 12, POOL_1),
             "\t… and 1 more thread with this stack, folded by heartlog run: \"pool-1-thread-2\""),
         List.of("JNI global refs: 7, weak refs: 0",
@@ -51,7 +56,7 @@ class ThreadDumpsTest {
         blocked("render-1", 20, "0x000000069ec77ff0"), blocked("render-2", 21, "0x000000069ec77fe0"),
         blocked("render-3", 22, "0x000000069ec77fe0"), hotSpots, end);
 
-    assertThat(ThreadDumps.folded(dump)).containsExactlyElementsOf(concat(
+    assertThat(ThreadDumps.folded(JVM, dump)).containsExactlyElementsOf(concat(
         List.of(FIRST, "", "Threads class SMR info:", "_java_thread_list=0x00007f59ac64ac10, length=412, elements={",
             "… [heartlog run left out 2 lines of the threads' addresses]", "}", ""),
         withFold(idle("pool-1-thread-1", 12, POOL_1),
@@ -73,10 +78,32 @@ class ThreadDumpsTest {
         " garbage-first heap   total 397312K, used 10610K [0x0000000687400000, 0x0000000800000000)");
     dump.addAll(end);
 
-    assertThat(ThreadDumps.folded(dump)).containsExactlyElementsOf(concat(List.of(FIRST, ""),
+    assertThat(ThreadDumps.folded(JVM, dump)).containsExactlyElementsOf(concat(List.of(FIRST, ""),
         withFold(idle("pool-1-thread-1", 12, POOL_1),
             "\t… and 2 more threads with this stack, folded by heartlog run: \"pool-1-thread-2\" and \"pool-1-thread-3\""),
         end));
+  }
+
+  @Test
+  void goroutinesInOneStateWithTheSameCallsAtTheSamePlacesAreFolded() {
+    List<String> panicking = List.of("goroutine 21 [running]:", "main.main.func1()", "\t/app/main.go:23 +0x5b",
+        "created by main.main in goroutine 1", "\t/app/main.go:21 +0xa7", "");
+    List<String> dump = concat(List.of("fatal error: concurrent map writes", ""), panicking,
+        waiting("goroutine 5 [chan receive]:", "(0x0?, 0xc000012345)", 9, ""),
+        waiting("goroutine 6 [chan receive, 2 minutes]:", "(0x1?, 0xc000012346)", 9, ""),   // longer
+        waiting("goroutine 7 [select]:", "(0x2?, 0xc000012347)", 9, ""),                     // another state
+        waiting("goroutine 8 [chan receive]:", "(0x3?, 0xc000012348)", 10, ""),              // another place
+        // Go 1.23's signal dump: the goroutine's addresses, the frames'
+        waiting("goroutine 9 gp=0xc000007a40 m=nil [chan receive]:", "(...)", 9, " fp=0xc0000347c0 sp=0xc000034748 pc=0x48140b"));
+    dump.remove(dump.size() - 1);   // no blank line last
+
+    List<String> expected = concat(List.of("fatal error: concurrent map writes", ""), panicking,
+        waiting("goroutine 5 [chan receive]:", "(0x0?, 0xc000012345)", 9, ""),
+        waiting("goroutine 7 [select]:", "(0x2?, 0xc000012347)", 9, ""),
+        waiting("goroutine 8 [chan receive]:", "(0x3?, 0xc000012348)", 10, ""));
+    expected.add(expected.indexOf("goroutine 7 [select]:") - 1,
+        "\t… and 2 more goroutines with this stack, folded by heartlog run: goroutine 6 and goroutine 9");
+    assertThat(ThreadDumps.folded(GO, dump)).containsExactlyElementsOf(expected);
   }
 
   @Test
@@ -99,7 +126,7 @@ class ThreadDumpsTest {
     }
     dump.add("Found 100 deadlocks.");
 
-    String kept = ThreadDumps.kept(dump, 0);
+    String kept = ThreadDumps.kept(JVM, dump, 0);
     assertThat(kept).hasSizeLessThanOrEqualTo(ThreadDumps.KEPT_CHARS).startsWith(FIRST + "\n\n\"render-0\" #20 ")
         .endsWith("… [heartlog run left out " + (dump.size() - kept.lines().count() + 1)
             + " lines of the dump here, to keep it to 30 KiB]")
@@ -108,7 +135,7 @@ class ThreadDumpsTest {
     List<String> fewer = new ArrayList<>(threads);
     fewer.addAll(dump.subList(threads.size(), threads.size() + 50));
     fewer.add("Found 10 deadlocks.");
-    assertThat(ThreadDumps.kept(fewer, 0)).hasSizeLessThanOrEqualTo(ThreadDumps.KEPT_CHARS)
+    assertThat(ThreadDumps.kept(JVM, fewer, 0)).hasSizeLessThanOrEqualTo(ThreadDumps.KEPT_CHARS)
         .containsPattern("\n… \\[heartlog run left out \\d+ lines of the dump here, to keep it to 30 KiB]\n"
             + "JNI global refs: 7, weak refs: 0\nFound one Java-level deadlock:\n")
         .endsWith("\n  which is held by \"upload-9\"\nFound 10 deadlocks.");
@@ -148,6 +175,12 @@ class ThreadDumpsTest {
         "   Locked ownable synchronizers:",
         "\t- None",
         "");
+  }
+
+  /** A goroutine of a worker's pool waiting for a job, and the blank line after it. */
+  private static List<String> waiting(String header, String arguments, int line, String addresses) {
+    return List.of(header, "main.worker" + arguments, "\t/app/main.go:" + line + " +0xab" + addresses,
+        "created by main.main in goroutine 1", "\t/app/main.go:17 +0x34", "");
   }
 
   /** The thread's lines with the line that names those folded into it after its last, before its blank line. */

@@ -107,6 +107,14 @@ class TracebackLinesTest {
   void aGoPanicsLinesAndNodesVersion() {
     assertThat(TracebackLines.isGoPanicLine("main.(*Queue).claim(0xc000012345)")).isTrue();
     assertThat(TracebackLines.isGoPanicLine("goroutine 1 [running]:")).isTrue();
+    // a signal's dump: its first line, the place it came, the registers
+    assertThat(TracebackLines.isGoPanic("SIGQUIT: quit")).isTrue();
+    assertThat(TracebackLines.isGoPanic("SIGSEGV: segmentation violation")).isTrue();
+    assertThat(TracebackLines.isGoPanic("SIGTERM: shutting down")).isFalse();
+    assertThat(TracebackLines.isGoPanicLine("PC=0x45ef63 m=0 sigcode=0")).isTrue();
+    assertThat(TracebackLines.isGoPanicLine("rflags 0x286")).isTrue();
+    assertThat(TracebackLines.isGoPanicLine("rax    0xfffffffffffffffc")).isTrue();
+    assertThat(TracebackLines.isGoPanicLine("rendering 0x2")).isFalse();
     assertThat(TracebackLines.isGoPanicLine("main.claim(0xc000012345) and more")).isFalse();
     assertThat(TracebackLines.isGoPanicLine("a(".repeat(LONG))).isFalse();
     assertThat(TracebackLines.isGoPanicLine("a(".repeat(LONG) + ")")).isTrue();

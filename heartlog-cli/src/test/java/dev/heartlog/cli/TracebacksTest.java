@@ -619,6 +619,23 @@ class TracebacksTest extends TracebacksTestSupport {
   }
 
   @Test
+  void aGoPanicsDumpKeepsNoLineAfterTheFirstItLeftOut() {
+    String call = "main.render" + "x".repeat(99_980) + "(0x0?)";   // 100,000 characters
+    print(Level.WARNING, "panic: frame 3");
+    print(Level.WARNING, "");
+    print(Level.WARNING, "goroutine 1 [running]:");
+    for (int i = 0; i < 21; i++) {
+      print(Level.WARNING, call);   // 2,000,000 and more read; the 21st left out
+    }
+    print(Level.WARNING, "exit status 2");   // would fit, but the dump's lines are read only up to the first left out
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly("ERROR panic: frame 3 t-1 0 panic: frame 3\n\ngoroutine 1 [running]:"
+        + "\n… [heartlog run left out 20 lines of the dump here, to keep it to 30 KiB]"
+        + "\n… [heartlog run left out the dump's last 2 lines, past the first 2 MiB it reads]");
+  }
+
+  @Test
   void theLineOfTheTimeAboveAJvmThreadDumpIsItsFirst() {
     String dump = "Full thread dump OpenJDK 64-Bit Server VM (17.0.15+6 mixed mode, sharing):";
     String header = "\"main\" #1 prio=5 os_prio=0 cpu=88.05ms elapsed=2.17s tid=0x7f19 nid=0x4146 runnable";

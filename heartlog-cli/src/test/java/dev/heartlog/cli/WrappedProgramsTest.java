@@ -32,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 class WrappedProgramsTest {
 
   private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  private static final Path GO = Path.of("/usr/bin/go");
 
   @TempDir Path folder;
 
@@ -45,18 +44,8 @@ class WrappedProgramsTest {
     return WrappedWorkers.heartlogRun(folder, worker, url, options, command);
   }
 
-  /** The Go program of this source, built in the test's folder. */
   private Path goBuild(Path source) throws IOException, InterruptedException {
-    assumeTrue(Files.isExecutable(GO), "go is needed (Debian's golang-go)");
-    String name = source.getFileName().toString().replace(".go", "");
-    Path program = folder.resolve(name);
-    ProcessBuilder build = new ProcessBuilder(GO.toString(), "build", "-o", program.toString(), source.toString())
-        .redirectErrorStream(true);
-    build.environment().put("GOCACHE", folder.resolve("gocache").toString());
-    build.environment().put("GOPATH", folder.resolve("gopath").toString());
-    Process compile = build.start();
-    assertThat(compile.waitFor()).as(new String(compile.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
-    return program;
+    return WrappedWorkers.goBuild(folder, source);
   }
 
   @Test

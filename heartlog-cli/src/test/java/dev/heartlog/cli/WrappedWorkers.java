@@ -1,12 +1,14 @@
 package dev.heartlog.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.StoredRecord;
 import dev.heartlog.store.TestDatabase;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,6 +88,22 @@ final class WrappedWorkers {
       return jars.filter(jar -> jar.getFileName().toString().startsWith(prefix)).findFirst()
           .orElseThrow(() -> new IllegalStateException("no " + prefix + "*.jar in target/worker-loggers: run the build"));
     }
+  }
+
+  private static final Path GO = Path.of("/usr/bin/go");
+
+  /** The Go program of this source, built in {@code folder}; the test is skipped where Go is not installed. */
+  static Path goBuild(Path folder, Path source) throws IOException, InterruptedException {
+    assumeTrue(Files.isExecutable(GO), "go is needed (Debian's golang-go)");
+    String name = source.getFileName().toString().replace(".go", "");
+    Path program = folder.resolve(name);
+    ProcessBuilder build = new ProcessBuilder(GO.toString(), "build", "-o", program.toString(), source.toString())
+        .redirectErrorStream(true);
+    build.environment().put("GOCACHE", folder.resolve("gocache").toString());
+    build.environment().put("GOPATH", folder.resolve("gopath").toString());
+    Process compile = build.start();
+    assertThat(compile.waitFor()).as(new String(compile.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+    return program;
   }
 
   /** The jar (or folder) on the tests' class path that {@code type} was loaded from. */
