@@ -587,7 +587,7 @@ final class TracebackLines {
    * 2026-12-06 16:02:42}.
    */
   static boolean isJvmThreadDumpTime(String text) {
-    return JVM_THREAD_DUMP_TIME.matcher(text).matches();
+    return text.length() == 19 && text.charAt(10) == ' ' && JVM_THREAD_DUMP_TIME.matcher(text).matches();
   }
 
   private static final Pattern JVM_THREAD_DUMP_TIME = Pattern.compile("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d");
