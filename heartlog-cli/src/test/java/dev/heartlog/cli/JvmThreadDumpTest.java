@@ -30,6 +30,20 @@ class JvmThreadDumpTest {
         }
       """;
 
+  /** A thread that takes one lock, then another: two of them, the locks the other way round, wait for ever. */
+  private static final String LOCKING = """
+        static Thread locking(String name, Object first, Object second) {
+          Thread thread = new Thread(() -> {
+            synchronized (first) {
+              try { Thread.sleep(100); } catch (InterruptedException e) { return; }
+              synchronized (second) { System.out.println("never"); }
+            }
+          }, name);
+          thread.setDaemon(true);
+          return thread;
+        }
+      """;
+
   private static final Pattern THREADS = Pattern.compile("\"threads\": (\\d+)");
 
   @TempDir Path folder;
@@ -49,17 +63,7 @@ class JvmThreadDumpTest {
             dump();
             System.out.println("after the dumps");
           }
-          static Thread locking(String name, Object first, Object second) {
-            Thread thread = new Thread(() -> {
-              synchronized (first) {
-                try { Thread.sleep(100); } catch (InterruptedException e) { return; }
-                synchronized (second) { System.out.println("never"); }
-              }
-            }, name);
-            thread.setDaemon(true);
-            return thread;
-          }
-        """ + DUMP + "}\n");
+        """ + LOCKING + DUMP + "}\n");
 
     // Before: 45 INFO records a dump, one a thread's header and its state, one its frames, one a
     // "- locked" line, ...; later, the line of the time HotSpot prints above the dump was one.
@@ -162,17 +166,7 @@ class JvmThreadDumpTest {
               try { Thread.sleep(60_000); } catch (InterruptedException e) { }
             }
           }
-          static Thread locking(String name, Object first, Object second) {
-            Thread thread = new Thread(() -> {
-              synchronized (first) {
-                try { Thread.sleep(100); } catch (InterruptedException e) { return; }
-                synchronized (second) { System.out.println("never"); }
-              }
-            }, name);
-            thread.setDaemon(true);
-            return thread;
-          }
-        """ + DUMP + "}\n");
+        """ + LOCKING + DUMP + "}\n");
 
     // Before: the agent cut it at 32 KiB, its lines past 64 KiB records of their own; then, its
     // first 30 KiB, without the deadlock that makes it an error.
