@@ -88,6 +88,7 @@ final class OpenTraceback {
   private int threads;                   // HotSpot's thread dump: its threads' headers
   private int deadlocks;                 // HotSpot's thread dump: the deadlocks it found
   private String deadlocksFound;         // HotSpot's thread dump: its line that says so
+  private String dumpTime;               // HotSpot's thread dump: the time printed above it, the JVM's local time
 
   /**
    * Where HotSpot is in the whole report of its crash, which it prints on stdout after its first
@@ -160,6 +161,11 @@ final class OpenTraceback {
     afterException = true;
     this.quoted = quoted;
     chainSaid = !quoted;   // the words of the chain were among the lines it began with
+  }
+
+  /** HotSpot's thread dump: the line of the time printed above it ({@code 2026-12-06 16:02:42}). */
+  void dumpTime(String time) {
+    dumpTime = time;
   }
 
   /** Python's syntax error without a traceback: its first line, the location, is its frame. */
@@ -297,6 +303,9 @@ final class OpenTraceback {
     String said = message;
     if (shape == Shape.JVM_THREADS) {
       metadata.put("threads", threads);
+      if (dumpTime != null) {
+        metadata.put("dump_time", dumpTime);
+      }
       if (deadlocks > 0) {
         // threads that wait on each other for ever: the worker is stuck, an error whoever asked for the dump
         metadata.put("deadlocks", deadlocks);

@@ -385,10 +385,11 @@ final class Tracebacks {
     if (prelude != null && TracebackLines.isJvmThreadDumpTime(preludeTexts.get(0))) {
       if (TracebackLines.isJvmThreadDump(text)) {
         // The line of the time HotSpot prints above its thread dump, a record of its own before:
-        // the dump's first, as jstack prints it. Held past its read: the two lines are two
-        // writes, and the first ended a read now and then (in a test, here).
+        // the dump's dump_time. Held past its read: the two lines are two writes, and the first
+        // ended a read now and then (in a test, here). Not the exception's first line, where
+        // the list of errors would show the time as the error's.
         startTraceback(OpenTraceback.Shape.JVM_THREADS, line, line.message(), line.level());
-        traceback.add(preludeTexts.get(0));
+        traceback.dumpTime(preludeTexts.get(0));
         traceback.add(text);
         prelude = null;
         preludeTexts = null;

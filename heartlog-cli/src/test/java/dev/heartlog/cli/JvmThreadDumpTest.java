@@ -76,7 +76,8 @@ class JvmThreadDumpTest {
     StoredRecord dump = records.get(1);
     assertThat(dump.level()).isEqualTo("INFO");
     assertThat(dump.message()).startsWith("Full thread dump OpenJDK").endsWith("):");
-    assertThat(dump.exception()).matches("(?s)\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\n" + Pattern.quote(dump.message()) + "\\n.*")
+    assertThat(dump.metadataJson()).containsPattern("\"dump_time\": \"\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\"");
+    assertThat(dump.exception()).startsWith(dump.message() + "\n")
         .contains("\n\"main\" #1 ", "\tat Render.dump(Render.java:", "\nJNI global refs: ", "\nHeap\n")
         .doesNotContain("deadlock", "heartlog run");   // whole, no thread folded where it fits
     assertThat(threads(dump)).isEqualTo(headers(dump.exception())).isGreaterThan(5);
@@ -86,7 +87,7 @@ class JvmThreadDumpTest {
     StoredRecord deadlocked = records.get(3);
     assertThat(deadlocked.level()).isEqualTo("ERROR");
     assertThat(deadlocked.message()).startsWith("Full thread dump OpenJDK").endsWith("): Found 1 deadlock.");
-    assertThat(deadlocked.metadataJson()).contains("\"deadlocks\": 1");
+    assertThat(deadlocked.metadataJson()).contains("\"deadlocks\": 1", "\"dump_time\": \"");
     assertThat(deadlocked.exception()).contains("\nFound one Java-level deadlock:\n=============================\n",
         "\n\"render-1\":\n  waiting to lock monitor ", "which is held by \"upload-1\"",
         "\nJava stack information for the threads listed above:\n", "\nFound 1 deadlock.\n", "\nHeap\n");

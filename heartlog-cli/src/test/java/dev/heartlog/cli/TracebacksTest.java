@@ -636,7 +636,7 @@ class TracebacksTest extends TracebacksTestSupport {
   }
 
   @Test
-  void theLineOfTheTimeAboveAJvmThreadDumpIsItsFirst() {
+  void theLineOfTheTimeAboveAJvmThreadDumpIsItsDumpTime() {
     String dump = "Full thread dump OpenJDK 64-Bit Server VM (17.0.15+6 mixed mode, sharing):";
     String header = "\"main\" #1 prio=5 os_prio=0 cpu=88.05ms elapsed=2.17s tid=0x7f19 nid=0x4146 runnable";
     tracebacks.reading(true, nanos);
@@ -666,7 +666,7 @@ class TracebacksTest extends TracebacksTestSupport {
     tracebacks.end();
 
     assertThat(recorded).containsExactly(
-        "INFO " + dump + " t-1 1 2026-12-06 16:02:42\n" + dump + "\n" + header,
+        "INFO " + dump + " t-1 1 " + dump + "\n" + header,
         "INFO 2026-12-06 16:02:43 t-1 3 -",
         "ERROR render failed: frame 4 t-1 4 Traceback (most recent call last):\n  File \"w.py\", line 3, in <module>\n"
             + "RuntimeError: frame 4",
@@ -674,9 +674,11 @@ class TracebacksTest extends TracebacksTestSupport {
         "INFO " + dump + " t-1 9 " + dump,
         "INFO 2026-12-06 16:02:44 t-1 10 -",
         "INFO " + dump + " t-1 11 " + dump,
-        "INFO " + dump + " t-1 13 2026-12-06 16:02:45\n" + dump,
+        "INFO " + dump + " t-1 13 " + dump,
         "INFO 2026-12-06 16:02:46 t-1 14 -",
         "INFO " + dump + " t-1 15 " + dump);
+    assertThat(recordedMetadata).extracting(metadata -> metadata.get("dump_time"))
+        .containsExactly("2026-12-06 16:02:42", null, null, null, null, null, null, "2026-12-06 16:02:45", null, null);
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.heartlog.cli;
 import dev.heartlog.agent.Level;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,10 +17,14 @@ abstract class TracebacksTestSupport {
 
   /** What was recorded: level, message, task, time (seconds), exception or "-". */
   final List<String> recorded = new ArrayList<>();
-  final Tracebacks tracebacks = new Tracebacks(
-      (at, level, message, task, metadata) -> recorded.add(level + " " + message + " " + task + " " + at.getEpochSecond()
-          + " " + metadata.getOrDefault("exception", "-")),
-      QUIET, 10_000);
+  /** Each record's metadata but its exception, in the same order. */
+  final List<Map<String, Object>> recordedMetadata = new ArrayList<>();
+  final Tracebacks tracebacks = new Tracebacks((at, level, message, task, metadata) -> {
+    recorded.add(level + " " + message + " " + task + " " + at.getEpochSecond() + " " + metadata.getOrDefault("exception", "-"));
+    Map<String, Object> others = new HashMap<>(metadata);
+    others.remove("exception");
+    recordedMetadata.add(others);
+  }, QUIET, 10_000);
   /** The record's time in seconds, and the arrival's in nanoseconds: one apart a line, unless paused. */
   long now;
   long nanos;
