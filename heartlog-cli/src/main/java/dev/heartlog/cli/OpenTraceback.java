@@ -208,7 +208,7 @@ final class OpenTraceback {
       case RUST -> continuesRustPanic(text, sameBurst);
       case RUST_REPORT -> sameBurst && (text.isBlank() || Character.isWhitespace(text.charAt(0))
           || TracebackLines.isRustReportHeading(text));
-      case PYTHON_DUMP -> TracebackLines.isPythonStackDumpLine(text);
+      case PYTHON_DUMP -> continuesDump(TracebackLines.isPythonStackDumpLine(text), text);
       case JVM_CRASH -> continuesJvmCrash(text);
       case JVM_THREADS -> continuesThreadDump(text);
       case NODE_FATAL -> continuesNodeFatal(text);
@@ -224,9 +224,9 @@ final class OpenTraceback {
     return part;
   }
 
-  /** Whether it is a dump of every thread's stack, HotSpot's or Go's, which {@link ThreadDumps} keeps. */
+  /** Whether it is a dump of every thread's stack, HotSpot's, Go's or Python's, which {@link ThreadDumps} keeps. */
   private boolean isDump() {
-    return shape == Shape.JVM_THREADS || shape == Shape.GO;
+    return shape == Shape.JVM_THREADS || shape == Shape.GO || shape == Shape.PYTHON_DUMP;
   }
 
   /**
@@ -236,11 +236,15 @@ final class OpenTraceback {
    * warnings, a line or a call and its place each.
    */
   private boolean continuesGoPanic(String text) {
-    if (!text.isBlank() && !TracebackLines.isGoPanicLine(text)) {
-      return false;
+    return continuesDump(text.isBlank() || TracebackLines.isGoPanicLine(text), text);
+  }
+
+  /** {@code part}: the line is of the dump; past {@link ThreadDumps#MAX_READ_CHARS}, counted and left out, as every line after it is. */
+  private boolean continuesDump(boolean part, String text) {
+    if (part) {
+      leaveOut = linesLeftOut > 0 || chars + text.length() > ThreadDumps.MAX_READ_CHARS;
     }
-    leaveOut = linesLeftOut > 0 || chars + text.length() > ThreadDumps.MAX_READ_CHARS;
-    return true;
+    return part;
   }
 
   /**
@@ -289,6 +293,7 @@ final class OpenTraceback {
       // looked like one (the AWS CLI's "fatal error: Unable to locate credentials")
       String joined = shape == Shape.JVM_THREADS ? ThreadDumps.kept(ThreadDumps.Runtime.JVM, lines, linesLeftOut)
           : shape == Shape.GO ? ThreadDumps.kept(ThreadDumps.Runtime.GO, lines, linesLeftOut)
+          : shape == Shape.PYTHON_DUMP ? ThreadDumps.kept(ThreadDumps.Runtime.PYTHON, lines, linesLeftOut)
           : String.join("\n", lines);
       if (line.metadata().get("exception") instanceof String own && !own.isBlank() && !joined.contains(own)) {
         joined = own + "\n" + joined;   // the line's own (zap's error, its frames below it), kept above

@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * What heartlog run keeps of a dump of every thread's stack: HotSpot's ({@code kill -3}, {@code
- * jstack}), and Go's, of every goroutine (a fatal error's, {@code concurrent map writes}; {@code
- * SIGQUIT}'s). The whole dump where it fits in {@link #KEPT_CHARS}. A bigger one is a worker's
+ * jstack}), Go's, of every goroutine (a fatal error's, {@code concurrent map writes}; {@code
+ * SIGQUIT}'s), and Python's {@code faulthandler}'s. The whole dump where it fits in {@link #KEPT_CHARS}. A bigger one is a worker's
  * pools, hundreds of threads that wait for work in the same place, printed in the order they were
  * made, and the thread that is stuck somewhere else among or after them. So the threads whose
  * stacks are an earlier thread's are folded into that thread, which names how many and which; the
@@ -34,7 +34,13 @@ final class ThreadDumps {
      * values, how long it waited and, in a signal's dump, the frames' addresses ({@code fp=0x...
      * sp=0x... pc=0x...}) differ from goroutine to goroutine.
      */
-    GO
+    GO,
+    /**
+     * Python's {@code faulthandler}: {@code Thread 0x00007f0338f796c0 (most recent call
+     * first):}, then each frame, indented; its first 100 threads, newest first, and {@code ...}
+     * after them where there were more. A thread's stack is the same as another's line for line.
+     */
+    PYTHON
   }
 
   /**
@@ -74,8 +80,16 @@ final class ThreadDumps {
   }
 
   private static boolean isThreadHeader(Runtime runtime, String line) {
-    return runtime == Runtime.JVM ? isThreadHeader(line) : line.startsWith("goroutine ") && GOROUTINE.matcher(line).matches();
+    return switch (runtime) {
+      case JVM -> isThreadHeader(line);
+      case GO -> line.startsWith("goroutine ") && GOROUTINE.matcher(line).matches();
+      // not Python's current thread, the one that crashed or asked for the dump: never folded
+      case PYTHON -> line.endsWith(PYTHON_THREAD_END) && line.startsWith("Thread 0x");
+    };
   }
+
+  /** The end of the first line of a thread in Python's {@code faulthandler} dump. */
+  private static final String PYTHON_THREAD_END = " (most recent call first):";
 
   /**
    * The dump's text as kept.
@@ -163,8 +177,8 @@ final class ThreadDumps {
         blankEnd++;
       }
       List<String> stack = lines.subList(i + 1, stackEnd);
-      String key = runtime == Runtime.JVM ? String.join("\n", stack) : goStack(line, stack);
-      boolean framed = runtime == Runtime.GO || stack.stream().anyMatch(frame -> frame.startsWith("\tat "));
+      String key = runtime == Runtime.GO ? goStack(line, stack) : String.join("\n", stack);
+      boolean framed = runtime != Runtime.JVM || stack.stream().anyMatch(frame -> frame.startsWith("\tat "));
       Fold fold = folds.get(key);
       if (fold != null) {
         fold.add(name(runtime, line));
@@ -173,7 +187,7 @@ final class ThreadDumps {
         if (!framed) {
           folded.addAll(lines.subList(stackEnd, blankEnd));
         } else {
-          Fold first = new Fold(runtime == Runtime.JVM ? "thread" : "goroutine");
+          Fold first = new Fold(runtime == Runtime.GO ? "goroutine" : "thread", runtime == Runtime.PYTHON ? "  " : "\t");
           folds.put(key, first);
           byIndex.add(first);
           first.at = folded.size();
@@ -199,13 +213,13 @@ final class ThreadDumps {
   /**
    * Where the thread whose first line is at {@code header} ends: after HotSpot's thread's last
    * indented line (a blank line may come among them, above {@code Locked ownable
-   * synchronizers:}); before Go's goroutine's blank line.
+   * synchronizers:}); before Go's goroutine's blank line, and Python's thread's.
    */
   private static int stackEnd(Runtime runtime, List<String> lines, int header) {
     int end = header + 1;
     for (int j = header + 1; j < lines.size() && !isThreadHeader(runtime, lines.get(j)); j++) {
       String next = lines.get(j);
-      if (runtime == Runtime.GO && next.isBlank()) {
+      if (runtime != Runtime.JVM && next.isBlank()) {
         break;
       }
       if (runtime == Runtime.JVM && !next.isBlank() && !Character.isWhitespace(next.charAt(0))) {
@@ -236,6 +250,9 @@ final class ThreadDumps {
   }
 
   private static String name(Runtime runtime, String header) {
+    if (runtime == Runtime.PYTHON) {
+      return header.substring(0, header.length() - PYTHON_THREAD_END.length());   // Thread 0x00007f0338f796c0
+    }
     if (runtime == Runtime.GO) {
       var goroutine = GOROUTINE.matcher(header);
       return goroutine.matches() ? "goroutine " + goroutine.group(1) : header;
@@ -254,14 +271,16 @@ final class ThreadDumps {
 
   /** The threads folded into a thread with their stack. */
   private static final class Fold {
-    final String what;   // thread, goroutine
+    final String what;     // thread, goroutine
+    final String indent;   // as the stack's frames are
     int at;
     int count;
     String firstName;
     String lastName;
 
-    Fold(String what) {
+    Fold(String what, String indent) {
       this.what = what;
+      this.indent = indent;
     }
 
     void add(String name) {
@@ -279,7 +298,7 @@ final class ThreadDumps {
       }
       String names = count == 1 ? firstName : count == 2 ? firstName + " and " + lastName
           : firstName + " … " + lastName;
-      return "\t… and " + count + " more " + what + (count == 1 ? "" : "s") + " with this stack, folded by heartlog run: "
+      return indent + "… and " + count + " more " + what + (count == 1 ? "" : "s") + " with this stack, folded by heartlog run: "
           + names;
     }
   }

@@ -643,11 +643,12 @@ final class TracebackLines {
    * A line of a {@code faulthandler} dump after its first: a stack's header, a frame ({@code
    * File "render.py", line 12 in render}, indented, as are {@code <no Python frame>} and the
    * {@code ...} of a stack cut short), the native modules loaded ({@code Extension modules:
-   * numpy.core._multiarray_umath, ... (total: 12)}) and, for a fatal error of Python's own, its
-   * state ({@code Python runtime state: initialized}).
+   * numpy.core._multiarray_umath, ... (total: 12)}), for a fatal error of Python's own, its
+   * state ({@code Python runtime state: initialized}), and the {@code ...} below its first 100
+   * threads where there were more.
    */
   static boolean isPythonStackDumpLine(String text) {
-    return text.isBlank() || isPythonFrame(text) || isDumpStackHeader(text)
+    return text.isBlank() || isPythonFrame(text) || isDumpStackHeader(text) || text.equals("...")
         || text.startsWith("Extension modules: ") || text.startsWith("Python runtime state: ");
   }
 

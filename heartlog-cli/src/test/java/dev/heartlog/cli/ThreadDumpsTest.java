@@ -2,6 +2,7 @@ package dev.heartlog.cli;
 
 import static dev.heartlog.cli.ThreadDumps.Runtime.GO;
 import static dev.heartlog.cli.ThreadDumps.Runtime.JVM;
+import static dev.heartlog.cli.ThreadDumps.Runtime.PYTHON;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What heartlog run keeps of a dump of every thread's stack: HotSpot's, in lines as JDK 17's
- * {@code jstack -l} prints them, and Go's.
+ * {@code jstack -l} prints them, Go's and Python's.
  */
 class ThreadDumpsTest {
 
@@ -104,6 +105,27 @@ class ThreadDumpsTest {
     expected.add(expected.indexOf("goroutine 7 [select]:") - 1,
         "\t… and 2 more goroutines with this stack, folded by heartlog run: goroutine 6 and goroutine 9");
     assertThat(ThreadDumps.folded(GO, dump)).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void pythonsThreadsWithTheSameFramesAreFolded() {
+    List<String> waiting = List.of("  File \"/usr/lib/python3.11/threading.py\", line 327 in wait",
+        "  File \"/app/worker.py\", line 4 in wait_for_job",
+        "  File \"/usr/lib/python3.11/threading.py\", line 982 in run");
+    List<String> dump = concat(
+        List.of("Thread 0x00007f0338f796c0 (most recent call first):"), waiting, List.of(""),
+        List.of("Thread 0x00007f0339f7a6c0 (most recent call first):"), waiting, List.of(""),
+        List.of("Thread 0x00007f033af7b6c0 (most recent call first):", "  File \"/app/worker.py\", line 9 in render", ""),
+        List.of("Current thread 0x00007f0369fdb740 (most recent call first):"), waiting, List.of(""),   // alike, but its own
+        List.of("Thread 0x00007f033bf7c6c0 (most recent call first):"), waiting, List.of("", "..."));
+
+    assertThat(ThreadDumps.folded(PYTHON, dump)).containsExactlyElementsOf(concat(
+        List.of("Thread 0x00007f0338f796c0 (most recent call first):"), waiting,
+        List.of("  … and 2 more threads with this stack, folded by heartlog run: Thread 0x00007f0339f7a6c0 and "
+            + "Thread 0x00007f033bf7c6c0", ""),
+        List.of("Thread 0x00007f033af7b6c0 (most recent call first):", "  File \"/app/worker.py\", line 9 in render", ""),
+        List.of("Current thread 0x00007f0369fdb740 (most recent call first):"), waiting, List.of(""),
+        List.of("...")));
   }
 
   @Test

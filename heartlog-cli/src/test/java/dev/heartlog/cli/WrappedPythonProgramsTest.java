@@ -360,6 +360,44 @@ class WrappedPythonProgramsTest {
   }
 
   @Test
+  void aFaulthandlerDumpOfAPoolFoldsTheThreadsThatWaitAlike() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // A hung worker asked what it is doing (faulthandler.register(signal.SIGUSR1), or
+    // dump_traceback_later as a watchdog): 150 threads waiting for a job, one stuck rendering.
+    // faulthandler prints the newest 100 threads, and "..." for the rest.
+    Path worker = Files.writeString(folder.resolve("hung.py"), """
+        import faulthandler, os, sys, threading, time
+        def wait_for_job(job):
+            job.wait()
+        def render(frame):
+            time.sleep(60)
+        job = threading.Event()
+        for i in range(150):
+            threading.Thread(target=wait_for_job, args=(job,), daemon=True).start()
+        threading.Thread(target=render, args=(42,), daemon=True).start()
+        time.sleep(0.3)
+        faulthandler.dump_traceback(all_threads=True)
+        sys.stderr.flush()
+        os._exit(0)
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-faulthandler", url, PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> stderr = stderrRecords(store, "wrapped-faulthandler");
+    // Before: one record of 54 KB, which the agent cut at 32 KiB, and "..." a warning of its own.
+    assertThat(stderr).extracting(StoredRecord::message).singleElement().asString()
+        .matches("Thread 0x\\p{XDigit}+ \\(most recent call first\\):");
+    assertThat(stderr.get(0).exception()).hasSizeLessThan(4 * 1024).doesNotContain("heartlog truncated")
+        .contains("hung.py\", line 5 in render\n", "hung.py\", line 3 in wait_for_job\n")
+        .containsPattern("\n  … and 9\\d more threads with this stack, folded by heartlog run: Thread 0x\\p{XDigit}+ … "
+            + "Thread 0x\\p{XDigit}+\n")
+        .endsWith("\n...");
+  }
+
+  @Test
   void theTracebacksPythonPrintsOfItsOwnAreOneErrorEachInTheTaskTheyCameIn() throws Exception {
     assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
     String url = TestDatabase.migratedUrl();
