@@ -45,8 +45,9 @@ final class ThreadDumps {
 
   /**
    * Go's first line of a goroutine: its number, and its state in brackets ({@code goroutine 18
-   * [chan receive]:}; since Go 1.23, in a signal's dump, {@code goroutine 18 gp=0xc000007a40
-   * m=nil [chan receive]:}).
+   * [chan receive]:}); what may come between them is passed over (newer Go's signal dumps name
+   * the goroutine's addresses there, {@code gp=0xc000007a40 m=nil}; not seen here, where Go
+   * is 1.19).
    */
   private static final Pattern GOROUTINE = Pattern.compile("goroutine (\\d+) (?:[^\\[]*)\\[([^\\]]*)]:");
 

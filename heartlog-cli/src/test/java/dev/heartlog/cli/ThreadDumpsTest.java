@@ -94,7 +94,7 @@ class ThreadDumpsTest {
         waiting("goroutine 6 [chan receive, 2 minutes]:", "(0x1?, 0xc000012346)", 9, ""),   // longer
         waiting("goroutine 7 [select]:", "(0x2?, 0xc000012347)", 9, ""),                     // another state
         waiting("goroutine 8 [chan receive]:", "(0x3?, 0xc000012348)", 10, ""),              // another place
-        // Go 1.23's signal dump: the goroutine's addresses, the frames'
+        // a signal's dump: the frames' addresses; and the goroutine's, as newer Go names them
         waiting("goroutine 9 gp=0xc000007a40 m=nil [chan receive]:", "(...)", 9, " fp=0xc0000347c0 sp=0xc000034748 pc=0x48140b"));
     dump.remove(dump.size() - 1);   // no blank line last
 
