@@ -196,7 +196,7 @@ final class OpenTraceback {
    * exception's message.
    */
   boolean take(String text, boolean sameBurst, long read, boolean formatted) {
-    if (!isDump() && chars + text.length() > maxChars) {
+    if (dumpRuntime() == null && chars + text.length() > maxChars) {
       return false;   // a dump's lines past it are counted instead
     }
     boolean part = switch (shape) {
@@ -224,9 +224,14 @@ final class OpenTraceback {
     return part;
   }
 
-  /** Whether it is a dump of every thread's stack, HotSpot's, Go's or Python's, which {@link ThreadDumps} keeps. */
-  private boolean isDump() {
-    return shape == Shape.JVM_THREADS || shape == Shape.GO || shape == Shape.PYTHON_DUMP;
+  /** Whose dump of every thread's stack it is, which {@link ThreadDumps} keeps; null where it is no such dump. */
+  private ThreadDumps.Runtime dumpRuntime() {
+    return switch (shape) {
+      case JVM_THREADS -> ThreadDumps.Runtime.JVM;
+      case GO -> ThreadDumps.Runtime.GO;
+      case PYTHON_DUMP -> ThreadDumps.Runtime.PYTHON;
+      default -> null;
+    };
   }
 
   /**
@@ -265,8 +270,7 @@ final class OpenTraceback {
       deadlocks = found;
       deadlocksFound = text;
     }
-    leaveOut = linesLeftOut > 0 || chars + text.length() > ThreadDumps.MAX_READ_CHARS;
-    return true;
+    return continuesDump(true, text);
   }
 
   /**
@@ -291,10 +295,8 @@ final class OpenTraceback {
     if (shape != Shape.GO || owner != null || lines.size() > 1 || !lines.get(0).equals(message)) {
       // Not a Go panic's or fatal error's first line alone, the message already: a line that only
       // looked like one (the AWS CLI's "fatal error: Unable to locate credentials")
-      String joined = shape == Shape.JVM_THREADS ? ThreadDumps.kept(ThreadDumps.Runtime.JVM, lines, linesLeftOut)
-          : shape == Shape.GO ? ThreadDumps.kept(ThreadDumps.Runtime.GO, lines, linesLeftOut)
-          : shape == Shape.PYTHON_DUMP ? ThreadDumps.kept(ThreadDumps.Runtime.PYTHON, lines, linesLeftOut)
-          : String.join("\n", lines);
+      ThreadDumps.Runtime dump = dumpRuntime();
+      String joined = dump != null ? ThreadDumps.kept(dump, lines, linesLeftOut) : String.join("\n", lines);
       if (line.metadata().get("exception") instanceof String own && !own.isBlank() && !joined.contains(own)) {
         joined = own + "\n" + joined;   // the line's own (zap's error, its frames below it), kept above
       }

@@ -9,13 +9,13 @@ import java.util.regex.Pattern;
 /**
  * What heartlog run keeps of a dump of every thread's stack: HotSpot's ({@code kill -3}, {@code
  * jstack}), Go's, of every goroutine (a fatal error's, {@code concurrent map writes}; {@code
- * SIGQUIT}'s), and Python's {@code faulthandler}'s. The whole dump where it fits in {@link #KEPT_CHARS}. A bigger one is a worker's
- * pools, hundreds of threads that wait for work in the same place, printed in the order they were
- * made, and the thread that is stuck somewhere else among or after them. So the threads whose
- * stacks are an earlier thread's are folded into that thread, which names how many and which; the
- * list of the threads' addresses HotSpot prints first is left out; and what is still too long is
- * cut in the middle of the threads, keeping the dump's end: the deadlocks HotSpot found and its
- * heap's summary, Go's registers.
+ * SIGQUIT}'s), and Python's {@code faulthandler}'s. The whole dump where it fits in {@link
+ * #KEPT_CHARS}. A bigger one is a worker's pools, hundreds of threads that wait for work in the
+ * same place, printed in the order they were made, and the thread that is stuck somewhere else
+ * among or after them. So the threads whose stacks are an earlier thread's are folded into that
+ * thread, which names how many and which; the list of the threads' addresses HotSpot prints first
+ * is left out; and what is still too long is cut in the middle of the threads, keeping the dump's
+ * end: the deadlocks HotSpot found and its heap's summary, Go's registers.
  */
 final class ThreadDumps {
 
@@ -50,6 +50,9 @@ final class ThreadDumps {
    * is 1.19).
    */
   private static final Pattern GOROUTINE = Pattern.compile("goroutine (\\d+) (?:[^\\[]*)\\[([^\\]]*)]:");
+
+  /** The end of the first line of a thread in Python's {@code faulthandler} dump. */
+  private static final String PYTHON_THREAD_END = " (most recent call first):";
 
   /** How long a goroutine has waited, after its state: {@code , 2 minutes}. */
   private static final Pattern GO_WAITED = Pattern.compile(", \\d+ minutes");
@@ -88,9 +91,6 @@ final class ThreadDumps {
       case PYTHON -> line.endsWith(PYTHON_THREAD_END) && line.startsWith("Thread 0x");
     };
   }
-
-  /** The end of the first line of a thread in Python's {@code faulthandler} dump. */
-  private static final String PYTHON_THREAD_END = " (most recent call first):";
 
   /**
    * The dump's text as kept.
