@@ -1,5 +1,6 @@
 package dev.heartlog.cli;
 
+import dev.heartlog.store.TestJvm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,7 +8,6 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,8 +59,7 @@ final class Cli {
 
   private static Result runInItsOwnJvm(List<String> launcher, Map<String, String> databaseVariables, String... args) {
     List<String> command = new ArrayList<>(launcher);
-    command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    command.addAll(TestJvm.main(Main.class));
     command.addAll(List.of(args));
     try {
       ProcessBuilder builder = new ProcessBuilder(command);

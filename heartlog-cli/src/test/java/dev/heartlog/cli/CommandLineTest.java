@@ -9,6 +9,7 @@ import dev.heartlog.store.RecentTask;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TaskSummary;
 import dev.heartlog.store.TestDatabase;
+import dev.heartlog.store.TestJvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -520,9 +521,8 @@ class CommandLineTest {
     });
     // A JVM whose platform charset is ASCII, as in LANG=C: a JVM of its own, since the charset
     // is fixed when a JVM starts.
-    Process logs = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dfile.encoding=US-ASCII", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "logs", "--worker", "ascii-terminal", "--db-url", url)
+    Process logs = new ProcessBuilder(TestJvm.java("-Dfile.encoding=US-ASCII", "-cp", System.getProperty("java.class.path"),
+        Main.class.getName(), "logs", "--worker", "ascii-terminal", "--db-url", url))
         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     byte[] printed = logs.getInputStream().readAllBytes();
 

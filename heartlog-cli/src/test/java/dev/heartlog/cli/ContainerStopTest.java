@@ -7,11 +7,11 @@ import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.StoredRecord;
 import dev.heartlog.store.TestDatabase;
+import dev.heartlog.store.TestJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -43,9 +43,7 @@ class ContainerStopTest {
   }
 
   private Process start(String workerId, Path worker, String... options) throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "run", "--worker", workerId, "--db-url", url));
+    List<String> command = TestJvm.main(Main.class, "run", "--worker", workerId, "--db-url", url);
     command.addAll(List.of(options));
     command.addAll(List.of("--", "sh", worker.toString()));
     return new ProcessBuilder(command)

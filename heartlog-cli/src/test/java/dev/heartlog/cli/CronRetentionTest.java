@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
+import dev.heartlog.store.TestJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,7 +14,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,8 +92,7 @@ class CronRetentionTest {
   void serveWithALongerRetentionSaysSoAtStart(@TempDir Path home) throws Exception {
     assumeTrue(CRON_URL != null && !CRON_URL.isBlank(), "HEARTLOG_TEST_PGCRON_URL names no database with pg_cron");
     Path stderr = home.resolve("stderr");
-    Process serve = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "--port", "0", "--db-url", CRON_URL,
+    Process serve = new ProcessBuilder(TestJvm.main(Main.class, "serve", "--port", "0", "--db-url", CRON_URL,
         "--home", home.toString(), "--retention", "7d"))
         .redirectOutput(home.resolve("stdout").toFile()).redirectError(stderr.toFile()).start();
     try {

@@ -3,6 +3,7 @@ package dev.heartlog.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.heartlog.store.TestJvm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,10 +146,9 @@ class EmbeddedDefaultTest {
   @Timeout(120)
   void stoppedBySigtermHeartlogRunExitsWithItsWorkersCode() throws Exception {
     Path ready = home.resolve("ready");
-    Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--home", home.toString(),
+    Process run = new ProcessBuilder(TestJvm.main(Main.class, "run", "--home", home.toString(),
         "--worker", "embedded-stop", "--", "sh", "-c",
-        "trap 'echo stopping cleanly; exit 0' TERM; touch " + ready + "; while true; do sleep 0.1; done")
+        "trap 'echo stopping cleanly; exit 0' TERM; touch " + ready + "; while true; do sleep 0.1; done"))
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     try {
       await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(ready));
@@ -171,8 +171,7 @@ class EmbeddedDefaultTest {
   @Test
   @Timeout(120)
   void aBlankHomeVariableIsTheDefaultFolderNotTheWorkingFolder() throws Exception {
-    ProcessBuilder workers = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "workers").directory(home.toFile());
+    ProcessBuilder workers = new ProcessBuilder(TestJvm.main(Main.class, "workers")).directory(home.toFile());
     workers.environment().put("HEARTLOG_HOME", "");
     workers.redirectOutput(ProcessBuilder.Redirect.DISCARD);
     Process process = workers.start();
@@ -185,8 +184,7 @@ class EmbeddedDefaultTest {
 
   /** {@code heartlog workers} on the embedded store, in a JVM with one more environment variable: its stderr, once it failed. */
   private String failedWorkersCommandWith(String variable, String value) throws Exception {
-    ProcessBuilder workers = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "workers", "--home", home.toString());
+    ProcessBuilder workers = new ProcessBuilder(TestJvm.main(Main.class, "workers", "--home", home.toString()));
     workers.environment().put(variable, value);
     workers.redirectOutput(ProcessBuilder.Redirect.DISCARD);
     Process process = workers.start();

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.heartlog.store.EmbeddedStore;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
+import dev.heartlog.store.TestJvm;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -74,9 +75,8 @@ class LogsFollowTest {
   @Test
   @Timeout(60)
   void followEndsOnceTheProgramReadingItExits() throws Exception {
-    Process follower = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "logs", "--follow", "--limit", "1", "--worker", "busy-worker", "--db-url", url)
+    Process follower = new ProcessBuilder(TestJvm.main(Main.class,
+        "logs", "--follow", "--limit", "1", "--worker", "busy-worker", "--db-url", url))
         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     Thread busyWorker = new Thread(() -> {
       Store store = Store.open(url, null, null);
@@ -263,9 +263,7 @@ class LogsFollowTest {
     // Ctrl-C or SIGTERM: the shutdown closes the follower's pool, and stops the embedded server
     // it started, while its loop may still read. A JVM of its own, since a signal ends the process.
     Path stderr = home.resolve("stderr");
-    Process following = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "logs", "--follow", "--home", home.toString())
+    Process following = new ProcessBuilder(TestJvm.main(Main.class, "logs", "--follow", "--home", home.toString()))
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile()).start();
     Path pidFile = home.resolve("postgres").resolve("postmaster.pid");
     // The server says "ready" on its pid file's last line. initdb's single-user backends make and

@@ -11,6 +11,7 @@ import dev.heartlog.store.LogFilter;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.StoredRecord;
 import dev.heartlog.store.TestDatabase;
+import dev.heartlog.store.TestJvm;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -837,10 +838,9 @@ class RunCommandTest {
         "print('second')", ""));
     // heartlog run in a JVM of its own, whose environment does not ask Python for unbuffered
     // output (the test's own may: PYTHONUNBUFFERED is often set in containers).
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+    ProcessBuilder builder = new ProcessBuilder(TestJvm.main(Main.class,
         "run", "--worker", "wrapped-python", "--db-url", url, "--home", folder.resolve("home").toString(), "--",
-        "/usr/bin/python3", worker.toString())
+        "/usr/bin/python3", worker.toString()))
         .redirectError(ProcessBuilder.Redirect.DISCARD);
     builder.environment().remove("PYTHONUNBUFFERED");
     Process run = builder.start();
@@ -893,10 +893,9 @@ class RunCommandTest {
     // A start script: sh runs python as its child and does not pass SIGTERM on.
     Path launcher = script("start.sh", "echo '[10:00:00] INFO WORKER starting'", "/usr/bin/python3 " + worker,
         "echo '[10:00:02] INFO WORKER script done'");
-    Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+    Process run = new ProcessBuilder(TestJvm.main(Main.class,
         "run", "--worker", "wrapped-launcher", "--db-url", url, "--home", folder.resolve("home").toString(), "--",
-        "sh", launcher.toString())
+        "sh", launcher.toString()))
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(pidFile) && !Files.readString(pidFile).isEmpty());
     long pythonPid = Long.parseLong(Files.readString(pidFile).trim());

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
+import dev.heartlog.store.TestJvm;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -302,9 +303,8 @@ class ServeCommandTest {
    */
   private static Process startServe(String url, Path home, Path stdout, Path stderr, String... options)
       throws IOException {
-    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
-        Main.class.getName(), "serve", "--port", "0", "--db-url", url, "--home", home.toString()));
+    java.util.List<String> command =
+        TestJvm.main(Main.class, "serve", "--port", "0", "--db-url", url, "--home", home.toString());
     command.addAll(java.util.List.of(options));
     return new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.heartlog.store.Store;
 import dev.heartlog.store.StoredRecord;
+import dev.heartlog.store.TestJvm;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -200,11 +201,10 @@ class WorkerSignalsTest {
    */
   private List<String> heartlogRun(String workerId, String worker) throws IOException {
     Path script = Files.writeString(folder.resolve(workerId + ".py"), worker);
-    return List.of("/usr/bin/env", "--default-signal",
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "run", "--worker", workerId, "--db-url", url, "--interval", "1s", "--", PYTHON.toString(), script.toString(),
-        folder.resolve("ready").toString());
+    List<String> command = new ArrayList<>(List.of("/usr/bin/env", "--default-signal"));
+    command.addAll(TestJvm.main(Main.class, "run", "--worker", workerId, "--db-url", url, "--interval", "1s", "--",
+        PYTHON.toString(), script.toString(), folder.resolve("ready").toString()));
+    return command;
   }
 
   private Process start(List<String> command) throws IOException {

@@ -2,11 +2,10 @@ package dev.heartlog.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.heartlog.store.GracefulWorker;
 import dev.heartlog.store.TestDatabase;
+import dev.heartlog.store.TestJvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,8 +23,7 @@ class InterruptedCloseTest {
 
   @Test
   void closingOnAnInterruptedThreadStillDeliversTheLastRecordsAndKeepsTheInterrupt() throws Exception {
-    Process worker = new ProcessBuilder(List.of(GracefulWorker.java(), "-cp", System.getProperty("java.class.path"),
-        InterruptedCloseWorkerMain.class.getName(), url, "interrupted-close"))
+    Process worker = new ProcessBuilder(TestJvm.main(InterruptedCloseWorkerMain.class, url, "interrupted-close"))
         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     String out = output(worker);
 

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.heartlog.agent.jul.HeartlogLogManager;
 import dev.heartlog.store.GracefulWorker;
 import dev.heartlog.store.TestDatabase;
+import dev.heartlog.store.TestJvm;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -40,8 +40,7 @@ class JulGracefulShutdownTest {
   }
 
   private void stopGracefully(String workerId, String... jvmOptions) throws Exception {
-    List<String> command = new ArrayList<>(List.of(GracefulWorker.java()));
-    command.addAll(List.of(jvmOptions));
+    List<String> command = TestJvm.java(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), JulGracefulWorkerMain.class.getName(), url, workerId));
     Process worker = GracefulWorker.start(command, Path.of("."));
 

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heartlog.store.GracefulWorker;
 import dev.heartlog.store.TestDatabase;
+import dev.heartlog.store.TestJvm;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,7 +24,7 @@ class GracefulShutdownTest {
   @Timeout(120)
   void whatTheWorkersOwnShutdownHookLogsWhileItFinishesIsStored() throws Exception {
     String url = TestDatabase.migratedUrl();
-    Process worker = GracefulWorker.start(List.of(GracefulWorker.java(),
+    Process worker = GracefulWorker.start(TestJvm.java(
         "-Dlog4j2.configurationFile=" + Path.of("target", "test-classes", "log4j2-graceful.xml").toAbsolutePath(),
         "-Dheartlog.test.worker=log4j-graceful", "-Dheartlog.test.url=" + url,
         "-cp", System.getProperty("java.class.path"), GracefulWorkerMain.class.getName(), "600"), workingFolder);

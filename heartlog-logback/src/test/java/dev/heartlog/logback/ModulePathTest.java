@@ -11,6 +11,7 @@ import dev.heartlog.agent.HeartlogAgent;
 import dev.heartlog.jdbc.JdbcTransport;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
+import dev.heartlog.store.TestJvm;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -106,15 +107,14 @@ class ModulePathTest {
     assertThat(ToolProvider.findFirst("javac").orElseThrow().run(System.out, System.err, javac.toArray(String[]::new)))
         .as("javac of the modular worker").isZero();
 
-    ProcessBuilder worker = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    ProcessBuilder worker = new ProcessBuilder(TestJvm.java(
         "-Dlogback.configurationFile=" + WORKER_SOURCES.resolve("logback.xml").toAbsolutePath(),
         "-Djava.util.logging.config.file=" + WORKER_SOURCES.resolve("logging.properties").toAbsolutePath(),
         "--module-path", modulePath + File.pathSeparator + classes,
         // Logback makes the appender from its name in logback.xml, and the agent looks the JDBC
         // transport up: nothing in the worker names these two modules, so they are added.
         "--add-modules", "dev.heartlog.logback,dev.heartlog.jdbc",
-        "--module", "worker/worker.Main")
+        "--module", "worker/worker.Main"))
         .directory(folder.toFile())
         .redirectErrorStream(true);
     worker.environment().putAll(environment);

@@ -2,12 +2,12 @@ package dev.heartlog.logback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.heartlog.store.TestJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,10 +28,10 @@ final class WorkerProcess {
   /** As above, on {@code classPath} instead of the tests' own. */
   static Process startAndAwaitReady(String classPath, Path folder, String logbackFile, String worker, String url,
       Class<?> main, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    List<String> command = TestJvm.java(
         "-Dlogback.configurationFile=" + Path.of("target", "test-classes", logbackFile).toAbsolutePath(),
         "-Dheartlog.test.worker=" + worker, "-Dheartlog.test.url=" + url,
-        "-cp", classPath, main.getName()));
+        "-cp", classPath, main.getName());
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true).start();
     BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

@@ -1,7 +1,6 @@
 package dev.heartlog.store;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,8 +13,7 @@ final class EmbeddedStoreProcess {
 
   /** This in a JVM of its own on {@code home}, with {@code jvmOptions} ({@code -Djava.io.tmpdir=...}). */
   static ProcessBuilder launcher(Path home, String... jvmOptions) {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    command.addAll(List.of(jvmOptions));
+    List<String> command = TestJvm.java(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), EmbeddedStoreProcess.class.getName(),
         home.toString()));
     return new ProcessBuilder(command);

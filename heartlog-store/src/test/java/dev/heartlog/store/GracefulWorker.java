@@ -64,8 +64,4 @@ public final class GracefulWorker {
     return process;
   }
 
-  /** The {@code java} of the JVM running the tests. */
-  public static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
 }

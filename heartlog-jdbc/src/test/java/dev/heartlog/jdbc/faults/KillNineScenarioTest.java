@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.heartlog.store.Store;
 import dev.heartlog.store.TestDatabase;
+import dev.heartlog.store.TestJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -82,9 +83,7 @@ class KillNineScenarioTest {
   private Process startWorker(String url, int records, AtomicLong logged, AtomicLong safe, AtomicReference<String> session)
       throws IOException {
     Process process = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", System.getProperty("java.class.path"),
-            SpoolingWorkerMain.class.getName(), url, WORKER, spool.toString(), Integer.toString(records))
+            TestJvm.main(SpoolingWorkerMain.class, url, WORKER, spool.toString(), Integer.toString(records)))
         .redirectErrorStream(true)
         .start();
     Thread reader = new Thread(() -> {
