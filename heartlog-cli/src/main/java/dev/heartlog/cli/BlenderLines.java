@@ -115,6 +115,7 @@ final class BlenderLines {
       return line;
     }
     String report = line.substring(PYTHON_REPORT.length());
-    return report.equals(TracebackLines.PYTHON_START) || TracebackLines.isSyntaxErrorLocation(report) ? report : line;
+    return report.equals(PythonTracebackLines.PYTHON_START) || PythonTracebackLines.isSyntaxErrorLocation(report)
+        ? report : line;
   }
 }

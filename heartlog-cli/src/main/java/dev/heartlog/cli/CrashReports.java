@@ -128,7 +128,7 @@ final class CrashReports {
   Tracebacks.Sink waitingForReports(String stream, Tracebacks.Sink next) {
     return (at, level, message, task, metadata) -> {
       if (metadata.get("crash_report") instanceof String file && metadata.get("exception") instanceof String printed
-          && printed.startsWith(TracebackLines.JVM_CRASH_MARGIN) && path(file) != null) {
+          && printed.startsWith(JdkLines.JVM_CRASH_MARGIN) && path(file) != null) {
         synchronized (pending) {
           pending.add(new Pending(stream, at, level, message, task, metadata, System.nanoTime(), path(file), true));
         }
@@ -187,7 +187,7 @@ final class CrashReports {
     Map<String, Object> metadata = report.metadata;
     String text = written ? read(report.file, report.jvm ? JVM_REGISTERS : null) : null;
     // HotSpot's file begins with the part it printed; one that does not is no report of this crash
-    if (text != null && (!report.jvm || text.startsWith(TracebackLines.JVM_CRASH_MARGIN + "\n"))) {
+    if (text != null && (!report.jvm || text.startsWith(JdkLines.JVM_CRASH_MARGIN + "\n"))) {
       metadata.put("exception", text);
     }
     sink.record(report.at, report.level, report.message, report.task, metadata);

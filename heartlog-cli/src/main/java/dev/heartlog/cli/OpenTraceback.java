@@ -141,7 +141,7 @@ final class OpenTraceback {
    */
   private int nestingChange(String text) {
     if (nesting == 0) {
-      return text.endsWith(" {") && (TracebackLines.isFrame(text) || TracebackLines.nodeBracketedError(text) != null) ? 1 : 0;
+      return text.endsWith(" {") && (TracebackLines.isFrame(text) || NodeErrorLines.nodeBracketedError(text) != null) ? 1 : 0;
     }
     String rest = text.strip();
     if (rest.isEmpty()) {
@@ -204,11 +204,11 @@ final class OpenTraceback {
       case PYTHON_GROUP -> continuesPythonGroup(text);
       case STACK -> continuesStack(text, sameBurst);
       case GO -> continuesGoPanic(text);
-      case GO_STACK -> text.startsWith("\t") || TracebackLines.isGoFunction(text);
+      case GO_STACK -> text.startsWith("\t") || PanicLines.isGoFunction(text);
       case RUST -> continuesRustPanic(text, sameBurst);
       case RUST_REPORT -> sameBurst && (text.isBlank() || Character.isWhitespace(text.charAt(0))
-          || TracebackLines.isRustReportHeading(text));
-      case PYTHON_DUMP -> continuesDump(TracebackLines.isPythonStackDumpLine(text), text);
+          || PanicLines.isRustReportHeading(text));
+      case PYTHON_DUMP -> continuesDump(PythonTracebackLines.isPythonStackDumpLine(text), text);
       case JVM_CRASH -> continuesJvmCrash(text);
       case JVM_THREADS -> continuesThreadDump(text);
       case NODE_FATAL -> continuesNodeFatal(text);
@@ -241,7 +241,7 @@ final class OpenTraceback {
    * warnings, a line or a call and its place each.
    */
   private boolean continuesGoPanic(String text) {
-    return continuesDump(text.isBlank() || TracebackLines.isGoPanicLine(text), text);
+    return continuesDump(text.isBlank() || PanicLines.isGoPanicLine(text), text);
   }
 
   /** {@code part}: the line is of the dump; past {@link ThreadDumps#MAX_READ_CHARS}, counted and left out, as every line after it is. */
@@ -259,13 +259,13 @@ final class OpenTraceback {
    * 32 KiB by the agent, and its lines past 64 KiB were records of their own.
    */
   private boolean continuesThreadDump(String text) {
-    if (!TracebackLines.isJvmThreadDumpLine(text)) {
+    if (!JdkLines.isJvmThreadDumpLine(text)) {
       return false;
     }
     if (ThreadDumps.isThreadHeader(text)) {
       threads++;
     }
-    int found = TracebackLines.jvmDeadlocksFound(text);
+    int found = JdkLines.jvmDeadlocksFound(text);
     if (found > 0) {
       deadlocks = found;
       deadlocksFound = text;
@@ -321,7 +321,7 @@ final class OpenTraceback {
       }
     }
     if (shape == Shape.JVM_CRASH) {
-      int saved = lines.indexOf(TracebackLines.JVM_CRASH_REPORT_SAVED);
+      int saved = lines.indexOf(JdkLines.JVM_CRASH_REPORT_SAVED);
       java.nio.file.Path report =
           saved >= 0 && saved + 1 < lines.size() ? CrashReports.namedByJvm(lines.get(saved + 1)) : null;
       if (report != null) {
@@ -349,7 +349,7 @@ final class OpenTraceback {
 
   private boolean continuesPython(String text, boolean sameBurst, long read, boolean formatted) {
     if (!afterException) {
-      if (TracebackLines.isPythonFrame(text) || text.startsWith(LOGURU_FRAME)) {
+      if (PythonTracebackLines.isPythonFrame(text) || text.startsWith(LOGURU_FRAME)) {
         framesSeen = true;
         return true;
       }
@@ -369,11 +369,11 @@ final class OpenTraceback {
       inMessage = false;
       return true;
     }
-    if (text.equals(TracebackLines.PYTHON_GROUP_START) && chainSaid && !quoted) {
+    if (text.equals(PythonTracebackLines.PYTHON_GROUP_START) && chainSaid && !quoted) {
       nextOfChain(Shape.PYTHON_GROUP);   // raise ExceptionGroup(...) from e; a TaskGroup failing in an except block
       return true;
     }
-    if (text.equals(TracebackLines.PYTHON_START)) {
+    if (text.equals(PythonTracebackLines.PYTHON_START)) {
       if (!chainSaid && !quoted) {
         // Another traceback with no words chaining it to this one: an exception of its own, as
         // an uncaught crash printed right after a traceback logger.exception printed. Read in
@@ -407,7 +407,7 @@ final class OpenTraceback {
 
   /** A blank line or Python's words between two exceptions of a chain, after an exception line. */
   private boolean betweenChainedExceptions(String text) {
-    if (text.isBlank() || TracebackLines.isPythonChained(text)) {
+    if (text.isBlank() || PythonTracebackLines.isPythonChained(text)) {
       chainSaid |= !text.isBlank();
       inMessage = false;
       return true;
@@ -433,8 +433,8 @@ final class OpenTraceback {
    * more of its box).
    */
   private boolean continuesPythonGroup(String text) {
-    boolean groupStart = text.equals(TracebackLines.PYTHON_GROUP_START);
-    if (groupStart || text.equals(TracebackLines.PYTHON_START)) {
+    boolean groupStart = text.equals(PythonTracebackLines.PYTHON_GROUP_START);
+    if (groupStart || text.equals(PythonTracebackLines.PYTHON_START)) {
       if (!chainSaid) {
         return false;
       }
@@ -444,10 +444,10 @@ final class OpenTraceback {
     if (betweenChainedExceptions(text)) {
       return true;
     }
-    if (!TracebackLines.isPythonGroupLine(text)) {
+    if (!PythonTracebackLines.isPythonGroupLine(text)) {
       return false;
     }
-    String exception = afterException ? null : TracebackLines.pythonGroupException(text);
+    String exception = afterException ? null : PythonTracebackLines.pythonGroupException(text);
     if (exception != null) {
       message = exception;   // "ExceptionGroup: render failed (2 sub-exceptions)"
       afterException = true;
@@ -485,7 +485,7 @@ final class OpenTraceback {
     if (betweenChainedExceptions(text)) {
       return true;
     }
-    if (TracebackLines.isRichTracebackStart(text)) {
+    if (PythonTracebackLines.isRichTracebackStart(text)) {
       boxClosed = false;   // the next exception of the chain
       afterException = false;
       return true;
@@ -495,19 +495,19 @@ final class OpenTraceback {
 
   /**
    * The lines of a C++ abort after its first: {@code   what():  CUDA error: ...}, which names the
-   * record ({@link TracebackLines#cppExceptionMessage}); the lines of the message PyTorch goes on
+   * record ({@link PanicLines#cppExceptionMessage}); the lines of the message PyTorch goes on
    * with ({@code For debugging consider passing CUDA_LAUNCH_BLOCKING=1}); blank lines; and its
    * stack ({@code Exception raised from ...}, {@code frame #0: ...}). Before, each was a warning of
    * its own, filed under the task before where the worker aborted as it claimed a task.
    */
   private boolean continuesCppTerminate(String text, boolean sameBurst, long read, boolean formatted) {
-    if (lines.size() == 1 && text.startsWith(TracebackLines.CPP_WHAT)) {
-      message = TracebackLines.cppExceptionMessage(lines.get(0), text.substring(TracebackLines.CPP_WHAT.length()).strip());
+    if (lines.size() == 1 && text.startsWith(PanicLines.CPP_WHAT)) {
+      message = PanicLines.cppExceptionMessage(lines.get(0), text.substring(PanicLines.CPP_WHAT.length()).strip());
       inMessage = true;
       exceptionRead = read;
       return true;
     }
-    if (text.isBlank() || TracebackLines.isCppStackLine(text)) {
+    if (text.isBlank() || PanicLines.isCppStackLine(text)) {
       inMessage = false;   // the message has ended
       return true;
     }
@@ -515,27 +515,27 @@ final class OpenTraceback {
   }
 
   private boolean continuesNodeFatal(String text) {
-    if (!TracebackLines.isNodeFatalLine(text)) {
+    if (!NodeErrorLines.isNodeFatalLine(text)) {
       return false;
     }
-    if (text.startsWith(TracebackLines.NODE_FATAL)) {
+    if (text.startsWith(NodeErrorLines.NODE_FATAL)) {
       message = text;   // what the report is of, where it began with the garbage collector's runs
     }
     return true;
   }
 
   private boolean continuesJvmCrash(String text) {
-    if ((jvmDump == JvmDump.SAID || jvmDump == JvmDump.KEPT) && !TracebackLines.isJvmCrashLine(text)) {
-      if (text.equals(TracebackLines.JVM_DUMP_END)) {
+    if ((jvmDump == JvmDump.SAID || jvmDump == JvmDump.KEPT) && !JdkLines.isJvmCrashLine(text)) {
+      if (text.equals(JdkLines.JVM_DUMP_END)) {
         jvmDump = JvmDump.ENDED;
         return true;
       }
       // kept as much as of a report written to a file (CrashReports), an error's with no registers too
-      boolean enough = text.equals(TracebackLines.JVM_DUMP_REGISTERS) || chars + text.length() > CrashReports.MAX_BYTES;
+      boolean enough = text.equals(JdkLines.JVM_DUMP_REGISTERS) || chars + text.length() > CrashReports.MAX_BYTES;
       jvmDump = enough ? JvmDump.LEFT_OUT : JvmDump.KEPT;
     }
     if (jvmDump == JvmDump.LEFT_OUT) {
-      if (text.equals(TracebackLines.JVM_DUMP_END)) {
+      if (text.equals(JdkLines.JVM_DUMP_END)) {
         jvmDump = JvmDump.ENDED;
       }
       leaveOut = true;
@@ -544,26 +544,26 @@ final class OpenTraceback {
     if (jvmDump == JvmDump.KEPT) {
       return true;
     }
-    if (!TracebackLines.isJvmCrashLine(text)) {
+    if (!JdkLines.isJvmCrashLine(text)) {
       return false;
     }
-    if (text.equals(TracebackLines.JVM_DUMPED_TO_SCREEN) && jvmDump == JvmDump.NONE) {
+    if (text.equals(JdkLines.JVM_DUMPED_TO_SCREEN) && jvmDump == JvmDump.NONE) {
       jvmDump = JvmDump.SAID;
     }
     boolean blank = text.substring(1).isBlank();
     if (!inMessage && !blank) {
       // "#  SIGSEGV (0xb) at pc=0x00007f..., pid=4242, tid=4243": what the crash was, in the message
-      message = message + " " + TracebackLines.jvmCrashWhat(text);
+      message = message + " " + JdkLines.jvmCrashWhat(text);
       inMessage = true;
       crashSaidAt = lines.size();
-    } else if (crashSaidAt == lines.size() - 1 && !blank && lines.get(1).equals(TracebackLines.JVM_FATAL_ERROR)) {
+    } else if (crashSaidAt == lines.size() - 1 && !blank && lines.get(1).equals(JdkLines.JVM_FATAL_ERROR)) {
       // "#  fatal error: OutOfMemory encountered: Java heap space" below "#  Internal Error (debug.cpp:362), ..."
       message = message + ": " + text.substring(1).strip();
-    } else if (!crashFrameSaid && lines.get(lines.size() - 1).equals(TracebackLines.JVM_CRASH_FRAME)) {
+    } else if (!crashFrameSaid && lines.get(lines.size() - 1).equals(JdkLines.JVM_CRASH_FRAME)) {
       crashFrameSaid = true;   // once: a report printed whole says it again
       // "# C  [libcuda.so.1+0x2c4f1a]  cuLaunchKernel+0x1a": where, so that a crash in a GPU's
       // driver and one in the JVM are two kinds, as the store names them (R__exception_name.sql)
-      message = message + " in " + TracebackLines.jvmCrashFrame(text);
+      message = message + " in " + JdkLines.jvmCrashFrame(text);
     }
     return true;
   }
@@ -573,7 +573,7 @@ final class OpenTraceback {
       message = message + " " + text;   // the record's message: the place and the panic's message
       return true;
     }
-    if (TracebackLines.isRustBacktraceLine(text)) {
+    if (PanicLines.isRustBacktraceLine(text)) {
       inMessage = false;
       backtraceSeen |= text.equals("stack backtrace:");
       return true;

@@ -106,7 +106,7 @@ final class StructuredLine {
       if (trace > 0) {
         exception = message.substring(trace);
         message = message.substring(0, trace).stripTrailing();
-      } else if (message.startsWith(TracebackLines.PYTHON_START + "\n")) {
+      } else if (message.startsWith(PythonTracebackLines.PYTHON_START + "\n")) {
         // log.error(traceback.format_exc()): the traceback alone, named by its exception's line
         // as an uncaught one is; before, every such error was one kind, "Traceback (most recent ...".
         String traceback = message.strip();

@@ -14,8 +14,8 @@ import java.util.stream.Stream;
 /**
  * Makes a traceback one record, as the seed's Python worker stores it: the lines of the
  * traceback go into the record's {@code exception}, its exception line is the message, and it is
- * an ERROR. These are read ({@link TracebackLines} knows their lines, {@link OpenTraceback} reads
- * one):
+ * an ERROR. These are read ({@link TracebackLines} and each runtime's class it names know their
+ * lines, {@link OpenTraceback} reads one):
  *
  * <ul>
  *   <li>Python's, from {@code Traceback (most recent call last):} to the exception line. Chained
@@ -174,7 +174,7 @@ final class Tracebacks {
         String sourceText = heldJulSourceText;
         heldJulSource = null;
         heldJulSourceText = null;
-        Matcher julLevel = TracebackLines.julLevel(text);
+        Matcher julLevel = JdkLines.julLevel(text);
         if (sameBurst && julLevel != null) {
           take(julRecord(source, sourceText, julLevel), text, sameBurst);   // the two lines are one record
           return;
@@ -212,14 +212,14 @@ final class Tracebacks {
       }
       boolean row = isTableRow(text);
       if (!row && (!held.level().isAtLeast(Level.ERROR) && !heldSaidNothing && !looksContinued(text)
-          || text.equals(TracebackLines.PYTHON_START) || text.equals(TracebackLines.PYTHON_GROUP_START)
-          || TracebackLines.isExceptionLine(text) || TracebackLines.isPythonTracebackHeader(text)
-          || TracebackLines.isFrame(text) || TracebackLines.isPythonWarning(text)
-          || TracebackLines.isNodeLocation(text) || TracebackLines.isJulSource(text)
-          || TracebackLines.isRichTracebackStart(text) || TracebackLines.isPythonStackDump(text)
-          || TracebackLines.isPythonFatal(text) || TracebackLines.isSyntaxErrorLocation(text)
-          || TracebackLines.isNodeFatal(text) || text.equals(TracebackLines.JVM_CRASH_MARGIN)
-          || TracebackLines.isJvmThreadDump(text) || beginsGoStackOfHeld(text))) {
+          || text.equals(PythonTracebackLines.PYTHON_START) || text.equals(PythonTracebackLines.PYTHON_GROUP_START)
+          || TracebackLines.isExceptionLine(text) || PythonTracebackLines.isPythonTracebackHeader(text)
+          || TracebackLines.isFrame(text) || PythonTracebackLines.isPythonWarning(text)
+          || NodeErrorLines.isNodeLocation(text) || JdkLines.isJulSource(text)
+          || PythonTracebackLines.isRichTracebackStart(text) || PythonTracebackLines.isPythonStackDump(text)
+          || PythonTracebackLines.isPythonFatal(text) || PythonTracebackLines.isSyntaxErrorLocation(text)
+          || NodeErrorLines.isNodeFatal(text) || text.equals(JdkLines.JVM_CRASH_MARGIN)
+          || JdkLines.isJvmThreadDump(text) || beginsGoStackOfHeld(text))) {
         return false;
       }
       heldTable = row;
@@ -272,7 +272,8 @@ final class Tracebacks {
    * taken.
    */
   private boolean takesAsRecordOfLines(Line line, String text, boolean continuesRecord, boolean moreFollows) {
-    if (traceback != null || text.equals(TracebackLines.PYTHON_START) || text.equals(TracebackLines.PYTHON_GROUP_START)) {
+    if (traceback != null || text.equals(PythonTracebackLines.PYTHON_START)
+        || text.equals(PythonTracebackLines.PYTHON_GROUP_START)) {
       return false;
     }
     if (continuesRecord && held != null && held.message().length() + text.length() < maxChars) {
@@ -297,7 +298,7 @@ final class Tracebacks {
     if (continuesHeld(line, text, sameBurst) || startsTraceback(line, text)) {
       return;
     }
-    if (TracebackLines.isExceptionLine(text) || TracebackLines.isPythonTracebackHeader(text)) {
+    if (TracebackLines.isExceptionLine(text) || PythonTracebackLines.isPythonTracebackHeader(text)) {
       heldExceptionLine = line;   // held with the ERROR line before it, which it may belong to
       heldExceptionText = text;
       return;
@@ -306,15 +307,15 @@ final class Tracebacks {
     if (text.isBlank()) {
       return;   // says nothing: not a record (on stderr it was an empty warning)
     }
-    if (TracebackLines.isPythonWarning(text) || TracebackLines.isNodeWarning(text)) {
+    if (PythonTracebackLines.isPythonWarning(text) || NodeErrorLines.isNodeWarning(text)) {
       heldWarning = line;   // its source line, or Node.js's note, may follow
-    } else if (TracebackLines.isNodeLocation(text) || text.equals(TracebackLines.JVM_CRASH_MARGIN)
-        || text.equals(TracebackLines.SOCKETSERVER_RULE) || !line.ownLevel() && TracebackLines.isJvmThreadDumpTime(text)) {
+    } else if (NodeErrorLines.isNodeLocation(text) || text.equals(JdkLines.JVM_CRASH_MARGIN)
+        || text.equals(PythonTracebackLines.SOCKETSERVER_RULE) || !line.ownLevel() && JdkLines.isJvmThreadDumpTime(text)) {
       // an uncaught error of Node.js's, the JVM's crash, socketserver's report of a failed
       // request, or HotSpot's thread dump may follow
       prelude = new ArrayList<>(List.of(line));
       preludeTexts = new ArrayList<>(List.of(text));
-    } else if (TracebackLines.isJulSource(text)) {
+    } else if (JdkLines.isJulSource(text)) {
       heldJulSource = line;   // its level and message come on the next line
       heldJulSourceText = text;
     } else if (line.level().isAtLeast(Level.ERROR)) {
@@ -359,7 +360,7 @@ final class Tracebacks {
         return true;
       }
       boolean source = !text.isBlank() && Character.isWhitespace(text.charAt(0));
-      if (source || TracebackLines.isNodeTraceNote(text)) {
+      if (source || NodeErrorLines.isNodeTraceNote(text)) {
         // Python's "  warnings.warn(", or Node.js's "(Use `node --trace-warnings ...` to show
         // where the warning was created)": not a record of its own
         RecordMetadata metadata = new RecordMetadata(warning.metadata().size() + 1);
@@ -370,8 +371,8 @@ final class Tracebacks {
       }
       sink.record(warning.at(), warning.level(), warning.message(), warning.task(), warning.metadata());
     }
-    if (prelude != null && preludeTexts.get(0).equals(TracebackLines.JVM_CRASH_MARGIN)) {
-      if (TracebackLines.isJvmCrash(text)) {
+    if (prelude != null && preludeTexts.get(0).equals(JdkLines.JVM_CRASH_MARGIN)) {
+      if (JdkLines.isJvmCrash(text)) {
         // HotSpot's report of the JVM's crash, "#" a line: where it crashed, the version, the file.
         startTraceback(OpenTraceback.Shape.JVM_CRASH, prelude.get(0), text.substring(2), Level.ERROR);
         traceback.add(preludeTexts.get(0));
@@ -382,8 +383,8 @@ final class Tracebacks {
       }
       release();           // a "#" of the worker's own
     }
-    if (prelude != null && TracebackLines.isJvmThreadDumpTime(preludeTexts.get(0))) {
-      if (TracebackLines.isJvmThreadDump(text)) {
+    if (prelude != null && JdkLines.isJvmThreadDumpTime(preludeTexts.get(0))) {
+      if (JdkLines.isJvmThreadDump(text)) {
         // The line of the time HotSpot prints above its thread dump, a record of its own before:
         // the dump's dump_time. Held past its read: the two lines are two writes, and the first
         // ended a read now and then (in a test, here). Not the exception's first line, where
@@ -397,8 +398,8 @@ final class Tracebacks {
       }
       release();           // a time of the worker's own
     }
-    if (prelude != null && preludeTexts.get(0).equals(TracebackLines.SOCKETSERVER_RULE)) {
-      if (text.startsWith(TracebackLines.SOCKETSERVER_FAILURE)) {
+    if (prelude != null && preludeTexts.get(0).equals(PythonTracebackLines.SOCKETSERVER_RULE)) {
+      if (text.startsWith(PythonTracebackLines.SOCKETSERVER_FAILURE)) {
         // The rule is the frame of the report, not a record: the report's first line is held as
         // any line that heads a Python traceback, and takes the traceback below it.
         prelude = null;
@@ -418,7 +419,7 @@ final class Tracebacks {
         // whatever was thrown: "UnhandledPromiseRejection: ...", a string (throw "oops"). Where
         // the source ended too soon, no line and no caret: "SyntaxError: Unexpected end of input".
         // An error with no frames, in brackets ("[Error: ENOENT: ...] {"), is named by its line.
-        String bracketed = TracebackLines.nodeBracketedError(text);
+        String bracketed = NodeErrorLines.nodeBracketedError(text);
         startTraceback(OpenTraceback.Shape.STACK, prelude.get(0), bracketed != null ? bracketed : line.message(), Level.ERROR);
         preludeTexts.forEach(traceback::add);
         traceback.add(text);
@@ -434,7 +435,7 @@ final class Tracebacks {
       // it comes (while the quiet holds it, tick): it writes the line, then builds the traceback
       // (reading each frame's source), then writes it. Under load "--- Logging error ---" was once
       // a record of its own, more than 50 ms before its traceback (in CI, and once here).
-      boolean announced = TracebackLines.isPythonTracebackHeader(heldExceptionText);
+      boolean announced = PythonTracebackLines.isPythonTracebackHeader(heldExceptionText);
       if ((sameBurst || announced) && (startsPythonTracebackAtHeldLine(text) || startsRustReportAtHeldLine(text))) {
         return true;
       }
@@ -471,10 +472,10 @@ final class Tracebacks {
   private boolean startsPythonTracebackAtHeldLine(String text) {
     boolean remote = text.equals(OpenTraceback.QUOTE) && heldMessageTexts.isEmpty()
         && heldExceptionText.strip().endsWith("RemoteTraceback:");
-    boolean chained = TracebackLines.isPythonChained(text) && !heldMessageTexts.isEmpty()
+    boolean chained = PythonTracebackLines.isPythonChained(text) && !heldMessageTexts.isEmpty()
         && heldMessageTexts.get(heldMessageTexts.size() - 1).isBlank();
-    boolean headed = text.equals(TracebackLines.PYTHON_START) && heldMessageTexts.isEmpty()
-        && TracebackLines.isPythonTracebackHeader(heldExceptionText);
+    boolean headed = text.equals(PythonTracebackLines.PYTHON_START) && heldMessageTexts.isEmpty()
+        && PythonTracebackLines.isPythonTracebackHeader(heldExceptionText);
     if (!remote && !chained && !headed) {
       return false;
     }
@@ -494,7 +495,7 @@ final class Tracebacks {
    * thing.
    */
   private boolean startsRustReportAtHeldLine(String text) {
-    if (!TracebackLines.isRustReportHeading(text) || !heldExceptionText.startsWith("Error: ")
+    if (!PanicLines.isRustReportHeading(text) || !heldExceptionText.startsWith("Error: ")
         || heldMessageTexts.isEmpty() || !heldMessageTexts.get(heldMessageTexts.size() - 1).isBlank()) {
       return false;
     }
@@ -523,46 +524,46 @@ final class Tracebacks {
   private boolean beginsGoStackOfHeld(String text) {
     return held != null && (heldForThisRead || held.level().isAtLeast(Level.ERROR))
         && held.metadata().get("caller") instanceof String caller && caller.contains(".go:")
-        && TracebackLines.isGoFunction(text);
+        && PanicLines.isGoFunction(text);
   }
 
   /** Starts reading a traceback if the line begins one; {@code false} when it does not. */
   private boolean startsTraceback(Line line, String text) {
     if (beginsGoStackOfHeld(text)) {
       startTraceback(OpenTraceback.Shape.GO_STACK, line, held.message(), held.level());
-    } else if (text.equals(TracebackLines.PYTHON_START)) {
-      startTraceback(OpenTraceback.Shape.PYTHON, line, TracebackLines.PYTHON_START, Level.ERROR);
-    } else if (line.ownLevel() && line.message().equals(TracebackLines.PYTHON_START)) {
+    } else if (text.equals(PythonTracebackLines.PYTHON_START)) {
+      startTraceback(OpenTraceback.Shape.PYTHON, line, PythonTracebackLines.PYTHON_START, Level.ERROR);
+    } else if (line.ownLevel() && line.message().equals(PythonTracebackLines.PYTHON_START)) {
       // A logger's record whose message is a traceback: log.error(traceback.format_exc()). Read as
       // one, at the record's level, without the logger's prefix; before, its frames were the
       // record's message and its exception line a warning of its own.
-      startTraceback(OpenTraceback.Shape.PYTHON, line, TracebackLines.PYTHON_START, line.level());
-      traceback.add(TracebackLines.PYTHON_START);
+      startTraceback(OpenTraceback.Shape.PYTHON, line, PythonTracebackLines.PYTHON_START, line.level());
+      traceback.add(PythonTracebackLines.PYTHON_START);
       return true;
-    } else if (text.equals(TracebackLines.PYTHON_GROUP_START)) {
+    } else if (text.equals(PythonTracebackLines.PYTHON_GROUP_START)) {
       startTraceback(OpenTraceback.Shape.PYTHON_GROUP, line, text.strip(), Level.ERROR);
-    } else if (TracebackLines.isSyntaxErrorLocation(text)) {
+    } else if (PythonTracebackLines.isSyntaxErrorLocation(text)) {
       // a script that does not compile: no traceback before its location, the exception line after
-      startTraceback(OpenTraceback.Shape.PYTHON, line, TracebackLines.PYTHON_START, Level.ERROR);
+      startTraceback(OpenTraceback.Shape.PYTHON, line, PythonTracebackLines.PYTHON_START, Level.ERROR);
       traceback.frameCame();
-    } else if (TracebackLines.isRichTracebackStart(text)) {
+    } else if (PythonTracebackLines.isRichTracebackStart(text)) {
       startTraceback(OpenTraceback.Shape.RICH, line, line.message(), Level.ERROR);
-    } else if (TracebackLines.isPythonFatal(text)) {
+    } else if (PythonTracebackLines.isPythonFatal(text)) {
       startTraceback(OpenTraceback.Shape.PYTHON_DUMP, line, line.message(), Level.ERROR);
-    } else if (TracebackLines.isPythonStackDump(text)) {
+    } else if (PythonTracebackLines.isPythonStackDump(text)) {
       startTraceback(OpenTraceback.Shape.PYTHON_DUMP, line, line.message(), line.level());
-    } else if (TracebackLines.isJvmThreadDump(text)) {
+    } else if (JdkLines.isJvmThreadDump(text)) {
       startTraceback(OpenTraceback.Shape.JVM_THREADS, line, line.message(), line.level());
-    } else if (TracebackLines.isNodeFatal(text)) {
+    } else if (NodeErrorLines.isNodeFatal(text)) {
       startTraceback(OpenTraceback.Shape.NODE_FATAL, line, line.message(), Level.CRITICAL);
-    } else if (TracebackLines.isGoPanic(text)) {
+    } else if (PanicLines.isGoPanic(text)) {
       startTraceback(OpenTraceback.Shape.GO, line, line.message(), Level.ERROR);
-    } else if (TracebackLines.isRustPanic(text)) {
+    } else if (PanicLines.isRustPanic(text)) {
       startTraceback(OpenTraceback.Shape.RUST, line, line.message(), Level.ERROR);
       if (text.endsWith(":")) {
         traceback.messageFollows();   // since Rust 1.73 the message comes on the next line
       }
-    } else if (TracebackLines.isCppTerminate(text)) {
+    } else if (PanicLines.isCppTerminate(text)) {
       startTraceback(OpenTraceback.Shape.CPP_TERMINATE, line, line.message(), Level.ERROR);
     } else if (TracebackLines.isFrame(text)) {
       if (heldExceptionLine != null) {
@@ -570,7 +571,7 @@ final class Tracebacks {
         return true;
       }
       Line said = held == null || held.ownLevel() || !lineInBurst ? null : held;   // a line of the stream's, in this burst
-      String embedded = said == null ? null : TracebackLines.embeddedError(said.message());
+      String embedded = said == null ? null : NodeErrorLines.embeddedError(said.message());
       int appended = held != null && held.ownLevel() && lineInBurst && text.startsWith("\tat ")
           && held.level().isAtLeast(Level.WARNING) ? TracebackLines.appendedJvmException(held.message()) : -1;
       if (embedded != null) {
@@ -588,7 +589,7 @@ final class Tracebacks {
         held = held.withMessage(held.message().substring(0, appended), held.metadata());
         startTraceback(OpenTraceback.Shape.STACK, line, exceptionLine, line.level());
         traceback.add(exceptionLine);
-      } else if (said != null && said.message().startsWith(TracebackLines.NODE_TRACE)) {
+      } else if (said != null && said.message().startsWith(NodeErrorLines.NODE_TRACE)) {
         // console.trace("slow frame 3"): where it was called, at the line's level (no error).
         held = null;
         startTraceback(OpenTraceback.Shape.STACK, said, said.message(), said.level());
@@ -668,7 +669,7 @@ final class Tracebacks {
   void tick(long nowNanos) {
     synchronized (lock) {
       boolean slow = traceback != null && traceback.printsSlowly()
-          || heldExceptionText != null && TracebackLines.isPythonTracebackHeader(heldExceptionText);
+          || heldExceptionText != null && PythonTracebackLines.isPythonTracebackHeader(heldExceptionText);
       long quiet = slow ? quietNanos * SLOW_TRACEBACK_QUIET : quietNanos;
       if (!reading && heldForThisRead && held != null && nowNanos - lastNanos >= quiet) {
         // Held past its read for the end of a line a read cut (reading), which has not come: a
@@ -701,7 +702,7 @@ final class Tracebacks {
   private boolean continuesPrelude(String text) {
     return switch (prelude.size()) {
       case 1 -> true;
-      case 2 -> TracebackLines.isCaret(text) || text.isBlank() && preludeTexts.get(1).isBlank();
+      case 2 -> NodeErrorLines.isCaret(text) || text.isBlank() && preludeTexts.get(1).isBlank();
       default -> text.isBlank() && prelude.size() < 6;
     };
   }
@@ -712,7 +713,7 @@ final class Tracebacks {
    * message.
    */
   private static Line julRecord(Line source, String sourceText, Matcher julLevel) {
-    Matcher place = TracebackLines.julSource(sourceText);
+    Matcher place = JdkLines.julSource(sourceText);
     RecordMetadata metadata = new RecordMetadata(source.metadata().size() + 2);
     metadata.putAll(source.metadata());
     if (place != null) {
@@ -721,7 +722,7 @@ final class Tracebacks {
         metadata.put("method", place.group("method"));
       }
     }
-    Level level = TracebackLines.julLevelOf(julLevel.group("level"));
+    Level level = JdkLines.julLevelOf(julLevel.group("level"));
     return new Line(source.at(), level, julLevel.group("message"), source.task(), metadata, source.arrivedNanos(), true);
   }
 

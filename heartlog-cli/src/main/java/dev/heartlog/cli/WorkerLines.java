@@ -323,7 +323,7 @@ final class WorkerLines implements AutoCloseable {
    */
   private static Level lastWordsLevel(Level level, String message) {
     boolean wentOnPast = level == Level.WARNING && !message.isEmpty()
-        && (TracebackLines.isPythonWarning(message) || TracebackLines.isNodeWarning(message));
+        && (PythonTracebackLines.isPythonWarning(message) || NodeErrorLines.isNodeWarning(message));
     return wentOnPast ? Level.INFO : level;
   }
 

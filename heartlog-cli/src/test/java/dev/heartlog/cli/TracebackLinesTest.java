@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shapes of {@link TracebackLines}, written so that no line overflows the stack or is
- * searched again from each of its characters: what each reads, and lines of 60,000 characters
- * made of what each looks for. Before, the long qualified name and the long version overflowed
+ * The shapes of {@link TracebackLines} and of each runtime's class beside it ({@link
+ * PythonTracebackLines}, {@link NodeErrorLines}, {@link JdkLines}, {@link PanicLines}), written
+ * so that no line overflows the stack or is searched again from each of its characters: what
+ * each reads, and lines of 60,000 characters made of what each looks for. Before, the long qualified name and the long version overflowed
  * the stack (StackOverflowError); how long the long frames took is measured in BENCHMARKS.md §7,
  * not here.
  */
@@ -17,14 +18,14 @@ class TracebackLinesTest {
 
   @Test
   void theDeadlocksAJvmThreadDumpFound() {
-    assertThat(TracebackLines.jvmDeadlocksFound("Found 1 deadlock.")).isEqualTo(1);
-    assertThat(TracebackLines.jvmDeadlocksFound("Found 2 deadlocks.")).isEqualTo(2);
-    assertThat(TracebackLines.jvmDeadlocksFound("Found one Java-level deadlock:")).isZero();
-    assertThat(TracebackLines.jvmDeadlocksFound("Found no deadlock.")).isZero();
-    assertThat(TracebackLines.jvmDeadlocksFound("Found 3 frames.")).isZero();
-    assertThat(TracebackLines.isJvmThreadDumpLine("Found 2 deadlocks.")).isTrue();
-    assertThat(TracebackLines.isJvmThreadDumpLine("rendering frame 4")).isFalse();
-    assertThat(TracebackLines.isJvmThreadDump("Full thread dump Java HotSpot(TM) 64-Bit Server VM (25.402-b06 mixed mode):"))
+    assertThat(JdkLines.jvmDeadlocksFound("Found 1 deadlock.")).isEqualTo(1);
+    assertThat(JdkLines.jvmDeadlocksFound("Found 2 deadlocks.")).isEqualTo(2);
+    assertThat(JdkLines.jvmDeadlocksFound("Found one Java-level deadlock:")).isZero();
+    assertThat(JdkLines.jvmDeadlocksFound("Found no deadlock.")).isZero();
+    assertThat(JdkLines.jvmDeadlocksFound("Found 3 frames.")).isZero();
+    assertThat(JdkLines.isJvmThreadDumpLine("Found 2 deadlocks.")).isTrue();
+    assertThat(JdkLines.isJvmThreadDumpLine("rendering frame 4")).isFalse();
+    assertThat(JdkLines.isJvmThreadDump("Full thread dump Java HotSpot(TM) 64-Bit Server VM (25.402-b06 mixed mode):"))
         .as("Java 8's").isTrue();
   }
 
@@ -92,32 +93,35 @@ class TracebackLinesTest {
     assertThat(TracebackLines.isFrame("    at x (node:net:1611:16) {")).as("Node.js's last frame before properties").isTrue();
     assertThat(TracebackLines.isFrame("  at " + "a:1".repeat(LONG) + " {")).isTrue();
     assertThat(TracebackLines.isFrame("  at " + " {".repeat(LONG))).isFalse();
-    assertThat(TracebackLines.isNodeWarning("(node:42) [DEP0005] DeprecationWarning: x")).isTrue();
-    assertThat(TracebackLines.isNodeWarning("(node:42) " + "A".repeat(LONG * 2) + ": x")).isFalse();
-    assertThat(TracebackLines.isNodeWarning("(node:42) " + "A".repeat(LONG * 2) + "Warning: x")).isTrue();
-    assertThat(TracebackLines.isPythonStackDump("Current thread 0x00007f [python3] (most recent call first):")).isTrue();
-    assertThat(TracebackLines.isPythonStackDump("Thread 0x1 " + "(".repeat(LONG * 2) + " (most recent call first):")).isTrue();
-    assertThat(TracebackLines.isPythonStackDump("Thread 0x1 " + "(".repeat(LONG * 2))).isFalse();
-    assertThat(TracebackLines.isPythonStackDump("Timeout (0:05:00.500000)!")).isTrue();
-    assertThat(TracebackLines.isPythonTracebackHeader("Exception in thread Thread-1 (render):")).isTrue();
-    assertThat(TracebackLines.isPythonTracebackHeader("Exception in thread \"main\" java.lang.Error:")).as("the JVM's").isFalse();
+    assertThat(NodeErrorLines.isNodeWarning("(node:42) [DEP0005] DeprecationWarning: x")).isTrue();
+    assertThat(NodeErrorLines.isNodeWarning("(node:42) " + "A".repeat(LONG * 2) + ": x")).isFalse();
+    assertThat(NodeErrorLines.isNodeWarning("(node:42) " + "A".repeat(LONG * 2) + "Warning: x")).isTrue();
+    assertThat(PythonTracebackLines.isPythonStackDump("Current thread 0x00007f [python3] (most recent call first):"))
+        .isTrue();
+    assertThat(PythonTracebackLines.isPythonStackDump("Thread 0x1 " + "(".repeat(LONG * 2) + " (most recent call first):"))
+        .isTrue();
+    assertThat(PythonTracebackLines.isPythonStackDump("Thread 0x1 " + "(".repeat(LONG * 2))).isFalse();
+    assertThat(PythonTracebackLines.isPythonStackDump("Timeout (0:05:00.500000)!")).isTrue();
+    assertThat(PythonTracebackLines.isPythonTracebackHeader("Exception in thread Thread-1 (render):")).isTrue();
+    assertThat(PythonTracebackLines.isPythonTracebackHeader("Exception in thread \"main\" java.lang.Error:"))
+        .as("the JVM's").isFalse();
   }
 
   @Test
   void aGoPanicsLinesAndNodesVersion() {
-    assertThat(TracebackLines.isGoPanicLine("main.(*Queue).claim(0xc000012345)")).isTrue();
-    assertThat(TracebackLines.isGoPanicLine("goroutine 1 [running]:")).isTrue();
+    assertThat(PanicLines.isGoPanicLine("main.(*Queue).claim(0xc000012345)")).isTrue();
+    assertThat(PanicLines.isGoPanicLine("goroutine 1 [running]:")).isTrue();
     // a signal's dump: its first line, the place it came, the registers
-    assertThat(TracebackLines.isGoPanic("SIGQUIT: quit")).isTrue();
-    assertThat(TracebackLines.isGoPanic("SIGSEGV: segmentation violation")).isTrue();
-    assertThat(TracebackLines.isGoPanic("SIGTERM: shutting down")).isFalse();
-    assertThat(TracebackLines.isGoPanicLine("PC=0x45ef63 m=0 sigcode=0")).isTrue();
-    assertThat(TracebackLines.isGoPanicLine("rflags 0x286")).isTrue();
-    assertThat(TracebackLines.isGoPanicLine("rax    0xfffffffffffffffc")).isTrue();
-    assertThat(TracebackLines.isGoPanicLine("rendering 0x2")).isFalse();
-    assertThat(TracebackLines.isGoPanicLine("main.claim(0xc000012345) and more")).isFalse();
-    assertThat(TracebackLines.isGoPanicLine("a(".repeat(LONG))).isFalse();
-    assertThat(TracebackLines.isGoPanicLine("a(".repeat(LONG) + ")")).isTrue();
+    assertThat(PanicLines.isGoPanic("SIGQUIT: quit")).isTrue();
+    assertThat(PanicLines.isGoPanic("SIGSEGV: segmentation violation")).isTrue();
+    assertThat(PanicLines.isGoPanic("SIGTERM: shutting down")).isFalse();
+    assertThat(PanicLines.isGoPanicLine("PC=0x45ef63 m=0 sigcode=0")).isTrue();
+    assertThat(PanicLines.isGoPanicLine("rflags 0x286")).isTrue();
+    assertThat(PanicLines.isGoPanicLine("rax    0xfffffffffffffffc")).isTrue();
+    assertThat(PanicLines.isGoPanicLine("rendering 0x2")).isFalse();
+    assertThat(PanicLines.isGoPanicLine("main.claim(0xc000012345) and more")).isFalse();
+    assertThat(PanicLines.isGoPanicLine("a(".repeat(LONG))).isFalse();
+    assertThat(PanicLines.isGoPanicLine("a(".repeat(LONG) + ")")).isTrue();
 
     assertThat(TracebackLines.isStackContinuation("Node.js v20.11.1")).isTrue();
     assertThat(TracebackLines.isStackContinuation("Node.js v20")).isTrue();
