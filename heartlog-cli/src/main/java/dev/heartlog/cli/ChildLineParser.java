@@ -31,8 +31,8 @@ import java.util.regex.Matcher;
  * of a Celery, RQ, arq, Sidekiq or Delayed Job worker ({@link CeleryLines}, {@link RqLines},
  * {@link ArqLines}, {@link SidekiqLines}, {@link DelayedJobLines}), of nginx ({@link NginxLines}), of a web server's request ({@link
  * AccessLogLines}) or of a shell's trace ({@link ShellTraceLines}) if it is in one, else kept
- * whole, at the level its first word names ({@code Error: ...}, {@link LoggerFormats#levelWordFirst}) or
- * one near its start ({@link LoggerFormats#levelNamedNearStart}), else
+ * whole, at the level its first word names ({@code Error: ...}, {@link LevelNames#levelWordFirst}) or
+ * one near its start ({@link LevelNames#levelNamedNearStart}), else
  * at the stream's default.
  */
 final class ChildLineParser {
@@ -361,16 +361,16 @@ final class ChildLineParser {
       if (java != null) {
         return java;
       }
-      Parsed glog = LoggerFormats.glog(line, metadata, this::endsTask);
+      Parsed glog = CppLoggerLines.glog(line, metadata, this::endsTask);
       if (glog != null) {
         return glog;
       }
-      Level named = LoggerFormats.levelWordFirst(line);
+      Level named = LevelNames.levelWordFirst(line);
       if (named == null) {
-        named = LoggerFormats.levelNamedNearStart(line);
+        named = LevelNames.levelNamedNearStart(line);
       }
       if (named == null) {
-        named = LoggerFormats.ncclLevel(line);
+        named = CppLoggerLines.ncclLevel(line);
       }
       if (named == null && FfmpegLines.isBlockLine(line)) {
         // info as its heading is, and still plain: read with its heading, it joins that record

@@ -111,7 +111,7 @@ final class DotNetConsoleLines {
     if (!matcher.matches()) {
       return null;
     }
-    Level level = LoggerFormats.threeLetterLevel(matcher.group("level"));
+    Level level = LevelNames.threeLetterLevel(matcher.group("level"));
     return new ChildLineParser.Parsed(level, matcher.group("message"), null, metadata, false);
   }
 

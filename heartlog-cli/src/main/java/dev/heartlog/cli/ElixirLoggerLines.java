@@ -64,7 +64,7 @@ final class ElixirLoggerLines {
     if (!matcher.matches()) {
       return null;
     }
-    Level level = LoggerFormats.syslogLevel(matcher.group("level").toUpperCase(Locale.ROOT));
+    Level level = LevelNames.syslogLevel(matcher.group("level").toUpperCase(Locale.ROOT));
     Map<String, Object> fields = new LinkedHashMap<>();
     Matcher field = FIELD.matcher(matcher.group("fields"));
     while (field.find()) {

@@ -65,7 +65,7 @@ final class GoLoggerLines {
     if (!matcher.matches()) {
       return null;
     }
-    Level level = LoggerFormats.threeLetterLevel(matcher.group("level"));
+    Level level = LevelNames.threeLetterLevel(matcher.group("level"));
     if (matcher.group("caller") != null) {
       metadata.put("caller", matcher.group("caller"));
     }
@@ -176,12 +176,12 @@ final class GoLoggerLines {
     Matcher padded = message.indexOf(':') > 0 ? PADDED_LEVEL.matcher(message) : null;
     Level level;
     if (padded != null && padded.matches()) {
-      level = LoggerFormats.syslogLevel(padded.group("level"));
+      level = LevelNames.syslogLevel(padded.group("level"));
       message = padded.group("message") == null ? "" : padded.group("message");
     } else if (space > 0 && (level = slogLevel(message.substring(0, space))) != null) {
       message = message.substring(space + 1);
     } else {
-      level = LoggerFormats.levelNamedNearStart(message);
+      level = LevelNames.levelNamedNearStart(message);
     }
     if (level == null && ShellErrorLines.endsWithGoSystemError(message)) {
       level = Level.ERROR;   // a failed call's error: log.Fatalf("load model: %v", err), before the exit

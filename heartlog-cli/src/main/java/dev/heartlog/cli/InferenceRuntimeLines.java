@@ -59,7 +59,7 @@ final class InferenceRuntimeLines {
     if (!matcher.matches()) {
       return null;
     }
-    Level level = LoggerFormats.letterLevel(matcher.group("level").charAt(0));
+    Level level = LevelNames.letterLevel(matcher.group("level").charAt(0));
     if (matcher.pattern() == ONNX_RUNTIME) {
       metadata.put("logger", matcher.group("logger"));
       metadata.put("file", matcher.group("file"));

@@ -2,7 +2,6 @@ package dev.heartlog.cli;
 
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.RecordMetadata;
-import java.util.Locale;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -10,39 +9,14 @@ import java.util.regex.Pattern;
 /**
  * The lines that runtimes' and libraries' loggers print when nobody configured them: Python's
  * logging ({@link PythonLoggingLines}), Rust's tracing ({@link RustTracingLines}), Logback's and
- * Log4j2's consoles, Go's loggers ({@link GoLoggerLines}), glog, absl and TensorFlow, and the
- * level a line of any other format names near its start. Each reader gives null for a line not
- * in its format; most lines are turned away by their first character, before any regular
- * expression runs.
+ * Log4j2's consoles, Go's loggers ({@link GoLoggerLines}), glog, absl, TensorFlow and NCCL
+ * ({@link CppLoggerLines}), and the formats workers most often give Python's logging or Logback:
+ * a time, a level, a logger and a message. The level a line of any other format names near its
+ * start, and the level each vocabulary's word stands for, are {@link LevelNames}'. Each reader
+ * gives null for a line not in its format; most lines are turned away by their first character,
+ * before any regular expression runs.
  */
 final class LoggerFormats {
-
-  /** How far into a line of another format {@link #levelNamedNearStart} looks for a level name. */
-  static final int LEVEL_NAME_REACH = 48;
-
-  /**
-   * How far it looks for a level set apart by " - ", as Python's most quoted format prints it
-   * ({@code %(asctime)s - %(name)s - %(levelname)s - %(message)s}) after a logger's dotted name.
-   */
-  static final int LEVEL_FIELD_REACH = 160;
-
-  /**
-   * glog's and absl's line ({@code W1129 10:00:00.123456  4242 gpu_device.cc:2019] ...}) and
-   * TensorFlow's ({@code 2026-11-29 10:00:00.123456: I tensorflow/core/util/port.cc:113] ...}),
-   * which GPU workers print on stderr: the level is one letter, I, W, E or F (fatal). Also
-   * PyTorch's C++ side's, in brackets, with its month unpadded or no time at all ({@code
-   * [W415 18:57:09.249883195 ProcessGroupNCCL.cpp:5138] ...}, {@code [W socket.cpp:464] ...}).
-   */
-  private static final Pattern GLOG = Pattern.compile(
-      "(?:(?<glog>[IWEF])\\d{4} [\\d:.]+\\s+\\d+|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d+: (?<tf>[IWEF])"
-          + "|\\[(?<c10>[IWEF])(?:\\d{3,4} [\\d:.]+)?)"
-          + " (?<file>\\S+):(?<line>\\d{1,9})\\] (?<message>.*)");
-
-  /** NCCL's line ({@link #ncclLevel}): host, process and thread, the GPU, where a warning was raised, the level. */
-  private static final Pattern NCCL = Pattern.compile(
-      "[^\\s:]+:\\d{1,10}:\\d{1,10} \\[\\d{1,4}\\] (?:\\S+:\\d{1,9} )?NCCL (?<level>INFO|WARN|ABORT|TRACE)\\b");
-  /** How far into its line NCCL's name may come: past a long host name and source file. */
-  private static final int NCCL_REACH = 200;
 
   /**
    * Logback's console line when nobody configured it ({@code 06:01:16.016 [main] INFO
@@ -152,7 +126,8 @@ final class LoggerFormats {
     if (!metadata.containsKey("logger")) {
       message = afterClassAndColon(message, metadata);
     }
-    return new ChildLineParser.Parsed(levelName(matcher.group("level")), message, null, metadata, endsTask.test(message));
+    Level level = LevelNames.levelName(matcher.group("level"));
+    return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message));
   }
 
   /**
@@ -221,7 +196,7 @@ final class LoggerFormats {
     while (wordEnd < line.length() && line.charAt(wordEnd) >= 'A' && line.charAt(wordEnd) <= 'Z') {
       wordEnd++;
     }
-    Level level = levelName(line.substring(wordStart, wordEnd));
+    Level level = LevelNames.levelName(line.substring(wordStart, wordEnd));
     int restStart = wordEnd;
     if (bracketed) {
       if (!line.startsWith("]", wordEnd)) {
@@ -300,12 +275,12 @@ final class LoggerFormats {
       return false;
     }
     char first = text.charAt(0);
-    if (!(isWordChar(first) && !Character.isDigit(first) || first == '$')) {
+    if (!(LevelNames.isWordChar(first) && !Character.isDigit(first) || first == '$')) {
       return false;
     }
     for (int i = 1; i < space - 1; i++) {
       char c = text.charAt(i);
-      if (!(isWordChar(c) || c == '.' || c == '$' || c == '-')) {
+      if (!(LevelNames.isWordChar(c) || c == '.' || c == '$' || c == '-')) {
         return false;
       }
     }
@@ -344,233 +319,14 @@ final class LoggerFormats {
     if (!matcher.matches()) {
       return null;
     }
-    Level level = javaLevel(matcher.group("level"));
+    Level level = LevelNames.javaLevel(matcher.group("level"));
     metadata.put("logger", matcher.group("logger"));
     metadata.put("thread", matcher.group("thread"));
     String message = matcher.group("message");
     return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message));
   }
 
-  /** The level of a JVM logger's name for it (Logback's, Log4j2's): TRACE is DEBUG, WARN WARNING, FATAL CRITICAL. */
-  static Level javaLevel(String name) {
-    return switch (name) {
-      case "TRACE", "DEBUG" -> Level.DEBUG;
-      case "INFO" -> Level.INFO;
-      case "WARN" -> Level.WARNING;
-      case "ERROR" -> Level.ERROR;
-      default -> Level.CRITICAL;   // FATAL
-    };
-  }
-
-  /**
-   * The level of a line that begins with a level's word, capitalized, and a colon, as programs
-   * write a message for a person: Blender's reports on stdout ({@code Error: Cannot read file
-   * '/srv/scenes/shot12.blend': No such file or directory}, {@code Warning: ...}, {@code Info:
-   * ...}, {@code Out Of Memory Error: ...}), a Go command's {@code Error: unknown flag: --queue},
-   * a Rust program's {@code main} returning an error, a script's {@code print(f"Error: {e}")}. A
-   * message must follow the colon and a space; null for any other line.
-   */
-  static Level levelWordFirst(String line) {
-    int colon = line.indexOf(": ");
-    if (colon < 4 || colon > 21 || colon + 2 == line.length() || line.charAt(colon + 2) == ' ') {
-      return null;
-    }
-    return switch (line.substring(0, colon)) {
-      case "Error", "Invalid Input Error", "Invalid Context Error", "Out Of Memory Error" -> Level.ERROR;
-      case "Warning" -> Level.WARNING;
-      case "Info" -> Level.INFO;
-      default -> null;
-    };
-  }
-
-  /**
-   * The level a line of another format names near its start, where common formats put it:
-   * Python's logging ({@code INFO:root:...}, {@code ... - WARNING - ...}), loguru ({@code ... |
-   * ERROR    | ...}), {@code [WARN] ...}. A level name in capitals, a word of its own, within the
-   * first {@link #LEVEL_NAME_REACH} characters, or in any case alone in brackets there
-   * (structlog's console lines, on stdout: {@code 2026-11-29 18:42:45 [error    ] render
-   * failed}), or set apart by " - " within the first {@link #LEVEL_FIELD_REACH}; null where there
-   * is none. (Python's logging writes to stderr, so without this every record of a Python
-   * worker's would be a warning.)
-   */
-  static Level levelNamedNearStart(String line) {
-    int reach = Math.min(line.length(), LEVEL_NAME_REACH);
-    int i = 0;
-    while (i < reach) {
-      if (!isWordChar(line.charAt(i))) {
-        i++;
-        continue;
-      }
-      int start = i;
-      while (i < line.length() && isWordChar(line.charAt(i))) {
-        i++;
-      }
-      Level level = levelName(line.substring(start, i));
-      if (level == null && start > 0 && line.charAt(start - 1) == '[') {
-        level = bracketedLevel(line, start, i);
-      }
-      if (level != null) {
-        return level;
-      }
-    }
-    return levelField(line);
-  }
-
-  /**
-   * The level of a word in any case between {@code [} and {@code ]}, spaces allowed before the
-   * bracket ({@code [info     ]}, {@code [warning]}); null for any other word.
-   */
-  private static Level bracketedLevel(String line, int start, int end) {
-    int close = end;
-    while (close < line.length() && line.charAt(close) == ' ') {
-      close++;
-    }
-    if (close == line.length() || line.charAt(close) != ']') {
-      return null;
-    }
-    return levelName(line.substring(start, end).toUpperCase(Locale.ROOT));
-  }
-
-  /** A level name between " - " and " - " within {@link #LEVEL_FIELD_REACH} characters, or null. */
-  private static Level levelField(String line) {
-    int reach = Math.min(line.length(), LEVEL_FIELD_REACH);
-    for (int start = line.indexOf(" - "); start >= 0 && start < reach; start = line.indexOf(" - ", start + 3)) {
-      int end = line.indexOf(" - ", start + 3);
-      if (end < 0) {
-        return null;
-      }
-      Level level = levelName(line.substring(start + 3, end));
-      if (level != null) {
-        return level;
-      }
-    }
-    return null;
-  }
-
-  private static Level levelName(String word) {
-    return switch (word) {
-      case "TRACE", "DEBUG" -> Level.DEBUG;
-      case "INFO" -> Level.INFO;
-      case "WARN", "WARNING" -> Level.WARNING;
-      case "ERROR", "SEVERE" -> Level.ERROR;
-      case "CRITICAL", "FATAL" -> Level.CRITICAL;
-      default -> null;
-    };
-  }
-
-  /** The level of a line of glog's, absl's or TensorFlow's ({@link #GLOG}); null for any other line. */
-  static Level glogLevel(String line) {
-    Matcher matcher = glogMatcher(line);
-    return matcher == null ? null : glogLetterLevel(matcher);
-  }
-
-  /**
-   * A line of glog's, absl's, TensorFlow's or PyTorch's C++ side ({@link #GLOG}): its level, the
-   * message after its prefix, and where it was logged as {@code file} and {@code line}, as for
-   * ONNX Runtime's lines. Before, the message kept the prefix ({@code E1129 10:00:00.123456 4242
-   * cuda_driver.cc:152] failed call to cuInit}), and so did the error's kind. Its time has no year
-   * or zone, so the record keeps the time the line came. Null for any other line.
-   */
-  static ChildLineParser.Parsed glog(String line, RecordMetadata metadata, Predicate<String> endsTask) {
-    Matcher matcher = glogMatcher(line);
-    if (matcher == null) {
-      return null;
-    }
-    metadata.put("file", matcher.group("file"));
-    metadata.put("line", Integer.parseInt(matcher.group("line")));
-    String message = matcher.group("message");
-    return new ChildLineParser.Parsed(glogLetterLevel(matcher), message, null, metadata, endsTask.test(message));
-  }
-
-  private static Matcher glogMatcher(String line) {
-    if (line.length() < 8 || !(startsWithDigit(line) || "IWEF".indexOf(line.charAt(0)) >= 0
-        || line.charAt(0) == '[' && "IWEF".indexOf(line.charAt(1)) >= 0)) {
-      return null;
-    }
-    Matcher matcher = GLOG.matcher(line);
-    return matcher.matches() ? matcher : null;
-  }
-
-  private static Level glogLetterLevel(Matcher matcher) {
-    String letter = matcher.group("glog") != null ? matcher.group("glog")
-        : matcher.group("tf") != null ? matcher.group("tf") : matcher.group("c10");
-    return letterLevel(letter.charAt(0));
-  }
-
-  /**
-   * The level of one of syslog's names as a logger writes it in capitals (Monolog, rclone, asynq;
-   * Elixir's Logger in small letters, given here in capitals): NOTICE is INFO, WARN WARNING, and
-   * CRITICAL, ALERT, EMERGENCY and FATAL are CRITICAL. The caller's pattern lets only these through.
-   */
-  static Level syslogLevel(String name) {
-    return switch (name) {
-      case "DEBUG" -> Level.DEBUG;
-      case "INFO", "NOTICE" -> Level.INFO;
-      case "WARNING", "WARN" -> Level.WARNING;
-      case "ERROR" -> Level.ERROR;
-      default -> Level.CRITICAL;
-    };
-  }
-
-  /**
-   * The level of the three letters a logger writes for it (zerolog's console, Serilog's
-   * console): TRC, VRB (verbose) and DBG are DEBUG, INF INFO, WRN WARNING, ERR ERROR, FTL and
-   * PNC (panic) CRITICAL; null for any other three letters.
-   */
-  static Level threeLetterLevel(String letters) {
-    return switch (letters) {
-      case "TRC", "VRB", "DBG" -> Level.DEBUG;
-      case "INF" -> Level.INFO;
-      case "WRN" -> Level.WARNING;
-      case "ERR" -> Level.ERROR;
-      case "FTL", "PNC" -> Level.CRITICAL;
-      default -> null;
-    };
-  }
-
-  /**
-   * The level of the letter a logger writes for it (glog's, Tornado's, ONNX Runtime's and
-   * TensorRT's): D, V (verbose) and T (trace) are DEBUG, I INFO, W WARNING, E ERROR, and the
-   * others they write (F fatal, C critical) CRITICAL.
-   */
-  static Level letterLevel(char letter) {
-    return switch (letter) {
-      case 'D', 'V', 'T' -> Level.DEBUG;
-      case 'I' -> Level.INFO;
-      case 'W' -> Level.WARNING;
-      case 'E' -> Level.ERROR;
-      default -> Level.CRITICAL;
-    };
-  }
-
-  /**
-   * The level of a line of NCCL's debug output ({@code NCCL_DEBUG=INFO}, on stdout), which
-   * distributed GPU runs print: {@code gpu-1:4242:4250 [0] NCCL INFO Bootstrap : Using eth0}, and a
-   * warning with where it was raised, {@code gpu-1:4242:4250 [0] misc/socket.cc:484 NCCL WARN
-   * socketStartConnect: Connect to 10.0.0.3<45678> failed}; null for any other line.
-   */
-  static Level ncclLevel(String line) {
-    int nccl = line.indexOf(" NCCL ");
-    if (nccl < 8 || nccl > NCCL_REACH) {
-      return null;
-    }
-    Matcher matcher = NCCL.matcher(line);
-    if (!matcher.lookingAt()) {
-      return null;
-    }
-    return switch (matcher.group("level")) {
-      case "WARN" -> Level.WARNING;
-      case "ABORT" -> Level.ERROR;
-      case "TRACE" -> Level.DEBUG;
-      default -> Level.INFO;
-    };
-  }
-
   static boolean startsWithDigit(String line) {
     return !line.isEmpty() && line.charAt(0) >= '0' && line.charAt(0) <= '9';
-  }
-
-  private static boolean isWordChar(char c) {
-    return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_';
   }
 }

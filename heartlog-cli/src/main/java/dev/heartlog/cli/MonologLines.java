@@ -77,7 +77,8 @@ final class MonologLines {
       metadata.put("context", message.substring(context + 1));
       message = message.substring(0, context);
     }
-    return new ChildLineParser.Parsed(LoggerFormats.syslogLevel(matcher.group("level")), message, null, metadata, endsTask.test(message));
+    Level level = LevelNames.syslogLevel(matcher.group("level"));
+    return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message));
   }
 
 
@@ -99,7 +100,7 @@ final class MonologLines {
     if (!matcher.matches()) {
       return null;
     }
-    Level level = LoggerFormats.syslogLevel(matcher.group("level"));
+    Level level = LevelNames.syslogLevel(matcher.group("level"));
     metadata.put("logger", matcher.group("channel"));
     Instant time = matcher.group("zone") != null ? IsoTime.parse(matcher.group("time")) : null;
     Map<String, Object> fields = new LinkedHashMap<>();

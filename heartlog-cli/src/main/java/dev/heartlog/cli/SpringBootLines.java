@@ -44,7 +44,7 @@ final class SpringBootLines {
     if (!matcher.matches()) {
       return null;
     }
-    Level level = LoggerFormats.javaLevel(matcher.group("level"));
+    Level level = LevelNames.javaLevel(matcher.group("level"));
     metadata.put("logger", matcher.group("logger"));
     metadata.put("thread", matcher.group("thread"));
     metadata.put("pid", Long.parseLong(matcher.group("pid")));

@@ -38,7 +38,7 @@ final class TornadoLines {
     if (!matcher.matches()) {
       return null;
     }
-    Level level = LoggerFormats.letterLevel(matcher.group("level").charAt(0));
+    Level level = LevelNames.letterLevel(matcher.group("level").charAt(0));
     if (matcher.group("module") != null) {
       metadata.put("logger", matcher.group("module"));
       metadata.put("line", Integer.parseInt(matcher.group("line")));

@@ -241,6 +241,6 @@ final class TracebackLines {
   static boolean mayContinueMessage(String text) {
     return !text.isBlank() && text.charAt(0) != '{' && !text.equals(PythonTracebackLines.PYTHON_START)
         && !PythonTracebackLines.isPythonTracebackHeader(text)
-        && LoggerFormats.levelNamedNearStart(text) == null && LoggerFormats.glogLevel(text) == null;
+        && LevelNames.levelNamedNearStart(text) == null && CppLoggerLines.glogLevel(text) == null;
   }
 }

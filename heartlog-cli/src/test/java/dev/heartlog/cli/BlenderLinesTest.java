@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Blender's lines as heartlog run stores them ({@link BlenderLines}, {@link
- * LoggerFormats#levelWordFirst}). The replayed lines are what Debian's Blender 3.4.1 printed on
+ * LevelNames#levelWordFirst}). The replayed lines are what Debian's Blender 3.4.1 printed on
  * stdout rendering the default cube in the background ({@code blender -b --factory-startup -P
  * render.py}): two frames of 64×48 with Cycles at 16 samples; the same with Cycles' denoiser on,
  * which this build lacks, so that the script's render call raised; two frames with Eevee; a
@@ -147,12 +147,12 @@ class BlenderLinesTest {
 
   @Test
   void aLineBeginningWithALevelsWordAndAColonIsAtThatLevel() {
-    assertThat(LoggerFormats.levelWordFirst("Error: Cannot read file '/srv/scenes/shot12.blend'")).isEqualTo(Level.ERROR);
-    assertThat(LoggerFormats.levelWordFirst("Out Of Memory Error: cannot allocate 2 GiB")).isEqualTo(Level.ERROR);
-    assertThat(LoggerFormats.levelWordFirst("Warning: 3 textures are missing")).isEqualTo(Level.WARNING);
-    assertThat(LoggerFormats.levelWordFirst("Info: Saved \"shot12.blend\"")).isEqualTo(Level.INFO);
+    assertThat(LevelNames.levelWordFirst("Error: Cannot read file '/srv/scenes/shot12.blend'")).isEqualTo(Level.ERROR);
+    assertThat(LevelNames.levelWordFirst("Out Of Memory Error: cannot allocate 2 GiB")).isEqualTo(Level.ERROR);
+    assertThat(LevelNames.levelWordFirst("Warning: 3 textures are missing")).isEqualTo(Level.WARNING);
+    assertThat(LevelNames.levelWordFirst("Info: Saved \"shot12.blend\"")).isEqualTo(Level.INFO);
     assertThat(List.of("Error:", "Error: ", "Error:  two spaces", "error: lower case", "ERROR: pip's",
             "Error rate: 0.3", "Errors: 3", "Training Error: 0.02 after a long name"))
-        .allSatisfy(line -> assertThat(LoggerFormats.levelWordFirst(line)).as(line).isNull());
+        .allSatisfy(line -> assertThat(LevelNames.levelWordFirst(line)).as(line).isNull());
   }
 }

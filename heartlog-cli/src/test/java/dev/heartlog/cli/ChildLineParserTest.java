@@ -32,11 +32,11 @@ class ChildLineParserTest {
             "Traceback (most recent call last):",                                    // none: the stream's
             "RuntimeError: CUDA error: an illegal memory access",
             "loaded 3 ERRORS files",
-            "x".repeat(LoggerFormats.LEVEL_NAME_REACH) + " ERROR beyond the reach",
+            "x".repeat(LevelNames.LEVEL_NAME_REACH) + " ERROR beyond the reach",
             // A level set apart by " - " after a long logger name (Python's format, another datefmt)
             "[2026-11-29T10:00:00] - diffusers.pipelines.pipeline_utils - ERROR - failed to load",
-            "2026-11-29 10:00:00,123 - x - " + "y".repeat(LoggerFormats.LEVEL_FIELD_REACH) + " - ERROR - beyond",
-            "x".repeat(LoggerFormats.LEVEL_NAME_REACH) + " - ERROR rate - 0.1%",   // not a field of its own
+            "2026-11-29 10:00:00,123 - x - " + "y".repeat(LevelNames.LEVEL_FIELD_REACH) + " - ERROR - beyond",
+            "x".repeat(LevelNames.LEVEL_NAME_REACH) + " - ERROR rate - 0.1%",   // not a field of its own
             // glog and absl (JAX, XLA), TensorFlow: one letter
             "I1129 10:00:00.123456  4242 gpu_device.cc:2019] Created device /gpu:0",
             "W0000 00:00:1764410400.123456   12345 cuda_executor.cc:1001] could not open file",
@@ -816,7 +816,7 @@ class ChildLineParserTest {
             "[warn] lower case in brackets",
             "[Task t-1] error bars drawn",              // a word in brackets that is no level: the stream's
             "[info and more] not alone in its brackets",
-            "x".repeat(LoggerFormats.LEVEL_NAME_REACH) + " [error] beyond the reach"))
+            "x".repeat(LevelNames.LEVEL_NAME_REACH) + " [error] beyond the reach"))
         .extracting(line -> seed.parse(line, Level.INFO, "stdout").level())
         .containsExactly(Level.INFO, Level.WARNING, Level.ERROR, Level.CRITICAL, Level.DEBUG, Level.WARNING,
             Level.INFO, Level.INFO, Level.INFO);
