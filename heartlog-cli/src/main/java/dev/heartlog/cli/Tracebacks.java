@@ -3,8 +3,6 @@ package dev.heartlog.cli;
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.RecordMetadata;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -129,12 +127,8 @@ final class Tracebacks {
   private Line heldWarning;               // a Python warning, whose source line may follow
   private Line heldJulSource;             // java.util.logging's first line of a record, and its text
   private String heldJulSourceText;
-  private List<Line> prelude;             // what Node.js prints before an uncaught error, so far
-  private List<String> preludeTexts;
-  private Line heldExceptionLine;         // a line that may start a stack trace, with its text
-  private String heldExceptionText;
-  private final List<Line> heldMessageLines = new ArrayList<>();   // and the lines of its message after it
-  private final List<String> heldMessageTexts = new ArrayList<>();
+  private Prelude prelude;                // what may come before a report of a runtime's, so far
+  private HeldException heldException;   // a line that may start a stack trace, and its message's lines
   private OpenTraceback traceback;        // the traceback being read, if any
   private long lastNanos;
   private boolean reading;                // the reading thread is passing on a read's lines
@@ -201,7 +195,7 @@ final class Tracebacks {
   boolean furtherLine(Line line, String text) {
     synchronized (lock) {
       if (held == null || !(held.level().isAtLeast(Level.ERROR) || heldForThisRead) || traceback != null
-          || heldExceptionLine != null || heldWarning != null || prelude != null || heldJulSource != null
+          || heldException != null || heldWarning != null || prelude != null || heldJulSource != null
           || held.message().length() + heldBlankLines + text.length() >= maxChars) {
         return false;
       }
@@ -299,8 +293,7 @@ final class Tracebacks {
       return;
     }
     if (TracebackLines.isExceptionLine(text) || PythonTracebackLines.isPythonTracebackHeader(text)) {
-      heldExceptionLine = line;   // held with the ERROR line before it, which it may belong to
-      heldExceptionText = text;
+      heldException = new HeldException(line, text);   // held with the ERROR line before it, which it may belong to
       return;
     }
     release();
@@ -313,8 +306,7 @@ final class Tracebacks {
         || text.equals(PythonTracebackLines.SOCKETSERVER_RULE) || !line.ownLevel() && JdkLines.isJvmThreadDumpTime(text)) {
       // an uncaught error of Node.js's, the JVM's crash, socketserver's report of a failed
       // request, or HotSpot's thread dump may follow
-      prelude = new ArrayList<>(List.of(line));
-      preludeTexts = new ArrayList<>(List.of(text));
+      prelude = new Prelude(line, text);
     } else if (JdkLines.isJulSource(text)) {
       heldJulSource = line;   // its level and message come on the next line
       heldJulSourceText = text;
@@ -371,83 +363,76 @@ final class Tracebacks {
       }
       sink.record(warning.at(), warning.level(), warning.message(), warning.task(), warning.metadata());
     }
-    if (prelude != null && preludeTexts.get(0).equals(JdkLines.JVM_CRASH_MARGIN)) {
+    if (prelude != null && prelude.firstText().equals(JdkLines.JVM_CRASH_MARGIN)) {
       if (JdkLines.isJvmCrash(text)) {
         // HotSpot's report of the JVM's crash, "#" a line: where it crashed, the version, the file.
-        startTraceback(OpenTraceback.Shape.JVM_CRASH, prelude.get(0), text.substring(2), Level.ERROR);
-        traceback.add(preludeTexts.get(0));
+        startTraceback(OpenTraceback.Shape.JVM_CRASH, prelude.first(), text.substring(2), Level.ERROR);
+        traceback.add(prelude.firstText());
         traceback.add(text);
         prelude = null;
-        preludeTexts = null;
         return true;
       }
       release();           // a "#" of the worker's own
     }
-    if (prelude != null && JdkLines.isJvmThreadDumpTime(preludeTexts.get(0))) {
+    if (prelude != null && JdkLines.isJvmThreadDumpTime(prelude.firstText())) {
       if (JdkLines.isJvmThreadDump(text)) {
         // The line of the time HotSpot prints above its thread dump, a record of its own before:
         // the dump's dump_time. Held past its read: the two lines are two writes, and the first
         // ended a read now and then (in a test, here). Not the exception's first line, where
         // the list of errors would show the time as the error's.
         startTraceback(OpenTraceback.Shape.JVM_THREADS, line, line.message(), line.level());
-        traceback.dumpTime(preludeTexts.get(0));
+        traceback.dumpTime(prelude.firstText());
         traceback.add(text);
         prelude = null;
-        preludeTexts = null;
         return true;
       }
       release();           // a time of the worker's own
     }
-    if (prelude != null && preludeTexts.get(0).equals(PythonTracebackLines.SOCKETSERVER_RULE)) {
+    if (prelude != null && prelude.firstText().equals(PythonTracebackLines.SOCKETSERVER_RULE)) {
       if (text.startsWith(PythonTracebackLines.SOCKETSERVER_FAILURE)) {
         // The rule is the frame of the report, not a record: the report's first line is held as
         // any line that heads a Python traceback, and takes the traceback below it.
         prelude = null;
-        preludeTexts = null;
         return false;
       }
       release();           // a rule of the worker's own
     }
     if (prelude != null) {
-      if (continuesPrelude(text)) {
-        prelude.add(line);
-        preludeTexts.add(text);
+      if (prelude.continuesNodeError(text)) {
+        prelude.add(line, text);
         return true;
       }
-      if (prelude.size() >= 3 && !text.isBlank() && (!preludeTexts.get(1).isBlank() || TracebackLines.isExceptionLine(text))) {
+      if (prelude.size() >= 3 && !text.isBlank() && (!prelude.text(1).isBlank() || TracebackLines.isExceptionLine(text))) {
         // Node.js's uncaught error: where it was thrown, that line of source, a caret, the error,
         // whatever was thrown: "UnhandledPromiseRejection: ...", a string (throw "oops"). Where
         // the source ended too soon, no line and no caret: "SyntaxError: Unexpected end of input".
         // An error with no frames, in brackets ("[Error: ENOENT: ...] {"), is named by its line.
         String bracketed = NodeErrorLines.nodeBracketedError(text);
-        startTraceback(OpenTraceback.Shape.STACK, prelude.get(0), bracketed != null ? bracketed : line.message(), Level.ERROR);
-        preludeTexts.forEach(traceback::add);
+        startTraceback(OpenTraceback.Shape.STACK, prelude.first(), bracketed != null ? bracketed : line.message(), Level.ERROR);
+        prelude.addTo(traceback);
         traceback.add(text);
         traceback.messageMayGoOn();
         prelude = null;
-        preludeTexts = null;
         return true;
       }
       release();           // it was not one
     }
-    if (heldExceptionLine != null && !TracebackLines.isFrame(text)) {
+    if (heldException != null && !TracebackLines.isFrame(text)) {
       // A line Python prints above a traceback of its own says the traceback is coming, as late as
       // it comes (while the quiet holds it, tick): it writes the line, then builds the traceback
       // (reading each frame's source), then writes it. Under load "--- Logging error ---" was once
       // a record of its own, more than 50 ms before its traceback (in CI, and once here).
-      boolean announced = PythonTracebackLines.isPythonTracebackHeader(heldExceptionText);
+      boolean announced = PythonTracebackLines.isPythonTracebackHeader(heldException.text());
       if ((sameBurst || announced) && (startsPythonTracebackAtHeldLine(text) || startsRustReportAtHeldLine(text))) {
         return true;
       }
-      boolean afterBlank = !heldMessageTexts.isEmpty() && heldMessageTexts.get(heldMessageTexts.size() - 1).isBlank();
       // A line that names its own level is a record of its own: the JVM's "Dumping heap to ..."
       // after its "java.lang.OutOfMemoryError: Java heap space", which was a stack trace's message.
-      if (sameBurst && heldMessageLines.size() < MAX_MESSAGE_LINES && !line.ownLevel()
-          && (text.isBlank() || !afterBlank && TracebackLines.mayContinueMessage(text))) {
+      if (sameBurst && heldException.messageLineCount() < MAX_MESSAGE_LINES && !line.ownLevel()
+          && (text.isBlank() || !heldException.endsWithBlankLine() && TracebackLines.mayContinueMessage(text))) {
         // More of the exception's message: PSQLException's "  Detail: Key (id)=(42) already exists."
         // A blank line is held for the line after it, which may chain a Python exception to it.
-        heldMessageLines.add(line);
-        heldMessageTexts.add(text);
+        heldException.addMessageLine(line, text);
         return true;
       }
       release();           // it did not start a stack trace
@@ -470,12 +455,11 @@ final class Tracebacks {
    * thing.
    */
   private boolean startsPythonTracebackAtHeldLine(String text) {
-    boolean remote = text.equals(OpenTraceback.QUOTE) && heldMessageTexts.isEmpty()
-        && heldExceptionText.strip().endsWith("RemoteTraceback:");
-    boolean chained = PythonTracebackLines.isPythonChained(text) && !heldMessageTexts.isEmpty()
-        && heldMessageTexts.get(heldMessageTexts.size() - 1).isBlank();
-    boolean headed = text.equals(PythonTracebackLines.PYTHON_START) && heldMessageTexts.isEmpty()
-        && PythonTracebackLines.isPythonTracebackHeader(heldExceptionText);
+    boolean remote = text.equals(OpenTraceback.QUOTE) && heldException.messageLineCount() == 0
+        && heldException.text().strip().endsWith("RemoteTraceback:");
+    boolean chained = PythonTracebackLines.isPythonChained(text) && heldException.endsWithBlankLine();
+    boolean headed = text.equals(PythonTracebackLines.PYTHON_START) && heldException.messageLineCount() == 0
+        && PythonTracebackLines.isPythonTracebackHeader(heldException.text());
     if (!remote && !chained && !headed) {
       return false;
     }
@@ -495,8 +479,8 @@ final class Tracebacks {
    * thing.
    */
   private boolean startsRustReportAtHeldLine(String text) {
-    if (!PanicLines.isRustReportHeading(text) || !heldExceptionText.startsWith("Error: ")
-        || heldMessageTexts.isEmpty() || !heldMessageTexts.get(heldMessageTexts.size() - 1).isBlank()) {
+    if (!PanicLines.isRustReportHeading(text) || !heldException.text().startsWith("Error: ")
+        || !heldException.endsWithBlankLine()) {
       return false;
     }
     startTracebackAtHeldLine(OpenTraceback.Shape.RUST_REPORT, text);
@@ -505,14 +489,11 @@ final class Tracebacks {
 
   /** Starts a traceback of the shape at the held exception line, its lines held below it, and the line. */
   private void startTracebackAtHeldLine(OpenTraceback.Shape shape, String text) {
-    startTraceback(shape, heldExceptionLine, heldExceptionLine.message(), Level.ERROR);
-    traceback.add(heldExceptionText);
-    heldMessageTexts.forEach(traceback::add);
+    HeldException exception = heldException;
+    heldException = null;
+    startTraceback(shape, exception.line(), exception.line().message(), Level.ERROR);
+    exception.addTo(traceback);
     traceback.add(text);
-    heldExceptionLine = null;
-    heldExceptionText = null;
-    heldMessageLines.clear();
-    heldMessageTexts.clear();
   }
 
   /**
@@ -566,7 +547,7 @@ final class Tracebacks {
     } else if (PanicLines.isCppTerminate(text)) {
       startTraceback(OpenTraceback.Shape.CPP_TERMINATE, line, line.message(), Level.ERROR);
     } else if (TracebackLines.isFrame(text)) {
-      if (heldExceptionLine != null) {
+      if (heldException != null) {
         startTracebackAtHeldLine(OpenTraceback.Shape.STACK, text);   // the exception's line, its message, the frame
         return true;
       }
@@ -669,7 +650,7 @@ final class Tracebacks {
   void tick(long nowNanos) {
     synchronized (lock) {
       boolean slow = traceback != null && traceback.printsSlowly()
-          || heldExceptionText != null && PythonTracebackLines.isPythonTracebackHeader(heldExceptionText);
+          || heldException != null && PythonTracebackLines.isPythonTracebackHeader(heldException.text());
       long quiet = slow ? quietNanos * SLOW_TRACEBACK_QUIET : quietNanos;
       if (!reading && heldForThisRead && held != null && nowNanos - lastNanos >= quiet) {
         // Held past its read for the end of a line a read cut (reading), which has not come: a
@@ -692,19 +673,6 @@ final class Tracebacks {
       }
       release();
     }
-  }
-
-  /**
-   * What may come after Node.js's first line of an uncaught error ({@code /app/render.js:12}):
-   * the line of source, the caret under it, blank lines. A file that ends too soon (a brace not
-   * closed) has a blank line for its source and none for the caret.
-   */
-  private boolean continuesPrelude(String text) {
-    return switch (prelude.size()) {
-      case 1 -> true;
-      case 2 -> NodeErrorLines.isCaret(text) || text.isBlank() && preludeTexts.get(1).isBlank();
-      default -> text.isBlank() && prelude.size() < 6;
-    };
   }
 
   /**
@@ -754,28 +722,14 @@ final class Tracebacks {
       sink.record(line.at(), line.level(), line.message(), line.task(), line.metadata());
     }
     if (prelude != null) {
-      for (int i = 0; i < prelude.size(); i++) {
-        Line line = prelude.get(i);
-        if (!preludeTexts.get(i).isBlank()) {
-          sink.record(line.at(), line.level(), line.message(), line.task(), line.metadata());
-        }
-      }
+      Prelude lines = prelude;
       prelude = null;
-      preludeTexts = null;
+      lines.recordTo(sink);
     }
-    if (heldExceptionLine != null) {
-      Line line = heldExceptionLine;
-      heldExceptionLine = null;
-      heldExceptionText = null;
-      sink.record(line.at(), line.level(), line.message(), line.task(), line.metadata());
-      for (Line message : heldMessageLines) {
-        if (message.message().isBlank()) {
-          continue;   // held in case a chained exception followed
-        }
-        sink.record(message.at(), message.level(), message.message(), message.task(), message.metadata());
-      }
-      heldMessageLines.clear();
-      heldMessageTexts.clear();
+    if (heldException != null) {
+      HeldException exception = heldException;
+      heldException = null;
+      exception.recordTo(sink);
     }
   }
 
