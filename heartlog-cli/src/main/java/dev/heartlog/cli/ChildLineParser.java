@@ -13,8 +13,8 @@ import java.util.regex.Matcher;
  * regular expression with the named groups {@code level}, {@code component}, {@code task} and
  * {@code message}, any of them optional. A line that does not match is read as a structured
  * logger's JSON object or logfmt pairs if it is either, or in the format of a logger nobody
- * configured ({@link LoggerFormats}: Python's logging, Logback's and Log4j2's consoles, Go's log,
- * glog; Rust's tracing, {@link RustTracingLines}; Go's zap and zerolog on a console, {@link
+ * configured ({@link LoggerFormats}: Python's logging, Logback's and Log4j2's consoles, Go's log;
+ * glog and NCCL, {@link CppLoggerLines}; Rust's tracing, {@link RustTracingLines}; Go's zap and zerolog on a console, {@link
  * GoLoggerLines}; Ruby's Logger, {@link RubyLoggerLines}; Tornado's, {@link TornadoLines};
  * PHP's errors, {@link PhpLines}; the JVM's own ({@code -Xlog}), {@link JvmUnifiedLogLines}, and its
  * and SLF4J's notices, {@link JavaNoticeLines}; Logback's reports of itself, {@link
