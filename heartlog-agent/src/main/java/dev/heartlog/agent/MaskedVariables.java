@@ -50,6 +50,13 @@ public final class MaskedVariables {
     return of(List.of(list.split(",")));
   }
 
+  /** The variables these name and those {@code others} name. */
+  public MaskedVariables and(MaskedVariables others) {
+    List<String> both = new ArrayList<>(names);
+    both.addAll(others.names);
+    return new MaskedVariables(List.copyOf(both));
+  }
+
   /** The variables of {@code environment} these name, by name, with the values to be masked. */
   public Map<String, String> in(Map<String, String> environment) {
     Map<String, String> found = new TreeMap<>();

@@ -27,6 +27,14 @@ class MaskedVariablesTest {
   }
 
   @Test
+  void twoListsMaskTheVariablesEitherNames() {
+    MaskedVariables both = MaskedVariables.parse("HF_TOKEN, GITHUB_*").and(MaskedVariables.of(List.of("AWS_SECRET_*")));
+    assertThat(both.in(ENVIRONMENT)).containsOnlyKeys("HF_TOKEN", "GITHUB_TOKEN", "AWS_SECRET_ACCESS_KEY");
+    assertThat(MaskedVariables.parse("HF_TOKN").and(MaskedVariables.parse("GITHUB_TOKN")).unset(ENVIRONMENT))
+        .containsExactly("HF_TOKN", "GITHUB_TOKN");
+  }
+
+  @Test
   void aNameThatIsNotSetIsNamedAPatternThatMatchesNothingIsNot() {
     assertThat(MaskedVariables.of(List.of("HF_TOKN", "HF_TOKEN", "*_PASSWORD")).unset(ENVIRONMENT))
         .containsExactly("HF_TOKN");

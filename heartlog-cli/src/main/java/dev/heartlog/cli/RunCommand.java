@@ -284,9 +284,10 @@ final class RunCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--mask-variable: " + e.getMessage());
     }
-    List<String> names = new ArrayList<>(maskVariables);
-    environment.get("HEARTLOG_MASK_VARIABLES").ifPresent(list -> names.addAll(List.of(list.split(","))));
-    builder.maskVariables(MaskedVariables.of(names).in(System.getenv()));
+    // The builder's variables replace those it had: the environment's, read and checked already
+    MaskedVariables all = environment.get("HEARTLOG_MASK_VARIABLES").map(MaskedVariables::parse)
+        .map(flagged::and).orElse(flagged);
+    builder.maskVariables(all.in(System.getenv()));
     for (String unset : flagged.unset(System.getenv())) {
       spec.commandLine().getErr().println("heartlog: warning: --mask-variable names " + unset
           + ", which is not set: nothing of it is masked");
