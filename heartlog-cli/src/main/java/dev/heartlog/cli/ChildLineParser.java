@@ -194,19 +194,19 @@ final class ChildLineParser {
         python = PythonLoggingLines.bracketed(line, metadata, this::endsTask);
       }
       if (python == null) {
-        python = PythonLoggingLines.huey(line, metadata, this::endsTask);
+        python = HueyLines.parse(line, metadata, this::endsTask);
       }
       if (python == null) {
         python = PythonLoggingLines.transformers(line, metadata, this::endsTask);
       }
       if (python == null) {
-        python = PythonLoggingLines.gunicorn(line, metadata, this::endsTask);
+        python = PythonWebServerLines.gunicorn(line, metadata, this::endsTask);
       }
       if (python == null) {
-        python = PythonLoggingLines.flask(line, metadata, this::endsTask);
+        python = PythonWebServerLines.flask(line, metadata, this::endsTask);
       }
       if (python == null) {
-        python = PythonLoggingLines.werkzeug(line, metadata, this::endsTask);
+        python = PythonWebServerLines.werkzeug(line, metadata, this::endsTask);
       }
       if (python == null) {
         python = PythonLoggingLines.loguru(line, metadata, this::endsTask);

@@ -1,12 +1,15 @@
 package dev.heartlog.cli;
 
+import dev.heartlog.agent.Level;
+import dev.heartlog.agent.RecordMetadata;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * What a Huey consumer ({@code huey_consumer tasks.huey}, a Python job queue on Redis or SQLite)
- * says of its tasks, read from its lines by {@link PythonLoggingLines#huey}: {@code Executing
+ * says of its tasks, read from its lines ({@link #parse}): {@code Executing
  * tasks.render: <task id>} as a task starts, {@code tasks.render: <task id> executed in 0.337s}
  * when it returned, {@code Unhandled exception in task <task id>.} with the traceback below it
  * when it raised, and the lines of a retry, a cancel, a lock not taken and an interrupt.
@@ -18,6 +21,13 @@ import java.util.regex.Pattern;
  * task; its name goes into {@code task_name}, as for Celery.
  */
 final class HueyLines {
+
+  /**
+   * Huey's, the job queue's consumer: {@code [%(asctime)s] %(levelname)s:%(name)s:%(threadName)s:%(message)s}.
+   */
+  private static final Pattern HUEY = Pattern.compile(
+      "\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:,\\d{3})?\\] (?<level>" + PythonLoggingLines.PYTHON_LEVELS + "):"
+          + "(?<logger>[A-Za-z_][\\w.-]{0,199}):(?<thread>[^:\\s]{1,100}):(?<message>.*)");
 
   /** A task's start or end, Huey 2's, with the task as Huey prints one: {@code <name>: <id>}, then what it adds. */
   private static final Pattern TASK_LINE = Pattern.compile(
@@ -32,6 +42,31 @@ final class HueyLines {
   private static final String[] ENDS = {"returned", "failed", "retried", "cancelled", "locked", "interrupted"};
 
   private HueyLines() {}
+
+  /**
+   * A line in Huey's format ({@link #HUEY}): its level, the message after the prefix, the logger
+   * and the thread (the consumer's worker: {@code Worker-1}). The time has no zone, so the record
+   * keeps the time the line came.
+   */
+  static ChildLineParser.Parsed parse(String line, RecordMetadata metadata, Predicate<String> endsTask) {
+    if (line.length() < 30 || line.charAt(0) != '[' || !Character.isDigit(line.charAt(1))) {
+      return null;
+    }
+    Matcher matcher = HUEY.matcher(line);
+    if (!matcher.matches()) {
+      return null;
+    }
+    metadata.put("logger", matcher.group("logger"));
+    String worker = matcher.group("thread");
+    if (worker.chars().allMatch(Character::isDigit) && worker.length() <= 10) {
+      metadata.put("pid", Long.parseLong(worker));   // a consumer of processes prints its workers' ids
+    } else {
+      metadata.put("thread", worker);
+    }
+    String message = matcher.group("message");
+    return withTask(new ChildLineParser.Parsed(Level.fromName(matcher.group("level")), message, null, metadata,
+        endsTask.test(message)));
+  }
 
   /**
    * A line in Huey's format: the task it starts or ends, where it is Huey's line about one, for

@@ -11,16 +11,17 @@ import java.util.stream.Stream;
 /**
  * The lines of Python's {@code logging} in the formats workers leave it in or copy: {@code
  * basicConfig()}'s default, the format its documentation quotes most (also without the time,
- * and in Hugging Face's scripts' order), DeepSpeed's, Hydra's, Flask's, Huey's; gunicorn's and
- * uvicorn's; and loguru's default. Each
- * reader gives the level, the message after the line's prefix and what the prefix names (the
- * logger; the file, line and function), or null for a line not in its format. Their times have
- * no zone, so a record keeps the time its line came.
+ * and in Hugging Face's scripts' order), DeepSpeed's, Hydra's, transformers' explicit format;
+ * uvicorn's; and loguru's default. Each reader gives the level, the message after the line's
+ * prefix and what the prefix names (the logger; the file, line and function), or null for a line
+ * not in its format. Their times have no zone, so a record keeps the time its line came. Huey's
+ * consumer's lines are {@link HueyLines}'; gunicorn's, Flask's and werkzeug's {@link
+ * PythonWebServerLines}'.
  */
 final class PythonLoggingLines {
 
   /** The level names Python's {@code logging} prints. */
-  private static final String PYTHON_LEVELS = "DEBUG|INFO|WARNING|ERROR|CRITICAL";
+  static final String PYTHON_LEVELS = "DEBUG|INFO|WARNING|ERROR|CRITICAL";
 
   /**
    * Python's {@code %(asctime)s - %(name)s - %(levelname)s - %(message)s}; the order Hugging
@@ -51,28 +52,12 @@ final class PythonLoggingLines {
           + "(?:\\[(?<level>" + PYTHON_LEVELS + ")\\] -)? (?<message>.*)");
 
   /**
-   * Huey's, the job queue's consumer: {@code [%(asctime)s] %(levelname)s:%(name)s:%(threadName)s:%(message)s}.
-   */
-  private static final Pattern HUEY = Pattern.compile(
-      "\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:,\\d{3})?\\] (?<level>" + PYTHON_LEVELS + "):"
-          + "(?<logger>[A-Za-z_][\\w.-]{0,199}):(?<thread>[^:\\s]{1,100}):(?<message>.*)");
-
-  /**
    * DeepSpeed's format, which training scripts copy: {@code [%(asctime)s] [%(levelname)s]
    * [%(filename)s:%(lineno)d:%(funcName)s] %(message)s}.
    */
   private static final Pattern PYTHON_BRACKETED = Pattern.compile(
       "\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:,\\d{3})?\\] \\[(?<level>" + PYTHON_LEVELS + ")\\] "
           + "\\[(?<file>[^\\]\\s:]+):(?<line>\\d{1,9}):(?<function>[^\\]\\s]+)\\] (?<message>.*)");
-
-  /**
-   * gunicorn's own lines: {@code [2026-12-03 12:30:49 +0000] [748] [INFO] Booting worker with pid:
-   * 750}, {@code [%(asctime)s] [%(process)d] [%(levelname)s] %(message)s} with its {@code
-   * %Y-%m-%d %H:%M:%S %z}.
-   */
-  private static final Pattern GUNICORN = Pattern.compile(
-      "\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d{4}\\] \\[(?<pid>\\d{1,10})\\] "
-          + "\\[(?<level>" + PYTHON_LEVELS + ")\\] (?<message>.*)");
 
   /**
    * Hugging Face transformers' explicit format, which its example training scripts turn on
@@ -82,15 +67,6 @@ final class PythonLoggingLines {
   private static final Pattern TRANSFORMERS = Pattern.compile(
       "\\[(?<level>" + PYTHON_LEVELS + ")\\|(?<file>[^\\]\\s:|]{1,300}):(?<line>\\d{1,9})\\] "
           + "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:,\\d{3})? >> (?<message>.*)");
-
-  /**
-   * Flask's own handler, which logs {@code app.logger}'s records (and a request's unhandled
-   * error) where nobody configured logging: {@code [%(asctime)s] %(levelname)s in %(module)s:
-   * %(message)s}.
-   */
-  private static final Pattern FLASK = Pattern.compile(
-      "\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,\\d{3}\\] (?<level>" + PYTHON_LEVELS + ") in "
-          + "(?<module>[^\\s:]+): (?<message>.*)");
 
   /**
    * loguru's default format: {@code 2026-12-03 08:32:26.359 | ERROR    | app.render:render:42 -
@@ -281,67 +257,6 @@ final class PythonLoggingLines {
   }
 
   /**
-   * A line of gunicorn's ({@link #GUNICORN}), the master's or a worker process's: its level, the
-   * message after the brackets, and the process in {@code pid}, which tells the master from its
-   * workers. The time, of whole seconds, is not taken: the time the line came is finer, and keeps
-   * the lines of a second in their order.
-   */
-  static ChildLineParser.Parsed gunicorn(String line, RecordMetadata metadata, Predicate<String> endsTask) {
-    if (line.length() < 40 || line.charAt(0) != '[' || line.charAt(26) != ']' || !Character.isDigit(line.charAt(1))) {
-      return null;
-    }
-    Matcher matcher = GUNICORN.matcher(line);
-    if (!matcher.matches()) {
-      return null;
-    }
-    metadata.put("pid", Long.parseLong(matcher.group("pid")));
-    String message = matcher.group("message");
-    return new ChildLineParser.Parsed(Level.fromName(matcher.group("level")), message, null, metadata,
-        endsTask.test(message));
-  }
-
-  /**
-   * What Flask's development server (werkzeug) logs of itself, on stderr with no level in the
-   * line: its address and how to stop it at its start ({@code  * Running on
-   * http://127.0.0.1:5000}, {@code Press CTRL+C to quit}), its reloader's lines, and its debugger's
-   * PIN, at INFO; that its debugger is active or unsecured, at WARNING, werkzeug's levels. The
-   * record's {@code logger} is {@code werkzeug}. Before, each was a warning. Null for any other
-   * line.
-   */
-  static ChildLineParser.Parsed werkzeug(String line, RecordMetadata metadata, Predicate<String> endsTask) {
-    Level level;
-    if (line.equals("Press CTRL+C to quit") || line.startsWith(" * Running on ") || line.startsWith(" * Restarting with ")
-        || line.startsWith(" * Detected change in ") || line.startsWith(" * Debugger PIN: ")) {
-      level = Level.INFO;
-    } else if (line.equals(" * Debugger is active!") || line.startsWith(" * Debugger PIN disabled.")) {
-      level = Level.WARNING;
-    } else {
-      return null;
-    }
-    metadata.put("logger", "werkzeug");
-    return new ChildLineParser.Parsed(level, line, null, metadata, endsTask.test(line));
-  }
-
-  /**
-   * A line of Flask's handler ({@link #FLASK}): its level, the message after the prefix, and the
-   * module it was logged in as the record's {@code logger} (as for loguru's). Before, the message
-   * began {@code in app: }. The time has no zone, so the record keeps the time the line came.
-   */
-  static ChildLineParser.Parsed flask(String line, RecordMetadata metadata, Predicate<String> endsTask) {
-    if (line.length() < 33 || line.charAt(0) != '[' || line.charAt(24) != ']' || !Character.isDigit(line.charAt(1))) {
-      return null;
-    }
-    Matcher matcher = FLASK.matcher(line);
-    if (!matcher.matches()) {
-      return null;
-    }
-    metadata.put("logger", matcher.group("module"));
-    String message = matcher.group("message");
-    return new ChildLineParser.Parsed(Level.fromName(matcher.group("level")), message, null, metadata,
-        endsTask.test(message));
-  }
-
-  /**
    * A line in DeepSpeed's format ({@link #PYTHON_BRACKETED}): its level, the message after the
    * brackets, and the {@code file}, {@code line} and {@code function} it was logged in. The time
    * has no zone, so the record keeps the time the line came.
@@ -381,30 +296,5 @@ final class PythonLoggingLines {
     String message = matcher.group("message");
     return new ChildLineParser.Parsed(Level.fromName(matcher.group("level")), message, null, metadata,
         endsTask.test(message));
-  }
-
-  /**
-   * A line in Huey's format ({@link #HUEY}): its level, the message after the prefix, the logger
-   * and the thread (the consumer's worker: {@code Worker-1}). The time has no zone, so the record
-   * keeps the time the line came.
-   */
-  static ChildLineParser.Parsed huey(String line, RecordMetadata metadata, Predicate<String> endsTask) {
-    if (line.length() < 30 || line.charAt(0) != '[' || !Character.isDigit(line.charAt(1))) {
-      return null;
-    }
-    Matcher matcher = HUEY.matcher(line);
-    if (!matcher.matches()) {
-      return null;
-    }
-    metadata.put("logger", matcher.group("logger"));
-    String worker = matcher.group("thread");
-    if (worker.chars().allMatch(Character::isDigit) && worker.length() <= 10) {
-      metadata.put("pid", Long.parseLong(worker));   // a consumer of processes prints its workers' ids
-    } else {
-      metadata.put("thread", worker);
-    }
-    String message = matcher.group("message");
-    return HueyLines.withTask(new ChildLineParser.Parsed(Level.fromName(matcher.group("level")), message, null, metadata,
-        endsTask.test(message)));
   }
 }

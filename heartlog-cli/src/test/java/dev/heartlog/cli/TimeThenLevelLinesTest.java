@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Lines of a time, a level and a message, as workers format Python's logging and Logback
  * ({@link LoggerFormats#timeThenLevel}), and as the job queues Dramatiq and Huey format theirs
- * ({@link PythonLoggingLines#huey}), read by {@link ChildLineParser}.
+ * ({@link HueyLines#parse}), read by {@link ChildLineParser}.
  */
 class TimeThenLevelLinesTest {
 
