@@ -121,7 +121,12 @@ final class Tracebacks {
   /** The line being taken came in one burst with the line before it ({@link #MESSAGE_BURST_NANOS}). */
   private boolean lineInBurst = true;
   private boolean heldForThisRead;        // held is a line below ERROR, held until its read's lines are passed on
-  private boolean heldSaidNothing;        // held is a logger's line of no message: it is on the lines after
+  /**
+   * Held is a logger's line that says nothing ({@code log.warning("\n*****\n...")}) or ends in a
+   * colon ({@code log.info("Loaded config:\n%s", yaml.dump(config))}): its message is on the lines
+   * after it, and a line of text among them, not indented, is more of it too.
+   */
+  private boolean heldTakesText;
   private boolean heldTable;              // held ends in a table's rows (TABLE_ROW): its next rows join it
   private int heldBlankLines;             // blank lines after held, joined to it if a further line follows
   private Line heldWarning;               // a Python warning, whose source line may follow
@@ -184,8 +189,8 @@ final class Tracebacks {
    * message: the rest of a message of several lines ({@code log.info("config:\n%s",
    * pprint.pformat(config))}, {@code log.exception("shot 12 failed\n  model=wan2.1")}, {@code
    * print(json.dumps(result, indent=2))}), where each line was a record of its own; below
-   * ERROR, only a line that looks so ({@link
-   * #looksContinued}). The record stays held, so that a traceback after it still joins it. Blank
+   * ERROR, only a line that looks so ({@link #looksContinued}), or any line below a logger's line
+   * that says nothing or ends in a colon ({@link #heldTakesText}). The record stays held, so that a traceback after it still joins it. Blank
    * lines are kept for a line after them, and dropped when none comes. {@code
    * false}, and nothing taken, where the line is no such line: no line is held (an ERROR line, or
    * one of a lower level in its read), or the line may begin or continue something of
@@ -205,7 +210,7 @@ final class Tracebacks {
         return true;
       }
       boolean row = isTableRow(text);
-      if (!row && (!held.level().isAtLeast(Level.ERROR) && !heldSaidNothing && !looksContinued(text)
+      if (!row && (!held.level().isAtLeast(Level.ERROR) && !heldTakesText && !looksContinued(text)
           || text.equals(PythonTracebackLines.PYTHON_START) || text.equals(PythonTracebackLines.PYTHON_GROUP_START)
           || TracebackLines.isExceptionLine(text) || PythonTracebackLines.isPythonTracebackHeader(text)
           || TracebackLines.isFrame(text) || PythonTracebackLines.isPythonWarning(text)
@@ -218,6 +223,11 @@ final class Tracebacks {
       }
       heldTable = row;
       lastNanos = line.arrivedNanos();
+      if (heldTakesText && held.message().endsWith(":") && held.message().indexOf('\n') < 0
+          && Character.isWhitespace(text.charAt(0))) {
+        // "config:" and its lines indented below it: a line of text after them is a print of its own
+        heldTakesText = false;
+      }
       // A message that begins with a line end (torchrun's "WARNING:torch.distributed.run:" and its
       // banner below) begins on this line, without the indent that sets it below its header
       // (.NET's console logger's).
@@ -322,7 +332,8 @@ final class Tracebacks {
       heldForThisRead = true;
       // log.warning("\n*****\nSetting OMP_NUM_THREADS ...") says nothing on the logger's line: the
       // lines written with it, indented or not, are its message. Each was a warning of its own.
-      heldSaidNothing = line.ownLevel() && line.message().isEmpty();
+      // So are a YAML document's lines below "Loaded config:", each an INFO record of its own before.
+      heldTakesText = line.ownLevel() && (line.message().isEmpty() || line.message().endsWith(":"));
     } else {
       sink.record(line.at(), line.level(), line.message(), line.task(), line.metadata());
     }
@@ -697,7 +708,7 @@ final class Tracebacks {
   /** Records the line held for the lines of its record that may follow it, the first of the held lines. */
   private void releaseHeldLine() {
     heldForThisRead = false;
-    heldSaidNothing = false;
+    heldTakesText = false;
     heldTable = false;
     heldBlankLines = 0;
     if (held != null) {
@@ -756,7 +767,7 @@ final class Tracebacks {
     traceback = new OpenTraceback(shape, start, owner, message, level, maxChars);
     held = null;
     heldForThisRead = false;
-    heldSaidNothing = false;
+    heldTakesText = false;
     heldTable = false;
     heldBlankLines = 0;
   }

@@ -228,6 +228,64 @@ class MessagesOfSeveralLinesTest extends TracebacksTestSupport {
     assertThat(records(store, "wrapped-banner").get(0).metadataJson()).contains("\"logger\": \"torch.distributed.run\"");
   }
 
+  @Test
+  void aLoggersLineEndingInAColonTakesTheLinesOfTextInItsReadUnlessTheFirstIsIndented() {
+    tracebacks.reading(true, nanos);   // log.info("Loaded config:\n%s", yaml.dump(config))
+    printOwn(Level.INFO, "INFO:render:Loaded config:");
+    assertThat(furtherLine("model: wan2.1")).as("not indented, but what the colon introduces").isTrue();
+    assertThat(furtherLine("sampler:")).isTrue();
+    assertThat(furtherLine("  name: euler")).isTrue();
+    assertThat(furtherLine("steps: 30")).as("back at the first line's margin").isTrue();
+    printOwn(Level.INFO, "INFO:render:Settings:");   // log.info("Settings:\n  batch 4"), then a print
+    assertThat(furtherLine("  batch 4")).isTrue();
+    assertThat(furtherLine("a print of its own")).as("the colon's lines are indented: this one is not").isFalse();
+    print(Level.INFO, "a print of its own");
+    print(Level.INFO, "Results:");   // a print's colon: prints come in reads of many
+    assertThat(furtherLine("frame 3 done")).as("not a logger's line").isFalse();
+    print(Level.INFO, "frame 3 done");
+    printOwn(Level.INFO, "INFO:render:Waiting for tasks:");
+    tracebacks.reading(false, nanos);
+    tracebacks.reading(true, nanos);
+    assertThat(furtherLine("printed later")).as("its read is over: nothing held").isFalse();
+    print(Level.INFO, "printed later");
+    tracebacks.end();
+
+    // Before, each line of the YAML document not indented was an INFO record of its own.
+    assertThat(recorded).containsExactly(
+        "INFO INFO:render:Loaded config:\nmodel: wan2.1\nsampler:\n  name: euler\nsteps: 30 t-1 0 -",
+        "INFO INFO:render:Settings:\n  batch 4 t-1 5 -",
+        "INFO a print of its own t-1 8 -",
+        "INFO Results: t-1 9 -",
+        "INFO frame 3 done t-1 11 -",
+        "INFO INFO:render:Waiting for tasks: t-1 12 -",
+        "INFO printed later t-1 14 -");
+  }
+
+  @Test
+  void aWrappedPythonLoggersMessageBelowAColonIsOneRecord() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    Path python = Files.writeString(folder.resolve("config.py"), """
+        import logging, time
+        logging.basicConfig(level=logging.INFO)
+        log = logging.getLogger("render")
+        log.info("Loaded config:\\n%s", "model: wan2.1\\nsampler:\\n  name: euler\\nsteps: 30")
+        time.sleep(0.3)
+        log.info("Ready")
+        """);
+
+    Cli.Result result = WrappedWorkers.heartlogRun(folder, "wrapped-config", url, List.of(), "/usr/bin/python3",
+        python.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    // Before, "model: wan2.1" and "steps: 30" were records of their own, "sampler:" one with its line.
+    assertThat(records(store, "wrapped-config")).filteredOn(record -> record.metadataJson().contains("stderr"))
+        .extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+            tuple("INFO", "Loaded config:\nmodel: wan2.1\nsampler:\n  name: euler\nsteps: 30"),
+            tuple("INFO", "Ready"));
+  }
+
   private static List<StoredRecord> stdout(Store store, String worker) throws Exception {
     return records(store, worker).stream().filter(record -> record.metadataJson().contains("\"stream\": \"stdout\"")).toList();
   }
