@@ -194,6 +194,9 @@ final class ChildLineParser {
         python = PythonLoggingLines.bracketed(line, metadata, this::endsTask);
       }
       if (python == null) {
+        python = OpenTelemetryLoggingLines.parse(line, metadata, this::endsTask);
+      }
+      if (python == null) {
         python = HueyLines.parse(line, metadata, this::endsTask);
       }
       if (python == null) {

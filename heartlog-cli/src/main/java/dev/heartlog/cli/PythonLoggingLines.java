@@ -16,7 +16,8 @@ import java.util.stream.Stream;
  * prefix and what the prefix names (the logger; the file, line and function), or null for a line
  * not in its format. Their times have no zone, so a record keeps the time its line came. Huey's
  * consumer's lines are {@link HueyLines}'; gunicorn's, Flask's and werkzeug's {@link
- * PythonWebServerLines}'.
+ * PythonWebServerLines}'; the format OpenTelemetry's logging instrumentation sets {@link
+ * OpenTelemetryLoggingLines}'.
  */
 final class PythonLoggingLines {
 

@@ -667,6 +667,42 @@ class ChildLineParserTest {
   }
 
   @Test
+  void openTelemetrysLoggingFormatGivesTheLevelMessageLoggerPlaceAndTheSpanItWasLoggedIn() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+    // OTEL_PYTHON_LOG_CORRELATION=true's format, in a span
+    ChildLineParser.Parsed inSpan = seed.parse("2026-12-06 23:23:55,617 WARNING [render.pipeline] [worker.py:42] "
+        + "[trace_id=7f3a9c1e2b4d5f60718293a4b5c6d7e8 span_id=0af7651916cd43dd resource.service.name=render-worker "
+        + "trace_sampled=True] - VRAM nearly full: 79.1 of 80 GiB", Level.INFO, "stderr");
+    assertThat(inSpan.level()).isEqualTo(Level.WARNING);
+    assertThat(inSpan.message()).isEqualTo("VRAM nearly full: 79.1 of 80 GiB");
+    assertThat(inSpan.metadata()).containsEntry("logger", "render.pipeline").containsEntry("file", "worker.py")
+        .containsEntry("line", 42).containsEntry("trace_id", "7f3a9c1e2b4d5f60718293a4b5c6d7e8")
+        .containsEntry("span_id", "0af7651916cd43dd").containsEntry("trace_sampled", true)
+        .containsEntry("service", "render-worker");
+
+    // outside a span, no tracer provider: the instrumentation's zeros and empty name are no span and no service
+    ChildLineParser.Parsed outside = seed.parse("2026-12-06 23:23:55,618 ERROR [__main__] [worker.py:50] "
+        + "[trace_id=0 span_id=0 resource.service.name= trace_sampled=False] - Task failed", Level.INFO, "stderr");
+    assertThat(outside.level()).isEqualTo(Level.ERROR);
+    assertThat(outside.message()).isEqualTo("Task failed");
+    assertThat(outside.metadata()).containsEntry("logger", "__main__").containsEntry("line", 50)
+        .doesNotContainKeys("trace_id", "span_id", "trace_sampled", "service");
+
+    // releases before 0.39b0: no trace_sampled; the SDK's name for a service none named
+    ChildLineParser.Parsed older = seed.parse("2026-12-06 23:23:55,619 INFO [render] [w.py:7] "
+        + "[trace_id=7f3a9c1e2b4d5f60718293a4b5c6d7e8 span_id=0af7651916cd43dd resource.service.name=unknown_service] "
+        + "- frame 3 done", Level.WARNING, "stderr");
+    assertThat(older.level()).isEqualTo(Level.INFO);
+    assertThat(older.message()).isEqualTo("frame 3 done");
+    assertThat(older.metadata()).containsEntry("span_id", "0af7651916cd43dd").doesNotContainKeys("trace_sampled", "service");
+
+    String odd = "2026-12-06 23:23:55,620 NOTICE [render] [w.py:7] [trace_id=0 span_id=0 resource.service.name=] - m";
+    assertThat(seed.parse(odd, Level.INFO, "stdout").metadata()).as("no Python level: not this format")
+        .doesNotContainKeys("file", "line");
+  }
+
+  @Test
   void aCustomLineFormatWithNamedGroups() {
     ChildLineParser parser = new ChildLineParser(
         "^(?<level>[A-Z]+)\\|(?<task>[^|]*)\\|(?<message>.*)$", ChildLineParser.DEFAULT_TASK_END);

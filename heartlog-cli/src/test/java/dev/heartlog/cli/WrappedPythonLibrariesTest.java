@@ -173,6 +173,53 @@ class WrappedPythonLibrariesTest {
   }
 
   @Test
+  void aWorkerWhoseLoggingOpenTelemetryFormatsGivesItsRecordsTheirMessageAndTheirSpan() throws Exception {
+    // OTEL_PYTHON_LOG_CORRELATION=true: opentelemetry-instrumentation-logging (not installed here)
+    // sets a record factory that gives each record its span's ids, and basicConfig its format.
+    // The factory below gives them as it does: hex ids in a span, "0" and an empty name outside.
+    Path worker = Files.writeString(folder.resolve("traced.py"), """
+        import logging
+
+        span = None
+        factory = logging.getLogRecordFactory()
+        def record_factory(*args, **kwargs):
+            record = factory(*args, **kwargs)
+            record.otelTraceID = span[0] if span else "0"
+            record.otelSpanID = span[1] if span else "0"
+            record.otelServiceName = "render-worker" if span else ""
+            record.otelTraceSampled = bool(span)
+            return record
+        logging.setLogRecordFactory(record_factory)
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s [%(name)s] [%(filename)s:%(lineno)d] "
+            "[trace_id=%(otelTraceID)s span_id=%(otelSpanID)s resource.service.name=%(otelServiceName)s "
+            "trace_sampled=%(otelTraceSampled)s] - %(message)s")
+        log = logging.getLogger("render")
+
+        log.info("Worker ready")
+        span = ("7f3a9c1e2b4d5f60718293a4b5c6d7e8", "0af7651916cd43dd")
+        try:
+            raise RuntimeError("CUDA out of memory")
+        except RuntimeError:
+            log.exception("Frame 3 failed")
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-otel", "--", PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-otel");
+    // Before, each message began with its place and its span: "[traced.py:20] [trace_id=0 ...] - ".
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "Worker ready"),
+        tuple("ERROR", "Frame 3 failed"));
+    assertThat(records.get(0).metadataJson()).contains("\"logger\": \"render\"", "\"file\": \"traced.py\"")
+        .doesNotContain("trace_id");
+    assertThat(records.get(1).metadataJson()).contains("\"trace_id\": \"7f3a9c1e2b4d5f60718293a4b5c6d7e8\"",
+        "\"span_id\": \"0af7651916cd43dd\"", "\"trace_sampled\": true", "\"service\": \"render-worker\"");
+    assertThat(records.get(1).exception()).startsWith("Traceback (most recent call last):\n")
+        .endsWith("RuntimeError: CUDA out of memory");
+  }
+
+  @Test
   void aLineThatOnlyLooksLikeALibrarysIsReadAsAnyOtherAndTheLinesAfterItStillCome() throws Exception {
     // Line numbers no int holds: before, reading rich's line ended the reading of stdout and
     // closed its pipe: nothing of it was stored, and a worker that printed on failed.
