@@ -197,6 +197,9 @@ final class ChildLineParser {
         python = OpenTelemetryLoggingLines.parse(line, metadata, this::endsTask);
       }
       if (python == null) {
+        python = StructlogConsoleLines.parse(line, metadata, this::endsTask);
+      }
+      if (python == null) {
         python = HueyLines.parse(line, metadata, this::endsTask);
       }
       if (python == null) {

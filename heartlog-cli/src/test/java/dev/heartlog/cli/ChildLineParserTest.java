@@ -857,6 +857,49 @@ class ChildLineParserTest {
         .containsExactly(Level.INFO, Level.WARNING, Level.ERROR, Level.CRITICAL, Level.DEBUG, Level.WARNING,
             Level.INFO, Level.INFO, Level.INFO);
     assertThat(seed.parse("2026-11-29 18:42:45 [error    ] render failed", Level.INFO, "stdout").message())
-        .as("kept whole").isEqualTo("2026-11-29 18:42:45 [error    ] render failed");
+        .as("the event alone; before, kept whole").isEqualTo("render failed");
+  }
+
+  @Test
+  void structlogsConsoleLinesGiveTheEventTheLoggerAndTheFieldsATaskAmongThem() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+    // structlog 22.3's ConsoleRenderer (Debian's), a logger bound to its task: fields sorted, strings bare
+    ChildLineParser.Parsed bound = seed.parse("2026-12-06 23:31:13 [warning  ] VRAM nearly full               "
+        + "note=two words here ok=True shape=[1, 2] task_id=3f2a9c1e used_gib=79.1", Level.INFO, "stdout");
+    assertThat(bound.level()).isEqualTo(Level.WARNING);
+    assertThat(bound.message()).isEqualTo("VRAM nearly full");
+    assertThat(bound.task()).isEqualTo("3f2a9c1e");
+    assertThat(bound.metadata()).containsEntry("note", "two words here").containsEntry("ok", "True")
+        .containsEntry("shape", "[1, 2]").containsEntry("used_gib", "79.1").doesNotContainKey("task_id");
+    assertThat(bound.time()).as("a local time, no zone: the line's arrival is the record's").isNull();
+
+    // an event longer than the 30 it is padded to: one space before the fields
+    ChildLineParser.Parsed longEvent = seed.parse("2026-12-06 23:31:13 [info     ] "
+        + "a very long event name that is longer than thirty characters frame=3 x=", Level.INFO, "stdout");
+    assertThat(longEvent.message()).isEqualTo("a very long event name that is longer than thirty characters");
+    assertThat(longEvent.metadata()).containsEntry("frame", "3").containsEntry("x", "");
+
+    // add_logger_name's logger, TimeStamper(fmt="iso")'s time in UTC, and no time at all
+    ChildLineParser.Parsed named = seed.parse("2026-12-06T23:31:13.123456Z [error    ] render failed                  "
+        + "[render.pipeline] frame=3", Level.INFO, "stdout");
+    assertThat(named.message()).isEqualTo("render failed");
+    assertThat(named.metadata()).containsEntry("logger", "render.pipeline").containsEntry("frame", "3");
+    assertThat(named.time()).isEqualTo(java.time.Instant.parse("2026-12-06T23:31:13.123456Z"));
+    assertThat(seed.parse("[debug    ] no time", Level.INFO, "stdout").message()).isEqualTo("no time");
+    assertThat(seed.parse("2026-12-06 23:31:13 [info     ] loss=0.41 at step 3", Level.INFO, "stdout").message())
+        .as("a short event that only looks like a field: no padding after it").isEqualTo("loss=0.41 at step 3");
+
+    assertThat(seed.parse("2026-12-06 23:31:13 [info     ] an event of more than thirty characters saved [out] to disk",
+        Level.INFO, "stdout")).as("a bracket in a long event, no logger's name: nothing of it lost").satisfies(parsed -> {
+          assertThat(parsed.message()).isEqualTo("an event of more than thirty characters saved [out] to disk");
+          assertThat(parsed.metadata()).doesNotContainKey("logger");
+        });
+
+    assertThat(List.of("2026-12-06 23:31:13 [info] not padded", "2026-12-06 23:31:13 [info ] short of the padding",
+            "2026-12-06 23:31:13 [notalevel ] padded",
+            "2026-12-06 23:31:13 [Info     ] capitalized"))
+        .as("not structlog's: kept whole").allSatisfy(line ->
+            assertThat(seed.parse(line, Level.INFO, "stdout").message()).isEqualTo(line));
   }
 }
