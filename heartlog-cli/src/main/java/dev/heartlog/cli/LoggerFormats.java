@@ -39,7 +39,8 @@ final class LoggerFormats {
   /**
    * A date and time, then a level, then the message: what workers most often give Python's
    * logging or Logback beyond the formats above ({@code %(asctime)s %(levelname)s %(message)s},
-   * {@code %(asctime)s [%(levelname)s] %(message)s}, {@code %(asctime)s | %(levelname)-8s |
+   * {@code %(asctime)s [%(levelname)s] %(message)s}, its level padded in the brackets ({@code
+   * [%(levelname)-8s]}, {@code [%(levelname)8s]}), {@code %(asctime)s | %(levelname)-8s |
    * %(message)s}, Logback's {@code %d %-5level %msg} and {@code %d [%thread] %-5level %logger -
    * %msg}), the time in brackets or not; and Dramatiq's, the job queue's ({@code [%(asctime)s]
    * [PID %(process)d] [%(threadName)s] [%(name)s] [%(levelname)s] %(message)s}).
@@ -48,7 +49,7 @@ final class LoggerFormats {
       "\\[?\\d{4}-\\d\\d-\\d\\d[ T]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d{1,9})?\\]?(?: \\| | )"
           + "(?:\\[PID (?<pid>\\d{1,10})\\] +\\[(?<processThread>[^\\]]{1,100})\\] +\\[(?<processLogger>" + LOGGER_NAME + ")\\] +"
           + "|\\[(?<thread>[^\\]]{1,100})\\] +)?"
-          + "\\[?(?<level>" + LEVEL_NAMES + ")\\]?(?: *(?<pipe>\\|) +|:? +)(?<message>\\S.*)");
+          + "(?:\\[ *)?(?<level>" + LEVEL_NAMES + ")(?: *\\])?(?: *(?<pipe>\\|) +|:? +)(?<message>\\S.*)");
 
   /**
    * The logger's name where formats put it after the level, set apart so that no message's own
