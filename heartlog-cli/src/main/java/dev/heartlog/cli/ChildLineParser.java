@@ -114,11 +114,14 @@ final class ChildLineParser {
   private final boolean hasComponent;
   private final boolean hasTask;
   private final boolean hasMessage;
+  /** Whether the format is the seed's, whose shape another format's lines may have too. */
+  private final boolean seedFormat;
   /** Log4j 2's reports, which remember whether the worker printed one. */
   private final Log4jStatusLines log4j = new Log4jStatusLines();
 
   ChildLineParser(String format, String taskEnd) {
     this.format = new UserPattern(format, "--line-format", !format.equals(SEED_FORMAT));
+    this.seedFormat = format.equals(SEED_FORMAT);
     this.taskEnd = new UserPattern(taskEnd, "--task-end", !taskEnd.equals(DEFAULT_TASK_END));
     this.hasLevel = hasGroup(format, "level");
     this.hasComponent = hasGroup(format, "component");
@@ -387,6 +390,16 @@ final class ChildLineParser {
           TaskScope.CURRENT, named == null, named != null);
     }
     String marker = hasLevel ? group(matcher, "level") : null;
+    if (seedFormat && marker != null && marker.length() > 1 && marker.endsWith(":")) {
+      Level named = Level.named(marker.substring(0, marker.length() - 1)).orElse(null);
+      if (named != null) {
+        // "[%(asctime)s] %(levelname)s: %(message)s" with a time of day: the seed's shape, but the
+        // colon says no component follows the level: all after it is the message. Before, an
+        // ERROR was the stream's level, "ERROR:" its marker and the message's first word its component.
+        String message = line.substring(matcher.end("level")).strip();
+        return new Parsed(named, message, null, metadata, endsTask(message), null, TaskScope.CURRENT, false, true);
+      }
+    }
     Level level = streamDefault;
     if (marker != null) {
       level = levelOf(marker, streamDefault);

@@ -667,6 +667,27 @@ class ChildLineParserTest {
   }
 
   @Test
+  void aLineOfTheSeedsShapeWhoseLevelEndsInAColonIsAtThatLevelWithAllAfterItsMessage() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+    // Python's "[%(asctime)s] %(levelname)s: %(message)s" with datefmt="%H:%M:%S"
+    ChildLineParser.Parsed error = seed.parse("[23:31:13] ERROR: frame 3 failed", Level.WARNING, "stderr");
+    assertThat(error.level()).as("before, the stream's: WARNING").isEqualTo(Level.ERROR);
+    assertThat(error.message()).isEqualTo("frame 3 failed");
+    assertThat(error.metadata()).doesNotContainKeys("component", "marker");
+    assertThat(error.ownLevel()).isTrue();
+    assertThat(seed.parse("[23:31:13] warning: disk   nearly full", Level.INFO, "stdout"))
+        .satisfies(parsed -> assertThat(parsed.level()).isEqualTo(Level.WARNING))
+        .satisfies(parsed -> assertThat(parsed.message()).isEqualTo("disk   nearly full"));
+
+    ChildLineParser.Parsed seeds = seed.parse("[23:31:13] ERROR render [Task t-7] frame 3 failed", Level.WARNING, "stderr");
+    assertThat(seeds.metadata()).as("the seed's own line, unchanged").containsEntry("component", "render");
+    assertThat(seeds.task()).isEqualTo("t-7");
+    ChildLineParser.Parsed word = seed.parse("[23:31:13] Note: frame 3 failed", Level.WARNING, "stderr");
+    assertThat(word.metadata()).as("no level's name before the colon: as before").containsEntry("marker", "Note:");
+  }
+
+  @Test
   void openTelemetrysLoggingFormatGivesTheLevelMessageLoggerPlaceAndTheSpanItWasLoggedIn() {
     ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
 
