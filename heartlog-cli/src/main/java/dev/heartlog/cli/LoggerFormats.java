@@ -108,8 +108,8 @@ final class LoggerFormats {
     if (!matcher.matches()) {
       return null;
     }
-    if (matcher.group("thread") != null) {
-      metadata.put("thread", matcher.group("thread"));
+    if (matcher.group("thread") != null && !SourcePlace.put(matcher.group("thread"), metadata)) {
+      metadata.put("thread", matcher.group("thread"));   // %thread, or else the place: [%(filename)s:%(lineno)d]
     }
     if (matcher.group("pid") != null) {   // Dramatiq's
       metadata.put("pid", Long.parseLong(matcher.group("pid")));
@@ -126,6 +126,9 @@ final class LoggerFormats {
     }
     if (!metadata.containsKey("logger")) {
       message = afterClassAndColon(message, metadata);
+    }
+    if (!metadata.containsKey("file")) {
+      message = SourcePlace.afterBracketed(message, metadata);   // ... %(levelname)s [%(filename)s:%(lineno)d] ...
     }
     Level level = LevelNames.levelName(matcher.group("level"));
     return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message));

@@ -176,8 +176,8 @@ final class PythonLoggingLines {
       return null;
     }
     String logger = matcher.group("logger") != null ? matcher.group("logger") : matcher.group("loggerAfter");
-    if (logger != null) {
-      metadata.put("logger", logger);
+    if (logger != null && !SourcePlace.put(logger, metadata)) {
+      metadata.put("logger", logger);   // else the place in its stead: - %(filename)s:%(lineno)d -
     }
     String level = Stream.of("level", "levelFirst", "levelAlone").map(matcher::group).filter(Objects::nonNull)
         .findFirst().orElseThrow();

@@ -73,6 +73,28 @@ class TimeThenLevelLinesTest {
   }
 
   @Test
+  void aPlaceInTheSourceBesideTheLevelIsTheRecordsFileAndLineNotItsMessageLoggerOrThread() {
+    assertThat(List.of(
+            "2026-12-03 09:57:28,855 ERROR [render.py:42] frame 7 failed",            // ... %(levelname)s [%(filename)s:%(lineno)d] ...
+            "2026-12-03 09:57:28,855 [render.py:42] ERROR frame 7 failed",            // ... [%(filename)s:%(lineno)d] %(levelname)s ...
+            "2026-12-03 09:57:28,855 - ERROR - render.py:42 - frame 7 failed",        // ... - %(filename)s:%(lineno)d - ...
+            "2026-12-03 09:57:28,855 ERROR [worker] [render.py:42] frame 7 failed"))  // the logger, then the place
+        .allSatisfy(line -> {
+          ChildLineParser.Parsed parsed = parse(line);
+          assertThat(parsed.level()).as(line).isEqualTo(Level.ERROR);
+          assertThat(parsed.message()).as(line).isEqualTo("frame 7 failed");
+          assertThat(parsed.metadata()).as(line).containsEntry("file", "render.py").containsEntry("line", 42)
+              .doesNotContainKey("thread");
+          assertThat(parsed.metadata().get("logger")).as(line).isIn(null, "worker");
+        });
+    // Before, "[render.py:42] frame 7 failed", a thread "render.py:42", a logger "render.py:42".
+    assertThat(parse("2026-12-03 09:57:28,855 ERROR [Errno 2] No such file").message()).as("no place: as before")
+        .isEqualTo("[Errno 2] No such file");
+    assertThat(parse("2026-12-03 09:57:28,855 [worker-3] ERROR frame 7 failed").metadata()).as("a thread, as before")
+        .containsEntry("thread", "worker-3").doesNotContainKey("file");
+  }
+
+  @Test
   void wordsThatOnlyLookLikeALoggersNameStayInTheMessage() {
     Map<String, String> messages = Map.of(
         "2026-12-03 09:57:28,855 ERROR [Errno 2] No such file: 'x.bin'", "[Errno 2] No such file: 'x.bin'",
