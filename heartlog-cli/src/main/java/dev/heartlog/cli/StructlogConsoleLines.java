@@ -42,10 +42,10 @@ final class StructlogConsoleLines {
     }
     int close = line.indexOf(']', open);
     Level level = level(line.substring(open + 1, close).stripTrailing());
-    if (level == null || close + 2 > line.length() || close + 1 < line.length() && line.charAt(close + 1) != ' ') {
+    if (level == null || close + 2 > line.length() || line.charAt(close + 1) != ' ') {
       return null;
     }
-    String rest = close + 2 >= line.length() ? "" : line.substring(close + 2);
+    String rest = line.substring(close + 2);
     int tail = tailStart(rest);
     String message = (tail < 0 ? rest : rest.substring(0, tail)).stripTrailing();
     String task = null;
