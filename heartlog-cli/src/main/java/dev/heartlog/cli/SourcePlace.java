@@ -12,7 +12,13 @@ import java.util.regex.Pattern;
  */
 final class SourcePlace {
 
-  private static final Pattern PLACE = Pattern.compile("(?<file>[\\w./-]{0,299}\\w\\.[A-Za-z]{1,5}):(?<line>\\d{1,9})");
+  /**
+   * A source file's name, by the languages' own endings, and a line: not a host and its port
+   * ({@code [redis.internal:6379] connection refused} stays the message it is).
+   */
+  private static final Pattern PLACE = Pattern.compile("(?<file>[\\w./-]{0,299}\\w\\."
+      + "(?:py|java|kt|scala|groovy|go|rs|js|mjs|cjs|ts|rb|php|c|cc|cpp|cxx|h|hpp|cs|swift|ex|exs|lua|pl|sh)"
+      + "):(?<line>\\d{1,9})");
 
   private SourcePlace() {}
 

@@ -90,6 +90,11 @@ class TimeThenLevelLinesTest {
     // Before, "[render.py:42] frame 7 failed", a thread "render.py:42", a logger "render.py:42".
     assertThat(parse("2026-12-03 09:57:28,855 ERROR [Errno 2] No such file").message()).as("no place: as before")
         .isEqualTo("[Errno 2] No such file");
+    assertThat(parse("2026-12-03 09:57:28,855 ERROR [redis.internal:6379] connection refused"))
+        .as("a host and its port: no source file's, the message as before").satisfies(parsed -> {
+          assertThat(parsed.message()).isEqualTo("[redis.internal:6379] connection refused");
+          assertThat(parsed.metadata()).doesNotContainKeys("file", "line");
+        });
     assertThat(parse("2026-12-03 09:57:28,855 [worker-3] ERROR frame 7 failed").metadata()).as("a thread, as before")
         .containsEntry("thread", "worker-3").doesNotContainKey("file");
   }
