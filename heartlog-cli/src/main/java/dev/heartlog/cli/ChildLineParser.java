@@ -367,6 +367,9 @@ final class ChildLineParser {
       if (java == null) {
         java = LoggerFormats.levelFirst(line, metadata, this::endsTask);
       }
+      if (java == null) {
+        java = LoggerFormats.loggerThenLevel(line, metadata, this::endsTask);
+      }
       if (java != null) {
         return java;
       }

@@ -52,6 +52,15 @@ final class LoggerFormats {
           + "(?:\\[ *)?(?<level>" + LEVEL_NAMES + ")(?: *\\])?(?: *(?<pipe>\\|) +|:? +)(?<message>\\S.*)");
 
   /**
+   * A date and time, then the logger's name, then the level: as Python's logging cookbook has it
+   * ({@code %(asctime)s %(name)-12s %(levelname)-8s %(message)s}), without the padding, or
+   * between pipes ({@code %(asctime)s | %(name)s | %(levelname)s | %(message)s}).
+   */
+  private static final Pattern TIME_LOGGER_LEVEL = Pattern.compile(
+      "\\[?\\d{4}-\\d\\d-\\d\\d[ T]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d{1,9})?\\]?(?: \\| | )"
+          + "(?<logger>" + LOGGER_NAME + ")(?: +\\| +| +)(?<level>" + LEVEL_NAMES + ")(?: +\\| +| +)(?<message>\\S.*)");
+
+  /**
    * The logger's name where formats put it after the level, set apart so that no message's own
    * words can be taken for it: before " - " ({@code %(levelname)s %(name)s - %(message)s},
    * Logback's {@code %-5level [%thread] %logger - %msg}, " -- " since Logback 1.5, where the
@@ -62,6 +71,24 @@ final class LoggerFormats {
   private static final Pattern LOGGER_BEFORE_MESSAGE = Pattern.compile(
       "(?:\\[(?<thread>[^\\]]{1,100})\\] +)?(?<logger>" + LOGGER_NAME + ") +(?:\\[\\] +)?--? (?<dashed>.*)"
           + "|\\[(?<bracketed>" + LOGGER_NAME + ")\\] +(?<message>\\S.*)");
+
+  /**
+   * A date and time after the level, and what separates them from the message ({@code
+   * %(levelname)s %(asctime)s %(message)s}, {@code %(levelname)s - %(asctime)s - %(message)s},
+   * {@code [%(levelname)s] %(asctime)s - %(message)s}, {@code %(levelname)-8s %(asctime)s
+   * %(message)s}).
+   */
+  private static final Pattern TIME_AFTER_LEVEL = Pattern.compile(
+      "(?:- )?\\[?\\d{4}-\\d\\d-\\d\\d[ T]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d{1,9})?\\]?(?: - |:? +)(?<message>\\S.*)");
+
+  /**
+   * Django's verbose format after the level and the time, which its documentation and Python's
+   * logging cookbook give ({@code {levelname} {asctime} {module} {process:d} {thread:d}
+   * {message}}): the module, the process and the thread, whose number Python takes from the
+   * system's (15 digits on Linux), so that a message's own {@code frame 7 12 failed} stays whole.
+   */
+  private static final Pattern DJANGO_VERBOSE = Pattern.compile(
+      "(?<module>[A-Za-z_]\\w{0,199}) (?<pid>\\d{1,10}) (?<thread>\\d{4,20}) (?<message>\\S.*)");
 
   /** The logger's name between pipes ({@code %(asctime)s | %(levelname)s | %(name)s | %(message)s}). */
   private static final Pattern PIPED_LOGGER = Pattern.compile("(?<logger>" + LOGGER_NAME + ") *\\| +(?<message>.*)");
@@ -92,8 +119,9 @@ final class LoggerFormats {
   /**
    * A line of a time, a level and a message ({@link #TIME_THEN_LEVEL}): its level and the message
    * after them, where the line was stored whole, its time and level before the message; a logger's
-   * name set apart after the level ({@link #LOGGER_BEFORE_MESSAGE}, {@link #PIPED_LOGGER}) as the
-   * record's {@code logger}, and a thread in brackets as its {@code thread}. The time has no
+   * name set apart after the level ({@link #LOGGER_BEFORE_MESSAGE}, {@link #PIPED_LOGGER}), or
+   * before it ({@link #TIME_LOGGER_LEVEL}), as the record's {@code logger}, and a thread in
+   * brackets as its {@code thread}. The time has no
    * zone, so the record keeps the time the line came. A {@code %(name)s: } after the level stays
    * in the message: it cannot be told from a message's own first word, but a class's name in a
    * package and a colon is Hadoop's logger ({@link #CLASS_AND_COLON}). Where the time is in
@@ -106,7 +134,7 @@ final class LoggerFormats {
     }
     Matcher matcher = TIME_THEN_LEVEL.matcher(line);
     if (!matcher.matches()) {
-      return null;
+      return loggerThenLevelAfterTime(line, digits, metadata, endsTask);
     }
     if (matcher.group("thread") != null && !SourcePlace.put(matcher.group("thread"), metadata)) {
       metadata.put("thread", matcher.group("thread"));   // %thread, or else the place: [%(filename)s:%(lineno)d]
@@ -132,6 +160,44 @@ final class LoggerFormats {
     }
     Level level = LevelNames.levelName(matcher.group("level"));
     return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message));
+  }
+
+  /**
+   * A line of a time, the logger's name and then the level ({@link #TIME_LOGGER_LEVEL}): its level,
+   * its logger as the record's {@code logger}, and the message after them; null for any other
+   * line, and for one whose level a colon follows: {@code render ERROR: x} may be a message's own
+   * words after {@code %(asctime)s}. The pattern runs only where a word and a level's name follow
+   * the time: lines of a time and the level ({@link #TIME_THEN_LEVEL}) never reach it, and lines
+   * of a time and a message only to the second word after the time.
+   */
+  private static ChildLineParser.Parsed loggerThenLevelAfterTime(String line, int digits, RecordMetadata metadata,
+      Predicate<String> endsTask) {
+    int nameStart = line.indexOf(' ', digits + 11) + 1;   // after the time: the date's is at digits + 10
+    if (nameStart == 0) {
+      return null;
+    }
+    nameStart = line.startsWith("| ", nameStart) ? nameStart + 2 : nameStart;
+    int nameEnd = nameStart;
+    while (nameEnd < line.length() && isLoggerNameChar(line.charAt(nameEnd))) {
+      nameEnd++;
+    }
+    int levelStart = skipSpaces(line, nameEnd);
+    levelStart = line.startsWith("| ", levelStart) ? levelStart + 2 : levelStart;
+    int levelEnd = levelStart;
+    while (levelEnd < line.length() && line.charAt(levelEnd) >= 'A' && line.charAt(levelEnd) <= 'Z') {
+      levelEnd++;
+    }
+    if (nameEnd == nameStart || LevelNames.levelName(line.substring(levelStart, levelEnd)) == null) {
+      return null;   // the pattern's cost spared: no level's name follows the word
+    }
+    Matcher matcher = TIME_LOGGER_LEVEL.matcher(line);
+    if (!matcher.matches()) {
+      return null;
+    }
+    metadata.put("logger", matcher.group("logger"));
+    String message = matcher.group("message");
+    return new ChildLineParser.Parsed(LevelNames.levelName(matcher.group("level")), message, null, metadata,
+        endsTask.test(message));
   }
 
   /**
@@ -213,6 +279,10 @@ final class LoggerFormats {
       return null;   // not a level, or no space and message after it ("INFO:" is Python's default format's)
     }
     String rest = line.substring(textStart);
+    String afterTime = afterTime(rest, metadata);
+    if (afterTime != null) {
+      return new ChildLineParser.Parsed(level, afterTime, null, metadata, endsTask.test(afterTime));
+    }
     String message = afterLogger(rest, metadata);
     if (message == null && !bracketed) {
       if (rest.startsWith("- ")) {
@@ -225,6 +295,80 @@ final class LoggerFormats {
       message = rest;
     }
     return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message));
+  }
+
+  /**
+   * A line of the format Python's logging cookbook gives a console, the logger's name before a
+   * colon and then the level, each padded ({@code %(name)-12s: %(levelname)-8s %(message)s}:
+   * {@code myapp.area1 : INFO     frame 7 done}): its level, its logger as the record's {@code
+   * logger}, and the message after them. Only a line padded as the format pads it is read: {@code
+   * Note: INFO is printed} is a message's own words. Null for any other line; read without regular
+   * expressions, and turned away at the first character that is not a logger's name's.
+   */
+  static ChildLineParser.Parsed loggerThenLevel(String line, RecordMetadata metadata, Predicate<String> endsTask) {
+    if (line.length() < 9 || !(Character.isLetter(line.charAt(0)) || line.charAt(0) == '_')) {
+      return null;
+    }
+    int nameEnd = 1;
+    while (nameEnd < line.length() && nameEnd <= 200 && isLoggerNameChar(line.charAt(nameEnd))) {
+      nameEnd++;
+    }
+    int colon = skipSpaces(line, nameEnd);
+    if (!line.startsWith(": ", colon)) {
+      return null;
+    }
+    int levelStart = colon + 2;
+    int levelEnd = levelStart;
+    while (levelEnd < line.length() && line.charAt(levelEnd) >= 'A' && line.charAt(levelEnd) <= 'Z') {
+      levelEnd++;
+    }
+    Level level = levelEnd - levelStart < 4 ? null : LevelNames.levelName(line.substring(levelStart, levelEnd));
+    int textStart = skipSpaces(line, levelEnd);
+    if (level == null || colon != Math.max(12, nameEnd) || textStart != levelStart + Math.max(8, levelEnd - levelStart) + 1
+        || textStart == line.length()) {
+      return null;   // not padded as the format pads: "Note: INFO is printed" may be a message's own words
+    }
+    metadata.put("logger", line.substring(0, nameEnd));
+    String message = line.substring(textStart);
+    return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message));
+  }
+
+  private static boolean isLoggerNameChar(char c) {
+    return LevelNames.isWordChar(c) || c == '.' || c == '$' || c == '-';
+  }
+
+  /**
+   * The message after a date and time that follow the level ({@link #TIME_AFTER_LEVEL}), and after
+   * Django's verbose format's module, process and thread ({@link #DJANGO_VERBOSE}: put in {@code
+   * module}, {@code pid} and {@code thread}) or a logger's name set apart ({@link
+   * #LOGGER_BEFORE_MESSAGE}); null where no time follows the level. The time has no zone, so the
+   * record keeps the time the line came.
+   */
+  private static String afterTime(String text, RecordMetadata metadata) {
+    int digits = text.startsWith("- ") ? 2 : 0;
+    if (text.length() < digits + 21) {
+      return null;
+    }
+    if (text.charAt(digits) == '[') {
+      digits++;
+    }
+    if (!Character.isDigit(text.charAt(digits)) || text.charAt(digits + 4) != '-') {
+      return null;
+    }
+    Matcher time = TIME_AFTER_LEVEL.matcher(text);
+    if (!time.matches()) {
+      return null;
+    }
+    String message = time.group("message");
+    Matcher django = Character.isDigit(message.charAt(0)) ? null : DJANGO_VERBOSE.matcher(message);
+    if (django != null && django.matches()) {
+      metadata.put("module", django.group("module"));
+      metadata.put("pid", Long.parseLong(django.group("pid")));
+      metadata.put("thread", django.group("thread"));
+      return django.group("message");
+    }
+    String afterLogger = afterLogger(message, metadata);
+    return afterLogger != null ? afterLogger : message;
   }
 
   /**

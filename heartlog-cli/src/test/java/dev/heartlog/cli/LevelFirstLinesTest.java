@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Lines that begin with their level and give no time, as workers format Python's logging without
  * {@code %(asctime)s} (a container's runtime stamps the time) and as Maven prints
- * ({@link LoggerFormats#levelFirst}), and Python's {@code %(name)s - %(levelname)s - %(message)s},
- * read by {@link ChildLineParser}.
+ * ({@link LoggerFormats#levelFirst}), also with a time after the level; Python's {@code %(name)s -
+ * %(levelname)s - %(message)s} and its cookbook's {@code %(name)-12s: %(levelname)-8s %(message)s}
+ * ({@link LoggerFormats#loggerThenLevel}), read by {@link ChildLineParser}.
  */
 class LevelFirstLinesTest {
 
@@ -40,6 +41,62 @@ class LevelFirstLinesTest {
     ChildLineParser.Parsed java = parse("WARN  [render-1] com.example.Render - VRAM at 95%");
     assertThat(java.message()).isEqualTo("VRAM at 95%");
     assertThat(java.metadata()).containsEntry("logger", "com.example.Render").containsEntry("thread", "render-1");
+  }
+
+  @Test
+  void aTimeAfterTheLevelIsLeftOutOfTheMessage() {
+    Map<String, String> loggers = Map.of(
+        "WARNING 2026-12-07 01:27:34,903 disk almost full", "",            // %(levelname)s %(asctime)s %(message)s
+        "WARNING 2026-12-07 01:27:34,903: disk almost full", "",           // ... %(asctime)s: %(message)s
+        "WARNING  2026-12-07 01:27:34,903 disk almost full", "",           // %(levelname)-8s %(asctime)s ...
+        "WARNING - 2026-12-07 01:27:34,903 - disk almost full", "",        // %(levelname)s - %(asctime)s - ...
+        "[WARNING] 2026-12-07 01:27:34,903 - disk almost full", "",        // [%(levelname)s] %(asctime)s - ...
+        "[WARNING] [2026-12-07 01:27:34,903] [render] disk almost full", "render",
+        "WARNING 2026-12-07T01:27:34.903 render - disk almost full", "render");
+    loggers.forEach((line, logger) -> {
+      ChildLineParser.Parsed parsed = parse(line);
+      assertThat(parsed.level()).as(line).isEqualTo(Level.WARNING);
+      assertThat(parsed.message()).as(line).isEqualTo("disk almost full");
+      assertThat(parsed.metadata().get("logger")).as(line).isEqualTo(logger.isEmpty() ? null : logger);
+      assertThat(parsed.time()).as("no zone: the time the line came").isNull();
+    });
+    // %(levelname)s %(asctime)s %(name)s %(message)s: the name stays, as after a time and a level
+    assertThat(parse("ERROR 2026-12-07 01:27:34,903 render frame 7 failed").message()).isEqualTo("render frame 7 failed");
+    assertThat(parse("ERROR 2026-12-07 01:27 no seconds").message()).as("no time of a format's: whole, as before")
+        .isEqualTo("ERROR 2026-12-07 01:27 no seconds");
+  }
+
+  @Test
+  void djangosVerboseFormatGivesTheModuleProcessAndThread() {
+    // {levelname} {asctime} {module} {process:d} {thread:d} {message}, Django's documented
+    // "verbose", which Python's logging cookbook quotes
+    ChildLineParser.Parsed parsed = parse("ERROR 2026-12-07 01:27:34,903 tasks 31196 140213370431296 frame 7 failed");
+    assertThat(parsed.level()).isEqualTo(Level.ERROR);
+    assertThat(parsed.message()).isEqualTo("frame 7 failed");
+    assertThat(parsed.metadata()).containsEntry("module", "tasks").containsEntry("pid", 31196L)
+        .containsEntry("thread", "140213370431296");
+    assertThat(parse("ERROR 2026-12-07 01:27:34,903 frame 7 12 failed").metadata()).as("a thread's number is longer")
+        .doesNotContainKeys("module", "pid", "thread");
+  }
+
+  @Test
+  void theCookbooksConsoleFormatGivesTheLoggerBeforeTheLevel() {
+    // %(name)-12s: %(levelname)-8s %(message)s, as Python's logging cookbook gives a console
+    Map<String, String> loggers = Map.of(
+        "root        : WARNING  disk almost full", "root",
+        "myapp.area1 : WARNING  disk almost full", "myapp.area1",
+        "worker.render: WARNING  disk almost full", "worker.render");
+    loggers.forEach((line, logger) -> {
+      ChildLineParser.Parsed parsed = parse(line);
+      assertThat(parsed.level()).as(line).isEqualTo(Level.WARNING);
+      assertThat(parsed.message()).as(line).isEqualTo("disk almost full");
+      assertThat(parsed.metadata()).as(line).containsEntry("logger", logger);
+    });
+    assertThat(parse("myapp.area1 : CRITICAL disk full").message()).isEqualTo("disk full");
+    assertThat(List.of("Note: INFO is printed", "render: ERROR rendering frame 12", "root        : INFO  x",
+            "root : WARNING  x"))
+        .as("not padded as the format pads: a message's own words")
+        .allSatisfy(line -> assertThat(parse(line).message()).as(line).isEqualTo(line));
   }
 
   @Test

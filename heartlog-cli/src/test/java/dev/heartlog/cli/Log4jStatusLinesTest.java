@@ -100,6 +100,14 @@ class Log4jStatusLinesTest {
     assertThat(warn.level()).isEqualTo(Level.WARNING);
     assertThat(warn.message()).isEqualTo("Multiple logging implementations found:");
 
+    // Before 2.24: a report's thread where Python's %(asctime)s %(name)s %(levelname)s puts a
+    // logger's name, which reads it so
+    ChildLineParser.Parsed older = parser.parse("2026-12-06 10:40:01,123 main ERROR Unable to locate appender"
+        + " \"HEARTLOG\" for logger config \"root\"", Level.WARNING, "stderr");
+    assertThat(older.level()).isEqualTo(Level.ERROR);
+    assertThat(older.message()).startsWith("Unable to locate appender");
+    assertThat(older.metadata()).containsEntry("logger", "main").doesNotContainEntry("component", "log4j");
+
     // Rust's tracing, its level padded (which its own reader, before this one, takes)
     assertThat(new Log4jStatusLines().parse("2026-12-06T11:37:26.998161290Z  INFO render: frame 3 ERROR count 0",
         new RecordMetadata(4), message -> false)).isNull();

@@ -73,6 +73,32 @@ class TimeThenLevelLinesTest {
   }
 
   @Test
+  void aLoggerBeforeTheLevelIsTheRecordsLoggerAndLeavesTheMessage() {
+    assertThat(List.of(
+            "2026-12-03 09:57:28,855 worker.render INFO     frame 7 done",   // the cookbook's %(name)-12s %(levelname)-8s
+            "2026-12-03 09:57:28,855 render       INFO     frame 7 done",
+            "2026-12-03 09:57:28,855 render INFO frame 7 done",              // %(name)s %(levelname)s, unpadded
+            "2026-12-03 09:57:28,855 | render | INFO | frame 7 done"))       // %(name)s | %(levelname)s | ...
+        .allSatisfy(line -> {
+          ChildLineParser.Parsed parsed = parse(line);
+          assertThat(parsed.level()).as(line).isEqualTo(Level.INFO);
+          assertThat(parsed.message()).as(line).isEqualTo("frame 7 done");
+          assertThat(parsed.metadata().get("logger")).as(line).isIn("render", "worker.render");
+        });
+    // Before, each was stored whole at its level.
+    assertThat(List.of(
+            "2026-12-03 09:57:28,855 render ERROR: frame 7 failed",    // a colon: may be the message's own words
+            "2026-12-03 09:57:28,855 NOTICE render: frame 7 failed",   // no level after the word
+            "2026-12-03 09:57:28,855 INFO ERROR frame 7 failed"))      // a level is no logger's name
+        .allSatisfy(line -> {
+          ChildLineParser.Parsed parsed = parse(line);
+          assertThat(parsed.metadata().get("logger")).as(line).isNotEqualTo("render");
+          assertThat(parsed.message()).as(line).isNotEqualTo("frame 7 failed");
+        });
+    assertThat(parse("2026-12-03 09:57:28,855 INFO ERROR frame 7 failed").level()).isEqualTo(Level.INFO);
+  }
+
+  @Test
   void aPlaceInTheSourceBesideTheLevelIsTheRecordsFileAndLineNotItsMessageLoggerOrThread() {
     assertThat(List.of(
             "2026-12-03 09:57:28,855 ERROR [render.py:42] frame 7 failed",            // ... %(levelname)s [%(filename)s:%(lineno)d] ...
