@@ -194,6 +194,9 @@ final class ChildLineParser {
         python = PythonLoggingLines.dashed(line, metadata, this::endsTask);
       }
       if (python == null) {
+        python = PythonLoggingLines.timedBasic(line, metadata, this::endsTask);
+      }
+      if (python == null) {
         python = PythonLoggingLines.bracketed(line, metadata, this::endsTask);
       }
       if (python == null) {

@@ -27,14 +27,18 @@ final class PythonLoggingLines {
   /**
    * Python's {@code %(asctime)s - %(name)s - %(levelname)s - %(message)s}; the order Hugging
    * Face's example scripts (transformers, diffusers, accelerate) use, {@code %(asctime)s -
-   * %(levelname)s - %(name)s - %(message)s}, with their {@code %m/%d/%Y %H:%M:%S}; and either
-   * without the logger. The time with its milliseconds, as Python prints it, or without, as a
-   * {@code datefmt} of seconds does.
+   * %(levelname)s - %(name)s - %(message)s}, with their {@code %m/%d/%Y %H:%M:%S}; either without
+   * the logger, or with its line after it ({@code %(name)s:%(lineno)d}). The time with its
+   * milliseconds, as Python prints it, or without, as a {@code datefmt} of seconds does.
    */
   private static final Pattern PYTHON_DASHED = Pattern.compile(
       "(?:\\d{4}-\\d\\d-\\d\\d|\\d\\d/\\d\\d/\\d{4}) \\d\\d:\\d\\d:\\d\\d(?:,\\d{3})? - "
           + "(?:(?<logger>\\S+) - (?<level>" + PYTHON_LEVELS + ")|(?<levelFirst>" + PYTHON_LEVELS + ") - (?<loggerAfter>\\S+)"
           + "|(?<levelAlone>" + PYTHON_LEVELS + ")) - (?<message>.*)");
+
+  /** Python logging's default format with the time before it: {@code %(asctime)s:%(levelname)s:...}. */
+  private static final Pattern TIMED_BASIC = Pattern.compile(
+      "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:,\\d{3})?:(?<level>" + PYTHON_LEVELS + "):(?<message>\\S.*)");
 
   /**
    * The format above without the time, {@code %(name)s - %(levelname)s - %(message)s}: a logger's
@@ -45,12 +49,13 @@ final class PythonLoggingLines {
 
   /**
    * Hydra's, which configures logging for the training scripts built on it (and prints on
-   * stdout): its jobs' {@code [%(asctime)s][%(name)s][%(levelname)s] - %(message)s}, and its own
-   * {@code [%(asctime)s][HYDRA] %(message)s}, which names no level.
+   * stdout): its jobs' {@code [%(asctime)s][%(name)s][%(levelname)s] - %(message)s}, also as
+   * workers copy it without the dash, and its own {@code [%(asctime)s][HYDRA] %(message)s}, which
+   * names no level.
    */
   private static final Pattern HYDRA = Pattern.compile(
       "\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:,\\d{3})?\\]\\[(?<logger>[^\\]\\s]{1,200})\\]"
-          + "(?:\\[(?<level>" + PYTHON_LEVELS + ")\\] -)? (?<message>.*)");
+          + "(?:\\[(?<level>" + PYTHON_LEVELS + ")\\](?: -)?)? (?<message>.*)");
 
   /**
    * DeepSpeed's format, which training scripts copy: {@code [%(asctime)s] [%(levelname)s]
@@ -144,6 +149,30 @@ final class PythonLoggingLines {
   }
 
   /**
+   * A line of Python logging's default format with the time before it ({@code
+   * %(asctime)s:%(levelname)s:%(name)s:%(message)s}, {@code %(asctime)s:%(levelname)s:%(message)s}):
+   * its level, its logger where a name without spaces and a colon follow the level (as for {@link
+   * #basic}), and the message. The time has no zone, so the record keeps the time the line came.
+   */
+  static ChildLineParser.Parsed timedBasic(String line, RecordMetadata metadata, Predicate<String> endsTask) {
+    if (line.length() < 30 || line.charAt(4) != '-' || !LoggerFormats.startsWithDigit(line)
+        || line.charAt(19) != ':' && (line.charAt(19) != ',' || line.charAt(23) != ':')) {
+      return null;   // no colon after the time, with its milliseconds or without
+    }
+    Matcher matcher = TIMED_BASIC.matcher(line);
+    if (!matcher.matches()) {
+      return null;
+    }
+    ChildLineParser.Parsed basic = basic(line.substring(matcher.start("level")), metadata, endsTask);
+    if (basic != null) {
+      return basic;
+    }
+    String message = matcher.group("message");
+    return new ChildLineParser.Parsed(Level.fromName(matcher.group("level")), message, null, metadata,
+        endsTask.test(message));
+  }
+
+  /**
    * Whether the level's colon is followed by the spaces that pad uvicorn's {@code levelprefix} to
    * its column ({@code "INFO:     Uvicorn running on ..."}, {@code "WARNING:  ..."}, {@code
    * "CRITICAL: ..."}), and the message starts there.
@@ -176,13 +205,30 @@ final class PythonLoggingLines {
       return null;
     }
     String logger = matcher.group("logger") != null ? matcher.group("logger") : matcher.group("loggerAfter");
-    if (logger != null && !SourcePlace.put(logger, metadata)) {
-      metadata.put("logger", logger);   // else the place in its stead: - %(filename)s:%(lineno)d -
+    if (logger != null && !SourcePlace.put(logger, metadata)) {   // else the place in its stead: - %(filename)s:%(lineno)d -
+      putLoggerAndLine(logger, metadata);
     }
     String level = Stream.of("level", "levelFirst", "levelAlone").map(matcher::group).filter(Objects::nonNull)
         .findFirst().orElseThrow();
     String message = matcher.group("message");
     return new ChildLineParser.Parsed(Level.fromName(level), message, null, metadata, endsTask.test(message));
+  }
+
+  /**
+   * Puts the logger's name into {@code logger}, and a line after it ({@code %(name)s:%(lineno)d},
+   * {@code app.render:42}) into {@code line}.
+   */
+  private static void putLoggerAndLine(String logger, RecordMetadata metadata) {
+    int colon = logger.length() - 1;
+    while (colon > 0 && colon >= logger.length() - 9 && logger.charAt(colon) >= '0' && logger.charAt(colon) <= '9') {
+      colon--;
+    }
+    if (colon > 0 && colon < logger.length() - 1 && logger.charAt(colon) == ':') {
+      metadata.put("logger", logger.substring(0, colon));
+      metadata.put("line", Integer.parseInt(logger, colon + 1, logger.length(), 10));
+    } else {
+      metadata.put("logger", logger);
+    }
   }
 
   /**

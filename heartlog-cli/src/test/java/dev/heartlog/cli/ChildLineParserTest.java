@@ -608,6 +608,46 @@ class ChildLineParserTest {
         .isTrue();
     assertThat(List.of("2026-11-29 17:17:42,731 - worker - NOTICE - x", "2026-11-29 17:17 - worker - INFO - x"))
         .allSatisfy(line -> assertThat(seed.parse(line, Level.WARNING, "stderr").message()).isEqualTo(line));
+    // %(name)s:%(lineno)d: the logger, and its line apart; before, the logger "worker.render:32"
+    ChildLineParser.Parsed numbered = seed.parse("2026-11-29 17:17:42,731 - worker.render:32 - ERROR - render failed",
+        Level.INFO, "stderr");
+    assertThat(numbered.message()).isEqualTo("render failed");
+    assertThat(numbered.metadata()).containsEntry("logger", "worker.render").containsEntry("line", 32);
+    assertThat(seed.parse("2026-11-29 17:17:42,731 - worker:v2 - ERROR - x", Level.INFO, "stderr").metadata())
+        .as("no line after the colon").containsEntry("logger", "worker:v2").doesNotContainKey("line");
+  }
+
+  @Test
+  void pythonLoggingsDefaultFormatAfterATimeGivesTheLevelTheLoggerAndTheMessage() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+    // %(asctime)s:%(levelname)s:%(name)s:%(message)s; before, stored whole
+    ChildLineParser.Parsed parsed = seed.parse("2026-12-07 01:27:34,903:ERROR:worker.render:frame 7: failed",
+        Level.INFO, "stderr");
+    assertThat(parsed.level()).isEqualTo(Level.ERROR);
+    assertThat(parsed.message()).isEqualTo("frame 7: failed");
+    assertThat(parsed.metadata()).containsEntry("logger", "worker.render");
+    // %(asctime)s:%(levelname)s:%(message)s: no logger's name (it would have no spaces) before a colon
+    ChildLineParser.Parsed noLogger = seed.parse("2026-12-07 01:27:34:WARNING:VRAM at 95%: slowing", Level.INFO, "stderr");
+    assertThat(noLogger.level()).isEqualTo(Level.WARNING);
+    assertThat(noLogger.message()).isEqualTo("VRAM at 95%: slowing");
+    assertThat(noLogger.metadata()).doesNotContainKey("logger");
+    assertThat(seed.parse("2026-12-07 01:27:34,903:NOTICE:x", Level.INFO, "stderr").message())
+        .isEqualTo("2026-12-07 01:27:34,903:NOTICE:x");
+  }
+
+  @Test
+  void hydrasFormatCopiedWithoutItsDashGivesTheLevelTheLoggerAndTheMessage() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+    // [%(asctime)s][%(name)s][%(levelname)s] %(message)s; before, stored whole
+    ChildLineParser.Parsed parsed = seed.parse("[2026-12-07 01:27:34,903][worker.render][ERROR] frame 7 failed",
+        Level.INFO, "stdout");
+    assertThat(parsed.level()).isEqualTo(Level.ERROR);
+    assertThat(parsed.message()).isEqualTo("frame 7 failed");
+    assertThat(parsed.metadata()).containsEntry("logger", "worker.render");
+    assertThat(seed.parse("[2026-12-07 01:27:34,903][worker.render][ERROR] - frame 7 failed", Level.INFO, "stdout")
+        .message()).as("Hydra's own, as before").isEqualTo("frame 7 failed");
   }
 
   @Test
