@@ -76,6 +76,53 @@ class WrappedPythonProgramsTest {
   }
 
   @Test
+  void aWorkerLoggingInTheFormatsPythonsCookbookAndDjangosDocumentationGiveGetsItsLevelsLoggersAndMessages()
+      throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // Each logger its own format, as workers copy them; before, each line was stored whole.
+    Path worker = Files.writeString(folder.resolve("formats.py"), """
+        import logging, sys
+
+        def logger(name, fmt, style="%"):
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(logging.Formatter(fmt, style=style))
+            log = logging.getLogger(name)
+            log.handlers, log.propagate = [handler], False
+            log.setLevel(logging.INFO)
+            return log
+
+        logger("render", "%(asctime)s %(name)-12s %(levelname)-8s %(message)s").info("frame 7 done")
+        logger("upload", "%(asctime)s | %(name)s | %(levelname)s | %(message)s").warning("slow upload")
+        logger("myapp.area1", "%(name)-12s: %(levelname)-8s %(message)s").info("area ready")
+        logger("cache", "%(asctime)s:%(levelname)s:%(name)s:%(message)s").warning("cache miss: 3")
+        logger("trainer", "[%(asctime)s][%(name)s][%(levelname)s] %(message)s").info("epoch 3")
+        logger("loader", "%(asctime)s - %(name)s:%(lineno)d - %(levelname)s - %(message)s").error("bad file")
+        logger("misc", "[%(levelname)s] %(asctime)s - %(message)s").warning("disk low")
+        tasks = logger("tasks", "{levelname} {asctime} {module} {process:d} {thread:d} {message}", style="{")
+        try:
+            raise RuntimeError("CUDA out of memory")
+        except RuntimeError:
+            tasks.exception("task failed")
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-formats", url, PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-formats");
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message, StoredRecord::component).containsExactly(
+        tuple("INFO", "frame 7 done", "render"), tuple("WARNING", "slow upload", "upload"),
+        tuple("INFO", "area ready", "myapp.area1"), tuple("WARNING", "cache miss: 3", "cache"),
+        tuple("INFO", "epoch 3", "trainer"), tuple("ERROR", "bad file", "loader"), tuple("WARNING", "disk low", null),
+        tuple("ERROR", "task failed", null));
+    assertThat(records.get(5).metadataJson()).contains("\"line\": 16");
+    assertThat(records.get(7).metadataJson()).contains("\"module\": \"formats\"", "\"pid\": ");
+    assertThat(records.get(7).exception()).startsWith("Traceback (most recent call last):\n")
+        .endsWith("RuntimeError: CUDA out of memory");
+  }
+
+  @Test
   void theFurtherLinesOfAPythonLogMessageOnStderrAreOneRecordWithIt() throws Exception {
     assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
     String url = TestDatabase.migratedUrl();
