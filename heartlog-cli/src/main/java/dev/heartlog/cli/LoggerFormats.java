@@ -146,6 +146,9 @@ final class LoggerFormats {
     }
     String text = matcher.group("message");
     String message = matcher.group("pipe") != null ? afterPipedLogger(text, metadata) : afterLogger(text, metadata);
+    if (message == null && matcher.group("pipe") != null) {
+      message = SourcePlace.afterFunctionAndLine(text, metadata);   // | %(module)s:%(funcName)s:%(lineno)d - ...
+    }
     if (message == null) {
       message = text;
     }
@@ -156,7 +159,7 @@ final class LoggerFormats {
       message = afterClassAndColon(message, metadata);
     }
     if (!metadata.containsKey("file")) {
-      message = SourcePlace.afterBracketed(message, metadata);   // ... %(levelname)s [%(filename)s:%(lineno)d] ...
+      message = SourcePlace.afterPlace(message, metadata);   // ... %(levelname)s [%(filename)s:%(lineno)d] ...
     }
     Level level = LevelNames.levelName(matcher.group("level"));
     return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message));
@@ -282,6 +285,10 @@ final class LoggerFormats {
     String afterTime = afterTime(rest, metadata);
     if (afterTime != null) {
       return new ChildLineParser.Parsed(level, afterTime, null, metadata, endsTask.test(afterTime));
+    }
+    String afterPlace = SourcePlace.afterPlace(rest, metadata);
+    if (metadata.containsKey("file")) {   // %(levelname)s %(filename)s:%(lineno)d %(message)s
+      return new ChildLineParser.Parsed(level, afterPlace, null, metadata, endsTask.test(afterPlace));
     }
     String message = afterLogger(rest, metadata);
     if (message == null && !bracketed) {

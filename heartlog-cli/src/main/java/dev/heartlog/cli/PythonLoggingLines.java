@@ -211,6 +211,9 @@ final class PythonLoggingLines {
     String level = Stream.of("level", "levelFirst", "levelAlone").map(matcher::group).filter(Objects::nonNull)
         .findFirst().orElseThrow();
     String message = matcher.group("message");
+    if (!metadata.containsKey("line")) {
+      message = SourcePlace.afterFunctionAndLine(message, metadata);   // ... - %(funcName)s:%(lineno)d - %(message)s
+    }
     return new ChildLineParser.Parsed(Level.fromName(level), message, null, metadata, endsTask.test(message));
   }
 

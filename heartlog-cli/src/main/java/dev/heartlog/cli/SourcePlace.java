@@ -43,15 +43,78 @@ final class SourcePlace {
   }
 
   /**
-   * The message after a place in brackets at its start ({@code [render.py:42] frame 7 done}),
-   * the place put into {@code file} and {@code line}; the message as it is where it begins with
-   * none.
+   * The message after a place at its start, in brackets or not ({@code [render.py:42] frame 7
+   * done}, {@code render.py:42 frame 7 done}: {@code %(filename)s:%(lineno)d %(message)s}), the
+   * place put into {@code file} and {@code line}; the message as it is where it begins with none.
    */
-  static String afterBracketed(String message, RecordMetadata metadata) {
-    if (message.length() < 8 || message.charAt(0) != '[') {
+  static String afterPlace(String message, RecordMetadata metadata) {
+    if (message.length() < 8) {
       return message;
     }
-    int close = message.indexOf("] ");
-    return close > 4 && put(message.substring(1, close), metadata) ? message.substring(close + 2) : message;
+    if (message.charAt(0) == '[') {
+      int close = message.indexOf("] ");
+      return close > 4 && put(message.substring(1, close), metadata) ? message.substring(close + 2) : message;
+    }
+    int space = message.indexOf(' ');
+    return space > 4 && isDigit(message.charAt(space - 1)) && put(message.substring(0, space), metadata)
+        ? message.substring(space + 1) : message;
+  }
+
+  /**
+   * The message after where the record was made, as a format puts it before " - ": the function
+   * and its line ({@code %(funcName)s:%(lineno)d - }, {@code <module>:32 - frame 7 done}), into
+   * {@code function} and {@code line}; with the module before them ({@code
+   * %(module)s:%(funcName)s:%(lineno)d - }, as loguru's default prints them), that into {@code
+   * logger}; or a place ({@code render.py:42 - }), into {@code file} and {@code line}. The message
+   * as it is where it begins with none of these. A message's own {@code retry:3 - giving up} is
+   * read so too: it is tried only where a format has such a slot.
+   */
+  static String afterFunctionAndLine(String message, RecordMetadata metadata) {
+    int space = message.indexOf(' ');
+    if (space < 3 || !message.startsWith("- ", space + 1) || !isDigit(message.charAt(space - 1))) {
+      return message;
+    }
+    int lineColon = message.lastIndexOf(':', space);
+    if (lineColon < 1 || space - lineColon - 1 > 9) {
+      return message;
+    }
+    for (int i = lineColon + 1; i < space; i++) {
+      if (!isDigit(message.charAt(i))) {
+        return message;
+      }
+    }
+    int functionStart = message.lastIndexOf(':', lineColon - 1) + 1;
+    String function = message.substring(functionStart, lineColon);
+    if (!isFunctionName(function)) {
+      return put(message.substring(0, space), metadata) ? message.substring(space + 3) : message;
+    }
+    if (functionStart > 0) {
+      String module = message.substring(0, functionStart - 1);
+      if (module.isEmpty() || !module.chars().allMatch(c -> LevelNames.isWordChar((char) c) || c == '.')) {
+        return message;
+      }
+      metadata.put("logger", module);
+    }
+    metadata.put("function", function);
+    metadata.put("line", Integer.parseInt(message, lineColon + 1, space, 10));
+    return message.substring(space + 3);
+  }
+
+  /** A Python function's name as a record gives it: a name, or {@code <module>}, {@code <lambda>}. */
+  private static boolean isFunctionName(String name) {
+    int start = name.startsWith("<") && name.endsWith(">") ? 1 : 0;
+    if (name.length() - 2 * start < 1 || isDigit(name.charAt(start))) {
+      return false;
+    }
+    for (int i = start; i < name.length() - start; i++) {
+      if (!LevelNames.isWordChar(name.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 }

@@ -615,6 +615,24 @@ class ChildLineParserTest {
     assertThat(numbered.metadata()).containsEntry("logger", "worker.render").containsEntry("line", 32);
     assertThat(seed.parse("2026-11-29 17:17:42,731 - worker:v2 - ERROR - x", Level.INFO, "stderr").metadata())
         .as("no line after the colon").containsEntry("logger", "worker:v2").doesNotContainKey("line");
+    // ... - %(funcName)s:%(lineno)d - %(message)s, and %(filename)s:%(lineno)d there; before, in the message
+    ChildLineParser.Parsed function = seed.parse(
+        "2026-11-29 17:17:42,731 - worker.render - ERROR - render_frame:32 - render failed - frame 7", Level.INFO, "stderr");
+    assertThat(function.message()).isEqualTo("render failed - frame 7");
+    assertThat(function.metadata()).containsEntry("logger", "worker.render").containsEntry("function", "render_frame")
+        .containsEntry("line", 32);
+    ChildLineParser.Parsed file = seed.parse("2026-11-29 17:17:42,731 - worker - ERROR - render.py:32 - render failed",
+        Level.INFO, "stderr");
+    assertThat(file.message()).isEqualTo("render failed");
+    assertThat(file.metadata()).containsEntry("file", "render.py").containsEntry("line", 32).doesNotContainKey("function");
+    assertThat(List.of("2026-11-29 17:17:42,731 - worker - ERROR - retry 3 - giving up",
+            "2026-11-29 17:17:42,731 - worker - ERROR - redis.internal:6379 - refused",
+            "2026-11-29 17:17:42,731 - worker - ERROR - 7:32 - x",
+            "2026-11-29 17:17:42,731 - worker - ERROR - f:1234567890 - x",
+            "2026-11-29 17:17:42,731 - worker - ERROR - f:3a4 - x",
+            "2026-11-29 17:17:42,731 - render.py:7 - ERROR - f:32 - x"))
+        .as("no function's name and line, or a place's already")
+        .allSatisfy(line -> assertThat(seed.parse(line, Level.INFO, "stderr").metadata()).doesNotContainKey("function"));
   }
 
   @Test

@@ -67,6 +67,18 @@ class LevelFirstLinesTest {
   }
 
   @Test
+  void aPlaceAfterTheLevelIsTheRecordsFileAndLine() {
+    // %(levelname)s %(filename)s:%(lineno)d %(message)s; before, stored whole
+    ChildLineParser.Parsed parsed = parse("WARNING render.py:42 disk almost full");
+    assertThat(parsed.level()).isEqualTo(Level.WARNING);
+    assertThat(parsed.message()).isEqualTo("disk almost full");
+    assertThat(parsed.metadata()).containsEntry("file", "render.py").containsEntry("line", 42);
+    assertThat(parse("WARNING [render.py:42] disk almost full").metadata()).containsEntry("file", "render.py");
+    assertThat(parse("WARNING redis:6379 unreachable").message()).as("no source file's: whole, as before")
+        .isEqualTo("WARNING redis:6379 unreachable");
+  }
+
+  @Test
   void djangosVerboseFormatGivesTheModuleProcessAndThread() {
     // {levelname} {asctime} {module} {process:d} {thread:d} {message}, Django's documented
     // "verbose", which Python's logging cookbook quotes

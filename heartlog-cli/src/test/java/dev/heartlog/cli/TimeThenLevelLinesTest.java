@@ -104,7 +104,8 @@ class TimeThenLevelLinesTest {
             "2026-12-03 09:57:28,855 ERROR [render.py:42] frame 7 failed",            // ... %(levelname)s [%(filename)s:%(lineno)d] ...
             "2026-12-03 09:57:28,855 [render.py:42] ERROR frame 7 failed",            // ... [%(filename)s:%(lineno)d] %(levelname)s ...
             "2026-12-03 09:57:28,855 - ERROR - render.py:42 - frame 7 failed",        // ... - %(filename)s:%(lineno)d - ...
-            "2026-12-03 09:57:28,855 ERROR [worker] [render.py:42] frame 7 failed"))  // the logger, then the place
+            "2026-12-03 09:57:28,855 ERROR [worker] [render.py:42] frame 7 failed",   // the logger, then the place
+            "2026-12-03 09:57:28,855 ERROR render.py:42 frame 7 failed"))             // ... %(filename)s:%(lineno)d %(message)s
         .allSatisfy(line -> {
           ChildLineParser.Parsed parsed = parse(line);
           assertThat(parsed.level()).as(line).isEqualTo(Level.ERROR);
@@ -121,8 +122,25 @@ class TimeThenLevelLinesTest {
           assertThat(parsed.message()).isEqualTo("[redis.internal:6379] connection refused");
           assertThat(parsed.metadata()).doesNotContainKeys("file", "line");
         });
+    assertThat(parse("2026-12-03 09:57:28,855 ERROR redis.internal:6379 refused").message())
+        .as("no source file's: as before").isEqualTo("redis.internal:6379 refused");
     assertThat(parse("2026-12-03 09:57:28,855 [worker-3] ERROR frame 7 failed").metadata()).as("a thread, as before")
         .containsEntry("thread", "worker-3").doesNotContainKey("file");
+  }
+
+  @Test
+  void theModuleFunctionAndLineBeforeADashAfterPipesAreTheRecordsLoggerFunctionAndLine() {
+    // %(asctime)s | %(levelname)s | %(module)s:%(funcName)s:%(lineno)d - %(message)s, loguru's
+    // default copied into Python's logging; before, the message began "render:<module>:42 - "
+    ChildLineParser.Parsed parsed = parse("2026-12-03 09:57:28,855 | ERROR    | render:<module>:42 - frame 7 failed");
+    assertThat(parsed.level()).isEqualTo(Level.ERROR);
+    assertThat(parsed.message()).isEqualTo("frame 7 failed");
+    assertThat(parsed.metadata()).containsEntry("logger", "render").containsEntry("function", "<module>")
+        .containsEntry("line", 42);
+    assertThat(parse("2026-12-03 09:57:28,855 | ERROR | a b:c:42 - x").message()).as("no module's name")
+        .isEqualTo("a b:c:42 - x");
+    assertThat(parse("2026-12-03 09:57:28,855 | ERROR | w/x:c:42 - x").metadata()).as("no module's name")
+        .doesNotContainKeys("function", "line");
   }
 
   @Test
