@@ -54,11 +54,13 @@ final class LoggerFormats {
   /**
    * A date and time, then the logger's name, then the level: as Python's logging cookbook has it
    * ({@code %(asctime)s %(name)-12s %(levelname)-8s %(message)s}), without the padding, or
-   * between pipes ({@code %(asctime)s | %(name)s | %(levelname)s | %(message)s}).
+   * between pipes ({@code %(asctime)s | %(name)s | %(levelname)s | %(message)s}); or the process
+   * in the logger's stead ({@code %(asctime)s %(process)d %(levelname)s %(message)s}).
    */
   private static final Pattern TIME_LOGGER_LEVEL = Pattern.compile(
       "\\[?\\d{4}-\\d\\d-\\d\\d[ T]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d{1,9})?\\]?(?: \\| | )"
-          + "(?<logger>" + LOGGER_NAME + ")(?: +\\| +| +)(?<level>" + LEVEL_NAMES + ")(?: +\\| +| +)(?<message>\\S.*)");
+          + "(?:(?<pid>\\d{1,7})|(?<logger>" + LOGGER_NAME + "))(?: +\\| +| +)(?<level>" + LEVEL_NAMES + ")(?: +\\| +| +)"
+          + "(?<message>\\S.*)");
 
   /**
    * The logger's name where formats put it after the level, set apart so that no message's own
@@ -136,8 +138,11 @@ final class LoggerFormats {
     if (!matcher.matches()) {
       return loggerThenLevelAfterTime(line, digits, metadata, endsTask);
     }
-    if (matcher.group("thread") != null && !SourcePlace.put(matcher.group("thread"), metadata)) {
-      metadata.put("thread", matcher.group("thread"));   // %thread, or else the place: [%(filename)s:%(lineno)d]
+    String thread = matcher.group("thread");
+    if (thread != null && isProcessId(thread)) {
+      metadata.put("pid", Long.parseLong(thread));   // [%(process)d]
+    } else if (thread != null && !SourcePlace.put(thread, metadata)) {
+      metadata.put("thread", thread);   // %thread, or else the place: [%(filename)s:%(lineno)d]
     }
     if (matcher.group("pid") != null) {   // Dramatiq's
       metadata.put("pid", Long.parseLong(matcher.group("pid")));
@@ -197,7 +202,11 @@ final class LoggerFormats {
     if (!matcher.matches()) {
       return null;
     }
-    metadata.put("logger", matcher.group("logger"));
+    if (matcher.group("pid") != null) {
+      metadata.put("pid", Long.parseLong(matcher.group("pid")));
+    } else {
+      metadata.put("logger", matcher.group("logger"));
+    }
     String message = matcher.group("message");
     return new ChildLineParser.Parsed(LevelNames.levelName(matcher.group("level")), message, null, metadata,
         endsTask.test(message));
@@ -338,6 +347,22 @@ final class LoggerFormats {
     metadata.put("logger", line.substring(0, nameEnd));
     String message = line.substring(textStart);
     return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message));
+  }
+
+  /**
+   * Whether a thread's brackets hold a process's id ({@code [%(process)d]}: seven digits at most,
+   * as Linux's largest); Python's {@code %(thread)d} is longer.
+   */
+  private static boolean isProcessId(String text) {
+    if (text.isEmpty() || text.length() > 7) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isLoggerNameChar(char c) {

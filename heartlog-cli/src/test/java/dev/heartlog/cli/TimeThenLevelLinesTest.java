@@ -99,6 +99,26 @@ class TimeThenLevelLinesTest {
   }
 
   @Test
+  void aProcessBeforeTheLevelIsTheRecordsPid() {
+    assertThat(List.of(
+            "2026-12-03 09:57:28,855 31196 INFO frame 7 done",           // %(asctime)s %(process)d %(levelname)s ...
+            "2026-12-03 09:57:28,855 [31196] [INFO] frame 7 done"))      // [%(process)d]: before, a thread "31196"
+        .allSatisfy(line -> {
+          ChildLineParser.Parsed parsed = parse(line);
+          assertThat(parsed.level()).as(line).isEqualTo(Level.INFO);
+          assertThat(parsed.message()).as(line).isEqualTo("frame 7 done");
+          assertThat(parsed.metadata()).as(line).containsEntry("pid", 31196L).doesNotContainKeys("thread", "logger");
+        });
+    assertThat(parse("2026-12-03 09:57:28,855 [140213370431296] INFO frame 7 done").metadata())
+        .as("Python's %(thread)d: longer than a process's id").containsEntry("thread", "140213370431296")
+        .doesNotContainKey("pid");
+    assertThat(parse("2026-12-03 09:57:28,855 [main] INFO frame 7 done").metadata()).as("a thread's name")
+        .containsEntry("thread", "main").doesNotContainKey("pid");
+    assertThat(parse("2026-12-03 09:57:28,855 12345678 ERROR x").message()).as("no process's id: whole, as before")
+        .isEqualTo("2026-12-03 09:57:28,855 12345678 ERROR x");
+  }
+
+  @Test
   void aPlaceInTheSourceBesideTheLevelIsTheRecordsFileAndLineNotItsMessageLoggerOrThread() {
     assertThat(List.of(
             "2026-12-03 09:57:28,855 ERROR [render.py:42] frame 7 failed",            // ... %(levelname)s [%(filename)s:%(lineno)d] ...
