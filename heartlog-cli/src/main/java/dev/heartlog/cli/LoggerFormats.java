@@ -122,9 +122,9 @@ final class LoggerFormats {
    * A line of a time, a level and a message ({@link #TIME_THEN_LEVEL}): its level and the message
    * after them, where the line was stored whole, its time and level before the message; a logger's
    * name set apart after the level ({@link #LOGGER_BEFORE_MESSAGE}, {@link #PIPED_LOGGER}), or
-   * before it ({@link #TIME_LOGGER_LEVEL}), as the record's {@code logger}, and a thread in
-   * brackets as its {@code thread}. The time has no
-   * zone, so the record keeps the time the line came. A {@code %(name)s: } after the level stays
+   * before it ({@link #TIME_LOGGER_LEVEL}), as the record's {@code logger}, a thread in brackets
+   * as its {@code thread} (a process's id there as its {@code pid}). The time has no zone, so the
+   * record keeps the time the line came. A {@code %(name)s: } after the level stays
    * in the message: it cannot be told from a message's own first word, but a class's name in a
    * package and a colon is Hadoop's logger ({@link #CLASS_AND_COLON}). Where the time is in
    * brackets, Kafka's logger after the message ({@link #TRAILING_LOGGER}) is read too.
@@ -338,7 +338,7 @@ final class LoggerFormats {
     while (levelEnd < line.length() && line.charAt(levelEnd) >= 'A' && line.charAt(levelEnd) <= 'Z') {
       levelEnd++;
     }
-    Level level = levelEnd - levelStart < 4 ? null : LevelNames.levelName(line.substring(levelStart, levelEnd));
+    Level level = LevelNames.levelName(line.substring(levelStart, levelEnd));
     int textStart = skipSpaces(line, levelEnd);
     if (level == null || colon != Math.max(12, nameEnd) || textStart != levelStart + Math.max(8, levelEnd - levelStart) + 1
         || textStart == line.length()) {
