@@ -103,6 +103,7 @@ class WrappedPythonProgramsTest {
         logger("placed", "%(asctime)s %(levelname)s %(filename)s:%(lineno)d %(message)s").info("placed")
         logger("fn", "%(asctime)s - %(name)s - %(levelname)s - %(funcName)s:%(lineno)d - %(message)s").info("in fn")
         logger("piped", "%(asctime)s | %(levelname)s | %(module)s:%(funcName)s:%(lineno)d - %(message)s").info("piped")
+        logger("pid", "%(asctime)s %(process)d %(levelname)s %(message)s").warning("with its pid")
         tasks = logger("tasks", "{levelname} {asctime} {module} {process:d} {thread:d} {message}", style="{")
         try:
             raise RuntimeError("CUDA out of memory")
@@ -119,13 +120,14 @@ class WrappedPythonProgramsTest {
         tuple("INFO", "area ready", "myapp.area1"), tuple("WARNING", "cache miss: 3", "cache"),
         tuple("INFO", "epoch 3", "trainer"), tuple("ERROR", "bad file", "loader"), tuple("WARNING", "disk low", null),
         tuple("INFO", "placed", null), tuple("INFO", "in fn", "fn"), tuple("INFO", "piped", "formats"),
-        tuple("ERROR", "task failed", null));
+        tuple("WARNING", "with its pid", null), tuple("ERROR", "task failed", null));
     assertThat(records.get(5).metadataJson()).contains("\"line\": 16");
     assertThat(records.get(7).metadataJson()).contains("\"file\": \"formats.py\"", "\"line\": 18");
     assertThat(records.get(8).metadataJson()).contains("\"function\": \"<module>\"", "\"line\": 19");
     assertThat(records.get(9).metadataJson()).contains("\"function\": \"<module>\"", "\"line\": 20");
-    assertThat(records.get(10).metadataJson()).contains("\"module\": \"formats\"", "\"pid\": ");
-    assertThat(records.get(10).exception()).startsWith("Traceback (most recent call last):\n")
+    assertThat(records.get(10).metadataJson()).contains("\"pid\": ");
+    assertThat(records.get(11).metadataJson()).contains("\"module\": \"formats\"", "\"pid\": ");
+    assertThat(records.get(11).exception()).startsWith("Traceback (most recent call last):\n")
         .endsWith("RuntimeError: CUDA out of memory");
   }
 
