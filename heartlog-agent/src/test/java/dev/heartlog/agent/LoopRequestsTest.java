@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 class LoopRequestsTest {
@@ -83,8 +84,31 @@ class LoopRequestsTest {
   }
 
   @Test
+  void aFlushThatTheRoundUnderWaySettlesIsNotAskedForAnyMore() throws Exception {
+    AtomicBoolean delivered = new AtomicBoolean();
+    CompletableFuture<Boolean> flush = flushUntil(delivered::get);
+    await().until(requests::hasFlushRequest);
+
+    delivered.set(true);   // by a round that began before the flush was asked
+    requests.signalProgress();
+
+    assertThat(requests.takeFlushRequest()).as("a flush still asked for").isFalse();
+    assertThat(flush.get(30, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
   void flushingGivesUpAtItsTimeout() throws InterruptedException {
     assertThat(requests.flushUntil(() -> false, Duration.ofMillis(50))).isFalse();
     assertThat(requests.takeFlushRequest()).as("the flush was asked for meanwhile").isTrue();
+  }
+
+  private CompletableFuture<Boolean> flushUntil(BooleanSupplier done) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return requests.flushUntil(done, Duration.ofMinutes(1));
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
   }
 }
