@@ -418,6 +418,10 @@ final class ChildLineParser {
       }
     }
     String component = hasComponent ? group(matcher, "component") : null;
+    if (seedFormat && ("-".equals(component) || "|".equals(component))) {
+      // "[%(asctime)s] %(levelname)s - %(message)s" with a time of day: a dash, not a component.
+      component = null;
+    }
     if (component != null) {
       metadata.put("component", component);
     }

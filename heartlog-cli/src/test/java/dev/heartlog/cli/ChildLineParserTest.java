@@ -746,6 +746,21 @@ class ChildLineParserTest {
   }
 
   @Test
+  void aDashOrPipeWhereTheSeedsComponentGoesIsNoComponent() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+    // Python's "[%(asctime)s] %(levelname)s - %(message)s" with datefmt="%H:%M:%S"; before, "-" was the component
+    for (String line : List.of("[23:31:13] ERROR - frame 3 failed", "[23:31:13] ERROR | frame 3 failed")) {
+      ChildLineParser.Parsed error = seed.parse(line, Level.WARNING, "stderr");
+      assertThat(error.level()).as(line).isEqualTo(Level.ERROR);
+      assertThat(error.message()).as(line).isEqualTo("frame 3 failed");
+      assertThat(error.metadata()).as(line).doesNotContainKey("component");
+    }
+    assertThat(seed.parse("[23:31:13] ERROR - [Task t-7] frame 3 failed", Level.WARNING, "stderr").task())
+        .isEqualTo("t-7");
+  }
+
+  @Test
   void openTelemetrysLoggingFormatGivesTheLevelMessageLoggerPlaceAndTheSpanItWasLoggedIn() {
     ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
 
