@@ -37,7 +37,8 @@ final class LoggerFormats {
   private static final String LOGGER_NAME = "[A-Za-z_$][\\w.$-]{0,199}";
 
   /**
-   * A date and time, then a level, then the message: what workers most often give Python's
+   * What follows a time ({@link AscTime}, read before the pattern runs) in a line of a time, a
+   * level and the message: what workers most often give Python's
    * logging or Logback beyond the formats above ({@code %(asctime)s %(levelname)s %(message)s},
    * {@code %(asctime)s [%(levelname)s] %(message)s}, its level padded in the brackets ({@code
    * [%(levelname)-8s]}, {@code [%(levelname)8s]}), {@code %(asctime)s | %(levelname)-8s |
@@ -46,19 +47,20 @@ final class LoggerFormats {
    * [PID %(process)d] [%(threadName)s] [%(name)s] [%(levelname)s] %(message)s}).
    */
   private static final Pattern TIME_THEN_LEVEL = Pattern.compile(
-      "\\[?\\d{4}-\\d\\d-\\d\\d[ T]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d{1,9})?\\]?(?: \\| | )"
+      "\\]?(?: \\| | )"
           + "(?:\\[PID (?<pid>\\d{1,10})\\] +\\[(?<processThread>[^\\]]{1,100})\\] +\\[(?<processLogger>" + LOGGER_NAME + ")\\] +"
           + "|\\[(?<thread>[^\\]]{1,100})\\] +)?"
           + "(?:\\[ *)?(?<level>" + LEVEL_NAMES + ")(?: *\\])?(?: *(?<pipe>\\|) +|:? +)(?<message>\\S.*)");
 
   /**
-   * A date and time, then the logger's name, then the level: as Python's logging cookbook has it
+   * What follows a time ({@link AscTime}) in a line of a time, the logger's name, then the
+   * level: as Python's logging cookbook has it
    * ({@code %(asctime)s %(name)-12s %(levelname)-8s %(message)s}), without the padding, or
    * between pipes ({@code %(asctime)s | %(name)s | %(levelname)s | %(message)s}); or the process
    * in the logger's stead ({@code %(asctime)s %(process)d %(levelname)s %(message)s}).
    */
   private static final Pattern TIME_LOGGER_LEVEL = Pattern.compile(
-      "\\[?\\d{4}-\\d\\d-\\d\\d[ T]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d{1,9})?\\]?(?: \\| | )"
+      "(?: \\| | )"
           + "(?:(?<pid>\\d{1,7})|(?<logger>" + LOGGER_NAME + "))(?: +\\| +| +)(?<level>" + LEVEL_NAMES + ")(?: +\\| +| +)"
           + "(?<message>\\S.*)");
 
@@ -75,13 +77,13 @@ final class LoggerFormats {
           + "|\\[(?<bracketed>" + LOGGER_NAME + ")\\] +(?<message>\\S.*)");
 
   /**
-   * A date and time after the level, and what separates them from the message ({@code
+   * What separates a time ({@link AscTime}) after the level from the message ({@code
    * %(levelname)s %(asctime)s %(message)s}, {@code %(levelname)s - %(asctime)s - %(message)s},
    * {@code [%(levelname)s] %(asctime)s - %(message)s}, {@code %(levelname)-8s %(asctime)s
    * %(message)s}).
    */
   private static final Pattern TIME_AFTER_LEVEL = Pattern.compile(
-      "(?:- )?\\[?\\d{4}-\\d\\d-\\d\\d[ T]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d{1,9})?\\]?(?: - |:? +)(?<message>\\S.*)");
+      "\\]?(?: - |:? +)(?<message>\\S.*)");
 
   /**
    * Django's verbose format after the level and the time, which its documentation and Python's
@@ -130,13 +132,16 @@ final class LoggerFormats {
    * brackets, Kafka's logger after the message ({@link #TRAILING_LOGGER}) is read too.
    */
   static ChildLineParser.Parsed timeThenLevel(String line, RecordMetadata metadata, Predicate<String> endsTask) {
-    int digits = line.startsWith("[") ? 1 : 0;
-    if (line.length() < 22 || !Character.isDigit(line.charAt(digits)) || line.charAt(digits + 4) != '-') {
+    boolean bracketed = line.startsWith("[");
+    int timeStart = bracketed ? 1 : 0;
+    int timeLength = AscTime.lengthAt(line, timeStart);
+    if (timeLength < 0) {
       return null;
     }
-    Matcher matcher = TIME_THEN_LEVEL.matcher(line);
+    Matcher matcher = TIME_THEN_LEVEL.matcher(line).region(timeStart + timeLength, line.length());
     if (!matcher.matches()) {
-      return loggerThenLevelAfterTime(line, digits, metadata, endsTask);
+      int timeEnd = timeStart + timeLength;
+      return loggerThenLevelAfterTime(line, line.startsWith("]", timeEnd) ? timeEnd + 1 : timeEnd, metadata, endsTask);
     }
     String thread = matcher.group("thread");
     if (thread != null && isProcessId(thread)) {
@@ -157,7 +162,7 @@ final class LoggerFormats {
     if (message == null) {
       message = text;
     }
-    if (digits == 1 && !metadata.containsKey("logger") && message.endsWith(")")) {
+    if (bracketed && !metadata.containsKey("logger") && message.endsWith(")")) {
       message = beforeTrailingLogger(message, metadata);
     }
     if (!metadata.containsKey("logger")) {
@@ -178,13 +183,12 @@ final class LoggerFormats {
    * the time: lines of a time and the level ({@link #TIME_THEN_LEVEL}) never reach it, and lines
    * of a time and a message only to the second word after the time.
    */
-  private static ChildLineParser.Parsed loggerThenLevelAfterTime(String line, int digits, RecordMetadata metadata,
+  private static ChildLineParser.Parsed loggerThenLevelAfterTime(String line, int timeEnd, RecordMetadata metadata,
       Predicate<String> endsTask) {
-    int nameStart = line.indexOf(' ', digits + 11) + 1;   // after the time: the date's is at digits + 10
-    if (nameStart == 0) {
+    if (!line.startsWith(" ", timeEnd)) {
       return null;
     }
-    nameStart = line.startsWith("| ", nameStart) ? nameStart + 2 : nameStart;
+    int nameStart = line.startsWith(" | ", timeEnd) ? timeEnd + 3 : timeEnd + 1;
     int nameEnd = nameStart;
     while (nameEnd < line.length() && isLoggerNameChar(line.charAt(nameEnd))) {
       nameEnd++;
@@ -198,7 +202,7 @@ final class LoggerFormats {
     if (nameEnd == nameStart || LevelNames.levelName(line.substring(levelStart, levelEnd)) == null) {
       return null;   // the pattern's cost spared: no level's name follows the word
     }
-    Matcher matcher = TIME_LOGGER_LEVEL.matcher(line);
+    Matcher matcher = TIME_LOGGER_LEVEL.matcher(line).region(timeEnd, line.length());
     if (!matcher.matches()) {
       return null;
     }
@@ -378,16 +382,14 @@ final class LoggerFormats {
    */
   private static String afterTime(String text, RecordMetadata metadata) {
     int digits = text.startsWith("- ") ? 2 : 0;
-    if (text.length() < digits + 21) {
-      return null;
-    }
-    if (text.charAt(digits) == '[') {
+    if (text.startsWith("[", digits)) {
       digits++;
     }
-    if (!Character.isDigit(text.charAt(digits)) || text.charAt(digits + 4) != '-') {
+    int timeLength = AscTime.lengthAt(text, digits);
+    if (timeLength < 0) {
       return null;
     }
-    Matcher time = TIME_AFTER_LEVEL.matcher(text);
+    Matcher time = TIME_AFTER_LEVEL.matcher(text).region(digits + timeLength, text.length());
     if (!time.matches()) {
       return null;
     }

@@ -25,14 +25,16 @@ final class PythonLoggingLines {
   static final String PYTHON_LEVELS = "DEBUG|INFO|WARNING|ERROR|CRITICAL";
 
   /**
-   * Python's {@code %(asctime)s - %(name)s - %(levelname)s - %(message)s}; the order Hugging
+   * What follows the time ({@link AscTime}, read before the pattern runs) in Python's {@code
+   * %(asctime)s - %(name)s - %(levelname)s - %(message)s}; the order Hugging
    * Face's example scripts (transformers, diffusers, accelerate) use, {@code %(asctime)s -
    * %(levelname)s - %(name)s - %(message)s}, with their {@code %m/%d/%Y %H:%M:%S}; either without
-   * the logger, or with its line after it ({@code %(name)s:%(lineno)d}). The time with its
-   * milliseconds, as Python prints it, or without, as a {@code datefmt} of seconds does.
+   * the logger, or with its line after it ({@code %(name)s:%(lineno)d}). The time in any shape
+   * of {@link AscTime}'s: with its milliseconds, as Python prints it, or as a {@code datefmt}
+   * gives it.
    */
   private static final Pattern PYTHON_DASHED = Pattern.compile(
-      "(?:\\d{4}-\\d\\d-\\d\\d|\\d\\d/\\d\\d/\\d{4}) \\d\\d:\\d\\d:\\d\\d(?:,\\d{3})? - "
+      " - "
           + "(?:(?<logger>\\S+) - (?<level>" + PYTHON_LEVELS + ")|(?<levelFirst>" + PYTHON_LEVELS + ") - (?<loggerAfter>\\S+)"
           + "|(?<levelAlone>" + PYTHON_LEVELS + ")) - (?<message>.*)");
 
@@ -197,10 +199,11 @@ final class PythonLoggingLines {
    * line came.
    */
   static ChildLineParser.Parsed dashed(String line, RecordMetadata metadata, Predicate<String> endsTask) {
-    if (line.length() < 30 || !LoggerFormats.startsWithDigit(line)) {
+    int timeLength = AscTime.lengthAt(line, 0);
+    if (timeLength < 0) {
       return untimedDashed(line, metadata, endsTask);
     }
-    Matcher matcher = PYTHON_DASHED.matcher(line);
+    Matcher matcher = PYTHON_DASHED.matcher(line).region(timeLength, line.length());
     if (!matcher.matches()) {
       return null;
     }

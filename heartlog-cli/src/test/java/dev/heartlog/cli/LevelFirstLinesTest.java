@@ -52,7 +52,9 @@ class LevelFirstLinesTest {
         "WARNING - 2026-12-07 01:27:34,903 - disk almost full", "",        // %(levelname)s - %(asctime)s - ...
         "[WARNING] 2026-12-07 01:27:34,903 - disk almost full", "",        // [%(levelname)s] %(asctime)s - ...
         "[WARNING] [2026-12-07 01:27:34,903] [render] disk almost full", "render",
-        "WARNING 2026-12-07T01:27:34.903 render - disk almost full", "render");
+        "WARNING 2026-12-07T01:27:34.903 render - disk almost full", "render",
+        "WARNING 12/07/2026 01:27:34 AM disk almost full", "",             // datefmt="%m/%d/%Y %I:%M:%S %p"
+        "WARNING 01:27:34 disk almost full", "");                          // datefmt="%H:%M:%S"
     loggers.forEach((line, logger) -> {
       ChildLineParser.Parsed parsed = parse(line);
       assertThat(parsed.level()).as(line).isEqualTo(Level.WARNING);

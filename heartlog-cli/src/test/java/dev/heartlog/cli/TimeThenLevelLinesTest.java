@@ -189,6 +189,42 @@ class TimeThenLevelLinesTest {
   }
 
   /**
+   * The shapes of the {@code datefmt} that Python's documentation and tutorials give {@code
+   * %(asctime)s} ({@link AscTime}), as Python 3.11 prints them. Before, each line was kept whole.
+   */
+  @Test
+  void theTimeMayHaveTheShapeOfADatefmtWorkersGivePython() {
+    assertThat(List.of(
+            "04:35:55 WARNING frame 7 slow",                             // datefmt="%H:%M:%S"
+            "04:35:55.129 WARNING frame 7 slow",                         // %(asctime)s.%(msecs)03d, "%H:%M:%S"
+            "[04:35:55.129] WARNING frame 7 slow",
+            "12/07/2026 04:35:55 AM WARNING frame 7 slow",               // the HOWTO's "%m/%d/%Y %I:%M:%S %p"
+            "12/07/2026 04:35:55 | WARNING  | frame 7 slow",             // "%m/%d/%Y %H:%M:%S"
+            "07-Dec-26 04:35:55 - WARNING - frame 7 slow"))              // "%d-%b-%y %H:%M:%S"
+        .allSatisfy(line -> {
+          ChildLineParser.Parsed parsed = parse(line);
+          assertThat(parsed.level()).as(line).isEqualTo(Level.WARNING);
+          assertThat(parsed.message()).as(line).isEqualTo("frame 7 slow");
+          assertThat(parsed.time()).as(line).isNull();
+        });
+    assertThat(List.of(
+            "12-07 04:35 worker.render WARNING  frame 7 slow",           // the cookbook's, with its "%m-%d %H:%M"
+            "12/07/2026 04:35:55 AM - worker.render - WARNING - frame 7 slow",
+            "07-Dec-26 04:35:55 - worker.render - WARNING - frame 7 slow",
+            "04:35:55 - worker.render - WARNING - frame 7 slow",
+            "04:35:55 WARNING worker.render - frame 7 slow"))
+        .allSatisfy(line -> {
+          ChildLineParser.Parsed parsed = parse(line);
+          assertThat(parsed.level()).as(line).isEqualTo(Level.WARNING);
+          assertThat(parsed.message()).as(line).isEqualTo("frame 7 slow");
+          assertThat(parsed.metadata()).as(line).containsEntry("logger", "worker.render");
+        });
+    assertThat(List.of("04:35:55 frame 7 slow", "10:30 ERROR no seconds", "12/07/2026 frame 7 ERROR x"))
+        .as("no time of these shapes before the level: whole, as before")
+        .allSatisfy(line -> assertThat(parse(line).message()).as(line).isEqualTo(line));
+  }
+
+  /**
    * Dramatiq's default format, the job queue's: its process, thread and logger in brackets before
    * the level. Before, its lines were not read: each a warning on stderr, two of them one record,
    * and a retry's warning after a traceback part of that traceback.

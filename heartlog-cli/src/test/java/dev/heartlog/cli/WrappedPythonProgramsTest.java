@@ -132,6 +132,47 @@ class WrappedPythonProgramsTest {
   }
 
   @Test
+  void aWorkerGivingPythonsTimeTheDatefmtOfItsDocumentationGetsItsLevelsLoggersAndMessages() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // The datefmt of Python's logging HOWTO and cookbook, and of tutorials; before, each line was stored whole.
+    Path worker = Files.writeString(folder.resolve("datefmts.py"), """
+        import logging, sys
+
+        def logger(name, fmt, datefmt):
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(logging.Formatter(fmt, datefmt=datefmt))
+            log = logging.getLogger(name)
+            log.handlers, log.propagate = [handler], False
+            log.setLevel(logging.INFO)
+            return log
+
+        logger("clock", "%(asctime)s %(levelname)s %(message)s", "%H:%M:%S").info("started")
+        logger("millis", "%(asctime)s.%(msecs)03d %(levelname)s %(message)s", "%H:%M:%S").info("model loaded")
+        logger("howto", "%(asctime)s - %(name)s - %(levelname)s - %(message)s", "%m/%d/%Y %I:%M:%S %p").warning("VRAM at 95%")
+        logger("cookbook", "%(asctime)s %(name)-12s %(levelname)-8s %(message)s", "%m-%d %H:%M").info("frame 7 done")
+        logger("first", "%(levelname)s %(asctime)s %(message)s", "%m/%d/%Y %I:%M:%S %p").warning("disk low")
+        tutorial = logger("tutorial", "%(asctime)s - %(levelname)s - %(message)s", "%d-%b-%y %H:%M:%S")
+        try:
+            raise RuntimeError("CUDA out of memory")
+        except RuntimeError:
+            tutorial.exception("render failed")
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-datefmts", url, PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-datefmts");
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message, StoredRecord::component).containsExactly(
+        tuple("INFO", "started", null), tuple("INFO", "model loaded", null), tuple("WARNING", "VRAM at 95%", "howto"),
+        tuple("INFO", "frame 7 done", "cookbook"), tuple("WARNING", "disk low", null),
+        tuple("ERROR", "render failed", null));
+    assertThat(records.get(5).exception()).startsWith("Traceback (most recent call last):\n")
+        .endsWith("RuntimeError: CUDA out of memory");
+  }
+
+  @Test
   void theFurtherLinesOfAPythonLogMessageOnStderrAreOneRecordWithIt() throws Exception {
     assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
     String url = TestDatabase.migratedUrl();

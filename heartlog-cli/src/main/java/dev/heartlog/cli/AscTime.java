@@ -1,0 +1,88 @@
+package dev.heartlog.cli;
+
+import java.util.List;
+
+/**
+ * The times without a zone that loggers print before a line's level: Python's {@code
+ * %(asctime)s} by default ({@code 2026-12-07 04:35:55,123}; Logback's and Log4j2's {@code %d}
+ * print that shape too), and in the shapes of the {@code datefmt} that Python's documentation
+ * and the tutorials workers copy give it:
+ *
+ * <ul>
+ *   <li>{@code %H:%M:%S}, the time of day alone ({@code 04:35:55}), with the milliseconds a
+ *       format adds after it ({@code %(asctime)s.%(msecs)03d}, {@code 04:35:55.123});
+ *   <li>{@code %m/%d/%Y %I:%M:%S %p}, the logging HOWTO's ({@code 12/07/2026 04:35:55 AM}), and
+ *       the 24-hour {@code %m/%d/%Y %H:%M:%S} of Hugging Face's example scripts;
+ *   <li>{@code %d-%b-%y %H:%M:%S} ({@code 07-Dec-26 04:35:55});
+ *   <li>{@code %m-%d %H:%M}, the logging cookbook's, with no seconds ({@code 12-07 04:35}).
+ * </ul>
+ *
+ * A line's record keeps the time the line came: none of these says its zone, and most not the
+ * day.
+ */
+final class AscTime {
+
+  /**
+   * The shapes of the times above, up to their seconds: {@code 9} a digit, {@code A} a capital,
+   * {@code a} a small letter, {@code T} a space or a {@code T}; every other character itself.
+   */
+  private static final List<String> SHAPES =
+      List.of("9999-99-99T99:99:99", "99:99:99", "99/99/9999 99:99:99", "99-Aaa-99 99:99:99", "99-99 99:99");
+
+  private AscTime() {}
+
+  /**
+   * How long the time at {@code start} of {@code line} is, in one of the shapes above, with the
+   * fraction of a second (up to nine digits) and the {@code AM} or {@code PM} after its seconds;
+   * -1 where none begins there. Read by hand, and the patterns that read the rest of a line start
+   * after it: with these shapes in each pattern instead, a line with Python's default time took
+   * 1.2 to 1.3 times as long as before; read so, 0.7 to 0.9 (BENCHMARKS.md §7).
+   */
+  static int lengthAt(String line, int start) {
+    for (String shape : SHAPES) {
+      if (!hasShapeAt(line, start, shape)) {
+        continue;
+      }
+      int end = start + shape.length();
+      if (!shape.endsWith(":99:99")) {
+        return end - start;   // the cookbook's, to the minute
+      }
+      if (end + 1 < line.length() && (line.charAt(end) == '.' || line.charAt(end) == ',') && isDigit(line.charAt(end + 1))) {
+        int fractionEnd = Math.min(line.length(), end + 10);
+        end++;
+        while (end < fractionEnd && isDigit(line.charAt(end))) {
+          end++;
+        }
+      }
+      if (line.startsWith(" AM", end) || line.startsWith(" PM", end)) {
+        end += 3;
+      }
+      return end - start;
+    }
+    return -1;
+  }
+
+  private static boolean hasShapeAt(String line, int start, String shape) {
+    if (line.length() < start + shape.length()) {
+      return false;
+    }
+    for (int i = 0; i < shape.length(); i++) {
+      char c = line.charAt(start + i);
+      boolean fits = switch (shape.charAt(i)) {
+        case '9' -> isDigit(c);
+        case 'A' -> c >= 'A' && c <= 'Z';
+        case 'a' -> c >= 'a' && c <= 'z';
+        case 'T' -> c == ' ' || c == 'T';
+        default -> c == shape.charAt(i);
+      };
+      if (!fits) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+}
