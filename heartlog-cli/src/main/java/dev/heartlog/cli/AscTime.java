@@ -14,7 +14,10 @@ import java.util.List;
  *   <li>{@code %m/%d/%Y %I:%M:%S %p}, the logging HOWTO's ({@code 12/07/2026 04:35:55 AM}), and
  *       the 24-hour {@code %m/%d/%Y %H:%M:%S} of Hugging Face's example scripts;
  *   <li>{@code %d-%b-%y %H:%M:%S} ({@code 07-Dec-26 04:35:55});
- *   <li>{@code %m-%d %H:%M}, the logging cookbook's, with no seconds ({@code 12-07 04:35}).
+ *   <li>{@code %m-%d %H:%M}, the logging cookbook's, with no seconds ({@code 12-07 04:35});
+ *   <li>{@code %Y-%m-%d:%H:%M:%S}, a colon between the day and the time, which a much copied
+ *       format gives with {@code %(asctime)s,%(msecs)d %(levelname)-8s [%(filename)s:%(lineno)d]
+ *       %(message)s} ({@code 2026-12-07:04:35:55,123}).
  * </ul>
  *
  * A line's record keeps the time the line came: none of these says its zone, and most not the
@@ -24,7 +27,8 @@ final class AscTime {
 
   /**
    * The shapes of the times above, up to their seconds: {@code 9} a digit, {@code A} a capital,
-   * {@code a} a small letter, {@code T} a space or a {@code T}; every other character itself.
+   * {@code a} a small letter, {@code T} a space, a {@code T} or a colon; every other character
+   * itself.
    */
   private static final List<String> SHAPES =
       List.of("9999-99-99T99:99:99", "99:99:99", "99/99/9999 99:99:99", "99-Aaa-99 99:99:99", "99-99 99:99");
@@ -72,7 +76,7 @@ final class AscTime {
         case '9' -> isDigit(c);
         case 'A' -> c >= 'A' && c <= 'Z';
         case 'a' -> c >= 'a' && c <= 'z';
-        case 'T' -> c == ' ' || c == 'T';
+        case 'T' -> c == ' ' || c == 'T' || c == ':';
         default -> c == shape.charAt(i);
       };
       if (!fits) {

@@ -219,6 +219,11 @@ class TimeThenLevelLinesTest {
           assertThat(parsed.message()).as(line).isEqualTo("frame 7 slow");
           assertThat(parsed.metadata()).as(line).containsEntry("logger", "worker.render");
         });
+    // "%(asctime)s,%(msecs)d %(levelname)-8s [%(filename)s:%(lineno)d] %(message)s", "%Y-%m-%d:%H:%M:%S"
+    ChildLineParser.Parsed placed = parse("2026-12-07:04:35:55,7 WARNING  [render.py:42] frame 7 slow");
+    assertThat(placed.level()).isEqualTo(Level.WARNING);
+    assertThat(placed.message()).isEqualTo("frame 7 slow");
+    assertThat(placed.metadata()).containsEntry("file", "render.py").containsEntry("line", 42);
     assertThat(List.of("04:35:55 frame 7 slow", "10:30 ERROR no seconds", "12/07/2026 frame 7 ERROR x"))
         .as("no time of these shapes before the level: whole, as before")
         .allSatisfy(line -> assertThat(parse(line).message()).as(line).isEqualTo(line));
