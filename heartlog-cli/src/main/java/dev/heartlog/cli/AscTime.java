@@ -39,8 +39,9 @@ final class AscTime {
    * How long the time at {@code start} of {@code line} is, in one of the shapes above, with the
    * fraction of a second (up to nine digits) and the {@code AM} or {@code PM} after its seconds;
    * -1 where none begins there. Read by hand, and the patterns that read the rest of a line start
-   * after it: with these shapes in each pattern instead, a line with Python's default time took
-   * 1.2 to 1.3 times as long as before; read so, 0.7 to 0.9 (BENCHMARKS.md §7).
+   * after it: with these shapes in each pattern instead, a line of Python's dashed format took
+   * 1.2 to 1.3 times as long as before; read so, lines of the default time take 0.7 to 1.0
+   * (BENCHMARKS.md §7).
    */
   static int lengthAt(String line, int start) {
     for (String shape : SHAPES) {
