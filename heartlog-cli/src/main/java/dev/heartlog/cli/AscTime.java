@@ -1,9 +1,10 @@
 package dev.heartlog.cli;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
- * The times without a zone that loggers print before a line's level: Python's {@code
+ * The times that loggers print before a line's level, most of them without a zone: Python's {@code
  * %(asctime)s} by default ({@code 2026-12-07 04:35:55,123}; Logback's and Log4j2's {@code %d}
  * print that shape too), and in the shapes of the {@code datefmt} that Python's documentation
  * and the tutorials workers copy give it:
@@ -20,8 +21,11 @@ import java.util.List;
  *       %(message)s} ({@code 2026-12-07:04:35:55,123}).
  * </ul>
  *
- * A line's record keeps the time the line came: none of these says its zone, and most not the
- * day.
+ * A date and time may end in its offset from UTC ({@code Z}, {@code +0000} as {@code %z} and
+ * Logback's {@code Z} print it, {@code +00:00}): where it is finer than a second too, the
+ * record's time is the line's. Otherwise the record keeps the time the line came: the line says
+ * no zone, or a time of whole seconds would sort the record before the lines that came earlier
+ * in that second.
  */
 final class AscTime {
 
@@ -30,15 +34,17 @@ final class AscTime {
    * {@code a} a small letter, {@code T} a space, a {@code T} or a colon; every other character
    * itself.
    */
+  private static final String ISO = "9999-99-99T99:99:99";
+
   private static final List<String> SHAPES =
-      List.of("9999-99-99T99:99:99", "99:99:99", "99/99/9999 99:99:99", "99-Aaa-99 99:99:99", "99-99 99:99");
+      List.of(ISO, "99:99:99", "99/99/9999 99:99:99", "99-Aaa-99 99:99:99", "99-99 99:99");
 
   private AscTime() {}
 
   /**
    * How long the time at {@code start} of {@code line} is, in one of the shapes above, with the
-   * fraction of a second (up to nine digits) and the {@code AM} or {@code PM} after its seconds;
-   * -1 where none begins there. Read by hand, and the patterns that read the rest of a line start
+   * fraction of a second (up to nine digits), the offset after a date's, and the {@code AM} or
+   * {@code PM} after its seconds; -1 where none begins there. Read by hand, and the patterns that read the rest of a line start
    * after it: with these shapes in each pattern instead, a line of Python's dashed format took
    * 1.2 to 1.3 times as long as before; read so, lines of the default time take 0.7 to 1.0
    * (BENCHMARKS.md §7).
@@ -59,12 +65,61 @@ final class AscTime {
           end++;
         }
       }
-      if (line.startsWith(" AM", end) || line.startsWith(" PM", end)) {
+      if (shape == ISO) {
+        end += offsetLength(line, end);
+      } else if (line.startsWith(" AM", end) || line.startsWith(" PM", end)) {
         end += 3;
       }
       return end - start;
     }
     return -1;
+  }
+
+  /**
+   * The instant of the time {@link #lengthAt} found at {@code start}, {@code length} long, where it
+   * has a fraction of a second and ends in its offset; null for any other.
+   */
+  static Instant instant(String line, int start, int length) {
+    if (!hasShapeAt(line, start, ISO)) {
+      return null;
+    }
+    int end = start + length;
+    int offset = start + ISO.length();
+    boolean comma = offset < end && line.charAt(offset) == ',';
+    if (!comma && (offset == end || line.charAt(offset) != '.')) {
+      return null;   // whole seconds
+    }
+    do {
+      offset++;
+    } while (offset < end && isDigit(line.charAt(offset)));
+    if (offset == end) {
+      return null;   // no offset
+    }
+    StringBuilder text = new StringBuilder(length + 1).append(line, start, end);
+    text.setCharAt(10, 'T');   // where a space or a colon may be
+    if (comma) {
+      text.setCharAt(ISO.length(), '.');
+    }
+    if (end - offset == 5) {
+      text.insert(text.length() - 2, ':');   // +0000 as +00:00
+    }
+    return IsoTime.parse(text.toString());
+  }
+
+  /** How long the offset from UTC at {@code at} is: {@code Z}, {@code +0000}, {@code +00:00}; 0 where none is. */
+  private static int offsetLength(String line, int at) {
+    if (line.startsWith("Z", at)) {
+      return 1;
+    }
+    if (at + 5 > line.length() || line.charAt(at) != '+' && line.charAt(at) != '-'
+        || !isDigit(line.charAt(at + 1)) || !isDigit(line.charAt(at + 2))) {
+      return 0;
+    }
+    int minutes = line.charAt(at + 3) == ':' ? at + 4 : at + 3;
+    if (minutes + 2 > line.length() || !isDigit(line.charAt(minutes)) || !isDigit(line.charAt(minutes + 1))) {
+      return 0;
+    }
+    return minutes + 2 - at;
   }
 
   private static boolean hasShapeAt(String line, int start, String shape) {

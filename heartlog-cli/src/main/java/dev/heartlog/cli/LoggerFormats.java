@@ -125,8 +125,8 @@ final class LoggerFormats {
    * after them, where the line was stored whole, its time and level before the message; a logger's
    * name set apart after the level ({@link #LOGGER_BEFORE_MESSAGE}, {@link #PIPED_LOGGER}), or
    * before it ({@link #TIME_LOGGER_LEVEL}), as the record's {@code logger}, a thread in brackets
-   * as its {@code thread} (a process's id there as its {@code pid}). The time has no zone, so the
-   * record keeps the time the line came. A {@code %(name)s: } after the level stays
+   * as its {@code thread} (a process's id there as its {@code pid}). The record's time is the line's where
+   * it gives its offset ({@link AscTime}); else the time the line came. A {@code %(name)s: } after the level stays
    * in the message: it cannot be told from a message's own first word, but a class's name in a
    * package and a colon is Hadoop's logger ({@link #CLASS_AND_COLON}). Where the time is in
    * brackets, Kafka's logger after the message ({@link #TRAILING_LOGGER}) is read too.
@@ -140,8 +140,7 @@ final class LoggerFormats {
     }
     Matcher matcher = TIME_THEN_LEVEL.matcher(line).region(timeStart + timeLength, line.length());
     if (!matcher.matches()) {
-      int timeEnd = timeStart + timeLength;
-      return loggerThenLevelAfterTime(line, line.startsWith("]", timeEnd) ? timeEnd + 1 : timeEnd, metadata, endsTask);
+      return loggerThenLevelAfterTime(line, timeStart, timeLength, metadata, endsTask);
     }
     String thread = matcher.group("thread");
     if (thread != null && isProcessId(thread)) {
@@ -172,7 +171,8 @@ final class LoggerFormats {
       message = SourcePlace.afterPlace(message, metadata);   // ... %(levelname)s [%(filename)s:%(lineno)d] ...
     }
     Level level = LevelNames.levelName(matcher.group("level"));
-    return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message));
+    return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message),
+        AscTime.instant(line, timeStart, timeLength));
   }
 
   /**
@@ -183,8 +183,9 @@ final class LoggerFormats {
    * the time: lines of a time and the level ({@link #TIME_THEN_LEVEL}) never reach it, and lines
    * of a time and a message only to the second word after the time.
    */
-  private static ChildLineParser.Parsed loggerThenLevelAfterTime(String line, int timeEnd, RecordMetadata metadata,
-      Predicate<String> endsTask) {
+  private static ChildLineParser.Parsed loggerThenLevelAfterTime(String line, int timeStart, int timeLength,
+      RecordMetadata metadata, Predicate<String> endsTask) {
+    int timeEnd = line.startsWith("]", timeStart + timeLength) ? timeStart + timeLength + 1 : timeStart + timeLength;
     if (!line.startsWith(" ", timeEnd)) {
       return null;
     }
@@ -213,7 +214,7 @@ final class LoggerFormats {
     }
     String message = matcher.group("message");
     return new ChildLineParser.Parsed(LevelNames.levelName(matcher.group("level")), message, null, metadata,
-        endsTask.test(message));
+        endsTask.test(message), AscTime.instant(line, timeStart, timeLength));
   }
 
   /**

@@ -195,8 +195,8 @@ final class PythonLoggingLines {
    * A line in the format Python's logging documentation quotes most ({@code %(asctime)s -
    * %(name)s - %(levelname)s - %(message)s}) or one of its variants ({@link #PYTHON_DASHED}): its
    * level, its logger as the record's {@code logger} and the message after it, as for {@link
-   * #basic}. The line's time is local time with no zone, so the record keeps the time the
-   * line came.
+   * #basic}. The record's time is the line's where it gives its offset ({@code datefmt} with
+   * {@code %z}); else, the line's time being local with no zone, the time the line came.
    */
   static ChildLineParser.Parsed dashed(String line, RecordMetadata metadata, Predicate<String> endsTask) {
     int timeLength = AscTime.lengthAt(line, 0);
@@ -217,7 +217,8 @@ final class PythonLoggingLines {
     if (!metadata.containsKey("line")) {
       message = SourcePlace.afterFunctionAndLine(message, metadata);   // ... - %(funcName)s:%(lineno)d - %(message)s
     }
-    return new ChildLineParser.Parsed(Level.fromName(level), message, null, metadata, endsTask.test(message));
+    return new ChildLineParser.Parsed(Level.fromName(level), message, null, metadata, endsTask.test(message),
+        AscTime.instant(line, 0, timeLength));
   }
 
   /**

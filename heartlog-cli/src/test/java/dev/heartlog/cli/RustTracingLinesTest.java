@@ -155,8 +155,10 @@ class RustTracingLinesTest {
     assertThat(fine.level()).isEqualTo(Level.ERROR);
     assertThat(parse("[TRACE render] without a time").level()).isEqualTo(Level.DEBUG);
     assertThat(parse("[TRACE render] without a time").message()).isEqualTo("without a time");
-    assertThat(List.of("[2026-12-03T12:55:45Z NOTICE render] x", "[2026-12-03T12:55:45Z INFO render x"))
-        .allSatisfy(line -> assertThat(parse(line).message()).as(line).isEqualTo(line));
+    assertThat(parse("[2026-12-03T12:55:45Z NOTICE render] x").message()).isEqualTo("[2026-12-03T12:55:45Z NOTICE render] x");
+    ChildLineParser.Parsed unclosed = parse("[2026-12-03T12:55:45Z INFO render x");
+    assertThat(unclosed.message()).as("no target: a time and a level, TimeThenLevelLinesTest").isEqualTo("render x");
+    assertThat(unclosed.metadata()).doesNotContainKey("logger");
     ChildLineParser.Parsed noTarget = parse("[INFO] x");   // a level in brackets, LevelFirstLinesTest
     assertThat(noTarget.message()).isEqualTo("x");
     assertThat(noTarget.metadata()).doesNotContainKey("logger");

@@ -3,6 +3,7 @@ package dev.heartlog.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heartlog.agent.Level;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -227,6 +228,32 @@ class TimeThenLevelLinesTest {
     assertThat(List.of("04:35:55 frame 7 slow", "10:30 ERROR no seconds", "12/07/2026 frame 7 ERROR x"))
         .as("no time of these shapes before the level: whole, as before")
         .allSatisfy(line -> assertThat(parse(line).message()).as(line).isEqualTo(line));
+  }
+
+  /**
+   * A date and time that give their offset from UTC (a {@code datefmt} with {@code %z},
+   * Logback's {@code Z}, RFC 3339's): the record's time is the line's where it is finer than a
+   * second. Before, such a line with Python's level names was stored whole, and with Logback's
+   * the offset stayed in the message.
+   */
+  @Test
+  void aTimeWithItsOffsetAndAFractionOfASecondIsTheRecordsTime() {
+    Map<String, String> times = Map.of(
+        "2026-12-07 04:35:55,123+01:00 WARNING frame 7 slow", "2026-12-07T03:35:55.123Z",
+        "2026-12-07T04:35:55.123-0500 [main] WARN frame 7 slow", "2026-12-07T09:35:55.123Z", // Logback's SSSZ
+        "2026-12-07T04:35:55.123456Z - render - WARNING - frame 7 slow", "2026-12-07T04:35:55.123456Z",
+        "2026-12-07T04:35:55.5+0000 render WARNING frame 7 slow", "2026-12-07T04:35:55.500Z",
+        "2026-12-07T04:35:55+0000 WARNING frame 7 slow", "",                              // "%Y-%m-%dT%H:%M:%S%z"
+        "2026-12-07T04:35:55Z WARNING frame 7 slow", "",
+        "2026-12-07T04:35:55.123+9999 WARNING frame 7 slow", "");                         // no such offset
+    times.forEach((line, time) -> {
+      ChildLineParser.Parsed parsed = parse(line);
+      assertThat(parsed.level()).as(line).isEqualTo(Level.WARNING);
+      assertThat(parsed.message()).as(line).isEqualTo("frame 7 slow");
+      assertThat(parsed.time()).as("whole seconds: the time the line came").isEqualTo(time.isEmpty() ? null : Instant.parse(time));
+    });
+    assertThat(parse("2026-12-07T04:35:55+0000 frame 7 slow").message()).as("no level: whole, as before")
+        .isEqualTo("2026-12-07T04:35:55+0000 frame 7 slow");
   }
 
   /**

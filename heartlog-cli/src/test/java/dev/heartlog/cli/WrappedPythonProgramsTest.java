@@ -155,6 +155,7 @@ class WrappedPythonProgramsTest {
         logger("first", "%(levelname)s %(asctime)s %(message)s", "%m/%d/%Y %I:%M:%S %p").warning("disk low")
         logger("placed", "%(asctime)s,%(msecs)d %(levelname)-8s [%(filename)s:%(lineno)d] %(message)s",
                "%Y-%m-%d:%H:%M:%S").info("placed")
+        logger("zoned", "%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S%z").info("zoned")
         tutorial = logger("tutorial", "%(asctime)s - %(levelname)s - %(message)s", "%d-%b-%y %H:%M:%S")
         try:
             raise RuntimeError("CUDA out of memory")
@@ -169,9 +170,9 @@ class WrappedPythonProgramsTest {
     assertThat(records).extracting(StoredRecord::level, StoredRecord::message, StoredRecord::component).containsExactly(
         tuple("INFO", "started", null), tuple("INFO", "model loaded", null), tuple("WARNING", "VRAM at 95%", "howto"),
         tuple("INFO", "frame 7 done", "cookbook"), tuple("WARNING", "disk low", null), tuple("INFO", "placed", null),
-        tuple("ERROR", "render failed", null));
+        tuple("INFO", "zoned", null), tuple("ERROR", "render failed", null));
     assertThat(records.get(5).metadataJson()).contains("\"file\": \"datefmts.py\"", "\"line\": 17");
-    assertThat(records.get(6).exception()).startsWith("Traceback (most recent call last):\n")
+    assertThat(records.get(7).exception()).startsWith("Traceback (most recent call last):\n")
         .endsWith("RuntimeError: CUDA out of memory");
   }
 
