@@ -18,6 +18,16 @@ import org.junit.jupiter.api.Timeout;
 class HeartbeatSchedulerTest {
 
   @Test
+  void aFlushThatTheHeartbeatUnderWaySatisfiesAsksForNoMoreHeartbeatsOnASharedThreadToo() throws Exception {
+    HeldStore heldStore = new HeldStore(worker -> true);
+    try (HeartbeatScheduler scheduler = HeartbeatScheduler.create(1);
+        HeartlogAgent agent = agent(heldStore).bufferSize(3).scheduler(scheduler).build()) {
+      HeartlogAgentTest.flushWhileTheHeartbeatIsHeld(agent, heldStore);
+    }
+    assertThat(heldStore.store.storedMessages()).endsWith("frame 4");
+  }
+
+  @Test
   void manyAgentsShareTwoThreadsAndEachDeliversEveryRecordInOrder() {
     int agents = 200;
     Set<String> heartbeatThreads = ConcurrentHashMap.newKeySet();
