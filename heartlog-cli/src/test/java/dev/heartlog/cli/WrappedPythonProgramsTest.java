@@ -28,6 +28,23 @@ class WrappedPythonProgramsTest {
 
   private static final Path PYTHON = Path.of("/usr/bin/python3");
 
+  /**
+   * The first ten lines of a program whose loggers each have a format of their own: {@code
+   * logger(name, fmt)} makes one, printing on stderr.
+   */
+  private static final String ONE_FORMAT_A_LOGGER = """
+      import logging, sys
+
+      def logger(name, fmt, datefmt=None, style="%"):
+          handler = logging.StreamHandler(sys.stderr)
+          handler.setFormatter(logging.Formatter(fmt, datefmt=datefmt, style=style))
+          log = logging.getLogger(name)
+          log.handlers, log.propagate = [handler], False
+          log.setLevel(logging.INFO)
+          return log
+
+      """;
+
   @TempDir Path folder;
 
   /** {@code heartlog run} of {@code command} as {@code worker}, storing into {@code url}. */
@@ -82,17 +99,7 @@ class WrappedPythonProgramsTest {
     String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
     // Each logger its own format, as workers copy them; before, each line was stored whole.
-    Path worker = Files.writeString(folder.resolve("formats.py"), """
-        import logging, sys
-
-        def logger(name, fmt, style="%"):
-            handler = logging.StreamHandler(sys.stderr)
-            handler.setFormatter(logging.Formatter(fmt, style=style))
-            log = logging.getLogger(name)
-            log.handlers, log.propagate = [handler], False
-            log.setLevel(logging.INFO)
-            return log
-
+    Path worker = Files.writeString(folder.resolve("formats.py"), ONE_FORMAT_A_LOGGER + """
         logger("render", "%(asctime)s %(name)-12s %(levelname)-8s %(message)s").info("frame 7 done")
         logger("upload", "%(asctime)s | %(name)s | %(levelname)s | %(message)s").warning("slow upload")
         logger("myapp.area1", "%(name)-12s: %(levelname)-8s %(message)s").info("area ready")
@@ -137,17 +144,7 @@ class WrappedPythonProgramsTest {
     String url = TestDatabase.migratedUrl();
     Store store = Store.open(url, null, null);
     // The datefmt of Python's logging HOWTO and cookbook, and of tutorials; before, each line was stored whole.
-    Path worker = Files.writeString(folder.resolve("datefmts.py"), """
-        import logging, sys
-
-        def logger(name, fmt, datefmt):
-            handler = logging.StreamHandler(sys.stderr)
-            handler.setFormatter(logging.Formatter(fmt, datefmt=datefmt))
-            log = logging.getLogger(name)
-            log.handlers, log.propagate = [handler], False
-            log.setLevel(logging.INFO)
-            return log
-
+    Path worker = Files.writeString(folder.resolve("datefmts.py"), ONE_FORMAT_A_LOGGER + """
         logger("clock", "%(asctime)s %(levelname)s %(message)s", "%H:%M:%S").info("started")
         logger("millis", "%(asctime)s.%(msecs)03d %(levelname)s %(message)s", "%H:%M:%S").info("model loaded")
         logger("howto", "%(asctime)s - %(name)s - %(levelname)s - %(message)s", "%m/%d/%Y %I:%M:%S %p").warning("VRAM at 95%")
