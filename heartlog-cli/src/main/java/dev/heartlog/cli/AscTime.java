@@ -29,13 +29,14 @@ import java.util.List;
  */
 final class AscTime {
 
+  /** A date and time, the one shape that may end in an offset; written as {@link #SHAPES} are. */
+  private static final String ISO = "9999-99-99T99:99:99";
+
   /**
    * The shapes of the times above, up to their seconds: {@code 9} a digit, {@code A} a capital,
    * {@code a} a small letter, {@code T} a space, a {@code T} or a colon; every other character
    * itself.
    */
-  private static final String ISO = "9999-99-99T99:99:99";
-
   private static final List<String> SHAPES =
       List.of(ISO, "99:99:99", "99/99/9999 99:99:99", "99-Aaa-99 99:99:99", "99-99 99:99");
 
@@ -44,10 +45,10 @@ final class AscTime {
   /**
    * How long the time at {@code start} of {@code line} is, in one of the shapes above, with the
    * fraction of a second (up to nine digits), the offset after a date's, and the {@code AM} or
-   * {@code PM} after its seconds; -1 where none begins there. Read by hand, and the patterns that read the rest of a line start
-   * after it: with these shapes in each pattern instead, a line of Python's dashed format took
-   * 1.2 to 1.3 times as long as before; read so, lines of the default time take 0.7 to 1.0
-   * (BENCHMARKS.md §7).
+   * {@code PM} after its seconds; -1 where none begins there. Read by hand, and the patterns
+   * that read the rest of a line start after it: with these shapes in each pattern instead, a
+   * line of Python's dashed format took 1.2 to 1.3 times as long as before; read so, lines of
+   * the default time take 0.7 to 1.0 (BENCHMARKS.md §7).
    */
   static int lengthAt(String line, int start) {
     for (String shape : SHAPES) {
@@ -58,7 +59,8 @@ final class AscTime {
       if (!shape.endsWith(":99:99")) {
         return end - start;   // the cookbook's, to the minute
       }
-      if (end + 1 < line.length() && (line.charAt(end) == '.' || line.charAt(end) == ',') && isDigit(line.charAt(end + 1))) {
+      boolean fraction = line.startsWith(".", end) || line.startsWith(",", end);
+      if (fraction && end + 1 < line.length() && isDigit(line.charAt(end + 1))) {
         int fractionEnd = Math.min(line.length(), end + 10);
         end++;
         while (end < fractionEnd && isDigit(line.charAt(end))) {
