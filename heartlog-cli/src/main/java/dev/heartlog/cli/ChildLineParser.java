@@ -161,7 +161,7 @@ final class ChildLineParser {
     RecordMetadata metadata = new RecordMetadata(4);
     metadata.put("stream", stream);
     Matcher matcher = format.matcher(line);
-    if (!matcher.matches()) {
+    if (!matcher.matches() || seedFormat && isMessageWord(matcher.group("level"))) {
       Parsed trace = ShellTraceLines.parse(line, metadata);
       if (trace != null) {
         return trace;   // before the others: "+ echo 'error: ...'" names no level of its own
@@ -451,6 +451,18 @@ final class ChildLineParser {
       default:
         return isLevelName(marker) ? Level.fromName(marker) : fallback;
     }
+  }
+
+  /**
+   * Whether the word where the seed's format has its level names no level and is no marker of the
+   * seed's: a message's first word, so the line is not in the seed's shape ({@code [12:00:00]
+   * Starting worker now}, Python's {@code [%(asctime)s] %(message)s} with a time of day; {@code
+   * [12:00:00] render INFO frame 7}, its logger before the level). Before, the word was dropped,
+   * the next one taken for the component, and the line stored at INFO.
+   */
+  private static boolean isMessageWord(String marker) {
+    return isLevelName(marker) && kindOf(marker) == null && !marker.equals("ESSENTIAL") && !marker.equals("STATUS")
+        && Level.named(marker).isEmpty();
   }
 
   private static String kindOf(String marker) {

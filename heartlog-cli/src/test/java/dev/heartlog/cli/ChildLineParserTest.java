@@ -746,6 +746,26 @@ class ChildLineParserTest {
   }
 
   @Test
+  void aWordThatIsNoLevelWhereTheSeedsLevelGoesIsNoSeedLine() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+    // Python's "[%(asctime)s] %(message)s" with datefmt="%H:%M:%S"; before, INFO, "now", component "worker"
+    ChildLineParser.Parsed plain = seed.parse("[12:00:00] Starting worker now", Level.WARNING, "stderr");
+    assertThat(plain.message()).isEqualTo("[12:00:00] Starting worker now");
+    assertThat(plain.level()).as("the stream's, as for any line in no format").isEqualTo(Level.WARNING);
+    assertThat(plain.metadata()).doesNotContainKey("component");
+    // "[%(asctime)s] %(name)s %(levelname)s %(message)s"; before, the component was "INFO" and "render" dropped
+    ChildLineParser.Parsed named = seed.parse("[12:00:00] render INFO frame 7 done", Level.WARNING, "stderr");
+    assertThat(named.level()).isEqualTo(Level.INFO);
+    assertThat(named.message()).isEqualTo("frame 7 done");
+    assertThat(named.metadata()).containsEntry("logger", "render").doesNotContainKey("component");
+    assertThat(seed.parse("[12:00:00] info render x", Level.WARNING, "stderr").metadata())
+        .as("a level's name in any case: the seed's line, as before").containsEntry("component", "render");
+    assertThat(seed.parse("[12:00:00] SUCCESS render done", Level.WARNING, "stderr").metadata())
+        .as("the seed's own markers, as before").containsEntry("kind", "success").containsEntry("component", "render");
+  }
+
+  @Test
   void aDashOrPipeWhereTheSeedsComponentGoesIsNoComponent() {
     ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
 
