@@ -433,6 +433,15 @@ final class ChildLineParser {
   }
 
   private static Level levelOf(String marker, Level fallback) {
+    Level seeds = seedMarkerLevel(marker);
+    if (seeds != null) {
+      return seeds;
+    }
+    return isLevelName(marker) ? Level.fromName(marker) : fallback;
+  }
+
+  /** The level of a marker the seed worker prints in its level's place; null for any other word. */
+  private static Level seedMarkerLevel(String marker) {
     switch (marker) {
       case "✅":
       case "🔄":
@@ -449,7 +458,7 @@ final class ChildLineParser {
       case "⚠":
         return Level.WARNING;
       default:
-        return isLevelName(marker) ? Level.fromName(marker) : fallback;
+        return null;
     }
   }
 
@@ -461,8 +470,7 @@ final class ChildLineParser {
    * the next one taken for the component, and the line stored at INFO.
    */
   private static boolean isMessageWord(String marker) {
-    return isLevelName(marker) && kindOf(marker) == null && !marker.equals("ESSENTIAL") && !marker.equals("STATUS")
-        && Level.named(marker).isEmpty();
+    return isLevelName(marker) && seedMarkerLevel(marker) == null && Level.named(marker).isEmpty();
   }
 
   private static String kindOf(String marker) {
