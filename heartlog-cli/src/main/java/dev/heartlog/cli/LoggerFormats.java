@@ -40,7 +40,8 @@ final class LoggerFormats {
    * What follows a time ({@link AscTime}, read before the pattern runs) in a line of a time, a
    * level and the message: what workers most often give Python's
    * logging or Logback beyond the formats above ({@code %(asctime)s %(levelname)s %(message)s},
-   * {@code %(asctime)s [%(levelname)s] %(message)s}, its level padded in the brackets ({@code
+   * {@code %(asctime)s [%(levelname)s] %(message)s}, a dash after the level ({@code
+   * %(asctime)s %(levelname)s - %(message)s}), its level padded in the brackets ({@code
    * [%(levelname)-8s]}, {@code [%(levelname)8s]}), {@code %(asctime)s | %(levelname)-8s |
    * %(message)s}, Logback's {@code %d %-5level %msg} and {@code %d [%thread] %-5level %logger -
    * %msg}), the time in brackets or not; and Dramatiq's, the job queue's ({@code [%(asctime)s]
@@ -50,7 +51,7 @@ final class LoggerFormats {
       "\\]?(?: \\| | )"
           + "(?:\\[PID (?<pid>\\d{1,10})\\] +\\[(?<processThread>[^\\]]{1,100})\\] +\\[(?<processLogger>" + LOGGER_NAME + ")\\] +"
           + "|\\[(?<thread>[^\\]]{1,100})\\] +)?"
-          + "(?:\\[ *)?(?<level>" + LEVEL_NAMES + ")(?: *\\])?(?: *(?<pipe>\\|) +|:? +)(?<message>\\S.*)");
+          + "(?:\\[ *)?(?<level>" + LEVEL_NAMES + ")(?: *\\])?(?: *(?<pipe>\\|) +| - |:? +)(?<message>\\S.*)");
 
   /**
    * What follows a time ({@link AscTime}) in a line of a time, the logger's name, then the
@@ -65,16 +66,25 @@ final class LoggerFormats {
           + "(?<message>\\S.*)");
 
   /**
+   * What follows a name after a time in brackets: a line ({@code %(filename)s[line:%(lineno)d]},
+   * as tutorials copy it with the {@code datefmt} of Python 2's documentation) or a process
+   * ({@code %(name)s[%(process)d]}, syslog's shape), then the level, a colon after it or not, and
+   * the message.
+   */
+  private static final Pattern BRACKETS_AFTER_NAME = Pattern.compile(
+      "\\[(?:line:(?<line>\\d{1,9})|(?<pid>\\d{1,10}))\\] +(?<level>" + LEVEL_NAMES + "):? +(?<message>\\S.*)");
+
+  /**
    * The logger's name where formats put it after the level, set apart so that no message's own
    * words can be taken for it: before " - " ({@code %(levelname)s %(name)s - %(message)s},
    * Logback's {@code %-5level [%thread] %logger - %msg}, " -- " since Logback 1.5, where the
    * brackets hold the thread; Apache Flink's {@code %-5p %-60c %x - %m}, its empty context's
    * {@code []} before the dash), or else in brackets ({@code %(levelname)s [%(name)s]
-   * %(message)s}).
+   * %(message)s}, a colon after them or not).
    */
   private static final Pattern LOGGER_BEFORE_MESSAGE = Pattern.compile(
       "(?:\\[(?<thread>[^\\]]{1,100})\\] +)?(?<logger>" + LOGGER_NAME + ") +(?:\\[\\] +)?--? (?<dashed>.*)"
-          + "|\\[(?<bracketed>" + LOGGER_NAME + ")\\] +(?<message>\\S.*)");
+          + "|\\[(?<bracketed>" + LOGGER_NAME + ")\\]:? +(?<message>\\S.*)");
 
   /**
    * What separates a time ({@link AscTime}) after the level from the message ({@code
@@ -194,6 +204,9 @@ final class LoggerFormats {
     while (nameEnd < line.length() && isLoggerNameChar(line.charAt(nameEnd))) {
       nameEnd++;
     }
+    if (nameEnd > nameStart && line.startsWith("[", nameEnd)) {
+      return nameInBracketsThenLevel(line, timeStart, timeLength, nameStart, nameEnd, metadata, endsTask);
+    }
     int levelStart = skipSpaces(line, nameEnd);
     levelStart = line.startsWith("| ", levelStart) ? levelStart + 2 : levelStart;
     int levelEnd = levelStart;
@@ -211,6 +224,33 @@ final class LoggerFormats {
       metadata.put("pid", Long.parseLong(matcher.group("pid")));
     } else {
       metadata.put("logger", matcher.group("logger"));
+    }
+    String message = matcher.group("message");
+    return new ChildLineParser.Parsed(LevelNames.levelName(matcher.group("level")), message, null, metadata,
+        endsTask.test(message), AscTime.instant(line, timeStart, timeLength));
+  }
+
+  /**
+   * A line of a time, then a name and a line or a process in brackets, then the level ({@link
+   * #BRACKETS_AFTER_NAME}): a source file's name and its line as the record's {@code file} and
+   * {@code line} ({@code Mon, 07 Dec 2026 04:35:55 render.py[line:42] WARNING frame 7 slow}), any
+   * other name as its {@code logger} (a module's there, or a logger's before its {@code pid}).
+   * Null for any other line.
+   */
+  private static ChildLineParser.Parsed nameInBracketsThenLevel(String line, int timeStart, int timeLength,
+      int nameStart, int nameEnd, RecordMetadata metadata, Predicate<String> endsTask) {
+    Matcher matcher = BRACKETS_AFTER_NAME.matcher(line).region(nameEnd, line.length());
+    if (!matcher.matches()) {
+      return null;
+    }
+    String name = line.substring(nameStart, nameEnd);
+    String lineNumber = matcher.group("line");
+    if (lineNumber == null) {
+      metadata.put("logger", name);
+      metadata.put("pid", Long.parseLong(matcher.group("pid")));
+    } else if (!SourcePlace.put(name + ":" + lineNumber, metadata)) {
+      metadata.put("logger", name);
+      metadata.put("line", Integer.parseInt(lineNumber));
     }
     String message = matcher.group("message");
     return new ChildLineParser.Parsed(LevelNames.levelName(matcher.group("level")), message, null, metadata,

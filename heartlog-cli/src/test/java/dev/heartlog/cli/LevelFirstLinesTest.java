@@ -29,6 +29,7 @@ class LevelFirstLinesTest {
         "[WARNING] - disk almost full", "",                     // Hydra's documented [%(levelname)s] - %(message)s
         "WARNING - disk almost full", "",                       // %(levelname)s - %(message)s
         "WARNING [render] disk almost full", "render",          // %(levelname)s [%(name)s] %(message)s
+        "WARNING [render]: disk almost full", "render",         // %(levelname)s [%(name)s]: %(message)s
         "WARNING render - disk almost full", "render",          // %(levelname)s %(name)s - %(message)s
         "render - WARNING - disk almost full", "render");       // %(name)s - %(levelname)s - %(message)s
     loggers.forEach((line, logger) -> {
@@ -54,7 +55,8 @@ class LevelFirstLinesTest {
         "[WARNING] [2026-12-07 01:27:34,903] [render] disk almost full", "render",
         "WARNING 2026-12-07T01:27:34.903 render - disk almost full", "render",
         "WARNING 12/07/2026 01:27:34 AM disk almost full", "",             // datefmt="%m/%d/%Y %I:%M:%S %p"
-        "WARNING 01:27:34 disk almost full", "");                          // datefmt="%H:%M:%S"
+        "WARNING 01:27:34 disk almost full", "",                           // datefmt="%H:%M:%S"
+        "WARNING Dec 07 01:27:34 [render]: disk almost full", "render");   // ... [%(name)s]: ..., "%b %d %H:%M:%S"
     loggers.forEach((line, logger) -> {
       ChildLineParser.Parsed parsed = parse(line);
       assertThat(parsed.level()).as(line).isEqualTo(Level.WARNING);

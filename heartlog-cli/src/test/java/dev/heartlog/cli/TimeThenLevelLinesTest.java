@@ -169,7 +169,8 @@ class TimeThenLevelLinesTest {
     Map<String, String> messages = Map.of(
         "2026-12-03 09:57:28,855 ERROR [Errno 2] No such file: 'x.bin'", "[Errno 2] No such file: 'x.bin'",
         "2026-12-03 09:57:28,855 INFO frame 7 - done", "frame 7 - done",
-        "2026-12-03 09:57:28,855 INFO - frame 7 done", "- frame 7 done",
+        "2026-12-03 09:57:28,855 INFO - frame 7 done", "frame 7 done",   // the dash as a level first's
+        "2026-12-03 09:57:28,855 INFO - - frame 7 done", "- frame 7 done",
         "2026-12-03 09:57:28,855 | INFO | render: frame 7 | done", "render: frame 7 | done");
     messages.forEach((line, message) -> {
       ChildLineParser.Parsed parsed = parse(line);
@@ -201,7 +202,12 @@ class TimeThenLevelLinesTest {
             "[04:35:55.129] WARNING frame 7 slow",
             "12/07/2026 04:35:55 AM WARNING frame 7 slow",               // the HOWTO's "%m/%d/%Y %I:%M:%S %p"
             "12/07/2026 04:35:55 | WARNING  | frame 7 slow",             // "%m/%d/%Y %H:%M:%S"
-            "07-Dec-26 04:35:55 - WARNING - frame 7 slow"))              // "%d-%b-%y %H:%M:%S"
+            "07-Dec-26 04:35:55 - WARNING - frame 7 slow",               // "%d-%b-%y %H:%M:%S"
+            "Mon, 07 Dec 2026 04:35:55 WARNING  frame 7 slow",           // Python 2's "%a, %d %b %Y %H:%M:%S"
+            "07 Dec 2026 04:35:55 WARNING frame 7 slow",                 // "%d %b %Y %H:%M:%S"
+            "Dec 07 04:35:55 WARNING frame 7 slow",                      // syslog's "%b %d %H:%M:%S"
+            "WARNING Dec 07 04:35:55 frame 7 slow",
+            "2026-12-07 04:35:55,129,129 WARNING frame 7 slow"))         // %(asctime)s,%(msecs)03d, no datefmt
         .allSatisfy(line -> {
           ChildLineParser.Parsed parsed = parse(line);
           assertThat(parsed.level()).as(line).isEqualTo(Level.WARNING);
@@ -225,7 +231,8 @@ class TimeThenLevelLinesTest {
     assertThat(placed.level()).isEqualTo(Level.WARNING);
     assertThat(placed.message()).isEqualTo("frame 7 slow");
     assertThat(placed.metadata()).containsEntry("file", "render.py").containsEntry("line", 42);
-    assertThat(List.of("04:35:55 frame 7 slow", "10:30 ERROR no seconds", "12/07/2026 frame 7 ERROR x"))
+    assertThat(List.of("04:35:55 frame 7 slow", "10:30 ERROR no seconds", "12/07/2026 frame 7 ERROR x",
+            "Dec 07 frame 7 ERROR x", "2026-12-07 04:35:55,129,130 WARNING frame 7 slow"))
         .as("no time of these shapes before the level: whole, as before")
         .allSatisfy(line -> assertThat(parse(line).message()).as(line).isEqualTo(line));
   }
@@ -254,6 +261,60 @@ class TimeThenLevelLinesTest {
     });
     assertThat(parse("2026-12-07T04:35:55+0000 frame 7 slow").message()).as("no level: whole, as before")
         .isEqualTo("2026-12-07T04:35:55+0000 frame 7 slow");
+  }
+
+  /**
+   * A zone after the time and a space ({@code %Y-%m-%d %H:%M:%S %Z}, {@code ... %z}, Logback's
+   * {@code HH:mm:ss.SSS z}): before, {@code UTC} was taken for the logger, and a line with the
+   * zone in brackets or an offset was stored whole.
+   */
+  @Test
+  void aZoneAfterTheTimeIsPartOfTheTime() {
+    Map<String, String> times = Map.of(
+        "2026-12-07 04:35:55 UTC WARNING frame 7 slow", "",
+        "[2026-12-07 04:35:55 JST] [WARNING] - frame 7 slow", "",
+        "2026-12-07 04:35:55 +0900 | WARNING: frame 7 slow", "",
+        "2026-12-07 04:35:55 +03 WARNING frame 7 slow", "",                // %Z of a zone with no abbreviation
+        "2026-12-07 04:35:55.123 UTC [main] WARN frame 7 slow", "2026-12-07T04:35:55.123Z",
+        "2026-12-07 04:35:55.123 -0500 WARNING frame 7 slow", "2026-12-07T09:35:55.123Z",
+        "2026-12-07 04:35:55.123 CET WARNING frame 7 slow", "");           // a name: not one offset for each
+    times.forEach((line, time) -> {
+      ChildLineParser.Parsed parsed = parse(line);
+      assertThat(parsed.level()).as(line).isEqualTo(Level.WARNING);
+      assertThat(parsed.message()).as(line).isEqualTo("frame 7 slow");
+      assertThat(parsed.metadata()).as(line).doesNotContainKey("logger");
+      assertThat(parsed.time()).as(line).isEqualTo(time.isEmpty() ? null : Instant.parse(time));
+    });
+    assertThat(parse("2026-12-07 04:35:55 GPU WARNING temperature high").metadata()).as("no zone's name: a logger, as before")
+        .containsEntry("logger", "GPU");
+    assertThat(parse("2026-12-07 04:35:55 UTCX WARNING temperature high").metadata()).as("no zone's name")
+        .containsEntry("logger", "UTCX");
+  }
+
+  /**
+   * A name and a line or a process in brackets between the time and the level: {@code
+   * %(filename)s[line:%(lineno)d]}, which tutorials copy with the {@code datefmt} of Python 2's
+   * documentation, and syslog's {@code %(name)s[%(process)d]}. Before, each line was stored whole.
+   */
+  @Test
+  void aNameWithItsLineOrItsProcessInBracketsBeforeTheLevelIsTheRecordsPlaceOrLogger() {
+    ChildLineParser.Parsed placed = parse("Mon, 07 Dec 2026 04:35:55 render.py[line:42] WARNING frame 7 slow");
+    assertThat(placed.level()).isEqualTo(Level.WARNING);
+    assertThat(placed.message()).isEqualTo("frame 7 slow");
+    assertThat(placed.metadata()).containsEntry("file", "render.py").containsEntry("line", 42).doesNotContainKey("logger");
+    ChildLineParser.Parsed colon = parse("2026-12-07 04:35:55,129 render.py[line:42] ERROR: frame 7 failed");
+    assertThat(colon.level()).isEqualTo(Level.ERROR);
+    assertThat(colon.message()).isEqualTo("frame 7 failed");
+    ChildLineParser.Parsed module = parse("2026-12-07 04:35:55,129 render[line:42] WARNING frame 7 slow");
+    assertThat(module.metadata()).as("no source file's name: the logger").containsEntry("logger", "render")
+        .containsEntry("line", 42).doesNotContainKey("file");
+    ChildLineParser.Parsed process = parse("Dec 07 04:35:55 worker.render[4696] WARNING frame 7 slow");
+    assertThat(process.message()).isEqualTo("frame 7 slow");
+    assertThat(process.metadata()).containsEntry("logger", "worker.render").containsEntry("pid", 4696L);
+    assertThat(List.of("2026-12-07 04:35:55,129 render[x] WARNING frame 7 slow",
+            "2026-12-07 04:35:55,129 render[line:42] frame 7 slow"))
+        .as("no line, process or level: whole, as before")
+        .allSatisfy(line -> assertThat(parse(line).message()).as(line).isEqualTo(line));
   }
 
   /**

@@ -174,6 +174,37 @@ class WrappedPythonProgramsTest {
   }
 
   @Test
+  void aWorkerGivingPythonsTimeItsZoneOrItsDaysNameGetsItsLevelsLoggersPlacesAndMessages() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    // A zone of POSIX's TZ syntax, which needs no tz database: %Z prints JST, %z +0900.
+    // Before, the zone's name was the first record's logger, and every other line was stored whole.
+    Path worker = Files.writeString(folder.resolve("zones.py"), ONE_FORMAT_A_LOGGER + """
+        import os, time
+        os.environ["TZ"] = "JST-9"
+        time.tzset()
+        logger("named", "%(asctime)s %(levelname)s %(message)s", "%Y-%m-%d %H:%M:%S %Z").info("zone named")
+        logger("offset", "[%(asctime)s] [%(levelname)s] - %(message)s", "%Y-%m-%d %H:%M:%S %z").info("offset")
+        logger("twice", "%(asctime)s,%(msecs)03d %(levelname)s %(message)s").info("millis twice")
+        logger("placed", "%(asctime)s %(filename)s[line:%(lineno)d] %(levelname)s %(message)s",
+               "%a, %d %b %Y %H:%M:%S").warning("VRAM at 95%")
+        logger("render", "%(asctime)s %(name)s[%(process)d] %(levelname)s %(message)s", "%b %d %H:%M:%S").info("frame 7")
+        logger("first", "%(levelname)s %(asctime)s [%(name)s]: %(message)s", "%b %d %H:%M:%S").info("frame 8")
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-zones", url, PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-zones");
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message, StoredRecord::component).containsExactly(
+        tuple("INFO", "zone named", null), tuple("INFO", "offset", null), tuple("INFO", "millis twice", null),
+        tuple("WARNING", "VRAM at 95%", null), tuple("INFO", "frame 7", "render"), tuple("INFO", "frame 8", "first"));
+    assertThat(records.get(3).metadataJson()).contains("\"file\": \"zones.py\"", "\"line\": 18");
+    assertThat(records.get(4).metadataJson()).contains("\"pid\": ");
+  }
+
+  @Test
   void theFurtherLinesOfAPythonLogMessageOnStderrAreOneRecordWithIt() throws Exception {
     assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
     String url = TestDatabase.migratedUrl();
