@@ -23,7 +23,9 @@ import java.util.Set;
  *   <li>{@code %a, %d %b %Y %H:%M:%S}, the example of Python 2's logging documentation, which
  *       tutorials still copy with {@code %(filename)s[line:%(lineno)d]} ({@code Mon, 07 Dec 2026
  *       04:35:55}), and {@code %d %b %Y %H:%M:%S} ({@code 07 Dec 2026 04:35:55});
- *   <li>{@code %b %d %H:%M:%S}, syslog's ({@code Dec 07 04:35:55}).
+ *   <li>{@code %b %d %H:%M:%S}, syslog's ({@code Dec 07 04:35:55});
+ *   <li>{@code %c}, the locale's date and time, as the C locale prints it ({@code Mon Dec  7
+ *       04:35:55 2026}, the day padded with a space).
  * </ul>
  *
  * A date and time may end in its zone: its offset from UTC ({@code Z}, {@code +0000} as {@code
@@ -45,8 +47,8 @@ final class AscTime {
 
   /**
    * The shapes of the times above that begin with a digit, up to their seconds: {@code 9} a
-   * digit, {@code A} a capital, {@code a} a small letter, {@code T} a space, a {@code T} or a
-   * colon; every other character itself.
+   * digit, {@code _} a digit or a space, {@code A} a capital, {@code a} a small letter, {@code T}
+   * a space, a {@code T} or a colon; every other character itself.
    */
   private static final List<String> NUMBERED = List.of(ISO, "99:99:99", "99/99/9999 99:99:99",
       "99-Aaa-99 99:99:99", "99-99 99:99", "99 Aaa 9999 99:99:99");
@@ -57,7 +59,8 @@ final class AscTime {
    * begin with a word ({@code WARNING disk full}, {@code Loading checkpoint shards}) are turned
    * away at once.
    */
-  private static final List<String> NAMED = List.of("Aaa, 99 Aaa 9999 99:99:99", "Aaa 99 99:99:99");
+  private static final List<String> NAMED =
+      List.of("Aaa, 99 Aaa 9999 99:99:99", "Aaa 99 99:99:99", "Aaa Aaa _9 99:99:99 9999");
 
   /**
    * The names of zones that Python's {@code %Z} and Logback's {@code z} print after a time: the
@@ -94,7 +97,7 @@ final class AscTime {
       }
       int end = start + shape.length();
       if (!shape.endsWith(":99:99")) {
-        return end - start;   // the cookbook's, to the minute
+        return end - start;   // the cookbook's, to the minute; %c's, which ends in the year
       }
       int fractionEnd = fractionEnd(line, end);
       if (fractionEnd - end == 4 && line.charAt(end) == ',' && fractionEnd(line, fractionEnd) - fractionEnd == 4
@@ -211,6 +214,7 @@ final class AscTime {
       char c = line.charAt(start + i);
       boolean fits = switch (shape.charAt(i)) {
         case '9' -> isDigit(c);
+        case '_' -> c == ' ' || isDigit(c);
         case 'A' -> c >= 'A' && c <= 'Z';
         case 'a' -> c >= 'a' && c <= 'z';
         case 'T' -> c == ' ' || c == 'T' || c == ':';

@@ -206,6 +206,8 @@ class TimeThenLevelLinesTest {
             "Mon, 07 Dec 2026 04:35:55 WARNING  frame 7 slow",           // Python 2's "%a, %d %b %Y %H:%M:%S"
             "07 Dec 2026 04:35:55 WARNING frame 7 slow",                 // "%d %b %Y %H:%M:%S"
             "Dec 07 04:35:55 WARNING frame 7 slow",                      // syslog's "%b %d %H:%M:%S"
+            "Mon Dec  7 04:35:55 2026 WARNING frame 7 slow",             // "%c"
+            "[Mon Dec 17 04:35:55 2026] WARNING frame 7 slow",
             "WARNING Dec 07 04:35:55 frame 7 slow",
             "2026-12-07 04:35:55,129,129 WARNING frame 7 slow"))         // %(asctime)s,%(msecs)03d, no datefmt
         .allSatisfy(line -> {

@@ -191,6 +191,7 @@ class WrappedPythonProgramsTest {
                "%a, %d %b %Y %H:%M:%S").warning("VRAM at 95%")
         logger("render", "%(asctime)s %(name)s[%(process)d] %(levelname)s %(message)s", "%b %d %H:%M:%S").info("frame 7")
         logger("first", "%(levelname)s %(asctime)s [%(name)s]: %(message)s", "%b %d %H:%M:%S").info("frame 8")
+        logger("locale", "[%(asctime)s] %(levelname)s %(message)s", "%c").info("frame 9")
         """);
 
     Cli.Result result = heartlogRun("wrapped-zones", url, PYTHON.toString(), worker.toString());
@@ -199,7 +200,8 @@ class WrappedPythonProgramsTest {
     List<StoredRecord> records = records(store, "wrapped-zones");
     assertThat(records).extracting(StoredRecord::level, StoredRecord::message, StoredRecord::component).containsExactly(
         tuple("INFO", "zone named", null), tuple("INFO", "offset", null), tuple("INFO", "millis twice", null),
-        tuple("WARNING", "VRAM at 95%", null), tuple("INFO", "frame 7", "render"), tuple("INFO", "frame 8", "first"));
+        tuple("WARNING", "VRAM at 95%", null), tuple("INFO", "frame 7", "render"), tuple("INFO", "frame 8", "first"),
+        tuple("INFO", "frame 9", null));
     assertThat(records.get(3).metadataJson()).contains("\"file\": \"zones.py\"", "\"line\": 18");
     assertThat(records.get(4).metadataJson()).contains("\"pid\": ");
   }
