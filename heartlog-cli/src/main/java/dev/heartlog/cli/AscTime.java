@@ -1,7 +1,6 @@
 package dev.heartlog.cli;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -50,17 +49,18 @@ final class AscTime {
    * digit, {@code _} a digit or a space, {@code A} a capital, {@code a} a small letter, {@code T}
    * a space, a {@code T} or a colon; every other character itself.
    */
-  private static final List<String> NUMBERED = List.of(ISO, "99:99:99", "99/99/9999 99:99:99",
-      "99-Aaa-99 99:99:99", "99-99 99:99", "99 Aaa 9999 99:99:99");
+  private static final String[] NUMBERED = {ISO, "99:99:99", "99/99/9999 99:99:99",
+      "99-Aaa-99 99:99:99", "99-99 99:99", "99 Aaa 9999 99:99:99"};
 
   /**
    * The shapes that begin with a day's or a month's name, written so: tried only on a line that
-   * begins with a capital and has a comma or a space after three letters, so that lines that
-   * begin with a word ({@code WARNING disk full}, {@code Loading checkpoint shards}) are turned
-   * away at once.
+   * begins as they do ({@link #beginsWithName}), so that lines that begin with a word ({@code
+   * WARNING disk full}, {@code Loading checkpoint shards}, {@code The render finished}) are
+   * turned away at once.
    */
-  private static final List<String> NAMED =
-      List.of("Aaa, 99 Aaa 9999 99:99:99", "Aaa 99 99:99:99", "Aaa Aaa _9 99:99:99 9999");
+  private static final String[] NAMED = {"Aaa, 99 Aaa 9999 99:99:99", "Aaa 99 99:99:99", "Aaa Aaa _9 99:99:99 9999"};
+
+  private static final String[] NONE = {};
 
   /**
    * The names of zones that Python's {@code %Z} and Logback's {@code z} print after a time: the
@@ -87,10 +87,7 @@ final class AscTime {
     if (line.length() < start + 11) {
       return -1;   // shorter than the shortest shape
     }
-    char first = line.charAt(start);
-    char fourth = line.charAt(start + 3);
-    List<String> shapes = isDigit(first) ? NUMBERED
-        : first >= 'A' && first <= 'Z' && (fourth == ',' || fourth == ' ') ? NAMED : List.of();
+    String[] shapes = isDigit(line.charAt(start)) ? NUMBERED : beginsWithName(line, start) ? NAMED : NONE;
     for (String shape : shapes) {
       if (!hasShapeAt(line, start, shape)) {
         continue;
@@ -204,6 +201,20 @@ final class AscTime {
   private static int hoursLength(String line, int at) {
     boolean signed = at + 3 <= line.length() && (line.charAt(at) == '+' || line.charAt(at) == '-');
     return signed && isDigit(line.charAt(at + 1)) && isDigit(line.charAt(at + 2)) ? 3 : 0;
+  }
+
+  /**
+   * Whether {@code line} begins at {@code start} as a time of the {@link #NAMED} shapes may: a
+   * capital, two more characters, then a comma ({@code Mon, 07}), or a space and two digits
+   * ({@code Dec 07}) or a capital and a small letter ({@code Mon Dec}).
+   */
+  private static boolean beginsWithName(String line, int start) {
+    char first = line.charAt(start);
+    char fourth = line.charAt(start + 3);
+    char fifth = line.charAt(start + 4);
+    char sixth = line.charAt(start + 5);
+    return first >= 'A' && first <= 'Z' && (fourth == ',' || fourth == ' '
+        && (isDigit(fifth) && isDigit(sixth) || fifth >= 'A' && fifth <= 'Z' && sixth >= 'a' && sixth <= 'z'));
   }
 
   private static boolean hasShapeAt(String line, int start, String shape) {
