@@ -79,6 +79,11 @@ final class RunCommand implements Callable<Integer> {
           + "'[HH:MM:SS] LEVEL COMPONENT [Task id] message').")
   String lineFormat;
 
+  @Option(names = "--python-format", paramLabel = "FORMAT",
+      description = "The format the worker gives Python's logging ('%%(asctime)s %%(levelname)s %%(name)s %%(message)s'): "
+          + "its lines are read by it, the logger's name as the component; instead of --line-format.")
+  String pythonFormat;
+
   @Option(names = "--task-end", paramLabel = "REGEX", defaultValue = ChildLineParser.DEFAULT_TASK_END,
       description = "A line matching this ends the current task (default: the seed worker's 'Task completed', 'Task failed', 'Worker idle').")
   String taskEnd;
@@ -359,9 +364,21 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private ChildLineParser parser() {
+    String format = lineFormat;
+    if (pythonFormat != null) {
+      if (!lineFormat.equals(ChildLineParser.SEED_FORMAT)) {
+        throw new ParameterException(spec.commandLine(), "give --python-format or --line-format, not both");
+      }
+      try {
+        format = PythonLogFormat.lineFormat(pythonFormat);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--python-format '" + pythonFormat + "' cannot be read: "
+            + e.getMessage());
+      }
+    }
     ChildLineParser parser;
     try {
-      parser = new ChildLineParser(lineFormat, taskEnd);
+      parser = new ChildLineParser(format, taskEnd);
     } catch (PatternSyntaxException e) {
       throw new ParameterException(spec.commandLine(), "--line-format or --task-end is not a valid regular expression: "
           + e.getDescription());

@@ -207,6 +207,36 @@ class WrappedPythonProgramsTest {
   }
 
   @Test
+  void aWorkerRunWithItsPythonFormatGetsTheLoggerAfterTheLevelAndItsTracebackJoinsItsError() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+    String format = "%(asctime)s %(levelname)s %(name)s %(message)s";
+    Path worker = Files.writeString(folder.resolve("queue.py"), """
+        import logging
+        logging.basicConfig(level=logging.INFO, format="%s")
+        log = logging.getLogger("queue-worker")
+        log.info("claimed job 7")
+        print("Loading model FROM s3 bucket", flush=True)
+        try:
+            raise RuntimeError("CUDA out of memory")
+        except RuntimeError:
+            log.exception("job 7 failed")
+        """.formatted(format));
+
+    Cli.Result result = heartlogRun("wrapped-python-format", url, List.of("--python-format", format),
+        PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-python-format");
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message, StoredRecord::component).containsExactly(
+        tuple("INFO", "claimed job 7", "queue-worker"), tuple("INFO", "Loading model FROM s3 bucket", null),
+        tuple("ERROR", "job 7 failed", "queue-worker"));
+    assertThat(records.get(2).exception()).startsWith("Traceback (most recent call last):\n")
+        .endsWith("RuntimeError: CUDA out of memory");
+  }
+
+  @Test
   void theFurtherLinesOfAPythonLogMessageOnStderrAreOneRecordWithIt() throws Exception {
     assumeTrue(Files.isExecutable(PYTHON), "python3 is needed");
     String url = TestDatabase.migratedUrl();

@@ -1,0 +1,112 @@
+package dev.heartlog.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.heartlog.agent.Level;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code heartlog run --python-format}: the lines of a format the worker gives Python's logging,
+ * read by the expression {@link PythonLogFormat} makes of it, as Python 3.11 prints them.
+ */
+class PythonLogFormatTest {
+
+  private static ChildLineParser.Parsed parse(String format, String line) {
+    ChildLineParser parser = new ChildLineParser(PythonLogFormat.lineFormat(format), ChildLineParser.DEFAULT_TASK_END);
+    return parser.parse(line, Level.WARNING, "stderr");
+  }
+
+  /**
+   * The format no reader can read alone: the word after the level may be the logger's or the
+   * message's first. Without the format, the name stays in the message.
+   */
+  @Test
+  void theNameAfterTheLevelIsTheComponentWhereTheFormatSaysSo() {
+    String format = "%(asctime)s %(levelname)s %(name)s %(message)s";
+
+    ChildLineParser.Parsed parsed = parse(format, "2026-12-07 04:35:55,123 INFO queue-worker claimed job 7");
+
+    assertThat(parsed.level()).isEqualTo(Level.INFO);
+    assertThat(parsed.message()).isEqualTo("claimed job 7");
+    assertThat(parsed.metadata()).containsEntry("component", "queue-worker");
+    assertThat(new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END)
+        .parse("2026-12-07 04:35:55,123 INFO queue-worker claimed job 7", Level.WARNING, "stderr").message())
+        .as("without it").isEqualTo("queue-worker claimed job 7");
+  }
+
+  @Test
+  void aFieldsWidthPadsItAndADatefmtMayPutSpacesInTheTime() {
+    String cookbook = "%(asctime)s %(name)-12s %(levelname)-8s %(message)s";
+    assertThat(List.of("12-07 04:35 render       WARNING  VRAM at 95%",
+            "12-07 04:35 worker.render.gpu0 WARNING  VRAM at 95%"))
+        .allSatisfy(line -> {
+          ChildLineParser.Parsed parsed = parse(cookbook, line);
+          assertThat(parsed.level()).as(line).isEqualTo(Level.WARNING);
+          assertThat(parsed.message()).as(line).isEqualTo("VRAM at 95%");
+          assertThat(parsed.metadata().get("component")).as(line).isIn("render", "worker.render.gpu0");
+        });
+    ChildLineParser.Parsed right = parse("%(levelname)8s [%(process)d] %(message)s", "   ERROR [4711] frame 7 failed");
+    assertThat(right.level()).isEqualTo(Level.ERROR);
+    assertThat(right.message()).isEqualTo("frame 7 failed");
+    ChildLineParser.Parsed placed = parse("%(asctime)s.%(msecs)03d %(filename)s[line:%(lineno)d] %(levelname)s %(message)s",
+        "Mon, 07 Dec 2026 04:35:55.129 render.py[line:42] WARNING VRAM at 95%");
+    assertThat(placed.level()).isEqualTo(Level.WARNING);
+    assertThat(placed.message()).isEqualTo("VRAM at 95%");
+  }
+
+  @Test
+  void theFormatsOwnTextIsMatchedAsItIsEvenWhereItLooksLikeAnExpression() {
+    String format = "[%(levelname)s] (%(name)s) 100%% | %(message)s";
+
+    ChildLineParser.Parsed parsed = parse(format, "[ERROR] (render) 100% | frame 7 failed");
+
+    assertThat(parsed.level()).isEqualTo(Level.ERROR);
+    assertThat(parsed.metadata()).containsEntry("component", "render");
+    assertThat(parsed.message()).isEqualTo("frame 7 failed");
+    ChildLineParser.Parsed other = parse(format, "[ERROR] (render) 100x | frame 7 failed");
+    assertThat(other.message()).as("not the format's text: read as without it, a level in brackets first")
+        .isEqualTo("(render) 100x | frame 7 failed");
+    assertThat(other.metadata()).doesNotContainKey("component");
+  }
+
+  /** Lines the format does not print (a traceback, a print()) are read as without it. */
+  @Test
+  void aLineNotInTheFormatIsReadAsAnyOther() {
+    String format = "%(asctime)s %(levelname)s %(name)s %(message)s";
+
+    assertThat(parse(format, "Traceback (most recent call last):").message()).isEqualTo("Traceback (most recent call last):");
+    ChildLineParser.Parsed json = parse(format, "{\"level\": \"error\", \"message\": \"disk full\"}");
+    assertThat(json.level()).isEqualTo(Level.ERROR);
+    assertThat(json.message()).isEqualTo("disk full");
+    ChildLineParser.Parsed printed = parse(format, "Loading model FROM s3 bucket");
+    assertThat(printed.message()).as("no level's name where the format has it").isEqualTo("Loading model FROM s3 bucket");
+    assertThat(printed.metadata()).doesNotContainKey("component");
+  }
+
+  @Test
+  void aFormatThatCannotBeReadIsRefusedSayingWhy() {
+    assertThatThrownBy(() -> PythonLogFormat.lineFormat("%(asctime)s %(levelname)s")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("it has no %(message)s");
+    assertThatThrownBy(() -> PythonLogFormat.lineFormat("{asctime} {levelname} {message}"))
+        .hasMessage("it is of the {} or $ style; give a format of the % style, as logging.basicConfig takes by default");
+    assertThatThrownBy(() -> PythonLogFormat.lineFormat("%(levelname)s 100% %(message)s"))
+        .hasMessage("its '%' at '% %(message)s' starts no field; write %% for a percent sign");
+    assertThatThrownBy(() -> PythonLogFormat.lineFormat("%(message)s %(message)s"))
+        .hasMessage("it has %(message) twice; heartlog reads one");
+  }
+
+  @Test
+  void runSaysWhatIsWrongWithTheFormatAndRefusesItBesideALineFormat() {
+    Cli.Result unread = Cli.run("run", "--worker", "w", "--db-url", "jdbc:postgresql://127.0.0.1:9/none",
+        "--python-format", "%(asctime)s %(levelname)s", "--", "true");
+    assertThat(unread.exitCode()).isEqualTo(2);
+    assertThat(unread.err()).startsWith("heartlog: --python-format '%(asctime)s %(levelname)s' cannot be read: it has no %(message)s");
+
+    Cli.Result both = Cli.run("run", "--worker", "w", "--db-url", "jdbc:postgresql://127.0.0.1:9/none",
+        "--python-format", "%(levelname)s %(message)s", "--line-format", "(?<message>.*)", "--", "true");
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).startsWith("heartlog: give --python-format or --line-format, not both");
+  }
+}
