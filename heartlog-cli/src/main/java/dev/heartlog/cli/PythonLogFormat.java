@@ -8,17 +8,17 @@ import java.util.regex.Pattern;
  * {@code logging.Formatter(fmt)}), turned into the regular expression {@code heartlog run} reads
  * its lines by ({@code --python-format}, instead of writing a {@code --line-format}): {@code
  * %(levelname)s} is the record's level ({@link #LEVEL_NAMES}), {@code %(name)s} its component,
- * {@code %(message)s} its message. A format known this way settles what no reader can tell from a line alone: in {@code
- * %(asctime)s %(levelname)s %(name)s %(message)s}, whether the word after the level is the
- * logger's name or the message's first word.
+ * {@code %(message)s} its message. A format known this way settles what no reader can tell from a
+ * line alone: in {@code %(asctime)s %(levelname)s %(name)s %(message)s}, whether the word after
+ * the level is the logger's name or the message's first word.
  *
  * <p>Every other field is matched and left out of the record: {@code %(asctime)s} as up to 64
  * characters of any kind (the {@code datefmt} may put spaces in it), a number ({@code d}, {@code
  * f}) as digits and a dot, any other text field as a run of characters that are not spaces,
- * which may be empty (a field a filter adds and left unset). A
- * field's width pads it with spaces ({@code %(levelname)-8s} after it, {@code %(levelname)8s}
- * before it), which the expression allows for. Only the {@code %} style: a format of the {@code
- * {}} or {@code $} style is refused, saying so.
+ * which may be empty (a field a filter adds and left unset). A field's width pads it ({@code
+ * %(levelname)-8s} after it, {@code %(levelname)8s} before it), which the expression allows for.
+ * The {@code {}} style ({@code style="{"}: {@code {asctime} {levelname:<8} {message}}) is read
+ * the same way; the {@code $} style is refused, saying so.
  */
 final class PythonLogFormat {
 
@@ -26,8 +26,17 @@ final class PythonLogFormat {
    * A field of the {@code %} style: {@code %(name)} then the flags, width and precision, then the
    * conversion; or {@code %%}, a percent sign.
    */
-  private static final Pattern FIELD = Pattern.compile(
+  private static final Pattern PERCENT_FIELD = Pattern.compile(
       "%\\((?<name>[^)]*)\\)(?<flags>[#0 +-]*)(?<width>\\d*)(?:\\.\\d+)?(?<conversion>[diouxXeEfFgGcrsa])|%%");
+
+  /**
+   * A field of the {@code {}} style: the name, a conversion ({@code !r}), then the format's spec:
+   * a fill and an alignment, the sign, the width, the precision and the type; or {@code {{} or
+   * {@code }}}, a brace.
+   */
+  private static final Pattern BRACE_FIELD = Pattern.compile(
+      "\\{(?<name>\\w+)(?:![rsa])?(?::(?:(?<fill>.)?(?<align>[<>^=]))?[-+ ]?#?0?(?<width>\\d*)[,_]?(?:\\.\\d+)?"
+          + "(?<type>[bcdeEfFgGnosxX%])?)?\\}|\\{\\{|\\}\\}");
 
   /**
    * The names Python's logging gives its levels, and a level it has no name for ({@code Level
@@ -43,80 +52,119 @@ final class PythonLogFormat {
    * The regular expression that reads the lines {@code format} prints, with the named groups
    * {@code level}, {@code component} and {@code message} that {@link ChildLineParser} takes.
    *
-   * @throws IllegalArgumentException where the format has no {@code %(message)s}, a field
-   *     twice that the record takes once, or a {@code %} that starts no field
+   * @throws IllegalArgumentException where the format has no message's field, a field twice
+   *     that the record takes once, a {@code %} or a brace that starts no field, or is of the
+   *     {@code $} style
    */
   static String lineFormat(String format) {
-    StringBuilder regex = new StringBuilder("^");
-    Matcher field = FIELD.matcher(format);
+    if (format.contains("%(")) {
+      return percentStyle(format);
+    }
+    if (format.contains("{")) {
+      return braceStyle(format);
+    }
+    throw new IllegalArgumentException(format.contains("$message") || format.contains("${message}")
+        ? "it is of the $ style; give a format of the % or {} style"
+        : "it has no %(message)s");
+  }
+
+  private static String percentStyle(String format) {
+    Expression regex = new Expression();
+    Matcher field = PERCENT_FIELD.matcher(format);
     int literalStart = 0;
-    boolean level = false;
-    boolean component = false;
-    boolean message = false;
     while (field.find()) {
-      regex.append(literal(format, literalStart, field.start()));
+      regex.literal(format, literalStart, field.start(), '%', "write %% for a percent sign");
       literalStart = field.end();
       if (field.group().equals("%%")) {
-        regex.append('%');
+        regex.text("%");
         continue;
       }
-      String name = field.group("name");
+      boolean padded = !field.group("width").isEmpty();
+      boolean left = field.group("flags").contains("-");
+      regex.field(field.group("name"), "diouxXeEfFgG".contains(field.group("conversion")),
+          padded && !left ? " *" : "", padded && left ? " *" : "");
+    }
+    regex.literal(format, literalStart, format.length(), '%', "write %% for a percent sign");
+    return regex.end("%(message)s");
+  }
+
+  private static String braceStyle(String format) {
+    Expression regex = new Expression();
+    Matcher field = BRACE_FIELD.matcher(format);
+    int literalStart = 0;
+    while (field.find()) {
+      regex.literal(format, literalStart, field.start(), '{', "write {{ for a brace");
+      literalStart = field.end();
+      if (field.group().equals("{{") || field.group().equals("}}")) {
+        regex.text(field.group().substring(1));
+        continue;
+      }
+      String type = field.group("type");
+      boolean numeric = type != null && "bdeEfFgGnoxX%".contains(type);
+      String pad = field.group("width") == null || field.group("width").isEmpty() ? ""
+          : Pattern.quote(field.group("fill") == null ? " " : field.group("fill")) + "*";
+      String align = field.group("align") == null ? (numeric ? ">" : "<") : field.group("align");
+      regex.field(field.group("name"), numeric,
+          align.equals("<") ? "" : pad,          // right-aligned or centred: padded before
+          align.equals(">") || align.equals("=") ? "" : pad);
+    }
+    regex.literal(format, literalStart, format.length(), '{', "write {{ for a brace");
+    return regex.end("{message}");
+  }
+
+  /** The expression as it is built, field by field, with the record's fields it has. */
+  private static final class Expression {
+    private final StringBuilder regex = new StringBuilder("^");
+    private boolean level;
+    private boolean component;
+    private boolean message;
+
+    /** The format's text between fields, matched as it is. */
+    void literal(String format, int start, int end, char fieldStart, String advice) {
+      String text = format.substring(start, end);
+      int stray = text.indexOf(fieldStart);
+      if (stray >= 0) {
+        throw new IllegalArgumentException("its '" + fieldStart + "' at '" + format.substring(start + stray)
+            + "' starts no field; " + advice);
+      }
+      text(text);
+    }
+
+    void text(String text) {
+      if (!text.isEmpty()) {
+        regex.append(Pattern.quote(text));
+      }
+    }
+
+    /** One field: a named group for the record's, with the padding its width puts before and after it. */
+    void field(String name, boolean numeric, String padBefore, String padAfter) {
       String group = switch (name) {
         case "levelname" -> "level";
         case "name" -> "component";
         case "message" -> "message";
         default -> null;
       };
-      if (group != null) {
+      String text;
+      if (group == null) {
+        text = name.equals("asctime") ? ".{1,64}?" : numeric ? "[\\d.]+" : "\\S*?";   // short of a fill after it
+      } else {
         boolean twice = group.equals("level") ? level : group.equals("component") ? component : message;
         if (twice) {
-          throw new IllegalArgumentException("it has %(" + name + ") twice; heartlog reads one");
+          throw new IllegalArgumentException("it has the field " + name + " twice; heartlog reads one");
         }
         level |= group.equals("level");
         component |= group.equals("component");
         message |= group.equals("message");
+        text = "(?<" + group + ">" + (group.equals("level") ? LEVEL_NAMES : group.equals("message") ? ".*" : "\\S+?") + ")";
       }
-      regex.append(fieldPattern(name, group, field.group("conversion"), field.group("flags"), field.group("width")));
+      regex.append(padBefore).append(text).append(group != null && group.equals("message") ? "" : padAfter);
     }
-    regex.append(literal(format, literalStart, format.length())).append('$');
-    if (!message) {
-      throw new IllegalArgumentException(format.contains("{message}") || format.contains("$message")
-          ? "it is of the {} or $ style; give a format of the % style, as logging.basicConfig takes by default"
-          : "it has no %(message)s");
-    }
-    return regex.toString();
-  }
 
-  /** What reads one field: a named group for the record's, padded as its width pads. */
-  private static String fieldPattern(String name, String group, String conversion, String flags, String width) {
-    String text;
-    if (name.equals("levelname")) {
-      text = LEVEL_NAMES;
-    } else if (group != null && group.equals("message")) {
-      text = ".*";
-    } else if (name.equals("asctime")) {
-      text = ".{1,64}?";
-    } else if ("diouxXeEfFgG".contains(conversion)) {
-      text = "[\\d.]+";
-    } else {
-      text = group != null ? "\\S+" : "\\S*";   // another field may be empty: a filter's own, not set
+    String end(String messageField) {
+      if (!message) {
+        throw new IllegalArgumentException("it has no " + messageField);
+      }
+      return regex.append('$').toString();
     }
-    if (group != null) {
-      text = "(?<" + group + ">" + text + ")";
-    }
-    if (width.isEmpty() || group != null && group.equals("message")) {
-      return text;
-    }
-    return flags.contains("-") ? text + " *" : " *" + text;   // padded on the right, or on the left
-  }
-
-  /** The format's text between fields, matched as it is. */
-  private static String literal(String format, int start, int end) {
-    String text = format.substring(start, end);
-    if (text.contains("%")) {
-      throw new IllegalArgumentException("its '%' at '" + format.substring(start + text.indexOf('%'))
-          + "' starts no field; write %% for a percent sign");
-    }
-    return text.isEmpty() ? "" : Pattern.quote(text);
   }
 }

@@ -71,6 +71,20 @@ class PythonLogFormatTest {
     assertThat(other.metadata()).doesNotContainKey("component");
   }
 
+  /** Python's {@code style="{"}: the same fields, the width and alignment of {@code str.format}. */
+  @Test
+  void aFormatOfTheBraceStyleIsReadAsOfThePercentStyle() {
+    ChildLineParser.Parsed parsed = parse("{asctime} {levelname:<8} {name} {{{process:d}}} {message}",
+        "2026-12-07 04:35:55,123 WARNING  render {4711} VRAM at 95%");
+    assertThat(parsed.level()).isEqualTo(Level.WARNING);
+    assertThat(parsed.metadata()).containsEntry("component", "render");
+    assertThat(parsed.message()).isEqualTo("VRAM at 95%");
+    ChildLineParser.Parsed right = parse("[{levelname:>8}] {name:*^10} {message}", "[   ERROR] **render** frame 7 failed");
+    assertThat(right.level()).isEqualTo(Level.ERROR);
+    assertThat(right.metadata()).containsEntry("component", "render");
+    assertThat(right.message()).isEqualTo("frame 7 failed");
+  }
+
   /** Lines the format does not print (a traceback, a print()) are read as without it. */
   @Test
   void aLineNotInTheFormatIsReadAsAnyOther() {
@@ -89,12 +103,14 @@ class PythonLogFormatTest {
   void aFormatThatCannotBeReadIsRefusedSayingWhy() {
     assertThatThrownBy(() -> PythonLogFormat.lineFormat("%(asctime)s %(levelname)s")).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("it has no %(message)s");
-    assertThatThrownBy(() -> PythonLogFormat.lineFormat("{asctime} {levelname} {message}"))
-        .hasMessage("it is of the {} or $ style; give a format of the % style, as logging.basicConfig takes by default");
+    assertThatThrownBy(() -> PythonLogFormat.lineFormat("$asctime $levelname $message"))
+        .hasMessage("it is of the $ style; give a format of the % or {} style");
+    assertThatThrownBy(() -> PythonLogFormat.lineFormat("{levelname} {message} {"))
+        .hasMessage("its '{' at '{' starts no field; write {{ for a brace");
     assertThatThrownBy(() -> PythonLogFormat.lineFormat("%(levelname)s 100% %(message)s"))
         .hasMessage("its '%' at '% %(message)s' starts no field; write %% for a percent sign");
     assertThatThrownBy(() -> PythonLogFormat.lineFormat("%(message)s %(message)s"))
-        .hasMessage("it has %(message) twice; heartlog reads one");
+        .hasMessage("it has the field message twice; heartlog reads one");
   }
 
   @Test
