@@ -3,8 +3,11 @@ package dev.heartlog.cli;
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.RecordMetadata;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Turns a line a wrapped worker printed into a record. The default format is the seed's Python
@@ -49,6 +52,12 @@ final class ChildLineParser {
    */
   static final String DEFAULT_TASK_END =
       "(?i)(?<![<\\w])(task (completed|complete|failed|finished|done)|worker idle|polling for tasks)";
+
+  /** A named group's start in a format: {@code (?<name>}. */
+  private static final Pattern GROUP_NAME = Pattern.compile("\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>");
+
+  /** A whole number, as a format's group's text is stored as a number: no sign, no leading zero. */
+  private static final Pattern WHOLE_NUMBER = Pattern.compile("0|[1-9]\\d{0,17}");
 
   /** Whose a line's task is. */
   enum TaskScope {
@@ -114,6 +123,8 @@ final class ChildLineParser {
   private final boolean hasComponent;
   private final boolean hasTask;
   private final boolean hasMessage;
+  /** The format's other named groups, whose text goes into the record's metadata under their names. */
+  private final List<String> metadataGroups;
   /** Whether the format is the seed's, whose shape another format's lines may have too. */
   private final boolean seedFormat;
   /** Log4j 2's reports, which remember whether the worker printed one. */
@@ -127,6 +138,23 @@ final class ChildLineParser {
     this.hasComponent = hasGroup(format, "component");
     this.hasTask = hasGroup(format, "task");
     this.hasMessage = hasGroup(format, "message");
+    this.metadataGroups = seedFormat ? List.of() : metadataGroups(format);
+  }
+
+  /**
+   * The names of the groups a format has beside {@code level}, {@code component}, {@code task} and
+   * {@code message}, and {@code stream}, which heartlog sets: {@code (?<pid>\\d+)}.
+   */
+  private static List<String> metadataGroups(String format) {
+    List<String> names = new ArrayList<>();
+    Matcher group = GROUP_NAME.matcher(format);
+    while (group.find()) {
+      String name = group.group(1);
+      if (!List.of("level", "component", "task", "message", "stream").contains(name) && !names.contains(name)) {
+        names.add(name);
+      }
+    }
+    return List.copyOf(names);
   }
 
   /**
@@ -424,6 +452,12 @@ final class ChildLineParser {
     }
     if (component != null) {
       metadata.put("component", component);
+    }
+    for (String name : metadataGroups) {
+      String value = group(matcher, name);
+      if (value != null) {
+        metadata.put(name, WHOLE_NUMBER.matcher(value).matches() ? (Object) Long.parseLong(value) : value);
+      }
     }
     String message = hasMessage ? group(matcher, "message") : null;
     String text = message == null ? line : message;

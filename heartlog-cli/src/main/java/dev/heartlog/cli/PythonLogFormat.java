@@ -1,5 +1,8 @@
 package dev.heartlog.cli;
 
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -12,7 +15,9 @@ import java.util.regex.Pattern;
  * line alone: in {@code %(asctime)s %(levelname)s %(name)s %(message)s}, whether the word after
  * the level is the logger's name or the message's first word.
  *
- * <p>Every other field is matched and left out of the record: {@code %(asctime)s} as up to 64
+ * <p>The fields that say where the record was made, its process and its thread go into the
+ * record's metadata ({@link #METADATA}). Every other field is matched and left out of the record,
+ * and each field is matched so: {@code %(asctime)s} as up to 64
  * characters of any kind (the {@code datefmt} may put spaces in it), a number ({@code d}, {@code
  * f}) as digits and a dot, any other text field as a run of characters that are not spaces,
  * which may be empty (a field a filter adds and left unset). A field's width pads it ({@code
@@ -45,6 +50,16 @@ final class PythonLogFormat {
    * level the worker named itself ({@code logging.addLevelName}).
    */
   private static final String LEVEL_NAMES = "(?:CRITICAL|ERROR|WARNING|INFO|DEBUG|NOTSET|Level \\d{1,3})";
+
+  /**
+   * The fields kept in the record's metadata, under the names heartlog's own readers give them:
+   * where the record was made ({@code file}, {@code line}, {@code function}, {@code module}), its
+   * process ({@code pid}) and its thread's name ({@code thread}). A field the format has twice is
+   * kept once.
+   */
+  private static final Map<String, String> METADATA = Map.of(
+      "filename", "file", "lineno", "line", "funcName", "function", "module", "module", "process", "pid",
+      "threadName", "thread");
 
   private PythonLogFormat() {}
 
@@ -118,6 +133,7 @@ final class PythonLogFormat {
     private boolean level;
     private boolean component;
     private boolean message;
+    private final Set<String> metadata = new HashSet<>();
 
     /** The format's text between fields, matched as it is. */
     void literal(String format, int start, int end, char fieldStart, String advice) {
@@ -147,6 +163,10 @@ final class PythonLogFormat {
       String text;
       if (group == null) {
         text = name.equals("asctime") ? ".{1,64}?" : numeric ? "[\\d.]+" : "\\S*?";   // short of a fill after it
+        String kept = METADATA.get(name);
+        if (kept != null && metadata.add(kept)) {
+          text = "(?<" + kept + ">" + text + ")";
+        }
       } else {
         boolean twice = group.equals("level") ? level : group.equals("component") ? component : message;
         if (twice) {

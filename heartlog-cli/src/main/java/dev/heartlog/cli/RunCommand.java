@@ -75,8 +75,8 @@ final class RunCommand implements Callable<Integer> {
   String stderrLevel;
 
   @Option(names = "--line-format", paramLabel = "REGEX", defaultValue = ChildLineParser.SEED_FORMAT,
-      description = "Regular expression with named groups level, component, task, message (default: the seed worker's "
-          + "'[HH:MM:SS] LEVEL COMPONENT [Task id] message').")
+      description = "Regular expression with named groups level, component, task, message, any other group kept in "
+          + "the record's metadata (default: the seed worker's '[HH:MM:SS] LEVEL COMPONENT [Task id] message').")
   String lineFormat;
 
   @Option(names = "--python-format", paramLabel = "FORMAT",

@@ -828,6 +828,21 @@ class ChildLineParserTest {
     assertThat(parsed.message()).isEqualTo("disk full");
   }
 
+  /** Before, a group the format named beside these four was matched and its text dropped. */
+  @Test
+  void aCustomLineFormatsOtherNamedGroupsAreTheRecordsMetadata() {
+    ChildLineParser parser = new ChildLineParser(
+        "^(?<level>[A-Z]+) gpu(?<gpu>\\d+) (?<model>\\S+) (?<seq>\\d+)(?<note>!)? (?<message>.*)$", ChildLineParser.DEFAULT_TASK_END);
+
+    ChildLineParser.Parsed parsed = parser.parse("ERROR gpu3 wan2.1 007 VRAM at 95%", Level.INFO, "stdout");
+
+    assertThat(parsed.level()).isEqualTo(Level.ERROR);
+    assertThat(parsed.message()).isEqualTo("VRAM at 95%");
+    assertThat(parsed.metadata()).containsEntry("gpu", 3L).containsEntry("model", "wan2.1")
+        .as("a leading zero: kept as text").containsEntry("seq", "007")
+        .as("a group that did not match: left out").doesNotContainKey("note");
+  }
+
   @Test
   void aFormatWithoutSomeGroupsLeavesThemOutAndMarkersAreKept() {
     ChildLineParser onlyMessage = new ChildLineParser("^>> (?<message>.*)$", ChildLineParser.DEFAULT_TASK_END);

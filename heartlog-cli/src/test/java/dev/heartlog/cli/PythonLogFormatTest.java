@@ -56,6 +56,22 @@ class PythonLogFormatTest {
     assertThat(placed.message()).isEqualTo("VRAM at 95%");
   }
 
+  /** Where the record was made, its process and its thread, under the names heartlog's readers give them. */
+  @Test
+  void thePlaceTheProcessAndTheThreadAreTheRecordsMetadata() {
+    ChildLineParser.Parsed parsed = parse(
+        "%(asctime)s [%(process)d:%(threadName)s] %(module)s.%(funcName)s(%(filename)s:%(lineno)d) %(levelname)s %(message)s",
+        "2026-12-07 04:35:55,129 [4711:MainThread] render.run(render.py:42) ERROR frame 7 failed");
+
+    assertThat(parsed.level()).isEqualTo(Level.ERROR);
+    assertThat(parsed.message()).isEqualTo("frame 7 failed");
+    assertThat(parsed.metadata()).containsEntry("pid", 4711L).containsEntry("thread", "MainThread")
+        .containsEntry("module", "render").containsEntry("function", "run").containsEntry("file", "render.py")
+        .containsEntry("line", 42L);
+    assertThat(PythonLogFormat.lineFormat("%(lineno)d %(lineno)d %(message)s")).as("a field twice: kept once")
+        .containsOnlyOnce("(?<line>");
+  }
+
   @Test
   void theFormatsOwnTextIsMatchedAsItIsEvenWhereItLooksLikeAnExpression() {
     String format = "[%(levelname)s] (%(name)s) 100%% | %(message)s";
