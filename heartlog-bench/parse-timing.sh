@@ -2,6 +2,7 @@
 # How long heartlog run's line reader takes to read each line given (BENCHMARKS.md §7), in the
 # build whose command-line jar is JAR (heartlog-cli/target/heartlog.jar after bin/heartlog ran).
 # Usage: heartlog-bench/parse-timing.sh JAR 'a line' ['another line' ...]
+# PARSE_TIMING_LINE_FORMAT=REGEX reads the lines by that --line-format instead of the default.
 set -euo pipefail
 jar="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 shift

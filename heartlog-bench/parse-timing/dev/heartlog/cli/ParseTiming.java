@@ -6,14 +6,16 @@ import dev.heartlog.agent.Level;
  * How long heartlog run's line reader ({@link ChildLineParser}) takes to read one line, each line
  * given: 200,000 reads a round, 15 rounds, the best of the last 10 in nanoseconds a read. In this
  * package, to reach the reader; parse-timing.sh compiles it against a build's heartlog.jar, so
- * that two builds are timed alike (BENCHMARKS.md §7).
+ * that two builds are timed alike (BENCHMARKS.md §7). The environment's {@code
+ * PARSE_TIMING_LINE_FORMAT}, where set, is the reader's {@code --line-format}.
  */
 public final class ParseTiming {
 
   private ParseTiming() {}
 
   public static void main(String[] lines) {
-    ChildLineParser parser = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+    String format = System.getenv().getOrDefault("PARSE_TIMING_LINE_FORMAT", ChildLineParser.SEED_FORMAT);
+    ChildLineParser parser = new ChildLineParser(format, ChildLineParser.DEFAULT_TASK_END);
     for (String line : lines) {
       double best = Double.MAX_VALUE;
       long read = 0;
