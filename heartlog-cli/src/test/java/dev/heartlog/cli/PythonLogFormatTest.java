@@ -36,6 +36,22 @@ class PythonLogFormatTest {
         .as("without it").isEqualTo("queue-worker claimed job 7");
   }
 
+  /**
+   * A format of the seed's shape: without the option, the message's first word is the seed's
+   * component.
+   */
+  @Test
+  void aFormatOfTheSeedsShapeKeepsTheMessageWhole() {
+    ChildLineParser.Parsed parsed = parse("[%(asctime)s] %(levelname)s %(message)s", "[12:00:00] INFO render started");
+
+    assertThat(parsed.level()).isEqualTo(Level.INFO);
+    assertThat(parsed.message()).isEqualTo("render started");
+    assertThat(parsed.metadata()).doesNotContainKey("component");
+    assertThat(new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END)
+        .parse("[12:00:00] INFO render started", Level.WARNING, "stderr").metadata()).as("without it")
+        .containsEntry("component", "render");
+  }
+
   @Test
   void aFieldsWidthPadsItAndADatefmtMayPutSpacesInTheTime() {
     String cookbook = "%(asctime)s %(name)-12s %(levelname)-8s %(message)s";
