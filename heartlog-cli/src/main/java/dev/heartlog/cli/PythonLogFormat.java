@@ -73,58 +73,73 @@ final class PythonLogFormat {
    */
   static String lineFormat(String format) {
     if (format.contains("%(")) {
-      return percentStyle(format);
+      return Style.PERCENT.expression(format);
     }
     if (format.contains("{")) {
-      return braceStyle(format);
+      return Style.BRACE.expression(format);
     }
     throw new IllegalArgumentException(format.contains("$message") || format.contains("${message}")
         ? "it is of the $ style; give a format of the % or {} style"
         : "it has no %(message)s");
   }
 
-  private static String percentStyle(String format) {
-    Expression regex = new Expression();
-    Matcher field = PERCENT_FIELD.matcher(format);
-    int literalStart = 0;
-    while (field.find()) {
-      regex.literal(format, literalStart, field.start(), '%', "write %% for a percent sign");
-      literalStart = field.end();
-      if (field.group().equals("%%")) {
-        regex.text("%");
-        continue;
+  /** A style of format: how its fields are written, and how its widths pad them. */
+  private enum Style {
+    PERCENT(PERCENT_FIELD, '%', "write %% for a percent sign", "%(message)s") {
+      @Override
+      void field(Matcher field, Expression regex) {
+        boolean padded = !field.group("width").isEmpty();
+        boolean left = field.group("flags").contains("-");
+        regex.field(field.group("name"), "diouxXeEfFgG".contains(field.group("conversion")),
+            padded && !left ? " *" : "", padded && left ? " *" : "");
       }
-      boolean padded = !field.group("width").isEmpty();
-      boolean left = field.group("flags").contains("-");
-      regex.field(field.group("name"), "diouxXeEfFgG".contains(field.group("conversion")),
-          padded && !left ? " *" : "", padded && left ? " *" : "");
-    }
-    regex.literal(format, literalStart, format.length(), '%', "write %% for a percent sign");
-    return regex.end("%(message)s");
-  }
+    },
 
-  private static String braceStyle(String format) {
-    Expression regex = new Expression();
-    Matcher field = BRACE_FIELD.matcher(format);
-    int literalStart = 0;
-    while (field.find()) {
-      regex.literal(format, literalStart, field.start(), '{', "write {{ for a brace");
-      literalStart = field.end();
-      if (field.group().equals("{{") || field.group().equals("}}")) {
-        regex.text(field.group().substring(1));
-        continue;
+    BRACE(BRACE_FIELD, '{', "write {{ for a brace", "{message}") {
+      @Override
+      void field(Matcher field, Expression regex) {
+        String type = field.group("type");
+        boolean numeric = type != null && "bdeEfFgGnoxX%".contains(type);
+        String pad = field.group("width") == null || field.group("width").isEmpty() ? ""
+            : Pattern.quote(field.group("fill") == null ? " " : field.group("fill")) + "*";
+        String align = field.group("align") == null ? (numeric ? ">" : "<") : field.group("align");
+        regex.field(field.group("name"), numeric,
+            align.equals("<") ? "" : pad,          // right-aligned or centred: padded before
+            align.equals(">") || align.equals("=") ? "" : pad);
       }
-      String type = field.group("type");
-      boolean numeric = type != null && "bdeEfFgGnoxX%".contains(type);
-      String pad = field.group("width") == null || field.group("width").isEmpty() ? ""
-          : Pattern.quote(field.group("fill") == null ? " " : field.group("fill")) + "*";
-      String align = field.group("align") == null ? (numeric ? ">" : "<") : field.group("align");
-      regex.field(field.group("name"), numeric,
-          align.equals("<") ? "" : pad,          // right-aligned or centred: padded before
-          align.equals(">") || align.equals("=") ? "" : pad);
+    };
+
+    private final Pattern fields;
+    private final char fieldStart;
+    private final String escapeAdvice;
+    private final String messageField;
+
+    Style(Pattern fields, char fieldStart, String escapeAdvice, String messageField) {
+      this.fields = fields;
+      this.fieldStart = fieldStart;
+      this.escapeAdvice = escapeAdvice;
+      this.messageField = messageField;
     }
-    regex.literal(format, literalStart, format.length(), '{', "write {{ for a brace");
-    return regex.end("{message}");
+
+    /** Adds the field {@code field} found, one with a name, to the expression. */
+    abstract void field(Matcher field, Expression regex);
+
+    String expression(String format) {
+      Expression regex = new Expression();
+      Matcher field = fields.matcher(format);
+      int literalStart = 0;
+      while (field.find()) {
+        regex.literal(format, literalStart, field.start(), fieldStart, escapeAdvice);
+        literalStart = field.end();
+        if (field.group("name") == null) {
+          regex.text(field.group().substring(1));   // %%, {{ or }}: the character itself
+        } else {
+          field(field, regex);
+        }
+      }
+      regex.literal(format, literalStart, format.length(), fieldStart, escapeAdvice);
+      return regex.end(messageField);
+    }
   }
 
   /** The expression as it is built, field by field, with the record's fields it has. */
