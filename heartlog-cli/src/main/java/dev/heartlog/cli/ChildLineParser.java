@@ -143,7 +143,7 @@ final class ChildLineParser {
 
   /**
    * The names of the groups a format has beside {@code level}, {@code component}, {@code task} and
-   * {@code message}, and {@code stream}, which heartlog sets: {@code (?<pid>\\d+)}.
+   * {@code message}, and {@code stream}, which heartlog sets: {@code (?<pid>\d+)}.
    */
   private static List<String> metadataGroups(String format) {
     List<String> names = new ArrayList<>();

@@ -66,10 +66,10 @@ final class LoggerFormats {
           + "(?<message>\\S.*)");
 
   /**
-   * What follows a name after a time in brackets: a line ({@code %(filename)s[line:%(lineno)d]},
-   * as tutorials copy it with the {@code datefmt} of Python 2's documentation) or a process
-   * ({@code %(name)s[%(process)d]}, syslog's shape), then the level, a colon after it or not, and
-   * the message.
+   * What follows a time and a name where brackets follow the name: the line in them ({@code
+   * %(filename)s[line:%(lineno)d]}, as tutorials copy it with the {@code datefmt} of Python 2's
+   * documentation) or the process ({@code %(name)s[%(process)d]}, syslog's shape), then the level,
+   * a colon after it or not, and the message.
    */
   private static final Pattern BRACKETS_AFTER_NAME = Pattern.compile(
       "\\[(?:line:(?<line>\\d{1,9})|(?<pid>\\d{1,10}))\\] +(?<level>" + LEVEL_NAMES + "):? +(?<message>\\S.*)");
