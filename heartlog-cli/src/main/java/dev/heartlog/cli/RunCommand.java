@@ -79,9 +79,10 @@ final class RunCommand implements Callable<Integer> {
           + "the record's metadata (default: the seed worker's '[HH:MM:SS] LEVEL COMPONENT [Task id] message').")
   String lineFormat;
 
-  @Option(names = "--python-format", paramLabel = "FORMAT",
+  @Option(names = "--python-format", paramLabel = "FORMAT", defaultValue = "${env:HEARTLOG_PYTHON_FORMAT}",
       description = "The format the worker gives Python's logging ('%%(asctime)s %%(levelname)s %%(name)s %%(message)s'): "
-          + "its lines are read by it, the logger's name as the component; instead of --line-format.")
+          + "its lines are read by it, the logger's name as the component; instead of --line-format "
+          + "(default $HEARTLOG_PYTHON_FORMAT).")
   String pythonFormat;
 
   @Option(names = "--task-end", paramLabel = "REGEX", defaultValue = ChildLineParser.DEFAULT_TASK_END,

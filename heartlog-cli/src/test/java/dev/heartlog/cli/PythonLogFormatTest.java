@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.heartlog.agent.Level;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * {@code heartlog run --python-format}: the lines of a format the worker gives Python's logging,
@@ -151,6 +155,14 @@ class PythonLogFormatTest {
         "--python-format", "%(asctime)s %(levelname)s", "--", "true");
     assertThat(unread.exitCode()).isEqualTo(2);
     assertThat(unread.err()).startsWith("heartlog: --python-format '%(asctime)s %(levelname)s' cannot be read: it has no %(message)s");
+
+    StringWriter err = new StringWriter();
+    CommandLine fromVariable = Main.commandLine(Map.of("HEARTLOG_PYTHON_FORMAT", "%(levelname)s")::get);
+    fromVariable.setErr(new PrintWriter(err));
+    assertThat(fromVariable.execute("run", "--worker", "w", "--db-url", "jdbc:postgresql://127.0.0.1:9/none", "--", "true"))
+        .isEqualTo(2);
+    assertThat(err.toString()).as("the variable named").startsWith(
+        "heartlog: --python-format (from HEARTLOG_PYTHON_FORMAT) '%(levelname)s' cannot be read: it has no %(message)s");
 
     Cli.Result both = Cli.run("run", "--worker", "w", "--db-url", "jdbc:postgresql://127.0.0.1:9/none",
         "--python-format", "%(levelname)s %(message)s", "--line-format", "(?<message>.*)", "--", "true");
