@@ -32,7 +32,7 @@ final class PythonLogFormat {
    * conversion; or {@code %%}, a percent sign.
    */
   private static final Pattern PERCENT_FIELD = Pattern.compile(
-      "%\\((?<name>[^)]*)\\)(?<flags>[#0 +-]*)(?<width>\\d*)(?:\\.\\d+)?(?<conversion>[diouxXeEfFgGcrsa])|%%");
+      "%\\((?<name>[^)]*)\\)(?<flags>[#0 +-]*)(?<width>\\d*)(?<precision>\\.\\d+)?(?<conversion>[diouxXeEfFgGcrsa])|%%");
 
   /**
    * A field of the {@code {}} style: the name, a conversion ({@code !r}), then the format's spec:
@@ -40,7 +40,7 @@ final class PythonLogFormat {
    * {@code }}}, a brace.
    */
   private static final Pattern BRACE_FIELD = Pattern.compile(
-      "\\{(?<name>\\w+)(?:![rsa])?(?::(?:(?<fill>.)?(?<align>[<>^=]))?[-+ ]?#?0?(?<width>\\d*)[,_]?(?:\\.\\d+)?"
+      "\\{(?<name>\\w+)(?:![rsa])?(?::(?:(?<fill>.)?(?<align>[<>^=]))?[-+ ]?#?0?(?<width>\\d*)[,_]?(?<precision>\\.\\d+)?"
           + "(?<type>[bcdeEfFgGnosxX%])?)?\\}|\\{\\{|\\}\\}");
 
   /**
@@ -72,6 +72,10 @@ final class PythonLogFormat {
    *     {@code $} style
    */
   static String lineFormat(String format) {
+    if (format.contains("\n")) {
+      throw new IllegalArgumentException("it has a line break, and heartlog reads a line at a time; give the line with"
+          + " the level as a --line-format");
+    }
     if (format.contains("%(")) {
       return Style.PERCENT.expression(format);
     }
@@ -88,6 +92,7 @@ final class PythonLogFormat {
     PERCENT(PERCENT_FIELD, '%', "write %% for a percent sign", "%(message)s") {
       @Override
       void field(Matcher field, Expression regex) {
+        refuseCutLevel(field);
         boolean padded = !field.group("width").isEmpty();
         boolean left = field.group("flags").contains("-");
         regex.field(field.group("name"), "diouxXeEfFgG".contains(field.group("conversion")),
@@ -98,6 +103,7 @@ final class PythonLogFormat {
     BRACE(BRACE_FIELD, '{', "write {{ for a brace", "{message}") {
       @Override
       void field(Matcher field, Expression regex) {
+        refuseCutLevel(field);
         String type = field.group("type");
         boolean numeric = type != null && "bdeEfFgGnoxX%".contains(type);
         String pad = field.group("width") == null || field.group("width").isEmpty() ? ""
@@ -123,6 +129,14 @@ final class PythonLogFormat {
 
     /** Adds the field {@code field} found, one with a name, to the expression. */
     abstract void field(Matcher field, Expression regex);
+
+    /** Refuses a level's name cut short ({@code %(levelname).1s}): no level could be read from it. */
+    static void refuseCutLevel(Matcher field) {
+      if (field.group("name").equals("levelname") && field.group("precision") != null) {
+        throw new IllegalArgumentException("it cuts the level's name short (" + field.group()
+            + "), and heartlog reads a level by its whole name; give a --line-format");
+      }
+    }
 
     String expression(String format) {
       Expression regex = new Expression();

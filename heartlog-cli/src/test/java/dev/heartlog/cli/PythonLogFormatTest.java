@@ -145,6 +145,15 @@ class PythonLogFormatTest {
         .hasMessage("its '{' at '{' starts no field; write {{ for a brace");
     assertThatThrownBy(() -> PythonLogFormat.lineFormat("%(levelname)s 100% %(message)s"))
         .hasMessage("its '%' at '% %(message)s' starts no field; write %% for a percent sign");
+    assertThatThrownBy(() -> PythonLogFormat.lineFormat("%(levelname).1s %(asctime)s %(message)s"))
+        .hasMessage("it cuts the level's name short (%(levelname).1s), and heartlog reads a level by its whole name;"
+            + " give a --line-format");
+    assertThatThrownBy(() -> PythonLogFormat.lineFormat("{levelname:.4} {message}"))
+        .hasMessage("it cuts the level's name short ({levelname:.4}), and heartlog reads a level by its whole name;"
+            + " give a --line-format");
+    assertThatThrownBy(() -> PythonLogFormat.lineFormat("%(asctime)s %(levelname)s\n%(message)s"))
+        .hasMessage("it has a line break, and heartlog reads a line at a time; give the line with the level as a"
+            + " --line-format");
     assertThatThrownBy(() -> PythonLogFormat.lineFormat("%(message)s %(message)s"))
         .hasMessage("it has the field message twice; heartlog reads one");
   }
