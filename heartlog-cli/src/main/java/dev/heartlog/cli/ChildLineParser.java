@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -116,6 +117,8 @@ final class ChildLineParser {
   }
 
   private final UserPattern format;
+  /** The option that gave the format: {@code --line-format}, {@code --python-format}. */
+  private final String formatOption;
   private final UserPattern taskEnd;
   // Which named groups the format has, found once: asking a matcher for a group the pattern does
   // not have throws, which would cost an exception a line.
@@ -127,11 +130,20 @@ final class ChildLineParser {
   private final List<String> metadataGroups;
   /** Whether the format is the seed's, whose shape another format's lines may have too. */
   private final boolean seedFormat;
+  /** Whether the user's format has matched a line yet, and how many lines it had not matched till then. */
+  private volatile boolean formatMatched;
+  private final AtomicInteger linesBeforeFormatMatched = new AtomicInteger();
   /** Log4j 2's reports, which remember whether the worker printed one. */
   private final Log4jStatusLines log4j = new Log4jStatusLines();
 
   ChildLineParser(String format, String taskEnd) {
-    this.format = new UserPattern(format, "--line-format", !format.equals(SEED_FORMAT));
+    this(format, "--line-format", taskEnd);
+  }
+
+  /** @param formatOption the option that gave the format, for what heartlog run says of it */
+  ChildLineParser(String format, String formatOption, String taskEnd) {
+    this.format = new UserPattern(format, formatOption, !format.equals(SEED_FORMAT));
+    this.formatOption = formatOption;
     this.seedFormat = format.equals(SEED_FORMAT);
     this.taskEnd = new UserPattern(taskEnd, "--task-end", !taskEnd.equals(DEFAULT_TASK_END));
     this.hasLevel = hasGroup(format, "level");
@@ -164,7 +176,21 @@ final class ChildLineParser {
    */
   void warmUp() {
     parse("heartlog run warms up its readers", Level.INFO, "stdout");
+    linesBeforeFormatMatched.set(0);   // not the worker's: formatMatchedNoneOf counts the worker's lines
+    formatMatched = false;
     TracebackLines.isExceptionLine("heartlog.Warm: up");
+  }
+
+  /**
+   * Whether a format of the user's has matched none of the lines read, and they are {@code lines}
+   * or more: a format that does not fit the worker's lines, each then read as without it.
+   */
+  boolean formatMatchedNoneOf(int lines) {
+    return !seedFormat && !formatMatched && linesBeforeFormatMatched.get() >= lines;
+  }
+
+  String formatOption() {
+    return formatOption;
   }
 
   /** Whether a line with this message ends the current task ({@code --task-end}). */
@@ -189,7 +215,15 @@ final class ChildLineParser {
     RecordMetadata metadata = new RecordMetadata(4);
     metadata.put("stream", stream);
     Matcher matcher = format.matcher(line);
-    if (!matcher.matches() || seedFormat && isMessageWord(matcher.group("level"))) {
+    boolean inFormat = matcher.matches();
+    if (!seedFormat) {
+      if (inFormat) {
+        formatMatched = true;
+      } else if (!formatMatched) {
+        linesBeforeFormatMatched.incrementAndGet();
+      }
+    }
+    if (!inFormat || seedFormat && isMessageWord(matcher.group("level"))) {
       Parsed trace = ShellTraceLines.parse(line, metadata);
       if (trace != null) {
         return trace;   // before the others: "+ echo 'error: ...'" names no level of its own

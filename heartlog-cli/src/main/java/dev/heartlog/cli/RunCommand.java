@@ -379,7 +379,7 @@ final class RunCommand implements Callable<Integer> {
     }
     ChildLineParser parser;
     try {
-      parser = new ChildLineParser(format, taskEnd);
+      parser = new ChildLineParser(format, pythonFormat != null ? "--python-format" : "--line-format", taskEnd);
     } catch (PatternSyntaxException e) {
       throw new ParameterException(spec.commandLine(), "--line-format or --task-end is not a valid regular expression: "
           + e.getDescription());

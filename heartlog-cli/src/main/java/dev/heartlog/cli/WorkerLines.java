@@ -72,6 +72,10 @@ final class WorkerLines implements AutoCloseable {
   private final AtomicBoolean saidUnreadable = new AtomicBoolean();
   /** Whether a pattern of the user's running past its budget has been said (once). */
   private final AtomicBoolean saidTooSlow = new AtomicBoolean();
+  private final AtomicBoolean saidFormatUnused = new AtomicBoolean();
+
+  /** How many of the worker's lines a format of the user's must have matched none of to be said unused. */
+  static final int LINES_BEFORE_FORMAT_UNUSED = 100;
   /** The worker's two streams, each read on a thread of its own. */
   private final WorkerStream stdout;
   private final WorkerStream stderr;
@@ -423,6 +427,22 @@ final class WorkerLines implements AutoCloseable {
           + "(said once). A pattern whose parts can match the same text in many ways, such as (.*,){12}, takes time "
           + "exponential in a line it does not match; write each part so that it can match a character one way only, "
           + "([^,]*,){12}";
+      System.err.println("heartlog: " + said.substring("heartlog run: ".length()));
+      agent.log(Level.WARNING, said, null, OWN_RECORD);
+    }
+  }
+
+  /**
+   * Says, once, in a record of heartlog run's own and on stderr, that the format the user gave
+   * ({@code --python-format}, {@code --line-format}) has matched none of the worker's first
+   * {@link #LINES_BEFORE_FORMAT_UNUSED} lines: each was read as without it, and a format that
+   * does not fit would otherwise go unnoticed.
+   */
+  void formatUnused(String option) {
+    if (saidFormatUnused.compareAndSet(false, true)) {
+      String said = "heartlog run: none of the worker's first " + LINES_BEFORE_FORMAT_UNUSED + " lines was in the format "
+          + option + " gives, and each was read as without it (said once); compare the format with a line"
+          + " the worker prints";
       System.err.println("heartlog: " + said.substring("heartlog run: ".length()));
       agent.log(Level.WARNING, said, null, OWN_RECORD);
     }

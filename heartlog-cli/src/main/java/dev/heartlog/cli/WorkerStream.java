@@ -252,6 +252,9 @@ final class WorkerStream {
         Level level = progress ? Level.INFO : rich.levelFor(text, message.defaultLevel(read));
         text = rich.unindent(text);
         parsed = parser.parse(text, level, name);
+        if (parser.formatMatchedNoneOf(WorkerLines.LINES_BEFORE_FORMAT_UNUSED)) {
+          worker.formatUnused(parser.formatOption());
+        }
         // Blender's "Saved: '...'" and the " Time: ..." it prints after it are one record, in
         // one read or two.
         // So are bash's syntax error and the source line it prints below it.

@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.heartlog.agent.Level;
+import dev.heartlog.store.Store;
+import dev.heartlog.store.StoredRecord;
+import dev.heartlog.store.TestDatabase;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -156,6 +161,34 @@ class PythonLogFormatTest {
             + " --line-format");
     assertThatThrownBy(() -> PythonLogFormat.lineFormat("%(message)s %(message)s"))
         .hasMessage("it has the field message twice; heartlog reads one");
+  }
+
+  /**
+   * A format that fits none of the worker's lines (here, the colon the worker does not print) is
+   * said once, on stderr and in a record, where before every line was read as without it in silence.
+   */
+  @Test
+  void aFormatThatFitsNoneOfTheWorkersFirstLinesIsSaidOnce(@TempDir Path folder) throws Exception {
+    String url = TestDatabase.migratedUrl();
+    Store store = Store.open(url, null, null);
+
+    Cli.Result result = WrappedWorkers.heartlogRun(folder, "unfit-format", url,
+        List.of("--python-format", "%(levelname)s: %(message)s"),
+        "sh", "-c", "for i in $(seq 1 150); do echo \"INFO frame $i done\"; done");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    String said = "heartlog run: none of the worker's first 100 lines was in the format --python-format gives, and"
+        + " each was read as without it (said once)";
+    assertThat(WrappedWorkers.records(store, "unfit-format")).extracting(StoredRecord::message)
+        .filteredOn(message -> message.startsWith(said)).hasSize(1);
+
+    Cli.Result fitting = WrappedWorkers.heartlogRun(folder, "fit-format", url,
+        List.of("--python-format", "%(levelname)s %(message)s"),
+        "sh", "-c", "for i in $(seq 1 150); do echo \"INFO frame $i done\"; done");
+    assertThat(fitting.exitCode()).as(fitting.err()).isZero();
+    assertThat(WrappedWorkers.records(store, "fit-format")).as("a format that fits: read by it, and nothing said")
+        .extracting(StoredRecord::message).contains("frame 150 done")
+        .noneMatch(message -> message.startsWith("heartlog run: none"));
   }
 
   @Test
