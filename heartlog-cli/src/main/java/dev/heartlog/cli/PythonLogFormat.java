@@ -17,10 +17,10 @@ import java.util.regex.Pattern;
  *
  * <p>The fields that say where the record was made, its process and its thread go into the
  * record's metadata ({@link #METADATA}). Every other field is matched and left out of the record,
- * and each field is matched so: {@code %(asctime)s} as up to 64
- * characters of any kind (the {@code datefmt} may put spaces in it), a number ({@code d}, {@code
- * f}) as digits and a dot, any other text field as a run of characters that are not spaces,
- * which may be empty (a field a filter adds and left unset). A field's width pads it ({@code
+ * and each field is matched so: {@code %(asctime)s} as up to 96 characters of any kind (the
+ * {@code datefmt} may put spaces and names in it) with a digit among them ({@link #TIME}), a
+ * number ({@code d}, {@code f}) as digits and a dot, any other text field as a run of characters
+ * that are not spaces, which may be empty (a field a filter adds and left unset). A field's width pads it ({@code
  * %(levelname)-8s} after it, {@code %(levelname)8s} before it), which the expression allows for.
  * The {@code {}} style ({@code style="{"}: {@code {asctime} {levelname:<8} {message}}) is read
  * the same way; the {@code $} style is refused, saying so.
@@ -60,6 +60,14 @@ final class PythonLogFormat {
   private static final Map<String, String> METADATA = Map.of(
       "filename", "file", "lineno", "line", "funcName", "function", "module", "module", "process", "pid",
       "threadName", "thread");
+
+  /**
+   * {@code %(asctime)s}, whatever its {@code datefmt}: the shortest run of characters that has a
+   * digit in it, up to 32 before its first digit and 63 after it. Every time has a digit; the
+   * words a {@code print()} puts before a level's name have none as a rule ({@code Retrying after
+   * ERROR from the queue}, which a run of any characters took for a time, a level and a logger).
+   */
+  private static final String TIME = "\\D{0,32}?\\d.{0,63}?";
 
   private PythonLogFormat() {}
 
@@ -191,7 +199,7 @@ final class PythonLogFormat {
       };
       String text;
       if (group == null) {
-        text = name.equals("asctime") ? ".{1,64}?" : numeric ? "[\\d.]+" : "\\S*?";   // short of a fill after it
+        text = name.equals("asctime") ? TIME : numeric ? "[\\d.]+" : "\\S*?";   // short of a fill after it
         String kept = METADATA.get(name);
         if (kept != null && metadata.add(kept)) {
           text = "(?<" + kept + ">" + text + ")";

@@ -138,6 +138,9 @@ class PythonLogFormatTest {
     ChildLineParser.Parsed printed = parse(format, "Loading model FROM s3 bucket");
     assertThat(printed.message()).as("no level's name where the format has it").isEqualTo("Loading model FROM s3 bucket");
     assertThat(printed.metadata()).doesNotContainKey("component");
+    ChildLineParser.Parsed retrying = parse(format, "Retrying after ERROR from the queue server");
+    assertThat(retrying.message()).as("no digit where the time goes").isEqualTo("Retrying after ERROR from the queue server");
+    assertThat(retrying.metadata()).doesNotContainKey("component");
   }
 
   @Test
