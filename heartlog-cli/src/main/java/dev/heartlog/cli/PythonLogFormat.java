@@ -20,10 +20,10 @@ import java.util.regex.Pattern;
  * and each field is matched so: {@code %(asctime)s} as up to 96 characters of any kind (the
  * {@code datefmt} may put spaces and names in it) with a digit among them ({@link #TIME}), a
  * number ({@code d}, {@code f}) as digits and a dot, any other text field as a run of characters
- * that are not spaces, which may be empty (a field a filter adds and left unset). A field's width pads it ({@code
- * %(levelname)-8s} after it, {@code %(levelname)8s} before it), which the expression allows for.
- * The {@code {}} style ({@code style="{"}: {@code {asctime} {levelname:<8} {message}}) is read
- * the same way; the {@code $} style is refused, saying so.
+ * that are not spaces, which may be empty (a field a filter adds and left unset). A field's width
+ * pads it ({@code %(levelname)-8s} after it, {@code %(levelname)8s} before it), which the
+ * expression allows for. The {@code {}} style ({@code style="{"}: {@code {asctime}
+ * {levelname:<8} {message}}) is read the same way; the {@code $} style is refused, saying so.
  */
 final class PythonLogFormat {
 
@@ -76,8 +76,8 @@ final class PythonLogFormat {
    * {@code level}, {@code component} and {@code message} that {@link ChildLineParser} takes.
    *
    * @throws IllegalArgumentException where the format has no message's field, a field twice
-   *     that the record takes once, a {@code %} or a brace that starts no field, or is of the
-   *     {@code $} style
+   *     that the record takes once, a {@code %} or a brace that starts no field, a line break or
+   *     a level's name cut short, or is of the {@code $} style
    */
   static String lineFormat(String format) {
     if (format.contains("\n")) {
