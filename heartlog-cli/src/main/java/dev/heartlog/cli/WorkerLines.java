@@ -72,6 +72,7 @@ final class WorkerLines implements AutoCloseable {
   private final AtomicBoolean saidUnreadable = new AtomicBoolean();
   /** Whether a pattern of the user's running past its budget has been said (once). */
   private final AtomicBoolean saidTooSlow = new AtomicBoolean();
+  /** Whether a format of the user's that fits none of the worker's first lines has been said (once). */
   private final AtomicBoolean saidFormatUnused = new AtomicBoolean();
 
   /** How many of the worker's lines a format of the user's must have matched none of to be said unused. */
