@@ -207,6 +207,9 @@ final class LoggerFormats {
     if (nameEnd > nameStart && line.startsWith("[", nameEnd)) {
       return nameInBracketsThenLevel(line, timeStart, timeLength, nameStart, nameEnd, metadata, endsTask);
     }
+    if (nameEnd > nameStart && line.startsWith(": [", nameEnd)) {
+      return nameThenLevelInBrackets(line, timeStart, timeLength, nameStart, nameEnd, metadata, endsTask);
+    }
     int levelStart = skipSpaces(line, nameEnd);
     levelStart = line.startsWith("| ", levelStart) ? levelStart + 2 : levelStart;
     int levelEnd = levelStart;
@@ -255,6 +258,32 @@ final class LoggerFormats {
     String message = matcher.group("message");
     return new ChildLineParser.Parsed(LevelNames.levelName(matcher.group("level")), message, null, metadata,
         endsTask.test(message), AscTime.instant(line, timeStart, timeLength));
+  }
+
+  /**
+   * A line of a time, the logger's name and a colon, then the level in brackets ({@code
+   * %(asctime)s %(name)s: [%(levelname)s] %(message)s}, with the time in brackets or not; PyTorch's
+   * loggers printed {@code [%(asctime)s] %(name)s: [%(levelname)s]} before 2024, {@link
+   * PyTorchLogLines}): its level, its logger as the record's {@code logger}, and the message after
+   * them, empty where the line ends at the level. Null for any other line: the level's brackets
+   * set it apart from a message's own words ({@code render: ERROR x} stays whole).
+   */
+  private static ChildLineParser.Parsed nameThenLevelInBrackets(String line, int timeStart, int timeLength,
+      int nameStart, int nameEnd, RecordMetadata metadata, Predicate<String> endsTask) {
+    int levelStart = nameEnd + 3;
+    int levelEnd = levelStart;
+    while (levelEnd < line.length() && line.charAt(levelEnd) >= 'A' && line.charAt(levelEnd) <= 'Z') {
+      levelEnd++;
+    }
+    Level level = LevelNames.levelName(line.substring(levelStart, levelEnd));
+    boolean endsAtLevel = levelEnd + 1 == line.length();
+    if (level == null || !line.startsWith("]", levelEnd) || !endsAtLevel && !line.startsWith("] ", levelEnd)) {
+      return null;
+    }
+    metadata.put("logger", line.substring(nameStart, nameEnd));
+    String message = endsAtLevel ? "" : line.substring(levelEnd + 2);
+    return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message),
+        AscTime.instant(line, timeStart, timeLength));
   }
 
   /**

@@ -320,6 +320,30 @@ class TimeThenLevelLinesTest {
   }
 
   /**
+   * A logger's name and a colon, then the level in brackets ({@code %(asctime)s %(name)s:
+   * [%(levelname)s] %(message)s}), as PyTorch's loggers printed their lines before 2024 and
+   * workers copy. Before, each line was stored whole at the level it names.
+   */
+  @Test
+  void aLoggerAndAColonBeforeTheLevelInBracketsIsTheRecordsLogger() {
+    ChildLineParser.Parsed failed = parse("2026-12-07 10:00:06,000 render.queue: [ERROR] job 7 failed");
+    assertThat(failed.level()).isEqualTo(Level.ERROR);
+    assertThat(failed.message()).isEqualTo("job 7 failed");
+    assertThat(failed.metadata()).containsEntry("logger", "render.queue");
+    ChildLineParser.Parsed torchrun = parse("[2025-05-18 22:34:42,582] torch.distributed.run: [WARNING] Setting OMP_NUM_THREADS");
+    assertThat(torchrun.level()).isEqualTo(Level.WARNING);
+    assertThat(torchrun.message()).isEqualTo("Setting OMP_NUM_THREADS");
+    assertThat(torchrun.metadata()).containsEntry("logger", "torch.distributed.run");
+    ChildLineParser.Parsed empty = parse("[2025-05-18 22:34:42,582] torch.distributed.run: [WARNING]");
+    assertThat(empty.message()).as("the line ends at the level: an empty message, as torchrun's banner begins").isEmpty();
+    assertThat(empty.ownLevel()).isTrue();
+    assertThat(List.of("2026-12-07 10:00:06 render: [NOTE] frame 7", "2026-12-07 10:00:06 render: [ERROR]x",
+            "2026-12-07 10:00:06 render: ERROR frame 7"))
+        .as("no level's name in brackets, or no space after them: whole")
+        .allSatisfy(line -> assertThat(parse(line).message()).as(line).isEqualTo(line));
+  }
+
+  /**
    * Dramatiq's default format, the job queue's: its process, thread and logger in brackets before
    * the level. Before, its lines were not read: each a warning on stderr, two of them one record,
    * and a retry's warning after a traceback part of that traceback.
