@@ -283,8 +283,9 @@ final class Tracebacks {
     if (continuesRecord && held != null && held.message().length() + text.length() < maxChars) {
       // at the most severe of its lines' levels: unzip's archive's name, and the error below it
       Level level = line.level().isAtLeast(held.level()) ? line.level() : held.level();
-      held = new Line(held.at(), level, held.message() + "\n" + line.message(), held.task(), held.metadata(),
-          held.arrivedNanos());
+      // A first line that says nothing is no line of the message (torchrun's banner begins so).
+      String message = held.message().isEmpty() ? line.message() : held.message() + "\n" + line.message();
+      held = new Line(held.at(), level, message, held.task(), held.metadata(), held.arrivedNanos(), held.ownLevel());
     } else if (moreFollows) {
       release();       // a record of several lines begins, or one too long goes on as another
       held = line;

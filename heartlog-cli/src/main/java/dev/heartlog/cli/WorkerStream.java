@@ -40,6 +40,7 @@ final class WorkerStream {
   // The readers of the stream's lines, each keeping what it needs of the lines before.
   private final RichLogLines rich = new RichLogLines();
   private final VllmLines vllm;
+  private final PyTorchLogLines torch;
   private final GitLines git = new GitLines();
   private final NpmLines npm = new NpmLines();
   private final JvmLauncherLines jvm = new JvmLauncherLines();
@@ -95,6 +96,7 @@ final class WorkerStream {
     this.tracebacks = new ProcessTracebacks(crashReports.waitingForReports(name, repeats),
         WorkerLines.TRACEBACK_QUIET.toNanos(), WorkerLines.MAX_LINE_CHARS);
     this.vllm = new VllmLines(parser);
+    this.torch = new PyTorchLogLines(parser);
     // Its clock: the reads' times.
     this.lines = new TerminalLines(this::line, () -> readAt, WorkerLines.PROGRESS_INTERVAL.toNanos(), WorkerLines.MAX_LINE_CHARS);
   }
@@ -224,6 +226,13 @@ final class WorkerStream {
         }
         if (vllm.beginsRecord() && lineTracebacks == tracebacks.unnamed()) {
           lineTracebacks.end();   // a record of its own, not more of what came before
+        }
+      }
+      if (parsed == null) {
+        parsed = torch.parse(text, name, process);
+        if (parsed != null) {
+          text = parsed.message();   // PyTorch prints its prefix on a traceback's every line too
+          reader = torch;
         }
       }
       if (parsed == null) {

@@ -104,6 +104,75 @@ class WrappedPythonLibrariesTest {
   }
 
   @Test
+  void pyTorchsLoggersRecordsOfSeveralLinesAreOneRecordEachAndTheirTracebacksTheirs() throws Exception {
+    // PyTorch's TorchLogsFormatter (torch/_logging/_internal.py), in short: its prefix on every
+    // line of a record, the traceback's included; glog's shape since 2024, and before it the time
+    // in brackets, the logger and the level in brackets, as torchrun still prints on many fleets.
+    Path worker = Files.writeString(folder.resolve("train.py"), """
+        import logging
+
+        class TorchLogsFormatter(logging.Formatter):
+            def __init__(self, older):
+                super().__init__()
+                self.older = older
+
+            def format(self, record):
+                text = record.getMessage()
+                if record.exc_info:
+                    text += "\\n" + self.formatException(record.exc_info)
+                compile_id = getattr(record, "compile_id", None)
+                traceid = f" [{compile_id}]" if compile_id else ""
+                if self.older:
+                    prefix = f"[{self.formatTime(record)}]{traceid} {record.name}: [{record.levelname}]"
+                else:
+                    letter = "V" if record.levelname == "DEBUG" else record.levelname[0]
+                    prefix = (f"{letter}{self.formatTime(record, '%m%d %H:%M:%S')}.{int(record.msecs * 1000):06d} "
+                              f"{record.process} torch/{record.filename}:{record.lineno}]{traceid}")
+                return "\\n".join(f"{prefix} {line}" for line in text.split("\\n"))
+
+        def logger(name, older):
+            handler = logging.StreamHandler()
+            handler.setFormatter(TorchLogsFormatter(older))
+            log = logging.getLogger(name)
+            log.addHandler(handler)
+            log.setLevel(logging.INFO)
+            return log
+
+        logger("torch.distributed.run", True).warning(
+            "\\n*****\\nSetting OMP_NUM_THREADS environment variable for each process to be 1 in default\\n*****")
+        dynamo = logger("torch._dynamo", False)
+        try:
+            raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        except RuntimeError:
+            logger("torch._inductor", False).exception("Error while compiling graph", extra={"compile_id": "1/0"})
+        try:
+            raise NotImplementedError("generator")
+        except NotImplementedError:
+            dynamo.warning("WON'T CONVERT forward train.py line 7\\ndue to:", exc_info=True)
+        dynamo.info("compiled forward")
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-torch", "--", PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-torch").stream()
+        .filter(r -> !r.message().startsWith("the worker process exited")).toList();
+    // Before, these were 15 records: the banner four warnings, the first empty, and the inductor's
+    // error five ERROR records, one for each line of its traceback.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("WARNING", "*****\nSetting OMP_NUM_THREADS environment variable for each process to be 1 in default\n*****"),
+        tuple("ERROR", "Error while compiling graph"),
+        tuple("WARNING", "WON'T CONVERT forward train.py line 7\ndue to:"),
+        tuple("INFO", "compiled forward"));
+    assertThat(records.get(0).metadataJson()).contains("\"logger\": \"torch.distributed.run\"");
+    assertThat(records.get(1).exception()).startsWith("Traceback (most recent call last):\n")
+        .endsWith("RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB");
+    assertThat(records.get(1).metadataJson()).contains("\"file\": \"torch/train.py\"", "\"compile_id\": \"1/0\"");
+    assertThat(records.get(2).exception()).as("the warning's traceback, not an error of its own")
+        .startsWith("Traceback (most recent call last):\n").endsWith("NotImplementedError: generator");
+  }
+
+  @Test
   void aDeepSpeedFormattedWorkersRecordsGiveTheirLevelMessageAndPlaceAndItsLoggedExceptionIsOneError() throws Exception {
     // DeepSpeed's logger's format, which training scripts copy; to stdout, as DeepSpeed's.
     Path worker = Files.writeString(folder.resolve("train.py"), """
