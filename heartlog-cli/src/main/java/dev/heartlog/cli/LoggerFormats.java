@@ -48,7 +48,7 @@ final class LoggerFormats {
    * [PID %(process)d] [%(threadName)s] [%(name)s] [%(levelname)s] %(message)s}).
    */
   private static final Pattern TIME_THEN_LEVEL = Pattern.compile(
-      "\\]?(?: \\| | )"
+      "\\]?(?: \\| | |\\t)"
           + "(?:\\[PID (?<pid>\\d{1,10})\\] +\\[(?<processThread>[^\\]]{1,100})\\] +\\[(?<processLogger>" + LOGGER_NAME + ")\\] +"
           + "|\\[(?<thread>[^\\]]{1,100})\\] +)?"
           + "(?:\\[ *)?(?<level>" + LEVEL_NAMES + ")(?: *\\])?(?: *(?<pipe>\\|) +| - |:? +)(?<message>\\S.*)");

@@ -44,7 +44,8 @@ final class SourcePlace {
 
   /**
    * The message after a place at its start, in brackets or not ({@code [render.py:42] frame 7
-   * done}, {@code render.py:42 frame 7 done}: {@code %(filename)s:%(lineno)d %(message)s}), the
+   * done}, {@code render.py:42 frame 7 done}: {@code %(filename)s:%(lineno)d %(message)s}; a dash
+   * or two after it, as Ray's {@code %(filename)s:%(lineno)s -- %(message)s} prints it), the
    * place put into {@code file} and {@code line}; the message as it is where it begins with none.
    */
   static String afterPlace(String message, RecordMetadata metadata) {
@@ -56,8 +57,12 @@ final class SourcePlace {
       return close > 4 && put(message.substring(1, close), metadata) ? message.substring(close + 2) : message;
     }
     int space = message.indexOf(' ');
-    return space > 4 && isDigit(message.charAt(space - 1)) && put(message.substring(0, space), metadata)
-        ? message.substring(space + 1) : message;
+    if (space <= 4 || !isDigit(message.charAt(space - 1)) || !put(message.substring(0, space), metadata)) {
+      return message;
+    }
+    // a dash or two between them: %(filename)s:%(lineno)d - %(message)s, Ray's "... -- %(message)s"
+    int dashes = message.startsWith("-- ", space + 1) ? 3 : message.startsWith("- ", space + 1) ? 2 : 0;
+    return message.substring(space + 1 + dashes);
   }
 
   /**

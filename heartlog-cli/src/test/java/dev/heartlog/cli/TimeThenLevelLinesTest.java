@@ -126,7 +126,9 @@ class TimeThenLevelLinesTest {
             "2026-12-03 09:57:28,855 [render.py:42] ERROR frame 7 failed",            // ... [%(filename)s:%(lineno)d] %(levelname)s ...
             "2026-12-03 09:57:28,855 - ERROR - render.py:42 - frame 7 failed",        // ... - %(filename)s:%(lineno)d - ...
             "2026-12-03 09:57:28,855 ERROR [worker] [render.py:42] frame 7 failed",   // the logger, then the place
-            "2026-12-03 09:57:28,855 ERROR render.py:42 frame 7 failed"))             // ... %(filename)s:%(lineno)d %(message)s
+            "2026-12-03 09:57:28,855 ERROR render.py:42 frame 7 failed",              // ... %(filename)s:%(lineno)d %(message)s
+            "2026-12-03 09:57:28,855 ERROR render.py:42 - frame 7 failed",            // ... %(filename)s:%(lineno)d - %(message)s
+            "2026-12-03 09:57:28,855\tERROR render.py:42 -- frame 7 failed"))         // Ray's, a tab after the time
         .allSatisfy(line -> {
           ChildLineParser.Parsed parsed = parse(line);
           assertThat(parsed.level()).as(line).isEqualTo(Level.ERROR);
@@ -135,7 +137,8 @@ class TimeThenLevelLinesTest {
               .doesNotContainKey("thread");
           assertThat(parsed.metadata().get("logger")).as(line).isIn(null, "worker");
         });
-    // Before, "[render.py:42] frame 7 failed", a thread "render.py:42", a logger "render.py:42".
+    // Before, "[render.py:42] frame 7 failed", a thread "render.py:42", a logger "render.py:42";
+    // "- frame 7 failed"; and Ray's line whole.
     assertThat(parse("2026-12-03 09:57:28,855 ERROR [Errno 2] No such file").message()).as("no place: as before")
         .isEqualTo("[Errno 2] No such file");
     assertThat(parse("2026-12-03 09:57:28,855 ERROR [redis.internal:6379] connection refused"))
