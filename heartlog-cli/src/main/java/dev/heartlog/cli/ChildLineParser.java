@@ -439,15 +439,15 @@ final class ChildLineParser {
         return java;
       }
       Parsed glog = CppLoggerLines.glog(line, metadata, this::endsTask);
+      if (glog == null) {
+        glog = CppLoggerLines.nccl(line, metadata, this::endsTask);
+      }
       if (glog != null) {
         return glog;
       }
       Level named = LevelNames.levelWordFirst(line);
       if (named == null) {
         named = LevelNames.levelNamedNearStart(line);
-      }
-      if (named == null) {
-        named = CppLoggerLines.ncclLevel(line);
       }
       if (named == null && FfmpegLines.isBlockLine(line)) {
         // info as its heading is, and still plain: read with its heading, it joins that record

@@ -25,11 +25,10 @@ final class CppLoggerLines {
           + "|\\[(?<c10>[IWEF])(?:\\d{3,4} [\\d:.]+)?)"
           + " (?<file>\\S+):(?<line>\\d{1,9})\\] (?<message>.*)");
 
-  /** NCCL's line ({@link #ncclLevel}): host, process and thread, the GPU, where a warning was raised, the level. */
+  /** NCCL's line ({@link #nccl}): host, process and thread, the GPU, where a warning was raised, the level. */
   private static final Pattern NCCL = Pattern.compile(
-      "[^\\s:]+:\\d{1,10}:\\d{1,10} \\[\\d{1,4}\\] (?:\\S+:\\d{1,9} )?NCCL (?<level>INFO|WARN|ABORT|TRACE)\\b");
-  /** How far into its line NCCL's name may come: past a long host name and source file. */
-  private static final int NCCL_REACH = 200;
+      "(?<host>[^\\s:]{1,100}):(?<pid>\\d{1,10}):(?<thread>\\d{1,10}) \\[(?<gpu>\\d{1,4})\\] "
+          + "(?:(?<file>[^\\s:]{1,200}):(?<line>\\d{1,9}) )?NCCL (?<level>INFO|WARN|ABORT|TRACE)(?: |$)");
 
   private CppLoggerLines() {}
 
@@ -73,25 +72,44 @@ final class CppLoggerLines {
   }
 
   /**
-   * The level of a line of NCCL's debug output ({@code NCCL_DEBUG=INFO}, on stdout), which
-   * distributed GPU runs print: {@code gpu-1:4242:4250 [0] NCCL INFO Bootstrap : Using eth0}, and a
-   * warning with where it was raised, {@code gpu-1:4242:4250 [0] misc/socket.cc:484 NCCL WARN
-   * socketStartConnect: Connect to 10.0.0.3<45678> failed}; null for any other line.
+   * A line of NCCL's debug output ({@code NCCL_DEBUG=INFO}, on stdout), which distributed GPU runs
+   * print by the hundred as they start: {@code gpu-1:4242:4250 [0] NCCL INFO Bootstrap : Using
+   * eth0}, and a warning with where it was raised, {@code gpu-1:4242:4250 [0] misc/socket.cc:484
+   * NCCL WARN socketStartConnect: Connect to 10.0.0.3<45678> failed}. Its level (WARN is WARNING,
+   * ABORT ERROR, TRACE DEBUG), the message after the level, and in its metadata the {@code
+   * component} {@code NCCL}, so that {@code --levels NCCL=WARNING} keeps its warnings and drops the
+   * rest, the {@code host}, {@code pid}, {@code thread} and {@code gpu}, and a warning's {@code
+   * file} and {@code line}. Before, the message kept that prefix. Null for any other line; most
+   * are turned away before the first space or colon, where a host's name ends.
    */
-  static Level ncclLevel(String line) {
-    int nccl = line.indexOf(" NCCL ");
-    if (nccl < 8 || nccl > NCCL_REACH) {
+  static ChildLineParser.Parsed nccl(String line, RecordMetadata metadata, Predicate<String> endsTask) {
+    int colon = 0;
+    while (colon < line.length() && line.charAt(colon) != ':' && line.charAt(colon) != ' ') {
+      colon++;
+    }
+    if (colon == 0 || colon + 1 >= line.length() || line.charAt(colon) != ':' || !Character.isDigit(line.charAt(colon + 1))) {
       return null;
     }
     Matcher matcher = NCCL.matcher(line);
     if (!matcher.lookingAt()) {
       return null;
     }
-    return switch (matcher.group("level")) {
+    Level level = switch (matcher.group("level")) {
       case "WARN" -> Level.WARNING;
       case "ABORT" -> Level.ERROR;
       case "TRACE" -> Level.DEBUG;
       default -> Level.INFO;
     };
+    metadata.put("component", "NCCL");
+    metadata.put("host", matcher.group("host"));
+    metadata.put("pid", Long.parseLong(matcher.group("pid")));
+    metadata.put("thread", Long.parseLong(matcher.group("thread")));
+    metadata.put("gpu", Integer.parseInt(matcher.group("gpu")));
+    if (matcher.group("file") != null) {
+      metadata.put("file", matcher.group("file"));
+      metadata.put("line", Integer.parseInt(matcher.group("line")));
+    }
+    String message = line.substring(matcher.end());
+    return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message));
   }
 }

@@ -516,7 +516,7 @@ class ChildLineParserTest {
   }
 
   @Test
-  void ncclsDebugLinesOnStdoutGiveTheirLevel() {
+  void ncclsDebugLinesGiveTheirLevelTheirMessageAndNcclAsTheirComponent() {
     ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
 
     // NCCL_DEBUG=INFO's lines: host:pid:tid [GPU], then a warning's source file and line. Before,
@@ -531,6 +531,22 @@ class ChildLineParserTest {
             "a worker's own line, long enough to pass the reach: NCCL WARN x"))
         .extracting(line -> seed.parse(line, Level.INFO, "stdout").level())
         .containsExactly(Level.INFO, Level.WARNING, Level.WARNING, Level.ERROR, Level.DEBUG, Level.INFO, Level.INFO);
+
+    // The message after the level, and NCCL as the component, which --levels NCCL=WARNING quiets.
+    // Before, the message kept the prefix.
+    ChildLineParser.Parsed warning = seed.parse(
+        "gpu-node-1:4242:4250 [1] misc/socket.cc:484 NCCL WARN socketStartConnect: Connect to 10.0.0.3<45678> failed",
+        Level.INFO, "stdout");
+    assertThat(warning.message()).isEqualTo("socketStartConnect: Connect to 10.0.0.3<45678> failed");
+    assertThat(warning.metadata()).containsEntry("component", "NCCL").containsEntry("host", "gpu-node-1")
+        .containsEntry("pid", 4242L).containsEntry("thread", 4250L).containsEntry("gpu", 1)
+        .containsEntry("file", "misc/socket.cc").containsEntry("line", 484);
+    ChildLineParser.Parsed info = seed.parse("gpu-node-1:4242:4242 [0] NCCL INFO Bootstrap : Using eth0:10.0.0.2<0>",
+        Level.WARNING, "stderr");
+    assertThat(info.message()).isEqualTo("Bootstrap : Using eth0:10.0.0.2<0>");
+    assertThat(info.metadata()).containsEntry("component", "NCCL").doesNotContainKeys("file", "line");
+    assertThat(seed.parse("gpu-node-1:4242:4250 [0] NCCL INFOx", Level.INFO, "stdout").message())
+        .as("no level's word: whole").isEqualTo("gpu-node-1:4242:4250 [0] NCCL INFOx");
   }
 
   @Test
