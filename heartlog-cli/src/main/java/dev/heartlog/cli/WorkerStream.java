@@ -41,6 +41,7 @@ final class WorkerStream {
   private final RichLogLines rich = new RichLogLines();
   private final VllmLines vllm;
   private final PyTorchLogLines torch;
+  private final WandbLines wandb;
   private final GitLines git = new GitLines();
   private final NpmLines npm = new NpmLines();
   private final JvmLauncherLines jvm = new JvmLauncherLines();
@@ -97,6 +98,7 @@ final class WorkerStream {
         WorkerLines.TRACEBACK_QUIET.toNanos(), WorkerLines.MAX_LINE_CHARS);
     this.vllm = new VllmLines(parser);
     this.torch = new PyTorchLogLines(parser);
+    this.wandb = new WandbLines(parser);
     // Its clock: the reads' times.
     this.lines = new TerminalLines(this::line, () -> readAt, WorkerLines.PROGRESS_INTERVAL.toNanos(), WorkerLines.MAX_LINE_CHARS);
   }
@@ -233,6 +235,13 @@ final class WorkerStream {
         if (parsed != null) {
           text = parsed.message();   // PyTorch prints its prefix on a traceback's every line too
           reader = torch;
+        }
+      }
+      if (parsed == null) {
+        parsed = wandb.parse(text, name);
+        if (parsed != null) {
+          text = parsed.message();   // "wandb: " alone says nothing, and is no record
+          reader = wandb;
         }
       }
       if (parsed == null) {

@@ -173,6 +173,33 @@ class WrappedPythonLibrariesTest {
   }
 
   @Test
+  void weightsAndBiasesReportsAreInfoAndItsTablesOneRecordEach() throws Exception {
+    // What wandb's client prints on stderr, its lines as public reports of its output show them
+    // (not wandb's own: no wandb here), around a line of the worker's own.
+    Path worker = Files.writeString(folder.resolve("train.py"), """
+        import sys
+        sys.stderr.write("wandb: Currently logged in as: render-bot. Use `wandb login --relogin` to force relogin\\n")
+        sys.stderr.write("wandb: WARNING Tried to log to step 817 that is less than the current step 821.\\n")
+        sys.stderr.flush()
+        print("epoch 1 done", flush=True)
+        sys.stderr.write("wandb: \\nwandb: Run summary:\\nwandb:   train/loss 0.123\\nwandb:        epoch 1\\nwandb: \\n")
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-wandb", "--", PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-wandb").stream()
+        .filter(r -> !r.message().startsWith("the worker process exited")).toList();
+    // Before, five warnings with "wandb: " in front (the table's rows too), two of them "wandb:" alone.
+    assertThat(records).filteredOn(r -> r.metadataJson().contains("\"component\": \"wandb\""))
+        .extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+            tuple("INFO", "Currently logged in as: render-bot. Use `wandb login --relogin` to force relogin"),
+            tuple("WARNING", "Tried to log to step 817 that is less than the current step 821."),
+            tuple("INFO", "Run summary:\n  train/loss 0.123\n       epoch 1"));
+    assertThat(records).extracting(StoredRecord::message).contains("epoch 1 done").hasSize(4);
+  }
+
+  @Test
   void aDeepSpeedFormattedWorkersRecordsGiveTheirLevelMessageAndPlaceAndItsLoggedExceptionIsOneError() throws Exception {
     // DeepSpeed's logger's format, which training scripts copy; to stdout, as DeepSpeed's.
     Path worker = Files.writeString(folder.resolve("train.py"), """
