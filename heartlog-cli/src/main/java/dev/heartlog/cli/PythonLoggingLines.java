@@ -70,11 +70,15 @@ final class PythonLoggingLines {
   /**
    * Hugging Face transformers' explicit format, which its example training scripts turn on
    * ({@code transformers.utils.logging.enable_explicit_format()}): {@code [%(levelname)s|%(filename)s:%(lineno)s]
-   * %(asctime)s >> %(message)s}, {@code [WARNING|modeling_utils.py:3952] 2026-12-06 05:00:04,456 >> Some weights ...}.
+   * %(asctime)s >> %(message)s}, {@code [WARNING|modeling_utils.py:3952] 2026-12-06 05:00:04,456 >> Some weights ...};
+   * and LLaMA-Factory's, which the fine-tuning tools built on it print too: {@code
+   * [%(levelname)s|%(asctime)s] %(name)s:%(lineno)s >> %(message)s}, {@code [INFO|2025-05-06
+   * 22:26:52] llamafactory.data.loader:143 >> Loading dataset alpaca.json...}.
    */
   private static final Pattern TRANSFORMERS = Pattern.compile(
-      "\\[(?<level>" + PYTHON_LEVELS + ")\\|(?<file>[^\\]\\s:|]{1,300}):(?<line>\\d{1,9})\\] "
-          + "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:,\\d{3})? >> (?<message>.*)");
+      "\\[(?<level>" + PYTHON_LEVELS + ")\\|(?:(?<file>[^\\]\\s:|]{1,300}):(?<line>\\d{1,9})\\] "
+          + "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:,\\d{3})?"
+          + "|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\] (?<logger>[\\w.]{1,200}):(?<loggerLine>\\d{1,9})) >> (?<message>.*)");
 
   /**
    * loguru's default format: {@code 2026-12-03 08:32:26.359 | ERROR    | app.render:render:42 -
@@ -333,7 +337,8 @@ final class PythonLoggingLines {
 
   /**
    * A line in transformers' explicit format ({@link #TRANSFORMERS}): its level, the message after
-   * {@code >>}, and the {@code file} and {@code line} it was logged in. Before, the level was read
+   * {@code >>}, and the {@code file} and {@code line} it was logged in (LLaMA-Factory's: the
+   * {@code logger} and the {@code line}). Before, the level was read
    * but the prefix stayed in the message, so each kind of error was named with the time. The time
    * has no zone, so the record keeps the time the line came.
    */
@@ -345,8 +350,13 @@ final class PythonLoggingLines {
     if (!matcher.matches()) {
       return null;
     }
-    metadata.put("file", matcher.group("file"));
-    metadata.put("line", Integer.parseInt(matcher.group("line")));
+    if (matcher.group("file") != null) {
+      metadata.put("file", matcher.group("file"));
+      metadata.put("line", Integer.parseInt(matcher.group("line")));
+    } else {
+      metadata.put("logger", matcher.group("logger"));
+      metadata.put("line", Integer.parseInt(matcher.group("loggerLine")));
+    }
     String message = matcher.group("message");
     return new ChildLineParser.Parsed(Level.fromName(matcher.group("level")), message, null, metadata,
         endsTask.test(message));

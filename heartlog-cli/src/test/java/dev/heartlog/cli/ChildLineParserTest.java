@@ -726,7 +726,7 @@ class ChildLineParserTest {
   }
 
   @Test
-  void transformersExplicitFormatGivesTheLevelTheMessageAndWhereItWasLogged() {
+  void transformersAndLlamaFactorysExplicitFormatsGiveTheLevelTheMessageAndWhereItWasLogged() {
     ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
 
     ChildLineParser.Parsed parsed = seed.parse("[WARNING|modeling_utils.py:3952] 2026-12-06 05:00:04,456 >> Some weights "
@@ -738,6 +738,14 @@ class ChildLineParserTest {
         .isEqualTo("no millis");
     assertThat(seed.parse("[NOTICE|x.py:1] 2026-12-06 05:00:05,000 >> m", Level.INFO, "stderr").message())
         .isEqualTo("[NOTICE|x.py:1] 2026-12-06 05:00:05,000 >> m");
+    // LLaMA-Factory's, the time in the level's brackets, the logger and its line after them.
+    // Before, the line was stored whole at its level.
+    ChildLineParser.Parsed factory = seed.parse("[WARNING|2025-05-06 22:26:52] llamafactory.data.loader:143 >> "
+        + "Loading dataset alpaca.json...", Level.INFO, "stdout");
+    assertThat(factory.level()).isEqualTo(Level.WARNING);
+    assertThat(factory.message()).isEqualTo("Loading dataset alpaca.json...");
+    assertThat(factory.metadata()).containsEntry("logger", "llamafactory.data.loader").containsEntry("line", 143)
+        .doesNotContainKey("file");
   }
 
   @Test
