@@ -76,9 +76,13 @@ final class PythonLoggingLines {
    * 22:26:52] llamafactory.data.loader:143 >> Loading dataset alpaca.json...}.
    */
   private static final Pattern TRANSFORMERS = Pattern.compile(
-      "\\[(?<level>" + PYTHON_LEVELS + ")\\|(?:(?<file>[^\\]\\s:|]{1,300}):(?<line>\\d{1,9})\\] "
-          + "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:,\\d{3})?"
-          + "|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\] (?<logger>[\\w.]{1,200}):(?<loggerLine>\\d{1,9})) >> (?<message>.*)");
+      "\\[(?<level>" + PYTHON_LEVELS + ")\\|(?<file>[^\\]\\s:|]{1,300}):(?<line>\\d{1,9})\\] "
+          + "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:,\\d{3})? >> (?<message>.*)");
+
+  /** LLaMA-Factory's, the time where transformers' has the file ({@link #TRANSFORMERS}). */
+  private static final Pattern LLAMA_FACTORY = Pattern.compile(
+      "\\[(?<level>" + PYTHON_LEVELS + ")\\|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\] "
+          + "(?<logger>[\\w.]{1,200}):(?<line>\\d{1,9}) >> (?<message>.*)");
 
   /**
    * loguru's default format: {@code 2026-12-03 08:32:26.359 | ERROR    | app.render:render:42 -
@@ -336,27 +340,24 @@ final class PythonLoggingLines {
   }
 
   /**
-   * A line in transformers' explicit format ({@link #TRANSFORMERS}): its level, the message after
-   * {@code >>}, and the {@code file} and {@code line} it was logged in (LLaMA-Factory's: the
-   * {@code logger} and the {@code line}). Before, the level was read
-   * but the prefix stayed in the message, so each kind of error was named with the time. The time
-   * has no zone, so the record keeps the time the line came.
+   * A line in transformers' explicit format ({@link #TRANSFORMERS}) or LLaMA-Factory's ({@link
+   * #LLAMA_FACTORY}): its level, the message after {@code >>}, and the {@code file} (LLaMA-Factory's:
+   * the {@code logger}) and {@code line} it was logged in. Before, the level was read but the
+   * prefix stayed in the message, so each kind of error was named with the time. The time has no
+   * zone, so the record keeps the time the line came.
    */
   static ChildLineParser.Parsed transformers(String line, RecordMetadata metadata, Predicate<String> endsTask) {
-    if (line.length() < 30 || line.charAt(0) != '[' || !Character.isUpperCase(line.charAt(1)) || line.indexOf('|') < 0) {
+    int bar = line.indexOf('|');
+    if (line.length() < 30 || line.charAt(0) != '[' || !Character.isUpperCase(line.charAt(1)) || bar < 0) {
       return null;
     }
-    Matcher matcher = TRANSFORMERS.matcher(line);
+    boolean factory = bar + 1 < line.length() && Character.isDigit(line.charAt(bar + 1));   // a time after the bar
+    Matcher matcher = (factory ? LLAMA_FACTORY : TRANSFORMERS).matcher(line);
     if (!matcher.matches()) {
       return null;
     }
-    if (matcher.group("file") != null) {
-      metadata.put("file", matcher.group("file"));
-      metadata.put("line", Integer.parseInt(matcher.group("line")));
-    } else {
-      metadata.put("logger", matcher.group("logger"));
-      metadata.put("line", Integer.parseInt(matcher.group("loggerLine")));
-    }
+    metadata.put(factory ? "logger" : "file", matcher.group(factory ? "logger" : "file"));
+    metadata.put("line", Integer.parseInt(matcher.group("line")));
     String message = matcher.group("message");
     return new ChildLineParser.Parsed(Level.fromName(matcher.group("level")), message, null, metadata,
         endsTask.test(message));
