@@ -42,6 +42,7 @@ final class WorkerStream {
   private final VllmLines vllm;
   private final PyTorchLogLines torch;
   private final WandbLines wandb;
+  private final LightningLines lightning;
   private final GitLines git = new GitLines();
   private final NpmLines npm = new NpmLines();
   private final JvmLauncherLines jvm = new JvmLauncherLines();
@@ -99,6 +100,7 @@ final class WorkerStream {
     this.vllm = new VllmLines(parser);
     this.torch = new PyTorchLogLines(parser);
     this.wandb = new WandbLines(parser);
+    this.lightning = new LightningLines(parser);
     // Its clock: the reads' times.
     this.lines = new TerminalLines(this::line, () -> readAt, WorkerLines.PROGRESS_INTERVAL.toNanos(), WorkerLines.MAX_LINE_CHARS);
   }
@@ -243,6 +245,10 @@ final class WorkerStream {
           text = parsed.message();   // "wandb: " alone says nothing, and is no record
           reader = wandb;
         }
+      }
+      if (parsed == null) {
+        parsed = lightning.parse(text, name);
+        reader = lightning;
       }
       if (parsed == null) {
         parsed = npm.parse(text, name);

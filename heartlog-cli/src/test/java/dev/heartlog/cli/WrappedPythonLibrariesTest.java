@@ -200,6 +200,39 @@ class WrappedPythonLibrariesTest {
   }
 
   @Test
+  void lightningsReportsAreInfoAndItsModelsSummaryOneRecord() throws Exception {
+    // PyTorch Lightning's logger as it configures it, on stderr with the message alone; its
+    // reports as public reports of its output show them (no Lightning here).
+    Path worker = Files.writeString(folder.resolve("train.py"), """
+        import logging
+        log = logging.getLogger("lightning.pytorch")
+        log.addHandler(logging.StreamHandler())
+        log.setLevel(logging.INFO)
+        log.propagate = False
+        log.info("GPU available: True (cuda), used: True")
+        log.info("LOCAL_RANK: 0 - CUDA_VISIBLE_DEVICES: [0]")
+        log.info("\\n  | Name  | Type     | Params | Mode\\n----------------\\n0 | model | NetCNN   | 140 K  | train"
+                 "\\n----------------\\n140 K     Trainable params\\n140 K     Total params")
+        log.warning("a warning of the worker's own")
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-lightning", "--", PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-lightning").stream()
+        .filter(r -> !r.message().startsWith("the worker process exited")).toList();
+    // Before, seven warnings: the two reports (the summary's heading joined to the second) and one
+    // for each of the five lines below the heading.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "GPU available: True (cuda), used: True"),
+        tuple("INFO", "LOCAL_RANK: 0 - CUDA_VISIBLE_DEVICES: [0]"),
+        tuple("INFO", "  | Name  | Type     | Params | Mode\n----------------\n0 | model | NetCNN   | 140 K  | train"
+            + "\n----------------\n140 K     Trainable params\n140 K     Total params"),
+        tuple("WARNING", "a warning of the worker's own"));
+    assertThat(records.get(2).metadataJson()).contains("\"component\": \"lightning\"");
+  }
+
+  @Test
   void aDeepSpeedFormattedWorkersRecordsGiveTheirLevelMessageAndPlaceAndItsLoggedExceptionIsOneError() throws Exception {
     // DeepSpeed's logger's format, which training scripts copy; to stdout, as DeepSpeed's.
     Path worker = Files.writeString(folder.resolve("train.py"), """
