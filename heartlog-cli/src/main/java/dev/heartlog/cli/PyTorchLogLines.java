@@ -35,10 +35,12 @@ final class PyTorchLogLines extends RecordsOfLines {
 
   /**
    * The newer prefix: the level's letter (V for DEBUG), month and day, the time to six digits, the
-   * process (or the thread, at first), the Python file and its line.
+   * process (or the thread, at first), the Python file and its line: a file of PyTorch's, so that
+   * absl's Python lines of the same shape ({@code I1207 ... 140234567890 train.py:42]}, JAX's,
+   * TensorFlow's) are left to {@link CppLoggerLines}, as before.
    */
   private static final Pattern GLOG_SHAPE = Pattern.compile(
-      "[VIWEC]\\d{4} \\d\\d:\\d\\d:\\d\\d\\.\\d{6} (?<id>\\d{1,18}) (?<file>\\S{1,500}\\.py):(?<line>\\d{1,9})\\]?");
+      "[VIWEC]\\d{4} \\d\\d:\\d\\d:\\d\\d\\.\\d{6} (?<id>\\d{1,18}) (?<file>torch\\S{0,500}\\.py):(?<line>\\d{1,9})\\]?");
 
   /** The most digits a Linux process's id has ({@code pid_max} is at most 4,194,304): longer, it is a thread's. */
   private static final int PID_DIGITS = 7;

@@ -54,6 +54,7 @@ class PyTorchLogLinesTest {
 
     assertThat(List.of(
             "E1207 10:00:05.123456 4242 cuda_driver.cc:152] glog's, of C++: read by CppLoggerLines",
+            "I1207 10:00:05.123456 140234567890 train.py:42] absl's, of Python: read by CppLoggerLines",
             "[2026-12-07 10:00:06,000] render.queue: [ERROR] another logger's: read by LoggerFormats",
             "[2026-12-07 10:00:06,000] torch.distributed.run: WARNING no brackets",
             "W1207 10:00:00.123000 1234 torch/distributed/run.py:793]x",
