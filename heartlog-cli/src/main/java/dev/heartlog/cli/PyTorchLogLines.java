@@ -65,8 +65,8 @@ final class PyTorchLogLines extends RecordsOfLines {
   /**
    * A line of PyTorch's loggers: its level, its message (the line's text from here on), and in
    * its metadata where it was logged ({@code file}, {@code line} and {@code pid}; the {@code
-   * logger} in the older shape) and the compilation's id; null for any other line. The time has no year
-   * or no zone, so the record keeps the time the line came.
+   * logger} in the older shape) and the compilation's id; null for any other line. The time has
+   * no year or no zone, so the record keeps the time the line came.
    *
    * @param line the line without the process in front of it ({@code [rank0]:}), which {@link
    *     VllmLines#process} read first
@@ -75,10 +75,7 @@ final class PyTorchLogLines extends RecordsOfLines {
   ChildLineParser.Parsed parse(String line, String stream, String process) {
     Matcher matcher = matcherOf(line);
     if (matcher == null) {
-      lastPrefix = null;
-      continuesRecord = false;
-      moreFollows = false;
-      return null;
+      return otherLine();
     }
     RecordMetadata metadata = new RecordMetadata(5);
     metadata.put("stream", stream);
@@ -101,10 +98,7 @@ final class PyTorchLogLines extends RecordsOfLines {
       putIfPresent(metadata, "compile_id", matcher.group("compileId"));
     }
     if (prefixEnd < line.length() && line.charAt(prefixEnd) != ' ') {
-      lastPrefix = null;
-      continuesRecord = false;
-      moreFollows = false;
-      return null;   // "W1207 ... run.py:793]x": not a prefix
+      return otherLine();   // "W1207 ... run.py:793]x": not a prefix
     }
     String prefix = line.substring(0, prefixEnd);
     continuesRecord = prefix.equals(lastPrefix) && Objects.equals(process, lastProcess);
@@ -113,6 +107,14 @@ final class PyTorchLogLines extends RecordsOfLines {
     lastProcess = process;
     String message = prefixEnd < line.length() ? line.substring(prefixEnd + 1) : "";
     return new ChildLineParser.Parsed(level, message, null, metadata, parser.endsTask(message));
+  }
+
+  /** A line of another format: no record of PyTorch's goes on past it. */
+  private ChildLineParser.Parsed otherLine() {
+    lastPrefix = null;
+    continuesRecord = false;
+    moreFollows = false;
+    return null;
   }
 
   /** The matcher of the prefix the line begins with; null where it begins with neither. */
