@@ -262,6 +262,9 @@ final class ChildLineParser {
         python = PythonLoggingLines.bracketed(line, metadata, this::endsTask);
       }
       if (python == null) {
+        python = PythonLoggingLines.sglang(line, streamDefault, metadata, this::endsTask);
+      }
+      if (python == null) {
         python = OpenTelemetryLoggingLines.parse(line, metadata, this::endsTask);
       }
       if (python == null) {

@@ -67,6 +67,11 @@ final class PythonLoggingLines {
       "\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:,\\d{3})?\\] \\[(?<level>" + PYTHON_LEVELS + ")\\] "
           + "\\[(?<file>[^\\]\\s:]+):(?<line>\\d{1,9}):(?<function>[^\\]\\s]+)\\] (?<message>.*)");
 
+  /** SGLang's: the time, the process's place in the run ({@code TP0}, {@code DP1 TP0}), the message ({@link #sglang}). */
+  private static final Pattern SGLANG = Pattern.compile(
+      "\\[(?:\\d{4}-\\d\\d-\\d\\d )?\\d\\d:\\d\\d:\\d\\d (?<process>[A-Z_]{2,8}\\d{1,5}(?: [A-Z_]{2,8}\\d{1,5}){0,4})\\] "
+          + "(?<message>.*)");
+
   /**
    * Hugging Face transformers' explicit format, which its example training scripts turn on
    * ({@code transformers.utils.logging.enable_explicit_format()}): {@code [%(levelname)s|%(filename)s:%(lineno)s]
@@ -337,6 +342,35 @@ final class PythonLoggingLines {
     String message = matcher.group("message");
     return new ChildLineParser.Parsed(Level.fromName(matcher.group("level")), message, null, metadata,
         endsTask.test(message));
+  }
+
+  /**
+   * A line of SGLang's, the inference server's: {@code [%(asctime)s%(prefix)s] %(message)s}, the
+   * process's place in the run after the time ({@code [2026-05-15 08:39:36 TP0] Load weight
+   * begin. avail mem=93.61 GB}, {@code DP1 TP0}, {@code TP0 EP0}; the time alone before 2025,
+   * {@code [22:30:32 TP0]}). It names no level: the stream's, as for a line of no format. Its
+   * message, with that place as its {@code process}; where the message ends a traceback's first
+   * line ({@code Scheduler hit an exception: Traceback (most recent call last):}), {@link
+   * Tracebacks} makes it an error. Before, the line was stored whole. The time has no zone, so the
+   * record keeps the time the line came. Null for any other line.
+   */
+  static ChildLineParser.Parsed sglang(String line, Level streamDefault, RecordMetadata metadata,
+      Predicate<String> endsTask) {
+    if (line.length() < 14 || line.charAt(0) != '[' || !Character.isDigit(line.charAt(1))) {
+      return null;
+    }
+    int close = line.indexOf("] ");
+    if (close < 10 || close > 60 || !Character.isDigit(line.charAt(close - 1))) {
+      return null;   // most lines of a bracketed time: a letter before the bracket, or none
+    }
+    Matcher matcher = SGLANG.matcher(line);
+    if (!matcher.matches()) {
+      return null;
+    }
+    metadata.put("process", matcher.group("process"));
+    String message = matcher.group("message");
+    return new ChildLineParser.Parsed(streamDefault, message, null, metadata, endsTask.test(message), null,
+        ChildLineParser.TaskScope.CURRENT, false, false);
   }
 
   /**

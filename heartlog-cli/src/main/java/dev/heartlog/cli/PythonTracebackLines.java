@@ -16,6 +16,26 @@ final class PythonTracebackLines {
   static final String PYTHON_START = "Traceback (most recent call last):";
 
   /**
+   * Whether a message ends with the first line of a traceback after words of its own, as a
+   * message that has {@code traceback.format_exc()} in it begins one ({@code Task failed:
+   * Traceback (most recent call last):}): not indented, as the tracebacks inside an exception
+   * group's are ({@code   | Traceback (most recent call last):}), and with a letter before it.
+   */
+  static boolean endsWithPythonStart(String message) {
+    int start = message.length() - PYTHON_START.length();
+    if (start < 2 || !message.endsWith(PYTHON_START) || message.charAt(start - 1) != ' '
+        || Character.isWhitespace(message.charAt(0))) {
+      return false;
+    }
+    for (int i = 0; i < start; i++) {
+      if (Character.isLetter(message.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Where Python's report of a syntax error begins when no traceback comes before it, as for a
    * script that does not compile ({@code python3 worker.py}, Blender's {@code -P render.py}):
    * {@code   File "/srv/worker.py", line 2}, then the source line, a caret, and {@code

@@ -533,6 +533,20 @@ final class Tracebacks {
       startTraceback(OpenTraceback.Shape.PYTHON, line, PythonTracebackLines.PYTHON_START, line.level());
       traceback.add(PythonTracebackLines.PYTHON_START);
       return true;
+    } else if (PythonTracebackLines.endsWithPythonStart(line.message())) {
+      // f"Task failed: {traceback.format_exc()}" (SGLang's "Scheduler hit an exception: ..."): the
+      // traceback begins on the line, after its words. The line's record, its message the words
+      // and its exception the traceback, at the line's own level, or ERROR where it names none, as
+      // a traceback of its own is. Before, the words and the first frames were one record, the
+      // exception's line another, and where the line named no level, no error was made at all.
+      release();
+      String message = line.message();
+      held = new Line(line.at(), line.ownLevel() ? line.level() : Level.ERROR,
+          message.substring(0, message.length() - PythonTracebackLines.PYTHON_START.length()).stripTrailing(),
+          line.task(), line.metadata(), line.arrivedNanos(), true);
+      startTraceback(OpenTraceback.Shape.PYTHON, line, PythonTracebackLines.PYTHON_START, held.level(), true);
+      traceback.add(PythonTracebackLines.PYTHON_START);
+      return true;
     } else if (text.equals(PythonTracebackLines.PYTHON_GROUP_START)) {
       startTraceback(OpenTraceback.Shape.PYTHON_GROUP, line, text.strip(), Level.ERROR);
     } else if (PythonTracebackLines.isSyntaxErrorLocation(text)) {
@@ -751,10 +765,15 @@ final class Tracebacks {
    * recorded first, as a record of its own.
    */
   private void startTraceback(OpenTraceback.Shape shape, Line start, String message, Level level) {
+    startTraceback(shape, start, message, level, false);
+  }
+
+  /** @param heldOwnsIt the held line is the traceback's owner, whatever its level and whenever it came */
+  private void startTraceback(OpenTraceback.Shape shape, Line start, String message, Level level, boolean heldOwnsIt) {
     Line owner = held;
     // A thread dump is asked for from outside (kill -3, jstack): no line before it is its owner
-    boolean owns = owner != null && shape != OpenTraceback.Shape.JVM_THREADS && (shape == OpenTraceback.Shape.GO_STACK
-        || lineInBurst && (owner.level().isAtLeast(Level.ERROR) || owner.ownLevel() && owner.level() == Level.WARNING));
+    boolean owns = owner != null && (heldOwnsIt || shape != OpenTraceback.Shape.JVM_THREADS && (shape == OpenTraceback.Shape.GO_STACK
+        || lineInBurst && (owner.level().isAtLeast(Level.ERROR) || owner.ownLevel() && owner.level() == Level.WARNING)));
     if (owner != null && !owns) {
       // An INFO line, or one naming no level, and a traceback in one read: most likely a crash
       // printed right after it, read together on a busy machine, which must stay the error it is.

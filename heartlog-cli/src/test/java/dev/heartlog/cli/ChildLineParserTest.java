@@ -726,6 +726,23 @@ class ChildLineParserTest {
   }
 
   @Test
+  void sglangsLinesGiveTheirMessageAndTheProcessesPlaceInTheRunAtTheStreamsLevel() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+    ChildLineParser.Parsed parsed = seed.parse("[2026-05-15 08:39:36 DP1 TP0] Load weight begin. avail mem=93.61 GB",
+        Level.WARNING, "stderr");
+    assertThat(parsed.level()).as("no level named: the stream's").isEqualTo(Level.WARNING);
+    assertThat(parsed.ownLevel()).isFalse();
+    assertThat(parsed.message()).isEqualTo("Load weight begin. avail mem=93.61 GB");
+    assertThat(parsed.metadata()).containsEntry("process", "DP1 TP0");
+    assertThat(seed.parse("[22:30:32 TP0] Init nccl begin.", Level.INFO, "stdout").message()).isEqualTo("Init nccl begin.");
+    assertThat(List.of("[2026-05-15 08:39:19] server_args=ServerArgs()", "[2026-05-15 08:39:19 tp0] x",
+            "[2026-05-15 08:39:19 TP] x"))
+        .as("no process's place: whole").allSatisfy(line -> assertThat(seed.parse(line, Level.INFO, "stdout").message())
+            .as(line).isEqualTo(line));
+  }
+
+  @Test
   void transformersAndLlamaFactorysExplicitFormatsGiveTheLevelTheMessageAndWhereItWasLogged() {
     ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
 

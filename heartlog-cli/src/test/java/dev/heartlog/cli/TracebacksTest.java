@@ -133,6 +133,35 @@ class TracebacksTest extends TracebacksTestSupport {
         "WARNING next line t-1 4 -");
   }
 
+  /**
+   * A message with {@code traceback.format_exc()} in it begins the traceback on its own line, after
+   * its words ({@code log.error(f"Task failed: {traceback.format_exc()}")}, SGLang's {@code
+   * Scheduler hit an exception: ...}). Before, the words and the first frames were one record and
+   * the exception's line another; a line that named no level made no error at all.
+   */
+  @Test
+  void aTracebackThatBeginsAfterALinesWordsIsThatLinesException() {
+    printOwn(Level.INFO, "retrying after: Traceback (most recent call last):");
+    print(Level.WARNING, "  File \"worker.py\", line 410, in process_single_task");
+    print(Level.WARNING, "ConnectionError: queue server gone");
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    print(Level.WARNING, "Task failed: Traceback (most recent call last):");
+    print(Level.WARNING, "  File \"worker.py\", line 412, in process_single_task");
+    print(Level.WARNING, "torch.OutOfMemoryError: CUDA out of memory");
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    print(Level.WARNING, "next line");
+    print(Level.WARNING, "Traceback (most recent call last): is what Python prints");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "INFO retrying after: t-1 0 Traceback (most recent call last):\n"
+            + "  File \"worker.py\", line 410, in process_single_task\nConnectionError: queue server gone",
+        "ERROR Task failed: t-1 3 Traceback (most recent call last):\n"
+            + "  File \"worker.py\", line 412, in process_single_task\ntorch.OutOfMemoryError: CUDA out of memory",
+        "WARNING next line t-1 6 -",
+        "WARNING Traceback (most recent call last): is what Python prints t-1 7 -");
+  }
+
   @Test
   void chainedExceptionsAreOneTracebackWhoseMessageIsTheLastException() {
     print(Level.WARNING, "Traceback (most recent call last):");

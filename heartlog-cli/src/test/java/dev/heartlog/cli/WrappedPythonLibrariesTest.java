@@ -230,6 +230,34 @@ class WrappedPythonLibrariesTest {
   }
 
   @Test
+  void anSglangSchedulersCrashIsOneErrorWithItsTraceback() throws Exception {
+    // SGLang's format, and how its scheduler logs the exception that ends it (sglang/srt/managers/
+    // scheduler.py), by Python's logging; on stderr, as SGLang's basicConfig puts it.
+    Path worker = Files.writeString(folder.resolve("serve.py"), """
+        import logging, traceback
+        logging.basicConfig(level=logging.INFO, format="[%(asctime)s TP0] %(message)s", datefmt="%Y-%m-%d %H:%M:%S")
+        log = logging.getLogger("sglang.srt.managers.scheduler")
+        log.info("Load weight begin. avail mem=22.76 GB")
+        try:
+            raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        except RuntimeError:
+            log.error(f"Scheduler hit an exception: {traceback.format_exc()}")
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-sglang", "--", PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-sglang");
+    // Before, three warnings, the time and TP0 in each message, and no error.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("WARNING", "Load weight begin. avail mem=22.76 GB"),
+        tuple("ERROR", "Scheduler hit an exception:"));
+    assertThat(records.get(1).exception()).startsWith("Traceback (most recent call last):\n")
+        .endsWith("RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB");
+    assertThat(records.get(1).metadataJson()).contains("\"process\": \"TP0\"");
+  }
+
+  @Test
   void aDeepSpeedFormattedWorkersRecordsGiveTheirLevelMessageAndPlaceAndItsLoggedExceptionIsOneError() throws Exception {
     // DeepSpeed's logger's format, which training scripts copy; to stdout, as DeepSpeed's.
     Path worker = Files.writeString(folder.resolve("train.py"), """
