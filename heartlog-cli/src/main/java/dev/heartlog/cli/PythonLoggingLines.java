@@ -360,8 +360,12 @@ final class PythonLoggingLines {
       return null;
     }
     int close = line.indexOf("] ");
-    if (close < 10 || close > 60 || !Character.isDigit(line.charAt(close - 1))) {
-      return null;   // most lines of a bracketed time: a letter before the bracket, or none
+    int digits = close - 1;
+    while (digits > 0 && Character.isDigit(line.charAt(digits))) {
+      digits--;
+    }
+    if (close < 10 || close > 60 || digits == close - 1 || !Character.isUpperCase(line.charAt(digits))) {
+      return null;   // most lines of a bracketed time: no capital and number before the bracket ("TP0]")
     }
     Matcher matcher = SGLANG.matcher(line);
     if (!matcher.matches()) {
