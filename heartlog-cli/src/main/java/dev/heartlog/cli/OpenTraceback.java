@@ -48,7 +48,12 @@ final class OpenTraceback {
      * The C++ runtime's abort over an uncaught exception: its {@code terminate called ...}, the
      * exception's {@code what()}, and PyTorch's further lines and stack.
      */
-    CPP_TERMINATE
+    CPP_TERMINATE,
+    /**
+     * ggml's abort ({@link GgmlLines}): a GPU backend's failed call, {@code ggml_abort}'s place
+     * and message, and the stack gdb or glibc prints.
+     */
+    GGML_ABORT
   }
 
   /** The line before and after the copy of a traceback that billiard and process pools print. */
@@ -89,6 +94,9 @@ final class OpenTraceback {
   private int deadlocks;                 // HotSpot's thread dump: the deadlocks it found
   private String deadlocksFound;         // HotSpot's thread dump: its line that says so
   private String dumpTime;               // HotSpot's thread dump: the time printed above it, the JVM's local time
+  private boolean abortSaid;             // ggml: ggml_abort's line came, its stack may follow
+  private boolean inGdb;                 // ggml: gdb is printing the stack
+  private boolean gdbEnded;              // ggml: gdb said it let the process go
 
   /**
    * Where HotSpot is in the whole report of its crash, which it prints on stdout after its first
@@ -214,6 +222,7 @@ final class OpenTraceback {
       case NODE_FATAL -> continuesNodeFatal(text);
       case RICH -> continuesRich(text, sameBurst, read, formatted);
       case CPP_TERMINATE -> continuesCppTerminate(text, sameBurst, read, formatted);
+      case GGML_ABORT -> continuesGgmlAbort(text);
     };
     if (part && leaveOut) {
       leaveOut = false;
@@ -278,10 +287,11 @@ final class OpenTraceback {
    * a loaded machine its last line came 300 ms after the one before it. Python reads each frame's
    * line of source from its file as it prints the frame, and a thread's traceback paused 480 ms
    * after its first frame once (threading.py's source, on a busy machine): the rest became
-   * warnings of their own. Until its exception line, a Python traceback is not complete.
+   * warnings of their own. Until its exception line, a Python traceback is not complete. ggml's
+   * abort starts gdb to print its stack, which takes its time to attach.
    */
   boolean printsSlowly() {
-    return backtraceSeen || shape == Shape.PYTHON && !afterException;
+    return backtraceSeen || shape == Shape.PYTHON && !afterException || shape == Shape.GGML_ABORT && !gdbEnded;
   }
 
   /** Records it: into its owner's record, or as a record of its own. */
@@ -579,5 +589,33 @@ final class OpenTraceback {
       return true;
     }
     return inMessage && sameBurst && TracebackLines.mayContinueMessage(text);   // a message of several lines
+  }
+
+  /**
+   * Whether the line is of ggml's abort: after a GPU backend's failed call ({@code CUDA error:
+   * ...}), its place and the call, then {@code ggml_abort}'s line; after that line, the stack,
+   * glibc's frames or gdb's lines up to its last ({@code [Inferior 1 (process N) detached]}),
+   * whatever gdb prints between (its frames, the source lines it could not read).
+   */
+  private boolean continuesGgmlAbort(String text) {
+    if (inGdb) {
+      gdbEnded = GgmlLines.isGdbEnd(text);
+      inGdb = !gdbEnded;
+      return true;
+    }
+    abortSaid |= lines.size() == 1 && GgmlLines.isAbortLine(lines.get(0));
+    if (!abortSaid) {
+      if (lines.size() == 1 && GgmlLines.isBackendPlace(text)
+          || lines.size() == 2 && GgmlLines.isBackendPlace(lines.get(1)) && text.startsWith("  ") && !text.isBlank()) {
+        return true;   // where it failed, and the call
+      }
+      abortSaid = GgmlLines.isAbortLine(text);
+      return abortSaid;
+    }
+    if (gdbEnded) {
+      return false;
+    }
+    inGdb = GgmlLines.isGdbStart(text);
+    return inGdb || GgmlLines.isGlibcFrame(text);
   }
 }

@@ -7,8 +7,8 @@ import java.util.List;
  * The lines a runtime prints before the report they belong to, held by {@link Tracebacks} until
  * a line shows whether the report follows: Node.js's place, source line and caret above an
  * uncaught error, the {@code #} that opens HotSpot's crash report, the time above its thread
- * dump, the rule above {@code socketserver}'s report of a failed request. Where none follows,
- * they are records of their own.
+ * dump, the rule above {@code socketserver}'s report of a failed request, ggml's abort above its
+ * stack ({@link GgmlLines}). Where none follows, they are records of their own.
  */
 final class Prelude {
 

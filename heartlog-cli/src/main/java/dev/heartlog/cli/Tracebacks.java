@@ -218,7 +218,8 @@ final class Tracebacks {
           || PythonTracebackLines.isRichTracebackStart(text) || PythonTracebackLines.isPythonStackDump(text)
           || PythonTracebackLines.isPythonFatal(text) || PythonTracebackLines.isSyntaxErrorLocation(text)
           || NodeErrorLines.isNodeFatal(text) || text.equals(JdkLines.JVM_CRASH_MARGIN)
-          || JdkLines.isJvmThreadDump(text) || beginsGoStackOfHeld(text))) {
+          || JdkLines.isJvmThreadDump(text) || beginsGoStackOfHeld(text)
+          || GgmlLines.isBackendError(text) || GgmlLines.isGgmlAbort(text))) {
         return false;
       }
       heldTable = row;
@@ -318,6 +319,8 @@ final class Tracebacks {
       // an uncaught error of Node.js's, the JVM's crash, socketserver's report of a failed
       // request, or HotSpot's thread dump may follow
       prelude = new Prelude(line, text);
+    } else if (!line.ownLevel() && GgmlLines.isAbortLine(text)) {
+      prelude = new Prelude(line, text);   // ggml_abort's, if a stack follows
     } else if (JdkLines.isJulSource(text)) {
       heldJulSource = line;   // its level and message come on the next line
       heldJulSourceText = text;
@@ -408,6 +411,18 @@ final class Tracebacks {
         return false;
       }
       release();           // a rule of the worker's own
+    }
+    if (prelude != null && GgmlLines.isAbortLine(prelude.firstText())) {
+      if (GgmlLines.isGlibcFrame(text) || GgmlLines.isGdbStart(text)) {
+        // ggml_abort's line with a message of its own (GGML_ABORT("unknown pre-tokenizer")), and
+        // the stack below it: the abort's record, its message the line.
+        startTraceback(OpenTraceback.Shape.GGML_ABORT, prelude.first(), prelude.first().message(), Level.ERROR);
+        traceback.add(prelude.firstText());
+        traceback.take(text, sameBurst, reads, line.ownLevel());
+        prelude = null;
+        return true;
+      }
+      release();           // a place of the worker's own
     }
     if (prelude != null) {
       if (prelude.continuesNodeError(text)) {
@@ -572,6 +587,8 @@ final class Tracebacks {
       }
     } else if (PanicLines.isCppTerminate(text)) {
       startTraceback(OpenTraceback.Shape.CPP_TERMINATE, line, line.message(), Level.ERROR);
+    } else if (GgmlLines.isBackendError(text) || GgmlLines.isGgmlAbort(text)) {
+      startTraceback(OpenTraceback.Shape.GGML_ABORT, line, line.message(), Level.ERROR);
     } else if (TracebackLines.isFrame(text)) {
       if (heldException != null) {
         startTracebackAtHeldLine(OpenTraceback.Shape.STACK, text);   // the exception's line, its message, the frame

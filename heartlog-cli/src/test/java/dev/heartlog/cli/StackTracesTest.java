@@ -687,6 +687,89 @@ class StackTracesTest extends TracebacksTestSupport {
             + " /tmp/c10/cuda/CUDACachingAllocator.cpp:569) t-1 11 " + String.join("\n", older));
   }
 
+  /**
+   * ggml's abort (llama.cpp, whisper.cpp) over a GPU backend's failed call: what failed, where,
+   * the call, ggml_abort's line and glibc's frames, as llama.cpp b4704 printed them (its issue
+   * #11841): one ERROR, named by its first line. Each line was a warning of its own.
+   */
+  @Test
+  void ggmlsAbortOverACudaErrorIsOneErrorWithItsStack() {
+    List<String> abort = List.of(
+        "CUDA error: CUDA-capable device(s) is/are busy or unavailable",
+        "  current device: 0, in function ggml_cuda_set_device at /app/llama.cpp/ggml/src/ggml-cuda/ggml-cuda.cu:86",
+        "  cudaSetDevice(device)",
+        "/app/llama.cpp/ggml/src/ggml-cuda/ggml-cuda.cu:73: CUDA error",
+        "/app/llama.cpp/build/bin/libggml-base.so(+0x14698)[0x7f8311f85698]",
+        "/app/llama.cpp/build/bin/libggml-base.so(ggml_abort+0x136)[0x7f8311f859e6]",
+        "/lib/x86_64-linux-gnu/libc.so.6(__libc_start_main+0x80)[0x7f3c29e29e40]",
+        "./llama-bench(+0x2a0e5)[0x55d1c0b2a0e5]");
+    print(Level.WARNING, "ggml_cuda_init: found 1 CUDA devices:");
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    abort.forEach(text -> print(Level.WARNING, text));
+    print(Level.WARNING, "next line");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "WARNING ggml_cuda_init: found 1 CUDA devices: t-1 0 -",
+        "ERROR CUDA error: CUDA-capable device(s) is/are busy or unavailable t-1 1 " + String.join("\n", abort),
+        "WARNING next line t-1 9 -");
+  }
+
+  /**
+   * A failed assertion of ggml's where gdb is installed: gdb's lines come a moment later (it
+   * attaches to the process), to the one that says it let the process go. One ERROR, named by
+   * the assertion.
+   */
+  @Test
+  void ggmlsFailedAssertionIsOneErrorWithTheStackGdbPrints() {
+    String assertion = "/root/llama.cpp/ggml/src/ggml-cuda/mmq.cu:145: GGML_ASSERT(src1->ne[2] == 1) failed";
+    List<String> gdb = List.of(
+        "[New LWP 24456]",
+        "[Thread debugging using libthread_db enabled]",
+        "Using host libthread_db library \"/lib/x86_64-linux-gnu/libthread_db.so.1\".",
+        "0x00007748fc0ea42f in __GI___wait4 (pid=24460, stat_loc=0x0, options=0, usage=0x0) at ../sysdeps/unix/sysv/linux/wait4.c:30",
+        "30\t../sysdeps/unix/sysv/linux/wait4.c: No such file or directory.",
+        "#0  0x00007748fc0ea42f in __GI___wait4 (pid=24460, stat_loc=0x0, options=0, usage=0x0) at ../sysdeps/unix/sysv/linux/wait4.c:30",
+        "#1  0x00007748fcb70b5b in ggml_print_backtrace () from /root/llama.cpp/build/bin/libggml-base.so.0",
+        "#2  0x00007748fcb70cf2 in ggml_abort () from /root/llama.cpp/build/bin/libggml-base.so.0",
+        "[Inferior 1 (process 24455) detached]");
+    print(Level.WARNING, assertion);
+    pause(QUIET * 3);   // gdb attaches: more than the quiet period, less than a slow traceback's
+    tracebacks.tick(nanos);
+    gdb.forEach(text -> print(Level.WARNING, text));
+    print(Level.WARNING, "#3  a line after gdb's last");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "ERROR " + assertion + " t-1 0 " + assertion + "\n" + String.join("\n", gdb),
+        "WARNING #3  a line after gdb's last t-1 10 -");
+  }
+
+  /**
+   * ggml_abort's line with a message of its own is an error where a stack follows it, in a later
+   * read (its child process prints the frames once gdb and lldb failed to start); a line of that
+   * shape with none after it is a record of its own, as before.
+   */
+  @Test
+  void aSourcePlaceAndMessageIsAnAbortOnlyWhereAStackFollowsIt() {
+    String abort = "/app/src/llama-vocab.cpp:1923: unknown pre-tokenizer type: 'qwen35'";
+    List<String> frames = List.of(
+        "/app/build/bin/libggml-base.so(ggml_abort+0x136)[0x7f8311f859e6]",
+        "./llama-server(+0x2a0e5) [0x55d1c0b2a0e5]");
+    print(Level.WARNING, abort);
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    frames.forEach(text -> print(Level.WARNING, text));
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    print(Level.WARNING, "src/render.c:12: frame 3 took 4 s");
+    print(Level.WARNING, "next line");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly(
+        "ERROR " + abort + " t-1 0 " + abort + "\n" + String.join("\n", frames),
+        "WARNING src/render.c:12: frame 3 took 4 s t-1 3 -",
+        "WARNING next line t-1 4 -");
+  }
+
   /** An abort over no exception, or one whose what() says nothing: named by its first line. */
   @Test
   void aCppAbortWithoutWhatIsNamedByItsFirstLine() {

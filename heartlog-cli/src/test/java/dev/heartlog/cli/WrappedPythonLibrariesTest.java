@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.heartlog.store.ErrorKind;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.StoredRecord;
 import dev.heartlog.store.TestDatabase;
@@ -255,6 +256,43 @@ class WrappedPythonLibrariesTest {
     assertThat(records.get(1).exception()).startsWith("Traceback (most recent call last):\n")
         .endsWith("RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB");
     assertThat(records.get(1).metadataJson()).contains("\"process\": \"TP0\"");
+  }
+
+  @Test
+  void aLlamaServerAbortedByACudaErrorIsOneErrorWithItsStackAndTheExitNamesIt() throws Exception {
+    // What ggml prints as a CUDA call fails in llama-server (ggml_cuda_error, then ggml_abort and
+    // glibc's frames, in a later write as ggml's child process prints them), as llama.cpp's
+    // issues quote it; then the process aborts. llama.cpp itself cannot be built here.
+    Path worker = Files.writeString(folder.resolve("serve.py"), """
+        import os, sys, time
+        sys.stderr.write("srv  update_slots: all slots are idle\\n")
+        sys.stderr.write("CUDA error: out of memory\\n"
+            "  current device: 0, in function ggml_backend_cuda_buffer_type_alloc_buffer at /app/ggml/src/ggml-cuda/ggml-cuda.cu:650\\n"
+            "  cudaMalloc((void **) &dev_ptr, size)\\n"
+            "/app/ggml/src/ggml-cuda/ggml-cuda.cu:88: CUDA error\\n")
+        sys.stderr.flush()
+        time.sleep(0.05)
+        sys.stderr.write("/app/build/bin/libggml-base.so(ggml_abort+0x152)[0x7f3c2a5e71a2]\\n"
+            "./llama-server(+0x2a0e5)[0x55d1c0b2a0e5]\\n")
+        sys.stderr.flush()
+        os.abort()
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-llama", "--", PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(134);
+    List<StoredRecord> records = records(store, "wrapped-llama");
+    // Before, each line was a warning of its own, a frame each, and the exit's exception the last frame.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("WARNING", "srv  update_slots: all slots are idle"),
+        tuple("ERROR", "CUDA error: out of memory"),
+        tuple("ERROR", "the worker process was killed by signal 6 (SIGABRT) (exit code 134)"));
+    assertThat(records.get(1).exception()).startsWith("CUDA error: out of memory\n  current device: 0, in function")
+        .contains("\n/app/ggml/src/ggml-cuda/ggml-cuda.cu:88: CUDA error\n")
+        .endsWith("\n./llama-server(+0x2a0e5)[0x55d1c0b2a0e5]");
+    assertThat(records.get(2).exception()).isEqualTo(records.get(1).exception());
+    assertThat(store.errorKinds("wrapped-llama", java.time.Instant.now().minusSeconds(600), null, 10).kinds())
+        .extracting(ErrorKind::errors, ErrorKind::exception).containsExactly(tuple(2L, "CUDA error: out of memory"));
   }
 
   @Test
