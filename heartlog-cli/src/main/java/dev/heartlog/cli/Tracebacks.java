@@ -788,9 +788,13 @@ final class Tracebacks {
   /** @param heldOwnsIt the held line is the traceback's owner, whatever its level and whenever it came */
   private void startTraceback(OpenTraceback.Shape shape, Line start, String message, Level level, boolean heldOwnsIt) {
     Line owner = held;
-    // A thread dump is asked for from outside (kill -3, jstack): no line before it is its owner
-    boolean owns = owner != null && (heldOwnsIt || shape != OpenTraceback.Shape.JVM_THREADS && (shape == OpenTraceback.Shape.GO_STACK
-        || lineInBurst && (owner.level().isAtLeast(Level.ERROR) || owner.ownLevel() && owner.level() == Level.WARNING)));
+    boolean owns = owner != null && (heldOwnsIt || switch (shape) {
+      case JVM_THREADS -> false;   // asked for from outside (kill -3, jstack): no line before it is its owner
+      case GO_STACK -> true;
+      // A crash, no warning's: llama.cpp's warning right before it kept ggml's abort as its exception.
+      case GGML_ABORT -> lineInBurst && owner.level().isAtLeast(Level.ERROR);
+      default -> lineInBurst && (owner.level().isAtLeast(Level.ERROR) || owner.ownLevel() && owner.level() == Level.WARNING);
+    });
     if (owner != null && !owns) {
       // An INFO line, or one naming no level, and a traceback in one read: most likely a crash
       // printed right after it, read together on a busy machine, which must stay the error it is.

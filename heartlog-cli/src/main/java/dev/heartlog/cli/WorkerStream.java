@@ -43,6 +43,7 @@ final class WorkerStream {
   private final PyTorchLogLines torch;
   private final WandbLines wandb;
   private final LightningLines lightning;
+  private final LlamaCppLines llama = new LlamaCppLines();
   private final GitLines git = new GitLines();
   private final NpmLines npm = new NpmLines();
   private final JvmLauncherLines jvm = new JvmLauncherLines();
@@ -249,6 +250,13 @@ final class WorkerStream {
       if (parsed == null) {
         parsed = lightning.parse(text, name);
         reader = lightning;
+      }
+      if (parsed == null) {
+        parsed = llama.parse(text, name);
+        if (parsed != null) {
+          text = parsed.message();   // ggml's abort is read after the level's letter
+          reader = llama;
+        }
       }
       if (parsed == null) {
         parsed = npm.parse(text, name);

@@ -296,6 +296,42 @@ class WrappedPythonLibrariesTest {
   }
 
   @Test
+  void llamaCppsLinesGiveTheirLevelWithItsPrefixAndItsReportsAtInfoAreInfoWithout() throws Exception {
+    // llama-server's lines with LLAMA_LOG_PREFIX and LLAMA_LOG_TIMESTAMPS set, as a failed CUDA call
+    // ends them (ggml's abort prints its own lines without the prefix); then lines without it.
+    Path worker = Files.writeString(folder.resolve("serve.py"), """
+        import sys
+        sys.stderr.write("0.00.035.060 I llama_model_loader: loaded meta data with 33 key-value pairs\\n"
+            "0.00.035.100 W llama_context: n_ctx_per_seq (4096) < n_ctx_train (131072)\\n"
+            "0.02.396.005 E CUDA error: no kernel image is available for execution on the device\\n"
+            "0.02.396.010 E   current device: 0, in function ggml_cuda_compute_forward at /app/ggml/src/ggml-cuda/ggml-cuda.cu:2341\\n"
+            "0.02.396.012 E   err\\n"
+            "/app/ggml/src/ggml-cuda/ggml-cuda.cu:75: CUDA error\\n")
+        sys.stderr.flush()
+        sys.stderr.write("llama_model_loader: - kv   0:                       general.architecture str              = llama\\n"
+            "load_tensors:        CUDA0 model buffer size =  4403.49 MiB\\n"
+            "llama_context: constructing llama_context\\n")
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-llama-prefix", "--", PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-llama-prefix");
+    // Before, each a warning, the prefix in its message; the abort's four lines four of them.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "llama_model_loader: loaded meta data with 33 key-value pairs"),
+        tuple("WARNING", "llama_context: n_ctx_per_seq (4096) < n_ctx_train (131072)"),
+        tuple("ERROR", "CUDA error: no kernel image is available for execution on the device"),
+        tuple("INFO", "llama_model_loader: - kv   0:                       general.architecture str              = llama"),
+        tuple("INFO", "load_tensors:        CUDA0 model buffer size =  4403.49 MiB"),
+        tuple("WARNING", "llama_context: constructing llama_context"));
+    assertThat(records.get(2).exception()).isEqualTo("CUDA error: no kernel image is available for execution on the device\n"
+        + "  current device: 0, in function ggml_cuda_compute_forward at /app/ggml/src/ggml-cuda/ggml-cuda.cu:2341\n"
+        + "  err\n/app/ggml/src/ggml-cuda/ggml-cuda.cu:75: CUDA error");
+    assertThat(records.get(0).metadataJson()).contains("\"component\": \"llama.cpp\"");
+  }
+
+  @Test
   void aDeepSpeedFormattedWorkersRecordsGiveTheirLevelMessageAndPlaceAndItsLoggedExceptionIsOneError() throws Exception {
     // DeepSpeed's logger's format, which training scripts copy; to stdout, as DeepSpeed's.
     Path worker = Files.writeString(folder.resolve("train.py"), """
