@@ -7,7 +7,9 @@ import dev.heartlog.agent.Level;
  * given: 200,000 reads a round, 15 rounds, the best of the last 10 in nanoseconds a read. In this
  * package, to reach the reader; parse-timing.sh compiles it against a build's heartlog.jar, so
  * that two builds are timed alike (BENCHMARKS.md §7). The environment's {@code
- * PARSE_TIMING_LINE_FORMAT}, where set, is the reader's {@code --line-format}.
+ * PARSE_TIMING_LINE_FORMAT}, where set, is the reader's {@code --line-format}; {@code
+ * PARSE_TIMING_READER=llama.cpp} times {@link LlamaCppLines}, which a stream's lines meet before
+ * that reader, instead (a build that has it).
  */
 public final class ParseTiming {
 
@@ -16,13 +18,14 @@ public final class ParseTiming {
   public static void main(String[] lines) {
     String format = System.getenv().getOrDefault("PARSE_TIMING_LINE_FORMAT", ChildLineParser.SEED_FORMAT);
     ChildLineParser parser = new ChildLineParser(format, ChildLineParser.DEFAULT_TASK_END);
+    boolean llama = "llama.cpp".equals(System.getenv("PARSE_TIMING_READER"));
     for (String line : lines) {
       double best = Double.MAX_VALUE;
       long read = 0;
       for (int round = 0; round < 15; round++) {
         long start = System.nanoTime();
         for (int i = 0; i < 200_000; i++) {
-          read += parser.parse(line, Level.WARNING, "stderr").message().length();
+          read += llama ? readByLlamaCpp(line) : parser.parse(line, Level.WARNING, "stderr").message().length();
         }
         double perRead = (System.nanoTime() - start) / 200_000.0;
         if (round >= 5) {
@@ -34,5 +37,13 @@ public final class ParseTiming {
         System.out.println();   // keeps the reads from being left out as unused
       }
     }
+  }
+
+  private static final LlamaCppLines LLAMA_CPP = new LlamaCppLines();
+
+  /** What {@link LlamaCppLines} makes of the line: its message's length, or 0 where it is none of its. */
+  private static int readByLlamaCpp(String line) {
+    ChildLineParser.Parsed parsed = LLAMA_CPP.parse(line, "stderr");
+    return parsed == null ? 0 : parsed.message().length();
   }
 }

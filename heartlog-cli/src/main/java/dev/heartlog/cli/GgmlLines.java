@@ -85,6 +85,9 @@ final class GgmlLines {
    * .../ggml-cuda.cu:88: CUDA error}): an error whether or not a stack follows it.
    */
   static boolean isGgmlAbort(String text) {
+    if (!text.endsWith(" error") && !text.endsWith(") failed")) {
+      return false;   // most lines, before the place is looked for
+    }
     String said = abortMessage(text);
     return said != null && (said.startsWith("GGML_ASSERT(") && said.endsWith(") failed") || said.equals("CUDA error")
         || said.equals("ROCm error") || said.equals("MUSA error"));

@@ -75,28 +75,60 @@ final class LlamaCppLines extends RecordsOfLines {
       return null;
     }
     char first = line.charAt(0);
-    if (first >= '0' && first <= '9' || line.charAt(1) == ' ' && "IWED".indexOf(first) >= 0) {
+    if (first >= '0' && first <= '9' ? afterTime(line) > 0 : line.charAt(1) == ' ' && "IWED".indexOf(first) >= 0) {
       return withPrefix(line, stream, after);
     }
     if (first == ' ') {
-      return DEVICE.matcher(line).matches() ? info(line.strip(), stream) : null;
+      return line.startsWith("  Device ") && DEVICE.matcher(line).matches() ? info(line.strip(), stream) : null;
     }
-    if (first < 'a' || first > 'z' || line.indexOf(':') < 0) {
+    if (line.startsWith("srv ")) {
+      Matcher request = REQUEST.matcher(line);
+      return request.matches() ? request(line, request.group(1), stream) : null;
+    }
+    int colon = line.indexOf(':');
+    if (colon < 4 || !isFunctionName(line, colon)) {
       return null;   // most lines
     }
-    if (line.startsWith(METADATA) || SETTING.matcher(line).matches() || DEVICES.matcher(line).matches()
-        || BUILD.matcher(line).matches()) {
+    if (line.startsWith(METADATA) || line.indexOf(" = ", colon) > 0 && SETTING.matcher(line).matches()
+        || line.startsWith("ggml_cuda_init: ") && DEVICES.matcher(line).matches()
+        || line.startsWith("build: ") && BUILD.matcher(line).matches()) {
       return info(line, stream);
     }
-    Matcher request = line.startsWith("srv") ? REQUEST.matcher(line) : null;
-    if (request != null && request.matches()) {
-      String status = request.group(1);
-      RecordMetadata metadata = metadata(stream, COMPONENT);
-      metadata.put("status", Integer.parseInt(status));
-      Level level = status.charAt(0) == '5' ? Level.ERROR : status.charAt(0) == '4' ? Level.WARNING : Level.INFO;
-      return new ChildLineParser.Parsed(level, line, null, metadata, false);
-    }
     return null;
+  }
+
+  /** Whether the line's first {@code colon} ends a C function's name, in lower case, as llama.cpp's lines begin. */
+  private static boolean isFunctionName(String line, int colon) {
+    for (int i = 0; i < colon; i++) {
+      char c = line.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c == '_' || c >= '0' && c <= '9')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Where the level's letter is after {@code --log-timestamps}' time since the start ({@code
+   * 0.02.396.005 E ...}: minutes, seconds, milliseconds, microseconds); -1 where the line begins
+   * with no such time (a date, a time of day).
+   */
+  private static int afterTime(String line) {
+    int dot = 0;
+    while (dot < line.length() && Character.isDigit(line.charAt(dot))) {
+      dot++;
+    }
+    int letter = dot + 12;
+    return line.length() > letter + 1 && line.charAt(dot) == '.' && line.charAt(dot + 3) == '.'
+        && line.charAt(dot + 7) == '.' && line.charAt(letter - 1) == ' ' && line.charAt(letter + 1) == ' ' ? letter : -1;
+  }
+
+  /** {@code llama-server}'s line of a request: INFO, WARNING for a client's error, ERROR for the server's. */
+  private static ChildLineParser.Parsed request(String line, String status, String stream) {
+    RecordMetadata metadata = metadata(stream, COMPONENT);
+    metadata.put("status", Integer.parseInt(status));
+    Level level = status.charAt(0) == '5' ? Level.ERROR : status.charAt(0) == '4' ? Level.WARNING : Level.INFO;
+    return new ChildLineParser.Parsed(level, line, null, metadata, false);
   }
 
   /**
