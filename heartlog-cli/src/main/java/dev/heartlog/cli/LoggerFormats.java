@@ -334,7 +334,8 @@ final class LoggerFormats {
   /**
    * A line that begins with its level and gives no time: {@code [%(levelname)s] %(message)s}
    * ({@code [WARNING] disk almost full}; Maven's {@code [INFO] ...}; Hydra's documented {@code
-   * [%(levelname)s] - %(message)s}), {@code WARNING - disk almost full}, {@code WARNING [render]
+   * [%(levelname)s] - %(message)s}; padded in its brackets, as C and C++ loggers pad it, {@code
+   * [INFO ] stable-diffusion.cpp:195  - loading model}), {@code WARNING - disk almost full}, {@code WARNING [render]
    * disk almost full}, {@code WARNING render: disk almost full}: its level, and the message after
    * the level and any logger set apart after it (as {@link #timeThenLevel} reads them), where the
    * line was stored whole. A level's word without brackets is read only before a " - ", a
@@ -344,8 +345,8 @@ final class LoggerFormats {
    */
   static ChildLineParser.Parsed levelFirst(String line, RecordMetadata metadata, Predicate<String> endsTask) {
     boolean bracketed = line.startsWith("[");
-    int wordStart = bracketed ? 1 : 0;
-    if (line.length() < 6 || "TDIWECF".indexOf(line.charAt(wordStart)) < 0) {
+    int wordStart = bracketed ? skipSpaces(line, 1) : 0;   // [ INFO], %(levelname)5s in brackets
+    if (line.length() < 6 || wordStart >= line.length() || "TDIWECF".indexOf(line.charAt(wordStart)) < 0) {
       return null;
     }
     int wordEnd = wordStart;
@@ -355,10 +356,11 @@ final class LoggerFormats {
     Level level = LevelNames.levelName(line.substring(wordStart, wordEnd));
     int restStart = wordEnd;
     if (bracketed) {
-      if (!line.startsWith("]", wordEnd)) {
+      int close = skipSpaces(line, wordEnd);   // [INFO ], [WARN ]: padded to the longest level's name
+      if (!line.startsWith("]", close)) {
         return null;
       }
-      restStart = line.startsWith("] - ", wordEnd) ? wordEnd + 3 : wordEnd + 1;
+      restStart = line.startsWith("] - ", close) ? close + 3 : close + 1;
     }
     int textStart = skipSpaces(line, restStart);
     if (level == null || textStart == restStart || textStart == line.length()) {

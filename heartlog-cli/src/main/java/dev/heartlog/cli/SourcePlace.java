@@ -45,7 +45,8 @@ final class SourcePlace {
   /**
    * The message after a place at its start, in brackets or not ({@code [render.py:42] frame 7
    * done}, {@code render.py:42 frame 7 done}: {@code %(filename)s:%(lineno)d %(message)s}; a dash
-   * or two after it, as Ray's {@code %(filename)s:%(lineno)s -- %(message)s} prints it), the
+   * or two after it, as Ray's {@code %(filename)s:%(lineno)s -- %(message)s} prints it, also
+   * after the line's number padded, {@code model.cpp:42   - loading}), the
    * place put into {@code file} and {@code line}; the message as it is where it begins with none.
    */
   static String afterPlace(String message, RecordMetadata metadata) {
@@ -60,9 +61,14 @@ final class SourcePlace {
     if (space <= 4 || !isDigit(message.charAt(space - 1)) || !put(message.substring(0, space), metadata)) {
       return message;
     }
-    // a dash or two between them: %(filename)s:%(lineno)d - %(message)s, Ray's "... -- %(message)s"
-    int dashes = message.startsWith("-- ", space + 1) ? 3 : message.startsWith("- ", space + 1) ? 2 : 0;
-    return message.substring(space + 1 + dashes);
+    // a dash or two between them: %(filename)s:%(lineno)d - %(message)s, Ray's "... -- %(message)s";
+    // after a line's number padded to four ("%s:%-4d - %s", stable-diffusion.cpp's), more spaces first
+    int after = space + 1;
+    while (after < message.length() && after - space <= 4 && message.charAt(after) == ' ') {
+      after++;
+    }
+    int dashes = message.startsWith("-- ", after) ? 3 : message.startsWith("- ", after) ? 2 : 0;
+    return message.substring(dashes > 0 ? after + dashes : space + 1);
   }
 
   /**

@@ -83,6 +83,31 @@ class LevelFirstLinesTest {
   }
 
   @Test
+  void aLevelPaddedInItsBracketsAndAPlacePaddedBeforeItsDashAreReadToo() {
+    // C and C++ loggers pad the level to the longest name's width in its brackets, and Python's
+    // [%(levelname)-8s] / [%(levelname)5s]; before, the level was found but the line kept whole.
+    Map<String, Level> padded = Map.of(
+        "[INFO ] disk almost full", Level.INFO,
+        "[WARN ] disk almost full", Level.WARNING,
+        "[WARNING ] disk almost full", Level.WARNING,
+        "[ INFO] disk almost full", Level.INFO,
+        "[ERROR   ] disk almost full", Level.ERROR);
+    padded.forEach((line, level) -> {
+      ChildLineParser.Parsed parsed = parse(line);
+      assertThat(parsed.level()).as(line).isEqualTo(level);
+      assertThat(parsed.message()).as(line).isEqualTo("disk almost full");
+    });
+    // stable-diffusion.cpp's "[%s] %s:%-4d - %s": the line's number padded to four, as its issues quote it;
+    // before, " - split prompt ..." was the message
+    ChildLineParser.Parsed place = parse("[DEBUG] stable-diffusion.cpp:353  - split prompt \"a lovely cat\" to tokens");
+    assertThat(place.level()).isEqualTo(Level.DEBUG);
+    assertThat(place.message()).isEqualTo("split prompt \"a lovely cat\" to tokens");
+    assertThat(place.metadata()).containsEntry("file", "stable-diffusion.cpp").containsEntry("line", 353);
+    assertThat(parse("[INFO]  stable-diffusion.cpp:2550 - ftype: q4_1").message()).isEqualTo("ftype: q4_1");
+    assertThat(parse("[I] disk almost full").message()).as("no level's name").isEqualTo("[I] disk almost full");
+  }
+
+  @Test
   void djangosVerboseFormatGivesTheModuleProcessAndThread() {
     // {levelname} {asctime} {module} {process:d} {thread:d} {message}, Django's documented
     // "verbose", which Python's logging cookbook quotes
