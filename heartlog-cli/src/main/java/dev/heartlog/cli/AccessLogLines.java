@@ -48,6 +48,18 @@ final class AccessLogLines {
       "\\[pid: (?<pid>\\d{1,10})\\|app: -?\\d{1,9}\\|req: \\d{1,19}/\\d{1,19}\\] (?<client>\\S{1,253}) \\((?<user>[^)]{0,64})\\) "
           + "\\{\\d{1,9} vars in \\d{1,19} bytes\\} \\[[^\\]]{1,64}\\] (?<rest>\\S+ .* \\(HTTP/[\\d.]{1,5} (?<status>\\d{3})\\).*)");
 
+  /**
+   * Gin's line of a request (Go's most used web framework, and Ollama's server): {@code [GIN]
+   * 2026/12/07 - 12:00:00 | 200 |    1.234567ms |       127.0.0.1 | POST     "/api/generate"},
+   * its fields padded to columns, the status coloured on a terminal.
+   */
+  private static final Pattern GIN = Pattern.compile(
+      "\\[GIN\\] \\d{4}/\\d\\d/\\d\\d - \\d\\d:\\d\\d:\\d\\d \\| +(?<status>\\d{3}) \\| +(?<latency>\\S{1,32}) \\|"
+          + " +(?<client>\\S{0,253}) \\| +(?<method>[A-Z]{1,16}) +(?<path>\".*\")");
+
+  /** Gin's own lines in its debug mode: {@code [GIN-debug] GET /ping --> main.main.func1 (3 handlers)}, {@code [GIN-debug] [WARNING] ...}. */
+  private static final String GIN_DEBUG = "[GIN-debug] ";
+
   private AccessLogLines() {}
 
   /**
@@ -63,6 +75,9 @@ final class AccessLogLines {
   static ChildLineParser.Parsed parse(String line, RecordMetadata metadata, Predicate<String> endsTask) {
     if (line.startsWith("[pid: ")) {
       return uwsgi(line, metadata, endsTask);
+    }
+    if (line.startsWith("[GIN")) {
+      return gin(line, metadata, endsTask);
     }
     int bracket = line.indexOf(" [");
     if (bracket < 5 || bracket > 400 || line.length() < bracket + 26 || line.charAt(bracket + 4) != '/'
@@ -122,5 +137,33 @@ final class AccessLogLines {
     metadata.put("status", Integer.parseInt(matcher.group("status")));
     String rest = matcher.group("rest");
     return new ChildLineParser.Parsed(Level.INFO, rest, null, metadata, endsTask.test(rest));
+  }
+
+  /**
+   * Gin's line of a request ({@link #GIN}): INFO, as the others, its message the method, the
+   * path, the status and the time it took ({@code POST "/api/generate" 200 1.234567ms}), and
+   * {@code client} and {@code status}. Gin's lines of its debug mode are DEBUG, {@code component}
+   * {@code gin}, or the level they name ({@code [GIN-debug] [WARNING] Running in "debug" mode}).
+   * Null for any other line.
+   */
+  private static ChildLineParser.Parsed gin(String line, RecordMetadata metadata, Predicate<String> endsTask) {
+    if (line.startsWith(GIN_DEBUG)) {
+      String said = line.substring(GIN_DEBUG.length());
+      Level level = said.startsWith("[WARNING] ") ? Level.WARNING : said.startsWith("[ERROR] ") ? Level.ERROR : Level.DEBUG;
+      String message = level == Level.DEBUG ? said : said.substring(said.indexOf(']') + 2);
+      metadata.put("component", "gin");
+      return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message));
+    }
+    Matcher matcher = GIN.matcher(line);
+    if (!matcher.matches()) {
+      return null;
+    }
+    if (!matcher.group("client").isEmpty()) {
+      metadata.put("client", matcher.group("client"));
+    }
+    metadata.put("status", Integer.parseInt(matcher.group("status")));
+    String message = matcher.group("method") + " " + matcher.group("path") + " " + matcher.group("status") + " "
+        + matcher.group("latency");
+    return new ChildLineParser.Parsed(Level.INFO, message, null, metadata, endsTask.test(message));
   }
 }

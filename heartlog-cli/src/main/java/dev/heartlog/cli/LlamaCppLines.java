@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  * its settings and sizes ({@code print_info: n_ctx_train = 131072}, {@code load_tensors: CUDA0
  * model buffer size = 4403.49 MiB}), the devices found ({@code ggml_cuda_init: found 1 CUDA
  * devices:} and a {@code Device 0: ...} line each), the build, and {@code llama-server}'s line
- * of each request ({@code srv log_server_r: request: POST /completion 127.0.0.1 200}: its
- * {@code status}, INFO, WARNING for a client's error, ERROR for the server's). The rest keep the
+ * of each request ({@code srv log_server_r: request: POST /completion 127.0.0.1 200}, with its
+ * {@code status}, as a web server's line of a request is). The rest keep the
  * stream's level: a warning cannot be told from the rest by its words. Before, every line was a
  * warning, a model's load a hundred or more. The message is the line without the prefix, and is
  * passed on as the line's text, so that ggml's abort with its prefix is read as one ({@link
@@ -123,12 +123,14 @@ final class LlamaCppLines extends RecordsOfLines {
         && line.charAt(dot + 7) == '.' && line.charAt(letter - 1) == ' ' && line.charAt(letter + 1) == ' ' ? letter : -1;
   }
 
-  /** {@code llama-server}'s line of a request: INFO, WARNING for a client's error, ERROR for the server's. */
+  /**
+   * {@code llama-server}'s line of a request: INFO, as a web server's line of a request is
+   * ({@link AccessLogLines}), its {@code status} for {@code logs --meta status=500}.
+   */
   private static ChildLineParser.Parsed request(String line, String status, String stream) {
     RecordMetadata metadata = metadata(stream, COMPONENT);
     metadata.put("status", Integer.parseInt(status));
-    Level level = status.charAt(0) == '5' ? Level.ERROR : status.charAt(0) == '4' ? Level.WARNING : Level.INFO;
-    return new ChildLineParser.Parsed(level, line, null, metadata, false);
+    return new ChildLineParser.Parsed(Level.INFO, line, null, metadata, false);
   }
 
   /**

@@ -43,6 +43,33 @@ class AccessLogLinesTest {
   }
 
   @Test
+  void ginsLineOfARequestIsInfoWithItsStatusAndClientAndItsDebugLinesAreDebug() {
+    // Gin's default logger (gin.Default()), as Ollama's server prints it on stderr; its colours
+    // on a terminal are taken out before any reader sees the line. Before, each was a warning.
+    ChildLineParser.Parsed served = parser.parse(
+        "[GIN] 2026/12/07 - 12:00:00 | 200 |    1.234567ms |       127.0.0.1 | POST     \"/api/generate\"",
+        Level.WARNING, "stderr");
+    assertThat(served.level()).isEqualTo(Level.INFO);
+    assertThat(served.message()).isEqualTo("POST \"/api/generate\" 200 1.234567ms");
+    assertThat(served.metadata()).containsEntry("client", "127.0.0.1").containsEntry("status", 200);
+    ChildLineParser.Parsed failed = parser.parse(
+        "[GIN] 2026/12/07 - 12:00:01 | 500 |  2.512345678s |        10.0.0.7 | GET      \"/api/tags?x=\\\"y\\\"\"",
+        Level.WARNING, "stderr");
+    assertThat(failed.level()).as("its error is logged on its own").isEqualTo(Level.INFO);
+    assertThat(failed.metadata()).containsEntry("status", 500).containsEntry("client", "10.0.0.7");
+    ChildLineParser.Parsed route = parser.parse(
+        "[GIN-debug] POST   /api/pull                 --> github.com/ollama/ollama/server.(*Server).PullHandler-fm (5 handlers)",
+        Level.WARNING, "stderr");
+    assertThat(route.level()).isEqualTo(Level.DEBUG);
+    assertThat(route.metadata()).containsEntry("component", "gin");
+    ChildLineParser.Parsed warning = parser.parse(
+        "[GIN-debug] [WARNING] Running in \"debug\" mode. Switch to \"release\" mode in production.", Level.INFO, "stdout");
+    assertThat(warning.level()).isEqualTo(Level.WARNING);
+    assertThat(warning.message()).isEqualTo("Running in \"debug\" mode. Switch to \"release\" mode in production.");
+    assertThat(parser.parse("[GIN] not a request", Level.WARNING, "stderr").message()).isEqualTo("[GIN] not a request");
+  }
+
+  @Test
   void anErrorHttpServerSentIsAWarningForTheClientsAndAnErrorForTheServers() {
     ChildLineParser.Parsed missing = parser.parse("127.0.0.1 - - [03/Dec/2026 14:12:32] code 404, message Not Found",
         Level.WARNING, "stderr");

@@ -80,13 +80,13 @@ class LlamaCppLinesTest {
   }
 
   @Test
-  void llamaServersLineOfARequestGivesItsStatusAndALevelByIt() {
+  void llamaServersLineOfARequestIsInfoWithItsStatus() {
+    // as a web server's line of a request (AccessLogLines): the failed request's error is its own
     ChildLineParser.Parsed ok = lines.parse("srv  log_server_r: request: POST /completion 127.0.0.1 200", "stderr");
     assertThat(ok.level()).isEqualTo(Level.INFO);
-    assertThat(ok.metadata()).containsEntry("status", 200);
-    assertThat(lines.parse("srv  log_server_r: request: POST /v1/chat/completions 10.0.0.7 400", "stderr").level())
-        .isEqualTo(Level.WARNING);
-    assertThat(lines.parse("srv  log_server_r: request: POST /completion 127.0.0.1 500", "stderr").level())
-        .isEqualTo(Level.ERROR);
+    assertThat(ok.metadata()).containsEntry("status", 200).containsEntry("component", "llama.cpp");
+    ChildLineParser.Parsed failed = lines.parse("srv  log_server_r: request: POST /completion 127.0.0.1 500", "stderr");
+    assertThat(failed.level()).isEqualTo(Level.INFO);
+    assertThat(failed.metadata()).containsEntry("status", 500);
   }
 }
