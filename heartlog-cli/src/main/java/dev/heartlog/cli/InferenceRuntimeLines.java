@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  * [12/30/2022-16:53:21] [W] [TRT] onnx2trt_utils.cpp:374: Your ONNX model has been generated with
  * INT64 weights ...}, and trtexec's own lines without {@code [TRT]}; and as its Python bindings
  * print it, {@code [TRT]} before the level ({@code [11/10/2022-15:02:13] [TRT] [W] Skipping
- * tactic 1 ...}). The forms were shaped from the runtimes' output quoted in public reports:
- * neither runtime can be installed here.
+ * tactic 1 ...}); TensorRT-LLM's ({@link #TENSOR_RT_LLM}). The forms were shaped from the
+ * runtimes' output quoted in public reports and their sources: none can be installed here.
  */
 final class InferenceRuntimeLines {
 
@@ -35,7 +35,16 @@ final class InferenceRuntimeLines {
    * Code 1: Cuda Runtime (out of memory)}.
    */
   private static final Pattern TENSOR_RT_PYTHON = Pattern.compile(
-      "\\[\\d\\d/\\d\\d/\\d{4}-\\d\\d:\\d\\d:\\d\\d\\] \\[(?<component>TRT)\\] \\[(?<level>[VIWEF])\\] (?<message>.*)");
+      "\\[\\d\\d/\\d\\d/\\d{4}-\\d\\d:\\d\\d:\\d\\d\\] \\[(?<component>TRT|TRT-LLM)\\] \\[(?<level>[VIWEF])\\] (?<message>.*)");
+
+  /**
+   * TensorRT-LLM's C++ logger, and its Python logger since: {@code [TensorRT-LLM][WARNING] ...},
+   * {@code [TensorRT-LLM] [INFO] ...}, the rank after the level where it logs one ({@code
+   * [TensorRT-LLM][INFO][1] ...}). Its Python logger's older form is TensorRT's with {@code
+   * [TRT-LLM]} ({@code [12/07/2026-12:00:00] [TRT-LLM] [I] Compute capability: (9, 0)}).
+   */
+  private static final Pattern TENSOR_RT_LLM = Pattern.compile(
+      "\\[(?<component>TensorRT-LLM)\\] ?\\[(?<level>TRACE|DEBUG|INFO|WARNING|ERROR)\\](?:\\[(?<rank>\\d{1,6})\\])? (?<message>.*)");
 
   private InferenceRuntimeLines() {}
 
@@ -50,7 +59,9 @@ final class InferenceRuntimeLines {
   static ChildLineParser.Parsed parse(String line, RecordMetadata metadata, Predicate<String> endsTask) {
     Matcher matcher;
     if (line.length() > 32 && line.charAt(0) == '[' && line.charAt(3) == '/' && line.charAt(22) == '[') {
-      matcher = (line.startsWith("[TRT] [", 22) ? TENSOR_RT_PYTHON : TENSOR_RT).matcher(line);
+      matcher = (line.startsWith("[TRT", 22) ? TENSOR_RT_PYTHON : TENSOR_RT).matcher(line);
+    } else if (line.startsWith("[TensorRT-LLM]")) {
+      matcher = TENSOR_RT_LLM.matcher(line);
     } else if (line.length() > 40 && line.charAt(4) == '-' && line.indexOf(":onnxruntime:", 20) > 0) {
       matcher = ONNX_RUNTIME.matcher(line);
     } else {
@@ -59,14 +70,19 @@ final class InferenceRuntimeLines {
     if (!matcher.matches()) {
       return null;
     }
-    Level level = LevelNames.letterLevel(matcher.group("level").charAt(0));
+    String named = matcher.group("level");
+    Level level = named.length() == 1 ? LevelNames.letterLevel(named.charAt(0)) : LevelNames.levelName(named);
     if (matcher.pattern() == ONNX_RUNTIME) {
       metadata.put("logger", matcher.group("logger"));
       metadata.put("file", matcher.group("file"));
       metadata.put("line", Integer.parseInt(matcher.group("line")));
       metadata.put("function", matcher.group("function"));
     } else if (matcher.group("component") != null) {
-      metadata.put("component", matcher.group("component"));
+      // TensorRT-LLM's either way, so that --levels TensorRT-LLM=WARNING covers both its loggers
+      metadata.put("component", matcher.group("component").equals("TRT-LLM") ? "TensorRT-LLM" : matcher.group("component"));
+      if (matcher.pattern() == TENSOR_RT_LLM && matcher.group("rank") != null) {
+        metadata.put("rank", Integer.parseInt(matcher.group("rank")));
+      }
     }
     String message = matcher.group("message");
     return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message));

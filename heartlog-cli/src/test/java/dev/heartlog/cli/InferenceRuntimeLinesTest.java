@@ -39,6 +39,33 @@ class InferenceRuntimeLinesTest {
         + "ORT optimization- Force fallback to CPU execution for node: /Gather_1").level()).isEqualTo(Level.INFO);
   }
 
+  /**
+   * TensorRT-LLM's C++ logger ({@code getPrefix} in its {@code logger.h}) and its Python logger's
+   * two forms, as its sources and tests print them. Before, the prefix stayed in the message, and
+   * the older Python form was a warning on stderr whatever its level.
+   */
+  @Test
+  void tensorRtLlmsLinesGiveTheirLevelRankAndMessage() {
+    ChildLineParser.Parsed warning = parse("[TensorRT-LLM][WARNING] Parameter max_tokens_in_paged_kv_cache is deprecated");
+    ChildLineParser.Parsed ranked = parse("[TensorRT-LLM][ERROR][1] Assertion failed: mpiSize == tp * pp");
+    ChildLineParser.Parsed python = parse("[TensorRT-LLM] [INFO] [Autotuner] Profiled runner=AllReduceRunner(tp_size=8)");
+    ChildLineParser.Parsed older = parse("[12/07/2026-12:00:00] [TRT-LLM] [I] Compute capability: (9, 0)");
+
+    assertThat(warning.level()).isEqualTo(Level.WARNING);
+    assertThat(warning.message()).isEqualTo("Parameter max_tokens_in_paged_kv_cache is deprecated");
+    assertThat(warning.metadata()).containsEntry("component", "TensorRT-LLM").doesNotContainKey("rank");
+    assertThat(ranked.level()).isEqualTo(Level.ERROR);
+    assertThat(ranked.message()).isEqualTo("Assertion failed: mpiSize == tp * pp");
+    assertThat(ranked.metadata()).containsEntry("rank", 1);
+    assertThat(python.level()).isEqualTo(Level.INFO);
+    assertThat(python.message()).isEqualTo("[Autotuner] Profiled runner=AllReduceRunner(tp_size=8)");
+    assertThat(older.level()).as("on stderr it was a warning").isEqualTo(Level.INFO);
+    assertThat(older.message()).isEqualTo("Compute capability: (9, 0)");
+    assertThat(older.metadata()).as("one component for both loggers").containsEntry("component", "TensorRT-LLM");
+    assertThat(parse("[TensorRT-LLM] TensorRT LLM version: 0.21.0").message()).as("no level: whole")
+        .isEqualTo("[TensorRT-LLM] TensorRT LLM version: 0.21.0");
+  }
+
   @Test
   void tensorRtsLinesGiveTheirLevelAndTheLibrarysAreMarked() {
     ChildLineParser.Parsed library = parse("[12/30/2022-16:53:21] [W] [TRT] onnx2trt_utils.cpp:374: Your ONNX model has "
