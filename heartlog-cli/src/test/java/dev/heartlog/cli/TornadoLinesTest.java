@@ -44,6 +44,28 @@ class TornadoLinesTest {
   }
 
   @Test
+  void nemosAndOptunasFormsOfItGiveTheirLevelsToo() {
+    // NeMo's BaseNeMoFormatter, Tornado's with its name and a whole date; Optuna's colorlog format,
+    // "[%(levelname)1.1s %(asctime)s] %(message)s". Before, each line was a warning on stderr.
+    ChildLineParser.Parsed nemo = parser.parse("[NeMo I 2026-12-07 12:00:00 exp_manager:394] Experiments will be logged at "
+        + "/results/exp", Level.WARNING, "stderr");
+    ChildLineParser.Parsed optuna = parser.parse("[I 2026-12-07 12:00:00,123] Trial 0 finished with value: 0.5 and "
+        + "parameters: {'x': 1}. Best is trial 0 with value: 0.5.", Level.WARNING, "stderr");
+
+    assertThat(nemo.level()).isEqualTo(Level.INFO);
+    assertThat(nemo.message()).isEqualTo("Experiments will be logged at /results/exp");
+    assertThat(nemo.metadata()).containsEntry("logger", "exp_manager").containsEntry("line", 394)
+        .containsEntry("component", "NeMo");
+    assertThat(level("[NeMo E 2026-12-07 12:00:05 train:55] training failed")).isEqualTo(Level.ERROR);
+    assertThat(optuna.level()).isEqualTo(Level.INFO);
+    assertThat(optuna.message()).startsWith("Trial 0 finished with value: 0.5");
+    assertThat(optuna.metadata()).doesNotContainKeys("logger", "component");
+    assertThat(level("[W 2026-12-07 12:00:01,456] Trial 1 failed with value None.")).isEqualTo(Level.WARNING);
+    String noTime = "[I 2026-12-07] a date alone";
+    assertThat(parser.parse(noTime, Level.WARNING, "stderr").message()).isEqualTo(noTime);
+  }
+
+  @Test
   void aTornadoApplicationsLinesGiveTheirLevelsAndAnUncaughtExceptionIsAnError() throws Exception {
     List<StoredRecord> records = WrappedWorkers.replayedOnStderr(folder, "tornado-6.2.txt", "tornado-replayed");
 

@@ -332,6 +332,49 @@ class WrappedPythonLibrariesTest {
   }
 
   @Test
+  void anOptunaStudysFailedTrialIsAWarningWithItsTracebackAndNemosLinesGiveTheirLevels() throws Exception {
+    // Optuna's logger, as its colorlog handler formats it (colorlog cannot be installed here; its
+    // colours are taken out before any reader sees the line), and how its study logs a trial that
+    // raised (optuna/study/_optimize.py: a warning with exc_info); then lines in NeMo's format.
+    Path worker = Files.writeString(folder.resolve("search.py"), """
+        import logging, sys
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("[%(levelname)1.1s %(asctime)s] %(message)s"))
+        log = logging.getLogger("optuna")
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.info("A new study created in memory with name: render-search")
+        try:
+            raise ValueError("frame 7 diverged")
+        except ValueError as e:
+            log.warning(f"Trial 1 failed with parameters: {{'lr': 0.1}} because of the following error: {e!r}.",
+                exc_info=True)
+        log.warning("Trial 1 failed with value None.")
+        nemo = logging.StreamHandler(sys.stderr)
+        nemo.setFormatter(logging.Formatter("[NeMo %(levelname)1.1s %(asctime)s %(module)s:%(lineno)d] %(message)s",
+            datefmt="%Y-%m-%d %H:%M:%S"))
+        log.removeHandler(handler)
+        log.addHandler(nemo)
+        log.info("Experiments will be logged at /results/exp")
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-optuna", "--", PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-optuna");
+    // Before, each line a warning, the prefix in its message, and the traceback an error of its own.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "A new study created in memory with name: render-search"),
+        tuple("WARNING", "Trial 1 failed with parameters: {'lr': 0.1} because of the following error: "
+            + "ValueError('frame 7 diverged')."),
+        tuple("WARNING", "Trial 1 failed with value None."),
+        tuple("INFO", "Experiments will be logged at /results/exp"));
+    assertThat(records.get(1).exception()).startsWith("Traceback (most recent call last):")
+        .endsWith("ValueError: frame 7 diverged");
+    assertThat(records.get(3).metadataJson()).contains("\"component\": \"NeMo\"", "\"logger\": \"search\"");
+  }
+
+  @Test
   void aDeepSpeedFormattedWorkersRecordsGiveTheirLevelMessageAndPlaceAndItsLoggedExceptionIsOneError() throws Exception {
     // DeepSpeed's logger's format, which training scripts copy; to stdout, as DeepSpeed's.
     Path worker = Files.writeString(folder.resolve("train.py"), """
