@@ -180,6 +180,8 @@ final class GoLoggerLines {
       message = padded.group("message") == null ? "" : padded.group("message");
     } else if (space > 0 && (level = slogLevel(message.substring(0, space))) != null) {
       message = message.substring(space + 1);
+    } else if (space > 0 && (level = pythonLevel(message.substring(0, space))) != null) {
+      message = message.substring(space + 1);   // MLflow's "%(asctime)s %(levelname)s %(name)s: ...", this date
     } else {
       level = LevelNames.levelNamedNearStart(message);
     }
@@ -221,6 +223,16 @@ final class GoLoggerLines {
    * {@code ERROR+4} for a fatal one, {@code DEBUG-4} for a trace one), which is that name's level
    * here; null for any other word.
    */
+  /**
+   * The level of Python's two names slog has not ({@code WARNING}, {@code CRITICAL}), which a
+   * Python logger writes after a date of Go's shape: MLflow's {@code %(asctime)s %(levelname)s
+   * %(name)s: %(message)s} with {@code datefmt="%Y/%m/%d %H:%M:%S"}. Before, its warnings kept
+   * the word in their message.
+   */
+  private static Level pythonLevel(String word) {
+    return word.equals("WARNING") ? Level.WARNING : word.equals("CRITICAL") ? Level.CRITICAL : null;
+  }
+
   static Level slogLevel(String word) {
     int end = word.length();
     int sign = Math.max(word.indexOf('+'), word.indexOf('-'));

@@ -49,6 +49,19 @@ class GoLoggerLinesTest {
   }
 
   @Test
+  void pythonsLevelNamesAfterADateOfGosShapeAreTheLevelToo() {
+    // MLflow's "%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt "%Y/%m/%d %H:%M:%S":
+    // slog names no WARNING or CRITICAL, and the word stayed in the message
+    ChildLineParser.Parsed warning = parse("2026/12/07 12:00:00 WARNING mlflow.utils.requirements_utils: Found torch "
+        + "version (2.5.1+cu124) contains a local version label");
+    assertThat(warning.level()).isEqualTo(Level.WARNING);
+    assertThat(warning.message()).startsWith("mlflow.utils.requirements_utils: Found torch version");
+    assertThat(parse("2026/12/07 12:00:00 CRITICAL mlflow: disk gone").level()).isEqualTo(Level.CRITICAL);
+    assertThat(parse("2026/12/07 12:00:00 WARNINGS are a word of the message").message())
+        .isEqualTo("WARNINGS are a word of the message");
+  }
+
+  @Test
   void zerologsConsoleLinesGiveTheirLevelsTheirTaskAndWhereTheyWereLogged() {
     assertThat(List.of("TRC", "DBG", "INF", "WRN", "ERR", "FTL", "PNC"))
         .extracting(level -> parse("10:40AM " + level + " x").level())
