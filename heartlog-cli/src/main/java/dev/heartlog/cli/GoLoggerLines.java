@@ -178,10 +178,9 @@ final class GoLoggerLines {
     if (padded != null && padded.matches()) {
       level = LevelNames.syslogLevel(padded.group("level"));
       message = padded.group("message") == null ? "" : padded.group("message");
-    } else if (space > 0 && (level = slogLevel(message.substring(0, space))) != null) {
-      message = message.substring(space + 1);
-    } else if (space > 0 && (level = pythonLevel(message.substring(0, space))) != null) {
-      message = message.substring(space + 1);   // MLflow's "%(asctime)s %(levelname)s %(name)s: ...", this date
+    } else if (space > 0 && (level = slogLevel(message.substring(0, space))) != null
+        || space > 0 && (level = pythonLevel(message, space)) != null) {
+      message = message.substring(space + 1);   // MLflow's "%(asctime)s %(levelname)s %(name)s: ...": pythonLevel
     } else {
       level = LevelNames.levelNamedNearStart(message);
     }
@@ -229,8 +228,9 @@ final class GoLoggerLines {
    * %(name)s: %(message)s} with {@code datefmt="%Y/%m/%d %H:%M:%S"}. Before, its warnings kept
    * the word in their message.
    */
-  private static Level pythonLevel(String word) {
-    return word.equals("WARNING") ? Level.WARNING : word.equals("CRITICAL") ? Level.CRITICAL : null;
+  private static Level pythonLevel(String message, int wordEnd) {
+    return wordEnd == 7 && message.startsWith("WARNING") ? Level.WARNING
+        : wordEnd == 8 && message.startsWith("CRITICAL") ? Level.CRITICAL : null;
   }
 
   static Level slogLevel(String word) {

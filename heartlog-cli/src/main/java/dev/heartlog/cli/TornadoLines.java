@@ -21,9 +21,16 @@ import java.util.regex.Pattern;
 final class TornadoLines {
 
   private static final Pattern LINE = Pattern.compile(
-      "\\[(?<nemo>NeMo )?(?<level>[DIWEC]) (?:(?:\\d{6}|\\d{4}-\\d\\d-\\d\\d) \\d\\d:\\d\\d:\\d\\d (?<module>[^\\s:\\]]+):(?<line>\\d{1,9})"
-          + "|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} (?<name>[^\\s\\]]+)"
-          + "|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,\\d{3})\\] (?<message>.*)");
+      "\\[(?<level>[DIWEC]) (?:\\d{6} \\d\\d:\\d\\d:\\d\\d (?<module>[^\\s:\\]]+):(?<line>\\d{1,9})"
+          + "|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} (?<name>[^\\s\\]]+))\\] (?<message>.*)");
+
+  /** NeMo's: its name, the level's letter, the date and time, the module and line. */
+  private static final Pattern NEMO_LINE = Pattern.compile(
+      "\\[NeMo (?<level>[DIWEC]) \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d (?<module>[^\\s:\\]]+):(?<line>\\d{1,9})\\] (?<message>.*)");
+
+  /** Optuna's: the level's letter and the date and time to the millisecond, in brackets. */
+  private static final Pattern OPTUNA_LINE = Pattern.compile(
+      "\\[(?<level>[DIWEC]) \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,\\d{3}\\] (?<message>.*)");
 
   private static final String NEMO = "[NeMo ";
 
@@ -37,22 +44,26 @@ final class TornadoLines {
    * is indented by the formatter and joins its message. Null for any other line.
    */
   static ChildLineParser.Parsed parse(String line, RecordMetadata metadata, Predicate<String> endsTask) {
-    int letter = line.startsWith(NEMO) ? NEMO.length() : 1;
+    boolean nemo = line.startsWith(NEMO);
+    int letter = nemo ? NEMO.length() : 1;
     if (line.length() < 20 || line.charAt(0) != '[' || line.charAt(letter + 1) != ' ' || "DIWEC".indexOf(line.charAt(letter)) < 0) {
       return null;
     }
-    Matcher matcher = LINE.matcher(line);
+    boolean optuna = !nemo && line.length() > 28 && line.charAt(22) == ',' && line.charAt(26) == ']';
+    Matcher matcher = (nemo ? NEMO_LINE : optuna ? OPTUNA_LINE : LINE).matcher(line);
     if (!matcher.matches()) {
       return null;
     }
     Level level = LevelNames.letterLevel(matcher.group("level").charAt(0));
-    if (matcher.group("module") != null) {
-      metadata.put("logger", matcher.group("module"));
-      metadata.put("line", Integer.parseInt(matcher.group("line")));
-    } else if (matcher.group("name") != null) {
-      metadata.put("logger", matcher.group("name"));
+    if (!optuna) {   // Optuna's names no module or logger
+      if (matcher.group("module") != null) {
+        metadata.put("logger", matcher.group("module"));
+        metadata.put("line", Integer.parseInt(matcher.group("line")));
+      } else {
+        metadata.put("logger", matcher.group("name"));
+      }
     }
-    if (matcher.group("nemo") != null) {
+    if (nemo) {
       metadata.put("component", "NeMo");
     }
     String message = matcher.group("message");
