@@ -2,6 +2,7 @@ package dev.heartlog.cli;
 
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.RecordMetadata;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -66,6 +67,18 @@ final class PythonLoggingLines {
   private static final Pattern PYTHON_BRACKETED = Pattern.compile(
       "\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:,\\d{3})?\\] \\[(?<level>" + PYTHON_LEVELS + ")\\] "
           + "\\[(?<file>[^\\]\\s:]+):(?<line>\\d{1,9}):(?<function>[^\\]\\s]+)\\] (?<message>.*)");
+
+  /**
+   * Apache Airflow's, which its scheduler, its workers and the tasks they run log in: {@code
+   * [%(asctime)s] {%(filename)s:%(lineno)d} %(levelname)s - %(message)s}, the time with its
+   * offset since Airflow 2.5 ({@code [2026-12-07T12:00:00.123+0000] {taskinstance.py:2905} ERROR -
+   * Task failed with exception}), Python's before, and as its web page of a task's log shows it
+   * ({@code [2026-12-07, 12:00:00 UTC]}).
+   */
+  private static final Pattern AIRFLOW = Pattern.compile(
+      "\\[(?:(?<time>\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,6})?)(?<offset>[+-]\\d{4}|Z)"
+          + "|\\d{4}-\\d\\d-\\d\\d,? \\d\\d:\\d\\d:\\d\\d(?:,\\d{3})?(?: [A-Z]{2,5})?)\\] "
+          + "\\{(?<file>[^}:\\s]{1,300}):(?<line>\\d{1,9})\\} (?<level>" + PYTHON_LEVELS + ") - (?<message>.*)");
 
   /** SGLang's: the time, the process's place in the run ({@code TP0}, {@code DP1 TP0}), the message ({@link #sglang}). */
   private static final Pattern SGLANG = Pattern.compile(
@@ -332,6 +345,10 @@ final class PythonLoggingLines {
     if (line.length() < 40 || line.charAt(0) != '[' || !Character.isDigit(line.charAt(1))) {
       return null;
     }
+    int brace = line.indexOf("] {", 20);
+    if (brace > 0 && brace < 36) {
+      return airflow(line, metadata, endsTask);
+    }
     Matcher matcher = PYTHON_BRACKETED.matcher(line);
     if (!matcher.matches()) {
       return null;
@@ -342,6 +359,30 @@ final class PythonLoggingLines {
     String message = matcher.group("message");
     return new ChildLineParser.Parsed(Level.fromName(matcher.group("level")), message, null, metadata,
         endsTask.test(message));
+  }
+
+  /**
+   * A line of Airflow's ({@link #AIRFLOW}): its level, the message after the dash, and the
+   * {@code file} and {@code line} it was logged in; the time where it has its offset, else the
+   * time the line came. Before, the line was stored whole, its time, place and level in its
+   * message (the level found by its word). Null for any other line.
+   */
+  private static ChildLineParser.Parsed airflow(String line, RecordMetadata metadata, Predicate<String> endsTask) {
+    Matcher matcher = AIRFLOW.matcher(line);
+    if (!matcher.matches()) {
+      return null;
+    }
+    metadata.put("file", matcher.group("file"));
+    metadata.put("line", Integer.parseInt(matcher.group("line")));
+    Instant time = null;
+    if (matcher.group("time") != null) {
+      String offset = matcher.group("offset");
+      time = IsoTime.parse(matcher.group("time")
+          + (offset.equals("Z") ? offset : offset.substring(0, 3) + ":" + offset.substring(3)));
+    }
+    String message = matcher.group("message");
+    return new ChildLineParser.Parsed(Level.fromName(matcher.group("level")), message, null, metadata,
+        endsTask.test(message), time);
   }
 
   /**

@@ -726,6 +726,34 @@ class ChildLineParserTest {
   }
 
   @Test
+  void airflowsFormatGivesTheLevelTheMessageThePlaceAndTheTimeWhereItHasItsOffset() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+    // Airflow 2.5+: "[%(asctime)s] {%(filename)s:%(lineno)d} %(levelname)s - %(message)s", its
+    // TimezoneAware formatter's time; before, the line was stored whole (heartlog run found its
+    // level by its word)
+    ChildLineParser.Parsed failed = seed.parse("[2026-12-07T12:00:00.123+0000] {taskinstance.py:2905} ERROR - Task "
+        + "failed with exception", Level.WARNING, "stderr");
+    assertThat(failed.level()).isEqualTo(Level.ERROR);
+    assertThat(failed.message()).isEqualTo("Task failed with exception");
+    assertThat(failed.metadata()).containsEntry("file", "taskinstance.py").containsEntry("line", 2905);
+    assertThat(failed.time()).isEqualTo(Instant.parse("2026-12-07T12:00:00.123Z"));
+    assertThat(seed.parse("[2026-12-07T13:00:00.500+0100] {task_command.py:423} INFO - Running <TaskInstance: render.frame "
+        + "manual__2026-12-07 [running]> on host worker-1", Level.WARNING, "stderr").time())
+        .isEqualTo(Instant.parse("2026-12-07T12:00:00.500Z"));
+    // Python's time before 2.5, and the web page's: no zone, the time the line came
+    ChildLineParser.Parsed older = seed.parse("[2026-12-07 12:00:00,123] {scheduler_job.py:123} WARNING - slow DAG file",
+        Level.INFO, "stdout");
+    assertThat(older.level()).isEqualTo(Level.WARNING);
+    assertThat(older.message()).isEqualTo("slow DAG file");
+    assertThat(older.time()).isNull();
+    assertThat(seed.parse("[2026-12-07, 12:00:00 UTC] {logging_mixin.py:188} INFO - frame 7 done", Level.WARNING, "stderr")
+        .message()).isEqualTo("frame 7 done");
+    String notLevel = "[2026-12-07T12:00:00.123+0000] {x.py:1} NOTICE - m";
+    assertThat(seed.parse(notLevel, Level.INFO, "stderr").message()).isEqualTo(notLevel);
+  }
+
+  @Test
   void sglangsLinesGiveTheirMessageAndTheProcessesPlaceInTheRunAtTheStreamsLevel() {
     ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
 

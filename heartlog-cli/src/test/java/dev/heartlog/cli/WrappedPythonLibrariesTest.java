@@ -409,6 +409,49 @@ class WrappedPythonLibrariesTest {
   }
 
   @Test
+  void anAirflowTasksLinesGiveTheirLevelPlaceAndTimeAndItsFailureIsOneErrorWithItsTraceback() throws Exception {
+    // Airflow's log format and its TimezoneAware formatter's time (airflow/utils/log/timezone_aware.py),
+    // written out here (Airflow cannot be installed); its task runner's lines as a Celery worker
+    // prints them on stdout, and the failure with its traceback as taskinstance.py logs it.
+    Path worker = Files.writeString(folder.resolve("task.py"), """
+        import logging, sys
+
+        class TimezoneAware(logging.Formatter):
+            default_time_format = "%Y-%m-%dT%H:%M:%S"
+            default_msec_format = "%s.%03d"
+            def formatTime(self, record, datefmt=None):
+                import time
+                s = time.strftime(self.default_time_format, time.gmtime(record.created))
+                return self.default_msec_format % (s, record.msecs) + "+0000"
+
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(TimezoneAware("[%(asctime)s] {%(filename)s:%(lineno)d} %(levelname)s - %(message)s"))
+        log = logging.getLogger("airflow.task")
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.info("Executing <Task(PythonOperator): render> on 2026-12-07")
+        try:
+            raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        except RuntimeError:
+            log.error("Task failed with exception", exc_info=True)
+        log.info("Marking task as FAILED. dag_id=render, task_id=frame")
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-airflow", "--", PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-airflow");
+    // Before, each line stored whole, its time, place and level in its message.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "Executing <Task(PythonOperator): render> on 2026-12-07"),
+        tuple("ERROR", "Task failed with exception"),
+        tuple("INFO", "Marking task as FAILED. dag_id=render, task_id=frame"));
+    assertThat(records.get(1).exception()).startsWith("Traceback (most recent call last):\n")
+        .endsWith("RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB");
+    assertThat(records.get(1).metadataJson()).contains("\"file\": \"task.py\"");
+  }
+
+  @Test
   void transformersExplicitFormatGivesTheLevelMessageAndPlaceAndItsLoggedExceptionIsOneError() throws Exception {
     // The format transformers.utils.logging.enable_explicit_format() sets, as Hugging Face's
     // example training scripts call it; on stderr, as transformers' handler writes.
