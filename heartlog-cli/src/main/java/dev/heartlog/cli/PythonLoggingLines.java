@@ -345,8 +345,8 @@ final class PythonLoggingLines {
     if (line.length() < 40 || line.charAt(0) != '[' || !Character.isDigit(line.charAt(1))) {
       return null;
     }
-    int brace = line.indexOf("] {", 20);
-    if (brace > 0 && brace < 36) {
+    int close = line.indexOf(']');   // the time's end, a few characters on
+    if (close > 20 && close < 36 && line.startsWith("] {", close)) {
       return airflow(line, metadata, endsTask);
     }
     Matcher matcher = PYTHON_BRACKETED.matcher(line);
