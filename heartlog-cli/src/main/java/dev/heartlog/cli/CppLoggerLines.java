@@ -23,7 +23,7 @@ final class CppLoggerLines {
   private static final Pattern GLOG = Pattern.compile(
       "(?:(?<glog>[IWEF])\\d{4} [\\d:.]+\\s+\\d+|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d+: (?<tf>[IWEF])"
           + "|\\[(?<c10>[IWEF])(?:\\d{3,4} [\\d:.]+)?)"
-          + " (?<file>\\S+):(?<line>\\d{1,9})\\] (?<message>.*)");
+          + " (?<file>\\S+):(?<line>\\d{1,9})\\](?: (?<message>.*))?");
 
   /** NCCL's line ({@link #nccl}): host, process and thread, the GPU, where a warning was raised, the level. */
   private static final Pattern NCCL = Pattern.compile(
@@ -52,7 +52,8 @@ final class CppLoggerLines {
     }
     metadata.put("file", matcher.group("file"));
     metadata.put("line", Integer.parseInt(matcher.group("line")));
-    String message = matcher.group("message");
+    // Nothing after the bracket: the record's lines follow it, as Triton's tables of its models
+    String message = matcher.group("message") == null ? "" : matcher.group("message");
     return new ChildLineParser.Parsed(glogLetterLevel(matcher), message, null, metadata, endsTask.test(message));
   }
 

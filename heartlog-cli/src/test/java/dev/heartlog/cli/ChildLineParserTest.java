@@ -87,6 +87,12 @@ class ChildLineParserTest {
     assertThat(c10.metadata()).containsEntry("file", "ProcessGroupNCCL.cpp").containsEntry("line", 1250);
     assertThat(untimed.level()).isEqualTo(Level.ERROR);
     assertThat(untimed.message()).isEqualTo("[Rank 0] Watchdog caught collective operation timeout");
+    // Triton's line above a table it prints (LOG_TABLE_INFO): nothing after the bracket, the table
+    // on the lines below; before, stored whole at the stream's level
+    ChildLineParser.Parsed table = seed.parse("I1207 12:00:00.123456 1 server.cc:631]", Level.WARNING, "stderr");
+    assertThat(table.level()).isEqualTo(Level.INFO);
+    assertThat(table.message()).isEmpty();
+    assertThat(table.metadata()).containsEntry("file", "server.cc").containsEntry("line", 631);
   }
 
   @Test

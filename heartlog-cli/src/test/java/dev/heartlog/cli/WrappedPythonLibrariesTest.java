@@ -375,6 +375,36 @@ class WrappedPythonLibrariesTest {
   }
 
   @Test
+  void tritonsTablesAreOneInfoRecordEachWithTheLineAboveThem() throws Exception {
+    // Triton Inference Server's start, as its issues quote it: LOG_TABLE_INFO writes a glog line
+    // with nothing after its bracket and the table below it, in one write, on stderr.
+    Path worker = Files.writeString(folder.resolve("serve.py"), """
+        import sys
+        sys.stderr.write("I1207 12:00:00.123456 1 server.cc:631] \\n"
+            "+-------------+---------+--------+\\n"
+            "| Model       | Version | Status |\\n"
+            "+-------------+---------+--------+\\n"
+            "| densenet    | 1       | READY  |\\n"
+            "+-------------+---------+--------+\\n"
+            "\\n")
+        sys.stderr.flush()
+        sys.stderr.write("E1207 12:00:00.423456 1 model_lifecycle.cc:621] failed to load 'render_unet' version 1: "
+            "Internal: unable to load model: CUDA out of memory\\n")
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-triton", "--", PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-triton");
+    // Before, the glog line was a warning stored whole, and each of the table's lines another.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "+-------------+---------+--------+\n| Model       | Version | Status |\n"
+            + "+-------------+---------+--------+\n| densenet    | 1       | READY  |\n+-------------+---------+--------+"),
+        tuple("ERROR", "failed to load 'render_unet' version 1: Internal: unable to load model: CUDA out of memory"));
+    assertThat(records.get(0).metadataJson()).contains("\"file\": \"server.cc\"");
+  }
+
+  @Test
   void aDeepSpeedFormattedWorkersRecordsGiveTheirLevelMessageAndPlaceAndItsLoggedExceptionIsOneError() throws Exception {
     // DeepSpeed's logger's format, which training scripts copy; to stdout, as DeepSpeed's.
     Path worker = Files.writeString(folder.resolve("train.py"), """
