@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
 final class LlamaCppLines extends RecordsOfLines {
 
   private static final String COMPONENT = "llama.cpp";
+  private static final String WHISPER = "whisper_";
 
   /** {@code --log-prefix}'s: the time since the start ({@code M.SS.mmm.uuu}) where asked for, the level's letter. */
   private static final Pattern PREFIX = Pattern.compile("(?:\\d+\\.\\d{2}\\.\\d{3}\\.\\d{3} )?([IWED]) (.*)");
@@ -42,11 +43,16 @@ final class LlamaCppLines extends RecordsOfLines {
   private static final Pattern FUNCTION = Pattern.compile(
       "(?:(?:srv|slot|que) +[a-z_][a-z0-9_]*|[a-z][a-z0-9]*_[a-z0-9_]*|main|load|build):(?: .*)?");
 
-  /** The functions whose settings and sizes are reported as {@code name = value}, at info. */
+  /**
+   * The functions whose settings and sizes are reported as {@code name = value}, at info;
+   * whisper.cpp's too, whose lines are llama.cpp's in shape ({@code whisper_model_load: n_vocab =
+   * 51866}), with {@code component} {@code whisper.cpp}.
+   */
   private static final Pattern SETTING = Pattern.compile(
       "(?:print_info|llm_load_print_meta|load_tensors|llm_load_tensors|llama_context|llama_new_context_with_model"
           + "|llama_kv_cache\\w*|llama_model_load_from_file_impl|system_info|load|graph_reserve|sched_reserve"
-          + "|llama_init_from_model|llama_params_fit_impl):"
+          + "|llama_init_from_model|llama_params_fit_impl|whisper_model_load|whisper_init_state"
+          + "|whisper_init_with_params_no_state|whisper_backend_init\\w*):"
           + " +[A-Za-z_][\\w .()/,+-]* += .*");
 
   /** The model's metadata, at info: {@code llama_model_loader: - kv 0: general.architecture str = llama}. */
@@ -161,7 +167,8 @@ final class LlamaCppLines extends RecordsOfLines {
 
   /** A line at info by its shape: a line after it that names no level keeps the stream's. */
   private static ChildLineParser.Parsed info(String message, String stream) {
-    return new ChildLineParser.Parsed(Level.INFO, message, null, metadata(stream, COMPONENT), false, null,
+    String component = message.startsWith(WHISPER) ? "whisper.cpp" : COMPONENT;
+    return new ChildLineParser.Parsed(Level.INFO, message, null, metadata(stream, component), false, null,
         ChildLineParser.TaskScope.CURRENT, false, true, true);
   }
 }

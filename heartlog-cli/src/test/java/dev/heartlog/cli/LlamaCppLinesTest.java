@@ -57,7 +57,9 @@ class LlamaCppLinesTest {
         "ggml_cuda_init: GGML_CUDA_FORCE_MMQ:    no",
         "ggml_cuda_init: found 2 CUDA devices:",
         "  Device 0: NVIDIA TITAN RTX, compute capability 7.5, VMM: yes",
-        "build: 5162 (2016f07b) with cc (Ubuntu 11.4.0-1ubuntu1~22.04) 11.4.0 for x86_64-linux-gnu");
+        "build: 5162 (2016f07b) with cc (Ubuntu 11.4.0-1ubuntu1~22.04) 11.4.0 for x86_64-linux-gnu",
+        "whisper_model_load: n_vocab       = 51866",
+        "whisper_init_with_params_no_state: use gpu    = 1");
     for (String report : reports) {
       ChildLineParser.Parsed parsed = lines.parse(report, "stderr");
       assertThat(parsed).as(report).isNotNull();
@@ -65,6 +67,8 @@ class LlamaCppLinesTest {
       assertThat(parsed.levelByShape()).as(report).isTrue();
       assertThat(parsed.message()).as(report).isEqualTo(report.strip());
     }
+    assertThat(lines.parse("whisper_model_load: n_vocab       = 51866", "stderr").metadata())
+        .containsEntry("component", "whisper.cpp");
     // A warning and an error say so in words a reader cannot tell from the rest's: the stream's level.
     assertThat(List.of(
         "llama_context: n_ctx_per_seq (4096) < n_ctx_train (131072) -- the full capacity of the model will not be utilized",
@@ -72,6 +76,7 @@ class LlamaCppLinesTest {
         "ggml_cuda_init: failed to initialize CUDA: unknown error",
         "main: exiting due to model loading error",
         "main: n_ctx = 4096 is less than the prompt",
+        "whisper_model_load: ERROR not all tensors loaded from model file",
         "2026-12-07 12:00:00 INFO a = b",
         "x = 1",
         "  Device 0 is gone",
