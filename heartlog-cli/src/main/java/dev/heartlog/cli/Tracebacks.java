@@ -688,12 +688,14 @@ final class Tracebacks {
    * Records what has waited for a quiet period ({@link #SLOW_TRACEBACK_QUIET} times as long for a
    * slow traceback, or for one Python's header line says is coming: {@code Process Process-1:} is
    * written before the child process's traceback, whose frames Python prints as it reads their
-   * source; under load the header was once recorded as a warning of its own, in CI).
+   * source; under load the header was once recorded as a warning of its own, in CI; or for the
+   * stack ggml's abort prints with gdb, which takes a second to attach).
    */
   void tick(long nowNanos) {
     synchronized (lock) {
       boolean slow = traceback != null && traceback.printsSlowly()
-          || heldException != null && PythonTracebackLines.isPythonTracebackHeader(heldException.text());
+          || heldException != null && PythonTracebackLines.isPythonTracebackHeader(heldException.text())
+          || prelude != null && GgmlLines.isAbortLine(prelude.firstText());   // gdb attaches before the stack
       long quiet = slow ? quietNanos * SLOW_TRACEBACK_QUIET : quietNanos;
       if (!reading && heldForThisRead && held != null && nowNanos - lastNanos >= quiet) {
         // Held past its read for the end of a line a read cut (reading), which has not come: a

@@ -762,12 +762,18 @@ class StackTracesTest extends TracebacksTestSupport {
     pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
     print(Level.WARNING, "src/render.c:12: frame 3 took 4 s");
     print(Level.WARNING, "next line");
+    print(Level.WARNING, abort);
+    pause(QUIET * 3);   // gdb attaches: more than the quiet period, less than a slow traceback's
+    tracebacks.tick(nanos);
+    print(Level.WARNING, "[New LWP 24456]");
+    print(Level.WARNING, "[Inferior 1 (process 24455) detached]");
     tracebacks.end();
 
     assertThat(recorded).containsExactly(
         "ERROR " + abort + " t-1 0 " + abort + "\n" + String.join("\n", frames),
         "WARNING src/render.c:12: frame 3 took 4 s t-1 3 -",
-        "WARNING next line t-1 4 -");
+        "WARNING next line t-1 4 -",
+        "ERROR " + abort + " t-1 5 " + abort + "\n[New LWP 24456]\n[Inferior 1 (process 24455) detached]");
   }
 
   /** An abort over no exception, or one whose what() says nothing: named by its first line. */
