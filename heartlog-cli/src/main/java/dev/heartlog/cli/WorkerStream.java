@@ -44,6 +44,7 @@ final class WorkerStream {
   private final WandbLines wandb;
   private final LightningLines lightning;
   private final LlamaCppLines llama = new LlamaCppLines();
+  private final ErrorReportLines errorReports = new ErrorReportLines();
   private final GitLines git = new GitLines();
   private final NpmLines npm = new NpmLines();
   private final JvmLauncherLines jvm = new JvmLauncherLines();
@@ -250,6 +251,13 @@ final class WorkerStream {
       if (parsed == null) {
         parsed = lightning.parse(text, name);
         reader = lightning;
+      }
+      if (parsed == null) {
+        parsed = errorReports.parse(text, name);
+        if (parsed != null) {
+          text = parsed.message();   // its traceback is read without the indent the report gives it
+          reader = errorReports;
+        }
       }
       if (parsed == null) {
         parsed = llama.parse(text, name);

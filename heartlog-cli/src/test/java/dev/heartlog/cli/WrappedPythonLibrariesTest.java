@@ -405,6 +405,38 @@ class WrappedPythonLibrariesTest {
   }
 
   @Test
+  void aStableDiffusionWebUisErrorReportIsOneErrorWithItsTraceback() throws Exception {
+    // modules/errors.py's report() of Stable Diffusion web UI (AUTOMATIC1111), written out here:
+    // "*** " before each line of the message, the traceback indented by four spaces, "---".
+    Path worker = Files.writeString(folder.resolve("webui.py"), """
+        import sys, textwrap, traceback
+
+        def report(message):
+            for line in message.splitlines():
+                print("***", line, file=sys.stderr)
+            print(textwrap.indent(traceback.format_exc(), "    "), file=sys.stderr)
+            print("---", file=sys.stderr)
+
+        try:
+            raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        except RuntimeError:
+            report("Error completing request\\nArguments: ('task(5mzr8qyklbjb8ax)', 'a cat') {}")
+        print("Model loaded in 3.2s", file=sys.stderr)
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-webui", "--", PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-webui");
+    // Before, three warnings: each *** line, the traceback indented in the second's message, and ---.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("ERROR", "Error completing request\nArguments: ('task(5mzr8qyklbjb8ax)', 'a cat') {}"),
+        tuple("WARNING", "Model loaded in 3.2s"));
+    assertThat(records.get(0).exception()).startsWith("Traceback (most recent call last):\n  File ")
+        .endsWith("RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB");
+  }
+
+  @Test
   void aDeepSpeedFormattedWorkersRecordsGiveTheirLevelMessageAndPlaceAndItsLoggedExceptionIsOneError() throws Exception {
     // DeepSpeed's logger's format, which training scripts copy; to stdout, as DeepSpeed's.
     Path worker = Files.writeString(folder.resolve("train.py"), """
