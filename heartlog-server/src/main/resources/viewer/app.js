@@ -52,6 +52,15 @@ function esc(value) {
   return String(value ?? '').replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 }
 
+// A Date as the page writes it in local time, whatever the browser's locale: 2026-12-07 14:03:12.481
+// with both options, 14:03:12 with neither (the table's times and the charts' axes alike).
+function localTime(at, { date = false, milliseconds = false } = {}) {
+  const pad = (n, w = 2) => String(n).padStart(w, '0');
+  return (date ? `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ` : '')
+    + `${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`
+    + (milliseconds ? `.${pad(at.getMilliseconds(), 3)}` : '');
+}
+
 // Local time on the page; the UTC value and the worker's clock skew on hover.
 function time(iso, receivedIso) {
   if (!iso) return '<span title="never">-</span>';
@@ -59,8 +68,7 @@ function time(iso, receivedIso) {
   // Past the year 9999 (a worker's clock, or a time sent as "infinity"), the server writes
   // +10000-01-01T00:00:00Z, which a Date cannot read: shown as written, not NaN-NaN-NaN.
   if (isNaN(at)) return `<span title="UTC">${esc(iso)}</span>`;
-  const pad = (n, w = 2) => String(n).padStart(w, '0');
-  const local = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}.${pad(at.getMilliseconds(), 3)}`;
+  const local = localTime(at, { date: true, milliseconds: true });
   let title = `UTC ${iso}`;
   if (receivedIso) {
     const skew = (new Date(receivedIso) - at) / 1000;

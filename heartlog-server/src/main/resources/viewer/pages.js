@@ -156,8 +156,8 @@ function vramChart(heartbeats, tasks, around = null) {
       <rect class="span-band" x="${a}" y="4" width="${b - a}" height="16"/>
       <text class="span-label" x="${a + 3}" y="16">${esc(fitted(t.task_id, b - a))}</text></g>`;
   }).join('');
-  // A chart over more than a day names the days too.
-  const label = d => t1 - t0 > 86400000 ? new Date(d).toLocaleString() : new Date(d).toLocaleTimeString();
+  // In the timeline's 24-hour local time; a chart over more than a day names the days too.
+  const label = d => localTime(new Date(d), { date: t1 - t0 > 86400000 });
   const clickable = around ? ` data-around="${esc(new URLSearchParams(around).toString())}" data-t0="${t0}" data-t1="${t1}"`
     + ` data-x0="${left / width}" data-x1="${(width - right) / width}"` : '';
   return `<svg class="chart${around ? ' around' : ''}" id="vram-chart" viewBox="0 0 ${width} ${height}" preserveAspectRatio="none"${clickable}>

@@ -163,13 +163,19 @@ class LongPagesBrowserTest {
     assertThat(browser.findElement(By.cssSelector("#vram-chart polyline")).getAttribute("points").split(" "))
         .hasSize(1_000);
     List<WebElement> axis = browser.findElements(By.cssSelector("#vram-chart text.axis"));
-    assertThat(axis.get(axis.size() - 2).getText()).as("a chart of two days names the day").containsPattern("\\d{4}");
+    // In the 24-hour local time of the timeline below it, whatever the browser's locale: en-US
+    // wrote "12/5/2026, 3:04:35 PM" there.
+    assertThat(axis.get(axis.size() - 2).getText()).as("a chart of two days names the day")
+        .matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d");
     // Its worker's chart: 6 hours of 2 s heartbeats (10,800) in 5,000 points, the task's whole id on its span.
     browser.get(base + "/#/worker/render-1");
     chromium.waitFor(By.cssSelector("#vram-chart polyline"));
     assertThat(browser.findElement(By.cssSelector("#vram-chart polyline")).getAttribute("points").split(" "))
         .hasSize(5_000);
     assertThat(browser.findElement(By.cssSelector("#vram-chart .span-label")).getText()).isEqualTo("render-two-days");
+    List<WebElement> hours = browser.findElements(By.cssSelector("#vram-chart text.axis"));
+    assertThat(hours.get(hours.size() - 1).getText()).as("6 hours: the time of day alone, not \"3:04:35 PM\"")
+        .matches("\\d\\d:\\d\\d:\\d\\d");
     // The chart of more heartbeats than a call takes arguments (as many workers side by side would send).
     assertThat(((org.openqa.selenium.JavascriptExecutor) browser).executeScript("""
         return vramChart(Array.from({length: 200000}, (_, i) => ({worker_id: 'w' + i % 2, vram_total_mb: 81559,
