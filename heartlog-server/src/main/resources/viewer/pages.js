@@ -210,7 +210,7 @@ async function workerPage(id, view) {
       <div class="card"><div class="k">VRAM</div><div class="v">${vramBar(w.vram_used_mb, w.vram_total_mb)}${w.gpu_problem
         ? `<span class="gpu-problem" id="worker-gpu-problem">${esc(w.gpu_problem)}</span>` : ''}</div></div>
       <div class="card"><div class="k">Current task</div><div class="v">${w.current_task_id ? `<a href="#/task/${encodeURIComponent(w.current_task_id)}">${shortTaskId(w.current_task_id)}</a>` : 'idle'}</div></div>
-      <div class="card"><div class="k">Last hour</div><div class="v"><span class="lvl-ERROR">${errorsLink(w)}</span> errors · <span class="lvl-WARNING">${w.warnings_last_hour}</span> warnings</div></div>
+      <div class="card"><div class="k">Last hour</div><div class="v" id="worker-last-hour"><span class="lvl-ERROR">${errorsLink(w)}</span> error${w.errors_last_hour === 1 ? '' : 's'} · <span class="lvl-WARNING">${w.warnings_last_hour.toLocaleString()}</span> warning${w.warnings_last_hour === 1 ? '' : 's'}</div></div>
     </div>
     <h2>VRAM used over the last 6 hours, with the tasks it ran</h2>
     <div class="sub">A task's name opens it; the chart below, the worker's records around that time.</div>

@@ -343,7 +343,10 @@ class ViewerBrowserTest {
     assertThat(browser.findElement(By.name("worker")).getAttribute("value")).isEqualTo("demo-gpu-2");
 
     browser.get(base + "/#/worker/demo-gpu-2");
-    chromium.waitFor(By.className("errors-link")).click();
+    chromium.waitFor(By.className("errors-link"));
+    assertThat(browser.findElement(By.id("worker-last-hour")).getText()).as("its one error, not \"1 errors\"")
+        .matches("1 error · (1 warning|[02-9]\\d* warnings|1\\d+ warnings)");
+    browser.findElement(By.className("errors-link")).click();
     chromium.waitForRows(By.cssSelector("#error-kinds tbody tr"));
     assertThat(browser.getCurrentUrl()).endsWith("#/errors?worker=demo-gpu-2");
   }
