@@ -212,6 +212,7 @@ function taskContext(records) {
 // worker's or the task's own page. Statuses are free text: "error: CUDA out of memory. Tried to ..."
 const STATUS_CHARS = 40;
 const ID_CHARS = 100;
+const WHOLE_ID_CHARS = 24;
 
 function clipped(text, max) {
   if (text.length <= max) return esc(text);
@@ -220,7 +221,11 @@ function clipped(text, max) {
 
 // A link to a task's or a worker's page, its id cut to ID_CHARS; nothing where there is no id.
 function idLink(page, id) {
-  return id ? `<a href="#/${page}/${encodeURIComponent(id)}">${clipped(id, ID_CHARS)}</a>` : '';
+  if (!id) return '';
+  // A short id stays on one line: a narrow column broke "demo-gpu-4" after its hyphen. A longer
+  // one still breaks (its cell's overflow-wrap) rather than widen its column off the page.
+  const whole = id.length <= WHOLE_ID_CHARS ? ' class="whole"' : '';
+  return `<a href="#/${page}/${encodeURIComponent(id)}"${whole}>${clipped(id, ID_CHARS)}</a>`;
 }
 
 /**

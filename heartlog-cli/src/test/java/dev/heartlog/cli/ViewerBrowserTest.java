@@ -173,6 +173,9 @@ class ViewerBrowserTest {
     assertThat(failed.findElement(By.className("exception")).getText())
         .isEqualTo("java.lang.IllegalStateException: CUDA out of memory. Tried to allocate 2.00 GiB (simulated)");
     assertThat(browser.findElement(By.name("failed")).isSelected()).isTrue();
+    WebElement worker = failed.findElement(By.cssSelector("a[href='#/worker/demo-gpu-2']"));
+    assertThat(((JavascriptExecutor) browser).executeScript("return arguments[0].getClientRects().length", worker))
+        .as("the worker's id on one line, not broken after demo-gpu-").isEqualTo(1L);
     chromium.screenshot("tasks");
     failed.findElement(By.linkText(failedTask)).click();
     chromium.waitUntilText(By.id("task-outcome"), "FAILED");
