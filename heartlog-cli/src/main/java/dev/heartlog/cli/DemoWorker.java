@@ -58,7 +58,7 @@ final class DemoWorker implements Runnable {
         log.status("worker", "Worker idle, polling for tasks");
         pause(stepMillis);
       }
-      log.status("worker", "Worker shutting down after " + tasks.size() + " tasks");
+      log.status("worker", "Worker shutting down after " + tasks.size() + (tasks.size() == 1 ? " task" : " tasks"));
     }
   }
 
