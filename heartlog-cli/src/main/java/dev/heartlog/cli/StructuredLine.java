@@ -66,7 +66,9 @@ final class StructuredLine {
    */
   static ChildLineParser.Parsed parse(String line, Level streamDefault, RecordMetadata metadata, Predicate<String> endsTask) {
     Map<String, Object> fields = object(line);
+    boolean runPod = false;
     if (fields != null) {
+      runPod = RunPodLines.jsonRecord(fields) != null;   // its job's requestId, the task
       fields = laidOut(fields);
     }
     if (fields == null) {
@@ -130,7 +132,8 @@ final class StructuredLine {
       }
     }
     fields.forEach(metadata::putIfAbsent);
-    return new ChildLineParser.Parsed(level, message, task, metadata, endsTask.test(message), time,
+    boolean ends = endsTask.test(message) || runPod && RunPodLines.endsJob(task, message);
+    return new ChildLineParser.Parsed(level, message, task, metadata, ends, time,
         ChildLineParser.TaskScope.CURRENT, false, levelValue != null);
   }
 

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One of a wrapped worker's two streams as heartlog run reads it, on a thread of its own: each
@@ -50,6 +51,7 @@ final class WorkerStream {
   private final JvmLauncherLines jvm = new JvmLauncherLines();
   private final ArchiveLines archives = new ArchiveLines(System::nanoTime, WorkerLines.TRACEBACK_QUIET.toNanos());
   private final ComfyUiLines comfyUi = new ComfyUiLines(System::nanoTime, WorkerLines.TRACEBACK_QUIET.toNanos());
+  private final RunPodLines runPod = new RunPodLines();
   private final BlenderLines.Frames blender = new BlenderLines.Frames();
   private final ShellErrorLines.SyntaxErrors syntaxErrors = new ShellErrorLines.SyntaxErrors();
   private final TerminalLines lines;
@@ -104,7 +106,8 @@ final class WorkerStream {
     this.wandb = new WandbLines(parser);
     this.lightning = new LightningLines(parser);
     // Its clock: the reads' times.
-    this.lines = new TerminalLines(this::line, () -> readAt, WorkerLines.PROGRESS_INTERVAL.toNanos(), WorkerLines.MAX_LINE_CHARS);
+    this.lines = new TerminalLines(this::expandedLine, () -> readAt, WorkerLines.PROGRESS_INTERVAL.toNanos(),
+        WorkerLines.MAX_LINE_CHARS);
   }
 
   ProcessTracebacks tracebacks() {
@@ -183,6 +186,7 @@ final class WorkerStream {
         }
       }
       lines.end();
+      runPod.end().forEach(line -> line(line, false, false, 0));
       echo.flush();
     } catch (IOException e) {
       worker.stoppedReading(name, e);
@@ -190,6 +194,19 @@ final class WorkerStream {
       worker.streamEnded(name, tracebacks, readAt);
       repeats.end();
       crashReports.end(name);
+    }
+  }
+
+  /**
+   * A line as the terminal shows it, read as the lines that stand for it where it is part of a
+   * document that holds them (RunPod's error, whose traceback is read as one).
+   */
+  private void expandedLine(String printed, boolean progress, boolean crlf, long heldNanos) {
+    List<String> expanded = progress ? null : runPod.expand(printed.stripTrailing());
+    if (expanded == null) {
+      line(printed, progress, crlf, heldNanos);
+    } else {
+      expanded.forEach(line -> line(line, false, crlf, heldNanos));
     }
   }
 

@@ -437,6 +437,75 @@ class WrappedPythonLibrariesTest {
   }
 
   @Test
+  void aRunPodWorkersJobsAreItsTasksAndAHandlersExceptionIsOneErrorWithItsTraceback() throws Exception {
+    // runpod-python's RunPodLogger.log and run_job's messages (rp_logger.py, rp_job.py, rp_http.py),
+    // written out in short: JSON lines where RUNPOD_ENDPOINT_ID is set (on RunPod), else the level
+    // padded to 7 and "| ", the job's id and "| " before the message where there is one. A handler
+    // that raises is logged as "Captured Handler Exception", then a JSON document of the error.
+    Path worker = Files.writeString(folder.resolve("handler.py"), """
+        import json, os, traceback
+
+        def log(message, level="INFO", job_id=None):
+            if os.environ.get("RUNPOD_ENDPOINT_ID"):
+                print(json.dumps({"requestId": job_id, "message": str(message), "level": level}), flush=True)
+                return
+            if job_id:
+                message = f"{job_id} | {message}"
+            print(f"{level.ljust(7)}| {message}", flush=True)
+
+        def handler(job):
+            print("rendering", job["input"]["prompt"], flush=True)
+            log("prompt cut to 77 tokens", "WARN", job["id"])   # a handler logs through it too
+            if job["input"].get("fail"):
+                raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
+            return {"video": "s3://renders/clip.mp4"}
+
+        log("--- Starting Serverless Worker |  Version 1.7.9 ---")
+        for job in [{"id": "0d6f3a52-7c1e-u1", "input": {"prompt": "a cat"}},
+                    {"id": "9b2e41c7-5a8d-u1", "input": {"prompt": "a dog", "fail": True}}]:
+            log("Started.", "INFO", job["id"])
+            try:
+                log(f"Handler output: {handler(job)}", "DEBUG", job["id"])
+            except Exception as err:
+                error_info = {"error_type": str(type(err)), "error_message": str(err),
+                              "error_traceback": traceback.format_exc(), "hostname": "unknown",
+                              "worker_id": "unknown", "runpod_version": "1.7.9"}
+                log("Captured Handler Exception", "ERROR", job["id"])
+                log(json.dumps(error_info, indent=4), "ERROR")
+            log("Finished.", "INFO", job["id"])
+        print("waiting for jobs", flush=True)
+        """);
+
+    for (String form : List.of("local", "json")) {
+      String workerId = "runpod-" + form;
+      Cli.Result result = heartlogRun(workerId, "--", "/usr/bin/env", "RUNPOD_ENDPOINT_ID=" + (form.equals("json") ? "e1" : ""),
+          PYTHON.toString(), worker.toString());
+
+      assertThat(result.exitCode()).as(result.err()).isZero();
+      List<StoredRecord> records = records(store, workerId);
+      // Before: the local form's level, job and bars stayed in each message ("INFO   | 0d6f3a52-7c1e-u1 |
+      // Started."), the JSON form's job was the record's requestId; no record had a task, and the
+      // error document was a second error, named by its first line, "{", for every handler's failure.
+      assertThat(records).as(form).extracting(StoredRecord::level, StoredRecord::taskId, StoredRecord::message)
+          .containsExactly(
+              tuple("INFO", null, "--- Starting Serverless Worker |  Version 1.7.9 ---"),
+              tuple("INFO", "0d6f3a52-7c1e-u1", "Started."),
+              tuple("INFO", "0d6f3a52-7c1e-u1", "rendering a cat"),
+              tuple("WARNING", "0d6f3a52-7c1e-u1", "prompt cut to 77 tokens"),
+              tuple("INFO", "0d6f3a52-7c1e-u1", "Finished."),   // "Handler output: ..." before it, DEBUG, not kept
+              tuple("INFO", "9b2e41c7-5a8d-u1", "Started."),
+              tuple("INFO", "9b2e41c7-5a8d-u1", "rendering a dog"),
+              tuple("WARNING", "9b2e41c7-5a8d-u1", "prompt cut to 77 tokens"),
+              tuple("ERROR", "9b2e41c7-5a8d-u1", "Captured Handler Exception"),
+              tuple("INFO", "9b2e41c7-5a8d-u1", "Finished."),
+              tuple("INFO", null, "waiting for jobs"));
+      assertThat(records.get(8).exception()).as(form).startsWith("Traceback (most recent call last):\n  File ")
+          .contains("in handler\n").endsWith("RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB");
+      assertThat(records).as(form).extracting(StoredRecord::metadataJson).noneMatch(json -> json.contains("requestId"));
+    }
+  }
+
+  @Test
   void aDeepSpeedFormattedWorkersRecordsGiveTheirLevelMessageAndPlaceAndItsLoggedExceptionIsOneError() throws Exception {
     // DeepSpeed's logger's format, which training scripts copy; to stdout, as DeepSpeed's.
     Path worker = Files.writeString(folder.resolve("train.py"), """
