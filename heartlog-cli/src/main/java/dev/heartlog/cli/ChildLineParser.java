@@ -433,9 +433,6 @@ final class ChildLineParser {
         java = LoggerFormats.timeThenLevel(line, metadata, this::endsTask);
       }
       if (java == null) {
-        java = RunPodLines.local(line, metadata, this::endsTask);
-      }
-      if (java == null) {
         java = LoggerFormats.levelFirst(line, metadata, this::endsTask);
       }
       if (java == null) {

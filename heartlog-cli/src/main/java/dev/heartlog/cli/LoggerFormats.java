@@ -353,6 +353,9 @@ final class LoggerFormats {
     while (wordEnd < line.length() && line.charAt(wordEnd) >= 'A' && line.charAt(wordEnd) <= 'Z') {
       wordEnd++;
     }
+    if (!bracketed && RunPodLines.isLocalForm(line)) {
+      return RunPodLines.local(line, metadata, endsTask);   // INFO   | job | Started.
+    }
     Level level = LevelNames.levelName(line.substring(wordStart, wordEnd));
     int restStart = wordEnd;
     if (bracketed) {

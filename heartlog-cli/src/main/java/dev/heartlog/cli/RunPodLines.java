@@ -49,11 +49,11 @@ final class RunPodLines {
    * any other line.
    */
   static ChildLineParser.Parsed local(String line, RecordMetadata metadata, Predicate<String> endsTask) {
-    if (line.length() <= BAR + 2 || line.charAt(BAR) != '|' || line.charAt(BAR + 1) != ' ') {
-      return null;   // most lines, at two characters' cost
+    if (!isLocalForm(line)) {
+      return null;
     }
     String name = line.substring(0, BAR).stripTrailing();
-    Level level = name.equals("TIP") ? Level.INFO : LevelNames.levelName(name);
+    Level level = name.equals("TIP") ? Level.INFO : LevelNames.levelName(name);   // TIP: its advice
     if (level == null || name.indexOf(' ') >= 0) {
       return null;
     }
@@ -68,6 +68,14 @@ final class RunPodLines {
   }
 
   /**
+   * Whether the line has the local form's bar after its level's column; {@link LoggerFormats#levelFirst}
+   * asks it of a line that begins with a level's first letter, at two characters' cost.
+   */
+  static boolean isLocalForm(String line) {
+    return line.length() > BAR + 2 && line.charAt(BAR) == '|' && line.charAt(BAR + 1) == ' ';
+  }
+
+  /**
    * The fields of a line of the JSON form, with the job's id under the name a task goes by; null
    * for any other object. {@code requestId} is null for the SDK's lines of no job, and left out.
    */
@@ -79,6 +87,9 @@ final class RunPodLines {
     Object job = fields.remove("requestId");
     if (job != null) {
       fields.put("task_id", job.toString());
+    }
+    if (fields.get("level").equals("TIP")) {
+      fields.put("level", "INFO");   // its advice, printed whatever the level set
     }
     return fields;
   }

@@ -29,6 +29,17 @@ class RunPodLinesTest {
   }
 
   @Test
+  void heartlogRunsReaderReadsTheLocalFormWhereALineBeginsWithItsLevel() {
+    ChildLineParser parser = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+    ChildLineParser.Parsed read = parser.parse("ERROR  | 9b2e41c7-5a8d-u1 | Captured Handler Exception", Level.INFO, "stdout");
+    assertThat(read.level()).isEqualTo(Level.ERROR);
+    assertThat(read.task()).isEqualTo("9b2e41c7-5a8d-u1");
+    assertThat(read.message()).isEqualTo("Captured Handler Exception");
+    assertThat(parser.parse("TIP    | Use the progress_update function", Level.WARNING, "stderr").level())
+        .isEqualTo(Level.INFO);
+  }
+
+  @Test
   void theLocalFormGivesTheLevelTheJobAsTheTaskAndTheMessage() {
     ChildLineParser.Parsed started = local("INFO   | 0d6f3a52-7c1e-u1 | Started.");
     assertThat(started.level()).isEqualTo(Level.INFO);
@@ -69,6 +80,9 @@ class RunPodLinesTest {
     none.put("message", "Jobs in queue: 1");
     none.put("level", "INFO");
     assertThat(RunPodLines.jsonRecord(none)).containsOnlyKeys("message", "level");
+    Map<String, Object> tip = new LinkedHashMap<>(Map.of("requestId", "j-1", "message", "Use the progress_update function",
+        "level", "TIP"));
+    assertThat(RunPodLines.jsonRecord(tip)).containsEntry("level", "INFO");
     Map<String, Object> other = new LinkedHashMap<>(Map.of("requestId", "r-1", "message", "GET /", "level", "INFO",
         "status", 200));
     assertThat(RunPodLines.jsonRecord(other)).as("another logger's request id").isNull();
