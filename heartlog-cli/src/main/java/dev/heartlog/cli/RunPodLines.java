@@ -19,7 +19,8 @@ import java.util.function.Predicate;
  * </ul>
  *
  * The job is the record's task, and the worker's current one: from its {@code Started.} the lines
- * its handler prints are filed under it, and its {@code Finished.} ends it. A handler that raised
+ * its handler prints are filed under it, and its {@code Finished.} ends it (where jobs run at
+ * once, the one started last of those still running is current again). A handler that raised
  * is logged as {@code Captured Handler Exception} and then a JSON document of the error (its
  * type, message, traceback, host); the document is read as the traceback it holds
  * ({@link #expand}), so that the error is one record with its exception, named by the exception
@@ -38,6 +39,12 @@ final class RunPodLines {
   /** The first line of an error document in the local form ({@code json.dumps(error_info, indent=4)}). */
   private static final String DOCUMENT_START = "ERROR  | {";
   private static final String TRACEBACK_FIELD = "error_traceback";
+  /**
+   * How a job's lines change the worker's current task: a worker may run several jobs at once
+   * ({@code concurrency_modifier}), and when one finishes, the one started last of those still
+   * running is current again.
+   */
+  static final ChildLineParser.TaskScope SCOPE = ChildLineParser.TaskScope.CONCURRENT;
   /** The most lines of a document held before they are read as they are, as any lines. */
   private static final int MOST_DOCUMENT_LINES = 40;
 
@@ -169,6 +176,7 @@ final class RunPodLines {
 
   private static ChildLineParser.Parsed parsed(Level level, String message, String job, RecordMetadata metadata,
       Predicate<String> endsTask) {
-    return new ChildLineParser.Parsed(level, message, job, metadata, endsJob(job, message) || endsTask.test(message));
+    return new ChildLineParser.Parsed(level, message, job, metadata, endsJob(job, message) || endsTask.test(message),
+        null, SCOPE);
   }
 }

@@ -134,7 +134,7 @@ final class StructuredLine {
     fields.forEach(metadata::putIfAbsent);
     boolean ends = endsTask.test(message) || runPod && RunPodLines.endsJob(task, message);
     return new ChildLineParser.Parsed(level, message, task, metadata, ends, time,
-        ChildLineParser.TaskScope.CURRENT, false, levelValue != null);
+        runPod ? RunPodLines.SCOPE : ChildLineParser.TaskScope.CURRENT, false, levelValue != null);
   }
 
   /**

@@ -473,6 +473,12 @@ class WrappedPythonLibrariesTest {
                 log("Captured Handler Exception", "ERROR", job["id"])
                 log(json.dumps(error_info, indent=4), "ERROR")
             log("Finished.", "INFO", job["id"])
+        # two jobs at once (concurrency_modifier): the first one's line after the second's end
+        log("Started.", "INFO", "c-1")
+        log("Started.", "INFO", "c-2")
+        log("Finished.", "INFO", "c-2")
+        print("encoding the video", flush=True)
+        log("Finished.", "INFO", "c-1")
         print("waiting for jobs", flush=True)
         """);
 
@@ -498,6 +504,11 @@ class WrappedPythonLibrariesTest {
               tuple("WARNING", "9b2e41c7-5a8d-u1", "prompt cut to 77 tokens"),
               tuple("ERROR", "9b2e41c7-5a8d-u1", "Captured Handler Exception"),
               tuple("INFO", "9b2e41c7-5a8d-u1", "Finished."),
+              tuple("INFO", "c-1", "Started."),
+              tuple("INFO", "c-2", "Started."),
+              tuple("INFO", "c-2", "Finished."),
+              tuple("INFO", "c-1", "encoding the video"),   // the job still running is current again
+              tuple("INFO", "c-1", "Finished."),
               tuple("INFO", null, "waiting for jobs"));
       assertThat(records.get(8).exception()).as(form).startsWith("Traceback (most recent call last):\n  File ")
           .contains("in handler\n").endsWith("RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB");
