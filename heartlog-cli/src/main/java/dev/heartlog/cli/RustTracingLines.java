@@ -32,6 +32,12 @@ final class RustTracingLines {
   private static final Pattern TARGET = Pattern.compile("[A-Za-z_]\\w*(?:::[A-Za-z_]\\w*)*: ");
 
   /**
+   * The event's place in the source after the target ({@code .with_file(true).with_line_number(true)}):
+   * a Rust source's path, a colon, the line and a colon ({@code src/gpu.rs:42: }).
+   */
+  private static final Pattern PLACE = Pattern.compile("(?<file>[\\w./-]+\\.rs):(?<line>\\d{1,9}): ");
+
+  /**
    * env_logger's line: {@code [2026-12-03T12:55:07Z INFO  render::gpu] VRAM at 95%}, the time in
    * RFC 3339 (of seconds by default, finer where the worker asked), or none, the level padded to
    * five, the target.
@@ -102,6 +108,14 @@ final class RustTracingLines {
       metadata.put("logger", line.substring(spansEnd, target.end() - 2));
       messageStart = target.end();
     }
+    if (line.startsWith(".rs:", line.indexOf(':', messageStart) - 3)) {   // a colon after the path's .rs
+      Matcher place = PLACE.matcher(line).region(messageStart, line.length());
+      if (place.lookingAt()) {
+        metadata.put("file", place.group("file"));
+        metadata.put("line", Integer.parseInt(place.group("line")));
+        messageStart = place.end();
+      }
+    }
     if (spans != null) {
       metadata.put("spans", spans);
     }
@@ -116,16 +130,20 @@ final class RustTracingLines {
   /**
    * Where the spans before the target end ({@code task{task_id="t-42"}:upload{bucket="r"}: }, the
    * colon and space included), or {@code from} where there are none. A span is read only with its
-   * fields in braces, or as one of a chain joined by colons: a lone {@code word: } is the target,
-   * or the start of the message.
+   * fields in braces, as one of a chain joined by colons, or as a name with a dash, which no
+   * module's path has, before a target (text-generation-inference's {@code shard-manager:
+   * text_generation_launcher: ...}): any other lone {@code word: } is the target, or the start of
+   * the message.
    */
   private static int spansEnd(String line, int from) {
     int i = from;
     int count = 0;
     boolean braces = false;
+    boolean dashed = false;
     while (i < line.length()) {
       int nameStart = i;
       while (i < line.length() && isNameChar(line.charAt(i))) {
+        dashed |= line.charAt(i) == '-';
         i++;
       }
       if (i == nameStart) {
@@ -145,7 +163,8 @@ final class RustTracingLines {
       i++;
       count++;
       if (i < line.length() && line.charAt(i) == ' ') {
-        return braces || count > 1 ? i + 1 : from;
+        boolean spanBeforeTarget = dashed && TARGET.matcher(line).region(i + 1, line.length()).lookingAt();
+        return braces || count > 1 || spanBeforeTarget ? i + 1 : from;
       }
     }
     return from;

@@ -97,6 +97,31 @@ class RustTracingLinesTest {
   }
 
   @Test
+  void aSpanWithoutFieldsWhoseNameHasADashAndTheEventsPlaceInTheSourceAreRead() {
+    // text-generation-inference's launcher: a span of no fields, "shard-manager", before the target
+    ChildLineParser.Parsed shard = parse("2026-12-07T12:00:00.123456Z ERROR shard-manager: text_generation_launcher: "
+        + "Shard complete standard error output:");
+    // .with_file(true).with_line_number(true): the file and its line after the target
+    ChildLineParser.Parsed placed = parse("2026-12-07T12:00:00.123456Z  WARN text_generation_router::server: "
+        + "router/src/server.rs:1906: Invalid hostname, defaulting to 0.0.0.0");
+    ChildLineParser.Parsed notAPlace = parse("2026-12-07T12:00:00.123456Z  INFO rt: wrote out.rs: 3 lines");
+
+    // Before: "shard-manager: text_generation_launcher: Shard complete ..." the message, no logger.
+    assertThat(shard.message()).isEqualTo("Shard complete standard error output:");
+    assertThat(shard.metadata()).containsEntry("spans", "shard-manager").containsEntry("logger", "text_generation_launcher");
+    // Before: "router/src/server.rs:1906: Invalid hostname, ..." the message.
+    assertThat(placed.message()).isEqualTo("Invalid hostname, defaulting to 0.0.0.0");
+    assertThat(placed.metadata()).containsEntry("logger", "text_generation_router::server")
+        .containsEntry("file", "router/src/server.rs").containsEntry("line", 1906);
+    assertThat(notAPlace.message()).isEqualTo("wrote out.rs: 3 lines");
+    assertThat(notAPlace.metadata()).doesNotContainKey("file");
+    assertThat(parse("2026-12-03T10:22:25.824761Z  INFO task: rt: rendering").metadata()).as("no dash: the target")
+        .containsEntry("logger", "task").doesNotContainKey("spans");
+    assertThat(parse("2026-12-03T10:22:25.824761Z  INFO re-run: 3 frames left").metadata())
+        .as("a dash, but no target after it: the message").doesNotContainKey("spans").doesNotContainKey("logger");
+  }
+
+  @Test
   void theJsonFormatsEventFieldsTargetAndSpansAreLaidOutAsAStructuredLoggersAre() {
     ChildLineParser.Parsed failed = parse("{\"timestamp\":\"2026-12-03T10:24:11.368828Z\",\"level\":\"ERROR\","
         + "\"fields\":{\"message\":\"upload failed: service unavailable\",\"status\":503},\"target\":\"rt\","
