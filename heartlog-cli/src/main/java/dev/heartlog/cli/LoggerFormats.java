@@ -104,6 +104,21 @@ final class LoggerFormats {
   private static final Pattern DJANGO_VERBOSE = Pattern.compile(
       "(?<module>[A-Za-z_]\\w{0,199}) (?<pid>\\d{1,10}) (?<thread>\\d{4,20}) (?<message>\\S.*)");
 
+  /**
+   * Ray Serve's format after the level and the time ({@code ServeFormatter}): the component (its
+   * {@code controller}, a {@code proxy}, or a replica's application and deployment, {@code
+   * default_SDXL}), the component's id (a pid, a replica's id), a replica's request id and route
+   * where the record has them, then {@code -- } and the message (Ray 2.10 on) or the file, its line
+   * and {@code - } (before): {@code INFO 2026-12-07 12:00:00,123 default_SDXL kq8xk3 7c1e... --
+   * CALL __call__ OK 2.0ms}. Read only for a component of those names, or one with an underscore
+   * as an application's and deployment's has, so that a message's own {@code frame 12 -- done}
+   * stays whole.
+   */
+  private static final Pattern RAY_SERVE = Pattern.compile(
+      "(?<component>controller|proxy|[A-Za-z][\\w.-]{0,199}_[\\w.-]{1,200}) (?<id>[\\w.:-]{1,100})"
+          + "(?: (?<request>[\\w-]{1,100}))?(?: (?<route>/\\S{0,1000}))? "
+          + "(?:-- |(?<file>[\\w.-]{1,200}\\.py):(?<line>\\d{1,9}) - )(?<message>.*)");
+
   /** The logger's name between pipes ({@code %(asctime)s | %(levelname)s | %(name)s | %(message)s}). */
   private static final Pattern PIPED_LOGGER = Pattern.compile("(?<logger>" + LOGGER_NAME + ") *\\| +(?<message>.*)");
 
@@ -476,8 +491,28 @@ final class LoggerFormats {
       metadata.put("thread", django.group("thread"));
       return django.group("message");
     }
+    if (message.contains(" -- ") || message.contains(".py:")) {
+      Matcher ray = RAY_SERVE.matcher(message);
+      if (ray.matches()) {
+        metadata.put("logger", ray.group("component"));
+        metadata.put("component_id", ray.group("id"));
+        putIfMatched(metadata, "request_id", ray.group("request"));
+        putIfMatched(metadata, "route", ray.group("route"));
+        if (ray.group("file") != null) {
+          metadata.put("file", ray.group("file"));
+          metadata.put("line", Integer.parseInt(ray.group("line")));
+        }
+        return ray.group("message");
+      }
+    }
     String afterLogger = afterLogger(message, metadata);
     return afterLogger != null ? afterLogger : message;
+  }
+
+  private static void putIfMatched(RecordMetadata metadata, String key, String value) {
+    if (value != null) {
+      metadata.put(key, value);
+    }
   }
 
   /**

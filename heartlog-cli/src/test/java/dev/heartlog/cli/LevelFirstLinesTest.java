@@ -121,6 +121,31 @@ class LevelFirstLinesTest {
   }
 
   @Test
+  void rayServesFormatGivesTheComponentItsIdAndARequestsIdRouteAndPlace() {
+    // ServeFormatter's "%(levelname)s %(asctime)s {component_name} {component_id} " and, for a
+    // replica's request, its id and route, then "-- %(message)s" (Ray 2.10 on) or
+    // "%(filename)s:%(lineno)d - %(message)s" (before), as Ray Serve's documentation shows them.
+    // Before, the component, its id and all up to the dashes were the message.
+    ChildLineParser.Parsed controller = parse("INFO 2026-12-07 12:00:00,123 controller 1234 -- Deploying new version of "
+        + "Deployment(name='SDXL', app='default') (initial target replicas: 1).");
+    ChildLineParser.Parsed call = parse("INFO 2026-12-07 12:00:00,123 default_SDXL kq8xk3pa "
+        + "7c1e2b3a-4d5e-6f70-8192-a3b4c5d6e7f8 -- CALL __call__ OK 2.0ms");
+    ChildLineParser.Parsed older = parse("ERROR 2026-12-07 12:00:00,123 default_SDXL kq8xk3pa 7c1e2b3a / replica.py:373 - "
+        + "Request failed:");
+
+    assertThat(controller.message()).startsWith("Deploying new version of Deployment(name='SDXL'");
+    assertThat(controller.metadata()).containsEntry("logger", "controller").containsEntry("component_id", "1234");
+    assertThat(call.message()).isEqualTo("CALL __call__ OK 2.0ms");
+    assertThat(call.metadata()).containsEntry("logger", "default_SDXL").containsEntry("component_id", "kq8xk3pa")
+        .containsEntry("request_id", "7c1e2b3a-4d5e-6f70-8192-a3b4c5d6e7f8");
+    assertThat(older.level()).isEqualTo(Level.ERROR);
+    assertThat(older.message()).isEqualTo("Request failed:");
+    assertThat(older.metadata()).containsEntry("route", "/").containsEntry("file", "replica.py").containsEntry("line", 373);
+    assertThat(parse("INFO 2026-12-07 12:00:00,123 frame 12 -- done").message()).as("no component of Ray's")
+        .isEqualTo("frame 12 -- done");
+  }
+
+  @Test
   void theCookbooksConsoleFormatGivesTheLoggerBeforeTheLevel() {
     // %(name)-12s: %(levelname)-8s %(message)s, as Python's logging cookbook gives a console
     Map<String, String> loggers = Map.of(
