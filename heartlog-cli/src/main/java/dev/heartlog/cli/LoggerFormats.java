@@ -37,6 +37,13 @@ final class LoggerFormats {
   private static final String LOGGER_NAME = "[A-Za-z_$][\\w.$-]{0,199}";
 
   /**
+   * A server's component and its worker, joined by colons, in brackets as BentoML names the one
+   * that logged ({@code [entry_service:SDXL:1]}, {@code [runner:llm:1]}): no dots, so that a
+   * place in the source ({@code [render.py:42]}) is not one.
+   */
+  private static final String SERVICE_NAME = "[A-Za-z_][\\w-]{0,99}(?::[\\w-]{1,100}){1,5}";
+
+  /**
    * What follows a time ({@link AscTime}, read before the pattern runs) in a line of a time, a
    * level and the message: what workers most often give Python's
    * logging or Logback beyond the formats above ({@code %(asctime)s %(levelname)s %(message)s},
@@ -84,7 +91,7 @@ final class LoggerFormats {
    */
   private static final Pattern LOGGER_BEFORE_MESSAGE = Pattern.compile(
       "(?:\\[(?<thread>[^\\]]{1,100})\\] +)?(?<logger>" + LOGGER_NAME + ") +(?:\\[\\] +)?--? (?<dashed>.*)"
-          + "|\\[(?<bracketed>" + LOGGER_NAME + ")\\]:? +(?<message>\\S.*)");
+          + "|\\[(?<bracketed>" + LOGGER_NAME + "|" + SERVICE_NAME + ")\\]:? +(?<message>\\S.*)");
 
   /**
    * What separates a time ({@link AscTime}) after the level from the message ({@code

@@ -71,6 +71,14 @@ class TimeThenLevelLinesTest {
           assertThat(parsed.metadata()).as(line).containsEntry("logger", "com.example.Render")
               .containsEntry("thread", "render-1");
         });
+    // BentoML's: the service and its worker, joined by colons (before: the brackets kept in the message)
+    ChildLineParser.Parsed bento = parse("2026-12-07T12:00:00+0000 [ERROR] [entry_service:SDXL:1] Exception on "
+        + "/txt2img [POST] (trace=0,span=0,sampled=0,service.name=SDXL)");
+    assertThat(bento.level()).isEqualTo(Level.ERROR);
+    assertThat(bento.message()).startsWith("Exception on /txt2img [POST]");
+    assertThat(bento.metadata()).containsEntry("logger", "entry_service:SDXL:1");
+    assertThat(parse("2026-12-07T12:00:00+0000 [INFO] [runner:llm:1] model loaded").metadata())
+        .containsEntry("logger", "runner:llm:1");
   }
 
   @Test
