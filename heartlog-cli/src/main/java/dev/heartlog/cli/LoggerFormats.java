@@ -503,8 +503,12 @@ final class LoggerFormats {
       if (ray.matches()) {
         metadata.put("logger", ray.group("component"));
         metadata.put("component_id", ray.group("id"));
-        putIfMatched(metadata, "request_id", ray.group("request"));
-        putIfMatched(metadata, "route", ray.group("route"));
+        if (ray.group("request") != null) {
+          metadata.put("request_id", ray.group("request"));
+        }
+        if (ray.group("route") != null) {
+          metadata.put("route", ray.group("route"));
+        }
         if (ray.group("file") != null) {
           metadata.put("file", ray.group("file"));
           metadata.put("line", Integer.parseInt(ray.group("line")));
@@ -514,12 +518,6 @@ final class LoggerFormats {
     }
     String afterLogger = afterLogger(message, metadata);
     return afterLogger != null ? afterLogger : message;
-  }
-
-  private static void putIfMatched(RecordMetadata metadata, String key, String value) {
-    if (value != null) {
-      metadata.put(key, value);
-    }
   }
 
   /**
