@@ -114,7 +114,6 @@ final class RecordText {
     return instant == null ? "-" : CLOCK.format(instant);
   }
 
-  /** {@code 3s}, {@code 4m 10s}, {@code 2h 5m}. */
   /** {@code text} as one word of a shell command to copy: as it is, or in single quotes. */
   static String shellWord(String text) {
     return text.matches("[A-Za-z0-9_./:=@%+,-]+") ? text : "'" + text.replace("'", "'\\''") + "'";
@@ -147,6 +146,7 @@ final class RecordText {
     return span(Duration.ofSeconds(seconds)) + " ago";
   }
 
+  /** {@code 3.2s}, {@code 45s}, {@code 4m 10s}, {@code 2h 5m}: a duration as the listings print it. */
   static String span(Duration duration) {
     long seconds = duration.toSeconds();
     if (seconds < 60) {
