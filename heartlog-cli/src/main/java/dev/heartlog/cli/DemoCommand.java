@@ -177,17 +177,18 @@ final class DemoCommand implements Callable<Integer> {
     out.println(passwordLeftOut
         ? "Look at what they did (the password is not shown here: export HEARTLOG_DB_PASSWORD=... first):"
         : "Look at what they did:");
-    out.println("  bin/heartlog workers" + where);
-    out.println("  bin/heartlog worker demo-gpu-1" + where);
+    String heartlog = Launcher.command();
+    out.println("  " + heartlog + " workers" + where);
+    out.println("  " + heartlog + " worker demo-gpu-1" + where);
     if (failed != null) {
-      out.println("  bin/heartlog tasks --failed" + where);
-      out.println("  bin/heartlog errors" + where);
-      out.println("  bin/heartlog task " + failed + where);
+      out.println("  " + heartlog + " tasks --failed" + where);
+      out.println("  " + heartlog + " errors" + where);
+      out.println("  " + heartlog + " task " + failed + where);
     }
-    out.println("  bin/heartlog logs --level WARNING" + where);
-    out.println("  bin/heartlog logs --meta model=hunyuan-video" + where);
+    out.println("  " + heartlog + " logs --level WARNING" + where);
+    out.println("  " + heartlog + " logs --meta model=hunyuan-video" + where);
     if (!serve) {
-      out.println("Or in the browser: bin/heartlog demo --serve, or bin/heartlog serve" + where + ", then open http://127.0.0.1:7070");
+      out.println("Or in the browser: " + heartlog + " demo --serve, or " + heartlog + " serve" + where + ", then open http://127.0.0.1:7070");
     }
   }
 

@@ -129,7 +129,7 @@ final class ErrorsCommand implements Callable<Integer> {
           + " before " + RecordText.second(before.until()) + "; new: none then (" + fresh + " of the "
           + RecordText.count(errors.kinds().size(), "kind") + " listed).");
     }
-    out.println("heartlog errors --kind KIND lists the workers and tasks a kind hit"
+    out.println(Launcher.command() + " errors --kind KIND lists the workers and tasks a kind hit"
         + (before == null ? "; --compare marks the kinds new since the range before." : "."));
     return 0;
   }
@@ -166,7 +166,7 @@ final class ErrorsCommand implements Callable<Integer> {
       out.println(StoreJson.errorKind(detail.get()));
     } else {
       ErrorKindText.print(detail.get(), range(from), out);
-      out.println("heartlog logs --kind " + kindId + sameFlags() + storeOptions.sameStore(spec.commandLine().getParseResult())
+      out.println(Launcher.command() + " logs --kind " + kindId + sameFlags() + storeOptions.sameStore(spec.commandLine().getParseResult())
           + " prints each of its errors.");
     }
     return 0;

@@ -102,7 +102,7 @@ final class TaskCommand implements Callable<Integer> {
       String sameStore = storeOptions.sameStore(spec.commandLine().getParseResult());
       printKind(out, store, explaining, sameStore);
       // What made a task fail is often before it: the task before, a model loaded, a warning.
-      out.println("  Its worker's records around it, across tasks: heartlog logs --worker "
+      out.println("  Its worker's records around it, across tasks: " + Launcher.command() + " logs --worker "
           + RecordText.printable(RecordText.shellWord(explaining.workerId())) + " --around " + explaining.id()
           + sameStore);
     });
@@ -117,7 +117,7 @@ final class TaskCommand implements Callable<Integer> {
   private static void printKind(PrintWriter out, Store store, StoredRecord explaining, String sameStore) {
     Instant at = explaining.timestamp().truncatedTo(ChronoUnit.SECONDS);
     store.errorKindId(explaining).ifPresent(kind -> out.println("  Kind " + kind + "; where else it was made: "
-        + "heartlog errors --kind " + kind + " --since " + at.minus(Duration.ofHours(1)) + " --until "
+        + Launcher.command() + " errors --kind " + kind + " --since " + at.minus(Duration.ofHours(1)) + " --until "
         + at.plus(Duration.ofHours(1)) + sameStore));
   }
 

@@ -81,7 +81,7 @@ final class WorkerCommand implements Callable<Integer> {
     out.println("  last hour       " + RecordText.count(health.errorsLastHour(), "error") + ", "
         + RecordText.count(health.warningsLastHour(), "warning")
         + (health.errorsLastHour() == 0 ? ""
-            : "  (by kind: heartlog errors --worker " + RecordText.printable(RecordText.shellWord(health.id()))
+            : "  (by kind: " + Launcher.command() + " errors --worker " + RecordText.printable(RecordText.shellWord(health.id()))
                 + storeOptions.sameStore(spec.commandLine().getParseResult()) + ")"));
     out.println();
     out.println("Recent tasks:");

@@ -40,13 +40,13 @@ final class Cli {
   }
 
   /**
-   * As {@link #runInItsOwnJvm(String...)}, with these database variables in its environment
-   * instead of the tests' own: every {@code PG*} and {@code HEARTLOG_DB_*} variable is left out,
-   * and the password file is an empty one unless {@code PGPASSFILE} is given, so that the
-   * machine's {@code ~/.pgpass} plays no part.
+   * As {@link #runInItsOwnJvm(String...)}, with these variables in its environment. The tests' own
+   * database variables are left out (every {@code PG*} and {@code HEARTLOG_DB_*} one), and the
+   * password file is an empty one unless {@code PGPASSFILE} is given, so that the machine's
+   * {@code ~/.pgpass} plays no part.
    */
-  static Result runInItsOwnJvm(Map<String, String> databaseVariables, String... args) {
-    return runInItsOwnJvm(List.of(), databaseVariables, args);
+  static Result runInItsOwnJvm(Map<String, String> variables, String... args) {
+    return runInItsOwnJvm(List.of(), variables, args);
   }
 
   /**
@@ -57,7 +57,7 @@ final class Cli {
     return runInItsOwnJvm(launcher, Map.of(), args);
   }
 
-  private static Result runInItsOwnJvm(List<String> launcher, Map<String, String> databaseVariables, String... args) {
+  private static Result runInItsOwnJvm(List<String> launcher, Map<String, String> variables, String... args) {
     List<String> command = new ArrayList<>(launcher);
     command.addAll(TestJvm.main(Main.class));
     command.addAll(List.of(args));
@@ -65,7 +65,7 @@ final class Cli {
       ProcessBuilder builder = new ProcessBuilder(command);
       builder.environment().keySet().removeIf(name -> name.startsWith("PG") || name.startsWith("HEARTLOG_DB_"));
       builder.environment().put("PGPASSFILE", "/dev/null");
-      builder.environment().putAll(databaseVariables);
+      builder.environment().putAll(variables);
       Process process = builder.start();
       CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
       String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -31,13 +31,15 @@ class CommandLineTest {
   private static String urlWithPassword;
   private static String failedTask;
   private static Cli.Result demo;
+  /** How the demo was launched, as {@code bin/heartlog} says it in its variable: a path with a space. */
+  private static final String TYPED = "/opt/fleet tools/bin/heartlog";
 
   @BeforeAll
   static void runDemo() {
     url = TestDatabase.migratedUrl();
     // With a password in its address, as a store of one's own has; the test server trusts its logins.
     urlWithPassword = url.contains("password=") ? url : url + "&password=demo-s3cret";
-    demo = Cli.runInItsOwnJvm("demo", "--workers", "2", "--duration", "4s", "--interval", "500ms", "--db-url", urlWithPassword);
+    demo = Cli.runInItsOwnJvm(Map.of(Launcher.VARIABLE, TYPED), "demo", "--workers", "2", "--duration", "4s", "--interval", "500ms", "--db-url", urlWithPassword);
     Matcher failed = Pattern.compile("\\(task ([0-9a-f-]{36}) failed\\)").matcher(demo.out());
     failedTask = failed.find() ? failed.group(1) : null;
   }
@@ -50,7 +52,8 @@ class CommandLineTest {
     assertThat(counts.find()).as(demo.out()).isTrue();
     assertThat(Long.parseLong(counts.group(1))).isPositive().isEqualTo(Long.parseLong(counts.group(2)));
     assertThat(failedTask).isNotNull();
-    assertThat(demo.out()).contains("bin/heartlog task " + failedTask);
+    // As it was launched, to be pasted where it was: not bin/heartlog outside the checkout.
+    assertThat(demo.out()).contains("\n  '/opt/fleet tools/bin/heartlog' task " + failedTask);
   }
 
   /**
@@ -93,8 +96,8 @@ class CommandLineTest {
     String toCopy = demo.out().substring(demo.out().indexOf("Look at what they did"));   // the banner above may say ***
     assertThat(toCopy).doesNotContain("***").doesNotContain("demo-s3cret")
         .contains("the password is not shown here: export HEARTLOG_DB_PASSWORD=... first")
-        .contains("bin/heartlog workers --db-url " + RecordText.shellWord(StoreOptions.withoutPasswords(urlWithPassword)));
-    Matcher workers = Pattern.compile("bin/heartlog workers --db-url '([^']+)'").matcher(toCopy);
+        .contains("'/opt/fleet tools/bin/heartlog' workers --db-url " + RecordText.shellWord(StoreOptions.withoutPasswords(urlWithPassword)));
+    Matcher workers = Pattern.compile("heartlog' workers --db-url '([^']+)'").matcher(toCopy);
     assertThat(workers.find()).as(toCopy).isTrue();
 
     // Pasted after the export the line above asks for (a test server with a password needs it).

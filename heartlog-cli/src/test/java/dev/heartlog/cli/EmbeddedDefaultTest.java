@@ -32,7 +32,7 @@ class EmbeddedDefaultTest {
     Matcher failed = Pattern.compile("\\(task ([0-9a-f-]{36}) failed\\)").matcher(demo.out());
     assertThat(demo.exitCode()).as(demo.err()).isZero();
     assertThat(failed.find()).as(demo.out()).isTrue();
-    Matcher command = Pattern.compile("bin/heartlog (task " + failed.group(1) + " .*)").matcher(demo.out());
+    Matcher command = Pattern.compile("heartlog (task " + failed.group(1) + " .*)").matcher(demo.out());
     assertThat(command.find()).as(demo.out()).isTrue();
 
     // The command the demo prints, as a shell splits it when the user pastes it.
