@@ -21,6 +21,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -179,6 +180,42 @@ class ViewerBrowserTest {
     chromium.screenshot("tasks");
     failed.findElement(By.linkText(failedTask)).click();
     chromium.waitUntilText(By.id("task-outcome"), "FAILED");
+  }
+
+  /**
+   * On a phone's screen the Fleet page was wider than the screen, and its cells broke their words
+   * to fit: {@code demo-} above {@code gpu-1}, {@code stopp} above {@code ed}, a task's id in
+   * twelve lines. Now a table scrolls sideways in its own box and keeps its words whole.
+   */
+  @Test
+  @Order(3)   // reads only, as the tests above
+  void onAPhonesScreenATableScrollsSidewaysInItsOwnBoxAndItsIdsStayWhole() throws Exception {
+    Dimension desktop = browser.manage().window().getSize();
+    browser.manage().window().setSize(new Dimension(400, 900));
+    try {
+      JavascriptExecutor page = (JavascriptExecutor) browser;
+      browser.get(base + "/#/fleet");
+      WebElement fleet = chromium.waitUntilText(By.id("fleet"), "demo-gpu-2");
+      chromium.screenshot("fleet-on-a-phone");
+
+      assertThat(page.executeScript("return document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
+          .as("the page no wider than the screen").isEqualTo(true);
+      assertThat(page.executeScript("return arguments[0].scrollWidth > arguments[0].clientWidth", fleet))
+          .as("the table scrolls in its own box").isEqualTo(true);
+      WebElement worker = fleet.findElement(By.cssSelector("a[href='#/worker/demo-gpu-1']"));
+      assertThat(page.executeScript("return arguments[0].getClientRects().length", worker)).as("demo-gpu-1 on one line")
+          .isEqualTo(1L);
+      WebElement health = fleet.findElement(By.cssSelector("tr[data-worker='demo-gpu-1'] td.health"));
+      assertThat(page.executeScript("const words = document.createRange(); words.selectNodeContents(arguments[0].firstChild);"
+          + " return words.getClientRects().length", health)).as("stopped on one line").isEqualTo(1L);
+
+      browser.get(base + "/#/tasks?failed=true");
+      WebElement task = chromium.waitFor(By.linkText(failedTask));
+      assertThat(page.executeScript("return arguments[0].getClientRects().length", task)).as("the task's id on one line")
+          .isEqualTo(1L);
+    } finally {
+      browser.manage().window().setSize(desktop);
+    }
   }
 
   @Test
