@@ -33,7 +33,7 @@ async function api(path) {
   if (!key) throw new ApiError(401, 'No reader key yet');
   let response;
   try {
-    response = await fetch(path, { headers: { apikey: key } });
+    response = await fetch(inBrowsersZone(path), { headers: { apikey: key } });
   } catch (e) {
     throw new ApiError(0, 'heartlog serve does not answer', 'Is it still running? Start it with bin/heartlog serve.');
   }
@@ -44,6 +44,57 @@ async function api(path) {
     throw new ApiError(response.status, body.message || response.statusText, body.hint, body.code, body.details);
   }
   return JSON.parse(text);
+}
+
+// The times a page's form takes (since, until, around) are typed as the page shows its times, in
+// the browser's zone; the API reads a time without an offset as UTC, as the command line does.
+// So a time of day, a date, a timestamp without an offset, today and yesterday are given the
+// browser's offset before they are sent: in Berlin in winter, Since 18:00 is 17:00 UTC, the 18:00
+// of the page's times. Ages, record ids, times with Z or an offset, and what is none of these (for
+// the API to refuse, saying why) go as typed.
+function inBrowsersZone(path) {
+  const start = path.indexOf('?');
+  if (start < 0) return path;
+  const query = new URLSearchParams(path.slice(start + 1));
+  let zoned = false;
+  ['since', 'until', 'around'].forEach(name => {
+    const typed = query.get(name);
+    const local = typed && localTimeWithOffset(typed.trim());
+    if (local) { query.set(name, local); zoned = true; }
+  });
+  return zoned ? path.slice(0, start + 1) + query.toString() : path;
+}
+
+// What a Since or Until field takes, said on hover.
+const TIME_FIELD_TITLE = 'An age (30m, 2h, 1d), a time of day (22:00: its last time), a date and time (2026-12-07 22:00), '
+  + 'today or yesterday: in this browser\'s time zone, as the page shows times, unless given with Z or an offset (+01:00)';
+
+// "18:00" as 18:00+01:00, "2026-12-07 18:00" as 2026-12-07T18:00+01:00: the time in the browser's
+// zone with its offset then; null where the text is not such a time.
+function localTimeWithOffset(text) {
+  const pad = n => String(n).padStart(2, '0');
+  const offset = at => {
+    const east = -at.getTimezoneOffset();
+    return `${east < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(east) / 60))}:${pad(Math.abs(east) % 60)}`;
+  };
+  const clock = /^(\d{1,2}):(\d\d)(?::(\d\d)(?:\.\d{1,9})?)?$/.exec(text);
+  if (clock) {
+    return Number(clock[1]) < 24 && Number(clock[2]) < 60 && Number(clock[3] || 0) < 60 ? text + offset(new Date()) : null;
+  }
+  const day = /^(today|yesterday)$/i.exec(text);
+  if (day) {
+    const midnight = new Date();
+    midnight.setHours(0, 0, 0, 0);
+    if (day[1].toLowerCase() === 'yesterday') midnight.setDate(midnight.getDate() - 1);
+    return `${midnight.getFullYear()}-${pad(midnight.getMonth() + 1)}-${pad(midnight.getDate())}T00:00${offset(midnight)}`;
+  }
+  const stamp = /^(\d{4})-(\d\d)-(\d\d)(?:[ T](\d{1,2}):(\d\d)(:\d\d(?:\.\d{1,9})?)?)?$/.exec(text);
+  if (!stamp) return null;
+  const [year, month, date, hours = 0, minutes = 0] = stamp.slice(1, 6).map(part => Number(part || 0));
+  const at = new Date(2000, month - 1, date, hours, minutes);
+  at.setFullYear(year);   // years below 100 too, which the constructor takes for 19xx
+  if (at.getMonth() !== month - 1 || at.getDate() !== date || hours > 23 || minutes > 59) return null;
+  return `${stamp[1]}-${stamp[2]}-${stamp[3]}T${pad(hours)}:${pad(minutes)}${stamp[6] || ''}${offset(at)}`;
 }
 
 // ---- formatting -------------------------------------------------------------------------------

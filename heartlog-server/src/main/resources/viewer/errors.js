@@ -6,8 +6,8 @@ async function errorsPage(view) {
   const params = hashParams();
   view.innerHTML = `<h1>Errors</h1><div class="sub">The errors made${rangeText(params)} by kind, the most frequent first; errors alike but for their numbers are one kind, shown by its latest</div>
     <form class="filters" id="error-filters"><label>Worker<input name="worker" value="${esc(params.get('worker') || '')}"></label>
-      <label>Since<input name="since" value="${esc(params.get('since') || '')}" placeholder="1h, 22:00 or 2026-11-27T22:00Z" size="22"></label>
-      <label>Until<input name="until" value="${esc(params.get('until') || '')}" placeholder="now, 30m or 22:00" size="22"></label>
+      <label>Since<input name="since" value="${esc(params.get('since') || '')}" placeholder="1h, 22:00 or a date" title="${TIME_FIELD_TITLE}" size="22"></label>
+      <label>Until<input name="until" value="${esc(params.get('until') || '')}" placeholder="now, 30m or 22:00" title="${TIME_FIELD_TITLE}" size="22"></label>
       <label class="check"><span><input type="checkbox" name="compare" value="true" ${params.get('compare') ? 'checked' : ''}> compare with the range before</span></label>
       <button class="primary">Apply</button></form>
     <div id="error-results"><p class="loading">Loading errors…</p></div>`;

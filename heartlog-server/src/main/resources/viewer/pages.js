@@ -357,7 +357,7 @@ async function explorePage(view) {
   view.innerHTML = `<h1>Explore</h1>
     <form class="filters" id="filters">${field('worker', 'Worker')}${field('task', 'Task')}
       <label>Minimum level<select name="level"><option value="">any</option>${LEVELS.map(l => `<option ${params.get('level') === l ? 'selected' : ''}>${l}</option>`).join('')}</select></label>
-      ${field('since', 'Since', 'placeholder="2h, 22:00 or 2026-11-27T22:00Z" size="22"')}${field('until', 'Until', 'size="18"')}${field('grep', 'Text')}
+      ${field('since', 'Since', `placeholder="2h, 22:00 or a date" title="${TIME_FIELD_TITLE}" size="22"`)}${field('until', 'Until', `title="${TIME_FIELD_TITLE}" size="18"`)}${field('grep', 'Text')}
       ${field('component', 'Component', 'placeholder="logger or component" size="14"')}${field('kind', 'Error kind', 'placeholder="8 hex digits" size="9"')}
       ${(params.getAll('meta').length ? params.getAll('meta') : ['']).map(pair => `<label>Metadata<input name="meta" value="${esc(pair)}" placeholder="key=value" size="16"></label>`).join('')}
       ${aroundFields(params, field)}<button class="primary">Apply</button></form>
@@ -467,7 +467,7 @@ async function tasksPage(view) {
   const since = params.get('since') || '1h';
   view.innerHTML = `<h1>Tasks</h1><div class="sub">The tasks with records since ${esc(since)}, the most recently active first${failed ? ' (failed: the latest failure first)' : ''}</div>
     <form class="filters" id="task-filters"><label>Worker<input name="worker" value="${esc(params.get('worker') || '')}"></label>
-      <label>Since<input name="since" value="${esc(since)}" placeholder="1h, 22:00 or 2026-11-27T22:00Z" size="22"></label>
+      <label>Since<input name="since" value="${esc(since)}" placeholder="1h, 22:00 or a date" title="${TIME_FIELD_TITLE}" size="22"></label>
       ${(params.getAll('meta').length ? params.getAll('meta') : ['']).map(pair => `<label>Metadata<input name="meta" value="${esc(pair)}" placeholder="key=value" size="16"></label>`).join('')}
       <label class="check"><span><input type="checkbox" name="failed" value="true" ${failed ? 'checked' : ''}> failed only</span></label>
       <button class="primary">Apply</button></form>

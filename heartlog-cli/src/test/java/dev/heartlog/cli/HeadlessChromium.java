@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -90,6 +91,14 @@ final class HeadlessChromium implements AutoCloseable {
     return (List<String>) ((JavascriptExecutor) driver).executeScript(
         "return [...document.querySelectorAll(arguments[0])].map(r => r.querySelector('td.msg')?.textContent.trim() ?? '')",
         rows);
+  }
+
+  /**
+   * Runs the page as a browser in that time zone would ({@code Asia/Kolkata}), until called
+   * again; {@code ""} gives the machine's zone back.
+   */
+  void inTimeZone(String zoneId) {
+    driver.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", zoneId));
   }
 
   /** Saves what the page shows now as target/screenshots/{@code name}.png. */

@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -880,6 +883,46 @@ class ViewerBrowserTest {
     assertThat(browser.findElements(By.cssSelector("#fleet tr[data-worker='demo-gpu-1'] .shared-id"))).isEmpty();
     browser.get(base + "/#/worker/replicated-gpu");
     assertThat(chromium.waitFor(By.id("worker-shared-id")).getText()).isEqualTo("shared id");
+  }
+
+  /**
+   * The page shows times in the browser's zone, and read the times typed into its forms as UTC,
+   * as the API does: in Kolkata, a Since and Until around a record's time as the page showed it
+   * were 5 h 30 min off it, and found nothing.
+   */
+  @Test
+  @Order(18)   // adds a worker the Fleet page's test does not expect
+  void timesTypedIntoAFormAreReadInTheBrowsersZoneAsThePageShowsThem() throws Exception {
+    Instant at = Instant.now().minus(Duration.ofHours(3)).truncatedTo(ChronoUnit.SECONDS);
+    Store.open(url, null, null).withConnection(c -> {
+      try (PreparedStatement heartbeat = c.prepareStatement("SELECT func_worker_heartbeat_with_logs('zone-gpu', NULL, NULL, "
+          + "jsonb_build_array(jsonb_build_object('timestamp', ?::timestamptz, 'level', 'ERROR', 'message', 'encoder lost', "
+          + "'task_id', 'zone-task')), NULL)")) {
+        heartbeat.setString(1, at.toString());
+        return heartbeat.execute();
+      }
+    });
+    ZoneId kolkata = ZoneId.of("Asia/Kolkata");
+    DateTimeFormatter clock = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(kolkata);
+    DateTimeFormatter minute = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(kolkata);
+    chromium.inTimeZone(kolkata.getId());
+    try {
+      // A time of day, as the page shows the record's.
+      browser.get(base + "/#/explore?worker=zone-gpu&since=" + clock.format(at.minusSeconds(60))
+          + "&until=" + clock.format(at.plusSeconds(60)));
+      WebElement records = chromium.waitUntilText(By.id("explore-records"), "encoder lost");
+      assertThat(records.findElement(By.cssSelector("td.time")).getText())
+          .isEqualTo(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(kolkata).format(at));
+
+      // A date and time, typed into the Errors page's form.
+      browser.get(base + "/#/errors?worker=zone-gpu");
+      chromium.waitFor(By.name("since")).sendKeys(minute.format(at.minusSeconds(60)));
+      browser.findElement(By.name("until")).sendKeys(minute.format(at.plusSeconds(120)));
+      browser.findElement(By.cssSelector("#view form button")).click();
+      assertThat(chromium.waitUntilText(By.id("error-kinds"), "encoder lost").getText()).contains("zone-task");
+    } finally {
+      chromium.inTimeZone("");
+    }
   }
 
   @Test
