@@ -51,14 +51,16 @@ final class LoggerFormats {
    * %(asctime)s %(levelname)s - %(message)s}), its level padded in the brackets ({@code
    * [%(levelname)-8s]}, {@code [%(levelname)8s]}), {@code %(asctime)s | %(levelname)-8s |
    * %(message)s}, Logback's {@code %d %-5level %msg} and {@code %d [%thread] %-5level %logger -
-   * %msg}), the time in brackets or not; and Dramatiq's, the job queue's ({@code [%(asctime)s]
-   * [PID %(process)d] [%(threadName)s] [%(name)s] [%(levelname)s] %(message)s}).
+   * %msg}), the time in brackets or not; Dramatiq's, the job queue's ({@code [%(asctime)s]
+   * [PID %(process)d] [%(threadName)s] [%(name)s] [%(levelname)s] %(message)s}); and
+   * supervisord's, whose levels have names of their own ({@link SupervisorLines}).
    */
   private static final Pattern TIME_THEN_LEVEL = Pattern.compile(
       "\\]?(?: \\| | |\\t)"
           + "(?:\\[PID (?<pid>\\d{1,10})\\] +\\[(?<processThread>[^\\]]{1,100})\\] +\\[(?<processLogger>" + LOGGER_NAME + ")\\] +"
           + "|\\[(?<thread>[^\\]]{1,100})\\] +)?"
-          + "(?:\\[ *)?(?<level>" + LEVEL_NAMES + ")(?: *\\])?(?: *(?<pipe>\\|) +| - |:? +)(?<message>\\S.*)");
+          + "(?:\\[ *)?(?<level>" + LEVEL_NAMES + "|" + SupervisorLines.OWN_LEVEL_NAMES + ")(?: *\\])?"
+          + "(?: *(?<pipe>\\|) +| - |:? +)(?<message>\\S.*)");
 
   /**
    * What follows a time ({@link AscTime}) in a line of a time, the logger's name, then the
@@ -202,7 +204,16 @@ final class LoggerFormats {
     if (!metadata.containsKey("file")) {
       message = SourcePlace.afterPlace(message, metadata);   // ... %(levelname)s [%(filename)s:%(lineno)d] ...
     }
-    Level level = LevelNames.levelName(matcher.group("level"));
+    String levelName = matcher.group("level");
+    Level level = LevelNames.levelName(levelName);
+    if (level == null) {
+      level = SupervisorLines.level(levelName);
+      metadata.put("component", "supervisord");
+    }
+    if (thread == null && matcher.group("pid") == null && matcher.group("pipe") == null
+        && levelName.length() == 4) {   // supervisord's names: INFO, WARN, CRIT, ERRO, ...
+      level = SupervisorLines.report(message, level, metadata);
+    }
     return new ChildLineParser.Parsed(level, message, null, metadata, endsTask.test(message),
         AscTime.instant(line, timeStart, timeLength));
   }
