@@ -324,7 +324,7 @@ function recordsTable(records, options = {}) {
 /** The table of recordsTable around rows already made (recordRow's, with the same options). */
 function recordsTableOf(rows, options = {}) {
   const { showWorker = true, showTask = true, id = 'records' } = options;
-  return `<table id="${id}"><thead><tr><th>Time</th><th>Level</th>${showWorker ? '<th>Worker</th>' : ''}${showTask ? '<th>Task</th>' : ''}<th>Message</th></tr></thead>
+  return `<table id="${id}" class="records"><thead><tr><th>Time</th><th>Level</th>${showWorker ? '<th>Worker</th>' : ''}${showTask ? '<th>Task</th>' : ''}<th>Message</th></tr></thead>
     <tbody>${rows}</tbody></table>`;
 }
 

@@ -390,7 +390,7 @@ async function explorePage(view) {
   const kindRange = kind ? `<div class="sub" id="kind-range">The errors of kind <a href="${withQuery(`#/errors/${encodeURIComponent(kind)}`, rangeQuery(params))}">${esc(kind)}</a>${rangeText(params)}, as the Errors page groups them</div>` : '';
   const clockNotice = kindRange + skewedClocksNotice(clocks, params.get('worker'));
   if (!records.length) {
-    results.innerHTML = `<div class="notice" id="no-results">No records match. Records are kept 48 hours; widen the filters.</div>${clockNotice}${tailControl()}<table id="explore-records" hidden><tbody></tbody></table>`;
+    results.innerHTML = `<div class="notice" id="no-results">No records match. Records are kept 48 hours; widen the filters.</div>${clockNotice}${tailControl()}<table id="explore-records" class="records" hidden><tbody></tbody></table>`;
     if (params.get('task')) startedTasksNotice(params, results.querySelector('#no-results'));
   } else {
     const pageSize = Number(params.get('limit') || 100);

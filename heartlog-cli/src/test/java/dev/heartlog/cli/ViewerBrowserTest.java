@@ -188,7 +188,8 @@ class ViewerBrowserTest {
   /**
    * On a phone's screen the Fleet page was wider than the screen, and its cells broke their words
    * to fit: {@code demo-} above {@code gpu-1}, {@code stopp} above {@code ed}, a task's id in
-   * twelve lines. Now a table scrolls sideways in its own box and keeps its words whole.
+   * twelve lines; Explore's messages were a column past the screen's edge. Now a table scrolls
+   * sideways in its own box and keeps its words whole, and a record's message is below its time.
    */
   @Test
   @Order(3)   // reads only, as the tests above
@@ -216,6 +217,16 @@ class ViewerBrowserTest {
       WebElement task = chromium.waitFor(By.linkText(failedTask));
       assertThat(page.executeScript("return arguments[0].getClientRects().length", task)).as("the task's id on one line")
           .isEqualTo(1L);
+
+      // A table of records: each message below its record's time, level, worker and task, on the screen.
+      browser.get(base + "/#/explore?worker=demo-gpu-1");
+      WebElement message = chromium.waitFor(By.cssSelector("#explore-records td.msg"));
+      chromium.screenshot("explore-on-a-phone");
+      assertThat(page.executeScript("const box = arguments[0].getBoundingClientRect();"
+          + " return box.left >= 0 && box.right <= document.documentElement.clientWidth", message))
+          .as("the message within the screen's width").isEqualTo(true);
+      assertThat(page.executeScript("return document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
+          .isEqualTo(true);
     } finally {
       browser.manage().window().setSize(desktop);
     }
