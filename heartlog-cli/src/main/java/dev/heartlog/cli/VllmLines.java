@@ -22,9 +22,10 @@ import java.util.regex.Pattern;
  * more of its exception's message. vLLM's engine and worker processes print through their
  * parent with their name in front ({@code (EngineCore_DP0 pid=4242) INFO ...}, {@code
  * (VllmWorker rank=0 pid=4243) Traceback ...}), as Ray's workers print through its driver
- * ({@code (RayWorkerWrapper pid=4244, ip=10.0.0.2) ...}): {@link #process} reads it off any line,
- * and it goes into {@code process}; a line of another process than the line before it begins a
- * record too.
+ * ({@code (RayWorkerWrapper pid=4244, ip=10.0.0.2) ...}), and as the Procfile runners, foreman
+ * and honcho, print their processes' lines ({@code 18:11:30 worker.1 | ...}): {@link #process}
+ * reads it off any line, and it goes into {@code process}; a line of another process than the
+ * line before it begins a record too.
  *
  * <p>One for each stream: it remembers the last line's process and prefix.
  */
@@ -50,6 +51,18 @@ final class VllmLines extends RecordsOfLines {
    */
   private static final Pattern RANK = Pattern.compile("\\[(?:(?<role>rank)(?<rank>\\d{1,6})\\]: ?|(?<tee>default)(?<local>\\d{1,6})\\]:)");
 
+  /**
+   * What the Procfile runners, foreman and honcho, put in front of each line of the processes
+   * they start: the time of day, the process type and its number, padded, and a bar ({@code
+   * 18:11:30 worker.1 | ...}); their own lines are {@code system}'s ({@code 18:11:30 system   |
+   * sending SIGTERM to all processes}).
+   */
+  private static final Pattern PROCFILE = Pattern.compile("\\d\\d:\\d\\d:\\d\\d (?<process>system|[\\w-]{1,100}\\.\\d{1,4}) *\\| ");
+
+  /** foreman's own report of one of its processes, on that process's line: it started, exited, was stopped. */
+  private static final Pattern PROCFILE_REPORT = Pattern.compile(
+      "started with pid \\d{1,10}|exited with code \\d{1,5}|terminated by SIG[A-Z0-9]{1,10}");
+
   private static final Pattern RECORD = Pattern.compile(
       "^(?<level>DEBUG|INFO|WARNING|ERROR|CRITICAL) \\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:[.,]\\d{3})? "
           + "(?<place>\\[?(?<file>[^\\[\\]\\s]+):(?<line>\\d{1,9})\\])(?: (?<message>.*))?$");
@@ -62,6 +75,7 @@ final class VllmLines extends RecordsOfLines {
   private String lastPrefix;      // of the last line, if it was one of vLLM's logger
   private boolean lastMoreFollows; // the last line was vLLM's and ended with \r\n
   private boolean beginsRecord;
+  private boolean runnersReport;  // the line is foreman's report of its process
 
   VllmLines(ChildLineParser parser) {
     this.parser = parser;
@@ -70,11 +84,13 @@ final class VllmLines extends RecordsOfLines {
   /**
    * The process a line came from ({@code EngineCore_DP0 pid=4242}), named in front of it as vLLM
    * names its processes, or PyTorch a distributed run's ({@code rank1}, for {@code [rank1]: };
-   * {@code default3} for torchrun's {@code [default3]:}); null for a line without one.
+   * {@code default3} for torchrun's {@code [default3]:}), or foreman and honcho theirs ({@code
+   * worker.1}, {@link #PROCFILE}); null for a line without one.
    */
   String process(String line) {
     String process = null;
     processPrefix = 0;
+    runnersReport = false;
     Matcher matcher = line.isEmpty() ? null
         : line.charAt(0) == '(' ? PROCESS.matcher(line)
         : line.startsWith("[rank") || line.startsWith("[default") ? RANK.matcher(line) : null;
@@ -82,10 +98,54 @@ final class VllmLines extends RecordsOfLines {
       process = matcher.pattern() != RANK ? matcher.group("process")
           : matcher.group("role") != null ? "rank" + matcher.group("rank") : "default" + matcher.group("local");
       processPrefix = matcher.end();
+    } else if (matcher == null && mayBeProcfiles(line)) {
+      process = procfileProcess(line);
     }
     processChanged = !Objects.equals(process, lastProcess);
     lastProcess = process;
     return process;
+  }
+
+  /** The process foreman names in front of the line ({@link #PROCFILE}), and whether the line is its report of it; null for none. */
+  private String procfileProcess(String line) {
+    Matcher matcher = PROCFILE.matcher(line);
+    if (!matcher.lookingAt()) {
+      return null;
+    }
+    processPrefix = matcher.end();
+    runnersReport = PROCFILE_REPORT.matcher(line).region(processPrefix, line.length()).matches();
+    return matcher.group("process");
+  }
+
+
+  /**
+   * Whether the line may begin as {@link #PROCFILE}: a time of day, then a bar after a process's
+   * number or {@code system}. Lines that begin with a time of day and a level ({@code 12:00:01
+   * INFO | ...}) do not meet the pattern, which took them 50 times as long as the lines before.
+   */
+  private static boolean mayBeProcfiles(String line) {
+    if (line.length() <= 12 || line.charAt(2) != ':' || line.charAt(8) != ' ') {
+      return false;
+    }
+    int bar = line.indexOf('|', 9);
+    if (bar < 0) {
+      return false;
+    }
+    int end = bar - 1;
+    while (end > 9 && line.charAt(end) == ' ') {
+      end--;
+    }
+    char last = line.charAt(end);
+    return last >= '0' && last <= '9' || line.startsWith("system ", 9);
+  }
+
+  /**
+   * Whether the line {@link #process} read last is foreman's report of the process it names
+   * ({@code 18:11:30 worker.1 | exited with code 3}), not the process's own: a record of its own,
+   * not more of the message of the exception the process printed last.
+   */
+  boolean runnersReport() {
+    return runnersReport;
   }
 
   /** The line without the process {@link #process} found in front of it. */

@@ -246,6 +246,9 @@ final class WorkerStream {
           // A line a process printed itself, a traceback's of a crash: read apart from the other
           // processes', whose lines may come between its lines.
           lineTracebacks = tracebacks.of(process);
+          if (vllm.runnersReport()) {
+            lineTracebacks.end();   // foreman's "exited with code 3" is no more of the process's exception
+          }
         }
         if (vllm.beginsRecord() && lineTracebacks == tracebacks.unnamed()) {
           lineTracebacks.end();   // a record of its own, not more of what came before

@@ -86,6 +86,19 @@ class VllmLinesTest {
     assertThat(lines.withoutProcess(tee)).as("the frame's indentation kept").isEqualTo("  File \"/srv/app/train.py\", line 42, in <module>");
     assertThat(List.of("[default]:x", "[defaults3]:x", "[default3] x", "[trainer0]:x"))
         .allSatisfy(other -> assertThat(lines.process(other)).as(other).isNull());
+    // foreman's (and honcho's) Procfile processes: the time, the type and its number, padded, a bar.
+    String procfile = "18:11:30 worker.1 | 2026-12-07 18:11:30,765 ERROR worker - CUDA out of memory";
+    assertThat(lines.process(procfile)).isEqualTo("worker.1");
+    assertThat(lines.withoutProcess(procfile)).isEqualTo("2026-12-07 18:11:30,765 ERROR worker - CUDA out of memory");
+    assertThat(lines.process("18:11:29 web.1    | started with pid 8041")).isEqualTo("web.1");
+    assertThat(lines.process("18:11:30 system   | sending SIGTERM to all processes")).isEqualTo("system");
+    assertThat(lines.runnersReport()).as("foreman's own line, but of no process").isFalse();
+    assertThat(lines.process("18:11:30 worker.1 | exited with code 3")).isEqualTo("worker.1");
+    assertThat(lines.runnersReport()).as("foreman's report of worker.1").isTrue();
+    lines.process(procfile);
+    assertThat(lines.runnersReport()).as("worker.1's own line").isFalse();
+    assertThat(List.of("18:11:30 INFO     | frame done", "18:11:30 worker | x", "18:11:30 worker.1 x", "18:11 worker.1 | x"))
+        .allSatisfy(other -> assertThat(lines.process(other)).as(other).isNull());
     assertThat(List.of("(venv) $ python worker.py", "(pid=) x", "(pid=12)x", "(pid=12, ip=) x",
             "INFO 12-02 22:00:02 [x.py:1] (APIServer pid=1) y"))
         .allSatisfy(other -> assertThat(lines.process(other)).as(other).isNull());

@@ -797,6 +797,51 @@ class WrappedPythonLibrariesTest {
   }
 
   @Test
+  void foremansProcessesAreTheirRecordsProcessesAndTheirLinesAreReadInTheirOwnFormat() throws Exception {
+    // foreman start (Debian's foreman 0.87.2), its lines as it printed them for a Procfile of a
+    // Python worker that logged an error with its traceback and a web process: the time, the
+    // process, padded, and a bar before each line; the processes' lines interleaved.
+    Path worker = Files.writeString(folder.resolve("procfile.py"), """
+        import traceback
+        def forward():
+            raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        try:
+            forward()
+        except RuntimeError:
+            lines = traceback.format_exc().splitlines()
+        print("18:11:29 worker.1 | started with pid 8039")
+        print("18:11:29 web.1    | started with pid 8041")
+        print("18:11:30 worker.1 | 2026-12-07 18:11:30,264 INFO worker - claimed task t-1")
+        print("18:11:30 worker.1 | 2026-12-07 18:11:30,765 ERROR worker - render failed")
+        for i, line in enumerate(lines):
+            print("18:11:30 worker.1 | " + line)
+            if i == 1:
+                print("18:11:30 web.1    | listening on 5000")
+        print("18:11:30 worker.1 | exited with code 3")
+        print("18:11:30 system   | sending SIGTERM to all processes")
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-foreman", "--", PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-foreman");
+    // Before, every line a record of its own, foreman's prefix in front and the worker's format unread.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "started with pid 8039"),
+        tuple("INFO", "started with pid 8041"),
+        tuple("INFO", "claimed task t-1"),
+        tuple("ERROR", "render failed"),
+        tuple("INFO", "listening on 5000"),
+        tuple("INFO", "exited with code 3"),
+        tuple("INFO", "sending SIGTERM to all processes"));
+    assertThat(records).extracting(record -> record.metadataJson().replaceAll(".*\"process\": \"([^\"]+)\".*", "$1"))
+        .containsExactly("worker.1", "web.1", "worker.1", "worker.1", "web.1", "worker.1", "system");
+    assertThat(records.get(3).metadataJson()).contains("\"logger\": \"worker\"");
+    assertThat(records.get(3).exception()).startsWith("Traceback (most recent call last):\n  File \"")
+        .doesNotContain("worker.1 |").endsWith("RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB");
+  }
+
+  @Test
   void aDistributedRunsTracebacksPrefixedWithTheirRanksAreOneErrorOfEachRankTheirLinesInterleaved() throws Exception {
     // As PyTorch's distributed runs print on their way out (torchrun, vLLM even on one GPU): every
     // line of a rank's traceback, and its C++ side's warnings, after "[rankN]:". Two ranks that
