@@ -9,7 +9,8 @@ import dev.heartlog.agent.Level;
  * that two builds are timed alike (BENCHMARKS.md §7). The environment's {@code
  * PARSE_TIMING_LINE_FORMAT}, where set, is the reader's {@code --line-format}; {@code
  * PARSE_TIMING_READER=llama.cpp} times {@link LlamaCppLines}, which a stream's lines meet before
- * that reader, instead (a build that has it).
+ * that reader, instead (a build that has it); {@code PARSE_TIMING_READER=process}, {@link
+ * VllmLines#process}, which reads the process a line names in front of it, before any reader.
  */
 public final class ParseTiming {
 
@@ -18,14 +19,19 @@ public final class ParseTiming {
   public static void main(String[] lines) {
     String format = System.getenv().getOrDefault("PARSE_TIMING_LINE_FORMAT", ChildLineParser.SEED_FORMAT);
     ChildLineParser parser = new ChildLineParser(format, ChildLineParser.DEFAULT_TASK_END);
-    boolean llama = "llama.cpp".equals(System.getenv("PARSE_TIMING_READER"));
+    String reader = System.getenv().getOrDefault("PARSE_TIMING_READER", "");
+    VllmLines processes = new VllmLines(parser);
     for (String line : lines) {
       double best = Double.MAX_VALUE;
       long read = 0;
       for (int round = 0; round < 15; round++) {
         long start = System.nanoTime();
         for (int i = 0; i < 200_000; i++) {
-          read += llama ? readByLlamaCpp(line) : parser.parse(line, Level.WARNING, "stderr").message().length();
+          read += switch (reader) {
+            case "llama.cpp" -> readByLlamaCpp(line);
+            case "process" -> processes.process(line) == null ? 0 : 1;
+            default -> parser.parse(line, Level.WARNING, "stderr").message().length();
+          };
         }
         double perRead = (System.nanoTime() - start) / 200_000.0;
         if (round >= 5) {
