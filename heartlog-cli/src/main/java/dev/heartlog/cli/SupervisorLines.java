@@ -13,14 +13,14 @@ import java.util.regex.Pattern;
  * ERRO, DEBG, TRAC and BLAT, which it could not before, and stored the line whole at the stream's
  * level); here, its level's name and what its reports of its programs say.
  *
- * <p>supervisord reports every program's start, exit and giving up at INFO: a worker killed by
- * the kernel for memory, restarted, was an INFO line among thousands. Here a program that exited
- * when it was not expected to ({@code exited: worker (terminated by SIGKILL; not expected)}),
- * one given up on ({@code gave up: worker entered FATAL state, too many start retries too
- * quickly}) and a command that could not be started ({@code spawnerr: can't find command
- * '/app/worker'}) are errors, and one killed after it would not stop a warning. A report's
- * program goes into {@code program}, and every such line's {@code component} is {@code
- * supervisord}.
+ * <p>supervisord reports its programs' starts and exits, and its giving up on one, at INFO (4.2
+ * an exit with an unexpected code at WARN): a worker that died and was restarted was a line among
+ * thousands of its level. Here a program that exited when it was not expected to ({@code exited:
+ * worker (exit status 3; not expected)}), one given up on ({@code gave up: worker entered FATAL
+ * state, too many start retries too quickly}) and a command that could not be started ({@code
+ * spawnerr: can't find command '/app/worker'}) are errors, and one killed after it would not stop
+ * a warning. A report's program goes into {@code program}, and every such line's {@code
+ * component} is {@code supervisord}.
  */
 final class SupervisorLines {
 
