@@ -135,6 +135,7 @@ final class ChildLineParser {
   private final AtomicInteger linesBeforeFormatMatched = new AtomicInteger();
   /** Log4j 2's reports, which remember whether the worker printed one. */
   private final Log4jStatusLines log4j = new Log4jStatusLines();
+  private final Pm2Lines pm2 = new Pm2Lines();
 
   ChildLineParser(String format, String taskEnd) {
     this(format, "--line-format", taskEnd);
@@ -376,7 +377,10 @@ final class ChildLineParser {
       if (served != null) {
         return served;
       }
-      Parsed nodeOrTool = WinstonLines.parse(line, metadata, this::endsTask);
+      Parsed nodeOrTool = pm2.parse(line, metadata);
+      if (nodeOrTool == null) {
+        nodeOrTool = WinstonLines.parse(line, metadata, this::endsTask);
+      }
       if (nodeOrTool == null) {
         nodeOrTool = FfmpegLines.parse(line, metadata, this::endsTask);
       }
