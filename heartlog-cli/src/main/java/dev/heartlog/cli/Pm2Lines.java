@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
  * where no signal ended the app. Once PM2 is stopping an app ({@code Stopping app:render id:0}),
  * its exit is what was asked, and a warning only where PM2 had to kill it ({@code still alive
  * after 1600ms, sending SIGKILL}, then {@code via signal [SIGKILL]}), as is its restart of an app
- * that used more memory than {@code --max-memory-restart} allows. The time without a zone is not
- * read: the record keeps the time the line came.
+ * that used more memory than {@code --max-memory-restart} allows. An app PM2 names in an {@code
+ * error} line ({@code app=render id=0 ...}) goes into {@code program} too. The time without a
+ * zone is not read: the record keeps the time the line came.
  *
  * <p>One for both streams of a worker, as PM2 prints its reports on stdout: it remembers the apps
  * PM2 is stopping.
@@ -42,8 +43,10 @@ final class Pm2Lines {
   /** A report of one of PM2's apps, as PM2 words it: the app and, for an exit, its code and signal. */
   private static final Pattern APP_REPORT = Pattern.compile(
       "App \\[(?<app>[^\\[\\]]{1,200}):(?<id>\\d{1,9})\\] (?:exited with code \\[(?<code>[^\\]]{0,20})\\] via signal \\[(?<signal>[A-Z0-9]{0,20})\\]|.*)"
-          + "|Stopping app:(?<stopping>\\S{1,200}) id:(?<stoppingId>\\d{1,9})"
-          + "|app=(?<named>\\S{1,200}) id=\\d{1,9} .*");
+          + "|Stopping app:(?<stopping>\\S{1,200}) id:(?<stoppingId>\\d{1,9})");
+
+  /** PM2's line of an app it names as {@code app=render id=0}, and what it says of it. */
+  private static final Pattern NAMED_APP = Pattern.compile("app=(?<app>\\S{1,200}) id=\\d{1,9} (?<what>.*)");
 
   private static final Pattern UNSTABLE = Pattern.compile("Script .{1,1000} had too many unstable restarts \\(\\d{1,9}\\)\\. Stopped\\. .*");
 
@@ -74,7 +77,7 @@ final class Pm2Lines {
     String message = line.substring(prefix.end());
     metadata.put("component", "pm2");
     Level level = switch (prefix.group("method")) {
-      case "error" -> Level.ERROR;
+      case "error" -> namedAppsError(message, metadata);
       case "warn" -> Level.WARNING;
       default -> report(message, metadata);
     };
@@ -92,6 +95,24 @@ final class Pm2Lines {
     return -1;
   }
 
+  /**
+   * The level of PM2's {@code error} line of this message, an ERROR, its app in {@code program}
+   * where it names one ({@code app=render id=0 pid=42 could not be stopped}). But {@code app=render
+   * id=0 does not have a pid}, which PM2 says as it stops an app it had given up on already (an
+   * error of its own, {@link #report}), is INFO: no process of it was left to stop.
+   */
+  private static Level namedAppsError(String message, RecordMetadata metadata) {
+    if (!message.startsWith("app=")) {
+      return Level.ERROR;
+    }
+    Matcher named = NAMED_APP.matcher(message);
+    if (!named.matches()) {
+      return Level.ERROR;
+    }
+    metadata.put("program", named.group("app"));
+    return named.group("what").equals("does not have a pid") ? Level.INFO : Level.ERROR;
+  }
+
   /** The level of PM2's {@code log} line of this message: of its report of an app, if it is one. */
   private Level report(String message, RecordMetadata metadata) {
     char first = message.isEmpty() ? ' ' : message.charAt(0);
@@ -104,7 +125,7 @@ final class Pm2Lines {
     if (first == '[' && message.startsWith(OVER_MEMORY) && message.contains(" exceeds --max-memory-restart ")) {
       return Level.WARNING;
     }
-    if (first != 'A' && first != 'S' && first != 'a') {
+    if (first != 'A' && first != 'S') {
       return Level.INFO;
     }
     Matcher report = APP_REPORT.matcher(message);
@@ -119,7 +140,7 @@ final class Pm2Lines {
       stopping.add(report.group("stopping") + ":" + report.group("stoppingId"));
       return Level.INFO;
     }
-    metadata.put("program", report.group("app") != null ? report.group("app") : report.group("named"));
+    metadata.put("program", report.group("app"));
     String code = report.group("code");
     if (code == null) {
       return Level.INFO;

@@ -29,9 +29,11 @@ class Pm2LinesTest {
     assertThat(launching.message()).isEqualTo("Launching in no daemon mode");
     assertThat(launching.metadata()).containsEntry("component", "pm2");
 
-    ChildLineParser.Parsed error = parse("2026-12-07T19:48:56: PM2 error: app=crasher id=0 does not have a pid", "stderr");
+    // from PM2's source (ActionMethods.js), not seen here
+    ChildLineParser.Parsed error = parse("2026-12-07T19:48:56: PM2 error: app=render id=0 pid=42 could not be stopped", "stderr");
     assertThat(error.level()).isEqualTo(Level.ERROR);
-    assertThat(error.message()).isEqualTo("app=crasher id=0 does not have a pid");
+    assertThat(error.message()).isEqualTo("app=render id=0 pid=42 could not be stopped");
+    assertThat(error.metadata()).containsEntry("component", "pm2").containsEntry("program", "render");
     // warn and info as PM2's source prints them (Utility.overrideConsole), not seen here
     assertThat(parse("2026-12-07T19:48:56: PM2 warn: something to look at", "stderr").level()).isEqualTo(Level.WARNING);
     assertThat(parse("2026-12-07T19:48:56: PM2 info: something to know", "stdout").level()).isEqualTo(Level.INFO);
@@ -58,16 +60,23 @@ class Pm2LinesTest {
     levels.put("2026-12-07T19:50:29: PM2 log: [PM2][WORKER] Process 0 restarted because it exceeds --max-memory-restart "
         + "value (current_memory=179998720 max_memory_limit=83886080 [octets])", Level.WARNING);
     levels.put("2026-12-07T19:48:50: PM2 log: 0 application online, retry = 3", Level.INFO);
+    levels.put("2026-12-07T19:48:56: PM2 log: Stopping app:crasher id:0", Level.INFO);
 
     levels.forEach((line, level) -> {
       ChildLineParser.Parsed parsed = parse(line, "stdout");
       assertThat(parsed.level()).as(line).isEqualTo(level);
       assertThat(parsed.message()).as(line).isEqualTo(line.substring(line.indexOf("PM2 log: ") + 9));
       assertThat(parsed.metadata()).as(line).containsEntry("component", "pm2");
-      if (line.contains("App [")) {
-        assertThat(parsed.metadata()).as(line).containsEntry("program", line.contains("victim") ? "victim" : "render");
+      if (line.contains("App [") || line.contains("app:")) {
+        assertThat(parsed.metadata()).as(line)
+            .containsEntry("program", line.contains("victim") ? "victim" : line.contains("crasher") ? "crasher" : "render");
       }
     });
+    // PM2 stopping the app it gave up on: it says so on stderr, with error, but nothing was left to stop
+    ChildLineParser.Parsed noPid = parse("2026-12-07T19:48:56: PM2 error: app=crasher id=0 does not have a pid", "stderr");
+    assertThat(noPid.level()).isEqualTo(Level.INFO);
+    assertThat(noPid.message()).isEqualTo("app=crasher id=0 does not have a pid");
+    assertThat(noPid.metadata()).containsEntry("component", "pm2").containsEntry("program", "crasher");
   }
 
   /**
