@@ -360,9 +360,14 @@ function showError(error, view) {
 
 // A filter the server refused (400: a time it cannot read, a range that ends before it begins):
 // its reason where the results go, the form left as it was to mend it. Anything else is the page's.
+// A time it cannot read is said in the page's terms, what its field takes: the API's reason says
+// a time of day is UTC, which it is in the API, but the page gives it the browser's offset.
 function showRefusedFilter(error, results) {
   if (error.status !== 400) throw error;
-  results.innerHTML = `<div class="notice error" id="filter-error"><p>${esc(error.message)}</p>${error.hint || error.details ? `<p>${esc(error.hint || error.details)}</p>` : ''}</div>`;
+  const time = /^Invalid value for (since|until): '(.*)' is neither /s.exec(error.message);
+  const reason = time ? `${time[1] === 'since' ? 'Since' : 'Until'}: '${time[2]}' is not a time this page reads.` : error.message;
+  const hint = time ? TIME_FIELD_TITLE + '.' : error.hint || error.details;
+  results.innerHTML = `<div class="notice error" id="filter-error"><p>${esc(reason)}</p>${hint ? `<p>${esc(hint)}</p>` : ''}</div>`;
 }
 
 function loading(what, view) { view.innerHTML = `<p class="loading">Loading ${esc(what)}…</p>`; }

@@ -836,9 +836,16 @@ class ViewerBrowserTest {
     chromium.waitForRows(By.cssSelector("#explore-records tbody tr"));
     assertThat(browser.findElements(By.id("filter-error"))).isEmpty();
 
+    // A time it cannot read, said as the page reads times: the API's reason says a time of day
+    // is UTC, but the page sends the browser's offset with it.
     browser.get(base + "/#/tasks?since=someday");
-    assertThat(chromium.waitFor(By.id("filter-error")).getText()).contains("'someday' is neither an age");
+    assertThat(chromium.waitFor(By.id("filter-error")).getText())
+        .contains("Since: 'someday' is not a time this page reads.", "in this browser's time zone")
+        .doesNotContain("UTC");
     assertThat(browser.findElement(By.name("since")).getAttribute("value")).isEqualTo("someday");
+    browser.get(base + "/#/errors?since=1h&until=22.00");
+    assertThat(chromium.waitFor(By.id("filter-error")).getText())
+        .contains("Until: '22.00' is not a time this page reads.", "a time of day (22:00: its last time)");
   }
 
   @Test

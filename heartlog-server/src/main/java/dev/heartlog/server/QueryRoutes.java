@@ -129,7 +129,7 @@ final class QueryRoutes {
     if (!around.strip().matches("[0-9]+")) {
       Instant at;
       try {
-        at = time(around);
+        at = TimeSpec.parse(around, clock);
       } catch (IllegalArgumentException e) {
         throw PostgrestError.badRequest("HL400", "around takes a time or a record's id: " + e.getMessage());
       }
@@ -170,10 +170,10 @@ final class QueryRoutes {
     takes(ctx, "GET /api/tasks", List.of("since", "until", "worker", "failed", "meta", "limit"));
     TaskFilter filter;
     try {
-      Instant until = time(param(ctx, "until"));
+      Instant until = time(ctx, "until");
       filter = new TaskFilter(
           param(ctx, "worker"),
-          TaskFilter.sinceOrDefault(time(param(ctx, "since")), until, clock.instant()),
+          TaskFilter.sinceOrDefault(time(ctx, "since"), until, clock.instant()),
           until,
           booleanParam(ctx, "failed"),
           MetadataFilter.parse(ctx.queryParams("meta")),
@@ -191,8 +191,8 @@ final class QueryRoutes {
     ErrorKinds.Before before = null;
     try {
       Instant now = clock.instant();
-      Instant until = time(param(ctx, "until"));
-      Instant since = TaskFilter.sinceOrDefault(time(param(ctx, "since")), until, now);
+      Instant until = time(ctx, "until");
+      Instant since = TaskFilter.sinceOrDefault(time(ctx, "since"), until, now);
       String worker = param(ctx, "worker");
       int limit = intParam(ctx, "limit", ErrorKinds.DEFAULT_LIMIT);
       boolean compare = booleanParam(ctx, "compare");
@@ -214,8 +214,8 @@ final class QueryRoutes {
     RecordVolume.Before before = null;
     try {
       Instant now = clock.instant();
-      Instant until = time(param(ctx, "until"));
-      Instant since = TaskFilter.sinceOrDefault(time(param(ctx, "since")), until, now);
+      Instant until = time(ctx, "until");
+      Instant since = TaskFilter.sinceOrDefault(time(ctx, "since"), until, now);
       String worker = param(ctx, "worker");
       RecordVolume.By by = RecordVolume.By.named(Optional.ofNullable(param(ctx, "by")).orElse("worker"));
       int limit = intParam(ctx, "limit", RecordVolume.DEFAULT_LIMIT);
@@ -237,8 +237,8 @@ final class QueryRoutes {
     Instant since;
     Optional<ErrorKindDetail> detail;
     try {
-      Instant until = time(param(ctx, "until"));
-      since = TaskFilter.sinceOrDefault(time(param(ctx, "since")), until, clock.instant());
+      Instant until = time(ctx, "until");
+      since = TaskFilter.sinceOrDefault(time(ctx, "since"), until, clock.instant());
       String worker = param(ctx, "worker");
       int limit = intParam(ctx, "limit", ErrorKindDetail.DEFAULT_LIMIT);
       detail = guarded(() -> store.errorKind(kind, worker, since, until, limit));
@@ -335,10 +335,10 @@ final class QueryRoutes {
     keys.require(ctx, ApiKeys.Role.READER);
     takes(ctx, "GET /api/workers/{id}/heartbeats", List.of("since", "limit"));
     String id = ctx.pathParam("id");
-    String since = param(ctx, "since");
     Instant from;
     try {
-      from = since == null ? clock.instant().minus(Duration.ofHours(6)) : TimeSpec.parse(since, clock);
+      Instant since = time(ctx, "since");
+      from = since == null ? clock.instant().minus(Duration.ofHours(6)) : since;
     } catch (IllegalArgumentException e) {
       throw PostgrestError.badRequest("HL400", e.getMessage());
     }
@@ -383,8 +383,8 @@ final class QueryRoutes {
           param(ctx, "worker"),
           param(ctx, "task"),
           LogFilter.minimumLevel(param(ctx, "level")),
-          time(param(ctx, "since")),
-          time(param(ctx, "until")),
+          time(ctx, "since"),
+          time(ctx, "until"),
           param(ctx, "grep"),
           param(ctx, "component"),
           MetadataFilter.parse(ctx.queryParams("meta")),
@@ -394,8 +394,21 @@ final class QueryRoutes {
     }
   }
 
-  private Instant time(String value) {
-    return value == null ? null : TimeSpec.parse(value, clock);
+  /**
+   * The time the parameter {@code name} gives, null where it is not given. A refusal names the
+   * parameter, as the command line names its option: {@code Invalid value for until: '22.00' is
+   * neither ...}; before, a request giving since and until did not say which it was.
+   */
+  private Instant time(Context ctx, String name) {
+    String value = param(ctx, name);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return TimeSpec.parse(value, clock);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("Invalid value for " + name + ": " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -67,6 +67,22 @@ class QueryParametersTest {
     assertThat(limit.body()).contains("limit takes one value");
   }
 
+  /**
+   * A time it cannot read is refused naming the parameter, as the command line names its option:
+   * a request giving since and until did not say which it was.
+   */
+  @Test
+  void aTimeItCannotReadIsRefusedNamingTheParameter() throws Exception {
+    for (String endpoint : List.of("/api/logs", "/api/tasks", "/api/errors", "/api/volume", "/api/errors/0a1b2c3d")) {
+      HttpResponse<String> refused = get(endpoint + "?since=1h&until=22.00");
+      assertThat(refused.statusCode()).as(endpoint).isEqualTo(400);
+      assertThat(refused.body()).as(endpoint).contains("\"code\":\"HL400\"",
+          "\"message\":\"Invalid value for until: '22.00' is neither an age (30s, 15m, 2h, 1d, 1h30m)");
+    }
+    HttpResponse<String> heartbeats = get("/api/workers/gpu-1/heartbeats?since=yesterday-ish");
+    assertThat(heartbeats.body()).contains("\"message\":\"Invalid value for since: 'yesterday-ish' is neither");
+  }
+
   @Test
   void aBlankValueDoesNotHideTheOneGivenAfterIt() throws Exception {
     HttpResponse<String> logs = get("/api/logs?worker=&worker=gpu-2");
