@@ -2,7 +2,9 @@ package dev.heartlog.cli;
 
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.RecordMetadata;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -59,6 +61,21 @@ final class VllmLines extends RecordsOfLines {
    */
   private static final Pattern PROCFILE = Pattern.compile("\\d\\d:\\d\\d:\\d\\d (?<process>system|[\\w-]{1,100}\\.\\d{1,4}) *\\| ");
 
+  /**
+   * foreman's prefix without the time ({@code foreman start --no-timestamp}, where the container's
+   * log adds its own): a numbered process, padded, and a bar ({@code worker.1 | ...}), or {@code
+   * system}'s. A worker's own table may begin so ({@code layer.1 | 1024 | relu}), so it is read
+   * only for a process foreman said it started ({@code worker.1 | started with pid 8039}), and
+   * {@code system}'s once it started one.
+   */
+  private static final Pattern UNTIMED_PROCFILE = Pattern.compile("(?<process>system|[\\w-]{1,100}\\.\\d{1,4}) *\\| ");
+
+  /** The most processes foreman is remembered to have started: more are forgotten, their lines left whole. */
+  private static final int MAX_STARTED = 1_000;
+
+  /** foreman's report that it started a process, the first line of each without the time. */
+  private static final Pattern PROCFILE_STARTED = Pattern.compile("started with pid \\d{1,10}");
+
   /** foreman's own report of one of its processes, on that process's line: it started, exited, was stopped. */
   private static final Pattern PROCFILE_REPORT = Pattern.compile(
       "started with pid \\d{1,10}|exited with code \\d{1,5}|terminated by SIG[A-Z0-9]{1,10}");
@@ -76,6 +93,8 @@ final class VllmLines extends RecordsOfLines {
   private boolean lastMoreFollows; // the last line was vLLM's and ended with \r\n
   private boolean beginsRecord;
   private boolean runnersReport;  // the line is foreman's report of its process
+  /** The processes foreman said it started, in lines without the time ({@link #UNTIMED_PROCFILE}). */
+  private final Set<String> startedUntimed = new HashSet<>();
 
   VllmLines(ChildLineParser parser) {
     this.parser = parser;
@@ -100,6 +119,8 @@ final class VllmLines extends RecordsOfLines {
       processPrefix = matcher.end();
     } else if (matcher == null && mayBeProcfiles(line)) {
       process = procfileProcess(line);
+    } else if (matcher == null && mayBeUntimedProcfiles(line)) {
+      process = untimedProcfileProcess(line);
     }
     processChanged = !Objects.equals(process, lastProcess);
     lastProcess = process;
@@ -117,6 +138,65 @@ final class VllmLines extends RecordsOfLines {
     return matcher.group("process");
   }
 
+  /**
+   * The process foreman names in front of a line without the time ({@link #UNTIMED_PROCFILE}),
+   * where it said it started that process, and whether the line is its report of it; null for
+   * none.
+   */
+  private String untimedProcfileProcess(String line) {
+    if (startedUntimed.isEmpty() && !line.contains("| started with pid ")) {
+      return null;   // the pattern's cost spared for a worker's own table
+    }
+    Matcher matcher = UNTIMED_PROCFILE.matcher(line);
+    if (!matcher.lookingAt()) {
+      return null;
+    }
+    String process = matcher.group("process");
+    if (PROCFILE_STARTED.matcher(line).region(matcher.end(), line.length()).matches()) {
+      if (startedUntimed.size() >= MAX_STARTED) {
+        startedUntimed.clear();
+      }
+      startedUntimed.add(process);
+    } else if (process.equals("system") ? startedUntimed.isEmpty() : !startedUntimed.contains(process)) {
+      return null;
+    }
+    processPrefix = matcher.end();
+    runnersReport = PROCFILE_REPORT.matcher(line).region(processPrefix, line.length()).matches();
+    return process;
+  }
+
+  /**
+   * Whether the line may begin as {@link #UNTIMED_PROCFILE}: a word, a dot and a number, spaces,
+   * and a bar; or {@code system} and a bar. A Procfile's process types begin with a letter, so a
+   * line that begins with a time or a number ends the look there, and most others at their first
+   * word.
+   */
+  private static boolean mayBeUntimedProcfiles(String line) {
+    if (line.isEmpty() || !(line.charAt(0) >= 'a' && line.charAt(0) <= 'z' || line.charAt(0) >= 'A' && line.charAt(0) <= 'Z')) {
+      return false;
+    }
+    if (line.startsWith("system ")) {
+      return true;
+    }
+    int end = 0;
+    int last = Math.min(line.length(), 101);
+    while (end < last && isProcessNameChar(line.charAt(end))) {
+      end++;
+    }
+    if (end == 0 || end >= line.length() - 4 || line.charAt(end) != '.' || !Character.isDigit(line.charAt(end + 1))) {
+      return false;
+    }
+    int bar = end + 2;
+    while (bar < line.length() && (Character.isDigit(line.charAt(bar)) || line.charAt(bar) == ' ')) {
+      bar++;
+    }
+    return line.startsWith("| ", bar) && line.charAt(bar - 1) == ' ';
+  }
+
+  /** A character of a process's name as {@link #UNTIMED_PROCFILE} has it ({@code [\w-]}). */
+  private static boolean isProcessNameChar(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-';
+  }
 
   /**
    * Whether the line may begin as {@link #PROCFILE}: a time of day, then a bar after a process's

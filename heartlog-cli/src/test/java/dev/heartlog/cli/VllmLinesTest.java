@@ -104,6 +104,34 @@ class VllmLinesTest {
         .allSatisfy(other -> assertThat(lines.process(other)).as(other).isNull());
   }
 
+  /**
+   * {@code foreman start --no-timestamp}, as Debian's foreman 0.87.2 printed it here: the process
+   * and the bar without the time. Read for a process foreman said it started; a worker's own table
+   * that begins so stays whole.
+   */
+  @Test
+  void foremansProcessesWithoutItsTimesAreReadOnceForemanStartedThem() {
+    VllmLines lines = new VllmLines(parser);
+    String table = "layer.1 | 1024 | relu";
+    assertThat(lines.process(table)).as("before any process started").isNull();
+    assertThat(lines.process("system | ok")).as("before any process started").isNull();
+
+    assertThat(lines.process("worker.1 | started with pid 32144")).isEqualTo("worker.1");
+    assertThat(lines.runnersReport()).isTrue();
+    assertThat(lines.process("web.1    | started with pid 32146")).isEqualTo("web.1");
+    String logged = "worker.1 | 2026-12-07 20:23:23,664 ERROR root - CUDA out of memory";
+    assertThat(lines.process(logged)).isEqualTo("worker.1");
+    assertThat(lines.withoutProcess(logged)).isEqualTo("2026-12-07 20:23:23,664 ERROR root - CUDA out of memory");
+    assertThat(lines.runnersReport()).isFalse();
+    assertThat(lines.process("worker.1 | exited with code 3")).isEqualTo("worker.1");
+    assertThat(lines.runnersReport()).isTrue();
+    assertThat(lines.process("system   | sending SIGTERM to all processes")).isEqualTo("system");
+    assertThat(lines.process("web.1    | terminated by SIGTERM")).isEqualTo("web.1");
+
+    assertThat(List.of(table, "worker.2 | x", "worker.1| x", "worker.1 x", "worker | x", "1.5 | x", "2worker.1 | x"))
+        .allSatisfy(other -> assertThat(lines.process(other)).as(other).isNull());
+  }
+
   @Test
   void aLineBeginsARecordUnlessItRepeatsThePrefixOfTheLineBeforeIt() {
     VllmLines lines = new VllmLines(parser);
