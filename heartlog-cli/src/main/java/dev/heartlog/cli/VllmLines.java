@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * parent with their name in front ({@code (EngineCore_DP0 pid=4242) INFO ...}, {@code
  * (VllmWorker rank=0 pid=4243) Traceback ...}), as Ray's workers print through its driver
  * ({@code (RayWorkerWrapper pid=4244, ip=10.0.0.2) ...}), and as the Procfile runners, foreman
- * and honcho, print their processes' lines ({@code 18:11:30 worker.1 | ...}): {@link #process}
+ * and honcho, print their processes' lines ({@code 18:11:30 worker.1 | ...}), and PM2 its apps'
+ * ({@code 0|render  | ...}, with {@code --formatted}): {@link #process}
  * reads it off any line, and it goes into {@code process}; a line of another process than the
  * line before it begins a record too.
  *
@@ -69,6 +70,14 @@ final class VllmLines extends RecordsOfLines {
    * {@code system}'s once it started one.
    */
   private static final Pattern UNTIMED_PROCFILE = Pattern.compile("(?<process>system|[\\w-]{1,100}\\.\\d{1,4}) *\\| ");
+
+  /**
+   * What PM2 puts in front of each line of its apps with {@code pm2-runtime --formatted}, which
+   * then prints their stdout and stderr both on its stdout: the app's id and name, padded, and a
+   * bar ({@code 0|render  | ...}). Read as the process {@code render:0}, as PM2 names it in its
+   * own lines ({@code App [render:0] online}).
+   */
+  private static final Pattern PM2_FORMATTED = Pattern.compile("(?<id>\\d{1,6})\\|(?<app>[^|\\s]{1,200}) +\\| ");
 
   /** The most processes foreman is remembered to have started: more are forgotten, their lines left whole. */
   private static final int MAX_STARTED = 1_000;
@@ -121,6 +130,8 @@ final class VllmLines extends RecordsOfLines {
       process = procfileProcess(line);
     } else if (matcher == null && mayBeUntimedProcfiles(line)) {
       process = untimedProcfileProcess(line);
+    } else if (matcher == null && mayBePm2Formatted(line)) {
+      process = pm2Process(line);
     }
     processChanged = !Objects.equals(process, lastProcess);
     lastProcess = process;
@@ -191,6 +202,25 @@ final class VllmLines extends RecordsOfLines {
       bar++;
     }
     return line.startsWith("| ", bar) && line.charAt(bar - 1) == ' ';
+  }
+
+  /** The app PM2 names in front of the line ({@link #PM2_FORMATTED}) as {@code render:0}; null for none. */
+  private String pm2Process(String line) {
+    Matcher matcher = PM2_FORMATTED.matcher(line);
+    if (!matcher.lookingAt()) {
+      return null;
+    }
+    processPrefix = matcher.end();
+    return matcher.group("app") + ":" + matcher.group("id");
+  }
+
+  /** Whether the line may begin as {@link #PM2_FORMATTED}: digits, then a bar. A line of a date first ends the look at its fifth character. */
+  private static boolean mayBePm2Formatted(String line) {
+    int bar = 0;
+    while (bar < line.length() && bar <= 6 && line.charAt(bar) >= '0' && line.charAt(bar) <= '9') {
+      bar++;
+    }
+    return bar > 0 && bar < line.length() && line.charAt(bar) == '|';
   }
 
   /** A character of a process's name as {@link #UNTIMED_PROCFILE} has it ({@code [\w-]}). */

@@ -132,6 +132,22 @@ class VllmLinesTest {
         .allSatisfy(other -> assertThat(lines.process(other)).as(other).isNull());
   }
 
+  /** {@code pm2-runtime --formatted -i 2}, as PM2 7.0.4 printed it here: each app's id and name, padded, and a bar. */
+  @Test
+  void pm2sAppsInFrontOfTheirLinesAreTheirProcesses() {
+    VllmLines lines = new VllmLines(parser);
+    String frame = "0|render  |     at Timeout._onTimeout (/tmp/pm2t/worker.js:4:15)";
+    assertThat(lines.process(frame)).isEqualTo("render:0");
+    assertThat(lines.withoutProcess(frame)).isEqualTo("    at Timeout._onTimeout (/tmp/pm2t/worker.js:4:15)");
+    assertThat(lines.process("1|render  | worker starting, pid 12351")).isEqualTo("render:1");
+    assertThat(lines.process("12|video-encoder | x")).isEqualTo("video-encoder:12");
+    assertThat(lines.runnersReport()).isFalse();
+
+    assertThat(List.of("2026-12-07 20:50:38 x", "0|render| x", "0 | render | x", "|render | x", "1234567|render | x",
+            "3|frames left | 2 | done"))
+        .allSatisfy(other -> assertThat(lines.process(other)).as(other).isNull());
+  }
+
   @Test
   void aLineBeginsARecordUnlessItRepeatsThePrefixOfTheLineBeforeIt() {
     VllmLines lines = new VllmLines(parser);

@@ -842,6 +842,41 @@ class WrappedPythonLibrariesTest {
   }
 
   @Test
+  void pm2sAppsInFrontOfTheirLinesAreTheirProcessesAndEachStackTraceIsOneError() throws Exception {
+    // pm2-runtime --formatted -i 2 (PM2 7.0.4 from npm), as it printed two instances of a Node.js
+    // worker here, all on stdout: the id and the app, padded, and a bar before each line; an
+    // instance's stack trace with the other's line between its lines, as instances print at once.
+    Path worker = Files.writeString(folder.resolve("pm2-formatted.py"), """
+        print("2026-12-07T20:50:38: PM2 log: App [render:1] online")
+        print("0|render  | worker starting, pid 12344")
+        print("0|render  | Error: CUDA out of memory while rendering frame 12")
+        print("0|render  |     at Timeout._onTimeout (/srv/worker.js:4:15)")
+        print("1|render  | worker starting, pid 12351")
+        print("0|render  |     at listOnTimeout (node:internal/timers:581:17)")
+        print("0|render  |     at process.processTimers (node:internal/timers:519:7)")
+        print("2026-12-07T20:50:38: PM2 log: App name:render id:0 disconnected")
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-pm2", "--", PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-pm2");
+    // Before, every line a record of its own at INFO, PM2's prefix in front, the stack trace in pieces.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "App [render:1] online"),
+        tuple("INFO", "worker starting, pid 12344"),
+        tuple("ERROR", "Error: CUDA out of memory while rendering frame 12"),
+        tuple("INFO", "worker starting, pid 12351"),
+        tuple("INFO", "App name:render id:0 disconnected"));
+    assertThat(records.get(2).metadataJson()).contains("\"process\": \"render:0\"");
+    assertThat(records.get(3).metadataJson()).contains("\"process\": \"render:1\"");
+    assertThat(records.get(2).exception()).isEqualTo("Error: CUDA out of memory while rendering frame 12\n"
+        + "    at Timeout._onTimeout (/srv/worker.js:4:15)\n"
+        + "    at listOnTimeout (node:internal/timers:581:17)\n"
+        + "    at process.processTimers (node:internal/timers:519:7)");
+  }
+
+  @Test
   void aDistributedRunsTracebacksPrefixedWithTheirRanksAreOneErrorOfEachRankTheirLinesInterleaved() throws Exception {
     // As PyTorch's distributed runs print on their way out (torchrun, vLLM even on one GPU): every
     // line of a rank's traceback, and its C++ side's warnings, after "[rankN]:". Two ranks that
