@@ -42,15 +42,20 @@ final class Pm2Lines {
 
   /** A report of one of PM2's apps, as PM2 words it: the app and, for an exit, its code and signal. */
   private static final Pattern APP_REPORT = Pattern.compile(
-      "App \\[(?<app>[^\\[\\]]{1,200}):(?<id>\\d{1,9})\\] (?:exited with code \\[(?<code>[^\\]]{0,20})\\] via signal \\[(?<signal>[A-Z0-9]{0,20})\\]|.*)"
+      "App \\[(?<app>[^\\[\\]]{1,200}):(?<id>\\d{1,9})\\] "
+          + "(?:exited with code \\[(?<code>[^\\]]{0,20})\\] via signal \\[(?<signal>[A-Z0-9]{0,20})\\]|.*)"
           + "|Stopping app:(?<stopping>\\S{1,200}) id:(?<stoppingId>\\d{1,9})");
 
   /** PM2's line of an app it names as {@code app=render id=0}, and what it says of it. */
   private static final Pattern NAMED_APP = Pattern.compile("app=(?<app>\\S{1,200}) id=\\d{1,9} (?<what>.*)");
 
-  private static final Pattern UNSTABLE = Pattern.compile("Script .{1,1000} had too many unstable restarts \\(\\d{1,9}\\)\\. Stopped\\. .*");
+  /** PM2 gave up on a script that kept exiting soon after it started. */
+  private static final Pattern UNSTABLE =
+      Pattern.compile("Script .{1,1000} had too many unstable restarts \\(\\d{1,9}\\)\\. Stopped\\. .*");
 
-  private static final Pattern STILL_ALIVE = Pattern.compile("Process with pid \\d{1,10} still alive after \\d{1,9}ms, sending SIGKILL.*");
+  /** PM2 kills an app that did not stop when asked. */
+  private static final Pattern STILL_ALIVE =
+      Pattern.compile("Process with pid \\d{1,10} still alive after \\d{1,9}ms, sending SIGKILL.*");
 
   /** PM2's restart of an app that used more memory than {@code --max-memory-restart} allows. */
   private static final String OVER_MEMORY = "[PM2][WORKER] Process ";

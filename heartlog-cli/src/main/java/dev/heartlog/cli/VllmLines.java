@@ -2,9 +2,7 @@ package dev.heartlog.cli;
 
 import dev.heartlog.agent.Level;
 import dev.heartlog.agent.RecordMetadata;
-import java.util.HashSet;
 import java.util.Objects;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,229 +22,40 @@ import java.util.regex.Pattern;
  * more of its exception's message. vLLM's engine and worker processes print through their
  * parent with their name in front ({@code (EngineCore_DP0 pid=4242) INFO ...}, {@code
  * (VllmWorker rank=0 pid=4243) Traceback ...}), as Ray's workers print through its driver
- * ({@code (RayWorkerWrapper pid=4244, ip=10.0.0.2) ...}), and as the Procfile runners, foreman
- * and honcho, print their processes' lines ({@code 18:11:30 worker.1 | ...}), and PM2 its apps'
- * ({@code 0|render  | ...}, with {@code --formatted}): {@link #process}
- * reads it off any line, and it goes into {@code process}; a line of another process than the
- * line before it begins a record too.
+ * ({@code (RayWorkerWrapper pid=4244, ip=10.0.0.2) ...}), and as the Procfile runners and PM2
+ * print their processes' lines: {@link #process} reads it off any line ({@link
+ * ProcessPrefixes}), and it goes into {@code process}; a line of another process than the line
+ * before it begins a record too.
  *
  * <p>One for each stream: it remembers the last line's process and prefix.
  */
 final class VllmLines extends RecordsOfLines {
-
-  /**
-   * What vLLM and Ray put in front of what their other processes print: the process's name, if
-   * it has one, its pid, and for Ray's on another node that node's address ({@code (pid=4242)},
-   * {@code (RayWorkerWrapper pid=4242, ip=10.0.0.2)}).
-   */
-  private static final Pattern PROCESS = Pattern.compile(
-      "^\\((?<process>(?:[^()]{1,100} )?pid=\\d+(?:, ip=[0-9A-Fa-f.:]{2,45})?)\\) ");
-
-  /**
-   * What PyTorch puts in front of each line a process of a distributed run prints on its way out
-   * (an uncaught exception's traceback, vLLM's too, even with one GPU), and of the warnings its
-   * C++ side logs: {@code [rank1]: Traceback (most recent call last):}, {@code
-   * [rank0]:[W1203 12:40:00.123456789 ProcessGroupNCCL.cpp:4115] ...}; and what torchrun's {@code
-   * --tee 3} (torchx's {@code dist.ddp} passes it) puts in front of every line of a local rank,
-   * its role and local rank with no space after it, {@code [default3]:Fatal Python error:
-   * Segmentation fault}, so that a traceback's frame keeps its indentation. A role of the run's
-   * own ({@code --role trainer}) is not read.
-   */
-  private static final Pattern RANK = Pattern.compile("\\[(?:(?<role>rank)(?<rank>\\d{1,6})\\]: ?|(?<tee>default)(?<local>\\d{1,6})\\]:)");
-
-  /**
-   * What the Procfile runners, foreman and honcho, put in front of each line of the processes
-   * they start: the time of day, the process type and its number, padded, and a bar ({@code
-   * 18:11:30 worker.1 | ...}); their own lines are {@code system}'s ({@code 18:11:30 system   |
-   * sending SIGTERM to all processes}).
-   */
-  private static final Pattern PROCFILE = Pattern.compile("\\d\\d:\\d\\d:\\d\\d (?<process>system|[\\w-]{1,100}\\.\\d{1,4}) *\\| ");
-
-  /**
-   * foreman's prefix without the time ({@code foreman start --no-timestamp}, where the container's
-   * log adds its own): a numbered process, padded, and a bar ({@code worker.1 | ...}), or {@code
-   * system}'s. A worker's own table may begin so ({@code layer.1 | 1024 | relu}), so it is read
-   * only for a process foreman said it started ({@code worker.1 | started with pid 8039}), and
-   * {@code system}'s once it started one.
-   */
-  private static final Pattern UNTIMED_PROCFILE = Pattern.compile("(?<process>system|[\\w-]{1,100}\\.\\d{1,4}) *\\| ");
-
-  /**
-   * What PM2 puts in front of each line of its apps with {@code pm2-runtime --formatted}, which
-   * then prints their stdout and stderr both on its stdout: the app's id and name, padded, and a
-   * bar ({@code 0|render  | ...}). Read as the process {@code render:0}, as PM2 names it in its
-   * own lines ({@code App [render:0] online}).
-   */
-  private static final Pattern PM2_FORMATTED = Pattern.compile("(?<id>\\d{1,6})\\|(?<app>[^|\\s]{1,200}) +\\| ");
-
-  /** The most processes foreman is remembered to have started: more are forgotten, their lines left whole. */
-  private static final int MAX_STARTED = 1_000;
-
-  /** foreman's report that it started a process, the first line of each without the time. */
-  private static final Pattern PROCFILE_STARTED = Pattern.compile("started with pid \\d{1,10}");
-
-  /** foreman's own report of one of its processes, on that process's line: it started, exited, was stopped. */
-  private static final Pattern PROCFILE_REPORT = Pattern.compile(
-      "started with pid \\d{1,10}|exited with code \\d{1,5}|terminated by SIG[A-Z0-9]{1,10}");
 
   private static final Pattern RECORD = Pattern.compile(
       "^(?<level>DEBUG|INFO|WARNING|ERROR|CRITICAL) \\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:[.,]\\d{3})? "
           + "(?<place>\\[?(?<file>[^\\[\\]\\s]+):(?<line>\\d{1,9})\\])(?: (?<message>.*))?$");
 
   private final ChildLineParser parser;
+  private final ProcessPrefixes prefixes = new ProcessPrefixes();
   private String lastProcess;     // named in front of the last line
   private boolean processChanged;
-  /** How long the process's prefix in front of the line {@link #process} read last is. */
-  private int processPrefix;
   private String lastPrefix;      // of the last line, if it was one of vLLM's logger
   private boolean lastMoreFollows; // the last line was vLLM's and ended with \r\n
   private boolean beginsRecord;
-  private boolean runnersReport;  // the line is foreman's report of its process
-  /** The processes foreman said it started, in lines without the time ({@link #UNTIMED_PROCFILE}). */
-  private final Set<String> startedUntimed = new HashSet<>();
 
   VllmLines(ChildLineParser parser) {
     this.parser = parser;
   }
 
   /**
-   * The process a line came from ({@code EngineCore_DP0 pid=4242}), named in front of it as vLLM
-   * names its processes, or PyTorch a distributed run's ({@code rank1}, for {@code [rank1]: };
-   * {@code default3} for torchrun's {@code [default3]:}), or foreman and honcho theirs ({@code
-   * worker.1}, {@link #PROCFILE}); null for a line without one.
+   * The process a line came from, named in front of it ({@link ProcessPrefixes#process}); null
+   * for a line without one. A line of another process than the line before it begins a record.
    */
   String process(String line) {
-    String process = null;
-    processPrefix = 0;
-    runnersReport = false;
-    Matcher matcher = line.isEmpty() ? null
-        : line.charAt(0) == '(' ? PROCESS.matcher(line)
-        : line.startsWith("[rank") || line.startsWith("[default") ? RANK.matcher(line) : null;
-    if (matcher != null && matcher.lookingAt()) {
-      process = matcher.pattern() != RANK ? matcher.group("process")
-          : matcher.group("role") != null ? "rank" + matcher.group("rank") : "default" + matcher.group("local");
-      processPrefix = matcher.end();
-    } else if (matcher == null && mayBeProcfiles(line)) {
-      process = procfileProcess(line);
-    } else if (matcher == null && mayBeUntimedProcfiles(line)) {
-      process = untimedProcfileProcess(line);
-    } else if (matcher == null && mayBePm2Formatted(line)) {
-      process = pm2Process(line);
-    }
+    String process = prefixes.process(line);
     processChanged = !Objects.equals(process, lastProcess);
     lastProcess = process;
     return process;
-  }
-
-  /** The process foreman names in front of the line ({@link #PROCFILE}), and whether the line is its report of it; null for none. */
-  private String procfileProcess(String line) {
-    Matcher matcher = PROCFILE.matcher(line);
-    if (!matcher.lookingAt()) {
-      return null;
-    }
-    processPrefix = matcher.end();
-    runnersReport = PROCFILE_REPORT.matcher(line).region(processPrefix, line.length()).matches();
-    return matcher.group("process");
-  }
-
-  /**
-   * The process foreman names in front of a line without the time ({@link #UNTIMED_PROCFILE}),
-   * where it said it started that process, and whether the line is its report of it; null for
-   * none.
-   */
-  private String untimedProcfileProcess(String line) {
-    if (startedUntimed.isEmpty() && !line.contains("| started with pid ")) {
-      return null;   // the pattern's cost spared for a worker's own table
-    }
-    Matcher matcher = UNTIMED_PROCFILE.matcher(line);
-    if (!matcher.lookingAt()) {
-      return null;
-    }
-    String process = matcher.group("process");
-    if (PROCFILE_STARTED.matcher(line).region(matcher.end(), line.length()).matches()) {
-      if (startedUntimed.size() >= MAX_STARTED) {
-        startedUntimed.clear();
-      }
-      startedUntimed.add(process);
-    } else if (process.equals("system") ? startedUntimed.isEmpty() : !startedUntimed.contains(process)) {
-      return null;
-    }
-    processPrefix = matcher.end();
-    runnersReport = PROCFILE_REPORT.matcher(line).region(processPrefix, line.length()).matches();
-    return process;
-  }
-
-  /**
-   * Whether the line may begin as {@link #UNTIMED_PROCFILE}: a word, a dot and a number, spaces,
-   * and a bar; or {@code system} and a bar. A Procfile's process types begin with a letter, so a
-   * line that begins with a time or a number ends the look there, and most others at their first
-   * word.
-   */
-  private static boolean mayBeUntimedProcfiles(String line) {
-    if (line.isEmpty() || !(line.charAt(0) >= 'a' && line.charAt(0) <= 'z' || line.charAt(0) >= 'A' && line.charAt(0) <= 'Z')) {
-      return false;
-    }
-    if (line.startsWith("system ")) {
-      return true;
-    }
-    int end = 0;
-    int last = Math.min(line.length(), 101);
-    while (end < last && isProcessNameChar(line.charAt(end))) {
-      end++;
-    }
-    if (end == 0 || end >= line.length() - 4 || line.charAt(end) != '.' || !Character.isDigit(line.charAt(end + 1))) {
-      return false;
-    }
-    int bar = end + 2;
-    while (bar < line.length() && (Character.isDigit(line.charAt(bar)) || line.charAt(bar) == ' ')) {
-      bar++;
-    }
-    return line.startsWith("| ", bar) && line.charAt(bar - 1) == ' ';
-  }
-
-  /** The app PM2 names in front of the line ({@link #PM2_FORMATTED}) as {@code render:0}; null for none. */
-  private String pm2Process(String line) {
-    Matcher matcher = PM2_FORMATTED.matcher(line);
-    if (!matcher.lookingAt()) {
-      return null;
-    }
-    processPrefix = matcher.end();
-    return matcher.group("app") + ":" + matcher.group("id");
-  }
-
-  /** Whether the line may begin as {@link #PM2_FORMATTED}: digits, then a bar. A line of a date first ends the look at its fifth character. */
-  private static boolean mayBePm2Formatted(String line) {
-    int bar = 0;
-    while (bar < line.length() && bar <= 6 && line.charAt(bar) >= '0' && line.charAt(bar) <= '9') {
-      bar++;
-    }
-    return bar > 0 && bar < line.length() && line.charAt(bar) == '|';
-  }
-
-  /** A character of a process's name as {@link #UNTIMED_PROCFILE} has it ({@code [\w-]}). */
-  private static boolean isProcessNameChar(char c) {
-    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-';
-  }
-
-  /**
-   * Whether the line may begin as {@link #PROCFILE}: a time of day, then a bar after a process's
-   * number or {@code system}. Lines that begin with a time of day and a level ({@code 12:00:01
-   * INFO | ...}) do not meet the pattern, which took them 50 times as long as the lines before.
-   */
-  private static boolean mayBeProcfiles(String line) {
-    if (line.length() <= 12 || line.charAt(2) != ':' || line.charAt(8) != ' ') {
-      return false;
-    }
-    int bar = line.indexOf('|', 9);
-    if (bar < 0) {
-      return false;
-    }
-    int end = bar - 1;
-    while (end > 9 && line.charAt(end) == ' ') {
-      end--;
-    }
-    char last = line.charAt(end);
-    return last >= '0' && last <= '9' || line.startsWith("system ", 9);
   }
 
   /**
@@ -255,12 +64,12 @@ final class VllmLines extends RecordsOfLines {
    * not more of the message of the exception the process printed last.
    */
   boolean runnersReport() {
-    return runnersReport;
+    return prefixes.runnersReport();
   }
 
   /** The line without the process {@link #process} found in front of it. */
   String withoutProcess(String line) {
-    return line.substring(processPrefix);
+    return prefixes.withoutProcess(line);
   }
 
   /**
