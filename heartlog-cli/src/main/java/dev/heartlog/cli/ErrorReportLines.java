@@ -24,7 +24,8 @@ import dev.heartlog.agent.RecordMetadata;
  * second's message, and a render that ran out of GPU memory made no error. A report begins with
  * {@code *** Error} (glibc's {@code *** Error in `./render': double free or corruption} too, an
  * error alike). The lines of the traceback are passed on without their indent, so that {@link
- * Tracebacks} reads it as it reads any. One for each stream: it remembers where in a report the
+ * Tracebacks} reads it as it reads any, its first as more of the report's record: the traceback
+ * is the report's however late it comes. One for each stream: it remembers where in a report the
  * last line was.
  */
 final class ErrorReportLines extends RecordsOfLines {
@@ -56,7 +57,8 @@ final class ErrorReportLines extends RecordsOfLines {
           return record(line.substring(MARK.length()), stream);
         }
         if (line.startsWith(INDENT)) {
-          part = Part.TRACEBACK;   // the traceback, its own record's exception once Tracebacks reads it
+          part = Part.TRACEBACK;   // the traceback, the record's exception once Tracebacks reads it
+          continuesRecord = true;  // the report's, however long Python took to format it
           return record(line.substring(INDENT.length()), stream);
         }
       }

@@ -144,7 +144,10 @@ final class Tracebacks {
       }
       boolean sameBurst = line.arrivedNanos() - lastNanos <= MESSAGE_BURST_NANOS;
       lastNanos = line.arrivedNanos();
-      starts.lineInBurst(sameBurst);
+      // A traceback its writer says is more of the held record is that record's, however late it
+      // comes: web UI's error report formats its traceback before it prints it, which under load
+      // took longer than a burst, and the traceback was an error of its own beside the report's.
+      starts.lineInBurst(sameBurst || continuesRecord);
       if (heldJulSource != null) {
         Line source = heldJulSource;
         String sourceText = heldJulSourceText;

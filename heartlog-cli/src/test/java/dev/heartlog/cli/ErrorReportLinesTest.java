@@ -23,7 +23,8 @@ class ErrorReportLinesTest {
     assertThat(lines.continuesRecord()).isTrue();
     assertThat(lines.parse("    Traceback (most recent call last):", "stderr").message())
         .isEqualTo("Traceback (most recent call last):");
-    assertThat(lines.continuesRecord()).as("the traceback, read by Tracebacks").isFalse();
+    assertThat(lines.continuesRecord()).as("the traceback, the report's whenever it comes").isTrue();
+    assertThat(lines.moreFollows()).as("read by Tracebacks, as any").isFalse();
     assertThat(lines.parse("      File \"/app/modules/call_queue.py\", line 57, in f", "stderr").message())
         .isEqualTo("  File \"/app/modules/call_queue.py\", line 57, in f");
     assertThat(lines.parse("", "stderr").message()).isEmpty();

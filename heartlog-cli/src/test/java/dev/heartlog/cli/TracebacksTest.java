@@ -88,6 +88,28 @@ class TracebacksTest extends TracebacksTestSupport {
         "ERROR ERROR: model download failed t-1 4 " + traceback + "TimeoutError: timed out");
   }
 
+  /**
+   * Stable Diffusion web UI's error report ({@link ErrorReportLines}): its {@code ***} lines, then
+   * the traceback Python formats before it prints it. Under load that took more than a burst
+   * (once in the cli module's tests), and the traceback became an error of its own beside the
+   * report's. Its reader says the traceback is more of the report: it is the report's, however
+   * late it comes.
+   */
+  @Test
+  void aTracebackItsWriterSaysIsMoreOfARecordIsItsExceptionAfterAPauseToo() {
+    String frame = "  File \"/app/modules/call_queue.py\", line 57, in f";
+    printOfRecord(Level.ERROR, "Error completing request", false, true);
+    printOfRecord(Level.ERROR, "Arguments: ('task(5mzr8qyklbjb8ax)', 'a cat') {}", true, true);
+    pause(Tracebacks.MESSAGE_BURST_NANOS + 1);
+    printOfRecord(Level.ERROR, "Traceback (most recent call last):", true, false);
+    print(Level.ERROR, frame);
+    print(Level.ERROR, "RuntimeError: CUDA out of memory");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly("ERROR Error completing request\nArguments: ('task(5mzr8qyklbjb8ax)', 'a cat') {}"
+        + " t-1 0 Traceback (most recent call last):\n" + frame + "\nRuntimeError: CUDA out of memory");
+  }
+
   @Test
   void aSyntaxErrorsLocationWithoutItsSourceLineIsStillOneRecordWithItsExceptionLine() {
     // Python prints no source line where it cannot read the file again (a script removed as it ran).

@@ -37,6 +37,18 @@ abstract class TracebacksTestSupport {
     nanos++;
   }
 
+  /**
+   * A line of a record of several lines, as a {@link RecordsOfLines} reader marks it: {@code
+   * continuesRecord}, a further line of the record of the line before it; {@code moreFollows},
+   * more lines of its record follow.
+   */
+  void printOfRecord(Level level, String text, boolean continuesRecord, boolean moreFollows) {
+    tracebacks.line(new Tracebacks.Line(Instant.ofEpochSecond(now), level, text, "t-1", Map.of("stream", "stderr"), nanos),
+        text, continuesRecord, moreFollows);
+    now++;
+    nanos++;
+  }
+
   /** The worker prints nothing for a while. */
   void pause(long pauseNanos) {
     nanos += pauseNanos;
