@@ -16,7 +16,17 @@ import java.util.regex.Pattern;
  * <p>Here those reports are INFO (the lines after one that name no level keep the stream's),
  * {@code component} {@code lightning}, and the summary one record; the rank in front of a line
  * goes into {@code rank}. Lightning's warnings go through Python's {@code warnings} and keep
- * their level. One for each stream: it remembers whether the last line was of the summary.
+ * their level.
+ *
+ * <p>So is the banner rank 0 logs once every rank has joined, after {@code Initializing
+ * distributed: GLOBAL_RANK: 0, MEMBER: 1/2}: a rule of 100 dashes, {@code
+ * distributed_backend=nccl}, {@code All distributed processes registered. Starting with 2
+ * processes}, the rule again. It is one INFO record, its message the two lines between the rules,
+ * which are no records; before, the rules and the backend were three warnings. A rule is read so
+ * only right after that report (any rank's) or that banner's lines, so that a worker's own rule of
+ * dashes stays its own.
+ *
+ * <p>One for each stream: it remembers whether the last line was of the summary or the banner.
  */
 final class LightningLines extends RecordsOfLines {
 
@@ -37,8 +47,18 @@ final class LightningLines extends RecordsOfLines {
       "-{3,}|\\d+ +\\| .*|[\\d.,]+ *[KMGTB]? +(?:Trainable params|Non-trainable params|Total params"
           + "|Total estimated model params size \\(MB\\)|Modules in train mode|Modules in eval mode)");
 
+  /** The report before the banner rank 0 logs once every rank has joined. */
+  private static final String DISTRIBUTED_START = "Initializing distributed: GLOBAL_RANK: ";
+
+  /** The rule above and below that banner ({@code f"{'-' * 100}\n"} in Lightning's source). */
+  private static final String RULE = "-".repeat(100);
+
+  /** Which line of the banner may come next. */
+  private enum Banner { NONE, MAY_BEGIN, BACKEND, REGISTERED, CLOSING }
+
   private final ChildLineParser parser;
   private boolean inSummary;   // the last line was of the model's summary
+  private Banner banner = Banner.NONE;
 
   LightningLines(ChildLineParser parser) {
     this.parser = parser;
@@ -48,6 +68,12 @@ final class LightningLines extends RecordsOfLines {
   ChildLineParser.Parsed parse(String line, String stream) {
     continuesRecord = false;
     moreFollows = false;
+    if (banner != Banner.NONE) {
+      ChildLineParser.Parsed ofBanner = bannerLine(line, stream);
+      if (ofBanner != null) {
+        return ofBanner;
+      }
+    }
     if (inSummary && SUMMARY_LINE.matcher(line).matches()) {
       continuesRecord = true;
       moreFollows = true;
@@ -75,7 +101,38 @@ final class LightningLines extends RecordsOfLines {
       rank = line.substring(7, close);
       report = line.substring(close + 2);
     }
-    return isReport(report) ? info(report, stream, rank) : null;
+    if (!isReport(report)) {
+      return null;
+    }
+    if (report.startsWith(DISTRIBUTED_START)) {
+      banner = Banner.MAY_BEGIN;   // its rule may come next, once every rank has joined
+    }
+    return info(report, stream, rank);
+  }
+
+  /**
+   * A line of the banner, where the last line was of it or the report before it: its rules are no
+   * records (an empty message, which {@link Tracebacks} passes over), the two lines between them
+   * one record. Null, and the banner over, for any other line.
+   */
+  private ChildLineParser.Parsed bannerLine(String line, String stream) {
+    Banner at = banner;
+    banner = Banner.NONE;
+    if (at == Banner.MAY_BEGIN && line.equals(RULE) || at == Banner.CLOSING && line.equals(RULE)) {
+      banner = at == Banner.MAY_BEGIN ? Banner.BACKEND : Banner.NONE;
+      return info("", stream, null);
+    }
+    if (at == Banner.BACKEND && line.startsWith("distributed_backend=")) {
+      banner = Banner.REGISTERED;
+      moreFollows = true;
+      return info(line, stream, null);
+    }
+    if (at == Banner.REGISTERED && line.startsWith("All distributed processes registered.")) {
+      banner = Banner.CLOSING;
+      continuesRecord = true;
+      return info(line, stream, null);
+    }
+    return null;
   }
 
   private ChildLineParser.Parsed info(String message, String stream, String rank) {

@@ -270,6 +270,9 @@ final class WorkerStream {
       }
       if (parsed == null) {
         parsed = lightning.parse(text, name);
+        if (parsed != null) {
+          text = parsed.message();   // the rank's prefix aside; the rules of its banner say nothing
+        }
         reader = lightning;
       }
       if (parsed == null) {

@@ -44,6 +44,30 @@ class LightningLinesTest {
   }
 
   @Test
+  void theBannerOnceEveryRankHasJoinedIsOneRecordWithoutItsRules() {
+    LightningLines lines = new LightningLines(parser);
+    String rule = "-".repeat(100);
+
+    assertThat(lines.parse(rule, "stderr")).as("a rule of the worker's own").isNull();
+    lines.parse("Initializing distributed: GLOBAL_RANK: 1, MEMBER: 2/2", "stderr");
+    lines.parse("Initializing distributed: GLOBAL_RANK: 0, MEMBER: 1/2", "stderr");
+    assertThat(lines.parse(rule, "stderr").message()).as("says nothing").isEmpty();
+    assertThat(lines.moreFollows()).isFalse();
+    ChildLineParser.Parsed backend = lines.parse("distributed_backend=nccl", "stderr");
+    assertThat(backend.level()).isEqualTo(Level.INFO);
+    assertThat(backend.metadata()).containsEntry("component", "lightning");
+    assertThat(lines.continuesRecord()).isFalse();
+    assertThat(lines.moreFollows()).isTrue();
+    assertThat(lines.parse("All distributed processes registered. Starting with 2 processes", "stderr").message())
+        .isEqualTo("All distributed processes registered. Starting with 2 processes");
+    assertThat(lines.continuesRecord()).isTrue();
+    assertThat(lines.moreFollows()).as("its last line").isFalse();
+    assertThat(lines.parse(rule, "stderr").message()).isEmpty();
+    assertThat(lines.parse(rule, "stderr")).as("the banner is over").isNull();
+    assertThat(lines.parse("distributed_backend=gloo", "stderr")).as("no banner").isNull();
+  }
+
+  @Test
   void otherLinesAreNotLightnings() {
     LightningLines lines = new LightningLines(parser);
 

@@ -209,6 +209,11 @@ class WrappedPythonLibrariesTest {
         log.setLevel(logging.INFO)
         log.propagate = False
         log.info("GPU available: True (cuda), used: True")
+        log.info("Initializing distributed: GLOBAL_RANK: 0, MEMBER: 1/2")
+        log.info(f"{'-' * 100}\\n"
+                 f"distributed_backend=nccl\\n"
+                 f"All distributed processes registered. Starting with 2 processes\\n"
+                 f"{'-' * 100}\\n")
         log.info("LOCAL_RANK: 0 - CUDA_VISIBLE_DEVICES: [0]")
         log.info("\\n  | Name  | Type     | Params | Mode\\n----------------\\n0 | model | NetCNN   | 140 K  | train"
                  "\\n----------------\\n140 K     Trainable params\\n140 K     Total params")
@@ -220,14 +225,17 @@ class WrappedPythonLibrariesTest {
     assertThat(result.exitCode()).as(result.err()).isZero();
     List<StoredRecord> records = records(store, "wrapped-lightning");
     // Before, seven warnings: the two reports (the summary's heading joined to the second) and one
-    // for each of the five lines below the heading.
+    // for each of the five lines below the heading; and the banner's rules and backend three more.
     assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
         tuple("INFO", "GPU available: True (cuda), used: True"),
+        tuple("INFO", "Initializing distributed: GLOBAL_RANK: 0, MEMBER: 1/2"),
+        tuple("INFO", "distributed_backend=nccl\nAll distributed processes registered. Starting with 2 processes"),
         tuple("INFO", "LOCAL_RANK: 0 - CUDA_VISIBLE_DEVICES: [0]"),
         tuple("INFO", "  | Name  | Type     | Params | Mode\n----------------\n0 | model | NetCNN   | 140 K  | train"
             + "\n----------------\n140 K     Trainable params\n140 K     Total params"),
         tuple("WARNING", "a warning of the worker's own"));
     assertThat(records.get(2).metadataJson()).contains("\"component\": \"lightning\"");
+    assertThat(records.get(4).metadataJson()).contains("\"component\": \"lightning\"");
   }
 
   @Test
