@@ -142,6 +142,31 @@ final class AscTime {
     return IsoTime.parse(text.toString());
   }
 
+  /**
+   * Where the message begins after a time in brackets, in a shape above, and a space at the line's
+   * start ({@code [2026-05-15 08:39:19] server_args=ServerArgs(...)}, Python's logging given {@code
+   * [%(asctime)s] %(message)s}); 0 where the line begins with no such time, nothing follows it, or
+   * a bracket does: the fields of a format heartlog does not read ({@code [750] [NOTICE] ...}),
+   * whose line is kept whole.
+   */
+  static int afterBracketedTime(String line) {
+    if (line.isEmpty() || line.charAt(0) != '[') {
+      return 0;   // most lines
+    }
+    int length = lengthAt(line, 1);
+    int close = 1 + length;
+    if (length < 0 || close + 2 >= line.length() || line.charAt(close) != ']' || line.charAt(close + 1) != ' '
+        || "[{(".indexOf(line.charAt(close + 2)) >= 0) {
+      return 0;
+    }
+    for (int at = close + 2; at < line.length(); at++) {
+      if (!Character.isWhitespace(line.charAt(at))) {
+        return close + 2;
+      }
+    }
+    return 0;   // a time alone
+  }
+
   /** Where the fraction of a second at {@code at} ends: after its dot or comma and digits, up to nine; {@code at} where none is. */
   private static int fractionEnd(String line, int at) {
     if (at + 1 >= line.length() || line.charAt(at) != '.' && line.charAt(at) != ',' || !isDigit(line.charAt(at + 1))) {

@@ -452,16 +452,22 @@ final class ChildLineParser {
       if (glog != null) {
         return glog;
       }
-      Level named = LevelNames.levelWordFirst(line);
+      // A time in brackets before the message and nothing else heartlog reads (SGLang's main
+      // process's lines, [%(asctime)s] %(message)s): the message is what follows it. Before, the
+      // line was stored whole, the time in every message.
+      int timed = AscTime.afterBracketedTime(line);
+      String message = timed > 0 ? line.substring(timed) : line;
+      Level named = LevelNames.levelWordFirst(message);
       if (named == null) {
-        named = LevelNames.levelNamedNearStart(line);
+        named = LevelNames.levelNamedNearStart(message);
       }
       if (named == null && FfmpegLines.isBlockLine(line)) {
         // info as its heading is, and still plain: read with its heading, it joins that record
         metadata.put("component", "ffmpeg");
         return new Parsed(Level.INFO, line, null, metadata, false, null, TaskScope.CURRENT, true, false, true);
       }
-      return new Parsed(named == null ? streamDefault : named, line, null, metadata, endsTask(line), null,
+      Instant at = timed > 0 ? AscTime.instant(line, 1, timed - 3) : null;
+      return new Parsed(named == null ? streamDefault : named, message, null, metadata, endsTask(message), at,
           TaskScope.CURRENT, named == null, named != null);
     }
     String marker = hasLevel ? group(matcher, "level") : null;

@@ -770,10 +770,35 @@ class ChildLineParserTest {
     assertThat(parsed.message()).isEqualTo("Load weight begin. avail mem=93.61 GB");
     assertThat(parsed.metadata()).containsEntry("process", "DP1 TP0");
     assertThat(seed.parse("[22:30:32 TP0] Init nccl begin.", Level.INFO, "stdout").message()).isEqualTo("Init nccl begin.");
-    assertThat(List.of("[2026-05-15 08:39:19] server_args=ServerArgs()", "[2026-05-15 08:39:19 tp0] x",
-            "[2026-05-15 08:39:19 TP] x"))
+    assertThat(List.of("[2026-05-15 08:39:19 tp0] x", "[2026-05-15 08:39:19 TP] x"))
         .as("no process's place: whole").allSatisfy(line -> assertThat(seed.parse(line, Level.INFO, "stdout").message())
             .as(line).isEqualTo(line));
+    ChildLineParser.Parsed main = seed.parse("[2026-05-15 08:39:19] server_args=ServerArgs()", Level.WARNING, "stderr");
+    assertThat(main.message()).as("the main process's: the time alone").isEqualTo("server_args=ServerArgs()");
+    assertThat(main.metadata()).doesNotContainKey("process");
+    assertThat(main.level()).isEqualTo(Level.WARNING);
+    assertThat(main.plain()).as("may be more of the record before it").isTrue();
+  }
+
+  @Test
+  void aLineOfATimeInBracketsAndAMessageGivesTheMessage() {
+    ChildLineParser seed = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
+
+    // Python's logging given "[%(asctime)s] %(message)s", with and without a datefmt
+    ChildLineParser.Parsed parsed = seed.parse("[2026-12-07 04:35:55,123] rendering frame 12 of 240", Level.WARNING, "stderr");
+    assertThat(parsed.message()).isEqualTo("rendering frame 12 of 240");
+    assertThat(parsed.level()).as("no level named: the stream's").isEqualTo(Level.WARNING);
+    assertThat(parsed.time()).as("no zone: the time the line came").isNull();
+    assertThat(seed.parse("[04:35:55] loading model", Level.INFO, "stdout").message()).isEqualTo("loading model");
+    ChildLineParser.Parsed error = seed.parse("[2026-12-07 04:35:55] Error: model file is truncated", Level.INFO, "stdout");
+    assertThat(error.level()).as("a level's word first").isEqualTo(Level.ERROR);
+    assertThat(error.message()).isEqualTo("Error: model file is truncated");
+    assertThat(seed.parse("[2026-12-07T04:35:55.123Z] uploaded", Level.INFO, "stdout").time())
+        .isEqualTo(Instant.parse("2026-12-07T04:35:55.123Z"));
+    assertThat(List.of("[2026-12-07 04:35:55]", "[2026-12-07 04:35:55]   ", "[2026-12-07 04:35:55]x", "[1, 2, 3] items",
+            "[12345678] not a time", "[2026-12-07 04:35:55] [render] [NOTICE] m", "[2026-12-07 04:35:55] {w.py:7} m"))
+        .as("nothing after it, no such time, or another format's fields in brackets: whole")
+        .allSatisfy(line -> assertThat(seed.parse(line, Level.INFO, "stdout").message()).as(line).isEqualTo(line));
   }
 
   @Test
@@ -826,7 +851,7 @@ class ChildLineParserTest {
 
     // Python's "[%(asctime)s] %(message)s" with datefmt="%H:%M:%S"; before, INFO, "now", component "worker"
     ChildLineParser.Parsed plain = seed.parse("[12:00:00] Starting worker now", Level.WARNING, "stderr");
-    assertThat(plain.message()).isEqualTo("[12:00:00] Starting worker now");
+    assertThat(plain.message()).as("the time in brackets alone taken off").isEqualTo("Starting worker now");
     assertThat(plain.level()).as("the stream's, as for any line in no format").isEqualTo(Level.WARNING);
     assertThat(plain.metadata()).doesNotContainKey("component");
     // "[%(asctime)s] %(name)s %(levelname)s %(message)s"; before, the component was "INFO" and "render" dropped
