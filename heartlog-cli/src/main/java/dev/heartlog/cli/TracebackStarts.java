@@ -269,11 +269,13 @@ final class TracebackStarts {
       startTraceback(OpenTraceback.Shape.GO_STACK, line, heldLine.message(), heldLine.level());
     } else if (text.equals(PythonTracebackLines.PYTHON_START)) {
       startTraceback(OpenTraceback.Shape.PYTHON, line, PythonTracebackLines.PYTHON_START, Level.ERROR);
-    } else if (line.ownLevel() && line.message().equals(PythonTracebackLines.PYTHON_START)) {
+    } else if (line.message().equals(PythonTracebackLines.PYTHON_START)) {
       // A logger's record whose message is a traceback: log.error(traceback.format_exc()). Read as
       // one, at the record's level, without the logger's prefix; before, its frames were the
-      // record's message and its exception line a warning of its own.
-      startTraceback(OpenTraceback.Shape.PYTHON, line, PythonTracebackLines.PYTHON_START, line.level());
+      // record's message and its exception line a warning of its own. Where the prefix names no
+      // level ("[%(asctime)s] %(message)s"), an ERROR, as a traceback of its own is.
+      startTraceback(OpenTraceback.Shape.PYTHON, line, PythonTracebackLines.PYTHON_START,
+          line.ownLevel() ? line.level() : Level.ERROR);
       traceback.add(PythonTracebackLines.PYTHON_START);
       return true;
     } else if (PythonTracebackLines.endsWithPythonStart(line.message())) {

@@ -110,6 +110,27 @@ class TracebacksTest extends TracebacksTestSupport {
         + " t-1 0 Traceback (most recent call last):\n" + frame + "\nRuntimeError: CUDA out of memory");
   }
 
+  /**
+   * {@code log.error(traceback.format_exc())} in Python's {@code [%(asctime)s] %(message)s}: the
+   * traceback's first line after the time, which the parser takes off the message. Before, the
+   * frames were a warning's message and the exception's line a warning of its own.
+   */
+  @Test
+  void aTracebackAfterATimeThatNamesNoLevelIsAnErrorOfItsOwn() {
+    String first = "[2026-12-07 23:06:46] Traceback (most recent call last):";
+    String frame = "  File \"/srv/serve.py\", line 5, in <module>";
+    tracebacks.line(new Tracebacks.Line(Instant.ofEpochSecond(now), Level.WARNING, "Traceback (most recent call last):", "t-1",
+        Map.of("stream", "stderr"), nanos), first);
+    now++;
+    nanos++;
+    print(Level.WARNING, frame);
+    print(Level.WARNING, "RuntimeError: CUDA out of memory");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly("ERROR RuntimeError: CUDA out of memory t-1 0 Traceback (most recent call last):\n"
+        + frame + "\nRuntimeError: CUDA out of memory");
+  }
+
   @Test
   void aSyntaxErrorsLocationWithoutItsSourceLineIsStillOneRecordWithItsExceptionLine() {
     // Python prints no source line where it cannot read the file again (a script removed as it ran).
