@@ -13,7 +13,9 @@ import java.util.function.LongSupplier;
  * warning on stderr (INFO on stdout), each further line of the exception's message a warning of
  * its own, and the traceback an ERROR of its own, five records for one failure of PyTorch's CUDA
  * errors. It is an ERROR, and so the traceback written right after it goes into its record, as
- * after a logger's ERROR line ({@link Tracebacks}). Custom nodes print the same words.
+ * after a logger's ERROR line ({@link Tracebacks}); also where Python took more than a burst to
+ * format it (the traceback's first line, within the quiet period, continues the record). Custom
+ * nodes print the same words.
  *
  * <p>ComfyUI's reports of a prompt's progress, logged at info with the same format and so a
  * warning each on stderr, two or more a prompt, are INFO: {@code got prompt}, {@code Prompt
@@ -43,10 +45,13 @@ final class ComfyUiLines extends RecordsOfLines {
 
   /** A prompt's validation failure, whose nodes and reasons may follow. */
   private final OpenRecord validation;
+  /** A node's failure, whose traceback may follow, written apart. */
+  private final OpenRecord nodeFailure;
 
-  /** @param quietNanos how long after its last line a validation failure may still go on */
+  /** @param quietNanos how long after its last line a validation failure or a node's may still go on */
   ComfyUiLines(LongSupplier nanoTime, long quietNanos) {
     validation = new OpenRecord(nanoTime, quietNanos);
+    nodeFailure = new OpenRecord(nanoTime, quietNanos);
   }
 
   /**
@@ -63,10 +68,16 @@ final class ComfyUiLines extends RecordsOfLines {
         return lineOfValidation(line, stream);
       }
     }
+    if (nodeFailure.isOpen() && line.equals(PythonTracebackLines.PYTHON_START)) {
+      nodeFailure.ends();
+      continuesRecord = true;   // the failure's traceback, however long Python took to format it
+      return record(Level.ERROR, line, stream, COMPONENT);
+    }
     if (line.isEmpty() || "!gPRlUF".indexOf(line.charAt(0)) < 0) {
       return null;   // most lines: none of these begins so
     }
     if (line.startsWith(NODE_FAILED)) {
+      nodeFailure.goesOn();
       return record(Level.ERROR, line, stream, COMPONENT);
     }
     if (line.startsWith(VALIDATION_FAILED) && line.endsWith(":")) {

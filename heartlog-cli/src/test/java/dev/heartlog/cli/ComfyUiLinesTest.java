@@ -3,6 +3,7 @@ package dev.heartlog.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import dev.heartlog.agent.Level;
 import dev.heartlog.store.Store;
 import dev.heartlog.store.StoredRecord;
 import dev.heartlog.store.TestDatabase;
@@ -42,6 +43,7 @@ class ComfyUiLinesTest {
         "    sample()",
         "except Exception as ex:",
         "    logging.error(f'!!! Exception during processing !!! {ex}')",
+        "    time.sleep(0.1)   # Python formatting a long traceback on a busy machine",
         "    logging.error(traceback.format_exc())",
         "logging.info('Prompt executed in 0.42 seconds')",
         "time.sleep(0.3)",
@@ -110,6 +112,26 @@ class ComfyUiLinesTest {
     now[0] += quiet * 2;
     assertThat(lines.parse("  - a list item printed later", "stderr")).isNull();
     assertThat(lines.parse("Failed to validate the config", "stderr")).as("no output named").isNull();
+  }
+
+  @Test
+  void aFailedNodesTracebackContinuesItsRecordWithinTheQuietPeriodOnly() {
+    long quiet = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200);
+    long[] now = {0};
+    ComfyUiLines lines = new ComfyUiLines(() -> now[0], quiet);
+
+    assertThat(lines.parse("Traceback (most recent call last):", "stderr")).as("no failure before it").isNull();
+    assertThat(lines.parse("!!! Exception during processing !!! CUDA error: out of memory", "stderr").level())
+        .isEqualTo(Level.ERROR);
+    assertThat(lines.parse("For debugging consider passing CUDA_LAUNCH_BLOCKING=1", "stderr")).isNull();
+    now[0] += quiet / 2;
+    assertThat(lines.parse("Traceback (most recent call last):", "stderr")).isNotNull();
+    assertThat(lines.continuesRecord()).isTrue();
+    assertThat(lines.moreFollows()).as("read by Tracebacks, as any").isFalse();
+    assertThat(lines.parse("Traceback (most recent call last):", "stderr")).as("the failure's was taken").isNull();
+    lines.parse("!!! Exception during processing !!!", "stdout");
+    now[0] += quiet * 2;
+    assertThat(lines.parse("Traceback (most recent call last):", "stdout")).as("after a quiet moment").isNull();
   }
 
   /** The store, after heartlog run of a Python script of these lines as {@code worker}, which exited 0. */
