@@ -114,7 +114,8 @@ final class HeldRecord {
    * that says nothing or ends in a colon ({@link #takesText}). Blank lines are kept for a line
    * after them, and dropped when none comes. {@code false}, and nothing taken, where no line is
    * held for more, the message would grow past {@code maxChars}, or the line is no such line:
-   * one that {@code beginsItsOwn} (a traceback, an exception's stack trace, a warning).
+   * one that, or whose message, {@code beginsItsOwn} (a traceback, an exception's stack trace, a
+   * warning).
    */
   boolean takesFurther(Tracebacks.Line next, String text, int maxChars, Predicate<String> beginsItsOwn) {
     if (line == null || !(line.level().isAtLeast(Level.ERROR) || forThisRead)
@@ -126,8 +127,9 @@ final class HeldRecord {
       return true;
     }
     boolean row = isTableRow(text);
-    if (!row && (!line.level().isAtLeast(Level.ERROR) && !takesText && !looksContinued(text) || beginsItsOwn.test(text))) {
-      return false;
+    if (!row && (!line.level().isAtLeast(Level.ERROR) && !takesText && !looksContinued(text) || beginsItsOwn.test(text)
+        || !next.message().equals(text) && beginsItsOwn.test(next.message()))) {
+      return false;   // the message may begin its own after a prefix the parser took off (a time in brackets)
     }
     table = row;
     if (takesText && line.message().endsWith(":") && line.message().indexOf('\n') < 0

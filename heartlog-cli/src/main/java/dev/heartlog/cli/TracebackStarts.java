@@ -99,7 +99,9 @@ final class TracebackStarts {
    */
   boolean continues(Tracebacks.Line line, String text, boolean sameBurst, long read) {
     if (traceback != null) {
-      if (traceback.take(text, sameBurst, read, line.ownLevel())) {
+      // A line of a logger's (its level named, or a time in brackets the parser took off) is no
+      // more of an exception's message.
+      if (traceback.take(text, sameBurst, read, line.ownLevel() || !line.message().equals(text))) {
         return true;
       }
       recordTraceback();   // what follows is a line of its own

@@ -131,6 +131,37 @@ class TracebacksTest extends TracebacksTestSupport {
         + frame + "\nRuntimeError: CUDA out of memory");
   }
 
+  /**
+   * {@code log.error("Error: render failed")}, then {@code log.error(traceback.format_exc())}, in
+   * {@code [%(asctime)s] %(message)s}, read in one read: the traceback's first line, after its
+   * time, is no further line of the error's message, but its traceback; the next line, after its
+   * time, no more of the exception's message.
+   */
+  @Test
+  void aTracebackAfterATimeIsNoFurtherLineOfTheErrorBeforeIt() {
+    String frame = "  File \"/srv/serve.py\", line 5, in <module>";
+    // as the parser gives them: the message after the time, the line as printed
+    tracebacks.line(new Tracebacks.Line(Instant.ofEpochSecond(now), Level.ERROR, "Error: render failed", "t-1",
+        Map.of("stream", "stderr"), nanos, true), "[2026-12-07 23:22:07] Error: render failed");
+    now++;
+    nanos++;
+    Tracebacks.Line first = new Tracebacks.Line(Instant.ofEpochSecond(now), Level.WARNING,
+        "Traceback (most recent call last):", "t-1", Map.of("stream", "stderr"), nanos);
+    String text = "[2026-12-07 23:22:07] Traceback (most recent call last):";
+    assertThat(tracebacks.furtherLine(first, text)).isFalse();
+    tracebacks.line(first, text);
+    now++;
+    nanos++;
+    print(Level.WARNING, frame);
+    print(Level.WARNING, "RuntimeError: CUDA out of memory");
+    tracebacks.line(new Tracebacks.Line(Instant.ofEpochSecond(now), Level.WARNING, "next", "t-1",
+        Map.of("stream", "stderr"), nanos), "[2026-12-07 23:22:08] next");
+    tracebacks.end();
+
+    assertThat(recorded).containsExactly("ERROR Error: render failed t-1 0 Traceback (most recent call last):\n"
+        + frame + "\nRuntimeError: CUDA out of memory", "WARNING next t-1 4 -");
+  }
+
   @Test
   void aSyntaxErrorsLocationWithoutItsSourceLineIsStillOneRecordWithItsExceptionLine() {
     // Python prints no source line where it cannot read the file again (a script removed as it ran).
