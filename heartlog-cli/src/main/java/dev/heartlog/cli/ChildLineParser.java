@@ -15,29 +15,11 @@ import java.util.regex.Pattern;
  * worker's, {@code [HH:MM:SS] LEVEL COMPONENT [Task <id>] message}, where LEVEL is a level name
  * or an emoji marker (✅ success, 🔄/⏳ progress, ❌ error, ⚠️ warning). Another format is a
  * regular expression with the named groups {@code level}, {@code component}, {@code task} and
- * {@code message}, any of them optional. A line that does not match is read as a structured
- * logger's JSON object or logfmt pairs if it is either, or in the format of a logger nobody
- * configured ({@link LoggerFormats}: Python's logging, Logback's and Log4j2's consoles, Go's log;
- * glog and NCCL, {@link CppLoggerLines}; Rust's tracing, {@link RustTracingLines}; Go's zap and zerolog on a console, {@link
- * GoLoggerLines}; Ruby's Logger, {@link RubyLoggerLines}; Tornado's, {@link TornadoLines};
- * PHP's errors, {@link PhpLines}; the JVM's own ({@code -Xlog}), {@link JvmUnifiedLogLines}, and its
- * and SLF4J's notices, {@link JavaNoticeLines}; Logback's reports of itself, {@link
- * LogbackStatusLines}; SLF4J's simple logger's, JBoss LogManager's (Quarkus), Dropwizard's and
- * Spark's, {@link JavaConsoleLines}; Log4j 2's reports of itself, {@link Log4jStatusLines};
- * ONNX Runtime's and TensorRT's, {@link InferenceRuntimeLines};
- * ImageMagick's, {@link ImageMagickLines}; Chromium's, {@link ChromiumLines}; ffmpeg's, {@link
- * FfmpegLines}; wget's, {@link WgetLines}; pip's, {@link PipLines}; curl's, {@link CurlLines};
- * the AWS CLI's failed transfers, {@link AwsCliLines};
- * apt's, {@link AptLines}; nvidia-smi's failures, {@link NvidiaSmiLines}; a checksum check's, {@link ChecksumLines};
- * a CUDA kernel's failed assertion, {@link CudaAssertLines}; a shell's report of a command a signal ended, {@link KilledCommandLines};
- * a shell's errors and a program's failed call, {@link ShellErrorLines};
- * psql's, {@link PsqlLines}; Blender's status, {@link BlenderLines}),
- * of a Celery, RQ, arq, Sidekiq or Delayed Job worker ({@link CeleryLines}, {@link RqLines},
- * {@link ArqLines}, {@link SidekiqLines}, {@link DelayedJobLines}), of nginx ({@link NginxLines}), of a web server's request ({@link
- * AccessLogLines}) or of a shell's trace ({@link ShellTraceLines}) if it is in one, else kept
- * whole, at the level its first word names ({@code Error: ...}, {@link LevelNames#levelWordFirst}) or
- * one near its start ({@link LevelNames#levelNamedNearStart}), else
- * at the stream's default.
+ * {@code message}, any of them optional; its other named groups go into the record's metadata.
+ * A line that does not match is read in the first format heartlog knows that it is in ({@link
+ * KnownFormats}: a structured logger's JSON or logfmt, a job queue's worker's, Python's logging
+ * and the formats of loggers nobody configured, the tools a worker's start runs, ...), else kept
+ * whole at the level it names near its start, or else at the stream's.
  */
 final class ChildLineParser {
 
@@ -133,9 +115,8 @@ final class ChildLineParser {
   /** Whether the user's format has matched a line yet, and how many lines it had not matched till then. */
   private volatile boolean formatMatched;
   private final AtomicInteger linesBeforeFormatMatched = new AtomicInteger();
-  /** Log4j 2's reports, which remember whether the worker printed one. */
-  private final Log4jStatusLines log4j = new Log4jStatusLines();
-  private final Pm2Lines pm2 = new Pm2Lines();
+  /** The formats heartlog reads a line in that the worker's format does not match. */
+  private final KnownFormats knownFormats;
 
   ChildLineParser(String format, String taskEnd) {
     this(format, "--line-format", taskEnd);
@@ -152,6 +133,7 @@ final class ChildLineParser {
     this.hasTask = hasGroup(format, "task");
     this.hasMessage = hasGroup(format, "message");
     this.metadataGroups = seedFormat ? List.of() : metadataGroups(format);
+    this.knownFormats = new KnownFormats(this::endsTask);
   }
 
   /**
@@ -225,250 +207,7 @@ final class ChildLineParser {
       }
     }
     if (!inFormat || seedFormat && isMessageWord(matcher.group("level"))) {
-      Parsed trace = ShellTraceLines.parse(line, metadata);
-      if (trace != null) {
-        return trace;   // before the others: "+ echo 'error: ...'" names no level of its own
-      }
-      Parsed queue = CeleryLines.parse(line, metadata);
-      if (queue == null) {
-        queue = RqLines.parse(line, metadata);
-      }
-      if (queue == null) {
-        queue = ArqLines.parse(line, metadata);
-      }
-      if (queue == null) {
-        queue = PrefectLines.parse(line, metadata);
-      }
-      if (queue == null) {
-        queue = SidekiqLines.parse(line, metadata);
-      }
-      if (queue == null) {
-        queue = LaravelQueueLines.parse(line, metadata);
-      }
-      if (queue != null) {
-        return queue;
-      }
-      Parsed structured = StructuredLine.parse(line, streamDefault, metadata, this::endsTask);
-      if (structured != null) {
-        return structured;
-      }
-      Parsed python = PythonLoggingLines.basic(line, metadata, this::endsTask);
-      if (python == null) {
-        python = PythonLoggingLines.dashed(line, metadata, this::endsTask);
-      }
-      if (python == null) {
-        python = PythonLoggingLines.timedBasic(line, metadata, this::endsTask);
-      }
-      if (python == null) {
-        python = PythonLoggingLines.bracketed(line, metadata, this::endsTask);
-      }
-      if (python == null) {
-        python = PythonLoggingLines.sglang(line, streamDefault, metadata, this::endsTask);
-      }
-      if (python == null) {
-        python = OpenTelemetryLoggingLines.parse(line, metadata, this::endsTask);
-      }
-      if (python == null) {
-        python = StructlogConsoleLines.parse(line, metadata, this::endsTask);
-      }
-      if (python == null) {
-        python = HueyLines.parse(line, metadata, this::endsTask);
-      }
-      if (python == null) {
-        python = PythonLoggingLines.transformers(line, metadata, this::endsTask);
-      }
-      if (python == null) {
-        python = PythonWebServerLines.gunicorn(line, metadata, this::endsTask);
-      }
-      if (python == null) {
-        python = PythonWebServerLines.flask(line, metadata, this::endsTask);
-      }
-      if (python == null) {
-        python = PythonWebServerLines.werkzeug(line, metadata, this::endsTask);
-      }
-      if (python == null) {
-        python = PythonLoggingLines.loguru(line, metadata, this::endsTask);
-      }
-      if (python == null) {
-        python = PythonLoggingLines.hydra(line, metadata, this::endsTask);
-      }
-      if (python != null) {
-        return ArqLines.withJob(python);   // arq's job lines in a format of the worker's own
-      }
-      Parsed ownForm = JvmUnifiedLogLines.parse(line, metadata, this::endsTask);
-      if (ownForm == null) {
-        ownForm = JavaNoticeLines.parse(line, metadata, this::endsTask);
-      }
-      if (ownForm == null) {
-        ownForm = LogbackStatusLines.parse(line, metadata, this::endsTask);
-      }
-      if (ownForm == null) {
-        ownForm = DotNetConsoleLines.parse(line, metadata);
-      }
-      if (ownForm == null) {
-        ownForm = DotNetConsoleLines.serilog(line, metadata);
-      }
-      if (ownForm == null) {
-        ownForm = ElixirLoggerLines.parse(line, metadata, this::endsTask);
-      }
-      if (ownForm == null) {
-        ownForm = RubyLoggerLines.parse(line, metadata, this::endsTask);
-      }
-      if (ownForm == null) {
-        ownForm = TornadoLines.parse(line, metadata, this::endsTask);
-      }
-      if (ownForm == null) {
-        ownForm = PhpLines.parse(line, metadata, this::endsTask);
-      }
-      if (ownForm == null) {
-        ownForm = MonologLines.parse(line, metadata, this::endsTask);
-      }
-      if (ownForm == null) {
-        ownForm = MonologLines.symfonyConsole(line, metadata, this::endsTask);
-      }
-      if (ownForm == null) {
-        ownForm = InferenceRuntimeLines.parse(line, metadata, this::endsTask);
-      }
-      if (ownForm == null) {
-        ownForm = DelayedJobLines.parse(line, metadata, this::endsTask);
-      }
-      if (ownForm == null) {
-        ownForm = ImageMagickLines.parse(line, metadata, this::endsTask);
-      }
-      if (ownForm == null) {
-        ownForm = OpenCvLines.parse(line, metadata, this::endsTask);
-      }
-      if (ownForm == null) {
-        ownForm = ChromiumLines.parse(line, metadata, this::endsTask);
-      }
-      if (ownForm == null) {
-        ownForm = JavaConsoleLines.parse(line, metadata, this::endsTask);
-      }
-      if (ownForm != null) {
-        return ownForm;
-      }
-      Parsed spring = SpringBootLines.parse(line, metadata, this::endsTask);
-      if (spring != null) {
-        return spring;   // before tracing's, whose time and level it begins with too
-      }
-      Parsed rust = RustTracingLines.parse(line, metadata, this::endsTask);
-      if (rust == null) {
-        rust = RustTracingLines.envLogger(line, metadata, this::endsTask);
-      }
-      if (rust != null) {
-        return rust;
-      }
-      Parsed goConsole = GoLoggerLines.zap(line, metadata, this::endsTask);
-      if (goConsole == null) {
-        goConsole = GoLoggerLines.zerolog(line, metadata, this::endsTask);
-      }
-      if (goConsole != null) {
-        return goConsole;
-      }
-      Parsed nginx = NginxLines.parse(line, metadata, this::endsTask);
-      if (nginx != null) {
-        return nginx;   // before Go's log, whose time it begins with
-      }
-      Parsed go = GoLoggerLines.goLog(line, metadata, this::endsTask);
-      if (go != null) {
-        return go;
-      }
-      Parsed served = AccessLogLines.parse(line, metadata, this::endsTask);
-      if (served != null) {
-        return served;
-      }
-      Parsed nodeOrTool = pm2.parse(line, metadata);
-      if (nodeOrTool == null) {
-        nodeOrTool = WinstonLines.parse(line, metadata, this::endsTask);
-      }
-      if (nodeOrTool == null) {
-        nodeOrTool = FfmpegLines.parse(line, metadata, this::endsTask);
-      }
-      if (nodeOrTool == null) {
-        nodeOrTool = FfmpegLines.defaultOutput(line, metadata, this::endsTask);
-      }
-      if (nodeOrTool == null) {
-        nodeOrTool = WgetLines.parse(line, metadata);
-      }
-      if (nodeOrTool == null) {
-        nodeOrTool = PipLines.diagnostic(line, metadata);
-      }
-      if (nodeOrTool == null) {
-        nodeOrTool = PipLines.notice(line, metadata);
-      }
-      if (nodeOrTool == null) {
-        nodeOrTool = CurlLines.parse(line, metadata);
-      }
-      if (nodeOrTool == null) {
-        nodeOrTool = AwsCliLines.parse(line, metadata);
-      }
-      if (nodeOrTool == null) {
-        nodeOrTool = AptLines.parse(line, metadata);
-      }
-      if (nodeOrTool == null) {
-        nodeOrTool = NvidiaSmiLines.parse(line, metadata);
-      }
-      if (nodeOrTool == null) {
-        nodeOrTool = ChecksumLines.parse(line, metadata);
-      }
-      if (nodeOrTool == null) {
-        nodeOrTool = CudaAssertLines.parse(line, metadata);
-      }
-      if (nodeOrTool == null) {
-        nodeOrTool = KilledCommandLines.parse(line, stream, metadata);
-      }
-      if (nodeOrTool == null) {
-        nodeOrTool = ShellErrorLines.parse(line, metadata);   // after the killed command's, whose prefix it shares
-      }
-      if (nodeOrTool == null) {
-        nodeOrTool = PsqlLines.parse(line, metadata);
-      }
-      if (nodeOrTool == null) {
-        nodeOrTool = BlenderLines.status(line, metadata);
-      }
-      if (nodeOrTool != null) {
-        return nodeOrTool;
-      }
-      Parsed java = log4j.parse(line, metadata, this::endsTask);
-      if (java == null) {
-        java = LoggerFormats.javaDefault(line, metadata, this::endsTask);
-      }
-      if (java == null) {
-        java = LoggerFormats.timeThenLevel(line, metadata, this::endsTask);
-      }
-      if (java == null) {
-        java = LoggerFormats.levelFirst(line, metadata, this::endsTask);
-      }
-      if (java == null) {
-        java = LoggerFormats.loggerThenLevel(line, metadata, this::endsTask);
-      }
-      if (java != null) {
-        return java;
-      }
-      Parsed glog = CppLoggerLines.glog(line, metadata, this::endsTask);
-      if (glog == null) {
-        glog = CppLoggerLines.nccl(line, metadata, this::endsTask);
-      }
-      if (glog != null) {
-        return glog;
-      }
-      // A time in brackets before the message and nothing else heartlog reads (SGLang's main
-      // process's lines, [%(asctime)s] %(message)s): the message is what follows it. Before, the
-      // line was stored whole, the time in every message.
-      int timed = AscTime.afterBracketedTime(line);
-      String message = timed > 0 ? line.substring(timed) : line;
-      Level named = LevelNames.levelWordFirst(message);
-      if (named == null) {
-        named = LevelNames.levelNamedNearStart(message);
-      }
-      if (named == null && FfmpegLines.isBlockLine(line)) {
-        // info as its heading is, and still plain: read with its heading, it joins that record
-        metadata.put("component", "ffmpeg");
-        return new Parsed(Level.INFO, line, null, metadata, false, null, TaskScope.CURRENT, true, false, true);
-      }
-      Instant at = timed > 0 ? AscTime.instant(line, 1, timed - 3) : null;
-      return new Parsed(named == null ? streamDefault : named, message, null, metadata, endsTask(message), at,
-          TaskScope.CURRENT, named == null, named != null);
+      return knownFormats.read(line, streamDefault, stream, metadata);
     }
     String marker = hasLevel ? group(matcher, "level") : null;
     if (seedFormat && marker != null && marker.length() > 1 && marker.endsWith(":")) {
