@@ -189,7 +189,8 @@ final class KnownFormats {
 
   /** Spring Boot's console, Rust's and Go's loggers on a console, nginx's and a web server's requests. */
   private Parsed consolesAndServers(String line, RecordMetadata metadata) {
-    Parsed console = SpringBootLines.parse(line, metadata, endsTask);   // before tracing's, whose time and level it begins with too
+    // Spring Boot's before tracing's, whose time and level it begins with too.
+    Parsed console = SpringBootLines.parse(line, metadata, endsTask);
     if (console == null) {
       console = RustTracingLines.parse(line, metadata, endsTask);
     }
@@ -281,7 +282,7 @@ final class KnownFormats {
       logger = LoggerFormats.timeThenLevel(line, metadata, endsTask);
     }
     if (logger == null) {
-      logger = LoggerFormats.levelFirst(line, metadata, endsTask);
+      logger = LevelFirstLines.parse(line, metadata, endsTask);
     }
     if (logger == null) {
       logger = LoggerFormats.loggerThenLevel(line, metadata, endsTask);

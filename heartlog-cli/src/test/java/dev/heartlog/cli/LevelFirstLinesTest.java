@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Lines that begin with their level and give no time, as workers format Python's logging without
  * {@code %(asctime)s} (a container's runtime stamps the time) and as Maven prints
- * ({@link LoggerFormats#levelFirst}), also with a time after the level; Python's {@code %(name)s -
+ * ({@link LevelFirstLines#parse}), also with a time after the level; Python's {@code %(name)s -
  * %(levelname)s - %(message)s} and its cookbook's {@code %(name)-12s: %(levelname)-8s %(message)s}
  * ({@link LoggerFormats#loggerThenLevel}), read by {@link ChildLineParser}.
  */
