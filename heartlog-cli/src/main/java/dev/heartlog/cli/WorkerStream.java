@@ -52,6 +52,7 @@ final class WorkerStream {
   private final ArchiveLines archives = new ArchiveLines(System::nanoTime, WorkerLines.TRACEBACK_QUIET.toNanos());
   private final ComfyUiLines comfyUi = new ComfyUiLines(System::nanoTime, WorkerLines.TRACEBACK_QUIET.toNanos());
   private final RunPodLines runPod = new RunPodLines();
+  private final ProcfileReports procfiles = new ProcfileReports();
   private final BlenderLines.Frames blender = new BlenderLines.Frames();
   private final ShellErrorLines.SyntaxErrors syntaxErrors = new ShellErrorLines.SyntaxErrors();
   private final TerminalLines lines;
@@ -330,6 +331,9 @@ final class WorkerStream {
       }
       if (process != null) {
         parsed.metadata().put("process", process);
+        if (parsed.plain() && (vllm.runnersReport() || process.equals("system"))) {
+          parsed = procfiles.read(process, parsed);   // foreman's "exited with code 3" before it stopped the rest
+        }
       }
       if (progress) {
         parsed.metadata().putIfAbsent("kind", "progress");

@@ -840,7 +840,7 @@ class WrappedPythonLibrariesTest {
         tuple("INFO", "claimed task t-1"),
         tuple("ERROR", "render failed"),
         tuple("INFO", "listening on 5000"),
-        tuple("INFO", "exited with code 3"),
+        tuple("ERROR", "exited with code 3"),   // INFO before: foreman said so, before it stopped the rest
         tuple("INFO", "sending SIGTERM to all processes"));
     assertThat(records).extracting(record -> record.metadataJson().replaceAll(".*\"process\": \"([^\"]+)\".*", "$1"))
         .containsExactly("worker.1", "web.1", "worker.1", "worker.1", "web.1", "worker.1", "system");
