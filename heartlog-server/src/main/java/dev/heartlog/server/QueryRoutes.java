@@ -64,14 +64,11 @@ import java.util.stream.Stream;
  *   <li>{@code GET /api/workers?health=}: every worker's health, or only those of the healths
  *       given ({@code health=stale,crashed})
  * </ul>
+ *
+ * <p>Each endpoint reads its query parameters through {@link ApiParameters}: one the endpoint does
+ * not take, or a value that cannot be read, is a 400 naming it.
  */
 final class QueryRoutes {
-
-  /**
-   * The largest a number parameter is read as: an answer holds at most 10,000 records (tasks,
-   * heartbeats), whatever {@code limit} asks, and {@code stale_after_s} is at most 10,000 s.
-   */
-  static final int LARGEST_NUMBER = 10_000;
 
   /** The tasks an unknown task's answer names where the id asked for starts theirs. */
   private static final int TASKS_NAMED = 10;
@@ -90,20 +87,21 @@ final class QueryRoutes {
 
   void logs(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
-    takes(ctx, "GET /api/logs", List.of("worker", "task", "level", "since", "until", "grep", "component", "meta", "limit",
-        "before", "kind", "around", "context"));
-    String around = param(ctx, "around");
+    ApiParameters params = ApiParameters.taken(ctx, clock, "GET /api/logs",
+        List.of("worker", "task", "level", "since", "until", "grep", "component", "meta", "limit",
+            "before", "kind", "around", "context"));
+    String around = params.one("around");
     if (around != null) {
-      json(ctx, records(recordsAround(ctx, around)));
+      json(ctx, records(recordsAround(params, around)));
       return;
     }
-    if (param(ctx, "context") != null) {
+    if (params.one("context") != null) {
       throw PostgrestError.badRequest("HL400", "context is the records on each side of around's point; give around");
     }
-    LogFilter filter = filter(ctx, intParam(ctx, "limit", LogFilter.DEFAULT_LIMIT));
-    Long before = longParam(ctx, "before");
-    String kind = param(ctx, "kind");
-    List<StoredRecord> records = kind != null ? errorsOfKind(ctx, kind, filter, before)
+    LogFilter filter = params.logFilter(params.positive("limit", LogFilter.DEFAULT_LIMIT));
+    Long before = params.id("before");
+    String kind = params.one("kind");
+    List<StoredRecord> records = kind != null ? errorsOfKind(params, kind, filter, before)
         : guarded(() -> before == null ? store.logs(filter) : store.logsBefore(filter, before));
     json(ctx, records(records));
   }
@@ -118,14 +116,14 @@ final class QueryRoutes {
    * on each side, oldest first. The point is their range, so a range, a limit, a page and a kind
    * are refused; a record that is gone is a 404.
    */
-  private List<StoredRecord> recordsAround(Context ctx, String around) {
+  private List<StoredRecord> recordsAround(ApiParameters params, String around) {
     List<String> refused = Stream.of("since", "until", "limit", "before", "kind")
-        .filter(name -> !ctx.queryParams(name).isEmpty()).toList();
+        .filter(params::given).toList();
     if (!refused.isEmpty()) {
       throw PostgrestError.badRequest("HL400", "around lists context records on each side of its point; "
           + "it does not go with " + String.join(", ", refused));
     }
-    LogFilter filter = filter(ctx, intParam(ctx, "context", LogFilter.DEFAULT_CONTEXT));
+    LogFilter filter = params.logFilter(params.positive("context", LogFilter.DEFAULT_CONTEXT));
     if (!around.strip().matches("[0-9]+")) {
       Instant at;
       try {
@@ -135,7 +133,7 @@ final class QueryRoutes {
       }
       return guarded(() -> store.logsAround(filter, at));
     }
-    long id = longParam(ctx, "around");
+    long id = params.id("around");
     List<StoredRecord> records = guarded(() -> store.logsAround(filter, id));
     if (records.isEmpty()) {
       throw new PostgrestError(404, "HL404", "No record " + id, null, "Records are kept 48 hours");
@@ -149,9 +147,9 @@ final class QueryRoutes {
    * worker and a task where given. The kind is that of the range's errors grouped, so the filters
    * on anything else are refused.
    */
-  private List<StoredRecord> errorsOfKind(Context ctx, String kind, LogFilter filter, Long before) {
+  private List<StoredRecord> errorsOfKind(ApiParameters params, String kind, LogFilter filter, Long before) {
     List<String> refused = Stream.of("level", "grep", "component", "meta")
-        .filter(name -> !ctx.queryParams(name).isEmpty()).toList();
+        .filter(params::given).toList();
     if (!refused.isEmpty()) {
       throw PostgrestError.badRequest("HL400", "kind lists the errors of one kind as /api/errors groups a range's; "
           + "it does not go with " + String.join(", ", refused));
@@ -167,17 +165,18 @@ final class QueryRoutes {
 
   void tasks(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
-    takes(ctx, "GET /api/tasks", List.of("since", "until", "worker", "failed", "meta", "limit"));
+    ApiParameters params = ApiParameters.taken(ctx, clock, "GET /api/tasks",
+        List.of("since", "until", "worker", "failed", "meta", "limit"));
     TaskFilter filter;
     try {
-      Instant until = time(ctx, "until");
+      Instant until = params.time("until");
       filter = new TaskFilter(
-          param(ctx, "worker"),
-          TaskFilter.sinceOrDefault(time(ctx, "since"), until, clock.instant()),
+          params.one("worker"),
+          TaskFilter.sinceOrDefault(params.time("since"), until, clock.instant()),
           until,
-          booleanParam(ctx, "failed"),
+          params.flag("failed"),
           MetadataFilter.parse(ctx.queryParams("meta")),
-          intParam(ctx, "limit", TaskFilter.DEFAULT_LIMIT));
+          params.positive("limit", TaskFilter.DEFAULT_LIMIT));
     } catch (IllegalArgumentException e) {
       throw PostgrestError.badRequest("HL400", e.getMessage());
     }
@@ -186,16 +185,17 @@ final class QueryRoutes {
 
   void errors(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
-    takes(ctx, "GET /api/errors", List.of("since", "until", "worker", "limit", "compare"));
+    ApiParameters params = ApiParameters.taken(ctx, clock, "GET /api/errors",
+        List.of("since", "until", "worker", "limit", "compare"));
     ErrorKinds errors;
     ErrorKinds.Before before = null;
     try {
       Instant now = clock.instant();
-      Instant until = time(ctx, "until");
-      Instant since = TaskFilter.sinceOrDefault(time(ctx, "since"), until, now);
-      String worker = param(ctx, "worker");
-      int limit = intParam(ctx, "limit", ErrorKinds.DEFAULT_LIMIT);
-      boolean compare = booleanParam(ctx, "compare");
+      Instant until = params.time("until");
+      Instant since = TaskFilter.sinceOrDefault(params.time("since"), until, now);
+      String worker = params.one("worker");
+      int limit = params.positive("limit", ErrorKinds.DEFAULT_LIMIT);
+      boolean compare = params.flag("compare");
       errors = guarded(() -> store.errorKinds(worker, since, until, limit));
       if (compare) {
         ErrorKinds listed = errors;
@@ -209,18 +209,19 @@ final class QueryRoutes {
 
   void volume(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
-    takes(ctx, "GET /api/volume", List.of("since", "until", "worker", "by", "limit", "compare"));
+    ApiParameters params = ApiParameters.taken(ctx, clock, "GET /api/volume",
+        List.of("since", "until", "worker", "by", "limit", "compare"));
     RecordVolume volume;
     RecordVolume.Before before = null;
     try {
       Instant now = clock.instant();
-      Instant until = time(ctx, "until");
-      Instant since = TaskFilter.sinceOrDefault(time(ctx, "since"), until, now);
-      String worker = param(ctx, "worker");
-      RecordVolume.By by = RecordVolume.By.named(Optional.ofNullable(param(ctx, "by")).orElse("worker"));
-      int limit = intParam(ctx, "limit", RecordVolume.DEFAULT_LIMIT);
+      Instant until = params.time("until");
+      Instant since = TaskFilter.sinceOrDefault(params.time("since"), until, now);
+      String worker = params.one("worker");
+      RecordVolume.By by = RecordVolume.By.named(Optional.ofNullable(params.one("by")).orElse("worker"));
+      int limit = params.positive("limit", RecordVolume.DEFAULT_LIMIT);
       volume = guarded(() -> store.volume(by, worker, since, until, limit));
-      if (booleanParam(ctx, "compare")) {
+      if (params.flag("compare")) {
         RecordVolume listed = volume;
         before = guarded(() -> store.volumeBefore(listed, worker, now));
       }
@@ -232,15 +233,16 @@ final class QueryRoutes {
 
   void errorKind(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
-    takes(ctx, "GET /api/errors/{kind}", List.of("since", "until", "worker", "limit"));
+    ApiParameters params = ApiParameters.taken(ctx, clock, "GET /api/errors/{kind}",
+        List.of("since", "until", "worker", "limit"));
     String kind = ctx.pathParam("kind");
     Instant since;
     Optional<ErrorKindDetail> detail;
     try {
-      Instant until = time(ctx, "until");
-      since = TaskFilter.sinceOrDefault(time(ctx, "since"), until, clock.instant());
-      String worker = param(ctx, "worker");
-      int limit = intParam(ctx, "limit", ErrorKindDetail.DEFAULT_LIMIT);
+      Instant until = params.time("until");
+      since = TaskFilter.sinceOrDefault(params.time("since"), until, clock.instant());
+      String worker = params.one("worker");
+      int limit = params.positive("limit", ErrorKindDetail.DEFAULT_LIMIT);
       detail = guarded(() -> store.errorKind(kind, worker, since, until, limit));
     } catch (IllegalArgumentException e) {
       throw PostgrestError.badRequest("HL400", e.getMessage());
@@ -254,15 +256,15 @@ final class QueryRoutes {
 
   void task(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
-    takes(ctx, "GET /api/tasks/{id}", List.of("first", "last"));
+    ApiParameters params = ApiParameters.taken(ctx, clock, "GET /api/tasks/{id}", List.of("first", "last"));
     String id = ctx.pathParam("id");
-    Integer first = optionalCount(ctx, "first");
-    Integer last = optionalCount(ctx, "last");
-    // Without first or last, the newest LARGEST_NUMBER records, as other answers hold at most
+    Integer first = params.count("first");
+    Integer last = params.count("last");
+    // Without first or last, the newest ApiParameters.LARGEST_NUMBER records, as other answers hold at most
     // that: four answers of 100,000 records at once (35 MB of JSON each) ran a server with a
     // 256 MB heap out of memory.
     TaskTimeline task = guarded(() -> first == null && last == null
-        ? store.task(id, 0, LARGEST_NUMBER)
+        ? store.task(id, 0, ApiParameters.LARGEST_NUMBER)
         : store.task(id, first == null ? 0 : first, last == null ? 0 : last));
     if (task.isEmpty()) {
       throw unknownTask(id);
@@ -297,22 +299,22 @@ final class QueryRoutes {
 
   void taskRecords(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
-    takes(ctx, "GET /api/tasks/{id}/records", List.of("after", "limit"));
+    ApiParameters params = ApiParameters.taken(ctx, clock, "GET /api/tasks/{id}/records", List.of("after", "limit"));
     String id = ctx.pathParam("id");
-    Long after = longParam(ctx, "after");
+    Long after = params.id("after");
     if (after == null) {
       throw PostgrestError.badRequest("HL400", "after must name the record the page follows (after=<id>)");
     }
-    int limit = intParam(ctx, "limit", 1_000);
+    int limit = params.positive("limit", 1_000);
     List<StoredRecord> records = guarded(() -> store.taskRecordsAfter(id, after, limit));
     json(ctx, records.stream().map(StoreJson::record).collect(Collectors.joining(",", "[", "]")));
   }
 
   void worker(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
-    takes(ctx, "GET /api/workers/{id}", List.of("limit"));
+    ApiParameters params = ApiParameters.taken(ctx, clock, "GET /api/workers/{id}", List.of("limit"));
     String id = ctx.pathParam("id");
-    int limit = intParam(ctx, "limit", 200);
+    int limit = params.positive("limit", 200);
     Optional<WorkerDetail> worker = guarded(() -> store.worker(id, limit, 20));
     json(ctx, StoreJson.worker(worker.orElseThrow(() -> unknownWorker(id))));
   }
@@ -333,22 +335,23 @@ final class QueryRoutes {
 
   void heartbeats(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
-    takes(ctx, "GET /api/workers/{id}/heartbeats", List.of("since", "limit"));
+    ApiParameters params = ApiParameters.taken(ctx, clock, "GET /api/workers/{id}/heartbeats",
+        List.of("since", "limit"));
     String id = ctx.pathParam("id");
     Instant from;
     try {
-      Instant since = time(ctx, "since");
+      Instant since = params.time("since");
       from = since == null ? clock.instant().minus(Duration.ofHours(6)) : since;
     } catch (IllegalArgumentException e) {
       throw PostgrestError.badRequest("HL400", e.getMessage());
     }
-    json(ctx, StoreJson.heartbeats(guarded(() -> store.heartbeats(id, from, intParam(ctx, "limit", 5_000)))));
+    json(ctx, StoreJson.heartbeats(guarded(() -> store.heartbeats(id, from, params.positive("limit", 5_000)))));
   }
 
   void workers(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
-    takes(ctx, "GET /api/workers", List.of("health", "stale_after_s"));
-    Duration staleAfter = Duration.ofSeconds(intParam(ctx, "stale_after_s", (int) Store.DEFAULT_STALE_AFTER.toSeconds()));
+    ApiParameters params = ApiParameters.taken(ctx, clock, "GET /api/workers", List.of("health", "stale_after_s"));
+    Duration staleAfter = Duration.ofSeconds(params.positive("stale_after_s", (int) Store.DEFAULT_STALE_AFTER.toSeconds()));
     List<String> healths = ctx.queryParams("health").stream()
         .flatMap(h -> Arrays.stream(h.split(","))).filter(h -> !h.isBlank()).toList();
     json(ctx, StoreJson.workers(WorkerHealth.withHealth(guarded(() -> store.workers(staleAfter)), healths)));
@@ -360,7 +363,7 @@ final class QueryRoutes {
    */
   void clocks(Context ctx) {
     keys.require(ctx, ApiKeys.Role.READER);
-    takes(ctx, "GET /api/clocks", List.of());
+    ApiParameters.taken(ctx, clock, "GET /api/clocks", List.of());
     json(ctx, StoreJson.clocks(guarded(() -> store.skewedClocks(WorkerHealth.RANGE_SKEW))));
   }
 
@@ -375,116 +378,6 @@ final class QueryRoutes {
       throw new PostgrestError(405, "HL405", "The API answers GET only, not " + ctx.method().name(), null, served);
     }
     throw new PostgrestError(404, "HL404", "No endpoint GET " + ctx.path(), null, served);
-  }
-
-  private LogFilter filter(Context ctx, int limit) {
-    try {
-      return new LogFilter(
-          param(ctx, "worker"),
-          param(ctx, "task"),
-          LogFilter.minimumLevel(param(ctx, "level")),
-          time(ctx, "since"),
-          time(ctx, "until"),
-          param(ctx, "grep"),
-          param(ctx, "component"),
-          MetadataFilter.parse(ctx.queryParams("meta")),
-          limit);
-    } catch (IllegalArgumentException e) {
-      throw PostgrestError.badRequest("HL400", e.getMessage());
-    }
-  }
-
-  /**
-   * The time the parameter {@code name} gives, null where it is not given. A refusal names the
-   * parameter, as the command line names its option: {@code Invalid value for until: '22.00' is
-   * neither ...}; before, a request giving since and until did not say which it was.
-   */
-  private Instant time(Context ctx, String name) {
-    String value = param(ctx, name);
-    if (value == null) {
-      return null;
-    }
-    try {
-      return TimeSpec.parse(value, clock);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("Invalid value for " + name + ": " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * A positive whole number, a larger one than {@link #LARGEST_NUMBER} read as that; {@code
-   * fallback} when absent.
-   */
-  private static int intParam(Context ctx, String name, int fallback) {
-    String value = param(ctx, name);
-    if (value == null) {
-      return fallback;
-    }
-    long number;
-    try {
-      number = Long.parseLong(value);
-    } catch (NumberFormatException e) {
-      throw PostgrestError.badRequest("HL400", name + " must be a whole number (got '" + value + "')");
-    }
-    if (number < 1) {
-      throw PostgrestError.badRequest("HL400", name + " must be positive (got '" + value + "')");
-    }
-    return (int) Math.min(LARGEST_NUMBER, number);
-  }
-
-  /** How many records to show at one end of a task: 0 or more, at most {@link #LARGEST_NUMBER}; null when absent. */
-  private static Integer optionalCount(Context ctx, String name) {
-    String value = param(ctx, name);
-    if (value == null) {
-      return null;
-    }
-    try {
-      long number = Long.parseLong(value);
-      if (number >= 0) {
-        return (int) Math.min(LARGEST_NUMBER, number);
-      }
-    } catch (NumberFormatException e) {
-      // answered below
-    }
-    throw PostgrestError.badRequest("HL400", name + " must be a whole number, 0 or more (got '" + value + "')");
-  }
-
-  private static boolean booleanParam(Context ctx, String name) {
-    String value = param(ctx, name);
-    if (value == null || value.equalsIgnoreCase("false")) {
-      return false;
-    }
-    if (value.equalsIgnoreCase("true")) {
-      return true;
-    }
-    throw PostgrestError.badRequest("HL400", name + " must be true or false (got '" + value + "')");
-  }
-
-  private static Long longParam(Context ctx, String name) {
-    String value = param(ctx, name);
-    try {
-      return value == null ? null : Long.valueOf(value);
-    } catch (NumberFormatException e) {
-      throw PostgrestError.badRequest("HL400", name + " must be a record's id, a whole number (got '" + value + "')");
-    }
-  }
-
-  /** Refuses a parameter the endpoint does not take ({@link QueryParameter#onlyTaken}). */
-  private static void takes(Context ctx, String endpoint, List<String> taken) {
-    try {
-      QueryParameter.onlyTaken(ctx.queryParamMap().keySet(), endpoint, taken);
-    } catch (IllegalArgumentException e) {
-      throw PostgrestError.badRequest("HL400", e.getMessage());
-    }
-  }
-
-  /** The one value of a parameter that takes one ({@link QueryParameter}), trimmed; null when absent or blank. */
-  private static String param(Context ctx, String name) {
-    try {
-      return QueryParameter.one(name, ctx.queryParams(name));
-    } catch (IllegalArgumentException e) {
-      throw PostgrestError.badRequest("HL400", e.getMessage());
-    }
   }
 
   private <T> T guarded(Supplier<T> query) {
