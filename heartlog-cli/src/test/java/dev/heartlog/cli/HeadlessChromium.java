@@ -116,7 +116,7 @@ final class HeadlessChromium implements AutoCloseable {
 
   /** Waits up to 20 s; a timeout says where the browser was and what the page showed. */
   private WebDriverWait waiting() {
-    WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+    WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(100));
     wait.withMessage(() -> {
       List<WebElement> main = driver.findElements(By.id("view"));
       String shown = main.isEmpty() ? "(no #view)" : main.get(0).getText();
