@@ -36,6 +36,9 @@ final class ChildLineParser {
   static final String DEFAULT_TASK_END =
       "(?i)(?<![<\\w])(task (completed|complete|failed|finished|done)|worker idle|polling for tasks)";
 
+  /** The level of a line on stderr that names none, unless {@code heartlog run --stderr-level} says another. */
+  static final Level DEFAULT_STDERR_LEVEL = Level.WARNING;
+
   /** A named group's start in a format: {@code (?<name>}. */
   private static final Pattern GROUP_NAME = Pattern.compile("\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>");
 
@@ -124,6 +127,15 @@ final class ChildLineParser {
 
   /** @param formatOption the option that gave the format, for what heartlog run says of it */
   ChildLineParser(String format, String formatOption, String taskEnd) {
+    this(format, formatOption, taskEnd, DEFAULT_STDERR_LEVEL);
+  }
+
+  /**
+   * @param formatOption the option that gave the format, for what heartlog run says of it
+   * @param stderrLevel the level of a line the worker wrote to stderr that names none, where
+   *     another program passes its stderr on in lines of its own ({@link KnownFormats})
+   */
+  ChildLineParser(String format, String formatOption, String taskEnd, Level stderrLevel) {
     this.format = new UserPattern(format, formatOption, !format.equals(SEED_FORMAT));
     this.formatOption = formatOption;
     this.seedFormat = format.equals(SEED_FORMAT);
@@ -133,7 +145,7 @@ final class ChildLineParser {
     this.hasTask = hasGroup(format, "task");
     this.hasMessage = hasGroup(format, "message");
     this.metadataGroups = seedFormat ? List.of() : metadataGroups(format);
-    this.knownFormats = new KnownFormats(this::endsTask);
+    this.knownFormats = new KnownFormats(this::endsTask, stderrLevel);
   }
 
   /**

@@ -11,18 +11,18 @@ import java.util.function.Predicate;
  * The formats heartlog knows, tried in turn on a line that is not in the worker's own format
  * ({@link ChildLineParser}); the first that reads the line makes its record. A shell's trace
  * ({@link ShellTraceLines}); a job queue's worker's (Celery, RQ, arq, Prefect, Sidekiq, Laravel's
- * queue); a structured logger's JSON object or logfmt pairs ({@link StructuredLine}); Python's
- * loggers and servers ({@link PythonLoggingLines}, {@link PythonWebServerLines}, structlog's
- * console, Huey's, OpenTelemetry's); the formats of other runtimes' own loggers (the JVM's {@code
- * -Xlog}, its and SLF4J's notices, Logback's and Log4j 2's reports of themselves, .NET's,
- * Elixir's, Ruby's, Tornado's, PHP's and Monolog's, ONNX Runtime's and TensorRT's, Delayed Job's,
- * ImageMagick's, OpenCV's, Chromium's, SLF4J's simple logger's, Quarkus's, Dropwizard's and
- * Spark's); Spring Boot's, Rust's tracing and env_logger, Go's zap and zerolog on a console,
- * nginx's, Go's log and a web server's requests; the tools a worker's start runs (PM2, Winston,
- * ffmpeg, wget, pip, curl, the AWS CLI, apt, nvidia-smi, a checksum check, a CUDA kernel's
- * assertion, a shell's reports, psql, Blender); the formats of a logger nobody configured ({@link
- * LoggerFormats}); glog and NCCL ({@link CppLoggerLines}). A line none of them reads is plain
- * ({@link #plain}).
+ * queue); PM2's {@code --json} lines ({@link Pm2JsonLines}); a structured logger's JSON object or
+ * logfmt pairs ({@link StructuredLine}); Python's loggers and servers ({@link PythonLoggingLines},
+ * {@link PythonWebServerLines}, structlog's console, Huey's, OpenTelemetry's); the formats of
+ * other runtimes' own loggers (the JVM's {@code -Xlog}, its and SLF4J's notices, Logback's and
+ * Log4j 2's reports of themselves, .NET's, Elixir's, Ruby's, Tornado's, PHP's and Monolog's, ONNX
+ * Runtime's and TensorRT's, Delayed Job's, ImageMagick's, OpenCV's, Chromium's, SLF4J's simple
+ * logger's, Quarkus's, Dropwizard's and Spark's); Spring Boot's, Rust's tracing and env_logger,
+ * Go's zap and zerolog on a console, nginx's, Go's log and a web server's requests; the tools a
+ * worker's start runs (PM2, Winston, ffmpeg, wget, pip, curl, the AWS CLI, apt, nvidia-smi, a
+ * checksum check, a CUDA kernel's assertion, a shell's reports, psql, Blender); the formats of a
+ * logger nobody configured ({@link LoggerFormats}); glog and NCCL ({@link CppLoggerLines}). A line
+ * none of them reads is plain ({@link #plain}).
  *
  * <p>Where two formats may begin alike, the one tried first says so beside its call. A plain line
  * is looked at by every reader, so each turns away a line not in its format by its first
@@ -31,13 +31,20 @@ import java.util.function.Predicate;
 final class KnownFormats {
 
   private final Predicate<String> endsTask;
+  /** The level of a line an app wrote to its stderr where the line says none ({@code --stderr-level}). */
+  private final Level stderrLevel;
   /** Log4j 2's reports, which remember whether the worker printed one. */
   private final Log4jStatusLines log4j = new Log4jStatusLines();
   private final Pm2Lines pm2 = new Pm2Lines();
 
-  /** @param endsTask whether a line with this message ends the current task ({@code --task-end}) */
-  KnownFormats(Predicate<String> endsTask) {
+  /**
+   * @param endsTask whether a line with this message ends the current task ({@code --task-end})
+   * @param stderrLevel the level of a line written to stderr that names none, where another
+   *     program passes the worker's stderr on in its own lines (PM2's {@code --json})
+   */
+  KnownFormats(Predicate<String> endsTask, Level stderrLevel) {
     this.endsTask = endsTask;
+    this.stderrLevel = stderrLevel;
   }
 
   /** The line read in the first format heartlog knows that it is in, else read as a plain line. */
@@ -45,6 +52,9 @@ final class KnownFormats {
     Parsed parsed = ShellTraceLines.parse(line, metadata);   // first: "+ echo 'error: ...'" names no level of its own
     if (parsed == null) {
       parsed = jobQueues(line, metadata);
+    }
+    if (parsed == null) {
+      parsed = pm2Json(line, streamDefault, stream, metadata);   // before any other JSON object's
     }
     if (parsed == null) {
       parsed = StructuredLine.parse(line, streamDefault, metadata, endsTask);
@@ -65,6 +75,45 @@ final class KnownFormats {
       parsed = unconfiguredLoggers(line, metadata);
     }
     return parsed != null ? parsed : plain(line, streamDefault, metadata);
+  }
+
+  /**
+   * A line of {@code pm2-runtime --json} ({@link Pm2JsonLines}): an app's write read as the app
+   * wrote it, at the level of the stream it wrote it to where it names none, its app and process
+   * in {@code process} ({@code render:0}, as {@code --formatted} gives it) and the time PM2 gives
+   * it; a Node.js stack trace whose line ends PM2 took out is an ERROR with that trace. An event of
+   * an app's process ({@code exit}) is INFO, as {@code App [render] exit}, the app in {@code
+   * program}: PM2's own line beside it says what the exit was ({@link Pm2Lines}).
+   */
+  private Parsed pm2Json(String line, Level streamDefault, String stream, RecordMetadata metadata) {
+    Pm2JsonLines.JsonLine json = Pm2JsonLines.read(line);
+    if (json == null) {
+      return null;
+    }
+    if (json.event()) {
+      metadata.put("component", "pm2");
+      metadata.put("program", json.app());
+      return new Parsed(Level.INFO, "App [" + json.app() + "] " + json.text(), null, metadata, false, json.time());
+    }
+    String written = json.text();
+    String trace = Pm2JsonLines.stackTrace(written);
+    if (trace != null) {
+      written = trace.substring(0, trace.indexOf('\n'));
+    }
+    if (json.stderr()) {
+      metadata.put("stream", "stderr");
+    }
+    Parsed app = read(written, json.stderr() ? stderrLevel : streamDefault, json.stderr() ? "stderr" : stream, metadata);
+    app.metadata().put("process", json.process());
+    Level level = app.level();
+    if (trace != null) {
+      app.metadata().put("exception", trace);
+      level = level.isAtLeast(Level.ERROR) ? level : Level.ERROR;
+    }
+    // One write of the app's: no more of the record before it, as a plain line may be.
+    return new Parsed(level, app.message(), app.task(), app.metadata(), app.endsTask(),
+        app.time() != null ? app.time() : json.time(), app.scope(), false, app.ownLevel() || trace != null,
+        app.levelByShape());
   }
 
   /** A job queue's worker's own lines: Celery's, RQ's, arq's, Prefect's, Sidekiq's, Laravel's queue's. */

@@ -152,15 +152,15 @@ final class RunCommand implements Callable<Integer> {
     if (columns != null && columns <= 0) {
       throw new ParameterException(spec.commandLine(), "--columns must be a positive number of columns (got " + columns + ")");
     }
-    ChildLineParser parser = parser();
+    Level stderrDefault = Level.named(stderrLevel).orElseThrow(() -> new ParameterException(spec.commandLine(),
+        "--stderr-level: '" + stderrLevel + "' is not a level; use DEBUG, INFO, WARNING, ERROR or CRITICAL"));
+    ChildLineParser parser = parser(stderrDefault);
     Duration grace = stopGrace == null ? STOP_GRACE : DurationOption.positive(spec, "--stop-grace", stopGrace);
     try {
       stop = new WorkerStop(grace, Duration.ofSeconds(15), stopSignal == null ? null : WorkerSignals.stopSignal(stopSignal));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    Level stderrDefault = Level.named(stderrLevel).orElseThrow(() -> new ParameterException(spec.commandLine(),
-        "--stderr-level: '" + stderrLevel + "' is not a level; use DEBUG, INFO, WARNING, ERROR or CRITICAL"));
     AgentEnvironment environment = AgentEnvironment.current();
     String worker = workerId;
     if (worker == null || worker.isBlank()) {
@@ -364,7 +364,7 @@ final class RunCommand implements Callable<Integer> {
     environment.putIfAbsent("PYTHONUNBUFFERED", "1");
   }
 
-  private ChildLineParser parser() {
+  private ChildLineParser parser(Level stderrDefault) {
     String format = lineFormat;
     if (pythonFormat != null) {
       if (!lineFormat.equals(ChildLineParser.SEED_FORMAT)) {
@@ -379,7 +379,8 @@ final class RunCommand implements Callable<Integer> {
     }
     ChildLineParser parser;
     try {
-      parser = new ChildLineParser(format, pythonFormat != null ? "--python-format" : "--line-format", taskEnd);
+      parser = new ChildLineParser(format, pythonFormat != null ? "--python-format" : "--line-format", taskEnd,
+          stderrDefault);
     } catch (PatternSyntaxException e) {
       throw new ParameterException(spec.commandLine(), "--line-format or --task-end is not a valid regular expression: "
           + e.getDescription());

@@ -11,6 +11,7 @@ import dev.heartlog.store.StoredRecord;
 import dev.heartlog.store.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -847,6 +848,36 @@ class WrappedPythonLibrariesTest {
     assertThat(records.get(3).metadataJson()).contains("\"logger\": \"worker\"");
     assertThat(records.get(3).exception()).startsWith("Traceback (most recent call last):\n  File \"")
         .doesNotContain("worker.1 |").endsWith("RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB");
+  }
+
+  @Test
+  void pm2sJsonLinesAreReadAsItsAppsWroteThemEachStackTraceOneError() throws Exception {
+    // pm2-runtime --json (PM2 7.0.4 from npm), as it printed a Node.js worker's writes here, each
+    // a JSON object on its stdout, the stack trace's line ends taken out. Each record has the
+    // time PM2 gave the write.
+    Path worker = Files.writeString(folder.resolve("pm2-json.py"), """
+        print('{"message":"worker starting","timestamp":"2026-12-08T01:12:49.172Z","type":"out","process_id":0,"app_name":"jplain"}')
+        print('{"message":"2026-12-08 01:10:00,123 ERROR render - frame 12 failed","timestamp":"2026-12-08T01:12:49.173Z","type":"err","process_id":0,"app_name":"jplain"}')
+        print('{"message":"Error: CUDA out of memory while rendering frame 12    at Timeout._onTimeout (/tmp/pm2t/jplain.js:4:26)    at listOnTimeout (node:internal/timers:581:17)","timestamp":"2026-12-08T01:12:49.274Z","type":"err","process_id":0,"app_name":"jplain"}')
+        print('{"message":"next frame","timestamp":"2026-12-08T01:12:49.275Z","type":"out","process_id":0,"app_name":"jplain"}')
+        print('{"timestamp":"2026-12-08T01:12:49.283Z","type":"process_event","status":"exit","app_name":"jplain"}')
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-pm2-json", "--", PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-pm2-json");
+    // Before, each JSON object an INFO record, the worker's error and its crash among them.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "worker starting"),
+        tuple("ERROR", "frame 12 failed"),
+        tuple("ERROR", "Error: CUDA out of memory while rendering frame 12"),
+        tuple("INFO", "next frame"),
+        tuple("INFO", "App [jplain] exit"));
+    assertThat(records.get(1).metadataJson()).contains("\"process\": \"jplain:0\"").contains("\"stream\": \"stderr\"");
+    assertThat(records.get(0).timestamp()).isEqualTo(Instant.parse("2026-12-08T01:12:49.172Z"));
+    assertThat(records.get(2).exception()).isEqualTo("Error: CUDA out of memory while rendering frame 12\n"
+        + "    at Timeout._onTimeout (/tmp/pm2t/jplain.js:4:26)\n    at listOnTimeout (node:internal/timers:581:17)");
   }
 
   @Test
