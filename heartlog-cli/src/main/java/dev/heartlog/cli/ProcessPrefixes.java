@@ -66,13 +66,6 @@ final class ProcessPrefixes {
   /** The most processes foreman is remembered to have started: more are forgotten, their lines left whole. */
   private static final int MAX_STARTED = 1_000;
 
-  /** foreman's report that it started a process, the first line of each without the time. */
-  private static final Pattern PROCFILE_STARTED = Pattern.compile("started with pid \\d{1,10}");
-
-  /** foreman's own report of one of its processes, on that process's line: it started, exited, was stopped. */
-  private static final Pattern PROCFILE_REPORT = Pattern.compile(
-      "started with pid \\d{1,10}|exited with code \\d{1,5}|terminated by SIG[A-Z0-9]{1,10}");
-
   /** How long the process's prefix in front of the line {@link #process} read last is. */
   private int processPrefix;
   private boolean runnersReport;  // the line is foreman's report of its process
@@ -117,7 +110,7 @@ final class ProcessPrefixes {
       return null;
     }
     processPrefix = matcher.end();
-    runnersReport = PROCFILE_REPORT.matcher(line).region(processPrefix, line.length()).matches();
+    runnersReport = ProcfileReports.isForemanReport(line, processPrefix);
     return matcher.group("process");
   }
 
@@ -135,7 +128,7 @@ final class ProcessPrefixes {
       return null;
     }
     String process = matcher.group("process");
-    if (PROCFILE_STARTED.matcher(line).region(matcher.end(), line.length()).matches()) {
+    if (ProcfileReports.isForemanStart(line, matcher.end())) {
       if (startedUntimed.size() >= MAX_STARTED) {
         startedUntimed.clear();
       }
@@ -144,7 +137,7 @@ final class ProcessPrefixes {
       return null;
     }
     processPrefix = matcher.end();
-    runnersReport = PROCFILE_REPORT.matcher(line).region(processPrefix, line.length()).matches();
+    runnersReport = ProcfileReports.isForemanReport(line, processPrefix);
     return process;
   }
 

@@ -20,7 +20,10 @@ import java.util.regex.Pattern;
  */
 final class ProcfileReports {
 
-  /** foreman's report that a process ended: its code, or the signal that ended it. */
+  /** foreman's report that it started a process, on the process's line. */
+  private static final Pattern FOREMAN_STARTED = Pattern.compile("started with pid \\d{1,10}");
+
+  /** foreman's report that a process ended, on the process's line: its code, or the signal that ended it. */
   private static final Pattern FOREMAN_END = Pattern.compile(
       "exited with code (?<code>\\d{1,5})|terminated by (?<signal>SIG[A-Z0-9]{1,10})");
 
@@ -32,9 +35,24 @@ final class ProcfileReports {
   private static final Pattern STOPPING = Pattern.compile(
       "sending SIG(?<signal>[A-Z0-9]{1,10}) to .{1,200}|SIG[A-Z0-9]{1,10} received.{0,100}");
 
-  /** The runner's report that it started a process: foreman's on the process's line, honcho's on its own. */
-  private static final Pattern STARTED = Pattern.compile(
-      "started with pid \\d{1,10}|[\\w-]{1,100}\\.\\d{1,4} started \\(pid=\\d{1,10}\\)");
+  /** honcho's report that it started a process, on its own line. */
+  private static final Pattern HONCHO_STARTED = Pattern.compile("[\\w-]{1,100}\\.\\d{1,4} started \\(pid=\\d{1,10}\\)");
+
+  /**
+   * Whether the text of {@code line} from {@code from} on is foreman's report that it started the
+   * process the line names ({@code started with pid 8039}).
+   */
+  static boolean isForemanStart(String line, int from) {
+    return FOREMAN_STARTED.matcher(line).region(from, line.length()).matches();
+  }
+
+  /**
+   * Whether the text of {@code line} from {@code from} on is foreman's report of the process the
+   * line names: that it started, exited or was ended by a signal.
+   */
+  static boolean isForemanReport(String line, int from) {
+    return isForemanStart(line, from) || FOREMAN_END.matcher(line).region(from, line.length()).matches();
+  }
 
   /** Whether the runner began stopping its processes, since it last started one. */
   private boolean stopping;
@@ -46,7 +64,7 @@ final class ProcfileReports {
    */
   Parsed read(String process, Parsed line) {
     String message = line.message();
-    if (STARTED.matcher(message).matches()) {
+    if (process.equals("system") ? HONCHO_STARTED.matcher(message).matches() : isForemanStart(message, 0)) {
       stopping = false;
       return line;
     }
