@@ -120,6 +120,8 @@ final class ChildLineParser {
   private final AtomicInteger linesBeforeFormatMatched = new AtomicInteger();
   /** The formats heartlog reads a line in that the worker's format does not match. */
   private final KnownFormats knownFormats;
+  /** The level of a line written to stderr that names none ({@code --stderr-level}). */
+  private final Level stderrLevel;
 
   ChildLineParser(String format, String taskEnd) {
     this(format, "--line-format", taskEnd);
@@ -146,6 +148,7 @@ final class ChildLineParser {
     this.hasMessage = hasGroup(format, "message");
     this.metadataGroups = seedFormat ? List.of() : metadataGroups(format);
     this.knownFormats = new KnownFormats(this::endsTask, stderrLevel);
+    this.stderrLevel = stderrLevel;
   }
 
   /**
@@ -186,6 +189,14 @@ final class ChildLineParser {
 
   String formatOption() {
     return formatOption;
+  }
+
+  /**
+   * The level of a line the worker wrote to stderr that names none, where another program passes
+   * the worker's stderr on in lines of its own (PM2's).
+   */
+  Level stderrLevel() {
+    return stderrLevel;
   }
 
   /** Whether a line with this message ends the current task ({@code --task-end}). */

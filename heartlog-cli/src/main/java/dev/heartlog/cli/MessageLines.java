@@ -22,6 +22,11 @@ final class MessageLines {
     this.streamDefault = streamDefault;
   }
 
+  /** The stream's level, of a line that names none and continues no record. */
+  Level streamDefault() {
+    return streamDefault;
+  }
+
   /** The level of a line of read number {@code read} that names none of its own. */
   Level defaultLevel(long read) {
     boolean sameWrite = previous != null && read == previousRead;

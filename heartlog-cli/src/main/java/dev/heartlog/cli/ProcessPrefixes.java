@@ -63,12 +63,25 @@ final class ProcessPrefixes {
    */
   private static final Pattern PM2_FORMATTED = Pattern.compile("(?<id>\\d{1,6})\\|(?<app>[^|\\s]{1,200}) +\\| ");
 
+  /**
+   * What PM2 puts in front of each line of its apps with {@code pm2-runtime --format} (and {@code
+   * pm2 logs --format}), which prints their stdout and stderr both on its stdout: logfmt's fields
+   * of the time, the app's name and id and the stream the app wrote the line to, then the line as
+   * {@code message} ({@code timestamp=2026-12-08-02:59:22+0000 app=render id=0 type=error
+   * message=Error: boom}). Read as the process {@code render:0}, as {@link #PM2_FORMATTED} is, and
+   * the stream as {@code stdout} or {@code stderr} ({@link #stream}). The time, to the second, is
+   * not read: the record keeps the time the line came, as it does for foreman's.
+   */
+  private static final Pattern PM2_FORMAT = Pattern.compile(
+      "timestamp=\\S{1,40} app=(?<app>\\S{1,200}) id=(?<id>\\d{1,6}) type=(?<type>out|error) message=");
+
   /** The most processes foreman is remembered to have started: more are forgotten, their lines left whole. */
   private static final int MAX_STARTED = 1_000;
 
   /** How long the process's prefix in front of the line {@link #process} read last is. */
   private int processPrefix;
   private boolean runnersReport;  // the line is foreman's report of its process
+  private String stream;          // the stream the line's prefix names, PM2_FORMAT's
   /** The processes foreman said it started, in lines without the time ({@link #UNTIMED_PROCFILE}). */
   private final Set<String> startedUntimed = new HashSet<>();
 
@@ -77,12 +90,14 @@ final class ProcessPrefixes {
    * names its processes, or PyTorch a distributed run's ({@code rank1}, for {@code [rank1]: };
    * {@code default3} for torchrun's {@code [default3]:}), or foreman and honcho theirs ({@code
    * worker.1}, {@link #PROCFILE}, also without the time, {@link #UNTIMED_PROCFILE}), or PM2 its
-   * apps' ({@code render:0}, {@link #PM2_FORMATTED}); null for a line without one.
+   * apps' ({@code render:0}, {@link #PM2_FORMATTED}, {@link #PM2_FORMAT}); null for a line
+   * without one.
    */
   String process(String line) {
     String process = null;
     processPrefix = 0;
     runnersReport = false;
+    stream = null;
     Matcher matcher = line.isEmpty() ? null
         : line.charAt(0) == '(' ? PROCESS.matcher(line)
         : line.startsWith("[rank") || line.startsWith("[default") ? RANK.matcher(line) : null;
@@ -90,6 +105,8 @@ final class ProcessPrefixes {
       process = matcher.pattern() != RANK ? matcher.group("process")
           : matcher.group("role") != null ? "rank" + matcher.group("rank") : "default" + matcher.group("local");
       processPrefix = matcher.end();
+    } else if (matcher == null && line.startsWith("timestamp=")) {
+      process = pm2FormatProcess(line);
     } else if (matcher == null && mayBeProcfiles(line)) {
       process = procfileProcess(line);
     } else if (matcher == null && mayBeUntimedProcfiles(line)) {
@@ -181,6 +198,20 @@ final class ProcessPrefixes {
   }
 
   /**
+   * The app PM2 names in front of the line with its fields ({@link #PM2_FORMAT}) as {@code
+   * render:0}, and the stream it names; null for none.
+   */
+  private String pm2FormatProcess(String line) {
+    Matcher matcher = PM2_FORMAT.matcher(line);
+    if (!matcher.lookingAt()) {
+      return null;
+    }
+    processPrefix = matcher.end();
+    stream = matcher.group("type").equals("error") ? "stderr" : "stdout";
+    return matcher.group("app") + ":" + matcher.group("id");
+  }
+
+  /**
    * Whether the line may begin as {@link #PM2_FORMATTED}: digits, then a bar. A line of a date
    * first ends the look at its fifth character.
    */
@@ -225,6 +256,15 @@ final class ProcessPrefixes {
    */
   boolean runnersReport() {
     return runnersReport;
+  }
+
+  /**
+   * The stream the prefix of the line {@link #process} read last says the process wrote the line
+   * to, {@code stdout} or {@code stderr}, where the runner passes both on one stream; null where
+   * it names none.
+   */
+  String stream() {
+    return stream;
   }
 
   /** The line without the process {@link #process} found in front of it. */

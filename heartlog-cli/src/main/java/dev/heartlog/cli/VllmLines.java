@@ -67,6 +67,15 @@ final class VllmLines extends RecordsOfLines {
     return prefixes.runnersReport();
   }
 
+  /**
+   * The stream the prefix of the line {@link #process} read last names ({@link
+   * ProcessPrefixes#stream}), or {@code stream}, the one the line came on, where it names none.
+   */
+  String stream(String stream) {
+    String named = prefixes.stream();
+    return named != null ? named : stream;
+  }
+
   /** The line without the process {@link #process} found in front of it. */
   String withoutProcess(String line) {
     return prefixes.withoutProcess(line);

@@ -61,6 +61,11 @@ final class WorkerStream {
   /** The level of a line that names none. */
   private Level streamDefault;
   private MessageLines message;
+  /**
+   * The levels of the lines the worker wrote to the other stream, where another program passes
+   * them on on this one with the stream named (PM2's {@code type=error} on stdout).
+   */
+  private MessageLines passedOn;
   private OutputStream echo;
   private Thread thread;
   // Set by readFrom, before the thread starts.
@@ -130,6 +135,7 @@ final class WorkerStream {
     this.echo = echo;
     this.streamDefault = streamDefault;
     this.message = new MessageLines(streamDefault);
+    this.passedOn = new MessageLines(name.equals("stdout") ? parser.stderrLevel() : Level.INFO);
     this.thread = new Thread(this::read, "heartlog-run-" + name);
   }
 
@@ -230,16 +236,19 @@ final class WorkerStream {
       text = LogbackStatusLines.unprefixed(text);   // its report's exception, read as a JVM's stack trace
       text = JavaConsoleLines.unprefixed(text);   // Dropwizard's exception, read so too
       String process = vllm.process(text);
+      String stream = name;
       if (process != null) {
         text = vllm.withoutProcess(text);
+        stream = vllm.stream(name);   // PM2's type=error: the worker's stderr, passed on on stdout
       }
-      ChildLineParser.Parsed parsed = rich.parse(text, name);
+      MessageLines messages = stream.equals(name) ? message : passedOn;
+      ChildLineParser.Parsed parsed = rich.parse(text, stream);
       RecordsOfLines reader = null;   // the reader of the line, where its record may be several lines
       boolean afterSaved = blender.takeSaved();
       boolean sourceOfSyntaxError = syntaxErrors.continues(text);
       Tracebacks lineTracebacks = tracebacks.unnamed();
       if (parsed == null) {
-        parsed = vllm.parse(text, name, crlf);
+        parsed = vllm.parse(text, stream, crlf);
         if (parsed != null) {
           text = parsed.message();   // vLLM prints its prefix on a traceback's every line too
           reader = vllm;
@@ -256,66 +265,66 @@ final class WorkerStream {
         }
       }
       if (parsed == null) {
-        parsed = torch.parse(text, name, process);
+        parsed = torch.parse(text, stream, process);
         if (parsed != null) {
           text = parsed.message();   // PyTorch prints its prefix on a traceback's every line too
           reader = torch;
         }
       }
       if (parsed == null) {
-        parsed = wandb.parse(text, name);
+        parsed = wandb.parse(text, stream);
         if (parsed != null) {
           text = parsed.message();   // "wandb: " alone says nothing, and is no record
           reader = wandb;
         }
       }
       if (parsed == null) {
-        parsed = lightning.parse(text, name);
+        parsed = lightning.parse(text, stream);
         if (parsed != null) {
           text = parsed.message();   // the rank's prefix aside; the rules of its banner say nothing
         }
         reader = lightning;
       }
       if (parsed == null) {
-        parsed = errorReports.parse(text, name);
+        parsed = errorReports.parse(text, stream);
         if (parsed != null) {
           text = parsed.message();   // its traceback is read without the indent the report gives it
           reader = errorReports;
         }
       }
       if (parsed == null) {
-        parsed = llama.parse(text, name);
+        parsed = llama.parse(text, stream);
         if (parsed != null) {
           text = parsed.message();   // ggml's abort is read after the level's letter
           reader = llama;
         }
       }
       if (parsed == null) {
-        parsed = npm.parse(text, name);
+        parsed = npm.parse(text, stream);
         reader = npm;
       }
       if (parsed == null) {
-        parsed = git.parse(text, name, read, message.continuesRecord(read));
+        parsed = git.parse(text, stream, read, messages.continuesRecord(read));
         reader = git;
       }
       if (parsed == null) {
-        parsed = jvm.parse(text, name);
+        parsed = jvm.parse(text, stream);
         reader = jvm;
       }
       if (parsed == null) {
-        parsed = archives.parse(text, name);
+        parsed = archives.parse(text, stream);
         reader = archives;
       }
       if (parsed == null) {
-        parsed = comfyUi.parse(text, name);
+        parsed = comfyUi.parse(text, stream);
         reader = comfyUi;
       }
       boolean continuesRecord = parsed != null && reader != null && reader.continuesRecord();
       boolean moreFollows = parsed != null && reader != null && reader.moreFollows();
       if (parsed == null) {
-        Level level = progress ? Level.INFO : rich.levelFor(text, message.defaultLevel(read));
+        Level level = progress ? Level.INFO : rich.levelFor(text, messages.defaultLevel(read));
         text = rich.unindent(text);
-        parsed = parser.parse(text, level, name);
+        parsed = parser.parse(text, level, stream);
         if (parser.formatMatchedNoneOf(WorkerLines.LINES_BEFORE_FORMAT_UNUSED)) {
           worker.formatUnused(parser.formatOption());
         }
@@ -345,15 +354,15 @@ final class WorkerStream {
         return;
       }
       // A level given by the line's shape is the line's alone (ffmpeg's lines at info).
-      Level carried = parsed.levelByShape() ? streamDefault : parsed.level();
-      if (parsed.plain() && !progress && message.continuesRecord(read) && lineTracebacks.furtherLine(arrived, text)) {
-        message.took(carried, read);   // a line after it may be more of the message too
+      Level carried = parsed.levelByShape() ? messages.streamDefault() : parsed.level();
+      if (parsed.plain() && !progress && messages.continuesRecord(read) && lineTracebacks.furtherLine(arrived, text)) {
+        messages.took(carried, read);   // a line after it may be more of the message too
         return;
       }
       // The command a shell traced prints its own lines: no more of the trace's line, and at the
       // stream's level ("ls: cannot access ..." after "+ ls /data" was INFO).
       boolean traced = ShellTraceLines.KIND.equals(parsed.metadata().get("kind"));
-      message.took(traced ? null : carried, read);
+      messages.took(traced ? null : carried, read);
       lineTracebacks.line(arrived, text, continuesRecord, moreFollows);
     } catch (UserPattern.TooSlow e) {
       worker.tooSlow(name, e);

@@ -148,6 +148,31 @@ class VllmLinesTest {
         .allSatisfy(other -> assertThat(lines.process(other)).as(other).isNull());
   }
 
+  /**
+   * {@code pm2-runtime --format}, as PM2 7.0.4 printed it here: logfmt's fields of the time, the
+   * app, its id and the stream the app wrote to, then the line as {@code message}.
+   */
+  @Test
+  void pm2sFieldsInFrontOfTheirLinesAreTheirProcessesAndTheirStreams() {
+    VllmLines lines = new VllmLines(parser);
+    String error = "timestamp=2026-12-08-02:59:23+0000 app=render id=0 type=error message=Error: boom in render";
+    assertThat(lines.process(error)).isEqualTo("render:0");
+    assertThat(lines.withoutProcess(error)).isEqualTo("Error: boom in render");
+    assertThat(lines.stream("stdout")).isEqualTo("stderr");
+    String out = "timestamp=2026-12-08-02:59:22+0000 app=video-encoder id=12 type=out message=  model=wan2.1";
+    assertThat(lines.process(out)).isEqualTo("video-encoder:12");
+    assertThat(lines.withoutProcess(out)).isEqualTo("  model=wan2.1");
+    assertThat(lines.stream("stdout")).isEqualTo("stdout");
+    assertThat(lines.runnersReport()).isFalse();
+
+    assertThat(lines.process("0|render  | x")).isEqualTo("render:0");
+    assertThat(lines.stream("stdout")).as("--formatted names no stream").isEqualTo("stdout");
+    assertThat(lines.stream("stderr")).isEqualTo("stderr");
+    assertThat(List.of("timestamp=2026-12-08-02:59:22+0000 app=pm2 message=App [render:0] online",
+            "timestamp=2026-12-08-02:59:22+0000 app=render id=0 type=PM2 message=x", "timestamp=x", "message=x"))
+        .allSatisfy(other -> assertThat(lines.process(other)).as(other).isNull());
+  }
+
   @Test
   void aLineBeginsARecordUnlessItRepeatsThePrefixOfTheLineBeforeIt() {
     VllmLines lines = new VllmLines(parser);

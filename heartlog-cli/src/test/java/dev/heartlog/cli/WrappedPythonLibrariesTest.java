@@ -916,6 +916,45 @@ class WrappedPythonLibrariesTest {
   }
 
   @Test
+  void pm2sFormatLinesAreReadAtTheLevelOfTheStreamTheAppWroteThemTo() throws Exception {
+    // pm2-runtime --format (PM2 7.0.4 from npm), as it printed a Node.js worker's lines here, all
+    // on its stdout: logfmt's fields of the time, the app and the stream it wrote to, then the
+    // line; a stack trace a line each, printed after PM2's own line of the exit.
+    Path worker = Files.writeString(folder.resolve("pm2-format.py"), """
+        import time
+        def printed(line):   # each a write of its own, as PM2 printed them
+            print(line, flush=True)
+            time.sleep(0.05)
+        printed("2026-12-08T02:59:22: PM2 log: App [render:0] online")
+        printed("timestamp=2026-12-08-02:59:22+0000 app=render id=0 type=out message=starting render")
+        printed("timestamp=2026-12-08-02:59:22+0000 app=render id=0 type=error message=2026-12-08 03:10:00,456 ERROR render - frame 2 failed")
+        printed("timestamp=2026-12-08-02:59:22+0000 app=render id=0 type=error message=disk almost full")
+        printed("2026-12-08T02:59:23: PM2 log: App [render:0] exited with code [1] via signal [SIGINT]")
+        printed("timestamp=2026-12-08-02:59:23+0000 app=render id=0 type=error message=Error: boom in render")
+        printed("timestamp=2026-12-08-02:59:23+0000 app=render id=0 type=error message=    at Timeout._onTimeout (/tmp/pm2f/app.js:4:26)")
+        printed("timestamp=2026-12-08-02:59:23+0000 app=render id=0 type=error message=    at listOnTimeout (node:internal/timers:581:17)")
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-pm2-format", "--", PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-pm2-format");
+    // Before, every app's line an INFO record with PM2's fields in front, the stack trace in pieces.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactly(
+        tuple("INFO", "App [render:0] online"),
+        tuple("INFO", "starting render"),
+        tuple("ERROR", "frame 2 failed"),
+        tuple("WARNING", "disk almost full"),
+        tuple("ERROR", "App [render:0] exited with code [1] via signal [SIGINT]"),
+        tuple("ERROR", "Error: boom in render"));
+    assertThat(records.get(1).metadataJson()).contains("\"process\": \"render:0\"").contains("\"stream\": \"stdout\"");
+    assertThat(records.get(3).metadataJson()).contains("\"process\": \"render:0\"").contains("\"stream\": \"stderr\"");
+    assertThat(records.get(5).exception()).isEqualTo("Error: boom in render\n"
+        + "    at Timeout._onTimeout (/tmp/pm2f/app.js:4:26)\n"
+        + "    at listOnTimeout (node:internal/timers:581:17)");
+  }
+
+  @Test
   void aDistributedRunsTracebacksPrefixedWithTheirRanksAreOneErrorOfEachRankTheirLinesInterleaved() throws Exception {
     // As PyTorch's distributed runs print on their way out (torchrun, vLLM even on one GPU): every
     // line of a rank's traceback, and its C++ side's warnings, after "[rankN]:". Two ranks that
