@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * after 1600ms, sending SIGKILL}, then {@code via signal [SIGKILL]}), as is its restart of an app
  * that used more memory than {@code --max-memory-restart} allows. An app PM2 names in an {@code
  * error} line ({@code app=render id=0 ...}) goes into {@code program} too. The time without a
- * zone is not read: the record keeps the time the line came.
+ * zone is not read: the record keeps the time the line came. {@code pm2 logs --format} prints
+ * PM2's lines after fields of its own ({@link #FORMAT_PREFIX}), read as its {@code log} lines.
  *
  * <p>One for both streams of a worker, as PM2 prints its reports on stdout: it remembers the apps
  * PM2 is stopping.
@@ -36,6 +37,12 @@ final class Pm2Lines {
 
   /** What follows the time: PM2, and the console method it called. */
   private static final Pattern PREFIX = Pattern.compile(": PM2 (?<method>log|info|warn|error): ");
+
+  /**
+   * What {@code pm2 logs --format} puts in front of PM2's own lines, which it prints with {@code
+   * log}: {@code timestamp=2026-12-08-03:07:27+0000 app=pm2 message=App [render:0] online}.
+   */
+  private static final Pattern FORMAT_PREFIX = Pattern.compile("timestamp=\\S{1,40} app=pm2 message=");
 
   /** Where the prefix may begin at the latest: after a date and time in any common format. */
   private static final int LATEST_PREFIX = 40;
@@ -68,6 +75,9 @@ final class Pm2Lines {
 
   /** A line of PM2's own, at its level; null for any other line. */
   ChildLineParser.Parsed parse(String line, RecordMetadata metadata) {
+    if (line.startsWith("timestamp=")) {
+      return formatted(line, metadata);
+    }
     if (line.length() < 20 || !LoggerFormats.startsWithDigit(line)) {
       return null;
     }
@@ -87,6 +97,17 @@ final class Pm2Lines {
       default -> report(message, metadata);
     };
     return new ChildLineParser.Parsed(level, message, null, metadata, false);
+  }
+
+  /** A line of PM2's own as {@code pm2 logs --format} prints it ({@link #FORMAT_PREFIX}); null for any other line. */
+  private ChildLineParser.Parsed formatted(String line, RecordMetadata metadata) {
+    Matcher prefix = FORMAT_PREFIX.matcher(line);
+    if (!prefix.lookingAt()) {
+      return null;
+    }
+    String message = line.substring(prefix.end());
+    metadata.put("component", "pm2");
+    return new ChildLineParser.Parsed(report(message, metadata), message, null, metadata, false);
   }
 
   /** Where {@code : PM2 } begins, if it does before {@link #LATEST_PREFIX}; -1 otherwise. */

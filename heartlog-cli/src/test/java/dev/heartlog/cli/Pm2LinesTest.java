@@ -114,4 +114,21 @@ class Pm2LinesTest {
     assertThat(later.metadata()).doesNotContainEntry("component", "pm2");
     assertThat(later.message()).isEqualTo("restarting the app: PM2 log: rotated");
   }
+
+  /** {@code pm2 logs --format}, as PM2 7.0.4 printed its own lines here: {@code app=pm2}, no id, no type. */
+  @Test
+  void pm2sOwnLinesAmongTheFieldsOfLogsFormatAreReadAsItsReports() {
+    ChildLineParser.Parsed exited = parse(
+        "timestamp=2026-12-08-03:07:27+0000 app=pm2 message=App [loopy:0] exited with code [2] via signal [SIGINT]", "stdout");
+    assertThat(exited.level()).isEqualTo(Level.ERROR);
+    assertThat(exited.message()).isEqualTo("App [loopy:0] exited with code [2] via signal [SIGINT]");
+    assertThat(exited.metadata()).containsEntry("component", "pm2").containsEntry("program", "loopy");
+
+    ChildLineParser.Parsed online = parse("timestamp=2026-12-08-03:07:26+0000 app=pm2 message=App [loopy:0] online", "stdout");
+    assertThat(online.level()).isEqualTo(Level.INFO);
+    assertThat(online.message()).isEqualTo("App [loopy:0] online");
+
+    ChildLineParser.Parsed worker = parse("timestamp=2026-12-08-03:07:26+0000 app=render msg=pm2 message", "stdout");
+    assertThat(worker.metadata()).doesNotContainEntry("component", "pm2");
+  }
 }
