@@ -40,9 +40,10 @@ final class Pm2Lines {
 
   /**
    * What {@code pm2 logs --format} puts in front of PM2's own lines, which it prints with {@code
-   * log}: {@code timestamp=2026-12-08-03:07:27+0000 app=pm2 message=App [render:0] online}.
+   * log}, after {@code timestamp=} and the time: {@code timestamp=2026-12-08-03:07:27+0000 app=pm2
+   * message=App [render:0] online}.
    */
-  private static final Pattern FORMAT_PREFIX = Pattern.compile("timestamp=\\S{1,40} app=pm2 message=");
+  private static final String FORMAT_PREFIX = " app=pm2 message=";
 
   /** Where the prefix may begin at the latest: after a date and time in any common format. */
   private static final int LATEST_PREFIX = 40;
@@ -101,11 +102,11 @@ final class Pm2Lines {
 
   /** A line of PM2's own as {@code pm2 logs --format} prints it ({@link #FORMAT_PREFIX}); null for any other line. */
   private ChildLineParser.Parsed formatted(String line, RecordMetadata metadata) {
-    Matcher prefix = FORMAT_PREFIX.matcher(line);
-    if (!prefix.lookingAt()) {
+    int time = line.indexOf(' ');
+    if (time < 0 || !line.startsWith(FORMAT_PREFIX, time)) {
       return null;
     }
-    String message = line.substring(prefix.end());
+    String message = line.substring(time + FORMAT_PREFIX.length());
     metadata.put("component", "pm2");
     return new ChildLineParser.Parsed(report(message, metadata), message, null, metadata, false);
   }
