@@ -362,7 +362,11 @@ final class WorkerStream {
       // The command a shell traced prints its own lines: no more of the trace's line, and at the
       // stream's level ("ls: cannot access ..." after "+ ls /data" was INFO).
       boolean traced = ShellTraceLines.KIND.equals(parsed.metadata().get("kind"));
-      messages.took(traced ? null : carried, read);
+      // Nor is a line written after a JSON object that was a record more of its message: the
+      // object holds all of it ("rendering done", print()ed after a JSON logger's line in the
+      // same write, joined the record's message).
+      boolean whole = !parsed.plain() && text.startsWith("{\"") && text.endsWith("}");
+      messages.took(traced || whole ? null : carried, read);
       lineTracebacks.line(arrived, text, continuesRecord, moreFollows);
     } catch (UserPattern.TooSlow e) {
       worker.tooSlow(name, e);

@@ -955,6 +955,22 @@ class WrappedPythonLibrariesTest {
   }
 
   @Test
+  void aJsonRecordTakesNoFurtherLinesWrittenWithIt() throws Exception {
+    // A JSON logger's line and a print() after it, in the same write: the object is the whole record.
+    Path worker = Files.writeString(folder.resolve("json-then-print.py"), """
+        import sys
+        sys.stdout.write('{"level": "error", "msg": "frame 2 failed"}\\nrendering done\\n')
+        """);
+
+    Cli.Result result = heartlogRun("wrapped-json-print", "--", PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    // Before, one ERROR record, "frame 2 failed\nrendering done".
+    assertThat(records(store, "wrapped-json-print")).extracting(StoredRecord::level, StoredRecord::message)
+        .containsExactly(tuple("ERROR", "frame 2 failed"), tuple("INFO", "rendering done"));
+  }
+
+  @Test
   void aDistributedRunsTracebacksPrefixedWithTheirRanksAreOneErrorOfEachRankTheirLinesInterleaved() throws Exception {
     // As PyTorch's distributed runs print on their way out (torchrun, vLLM even on one GPU): every
     // line of a rank's traceback, and its C++ side's warnings, after "[rankN]:". Two ranks that
