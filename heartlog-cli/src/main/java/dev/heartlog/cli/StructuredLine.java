@@ -140,7 +140,8 @@ final class StructuredLine {
   /**
    * The fields of a logger that nests or names them in its own way laid out as the others name
    * them (loguru's {@code serialize}, tracing-subscriber's {@code json()}, Log4j 2's {@code
-   * JsonLayout}, Serilog's compact JSON); any other object's as they are.
+   * JsonLayout}, Serilog's compact JSON, OpenTelemetry's Python SDK's console records); any other
+   * object's as they are.
    */
   private static Map<String, Object> laidOut(Map<String, Object> fields) {
     Map<String, Object> flat = LoguruRecord.flatten(fields);
@@ -152,6 +153,9 @@ final class StructuredLine {
     }
     if (flat == null) {
       flat = SerilogCompactRecord.flatten(fields);
+    }
+    if (flat == null) {
+      flat = OpenTelemetryRecord.flatten(fields);
     }
     return flat == null ? fields : flat;
   }

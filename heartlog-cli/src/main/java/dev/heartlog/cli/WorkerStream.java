@@ -52,6 +52,7 @@ final class WorkerStream {
   private final ArchiveLines archives = new ArchiveLines(System::nanoTime, WorkerLines.TRACEBACK_QUIET.toNanos());
   private final ComfyUiLines comfyUi = new ComfyUiLines(System::nanoTime, WorkerLines.TRACEBACK_QUIET.toNanos());
   private final RunPodLines runPod = new RunPodLines();
+  private final OpenTelemetryConsoleLines openTelemetry = new OpenTelemetryConsoleLines();
   private final ProcfileReports procfiles = new ProcfileReports();
   private final BlenderLines.Frames blender = new BlenderLines.Frames();
   private final ShellErrorLines.SyntaxErrors syntaxErrors = new ShellErrorLines.SyntaxErrors();
@@ -194,6 +195,7 @@ final class WorkerStream {
       }
       lines.end();
       runPod.end().forEach(line -> line(line, false, false, 0));
+      openTelemetry.end().forEach(line -> line(line, false, false, 0));
       echo.flush();
     } catch (IOException e) {
       worker.stoppedReading(name, e);
@@ -206,10 +208,14 @@ final class WorkerStream {
 
   /**
    * A line as the terminal shows it, read as the lines that stand for it where it is part of a
-   * document that holds them (RunPod's error, whose traceback is read as one).
+   * document that holds them (RunPod's error, whose traceback is read as one; OpenTelemetry's
+   * record, read as one line).
    */
   private void expandedLine(String printed, boolean progress, boolean crlf, long heldNanos) {
     List<String> expanded = progress ? null : runPod.expand(printed.stripTrailing());
+    if (expanded == null && !progress) {
+      expanded = openTelemetry.expand(printed.stripTrailing());
+    }
     if (expanded == null) {
       line(printed, progress, crlf, heldNanos);
     } else {

@@ -955,6 +955,35 @@ class WrappedPythonLibrariesTest {
   }
 
   @Test
+  void openTelemetrysConsoleRecordsAreEachOneRecordAtItsLevel() throws Exception {
+    // opentelemetry-instrument --logs_exporter console: the SDK's BatchLogRecordProcessor writes a
+    // batch's records at once, each an indented JSON document (OpenTelemetryConsoleLinesTest's, as
+    // the SDK's source writes them; the package is not installable here).
+    Path worker = Files.writeString(folder.resolve("otel-console.py"), "import sys\n"
+        + "sys.stdout.write(r'''" + OpenTelemetryConsoleLinesTest.INFO_RECORD + "''' + '\\n'"
+        + " + r'''" + OpenTelemetryConsoleLinesTest.ERROR_RECORD + "''' + '\\n')\n"
+        + "sys.stdout.flush()\n"
+        + "print('rendering done')\n");
+
+    Cli.Result result = heartlogRun("wrapped-otel-console", "--", PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<StoredRecord> records = records(store, "wrapped-otel-console");
+    // Before, three records: the first document's "{" and body an INFO record, the rest of it and
+    // the next one's first lines another, and an ERROR of the rest from its "severity_text" on.
+    // Each record is stored at its own time, the print at the time it came: the store lists them so.
+    assertThat(records).extracting(StoredRecord::level, StoredRecord::message).containsExactlyInAnyOrder(
+        tuple("INFO", "frame 1 done"),
+        tuple("ERROR", "frame 2 failed"),
+        tuple("INFO", "rendering done"));
+    StoredRecord error = records.stream().filter(r -> r.level().equals("ERROR")).findFirst().orElseThrow();
+    assertThat(error.taskId()).isEqualTo("shot-12");
+    assertThat(error.timestamp()).isEqualTo(Instant.parse("2026-12-08T03:40:00.123456Z"));
+    assertThat(error.exception()).endsWith("ValueError: bad frame");
+    assertThat(error.metadataJson()).contains("\"trace_id\": \"7f3a2b1c4d5e6f708192a3b4c5d6e7f8\"");
+  }
+
+  @Test
   void aJsonRecordTakesNoFurtherLinesWrittenWithIt() throws Exception {
     // A JSON logger's line and a print() after it, in the same write: the object is the whole record.
     Path worker = Files.writeString(folder.resolve("json-then-print.py"), """
