@@ -26,8 +26,8 @@ final class OpenTelemetryConsoleLines {
   private static final String BODY = "    \"body\": ";
   /**
    * The most lines of a document held before they are read as they are, as any lines: a record
-   * has 17 lines and one for each attribute of its own and of the resource, which the SDK keeps to
-   * 128 each by default.
+   * has 18 lines, and one more for each attribute of its own and of the resource, which the SDK
+   * keeps to 128 each by default.
    */
   private static final int MOST_DOCUMENT_LINES = 400;
 
