@@ -1,5 +1,6 @@
 package dev.heartlog.cli;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +25,16 @@ import java.util.regex.Pattern;
  * span_id} and {@code trace_sampled} are kept for a record logged in a span, without the {@code
  * 0x} the SDK puts in front, and the service's name as {@code service} where one is set; the
  * resource's other attributes, the SDK's name and version, are the same on every record and left
- * out.
+ * out. Node.js's SDK prints the same fields in camel case ({@code severityText}, {@code traceId}),
+ * its time in microseconds, and its logger's name in {@code instrumentationScope}, which becomes
+ * the record's {@code logger} ({@link #isNodeRecord}).
  */
 final class OpenTelemetryRecord {
 
   /** The fields only the SDK's records have, all of which a record has. */
   private static final List<String> RECORD_FIELDS = List.of("body", "severity_number", "observed_timestamp");
+  /** Those of Node.js's SDK's records, which {@code console.dir} prints even where they are {@code undefined}. */
+  private static final List<String> NODE_RECORD_FIELDS = List.of("body", "severityNumber", "timestamp", "traceFlags");
 
   /** Where an attribute says the record was logged, as the SDK's logging handler names it (older and newer), and the field it becomes. */
   private static final Map<String, String> PLACE_ATTRIBUTES = Map.of(
@@ -50,9 +55,19 @@ final class OpenTelemetryRecord {
     return fields.keySet().containsAll(RECORD_FIELDS);
   }
 
+  /**
+   * Whether the object is a record as Node.js's SDK prints it ({@code ConsoleLogRecordExporter},
+   * through {@code console.dir}, read by {@link NodeInspectedValues}): the same fields named in
+   * camel case, the time in microseconds, the logger's name in {@code instrumentationScope}.
+   */
+  static boolean isNodeRecord(Map<String, Object> fields) {
+    return fields.keySet().containsAll(NODE_RECORD_FIELDS);
+  }
+
   /** The fields of such a record laid out flat; null for an object that is not one. */
-  static Map<String, Object> flatten(Map<String, Object> fields) {
-    if (!isRecord(fields)) {
+  static Map<String, Object> flatten(Map<String, Object> object) {
+    Map<String, Object> fields = isRecord(object) ? object : isNodeRecord(object) ? fromNode(object) : null;
+    if (fields == null) {
       return null;
     }
     Map<String, Object> flat = new LinkedHashMap<>();
@@ -92,8 +107,31 @@ final class OpenTelemetryRecord {
     if (fields.get("event_name") instanceof String event && !event.isEmpty()) {
       flat.put("event_name", event);
     }
+    if (fields.get("instrumentationScope") instanceof Map<?, ?> scope && scope.get("name") instanceof String logger) {
+      flat.put("logger", logger);
+    }
     flat.values().removeIf(value -> value == null);
     return flat;
+  }
+
+  /** A record of Node.js's SDK with the Python SDK's names, its time as a text. */
+  private static Map<String, Object> fromNode(Map<String, Object> node) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("body", node.get("body"));
+    fields.put("severity_number", node.get("severityNumber"));
+    fields.put("severity_text", node.get("severityText"));
+    fields.put("attributes", node.get("attributes"));
+    if (node.get("timestamp") instanceof Number micros) {
+      long value = micros.longValue();
+      fields.put("timestamp", Instant.ofEpochSecond(value / 1_000_000, value % 1_000_000 * 1_000).toString());
+    }
+    fields.put("trace_id", node.get("traceId"));
+    fields.put("span_id", node.get("spanId"));
+    fields.put("trace_flags", node.get("traceFlags"));
+    fields.put("resource", node.get("resource"));
+    fields.put("event_name", node.get("eventName"));
+    fields.put("instrumentationScope", node.get("instrumentationScope"));
+    return fields;
   }
 
   /**

@@ -76,6 +76,61 @@ class OpenTelemetryConsoleLinesTest {
           }
       }""";
 
+  /**
+   * A record of Node.js's SDK (@opentelemetry/sdk-logs 0.223.1 from npm, Node.js 20), as its
+   * {@code ConsoleLogRecordExporter} printed it here for {@code logger.emit(...)} in a span.
+   */
+  static final String NODE_RECORD = """
+      {
+        resource: {
+          attributes: {
+            'service.name': 'unknown_service:node',
+            'telemetry.sdk.language': 'nodejs',
+            'telemetry.sdk.name': 'opentelemetry',
+            'telemetry.sdk.version': '2.12.1'
+          }
+        },
+        instrumentationScope: { name: 'render-worker', version: '1.2.0', schemaUrl: undefined },
+        timestamp: 1796704641112000,
+        traceId: 'af5ce23816c4feabb713ee1dc84ef4d3',
+        spanId: '5f50e181ec7bc621',
+        traceFlags: 1,
+        severityText: 'WARN',
+        severityNumber: 13,
+        eventName: undefined,
+        body: "VRAM at 95% on 'gpu0'",
+        attributes: { task_id: 'shot-12', vram_gib: 76.5, gpus: [ 'gpu0', 'gpu1' ] }
+      }""";
+
+  /** The same SDK's record of an error outside a span, its stack trace a text of several lines. */
+  static final String NODE_ERROR_RECORD = """
+      {
+        resource: {
+          attributes: {
+            'service.name': 'unknown_service:node',
+            'telemetry.sdk.language': 'nodejs',
+            'telemetry.sdk.name': 'opentelemetry',
+            'telemetry.sdk.version': '2.12.1'
+          }
+        },
+        instrumentationScope: { name: 'render-worker', version: undefined, schemaUrl: undefined },
+        timestamp: 1796704545774000,
+        traceId: undefined,
+        spanId: undefined,
+        traceFlags: undefined,
+        severityText: 'ERROR',
+        severityNumber: 17,
+        eventName: undefined,
+        body: 'frame 2 failed\nsecond line',
+        attributes: {
+          'exception.type': 'Error',
+          'exception.message': 'bad frame',
+          'exception.stacktrace': 'Error: bad frame\n' +
+            '    at Object.<anonymous> (/tmp/otjs/t5.js:5:13)\n' +
+            '    at Module._compile (node:internal/modules/cjs/loader:1521:14)'
+        }
+      }""";
+
   private final OpenTelemetryConsoleLines lines = new OpenTelemetryConsoleLines();
   private final ChildLineParser parser = new ChildLineParser(ChildLineParser.SEED_FORMAT, ChildLineParser.DEFAULT_TASK_END);
 
@@ -119,6 +174,48 @@ class OpenTelemetryConsoleLinesTest {
     assertThat(info.time()).as("observed, where it has no time of its own").isEqualTo(Instant.parse("2026-12-08T03:39:59.5Z"));
     assertThat(info.metadata()).containsEntry("line", 37)
         .doesNotContainKeys("trace_id", "span_id", "trace_sampled", "service");
+  }
+
+  @Test
+  void aRecordOfNodeJssSdkIsReadAsTheRecordItIs() {
+    List<String> read = expanded(NODE_RECORD + "\n" + NODE_ERROR_RECORD);
+    assertThat(read).hasSize(2);
+
+    ChildLineParser.Parsed warning = parser.parse(read.get(0), Level.INFO, "stdout");
+    assertThat(warning.level()).isEqualTo(Level.WARNING);
+    assertThat(warning.message()).isEqualTo("VRAM at 95% on 'gpu0'");
+    assertThat(warning.task()).isEqualTo("shot-12");
+    assertThat(warning.time()).isEqualTo(Instant.parse("2026-12-08T04:37:21.112Z"));
+    assertThat(warning.metadata()).containsEntry("logger", "render-worker").containsEntry("vram_gib", 76.5)
+        .containsEntry("gpus", List.of("gpu0", "gpu1"))
+        .containsEntry("trace_id", "af5ce23816c4feabb713ee1dc84ef4d3").containsEntry("span_id", "5f50e181ec7bc621")
+        .containsEntry("trace_sampled", true)
+        .doesNotContainKeys("service", "resource", "instrumentationScope", "severityNumber", "body");
+
+    ChildLineParser.Parsed error = parser.parse(read.get(1), Level.INFO, "stdout");
+    assertThat(error.level()).isEqualTo(Level.ERROR);
+    assertThat(error.message()).isEqualTo("frame 2 failed\nsecond line");
+    assertThat(error.metadata()).containsEntry("exception", "Error: bad frame\n"
+            + "    at Object.<anonymous> (/tmp/otjs/t5.js:5:13)\n"
+            + "    at Module._compile (node:internal/modules/cjs/loader:1521:14)")
+        .doesNotContainKeys("trace_id", "span_id", "trace_sampled");
+  }
+
+  @Test
+  void anObjectNodeJsPrintsThatIsNoRecordIsGivenBackAsItsLines() {
+    String job = """
+        {
+          timestamp: 1796704545774000,
+          job: 'render',
+          frames: [Object]
+        }""";
+    assertThat(expanded(job)).containsExactlyElementsOf(job.lines().toList());
+    String resource = """
+        {
+          resource: { name: 'gpu0' },
+          free: 12
+        }""";
+    assertThat(expanded(resource)).containsExactlyElementsOf(resource.lines().toList());
   }
 
   @Test

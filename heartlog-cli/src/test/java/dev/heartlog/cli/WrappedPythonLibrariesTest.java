@@ -984,6 +984,24 @@ class WrappedPythonLibrariesTest {
   }
 
   @Test
+  void nodeJssOpenTelemetryConsoleRecordsAreEachOneRecordAtItsLevel() throws Exception {
+    // @opentelemetry/sdk-logs' ConsoleLogRecordExporter, as it printed two records here through
+    // console.dir (OpenTelemetryConsoleLinesTest's); printed here by Python, as Node.js is not
+    // among what CI installs.
+    Path worker = Files.writeString(folder.resolve("otel-node-console.py"), "import sys\n"
+        + "sys.stdout.write(r'''" + OpenTelemetryConsoleLinesTest.NODE_RECORD + "''' + '\\n'"
+        + " + r'''" + OpenTelemetryConsoleLinesTest.NODE_ERROR_RECORD + "''' + '\\n')\n");
+
+    Cli.Result result = heartlogRun("wrapped-otel-node", "--", PYTHON.toString(), worker.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    // Before, three records: the first document's lines up to its severityText an INFO record, the
+    // rest of it and the next one's first lines a warning, and an ERROR of the rest.
+    assertThat(records(store, "wrapped-otel-node")).extracting(StoredRecord::level, StoredRecord::message)
+        .containsExactlyInAnyOrder(tuple("WARNING", "VRAM at 95% on 'gpu0'"), tuple("ERROR", "frame 2 failed\nsecond line"));
+  }
+
+  @Test
   void aJsonRecordTakesNoFurtherLinesWrittenWithIt() throws Exception {
     // A JSON logger's line and a print() after it, in the same write: the object is the whole record.
     Path worker = Files.writeString(folder.resolve("json-then-print.py"), """
