@@ -212,9 +212,13 @@ final class WorkerStream {
    * record, read as one line).
    */
   private void expandedLine(String printed, boolean progress, boolean crlf, long heldNanos) {
-    List<String> expanded = progress ? null : runPod.expand(printed.stripTrailing());
-    if (expanded == null && !progress) {
-      expanded = openTelemetry.expand(printed.stripTrailing());
+    List<String> expanded = null;
+    if (!progress) {
+      String stripped = printed.stripTrailing();
+      expanded = runPod.expand(stripped);
+      if (expanded == null) {
+        expanded = openTelemetry.expand(stripped);
+      }
     }
     if (expanded == null) {
       line(printed, progress, crlf, heldNanos);
